@@ -1,0 +1,13 @@
+/** Jest runs the TypeScript sources directly (ts-jest, transpile only: `npm test` type-checks first via `tsc` in pretest). */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
+  },
+  globalSetup: '<rootDir>/test/setup/globalSetup.ts',
+  globalTeardown: '<rootDir>/test/setup/globalTeardown.ts',
+  testTimeout: 120000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,11 @@
+import type { Settings } from '../shared/config/settings';
+import type { FunctionDefinition } from './definition';
+
+/**
+ * The one list of tuneloop's functions. Each entry comes from its own file in this folder;
+ * settings decide the variable parts (job queue transport, schedules).
+ */
+export function functionDefinitions(settings: Settings): FunctionDefinition[] {
+  void settings;
+  return [];
+}

@@ -1,0 +1,31 @@
+import { loadSettings, type Settings } from '../config/settings';
+import { createStorageClients, storageOptionsFromSettings, type StorageClients } from '../storage/clients';
+
+/**
+ * The composition root: everything a handler needs (ports), built once from settings.
+ * Azure builds it lazily from app settings; the local host and tests install their own with
+ * `setRuntime` so the same handlers run against Azurite and the emulator.
+ */
+export interface Runtime {
+  readonly settings: Settings;
+  readonly storage: StorageClients;
+}
+
+let current: Runtime | undefined;
+
+export function createRuntime(settings: Settings, overrides: Partial<Runtime> = {}): Runtime {
+  return {
+    settings,
+    storage: overrides.storage ?? createStorageClients(storageOptionsFromSettings(settings)),
+    ...overrides,
+  };
+}
+
+export function getRuntime(): Runtime {
+  if (!current) current = createRuntime(loadSettings());
+  return current;
+}
+
+export function setRuntime(runtime: Runtime | undefined): void {
+  current = runtime;
+}

@@ -1,0 +1,110 @@
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
+import { TableClient, TableServiceClient } from '@azure/data-tables';
+import type { Settings } from '../config/settings';
+import { ALL_CONTAINERS, ALL_QUEUES, ALL_TABLES } from './names';
+
+/**
+ * The storage port every handler receives from the composition root. The same SDK clients work
+ * against Azurite (connection string) and Azure (keyless, DefaultAzureCredential).
+ */
+export interface StorageClients {
+  readonly blobService: BlobServiceClient;
+  readonly queueService: QueueServiceClient;
+  container(name: string): ContainerClient;
+  queue(name: string): QueueClient;
+  table(name: string): TableClient;
+  /** Creates every container, queue and table tuneloop uses (idempotent). */
+  ensureResources(): Promise<void>;
+}
+
+export interface StorageClientOptions {
+  connectionString?: string;
+  blobServiceUri?: string;
+  queueServiceUri?: string;
+  tableServiceUri?: string;
+  credential?: TokenCredential;
+}
+
+export function storageOptionsFromSettings(settings: Settings): StorageClientOptions {
+  if (settings.TUNELOOP_STORAGE) return { connectionString: expandConnectionString(settings.TUNELOOP_STORAGE) };
+  const blob = settings.TUNELOOP_STORAGE__blobServiceUri;
+  if (!blob) throw new Error('TUNELOOP_STORAGE__blobServiceUri is required when TUNELOOP_STORAGE is not set');
+  return {
+    blobServiceUri: blob,
+    queueServiceUri: settings.TUNELOOP_STORAGE__queueServiceUri ?? blob.replace('.blob.', '.queue.'),
+    tableServiceUri: settings.TUNELOOP_STORAGE__tableServiceUri ?? blob.replace('.blob.', '.table.'),
+    credential: new DefaultAzureCredential({
+      managedIdentityClientId: settings.TUNELOOP_STORAGE__clientId ?? settings.AZURE_CLIENT_ID,
+    }),
+  };
+}
+
+/** Azurite's well-known development account; the only key that may appear in this repository. */
+export const AZURITE_ACCOUNT = 'devstoreaccount1';
+export const AZURITE_KEY =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+export function azuriteConnectionString(ports: { blob: number; queue: number; table: number }, host = '127.0.0.1'): string {
+  return (
+    `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};` +
+    `BlobEndpoint=http://${host}:${ports.blob}/${AZURITE_ACCOUNT};` +
+    `QueueEndpoint=http://${host}:${ports.queue}/${AZURITE_ACCOUNT};` +
+    `TableEndpoint=http://${host}:${ports.table}/${AZURITE_ACCOUNT};`
+  );
+}
+
+/** `UseDevelopmentStorage=true` does not name a table endpoint for every SDK; spell it out. */
+export function expandConnectionString(connectionString: string): string {
+  if (/^UseDevelopmentStorage=true;?$/i.test(connectionString.trim())) {
+    return azuriteConnectionString({ blob: 10000, queue: 10001, table: 10002 });
+  }
+  return connectionString;
+}
+
+export function createStorageClients(options: StorageClientOptions): StorageClients {
+  let blobService: BlobServiceClient;
+  let queueService: QueueServiceClient;
+  let tableFactory: (name: string) => TableClient;
+  let tableService: TableServiceClient;
+  if (options.connectionString) {
+    const cs = options.connectionString;
+    blobService = BlobServiceClient.fromConnectionString(cs);
+    queueService = QueueServiceClient.fromConnectionString(cs);
+    tableService = TableServiceClient.fromConnectionString(cs, { allowInsecureConnection: true });
+    tableFactory = (name) => TableClient.fromConnectionString(cs, name, { allowInsecureConnection: true });
+  } else {
+    const credential = options.credential ?? new DefaultAzureCredential();
+    if (!options.blobServiceUri || !options.queueServiceUri || !options.tableServiceUri) {
+      throw new Error('createStorageClients: blobServiceUri, queueServiceUri and tableServiceUri are all required without a connection string');
+    }
+    blobService = new BlobServiceClient(options.blobServiceUri, credential);
+    queueService = new QueueServiceClient(options.queueServiceUri, credential);
+    const tableUri = options.tableServiceUri;
+    tableService = new TableServiceClient(tableUri, credential);
+    tableFactory = (name) => new TableClient(tableUri, name, credential);
+  }
+  const tables = new Map<string, TableClient>();
+  return {
+    blobService,
+    queueService,
+    container: (name) => blobService.getContainerClient(name),
+    queue: (name) => queueService.getQueueClient(name),
+    table: (name) => {
+      let client = tables.get(name);
+      if (!client) {
+        client = tableFactory(name);
+        tables.set(name, client);
+      }
+      return client;
+    },
+    async ensureResources() {
+      await Promise.all([
+        ...ALL_CONTAINERS.map((c) => blobService.getContainerClient(c).createIfNotExists()),
+        ...ALL_QUEUES.map((q) => queueService.getQueueClient(q).createIfNotExists()),
+        ...ALL_TABLES.map((t) => tableService.createTable(t)),
+      ]);
+    },
+  };
+}

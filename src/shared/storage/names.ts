@@ -1,0 +1,34 @@
+/** Fixed resource names; Bicep (infra/modules/storage.bicep) creates the same ones. */
+export const CONTAINERS = {
+  raw: 'raw-logs',
+  curated: 'curated',
+  quarantine: 'quarantine',
+  datasets: 'datasets',
+  evalReports: 'eval-reports',
+} as const;
+
+export const QUEUES = {
+  jobs: 'finetune-jobs',
+  jobsPoison: 'finetune-jobs-poison',
+} as const;
+
+export const TABLES = {
+  /** Preprocessing receipts: one row per (blob name, ETag) with its attempts and outcome. */
+  blobReceipts: 'blobreceipts',
+  /** Feedback ratings waiting for, or joined to, their conversations. */
+  feedback: 'feedback',
+  /** Near-duplicate signatures, kept across days. */
+  dedupSignatures: 'dedupsignatures',
+  /** Dataset versions assembled for training. */
+  datasets: 'datasets',
+  /** Fine-tuning job state machine. */
+  jobs: 'finetunejobs',
+  /** Models: production pointer, candidates, deployments. */
+  models: 'models',
+  /** Evaluation results per candidate. */
+  evaluations: 'evaluations',
+} as const;
+
+export const ALL_CONTAINERS: string[] = Object.values(CONTAINERS);
+export const ALL_QUEUES: string[] = Object.values(QUEUES);
+export const ALL_TABLES: string[] = Object.values(TABLES);

@@ -1,0 +1,17 @@
+import { startAzurite, type RunningAzurite } from '../../src/local/azurite';
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __TUNELOOP_AZURITE__: RunningAzurite | undefined;
+}
+
+/**
+ * One in-memory Azurite on free ports for the whole run. Workers inherit the connection
+ * string through the environment; each test file uses its own container/table/queue names
+ * or the shared ones with unique blob names.
+ */
+export default async function globalSetup(): Promise<void> {
+  const azurite = await startAzurite({ inMemory: true });
+  globalThis.__TUNELOOP_AZURITE__ = azurite;
+  process.env.TUNELOOP_TEST_STORAGE = azurite.connectionString;
+}

@@ -1,0 +1,20 @@
+import { randomBytes } from 'node:crypto';
+import { createStorageClients, type StorageClients } from '../../src/shared/storage/clients';
+
+/** Storage clients on the Azurite that globalSetup started (real Azurite, in memory). */
+export function testStorage(): StorageClients {
+  const connectionString = process.env.TUNELOOP_TEST_STORAGE;
+  if (!connectionString) throw new Error('TUNELOOP_TEST_STORAGE is not set: run tests through jest (globalSetup starts Azurite)');
+  return createStorageClients({ connectionString });
+}
+
+export function testStorageConnectionString(): string {
+  const cs = process.env.TUNELOOP_TEST_STORAGE;
+  if (!cs) throw new Error('TUNELOOP_TEST_STORAGE is not set');
+  return cs;
+}
+
+/** A name unique to this test, valid for containers, queues and tables (lower-case letters and digits). */
+export function uniqueName(prefix: string): string {
+  return `${prefix}${randomBytes(4).toString('hex')}`.toLowerCase().replace(/[^a-z0-9]/g, '');
+}
