@@ -1,0 +1,64 @@
+/**
+ * The normalised shapes every input format is parsed into. Parsers (src/shared/ingest) produce
+ * them; the dataset pipeline (src/shared/dataset) and data quality (src/shared/quality) consume them.
+ */
+
+export type ChatRole = 'system' | 'user' | 'assistant';
+
+export interface Turn {
+  role: ChatRole;
+  content: string;
+  /** ISO 8601, when the input had one. */
+  timestamp?: string;
+  /** Fine-tuning weight of an assistant turn (0 = context only, not learned). */
+  weight?: 0 | 1;
+}
+
+/** Where a record came from, so every rejection can name file, line and the original text. */
+export interface SourceRef {
+  file: string;
+  /** 1-based line of the record's first line in the (decompressed) file. */
+  line: number;
+  /** The original text of the record (a JSONL line, or the CSV rows of the conversation). */
+  record: string;
+}
+
+export type ConversationKind = 'conversation' | 'faq' | 'ready';
+
+export interface Conversation {
+  kind: ConversationKind;
+  conversationId: string;
+  issueType?: string;
+  channel?: string;
+  /** Customer satisfaction 1–5 from the conversation itself or joined feedback. */
+  csat?: number;
+  /** Normalised turns (roles mapped, consecutive same-role turns merged, whitespace/Unicode/HTML cleaned). */
+  turns: Turn[];
+  /** For `ready` inputs: the original fine-tuning line, passed through after validation. */
+  ready?: { messages: unknown[]; tools?: unknown[]; functions?: unknown[] };
+  source: SourceRef;
+}
+
+export interface Feedback {
+  conversationId: string;
+  rating: number;
+  comment?: string;
+  source: SourceRef;
+}
+
+export interface Rejection {
+  file: string;
+  line: number;
+  /** Short machine-friendly reason code, e.g. `invalid-json`, `missing-field:text`, `pii-unredactable`. */
+  reason: string;
+  /** Human explanation. */
+  detail?: string;
+  record: string;
+}
+
+export type InputFormat = 'conversation-jsonl' | 'message-csv' | 'faq' | 'feedback' | 'finetune-jsonl';
+
+export type IngestItem =
+  | { type: 'conversation'; conversation: Conversation }
+  | { type: 'feedback'; feedback: Feedback }
+  | { type: 'rejected'; rejection: Rejection };
