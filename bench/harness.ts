@@ -1,0 +1,32 @@
+/**
+ * Benchmarks report medians over repeated runs and ratios against a baseline measured in the
+ * same run (machines here are noisy; absolute numbers are only indicative).
+ */
+export interface BenchResult {
+  name: string;
+  /** Lines printed under the benchmark's heading. */
+  lines: string[];
+}
+
+export interface Benchmark {
+  name: string;
+  run(): Promise<BenchResult>;
+}
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Runs `fn` `repeats` times (after one warm-up) and returns the median wall time in ms. */
+export async function timeMedian(fn: () => unknown | Promise<unknown>, repeats = 5): Promise<number> {
+  await fn();
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const start = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return median(times);
+}

@@ -1,0 +1,24 @@
+import type { Benchmark } from './harness';
+
+/** Every benchmark; each lives in its own file in this folder. `npm run bench -- <name>` runs one. */
+const benchmarks: Benchmark[] = [];
+
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const selected = only.length ? benchmarks.filter((b) => only.includes(b.name)) : benchmarks;
+  if (!selected.length) {
+    console.log(`no benchmark matches ${only.join(', ')}; available: ${benchmarks.map((b) => b.name).join(', ')}`);
+    process.exitCode = 2;
+    return;
+  }
+  for (const bench of selected) {
+    console.log(`\n## ${bench.name}`);
+    const result = await bench.run();
+    for (const line of result.lines) console.log(line);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
