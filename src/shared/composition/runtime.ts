@@ -1,5 +1,7 @@
 import { loadSettings, type Settings } from '../config/settings';
 import { createStorageClients, storageOptionsFromSettings, type StorageClients } from '../storage/clients';
+import { createTelemetry } from '../telemetry/createTelemetry';
+import type { Telemetry } from '../telemetry/telemetry';
 
 /**
  * The composition root: everything a handler needs (ports), built once from settings.
@@ -9,6 +11,8 @@ import { createStorageClients, storageOptionsFromSettings, type StorageClients }
 export interface Runtime {
   readonly settings: Settings;
   readonly storage: StorageClients;
+  /** Metrics and events: Application Insights in Azure, the local JSONL sink without a connection string. */
+  readonly telemetry: Telemetry;
 }
 
 let current: Runtime | undefined;
@@ -17,6 +21,7 @@ export function createRuntime(settings: Settings, overrides: Partial<Runtime> = 
   return {
     settings,
     storage: overrides.storage ?? createStorageClients(storageOptionsFromSettings(settings)),
+    telemetry: overrides.telemetry ?? createTelemetry(settings),
     ...overrides,
   };
 }

@@ -119,6 +119,59 @@ export const settingsSchema = z
       where: 'optional',
       sample: 'false',
     }),
+    APPLICATIONINSIGHTS_CONNECTION_STRING: setting('APPLICATIONINSIGHTS_CONNECTION_STRING', z.string().optional(), {
+      description:
+        'Application Insights connection string (contains no secret; ingestion is authenticated with Entra ID). Unset: metrics and events go to the local sink <TUNELOOP_LOCAL_DIR>/telemetry.jsonl.',
+      where: 'azure',
+      sample: '',
+    }),
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: setting('APPLICATIONINSIGHTS_AUTHENTICATION_STRING', z.string().optional(), {
+      description:
+        'Keyless ingestion: "Authorization=AAD;ClientId=<managed identity client id>" (or "Authorization=AAD" for DefaultAzureCredential). The Functions host reads the same setting for its own telemetry.',
+      where: 'azure',
+      sample: '',
+    }),
+    TUNELOOP_TELEMETRY_LOCAL_SINK: setting(
+      'TUNELOOP_TELEMETRY_LOCAL_SINK',
+      z.enum(['auto', 'always', 'never']).default('auto'),
+      {
+        description:
+          'Local JSONL telemetry sink: auto = only without APPLICATIONINSIGHTS_CONNECTION_STRING, always = also next to Application Insights, never = off.',
+        where: 'optional',
+        sample: 'auto',
+      },
+    ),
+    TUNELOOP_EVENTGRID_TOPIC_ENDPOINT: setting('TUNELOOP_EVENTGRID_TOPIC_ENDPOINT', z.url().optional(), {
+      description:
+        'Event Grid topic endpoint that receives tuneloop CloudEvents (job succeeded/failed, model promoted/rejected, drift alert), keyless. Unset: TUNELOOP_EVENTS_WEBHOOK_URL or the local sink <TUNELOOP_LOCAL_DIR>/events.jsonl.',
+      where: 'optional',
+      sample: '',
+    }),
+    TUNELOOP_EVENTS_WEBHOOK_URL: setting('TUNELOOP_EVENTS_WEBHOOK_URL', z.url().optional(), {
+      description: 'Webhook URL that receives tuneloop CloudEvents as HTTP POSTs (structured JSON mode), when no Event Grid topic is set.',
+      where: 'optional',
+      sample: '',
+    }),
+    TUNELOOP_DRIFT_SCHEDULE: setting('TUNELOOP_DRIFT_SCHEDULE', z.string().min(1).default('0 0 * * * *'), {
+      description: 'NCRONTAB schedule (six fields, seconds first) of the driftWatch timer; default hourly.',
+      where: 'optional',
+      sample: '0 0 * * * *',
+    }),
+    TUNELOOP_DRIFT_WINDOW_HOURS: setting('TUNELOOP_DRIFT_WINDOW_HOURS', positiveInt.default(24), {
+      description: 'driftWatch compares curated shards written in this many recent hours against the production training data.',
+      where: 'optional',
+      sample: '24',
+    }),
+    TUNELOOP_DRIFT_MIN_SAMPLES: setting('TUNELOOP_DRIFT_MIN_SAMPLES', positiveInt.default(30), {
+      description: 'Minimum conversations on each side (reference, recent) before a drift metric is emitted; below it the metric is skipped with the reason recorded.',
+      where: 'optional',
+      sample: '30',
+    }),
+    TUNELOOP_DRIFT_THRESHOLD: setting('TUNELOOP_DRIFT_THRESHOLD', z.coerce.number().positive().default(0.25), {
+      description: 'Combined drift score at or above which driftWatch records a retrain decision and publishes a drift alert.',
+      where: 'optional',
+      sample: '0.25',
+    }),
   })
   .superRefine((s, ctx) => {
     if (!s.TUNELOOP_STORAGE && !s.TUNELOOP_STORAGE__blobServiceUri) {

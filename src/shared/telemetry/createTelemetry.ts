@@ -1,0 +1,38 @@
+import type { Settings } from '../config/settings';
+import { LocalJsonlTelemetry, localTelemetryPath } from './localSink';
+import type { Dimensions, Telemetry } from './telemetry';
+
+export interface CreateTelemetryOptions {
+  /** Folder the relative TUNELOOP_LOCAL_DIR is resolved against (default: process.cwd()). */
+  cwd?: string;
+  /** Clock for local record times (simulations and tests). */
+  now?: () => Date;
+}
+
+/** Sends every record to each of several sinks (Application Insights and the local file). */
+export class FanOutTelemetry implements Telemetry {
+  constructor(readonly sinks: readonly Telemetry[]) {}
+  trackMetric(name: string, value: number, dimensions?: Dimensions): void {
+    for (const sink of this.sinks) sink.trackMetric(name, value, dimensions);
+  }
+  trackEvent(name: string, properties?: Dimensions): void {
+    for (const sink of this.sinks) sink.trackEvent(name, properties);
+  }
+  async flush(): Promise<void> {
+    await Promise.all(this.sinks.map((s) => s.flush()));
+  }
+}
+
+/**
+ * The telemetry port from settings: the local JSONL sink under TUNELOOP_LOCAL_DIR when no
+ * Application Insights connection string is set (or always, with TUNELOOP_TELEMETRY_LOCAL_SINK).
+ */
+export function createTelemetry(settings: Settings, options: CreateTelemetryOptions = {}): Telemetry {
+  const sinks: Telemetry[] = [];
+  const mode = settings.TUNELOOP_TELEMETRY_LOCAL_SINK;
+  const hasAppInsights = Boolean(settings.APPLICATIONINSIGHTS_CONNECTION_STRING);
+  if (mode === 'always' || (mode === 'auto' && !hasAppInsights)) {
+    sinks.push(new LocalJsonlTelemetry({ path: localTelemetryPath(settings.TUNELOOP_LOCAL_DIR, options.cwd), now: options.now }));
+  }
+  return sinks.length === 1 ? sinks[0] : new FanOutTelemetry(sinks);
+}
