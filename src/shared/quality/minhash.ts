@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * MinHash signatures over word shingles, and LSH banding to find candidate near-duplicates
+ * without comparing every pair. Deterministic (fixed seeds), so signatures written today are
+ * comparable with those written last month.
+ */
+
+/** Lower-cases, strips punctuation and collapses whitespace: the text exact duplicates are hashed on. */
+export function normaliseText(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\[\]_]+/gu, ' ')
+    .trim();
+}
+
+export function exactHash(normalised: string): string {
+  return createHash('sha256').update(normalised).digest('hex').slice(0, 32);
+}
+
+/** Word shingles of `size` words (a shorter text is one shingle). */
+export function shingles(normalised: string, size = 3): Set<string> {
+  const words = normalised.split(' ').filter(Boolean);
+  const out = new Set<string>();
+  if (words.length <= size) {
+    if (words.length) out.add(words.join(' '));
+    return out;
+  }
+  for (let i = 0; i + size <= words.length; i++) out.add(words.slice(i, i + size).join(' '));
+  return out;
+}
+
+const MERSENNE = (1n << 61n) - 1n;
+
+/** Permutations h(x) = (a·x + b) mod p with a, b drawn from a fixed-seed generator. */
+function permutations(count: number): { a: bigint; b: bigint }[] {
+  const out: { a: bigint; b: bigint }[] = [];
+  let state = 0x9e3779b97f4a7c15n;
+  const next = () => {
+    // splitmix64: good spread, reproducible across processes and versions of Node.
+    state = (state + 0x9e3779b97f4a7c15n) & 0xffffffffffffffffn;
+    let z = state;
+    z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & 0xffffffffffffffffn;
+    z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & 0xffffffffffffffffn;
+    return z ^ (z >> 31n);
+  };
+  for (let i = 0; i < count; i++) out.push({ a: (next() % (MERSENNE - 1n)) + 1n, b: next() % MERSENNE });
+  return out;
+}
+
+/**
+ * Shingle hashes are 32-bit; permutations use 32-bit multiply-xorshift mixing in plain numbers
+ * (BigInt per shingle per permutation is ~50x slower). Coefficients derive from `permutations`.
+ */
+export class MinHasher {
+  readonly numPerm: number;
+  private readonly seeds: Uint32Array;
+
+  constructor(numPerm = 128) {
+    this.numPerm = numPerm;
+    this.seeds = new Uint32Array(numPerm * 2);
+    permutations(numPerm).forEach((p, i) => {
+      this.seeds[2 * i] = Number(p.a & 0xffffffffn) | 1;
+      this.seeds[2 * i + 1] = Number(p.b & 0xffffffffn);
+    });
+  }
+
+  signature(shingleSet: Iterable<string>): Uint32Array {
+    const sig = new Uint32Array(this.numPerm).fill(0xffffffff);
+    for (const s of shingleSet) {
+      const h = fnv1a(s);
+      for (let i = 0; i < this.numPerm; i++) {
+        let x = (Math.imul(h ^ this.seeds[2 * i + 1], this.seeds[2 * i]) >>> 0) ^ this.seeds[2 * i + 1];
+        x ^= x >>> 16;
+        x = Math.imul(x, 0x85ebca6b) >>> 0;
+        x ^= x >>> 13;
+        x = Math.imul(x, 0xc2b2ae35) >>> 0;
+        x ^= x >>> 16;
+        if (x >>> 0 < sig[i]) sig[i] = x >>> 0;
+      }
+    }
+    return sig;
+  }
+}
+
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Estimated Jaccard similarity: share of equal signature slots. */
+export function estimateJaccard(a: Uint32Array, b: Uint32Array): number {
+  if (a.length !== b.length) throw new Error(`signatures differ in length (${a.length} vs ${b.length})`);
+  let same = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
+  return same / a.length;
+}
+
+export function exactJaccard(a: Set<string>, b: Set<string>): number {
+  let inter = 0;
+  for (const x of a) if (b.has(x)) inter++;
+  const union = a.size + b.size - inter;
+  return union === 0 ? 1 : inter / union;
+}
+
+export interface Banding {
+  bands: number;
+  rows: number;
+}
+
+/**
+ * Picks bands × rows ≤ numPerm so that the LSH S-curve threshold (1/b)^(1/r) sits a little below
+ * the wanted Jaccard threshold: candidates are verified against the full signature afterwards,
+ * so erring towards more candidates costs lookups, not precision.
+ */
+export function chooseBanding(threshold: number, numPerm = 128): Banding {
+  const target = Math.max(0.05, threshold - 0.1);
+  let best: Banding = { bands: numPerm, rows: 1 };
+  let bestDistance = Infinity;
+  for (let rows = 1; rows <= numPerm; rows++) {
+    const bands = Math.floor(numPerm / rows);
+    if (bands < 1) break;
+    const curve = Math.pow(1 / bands, 1 / rows);
+    if (curve > threshold) continue;
+    const distance = Math.abs(curve - target);
+    if (distance < bestDistance) {
+      bestDistance = distance;
+      best = { bands, rows };
+    }
+  }
+  return best;
+}
+
+/** One key per band: band index + hash of that band's rows. */
+export function bandKeys(signature: Uint32Array, banding: Banding): string[] {
+  const keys: string[] = [];
+  for (let b = 0; b < banding.bands; b++) {
+    const slice = signature.subarray(b * banding.rows, (b + 1) * banding.rows);
+    const digest = createHash('sha1').update(Buffer.from(slice.buffer, slice.byteOffset, slice.byteLength)).digest('hex');
+    keys.push(`${b}-${digest.slice(0, 16)}`);
+  }
+  return keys;
+}
+
+export function encodeSignature(signature: Uint32Array): string {
+  return Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength).toString('base64');
+}
+
+export function decodeSignature(encoded: string): Uint32Array {
+  const buf = Buffer.from(encoded, 'base64');
+  const out = new Uint32Array(buf.byteLength / 4);
+  for (let i = 0; i < out.length; i++) out[i] = buf.readUInt32LE(i * 4);
+  return out;
+}

@@ -1,0 +1,135 @@
+import type { Conversation } from '../ingest/types';
+import type { ConversationStage, StageResult } from '../dataset/stages';
+
+/**
+ * Safety screen. Azure runs its own safety evaluation on training data after the upload, and a
+ * failure there costs the whole job; screening here quarantines the few offending conversations
+ * instead. Three families:
+ * - `safety-injection`: prompt-injection text in assistant (or system) turns — a model trained on
+ *   it learns to obey or repeat it;
+ * - `safety-secret`: credentials in any turn (API keys, tokens, private keys, `password: …`);
+ * - `safety-abuse`: abusive words (ABUSIVE_WORDS, whole words only) in any turn.
+ */
+export type SafetyCategory = 'injection' | 'secret' | 'abuse';
+
+export interface SafetyOptions {
+  /** Categories to screen for; default all three. */
+  categories?: SafetyCategory[];
+  /** Extra abusive words (lower case, whole-word match), added to ABUSIVE_WORDS. */
+  extraAbusiveWords?: string[];
+}
+
+const INJECTION: RegExp[] = [
+  /\b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+|the\s+|your\s+|my\s+)?(?:previous|prior|above|earlier|preceding|original)\s+(?:instructions?|prompts?|rules|directions|messages?)/i,
+  /\b(?:ignore|disregard|forget|override|reveal|print|show|leak)\s+(?:the\s+|your\s+)?system\s+(?:prompt|message|instructions?)/i,
+  /\byou\s+are\s+now\s+(?:in\s+)?(?:dan|developer\s+mode|jailbroken|unrestricted)\b/i,
+  /\b(?:new|updated)\s+instructions?\s*:\s*(?:you|ignore|from now on)/i,
+  /\bfrom\s+now\s+on,?\s+you\s+(?:will|must|are\s+to)\s+(?:ignore|disregard|obey|act as)/i,
+  /<\|?(?:im_start|im_end|system|endoftext)\|?>/i,
+];
+
+// Shapes of well-known credentials. Vendors publish these prefixes so that scanners can find leaks.
+const SECRETS: { kind: string; pattern: RegExp }[] = [
+  { kind: 'openai-key', pattern: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/ },
+  { kind: 'aws-access-key', pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/ },
+  { kind: 'github-token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})/ },
+  { kind: 'slack-token', pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}/ },
+  { kind: 'jwt', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/ },
+  { kind: 'private-key', pattern: /-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----/ },
+  { kind: 'azure-key', pattern: /\b(?:AccountKey|SharedAccessKey)=[A-Za-z0-9+/=]{20,}/ },
+  { kind: 'google-api-key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/ },
+  // "password: hunter2", "pwd = ...", "passcode is 1234abcd" — a value right after the word.
+  {
+    kind: 'password',
+    pattern: /\b(?:password|passwd|pwd|passcode|api[_ -]?key|secret[_ -]?key|access[_ -]?token)\s*(?:[:=]|\bis\b)\s*["']?[^\s"'.,;]{4,}/i,
+  },
+];
+
+/**
+ * A small list of abusive words, matched as whole words (so "Scunthorpe" or "class" are safe).
+ * Kept deliberately short: slurs and strong profanity that Azure's content filter rejects, not
+ * every rude word; customers' mild frustration is ordinary data.
+ */
+export const ABUSIVE_WORDS: readonly string[] = [
+  'fuck', 'fucking', 'fucked', 'fucker', 'motherfucker', 'shit', 'shitty', 'bullshit', 'cunt', 'cunts',
+  'asshole', 'assholes', 'bitch', 'bitches', 'bastard', 'dickhead', 'prick', 'wanker', 'twat',
+  'retard', 'retarded', 'faggot', 'fag', 'nigger', 'nigga', 'spic', 'kike', 'chink', 'tranny',
+  'whore', 'slut', 'kill yourself', 'kys',
+];
+
+export interface SafetyFinding {
+  category: SafetyCategory;
+  kind: string;
+  turn: number;
+}
+
+export function screenConversation(
+  conversation: Conversation,
+  options: SafetyOptions = {},
+): SafetyFinding | undefined {
+  const categories = new Set(options.categories ?? ['injection', 'secret', 'abuse']);
+  const abusive = abusiveMatcher([...ABUSIVE_WORDS, ...(options.extraAbusiveWords ?? [])]);
+  const turns = conversation.turns.length
+    ? conversation.turns
+    : readyTurns(conversation.ready?.messages ?? []);
+  for (const [index, turn] of turns.entries()) {
+    const text = turn.content;
+    if (categories.has('injection') && turn.role !== 'user') {
+      const hit = INJECTION.find((p) => p.test(text));
+      if (hit) return { category: 'injection', kind: 'prompt-injection', turn: index + 1 };
+    }
+    if (categories.has('secret')) {
+      const hit = SECRETS.find((s) => s.pattern.test(text));
+      if (hit) return { category: 'secret', kind: hit.kind, turn: index + 1 };
+    }
+    if (categories.has('abuse')) {
+      const match = abusive.exec(text);
+      if (match) return { category: 'abuse', kind: 'abusive-word', turn: index + 1 };
+    }
+  }
+  return undefined;
+}
+
+function readyTurns(messages: unknown[]): { role: string; content: string }[] {
+  return messages.map((m) => {
+    const message = m as { role?: unknown; content?: unknown };
+    return { role: String(message.role ?? ''), content: contentText(message.content) };
+  });
+}
+
+/** Text of a chat message's content (a string or an array of text parts). */
+export function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    return content
+      .map((part) => (part && typeof part === 'object' && 'text' in part ? String((part as { text: unknown }).text) : ''))
+      .join(' ');
+  }
+  return '';
+}
+
+function abusiveMatcher(list: readonly string[]): RegExp {
+  const escaped = list.map((w) => w.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+'));
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${escaped.join('|')})(?![\\p{L}\\p{N}])`, 'iu');
+}
+
+export function createSafetyStage(options: SafetyOptions = {}): ConversationStage {
+  const dropped: Record<string, number> = {};
+  const kinds: Record<string, number> = {};
+  return {
+    name: 'safety-screen',
+    async apply(conversation: Conversation): Promise<StageResult> {
+      const finding = screenConversation(conversation, options);
+      if (!finding) return { action: 'keep', conversation };
+      const reason = `safety-${finding.category}`;
+      dropped[reason] = (dropped[reason] ?? 0) + 1;
+      kinds[finding.kind] = (kinds[finding.kind] ?? 0) + 1;
+      // The detail names the kind and turn, never the matched text: a secret must not be copied
+      // into reports (the original record stays in quarantine, which is access-controlled).
+      return { action: 'drop', reason, detail: `${finding.kind} in turn ${finding.turn}` };
+    },
+    summary() {
+      return { dropped: { ...dropped }, kinds: { ...kinds } };
+    },
+  };
+}
