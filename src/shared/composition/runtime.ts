@@ -2,6 +2,7 @@ import { loadSettings, type Settings } from '../config/settings';
 import { createStorageClients, storageOptionsFromSettings, type StorageClients } from '../storage/clients';
 import { createTelemetry } from '../telemetry/createTelemetry';
 import type { Telemetry } from '../telemetry/telemetry';
+import { createEventPublisher, type EventPublisher } from '../telemetry/events';
 
 /**
  * The composition root: everything a handler needs (ports), built once from settings.
@@ -13,6 +14,8 @@ export interface Runtime {
   readonly storage: StorageClients;
   /** Metrics and events: Application Insights in Azure, the local JSONL sink without a connection string. */
   readonly telemetry: Telemetry;
+  /** CloudEvents to subscribers (Event Grid topic, webhook or local sink); use `notify()` from src/shared/telemetry/notify.ts. */
+  readonly events: EventPublisher;
 }
 
 let current: Runtime | undefined;
@@ -22,6 +25,7 @@ export function createRuntime(settings: Settings, overrides: Partial<Runtime> = 
     settings,
     storage: overrides.storage ?? createStorageClients(storageOptionsFromSettings(settings)),
     telemetry: overrides.telemetry ?? createTelemetry(settings),
+    events: overrides.events ?? createEventPublisher(settings),
     ...overrides,
   };
 }

@@ -20,7 +20,8 @@ export interface CaptureServer {
   /** PEM of the self-signed certificate the server presents (made at test time). */
   readonly certificate: string;
   readonly envelopes: CapturedEnvelope[];
-  readonly requests: { path: string; headers: IncomingMessage['headers'] }[];
+  /** Every request (any path), body decoded; POSTs to other paths than /v2.1/track get 200 (e.g. Event Grid's /api/events). */
+  readonly requests: { path: string; headers: IncomingMessage['headers']; body: string }[];
   /** Resolves once `predicate` holds for the captured envelopes (polls; rejects after timeoutMs). */
   waitFor(predicate: (envelopes: CapturedEnvelope[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -57,13 +58,17 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 export async function startCaptureServer(): Promise<CaptureServer> {
   const { key, cert } = await makeLocalCertificate();
   const envelopes: CapturedEnvelope[] = [];
-  const requests: { path: string; headers: IncomingMessage['headers'] }[] = [];
+  const requests: { path: string; headers: IncomingMessage['headers']; body: string }[] = [];
   const server: Server = createServer({ key, cert }, (req, res) => {
     void (async () => {
       const body = (await readBody(req)).toString('utf8');
-      requests.push({ path: req.url ?? '', headers: req.headers });
-      if (req.method !== 'POST' || !req.url?.includes('/track')) {
+      requests.push({ path: req.url ?? '', headers: req.headers, body });
+      if (req.method !== 'POST') {
         res.writeHead(404).end();
+        return;
+      }
+      if (!req.url?.includes('/track')) {
+        res.writeHead(200).end();
         return;
       }
       const trimmed = body.trim();

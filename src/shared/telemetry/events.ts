@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { appendFile, mkdir } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { TokenCredential } from '@azure/identity';
+import type { Settings } from '../config/settings';
+
+/**
+ * tuneloop's own notifications (Azure OpenAI has no fine-tuning webhooks), as CloudEvents 1.0.
+ * `type` names what happened; `subject` names the thing it happened to (a job, a model, a window).
+ */
+export const EVENT_TYPES = {
+  jobSucceeded: 'tuneloop.job.succeeded',
+  jobFailed: 'tuneloop.job.failed',
+  modelPromoted: 'tuneloop.model.promoted',
+  modelRejected: 'tuneloop.model.rejected',
+  driftAlert: 'tuneloop.drift.alert',
+} as const;
+
+export type TuneloopEventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
+
+/** A CloudEvents 1.0 event in structured JSON form. */
+export interface CloudEvent<T = Record<string, unknown>> {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: string;
+  subject?: string;
+  time: string;
+  datacontenttype: 'application/json';
+  data: T;
+}
+
+export interface NewEvent<T = Record<string, unknown>> {
+  type: TuneloopEventType;
+  /** e.g. `jobs/<jobKey>`, `models/<deployment>`, `drift/<window end>` */
+  subject: string;
+  data: T;
+  /** Defaults to now. */
+  time?: Date;
+  /** Defaults to a random UUID. Pass a deterministic id when the same fact may be published twice (retries), so subscribers can drop duplicates. */
+  id?: string;
+}
+
+export const EVENT_SOURCE = '/tuneloop';
+
+export function toCloudEvent<T>(event: NewEvent<T>): CloudEvent<T> {
+  return {
+    specversion: '1.0',
+    id: event.id ?? randomUUID(),
+    source: EVENT_SOURCE,
+    type: event.type,
+    subject: event.subject,
+    time: (event.time ?? new Date()).toISOString(),
+    datacontenttype: 'application/json',
+    data: event.data,
+  };
+}
+
+/** Where events go: an Event Grid topic, a webhook, or the local sink. */
+export interface EventPublisher {
+  /** A short description for logs, e.g. `webhook http://…`. */
+  readonly target: string;
+  publish(events: CloudEvent[], options?: { signal?: AbortSignal }): Promise<void>;
+}
+
+/** Thrown when a target refuses or cannot be reached; the message says which target and why. */
+export class EventPublishError extends Error {
+  constructor(
+    readonly target: string,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(`publishing tuneloop events to ${target} failed: ${message}`);
+    this.name = 'EventPublishError';
+  }
+}
+
+/** Writes events to `<TUNELOOP_LOCAL_DIR>/events.jsonl`, one CloudEvent per line. */
+export class LocalEventSink implements EventPublisher {
+  readonly target: string;
+  constructor(readonly path: string) {
+    this.target = `local file ${path}`;
+  }
+  async publish(events: CloudEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await mkdir(dirname(this.path), { recursive: true });
+    await appendFile(this.path, events.map((e) => JSON.stringify(e)).join('\n') + '\n', 'utf8');
+  }
+}
+
+/**
+ * POSTs each event to a webhook in CloudEvents structured content mode
+ * (`content-type: application/cloudevents+json`), one request per event so that a subscriber
+ * needs no batch support. Any non-2xx answer is an error.
+ */
+export class WebhookEventPublisher implements EventPublisher {
+  readonly target: string;
+  constructor(
+    readonly url: string,
+    private readonly options: { timeoutMs?: number } = {},
+  ) {
+    this.target = `webhook ${new URL(url).origin}${new URL(url).pathname}`;
+  }
+  async publish(events: CloudEvent[], options: { signal?: AbortSignal } = {}): Promise<void> {
+    for (const event of events) {
+      const signal = AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs ?? 10_000), ...(options.signal ? [options.signal] : [])]);
+      let response: Response;
+      try {
+        response = await fetch(this.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/cloudevents+json; charset=utf-8' },
+          body: JSON.stringify(event),
+          signal,
+        });
+      } catch (err) {
+        throw new EventPublishError(this.target, `${(err as Error).message}; check TUNELOOP_EVENTS_WEBHOOK_URL and that the subscriber is up`);
+      }
+      if (!response.ok) {
+        const text = (await response.text().catch(() => '')).slice(0, 200);
+        throw new EventPublishError(this.target, `HTTP ${response.status} for event ${event.type} ${event.id}${text ? `: ${text}` : ''}`, response.status);
+      }
+    }
+  }
+}
+
+/** Sends CloudEvents to an Event Grid topic with Entra ID (the identity needs "EventGrid Data Sender"). */
+export class EventGridEventPublisher implements EventPublisher {
+  readonly target: string;
+  private client: Promise<import('@azure/eventgrid').EventGridPublisherClient<'CloudEvent'>>;
+  constructor(endpoint: string, credential: TokenCredential) {
+    this.target = `Event Grid topic ${endpoint}`;
+    this.client = import('@azure/eventgrid').then(({ EventGridPublisherClient }) => new EventGridPublisherClient(endpoint, 'CloudEvent', credential));
+  }
+  async publish(events: CloudEvent[], options: { signal?: AbortSignal } = {}): Promise<void> {
+    if (events.length === 0) return;
+    const client = await this.client;
+    try {
+      await client.send(
+        events.map((e) => ({ id: e.id, source: e.source, type: e.type, subject: e.subject, time: new Date(e.time), datacontenttype: e.datacontenttype, data: e.data })),
+        { abortSignal: options.signal },
+      );
+    } catch (err) {
+      const status = (err as { statusCode?: number }).statusCode;
+      const hint = status === 401 || status === 403 ? '; grant the Function App identity the "EventGrid Data Sender" role on the topic' : '';
+      throw new EventPublishError(this.target, `${(err as Error).message}${hint}`, status);
+    }
+  }
+}
+
+export const LOCAL_EVENTS_FILE = 'events.jsonl';
+
+/**
+ * The publisher from settings: Event Grid when TUNELOOP_EVENTGRID_TOPIC_ENDPOINT is set, else a
+ * webhook when TUNELOOP_EVENTS_WEBHOOK_URL is set, else the local sink under TUNELOOP_LOCAL_DIR.
+ */
+export function createEventPublisher(
+  settings: Settings,
+  options: { cwd?: string; credential?: () => TokenCredential } = {},
+): EventPublisher {
+  if (settings.TUNELOOP_EVENTGRID_TOPIC_ENDPOINT) {
+    const credential =
+      options.credential?.() ??
+      // Required lazily: identity is only needed for the Azure target.
+      new (require('@azure/identity') as typeof import('@azure/identity')).DefaultAzureCredential({ managedIdentityClientId: settings.AZURE_CLIENT_ID });
+    return new EventGridEventPublisher(settings.TUNELOOP_EVENTGRID_TOPIC_ENDPOINT, credential);
+  }
+  if (settings.TUNELOOP_EVENTS_WEBHOOK_URL) return new WebhookEventPublisher(settings.TUNELOOP_EVENTS_WEBHOOK_URL);
+  return new LocalEventSink(resolve(options.cwd ?? process.cwd(), join(settings.TUNELOOP_LOCAL_DIR, LOCAL_EVENTS_FILE)));
+}
