@@ -1,0 +1,221 @@
+import type { Conversation, Turn } from '../ingest/types';
+import { intentTaskExample } from './intentTask';
+import { modelInfo } from './models';
+import { tokenCounter, REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE, type TokenCounter } from './tokens';
+import { validateExample } from './validate';
+
+/** One message of a chat fine-tuning example as tuneloop writes it. */
+export interface ExampleMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+  weight?: 0 | 1;
+}
+
+/** A line of a fine-tuning file. `ready` inputs keep whatever valid shape they came with. */
+export interface FineTuneExample {
+  messages: unknown[];
+  tools?: unknown[];
+  functions?: unknown[];
+}
+
+export type ExampleKind = 'conversation' | 'faq' | 'ready' | 'intent';
+
+export interface BuiltExample {
+  kind: ExampleKind;
+  example: FineTuneExample;
+  tokens: number;
+}
+
+export type BuildResult =
+  | { ok: true; examples: BuiltExample[]; notes: string[] }
+  | { ok: false; reason: string; detail: string };
+
+export interface ExampleBuilderOptions {
+  /** Base model: decides tokenizer and per-example limit. */
+  model: string;
+  /** System message put first in every conversation/FAQ example; empty = none. */
+  systemPrompt: string;
+  /** Add an intent-labelling example for conversations with an issue_type (default true). */
+  intentExamples?: boolean;
+  /** Override the model's per-example limit (tests of splitting use small limits). */
+  maxExampleTokens?: number;
+}
+
+/**
+ * Turns normalised conversations into fine-tuning examples: the configured system prompt, the
+ * turns up to the last assistant turn, `weight` carried over, long conversations split at turn
+ * boundaries (never truncated), `ready` lines passed through after validation.
+ */
+export class ExampleBuilder {
+  readonly counter: TokenCounter;
+  readonly limit: number;
+  private readonly systemMessage?: ExampleMessage;
+  private readonly systemTokens: number;
+
+  constructor(private readonly options: ExampleBuilderOptions) {
+    this.counter = tokenCounter(options.model);
+    this.limit = options.maxExampleTokens ?? modelInfo(options.model).maxExampleTokens;
+    const prompt = options.systemPrompt.trim();
+    this.systemMessage = prompt ? { role: 'system', content: prompt } : undefined;
+    this.systemTokens = this.systemMessage ? this.messageTokens(this.systemMessage) : 0;
+  }
+
+  build(conversation: Conversation): BuildResult {
+    if (conversation.kind === 'ready') return this.buildReady(conversation);
+    const result = this.buildTurns(conversation);
+    if (!result.ok) return result;
+    if (conversation.kind === 'conversation' && conversation.issueType && (this.options.intentExamples ?? true)) {
+      const messages = intentTaskExample(conversation.turns, conversation.issueType);
+      const tokens = this.counter.messages(messages);
+      if (tokens <= this.limit) result.examples.push({ kind: 'intent', example: { messages }, tokens });
+      else result.notes.push(`intent example left out: ${tokens} tokens exceed the ${this.limit}-token limit`);
+    }
+    return result;
+  }
+
+  private buildReady(conversation: Conversation): BuildResult {
+    const example: FineTuneExample = conversation.ready
+      ? { messages: conversation.ready.messages, ...(conversation.ready.tools ? { tools: conversation.ready.tools } : {}), ...(conversation.ready.functions ? { functions: conversation.ready.functions } : {}) }
+      : { messages: conversation.turns.map(toMessage) };
+    const check = validateExample(example, {
+      model: this.options.model,
+      counter: this.counter,
+      line: conversation.source.line,
+      maxExampleTokens: this.limit,
+    });
+    const issues = check.issues;
+    if (issues.length) {
+      return { ok: false, reason: `invalid-example:${issues[0].code}`, detail: issues.map((i) => i.reason).join('; ') };
+    }
+    return { ok: true, examples: [{ kind: 'ready', example, tokens: check.tokens ?? this.counter.messages(example.messages) }], notes: [] };
+  }
+
+  private buildTurns(conversation: Conversation): BuildResult {
+    const kind: ExampleKind = conversation.kind === 'faq' ? 'faq' : 'conversation';
+    const notes: string[] = [];
+    // The configured system prompt stands in for any system turns of the log (join notices and
+    // the like are not something to train on); the count goes to the report.
+    const turns = conversation.turns.filter((t) => t.role !== 'system' && t.content.trim() !== '');
+    const droppedSystem = conversation.turns.filter((t) => t.role === 'system').length;
+    if (droppedSystem) notes.push(`system-turns-replaced:${droppedSystem}`);
+    let lastAssistant = -1;
+    for (let i = turns.length - 1; i >= 0; i--) {
+      if (turns[i].role === 'assistant') {
+        lastAssistant = i;
+        break;
+      }
+    }
+    if (lastAssistant === -1) {
+      return { ok: false, reason: 'no-assistant-turn', detail: 'the conversation has no agent/assistant turn to learn from' };
+    }
+    const kept = turns.slice(0, lastAssistant + 1);
+    if (!kept.some((t) => t.role === 'assistant' && t.weight !== 0)) {
+      return { ok: false, reason: 'no-trained-assistant-turn', detail: 'every assistant turn has weight 0, so the example would teach nothing' };
+    }
+    const messages = kept.map(toMessage);
+    const costs = messages.map((m) => this.messageTokens(m));
+    const fixed = this.systemTokens + REPLY_PRIMING_TOKENS;
+    const total = fixed + costs.reduce((a, b) => a + b, 0);
+    if (total <= this.limit) {
+      return { ok: true, examples: [{ kind, example: { messages: this.withSystem(messages) }, tokens: total }], notes };
+    }
+    return this.split(kind, messages, costs, fixed, notes, conversation);
+  }
+
+  /**
+   * Greedy split: each example trains the longest run of new turns that fits (ending at an
+   * assistant turn), then takes as much earlier context as still fits; assistant turns in that
+   * context get weight 0 so no reply is learned twice.
+   */
+  private split(
+    kind: ExampleKind,
+    messages: ExampleMessage[],
+    costs: number[],
+    fixed: number,
+    notes: string[],
+    conversation: Conversation,
+  ): BuildResult {
+    const examples: BuiltExample[] = [];
+    let prevEnd = -1;
+    while (prevEnd < messages.length - 1) {
+      const start = prevEnd + 1;
+      // After the first example, new turns get at most half the budget so the rest can carry
+      // the conversation so far; a single exchange that needs more may still use all of it.
+      const newBudget = start > 0 ? fixed + Math.floor((this.limit - fixed) / 2) : this.limit;
+      let end = this.lastFittingAssistant(messages, costs, start, fixed, newBudget);
+      if (end === -1 && newBudget < this.limit) end = this.lastFittingAssistant(messages, costs, start, fixed, this.limit, true);
+      if (end === -1) {
+        // Not even the next assistant turn fits with its own question: name the turn that is too big.
+        let firstAssistant = start;
+        while (messages[firstAssistant].role !== 'assistant') firstAssistant++;
+        let worst = start;
+        for (let i = start; i <= firstAssistant; i++) if (costs[i] > costs[worst]) worst = i;
+        const turnNo = conversation.turns.indexOf(findTurn(conversation.turns, messages[worst])) + 1;
+        return {
+          ok: false,
+          reason: 'turn-too-long',
+          detail:
+            `turn ${turnNo > 0 ? turnNo : worst + 1} (${messages[worst].role}, ${costs[worst]} tokens) cannot fit in one example: ` +
+            `${this.options.model} allows ${this.limit} tokens per example including the system prompt (${this.systemTokens} tokens)`,
+        };
+      }
+      let tokens = fixed;
+      for (let i = start; i <= end; i++) tokens += costs[i];
+      let contextStart = start;
+      while (contextStart > 0 && tokens + costs[contextStart - 1] <= this.limit) {
+        contextStart--;
+        tokens += costs[contextStart];
+      }
+      const body = messages.slice(contextStart, end + 1).map((m, k) =>
+        contextStart + k < start && m.role === 'assistant' ? { ...m, weight: 0 as const } : m,
+      );
+      if (body.some((m, k) => contextStart + k >= start && m.role === 'assistant' && m.weight !== 0)) {
+        examples.push({ kind, example: { messages: this.withSystem(body) }, tokens });
+      }
+      prevEnd = end;
+      if (!messages.slice(end + 1).some((m) => m.role === 'assistant')) break;
+    }
+    notes.push(`split:${examples.length}`);
+    return { ok: true, examples, notes };
+  }
+
+  /** Index of the last assistant turn such that turns start..it fit in `budget` (or only the first one, when `firstOnly`). */
+  private lastFittingAssistant(
+    messages: ExampleMessage[],
+    costs: number[],
+    start: number,
+    fixed: number,
+    budget: number,
+    firstOnly = false,
+  ): number {
+    let end = -1;
+    let sum = fixed;
+    for (let i = start; i < messages.length; i++) {
+      sum += costs[i];
+      if (sum > budget) break;
+      if (messages[i].role === 'assistant') {
+        end = i;
+        if (firstOnly) break;
+      }
+    }
+    return end;
+  }
+
+  private withSystem(messages: ExampleMessage[]): ExampleMessage[] {
+    return this.systemMessage ? [this.systemMessage, ...messages] : messages;
+  }
+
+  private messageTokens(m: ExampleMessage): number {
+    return TOKENS_PER_MESSAGE + this.counter.text(m.role) + this.counter.text(m.content);
+  }
+}
+
+function toMessage(turn: Turn): ExampleMessage {
+  const message: ExampleMessage = { role: turn.role, content: turn.content };
+  if (turn.role === 'assistant' && (turn.weight === 0 || turn.weight === 1)) message.weight = turn.weight;
+  return message;
+}
+
+function findTurn(turns: readonly Turn[], message: ExampleMessage): Turn {
+  return turns.find((t) => t.role === message.role && t.content === message.content) ?? turns[0];
+}

@@ -1,0 +1,98 @@
+import { encode as encodeCl100k } from 'gpt-tokenizer/cjs/encoding/cl100k_base';
+import { encode as encodeO200k } from 'gpt-tokenizer/cjs/encoding/o200k_base';
+import { modelInfo, type TokenizerEncoding } from './models';
+
+/**
+ * Token counting as OpenAI counts chat examples: the cookbook's `num_tokens_from_messages`
+ * ("How to count tokens with tiktoken", also used by "Chat fine-tuning data prep") with
+ * 3 tokens of framing per message, 1 more when a message has a `name`, and 3 for the reply
+ * priming (<|start|>assistant<|message|>). gpt-tokenizer was chosen over js-tiktoken for speed
+ * with identical counts (bench/tokens.ts measures both; test/shared/dataset/tokens.test.ts
+ * compares them).
+ */
+export const TOKENS_PER_MESSAGE = 3;
+export const TOKENS_PER_NAME = 1;
+export const REPLY_PRIMING_TOKENS = 3;
+/**
+ * Image parts are not text; the service counts them by size and detail. We charge the low-detail
+ * cost of an image (85 tokens, OpenAI's vision pricing) so the count is a lower bound, not zero.
+ */
+export const IMAGE_PART_TOKENS = 85;
+
+// Special-token text such as "<|endoftext|>" inside a conversation is ordinary text to count,
+// not a control token (tiktoken would raise; the API counts it as text).
+const plainText = { disallowedSpecial: new Set<string>() };
+
+const encoders: Record<TokenizerEncoding, (text: string) => number[]> = {
+  o200k_base: (text) => encodeO200k(text, plainText),
+  cl100k_base: (text) => encodeCl100k(text, plainText),
+};
+
+/** Tokens of a plain string under an encoding. */
+export function countTextTokens(text: string, encoding: TokenizerEncoding): number {
+  if (!text) return 0;
+  return encoders[encoding](text).length;
+}
+
+/** A token counter bound to a model's encoding. */
+export interface TokenCounter {
+  readonly encoding: TokenizerEncoding;
+  text(text: string): number;
+  /** Tokens of a chat example (messages with framing + reply priming), as the fine-tuning service counts them. */
+  messages(messages: readonly unknown[]): number;
+}
+
+export function tokenCounter(modelOrEncoding: string): TokenCounter {
+  const encoding: TokenizerEncoding =
+    modelOrEncoding === 'o200k_base' || modelOrEncoding === 'cl100k_base' ? modelOrEncoding : modelInfo(modelOrEncoding).encoding;
+  const text = (t: string) => countTextTokens(t, encoding);
+  return {
+    encoding,
+    text,
+    messages: (messages) => countMessagesTokens(messages, encoding),
+  };
+}
+
+/**
+ * The cookbook count over every string field of every message (role, content, name, …).
+ * Non-string fields the cookbook does not cover are counted by their text: content parts by
+ * their `text` (images at IMAGE_PART_TOKENS), `tool_calls` / `function_call` by function name
+ * and arguments; `weight` is a training control, not text, and is not counted.
+ */
+export function countMessagesTokens(messages: readonly unknown[], encoding: TokenizerEncoding): number {
+  let total = 0;
+  for (const raw of messages) {
+    total += TOKENS_PER_MESSAGE;
+    if (!raw || typeof raw !== 'object') continue;
+    for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
+      if (key === 'weight') continue;
+      total += countValueTokens(value, encoding);
+      if (key === 'name') total += TOKENS_PER_NAME;
+    }
+  }
+  return total + REPLY_PRIMING_TOKENS;
+}
+
+function countValueTokens(value: unknown, encoding: TokenizerEncoding): number {
+  if (typeof value === 'string') return countTextTokens(value, encoding);
+  if (Array.isArray(value)) return value.reduce<number>((sum, part) => sum + countPartTokens(part, encoding), 0);
+  if (value && typeof value === 'object') {
+    // function_call {name, arguments} and similar objects: their string leaves.
+    return Object.values(value as Record<string, unknown>).reduce<number>((sum, v) => sum + countValueTokens(v, encoding), 0);
+  }
+  return 0;
+}
+
+function countPartTokens(part: unknown, encoding: TokenizerEncoding): number {
+  if (typeof part === 'string') return countTextTokens(part, encoding);
+  if (!part || typeof part !== 'object') return 0;
+  const p = part as Record<string, unknown>;
+  if (p.type === 'image_url') return IMAGE_PART_TOKENS;
+  if (p.type === 'text' && typeof p.text === 'string') return countTextTokens(p.text, encoding);
+  if (p.type === 'function' && p.function && typeof p.function === 'object') {
+    // A tool call: id and type are framing the service adds anyway; name and arguments are text.
+    const f = p.function as Record<string, unknown>;
+    return countValueTokens(f.name, encoding) + countValueTokens(f.arguments, encoding);
+  }
+  return countValueTokens(p, encoding);
+}

@@ -1,0 +1,108 @@
+import type { Conversation, Turn } from '../../../src/shared/ingest/types';
+import { ExampleBuilder, type ExampleMessage } from '../../../src/shared/dataset/examples';
+import { INTENT_TASK_SYSTEM_PROMPT, intentTaskMessages } from '../../../src/shared/dataset/intentTask';
+import { countMessagesTokens } from '../../../src/shared/dataset/tokens';
+import { validateExample } from '../../../src/shared/dataset/validate';
+
+const model = 'gpt-4o-mini-2024-07-18';
+const systemPrompt = 'You are a helpful customer service assistant.';
+
+function conv(turns: Turn[], extra: Partial<Conversation> = {}): Conversation {
+  return {
+    kind: 'conversation',
+    conversationId: 'c-1',
+    turns,
+    source: { file: 'a.jsonl', line: 1, record: '{}' },
+    ...extra,
+  };
+}
+const u = (content: string): Turn => ({ role: 'user', content });
+const a = (content: string, weight?: 0 | 1): Turn => ({ role: 'assistant', content, ...(weight === undefined ? {} : { weight }) });
+
+describe('ExampleBuilder', () => {
+  const builder = new ExampleBuilder({ model, systemPrompt });
+
+  it('builds system + turns, drops trailing customer turns, carries weight and counts tokens', () => {
+    const r = builder.build(conv([u('my parcel is late'), a('sorry, let me check', 0), u('ok'), a('it arrives tomorrow'), u('thanks bye')]));
+    if (!r.ok) throw new Error(r.detail);
+    expect(r.examples).toHaveLength(1);
+    const [ex] = r.examples;
+    expect(ex.kind).toBe('conversation');
+    expect(ex.example.messages).toEqual([
+      { role: 'system', content: systemPrompt },
+      { role: 'user', content: 'my parcel is late' },
+      { role: 'assistant', content: 'sorry, let me check', weight: 0 },
+      { role: 'user', content: 'ok' },
+      { role: 'assistant', content: 'it arrives tomorrow' },
+    ]);
+    expect(ex.tokens).toBe(countMessagesTokens(ex.example.messages, 'o200k_base'));
+    expect(validateExample(ex.example, { model }).issues).toEqual([]);
+  });
+
+  it('leaves the system message out when the prompt is empty', () => {
+    const r = new ExampleBuilder({ model, systemPrompt: '' }).build(conv([u('q'), a('a')]));
+    expect(r.ok && r.examples[0].example.messages).toEqual([{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }]);
+  });
+
+  it('rejects a conversation without an assistant turn, or with nothing to train', () => {
+    expect(builder.build(conv([u('hello?'), u('anyone?')]))).toMatchObject({ ok: false, reason: 'no-assistant-turn' });
+    expect(builder.build(conv([u('q'), a('a', 0)]))).toMatchObject({ ok: false, reason: 'no-trained-assistant-turn' });
+  });
+
+  it('adds an intent-labelling example for conversations with an issue type', () => {
+    const turns = [u('I was charged twice'), a('refunded')];
+    const r = builder.build(conv(turns, { issueType: 'Billing' }));
+    if (!r.ok) throw new Error(r.detail);
+    expect(r.examples.map((e) => e.kind)).toEqual(['conversation', 'intent']);
+    const intent = r.examples[1].example.messages as ExampleMessage[];
+    expect(intent.slice(0, 2)).toEqual(intentTaskMessages(turns));
+    expect(intent[0].content).toBe(INTENT_TASK_SYSTEM_PROMPT);
+    expect(intent[1].content).toContain('customer: I was charged twice\nagent: refunded');
+    expect(intent[2]).toEqual({ role: 'assistant', content: 'billing' });
+    // FAQ entries are not labelled
+    const faq = builder.build(conv([u('opening hours?'), a('9 to 5')], { kind: 'faq', issueType: 'hours' }));
+    expect(faq.ok && faq.examples.map((e) => e.kind)).toEqual(['faq']);
+  });
+
+  it('splits a long conversation at turn boundaries: every reply trained once, context kept, nothing truncated', () => {
+    const turns: Turn[] = [];
+    for (let i = 0; i < 12; i++) turns.push(u(`question ${i} ` + 'about my order '.repeat(20)), a(`answer ${i} ` + 'we will look into it '.repeat(20)));
+    const small = new ExampleBuilder({ model, systemPrompt, maxExampleTokens: 400, intentExamples: false });
+    const r = small.build(conv(turns));
+    if (!r.ok) throw new Error(r.detail);
+    expect(r.examples.length).toBeGreaterThan(1);
+    const trained: string[] = [];
+    for (const ex of r.examples) {
+      const msgs = ex.example.messages as ExampleMessage[];
+      expect(ex.tokens).toBeLessThanOrEqual(400);
+      expect(ex.tokens).toBe(countMessagesTokens(msgs, 'o200k_base'));
+      expect(msgs[0]).toEqual({ role: 'system', content: systemPrompt });
+      expect(msgs[msgs.length - 1].role).toBe('assistant');
+      for (const m of msgs) if (m.role === 'assistant' && m.weight !== 0) trained.push(m.content);
+      // every message is a whole turn of the conversation
+      for (const m of msgs.slice(1)) expect(turns.some((t) => t.content === m.content)).toBe(true);
+      expect(validateExample(ex.example, { model, maxExampleTokens: 400 }).issues).toEqual([]);
+    }
+    expect(trained).toEqual(turns.filter((t) => t.role === 'assistant').map((t) => t.content));
+    // later examples carry earlier turns as context
+    const second = r.examples[1].example.messages as ExampleMessage[];
+    expect(second.some((m) => m.role === 'assistant' && m.weight === 0)).toBe(true);
+  });
+
+  it('rejects a conversation with a single turn that cannot fit, naming the turn', () => {
+    const small = new ExampleBuilder({ model, systemPrompt, maxExampleTokens: 200 });
+    const r = small.build(conv([u('hi'), a('hello'), u('long '.repeat(500)), a('ok')]));
+    expect(r).toMatchObject({ ok: false, reason: 'turn-too-long' });
+    expect(!r.ok && r.detail).toMatch(/^turn 3 \(user, \d+ tokens\) cannot fit/);
+  });
+
+  it('passes ready examples through unchanged after validation, and rejects invalid ones with the rule', () => {
+    const messages = [{ role: 'system', content: 'custom' }, { role: 'user', content: 'q' }, { role: 'assistant', content: 'a', weight: 1 }];
+    const ready = conv([], { kind: 'ready', ready: { messages } });
+    const r = builder.build(ready);
+    expect(r.ok && r.examples[0]).toMatchObject({ kind: 'ready', example: { messages } });
+    const bad = builder.build(conv([], { kind: 'ready', ready: { messages: [{ role: 'user', content: 'q' }] } }));
+    expect(bad).toMatchObject({ ok: false, reason: 'invalid-example:no-assistant-message' });
+    expect(!bad.ok && bad.detail).toMatch(/last message must be from the assistant/);
+  });
+});

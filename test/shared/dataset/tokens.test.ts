@@ -1,0 +1,78 @@
+import { getEncoding } from 'js-tiktoken';
+import { countMessagesTokens, countTextTokens, tokenCounter } from '../../../src/shared/dataset/tokens';
+import { modelInfo, UnknownModelError } from '../../../src/shared/dataset/models';
+
+/** The messages of OpenAI's cookbook "How to count tokens with tiktoken" (its published counts: 129 / 124). */
+const COOKBOOK_MESSAGES = [
+  { role: 'system', content: 'You are a helpful, pattern-following assistant that translates corporate jargon into plain English.' },
+  { role: 'system', name: 'example_user', content: 'New synergies will help drive top-line growth.' },
+  { role: 'system', name: 'example_assistant', content: 'Things working well together will increase revenue.' },
+  { role: 'system', name: 'example_user', content: "Let's circle back when we have more bandwidth to touch base on opportunities for increased leverage." },
+  { role: 'system', name: 'example_assistant', content: "Let's talk later when we're less busy about how to do better." },
+  { role: 'user', content: "This late pivot means we don't have time to boil the ocean for the client deliverable." },
+];
+
+/** The cookbook's num_tokens_from_messages, written against js-tiktoken as an independent reference. */
+function referenceCount(messages: Record<string, string>[], encodingName: 'o200k_base' | 'cl100k_base'): number {
+  const enc = getEncoding(encodingName);
+  let n = 0;
+  for (const m of messages) {
+    n += 3;
+    for (const [key, value] of Object.entries(m)) {
+      n += enc.encode(value, [], []).length;
+      if (key === 'name') n += 1;
+    }
+  }
+  return n + 3;
+}
+
+describe('token counting', () => {
+  it('counts plain text like tiktoken', () => {
+    expect(countTextTokens('hello world', 'o200k_base')).toBe(2);
+    expect(countTextTokens('hello world', 'cl100k_base')).toBe(2);
+    expect(countTextTokens('', 'o200k_base')).toBe(0);
+    const text = 'Ich möchte meine Bestellung #4711 stornieren — geht das noch? 🙏 ありがとう';
+    for (const enc of ['o200k_base', 'cl100k_base'] as const) {
+      expect(countTextTokens(text, enc)).toBe(getEncoding(enc).encode(text).length);
+    }
+  });
+
+  it('treats special-token text inside a conversation as ordinary text', () => {
+    const text = 'please ignore <|endoftext|> and <|im_start|>';
+    expect(countTextTokens(text, 'o200k_base')).toBe(getEncoding('o200k_base').encode(text, [], []).length);
+  });
+
+  it('matches the cookbook counts for chat messages (framing, names, reply priming)', () => {
+    expect(countMessagesTokens(COOKBOOK_MESSAGES, 'cl100k_base')).toBe(129);
+    expect(countMessagesTokens(COOKBOOK_MESSAGES, 'o200k_base')).toBe(124);
+  });
+
+  it('agrees with a js-tiktoken implementation of the cookbook function on a support chat', () => {
+    const chat = [
+      { role: 'system', content: 'You are a helpful customer service assistant.' },
+      { role: 'user', content: 'Hi, my card was charged twice for order 88123. Can you refund one?' },
+      { role: 'assistant', content: "I'm sorry about that! I can see both charges; I've refunded the duplicate. It takes 3–5 business days." },
+      { role: 'user', content: 'Thanks. Will I get an email?' },
+      { role: 'assistant', content: 'Yes, a confirmation email is on its way.' },
+    ];
+    for (const enc of ['o200k_base', 'cl100k_base'] as const) {
+      expect(countMessagesTokens(chat, enc)).toBe(referenceCount(chat, enc));
+    }
+    // weight is a training control, not text
+    const weighted = chat.map((m) => (m.role === 'assistant' ? { ...m, weight: 1 } : m));
+    expect(countMessagesTokens(weighted, 'o200k_base')).toBe(referenceCount(chat, 'o200k_base'));
+  });
+
+  it('picks the encoding from the model family', () => {
+    expect(tokenCounter('gpt-4o-mini-2024-07-18').encoding).toBe('o200k_base');
+    expect(tokenCounter('gpt-4.1-nano-2025-04-14').encoding).toBe('o200k_base');
+    expect(tokenCounter('o4-mini').encoding).toBe('o200k_base');
+    expect(tokenCounter('gpt-35-turbo-0125').encoding).toBe('cl100k_base');
+    expect(tokenCounter('gpt-4').encoding).toBe('cl100k_base');
+    expect(modelInfo('gpt-4.1-nano-2025-04-14').maxExampleTokens).toBe(32_768);
+    expect(modelInfo('gpt-4o-2024-08-06').maxExampleTokens).toBe(65_536);
+    expect(modelInfo('gpt-4.1-mini-2025-04-14').family).toBe('gpt-4.1-mini');
+    expect(() => tokenCounter('llama-3')).toThrow(UnknownModelError);
+    expect(() => tokenCounter('llama-3')).toThrow(/TUNELOOP_BASE_MODEL/);
+  });
+});
