@@ -1,0 +1,238 @@
+import { parse } from 'csv-parse';
+import { Readable } from 'node:stream';
+import { parseFaq, parseFeedback } from './jsonl';
+import { groupMessageRows, type MessageRow } from './messageCsv';
+import { reject } from './records';
+import type { RoleMapper } from './roles';
+import type { IngestItem, SourceRef } from './types';
+
+export interface CsvContext {
+  file: string;
+  roles: RoleMapper;
+  delimiter: string;
+  maxRecordBytes: number;
+  tempDir?: string;
+  signal?: AbortSignal;
+}
+
+export type CsvFormat = 'message-csv' | 'faq' | 'feedback';
+
+/** Header spellings seen in exports, reduced to the names the formats are defined with. */
+const ALIASES: Record<string, string> = {
+  conversationid: 'conversation_id', conversation: 'conversation_id', conv_id: 'conversation_id', chat_id: 'conversation_id',
+  dialogue_id: 'conversation_id', dialog_id: 'conversation_id', session_id: 'conversation_id', ticket_id: 'conversation_id',
+  role: 'speaker', sender: 'speaker', author: 'speaker', participant: 'speaker',
+  content: 'text', message: 'text', body: 'text', utterance: 'text',
+  time: 'timestamp', ts: 'timestamp', created_at: 'timestamp', datetime: 'timestamp', sent_at: 'timestamp',
+  category: 'issue_type', intent: 'issue_type',
+};
+
+export function canonicalColumn(header: string): string {
+  const name = header.normalize('NFKC').trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  return ALIASES[name] ?? name;
+}
+
+export function csvFormatOf(columns: readonly string[]): CsvFormat | undefined {
+  const set = new Set(columns);
+  if (set.has('question') && set.has('answer')) return 'faq';
+  if (set.has('conversation_id') && set.has('speaker') && set.has('text')) return 'message-csv';
+  if (set.has('conversation_id') && set.has('rating')) return 'feedback';
+  return undefined;
+}
+
+export interface CsvRow {
+  /** 1-based line where the row starts. */
+  line: number;
+  /** The row as written (without its line break). */
+  raw: string;
+  fields: string[];
+}
+
+/**
+ * CSV rows with the lines they start on. csv-parse does the quoting; line numbers are counted
+ * here from each row's raw text (csv-parse's own count is off for CRLF files), after CRLF and
+ * lone CR are turned into LF. A row csv-parse cannot finish (an unclosed quote runs to the end of
+ * the file, or past the size limit) ends the file with one `unreadable` item.
+ */
+export async function* readCsvRows(
+  bytes: AsyncIterable<Buffer>,
+  options: { delimiter: string; maxRecordBytes: number },
+): AsyncIterable<{ row: CsvRow } | { unreadable: { line: number; raw: string; detail: string } }> {
+  const parser = parse({
+    delimiter: options.delimiter,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    raw: true,
+    max_record_size: options.maxRecordBytes,
+  });
+  const input = Readable.from(normalizeLineBreaks(bytes));
+  let inputError: unknown;
+  input.on('error', (err) => {
+    inputError = err;
+    parser.destroy(err);
+  });
+  input.pipe(parser);
+  let line = 1;
+  try {
+    for await (const { record, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
+      const leading = raw.length - raw.replace(/^\n+/, '').length;
+      const text = raw.slice(leading).replace(/\n$/, '');
+      yield { row: { line: line + leading, raw: text, fields: record } };
+      line += countNewlines(raw);
+    }
+  } catch (err) {
+    if (inputError) throw inputError;
+    const code = (err as { code?: string }).code;
+    const detail =
+      code === 'CSV_QUOTE_NOT_CLOSED'
+        ? 'a quoted field opened here is never closed, so the rest of the file cannot be read as CSV'
+        : code === 'CSV_MAX_RECORD_SIZE'
+          ? `a row starting here is over ${options.maxRecordBytes} bytes (usually an unclosed quote); the rest of the file cannot be read as CSV`
+          : `the CSV cannot be read from here on: ${err instanceof Error ? err.message : String(err)}`;
+    yield { unreadable: { line: line, raw: '', detail } };
+  } finally {
+    input.destroy();
+    parser.destroy();
+  }
+}
+
+function countNewlines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** CRLF and lone CR → LF, and a leading UTF-8 BOM dropped, across chunk boundaries. */
+export async function* normalizeLineBreaks(chunks: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+  let first = true;
+  let carryCr = false;
+  for await (let chunk of chunks) {
+    if (first) {
+      first = false;
+      if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+    }
+    if (carryCr) {
+      carryCr = false;
+      if (chunk.length && chunk[0] === 0x0a) chunk = chunk.subarray(1);
+      yield Buffer.from([0x0a]);
+    }
+    if (chunk.indexOf(0x0d) === -1) {
+      if (chunk.length) yield chunk;
+      continue;
+    }
+    const out = Buffer.allocUnsafe(chunk.length);
+    let n = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i];
+      if (b !== 0x0d) out[n++] = b;
+      else if (i === chunk.length - 1) carryCr = true;
+      else if (chunk[i + 1] !== 0x0a) out[n++] = 0x0a;
+    }
+    if (n) yield out.subarray(0, n);
+  }
+  if (carryCr) yield Buffer.from([0x0a]);
+}
+
+/** A CSV file of one of the three CSV formats → items (message rows are grouped into conversations). */
+export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContext): AsyncIterable<IngestItem> {
+  const { file, signal } = context;
+  const rows = readCsvRows(bytes, context)[Symbol.asyncIterator]();
+  let grouping: AsyncIterable<IngestItem> | undefined;
+  try {
+    const first = await rows.next();
+    if (first.done) return;
+    if ('unreadable' in first.value) {
+      yield reject({ file, line: first.value.unreadable.line, record: first.value.unreadable.raw }, 'unknown-format', `cannot tell the format of ${file}: ${first.value.unreadable.detail}`);
+      return;
+    }
+    const header = first.value.row;
+    const columns = header.fields.map(canonicalColumn);
+    const format = csvFormatOf(columns);
+    if (!format) {
+      yield reject(
+        { file, line: header.line, record: header.raw },
+        'unknown-format',
+        `cannot tell the format of ${file}: the CSV header (${header.fields.join(', ')}) has neither conversation_id+speaker+text (messages), question+answer (FAQ) nor conversation_id+rating (feedback)`,
+      );
+      return;
+    }
+
+    const index = new Map<string, number>();
+    columns.forEach((name, i) => {
+      if (!index.has(name)) index.set(name, i);
+    });
+
+    if (format === 'message-csv') {
+      const messageRows = toMessageRows(rows, index, columns.length, file);
+      grouping = groupMessageRows(messageRows, { file, roles: context.roles, tempDir: context.tempDir, signal });
+      yield* grouping;
+      return;
+    }
+
+    for (;;) {
+      signal?.throwIfAborted();
+      const next = await rows.next();
+      if (next.done) return;
+      if ('unreadable' in next.value) {
+        const { line, raw, detail } = next.value.unreadable;
+        yield reject({ file, line, record: raw }, 'invalid-csv', detail);
+        return;
+      }
+      const { row } = next.value;
+      const source: SourceRef = { file, line: row.line, record: row.raw };
+      if (row.fields.length !== columns.length) {
+        yield reject(source, 'invalid-row', `the row has ${row.fields.length} fields but the header has ${columns.length}`);
+        continue;
+      }
+      const record: Record<string, string> = {};
+      for (const [name, i] of index) record[name] = row.fields[i];
+      yield format === 'faq' ? parseFaq(source, record) : parseFeedback(source, record);
+    }
+  } finally {
+    await rows.return?.();
+  }
+}
+
+/** Message rows for grouping; a row that cannot belong to any conversation is passed on as a rejection. */
+async function* toMessageRows(
+  rows: AsyncIterator<{ row: CsvRow } | { unreadable: { line: number; raw: string; detail: string } }>,
+  index: Map<string, number>,
+  width: number,
+  file: string,
+): AsyncIterable<MessageRow | IngestItem> {
+  const at = (fields: string[], name: string): string | undefined => {
+    const i = index.get(name);
+    return i === undefined ? undefined : fields[i];
+  };
+  for (;;) {
+    const next = await rows.next();
+    if (next.done) return;
+    if ('unreadable' in next.value) {
+      const { line, raw, detail } = next.value.unreadable;
+      yield reject({ file, line, record: raw }, 'invalid-csv', detail);
+      return;
+    }
+    const { row } = next.value;
+    const conversationId = (at(row.fields, 'conversation_id') ?? '').trim();
+    if (!conversationId) {
+      yield reject({ file, line: row.line, record: row.raw }, 'missing-field:conversation_id', 'the row has no conversation_id, so it belongs to no conversation');
+      continue;
+    }
+    const messageRow: MessageRow = {
+      conversationId,
+      line: row.line,
+      raw: row.raw,
+      speaker: at(row.fields, 'speaker') ?? '',
+      text: at(row.fields, 'text') ?? '',
+      timestamp: at(row.fields, 'timestamp'),
+      issueType: at(row.fields, 'issue_type'),
+      channel: at(row.fields, 'channel'),
+      csat: at(row.fields, 'csat'),
+    };
+    if (row.fields.length !== width) {
+      messageRow.error = { reason: 'invalid-row', detail: `line ${row.line} has ${row.fields.length} fields but the header has ${width}` };
+    }
+    yield messageRow;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Format detection by content (never by file name): the first bytes say JSON lines or CSV; the
+ * keys of the first recognisable JSON line, or the CSV header, then say which of the five formats.
+ */
+export type Container = { kind: 'empty' } | { kind: 'jsonl' } | { kind: 'csv'; delimiter: string } | { kind: 'unknown'; detail: string };
+
+const MAGIC: ReadonlyArray<[number[], string]> = [
+  [[0x50, 0x4b, 0x03, 0x04], 'a ZIP archive; upload the files inside it (or gzip them) instead'],
+  [[0x42, 0x5a, 0x68], 'a bzip2 file; only gzip compression is supported'],
+  [[0x28, 0xb5, 0x2f, 0xfd], 'a zstd file; only gzip compression is supported'],
+  [[0xfd, 0x37, 0x7a, 0x58, 0x5a], 'an xz file; only gzip compression is supported'],
+  [[0x25, 0x50, 0x44, 0x46], 'a PDF document, not a chat log'],
+  [[0xff, 0xfe], 'UTF-16 text; save the file as UTF-8'],
+  [[0xfe, 0xff], 'UTF-16 text; save the file as UTF-8'],
+];
+
+export function detectContainer(head: Buffer): Container {
+  for (const [magic, what] of MAGIC) {
+    if (head.length >= magic.length && magic.every((b, i) => head[i] === b)) return { kind: 'unknown', detail: `the file is ${what}` };
+  }
+  let text = head.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (head.includes(0)) return { kind: 'unknown', detail: 'the file is binary (it contains NUL bytes), not UTF-8 text' };
+  const first = text.search(/\S/);
+  if (first === -1) return { kind: 'empty' };
+  const c = text[first];
+  if (c === '{') return { kind: 'jsonl' };
+  if (c === '[') return { kind: 'unknown', detail: 'the file is a JSON array; write one JSON object per line (JSON Lines) instead' };
+  if (c === '<') return { kind: 'unknown', detail: 'the file looks like HTML/XML; export the chats as JSON lines or CSV' };
+  return { kind: 'csv', delimiter: guessDelimiter(text.slice(first)) };
+}
+
+/** The delimiter used most in the header line, outside quotes (comma when none is). */
+function guessDelimiter(text: string): string {
+  const counts = new Map<string, number>([[',', 0], [';', 0], ['\t', 0], ['|', 0]]);
+  let quoted = false;
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && (ch === '\n' || ch === '\r')) break;
+    else if (!quoted && counts.has(ch)) counts.set(ch, counts.get(ch)! + 1);
+  }
+  let best = ',';
+  for (const [d, n] of counts) if (n > counts.get(best)!) best = d;
+  return best;
+}

@@ -1,0 +1,31 @@
+/**
+ * Errors that stop a whole file (as opposed to a bad record, which becomes a `rejected` item and
+ * parsing goes on). The pipeline decides whether to retry: a read error is usually transient,
+ * a corrupt gzip stream is not.
+ */
+export type IngestErrorCode = 'read-failed' | 'gzip-corrupt' | 'temp-storage-failed';
+
+export class IngestError extends Error {
+  override readonly name = 'IngestError';
+  readonly code: IngestErrorCode;
+  /** The input file the error belongs to. */
+  readonly file: string;
+  /** Whether reading the same bytes again could succeed (network / disk trouble, not bad content). */
+  readonly retriable: boolean;
+
+  constructor(code: IngestErrorCode, file: string, message: string, options: { cause?: unknown; retriable: boolean }) {
+    super(`${file}: ${message}`, { cause: options.cause });
+    this.code = code;
+    this.file = file;
+    this.retriable = options.retriable;
+  }
+}
+
+export function isAbortError(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'AbortError' || (err as { code?: unknown }).code === 'ABORT_ERR');
+}
+
+/** Throws the signal's reason (an AbortError unless the caller gave another reason). */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  signal?.throwIfAborted();
+}

@@ -1,0 +1,236 @@
+import { contentId } from './ids';
+import { conversationItem, feedbackItem, reject, show } from './records';
+import { inferMissingRoles, type RoleMapper } from './roles';
+import { normalizeText } from './text';
+import { buildTurns, isBlank, parseRating, parseTimestamp, type RawTurn } from './turns';
+import type { ChatRole, Conversation, Feedback, IngestItem, SourceRef, Turn } from './types';
+
+/** What a JSON line is, by its keys. `messages` covers both conversation and ready-made lines. */
+export type JsonFamily = 'messages' | 'faq' | 'feedback';
+
+type JsonObject = Record<string, unknown>;
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function jsonFamily(record: JsonObject): JsonFamily | undefined {
+  if ('messages' in record) return 'messages';
+  if (has(record, 'question') && has(record, 'answer')) return 'faq';
+  if (has(record, 'conversation_id') && has(record, 'rating')) return 'feedback';
+  return undefined;
+}
+
+function has(record: JsonObject, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(record, key);
+}
+
+const FAMILY_NAMES: Record<JsonFamily, string> = {
+  messages: 'conversation JSONL ("messages")',
+  faq: 'FAQ ("question", "answer")',
+  feedback: 'feedback ("conversation_id", "rating")',
+};
+
+/** The rejection for a JSON object that is none of the formats, worded for the file's format. */
+export function unrecognisedRecord(source: SourceRef, record: JsonObject, fileFamily: JsonFamily): IngestItem {
+  const keys = Object.keys(record);
+  const shown = keys.length ? keys.slice(0, 8).join(', ') : 'none';
+  const missing =
+    fileFamily === 'messages'
+      ? ['messages']
+      : fileFamily === 'faq'
+        ? ['question', 'answer'].filter((k) => !has(record, k))
+        : ['conversation_id', 'rating'].filter((k) => !has(record, k));
+  return reject(
+    source,
+    `missing-field:${missing[0]}`,
+    `this file holds ${FAMILY_NAMES[fileFamily]} records, but this line has no ${missing.map((k) => `"${k}"`).join(' or ')} (its keys: ${shown})`,
+  );
+}
+
+export interface JsonParseContext {
+  roles: RoleMapper;
+}
+
+/** One JSON line of a known family → exactly one item. */
+export function parseJsonRecord(source: SourceRef, record: JsonObject, family: JsonFamily, context: JsonParseContext): IngestItem {
+  switch (family) {
+    case 'messages':
+      return isReadyMade(record) ? parseReadyMade(source, record) : parseConversation(source, record, context);
+    case 'faq':
+      return parseFaq(source, record);
+    case 'feedback':
+      return parseFeedback(source, record);
+  }
+}
+
+// ----- ready-made fine-tuning lines -----
+
+const READY_TOP_KEYS = new Set(['messages', 'tools', 'functions', 'parallel_tool_calls']);
+const READY_MESSAGE_KEYS = new Set(['role', 'content', 'weight', 'name', 'tool_calls', 'function_call', 'tool_call_id', 'refusal']);
+const OPENAI_ROLES = new Set(['system', 'user', 'assistant', 'tool', 'function', 'developer']);
+
+/**
+ * A line already in the fine-tuning format: nothing but OpenAI keys, OpenAI roles, no
+ * conversation_id. Anything else with `messages` is a conversation log to normalise.
+ */
+function isReadyMade(record: JsonObject): boolean {
+  if (!Object.keys(record).every((k) => READY_TOP_KEYS.has(k))) return false;
+  const messages = record.messages;
+  if (!Array.isArray(messages) || messages.length === 0) return false;
+  return messages.every(
+    (m) =>
+      isJsonObject(m) &&
+      typeof m.role === 'string' &&
+      OPENAI_ROLES.has(m.role) &&
+      has(m, 'content') &&
+      Object.keys(m).every((k) => READY_MESSAGE_KEYS.has(k)),
+  );
+}
+
+function parseReadyMade(source: SourceRef, record: JsonObject): IngestItem {
+  const messages = record.messages as JsonObject[];
+  // Turns mirror the messages as written (no merging or clean-up), so what the quality stages
+  // look at is exactly what would be trained on.
+  const turns: Turn[] = [];
+  for (const message of messages) {
+    const role = message.role as string;
+    if (role !== 'system' && role !== 'user' && role !== 'assistant') continue;
+    const content = contentText(message.content);
+    if (content === undefined) continue;
+    const turn: Turn = { role, content };
+    if (message.weight === 0 || message.weight === 1) turn.weight = message.weight;
+    turns.push(turn);
+  }
+  const ready: NonNullable<Conversation['ready']> = { messages };
+  if (record.tools !== undefined) ready.tools = record.tools as unknown[];
+  if (record.functions !== undefined) ready.functions = record.functions as unknown[];
+  return conversationItem({
+    kind: 'ready',
+    conversationId: contentId('ready', source.record.trim()),
+    turns,
+    ready,
+    source,
+  });
+}
+
+/** Text of a message content: a string, or the text parts of an OpenAI content array. */
+function contentText(content: unknown): string | undefined {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) {
+    const parts = content.filter((p): p is JsonObject => isJsonObject(p) && p.type === 'text' && typeof p.text === 'string');
+    return parts.length ? parts.map((p) => p.text as string).join('\n') : undefined;
+  }
+  return undefined;
+}
+
+// ----- conversation lines -----
+
+function parseConversation(source: SourceRef, record: JsonObject, context: JsonParseContext): IngestItem {
+  const messages = record.messages;
+  if (!Array.isArray(messages)) {
+    return reject(source, 'invalid-field:messages', `"messages" must be an array of {role, text} objects, got ${show(messages)}`);
+  }
+  const id = optionalId(record.conversation_id ?? record.id);
+  if (id === null) return reject(source, 'invalid-field:conversation_id', `"conversation_id" must be a string or number, got ${show(record.conversation_id ?? record.id)}`);
+
+  const speakers: string[] = [];
+  const texts: string[] = [];
+  const timestamps: (string | undefined)[] = [];
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i];
+    const n = i + 1;
+    if (!isJsonObject(message)) return reject(source, 'invalid-field:messages', `message ${n} must be an object with "role" and "text", got ${show(message)}`);
+    const speaker = message.role ?? message.speaker;
+    if (isBlank(speaker)) return reject(source, 'missing-field:role', `message ${n} has no "role" (or "speaker")`);
+    if (typeof speaker !== 'string') return reject(source, 'invalid-field:role', `message ${n} has a non-text role ${show(speaker)}`);
+    const rawText = has(message, 'text') ? message.text : message.content;
+    if (rawText === undefined || rawText === null) return reject(source, 'missing-field:text', `message ${n} has no "text" (or "content")`);
+    const text = contentText(rawText);
+    if (text === undefined) return reject(source, 'invalid-field:text', `message ${n} has a "text" that is not a string: ${show(rawText)}`);
+    speakers.push(speaker);
+    texts.push(text);
+    timestamps.push(parseTimestamp(message.timestamp ?? message.time));
+  }
+
+  const roles = inferMissingRoles([...new Set(speakers)], context.roles);
+  if ('unknown' in roles) {
+    const speaker = roles.unknown[0];
+    return reject(
+      source,
+      'unknown-speaker',
+      `speaker ${show(speaker)} (message ${speakers.indexOf(speaker) + 1}) is not a known role; use customer/user, agent/assistant/bot or system, or map the name with speakerRoles`,
+    );
+  }
+  const raw: RawTurn[] = texts.map((text, i) => ({ role: roles.get(speakers[i]) as ChatRole, text, timestamp: timestamps[i] }));
+  const turns = buildTurns(raw);
+  if (turns.length === 0) return reject(source, 'empty-conversation', 'no message has any text after clean-up');
+
+  const conversation: Conversation = {
+    kind: 'conversation',
+    conversationId: id ?? contentId('conv', ...turns.map((t) => `${t.role}:${t.content}`)),
+    turns,
+    source,
+  };
+  assignMeta(conversation, record);
+  return conversationItem(conversation);
+}
+
+/** issue_type / channel / csat, all optional. A csat outside 1–5 is ignored (the conversation is still good data). */
+export function assignMeta(conversation: Conversation, record: Record<string, unknown>): void {
+  const issueType = optionalText(record.issue_type ?? record.category);
+  if (issueType) conversation.issueType = issueType;
+  const channel = optionalText(record.channel);
+  if (channel) conversation.channel = channel;
+  const csat = parseRating(record.csat);
+  if (csat !== undefined) conversation.csat = csat;
+}
+
+/** A string or number id, undefined when absent, null when present but unusable. */
+export function optionalId(value: unknown): string | undefined | null {
+  if (isBlank(value)) return undefined;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'string') return value.trim();
+  return null;
+}
+
+function optionalText(value: unknown): string | undefined {
+  if (typeof value === 'number') return String(value);
+  if (typeof value !== 'string') return undefined;
+  const text = normalizeText(value);
+  return text || undefined;
+}
+
+// ----- FAQ and feedback (shared with CSV, where values are strings) -----
+
+export function parseFaq(source: SourceRef, record: Record<string, unknown>): IngestItem {
+  const question = typeof record.question === 'string' ? normalizeText(record.question) : '';
+  const answer = typeof record.answer === 'string' ? normalizeText(record.answer) : '';
+  if (!question) return reject(source, 'missing-field:question', '"question" is empty or not text');
+  if (!answer) return reject(source, 'missing-field:answer', '"answer" is empty or not text');
+  const id = optionalId(record.conversation_id ?? record.id);
+  if (id === null) return reject(source, 'invalid-field:id', `"id" must be a string or number, got ${show(record.id)}`);
+  const conversation: Conversation = {
+    kind: 'faq',
+    conversationId: id ?? contentId('faq', question, answer),
+    turns: [
+      { role: 'user', content: question },
+      { role: 'assistant', content: answer },
+    ],
+    source,
+  };
+  assignMeta(conversation, record);
+  return conversationItem(conversation);
+}
+
+export function parseFeedback(source: SourceRef, record: Record<string, unknown>): IngestItem {
+  const id = optionalId(record.conversation_id);
+  if (!id) return reject(source, 'missing-field:conversation_id', '"conversation_id" is empty or not a string/number');
+  if (isBlank(record.rating)) return reject(source, 'missing-field:rating', '"rating" is empty');
+  const rating = parseRating(record.rating);
+  if (rating === undefined) return reject(source, 'invalid-field:rating', `"rating" must be a number from 1 to 5, got ${show(record.rating)}`);
+  const feedback: Feedback = { conversationId: id, rating, source };
+  const comment = optionalText(record.comment);
+  if (comment) feedback.comment = comment;
+  return feedbackItem(feedback);
+}

@@ -1,0 +1,258 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { IngestError } from './errors';
+import { conversationItem, reject, show } from './records';
+import { inferMissingRoles, type RoleMapper } from './roles';
+import { buildTurns, isBlank, parseRating, parseTimestamp, type RawTurn } from './turns';
+import type { ChatRole, Conversation, IngestItem, SourceRef } from './types';
+
+/** One row of a message-per-row CSV, as spilled to disk while conversations are grouped. */
+export interface MessageRow {
+  conversationId: string;
+  line: number;
+  raw: string;
+  speaker: string;
+  text: string;
+  timestamp?: string;
+  issueType?: string;
+  channel?: string;
+  csat?: string;
+  /** Set when the row itself is malformed; the whole conversation is rejected with it. */
+  error?: { reason: string; detail: string };
+}
+
+export interface GroupOptions {
+  file: string;
+  roles: RoleMapper;
+  tempDir?: string;
+  signal?: AbortSignal;
+  /** Buckets per level; rows of one conversation always land in the same bucket. */
+  buckets?: number;
+  /** A bucket larger than this is split again (by another hash) instead of read into memory. */
+  maxBucketBytes?: number;
+}
+
+const DEFAULT_BUCKETS = 64;
+const DEFAULT_MAX_BUCKET_BYTES = 32 * 1024 * 1024;
+const MAX_LEVELS = 4;
+
+/**
+ * Rows of one conversation may be anywhere in the file. They are spilled into bucket files by a
+ * hash of conversation_id, then each bucket is read back on its own and grouped in memory, so
+ * memory is bounded by the largest bucket (buckets that grow too big are split again), not by
+ * the file. Conversations come out bucket by bucket, ordered by their first row within a bucket:
+ * the same file always gives the same order. Temp files are removed also on error and abort.
+ */
+export async function* groupMessageRows(rows: AsyncIterable<MessageRow | IngestItem>, options: GroupOptions): AsyncIterable<IngestItem> {
+  const { file, signal } = options;
+  const buckets = options.buckets ?? DEFAULT_BUCKETS;
+  const maxBucketBytes = options.maxBucketBytes ?? DEFAULT_MAX_BUCKET_BYTES;
+  let dir: string;
+  try {
+    dir = await mkdtemp(join(options.tempDir ?? tmpdir(), 'tuneloop-ingest-'));
+  } catch (err) {
+    throw tempError(file, err);
+  }
+  try {
+    const spill = new BucketWriter(join(dir, 'b'), buckets, 0, file);
+    try {
+      for await (const row of rows) {
+        signal?.throwIfAborted();
+        if ('type' in row) yield row;
+        else await spill.write(row.conversationId, JSON.stringify(row));
+      }
+    } finally {
+      await spill.close();
+    }
+    yield* drainBuckets(spill.paths(), 0, { ...options, buckets, maxBucketBytes, dir });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function* drainBuckets(
+  paths: readonly (string | undefined)[],
+  level: number,
+  options: GroupOptions & { buckets: number; maxBucketBytes: number; dir: string },
+): AsyncIterable<IngestItem> {
+  for (let b = 0; b < paths.length; b++) {
+    const path = paths[b];
+    if (!path) continue;
+    options.signal?.throwIfAborted();
+    const size = (await stat(path)).size;
+    if (size > options.maxBucketBytes && level + 1 < MAX_LEVELS) {
+      const split = new BucketWriter(`${path}.`, options.buckets, level + 1, options.file);
+      try {
+        for await (const line of readLines(path, options.file)) {
+          await split.write((JSON.parse(line) as MessageRow).conversationId, line);
+        }
+      } finally {
+        await split.close();
+      }
+      await rm(path, { force: true });
+      yield* drainBuckets(split.paths(), level + 1, options);
+      continue;
+    }
+    const groups = new Map<string, MessageRow[]>();
+    for await (const line of readLines(path, options.file)) {
+      const row = JSON.parse(line) as MessageRow;
+      const group = groups.get(row.conversationId);
+      if (group) group.push(row);
+      else groups.set(row.conversationId, [row]);
+    }
+    await rm(path, { force: true });
+    const ordered = [...groups.values()].sort((a, b) => a[0].line - b[0].line);
+    groups.clear();
+    for (const group of ordered) {
+      options.signal?.throwIfAborted();
+      yield conversationFromRows(group, options);
+    }
+  }
+}
+
+/** Rows of one conversation (in file order) → one conversation or one rejection. */
+export function conversationFromRows(rows: MessageRow[], options: Pick<GroupOptions, 'file' | 'roles'>): IngestItem {
+  const source: SourceRef = { file: options.file, line: rows[0].line, record: rows.map((r) => r.raw).join('\n') };
+  const bad = rows.find((r) => r.error);
+  if (bad?.error) return reject(source, bad.error.reason, bad.error.detail);
+  const blank = rows.find((r) => isBlank(r.speaker));
+  if (blank) return reject(source, 'missing-field:speaker', `line ${blank.line} has no speaker`);
+
+  const speakers = [...new Set(rows.map((r) => r.speaker.trim()))];
+  const roles = inferMissingRoles(speakers, options.roles);
+  if ('unknown' in roles) {
+    const speaker = roles.unknown[0];
+    const row = rows.find((r) => r.speaker.trim() === speaker)!;
+    return reject(
+      source,
+      'unknown-speaker',
+      `speaker ${show(speaker)} (line ${row.line}) is not a known role; use customer/user, agent/assistant/bot or system, or map the name with speakerRoles`,
+    );
+  }
+
+  // Rows without a timestamp stay right after the row before them in the file.
+  const keyed: { row: MessageRow; key: number; iso?: string }[] = [];
+  let previous = Number.NEGATIVE_INFINITY;
+  for (const row of rows) {
+    if (isBlank(row.timestamp)) {
+      keyed.push({ row, key: previous });
+      continue;
+    }
+    const iso = parseTimestamp(row.timestamp);
+    if (!iso) return reject(source, 'invalid-field:timestamp', `line ${row.line} has timestamp ${show(row.timestamp)}, which is not a date/time (use ISO 8601)`);
+    previous = Date.parse(iso);
+    keyed.push({ row, key: previous, iso });
+  }
+  keyed.sort((a, b) => a.key - b.key);
+
+  const raw: RawTurn[] = keyed.map(({ row, iso }) => ({ role: roles.get(row.speaker.trim()) as ChatRole, text: row.text, timestamp: iso }));
+  const turns = buildTurns(raw);
+  if (turns.length === 0) return reject(source, 'empty-conversation', 'no row has any text after clean-up');
+
+  const conversation: Conversation = { kind: 'conversation', conversationId: rows[0].conversationId, turns, source };
+  const issueType = firstText(rows.map((r) => r.issueType));
+  if (issueType) conversation.issueType = issueType;
+  const channel = firstText(rows.map((r) => r.channel));
+  if (channel) conversation.channel = channel;
+  for (const row of rows) {
+    const csat = parseRating(row.csat);
+    if (csat !== undefined) {
+      conversation.csat = csat;
+      break;
+    }
+  }
+  return conversationItem(conversation);
+}
+
+function firstText(values: (string | undefined)[]): string | undefined {
+  for (const value of values) {
+    const text = value?.normalize('NFKC').replace(/\s+/g, ' ').trim();
+    if (text) return text;
+  }
+  return undefined;
+}
+
+class BucketWriter {
+  private readonly streams: (WriteStream | undefined)[];
+  private readonly files: (string | undefined)[];
+
+  constructor(
+    private readonly prefix: string,
+    private readonly count: number,
+    private readonly level: number,
+    private readonly file: string,
+  ) {
+    this.streams = new Array(count).fill(undefined);
+    this.files = new Array(count).fill(undefined);
+  }
+
+  async write(conversationId: string, line: string): Promise<void> {
+    const b = bucketOf(conversationId, this.level, this.count);
+    let stream = this.streams[b];
+    if (!stream) {
+      const path = `${this.prefix}${b}`;
+      stream = createWriteStream(path);
+      stream.on('error', () => undefined); // surfaced by the awaited write/close below
+      this.streams[b] = stream;
+      this.files[b] = path;
+    }
+    if (!stream.write(`${line}\n`)) {
+      try {
+        await Promise.race([once(stream, 'drain'), once(stream, 'error').then(([err]) => Promise.reject(err))]);
+      } catch (err) {
+        throw tempError(this.file, err);
+      }
+    }
+    if (stream.errored) throw tempError(this.file, stream.errored);
+  }
+
+  async close(): Promise<void> {
+    const errors: unknown[] = [];
+    await Promise.all(
+      this.streams.map(async (stream) => {
+        if (!stream) return;
+        if (stream.errored) return errors.push(stream.errored);
+        try {
+          await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
+        } catch (err) {
+          errors.push(err);
+        }
+      }),
+    );
+    if (errors.length) throw tempError(this.file, errors[0]);
+  }
+
+  paths(): readonly (string | undefined)[] {
+    return this.files;
+  }
+}
+
+function bucketOf(conversationId: string, level: number, count: number): number {
+  const digest = createHash('md5').update(conversationId).digest();
+  // Each level uses different bytes of the hash, so a bucket that is split again really spreads out.
+  return digest.readUInt32BE((level % 4) * 4) % count;
+}
+
+async function* readLines(path: string, file: string): AsyncIterable<string> {
+  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  try {
+    for await (const line of lines) if (line) yield line;
+  } catch (err) {
+    throw tempError(file, err);
+  } finally {
+    lines.close();
+  }
+}
+
+function tempError(file: string, err: unknown): IngestError {
+  const message = err instanceof Error ? err.message : String(err);
+  return new IngestError('temp-storage-failed', file, `grouping CSV rows needs temp disk space and it failed: ${message}; free space or set tempDir`, {
+    cause: err,
+    retriable: true,
+  });
+}

@@ -1,0 +1,151 @@
+import { parseCsv } from './csv';
+import { detectContainer } from './detect';
+import { isJsonObject, jsonFamily, parseJsonRecord, unrecognisedRecord, type JsonFamily } from './jsonl';
+import { splitLines, type Line } from './lines';
+import { reject } from './records';
+import { createRoleMapper, type RoleMapper } from './roles';
+import { gunzip, isGzip, PeekableBytes, toAsyncIterable, type ByteSource } from './source';
+import type { ChatRole, IngestItem, SourceRef } from './types';
+
+export interface ParseOptions {
+  /** Name of the input (blob name or path): every rejection and error names it. */
+  fileName: string;
+  /** Speaker names → roles, for names the built-in words cannot map ("Alice": "assistant"). Case-insensitive. */
+  speakerRoles?: Record<string, ChatRole>;
+  /** Where message-per-row CSV rows are spilled while grouping conversations (default: the OS temp dir). */
+  tempDir?: string;
+  signal?: AbortSignal;
+  /** Lines (JSONL) or rows (CSV) longer than this are rejected instead of held in memory. Default 16 MiB. */
+  maxRecordBytes?: number;
+}
+
+const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
+const SNIFF_BYTES = 64 * 1024;
+/** How far into a JSON lines file to look for the first line that says which format the file is. */
+const SNIFF_LINES = 1000;
+const MAX_GZIP_LAYERS = 3;
+const RECORD_PREVIEW = 2048;
+
+/**
+ * Parses one input file of any of the five formats (gzip-compressed or not) into normalised
+ * items: every input record becomes exactly one item (a conversation, a feedback, or a rejection
+ * that names file, line and reason), so records in = records used + records rejected. Streams
+ * with flat memory. Throws `IngestError` when the file itself cannot be read (I/O, corrupt gzip).
+ */
+export async function* parseInput(input: ByteSource, options: ParseOptions): AsyncIterable<IngestItem> {
+  const file = options.fileName;
+  const signal = options.signal;
+  signal?.throwIfAborted();
+  const roles = createRoleMapper(options.speakerRoles);
+  const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+
+  let bytes = new PeekableBytes(toAsyncIterable(input), file);
+  for (let layer = 0; isGzip(await bytes.peek(2)); layer++) {
+    if (layer === MAX_GZIP_LAYERS) {
+      yield wholeFileRejection(file, await bytes.peek(RECORD_PREVIEW), `the file is gzip inside gzip more than ${MAX_GZIP_LAYERS} times`);
+      return;
+    }
+    bytes = new PeekableBytes(gunzip(bytes, file, signal), file);
+  }
+
+  const head = await bytes.peek(SNIFF_BYTES);
+  const container = detectContainer(head);
+  switch (container.kind) {
+    case 'empty':
+      return;
+    case 'unknown':
+      yield wholeFileRejection(file, head, container.detail);
+      return;
+    case 'jsonl':
+      yield* parseJsonLines(bytes, { file, roles, maxRecordBytes, signal });
+      return;
+    case 'csv':
+      yield* parseCsv(bytes, { file, roles, maxRecordBytes, signal, delimiter: container.delimiter, tempDir: options.tempDir });
+      return;
+  }
+}
+
+function wholeFileRejection(file: string, head: Buffer, detail: string): IngestItem {
+  return reject({ file, line: 1, record: preview(head) }, 'unknown-format', `cannot tell the format of ${file}: ${detail}`);
+}
+
+function preview(head: Buffer): string {
+  return head.subarray(0, RECORD_PREVIEW).toString('utf8');
+}
+
+interface JsonLinesContext {
+  file: string;
+  roles: RoleMapper;
+  maxRecordBytes: number;
+  signal?: AbortSignal;
+}
+
+type ParsedLine = { line: Line; value?: unknown; error?: string };
+
+async function* parseJsonLines(bytes: AsyncIterable<Buffer>, context: JsonLinesContext): AsyncIterable<IngestItem> {
+  const { file, signal } = context;
+  const lines = splitLines(bytes, { maxLineBytes: context.maxRecordBytes })[Symbol.asyncIterator]();
+  try {
+    // Look ahead until a line says which format the file is (its first lines may be broken).
+    const window: ParsedLine[] = [];
+    let family: JsonFamily | undefined;
+    while (window.length < SNIFF_LINES) {
+      const next = await lines.next();
+      if (next.done) break;
+      const parsed = parseLine(next.value);
+      window.push(parsed);
+      if (isJsonObject(parsed.value)) family = jsonFamily(parsed.value);
+      if (family) break;
+    }
+    if (!family) {
+      const records = window.filter((p) => p.line.kind !== 'text' || p.line.text.trim() !== '');
+      if (records.length === 0) return;
+      const detail = records.some((p) => isJsonObject(p.value))
+        ? `no line among the first ${records.length} is a conversation ("messages"), FAQ ("question"+"answer") or feedback ("conversation_id"+"rating") record`
+        : `none of the first ${records.length} lines is valid JSON`;
+      yield reject({ file, line: records[0].line.lineNo, record: records.map((p) => p.line.text).join('\n').slice(0, RECORD_PREVIEW) }, 'unknown-format', `cannot tell the format of ${file}: ${detail}`);
+      return;
+    }
+    for (const parsed of window) {
+      const item = lineItem(parsed, family, context);
+      if (item) yield item;
+    }
+    for (;;) {
+      signal?.throwIfAborted();
+      const next = await lines.next();
+      if (next.done) break;
+      const item = lineItem(parseLine(next.value), family, context);
+      if (item) yield item;
+    }
+  } finally {
+    await lines.return?.();
+  }
+}
+
+function parseLine(line: Line): ParsedLine {
+  if (line.kind !== 'text' || line.text.trim() === '') return { line };
+  try {
+    return { line, value: JSON.parse(line.text) };
+  } catch (err) {
+    return { line, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+function lineItem(parsed: ParsedLine, fileFamily: JsonFamily, context: JsonLinesContext): IngestItem | undefined {
+  const { line } = parsed;
+  const source: SourceRef = { file: context.file, line: line.lineNo, record: line.text };
+  switch (line.kind) {
+    case 'bad-encoding':
+      return reject(source, 'invalid-encoding', 'the line is not valid UTF-8 text');
+    case 'too-long':
+      return reject(source, 'record-too-long', `the line is ${line.bytes} bytes, over the ${context.maxRecordBytes}-byte limit (record shows its start only)`);
+    case 'text':
+      break;
+  }
+  if (line.text.trim() === '') return undefined;
+  if (parsed.error !== undefined) return reject(source, 'invalid-json', `the line is not valid JSON: ${parsed.error}`);
+  if (!isJsonObject(parsed.value)) return reject(source, 'invalid-record', 'the line is valid JSON but not an object; every line must be one JSON object');
+  const family = jsonFamily(parsed.value);
+  if (!family) return unrecognisedRecord(source, parsed.value, fileFamily);
+  return parseJsonRecord(source, parsed.value, family, { roles: context.roles });
+}

@@ -1,0 +1,21 @@
+import type { Conversation, Feedback, IngestItem, Rejection, SourceRef } from './types';
+
+export function reject(source: SourceRef, reason: string, detail?: string): IngestItem {
+  const rejection: Rejection = { file: source.file, line: source.line, reason, record: source.record };
+  if (detail) rejection.detail = detail;
+  return { type: 'rejected', rejection };
+}
+
+export function conversationItem(conversation: Conversation): IngestItem {
+  return { type: 'conversation', conversation };
+}
+
+export function feedbackItem(feedback: Feedback): IngestItem {
+  return { type: 'feedback', feedback };
+}
+
+/** A short, quoted rendering of a value for error details (never the whole record). */
+export function show(value: unknown): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -1,0 +1,66 @@
+/**
+ * Text clean-up shared by every format: HTML stripped and entities decoded (chat exports from
+ * help-desk tools carry markup), Unicode NFKC (full-width letters, ligatures and non-breaking
+ * spaces become their plain forms, so duplicates and tokens are counted on one spelling),
+ * whitespace trimmed and collapsed while single line breaks survive (agents use them for lists).
+ */
+
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', ensp: '\u2002', emsp: '\u2003',
+  thinsp: '\u2009', ndash: '\u2013', mdash: '\u2014', lsquo: '\u2018', rsquo: '\u2019', sbquo: '\u201a',
+  ldquo: '\u201c', rdquo: '\u201d', bdquo: '\u201e', hellip: '\u2026', bull: '\u2022', middot: '\u00b7',
+  copy: '\u00a9', reg: '\u00ae', trade: '\u2122', euro: '\u20ac', pound: '\u00a3', yen: '\u00a5',
+  cent: '\u00a2', sect: '\u00a7', deg: '\u00b0', plusmn: '\u00b1', times: '\u00d7', divide: '\u00f7',
+  laquo: '\u00ab', raquo: '\u00bb', iexcl: '\u00a1', iquest: '\u00bf', shy: '\u00ad', para: '\u00b6',
+  auml: '\u00e4', ouml: '\u00f6', uuml: '\u00fc', Auml: '\u00c4', Ouml: '\u00d6', Uuml: '\u00dc', szlig: '\u00df',
+  eacute: '\u00e9', egrave: '\u00e8', ecirc: '\u00ea', aacute: '\u00e1', agrave: '\u00e0', acirc: '\u00e2',
+  iacute: '\u00ed', oacute: '\u00f3', uacute: '\u00fa', ntilde: '\u00f1', ccedil: '\u00e7', Eacute: '\u00c9',
+  rarr: '\u2192', larr: '\u2190', zwj: '\u200d', zwnj: '\u200c',
+};
+
+const ENTITY = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z][a-zA-Z0-9]{1,31}));/g;
+
+export function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(ENTITY, (whole, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
+    if (name !== undefined) return NAMED_ENTITIES[name] ?? whole;
+    const code = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex!, 16);
+    // Surrogates and out-of-range code points are not characters; keep the text as written.
+    if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) || code === 0) return whole;
+    return String.fromCodePoint(code);
+  });
+}
+
+// A tag starts with a letter (or `/letter`, `!`), so "a < b" and "<3" are left alone.
+const HTML_HINT = /<\/?[a-zA-Z!]/;
+const SCRIPT_OR_STYLE = /<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
+const COMMENT = /<!--[\s\S]*?-->/g;
+const BLOCK_BREAK = /<(?:br|\/p|p|\/div|div|\/li|li|\/tr|tr|\/h[1-6]|hr)\b[^>]*>/gi;
+const TAG = /<\/?[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^<>]*)?\/?>|<![a-zA-Z][^<>]*>/g;
+
+export function stripHtml(text: string): string {
+  if (!HTML_HINT.test(text)) return text;
+  return text
+    .replace(SCRIPT_OR_STYLE, '')
+    .replace(COMMENT, '')
+    .replace(BLOCK_BREAK, '\n')
+    .replace(TAG, '');
+}
+
+// Zero-width and bidi controls, and C0/C1 controls other than tab and newline.
+const INVISIBLE = /[\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad]|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+const LINE_BREAKS = /\r\n?|[\u2028\u2029\u0085]/g;
+const HORIZONTAL_SPACE = /[^\S\n]+/g;
+
+/** The full clean-up of one message text; returns '' for a text that is empty after it. */
+export function normalizeText(raw: string): string {
+  let text = raw.replace(LINE_BREAKS, '\n');
+  text = stripHtml(text);
+  text = decodeEntities(text);
+  text = text.normalize('NFKC').replace(INVISIBLE, '');
+  return text
+    .split('\n')
+    .map((line) => line.replace(HORIZONTAL_SPACE, ' ').trim())
+    .filter((line) => line.length > 0)
+    .join('\n');
+}

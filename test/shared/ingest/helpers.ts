@@ -1,0 +1,33 @@
+import { gzipSync } from 'node:zlib';
+import { parseInput, type ParseOptions } from '../../../src/shared/ingest/parse';
+import type { Conversation, Feedback, IngestItem, Rejection } from '../../../src/shared/ingest/types';
+
+/** Feeds `text` in small chunks so that every parser sees chunk boundaries mid-line and mid-character. */
+export async function* chunked(data: string | Buffer, size = 7): AsyncIterable<Buffer> {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+
+export async function parseAll(data: string | Buffer, options: Partial<ParseOptions> = {}, chunkSize = 7): Promise<IngestItem[]> {
+  const items: IngestItem[] = [];
+  for await (const item of parseInput(chunked(data, chunkSize), { fileName: 'input.file', ...options })) items.push(item);
+  return items;
+}
+
+export function conversations(items: IngestItem[]): Conversation[] {
+  return items.flatMap((i) => (i.type === 'conversation' ? [i.conversation] : []));
+}
+export function feedbacks(items: IngestItem[]): Feedback[] {
+  return items.flatMap((i) => (i.type === 'feedback' ? [i.feedback] : []));
+}
+export function rejections(items: IngestItem[]): Rejection[] {
+  return items.flatMap((i) => (i.type === 'rejected' ? [i.rejection] : []));
+}
+
+export function jsonl(...records: unknown[]): string {
+  return records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';
+}
+
+export function gzip(text: string): Buffer {
+  return gzipSync(Buffer.from(text, 'utf8'));
+}
