@@ -1,5 +1,6 @@
 import type { Settings } from '../shared/config/settings';
 import type { FunctionDefinition } from './definition';
+import { nightlyRetrain } from './nightlyRetrain';
 
 /**
  * The one list of tuneloop's functions. Each entry comes from its own file in this folder;
@@ -7,5 +8,5 @@ import type { FunctionDefinition } from './definition';
  */
 export function functionDefinitions(settings: Settings): FunctionDefinition[] {
   void settings;
-  return [];
+  return [nightlyRetrain];
 }

@@ -18,3 +18,15 @@ export function testStorageConnectionString(): string {
 export function uniqueName(prefix: string): string {
   return `${prefix}${randomBytes(4).toString('hex')}`.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
+
+/**
+ * A private in-memory Azurite for tests that read whole containers or tables (assembly, drift),
+ * so other test files writing into the shared one in parallel cannot disturb them.
+ */
+export async function startPrivateAzurite(): Promise<{ storage: StorageClients; connectionString: string; stop: () => Promise<void> }> {
+  const { startAzurite } = await import('../../src/local/azurite');
+  const azurite = await startAzurite({ inMemory: true });
+  const storage = createStorageClients({ connectionString: azurite.connectionString });
+  await storage.ensureResources();
+  return { storage, connectionString: azurite.connectionString, stop: () => azurite.stop() };
+}

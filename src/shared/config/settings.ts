@@ -75,6 +75,206 @@ export const settingsSchema = z
       where: 'optional',
       sample: 'gpt-4o-mini-2024-07-18',
     }),
+    TUNELOOP_OPENAI_ENDPOINT: setting('TUNELOOP_OPENAI_ENDPOINT', z.url().optional(), {
+      description:
+        'Azure OpenAI endpoint for files and fine-tuning jobs, e.g. https://<resource>.openai.azure.com (local: the emulator URL, set by npm start).',
+      where: 'azure',
+      sample: '',
+    }),
+    TUNELOOP_OPENAI_API_VERSION: setting('TUNELOOP_OPENAI_API_VERSION', z.string().min(1).default('2024-10-21'), {
+      description: 'Azure OpenAI data-plane api-version sent with every call.',
+      where: 'optional',
+      sample: '2024-10-21',
+    }),
+    TUNELOOP_OPENAI_AUTH: setting('TUNELOOP_OPENAI_AUTH', z.enum(['default', 'apikey', 'local']).default('default'), {
+      description:
+        'How tuneloop authenticates to Azure OpenAI and ARM: default = keyless DefaultAzureCredential (managed identity), apikey = TUNELOOP_OPENAI_API_KEY (data plane only), local = the emulator (no Azure login; never use against Azure).',
+      where: 'optional',
+      sample: 'local',
+    }),
+    TUNELOOP_OPENAI_API_KEY: setting('TUNELOOP_OPENAI_API_KEY', z.string().min(1).optional(), {
+      description: 'Explicit alternative to keyless access, read only when TUNELOOP_OPENAI_AUTH=apikey. Keep it in Key Vault, never in files.',
+      where: 'optional',
+      sample: '',
+    }),
+    TUNELOOP_ARM_ENDPOINT: setting('TUNELOOP_ARM_ENDPOINT', z.url().default('https://management.azure.com'), {
+      description: 'Azure Resource Manager endpoint used to deploy fine-tuned models (local: the emulator URL, set by npm start).',
+      where: 'optional',
+      sample: 'https://management.azure.com',
+    }),
+    TUNELOOP_OPENAI_SUBSCRIPTION_ID: setting('TUNELOOP_OPENAI_SUBSCRIPTION_ID', z.string().min(1).optional(), {
+      description: 'Subscription of the Azure OpenAI account that receives deployments.',
+      where: 'azure',
+      sample: '00000000-0000-0000-0000-000000000000',
+    }),
+    TUNELOOP_OPENAI_RESOURCE_GROUP: setting('TUNELOOP_OPENAI_RESOURCE_GROUP', z.string().min(1).optional(), {
+      description: 'Resource group of the Azure OpenAI account.',
+      where: 'azure',
+      sample: 'tuneloop-local',
+    }),
+    TUNELOOP_OPENAI_ACCOUNT: setting('TUNELOOP_OPENAI_ACCOUNT', z.string().min(1).optional(), {
+      description: 'Name of the Azure OpenAI (Cognitive Services) account that receives deployments.',
+      where: 'azure',
+      sample: 'tuneloop-local',
+    }),
+    TUNELOOP_FINETUNE_EPOCHS: setting('TUNELOOP_FINETUNE_EPOCHS', positiveInt.optional(), {
+      description: 'n_epochs of every fine-tuning job unless the submit message says otherwise (unset: service default).',
+      where: 'optional',
+      sample: '',
+    }),
+    TUNELOOP_FINETUNE_BATCH_SIZE: setting('TUNELOOP_FINETUNE_BATCH_SIZE', positiveInt.optional(), {
+      description: 'batch_size of fine-tuning jobs (unset: service default).',
+      where: 'optional',
+      sample: '',
+    }),
+    TUNELOOP_FINETUNE_LEARNING_RATE_MULTIPLIER: setting(
+      'TUNELOOP_FINETUNE_LEARNING_RATE_MULTIPLIER',
+      z.coerce.number().positive().optional(),
+      {
+        description: 'learning_rate_multiplier of fine-tuning jobs (unset: service default).',
+        where: 'optional',
+        sample: '',
+      },
+    ),
+    TUNELOOP_FINETUNE_SEED: setting('TUNELOOP_FINETUNE_SEED', z.coerce.number().int().min(0).max(2147483647).optional(), {
+      description: 'seed of fine-tuning jobs, for reproducible runs (unset: service picks one).',
+      where: 'optional',
+      sample: '',
+    }),
+    TUNELOOP_FINETUNE_SUFFIX: setting(
+      'TUNELOOP_FINETUNE_SUFFIX',
+      z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'up to 40 letters, digits, - or _').default('tuneloop'),
+      {
+        description: 'suffix added to fine-tuned model names (up to 40 of A-Z a-z 0-9 - _).',
+        where: 'optional',
+        sample: 'tuneloop',
+      },
+    ),
+    TUNELOOP_DEPLOYMENT_SKU: setting('TUNELOOP_DEPLOYMENT_SKU', z.string().min(1).default('Standard'), {
+      description: 'SKU of fine-tuned model deployments: Standard, GlobalStandard or DeveloperTier.',
+      where: 'optional',
+      sample: 'Standard',
+    }),
+    TUNELOOP_DEPLOYMENT_CAPACITY: setting('TUNELOOP_DEPLOYMENT_CAPACITY', positiveInt.default(1), {
+      description: 'Capacity (quota units, about 1K tokens per minute each) of fine-tuned model deployments.',
+      where: 'optional',
+      sample: '1',
+    }),
+    TUNELOOP_GATE_MAX_BLEU_DROP: setting('TUNELOOP_GATE_MAX_BLEU_DROP', z.coerce.number().min(0).default(1), {
+      description: 'Promotion gate: holdout BLEU (0-100) of the candidate may be at most this many points below production.',
+      where: 'optional',
+      sample: '1',
+    }),
+    TUNELOOP_GATE_MAX_F1_DROP: setting('TUNELOOP_GATE_MAX_F1_DROP', share.default(0.02), {
+      description: 'Promotion gate: intent macro-F1 (0-1) of the candidate may be at most this much below production.',
+      where: 'optional',
+      sample: '0.02',
+    }),
+    TUNELOOP_GATE_MAX_LATENCY_GROWTH: setting('TUNELOOP_GATE_MAX_LATENCY_GROWTH', z.coerce.number().min(0).default(0.2), {
+      description: 'Promotion gate: p95 chat latency of the candidate may be at most this share above production (0.2 = +20 %).',
+      where: 'optional',
+      sample: '0.2',
+    }),
+    TUNELOOP_GATE_MAX_OOS_DROP: setting('TUNELOOP_GATE_MAX_OOS_DROP', share.default(0.05), {
+      description: 'Promotion gate: share of out-of-scope probes declined (0-1) may be at most this much below production.',
+      where: 'optional',
+      sample: '0.05',
+    }),
+    TUNELOOP_GATE_MIN_BLEU: setting('TUNELOOP_GATE_MIN_BLEU', z.coerce.number().min(0).max(100).default(5), {
+      description: 'Absolute floor for the first candidate (no production model yet): minimum holdout BLEU (0-100).',
+      where: 'optional',
+      sample: '5',
+    }),
+    TUNELOOP_GATE_MIN_F1: setting('TUNELOOP_GATE_MIN_F1', share.default(0.3), {
+      description: 'Absolute floor for the first candidate: minimum intent macro-F1 (0-1).',
+      where: 'optional',
+      sample: '0.3',
+    }),
+    TUNELOOP_GATE_MIN_OOS_HANDLED: setting('TUNELOOP_GATE_MIN_OOS_HANDLED', share.default(0.5), {
+      description: 'Absolute floor for the first candidate: minimum share of out-of-scope probes declined or redirected.',
+      where: 'optional',
+      sample: '0.5',
+    }),
+    TUNELOOP_GATE_MAX_LATENCY_P95_MS: setting('TUNELOOP_GATE_MAX_LATENCY_P95_MS', z.coerce.number().positive().default(10000), {
+      description: 'Absolute ceiling for the first candidate: p95 chat latency in milliseconds.',
+      where: 'optional',
+      sample: '10000',
+    }),
+    TUNELOOP_GATE_REJECT_OVERFITTING: setting('TUNELOOP_GATE_REJECT_OVERFITTING', bool.default(true), {
+      description: 'Promotion gate: reject a candidate whose results.csv shows overfitting (see TUNELOOP_OVERFIT_WINDOW, TUNELOOP_OVERFIT_MAX_GAP).',
+      where: 'optional',
+      sample: 'true',
+    }),
+    TUNELOOP_OVERFIT_WINDOW: setting('TUNELOOP_OVERFIT_WINDOW', z.coerce.number().int().min(2).default(3), {
+      description: 'Overfitting check: number of most recent results.csv steps (with both losses) whose trends are compared.',
+      where: 'optional',
+      sample: '3',
+    }),
+    TUNELOOP_OVERFIT_MAX_GAP: setting('TUNELOOP_OVERFIT_MAX_GAP', z.coerce.number().positive().default(0.5), {
+      description: 'Overfitting check: flag when validation loss exceeds training loss by more than this (nats, mean over the window).',
+      where: 'optional',
+      sample: '0.5',
+    }),
+    TUNELOOP_EVAL_MAX_CONVERSATIONS: setting('TUNELOOP_EVAL_MAX_CONVERSATIONS', positiveInt.default(200), {
+      description: 'Evaluation asks each model about at most this many holdout conversations (the first ones in holdout order).',
+      where: 'optional',
+      sample: '200',
+    }),
+    TUNELOOP_DEPLOYMENT_GRACE_HOURS: setting('TUNELOOP_DEPLOYMENT_GRACE_HOURS', z.coerce.number().min(0).default(24), {
+      description: 'Hours a superseded or rejected fine-tuned deployment is kept (for rollback or inspection) before it is deleted.',
+      where: 'optional',
+      sample: '24',
+    }),
+    TUNELOOP_DEPLOYMENT_HOURLY_COST: setting('TUNELOOP_DEPLOYMENT_HOURLY_COST', z.coerce.number().min(0).default(1.7), {
+      description: 'Hosting price of one fine-tuned deployment per hour (USD; check the Azure OpenAI price list for your model and region). Used for the hosting cost per day.',
+      where: 'optional',
+      sample: '1.7',
+    }),
+    TUNELOOP_DEPLOYMENT_KEEPALIVE_DAYS: setting('TUNELOOP_DEPLOYMENT_KEEPALIVE_DAYS', z.coerce.number().positive().max(14).default(7), {
+      description: 'Send the production deployment a one-token request when it has had none for this many days (Azure deletes fine-tuned deployments idle for 15 days).',
+      where: 'optional',
+      sample: '7',
+    }),
+    TUNELOOP_LIFECYCLE_SCHEDULE: setting('TUNELOOP_LIFECYCLE_SCHEDULE', z.string().min(1).default('0 15 * * * *'), {
+      description: 'NCRONTAB schedule of deploymentLifecycle (retire superseded deployments, keep production alive, record hosting cost).',
+      where: 'optional',
+      sample: '0 15 * * * *',
+    }),
+    TUNELOOP_POLL_DELAY_START_SECONDS: setting('TUNELOOP_POLL_DELAY_START_SECONDS', z.coerce.number().min(0).default(30), {
+      description: 'First delay before a fine-tuning job is polled again; each later delay grows by TUNELOOP_POLL_DELAY_FACTOR.',
+      where: 'optional',
+      sample: '1',
+    }),
+    TUNELOOP_POLL_DELAY_FACTOR: setting('TUNELOOP_POLL_DELAY_FACTOR', z.coerce.number().min(1).default(2), {
+      description: 'Growth factor of the polling delay.',
+      where: 'optional',
+      sample: '1.5',
+    }),
+    TUNELOOP_POLL_DELAY_CAP_SECONDS: setting('TUNELOOP_POLL_DELAY_CAP_SECONDS', z.coerce.number().min(0).default(600), {
+      description: 'Longest delay between two polls of a job (also used while waiting for fine-tuning quota).',
+      where: 'optional',
+      sample: '5',
+    }),
+    TUNELOOP_JOB_MAX_RETRIES: setting('TUNELOOP_JOB_MAX_RETRIES', positiveInt.default(20), {
+      description: 'Transient failures (429, 5xx, timeouts) of one job step retried with backoff before the job is marked failed.',
+      where: 'optional',
+      sample: '20',
+    }),
+    TUNELOOP_JOB_TRANSPORT: setting('TUNELOOP_JOB_TRANSPORT', z.enum(['storage', 'servicebus']).default('storage'), {
+      description:
+        'Queue carrying fine-tuning job messages: storage = Storage queue finetune-jobs (visibility delay, poison queue), servicebus = Service Bus queue finetune-jobs (scheduled messages, dead-letter queue).',
+      where: 'azure',
+      sample: 'storage',
+    }),
+    TUNELOOP_SERVICEBUS__fullyQualifiedNamespace: setting(
+      'TUNELOOP_SERVICEBUS__fullyQualifiedNamespace',
+      z.string().min(1).optional(),
+      {
+        description: 'Service Bus namespace (<name>.servicebus.windows.net) for TUNELOOP_JOB_TRANSPORT=servicebus; identity-based connection.',
+        where: 'azure',
+        sample: '',
+      },
+    ),
     TUNELOOP_SYSTEM_PROMPT: setting(
       'TUNELOOP_SYSTEM_PROMPT',
       z.string().default('You are a helpful customer service assistant.'),
@@ -98,6 +298,21 @@ export const settingsSchema = z
       description: 'Attempts to preprocess one blob before it is quarantined with its error.',
       where: 'optional',
       sample: '3',
+    }),
+    TUNELOOP_RETRAIN_SCHEDULE: setting('TUNELOOP_RETRAIN_SCHEDULE', z.string().min(1).default('0 0 2 * * *'), {
+      description: 'NCRONTAB schedule (seconds first) of the nightly dataset assembly and retrain. Azure resolves %TUNELOOP_RETRAIN_SCHEDULE% from app settings, so Bicep sets it.',
+      where: 'azure',
+      sample: '0 0 2 * * *',
+    }),
+    TUNELOOP_MAX_TRAINING_COST_USD: setting('TUNELOOP_MAX_TRAINING_COST_USD', z.coerce.number().nonnegative().default(100), {
+      description: 'Budget per fine-tuning job: a dataset whose estimated training cost is higher is refused (event tuneloop.budget.refused).',
+      where: 'optional',
+      sample: '100',
+    }),
+    TUNELOOP_RETRAIN_MIN_NEW_EXAMPLES: setting('TUNELOOP_RETRAIN_MIN_NEW_EXAMPLES', z.coerce.number().int().nonnegative().default(1), {
+      description: 'The nightly run trains only when the dataset changed by at least this many training examples since the last version.',
+      where: 'optional',
+      sample: '1',
     }),
     TUNELOOP_LOCAL_DIR: setting('TUNELOOP_LOCAL_DIR', z.string().default('.tuneloop'), {
       description: 'Local working folder (Azurite data, local telemetry sink). Git-ignored.',
@@ -180,6 +395,20 @@ export const settingsSchema = z
         path: ['TUNELOOP_STORAGE'],
         message:
           'no storage configured: set TUNELOOP_STORAGE (a connection string, e.g. UseDevelopmentStorage=true) or TUNELOOP_STORAGE__blobServiceUri / __queueServiceUri / __tableServiceUri for keyless access',
+      });
+    }
+    if (s.TUNELOOP_OPENAI_AUTH === 'apikey' && !s.TUNELOOP_OPENAI_API_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TUNELOOP_OPENAI_API_KEY'],
+        message: 'TUNELOOP_OPENAI_AUTH=apikey needs TUNELOOP_OPENAI_API_KEY; or use TUNELOOP_OPENAI_AUTH=default for keyless access',
+      });
+    }
+    if (s.TUNELOOP_JOB_TRANSPORT === 'servicebus' && !s.TUNELOOP_SERVICEBUS__fullyQualifiedNamespace) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TUNELOOP_SERVICEBUS__fullyQualifiedNamespace'],
+        message: 'TUNELOOP_JOB_TRANSPORT=servicebus needs the Service Bus namespace, e.g. <name>.servicebus.windows.net',
       });
     }
     if (s.TUNELOOP_SPLIT_VALIDATION + s.TUNELOOP_SPLIT_HOLDOUT >= 1) {

@@ -14,6 +14,8 @@ export const EVENT_TYPES = {
   modelPromoted: 'tuneloop.model.promoted',
   modelRejected: 'tuneloop.model.rejected',
   driftAlert: 'tuneloop.drift.alert',
+  budgetRefused: 'tuneloop.budget.refused',
+  datasetAssembled: 'tuneloop.dataset.assembled',
 } as const;
 
 export type TuneloopEventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];

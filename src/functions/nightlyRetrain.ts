@@ -1,0 +1,22 @@
+import type { InvocationContext } from '@azure/functions';
+import { getRuntime } from '../shared/composition/runtime';
+import { assembleDataset } from '../shared/dataset/assembly';
+import type { FunctionDefinition } from './definition';
+
+/** Nightly: assemble a versioned dataset from the curated shards and ask for a fine-tuning job. */
+export async function nightlyRetrainHandler(_timer: unknown, context: InvocationContext): Promise<unknown> {
+  const outcome = await assembleDataset(getRuntime(), { trigger: 'nightly' });
+  if (outcome.outcome === 'submitted') {
+    context.log(`dataset ${outcome.manifest.version}: ${outcome.manifest.counts.train} train / ${outcome.manifest.counts.validation} validation / ${outcome.manifest.counts.holdout} holdout examples, estimated $${outcome.manifest.cost.estimated_cost_usd}; job ${outcome.jobKey} enqueued`);
+    return { outcome: 'submitted', datasetVersion: outcome.manifest.version, jobKey: outcome.jobKey };
+  }
+  context.log(`no retrain: ${outcome.reason} (${outcome.detail})`);
+  return { outcome: 'skipped', reason: outcome.reason };
+}
+
+export const nightlyRetrain: FunctionDefinition = {
+  name: 'nightlyRetrain',
+  summary: 'assembles a dataset version and enqueues a fine-tuning job',
+  trigger: { type: 'timer', schedule: '%TUNELOOP_RETRAIN_SCHEDULE%' },
+  handler: nightlyRetrainHandler,
+};
