@@ -16,6 +16,8 @@ export const EVENT_TYPES = {
   driftAlert: 'tuneloop.drift.alert',
   budgetRefused: 'tuneloop.budget.refused',
   datasetAssembled: 'tuneloop.dataset.assembled',
+  /** Drift crossed its threshold and a retrain was decided (recorded for the nightly assembly). */
+  retrainDecided: 'tuneloop.retrain.decided',
 } as const;
 
 export type TuneloopEventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];
