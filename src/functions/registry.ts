@@ -1,6 +1,7 @@
 import type { Settings } from '../shared/config/settings';
 import type { FunctionDefinition } from './definition';
 import { nightlyRetrain } from './nightlyRetrain';
+import { fineTuneJobs } from './fineTuneJobs';
 
 /**
  * The one list of tuneloop's functions. Each entry comes from its own file in this folder;
@@ -8,5 +9,5 @@ import { nightlyRetrain } from './nightlyRetrain';
  */
 export function functionDefinitions(settings: Settings): FunctionDefinition[] {
   void settings;
-  return [nightlyRetrain];
+  return [nightlyRetrain, fineTuneJobs(settings)];
 }

@@ -2,6 +2,7 @@ import { loadSettings, type Settings } from '../config/settings';
 import { createStorageClients, storageOptionsFromSettings, type StorageClients } from '../storage/clients';
 import { createTelemetry } from '../telemetry/createTelemetry';
 import type { Telemetry } from '../telemetry/telemetry';
+import { createFineTunePorts, type FineTunePorts } from '../finetune/ports';
 import { createEventPublisher, type EventPublisher } from '../telemetry/events';
 
 /**
@@ -14,6 +15,8 @@ export interface Runtime {
   readonly storage: StorageClients;
   /** Metrics and events: Application Insights in Azure, the local JSONL sink without a connection string. */
   readonly telemetry: Telemetry;
+  /** Azure OpenAI fine-tuning (files, jobs) and ARM deployments; SDK clients are built on first use. */
+  readonly fineTune: FineTunePorts;
   /** CloudEvents to subscribers (Event Grid topic, webhook or local sink); use `notify()` from src/shared/telemetry/notify.ts. */
   readonly events: EventPublisher;
 }
@@ -25,6 +28,7 @@ export function createRuntime(settings: Settings, overrides: Partial<Runtime> = 
     settings,
     storage: overrides.storage ?? createStorageClients(storageOptionsFromSettings(settings)),
     telemetry: overrides.telemetry ?? createTelemetry(settings),
+    fineTune: overrides.fineTune ?? createFineTunePorts(settings),
     events: overrides.events ?? createEventPublisher(settings),
     ...overrides,
   };

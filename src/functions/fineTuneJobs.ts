@@ -1,0 +1,37 @@
+import type { InvocationContext } from '@azure/functions';
+import type { Settings } from '../shared/config/settings';
+import { getRuntime } from '../shared/composition/runtime';
+import { handleJobMessage } from '../shared/finetune/loop';
+import { QUEUES } from '../shared/storage/names';
+import type { FunctionDefinition, TriggerDefinition } from './definition';
+
+// Ends a step before the queue makes the message visible again (Functions renews Storage
+// queue messages for 10 minutes), so a slow service cannot run one step twice in parallel.
+const STEP_TIMEOUT_MS = 9 * 60_000;
+
+export async function fineTuneJobsHandler(message: unknown, context: InvocationContext): Promise<unknown> {
+  const runtime = getRuntime();
+  try {
+    return await handleJobMessage(runtime, message, {
+      invocationId: context.invocationId,
+      signal: AbortSignal.timeout(STEP_TIMEOUT_MS),
+      log: (level, text) => (level === 'info' ? context.log(text) : level === 'warn' ? context.warn(text) : context.error(text)),
+    });
+  } finally {
+    await runtime.telemetry.flush();
+  }
+}
+
+/** The job queue trigger: a Storage queue locally, Service Bus in Azure (TUNELOOP_JOB_TRANSPORT). */
+export function fineTuneJobs(settings: Settings): FunctionDefinition {
+  const trigger: TriggerDefinition =
+    settings.TUNELOOP_JOB_TRANSPORT === 'servicebus'
+      ? { type: 'serviceBusQueue', queueName: QUEUES.jobs, connection: 'TUNELOOP_SERVICEBUS' }
+      : { type: 'storageQueue', queueName: QUEUES.jobs, connection: 'TUNELOOP_STORAGE' };
+  return {
+    name: 'fineTuneJobs',
+    summary: 'fine-tuning job steps: upload and submit, poll, deploy, evaluate',
+    trigger,
+    handler: fineTuneJobsHandler,
+  };
+}

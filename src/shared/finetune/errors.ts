@@ -1,0 +1,203 @@
+import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+import { isRestError } from '@azure/core-rest-pipeline';
+
+/**
+ * How a failure of the fine-tuning service should be handled by the job loop:
+ * - `transient`: 429 rate limit, 408/409, 5xx, connection problems — retry later with backoff;
+ * - `quota`: the resource already runs 1 job and queues 20 — wait for a free slot, do not fail;
+ * - `invalid-request`: 400/404/422 — the request or data is wrong, retrying will not help;
+ * - `auth`: 401/403 — credentials or role assignments are wrong;
+ * - `aborted`: the caller's AbortSignal fired.
+ */
+export type FineTuneErrorKind = 'transient' | 'quota' | 'invalid-request' | 'auth' | 'aborted';
+
+export interface FineTuneServiceErrorOptions {
+  kind: FineTuneErrorKind;
+  operation: string;
+  status?: number;
+  code?: string;
+  retryAfterMs?: number;
+  requestId?: string;
+  cause?: unknown;
+}
+
+/** A failed call to Azure OpenAI or ARM, classified, with a message that says what to do. */
+export class FineTuneServiceError extends Error {
+  readonly kind: FineTuneErrorKind;
+  readonly operation: string;
+  readonly status?: number;
+  readonly code?: string;
+  /** What the service asked us to wait (retry-after-ms / retry-after), if it said. */
+  readonly retryAfterMs?: number;
+  readonly requestId?: string;
+
+  constructor(message: string, options: FineTuneServiceErrorOptions) {
+    super(message, { cause: options.cause });
+    this.name = 'FineTuneServiceError';
+    this.kind = options.kind;
+    this.operation = options.operation;
+    this.status = options.status;
+    this.code = options.code;
+    this.retryAfterMs = options.retryAfterMs;
+    this.requestId = options.requestId;
+  }
+
+  /** Worth trying again later (rate limits, outages, quota). */
+  get retryable(): boolean {
+    return this.kind === 'transient' || this.kind === 'quota';
+  }
+}
+
+/** An uploaded file that the service rejected while processing it (status `error`). */
+export class FileProcessingError extends Error {
+  readonly fileId: string;
+  readonly fileName: string;
+  readonly statusDetails: string;
+  constructor(fileId: string, fileName: string, statusDetails: string | undefined) {
+    super(
+      `Azure OpenAI rejected ${fileName} (${fileId}): ${statusDetails || 'no details given'}. ` +
+        'Fix the dataset (run `tuneloop validate` on it) and submit a new dataset version.',
+    );
+    this.name = 'FileProcessingError';
+    this.fileId = fileId;
+    this.fileName = fileName;
+    this.statusDetails = statusDetails ?? '';
+  }
+}
+
+/** A file that did not finish processing within the wait this invocation allows. */
+export class FileProcessingTimeoutError extends Error {
+  readonly fileId: string;
+  constructor(fileId: string, waitedMs: number, status: string) {
+    super(`file ${fileId} is still ${status} after ${Math.round(waitedMs / 1000)} s; the job step will be retried later`);
+    this.name = 'FileProcessingTimeoutError';
+    this.fileId = fileId;
+  }
+}
+
+/** Settings missing or contradictory for the fine-tuning path. */
+export class FineTuneConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FineTuneConfigurationError';
+  }
+}
+
+/** results.csv (or another result file) could not be read. */
+export class ResultFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ResultFileError';
+  }
+}
+
+/** Reads retry-after-ms / retry-after (seconds or an HTTP date) from response headers. */
+export function retryAfterMs(headers: { get(name: string): string | null | undefined } | undefined, now = Date.now()): number | undefined {
+  if (!headers) return undefined;
+  const ms = headers.get('retry-after-ms');
+  if (ms && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
+  const value = headers.get('retry-after');
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.max(0, Number(value) * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** Both error shapes carry `code` and `message`: Azure `{error:{code,message,innererror}}`, OpenAI `{error:{message,type,param,code}}`. */
+function innerError(body: unknown): { code?: string; message?: string } {
+  if (!body || typeof body !== 'object') return {};
+  const b = body as Record<string, unknown>;
+  const inner = (b.error && typeof b.error === 'object' ? b.error : b) as Record<string, unknown>;
+  return {
+    code: inner.code === undefined || inner.code === null ? undefined : String(inner.code),
+    message: typeof inner.message === 'string' ? inner.message : undefined,
+  };
+}
+
+const QUOTA = /quota/i;
+
+function classifyStatus(status: number | undefined, code: string | undefined, message: string): FineTuneErrorKind {
+  if ((code && QUOTA.test(code)) || (QUOTA.test(message) && status !== 401 && status !== 403)) return 'quota';
+  if (status === undefined) return 'transient';
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 408 || status === 409 || status === 429 || status >= 500) return 'transient';
+  return 'invalid-request';
+}
+
+const ADVICE: Record<FineTuneErrorKind, string> = {
+  transient: 'the service is busy or unavailable; tuneloop retries with backoff',
+  quota: 'the resource is at its fine-tuning quota (1 running + 20 queued jobs); the job waits for a free slot',
+  'invalid-request': 'the request was rejected; check the dataset, base model and hyperparameters',
+  auth:
+    'access denied; give the Function App identity the "Cognitive Services OpenAI Contributor" role on the Azure OpenAI account (and "Cognitive Services Contributor" for deployments), or check TUNELOOP_OPENAI_AUTH',
+  aborted: 'the operation was cancelled',
+};
+
+/**
+ * Turns what the openai client or the ARM SDK threw into a classified FineTuneServiceError.
+ * Anything else (a bug, a storage failure) is rethrown unchanged.
+ */
+export function toFineTuneError(err: unknown, operation: string): FineTuneServiceError {
+  if (err instanceof FineTuneServiceError) return err;
+  if (err instanceof APIUserAbortError || (err instanceof Error && err.name === 'AbortError')) {
+    return new FineTuneServiceError(`${operation}: ${ADVICE.aborted}`, { kind: 'aborted', operation, cause: err });
+  }
+  if (err instanceof APIConnectionError) {
+    return new FineTuneServiceError(`${operation}: cannot reach the service (${err.message}); ${ADVICE.transient}`, {
+      kind: 'transient',
+      operation,
+      cause: err,
+    });
+  }
+  if (err instanceof APIError) {
+    const inner = innerError(err.error);
+    const code = err.code ?? inner.code ?? undefined;
+    const message = inner.message ?? err.message;
+    const kind = classifyStatus(err.status, code, message);
+    return new FineTuneServiceError(`${operation} failed (${err.status ?? 'no status'}${code ? ` ${code}` : ''}): ${message}; ${ADVICE[kind]}`, {
+      kind,
+      operation,
+      status: err.status,
+      code: code ?? undefined,
+      retryAfterMs: retryAfterMs(err.headers as Headers | undefined),
+      requestId: err.requestID ?? undefined,
+      cause: err,
+    });
+  }
+  if (isRestError(err)) {
+    const inner = innerError(parseMaybeJson(err.response?.bodyAsText ?? undefined));
+    const code = err.code ?? inner.code;
+    const message = inner.message ?? err.message;
+    const kind = classifyStatus(err.statusCode, code, message);
+    return new FineTuneServiceError(`${operation} failed (${err.statusCode ?? 'no status'}${code ? ` ${code}` : ''}): ${message}; ${ADVICE[kind]}`, {
+      kind,
+      operation,
+      status: err.statusCode,
+      code,
+      retryAfterMs: retryAfterMs(err.response?.headers),
+      requestId: err.response?.headers.get('x-ms-request-id') ?? undefined,
+      cause: err,
+    });
+  }
+  if (err instanceof Error && isNetworkCode((err as NodeJS.ErrnoException).code)) {
+    return new FineTuneServiceError(`${operation}: cannot reach the service (${err.message}); ${ADVICE.transient}`, {
+      kind: 'transient',
+      operation,
+      cause: err,
+    });
+  }
+  throw err;
+}
+
+function isNetworkCode(code: string | undefined): boolean {
+  return !!code && /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|EAI_AGAIN|ENOTFOUND|UND_ERR_.*|REQUEST_SEND_ERROR)$/.test(code);
+}
+
+function parseMaybeJson(text: string | undefined): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

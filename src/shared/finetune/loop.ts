@@ -1,0 +1,543 @@
+import { randomUUID } from 'node:crypto';
+import type { Runtime } from '../composition/runtime';
+import { CONTAINERS } from '../storage/names';
+import { EVENT_TYPES } from '../telemetry/events';
+import { notify } from '../telemetry/notify';
+import { backoffDelaySeconds, backoffFromSettings } from './backoff';
+import { jobPhase, type FineTuningJob } from './client';
+import { DeploymentConflictError, DeploymentFailedError, DeploymentTimeoutError, deploymentNameFor } from './deployments';
+import {
+  FileProcessingError,
+  FileProcessingTimeoutError,
+  FineTuneConfigurationError,
+  FineTuneServiceError,
+  ResultFileError,
+} from './errors';
+import { MalformedJobMessageError, parseJobMessage, type JobMessage, type JobMessageKind, type SubmitMessage } from './messages';
+import type { Candidate, CandidateEvaluation } from './ports';
+import { enqueueJobMessage, sendToPoison } from './queue';
+import { JobConcurrencyError, JobStore, type JobRecord, type JobState } from './store';
+
+export type CandidateEvaluator = (runtime: Runtime, candidate: Candidate, options: { signal?: AbortSignal }) => Promise<CandidateEvaluation>;
+
+export type JobLogLevel = 'info' | 'warn' | 'error';
+
+export interface JobLoopOptions {
+  signal?: AbortSignal;
+  log?: (level: JobLogLevel, message: string) => void;
+  /** Names the lease holder (the Functions invocation id). */
+  invocationId?: string;
+  /** How long one invocation waits for uploaded files to be processed before it re-schedules itself. */
+  fileWaitMs?: number;
+  /** How long one invocation waits for a deployment to provision before it re-schedules itself. */
+  deployWaitMs?: number;
+  /** How long a step may hold the job before another delivery may take over (a crashed host never releases it). */
+  leaseMs?: number;
+  /** Evaluation of a deployed candidate; without it the job ends in `awaiting-evaluation`. */
+  evaluate?: CandidateEvaluator;
+}
+
+export type JobStepAction = 'advanced' | 'rescheduled' | 'ignored' | 'rejected';
+
+export interface JobStepResult {
+  action: JobStepAction;
+  jobKey?: string;
+  state?: JobState;
+  reason?: string;
+}
+
+/** The dataset version named by a submit message is not (fully) in container `datasets`. */
+export class DatasetVersionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatasetVersionError';
+  }
+}
+
+const STATE_EVENT = 'tuneloop.job.state_changed';
+const DURATION_METRIC = 'tuneloop.job.duration_s';
+const MAX_TEXT = 4000;
+
+/**
+ * Handles one message of the job queue: validates it (malformed or unknown → poison queue with
+ * the reason), checks it is the step the job waits for (duplicates and stale messages are
+ * no-ops), takes a lease on the job record (ETag), runs the step and schedules the next message
+ * with a delay instead of sleeping. Unexpected errors are rethrown so the queue retries the
+ * message (and finally poisons it); service errors are handled here.
+ */
+export async function handleJobMessage(runtime: Runtime, raw: unknown, options: JobLoopOptions = {}): Promise<JobStepResult> {
+  const log = options.log ?? (() => undefined);
+  let message: JobMessage;
+  try {
+    message = parseJobMessage(raw);
+  } catch (err) {
+    if (!(err instanceof MalformedJobMessageError)) throw err;
+    return reject(runtime, raw, err.reason, log);
+  }
+  const store = new JobStore(runtime.storage);
+  const owner = options.invocationId ?? randomUUID();
+  const leaseMs = options.leaseMs ?? 5 * 60_000;
+
+  for (let attempt = 0; ; attempt++) {
+    let loaded = await store.get(message.jobKey);
+    if (!loaded) {
+      if (message.kind !== 'submit') {
+        return reject(runtime, raw, `no fine-tuning job "${message.jobKey}" in table finetunejobs for this ${message.kind} message`, log);
+      }
+      await store.create(newRecord(runtime, message));
+      loaded = await store.get(message.jobKey);
+      if (!loaded) throw new Error(`job ${message.jobKey} vanished right after it was created`);
+      log('info', `job ${message.jobKey}: queued dataset version ${message.datasetVersion}`);
+      trackState(runtime, loaded.record, undefined);
+    }
+    const { record, etag } = loaded;
+    if (message.kind === 'submit' && message.datasetVersion !== record.datasetVersion) {
+      return reject(
+        runtime,
+        raw,
+        `job key "${message.jobKey}" already trains dataset version ${record.datasetVersion}, not ${message.datasetVersion}; use a new job key per dataset version`,
+        log,
+      );
+    }
+    const stale = whyNotCurrent(record, message, owner, Date.now());
+    if (stale) {
+      log('info', `job ${message.jobKey}: ${message.kind} message ignored: ${stale}`);
+      return { action: 'ignored', jobKey: record.jobKey, state: record.state, reason: stale };
+    }
+    try {
+      const leased = await store.replace({ ...record, leaseOwner: owner, leaseUntil: new Date(Date.now() + leaseMs).toISOString() }, etag);
+      const run = new JobRun(runtime, store, { ...record, leaseOwner: owner }, leased, options, log);
+      return await run.execute(message);
+    } catch (err) {
+      // Someone else moved the job between our read and our lease: read again and decide again.
+      if (err instanceof JobConcurrencyError && attempt < 5) continue;
+      throw err;
+    }
+  }
+}
+
+async function reject(runtime: Runtime, raw: unknown, reason: string, log: (level: JobLogLevel, m: string) => void): Promise<JobStepResult> {
+  await sendToPoison(runtime, raw, reason);
+  log('error', `job message rejected to the poison queue: ${reason}`);
+  runtime.telemetry.trackEvent('tuneloop.job.message_rejected', { reason: reason.slice(0, 500) });
+  return { action: 'rejected', reason };
+}
+
+function newRecord(runtime: Runtime, message: SubmitMessage): JobRecord {
+  const s = runtime.settings;
+  const now = new Date().toISOString();
+  const hyperparameters = {
+    n_epochs: message.hyperparameters?.n_epochs ?? s.TUNELOOP_FINETUNE_EPOCHS,
+    batch_size: message.hyperparameters?.batch_size ?? s.TUNELOOP_FINETUNE_BATCH_SIZE,
+    learning_rate_multiplier: message.hyperparameters?.learning_rate_multiplier ?? s.TUNELOOP_FINETUNE_LEARNING_RATE_MULTIPLIER,
+  };
+  return {
+    jobKey: message.jobKey,
+    datasetVersion: message.datasetVersion,
+    state: 'queued',
+    baseModel: message.baseModel ?? s.TUNELOOP_BASE_MODEL,
+    hyperparameters,
+    suffix: message.suffix ?? s.TUNELOOP_FINETUNE_SUFFIX,
+    seed: message.seed ?? s.TUNELOOP_FINETUNE_SEED,
+    pollCount: 0,
+    retries: 0,
+    quotaWaits: 0,
+    createdAt: now,
+    updatedAt: now,
+    history: [{ state: 'queued', at: now }],
+  };
+}
+
+const SUBMIT_STATES: ReadonlySet<JobState> = new Set(['queued', 'uploading', 'files-processing']);
+
+/** Undefined when the message is the step the job waits for; else why it is a no-op. */
+function whyNotCurrent(record: JobRecord, message: JobMessage, owner: string, now: number): string | undefined {
+  if (record.leaseOwner && record.leaseOwner !== owner && record.leaseUntil && Date.parse(record.leaseUntil) > now) {
+    return `another invocation is working on the job until ${record.leaseUntil}`;
+  }
+  if (message.kind === 'submit' && !message.token) {
+    if (!SUBMIT_STATES.has(record.state)) return `duplicate submit: the job is already ${record.state}`;
+    if (record.expectedKind && record.expectedKind !== 'submit') return `the job waits for a ${record.expectedKind} message`;
+    return undefined;
+  }
+  if (record.expectedKind !== message.kind || record.expectedToken !== message.token) {
+    return record.expectedKind
+      ? `stale or duplicate: the job (${record.state}) waits for its ${record.expectedKind} message ${record.expectedToken}`
+      : `stale or duplicate: the job is ${record.state} and waits for no message`;
+  }
+  return undefined;
+}
+
+function trackState(runtime: Runtime, record: JobRecord, from: JobState | undefined): void {
+  runtime.telemetry.trackEvent(STATE_EVENT, {
+    job_key: record.jobKey,
+    dataset_version: record.datasetVersion,
+    from: from ?? 'none',
+    to: record.state,
+    base_model: record.baseModel,
+    openai_job_id: record.openaiJobId,
+  });
+}
+
+/** One step of one job, holding its lease. */
+class JobRun {
+  private readonly client;
+  private readonly deployments;
+
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly store: JobStore,
+    private record: JobRecord,
+    private etag: string,
+    private readonly options: JobLoopOptions,
+    private readonly log: (level: JobLogLevel, message: string) => void,
+  ) {
+    this.client = runtime.fineTune.client;
+    this.deployments = runtime.fineTune.deployments;
+  }
+
+  private get key(): string {
+    return this.record.jobKey;
+  }
+
+  async execute(message: JobMessage): Promise<JobStepResult> {
+    try {
+      const result = await this.runStep(message.kind);
+      return { jobKey: this.key, state: this.record.state, ...result };
+    } catch (err) {
+      const handled = await this.handleFailure(message.kind, err);
+      if (handled) return { jobKey: this.key, state: this.record.state, ...handled };
+      throw err;
+    } finally {
+      await this.releaseLease();
+    }
+  }
+
+  private async runStep(kind: JobMessageKind): Promise<Omit<JobStepResult, 'jobKey' | 'state'>> {
+    switch (kind) {
+      case 'submit':
+        return this.submit();
+      case 'poll':
+        return this.poll();
+      case 'deploy':
+        return this.deploy();
+      case 'evaluate':
+        return this.evaluate();
+    }
+  }
+
+  // ---- record bookkeeping -------------------------------------------------------------
+
+  private async save(patch: Partial<JobRecord>): Promise<void> {
+    const next: JobRecord = { ...this.record, ...patch, updatedAt: new Date().toISOString() };
+    this.etag = await this.store.replace(next, this.etag);
+    this.record = next;
+  }
+
+  private async transition(state: JobState, patch: Partial<JobRecord> = {}, detail?: string): Promise<void> {
+    const from = this.record.state;
+    const at = new Date().toISOString();
+    await this.save({ ...patch, state, detail, history: [...this.record.history, { state, at, ...(detail ? { detail } : {}) }] });
+    this.log(state === 'failed' ? 'error' : 'info', `job ${this.key}: ${from} → ${state}${detail ? ` (${detail})` : ''}`);
+    trackState(this.runtime, this.record, from);
+  }
+
+  /**
+   * Enqueues the next message first and records its token second: a crash in between leaves
+   * the current message to be redelivered (its token is still the expected one), and the
+   * orphaned next message is recognised as stale.
+   */
+  private async schedule(kind: JobMessageKind, delaySeconds: number, patch: Partial<JobRecord> = {}): Promise<void> {
+    const token = randomUUID();
+    const r = this.record;
+    const message: JobMessage =
+      kind === 'submit'
+        ? { kind, jobKey: r.jobKey, datasetVersion: r.datasetVersion, token }
+        : { kind, jobKey: r.jobKey, token };
+    await enqueueJobMessage(this.runtime, message, { delaySeconds });
+    await this.save({ ...patch, expectedKind: kind, expectedToken: token });
+  }
+
+  private async releaseLease(): Promise<void> {
+    if (this.record.leaseOwner === undefined) return;
+    try {
+      await this.save({ leaseOwner: undefined, leaseUntil: undefined });
+    } catch (err) {
+      // The lease expires on its own; never hide the step's outcome behind this.
+      this.log('warn', `job ${this.key}: could not release the lease: ${(err as Error).message}`);
+    }
+  }
+
+  private backoff(attempt: number): number {
+    return backoffDelaySeconds(backoffFromSettings(this.runtime.settings), attempt);
+  }
+
+  private async fail(error: string, patch: Partial<JobRecord> = {}): Promise<void> {
+    await this.transition(
+      'failed',
+      { ...patch, error: error.slice(0, MAX_TEXT), expectedKind: undefined, expectedToken: undefined, finishedAt: patch.finishedAt ?? new Date().toISOString() },
+      undefined,
+    );
+    this.trackDuration();
+    await notify(
+      { telemetry: this.runtime.telemetry, events: this.runtime.events },
+      { type: EVENT_TYPES.jobFailed, subject: `jobs/${this.key}`, id: `${this.key}:failed`, data: { jobKey: this.key, datasetVersion: this.record.datasetVersion, error: this.record.error } },
+      { signal: this.options.signal },
+    ).then((r) => {
+      if (!r.delivered) this.log('warn', `job ${this.key}: ${r.error?.message}`);
+    });
+  }
+
+  private trackDuration(): void {
+    const start = Date.parse(this.record.submittedAt ?? this.record.createdAt);
+    const end = Date.parse(this.record.finishedAt ?? new Date().toISOString());
+    this.runtime.telemetry.trackMetric(DURATION_METRIC, Math.max(0, (end - start) / 1000), {
+      outcome: this.record.state,
+      base_model: this.record.baseModel,
+    });
+  }
+
+  // ---- steps --------------------------------------------------------------------------
+
+  private async submit(): Promise<Omit<JobStepResult, 'jobKey' | 'state'>> {
+    const signal = this.options.signal;
+    if (this.record.state === 'queued') await this.transition('uploading');
+    if (!this.record.trainingFileId || this.record.validationFileId === undefined) await this.uploadFiles();
+    if (this.record.state === 'uploading') await this.transition('files-processing');
+    const fileWait = { signal, maxWaitMs: this.options.fileWaitMs ?? 5 * 60_000 };
+    await this.client.waitForFile(this.record.trainingFileId!, fileWait);
+    if (this.record.validationFileId) await this.client.waitForFile(this.record.validationFileId, fileWait);
+
+    if (!this.record.openaiJobId) {
+      // A previous attempt may have created the job and crashed before recording it.
+      const existing = await this.client.findJobByTrainingFile(this.record.trainingFileId!, { signal });
+      const job =
+        existing ??
+        (await this.client.createJob(
+          {
+            model: this.record.baseModel,
+            trainingFile: this.record.trainingFileId!,
+            validationFile: this.record.validationFileId || undefined,
+            hyperparameters: this.record.hyperparameters,
+            suffix: this.record.suffix,
+            seed: this.record.seed,
+          },
+          { signal },
+        ));
+      if (existing) this.log('warn', `job ${this.key}: found fine-tuning job ${existing.id} from an earlier attempt; not creating another`);
+      await this.transition(
+        'submitted',
+        { openaiJobId: job.id, openaiStatus: job.status, submittedAt: new Date().toISOString(), retries: 0 },
+        `fine-tuning job ${job.id}`,
+      );
+    }
+    await this.schedule('poll', this.backoff(1));
+    return { action: 'advanced' };
+  }
+
+  private async uploadFiles(): Promise<void> {
+    const signal = this.options.signal;
+    const version = this.record.datasetVersion;
+    const container = this.runtime.storage.container(CONTAINERS.datasets);
+    const read = async (name: string, required: boolean): Promise<Buffer | undefined> => {
+      const blob = container.getBlobClient(`${version}/${name}`);
+      try {
+        return await blob.downloadToBuffer(undefined, undefined, { abortSignal: signal });
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+        if (!required) return undefined;
+        throw new DatasetVersionError(
+          `dataset version ${version} has no ${name} in container ${CONTAINERS.datasets} (${blob.url}); assemble the version first (nightly retrain) or submit an existing version`,
+        );
+      }
+    };
+    const manifest = await read('manifest.json', false);
+    if (manifest) {
+      try {
+        JSON.parse(manifest.toString('utf8'));
+      } catch (err) {
+        throw new DatasetVersionError(`${CONTAINERS.datasets}/${version}/manifest.json is not valid JSON: ${(err as Error).message}`);
+      }
+    }
+    if (!this.record.trainingFileId) {
+      const train = await read('train.jsonl', true);
+      if (train!.length === 0) throw new DatasetVersionError(`${CONTAINERS.datasets}/${version}/train.jsonl is empty`);
+      const id = await this.uploadOnce(`${this.key}.train.jsonl`, train!);
+      await this.save({ trainingFileId: id });
+    }
+    if (this.record.validationFileId === undefined) {
+      const validation = await read('validation.jsonl', false);
+      // '' records "this version has no validation file" so a retry does not look again.
+      const id = validation && validation.length > 0 ? await this.uploadOnce(`${this.key}.validation.jsonl`, validation) : '';
+      await this.save({ validationFileId: id });
+    }
+  }
+
+  /** Uploads unless an earlier attempt already did (deterministic file name). */
+  private async uploadOnce(fileName: string, content: Buffer): Promise<string> {
+    const signal = this.options.signal;
+    const existing = await this.client.findFile(fileName, { signal });
+    if (existing) {
+      this.log('info', `job ${this.key}: reusing ${fileName} (${existing.id}) uploaded by an earlier attempt`);
+      return existing.id;
+    }
+    const file = await this.client.uploadFile(fileName, content, { signal });
+    this.log('info', `job ${this.key}: uploaded ${fileName} as ${file.id} (${content.length} bytes)`);
+    return file.id;
+  }
+
+  private async poll(): Promise<Omit<JobStepResult, 'jobKey' | 'state'>> {
+    const signal = this.options.signal;
+    const job = await this.client.getJob(this.record.openaiJobId!, { signal });
+    const pollCount = this.record.pollCount + 1;
+    const phase = jobPhase(job.status);
+    const common: Partial<JobRecord> = { openaiStatus: job.status, pollCount, retries: 0, quotaWaits: 0 };
+    if (phase === 'in-progress' || phase === 'paused') {
+      const state: JobState = job.status === 'running' || phase === 'paused' || this.record.state === 'running' ? 'running' : 'submitted';
+      if (state !== this.record.state) await this.transition(state, common, `service status ${job.status}`);
+      else await this.save({ ...common, detail: `service status ${job.status}` });
+      await this.schedule('poll', this.backoff(pollCount + 1));
+      return { action: 'rescheduled', reason: `job ${job.id} is ${job.status}` };
+    }
+    const finishedAt = job.finished_at ? new Date(job.finished_at * 1000).toISOString() : new Date().toISOString();
+    if (phase === 'failed') {
+      const e = job.error;
+      await this.fail(`fine-tuning job ${job.id} failed${e ? `: ${e.code ? `${e.code}: ` : ''}${e.message}` : ''}`, { ...common, finishedAt });
+      return { action: 'advanced' };
+    }
+    if (phase === 'cancelled') {
+      await this.transition('cancelled', { ...common, finishedAt, expectedKind: undefined, expectedToken: undefined });
+      this.trackDuration();
+      return { action: 'advanced' };
+    }
+    return this.succeeded(job, { ...common, finishedAt });
+  }
+
+  private async succeeded(job: FineTuningJob, common: Partial<JobRecord>): Promise<Omit<JobStepResult, 'jobKey' | 'state'>> {
+    if (!job.fine_tuned_model) {
+      await this.fail(`fine-tuning job ${job.id} succeeded without a fine_tuned_model; contact Azure support with the job id`, common);
+      return { action: 'advanced' };
+    }
+    let trainingMetrics: Record<string, number> | undefined;
+    try {
+      const results = await this.client.downloadResults(job, { signal: this.options.signal });
+      if (results) trainingMetrics = Object.fromEntries(Object.entries(results.final).filter(([, v]) => v !== undefined)) as Record<string, number>;
+    } catch (err) {
+      // Metrics are a report, not a gate: a missing or odd results.csv must not lose the model.
+      if (!(err instanceof ResultFileError || err instanceof FineTuneServiceError)) throw err;
+      this.log('warn', `job ${this.key}: results.csv not read: ${err.message}`);
+    }
+    await this.transition(
+      'succeeded',
+      {
+        ...common,
+        fineTunedModel: job.fine_tuned_model,
+        resultFileId: job.result_files?.[0],
+        trainedTokens: job.trained_tokens ?? undefined,
+        trainingMetrics,
+      },
+      job.fine_tuned_model,
+    );
+    this.trackDuration();
+    if (trainingMetrics?.trainLoss !== undefined) {
+      this.runtime.telemetry.trackMetric('tuneloop.job.train_loss', trainingMetrics.trainLoss, { base_model: this.record.baseModel });
+    }
+    await notify(
+      { telemetry: this.runtime.telemetry, events: this.runtime.events },
+      {
+        type: EVENT_TYPES.jobSucceeded,
+        subject: `jobs/${this.key}`,
+        id: `${this.key}:succeeded`,
+        data: { jobKey: this.key, datasetVersion: this.record.datasetVersion, fineTunedModel: job.fine_tuned_model, openaiJobId: job.id },
+      },
+      { signal: this.options.signal },
+    ).then((r) => {
+      if (!r.delivered) this.log('warn', `job ${this.key}: ${r.error?.message}`);
+    });
+    await this.schedule('deploy', 0);
+    return { action: 'advanced' };
+  }
+
+  private async deploy(): Promise<Omit<JobStepResult, 'jobKey' | 'state'>> {
+    const deploymentName = this.record.deploymentName ?? deploymentNameFor(this.key);
+    if (this.record.state !== 'deploying') await this.transition('deploying', { deploymentName, retries: 0 }, deploymentName);
+    const info = await this.deployments.deployModel({
+      deploymentName,
+      model: this.record.fineTunedModel!,
+      signal: this.options.signal,
+      maxWaitMs: this.options.deployWaitMs,
+    });
+    await this.transition('deployed', { retries: 0 }, `${info.name} (${info.sku ?? 'sku?'} × ${info.capacity ?? '?'})`);
+    await this.schedule('evaluate', 0);
+    return { action: 'advanced' };
+  }
+
+  private async evaluate(): Promise<Omit<JobStepResult, 'jobKey' | 'state'>> {
+    const evaluate = this.options.evaluate;
+    if (!evaluate) {
+      await this.transition('awaiting-evaluation', { expectedKind: undefined, expectedToken: undefined }, 'no evaluator is wired in');
+      return { action: 'advanced' };
+    }
+    if (this.record.state !== 'evaluating') await this.transition('evaluating');
+    const candidate: Candidate = {
+      jobKey: this.key,
+      fineTunedModel: this.record.fineTunedModel!,
+      deploymentName: this.record.deploymentName!,
+      datasetVersion: this.record.datasetVersion,
+      resultFileId: this.record.resultFileId,
+    };
+    const outcome = await evaluate(this.runtime, candidate, { signal: this.options.signal });
+    await this.transition(
+      'evaluated',
+      { decision: outcome.decision, reportBlob: outcome.reportBlob, expectedKind: undefined, expectedToken: undefined, retries: 0 },
+      `${outcome.decision === 'promote' ? 'promoted' : 'rejected'}; report ${outcome.reportBlob}`,
+    );
+    return { action: 'advanced' };
+  }
+
+  // ---- failures -----------------------------------------------------------------------
+
+  /** Decides what a failed step means for the job; undefined = unexpected, let the queue retry. */
+  private async handleFailure(kind: JobMessageKind, err: unknown): Promise<Omit<JobStepResult, 'jobKey' | 'state'> | undefined> {
+    if (this.options.signal?.aborted) return undefined;
+    const maxRetries = this.runtime.settings.TUNELOOP_JOB_MAX_RETRIES;
+    if (err instanceof FineTuneServiceError && err.kind === 'quota') {
+      const waits = this.record.quotaWaits + 1;
+      const delay = Math.max(this.backoff(waits), (err.retryAfterMs ?? 0) / 1000);
+      await this.save({ quotaWaits: waits, detail: `waiting for fine-tuning quota (wait ${waits}): ${err.message}`.slice(0, MAX_TEXT) });
+      this.log('warn', `job ${this.key}: at the fine-tuning quota; ${kind} again in ${delay} s`);
+      this.runtime.telemetry.trackEvent('tuneloop.job.quota_wait', { job_key: this.key, waits });
+      await this.schedule(kind, delay);
+      return { action: 'rescheduled', reason: 'quota' };
+    }
+    const transient =
+      (err instanceof FineTuneServiceError && err.kind === 'transient') ||
+      err instanceof FileProcessingTimeoutError ||
+      err instanceof DeploymentTimeoutError;
+    if (transient) {
+      const retries = this.record.retries + 1;
+      if (retries > maxRetries) {
+        await this.fail(`gave up after ${maxRetries} retries of the ${kind} step: ${(err as Error).message}`);
+        return { action: 'advanced', reason: 'retries exhausted' };
+      }
+      const retryAfter = err instanceof FineTuneServiceError ? (err.retryAfterMs ?? 0) / 1000 : 0;
+      const delay = Math.max(this.backoff(retries), retryAfter);
+      await this.save({ retries, detail: `retry ${retries}/${maxRetries} of ${kind}: ${(err as Error).message}`.slice(0, MAX_TEXT) });
+      this.log('warn', `job ${this.key}: ${kind} failed (${(err as Error).message}); retry ${retries}/${maxRetries} in ${delay} s`);
+      await this.schedule(kind, delay);
+      return { action: 'rescheduled', reason: (err as Error).message };
+    }
+    const permanent =
+      (err instanceof FineTuneServiceError && (err.kind === 'invalid-request' || err.kind === 'auth')) ||
+      err instanceof FileProcessingError ||
+      err instanceof DeploymentFailedError ||
+      err instanceof DeploymentConflictError ||
+      err instanceof FineTuneConfigurationError ||
+      err instanceof DatasetVersionError;
+    if (permanent) {
+      await this.fail(`${kind}: ${(err as Error).message}`);
+      return { action: 'advanced', reason: (err as Error).message };
+    }
+    return undefined;
+  }
+}
