@@ -1,0 +1,342 @@
+/**
+ * BLEU exactly as sacreBLEU 2.x computes it (Post, 2018, "A Call for Clarity in Reporting BLEU
+ * Scores"; https://github.com/mjpost/sacrebleu, Apache-2.0). Re-implemented from the algorithm's
+ * description, not copied: tokenizers `13a` (default), `none`, `intl`, `char`; smoothing `exp`
+ * (default), `floor`, `add-k`, `none`; corpus BLEU over reference streams; sentence BLEU with
+ * effective order. test/shared/evaluation/bleu.test.ts pins it to sacreBLEU's own test vectors.
+ */
+
+export type BleuTokenizer = '13a' | 'none' | 'intl' | 'char';
+export type BleuSmoothing = 'exp' | 'floor' | 'add-k' | 'none';
+
+export interface BleuOptions {
+  /** Tokenizer applied to hypotheses and references (default `13a`, as mteval-v13a.pl). */
+  tokenize?: BleuTokenizer;
+  smoothMethod?: BleuSmoothing;
+  /** `floor` default 0.1, `add-k` default 1; ignored by `exp` and `none`. */
+  smoothValue?: number;
+  lowercase?: boolean;
+  /** Highest n-gram order (default 4). */
+  maxNgramOrder?: number;
+  /** Average only over the n-gram orders the hypothesis has (sentence BLEU turns this on). */
+  effectiveOrder?: boolean;
+}
+
+/** Sufficient statistics: everything corpus BLEU needs, summable over segments. */
+export interface BleuStatistics {
+  sysLen: number;
+  refLen: number;
+  /** Matched (clipped) n-gram counts for orders 1..maxNgramOrder. */
+  counts: number[];
+  /** Hypothesis n-gram totals for orders 1..maxNgramOrder. */
+  totals: number[];
+}
+
+export interface BleuScore extends BleuStatistics {
+  /** 0–100, like sacreBLEU. */
+  score: number;
+  /** n-gram precisions in percent. */
+  precisions: number[];
+  brevityPenalty: number;
+  /** sys_len / ref_len. */
+  ratio: number;
+  /** sacreBLEU's signature, e.g. `nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0`. */
+  signature: string;
+  /** sacreBLEU's one-line format: `BLEU = 48.53 82.4/50.0/45.5/37.5 (BP = 0.943 ratio = 0.944 hyp_len = 17 ref_len = 18)`. */
+  formatted: string;
+}
+
+/** The sacreBLEU release whose behaviour (and test vectors) this implementation reproduces. */
+export const SACREBLEU_VERSION = '2.6.0';
+
+const SMOOTH_DEFAULTS: Record<BleuSmoothing, number | undefined> = {
+  none: undefined,
+  floor: 0.1,
+  'add-k': 1,
+  exp: undefined,
+};
+
+/** Python's `str.split()` whitespace (Unicode White_Space plus the \x1c–\x1f separators). */
+const PY_WHITESPACE = '\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const PY_SPLIT = new RegExp(`[${PY_WHITESPACE}]+`);
+const PY_TRAILING = new RegExp(`[${PY_WHITESPACE}]+$`);
+
+/** `str.split()` without arguments: split on runs of whitespace, drop empty strings. */
+export function pySplit(text: string): string[] {
+  return text.split(PY_SPLIT).filter((t) => t.length > 0);
+}
+
+// mteval-v13a.pl's language-dependent part (Western languages), in sacreBLEU's order.
+const RE_13A: [RegExp, string][] = [
+  [/([{-~[-` -&(-+:-@\/])/g, ' $1 '],
+  // period and comma unless preceded by a digit
+  [/([^0-9])([.,])/g, '$1 $2 '],
+  // period and comma unless followed by a digit
+  [/([.,])([^0-9])/g, ' $1 $2'],
+  // dash when preceded by a digit
+  [/([0-9])(-)/g, '$1 $2 '],
+];
+
+const RE_INTL: [RegExp, string][] = [
+  [/(\P{N})(\p{P})/gu, '$1 $2 '],
+  [/(\p{P})(\P{N})/gu, ' $1 $2'],
+  [/(\p{S})/gu, ' $1 '],
+];
+
+function applyRules(line: string, rules: [RegExp, string][]): string {
+  for (const [re, replacement] of rules) line = line.replace(re, replacement);
+  return pySplit(line).join(' ');
+}
+
+export function tokenize13a(line: string): string {
+  line = line.replaceAll('<skipped>', '').replaceAll('-\n', '').replaceAll('\n', ' ');
+  if (line.includes('&')) {
+    line = line.replaceAll('&quot;', '"').replaceAll('&amp;', '&').replaceAll('&lt;', '<').replaceAll('&gt;', '>');
+  }
+  return applyRules(` ${line} `, RE_13A);
+}
+
+export function tokenizeIntl(line: string): string {
+  return applyRules(line, RE_INTL);
+}
+
+export function tokenizeChar(line: string): string {
+  return Array.from(line).join(' ');
+}
+
+export function bleuTokenizer(name: BleuTokenizer): (line: string) => string {
+  switch (name) {
+    case '13a':
+      return tokenize13a;
+    case 'intl':
+      return tokenizeIntl;
+    case 'char':
+      return tokenizeChar;
+    case 'none':
+      return (line) => line;
+    default:
+      throw new BleuOptionError(`unknown BLEU tokenizer "${String(name)}"; use one of 13a, none, intl, char`);
+  }
+}
+
+/** An option bag that sacreBLEU would refuse. */
+export class BleuOptionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BleuOptionError';
+  }
+}
+
+interface ResolvedOptions {
+  tokenize: BleuTokenizer;
+  smoothMethod: BleuSmoothing;
+  smoothValue: number | undefined;
+  lowercase: boolean;
+  maxNgramOrder: number;
+  effectiveOrder: boolean;
+}
+
+function resolve(options: BleuOptions, effectiveOrderDefault: boolean): ResolvedOptions {
+  const smoothMethod = options.smoothMethod ?? 'exp';
+  if (!(smoothMethod in SMOOTH_DEFAULTS)) {
+    throw new BleuOptionError(`unknown BLEU smoothing "${smoothMethod}"; use one of exp, floor, add-k, none`);
+  }
+  const maxNgramOrder = options.maxNgramOrder ?? 4;
+  if (!Number.isInteger(maxNgramOrder) || maxNgramOrder < 1) {
+    throw new BleuOptionError(`maxNgramOrder must be a positive integer, got ${maxNgramOrder}`);
+  }
+  const tokenize = options.tokenize ?? '13a';
+  bleuTokenizer(tokenize);
+  return {
+    tokenize,
+    smoothMethod,
+    smoothValue: options.smoothValue ?? SMOOTH_DEFAULTS[smoothMethod],
+    lowercase: options.lowercase ?? false,
+    maxNgramOrder,
+    effectiveOrder: options.effectiveOrder ?? effectiveOrderDefault,
+  };
+}
+
+type NgramCounts = Map<string, number>;
+
+/** All n-grams of orders 1..maxOrder of a tokenized line (joined by a space, which tokens never contain). */
+function extractNgrams(tokens: string[], maxOrder: number): NgramCounts {
+  const ngrams: NgramCounts = new Map();
+  for (let n = 1; n <= maxOrder; n++) {
+    for (let i = 0; i + n <= tokens.length; i++) {
+      const key = `${n}\u0000${tokens.slice(i, i + n).join(' ')}`;
+      ngrams.set(key, (ngrams.get(key) ?? 0) + 1);
+    }
+  }
+  return ngrams;
+}
+
+/** sacreBLEU's reference length choice: the closest, the shorter one on a tie. */
+function closestRefLen(hypLen: number, refLens: number[]): number {
+  let closestDiff = -1;
+  let closestLen = -1;
+  for (const refLen of refLens) {
+    const diff = Math.abs(hypLen - refLen);
+    if (closestDiff === -1 || diff < closestDiff) {
+      closestDiff = diff;
+      closestLen = refLen;
+    } else if (diff === closestDiff && refLen < closestLen) {
+      closestLen = refLen;
+    }
+  }
+  return closestLen;
+}
+
+function preprocess(line: string, o: ResolvedOptions, tokenizer: (s: string) => string): string[] {
+  let text = o.lowercase ? line.toLowerCase() : line;
+  text = text.replace(PY_TRAILING, '');
+  return pySplit(tokenizer(text));
+}
+
+function segmentStatistics(hypothesis: string, references: string[], o: ResolvedOptions, tokenizer: (s: string) => string): BleuStatistics {
+  const refNgrams: NgramCounts = new Map();
+  const refLens: number[] = [];
+  for (const ref of references) {
+    const tokens = preprocess(ref, o, tokenizer);
+    refLens.push(tokens.length);
+    for (const [ngram, count] of extractNgrams(tokens, o.maxNgramOrder)) {
+      refNgrams.set(ngram, Math.max(refNgrams.get(ngram) ?? 0, count));
+    }
+  }
+  const hypTokens = preprocess(hypothesis, o, tokenizer);
+  const counts = new Array<number>(o.maxNgramOrder).fill(0);
+  const totals = new Array<number>(o.maxNgramOrder).fill(0);
+  for (const [ngram, count] of extractNgrams(hypTokens, o.maxNgramOrder)) {
+    const n = Number(ngram.slice(0, ngram.indexOf('\u0000'))) - 1;
+    totals[n] += count;
+    const refCount = refNgrams.get(ngram);
+    if (refCount !== undefined) counts[n] += Math.min(count, refCount);
+  }
+  return { sysLen: hypTokens.length, refLen: closestRefLen(hypTokens.length, refLens), counts, totals };
+}
+
+/** Mirrors sacreBLEU's `my_log`: log(0) is a huge negative number, so the score becomes exactly 0. */
+function safeLog(x: number): number {
+  return x === 0 ? -9999999999 : Math.log(x);
+}
+
+/** BLEU (0–100) from sufficient statistics, as sacreBLEU's `BLEU.compute_bleu`. */
+export function bleuFromStatistics(
+  stats: BleuStatistics,
+  options: Pick<BleuOptions, 'smoothMethod' | 'smoothValue' | 'effectiveOrder' | 'maxNgramOrder'> = {},
+): { score: number; precisions: number[]; brevityPenalty: number } {
+  const smoothMethod = options.smoothMethod ?? 'none';
+  if (!(smoothMethod in SMOOTH_DEFAULTS)) throw new BleuOptionError(`unknown BLEU smoothing "${smoothMethod}"`);
+  const smoothValue = options.smoothValue ?? SMOOTH_DEFAULTS[smoothMethod] ?? 0;
+  const maxOrder = options.maxNgramOrder ?? stats.counts.length;
+  const correct = stats.counts.slice(0, maxOrder);
+  const total = stats.totals.slice(0, maxOrder);
+  const { sysLen, refLen } = stats;
+
+  let brevityPenalty = 1;
+  if (sysLen < refLen) brevityPenalty = sysLen > 0 ? Math.exp(1 - refLen / sysLen) : 0;
+
+  const precisions = new Array<number>(maxOrder).fill(0);
+  // No match at all is 0 under every smoothing (sacreBLEU issue #141).
+  if (!correct.some((c) => c !== 0)) return { score: 0, precisions, brevityPenalty };
+
+  let smoothMteval = 1;
+  let effOrder = maxOrder;
+  for (let n = 1; n <= maxOrder; n++) {
+    if (smoothMethod === 'add-k' && n > 1) {
+      correct[n - 1] += smoothValue;
+      total[n - 1] += smoothValue;
+    }
+    if (total[n - 1] === 0) break;
+    if (options.effectiveOrder) effOrder = n;
+    if (correct[n - 1] === 0) {
+      if (smoothMethod === 'exp') {
+        smoothMteval *= 2;
+        precisions[n - 1] = 100 / (smoothMteval * total[n - 1]);
+      } else if (smoothMethod === 'floor') {
+        precisions[n - 1] = (100 * smoothValue) / total[n - 1];
+      }
+    } else {
+      precisions[n - 1] = (100 * correct[n - 1]) / total[n - 1];
+    }
+  }
+  let logSum = 0;
+  for (let i = 0; i < effOrder; i++) logSum += safeLog(precisions[i]);
+  return { score: brevityPenalty * Math.exp(logSum / effOrder), precisions, brevityPenalty };
+}
+
+export function bleuSignature(options: BleuOptions & { nrefs: number | 'var' }, effectiveOrderDefault = false): string {
+  const o = resolve(options, effectiveOrderDefault);
+  let smooth: string = o.smoothMethod;
+  if (SMOOTH_DEFAULTS[o.smoothMethod] !== undefined) smooth += `[${(o.smoothValue as number).toFixed(2)}]`;
+  const parts: [string, string | number][] = [
+    ['nrefs', options.nrefs],
+    ['case', o.lowercase ? 'lc' : 'mixed'],
+    ['eff', o.effectiveOrder ? 'yes' : 'no'],
+    ['tok', o.tokenize],
+    ['smooth', smooth],
+    ['version', SACREBLEU_VERSION],
+  ];
+  return parts.map(([k, v]) => `${k}:${v}`).join('|');
+}
+
+function finish(stats: BleuStatistics, o: ResolvedOptions, signature: string): BleuScore {
+  const { score, precisions, brevityPenalty } = bleuFromStatistics(
+    { ...stats, counts: [...stats.counts], totals: [...stats.totals] },
+    o,
+  );
+  const ratio = stats.refLen > 0 ? stats.sysLen / stats.refLen : 0;
+  const formatted =
+    `BLEU = ${score.toFixed(2)} ${precisions.map((p) => p.toFixed(1)).join('/')} ` +
+    `(BP = ${brevityPenalty.toFixed(3)} ratio = ${ratio.toFixed(3)} hyp_len = ${stats.sysLen} ref_len = ${stats.refLen})`;
+  return { ...stats, score, precisions, brevityPenalty, ratio, signature, formatted };
+}
+
+/**
+ * Corpus BLEU. `referenceStreams[k][i]` is the k-th reference of hypothesis i (sacreBLEU's layout);
+ * a reference may be missing (`undefined`/`null`) for some hypotheses when their number varies.
+ */
+export function corpusBleu(
+  hypotheses: readonly string[],
+  referenceStreams: readonly (readonly (string | null | undefined)[])[],
+  options: BleuOptions = {},
+): BleuScore {
+  const o = resolve(options, false);
+  if (referenceStreams.length === 0) throw new BleuOptionError('corpus BLEU needs at least one reference stream');
+  for (const [k, stream] of referenceStreams.entries()) {
+    if (stream.length !== hypotheses.length) {
+      throw new BleuOptionError(
+        `reference stream ${k + 1} has ${stream.length} lines but there are ${hypotheses.length} hypotheses; every stream needs one line per hypothesis`,
+      );
+    }
+  }
+  const tokenizer = bleuTokenizer(o.tokenize);
+  const sum: BleuStatistics = {
+    sysLen: 0,
+    refLen: 0,
+    counts: new Array<number>(o.maxNgramOrder).fill(0),
+    totals: new Array<number>(o.maxNgramOrder).fill(0),
+  };
+  let variable = false;
+  hypotheses.forEach((hyp, i) => {
+    const refs = referenceStreams.map((s) => s[i]).filter((r): r is string => typeof r === 'string');
+    if (refs.length !== referenceStreams.length) variable = true;
+    if (refs.length === 0) throw new BleuOptionError(`hypothesis ${i + 1} has no reference`);
+    const s = segmentStatistics(hyp, refs, o, tokenizer);
+    sum.sysLen += s.sysLen;
+    sum.refLen += s.refLen;
+    for (let n = 0; n < o.maxNgramOrder; n++) {
+      sum.counts[n] += s.counts[n];
+      sum.totals[n] += s.totals[n];
+    }
+  });
+  return finish(sum, o, bleuSignature({ ...o, nrefs: variable ? 'var' : referenceStreams.length }));
+}
+
+/** Sentence BLEU (sacreBLEU's `sentence_bleu`): effective order on by default. */
+export function sentenceBleu(hypothesis: string, references: readonly string[], options: BleuOptions = {}): BleuScore {
+  const o = resolve(options, true);
+  if (references.length === 0) throw new BleuOptionError('sentence BLEU needs at least one reference');
+  const stats = segmentStatistics(hypothesis, [...references], o, bleuTokenizer(o.tokenize));
+  return finish(stats, o, bleuSignature({ ...o, nrefs: references.length }, true));
+}

@@ -1,0 +1,42 @@
+import type { AzureOpenAI } from 'openai';
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface TimedReply {
+  text: string;
+  latencyMs: number;
+}
+
+/** The one thing evaluation needs from a deployment: a reply and how long it took. */
+export interface ChatModel {
+  readonly deploymentName: string;
+  complete(messages: readonly ChatMessage[], options?: { signal?: AbortSignal; maxTokens?: number }): Promise<TimedReply>;
+}
+
+/**
+ * A deployment answered through `openai`'s AzureOpenAI chat.completions (deployment name as model).
+ * Temperature 0 so candidate and production are compared on their most likely answers.
+ * Latency is wall time of the whole request, as a customer would feel it.
+ */
+export function deploymentChatModel(client: AzureOpenAI, deploymentName: string): ChatModel {
+  return {
+    deploymentName,
+    async complete(messages, options = {}) {
+      const start = performance.now();
+      const completion = await client.chat.completions.create(
+        {
+          model: deploymentName,
+          messages: messages.map((m) => ({ role: m.role, content: m.content })),
+          temperature: 0,
+          max_tokens: options.maxTokens ?? 400,
+        },
+        { signal: options.signal },
+      );
+      const latencyMs = performance.now() - start;
+      return { text: completion.choices[0]?.message?.content ?? '', latencyMs };
+    },
+  };
+}

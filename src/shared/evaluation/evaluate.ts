@@ -1,0 +1,401 @@
+import { RestError } from '@azure/data-tables';
+import type { AzureOpenAI } from 'openai';
+import type { Runtime } from '../composition/runtime';
+import { intentTaskMessages, normaliseIntentLabel } from '../dataset/intentTask';
+import { createOpenAIClient, FineTuningClient } from '../finetune/client';
+import { parseResultsCsv } from '../finetune/results';
+import { TABLES } from '../storage/names';
+import { EVENT_TYPES } from '../telemetry/events';
+import { notify } from '../telemetry/notify';
+import { corpusBleu } from './bleu';
+import { deploymentChatModel, type ChatMessage, type ChatModel } from './chat';
+import { loadCsatByModel } from './csat';
+import { intentF1 } from './f1';
+import { decidePromotion, gatePolicyFromSettings, type GateMetrics } from './gate';
+import { holdoutBlobName, loadHoldout, replyTask, type HoldoutRecord } from './holdout';
+import { summarizeLatency } from './latency';
+import {
+  getDeploymentRecord,
+  getProductionPointer,
+  saveDeploymentRecord,
+  switchProduction,
+  type ModelVersion,
+  type ProductionPointer,
+} from './models';
+import { scoreOutOfScope } from './oos';
+import { OOS_PROBES, OOS_PROBES_CREDIT } from './oosProbes';
+import { loadReport, REPORT_SCHEMA, ReportNotFoundError, saveReport, type EvaluationReport, type ModelEvaluation } from './report';
+import { detectOverfitting, lossCurve, perplexityFromSteps } from './training';
+
+/** A fine-tuned model that succeeded and is deployed, waiting for its verdict. */
+export interface Candidate extends ModelVersion {
+  /** results.csv of the job (file id), for perplexity, the loss curve and overfitting. */
+  resultFileId?: string;
+}
+
+export interface EvaluateOptions {
+  signal?: AbortSignal;
+  /** The AzureOpenAI client (default: `createOpenAIClient(runtime.settings)`, keyless). */
+  openai?: AzureOpenAI;
+  now?: () => Date;
+}
+
+export interface EvaluationOutcome {
+  decision: 'promote' | 'reject';
+  /** `eval-reports/<jobKey>/report.json` (the HTML page is next to it). */
+  reportBlob: string;
+  metrics: EvaluationReport['candidate']['metrics'];
+  report: EvaluationReport;
+  /** True when this candidate had already been evaluated and the stored verdict was returned. */
+  alreadyEvaluated: boolean;
+}
+
+/** Label for intent answers that are none of the known labels (kept as one class so junk cannot inflate the label set). */
+export const UNRECOGNISED_LABEL = '(unrecognised)';
+
+const EVALUATION_ROW = 'summary';
+
+/**
+ * Evaluates a candidate against production on the frozen holdout of its dataset version, decides
+ * with the gate, writes the report, stores the verdict (table `evaluations`), emits metrics and
+ * events, and on promotion switches the production pointer atomically.
+ *
+ * Idempotent per jobKey: a redelivered `evaluate` message gets the stored verdict back.
+ * @throws ProductionPointerConflictError when another candidate was promoted meanwhile (retry re-evaluates).
+ */
+export async function evaluateCandidate(runtime: Runtime, candidate: Candidate, options: EvaluateOptions = {}): Promise<EvaluationOutcome> {
+  const { storage, settings } = runtime;
+  const signal = options.signal;
+  const now = options.now ?? (() => new Date());
+
+  const stored = await storedOutcome(runtime, candidate.jobKey, signal);
+  if (stored) return stored;
+
+  const openai = options.openai ?? createOpenAIClient(settings);
+  const startedAt = now();
+  const existing = await getDeploymentRecord(storage, candidate.deploymentName);
+  await saveDeploymentRecord(storage, {
+    deploymentName: candidate.deploymentName,
+    fineTunedModel: candidate.fineTunedModel,
+    jobKey: candidate.jobKey,
+    role: existing?.role === 'production' ? 'production' : 'candidate',
+    deployedAt: existing?.deployedAt ?? startedAt.toISOString(),
+  });
+
+  const holdout = (await loadHoldout(storage, candidate.datasetVersion, { signal })).slice(0, settings.TUNELOOP_EVAL_MAX_CONVERSATIONS);
+  const production = await getProductionPointer(storage);
+  if (production?.jobKey === candidate.jobKey) {
+    // Promoted by an earlier delivery that stopped before recording its verdict: finish that one.
+    const finished = await finishInterruptedPromotion(runtime, candidate.jobKey, signal);
+    if (finished) return finished;
+  }
+  const tasks = buildTasks(holdout, settings.TUNELOOP_SYSTEM_PROMPT);
+
+  const models: { role: 'candidate' | 'production'; version: ModelVersion; model: ChatModel }[] = [
+    { role: 'candidate', version: candidate, model: deploymentChatModel(openai, candidate.deploymentName) },
+  ];
+  if (production && production.deploymentName !== candidate.deploymentName) {
+    models.push({ role: 'production', version: production, model: deploymentChatModel(openai, production.deploymentName) });
+  }
+  const results = await askAll(models, tasks, signal);
+
+  const training = await readTraining(openai, candidate, settings, signal);
+  const evaluations = models.map((m, i) => summarise(m.version, m.model.deploymentName, results[i]));
+  const [candidateEval, productionEval] = evaluations;
+  candidateEval.metrics.overfitting = training.overfitting?.overfitting;
+  candidateEval.metrics.perplexity = training.perplexity?.perplexity;
+  if (productionEval && production) productionEval.metrics.perplexity = await storedPerplexity(runtime, production.jobKey);
+
+  const gate = decidePromotion(candidateEval.metrics, productionEval?.metrics, gatePolicyFromSettings(settings));
+  const evaluatedAt = now().toISOString();
+  const report: EvaluationReport = {
+    schema: REPORT_SCHEMA,
+    jobKey: candidate.jobKey,
+    datasetVersion: candidate.datasetVersion,
+    evaluatedAt,
+    decision: gate.decision,
+    mode: gate.mode,
+    reasons: gate.reasons,
+    checks: gate.checks,
+    candidate: candidateEval,
+    production: productionEval,
+    training,
+    holdout: {
+      blob: holdoutBlobName(candidate.datasetVersion),
+      records: holdout.length,
+      replyTasks: tasks.replies.length,
+      intentTasks: tasks.intents.length,
+      labels: tasks.labels,
+    },
+    oosProbeCredit: OOS_PROBES_CREDIT,
+    csat: await loadCsatByModel(storage, { signal }),
+  };
+  const reportBlob = await saveReport(storage, report, { signal });
+
+  if (gate.decision === 'promote') {
+    await promote(runtime, candidate, production, reportBlob, now());
+  } else {
+    await saveDeploymentRecord(storage, {
+      deploymentName: candidate.deploymentName,
+      role: existing?.role === 'production' ? 'production' : 'rejected',
+      releasedAt: existing?.role === 'production' ? undefined : evaluatedAt,
+    });
+  }
+  await storeVerdict(runtime, report, reportBlob);
+  await emit(runtime, report, signal);
+  return { decision: gate.decision, reportBlob, metrics: candidateEval.metrics, report, alreadyEvaluated: false };
+}
+
+interface Tasks {
+  replies: { conversationId: string; prompt: ChatMessage[]; reference: string }[];
+  intents: { conversationId: string; prompt: ChatMessage[]; gold: string }[];
+  probes: { question: string; prompt: ChatMessage[] }[];
+  labels: string[];
+}
+
+function buildTasks(holdout: readonly HoldoutRecord[], systemPrompt: string): Tasks {
+  // Intent-labelling examples are the dataset's own rendering of a conversation; evaluation asks from the conversation itself.
+  const conversations = holdout.filter((r) => r.kind !== 'intent');
+  const labels = [...new Set(conversations.flatMap((r) => (r.issueType ? [normaliseIntentLabel(r.issueType)] : [])))].sort();
+  const replies: Tasks['replies'] = [];
+  const intents: Tasks['intents'] = [];
+  for (const r of conversations) {
+    const task = replyTask(r);
+    if (task) replies.push({ conversationId: r.conversationId, ...task });
+    if (r.issueType) {
+      const turns = r.messages.filter((m) => m.role !== 'system').map((m) => ({ role: m.role, content: m.content }));
+      intents.push({ conversationId: r.conversationId, prompt: intentTaskMessages(turns, labels), gold: normaliseIntentLabel(r.issueType) });
+    }
+  }
+  const system: ChatMessage[] = systemPrompt ? [{ role: 'system', content: systemPrompt }] : [];
+  const probes = OOS_PROBES.map((p) => ({ question: p.text, prompt: [...system, { role: 'user' as const, content: p.text }] }));
+  return { replies, intents, probes, labels };
+}
+
+interface ModelAnswers {
+  replies: { conversationId: string; reference: string; hypothesis: string }[];
+  intents: { conversationId: string; gold: string; predicted: string }[];
+  probes: { question: string; reply: string }[];
+  latenciesMs: number[];
+  errors: ModelEvaluation['errors'];
+}
+
+/**
+ * Asks every model every task, one request at a time, alternating models per task so both see the
+ * same load (latency comparability matters more than evaluation speed).
+ */
+async function askAll(models: { model: ChatModel }[], tasks: Tasks, signal?: AbortSignal): Promise<ModelAnswers[]> {
+  const answers: ModelAnswers[] = models.map(() => ({ replies: [], intents: [], probes: [], latenciesMs: [], errors: [] }));
+  const ask = async (i: number, task: string, conversationId: string | undefined, prompt: ChatMessage[], maxTokens?: number) => {
+    signal?.throwIfAborted();
+    try {
+      const reply = await models[i].model.complete(prompt, { signal, maxTokens });
+      answers[i].latenciesMs.push(reply.latencyMs);
+      return reply.text;
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      answers[i].errors.push({ task, conversationId, message: (err as Error).message.slice(0, 300) });
+      return undefined;
+    }
+  };
+  for (const t of tasks.replies) {
+    for (let i = 0; i < models.length; i++) {
+      const text = await ask(i, 'reply', t.conversationId, t.prompt);
+      // A failed call scores as an empty reply: BLEU stays comparable over the same holdout.
+      answers[i].replies.push({ conversationId: t.conversationId, reference: t.reference, hypothesis: text ?? '' });
+    }
+  }
+  for (const t of tasks.intents) {
+    for (let i = 0; i < models.length; i++) {
+      const text = await ask(i, 'intent', t.conversationId, t.prompt, 20);
+      const answer = text === undefined ? '' : normaliseIntentLabel(text);
+      const predicted = tasks.labels.includes(answer) ? answer : UNRECOGNISED_LABEL;
+      answers[i].intents.push({ conversationId: t.conversationId, gold: t.gold, predicted });
+    }
+  }
+  for (const t of tasks.probes) {
+    for (let i = 0; i < models.length; i++) {
+      const text = await ask(i, 'oos', undefined, t.prompt);
+      answers[i].probes.push({ question: t.question, reply: text ?? '' });
+    }
+  }
+  return answers;
+}
+
+function summarise(version: ModelVersion, deploymentName: string, a: ModelAnswers): ModelEvaluation {
+  const metrics: ModelEvaluation['metrics'] = {};
+  const evaluation: ModelEvaluation = { deploymentName, fineTunedModel: version.fineTunedModel, jobKey: version.jobKey, metrics, errors: a.errors };
+  if (a.replies.length) {
+    const bleu = corpusBleu(
+      a.replies.map((r) => r.hypothesis),
+      [a.replies.map((r) => r.reference)],
+    );
+    metrics.bleu = bleu.score;
+    evaluation.bleu = { score: bleu.score, formatted: bleu.formatted, signature: bleu.signature, segments: a.replies.length };
+  }
+  if (a.intents.length) {
+    const f1 = intentF1(
+      a.intents.map((x) => x.gold),
+      a.intents.map((x) => x.predicted),
+    );
+    metrics.intentF1 = f1.macroF1;
+    evaluation.intent = { labels: f1.labels, perClass: f1.perClass, confusion: f1.confusion, macroF1: f1.macroF1, accuracy: f1.accuracy, count: f1.count };
+  }
+  const latency = summarizeLatency(a.latenciesMs);
+  if (latency) {
+    metrics.latencyP95Ms = latency.p95Ms;
+    evaluation.latency = latency;
+  }
+  if (a.probes.length) {
+    const oos = scoreOutOfScope(a.probes);
+    metrics.oosHandled = oos.share;
+    evaluation.oos = oos;
+  }
+  return evaluation;
+}
+
+async function readTraining(
+  openai: AzureOpenAI,
+  candidate: Candidate,
+  settings: Runtime['settings'],
+  signal?: AbortSignal,
+): Promise<EvaluationReport['training']> {
+  if (!candidate.resultFileId) return { lossCurve: [], note: 'the job reported no result file' };
+  const bytes = await new FineTuningClient(openai).downloadFile(candidate.resultFileId, { signal });
+  const results = parseResultsCsv(bytes.toString('utf8'), `results.csv of ${candidate.jobKey} (${candidate.resultFileId})`);
+  return {
+    resultFileId: candidate.resultFileId,
+    perplexity: perplexityFromSteps(results.steps),
+    overfitting: detectOverfitting(results.steps, {
+      window: settings.TUNELOOP_OVERFIT_WINDOW,
+      maxGap: settings.TUNELOOP_OVERFIT_MAX_GAP,
+    }),
+    lossCurve: lossCurve(results.steps),
+  };
+}
+
+async function promote(runtime: Runtime, candidate: Candidate, production: ProductionPointer | undefined, reportBlob: string, at: Date): Promise<void> {
+  await switchProduction(runtime.storage, candidate, { expected: production, reportBlob, now: at });
+  await saveDeploymentRecord(runtime.storage, { deploymentName: candidate.deploymentName, role: 'production', releasedAt: '' });
+  if (production && production.deploymentName !== candidate.deploymentName) {
+    await saveDeploymentRecord(runtime.storage, {
+      deploymentName: production.deploymentName,
+      fineTunedModel: production.fineTunedModel,
+      jobKey: production.jobKey,
+      role: 'superseded',
+      releasedAt: at.toISOString(),
+    });
+  }
+}
+
+/** One row per candidate in table `evaluations`: the decision and each metric with its delta. */
+async function storeVerdict(runtime: Runtime, report: EvaluationReport, reportBlob: string): Promise<void> {
+  const entity: Record<string, string | number | boolean> = {
+    partitionKey: report.jobKey,
+    rowKey: EVALUATION_ROW,
+    decision: report.decision,
+    mode: report.mode,
+    datasetVersion: report.datasetVersion,
+    evaluatedAt: report.evaluatedAt,
+    candidateDeployment: report.candidate.deploymentName,
+    productionDeployment: report.production?.deploymentName ?? '',
+    reportBlob,
+    reasons: JSON.stringify(report.reasons),
+  };
+  for (const check of report.checks) {
+    if (check.candidate !== undefined) entity[check.metric] = check.candidate;
+    if (check.production !== undefined) entity[`${check.metric}Production`] = check.production;
+    if (check.delta !== undefined) entity[`${check.metric}Delta`] = check.delta;
+    entity[`${check.metric}Passed`] = check.passed;
+  }
+  if (report.candidate.metrics.perplexity !== undefined) entity.perplexity = report.candidate.metrics.perplexity;
+  await runtime.storage.table(TABLES.evaluations).upsertEntity(entity as { partitionKey: string; rowKey: string }, 'Replace');
+}
+
+async function storedOutcome(runtime: Runtime, jobKey: string, signal?: AbortSignal): Promise<EvaluationOutcome | undefined> {
+  let row: Record<string, unknown>;
+  try {
+    row = await runtime.storage.table(TABLES.evaluations).getEntity(jobKey, EVALUATION_ROW, { abortSignal: signal });
+  } catch (err) {
+    if (err instanceof RestError && err.statusCode === 404) return undefined;
+    throw err;
+  }
+  const report = await loadReport(runtime.storage, jobKey, { signal });
+  return { decision: report.decision, reportBlob: String(row.reportBlob), metrics: report.candidate.metrics, report, alreadyEvaluated: true };
+}
+
+async function finishInterruptedPromotion(runtime: Runtime, jobKey: string, signal?: AbortSignal): Promise<EvaluationOutcome | undefined> {
+  try {
+    const report = await loadReport(runtime.storage, jobKey, { signal });
+    if (report.decision !== 'promote') return undefined;
+    const reportBlob = `eval-reports/${jobKey}/report.json`;
+    await storeVerdict(runtime, report, reportBlob);
+    return { decision: report.decision, reportBlob, metrics: report.candidate.metrics, report, alreadyEvaluated: true };
+  } catch (err) {
+    if (err instanceof ReportNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+async function storedPerplexity(runtime: Runtime, jobKey: string): Promise<number | undefined> {
+  try {
+    const row = await runtime.storage.table(TABLES.evaluations).getEntity<Record<string, unknown>>(jobKey, EVALUATION_ROW);
+    return typeof row.perplexity === 'number' ? row.perplexity : undefined;
+  } catch (err) {
+    if (err instanceof RestError && err.statusCode === 404) return undefined;
+    throw err;
+  }
+}
+
+const METRIC_NAMES: Record<string, string> = {
+  bleu: 'tuneloop.eval.bleu',
+  intentF1: 'tuneloop.eval.intent_f1',
+  perplexity: 'tuneloop.eval.perplexity',
+  latencyP95Ms: 'tuneloop.eval.latency_p95_ms',
+  oosHandled: 'tuneloop.eval.oos_handled',
+};
+
+async function emit(runtime: Runtime, report: EvaluationReport, signal?: AbortSignal): Promise<void> {
+  for (const [role, model] of [
+    ['candidate', report.candidate],
+    ['production', report.production],
+  ] as const) {
+    if (!model) continue;
+    for (const [key, name] of Object.entries(METRIC_NAMES)) {
+      const value = (model.metrics as Record<string, unknown>)[key];
+      if (typeof value === 'number' && Number.isFinite(value)) {
+        runtime.telemetry.trackMetric(name, value, {
+          role,
+          model: model.deploymentName,
+          job: report.jobKey,
+          dataset_version: report.datasetVersion,
+        });
+      }
+    }
+  }
+  const data: Record<string, unknown> = {
+    jobKey: report.jobKey,
+    datasetVersion: report.datasetVersion,
+    deploymentName: report.candidate.deploymentName,
+    fineTunedModel: report.candidate.fineTunedModel,
+    mode: report.mode,
+    productionDeployment: report.production?.deploymentName ?? '',
+    reasons: report.reasons.join('; '),
+    report: `eval-reports/${report.jobKey}/report.json`,
+  };
+  for (const check of report.checks) {
+    if (typeof check.candidate === 'number') data[check.metric] = check.candidate;
+    if (check.delta !== undefined) data[`${check.metric}_delta`] = check.delta;
+  }
+  await notify(
+    { telemetry: runtime.telemetry, events: runtime.events },
+    {
+      type: report.decision === 'promote' ? EVENT_TYPES.modelPromoted : EVENT_TYPES.modelRejected,
+      subject: `models/${report.candidate.deploymentName}`,
+      data,
+      id: `${report.decision}-${report.jobKey}`,
+    },
+    { signal },
+  );
+  await runtime.telemetry.flush();
+}

@@ -1,0 +1,268 @@
+import { RestError, type TableClient } from '@azure/data-tables';
+import type { StorageClients } from '../storage/clients';
+import { TABLES } from '../storage/names';
+
+/**
+ * Table `models` (owned by evaluation):
+ * - `production` / `current`: the production pointer — which deployment answers customers. Switched
+ *   only by an ETag-conditional replace of this one row, so two promotions cannot both win.
+ * - `promotion` / `<seq, 10 digits>`: history of every promotion (for CSAT per model version and rollback).
+ * - `deployment` / `<deploymentName>`: lifecycle of each fine-tuned deployment tuneloop created
+ *   (candidate → production → superseded → retired, or rejected → retired), last use, keep-alives.
+ * - `hostingcost` / `<YYYY-MM-DD>|<deploymentName>`: hosting hours and cost per UTC day.
+ */
+
+export const PRODUCTION_PARTITION = 'production';
+export const PRODUCTION_ROW = 'current';
+export const PROMOTION_PARTITION = 'promotion';
+export const DEPLOYMENT_PARTITION = 'deployment';
+export const HOSTING_COST_PARTITION = 'hostingcost';
+
+export interface ModelVersion {
+  jobKey: string;
+  fineTunedModel: string;
+  deploymentName: string;
+  datasetVersion: string;
+}
+
+export interface ProductionPointer extends ModelVersion {
+  /** Increments with every promotion (1 = first production model). */
+  sequence: number;
+  promotedAt: string;
+  reportBlob?: string;
+  /** The pointer row's ETag, for the next conditional switch. */
+  etag: string;
+}
+
+export interface PromotionRecord extends ModelVersion {
+  sequence: number;
+  promotedAt: string;
+  /** The model this promotion replaced, if any. */
+  previousJobKey?: string;
+}
+
+/** Another promotion switched the pointer first; re-evaluate against the new production model. */
+export class ProductionPointerConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProductionPointerConflictError';
+  }
+}
+
+function modelsTable(storage: StorageClients): TableClient {
+  return storage.table(TABLES.models);
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+export async function getProductionPointer(storage: StorageClients): Promise<ProductionPointer | undefined> {
+  try {
+    const e = await modelsTable(storage).getEntity<Record<string, unknown>>(PRODUCTION_PARTITION, PRODUCTION_ROW);
+    return {
+      jobKey: String(e.jobKey),
+      fineTunedModel: String(e.fineTunedModel),
+      deploymentName: String(e.deploymentName),
+      datasetVersion: String(e.datasetVersion),
+      sequence: Number(e.sequence),
+      promotedAt: String(e.promotedAt),
+      reportBlob: str(e.reportBlob),
+      etag: String(e.etag),
+    };
+  } catch (err) {
+    if (err instanceof RestError && err.statusCode === 404) return undefined;
+    throw err;
+  }
+}
+
+export interface SwitchProductionOptions {
+  /** The pointer the decision was made against (undefined = there was no production model). */
+  expected: ProductionPointer | undefined;
+  reportBlob?: string;
+  now?: Date;
+}
+
+/**
+ * Points production at `candidate`, atomically: only if the pointer is still the one the gate
+ * compared against (ETag match, or still absent). Records the promotion in the history.
+ * @throws ProductionPointerConflictError when another promotion switched it in between.
+ */
+export async function switchProduction(storage: StorageClients, candidate: ModelVersion, options: SwitchProductionOptions): Promise<ProductionPointer> {
+  const table = modelsTable(storage);
+  const promotedAt = (options.now ?? new Date()).toISOString();
+  const sequence = (options.expected?.sequence ?? 0) + 1;
+  const entity = {
+    partitionKey: PRODUCTION_PARTITION,
+    rowKey: PRODUCTION_ROW,
+    jobKey: candidate.jobKey,
+    fineTunedModel: candidate.fineTunedModel,
+    deploymentName: candidate.deploymentName,
+    datasetVersion: candidate.datasetVersion,
+    sequence,
+    promotedAt,
+    reportBlob: options.reportBlob ?? '',
+    previousJobKey: options.expected?.jobKey ?? '',
+  };
+  let etag: string | undefined;
+  try {
+    if (options.expected) {
+      etag = (await table.updateEntity(entity, 'Replace', { etag: options.expected.etag })).etag;
+    } else {
+      etag = (await table.createEntity(entity)).etag;
+    }
+  } catch (err) {
+    if (err instanceof RestError && (err.statusCode === 412 || err.statusCode === 409)) {
+      throw new ProductionPointerConflictError(
+        `production pointer changed while ${candidate.jobKey} was being evaluated (HTTP ${err.statusCode}); evaluate it again against the new production model`,
+      );
+    }
+    throw err;
+  }
+  // History after the switch: the pointer is the source of truth, the history may be re-derived.
+  await table.upsertEntity(
+    {
+      partitionKey: PROMOTION_PARTITION,
+      rowKey: String(sequence).padStart(10, '0'),
+      ...candidate,
+      sequence,
+      promotedAt,
+      previousJobKey: options.expected?.jobKey ?? '',
+    },
+    'Replace',
+  );
+  return { ...candidate, sequence, promotedAt, reportBlob: options.reportBlob, etag: etag ?? '' };
+}
+
+/** Every promotion, oldest first. */
+export async function listPromotions(storage: StorageClients): Promise<PromotionRecord[]> {
+  const out: PromotionRecord[] = [];
+  const iter = modelsTable(storage).listEntities<Record<string, unknown>>({
+    queryOptions: { filter: `PartitionKey eq '${PROMOTION_PARTITION}'` },
+  });
+  for await (const e of iter) {
+    out.push({
+      jobKey: String(e.jobKey),
+      fineTunedModel: String(e.fineTunedModel),
+      deploymentName: String(e.deploymentName),
+      datasetVersion: String(e.datasetVersion),
+      sequence: Number(e.sequence),
+      promotedAt: String(e.promotedAt),
+      previousJobKey: str(e.previousJobKey),
+    });
+  }
+  return out.sort((a, b) => a.sequence - b.sequence);
+}
+
+export type DeploymentRole = 'candidate' | 'production' | 'superseded' | 'rejected' | 'retired' | 'gone';
+
+export interface DeploymentRecord {
+  deploymentName: string;
+  fineTunedModel: string;
+  jobKey: string;
+  role: DeploymentRole;
+  /** When tuneloop first saw it deployed (start of hosting charges). */
+  deployedAt: string;
+  /** When it stopped being needed (superseded or rejected): the grace period starts here. */
+  releasedAt?: string;
+  retiredAt?: string;
+  /** Last request tuneloop sent it (evaluation or keep-alive). */
+  lastUsedAt?: string;
+  /** Up to when hosting cost has been recorded. */
+  costRecordedUntil?: string;
+  etag?: string;
+}
+
+function toDeploymentRecord(e: Record<string, unknown>): DeploymentRecord {
+  return {
+    deploymentName: String(e.rowKey),
+    fineTunedModel: String(e.fineTunedModel ?? ''),
+    jobKey: String(e.jobKey ?? ''),
+    role: String(e.role) as DeploymentRole,
+    deployedAt: String(e.deployedAt),
+    releasedAt: str(e.releasedAt),
+    retiredAt: str(e.retiredAt),
+    lastUsedAt: str(e.lastUsedAt),
+    costRecordedUntil: str(e.costRecordedUntil),
+    etag: str(e.etag),
+  };
+}
+
+export async function getDeploymentRecord(storage: StorageClients, deploymentName: string): Promise<DeploymentRecord | undefined> {
+  try {
+    return toDeploymentRecord(await modelsTable(storage).getEntity(DEPLOYMENT_PARTITION, deploymentName));
+  } catch (err) {
+    if (err instanceof RestError && err.statusCode === 404) return undefined;
+    throw err;
+  }
+}
+
+export async function listDeploymentRecords(storage: StorageClients): Promise<DeploymentRecord[]> {
+  const out: DeploymentRecord[] = [];
+  const iter = modelsTable(storage).listEntities<Record<string, unknown>>({
+    queryOptions: { filter: `PartitionKey eq '${DEPLOYMENT_PARTITION}'` },
+  });
+  for await (const e of iter) out.push(toDeploymentRecord(e));
+  return out;
+}
+
+/** Merges fields into a deployment's record (creating it if needed). Undefined fields are left as they are. */
+export async function saveDeploymentRecord(
+  storage: StorageClients,
+  record: Partial<DeploymentRecord> & { deploymentName: string },
+): Promise<void> {
+  const { deploymentName, etag: _etag, ...fields } = record;
+  void _etag;
+  const entity: Record<string, unknown> = { partitionKey: DEPLOYMENT_PARTITION, rowKey: deploymentName };
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined) entity[k] = v;
+  await modelsTable(storage).upsertEntity(entity as { partitionKey: string; rowKey: string }, 'Merge');
+}
+
+export interface HostingCostRow {
+  day: string;
+  deploymentName: string;
+  hours: number;
+  costUsd: number;
+}
+
+export async function addHostingCost(storage: StorageClients, row: HostingCostRow): Promise<void> {
+  const table = modelsTable(storage);
+  const rowKey = `${row.day}|${row.deploymentName}`;
+  // Read-modify-write with ETag so two lifecycle runs cannot double-count an hour.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    let existing: Record<string, unknown> | undefined;
+    try {
+      existing = await table.getEntity<Record<string, unknown>>(HOSTING_COST_PARTITION, rowKey);
+    } catch (err) {
+      if (!(err instanceof RestError && err.statusCode === 404)) throw err;
+    }
+    const entity = {
+      partitionKey: HOSTING_COST_PARTITION,
+      rowKey,
+      day: row.day,
+      deploymentName: row.deploymentName,
+      hours: Number(existing?.hours ?? 0) + row.hours,
+      costUsd: Number(existing?.costUsd ?? 0) + row.costUsd,
+    };
+    try {
+      if (existing) await table.updateEntity(entity, 'Replace', { etag: String(existing.etag) });
+      else await table.createEntity(entity);
+      return;
+    } catch (err) {
+      if (err instanceof RestError && (err.statusCode === 412 || err.statusCode === 409)) continue;
+      throw err;
+    }
+  }
+  throw new Error(`hosting cost row ${rowKey} kept changing under concurrent updates; the next lifecycle run will record it`);
+}
+
+export async function listHostingCosts(storage: StorageClients): Promise<HostingCostRow[]> {
+  const out: HostingCostRow[] = [];
+  const iter = modelsTable(storage).listEntities<Record<string, unknown>>({
+    queryOptions: { filter: `PartitionKey eq '${HOSTING_COST_PARTITION}'` },
+  });
+  for await (const e of iter) {
+    out.push({ day: String(e.day), deploymentName: String(e.deploymentName), hours: Number(e.hours), costUsd: Number(e.costUsd) });
+  }
+  return out.sort((a, b) => (a.day + a.deploymentName).localeCompare(b.day + b.deploymentName));
+}

@@ -1,0 +1,254 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { StorageClients } from '../storage/clients';
+import { CONTAINERS } from '../storage/names';
+import type { GateCheck, GateMetrics } from './gate';
+import type { ClassScore } from './f1';
+import type { LatencySummary } from './latency';
+import type { OverfittingResult, PerplexityResult } from './training';
+import type { CsatByModel } from './csat';
+
+export const REPORT_SCHEMA = 'tuneloop.eval-report/1';
+
+export interface ModelEvaluation {
+  deploymentName: string;
+  fineTunedModel: string;
+  jobKey: string;
+  metrics: GateMetrics & { perplexity?: number };
+  bleu?: { score: number; formatted: string; signature: string; segments: number };
+  intent?: { labels: string[]; perClass: ClassScore[]; confusion: number[][]; macroF1: number; accuracy: number; count: number };
+  latency?: LatencySummary;
+  oos?: { probes: number; handled: number; share: number; answered: { question: string; reply: string }[] };
+  /** Calls that failed (the metric they feed is computed without them, and the count shows here). */
+  errors: { task: string; conversationId?: string; message: string }[];
+}
+
+export interface EvaluationReport {
+  schema: typeof REPORT_SCHEMA;
+  jobKey: string;
+  datasetVersion: string;
+  evaluatedAt: string;
+  decision: 'promote' | 'reject';
+  mode: 'relative' | 'absolute';
+  reasons: string[];
+  checks: GateCheck[];
+  candidate: ModelEvaluation;
+  production?: ModelEvaluation;
+  training: {
+    resultFileId?: string;
+    perplexity?: PerplexityResult;
+    overfitting?: OverfittingResult;
+    lossCurve: { step: number; trainLoss?: number; validLoss?: number; fullValidLoss?: number }[];
+    note?: string;
+  };
+  holdout: { blob: string; records: number; replyTasks: number; intentTasks: number; labels: string[] };
+  oosProbeCredit: string;
+  csat: CsatByModel[];
+}
+
+export function reportBlobNames(jobKey: string): { json: string; html: string } {
+  return { json: `${jobKey}/report.json`, html: `${jobKey}/report.html` };
+}
+
+export async function saveReport(storage: StorageClients, report: EvaluationReport, options: { signal?: AbortSignal } = {}): Promise<string> {
+  const names = reportBlobNames(report.jobKey);
+  const container = storage.container(CONTAINERS.evalReports);
+  const json = JSON.stringify(report, null, 2);
+  await container.getBlockBlobClient(names.json).upload(json, Buffer.byteLength(json), {
+    blobHTTPHeaders: { blobContentType: 'application/json; charset=utf-8' },
+    abortSignal: options.signal,
+  });
+  const html = renderReportHtml(report);
+  await container.getBlockBlobClient(names.html).upload(html, Buffer.byteLength(html), {
+    blobHTTPHeaders: { blobContentType: 'text/html; charset=utf-8' },
+    abortSignal: options.signal,
+  });
+  return `${CONTAINERS.evalReports}/${names.json}`;
+}
+
+export class ReportNotFoundError extends Error {
+  constructor(jobKey: string) {
+    super(`no evaluation report for job "${jobKey}" in container ${CONTAINERS.evalReports} (expected ${reportBlobNames(jobKey).json}); is the job key right and has the candidate been evaluated?`);
+    this.name = 'ReportNotFoundError';
+  }
+}
+
+export async function loadReport(storage: StorageClients, jobKey: string, options: { signal?: AbortSignal } = {}): Promise<EvaluationReport> {
+  const blob = storage.container(CONTAINERS.evalReports).getBlobClient(reportBlobNames(jobKey).json);
+  try {
+    const buffer = await blob.downloadToBuffer(undefined, undefined, { abortSignal: options.signal });
+    return JSON.parse(buffer.toString('utf8')) as EvaluationReport;
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 404) throw new ReportNotFoundError(jobKey);
+    throw err;
+  }
+}
+
+let chartJsSource: string | undefined;
+
+/** Chart.js's UMD build, read from node_modules (the package's exports hide dist/, so resolve its main file). */
+function chartJs(): string {
+  if (!chartJsSource) {
+    const dist = dirname(require.resolve('chart.js'));
+    chartJsSource = readFileSync(join(dist, 'chart.umd.js'), 'utf8')
+      .replace(/\/\/# sourceMappingURL=.*$/m, '')
+      .replace(/<\/script/gi, '<\\/script');
+  }
+  return chartJsSource;
+}
+
+function esc(text: unknown): string {
+  return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+function num(v: number | boolean | undefined, digits = 2): string {
+  if (v === undefined) return '—';
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  return v.toFixed(digits);
+}
+
+const METRIC_LABELS: Record<string, { label: string; digits: number }> = {
+  bleu: { label: 'BLEU (0–100)', digits: 2 },
+  intentF1: { label: 'Intent macro-F1', digits: 3 },
+  latencyP95Ms: { label: 'Latency p95 (ms)', digits: 0 },
+  oosHandled: { label: 'Out-of-scope declined (share)', digits: 3 },
+  overfitting: { label: 'Overfitting', digits: 0 },
+};
+
+function metricRows(report: EvaluationReport): string {
+  const rows = report.checks.map((c) => {
+    const meta = METRIC_LABELS[c.metric] ?? { label: c.metric, digits: 3 };
+    const delta =
+      c.delta === undefined
+        ? '—'
+        : `${c.delta >= 0 ? '+' : ''}${c.delta.toFixed(meta.digits)}` +
+          (c.relativeDelta !== undefined ? ` (${c.relativeDelta >= 0 ? '+' : ''}${(c.relativeDelta * 100).toFixed(1)} %)` : '');
+    return `<tr class="${c.passed ? 'pass' : 'fail'}"><td>${esc(meta.label)}</td><td>${num(c.candidate, meta.digits)}</td><td>${num(c.production, meta.digits)}</td><td>${esc(delta)}</td><td>${esc(c.rule)}</td><td>${c.passed ? 'pass' : 'FAIL'}</td></tr>`;
+  });
+  const ppl = report.candidate.metrics.perplexity;
+  rows.push(
+    `<tr><td>Perplexity (validation)</td><td>${num(ppl, 3)}</td><td>${num(report.production?.metrics.perplexity, 3)}</td><td>—</td><td>informational (${esc(report.training.perplexity?.source ?? 'no results.csv')})</td><td></td></tr>`,
+  );
+  return rows.join('\n');
+}
+
+function confusionTable(model: ModelEvaluation | undefined): string {
+  const intent = model?.intent;
+  if (!intent || !intent.labels.length) return '<p>No intent labels in this holdout.</p>';
+  const max = Math.max(1, ...intent.confusion.flat());
+  const head = `<tr><th>gold \\ predicted</th>${intent.labels.map((l) => `<th>${esc(l)}</th>`).join('')}</tr>`;
+  const body = intent.confusion
+    .map(
+      (row, i) =>
+        `<tr><th>${esc(intent.labels[i])}</th>${row
+          .map((v) => `<td style="background: rgba(54, 162, 235, ${(0.08 + (0.8 * v) / max).toFixed(2)})">${v}</td>`)
+          .join('')}</tr>`,
+    )
+    .join('\n');
+  return `<table class="confusion" data-testid="confusion-${esc(model.deploymentName)}">${head}\n${body}</table>`;
+}
+
+/** A self-contained page (Chart.js inlined, no network): metric table, loss curve, per-class F1, confusion matrices. */
+export function renderReportHtml(report: EvaluationReport): string {
+  // The data travels as JSON inside a non-executed script tag; `<` escaped so it cannot close the tag.
+  const data = JSON.stringify(report).replace(/</g, '\\u003c');
+  const title = `tuneloop evaluation — ${report.jobKey}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>
+body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; max-width: 1100px; }
+table { border-collapse: collapse; margin: 1rem 0; }
+th, td { border: 1px solid #ccc; padding: 0.3rem 0.6rem; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+tr.fail td { background: #fde2e2; }
+.decision { font-size: 1.4rem; font-weight: bold; }
+.decision.promote { color: #17692c; }
+.decision.reject { color: #a11; }
+.chart { position: relative; height: 320px; margin: 1rem 0 2rem; }
+.note { color: #555; font-size: 0.9rem; }
+</style>
+</head>
+<body>
+<h1>${esc(title)}</h1>
+<p class="decision ${esc(report.decision)}" data-testid="decision">${report.decision === 'promote' ? 'Promoted' : 'Rejected'} (${esc(report.mode === 'relative' ? 'against production' : 'absolute floors, no production model yet')})</p>
+${report.reasons.length ? `<ul>${report.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>` : ''}
+<p class="note">Dataset version ${esc(report.datasetVersion)} · evaluated ${esc(report.evaluatedAt)} · candidate ${esc(report.candidate.deploymentName)} (${esc(report.candidate.fineTunedModel)})${report.production ? ` · production ${esc(report.production.deploymentName)}` : ''} · holdout ${report.holdout.replyTasks} replies, ${report.holdout.intentTasks} labelled conversations</p>
+
+<h2>Candidate vs production</h2>
+<table data-testid="metrics">
+<tr><th>metric</th><th>candidate</th><th>production</th><th>delta</th><th>rule</th><th></th></tr>
+${metricRows(report)}
+</table>
+${report.candidate.bleu ? `<p class="note">BLEU signature: ${esc(report.candidate.bleu.signature)}</p>` : ''}
+
+<h2>Loss curve</h2>
+${report.training.lossCurve.length ? '<div class="chart"><canvas id="loss-chart"></canvas></div>' : `<p>No results.csv for this job${report.training.note ? `: ${esc(report.training.note)}` : ''}.</p>`}
+${report.training.overfitting?.overfitting ? `<p><strong>Overfitting:</strong> ${esc(report.training.overfitting.reasons.join('; '))}</p>` : ''}
+
+<h2>Per-class F1</h2>
+${report.candidate.intent?.labels.length ? '<div class="chart"><canvas id="f1-chart"></canvas></div>' : '<p>No intent labels in this holdout.</p>'}
+
+<h2>Confusion matrix — candidate</h2>
+${confusionTable(report.candidate)}
+${report.production ? `<h2>Confusion matrix — production</h2>\n${confusionTable(report.production)}` : ''}
+
+<h2>Out-of-scope probes</h2>
+<p>Candidate declined ${report.candidate.oos?.handled ?? 0} of ${report.candidate.oos?.probes ?? 0}${report.production?.oos ? `; production ${report.production.oos.handled} of ${report.production.oos.probes}` : ''}.</p>
+<p class="note">${esc(report.oosProbeCredit)}</p>
+
+${
+  report.csat.length
+    ? `<h2>Customer satisfaction by model version</h2><table><tr><th>model</th><th>in production from</th><th>ratings</th><th>mean CSAT</th></tr>${report.csat
+        .map((c) => `<tr><td>${esc(c.jobKey)}</td><td>${esc(c.from)}</td><td>${c.ratings}</td><td>${num(c.meanCsat, 2)}</td></tr>`)
+        .join('')}</table>`
+    : ''
+}
+
+<script id="report-data" type="application/json">${data}</script>
+<script>${chartJs()}</script>
+<script>
+(function () {
+  var report = JSON.parse(document.getElementById('report-data').textContent);
+  window.tuneloopCharts = [];
+  var loss = document.getElementById('loss-chart');
+  if (loss) {
+    var curve = report.training.lossCurve;
+    var series = function (key) { return curve.filter(function (p) { return typeof p[key] === 'number'; }).map(function (p) { return { x: p.step, y: p[key] }; }); };
+    window.tuneloopCharts.push(new Chart(loss, {
+      type: 'line',
+      data: { datasets: [
+        { label: 'training loss', data: series('trainLoss'), borderColor: '#36a2eb', pointRadius: 0 },
+        { label: 'validation loss', data: series('validLoss'), borderColor: '#ff6384', pointRadius: 2 },
+        { label: 'full validation loss', data: series('fullValidLoss'), borderColor: '#4bc0c0', pointRadius: 4, showLine: false }
+      ] },
+      options: { animation: false, maintainAspectRatio: false, scales: { x: { type: 'linear', title: { display: true, text: 'step' } }, y: { title: { display: true, text: 'loss (nats/token)' } } } }
+    }));
+  }
+  var f1 = document.getElementById('f1-chart');
+  if (f1) {
+    var labels = report.candidate.intent.labels;
+    var f1Of = function (model) {
+      if (!model || !model.intent) return null;
+      var byLabel = {};
+      model.intent.perClass.forEach(function (c) { byLabel[c.label] = c.f1; });
+      return labels.map(function (l) { return byLabel[l] === undefined ? 0 : byLabel[l]; });
+    };
+    var datasets = [{ label: 'candidate', data: f1Of(report.candidate), backgroundColor: '#36a2eb' }];
+    var prod = f1Of(report.production);
+    if (prod) datasets.push({ label: 'production', data: prod, backgroundColor: '#ff9f40' });
+    window.tuneloopCharts.push(new Chart(f1, {
+      type: 'bar',
+      data: { labels: labels, datasets: datasets },
+      options: { animation: false, maintainAspectRatio: false, scales: { y: { min: 0, max: 1, title: { display: true, text: 'F1' } } } }
+    }));
+  }
+})();
+</script>
+</body>
+</html>
+`;
+}
