@@ -56,7 +56,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const host = new LocalHost({
       definitions: functionDefinitions(settings),
       storage,
-      env,
+      // %SETTING% schedules resolve to the validated settings, defaults included.
+      env: { ...settingsAsEnv(settings), ...env },
       pollIntervalMs: options.pollIntervalMs ?? 1000,
       print,
       onInvocation: options.onInvocation,
@@ -78,4 +79,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const stop of stoppers) await stop().catch(() => undefined);
     throw err;
   }
+}
+
+function settingsAsEnv(settings: Settings): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(settings)) {
+    if (value !== undefined && value !== null && typeof value !== 'object') env[key] = String(value);
+  }
+  return env;
 }
