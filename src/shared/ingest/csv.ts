@@ -58,6 +58,12 @@ export async function* readCsvRows(
   bytes: AsyncIterable<Buffer>,
   options: { delimiter: string; maxRecordBytes: number },
 ): AsyncIterable<{ row: CsvRow } | { unreadable: { line: number; raw: string; detail: string } }> {
+  // Records are taken from on_record (synchronously, in order) rather than from the stream side:
+  // a stream that errors drops the records it still buffers, and the rows before a broken quote
+  // must not be lost. Each written chunk is fully parsed before the next one, so the queue holds
+  // at most one chunk's rows.
+  const queue: { record: string[]; raw: string }[] = [];
+  let failure: unknown;
   const parser = parse({
     delimiter: options.delimiter,
     relax_column_count: true,
@@ -65,37 +71,71 @@ export async function* readCsvRows(
     skip_empty_lines: true,
     raw: true,
     max_record_size: options.maxRecordBytes,
+    on_record: (record: unknown) => {
+      queue.push(record as { record: string[]; raw: string });
+      return null;
+    },
   });
-  const input = Readable.from(normalizeLineBreaks(bytes));
-  let inputError: unknown;
-  input.on('error', (err) => {
-    inputError = err;
-    parser.destroy(err);
+  parser.on('error', (err) => {
+    failure ??= err;
   });
-  input.pipe(parser);
+  parser.resume();
+  const settle = (act: (done: () => void) => void) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        parser.off('error', done);
+        resolve();
+      };
+      parser.once('error', done);
+      act(done);
+    });
+
   let line = 1;
-  try {
-    for await (const { record, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
+  // The bytes not yet returned as rows, so that a row csv-parse cannot finish can still be shown.
+  const unread: Buffer[] = [];
+  let unreadStart = 0;
+  let consumed = 0;
+  function* drain(): Generator<{ row: CsvRow }> {
+    while (queue.length) {
+      const { record, raw } = queue.shift()!;
+      consumed += Buffer.byteLength(raw);
       const leading = raw.length - raw.replace(/^\n+/, '').length;
       const text = raw.slice(leading).replace(/\n$/, '');
       yield { row: { line: line + leading, raw: text, fields: record } };
       line += countNewlines(raw);
     }
-  } catch (err) {
-    if (inputError) throw inputError;
-    const code = (err as { code?: string }).code;
-    const detail =
-      code === 'CSV_QUOTE_NOT_CLOSED'
-        ? 'a quoted field opened here is never closed, so the rest of the file cannot be read as CSV'
-        : code === 'CSV_MAX_RECORD_SIZE'
-          ? `a row starting here is over ${options.maxRecordBytes} bytes (usually an unclosed quote); the rest of the file cannot be read as CSV`
-          : `the CSV cannot be read from here on: ${err instanceof Error ? err.message : String(err)}`;
-    yield { unreadable: { line: line, raw: '', detail } };
+    while (unread.length && unreadStart + unread[0].length <= consumed) unreadStart += unread.shift()!.length;
+  }
+
+  try {
+    for await (const chunk of normalizeLineBreaks(bytes)) {
+      unread.push(chunk);
+      await settle((done) => parser.write(chunk, () => done()));
+      yield* drain();
+      if (failure) break;
+    }
+    if (!failure) {
+      await settle((done) => parser.end(() => done()));
+      yield* drain();
+    }
   } finally {
-    input.destroy();
     parser.destroy();
   }
+  if (failure) {
+    const code = (failure as { code?: string }).code;
+    const detail =
+      code === 'CSV_QUOTE_NOT_CLOSED'
+        ? `a quoted field opened at line ${line} is never closed, so the rest of the file cannot be read as CSV (conversations with rows there may be incomplete)`
+        : code === 'CSV_MAX_RECORD_SIZE'
+          ? `a row starting at line ${line} is over ${options.maxRecordBytes} bytes (usually an unclosed quote); the rest of the file cannot be read as CSV`
+          : `the CSV cannot be read from line ${line} on: ${failure instanceof Error ? failure.message : String(failure)}`;
+    const rest = Buffer.concat(unread).subarray(consumed - unreadStart);
+    const raw = rest.subarray(0, UNREADABLE_PREVIEW_BYTES).toString('utf8').replace(/^\n+/, '');
+    yield { unreadable: { line, raw, detail } };
+  }
 }
+
+const UNREADABLE_PREVIEW_BYTES = 2048;
 
 function countNewlines(text: string): number {
   let n = 0;

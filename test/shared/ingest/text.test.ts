@@ -1,0 +1,125 @@
+import { decodeEntities, normalizeText, stripHtml } from '../../../src/shared/ingest/text';
+import { createRoleMapper, inferMissingRoles } from '../../../src/shared/ingest/roles';
+import { buildTurns, parseRating, parseTimestamp } from '../../../src/shared/ingest/turns';
+import { applyFeedback } from '../../../src/shared/ingest/feedback';
+import type { Conversation } from '../../../src/shared/ingest/types';
+
+describe('normalizeText', () => {
+  test('strips HTML tags, turns block tags into line breaks and drops scripts and comments', () => {
+    expect(normalizeText('<p>Hello <b>Anna</b>,</p><p>your order<br/>has shipped.</p>')).toBe('Hello Anna,\nyour order\nhas shipped.');
+    expect(normalizeText('Hi<script>alert("x")</script> there<!-- tracking -->')).toBe('Hi there');
+    expect(normalizeText('<div class="msg" data-x=\'1\'>Thanks</div>')).toBe('Thanks');
+  });
+
+  test('leaves text that only looks a little like markup alone', () => {
+    expect(normalizeText('is 3 < 5 and 7 > 2? <3')).toBe('is 3 < 5 and 7 > 2? <3');
+    expect(stripHtml('a <= b')).toBe('a <= b');
+  });
+
+  test('decodes named and numeric entities after stripping, so escaped markup stays as text', () => {
+    expect(normalizeText('Tom &amp; Jerry &lt;b&gt; &#8364;5 &#x1F600; &eacute;t&eacute; &bogus;')).toBe('Tom & Jerry <b> €5 😀 été &bogus;');
+    expect(decodeEntities('&#0; &#xD800; &#99999999;')).toBe('&#0; &#xD800; &#99999999;');
+  });
+
+  test('applies NFKC: full-width letters, ligatures and non-breaking spaces become plain', () => {
+    expect(normalizeText('Ｈｅｌｌｏ\u00a0ﬁne ①')).toBe('Hello fine 1');
+    // composed and decomposed é are the same text afterwards
+    expect(normalizeText('cafe\u0301')).toBe(normalizeText('caf\u00e9'));
+  });
+
+  test('trims and collapses whitespace but keeps single line breaks', () => {
+    expect(normalizeText('  one \t two  \r\n\r\n\n  three\u2028four  ')).toBe('one two\nthree\nfour');
+  });
+
+  test('removes zero-width and control characters', () => {
+    expect(normalizeText('pass\u200bword\u0007 ok\ufeff')).toBe('password ok');
+  });
+
+  test('returns an empty string for text that is only markup or whitespace', () => {
+    expect(normalizeText(' <br/> &nbsp; \n ')).toBe('');
+  });
+});
+
+describe('roles', () => {
+  const mapper = createRoleMapper({ Alice: 'assistant' });
+
+  test.each([
+    ['customer', 'user'], ['User', 'user'], ['client', 'user'], ['Caller', 'user'],
+    ['agent', 'assistant'], ['Assistant', 'assistant'], ['bot', 'assistant'], ['Support', 'assistant'],
+    ['representative', 'assistant'], ['Agent Smith', 'assistant'], ['support-team_Jane', 'assistant'],
+    ['Wizard', 'assistant'], ['system', 'system'], ['ALICE', 'assistant'],
+  ])('%s → %s', (speaker, role) => {
+    expect(mapper.roleOf(speaker)).toBe(role);
+  });
+
+  test('names the words cannot decide stay unmapped', () => {
+    expect(mapper.roleOf('John')).toBeUndefined();
+    expect(mapper.roleOf('customer support bot')).toBeUndefined(); // names both sides
+    expect(mapper.roleOf('')).toBeUndefined();
+  });
+
+  test('infers the other party in a two-party chat, only when unambiguous', () => {
+    expect(inferMissingRoles(['Agent Smith', 'John'], mapper)).toEqual(new Map([['Agent Smith', 'assistant'], ['John', 'user']]));
+    expect(inferMissingRoles(['Mary', 'customer', 'system'], mapper)).toEqual(new Map([['customer', 'user'], ['system', 'system'], ['Mary', 'assistant']]));
+    expect(inferMissingRoles(['John', 'Mary', 'agent'], mapper)).toEqual({ unknown: ['John', 'Mary'] });
+    expect(inferMissingRoles(['John', 'customer', 'agent'], mapper)).toEqual({ unknown: ['John'] });
+    expect(inferMissingRoles(['John'], mapper)).toEqual({ unknown: ['John'] });
+  });
+});
+
+describe('turns', () => {
+  test('merges consecutive turns of one role, drops empty turns, keeps the first timestamp', () => {
+    const turns = buildTurns([
+      { role: 'user', text: 'Hi', timestamp: '2026-01-01T10:00:00.000Z' },
+      { role: 'user', text: ' <br> ' },
+      { role: 'user', text: 'my parcel is late', timestamp: '2026-01-01T10:00:05.000Z' },
+      { role: 'assistant', text: '' },
+      { role: 'assistant', text: 'Sorry to hear that.' },
+      { role: 'assistant', text: 'Let me check.' },
+      { role: 'user', text: 'thanks' },
+    ]);
+    expect(turns).toEqual([
+      { role: 'user', content: 'Hi\nmy parcel is late', timestamp: '2026-01-01T10:00:00.000Z' },
+      { role: 'assistant', content: 'Sorry to hear that.\nLet me check.' },
+      { role: 'user', content: 'thanks' },
+    ]);
+  });
+
+  test('parses timestamps: ISO with and without zone (as UTC), epoch seconds and milliseconds', () => {
+    expect(parseTimestamp('2026-01-01T10:00:00+02:00')).toBe('2026-01-01T08:00:00.000Z');
+    expect(parseTimestamp('2026-01-01 10:00:00')).toBe('2026-01-01T10:00:00.000Z');
+    expect(parseTimestamp('2026-01-01')).toBe('2026-01-01T00:00:00.000Z');
+    expect(parseTimestamp(1589372301)).toBe('2020-05-13T12:18:21.000Z');
+    expect(parseTimestamp('1589372301123')).toBe('2020-05-13T12:18:21.123Z');
+    expect(parseTimestamp('yesterday')).toBeUndefined();
+    expect(parseTimestamp('')).toBeUndefined();
+  });
+
+  test('ratings are 1–5, from numbers or numeric strings', () => {
+    expect(parseRating(4)).toBe(4);
+    expect(parseRating(' 5 ')).toBe(5);
+    expect(parseRating(0)).toBeUndefined();
+    expect(parseRating(6)).toBeUndefined();
+    expect(parseRating('great')).toBeUndefined();
+    expect(parseRating(null)).toBeUndefined();
+  });
+});
+
+describe('applyFeedback', () => {
+  const conversation: Conversation = {
+    kind: 'conversation',
+    conversationId: 'c-1',
+    csat: 5,
+    turns: [{ role: 'user', content: 'hi' }],
+    source: { file: 'f', line: 1, record: '{}' },
+  };
+
+  test('sets csat from the rating without changing the input', () => {
+    expect(applyFeedback(conversation, 2).csat).toBe(2);
+    expect(conversation.csat).toBe(5);
+  });
+
+  test('refuses a rating outside 1–5', () => {
+    expect(() => applyFeedback(conversation, 9)).toThrow(/c-1 must be 1–5, got 9/);
+  });
+});
