@@ -2,6 +2,7 @@ import type { Settings } from '../shared/config/settings';
 import type { FunctionDefinition } from './definition';
 import { nightlyRetrain } from './nightlyRetrain';
 import { fineTuneJobs } from './fineTuneJobs';
+import { preprocess } from './preprocess';
 
 /**
  * The one list of tuneloop's functions. Each entry comes from its own file in this folder;
@@ -9,5 +10,5 @@ import { fineTuneJobs } from './fineTuneJobs';
  */
 export function functionDefinitions(settings: Settings): FunctionDefinition[] {
   void settings;
-  return [nightlyRetrain, fineTuneJobs(settings)];
+  return [preprocess, nightlyRetrain, fineTuneJobs(settings)];
 }

@@ -1,0 +1,42 @@
+import type { InvocationContext } from '@azure/functions';
+import { getRuntime } from '../shared/composition/runtime';
+import { preprocessBlob } from '../shared/dataset/blobPreprocess';
+import type { FunctionDefinition } from './definition';
+
+/**
+ * Blob trigger on raw-logs: the blob's content the trigger hands over is ignored; the blob is
+ * streamed through the storage port by name, so memory stays flat and the ETag receipt applies.
+ */
+export async function preprocessHandler(_blob: unknown, context: InvocationContext): Promise<unknown> {
+  const name = context.triggerMetadata?.name;
+  if (typeof name !== 'string' || !name) {
+    throw new Error('preprocess: the trigger metadata has no blob "name"; the trigger path must be raw-logs/{name}');
+  }
+  const outcome = await preprocessBlob(getRuntime(), name, { log: (m) => context.warn(m) });
+  switch (outcome.status) {
+    case 'processed': {
+      const r = outcome.report;
+      context.log(
+        `raw-logs/${name}: ${r.records_in} records, ${r.records_used} used, ${r.records_quarantined} quarantined; ` +
+          `examples ${r.examples.train}/${r.examples.validation}/${r.examples.holdout} (train/validation/holdout) → curated/${outcome.outputs.curated}`,
+      );
+      return { status: outcome.status, records_in: r.records_in, records_used: r.records_used, records_quarantined: r.records_quarantined, curated: outcome.outputs.curated };
+    }
+    case 'duplicate':
+      context.log(`raw-logs/${name}: this version was already ${outcome.previous}; nothing to do`);
+      return { status: outcome.status };
+    case 'quarantined':
+      context.warn(`raw-logs/${name}: quarantined after ${outcome.attempts} attempt(s): ${outcome.error}`);
+      return { status: outcome.status, quarantine: outcome.outputs.quarantine };
+    case 'gone':
+      context.log(`raw-logs/${name}: deleted before it could be read; nothing to do`);
+      return { status: outcome.status };
+  }
+}
+
+export const preprocess: FunctionDefinition = {
+  name: 'preprocess',
+  summary: 'turns a raw log blob into curated fine-tuning examples, quarantine and a report',
+  trigger: { type: 'blob', path: 'raw-logs/{name}', connection: 'TUNELOOP_STORAGE', source: 'EventGrid' },
+  handler: preprocessHandler,
+};

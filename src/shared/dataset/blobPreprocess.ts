@@ -1,0 +1,294 @@
+import { PassThrough } from 'node:stream';
+import { once } from 'node:events';
+import { RestError, type BlockBlobClient } from '@azure/storage-blob';
+import type { Runtime } from '../composition/runtime';
+import { IngestError, isAbortError } from '../ingest/errors';
+import { CONTAINERS, TABLES } from '../storage/names';
+import { qualitySummary } from '../quality/stages';
+import { TableSignatureStore } from '../quality/dedup';
+import { TableFeedbackStore } from './feedbackStore';
+import { sha256Hex, tableKey } from './keys';
+import { buildReport, type PreprocessReport } from './report';
+import { emptyStats, preprocessStream } from './preprocess';
+import { curatedLine, quarantineLine, type QuarantineRecord } from './records';
+import { preprocessStages } from './pipelineStages';
+
+/** Where the outputs of one blob version go; deterministic from blob name + ETag, so a retry overwrites, never duplicates. */
+export interface BlobOutputNames {
+  etagHash: string;
+  curated: string;
+  report: string;
+  quarantine: string;
+}
+
+export function blobOutputNames(blobName: string, etag: string): BlobOutputNames {
+  const etagHash = sha256Hex(etag).slice(0, 16);
+  return {
+    etagHash,
+    curated: `${blobName}/${etagHash}.jsonl`,
+    report: `${blobName}/${etagHash}.report.json`,
+    quarantine: `${blobName}/${etagHash}.jsonl`,
+  };
+}
+
+export type BlobOutcome =
+  | { status: 'processed'; blob: string; etag: string; outputs: BlobOutputNames; report: PreprocessReport }
+  /** This blob version was already processed (or quarantined): nothing written. */
+  | { status: 'duplicate'; blob: string; etag: string; previous: string }
+  /** The blob failed TUNELOOP_MAX_BLOB_ATTEMPTS times (or cannot ever succeed): quarantined whole and acknowledged. */
+  | { status: 'quarantined'; blob: string; etag: string; attempts: number; error: string; outputs: BlobOutputNames }
+  /** The blob was deleted before it was read. */
+  | { status: 'gone'; blob: string };
+
+/** A row of table `blobreceipts`: PartitionKey = blob name, RowKey = hash of its ETag. */
+interface ReceiptEntity {
+  partitionKey: string;
+  rowKey: string;
+  blobName: string;
+  blobEtag: string;
+  status: 'processing' | 'processed' | 'quarantined';
+  attempts: number;
+  lastError?: string;
+  recordsIn?: number;
+  recordsUsed?: number;
+  recordsQuarantined?: number;
+  updatedAt: string;
+}
+
+export interface PreprocessBlobOptions {
+  signal?: AbortSignal;
+  /** Log lines for the invocation (context.log in the function). */
+  log?: (message: string) => void;
+}
+
+/** Thrown to make the Functions host retry the blob; says which attempt failed and how many remain. */
+export class BlobAttemptError extends Error {
+  constructor(
+    readonly blobName: string,
+    readonly attempt: number,
+    readonly maxAttempts: number,
+    cause: unknown,
+  ) {
+    super(
+      `preprocessing raw-logs/${blobName} failed (attempt ${attempt} of ${maxAttempts}): ${(cause as Error)?.message ?? String(cause)}; ` +
+        `it will be retried, and quarantined after ${maxAttempts} attempts`,
+      { cause },
+    );
+    this.name = 'BlobAttemptError';
+  }
+}
+
+/**
+ * Preprocesses one blob of `raw-logs` once per version. The receipt in table `blobreceipts`
+ * (blob name + ETag) makes a second delivery a no-op and counts attempts; the last allowed attempt
+ * (or an error that cannot go away, like a corrupt gzip) quarantines the blob with its error and
+ * returns normally, so the trigger is acknowledged instead of retried forever.
+ */
+export async function preprocessBlob(runtime: Runtime, blobName: string, options: PreprocessBlobOptions = {}): Promise<BlobOutcome> {
+  const { signal } = options;
+  const settings = runtime.settings;
+  const maxAttempts = settings.TUNELOOP_MAX_BLOB_ATTEMPTS;
+  const raw = runtime.storage.container(CONTAINERS.raw).getBlobClient(blobName);
+  let etag: string;
+  try {
+    const props = await raw.getProperties({ abortSignal: signal });
+    etag = props.etag ?? '';
+  } catch (err) {
+    if (statusOf(err) === 404) return { status: 'gone', blob: blobName };
+    throw err;
+  }
+  const outputs = blobOutputNames(blobName, etag);
+  const receipts = runtime.storage.table(TABLES.blobReceipts);
+  const pk = tableKey(blobName);
+  const existing = await getReceipt(receipts, pk, outputs.etagHash, signal);
+  if (existing && existing.entity.status !== 'processing') {
+    return { status: 'duplicate', blob: blobName, etag, previous: existing.entity.status };
+  }
+  const attempt = (existing?.entity.attempts ?? 0) + 1;
+  const receipt: ReceiptEntity = {
+    partitionKey: pk,
+    rowKey: outputs.etagHash,
+    blobName,
+    blobEtag: etag,
+    status: 'processing',
+    attempts: attempt,
+    ...(existing?.entity.lastError ? { lastError: existing.entity.lastError } : {}),
+    updatedAt: new Date().toISOString(),
+  };
+  // Claim the attempt with optimistic concurrency: two hosts delivering the same event cannot both count as attempt 1.
+  if (existing) await receipts.updateEntity(receipt, 'Replace', { etag: existing.etag, abortSignal: signal });
+  else await receipts.createEntity(receipt, { abortSignal: signal });
+
+  const curatedBlob = runtime.storage.container(CONTAINERS.curated).getBlockBlobClient(outputs.curated);
+  const reportBlob = runtime.storage.container(CONTAINERS.curated).getBlockBlobClient(outputs.report);
+  const quarantineBlob = runtime.storage.container(CONTAINERS.quarantine).getBlockBlobClient(outputs.quarantine);
+  try {
+    const report = await processVersion(runtime, blobName, etag, { curatedBlob, reportBlob, quarantineBlob }, signal);
+    await receipts.upsertEntity(
+      {
+        ...receipt,
+        status: 'processed',
+        recordsIn: report.records_in,
+        recordsUsed: report.records_used,
+        recordsQuarantined: report.records_quarantined,
+        updatedAt: new Date().toISOString(),
+      },
+      'Replace',
+      { abortSignal: signal },
+    );
+    emitMetrics(runtime, report);
+    await runtime.telemetry.flush();
+    return { status: 'processed', blob: blobName, etag, outputs, report };
+  } catch (err) {
+    if (isAbortError(err) || signal?.aborted) throw err;
+    const message = (err as Error)?.message ?? String(err);
+    const permanent = err instanceof IngestError && !err.retriable;
+    if (attempt < maxAttempts && !permanent) {
+      await receipts.upsertEntity({ ...receipt, lastError: message.slice(0, 8000), updatedAt: new Date().toISOString() }, 'Replace');
+      throw new BlobAttemptError(blobName, attempt, maxAttempts, err);
+    }
+    options.log?.(`raw-logs/${blobName}: quarantined after ${attempt} attempt(s): ${message}`);
+    await quarantineWholeBlob(runtime, blobName, etag, { curatedBlob, reportBlob, quarantineBlob }, attempt, message, permanent);
+    await receipts.upsertEntity({ ...receipt, status: 'quarantined', lastError: message.slice(0, 8000), updatedAt: new Date().toISOString() }, 'Replace');
+    runtime.telemetry.trackMetric('tuneloop.preprocess.records_quarantined', 1, { reason: 'blob-failed' });
+    await runtime.telemetry.flush();
+    return { status: 'quarantined', blob: blobName, etag, attempts: attempt, error: message, outputs };
+  }
+}
+
+interface OutputBlobs {
+  curatedBlob: BlockBlobClient;
+  reportBlob: BlockBlobClient;
+  quarantineBlob: BlockBlobClient;
+}
+
+async function processVersion(runtime: Runtime, blobName: string, etag: string, out: OutputBlobs, signal?: AbortSignal): Promise<PreprocessReport> {
+  const settings = runtime.settings;
+  const raw = runtime.storage.container(CONTAINERS.raw).getBlobClient(blobName);
+  // Read exactly the version the receipt names; a newer upload gets its own event and receipt.
+  const download = await raw.download(0, undefined, { conditions: { ifMatch: etag }, abortSignal: signal });
+  const body = download.readableStreamBody;
+  if (!body) throw new Error(`raw-logs/${blobName}: the download returned no body`);
+
+  const curated = new StreamingUpload(out.curatedBlob, 'application/x-ndjson', signal);
+  const quarantine = new StreamingUpload(out.quarantineBlob, 'application/x-ndjson', signal);
+  const stages = preprocessStages({ settings, signatures: new TableSignatureStore(runtime.storage.table(TABLES.dedupSignatures)) });
+  try {
+    const stats = await preprocessStream(
+      body,
+      {
+        fileName: blobName,
+        model: settings.TUNELOOP_BASE_MODEL,
+        systemPrompt: settings.TUNELOOP_SYSTEM_PROMPT,
+        shares: { validation: settings.TUNELOOP_SPLIT_VALIDATION, holdout: settings.TUNELOOP_SPLIT_HOLDOUT },
+        stages,
+        feedback: new TableFeedbackStore(runtime.storage.table(TABLES.feedback)),
+        sink: {
+          curated: (record) => curated.write(curatedLine(record)),
+          quarantine: (record) => quarantine.write(quarantineLine(record)),
+        },
+        signal,
+      },
+      emptyStats(),
+    );
+    await Promise.all([curated.end(), quarantine.end()]);
+    const report = buildReport(stats, { model: settings.TUNELOOP_BASE_MODEL, epochs: settings.TUNELOOP_FINETUNE_EPOCHS, quality: qualitySummary(stages) });
+    const text = JSON.stringify({ blob: blobName, etag, ...report }, null, 2) + '\n';
+    await out.reportBlob.upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: 'application/json' }, abortSignal: signal });
+    return report;
+  } catch (err) {
+    // Abandon the uploads: uncommitted blocks never become visible, so a failed attempt leaves no shard.
+    curated.abort(err);
+    quarantine.abort(err);
+    await Promise.allSettled([curated.done, quarantine.done]);
+    throw err;
+  }
+}
+
+async function quarantineWholeBlob(
+  runtime: Runtime,
+  blobName: string,
+  etag: string,
+  out: OutputBlobs,
+  attempts: number,
+  error: string,
+  permanent: boolean,
+): Promise<void> {
+  const reason = permanent ? 'unreadable-blob' : 'blob-failed';
+  const record: QuarantineRecord = {
+    file: blobName,
+    line: 0,
+    reason,
+    detail: `${permanent ? 'cannot be read' : `failed ${attempts} time(s)`}: ${error}`,
+    // The original text stays in raw-logs; name it rather than copying a file that may be huge.
+    record: `raw-logs/${blobName} (ETag ${etag})`,
+  };
+  const line = quarantineLine(record);
+  await out.quarantineBlob.upload(line, Buffer.byteLength(line), { blobHTTPHeaders: { blobContentType: 'application/x-ndjson' } });
+  // A shard from an earlier attempt must not be assembled as if this version had succeeded.
+  await out.curatedBlob.deleteIfExists();
+  const report = { blob: blobName, etag, status: 'quarantined', attempts, error, records_in: 1, records_used: 0, records_quarantined: 1, quarantine_reasons: { [reason]: 1 } };
+  const text = JSON.stringify(report, null, 2) + '\n';
+  await out.reportBlob.upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: 'application/json' } });
+}
+
+function emitMetrics(runtime: Runtime, report: PreprocessReport): void {
+  const t = runtime.telemetry;
+  const model = report.model;
+  t.trackMetric('tuneloop.preprocess.records_in', report.records_in, { model });
+  t.trackMetric('tuneloop.preprocess.records_used', report.records_used, { model });
+  t.trackMetric('tuneloop.preprocess.records_quarantined', report.records_quarantined, { model });
+  for (const [reason, count] of Object.entries(report.quarantine_reasons)) {
+    t.trackMetric('tuneloop.preprocess.records_quarantined', count, { model, reason });
+  }
+  t.trackMetric('tuneloop.preprocess.examples', report.examples.train + report.examples.validation + report.examples.holdout, { model });
+  t.trackMetric('tuneloop.preprocess.tokens', report.tokens.total, { model });
+}
+
+async function getReceipt(
+  table: ReturnType<Runtime['storage']['table']>,
+  pk: string,
+  rk: string,
+  signal?: AbortSignal,
+): Promise<{ entity: ReceiptEntity; etag: string } | undefined> {
+  try {
+    const e = await table.getEntity<ReceiptEntity>(pk, rk, { abortSignal: signal });
+    return { entity: e, etag: e.etag };
+  } catch (err) {
+    if (statusOf(err) === 404) return undefined;
+    throw err;
+  }
+}
+
+function statusOf(err: unknown): number | undefined {
+  if (err instanceof RestError) return err.statusCode;
+  return (err as { statusCode?: number })?.statusCode;
+}
+
+/**
+ * Lines written into a block blob as they come (uploadStream stages blocks and commits them
+ * only at the end), with backpressure so memory stays flat however big the shard.
+ */
+class StreamingUpload {
+  private readonly stream = new PassThrough();
+  readonly done: Promise<unknown>;
+
+  constructor(blob: BlockBlobClient, contentType: string, signal?: AbortSignal) {
+    this.done = blob.uploadStream(this.stream, 4 * 1024 * 1024, 2, { blobHTTPHeaders: { blobContentType: contentType }, abortSignal: signal });
+    // Surface upload errors through write()/end(), not as an unhandled rejection.
+    this.done.catch(() => undefined);
+  }
+
+  async write(text: string): Promise<void> {
+    if (!this.stream.write(text)) await Promise.race([once(this.stream, 'drain'), this.done.then(() => undefined)]);
+  }
+
+  async end(): Promise<void> {
+    this.stream.end();
+    await this.done;
+  }
+
+  abort(err: unknown): void {
+    this.stream.destroy(err instanceof Error ? err : new Error(String(err)));
+  }
+}

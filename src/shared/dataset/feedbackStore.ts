@@ -1,0 +1,106 @@
+import type { TableClient } from '@azure/data-tables';
+import type { Feedback } from '../ingest/types';
+import { tableKey } from './keys';
+
+/**
+ * Where feedback waits for its conversation (or is kept for conversations already curated, which
+ * dataset assembly joins again). Table `feedback`, PartitionKey = conversation id.
+ */
+export interface FeedbackStore {
+  /** Stores one feedback record; storing the same file+line again replaces it (retries are harmless). */
+  put(feedback: Feedback, signal?: AbortSignal): Promise<void>;
+  /** The newest feedback stored for a conversation. */
+  latest(conversationId: string, signal?: AbortSignal): Promise<StoredFeedback | undefined>;
+}
+
+export interface StoredFeedback {
+  conversationId: string;
+  rating: number;
+  comment?: string;
+  file: string;
+  line: number;
+  /** ISO time the record was stored. */
+  receivedAt: string;
+}
+
+/** Feedback of one local run (`tuneloop prepare`): last stored wins. */
+export class MemoryFeedbackStore implements FeedbackStore {
+  private readonly byConversation = new Map<string, StoredFeedback>();
+  private sequence = 0;
+
+  async put(feedback: Feedback): Promise<void> {
+    // A sequence instead of the clock: local output must be byte-identical run after run.
+    this.byConversation.set(feedback.conversationId, toStored(feedback, String(this.sequence++).padStart(12, '0')));
+  }
+
+  async latest(conversationId: string): Promise<StoredFeedback | undefined> {
+    return this.byConversation.get(conversationId);
+  }
+}
+
+interface FeedbackEntity {
+  partitionKey: string;
+  rowKey: string;
+  conversationId: string;
+  rating: number;
+  comment?: string;
+  file: string;
+  line: number;
+  receivedAt: string;
+}
+
+export class TableFeedbackStore implements FeedbackStore {
+  constructor(
+    private readonly table: TableClient,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async put(feedback: Feedback, signal?: AbortSignal): Promise<void> {
+    const stored = toStored(feedback, this.now().toISOString());
+    const entity: FeedbackEntity = {
+      partitionKey: tableKey(feedback.conversationId),
+      rowKey: tableKey(`${feedback.source.file}#${feedback.source.line}`),
+      conversationId: stored.conversationId,
+      rating: stored.rating,
+      ...(stored.comment !== undefined ? { comment: stored.comment.slice(0, 30_000) } : {}),
+      file: stored.file,
+      line: stored.line,
+      receivedAt: stored.receivedAt,
+    };
+    await this.table.upsertEntity(entity, 'Replace', { abortSignal: signal });
+  }
+
+  async latest(conversationId: string, signal?: AbortSignal): Promise<StoredFeedback | undefined> {
+    const pk = tableKey(conversationId).replace(/'/g, "''");
+    let best: StoredFeedback | undefined;
+    for await (const e of this.table.listEntities<FeedbackEntity>({ queryOptions: { filter: `PartitionKey eq '${pk}'` }, abortSignal: signal })) {
+      const candidate: StoredFeedback = {
+        conversationId: e.conversationId,
+        rating: Number(e.rating),
+        ...(e.comment !== undefined ? { comment: e.comment } : {}),
+        file: e.file,
+        line: Number(e.line),
+        receivedAt: e.receivedAt,
+      };
+      if (!best || newer(candidate, best)) best = candidate;
+    }
+    return best;
+  }
+}
+
+function newer(a: StoredFeedback, b: StoredFeedback): boolean {
+  if (a.receivedAt !== b.receivedAt) return a.receivedAt > b.receivedAt;
+  if (a.file !== b.file) return a.file > b.file;
+  return a.line > b.line;
+}
+
+function toStored(feedback: Feedback, receivedAt: string): StoredFeedback {
+  return {
+    conversationId: feedback.conversationId,
+    rating: feedback.rating,
+    ...(feedback.comment !== undefined ? { comment: feedback.comment } : {}),
+    file: feedback.source.file,
+    line: feedback.source.line,
+    receivedAt,
+  };
+}

@@ -1,0 +1,99 @@
+import { estimateTrainingCost } from './cost';
+import { MAX_FILE_BYTES, MIN_TRAINING_EXAMPLES } from './models';
+import type { PreprocessStats } from './preprocess';
+
+/** The report of a preprocessing run (per blob next to its shard, or `report.json` of `tuneloop prepare`). */
+export interface PreprocessReport {
+  model: string;
+  records_in: number;
+  records_used: number;
+  records_quarantined: number;
+  quarantine_reasons: Record<string, number>;
+  examples: { train: number; validation: number; holdout: number };
+  examples_by_kind: Record<string, number>;
+  tokens: { total: number; p50: number; p95: number; max: number };
+  issue_types: Record<string, number>;
+  feedback: { stored: number; joined: number };
+  conversations_split: number;
+  /** Billed training tokens: training-split tokens × epochs. */
+  training_tokens: number;
+  epochs: number;
+  estimated_cost_usd: number | null;
+  price_source: string;
+  warnings: string[];
+  /** Counters of the quality stages (redactions, duplicates, rule hits), by stage name. */
+  quality?: Record<string, unknown>;
+}
+
+export interface ReportOptions {
+  model: string;
+  epochs?: number;
+  quality?: Record<string, unknown>;
+  /** Bytes of the training file, when one was written (CLI). */
+  trainFileBytes?: number;
+  /** Check the 10-example minimum (a whole dataset, not one shard of it). */
+  datasetComplete?: boolean;
+}
+
+export function buildReport(stats: PreprocessStats, options: ReportOptions): PreprocessReport {
+  const cost = estimateTrainingCost({ model: options.model, fileTokens: stats.train_tokens, epochs: options.epochs });
+  const sorted = [...stats.example_tokens].sort((a, b) => a - b);
+  const warnings: string[] = [];
+  if (stats.records_in !== stats.records_used + stats.records_quarantined) {
+    // Cannot happen unless the pipeline has a bug; say so loudly rather than publish wrong numbers.
+    warnings.push(`records_in (${stats.records_in}) != records_used + records_quarantined (${stats.records_used + stats.records_quarantined})`);
+  }
+  if (options.datasetComplete && stats.examples.train < MIN_TRAINING_EXAMPLES) {
+    warnings.push(`only ${stats.examples.train} training examples: Azure OpenAI needs at least ${MIN_TRAINING_EXAMPLES} to start a job`);
+  }
+  if (options.trainFileBytes !== undefined && options.trainFileBytes >= MAX_FILE_BYTES) {
+    warnings.push(`train.jsonl has ${options.trainFileBytes} bytes; Azure OpenAI accepts files under 512 MB — split it into several datasets`);
+  }
+  if (stats.records_in > 0 && stats.records_quarantined / stats.records_in > 0.5) {
+    warnings.push(`${stats.records_quarantined} of ${stats.records_in} records were quarantined; see quarantine for reasons`);
+  }
+  if (stats.conversations_split) {
+    warnings.push(`${stats.conversations_split} conversation(s) exceeded the per-example token limit and were split at turn boundaries`);
+  }
+  for (const [note, count] of Object.entries(stats.notes).sort()) {
+    if (note === 'intent example left out') warnings.push(`${count} intent-labelling example(s) left out: the transcript exceeds the per-example limit`);
+    else if (note === 'system-turns-replaced') warnings.push(`${count} conversation(s) had system turns; they were replaced by the configured system prompt`);
+    else warnings.push(`${note}: ${count}`);
+  }
+  if (cost.estimated_cost_usd === null) warnings.push(`${options.model} is not billed per training token; no cost estimate`);
+  return {
+    model: options.model,
+    records_in: stats.records_in,
+    records_used: stats.records_used,
+    records_quarantined: stats.records_quarantined,
+    quarantine_reasons: sortKeys(stats.quarantine_reasons),
+    examples: { ...stats.examples },
+    examples_by_kind: { ...stats.examples_by_kind },
+    tokens: {
+      total: sorted.reduce((a, b) => a + b, 0),
+      p50: percentile(sorted, 0.5),
+      p95: percentile(sorted, 0.95),
+      max: sorted.length ? sorted[sorted.length - 1] : 0,
+    },
+    issue_types: sortKeys(stats.issue_types),
+    feedback: { stored: stats.feedback_stored, joined: stats.feedback_joined },
+    conversations_split: stats.conversations_split,
+    training_tokens: cost.training_tokens,
+    epochs: cost.epochs,
+    estimated_cost_usd: cost.estimated_cost_usd,
+    price_source: cost.price_source,
+    warnings,
+    ...(options.quality && Object.keys(options.quality).length ? { quality: options.quality } : {}),
+  };
+}
+
+/** Nearest-rank percentile of sorted values (0 for none). */
+export function percentile(sorted: readonly number[], q: number): number {
+  if (!sorted.length) return 0;
+  const rank = Math.max(1, Math.ceil(q * sorted.length));
+  return sorted[rank - 1];
+}
+
+function sortKeys(record: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

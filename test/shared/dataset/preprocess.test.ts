@@ -1,0 +1,130 @@
+import { Readable } from 'node:stream';
+import { loadSettings } from '../../../src/shared/config/settings';
+import { MemoryFeedbackStore } from '../../../src/shared/dataset/feedbackStore';
+import { preprocessStream, emptyStats, type PreprocessOptions } from '../../../src/shared/dataset/preprocess';
+import { preprocessStages } from '../../../src/shared/dataset/pipelineStages';
+import type { CuratedRecord, QuarantineRecord } from '../../../src/shared/dataset/records';
+import { buildReport } from '../../../src/shared/dataset/report';
+import { splitFor } from '../../../src/shared/dataset/split';
+import { MemorySignatureStore } from '../../../src/shared/quality/dedup';
+import { conversationLine, conversationsJsonl } from './fixtures';
+
+const settings = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' });
+const shares = { validation: 0.1, holdout: 0.1 };
+
+function harness(feedback = new MemoryFeedbackStore()) {
+  const curated: CuratedRecord[] = [];
+  const quarantined: QuarantineRecord[] = [];
+  const options = (fileName: string): PreprocessOptions => ({
+    fileName,
+    model: 'gpt-4o-mini-2024-07-18',
+    systemPrompt: 'You are a helpful customer service assistant.',
+    shares,
+    stages: preprocessStages({ settings, signatures: new MemorySignatureStore() }),
+    feedback,
+    sink: { curated: (r) => void curated.push(r), quarantine: (r) => void quarantined.push(r) },
+  });
+  return { curated, quarantined, options };
+}
+
+const bytes = (text: string) => Readable.from([Buffer.from(text)]);
+
+describe('preprocessStream', () => {
+  it('turns conversations into curated examples and accounts for every record', async () => {
+    const { curated, quarantined, options } = harness();
+    const text =
+      conversationsJsonl(30) +
+      '{"conversation_id": "broken", "messages": [\n' +
+      conversationLine('only-customer', { turns: [['customer', 'hello? is anyone there at all today?']] }) +
+      '\n';
+    const stats = await preprocessStream(bytes(text), options('chats.jsonl'), emptyStats());
+    expect(stats.records_in).toBe(32);
+    expect(stats.records_in).toBe(stats.records_used + stats.records_quarantined);
+    expect(stats.records_used).toBe(30);
+    expect(quarantined.map((q) => [q.file, q.line, q.reason])).toEqual([
+      ['chats.jsonl', 31, expect.any(String)],
+      ['chats.jsonl', 32, 'no-assistant-turn'],
+    ]);
+    expect(quarantined[1].record).toContain('only-customer');
+    // 30 conversation examples + 30 intent examples, each in its conversation's split
+    expect(curated.filter((r) => r.kind === 'conversation')).toHaveLength(30);
+    expect(curated.filter((r) => r.kind === 'intent')).toHaveLength(30);
+    for (const r of curated) {
+      expect(r.split).toBe(splitFor(r.conversation_id, shares));
+      expect(r.source.file).toBe('chats.jsonl');
+      const messages = r.example.messages as { role: string }[];
+      expect(messages[messages.length - 1].role).toBe('assistant');
+    }
+    const first = curated[0];
+    expect(Object.keys(first)).toEqual(['conversation_id', 'kind', 'issue_type', 'split', 'tokens', 'source', 'example']);
+    expect((first.example.messages as { role: string; content: string }[]).map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user', 'assistant']);
+
+    const report = buildReport(stats, { model: 'gpt-4o-mini-2024-07-18', epochs: 3, datasetComplete: true });
+    expect(report.records_in).toBe(32);
+    expect(report.examples.train + report.examples.validation + report.examples.holdout).toBe(60);
+    expect(report.tokens.total).toBe(curated.reduce((s, r) => s + r.tokens, 0));
+    expect(report.tokens.max).toBe(Math.max(...curated.map((r) => r.tokens)));
+    expect(report.tokens.p50).toBeLessThanOrEqual(report.tokens.p95);
+    expect(report.training_tokens).toBe(3 * curated.filter((r) => r.split === 'train').reduce((s, r) => s + r.tokens, 0));
+    expect(report.issue_types).toEqual({ account: 10, billing: 10, shipping: 10 });
+    expect(report.estimated_cost_usd).toBeGreaterThan(0);
+  });
+
+  it('joins feedback whichever arrives first', async () => {
+    const feedback = new MemoryFeedbackStore();
+    const { curated, quarantined, options } = harness(feedback);
+    // feedback first, then the conversation: joined on arrival
+    const fb = '{"conversation_id": "late-1", "rating": 4, "comment": "ok"}\n';
+    const s1 = await preprocessStream(bytes(fb), options('feedback.jsonl'));
+    expect(s1).toMatchObject({ records_in: 1, records_used: 1, feedback_stored: 1 });
+    const s2 = await preprocessStream(bytes(conversationLine('late-1', { csat: 5 }) + '\n'), options('chats.jsonl'));
+    expect(s2.feedback_joined).toBe(1);
+    expect(curated.find((r) => r.conversation_id === 'late-1')?.csat).toBe(4);
+    // a low rating joined on arrival lets quality down-weight every reply: nothing left to learn
+    await preprocessStream(bytes('{"conversation_id": "low-1", "rating": 1}\n'), options('feedback3.jsonl'));
+    await preprocessStream(bytes(conversationLine('low-1', { csat: 5 }) + '\n'), options('chats3.jsonl'));
+    expect(quarantined.map((q) => [q.file, q.reason])).toEqual([['chats3.jsonl', 'no-trained-assistant-turn']]);
+    // conversation first: it keeps its own csat; the stored feedback is there for assembly to join later
+    const s3 = await preprocessStream(bytes(conversationLine('early-1', { csat: 4 }) + '\n'), options('chats2.jsonl'));
+    expect(s3.feedback_joined).toBe(0);
+    await preprocessStream(bytes('{"conversation_id": "early-1", "rating": 1}\n'), options('feedback2.jsonl'));
+    expect(await feedback.latest('early-1')).toMatchObject({ rating: 1, file: 'feedback2.jsonl', line: 1 });
+  });
+
+  it('quarantines what the quality stages drop, with their reason', async () => {
+    const { quarantined, options } = harness();
+    const turns: [string, string][] = [
+      ['customer', 'My parcel with the blue kettle never arrived, can you check where it is?'],
+      ['agent', 'I am sorry to hear that. The courier lost it, so I have sent a replacement that arrives on Friday.'],
+    ];
+    const text = conversationLine('dup-a', { turns }) + '\n' + conversationLine('dup-b', { turns }) + '\n';
+    const stats = await preprocessStream(bytes(text), options('twice.jsonl'));
+    expect(stats.records_in).toBe(2);
+    expect(stats.records_used + stats.records_quarantined).toBe(2);
+    expect(quarantined).toHaveLength(1);
+    expect(quarantined[0]).toMatchObject({ file: 'twice.jsonl', line: 2 });
+    expect(quarantined[0].reason).toMatch(/dup/);
+  });
+
+  it('passes ready-made lines through and FAQ rows as single-turn examples', async () => {
+    const { curated, quarantined, options } = harness();
+    const ready = [
+      JSON.stringify({ messages: [{ role: 'user', content: 'What are your opening hours on weekends?' }, { role: 'assistant', content: 'We are open 10:00 to 16:00 on Saturdays.' }] }),
+      JSON.stringify({ messages: [{ role: 'user', content: 'Is there a student discount on annual plans?' }, { role: 'assistant', content: 'Yes, 20% with a valid student card.', weight: 2 }] }),
+    ].join('\n');
+    await preprocessStream(bytes(ready + '\n'), options('ready.jsonl'));
+    expect(curated.map((r) => r.kind)).toEqual(['ready']);
+    expect(curated[0].example.messages[0]).toEqual({ role: 'user', content: 'What are your opening hours on weekends?' });
+    expect(quarantined).toHaveLength(1);
+    expect(quarantined[0]).toMatchObject({ line: 2, reason: 'invalid-example:bad-weight' });
+
+    const faq = 'question,answer,category\n"How do I reset my password?","Use the Forgot password link on the sign-in page.",account\n';
+    await preprocessStream(bytes(faq), options('faq.csv'));
+    const faqRecord = curated.find((r) => r.kind === 'faq');
+    expect(faqRecord?.example.messages).toEqual([
+      { role: 'system', content: 'You are a helpful customer service assistant.' },
+      { role: 'user', content: 'How do I reset my password?' },
+      { role: 'assistant', content: 'Use the Forgot password link on the sign-in page.' },
+    ]);
+  });
+});
