@@ -1,0 +1,43 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs, UsageError, type CliCommand } from '../command';
+import { loadSettings } from '../../shared/config/settings';
+import { createStorageClients, storageOptionsFromSettings } from '../../shared/storage/clients';
+import { loadReport, renderReportHtml, type EvaluationReport } from '../../shared/evaluation/report';
+
+function summary(report: EvaluationReport): string {
+  const lines = [
+    `${report.jobKey}: ${report.decision === 'promote' ? 'PROMOTED' : 'REJECTED'} (${report.mode === 'relative' ? 'against production' : 'absolute floors'}) at ${report.evaluatedAt}`,
+    `candidate ${report.candidate.deploymentName}${report.production ? `, production ${report.production.deploymentName}` : ''}, dataset ${report.datasetVersion}`,
+  ];
+  for (const c of report.checks) {
+    const v = (x: number | boolean | undefined) => (x === undefined ? '-' : typeof x === 'number' ? String(Number(x.toFixed(4))) : String(x));
+    const delta = c.delta === undefined ? '' : ` delta ${c.delta >= 0 ? '+' : ''}${Number(c.delta.toFixed(4))}`;
+    lines.push(`  ${c.passed ? 'pass' : 'FAIL'}  ${c.metric.padEnd(12)} ${v(c.candidate)} (production ${v(c.production)})${delta}  rule ${c.rule}`);
+  }
+  if (report.candidate.metrics.perplexity !== undefined) lines.push(`  info  perplexity   ${report.candidate.metrics.perplexity.toFixed(4)}`);
+  for (const r of report.reasons) lines.push(`  reason: ${r}`);
+  return lines.join('\n');
+}
+
+export const reportCommand: CliCommand = {
+  name: 'report',
+  usage: 'tuneloop report <jobKey> [--out <dir>] [--json]',
+  summary: "a candidate's evaluation report (decision, metrics with deltas); --out writes report.json and report.html",
+  async run(args, io) {
+    const { positional, flags } = parseArgs(args, { strings: ['out'], booleans: ['json'] });
+    if (positional.length !== 1) throw new UsageError('give exactly one job key');
+    const storage = createStorageClients(storageOptionsFromSettings(loadSettings(io.env)));
+    const report = await loadReport(storage, positional[0]);
+    if (flags.out) {
+      const dir = resolve(io.cwd, flags.out as string);
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+      // Rendered here from the JSON so the page uses this installation's Chart.js, whatever wrote the report.
+      await writeFile(join(dir, 'report.html'), renderReportHtml(report));
+      io.stderr(`wrote ${join(dir, 'report.json')} and ${join(dir, 'report.html')}\n`);
+    }
+    io.stdout(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${summary(report)}\n`);
+    return 0;
+  },
+};
