@@ -12,9 +12,12 @@ import {
   FineTuneConfigurationError,
   FineTuneServiceError,
   ResultFileError,
+  toFineTuneError,
 } from './errors';
 import { MalformedJobMessageError, parseJobMessage, type JobMessage, type JobMessageKind, type SubmitMessage } from './messages';
 import type { Candidate, CandidateEvaluation } from './ports';
+import { evaluateCandidate } from '../evaluation/evaluate';
+import { HoldoutFormatError, HoldoutNotFoundError } from '../evaluation/holdout';
 import { enqueueJobMessage, sendToPoison } from './queue';
 import { JobConcurrencyError, JobStore, type JobRecord, type JobState } from './store';
 
@@ -33,7 +36,7 @@ export interface JobLoopOptions {
   deployWaitMs?: number;
   /** How long a step may hold the job before another delivery may take over (a crashed host never releases it). */
   leaseMs?: number;
-  /** Evaluation of a deployed candidate; without it the job ends in `awaiting-evaluation`. */
+  /** Evaluation of a deployed candidate (default: evaluation's `evaluateCandidate`). */
   evaluate?: CandidateEvaluator;
 }
 
@@ -45,6 +48,10 @@ export interface JobStepResult {
   state?: JobState;
   reason?: string;
 }
+
+/** Evaluation's verdict on the candidate, asked through the job's own AzureOpenAI client. */
+const defaultEvaluator: CandidateEvaluator = (runtime, candidate, options) =>
+  evaluateCandidate(runtime, candidate, { signal: options.signal, openai: runtime.fineTune.client.openai });
 
 /** The dataset version named by a submit message is not (fully) in container `datasets`. */
 export class DatasetVersionError extends Error {
@@ -473,12 +480,7 @@ class JobRun {
   }
 
   private async evaluate(): Promise<Omit<JobStepResult, 'jobKey' | 'state'>> {
-    const evaluate = this.options.evaluate;
-    if (!evaluate) {
-      await this.transition('awaiting-evaluation', { expectedKind: undefined, expectedToken: undefined }, 'no evaluator is wired in');
-      return { action: 'advanced' };
-    }
-    if (this.record.state !== 'evaluating') await this.transition('evaluating');
+    if (this.record.state !== 'evaluating') await this.transition('evaluating', { retries: 0 });
     const candidate: Candidate = {
       jobKey: this.key,
       fineTunedModel: this.record.fineTunedModel!,
@@ -486,6 +488,7 @@ class JobRun {
       datasetVersion: this.record.datasetVersion,
       resultFileId: this.record.resultFileId,
     };
+    const evaluate = this.options.evaluate ?? defaultEvaluator;
     const outcome = await evaluate(this.runtime, candidate, { signal: this.options.signal });
     await this.transition(
       'evaluated',
@@ -500,8 +503,17 @@ class JobRun {
   /** Decides what a failed step means for the job; undefined = unexpected, let the queue retry. */
   private async handleFailure(kind: JobMessageKind, err: unknown): Promise<Omit<JobStepResult, 'jobKey' | 'state'> | undefined> {
     if (this.options.signal?.aborted) return undefined;
+    if (kind === 'evaluate') {
+      // evaluateCandidate lets openai/ARM errors through unwrapped: classify them like ours.
+      try {
+        err = toFineTuneError(err, 'evaluate candidate');
+      } catch {
+        // not a service error: handled below
+      }
+    }
     const maxRetries = this.runtime.settings.TUNELOOP_JOB_MAX_RETRIES;
-    if (err instanceof FineTuneServiceError && err.kind === 'quota') {
+    // Deployment quota (5 fine-tuned deployments) frees up only when old ones are deleted: bounded like a transient error.
+    if (err instanceof FineTuneServiceError && err.kind === 'quota' && kind !== 'deploy') {
       const waits = this.record.quotaWaits + 1;
       const delay = Math.max(this.backoff(waits), (err.retryAfterMs ?? 0) / 1000);
       await this.save({ quotaWaits: waits, detail: `waiting for fine-tuning quota (wait ${waits}): ${err.message}`.slice(0, MAX_TEXT) });
@@ -510,10 +522,17 @@ class JobRun {
       await this.schedule(kind, delay);
       return { action: 'rescheduled', reason: 'quota' };
     }
+    if (kind === 'evaluate' && (err instanceof HoldoutNotFoundError || err instanceof HoldoutFormatError)) {
+      await this.fail(`evaluate: ${err.message}`);
+      return { action: 'advanced', reason: err.message };
+    }
     const transient =
-      (err instanceof FineTuneServiceError && err.kind === 'transient') ||
+      (err instanceof FineTuneServiceError && (err.kind === 'transient' || err.kind === 'quota')) ||
       err instanceof FileProcessingTimeoutError ||
-      err instanceof DeploymentTimeoutError;
+      err instanceof DeploymentTimeoutError ||
+      // Evaluation talks to the deployments and the models table; a failure there (rate limit,
+      // a promotion that raced ours) is retried with backoff, bounded, instead of poisoning the job.
+      (kind === 'evaluate' && !(err instanceof FineTuneServiceError && err.kind !== 'transient'));
     if (transient) {
       const retries = this.record.retries + 1;
       if (retries > maxRetries) {

@@ -19,13 +19,12 @@ export const JOB_STATES = [
   'deploying',
   'deployed',
   'evaluating',
-  'awaiting-evaluation',
   'evaluated',
 ] as const;
 
 export type JobState = (typeof JOB_STATES)[number];
 
-export const FINAL_JOB_STATES: ReadonlySet<JobState> = new Set(['failed', 'cancelled', 'evaluated', 'awaiting-evaluation']);
+export const FINAL_JOB_STATES: ReadonlySet<JobState> = new Set(['failed', 'cancelled', 'evaluated']);
 
 export interface Hyperparameters {
   n_epochs?: number;

@@ -1,0 +1,84 @@
+import { DeploymentConflictError, DeploymentsClient, deploymentNameFor } from '../../../src/shared/finetune/deployments';
+import { FineTuningClient, createOpenAIClient, jobPhase } from '../../../src/shared/finetune/client';
+import { FineTuneConfigurationError } from '../../../src/shared/finetune/errors';
+import { loadSettings } from '../../../src/shared/config/settings';
+import type { RunningEmulator } from '../../../src/local/emulator';
+import { testStorageConnectionString } from '../../setup/storage';
+import { emulatorSettings, startTestEmulator, trainingJsonl } from './fixtures';
+
+// ARM deployments through @azure/arm-cognitiveservices against the real emulator over HTTP.
+describe('DeploymentsClient against the emulator', () => {
+  let emulator: RunningEmulator;
+  let deployments: DeploymentsClient;
+  let fineTunedModel: string;
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator();
+    const settings = emulatorSettings(emulator, testStorageConnectionString());
+    deployments = new DeploymentsClient(settings);
+    const client = new FineTuningClient(createOpenAIClient(settings));
+    const file = await client.uploadFile('deploy-train.jsonl', Buffer.from(trainingJsonl()));
+    await client.waitForFile(file.id, { backoff: { startSeconds: 0.02, factor: 1.5, capSeconds: 0.2 } });
+    let job = await client.createJob({ model: 'gpt-4o-mini-2024-07-18', trainingFile: file.id, hyperparameters: { n_epochs: 1 } });
+    while (jobPhase(job.status) === 'in-progress') {
+      await new Promise((r) => setTimeout(r, 25));
+      job = await client.getJob(job.id);
+    }
+    expect(job.status).toBe('succeeded');
+    fineTunedModel = job.fine_tuned_model!;
+  });
+  afterAll(() => emulator.close());
+
+  it('deploys a fine-tuned model, waits for Succeeded, and is idempotent on retry', async () => {
+    const name = deploymentNameFor('deploy-test-1');
+    expect(await deployments.getDeployment(name)).toBeUndefined();
+    const first = await deployments.deployModel({ deploymentName: name, model: fineTunedModel, backoff: { startSeconds: 0.02, factor: 1.5, capSeconds: 0.2 } });
+    expect(first).toMatchObject({ name, model: fineTunedModel, provisioningState: 'Succeeded', sku: 'Standard', capacity: 1 });
+    const again = await deployments.deployModel({ deploymentName: name, model: fineTunedModel });
+    expect(again).toEqual(first);
+    expect(await deployments.getDeployment(name)).toEqual(first);
+  });
+
+  it('refuses to put another model under an existing deployment name', async () => {
+    const name = deploymentNameFor('deploy-test-2');
+    await deployments.deployModel({ deploymentName: name, model: fineTunedModel, backoff: { startSeconds: 0.02, factor: 1.5, capSeconds: 0.2 } });
+    await expect(deployments.deployModel({ deploymentName: name, model: 'gpt-4o-mini-2024-07-18' })).rejects.toBeInstanceOf(DeploymentConflictError);
+  });
+
+  it('deletes a deployment, and says false for one that does not exist', async () => {
+    const name = deploymentNameFor('deploy-test-3');
+    await deployments.deployModel({ deploymentName: name, model: fineTunedModel, backoff: { startSeconds: 0.02, factor: 1.5, capSeconds: 0.2 } });
+    expect(await deployments.deleteDeployment(name)).toBe(true);
+    expect(await deployments.getDeployment(name)).toBeUndefined();
+    expect(await deployments.deleteDeployment(name)).toBe(false);
+  });
+
+  it('surfaces an ARM 429 as a retryable error after the SDK retries', async () => {
+    emulator.injectFault({ fault: '429;retry-after=0', path: '/deployments/', times: 20 });
+    try {
+      const err = await deployments.getDeployment('tuneloop-anything').catch((e) => e);
+      expect(err).toMatchObject({ name: 'FineTuneServiceError', kind: 'transient', status: 429 });
+    } finally {
+      emulator.clearFaults();
+    }
+  });
+
+  it('names the missing account settings', async () => {
+    const settings = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', TUNELOOP_OPENAI_AUTH: 'local' });
+    await expect(new DeploymentsClient(settings).getDeployment('x')).rejects.toThrow(FineTuneConfigurationError);
+    await expect(new DeploymentsClient(settings).getDeployment('x')).rejects.toThrow(
+      /TUNELOOP_OPENAI_SUBSCRIPTION_ID, TUNELOOP_OPENAI_RESOURCE_GROUP, TUNELOOP_OPENAI_ACCOUNT/,
+    );
+  });
+
+  it('refuses to send Azure credentials to a plain-http ARM endpoint', async () => {
+    const settings = loadSettings({
+      TUNELOOP_STORAGE: 'UseDevelopmentStorage=true',
+      TUNELOOP_ARM_ENDPOINT: emulator.url,
+      TUNELOOP_OPENAI_SUBSCRIPTION_ID: 's',
+      TUNELOOP_OPENAI_RESOURCE_GROUP: 'rg',
+      TUNELOOP_OPENAI_ACCOUNT: 'a',
+    });
+    await expect(new DeploymentsClient(settings).getDeployment('x')).rejects.toThrow(/not https/);
+  });
+});
