@@ -275,6 +275,16 @@ export const settingsSchema = z
         sample: '',
       },
     ),
+    TUNELOOP_SERVICEBUS__credential: setting('TUNELOOP_SERVICEBUS__credential', z.literal('managedidentity').optional(), {
+      description: 'Tells the Functions host to use a managed identity for the Service Bus trigger connection.',
+      where: 'azure',
+      sample: '',
+    }),
+    TUNELOOP_SERVICEBUS__clientId: setting('TUNELOOP_SERVICEBUS__clientId', z.string().optional(), {
+      description: 'Client id of the user-assigned managed identity the Service Bus trigger connects with.',
+      where: 'azure',
+      sample: '',
+    }),
     TUNELOOP_SYSTEM_PROMPT: setting(
       'TUNELOOP_SYSTEM_PROMPT',
       z.string().default('You are a helpful customer service assistant.'),
@@ -313,6 +323,69 @@ export const settingsSchema = z
       description: 'The nightly run trains only when the dataset changed by at least this many training examples since the last version.',
       where: 'optional',
       sample: '1',
+    }),
+    TUNELOOP_PII_MODE: setting('TUNELOOP_PII_MODE', z.enum(['local', 'azure', 'off']).default('local'), {
+      description:
+        'PII redaction: local (validated patterns + local name/address recogniser), azure (patterns + Azure AI Language PII detection, keyless; needs TUNELOOP_PII_LANGUAGE_ENDPOINT) or off.',
+      where: 'optional',
+      sample: 'local',
+    }),
+    TUNELOOP_PII_LANGUAGE_ENDPOINT: setting('TUNELOOP_PII_LANGUAGE_ENDPOINT', z.url().optional(), {
+      description: 'Azure AI Language endpoint for TUNELOOP_PII_MODE=azure, e.g. https://<resource>.cognitiveservices.azure.com.',
+      where: 'optional',
+      sample: '',
+    }),
+    TUNELOOP_PII_ID_PATTERNS: setting(
+      'TUNELOOP_PII_ID_PATTERNS',
+      z
+        .string()
+        .default('[]')
+        .transform((text, ctx) => {
+          try {
+            const list = JSON.parse(text) as unknown;
+            if (!Array.isArray(list) || !list.every((p) => typeof p === 'string')) throw new Error('expected a JSON array of strings');
+            return list.map((p: string) => new RegExp(p, 'g'));
+          } catch (err) {
+            ctx.addIssue({ code: 'custom', message: `must be a JSON array of regular expressions: ${(err as Error).message}` });
+            return z.NEVER;
+          }
+        }),
+      {
+        description: 'Account/order number patterns redacted as [ID], a JSON array of regular expressions, e.g. ["\\\\bACC-\\\\d{6}\\\\b"].',
+        where: 'optional',
+        sample: '[]',
+      },
+    ),
+    TUNELOOP_DEDUP_THRESHOLD: setting('TUNELOOP_DEDUP_THRESHOLD', z.coerce.number().gt(0).max(1).default(0.8), {
+      description: 'Jaccard similarity (MinHash over 3-word shingles) at or above which a conversation is a near-duplicate of one seen before.',
+      where: 'optional',
+      sample: '0.8',
+    }),
+    TUNELOOP_CSAT_THRESHOLD: setting('TUNELOOP_CSAT_THRESHOLD', z.coerce.number().min(0).max(5).default(3), {
+      description: 'Assistant turns of conversations rated (CSAT 1–5) below this get weight 0 (kept as context). 0 turns it off.',
+      where: 'optional',
+      sample: '3',
+    }),
+    TUNELOOP_QUALITY_RULES: setting('TUNELOOP_QUALITY_RULES', z.string().default(''), {
+      description:
+        'Reply-rule actions, e.g. "handoff=drop,short-reply=weight0,apology-only=off,no-customer-question=off". Defaults: reply rules weight0, no-customer-question drop.',
+      where: 'optional',
+      sample: '',
+    }),
+    TUNELOOP_SAFETY_SCREEN: setting('TUNELOOP_SAFETY_SCREEN', z.string().default('injection,secret,abuse'), {
+      description: 'Safety screen categories that quarantine a conversation (comma list of injection, secret, abuse; "off" for none).',
+      where: 'optional',
+      sample: 'injection,secret,abuse',
+    }),
+    TUNELOOP_BALANCE_MAX_SHARE: setting('TUNELOOP_BALANCE_MAX_SHARE', z.coerce.number().gt(0).max(1).default(0.4), {
+      description: 'Largest share any issue type may have of the training split (deterministic down-sampling); 1 turns the cap off.',
+      where: 'optional',
+      sample: '0.4',
+    }),
+    TUNELOOP_BALANCE_MIN_SHARE: setting('TUNELOOP_BALANCE_MIN_SHARE', share.default(0), {
+      description: 'Issue types below this share of the training split are up-sampled to it (0: off).',
+      where: 'optional',
+      sample: '0',
     }),
     TUNELOOP_LOCAL_DIR: setting('TUNELOOP_LOCAL_DIR', z.string().default('.tuneloop'), {
       description: 'Local working folder (Azurite data, local telemetry sink). Git-ignored.',
@@ -387,6 +460,16 @@ export const settingsSchema = z
       where: 'optional',
       sample: '0.25',
     }),
+    TUNELOOP_DRIFT_RETRAIN_COOLDOWN_HOURS: setting('TUNELOOP_DRIFT_RETRAIN_COOLDOWN_HOURS', z.coerce.number().int().min(0).default(24), {
+      description: 'After a drift-triggered retrain, driftWatch does not trigger another one for this many hours (drift stays high until the retrained model is in production).',
+      where: 'optional',
+      sample: '24',
+    }),
+    TUNELOOP_DRIFT_QUALITY_MAX_CONVERSATIONS: setting('TUNELOOP_DRIFT_QUALITY_MAX_CONVERSATIONS', z.coerce.number().int().min(0).default(50), {
+      description: 'Most recent labelled conversations the production model is asked about per driftWatch run (intent F1, BLEU); 0 turns the check off.',
+      where: 'optional',
+      sample: '50',
+    }),
   })
   .superRefine((s, ctx) => {
     if (!s.TUNELOOP_STORAGE && !s.TUNELOOP_STORAGE__blobServiceUri) {
@@ -409,6 +492,20 @@ export const settingsSchema = z
         code: 'custom',
         path: ['TUNELOOP_SERVICEBUS__fullyQualifiedNamespace'],
         message: 'TUNELOOP_JOB_TRANSPORT=servicebus needs the Service Bus namespace, e.g. <name>.servicebus.windows.net',
+      });
+    }
+    if (s.TUNELOOP_PII_MODE === 'azure' && !s.TUNELOOP_PII_LANGUAGE_ENDPOINT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TUNELOOP_PII_LANGUAGE_ENDPOINT'],
+        message: 'TUNELOOP_PII_MODE=azure needs the Azure AI Language endpoint, e.g. https://<resource>.cognitiveservices.azure.com; or use TUNELOOP_PII_MODE=local',
+      });
+    }
+    if (s.TUNELOOP_BALANCE_MIN_SHARE > s.TUNELOOP_BALANCE_MAX_SHARE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TUNELOOP_BALANCE_MIN_SHARE'],
+        message: 'TUNELOOP_BALANCE_MIN_SHARE must not exceed TUNELOOP_BALANCE_MAX_SHARE',
       });
     }
     if (s.TUNELOOP_SPLIT_VALIDATION + s.TUNELOOP_SPLIT_HOLDOUT >= 1) {

@@ -1,5 +1,5 @@
 import type { Settings } from '../config/settings';
-import { qualityStages } from '../quality/stages';
+import { qualityStagesFromSettings } from '../quality/stages';
 import type { SignatureStore } from '../quality/dedup';
 import type { ConversationStage } from './stages';
 
@@ -16,8 +16,8 @@ export interface PipelineStageOptions {
  * Data quality owns the list and its options (src/shared/quality/stages.ts).
  */
 export function preprocessStages(options: PipelineStageOptions): ConversationStage[] {
-  // TODO(quality): settings-driven options (rule actions, PII redaction, dedup threshold) belong to
-  // quality; replace this call with quality's settings-aware factory once it exists.
-  void options.settings;
-  return qualityStages({ dedup: { store: options.signatures, ...(options.now ? { now: options.now } : {}) } });
+  return qualityStagesFromSettings(options.settings, {
+    signatures: options.signatures,
+    ...(options.now ? { now: options.now } : {}),
+  });
 }

@@ -29,22 +29,33 @@ export const DEFAULT_RULE_ACTIONS: Record<ReplyRuleName, RuleAction> = {
   'apology-only': 'weight0',
 };
 
-/** Parses `handoff=drop,short-reply=off` (the TUNELOOP_QUALITY_RULES setting). */
-export function parseRuleActions(spec: string): Partial<Record<ReplyRuleName, RuleAction>> {
+/**
+ * Parses the TUNELOOP_QUALITY_RULES setting, e.g. `handoff=drop,short-reply=off,no-customer-question=off`.
+ * Throws an error naming the bad part.
+ */
+export function parseRuleSpec(spec: string): Pick<ReplyRulesOptions, 'actions' | 'noCustomerQuestion'> {
   const actions: Partial<Record<ReplyRuleName, RuleAction>> = {};
+  let noCustomerQuestion: 'drop' | 'off' | undefined;
   for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
     const [name, action] = part.split('=').map((p) => p.trim());
+    if (name === 'no-customer-question') {
+      if (action !== 'drop' && action !== 'off') {
+        throw new Error(`TUNELOOP_QUALITY_RULES: no-customer-question=${action} is not valid: use drop or off`);
+      }
+      noCustomerQuestion = action;
+      continue;
+    }
     if (!(name in DEFAULT_RULE_ACTIONS)) {
       throw new Error(
-        `unknown reply rule "${name}" in "${spec}": use ${Object.keys(DEFAULT_RULE_ACTIONS).join(', ')}`,
+        `TUNELOOP_QUALITY_RULES: unknown rule "${name}" in "${spec}": use ${Object.keys(DEFAULT_RULE_ACTIONS).join(', ')} or no-customer-question`,
       );
     }
     if (action !== 'weight0' && action !== 'drop' && action !== 'off') {
-      throw new Error(`rule "${name}" has action "${action}": use weight0, drop or off`);
+      throw new Error(`TUNELOOP_QUALITY_RULES: rule "${name}" has action "${action}": use weight0, drop or off`);
     }
     actions[name as ReplyRuleName] = action;
   }
-  return actions;
+  return { actions, ...(noCustomerQuestion ? { noCustomerQuestion } : {}) };
 }
 
 // Phrases agents use when they pass the customer on instead of answering. Learning them teaches

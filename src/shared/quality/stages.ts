@@ -1,7 +1,11 @@
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import type { Settings } from '../config/settings';
 import type { ConversationStage } from '../dataset/stages';
-import { createDedupStage, type DedupOptions } from './dedup';
-import { createReplyRulesStage, type ReplyRulesOptions } from './rules';
-import { createSafetyStage, type SafetyOptions } from './safety';
+import { createDedupStage, type DedupOptions, type SignatureStore } from './dedup';
+import { createAzurePiiDetector } from './pii/azure';
+import { createLocalDetector, createRedactionStage } from './pii/redact';
+import { createReplyRulesStage, parseRuleSpec, type ReplyRulesOptions } from './rules';
+import { createSafetyStage, type SafetyCategory, type SafetyOptions } from './safety';
 
 /**
  * Everything data quality does to a conversation, as stages for `runStages`. `false` turns a
@@ -17,7 +21,7 @@ export interface QualityOptions {
   safety?: SafetyOptions | false;
   /** Duplicate removal needs a signature store; without one (undefined or false) it is off. */
   dedup?: DedupOptions | false;
-  /** Extra stages run after redaction and before dedup (e.g. PII redaction, see `qualityStagesFromSettings`). */
+  /** The PII redaction stage (`createRedactionStage`); undefined or false: no redaction. */
   redaction?: ConversationStage | false;
 }
 
@@ -35,4 +39,64 @@ export function qualitySummary(stages: readonly ConversationStage[]): Record<str
   const out: Record<string, unknown> = {};
   for (const stage of stages) if (stage.summary) out[stage.name] = stage.summary();
   return out;
+}
+
+export interface QualityStagesFromSettingsOptions {
+  /** Where duplicate signatures live: TableSignatureStore (blob trigger) or MemorySignatureStore (`prepare`). */
+  signatures: SignatureStore;
+  /** Clock for signature records. */
+  now?: () => Date;
+  /** Credential for TUNELOOP_PII_MODE=azure (default DefaultAzureCredential, keyless). */
+  credential?: TokenCredential;
+}
+
+/** The stages the blob trigger and `tuneloop prepare` run, configured from settings. */
+export function qualityStagesFromSettings(settings: Settings, options: QualityStagesFromSettingsOptions): ConversationStage[] {
+  const screen = settings.TUNELOOP_SAFETY_SCREEN.trim();
+  const categories = screen === 'off' ? [] : parseSafetyCategories(screen);
+  return qualityStages({
+    rules: { ...parseRuleSpec(settings.TUNELOOP_QUALITY_RULES), csatThreshold: settings.TUNELOOP_CSAT_THRESHOLD },
+    safety: categories.length ? { categories } : false,
+    redaction: redactionStageFromSettings(settings, options.credential),
+    dedup: {
+      store: options.signatures,
+      threshold: settings.TUNELOOP_DEDUP_THRESHOLD,
+      ...(options.now ? { now: options.now } : {}),
+    },
+  });
+}
+
+export function redactionStageFromSettings(settings: Settings, credential?: TokenCredential): ConversationStage | false {
+  const idPatterns = settings.TUNELOOP_PII_ID_PATTERNS;
+  switch (settings.TUNELOOP_PII_MODE) {
+    case 'off':
+      return false;
+    case 'azure': {
+      const endpoint = settings.TUNELOOP_PII_LANGUAGE_ENDPOINT;
+      if (!endpoint) throw new Error('TUNELOOP_PII_MODE=azure needs TUNELOOP_PII_LANGUAGE_ENDPOINT');
+      return createRedactionStage({
+        detector: createAzurePiiDetector({
+          endpoint,
+          idPatterns,
+          credential: credential ?? new DefaultAzureCredential({ managedIdentityClientId: settings.AZURE_CLIENT_ID }),
+        }),
+      });
+    }
+    default:
+      return createRedactionStage({ detector: createLocalDetector({ idPatterns }) });
+  }
+}
+
+function parseSafetyCategories(spec: string): SafetyCategory[] {
+  const known: SafetyCategory[] = ['injection', 'secret', 'abuse'];
+  return spec
+    .split(',')
+    .map((c) => c.trim())
+    .filter(Boolean)
+    .map((c) => {
+      if (!known.includes(c as SafetyCategory)) {
+        throw new Error(`TUNELOOP_SAFETY_SCREEN: unknown category "${c}": use ${known.join(', ')} or off`);
+      }
+      return c as SafetyCategory;
+    });
 }

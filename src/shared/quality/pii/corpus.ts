@@ -1,0 +1,90 @@
+import { readFile } from 'node:fs/promises';
+import type { PiiSpan, PiiType } from './types';
+
+/**
+ * Scores a detector on the presidio-research synthetic PII corpus (shared/corpora/presidio_synth_pii).
+ *
+ * Label mapping: EMAIL_ADDRESS→EMAIL, PHONE_NUMBER→PHONE, CREDIT_CARD→CARD, IBAN_CODE→IBAN,
+ * US_SSN→SSN, IP_ADDRESS→IP, PERSON→PERSON, STREET_ADDRESS→ADDRESS. The corpus' other labels
+ * (GPE, ORGANIZATION, DATE_TIME, TITLE, AGE, NRP, ZIP_CODE, DOMAIN_NAME, US_DRIVER_LICENSE) are not
+ * types tuneloop redacts; DOMAIN_NAME values are plain links, which are kept on purpose.
+ *
+ * Matching is by character overlap: a gold span is found when predicted spans of its type cover
+ * at least half of its characters (structured types: all of its digits/letters); a predicted
+ * span is correct when at least half of it lies on gold spans of its type.
+ */
+export const CORPUS_LABELS: Record<string, PiiType> = {
+  EMAIL_ADDRESS: 'EMAIL',
+  PHONE_NUMBER: 'PHONE',
+  CREDIT_CARD: 'CARD',
+  IBAN_CODE: 'IBAN',
+  US_SSN: 'SSN',
+  IP_ADDRESS: 'IP',
+  PERSON: 'PERSON',
+  STREET_ADDRESS: 'ADDRESS',
+};
+
+export const STRUCTURED_TYPES: PiiType[] = ['EMAIL', 'PHONE', 'CARD', 'IBAN', 'SSN', 'IP'];
+
+export interface CorpusItem {
+  full_text: string;
+  spans: { entity_type: string; entity_value: string; start_position: number; end_position: number }[];
+  template_id: number;
+}
+
+export async function loadPresidioCorpus(path: string): Promise<CorpusItem[]> {
+  const text = await readFile(path, 'utf8');
+  const items = JSON.parse(text) as CorpusItem[];
+  if (!Array.isArray(items)) throw new Error(`${path}: expected a JSON list of {full_text, spans}`);
+  return items;
+}
+
+export interface TypeScore {
+  gold: number;
+  found: number;
+  predicted: number;
+  correct: number;
+  recall: number;
+  precision: number;
+}
+
+export function scoreCorpus(items: CorpusItem[], predictions: PiiSpan[][]): Record<string, TypeScore> {
+  const types = [...new Set(Object.values(CORPUS_LABELS))];
+  const score: Record<string, TypeScore> = Object.fromEntries(
+    types.map((t) => [t, { gold: 0, found: 0, predicted: 0, correct: 0, recall: 0, precision: 0 }]),
+  );
+  items.forEach((item, index) => {
+    const predicted = predictions[index] ?? [];
+    const gold = item.spans
+      .filter((s) => CORPUS_LABELS[s.entity_type])
+      .map((s) => ({ type: CORPUS_LABELS[s.entity_type], start: s.start_position, end: s.end_position }));
+    for (const g of gold) {
+      const s = score[g.type];
+      s.gold++;
+      const strict = STRUCTURED_TYPES.includes(g.type);
+      const chars = significant(item.full_text, g.start, g.end, strict);
+      const covered = chars.filter((c) => predicted.some((p) => p.type === g.type && p.start <= c && c < p.end));
+      if (chars.length && covered.length / chars.length >= (strict ? 1 : 0.5)) s.found++;
+    }
+    for (const p of predicted) {
+      const s = score[p.type];
+      if (!s) continue;
+      s.predicted++;
+      const chars = significant(item.full_text, p.start, p.end, false);
+      const onGold = chars.filter((c) => gold.some((g) => g.type === p.type && g.start <= c && c < g.end));
+      if (chars.length && onGold.length / chars.length >= 0.5) s.correct++;
+    }
+  });
+  for (const s of Object.values(score)) {
+    s.recall = s.gold ? s.found / s.gold : 1;
+    s.precision = s.predicted ? s.correct / s.predicted : 1;
+  }
+  return score;
+}
+
+/** Offsets of the characters that matter (letters and digits; structured types: digits and letters only). */
+function significant(text: string, start: number, end: number, _strict: boolean): number[] {
+  const out: number[] = [];
+  for (let i = start; i < end; i++) if (/[\p{L}\p{N}@]/u.test(text[i])) out.push(i);
+  return out;
+}

@@ -1,0 +1,241 @@
+import nlp from 'compromise';
+import winkNLP from 'wink-nlp';
+import model from 'wink-eng-lite-web-model';
+import type { PiiSpan } from './types';
+
+/**
+ * Person names and street addresses, found locally (no service call).
+ *
+ * Names: two recognisers were measured on the presidio synthetic PII corpus (README, "Data
+ * quality"): compromise's `people()` (lexicon of given names + grammar) and wink-nlp's English
+ * light model (part-of-speech tags; proper-noun runs). compromise misses most non-English names;
+ * wink's proper-noun runs catch them but also catch places and companies, so the `wink` recogniser
+ * filters runs through a stop list and context rules. Context rules (`Mr`/`Dr` + name, "my name is
+ * X", "Dear X", sign-offs) apply to both.
+ *
+ * Addresses: no npm package detects street addresses in free text (parse-address/addressit parse
+ * an address you already isolated), so addresses are patterns: house number + street + type word
+ * (English and the common European street words), unit designators (Apt, Suite, PSC/Box) and
+ * address blocks that continue on the next lines (city, country, postal code).
+ */
+export type NameRecognizer = 'wink' | 'compromise' | 'hybrid';
+
+let wink: ReturnType<typeof winkNLP> | undefined;
+function winkInstance(): ReturnType<typeof winkNLP> {
+  wink ??= winkNLP(model, ['pos']);
+  return wink;
+}
+
+const HONORIFIC = String.raw`(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam|Mme|Mlle|Herr|Frau|Sr|Sra|Srta)\.?`;
+const NAME_WORD = String.raw`\p{Lu}[\p{L}'’-]*\.?`;
+const NAME_CONTEXT = new RegExp(
+  [
+    String.raw`\b${HONORIFIC}\s+((?:${NAME_WORD}\s?){1,3})`,
+    String.raw`\b(?:[Mm]y name is|[Mm]y name's|[Tt]his is|I am|I'm|[Cc]all me|[Nn]ame:|[Dd]ear|[Hh]i|[Hh]ello|[Tt]hanks,|[Rr]egards,|[Ss]incerely,|[Cc]heers,)\s+((?:${NAME_WORD}\s?){1,3})`,
+  ].join('|'),
+  'gu',
+);
+
+// Capitalised words that wink tags PROPN but that are not people (in customer-service text).
+const NOT_NAMES = new Set(
+  (
+    'i ok okay hi hello hey dear thanks thank please yes no sir madam team support customer service services ' +
+    'monday tuesday wednesday thursday friday saturday sunday january february march april may june july ' +
+    'august september october november december today tomorrow street st avenue ave road rd lane drive ' +
+    'apt suite unit box psc po inc ltd llc gmbh corp co company bank card visa mastercard amex iban ssn ' +
+    'id ip url email phone account order refund invoice internet wifi app iphone android windows mac ' +
+    'google microsoft apple amazon paypal netflix the a an mr mrs ms dr prof bot user agent billing website ' +
+    "i'm i've i'll i'd c'mon"
+  ).split(' '),
+);
+
+export function detectNames(text: string, recognizer: NameRecognizer = 'wink'): PiiSpan[] {
+  const spans: PiiSpan[] = [];
+  const push = (start: number, end: number) =>
+    spans.push({ type: 'PERSON', start, end, value: text.slice(start, end), source: 'local-ner' });
+
+  for (const m of text.matchAll(NAME_CONTEXT)) {
+    const name = (m[1] ?? m[2] ?? '').trim();
+    if (!name) continue;
+    const words = name.split(/\s+/).filter((w) => !NOT_NAMES.has(w.toLowerCase().replace(/\.$/, '')));
+    if (!words.length) continue;
+    const start = m.index + m[0].lastIndexOf(name);
+    push(start, start + name.length);
+  }
+
+  if (recognizer === 'compromise') {
+    const doc = nlp(text);
+    for (const person of doc.people().json({ offset: true }) as { offset: { start: number; length: number } }[]) {
+      push(person.offset.start, person.offset.start + person.offset.length);
+    }
+    return spans;
+  }
+
+  const candidates: { start: number; end: number }[] = [];
+  const w = winkInstance();
+  const doc = w.readDoc(text);
+  const tokens = doc.tokens().out() as string[];
+  const tags = doc.tokens().out(w.its.pos) as string[];
+  let offset = 0;
+  let run: { start: number; end: number; words: string[] } | undefined;
+  const flush = () => {
+    if (run && acceptNameRun(run.words)) candidates.push({ start: run.start, end: run.end });
+    run = undefined;
+  };
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    const at = text.indexOf(token, offset);
+    if (at < 0) continue;
+    offset = at + token.length;
+    const isName = tags[i] === 'PROPN' && /^\p{Lu}/u.test(token) && !NOT_NAMES.has(token.toLowerCase());
+    if (isName && run && /^[ \t]?$/.test(text.slice(run.end, at))) {
+      run.end = at + token.length;
+      run.words.push(token);
+    } else if (isName) {
+      flush();
+      run = { start: at, end: at + token.length, words: [token] };
+    } else if (run && token === '.' && run.end === at && /^\p{Lu}$/u.test(run.words[run.words.length - 1])) {
+      run.end = at + 1; // middle initial "J."
+    } else {
+      flush();
+    }
+  }
+  flush();
+  if (recognizer === 'hybrid' && candidates.length) {
+    const veto = compromiseVeto(text);
+    for (const c of candidates) {
+      const overlaps = (r: { start: number; end: number }) => r.start < c.end && r.end > c.start;
+      if (veto.person.some(overlaps) || !veto.notPerson.some(overlaps)) push(c.start, c.end);
+    }
+  } else for (const c of candidates) push(c.start, c.end);
+  return spans;
+}
+
+/**
+ * compromise's lexicon knows places, organisations and ordinary English words; a wink proper-noun
+ * run that compromise calls one of those (and not a person) is not a name.
+ */
+function compromiseVeto(text: string): { person: { start: number; end: number }[]; notPerson: { start: number; end: number }[] } {
+  const person: { start: number; end: number }[] = [];
+  const notPerson: { start: number; end: number }[] = [];
+  // One pass over compromise's tagged terms (matching per tag re-walks the document each time).
+  const sentences = nlp(text).json({ offset: true, terms: { offset: true } }) as {
+    terms: { tags: string[]; offset: { start: number; length: number } }[];
+  }[];
+  for (const sentence of sentences) {
+    for (const term of sentence.terms) {
+      const range = { start: term.offset.start, end: term.offset.start + term.offset.length };
+      if (term.tags.includes('Person')) person.push(range);
+      else if (term.tags.some((t) => VETO_TAGS.has(t))) notPerson.push(range);
+    }
+  }
+  return { person, notPerson };
+}
+
+const VETO_TAGS = new Set([
+  'Place', 'Organization', 'Country', 'City', 'Region', 'Date', 'Demonym', 'Adjective', 'Verb', 'Pronoun', 'Uncountable',
+]);
+
+function acceptNameRun(words: string[]): boolean {
+  // Acronyms (USA, ATM) and words with digits are not names.
+  if (words.every((w) => /^[\p{Lu}\d]{2,}$/u.test(w))) return false;
+  if (words.some((w) => /\d/.test(w))) return false;
+  return words.some((w) => w.length > 1);
+}
+
+const STREET_TYPES =
+  'Street|St|Avenue|Ave|Av|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|Square|Sq|Terrace|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Crescent|Cres|Close|Grove|Gardens|Row|Walk|Hill|Park|Trail|Path|Pike|Alley|Plaza|Mews|Wharf|Quay|Cliffs?|Creek|Islands?|Ridge|Heights|Point|Crossing|Loop|Run|Ferry|Harbor|Harbour|View|Vista|Junction|Estates?|Meadows?|Springs?|Station|Village|Ville';
+const EU_STREET_SUFFIX =
+  'stra(?:ss|ß)e|str\\.|gasse|weg|platz|allee|ring|damm|ufer|gatan|gata|vägen|väg|gränd|katu|tie|kuja|polku|kaari|gade|vej|straat|laan|gracht|plein|kade|utca|út|tér|ulice|náměstí|iela|gatvė|tee|vegur|vegen|veien|gate|sokak|caddesi';
+const EU_STREET_PREFIX =
+  'Rua|Rue|Via|Viale|Vicolo|Corso|Piazza|Piazzale|Largo|Calle|Carrer|Carretera|Camino|Avenida|Avda\\.?|Av\\.|Paseo|Plaza|Praça|Travessa|Estrada|Alameda|Chemin|Allée|Boulevard|Bd|Impasse|Quai|Ul\\.|ul\\.|Ulica|Aleja|Al\\.|Strada|Odos|Leoforos|Πλατεία|Οδός';
+const WORD = String.raw`[\p{Lu}\p{Ll}][\p{L}'’.-]*`;
+const CAP_WORD = String.raw`\p{Lu}[\p{L}'’.-]*`;
+const UNIT = String.raw`(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Room|Floor|Fl\.?)\s*#?\s*\d+[A-Za-z]?`;
+const HOUSE = String.raw`\d{1,6}[A-Za-z]?(?:[-/]\d{1,4})?`;
+
+const ADDRESS_PATTERNS: RegExp[] = [
+  // 24 Clarke Avenue / 2450 Crown St / 903 83 Dora Creek
+  new RegExp(String.raw`\b${HOUSE}(?:\s+\d{1,4})?\s+(?:${CAP_WORD}\s+){0,4}(?:${STREET_TYPES})\b\.?`, 'gu'),
+  // 12 rue de la Paix / 36 rue de pologne / Rua Diadema 1903 / Via delle Coste 41 / ul. Narewska 94
+  new RegExp(
+    String.raw`(?:\b${HOUSE}\s+)?(?<![\p{L}])(?:${EU_STREET_PREFIX})\s+(?:${WORD}\s+){0,4}?${WORD}(?:\s+${HOUSE}\b\.?)?`,
+    'giu',
+  ),
+  // Friedhofstrasse 33 / Kiannonkatu 98 / Rooseveltlaan 110 / Erzsébet tér 19.
+  new RegExp(String.raw`(?:\b${HOUSE}\s+)?(?:${CAP_WORD}\s+){0,2}\p{L}*(?:${EU_STREET_SUFFIX})\s+${HOUSE}\b\.?`, 'giu'),
+  // 6750 Koskikatu 25 / 654 Rua Ana Caciola 1159 (building number, street words, house number)
+  new RegExp(String.raw`\b\d{1,6}\s+(?:${CAP_WORD}\s+){1,4}\d{1,5}[A-Za-z]?\b\.?`, 'gu'),
+  // Apt. 864 / Suite 501
+  new RegExp(String.raw`\b${UNIT}\b`, 'gu'),
+  // PSC 0413, Box 8144 / Unit 5146 Box 1772 / P.O. Box 211 / APO AA 42323
+  new RegExp(String.raw`\b(?:PSC|Unit|CMR)\s+\d{3,5},?\s+Box\s+\d{3,5}`, 'gu'),
+  new RegExp(String.raw`\bP\.?\s?O\.?\s+Box\s+\d{1,6}`, 'giu'),
+  new RegExp(String.raw`\b(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}\b`, 'gu'),
+  new RegExp(String.raw`\b(?:USNS|USNV|USS|USCGC)\s+${CAP_WORD}(?:\s+${CAP_WORD})?`, 'gu'),
+];
+
+// Words that introduce an address, so a bare "Koskikatu 25" after them is one.
+const ADDRESS_CONTEXT = new RegExp(
+  String.raw`\b(?:address(?: is)?:?|lives? (?:at|on|in)|living at|located at|moved to|ship(?:ped)? to|send (?:it )?to|deliver(?:ed)? to|arrived at|is at|return (?:it )?to|meet me at)\s+((?:${HOUSE}\s+)?${CAP_WORD}(?:\s+${WORD}){0,3}\s+${HOUSE}\b\.?)`,
+  'giu',
+);
+
+export function detectAddresses(text: string): PiiSpan[] {
+  const raw: { start: number; end: number }[] = [];
+  for (const pattern of ADDRESS_PATTERNS) {
+    for (const m of text.matchAll(pattern)) raw.push({ start: m.index, end: m.index + m[0].length });
+  }
+  for (const m of text.matchAll(ADDRESS_CONTEXT)) {
+    const start = m.index + m[0].lastIndexOf(m[1]);
+    raw.push({ start, end: start + m[1].length });
+  }
+  if (!raw.length) return [];
+  const merged = extendBlocks(text, mergeRanges(raw));
+  return merged.map((r) => ({
+    type: 'ADDRESS' as const,
+    start: r.start,
+    end: r.end,
+    value: text.slice(r.start, r.end),
+    source: 'local-ner' as const,
+  }));
+}
+
+function mergeRanges(ranges: { start: number; end: number }[]): { start: number; end: number }[] {
+  const sorted = [...ranges].sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: { start: number; end: number }[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    // Parts of one address separated only by spaces, commas or line breaks join into one span.
+    if (last && r.start <= last.end + 3 && /^[\s,]*$/.test(textBetween(last.end, r.start))) {
+      last.end = Math.max(last.end, r.end);
+    } else out.push({ ...r });
+  }
+  return out;
+
+  function textBetween(a: number, b: number): string {
+    return b > a ? ' '.repeat(b - a) : '';
+  }
+}
+
+// A line after an address line that is a unit, city, region, country or postal code belongs to it.
+const CONTINUATION_LINE = new RegExp(
+  String.raw`^[ \t>?]*(?:${UNIT}|(?:\p{Lu}[\p{L}'’.-]*|\p{Lu}{2,})(?:[ \t,]+(?:\p{Lu}[\p{L}'’.()-]*|\p{Lu}{2}|\d{3,6}|[\p{Ll}]{1,3}))*,?(?:[ \t]+\d{3,6})?|\d{3,6}(?:[ \t]+\p{Lu}[\p{L}'’.-]*)*)[ \t]*$`,
+  'u',
+);
+
+function extendBlocks(text: string, ranges: { start: number; end: number }[]): { start: number; end: number }[] {
+  return ranges.map((r) => {
+    let end = r.end;
+    // Continue only when the address ends its line (a block laid out over several lines).
+    for (let lines = 0; lines < 4; lines++) {
+      const lineEnd = text.indexOf('\n', end);
+      if (lineEnd < 0 || text.slice(end, lineEnd).trim() !== '' && !/^[\s,]*$/.test(text.slice(end, lineEnd))) break;
+      const nextEnd = text.indexOf('\n', lineEnd + 1);
+      const line = text.slice(lineEnd + 1, nextEnd < 0 ? text.length : nextEnd);
+      if (!line.trim() || line.length > 60 || !CONTINUATION_LINE.test(line)) break;
+      end = (nextEnd < 0 ? text.length : nextEnd) - (line.length - line.trimEnd().length);
+    }
+    return { start: r.start, end };
+  });
+}

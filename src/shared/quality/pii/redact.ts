@@ -1,0 +1,176 @@
+import type { Conversation } from '../../ingest/types';
+import type { ConversationStage, StageResult } from '../../dataset/stages';
+import { detectAddresses, detectNames, type NameRecognizer } from './entities';
+import { detectStructured, type StructuredOptions } from './structured';
+import { PII_TYPES, type PiiDetector, type PiiSpan, type PiiType } from './types';
+
+export interface LocalDetectorOptions extends StructuredOptions {
+  /** Person-name recogniser (default `wink`, chosen by measurement; see README). */
+  names?: NameRecognizer | false;
+  addresses?: boolean;
+}
+
+/** Validated patterns for structured types + the local name/address recogniser. */
+export function createLocalDetector(options: LocalDetectorOptions = {}): PiiDetector {
+  return {
+    name: 'local',
+    async detect(texts) {
+      return texts.map((text) => detectLocal(text, options));
+    },
+  };
+}
+
+export function detectLocal(text: string, options: LocalDetectorOptions = {}): PiiSpan[] {
+  const spans = detectStructured(text, options);
+  if (options.addresses !== false) spans.push(...detectAddresses(text));
+  if (options.names !== false) spans.push(...detectNames(text, options.names || 'hybrid'));
+  const addresses = spans.filter((s) => s.type === 'ADDRESS');
+  // A national number of two or three short groups inside a detected address ("17151 2450 Crown
+  // St") is the building and house number, not a phone.
+  const kept = spans.filter(
+    (s) =>
+      !(
+        s.type === 'PHONE' &&
+        !/^[+(]|^00/.test(s.value) &&
+        s.value.split(/[\s.-]+/).length <= 3 &&
+        addresses.some((a) => a.start <= s.start && s.end <= a.end)
+      ),
+  );
+  return resolveOverlaps(kept);
+}
+
+const PRIORITY = new Map<PiiType, number>(PII_TYPES.map((t, i) => [t, i]));
+
+/**
+ * Keeps non-overlapping spans: validated structured types win over names and addresses (a card
+ * number inside an "address" is a card), then longer spans win.
+ */
+export function resolveOverlaps(spans: PiiSpan[]): PiiSpan[] {
+  const ranked = [...spans].sort(
+    (a, b) => PRIORITY.get(a.type)! - PRIORITY.get(b.type)! || b.end - b.start - (a.end - a.start) || a.start - b.start,
+  );
+  const kept: PiiSpan[] = [];
+  for (const span of ranked) {
+    if (span.end <= span.start) continue;
+    if (kept.some((k) => span.start < k.end && span.end > k.start)) continue;
+    kept.push(span);
+  }
+  return kept.sort((a, b) => a.start - b.start);
+}
+
+/** Numbered placeholders, stable within one conversation: the same value gets the same number. */
+export class PlaceholderMap {
+  private readonly byValue = new Map<string, string>();
+  private readonly counters = new Map<PiiType, number>();
+
+  placeholder(type: PiiType, value: string): string {
+    const key = `${type}\u0000${canonical(type, value)}`;
+    let placeholder = this.byValue.get(key);
+    if (!placeholder) {
+      const n = (this.counters.get(type) ?? 0) + 1;
+      this.counters.set(type, n);
+      placeholder = `[${type}_${n}]`;
+      this.byValue.set(key, placeholder);
+    }
+    return placeholder;
+  }
+}
+
+function canonical(type: PiiType, value: string): string {
+  switch (type) {
+    case 'PHONE':
+    case 'CARD':
+    case 'SSN':
+      return value.replace(/\D/g, '');
+    case 'IBAN':
+      return value.replace(/[\s-]/g, '').toUpperCase();
+    case 'EMAIL':
+    case 'IP':
+    case 'URL':
+      return value.toLowerCase();
+    default:
+      return value.toLowerCase().replace(/\s+/g, ' ').trim();
+  }
+}
+
+export function applyRedaction(text: string, spans: PiiSpan[], placeholders: PlaceholderMap): string {
+  let out = '';
+  let at = 0;
+  for (const span of resolveOverlaps(spans)) {
+    out += text.slice(at, span.start) + placeholders.placeholder(span.type, span.value);
+    at = span.end;
+  }
+  return out + text.slice(at);
+}
+
+export interface RedactionOptions {
+  detector: PiiDetector;
+}
+
+export type RedactionSummary = {
+  detector: string;
+  conversations: number;
+  conversationsWithPii: number;
+  redactions: Record<string, number>;
+};
+
+/**
+ * The redaction stage: every turn (and, for ready-made examples, every message's text) of a
+ * conversation is redacted with one placeholder map, so "[PERSON_1]" is the same person in the
+ * customer's and the agent's turns.
+ */
+export function createRedactionStage(options: RedactionOptions): ConversationStage {
+  const summary: RedactionSummary = {
+    detector: options.detector.name,
+    conversations: 0,
+    conversationsWithPii: 0,
+    redactions: Object.fromEntries(PII_TYPES.map((t) => [t, 0])),
+  };
+  return {
+    name: 'pii-redaction',
+    async apply(conversation: Conversation, signal?: AbortSignal): Promise<StageResult> {
+      summary.conversations++;
+      const placeholders = new PlaceholderMap();
+      const readyMessages = (conversation.ready?.messages ?? []) as { content?: unknown }[];
+      const readyTexts = readyMessages.map((m) => (typeof m.content === 'string' ? m.content : ''));
+      const texts = [...conversation.turns.map((t) => t.content), ...readyTexts];
+      const found = await options.detector.detect(texts, signal);
+      let total = 0;
+      const redacted = texts.map((text, i) => {
+        const spans = resolveOverlaps(found[i] ?? []);
+        for (const span of spans) summary.redactions[span.type] = (summary.redactions[span.type] ?? 0) + 1;
+        total += spans.length;
+        return spans.length ? applyRedaction(text, spans, placeholders) : text;
+      });
+      if (total) summary.conversationsWithPii++;
+      const turns = conversation.turns.map((turn, i) => ({ ...turn, content: redacted[i] }));
+      let ready = conversation.ready;
+      if (ready) {
+        const offset = conversation.turns.length;
+        ready = {
+          ...ready,
+          messages: readyMessages.map((m, i) =>
+            typeof m.content === 'string' ? { ...m, content: redacted[offset + i] } : redactParts(m, placeholders),
+          ),
+        };
+      }
+      return { action: 'keep', conversation: { ...conversation, turns, ready } };
+    },
+    summary(): RedactionSummary {
+      return { ...summary, redactions: { ...summary.redactions } };
+    },
+  };
+}
+
+/** Array content (text parts) of ready-made examples: redacted with local structured detection only. */
+function redactParts(message: { content?: unknown }, placeholders: PlaceholderMap): unknown {
+  if (!Array.isArray(message.content)) return message;
+  return {
+    ...message,
+    content: message.content.map((part: unknown) => {
+      const p = part as { type?: unknown; text?: unknown };
+      if (typeof p?.text !== 'string') return part;
+      return { ...p, text: applyRedaction(p.text, detectLocal(p.text), placeholders) };
+    }),
+  };
+}

@@ -1,0 +1,112 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { ipVersion, isCardNumber, isIban, isSsn } from './validators';
+import type { PiiSpan } from './types';
+
+/**
+ * Pattern + validation detectors for the structured types. Patterns find candidates generously;
+ * validators (Luhn, mod-97, SSN rules, node's IP parser, libphonenumber) decide.
+ */
+
+const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@(?:[\p{L}\p{N}-]+\.)+\p{L}{2,}(?![\p{L}\p{N}])/gu;
+
+// http(s)/ftp URLs; only those carrying credentials (user:pass@) or token-like query parameters
+// are personal/secret data. Plain links stay (they are often the answer).
+const URL_CANDIDATE = /\b(?:https?|ftp):\/\/[^\s<>"')\]]+/gi;
+const URL_SECRET_PARAM =
+  /[?&#](?:token|access_token|refresh_token|id_token|auth|authorization|key|api_?key|apikey|sig|signature|secret|password|pass|pwd|code|session|sessionid|sid|otp|reset|ticket|jwt)=[^&#\s]{4,}/i;
+const URL_CREDENTIALS = /^[a-z]+:\/\/[^/\s@]+:[^/\s@]+@/i;
+
+const IBAN_CANDIDATE = /(?<![\p{L}\p{N}])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}(?![\p{L}\p{N}])/gu;
+const CARD_CANDIDATE = /(?<![\p{L}\p{N}])\d(?:[ -]?\d){11,18}(?![\p{L}\p{N}])/gu;
+const SSN_CANDIDATE = /(?<![\p{L}\p{N}-])\d{3}([- ])\d{2}\1\d{4}(?![\p{L}\p{N}]|-\d)/gu;
+const SSN_BARE = /(?<![\p{L}\p{N}])\d{9}(?![\p{L}\p{N}])/gu;
+const SSN_CONTEXT = /\b(?:ssn|social security|social-security|soc\.? sec\.?)\b/i;
+const IPV4_CANDIDATE = /(?<![\p{N}.])(?:\d{1,3}\.){3}\d{1,3}(?![\p{N}]|\.\d)/gu;
+const IPV6_CANDIDATE = /(?<![\p{L}\p{N}:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|(?:\d{1,3}\.){3}\d{1,3})(?![\p{L}\p{N}:])/gu;
+// Phone-shaped: optional + or 00, digit groups separated by single spaces, dashes, dots or
+// parentheses, optional (0) trunk prefix and extension.
+const PHONE_CANDIDATE =
+  /(?<![\p{L}\p{N}+/.-])(?:\+\s?|00)?(?:\(\s?\d{1,5}\s?\)|\d{1,5})(?:(?:[ .-]|\s?\(0\)\s?|\s?\(\d{1,5}\)\s?)?\d{1,8}){1,6}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?(?![\p{L}\p{N}]|[.,-]\d)/giu;
+const DATE_LIKE = /^(?:\d{4}[-.]\d{1,2}[-.]\d{1,2}|\d{1,2}[-.]\d{1,2}[-.]\d{4}|\d{1,2}[-.]\d{1,2}[-.]\d{2})$/;
+
+export interface StructuredOptions {
+  /** Patterns for account/order numbers, redacted as [ID] (TUNELOOP_PII_ID_PATTERNS). */
+  idPatterns?: RegExp[];
+}
+
+export function detectStructured(text: string, options: StructuredOptions = {}): PiiSpan[] {
+  const spans: PiiSpan[] = [];
+  const push = (type: PiiSpan['type'], start: number, end: number) =>
+    spans.push({ type, start, end, value: text.slice(start, end), source: 'pattern' });
+
+  for (const m of text.matchAll(URL_CANDIDATE)) {
+    const url = m[0].replace(/[.,;:!?]+$/, '');
+    if (URL_CREDENTIALS.test(url) || URL_SECRET_PARAM.test(url)) push('URL', m.index, m.index + url.length);
+  }
+  for (const m of text.matchAll(EMAIL)) {
+    const value = m[0].replace(/\.+$/, '');
+    push('EMAIL', m.index, m.index + value.length);
+  }
+  for (const m of text.matchAll(IBAN_CANDIDATE)) {
+    // The candidate can run into the next word; try the longest valid prefix that ends on a group.
+    const raw = m[0];
+    for (let end = raw.length; end >= 15; end--) {
+      if (/[ -]$/.test(raw.slice(0, end))) continue;
+      if (isIban(raw.slice(0, end))) {
+        push('IBAN', m.index, m.index + end);
+        break;
+      }
+    }
+  }
+  for (const m of text.matchAll(CARD_CANDIDATE)) {
+    if (isCardNumber(m[0])) push('CARD', m.index, m.index + m[0].length);
+  }
+  for (const m of text.matchAll(SSN_CANDIDATE)) {
+    if (isSsn(m[0])) push('SSN', m.index, m.index + m[0].length);
+  }
+  if (SSN_CONTEXT.test(text)) {
+    for (const m of text.matchAll(SSN_BARE)) if (isSsn(m[0])) push('SSN', m.index, m.index + m[0].length);
+  }
+  for (const m of text.matchAll(IPV4_CANDIDATE)) {
+    if (ipVersion(m[0]) === 4) push('IP', m.index, m.index + m[0].length);
+  }
+  for (const m of text.matchAll(IPV6_CANDIDATE)) {
+    if (m[0].length >= 6 && ipVersion(m[0]) === 6) push('IP', m.index, m.index + m[0].length);
+  }
+  for (const m of text.matchAll(PHONE_CANDIDATE)) {
+    const value = m[0].trim();
+    if (isPhoneNumber(value)) push('PHONE', m.index, m.index + value.length);
+  }
+  for (const pattern of options.idPatterns ?? []) {
+    const global = pattern.global ? pattern : new RegExp(pattern.source, pattern.flags + 'g');
+    for (const m of text.matchAll(global)) if (m[0]) push('ID', m.index, m.index + m[0].length);
+  }
+  return spans;
+}
+
+/**
+ * International numbers (+ or 00) must be possible numbers for their country according to
+ * libphonenumber. National numbers carry no country, so they are judged by shape: 7–15 digits in
+ * separated groups (or 10–11 digits in one run), not a date, not a plain thousands-grouped amount.
+ */
+export function isPhoneNumber(value: string): boolean {
+  const main = value.replace(/\s?(?:x|ext\.?|extension)\s?\d{1,6}$/i, '');
+  const digits = main.replace(/\D/g, '');
+  if (digits.length < 7 || digits.length > 15) return false;
+  if (DATE_LIKE.test(main) || /^\d{4}-\d{2}-\d{2}\b/.test(main)) return false;
+  if (/^\+|^00/.test(main)) {
+    const international = '+' + main.replace(/^\+|^00/, '').replace(/\(0\)/, '');
+    const parsed = parsePhoneNumberFromString(international);
+    return Boolean(parsed?.isPossible());
+  }
+  const groups = main.split(/[\s.()-]+/).filter(Boolean);
+  if (groups.length === 1) return digits.length >= 10 && digits.length <= 11 && !/^(\d)\1+$/.test(digits);
+  // "1 000 000" and "12.500.000" are amounts, not numbers to call.
+  if (/^\d{1,3}(?:([ .])\d{3})+$/.test(main) && /[ .]000\b/.test(main)) return false;
+  // A decimal amount like 12.50 never has 7 digits in two groups with a 2-digit tail only.
+  if (groups.length === 2 && /^\d+\.\d{1,2}$/.test(main)) return false;
+  // Two groups ("467 3395", "0961-7596216"): a short prefix and a long subscriber part. Building
+  // and house numbers ("9816 214") and postal codes ("75534-030") have it the other way round.
+  if (groups.length === 2 && (groups[0].length > 4 || groups[1].length < 4)) return false;
+  return groups.every((g) => g.length <= 8) && groups.filter((g) => g.length > 5).length <= 1;
+}
