@@ -1,0 +1,148 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InvocationContext } from '@azure/functions';
+import { preprocess, preprocessHandler } from '../../src/functions/preprocess';
+import { functionDefinitions } from '../../src/functions/registry';
+import { LocalHost } from '../../src/local/host';
+import { loadSettings } from '../../src/shared/config/settings';
+import { createRuntime, setRuntime } from '../../src/shared/composition/runtime';
+import { blobOutputNames } from '../../src/shared/dataset/blobPreprocess';
+import { splitFor } from '../../src/shared/dataset/split';
+import { CONTAINERS, TABLES } from '../../src/shared/storage/names';
+import { LocalJsonlTelemetry } from '../../src/shared/telemetry/localSink';
+import { readTelemetryRecords } from '../../src/shared/telemetry/readSink';
+import { isolatedStorage } from '../shared/dataset/isolatedStorage';
+import { conversationLine, conversationsJsonl } from '../shared/dataset/fixtures';
+import { testStorageConnectionString } from '../setup/storage';
+
+/** The preprocess blob function against real Azurite (resource names suffixed per test). */
+describe('preprocess blob function', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tuneloop-preprocess-'));
+  });
+  afterAll(async () => {
+    setRuntime(undefined);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function setup(env: Record<string, string> = {}) {
+    const storage = isolatedStorage();
+    await storage.ensureResources();
+    const settings = loadSettings({ TUNELOOP_STORAGE: testStorageConnectionString(), TUNELOOP_MAX_BLOB_ATTEMPTS: '3', ...env });
+    const telemetryPath = join(dir, `${storage.suffix}.jsonl`);
+    const runtime = createRuntime(settings, { storage, telemetry: new LocalJsonlTelemetry({ path: telemetryPath }) });
+    setRuntime(runtime);
+    return { storage, runtime, telemetryPath };
+  }
+
+  function context(name: string): InvocationContext {
+    return new InvocationContext({ functionName: 'preprocess', invocationId: 'test', triggerMetadata: { name }, logHandler: () => undefined });
+  }
+
+  async function text(storage: ReturnType<typeof isolatedStorage>, container: string, name: string): Promise<string> {
+    const buf = await storage.container(container).getBlobClient(name).downloadToBuffer();
+    return buf.toString('utf8');
+  }
+
+  it('is registered with the trigger Azure needs', () => {
+    const settings = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' });
+    const def = functionDefinitions(settings).find((d) => d.name === 'preprocess');
+    expect(def?.trigger).toEqual({ type: 'blob', path: 'raw-logs/{name}', connection: 'TUNELOOP_STORAGE', source: 'EventGrid' });
+  });
+
+  it('writes a curated shard, quarantine and report for a blob, and nothing new when it is delivered again', async () => {
+    const { storage, telemetryPath } = await setup();
+    const name = 'chats/day-1.jsonl';
+    const body = conversationsJsonl(25) + '{"conversation_id": "bad", "messages": 42}\n';
+    const upload = await storage.container(CONTAINERS.raw).getBlockBlobClient(name).upload(body, Buffer.byteLength(body));
+    const result = (await preprocessHandler(Buffer.from(body), context(name))) as Record<string, unknown>;
+    expect(result).toMatchObject({ status: 'processed', records_in: 26, records_used: 25, records_quarantined: 1 });
+
+    const out = blobOutputNames(name, upload.etag!);
+    const shard = (await text(storage, CONTAINERS.curated, out.curated)).trim().split('\n').map((l) => JSON.parse(l));
+    expect(shard).toHaveLength(50); // conversation + intent example per conversation
+    for (const r of shard) {
+      expect(r.split).toBe(splitFor(r.conversation_id, { validation: 0.1, holdout: 0.1 }));
+      expect(r.source.file).toBe(name);
+    }
+    const quarantine = (await text(storage, CONTAINERS.quarantine, out.quarantine)).trim().split('\n').map((l) => JSON.parse(l));
+    expect(quarantine).toEqual([expect.objectContaining({ file: name, line: 26, record: '{"conversation_id": "bad", "messages": 42}' })]);
+    const report = JSON.parse(await text(storage, CONTAINERS.curated, out.report));
+    expect(report.records_in).toBe(report.records_used + report.records_quarantined);
+    expect(report).toMatchObject({ blob: name, records_in: 26, model: 'gpt-4o-mini-2024-07-18' });
+
+    const { records } = await readTelemetryRecords(telemetryPath);
+    const metric = (n: string) => records.find((r) => r.kind === 'metric' && r.name === n && !('reason' in r.dimensions));
+    expect(metric('tuneloop.preprocess.records_in')).toMatchObject({ value: 26 });
+    expect(metric('tuneloop.preprocess.records_used')).toMatchObject({ value: 25 });
+    expect(metric('tuneloop.preprocess.records_quarantined')).toMatchObject({ value: 1 });
+
+    // The same version again: a no-op.
+    const shardEtag = (await storage.container(CONTAINERS.curated).getBlobClient(out.curated).getProperties()).etag;
+    const again = (await preprocessHandler(Buffer.from(body), context(name))) as Record<string, unknown>;
+    expect(again).toEqual({ status: 'duplicate' });
+    expect((await storage.container(CONTAINERS.curated).getBlobClient(out.curated).getProperties()).etag).toBe(shardEtag);
+    const shards: string[] = [];
+    for await (const b of storage.container(CONTAINERS.curated).listBlobsFlat()) shards.push(b.name);
+    expect(shards.sort()).toEqual([out.curated, out.report].sort());
+  });
+
+  it('retries a failing blob, then quarantines it after TUNELOOP_MAX_BLOB_ATTEMPTS and acknowledges it', async () => {
+    const { storage } = await setup();
+    // A feedback file while the feedback table is missing: every attempt fails on the real table call.
+    await storage.table(TABLES.feedback).deleteTable();
+    const name = 'feedback.jsonl';
+    const body = '{"conversation_id": "c-1", "rating": 5}\n';
+    const upload = await storage.container(CONTAINERS.raw).getBlockBlobClient(name).upload(body, body.length);
+    await expect(preprocessHandler(null, context(name))).rejects.toThrow(/attempt 1 of 3/);
+    await expect(preprocessHandler(null, context(name))).rejects.toThrow(/attempt 2 of 3/);
+    const third = (await preprocessHandler(null, context(name))) as Record<string, unknown>;
+    expect(third).toMatchObject({ status: 'quarantined' });
+    const out = blobOutputNames(name, upload.etag!);
+    const [line] = (await text(storage, CONTAINERS.quarantine, out.quarantine)).trim().split('\n').map((l) => JSON.parse(l));
+    expect(line).toMatchObject({ file: name, line: 0, reason: 'blob-failed' });
+    expect(line.detail).toMatch(/failed 3 time/);
+    expect(await storage.container(CONTAINERS.curated).getBlobClient(out.curated).exists()).toBe(false);
+    expect(await preprocessHandler(null, context(name))).toEqual({ status: 'duplicate' });
+  });
+
+  it('quarantines a blob that can never be read (corrupt gzip) on the first attempt', async () => {
+    const { storage } = await setup();
+    const name = 'broken.jsonl.gz';
+    const body = Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from('definitely not deflate data '.repeat(20))]);
+    await storage.container(CONTAINERS.raw).getBlockBlobClient(name).upload(body, body.length);
+    const result = (await preprocessHandler(null, context(name))) as Record<string, unknown>;
+    expect(result).toMatchObject({ status: 'quarantined' });
+  });
+
+  it('runs through the local host: each blob version once, outputs in curated/', async () => {
+    const { storage } = await setup();
+    const lines: string[] = [];
+    const host = new LocalHost({ definitions: [preprocess], storage, print: (l) => lines.push(l) });
+    await storage.table('localhostreceipts').createTable();
+    const name = 'via-host.jsonl';
+    const body = conversationsJsonl(12, 'h');
+    const upload = await storage.container(CONTAINERS.raw).getBlockBlobClient(name).upload(body, Buffer.byteLength(body));
+    await host.drain();
+    await host.drain();
+    expect(lines.filter((l) => / preprocess succeeded/.test(l))).toHaveLength(1);
+    const out = blobOutputNames(name, upload.etag!);
+    const shard = (await text(storage, CONTAINERS.curated, out.curated)).trim().split('\n');
+    expect(shard).toHaveLength(24);
+    // A changed blob is a new version: processed again into its own shard.
+    const extra = conversationLine('extra-1', {
+      turns: [
+        ['customer', 'Can I bring my dog into the Oxford Street store on Sundays?'],
+        ['agent', 'Dogs on a lead are welcome in all our stores, Sundays included.'],
+      ],
+    });
+    const changed = body + extra + '\n';
+    const upload2 = await storage.container(CONTAINERS.raw).getBlockBlobClient(name).upload(changed, Buffer.byteLength(changed));
+    await host.drain();
+    const out2 = blobOutputNames(name, upload2.etag!);
+    expect(out2.curated).not.toBe(out.curated);
+    expect((await text(storage, CONTAINERS.curated, out2.curated)).trim().split('\n')).toHaveLength(25);
+  });
+});
