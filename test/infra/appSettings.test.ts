@@ -1,0 +1,98 @@
+import { describeSettings, settingsSchema } from '../../src/shared/config/settings';
+import { bicepBlock, loadInfra, moduleDeclaring, moduleParameter, readInfraFile, resourcesOf, type ArmTemplate } from './bicep';
+
+/**
+ * The Function App's app settings in infra/ against the settings module: every `azure` setting is
+ * set, nothing unknown is, and nothing `local` leaks into Azure.
+ */
+
+/** Settings the Functions host itself reads (not tuneloop code), allowed in Bicep. */
+const HOST_SETTINGS = new Set([
+  // Identity-based AzureWebJobsStorage (host leases, keys, timers).
+  'AzureWebJobsStorage__accountName',
+  'AzureWebJobsStorage__credential',
+  'AzureWebJobsStorage__clientId',
+]);
+
+interface BicepAppSettings {
+  names: string[];
+  /** ARM value per name (an expression string like "[parameters('x')]", or a literal). Absent in text mode. */
+  values?: Record<string, unknown>;
+  template?: ArmTemplate;
+}
+
+function bicepAppSettings(): BicepAppSettings {
+  const infra = loadInfra();
+  if (infra.kind === 'arm') {
+    const functionApp = moduleDeclaring(infra.template, 'Microsoft.Web/sites');
+    const site = resourcesOf(functionApp.properties!.template as ArmTemplate).find((r) => r.type === 'Microsoft.Web/sites')!;
+    // The object main passes must be what the site is configured with.
+    const configured = (site.properties?.siteConfig?.copy as { name: string; count: string }[] | undefined)?.find((c) => c.name === 'appSettings');
+    if (!configured?.count.includes("parameters('appSettings')")) {
+      throw new Error("the Function App's siteConfig.appSettings is not built from the module's appSettings parameter");
+    }
+    const values = moduleParameter(functionApp, 'appSettings');
+    if (typeof values !== 'object' || values === null || Array.isArray(values)) {
+      throw new Error('main.bicep must pass the Function App an object literal of app settings (keys readable by this test)');
+    }
+    return { names: Object.keys(values), values: values as Record<string, unknown>, template: infra.template };
+  }
+  const block = bicepBlock(readInfraFile('main.bicep'), /^var appSettings = \{/m);
+  return { names: [...block.matchAll(/^ {2}([A-Za-z_][A-Za-z0-9_]*)\s*:/gm)].map((m) => m[1]) };
+}
+
+describe('Function App settings in infra/main.bicep', () => {
+  const settings = describeSettings();
+  const known = new Map(settings.map((s) => [s.name, s.meta]));
+  const bicep = bicepAppSettings();
+
+  it('finds the app settings', () => {
+    expect(bicep.names.length).toBeGreaterThan(5);
+  });
+
+  it('sets every setting the settings module marks `azure`', () => {
+    const missing = settings.filter((s) => s.meta.where === 'azure' && !bicep.names.includes(s.name)).map((s) => s.name);
+    expect(missing).toEqual([]);
+  });
+
+  it('sets no TUNELOOP_* (or other) setting the code does not know', () => {
+    const unknown = bicep.names.filter((name) => !known.has(name) && !HOST_SETTINGS.has(name));
+    expect(unknown).toEqual([]);
+  });
+
+  it('sets no `local` setting (Azurite, emulator, local folders)', () => {
+    const local = bicep.names.filter((name) => known.get(name)?.where === 'local');
+    expect(local).toEqual([]);
+  });
+
+  it('only sets values the settings module accepts (literals, parameter defaults and allowed values)', () => {
+    if (!bicep.values || !bicep.template) {
+      console.warn('value check skipped: needs the compiled template (no Bicep CLI)');
+      return;
+    }
+    const shape = settingsSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean; error?: { message: string } } }>;
+    const problems: string[] = [];
+    let checked = 0;
+    for (const [name, value] of Object.entries(bicep.values)) {
+      const schema = shape[name];
+      if (!schema || typeof value !== 'string') continue;
+      let candidates: unknown[];
+      const param = /^\[parameters\('([A-Za-z0-9_]+)'\)\]$/.exec(value);
+      if (param) {
+        const declared = bicep.template.parameters?.[param[1]];
+        candidates = declared?.allowedValues ?? (declared?.defaultValue !== undefined ? [declared.defaultValue] : []);
+      } else if (value.startsWith('[')) {
+        continue; // a runtime value (endpoint, client id): only Azure knows it
+      } else {
+        candidates = [value];
+      }
+      for (const candidate of candidates) {
+        checked++;
+        const parsed = schema.safeParse(candidate === '' ? undefined : String(candidate));
+        if (!parsed.success) problems.push(`${name} = ${JSON.stringify(candidate)}: ${parsed.error?.message}`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(checked).toBeGreaterThan(0);
+  });
+});
