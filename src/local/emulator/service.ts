@@ -341,8 +341,15 @@ export class EmulatorService {
     return result;
   }
 
+  /** The job as the wire shows it: fields without a value are left out (the spec types them as non-nullable). */
   private jobView(stored: StoredJob): JobObject {
-    return JSON.parse(JSON.stringify(stored.job)) as JobObject;
+    const view: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(stored.job)) {
+      if (value === null || value === undefined) continue;
+      if (key === 'result_files' && Array.isArray(value) && value.length === 0) continue;
+      view[key] = JSON.parse(JSON.stringify(value));
+    }
+    return view as unknown as JobObject;
   }
 
   private event(stored: StoredJob, level: EventObject['level'], type: EventObject['type'], message: string, data?: Record<string, unknown>): void {
@@ -417,13 +424,13 @@ export class EmulatorService {
     job.status = 'running';
     this.event(stored, 'info', 'message', 'Job started.');
     this.store.changed();
-    const fail = (code: string, message: string) => {
+    const fail = (code: string, message: string, param?: string) => {
       this.later(
         BASE_DURATIONS_MS.epoch,
         () => {
           job.status = 'failed';
           job.finished_at = nowSeconds();
-          job.error = { code, message, param: null };
+          job.error = param ? { code, message, param } : { code, message };
           this.event(stored, 'error', 'message', `Job failed: ${message}`);
           this.store.changed();
           this.pump();
@@ -438,7 +445,7 @@ export class EmulatorService {
     try {
       run = this.train(stored);
     } catch (err) {
-      if (err instanceof EmulatorHttpError) return fail(err.code, err.message);
+      if (err instanceof EmulatorHttpError) return fail(err.code, err.message, typeof err.extra.param === 'string' ? err.extra.param : undefined);
       return fail('internalFailure', `Training failed: ${(err as Error).message}`);
     }
     job.hyperparameters = { ...run.hyperparameters };
@@ -455,13 +462,15 @@ export class EmulatorService {
       training = parseJsonl(stored.trainingContent);
       validation = stored.validationContent ? parseJsonl(stored.validationContent) : undefined;
     } catch (err) {
-      throw new EmulatorHttpError(400, 'jsonlValidationFailed', `The training data is not valid JSON Lines: ${(err as Error).message}`);
+      throw new EmulatorHttpError(400, 'jsonlValidationFailed', `The training data is not valid JSON Lines: ${(err as Error).message}`, {}, { param: 'training_file' });
     }
     if (training.length < MIN_TRAINING_EXAMPLES) {
       throw new EmulatorHttpError(
         400,
         'jsonlValidationFailed',
         `The training file has ${training.length} examples, but at least ${MIN_TRAINING_EXAMPLES} are required.`,
+        {},
+        { param: 'training_file' },
       );
     }
     const hyperparameters = resolveHyperparameters(
@@ -566,7 +575,7 @@ export class EmulatorService {
           this.scheduleEpochs(stored, run);
         } catch (err) {
           stored.job.status = 'failed';
-          stored.job.error = { code: 'internalFailure', message: (err as Error).message, param: null };
+          stored.job.error = { code: 'internalFailure', message: (err as Error).message };
         }
       }
     }
