@@ -1,0 +1,80 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs, UsageError, type CliCommand } from '../command';
+import { modelInfo, UnknownModelError } from '../../shared/dataset/models';
+import { offlineSettings, prepareDataset, PrepareInputError } from '../../shared/dataset/prepare';
+
+export const prepareCommand: CliCommand = {
+  name: 'prepare',
+  usage: 'tuneloop prepare <file|dir>... --out <dir> [--model <base model>] [--system-prompt-file <file>] [--epochs <n>]',
+  summary: 'turn local log files into train/validation/holdout fine-tuning files, quarantine.jsonl and report.json',
+  async run(args, io) {
+    const { positional, flags } = parseArgs(args, { strings: ['out', 'model', 'system-prompt-file', 'epochs'] });
+    if (!positional.length) throw new UsageError('give at least one input file or folder');
+    const out = flags.out as string | undefined;
+    if (!out) throw new UsageError('--out <dir> is required');
+    const model = flags.model as string | undefined;
+    if (model) {
+      try {
+        modelInfo(model);
+      } catch (err) {
+        if (err instanceof UnknownModelError) throw new UsageError(err.message);
+        throw err;
+      }
+    }
+    let epochs: number | undefined;
+    if (flags.epochs !== undefined) {
+      epochs = Number(flags.epochs);
+      if (!Number.isInteger(epochs) || epochs < 1) throw new UsageError(`--epochs must be a positive integer, got ${JSON.stringify(flags.epochs)}`);
+    }
+    let systemPrompt: string | undefined;
+    const promptFile = flags['system-prompt-file'] as string | undefined;
+    if (promptFile) {
+      try {
+        systemPrompt = (await readFile(resolve(io.cwd, promptFile), 'utf8')).replace(/^\uFEFF/, '').trim();
+      } catch (err) {
+        throw new UsageError(`cannot read --system-prompt-file ${promptFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+    }
+    const settings = offlineSettings(io.env);
+    let lastProgress = 0;
+    let result;
+    try {
+      result = await prepareDataset({
+        inputs: positional,
+        outDir: out,
+        cwd: io.cwd,
+        settings,
+        model,
+        systemPrompt,
+        epochs,
+        onProgress: io.isTty
+          ? (line) => {
+              const now = Date.now();
+              if (now - lastProgress < 200 && !line.endsWith('done')) return;
+              lastProgress = now;
+              io.stderr(`\r\x1b[2Kprepare: ${line}${line.endsWith('done') ? '\n' : ''}`);
+            }
+          : undefined,
+      });
+    } catch (err) {
+      if (err instanceof PrepareInputError) throw new UsageError(err.message);
+      throw err;
+    }
+    const r = result.report;
+    const reasons = Object.entries(r.quarantine_reasons)
+      .map(([reason, n]) => `${reason} ${n}`)
+      .join(', ');
+    io.stdout(
+      [
+        `records: ${r.records_in} in, ${r.records_used} used, ${r.records_quarantined} quarantined${reasons ? ` (${reasons})` : ''}`,
+        `examples: ${r.examples.train} train, ${r.examples.validation} validation, ${r.examples.holdout} holdout`,
+        `tokens: ${r.tokens.total} total, p50 ${r.tokens.p50}, p95 ${r.tokens.p95}, max ${r.tokens.max} (${r.model})`,
+        `training: ${r.training_tokens} tokens over ${r.epochs} epochs, estimated cost ${r.estimated_cost_usd === null ? 'n/a' : `$${r.estimated_cost_usd.toFixed(2)}`}`,
+        ...r.warnings.map((w) => `warning: ${w}`),
+        `written: ${Object.values(result.files).join(', ')}`,
+      ].join('\n') + '\n',
+    );
+    return 0;
+  },
+};

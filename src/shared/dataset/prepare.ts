@@ -1,0 +1,201 @@
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { once } from 'node:events';
+import { join, relative, resolve, sep } from 'node:path';
+import { loadSettings, type Settings } from '../config/settings';
+import { parseInput } from '../ingest/parse';
+import { MemorySignatureStore } from '../quality/dedup';
+import { qualitySummary } from '../quality/stages';
+import { MemoryFeedbackStore } from './feedbackStore';
+import { preprocessStages } from './pipelineStages';
+import { emptyStats, preprocessStream } from './preprocess';
+import { exampleLine, quarantineLine } from './records';
+import { buildReport, type PreprocessReport } from './report';
+import type { Split } from './split';
+
+export const PREPARE_OUTPUTS = ['train.jsonl', 'validation.jsonl', 'holdout.jsonl', 'quarantine.jsonl', 'report.json'] as const;
+
+export interface PrepareOptions {
+  /** Files or folders (folders are read recursively, in name order; hidden entries skipped). */
+  inputs: string[];
+  outDir: string;
+  /** Paths are resolved against it and shown relative to it (so outputs do not depend on where the repo lives). */
+  cwd: string;
+  settings: Settings;
+  /** Overrides TUNELOOP_BASE_MODEL. */
+  model?: string;
+  /** Overrides TUNELOOP_SYSTEM_PROMPT. */
+  systemPrompt?: string;
+  /** Epochs for the cost estimate (default: TUNELOOP_FINETUNE_EPOCHS, else 3). */
+  epochs?: number;
+  /** Progress lines (the CLI shows them on a terminal only). */
+  onProgress?: (text: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface PrepareResult {
+  report: PreprocessReport & { inputs: string[] };
+  files: Record<(typeof PREPARE_OUTPUTS)[number], string>;
+}
+
+/** An input path that does not exist or holds no files. */
+export class PrepareInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PrepareInputError';
+  }
+}
+
+/**
+ * Settings for work that touches no storage (`prepare`, `validate`): the storage rule is satisfied
+ * with the local default so a laptop without Azurite settings can still prepare a dataset.
+ */
+export function offlineSettings(env: Record<string, string | undefined>): Settings {
+  return loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', ...env });
+}
+
+/**
+ * `tuneloop prepare`: the preprocessing pipeline of the blob function over local files, with
+ * in-memory feedback and duplicate signatures instead of tables. Writes train / validation /
+ * holdout fine-tuning files, quarantine.jsonl and report.json; the same inputs give byte-identical
+ * outputs. All or nothing: outputs are written under temporary names and renamed at the end.
+ */
+export async function prepareDataset(options: PrepareOptions): Promise<PrepareResult> {
+  const { settings, signal } = options;
+  const model = options.model ?? settings.TUNELOOP_BASE_MODEL;
+  const files = await expandInputs(options.inputs, options.cwd);
+  const display = (file: string) => relative(options.cwd, file).split(sep).join('/') || file;
+  const outDir = resolve(options.cwd, options.outDir);
+  await mkdir(outDir, { recursive: true });
+
+  const feedback = new MemoryFeedbackStore();
+  // Feedback files may come after the conversations they rate; read them first so the join does
+  // not depend on argument order (the blob path joins late feedback during dataset assembly).
+  if (files.length > 1) {
+    for (const file of files) {
+      for await (const item of parseInput(createReadStream(file), { fileName: display(file), signal })) {
+        if (item.type === 'feedback') await feedback.put(item.feedback);
+      }
+    }
+  }
+
+  const tmpSuffix = `.tmp-${process.pid}`;
+  const paths = Object.fromEntries(PREPARE_OUTPUTS.map((n) => [n, join(outDir, n)])) as PrepareResult['files'];
+  const writers: Record<Split | 'quarantine', LineWriter> = {
+    train: new LineWriter(paths['train.jsonl'] + tmpSuffix),
+    validation: new LineWriter(paths['validation.jsonl'] + tmpSuffix),
+    holdout: new LineWriter(paths['holdout.jsonl'] + tmpSuffix),
+    quarantine: new LineWriter(paths['quarantine.jsonl'] + tmpSuffix),
+  };
+  const stages = preprocessStages({ settings, signatures: new MemorySignatureStore(), now: () => new Date(0) });
+  const stats = emptyStats();
+  try {
+    for (const file of files) {
+      const name = display(file);
+      const before = stats.records_in;
+      await preprocessStream(
+        createReadStream(file),
+        {
+          fileName: name,
+          model,
+          systemPrompt: options.systemPrompt ?? settings.TUNELOOP_SYSTEM_PROMPT,
+          shares: { validation: settings.TUNELOOP_SPLIT_VALIDATION, holdout: settings.TUNELOOP_SPLIT_HOLDOUT },
+          stages,
+          feedback,
+          sink: {
+            curated: (record) => writers[record.split].write(exampleLine(record.example)),
+            quarantine: (record) => writers.quarantine.write(quarantineLine(record)),
+          },
+          onProgress: options.onProgress ? (n) => options.onProgress?.(`${name}: ${n - before} records`) : undefined,
+          signal,
+        },
+        stats,
+      );
+      options.onProgress?.(`${name}: ${stats.records_in - before} records, done`);
+    }
+    await Promise.all(Object.values(writers).map((w) => w.close()));
+  } catch (err) {
+    await Promise.all(Object.values(writers).map((w) => w.discard()));
+    throw err;
+  }
+  const trainBytes = writers.train.bytes;
+  const report = {
+    inputs: files.map(display),
+    ...buildReport(stats, {
+      model,
+      epochs: options.epochs ?? settings.TUNELOOP_FINETUNE_EPOCHS,
+      quality: qualitySummary(stages),
+      trainFileBytes: trainBytes,
+      datasetComplete: true,
+    }),
+  };
+  for (const [split, writer] of Object.entries(writers)) {
+    await rename(writer.path, paths[(split + '.jsonl') as keyof PrepareResult['files']]);
+  }
+  const reportTmp = paths['report.json'] + tmpSuffix;
+  const reportWriter = new LineWriter(reportTmp);
+  await reportWriter.write(JSON.stringify(report, null, 2) + '\n');
+  await reportWriter.close();
+  await rename(reportTmp, paths['report.json']);
+  return { report, files: paths };
+}
+
+async function expandInputs(inputs: string[], cwd: string): Promise<string[]> {
+  if (!inputs.length) throw new PrepareInputError('no input files given');
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const add = (file: string) => {
+    if (!seen.has(file)) {
+      seen.add(file);
+      out.push(file);
+    }
+  };
+  for (const input of inputs) {
+    const path = resolve(cwd, input);
+    let info;
+    try {
+      info = await stat(path);
+    } catch {
+      throw new PrepareInputError(`${input}: no such file or folder`);
+    }
+    if (info.isDirectory()) {
+      const found = await listFiles(path);
+      if (!found.length) throw new PrepareInputError(`${input}: the folder holds no files`);
+      found.forEach(add);
+    } else add(path);
+  }
+  return out;
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => !e.name.startsWith('.'));
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const files: string[] = [];
+  for (const e of entries) {
+    const full = join(dir, e.name);
+    if (e.isDirectory()) files.push(...(await listFiles(full)));
+    else if (e.isFile()) files.push(full);
+  }
+  return files;
+}
+
+/** Appends lines to a file with backpressure. */
+class LineWriter {
+  private readonly stream: WriteStream;
+  bytes = 0;
+  constructor(readonly path: string) {
+    this.stream = createWriteStream(path);
+  }
+  async write(text: string): Promise<void> {
+    this.bytes += Buffer.byteLength(text);
+    if (!this.stream.write(text)) await once(this.stream, 'drain');
+  }
+  async close(): Promise<void> {
+    this.stream.end();
+    await once(this.stream, 'close');
+  }
+  async discard(): Promise<void> {
+    this.stream.destroy();
+    await rm(this.path, { force: true });
+  }
+}
