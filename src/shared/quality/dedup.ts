@@ -6,7 +6,6 @@ import { contentText } from './safety';
 import {
   MinHasher,
   bandKeys,
-  chooseBanding,
   decodeSignature,
   encodeSignature,
   estimateJaccard,
@@ -160,12 +159,19 @@ function sameRecord(a: { conversationId: string; file: string }, b: { conversati
   return a.conversationId === b.conversationId && a.file === b.file;
 }
 
+/**
+ * Signature length and LSH bands are fixed, not derived from the threshold: signatures persist for
+ * months, and band keys written under one setting must still be found after the threshold
+ * changes. 20 bands × 6 rows make a pair a candidate with probability 0.92 at Jaccard 0.7, 0.998 at
+ * 0.8 and 0.61 at 0.6; candidates are then checked against the configured threshold. Thresholds
+ * below ~0.65 therefore lose recall (documented in the README).
+ */
+export const SIGNATURE_BANDING: Banding = { bands: 20, rows: 6 };
+
 export interface DedupOptions {
   store: SignatureStore;
   /** Jaccard similarity (over 3-word shingles) at or above which two conversations are near-duplicates. Default 0.8. */
   threshold?: number;
-  /** Signature length; more is more precise and slower. Default 128. */
-  numPerm?: number;
   /** Conversations with fewer shingles than this are matched exactly only. Default 3. */
   minShingles?: number;
   /** Clock for `seenAt` (tests). */
@@ -202,8 +208,8 @@ export function conversationText(conversation: Conversation): string {
 export function createDedupStage(options: DedupOptions): ConversationStage {
   const threshold = options.threshold ?? 0.8;
   if (!(threshold > 0 && threshold <= 1)) throw new Error(`dedup threshold must be in (0, 1], got ${threshold}`);
-  const hasher = new MinHasher(options.numPerm ?? 128);
-  const banding = chooseBanding(threshold, hasher.numPerm);
+  const hasher = new MinHasher(SIGNATURE_BANDING.bands * SIGNATURE_BANDING.rows);
+  const banding = SIGNATURE_BANDING;
   const minShingles = options.minShingles ?? 3;
   const now = options.now ?? (() => new Date());
   const summary: DedupSummary = { checked: 0, exact: 0, near: 0, threshold, banding, duplicates: [] };

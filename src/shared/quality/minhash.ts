@@ -113,29 +113,6 @@ export interface Banding {
   rows: number;
 }
 
-/**
- * Picks bands × rows ≤ numPerm so that the LSH S-curve threshold (1/b)^(1/r) sits a little below
- * the wanted Jaccard threshold: candidates are verified against the full signature afterwards,
- * so erring towards more candidates costs lookups, not precision.
- */
-export function chooseBanding(threshold: number, numPerm = 128): Banding {
-  const target = Math.max(0.05, threshold - 0.1);
-  let best: Banding = { bands: numPerm, rows: 1 };
-  let bestDistance = Infinity;
-  for (let rows = 1; rows <= numPerm; rows++) {
-    const bands = Math.floor(numPerm / rows);
-    if (bands < 1) break;
-    const curve = Math.pow(1 / bands, 1 / rows);
-    if (curve > threshold) continue;
-    const distance = Math.abs(curve - target);
-    if (distance < bestDistance) {
-      bestDistance = distance;
-      best = { bands, rows };
-    }
-  }
-  return best;
-}
-
 /** One key per band: band index + hash of that band's rows. */
 export function bandKeys(signature: Uint32Array, banding: Banding): string[] {
   const keys: string[] = [];

@@ -1,0 +1,109 @@
+import { MemorySignatureStore, SIGNATURE_BANDING, TableSignatureStore, createDedupStage } from '../../../src/shared/quality/dedup';
+import { MinHasher, estimateJaccard, exactJaccard, normaliseText, shingles } from '../../../src/shared/quality/minhash';
+import { testStorage, uniqueName } from '../../setup/storage';
+import { conversation } from './helpers';
+
+const base = [
+  'Hi, I was charged twice for my subscription this month and I would like a refund for the extra charge please.',
+  'I am sorry about the double charge. I have refunded the duplicate payment; it will show on your card within five business days.',
+];
+// A near-duplicate: same conversation with a few words changed (boilerplate with a different detail).
+const near = [
+  'Hi, I was charged twice for my subscription this month and I would like a refund for the extra charge thanks.',
+  'I am sorry about the double charge. I have refunded the duplicate payment; it will show on your card within five business days.',
+];
+const different = [
+  'How do I change the delivery address on an order that has already shipped?',
+  'Once an order has shipped the address cannot be changed, but you can redirect it from the carrier tracking page.',
+];
+
+const convo = (id: string, texts: string[], file = 'day1.jsonl', line = 1) =>
+  conversation(id, [['user', texts[0]], ['assistant', texts[1]]], { source: { file, line, record: id } });
+
+describe('MinHash', () => {
+  it('estimates Jaccard similarity close to the exact value', () => {
+    const hasher = new MinHasher(128);
+    const a = shingles(normaliseText(base.join(' ')));
+    const b = shingles(normaliseText(near.join(' ')));
+    const c = shingles(normaliseText(different.join(' ')));
+    expect(Math.abs(estimateJaccard(hasher.signature(a), hasher.signature(b)) - exactJaccard(a, b))).toBeLessThan(0.12);
+    expect(estimateJaccard(hasher.signature(a), hasher.signature(c))).toBeLessThan(0.1);
+    expect(estimateJaccard(hasher.signature(a), new MinHasher(128).signature(a))).toBe(1);
+  });
+
+  it('uses bands that make pairs above 0.7 Jaccard candidates with high probability', () => {
+    const { bands, rows } = SIGNATURE_BANDING;
+    const candidate = (j: number) => 1 - Math.pow(1 - Math.pow(j, rows), bands);
+    expect(candidate(0.7)).toBeGreaterThan(0.9);
+    expect(candidate(0.8)).toBeGreaterThan(0.99);
+    expect(candidate(0.3)).toBeLessThan(0.02);
+  });
+});
+
+describe('dedup stage (memory store)', () => {
+  it('drops exact and near duplicates, says which conversation they duplicate, and keeps the rest', async () => {
+    const stage = createDedupStage({ store: new MemorySignatureStore(), threshold: 0.7 });
+    expect((await stage.apply(convo('a', base))).action).toBe('keep');
+    const exact = await stage.apply(convo('b', base.map((t) => t.toUpperCase() + '  '), 'day1.jsonl', 2));
+    expect(exact).toMatchObject({ action: 'drop', reason: 'duplicate-exact' });
+    expect(exact.action === 'drop' && exact.detail).toMatch(/conversation a \(day1.jsonl line 1/);
+    const nearResult = await stage.apply(convo('c', near, 'day1.jsonl', 3));
+    expect(nearResult).toMatchObject({ action: 'drop', reason: 'duplicate-near' });
+    expect((await stage.apply(convo('d', different, 'day1.jsonl', 4))).action).toBe('keep');
+    const summary = stage.summary!() as { checked: number; exact: number; near: number; duplicates: { kind: string; duplicateOf: { conversationId: string } }[] };
+    expect(summary).toMatchObject({ checked: 4, exact: 1, near: 1 });
+    expect(summary.duplicates.map((d) => [d.kind, d.duplicateOf.conversationId])).toEqual([
+      ['exact', 'a'],
+      ['near', 'a'],
+    ]);
+  });
+
+  it('respects the threshold: a strict threshold keeps the near duplicate', async () => {
+    const stage = createDedupStage({ store: new MemorySignatureStore(), threshold: 0.99 });
+    await stage.apply(convo('a', base));
+    expect((await stage.apply(convo('c', near))).action).toBe('keep');
+  });
+});
+
+describe('dedup stage (table store on Azurite)', () => {
+  it("compares tomorrow's file with last month's, and a retried file is not a duplicate of itself", async () => {
+    const storage = testStorage();
+    const tableName = uniqueName('dedup');
+    const table = storage.table(tableName);
+    await table.createTable();
+
+    // Last month: one process writes signatures and ends.
+    const lastMonth = createDedupStage({ store: new TableSignatureStore(table), now: () => new Date('2026-10-26T02:00:00Z') });
+    expect((await lastMonth.apply(convo('old-1', base, '2026-10-26.jsonl', 7))).action).toBe('keep');
+    expect((await lastMonth.apply(convo('old-2', different, '2026-10-26.jsonl', 8))).action).toBe('keep');
+
+    // Tomorrow: a new process with a new store instance over the same table.
+    const tomorrow = createDedupStage({ store: new TableSignatureStore(table), threshold: 0.7 });
+    const exact = await tomorrow.apply(convo('new-1', base, '2026-11-27.jsonl', 1));
+    expect(exact).toMatchObject({ action: 'drop', reason: 'duplicate-exact' });
+    expect(exact.action === 'drop' && exact.detail).toContain('old-1 (2026-10-26.jsonl line 7, seen 2026-10-26T02:00:00.000Z)');
+    expect(await tomorrow.apply(convo('new-2', near, '2026-11-27.jsonl', 2))).toMatchObject({ action: 'drop', reason: 'duplicate-near' });
+    const fresh = [
+      'Can I pause my membership over the summer instead of cancelling it?',
+      'Yes, you can pause for up to three months from Account > Membership > Pause.',
+    ];
+    expect((await tomorrow.apply(convo('new-3', fresh, '2026-11-27.jsonl', 3))).action).toBe('keep');
+
+    // The blob trigger retries the same file: its own signatures must not make it a duplicate.
+    const retry = createDedupStage({ store: new TableSignatureStore(table) });
+    expect((await retry.apply(convo('new-3', fresh, '2026-11-27.jsonl', 3))).action).toBe('keep');
+    await table.deleteTable();
+  });
+
+  it('lets exactly one of two concurrent writers claim the same text', async () => {
+    const storage = testStorage();
+    const table = storage.table(uniqueName('dedup'));
+    await table.createTable();
+    const [x, y] = await Promise.all([
+      createDedupStage({ store: new TableSignatureStore(table) }).apply(convo('x', base, 'a.jsonl')),
+      createDedupStage({ store: new TableSignatureStore(table) }).apply(convo('y', base, 'b.jsonl')),
+    ]);
+    expect([x.action, y.action].sort()).toEqual(['drop', 'keep']);
+    await table.deleteTable();
+  });
+});
