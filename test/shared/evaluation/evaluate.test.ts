@@ -1,0 +1,216 @@
+import { createRuntime, type Runtime } from '../../../src/shared/composition/runtime';
+import type { Settings } from '../../../src/shared/config/settings';
+import { evaluateCandidate, type Candidate } from '../../../src/shared/evaluation/evaluate';
+import {
+  getDeploymentRecord,
+  getProductionPointer,
+  listPromotions,
+  ProductionPointerConflictError,
+  switchProduction,
+} from '../../../src/shared/evaluation/models';
+import { loadReport } from '../../../src/shared/evaluation/report';
+import { HoldoutFormatError, HoldoutNotFoundError } from '../../../src/shared/evaluation/holdout';
+import { FineTuningClient, createOpenAIClient, jobPhase } from '../../../src/shared/finetune/client';
+import { DeploymentsClient, deploymentNameFor } from '../../../src/shared/finetune/deployments';
+import type { StorageClients } from '../../../src/shared/storage/clients';
+import { CONTAINERS, TABLES } from '../../../src/shared/storage/names';
+import type { CloudEvent, EventPublisher } from '../../../src/shared/telemetry/events';
+import type { Telemetry } from '../../../src/shared/telemetry/telemetry';
+import type { RunningEmulator } from '../../../src/local/emulator';
+import { testStorage, testStorageConnectionString, uniqueName } from '../../setup/storage';
+import { emulatorSettings, startTestEmulator } from '../finetune/fixtures';
+import { bankingHoldout, bankingTrainingFiles } from './banking';
+
+/**
+ * evaluateCandidate end to end on real components: Azurite, the emulator over HTTP (training a
+ * real small model on BANKING77 messages, ARM deployments, chat completions). Only telemetry and
+ * the event publisher are in-memory recorders (the local sinks are tested by the telemetry area).
+ */
+
+/** Storage whose `models` table is private to this file, so parallel test files cannot move our production pointer. */
+function isolatedStorage(base: StorageClients, modelsTable: string): StorageClients {
+  return { ...base, table: (name) => base.table(name === TABLES.models ? modelsTable : name) };
+}
+
+class RecordingTelemetry implements Telemetry {
+  metrics: { name: string; value: number; dimensions?: Record<string, unknown> }[] = [];
+  events: { name: string; properties?: Record<string, unknown> }[] = [];
+  trackMetric(name: string, value: number, dimensions?: Record<string, unknown>) {
+    this.metrics.push({ name, value, dimensions });
+  }
+  trackEvent(name: string, properties?: Record<string, unknown>) {
+    this.events.push({ name, properties });
+  }
+  async flush() {}
+}
+
+class RecordingEvents implements EventPublisher {
+  readonly target = 'memory';
+  published: CloudEvent[] = [];
+  async publish(events: CloudEvent[]) {
+    this.published.push(...events);
+  }
+}
+
+const FAST = { startSeconds: 0.02, factor: 1.5, capSeconds: 0.2 };
+const SLOW_SUFFIX = '-slow';
+
+describe('evaluateCandidate (Azurite + emulator)', () => {
+  let emulator: RunningEmulator;
+  let settings: Settings;
+  let runtime: Runtime;
+  let telemetry: RecordingTelemetry;
+  let events: RecordingEvents;
+  let fineTuning: FineTuningClient;
+  let deployments: DeploymentsClient;
+  const datasetVersion = uniqueName('v');
+  const run = uniqueName('r');
+
+  /** Trains on the given files, deploys, and returns the candidate as the finetune loop would hand it over. */
+  async function trainAndDeploy(name: string, files: { train: string; validation: string }): Promise<Candidate> {
+    const train = await fineTuning.uploadFile(`${run}-${name}-train.jsonl`, Buffer.from(files.train));
+    const validation = await fineTuning.uploadFile(`${run}-${name}-validation.jsonl`, Buffer.from(files.validation));
+    await fineTuning.waitForFile(train.id, { backoff: FAST });
+    await fineTuning.waitForFile(validation.id, { backoff: FAST });
+    let job = await fineTuning.createJob({
+      model: 'gpt-4o-mini-2024-07-18',
+      trainingFile: train.id,
+      validationFile: validation.id,
+      hyperparameters: { n_epochs: 2 },
+    });
+    while (jobPhase(job.status) === 'in-progress') {
+      await new Promise((r) => setTimeout(r, 25));
+      job = await fineTuning.getJob(job.id);
+    }
+    expect(job.status).toBe('succeeded');
+    const jobKey = `${run}-${name}`;
+    const deploymentName = deploymentNameFor(jobKey);
+    await deployments.deployModel({ deploymentName, model: job.fine_tuned_model!, backoff: FAST });
+    return { jobKey, fineTunedModel: job.fine_tuned_model!, deploymentName, datasetVersion, resultFileId: job.result_files?.[0] };
+  }
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator({
+      // A fixed service time per request, much larger than localhost jitter, and a slow one for the latency case.
+      latencyMs: ({ deployment }) => (deployment.endsWith(SLOW_SUFFIX) ? 80 : 10),
+      // With only 5 intents x 20 questions, the default 0.2 retrieval threshold lets shared words such as
+      // "what is" / "tell me" match (about half the probes get a banking reply); 0.35 behaves like a larger corpus.
+      outOfScopeThreshold: 0.35,
+    });
+    settings = emulatorSettings(emulator, testStorageConnectionString(), {
+      // p95 of ~10 ms requests on a busy 2-core machine can jump by more than 20 %; the latency
+      // rule itself is tested in gate.test.ts, here it must only catch the 8x slower deployment.
+      TUNELOOP_GATE_MAX_LATENCY_GROWTH: '1',
+    });
+    const base = testStorage();
+    await base.ensureResources();
+    const modelsTable = uniqueName('models');
+    await base.table(modelsTable).createTable();
+    telemetry = new RecordingTelemetry();
+    events = new RecordingEvents();
+    runtime = createRuntime(settings, { storage: isolatedStorage(base, modelsTable), telemetry, events });
+    fineTuning = new FineTuningClient(createOpenAIClient(settings));
+    deployments = new DeploymentsClient(settings);
+    const holdout = bankingHoldout();
+    await base.container(CONTAINERS.datasets).getBlockBlobClient(`${datasetVersion}/holdout.records.jsonl`).upload(holdout, Buffer.byteLength(holdout));
+  });
+  afterAll(() => emulator?.close());
+
+  let first: Candidate;
+
+  it('promotes the first good candidate on absolute floors and records everything', async () => {
+    first = await trainAndDeploy('good', bankingTrainingFiles());
+    const outcome = await evaluateCandidate(runtime, first);
+    const r = outcome.report;
+    expect(r.mode).toBe('absolute');
+    expect(r.reasons).toEqual([]);
+    expect(outcome.decision).toBe('promote');
+    expect(r.holdout).toMatchObject({ records: 25, replyTasks: 25, intentTasks: 25 });
+    expect(outcome.metrics.bleu!).toBeGreaterThan(40);
+    expect(outcome.metrics.intentF1!).toBeGreaterThan(0.6);
+    expect(outcome.metrics.oosHandled!).toBeGreaterThan(0.8);
+    expect(outcome.metrics.latencyP95Ms!).toBeGreaterThanOrEqual(10);
+    expect(outcome.metrics.perplexity!).toBeGreaterThan(1);
+    expect(r.training.lossCurve.length).toBeGreaterThan(0);
+    expect(r.candidate.errors).toEqual([]);
+
+    const pointer = await getProductionPointer(runtime.storage);
+    expect(pointer).toMatchObject({ jobKey: first.jobKey, deploymentName: first.deploymentName, sequence: 1 });
+    expect(await getDeploymentRecord(runtime.storage, first.deploymentName)).toMatchObject({ role: 'production' });
+    const row = await runtime.storage.table(TABLES.evaluations).getEntity<Record<string, unknown>>(first.jobKey, 'summary');
+    expect(row).toMatchObject({ decision: 'promote', bleuPassed: true, intentF1Passed: true });
+    expect(row.bleu).toBeCloseTo(outcome.metrics.bleu!, 9);
+
+    const html = await runtime.storage.container(CONTAINERS.evalReports).getBlobClient(`${first.jobKey}/report.html`).downloadToBuffer();
+    expect(html.toString()).toContain('<canvas id="loss-chart">');
+    expect((await loadReport(runtime.storage, first.jobKey)).decision).toBe('promote');
+
+    const names = new Set(telemetry.metrics.map((m) => m.name));
+    for (const n of ['tuneloop.eval.bleu', 'tuneloop.eval.intent_f1', 'tuneloop.eval.perplexity', 'tuneloop.eval.latency_p95_ms', 'tuneloop.eval.oos_handled']) {
+      expect(names).toContain(n);
+    }
+    expect(events.published.map((e) => e.type)).toEqual(['tuneloop.model.promoted']);
+  });
+
+  it('rejects a candidate trained on corrupted data, keeps production and the report', async () => {
+    const worse = await trainAndDeploy('corrupt', bankingTrainingFiles({ corrupt: true }));
+    const outcome = await evaluateCandidate(runtime, worse);
+    expect(outcome.decision).toBe('reject');
+    expect(outcome.report.mode).toBe('relative');
+    const failed = outcome.report.checks.filter((c) => !c.passed).map((c) => c.metric);
+    expect(failed).toEqual(expect.arrayContaining(['bleu', 'intentF1']));
+    expect(outcome.report.production!.deploymentName).toBe(first.deploymentName);
+    expect((await getProductionPointer(runtime.storage))!.jobKey).toBe(first.jobKey);
+    expect(await getDeploymentRecord(runtime.storage, worse.deploymentName)).toMatchObject({ role: 'rejected' });
+    expect((await loadReport(runtime.storage, worse.jobKey)).decision).toBe('reject');
+    expect(events.published.map((e) => e.type)).toEqual(['tuneloop.model.promoted', 'tuneloop.model.rejected']);
+
+    // A redelivered evaluate message gets the stored verdict, without asking the models again.
+    const again = await evaluateCandidate(runtime, worse);
+    expect(again).toMatchObject({ decision: 'reject', alreadyEvaluated: true });
+    expect(events.published).toHaveLength(2);
+  });
+
+  it('rejects an equally good but much slower candidate on p95 latency', async () => {
+    const good = await trainAndDeploy('good2', bankingTrainingFiles());
+    const slow = { ...good, jobKey: `${good.jobKey}-s`, deploymentName: `${good.deploymentName}${SLOW_SUFFIX}` };
+    await deployments.deployModel({ deploymentName: slow.deploymentName, model: slow.fineTunedModel, backoff: FAST });
+    const outcome = await evaluateCandidate(runtime, slow);
+    expect(outcome.report.checks.filter((c) => !c.passed).map((c) => c.metric)).toEqual(['latencyP95Ms']);
+    expect(outcome.decision).toBe('reject');
+  });
+
+  it('promotes a second good candidate against production and supersedes the old one', async () => {
+    const next = await trainAndDeploy('good3', bankingTrainingFiles());
+    const outcome = await evaluateCandidate(runtime, next);
+    expect(outcome.report.mode).toBe('relative');
+    expect(outcome.decision).toBe('promote');
+    expect(await getProductionPointer(runtime.storage)).toMatchObject({ jobKey: next.jobKey, sequence: 2 });
+    expect(await getDeploymentRecord(runtime.storage, first.deploymentName)).toMatchObject({ role: 'superseded' });
+    expect((await listPromotions(runtime.storage)).map((p) => p.jobKey)).toEqual([first.jobKey, next.jobKey]);
+  });
+
+  it('switches the production pointer only from the state the gate saw (ETag)', async () => {
+    const stale = (await getProductionPointer(runtime.storage))!;
+    const winner = { jobKey: 'x1', fineTunedModel: 'm1', deploymentName: 'd1', datasetVersion };
+    await switchProduction(runtime.storage, winner, { expected: stale });
+    await expect(
+      switchProduction(runtime.storage, { ...winner, jobKey: 'x2' }, { expected: stale }),
+    ).rejects.toBeInstanceOf(ProductionPointerConflictError);
+    await expect(switchProduction(runtime.storage, { ...winner, jobKey: 'x3' }, { expected: undefined })).rejects.toBeInstanceOf(
+      ProductionPointerConflictError,
+    );
+    expect((await getProductionPointer(runtime.storage))!.jobKey).toBe('x1');
+  });
+
+  it('names the missing holdout and a bad holdout line', async () => {
+    const candidate = { jobKey: uniqueName('nohold'), fineTunedModel: 'm', deploymentName: 'd', datasetVersion: uniqueName('missing') };
+    await expect(evaluateCandidate(runtime, candidate)).rejects.toBeInstanceOf(HoldoutNotFoundError);
+    const version = uniqueName('bad');
+    const text = bankingHoldout(1) + '{"conversation_id": "x", "example": {"messages": [{"role": "robot", "content": "hi"}]}}\n';
+    await runtime.storage.container(CONTAINERS.datasets).getBlockBlobClient(`${version}/holdout.records.jsonl`).upload(text, Buffer.byteLength(text));
+    const err = await evaluateCandidate(runtime, { ...candidate, jobKey: uniqueName('badhold'), datasetVersion: version }).catch((e) => e);
+    expect(err).toBeInstanceOf(HoldoutFormatError);
+    expect(err.message).toBe(`datasets/${version}/holdout.records.jsonl:6: example.messages[0].role must be system, user or assistant`);
+  });
+});
