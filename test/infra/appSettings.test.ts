@@ -1,5 +1,5 @@
 import { describeSettings, settingsSchema } from '../../src/shared/config/settings';
-import { bicepBlock, loadInfra, moduleDeclaring, moduleParameter, readInfraFile, resourcesOf, type ArmTemplate } from './bicep';
+import { bicepAppSettings } from './bicep';
 
 /**
  * The Function App's app settings in infra/ against the settings module: every `azure` setting is
@@ -13,33 +13,6 @@ const HOST_SETTINGS = new Set([
   'AzureWebJobsStorage__credential',
   'AzureWebJobsStorage__clientId',
 ]);
-
-interface BicepAppSettings {
-  names: string[];
-  /** ARM value per name (an expression string like "[parameters('x')]", or a literal). Absent in text mode. */
-  values?: Record<string, unknown>;
-  template?: ArmTemplate;
-}
-
-function bicepAppSettings(): BicepAppSettings {
-  const infra = loadInfra();
-  if (infra.kind === 'arm') {
-    const functionApp = moduleDeclaring(infra.template, 'Microsoft.Web/sites');
-    const site = resourcesOf(functionApp.properties!.template as ArmTemplate).find((r) => r.type === 'Microsoft.Web/sites')!;
-    // The object main passes must be what the site is configured with.
-    const configured = (site.properties?.siteConfig?.copy as { name: string; count: string }[] | undefined)?.find((c) => c.name === 'appSettings');
-    if (!configured?.count.includes("parameters('appSettings')")) {
-      throw new Error("the Function App's siteConfig.appSettings is not built from the module's appSettings parameter");
-    }
-    const values = moduleParameter(functionApp, 'appSettings');
-    if (typeof values !== 'object' || values === null || Array.isArray(values)) {
-      throw new Error('main.bicep must pass the Function App an object literal of app settings (keys readable by this test)');
-    }
-    return { names: Object.keys(values), values: values as Record<string, unknown>, template: infra.template };
-  }
-  const block = bicepBlock(readInfraFile('main.bicep'), /^var appSettings = \{/m);
-  return { names: [...block.matchAll(/^ {2}([A-Za-z_][A-Za-z0-9_]*)\s*:/gm)].map((m) => m[1]) };
-}
 
 describe('Function App settings in infra/main.bicep', () => {
   const settings = describeSettings();
