@@ -1,0 +1,73 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli/main';
+import type { CliIo } from '../../src/cli/command';
+
+function io(cwd: string, env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const value: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, env, cwd };
+  return { io: value, out: () => out.join(''), err: () => err.join('') };
+}
+
+const good = (i: number) => JSON.stringify({ messages: [{ role: 'user', content: `question ${i}` }, { role: 'assistant', content: `answer ${i}` }] });
+
+describe('tuneloop validate', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tuneloop-validate-'));
+    await writeFile(join(dir, 'ok.jsonl'), Array.from({ length: 12 }, (_, i) => good(i)).join('\n') + '\n');
+    const bad = [
+      good(0),
+      '{"messages": [{"role": "user", "content": "hi"}]}',
+      '{oops',
+      JSON.stringify({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a', weight: 3 }] }),
+      good(4),
+    ];
+    await writeFile(join(dir, 'bad.jsonl'), bad.join('\n') + '\n');
+    await writeFile(join(dir, 'long.jsonl'), Array.from({ length: 10 }, (_, i) => (i === 5 ? JSON.stringify({ messages: [{ role: 'user', content: 'word '.repeat(40_000) }, { role: 'assistant', content: 'ok' }] }) : good(i))).join('\n'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('exits 0 for a valid file and says what it checked', async () => {
+    const cli = io(dir);
+    expect(await runCli(['validate', 'ok.jsonl'], cli.io)).toBe(0);
+    expect(cli.out()).toMatch(/^ok\.jsonl: valid for gpt-4o-mini-2024-07-18: 12 examples, \d+ tokens/);
+  });
+
+  it('exits 1 and lists every error as file:line: reason', async () => {
+    const cli = io(dir);
+    expect(await runCli(['validate', 'bad.jsonl'], cli.io)).toBe(1);
+    const lines = cli.out().trim().split('\n');
+    expect(lines).toEqual([
+      'bad.jsonl:2: an example needs at least one assistant message',
+      'bad.jsonl:2: the last message must be from the assistant (it is "user")',
+      expect.stringMatching(/^bad\.jsonl:3: not valid JSON: /),
+      'bad.jsonl:4: messages[1].weight must be 0 or 1 (got 3)',
+      'bad.jsonl: the file has 4 examples; fine-tuning needs at least 10',
+    ]);
+    expect(cli.err()).toMatch(/5 errors/);
+  });
+
+  it('applies the per-example limit of the chosen model (--model or TUNELOOP_BASE_MODEL)', async () => {
+    expect(await runCli(['validate', 'long.jsonl'], io(dir).io)).toBe(0);
+    const nano = io(dir);
+    expect(await runCli(['validate', 'long.jsonl', '--model', 'gpt-4.1-nano-2025-04-14'], nano.io)).toBe(1);
+    expect(nano.out()).toMatch(/^long\.jsonl:6: the example has \d+ tokens; gpt-4\.1-nano-2025-04-14 allows at most 32768 per example\n$/);
+    const fromSetting = io(dir, { TUNELOOP_BASE_MODEL: 'gpt-4.1-nano-2025-04-14' });
+    expect(await runCli(['validate', 'long.jsonl'], fromSetting.io)).toBe(1);
+  });
+
+  it('exits 2 on usage errors', async () => {
+    expect(await runCli(['validate'], io(dir).io)).toBe(2);
+    expect(await runCli(['validate', 'a.jsonl', 'b.jsonl'], io(dir).io)).toBe(2);
+    const missing = io(dir);
+    expect(await runCli(['validate', 'missing.jsonl'], missing.io)).toBe(2);
+    expect(missing.err()).toMatch(/missing\.jsonl: no such file/);
+    expect(await runCli(['validate', 'ok.jsonl', '--model', 'davinci'], io(dir).io)).toBe(2);
+    expect(await runCli(['validate', 'ok.jsonl', '--bogus'], io(dir).io)).toBe(2);
+  });
+});
