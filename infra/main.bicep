@@ -4,6 +4,8 @@
 // registry modules from mcr.microsoft.com, so AVM references could not compile or lint there.
 targetScope = 'subscription'
 
+import { roleIds } from 'modules/roleIds.bicep'
+
 @minLength(1)
 @maxLength(64)
 @description('azd environment name; seeds every resource name.')
@@ -178,13 +180,20 @@ module newOpenAi 'modules/openai.bicep' = if (!useExistingOpenAi) {
 
 var openAiResourceGroupName = useExistingOpenAi ? existingOpenAiResourceGroup : rg.name
 
-// Works for both cases: the role assignment goes to the account's own resource group, and the
-// endpoint is read back from the account.
-module openAiAccess 'modules/openaiAccess.bicep' = {
-  name: 'openaiAccess'
+resource existingOpenAi 'Microsoft.CognitiveServices/accounts@2025-06-01' existing = if (useExistingOpenAi) {
+  name: existingOpenAiName
   scope: resourceGroup(openAiResourceGroupName)
+}
+
+// Only a new account gets its role assignment here. For an existing account the postprovision
+// hook creates it with the Azure CLI, under the same guid(scope, principal, role) name (outputs
+// below): a module deployed into the account's resource group would make `azd down` delete that
+// whole group, the account with it (azure-dev issue 2916).
+module openAiAccess 'modules/openaiAccess.bicep' = if (!useExistingOpenAi) {
+  name: 'openaiAccess'
+  scope: rg
   params: {
-    accountName: useExistingOpenAi ? existingOpenAiName : newOpenAiName
+    accountName: newOpenAiName
     // A principal id is only known once the identity exists, and role assignment names must
     // include it (guid(scope, principal, role)); What-If cannot predict those names.
     #disable-next-line what-if-short-circuiting
@@ -196,6 +205,10 @@ module openAiAccess 'modules/openaiAccess.bicep' = {
     newOpenAi
   ]
 }
+
+var openAiAccountId = useExistingOpenAi ? existingOpenAi.id : newOpenAi!.outputs.id
+var openAiEndpoint = useExistingOpenAi ? existingOpenAi!.properties.endpoint : newOpenAi!.outputs.endpoint
+var openAiAccountName = useExistingOpenAi ? existingOpenAiName : newOpenAiName
 
 module roles 'modules/roles.bicep' = {
   name: 'roles'
@@ -241,10 +254,10 @@ var appSettings = {
   TUNELOOP_SERVICEBUS__clientId: identity.outputs.clientId
   TUNELOOP_BASE_MODEL: baseModel
   TUNELOOP_OPENAI_AUTH: 'default'
-  TUNELOOP_OPENAI_ENDPOINT: openAiAccess.outputs.endpoint
+  TUNELOOP_OPENAI_ENDPOINT: openAiEndpoint
   TUNELOOP_OPENAI_SUBSCRIPTION_ID: subscription().subscriptionId
   TUNELOOP_OPENAI_RESOURCE_GROUP: openAiResourceGroupName
-  TUNELOOP_OPENAI_ACCOUNT: openAiAccess.outputs.name
+  TUNELOOP_OPENAI_ACCOUNT: openAiAccountName
   TUNELOOP_EVENTGRID_TOPIC_ENDPOINT: eventGrid.outputs.eventsTopicEndpoint
   TUNELOOP_DRIFT_THRESHOLD: driftThreshold
   TUNELOOP_RETRAIN_SCHEDULE: retrainSchedule
@@ -311,9 +324,16 @@ output AZURE_FUNCTION_APP_HOSTNAME string = functionApp.outputs.defaultHostName
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_STORAGE_ACCOUNT_ID string = storage.outputs.id
 output AZURE_EVENTGRID_SYSTEM_TOPIC_NAME string = eventGrid.outputs.systemTopicName
-output AZURE_OPENAI_ENDPOINT string = openAiAccess.outputs.endpoint
-output AZURE_OPENAI_ACCOUNT string = openAiAccess.outputs.name
+output AZURE_OPENAI_ENDPOINT string = openAiEndpoint
+output AZURE_OPENAI_ACCOUNT string = openAiAccountName
 output AZURE_OPENAI_RESOURCE_GROUP string = openAiResourceGroupName
+// For the postprovision hook (existing account only): what to assign, to whom, under which name.
+output AZURE_OPENAI_ACCOUNT_ID string = openAiAccountId
+output AZURE_OPENAI_EXISTING_NAME string = existingOpenAiName
+output AZURE_APP_PRINCIPAL_ID string = identity.outputs.principalId
+output AZURE_OPENAI_ROLE_ID string = roleIds.cognitiveServicesOpenAIContributor
+output AZURE_OPENAI_APP_ROLE_ASSIGNMENT string = guid(openAiAccountId, identity.outputs.principalId, roleIds.cognitiveServicesOpenAIContributor)
+output AZURE_OPENAI_USER_ROLE_ASSIGNMENT string = empty(principalId) ? '' : guid(openAiAccountId, principalId, roleIds.cognitiveServicesOpenAIContributor)
 output AZURE_SERVICEBUS_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
 output RAW_LOGS_CONTAINER string = 'raw-logs'
