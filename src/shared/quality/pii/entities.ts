@@ -27,7 +27,7 @@ function winkInstance(): ReturnType<typeof winkNLP> {
 }
 
 const HONORIFIC = String.raw`(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam|Mme|Mlle|Herr|Frau|Sr|Sra|Srta)\.?`;
-const NAME_WORD = String.raw`\p{Lu}[\p{L}'’-]*\.?`;
+const NAME_WORD = String.raw`\p{Lu}(?:[\p{L}'’-]+|\.)`;
 const NAME_CONTEXT = new RegExp(
   [
     String.raw`\b${HONORIFIC}\s+((?:${NAME_WORD}\s?){1,3})`,
@@ -71,7 +71,7 @@ export function detectNames(text: string, recognizer: NameRecognizer = 'wink'): 
     return spans;
   }
 
-  const candidates: { start: number; end: number }[] = [];
+  const candidates: { start: number; end: number; words: number }[] = [];
   const w = winkInstance();
   const doc = w.readDoc(text);
   const tokens = doc.tokens().out() as string[];
@@ -79,7 +79,7 @@ export function detectNames(text: string, recognizer: NameRecognizer = 'wink'): 
   let offset = 0;
   let run: { start: number; end: number; words: string[] } | undefined;
   const flush = () => {
-    if (run && acceptNameRun(run.words)) candidates.push({ start: run.start, end: run.end });
+    if (run && acceptNameRun(run.words)) candidates.push({ start: run.start, end: run.end, words: run.words.length });
     run = undefined;
   };
   for (let i = 0; i < tokens.length; i++) {
@@ -105,7 +105,12 @@ export function detectNames(text: string, recognizer: NameRecognizer = 'wink'): 
     const veto = compromiseVeto(text);
     for (const c of candidates) {
       const overlaps = (r: { start: number; end: number }) => r.start < c.end && r.end > c.start;
-      if (veto.person.some(overlaps) || !veto.notPerson.some(overlaps)) push(c.start, c.end);
+      if (veto.person.some(overlaps)) push(c.start, c.end);
+      else if (veto.notPerson.some(overlaps)) continue;
+      // One capitalised word opening a sentence is usually an ordinary word ("Version 2 fixes
+      // it"), unless it is not in the English lexicon or compromise knows it as a proper noun.
+      else if (c.words === 1 && sentenceStart(text, c.start) && !veto.proper.some(overlaps) && isCommonWord(text.slice(c.start, c.end))) continue;
+      else push(c.start, c.end);
     }
   } else for (const c of candidates) push(c.start, c.end);
   return spans;
@@ -115,7 +120,14 @@ export function detectNames(text: string, recognizer: NameRecognizer = 'wink'): 
  * compromise's lexicon knows places, organisations and ordinary English words; a wink proper-noun
  * run that compromise calls one of those (and not a person) is not a name.
  */
-function compromiseVeto(text: string): { person: { start: number; end: number }[]; notPerson: { start: number; end: number }[] } {
+type Range = { start: number; end: number };
+
+function sentenceStart(text: string, at: number): boolean {
+  return /(?:^|[.!?:]\s+|\n\s*)$/.test(text.slice(Math.max(0, at - 4), at));
+}
+
+function compromiseVeto(text: string): { person: Range[]; notPerson: Range[]; proper: Range[] } {
+  const proper: Range[] = [];
   const person: { start: number; end: number }[] = [];
   const notPerson: { start: number; end: number }[] = [];
   // One pass over compromise's tagged terms (matching per tag re-walks the document each time).
@@ -125,16 +137,27 @@ function compromiseVeto(text: string): { person: { start: number; end: number }[
   for (const sentence of sentences) {
     for (const term of sentence.terms) {
       const range = { start: term.offset.start, end: term.offset.start + term.offset.length };
+      if (term.tags.includes('ProperNoun')) proper.push(range);
       if (term.tags.includes('Person')) person.push(range);
       else if (term.tags.some((t) => VETO_TAGS.has(t))) notPerson.push(range);
     }
   }
-  return { person, notPerson };
+  return { person, notPerson, proper };
 }
 
 const VETO_TAGS = new Set([
   'Place', 'Organization', 'Country', 'City', 'Region', 'Date', 'Demonym', 'Adjective', 'Verb', 'Pronoun', 'Uncountable',
 ]);
+
+let lexiconSize: number | undefined;
+/** True when the lower-cased word is in wink's English lexicon (ordinary words are; most names are not). */
+function isCommonWord(word: string): boolean {
+  const w = winkInstance();
+  // Words read for the first time get ids after the built-in lexicon; the first such id is its size.
+  lexiconSize ??= w.readDoc('qqzxvkj').tokens().out(w.its.uniqueId)[0] as number;
+  const id = w.readDoc(word.toLowerCase()).tokens().out(w.its.uniqueId)[0] as number;
+  return id < lexiconSize;
+}
 
 function acceptNameRun(words: string[]): boolean {
   // Acronyms (USA, ATM) and words with digits are not names.
@@ -154,18 +177,23 @@ const CAP_WORD = String.raw`\p{Lu}[\p{L}'’.-]*`;
 const UNIT = String.raw`(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Room|Floor|Fl\.?)\s*#?\s*\d+[A-Za-z]?`;
 const HOUSE = String.raw`\d{1,6}[A-Za-z]?(?:[-/]\d{1,4})?`;
 
+// "St." keeps its dot; a sentence's full stop after "Avenue" or after a house number does not
+// belong to the address (a dot after a house number does in Hungarian/Czech lines: "tér 19.\n").
+const ABBREVIATION_DOT = String.raw`(?:(?<=\b(?:St|Ave|Av|Rd|Ln|Dr|Blvd|Ct|Pl|Sq|Pkwy|Hwy|Cir|Cres))\.)?`;
+const NUMBER_DOT = String.raw`(?:\.(?=[\n,]|$))?`;
+
 const ADDRESS_PATTERNS: RegExp[] = [
   // 24 Clarke Avenue / 2450 Crown St / 903 83 Dora Creek
-  new RegExp(String.raw`\b${HOUSE}(?:\s+\d{1,4})?\s+(?:${CAP_WORD}\s+){0,4}(?:${STREET_TYPES})\b\.?`, 'gu'),
+  new RegExp(String.raw`\b${HOUSE}(?:\s+\d{1,4})?\s+(?:${CAP_WORD}\s+){0,4}(?:${STREET_TYPES})\b${ABBREVIATION_DOT}`, 'gu'),
   // 12 rue de la Paix / 36 rue de pologne / Rua Diadema 1903 / Via delle Coste 41 / ul. Narewska 94
   new RegExp(
-    String.raw`(?:\b${HOUSE}\s+)?(?<![\p{L}])(?:${EU_STREET_PREFIX})\s+(?:${WORD}\s+){0,4}?${WORD}(?:\s+${HOUSE}\b\.?)?`,
+    String.raw`(?:\b${HOUSE}\s+)?(?<![\p{L}])(?:${EU_STREET_PREFIX})\s+(?:${WORD}\s+){0,4}?${WORD}(?:\s+${HOUSE}\b${NUMBER_DOT})?`,
     'giu',
   ),
   // Friedhofstrasse 33 / Kiannonkatu 98 / Rooseveltlaan 110 / Erzsébet tér 19.
-  new RegExp(String.raw`(?:\b${HOUSE}\s+)?(?:${CAP_WORD}\s+){0,2}\p{L}*(?:${EU_STREET_SUFFIX})\s+${HOUSE}\b\.?`, 'giu'),
+  new RegExp(String.raw`(?:\b${HOUSE}\s+)?(?:${CAP_WORD}\s+){0,2}\p{L}*(?:${EU_STREET_SUFFIX})\s+${HOUSE}\b${NUMBER_DOT}`, 'giu'),
   // 6750 Koskikatu 25 / 654 Rua Ana Caciola 1159 (building number, street words, house number)
-  new RegExp(String.raw`\b\d{1,6}\s+(?:${CAP_WORD}\s+){1,4}\d{1,5}[A-Za-z]?\b\.?`, 'gu'),
+  new RegExp(String.raw`\b\d{1,6}\s+(?:${CAP_WORD}\s+){1,4}\d{1,5}[A-Za-z]?\b${NUMBER_DOT}`, 'gu'),
   // Apt. 864 / Suite 501
   new RegExp(String.raw`\b${UNIT}\b`, 'gu'),
   // PSC 0413, Box 8144 / Unit 5146 Box 1772 / P.O. Box 211 / APO AA 42323
@@ -177,7 +205,7 @@ const ADDRESS_PATTERNS: RegExp[] = [
 
 // Words that introduce an address, so a bare "Koskikatu 25" after them is one.
 const ADDRESS_CONTEXT = new RegExp(
-  String.raw`\b(?:address(?: is)?:?|lives? (?:at|on|in)|living at|located at|moved to|ship(?:ped)? to|send (?:it )?to|deliver(?:ed)? to|arrived at|is at|return (?:it )?to|meet me at)\s+((?:${HOUSE}\s+)?${CAP_WORD}(?:\s+${WORD}){0,3}\s+${HOUSE}\b\.?)`,
+  String.raw`\b(?:address(?: is)?:?|lives? (?:at|on|in)|living at|located at|moved to|ship(?:ped)? to|send (?:it )?to|deliver(?:ed)? to|arrived at|is at|return (?:it )?to|meet me at)\s+((?:${HOUSE}\s+)?${CAP_WORD}(?:\s+${WORD}){0,3}\s+${HOUSE}\b${NUMBER_DOT})`,
   'giu',
 );
 

@@ -1,0 +1,109 @@
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { STRUCTURED_TYPES, loadPresidioCorpus, scoreCorpus } from '../../../src/shared/quality/pii/corpus';
+import { createLocalDetector, createRedactionStage, detectLocal } from '../../../src/shared/quality/pii/redact';
+import { isPhoneNumber } from '../../../src/shared/quality/pii/structured';
+import { isCardNumber, isIban, isSsn, luhnValid } from '../../../src/shared/quality/pii/validators';
+import { conversation } from './helpers';
+
+const CORPUS = join(__dirname, '../../../../shared/corpora/presidio_synth_pii/synth_dataset_v2.json');
+
+describe('validators', () => {
+  it('checks Luhn, card prefixes, IBAN mod-97 and SSN rules', () => {
+    expect(luhnValid('4111 1111 1111 1111')).toBe(true);
+    expect(luhnValid('4111 1111 1111 1112')).toBe(false);
+    expect(isCardNumber('4111-1111-1111-1111')).toBe(true);
+    expect(isCardNumber('9111111111111111119')).toBe(false); // no issuer starts with 9
+    expect(isIban('GB82 WEST 1234 5698 7654 32')).toBe(true);
+    expect(isIban('GB82 WEST 1234 5698 7654 33')).toBe(false);
+    expect(isIban('DE89370400440532013000')).toBe(true);
+    expect(isIban('DE8937040044053201300')).toBe(false); // wrong length for DE
+    expect(isSsn('123-45-6789')).toBe(true);
+    for (const bad of ['000-12-3456', '666-12-3456', '912-12-3456', '123-00-4567', '123-45-0000', '078-05-1120']) {
+      expect(isSsn(bad)).toBe(false);
+    }
+  });
+
+  it('tells phone numbers from dates, amounts and house numbers', () => {
+    for (const phone of ['+1-984-182-0190', '+46 (0)8 928 571 38', '(602)272-9781', '0490 75 40 81', '467 3395', '+447700 921 916']) {
+      expect(isPhoneNumber(phone)).toBe(true);
+    }
+    for (const not of ['2026-01-15', '1 000 000', '9816 214', '75534-030', '12.50', '+999 123']) {
+      expect(isPhoneNumber(not)).toBe(false);
+    }
+  });
+});
+
+describe('local redaction', () => {
+  it('replaces each type with a numbered placeholder, the same value with the same one across turns', async () => {
+    const stage = createRedactionStage({ detector: createLocalDetector({ idPatterns: [/\bORD-\d{6}\b/g] }) });
+    const result = await stage.apply(
+      conversation('p1', [
+        ['user', 'Hi, I am Maria Gonzalez. My card 4111 1111 1111 1111 was charged twice for ORD-123456, mail me at maria.g@example.com.'],
+        ['assistant', 'Thanks Maria Gonzalez, I emailed maria.g@example.com and refunded card 4111-1111-1111-1111. Call +44 20 7946 0958 if needed.'],
+        ['user', 'My IBAN is GB82 WEST 1234 5698 7654 32 and I live at 24 Clarke Avenue. Reset link: https://example.com/reset?token=abcdef123456'],
+      ]),
+    );
+    expect(result.action).toBe('keep');
+    if (result.action !== 'keep') return;
+    const [u1, a1, u2] = result.conversation.turns.map((t) => t.content);
+    expect(u1).toBe('Hi, I am [PERSON_1]. My card [CARD_1] was charged twice for [ID_1], mail me at [EMAIL_1].');
+    expect(a1).toBe('Thanks [PERSON_1], I emailed [EMAIL_1] and refunded card [CARD_1]. Call [PHONE_1] if needed.');
+    expect(u2).toBe('My IBAN is [IBAN_1] and I live at [ADDRESS_1]. Reset link: [URL_1]');
+    expect(stage.summary!()).toMatchObject({
+      conversations: 1,
+      conversationsWithPii: 1,
+      redactions: { PERSON: 2, CARD: 2, ID: 1, EMAIL: 2, PHONE: 1, IBAN: 1, ADDRESS: 1, URL: 1 },
+    });
+  });
+
+  it('leaves ordinary text, plain links, dates, amounts and order quantities alone', () => {
+    const text =
+      'Your order of 3 items shipped on 2026-01-15 for $1,249.99; track it at https://example.com/track. ' +
+      'Version 10.2.1 fixes it; restart the router and wait 30 seconds.';
+    expect(detectLocal(text)).toEqual([]);
+  });
+
+  it('redacts IPv4 and IPv6 addresses that parse, not version numbers', () => {
+    const spans = detectLocal('Blocked 192.168.10.20 and 2001:db8::ff00:42:8329, not 999.1.1.1 or 1.2.3');
+    expect(spans.map((s) => [s.type, s.value])).toEqual([
+      ['IP', '192.168.10.20'],
+      ['IP', '2001:db8::ff00:42:8329'],
+    ]);
+  });
+
+  it('redacts the text of ready-made examples', async () => {
+    const stage = createRedactionStage({ detector: createLocalDetector() });
+    const ready = {
+      ...conversation('r1', []),
+      kind: 'ready' as const,
+      ready: { messages: [{ role: 'user', content: 'email me: a.b@example.org' }, { role: 'assistant', content: 'Sent to a.b@example.org.' }] },
+    };
+    const result = await stage.apply(ready);
+    expect(result.action === 'keep' && result.conversation.ready?.messages).toEqual([
+      { role: 'user', content: 'email me: [EMAIL_1]' },
+      { role: 'assistant', content: 'Sent to [EMAIL_1].' },
+    ]);
+  });
+});
+
+// The presidio-research synthetic corpus lives in shared/corpora beside the repository.
+const corpusTest = existsSync(CORPUS) ? it : it.skip;
+
+describe('recall and precision on the presidio synthetic PII corpus', () => {
+  corpusTest('meets the targets per type', async () => {
+    const items = await loadPresidioCorpus(CORPUS);
+    expect(items).toHaveLength(1500);
+    const score = scoreCorpus(items, items.map((i) => detectLocal(i.full_text)));
+    const table = Object.fromEntries(Object.entries(score).map(([t, s]) => [t, { recall: +s.recall.toFixed(3), precision: +s.precision.toFixed(3), gold: s.gold }]));
+    // Printed so a failing run shows every number, not just the first miss.
+    console.log(JSON.stringify(table));
+    for (const type of STRUCTURED_TYPES) {
+      expect({ type, recall: score[type].recall >= 0.95 }).toEqual({ type, recall: true });
+      expect({ type, precision: score[type].precision >= 0.9 }).toEqual({ type, precision: true });
+    }
+    expect(score.PERSON.recall).toBeGreaterThanOrEqual(0.7);
+    expect(score.ADDRESS.recall).toBeGreaterThanOrEqual(0.7);
+    expect(score.EMAIL.gold).toBe(49);
+  });
+});
