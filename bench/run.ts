@@ -1,7 +1,9 @@
 import type { Benchmark } from './harness';
+import { tokensBenchmark } from './tokens';
+import { ingestBenchmark } from './ingest';
 
 /** Every benchmark; each lives in its own file in this folder. `npm run bench -- <name>` runs one. */
-const benchmarks: Benchmark[] = [];
+const benchmarks: Benchmark[] = [tokensBenchmark, ingestBenchmark];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
