@@ -4,6 +4,7 @@ import { createRuntime, setRuntime, type Runtime } from '../shared/composition/r
 import { createStorageClients } from '../shared/storage/clients';
 import { functionDefinitions } from '../functions/registry';
 import { startAzurite, type RunningAzurite } from './azurite';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from './emulator';
 import { LocalHost, type InvocationRecord } from './host';
 
 export interface LocalStackOptions {
@@ -17,12 +18,16 @@ export interface LocalStackOptions {
   onInvocation?: (record: InvocationRecord) => void;
   /** Start the host's triggers (default true); false gives storage and runtime only. */
   startHost?: boolean;
+  /** Overrides for the Azure OpenAI emulator (speed, faults, latency…); port and persistence follow the stack. */
+  emulator?: Omit<EmulatorOptions, 'port' | 'dataDir'>;
 }
 
 export interface LocalStack {
   readonly settings: Settings;
   readonly runtime: Runtime;
   readonly azurite: RunningAzurite;
+  /** The Azure OpenAI emulator; TUNELOOP_OPENAI_ENDPOINT and TUNELOOP_ARM_ENDPOINT point at it. */
+  readonly emulator: RunningEmulator;
   readonly host: LocalHost;
   /** The environment the stack runs with (settings plus the endpoints it started). */
   readonly env: Record<string, string | undefined>;
@@ -48,6 +53,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const stoppers: (() => Promise<void>)[] = [() => azurite.stop()];
   try {
     env.TUNELOOP_STORAGE = azurite.connectionString;
+    // The emulator persists beside Azurite so a restarted stack finds the jobs its tables remember.
+    const emulator = await startEmulator({
+      speed: base.TUNELOOP_EMULATOR_SPEED,
+      outOfScopeThreshold: base.TUNELOOP_EMULATOR_OUT_OF_SCOPE_THRESHOLD,
+      ...options.emulator,
+      port: options.freePorts ? 0 : portBase + 10,
+      dataDir: options.inMemory ? undefined : path.resolve(base.TUNELOOP_LOCAL_DIR, 'emulator'),
+    });
+    stoppers.unshift(() => emulator.close());
+    env.TUNELOOP_OPENAI_ENDPOINT = emulator.url;
+    env.TUNELOOP_ARM_ENDPOINT = emulator.url;
+    // The emulator takes any bearer token over http; Azure credentials must never be sent to it.
+    env.TUNELOOP_OPENAI_AUTH = 'local';
+    env.TUNELOOP_OPENAI_SUBSCRIPTION_ID ||= '00000000-0000-0000-0000-000000000000';
+    env.TUNELOOP_OPENAI_RESOURCE_GROUP ||= 'tuneloop-local';
+    env.TUNELOOP_OPENAI_ACCOUNT ||= 'tuneloop-local';
     const settings = loadSettings(env);
     const storage = createStorageClients({ connectionString: azurite.connectionString });
     await storage.ensureResources();
@@ -68,6 +89,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       settings,
       runtime,
       azurite,
+      emulator,
       host,
       env,
       async stop() {

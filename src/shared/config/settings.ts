@@ -397,6 +397,21 @@ export const settingsSchema = z
       where: 'local',
       sample: '10000',
     }),
+    TUNELOOP_EMULATOR_SPEED: setting('TUNELOOP_EMULATOR_SPEED', z.coerce.number().positive().default(1), {
+      description:
+        'Time scale of the local Azure OpenAI emulator: its durations (file processing 1 s, queued job 2 s, 1.5 s per epoch, deployment 1.5 s) are divided by it.',
+      where: 'local',
+      sample: '1',
+    }),
+    TUNELOOP_EMULATOR_OUT_OF_SCOPE_THRESHOLD: setting(
+      'TUNELOOP_EMULATOR_OUT_OF_SCOPE_THRESHOLD',
+      z.coerce.number().min(0).max(1).default(0.2),
+      {
+        description: 'Local emulator: retrieval similarity (cosine, 0–1) under which a fine-tuned model declines a question as out of scope.',
+        where: 'local',
+        sample: '0.2',
+      },
+    ),
     TUNELOOP_LOG_LEVEL: setting('TUNELOOP_LOG_LEVEL', z.enum(['debug', 'info', 'warn', 'error']).default('info'), {
       description: 'Least severe log level printed by the local host and CLI.',
       where: 'optional',
