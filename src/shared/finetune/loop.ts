@@ -3,7 +3,7 @@ import type { Runtime } from '../composition/runtime';
 import { CONTAINERS } from '../storage/names';
 import { EVENT_TYPES } from '../telemetry/events';
 import { notify } from '../telemetry/notify';
-import { backoffDelaySeconds, backoffFromSettings } from './backoff';
+import { backoffDelaySeconds, backoffFromSettings, type BackoffPolicy } from './backoff';
 import { jobPhase, type FineTuningJob } from './client';
 import { DeploymentConflictError, DeploymentFailedError, DeploymentTimeoutError, deploymentNameFor } from './deployments';
 import {
@@ -279,6 +279,13 @@ class JobRun {
     return backoffDelaySeconds(backoffFromSettings(this.runtime.settings), attempt);
   }
 
+  /** Waits inside one invocation (file processing, provisioning): as quick as polling, but checked at least every 10 s. */
+  private waitBackoff(): BackoffPolicy {
+    const poll = backoffFromSettings(this.runtime.settings);
+    const start = Math.max(0.05, Math.min(1, poll.startSeconds));
+    return { startSeconds: start, factor: 1.5, capSeconds: Math.max(start, Math.min(10, poll.capSeconds)) };
+  }
+
   private async fail(error: string, patch: Partial<JobRecord> = {}): Promise<void> {
     await this.transition(
       'failed',
@@ -311,7 +318,7 @@ class JobRun {
     if (this.record.state === 'queued') await this.transition('uploading');
     if (!this.record.trainingFileId || this.record.validationFileId === undefined) await this.uploadFiles();
     if (this.record.state === 'uploading') await this.transition('files-processing');
-    const fileWait = { signal, maxWaitMs: this.options.fileWaitMs ?? 5 * 60_000 };
+    const fileWait = { signal, maxWaitMs: this.options.fileWaitMs ?? 5 * 60_000, backoff: this.waitBackoff() };
     await this.client.waitForFile(this.record.trainingFileId!, fileWait);
     if (this.record.validationFileId) await this.client.waitForFile(this.record.validationFileId, fileWait);
 
@@ -473,6 +480,7 @@ class JobRun {
       model: this.record.fineTunedModel!,
       signal: this.options.signal,
       maxWaitMs: this.options.deployWaitMs,
+      backoff: this.waitBackoff(),
     });
     await this.transition('deployed', { retries: 0 }, `${info.name} (${info.sku ?? 'sku?'} × ${info.capacity ?? '?'})`);
     await this.schedule('evaluate', 0);

@@ -71,8 +71,7 @@ export class MalformedJobMessageError extends Error {
  * Service Bus queues, a string when the body was not JSON, or a Buffer.
  */
 export function parseJobMessage(raw: unknown): JobMessage {
-  let value = raw;
-  if (Buffer.isBuffer(value)) value = value.toString('utf8');
+  let value = readableBody(raw);
   if (typeof value === 'string') {
     try {
       value = JSON.parse(value);
@@ -92,4 +91,19 @@ export function parseJobMessage(raw: unknown): JobMessage {
 
 function truncate(text: string): string {
   return text.length > 200 ? `${text.slice(0, 197)}...` : text;
+}
+
+/**
+ * The message body as text or parsed value, for parsing and for the poison queue: a Buffer becomes
+ * text, and a string that is base64 of UTF-8 text (a Storage queue message the host did not
+ * decode because its content is not JSON) becomes that text.
+ */
+export function readableBody(raw: unknown): unknown {
+  const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : raw;
+  if (typeof text !== 'string' || text.length < 4 || text.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return text;
+  const decoded = Buffer.from(text, 'base64');
+  const asText = decoded.toString('utf8');
+  // Only when it round-trips and is printable: a plain word like "test" is also valid base64.
+  if (decoded.toString('base64') !== text || /[\u0000-\u0008\u000e-\u001f\ufffd]/.test(asText)) return text;
+  return asText;
 }

@@ -3,7 +3,7 @@ import { ServiceBusClient, type ServiceBusSender } from '@azure/service-bus';
 import type { Settings } from '../config/settings';
 import type { StorageClients } from '../storage/clients';
 import { QUEUES } from '../storage/names';
-import { jobMessageSchema, type JobMessage } from './messages';
+import { jobMessageSchema, readableBody, type JobMessage } from './messages';
 
 /** Where job messages travel, from TUNELOOP_JOB_TRANSPORT. */
 export interface JobQueueRuntime {
@@ -70,7 +70,7 @@ export async function sendToPoison(runtime: JobQueueRuntime, raw: unknown, reaso
   const body: RejectedJobMessage = {
     reason,
     rejectedAt: new Date().toISOString(),
-    message: Buffer.isBuffer(raw) ? raw.toString('utf8') : raw,
+    message: readableBody(raw),
   };
   let text = JSON.stringify(body);
   // Queue messages are limited to 64 KiB (48 KiB of JSON after base64).
