@@ -193,6 +193,17 @@ describe('functions are wired to what Bicep provisions', () => {
     expect(blobTriggerContainer(def.trigger.path)).toBe(container);
   });
 
+  it('main.parameters.json sets only parameters main.bicep declares, and every required one', () => {
+    const file = JSON.parse(readInfraFile('main.parameters.json')) as { parameters: Record<string, { value: unknown }> };
+    const declaredParams = new Map(
+      [...mainText.matchAll(/^param (\w+) \S+( = .*)?$/gm)].map((m) => [m[1], m[2] !== undefined] as const),
+    );
+    expect(Object.keys(file.parameters).filter((p) => !declaredParams.has(p))).toEqual([]);
+    const required = [...declaredParams].filter(([, hasDefault]) => !hasDefault).map(([p]) => p);
+    expect(required.length).toBeGreaterThan(0);
+    expect(required.filter((p) => !(p in file.parameters))).toEqual([]);
+  });
+
   it('azure.yaml runs hooks that exist, fed only by outputs main.bicep has', () => {
     const azureYaml = fs.readFileSync(path.join(repoRoot, 'azure.yaml'), 'utf8');
     const scripts = [...azureYaml.matchAll(/run: \.\/(\S+)/g)].map((m) => m[1]);
