@@ -3,6 +3,7 @@ import type { FunctionDefinition } from './definition';
 import { nightlyRetrain } from './nightlyRetrain';
 import { fineTuneJobs } from './fineTuneJobs';
 import { preprocess } from './preprocess';
+import { driftWatch } from './driftWatch';
 
 /**
  * The one list of tuneloop's functions. Each entry comes from its own file in this folder;
@@ -10,5 +11,5 @@ import { preprocess } from './preprocess';
  */
 export function functionDefinitions(settings: Settings): FunctionDefinition[] {
   void settings;
-  return [preprocess, nightlyRetrain, fineTuneJobs(settings)];
+  return [preprocess, nightlyRetrain, fineTuneJobs(settings), driftWatch(settings)];
 }

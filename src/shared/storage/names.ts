@@ -27,6 +27,8 @@ export const TABLES = {
   models: 'models',
   /** Evaluation results per candidate. */
   evaluations: 'evaluations',
+  /** driftWatch runs: drift metrics per window, skipped metrics with reasons, retrain decisions. */
+  driftRuns: 'driftruns',
 } as const;
 
 export const ALL_CONTAINERS: string[] = Object.values(CONTAINERS);
