@@ -3,6 +3,7 @@ import type { FunctionDefinition } from './definition';
 import { nightlyRetrain } from './nightlyRetrain';
 import { fineTuneJobs } from './fineTuneJobs';
 import { preprocess } from './preprocess';
+import { deploymentLifecycle } from './deploymentLifecycle';
 import { driftWatch } from './driftWatch';
 
 /**
@@ -11,5 +12,5 @@ import { driftWatch } from './driftWatch';
  */
 export function functionDefinitions(settings: Settings): FunctionDefinition[] {
   void settings;
-  return [preprocess, nightlyRetrain, fineTuneJobs(settings), driftWatch(settings)];
+  return [preprocess, nightlyRetrain, fineTuneJobs(settings), driftWatch(settings), deploymentLifecycle(settings)];
 }

@@ -2,7 +2,7 @@ import { RestError } from '@azure/data-tables';
 import type { AzureOpenAI } from 'openai';
 import type { Runtime } from '../composition/runtime';
 import { intentTaskMessages, normaliseIntentLabel } from '../dataset/intentTask';
-import { createOpenAIClient, FineTuningClient } from '../finetune/client';
+import { FineTuningClient } from '../finetune/client';
 import { parseResultsCsv } from '../finetune/results';
 import { TABLES } from '../storage/names';
 import { EVENT_TYPES } from '../telemetry/events';
@@ -15,6 +15,7 @@ import { decidePromotion, gatePolicyFromSettings, type GateMetrics } from './gat
 import { holdoutBlobName, loadHoldout, replyTask, type HoldoutRecord } from './holdout';
 import { summarizeLatency } from './latency';
 import {
+  ensureProductionRecord,
   getDeploymentRecord,
   getProductionPointer,
   saveDeploymentRecord,
@@ -35,7 +36,7 @@ export interface Candidate extends ModelVersion {
 
 export interface EvaluateOptions {
   signal?: AbortSignal;
-  /** The AzureOpenAI client (default: `createOpenAIClient(runtime.settings)`, keyless). */
+  /** The AzureOpenAI client (default: the runtime's fine-tuning client, keyless). */
   openai?: AzureOpenAI;
   now?: () => Date;
 }
@@ -71,7 +72,7 @@ export async function evaluateCandidate(runtime: Runtime, candidate: Candidate, 
   const stored = await storedOutcome(runtime, candidate.jobKey, signal);
   if (stored) return stored;
 
-  const openai = options.openai ?? createOpenAIClient(settings);
+  const openai = options.openai ?? runtime.fineTune.client.openai;
   const startedAt = now();
   const existing = await getDeploymentRecord(storage, candidate.deploymentName);
   await saveDeploymentRecord(storage, {
@@ -84,6 +85,7 @@ export async function evaluateCandidate(runtime: Runtime, candidate: Candidate, 
 
   const holdout = (await loadHoldout(storage, candidate.datasetVersion, { signal })).slice(0, settings.TUNELOOP_EVAL_MAX_CONVERSATIONS);
   const production = await getProductionPointer(storage);
+  if (production) await ensureProductionRecord(storage, production);
   if (production?.jobKey === candidate.jobKey) {
     // Promoted by an earlier delivery that stopped before recording its verdict: finish that one.
     const finished = await finishInterruptedPromotion(runtime, candidate.jobKey, signal);
@@ -98,6 +100,10 @@ export async function evaluateCandidate(runtime: Runtime, candidate: Candidate, 
     models.push({ role: 'production', version: production, model: deploymentChatModel(openai, production.deploymentName) });
   }
   const results = await askAll(models, tasks, signal);
+  // Requests count as use: Azure deletes fine-tuned deployments after 15 days without any.
+  for (const m of models) {
+    await saveDeploymentRecord(storage, { deploymentName: m.model.deploymentName, lastUsedAt: now().toISOString() });
+  }
 
   const training = await readTraining(openai, candidate, settings, signal);
   const evaluations = models.map((m, i) => summarise(m.version, m.model.deploymentName, results[i]));

@@ -266,3 +266,37 @@ export async function listHostingCosts(storage: StorageClients): Promise<Hosting
   }
   return out.sort((a, b) => (a.day + a.deploymentName).localeCompare(b.day + b.deploymentName));
 }
+
+/** Makes sure the production deployment has a lifecycle record (a pointer set before tuneloop tracked deployments has none). */
+export async function ensureProductionRecord(storage: StorageClients, pointer: ProductionPointer): Promise<DeploymentRecord> {
+  const existing = await getDeploymentRecord(storage, pointer.deploymentName);
+  if (existing) return existing;
+  const record: DeploymentRecord = {
+    deploymentName: pointer.deploymentName,
+    fineTunedModel: pointer.fineTunedModel,
+    jobKey: pointer.jobKey,
+    role: 'production',
+    deployedAt: pointer.promotedAt,
+  };
+  await saveDeploymentRecord(storage, record);
+  return record;
+}
+
+/**
+ * Moves `costRecordedUntil` of a deployment forward only if nobody else did (ETag), so two
+ * lifecycle runs cannot both charge the same hours. False when another run got there first.
+ */
+export async function claimCostInterval(storage: StorageClients, record: DeploymentRecord, until: string): Promise<boolean> {
+  if (!record.etag) throw new Error(`deployment record ${record.deploymentName} was read without its ETag`);
+  try {
+    await modelsTable(storage).updateEntity(
+      { partitionKey: DEPLOYMENT_PARTITION, rowKey: record.deploymentName, costRecordedUntil: until },
+      'Merge',
+      { etag: record.etag },
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof RestError && err.statusCode === 412) return false;
+    throw err;
+  }
+}

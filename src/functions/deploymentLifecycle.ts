@@ -1,0 +1,27 @@
+import type { InvocationContext } from '@azure/functions';
+import type { Settings } from '../shared/config/settings';
+import { getRuntime } from '../shared/composition/runtime';
+import { runDeploymentLifecycle } from '../shared/evaluation/lifecycle';
+import type { FunctionDefinition } from './definition';
+
+/** Timer: charge hosting hours, retire superseded/rejected deployments after the grace period, keep production alive. */
+export async function deploymentLifecycleHandler(_timer: unknown, context: InvocationContext): Promise<unknown> {
+  const result = await runDeploymentLifecycle(getRuntime());
+  const cost = result.charged.reduce((a, c) => a + c.costUsd, 0);
+  context.log(
+    `deployments: retired ${result.retired.length ? result.retired.join(', ') : 'none'}; ` +
+      `${result.keptAlive ? `kept ${result.keptAlive} alive; ` : ''}${result.redeployed ? `redeployed ${result.redeployed}; ` : ''}` +
+      `hosting $${cost.toFixed(2)} charged this run`,
+  );
+  for (const p of result.problems) context.warn(p);
+  return result;
+}
+
+export function deploymentLifecycle(settings: Settings): FunctionDefinition {
+  return {
+    name: 'deploymentLifecycle',
+    summary: 'retires superseded fine-tuned deployments, keeps production alive, records hosting cost per day',
+    trigger: { type: 'timer', schedule: settings.TUNELOOP_LIFECYCLE_SCHEDULE },
+    handler: deploymentLifecycleHandler,
+  };
+}
