@@ -57,6 +57,19 @@ describe('locked-down, keyless resources', () => {
   }
 });
 
+describe('azd down stays inside rg-<environment>', () => {
+  if (infra.kind === 'arm') {
+    it('every module is deployed to the resource group main.bicep creates (an existing Azure OpenAI account is only read)', () => {
+      const top = Object.values(infra.template.resources) as ArmResource[];
+      const rg = top.find((r) => r.type === 'Microsoft.Resources/resourceGroups')!;
+      const elsewhere = top.filter(
+        (r) => r.existing !== true && r !== rg && !(r.type === 'Microsoft.Resources/deployments' && r.resourceGroup === rg.name),
+      );
+      expect(elsewhere.map((r) => `${r.type} ${r.name} -> ${String(r.resourceGroup)}`)).toEqual([]);
+    });
+  }
+});
+
 describe('role assignments', () => {
   const FORBIDDEN: Record<string, string> = {
     '8e3af657-a8ff-443c-a75c-2fe8c4bcb635': 'Owner',
