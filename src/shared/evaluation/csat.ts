@@ -8,10 +8,11 @@ import { listPromotions, type PromotionRecord } from './models';
  * Feedback rows (table `feedback`) say how a conversation was rated, not which model answered it.
  * Approximation: a rating belongs to the model that was in production at the time of the
  * conversation — taken from the row's conversation time when the row has one (`conversationAt`,
- * `occurredAt` or `conversationTimestamp`, ISO 8601), else from when the rating was recorded
- * (`receivedAt`, else the row's Table `timestamp`). Ratings from before the first promotion are
- * attributed to `(before tuneloop)`. Feedback usually arrives within hours of the conversation, so
- * the error is limited to conversations near a promotion.
+ * `occurredAt` or `conversationTimestamp`, ISO 8601), else from when tuneloop received the rating
+ * (`receivedAt`, which preprocessing writes today, else the row's Table `timestamp`). Ratings from
+ * before the first promotion are attributed to `(before tuneloop)`. Feedback files usually arrive
+ * within a day of the conversation, so only conversations near a promotion can be attributed to
+ * the wrong model.
  */
 
 export interface CsatByModel {
@@ -69,19 +70,26 @@ export function csatByModel(ratings: readonly Rating[], promotions: readonly Pro
   return out;
 }
 
+/**
+ * Ratings from table `feedback` (written by preprocessing, one row per feedback record, partition =
+ * conversation). A conversation rated more than once counts once, with its newest rating.
+ */
 export async function readRatings(storage: StorageClients, options: { signal?: AbortSignal } = {}): Promise<Rating[]> {
-  const out: Rating[] = [];
+  const newest = new Map<string, { rating: Rating; stamp: string }>();
   try {
     for await (const row of storage.table(TABLES.feedback).listEntities<Record<string, unknown>>({ abortSignal: options.signal })) {
       const r = ratingFromRow(row);
-      if (r) out.push(r);
+      if (!r) continue;
+      const conversation = String(row.conversationId ?? row.partitionKey);
+      const stamp = String(row.receivedAt ?? row.timestamp ?? '');
+      const seen = newest.get(conversation);
+      if (!seen || stamp > seen.stamp) newest.set(conversation, { rating: r, stamp });
     }
   } catch (err) {
     // No feedback table yet means no ratings yet, not an error.
-    if ((err as { statusCode?: number }).statusCode === 404) return out;
-    throw err;
+    if ((err as { statusCode?: number }).statusCode !== 404) throw err;
   }
-  return out;
+  return [...newest.values()].map((v) => v.rating);
 }
 
 export async function loadCsatByModel(storage: StorageClients, options: { signal?: AbortSignal } = {}): Promise<CsatByModel[]> {
