@@ -117,8 +117,14 @@ export function createAzurePiiDetector(options: AzurePiiOptions): PiiDetector {
     async detect(texts, signal) {
       const chunks: { id: string; text: string; index: number; offset: number }[] = [];
       texts.forEach((text, index) => {
-        for (let offset = 0; offset < text.length; offset += MAX_DOCUMENT_CHARS) {
-          chunks.push({ id: String(chunks.length), text: text.slice(offset, offset + MAX_DOCUMENT_CHARS), index, offset });
+        // Cut at a line or sentence end (else at a space) so a name or address is not split
+        // between two documents.
+        let offset = 0;
+        while (offset < text.length) {
+          let end = Math.min(text.length, offset + MAX_DOCUMENT_CHARS);
+          if (end < text.length) end = cutPoint(text, offset + MAX_DOCUMENT_CHARS / 2, end);
+          chunks.push({ id: String(chunks.length), text: text.slice(offset, end), index, offset });
+          offset = end;
         }
       });
       const found: PiiSpan[][] = texts.map((text) => detectStructured(text, options));
@@ -134,4 +140,12 @@ export function createAzurePiiDetector(options: AzurePiiOptions): PiiDetector {
       return found.map(resolveOverlaps);
     },
   };
+}
+
+function cutPoint(text: string, from: number, to: number): number {
+  const window = text.slice(from, to);
+  let best = -1;
+  for (const m of window.matchAll(/\n|[.!?]\s/g)) best = m.index + m[0].length;
+  if (best < 0) best = window.lastIndexOf(' ') + 1;
+  return best > 0 ? from + best : to;
 }

@@ -107,9 +107,9 @@ export function detectNames(text: string, recognizer: NameRecognizer = 'wink'): 
       const overlaps = (r: { start: number; end: number }) => r.start < c.end && r.end > c.start;
       if (veto.person.some(overlaps)) push(c.start, c.end);
       else if (veto.notPerson.some(overlaps)) continue;
-      // One capitalised word opening a sentence is usually an ordinary word ("Version 2 fixes
-      // it"), unless it is not in the English lexicon or compromise knows it as a proper noun.
-      else if (c.words === 1 && sentenceStart(text, c.start) && !veto.proper.some(overlaps) && isCommonWord(text.slice(c.start, c.end))) continue;
+      // A single capitalised ordinary English word is a sentence start or a UI label ("Version 2
+      // fixes it", "Go to Profile > Address"); compromise's Person tag above overrides this.
+      else if (c.words === 1 && isCommonWord(text.slice(c.start, c.end))) continue;
       else push(c.start, c.end);
     }
   } else for (const c of candidates) push(c.start, c.end);
@@ -121,10 +121,6 @@ export function detectNames(text: string, recognizer: NameRecognizer = 'wink'): 
  * run that compromise calls one of those (and not a person) is not a name.
  */
 type Range = { start: number; end: number };
-
-function sentenceStart(text: string, at: number): boolean {
-  return /(?:^|[.!?:]\s+|\n\s*)$/.test(text.slice(Math.max(0, at - 4), at));
-}
 
 function compromiseVeto(text: string): { person: Range[]; notPerson: Range[]; proper: Range[] } {
   const proper: Range[] = [];
