@@ -28,8 +28,8 @@ param deploymentContainerName string
 @description('App settings, name to value. Empty values count as unset for tuneloop\'s settings module.')
 param appSettings object
 
-@description('Most instances the app may scale out to.')
-@minValue(1)
+@description('Most instances the app may scale out to (Flex Consumption accepts 40 to 1000).')
+@minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 40
 
