@@ -132,6 +132,14 @@ describe('tuneloop prepare', () => {
     expect(cli.out()).toMatch(/split at turn boundaries/);
   });
 
+  it('fails as a whole, naming the file, when an input cannot be read', async () => {
+    await writeFile(join(dir, 'corrupt.jsonl.gz'), Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from('not deflate at all '.repeat(30))]));
+    const cli = io(dir);
+    expect(await runCli(['prepare', 'logs', 'corrupt.jsonl.gz', '--out', 'out6'], cli.io)).toBe(1);
+    expect(cli.err()).toMatch(/corrupt\.jsonl\.gz/);
+    expect(await readdir(join(dir, 'out6'))).toEqual([]);
+  });
+
   it('refuses bad usage with exit 2', async () => {
     expect(await runCli(['prepare', 'logs'], io(dir).io)).toBe(2);
     expect(await runCli(['prepare', '--out', 'x'], io(dir).io)).toBe(2);

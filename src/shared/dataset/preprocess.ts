@@ -46,8 +46,11 @@ export interface PreprocessStats {
   conversations_split: number;
   examples: Record<Split, number>;
   examples_by_kind: Record<ExampleKind, number>;
-  /** Tokens of every example, in output order (for total / percentiles). */
-  example_tokens: number[];
+  /**
+   * Examples per token count (a histogram: exact percentiles in memory bounded by the
+   * per-example limit, however many examples stream through).
+   */
+  token_histogram: Map<number, number>;
   /** Tokens of the training split's examples. */
   train_tokens: number;
   /** Used conversations per issue type. */
@@ -67,7 +70,7 @@ export function emptyStats(): PreprocessStats {
     conversations_split: 0,
     examples: { train: 0, validation: 0, holdout: 0 },
     examples_by_kind: { conversation: 0, faq: 0, ready: 0, intent: 0 },
-    example_tokens: [],
+    token_histogram: new Map(),
     train_tokens: 0,
     issue_types: {},
     notes: {},
@@ -157,7 +160,7 @@ async function handleItem(item: IngestItem, builder: ExampleBuilder, options: Pr
     });
     stats.examples[split]++;
     stats.examples_by_kind[ex.kind]++;
-    stats.example_tokens.push(ex.tokens);
+    stats.token_histogram.set(ex.tokens, (stats.token_histogram.get(ex.tokens) ?? 0) + 1);
     if (split === 'train') stats.train_tokens += ex.tokens;
   }
   if (conversation.issueType) stats.issue_types[conversation.issueType] = (stats.issue_types[conversation.issueType] ?? 0) + 1;

@@ -37,7 +37,7 @@ export interface ReportOptions {
 
 export function buildReport(stats: PreprocessStats, options: ReportOptions): PreprocessReport {
   const cost = estimateTrainingCost({ model: options.model, fileTokens: stats.train_tokens, epochs: options.epochs });
-  const sorted = [...stats.example_tokens].sort((a, b) => a - b);
+  const histogram = [...stats.token_histogram.entries()].sort(([a], [b]) => a - b);
   const warnings: string[] = [];
   if (stats.records_in !== stats.records_used + stats.records_quarantined) {
     // Cannot happen unless the pipeline has a bug; say so loudly rather than publish wrong numbers.
@@ -70,10 +70,10 @@ export function buildReport(stats: PreprocessStats, options: ReportOptions): Pre
     examples: { ...stats.examples },
     examples_by_kind: { ...stats.examples_by_kind },
     tokens: {
-      total: sorted.reduce((a, b) => a + b, 0),
-      p50: percentile(sorted, 0.5),
-      p95: percentile(sorted, 0.95),
-      max: sorted.length ? sorted[sorted.length - 1] : 0,
+      total: histogram.reduce((sum, [tokens, count]) => sum + tokens * count, 0),
+      p50: percentile(histogram, 0.5),
+      p95: percentile(histogram, 0.95),
+      max: histogram.length ? histogram[histogram.length - 1][0] : 0,
     },
     issue_types: sortKeys(stats.issue_types),
     feedback: { stored: stats.feedback_stored, joined: stats.feedback_joined },
@@ -87,11 +87,17 @@ export function buildReport(stats: PreprocessStats, options: ReportOptions): Pre
   };
 }
 
-/** Nearest-rank percentile of sorted values (0 for none). */
-export function percentile(sorted: readonly number[], q: number): number {
-  if (!sorted.length) return 0;
-  const rank = Math.max(1, Math.ceil(q * sorted.length));
-  return sorted[rank - 1];
+/** Nearest-rank percentile of a histogram sorted by value, as [value, count] pairs (0 for none). */
+export function percentile(histogram: readonly (readonly [number, number])[], q: number): number {
+  const n = histogram.reduce((sum, [, count]) => sum + count, 0);
+  if (!n) return 0;
+  const rank = Math.max(1, Math.ceil(q * n));
+  let seen = 0;
+  for (const [value, count] of histogram) {
+    seen += count;
+    if (seen >= rank) return value;
+  }
+  return histogram[histogram.length - 1][0];
 }
 
 function sortKeys(record: Record<string, number>): Record<string, number> {
