@@ -17,6 +17,7 @@ export type DriftMetricName =
   | 'turns_psi'
   | 'token_jsd'
   | 'oov_rate'
+  | 'csat_mean'
   | 'csat_mean_change'
   | 'quarantine_share'
   | 'model_intent_f1'
@@ -95,6 +96,11 @@ export function analyzeDrift(reference: DriftSample | undefined, recent: DriftSa
     });
   }
 
+  const recentCsat = recent.conversations.flatMap((c) => (c.csat === undefined ? [] : [c.csat]));
+  const csatProblem = tooFew('conversations with a CSAT rating', undefined, recentCsat.length, min);
+  if (csatProblem) skip(['csat_mean'], csatProblem);
+  else metrics.push({ name: 'csat_mean', value: mean(recentCsat), samples: { recent: recentCsat.length } });
+
   const comparative: DriftMetricName[] = ['issue_type_psi', 'issue_type_jsd', 'length_psi', 'turns_psi', 'token_jsd', 'oov_rate', 'csat_mean_change'];
   if (!reference) {
     skip(comparative, 'no reference data: no production model and no curated data older than the window');
@@ -145,8 +151,8 @@ export function analyzeDrift(reference: DriftSample | undefined, recent: DriftSa
 
   const refCsat = ref.flatMap((c) => (c.csat === undefined ? [] : [c.csat]));
   const recCsat = rec.flatMap((c) => (c.csat === undefined ? [] : [c.csat]));
-  const csatProblem = tooFew('conversations with a CSAT rating', refCsat.length, recCsat.length, min);
-  if (csatProblem) skip(['csat_mean_change'], csatProblem);
+  const csatChangeProblem = tooFew('conversations with a CSAT rating', refCsat.length, recCsat.length, min);
+  if (csatChangeProblem) skip(['csat_mean_change'], csatChangeProblem);
   else {
     const refMean = mean(refCsat);
     const recMean = mean(recCsat);

@@ -35,7 +35,7 @@ describe('runDriftWatch (Azurite)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('without reference data computes only the quarantine share and records why the rest was skipped', async () => {
+  it('without reference data computes only the quarantine share and mean CSAT and records why the rest was skipped', async () => {
     await writeShard(runtime.storage, 'a.jsonl/1.jsonl', coffeeConversations(30, 'a'));
     await writeQuarantine(runtime.storage, 'a.jsonl/1.jsonl', 10);
     const run = await runDriftWatch(runtime);
@@ -43,7 +43,10 @@ describe('runDriftWatch (Azurite)', () => {
     expect(run.decision).toEqual({ kind: 'insufficient-data', reason: expect.stringContaining('no reference data') });
     expect(run.score).toBeUndefined();
     // 30 conversations (the intent lines are derived, not records in) + 10 quarantined.
-    expect(run.metrics).toEqual([expect.objectContaining({ name: 'quarantine_share', value: 10 / 40 })]);
+    expect(run.metrics).toEqual([
+      expect.objectContaining({ name: 'quarantine_share', value: 10 / 40 }),
+      expect.objectContaining({ name: 'csat_mean', value: 4.5 }),
+    ]);
     expect(run.skipped.map((s) => s.name).sort()).toEqual(
       ['csat_mean_change', 'issue_type_jsd', 'issue_type_psi', 'length_psi', 'model_bleu', 'model_intent_f1', 'oov_rate', 'token_jsd', 'turns_psi'].sort(),
     );

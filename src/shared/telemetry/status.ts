@@ -1,0 +1,185 @@
+import type { Settings } from '../config/settings';
+import type { StorageClients } from '../storage/clients';
+import { listDriftRuns, latestRetrainDecision, type DriftRun } from '../drift/store';
+import { SCORE_COMPONENTS } from '../drift/analyze';
+import { localTelemetryPath, type TelemetryRecord } from './localSink';
+import { readTelemetryRecords, type SinkProblem } from './readSink';
+
+/** What a `tuneloop status` section gets (the same shape as StatusContext in src/shared/finetune/status.ts). */
+export interface MetricsStatusContext {
+  storage: StorageClients;
+  settings: Settings;
+  cwd: string;
+  now: Date;
+}
+
+export type Trend = 'up' | 'down' | 'flat' | 'new';
+
+export interface MetricStatus {
+  name: string;
+  value: number;
+  time: string;
+  previous?: number;
+  trend: Trend;
+  /** Dimensions of the last point (model, dataset version, …). */
+  dimensions: Record<string, string>;
+}
+
+export interface MetricsStatus {
+  /** Where the numbers came from. */
+  source: { localSink?: string; applicationInsights: boolean };
+  metrics: MetricStatus[];
+  drift?: {
+    run: DriftRun;
+    components: { name: string; value: number; threshold: number; over: boolean }[];
+  };
+  lastRetrain?: { at: string; decision: DriftRun['decision'] };
+  problems: SinkProblem[];
+}
+
+const ARROWS: Record<Trend, string> = { up: '↑', down: '↓', flat: '→', new: '·' };
+
+function trendOf(previous: number | undefined, value: number): Trend {
+  if (previous === undefined) return 'new';
+  const scale = Math.max(Math.abs(previous), Math.abs(value), 1e-12);
+  if (Math.abs(value - previous) / scale < 1e-9) return 'flat';
+  return value > previous ? 'up' : 'down';
+}
+
+/**
+ * The last value of every metric in the local sink and its trend against the value before it. The
+ * series of one metric is split by the dimensions that tell different things apart (a candidate's
+ * BLEU is not the production model's): `role` when present.
+ */
+export function latestMetrics(records: readonly TelemetryRecord[]): MetricStatus[] {
+  const series = new Map<string, Extract<TelemetryRecord, { kind: 'metric' }>[]>();
+  for (const r of records) {
+    if (r.kind !== 'metric') continue;
+    const key = r.dimensions.role ? `${r.name} [${r.dimensions.role}]` : r.name;
+    const list = series.get(key) ?? [];
+    list.push(r);
+    series.set(key, list);
+  }
+  const out: MetricStatus[] = [];
+  for (const [key, points] of series) {
+    points.sort((a, b) => a.time.localeCompare(b.time));
+    const last = points[points.length - 1];
+    const previous = points.length > 1 ? points[points.length - 2].value : undefined;
+    out.push({ name: key, value: last.value, time: last.time, previous, trend: trendOf(previous, last.value), dimensions: last.dimensions });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function formatNumber(v: number): string {
+  if (Number.isInteger(v)) return String(v);
+  const abs = Math.abs(v);
+  return abs >= 100 ? v.toFixed(1) : abs >= 1 ? v.toFixed(3) : v.toFixed(4);
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => '  ' + r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+}
+
+/** The metrics and drift part of `tuneloop status` as text, from already-read inputs (pure). */
+export function renderMetricsStatus(status: MetricsStatus, options: { now: Date }): string {
+  const lines: string[] = [];
+  const where = status.source.localSink
+    ? `local sink ${status.source.localSink}`
+    : 'Application Insights (no local sink: set TUNELOOP_TELEMETRY_LOCAL_SINK=always to also keep them locally)';
+  lines.push(`Metrics (${status.metrics.length}, from ${where})`);
+  if (status.metrics.length === 0) lines.push('  none recorded yet');
+  else {
+    lines.push(
+      table([
+        ['METRIC', 'LAST', 'TREND', 'PREVIOUS', 'WHEN', 'MODEL'],
+        ...status.metrics.map((m) => [
+          m.name,
+          formatNumber(m.value),
+          ARROWS[m.trend],
+          m.previous === undefined ? '-' : formatNumber(m.previous),
+          m.time.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
+          m.dimensions.model ?? '-',
+        ]),
+      ]),
+    );
+  }
+  for (const p of status.problems.slice(0, 5)) lines.push(`  ! ${p.file}:${p.line}: ${p.reason} (line skipped)`);
+  if (status.problems.length > 5) lines.push(`  ! … and ${status.problems.length - 5} more unreadable lines`);
+
+  lines.push('');
+  if (!status.drift) {
+    lines.push('Drift\n  no driftWatch run yet (it runs on TUNELOOP_DRIFT_SCHEDULE, hourly by default)');
+  } else {
+    const { run, components } = status.drift;
+    const ageHours = (options.now.getTime() - Date.parse(run.windowEnd)) / 3600_000;
+    const score = run.score === undefined ? 'no score' : `${formatNumber(run.score)} ${run.score >= run.threshold ? '≥' : '<'} threshold ${run.threshold}${run.scoreDrivenBy ? ` (driven by ${run.scoreDrivenBy})` : ''}`;
+    lines.push(`Drift (run at ${run.windowEnd}, ${ageHours.toFixed(1)} h ago; window from ${run.windowStart})`);
+    lines.push(`  reference: ${run.reference.kind}${run.reference.datasetVersion ? ` ${run.reference.datasetVersion}` : ''}, ${run.reference.conversations} conversations; recent: ${run.recent.conversations} conversations`);
+    lines.push(`  combined score: ${score}; decision: ${describeDecision(run.decision)}`);
+    if (components.length) {
+      lines.push(
+        table([
+          ['COMPONENT', 'VALUE', 'THRESHOLD', ''],
+          ...components.map((c) => [c.name, formatNumber(c.value), String(c.threshold), c.over ? 'OVER' : 'ok']),
+        ]),
+      );
+    }
+    const others = run.metrics.filter((m) => !SCORE_COMPONENTS.includes(m.name));
+    if (others.length) lines.push('  also: ' + others.map((m) => `${m.name} ${formatNumber(m.value)}`).join(', '));
+    for (const s of run.skipped) lines.push(`  skipped ${s.name}: ${s.reason}`);
+  }
+  if (status.lastRetrain) lines.push(`  last drift-triggered retrain: ${status.lastRetrain.at} (${describeDecision(status.lastRetrain.decision)})`);
+  return lines.join('\n');
+}
+
+function describeDecision(d: DriftRun['decision']): string {
+  switch (d.kind) {
+    case 'retrain':
+      if (d.error) return `retrain, but the assembly failed: ${d.error}`;
+      if (d.assembly?.outcome === 'submitted') return `retrain → dataset ${d.assembly.datasetVersion}, job ${d.assembly.jobKey}`;
+      if (d.assembly?.outcome === 'skipped') return `retrain → assembly skipped (${d.assembly.reason}: ${d.assembly.detail})`;
+      return 'retrain';
+    case 'cooldown':
+      return `over threshold, no new retrain until ${d.until} (cooldown after ${d.lastRetrainAt})`;
+    case 'insufficient-data':
+      return `insufficient data (${d.reason})`;
+    default:
+      return 'no retrain (below threshold)';
+  }
+}
+
+/** Reads the local sink and the drift table for `tuneloop status`. */
+export async function collectMetricsStatus(context: Pick<MetricsStatusContext, 'storage' | 'settings' | 'cwd'>): Promise<MetricsStatus> {
+  const { settings } = context;
+  const applicationInsights = Boolean(settings.APPLICATIONINSIGHTS_CONNECTION_STRING);
+  const localOn = settings.TUNELOOP_TELEMETRY_LOCAL_SINK === 'always' || (settings.TUNELOOP_TELEMETRY_LOCAL_SINK === 'auto' && !applicationInsights);
+  const path = localTelemetryPath(settings.TUNELOOP_LOCAL_DIR, context.cwd);
+  const { records, problems } = localOn ? await readTelemetryRecords(path) : { records: [], problems: [] };
+  const [run] = await listDriftRuns(context.storage, { limit: 1 });
+  const retrain = await latestRetrainDecision(context.storage);
+  const threshold = settings.TUNELOOP_DRIFT_THRESHOLD;
+  return {
+    source: { localSink: localOn ? path : undefined, applicationInsights },
+    metrics: latestMetrics(records),
+    drift: run
+      ? {
+          run,
+          components: run.metrics
+            .filter((m) => SCORE_COMPONENTS.includes(m.name))
+            .map((m) => ({ name: m.name, value: m.value, threshold: run.threshold ?? threshold, over: m.value >= (run.threshold ?? threshold) })),
+        }
+      : undefined,
+    lastRetrain: retrain ? { at: retrain.windowEnd, decision: retrain.decision } : undefined,
+    problems,
+  };
+}
+
+/** The metrics and drift section of `tuneloop status` (added to the list in src/cli/commands/status.ts). */
+export const metricsStatusSection = {
+  name: 'metrics',
+  async collect(context: MetricsStatusContext): Promise<{ text: string; json: MetricsStatus }> {
+    const status = await collectMetricsStatus(context);
+    return { text: renderMetricsStatus(status, { now: context.now }), json: status };
+  },
+};

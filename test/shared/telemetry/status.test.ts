@@ -1,0 +1,95 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSettings } from '../../../src/shared/config/settings';
+import { collectMetricsStatus, latestMetrics, renderMetricsStatus } from '../../../src/shared/telemetry/status';
+import { saveDriftRun, type DriftRun } from '../../../src/shared/drift/store';
+import type { TelemetryRecord } from '../../../src/shared/telemetry/localSink';
+import { startPrivateAzurite } from '../../setup/storage';
+
+const metric = (time: string, name: string, value: number, dimensions: Record<string, string> = {}): TelemetryRecord => ({ time, kind: 'metric', name, value, dimensions });
+
+describe('metrics part of tuneloop status', () => {
+  it('takes the last value of each metric with its trend against the value before', () => {
+    const records = [
+      metric('2026-03-02T00:00:00Z', 'tuneloop.drift.score', 0.3),
+      metric('2026-03-01T00:00:00Z', 'tuneloop.drift.score', 0.1),
+      metric('2026-03-01T00:00:00Z', 'tuneloop.eval.bleu', 30, { role: 'candidate', model: 'a' }),
+      metric('2026-03-02T00:00:00Z', 'tuneloop.eval.bleu', 25, { role: 'candidate', model: 'b' }),
+      metric('2026-03-02T00:00:00Z', 'tuneloop.eval.bleu', 28, { role: 'production', model: 'a' }),
+      metric('2026-03-01T00:00:00Z', 'tuneloop.drift.csat_mean', 4),
+      metric('2026-03-02T00:00:00Z', 'tuneloop.drift.csat_mean', 4),
+      { time: '2026-03-02T00:00:00Z', kind: 'event', name: 'tuneloop.model.promoted', properties: {} },
+    ];
+    expect(latestMetrics(records).map((m) => [m.name, m.value, m.trend, m.previous])).toEqual([
+      ['tuneloop.drift.csat_mean', 4, 'flat', 4],
+      ['tuneloop.drift.score', 0.3, 'up', 0.1],
+      ['tuneloop.eval.bleu [candidate]', 25, 'down', 30],
+      ['tuneloop.eval.bleu [production]', 28, 'new', undefined],
+    ]);
+  });
+
+  it('renders last metrics with arrows and drift components against the threshold, from the sink and the drift table', async () => {
+    const azurite = await startPrivateAzurite();
+    const dir = await mkdtemp(join(tmpdir(), 'tuneloop-status-'));
+    try {
+      await writeFile(
+        join(dir, 'telemetry.jsonl'),
+        [
+          metric('2026-03-01T00:00:00Z', 'tuneloop.drift.score', 0.1),
+          metric('2026-03-02T00:00:00Z', 'tuneloop.drift.score', 0.42),
+          metric('2026-03-02T00:00:00Z', 'tuneloop.eval.intent_f1', 0.8, { role: 'production', model: 'ft-1' }),
+        ]
+          .map((r) => JSON.stringify(r))
+          .join('\n') + '\nnot json\n',
+      );
+      const run: DriftRun = {
+        id: '0000000000001',
+        windowStart: '2026-03-01T00:00:00.000Z',
+        windowEnd: '2026-03-02T00:00:00.000Z',
+        reference: { kind: 'oldest-curated', conversations: 60, shards: 1 },
+        recent: { conversations: 40, shards: 1, recordsUsed: 40, recordsQuarantined: 2 },
+        metrics: [
+          { name: 'issue_type_psi', value: 0.42, samples: { reference: 60, recent: 40 } },
+          { name: 'length_psi', value: 0.05, samples: { reference: 60, recent: 40 } },
+          { name: 'csat_mean', value: 3.5, samples: { recent: 40 } },
+        ],
+        skipped: [{ name: 'model_bleu', reason: 'no production model yet' }],
+        score: 0.42,
+        scoreDrivenBy: 'issue_type_psi',
+        threshold: 0.25,
+        decision: { kind: 'retrain', assembly: { outcome: 'submitted', datasetVersion: 'ds-x', jobKey: 'job-ds-x' } },
+        problems: [],
+      };
+      await saveDriftRun(azurite.storage, run);
+      const settings = loadSettings({ TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: '.' });
+      const status = await collectMetricsStatus({ storage: azurite.storage, settings, cwd: dir });
+      expect(status.problems).toEqual([{ file: join(dir, 'telemetry.jsonl'), line: 4, reason: expect.stringMatching(/^not JSON/) }]);
+      expect(status.drift?.components).toEqual([
+        { name: 'issue_type_psi', value: 0.42, threshold: 0.25, over: true },
+        { name: 'length_psi', value: 0.05, threshold: 0.25, over: false },
+      ]);
+      const text = renderMetricsStatus(status, { now: new Date('2026-03-02T06:00:00Z') });
+      expect(text).toMatch(/tuneloop\.drift\.score\s+0\.4200\s+↑\s+0\.1000/);
+      expect(text).toMatch(/tuneloop\.eval\.intent_f1 \[production\]\s+0\.8000\s+·/);
+      expect(text).toContain('combined score: 0.4200 ≥ threshold 0.25 (driven by issue_type_psi)');
+      expect(text).toContain('decision: retrain → dataset ds-x, job job-ds-x');
+      expect(text).toMatch(/issue_type_psi\s+0\.4200\s+0\.25\s+OVER/);
+      expect(text).toMatch(/length_psi\s+0\.0500\s+0\.25\s+ok/);
+      expect(text).toContain('skipped model_bleu: no production model yet');
+      expect(text).toContain('6.0 h ago');
+      expect(text).toContain(`telemetry.jsonl:4: not JSON`);
+    } finally {
+      await azurite.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says where metrics go when Application Insights is configured and nothing is local', async () => {
+    const settings = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000003' });
+    const text = renderMetricsStatus({ source: { applicationInsights: true }, metrics: [], problems: [] }, { now: new Date() });
+    expect(settings.TUNELOOP_TELEMETRY_LOCAL_SINK).toBe('auto');
+    expect(text).toContain('from Application Insights (no local sink');
+    expect(text).toContain('no driftWatch run yet');
+  });
+});
