@@ -2,12 +2,13 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import { FaultPlan, type FaultRule } from './faults';
-import { createRequestHandler } from './server';
+import { createRequestHandler, type RecordedRequest } from './server';
 import { EmulatorService } from './service';
 import { createSelfSignedCertificate } from './tls';
 import { PortInUseError } from '../azurite';
 
 export { BASE_DURATIONS_MS, BASE_MODELS } from './service';
+export type { RecordedRequest } from './server';
 export { parseFaults, FaultSyntaxError, type Fault, type FaultRule } from './faults';
 
 /** Data-plane api-versions the emulator answers by default. */
@@ -52,6 +53,8 @@ export interface EmulatorOptions {
   maxBodyBytes?: number;
   /** Emulator failures (bugs) are reported here; default: console.error. */
   onError?: (err: unknown) => void;
+  /** Called once per answered request, with its parsed body and the status answered (tests). */
+  onRequest?: (request: RecordedRequest) => void;
 }
 
 export interface RunningEmulator {
@@ -102,6 +105,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     region: options.region ?? 'East US',
     maxBodyBytes: options.maxBodyBytes ?? 512 * 1024 * 1024,
     onError: options.onError ?? ((err) => console.error('[emulator]', err)),
+    onRequest: options.onRequest,
   });
   const httpServer = http.createServer(handler);
   const certificate = options.https === false ? undefined : await createSelfSignedCertificate(host);

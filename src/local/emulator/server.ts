@@ -16,6 +16,20 @@ export interface RequestHandlerOptions {
   maxBodyBytes: number;
   /** Called with the emulator's own failures (bugs), which answer 500. */
   onError?: (err: unknown) => void;
+  /** Called once per answered request (tests check what clients sent). */
+  onRequest?: (request: RecordedRequest) => void;
+}
+
+/** One request as the emulator saw it, with the status it answered. */
+export interface RecordedRequest {
+  plane: 'data' | 'arm';
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string | string[] | undefined>;
+  /** Parsed JSON body; for uploads `{purpose, filename, bytes}`; absent without a body. */
+  body?: unknown;
+  status: number;
 }
 
 type Plane = 'data' | 'arm';
@@ -26,6 +40,7 @@ interface Context {
   url: URL;
   plane: Plane;
   headers: Record<string, string>;
+  requestBody?: unknown;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -184,7 +199,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (req: Inco
     const deploymentName = decodeURIComponent(name);
     if (method === 'GET') return send(ctx, 200, service.getDeployment(deploymentName));
     if (method === 'PUT') {
-      const body = await readJson(ctx.req, options.maxBodyBytes);
+      const body = (ctx.requestBody = await readJson(ctx.req, options.maxBodyBytes));
       const { created, resource } = service.putDeployment(resourceId, deploymentName, body);
       return send(ctx, created ? 201 : 200, resource);
     }
@@ -204,6 +219,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (req: Inco
     switch (route) {
       case 'POST /files': {
         const { purpose, filename, content, expiresAfter } = await readUpload(req, url, options.maxBodyBytes);
+        ctx.requestBody = { purpose, filename, bytes: content.length };
         const file = service.uploadFile(purpose, filename, content, expiresAfter);
         return send(ctx, 201, file, { location: `${base}/files/${file.id}?api-version=${apiVersion}` });
       }
@@ -216,7 +232,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (req: Inco
       case 'GET /files/{id}/content':
         return send(ctx, 200, service.fileContent(seg[1]));
       case 'POST /fine_tuning/jobs': {
-        const body = await readJson(req, options.maxBodyBytes);
+        const body = (ctx.requestBody = await readJson(req, options.maxBodyBytes));
         const job = service.createJob(body, { failOnRun: failJob });
         return send(ctx, 201, job, { location: `${base}/fine_tuning/jobs/${job.id}?api-version=${apiVersion}` });
       }
@@ -238,7 +254,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (req: Inco
       case 'GET /models/{id}':
         return send(ctx, 200, service.getModel(seg.slice(1).join('/')));
       case 'POST /deployments/{id}/chat/completions': {
-        const body = await readJson(req, options.maxBodyBytes);
+        const body = (ctx.requestBody = await readJson(req, options.maxBodyBytes));
         const result = service.chatCompletion(seg[1], body);
         if (result.latencyMs > 0) await sleep(result.latencyMs);
         return send(ctx, 200, result.body, {
@@ -263,6 +279,20 @@ export function createRequestHandler(options: RequestHandlerOptions): (req: Inco
         : { 'apim-request-id': requestId, 'x-request-id': requestId, 'x-ms-region': options.region };
     if (typeof clientRequestId === 'string') headers['x-ms-client-request-id'] = clientRequestId;
     const ctx: Context = { req, res, url, plane, headers };
+    if (options.onRequest) {
+      const onRequest = options.onRequest;
+      res.once('finish', () =>
+        onRequest({
+          plane,
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          query: Object.fromEntries(url.searchParams),
+          headers: req.headers,
+          ...(ctx.requestBody !== undefined ? { body: ctx.requestBody } : {}),
+          status: res.statusCode,
+        }),
+      );
+    }
     if (plane === 'data' && !url.pathname.startsWith('/openai/')) {
       send(ctx, 404, { error: { code: '404', message: 'Resource not found' } });
       return;

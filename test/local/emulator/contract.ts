@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
+import Ajv2020 from 'ajv/dist/2020';
 
 /**
  * Validates bodies against the Azure OpenAI authoring OpenAPI files in shared/contracts
@@ -57,5 +58,55 @@ export function assertMatches(spec: SpecName, definition: string, body: unknown)
   const validate = validator(spec, definition);
   if (!validate(body)) {
     throw new Error(`body does not match ${spec} ${definition}:\n${JSON.stringify(validate.errors, null, 2)}\nbody: ${JSON.stringify(body).slice(0, 2000)}`);
+  }
+}
+
+/**
+ * OpenAI's own OpenAPI (3.1, JSON Schema 2020-12) for what the Azure authoring files do not cover:
+ * chat completions (CONTRACT.md §7: Azure's inference spec was not copied; its response is the
+ * OpenAI `chat.completion` object plus Azure's filter results, which the schema allows as extra keys).
+ * Only the components reachable from the requested one are compiled.
+ */
+let openaiComponents: Record<string, unknown> | undefined;
+
+export function openAIValidator(component: string): ValidateFunction {
+  const key = `openai:${component}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  openaiComponents ??= (JSON.parse(fs.readFileSync(path.join(CONTRACTS, 'openai-openapi.full.json'), 'utf8')) as { components: { schemas: Record<string, unknown> } }).components.schemas;
+  const all = openaiComponents;
+  if (!all[component]) throw new Error(`openai-openapi.full.json has no component ${component}`);
+  const $defs: Record<string, unknown> = {};
+  const rewrite = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(rewrite);
+    if (!node || typeof node !== 'object') return node;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+      if (k.startsWith('x-') || k === 'discriminator' || k === 'example' || k === 'examples' || k === 'deprecated') continue;
+      if (k === '$ref' && typeof v === 'string') {
+        const name = v.replace('#/components/schemas/', '');
+        if (!(name in $defs)) {
+          $defs[name] = {};
+          $defs[name] = rewrite(all[name]);
+        }
+        out.$ref = `#/$defs/${name}`;
+      } else if (k !== 'nullable') out[k] = rewrite(v);
+    }
+    // A few 3.0-style `nullable: true` remain in the 3.1 document: as JSON Schema, "or null".
+    const src = node as Record<string, unknown>;
+    if (src.nullable === true && typeof src.type === 'string') out.type = [src.type, 'null'];
+    return out;
+  };
+  $defs[component] = rewrite(all[component]);
+  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+  const validate = ajv.compile({ $defs, $ref: `#/$defs/${component}` });
+  cache.set(key, validate);
+  return validate;
+}
+
+export function assertMatchesOpenAI(component: string, body: unknown): void {
+  const validate = openAIValidator(component);
+  if (!validate(body)) {
+    throw new Error(`body does not match OpenAI ${component}:\n${JSON.stringify(validate.errors, null, 2)}\nbody: ${JSON.stringify(body).slice(0, 2000)}`);
   }
 }

@@ -6,7 +6,8 @@ import type { FineTuningJob } from 'openai/resources/fine-tuning/jobs/jobs';
 import { startEmulator, type RunningEmulator } from '../../../src/local/emulator';
 import { RESULTS_CSV_COLUMNS } from '../../../src/local/emulator/model/training';
 import { intentTaskMessages } from '../../../src/shared/dataset/intentTask';
-import { assertMatches } from './contract';
+import type { RecordedRequest } from '../../../src/local/emulator';
+import { assertMatches, assertMatchesOpenAI } from './contract';
 import { SYSTEM, TOPICS, chatExamples, intentExamples, jsonl } from './fixtures';
 
 /**
@@ -56,9 +57,10 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
   let emulator: RunningEmulator;
   let openai: AzureOpenAI;
   let job: FineTuningJob;
+  const requests: RecordedRequest[] = [];
 
   beforeAll(async () => {
-    emulator = await startEmulator({ speed: 100 });
+    emulator = await startEmulator({ speed: 100, onRequest: (r) => requests.push(r) });
     openai = client(emulator);
     const training = await upload(openai, TRAINING);
     const validation = await upload(openai, VALIDATION, 'valid.jsonl');
@@ -197,6 +199,7 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
     const ask = (deploymentName: string, question: string) =>
       openai.chat.completions.create({ model: deploymentName, messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: question }] });
     const answer = await ask('support-ft', 'Hello, my card was charged two times for the subscription, please refund');
+    assertMatchesOpenAI('CreateChatCompletionResponse', answer);
     expect(answer).toMatchObject({ object: 'chat.completion', model: job.fine_tuned_model, choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant' } }] });
     expect(answer.choices[0].message.content).toBe(TOPICS.billing.answer);
     expect(answer.usage!.total_tokens).toBe(answer.usage!.prompt_tokens + answer.usage!.completion_tokens);
@@ -219,6 +222,26 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
     await arm.deployments.beginDeleteAndWait('rg', 'acct', 'base', { updateIntervalInMs: 10 });
     await expect(arm.deployments.get('rg', 'acct', 'base')).rejects.toMatchObject({ statusCode: 404, code: 'DeploymentNotFound' });
     await expect(ask('base', 'hi')).rejects.toMatchObject({ status: 404, code: 'DeploymentNotFound' });
+  });
+
+  it('saw requests from the clients that match the contract', () => {
+    const jobCreates = requests.filter((r) => r.method === 'POST' && r.path === '/openai/fine_tuning/jobs');
+    expect(jobCreates.length).toBeGreaterThan(0);
+    for (const r of jobCreates) assertMatches('stable', 'FineTuningJobCreation', r.body);
+    const chats = requests.filter((r) => r.path.endsWith('/chat/completions'));
+    expect(chats.length).toBeGreaterThan(0);
+    for (const r of chats) assertMatchesOpenAI('CreateChatCompletionRequest', r.body);
+    const uploads = requests.filter((r) => r.method === 'POST' && r.path === '/openai/files');
+    expect(uploads.every((r) => r.status === 201 && (r.body as { purpose: string }).purpose === 'fine-tune')).toBe(true);
+    const data = requests.filter((r) => r.plane === 'data');
+    expect(data.every((r) => r.query['api-version'] === API_VERSION || r.query['api-version'] === '2025-04-01-preview')).toBe(true);
+    const arm = requests.filter((r) => r.plane === 'arm' && r.method === 'PUT');
+    expect(arm.length).toBeGreaterThan(0);
+    for (const r of arm) {
+      expect(['2024-10-01', '2025-06-01', '2025-09-01']).toContain(r.query['api-version']);
+      expect(r.headers.authorization).toBe(`Bearer ${PLACEHOLDER_TOKEN}`);
+      expect(r.body).toMatchObject({ sku: { name: expect.any(String) }, properties: { model: { format: 'OpenAI', name: expect.any(String) } } });
+    }
   });
 
   it('refuses a sixth fine-tuned deployment as ARM does, and unknown models', async () => {
