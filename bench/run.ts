@@ -1,9 +1,10 @@
 import type { Benchmark } from './harness';
 import { tokensBenchmark } from './tokens';
 import { ingestBenchmark } from './ingest';
+import { qualityBenchmark } from './quality';
 
 /** Every benchmark; each lives in its own file in this folder. `npm run bench -- <name>` runs one. */
-const benchmarks: Benchmark[] = [tokensBenchmark, ingestBenchmark];
+const benchmarks: Benchmark[] = [tokensBenchmark, ingestBenchmark, qualityBenchmark];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { IngestError } from './errors';
 import { conversationItem, reject, show } from './records';
@@ -177,9 +175,14 @@ function firstText(values: (string | undefined)[]): string | undefined {
   return undefined;
 }
 
+/** Rows are buffered per bucket and written in blocks: one write per row would cost a syscall each. */
+const BUCKET_BLOCK_CHARS = 128 * 1024;
+
 class BucketWriter {
-  private readonly streams: (WriteStream | undefined)[];
+  private readonly handles: (FileHandle | undefined)[];
   private readonly files: (string | undefined)[];
+  private readonly pending: string[][];
+  private readonly pendingChars: number[];
 
   constructor(
     private readonly prefix: string,
@@ -187,44 +190,55 @@ class BucketWriter {
     private readonly level: number,
     private readonly file: string,
   ) {
-    this.streams = new Array(count).fill(undefined);
+    this.handles = new Array(count).fill(undefined);
     this.files = new Array(count).fill(undefined);
+    this.pending = Array.from({ length: count }, () => []);
+    this.pendingChars = new Array(count).fill(0);
   }
 
   async write(conversationId: string, line: string): Promise<void> {
     const b = bucketOf(conversationId, this.level, this.count);
-    let stream = this.streams[b];
-    if (!stream) {
-      const path = `${this.prefix}${b}`;
-      stream = createWriteStream(path);
-      stream.on('error', () => undefined); // surfaced by the awaited write/close below
-      this.streams[b] = stream;
-      this.files[b] = path;
-    }
-    if (!stream.write(`${line}\n`)) {
-      try {
-        await Promise.race([once(stream, 'drain'), once(stream, 'error').then(([err]) => Promise.reject(err))]);
-      } catch (err) {
-        throw tempError(this.file, err);
-      }
-    }
-    if (stream.errored) throw tempError(this.file, stream.errored);
+    this.pending[b].push(line);
+    this.pendingChars[b] += line.length + 1;
+    if (this.pendingChars[b] >= BUCKET_BLOCK_CHARS) await this.flush(b);
   }
 
+  private async flush(b: number): Promise<void> {
+    if (!this.pending[b].length) return;
+    const block = this.pending[b].join('\n') + '\n';
+    this.pending[b] = [];
+    this.pendingChars[b] = 0;
+    try {
+      let handle = this.handles[b];
+      if (!handle) {
+        const path = `${this.prefix}${b}`;
+        handle = await open(path, 'w');
+        this.handles[b] = handle;
+        this.files[b] = path;
+      }
+      await handle.write(block);
+    } catch (err) {
+      throw tempError(this.file, err);
+    }
+  }
+
+  /** Writes what is buffered and closes every bucket file (also after an error, so nothing leaks). */
   async close(): Promise<void> {
-    const errors: unknown[] = [];
-    await Promise.all(
-      this.streams.map(async (stream) => {
-        if (!stream) return;
-        if (stream.errored) return errors.push(stream.errored);
-        try {
-          await new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
-        } catch (err) {
-          errors.push(err);
-        }
-      }),
-    );
-    if (errors.length) throw tempError(this.file, errors[0]);
+    let failure: unknown;
+    for (let b = 0; b < this.count; b++) {
+      try {
+        await this.flush(b);
+      } catch (err) {
+        failure ??= err;
+      }
+      try {
+        await this.handles[b]?.close();
+      } catch (err) {
+        failure ??= tempError(this.file, err);
+      }
+      this.handles[b] = undefined;
+    }
+    if (failure) throw failure;
   }
 
   paths(): readonly (string | undefined)[] {
@@ -232,10 +246,18 @@ class BucketWriter {
   }
 }
 
+/** FNV-1a over the UTF-16 code units, seeded per level so a bucket that is split again really spreads out. */
 function bucketOf(conversationId: string, level: number, count: number): number {
-  const digest = createHash('md5').update(conversationId).digest();
-  // Each level uses different bytes of the hash, so a bucket that is split again really spreads out.
-  return digest.readUInt32BE((level % 4) * 4) % count;
+  let hash = (0x811c9dc5 ^ Math.imul(level + 1, 0x9e3779b1)) >>> 0;
+  for (let i = 0; i < conversationId.length; i++) {
+    hash ^= conversationId.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  // Final avalanche, so that ids differing only in their last character spread over buckets.
+  hash ^= hash >>> 15;
+  hash = Math.imul(hash, 0x2c1b3c6d);
+  hash ^= hash >>> 12;
+  return (hash >>> 0) % count;
 }
 
 async function* readLines(path: string, file: string): AsyncIterable<string> {

@@ -35,6 +35,19 @@ describe('normalizeText', () => {
     expect(normalizeText('pass\u200bword\u0007 ok\ufeff')).toBe('password ok');
   });
 
+  test('is idempotent and its output is always in normal form (the fast path for clean text agrees with the full one)', () => {
+    let seed = 11;
+    const alphabet = ['a', 'B', ' ', ' ', '\n', '\n', '\r', '\t', '.', '<b>', '&amp;', 'é', 'ﬁ', '\u00a0', '\u200b', 'x'];
+    for (let i = 0; i < 2000; i++) {
+      let text = '';
+      const length = (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 24;
+      for (let j = 0; j < length; j++) text += alphabet[(seed = (seed * 1103515245 + 12345) % 2 ** 31) % alphabet.length];
+      const once = normalizeText(text);
+      expect(normalizeText(once)).toBe(once);
+      expect(once).not.toMatch(/^\s|\s$|[^\S\n]{2}|\n\n| \n|\n |[\r\t\u00a0\u200b]/);
+    }
+  });
+
   test('returns an empty string for text that is only markup or whitespace', () => {
     expect(normalizeText(' <br/> &nbsp; \n ')).toBe('');
   });

@@ -1,0 +1,172 @@
+import { execFileSync } from 'node:child_process';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { parse as parseCsv } from 'csv-parse';
+import { generateDemoData } from '../src/local/demo/generateDemoData';
+import { parseInput } from '../src/shared/ingest/parse';
+import { timeMedian, type Benchmark } from './harness';
+
+/**
+ * Ingest throughput per input format on files of a few tens of MB (built from the demo data with
+ * fresh ids), against a JSON.parse-only line splitter over the conversation JSONL measured in
+ * the same run (the floor any JSONL reader pays), and csv-parse alone for the CSV files. Then
+ * memory: peak RSS growth of a fresh process parsing a file 10× larger than the base file.
+ */
+const TARGET_BYTES = 24 * 1024 * 1024;
+const MEMORY_BASE_BYTES = 10 * 1024 * 1024;
+const REPEATS = 3;
+const CHUNK = 64 * 1024;
+
+interface Sample {
+  header?: string;
+  /** Lines that are one record each, with `{n}` where a per-copy id suffix goes. */
+  lines: string[];
+}
+
+function samples(): Record<string, Sample> {
+  const demo = new Map(generateDemoData().map((f) => [f.path, f.content.toString('utf8')]));
+  const jsonLines = (path: string, key: string) =>
+    demo
+      .get(path)!
+      .split('\n')
+      .filter((l) => l.startsWith('{') && l.endsWith('}'))
+      .filter((l) => {
+        try {
+          JSON.parse(l);
+          return true;
+        } catch {
+          return false;
+        }
+      })
+      .map((l) => l.replace(new RegExp(`"${key}":"([^"]+)"`), `"${key}":"$1-{n}"`));
+  const csv = (path: string) => demo.get(path)!.replace(/\r\n/g, '\n').trimEnd().split('\n');
+  const [chatHeader, ...chatRows] = csv('data/chat-export.csv');
+  const [faqHeader, ...faqRows] = csv('data/faq.csv');
+  return {
+    'conversation JSONL': { lines: jsonLines('data/chat-logs.jsonl', 'conversation_id') },
+    'message-per-row CSV': { header: chatHeader, lines: chatRows.map((r) => r.replace(/^([^,]+),/, '$1-{n},')) },
+    'FAQ CSV': { header: faqHeader, lines: faqRows.map((r) => r.replace(/,([a-z_]+)$/, ',$1 {n}')) },
+    'feedback JSONL': { lines: jsonLines('data/feedback.jsonl', 'conversation_id') },
+    'ready-made JSONL': { lines: demo.get('data/ready-made.jsonl')!.trimEnd().split('\n').map((l) => l.replace('"content":"', '"content":"[{n}] ')) },
+  };
+}
+
+/** Writes copies of the sample (ids made unique per copy) until the file reaches `bytes`. */
+async function writeFile(path: string, sample: Sample, bytes: number): Promise<number> {
+  const out = createWriteStream(path);
+  let written = 0;
+  const put = async (text: string) => {
+    written += Buffer.byteLength(text);
+    if (!out.write(text)) await once(out, 'drain');
+  };
+  if (sample.header) await put(`${sample.header}\n`);
+  for (let copy = 0; written < bytes; copy++) {
+    await put(sample.lines.map((l) => l.replaceAll('{n}', String(copy))).join('\n') + '\n');
+  }
+  out.end();
+  await once(out, 'finish');
+  return written;
+}
+
+async function parseFile(path: string): Promise<number> {
+  let items = 0;
+  for await (const _ of parseInput(createReadStream(path, { highWaterMark: CHUNK }), { fileName: path })) items++;
+  return items;
+}
+
+async function jsonParseOnly(path: string): Promise<number> {
+  let records = 0;
+  let rest: Buffer = Buffer.alloc(0);
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>) {
+    const data = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+    let start = 0;
+    for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
+      if (nl > start) {
+        JSON.parse(data.toString('utf8', start, nl));
+        records++;
+      }
+      start = nl + 1;
+    }
+    rest = data.subarray(start);
+  }
+  if (rest.length) {
+    JSON.parse(rest.toString('utf8'));
+    records++;
+  }
+  return records;
+}
+
+async function csvParseOnly(path: string): Promise<number> {
+  let records = 0;
+  const parser = createReadStream(path, { highWaterMark: CHUNK }).pipe(parseCsv({ relax_column_count: true }));
+  for await (const _ of parser) records++;
+  return records;
+}
+
+const mbps = (bytes: number, ms: number) => bytes / 1024 / 1024 / (ms / 1000);
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+function probe(file: string): { items: number; growth: number } {
+  const out = execFileSync(process.execPath, ['--expose-gc', join(__dirname, 'ingestMemoryProbe.js'), file], { encoding: 'utf8', maxBuffer: 1024 * 1024 });
+  const { items, startRss, maxRss } = JSON.parse(out) as { items: number; startRss: number; maxRss: number };
+  return { items, growth: Math.max(0, maxRss - startRss) };
+}
+
+export const ingestBenchmark: Benchmark = {
+  name: 'ingest',
+  async run() {
+    const dir = mkdtempSync(join(tmpdir(), 'tuneloop-bench-ingest-'));
+    const lines: string[] = [];
+    try {
+      const sets = samples();
+      const files: { name: string; path: string; bytes: number; csv: boolean }[] = [];
+      for (const [name, sample] of Object.entries(sets)) {
+        const path = join(dir, `${name.replace(/\W+/g, '-')}`);
+        files.push({ name, path, bytes: await writeFile(path, sample, TARGET_BYTES), csv: !!sample.header });
+      }
+      const conversationFile = files[0];
+      const gzPath = join(dir, 'conversation.jsonl.gz');
+      writeFileSync(gzPath, gzipSync(readFileSync(conversationFile.path), { level: 6 }));
+
+      const baselineMs = await timeMedian(() => jsonParseOnly(conversationFile.path), REPEATS);
+      const baseline = mbps(conversationFile.bytes, baselineMs);
+      lines.push(`files of ~${mb(TARGET_BYTES)} built from the demo data; median of ${REPEATS} runs after a warm-up; throughput in MB of (uncompressed) input per second`);
+      lines.push(`baseline: JSON.parse-only line splitting over the conversation JSONL: ${baseline.toFixed(1)} MB/s`);
+      lines.push('');
+      lines.push('| format | file | items | parseInput MB/s | vs JSON.parse baseline | csv-parse alone MB/s |');
+      lines.push('|---|---:|---:|---:|---:|---:|');
+      for (const file of files) {
+        const items = await parseFile(file.path);
+        const ms = await timeMedian(() => parseFile(file.path), REPEATS);
+        const rate = mbps(file.bytes, ms);
+        const csvAlone = file.csv ? mbps(file.bytes, await timeMedian(() => csvParseOnly(file.path), REPEATS)).toFixed(1) : '–';
+        lines.push(`| ${file.name} | ${mb(file.bytes)} | ${items} | ${rate.toFixed(1)} | ${(rate / baseline).toFixed(2)}× | ${csvAlone} |`);
+      }
+      const gzMs = await timeMedian(() => parseFile(gzPath), REPEATS);
+      lines.push(`| conversation JSONL, gzip | ${mb(statSync(gzPath).size)} (.gz) | – | ${mbps(conversationFile.bytes, gzMs).toFixed(1)} | ${(mbps(conversationFile.bytes, gzMs) / baseline).toFixed(2)}× | – |`);
+
+      lines.push('');
+      lines.push(`memory: peak RSS growth of a fresh process (parseInput over the whole file) for a ${mb(MEMORY_BASE_BYTES)} file and a 10× larger one`);
+      lines.push('| format | base file growth | 10× file growth | ratio (1.0 = flat) |');
+      lines.push('|---|---:|---:|---:|');
+      for (const name of ['conversation JSONL', 'message-per-row CSV']) {
+        const small = join(dir, 'mem-small');
+        const large = join(dir, 'mem-large');
+        await writeFile(small, sets[name], MEMORY_BASE_BYTES);
+        await writeFile(large, sets[name], MEMORY_BASE_BYTES * 10);
+        const a = probe(small);
+        const b = probe(large);
+        if (b.items < a.items * 9) throw new Error(`memory probe parsed too few items (${a.items} vs ${b.items})`);
+        lines.push(`| ${name} | ${mb(a.growth)} | ${mb(b.growth)} | ${(b.growth / Math.max(a.growth, 1)).toFixed(2)} |`);
+        rmSync(small);
+        rmSync(large);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return { name: 'ingest', lines };
+  },
+};
