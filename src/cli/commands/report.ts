@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs, UsageError, type CliCommand } from '../command';
 import { loadSettings } from '../../shared/config/settings';
-import { createStorageClients, storageOptionsFromSettings } from '../../shared/storage/clients';
+import { azuriteConnectionString, createStorageClients, storageOptionsFromSettings } from '../../shared/storage/clients';
 import { loadReport, renderReportHtml, type EvaluationReport } from '../../shared/evaluation/report';
 
 function summary(report: EvaluationReport): string {
@@ -22,13 +22,29 @@ function summary(report: EvaluationReport): string {
 
 export const reportCommand: CliCommand = {
   name: 'report',
-  usage: 'tuneloop report <jobKey> [--out <dir>] [--json]',
+  usage: 'tuneloop report <jobKey> [--out <dir>] [--json] [--connection-string <storage connection string>]',
   summary: "a candidate's evaluation report (decision, metrics with deltas); --out writes report.json and report.html",
   async run(args, io) {
-    const { positional, flags } = parseArgs(args, { strings: ['out'], booleans: ['json'] });
+    const { positional, flags } = parseArgs(args, { strings: ['out', 'connection-string'], booleans: ['json'] });
     if (positional.length !== 1) throw new UsageError('give exactly one job key');
-    const storage = createStorageClients(storageOptionsFromSettings(loadSettings(io.env)));
-    const report = await loadReport(storage, positional[0]);
+    const env = { ...io.env };
+    if (flags['connection-string']) env.TUNELOOP_STORAGE = flags['connection-string'] as string;
+    else if (!env.TUNELOOP_STORAGE && !env.TUNELOOP_STORAGE__blobServiceUri) {
+      // Without any storage setting, read the local stack (`npm start`: Azurite from TUNELOOP_LOCAL_PORT_BASE).
+      const base = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', ...env }).TUNELOOP_LOCAL_PORT_BASE;
+      env.TUNELOOP_STORAGE = azuriteConnectionString({ blob: base, queue: base + 1, table: base + 2 });
+    }
+    const storage = createStorageClients(storageOptionsFromSettings(loadSettings(env)));
+    let report: EvaluationReport;
+    try {
+      report = await loadReport(storage, positional[0]);
+    } catch (err) {
+      if (/ECONNREFUSED/.test(String((err as { code?: string }).code) + (err as Error).message)) {
+        io.stderr(`tuneloop report: cannot reach blob storage (${(err as Error).message}). Start the local stack with \`npm start\`, or pass --connection-string / set TUNELOOP_STORAGE.\n`);
+        return 1;
+      }
+      throw err;
+    }
     if (flags.out) {
       const dir = resolve(io.cwd, flags.out as string);
       await mkdir(dir, { recursive: true });

@@ -104,4 +104,18 @@ describe('runDeploymentLifecycle (Azurite + emulator ARM)', () => {
     expect(third.retired).toEqual([rejected]);
     expect(await runtime.fineTune.deployments.getDeployment(prod)).toMatchObject({ provisioningState: 'Succeeded', model });
   });
+
+  it('retires released deployments before the grace period ends when Azure\'s limit of 5 is reached', async () => {
+    const now = new Date('2026-03-11T13:00:00Z');
+    const names = ['a', 'b', 'c', 'd'].map((n) => `${run}-${n}`);
+    for (const [i, name] of names.entries()) {
+      await deploy(name);
+      await saveDeploymentRecord(runtime.storage, { deploymentName: name, fineTunedModel: model, jobKey: `j-${name}`, role: 'rejected', deployedAt: '2026-03-11T12:00:00Z', releasedAt: `2026-03-11T12:0${i}:00Z` });
+    }
+    // production + 4 released = 5 live: the oldest released one goes although its grace period has not ended.
+    const result = await runDeploymentLifecycle(runtime, { now });
+    expect(result.retired).toEqual([names[0]]);
+    expect(await runtime.fineTune.deployments.getDeployment(names[0])).toBeUndefined();
+    expect(await runtime.fineTune.deployments.getDeployment(names[1])).toBeDefined();
+  });
 });
