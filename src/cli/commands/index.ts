@@ -5,6 +5,7 @@ import { reportCommand } from './report';
 import { prepareCommand } from './prepare';
 import { validateCommand } from './validate';
 import { dropCommand } from './drop';
+import { dashboardCommand } from './dashboard';
 
 /** Every `tuneloop` command; each lives in its own file in this folder. */
-export const commands: CliCommand[] = [bleuCommand, f1Command, reportCommand, prepareCommand, validateCommand, dropCommand];
+export const commands: CliCommand[] = [bleuCommand, f1Command, reportCommand, prepareCommand, validateCommand, dropCommand, dashboardCommand];
