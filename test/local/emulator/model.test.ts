@@ -18,17 +18,22 @@ describe('text', () => {
 
 describe('TfIdfIndex', () => {
   const index = new TfIdfIndex([
-    { recentContext: 'my parcel has not arrived', earlierContext: '', reply: 'delivery' },
-    { recentContext: 'I was charged twice on my card', earlierContext: '', reply: 'billing' },
+    { context: { recent: 'my parcel has not arrived', previousReply: '', earlier: '' }, reply: 'delivery' },
+    { context: { recent: 'I was charged twice on my card', previousReply: '', earlier: '' }, reply: 'billing' },
+    { context: { recent: 'order 1234, card ending 9876', previousReply: 'Could you tell me the order number and the card?', earlier: 'charged twice' }, reply: 'refunded' },
   ]);
   it('finds the reply whose context shares the rare words, with a cosine score', () => {
-    const [best] = index.search('double charge on the card');
+    const [best] = index.search({ recent: 'double charge on the card' });
     expect(best.reply).toBe('billing');
     expect(best.score).toBeGreaterThan(0.3);
     expect(best.score).toBeLessThanOrEqual(1);
   });
   it('scores an unrelated question at zero', () => {
-    expect(index.search('what is the capital of france')).toEqual([]);
+    expect(index.search({ recent: 'what is the capital of france' })).toEqual([]);
+  });
+  it('matches a follow-up by the assistant turn it answers', () => {
+    const [best] = index.search({ recent: 'it is order 5555, card ending 1111', previousReply: 'Please tell me the order number and the card you used.' });
+    expect(best.reply).toBe('refunded');
   });
 });
 

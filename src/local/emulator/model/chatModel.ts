@@ -1,6 +1,6 @@
 import { INTENT_TASK_LABELS_HEADER, INTENT_TASK_TRANSCRIPT_HEADER, isIntentTaskPrompt, normaliseIntentLabel } from '../../../shared/dataset/intentTask';
 import { NaiveBayesClassifier } from './naiveBayes';
-import { TfIdfIndex, type RetrievalDocument } from './retrieval';
+import { TfIdfIndex, type RetrievalContext, type RetrievalDocument } from './retrieval';
 import { messageText, type ChatMessageLike } from './text';
 
 export type ReplyKind = 'retrieval' | 'out-of-scope' | 'intent' | 'generic';
@@ -50,8 +50,8 @@ export function parseIntentPrompt(messages: readonly ChatMessageLike[]): { trans
   return { transcript, labels };
 }
 
-/** Splits a conversation before an assistant turn into recent and earlier user text (the retrieval query). */
-export function userContext(messages: readonly ChatMessageLike[]): { recent: string; earlier: string } {
+/** The retrieval context of the next assistant turn after `messages`. */
+export function conversationContext(messages: readonly ChatMessageLike[]): RetrievalContext {
   let lastAssistant = -1;
   messages.forEach((m, i) => {
     if (m.role === 'assistant') lastAssistant = i;
@@ -64,7 +64,11 @@ export function userContext(messages: readonly ChatMessageLike[]): { recent: str
   });
   // A request that ends with an assistant turn has no fresh user text: use the last user turns.
   if (recent.length === 0 && earlier.length > 0) recent.push(earlier.pop()!);
-  return { recent: recent.join('\n'), earlier: earlier.join('\n') };
+  return {
+    recent: recent.join('\n'),
+    previousReply: lastAssistant >= 0 ? messageText(messages[lastAssistant]) : '',
+    earlier: earlier.join('\n'),
+  };
 }
 
 /**
@@ -92,9 +96,9 @@ export class FineTunedChatModel {
         if (m.role !== 'assistant' || m.weight === 0) return;
         const reply = messageText(m).trim();
         if (!reply) return;
-        const { recent, earlier } = userContext(messages.slice(0, i));
-        if (!recent && !earlier) return;
-        documents.push({ recentContext: recent, earlierContext: earlier, reply });
+        const context = conversationContext(messages.slice(0, i));
+        if (!context.recent && !context.earlier) return;
+        documents.push({ context, reply });
       });
     }
     this.index = new TfIdfIndex(documents);
@@ -116,8 +120,7 @@ export class FineTunedChatModel {
       if (result) return { content: result.label, kind: 'intent', score: result.confidence };
       return { content: labels[0] ?? 'other', kind: 'generic' };
     }
-    const { recent, earlier } = userContext(messages);
-    const [best] = this.index.search(recent, earlier, 1);
+    const [best] = this.index.search(conversationContext(messages), 1);
     if (!best || best.score < this.threshold) {
       return { content: this.decline(), kind: 'out-of-scope', score: best?.score ?? 0 };
     }

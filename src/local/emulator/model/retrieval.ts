@@ -1,11 +1,18 @@
 import { contentTerms } from './text';
 
-/** One retrievable reply: the customer's words that led to it and what the agent answered. */
-export interface RetrievalDocument {
+/** What precedes a reply in a conversation: the evidence retrieval matches on. */
+export interface RetrievalContext {
   /** The user turns since the previous assistant reply (what the reply answers). */
-  recentContext: string;
-  /** Earlier user turns of the same conversation (weaker evidence). */
-  earlierContext: string;
+  recent: string;
+  /** The assistant reply just before them (where the conversation stands), '' at the start. */
+  previousReply: string;
+  /** Earlier user turns of the same conversation. */
+  earlier: string;
+}
+
+/** One retrievable reply and its context. */
+export interface RetrievalDocument {
+  context: RetrievalContext;
   reply: string;
 }
 
@@ -16,36 +23,39 @@ export interface RetrievalMatch {
 }
 
 export interface TfIdfIndexOptions {
-  /** Weight of earlier user turns relative to the most recent ones (default 0.5). */
-  earlierWeight?: number;
+  /** Weight of each part of the context in the vectors (defaults: recent 1, previousReply 0.6, earlier 0.4). */
+  weights?: Partial<Record<keyof RetrievalContext, number>>;
 }
 
 type SparseVector = Map<string, number>;
 
+const PARTS: (keyof RetrievalContext)[] = ['recent', 'previousReply', 'earlier'];
+
 /**
- * TF-IDF (sublinear tf, smoothed idf, cosine) over the user turns that precede each training
- * reply. Scores are cosine similarities in [0, 1], so one threshold separates "the training data
- * covers this" from "out of scope" independently of corpus size.
+ * TF-IDF (sublinear tf, smoothed idf, cosine) over the context of each training reply. Terms of
+ * the previous assistant reply live in their own namespace, so a follow-up ("order 123, card
+ * ending 6129") is matched by where the conversation stands ("could you tell me the order
+ * number…") rather than by its own words alone. Scores are cosine similarities in [0, 1], so one
+ * threshold separates "the training data covers this" from "out of scope" whatever the corpus size.
  */
 export class TfIdfIndex {
   private readonly idf = new Map<string, number>();
   private readonly postings = new Map<string, { doc: number; weight: number }[]>();
   private readonly documents: RetrievalDocument[];
-  private readonly earlierWeight: number;
+  private readonly weights: Record<keyof RetrievalContext, number>;
 
   constructor(documents: RetrievalDocument[], options: TfIdfIndexOptions = {}) {
     this.documents = documents;
-    this.earlierWeight = options.earlierWeight ?? 0.5;
-    const termsPerDoc = documents.map((d) => ({ recent: contentTerms(d.recentContext), earlier: contentTerms(d.earlierContext) }));
+    this.weights = { recent: 1, previousReply: 0.6, earlier: 0.4, ...options.weights };
+    const termsPerDoc = documents.map((d) => this.terms(d.context));
     const df = new Map<string, number>();
-    for (const { recent, earlier } of termsPerDoc) {
-      for (const term of new Set([...recent, ...earlier])) df.set(term, (df.get(term) ?? 0) + 1);
+    for (const parts of termsPerDoc) {
+      for (const term of new Set(PARTS.flatMap((p) => parts[p]))) df.set(term, (df.get(term) ?? 0) + 1);
     }
     const n = documents.length;
     for (const [term, count] of df) this.idf.set(term, Math.log((1 + n) / (1 + count)) + 1);
-    termsPerDoc.forEach(({ recent, earlier }, doc) => {
-      const vector = this.vectorize(recent, earlier);
-      for (const [term, weight] of vector) {
+    termsPerDoc.forEach((parts, doc) => {
+      for (const [term, weight] of this.vectorize(parts)) {
         let list = this.postings.get(term);
         if (!list) this.postings.set(term, (list = []));
         list.push({ doc, weight });
@@ -57,9 +67,9 @@ export class TfIdfIndex {
     return this.documents.length;
   }
 
-  /** Best matches for a query given as recent and earlier user text, highest score first (ties: earlier document). */
-  search(recentQuery: string, earlierQuery = '', limit = 1): RetrievalMatch[] {
-    const query = this.vectorize(contentTerms(recentQuery), contentTerms(earlierQuery));
+  /** Best matches for a context, highest score first (ties: the earlier document). */
+  search(context: Partial<RetrievalContext>, limit = 1): RetrievalMatch[] {
+    const query = this.vectorize(this.terms({ recent: '', previousReply: '', earlier: '', ...context }));
     const scores = new Map<number, number>();
     for (const [term, qWeight] of query) {
       for (const { doc, weight } of this.postings.get(term) ?? []) scores.set(doc, (scores.get(doc) ?? 0) + qWeight * weight);
@@ -70,15 +80,21 @@ export class TfIdfIndex {
       .map(([index, score]) => ({ index, score: Math.min(1, score), reply: this.documents[index].reply }));
   }
 
-  private vectorize(recent: string[], earlier: string[]): SparseVector {
-    const tf = new Map<string, number>();
-    const add = (terms: string[], weight: number) => {
-      const counts = new Map<string, number>();
-      for (const t of terms) counts.set(t, (counts.get(t) ?? 0) + 1);
-      for (const [t, c] of counts) tf.set(t, (tf.get(t) ?? 0) + weight * (1 + Math.log(c)));
+  private terms(context: RetrievalContext): Record<keyof RetrievalContext, string[]> {
+    return {
+      recent: contentTerms(context.recent),
+      previousReply: contentTerms(context.previousReply).map((t) => `assistant:${t}`),
+      earlier: contentTerms(context.earlier),
     };
-    add(recent, 1);
-    add(earlier, this.earlierWeight);
+  }
+
+  private vectorize(parts: Record<keyof RetrievalContext, string[]>): SparseVector {
+    const tf = new Map<string, number>();
+    for (const part of PARTS) {
+      const counts = new Map<string, number>();
+      for (const t of parts[part]) counts.set(t, (counts.get(t) ?? 0) + 1);
+      for (const [t, c] of counts) tf.set(t, (tf.get(t) ?? 0) + this.weights[part] * (1 + Math.log(c)));
+    }
     const vector: SparseVector = new Map();
     let norm = 0;
     for (const [term, value] of tf) {
