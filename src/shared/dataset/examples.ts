@@ -109,9 +109,9 @@ export class ExampleBuilder {
       return { ok: false, reason: 'no-assistant-turn', detail: 'the conversation has no agent/assistant turn to learn from' };
     }
     const kept = turns.slice(0, lastAssistant + 1);
-    if (!kept.some((t) => t.role === 'assistant' && t.weight !== 0)) {
-      return { ok: false, reason: 'no-trained-assistant-turn', detail: 'every assistant turn has weight 0, so the example would teach nothing' };
-    }
+    // Every reply at weight 0 (a low rating, reply rules): kept as context, as quality intends and
+    // as dataset assembly does when the rating arrives later, so arrival order does not matter.
+    if (!kept.some((t) => t.role === 'assistant' && t.weight !== 0)) notes.push('all-replies-weight0');
     const messages = kept.map(toMessage);
     const costs = messages.map((m) => this.messageTokens(m));
     const fixed = this.systemTokens + REPLY_PRIMING_TOKENS;
@@ -136,6 +136,7 @@ export class ExampleBuilder {
     conversation: Conversation,
   ): BuildResult {
     const examples: BuiltExample[] = [];
+    const anyTrained = messages.some((m) => m.role === 'assistant' && m.weight !== 0);
     let prevEnd = -1;
     while (prevEnd < messages.length - 1) {
       const start = prevEnd + 1;
@@ -169,7 +170,7 @@ export class ExampleBuilder {
       const body = messages.slice(contextStart, end + 1).map((m, k) =>
         contextStart + k < start && m.role === 'assistant' ? { ...m, weight: 0 as const } : m,
       );
-      if (body.some((m, k) => contextStart + k >= start && m.role === 'assistant' && m.weight !== 0)) {
+      if (!anyTrained || body.some((m, k) => contextStart + k >= start && m.role === 'assistant' && m.weight !== 0)) {
         examples.push({ kind, example: { messages: this.withSystem(body) }, tokens });
       }
       prevEnd = end;

@@ -44,9 +44,22 @@ describe('ExampleBuilder', () => {
     expect(r.ok && r.examples[0].example.messages).toEqual([{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }]);
   });
 
-  it('rejects a conversation without an assistant turn, or with nothing to train', () => {
+  it('rejects a conversation without an assistant turn', () => {
     expect(builder.build(conv([u('hello?'), u('anyone?')]))).toMatchObject({ ok: false, reason: 'no-assistant-turn' });
-    expect(builder.build(conv([u('q'), a('a', 0)]))).toMatchObject({ ok: false, reason: 'no-trained-assistant-turn' });
+  });
+
+  it('keeps a conversation whose every reply has weight 0 as context, and says so', () => {
+    const r = builder.build(conv([u('q'), a('a', 0)]));
+    expect(r.ok && r.notes).toContain('all-replies-weight0');
+    expect(r.ok && r.examples[0].example.messages).toEqual([
+      { role: 'system', content: systemPrompt },
+      { role: 'user', content: 'q' },
+      { role: 'assistant', content: 'a', weight: 0 },
+    ]);
+    const turns: Turn[] = [];
+    for (let i = 0; i < 6; i++) turns.push(u(`question ${i} ` + 'about my order '.repeat(20)), a(`answer ${i} ` + 'we will look into it '.repeat(20), 0));
+    const split = new ExampleBuilder({ model, systemPrompt, maxExampleTokens: 400, intentExamples: false }).build(conv(turns));
+    expect(split.ok && split.examples.length).toBeGreaterThan(1);
   });
 
   it('adds an intent-labelling example for conversations with an issue type', () => {

@@ -80,10 +80,15 @@ describe('preprocessStream', () => {
     const s2 = await preprocessStream(bytes(conversationLine('late-1', { csat: 5 }) + '\n'), options('chats.jsonl'));
     expect(s2.feedback_joined).toBe(1);
     expect(curated.find((r) => r.conversation_id === 'late-1')?.csat).toBe(4);
-    // a low rating joined on arrival lets quality down-weight every reply: nothing left to learn
+    // a low rating joined on arrival: quality keeps the conversation with every reply at weight 0,
+    // as assembly does when the rating comes later
     await preprocessStream(bytes('{"conversation_id": "low-1", "rating": 1}\n'), options('feedback3.jsonl'));
     await preprocessStream(bytes(conversationLine('low-1', { csat: 5 }) + '\n'), options('chats3.jsonl'));
-    expect(quarantined.map((q) => [q.file, q.reason])).toEqual([['chats3.jsonl', 'no-trained-assistant-turn']]);
+    expect(quarantined).toEqual([]);
+    const low = curated.find((r) => r.conversation_id === 'low-1' && r.kind === 'conversation');
+    expect(low?.csat).toBe(1);
+    const replies = (low?.example.messages as { role: string; weight?: number }[]).filter((m) => m.role === 'assistant');
+    expect(replies.every((m) => m.weight === 0)).toBe(true);
     // conversation first: it keeps its own csat; the stored feedback is there for assembly to join later
     const s3 = await preprocessStream(bytes(conversationLine('early-1', { csat: 4 }) + '\n'), options('chats2.jsonl'));
     expect(s3.feedback_joined).toBe(0);
