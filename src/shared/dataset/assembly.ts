@@ -9,13 +9,14 @@ import { enqueueJobMessage } from '../finetune/queue';
 import { notify } from '../telemetry/notify';
 import { EVENT_TYPES } from '../telemetry/events';
 import { readLines } from './blobLines';
+import { balanceTrainingSplit } from '../quality/balance';
 
 /** One line of a curated shard, as preprocessing writes it (see README "Preprocessing"). */
 export const curatedRecordSchema = z.object({
   conversation_id: z.string().min(1),
   kind: z.enum(['conversation', 'faq', 'ready', 'intent']),
-  issue_type: z.string().optional().nullable(),
-  csat: z.number().optional().nullable(),
+  issue_type: z.string().nullish().transform((v) => v ?? undefined),
+  csat: z.number().nullish().transform((v) => v ?? undefined),
   split: z.enum(['train', 'validation', 'holdout']),
   tokens: z.number().int().nonnegative(),
   source: z.object({ file: z.string(), line: z.number() }).passthrough(),
@@ -54,18 +55,12 @@ export interface AssembleOptions {
   submit?: boolean;
 }
 
-/** The part of quality's balance step assembly needs; injected so assembly stays testable on its own. */
-export type BalanceFn = (records: CuratedRecord[], options: { maxShare: number; minShare?: number; seed: string }) => {
-  kept: CuratedRecord[];
-  dropped: CuratedRecord[];
-};
-
 /**
  * The nightly step: every curated shard → one versioned dataset (train / validation / frozen
  * holdout) in container `datasets`, its cost estimated against the budget, and a `submit`
  * message for the fine-tuning job loop. Nothing changes when the data has not changed.
  */
-export async function assembleDataset(runtime: Runtime, options: AssembleOptions = {}, balance?: BalanceFn): Promise<AssemblyOutcome> {
+export async function assembleDataset(runtime: Runtime, options: AssembleOptions = {}): Promise<AssemblyOutcome> {
   const settings = runtime.settings;
   const now = options.now ?? new Date();
   const { records, shards, invalidLines } = await readCuratedRecords(runtime, options.signal);
@@ -73,14 +68,14 @@ export async function assembleDataset(runtime: Runtime, options: AssembleOptions
   const ratings = await readFeedbackRatings(runtime);
   let feedbackJoined = 0;
   let downWeightedLowCsat = 0;
-  const threshold = csatThreshold(runtime);
+  const threshold = settings.TUNELOOP_CSAT_THRESHOLD;
   for (const record of records) {
     const rating = ratings.get(record.conversation_id);
     if (rating !== undefined) {
       record.csat = rating;
       feedbackJoined++;
     }
-    if (threshold !== undefined && typeof record.csat === 'number' && record.csat < threshold && record.kind === 'conversation') {
+    if (typeof record.csat === 'number' && record.csat < threshold && record.kind === 'conversation') {
       let changed = false;
       for (const message of record.example.messages) {
         if (message.role === 'assistant' && message.weight !== 0) {
@@ -95,15 +90,15 @@ export async function assembleDataset(runtime: Runtime, options: AssembleOptions
   const bySplit: Record<Split, CuratedRecord[]> = { train: [], validation: [], holdout: [] };
   for (const r of records) bySplit[r.split].push(r);
   const before = countIssueTypes(bySplit.train);
-  let balanceDropped = 0;
-  if (balance) {
-    const maxShare = numberSetting(runtime, 'TUNELOOP_BALANCE_MAX_SHARE');
-    if (maxShare !== undefined && maxShare < 1) {
-      const result = balance(bySplit.train, { maxShare, minShare: numberSetting(runtime, 'TUNELOOP_BALANCE_MIN_SHARE'), seed: 'tuneloop' });
-      bySplit.train = result.kept;
-      balanceDropped = result.dropped.length;
-    }
-  }
+  // Capped issue types lose their lowest-ranked records for this version only: they stay in the
+  // curated shards and are listed beside the dataset, so nothing is lost.
+  const balanced = balanceTrainingSplit(bySplit.train, {
+    maxShare: settings.TUNELOOP_BALANCE_MAX_SHARE,
+    minShare: settings.TUNELOOP_BALANCE_MIN_SHARE,
+    seed: 'tuneloop',
+  });
+  bySplit.train = balanced.kept;
+  const balanceDropped = balanced.dropped.length;
   const after = countIssueTypes(bySplit.train);
 
   const lines: Record<Split, string[]> = { train: [], validation: [], holdout: [] };
@@ -181,6 +176,9 @@ export async function assembleDataset(runtime: Runtime, options: AssembleOptions
   await put(manifest.files.validation, joinLines(lines.validation), 'application/jsonl');
   await put(manifest.files.holdout, joinLines(lines.holdout), 'application/jsonl');
   await put(manifest.files.holdoutRecords, joinLines(bySplit.holdout.map((r) => JSON.stringify(r))), 'application/jsonl');
+  if (balanced.dropped.length) {
+    await put(`${version}/balance-dropped.jsonl`, joinLines(balanced.dropped.map((r) => JSON.stringify({ reason: balanced.dropReason, record: r }))), 'application/jsonl');
+  }
   await put(`${version}/manifest.json`, JSON.stringify(manifest, null, 2) + '\n', 'application/json');
   await runtime.storage.table(TABLES.datasets).upsertEntity(
     {
@@ -303,14 +301,4 @@ function compareRecords(a: CuratedRecord, b: CuratedRecord): number {
 
 function joinLines(lines: string[]): string {
   return lines.length ? lines.join('\n') + '\n' : '';
-}
-
-function csatThreshold(runtime: Runtime): number | undefined {
-  return numberSetting(runtime, 'TUNELOOP_CSAT_THRESHOLD');
-}
-
-/** Settings owned by the quality domain, read loosely so assembly works whichever of them exist. */
-function numberSetting(runtime: Runtime, name: string): number | undefined {
-  const value = (runtime.settings as unknown as Record<string, unknown>)[name];
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }

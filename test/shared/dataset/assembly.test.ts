@@ -55,14 +55,14 @@ describe('nightly dataset assembly (private Azurite)', () => {
   }
 
   it('refuses to train on fewer than 10 examples', async () => {
-    runtime = makeRuntime();
+    runtime = makeRuntime({ TUNELOOP_BALANCE_MAX_SHARE: '1' });
     await writeShard(azurite.storage, 'day0/aaaa.jsonl', [record('c-0', 'train', 'billing', 'ok')]);
     const outcome = await assembleDataset(runtime, { now: new Date('2026-11-01T02:00:00Z') });
     expect(outcome).toMatchObject({ outcome: 'skipped', reason: 'too-few-examples' });
   });
 
   it('writes a versioned dataset, joins late feedback, and enqueues a submit message', async () => {
-    runtime = makeRuntime({ TUNELOOP_CSAT_THRESHOLD: '3' });
+    runtime = makeRuntime({ TUNELOOP_CSAT_THRESHOLD: '3', TUNELOOP_BALANCE_MAX_SHARE: '1' });
     const day1 = Array.from({ length: 14 }, (_, i) => record(`c-${i + 1}`, 'train', i % 2 ? 'billing' : 'shipping', `answer ${i + 1}`));
     day1.push(record('c-v1', 'validation', 'billing', 'validation answer'), record('c-h1', 'holdout', 'shipping', 'holdout answer'));
     await writeShard(azurite.storage, 'day1/bbbb.jsonl', day1);
@@ -101,13 +101,30 @@ describe('nightly dataset assembly (private Azurite)', () => {
   });
 
   it('does nothing when the curated data has not changed', async () => {
-    runtime = makeRuntime({ TUNELOOP_CSAT_THRESHOLD: '3' });
+    runtime = makeRuntime({ TUNELOOP_CSAT_THRESHOLD: '3', TUNELOOP_BALANCE_MAX_SHARE: '1' });
     const outcome = await assembleDataset(runtime, { now: new Date('2026-11-03T02:00:00Z') });
     expect(outcome).toMatchObject({ outcome: 'skipped', reason: 'unchanged' });
   });
 
+  it('caps an issue type\'s share of the training split and lists what it left out', async () => {
+    runtime = makeRuntime({ TUNELOOP_BALANCE_MAX_SHARE: '0.5' });
+    const many = Array.from({ length: 30 }, (_, i) => record(`b-${i}`, 'train', 'returns', `returns answer ${i}`));
+    await writeShard(azurite.storage, 'day3/eeee.jsonl', many);
+    const outcome = await assembleDataset(runtime, { now: new Date('2026-11-03T03:00:00Z'), submit: false });
+    if (outcome.outcome !== 'submitted') throw new Error(JSON.stringify(outcome));
+    const { before, after } = outcome.manifest.issueTypes;
+    expect(before.returns).toBe(30);
+    expect(outcome.manifest.balanceDropped).toBeGreaterThan(0);
+    const total = Object.values(after).reduce((a, b) => a + b, 0);
+    expect(after.returns / total).toBeLessThanOrEqual(0.5);
+    expect(outcome.manifest.balanceDropped).toBe(30 - after.returns);
+    const dropped = (await readBlob(azurite.storage, CONTAINERS.datasets, `${outcome.manifest.version}/balance-dropped.jsonl`)).trim().split('\n');
+    expect(dropped).toHaveLength(outcome.manifest.balanceDropped);
+    expect(JSON.parse(dropped[0])).toMatchObject({ reason: 'balance-cap', record: { issue_type: 'returns' } });
+  });
+
   it('refuses a dataset over the training budget and says so', async () => {
-    runtime = makeRuntime({ TUNELOOP_MAX_TRAINING_COST_USD: '0.000001' });
+    runtime = makeRuntime({ TUNELOOP_MAX_TRAINING_COST_USD: '0.000001', TUNELOOP_BALANCE_MAX_SHARE: '1' });
     await writeShard(azurite.storage, 'day4/dddd.jsonl', [record('c-new', 'train', 'billing', 'new answer')]);
     const outcome = await assembleDataset(runtime, { now: new Date('2026-11-04T02:00:00Z') });
     expect(outcome).toMatchObject({ outcome: 'skipped', reason: 'over-budget' });
