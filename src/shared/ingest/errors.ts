@@ -24,8 +24,3 @@ export class IngestError extends Error {
 export function isAbortError(err: unknown): boolean {
   return err instanceof Error && (err.name === 'AbortError' || (err as { code?: unknown }).code === 'ABORT_ERR');
 }
-
-/** Throws the signal's reason (an AbortError unless the caller gave another reason). */
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  signal?.throwIfAborted();
-}

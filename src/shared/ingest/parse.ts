@@ -23,6 +23,8 @@ const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
 const SNIFF_BYTES = 64 * 1024;
 /** How far into a JSON lines file to look for the first line that says which format the file is. */
 const SNIFF_LINES = 1000;
+/** ...and at most this much text, so unrecognisable long lines are not piled up in memory. */
+const SNIFF_WINDOW_BYTES = 8 * 1024 * 1024;
 const MAX_GZIP_LAYERS = 3;
 const RECORD_PREVIEW = 2048;
 
@@ -89,11 +91,13 @@ async function* parseJsonLines(bytes: AsyncIterable<Buffer>, context: JsonLinesC
     // Look ahead until a line says which format the file is (its first lines may be broken).
     const window: ParsedLine[] = [];
     let family: JsonFamily | undefined;
-    while (window.length < SNIFF_LINES) {
+    let windowBytes = 0;
+    while (window.length < SNIFF_LINES && windowBytes < SNIFF_WINDOW_BYTES) {
       const next = await lines.next();
       if (next.done) break;
       const parsed = parseLine(next.value);
       window.push(parsed);
+      windowBytes += next.value.text.length;
       if (isJsonObject(parsed.value)) family = jsonFamily(parsed.value);
       if (family) break;
     }
