@@ -10,6 +10,7 @@ async function main(): Promise<void> {
   console.log(`tuneloop local host${file ? ` (settings from ${file})` : ' (no local.settings.json: defaults)'}`);
   const stack = await startLocalStack();
   console.log(`Azurite: blob ${stack.azurite.ports.blob}, queue ${stack.azurite.ports.queue}, table ${stack.azurite.ports.table}`);
+  console.log(`Azure OpenAI emulator: ${stack.emulator.url} (speed ${stack.settings.TUNELOOP_EMULATOR_SPEED})`);
   const names = stack.host.definitions.map((d) => `${d.name} (${d.trigger.type})`).join(', ');
   console.log(`Functions: ${names || 'none registered'}`);
   console.log(`Drop a log file into the "${CONTAINERS.raw}" container, e.g.:  npx tuneloop drop demo/data/chat-logs.jsonl`);

@@ -60,6 +60,7 @@ describe('npm start (built local host)', () => {
     const proc = startProcess({ TUNELOOP_LOCAL_PORT_BASE: String(base), TUNELOOP_LOCAL_DIR: '.tuneloop' });
     await proc.waitFor(/Press Ctrl-C to stop/);
     expect(proc.output()).toContain(`Azurite: blob ${base}, queue ${base + 1}, table ${base + 2}`);
+    expect(proc.output()).toContain(`Azure OpenAI emulator: http://127.0.0.1:${base + 10} (speed 1)`);
     proc.child.kill('SIGINT');
     expect(await proc.exited).toBe(0);
     expect(proc.output()).toContain('stopped.');
@@ -73,6 +74,20 @@ describe('npm start (built local host)', () => {
       const proc = startProcess({ TUNELOOP_LOCAL_PORT_BASE: String(base) });
       expect(await proc.exited).toBe(1);
       expect(proc.output()).toContain(`port ${base} (Azurite blob) is already in use`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('says clearly when the emulator port (base + 10) is taken, and stops Azurite again', async () => {
+    const base = await freePortBase();
+    const blocker = net.createServer().listen(base + 10, '127.0.0.1');
+    await new Promise((r) => blocker.once('listening', r));
+    try {
+      const proc = startProcess({ TUNELOOP_LOCAL_PORT_BASE: String(base) });
+      expect(await proc.exited).toBe(1);
+      expect(proc.output()).toContain(`port ${base + 10} (Azure OpenAI emulator) is already in use`);
+      expect(await isFree(base)).toBe(true);
     } finally {
       blocker.close();
     }
