@@ -178,7 +178,6 @@ export async function* normalizeLineBreaks(chunks: AsyncIterable<Buffer>): Async
 export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContext): AsyncIterable<IngestItem> {
   const { file, signal } = context;
   const rows = readCsvRows(bytes, context)[Symbol.asyncIterator]();
-  let grouping: AsyncIterable<IngestItem> | undefined;
   try {
     const first = await rows.next();
     if (first.done) return;
@@ -205,8 +204,7 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
 
     if (format === 'message-csv') {
       const messageRows = toMessageRows(rows, index, columns.length, file);
-      grouping = groupMessageRows(messageRows, { file, roles: context.roles, tempDir: context.tempDir, signal });
-      yield* grouping;
+      yield* groupMessageRows(messageRows, { file, roles: context.roles, tempDir: context.tempDir, signal });
       return;
     }
 

@@ -106,7 +106,9 @@ async function* parseJsonLines(bytes: AsyncIterable<Buffer>, context: JsonLinesC
       if (records.length === 0) return;
       const detail = records.some((p) => isJsonObject(p.value))
         ? `no line among the first ${records.length} is a conversation ("messages"), FAQ ("question"+"answer") or feedback ("conversation_id"+"rating") record`
-        : `none of the first ${records.length} lines is valid JSON`;
+        : records[0].line.text.trim() === '{'
+          ? 'it looks like one pretty-printed JSON document; write one JSON object per line (JSON Lines)'
+          : `none of the first ${records.length} lines is valid JSON`;
       yield reject({ file, line: records[0].line.lineNo, record: records.map((p) => p.line.text).join('\n').slice(0, RECORD_PREVIEW) }, 'unknown-format', `cannot tell the format of ${file}: ${detail}`);
       return;
     }

@@ -270,6 +270,7 @@ describe('detection, encodings and compression', () => {
     ['HTML', Buffer.from('<html><body>hi</body></html>'), /HTML/],
     ['unknown JSON keys', Buffer.from(jsonl({ foo: 1 }, { bar: 2 })), /no line among the first 2/],
     ['no valid JSON', Buffer.from('{nope\n{nope\n'), /none of the first 2 lines is valid JSON/],
+    ['pretty-printed JSON', Buffer.from(JSON.stringify({ conversation_id: 'c', messages: [] }, null, 2)), /pretty-printed JSON document/],
     ['unknown CSV header', Buffer.from('name,email\nA,a@x\n'), /CSV header \(name, email\)/],
     ['plain text', Buffer.from('Hello, this is just text.\nMore text\n'), /CSV header/],
   ])('an undetectable file (%s) gives exactly one rejection naming the file and why', async (_name, data, why) => {
