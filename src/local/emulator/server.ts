@@ -249,6 +249,11 @@ export function createRequestHandler(options: RequestHandlerOptions): (req: Inco
         return send(ctx, 200, service.listEvents(seg[2], { limit: limit(), after: after() }));
       case 'GET /fine_tuning/jobs/{id}/checkpoints':
         return send(ctx, 200, service.listCheckpoints(seg[2], { limit: limit(), after: after() }));
+      case 'POST /fine_tuning/jobs/{id}/pause':
+      case 'POST /fine_tuning/jobs/{id}/resume':
+        // Pause and resume exist only in the preview api-versions (CONTRACT.md §4).
+        if (!apiVersion?.endsWith('-preview')) throw new EmulatorHttpError(404, '404', 'Resource not found');
+        return send(ctx, 200, route.endsWith('/pause') ? service.pauseJob(seg[2]) : service.resumeJob(seg[2]));
       case 'GET /models':
         return send(ctx, 200, service.listModels());
       case 'GET /models/{id}':
@@ -325,6 +330,8 @@ const DATA_ROUTES = [
   '/fine_tuning/jobs/{id}/cancel',
   '/fine_tuning/jobs/{id}/events',
   '/fine_tuning/jobs/{id}/checkpoints',
+  '/fine_tuning/jobs/{id}/pause',
+  '/fine_tuning/jobs/{id}/resume',
   '/models',
   '/models/{id}',
   '/deployments/{id}/chat/completions',

@@ -395,6 +395,36 @@ export class EmulatorService {
     return this.jobView(stored);
   }
 
+  /** Preview api-versions: stops a running job where it is; its finished epochs stay as checkpoints. */
+  pauseJob(id: string): JobObject {
+    const stored = this.requireJob(id);
+    if (stored.job.status !== 'running') {
+      throw new EmulatorHttpError(400, 'unexpectedEntityState', `Only a running job can be paused; the job '${id}' is ${stored.job.status}.`);
+    }
+    this.clearJobTimers(id);
+    stored.job.status = 'paused';
+    stored.job.estimated_finish = null;
+    this.event(stored, 'info', 'message', `Job paused after ${stored.epochsReported} of ${stored.job.hyperparameters.n_epochs} epochs.`);
+    this.store.changed();
+    this.later(0, () => this.pump());
+    return this.jobView(stored);
+  }
+
+  /** Preview api-versions: a paused job queues again and continues from its last finished epoch. */
+  resumeJob(id: string): JobObject {
+    const stored = this.requireJob(id);
+    if (stored.job.status !== 'paused') {
+      throw new EmulatorHttpError(400, 'unexpectedEntityState', `Only a paused job can be resumed; the job '${id}' is ${stored.job.status}.`);
+    }
+    stored.job.status = 'pending';
+    stored.resumed = true;
+    this.readyAt.set(id, Date.now());
+    this.event(stored, 'info', 'message', 'Job resume requested. Waiting for jobs ahead to complete.');
+    this.store.changed();
+    this.later(0, () => this.pump());
+    return this.jobView(stored);
+  }
+
   deleteJob(id: string): void {
     const stored = this.requireJob(id);
     if (!TERMINAL_JOB.has(stored.job.status)) {
@@ -422,7 +452,7 @@ export class EmulatorService {
   private startJob(stored: StoredJob): void {
     const job = stored.job;
     job.status = 'running';
-    this.event(stored, 'info', 'message', 'Job started.');
+    this.event(stored, 'info', 'message', stored.resumed ? `Job resumed at epoch ${stored.epochsReported + 1}.` : 'Job started.');
     this.store.changed();
     const fail = (code: string, message: string, param?: string) => {
       this.later(
@@ -449,8 +479,10 @@ export class EmulatorService {
       return fail('internalFailure', `Training failed: ${(err as Error).message}`);
     }
     job.hyperparameters = { ...run.hyperparameters };
-    job.estimated_finish = nowSeconds() + Math.ceil((run.epochEnds.length * BASE_DURATIONS_MS.epoch) / this.options.speed / 1000);
-    this.event(stored, 'info', 'message', `Training started on ${run.trainedExamples} examples: ${run.epochEnds.length} epochs, ${run.steps.length} steps.`);
+    job.estimated_finish = nowSeconds() + Math.ceil(((run.epochEnds.length - stored.epochsReported) * BASE_DURATIONS_MS.epoch) / this.options.speed / 1000);
+    if (!stored.resumed) {
+      this.event(stored, 'info', 'message', `Training started on ${run.trainedExamples} examples: ${run.epochEnds.length} epochs, ${run.steps.length} steps.`);
+    }
     this.scheduleEpochs(stored, run);
   }
 

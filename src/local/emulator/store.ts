@@ -84,6 +84,8 @@ export interface StoredJob {
   epochsReported: number;
   /** Tokens of the training file as the service bills them (trained_tokens = this × epochs). */
   fileTokens?: number;
+  /** Set once a paused job was resumed: it continues after `epochsReported`. */
+  resumed?: boolean;
 }
 
 export interface StoredDeployment {

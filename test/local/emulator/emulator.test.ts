@@ -398,6 +398,33 @@ describe('Azure OpenAI emulator: bad input, auth, api-version, faults, persisten
     assertMatches('stable', 'FineTuningJob', failed);
   });
 
+  it('pauses and resumes a running job with a preview api-version, continuing from its last epoch', async () => {
+    const slow = await startEmulator({ speed: 10, https: false });
+    try {
+      const preview = client(slow, { apiVersion: '2025-04-01-preview' });
+      const file = await upload(preview, TRAINING);
+      const created = await preview.fineTuning.jobs.create({ model: BASE_MODEL, training_file: file.id, hyperparameters: { n_epochs: 3 } });
+      await waitForJob(preview, created.id, (j) => j.status === 'running');
+      const paused = await preview.fineTuning.jobs.pause(created.id);
+      assertMatches('preview', 'FineTuningJob', paused);
+      expect(paused.status).toBe('paused');
+      await expect(client(slow).fineTuning.jobs.resume(created.id)).rejects.toBeInstanceOf(NotFoundError);
+      await new Promise((r) => setTimeout(r, 400));
+      expect((await preview.fineTuning.jobs.retrieve(created.id)).status).toBe('paused');
+      await preview.fineTuning.jobs.resume(created.id);
+      const done = await waitForJob(preview, created.id);
+      expect(done.status).toBe('succeeded');
+      const checkpoints = await preview.fineTuning.jobs.checkpoints.list(created.id);
+      expect(checkpoints.data.map((c) => c.step_number)).toEqual([60, 120, 180]);
+      const messages = [];
+      for await (const e of preview.fineTuning.jobs.listEvents(created.id, { limit: 50 })) messages.push(e.message);
+      expect(messages.filter((m) => m.startsWith('Job paused after'))).toHaveLength(1);
+      expect(messages.filter((m) => m.startsWith('Job resumed at epoch'))).toHaveLength(1);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('keeps files, jobs and deployments across a restart with dataDir', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuneloop-emulator-'));
     try {
