@@ -89,6 +89,25 @@ describe('preprocess blob function', () => {
     expect(shards.sort()).toEqual([out.curated, out.report].sort());
   });
 
+  it('stores feedback in table feedback and joins it to a conversation that arrives later', async () => {
+    const { storage } = await setup();
+    const id = 'shop/42#7?x';
+    const fb = JSON.stringify({ conversation_id: id, rating: 4, comment: 'quick' }) + '\n';
+    await storage.container(CONTAINERS.raw).getBlockBlobClient('fb.jsonl').upload(fb, Buffer.byteLength(fb));
+    expect(await preprocessHandler(null, context('fb.jsonl'))).toMatchObject({ status: 'processed', records_in: 1, records_used: 1 });
+    const rows: Record<string, unknown>[] = [];
+    for await (const row of storage.table(TABLES.feedback).listEntities<Record<string, unknown>>()) rows.push(row);
+    expect(rows).toEqual([expect.objectContaining({ conversationId: id, rating: 4, comment: 'quick', file: 'fb.jsonl', line: 1 })]);
+
+    const chat = conversationLine(id, { csat: 2 }) + '\n';
+    const upload = await storage.container(CONTAINERS.raw).getBlockBlobClient('chat.jsonl').upload(chat, Buffer.byteLength(chat));
+    expect(await preprocessHandler(null, context('chat.jsonl'))).toMatchObject({ status: 'processed', records_used: 1 });
+    const shard = (await text(storage, CONTAINERS.curated, blobOutputNames('chat.jsonl', upload.etag!).curated)).trim().split('\n').map((l) => JSON.parse(l));
+    expect(shard[0]).toMatchObject({ conversation_id: id, csat: 4 });
+    const report = JSON.parse(await text(storage, CONTAINERS.curated, blobOutputNames('chat.jsonl', upload.etag!).report));
+    expect(report.feedback).toEqual({ stored: 0, joined: 1 });
+  });
+
   it('retries a failing blob, then quarantines it after TUNELOOP_MAX_BLOB_ATTEMPTS and acknowledges it', async () => {
     const { storage } = await setup();
     // A feedback file while the feedback table is missing: every attempt fails on the real table call.

@@ -33,6 +33,7 @@ export const MODEL_TABLE: readonly ModelInfo[] = [
   { family: 'gpt-4.1', encoding: 'o200k_base', maxExampleTokens: 65_536, trainingPricePerMillionUsd: 25.0 },
   // o4-mini is fine-tuned with reinforcement fine-tuning, billed per training hour, not per token.
   { family: 'o4-mini', encoding: 'o200k_base', maxExampleTokens: 65_536, trainingPricePerMillionUsd: Number.NaN },
+  // Older cl100k_base models are not in CONTRACT.md §9; their limit is the model's context length.
   { family: 'gpt-35-turbo', encoding: 'cl100k_base', maxExampleTokens: 16_385, trainingPricePerMillionUsd: 8.0 },
   { family: 'gpt-3.5-turbo', encoding: 'cl100k_base', maxExampleTokens: 16_385, trainingPricePerMillionUsd: 8.0 },
   { family: 'gpt-4', encoding: 'cl100k_base', maxExampleTokens: 8_192, trainingPricePerMillionUsd: 90.0 },
