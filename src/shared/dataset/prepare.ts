@@ -9,7 +9,8 @@ import { qualitySummary } from '../quality/stages';
 import { MemoryFeedbackStore } from './feedbackStore';
 import { preprocessStages } from './pipelineStages';
 import { emptyStats, preprocessStream } from './preprocess';
-import { exampleLine, quarantineLine } from './records';
+import { exampleLine, quarantineLine, type CuratedRecord } from './records';
+import { balanceCounters, balanceQuarantine, balanceTrainingSplit } from '../quality/balance';
 import { buildReport, type PreprocessReport } from './report';
 import type { Split } from './split';
 
@@ -89,6 +90,9 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
   };
   const stages = preprocessStages({ settings, signatures: new MemorySignatureStore(), now: () => new Date(0) });
   const stats = emptyStats();
+  // The training split is held back until every file is read: issue-type balance needs all of it.
+  const trainRecords: CuratedRecord[] = [];
+  let balanceReport: Record<string, unknown> | undefined;
   try {
     for (const file of files) {
       const name = display(file);
@@ -103,7 +107,8 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
           stages,
           feedback,
           sink: {
-            curated: (record) => writers[record.split].write(exampleLine(record.example)),
+            curated: (record) =>
+              record.split === 'train' ? void trainRecords.push(record) : writers[record.split].write(exampleLine(record.example)),
             quarantine: (record) => writers.quarantine.write(quarantineLine(record)),
           },
           onProgress: options.onProgress ? (n) => options.onProgress?.(`${name}: ${n - before} records`) : undefined,
@@ -113,6 +118,18 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
       );
       options.onProgress?.(`${name}: ${stats.records_in - before} records, done`);
     }
+    const maxShare = settings.TUNELOOP_BALANCE_MAX_SHARE;
+    const balanced = balanceTrainingSplit(trainRecords, { maxShare, minShare: settings.TUNELOOP_BALANCE_MIN_SHARE, seed: 'tuneloop' });
+    for (const record of balanced.kept) await writers.train.write(exampleLine(record.example));
+    for (const q of balanceQuarantine(balanced, maxShare)) await writers.quarantine.write(quarantineLine(q));
+    const counters = balanceCounters(balanced);
+    stats.records_used -= counters.conversationsDropped;
+    stats.records_quarantined += counters.conversationsDropped;
+    if (counters.conversationsDropped) stats.quarantine_reasons['balance-cap'] = (stats.quarantine_reasons['balance-cap'] ?? 0) + counters.conversationsDropped;
+    stats.examples.train += counters.examplesAdded - counters.examplesDropped;
+    stats.train_tokens += counters.tokensDelta;
+    for (const [kind, n] of Object.entries(counters.byKind)) stats.examples_by_kind[kind as keyof typeof stats.examples_by_kind] += n;
+    balanceReport = { max_share: maxShare, effective_max_share: balanced.effectiveMaxShare, before: balanced.before, after: balanced.after, examples_dropped: counters.examplesDropped, examples_upsampled: counters.examplesAdded };
     await Promise.all(Object.values(writers).map((w) => w.close()));
   } catch (err) {
     await Promise.all(Object.values(writers).map((w) => w.discard()));
@@ -124,7 +141,7 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
     ...buildReport(stats, {
       model,
       epochs: options.epochs ?? settings.TUNELOOP_FINETUNE_EPOCHS,
-      quality: qualitySummary(stages),
+      quality: { ...qualitySummary(stages), balance: balanceReport },
       trainFileBytes: trainBytes,
       datasetComplete: true,
     }),

@@ -61,11 +61,26 @@ export function balanceTrainingSplit<T extends BalanceRecord>(records: readonly 
   const dropped: T[] = [];
   const keptGroups = new Map<string, T[]>();
   for (const [type, list] of groups) {
-    const ranked = [...list].sort((a, b) => rank(seed, a).localeCompare(rank(seed, b)));
+    // Whole conversations in rank order while they fit the quota, so a conversation's examples
+    // are never split between kept and dropped.
+    const byConversation = new Map<string, T[]>();
+    for (const r of list) {
+      const members = byConversation.get(r.conversation_id) ?? [];
+      members.push(r);
+      byConversation.set(r.conversation_id, members);
+    }
+    const ranked = [...byConversation.entries()].sort((a, b) => rankKey(seed, a[0]).localeCompare(rankKey(seed, b[0])));
     const limit = quota.get(type) ?? list.length;
-    const keep = ranked.slice(0, limit);
+    const keep: T[] = [];
+    let full = false;
+    for (const [, members] of ranked) {
+      if (!full && keep.length + members.length <= limit) keep.push(...members);
+      else {
+        full = true;
+        dropped.push(...members);
+      }
+    }
     keptGroups.set(type, keep);
-    dropped.push(...ranked.slice(limit));
   }
 
   let upsampled = 0;
@@ -97,8 +112,8 @@ export function balanceTrainingSplit<T extends BalanceRecord>(records: readonly 
   return { kept, dropped, dropReason: 'balance-cap', upsampled, before, after: distribution(keptGroups), effectiveMaxShare };
 }
 
-function rank(seed: string | number, r: BalanceRecord): string {
-  return createHash('sha256').update(`${seed}\u0000${r.conversation_id}`).digest('hex');
+function rankKey(seed: string | number, conversationId: string): string {
+  return createHash('sha256').update(`${seed}\u0000${conversationId}`).digest('hex');
 }
 
 function distribution(groups: Map<string, unknown[]>): Record<string, number> {
@@ -128,4 +143,63 @@ export function capQuotas(counts: Map<string, number>, cap: number): Map<string,
     }
   }
   return quota;
+}
+
+/** What preprocessing needs of a training record to quarantine it and fix its counters. */
+export interface BalancedTrainingRecord extends BalanceRecord {
+  kind: string;
+  tokens: number;
+  source: { file: string; line: number };
+  example: unknown;
+}
+
+/**
+ * One quarantine record per conversation the cap removed (all of its training examples), for
+ * `tuneloop prepare`; the nightly assembly handles its own. The record text is the conversation's
+ * redacted examples: the original stays in the input file.
+ */
+export function balanceQuarantine<T extends BalancedTrainingRecord>(
+  result: BalanceResult<T>,
+  maxShare: number,
+): { file: string; line: number; reason: 'balance-cap'; detail: string; record: string }[] {
+  const byConversation = new Map<string, T[]>();
+  for (const r of result.dropped) {
+    const list = byConversation.get(r.conversation_id) ?? [];
+    list.push(r);
+    byConversation.set(r.conversation_id, list);
+  }
+  const total = Object.values(result.before).reduce((a, b) => a + b, 0);
+  return [...byConversation.values()].map((records) => {
+    const type = records[0].issue_type || UNTYPED;
+    const share = total ? result.before[type] / total : 0;
+    return {
+      file: records[0].source.file,
+      line: records[0].source.line,
+      reason: 'balance-cap' as const,
+      detail: `issue type "${type}" had ${(share * 100).toFixed(1)}% of the training split, above TUNELOOP_BALANCE_MAX_SHARE=${maxShare} (applied cap ${(result.effectiveMaxShare * 100).toFixed(1)}%)`,
+      record: records.map((r) => JSON.stringify(r.example)).join('\n'),
+    };
+  });
+}
+
+/** Counter changes of a balanced training split: fewer used records, more quarantined, fewer or more examples. */
+export function balanceCounters<T extends BalancedTrainingRecord>(
+  result: BalanceResult<T>,
+): { conversationsDropped: number; examplesDropped: number; examplesAdded: number; tokensDelta: number; byKind: Record<string, number> } {
+  const conversations = new Set(result.dropped.map((r) => r.conversation_id));
+  const byKind: Record<string, number> = {};
+  let tokensDelta = 0;
+  for (const r of result.dropped) {
+    byKind[r.kind] = (byKind[r.kind] ?? 0) - 1;
+    tokensDelta -= r.tokens;
+  }
+  const seen = new Set<T>();
+  for (const r of result.kept) {
+    if (seen.has(r)) {
+      byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
+      tokensDelta += r.tokens;
+    }
+    seen.add(r);
+  }
+  return { conversationsDropped: conversations.size, examplesDropped: result.dropped.length, examplesAdded: result.upsampled, tokensDelta, byKind };
 }

@@ -62,9 +62,6 @@ describe('quality stages inside preprocessing', () => {
       3: 'handoff',
       4: 'no-customer-question',
       5: 'safety-secret',
-      // Low-rated: quality gives every assistant turn weight 0; an example with nothing to learn
-      // is then refused by the dataset's Azure rules, so the conversation lands in quarantine.
-      6: 'no-trained-assistant-turn',
       7: expect.any(String),
     });
     expect(quarantined.find((q) => q.line === 2)?.detail).toMatch(/conversation c1 \(chats.jsonl line 1/);
@@ -75,6 +72,12 @@ describe('quality stages inside preprocessing', () => {
     const c1 = curated.find((r) => r.conversation_id === 'c1')!;
     const messages = c1.example.messages as { role: string; content: string; weight?: number }[];
     expect(messages.find((m) => m.role === 'user')?.content).toBe('Hi, I am [PERSON_1], why was my card [CARD_1] charged twice?');
+
+    // Low-rated: every assistant turn has weight 0, and the conversation stays as context.
+    const c6 = curated.find((r) => r.conversation_id === 'c6')!;
+    const assistant = (c6.example.messages as { role: string; weight?: number }[]).filter((m) => m.role === 'assistant');
+    expect(assistant.length).toBeGreaterThan(0);
+    expect(assistant.every((m) => m.weight === 0)).toBe(true);
 
     const summary = qualitySummary(stages) as Record<string, Record<string, unknown>>;
     expect(summary['reply-rules']).toEqual({

@@ -1,0 +1,204 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Benchmark, BenchResult } from './harness';
+import { median, timeMedian } from './harness';
+import { parseInput } from '../src/shared/ingest/parse';
+import type { Conversation } from '../src/shared/ingest/types';
+import { runStages } from '../src/shared/dataset/stages';
+import { loadSettings } from '../src/shared/config/settings';
+import { MemorySignatureStore, createDedupStage, conversationText } from '../src/shared/quality/dedup';
+import { MinHasher, estimateJaccard, exactHash, exactJaccard, normaliseText, shingles } from '../src/shared/quality/minhash';
+import { CORPUS_LABELS, STRUCTURED_TYPES, loadPresidioCorpus, scoreCorpus, type TypeScore } from '../src/shared/quality/pii/corpus';
+import { detectLocal } from '../src/shared/quality/pii/redact';
+import { detectStructured } from '../src/shared/quality/pii/structured';
+import type { PiiSpan } from '../src/shared/quality/pii/types';
+import { qualityStagesFromSettings, qualitySummary } from '../src/shared/quality/stages';
+
+/**
+ * Data quality: PII recall/precision per type on the presidio synthetic corpus for each local
+ * name recogniser (and their speed against structured-only detection as the same-run baseline),
+ * redactions per type, duplicate rates on the demo data (two files, two "days") and on STAR
+ * dialogues, near-duplicate recall on perturbed copies, and dedup speed.
+ */
+const ROOT = join(__dirname, '..', '..');
+const CORPORA = join(ROOT, '..', 'shared', 'corpora');
+const PII_CORPUS = join(CORPORA, 'presidio_synth_pii', 'synth_dataset_v2.json');
+const STAR = join(CORPORA, 'star_dialogues', 'dialogues');
+const DEMO = join(ROOT, 'demo', 'data');
+
+const pct = (x: number) => (x * 100).toFixed(1).padStart(5) + '%';
+
+async function piiSection(lines: string[]): Promise<void> {
+  if (!existsSync(PII_CORPUS)) {
+    lines.push(`(skipped PII: ${PII_CORPUS} not found)`);
+    return;
+  }
+  const items = await loadPresidioCorpus(PII_CORPUS);
+  const texts = items.map((i) => i.full_text);
+  const modes: { name: string; detect: (t: string) => PiiSpan[] }[] = [
+    { name: 'structured only (baseline)', detect: (t) => detectStructured(t) },
+    { name: 'local: hybrid (default)', detect: (t) => detectLocal(t, { names: 'hybrid' }) },
+    { name: 'local: wink-nlp only', detect: (t) => detectLocal(t, { names: 'wink' }) },
+    { name: 'local: compromise only', detect: (t) => detectLocal(t, { names: 'compromise' }) },
+  ];
+  const types = [...new Set(Object.values(CORPUS_LABELS))];
+  lines.push(`PII on presidio_synth_pii: ${items.length} sentences, gold spans per type: ` +
+    types.map((t) => `${t} ${items.reduce((n, i) => n + i.spans.filter((s) => CORPUS_LABELS[s.entity_type] === t).length, 0)}`).join(', '));
+  lines.push('');
+  lines.push('| mode | ' + types.map((t) => `${t} R / P`).join(' | ') + ' | ms per 1,500 sentences (median of 3) | × baseline |');
+  lines.push('|---|' + types.map(() => '---').join('|') + '|---|---|');
+  let baseline = 0;
+  let defaultSpans: PiiSpan[][] = [];
+  for (const mode of modes) {
+    const spans = texts.map(mode.detect);
+    if (mode.name.includes('default')) defaultSpans = spans;
+    const score: Record<string, TypeScore> = scoreCorpus(items, spans);
+    const ms = await timeMedian(() => texts.map(mode.detect), 3);
+    if (!baseline) baseline = ms;
+    const cells = types.map((t) =>
+      mode.name.startsWith('structured') && !STRUCTURED_TYPES.includes(t) ? '–' : `${score[t].recall.toFixed(3)} / ${score[t].precision.toFixed(3)}`,
+    );
+    lines.push(`| ${mode.name} | ${cells.join(' | ')} | ${ms.toFixed(0)} | ${(ms / baseline).toFixed(1)} |`);
+  }
+  const redactions: Record<string, number> = {};
+  for (const list of defaultSpans) for (const s of list) redactions[s.type] = (redactions[s.type] ?? 0) + 1;
+  lines.push('');
+  lines.push('Redactions per type (default mode, whole corpus): ' + Object.entries(redactions).sort().map(([t, n]) => `${t} ${n}`).join(', '));
+  lines.push('Matching: a gold span counts as found when same-type predictions cover all its letters/digits (structured) or half of them (PERSON, ADDRESS); a prediction is correct when half of it lies on same-type gold spans.');
+}
+
+async function readConversations(path: string): Promise<Conversation[]> {
+  const out: Conversation[] = [];
+  for await (const item of parseInput(createReadStream(path), { fileName: path.split('/').pop()! })) {
+    if (item.type === 'conversation') out.push(item.conversation);
+  }
+  return out;
+}
+
+async function demoSection(lines: string[]): Promise<void> {
+  const files = ['chat-logs.jsonl', 'chat-logs-week2.jsonl.gz'].map((f) => join(DEMO, f)).filter(existsSync);
+  if (!files.length) {
+    lines.push(`(skipped demo data: nothing in ${DEMO})`);
+    return;
+  }
+  const settings = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' });
+  // One signature store across both files: the second file ("next week") is compared with the first.
+  const stages = qualityStagesFromSettings(settings, { signatures: new MemorySignatureStore() });
+  lines.push('');
+  lines.push('Default quality stages over the demo data (one signature store across both files):');
+  for (const file of files) {
+    const conversations = await readConversations(file);
+    const reasons: Record<string, number> = {};
+    const started = process.hrtime.bigint();
+    for (const c of conversations) {
+      const r = await runStages(stages, c);
+      const key = r.action === 'drop' ? r.reason : 'kept';
+      reasons[key] = (reasons[key] ?? 0) + 1;
+    }
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    lines.push(`- ${file.split('/').pop()}: ${conversations.length} conversations, ${(ms / Math.max(1, conversations.length)).toFixed(2)} ms each; ` +
+      Object.entries(reasons).sort().map(([k, n]) => `${k} ${n} (${pct(n / conversations.length).trim()})`).join(', '));
+  }
+  const summary = qualitySummary(stages) as Record<string, Record<string, unknown>>;
+  lines.push(`- reply rules: ${JSON.stringify(summary['reply-rules'])}`);
+  lines.push(`- redactions: ${JSON.stringify((summary['pii-redaction'] as { redactions: unknown }).redactions)}`);
+  const dedup = summary.dedup as { checked: number; exact: number; near: number };
+  lines.push(`- duplicates: ${dedup.exact} exact, ${dedup.near} near of ${dedup.checked} checked`);
+}
+
+function starConversations(): Conversation[] {
+  if (!existsSync(STAR)) return [];
+  return readdirSync(STAR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => {
+      const d = JSON.parse(readFileSync(join(STAR, f), 'utf8')) as { Events: { Agent: string; Text?: string; Action: string }[] };
+      const turns = d.Events.filter((e) => e.Text && (e.Action === 'utter' || e.Action === 'pick_suggestion')).map((e) => ({
+        role: e.Agent === 'User' ? ('user' as const) : ('assistant' as const),
+        content: e.Text!,
+      }));
+      return { kind: 'conversation' as const, conversationId: f, turns, source: { file: f, line: 1, record: '' } };
+    });
+}
+
+async function dedupSection(lines: string[]): Promise<void> {
+  const conversations = starConversations();
+  if (!conversations.length) {
+    lines.push(`(skipped dedup: ${STAR} not found)`);
+    return;
+  }
+  lines.push('');
+  const stage = createDedupStage({ store: new MemorySignatureStore(), threshold: 0.8 });
+  let exact = 0;
+  let near = 0;
+  for (const c of conversations) {
+    const r = await stage.apply(c);
+    if (r.action === 'drop') r.reason === 'duplicate-exact' ? exact++ : near++;
+  }
+  lines.push(`STAR dialogues (${conversations.length}, threshold 0.8): ${exact} exact (${pct(exact / conversations.length).trim()}), ${near} near (${pct(near / conversations.length).trim()}) duplicates`);
+
+  // Near-duplicate recall: copies with a share of words replaced, compared with their original.
+  const hasher = new MinHasher(120);
+  const originals = conversations.slice(0, 300).map((c) => normaliseText(conversationText(c)));
+  let above = 0;
+  let aboveFlagged = 0;
+  let below = 0;
+  let belowFlagged = 0;
+  for (const replaced of [0.02, 0.05, 0.1, 0.2]) {
+    const store = new MemorySignatureStore();
+    const seed = createDedupStage({ store, threshold: 0.8 });
+    for (const [i, text] of originals.entries()) await seed.apply(convoOf(`o${i}`, text));
+    const probe = createDedupStage({ store, threshold: 0.8 });
+    let found = 0;
+    const jaccards: number[] = [];
+    for (const [i, text] of originals.entries()) {
+      const words = text.split(' ');
+      const changed = words.map((w, j) => (hashUnit(`${replaced}:${i}:${j}`) < replaced ? `zz${j}` : w)).join(' ');
+      const jaccard = exactJaccard(shingles(text), shingles(changed));
+      jaccards.push(jaccard);
+      const flagged = (await probe.apply(convoOf(`p${i}`, changed, 'other.jsonl'))).action === 'drop';
+      if (flagged) found++;
+      if (jaccard >= 0.8) {
+        above++;
+        if (flagged) aboveFlagged++;
+      } else {
+        below++;
+        if (flagged) belowFlagged++;
+      }
+    }
+    lines.push(`- ${pct(replaced).trim()} of words replaced: median true Jaccard (3-word shingles) ${median(jaccards).toFixed(2)}, flagged ${pct(found / originals.length).trim()}`);
+  }
+  lines.push(`- over all perturbed copies: true Jaccard ≥ 0.8 flagged ${pct(aboveFlagged / Math.max(1, above)).trim()} (${above} pairs); below 0.8 flagged ${pct(belowFlagged / Math.max(1, below)).trim()} (${below} pairs)`);
+
+  const texts = conversations.map((c) => normaliseText(conversationText(c)));
+  const hashMs = await timeMedian(() => texts.map((t) => exactHash(t)), 3);
+  const sigMs = await timeMedian(() => texts.map((t) => hasher.signature(shingles(t))), 3);
+  const estimateErr = median(
+    texts.slice(1, 200).map((t, i) => {
+      const a = shingles(texts[i]);
+      const b = shingles(t);
+      return Math.abs(estimateJaccard(hasher.signature(a), hasher.signature(b)) - exactJaccard(a, b));
+    }),
+  );
+  lines.push(`Speed over ${texts.length} dialogues: exact hash ${hashMs.toFixed(1)} ms (baseline), MinHash signatures ${sigMs.toFixed(1)} ms (${(sigMs / hashMs).toFixed(1)}× baseline); median |estimated − true Jaccard| ${estimateErr.toFixed(3)}`);
+}
+
+function convoOf(id: string, text: string, file = 'base.jsonl'): Conversation {
+  return { kind: 'conversation', conversationId: id, turns: [{ role: 'user', content: text }], source: { file, line: 1, record: '' } };
+}
+
+function hashUnit(key: string): number {
+  return createHash('sha1').update(key).digest().readUInt32BE(0) / 2 ** 32;
+}
+
+export const qualityBenchmark: Benchmark = {
+  name: 'quality',
+  async run(): Promise<BenchResult> {
+    const lines: string[] = [];
+    await piiSection(lines);
+    await demoSection(lines);
+    await dedupSection(lines);
+    return { name: 'quality', lines };
+  },
+};
