@@ -54,10 +54,19 @@ export interface CsvRow {
  * lone CR are turned into LF. A row csv-parse cannot finish (an unclosed quote runs to the end of
  * the file, or past the size limit) ends the file with one `unreadable` item.
  */
-export async function* readCsvRows(
-  bytes: AsyncIterable<Buffer>,
-  options: { delimiter: string; maxRecordBytes: number },
-): AsyncIterable<{ row: CsvRow } | { unreadable: { line: number; raw: string; detail: string } }> {
+export interface Unreadable {
+  line: number;
+  raw: string;
+  detail: string;
+}
+
+/** The rows of one input chunk (batched: one async step per chunk, not per row); `unreadable` ends the file. */
+export interface CsvBatch {
+  rows: CsvRow[];
+  unreadable?: Unreadable;
+}
+
+export async function* readCsvRows(bytes: AsyncIterable<Buffer>, options: { delimiter: string; maxRecordBytes: number }): AsyncIterable<CsvBatch> {
   // Records are taken from on_record (synchronously, in order) rather than from the stream side:
   // a stream that errors drops the records it still buffers, and the rows before a broken quote
   // must not be lost. Each written chunk is fully parsed before the next one, so the queue holds
@@ -91,32 +100,42 @@ export async function* readCsvRows(
     });
 
   let line = 1;
+  let beforeFailure: CsvRow[] = [];
   // The bytes not yet returned as rows, so that a row csv-parse cannot finish can still be shown.
   const unread: Buffer[] = [];
   let unreadStart = 0;
   let consumed = 0;
-  function* drain(): Generator<{ row: CsvRow }> {
-    while (queue.length) {
-      const { record, raw } = queue.shift()!;
+  function drain(): CsvRow[] {
+    const rows: CsvRow[] = [];
+    for (const { record, raw } of queue) {
       consumed += Buffer.byteLength(raw);
-      const leading = raw.length - raw.replace(/^\n+/, '').length;
-      const text = raw.slice(leading).replace(/\n$/, '');
-      yield { row: { line: line + leading, raw: text, fields: record } };
+      let leading = 0;
+      while (raw.charCodeAt(leading) === 10) leading++;
+      const end = raw.charCodeAt(raw.length - 1) === 10 ? raw.length - 1 : raw.length;
+      rows.push({ line: line + leading, raw: raw.slice(leading, Math.max(leading, end)), fields: record });
       line += countNewlines(raw);
     }
+    queue.length = 0;
     while (unread.length && unreadStart + unread[0].length <= consumed) unreadStart += unread.shift()!.length;
+    return rows;
   }
 
   try {
     for await (const chunk of normalizeLineBreaks(bytes)) {
       unread.push(chunk);
       await settle((done) => parser.write(chunk, () => done()));
-      yield* drain();
-      if (failure) break;
+      const rows = drain();
+      if (failure) {
+        beforeFailure = rows;
+        break;
+      }
+      if (rows.length) yield { rows };
     }
     if (!failure) {
       await settle((done) => parser.end(() => done()));
-      yield* drain();
+      const rows = drain();
+      if (failure) beforeFailure = rows;
+      else if (rows.length) yield { rows };
     }
   } finally {
     parser.destroy();
@@ -131,7 +150,8 @@ export async function* readCsvRows(
           : `the CSV cannot be read from line ${line} on: ${failure instanceof Error ? failure.message : String(failure)}`;
     const rest = Buffer.concat(unread).subarray(consumed - unreadStart);
     const raw = rest.subarray(0, UNREADABLE_PREVIEW_BYTES).toString('utf8').replace(/^\n+/, '');
-    yield { unreadable: { line, raw, detail } };
+    // Rows completed before the failure still count; they come first.
+    yield { rows: beforeFailure, unreadable: { line, raw, detail } };
   }
 }
 
@@ -177,15 +197,16 @@ export async function* normalizeLineBreaks(chunks: AsyncIterable<Buffer>): Async
 /** A CSV file of one of the three CSV formats → items (message rows are grouped into conversations). */
 export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContext): AsyncIterable<IngestItem> {
   const { file, signal } = context;
-  const rows = readCsvRows(bytes, context)[Symbol.asyncIterator]();
+  const batches = readCsvRows(bytes, context)[Symbol.asyncIterator]();
   try {
-    const first = await rows.next();
+    const first = await batches.next();
     if (first.done) return;
-    if ('unreadable' in first.value) {
-      yield reject({ file, line: first.value.unreadable.line, record: first.value.unreadable.raw }, 'unknown-format', `cannot tell the format of ${file}: ${first.value.unreadable.detail}`);
+    const [header, ...firstRows] = first.value.rows;
+    if (!header) {
+      const unreadable = first.value.unreadable!;
+      yield reject({ file, line: unreadable.line, record: unreadable.raw }, 'unknown-format', `cannot tell the format of ${file}: ${unreadable.detail}`);
       return;
     }
-    const header = first.value.row;
     const columns = header.fields.map(canonicalColumn);
     const format = csvFormatOf(columns);
     if (!format) {
@@ -196,81 +217,80 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
       );
       return;
     }
-
     const index = new Map<string, number>();
     columns.forEach((name, i) => {
       if (!index.has(name)) index.set(name, i);
     });
+    const all = withFirst({ rows: firstRows, unreadable: first.value.unreadable }, batches);
 
     if (format === 'message-csv') {
-      const messageRows = toMessageRows(rows, index, columns.length, file);
-      yield* groupMessageRows(messageRows, { file, roles: context.roles, tempDir: context.tempDir, signal });
+      yield* groupMessageRows(toMessageRows(all, index, columns.length, file), { file, roles: context.roles, tempDir: context.tempDir, signal });
       return;
     }
 
-    for (;;) {
-      signal?.throwIfAborted();
-      const next = await rows.next();
-      if (next.done) return;
-      if ('unreadable' in next.value) {
-        const { line, raw, detail } = next.value.unreadable;
-        yield reject({ file, line, record: raw }, 'invalid-csv', detail);
-        return;
+    for await (const batch of all) {
+      for (const row of batch.rows) {
+        signal?.throwIfAborted();
+        const source: SourceRef = { file, line: row.line, record: row.raw };
+        if (row.fields.length !== columns.length) {
+          yield reject(source, 'invalid-row', `the row has ${row.fields.length} fields but the header has ${columns.length}`);
+          continue;
+        }
+        const record: Record<string, string> = {};
+        for (const [name, i] of index) record[name] = row.fields[i];
+        yield format === 'faq' ? parseFaq(source, record) : parseFeedback(source, record);
       }
-      const { row } = next.value;
-      const source: SourceRef = { file, line: row.line, record: row.raw };
-      if (row.fields.length !== columns.length) {
-        yield reject(source, 'invalid-row', `the row has ${row.fields.length} fields but the header has ${columns.length}`);
-        continue;
-      }
-      const record: Record<string, string> = {};
-      for (const [name, i] of index) record[name] = row.fields[i];
-      yield format === 'faq' ? parseFaq(source, record) : parseFeedback(source, record);
+      if (batch.unreadable) yield unreadableItem(file, batch.unreadable);
     }
   } finally {
-    await rows.return?.();
+    await batches.return?.();
   }
 }
 
-/** Message rows for grouping; a row that cannot belong to any conversation is passed on as a rejection. */
-async function* toMessageRows(
-  rows: AsyncIterator<{ row: CsvRow } | { unreadable: { line: number; raw: string; detail: string } }>,
-  index: Map<string, number>,
-  width: number,
-  file: string,
-): AsyncIterable<MessageRow | IngestItem> {
-  const at = (fields: string[], name: string): string | undefined => {
-    const i = index.get(name);
-    return i === undefined ? undefined : fields[i];
-  };
+async function* withFirst(first: CsvBatch, rest: AsyncIterator<CsvBatch>): AsyncIterable<CsvBatch> {
+  yield first;
+  if (first.unreadable) return;
   for (;;) {
-    const next = await rows.next();
+    const next = await rest.next();
     if (next.done) return;
-    if ('unreadable' in next.value) {
-      const { line, raw, detail } = next.value.unreadable;
-      yield reject({ file, line, record: raw }, 'invalid-csv', detail);
-      return;
+    yield next.value;
+  }
+}
+
+function unreadableItem(file: string, unreadable: Unreadable): IngestItem {
+  return reject({ file, line: unreadable.line, record: unreadable.raw }, 'invalid-csv', unreadable.detail);
+}
+
+/** Message rows for grouping, a batch per chunk; a row that cannot belong to any conversation is passed on as a rejection. */
+async function* toMessageRows(batches: AsyncIterable<CsvBatch>, index: Map<string, number>, width: number, file: string): AsyncIterable<(MessageRow | IngestItem)[]> {
+  const column = (name: string) => index.get(name) ?? -1;
+  const [idAt, speakerAt, textAt, timestampAt, issueAt, channelAt, csatAt] = ['conversation_id', 'speaker', 'text', 'timestamp', 'issue_type', 'channel', 'csat'].map(column);
+  const at = (fields: string[], i: number): string | undefined => (i < 0 ? undefined : fields[i]);
+  for await (const batch of batches) {
+    const out: (MessageRow | IngestItem)[] = [];
+    for (const row of batch.rows) {
+      const conversationId = (at(row.fields, idAt) ?? '').trim();
+      if (!conversationId) {
+        out.push(reject({ file, line: row.line, record: row.raw }, 'missing-field:conversation_id', 'the row has no conversation_id, so it belongs to no conversation'));
+        continue;
+      }
+      const messageRow: MessageRow = {
+        conversationId,
+        line: row.line,
+        raw: row.raw,
+        speaker: at(row.fields, speakerAt) ?? '',
+        text: at(row.fields, textAt) ?? '',
+        timestamp: at(row.fields, timestampAt),
+        issueType: at(row.fields, issueAt),
+        channel: at(row.fields, channelAt),
+        csat: at(row.fields, csatAt),
+      };
+      if (row.fields.length !== width) {
+        messageRow.error = { reason: 'invalid-row', detail: `line ${row.line} has ${row.fields.length} fields but the header has ${width}` };
+      }
+      out.push(messageRow);
     }
-    const { row } = next.value;
-    const conversationId = (at(row.fields, 'conversation_id') ?? '').trim();
-    if (!conversationId) {
-      yield reject({ file, line: row.line, record: row.raw }, 'missing-field:conversation_id', 'the row has no conversation_id, so it belongs to no conversation');
-      continue;
-    }
-    const messageRow: MessageRow = {
-      conversationId,
-      line: row.line,
-      raw: row.raw,
-      speaker: at(row.fields, 'speaker') ?? '',
-      text: at(row.fields, 'text') ?? '',
-      timestamp: at(row.fields, 'timestamp'),
-      issueType: at(row.fields, 'issue_type'),
-      channel: at(row.fields, 'channel'),
-      csat: at(row.fields, 'csat'),
-    };
-    if (row.fields.length !== width) {
-      messageRow.error = { reason: 'invalid-row', detail: `line ${row.line} has ${row.fields.length} fields but the header has ${width}` };
-    }
-    yield messageRow;
+    if (batch.unreadable) out.push(unreadableItem(file, batch.unreadable));
+    yield out;
   }
 }

@@ -46,7 +46,10 @@ const MAX_LEVELS = 4;
  * the file. Conversations come out bucket by bucket, ordered by their first row within a bucket:
  * the same file always gives the same order. Temp files are removed also on error and abort.
  */
-export async function* groupMessageRows(rows: AsyncIterable<MessageRow | IngestItem>, options: GroupOptions): AsyncIterable<IngestItem> {
+export async function* groupMessageRows(
+  rows: AsyncIterable<MessageRow | IngestItem | (MessageRow | IngestItem)[]>,
+  options: GroupOptions,
+): AsyncIterable<IngestItem> {
   const { file, signal } = options;
   const buckets = options.buckets ?? DEFAULT_BUCKETS;
   const maxBucketBytes = options.maxBucketBytes ?? DEFAULT_MAX_BUCKET_BYTES;
@@ -59,10 +62,12 @@ export async function* groupMessageRows(rows: AsyncIterable<MessageRow | IngestI
   try {
     const spill = new BucketWriter(join(dir, 'b'), buckets, 0, file);
     try {
-      for await (const row of rows) {
+      for await (const batch of rows) {
         signal?.throwIfAborted();
-        if ('type' in row) yield row;
-        else await spill.write(row.conversationId, JSON.stringify(row));
+        for (const row of Array.isArray(batch) ? batch : [batch]) {
+          if ('type' in row) yield row;
+          else if (spill.add(row.conversationId, JSON.stringify(row))) await spill.flushFull();
+        }
       }
     } finally {
       await spill.close();
@@ -87,7 +92,7 @@ async function* drainBuckets(
       const split = new BucketWriter(`${path}.`, options.buckets, level + 1, options.file);
       try {
         for await (const line of readLines(path, options.file)) {
-          await split.write((JSON.parse(line) as MessageRow).conversationId, line);
+          if (split.add((JSON.parse(line) as MessageRow).conversationId, line)) await split.flushFull();
         }
       } finally {
         await split.close();
@@ -196,11 +201,16 @@ class BucketWriter {
     this.pendingChars = new Array(count).fill(0);
   }
 
-  async write(conversationId: string, line: string): Promise<void> {
+  /** Buffers a row; true when a bucket's block is full and `flushFull()` should be awaited. */
+  add(conversationId: string, line: string): boolean {
     const b = bucketOf(conversationId, this.level, this.count);
     this.pending[b].push(line);
     this.pendingChars[b] += line.length + 1;
-    if (this.pendingChars[b] >= BUCKET_BLOCK_CHARS) await this.flush(b);
+    return this.pendingChars[b] >= BUCKET_BLOCK_CHARS;
+  }
+
+  async flushFull(): Promise<void> {
+    for (let b = 0; b < this.count; b++) if (this.pendingChars[b] >= BUCKET_BLOCK_CHARS) await this.flush(b);
   }
 
   private async flush(b: number): Promise<void> {

@@ -127,6 +127,16 @@ describe('message-per-row CSV', () => {
     expect(rejections(items)[0].record).toBe('a,agent,"never closed\nb,user,lost\n');
   });
 
+  test('a row over the size limit ends the file like an unclosed quote; rows before it in the same chunk are kept', async () => {
+    const csv = `question,answer\nQ1,A1\nQ2,A2\nQ3,"${'x'.repeat(500)}"\nQ4,A4\n`;
+    for (const chunkSize of [7, 65536]) {
+      const items = await parseAll(csv, { tempDir, maxRecordBytes: 100 }, chunkSize);
+      expect(summary(items).map((s) => s.replace(/^faq-.*/, 'faq'))).toEqual(['faq', 'faq', '4:invalid-csv']);
+      expect(rejections(items)[0].detail).toMatch(/line 4 is over 100 bytes/);
+      expect(rejections(items)[0].record.startsWith('Q3,"xxx')).toBe(true);
+    }
+  });
+
   test('many shuffled conversations come out complete and in timestamp order (one item per conversation)', async () => {
     let seed = 7;
     const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
