@@ -5,7 +5,9 @@ import { reportCommand } from './report';
 import { prepareCommand } from './prepare';
 import { validateCommand } from './validate';
 import { dropCommand } from './drop';
+import { statusCommand } from './status';
 import { dashboardCommand } from './dashboard';
+import { demoCommand } from './demo';
 
 /** Every `tuneloop` command; each lives in its own file in this folder. */
-export const commands: CliCommand[] = [bleuCommand, f1Command, reportCommand, prepareCommand, validateCommand, dropCommand, dashboardCommand];
+export const commands: CliCommand[] = [bleuCommand, f1Command, reportCommand, prepareCommand, validateCommand, dropCommand, statusCommand, dashboardCommand, demoCommand];
