@@ -103,11 +103,27 @@ export class BigramLanguageModel {
   }
 
   score(sequence: number[]): SequenceScore {
+    // The same arithmetic as probability() and predict(), with one lookup per position: this loop
+    // is where training spends its time.
     let nats = 0;
     let correct = 0;
+    const denominator = this.unigramTotal + this.predictable;
+    const ub = this.unigramBest;
+    const pUnigramBest = ub >= 0 ? (this.unigram[ub] + 1) / denominator : 0;
     for (let i = 1; i < sequence.length; i++) {
-      nats -= Math.log(this.probability(sequence[i - 1], sequence[i]));
-      if (this.predict(sequence[i - 1]) === sequence[i]) correct++;
+      const h = sequence[i - 1];
+      const w = sequence[i];
+      const pu = (this.unigram[w] + 1) / denominator;
+      const s = this.successors.get(h);
+      let predicted = ub;
+      if (s) {
+        const scale = 1 / (s.total + this.beta);
+        nats -= Math.log(((s.next.get(w) ?? 0) + this.beta * pu) * scale);
+        const pBest = ((s.next.get(s.best) ?? 0) + (this.beta * (this.unigram[s.best] + 1)) / denominator) * scale;
+        const pUb = ub >= 0 ? ((s.next.get(ub) ?? 0) + this.beta * pUnigramBest) * scale : -1;
+        predicted = pBest >= pUb ? s.best : ub;
+      } else nats -= Math.log(pu);
+      if (predicted === w) correct++;
     }
     return { nats, tokens: Math.max(0, sequence.length - 1), correct };
   }
