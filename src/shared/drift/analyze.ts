@@ -31,6 +31,18 @@ export type DriftMetricName =
  */
 export const SCORE_COMPONENTS: readonly DriftMetricName[] = ['issue_type_psi', 'issue_type_jsd', 'length_psi', 'turns_psi', 'token_jsd'];
 
+/**
+ * Seeded random splits of the pooled sample used to measure each component's noise floor.
+ *
+ * PSI and JSD are biased upwards on finite samples: two samples of 50 from the same world have an
+ * expected decile PSI of about (10 − 1)·(1/50 + 1/50) ≈ 0.36, over the usual 0.25 alarm. So the
+ * score counts only what exceeds sampling noise: for each component, the mean of the statistic over
+ * PERMUTATIONS random re-splits of reference ∪ recent (same sizes; a permutation test's null) is
+ * subtracted, and the score is the largest excess. With large samples the floor goes to 0 and the
+ * score reads like a plain PSI. The raw metrics stay exactly as defined (and as tested against scipy).
+ */
+export const PERMUTATIONS = 20;
+
 export interface DriftMetric {
   name: DriftMetricName;
   value: number;
@@ -47,9 +59,11 @@ export interface SkippedDriftMetric {
 export interface DriftAnalysis {
   metrics: DriftMetric[];
   skipped: SkippedDriftMetric[];
-  /** Largest score component computed; undefined when none could be. */
+  /** Largest excess of a score component over its noise floor; undefined when no component could be computed. */
   score?: number;
   scoreDrivenBy?: DriftMetricName;
+  /** Mean of each score component over random re-splits of the pooled sample (see PERMUTATIONS). */
+  noiseFloors: Partial<Record<DriftMetricName, number>>;
 }
 
 export interface AnalyzeOptions {
@@ -104,7 +118,7 @@ export function analyzeDrift(reference: DriftSample | undefined, recent: DriftSa
   const comparative: DriftMetricName[] = ['issue_type_psi', 'issue_type_jsd', 'length_psi', 'turns_psi', 'token_jsd', 'oov_rate', 'csat_mean_change'];
   if (!reference) {
     skip(comparative, 'no reference data: no production model and no curated data older than the window');
-    return finish(metrics, skipped);
+    return finish(metrics, skipped, {});
   }
   const ref = reference.conversations;
   const rec = recent.conversations;
@@ -158,18 +172,83 @@ export function analyzeDrift(reference: DriftSample | undefined, recent: DriftSa
     const recMean = mean(recCsat);
     metrics.push({ name: 'csat_mean_change', value: recMean - refMean, samples: { reference: refCsat.length, recent: recCsat.length }, detail: { reference_mean: refMean, recent_mean: recMean } });
   }
-  return finish(metrics, skipped);
+  const computed = new Set(metrics.map((m) => m.name));
+  const noiseFloors = permutationNoiseFloors(ref, rec, (name) => computed.has(name));
+  for (const m of metrics) {
+    const floor = noiseFloors[m.name];
+    if (floor !== undefined) m.detail = { ...m.detail, noise_floor: floor, excess: Math.max(0, m.value - floor) };
+  }
+  return finish(metrics, skipped, noiseFloors);
 }
 
-function finish(metrics: DriftMetric[], skipped: SkippedDriftMetric[]): DriftAnalysis {
+/** The score components alone (no details), for the permutation null. */
+function componentValues(ref: readonly ConversationSample[], rec: readonly ConversationSample[], wanted: (name: DriftMetricName) => boolean): Partial<Record<DriftMetricName, number>> {
+  const out: Partial<Record<DriftMetricName, number>> = {};
+  if (wanted('issue_type_psi') || wanted('issue_type_jsd')) {
+    const a = ref.flatMap((c) => (c.issueType ? [c.issueType] : []));
+    const b = rec.flatMap((c) => (c.issueType ? [c.issueType] : []));
+    if (a.length && b.length) {
+      const counts = categoricalCounts(a, b);
+      if (wanted('issue_type_psi')) out.issue_type_psi = populationStabilityIndex(counts.reference, counts.recent);
+      if (wanted('issue_type_jsd')) out.issue_type_jsd = jensenShannonDivergence(counts.reference, counts.recent, 2);
+    }
+  }
+  if (wanted('length_psi')) out.length_psi = quantilePsi(ref.map((c) => c.tokens), rec.map((c) => c.tokens)).psi;
+  if (wanted('turns_psi')) out.turns_psi = quantilePsi(ref.map((c) => c.turns), rec.map((c) => c.turns)).psi;
+  if (wanted('token_jsd')) {
+    const aligned = alignFrequencies(tokenFrequencies(ref), tokenFrequencies(rec));
+    if (aligned.reference.some((v) => v > 0) && aligned.recent.some((v) => v > 0)) out.token_jsd = jensenShannonDivergence(aligned.reference, aligned.recent, 2);
+  }
+  return out;
+}
+
+/** mulberry32: small, seeded, good enough to shuffle; the same data always gives the same floors. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function permutationNoiseFloors(
+  ref: readonly ConversationSample[],
+  rec: readonly ConversationSample[],
+  computed: (name: DriftMetricName) => boolean,
+): Partial<Record<DriftMetricName, number>> {
+  const wanted = (name: DriftMetricName) => SCORE_COMPONENTS.includes(name) && computed(name);
+  if (!SCORE_COMPONENTS.some(wanted)) return {};
+  const pool = [...ref, ...rec];
+  const random = seededRandom(pool.length * 2654435761 + ref.length);
+  const sums: Partial<Record<DriftMetricName, { total: number; n: number }>> = {};
+  for (let k = 0; k < PERMUTATIONS; k++) {
+    for (let i = pool.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [pool[i], pool[j]] = [pool[j], pool[i]];
+    }
+    const values = componentValues(pool.slice(0, ref.length), pool.slice(ref.length), wanted);
+    for (const [name, value] of Object.entries(values) as [DriftMetricName, number][]) {
+      const acc = (sums[name] ??= { total: 0, n: 0 });
+      acc.total += value;
+      acc.n++;
+    }
+  }
+  return Object.fromEntries(Object.entries(sums).map(([name, acc]) => [name, acc!.total / acc!.n]));
+}
+
+function finish(metrics: DriftMetric[], skipped: SkippedDriftMetric[], noiseFloors: Partial<Record<DriftMetricName, number>>): DriftAnalysis {
   let score: number | undefined;
   let scoreDrivenBy: DriftMetricName | undefined;
   for (const m of metrics) {
     if (!SCORE_COMPONENTS.includes(m.name)) continue;
-    if (score === undefined || m.value > score) {
-      score = m.value;
+    const excess = Math.max(0, m.value - (noiseFloors[m.name] ?? 0));
+    if (score === undefined || excess > score) {
+      score = excess;
       scoreDrivenBy = m.name;
     }
   }
-  return { metrics, skipped, score, scoreDrivenBy };
+  return { metrics, skipped, score, scoreDrivenBy, noiseFloors };
 }

@@ -74,6 +74,12 @@ async function listShards(container: ContainerClient, filter: BlobTimeFilter, si
   return shards.sort((a, b) => a.modified - b.modified || a.name.localeCompare(b.name));
 }
 
+/** Last-modified time of the oldest curated shard, or undefined when there is none. */
+export async function oldestCuratedShardTime(storage: StorageClients, signal?: AbortSignal): Promise<Date | undefined> {
+  const shards = await listShards(storage.container(CONTAINERS.curated), {}, signal);
+  return shards.length ? new Date(shards[0].modified) : undefined;
+}
+
 function messageText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {

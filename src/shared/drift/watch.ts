@@ -7,7 +7,7 @@ import { notify } from '../telemetry/notify';
 import { EVENT_TYPES } from '../telemetry/events';
 import type { Dimensions } from '../telemetry/telemetry';
 import { analyzeDrift, type DriftMetric, type SkippedDriftMetric } from './analyze';
-import { readDriftSample, type DriftSample } from './samples';
+import { oldestCuratedShardTime, readDriftSample, type DriftSample } from './samples';
 import { productionModelQuality } from './quality';
 import { invertedTimeKey, latestRetrainDecision, saveDriftRun, type AssemblySummary, type DriftReference, type DriftRun, type RetrainDecision } from './store';
 
@@ -55,7 +55,9 @@ async function readManifestCreatedAt(runtime: Runtime, datasetVersion: string, s
 /**
  * The reference: the production model's training data — the train split of the curated shards its
  * dataset version was assembled from (shards written up to the manifest's createdAt) — or, before
- * any model, the train split of all curated data older than the window.
+ * any model, the oldest curated data: the train split of the shards written in the first window
+ * (TUNELOOP_DRIFT_WINDOW_HOURS after the oldest shard, and before the recent window starts), so the
+ * reference stays put while data accumulates.
  */
 async function loadReference(
   runtime: Runtime,
@@ -66,14 +68,20 @@ async function loadReference(
   let cutoff = windowStart;
   let kind: DriftReference['kind'] = 'oldest-curated';
   let note: string | undefined;
+  const firstWindow = async () => {
+    cutoff = firstWindowCutoff(await oldestCuratedShardTime(runtime.storage, signal), windowStart, runtime.settings.TUNELOOP_DRIFT_WINDOW_HOURS);
+  };
   if (production) {
     const createdAt = await readManifestCreatedAt(runtime, production.datasetVersion, signal);
     if (createdAt) {
       cutoff = createdAt;
       kind = 'production';
     } else {
-      note = `${CONTAINERS.datasets}/${production.datasetVersion}/manifest.json not found; using curated data older than the window`;
+      note = `${CONTAINERS.datasets}/${production.datasetVersion}/manifest.json not found; using the oldest curated data`;
+      await firstWindow();
     }
+  } else {
+    await firstWindow();
   }
   const sample = await readDriftSample(runtime.storage, { notAfter: cutoff, splits: ['train'], signal });
   const reference: DriftReference = {
@@ -85,6 +93,13 @@ async function loadReference(
     ...(note ? { note } : {}),
   };
   return { sample: sample.shards.length ? sample : undefined, reference };
+}
+
+/** End of the first window of curated data (oldest shard + window), never after the recent window's start. */
+export function firstWindowCutoff(oldest: Date | undefined, windowStart: Date, windowHours: number): Date {
+  if (!oldest) return windowStart;
+  const end = new Date(oldest.getTime() + windowHours * 3600_000);
+  return end < windowStart ? end : windowStart;
 }
 
 function defaultChatModel(runtime: Runtime): (deploymentName: string) => ChatModel {

@@ -31,7 +31,8 @@ export interface MetricsStatus {
   metrics: MetricStatus[];
   drift?: {
     run: DriftRun;
-    components: { name: string; value: number; threshold: number; over: boolean }[];
+    /** Raw value, its sampling-noise floor and the excess the combined score uses. */
+    components: { name: string; value: number; noiseFloor: number; excess: number; threshold: number; over: boolean }[];
   };
   lastRetrain?: { at: string; decision: DriftRun['decision'] };
   problems: SinkProblem[];
@@ -120,8 +121,8 @@ export function renderMetricsStatus(status: MetricsStatus, options: { now: Date 
     if (components.length) {
       lines.push(
         table([
-          ['COMPONENT', 'VALUE', 'THRESHOLD', ''],
-          ...components.map((c) => [c.name, formatNumber(c.value), String(c.threshold), c.over ? 'OVER' : 'ok']),
+          ['COMPONENT', 'VALUE', 'NOISE FLOOR', 'EXCESS', 'THRESHOLD', ''],
+          ...components.map((c) => [c.name, formatNumber(c.value), formatNumber(c.noiseFloor), formatNumber(c.excess), String(c.threshold), c.over ? 'OVER' : 'ok']),
         ]),
       );
     }
@@ -167,7 +168,12 @@ export async function collectMetricsStatus(context: Pick<MetricsStatusContext, '
           run,
           components: run.metrics
             .filter((m) => SCORE_COMPONENTS.includes(m.name))
-            .map((m) => ({ name: m.name, value: m.value, threshold: run.threshold ?? threshold, over: m.value >= (run.threshold ?? threshold) })),
+            .map((m) => {
+              const noiseFloor = typeof m.detail?.noise_floor === 'number' ? m.detail.noise_floor : 0;
+              const excess = Math.max(0, m.value - noiseFloor);
+              const limit = Number.isFinite(run.threshold) ? run.threshold : threshold;
+              return { name: m.name, value: m.value, noiseFloor, excess, threshold: limit, over: excess >= limit };
+            }),
         }
       : undefined,
     lastRetrain: retrain ? { at: retrain.windowEnd, decision: retrain.decision } : undefined,

@@ -50,8 +50,8 @@ describe('metrics part of tuneloop status', () => {
         reference: { kind: 'oldest-curated', conversations: 60, shards: 1 },
         recent: { conversations: 40, shards: 1, recordsUsed: 40, recordsQuarantined: 2 },
         metrics: [
-          { name: 'issue_type_psi', value: 0.42, samples: { reference: 60, recent: 40 } },
-          { name: 'length_psi', value: 0.05, samples: { reference: 60, recent: 40 } },
+          { name: 'issue_type_psi', value: 0.5, samples: { reference: 60, recent: 40 }, detail: { noise_floor: 0.08 } },
+          { name: 'length_psi', value: 0.3, samples: { reference: 60, recent: 40 }, detail: { noise_floor: 0.28 } },
           { name: 'csat_mean', value: 3.5, samples: { recent: 40 } },
         ],
         skipped: [{ name: 'model_bleu', reason: 'no production model yet' }],
@@ -66,16 +66,16 @@ describe('metrics part of tuneloop status', () => {
       const status = await collectMetricsStatus({ storage: azurite.storage, settings, cwd: dir });
       expect(status.problems).toEqual([{ file: join(dir, 'telemetry.jsonl'), line: 4, reason: expect.stringMatching(/^not JSON/) }]);
       expect(status.drift?.components).toEqual([
-        { name: 'issue_type_psi', value: 0.42, threshold: 0.25, over: true },
-        { name: 'length_psi', value: 0.05, threshold: 0.25, over: false },
+        { name: 'issue_type_psi', value: 0.5, noiseFloor: 0.08, excess: 0.42, threshold: 0.25, over: true },
+        { name: 'length_psi', value: 0.3, noiseFloor: 0.28, excess: expect.closeTo(0.02, 12), threshold: 0.25, over: false },
       ]);
       const text = renderMetricsStatus(status, { now: new Date('2026-03-02T06:00:00Z') });
       expect(text).toMatch(/tuneloop\.drift\.score\s+0\.4200\s+↑\s+0\.1000/);
       expect(text).toMatch(/tuneloop\.eval\.intent_f1 \[production\]\s+0\.8000\s+·/);
       expect(text).toContain('combined score: 0.4200 ≥ threshold 0.25 (driven by issue_type_psi)');
       expect(text).toContain('decision: retrain → dataset ds-x, job job-ds-x');
-      expect(text).toMatch(/issue_type_psi\s+0\.4200\s+0\.25\s+OVER/);
-      expect(text).toMatch(/length_psi\s+0\.0500\s+0\.25\s+ok/);
+      expect(text).toMatch(/issue_type_psi\s+0\.5000\s+0\.0800\s+0\.4200\s+0\.25\s+OVER/);
+      expect(text).toMatch(/length_psi\s+0\.3000\s+0\.2800\s+0\.0200\s+0\.25\s+ok/);
       expect(text).toContain('skipped model_bleu: no production model yet');
       expect(text).toContain('6.0 h ago');
       expect(text).toContain(`telemetry.jsonl:4: not JSON`);
