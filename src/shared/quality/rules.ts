@@ -110,12 +110,21 @@ export function replyRuleFor(content: string, maxShortReplyWords = 1): ReplyRule
   return undefined;
 }
 
-/** True when a customer turn asks something or asks for something. */
+// Greetings, thanks and sign-offs: what a customer says when they are not asking anything.
+const PHATIC =
+  /\b(?:hi|hello|hey|thanks|thank you|thx|cheers|bye|goodbye|ok|okay|great|perfect|cool|good (?:morning|afternoon|evening)|that'?s all|that is all|have a (?:nice|good|great|lovely) day)\b/i;
+
+/**
+ * True when a customer turn asks something, asks for something, or states a problem: a question
+ * mark, an interrogative opening, a request word, or any statement of five or more words that is
+ * not a greeting or thanks ("My parcel was marked delivered but nothing is at my door").
+ */
 export function isCustomerQuestion(content: string): boolean {
   const text = content.trim();
   if (!text) return false;
   if (text.includes('?')) return true;
-  return sentences(text).some((s) => QUESTION_START.test(s)) || REQUEST.test(text);
+  if (sentences(text).some((s) => QUESTION_START.test(s)) || REQUEST.test(text)) return true;
+  return words(text).length >= 5 && !PHATIC.test(text);
 }
 
 export type RulesSummary = {

@@ -19,6 +19,9 @@ describe('reply rules', () => {
     expect(isCustomerQuestion('Where is my order?')).toBe(true);
     expect(isCustomerQuestion('I need to change my delivery address')).toBe(true);
     expect(isCustomerQuestion('My card was charged twice')).toBe(true);
+    expect(isCustomerQuestion('My delivery was marked as delivered but there is nothing at my door.')).toBe(true);
+    expect(isCustomerQuestion('My account is locked after too many login attempts.')).toBe(true);
+    expect(isCustomerQuestion('Thanks, that is all I needed.')).toBe(false);
     expect(isCustomerQuestion('Hi')).toBe(false);
     expect(isCustomerQuestion('Thanks, bye.')).toBe(false);
   });
