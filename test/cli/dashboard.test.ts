@@ -34,8 +34,10 @@ function week(): TelemetryRecord[] {
     m('tuneloop.drift.quarantine_share', 0.05 + 0.1 * shift);
     m('tuneloop.drift.model_intent_f1', 0.9 - 0.5 * shift, { model: 'ft-1' });
     m('tuneloop.drift.model_bleu', 35 - 20 * shift, { model: 'ft-1' });
-    m('tuneloop.preprocess.records_in', 100, { blob: `day${day}.jsonl` });
-    m('tuneloop.preprocess.records_quarantined', 5 + day, { blob: `day${day}.jsonl` });
+    m('tuneloop.preprocess.records_in', 100, { model: 'gpt-4o-mini' });
+    m('tuneloop.preprocess.records_quarantined', 5 + day, { model: 'gpt-4o-mini' });
+    // Preprocessing also breaks the total down by reason: not counted twice.
+    m('tuneloop.preprocess.records_quarantined', 5 + day, { model: 'gpt-4o-mini', reason: 'empty-conversation' });
     if (day === 0 || day === 6) {
       m('tuneloop.eval.bleu', 33 + day, { role: 'candidate', model: `ft-${day}` });
       m('tuneloop.eval.intent_f1', 0.85 + day / 100, { role: 'candidate', model: `ft-${day}` });
