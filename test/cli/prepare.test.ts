@@ -102,6 +102,14 @@ describe('tuneloop prepare', () => {
     }
   });
 
+  it('adds per-step timings to the report with TUNELOOP_DEBUG_TIMINGS=true', async () => {
+    expect(await runCli(['prepare', 'logs/c-faq.jsonl', '--out', 'out7'], io(dir, false, { TUNELOOP_DEBUG_TIMINGS: 'true' }).io)).toBe(0);
+    const report = JSON.parse(await readFile(join(dir, 'out7', 'report.json'), 'utf8'));
+    expect(Object.keys(report.timings_ms)).toEqual(expect.arrayContaining(['parse', 'examples', 'write']));
+    const plain = JSON.parse(await readFile(join(dir, 'out2', 'report.json'), 'utf8'));
+    expect(plain).not.toHaveProperty('timings_ms');
+  });
+
   it('joins feedback given before or after its conversation to the same result', async () => {
     expect(await runCli(['prepare', 'z-feedback.csv', 'logs', '--out', 'out4'], io(dir).io)).toBe(0);
     const a = JSON.parse(await readFile(join(dir, 'out2', 'report.json'), 'utf8'));

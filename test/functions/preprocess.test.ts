@@ -90,7 +90,7 @@ describe('preprocess blob function', () => {
   });
 
   it('stores feedback in table feedback and joins it to a conversation that arrives later', async () => {
-    const { storage } = await setup();
+    const { storage } = await setup({ TUNELOOP_DEBUG_TIMINGS: 'true' });
     const id = 'shop/42#7?x';
     const fb = JSON.stringify({ conversation_id: id, rating: 4, comment: 'quick' }) + '\n';
     await storage.container(CONTAINERS.raw).getBlockBlobClient('fb.jsonl').upload(fb, Buffer.byteLength(fb));
@@ -106,6 +106,7 @@ describe('preprocess blob function', () => {
     expect(shard[0]).toMatchObject({ conversation_id: id, csat: 4 });
     const report = JSON.parse(await text(storage, CONTAINERS.curated, blobOutputNames('chat.jsonl', upload.etag!).report));
     expect(report.feedback).toEqual({ stored: 0, joined: 1 });
+    expect(Object.keys(report.timings_ms)).toEqual(expect.arrayContaining(['parse', 'feedback', 'examples', 'write']));
   });
 
   it('retries a failing blob, then quarantines it after TUNELOOP_MAX_BLOB_ATTEMPTS and acknowledges it', async () => {

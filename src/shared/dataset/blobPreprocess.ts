@@ -12,6 +12,7 @@ import { buildReport, type PreprocessReport } from './report';
 import { emptyStats, preprocessStream } from './preprocess';
 import { curatedLine, quarantineLine, type QuarantineRecord } from './records';
 import { preprocessStages } from './pipelineStages';
+import { StepTimings } from './timings';
 
 /** Where the outputs of one blob version go; deterministic from blob name + ETag, so a retry overwrites, never duplicates. */
 export interface BlobOutputNames {
@@ -123,7 +124,7 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
   const reportBlob = runtime.storage.container(CONTAINERS.curated).getBlockBlobClient(outputs.report);
   const quarantineBlob = runtime.storage.container(CONTAINERS.quarantine).getBlockBlobClient(outputs.quarantine);
   try {
-    const report = await processVersion(runtime, blobName, etag, { curatedBlob, reportBlob, quarantineBlob }, signal);
+    const report = await processVersion(runtime, blobName, etag, { curatedBlob, reportBlob, quarantineBlob }, options);
     await receipts.upsertEntity(
       {
         ...receipt,
@@ -162,8 +163,15 @@ interface OutputBlobs {
   quarantineBlob: BlockBlobClient;
 }
 
-async function processVersion(runtime: Runtime, blobName: string, etag: string, out: OutputBlobs, signal?: AbortSignal): Promise<PreprocessReport> {
+async function processVersion(
+  runtime: Runtime,
+  blobName: string,
+  etag: string,
+  out: OutputBlobs,
+  { signal, log }: PreprocessBlobOptions,
+): Promise<PreprocessReport> {
   const settings = runtime.settings;
+  const timings = settings.TUNELOOP_DEBUG_TIMINGS ? new StepTimings() : undefined;
   const raw = runtime.storage.container(CONTAINERS.raw).getBlobClient(blobName);
   // Read exactly the version the receipt names; a newer upload gets its own event and receipt.
   const download = await raw.download(0, undefined, { conditions: { ifMatch: etag }, abortSignal: signal });
@@ -187,12 +195,19 @@ async function processVersion(runtime: Runtime, blobName: string, etag: string, 
           curated: (record) => curated.write(curatedLine(record)),
           quarantine: (record) => quarantine.write(quarantineLine(record)),
         },
+        timings,
         signal,
       },
       emptyStats(),
     );
-    await Promise.all([curated.end(), quarantine.end()]);
-    const report = buildReport(stats, { model: settings.TUNELOOP_BASE_MODEL, epochs: settings.TUNELOOP_FINETUNE_EPOCHS, quality: qualitySummary(stages) });
+    await (timings ? timings.time('write', () => Promise.all([curated.end(), quarantine.end()])) : Promise.all([curated.end(), quarantine.end()]));
+    if (timings) log?.(`raw-logs/${blobName} timings: ${timings.format()}`);
+    const report = buildReport(stats, {
+      model: settings.TUNELOOP_BASE_MODEL,
+      epochs: settings.TUNELOOP_FINETUNE_EPOCHS,
+      quality: qualitySummary(stages),
+      timings: timings?.toJSON(),
+    });
     const text = JSON.stringify({ blob: blobName, etag, ...report }, null, 2) + '\n';
     await out.reportBlob.upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: 'application/json' }, abortSignal: signal });
     return report;

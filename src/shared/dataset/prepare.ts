@@ -13,6 +13,7 @@ import { exampleLine, quarantineLine, type CuratedRecord } from './records';
 import { balanceCounters, balanceQuarantine, balanceTrainingSplit } from '../quality/balance';
 import { buildReport, type PreprocessReport } from './report';
 import type { Split } from './split';
+import { StepTimings } from './timings';
 
 export const PREPARE_OUTPUTS = ['train.jsonl', 'validation.jsonl', 'holdout.jsonl', 'quarantine.jsonl', 'report.json'] as const;
 
@@ -90,6 +91,8 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
   };
   const stages = preprocessStages({ settings, signatures: new MemorySignatureStore(), now: () => new Date(0) });
   const stats = emptyStats();
+  // Off by default: wall times differ run to run, and the report must be byte-identical.
+  const timings = settings.TUNELOOP_DEBUG_TIMINGS ? new StepTimings() : undefined;
   // The training split is held back until every file is read: issue-type balance needs all of it.
   const trainRecords: CuratedRecord[] = [];
   let balanceReport: Record<string, unknown> | undefined;
@@ -112,6 +115,7 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
             quarantine: (record) => writers.quarantine.write(quarantineLine(record)),
           },
           onProgress: options.onProgress ? (n) => options.onProgress?.(`${name}: ${n - before} records`) : undefined,
+          timings,
           signal,
         },
         stats,
@@ -144,6 +148,7 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
       quality: { ...qualitySummary(stages), balance: balanceReport },
       trainFileBytes: trainBytes,
       datasetComplete: true,
+      timings: timings?.toJSON(),
     }),
   };
   for (const [split, writer] of Object.entries(writers)) {

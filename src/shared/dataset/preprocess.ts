@@ -6,6 +6,7 @@ import { ExampleBuilder, type ExampleKind } from './examples';
 import type { FeedbackStore } from './feedbackStore';
 import type { CuratedRecord, QuarantineRecord } from './records';
 import { splitFor, type Split, type SplitShares } from './split';
+import { timedStages, type StepTimings } from './timings';
 
 /** Where the pipeline's results go: a curated shard and a quarantine file (blobs or local files). */
 export interface PreprocessSink {
@@ -31,6 +32,8 @@ export interface PreprocessOptions {
   /** Called every `progressEvery` records with the count so far. */
   onProgress?: (recordsSoFar: number) => void;
   progressEvery?: number;
+  /** Collects wall time per step when given (TUNELOOP_DEBUG_TIMINGS). */
+  timings?: StepTimings;
   signal?: AbortSignal;
 }
 
@@ -94,40 +97,57 @@ export async function preprocessStream(
     intentExamples: options.intentExamples,
   });
   const every = options.progressEvery ?? 1000;
+  const timings = options.timings;
+  const run: RunContext = {
+    builder,
+    options: timings ? { ...options, stages: timedStages(options.stages, timings) } : options,
+    stats,
+    time: timings ? (step, fn) => timings.time(step, fn) : async (_step, fn) => fn(),
+  };
   const items = parseInput(input, {
     fileName: options.fileName,
     speakerRoles: options.speakerRoles,
     tempDir: options.tempDir,
     signal: options.signal,
-  });
-  for await (const item of items) {
+  })[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await run.time('parse', () => items.next());
+    if (next.done) break;
     options.signal?.throwIfAborted();
     stats.records_in++;
-    await handleItem(item, builder, options, stats);
+    await handleItem(next.value, run);
     if (options.onProgress && stats.records_in % every === 0) options.onProgress(stats.records_in);
   }
   return stats;
 }
 
-async function handleItem(item: IngestItem, builder: ExampleBuilder, options: PreprocessOptions, stats: PreprocessStats): Promise<void> {
+interface RunContext {
+  builder: ExampleBuilder;
+  options: PreprocessOptions;
+  stats: PreprocessStats;
+  time: <T>(step: string, fn: () => Promise<T> | T) => Promise<T>;
+}
+
+async function handleItem(item: IngestItem, run: RunContext): Promise<void> {
+  const { builder, options, stats, time } = run;
   const quarantine = async (record: QuarantineRecord) => {
     stats.records_quarantined++;
     stats.quarantine_reasons[record.reason] = (stats.quarantine_reasons[record.reason] ?? 0) + 1;
-    await options.sink.quarantine(record);
+    await time('write', () => options.sink.quarantine(record));
   };
   if (item.type === 'rejected') {
     const r = item.rejection;
     return quarantine({ file: r.file, line: r.line, reason: r.reason, ...(r.detail !== undefined ? { detail: r.detail } : {}), record: r.record });
   }
   if (item.type === 'feedback') {
-    await options.feedback.put(item.feedback, options.signal);
+    await time('feedback', () => options.feedback.put(item.feedback, options.signal));
     stats.feedback_stored++;
     stats.records_used++;
     return;
   }
   let conversation: Conversation = item.conversation;
   const source = conversation.source;
-  const stored = await options.feedback.latest(conversation.conversationId, options.signal);
+  const stored = await time('feedback', () => options.feedback.latest(conversation.conversationId, options.signal));
   if (stored) {
     conversation = applyFeedback(conversation, stored.rating);
     stats.feedback_joined++;
@@ -137,7 +157,7 @@ async function handleItem(item: IngestItem, builder: ExampleBuilder, options: Pr
     return quarantine({ file: source.file, line: source.line, reason: staged.reason, ...(staged.detail !== undefined ? { detail: staged.detail } : {}), record: source.record });
   }
   conversation = staged.conversation;
-  const built = builder.build(conversation);
+  const built = await time('examples', () => builder.build(conversation));
   if (!built.ok) {
     return quarantine({ file: source.file, line: source.line, reason: built.reason, detail: built.detail, record: source.record });
   }
@@ -148,7 +168,7 @@ async function handleItem(item: IngestItem, builder: ExampleBuilder, options: Pr
     else stats.notes[key] = (stats.notes[key] ?? 0) + 1;
   }
   for (const ex of built.examples) {
-    await options.sink.curated({
+    const record: CuratedRecord = {
       conversation_id: conversation.conversationId,
       kind: ex.kind,
       ...(conversation.issueType !== undefined ? { issue_type: conversation.issueType } : {}),
@@ -157,7 +177,8 @@ async function handleItem(item: IngestItem, builder: ExampleBuilder, options: Pr
       tokens: ex.tokens,
       source: { file: source.file, line: source.line },
       example: ex.example,
-    });
+    };
+    await time('write', () => options.sink.curated(record));
     stats.examples[split]++;
     stats.examples_by_kind[ex.kind]++;
     stats.token_histogram.set(ex.tokens, (stats.token_histogram.get(ex.tokens) ?? 0) + 1);

@@ -23,6 +23,8 @@ export interface PreprocessReport {
   warnings: string[];
   /** Counters of the quality stages (redactions, duplicates, rule hits), by stage name. */
   quality?: Record<string, unknown>;
+  /** Wall time per step, with TUNELOOP_DEBUG_TIMINGS=true. */
+  timings_ms?: Record<string, number>;
 }
 
 export interface ReportOptions {
@@ -33,6 +35,7 @@ export interface ReportOptions {
   trainFileBytes?: number;
   /** Check the 10-example minimum (a whole dataset, not one shard of it). */
   datasetComplete?: boolean;
+  timings?: Record<string, number>;
 }
 
 export function buildReport(stats: PreprocessStats, options: ReportOptions): PreprocessReport {
@@ -85,6 +88,7 @@ export function buildReport(stats: PreprocessStats, options: ReportOptions): Pre
     price_source: cost.price_source,
     warnings,
     ...(options.quality && Object.keys(options.quality).length ? { quality: options.quality } : {}),
+    ...(options.timings ? { timings_ms: options.timings } : {}),
   };
 }
 

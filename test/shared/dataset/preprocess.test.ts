@@ -7,6 +7,7 @@ import type { CuratedRecord, QuarantineRecord } from '../../../src/shared/datase
 import { buildReport } from '../../../src/shared/dataset/report';
 import { splitFor } from '../../../src/shared/dataset/split';
 import { MemorySignatureStore } from '../../../src/shared/quality/dedup';
+import { StepTimings } from '../../../src/shared/dataset/timings';
 import { conversationLine, conversationsJsonl } from './fixtures';
 
 const settings = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' });
@@ -109,6 +110,18 @@ describe('preprocessStream', () => {
     expect(quarantined).toHaveLength(1);
     expect(quarantined[0]).toMatchObject({ file: 'twice.jsonl', line: 2 });
     expect(quarantined[0].reason).toMatch(/dup/);
+  });
+
+  it('times each step when asked (TUNELOOP_DEBUG_TIMINGS)', async () => {
+    const { options } = harness();
+    const timings = new StepTimings();
+    const base = options('timed.jsonl');
+    const stats = await preprocessStream(bytes(conversationsJsonl(5)), { ...base, timings });
+    expect(stats.records_used).toBe(5);
+    const steps = Object.keys(timings.toJSON());
+    expect(steps).toEqual(expect.arrayContaining(['parse', 'feedback', 'examples', 'write', ...base.stages.map((st) => `stage:${st.name}`)]));
+    for (const ms of Object.values(timings.toJSON())) expect(ms).toBeGreaterThanOrEqual(0);
+    expect(timings.format()).toMatch(/^parse \d+ ms, /);
   });
 
   it('passes ready-made lines through and FAQ rows as single-turn examples', async () => {

@@ -1,0 +1,42 @@
+import type { ConversationStage } from './stages';
+
+/**
+ * Wall time spent per preprocessing step (TUNELOOP_DEBUG_TIMINGS): parse, feedback, each quality
+ * stage, example building, writes. For finding the slow step of a big file, not for metrics.
+ */
+export class StepTimings {
+  private readonly ms = new Map<string, number>();
+
+  add(step: string, elapsedMs: number): void {
+    this.ms.set(step, (this.ms.get(step) ?? 0) + elapsedMs);
+  }
+
+  async time<T>(step: string, fn: () => Promise<T> | T): Promise<T> {
+    const start = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.add(step, performance.now() - start);
+    }
+  }
+
+  /** Milliseconds per step, rounded, in the order the steps first ran. */
+  toJSON(): Record<string, number> {
+    return Object.fromEntries([...this.ms].map(([step, ms]) => [step, Math.round(ms)]));
+  }
+
+  format(): string {
+    return Object.entries(this.toJSON())
+      .map(([step, ms]) => `${step} ${ms} ms`)
+      .join(', ');
+  }
+}
+
+/** The same stages, each timed under `stage:<name>`. */
+export function timedStages(stages: readonly ConversationStage[], timings: StepTimings): ConversationStage[] {
+  return stages.map((stage) => ({
+    name: stage.name,
+    apply: (conversation, signal) => timings.time(`stage:${stage.name}`, () => stage.apply(conversation, signal)),
+    ...(stage.summary ? { summary: () => stage.summary!() } : {}),
+  }));
+}
