@@ -1,0 +1,80 @@
+import type { RunningEmulator } from '../../../src/local/emulator';
+import { createOpenAIClient, FineTuningClient, jobPhase } from '../../../src/shared/finetune/client';
+import { DeploymentsClient } from '../../../src/shared/finetune/deployments';
+import { deploymentChatModel } from '../../../src/shared/evaluation/chat';
+import { productionModelQuality } from '../../../src/shared/drift/quality';
+import { conversationSample } from '../../../src/shared/drift/samples';
+import { testStorageConnectionString, uniqueName } from '../../setup/storage';
+import { emulatorSettings, startTestEmulator } from '../finetune/fixtures';
+import { bankingHoldout, bankingTrainingFiles } from '../evaluation/banking';
+import { coffeeConversations, curatedLine } from './fixtures';
+
+jest.setTimeout(120_000);
+
+const FAST = { startSeconds: 0.02, factor: 1.5, capSeconds: 0.2 };
+
+/**
+ * The production-model check of driftWatch against a real model: the emulator over HTTP trains a
+ * small model on BANKING77 conversations and intent labels and serves it from an ARM deployment.
+ * Recent data from the same world scores well; recent coffee-shop chats (labels it never saw,
+ * other words) score low — the quality drop drift is meant to show.
+ */
+describe('productionModelQuality (emulator)', () => {
+  let emulator: RunningEmulator;
+  let deploymentName: string;
+  let settings: ReturnType<typeof emulatorSettings>;
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator();
+    settings = emulatorSettings(emulator, testStorageConnectionString());
+    const fineTuning = new FineTuningClient(createOpenAIClient(settings));
+    const files = bankingTrainingFiles();
+    const run = uniqueName('drift');
+    const train = await fineTuning.uploadFile(`${run}-train.jsonl`, Buffer.from(files.train));
+    const validation = await fineTuning.uploadFile(`${run}-validation.jsonl`, Buffer.from(files.validation));
+    await fineTuning.waitForFile(train.id, { backoff: FAST });
+    await fineTuning.waitForFile(validation.id, { backoff: FAST });
+    let job = await fineTuning.createJob({ model: 'gpt-4o-mini-2024-07-18', trainingFile: train.id, validationFile: validation.id, hyperparameters: { n_epochs: 1 } });
+    while (jobPhase(job.status) === 'in-progress') {
+      await new Promise((r) => setTimeout(r, 25));
+      job = await fineTuning.getJob(job.id);
+    }
+    expect(job.status).toBe('succeeded');
+    deploymentName = `${run}-prod`;
+    await new DeploymentsClient(settings).deployModel({ deploymentName, model: job.fine_tuned_model!, backoff: FAST });
+  });
+  afterAll(() => emulator?.close());
+
+  it('scores recent conversations like the training data well and shifted ones badly', async () => {
+    const model = deploymentChatModel(createOpenAIClient(settings), deploymentName);
+    const banking = bankingHoldout(5)
+      .trim()
+      .split('\n')
+      .map((l) => conversationSample({ ...JSON.parse(l), tokens: 30, source: { file: 'b77.jsonl', line: 1 } }));
+    const same = await productionModelQuality(model, banking, { maxConversations: 50, minSamples: 20 });
+    expect(same.errors).toEqual([]);
+    const f1Same = same.metrics.find((m) => m.name === 'model_intent_f1')!;
+    const bleuSame = same.metrics.find((m) => m.name === 'model_bleu')!;
+    expect(f1Same.samples).toEqual({ recent: 25 });
+    expect(f1Same.value).toBeGreaterThan(0.6);
+    expect(bleuSame.value).toBeGreaterThan(40);
+
+    const coffee = coffeeConversations(25, 'c').map((s) => conversationSample(JSON.parse(curatedLine(s))));
+    const shifted = await productionModelQuality(model, coffee, { maxConversations: 50, minSamples: 20 });
+    const f1Shifted = shifted.metrics.find((m) => m.name === 'model_intent_f1')!;
+    const bleuShifted = shifted.metrics.find((m) => m.name === 'model_bleu')!;
+    expect(f1Shifted.value).toBeLessThan(0.2);
+    expect(bleuShifted.value).toBeLessThan(bleuSame.value / 2);
+  });
+
+  it('skips with the reason when the deployment does not answer, and below the minimum sample', async () => {
+    const missing = deploymentChatModel(createOpenAIClient(settings), 'no-such-deployment');
+    const coffee = coffeeConversations(25, 'c').map((s) => conversationSample(JSON.parse(curatedLine(s))));
+    const result = await productionModelQuality(missing, coffee, { maxConversations: 50, minSamples: 20 });
+    expect(result.metrics).toEqual([]);
+    expect(result.skipped.map((s) => s.name)).toEqual(['model_intent_f1', 'model_bleu']);
+    expect(result.skipped[0].reason).toMatch(/^the production deployment no-such-deployment did not answer: /);
+    const few = await productionModelQuality(missing, coffee.slice(0, 5), { maxConversations: 50, minSamples: 20 });
+    expect(few.skipped[0].reason).toBe('5 recent conversations with an issue_type (of the newest 5), fewer than TUNELOOP_DRIFT_MIN_SAMPLES=20');
+  });
+});
