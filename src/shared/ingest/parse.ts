@@ -41,29 +41,36 @@ export async function* parseInput(input: ByteSource, options: ParseOptions): Asy
   const roles = createRoleMapper(options.speakerRoles);
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
 
-  let bytes = new PeekableBytes(toAsyncIterable(input), file);
-  for (let layer = 0; isGzip(await bytes.peek(2)); layer++) {
-    if (layer === MAX_GZIP_LAYERS) {
-      yield wholeFileRejection(file, await bytes.peek(RECORD_PREVIEW), `the file is gzip inside gzip more than ${MAX_GZIP_LAYERS} times`);
-      return;
+  const layers = [new PeekableBytes(toAsyncIterable(input), file)];
+  try {
+    let bytes = layers[0];
+    for (let layer = 0; isGzip(await bytes.peek(2)); layer++) {
+      if (layer === MAX_GZIP_LAYERS) {
+        yield wholeFileRejection(file, await bytes.peek(RECORD_PREVIEW), `the file is gzip inside gzip more than ${MAX_GZIP_LAYERS} times`);
+        return;
+      }
+      bytes = new PeekableBytes(gunzip(bytes, file, signal), file);
+      layers.push(bytes);
     }
-    bytes = new PeekableBytes(gunzip(bytes, file, signal), file);
-  }
 
-  const head = await bytes.peek(SNIFF_BYTES);
-  const container = detectContainer(head);
-  switch (container.kind) {
-    case 'empty':
-      return;
-    case 'unknown':
-      yield wholeFileRejection(file, head, container.detail);
-      return;
-    case 'jsonl':
-      yield* parseJsonLines(bytes, { file, roles, maxRecordBytes, signal });
-      return;
-    case 'csv':
-      yield* parseCsv(bytes, { file, roles, maxRecordBytes, signal, delimiter: container.delimiter, tempDir: options.tempDir });
-      return;
+    const head = await bytes.peek(SNIFF_BYTES);
+    const container = detectContainer(head);
+    switch (container.kind) {
+      case 'empty':
+        return;
+      case 'unknown':
+        yield wholeFileRejection(file, head, container.detail);
+        return;
+      case 'jsonl':
+        yield* parseJsonLines(bytes, { file, roles, maxRecordBytes, signal });
+        return;
+      case 'csv':
+        yield* parseCsv(bytes, { file, roles, maxRecordBytes, signal, delimiter: container.delimiter, tempDir: options.tempDir });
+        return;
+    }
+  } finally {
+    // Outermost first: closing a gunzip layer releases the layer it reads from.
+    for (const layer of layers.reverse()) await layer.close().catch(() => undefined);
   }
 }
 

@@ -51,6 +51,14 @@ export class PeekableBytes implements AsyncIterable<Buffer> {
     }
   }
 
+  /** Releases the source when it will not be read to the end (an early return, an error). */
+  async close(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    this.buffered.length = 0;
+    await this.iterator.return?.();
+  }
+
   async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
     try {
       while (this.buffered.length) yield this.buffered.shift()!;

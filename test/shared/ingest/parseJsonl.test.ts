@@ -334,3 +334,27 @@ describe('one item per record', () => {
     expect(lineNumbers).toEqual(Array.from({ length: 501 }, (_, i) => i + 1));
   });
 });
+
+describe('releasing the input', () => {
+  test('the source is closed when parsing ends early (unknown format, consumer stops, gzip)', async () => {
+    for (const [data, stopAfter, zipped] of [
+      [Buffer.from('\x00\x01binary'), Infinity, false],
+      [Buffer.from(jsonl(chat('a'), chat('b'), chat('c'))), 1, false],
+      [gzip(jsonl(chat('a'), chat('b'), chat('c'))), 1, true],
+    ] as const) {
+      let closed = false;
+      async function* source(): AsyncIterable<Buffer> {
+        try {
+          yield data;
+          // A long file: parsing must stop reading rather than drain it (gzip: more gzip members).
+          for (let i = 0; i < 1_000_000; i++) yield zipped ? gzip(jsonl(chat(`more${i}`))) : Buffer.from(jsonl(chat(`more${i}`)));
+        } finally {
+          closed = true;
+        }
+      }
+      let n = 0;
+      for await (const _ of parseInput(source(), { fileName: 'f' })) if (++n >= stopAfter) break;
+      expect(closed).toBe(true);
+    }
+  });
+});
