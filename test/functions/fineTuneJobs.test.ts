@@ -11,9 +11,11 @@ import { DeploymentsClient, deploymentNameFor } from '../../src/shared/finetune/
 import { enqueueJobMessage, type RejectedJobMessage } from '../../src/shared/finetune/queue';
 import { FINAL_JOB_STATES, JobStore, type JobRecord } from '../../src/shared/finetune/store';
 import { fineTuneJobs } from '../../src/functions/fineTuneJobs';
-import { createStorageClients, type StorageClients } from '../../src/shared/storage/clients';
-import { CONTAINERS, QUEUES } from '../../src/shared/storage/names';
+import { azuriteConnectionString, createStorageClients, type StorageClients } from '../../src/shared/storage/clients';
+import { runCli } from '../../src/cli/main';
+import { CONTAINERS, QUEUES, TABLES } from '../../src/shared/storage/names';
 import { readTelemetryRecords } from '../../src/shared/telemetry/readSink';
+import { getProductionPointer } from '../../src/shared/evaluation/models';
 import { localTelemetryPath, type TelemetryRecord } from '../../src/shared/telemetry/localSink';
 import { emulatorSettings, startTestEmulator, trainingJsonl, validationJsonl } from '../shared/finetune/fixtures';
 
@@ -35,7 +37,8 @@ describe('fineTuneJobs (Azurite + emulator + local host)', () => {
 
   beforeAll(async () => {
     azurite = await startAzurite({ inMemory: true });
-    emulator = await startTestEmulator();
+    // Room for one running and one queued job, so the quota test can fill it.
+    emulator = await startTestEmulator({ jobQuota: { running: 1, queued: 1 } });
     localDir = mkdtempSync(path.join(os.tmpdir(), 'tuneloop-ftjobs-'));
     settings = emulatorSettings(emulator, azurite.connectionString, {
       TUNELOOP_LOCAL_DIR: localDir,
@@ -298,31 +301,65 @@ describe('fineTuneJobs (Azurite + emulator + local host)', () => {
   });
 
   it('waits for quota instead of failing when the resource is full', async () => {
-    // A second emulator with room for one active job only.
-    // Slow enough that the first job still runs when the second asks for its slot.
-    const small = await startTestEmulator({ jobQuota: { running: 1, queued: 0 }, speed: 4 });
-    const original = settings;
-    try {
-      const smallSettings = emulatorSettings(small, azurite.connectionString, {
-        TUNELOOP_LOCAL_DIR: localDir,
-        TUNELOOP_POLL_DELAY_START_SECONDS: '0.5',
-        TUNELOOP_POLL_DELAY_CAP_SECONDS: '2',
-        TUNELOOP_FINETUNE_EPOCHS: '3',
-      });
-      settings = smallSettings;
-      const runtime = useRuntime();
-      await writeDataset('v-quota-a');
-      await writeDataset('v-quota-b');
-      await enqueueJobMessage(runtime, { kind: 'submit', jobKey: 'job-quota-a', datasetVersion: 'v-quota-a' });
-      await enqueueJobMessage(runtime, { kind: 'submit', jobKey: 'job-quota-b', datasetVersion: 'v-quota-b' });
-      const [a, b] = await Promise.all([waitForJob('job-quota-a'), waitForJob('job-quota-b')]);
-      expect([a.state, b.state]).toEqual(['evaluated', 'evaluated']);
-      expect(a.quotaWaits + b.quotaWaits).toBe(0); // reset once the job got its turn
-      expect(hostLog.some((l) => /at the fine-tuning quota/.test(l))).toBe(true);
-    } finally {
-      settings = original;
-      await small.close();
+    // The emulator allows one running and one queued job: the third job meets the quota error and
+    // must wait its turn. (Three jobs rather than two so that every job is created while another
+    // one runs: see the emulator note in the report.)
+    const runtime = useRuntime();
+    // Earlier tests left deployments; free the slots (at most 5 fine-tuned deployments) as the
+    // deployment lifecycle would.
+    const deployments = new DeploymentsClient(settings);
+    const production = await getProductionPointer(storage);
+    for (const key of ['job-happy', 'job-dup', 'job-storm', 'job-crash']) {
+      if (deploymentNameFor(key) !== production?.deploymentName) await deployments.deleteDeployment(deploymentNameFor(key));
     }
+    const keys = ['job-quota-a', 'job-quota-b', 'job-quota-c'];
+    for (const key of keys) {
+      await writeDataset(`v-${key}`);
+      // Many epochs: the jobs train long enough to overlap.
+      await enqueueJobMessage(runtime, { kind: 'submit', jobKey: key, datasetVersion: `v-${key}`, hyperparameters: { n_epochs: 50 } });
+    }
+    const records = await Promise.all(keys.map((key) => waitForJob(key)));
+    expect(records.map((r) => `${r.state} ${r.error ?? ''}`.trim())).toEqual(['evaluated', 'evaluated', 'evaluated']);
+    expect(hostLog.some((l) => /job job-quota-\w: at the fine-tuning quota; submit again in [\d.]+ s/.test(l))).toBe(true);
+    expect(records.map((r) => r.quotaWaits)).toEqual([0, 0, 0]); // reset once each job got its turn
+  });
+
+  it('tuneloop status lists datasets, jobs with states and timings, and deployed models', async () => {
+    await storage.table(TABLES.datasets).upsertEntity(
+      { partitionKey: 'dataset', rowKey: 'v-happy', createdAt: '2026-11-26T02:00:00.000Z', trainExamples: 12, validationExamples: 2, holdoutExamples: 2, trainTokens: 480, estimatedCostUsd: 0.12, baseModel: 'gpt-4o-mini-2024-07-18' },
+      'Replace',
+    );
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t), isTty: false, env: {}, cwd: localDir };
+    expect(await runCli(['status', '--connection-string', azurite.connectionString], io)).toBe(0);
+    const text = out.join('');
+    expect(text).toMatch(/Datasets \(1\)\n.*VERSION.*\n\s+v-happy\s+2026-11-26 02:00:00Z\s+12\s+2\s+2\s+480\s+\$0\.12/);
+    expect(text).toMatch(/\n\s+job-happy\s+evaluated\s+v-happy\s+\S+ \S+\s+\d+s\s+\d+s\s+\d+s\s+(promoted|rejected) \(tuneloop-job-happy\)/);
+    expect(text).toMatch(/\n\s+job-fail\s+failed\s+v-fail\s.*fine-tuning job ftjob-/);
+    expect(text).toMatch(/\n\s+job-nodata\s+failed\s+v-missing\s.*has no train\.jsonl/);
+    expect(text).toMatch(/Deployed models \(\d+\)\n\s+production: /);
+    expect(text).toMatch(/tuneloop-job-happy\s+(candidate|production|superseded|rejected)\s+gpt-4o-mini-2024-07-18\.ft-/);
+
+    out.length = 0;
+    expect(await runCli(['status', '--json', '--connection-string', azurite.connectionString], io)).toBe(0);
+    const json = JSON.parse(out.join(''));
+    const happy = json.jobs.find((j: JobRecord) => j.jobKey === 'job-happy');
+    expect(happy).toMatchObject({ state: 'evaluated', datasetVersion: 'v-happy' });
+    expect(happy.timings.trainingMs).toBeGreaterThanOrEqual(0);
+    expect(happy.timings.totalMs).toBeGreaterThan(0);
+    expect(happy.expectedToken).toBeUndefined();
+    expect(json.datasets).toEqual([expect.objectContaining({ version: 'v-happy', trainExamples: 12 })]);
+  });
+
+  it('tuneloop status says how to fix unreachable storage, and rejects bad options', async () => {
+    const err: string[] = [];
+    const io = { stdout: () => undefined, stderr: (t: string) => err.push(t), isTty: false, env: {}, cwd: localDir };
+    const nowhere = azuriteConnectionString({ blob: 1, queue: 2, table: 3 });
+    expect(await runCli(['status', '--connection-string', nowhere], io)).toBe(1);
+    expect(err.join('')).toMatch(/cannot reach table storage .*npm start/);
+    expect(await runCli(['status', '--limit', 'lots'], io)).toBe(2);
+    expect(err.join('')).toMatch(/--limit must be a positive whole number/);
   });
 });
 

@@ -118,6 +118,8 @@ const QUOTA = /quota/i;
 
 function classifyStatus(status: number | undefined, code: string | undefined, message: string): FineTuneErrorKind {
   if ((code && QUOTA.test(code)) || (QUOTA.test(message) && status !== 401 && status !== 403)) return 'quota';
+  // Azure answers DeploymentNotFound for a few minutes after a deployment is created.
+  if (code === 'DeploymentNotFound') return 'transient';
   if (status === undefined) return 'transient';
   if (status === 401 || status === 403) return 'auth';
   if (status === 408 || status === 409 || status === 429 || status >= 500) return 'transient';
@@ -132,6 +134,9 @@ const ADVICE: Record<FineTuneErrorKind, string> = {
     'access denied; give the Function App identity the "Cognitive Services OpenAI Contributor" role on the Azure OpenAI account (and "Cognitive Services Contributor" for deployments), or check TUNELOOP_OPENAI_AUTH',
   aborted: 'the operation was cancelled',
 };
+
+const DEPLOYMENT_QUOTA_ADVICE =
+  'the account is at its deployment quota (at most 5 fine-tuned deployments); the deploy step retries with backoff and succeeds once old deployments are retired (deployment lifecycle) or deleted';
 
 /**
  * Turns what the openai client or the ARM SDK threw into a classified FineTuneServiceError.
@@ -169,7 +174,9 @@ export function toFineTuneError(err: unknown, operation: string): FineTuneServic
     const code = err.code ?? inner.code;
     const message = inner.message ?? err.message;
     const kind = classifyStatus(err.statusCode, code, message);
-    return new FineTuneServiceError(`${operation} failed (${err.statusCode ?? 'no status'}${code ? ` ${code}` : ''}): ${message}; ${ADVICE[kind]}`, {
+    // ARM is only used for deployments here, whose quota is the number of fine-tuned deployments.
+    const advice = kind === 'quota' ? DEPLOYMENT_QUOTA_ADVICE : ADVICE[kind];
+    return new FineTuneServiceError(`${operation} failed (${err.statusCode ?? 'no status'}${code ? ` ${code}` : ''}): ${message}; ${advice}`, {
       kind,
       operation,
       status: err.statusCode,

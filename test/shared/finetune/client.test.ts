@@ -95,6 +95,15 @@ describe('FineTuningClient against the emulator', () => {
     expect(err).toMatchObject({ kind: 'transient', status: 500 });
   });
 
+  it('never retries job creation inside the client (a retried POST could create a second job)', async () => {
+    const train = await client.uploadFile('client-noretry.jsonl', Buffer.from(trainingJsonl(' (no retry)')));
+    await client.waitForFile(train.id, { backoff: { startSeconds: 0.02, factor: 1.5, capSeconds: 0.2 } });
+    emulator.injectFault({ fault: '500', method: 'POST', path: '/openai/fine_tuning/jobs', times: 1 });
+    const err = await client.createJob({ model: 'gpt-4o-mini-2024-07-18', trainingFile: train.id }).catch((e) => e);
+    expect(err).toMatchObject({ name: 'FineTuneServiceError', kind: 'transient', status: 500 });
+    expect(await client.findJobByTrainingFile(train.id)).toBeUndefined();
+  });
+
   it('classifies a missing job as an invalid request', async () => {
     const err = await client.getJob('ftjob-0000').catch((e) => e);
     expect(err).toMatchObject({ kind: 'invalid-request', status: 404 });

@@ -31,11 +31,15 @@ describe('toFineTuneError', () => {
     expect(auth.message).toMatch(/Cognitive Services OpenAI Contributor/);
     expect(toFineTuneError(apiError(503, { error: { code: 'serviceUnavailable', message: 'down' } }), 'x').kind).toBe('transient');
     expect(toFineTuneError(new APIConnectionError({ message: 'socket hang up' }), 'x').kind).toBe('transient');
+    // Azure: a deployment created minutes ago may still answer 404 DeploymentNotFound.
+    expect(toFineTuneError(apiError(404, { error: { code: 'DeploymentNotFound', message: 'wait a moment' } }), 'x').kind).toBe('transient');
+    expect(toFineTuneError(apiError(404, { error: { code: 'notFound', message: 'no such job' } }), 'x').kind).toBe('invalid-request');
   });
 
   it('classifies ARM RestErrors from their status and body', () => {
     const err = new RestError('QuotaExceeded', { statusCode: 400, code: 'QuotaExceeded' });
     expect(toFineTuneError(err, 'deploy')).toMatchObject({ kind: 'quota', status: 400 });
+    expect(toFineTuneError(err, 'deploy').message).toMatch(/at most 5 fine-tuned deployments/);
     expect(toFineTuneError(new RestError('nope', { statusCode: 403, code: 'AuthorizationFailed' }), 'deploy').kind).toBe('auth');
   });
 

@@ -1,0 +1,49 @@
+import { parseArgs, UsageError, type CliCommand } from '../command';
+import { loadSettings } from '../../shared/config/settings';
+import { createStorageClients, storageOptionsFromSettings } from '../../shared/storage/clients';
+import { CORE_STATUS_SECTIONS, type StatusSection } from '../../shared/finetune/status';
+import { metricsStatusSection } from '../../shared/telemetry/status';
+
+/**
+ * The sections `tuneloop status` prints, in order. Datasets, jobs and deployed models come from
+ * src/shared/finetune/status.ts; the metrics and drift section belongs to telemetry and is added
+ * to this list (one `StatusSection` from src/shared/telemetry or src/shared/drift).
+ */
+export const statusSections: StatusSection[] = [...CORE_STATUS_SECTIONS, metricsStatusSection];
+
+export const statusCommand: CliCommand = {
+  name: 'status',
+  usage: 'tuneloop status [--connection-string <storage connection string>] [--limit <n>] [--json]',
+  summary: 'datasets, fine-tuning jobs with states and timings, deployed models, last metrics and drift',
+  async run(args, io) {
+    const { positional, flags } = parseArgs(args, { strings: ['connection-string', 'limit'], booleans: ['json'] });
+    if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}"`);
+    const limit = flags.limit === undefined ? 20 : Number(flags.limit);
+    if (!Number.isInteger(limit) || limit <= 0) throw new UsageError(`--limit must be a positive whole number, got "${String(flags.limit)}"`);
+    const env = { ...io.env };
+    if (flags['connection-string']) env.TUNELOOP_STORAGE = flags['connection-string'] as string;
+    // Without any storage setting, status reads the local stack (`npm start`, Azurite on its default ports).
+    else if (!env.TUNELOOP_STORAGE && !env.TUNELOOP_STORAGE__blobServiceUri) env.TUNELOOP_STORAGE = 'UseDevelopmentStorage=true';
+    const settings = loadSettings(env);
+    const storage = createStorageClients(storageOptionsFromSettings(settings));
+    const context = { storage, settings, cwd: io.cwd, now: new Date(), limit };
+    const results: { name: string; text: string; json: unknown }[] = [];
+    for (const section of statusSections) {
+      try {
+        results.push({ name: section.name, ...(await section.collect(context)) });
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code === 'ECONNREFUSED' || /ECONNREFUSED/.test((err as Error).message)) {
+          io.stderr(
+            `tuneloop status: cannot reach table storage (${(err as Error).message}). Start the local stack with \`npm start\`, or pass --connection-string / set TUNELOOP_STORAGE.\n`,
+          );
+          return 1;
+        }
+        throw err;
+      }
+    }
+    if (flags.json) io.stdout(`${JSON.stringify(Object.fromEntries(results.map((r) => [r.name, r.json])), null, 2)}\n`);
+    else io.stdout(results.map((r) => r.text).join('\n\n') + '\n');
+    return 0;
+  },
+};
