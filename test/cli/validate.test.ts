@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main';
@@ -59,6 +59,14 @@ describe('tuneloop validate', () => {
     expect(nano.out()).toMatch(/^long\.jsonl:6: the example has \d+ tokens; gpt-4\.1-nano-2025-04-14 allows at most 32768 per example\n$/);
     const fromSetting = io(dir, { TUNELOOP_BASE_MODEL: 'gpt-4.1-nano-2025-04-14' });
     expect(await runCli(['validate', 'long.jsonl'], fromSetting.io)).toBe(1);
+  });
+
+  it('reads settings from local.settings.json in the working folder, the shell winning', async () => {
+    const sub = join(dir, 'with-settings');
+    await mkdir(sub);
+    await writeFile(join(sub, 'local.settings.json'), JSON.stringify({ IsEncrypted: false, Values: { TUNELOOP_BASE_MODEL: 'gpt-4.1-nano-2025-04-14' } }));
+    expect(await runCli(['validate', '../long.jsonl'], io(sub).io)).toBe(1);
+    expect(await runCli(['validate', '../long.jsonl'], io(sub, { TUNELOOP_BASE_MODEL: 'gpt-4o-mini-2024-07-18' }).io)).toBe(0);
   });
 
   it('exits 2 on usage errors', async () => {

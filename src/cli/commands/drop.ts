@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { parseArgs, UsageError, type CliCommand } from '../command';
+import { cliEnv } from '../localEnv';
 import { loadSettings } from '../../shared/config/settings';
 import { azuriteConnectionString } from '../../shared/storage/clients';
 import { CONTAINERS } from '../../shared/storage/names';
@@ -21,7 +22,7 @@ export const dropCommand: CliCommand = {
   async run(args, io) {
     const { positional, flags } = parseArgs(args, { strings: ['connection-string'] });
     if (!positional.length) throw new UsageError('give at least one file or folder to upload');
-    const connectionString = (flags['connection-string'] as string | undefined) ?? defaultConnectionString(io.env);
+    const connectionString = (flags['connection-string'] as string | undefined) ?? defaultConnectionString(cliEnv(io));
     const uploads: { path: string; blobName: string }[] = [];
     for (const input of positional) {
       const path = resolve(io.cwd, input);

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs, UsageError, type CliCommand } from '../command';
+import { cliEnv } from '../localEnv';
 import { modelInfo, UnknownModelError } from '../../shared/dataset/models';
 import { offlineSettings, prepareDataset, PrepareInputError } from '../../shared/dataset/prepare';
 
@@ -36,7 +37,7 @@ export const prepareCommand: CliCommand = {
         throw new UsageError(`cannot read --system-prompt-file ${promptFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
       }
     }
-    const settings = offlineSettings(io.env);
+    const settings = offlineSettings(cliEnv(io));
     let lastProgress = 0;
     let result;
     try {

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs, UsageError, type CliCommand } from '../command';
+import { cliEnv } from '../localEnv';
 import { modelInfo, UnknownModelError } from '../../shared/dataset/models';
 import { offlineSettings } from '../../shared/dataset/prepare';
 import { validateFile } from '../../shared/dataset/validate';
@@ -14,7 +15,7 @@ export const validateCommand: CliCommand = {
     const { positional, flags } = parseArgs(args, { strings: ['model'] });
     if (positional.length !== 1) throw new UsageError(positional.length ? 'give exactly one file' : 'give the file to validate');
     const file = positional[0];
-    const model = (flags.model as string | undefined) ?? offlineSettings(io.env).TUNELOOP_BASE_MODEL;
+    const model = (flags.model as string | undefined) ?? offlineSettings(cliEnv(io)).TUNELOOP_BASE_MODEL;
     try {
       modelInfo(model);
     } catch (err) {
