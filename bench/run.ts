@@ -2,9 +2,10 @@ import type { Benchmark } from './harness';
 import { tokensBenchmark } from './tokens';
 import { ingestBenchmark } from './ingest';
 import { qualityBenchmark } from './quality';
+import { driftBenchmark } from './drift';
 
 /** Every benchmark; each lives in its own file in this folder. `npm run bench -- <name>` runs one. */
-const benchmarks: Benchmark[] = [tokensBenchmark, ingestBenchmark, qualityBenchmark];
+const benchmarks: Benchmark[] = [tokensBenchmark, ingestBenchmark, qualityBenchmark, driftBenchmark];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

@@ -69,6 +69,8 @@ export interface DriftAnalysis {
 export interface AnalyzeOptions {
   /** Minimum observations on each side (TUNELOOP_DRIFT_MIN_SAMPLES). */
   minSamples: number;
+  /** Re-splits for the noise floors (default PERMUTATIONS; 0 = no floor, the score is the largest raw component). */
+  permutations?: number;
 }
 
 function tokenFrequencies(conversations: readonly ConversationSample[]): Map<string, number> {
@@ -173,7 +175,7 @@ export function analyzeDrift(reference: DriftSample | undefined, recent: DriftSa
     metrics.push({ name: 'csat_mean_change', value: recMean - refMean, samples: { reference: refCsat.length, recent: recCsat.length }, detail: { reference_mean: refMean, recent_mean: recMean } });
   }
   const computed = new Set(metrics.map((m) => m.name));
-  const noiseFloors = permutationNoiseFloors(ref, rec, (name) => computed.has(name));
+  const noiseFloors = permutationNoiseFloors(ref, rec, (name) => computed.has(name), options.permutations ?? PERMUTATIONS);
   for (const m of metrics) {
     const floor = noiseFloors[m.name];
     if (floor !== undefined) m.detail = { ...m.detail, noise_floor: floor, excess: Math.max(0, m.value - floor) };
@@ -218,13 +220,14 @@ function permutationNoiseFloors(
   ref: readonly ConversationSample[],
   rec: readonly ConversationSample[],
   computed: (name: DriftMetricName) => boolean,
+  permutations: number,
 ): Partial<Record<DriftMetricName, number>> {
   const wanted = (name: DriftMetricName) => SCORE_COMPONENTS.includes(name) && computed(name);
-  if (!SCORE_COMPONENTS.some(wanted)) return {};
+  if (permutations <= 0 || !SCORE_COMPONENTS.some(wanted)) return {};
   const pool = [...ref, ...rec];
   const random = seededRandom(pool.length * 2654435761 + ref.length);
   const sums: Partial<Record<DriftMetricName, { total: number; n: number }>> = {};
-  for (let k = 0; k < PERMUTATIONS; k++) {
+  for (let k = 0; k < permutations; k++) {
     for (let i = pool.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));
       [pool[i], pool[j]] = [pool[j], pool[i]];
