@@ -479,7 +479,8 @@ class JobRun {
       deploymentName,
       model: this.record.fineTunedModel!,
       signal: this.options.signal,
-      maxWaitMs: this.options.deployWaitMs,
+      // Both waits stay well inside the function's 9-minute step budget.
+      maxWaitMs: this.options.deployWaitMs ?? 5 * 60_000,
       backoff: this.waitBackoff(),
     });
     await this.transition('deployed', { retries: 0 }, `${info.name} (${info.sku ?? 'sku?'} × ${info.capacity ?? '?'})`);
