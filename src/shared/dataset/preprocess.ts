@@ -3,7 +3,7 @@ import { applyFeedback } from '../ingest/feedback';
 import type { ChatRole, Conversation, IngestItem } from '../ingest/types';
 import { runStages, type ConversationStage } from './stages';
 import { ExampleBuilder, type ExampleKind } from './examples';
-import type { FeedbackStore } from './feedbackStore';
+import type { FeedbackStore, StoredFeedback } from './feedbackStore';
 import type { CuratedRecord, QuarantineRecord } from './records';
 import { splitFor, type Split, type SplitShares } from './split';
 import { timedStages, type StepTimings } from './timings';
@@ -110,15 +110,40 @@ export async function preprocessStream(
     tempDir: options.tempDir,
     signal: options.signal,
   })[Symbol.asyncIterator]();
+  // Feedback lookups are one table round trip per conversation; start them a few records ahead
+  // so they overlap, while records are still handled strictly in input order (a file holds one
+  // format, so no lookup can depend on a feedback record of the same file).
+  const ahead: Pending[] = [];
+  let exhausted = false;
   for (;;) {
-    const next = await run.time('parse', () => items.next());
-    if (next.done) break;
+    while (!exhausted && ahead.length < FEEDBACK_LOOKAHEAD) {
+      const next = await run.time('parse', () => items.next());
+      if (next.done) exhausted = true;
+      else ahead.push(withLookup(next.value, options));
+    }
+    const pending = ahead.shift();
+    if (!pending) break;
     options.signal?.throwIfAborted();
     stats.records_in++;
-    await handleItem(next.value, run);
+    await handleItem(pending, run);
     if (options.onProgress && stats.records_in % every === 0) options.onProgress(stats.records_in);
   }
   return stats;
+}
+
+const FEEDBACK_LOOKAHEAD = 16;
+
+interface Pending {
+  item: IngestItem;
+  feedback?: Promise<StoredFeedback | undefined>;
+}
+
+function withLookup(item: IngestItem, options: PreprocessOptions): Pending {
+  if (item.type !== 'conversation') return { item };
+  const feedback = options.feedback.latest(item.conversation.conversationId, options.signal);
+  // Handled when its record's turn comes; until then a failure must not count as unhandled.
+  feedback.catch(() => undefined);
+  return { item, feedback };
 }
 
 interface RunContext {
@@ -128,7 +153,7 @@ interface RunContext {
   time: <T>(step: string, fn: () => Promise<T> | T) => Promise<T>;
 }
 
-async function handleItem(item: IngestItem, run: RunContext): Promise<void> {
+async function handleItem({ item, feedback }: Pending, run: RunContext): Promise<void> {
   const { builder, options, stats, time } = run;
   const quarantine = async (record: QuarantineRecord) => {
     stats.records_quarantined++;
@@ -147,7 +172,7 @@ async function handleItem(item: IngestItem, run: RunContext): Promise<void> {
   }
   let conversation: Conversation = item.conversation;
   const source = conversation.source;
-  const stored = await time('feedback', () => options.feedback.latest(conversation.conversationId, options.signal));
+  const stored = await time('feedback', () => feedback ?? options.feedback.latest(conversation.conversationId, options.signal));
   if (stored) {
     conversation = applyFeedback(conversation, stored.rating);
     stats.feedback_joined++;

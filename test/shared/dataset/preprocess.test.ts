@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { loadSettings } from '../../../src/shared/config/settings';
-import { MemoryFeedbackStore } from '../../../src/shared/dataset/feedbackStore';
+import { MemoryFeedbackStore, TableFeedbackStore, type FeedbackStore } from '../../../src/shared/dataset/feedbackStore';
+import { testStorage, uniqueName } from '../../setup/storage';
 import { preprocessStream, emptyStats, type PreprocessOptions } from '../../../src/shared/dataset/preprocess';
 import { preprocessStages } from '../../../src/shared/dataset/pipelineStages';
 import type { CuratedRecord, QuarantineRecord } from '../../../src/shared/dataset/records';
@@ -13,7 +14,7 @@ import { conversationLine, conversationsJsonl } from './fixtures';
 const settings = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' });
 const shares = { validation: 0.1, holdout: 0.1 };
 
-function harness(feedback = new MemoryFeedbackStore()) {
+function harness(feedback: FeedbackStore = new MemoryFeedbackStore()) {
   const curated: CuratedRecord[] = [];
   const quarantined: QuarantineRecord[] = [];
   const options = (fileName: string): PreprocessOptions => ({
@@ -110,6 +111,25 @@ describe('preprocessStream', () => {
     expect(quarantined).toHaveLength(1);
     expect(quarantined[0]).toMatchObject({ file: 'twice.jsonl', line: 2 });
     expect(quarantined[0].reason).toMatch(/dup/);
+  });
+
+  it('looks feedback up ahead in a real table, in order, and fails cleanly when the table is gone', async () => {
+    const storage = testStorage();
+    const table = storage.table(uniqueName('feedback'));
+    await table.createTable();
+    const store = new TableFeedbackStore(table);
+    const { curated, options } = harness(store);
+    await preprocessStream(bytes('{"conversation_id": "c-7", "rating": 4}\n{"conversation_id": "c-33", "rating": 5}\n'), options('fb.jsonl'));
+    const stats = await preprocessStream(bytes(conversationsJsonl(40)), options('chats.jsonl'));
+    expect(stats.feedback_joined).toBe(2);
+    const convs = curated.filter((r) => r.kind === 'conversation');
+    expect(convs.map((r) => r.conversation_id)).toEqual(Array.from({ length: 40 }, (_, i) => `c-${i}`));
+    expect(convs.filter((r) => r.csat !== undefined).map((r) => [r.conversation_id, r.csat])).toEqual([
+      ['c-7', 4],
+      ['c-33', 5],
+    ]);
+    await table.deleteTable();
+    await expect(preprocessStream(bytes(conversationsJsonl(40, 'd')), options('more.jsonl'))).rejects.toMatchObject({ statusCode: 404 });
   });
 
   it('times each step when asked (TUNELOOP_DEBUG_TIMINGS)', async () => {
