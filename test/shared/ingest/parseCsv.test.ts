@@ -190,6 +190,38 @@ describe('message-per-row CSV', () => {
   });
 });
 
+describe('one item per record (CSV)', () => {
+  test('a message CSV with random good and bad rows gives one item per conversation plus one per orphan row', async () => {
+    let seed = 99;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rows: string[] = [];
+    const ids = new Set<string>();
+    let orphans = 0;
+    for (let i = 0; i < 1500; i++) {
+      const id = `c${Math.floor(rand() * 300)}`;
+      const r = rand();
+      if (r < 0.03) {
+        rows.push(`,2026-01-01T10:00:00Z,customer,orphan ${i}`);
+        orphans++;
+        continue;
+      }
+      ids.add(id);
+      if (r < 0.05) rows.push(`${id},2026-01-01T10:00:00Z,customer`); // too few fields
+      else if (r < 0.07) rows.push(`${id},not a time,agent,hi`);
+      else if (r < 0.09) rows.push(`${id},,Zorg the Unmappable,hi`);
+      else if (r < 0.11) rows.push(`${id},,agent,"<br> &nbsp; "`); // empty after clean-up
+      else rows.push(`${id},2026-01-01T10:${String(Math.floor(rand() * 60)).padStart(2, '0')}:00Z,${rand() < 0.5 ? 'customer' : 'Agent Smith'},"text, ${i}"`);
+    }
+    const items = await parseAll(['conversation_id,timestamp,speaker,text', ...rows].join('\n'), { tempDir }, 1000);
+    expect(items).toHaveLength(ids.size + orphans);
+    expect(rejections(items).filter((r) => r.reason === 'missing-field:conversation_id')).toHaveLength(orphans);
+    const seenIds = [...conversations(items).map((c) => c.conversationId), ...rejections(items).filter((r) => r.reason !== 'missing-field:conversation_id').map((r) => r.record.split(',')[0])];
+    expect(new Set(seenIds)).toEqual(ids);
+    expect(seenIds).toHaveLength(ids.size);
+    expect(await leftovers()).toEqual([]);
+  });
+});
+
 describe('grouping with bounded memory', () => {
   test('buckets larger than the limit are split again and every conversation still comes out whole', async () => {
     async function* rows(): AsyncIterable<MessageRow> {
