@@ -437,12 +437,27 @@ export class EmulatorService {
 
   /** Starts the oldest queued job when nothing runs (Azure: one running job per resource). */
   private pump(): void {
+    if (this.closed) return;
     const jobs = [...this.store.jobs.values()];
     const runningNow = jobs.filter((j) => j.job.status === 'running').length;
     if (runningNow >= this.options.quota.running) return;
     const now = Date.now();
-    const next = jobs.find((j) => j.job.status === 'pending' && (this.readyAt.get(j.job.id) ?? 0) <= now);
-    if (next) this.startJob(next);
+    const pending = jobs.filter((j) => j.job.status === 'pending');
+    const next = pending.find((j) => (this.readyAt.get(j.job.id) ?? 0) <= now);
+    if (next) {
+      this.startJob(next);
+      return;
+    }
+    // A timer can fire a little before Date.now() reaches readyAt (the event loop's clock is
+    // cached): look again when the first queued job is due instead of leaving it waiting forever.
+    const due = Math.min(...pending.map((j) => this.readyAt.get(j.job.id) ?? now));
+    if (Number.isFinite(due)) {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        this.pump();
+      }, Math.max(1, due - now + 1));
+      this.timers.add(timer);
+    }
   }
 
   private fineTunedName(job: JobObject): string {
