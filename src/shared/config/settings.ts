@@ -366,17 +366,42 @@ export const settingsSchema = z
       where: 'optional',
       sample: '3',
     }),
-    TUNELOOP_QUALITY_RULES: setting('TUNELOOP_QUALITY_RULES', z.string().default(''), {
+    TUNELOOP_QUALITY_RULES: setting(
+      'TUNELOOP_QUALITY_RULES',
+      z
+        .string()
+        .default('')
+        .refine(
+          (v) =>
+            v
+              .split(',')
+              .map((p) => p.trim())
+              .filter(Boolean)
+              .every((p) => /^(?:(?:handoff|short-reply|apology-only)=(?:weight0|drop|off)|no-customer-question=(?:drop|off))$/.test(p)),
+          'use rule=action pairs separated by commas: handoff, short-reply, apology-only = weight0|drop|off; no-customer-question = drop|off',
+        ),
+      {
       description:
         'Reply-rule actions, e.g. "handoff=drop,short-reply=weight0,apology-only=off,no-customer-question=off". Defaults: reply rules weight0, no-customer-question drop.',
       where: 'optional',
       sample: '',
-    }),
-    TUNELOOP_SAFETY_SCREEN: setting('TUNELOOP_SAFETY_SCREEN', z.string().default('injection,secret,abuse'), {
+      },
+    ),
+    TUNELOOP_SAFETY_SCREEN: setting(
+      'TUNELOOP_SAFETY_SCREEN',
+      z
+        .string()
+        .default('injection,secret,abuse')
+        .refine(
+          (v) => /^\s*(?:off|(?:injection|secret|abuse)(?:\s*,\s*(?:injection|secret|abuse))*)\s*$/.test(v),
+          'use "off" or a comma list of injection, secret, abuse',
+        ),
+      {
       description: 'Safety screen categories that quarantine a conversation (comma list of injection, secret, abuse; "off" for none).',
       where: 'optional',
       sample: 'injection,secret,abuse',
-    }),
+      },
+    ),
     TUNELOOP_BALANCE_MAX_SHARE: setting('TUNELOOP_BALANCE_MAX_SHARE', z.coerce.number().gt(0).max(1).default(0.4), {
       description: 'Largest share any issue type may have of the training split (deterministic down-sampling); 1 turns the cap off.',
       where: 'optional',
