@@ -245,6 +245,31 @@ describe('fineTuneJobs (Azurite + emulator + local host)', () => {
     expect(hostLog.some((l) => /found fine-tuning job .* from an earlier attempt/.test(l))).toBe(true);
   });
 
+  it('takes over a step whose invocation died holding the lease, once the lease expires', async () => {
+    await writeDataset('v-lease');
+    const now = new Date();
+    // What a host that died in the middle of the submit step leaves behind.
+    await new JobStore(storage).create({
+      jobKey: 'job-lease',
+      datasetVersion: 'v-lease',
+      state: 'uploading',
+      baseModel: 'gpt-4o-mini-2024-07-18',
+      pollCount: 0,
+      retries: 0,
+      quotaWaits: 0,
+      leaseOwner: 'a-dead-invocation',
+      leaseUntil: new Date(now.getTime() + 2000).toISOString(),
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      history: [{ state: 'queued', at: now.toISOString() }, { state: 'uploading', at: now.toISOString() }],
+    });
+    await enqueueJobMessage(useRuntime(), { kind: 'submit', jobKey: 'job-lease', datasetVersion: 'v-lease' });
+    const record = await waitForJob('job-lease');
+    expect(record.state).toBe('evaluated');
+    expect(invocations.some((i) => (i.result as { reason?: string } | undefined)?.reason === 'leased by another invocation')).toBe(true);
+    expect(await jobsOnTrainingFile(record.trainingFileId!)).toEqual([record.openaiJobId]);
+  });
+
   it('records a failed job with the service’s error and deploys nothing', async () => {
     await writeDataset('v-fail');
     emulator.injectFault({ fault: 'job-fail', method: 'POST', path: '/openai/fine_tuning/jobs', times: 1 });

@@ -106,7 +106,16 @@ export async function handleJobMessage(runtime: Runtime, raw: unknown, options: 
         log,
       );
     }
-    const stale = whyNotCurrent(record, message, owner, Date.now());
+    const stale = whyNotCurrent(record, message);
+    const leasedUntil = record.leaseOwner && record.leaseOwner !== owner && record.leaseUntil ? Date.parse(record.leaseUntil) : 0;
+    if (!stale && leasedUntil > Date.now()) {
+      // Another invocation runs this very step. If it finishes, this copy becomes stale; if its
+      // host died, this copy takes over once the lease has expired. Never drop it.
+      const delaySeconds = Math.ceil((leasedUntil - Date.now()) / 1000) + 1;
+      await enqueueJobMessage(runtime, message, { delaySeconds });
+      log('info', `job ${message.jobKey}: ${message.kind} is being handled by another invocation until ${record.leaseUntil}; checking again in ${delaySeconds} s`);
+      return { action: 'rescheduled', jobKey: record.jobKey, state: record.state, reason: 'leased by another invocation' };
+    }
     if (stale) {
       log('info', `job ${message.jobKey}: ${message.kind} message ignored: ${stale}`);
       return { action: 'ignored', jobKey: record.jobKey, state: record.state, reason: stale };
@@ -158,10 +167,7 @@ function newRecord(runtime: Runtime, message: SubmitMessage): JobRecord {
 const SUBMIT_STATES: ReadonlySet<JobState> = new Set(['queued', 'uploading', 'files-processing']);
 
 /** Undefined when the message is the step the job waits for; else why it is a no-op. */
-function whyNotCurrent(record: JobRecord, message: JobMessage, owner: string, now: number): string | undefined {
-  if (record.leaseOwner && record.leaseOwner !== owner && record.leaseUntil && Date.parse(record.leaseUntil) > now) {
-    return `another invocation is working on the job until ${record.leaseUntil}`;
-  }
+function whyNotCurrent(record: JobRecord, message: JobMessage): string | undefined {
   if (message.kind === 'submit' && !message.token) {
     if (!SUBMIT_STATES.has(record.state)) return `duplicate submit: the job is already ${record.state}`;
     if (record.expectedKind && record.expectedKind !== 'submit') return `the job waits for a ${record.expectedKind} message`;
