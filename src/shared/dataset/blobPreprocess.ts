@@ -149,7 +149,7 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
       throw new BlobAttemptError(blobName, attempt, maxAttempts, err);
     }
     options.log?.(`raw-logs/${blobName}: quarantined after ${attempt} attempt(s): ${message}`);
-    await quarantineWholeBlob(runtime, blobName, etag, { curatedBlob, reportBlob, quarantineBlob }, attempt, message, permanent);
+    await quarantineWholeBlob({ curatedBlob, reportBlob, quarantineBlob }, { blobName, etag, attempts: attempt, error: message, permanent });
     await receipts.upsertEntity({ ...receipt, status: 'quarantined', lastError: message.slice(0, 8000), updatedAt: new Date().toISOString() }, 'Replace');
     runtime.telemetry.trackMetric('tuneloop.preprocess.records_quarantined', 1, { reason: 'blob-failed' });
     await runtime.telemetry.flush();
@@ -221,13 +221,8 @@ async function processVersion(
 }
 
 async function quarantineWholeBlob(
-  runtime: Runtime,
-  blobName: string,
-  etag: string,
   out: OutputBlobs,
-  attempts: number,
-  error: string,
-  permanent: boolean,
+  { blobName, etag, attempts, error, permanent }: { blobName: string; etag: string; attempts: number; error: string; permanent: boolean },
 ): Promise<void> {
   const reason = permanent ? 'unreadable-blob' : 'blob-failed';
   const record: QuarantineRecord = {
