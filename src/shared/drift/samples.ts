@@ -39,8 +39,10 @@ export interface DriftSample {
 }
 
 export interface BlobTimeFilter {
-  /** Only blobs last modified after this instant (exclusive). */
-  after?: Date;
+  /** Only blobs last modified at or after this instant (inclusive). */
+  from?: Date;
+  /** Only blobs last modified before this instant (exclusive). */
+  before?: Date;
   /** Only blobs last modified at or before this instant (inclusive). */
   notAfter?: Date;
 }
@@ -53,7 +55,8 @@ export interface ReadSampleOptions extends BlobTimeFilter {
 
 function inWindow(modified: Date | undefined, filter: BlobTimeFilter): boolean {
   const t = modified?.getTime() ?? 0;
-  if (filter.after && t <= filter.after.getTime()) return false;
+  if (filter.from && t < filter.from.getTime()) return false;
+  if (filter.before && t >= filter.before.getTime()) return false;
   if (filter.notAfter && t > filter.notAfter.getTime()) return false;
   return true;
 }

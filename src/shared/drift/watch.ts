@@ -83,7 +83,9 @@ async function loadReference(
   } else {
     await firstWindow();
   }
-  const sample = await readDriftSample(runtime.storage, { notAfter: cutoff, splits: ['train'], signal });
+  // Blob times have one-second resolution: the production dataset includes shards of its own second
+  // (written before it was assembled); the first-window reference ends strictly before the recent window.
+  const sample = await readDriftSample(runtime.storage, { ...(kind === 'production' ? { notAfter: cutoff } : { before: cutoff }), splits: ['train'], signal });
   const reference: DriftReference = {
     kind: sample.shards.length ? kind : 'none',
     ...(production ? { datasetVersion: production.datasetVersion, fineTunedModel: production.fineTunedModel, deploymentName: production.deploymentName } : {}),
@@ -135,7 +137,7 @@ export async function runDriftWatch(runtime: Runtime, options: DriftWatchOptions
 
   const production = await getProductionPointer(storage);
   const { sample: referenceSample, reference } = await loadReference(runtime, production, windowStart, signal);
-  const recent = await readDriftSample(storage, { after: windowStart, notAfter: windowEnd, signal });
+  const recent = await readDriftSample(storage, { from: windowStart, notAfter: windowEnd, signal });
   const analysis = analyzeDrift(referenceSample, recent, { minSamples });
   const metrics: DriftMetric[] = [...analysis.metrics];
   const skipped: SkippedDriftMetric[] = [...analysis.skipped];

@@ -57,13 +57,15 @@ export async function writeQuarantine(storage: StorageClients, name: string, cou
 }
 
 /**
- * Blob Last-Modified has one-second resolution. Returns a whole-second instant T such that every
- * blob written before the call shows a time ≤ T and every blob written after it shows a time > T.
+ * Blob Last-Modified has one-second resolution. Waits for the next whole second T and returns it:
+ * blobs written before the call show a time < T, blobs written after it a time ≥ T (the drift
+ * window starts inclusive). With `strict`, it waits one more second so that later blobs show a time
+ * > T (for a cutoff that is inclusive, such as a dataset manifest's createdAt).
  */
-export async function secondBoundary(): Promise<Date> {
+export async function secondBoundary(options: { strict?: boolean } = {}): Promise<Date> {
   const now = Date.now();
   const boundary = Math.ceil((now + 1) / 1000) * 1000;
-  await new Promise((r) => setTimeout(r, boundary - now + 1000 + 20));
+  await new Promise((r) => setTimeout(r, boundary - now + (options.strict ? 1000 : 0) + 20));
   return new Date(boundary);
 }
 

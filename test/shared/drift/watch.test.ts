@@ -110,7 +110,7 @@ describe('runDriftWatch (Azurite)', () => {
 
   it('uses the production model\'s dataset as reference and measures the model on recent labelled data', async () => {
     await writeShard(runtime.storage, 'ref.jsonl/1.jsonl', coffeeConversations(40, 'ref'));
-    const createdAt = await secondBoundary();
+    const createdAt = await secondBoundary({ strict: true });
     // Written after the dataset was assembled: not part of the production model's training data.
     await writeShard(runtime.storage, 'later.jsonl/1.jsonl', bankingConversations(30, 'late'));
     const manifest = JSON.stringify({ version: 'ds-1', createdAt: createdAt.toISOString() });
