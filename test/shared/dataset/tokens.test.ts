@@ -1,4 +1,4 @@
-import { getEncoding } from 'js-tiktoken';
+import { getEncoding as buildEncoding, type Tiktoken } from 'js-tiktoken';
 import { countMessagesTokens, countTextTokens, tokenCounter } from '../../../src/shared/dataset/tokens';
 import { modelInfo, UnknownModelError } from '../../../src/shared/dataset/models';
 
@@ -11,6 +11,13 @@ const COOKBOOK_MESSAGES = [
   { role: 'system', name: 'example_assistant', content: "Let's talk later when we're less busy about how to do better." },
   { role: 'user', content: "This late pivot means we don't have time to boil the ocean for the client deliverable." },
 ];
+
+// Building a js-tiktoken encoding takes seconds; build each once.
+const built = new Map<string, Tiktoken>();
+function getEncoding(name: 'o200k_base' | 'cl100k_base'): Tiktoken {
+  if (!built.has(name)) built.set(name, buildEncoding(name));
+  return built.get(name)!;
+}
 
 /** The cookbook's num_tokens_from_messages, written against js-tiktoken as an independent reference. */
 function referenceCount(messages: Record<string, string>[], encodingName: 'o200k_base' | 'cl100k_base'): number {
