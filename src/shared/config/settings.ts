@@ -453,12 +453,19 @@ export const settingsSchema = z
       where: 'azure',
       sample: '',
     }),
-    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: setting('APPLICATIONINSIGHTS_AUTHENTICATION_STRING', z.string().optional(), {
-      description:
-        'Keyless ingestion: "Authorization=AAD;ClientId=<managed identity client id>" (or "Authorization=AAD" for DefaultAzureCredential). The Functions host reads the same setting for its own telemetry.',
-      where: 'azure',
-      sample: '',
-    }),
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: setting(
+      'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+      z
+        .string()
+        .regex(/^\s*Authorization\s*=\s*AAD\s*(;\s*ClientId\s*=\s*[^;\s]+\s*)?;?\s*$/i, 'expected "Authorization=AAD" or "Authorization=AAD;ClientId=<client id>" (keyless ingestion with Entra ID)')
+        .optional(),
+      {
+        description:
+          'Keyless ingestion: "Authorization=AAD;ClientId=<managed identity client id>" (or "Authorization=AAD" for DefaultAzureCredential). The Functions host reads the same setting for its own telemetry.',
+        where: 'azure',
+        sample: '',
+      },
+    ),
     TUNELOOP_TELEMETRY_LOCAL_SINK: setting(
       'TUNELOOP_TELEMETRY_LOCAL_SINK',
       z.enum(['auto', 'always', 'never']).default('auto'),

@@ -97,3 +97,13 @@ describe('parseAuthenticationString', () => {
     expect(() => parseAuthenticationString('garbage')).toThrow(/not key=value/);
   });
 });
+
+describe('APPLICATIONINSIGHTS_AUTHENTICATION_STRING setting', () => {
+  it('is validated when settings load, naming the setting', () => {
+    const load = loadSettings;
+    expect(load({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=abc-123' }).APPLICATIONINSIGHTS_AUTHENTICATION_STRING).toBe('Authorization=AAD;ClientId=abc-123');
+    expect(() => load({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'InstrumentationKey=secret' })).toThrow(
+      /APPLICATIONINSIGHTS_AUTHENTICATION_STRING: invalid value .*Authorization=AAD/,
+    );
+  });
+});
