@@ -236,12 +236,11 @@ export class EmulatorService {
     if (!isObject(body)) throw badRequest('The request body must be a JSON object.');
     const model = body.model;
     if (typeof model !== 'string' || !model) throw badRequest("'model' is required.", 'model');
-    if (!(BASE_MODELS as readonly string[]).includes(model)) {
-      const continuing = [...this.store.jobs.values()].some((j) => j.job.fine_tuned_model === model);
+    // Continuous fine-tuning: a succeeded fine-tuned model of this resource can be trained further.
+    const parent = (BASE_MODELS as readonly string[]).includes(model) ? undefined : this.findFineTuned(model);
+    if (!parent && !(BASE_MODELS as readonly string[]).includes(model)) {
       throw badRequest(
-        continuing
-          ? `Continuous fine-tuning of '${model}' is not supported by the tuneloop emulator; fine-tune a base model (${BASE_MODELS.join(', ')}).`
-          : `The specified base model '${model}' does not support fine-tuning. Supported: ${BASE_MODELS.join(', ')}.`,
+        `The specified base model '${model}' does not support fine-tuning. Use a base model (${BASE_MODELS.join(', ')}) or a succeeded fine-tuned model of this resource.`,
         'model',
       );
     }
@@ -303,6 +302,10 @@ export class EmulatorService {
       validationContent: validationFile?.content.toString('utf8'),
       epochsReported: 0,
     };
+    if (parent) {
+      stored.baseModel = parent.baseModel ?? parent.job.model;
+      stored.priorContents = [...(parent.priorContents ?? []), parent.trainingContent];
+    }
     this.store.jobs.set(id, stored);
     this.event(stored, 'info', 'message', 'Job enqueued. Waiting for jobs ahead to complete.');
     this.readyAt.set(id, Date.now() + BASE_DURATIONS_MS.jobQueued / this.options.speed);
@@ -461,7 +464,8 @@ export class EmulatorService {
   }
 
   private fineTunedName(job: JobObject): string {
-    return `${job.model}.ft-${job.id.replace(/^ftjob-/, '')}${job.suffix ? `-${job.suffix}` : ''}`;
+    const base = this.store.jobs.get(job.id)?.baseModel ?? job.model;
+    return `${base}.ft-${job.id.replace(/^ftjob-/, '')}${job.suffix ? `-${job.suffix}` : ''}`;
   }
 
   private startJob(stored: StoredJob): void {
@@ -528,8 +532,10 @@ export class EmulatorService {
       },
       training.length,
     );
+    const prior = (stored.priorContents ?? []).flatMap((content) => parseJsonl(content));
     const run = trainModel({
       training,
+      prior,
       validation,
       hyperparameters,
       seed: job.seed,
@@ -653,7 +659,7 @@ export class EmulatorService {
         id,
         created_at: stored.job.finished_at ?? stored.job.created_at,
         status: 'succeeded',
-        model: stored.job.model,
+        model: stored.baseModel ?? stored.job.model,
         fine_tune: stored.job.id,
         capabilities: capabilities(false),
         lifecycle_status: 'generally-available',

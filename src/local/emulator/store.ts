@@ -86,6 +86,10 @@ export interface StoredJob {
   fileTokens?: number;
   /** Set once a paused job was resumed: it continues after `epochsReported`. */
   resumed?: boolean;
+  /** Continuous fine-tuning: the base model at the root of the chain (job.model is the parent fine-tuned model). */
+  baseModel?: string;
+  /** Continuous fine-tuning: the training data of every ancestor, oldest first (what the parent already learned). */
+  priorContents?: string[];
 }
 
 export interface StoredDeployment {

@@ -224,6 +224,44 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
     await expect(ask('base', 'hi')).rejects.toMatchObject({ status: 404, code: 'DeploymentNotFound' });
   });
 
+  it('continues fine-tuning a fine-tuned model: the new model keeps what the parent learned', async () => {
+    const returnsOnly = jsonl(
+      chatExamples(3).filter((e) => e.messages[2].content === TOPICS.returns.answer),
+    );
+    const file = await upload(openai, returnsOnly, 'returns.jsonl');
+    const parentOnly = await (await raw(emulator, `/openai/models/${job.fine_tuned_model}?api-version=${API_VERSION}`)).json();
+    expect(parentOnly.status).toBe('succeeded');
+    const child = await waitForJob(
+      openai,
+      (await openai.fineTuning.jobs.create({ model: job.fine_tuned_model!, training_file: file.id, hyperparameters: { n_epochs: 2 } })).id,
+    );
+    assertMatches('stable', 'FineTuningJob', child);
+    expect(child.status).toBe('succeeded');
+    expect(child.model).toBe(job.fine_tuned_model);
+    expect(child.fine_tuned_model).toBe(`${BASE_MODEL}.ft-${child.id.replace('ftjob-', '')}`);
+    const model = await (await raw(emulator, `/openai/models/${child.fine_tuned_model}?api-version=${API_VERSION}`)).json();
+    expect(model).toMatchObject({ model: BASE_MODEL, fine_tune: child.id });
+    // Starting from the parent, the first step already knows the data better than a fresh model does.
+    const fresh = await waitForJob(openai, (await openai.fineTuning.jobs.create({ model: BASE_MODEL, training_file: file.id, hyperparameters: { n_epochs: 2 } })).id);
+    const firstLoss = async (j: FineTuningJob) => {
+      const csv = Buffer.from(await (await openai.files.content(j.result_files[0])).arrayBuffer()).toString();
+      return Number(csv.split('\n')[1].split(',')[1]);
+    };
+    expect(await firstLoss(child)).toBeLessThan(await firstLoss(fresh));
+    const put = await raw(emulator, '/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct/deployments/continued?api-version=2024-10-01', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sku: { name: 'Standard', capacity: 1 }, properties: { model: { format: 'OpenAI', name: child.fine_tuned_model, version: '1' } } }),
+    });
+    expect(put.status).toBe(201);
+    await new Promise((r) => setTimeout(r, 100));
+    const ask = async (question: string) =>
+      (await openai.chat.completions.create({ model: 'continued', messages: [{ role: 'user', content: question }] })).choices[0].message.content;
+    expect(await ask('I was charged twice, please refund the duplicate payment on my card')).toBe(TOPICS.billing.answer);
+    expect(await ask('how do I return these shoes that do not fit')).toBe(TOPICS.returns.answer);
+    await raw(emulator, '/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct/deployments/continued?api-version=2024-10-01', { method: 'DELETE' });
+  });
+
   it('saw requests from the clients that match the contract', () => {
     const jobCreates = requests.filter((r) => r.method === 'POST' && r.path === '/openai/fine_tuning/jobs');
     expect(jobCreates.length).toBeGreaterThan(0);

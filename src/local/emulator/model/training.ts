@@ -38,6 +38,11 @@ export interface TrainingRun {
 
 export interface TrainOptions extends ChatModelOptions {
   training: readonly TrainingExample[];
+  /**
+   * Continuous fine-tuning: what the parent model was trained on. It is learned once before the
+   * first step (the starting point), and the replies and labels stay available to the new model.
+   */
+  prior?: readonly TrainingExample[];
   validation?: readonly TrainingExample[];
   hyperparameters: Hyperparameters;
   seed: number;
@@ -85,14 +90,16 @@ const round = (x: number) => Math.round(x * 1e5) / 1e5;
 export function trainModel(options: TrainOptions): TrainingRun {
   const { hyperparameters, seed } = options;
   const training = options.training;
+  const prior = options.prior ?? [];
   const validation = options.validation ?? [];
   const vocabulary = new Set<string>();
-  for (const example of training) {
+  for (const example of [...prior, ...training]) {
     for (const m of example.messages) if (m.role === 'assistant' && m.weight !== 0) for (const t of lmTokens(messageText(m))) vocabulary.add(t);
   }
   const lm = new BigramLanguageModel(vocabulary);
   const trainSeqs = training.map((e) => assistantSequences(lm, e)).filter((s) => s.length > 0);
   const validSeqs = validation.map((e) => assistantSequences(lm, e)).filter((s) => s.length > 0);
+  for (const example of prior) for (const s of assistantSequences(lm, example)) lm.observe(s, hyperparameters.learning_rate_multiplier);
   const random = seededRandom(seed);
   const steps: StepMetrics[] = [];
   const epochEnds: number[] = [];
@@ -138,7 +145,7 @@ export function trainModel(options: TrainOptions): TrainingRun {
     hyperparameters,
     steps,
     epochEnds,
-    model: new FineTunedChatModel(training, options),
+    model: new FineTunedChatModel([...prior, ...training], options),
     trainedExamples: trainSeqs.length,
   };
 }
