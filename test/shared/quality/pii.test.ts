@@ -72,6 +72,14 @@ describe('local redaction', () => {
     ]);
   });
 
+  it('handles pathological input (long digit runs, long tokens) without finding anything', () => {
+    // The phone pattern once backtracked over ways to split a digit run and the NLP libraries are
+    // quadratic on long tokens; with those fixed, these return at once (a regression hangs here).
+    expect(detectLocal('1'.repeat(20000) + 'a')).toEqual([]);
+    expect(detectLocal('x'.repeat(50000))).toEqual([]);
+    expect(detectLocal('12-'.repeat(5000) + 'x')).toEqual([]);
+  });
+
   it('redacts the text of ready-made examples', async () => {
     const stage = createRedactionStage({ detector: createLocalDetector() });
     const ready = {

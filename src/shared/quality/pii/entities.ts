@@ -49,7 +49,10 @@ const NOT_NAMES = new Set(
   ).split(' '),
 );
 
-export function detectNames(text: string, recognizer: NameRecognizer = 'wink'): PiiSpan[] {
+export function detectNames(original: string, recognizer: NameRecognizer = 'wink'): PiiSpan[] {
+  // Both NLP libraries slow down quadratically on very long tokens (a pasted log line, base64);
+  // no name is 64 characters without a space, so such tokens are blanked (offsets unchanged).
+  const text = original.replace(/\S{64,}/g, (m) => ' '.repeat(m.length));
   const spans: PiiSpan[] = [];
   const push = (start: number, end: number) =>
     spans.push({ type: 'PERSON', start, end, value: text.slice(start, end), source: 'local-ner' });
@@ -187,7 +190,9 @@ const ADDRESS_PATTERNS: RegExp[] = [
     'giu',
   ),
   // Friedhofstrasse 33 / Kiannonkatu 98 / Rooseveltlaan 110 / Erzsébet tér 19.
-  new RegExp(String.raw`(?:\b${HOUSE}\s+)?(?:${CAP_WORD}\s+){0,2}\p{L}*(?:${EU_STREET_SUFFIX})\s+${HOUSE}\b${NUMBER_DOT}`, 'giu'),
+  // (Each word may only start where a word starts: an unanchored \p{L}* would rescan every suffix
+  // of a long word, quadratic in its length.)
+  new RegExp(String.raw`(?:\b${HOUSE}\s+)?(?:(?<![\p{L}])${CAP_WORD}\s+){0,2}(?<![\p{L}])\p{L}*(?:${EU_STREET_SUFFIX})\s+${HOUSE}\b${NUMBER_DOT}`, 'giu'),
   // 6750 Koskikatu 25 / 654 Rua Ana Caciola 1159 (building number, street words, house number)
   new RegExp(String.raw`\b\d{1,6}\s+(?:${CAP_WORD}\s+){1,4}\d{1,5}[A-Za-z]?\b${NUMBER_DOT}`, 'gu'),
   // Apt. 864 / Suite 501

@@ -23,10 +23,15 @@ const SSN_BARE = /(?<![\p{L}\p{N}])\d{9}(?![\p{L}\p{N}])/gu;
 const SSN_CONTEXT = /\b(?:ssn|social security|social-security|soc\.? sec\.?)\b/i;
 const IPV4_CANDIDATE = /(?<![\p{N}.])(?:\d{1,3}\.){3}\d{1,3}(?![\p{N}]|\.\d)/gu;
 const IPV6_CANDIDATE = /(?<![\p{L}\p{N}:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|(?:\d{1,3}\.){3}\d{1,3})(?![\p{L}\p{N}:])/gu;
-// Phone-shaped: optional + or 00, digit groups separated by single spaces, dashes, dots or
-// parentheses, optional (0) trunk prefix and extension.
-const PHONE_CANDIDATE =
-  /(?<![\p{L}\p{N}+/.-])(?:\+\s?|00)?(?:\(\s?\d{1,5}\s?\)|\d{1,5})(?:(?:[ .-]|\s?\(0\)\s?|\s?\(\d{1,5}\)\s?)?\d{1,8}){1,6}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?(?![\p{L}\p{N}]|[.,-]\d)/giu;
+// Phone-shaped: optional + or 00, digit groups separated by one space, dash, dot or a
+// parenthesised area code / (0) trunk prefix, optional extension. Every digit group is maximal
+// (the next character must be a separator), so the pattern cannot backtrack over how to split a
+// long digit run; group sizes are judged in isPhoneNumber.
+const PHONE_SEPARATOR = String.raw`(?:[ .-]|\s?\(0\)\s?|\s?\(\d{1,5}\)\s?)`;
+const PHONE_CANDIDATE = new RegExp(
+  String.raw`(?<![\p{L}\p{N}+/.-])(?:\+\s?|00)?(?:\(\s?\d{1,5}\s?\)\s?)?\d+(?:${PHONE_SEPARATOR}\d+){0,6}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?(?![\p{L}\p{N}]|[.,-]\d)`,
+  'giu',
+);
 const DATE_LIKE = /^(?:\d{4}[-.]\d{1,2}[-.]\d{1,2}|\d{1,2}[-.]\d{1,2}[-.]\d{4}|\d{1,2}[-.]\d{1,2}[-.]\d{2})$/;
 
 export interface StructuredOptions {
