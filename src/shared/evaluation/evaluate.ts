@@ -3,6 +3,7 @@ import type { AzureOpenAI } from 'openai';
 import type { Runtime } from '../composition/runtime';
 import { intentTaskMessages, normaliseIntentLabel } from '../dataset/intentTask';
 import { FineTuningClient } from '../finetune/client';
+import { ResultFileError } from '../finetune/errors';
 import { parseResultsCsv } from '../finetune/results';
 import { TABLES } from '../storage/names';
 import { EVENT_TYPES } from '../telemetry/events';
@@ -24,7 +25,7 @@ import {
   type ProductionPointer,
 } from './models';
 import { scoreOutOfScope } from './oos';
-import { OOS_PROBES, OOS_PROBES_CREDIT } from './oosProbes';
+import { OOS_PROBES, OOS_PROBES_CREDIT, type OosProbe } from './oosProbes';
 import { loadReport, REPORT_SCHEMA, ReportNotFoundError, saveReport, type EvaluationReport, type ModelEvaluation } from './report';
 import { detectOverfitting, lossCurve, perplexityFromSteps } from './training';
 
@@ -39,6 +40,8 @@ export interface EvaluateOptions {
   /** The AzureOpenAI client (default: the runtime's fine-tuning client, keyless). */
   openai?: AzureOpenAI;
   now?: () => Date;
+  /** Out-of-scope probes to ask instead of the shipped CLINC150 subset (e.g. an organisation's own set). */
+  oosProbes?: readonly OosProbe[];
 }
 
 export interface EvaluationOutcome {
@@ -55,6 +58,9 @@ export interface EvaluationOutcome {
 export const UNRECOGNISED_LABEL = '(unrecognised)';
 
 const EVALUATION_ROW = 'summary';
+
+/** Share of failed requests per model above which evaluation stops instead of judging. */
+export const MAX_FAILED_SHARE = 0.1;
 
 /**
  * Evaluates a candidate against production on the frozen holdout of its dataset version, decides
@@ -91,7 +97,7 @@ export async function evaluateCandidate(runtime: Runtime, candidate: Candidate, 
     const finished = await finishInterruptedPromotion(runtime, candidate.jobKey, signal);
     if (finished) return finished;
   }
-  const tasks = buildTasks(holdout, settings.TUNELOOP_SYSTEM_PROMPT);
+  const tasks = buildTasks(holdout, settings.TUNELOOP_SYSTEM_PROMPT, options.oosProbes ?? OOS_PROBES);
 
   const models: { role: 'candidate' | 'production'; version: ModelVersion; model: ChatModel }[] = [
     { role: 'candidate', version: candidate, model: deploymentChatModel(openai, candidate.deploymentName) },
@@ -133,7 +139,7 @@ export async function evaluateCandidate(runtime: Runtime, candidate: Candidate, 
       intentTasks: tasks.intents.length,
       labels: tasks.labels,
     },
-    oosProbeCredit: OOS_PROBES_CREDIT,
+    oosProbeCredit: options.oosProbes ? 'Out-of-scope probes: supplied by the caller.' : OOS_PROBES_CREDIT,
     csat: await loadCsatByModel(storage, { signal }),
   };
   const reportBlob = await saveReport(storage, report, { signal });
@@ -159,7 +165,7 @@ interface Tasks {
   labels: string[];
 }
 
-function buildTasks(holdout: readonly HoldoutRecord[], systemPrompt: string): Tasks {
+function buildTasks(holdout: readonly HoldoutRecord[], systemPrompt: string, oosProbes: readonly OosProbe[]): Tasks {
   // Intent-labelling examples are the dataset's own rendering of a conversation; evaluation asks from the conversation itself.
   const conversations = holdout.filter((r) => r.kind !== 'intent');
   const labels = [...new Set(conversations.flatMap((r) => (r.issueType ? [normaliseIntentLabel(r.issueType)] : [])))].sort();
@@ -174,11 +180,13 @@ function buildTasks(holdout: readonly HoldoutRecord[], systemPrompt: string): Ta
     }
   }
   const system: ChatMessage[] = systemPrompt ? [{ role: 'system', content: systemPrompt }] : [];
-  const probes = OOS_PROBES.map((p) => ({ question: p.text, prompt: [...system, { role: 'user' as const, content: p.text }] }));
+  const probes = oosProbes.map((p) => ({ question: p.text, prompt: [...system, { role: 'user' as const, content: p.text }] }));
   return { replies, intents, probes, labels };
 }
 
 interface ModelAnswers {
+  requests: number;
+  firstError?: unknown;
   replies: { conversationId: string; reference: string; hypothesis: string }[];
   intents: { conversationId: string; gold: string; predicted: string }[];
   probes: { question: string; reply: string }[];
@@ -191,9 +199,10 @@ interface ModelAnswers {
  * same load (latency comparability matters more than evaluation speed).
  */
 async function askAll(models: { model: ChatModel }[], tasks: Tasks, signal?: AbortSignal): Promise<ModelAnswers[]> {
-  const answers: ModelAnswers[] = models.map(() => ({ replies: [], intents: [], probes: [], latenciesMs: [], errors: [] }));
+  const answers: ModelAnswers[] = models.map(() => ({ requests: 0, replies: [], intents: [], probes: [], latenciesMs: [], errors: [] }));
   const ask = async (i: number, task: string, conversationId: string | undefined, prompt: ChatMessage[], maxTokens?: number) => {
     signal?.throwIfAborted();
+    answers[i].requests++;
     try {
       const reply = await models[i].model.complete(prompt, { signal, maxTokens });
       answers[i].latenciesMs.push(reply.latencyMs);
@@ -201,6 +210,7 @@ async function askAll(models: { model: ChatModel }[], tasks: Tasks, signal?: Abo
     } catch (err) {
       if (signal?.aborted) throw err;
       answers[i].errors.push({ task, conversationId, message: (err as Error).message.slice(0, 300) });
+      answers[i].firstError ??= err;
       return undefined;
     }
   };
@@ -225,6 +235,16 @@ async function askAll(models: { model: ChatModel }[], tasks: Tasks, signal?: Abo
       answers[i].probes.push({ question: t.question, reply: text ?? '' });
     }
   }
+  answers.forEach((a, i) => {
+    // A few failed requests (after the client's own retries) are scored as empty answers and listed
+    // in the report; more mean the deployment or service is unwell, and a verdict would be about
+    // that, not the model: fail with the service's own error so the job loop retries or fails it.
+    if (a.errors.length > MAX_FAILED_SHARE * a.requests) {
+      const cause = a.firstError as Error;
+      cause.message = `${a.errors.length} of ${a.requests} requests to ${models[i].model.deploymentName} failed during evaluation; first: ${cause.message}`;
+      throw cause;
+    }
+  });
   return answers;
 }
 
@@ -268,7 +288,14 @@ async function readTraining(
 ): Promise<EvaluationReport['training']> {
   if (!candidate.resultFileId) return { lossCurve: [], note: 'the job reported no result file' };
   const bytes = await new FineTuningClient(openai).downloadFile(candidate.resultFileId, { signal });
-  const results = parseResultsCsv(bytes.toString('utf8'), `results.csv of ${candidate.jobKey} (${candidate.resultFileId})`);
+  let results: ReturnType<typeof parseResultsCsv>;
+  try {
+    results = parseResultsCsv(bytes.toString('utf8'), `results.csv of ${candidate.jobKey} (${candidate.resultFileId})`);
+  } catch (err) {
+    // An unreadable results.csv does not make the model worse: no perplexity, no overfitting check, said in the report.
+    if (err instanceof ResultFileError) return { resultFileId: candidate.resultFileId, lossCurve: [], note: err.message };
+    throw err;
+  }
   return {
     resultFileId: candidate.resultFileId,
     perplexity: perplexityFromSteps(results.steps),
