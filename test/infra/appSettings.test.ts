@@ -54,6 +54,10 @@ describe('Function App settings in infra/main.bicep', () => {
       if (param) {
         const declared = bicep.template.parameters?.[param[1]];
         candidates = declared?.allowedValues ?? (declared?.defaultValue !== undefined ? [declared.defaultValue] : []);
+      } else if (/^\[format\('((?:[^']|'')*)',/.test(value)) {
+        // A literal pattern around runtime parts (client ids): check it with a GUID in each slot.
+        const pattern = /^\[format\('((?:[^']|'')*)',/.exec(value)![1].replace(/''/g, "'");
+        candidates = [pattern.replace(/\{\d+\}/g, '00000000-0000-0000-0000-000000000000')];
       } else if (value.startsWith('[')) {
         continue; // a runtime value (endpoint, client id): only Azure knows it
       } else {
