@@ -12,6 +12,7 @@ import { FanOutTelemetry } from '../../src/shared/telemetry/createTelemetry';
 import { LocalJsonlTelemetry } from '../../src/shared/telemetry/localSink';
 import { WebhookEventPublisher } from '../../src/shared/telemetry/events';
 import { readTelemetryRecords } from '../../src/shared/telemetry/readSink';
+import { buildDashboardData } from '../../src/shared/telemetry/dashboard';
 import { CONTAINERS, QUEUES } from '../../src/shared/storage/names';
 import { startPrivateAzurite } from '../setup/storage';
 import { capturedMetrics, startCaptureServer, startWebhookServer, type CaptureServer } from '../shared/telemetry/captureServer';
@@ -152,5 +153,12 @@ describe('drift over simulated days (Azurite, real preprocessing, real exporter)
     const { records } = await readTelemetryRecords(join(dir, 'telemetry.jsonl'));
     const localScores = records.filter((r) => r.kind === 'metric' && r.name === 'tuneloop.drift.score').map((r) => r.time.slice(0, 10));
     expect(localScores).toEqual(['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05']);
+
+    // The dashboard charts that week from the same file.
+    const dashboard = buildDashboardData(records, { driftThreshold: threshold });
+    const drift = dashboard.charts.find((c) => c.id === 'drift')!;
+    expect(drift.series[0]).toMatchObject({ label: 'combined drift score' });
+    expect(drift.series[0].points.map((p) => p[1])).toEqual(runs.map((r) => expect.closeTo(r.score!, 9)));
+    expect(dashboard.charts.filter((c) => c.series.length).map((c) => c.id)).toEqual(['drift', 'csat', 'quarantine']);
   });
 });

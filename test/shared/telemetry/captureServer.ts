@@ -96,7 +96,12 @@ export async function startCaptureServer(): Promise<CaptureServer> {
         await new Promise((r) => setTimeout(r, 50));
       }
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive sockets of the exporter / fetch would hold the test process open.
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -118,7 +123,12 @@ export async function startWebhookServer(status = 200): Promise<{
   return {
     url: `http://127.0.0.1:${port}/hooks/tuneloop`,
     received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive sockets of the exporter / fetch would hold the test process open.
+        server.closeAllConnections();
+      }),
   };
 }
 
