@@ -148,6 +148,17 @@ function confusionTable(model: ModelEvaluation | undefined): string {
   return `<table class="confusion" data-testid="confusion-${esc(model.deploymentName)}">${head}\n${body}</table>`;
 }
 
+/** The probes the candidate answered instead of declining (at most 10), so a reader can judge the detector too. */
+function answeredProbes(model: ModelEvaluation): string {
+  const answered = model.oos?.answered ?? [];
+  if (!answered.length) return '';
+  const rows = answered
+    .slice(0, 10)
+    .map((a) => `<tr><td>${esc(a.question)}</td><td>${esc(a.reply.length > 200 ? `${a.reply.slice(0, 200)}…` : a.reply)}</td></tr>`)
+    .join('');
+  return `<details><summary>Probes the candidate answered (${answered.length})</summary><table data-testid="oos-answered"><tr><th>question</th><th>reply</th></tr>${rows}</table></details>`;
+}
+
 /** A self-contained page (Chart.js inlined, no network): metric table, loss curve, per-class F1, confusion matrices. */
 export function renderReportHtml(report: EvaluationReport): string {
   // The data travels as JSON inside a non-executed script tag; `<` escaped so it cannot close the tag.
@@ -164,6 +175,7 @@ body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; max-width:
 table { border-collapse: collapse; margin: 1rem 0; }
 th, td { border: 1px solid #ccc; padding: 0.3rem 0.6rem; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
+table[data-testid=oos-answered] td { text-align: left; max-width: 40rem; }
 tr.fail td { background: #fde2e2; }
 .decision { font-size: 1.4rem; font-weight: bold; }
 .decision.promote { color: #17692c; }
@@ -198,6 +210,7 @@ ${report.production ? `<h2>Confusion matrix — production</h2>\n${confusionTabl
 
 <h2>Out-of-scope probes</h2>
 <p>Candidate declined ${report.candidate.oos?.handled ?? 0} of ${report.candidate.oos?.probes ?? 0}${report.production?.oos ? `; production ${report.production.oos.handled} of ${report.production.oos.probes}` : ''}.</p>
+${answeredProbes(report.candidate)}
 <p class="note">${esc(report.oosProbeCredit)}</p>
 
 ${
