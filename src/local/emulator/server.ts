@@ -27,7 +27,7 @@ export interface RecordedRequest {
   path: string;
   query: Record<string, string>;
   headers: Record<string, string | string[] | undefined>;
-  /** Parsed JSON body; for uploads `{purpose, filename, bytes}`; absent without a body. */
+  /** Parsed JSON body; for uploads `{purpose, filename, bytes, expires_after_seconds?}`; absent without a body. */
   body?: unknown;
   status: number;
 }
@@ -219,7 +219,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (req: Inco
     switch (route) {
       case 'POST /files': {
         const { purpose, filename, content, expiresAfter } = await readUpload(req, url, options.maxBodyBytes);
-        ctx.requestBody = { purpose, filename, bytes: content.length };
+        ctx.requestBody = { purpose, filename, bytes: content.length, ...(expiresAfter !== undefined ? { expires_after_seconds: expiresAfter } : {}) };
         const file = service.uploadFile(purpose, filename, content, expiresAfter);
         return send(ctx, 201, file, { location: `${base}/files/${file.id}?api-version=${apiVersion}` });
       }
@@ -365,12 +365,6 @@ async function readUpload(
   if (!file || typeof file === 'string') throw new EmulatorHttpError(400, 'invalidPayload', "The form field 'file' is required and must be a file.", {}, { param: 'file' });
   // The npm client writes nested objects as `expires_after[seconds]`; the spec names `expires_after.seconds`.
   const seconds = form.get('expires_after[seconds]') ?? form.get('expires_after.seconds');
-  let expiresAfter: number | undefined;
-  if (typeof seconds === 'string' && seconds) {
-    expiresAfter = Number(seconds);
-    if (!Number.isInteger(expiresAfter) || expiresAfter < 1209600 || expiresAfter > 2592000) {
-      throw new EmulatorHttpError(400, 'invalidPayload', "'expires_after.seconds' must be an integer from 1209600 (14 days) to 2592000 (30 days).", {}, { param: 'expires_after' });
-    }
-  }
+  const expiresAfter = typeof seconds === 'string' && seconds ? Number(seconds) : undefined;
   return { purpose, filename: (file as File).name, content: Buffer.from(await (file as File).arrayBuffer()), expiresAfter };
 }

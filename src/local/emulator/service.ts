@@ -152,6 +152,9 @@ export class EmulatorService {
       throw badRequest(`Invalid value '${purpose}' for 'purpose'. Expected one of: ${[...FILE_PURPOSES].join(', ')}.`, 'purpose');
     }
     if (!filename) throw badRequest("The file part of the form needs a file name (multipart 'filename').", 'file');
+    if (expiresAfterSeconds !== undefined && (!Number.isInteger(expiresAfterSeconds) || expiresAfterSeconds < 1209600 || expiresAfterSeconds > 2592000)) {
+      throw badRequest("'expires_after.seconds' must be an integer from 1209600 (14 days) to 2592000 (30 days).", 'expires_after');
+    }
     const created = nowSeconds();
     const file: FileObject = {
       object: 'file',
@@ -816,6 +819,8 @@ export class EmulatorService {
     if (maxTokensRaw !== undefined && maxTokensRaw !== null && (!Number.isInteger(maxTokensRaw) || (maxTokensRaw as number) < 1)) {
       throw invalid("'max_tokens' must be a positive integer.", 'max_tokens');
     }
+    const n = body.n ?? 1;
+    if (!Number.isInteger(n) || (n as number) < 1 || (n as number) > 128) throw invalid("'n' must be an integer from 1 to 128.", 'n');
     const chatMessages = messages as TrainingExample['messages'];
     let reply: ChatReply;
     let modelName = deployment.model;
@@ -862,16 +867,19 @@ export class EmulatorService {
         model: modelName,
         system_fingerprint: 'fp_tuneloop_emulator',
         prompt_filter_results: [{ prompt_index: 0, content_filter_results: contentFilterResults() }],
-        choices: [
-          {
-            index: 0,
-            finish_reason: finishReason,
-            logprobs: null,
-            message: { role: 'assistant', content, refusal: null },
-            content_filter_results: contentFilterResults(),
-          },
-        ],
-        usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens },
+        // The model is deterministic: n choices are n copies of the one answer.
+        choices: Array.from({ length: n as number }, (_, index) => ({
+          index,
+          finish_reason: finishReason,
+          logprobs: null,
+          message: { role: 'assistant', content, refusal: null },
+          content_filter_results: contentFilterResults(),
+        })),
+        usage: {
+          prompt_tokens: promptTokens,
+          completion_tokens: completionTokens * (n as number),
+          total_tokens: promptTokens + completionTokens * (n as number),
+        },
       },
     };
   }

@@ -95,6 +95,21 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
     await expect(openai.files.retrieve(res.data.id)).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  it('accepts expires_after on upload (preview) and reports expires_at', async () => {
+    const preview = client(emulator, { apiVersion: '2025-04-01-preview' });
+    const file = await preview.files.create({
+      file: await toFile(Buffer.from(TRAINING), 'expiring.jsonl'),
+      purpose: 'fine-tune',
+      expires_after: { anchor: 'created_at', seconds: 1209600 },
+    });
+    assertMatches('preview', 'File', file);
+    expect(file.expires_at).toBe(file.created_at + 1209600);
+    await expect(
+      preview.files.create({ file: await toFile(Buffer.from(TRAINING), 'x.jsonl'), purpose: 'fine-tune', expires_after: { anchor: 'created_at', seconds: 60 } }),
+    ).rejects.toMatchObject({ status: 400, param: 'expires_after' });
+    await preview.files.delete(file.id);
+  });
+
   it('lists files by purpose (stable) and pages them with limit/after/order (preview)', async () => {
     const all = await (await raw(emulator, `/openai/files?api-version=${API_VERSION}&purpose=fine-tune`)).json();
     assertMatches('stable', 'FileList', all);
@@ -215,6 +230,22 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
     });
     expect(label.choices[0].message.content).toBe('delivery');
 
+    const two = await openai.chat.completions.create({ model: 'support-ft', n: 2, messages: [{ role: 'user', content: 'I was charged twice on my invoice' }] });
+    assertMatchesOpenAI('CreateChatCompletionResponse', two);
+    expect(two.choices.map((c) => c.index)).toEqual([0, 1]);
+
+    // A checkpoint deploys like the final model (by its model name or its id).
+    const checkpoints = await openai.fineTuning.jobs.checkpoints.list(job.id);
+    for (const [name, model] of [
+      ['ckpt-by-name', checkpoints.data[0].fine_tuned_model_checkpoint],
+      ['ckpt-by-id', checkpoints.data[1].id],
+    ]) {
+      const d = await arm.deployments.beginCreateOrUpdateAndWait('rg', 'acct', name, { sku: { name: 'Standard', capacity: 1 }, properties: { model: { format: 'OpenAI', name: model, version: '1' } } }, { updateIntervalInMs: 10 });
+      expect(d.properties?.provisioningState).toBe('Succeeded');
+      expect((await ask(name, 'Hello, my card was charged two times for the subscription, please refund')).choices[0].message.content).toBe(TOPICS.billing.answer);
+      await arm.deployments.beginDeleteAndWait('rg', 'acct', name, { updateIntervalInMs: 10 });
+    }
+
     const short = await openai.chat.completions.create({ model: 'support-ft', max_tokens: 3, messages: [{ role: 'user', content: 'I was charged twice on my invoice' }] });
     expect(short.choices[0].finish_reason).toBe('length');
     expect(short.usage!.completion_tokens).toBeLessThanOrEqual(3);
@@ -270,7 +301,8 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
     expect(chats.length).toBeGreaterThan(0);
     for (const r of chats) assertMatchesOpenAI('CreateChatCompletionRequest', r.body);
     const uploads = requests.filter((r) => r.method === 'POST' && r.path === '/openai/files');
-    expect(uploads.every((r) => r.status === 201 && (r.body as { purpose: string }).purpose === 'fine-tune')).toBe(true);
+    expect(uploads.every((r) => (r.body as { purpose: string }).purpose === 'fine-tune')).toBe(true);
+    expect(uploads.filter((r) => r.status !== 201).map((r) => r.status)).toEqual([400]); // the expires_after of 60 s
     const data = requests.filter((r) => r.plane === 'data');
     expect(data.every((r) => r.query['api-version'] === API_VERSION || r.query['api-version'] === '2025-04-01-preview')).toBe(true);
     const arm = requests.filter((r) => r.plane === 'arm' && r.method === 'PUT');
