@@ -107,9 +107,8 @@ export function detectNames(original: string, recognizer: NameRecognizer = 'wink
   if (recognizer === 'hybrid' && candidates.length) {
     const veto = compromiseVeto(text);
     for (const c of candidates) {
-      const overlaps = (r: { start: number; end: number }) => r.start < c.end && r.end > c.start;
-      if (veto.person.some(overlaps)) push(c.start, c.end);
-      else if (veto.notPerson.some(overlaps)) continue;
+      if (veto.person.overlaps(c)) push(c.start, c.end);
+      else if (veto.notPerson.overlaps(c)) continue;
       // A single capitalised ordinary English word is a sentence start or a UI label ("Version 2
       // fixes it", "Go to Profile > Address"); compromise's Person tag above overrides this.
       else if (c.words === 1 && isCommonWord(text.slice(c.start, c.end))) continue;
@@ -125,10 +124,24 @@ export function detectNames(original: string, recognizer: NameRecognizer = 'wink
  */
 type Range = { start: number; end: number };
 
-function compromiseVeto(text: string): { person: Range[]; notPerson: Range[]; proper: Range[] } {
-  const proper: Range[] = [];
-  const person: { start: number; end: number }[] = [];
-  const notPerson: { start: number; end: number }[] = [];
+/** Character marks over a text: overlap checks cost the length of the range, not the number of marks. */
+class RangeMask {
+  private readonly marks: Uint8Array;
+  constructor(length: number) {
+    this.marks = new Uint8Array(length);
+  }
+  add(r: Range): void {
+    this.marks.fill(1, r.start, r.end);
+  }
+  overlaps(r: Range): boolean {
+    for (let i = r.start; i < r.end; i++) if (this.marks[i]) return true;
+    return false;
+  }
+}
+
+function compromiseVeto(text: string): { person: RangeMask; notPerson: RangeMask } {
+  const person = new RangeMask(text.length);
+  const notPerson = new RangeMask(text.length);
   // One pass over compromise's tagged terms (matching per tag re-walks the document each time).
   const sentences = nlp(text).json({ offset: true, terms: { offset: true } }) as {
     terms: { tags: string[]; offset: { start: number; length: number } }[];
@@ -136,12 +149,11 @@ function compromiseVeto(text: string): { person: Range[]; notPerson: Range[]; pr
   for (const sentence of sentences) {
     for (const term of sentence.terms) {
       const range = { start: term.offset.start, end: term.offset.start + term.offset.length };
-      if (term.tags.includes('ProperNoun')) proper.push(range);
-      if (term.tags.includes('Person')) person.push(range);
-      else if (term.tags.some((t) => VETO_TAGS.has(t))) notPerson.push(range);
+      if (term.tags.includes('Person')) person.add(range);
+      else if (term.tags.some((t) => VETO_TAGS.has(t))) notPerson.add(range);
     }
   }
-  return { person, notPerson, proper };
+  return { person, notPerson };
 }
 
 const VETO_TAGS = new Set([

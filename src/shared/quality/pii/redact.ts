@@ -50,9 +50,12 @@ export function resolveOverlaps(spans: PiiSpan[]): PiiSpan[] {
     (a, b) => PRIORITY.get(a.type)! - PRIORITY.get(b.type)! || b.end - b.start - (a.end - a.start) || a.start - b.start,
   );
   const kept: PiiSpan[] = [];
+  // Claimed characters: each check costs the span's length, not the number of kept spans.
+  const claimed = new Uint8Array(spans.reduce((n, s) => Math.max(n, s.end), 0));
   for (const span of ranked) {
     if (span.end <= span.start) continue;
-    if (kept.some((k) => span.start < k.end && span.end > k.start)) continue;
+    if (claimed.subarray(span.start, span.end).includes(1)) continue;
+    claimed.fill(1, span.start, span.end);
     kept.push(span);
   }
   return kept.sort((a, b) => a.start - b.start);
