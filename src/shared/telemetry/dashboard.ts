@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { TelemetryRecord } from './localSink';
+import { seriesKey } from './status';
 
 export interface DashboardSeries {
   label: string;
@@ -133,7 +134,7 @@ export function buildDashboardData(all: readonly TelemetryRecord[], options: Das
 
   const latestByName = new Map<string, MetricRecord>();
   for (const r of metrics) {
-    const key = r.dimensions.role ? `${r.name} [${r.dimensions.role}]` : r.name;
+    const key = seriesKey(r.name, r.dimensions);
     const prev = latestByName.get(key);
     if (!prev || prev.time <= r.time) latestByName.set(key, r);
   }

@@ -48,15 +48,23 @@ function trendOf(previous: number | undefined, value: number): Trend {
 }
 
 /**
- * The last value of every metric in the local sink and its trend against the value before it. The
- * series of one metric is split by the dimensions that tell different things apart (a candidate's
- * BLEU is not the production model's): `role` when present.
+ * Dimensions that tell different quantities of one metric apart (a candidate's BLEU is not the
+ * production model's; a per-reason quarantine count is not the total): the series is split by them.
  */
+export const SERIES_DIMENSIONS = ['role', 'reason'] as const;
+
+/** `name [value, …]` for the splitting dimensions present on a record. */
+export function seriesKey(name: string, dimensions: Record<string, string>): string {
+  const parts = SERIES_DIMENSIONS.flatMap((d) => (dimensions[d] !== undefined ? [dimensions[d]] : []));
+  return parts.length ? `${name} [${parts.join(', ')}]` : name;
+}
+
+/** The last value of every metric series in the local sink and its trend against the value before it. */
 export function latestMetrics(records: readonly TelemetryRecord[]): MetricStatus[] {
   const series = new Map<string, Extract<TelemetryRecord, { kind: 'metric' }>[]>();
   for (const r of records) {
     if (r.kind !== 'metric') continue;
-    const key = r.dimensions.role ? `${r.name} [${r.dimensions.role}]` : r.name;
+    const key = seriesKey(r.name, r.dimensions);
     const list = series.get(key) ?? [];
     list.push(r);
     series.set(key, list);

@@ -21,6 +21,8 @@ describe('metrics part of tuneloop status', () => {
       metric('2026-03-02T00:00:00Z', 'tuneloop.eval.bleu', 28, { role: 'production', model: 'a' }),
       metric('2026-03-01T00:00:00Z', 'tuneloop.drift.csat_mean', 4),
       metric('2026-03-02T00:00:00Z', 'tuneloop.drift.csat_mean', 4),
+      metric('2026-03-02T00:00:00Z', 'tuneloop.preprocess.records_quarantined', 7, { model: 'm' }),
+      metric('2026-03-02T00:00:00Z', 'tuneloop.preprocess.records_quarantined', 3, { model: 'm', reason: 'empty-conversation' }),
       { time: '2026-03-02T00:00:00Z', kind: 'event', name: 'tuneloop.model.promoted', properties: {} },
     ];
     expect(latestMetrics(records).map((m) => [m.name, m.value, m.trend, m.previous])).toEqual([
@@ -28,6 +30,8 @@ describe('metrics part of tuneloop status', () => {
       ['tuneloop.drift.score', 0.3, 'up', 0.1],
       ['tuneloop.eval.bleu [candidate]', 25, 'down', 30],
       ['tuneloop.eval.bleu [production]', 28, 'new', undefined],
+      ['tuneloop.preprocess.records_quarantined', 7, 'new', undefined],
+      ['tuneloop.preprocess.records_quarantined [empty-conversation]', 3, 'new', undefined],
     ]);
   });
 
