@@ -96,7 +96,7 @@ describe('fineTuneJobs (Azurite + emulator + local host)', () => {
     }
   }
 
-  async function waitForJob(jobKey: string, until: (r: JobRecord) => boolean = (r) => FINAL_JOB_STATES.has(r.state), timeoutMs = 40_000): Promise<JobRecord> {
+  async function waitForJob(jobKey: string, until: (r: JobRecord) => boolean = (r) => FINAL_JOB_STATES.has(r.state) && !r.leaseOwner, timeoutMs = 40_000): Promise<JobRecord> {
     const store = new JobStore(storage);
     const deadline = Date.now() + timeoutMs;
     let last: JobRecord | undefined;
@@ -287,6 +287,17 @@ describe('fineTuneJobs (Azurite + emulator + local host)', () => {
         records.some((r) => r.kind === 'event' && r.name === 'tuneloop.job.failed' && r.properties.jobKey === 'job-fail')
       );
     });
+  });
+
+  it('records a job cancelled at the service as cancelled', async () => {
+    await writeDataset('v-cancel');
+    await enqueueJobMessage(useRuntime(), { kind: 'submit', jobKey: 'job-cancel', datasetVersion: 'v-cancel', hyperparameters: { n_epochs: 50 } });
+    const submitted = await waitForJob('job-cancel', (r) => !!r.openaiJobId);
+    await service().cancelJob(submitted.openaiJobId!);
+    const record = await waitForJob('job-cancel');
+    expect(record.state).toBe('cancelled');
+    expect(record.fineTunedModel).toBeUndefined();
+    expect(record.expectedKind).toBeUndefined();
   });
 
   it('fails a job whose dataset version does not exist, naming the blob', async () => {

@@ -3,6 +3,7 @@ import { RestError } from '@azure/core-rest-pipeline';
 import { FineTuneServiceError, retryAfterMs, toFineTuneError } from '../../../src/shared/finetune/errors';
 import { backoffDelaySeconds, sleep } from '../../../src/shared/finetune/backoff';
 import { deploymentNameFor } from '../../../src/shared/finetune/deployments';
+import { jobPhase } from '../../../src/shared/finetune/client';
 
 // APIError.generate is what the openai client itself calls on an error response.
 const apiError = (status: number, body: unknown, headers: Record<string, string> = {}) =>
@@ -85,5 +86,15 @@ describe('deploymentNameFor', () => {
     expect(deploymentNameFor(long).length).toBeLessThanOrEqual(64);
     expect(deploymentNameFor(long)).not.toBe(deploymentNameFor('x'.repeat(199)));
     expect(deploymentNameFor(long)).toMatch(/^[A-Za-z0-9._-]{2,64}$/);
+  });
+});
+
+describe('jobPhase', () => {
+  it('knows the final states of both APIs and treats everything else as in progress', () => {
+    expect(['succeeded', 'failed', 'cancelled', 'paused'].map(jobPhase)).toEqual(['succeeded', 'failed', 'cancelled', 'paused']);
+    // Azure (created, pending, pausing, resuming), OpenAI (validating_files, queued) and unknown future states.
+    expect(['created', 'pending', 'running', 'pausing', 'resuming', 'validating_files', 'queued', 'provisioning'].map(jobPhase)).toEqual(
+      Array(8).fill('in-progress'),
+    );
   });
 });

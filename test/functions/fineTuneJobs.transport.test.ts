@@ -1,0 +1,32 @@
+import { fineTuneJobs } from '../../src/functions/fineTuneJobs';
+import { functionDefinitions } from '../../src/functions/registry';
+import { loadSettings } from '../../src/shared/config/settings';
+
+// The transport is chosen by one setting; the handler is the same. (No Service Bus emulator runs
+// here, so the Service Bus path is checked up to its trigger definition and settings.)
+describe('fineTuneJobs transport', () => {
+  const base = { TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' };
+
+  it('uses the Storage queue finetune-jobs by default', () => {
+    const def = fineTuneJobs(loadSettings(base));
+    expect(def.trigger).toEqual({ type: 'storageQueue', queueName: 'finetune-jobs', connection: 'TUNELOOP_STORAGE' });
+    expect(functionDefinitions(loadSettings(base)).map((d) => d.name)).toContain('fineTuneJobs');
+  });
+
+  it('uses the Service Bus queue finetune-jobs with the identity-based connection when asked', () => {
+    const settings = loadSettings({
+      ...base,
+      TUNELOOP_JOB_TRANSPORT: 'servicebus',
+      TUNELOOP_SERVICEBUS__fullyQualifiedNamespace: 'tuneloop-sb.servicebus.windows.net',
+    });
+    const def = fineTuneJobs(settings);
+    expect(def.trigger).toEqual({ type: 'serviceBusQueue', queueName: 'finetune-jobs', connection: 'TUNELOOP_SERVICEBUS' });
+    expect(def.handler).toBe(fineTuneJobs(loadSettings(base)).handler);
+  });
+
+  it('names the missing namespace and the missing API key', () => {
+    expect(() => loadSettings({ ...base, TUNELOOP_JOB_TRANSPORT: 'servicebus' })).toThrow(/TUNELOOP_SERVICEBUS__fullyQualifiedNamespace: TUNELOOP_JOB_TRANSPORT=servicebus needs/);
+    expect(() => loadSettings({ ...base, TUNELOOP_OPENAI_AUTH: 'apikey' })).toThrow(/TUNELOOP_OPENAI_API_KEY: TUNELOOP_OPENAI_AUTH=apikey needs/);
+    expect(() => loadSettings({ ...base, TUNELOOP_FINETUNE_SUFFIX: 'has spaces' })).toThrow(/TUNELOOP_FINETUNE_SUFFIX/);
+  });
+});
