@@ -638,6 +638,9 @@ export class EmulatorService {
     for (const { file } of this.store.files.values()) {
       if (file.status === 'pending') this.later(BASE_DURATIONS_MS.fileProcessing, () => void this.processFile(file.id));
     }
+    for (const [key, d] of this.store.deployments) {
+      if (d.resource.properties.provisioningState !== 'Succeeded') this.provision(key, d);
+    }
     this.later(0, () => this.pump());
   }
 
@@ -763,18 +766,22 @@ export class EmulatorService {
     const stored: StoredDeployment = { resource, model: underlying, fineTuned: Boolean(fineTuned) };
     this.store.deployments.set(key, stored);
     this.store.changed();
-    if (resource.properties.provisioningState !== 'Succeeded') {
+    if (resource.properties.provisioningState !== 'Succeeded') this.provision(key, stored);
+    return { created: !existing, resource: JSON.parse(JSON.stringify(resource)) as ArmDeployment };
+  }
+
+  /** Accepted → Creating → Succeeded over the emulated deployment time, unless replaced or deleted meanwhile. */
+  private provision(key: string, stored: StoredDeployment): void {
+    const state = stored.resource.properties;
+    this.later(BASE_DURATIONS_MS.deployment / 2, () => {
+      if (this.store.deployments.get(key) !== stored) return;
+      state.provisioningState = 'Creating';
       this.later(BASE_DURATIONS_MS.deployment / 2, () => {
         if (this.store.deployments.get(key) !== stored) return;
-        resource.properties.provisioningState = 'Creating';
-        this.later(BASE_DURATIONS_MS.deployment / 2, () => {
-          if (this.store.deployments.get(key) !== stored) return;
-          resource.properties.provisioningState = 'Succeeded';
-          this.store.changed();
-        });
+        state.provisioningState = 'Succeeded';
+        this.store.changed();
       });
-    }
-    return { created: !existing, resource: JSON.parse(JSON.stringify(resource)) as ArmDeployment };
+    });
   }
 
   getDeployment(name: string): ArmDeployment {

@@ -495,14 +495,23 @@ describe('Azure OpenAI emulator: bad input, auth, api-version, faults, persisten
     }
   });
 
-  it('keeps files, jobs and deployments across a restart with dataDir', async () => {
+  it('keeps files, jobs and deployments across a restart with dataDir, and finishes what was in flight', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuneloop-emulator-'));
+    const deploymentUrl = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a/deployments/kept?api-version=2024-10-01';
     try {
       const first = await startEmulator({ speed: 200, https: false, dataDir });
       const c1 = client(first);
       const file = await upload(c1, TRAINING);
       const job = await waitForJob(c1, (await c1.fineTuning.jobs.create({ model: BASE_MODEL, training_file: file.id, hyperparameters: { n_epochs: 1 } })).id);
       expect(job.status).toBe('succeeded');
+      const put = await raw(first, deploymentUrl, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sku: { name: 'Standard', capacity: 1 }, properties: { model: { format: 'OpenAI', name: job.fine_tuned_model, version: '1' } } }),
+      });
+      expect((await put.json()).properties.provisioningState).toBe('Accepted');
+      const queued = await c1.fineTuning.jobs.create({ model: BASE_MODEL, training_file: file.id, hyperparameters: { n_epochs: 1 } });
+      // Stopped while the deployment provisions and the second job waits in the queue.
       await first.close();
 
       const second = await startEmulator({ speed: 200, https: false, dataDir });
@@ -510,12 +519,16 @@ describe('Azure OpenAI emulator: bad input, auth, api-version, faults, persisten
         const c2 = client(second);
         expect((await c2.files.retrieve(file.id)).status).toBe('processed');
         expect((await c2.fineTuning.jobs.retrieve(job.id)).fine_tuned_model).toBe(job.fine_tuned_model);
-        const put = await raw(second, '/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a/deployments/after-restart?api-version=2024-10-01', {
-          method: 'PUT',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ sku: { name: 'Standard', capacity: 1 }, properties: { model: { format: 'OpenAI', name: job.fine_tuned_model, version: '1' } } }),
-        });
-        expect(put.status).toBe(201);
+        expect((await waitForJob(c2, queued.id)).status).toBe('succeeded');
+        let state = '';
+        for (let i = 0; i < 200 && state !== 'Succeeded'; i++) {
+          state = (await (await raw(second, deploymentUrl)).json()).properties.provisioningState;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        expect(state).toBe('Succeeded');
+        // The model is rebuilt from the data the job kept.
+        const answer = await c2.chat.completions.create({ model: 'kept', messages: [{ role: 'user', content: 'I was charged twice, refund the duplicate payment' }] });
+        expect(answer.choices[0].message.content).toBe(TOPICS.billing.answer);
       } finally {
         await second.close();
       }
