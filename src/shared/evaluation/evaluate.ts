@@ -171,10 +171,13 @@ function buildTasks(holdout: readonly HoldoutRecord[], systemPrompt: string, oos
   const labels = [...new Set(conversations.flatMap((r) => (r.issueType ? [normaliseIntentLabel(r.issueType)] : [])))].sort();
   const replies: Tasks['replies'] = [];
   const intents: Tasks['intents'] = [];
+  const labelled = new Set<string>();
   for (const r of conversations) {
     const task = replyTask(r);
     if (task) replies.push({ conversationId: r.conversationId, ...task });
-    if (r.issueType) {
+    // A long conversation may be split into several examples: label each conversation once.
+    if (r.issueType && !labelled.has(r.conversationId)) {
+      labelled.add(r.conversationId);
       const turns = r.messages.filter((m) => m.role !== 'system').map((m) => ({ role: m.role, content: m.content }));
       intents.push({ conversationId: r.conversationId, prompt: intentTaskMessages(turns, labels), gold: normaliseIntentLabel(r.issueType) });
     }

@@ -7,7 +7,10 @@ export interface HoldoutRecord {
   conversationId: string;
   issueType?: string;
   kind?: string;
+  /** The system/user/assistant messages (tool and function messages are left out, see `replayable`). */
   messages: ChatMessage[];
+  /** False when the example has tool or function messages: evaluation cannot ask it the same way. */
+  replayable: boolean;
   /** 1-based line in the holdout file, for error messages and the report. */
   line: number;
 }
@@ -37,9 +40,23 @@ export function holdoutBlobName(datasetVersion: string): string {
   return `${datasetVersion}/holdout.records.jsonl`;
 }
 
-const ROLES = new Set(['system', 'user', 'assistant']);
+const CHAT_ROLES = new Set(['system', 'user', 'assistant']);
 
-/** Parses holdout JSONL. Every bad line is an error (the holdout is frozen; silently skipping would change it). */
+/** Message text: a string, or the text parts of a content array; null (an assistant tool call) is empty. */
+function contentText(content: unknown): string | undefined {
+  if (typeof content === 'string') return content;
+  if (content === null || content === undefined) return '';
+  if (Array.isArray(content)) {
+    return content.map((part) => (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : '')).join('');
+  }
+  return undefined;
+}
+
+/**
+ * Parses holdout JSONL. A line that is not a record is an error naming file, line and reason (the
+ * holdout is frozen; silently skipping would change it). Records whose messages use roles evaluation
+ * cannot replay (tool, function) are kept with `replayable: false`.
+ */
 export function parseHoldout(text: string, file: string): HoldoutRecord[] {
   const records: HoldoutRecord[] = [];
   const lines = text.split(/\r?\n/);
@@ -52,25 +69,33 @@ export function parseHoldout(text: string, file: string): HoldoutRecord[] {
     } catch (err) {
       throw new HoldoutFormatError(file, line, `invalid JSON (${(err as Error).message})`);
     }
-    if (!value || typeof value !== 'object') throw new HoldoutFormatError(file, line, 'expected a JSON object');
+    if (!value || typeof value !== 'object' || Array.isArray(value)) throw new HoldoutFormatError(file, line, 'expected a JSON object');
     const v = value as Record<string, unknown>;
     const id = v.conversation_id;
     if (typeof id !== 'string' || !id) throw new HoldoutFormatError(file, line, 'missing conversation_id');
     const example = v.example as { messages?: unknown } | undefined;
     if (!example || !Array.isArray(example.messages)) throw new HoldoutFormatError(file, line, 'missing example.messages');
-    const messages: ChatMessage[] = example.messages.map((m, k) => {
+    let replayable = true;
+    const messages: ChatMessage[] = [];
+    example.messages.forEach((m, k) => {
       const msg = m as { role?: unknown; content?: unknown };
-      if (typeof msg?.role !== 'string' || !ROLES.has(msg.role)) {
-        throw new HoldoutFormatError(file, line, `example.messages[${k}].role must be system, user or assistant`);
+      if (!msg || typeof msg !== 'object' || typeof msg.role !== 'string' || !msg.role) {
+        throw new HoldoutFormatError(file, line, `example.messages[${k}] has no role`);
       }
-      if (typeof msg.content !== 'string') throw new HoldoutFormatError(file, line, `example.messages[${k}].content must be a string`);
-      return { role: msg.role as ChatMessage['role'], content: msg.content };
+      const content = contentText(msg.content);
+      if (content === undefined) throw new HoldoutFormatError(file, line, `example.messages[${k}].content must be a string, an array of parts or null`);
+      if (!CHAT_ROLES.has(msg.role)) {
+        replayable = false;
+        return;
+      }
+      messages.push({ role: msg.role as ChatMessage['role'], content });
     });
     records.push({
       conversationId: id,
       issueType: typeof v.issue_type === 'string' && v.issue_type ? v.issue_type : undefined,
       kind: typeof v.kind === 'string' ? v.kind : undefined,
       messages,
+      replayable,
       line,
     });
   });
@@ -92,6 +117,7 @@ export async function loadHoldout(storage: StorageClients, datasetVersion: strin
 
 /** The reply task of a conversation: everything before its last assistant turn, and that turn as reference. */
 export function replyTask(record: HoldoutRecord): { prompt: ChatMessage[]; reference: string } | undefined {
+  if (!record.replayable) return undefined;
   for (let i = record.messages.length - 1; i > 0; i--) {
     if (record.messages[i].role === 'assistant') {
       const prompt = record.messages.slice(0, i);

@@ -250,10 +250,10 @@ describe('evaluateCandidate (Azurite + emulator)', () => {
     const candidate = { jobKey: uniqueName('nohold'), fineTunedModel: 'm', deploymentName: 'd', datasetVersion: uniqueName('missing') };
     await expect(evaluateCandidate(runtime, candidate)).rejects.toBeInstanceOf(HoldoutNotFoundError);
     const version = uniqueName('bad');
-    const text = bankingHoldout(1) + '{"conversation_id": "x", "example": {"messages": [{"role": "robot", "content": "hi"}]}}\n';
+    const text = bankingHoldout(1) + '{"conversation_id": "x", "example": {"messages": [{"role": "user", "content": 42}]}}\n';
     await runtime.storage.container(CONTAINERS.datasets).getBlockBlobClient(`${version}/holdout.records.jsonl`).upload(text, Buffer.byteLength(text));
     const err = await evaluateCandidate(runtime, { ...candidate, jobKey: uniqueName('badhold'), datasetVersion: version }).catch((e) => e);
     expect(err).toBeInstanceOf(HoldoutFormatError);
-    expect(err.message).toBe(`datasets/${version}/holdout.records.jsonl:6: example.messages[0].role must be system, user or assistant`);
+    expect(err.message).toBe(`datasets/${version}/holdout.records.jsonl:6: example.messages[0].content must be a string, an array of parts or null`);
   });
 });
