@@ -9,8 +9,8 @@ export interface HoldoutRecord {
   kind?: string;
   /** The system/user/assistant messages (tool and function messages are left out, see `replayable`). */
   messages: ChatMessage[];
-  /** False when the example has tool or function messages: evaluation cannot ask it the same way. */
-  replayable: boolean;
+  /** False when the example has tool or function messages: evaluation cannot ask it the same way (absent = true). */
+  replayable?: boolean;
   /** 1-based line in the holdout file, for error messages and the report. */
   line: number;
 }
@@ -117,7 +117,7 @@ export async function loadHoldout(storage: StorageClients, datasetVersion: strin
 
 /** The reply task of a conversation: everything before its last assistant turn, and that turn as reference. */
 export function replyTask(record: HoldoutRecord): { prompt: ChatMessage[]; reference: string } | undefined {
-  if (!record.replayable) return undefined;
+  if (record.replayable === false) return undefined;
   for (let i = record.messages.length - 1; i > 0; i--) {
     if (record.messages[i].role === 'assistant') {
       const prompt = record.messages.slice(0, i);
