@@ -64,6 +64,8 @@ export class DatasetVersionError extends Error {
 const STATE_EVENT = 'tuneloop.job.state_changed';
 const DURATION_METRIC = 'tuneloop.job.duration_s';
 const MAX_TEXT = 4000;
+/** How often a message that meets a held lease looks again. */
+const LEASE_RECHECK_SECONDS = 5;
 
 /**
  * Handles one message of the job queue: validates it (malformed or unknown → poison queue with
@@ -106,23 +108,25 @@ export async function handleJobMessage(runtime: Runtime, raw: unknown, options: 
         log,
       );
     }
-    const stale = whyNotCurrent(record, message);
     const leasedUntil = record.leaseOwner && record.leaseOwner !== owner && record.leaseUntil ? Date.parse(record.leaseUntil) : 0;
-    if (!stale && leasedUntil > Date.now()) {
-      // Another invocation runs this very step. If it finishes, this copy becomes stale; if its
-      // host died, this copy takes over once the lease has expired. Never drop it.
-      const delaySeconds = Math.ceil((leasedUntil - Date.now()) / 1000) + 1;
+    if (leasedUntil > Date.now()) {
+      // Another invocation holds the job. It may be running this very step (if it finishes, this
+      // copy becomes stale; if its host died, this copy takes over once the lease has expired),
+      // or it may have just scheduled this message and not yet recorded its token. Decide later,
+      // never drop the message now.
+      const delaySeconds = Math.min(LEASE_RECHECK_SECONDS, Math.ceil((leasedUntil - Date.now()) / 1000) + 1);
       await enqueueJobMessage(runtime, message, { delaySeconds });
       log('info', `job ${message.jobKey}: ${message.kind} is being handled by another invocation until ${record.leaseUntil}; checking again in ${delaySeconds} s`);
       return { action: 'rescheduled', jobKey: record.jobKey, state: record.state, reason: 'leased by another invocation' };
     }
+    const stale = whyNotCurrent(record, message);
     if (stale) {
       log('info', `job ${message.jobKey}: ${message.kind} message ignored: ${stale}`);
       return { action: 'ignored', jobKey: record.jobKey, state: record.state, reason: stale };
     }
     try {
-      const leased = await store.replace({ ...record, leaseOwner: owner, leaseUntil: new Date(Date.now() + leaseMs).toISOString() }, etag);
-      const run = new JobRun(runtime, store, { ...record, leaseOwner: owner }, leased, options, log);
+      const held: JobRecord = { ...record, leaseOwner: owner, leaseUntil: new Date(Date.now() + leaseMs).toISOString() };
+      const run = new JobRun(runtime, store, held, await store.replace(held, etag), options, log);
       return await run.execute(message);
     } catch (err) {
       // Someone else moved the job between our read and our lease: read again and decide again.
