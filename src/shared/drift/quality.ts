@@ -20,6 +20,13 @@ function chatMessages(sample: ConversationSample): ChatMessage[] {
     .map((m) => ({ role: m.role, content: m.content }));
 }
 
+/** Conversations with tool or function messages cannot be asked again the same way (as in evaluation). */
+function replayable(sample: ConversationSample): boolean {
+  return (sample.record.example.messages as { role?: unknown; content?: unknown }[]).every(
+    (m) => (m.role === 'system' || m.role === 'user' || m.role === 'assistant') && typeof m.content === 'string',
+  );
+}
+
 /**
  * How the production model does on recent labelled conversations, asked exactly as evaluation
  * asks a candidate (src/shared/evaluation): intent labelling with the dataset's intent-task
@@ -67,7 +74,8 @@ export async function productionModelQuality(
   }
 
   const replies = newest.flatMap((c, i) => {
-    const task = replyTask({ conversationId: c.conversationId, messages: chatMessages(c), line: i + 1 });
+    const asHoldout = { conversationId: c.conversationId, messages: chatMessages(c), replayable: replayable(c), line: i + 1 };
+    const task = replyTask(asHoldout);
     return task ? [{ conversationId: c.conversationId, ...task }] : [];
   });
   if (replies.length < options.minSamples) {
