@@ -116,7 +116,7 @@ export class EmulatorService {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     this.jobTimers.clear();
-    this.store.saveNow();
+    this.store.close();
   }
 
   private later(ms: number, fn: () => void, jobId?: string): void {

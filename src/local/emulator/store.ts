@@ -121,13 +121,20 @@ export class EmulatorStore {
   readonly jobs = new Map<string, StoredJob>();
   readonly deployments = new Map<string, StoredDeployment>();
   private saveTimer: NodeJS.Timeout | undefined;
+  private closed = false;
 
   constructor(private readonly dataDir?: string) {
     if (dataDir) this.load(dataDir);
   }
 
+  /** Writes what is pending and stops writing: work still finishing after close must not touch dataDir. */
+  close(): void {
+    this.saveNow();
+    this.closed = true;
+  }
+
   changed(): void {
-    if (!this.dataDir || this.saveTimer) return;
+    if (!this.dataDir || this.saveTimer || this.closed) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
       this.saveNow();
@@ -137,7 +144,7 @@ export class EmulatorStore {
   saveNow(): void {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
-    if (!this.dataDir) return;
+    if (!this.dataDir || this.closed) return;
     const filesDir = path.join(this.dataDir, 'files');
     fs.mkdirSync(filesDir, { recursive: true });
     for (const { file, content } of this.files.values()) {
