@@ -3,9 +3,10 @@ import { tokensBenchmark } from './tokens';
 import { ingestBenchmark } from './ingest';
 import { qualityBenchmark } from './quality';
 import { driftBenchmark } from './drift';
+import { bleuBenchmark } from './bleu';
 
 /** Every benchmark; each lives in its own file in this folder. `npm run bench -- <name>` runs one. */
-const benchmarks: Benchmark[] = [tokensBenchmark, ingestBenchmark, qualityBenchmark, driftBenchmark];
+const benchmarks: Benchmark[] = [tokensBenchmark, ingestBenchmark, qualityBenchmark, driftBenchmark, bleuBenchmark];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
