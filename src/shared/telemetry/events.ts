@@ -130,14 +130,21 @@ export class WebhookEventPublisher implements EventPublisher {
 /** Sends CloudEvents to an Event Grid topic with Entra ID (the identity needs "EventGrid Data Sender"). */
 export class EventGridEventPublisher implements EventPublisher {
   readonly target: string;
-  private client: Promise<import('@azure/eventgrid').EventGridPublisherClient<'CloudEvent'>>;
-  constructor(endpoint: string, credential: TokenCredential) {
+  private client?: import('@azure/eventgrid').EventGridPublisherClient<'CloudEvent'>;
+  constructor(
+    private readonly endpoint: string,
+    private readonly credential: TokenCredential,
+  ) {
     this.target = `Event Grid topic ${endpoint}`;
-    this.client = import('@azure/eventgrid').then(({ EventGridPublisherClient }) => new EventGridPublisherClient(endpoint, 'CloudEvent', credential));
   }
   async publish(events: CloudEvent[], options: { signal?: AbortSignal } = {}): Promise<void> {
     if (events.length === 0) return;
-    const client = await this.client;
+    // Loaded on first use: only the Azure target needs the Event Grid SDK.
+    if (!this.client) {
+      const { EventGridPublisherClient } = await import('@azure/eventgrid');
+      this.client = new EventGridPublisherClient(this.endpoint, 'CloudEvent', this.credential);
+    }
+    const client = this.client;
     try {
       await client.send(
         events.map((e) => ({ id: e.id, source: e.source, type: e.type, subject: e.subject, time: new Date(e.time), datacontenttype: e.datacontenttype, data: e.data })),
