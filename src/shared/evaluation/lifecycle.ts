@@ -1,5 +1,6 @@
 import type { Runtime } from '../composition/runtime';
 import { deploymentChatModel } from './chat';
+import { loadCsatByModel } from './csat';
 import {
   addHostingCost,
   claimCostInterval,
@@ -19,7 +20,9 @@ import {
  *    sooner, oldest first, when Azure's limit of 5 fine-tuned deployments is reached;
  * 3. keep production alive: Azure deletes a fine-tuned deployment after 15 days without requests,
  *    so production gets a one-token request after TUNELOOP_DEPLOYMENT_KEEPALIVE_DAYS without use,
- *    and is deployed again if it has gone anyway.
+ *    and is deployed again if it has gone anyway;
+ * 4. customer satisfaction: the production model's mean CSAT so far (`tuneloop.model.csat`), so
+ *    its effect on customers shows over time next to the evaluation metrics.
  */
 
 /** Azure OpenAI's limit of fine-tuned deployments per resource. */
@@ -36,6 +39,8 @@ export interface LifecycleResult {
   redeployed?: string;
   /** Hours charged per deployment in this run. */
   charged: { deploymentName: string; hours: number; costUsd: number }[];
+  /** Mean CSAT of the production model's conversations so far (when it has ratings). */
+  productionCsat?: { jobKey: string; ratings: number; meanCsat: number };
   /** Problems that did not stop the run (each is also in telemetry). */
   problems: string[];
 }
@@ -135,6 +140,13 @@ export async function runDeploymentLifecycle(runtime: Runtime, options: Lifecycl
     } catch (err) {
       if (signal?.aborted) throw err;
       problem(`production deployment ${pointer.deploymentName}: ${(err as Error).message}`);
+    }
+  }
+  if (pointer) {
+    const csat = (await loadCsatByModel(storage, { signal })).find((c) => c.jobKey === pointer.jobKey);
+    if (csat?.meanCsat !== undefined) {
+      result.productionCsat = { jobKey: pointer.jobKey, ratings: csat.ratings, meanCsat: csat.meanCsat };
+      telemetry.trackMetric('tuneloop.model.csat', csat.meanCsat, { model: pointer.deploymentName, job: pointer.jobKey, ratings: csat.ratings });
     }
   }
   telemetry.trackMetric('tuneloop.deployment.count', liveCount);

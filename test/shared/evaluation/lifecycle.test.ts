@@ -18,7 +18,12 @@ import { emulatorSettings, startTestEmulator, trainingJsonl } from '../finetune/
 // Telemetry is an in-memory recorder (the sinks are tested by the telemetry area).
 
 const FAST = { startSeconds: 0.02, factor: 1.5, capSeconds: 0.2 };
-const noTelemetry: Telemetry = { trackMetric() {}, trackEvent() {}, async flush() {} };
+const metrics: { name: string; value: number; dimensions?: Record<string, unknown> }[] = [];
+const telemetry: Telemetry = {
+  trackMetric: (name, value, dimensions) => void metrics.push({ name, value, dimensions }),
+  trackEvent() {},
+  async flush() {},
+};
 
 describe('hoursPerUtcDay', () => {
   it('splits an interval at UTC midnights', () => {
@@ -47,9 +52,18 @@ describe('runDeploymentLifecycle (Azurite + emulator ARM)', () => {
     const base = testStorage();
     await base.ensureResources();
     const modelsTable = uniqueName('models');
+    const feedbackTable = uniqueName('feedback');
     await base.table(modelsTable).createTable();
-    const storage: StorageClients = { ...base, table: (n) => base.table(n === TABLES.models ? modelsTable : n) };
-    runtime = createRuntime(settings, { storage, telemetry: noTelemetry });
+    await base.table(feedbackTable).createTable();
+    const storage: StorageClients = {
+      ...base,
+      table: (n) => base.table(n === TABLES.models ? modelsTable : n === TABLES.feedback ? feedbackTable : n),
+    };
+    runtime = createRuntime(settings, { storage, telemetry });
+    // Two ratings received while the production model below was in production (preprocessing's row shape).
+    for (const [i, rating] of [4, 5].entries()) {
+      await storage.table(TABLES.feedback).createEntity({ partitionKey: `c${i}`, rowKey: 'f-1', conversationId: `c${i}`, rating, file: 'f', line: 1, receivedAt: '2026-03-10T00:00:00.000Z' });
+    }
     const client = new FineTuningClient(createOpenAIClient(settings));
     const file = await client.uploadFile(`${run}-train.jsonl`, Buffer.from(trainingJsonl()));
     await client.waitForFile(file.id, { backoff: FAST });
@@ -81,6 +95,8 @@ describe('runDeploymentLifecycle (Azurite + emulator ARM)', () => {
     expect(await runtime.fineTune.deployments.getDeployment(rejected)).toBeDefined();
     expect(await getDeploymentRecord(runtime.storage, old)).toMatchObject({ role: 'retired', retiredAt: now.toISOString() });
     expect((await getDeploymentRecord(runtime.storage, prod))!.lastUsedAt).toBe(now.toISOString());
+    expect(first.productionCsat).toEqual({ jobKey: 'j-prod', ratings: 2, meanCsat: 4.5 });
+    expect(metrics.find((m) => m.name === 'tuneloop.model.csat')).toMatchObject({ value: 4.5, dimensions: { job: 'j-prod', ratings: 2 } });
 
     const costs = await listHostingCosts(runtime.storage);
     const hours = (name: string, day: string) => costs.find((c) => c.deploymentName === name && c.day === day)?.hours;
