@@ -174,7 +174,8 @@ export function createReplyRulesStage(options: ReplyRulesOptions = {}): Conversa
         const rule = replyRuleFor(turn.content, maxShort);
         const action = rule ? actions[rule] : 'off';
         if (rule && action === 'drop') {
-          return drop(rule, `assistant turn ${index + 1}: ${JSON.stringify(turn.content.slice(0, 120))}`);
+          // The turn is named, not quoted: rules run before redaction (the record itself is in quarantine).
+          return drop(rule, `assistant turn ${index + 1} breaks the ${rule} rule`);
         }
         if (rule && action === 'weight0') {
           firstBroken ??= { rule, index };

@@ -6,12 +6,13 @@ import type { PiiSpan } from './types';
 /**
  * Person names and street addresses, found locally (no service call).
  *
- * Names: two recognisers were measured on the presidio synthetic PII corpus (README, "Data
+ * Names: two libraries were measured on the presidio synthetic PII corpus (README, "Data
  * quality"): compromise's `people()` (lexicon of given names + grammar) and wink-nlp's English
  * light model (part-of-speech tags; proper-noun runs). compromise misses most non-English names;
- * wink's proper-noun runs catch them but also catch places and companies, so the `wink` recogniser
- * filters runs through a stop list and context rules. Context rules (`Mr`/`Dr` + name, "my name is
- * X", "Dear X", sign-offs) apply to both.
+ * wink's proper-noun runs catch them but also catch places and companies. `hybrid` (the default)
+ * lets wink propose runs and drops those compromise tags as places, organisations, dates, verbs
+ * or adjectives (unless it tags them as a person) and single ordinary English words (wink's
+ * lexicon). Context rules (`Mr`/`Dr` + name, "my name is X", "Dear X", sign-offs) apply to all.
  *
  * Addresses: no npm package detects street addresses in free text (parse-address/addressit parse
  * an address you already isolated), so addresses are patterns: house number + street + type word
@@ -49,7 +50,7 @@ const NOT_NAMES = new Set(
   ).split(' '),
 );
 
-export function detectNames(original: string, recognizer: NameRecognizer = 'wink'): PiiSpan[] {
+export function detectNames(original: string, recognizer: NameRecognizer = 'hybrid'): PiiSpan[] {
   // Both NLP libraries slow down quadratically on very long tokens (a pasted log line, base64);
   // no name is 64 characters without a space, so such tokens are blanked (offsets unchanged).
   const text = original.replace(/\S{64,}/g, (m) => ' '.repeat(m.length));
@@ -118,10 +119,6 @@ export function detectNames(original: string, recognizer: NameRecognizer = 'wink
   return spans;
 }
 
-/**
- * compromise's lexicon knows places, organisations and ordinary English words; a wink proper-noun
- * run that compromise calls one of those (and not a person) is not a name.
- */
 type Range = { start: number; end: number };
 
 /** Character marks over a text: overlap checks cost the length of the range, not the number of marks. */
@@ -139,6 +136,10 @@ class RangeMask {
   }
 }
 
+/**
+ * compromise's lexicon knows places, organisations and ordinary English words; a wink proper-noun
+ * run that compromise calls one of those (and not a person) is not a name.
+ */
 function compromiseVeto(text: string): { person: RangeMask; notPerson: RangeMask } {
   const person = new RangeMask(text.length);
   const notPerson = new RangeMask(text.length);
