@@ -8,6 +8,7 @@ import { dropCommand } from './drop';
 import { statusCommand } from './status';
 import { dashboardCommand } from './dashboard';
 import { demoCommand } from './demo';
+import { emulatorCommand } from './emulator';
 
 /** Every `tuneloop` command; each lives in its own file in this folder. */
-export const commands: CliCommand[] = [bleuCommand, f1Command, reportCommand, prepareCommand, validateCommand, dropCommand, statusCommand, dashboardCommand, demoCommand];
+export const commands: CliCommand[] = [bleuCommand, f1Command, reportCommand, prepareCommand, validateCommand, dropCommand, statusCommand, dashboardCommand, demoCommand, emulatorCommand];
