@@ -95,11 +95,11 @@ describe('local redaction', () => {
   });
 });
 
-// The presidio-research synthetic corpus lives in shared/corpora beside the repository.
-const corpusTest = existsSync(CORPUS) ? it : it.skip;
-
 describe('recall and precision on the presidio synthetic PII corpus', () => {
-  corpusTest('meets the targets per type', async () => {
+  it('meets the targets per type', async () => {
+    // The presidio-research synthetic corpus lives in shared/corpora beside the repository; a
+    // missing corpus fails the test rather than skipping the targets silently.
+    if (!existsSync(CORPUS)) throw new Error(`${CORPUS} not found: the PII targets are measured on shared/corpora/presidio_synth_pii`);
     const items = await loadPresidioCorpus(CORPUS);
     expect(items).toHaveLength(1500);
     const score = scoreCorpus(items, items.map((i) => detectLocal(i.full_text)));
