@@ -89,7 +89,10 @@ export async function evaluateCandidate(runtime: Runtime, candidate: Candidate, 
     deployedAt: existing?.deployedAt ?? startedAt.toISOString(),
   });
 
-  const holdout = (await loadHoldout(storage, candidate.datasetVersion, { signal })).slice(0, settings.TUNELOOP_EVAL_MAX_CONVERSATIONS);
+  // Intent-labelling examples are the dataset's own rendering of a conversation; evaluation asks from the conversation itself.
+  const holdout = (await loadHoldout(storage, candidate.datasetVersion, { signal }))
+    .filter((r) => r.kind !== 'intent')
+    .slice(0, settings.TUNELOOP_EVAL_MAX_CONVERSATIONS);
   const production = await getProductionPointer(storage);
   if (production) await ensureProductionRecord(storage, production);
   if (production?.jobKey === candidate.jobKey) {
@@ -166,13 +169,11 @@ interface Tasks {
 }
 
 function buildTasks(holdout: readonly HoldoutRecord[], systemPrompt: string, oosProbes: readonly OosProbe[]): Tasks {
-  // Intent-labelling examples are the dataset's own rendering of a conversation; evaluation asks from the conversation itself.
-  const conversations = holdout.filter((r) => r.kind !== 'intent');
-  const labels = [...new Set(conversations.flatMap((r) => (r.issueType ? [normaliseIntentLabel(r.issueType)] : [])))].sort();
+  const labels = [...new Set(holdout.flatMap((r) => (r.issueType ? [normaliseIntentLabel(r.issueType)] : [])))].sort();
   const replies: Tasks['replies'] = [];
   const intents: Tasks['intents'] = [];
   const labelled = new Set<string>();
-  for (const r of conversations) {
+  for (const r of holdout) {
     const task = replyTask(r);
     if (task) replies.push({ conversationId: r.conversationId, ...task });
     // A long conversation may be split into several examples: label each conversation once.

@@ -123,7 +123,14 @@ describe('evaluateCandidate (Azurite + emulator)', () => {
     runtime = createRuntime(settings, { storage: isolatedStorage(base, modelsTable), telemetry, events });
     fineTuning = new FineTuningClient(createOpenAIClient(settings));
     deployments = new DeploymentsClient(settings);
-    const holdout = bankingHoldout();
+    // The dataset also puts intent-labelling examples into the holdout; evaluation must not ask them as conversations.
+    const intentExample = JSON.stringify({
+      conversation_id: 'b77-test-0',
+      kind: 'intent',
+      issue_type: 'card_arrival',
+      example: { messages: [{ role: 'system', content: 'You label customer-service conversations.' }, { role: 'user', content: 'Conversation:\ncustomer: where is my card' }, { role: 'assistant', content: 'card_arrival' }] },
+    });
+    const holdout = `${intentExample}\n${bankingHoldout()}`;
     await base.container(CONTAINERS.datasets).getBlockBlobClient(`${datasetVersion}/holdout.records.jsonl`).upload(holdout, Buffer.byteLength(holdout));
   });
   afterAll(() => emulator?.close());
