@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import {
   bleuFromStatistics,
   corpusBleu,
@@ -9,8 +10,8 @@ import {
   type BleuTokenizer,
 } from '../../../src/shared/evaluation/bleu';
 
-/** sacreBLEU's own test vectors (values only; see /work/shared/corpora/sacrebleu_test_vectors/SOURCE.md). */
-const VECTORS = '/work/shared/corpora/sacrebleu_test_vectors/bleu_test_vectors.json';
+/** sacreBLEU's own test vectors (values only; see ../shared/corpora/sacrebleu_test_vectors/SOURCE.md). */
+const VECTORS = resolve(__dirname, '../../../../shared/corpora/sacrebleu_test_vectors/bleu_test_vectors.json');
 
 interface Group {
   name: string;
