@@ -4,7 +4,7 @@ import { RestError, type BlockBlobClient } from '@azure/storage-blob';
 import type { Runtime } from '../composition/runtime';
 import { IngestError, isAbortError } from '../ingest/errors';
 import { CONTAINERS, TABLES } from '../storage/names';
-import { qualitySummary } from '../quality/stages';
+import { qualitySummary, trackQualityMetrics } from '../quality/stages';
 import { TableSignatureStore } from '../quality/dedup';
 import { TableFeedbackStore } from './feedbackStore';
 import { sha256Hex, tableKey } from './keys';
@@ -253,6 +253,7 @@ function emitMetrics(runtime: Runtime, report: PreprocessReport): void {
   }
   t.trackMetric('tuneloop.preprocess.examples', report.examples.train + report.examples.validation + report.examples.holdout, { model });
   t.trackMetric('tuneloop.preprocess.tokens', report.tokens.total, { model });
+  trackQualityMetrics(t, report.quality, { model });
 }
 
 async function getReceipt(

@@ -1,10 +1,11 @@
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import type { Settings } from '../config/settings';
 import type { ConversationStage } from '../dataset/stages';
-import { createDedupStage, type DedupOptions, type SignatureStore } from './dedup';
+import type { Dimensions, Telemetry } from '../telemetry/telemetry';
+import { createDedupStage, type DedupOptions, type DedupSummary, type SignatureStore } from './dedup';
 import { createAzurePiiDetector } from './pii/azure';
-import { createLocalDetector, createRedactionStage } from './pii/redact';
-import { createReplyRulesStage, parseRuleSpec, type ReplyRulesOptions } from './rules';
+import { createLocalDetector, createRedactionStage, type RedactionSummary } from './pii/redact';
+import { createReplyRulesStage, parseRuleSpec, type ReplyRulesOptions, type RulesSummary } from './rules';
 import { createSafetyStage, type SafetyCategory, type SafetyOptions } from './safety';
 
 /**
@@ -99,4 +100,30 @@ function parseSafetyCategories(spec: string): SafetyCategory[] {
       }
       return c as SafetyCategory;
     });
+}
+
+/**
+ * Quality counters of one preprocessing run as metrics (`tuneloop.quality.*`): redactions per
+ * type, assistant turns down-weighted per reason, duplicates per kind. Drops are already counted
+ * by `tuneloop.preprocess.records_quarantined{reason}`.
+ */
+export function trackQualityMetrics(
+  telemetry: Telemetry,
+  summary: Record<string, unknown> | undefined,
+  dimensions: Dimensions = {},
+): void {
+  if (!summary) return;
+  const redaction = summary['pii-redaction'] as RedactionSummary | undefined;
+  for (const [type, count] of Object.entries(redaction?.redactions ?? {})) {
+    if (count) telemetry.trackMetric('tuneloop.quality.redactions', count, { ...dimensions, type });
+  }
+  const rules = summary['reply-rules'] as RulesSummary | undefined;
+  for (const [reason, count] of Object.entries(rules?.downWeightedTurns ?? {})) {
+    telemetry.trackMetric('tuneloop.quality.turns_down_weighted', count, { ...dimensions, reason });
+  }
+  const dedup = summary.dedup as DedupSummary | undefined;
+  if (dedup) {
+    telemetry.trackMetric('tuneloop.quality.duplicates', dedup.exact, { ...dimensions, kind: 'exact' });
+    telemetry.trackMetric('tuneloop.quality.duplicates', dedup.near, { ...dimensions, kind: 'near' });
+  }
 }

@@ -1,6 +1,7 @@
 import { loadSettings, SettingsError } from '../../../src/shared/config/settings';
 import { MemorySignatureStore } from '../../../src/shared/quality/dedup';
-import { qualityStagesFromSettings } from '../../../src/shared/quality/stages';
+import { qualityStagesFromSettings, qualitySummary, trackQualityMetrics } from '../../../src/shared/quality/stages';
+import type { Telemetry } from '../../../src/shared/telemetry/telemetry';
 import { conversation } from './helpers';
 
 const env = (extra: Record<string, string>) => loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', ...extra });
@@ -32,5 +33,35 @@ describe('quality stages from settings', () => {
     expect(() => env({ TUNELOOP_QUALITY_RULES: 'handof=drop' })).toThrow(/TUNELOOP_QUALITY_RULES: use rule=action pairs/);
     expect(() => env({ TUNELOOP_SAFETY_SCREEN: 'secrets' })).toThrow(/TUNELOOP_SAFETY_SCREEN: use "off" or a comma list of injection, secret, abuse/);
     expect(env({ TUNELOOP_QUALITY_RULES: 'handoff=drop, no-customer-question=off' }).TUNELOOP_QUALITY_RULES).toBe('handoff=drop, no-customer-question=off');
+  });
+});
+
+describe('quality metrics', () => {
+  it('reports redactions per type, down-weighted turns per reason and duplicates per kind', async () => {
+    const stages = qualityStagesFromSettings(env({}), { signatures: new MemorySignatureStore() });
+    const convo = conversation(
+      'm1',
+      [
+        ['user', 'I am Maria Gonzalez, why was card 4111 1111 1111 1111 charged twice?'],
+        ['assistant', 'Let me connect you with our billing team.'],
+        ['assistant', 'Refunded; it reaches your card in 5 days.'],
+      ],
+      { csat: 5 },
+    );
+    const { runStages } = await import('../../../src/shared/dataset/stages');
+    await runStages(stages, convo);
+    await runStages(stages, { ...convo, conversationId: 'm2', source: { ...convo.source, line: 2 } });
+    // A recording implementation of the Telemetry port (the real exporters are tested by telemetry).
+    const metrics: [string, number, Record<string, unknown>][] = [];
+    const telemetry: Telemetry = { trackMetric: (n, v, d) => void metrics.push([n, v, d ?? {}]), trackEvent: () => {}, flush: async () => {} };
+    trackQualityMetrics(telemetry, qualitySummary(stages), { model: 'm' });
+    expect(metrics).toEqual([
+      ['tuneloop.quality.redactions', 2, { model: 'm', type: 'CARD' }],
+      ['tuneloop.quality.redactions', 2, { model: 'm', type: 'PERSON' }],
+      // Each stage counts what it saw: m2's hand-off was down-weighted before dedup dropped m2.
+      ['tuneloop.quality.turns_down_weighted', 2, { model: 'm', reason: 'handoff' }],
+      ['tuneloop.quality.duplicates', 1, { model: 'm', kind: 'exact' }],
+      ['tuneloop.quality.duplicates', 0, { model: 'm', kind: 'near' }],
+    ]);
   });
 });
