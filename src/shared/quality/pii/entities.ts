@@ -178,12 +178,31 @@ function acceptNameRun(words: string[]): boolean {
   return words.some((w) => w.length > 1);
 }
 
+/**
+ * The patterns below are case-sensitive on purpose (with the `i` flag \\p{Lu} matches lower-case
+ * letters too, and "is 101 Oak Avenue" becomes an address); street words may still start with
+ * either case ("rue de la Paix", "Strasse 5"), so their first letter gets both.
+ */
+function eitherCaseFirst(alternatives: string): string {
+  return alternatives
+    .split('|')
+    .map((a) => {
+      const first = a[0];
+      const lower = first.toLowerCase();
+      const upper = first.toUpperCase();
+      return lower === upper ? a : `[${lower}${upper}]${a.slice(1)}`;
+    })
+    .join('|');
+}
+
 const STREET_TYPES =
   'Street|St|Avenue|Ave|Av|Road|Rd|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|Square|Sq|Terrace|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Crescent|Cres|Close|Grove|Gardens|Row|Walk|Hill|Park|Trail|Path|Pike|Alley|Plaza|Mews|Wharf|Quay|Cliffs?|Creek|Islands?|Ridge|Heights|Point|Crossing|Loop|Run|Ferry|Harbor|Harbour|View|Vista|Junction|Estates?|Meadows?|Springs?|Station|Village|Ville';
-const EU_STREET_SUFFIX =
-  'stra(?:ss|ß)e|str\\.|gasse|weg|platz|allee|ring|damm|ufer|gatan|gata|vägen|väg|gränd|katu|tie|kuja|polku|kaari|gade|vej|straat|laan|gracht|plein|kade|utca|út|tér|ulice|náměstí|iela|gatvė|tee|vegur|vegen|veien|gate|sokak|caddesi';
-const EU_STREET_PREFIX =
-  'Rua|Rue|Via|Viale|Vicolo|Corso|Piazza|Piazzale|Largo|Calle|Carrer|Carretera|Camino|Avenida|Avda\\.?|Av\\.|Paseo|Plaza|Praça|Travessa|Estrada|Alameda|Chemin|Allée|Boulevard|Bd|Impasse|Quai|Ul\\.|ul\\.|Ulica|Aleja|Al\\.|Strada|Odos|Leoforos|Πλατεία|Οδός';
+const EU_STREET_SUFFIX = eitherCaseFirst(
+  'stra(?:ss|ß)e|str\\.|gasse|weg|platz|allee|ring|damm|ufer|gatan|gata|vägen|väg|gränd|katu|tie|kuja|polku|kaari|gade|vej|straat|laan|gracht|plein|kade|utca|út|tér|ulice|náměstí|iela|gatvė|tee|vegur|vegen|veien|gate|sokak|caddesi',
+);
+const EU_STREET_PREFIX = eitherCaseFirst(
+  'Rua|Rue|Via|Viale|Vicolo|Corso|Piazza|Piazzale|Largo|Calle|Carrer|Carretera|Camino|Avenida|Avda\\.?|Av\\.|Avenue|Paseo|Plaza|Praça|Travessa|Estrada|Alameda|Chemin|Allée|Boulevard|Bd|Impasse|Quai|Ul\\.|Ulica|Aleja|Al\\.|Strada|Odos|Leoforos|Πλατεία|Οδός',
+);
 const WORD = String.raw`[\p{Lu}\p{Ll}][\p{L}'’.-]*`;
 const CAP_WORD = String.raw`\p{Lu}[\p{L}'’.-]*`;
 const UNIT = String.raw`(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Room|Floor|Fl\.?)\s*#?\s*\d+[A-Za-z]?`;
@@ -200,12 +219,12 @@ const ADDRESS_PATTERNS: RegExp[] = [
   // 12 rue de la Paix / 36 rue de pologne / Rua Diadema 1903 / Via delle Coste 41 / ul. Narewska 94
   new RegExp(
     String.raw`(?:\b${HOUSE}\s+)?(?<![\p{L}])(?:${EU_STREET_PREFIX})\s+(?:${WORD}\s+){0,4}?${WORD}(?:\s+${HOUSE}\b${NUMBER_DOT})?`,
-    'giu',
+    'gu',
   ),
   // Friedhofstrasse 33 / Kiannonkatu 98 / Rooseveltlaan 110 / Erzsébet tér 19.
   // (Each word may only start where a word starts: an unanchored \p{L}* would rescan every suffix
   // of a long word, quadratic in its length.)
-  new RegExp(String.raw`(?:\b${HOUSE}\s+)?(?:(?<![\p{L}])${CAP_WORD}\s+){0,2}(?<![\p{L}])\p{L}*(?:${EU_STREET_SUFFIX})\s+${HOUSE}\b${NUMBER_DOT}`, 'giu'),
+  new RegExp(String.raw`(?:\b${HOUSE}\s+)?(?:(?<![\p{L}])${CAP_WORD}\s+){0,2}(?<![\p{L}])\p{L}*(?:${EU_STREET_SUFFIX})\s+${HOUSE}\b${NUMBER_DOT}`, 'gu'),
   // 6750 Koskikatu 25 / 654 Rua Ana Caciola 1159 (building number, street words, house number)
   new RegExp(String.raw`\b\d{1,6}\s+(?:${CAP_WORD}\s+){1,4}\d{1,5}[A-Za-z]?\b${NUMBER_DOT}`, 'gu'),
   // Apt. 864 / Suite 501
@@ -219,8 +238,8 @@ const ADDRESS_PATTERNS: RegExp[] = [
 
 // Words that introduce an address, so a bare "Koskikatu 25" after them is one.
 const ADDRESS_CONTEXT = new RegExp(
-  String.raw`\b(?:address(?: is)?:?|lives? (?:at|on|in)|living at|located at|moved to|ship(?:ped)? to|send (?:it )?to|deliver(?:ed)? to|arrived at|is at|return (?:it )?to|meet me at)\s+((?:${HOUSE}\s+)?${CAP_WORD}(?:\s+${WORD}){0,3}\s+${HOUSE}\b${NUMBER_DOT})`,
-  'giu',
+  String.raw`\b(?:${eitherCaseFirst('address(?: is)?:?|lives? (?:at|on|in)|living at|located at|moved to|ship(?:ped)? to|send (?:it )?to|deliver(?:ed)? to|arrived at|is at|return (?:it )?to|meet me at')})\s+((?:${HOUSE}\s+)?${CAP_WORD}(?:\s+${WORD}){0,3}\s+${HOUSE}\b${NUMBER_DOT})`,
+  'gu',
 );
 
 export function detectAddresses(text: string): PiiSpan[] {

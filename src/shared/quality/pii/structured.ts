@@ -17,7 +17,7 @@ const URL_SECRET_PARAM =
 const URL_CREDENTIALS = /^[a-z]+:\/\/[^/\s@]+:[^/\s@]+@/i;
 
 const IBAN_CANDIDATE = /(?<![\p{L}\p{N}])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}(?![\p{L}\p{N}])/gu;
-const CARD_CANDIDATE = /(?<![\p{L}\p{N}])\d(?:[ -]?\d){11,18}(?![\p{L}\p{N}])/gu;
+const CARD_CANDIDATE = /(?<![\p{L}\p{N}+])\d(?:[ -]?\d){11,18}(?![\p{L}\p{N}])/gu;
 const SSN_CANDIDATE = /(?<![\p{L}\p{N}-])\d{3}([- ])\d{2}\1\d{4}(?![\p{L}\p{N}]|-\d)/gu;
 const SSN_BARE = /(?<![\p{L}\p{N}])\d{9}(?![\p{L}\p{N}])/gu;
 const SSN_CONTEXT = /\b(?:ssn|social security|social-security|soc\.? sec\.?)\b/i;
@@ -64,7 +64,7 @@ export function detectStructured(text: string, options: StructuredOptions = {}):
     }
   }
   for (const m of text.matchAll(CARD_CANDIDATE)) {
-    if (isCardNumber(m[0])) push('CARD', m.index, m.index + m[0].length);
+    if (isCardNumber(m[0]) && cardGrouping(m[0])) push('CARD', m.index, m.index + m[0].length);
   }
   for (const m of text.matchAll(SSN_CANDIDATE)) {
     if (isSsn(m[0])) push('SSN', m.index, m.index + m[0].length);
@@ -87,6 +87,18 @@ export function detectStructured(text: string, options: StructuredOptions = {}):
     for (const m of text.matchAll(global)) if (m[0]) push('ID', m.index, m.index + m[0].length);
   }
   return spans;
+}
+
+/**
+ * Card numbers are written in one run or in the issuers' groupings (4-4-4-4…, Amex 4-6-5, Diners
+ * 4-6-4); "44 7700 900031" is a phone number whose digits happen to pass Luhn.
+ */
+function cardGrouping(value: string): boolean {
+  const groups = value.split(/[ -]/);
+  if (groups.length === 1) return true;
+  const sizes = groups.map((g) => g.length).join('-');
+  if (sizes === '4-6-5' || sizes === '4-6-4') return true;
+  return groups.slice(0, -1).every((g) => g.length === 4) && groups[groups.length - 1].length <= 4;
 }
 
 /**
