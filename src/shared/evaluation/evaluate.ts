@@ -366,6 +366,15 @@ async function finishInterruptedPromotion(runtime: Runtime, jobKey: string, sign
     const report = await loadReport(runtime.storage, jobKey, { signal });
     if (report.decision !== 'promote') return undefined;
     const reportBlob = `eval-reports/${jobKey}/report.json`;
+    // The earlier delivery may also have stopped before updating the deployments' roles.
+    await saveDeploymentRecord(runtime.storage, { deploymentName: report.candidate.deploymentName, role: 'production', releasedAt: '' });
+    const previous = report.production?.deploymentName;
+    if (previous && previous !== report.candidate.deploymentName) {
+      const record = await getDeploymentRecord(runtime.storage, previous);
+      if (record?.role === 'production') {
+        await saveDeploymentRecord(runtime.storage, { deploymentName: previous, role: 'superseded', releasedAt: report.evaluatedAt });
+      }
+    }
     await storeVerdict(runtime, report, reportBlob);
     return { decision: report.decision, reportBlob, metrics: report.candidate.metrics, report, alreadyEvaluated: true };
   } catch (err) {

@@ -6,6 +6,7 @@ import {
   getProductionPointer,
   listPromotions,
   ProductionPointerConflictError,
+  saveDeploymentRecord,
   switchProduction,
 } from '../../../src/shared/evaluation/models';
 import { loadReport } from '../../../src/shared/evaluation/report';
@@ -148,7 +149,8 @@ describe('evaluateCandidate (Azurite + emulator)', () => {
     expect(outcome.metrics.bleu!).toBeGreaterThan(40);
     expect(outcome.metrics.intentF1!).toBeGreaterThan(0.6);
     expect(outcome.metrics.oosHandled!).toBeGreaterThan(0.8);
-    expect(outcome.metrics.latencyP95Ms!).toBeGreaterThanOrEqual(10);
+    // The emulator adds 5 ms per completion (timers may fire a little early).
+    expect(outcome.metrics.latencyP95Ms!).toBeGreaterThanOrEqual(4);
     expect(outcome.metrics.perplexity!).toBeGreaterThan(1);
     expect(r.training.lossCurve.length).toBeGreaterThan(0);
     expect(r.candidate.errors).toEqual([]);
@@ -212,6 +214,20 @@ describe('evaluateCandidate (Azurite + emulator)', () => {
     expect(await getProductionPointer(runtime.storage)).toMatchObject({ jobKey: next.jobKey, sequence: 2 });
     expect(await getDeploymentRecord(runtime.storage, first.deploymentName)).toMatchObject({ role: 'superseded' });
     expect((await listPromotions(runtime.storage)).map((p) => p.jobKey)).toEqual([first.jobKey, next.jobKey]);
+
+    // A delivery that crashed after switching the pointer, before recording its verdict and roles:
+    // the redelivery finishes it without asking the models or promoting twice.
+    await runtime.storage.table(TABLES.evaluations).deleteEntity(next.jobKey, 'summary');
+    await saveDeploymentRecord(runtime.storage, { deploymentName: next.deploymentName, role: 'candidate' });
+    await saveDeploymentRecord(runtime.storage, { deploymentName: first.deploymentName, role: 'production' });
+    const metricsBefore = telemetry.metrics.length;
+    const again = await evaluateCandidate(runtime, next);
+    expect(again).toMatchObject({ decision: 'promote', alreadyEvaluated: true });
+    expect(telemetry.metrics).toHaveLength(metricsBefore);
+    expect(await getProductionPointer(runtime.storage)).toMatchObject({ jobKey: next.jobKey, sequence: 2 });
+    expect(await getDeploymentRecord(runtime.storage, next.deploymentName)).toMatchObject({ role: 'production' });
+    expect(await getDeploymentRecord(runtime.storage, first.deploymentName)).toMatchObject({ role: 'superseded' });
+    expect(await runtime.storage.table(TABLES.evaluations).getEntity(next.jobKey, 'summary')).toMatchObject({ decision: 'promote' });
   });
 
   it('lists a few failed requests in the report, and stops with the service error when too many fail', async () => {
