@@ -127,7 +127,7 @@ function metricRows(report: EvaluationReport): string {
   });
   const ppl = report.candidate.metrics.perplexity;
   rows.push(
-    `<tr><td>Perplexity (validation)</td><td>${num(ppl, 3)}</td><td>${num(report.production?.metrics.perplexity, 3)}</td><td>—</td><td>informational (${esc(report.training.perplexity?.source ?? 'no results.csv')})</td><td></td></tr>`,
+    `<tr><td>Perplexity (validation)</td><td>${num(ppl, 3)}</td><td>${num(report.production?.metrics.perplexity, 3)}</td><td>—</td><td>informational${report.training.perplexity ? ` (exp of ${esc(report.training.perplexity.source)})` : ''}</td><td></td></tr>`,
   );
   return rows.join('\n');
 }
