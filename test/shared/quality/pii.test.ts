@@ -64,6 +64,13 @@ describe('local redaction', () => {
     expect(detectLocal(text)).toEqual([]);
   });
 
+  it('keeps types apart where digits could pass for another type', () => {
+    // 447700900031 passes Luhn, but a +44 number grouped 2-4-6 is a phone, not a card.
+    expect(detectLocal('Call me on +44 7700 900031 today').map((s) => [s.type, s.value])).toEqual([['PHONE', '+44 7700 900031']]);
+    expect(detectLocal('My new address is 101 Oak Avenue, thanks').map((s) => [s.type, s.value])).toEqual([['ADDRESS', '101 Oak Avenue']]);
+    expect(detectLocal('Ship to 36 rue de pologne please').map((s) => [s.type, s.value])).toEqual([['ADDRESS', '36 rue de pologne']]);
+  });
+
   it('redacts IPv4 and IPv6 addresses that parse, not version numbers', () => {
     const spans = detectLocal('Blocked 192.168.10.20 and 2001:db8::ff00:42:8329, not 999.1.1.1 or 1.2.3');
     expect(spans.map((s) => [s.type, s.value])).toEqual([

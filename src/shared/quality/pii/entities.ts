@@ -205,6 +205,8 @@ const EU_STREET_PREFIX = eitherCaseFirst(
 );
 const WORD = String.raw`[\p{Lu}\p{Ll}][\p{L}'’.-]*`;
 const CAP_WORD = String.raw`\p{Lu}[\p{L}'’.-]*`;
+// Articles and prepositions inside street names: "Via delle Coste", "rue de la Paix", "Rua do Sol".
+const CONNECTOR = String.raw`(?:d[aeiou]s?|de la|del|della|delle|dello|degli|dei|du|des|la|le|los|las|of|the)`;
 const UNIT = String.raw`(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Room|Floor|Fl\.?)\s*#?\s*\d+[A-Za-z]?`;
 const HOUSE = String.raw`\d{1,6}[A-Za-z]?(?:[-/]\d{1,4})?`;
 
@@ -218,7 +220,7 @@ const ADDRESS_PATTERNS: RegExp[] = [
   new RegExp(String.raw`\b${HOUSE}(?:\s+\d{1,4})?\s+(?:${CAP_WORD}\s+){0,4}(?:${STREET_TYPES})\b${ABBREVIATION_DOT}`, 'gu'),
   // 12 rue de la Paix / 36 rue de pologne / Rua Diadema 1903 / Via delle Coste 41 / ul. Narewska 94
   new RegExp(
-    String.raw`(?:\b${HOUSE}\s+)?(?<![\p{L}])(?:${EU_STREET_PREFIX})\s+(?:${WORD}\s+){0,4}?${WORD}(?:\s+${HOUSE}\b${NUMBER_DOT})?`,
+    String.raw`(?:\b${HOUSE}\s+)?(?<![\p{L}])(?:${EU_STREET_PREFIX})\s+(?:${CONNECTOR}\s+){0,2}${WORD}(?:\s+(?:${CONNECTOR}\s+){0,2}${CAP_WORD}){0,3}(?:\s+${HOUSE}\b${NUMBER_DOT})?`,
     'gu',
   ),
   // Friedhofstrasse 33 / Kiannonkatu 98 / Rooseveltlaan 110 / Erzsébet tér 19.
