@@ -15,7 +15,6 @@ import { azuriteConnectionString, createStorageClients, type StorageClients } fr
 import { runCli } from '../../src/cli/main';
 import { CONTAINERS, QUEUES, TABLES } from '../../src/shared/storage/names';
 import { readTelemetryRecords } from '../../src/shared/telemetry/readSink';
-import { getProductionPointer } from '../../src/shared/evaluation/models';
 import { localTelemetryPath, type TelemetryRecord } from '../../src/shared/telemetry/localSink';
 import { emulatorSettings, startTestEmulator, trainingJsonl, validationJsonl } from '../shared/finetune/fixtures';
 
@@ -37,8 +36,7 @@ describe('fineTuneJobs (Azurite + emulator + local host)', () => {
 
   beforeAll(async () => {
     azurite = await startAzurite({ inMemory: true });
-    // Room for one running and one queued job, so the quota test can fill it.
-    emulator = await startTestEmulator({ jobQuota: { running: 1, queued: 1 } });
+    emulator = await startTestEmulator();
     localDir = mkdtempSync(path.join(os.tmpdir(), 'tuneloop-ftjobs-'));
     settings = emulatorSettings(emulator, azurite.connectionString, {
       TUNELOOP_LOCAL_DIR: localDir,
@@ -337,27 +335,42 @@ describe('fineTuneJobs (Azurite + emulator + local host)', () => {
   });
 
   it('waits for quota instead of failing when the resource is full', async () => {
-    // The emulator allows one running and one queued job: the third job meets the quota error and
-    // must wait its turn. (Three jobs rather than two so that every job is created while another
-    // one runs: see the emulator note in the report.)
-    const runtime = useRuntime();
-    // Earlier tests left deployments; free the slots (at most 5 fine-tuned deployments) as the
-    // deployment lifecycle would.
-    const deployments = new DeploymentsClient(settings);
-    const production = await getProductionPointer(storage);
-    for (const key of ['job-happy', 'job-dup', 'job-storm', 'job-crash']) {
-      if (deploymentNameFor(key) !== production?.deploymentName) await deployments.deleteDeployment(deploymentNameFor(key));
+    // A slow emulator (real-time durations) with room for one active job, held by a long blocker
+    // job; the loop must wait for its turn, and go on as soon as the blocker is cancelled.
+    const slow = await startTestEmulator({ speed: 1, jobQuota: { running: 1, queued: 0 } });
+    const original = settings;
+    try {
+      settings = emulatorSettings(slow, azurite.connectionString, {
+        TUNELOOP_LOCAL_DIR: localDir,
+        TUNELOOP_POLL_DELAY_START_SECONDS: '0.5',
+        TUNELOOP_POLL_DELAY_CAP_SECONDS: '1',
+      });
+      const client = service();
+      const blockerFile = await client.uploadFile('blocker.jsonl', Buffer.from(trainingJsonl(' (blocker)')));
+      await client.waitForFile(blockerFile.id, { backoff: { startSeconds: 0.1, factor: 1, capSeconds: 0.1 } });
+      const blocker = await client.createJob({ model: 'gpt-4o-mini-2024-07-18', trainingFile: blockerFile.id, hyperparameters: { n_epochs: 50 } });
+
+      await writeDataset('v-quota');
+      await enqueueJobMessage(useRuntime(), { kind: 'submit', jobKey: 'job-quota', datasetVersion: 'v-quota' });
+      const waiting = await waitForJob('job-quota', (r) => r.quotaWaits >= 2);
+      expect(waiting.state).toBe('files-processing');
+      expect(waiting.openaiJobId).toBeUndefined();
+      expect(waiting.detail).toMatch(/^waiting for fine-tuning quota \(wait \d+\): .*quotaExceeded/);
+      expect(hostLog.some((l) => /job job-quota: at the fine-tuning quota; submit again in [\d.]+ s/.test(l))).toBe(true);
+
+      await client.cancelJob(blocker.id);
+      const submitted = await waitForJob('job-quota', (r) => !!r.openaiJobId && !r.leaseOwner);
+      expect(submitted.state).toMatch(/^(submitted|running)$/);
+      expect(submitted.history.map((h) => h.state)).toEqual(['queued', 'uploading', 'files-processing', 'submitted', ...(submitted.state === 'running' ? ['running'] : [])]);
+      expect(await jobsOnTrainingFile(submitted.trainingFileId!)).toEqual([submitted.openaiJobId]);
+
+      // Done with quota; the job itself is not needed (and its model would live on this emulator only).
+      await client.cancelJob(submitted.openaiJobId!);
+      expect((await waitForJob('job-quota')).state).toBe('cancelled');
+    } finally {
+      settings = original;
+      await slow.close();
     }
-    const keys = ['job-quota-a', 'job-quota-b', 'job-quota-c'];
-    for (const key of keys) {
-      await writeDataset(`v-${key}`);
-      // Many epochs: the jobs train long enough to overlap.
-      await enqueueJobMessage(runtime, { kind: 'submit', jobKey: key, datasetVersion: `v-${key}`, hyperparameters: { n_epochs: 50 } });
-    }
-    const records = await Promise.all(keys.map((key) => waitForJob(key)));
-    expect(records.map((r) => `${r.state} ${r.error ?? ''}`.trim())).toEqual(['evaluated', 'evaluated', 'evaluated']);
-    expect(hostLog.some((l) => /job job-quota-\w: at the fine-tuning quota; submit again in [\d.]+ s/.test(l))).toBe(true);
-    expect(records.map((r) => r.quotaWaits)).toEqual([0, 0, 0]); // reset once each job got its turn
   });
 
   it('tuneloop status lists datasets, jobs with states and timings, and deployed models', async () => {
