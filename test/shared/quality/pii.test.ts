@@ -102,6 +102,30 @@ describe('local redaction', () => {
   });
 });
 
+describe('ready-made examples with tool calls', () => {
+  it('redacts string values inside tool-call arguments and keeps the JSON valid', async () => {
+    const stage = createRedactionStage({ detector: createLocalDetector() });
+    const args = JSON.stringify({ email: 'li.wei@example.com', order: 'A-1', note: 'card 4111 1111 1111 1111' });
+    const ready = {
+      ...conversation('t1', []),
+      kind: 'ready' as const,
+      ready: {
+        messages: [
+          { role: 'user', content: 'Resend my receipt to li.wei@example.com' },
+          { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'resend', arguments: args } }] },
+          { role: 'assistant', content: 'Done.', tool_calls: [{ id: 'c2', type: 'function', function: { name: 'noop', arguments: '{ "x": 1 }' } }] },
+        ],
+      },
+    };
+    const result = await stage.apply(ready);
+    if (result.action !== 'keep') throw new Error('dropped');
+    const messages = result.conversation.ready!.messages as { content: unknown; tool_calls?: { function: { arguments: string } }[] }[];
+    expect(messages[0].content).toBe('Resend my receipt to [EMAIL_1]');
+    expect(JSON.parse(messages[1].tool_calls![0].function.arguments)).toEqual({ email: '[EMAIL_1]', order: 'A-1', note: 'card [CARD_1]' });
+    expect(messages[2].tool_calls![0].function.arguments).toBe('{ "x": 1 }');
+  });
+});
+
 describe('recall and precision on the presidio synthetic PII corpus', () => {
   it('meets the targets per type', async () => {
     // The presidio-research synthetic corpus lives in shared/corpora beside the repository; a

@@ -150,10 +150,15 @@ export function createRedactionStage(options: RedactionOptions): ConversationSta
       let ready = conversation.ready;
       if (ready) {
         const offset = conversation.turns.length;
+        const local = (text: string) => {
+          const spans = detectLocal(text);
+          for (const span of spans) summary.redactions[span.type] = (summary.redactions[span.type] ?? 0) + 1;
+          return spans.length ? applyRedaction(text, spans, placeholders) : text;
+        };
         ready = {
           ...ready,
           messages: readyMessages.map((m, i) =>
-            typeof m.content === 'string' ? { ...m, content: redacted[offset + i] } : redactParts(m, placeholders),
+            redactToolArguments(typeof m.content === 'string' ? { ...m, content: redacted[offset + i] } : redactParts(m, local), local),
           ),
         };
       }
@@ -165,15 +170,61 @@ export function createRedactionStage(options: RedactionOptions): ConversationSta
   };
 }
 
-/** Array content (text parts) of ready-made examples: redacted with local structured detection only. */
-function redactParts(message: { content?: unknown }, placeholders: PlaceholderMap): unknown {
+/**
+ * Array content (text parts) of ready-made examples, and the arguments of their tool calls, are
+ * redacted with the local detector (also in azure mode: they are rare and structured).
+ */
+function redactParts(message: { content?: unknown }, redact: (text: string) => string): { content?: unknown } {
   if (!Array.isArray(message.content)) return message;
   return {
     ...message,
     content: message.content.map((part: unknown) => {
       const p = part as { type?: unknown; text?: unknown };
       if (typeof p?.text !== 'string') return part;
-      return { ...p, text: applyRedaction(p.text, detectLocal(p.text), placeholders) };
+      return { ...p, text: redact(p.text) };
     }),
   };
+}
+
+type ToolCallMessage = {
+  tool_calls?: { function?: { arguments?: unknown } }[];
+  function_call?: { arguments?: unknown };
+};
+
+/** Tool-call arguments are JSON text: string values are redacted one by one so the JSON stays valid. */
+function redactToolArguments(message: { content?: unknown }, redact: (text: string) => string): unknown {
+  const m = message as ToolCallMessage & { content?: unknown };
+  const args = (value: unknown): unknown => {
+    if (typeof value !== 'string') return value;
+    try {
+      const parsed = JSON.parse(value) as unknown;
+      const redacted = JSON.stringify(redactJson(parsed, redact));
+      // Unchanged arguments keep their original text (and formatting).
+      return redacted === JSON.stringify(parsed) ? value : redacted;
+    } catch {
+      return redact(value);
+    }
+  };
+  let out: unknown = message;
+  if (Array.isArray(m.tool_calls)) {
+    out = {
+      ...(out as object),
+      tool_calls: m.tool_calls.map((call) =>
+        call?.function ? { ...call, function: { ...call.function, arguments: args(call.function.arguments) } } : call,
+      ),
+    };
+  }
+  if (m.function_call && typeof m.function_call === 'object') {
+    out = { ...(out as object), function_call: { ...m.function_call, arguments: args(m.function_call.arguments) } };
+  }
+  return out;
+}
+
+function redactJson(value: unknown, redact: (text: string) => string): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (Array.isArray(value)) return value.map((v) => redactJson(v, redact));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactJson(v, redact)]));
+  }
+  return value;
 }
