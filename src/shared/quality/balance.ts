@@ -36,7 +36,11 @@ export interface BalanceResult<T extends BalanceRecord> {
   effectiveMaxShare: number;
 }
 
-/** Records without an issue type are balanced as one group under this name. */
+/**
+ * Records without an issue type (FAQ pairs, ready-made lines, unlabelled chats) are reported under
+ * this name. They are not an issue type: they count in the total but are never capped or
+ * up-sampled.
+ */
 export const UNTYPED = '(none)';
 
 export function balanceTrainingSplit<T extends BalanceRecord>(records: readonly T[], options: BalanceOptions): BalanceResult<T> {
@@ -53,9 +57,10 @@ export function balanceTrainingSplit<T extends BalanceRecord>(records: readonly 
     groups.set(type, list);
   }
   const before = distribution(groups);
+  const typed = new Map([...groups].filter(([t]) => t !== UNTYPED).map(([t, list]) => [t, list.length]));
   // With k types no cap below 1/k can hold; cap at equal shares instead.
-  const effectiveMaxShare = groups.size ? Math.max(maxShare, 1 / groups.size) : maxShare;
-  const quota = capQuotas(new Map([...groups].map(([t, list]) => [t, list.length])), effectiveMaxShare);
+  const effectiveMaxShare = typed.size ? Math.max(maxShare, 1 / typed.size) : maxShare;
+  const quota = capQuotas(typed, effectiveMaxShare, groups.get(UNTYPED)?.length ?? 0);
 
   const kept: T[] = [];
   const dropped: T[] = [];
@@ -88,7 +93,7 @@ export function balanceTrainingSplit<T extends BalanceRecord>(records: readonly 
     const total = [...keptGroups.values()].reduce((n, l) => n + l.length, 0);
     const maxRepeats = options.maxRepeats ?? 5;
     for (const [type, list] of keptGroups) {
-      if (!list.length) continue;
+      if (!list.length || type === UNTYPED) continue;
       // Copies needed so that count / (total + added) ≥ minShare.
       const needed = Math.ceil((minShare * total - list.length) / (1 - minShare));
       const add = Math.min(Math.max(needed, 0), list.length * (maxRepeats - 1));
@@ -125,16 +130,18 @@ function distribution(groups: Map<string, unknown[]>): Record<string, number> {
  * capped to a common count x with x / (rest + j·x) ≤ cap, adding types to the capped set while
  * the next one would still be above x.
  */
-export function capQuotas(counts: Map<string, number>, cap: number): Map<string, number> {
+export function capQuotas(counts: Map<string, number>, cap: number, uncapped = 0): Map<string, number> {
   const quota = new Map(counts);
   if (cap >= 1 || counts.size === 0) return quota;
   const sorted = [...counts].sort((a, b) => b[1] - a[1]);
-  const total = sorted.reduce((n, [, c]) => n + c, 0);
+  // `uncapped` records (no issue type) are part of the total but never capped themselves.
+  const total = sorted.reduce((n, [, c]) => n + c, 0) + uncapped;
   let rest = total;
   for (let j = 1; j <= sorted.length; j++) {
     rest -= sorted[j - 1][1];
     const denominator = 1 - cap * j;
-    const x = denominator <= 1e-12 ? sorted[sorted.length - 1][1] : Math.floor((cap * rest) / denominator);
+    const x =
+      denominator <= 1e-12 ? Math.max(sorted[sorted.length - 1][1], uncapped) : Math.floor((cap * rest) / denominator);
     const next = sorted[j]?.[1] ?? -1;
     if (x >= sorted[j - 1][1] && j === 1) return quota; // the largest type is within the cap already
     if (next <= x || denominator <= 1e-12) {
