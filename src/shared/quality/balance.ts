@@ -58,8 +58,9 @@ export function balanceTrainingSplit<T extends BalanceRecord>(records: readonly 
   }
   const before = distribution(groups);
   const typed = new Map([...groups].filter(([t]) => t !== UNTYPED).map(([t, list]) => [t, list.length]));
-  // With k types no cap below 1/k can hold; cap at equal shares instead.
-  const effectiveMaxShare = typed.size ? Math.max(maxShare, 1 / typed.size) : maxShare;
+  // With k groups no cap below 1/k can hold without flattening every type; cap at equal shares
+  // instead (untyped records count as one group here).
+  const effectiveMaxShare = groups.size ? Math.max(maxShare, 1 / groups.size) : maxShare;
   const quota = capQuotas(typed, effectiveMaxShare, groups.get(UNTYPED)?.length ?? 0);
 
   const kept: T[] = [];

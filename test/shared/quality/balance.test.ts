@@ -56,13 +56,13 @@ describe('balanceTrainingSplit', () => {
 
   it('never caps records without an issue type but counts them in the total, and checks its options', () => {
     const untyped = Array.from({ length: 60 }, (_, i) => ({ conversation_id: `faq-${i}` }));
-    const result = balanceTrainingSplit([...untyped, ...records({ a: 40, b: 10 })], { maxShare: 0.3, minShare: 0.1, seed: 1 });
+    const result = balanceTrainingSplit([...untyped, ...records({ a: 40, b: 10, c: 10 })], { maxShare: 0.3, minShare: 0.05, seed: 1 });
     expect(result.after['(none)']).toBe(60);
     const total = result.kept.length;
     expect(result.after.a / total).toBeLessThanOrEqual(0.3);
-    // 30 of 100: the 60 FAQ records leave room, so a is capped to the share, not flattened to b.
-    expect(result.after.a).toBe(30);
-    expect(result.dropped).toHaveLength(10);
+    // 34 of 114: the 60 FAQ records leave room, so a is capped to the share, not flattened to b.
+    expect(result.after.a).toBe(34);
+    expect(result.dropped).toHaveLength(6);
     expect(result.dropped.every((r) => 'issue_type' in r && r.issue_type === 'a')).toBe(true);
     expect(() => balanceTrainingSplit([], { maxShare: 0, seed: 1 })).toThrow(/maxShare/);
     expect(() => balanceTrainingSplit([], { maxShare: 0.3, minShare: 0.5, seed: 1 })).toThrow(/minShare/);
