@@ -4,9 +4,10 @@ import { ingestBenchmark } from './ingest';
 import { qualityBenchmark } from './quality';
 import { driftBenchmark } from './drift';
 import { bleuBenchmark } from './bleu';
+import { emulatorBenchmark } from './emulator';
 
 /** Every benchmark; each lives in its own file in this folder. `npm run bench -- <name>` runs one. */
-const benchmarks: Benchmark[] = [tokensBenchmark, ingestBenchmark, qualityBenchmark, driftBenchmark, bleuBenchmark];
+const benchmarks: Benchmark[] = [tokensBenchmark, ingestBenchmark, qualityBenchmark, driftBenchmark, bleuBenchmark, emulatorBenchmark];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
