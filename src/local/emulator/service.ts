@@ -746,8 +746,8 @@ export class EmulatorService {
     if (fineTuned && fineTunedCount >= this.options.maxFineTunedDeployments) {
       throw armError(
         400,
-        'QuotaExceeded',
-        `This resource already has ${fineTunedCount} fine-tuned model deployments; the limit is ${this.options.maxFineTunedDeployments}. Delete a deployment first.`,
+        'InsufficientQuota',
+        `This operation requires 1 new fine-tuned model deployment, which is more than the available 0: the resource already has ${fineTunedCount} fine-tuned model deployments and the quota limit is ${this.options.maxFineTunedDeployments}. Delete a deployment first.`,
       );
     }
     const underlying = fineTuned ? model.name : baseName!;

@@ -325,7 +325,7 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
     for (let i = existing; i < 5; i++) expect((await put(`ft-${i}`, job.fine_tuned_model!)).status).toBe(201);
     const refused = await put('ft-6', job.fine_tuned_model!);
     expect(refused.status).toBe(400);
-    expect((await refused.json()).error.code).toBe('QuotaExceeded');
+    expect((await refused.json()).error.code).toBe('InsufficientQuota');
     const unknown = await put('nope', 'gpt-4o-mini-2024-07-18.ft-doesnotexist');
     expect((await unknown.json()).error).toMatchObject({ code: 'DeploymentModelNotSupported', message: expect.stringContaining('not available') });
     const badVersion = await raw(emulator, '/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct/deployments?api-version=2024-10-21');
