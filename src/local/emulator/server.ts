@@ -140,7 +140,8 @@ export function createRequestHandler(options: RequestHandlerOptions): (req: Inco
       }
       const version = url.searchParams.get('api-version');
       if (!version || !options.apiVersions.includes(version)) {
-        throw new EmulatorHttpError(400, 'BadRequest', version ? 'API version not supported' : 'Missing API version parameter.', {}, version ? { param: 'api-version' } : {});
+        // Azure's exact body for an unknown version (observed): {"error":{"code":"BadRequest","message":"API version not supported"}}.
+        throw new EmulatorHttpError(400, 'BadRequest', version ? 'API version not supported' : 'Missing API version parameter.');
       }
     }
 

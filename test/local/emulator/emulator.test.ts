@@ -434,6 +434,8 @@ describe('Azure OpenAI emulator: bad input, auth, api-version, faults, persisten
     expect(missing.status).toBe(400);
     assertMatches('stable', 'ErrorResponse', await missing.json());
     await expect(client(emulator, { apiVersion: '2023-01-01' }).files.list()).rejects.toBeInstanceOf(BadRequestError);
+    const unsupported = await raw(emulator, '/openai/files?api-version=2023-01-01');
+    expect(await unsupported.json()).toEqual({ error: { code: 'BadRequest', message: 'API version not supported' } });
     const blankKey = await fetch(`${emulator.url}/openai/files?api-version=${API_VERSION}`, { headers: { 'api-key': '  ' } });
     expect(blankKey.status).toBe(401);
     const unknownDeployment = await openai.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'hi' }] }).catch((e) => e);
