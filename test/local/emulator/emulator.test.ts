@@ -333,6 +333,17 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
     expect((await badVersion.json()).error.code).toBe('InvalidApiVersionParameter');
     const noToken = await fetch(`${emulator.url}/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct/deployments?api-version=2024-10-01`);
     expect(noToken.status).toBe(401);
+    expect((await noToken.json()).error.code).toBe('AuthenticationFailed');
+    const throttled = await raw(emulator, '/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct/deployments?api-version=2024-10-01', {
+      headers: { 'x-emulator-fault': '429;retry-after=3' },
+    });
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers.get('retry-after')).toBe('3');
+    expect(throttled.headers.get('x-ms-request-id')).toBeTruthy();
+    expect((await throttled.json()).error).toEqual({ code: 'TooManyRequests', message: 'The request was throttled. Please retry after 3 seconds.' });
+    const unavailable = await raw(emulator, `/openai/models?api-version=${API_VERSION}`, { headers: { 'x-emulator-fault': '503' } });
+    expect(unavailable.status).toBe(503);
+    assertMatches('stable', 'ErrorResponse', await unavailable.json());
   });
 });
 
