@@ -37,7 +37,7 @@ function week(): TelemetryRecord[] {
     m('tuneloop.preprocess.records_in', 100, { model: 'gpt-4o-mini' });
     m('tuneloop.preprocess.records_quarantined', 5 + day, { model: 'gpt-4o-mini' });
     // Preprocessing also breaks the total down by reason: not counted twice.
-    m('tuneloop.preprocess.records_quarantined', 5 + day, { model: 'gpt-4o-mini', reason: 'empty-conversation' });
+    m('tuneloop.preprocess.quarantined_by_reason', 5 + day, { model: 'gpt-4o-mini', reason: 'empty-conversation' });
     if (day === 0 || day === 6) {
       m('tuneloop.eval.bleu', 33 + day, { role: 'candidate', model: `ft-${day}` });
       m('tuneloop.eval.intent_f1', 0.85 + day / 100, { role: 'candidate', model: `ft-${day}` });

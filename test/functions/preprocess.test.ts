@@ -78,6 +78,9 @@ describe('preprocess blob function', () => {
     expect(metric('tuneloop.preprocess.records_in')).toMatchObject({ value: 26 });
     expect(metric('tuneloop.preprocess.records_used')).toMatchObject({ value: 25 });
     expect(metric('tuneloop.preprocess.records_quarantined')).toMatchObject({ value: 1 });
+    // Per-reason counts travel under their own name, so summing records_quarantined never double-counts.
+    expect(records.filter((r) => r.kind === 'metric' && r.name === 'tuneloop.preprocess.records_quarantined')).toHaveLength(1);
+    expect(records.find((r) => r.kind === 'metric' && r.name === 'tuneloop.preprocess.quarantined_by_reason')).toMatchObject({ value: 1 });
 
     // The same version again: a no-op.
     const shardEtag = (await storage.container(CONTAINERS.curated).getBlobClient(out.curated).getProperties()).etag;

@@ -151,7 +151,10 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
     options.log?.(`raw-logs/${blobName}: quarantined after ${attempt} attempt(s): ${message}`);
     await quarantineWholeBlob({ curatedBlob, reportBlob, quarantineBlob }, { blobName, etag, attempts: attempt, error: message, permanent });
     await receipts.upsertEntity({ ...receipt, status: 'quarantined', lastError: message.slice(0, 8000), updatedAt: new Date().toISOString() }, 'Replace');
-    runtime.telemetry.trackMetric('tuneloop.preprocess.records_quarantined', 1, { reason: 'blob-failed' });
+    // The whole blob counts as one record in and one quarantined, so shares stay right.
+    runtime.telemetry.trackMetric('tuneloop.preprocess.records_in', 1, {});
+    runtime.telemetry.trackMetric('tuneloop.preprocess.records_quarantined', 1, {});
+    runtime.telemetry.trackMetric('tuneloop.preprocess.quarantined_by_reason', 1, { reason: 'blob-failed' });
     await runtime.telemetry.flush();
     return { status: 'quarantined', blob: blobName, etag, attempts: attempt, error: message, outputs };
   }
@@ -249,7 +252,8 @@ function emitMetrics(runtime: Runtime, report: PreprocessReport): void {
   t.trackMetric('tuneloop.preprocess.records_used', report.records_used, { model });
   t.trackMetric('tuneloop.preprocess.records_quarantined', report.records_quarantined, { model });
   for (const [reason, count] of Object.entries(report.quarantine_reasons)) {
-    t.trackMetric('tuneloop.preprocess.records_quarantined', count, { model, reason });
+    // A separate name, so sums of records_quarantined are never counted twice.
+    t.trackMetric('tuneloop.preprocess.quarantined_by_reason', count, { model, reason });
   }
   t.trackMetric('tuneloop.preprocess.examples', report.examples.train + report.examples.validation + report.examples.holdout, { model });
   t.trackMetric('tuneloop.preprocess.tokens', report.tokens.total, { model });

@@ -46,15 +46,13 @@ function seriesOf(records: readonly MetricRecord[], name: string, label: string,
 }
 
 /**
- * Share of records quarantined per UTC day, from preprocessing's per-blob counts. Preprocessing
- * emits `records_quarantined` once per blob as a total (no `reason`) and again per reason; only the
- * totals are summed, plus whole blobs that failed (`reason=blob-failed`, which have no total).
+ * Share of records quarantined per UTC day, from preprocessing's per-blob totals
+ * (`records_quarantined` / `records_in`; the per-reason split is `quarantined_by_reason`).
  */
 function dailyQuarantineShare(records: readonly MetricRecord[]): DashboardSeries | undefined {
   const days = new Map<string, { quarantined: number; records: number }>();
   for (const r of records) {
     if (r.name !== 'tuneloop.preprocess.records_quarantined' && r.name !== 'tuneloop.preprocess.records_in') continue;
-    if (r.name === 'tuneloop.preprocess.records_quarantined' && r.dimensions.reason !== undefined && r.dimensions.reason !== 'blob-failed') continue;
     const day = r.time.slice(0, 10);
     const d = days.get(day) ?? { quarantined: 0, records: 0 };
     if (r.name === 'tuneloop.preprocess.records_in') d.records += r.value;
