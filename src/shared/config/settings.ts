@@ -31,6 +31,7 @@ const bool = z
   .transform((v) => v === 'true' || v === '1');
 const positiveInt = z.coerce.number().int().positive();
 const share = z.coerce.number().min(0).max(1);
+const speakerRolesSchema = z.record(z.string().min(1), z.enum(['user', 'assistant', 'system']));
 
 export const settingsSchema = z
   .object({
@@ -309,6 +310,26 @@ export const settingsSchema = z
       where: 'optional',
       sample: '3',
     }),
+    TUNELOOP_SPEAKER_ROLES: setting(
+      'TUNELOOP_SPEAKER_ROLES',
+      z
+        .string()
+        .transform((text, ctx) => {
+          try {
+            return speakerRolesSchema.parse(JSON.parse(text));
+          } catch (err) {
+            ctx.addIssue({ code: 'custom', message: `must be a JSON object of speaker name -> "user" | "assistant" | "system" (${(err as Error).message.split('\n')[0]})` });
+            return z.NEVER;
+          }
+        })
+        .optional(),
+      {
+        description:
+          'Extra speaker-name-to-role mapping for chat logs whose speakers are named, as JSON, e.g. {"Maria (Shoply)":"assistant","Visitor":"user"}; checked before the built-in names.',
+        where: 'optional',
+        sample: '',
+      },
+    ),
     TUNELOOP_RETRAIN_SCHEDULE: setting('TUNELOOP_RETRAIN_SCHEDULE', z.string().min(1).default('0 0 2 * * *'), {
       description: 'NCRONTAB schedule (seconds first) of the nightly dataset assembly and retrain. Azure resolves %TUNELOOP_RETRAIN_SCHEDULE% from app settings, so Bicep sets it.',
       where: 'azure',

@@ -191,6 +191,7 @@ async function processVersion(
         fileName: blobName,
         model: settings.TUNELOOP_BASE_MODEL,
         systemPrompt: settings.TUNELOOP_SYSTEM_PROMPT,
+        speakerRoles: settings.TUNELOOP_SPEAKER_ROLES,
         shares: { validation: settings.TUNELOOP_SPLIT_VALIDATION, holdout: settings.TUNELOOP_SPLIT_HOLDOUT },
         stages,
         feedback: new TableFeedbackStore(runtime.storage.table(TABLES.feedback)),

@@ -75,7 +75,7 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
   // not depend on argument order (the blob path joins late feedback during dataset assembly).
   if (files.length > 1) {
     for (const file of files) {
-      for await (const item of parseInput(createReadStream(file), { fileName: display(file), signal })) {
+      for await (const item of parseInput(createReadStream(file), { fileName: display(file), signal, speakerRoles: settings.TUNELOOP_SPEAKER_ROLES })) {
         if (item.type === 'feedback') await feedback.put(item.feedback);
       }
     }
@@ -106,6 +106,7 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
           fileName: name,
           model,
           systemPrompt: options.systemPrompt ?? settings.TUNELOOP_SYSTEM_PROMPT,
+          speakerRoles: settings.TUNELOOP_SPEAKER_ROLES,
           shares: { validation: settings.TUNELOOP_SPLIT_VALIDATION, holdout: settings.TUNELOOP_SPLIT_HOLDOUT },
           stages,
           feedback,
