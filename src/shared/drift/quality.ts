@@ -57,7 +57,7 @@ export async function productionModelQuality(
       const turns = chatMessages(c).filter((m) => m.role !== 'system');
       let answer = '';
       try {
-        answer = normaliseIntentLabel((await model.complete(intentTaskMessages(turns, labels), { signal: options.signal, maxTokens: 20 })).text);
+        answer = normaliseIntentLabel((await model.complete(intentTaskMessages(turns), { signal: options.signal, maxTokens: 20 })).text);
       } catch (err) {
         if (options.signal?.aborted) throw err;
         errors.push(`intent ${c.conversationId}: ${(err as Error).message.slice(0, 200)}`);

@@ -169,6 +169,7 @@ interface Tasks {
 }
 
 function buildTasks(holdout: readonly HoldoutRecord[], systemPrompt: string, oosProbes: readonly OosProbe[]): Tasks {
+  // The label set of the F1 score comes from the holdout's own labels.
   const labels = [...new Set(holdout.flatMap((r) => (r.issueType ? [normaliseIntentLabel(r.issueType)] : [])))].sort();
   const replies: Tasks['replies'] = [];
   const intents: Tasks['intents'] = [];
@@ -180,7 +181,8 @@ function buildTasks(holdout: readonly HoldoutRecord[], systemPrompt: string, oos
     if (r.issueType && !labelled.has(r.conversationId)) {
       labelled.add(r.conversationId);
       const turns = r.messages.filter((m) => m.role !== 'system').map((m) => ({ role: m.role, content: m.content }));
-      intents.push({ conversationId: r.conversationId, prompt: intentTaskMessages(turns, labels), gold: normaliseIntentLabel(r.issueType) });
+      // Asked exactly as the training examples ask (no label list), so the model sees the prompt it learned.
+      intents.push({ conversationId: r.conversationId, prompt: intentTaskMessages(turns), gold: normaliseIntentLabel(r.issueType) });
     }
   }
   const system: ChatMessage[] = systemPrompt ? [{ role: 'system', content: systemPrompt }] : [];
