@@ -2,13 +2,18 @@ import type { InvocationContext } from '@azure/functions';
 import { getRuntime } from '../shared/composition/runtime';
 import { preprocessBlob } from '../shared/dataset/blobPreprocess';
 import type { FunctionDefinition } from './definition';
+import { isBlobReference } from './blobReference';
 
 /**
- * Blob trigger on raw-logs: the blob's content the trigger hands over is ignored; the blob is
- * streamed through the storage port by name, so memory stays flat and the ETag receipt applies.
+ * Blob trigger on raw-logs with deferred binding: the trigger hands over a reference to the blob
+ * (see blobReference.ts), never its bytes; the blob is streamed through the storage port by name,
+ * so memory stays flat and the ETag receipt applies.
  */
-export async function preprocessHandler(_blob: unknown, context: InvocationContext): Promise<unknown> {
-  const name = context.triggerMetadata?.name;
+export async function preprocessHandler(blob: unknown, context: InvocationContext): Promise<unknown> {
+  if (isBlobReference(blob) && blob.containerName !== 'raw-logs') {
+    throw new Error(`preprocess: triggered for container "${blob.containerName}", expected raw-logs`);
+  }
+  const name = isBlobReference(blob) ? blob.blobName : context.triggerMetadata?.name;
   if (typeof name !== 'string' || !name) {
     throw new Error('preprocess: the trigger metadata has no blob "name"; the trigger path must be raw-logs/{name}');
   }

@@ -3,6 +3,7 @@ import { InvocationContext, type LogLevel } from '@azure/functions';
 import { CronExpressionParser } from 'cron-parser';
 import type { StorageClients } from '../shared/storage/clients';
 import { blobTriggerContainer, resolveSettingExpression, type FunctionDefinition } from '../functions/definition';
+import { blobModelBindingData, registerBlobReferenceFactory, resolveModelBindingData } from '../functions/blobReference';
 
 export interface InvocationRecord {
   functionName: string;
@@ -128,7 +129,10 @@ export class LocalHost {
       if (seen?.blobEtag === etag) continue;
       const failureKey = `${def.name}|${blob.name}|${etag}`;
       const failures = this.blobFailures.get(failureKey) ?? 0;
-      const record = await this.invoke(def, undefined, `${containerName}/${blob.name}`, {
+      // The same deferred-binding reference the Azure worker builds from the host's model binding data.
+      registerBlobReferenceFactory();
+      const reference = resolveModelBindingData(blobModelBindingData(def.trigger.connection, containerName, blob.name));
+      const record = await this.invoke(def, reference, `${containerName}/${blob.name}`, {
         blobTrigger: `${containerName}/${blob.name}`,
         name: blob.name,
         uri: container.getBlobClient(blob.name).url,

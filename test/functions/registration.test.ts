@@ -38,7 +38,15 @@ describe('Azure registration', () => {
     ];
     registerWithAzure(defs);
     const byName = Object.fromEntries(registered.map((r) => [r.metadata.name, Object.values(r.metadata.bindings)[0]]));
-    expect(byName.b).toMatchObject({ type: 'blobTrigger', direction: 'in', path: 'raw-logs/{name}', connection: 'TUNELOOP_STORAGE', source: 'EventGrid' });
+    expect(byName.b).toMatchObject({
+      type: 'blobTrigger',
+      direction: 'in',
+      path: 'raw-logs/{name}',
+      connection: 'TUNELOOP_STORAGE',
+      source: 'EventGrid',
+      // Deferred binding: the host sends a reference instead of the blob's bytes.
+      properties: { supportsDeferredBinding: 'true' },
+    });
     expect(byName.q).toMatchObject({ type: 'queueTrigger', direction: 'in', queueName: 'jobs', connection: 'TUNELOOP_STORAGE' });
     expect(byName.s).toMatchObject({ type: 'serviceBusTrigger', direction: 'in', queueName: 'jobs', connection: 'TUNELOOP_SERVICEBUS' });
     expect(byName.t).toMatchObject({ type: 'timerTrigger', direction: 'in', schedule: '%TUNELOOP_RETRAIN_SCHEDULE%', runOnStartup: false });

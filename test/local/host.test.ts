@@ -15,8 +15,9 @@ describe('local Functions host', () => {
       name: uniqueName('fn'),
       summary: 'test',
       trigger: { type: 'blob', path: `${container}/{name}`, connection: 'TUNELOOP_STORAGE', source: 'EventGrid' },
-      handler: async (_input, context: InvocationContext) => {
+      handler: async (input, context: InvocationContext) => {
         seen.push(String(context.triggerMetadata?.name));
+        expect(input).toEqual({ kind: 'blob-reference', connection: 'TUNELOOP_STORAGE', containerName: container, blobName: 'a.jsonl' });
       },
     };
     const lines: string[] = [];
