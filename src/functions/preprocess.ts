@@ -2,6 +2,7 @@ import type { InvocationContext } from '@azure/functions';
 import { getRuntime } from '../shared/composition/runtime';
 import { preprocessBlob } from '../shared/dataset/blobPreprocess';
 import type { FunctionDefinition } from './definition';
+import type { Settings } from '../shared/config/settings';
 import { isBlobReference } from './blobReference';
 
 /**
@@ -39,9 +40,12 @@ export async function preprocessHandler(blob: unknown, context: InvocationContex
   }
 }
 
-export const preprocess: FunctionDefinition = {
-  name: 'preprocess',
-  summary: 'turns a raw log blob into curated fine-tuning examples, quarantine and a report',
-  trigger: { type: 'blob', path: 'raw-logs/{name}', connection: 'TUNELOOP_STORAGE', source: 'EventGrid' },
-  handler: preprocessHandler,
-};
+/** Event Grid in Azure (Flex Consumption requires it); container scanning for `func start` on one machine. */
+export function preprocess(settings: Pick<Settings, 'TUNELOOP_BLOB_TRIGGER_SOURCE'>): FunctionDefinition {
+  return {
+    name: 'preprocess',
+    summary: 'turns a raw log blob into curated fine-tuning examples, quarantine and a report',
+    trigger: { type: 'blob', path: 'raw-logs/{name}', connection: 'TUNELOOP_STORAGE', source: settings.TUNELOOP_BLOB_TRIGGER_SOURCE },
+    handler: preprocessHandler,
+  };
+}

@@ -12,5 +12,5 @@ import { driftWatch } from './driftWatch';
  */
 export function functionDefinitions(settings: Settings): FunctionDefinition[] {
   void settings;
-  return [preprocess, nightlyRetrain, fineTuneJobs(settings), driftWatch(settings), deploymentLifecycle(settings)];
+  return [preprocess(settings), nightlyRetrain, fineTuneJobs(settings), driftWatch(settings), deploymentLifecycle(settings)];
 }

@@ -143,7 +143,7 @@ describe('preprocess blob function', () => {
   it('runs through the local host: each blob version once, outputs in curated/', async () => {
     const { storage } = await setup();
     const lines: string[] = [];
-    const host = new LocalHost({ definitions: [preprocess], storage, print: (l) => lines.push(l) });
+    const host = new LocalHost({ definitions: [preprocess({ TUNELOOP_BLOB_TRIGGER_SOURCE: 'EventGrid' })], storage, print: (l) => lines.push(l) });
     await storage.table('localhostreceipts').createTable();
     const name = 'via-host.jsonl';
     const body = conversationsJsonl(12, 'h');

@@ -80,7 +80,7 @@ export const settingsSchema = z
       description:
         'Azure OpenAI endpoint for files and fine-tuning jobs, e.g. https://<resource>.openai.azure.com (local: the emulator URL, set by npm start).',
       where: 'azure',
-      sample: '',
+      sample: 'http://127.0.0.1:10010',
     }),
     TUNELOOP_OPENAI_API_VERSION: setting('TUNELOOP_OPENAI_API_VERSION', z.string().min(1).default('2024-10-21'), {
       description: 'Azure OpenAI data-plane api-version sent with every call.',
@@ -101,7 +101,7 @@ export const settingsSchema = z
     TUNELOOP_ARM_ENDPOINT: setting('TUNELOOP_ARM_ENDPOINT', z.url().default('https://management.azure.com'), {
       description: 'Azure Resource Manager endpoint used to deploy fine-tuned models (local: the emulator URL, set by npm start).',
       where: 'optional',
-      sample: 'https://management.azure.com',
+      sample: 'http://127.0.0.1:10010',
     }),
     TUNELOOP_OPENAI_SUBSCRIPTION_ID: setting('TUNELOOP_OPENAI_SUBSCRIPTION_ID', z.string().min(1).optional(), {
       description: 'Subscription of the Azure OpenAI account that receives deployments.',
@@ -328,6 +328,16 @@ export const settingsSchema = z
           'Extra speaker-name-to-role mapping for chat logs whose speakers are named, as JSON, e.g. {"Maria (Shoply)":"assistant","Visitor":"user"}; checked before the built-in names.',
         where: 'optional',
         sample: '',
+      },
+    ),
+    TUNELOOP_BLOB_TRIGGER_SOURCE: setting(
+      'TUNELOOP_BLOB_TRIGGER_SOURCE',
+      z.enum(['EventGrid', 'LogsAndContainerScan']).default('EventGrid'),
+      {
+        description:
+          'How the Functions host learns of new blobs in raw-logs: EventGrid (Azure; Flex Consumption needs it) or LogsAndContainerScan (`func start` against Azurite, which has no Event Grid). The local host (`npm start`) scans the container either way.',
+        where: 'optional',
+        sample: 'LogsAndContainerScan',
       },
     ),
     TUNELOOP_RETRAIN_SCHEDULE: setting('TUNELOOP_RETRAIN_SCHEDULE', z.string().min(1).default('0 0 2 * * *'), {
