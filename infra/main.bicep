@@ -248,6 +248,8 @@ var appSettings = {
   TUNELOOP_STORAGE__tableServiceUri: storage.outputs.tableEndpoint
   TUNELOOP_STORAGE__credential: 'managedidentity'
   TUNELOOP_STORAGE__clientId: identity.outputs.clientId
+  // Flex Consumption only delivers blob triggers through Event Grid (the postdeploy hook's subscription).
+  TUNELOOP_BLOB_TRIGGER_SOURCE: 'EventGrid'
   TUNELOOP_JOB_TRANSPORT: jobTransport
   TUNELOOP_SERVICEBUS__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
   TUNELOOP_SERVICEBUS__credential: 'managedidentity'

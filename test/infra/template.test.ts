@@ -161,6 +161,7 @@ describe('functions are wired to what Bicep provisions', () => {
     TUNELOOP_JOB_TRANSPORT: 'servicebus',
     TUNELOOP_SERVICEBUS__fullyQualifiedNamespace: 'sb.servicebus.windows.net',
     TUNELOOP_OPENAI_ENDPOINT: 'https://oai.openai.azure.com/',
+    TUNELOOP_BLOB_TRIGGER_SOURCE: 'EventGrid',
   });
   const definitions = functionDefinitions(settings);
   const appSettings = new Set(bicepAppSettings().names);
