@@ -1,9 +1,10 @@
-import { readdir, stat } from 'node:fs/promises';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, relative, resolve, sep } from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { parseArgs, UsageError, type CliCommand } from '../command';
 import { cliEnv } from '../localEnv';
 import { loadSettings } from '../../shared/config/settings';
+import { listLogFiles } from '../../shared/ingest/files';
 import { azuriteConnectionString } from '../../shared/storage/clients';
 import { CONTAINERS } from '../../shared/storage/names';
 
@@ -33,7 +34,7 @@ export const dropCommand: CliCommand = {
         throw new UsageError(`${input}: no such file or folder`);
       }
       if (info.isDirectory()) {
-        for (const file of await listFiles(path)) uploads.push({ path: file, blobName: relative(path, file).split(sep).join('/') });
+        for (const file of await listLogFiles(path)) uploads.push({ path: file, blobName: relative(path, file).split(sep).join('/') });
       } else uploads.push({ path, blobName: basename(path) });
     }
     if (!uploads.length) throw new UsageError('no files to upload');
@@ -64,16 +65,4 @@ export const dropCommand: CliCommand = {
 function defaultConnectionString(env: Record<string, string | undefined>): string {
   const base = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', ...env }).TUNELOOP_LOCAL_PORT_BASE;
   return azuriteConnectionString({ blob: base, queue: base + 1, table: base + 2 });
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => !e.name.startsWith('.'));
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const files: string[] = [];
-  for (const e of entries) {
-    const full = join(dir, e.name);
-    if (e.isDirectory()) files.push(...(await listFiles(full)));
-    else if (e.isFile()) files.push(full);
-  }
-  return files;
 }

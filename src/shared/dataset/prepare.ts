@@ -1,8 +1,9 @@
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join, relative, resolve, sep } from 'node:path';
 import { loadSettings, type Settings } from '../config/settings';
+import { listLogFiles } from '../ingest/files';
 import { parseInput } from '../ingest/parse';
 import { MemorySignatureStore } from '../quality/dedup';
 import { qualitySummary } from '../quality/stages';
@@ -182,24 +183,12 @@ async function expandInputs(inputs: string[], cwd: string): Promise<string[]> {
       throw new PrepareInputError(`${input}: no such file or folder`);
     }
     if (info.isDirectory()) {
-      const found = await listFiles(path);
+      const found = await listLogFiles(path);
       if (!found.length) throw new PrepareInputError(`${input}: the folder holds no files`);
       found.forEach(add);
     } else add(path);
   }
   return out;
-}
-
-async function listFiles(dir: string): Promise<string[]> {
-  const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => !e.name.startsWith('.'));
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const files: string[] = [];
-  for (const e of entries) {
-    const full = join(dir, e.name);
-    if (e.isDirectory()) files.push(...(await listFiles(full)));
-    else if (e.isFile()) files.push(full);
-  }
-  return files;
 }
 
 /** Appends lines to a file with backpressure. */
