@@ -5,9 +5,10 @@ import { qualityBenchmark } from './quality';
 import { driftBenchmark } from './drift';
 import { bleuBenchmark } from './bleu';
 import { emulatorBenchmark } from './emulator';
+import { preprocessBlobBenchmark } from './preprocessBlob';
 
 /** Every benchmark; each lives in its own file in this folder. `npm run bench -- <name>` runs one. */
-const benchmarks: Benchmark[] = [tokensBenchmark, ingestBenchmark, qualityBenchmark, driftBenchmark, bleuBenchmark, emulatorBenchmark];
+const benchmarks: Benchmark[] = [tokensBenchmark, ingestBenchmark, qualityBenchmark, driftBenchmark, bleuBenchmark, emulatorBenchmark, preprocessBlobBenchmark];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
