@@ -1,18 +1,12 @@
-/** A small seeded PRNG (mulberry32): the demo data must come out byte-identical on every run. */
+import { seededRandom, shuffleInPlace } from '../../shared/random/seeded';
+
+/** Seeded choices for the demo data generator: the demo data must come out byte-identical on every run. */
 export class Random {
-  private state: number;
+  /** Uniform in [0, 1). */
+  readonly next: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = seededRandom(seed);
   }
 
   int(min: number, maxInclusive: number): number {
@@ -40,11 +34,7 @@ export class Random {
   }
 
   shuffle<T>(items: T[]): T[] {
-    for (let i = items.length - 1; i > 0; i--) {
-      const j = Math.floor(this.next() * (i + 1));
-      [items[i], items[j]] = [items[j], items[i]];
-    }
-    return items;
+    return shuffleInPlace(items, this.next);
   }
 
   digits(n: number): string {

@@ -7,6 +7,7 @@ import {
   populationStabilityIndex,
   quantilePsi,
 } from './metrics';
+import { seededRandom, shuffleInPlace } from '../random/seeded';
 import type { ConversationSample, DriftSample } from './samples';
 
 /** Every drift number tuneloop emits, as `tuneloop.drift.<name>`. */
@@ -204,18 +205,6 @@ function componentValues(ref: readonly ConversationSample[], rec: readonly Conve
   return out;
 }
 
-/** mulberry32: small, seeded, good enough to shuffle; the same data always gives the same floors. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function permutationNoiseFloors(
   ref: readonly ConversationSample[],
   rec: readonly ConversationSample[],
@@ -225,13 +214,11 @@ function permutationNoiseFloors(
   const wanted = (name: DriftMetricName) => SCORE_COMPONENTS.includes(name) && computed(name);
   if (permutations <= 0 || !SCORE_COMPONENTS.some(wanted)) return {};
   const pool = [...ref, ...rec];
+  // Seeded from the data: the same samples always give the same floors.
   const random = seededRandom(pool.length * 2654435761 + ref.length);
   const sums: Partial<Record<DriftMetricName, { total: number; n: number }>> = {};
   for (let k = 0; k < permutations; k++) {
-    for (let i = pool.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [pool[i], pool[j]] = [pool[j], pool[i]];
-    }
+    shuffleInPlace(pool, random);
     const values = componentValues(pool.slice(0, ref.length), pool.slice(ref.length), wanted);
     for (const [name, value] of Object.entries(values) as [DriftMetricName, number][]) {
       const acc = (sums[name] ??= { total: 0, n: 0 });

@@ -1,6 +1,7 @@
 import { BigramLanguageModel, type SequenceScore } from './ngram';
 import { FineTunedChatModel, type ChatModelOptions, type TrainingExample } from './chatModel';
-import { lmTokens, messageText, seededRandom, shuffleInPlace } from './text';
+import { seededRandom, shuffleInPlace } from '../../../shared/random/seeded';
+import { lmTokens, messageText } from './text';
 
 /** Hyperparameters as the job reports them after the service resolved its defaults. */
 export interface Hyperparameters {
