@@ -38,15 +38,9 @@ export class MemoryFeedbackStore implements FeedbackStore {
   }
 }
 
-interface FeedbackEntity {
+interface FeedbackEntity extends StoredFeedback {
   partitionKey: string;
   rowKey: string;
-  conversationId: string;
-  rating: number;
-  comment?: string;
-  file: string;
-  line: number;
-  receivedAt: string;
 }
 
 export class TableFeedbackStore implements FeedbackStore {
@@ -60,12 +54,9 @@ export class TableFeedbackStore implements FeedbackStore {
     const entity: FeedbackEntity = {
       partitionKey: tableKey(feedback.conversationId),
       rowKey: tableKey(`${feedback.source.file}#${feedback.source.line}`),
-      conversationId: stored.conversationId,
-      rating: stored.rating,
+      ...stored,
+      // A table property holds at most 32K UTF-16 characters.
       ...(stored.comment !== undefined ? { comment: stored.comment.slice(0, 30_000) } : {}),
-      file: stored.file,
-      line: stored.line,
-      receivedAt: stored.receivedAt,
     };
     await this.table.upsertEntity(entity, 'Replace', { abortSignal: signal });
   }
