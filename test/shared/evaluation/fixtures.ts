@@ -1,7 +1,20 @@
 import { intentF1 } from '../../../src/shared/evaluation/f1';
-import { decidePromotion } from '../../../src/shared/evaluation/gate';
+import { decidePromotion, type GatePolicy } from '../../../src/shared/evaluation/gate';
 import { REPORT_SCHEMA, type EvaluationReport } from '../../../src/shared/evaluation/report';
 import { OOS_PROBES_CREDIT } from '../../../src/shared/evaluation/oosProbes';
+
+/** Gate tolerances for tests, fixed here so that changing the setting defaults does not move test expectations. */
+export const TEST_GATE_POLICY: GatePolicy = {
+  maxBleuDrop: 1,
+  maxF1Drop: 0.02,
+  maxLatencyGrowth: 0.2,
+  maxOosDrop: 0.05,
+  minBleu: 5,
+  minF1: 0.3,
+  minOosHandled: 0.5,
+  maxLatencyP95Ms: 1000,
+  rejectOverfitting: true,
+};
 
 /** A complete report, as evaluateCandidate writes it, built from real metric computations on small data. */
 export function sampleReport(jobKey: string): EvaluationReport {
@@ -12,17 +25,7 @@ export function sampleReport(jobKey: string): EvaluationReport {
   const p = intentF1(gold, prod);
   const candidateMetrics = { bleu: 31.2, intentF1: c.macroF1, latencyP95Ms: 40, oosHandled: 0.9, overfitting: false, perplexity: 3.2 };
   const productionMetrics = { bleu: 30.1, intentF1: p.macroF1, latencyP95Ms: 38, oosHandled: 0.85 };
-  const gate = decidePromotion(candidateMetrics, productionMetrics, {
-    maxBleuDrop: 1,
-    maxF1Drop: 0.02,
-    maxLatencyGrowth: 0.2,
-    maxOosDrop: 0.05,
-    minBleu: 5,
-    minF1: 0.3,
-    minOosHandled: 0.5,
-    maxLatencyP95Ms: 10000,
-    rejectOverfitting: true,
-  });
+  const gate = decidePromotion(candidateMetrics, productionMetrics, { ...TEST_GATE_POLICY, maxLatencyP95Ms: 10000 });
   const intent = (r: ReturnType<typeof intentF1>) => ({ labels: r.labels, perClass: r.perClass, confusion: r.confusion, macroF1: r.macroF1, accuracy: r.accuracy, count: r.count });
   return {
     schema: REPORT_SCHEMA,

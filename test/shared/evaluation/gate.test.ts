@@ -1,21 +1,11 @@
-import { decidePromotion, gatePolicyFromSettings, type GatePolicy } from '../../../src/shared/evaluation/gate';
+import { decidePromotion, gatePolicyFromSettings } from '../../../src/shared/evaluation/gate';
 import { isDeclineOrRedirect, scoreOutOfScope } from '../../../src/shared/evaluation/oos';
 import { OOS_PROBES } from '../../../src/shared/evaluation/oosProbes';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadSettings } from '../../../src/shared/config/settings';
+import { TEST_GATE_POLICY as policy } from './fixtures';
 
-const policy: GatePolicy = {
-  maxBleuDrop: 1,
-  maxF1Drop: 0.02,
-  maxLatencyGrowth: 0.2,
-  maxOosDrop: 0.05,
-  minBleu: 5,
-  minF1: 0.3,
-  minOosHandled: 0.5,
-  maxLatencyP95Ms: 1000,
-  rejectOverfitting: true,
-};
 const production = { bleu: 30, intentF1: 0.8, latencyP95Ms: 100, oosHandled: 0.9 };
 
 describe('promotion gate', () => {
