@@ -4,12 +4,14 @@ import { getRuntime } from '../shared/composition/runtime';
 import { runDeploymentLifecycle } from '../shared/evaluation/lifecycle';
 import type { FunctionDefinition } from './definition';
 
-/** Timer: charge hosting hours, retire superseded/rejected deployments after the grace period, keep production alive. */
+/** Timer: repair promotion history and roles, give up on stuck candidates, charge hosting hours, retire released deployments after the grace period, keep production alive. */
 export async function deploymentLifecycleHandler(_timer: unknown, context: InvocationContext): Promise<unknown> {
   const result = await runDeploymentLifecycle(getRuntime());
   const cost = result.charged.reduce((a, c) => a + c.costUsd, 0);
   context.log(
     `deployments: retired ${result.retired.length ? result.retired.join(', ') : 'none'}; ` +
+      `${result.abandoned.length ? `abandoned ${result.abandoned.map((a) => `${a.deploymentName} (job ${a.jobKey})`).join(', ')}; ` : ''}` +
+      `${result.repairedPromotion !== undefined ? `re-created promotion history row ${result.repairedPromotion}; ` : ''}` +
       `${result.keptAlive ? `kept ${result.keptAlive} alive; ` : ''}${result.redeployed ? `redeployed ${result.redeployed}; ` : ''}` +
       `hosting $${cost.toFixed(2)} charged this run`,
   );
@@ -20,7 +22,7 @@ export async function deploymentLifecycleHandler(_timer: unknown, context: Invoc
 export function deploymentLifecycle(settings: Settings): FunctionDefinition {
   return {
     name: 'deploymentLifecycle',
-    summary: 'retires superseded fine-tuned deployments, keeps production alive, records hosting cost per day',
+    summary: 'retires superseded, rejected and abandoned fine-tuned deployments, keeps production alive, records hosting cost per day',
     trigger: { type: 'timer', schedule: settings.TUNELOOP_LIFECYCLE_SCHEDULE },
     handler: deploymentLifecycleHandler,
   };

@@ -7,8 +7,11 @@ import { TABLES } from '../storage/names';
  * - `production` / `current`: the production pointer — which deployment answers customers. Switched
  *   only by an ETag-conditional replace of this one row, so two promotions cannot both win.
  * - `promotion` / `<seq, 10 digits>`: history of every promotion (for CSAT per model version and rollback).
+ *   Written right after the pointer switch; a row lost to a crash in between is re-created from the
+ *   pointer (it holds every field of the row) by the next promotion or the next lifecycle run.
  * - `deployment` / `<deploymentName>`: lifecycle of each fine-tuned deployment tuneloop created
- *   (candidate → production → superseded → retired, or rejected → retired), last use, keep-alives.
+ *   (candidate → production → superseded → retired, rejected → retired, or abandoned → retired when
+ *   the candidate's job failed, was cancelled or got stuck before a verdict), last use, keep-alives.
  * - `hostingcost` / `<YYYY-MM-DD>|<deploymentName>`: hosting hours and cost per UTC day.
  */
 
@@ -30,6 +33,8 @@ export interface ProductionPointer extends ModelVersion {
   sequence: number;
   promotedAt: string;
   reportBlob?: string;
+  /** The production model this promotion replaced, if any. */
+  previousJobKey?: string;
   /** The pointer row's ETag, for the next conditional switch. */
   etag: string;
 }
@@ -68,6 +73,7 @@ export async function getProductionPointer(storage: StorageClients): Promise<Pro
       sequence: Number(e.sequence),
       promotedAt: String(e.promotedAt),
       reportBlob: str(e.reportBlob),
+      previousJobKey: str(e.previousJobKey),
       etag: String(e.etag),
     };
   } catch (err) {
@@ -85,11 +91,14 @@ export interface SwitchProductionOptions {
 
 /**
  * Points production at `candidate`, atomically: only if the pointer is still the one the gate
- * compared against (ETag match, or still absent). Records the promotion in the history.
+ * compared against (ETag match, or still absent). Records the promotion in the history, and first
+ * makes sure the promotion it replaces is in the history too (its row is lost if a crash hit
+ * between that switch and its history write).
  * @throws ProductionPointerConflictError when another promotion switched it in between.
  */
 export async function switchProduction(storage: StorageClients, candidate: ModelVersion, options: SwitchProductionOptions): Promise<ProductionPointer> {
   const table = modelsTable(storage);
+  if (options.expected) await ensurePromotionRecorded(storage, options.expected);
   const promotedAt = (options.now ?? new Date()).toISOString();
   const sequence = (options.expected?.sequence ?? 0) + 1;
   const entity = {
@@ -123,7 +132,7 @@ export async function switchProduction(storage: StorageClients, candidate: Model
   await table.upsertEntity(
     {
       partitionKey: PROMOTION_PARTITION,
-      rowKey: String(sequence).padStart(10, '0'),
+      rowKey: promotionRowKey(sequence),
       ...candidate,
       sequence,
       promotedAt,
@@ -131,7 +140,43 @@ export async function switchProduction(storage: StorageClients, candidate: Model
     },
     'Replace',
   );
-  return { ...candidate, sequence, promotedAt, reportBlob: options.reportBlob, etag: etag ?? '' };
+  return { ...candidate, sequence, promotedAt, reportBlob: options.reportBlob, previousJobKey: options.expected?.jobKey, etag: etag ?? '' };
+}
+
+function promotionRowKey(sequence: number): string {
+  return String(sequence).padStart(10, '0');
+}
+
+/**
+ * Writes the history row of the promotion that made `pointer` production, unless it is there
+ * already (an existing row is never overwritten). The pointer holds every field of the row, so the
+ * re-created row equals the one the crashed promotion would have written.
+ * @returns true when the row was missing and has been written now.
+ */
+export async function ensurePromotionRecorded(storage: StorageClients, pointer: ProductionPointer): Promise<boolean> {
+  if (!Number.isInteger(pointer.sequence) || pointer.sequence < 1) {
+    throw new Error(
+      `production pointer (table ${TABLES.models}, ${PRODUCTION_PARTITION}/${PRODUCTION_ROW}) has sequence ${String(pointer.sequence)}; ` +
+        'expected a whole number from 1 — fix the row by hand before the next promotion',
+    );
+  }
+  try {
+    await modelsTable(storage).createEntity({
+      partitionKey: PROMOTION_PARTITION,
+      rowKey: promotionRowKey(pointer.sequence),
+      jobKey: pointer.jobKey,
+      fineTunedModel: pointer.fineTunedModel,
+      deploymentName: pointer.deploymentName,
+      datasetVersion: pointer.datasetVersion,
+      sequence: pointer.sequence,
+      promotedAt: pointer.promotedAt,
+      previousJobKey: pointer.previousJobKey ?? '',
+    });
+    return true;
+  } catch (err) {
+    if (err instanceof RestError && err.statusCode === 409) return false;
+    throw err;
+  }
 }
 
 /** Every promotion, oldest first. */
@@ -154,7 +199,8 @@ export async function listPromotions(storage: StorageClients): Promise<Promotion
   return out.sort((a, b) => a.sequence - b.sequence);
 }
 
-export type DeploymentRole = 'candidate' | 'production' | 'superseded' | 'rejected' | 'retired' | 'gone';
+/** `abandoned`: a candidate whose job failed, was cancelled or got stuck before a verdict (retired like `rejected`). */
+export type DeploymentRole = 'candidate' | 'production' | 'superseded' | 'rejected' | 'abandoned' | 'retired' | 'gone';
 
 export interface DeploymentRecord {
   deploymentName: string;
@@ -163,7 +209,7 @@ export interface DeploymentRecord {
   role: DeploymentRole;
   /** When tuneloop first saw it deployed (start of hosting charges). */
   deployedAt: string;
-  /** When it stopped being needed (superseded or rejected): the grace period starts here. */
+  /** When it stopped being needed (superseded, rejected or abandoned): the grace period starts here. */
   releasedAt?: string;
   retiredAt?: string;
   /** Last request tuneloop sent it (evaluation or keep-alive). */

@@ -1,12 +1,20 @@
+import type { TableClient } from '@azure/data-tables';
 import { createRuntime, type Runtime } from '../../../src/shared/composition/runtime';
-import { hoursPerUtcDay, runDeploymentLifecycle } from '../../../src/shared/evaluation/lifecycle';
+import { loadCsatByModel } from '../../../src/shared/evaluation/csat';
+import { candidateTimeLimitMs, hoursPerUtcDay, runDeploymentLifecycle } from '../../../src/shared/evaluation/lifecycle';
 import {
   getDeploymentRecord,
+  getProductionPointer,
+  listDeploymentRecords,
   listHostingCosts,
+  listPromotions,
   saveDeploymentRecord,
   switchProduction,
+  type ModelVersion,
 } from '../../../src/shared/evaluation/models';
 import { FineTuningClient, createOpenAIClient, jobPhase } from '../../../src/shared/finetune/client';
+import { handleJobMessage } from '../../../src/shared/finetune/loop';
+import { JobStore, type JobRecord, type JobState } from '../../../src/shared/finetune/store';
 import type { StorageClients } from '../../../src/shared/storage/clients';
 import { TABLES } from '../../../src/shared/storage/names';
 import type { Telemetry } from '../../../src/shared/telemetry/telemetry';
@@ -133,5 +141,273 @@ describe('runDeploymentLifecycle (Azurite + emulator ARM)', () => {
     expect(result.retired).toEqual([names[0]]);
     expect(await runtime.fineTune.deployments.getDeployment(names[0])).toBeUndefined();
     expect(await runtime.fineTune.deployments.getDeployment(names[1])).toBeDefined();
+  });
+});
+
+/** Storage whose models, feedback and job tables are this test's own (other test files share Azurite). */
+async function isolatedStorage(): Promise<StorageClients> {
+  const base = testStorage();
+  await base.ensureResources();
+  const own = new Map([TABLES.models, TABLES.feedback, TABLES.jobs].map((t) => [t, uniqueName(t.replace(/[^a-z]/g, '').slice(0, 12))]));
+  for (const name of own.values()) await base.table(name).createTable();
+  return { ...base, table: (n) => base.table(own.get(n) ?? n) };
+}
+
+async function trainModel(settings: Runtime['settings'], run: string): Promise<string> {
+  const client = new FineTuningClient(createOpenAIClient(settings));
+  const file = await client.uploadFile(`${run}-train.jsonl`, Buffer.from(trainingJsonl()));
+  await client.waitForFile(file.id, { backoff: FAST });
+  let job = await client.createJob({ model: 'gpt-4o-mini-2024-07-18', trainingFile: file.id, hyperparameters: { n_epochs: 1 } });
+  while (jobPhase(job.status) === 'in-progress') {
+    await new Promise((r) => setTimeout(r, 25));
+    job = await client.getJob(job.id);
+  }
+  return job.fine_tuned_model!;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const HOUR = 3_600_000;
+
+describe('runDeploymentLifecycle: candidates whose evaluation never finishes (Azurite + emulator ARM)', () => {
+  let emulator: RunningEmulator;
+  let runtime: Runtime;
+  let model: string;
+  const run = uniqueName('ab');
+  const now = Date.parse('2026-04-10T12:00:00Z');
+
+  beforeAll(async () => {
+    // Room for more than Azure's 5 so the scenario can hold every kind of candidate at once.
+    emulator = await startTestEmulator({ maxFineTunedDeployments: 10 });
+    const settings = emulatorSettings(emulator, testStorageConnectionString(), {
+      TUNELOOP_DEPLOYMENT_GRACE_HOURS: '24',
+      TUNELOOP_DEPLOYMENT_HOURLY_COST: '2',
+      TUNELOOP_JOB_MAX_RETRIES: '2',
+      TUNELOOP_POLL_DELAY_CAP_SECONDS: '600',
+    });
+    runtime = createRuntime(settings, { storage: await isolatedStorage(), telemetry });
+    model = await trainModel(settings, run);
+  });
+  afterAll(() => emulator?.close());
+
+  const deploy = (name: string) => runtime.fineTune.deployments.deployModel({ deploymentName: name, model, backoff: FAST });
+
+  /** A job record as the job loop leaves it, having entered `state` at `since` (deployed at `deployedAt`). */
+  async function job(jobKey: string, state: JobState, since: number, extra: Partial<JobRecord> = {}): Promise<void> {
+    const deployedAt = Math.min(since, extra.finishedAt ? Date.parse(extra.finishedAt) : since) - HOUR;
+    const history: JobRecord['history'] = [
+      { state: 'queued', at: iso(deployedAt - 3 * HOUR) },
+      { state: 'succeeded', at: iso(deployedAt - HOUR) },
+      { state: 'deploying', at: iso(deployedAt) },
+    ];
+    if (state !== 'deploying') history.push({ state: 'deployed', at: iso(state === 'deployed' ? since : deployedAt + 60_000) });
+    if (state === 'evaluating' || state === 'failed' || state === 'cancelled') history.push({ state: 'evaluating', at: iso(state === 'evaluating' ? since : deployedAt + 120_000) });
+    if (state === 'failed' || state === 'cancelled') history.push({ state, at: iso(since) });
+    const created = await new JobStore(runtime.storage).create({
+      jobKey,
+      datasetVersion: 'v1',
+      state,
+      baseModel: 'gpt-4o-mini-2024-07-18',
+      fineTunedModel: model,
+      deploymentName: `${run}-${jobKey}`,
+      expectedKind: state === 'evaluating' ? 'evaluate' : undefined,
+      expectedToken: state === 'evaluating' ? `t-${jobKey}` : undefined,
+      pollCount: 3,
+      retries: 0,
+      quotaWaits: 0,
+      createdAt: history[0].at,
+      updatedAt: iso(since),
+      history,
+      ...extra,
+    });
+    expect(created).toBeDefined();
+  }
+  const candidateRecord = (jobKey: string, deployedAt: number) =>
+    saveDeploymentRecord(runtime.storage, { deploymentName: `${run}-${jobKey}`, fineTunedModel: model, jobKey, role: 'candidate', deployedAt: iso(deployedAt) });
+  const name = (jobKey: string) => `${run}-${jobKey}`;
+  const exists = async (jobKey: string) => (await runtime.fineTune.deployments.getDeployment(name(jobKey))) !== undefined;
+  const jobState = async (jobKey: string) => (await new JobStore(runtime.storage).get(jobKey))!.record;
+
+  it('derives the time limit from the retry budget of a job step', () => {
+    // (2 retries + the first try) × (30 min step + 600 s longest backoff)
+    expect(candidateTimeLimitMs(runtime.settings)).toBe(2 * HOUR);
+  });
+
+  it('abandons failed, cancelled and stuck candidates, retires them after the grace period, and leaves production and live evaluations alone', async () => {
+    const limit = candidateTimeLimitMs(runtime.settings);
+    for (const j of ['prod', 'failed', 'cancelled', 'stuck', 'within', 'leased']) await deploy(name(j));
+
+    // Production whose job never recorded its verdict (promotion crashed after the pointer switch).
+    await job('prod', 'evaluating', now - 100 * HOUR);
+    await candidateRecord('prod', now - 101 * HOUR);
+    await switchProduction(runtime.storage, { jobKey: 'prod', fineTunedModel: model, deploymentName: name('prod'), datasetVersion: 'v1' }, { expected: undefined, now: new Date(now - 99 * HOUR) });
+    // Failed after deploy (evaluation retries exhausted) 30 h ago: grace period over.
+    await job('failed', 'failed', now - 30 * HOUR, { finishedAt: iso(now - 30 * HOUR), error: 'gave up after 2 retries of the evaluate step: 503' });
+    await candidateRecord('failed', now - 32 * HOUR);
+    // Cancelled 1 h ago, before evaluation wrote any deployment record: grace period runs.
+    await job('cancelled', 'cancelled', now - HOUR, { finishedAt: iso(now - HOUR) });
+    // Evaluating for limit + 25 h, no lease: beyond the limit and the grace period after it.
+    await job('stuck', 'evaluating', now - limit - 25 * HOUR);
+    await candidateRecord('stuck', now - limit - 26 * HOUR);
+    // Evaluating for 1 h: within the limit.
+    await job('within', 'evaluating', now - HOUR);
+    await candidateRecord('within', now - 2 * HOUR);
+    // Evaluating for 30 h, but a step holds the lease right now.
+    await job('leased', 'evaluating', now - 30 * HOUR, { leaseOwner: 'invocation-1', leaseUntil: iso(now + 5 * 60_000) });
+    await candidateRecord('leased', now - 31 * HOUR);
+    const first = await runDeploymentLifecycle(runtime, { now: new Date(now) });
+    expect(first.abandoned.map((a) => a.jobKey).sort()).toEqual(['cancelled', 'failed', 'stuck']);
+    expect(first.abandoned.find((a) => a.jobKey === 'stuck')).toMatchObject({ releasedAt: iso(now - 25 * HOUR), deployed: true });
+    expect(first.abandoned.find((a) => a.jobKey === 'failed')!.reason).toContain('gave up after 2 retries');
+    // 6 live before, 4 after: below Azure's limit, so the cancelled one keeps its grace period.
+    expect(first.retired.sort()).toEqual([name('failed'), name('stuck')].sort());
+    expect(first.problems).toEqual([]);
+
+    expect(await exists('failed')).toBe(false);
+    expect(await exists('stuck')).toBe(false);
+    expect(await exists('cancelled')).toBe(true);
+    expect(await getDeploymentRecord(runtime.storage, name('cancelled'))).toMatchObject({ role: 'abandoned', jobKey: 'cancelled', releasedAt: iso(now - HOUR), deployedAt: iso(now - 2 * HOUR) });
+    // The adopted deployment is charged from its job's deploy on (2 h at $2).
+    expect(first.charged.find((c) => c.deploymentName === name('cancelled'))).toMatchObject({ hours: 2, costUsd: 4 });
+
+    // The stuck job is failed, so its late evaluate message is a no-op instead of evaluating a deleted deployment.
+    const stuck = await jobState('stuck');
+    expect(stuck).toMatchObject({ state: 'failed', finishedAt: iso(now) });
+    expect(stuck.expectedKind).toBeUndefined();
+    expect(stuck.error).toContain('did not finish within 2 h');
+    expect(stuck.history.at(-1)).toMatchObject({ state: 'failed', at: iso(now) });
+    const late = await handleJobMessage(runtime, { kind: 'evaluate', jobKey: 'stuck', token: 't-stuck' });
+    expect(late.action).toBe('ignored');
+
+    // Untouched: production (its record repaired to production), the evaluation within its limit, the leased one.
+    expect(await exists('prod')).toBe(true);
+    expect((await jobState('prod')).state).toBe('evaluating');
+    expect((await getDeploymentRecord(runtime.storage, name('prod')))!.role).toBe('production');
+    for (const j of ['within', 'leased']) {
+      expect(await exists(j)).toBe(true);
+      expect((await jobState(j)).state).toBe('evaluating');
+      expect((await getDeploymentRecord(runtime.storage, name(j)))!.role).toBe('candidate');
+    }
+    expect((await jobState('failed')).state).toBe('failed');
+
+    // Same moment again: nothing new.
+    const again = await runDeploymentLifecycle(runtime, { now: new Date(now) });
+    expect(again).toMatchObject({ abandoned: [], retired: [] });
+
+    // A day later: the cancelled one's grace period is over; the lease ran out; the one within its limit is now beyond it.
+    const later = await runDeploymentLifecycle(runtime, { now: new Date(now + 24 * HOUR) });
+    expect(later.abandoned.map((a) => a.jobKey).sort()).toEqual(['leased', 'within']);
+    expect(later.abandoned.find((a) => a.jobKey === 'within')!.releasedAt).toBe(iso(now - HOUR + limit));
+    expect(later.retired.sort()).toEqual([name('cancelled'), name('leased')].sort());
+    expect(await exists('within')).toBe(true);
+    expect((await getDeploymentRecord(runtime.storage, name('within')))!.role).toBe('abandoned');
+    expect(await exists('prod')).toBe(true);
+    expect((await listDeploymentRecords(runtime.storage)).filter((r) => r.role === 'retired').map((r) => r.deploymentName).sort()).toEqual(
+      ['cancelled', 'failed', 'leased', 'stuck'].map(name).sort(),
+    );
+  });
+
+  it('records a failed job\'s deployment that no longer exists as gone, and reports a candidate without a job instead of deleting it', async () => {
+    await job('nodeploy', 'failed', now - 3 * HOUR, { finishedAt: iso(now - 3 * HOUR), error: 'deploy: provisioning failed' });
+    await deploy(name('orphan'));
+    await saveDeploymentRecord(runtime.storage, { deploymentName: name('orphan'), fineTunedModel: model, jobKey: 'orphan', role: 'candidate', deployedAt: iso(now - 50 * HOUR) });
+    const result = await runDeploymentLifecycle(runtime, { now: new Date(now) });
+    expect(result.abandoned).toEqual([expect.objectContaining({ jobKey: 'nodeploy', deployed: false })]);
+    expect(result.problems).toEqual([expect.stringContaining(`candidate deployment ${name('orphan')} (job orphan) has had no verdict since`)]);
+    expect(await exists('orphan')).toBe(true);
+    expect(await getDeploymentRecord(runtime.storage, name('nodeploy'))).toMatchObject({ role: 'gone', retiredAt: iso(now) });
+    expect(result.charged.find((c) => c.deploymentName === name('nodeploy'))).toBeUndefined();
+    expect((await runDeploymentLifecycle(runtime, { now: new Date(now) })).abandoned).toEqual([]);
+  });
+});
+
+describe('promotion history survives a crash between the pointer switch and the history write (Azurite + emulator ARM)', () => {
+  let emulator: RunningEmulator;
+  let runtime: Runtime;
+  let storage: StorageClients;
+  let model: string;
+  const run = uniqueName('ph');
+  let crashArmed = false;
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator();
+    const settings = emulatorSettings(emulator, testStorageConnectionString());
+    storage = await isolatedStorage();
+    runtime = createRuntime(settings, { storage, telemetry });
+    model = await trainModel(settings, run);
+    for (const n of ['a', 'b']) await runtime.fineTune.deployments.deployModel({ deploymentName: `${run}-${n}`, model, backoff: FAST });
+    // Ratings: one while A is production, one while B is.
+    for (const [i, [rating, at]] of ([[2, '2026-05-01T12:00:00Z'], [5, '2026-05-02T12:00:00Z']] as const).entries()) {
+      await storage.table(TABLES.feedback).createEntity({ partitionKey: `c${i}`, rowKey: 'f-1', conversationId: `c${i}`, rating, file: 'f', line: 1, receivedAt: at });
+    }
+  });
+  afterAll(() => emulator?.close());
+
+  /**
+   * The real models table in Azurite, except that the first promotion-history write after arming
+   * fails as if the process died there (the one place no real local component can crash on cue).
+   */
+  const crashing: () => StorageClients = () => ({
+    ...storage,
+    table: (n: string) => {
+      const table = storage.table(n);
+      if (n !== TABLES.models) return table;
+      return new Proxy(table, {
+        get(target, prop) {
+          if (prop === 'upsertEntity') {
+            return (entity: { partitionKey: string }, ...rest: unknown[]) => {
+              if (crashArmed && entity.partitionKey === 'promotion') {
+                crashArmed = false;
+                return Promise.reject(new Error('simulated crash after the pointer switch'));
+              }
+              return (target.upsertEntity as (...a: unknown[]) => unknown)(entity, ...rest);
+            };
+          }
+          const value = Reflect.get(target, prop, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      }) as TableClient;
+    },
+  });
+  const version = (n: string): ModelVersion => ({ jobKey: `j-${n}`, fineTunedModel: model, deploymentName: `${run}-${n}`, datasetVersion: `v-${n}` });
+
+  it('the next lifecycle run re-creates the lost row from the pointer, so CSAT goes to the right model', async () => {
+    crashArmed = true;
+    await expect(switchProduction(crashing(), version('a'), { expected: undefined, now: new Date('2026-05-01T00:00:00Z') })).rejects.toThrow('simulated crash');
+    expect((await getProductionPointer(storage))!.jobKey).toBe('j-a');
+    expect(await listPromotions(storage)).toEqual([]);
+    // Without the row, A's rating is counted as before tuneloop.
+    expect((await loadCsatByModel(storage)).map((c) => [c.jobKey, c.ratings])).toEqual([['(before tuneloop)', 2]]);
+
+    const repaired = await runDeploymentLifecycle(runtime, { now: new Date('2026-05-01T13:00:00Z') });
+    expect(repaired.repairedPromotion).toBe(1);
+    expect(await listPromotions(storage)).toEqual([
+      { ...version('a'), sequence: 1, promotedAt: '2026-05-01T00:00:00.000Z', previousJobKey: undefined },
+    ]);
+    expect(repaired.productionCsat).toEqual({ jobKey: 'j-a', ratings: 2, meanCsat: 3.5 });
+    expect((await runDeploymentLifecycle(runtime, { now: new Date('2026-05-01T14:00:00Z') })).repairedPromotion).toBeUndefined();
+  });
+
+  it('a promotion re-creates the lost row of the promotion it replaces, before any lifecycle run', async () => {
+    crashArmed = true;
+    const a = (await getProductionPointer(storage))!;
+    await expect(switchProduction(crashing(), version('b'), { expected: a, now: new Date('2026-05-02T00:00:00Z') })).rejects.toThrow('simulated crash');
+    const b = (await getProductionPointer(storage))!;
+    expect(b).toMatchObject({ jobKey: 'j-b', sequence: 2, previousJobKey: 'j-a' });
+    expect((await listPromotions(storage)).map((p) => p.sequence)).toEqual([1]);
+
+    await switchProduction(storage, version('c'), { expected: b, now: new Date('2026-05-03T00:00:00Z') });
+    const history = await listPromotions(storage);
+    expect(history.map((p) => [p.sequence, p.jobKey, p.previousJobKey])).toEqual([
+      [1, 'j-a', undefined],
+      [2, 'j-b', 'j-a'],
+      [3, 'j-c', 'j-b'],
+    ]);
+    expect(history[1].promotedAt).toBe('2026-05-02T00:00:00.000Z');
+    const csat = await loadCsatByModel(storage);
+    expect(csat.map((c) => [c.jobKey, c.ratings, c.meanCsat])).toEqual([
+      ['j-a', 1, 2],
+      ['j-b', 1, 5],
+      ['j-c', 0, undefined],
+    ]);
   });
 });
