@@ -1,22 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startAzurite, type RunningAzurite } from '../../src/local/azurite';
+import type { RunningAzurite } from '../../src/local/azurite';
 import type { RunningEmulator } from '../../src/local/emulator';
-import { LocalHost, type InvocationRecord } from '../../src/local/host';
+import type { InvocationRecord } from '../../src/local/host';
 import { createRuntime, setRuntime, type Runtime } from '../../src/shared/composition/runtime';
 import type { Settings } from '../../src/shared/config/settings';
 import { FineTuningClient, createOpenAIClient, type CreateJobParams } from '../../src/shared/finetune/client';
 import { DeploymentsClient, deploymentNameFor } from '../../src/shared/finetune/deployments';
 import { enqueueJobMessage, type RejectedJobMessage } from '../../src/shared/finetune/queue';
-import { FINAL_JOB_STATES, JobStore, type JobRecord } from '../../src/shared/finetune/store';
-import { fineTuneJobs } from '../../src/functions/fineTuneJobs';
-import { azuriteConnectionString, createStorageClients, type StorageClients } from '../../src/shared/storage/clients';
+import { JobStore, type JobRecord } from '../../src/shared/finetune/store';
+import { azuriteConnectionString, type StorageClients } from '../../src/shared/storage/clients';
 import { runCli } from '../../src/cli/main';
-import { CONTAINERS, QUEUES, TABLES } from '../../src/shared/storage/names';
+import { QUEUES, TABLES } from '../../src/shared/storage/names';
 import { readTelemetryRecords } from '../../src/shared/telemetry/readSink';
 import { localTelemetryPath, type TelemetryRecord } from '../../src/shared/telemetry/localSink';
 import { emulatorSettings, startTestEmulator, trainingJsonl, validationJsonl } from '../shared/finetune/fixtures';
+import { startJobLoopStack, waitForJobRecord, writeDatasetBlobs, type JobLoopStack } from '../setup/jobLoop';
 
 /**
  * The fineTuneJobs function end to end: its real definition driven by the local Functions host
@@ -25,45 +22,26 @@ import { emulatorSettings, startTestEmulator, trainingJsonl, validationJsonl } f
  * against the emulator over HTTP, with the evaluation's real evaluateCandidate at the end.
  */
 describe('fineTuneJobs (Azurite + emulator + local host)', () => {
+  let stack: JobLoopStack;
   let azurite: RunningAzurite;
   let emulator: RunningEmulator;
   let storage: StorageClients;
   let settings: Settings;
-  let host: LocalHost;
   let localDir: string;
+  let hostLog: string[];
   const invocations: InvocationRecord[] = [];
-  const hostLog: string[] = [];
 
   beforeAll(async () => {
-    azurite = await startAzurite({ inMemory: true });
-    emulator = await startTestEmulator();
-    localDir = mkdtempSync(path.join(os.tmpdir(), 'tuneloop-ftjobs-'));
-    settings = emulatorSettings(emulator, azurite.connectionString, {
-      TUNELOOP_LOCAL_DIR: localDir,
-      TUNELOOP_POLL_DELAY_START_SECONDS: '0.5',
-      TUNELOOP_POLL_DELAY_FACTOR: '2',
-      TUNELOOP_POLL_DELAY_CAP_SECONDS: '1',
-      TUNELOOP_JOB_MAX_RETRIES: '10',
-      TUNELOOP_FINETUNE_EPOCHS: '2',
-    });
-    storage = createStorageClients({ connectionString: azurite.connectionString });
-    await storage.ensureResources();
-    host = new LocalHost({
-      definitions: [fineTuneJobs(settings)],
-      storage,
-      pollIntervalMs: 50,
-      print: (line) => hostLog.push(line),
+    stack = await startJobLoopStack({
+      tempPrefix: 'tuneloop-ftjobs-',
+      settings: { TUNELOOP_POLL_DELAY_FACTOR: '2', TUNELOOP_JOB_MAX_RETRIES: '10' },
       onInvocation: (r) => invocations.push(r),
     });
-    await host.start();
+    ({ azurite, emulator, storage, settings, localDir, hostLog } = stack);
   });
 
   afterAll(async () => {
-    await host?.stop();
-    setRuntime(undefined);
-    await emulator?.close();
-    await azurite?.stop();
-    if (localDir) rmSync(localDir, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   beforeEach(() => {
@@ -80,31 +58,21 @@ describe('fineTuneJobs (Azurite + emulator + local host)', () => {
   const service = () => new FineTuningClient(createOpenAIClient(settings));
 
   async function writeDataset(version: string, options: { validation?: boolean; holdout?: boolean; variant?: string } = {}): Promise<void> {
-    const container = storage.container(CONTAINERS.datasets);
-    const put = (name: string, text: string) => container.getBlockBlobClient(`${version}/${name}`).upload(text, Buffer.byteLength(text));
-    await put('train.jsonl', trainingJsonl(options.variant ?? ` [${version}]`));
-    if (options.validation !== false) await put('validation.jsonl', validationJsonl());
-    await put('manifest.json', JSON.stringify({ version, counts: { train: 12, validation: 2, holdout: 2 } }));
+    const files: Record<string, string> = { 'train.jsonl': trainingJsonl(options.variant ?? ` [${version}]`) };
+    if (options.validation !== false) files['validation.jsonl'] = validationJsonl();
+    files['manifest.json'] = JSON.stringify({ version, counts: { train: 12, validation: 2, holdout: 2 } });
     if (options.holdout !== false) {
       const holdout = [
         { conversation_id: `${version}-h1`, issue_type: 'billing', kind: 'conversation', example: { messages: [{ role: 'user', content: 'I was charged twice, please refund' }, { role: 'assistant', content: 'Sorry about the duplicate charge; I have refunded the extra payment, it shows within 5 business days.' }] } },
         { conversation_id: `${version}-h2`, issue_type: 'delivery', kind: 'conversation', example: { messages: [{ role: 'user', content: 'Where is my parcel now' }, { role: 'assistant', content: 'Your parcel is at the local depot and will be delivered tomorrow before noon.' }] } },
       ];
-      await put('holdout.records.jsonl', holdout.map((h) => JSON.stringify(h)).join('\n') + '\n');
+      files['holdout.records.jsonl'] = holdout.map((h) => JSON.stringify(h)).join('\n') + '\n';
     }
+    await writeDatasetBlobs(storage, version, files);
   }
 
-  async function waitForJob(jobKey: string, until: (r: JobRecord) => boolean = (r) => FINAL_JOB_STATES.has(r.state) && !r.leaseOwner, timeoutMs = 40_000): Promise<JobRecord> {
-    const store = new JobStore(storage);
-    const deadline = Date.now() + timeoutMs;
-    let last: JobRecord | undefined;
-    while (Date.now() < deadline) {
-      last = (await store.get(jobKey))?.record;
-      if (last && until(last)) return last;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`job ${jobKey} did not get there in ${timeoutMs} ms; last state ${last?.state} (${last?.detail ?? ''}); host log:\n${hostLog.slice(-30).join('\n')}`);
-  }
+  /** By default until the job is final and no invocation holds its lease. */
+  const waitForJob = (jobKey: string, until?: (r: JobRecord) => boolean) => waitForJobRecord(storage, jobKey, { until, hostLog });
 
   const countIgnored = () => invocations.filter((i) => (i.result as { action?: string } | undefined)?.action === 'ignored').length;
 
