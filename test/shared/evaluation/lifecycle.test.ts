@@ -410,4 +410,14 @@ describe('promotion history survives a crash between the pointer switch and the 
       ['j-c', 0, undefined],
     ]);
   });
+
+  it('puts deployment roles back in line with the pointer when a promotion stopped before updating them', async () => {
+    // Pointer = c (above), but evaluate's role updates never ran: b still says production, c candidate.
+    const c = (await getProductionPointer(storage))!;
+    await saveDeploymentRecord(storage, { deploymentName: `${run}-b`, fineTunedModel: model, jobKey: 'j-b', role: 'production', deployedAt: '2026-05-01T23:00:00Z' });
+    await saveDeploymentRecord(storage, { deploymentName: `${run}-c`, fineTunedModel: model, jobKey: 'j-c', role: 'candidate', deployedAt: '2026-05-02T23:00:00Z' });
+    await runDeploymentLifecycle(runtime, { now: new Date('2026-05-03T01:00:00Z') });
+    expect(await getDeploymentRecord(storage, `${run}-b`)).toMatchObject({ role: 'superseded', releasedAt: c.promotedAt });
+    expect((await getDeploymentRecord(storage, `${run}-c`))!.role).toBe('production');
+  });
 });
