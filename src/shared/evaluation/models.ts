@@ -62,24 +62,35 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-export async function getProductionPointer(storage: StorageClients): Promise<ProductionPointer | undefined> {
+/** One row of the models table; undefined when it does not exist. */
+async function getModelsRow(table: TableClient, partitionKey: string, rowKey: string): Promise<Record<string, unknown> | undefined> {
   try {
-    const e = await modelsTable(storage).getEntity<Record<string, unknown>>(PRODUCTION_PARTITION, PRODUCTION_ROW);
-    return {
-      jobKey: String(e.jobKey),
-      fineTunedModel: String(e.fineTunedModel),
-      deploymentName: String(e.deploymentName),
-      datasetVersion: String(e.datasetVersion),
-      sequence: Number(e.sequence),
-      promotedAt: String(e.promotedAt),
-      reportBlob: str(e.reportBlob),
-      previousJobKey: str(e.previousJobKey),
-      etag: String(e.etag),
-    };
+    return await table.getEntity<Record<string, unknown>>(partitionKey, rowKey);
   } catch (err) {
     if (err instanceof RestError && err.statusCode === 404) return undefined;
     throw err;
   }
+}
+
+function listModelsPartition(storage: StorageClients, partitionKey: string): AsyncIterable<Record<string, unknown>> {
+  return modelsTable(storage).listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey eq '${partitionKey}'` } });
+}
+
+/** What the production pointer row and a promotion history row both say about the promoted model. */
+function promotedModel(e: Record<string, unknown>): ModelVersion & { sequence: number; promotedAt: string } {
+  return {
+    jobKey: String(e.jobKey),
+    fineTunedModel: String(e.fineTunedModel),
+    deploymentName: String(e.deploymentName),
+    datasetVersion: String(e.datasetVersion),
+    sequence: Number(e.sequence),
+    promotedAt: String(e.promotedAt),
+  };
+}
+
+export async function getProductionPointer(storage: StorageClients): Promise<ProductionPointer | undefined> {
+  const e = await getModelsRow(modelsTable(storage), PRODUCTION_PARTITION, PRODUCTION_ROW);
+  return e && { ...promotedModel(e), reportBlob: str(e.reportBlob), previousJobKey: str(e.previousJobKey), etag: String(e.etag) };
 }
 
 export interface SwitchProductionOptions {
@@ -182,20 +193,7 @@ export async function ensurePromotionRecorded(storage: StorageClients, pointer: 
 /** Every promotion, oldest first. */
 export async function listPromotions(storage: StorageClients): Promise<PromotionRecord[]> {
   const out: PromotionRecord[] = [];
-  const iter = modelsTable(storage).listEntities<Record<string, unknown>>({
-    queryOptions: { filter: `PartitionKey eq '${PROMOTION_PARTITION}'` },
-  });
-  for await (const e of iter) {
-    out.push({
-      jobKey: String(e.jobKey),
-      fineTunedModel: String(e.fineTunedModel),
-      deploymentName: String(e.deploymentName),
-      datasetVersion: String(e.datasetVersion),
-      sequence: Number(e.sequence),
-      promotedAt: String(e.promotedAt),
-      previousJobKey: str(e.previousJobKey),
-    });
-  }
+  for await (const e of listModelsPartition(storage, PROMOTION_PARTITION)) out.push({ ...promotedModel(e), previousJobKey: str(e.previousJobKey) });
   return out.sort((a, b) => a.sequence - b.sequence);
 }
 
@@ -235,20 +233,13 @@ function toDeploymentRecord(e: Record<string, unknown>): DeploymentRecord {
 }
 
 export async function getDeploymentRecord(storage: StorageClients, deploymentName: string): Promise<DeploymentRecord | undefined> {
-  try {
-    return toDeploymentRecord(await modelsTable(storage).getEntity(DEPLOYMENT_PARTITION, deploymentName));
-  } catch (err) {
-    if (err instanceof RestError && err.statusCode === 404) return undefined;
-    throw err;
-  }
+  const e = await getModelsRow(modelsTable(storage), DEPLOYMENT_PARTITION, deploymentName);
+  return e && toDeploymentRecord(e);
 }
 
 export async function listDeploymentRecords(storage: StorageClients): Promise<DeploymentRecord[]> {
   const out: DeploymentRecord[] = [];
-  const iter = modelsTable(storage).listEntities<Record<string, unknown>>({
-    queryOptions: { filter: `PartitionKey eq '${DEPLOYMENT_PARTITION}'` },
-  });
-  for await (const e of iter) out.push(toDeploymentRecord(e));
+  for await (const e of listModelsPartition(storage, DEPLOYMENT_PARTITION)) out.push(toDeploymentRecord(e));
   return out;
 }
 
@@ -276,12 +267,7 @@ export async function addHostingCost(storage: StorageClients, row: HostingCostRo
   const rowKey = `${row.day}|${row.deploymentName}`;
   // Read-modify-write with ETag so two lifecycle runs cannot double-count an hour.
   for (let attempt = 0; attempt < 5; attempt++) {
-    let existing: Record<string, unknown> | undefined;
-    try {
-      existing = await table.getEntity<Record<string, unknown>>(HOSTING_COST_PARTITION, rowKey);
-    } catch (err) {
-      if (!(err instanceof RestError && err.statusCode === 404)) throw err;
-    }
+    const existing = await getModelsRow(table, HOSTING_COST_PARTITION, rowKey);
     const entity = {
       partitionKey: HOSTING_COST_PARTITION,
       rowKey,
@@ -304,10 +290,7 @@ export async function addHostingCost(storage: StorageClients, row: HostingCostRo
 
 export async function listHostingCosts(storage: StorageClients): Promise<HostingCostRow[]> {
   const out: HostingCostRow[] = [];
-  const iter = modelsTable(storage).listEntities<Record<string, unknown>>({
-    queryOptions: { filter: `PartitionKey eq '${HOSTING_COST_PARTITION}'` },
-  });
-  for await (const e of iter) {
+  for await (const e of listModelsPartition(storage, HOSTING_COST_PARTITION)) {
     out.push({ day: String(e.day), deploymentName: String(e.deploymentName), hours: Number(e.hours), costUsd: Number(e.costUsd) });
   }
   return out.sort((a, b) => (a.day + a.deploymentName).localeCompare(b.day + b.deploymentName));
