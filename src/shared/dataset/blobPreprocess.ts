@@ -183,7 +183,8 @@ async function processVersion(
 
   const curated = new StreamingUpload(out.curatedBlob, 'application/x-ndjson', signal);
   const quarantine = new StreamingUpload(out.quarantineBlob, 'application/x-ndjson', signal);
-  const stages = preprocessStages({ settings, signatures: new TableSignatureStore(runtime.storage.table(TABLES.dedupSignatures)) });
+  const signatures = new TableSignatureStore(runtime.storage.table(TABLES.dedupSignatures));
+  const stages = preprocessStages({ settings, signatures });
   try {
     const stats = await preprocessStream(
       body,
@@ -204,6 +205,8 @@ async function processVersion(
       },
       emptyStats(),
     );
+    // Band rows are batched; they must be in the table before the receipt says processed.
+    await (timings ? timings.time('stage:dedup', () => signatures.flush(signal)) : signatures.flush(signal));
     await (timings ? timings.time('write', () => Promise.all([curated.end(), quarantine.end()])) : Promise.all([curated.end(), quarantine.end()]));
     if (timings) log?.(`raw-logs/${blobName} timings: ${timings.format()}`);
     const report = buildReport(stats, {

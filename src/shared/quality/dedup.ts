@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import type { TableClient } from '@azure/data-tables';
+import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { Conversation } from '../ingest/types';
 import type { ConversationStage, StageResult } from '../dataset/stages';
 import { contentText } from './safety';
@@ -41,6 +40,8 @@ export interface SignatureStore {
    * writer got there first (a concurrent preprocess of another blob), otherwise undefined.
    */
   add(record: SignatureRecord, keys: string[], signal?: AbortSignal): Promise<SignatureRecord | undefined>;
+  /** Writes anything `add` buffered (the table store batches band rows); call before the invocation ends. */
+  flush?(signal?: AbortSignal): Promise<void>;
 }
 
 export class MemorySignatureStore implements SignatureStore {
@@ -81,19 +82,91 @@ interface SignatureEntity {
   seenAt: string;
 }
 
+/** Exact hashes per band-bucket property: 64 KiB binary properties of 16-byte hashes. */
+const HASHES_PER_PROPERTY = 4096;
+/** Properties per bucket row (h0…h14): 15 × 64 KiB stays under the 1 MiB entity limit. */
+const BUCKET_PROPERTIES = 15;
+const BUCKET_CAPACITY = HASHES_PER_PROPERTY * BUCKET_PROPERTIES;
+/** Operations per entity group transaction (the service's limit). */
+const TRANSACTION_SIZE = 100;
+/** Records of exact rows kept per invocation before the cache starts over (memory bound for huge blobs). */
+const RECORD_CACHE_SIZE = 20000;
+
+interface Bucket {
+  partitionKey: string;
+  rowKey: string;
+  /** ETag of the row as last read or written; undefined when the row did not exist. */
+  etag?: string;
+  hashes: Set<string>;
+}
+
+export interface TableSignatureStoreOptions {
+  /**
+   * Band-bucket additions are written in entity group transactions once a band partition holds
+   * this many pending buckets (and on `flush`). Default 100, the transaction limit.
+   */
+  flushAfter?: number;
+  /** Attempts of one transaction when concurrent writers changed its buckets (412/409) meanwhile. Default 8. */
+  maxConflictRetries?: number;
+}
+
+/** A band bucket could not be written after repeated conflicts with concurrent writers. */
+export class SignatureStoreConflictError extends Error {
+  constructor(partitionKey: string, attempts: number, cause: unknown) {
+    super(
+      `dedup signatures: band partition ${partitionKey} kept changing under ${attempts} attempts to write it ` +
+        '(many concurrent preprocess invocations?); the blob will be retried',
+      { cause },
+    );
+    this.name = 'SignatureStoreConflictError';
+  }
+}
+
 /**
- * Table layout: one row per exact hash (partition `x-<hash>`, row `-`), created with
- * `createEntity` so two concurrent writers cannot both claim the same text; and one row per band
- * key (partition `b-<band>-<hash>`, row = hash of file + conversation id), read with a
- * single-partition query.
+ * Table layout (since the preprocessBlob speed work; rows of the earlier layout, one row per band
+ * key and record in partition `b-<band key>`, are not read and were never migrated, as no
+ * deployment held any):
+ * - one row per exact hash (partition `x-<hash>`, row `-`) with the whole record, created with
+ *   `createEntity` so two concurrent writers cannot both claim the same text; written at once;
+ * - one bucket row per LSH band key (partition `b<band index>`, row = band hash) listing the exact
+ *   hashes of the kept records in that band as 16-byte binary values. A lookup is 20 point reads
+ *   (one per band) plus a cached point read of each candidate's exact row. Because a band
+ *   partition holds the buckets of many records, additions are buffered and written as entity
+ *   group transactions of up to 100 buckets, each conditional on the ETag last read (a
+ *   concurrent writer's change makes the transaction fail; the buckets are re-read, merged and
+ *   written again). Hashes are only ever added, so merging is a union.
+ *
+ * Call `flush` before the invocation ends: until then the bands of the last (up to 100) kept
+ * records are visible to this store only, not to other invocations. The exact-hash claim is not
+ * buffered. A bucket holds at most 61,440 hashes; a record whose band bucket is full is kept out
+ * of that bucket only (it stays findable through its other 19 bands).
  */
 export class TableSignatureStore implements SignatureStore {
-  constructor(private readonly table: TableClient) {}
+  private readonly flushAfter: number;
+  private readonly maxConflictRetries: number;
+  /** Exact rows never change once created, so they are cached for the invocation. */
+  private readonly records = new Map<string, SignatureRecord>();
+  /** Buckets read by the latest `findByBands`, so `add` can write them without reading again. */
+  private lastRead = new Map<string, Bucket>();
+  /** Buckets with additions not yet written, by band key. */
+  private readonly pending = new Map<string, Bucket>();
+
+  constructor(
+    private readonly table: TableClient,
+    options: TableSignatureStoreOptions = {},
+  ) {
+    this.flushAfter = Math.max(1, Math.min(TRANSACTION_SIZE, options.flushAfter ?? TRANSACTION_SIZE));
+    this.maxConflictRetries = Math.max(1, options.maxConflictRetries ?? 8);
+  }
 
   async findExact(hash: string, signal?: AbortSignal): Promise<SignatureRecord | undefined> {
+    const cached = this.records.get(hash);
+    if (cached) return cached;
     try {
       const entity = await this.table.getEntity<SignatureEntity>(`x-${hash}`, '-', { abortSignal: signal });
-      return toRecord(entity);
+      const record = toRecord(entity);
+      this.remember(record);
+      return record;
     } catch (err) {
       if (statusOf(err) === 404) return undefined;
       throw err;
@@ -101,17 +174,12 @@ export class TableSignatureStore implements SignatureStore {
   }
 
   async findByBands(keys: string[], signal?: AbortSignal): Promise<SignatureRecord[]> {
-    const found = new Map<string, SignatureRecord>();
-    await Promise.all(
-      keys.map(async (key) => {
-        const rows = this.table.listEntities<SignatureEntity>({
-          queryOptions: { filter: `PartitionKey eq '${`b-${key}`}'` },
-          abortSignal: signal,
-        });
-        for await (const row of rows) found.set(row.rowKey, toRecord(row));
-      }),
-    );
-    return [...found.values()];
+    const buckets = await Promise.all(keys.map((key) => this.readBucket(key, signal)));
+    this.lastRead = new Map(keys.map((key, i) => [key, buckets[i]]));
+    const hashes = new Set<string>();
+    for (const bucket of buckets) for (const h of bucket.hashes) hashes.add(h);
+    const records = await Promise.all([...hashes].map((h) => this.findExact(h, signal)));
+    return records.filter((r): r is SignatureRecord => r !== undefined);
   }
 
   async add(record: SignatureRecord, keys: string[], signal?: AbortSignal): Promise<SignatureRecord | undefined> {
@@ -120,23 +188,134 @@ export class TableSignatureStore implements SignatureStore {
         { partitionKey: `x-${record.exactHash}`, rowKey: '-', ...record },
         { abortSignal: signal },
       );
+      this.remember(record);
     } catch (err) {
       if (statusOf(err) !== 409) throw err;
       const existing = await this.findExact(record.exactHash, signal);
       if (existing && !sameRecord(existing, record)) return existing;
     }
-    const rowKey = createHash('sha1').update(`${record.file}\n${record.conversationId}`).digest('hex');
-    await Promise.all(
-      keys.map((key) =>
-        this.table.upsertEntity<SignatureEntity>(
-          { partitionKey: `b-${key}`, rowKey, ...record },
-          'Replace',
-          { abortSignal: signal },
-        ),
-      ),
-    );
+    for (const key of keys) {
+      const bucket = this.pending.get(key) ?? this.lastRead.get(key) ?? (await this.readBucket(key, signal));
+      // A retried blob finds its own hashes already there: nothing to write.
+      if (bucket.hashes.has(record.exactHash) || bucket.hashes.size >= BUCKET_CAPACITY) continue;
+      bucket.hashes.add(record.exactHash);
+      this.pending.set(key, bucket);
+    }
+    const full = new Set<string>();
+    const perPartition = new Map<string, number>();
+    for (const bucket of this.pending.values()) {
+      const n = (perPartition.get(bucket.partitionKey) ?? 0) + 1;
+      perPartition.set(bucket.partitionKey, n);
+      if (n >= this.flushAfter) full.add(bucket.partitionKey);
+    }
+    if (full.size) await this.flushPartitions(full, signal);
     return undefined;
   }
+
+  /** Writes every buffered band-bucket addition; call before the invocation ends. */
+  async flush(signal?: AbortSignal): Promise<void> {
+    await this.flushPartitions(new Set([...this.pending.values()].map((b) => b.partitionKey)), signal);
+  }
+
+  private async flushPartitions(partitions: Set<string>, signal?: AbortSignal): Promise<void> {
+    const groups = new Map<string, [string, Bucket][]>();
+    for (const [key, bucket] of this.pending) {
+      if (!partitions.has(bucket.partitionKey)) continue;
+      const group = groups.get(bucket.partitionKey) ?? [];
+      group.push([key, bucket]);
+      groups.set(bucket.partitionKey, group);
+    }
+    await Promise.all(
+      [...groups].map(async ([partitionKey, entries]) => {
+        for (let i = 0; i < entries.length; i += TRANSACTION_SIZE) {
+          const chunk = entries.slice(i, i + TRANSACTION_SIZE);
+          await this.writeBuckets(partitionKey, chunk.map(([, b]) => b), signal);
+          for (const [key] of chunk) this.pending.delete(key);
+        }
+      }),
+    );
+  }
+
+  private async writeBuckets(partitionKey: string, buckets: Bucket[], signal?: AbortSignal): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const actions: TransactionAction[] = buckets.map((b) => {
+        const entity = { partitionKey: b.partitionKey, rowKey: b.rowKey, ...encodeHashes(b.hashes) };
+        return b.etag ? ['update', entity, 'Replace', { etag: b.etag }] : ['create', entity];
+      });
+      try {
+        const response = await this.table.submitTransaction(actions, { abortSignal: signal });
+        for (const b of buckets) b.etag = response.getResponseForEntity(b.rowKey)?.etag ?? b.etag;
+        return;
+      } catch (err) {
+        const status = statusOf(err);
+        if (status !== 409 && status !== 412) throw err;
+        if (attempt >= this.maxConflictRetries) throw new SignatureStoreConflictError(partitionKey, attempt, err);
+        // Somebody else wrote one of these buckets since we read it: take theirs and add ours again.
+        await Promise.all(
+          buckets.map(async (b) => {
+            const fresh = await this.fetchBucket(b.partitionKey, b.rowKey, signal);
+            b.etag = fresh.etag;
+            for (const h of fresh.hashes) b.hashes.add(h);
+            if (b.hashes.size > BUCKET_CAPACITY) b.hashes = new Set([...b.hashes].slice(0, BUCKET_CAPACITY));
+          }),
+        );
+      }
+    }
+  }
+
+  /** The bucket of a band key as stored, merged with this invocation's unwritten additions. */
+  private async readBucket(key: string, signal?: AbortSignal): Promise<Bucket> {
+    const { partitionKey, rowKey } = bucketAddress(key);
+    const fresh = await this.fetchBucket(partitionKey, rowKey, signal);
+    const pending = this.pending.get(key);
+    if (!pending) return fresh;
+    pending.etag = fresh.etag;
+    for (const h of fresh.hashes) if (pending.hashes.size < BUCKET_CAPACITY) pending.hashes.add(h);
+    return pending;
+  }
+
+  private async fetchBucket(partitionKey: string, rowKey: string, signal?: AbortSignal): Promise<Bucket> {
+    try {
+      const entity = await this.table.getEntity<Record<string, unknown>>(partitionKey, rowKey, { abortSignal: signal });
+      return { partitionKey, rowKey, etag: entity.etag as string, hashes: decodeHashes(entity) };
+    } catch (err) {
+      if (statusOf(err) === 404) return { partitionKey, rowKey, hashes: new Set() };
+      throw err;
+    }
+  }
+
+  private remember(record: SignatureRecord): void {
+    if (this.records.size >= RECORD_CACHE_SIZE) this.records.clear();
+    this.records.set(record.exactHash, record);
+  }
+}
+
+/** Band key `<band index>-<band hash>` (from `bandKeys`) → bucket row address. */
+function bucketAddress(key: string): { partitionKey: string; rowKey: string } {
+  const dash = key.indexOf('-');
+  if (dash <= 0) throw new Error(`dedup signatures: malformed band key "${key}" (expected <band index>-<band hash>)`);
+  return { partitionKey: `b${key.slice(0, dash)}`, rowKey: key.slice(dash + 1) };
+}
+
+function encodeHashes(hashes: Set<string>): Record<string, Uint8Array> {
+  const all = [...hashes];
+  const out: Record<string, Uint8Array> = {};
+  for (let p = 0; p * HASHES_PER_PROPERTY < all.length && p < BUCKET_PROPERTIES; p++) {
+    const slice = all.slice(p * HASHES_PER_PROPERTY, (p + 1) * HASHES_PER_PROPERTY);
+    out[`h${p}`] = new Uint8Array(Buffer.from(slice.join(''), 'hex'));
+  }
+  return out;
+}
+
+function decodeHashes(entity: Record<string, unknown>): Set<string> {
+  const out = new Set<string>();
+  for (let p = 0; p < BUCKET_PROPERTIES; p++) {
+    const value = entity[`h${p}`];
+    if (!(value instanceof Uint8Array)) break;
+    const hex = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex');
+    for (let i = 0; i < hex.length; i += 32) out.add(hex.slice(i, i + 32));
+  }
+  return out;
 }
 
 function toRecord(e: SignatureEntity): SignatureRecord {
@@ -241,22 +420,30 @@ export function createDedupStage(options: DedupOptions): ConversationStage {
       const normalised = normaliseText(conversationText(conversation));
       const hash = exactHash(normalised);
       const self = { conversationId: conversation.conversationId, file: conversation.source.file };
-      const exact = await options.store.findExact(hash, signal);
-      if (exact && !sameRecord(exact, self)) return found(conversation, 'exact', 1, exact);
-
       const shingleSet = shingles(normalised);
       let signature: Uint32Array | undefined;
       let keys: string[] = [];
       if (shingleSet.size >= minShingles) {
         signature = hasher.signature(shingleSet);
         keys = bandKeys(signature, banding);
+        // The same text has the same bands, so an exact duplicate is among the band candidates
+        // (saves a lookup per conversation); the exact-hash row is still asked before a near
+        // verdict, in case that text's bands are not written yet.
         let best: { record: SignatureRecord; similarity: number } | undefined;
         for (const candidate of await options.store.findByBands(keys, signal)) {
           if (!candidate.signature || sameRecord(candidate, self)) continue;
+          if (candidate.exactHash === hash) return found(conversation, 'exact', 1, candidate);
           const similarity = estimateJaccard(signature, decodeSignature(candidate.signature));
           if (similarity >= threshold && (!best || similarity > best.similarity)) best = { record: candidate, similarity };
         }
-        if (best) return found(conversation, 'near', best.similarity, best.record);
+        if (best) {
+          const exact = await options.store.findExact(hash, signal);
+          if (exact && !sameRecord(exact, self)) return found(conversation, 'exact', 1, exact);
+          return found(conversation, 'near', best.similarity, best.record);
+        }
+      } else {
+        const exact = await options.store.findExact(hash, signal);
+        if (exact && !sameRecord(exact, self)) return found(conversation, 'exact', 1, exact);
       }
 
       const record: SignatureRecord = {

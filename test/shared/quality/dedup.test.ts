@@ -1,5 +1,5 @@
 import { MemorySignatureStore, SIGNATURE_BANDING, TableSignatureStore, createDedupStage } from '../../../src/shared/quality/dedup';
-import { MinHasher, estimateJaccard, exactJaccard, normaliseText, shingles } from '../../../src/shared/quality/minhash';
+import { MinHasher, bandKeys, encodeSignature, estimateJaccard, exactJaccard, normaliseText, shingles } from '../../../src/shared/quality/minhash';
 import { testStorage, uniqueName } from '../../setup/storage';
 import { conversation } from './helpers';
 
@@ -73,12 +73,15 @@ describe('dedup stage (table store on Azurite)', () => {
     await table.createTable();
 
     // Last month: one process writes signatures and ends.
-    const lastMonth = createDedupStage({ store: new TableSignatureStore(table), now: () => new Date('2026-10-26T02:00:00Z') });
+    const lastMonthStore = new TableSignatureStore(table);
+    const lastMonth = createDedupStage({ store: lastMonthStore, now: () => new Date('2026-10-26T02:00:00Z') });
     expect((await lastMonth.apply(convo('old-1', base, '2026-10-26.jsonl', 7))).action).toBe('keep');
     expect((await lastMonth.apply(convo('old-2', different, '2026-10-26.jsonl', 8))).action).toBe('keep');
+    await lastMonthStore.flush();
 
     // Tomorrow: a new process with a new store instance over the same table.
-    const tomorrow = createDedupStage({ store: new TableSignatureStore(table), threshold: 0.7 });
+    const tomorrowStore = new TableSignatureStore(table);
+    const tomorrow = createDedupStage({ store: tomorrowStore, threshold: 0.7 });
     const exact = await tomorrow.apply(convo('new-1', base, '2026-11-27.jsonl', 1));
     expect(exact).toMatchObject({ action: 'drop', reason: 'duplicate-exact' });
     expect(exact.action === 'drop' && exact.detail).toContain('old-1 (2026-10-26.jsonl line 7, seen 2026-10-26T02:00:00.000Z)');
@@ -88,8 +91,23 @@ describe('dedup stage (table store on Azurite)', () => {
       'Yes, you can pause for up to three months from Account > Membership > Pause.',
     ];
     expect((await tomorrow.apply(convo('new-3', fresh, '2026-11-27.jsonl', 3))).action).toBe('keep');
+    await tomorrowStore.flush();
 
-    // The blob trigger retries the same file: its own signatures must not make it a duplicate.
+    // The blob trigger retries the same file: its own signatures must not make it a duplicate,
+    // whether its band rows were written (flushed) before the failure or not.
+    const retried: Record<string, string[]> = {
+      unflushed: ['Do you ship to Norway, and how long does delivery take there?', 'Yes, we ship to Norway; delivery takes four to six working days.'],
+      flushed: ['My parcel tracking has not updated for a week, is it lost?', 'I have opened a trace with the carrier and will email you within two days.'],
+    };
+    for (const [state, texts] of Object.entries(retried)) {
+      const file = `2026-11-28-${state}.jsonl`;
+      const first = new TableSignatureStore(table);
+      expect((await createDedupStage({ store: first }).apply(convo('new-4', texts, file, 1))).action).toBe('keep');
+      if (state === 'flushed') await first.flush();
+      const retryStore = new TableSignatureStore(table);
+      expect((await createDedupStage({ store: retryStore }).apply(convo('new-4', texts, file, 1))).action).toBe('keep');
+      await retryStore.flush();
+    }
     const retry = createDedupStage({ store: new TableSignatureStore(table) });
     expect((await retry.apply(convo('new-3', fresh, '2026-11-27.jsonl', 3))).action).toBe('keep');
     await table.deleteTable();
@@ -104,6 +122,73 @@ describe('dedup stage (table store on Azurite)', () => {
       createDedupStage({ store: new TableSignatureStore(table) }).apply(convo('y', base, 'b.jsonl')),
     ]);
     expect([x.action, y.action].sort()).toEqual(['drop', 'keep']);
+    await table.deleteTable();
+  });
+
+  it('buffers band rows per invocation: visible to the same store at once, to other invocations after flush', async () => {
+    const table = testStorage().table(uniqueName('dedup'));
+    await table.createTable();
+    const writer = new TableSignatureStore(table);
+    const stage = createDedupStage({ store: writer, threshold: 0.7 });
+    expect((await stage.apply(convo('a', base, 'one.jsonl', 1))).action).toBe('keep');
+    // Same invocation: the unwritten bands of 'a' still find the near duplicate.
+    expect(await stage.apply(convo('b', near, 'one.jsonl', 2))).toMatchObject({ action: 'drop', reason: 'duplicate-near' });
+    // Another invocation before the flush sees the exact claim (written at once), not the bands.
+    const other = createDedupStage({ store: new TableSignatureStore(table), threshold: 0.7 });
+    expect(await other.apply(convo('c', base, 'two.jsonl', 1))).toMatchObject({ action: 'drop', reason: 'duplicate-exact' });
+    expect((await createDedupStage({ store: new TableSignatureStore(table), threshold: 0.7 }).apply(convo('d', near, 'two.jsonl', 2))).action).toBe('keep');
+    await writer.flush();
+    const later = createDedupStage({ store: new TableSignatureStore(table), threshold: 0.7 });
+    // 'd' claimed the text of `near` in the meantime, so probe with another variant of `base`.
+    const near2 = [base[0].replace('please', 'today'), base[1]];
+    expect(await later.apply(convo('e', near2, 'three.jsonl', 1))).toMatchObject({ action: 'drop', reason: 'duplicate-near' });
+    await table.deleteTable();
+  });
+
+  it('writes buffered bands in transactions once a band partition has flushAfter buckets', async () => {
+    const table = testStorage().table(uniqueName('dedup'));
+    await table.createTable();
+    const stage = createDedupStage({ store: new TableSignatureStore(table, { flushAfter: 2 }), threshold: 0.7 });
+    expect((await stage.apply(convo('a', base, 'one.jsonl', 1))).action).toBe('keep');
+    expect((await stage.apply(convo('b', different, 'one.jsonl', 2))).action).toBe('keep');
+    // No flush call: two buckets per band partition reached the threshold and were written.
+    const bandRows: { partitionKey?: string }[] = [];
+    for await (const row of table.listEntities({ queryOptions: { filter: "PartitionKey ge 'b' and PartitionKey lt 'c'" } })) bandRows.push(row);
+    expect(bandRows).toHaveLength(2 * SIGNATURE_BANDING.bands);
+    expect(new Set(bandRows.map((r) => r.partitionKey)).size).toBe(SIGNATURE_BANDING.bands);
+    const later = createDedupStage({ store: new TableSignatureStore(table), threshold: 0.7 });
+    expect(await later.apply(convo('c', near, 'two.jsonl', 1))).toMatchObject({ action: 'drop', reason: 'duplicate-near' });
+    await table.deleteTable();
+  });
+
+  it('merges concurrent writers of the same band bucket instead of losing either', async () => {
+    const table = testStorage().table(uniqueName('dedup'));
+    await table.createTable();
+    const hasher = new MinHasher(SIGNATURE_BANDING.bands * SIGNATURE_BANDING.rows);
+    const signature = hasher.signature(shingles(normaliseText(base.join('\n'))));
+    const keys = bandKeys(signature, SIGNATURE_BANDING);
+    const record = (id: string, hash: string) => ({ conversationId: id, file: `${id}.jsonl`, line: 1, exactHash: hash, signature: encodeSignature(signature), seenAt: '2026-11-26T00:00:00.000Z' });
+    const a = new TableSignatureStore(table);
+    const b = new TableSignatureStore(table);
+    // Both read the (empty) buckets, then both add a different text with the same bands.
+    expect(await a.findByBands(keys)).toEqual([]);
+    expect(await b.findByBands(keys)).toEqual([]);
+    expect(await a.add(record('a', 'a'.repeat(32)), keys)).toBeUndefined();
+    expect(await b.add(record('b', 'b'.repeat(32)), keys)).toBeUndefined();
+    await a.flush();
+    await b.flush(); // every create conflicts (409): re-read, merged, written conditionally
+    const found = await new TableSignatureStore(table).findByBands(keys);
+    expect(found.map((r) => r.conversationId).sort()).toEqual(['a', 'b']);
+    // A bucket changed after b read it (412 on the conditional update) is merged as well.
+    expect(await b.findByBands(keys)).toHaveLength(2);
+    const c = new TableSignatureStore(table);
+    await c.findByBands(keys);
+    expect(await b.add(record('b2', 'c'.repeat(32)), keys)).toBeUndefined();
+    expect(await c.add(record('c', 'd'.repeat(32)), keys)).toBeUndefined();
+    await c.flush();
+    await b.flush();
+    const all = await new TableSignatureStore(table).findByBands(keys);
+    expect(all.map((r) => r.conversationId).sort()).toEqual(['a', 'b', 'b2', 'c']);
     await table.deleteTable();
   });
 });
