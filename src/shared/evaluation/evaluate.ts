@@ -12,7 +12,7 @@ import { corpusBleu } from './bleu';
 import { deploymentChatModel, type ChatMessage, type ChatModel } from './chat';
 import { loadCsatByModel } from './csat';
 import { intentF1 } from './f1';
-import { decidePromotion, gatePolicyFromSettings, type GateMetrics } from './gate';
+import { decidePromotion, gatePolicyFromSettings } from './gate';
 import { holdoutBlobName, loadHoldout, replyTask, type HoldoutRecord } from './holdout';
 import { summarizeLatency } from './latency';
 import {

@@ -1,5 +1,4 @@
 import { parse } from 'csv-parse';
-import { Readable } from 'node:stream';
 import { parseFaq, parseFeedback } from './jsonl';
 import { groupMessageRows, type MessageRow } from './messageCsv';
 import { reject } from './records';

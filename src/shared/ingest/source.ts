@@ -15,7 +15,7 @@ export class PeekableBytes implements AsyncIterable<Buffer> {
 
   constructor(
     source: AsyncIterable<Buffer | string>,
-    private readonly file: string,
+    file: string,
     private readonly wrapError: (err: unknown) => IngestError = (err) => readError(file, err),
   ) {
     this.iterator = source[Symbol.asyncIterator]();
