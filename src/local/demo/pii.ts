@@ -48,33 +48,12 @@ export function luhnCard(random: Random): string {
   return digits.replace(/(\d{4})(?=\d)/g, '$1 ');
 }
 
-export function luhnValid(number: string): boolean {
-  const digits = number.replace(/\D/g, '');
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return digits.length >= 12 && sum % 10 === 0;
-}
-
 /** A German IBAN (DE + 2 check digits + 18 digits) with a correct mod-97 checksum. */
 export function iban(random: Random): string {
   const bban = random.digits(18);
   const check = 98 - mod97(`${bban}131400`); // "DE" = 13 14, then "00"
   const value = `DE${String(check).padStart(2, '0')}${bban}`;
   return value.replace(/(.{4})(?=.)/g, '$1 ');
-}
-
-export function ibanValid(value: string): boolean {
-  const compact = value.replace(/\s/g, '');
-  const rearranged = compact.slice(4) + compact.slice(0, 4);
-  const numeric = rearranged.replace(/[A-Z]/g, (c) => String(c.charCodeAt(0) - 55));
-  return mod97(numeric) === 1;
 }
 
 function mod97(digits: string): number {

@@ -7,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { generateDemoData } from '../../../src/local/demo/generateDemoData';
-import { ibanValid, luhnValid } from '../../../src/local/demo/pii';
 import type { Conversation, IngestItem } from '../../../src/shared/ingest/types';
+// The validators the quality stage uses: the demo's cards and IBANs must be ones it recognises.
+import { isIban, luhnValid } from '../../../src/shared/quality/pii/validators';
 import { conversations, feedbacks, parseAll, rejections } from './helpers';
 
 const demo = resolve(__dirname, '../../../demo');
@@ -94,7 +95,7 @@ test('the main set contains what the quality stage must catch', () => {
   const cards = all.match(/\b\d{4} \d{4} \d{4} \d{4}\b/g) ?? [];
   expect(cards.filter(luhnValid).length).toBeGreaterThanOrEqual(2);
   const ibans = all.match(/\bDE\d{2}(?: \d{4}){4} \d{2}\b/g) ?? [];
-  expect(ibans.filter(ibanValid).length).toBeGreaterThanOrEqual(2);
+  expect(ibans.filter(isIban).length).toBeGreaterThanOrEqual(2);
   expect(all).toMatch(/\d+ (Linden Street|Harbour Road|Mill Lane|Oak Avenue|Station Road|Elm Court|Kingfisher Way|Baker Row), /);
   expect(all).toMatch(/My name is [A-Z][a-z]+ [A-Z][a-z]+/i);
   expect(all.toLowerCase()).toContain('ignore previous instructions');
