@@ -311,7 +311,7 @@ async function abandonCandidates(
       releasedAt = job.finishedAt ?? enteredCurrentState(job);
       reason = `job ${job.jobKey} ${job.state}${job.error ? `: ${job.error}` : ''}`;
     } else {
-      const gaveUp = await failStuckJob(runtime, store, job.jobKey, now, limitMs);
+      const gaveUp = await failStuckJob(runtime, store, job.jobKey, now, limitMs, signal);
       if (!gaveUp) continue;
       releasedAt = new Date(Date.parse(enteredCurrentState(job)) + limitMs).toISOString();
       job = gaveUp;
@@ -349,7 +349,14 @@ async function abandonCandidates(
  * evaluating a deployment that is about to be deleted. Undefined when the job holds a live lease,
  * is no longer stuck, or another invocation changed it meanwhile.
  */
-async function failStuckJob(runtime: Runtime, store: JobStore, jobKey: string, now: Date, limitMs: number): Promise<JobRecord | undefined> {
+async function failStuckJob(
+  runtime: Runtime,
+  store: JobStore,
+  jobKey: string,
+  now: Date,
+  limitMs: number,
+  signal?: AbortSignal,
+): Promise<JobRecord | undefined> {
   const loaded = await store.get(jobKey);
   if (!loaded || !CANDIDATE_STATES.has(loaded.record.state)) return undefined;
   const job = loaded.record;
@@ -394,6 +401,7 @@ async function failStuckJob(runtime: Runtime, store: JobStore, jobKey: string, n
   await notify(
     { telemetry: runtime.telemetry, events: runtime.events },
     { type: EVENT_TYPES.jobFailed, subject: `jobs/${job.jobKey}`, id: `${job.jobKey}:failed`, data: { jobKey: job.jobKey, datasetVersion: job.datasetVersion, error } },
+    { signal },
   );
   return failed;
 }
