@@ -148,7 +148,7 @@ describe('runDeploymentLifecycle (Azurite + emulator ARM)', () => {
 async function isolatedStorage(): Promise<StorageClients> {
   const base = testStorage();
   await base.ensureResources();
-  const own = new Map([TABLES.models, TABLES.feedback, TABLES.jobs].map((t) => [t, uniqueName(t.replace(/[^a-z]/g, '').slice(0, 12))]));
+  const own = new Map<string, string>([TABLES.models, TABLES.feedback, TABLES.jobs].map((t) => [t, uniqueName(t.replace(/[^a-z]/g, '').slice(0, 12))]));
   for (const name of own.values()) await base.table(name).createTable();
   return { ...base, table: (n) => base.table(own.get(n) ?? n) };
 }
