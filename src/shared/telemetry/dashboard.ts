@@ -80,6 +80,14 @@ export function buildDashboardData(all: readonly TelemetryRecord[], options: Das
   const records = all.filter((r) => Date.parse(r.time) >= since);
   const metrics = records.filter((r): r is MetricRecord => r.kind === 'metric');
   const role = (value: string) => (r: MetricRecord) => r.dimensions.role === value;
+  // A model-quality metric as the gate measures it (candidate and production on the holdout) and
+  // as driftWatch measures it (production on recent data).
+  const modelQuality = (evalMetric: string, driftMetric: string) =>
+    present([
+      seriesOf(metrics, evalMetric, 'candidate on holdout', role('candidate')),
+      seriesOf(metrics, evalMetric, 'production on holdout', role('production')),
+      seriesOf(metrics, driftMetric, 'production on recent data'),
+    ]);
 
   const drift = present([
     seriesOf(metrics, 'tuneloop.drift.score', 'combined drift score'),
@@ -96,26 +104,8 @@ export function buildDashboardData(all: readonly TelemetryRecord[], options: Das
   }
   const charts: DashboardChart[] = [
     { id: 'drift', title: 'Drift', yLabel: 'score', series: drift },
-    {
-      id: 'bleu',
-      title: 'BLEU',
-      yLabel: 'BLEU (0–100)',
-      series: present([
-        seriesOf(metrics, 'tuneloop.eval.bleu', 'candidate on holdout', role('candidate')),
-        seriesOf(metrics, 'tuneloop.eval.bleu', 'production on holdout', role('production')),
-        seriesOf(metrics, 'tuneloop.drift.model_bleu', 'production on recent data'),
-      ]),
-    },
-    {
-      id: 'f1',
-      title: 'Intent F1',
-      yLabel: 'macro F1 (0–1)',
-      series: present([
-        seriesOf(metrics, 'tuneloop.eval.intent_f1', 'candidate on holdout', role('candidate')),
-        seriesOf(metrics, 'tuneloop.eval.intent_f1', 'production on holdout', role('production')),
-        seriesOf(metrics, 'tuneloop.drift.model_intent_f1', 'production on recent data'),
-      ]),
-    },
+    { id: 'bleu', title: 'BLEU', yLabel: 'BLEU (0–100)', series: modelQuality('tuneloop.eval.bleu', 'tuneloop.drift.model_bleu') },
+    { id: 'f1', title: 'Intent F1', yLabel: 'macro F1 (0–1)', series: modelQuality('tuneloop.eval.intent_f1', 'tuneloop.drift.model_intent_f1') },
     {
       id: 'csat',
       title: 'CSAT',
