@@ -420,30 +420,24 @@ export function createDedupStage(options: DedupOptions): ConversationStage {
       const normalised = normaliseText(conversationText(conversation));
       const hash = exactHash(normalised);
       const self = { conversationId: conversation.conversationId, file: conversation.source.file };
+      // Exact first: one point read settles a repeated text (re-exported logs, re-uploaded files)
+      // without the 20 band lookups.
+      const exact = await options.store.findExact(hash, signal);
+      if (exact && !sameRecord(exact, self)) return found(conversation, 'exact', 1, exact);
+
       const shingleSet = shingles(normalised);
       let signature: Uint32Array | undefined;
       let keys: string[] = [];
       if (shingleSet.size >= minShingles) {
         signature = hasher.signature(shingleSet);
         keys = bandKeys(signature, banding);
-        // The same text has the same bands, so an exact duplicate is among the band candidates
-        // (saves a lookup per conversation); the exact-hash row is still asked before a near
-        // verdict, in case that text's bands are not written yet.
         let best: { record: SignatureRecord; similarity: number } | undefined;
         for (const candidate of await options.store.findByBands(keys, signal)) {
           if (!candidate.signature || sameRecord(candidate, self)) continue;
-          if (candidate.exactHash === hash) return found(conversation, 'exact', 1, candidate);
           const similarity = estimateJaccard(signature, decodeSignature(candidate.signature));
           if (similarity >= threshold && (!best || similarity > best.similarity)) best = { record: candidate, similarity };
         }
-        if (best) {
-          const exact = await options.store.findExact(hash, signal);
-          if (exact && !sameRecord(exact, self)) return found(conversation, 'exact', 1, exact);
-          return found(conversation, 'near', best.similarity, best.record);
-        }
-      } else {
-        const exact = await options.store.findExact(hash, signal);
-        if (exact && !sameRecord(exact, self)) return found(conversation, 'exact', 1, exact);
+        if (best) return found(conversation, 'near', best.similarity, best.record);
       }
 
       const record: SignatureRecord = {
