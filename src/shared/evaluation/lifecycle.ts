@@ -124,9 +124,14 @@ export async function runDeploymentLifecycle(runtime: Runtime, options: Lifecycl
 
   const pointer = await getProductionPointer(storage);
   if (pointer) {
-    if (await ensurePromotionRecorded(storage, pointer)) {
-      result.repairedPromotion = pointer.sequence;
-      telemetry.trackEvent('tuneloop.model.promotion_repaired', { model: pointer.deploymentName, job: pointer.jobKey, sequence: pointer.sequence });
+    try {
+      if (await ensurePromotionRecorded(storage, pointer)) {
+        result.repairedPromotion = pointer.sequence;
+        telemetry.trackEvent('tuneloop.model.promotion_repaired', { model: pointer.deploymentName, job: pointer.jobKey, sequence: pointer.sequence });
+      }
+    } catch (err) {
+      // A damaged pointer row must not stop cost, retirement and keep-alive.
+      problem(`promotion history: ${(err as Error).message}`);
     }
     await repairRoles(runtime, pointer);
   }
@@ -331,15 +336,25 @@ async function abandonCandidates(
     out.push({ deploymentName, jobKey: job.jobKey, reason, releasedAt, deployed });
   }
 
-  // A candidate record without a job cannot be judged from its job: say so once it is overdue.
+  // A candidate record without a job cannot be judged from its job: once it is overdue, record it
+  // as gone if its deployment has been deleted, else say so (it may still be under evaluation).
   for (const r of records.values()) {
     if (r.role !== 'candidate' || jobKeys.has(r.jobKey) || r.deploymentName === pointer?.deploymentName) continue;
-    if (now.getTime() - Date.parse(r.deployedAt) > limitMs) {
-      problem(
-        `candidate deployment ${r.deploymentName} (job ${r.jobKey || 'unknown'}) has had no verdict since ${r.deployedAt} and its job is not in table ${TABLES.jobs}; ` +
-          'it is not retired automatically — delete the deployment, or set its record\'s role to rejected so the lifecycle retires it',
-      );
+    if (!(now.getTime() - Date.parse(r.deployedAt) > limitMs)) continue;
+    try {
+      if (!(await runtime.fineTune.deployments.getDeployment(r.deploymentName, { signal }))) {
+        await saveDeploymentRecord(storage, { deploymentName: r.deploymentName, role: 'gone', retiredAt: now.toISOString() });
+        continue;
+      }
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      problem(`could not look up deployment ${r.deploymentName}: ${(err as Error).message}`);
+      continue;
     }
+    problem(
+      `candidate deployment ${r.deploymentName} (job ${r.jobKey || 'unknown'}) has had no verdict since ${r.deployedAt} and its job is not in table ${TABLES.jobs}, ` +
+        'so tuneloop cannot tell whether it is still being evaluated and does not delete it; delete the deployment if it is not needed (the next run then records it as gone)',
+    );
   }
   return out;
 }

@@ -314,9 +314,15 @@ describe('runDeploymentLifecycle: candidates whose evaluation never finishes (Az
     expect(result.abandoned).toEqual([expect.objectContaining({ jobKey: 'nodeploy', deployed: false })]);
     expect(result.problems).toEqual([expect.stringContaining(`candidate deployment ${name('orphan')} (job orphan) has had no verdict since`)]);
     expect(await exists('orphan')).toBe(true);
+    expect((await getDeploymentRecord(runtime.storage, name('orphan')))!.role).toBe('candidate');
+    // Deleted by hand, as the problem says: recorded as gone, no longer reported.
+    await runtime.fineTune.deployments.deleteDeployment(name('orphan'));
+    const after = await runDeploymentLifecycle(runtime, { now: new Date(now) });
+    expect(after.problems).toEqual([]);
+    expect(await getDeploymentRecord(runtime.storage, name('orphan'))).toMatchObject({ role: 'gone', retiredAt: iso(now) });
     expect(await getDeploymentRecord(runtime.storage, name('nodeploy'))).toMatchObject({ role: 'gone', retiredAt: iso(now) });
     expect(result.charged.find((c) => c.deploymentName === name('nodeploy'))).toBeUndefined();
-    expect((await runDeploymentLifecycle(runtime, { now: new Date(now) })).abandoned).toEqual([]);
+    expect(after.abandoned).toEqual([]);
   });
 });
 
@@ -409,6 +415,15 @@ describe('promotion history survives a crash between the pointer switch and the 
       ['j-b', 1, 5],
       ['j-c', 0, undefined],
     ]);
+  });
+
+  it('reports a damaged pointer row as a problem and still runs the rest', async () => {
+    const damaged = await isolatedStorage();
+    await damaged.table(TABLES.models).createEntity({ partitionKey: 'production', rowKey: 'current', jobKey: 'j-a', fineTunedModel: model, deploymentName: `${run}-a`, datasetVersion: 'v-a', sequence: 'two', promotedAt: '2026-05-01T00:00:00Z' });
+    const result = await runDeploymentLifecycle(createRuntime(runtime.settings, { storage: damaged, telemetry }), { now: new Date('2026-05-01T02:00:00Z') });
+    expect(result.problems).toEqual([expect.stringMatching(/^promotion history: production pointer \(table \w+, production\/current\) has sequence NaN; expected a whole number/)]);
+    expect(await listPromotions(damaged)).toEqual([]);
+    expect(result.charged.map((c) => c.deploymentName)).toEqual([`${run}-a`]);
   });
 
   it('puts deployment roles back in line with the pointer when a promotion stopped before updating them', async () => {
