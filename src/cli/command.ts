@@ -1,3 +1,5 @@
+import { modelInfo, UnknownModelError } from '../shared/dataset/models';
+
 /** What a CLI command gets: its arguments and where to write (so tests can capture output). */
 export interface CliIo {
   stdout: (text: string) => void;
@@ -21,6 +23,16 @@ export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
+  }
+}
+
+/** A `--model` value must be a model tuneloop knows (limits, prices); otherwise a usage error that lists them. */
+export function assertKnownModel(model: string): void {
+  try {
+    modelInfo(model);
+  } catch (err) {
+    if (err instanceof UnknownModelError) throw new UsageError(err.message);
+    throw err;
   }
 }
 

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs, UsageError, type CliCommand } from '../command';
+import { assertKnownModel, parseArgs, UsageError, type CliCommand } from '../command';
 import { cliEnv } from '../localEnv';
-import { modelInfo, UnknownModelError } from '../../shared/dataset/models';
 import { offlineSettings, prepareDataset, PrepareInputError } from '../../shared/dataset/prepare';
 
 export const prepareCommand: CliCommand = {
@@ -15,14 +14,7 @@ export const prepareCommand: CliCommand = {
     const out = flags.out as string | undefined;
     if (!out) throw new UsageError('--out <dir> is required');
     const model = flags.model as string | undefined;
-    if (model) {
-      try {
-        modelInfo(model);
-      } catch (err) {
-        if (err instanceof UnknownModelError) throw new UsageError(err.message);
-        throw err;
-      }
-    }
+    if (model) assertKnownModel(model);
     let epochs: number | undefined;
     if (flags.epochs !== undefined) {
       epochs = Number(flags.epochs);

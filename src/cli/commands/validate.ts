@@ -1,9 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs, UsageError, type CliCommand } from '../command';
+import { assertKnownModel, parseArgs, UsageError, type CliCommand } from '../command';
 import { cliEnv } from '../localEnv';
-import { modelInfo, UnknownModelError } from '../../shared/dataset/models';
 import { offlineSettings } from '../../shared/dataset/prepare';
 import { validateFile } from '../../shared/dataset/validate';
 
@@ -16,12 +15,7 @@ export const validateCommand: CliCommand = {
     if (positional.length !== 1) throw new UsageError(positional.length ? 'give exactly one file' : 'give the file to validate');
     const file = positional[0];
     const model = (flags.model as string | undefined) ?? offlineSettings(cliEnv(io)).TUNELOOP_BASE_MODEL;
-    try {
-      modelInfo(model);
-    } catch (err) {
-      if (err instanceof UnknownModelError) throw new UsageError(err.message);
-      throw err;
-    }
+    assertKnownModel(model);
     const path = resolve(io.cwd, file);
     try {
       if (!(await stat(path)).isFile()) throw new UsageError(`${file} is not a file`);
