@@ -147,13 +147,7 @@ export function toFineTuneError(err: unknown, operation: string): FineTuneServic
   if (err instanceof APIUserAbortError || (err instanceof Error && err.name === 'AbortError')) {
     return new FineTuneServiceError(`${operation}: ${ADVICE.aborted}`, { kind: 'aborted', operation, cause: err });
   }
-  if (err instanceof APIConnectionError) {
-    return new FineTuneServiceError(`${operation}: cannot reach the service (${err.message}); ${ADVICE.transient}`, {
-      kind: 'transient',
-      operation,
-      cause: err,
-    });
-  }
+  if (err instanceof APIConnectionError) return unreachable(operation, err);
   if (err instanceof APIError) {
     const inner = innerError(err.error);
     const code = err.code ?? inner.code ?? undefined;
@@ -186,14 +180,12 @@ export function toFineTuneError(err: unknown, operation: string): FineTuneServic
       cause: err,
     });
   }
-  if (err instanceof Error && isNetworkCode((err as NodeJS.ErrnoException).code)) {
-    return new FineTuneServiceError(`${operation}: cannot reach the service (${err.message}); ${ADVICE.transient}`, {
-      kind: 'transient',
-      operation,
-      cause: err,
-    });
-  }
+  if (err instanceof Error && isNetworkCode((err as NodeJS.ErrnoException).code)) return unreachable(operation, err);
   throw err;
+}
+
+function unreachable(operation: string, cause: Error): FineTuneServiceError {
+  return new FineTuneServiceError(`${operation}: cannot reach the service (${cause.message}); ${ADVICE.transient}`, { kind: 'transient', operation, cause });
 }
 
 function isNetworkCode(code: string | undefined): boolean {
