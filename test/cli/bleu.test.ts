@@ -2,14 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main';
-import type { CliIo } from '../../src/cli/command';
-
-function capture(cwd: string): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', isTty: false, env: {}, cwd } as CliIo & { out: string; err: string };
-  io.stdout = (t) => void (io.out += t);
-  io.stderr = (t) => void (io.err += t);
-  return io;
-}
+import { captureIo } from '../setup/cli';
 
 describe('tuneloop bleu', () => {
   let dir: string;
@@ -24,7 +17,7 @@ describe('tuneloop bleu', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('prints the corpus score on the last line (sacreBLEU README example)', async () => {
-    const io = capture(dir);
+    const io = captureIo(dir);
     expect(await runCli(['bleu', '--hyp', 'hyp.txt', '--ref', 'ref1.txt', '--ref', 'ref2.txt'], io)).toBe(0);
     const lines = io.out.trim().split('\n');
     expect(Math.abs(Number(lines[lines.length - 1]) - 48.530827)).toBeLessThan(1e-4);
@@ -32,7 +25,7 @@ describe('tuneloop bleu', () => {
   });
 
   it('--json gives the full result', async () => {
-    const io = capture(dir);
+    const io = captureIo(dir);
     expect(await runCli(['bleu', '--hyp', 'hyp.txt', '--ref', 'ref1.txt', '--json'], io)).toBe(0);
     const result = JSON.parse(io.out);
     expect(result).toMatchObject({ segments: 3, refFiles: ['ref1.txt'], sysLen: 17 });
@@ -40,22 +33,22 @@ describe('tuneloop bleu', () => {
   });
 
   it('honours tokenizer options (tokenize none = 49.19 on the same example)', async () => {
-    const io = capture(dir);
+    const io = captureIo(dir);
     expect(await runCli(['bleu', '--hyp', 'hyp.txt', '--ref', 'ref1.txt', '--ref', 'ref2.txt', '--tokenize', 'none'], io)).toBe(0);
     expect(Number(io.out.trim().split('\n').pop())).toBeCloseTo(49.1919566, 4);
   });
 
   it('fails with file names and counts on mismatched line counts', async () => {
-    const io = capture(dir);
+    const io = captureIo(dir);
     expect(await runCli(['bleu', '--hyp', 'hyp.txt', '--ref', 'short.txt'], io)).toBe(1);
     expect(io.err).toContain('short.txt has 1 lines but hyp.txt has 3');
   });
 
   it('is a usage error without --ref, and names a missing file', async () => {
-    const io = capture(dir);
+    const io = captureIo(dir);
     expect(await runCli(['bleu', '--hyp', 'hyp.txt'], io)).toBe(2);
     expect(io.err).toContain('--ref');
-    const io2 = capture(dir);
+    const io2 = captureIo(dir);
     expect(await runCli(['bleu', '--hyp', 'nope.txt', '--ref', 'ref1.txt'], io2)).toBe(1);
     expect(io2.err).toContain('cannot read nope.txt: ENOENT');
     expect(readFileSync(join(dir, 'hyp.txt'), 'utf8')).toContain('dog');

@@ -3,18 +3,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main';
-import type { CliIo } from '../../src/cli/command';
+import { captureIo } from '../setup/cli';
 import type { TelemetryRecord } from '../../src/shared/telemetry/localSink';
 import { buildDashboardData } from '../../src/shared/telemetry/dashboard';
 
 const CHROMIUM = '/usr/bin/chromium';
-
-function capture(cwd: string, env: Record<string, string> = {}): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', isTty: false, env, cwd } as CliIo & { out: string; err: string };
-  io.stdout = (t) => void (io.out += t);
-  io.stderr = (t) => void (io.err += t);
-  return io;
-}
 
 /** Seven simulated days of telemetry as tuneloop writes it: drift rising, a new model, CSAT falling. */
 function week(): TelemetryRecord[] {
@@ -76,7 +69,7 @@ describe('tuneloop dashboard', () => {
   });
 
   it('writes a self-contained page that renders its charts in headless Chromium without console errors', async () => {
-    const io = capture(dir, { TUNELOOP_LOCAL_DIR: '.' });
+    const io = captureIo(dir, { env: { TUNELOOP_LOCAL_DIR: '.' } });
     expect(await runCli(['dashboard', '--out', 'out/dash.html'], io)).toBe(0);
     expect(io.out).toMatch(/wrote .*out\/dash\.html \(\d+ records; charts with data: drift, bleu, f1, csat, quarantine\)/);
     const html = await readFile(join(dir, 'out', 'dash.html'), 'utf8');
@@ -141,12 +134,12 @@ describe('tuneloop dashboard', () => {
   it('says where metrics come from when the sink is empty, and rejects a bad --since', async () => {
     const empty = await mkdtemp(join(tmpdir(), 'tuneloop-dashboard-empty-'));
     try {
-      const io = capture(empty, { TUNELOOP_LOCAL_DIR: '.' });
+      const io = captureIo(empty, { env: { TUNELOOP_LOCAL_DIR: '.' } });
       expect(await runCli(['dashboard'], io)).toBe(0);
       expect(io.err).toContain('no telemetry in');
       expect(io.out).toContain('charts with data: none');
       expect(existsSync(join(empty, 'dashboard.html'))).toBe(true);
-      const bad = capture(empty, { TUNELOOP_LOCAL_DIR: '.' });
+      const bad = captureIo(empty, { env: { TUNELOOP_LOCAL_DIR: '.' } });
       expect(await runCli(['dashboard', '--since', 'last tuesday'], bad)).toBe(2);
       expect(bad.err).toContain('--since must be an ISO date');
     } finally {

@@ -3,16 +3,9 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main';
-import type { CliIo } from '../../src/cli/command';
+import { captureIo } from '../setup/cli';
 import { CONTAINERS } from '../../src/shared/storage/names';
 import { testStorage, testStorageConnectionString, uniqueName } from '../setup/storage';
-
-function io(cwd: string, env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty: false, env, cwd };
-  return { io: value, out: () => out.join(''), err: () => err.join('') };
-}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -43,17 +36,17 @@ describe('tuneloop drop', () => {
   });
 
   it('uploads files and folders into raw-logs with their content types', async () => {
-    const cli = io(dir);
-    const code = await runCli(['drop', `${prefix}-single.csv`, '--connection-string', testStorageConnectionString()], cli.io);
-    expect(cli.err()).toBe('');
+    const cli = captureIo(dir);
+    const code = await runCli(['drop', `${prefix}-single.csv`, '--connection-string', testStorageConnectionString()], cli);
+    expect(cli.err).toBe('');
     expect(code).toBe(0);
-    expect(cli.out()).toMatch(new RegExp(`${prefix}-single\\.csv → raw-logs/${prefix}-single\\.csv \\(\\d+ bytes, ETag`));
+    expect(cli.out).toMatch(new RegExp(`${prefix}-single\\.csv → raw-logs/${prefix}-single\\.csv \\(\\d+ bytes, ETag`));
     const blob = testStorage().container(CONTAINERS.raw).getBlobClient(`${prefix}-single.csv`);
     expect((await blob.downloadToBuffer()).toString()).toBe('question,answer\nq,a\n');
     expect((await blob.getProperties()).contentType).toBe('text/csv');
 
-    const folder = io(dir);
-    expect(await runCli(['drop', prefix, '--connection-string', testStorageConnectionString()], folder.io)).toBe(0);
+    const folder = captureIo(dir);
+    expect(await runCli(['drop', prefix, '--connection-string', testStorageConnectionString()], folder)).toBe(0);
     const names: string[] = [];
     for await (const b of testStorage().container(CONTAINERS.raw).listBlobsFlat()) names.push(b.name);
     expect(names).toEqual(expect.arrayContaining(['a.jsonl', 'sub/b.csv']));
@@ -61,13 +54,13 @@ describe('tuneloop drop', () => {
 
   it('says clearly when no local stack is listening', async () => {
     const port = await freePort();
-    const cli = io(dir, { TUNELOOP_LOCAL_PORT_BASE: String(port) });
-    expect(await runCli(['drop', `${prefix}-single.csv`], cli.io)).toBe(1);
-    expect(cli.err()).toMatch(new RegExp(`cannot reach blob storage at http://127\\.0\\.0\\.1:${port}/devstoreaccount1.*npm start`));
+    const cli = captureIo(dir, { env: { TUNELOOP_LOCAL_PORT_BASE: String(port) } });
+    expect(await runCli(['drop', `${prefix}-single.csv`], cli)).toBe(1);
+    expect(cli.err).toMatch(new RegExp(`cannot reach blob storage at http://127\\.0\\.0\\.1:${port}/devstoreaccount1.*npm start`));
   });
 
   it('exits 2 on usage errors', async () => {
-    expect(await runCli(['drop'], io(dir).io)).toBe(2);
-    expect(await runCli(['drop', 'missing.csv'], io(dir).io)).toBe(2);
+    expect(await runCli(['drop'], captureIo(dir))).toBe(2);
+    expect(await runCli(['drop', 'missing.csv'], captureIo(dir))).toBe(2);
   });
 });

@@ -5,16 +5,9 @@ import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { getEncoding } from 'js-tiktoken';
 import { runCli } from '../../src/cli/main';
-import type { CliIo } from '../../src/cli/command';
+import { captureIo } from '../setup/cli';
 import { splitFor } from '../../src/shared/dataset/split';
 import { conversationLine, conversationsJsonl } from '../shared/dataset/fixtures';
-
-function io(cwd: string, isTty = false, env: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const value: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), isTty, env, cwd };
-  return { io: value, out: () => out.join(''), err: () => err.join('') };
-}
 
 const readJsonl = async (path: string) =>
   (await readFile(path, 'utf8'))
@@ -47,9 +40,9 @@ describe('tuneloop prepare', () => {
   });
 
   it('writes the three splits, quarantine and a report that accounts for every record', async () => {
-    const cli = io(dir);
-    const code = await runCli(['prepare', 'logs', 'z-feedback.csv', '--out', 'out1', '--system-prompt-file', 'prompt.txt'], cli.io);
-    expect(cli.err()).toBe('');
+    const cli = captureIo(dir);
+    const code = await runCli(['prepare', 'logs', 'z-feedback.csv', '--out', 'out1', '--system-prompt-file', 'prompt.txt'], cli);
+    expect(cli.err).toBe('');
     expect(code).toBe(0);
     expect((await readdir(join(dir, 'out1'))).sort()).toEqual(['holdout.jsonl', 'quarantine.jsonl', 'report.json', 'train.jsonl', 'validation.jsonl']);
     const report = JSON.parse(await readFile(join(dir, 'out1', 'report.json'), 'utf8'));
@@ -85,25 +78,25 @@ describe('tuneloop prepare', () => {
     expect(report.quarantine_reasons).toEqual(Object.fromEntries(quarantine.map((q) => [q.reason, 1])));
 
     // The training file passes the validate command.
-    const v = io(dir);
-    expect(await runCli(['validate', 'out1/train.jsonl'], v.io)).toBe(0);
-    expect(v.out()).toMatch(/valid for gpt-4o-mini-2024-07-18: \d+ examples/);
+    const v = captureIo(dir);
+    expect(await runCli(['validate', 'out1/train.jsonl'], v)).toBe(0);
+    expect(v.out).toMatch(/valid for gpt-4o-mini-2024-07-18: \d+ examples/);
   });
 
   it('gives byte-identical output for the same input, and shows progress only on a terminal', async () => {
-    const quiet = io(dir, false);
-    expect(await runCli(['prepare', 'logs', 'z-feedback.csv', '--out', 'out2'], quiet.io)).toBe(0);
-    expect(quiet.err()).toBe('');
-    const tty = io(dir, true);
-    expect(await runCli(['prepare', 'logs', 'z-feedback.csv', '--out', 'out3'], tty.io)).toBe(0);
-    expect(tty.err()).toMatch(/prepare: logs\/a-chats\.jsonl: 41 records, done/);
+    const quiet = captureIo(dir);
+    expect(await runCli(['prepare', 'logs', 'z-feedback.csv', '--out', 'out2'], quiet)).toBe(0);
+    expect(quiet.err).toBe('');
+    const tty = captureIo(dir, { isTty: true });
+    expect(await runCli(['prepare', 'logs', 'z-feedback.csv', '--out', 'out3'], tty)).toBe(0);
+    expect(tty.err).toMatch(/prepare: logs\/a-chats\.jsonl: 41 records, done/);
     for (const f of ['train.jsonl', 'validation.jsonl', 'holdout.jsonl', 'quarantine.jsonl', 'report.json']) {
       expect(await readFile(join(dir, 'out3', f))).toEqual(await readFile(join(dir, 'out2', f)));
     }
   });
 
   it('adds per-step timings to the report with TUNELOOP_DEBUG_TIMINGS=true', async () => {
-    expect(await runCli(['prepare', 'logs/c-faq.jsonl', '--out', 'out7'], io(dir, false, { TUNELOOP_DEBUG_TIMINGS: 'true' }).io)).toBe(0);
+    expect(await runCli(['prepare', 'logs/c-faq.jsonl', '--out', 'out7'], captureIo(dir, { env: { TUNELOOP_DEBUG_TIMINGS: 'true' } }))).toBe(0);
     const report = JSON.parse(await readFile(join(dir, 'out7', 'report.json'), 'utf8'));
     expect(Object.keys(report.timings_ms)).toEqual(expect.arrayContaining(['parse', 'examples', 'write']));
     const plain = JSON.parse(await readFile(join(dir, 'out2', 'report.json'), 'utf8'));
@@ -111,7 +104,7 @@ describe('tuneloop prepare', () => {
   });
 
   it('joins feedback given before or after its conversation to the same result', async () => {
-    expect(await runCli(['prepare', 'z-feedback.csv', 'logs', '--out', 'out4'], io(dir).io)).toBe(0);
+    expect(await runCli(['prepare', 'z-feedback.csv', 'logs', '--out', 'out4'], captureIo(dir))).toBe(0);
     const a = JSON.parse(await readFile(join(dir, 'out2', 'report.json'), 'utf8'));
     const b = JSON.parse(await readFile(join(dir, 'out4', 'report.json'), 'utf8'));
     expect(b.feedback).toEqual(a.feedback);
@@ -127,8 +120,8 @@ describe('tuneloop prepare', () => {
       );
     }
     await writeFile(join(dir, 'long.jsonl'), conversationLine('long-1', { turns }) + '\n');
-    const cli = io(dir);
-    expect(await runCli(['prepare', 'long.jsonl', '--out', 'out5', '--model', 'gpt-35-turbo-0125'], cli.io)).toBe(0);
+    const cli = captureIo(dir);
+    expect(await runCli(['prepare', 'long.jsonl', '--out', 'out5', '--model', 'gpt-35-turbo-0125'], cli)).toBe(0);
     const report = JSON.parse(await readFile(join(dir, 'out5', 'report.json'), 'utf8'));
     expect(report.conversations_split).toBe(1);
     expect(report.tokens.max).toBeLessThanOrEqual(16_385);
@@ -137,26 +130,26 @@ describe('tuneloop prepare', () => {
     expect(examples.length).toBeGreaterThan(1);
     const trained = examples.flatMap((e) => e.messages.filter((m: { role: string; weight?: number }) => m.role === 'assistant' && m.weight !== 0));
     expect(trained).toHaveLength(20);
-    expect(cli.out()).toMatch(/split at turn boundaries/);
+    expect(cli.out).toMatch(/split at turn boundaries/);
   });
 
   it('fails as a whole, naming the file, when an input cannot be read', async () => {
     await writeFile(join(dir, 'corrupt.jsonl.gz'), Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from('not deflate at all '.repeat(30))]));
-    const cli = io(dir);
-    expect(await runCli(['prepare', 'logs', 'corrupt.jsonl.gz', '--out', 'out6'], cli.io)).toBe(1);
-    expect(cli.err()).toMatch(/corrupt\.jsonl\.gz/);
+    const cli = captureIo(dir);
+    expect(await runCli(['prepare', 'logs', 'corrupt.jsonl.gz', '--out', 'out6'], cli)).toBe(1);
+    expect(cli.err).toMatch(/corrupt\.jsonl\.gz/);
     expect(await readdir(join(dir, 'out6'))).toEqual([]);
   });
 
   it('refuses bad usage with exit 2', async () => {
-    expect(await runCli(['prepare', 'logs'], io(dir).io)).toBe(2);
-    expect(await runCli(['prepare', '--out', 'x'], io(dir).io)).toBe(2);
-    const missing = io(dir);
-    expect(await runCli(['prepare', 'nope.jsonl', '--out', 'x'], missing.io)).toBe(2);
-    expect(missing.err()).toMatch(/nope\.jsonl: no such file or folder/);
-    const model = io(dir);
-    expect(await runCli(['prepare', 'logs', '--out', 'x', '--model', 'llama-3'], model.io)).toBe(2);
-    expect(model.err()).toMatch(/unknown base model "llama-3"/);
+    expect(await runCli(['prepare', 'logs'], captureIo(dir))).toBe(2);
+    expect(await runCli(['prepare', '--out', 'x'], captureIo(dir))).toBe(2);
+    const missing = captureIo(dir);
+    expect(await runCli(['prepare', 'nope.jsonl', '--out', 'x'], missing)).toBe(2);
+    expect(missing.err).toMatch(/nope\.jsonl: no such file or folder/);
+    const model = captureIo(dir);
+    expect(await runCli(['prepare', 'logs', '--out', 'x', '--model', 'llama-3'], model)).toBe(2);
+    expect(model.err).toMatch(/unknown base model "llama-3"/);
   });
 });
 
@@ -182,13 +175,13 @@ describe('tuneloop prepare on STAR dialogues', () => {
       lines.push(JSON.stringify({ conversation_id: `star-${d.DialogueID}`, issue_type: d.Scenario.Domains[0], messages }));
     }
     await writeFile(join(dir, 'star.jsonl'), lines.join('\n') + '\n');
-    const cli = io(dir);
-    expect(await runCli(['prepare', 'star.jsonl', '--out', 'out'], cli.io)).toBe(0);
+    const cli = captureIo(dir);
+    expect(await runCli(['prepare', 'star.jsonl', '--out', 'out'], cli)).toBe(0);
     const report = JSON.parse(await readFile(join(dir, 'out', 'report.json'), 'utf8'));
     expect(report.records_in).toBe(files.length);
     expect(report.records_used + report.records_quarantined).toBe(files.length);
     expect(report.records_used).toBeGreaterThan(files.length * 0.5);
-    expect(await runCli(['validate', 'out/train.jsonl'], io(dir).io)).toBe(0);
+    expect(await runCli(['validate', 'out/train.jsonl'], captureIo(dir))).toBe(0);
 
     // Token counts in the report agree with an independent js-tiktoken count of the written examples.
     const enc = getEncoding('o200k_base');

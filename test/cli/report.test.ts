@@ -2,20 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main';
-import type { CliIo } from '../../src/cli/command';
+import { captureIo } from '../setup/cli';
 import { saveReport } from '../../src/shared/evaluation/report';
 import { testStorage, testStorageConnectionString, uniqueName } from '../setup/storage';
 import { sampleReport } from '../shared/evaluation/fixtures';
 
-function capture(cwd: string): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', isTty: false, env: { TUNELOOP_STORAGE: testStorageConnectionString() }, cwd } as CliIo & {
-    out: string;
-    err: string;
-  };
-  io.stdout = (t) => void (io.out += t);
-  io.stderr = (t) => void (io.err += t);
-  return io;
-}
+const capture = (cwd: string) => captureIo(cwd, { env: { TUNELOOP_STORAGE: testStorageConnectionString() } });
 
 describe('tuneloop report (Azurite)', () => {
   let dir: string;

@@ -7,7 +7,7 @@ import { saveDriftRun, type DriftRun } from '../../../src/shared/drift/store';
 import type { TelemetryRecord } from '../../../src/shared/telemetry/localSink';
 import { startPrivateAzurite } from '../../setup/storage';
 import { runCli } from '../../../src/cli/main';
-import type { CliIo } from '../../../src/cli/command';
+import { captureIo } from '../../setup/cli';
 
 const metric = (time: string, name: string, value: number, dimensions: Record<string, string> = {}): TelemetryRecord => ({ time, kind: 'metric', name, value, dimensions });
 
@@ -87,14 +87,11 @@ describe('metrics part of tuneloop status', () => {
       expect(text).toContain(`telemetry.jsonl:4: not JSON`);
 
       // Wired into `tuneloop status` after the datasets, jobs and models sections.
-      const io = { out: '', err: '', isTty: false, env: { TUNELOOP_LOCAL_DIR: '.' }, cwd: dir } as CliIo & { out: string; err: string };
-      io.stdout = (t) => void (io.out += t);
-      io.stderr = (t) => void (io.err += t);
+      const io = captureIo(dir, { env: { TUNELOOP_LOCAL_DIR: '.' } });
       expect(await runCli(['status', '--connection-string', azurite.connectionString], io)).toBe(0);
       expect(io.out).toMatch(/Metrics \(2, from local sink .*telemetry\.jsonl\)/);
       expect(io.out).toContain('combined score: 0.4200 ≥ threshold 0.25 (driven by issue_type_psi)');
-      const json = { ...io, out: '' };
-      json.stdout = (t) => void (json.out += t);
+      const json = captureIo(dir, { env: { TUNELOOP_LOCAL_DIR: '.' } });
       expect(await runCli(['status', '--connection-string', azurite.connectionString, '--json'], json)).toBe(0);
       expect(JSON.parse(json.out).metrics.drift.run.score).toBe(0.42);
     } finally {
