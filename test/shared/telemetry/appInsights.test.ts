@@ -4,6 +4,7 @@ import { createTelemetry } from '../../../src/shared/telemetry/createTelemetry';
 import { AppInsightsTelemetry } from '../../../src/shared/telemetry/appInsights';
 import { parseAuthenticationString } from '../../../src/shared/telemetry/authenticationString';
 import { capturedMetrics, startCaptureServer, type CaptureServer } from './captureServer';
+import { recordingCredential } from '../../setup/credential';
 
 /**
  * The real Application Insights exporter (applicationinsights v3 → Azure Monitor OpenTelemetry
@@ -61,15 +62,9 @@ describe('Application Insights telemetry (real exporter, local HTTPS ingestion)'
   });
 
   it('authenticates ingestion with an Entra ID bearer token when given a credential (keyless)', async () => {
-    // No Entra ID exists on one machine: this credential is a stand-in that hands out a fixed,
-    // meaningless token, so the test checks that the exporter asks for the Azure Monitor scope and sends it.
-    const scopes: string[] = [];
-    const credential = {
-      getToken: async (scope: string | string[]) => {
-        scopes.push(...[scope].flat());
-        return { token: 'local-test-token', expiresOnTimestamp: Date.now() + 3600_000 };
-      },
-    };
+    // The credential is a stand-in (see recordingCredential): the test checks that the exporter asks
+    // for the Azure Monitor scope and sends the token.
+    const { credential, scopes } = recordingCredential();
     const telemetry = new AppInsightsTelemetry({ connectionString: connectionString(), credential });
     const before = capture.requests.length;
     telemetry.trackEvent('tuneloop.job.state_changed', { job: 'job-1', state: 'succeeded' });

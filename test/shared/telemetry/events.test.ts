@@ -15,6 +15,7 @@ import { notify } from '../../../src/shared/telemetry/notify';
 import { LocalJsonlTelemetry } from '../../../src/shared/telemetry/localSink';
 import { readTelemetryRecords } from '../../../src/shared/telemetry/readSink';
 import { startCaptureServer, startWebhookServer } from './captureServer';
+import { recordingCredential } from '../../setup/credential';
 
 const base = { TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' };
 
@@ -105,13 +106,7 @@ describe('CloudEvents publishing', () => {
     const originalCas = tls.getCACertificates('default');
     tls.setDefaultCACertificates([...originalCas, capture.certificate]);
     try {
-      const scopes: string[] = [];
-      const credential = {
-        getToken: async (scope: string | string[]) => {
-          scopes.push(...[scope].flat());
-          return { token: 'local-test-token', expiresOnTimestamp: Date.now() + 3600_000 };
-        },
-      };
+      const { credential, scopes } = recordingCredential();
       const publisher = new EventGridEventPublisher(`${capture.url}api/events`, credential);
       await publisher.publish([toCloudEvent({ type: EVENT_TYPES.modelRejected, subject: 'models/ft-2', data: { model: 'ft-2', reason: 'bleu below production' } })]);
       const request = capture.requests.find((r) => r.path.startsWith('/api/events'));
