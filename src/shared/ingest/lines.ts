@@ -35,17 +35,13 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, options: SplitL
       let bytes = pending.length ? Buffer.concat([...pending, tail]) : tail;
       if (bytes.length > options.maxLineBytes) {
         line = { kind: 'too-long', lineNo, text: bytes.subarray(0, KEEP_OF_LONG_LINE).toString('utf8'), bytes: bytes.length };
-        pending = [];
-        pendingBytes = 0;
-        first = false;
-        lineNo++;
-        return line;
+      } else {
+        if (first && bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+        if (bytes.length && bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, bytes.length - 1);
+        line = isUtf8(bytes)
+          ? { kind: 'text', lineNo, text: bytes.toString('utf8') }
+          : { kind: 'bad-encoding', lineNo, text: bytes.toString('utf8') };
       }
-      if (first && bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
-      if (bytes.length && bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, bytes.length - 1);
-      line = isUtf8(bytes)
-        ? { kind: 'text', lineNo, text: bytes.toString('utf8') }
-        : { kind: 'bad-encoding', lineNo, text: bytes.toString('utf8') };
     }
     pending = [];
     pendingBytes = 0;
