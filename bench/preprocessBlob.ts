@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
-import { median, type Benchmark, type BenchResult } from './harness';
+import { median, timeMedian, type Benchmark, type BenchResult } from './harness';
+import { LegacyTableSignatureStore } from './legacySignatureStore';
 import { loadSettings } from '../src/shared/config/settings';
 import { createRuntime, type Runtime } from '../src/shared/composition/runtime';
 import { createStorageClients, type StorageClients } from '../src/shared/storage/clients';
@@ -11,15 +12,19 @@ import { CONTAINERS, TABLES } from '../src/shared/storage/names';
 import { preprocessBlob } from '../src/shared/dataset/blobPreprocess';
 import { prepareDataset } from '../src/shared/dataset/prepare';
 import { startAzurite } from '../src/local/azurite';
+import { parseInput } from '../src/shared/ingest/parse';
+import { createLocalDetector, detectLocal } from '../src/shared/quality/pii/redact';
 import type { Telemetry } from '../src/shared/telemetry/telemetry';
 
 /**
  * The blob-triggered preprocessing (`preprocessBlob`, the real function body) against an
- * in-memory Azurite, per demo file, against `tuneloop prepare`'s in-memory path on the same file
- * measured in the same run. Each blob run starts from empty tables (first sight of the file: every
- * kept conversation writes its signatures); a second scenario processes week 2 after week 1 is in
- * the tables, and the same file uploaded again under another name. Also counts table requests per run and shows the per-stage wall times
- * (TUNELOOP_DEBUG_TIMINGS) of the median run.
+ * in-memory Azurite, per demo file, with the dedup table layout before and after the band-bucket
+ * change, against `tuneloop prepare`'s in-memory path on the same file, all measured in the same
+ * run. Each blob run starts from empty tables (first sight of the file: every kept conversation
+ * writes its signatures); two more scenarios: week 2 after week 1 is in the tables, and the same
+ * file uploaded again under another name. Counts table requests per run, shows the per-step wall
+ * times (TUNELOOP_DEBUG_TIMINGS) of the median run, and the PII detector with and without its
+ * per-text cache.
  */
 const DEMO = join(__dirname, '..', '..', 'demo', 'data');
 const FILES = ['chat-logs.jsonl', 'chat-export.csv', 'chat-logs-week2.jsonl.gz'];
@@ -69,16 +74,27 @@ interface BlobRun {
   timings: Record<string, number>;
 }
 
-async function runBlob(runtime: Runtime, counter: Counter, file: string, blobName: string): Promise<BlobRun> {
+type Layout = 'before' | 'after';
+
+async function runBlob(runtime: Runtime, counter: Counter, file: string, blobName: string, layout: Layout): Promise<BlobRun> {
   const body = readFileSync(join(DEMO, file));
   await runtime.storage.container(CONTAINERS.raw).getBlockBlobClient(blobName).upload(body, body.length);
+  const signatures = layout === 'before' ? new LegacyTableSignatureStore(runtime.storage.table(TABLES.dedupSignatures)) : undefined;
   const before = counter.requests;
   const start = process.hrtime.bigint();
-  const outcome = await preprocessBlob(runtime, blobName);
+  const outcome = await preprocessBlob(runtime, blobName, signatures ? { signatures } : {});
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (outcome.status !== 'processed') throw new Error(`bench: ${blobName} was ${outcome.status}, expected processed`);
   const report = outcome.report as { records_used: number; timings_ms?: Record<string, number> };
   return { ms, tableRequests: counter.requests - before, kept: report.records_used, timings: report.timings_ms ?? {} };
+}
+
+async function readTurns(file: string): Promise<string[]> {
+  const texts: string[] = [];
+  for await (const item of parseInput(createReadStream(join(DEMO, file)), { fileName: file })) {
+    if (item.type === 'conversation') for (const t of item.conversation.turns) texts.push(t.content);
+  }
+  return texts;
 }
 
 async function runPrepare(file: string, outDir: string): Promise<number> {
@@ -112,60 +128,81 @@ export const preprocessBlobBenchmark: Benchmark = {
       const settings = loadSettings({ TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_DEBUG_TIMINGS: 'true' });
       const runtime = createRuntime(settings, { storage: countingStorage(azurite.connectionString, counter), telemetry: noTelemetry });
       await runtime.storage.ensureResources();
-      lines.push(`Median of ${REPEATS} runs after one warm-up; each blob run starts from empty tables. Baseline: \`tuneloop prepare\` (in-memory signatures and feedback) on the same file in the same run.`);
+      lines.push(
+        `Median of ${REPEATS} runs after one warm-up; each blob run starts from empty tables. "before": the earlier table layout ` +
+          '(one row per band key and record, 20 partition queries + 20 upserts per kept conversation; bench/legacySignatureStore.ts); ' +
+          '"after": band buckets (20 point reads, transactions). Both with the same PII detector. Baseline: `tuneloop prepare` ' +
+          '(in-memory signatures and feedback) on the same file in the same run.',
+      );
       lines.push('');
-      lines.push('| file | kept | prepare ms (baseline) | preprocessBlob ms | × baseline | table requests per run | per kept conversation |');
-      lines.push('|---|---|---|---|---|---|---|');
+      lines.push('| file | kept | prepare ms (baseline) | blob before ms | × baseline | blob after ms | × baseline | after / before | table requests per kept conversation, before → after |');
+      lines.push('|---|---|---|---|---|---|---|---|---|');
       const stageLines: string[] = [];
       let seq = 0;
       for (const file of files) {
         const prepareMs: number[] = [];
-        const runs: BlobRun[] = [];
+        const runs: Record<Layout, BlobRun[]> = { before: [], after: [] };
         for (let i = 0; i <= REPEATS; i++) {
           const p = await runPrepare(file, outDir);
-          await resetTables(runtime);
-          const r = await runBlob(runtime, counter, file, `bench/${seq++}/${file}`);
+          const measured: Partial<Record<Layout, BlobRun>> = {};
+          // Alternate the order so neither layout always runs on a warmer process.
+          for (const layout of (i % 2 ? ['before', 'after'] : ['after', 'before']) as Layout[]) {
+            await resetTables(runtime);
+            measured[layout] = await runBlob(runtime, counter, file, `bench/${seq++}/${file}`, layout);
+          }
           if (i === 0) continue; // warm-up
           prepareMs.push(p);
-          runs.push(r);
+          runs.before.push(measured.before!);
+          runs.after.push(measured.after!);
         }
         const base = median(prepareMs);
-        const blob = medianRun(runs);
+        const before = medianRun(runs.before);
+        const after = medianRun(runs.after);
+        const perKept = (r: BlobRun) => (r.tableRequests / Math.max(1, r.kept)).toFixed(1);
         lines.push(
-          `| ${file} | ${blob.kept} | ${base.toFixed(0)} | ${blob.ms.toFixed(0)} | ${(blob.ms / base).toFixed(1)} | ${blob.tableRequests} | ${(blob.tableRequests / Math.max(1, blob.kept)).toFixed(1)} |`,
+          `| ${file} | ${after.kept} | ${base.toFixed(0)} | ${before.ms.toFixed(0)} | ${(before.ms / base).toFixed(1)} | ${after.ms.toFixed(0)} | ${(after.ms / base).toFixed(1)} | ${(after.ms / before.ms).toFixed(2)} | ${perKept(before)} → ${perKept(after)} |`,
         );
-        stageLines.push(`- ${file}: ${formatTimings(blob.timings)}`);
+        stageLines.push(`- ${file}, before: ${formatTimings(before.timings)}`);
+        stageLines.push(`- ${file}, after: ${formatTimings(after.timings)}`);
       }
-      // A later day: week 2 compared with week 1's signatures already in the table.
+      // A later day, and the same export uploaded again under another name (all exact duplicates).
+      const scenarios: { name: string; first: string; second: string }[] = [];
       if (files.includes('chat-logs.jsonl') && files.includes('chat-logs-week2.jsonl.gz')) {
-        const runs: BlobRun[] = [];
-        for (let i = 0; i <= REPEATS; i++) {
-          await resetTables(runtime);
-          await runBlob(runtime, counter, 'chat-logs.jsonl', `bench/${seq++}/chat-logs.jsonl`);
-          const r = await runBlob(runtime, counter, 'chat-logs-week2.jsonl.gz', `bench/${seq++}/chat-logs-week2.jsonl.gz`);
-          if (i > 0) runs.push(r);
-        }
-        const blob = medianRun(runs);
-        lines.push('');
-        lines.push(
-          `Week 2 after week 1 (signatures of week 1 in the table): ${blob.ms.toFixed(0)} ms median, ${blob.tableRequests} table requests, ${blob.kept} kept.`,
-        );
+        scenarios.push({ name: 'week 2 after week 1 (week 1 signatures in the table)', first: 'chat-logs.jsonl', second: 'chat-logs-week2.jsonl.gz' });
       }
-      // The same export uploaded again under another name: every conversation is an exact duplicate.
       if (files.includes('chat-logs.jsonl')) {
-        const runs: BlobRun[] = [];
+        scenarios.push({ name: 'chat-logs.jsonl uploaded again under another name (all exact duplicates)', first: 'chat-logs.jsonl', second: 'chat-logs.jsonl' });
+      }
+      if (scenarios.length) lines.push('');
+      for (const scenario of scenarios) {
+        const runs: Record<Layout, BlobRun[]> = { before: [], after: [] };
         for (let i = 0; i <= REPEATS; i++) {
-          await resetTables(runtime);
-          await runBlob(runtime, counter, 'chat-logs.jsonl', `bench/${seq++}/chat-logs.jsonl`);
-          const r = await runBlob(runtime, counter, 'chat-logs.jsonl', `bench/${seq++}/again/chat-logs.jsonl`);
-          if (i > 0) runs.push(r);
+          for (const layout of (i % 2 ? ['before', 'after'] : ['after', 'before']) as Layout[]) {
+            await resetTables(runtime);
+            await runBlob(runtime, counter, scenario.first, `bench/${seq++}/${scenario.first}`, layout);
+            const r = await runBlob(runtime, counter, scenario.second, `bench/${seq++}/again/${scenario.second}`, layout);
+            if (i > 0) runs[layout].push(r);
+          }
         }
-        const blob = medianRun(runs);
-        lines.push(`chat-logs.jsonl uploaded again under another name (all exact duplicates): ${blob.ms.toFixed(0)} ms median, ${blob.tableRequests} table requests, ${blob.kept} kept.`);
+        const before = medianRun(runs.before);
+        const after = medianRun(runs.after);
+        lines.push(
+          `- ${scenario.name}: before ${before.ms.toFixed(0)} ms / ${before.tableRequests} table requests, after ${after.ms.toFixed(0)} ms / ${after.tableRequests} requests (${(after.ms / before.ms).toFixed(2)}×); ${after.kept} kept.`,
+        );
       }
       lines.push('');
-      lines.push('Per-step wall time of the median blob run, ms (TUNELOOP_DEBUG_TIMINGS; stages overlap nothing, parse includes the download):');
+      lines.push('Per-step wall time of the median blob run, ms (TUNELOOP_DEBUG_TIMINGS; parse includes the download; the after runs count the final band flush under stage:dedup):');
       lines.push(...stageLines);
+
+      // PII: the redaction stage's detector analyses each distinct turn text once per blob.
+      lines.push('');
+      lines.push('PII detection over every turn of the file: `detectLocal` per turn (baseline, what the stage did before) vs the per-detector cache of distinct texts (median of 5):');
+      for (const file of files) {
+        const turns = await readTurns(file);
+        const uncached = await timeMedian(() => turns.map((t) => detectLocal(t)), REPEATS);
+        const cached = await timeMedian(() => createLocalDetector().detect(turns), REPEATS);
+        lines.push(`- ${file}: ${turns.length} turns, ${new Set(turns).size} distinct; ${uncached.toFixed(0)} ms → ${cached.toFixed(0)} ms (${(cached / uncached).toFixed(2)}× baseline)`);
+      }
     } finally {
       rmSync(outDir, { recursive: true, force: true });
       await azurite.stop();

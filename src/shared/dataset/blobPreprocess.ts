@@ -5,7 +5,7 @@ import type { Runtime } from '../composition/runtime';
 import { IngestError, isAbortError } from '../ingest/errors';
 import { CONTAINERS, TABLES } from '../storage/names';
 import { qualitySummary, trackQualityMetrics } from '../quality/stages';
-import { TableSignatureStore } from '../quality/dedup';
+import { TableSignatureStore, type SignatureStore } from '../quality/dedup';
 import { TableFeedbackStore } from './feedbackStore';
 import { sha256Hex, tableKey } from './keys';
 import { buildReport, type PreprocessReport } from './report';
@@ -60,6 +60,8 @@ export interface PreprocessBlobOptions {
   signal?: AbortSignal;
   /** Log lines for the invocation (context.log in the function). */
   log?: (message: string) => void;
+  /** Where duplicate signatures live; default a `TableSignatureStore` over table `dedupsignatures` (benchmarks compare layouts). */
+  signatures?: SignatureStore;
 }
 
 /** Thrown to make the Functions host retry the blob; says which attempt failed and how many remain. */
@@ -171,7 +173,7 @@ async function processVersion(
   blobName: string,
   etag: string,
   out: OutputBlobs,
-  { signal, log }: PreprocessBlobOptions,
+  { signal, log, signatures = new TableSignatureStore(runtime.storage.table(TABLES.dedupSignatures)) }: PreprocessBlobOptions,
 ): Promise<PreprocessReport> {
   const settings = runtime.settings;
   const timings = settings.TUNELOOP_DEBUG_TIMINGS ? new StepTimings() : undefined;
@@ -183,7 +185,6 @@ async function processVersion(
 
   const curated = new StreamingUpload(out.curatedBlob, 'application/x-ndjson', signal);
   const quarantine = new StreamingUpload(out.quarantineBlob, 'application/x-ndjson', signal);
-  const signatures = new TableSignatureStore(runtime.storage.table(TABLES.dedupSignatures));
   const stages = preprocessStages({ settings, signatures });
   try {
     const stats = await preprocessStream(
@@ -206,7 +207,8 @@ async function processVersion(
       emptyStats(),
     );
     // Band rows are batched; they must be in the table before the receipt says processed.
-    await (timings ? timings.time('stage:dedup', () => signatures.flush(signal)) : signatures.flush(signal));
+    const flush = async () => signatures.flush?.(signal);
+    await (timings ? timings.time('stage:dedup', flush) : flush());
     await (timings ? timings.time('write', () => Promise.all([curated.end(), quarantine.end()])) : Promise.all([curated.end(), quarantine.end()]));
     if (timings) log?.(`raw-logs/${blobName} timings: ${timings.format()}`);
     const report = buildReport(stats, {

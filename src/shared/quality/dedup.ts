@@ -106,6 +106,11 @@ export interface TableSignatureStoreOptions {
    * this many pending buckets (and on `flush`). Default 100, the transaction limit.
    */
   flushAfter?: number;
+  /**
+   * …or once the oldest pending addition is this old (checked when a record is added), so blobs
+   * processed at the same time see each other's bands within about this delay. Default 250 ms.
+   */
+  maxPendingMs?: number;
   /** Attempts of one transaction when concurrent writers changed its buckets (412/409) meanwhile. Default 8. */
   maxConflictRetries?: number;
 }
@@ -136,14 +141,17 @@ export class SignatureStoreConflictError extends Error {
  *   concurrent writer's change makes the transaction fail; the buckets are re-read, merged and
  *   written again). Hashes are only ever added, so merging is a union.
  *
- * Call `flush` before the invocation ends: until then the bands of the last (up to 100) kept
- * records are visible to this store only, not to other invocations. The exact-hash claim is not
- * buffered. A bucket holds at most 61,440 hashes; a record whose band bucket is full is kept out
+ * Call `flush` before the invocation ends: until then the bands of the last kept records (up to
+ * 100, at most ~250 ms old) are visible to this store only, not to other invocations processing
+ * blobs at the same time. The exact-hash claim is not buffered. A bucket holds at most 61,440 hashes; a record whose band bucket is full is kept out
  * of that bucket only (it stays findable through its other 19 bands).
  */
 export class TableSignatureStore implements SignatureStore {
   private readonly flushAfter: number;
   private readonly maxConflictRetries: number;
+  private readonly maxPendingMs: number;
+  /** When the oldest unwritten addition was made (performance.now()), undefined when none is pending. */
+  private pendingSince: number | undefined;
   /** Exact rows never change once created, so they are cached for the invocation. */
   private readonly records = new Map<string, SignatureRecord>();
   /** Buckets read by the latest `findByBands`, so `add` can write them without reading again. */
@@ -157,6 +165,7 @@ export class TableSignatureStore implements SignatureStore {
   ) {
     this.flushAfter = Math.max(1, Math.min(TRANSACTION_SIZE, options.flushAfter ?? TRANSACTION_SIZE));
     this.maxConflictRetries = Math.max(1, options.maxConflictRetries ?? 8);
+    this.maxPendingMs = Math.max(0, options.maxPendingMs ?? 250);
   }
 
   async findExact(hash: string, signal?: AbortSignal): Promise<SignatureRecord | undefined> {
@@ -200,6 +209,11 @@ export class TableSignatureStore implements SignatureStore {
       if (bucket.hashes.has(record.exactHash) || bucket.hashes.size >= BUCKET_CAPACITY) continue;
       bucket.hashes.add(record.exactHash);
       this.pending.set(key, bucket);
+      this.pendingSince ??= performance.now();
+    }
+    if (this.pendingSince !== undefined && performance.now() - this.pendingSince >= this.maxPendingMs) {
+      await this.flush(signal);
+      return undefined;
     }
     const full = new Set<string>();
     const perPartition = new Map<string, number>();
@@ -215,6 +229,7 @@ export class TableSignatureStore implements SignatureStore {
   /** Writes every buffered band-bucket addition; call before the invocation ends. */
   async flush(signal?: AbortSignal): Promise<void> {
     await this.flushPartitions(new Set([...this.pending.values()].map((b) => b.partitionKey)), signal);
+    this.pendingSince = undefined;
   }
 
   private async flushPartitions(partitions: Set<string>, signal?: AbortSignal): Promise<void> {
@@ -234,6 +249,7 @@ export class TableSignatureStore implements SignatureStore {
         }
       }),
     );
+    if (!this.pending.size) this.pendingSince = undefined;
   }
 
   private async writeBuckets(partitionKey: string, buckets: Bucket[], signal?: AbortSignal): Promise<void> {

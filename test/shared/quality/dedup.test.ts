@@ -128,7 +128,7 @@ describe('dedup stage (table store on Azurite)', () => {
   it('buffers band rows per invocation: visible to the same store at once, to other invocations after flush', async () => {
     const table = testStorage().table(uniqueName('dedup'));
     await table.createTable();
-    const writer = new TableSignatureStore(table);
+    const writer = new TableSignatureStore(table, { maxPendingMs: 60_000 });
     const stage = createDedupStage({ store: writer, threshold: 0.7 });
     expect((await stage.apply(convo('a', base, 'one.jsonl', 1))).action).toBe('keep');
     // Same invocation: the unwritten bands of 'a' still find the near duplicate.
@@ -145,10 +145,21 @@ describe('dedup stage (table store on Azurite)', () => {
     await table.deleteTable();
   });
 
+  it('writes pending bands once the oldest is maxPendingMs old, so concurrent blobs see each other soon', async () => {
+    const table = testStorage().table(uniqueName('dedup'));
+    await table.createTable();
+    const writer = createDedupStage({ store: new TableSignatureStore(table, { maxPendingMs: 0 }), threshold: 0.7 });
+    expect((await writer.apply(convo('a', base, 'one.jsonl', 1))).action).toBe('keep');
+    // No flush call: the addition was already due.
+    const other = createDedupStage({ store: new TableSignatureStore(table), threshold: 0.7 });
+    expect(await other.apply(convo('b', near, 'two.jsonl', 1))).toMatchObject({ action: 'drop', reason: 'duplicate-near' });
+    await table.deleteTable();
+  });
+
   it('writes buffered bands in transactions once a band partition has flushAfter buckets', async () => {
     const table = testStorage().table(uniqueName('dedup'));
     await table.createTable();
-    const stage = createDedupStage({ store: new TableSignatureStore(table, { flushAfter: 2 }), threshold: 0.7 });
+    const stage = createDedupStage({ store: new TableSignatureStore(table, { flushAfter: 2, maxPendingMs: 60_000 }), threshold: 0.7 });
     expect((await stage.apply(convo('a', base, 'one.jsonl', 1))).action).toBe('keep');
     expect((await stage.apply(convo('b', different, 'one.jsonl', 2))).action).toBe('keep');
     // No flush call: two buckets per band partition reached the threshold and were written.

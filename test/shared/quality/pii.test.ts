@@ -57,6 +57,24 @@ describe('local redaction', () => {
     });
   });
 
+  it('analyses a repeated text once per detector and gives every caller the same spans as a fresh analysis', async () => {
+    const detector = createLocalDetector({ idPatterns: [/\bORD-\d{6}\b/g] });
+    const texts = [
+      'Hi, I am Maria Gonzalez, order ORD-123456, card 4111 1111 1111 1111.',
+      'You are welcome! Is there anything else I can help you with?',
+      'Hi, I am Maria Gonzalez, order ORD-123456, card 4111 1111 1111 1111.',
+      'Please send it to 24 Clarke Avenue, John Smith will sign.',
+    ];
+    const first = await detector.detect(texts);
+    const fresh = texts.map((t) => detectLocal(t, { idPatterns: [/\bORD-\d{6}\b/g] }));
+    expect(first).toEqual(fresh);
+    expect(first[0].map((s) => s.type).sort()).toEqual(['CARD', 'ID', 'PERSON']);
+    // What a caller does with its spans does not leak into the next answer for the same text.
+    first[0][0].value = 'changed';
+    first[0].length = 0;
+    expect(await detector.detect([texts[0]])).toEqual([fresh[0]]);
+  });
+
   it('leaves ordinary text, plain links, dates, amounts and order quantities alone', () => {
     const text =
       'Your order of 3 items shipped on 2026-01-15 for $1,249.99; track it at https://example.com/track. ' +

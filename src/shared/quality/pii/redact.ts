@@ -10,12 +10,34 @@ export interface LocalDetectorOptions extends StructuredOptions {
   addresses?: boolean;
 }
 
-/** Validated patterns for structured types + the local name/address recogniser. */
+/** Distinct texts remembered per detector (one detector serves one blob or one `prepare` run). */
+const DETECT_CACHE_ENTRIES = 10000;
+/** Longer texts rarely repeat; they are not worth the memory. */
+const DETECT_CACHE_MAX_CHARS = 2000;
+
+/**
+ * Validated patterns for structured types + the local name/address recogniser. Detection is a
+ * pure function of the text, so each distinct text is analysed once per detector: agent
+ * boilerplate and short customer replies ("Thanks, that is all I needed.") repeat across a file,
+ * and name recognition is the costliest step of preprocessing.
+ */
 export function createLocalDetector(options: LocalDetectorOptions = {}): PiiDetector {
+  const cache = new Map<string, PiiSpan[]>();
+  const detect = (text: string): PiiSpan[] => {
+    if (text.length > DETECT_CACHE_MAX_CHARS) return detectLocal(text, options);
+    let spans = cache.get(text);
+    if (!spans) {
+      spans = detectLocal(text, options);
+      if (cache.size >= DETECT_CACHE_ENTRIES) cache.clear();
+      cache.set(text, spans);
+    }
+    // Copies: callers own what they get.
+    return spans.map((span) => ({ ...span }));
+  };
   return {
     name: 'local',
     async detect(texts) {
-      return texts.map((text) => detectLocal(text, options));
+      return texts.map(detect);
     },
   };
 }
