@@ -1,17 +1,15 @@
 import type { RunningEmulator } from '../../../src/local/emulator';
-import { createOpenAIClient, FineTuningClient, jobPhase } from '../../../src/shared/finetune/client';
+import { createOpenAIClient, FineTuningClient } from '../../../src/shared/finetune/client';
 import { DeploymentsClient } from '../../../src/shared/finetune/deployments';
 import { deploymentChatModel } from '../../../src/shared/evaluation/chat';
 import { productionModelQuality } from '../../../src/shared/drift/quality';
 import { conversationSample } from '../../../src/shared/drift/samples';
 import { testStorageConnectionString, uniqueName } from '../../setup/storage';
-import { emulatorSettings, startTestEmulator } from '../finetune/fixtures';
+import { emulatorSettings, FAST_BACKOFF as FAST, startTestEmulator, trainOnEmulator } from '../finetune/fixtures';
 import { bankingHoldout, bankingTrainingFiles } from '../evaluation/banking';
 import { coffeeConversations, curatedLine } from './fixtures';
 
 jest.setTimeout(120_000);
-
-const FAST = { startSeconds: 0.02, factor: 1.5, capSeconds: 0.2 };
 
 /**
  * The production-model check of driftWatch against a real model: the emulator over HTTP trains a
@@ -30,15 +28,7 @@ describe('productionModelQuality (emulator)', () => {
     const fineTuning = new FineTuningClient(createOpenAIClient(settings));
     const files = bankingTrainingFiles();
     const run = uniqueName('drift');
-    const train = await fineTuning.uploadFile(`${run}-train.jsonl`, Buffer.from(files.train));
-    const validation = await fineTuning.uploadFile(`${run}-validation.jsonl`, Buffer.from(files.validation));
-    await fineTuning.waitForFile(train.id, { backoff: FAST });
-    await fineTuning.waitForFile(validation.id, { backoff: FAST });
-    let job = await fineTuning.createJob({ model: 'gpt-4o-mini-2024-07-18', trainingFile: train.id, validationFile: validation.id, hyperparameters: { n_epochs: 1 } });
-    while (jobPhase(job.status) === 'in-progress') {
-      await new Promise((r) => setTimeout(r, 25));
-      job = await fineTuning.getJob(job.id);
-    }
+    const job = await trainOnEmulator(fineTuning, { name: run, train: files.train, validation: files.validation, epochs: 1 });
     expect(job.status).toBe('succeeded');
     deploymentName = `${run}-prod`;
     await new DeploymentsClient(settings).deployModel({ deploymentName, model: job.fine_tuned_model!, backoff: FAST });

@@ -12,7 +12,7 @@ import {
 import { loadReport } from '../../../src/shared/evaluation/report';
 import { OOS_PROBES } from '../../../src/shared/evaluation/oosProbes';
 import { HoldoutFormatError, HoldoutNotFoundError } from '../../../src/shared/evaluation/holdout';
-import { FineTuningClient, createOpenAIClient, jobPhase } from '../../../src/shared/finetune/client';
+import { FineTuningClient, createOpenAIClient } from '../../../src/shared/finetune/client';
 import { DeploymentsClient, deploymentNameFor } from '../../../src/shared/finetune/deployments';
 import type { StorageClients } from '../../../src/shared/storage/clients';
 import { CONTAINERS, TABLES } from '../../../src/shared/storage/names';
@@ -20,7 +20,7 @@ import type { CloudEvent, EventPublisher } from '../../../src/shared/telemetry/e
 import type { Telemetry } from '../../../src/shared/telemetry/telemetry';
 import type { RunningEmulator } from '../../../src/local/emulator';
 import { testStorage, testStorageConnectionString, uniqueName } from '../../setup/storage';
-import { emulatorSettings, startTestEmulator } from '../finetune/fixtures';
+import { emulatorSettings, FAST_BACKOFF as FAST, startTestEmulator, trainOnEmulator } from '../finetune/fixtures';
 import { bankingHoldout, bankingTrainingFiles } from './banking';
 
 /**
@@ -54,7 +54,6 @@ class RecordingEvents implements EventPublisher {
   }
 }
 
-const FAST = { startSeconds: 0.02, factor: 1.5, capSeconds: 0.2 };
 const SLOW_SUFFIX = '-slow';
 
 describe('evaluateCandidate (Azurite + emulator)', () => {
@@ -80,20 +79,7 @@ describe('evaluateCandidate (Azurite + emulator)', () => {
 
   /** Trains on the given files, deploys, and returns the candidate as the finetune loop would hand it over. */
   async function trainAndDeploy(name: string, files: { train: string; validation: string }): Promise<Candidate> {
-    const train = await fineTuning.uploadFile(`${run}-${name}-train.jsonl`, Buffer.from(files.train));
-    const validation = await fineTuning.uploadFile(`${run}-${name}-validation.jsonl`, Buffer.from(files.validation));
-    await fineTuning.waitForFile(train.id, { backoff: FAST });
-    await fineTuning.waitForFile(validation.id, { backoff: FAST });
-    let job = await fineTuning.createJob({
-      model: 'gpt-4o-mini-2024-07-18',
-      trainingFile: train.id,
-      validationFile: validation.id,
-      hyperparameters: { n_epochs: 2 },
-    });
-    while (jobPhase(job.status) === 'in-progress') {
-      await new Promise((r) => setTimeout(r, 25));
-      job = await fineTuning.getJob(job.id);
-    }
+    const job = await trainOnEmulator(fineTuning, { name: `${run}-${name}`, train: files.train, validation: files.validation, epochs: 2 });
     expect(job.status).toBe('succeeded');
     const jobKey = `${run}-${name}`;
     const deploymentName = deploymentNameFor(jobKey);

@@ -1,10 +1,10 @@
 import { DeploymentConflictError, DeploymentsClient, deploymentNameFor } from '../../../src/shared/finetune/deployments';
-import { FineTuningClient, createOpenAIClient, jobPhase } from '../../../src/shared/finetune/client';
+import { FineTuningClient, createOpenAIClient } from '../../../src/shared/finetune/client';
 import { FineTuneConfigurationError } from '../../../src/shared/finetune/errors';
 import { loadSettings } from '../../../src/shared/config/settings';
 import type { RunningEmulator } from '../../../src/local/emulator';
 import { testStorageConnectionString } from '../../setup/storage';
-import { emulatorSettings, startTestEmulator, trainingJsonl } from './fixtures';
+import { emulatorSettings, startTestEmulator, trainingJsonl, trainOnEmulator } from './fixtures';
 
 // ARM deployments through @azure/arm-cognitiveservices against the real emulator over HTTP.
 describe('DeploymentsClient against the emulator', () => {
@@ -17,13 +17,7 @@ describe('DeploymentsClient against the emulator', () => {
     const settings = emulatorSettings(emulator, testStorageConnectionString());
     deployments = new DeploymentsClient(settings);
     const client = new FineTuningClient(createOpenAIClient(settings));
-    const file = await client.uploadFile('deploy-train.jsonl', Buffer.from(trainingJsonl()));
-    await client.waitForFile(file.id, { backoff: { startSeconds: 0.02, factor: 1.5, capSeconds: 0.2 } });
-    let job = await client.createJob({ model: 'gpt-4o-mini-2024-07-18', trainingFile: file.id, hyperparameters: { n_epochs: 1 } });
-    while (jobPhase(job.status) === 'in-progress') {
-      await new Promise((r) => setTimeout(r, 25));
-      job = await client.getJob(job.id);
-    }
+    const job = await trainOnEmulator(client, { name: 'deploy', train: trainingJsonl(), epochs: 1 });
     expect(job.status).toBe('succeeded');
     fineTunedModel = job.fine_tuned_model!;
   });

@@ -1,5 +1,6 @@
 import { loadSettings, type Settings } from '../../../src/shared/config/settings';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../src/local/emulator';
+import { jobPhase, type FineTuningClient, type FineTuningJob } from '../../../src/shared/finetune/client';
 
 /** A small customer-service training set written for these tests (12 examples over 3 topics). */
 const TOPICS: { questions: string[]; answer: string }[] = [
@@ -64,4 +65,37 @@ export function emulatorSettings(emulator: RunningEmulator, storageConnectionStr
 /** The real emulator over HTTP, fast enough for tests. */
 export function startTestEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   return startEmulator({ port: 0, speed: 100, https: false, onError: (err) => console.error('[emulator]', err), ...options });
+}
+
+/** Polling backoff for tests against the emulator (tens of milliseconds, not seconds). */
+export const FAST_BACKOFF = { startSeconds: 0.02, factor: 1.5, capSeconds: 0.2 };
+
+export interface TrainOnEmulatorOptions {
+  /** Prefix of the uploaded file names (`<name>-train.jsonl`, `<name>-validation.jsonl`). */
+  name: string;
+  train: string;
+  validation?: string;
+  epochs: number;
+}
+
+/**
+ * Uploads the data, fine-tunes gpt-4o-mini on it and waits until the job leaves its in-progress
+ * phase. Returns the job as it ended: the caller checks its status.
+ */
+export async function trainOnEmulator(client: FineTuningClient, options: TrainOnEmulatorOptions): Promise<FineTuningJob> {
+  const train = await client.uploadFile(`${options.name}-train.jsonl`, Buffer.from(options.train));
+  const validation = options.validation === undefined ? undefined : await client.uploadFile(`${options.name}-validation.jsonl`, Buffer.from(options.validation));
+  await client.waitForFile(train.id, { backoff: FAST_BACKOFF });
+  if (validation) await client.waitForFile(validation.id, { backoff: FAST_BACKOFF });
+  let job = await client.createJob({
+    model: 'gpt-4o-mini-2024-07-18',
+    trainingFile: train.id,
+    ...(validation ? { validationFile: validation.id } : {}),
+    hyperparameters: { n_epochs: options.epochs },
+  });
+  while (jobPhase(job.status) === 'in-progress') {
+    await new Promise((r) => setTimeout(r, 25));
+    job = await client.getJob(job.id);
+  }
+  return job;
 }
