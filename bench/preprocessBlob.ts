@@ -2,7 +2,6 @@ import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
-import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { median, timeMedian, type Benchmark, type BenchResult } from './harness';
 import { LegacyTableSignatureStore } from './legacySignatureStore';
 import { loadSettings } from '../src/shared/config/settings';
@@ -40,7 +39,7 @@ interface Counter {
 /** Storage clients whose table clients count every HTTP request they send. */
 function countingStorage(connectionString: string, counter: Counter): StorageClients {
   const base = createStorageClients({ connectionString });
-  const policy: PipelinePolicy = {
+  const policy: NonNullable<TableServiceClientOptions['additionalPolicies']>[number]['policy'] = {
     name: 'benchRequestCounter',
     sendRequest: (request, next) => {
       counter.requests++;
