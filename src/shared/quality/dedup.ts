@@ -82,13 +82,15 @@ interface SignatureEntity {
   seenAt: string;
 }
 
-/** Exact hashes per band-bucket property: 64 KiB binary properties of 16-byte hashes. */
-const HASHES_PER_PROPERTY = 4096;
+/** Exact hashes per band-bucket property: binary properties (limit 64 KiB) of 16-byte hashes. */
+const HASHES_PER_PROPERTY = 4000;
 /** Properties per bucket row (h0…h14): 15 × 64 KiB stays under the 1 MiB entity limit. */
 const BUCKET_PROPERTIES = 15;
 const BUCKET_CAPACITY = HASHES_PER_PROPERTY * BUCKET_PROPERTIES;
 /** Operations per entity group transaction (the service's limit). */
 const TRANSACTION_SIZE = 100;
+/** Payload budget per transaction (the service allows 4 MiB). */
+const TRANSACTION_BYTES = 3 * 1024 * 1024;
 /** Records of exact rows kept per invocation before the cache starts over (memory bound for huge blobs). */
 const RECORD_CACHE_SIZE = 20000;
 
@@ -143,7 +145,7 @@ export class SignatureStoreConflictError extends Error {
  *
  * Call `flush` before the invocation ends: until then the bands of the last kept records (up to
  * 100, at most ~250 ms old) are visible to this store only, not to other invocations processing
- * blobs at the same time. The exact-hash claim is not buffered. A bucket holds at most 61,440 hashes; a record whose band bucket is full is kept out
+ * blobs at the same time. The exact-hash claim is not buffered. A bucket holds at most 60,000 hashes; a record whose band bucket is full is kept out
  * of that bucket only (it stays findable through its other 19 bands).
  */
 export class TableSignatureStore implements SignatureStore {
@@ -242,8 +244,7 @@ export class TableSignatureStore implements SignatureStore {
     }
     await Promise.all(
       [...groups].map(async ([partitionKey, entries]) => {
-        for (let i = 0; i < entries.length; i += TRANSACTION_SIZE) {
-          const chunk = entries.slice(i, i + TRANSACTION_SIZE);
+        for (const chunk of transactionChunks(entries)) {
           await this.writeBuckets(partitionKey, chunk.map(([, b]) => b), signal);
           for (const [key] of chunk) this.pending.delete(key);
         }
@@ -255,7 +256,7 @@ export class TableSignatureStore implements SignatureStore {
   private async writeBuckets(partitionKey: string, buckets: Bucket[], signal?: AbortSignal): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const actions: TransactionAction[] = buckets.map((b) => {
-        const entity = { partitionKey: b.partitionKey, rowKey: b.rowKey, ...encodeHashes(b.hashes) };
+        const entity = { partitionKey: b.partitionKey, rowKey: b.rowKey, ...encodeBucketHashes(b.hashes) };
         return b.etag ? ['update', entity, 'Replace', { etag: b.etag }] : ['create', entity];
       });
       try {
@@ -293,7 +294,7 @@ export class TableSignatureStore implements SignatureStore {
   private async fetchBucket(partitionKey: string, rowKey: string, signal?: AbortSignal): Promise<Bucket> {
     try {
       const entity = await this.table.getEntity<Record<string, unknown>>(partitionKey, rowKey, { abortSignal: signal });
-      return { partitionKey, rowKey, etag: entity.etag as string, hashes: decodeHashes(entity) };
+      return { partitionKey, rowKey, etag: entity.etag as string, hashes: decodeBucketHashes(entity) };
     } catch (err) {
       if (statusOf(err) === 404) return { partitionKey, rowKey, hashes: new Set() };
       throw err;
@@ -306,6 +307,28 @@ export class TableSignatureStore implements SignatureStore {
   }
 }
 
+/**
+ * Transactions of at most 100 buckets and about 3 MiB of hashes (base64 on the wire), under the
+ * service's 4 MiB payload limit even when a few buckets are large.
+ */
+function transactionChunks<T extends [string, Bucket]>(entries: T[]): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = Math.ceil((entry[1].hashes.size * 16 * 4) / 3) + 512;
+    if (current.length && (current.length >= TRANSACTION_SIZE || bytes + size > TRANSACTION_BYTES)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += size;
+  }
+  if (current.length) chunks.push(current);
+  return chunks;
+}
+
 /** Band key `<band index>-<band hash>` (from `bandKeys`) → bucket row address. */
 function bucketAddress(key: string): { partitionKey: string; rowKey: string } {
   const dash = key.indexOf('-');
@@ -313,7 +336,8 @@ function bucketAddress(key: string): { partitionKey: string; rowKey: string } {
   return { partitionKey: `b${key.slice(0, dash)}`, rowKey: key.slice(dash + 1) };
 }
 
-function encodeHashes(hashes: Set<string>): Record<string, Uint8Array> {
+/** Bucket properties `h0`, `h1`, … for a set of 32-hex-digit exact hashes (exported for tests). */
+export function encodeBucketHashes(hashes: Set<string>): Record<string, Uint8Array> {
   const all = [...hashes];
   const out: Record<string, Uint8Array> = {};
   for (let p = 0; p * HASHES_PER_PROPERTY < all.length && p < BUCKET_PROPERTIES; p++) {
@@ -323,7 +347,8 @@ function encodeHashes(hashes: Set<string>): Record<string, Uint8Array> {
   return out;
 }
 
-function decodeHashes(entity: Record<string, unknown>): Set<string> {
+/** The exact hashes of a bucket row as read from the table (exported for tests). */
+export function decodeBucketHashes(entity: Record<string, unknown>): Set<string> {
   const out = new Set<string>();
   for (let p = 0; p < BUCKET_PROPERTIES; p++) {
     const value = entity[`h${p}`];

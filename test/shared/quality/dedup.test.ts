@@ -1,4 +1,5 @@
-import { MemorySignatureStore, SIGNATURE_BANDING, TableSignatureStore, createDedupStage } from '../../../src/shared/quality/dedup';
+import { createHash } from 'node:crypto';
+import { MemorySignatureStore, SIGNATURE_BANDING, TableSignatureStore, createDedupStage, decodeBucketHashes, encodeBucketHashes } from '../../../src/shared/quality/dedup';
 import { MinHasher, bandKeys, encodeSignature, estimateJaccard, exactJaccard, normaliseText, shingles } from '../../../src/shared/quality/minhash';
 import { testStorage, uniqueName } from '../../setup/storage';
 import { conversation } from './helpers';
@@ -200,6 +201,19 @@ describe('dedup stage (table store on Azurite)', () => {
     await b.flush();
     const all = await new TableSignatureStore(table).findByBands(keys);
     expect(all.map((r) => r.conversationId).sort()).toEqual(['a', 'b', 'b2', 'c']);
+    await table.deleteTable();
+  });
+
+  it('stores a big band bucket across binary properties that the table service accepts and returns intact', async () => {
+    const table = testStorage().table(uniqueName('dedup'));
+    await table.createTable();
+    const hashes = new Set(Array.from({ length: 4100 }, (_, i) => createHash('sha256').update(String(i)).digest('hex').slice(0, 32)));
+    const properties = encodeBucketHashes(hashes);
+    expect(Object.keys(properties)).toEqual(['h0', 'h1']);
+    expect(properties.h0.byteLength).toBe(64000);
+    await table.createEntity({ partitionKey: 'b0', rowKey: 'big', ...properties });
+    const read = await table.getEntity<Record<string, unknown>>('b0', 'big');
+    expect(decodeBucketHashes(read)).toEqual(hashes);
     await table.deleteTable();
   });
 });
