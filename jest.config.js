@@ -10,4 +10,5 @@ module.exports = {
   globalTeardown: '<rootDir>/test/setup/globalTeardown.ts',
   testTimeout: 120000,
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/setup/summaryReporter.js'],
 };
