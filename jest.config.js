@@ -1,4 +1,4 @@
-/** Jest runs the TypeScript sources directly (ts-jest, transpile only: `npm test` type-checks first via `tsc` in pretest). */
+/** Jest runs the TypeScript sources directly (ts-jest, transpile only): `npm test` type-checks sources and tests first in pretest (tsconfig.json, tsconfig.test.json). */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],

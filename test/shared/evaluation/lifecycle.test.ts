@@ -12,7 +12,7 @@ import {
   switchProduction,
   type ModelVersion,
 } from '../../../src/shared/evaluation/models';
-import { FineTuningClient, createOpenAIClient, jobPhase } from '../../../src/shared/finetune/client';
+import { FineTuningClient, createOpenAIClient } from '../../../src/shared/finetune/client';
 import { handleJobMessage } from '../../../src/shared/finetune/loop';
 import { JobStore, type JobRecord, type JobState } from '../../../src/shared/finetune/store';
 import type { StorageClients } from '../../../src/shared/storage/clients';
@@ -20,7 +20,7 @@ import { TABLES } from '../../../src/shared/storage/names';
 import type { Telemetry } from '../../../src/shared/telemetry/telemetry';
 import type { RunningEmulator } from '../../../src/local/emulator';
 import { testStorage, testStorageConnectionString, uniqueName } from '../../setup/storage';
-import { emulatorSettings, startTestEmulator, trainingJsonl } from '../finetune/fixtures';
+import { emulatorSettings, startTestEmulator, trainOnEmulator, trainingJsonl } from '../finetune/fixtures';
 
 // Deployment lifecycle against real ARM calls to the emulator and the models table in Azurite.
 // Telemetry is an in-memory recorder (the sinks are tested by the telemetry area).
@@ -72,15 +72,7 @@ describe('runDeploymentLifecycle (Azurite + emulator ARM)', () => {
     for (const [i, rating] of [4, 5].entries()) {
       await storage.table(TABLES.feedback).createEntity({ partitionKey: `c${i}`, rowKey: 'f-1', conversationId: `c${i}`, rating, file: 'f', line: 1, receivedAt: '2026-03-10T00:00:00.000Z' });
     }
-    const client = new FineTuningClient(createOpenAIClient(settings));
-    const file = await client.uploadFile(`${run}-train.jsonl`, Buffer.from(trainingJsonl()));
-    await client.waitForFile(file.id, { backoff: FAST });
-    let job = await client.createJob({ model: 'gpt-4o-mini-2024-07-18', trainingFile: file.id, hyperparameters: { n_epochs: 1 } });
-    while (jobPhase(job.status) === 'in-progress') {
-      await new Promise((r) => setTimeout(r, 25));
-      job = await client.getJob(job.id);
-    }
-    model = job.fine_tuned_model!;
+    model = await trainModel(settings, run);
   });
   afterAll(() => emulator?.close());
 
@@ -154,14 +146,7 @@ async function isolatedStorage(): Promise<StorageClients> {
 }
 
 async function trainModel(settings: Runtime['settings'], run: string): Promise<string> {
-  const client = new FineTuningClient(createOpenAIClient(settings));
-  const file = await client.uploadFile(`${run}-train.jsonl`, Buffer.from(trainingJsonl()));
-  await client.waitForFile(file.id, { backoff: FAST });
-  let job = await client.createJob({ model: 'gpt-4o-mini-2024-07-18', trainingFile: file.id, hyperparameters: { n_epochs: 1 } });
-  while (jobPhase(job.status) === 'in-progress') {
-    await new Promise((r) => setTimeout(r, 25));
-    job = await client.getJob(job.id);
-  }
+  const job = await trainOnEmulator(new FineTuningClient(createOpenAIClient(settings)), { name: run, train: trainingJsonl(), epochs: 1 });
   return job.fine_tuned_model!;
 }
 

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server } from 'node:https';
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { generate } from 'selfsigned';

@@ -23,7 +23,7 @@ describe('metrics part of tuneloop status', () => {
       metric('2026-03-02T00:00:00Z', 'tuneloop.drift.csat_mean', 4),
       metric('2026-03-02T00:00:00Z', 'tuneloop.preprocess.records_quarantined', 7, { model: 'm' }),
       metric('2026-03-02T00:00:00Z', 'tuneloop.preprocess.records_quarantined', 3, { model: 'm', reason: 'empty-conversation' }),
-      { time: '2026-03-02T00:00:00Z', kind: 'event', name: 'tuneloop.model.promoted', properties: {} },
+      { time: '2026-03-02T00:00:00Z', kind: 'event' as const, name: 'tuneloop.model.promoted', properties: {} },
     ];
     expect(latestMetrics(records).map((m) => [m.name, m.value, m.trend, m.previous])).toEqual([
       ['tuneloop.drift.csat_mean', 4, 'flat', 4],
