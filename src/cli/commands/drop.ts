@@ -2,10 +2,9 @@ import { stat } from 'node:fs/promises';
 import { basename, relative, resolve, sep } from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { parseArgs, UsageError, type CliCommand } from '../command';
-import { cliEnv } from '../localEnv';
-import { loadSettings } from '../../shared/config/settings';
+import { cliStorageEnv } from '../localEnv';
 import { listLogFiles } from '../../shared/ingest/files';
-import { azuriteConnectionString } from '../../shared/storage/clients';
+import { expandConnectionString } from '../../shared/storage/clients';
 import { CONTAINERS } from '../../shared/storage/names';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -23,7 +22,7 @@ export const dropCommand: CliCommand = {
   async run(args, io) {
     const { positional, flags } = parseArgs(args, { strings: ['connection-string'] });
     if (!positional.length) throw new UsageError('give at least one file or folder to upload');
-    const connectionString = (flags['connection-string'] as string | undefined) ?? defaultConnectionString(cliEnv(io));
+    const connectionString = expandConnectionString(cliStorageEnv(io, flags['connection-string'] as string | undefined).TUNELOOP_STORAGE ?? '');
     const uploads: { path: string; blobName: string }[] = [];
     for (const input of positional) {
       const path = resolve(io.cwd, input);
@@ -61,8 +60,3 @@ export const dropCommand: CliCommand = {
   },
 };
 
-/** Azurite of `npm start`: the blob port is TUNELOOP_LOCAL_PORT_BASE. */
-function defaultConnectionString(env: Record<string, string | undefined>): string {
-  const base = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', ...env }).TUNELOOP_LOCAL_PORT_BASE;
-  return azuriteConnectionString({ blob: base, queue: base + 1, table: base + 2 });
-}

@@ -2,7 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs, UsageError, type CliCommand } from '../command';
 import { loadSettings } from '../../shared/config/settings';
-import { azuriteConnectionString, createStorageClients, storageOptionsFromSettings } from '../../shared/storage/clients';
+import { createStorageClients, storageOptionsFromSettings } from '../../shared/storage/clients';
+import { cliStorageEnv } from '../localEnv';
 import { loadReport, renderReportHtml, type EvaluationReport } from '../../shared/evaluation/report';
 
 function summary(report: EvaluationReport): string {
@@ -27,13 +28,7 @@ export const reportCommand: CliCommand = {
   async run(args, io) {
     const { positional, flags } = parseArgs(args, { strings: ['out', 'connection-string'], booleans: ['json'] });
     if (positional.length !== 1) throw new UsageError('give exactly one job key');
-    const env = { ...io.env };
-    if (flags['connection-string']) env.TUNELOOP_STORAGE = flags['connection-string'] as string;
-    else if (!env.TUNELOOP_STORAGE && !env.TUNELOOP_STORAGE__blobServiceUri) {
-      // Without any storage setting, read the local stack (`npm start`: Azurite from TUNELOOP_LOCAL_PORT_BASE).
-      const base = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', ...env }).TUNELOOP_LOCAL_PORT_BASE;
-      env.TUNELOOP_STORAGE = azuriteConnectionString({ blob: base, queue: base + 1, table: base + 2 });
-    }
+    const env = cliStorageEnv(io, flags['connection-string'] as string | undefined);
     const storage = createStorageClients(storageOptionsFromSettings(loadSettings(env)));
     let report: EvaluationReport;
     try {

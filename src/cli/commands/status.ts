@@ -1,5 +1,5 @@
 import { parseArgs, UsageError, type CliCommand } from '../command';
-import { cliEnv } from '../localEnv';
+import { cliStorageEnv } from '../localEnv';
 import { loadSettings } from '../../shared/config/settings';
 import { createStorageClients, storageOptionsFromSettings } from '../../shared/storage/clients';
 import { CORE_STATUS_SECTIONS, type StatusSection } from '../../shared/finetune/status';
@@ -21,10 +21,7 @@ export const statusCommand: CliCommand = {
     if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}"`);
     const limit = flags.limit === undefined ? 20 : Number(flags.limit);
     if (!Number.isInteger(limit) || limit <= 0) throw new UsageError(`--limit must be a positive whole number, got "${String(flags.limit)}"`);
-    const env = cliEnv(io);
-    if (flags['connection-string']) env.TUNELOOP_STORAGE = flags['connection-string'] as string;
-    // Without any storage setting (shell or local.settings.json), status reads the local stack on Azurite's default ports.
-    else if (!env.TUNELOOP_STORAGE && !env.TUNELOOP_STORAGE__blobServiceUri) env.TUNELOOP_STORAGE = 'UseDevelopmentStorage=true';
+    const env = cliStorageEnv(io, flags['connection-string'] as string | undefined);
     const settings = loadSettings(env);
     const storage = createStorageClients(storageOptionsFromSettings(settings));
     const context = { storage, settings, cwd: io.cwd, now: new Date(), limit };
