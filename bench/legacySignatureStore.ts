@@ -8,15 +8,9 @@ import type { SignatureRecord, SignatureStore } from '../src/shared/quality/dedu
  * and one row per band key and record in partition `b-<band key>`, read with one partition query
  * per band and written with one upsert per band.
  */
-interface LegacyEntity {
+interface LegacyEntity extends SignatureRecord {
   partitionKey: string;
   rowKey: string;
-  conversationId: string;
-  file: string;
-  line: number;
-  exactHash: string;
-  signature: string;
-  seenAt: string;
 }
 
 export class LegacyTableSignatureStore implements SignatureStore {

@@ -71,15 +71,9 @@ export class MemorySignatureStore implements SignatureStore {
   }
 }
 
-interface SignatureEntity {
+interface SignatureEntity extends SignatureRecord {
   partitionKey: string;
   rowKey: string;
-  conversationId: string;
-  file: string;
-  line: number;
-  exactHash: string;
-  signature: string;
-  seenAt: string;
 }
 
 /** Exact hashes per band-bucket property: binary properties (limit 64 KiB) of 16-byte hashes. */
