@@ -6,12 +6,12 @@ import { corpusBleu, tokenize13a } from '../src/shared/evaluation/bleu';
 
 /**
  * Corpus BLEU over holdout-sized corpora of real customer messages (BANKING77 test split, CC BY 4.0,
- * ../shared/corpora/banking77; each message scored against the next one of the same intent).
+ * test/fixtures/corpora/banking77; each message scored against the next one of the same intent).
  * Baseline, measured in the same run: 13a tokenization of the same text alone, the part every BLEU
  * implementation pays; the ratio shows what n-gram counting and clipping add on top.
  */
 function corpus(): { hyps: string[]; refs: string[] } {
-  const path = resolve(__dirname, '../../../shared/corpora/banking77/test.csv');
+  const path = resolve(__dirname, '../../test/fixtures/corpora/banking77/test.csv');
   const rows = readFileSync(path, 'utf8')
     .split('\n')
     .slice(1)

@@ -22,7 +22,7 @@ import { qualityStagesFromSettings, qualitySummary } from '../src/shared/quality
  * dialogues, near-duplicate recall on perturbed copies, and dedup speed.
  */
 const ROOT = join(__dirname, '..', '..');
-const CORPORA = join(ROOT, '..', 'shared', 'corpora');
+const CORPORA = join(ROOT, 'test', 'fixtures', 'corpora');
 const PII_CORPUS = join(CORPORA, 'presidio_synth_pii', 'synth_dataset_v2.json');
 const STAR = join(CORPORA, 'star_dialogues', 'dialogues');
 const DEMO = join(ROOT, 'demo', 'data');

@@ -6,8 +6,8 @@ import { runCli } from '../../src/cli/main';
 import { captureIo } from '../setup/cli';
 import type { TelemetryRecord } from '../../src/shared/telemetry/localSink';
 import { buildDashboardData } from '../../src/shared/telemetry/dashboard';
+import { launchChromium } from '../shared/evaluation/chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
 
 /** Seven simulated days of telemetry as tuneloop writes it: drift rising, a new model, CSAT falling. */
 function week(): TelemetryRecord[] {
@@ -79,18 +79,8 @@ describe('tuneloop dashboard', () => {
     expect(html).toContain('Chart.js v4');
     expect(html).not.toContain('<script>alert(1)</script>');
 
-    if (!existsSync(CHROMIUM)) {
-      if (process.env.CI === 'true') throw new Error(`${CHROMIUM} is missing: .ci/run installs Chromium (apt-get install chromium); the dashboard cannot be checked`);
-      console.warn(`dashboard browser check did not run: ${CHROMIUM} not found (install chromium to run it)`);
-      return;
-    }
-    const { chromium } = await import('playwright-core');
     const profile = await mkdtemp(join(tmpdir(), 'tuneloop-chromium-'));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const context = await launchChromium(profile);
     try {
       const page = await context.newPage();
       const problems: string[] = [];

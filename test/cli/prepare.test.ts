@@ -153,9 +153,9 @@ describe('tuneloop prepare', () => {
   });
 });
 
-/** Real public data: STAR dialogues (Rasa, MIT; ../shared/corpora/star_dialogues/SOURCE.md) through prepare. */
+/** Real public data: STAR dialogues (Rasa, MIT; test/fixtures/corpora/star_dialogues/SOURCE.md) through prepare. */
 describe('tuneloop prepare on STAR dialogues', () => {
-  const starDir = resolve(__dirname, '../../../shared/corpora/star_dialogues/dialogues');
+  const starDir = resolve(__dirname, '../fixtures/corpora/star_dialogues/dialogues');
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tuneloop-star-'));

@@ -19,19 +19,19 @@ export function settingsMarkdownTable(): string {
   return ['| setting | default | where | what it does |', '|---|---|---|---|', ...rows].join('\n');
 }
 
-/** `npm run settings:docs`: rewrites local.settings.sample.json and the README's settings table. */
+/** `npm run settings:docs`: rewrites local.settings.sample.json and the settings table in docs/configuration.md. */
 export function writeSettingsDocs(root: string): void {
   fs.writeFileSync(
     path.join(root, 'local.settings.sample.json'),
     JSON.stringify({ IsEncrypted: false, Values: sampleLocalSettings() }, null, 2) + '\n',
   );
-  const readmePath = path.join(root, 'README.md');
+  const readmePath = path.join(root, 'docs', 'configuration.md');
   const readme = fs.readFileSync(readmePath, 'utf8');
   const start = '<!-- settings:start -->';
   const end = '<!-- settings:end -->';
   const i = readme.indexOf(start);
   const j = readme.indexOf(end);
-  if (i < 0 || j < i) throw new Error(`README.md must contain ${start} and ${end}`);
+  if (i < 0 || j < i) throw new Error(`docs/configuration.md must contain ${start} and ${end}`);
   fs.writeFileSync(readmePath, readme.slice(0, i + start.length) + '\n' + settingsMarkdownTable() + '\n' + readme.slice(j));
 }
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
  * `local.settings.json` values, or the shell) are validated here once; nothing else reads
  * `process.env` for configuration.
  *
- * `where` tells the infra test and the README which settings Azure must set:
+ * `where` tells the infra test and docs/configuration.md which settings Azure must set:
  * - `azure`: the Bicep app settings must set it;
  * - `optional`: has a default or is an explicit alternative; Bicep may set it;
  * - `local`: only meaningful on one machine (Azurite, emulator); Bicep must not set it.

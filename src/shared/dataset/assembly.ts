@@ -11,7 +11,7 @@ import { EVENT_TYPES } from '../telemetry/events';
 import { readLines } from './blobLines';
 import { balanceTrainingSplit } from '../quality/balance';
 
-/** One line of a curated shard, as preprocessing writes it (see README "Preprocessing"). */
+/** One line of a curated shard, as preprocessing writes it (see docs/preprocessing.md). */
 export const curatedRecordSchema = z.object({
   conversation_id: z.string().min(1),
   kind: z.enum(['conversation', 'faq', 'ready', 'intent']),

@@ -378,7 +378,7 @@ function sameRecord(a: { conversationId: string; file: string }, b: { conversati
  * months, and band keys written under one setting must still be found after the threshold
  * changes. 20 bands × 6 rows make a pair a candidate with probability 0.92 at Jaccard 0.7, 0.998 at
  * 0.8 and 0.61 at 0.6; candidates are then checked against the configured threshold. Thresholds
- * below ~0.65 therefore lose recall (documented in the README).
+ * below ~0.65 therefore lose recall (documented in docs/data-quality.md).
  */
 export const SIGNATURE_BANDING: Banding = { bands: 20, rows: 6 };
 

@@ -1,5 +1,5 @@
 /**
- * The telemetry port. Metric names are documented in README ("Telemetry"); dimensions are
+ * The telemetry port. Metric names are documented in docs/telemetry-and-drift.md; dimensions are
  * low-cardinality strings (model, dataset version, issue type, reason).
  */
 export type Dimensions = Record<string, string | number | boolean | undefined>;

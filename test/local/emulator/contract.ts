@@ -4,13 +4,13 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
 
 /**
- * Validates bodies against the Azure OpenAI authoring OpenAPI files in shared/contracts
+ * Validates bodies against the Azure OpenAI authoring OpenAPI files in test/fixtures/contracts
  * (Swagger 2.0). Conversion for ajv: definitions become `$defs` of one schema, `x-*` keywords,
  * `discriminator`, `example` and `readOnly` are dropped, Swagger formats (int32, int64, double,
  * unixtime, url) are checked as what they mean. Enums stay strict, except `ErrorCode`: the
  * contract (CONTRACT.md §2) records real codes outside it, such as "429" and "DeploymentNotFound".
  */
-const CONTRACTS = path.resolve(__dirname, '../../../../shared/contracts/azure-openai');
+const CONTRACTS = path.resolve(__dirname, '../../fixtures/contracts/azure-openai');
 
 export type SpecName = 'stable' | 'preview';
 const FILES: Record<SpecName, string> = {

@@ -154,9 +154,9 @@ function asExample(reply: string) {
   return { messages: [{ role: 'user', content: 'hello' }, { role: 'assistant', content: reply }] };
 }
 
-/** User turns of STAR dialogues (shared/corpora/star_dialogues, MIT): varied real human writing. */
+/** User turns of STAR dialogues (test/fixtures/corpora/star_dialogues, MIT): varied real human writing. */
 function loadStarReplies(count: number): string[] {
-  const dir = path.resolve(__dirname, '../../../../shared/corpora/star_dialogues/dialogues');
+  const dir = path.resolve(__dirname, '../../fixtures/corpora/star_dialogues/dialogues');
   const texts: string[] = [];
   for (const name of fs.readdirSync(dir).sort()) {
     const dialogue = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as { Events: { Agent: string; Action: string; Text?: string }[] };

@@ -34,9 +34,9 @@ describe('settings', () => {
     ).toThrow(/must leave a share for training/);
   });
 
-  it('lists every setting in local.settings.sample.json and the README, and nothing unknown', () => {
+  it('lists every setting in local.settings.sample.json and docs/configuration.md, and nothing unknown', () => {
     const sample = JSON.parse(fs.readFileSync(path.join(root, 'local.settings.sample.json'), 'utf8')) as { Values: Record<string, string> };
-    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const readme = fs.readFileSync(path.join(root, 'docs', 'configuration.md'), 'utf8');
     const names = describeSettings().map((s) => s.name);
     for (const name of names) {
       expect({ name, inSample: name in sample.Values }).toEqual({ name, inSample: true });

@@ -3,11 +3,11 @@ import { resolve } from 'node:path';
 import { intentTaskExample } from '../../../src/shared/dataset/intentTask';
 
 /**
- * Customer messages from BANKING77 (../shared/corpora/banking77; Casanueva et al. 2020, CC BY 4.0),
+ * Customer messages from BANKING77 (test/fixtures/corpora/banking77; Casanueva et al. 2020, CC BY 4.0),
  * five intents, with one agent reply per intent written for these tests. Real customer wording,
  * so retrieval and intent classification in the emulator face realistic paraphrases.
  */
-const CORPUS = resolve(__dirname, '../../../../shared/corpora/banking77');
+const CORPUS = resolve(__dirname, '../../fixtures/corpora/banking77');
 const SYSTEM = 'You are a helpful customer service assistant.';
 
 export const REPLIES: Record<string, string> = {

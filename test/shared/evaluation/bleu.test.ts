@@ -10,8 +10,8 @@ import {
   type BleuTokenizer,
 } from '../../../src/shared/evaluation/bleu';
 
-/** sacreBLEU's own test vectors (values only; see ../shared/corpora/sacrebleu_test_vectors/SOURCE.md). */
-const VECTORS = resolve(__dirname, '../../../../shared/corpora/sacrebleu_test_vectors/bleu_test_vectors.json');
+/** sacreBLEU's own test vectors (values only; see test/fixtures/corpora/sacrebleu_test_vectors/SOURCE.md). */
+const VECTORS = resolve(__dirname, '../../fixtures/corpora/sacrebleu_test_vectors/bleu_test_vectors.json');
 
 interface Group {
   name: string;

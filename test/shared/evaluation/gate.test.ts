@@ -81,8 +81,8 @@ describe('out-of-scope decline detection', () => {
   });
 
   it('ships a credited probe set taken verbatim from CLINC150 oos_test', () => {
-    // The corpus sits next to the repository (../shared/corpora, like the other corpus tests).
-    const path = resolve(__dirname, '../../../../shared/corpora/clinc150/data_full.json');
+    // A trimmed copy of the corpus (test/fixtures/corpora/clinc150, see its SOURCE.md).
+    const path = resolve(__dirname, '../../fixtures/corpora/clinc150/data_full.json');
     expect(OOS_PROBES.length).toBeGreaterThanOrEqual(30);
     const oosTest: [string, string][] = JSON.parse(readFileSync(path, 'utf8')).oos_test;
     for (const probe of OOS_PROBES) expect(oosTest[probe.index]).toEqual([probe.text, 'oos']);

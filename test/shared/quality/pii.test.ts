@@ -6,7 +6,7 @@ import { isPhoneNumber } from '../../../src/shared/quality/pii/structured';
 import { isCardNumber, isIban, isSsn, luhnValid } from '../../../src/shared/quality/pii/validators';
 import { conversation } from './helpers';
 
-const CORPUS = join(__dirname, '../../../../shared/corpora/presidio_synth_pii/synth_dataset_v2.json');
+const CORPUS = join(__dirname, '../../fixtures/corpora/presidio_synth_pii/synth_dataset_v2.json');
 
 describe('validators', () => {
   it('checks Luhn, card prefixes, IBAN mod-97 and SSN rules', () => {
@@ -148,7 +148,7 @@ describe('recall and precision on the presidio synthetic PII corpus', () => {
   it('meets the targets per type', async () => {
     // The presidio-research synthetic corpus lives in shared/corpora beside the repository; a
     // missing corpus fails the test rather than skipping the targets silently.
-    if (!existsSync(CORPUS)) throw new Error(`${CORPUS} not found: the PII targets are measured on shared/corpora/presidio_synth_pii`);
+    if (!existsSync(CORPUS)) throw new Error(`${CORPUS} not found: the PII targets are measured on test/fixtures/corpora/presidio_synth_pii`);
     const items = await loadPresidioCorpus(CORPUS);
     expect(items).toHaveLength(1500);
     const score = scoreCorpus(items, items.map((i) => detectLocal(i.full_text)));

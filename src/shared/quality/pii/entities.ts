@@ -6,7 +6,7 @@ import type { PiiSpan } from './types';
 /**
  * Person names and street addresses, found locally (no service call).
  *
- * Names: two libraries were measured on the presidio synthetic PII corpus (README, "Data
+ * Names: two libraries were measured on the presidio synthetic PII corpus (docs/data-quality.md, "Data
  * quality"): compromise's `people()` (lexicon of given names + grammar) and wink-nlp's English
  * light model (part-of-speech tags; proper-noun runs). compromise misses most non-English names;
  * wink's proper-noun runs catch them but also catch places and companies. `hybrid` (the default)

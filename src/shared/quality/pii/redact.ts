@@ -5,7 +5,7 @@ import { detectStructured, type StructuredOptions } from './structured';
 import { PII_TYPES, type PiiDetector, type PiiSpan, type PiiType } from './types';
 
 export interface LocalDetectorOptions extends StructuredOptions {
-  /** Person-name recogniser (default `hybrid`, chosen by measurement; see README). */
+  /** Person-name recogniser (default `hybrid`, chosen by measurement; see docs/data-quality.md). */
   names?: NameRecognizer | false;
   addresses?: boolean;
 }
