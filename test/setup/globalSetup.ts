@@ -1,3 +1,4 @@
+import sparticuzChromium from '@sparticuz/chromium';
 import { startAzurite, type RunningAzurite } from '../../src/local/azurite';
 
 declare global {
@@ -14,4 +15,6 @@ export default async function globalSetup(): Promise<void> {
   const azurite = await startAzurite({ inMemory: true });
   globalThis.__TUNELOOP_AZURITE__ = azurite;
   process.env.TUNELOOP_TEST_STORAGE = azurite.connectionString;
+  // Unpack the browser once, before test files in parallel workers would race to unpack it.
+  await sparticuzChromium.executablePath();
 }
