@@ -1,0 +1,53 @@
+/**
+ * Language of a text, with tinyld (pure JS, CommonJS, ~60 languages). Loaded on first use so a
+ * function that never looks at language does not pay for its tables at cold start.
+ *
+ * Short texts ("ok thanks") are often unreliable: callers get the confidence and decide, and
+ * `und` (undetermined, BCP 47) when the text has no letters or the detector has no answer.
+ */
+export interface DetectedLanguage {
+  /** ISO 639-1 code (`en`, `de`, `ja`, …) or `und`. */
+  code: string;
+  /** The detector's score for `code`, 0–1. */
+  confidence: number;
+  /** Confidence at or above the threshold and enough letters to judge. */
+  reliable: boolean;
+}
+
+export interface DetectLanguageOptions {
+  /** Below this confidence the answer is kept but marked unreliable (default 0.5). */
+  minConfidence?: number;
+  /** Fewer letters than this is never reliable (default 12). */
+  minLetters?: number;
+}
+
+type TinyLd = { detectAll(text: string): { lang: string; accuracy: number }[] };
+let tinyld: TinyLd | undefined;
+
+function detector(): TinyLd {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (cold start)
+  tinyld ??= require('tinyld') as TinyLd;
+  return tinyld;
+}
+
+const LETTER = /\p{L}/gu;
+
+export function detectLanguage(text: string, options: DetectLanguageOptions = {}): DetectedLanguage {
+  const letters = text.match(LETTER)?.length ?? 0;
+  if (letters === 0) return { code: 'und', confidence: 0, reliable: false };
+  const best = detector().detectAll(text)[0];
+  if (!best) return { code: 'und', confidence: 0, reliable: false };
+  const reliable = best.accuracy >= (options.minConfidence ?? 0.5) && letters >= (options.minLetters ?? 12);
+  return { code: best.lang, confidence: best.accuracy, reliable };
+}
+
+/**
+ * One language for a conversation: the customer's turns decide (they are what the model must
+ * understand), the whole text where the customer wrote too little to tell.
+ */
+export function detectConversationLanguage(userTexts: string[], allTexts: string[], options: DetectLanguageOptions = {}): DetectedLanguage {
+  const fromUser = detectLanguage(userTexts.join('\n'), options);
+  if (fromUser.reliable) return fromUser;
+  const fromAll = detectLanguage(allTexts.join('\n'), options);
+  return fromAll.reliable || fromAll.confidence > fromUser.confidence ? fromAll : fromUser;
+}

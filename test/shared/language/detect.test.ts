@@ -1,0 +1,29 @@
+import { detectConversationLanguage, detectLanguage } from '../../../src/shared/language/detect';
+
+describe('detectLanguage', () => {
+  it.each([
+    ['Ich werde Ihnen bei der Lösung des Problems helfen', 'de'],
+    ['Je suis désolée pour ce retard, votre colis arrive demain', 'fr'],
+    ['返金をお願いしたいです。注文番号は12345です。', 'ja'],
+    ['أريد استرداد أموالي من فضلك', 'ar'],
+    ['Hi somebody transferred $500 from my account!', 'en'],
+    ['Hola, necesito ayuda con mi pedido, no ha llegado', 'es'],
+    ['Olá, preciso de ajuda com o meu pedido que não chegou', 'pt'],
+    ['Hallo, ik heb hulp nodig met mijn bestelling', 'nl'],
+    ['Ciao, ho bisogno di aiuto con il mio ordine', 'it'],
+  ])('%s -> %s', (text, code) => {
+    const got = detectLanguage(text);
+    expect(got.code).toBe(code);
+    expect(got.reliable).toBe(true);
+  });
+
+  it('has no answer for text without letters, and short text is not reliable', () => {
+    expect(detectLanguage('12345 !!! 😀')).toEqual({ code: 'und', confidence: 0, reliable: false });
+    expect(detectLanguage('ok').reliable).toBe(false);
+  });
+
+  it('takes a conversation language from the customer, or from all turns when the customer wrote too little', () => {
+    expect(detectConversationLanguage(['Mein Paket ist nicht angekommen, bitte helfen Sie mir'], ['Mein Paket ist nicht angekommen', 'I am sorry'])).toMatchObject({ code: 'de' });
+    expect(detectConversationLanguage(['ok'], ['ok', 'Votre commande a été expédiée hier et arrivera demain'])).toMatchObject({ code: 'fr', reliable: true });
+  });
+});
