@@ -1,4 +1,5 @@
 import { modelInfo, UnknownModelError } from '../shared/dataset/models';
+import { TuneloopError } from '../shared/errors';
 
 /** What a CLI command gets: its arguments and where to write (so tests can capture output). */
 export interface CliIo {
@@ -19,10 +20,9 @@ export interface CliCommand {
 }
 
 /** A usage error: the CLI prints the message and the command's usage and exits 2. */
-export class UsageError extends Error {
+export class UsageError extends TuneloopError {
   constructor(message: string) {
     super(message);
-    this.name = 'UsageError';
   }
 }
 

@@ -1,4 +1,5 @@
 import { ResourceFactoryResolver, type ModelBindingData } from '@azure/functions-extensions-base';
+import { TuneloopError } from '../shared/errors';
 
 /**
  * With deferred ("SDK type") binding, the Functions host does not read the blob into memory: it
@@ -16,10 +17,9 @@ export interface BlobReference {
 /** The `source` the host sets on blob model binding data. */
 export const BLOB_BINDING_SOURCE = 'AzureStorageBlobs';
 
-export class BlobReferenceError extends Error {
+export class BlobReferenceError extends TuneloopError {
   constructor(message: string) {
     super(`${message}; the host's blob model binding data should be JSON like {"Connection":…,"ContainerName":…,"BlobName":…}`);
-    this.name = 'BlobReferenceError';
   }
 }
 

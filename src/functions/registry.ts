@@ -11,6 +11,5 @@ import { driftWatch } from './driftWatch';
  * settings decide the variable parts (job queue transport, schedules).
  */
 export function functionDefinitions(settings: Settings): FunctionDefinition[] {
-  void settings;
   return [preprocess(settings), nightlyRetrain, fineTuneJobs(settings), driftWatch(settings), deploymentLifecycle(settings)];
 }

@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { azuriteConnectionString } from '../shared/storage/clients';
 import { node22Path } from './node22';
+import { TuneloopError } from '../shared/errors';
 
 export interface AzuriteOptions {
   /** Ports to listen on; 0 picks free ports (tests). */
@@ -25,13 +26,12 @@ export interface RunningAzurite {
 }
 
 /** Raised when a port Azurite needs is already taken; the message says which and what to do. */
-export class PortInUseError extends Error {
+export class PortInUseError extends TuneloopError {
   constructor(readonly port: number, what: string) {
     super(
       `port ${port} (${what}) is already in use: stop whatever listens there (another Azurite or \`npm start\`?) ` +
         `or choose other ports with TUNELOOP_LOCAL_PORT_BASE`,
     );
-    this.name = 'PortInUseError';
   }
 }
 
@@ -74,7 +74,8 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     args.push('--location', location, '--debug', path.join(location, 'debug.log'));
   }
   const child = spawn(node22Path(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const ports = await waitForPorts(child, options.startupTimeoutMs ?? 30000);
+  // Generous: on a loaded 2-core machine Azurite has been seen to need more than 30 s to listen.
+  const ports = await waitForPorts(child, options.startupTimeoutMs ?? 90_000);
   const connectionString = azuriteConnectionString(ports, host);
   return {
     connectionString,

@@ -1,18 +1,18 @@
+import { TuneloopError } from '../../shared/errors';
 /**
  * An HTTP error the emulator answers with. `body` is the exact JSON the real service sends for
  * this case: the Azure OpenAI data-plane shape `{"error":{"code","message","param"?,"type"?}}` or
  * the ARM shape `{"error":{"code","message"}}`.
  */
-export class EmulatorHttpError extends Error {
+export class EmulatorHttpError extends TuneloopError {
   constructor(
     readonly status: number,
-    readonly code: string,
+    override readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
     readonly extra: Record<string, unknown> = {},
   ) {
     super(message);
-    this.name = 'EmulatorHttpError';
   }
 
   get body(): { error: Record<string, unknown> } {

@@ -1,3 +1,4 @@
+import { TuneloopError } from '../../shared/errors';
 /**
  * Fault injection. One syntax for the `x-emulator-fault` request header and the `faults` option:
  * comma-separated faults, each `name[;key=value...]`:
@@ -14,12 +15,11 @@ export type Fault =
   | { kind: 'slow'; delayMs: number }
   | { kind: 'job-fail' };
 
-export class FaultSyntaxError extends Error {
+export class FaultSyntaxError extends TuneloopError {
   constructor(readonly spec: string, reason: string) {
     super(
       `invalid fault "${spec}": ${reason}. Use e.g. "429;retry-after=1", "500", "503", "slow=200" or "job-fail" (comma-separated for several)`,
     );
-    this.name = 'FaultSyntaxError';
   }
 }
 

@@ -6,6 +6,7 @@ import { createRequestHandler, type RecordedRequest } from './server';
 import { EmulatorService } from './service';
 import { createSelfSignedCertificate } from './tls';
 import { PortInUseError } from '../azurite';
+import { TuneloopError } from '../../shared/errors';
 
 export { BASE_DURATIONS_MS, BASE_MODELS } from './service';
 export type { RecordedRequest } from './server';
@@ -72,10 +73,9 @@ export interface RunningEmulator {
 }
 
 /** Raised when the emulator cannot listen; says what to do. */
-export class EmulatorStartError extends Error {
+export class EmulatorStartError extends TuneloopError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = 'EmulatorStartError';
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TuneloopError } from '../errors';
 
 /**
  * Every setting tuneloop reads, in one place. Environment variables (Azure app settings,
@@ -598,7 +599,7 @@ export const settingsSchema = z
 export type Settings = z.output<typeof settingsSchema>;
 
 /** Thrown when settings are missing or invalid; the message names every bad setting and says how to fix it. */
-export class SettingsError extends Error {
+export class SettingsError extends TuneloopError {
   readonly problems: { setting: string; message: string }[];
   constructor(problems: { setting: string; message: string }[]) {
     super(
@@ -606,7 +607,6 @@ export class SettingsError extends Error {
         problems.map((p) => `  - ${p.setting}: ${p.message}`).join('\n') +
         '\nSet them in local.settings.json (see local.settings.sample.json), the environment, or the Function App settings.',
     );
-    this.name = 'SettingsError';
     this.problems = problems;
   }
 }

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { once } from 'node:events';
-import { RestError, type BlockBlobClient } from '@azure/storage-blob';
+import type { BlockBlobClient } from '@azure/storage-blob';
 import type { Runtime } from '../composition/runtime';
 import { IngestError, isAbortError } from '../ingest/errors';
 import { CONTAINERS, TABLES } from '../storage/names';
@@ -13,6 +13,7 @@ import { emptyStats, preprocessStream } from './preprocess';
 import { curatedLine, quarantineLine, type QuarantineRecord } from './records';
 import { preprocessStages } from './pipelineStages';
 import { StepTimings } from './timings';
+import { isStatus, TuneloopError } from '../errors';
 
 /** Where the outputs of one blob version go; deterministic from blob name + ETag, so a retry overwrites, never duplicates. */
 export interface BlobOutputNames {
@@ -65,7 +66,7 @@ export interface PreprocessBlobOptions {
 }
 
 /** Thrown to make the Functions host retry the blob; says which attempt failed and how many remain. */
-export class BlobAttemptError extends Error {
+export class BlobAttemptError extends TuneloopError {
   constructor(
     readonly blobName: string,
     readonly attempt: number,
@@ -75,9 +76,8 @@ export class BlobAttemptError extends Error {
     super(
       `preprocessing raw-logs/${blobName} failed (attempt ${attempt} of ${maxAttempts}): ${(cause as Error)?.message ?? String(cause)}; ` +
         `it will be retried, and quarantined after ${maxAttempts} attempts`,
-      { cause },
+      { cause, retryable: attempt < maxAttempts },
     );
-    this.name = 'BlobAttemptError';
   }
 }
 
@@ -97,7 +97,7 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
     const props = await raw.getProperties({ abortSignal: signal });
     etag = props.etag ?? '';
   } catch (err) {
-    if (statusOf(err) === 404) return { status: 'gone', blob: blobName };
+    if (isStatus(err, 404)) return { status: 'gone', blob: blobName };
     throw err;
   }
   const outputs = blobOutputNames(blobName, etag);
@@ -145,7 +145,7 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
   } catch (err) {
     if (isAbortError(err) || signal?.aborted) throw err;
     const message = (err as Error)?.message ?? String(err);
-    const permanent = err instanceof IngestError && !err.retriable;
+    const permanent = err instanceof IngestError && !err.retryable;
     if (attempt < maxAttempts && !permanent) {
       await receipts.upsertEntity({ ...receipt, lastError: message.slice(0, 8000), updatedAt: new Date().toISOString() }, 'Replace');
       throw new BlobAttemptError(blobName, attempt, maxAttempts, err);
@@ -276,15 +276,11 @@ async function getReceipt(
     const e = await table.getEntity<ReceiptEntity>(pk, rk, { abortSignal: signal });
     return { entity: e, etag: e.etag };
   } catch (err) {
-    if (statusOf(err) === 404) return undefined;
+    if (isStatus(err, 404)) return undefined;
     throw err;
   }
 }
 
-function statusOf(err: unknown): number | undefined {
-  if (err instanceof RestError) return err.statusCode;
-  return (err as { statusCode?: number })?.statusCode;
-}
 
 /**
  * Lines written into a block blob as they come (uploadStream stages blocks and commits them

@@ -1,3 +1,4 @@
+import { TuneloopError } from '../errors';
 /**
  * What tuneloop needs to know about each fine-tunable base model: which tokenizer counts its
  * tokens, the per-example token limit, and the list price of training. Limits come from the
@@ -45,13 +46,12 @@ export const MIN_TRAINING_EXAMPLES = 10;
 export const MAX_FILE_BYTES = 512 * 1024 * 1024;
 
 /** Thrown for a model name tuneloop has no tokenizer or limits for. */
-export class UnknownModelError extends Error {
+export class UnknownModelError extends TuneloopError {
   constructor(readonly model: string) {
     super(
       `unknown base model "${model}": tuneloop knows ${MODEL_TABLE.map((m) => m.family + '*').join(', ')}; ` +
         'set TUNELOOP_BASE_MODEL (or --model) to one of them',
     );
-    this.name = 'UnknownModelError';
   }
 }
 

@@ -15,6 +15,7 @@ import { balanceCounters, balanceQuarantine, balanceTrainingSplit } from '../qua
 import { buildReport, type PreprocessReport } from './report';
 import type { Split } from './split';
 import { StepTimings } from './timings';
+import { TuneloopError } from '../errors';
 
 export const PREPARE_OUTPUTS = ['train.jsonl', 'validation.jsonl', 'holdout.jsonl', 'quarantine.jsonl', 'report.json'] as const;
 
@@ -42,10 +43,9 @@ export interface PrepareResult {
 }
 
 /** An input path that does not exist or holds no files. */
-export class PrepareInputError extends Error {
+export class PrepareInputError extends TuneloopError {
   constructor(message: string) {
     super(message);
-    this.name = 'PrepareInputError';
   }
 }
 

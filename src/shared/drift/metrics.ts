@@ -1,3 +1,4 @@
+import { TuneloopError } from '../errors';
 /**
  * Drift statistics, each defined as its scipy / scikit-learn / numpy reference (tests pin them at
  * ±1e-6). Everything here is pure: counts in, numbers out.
@@ -15,10 +16,9 @@ export const PSI_PSEUDOCOUNT = 0.5;
 /** Number of quantile bins of the reference for the PSI of continuous quantities (deciles). */
 export const PSI_QUANTILE_BINS = 10;
 
-export class DriftInputError extends Error {
+export class DriftInputError extends TuneloopError {
   constructor(message: string) {
     super(message);
-    this.name = 'DriftInputError';
   }
 }
 

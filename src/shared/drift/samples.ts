@@ -5,6 +5,7 @@ import { readLines } from '../dataset/blobLines';
 import { curatedRecordSchema, type CuratedRecord } from '../dataset/assembly';
 import { normaliseIntentLabel } from '../dataset/intentTask';
 import { unigramTokens } from './metrics';
+import { isStatus } from '../errors';
 
 /** What drift needs from one curated conversation. */
 export interface ConversationSample {
@@ -70,7 +71,7 @@ async function listShards(container: ContainerClient, filter: BlobTimeFilter, si
       shards.push({ name: blob.name, modified: blob.properties.lastModified?.getTime() ?? 0 });
     }
   } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return [];
+    if (isStatus(err, 404)) return [];
     throw err;
   }
   // Oldest first: for a conversation found in several shards (a re-uploaded file), the newest wins, as in assembly.

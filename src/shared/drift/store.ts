@@ -2,6 +2,7 @@ import type { TableClient } from '@azure/data-tables';
 import type { StorageClients } from '../storage/clients';
 import { TABLES } from '../storage/names';
 import type { DriftMetric, DriftMetricName, SkippedDriftMetric } from './analyze';
+import { isStatus } from '../errors';
 
 /** What driftWatch compared the recent window with. */
 export interface DriftReference {
@@ -126,7 +127,7 @@ async function newest(storage: StorageClients, partition: string, limit: number)
       }
     }
   } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return [];
+    if (isStatus(err, 404)) return [];
     throw err;
   }
   return out;

@@ -10,6 +10,7 @@ import { analyzeDrift, type DriftMetric, type SkippedDriftMetric } from './analy
 import { oldestCuratedShardTime, readDriftSample, type DriftSample } from './samples';
 import { productionModelQuality } from './quality';
 import { invertedTimeKey, latestRetrainDecision, saveDriftRun, type AssemblySummary, type DriftReference, type DriftRun, type RetrainDecision } from './store';
+import { isStatus, TuneloopError } from '../errors';
 
 export interface DriftWatchOptions {
   /** End of the recent window (default now). */
@@ -24,10 +25,9 @@ export interface DriftWatchOptions {
 }
 
 /** Thrown when the production model's dataset manifest cannot be read; says what to check. */
-export class DriftReferenceError extends Error {
+export class DriftReferenceError extends TuneloopError {
   constructor(message: string) {
     super(message);
-    this.name = 'DriftReferenceError';
   }
 }
 
@@ -37,7 +37,7 @@ async function readManifestCreatedAt(runtime: Runtime, datasetVersion: string, s
   try {
     text = (await blob.downloadToBuffer(undefined, undefined, { abortSignal: signal })).toString('utf8');
   } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+    if (isStatus(err, 404)) return undefined;
     throw err;
   }
   let createdAt: unknown;

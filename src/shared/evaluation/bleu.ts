@@ -1,3 +1,4 @@
+import { TuneloopError } from '../errors';
 /**
  * BLEU exactly as sacreBLEU 2.x computes it (Post, 2018, "A Call for Clarity in Reporting BLEU
  * Scores"; https://github.com/mjpost/sacrebleu, Apache-2.0). Re-implemented from the algorithm's
@@ -120,10 +121,9 @@ export function bleuTokenizer(name: BleuTokenizer): (line: string) => string {
 }
 
 /** An option bag that sacreBLEU would refuse. */
-export class BleuOptionError extends Error {
+export class BleuOptionError extends TuneloopError {
   constructor(message: string) {
     super(message);
-    this.name = 'BleuOptionError';
   }
 }
 

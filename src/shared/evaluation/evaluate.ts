@@ -1,4 +1,3 @@
-import { RestError } from '@azure/data-tables';
 import type { AzureOpenAI } from 'openai';
 import type { Runtime } from '../composition/runtime';
 import { intentTaskMessages, normaliseIntentLabel } from '../dataset/intentTask';
@@ -28,6 +27,7 @@ import { scoreOutOfScope } from './oos';
 import { OOS_PROBES, OOS_PROBES_CREDIT, type OosProbe } from './oosProbes';
 import { loadReport, REPORT_SCHEMA, ReportNotFoundError, saveReport, type EvaluationReport, type ModelEvaluation } from './report';
 import { detectOverfitting, lossCurve, perplexityFromSteps } from './training';
+import { isStatus } from '../errors';
 
 /** A fine-tuned model that succeeded and is deployed, waiting for its verdict. */
 export interface Candidate extends ModelVersion {
@@ -356,7 +356,7 @@ async function storedOutcome(runtime: Runtime, jobKey: string, signal?: AbortSig
   try {
     row = await runtime.storage.table(TABLES.evaluations).getEntity(jobKey, EVALUATION_ROW, { abortSignal: signal });
   } catch (err) {
-    if (err instanceof RestError && err.statusCode === 404) return undefined;
+    if (isStatus(err, 404)) return undefined;
     throw err;
   }
   const report = await loadReport(runtime.storage, jobKey, { signal });
@@ -390,7 +390,7 @@ async function storedPerplexity(runtime: Runtime, jobKey: string): Promise<numbe
     const row = await runtime.storage.table(TABLES.evaluations).getEntity<Record<string, unknown>>(jobKey, EVALUATION_ROW);
     return typeof row.perplexity === 'number' ? row.perplexity : undefined;
   } catch (err) {
-    if (err instanceof RestError && err.statusCode === 404) return undefined;
+    if (isStatus(err, 404)) return undefined;
     throw err;
   }
 }

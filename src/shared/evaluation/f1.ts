@@ -1,3 +1,4 @@
+import { TuneloopError } from '../errors';
 /**
  * Intent classification scores with scikit-learn's definitions (`f1_score(average='macro')`,
  * `precision_recall_fscore_support`, `confusion_matrix`), so numbers can be checked with sklearn:
@@ -27,10 +28,9 @@ export interface IntentF1Result {
   count: number;
 }
 
-export class LabelMismatchError extends Error {
+export class LabelMismatchError extends TuneloopError {
   constructor(message: string) {
     super(message);
-    this.name = 'LabelMismatchError';
   }
 }
 

@@ -1,6 +1,7 @@
 import type { StorageClients } from '../storage/clients';
 import { CONTAINERS } from '../storage/names';
 import type { ChatMessage } from './chat';
+import { isStatus, TuneloopError } from '../errors';
 
 /** One line of `datasets/<version>/holdout.records.jsonl` (curated records frozen for evaluation). */
 export interface HoldoutRecord {
@@ -16,23 +17,21 @@ export interface HoldoutRecord {
 }
 
 /** A holdout line that cannot be used; the message names the file, line and reason. */
-export class HoldoutFormatError extends Error {
+export class HoldoutFormatError extends TuneloopError {
   constructor(
     readonly file: string,
     readonly line: number,
     readonly reason: string,
   ) {
     super(`${file}:${line}: ${reason}`);
-    this.name = 'HoldoutFormatError';
   }
 }
 
-export class HoldoutNotFoundError extends Error {
+export class HoldoutNotFoundError extends TuneloopError {
   constructor(readonly blobName: string) {
     super(
       `holdout ${CONTAINERS.datasets}/${blobName} does not exist: the dataset version must be assembled (nightly retrain) before its candidate is evaluated`,
     );
-    this.name = 'HoldoutNotFoundError';
   }
 }
 
@@ -109,7 +108,7 @@ export async function loadHoldout(storage: StorageClients, datasetVersion: strin
   try {
     buffer = await blob.downloadToBuffer(undefined, undefined, { abortSignal: options.signal });
   } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) throw new HoldoutNotFoundError(blobName);
+    if (isStatus(err, 404)) throw new HoldoutNotFoundError(blobName);
     throw err;
   }
   return parseHoldout(buffer.toString('utf8'), `${CONTAINERS.datasets}/${blobName}`);

@@ -17,6 +17,7 @@ import {
   type DeploymentRecord,
   type ProductionPointer,
 } from './models';
+import { isStatus } from '../errors';
 
 /**
  * Deployment lifecycle, run by the `deploymentLifecycle` timer:
@@ -274,7 +275,7 @@ async function abandonCandidates(
     jobs = await store.list();
   } catch (err) {
     // No job table yet: nothing can have been deployed by the job loop.
-    if ((err as { statusCode?: number }).statusCode === 404) return [];
+    if (isStatus(err, 404)) return [];
     throw err;
   }
   const limitMs = candidateTimeLimitMs(settings);

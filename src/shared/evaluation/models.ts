@@ -1,6 +1,7 @@
-import { RestError, type TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
 import type { StorageClients } from '../storage/clients';
 import { TABLES } from '../storage/names';
+import { isStatus, TuneloopError } from '../errors';
 
 /**
  * Table `models` (owned by evaluation):
@@ -47,10 +48,9 @@ export interface PromotionRecord extends ModelVersion {
 }
 
 /** Another promotion switched the pointer first; re-evaluate against the new production model. */
-export class ProductionPointerConflictError extends Error {
+export class ProductionPointerConflictError extends TuneloopError {
   constructor(message: string) {
-    super(message);
-    this.name = 'ProductionPointerConflictError';
+    super(message, { retryable: true });
   }
 }
 
@@ -67,7 +67,7 @@ async function getModelsRow(table: TableClient, partitionKey: string, rowKey: st
   try {
     return await table.getEntity<Record<string, unknown>>(partitionKey, rowKey);
   } catch (err) {
-    if (err instanceof RestError && err.statusCode === 404) return undefined;
+    if (isStatus(err, 404)) return undefined;
     throw err;
   }
 }
@@ -132,9 +132,9 @@ export async function switchProduction(storage: StorageClients, candidate: Model
       etag = (await table.createEntity(entity)).etag;
     }
   } catch (err) {
-    if (err instanceof RestError && (err.statusCode === 412 || err.statusCode === 409)) {
+    if (isStatus(err, 412) || isStatus(err, 409)) {
       throw new ProductionPointerConflictError(
-        `production pointer changed while ${candidate.jobKey} was being evaluated (HTTP ${err.statusCode}); evaluate it again against the new production model`,
+        `production pointer changed while ${candidate.jobKey} was being evaluated (HTTP ${isStatus(err, 412) ? 412 : 409}); evaluate it again against the new production model`,
       );
     }
     throw err;
@@ -185,7 +185,7 @@ export async function ensurePromotionRecorded(storage: StorageClients, pointer: 
     });
     return true;
   } catch (err) {
-    if (err instanceof RestError && err.statusCode === 409) return false;
+    if (isStatus(err, 409)) return false;
     throw err;
   }
 }
@@ -281,7 +281,7 @@ export async function addHostingCost(storage: StorageClients, row: HostingCostRo
       else await table.createEntity(entity);
       return;
     } catch (err) {
-      if (err instanceof RestError && (err.statusCode === 412 || err.statusCode === 409)) continue;
+      if (isStatus(err, 412) || isStatus(err, 409)) continue;
       throw err;
     }
   }
@@ -325,7 +325,7 @@ export async function claimCostInterval(storage: StorageClients, record: Deploym
     );
     return true;
   } catch (err) {
-    if (err instanceof RestError && err.statusCode === 412) return false;
+    if (isStatus(err, 412)) return false;
     throw err;
   }
 }

@@ -7,6 +7,7 @@ import type { ClassScore } from './f1';
 import type { LatencySummary } from './latency';
 import type { OverfittingResult, PerplexityResult } from './training';
 import type { CsatByModel } from './csat';
+import { isStatus, TuneloopError } from '../errors';
 
 export const REPORT_SCHEMA = 'tuneloop.eval-report/1';
 
@@ -66,10 +67,9 @@ export async function saveReport(storage: StorageClients, report: EvaluationRepo
   return `${CONTAINERS.evalReports}/${names.json}`;
 }
 
-export class ReportNotFoundError extends Error {
+export class ReportNotFoundError extends TuneloopError {
   constructor(jobKey: string) {
     super(`no evaluation report for job "${jobKey}" in container ${CONTAINERS.evalReports} (expected ${reportBlobNames(jobKey).json}); is the job key right and has the candidate been evaluated?`);
-    this.name = 'ReportNotFoundError';
   }
 }
 
@@ -79,7 +79,7 @@ export async function loadReport(storage: StorageClients, jobKey: string, option
     const buffer = await blob.downloadToBuffer(undefined, undefined, { abortSignal: options.signal });
     return JSON.parse(buffer.toString('utf8')) as EvaluationReport;
   } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) throw new ReportNotFoundError(jobKey);
+    if (isStatus(err, 404)) throw new ReportNotFoundError(jobKey);
     throw err;
   }
 }

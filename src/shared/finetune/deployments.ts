@@ -6,6 +6,7 @@ import type { Settings } from '../config/settings';
 import { backoffDelaySeconds, sleep, type BackoffPolicy } from './backoff';
 import { LOCAL_EMULATOR_TOKEN } from './client';
 import { FineTuneConfigurationError, toFineTuneError } from './errors';
+import { isStatus, TuneloopError } from '../errors';
 
 /** What tuneloop keeps of an ARM deployment. */
 export interface DeploymentInfo {
@@ -29,7 +30,7 @@ export interface DeployModelOptions {
 }
 
 /** Provisioning ended in Failed, Canceled or Disabled. */
-export class DeploymentFailedError extends Error {
+export class DeploymentFailedError extends TuneloopError {
   constructor(
     readonly deploymentName: string,
     readonly provisioningState: string,
@@ -37,23 +38,21 @@ export class DeploymentFailedError extends Error {
     super(
       `deployment ${deploymentName} ended in provisioning state ${provisioningState}; check the account's deployment quota (at most 5 fine-tuned deployments per resource) and the activity log, then retry`,
     );
-    this.name = 'DeploymentFailedError';
   }
 }
 
 /** Provisioning still under way after the wait this invocation allows. */
-export class DeploymentTimeoutError extends Error {
+export class DeploymentTimeoutError extends TuneloopError {
   constructor(
     readonly deploymentName: string,
     readonly provisioningState: string,
   ) {
-    super(`deployment ${deploymentName} is still ${provisioningState}; the deploy step will check again later`);
-    this.name = 'DeploymentTimeoutError';
+    super(`deployment ${deploymentName} is still ${provisioningState}; the deploy step will check again later`, { retryable: true });
   }
 }
 
 /** The deterministic name already holds another model: never overwrite it silently. */
-export class DeploymentConflictError extends Error {
+export class DeploymentConflictError extends TuneloopError {
   constructor(
     readonly deploymentName: string,
     readonly existingModel: string,
@@ -62,7 +61,6 @@ export class DeploymentConflictError extends Error {
     super(
       `deployment ${deploymentName} already serves ${existingModel}, not ${requestedModel}; delete it (tuneloop never reuses a deployment name for another model) and retry`,
     );
-    this.name = 'DeploymentConflictError';
   }
 }
 
@@ -164,7 +162,7 @@ export class DeploymentsClient {
     try {
       return toInfo(await client.deployments.get(resourceGroup, account, deploymentName, { abortSignal: options.signal }));
     } catch (err) {
-      if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+      if (isStatus(err, 404)) return undefined;
       throw toFineTuneError(err, `get deployment ${deploymentName}`);
     }
   }
@@ -219,7 +217,7 @@ export class DeploymentsClient {
       await poller.pollUntilDone({ abortSignal: options.signal });
       return true;
     } catch (err) {
-      if ((err as { statusCode?: number }).statusCode === 404) return true;
+      if (isStatus(err, 404)) return true;
       throw toFineTuneError(err, `delete deployment ${deploymentName}`);
     }
   }

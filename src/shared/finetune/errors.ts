@@ -1,5 +1,6 @@
 import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
 import { isRestError } from '@azure/core-rest-pipeline';
+import { TuneloopError } from '../errors';
 
 /**
  * How a failure of the fine-tuning service should be handled by the job loop:
@@ -22,34 +23,30 @@ export interface FineTuneServiceErrorOptions {
 }
 
 /** A failed call to Azure OpenAI or ARM, classified, with a message that says what to do. */
-export class FineTuneServiceError extends Error {
+export class FineTuneServiceError extends TuneloopError {
   readonly kind: FineTuneErrorKind;
   readonly operation: string;
   readonly status?: number;
-  readonly code?: string;
+  /** The service's own error code where it sent one (`429`, `invalid_file`), else `fine-tune-<kind>`. */
+  declare readonly code: string;
   /** What the service asked us to wait (retry-after-ms / retry-after), if it said. */
   readonly retryAfterMs?: number;
   readonly requestId?: string;
 
   constructor(message: string, options: FineTuneServiceErrorOptions) {
-    super(message, { cause: options.cause });
-    this.name = 'FineTuneServiceError';
+    // Worth trying again later: rate limits, outages, quota.
+    super(message, { cause: options.cause, code: options.code ?? `fine-tune-${options.kind}`, retryable: options.kind === 'transient' || options.kind === 'quota' });
     this.kind = options.kind;
     this.operation = options.operation;
     this.status = options.status;
-    this.code = options.code;
     this.retryAfterMs = options.retryAfterMs;
     this.requestId = options.requestId;
   }
 
-  /** Worth trying again later (rate limits, outages, quota). */
-  get retryable(): boolean {
-    return this.kind === 'transient' || this.kind === 'quota';
-  }
 }
 
 /** An uploaded file that the service rejected while processing it (status `error`). */
-export class FileProcessingError extends Error {
+export class FileProcessingError extends TuneloopError {
   readonly fileId: string;
   readonly fileName: string;
   readonly statusDetails: string;
@@ -58,7 +55,6 @@ export class FileProcessingError extends Error {
       `Azure OpenAI rejected ${fileName} (${fileId}): ${statusDetails || 'no details given'}. ` +
         'Fix the dataset (run `tuneloop validate` on it) and submit a new dataset version.',
     );
-    this.name = 'FileProcessingError';
     this.fileId = fileId;
     this.fileName = fileName;
     this.statusDetails = statusDetails ?? '';
@@ -66,28 +62,25 @@ export class FileProcessingError extends Error {
 }
 
 /** A file that did not finish processing within the wait this invocation allows. */
-export class FileProcessingTimeoutError extends Error {
+export class FileProcessingTimeoutError extends TuneloopError {
   readonly fileId: string;
   constructor(fileId: string, waitedMs: number, status: string) {
-    super(`file ${fileId} is still ${status} after ${Math.round(waitedMs / 1000)} s; the job step will be retried later`);
-    this.name = 'FileProcessingTimeoutError';
+    super(`file ${fileId} is still ${status} after ${Math.round(waitedMs / 1000)} s; the job step will be retried later`, { retryable: true });
     this.fileId = fileId;
   }
 }
 
 /** Settings missing or contradictory for the fine-tuning path. */
-export class FineTuneConfigurationError extends Error {
+export class FineTuneConfigurationError extends TuneloopError {
   constructor(message: string) {
     super(message);
-    this.name = 'FineTuneConfigurationError';
   }
 }
 
 /** results.csv (or another result file) could not be read. */
-export class ResultFileError extends Error {
+export class ResultFileError extends TuneloopError {
   constructor(message: string) {
     super(message);
-    this.name = 'ResultFileError';
   }
 }
 

@@ -20,6 +20,7 @@ import { evaluateCandidate } from '../evaluation/evaluate';
 import { HoldoutFormatError, HoldoutNotFoundError } from '../evaluation/holdout';
 import { enqueueJobMessage, sendToPoison } from './queue';
 import { JobConcurrencyError, JobStore, type JobRecord, type JobState } from './store';
+import { TuneloopError } from '../errors';
 
 export type CandidateEvaluator = (runtime: Runtime, candidate: Candidate, options: { signal?: AbortSignal }) => Promise<CandidateEvaluation>;
 
@@ -54,10 +55,9 @@ const defaultEvaluator: CandidateEvaluator = (runtime, candidate, options) =>
   evaluateCandidate(runtime, candidate, { signal: options.signal, openai: runtime.fineTune.client.openai });
 
 /** The dataset version named by a submit message is not (fully) in container `datasets`. */
-export class DatasetVersionError extends Error {
+export class DatasetVersionError extends TuneloopError {
   constructor(message: string) {
     super(message);
-    this.name = 'DatasetVersionError';
   }
 }
 

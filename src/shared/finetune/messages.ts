@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TuneloopError } from '../errors';
 
 /** Keys are table RowKeys and part of deployment names: keep them simple. */
 const jobKey = z
@@ -56,13 +57,12 @@ export type SubmitMessage = z.infer<typeof submitMessageSchema>;
 export type JobMessageKind = JobMessage['kind'];
 
 /** A message that can never be processed; it goes to the poison/dead-letter queue with `reason`. */
-export class MalformedJobMessageError extends Error {
+export class MalformedJobMessageError extends TuneloopError {
   constructor(
     readonly reason: string,
     readonly raw: unknown,
   ) {
     super(`malformed fine-tuning job message: ${reason}`);
-    this.name = 'MalformedJobMessageError';
   }
 }
 

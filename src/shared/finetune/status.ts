@@ -3,6 +3,7 @@ import { getProductionPointer, listDeploymentRecords, type DeploymentRecord, typ
 import type { StorageClients } from '../storage/clients';
 import { TABLES } from '../storage/names';
 import { JobStore, type JobRecord } from './store';
+import { isStatus } from '../errors';
 
 /** What every `tuneloop status` section gets. */
 export interface StatusContext {
@@ -29,7 +30,7 @@ async function tolerateMissingTable<T>(read: () => Promise<T>, empty: T): Promis
   try {
     return await read();
   } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return empty;
+    if (isStatus(err, 404)) return empty;
     throw err;
   }
 }

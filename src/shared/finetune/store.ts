@@ -2,6 +2,7 @@ import type { TableClient } from '@azure/data-tables';
 import type { StorageClients } from '../storage/clients';
 import { TABLES } from '../storage/names';
 import type { JobMessageKind } from './messages';
+import { isStatus, TuneloopError } from '../errors';
 
 /**
  * States of a fine-tuning job, in order. `succeeded`, `failed` and `cancelled` are the service's
@@ -81,10 +82,9 @@ export interface JobRecord {
 }
 
 /** Another invocation changed the record first (HTTP 412 on the ETag). */
-export class JobConcurrencyError extends Error {
+export class JobConcurrencyError extends TuneloopError {
   constructor(readonly jobKey: string) {
-    super(`job ${jobKey} was changed by another invocation; re-read it and decide again`);
-    this.name = 'JobConcurrencyError';
+    super(`job ${jobKey} was changed by another invocation; re-read it and decide again`, { retryable: true });
   }
 }
 
@@ -132,7 +132,7 @@ export class JobStore {
       const entity = await this.table.getEntity<Record<string, unknown>>(PARTITION, jobKey);
       return { record: fromEntity(entity), etag: entity.etag };
     } catch (err) {
-      if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+      if (isStatus(err, 404)) return undefined;
       throw err;
     }
   }
@@ -143,7 +143,7 @@ export class JobStore {
       const res = await this.table.createEntity(toEntity(record));
       return res.etag ?? '';
     } catch (err) {
-      if ((err as { statusCode?: number }).statusCode === 409) return undefined;
+      if (isStatus(err, 409)) return undefined;
       throw err;
     }
   }
@@ -154,7 +154,7 @@ export class JobStore {
       const res = await this.table.updateEntity(toEntity(record), 'Replace', { etag });
       return res.etag ?? '';
     } catch (err) {
-      if ((err as { statusCode?: number }).statusCode === 412) throw new JobConcurrencyError(record.jobKey);
+      if (isStatus(err, 412)) throw new JobConcurrencyError(record.jobKey);
       throw err;
     }
   }

@@ -1,3 +1,4 @@
+import { TuneloopError } from '../errors';
 /**
  * Errors that stop a whole file (as opposed to a bad record, which becomes a `rejected` item and
  * parsing goes on). The pipeline decides whether to retry: a read error is usually transient,
@@ -5,19 +6,16 @@
  */
 export type IngestErrorCode = 'read-failed' | 'gzip-corrupt' | 'temp-storage-failed';
 
-export class IngestError extends Error {
+export class IngestError extends TuneloopError {
   override readonly name = 'IngestError';
-  readonly code: IngestErrorCode;
+  declare readonly code: IngestErrorCode;
   /** The input file the error belongs to. */
   readonly file: string;
-  /** Whether reading the same bytes again could succeed (network / disk trouble, not bad content). */
-  readonly retriable: boolean;
 
   constructor(code: IngestErrorCode, file: string, message: string, options: { cause?: unknown; retriable: boolean }) {
-    super(`${file}: ${message}`, { cause: options.cause });
-    this.code = code;
+    // Retryable when reading the same bytes again could succeed (network / disk trouble, not bad content).
+    super(`${file}: ${message}`, { cause: options.cause, code, retryable: options.retriable });
     this.file = file;
-    this.retriable = options.retriable;
   }
 }
 

@@ -13,6 +13,7 @@ import {
   shingles,
   type Banding,
 } from './minhash';
+import { isStatus, TuneloopError } from '../errors';
 
 /** A conversation that was kept, remembered so later files (and later days) can be compared with it. */
 export interface SignatureRecord {
@@ -112,14 +113,13 @@ export interface TableSignatureStoreOptions {
 }
 
 /** A band bucket could not be written after repeated conflicts with concurrent writers. */
-export class SignatureStoreConflictError extends Error {
+export class SignatureStoreConflictError extends TuneloopError {
   constructor(partitionKey: string, attempts: number, cause: unknown) {
     super(
       `dedup signatures: band partition ${partitionKey} kept changing under ${attempts} attempts to write it ` +
         '(many concurrent preprocess invocations?); the blob will be retried',
-      { cause },
+      { cause, retryable: true },
     );
-    this.name = 'SignatureStoreConflictError';
   }
 }
 
@@ -173,7 +173,7 @@ export class TableSignatureStore implements SignatureStore {
       this.remember(record);
       return record;
     } catch (err) {
-      if (statusOf(err) === 404) return undefined;
+      if (isStatus(err, 404)) return undefined;
       throw err;
     }
   }
@@ -195,7 +195,7 @@ export class TableSignatureStore implements SignatureStore {
       );
       this.remember(record);
     } catch (err) {
-      if (statusOf(err) !== 409) throw err;
+      if (!isStatus(err, 409)) throw err;
       const existing = await this.findExact(record.exactHash, signal);
       if (existing && !sameRecord(existing, record)) return existing;
     }
@@ -258,8 +258,7 @@ export class TableSignatureStore implements SignatureStore {
         for (const b of buckets) b.etag = response.getResponseForEntity(b.rowKey)?.etag ?? b.etag;
         return;
       } catch (err) {
-        const status = statusOf(err);
-        if (status !== 409 && status !== 412) throw err;
+        if (!isStatus(err, 409) && !isStatus(err, 412)) throw err;
         if (attempt >= this.maxConflictRetries) throw new SignatureStoreConflictError(partitionKey, attempt, err);
         // Somebody else wrote one of these buckets since we read it: take theirs and add ours again.
         await Promise.all(
@@ -290,7 +289,7 @@ export class TableSignatureStore implements SignatureStore {
       const entity = await this.table.getEntity<Record<string, unknown>>(partitionKey, rowKey, { abortSignal: signal });
       return { partitionKey, rowKey, etag: entity.etag as string, hashes: decodeBucketHashes(entity) };
     } catch (err) {
-      if (statusOf(err) === 404) return { partitionKey, rowKey, hashes: new Set() };
+      if (isStatus(err, 404)) return { partitionKey, rowKey, hashes: new Set() };
       throw err;
     }
   }
@@ -364,9 +363,6 @@ function toRecord(e: SignatureEntity): SignatureRecord {
   };
 }
 
-function statusOf(err: unknown): number | undefined {
-  return (err as { statusCode?: number }).statusCode;
-}
 
 /** The same conversation of the same file seen again (a retried blob): not a duplicate of itself. */
 function sameRecord(a: { conversationId: string; file: string }, b: { conversationId: string; file: string }): boolean {

@@ -3,6 +3,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import type { Settings } from '../config/settings';
+import { TuneloopError } from '../errors';
 
 /**
  * tuneloop's own notifications (Azure OpenAI has no fine-tuning webhooks), as CloudEvents 1.0.
@@ -68,14 +69,14 @@ export interface EventPublisher {
 }
 
 /** Thrown when a target refuses or cannot be reached; the message says which target and why. */
-export class EventPublishError extends Error {
+export class EventPublishError extends TuneloopError {
   constructor(
     readonly target: string,
     message: string,
     readonly status?: number,
   ) {
-    super(`publishing tuneloop events to ${target} failed: ${message}`);
-    this.name = 'EventPublishError';
+    // No status (unreachable), 429 and 5xx may pass later; other answers need a change of target or auth.
+    super(`publishing tuneloop events to ${target} failed: ${message}`, { retryable: status === undefined || status === 429 || status >= 500 });
   }
 }
 

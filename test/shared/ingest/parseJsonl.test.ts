@@ -236,7 +236,7 @@ describe('detection, encodings and compression', () => {
     const full = gzip(jsonl(...Array.from({ length: 200 }, (_, i) => chat(`c${i}`))));
     const truncated = full.subarray(0, Math.floor(full.length / 2));
     await expect(parseAll(truncated, { fileName: 'logs/day1.jsonl.gz' })).rejects.toThrow(IngestError);
-    await expect(parseAll(truncated, { fileName: 'logs/day1.jsonl.gz' })).rejects.toMatchObject({ code: 'gzip-corrupt', file: 'logs/day1.jsonl.gz', retriable: false });
+    await expect(parseAll(truncated, { fileName: 'logs/day1.jsonl.gz' })).rejects.toMatchObject({ code: 'gzip-corrupt', file: 'logs/day1.jsonl.gz', retryable: false });
     const corrupt = Buffer.from(full);
     corrupt.fill(0x55, 20, 60);
     await expect(parseAll(corrupt, { fileName: 'x.gz' })).rejects.toMatchObject({ code: 'gzip-corrupt', message: expect.stringContaining('x.gz') });
@@ -252,7 +252,7 @@ describe('detection, encodings and compression', () => {
     const run = async () => {
       for await (const item of parseInput(failing(), { fileName: 'raw-logs/a.jsonl' })) seen.push(item);
     };
-    await expect(run()).rejects.toMatchObject({ name: 'IngestError', code: 'read-failed', file: 'raw-logs/a.jsonl', retriable: true, message: expect.stringContaining('socket hang up') });
+    await expect(run()).rejects.toMatchObject({ name: 'IngestError', code: 'read-failed', file: 'raw-logs/a.jsonl', retryable: true, message: expect.stringContaining('socket hang up') });
     expect(seen).toHaveLength(1000);
   });
 

@@ -2,6 +2,7 @@ import type { TokenCredential } from '@azure/identity';
 import { detectStructured, type StructuredOptions } from './structured';
 import { resolveOverlaps } from './redact';
 import type { PiiDetector, PiiSpan, PiiType } from './types';
+import { TuneloopError } from '../../errors';
 
 /**
  * PII detection by Azure AI Language (`PiiEntityRecognition` of the analyze-text REST API),
@@ -39,13 +40,12 @@ const SCOPE = 'https://cognitiveservices.azure.com/.default';
 // A document may hold at most 5,120 characters; longer turns are sent in chunks.
 const MAX_DOCUMENT_CHARS = 5000;
 
-export class AzurePiiError extends Error {
+export class AzurePiiError extends TuneloopError {
   constructor(
     message: string,
     readonly status?: number,
   ) {
-    super(message);
-    this.name = 'AzurePiiError';
+    super(message, { retryable: status === undefined || status === 429 || status >= 500 });
   }
 }
 
