@@ -1,5 +1,7 @@
 import { parseCsv } from './csv';
 import { detectContainer } from './detect';
+import { MAX_RECORD_DEPTH, parseJsonDocument } from './documentItems';
+import { nestsDeeperThan } from './jsonDocument';
 import { isJsonObject, jsonFamily, parseJsonRecord, unrecognisedRecord, type JsonFamily } from './jsonl';
 import { splitLines, type Line } from './lines';
 import { reject } from './records';
@@ -64,6 +66,9 @@ export async function* parseInput(input: ByteSource, options: ParseOptions): Asy
       case 'jsonl':
         yield* parseJsonLines(bytes, { file, roles, maxRecordBytes, signal });
         return;
+      case 'json-document':
+        yield* parseJsonDocument(bytes, { file, roles, maxRecordBytes, signal, sniffRecords: SNIFF_LINES });
+        return;
       case 'csv':
         yield* parseCsv(bytes, { file, roles, maxRecordBytes, signal, delimiter: container.delimiter, tempDir: options.tempDir });
         return;
@@ -89,7 +94,7 @@ interface JsonLinesContext {
   signal?: AbortSignal;
 }
 
-type ParsedLine = { line: Line; value?: unknown; error?: string };
+type ParsedLine = { line: Line; value?: unknown; error?: string; deep?: boolean };
 
 async function* parseJsonLines(bytes: AsyncIterable<Buffer>, context: JsonLinesContext): AsyncIterable<IngestItem> {
   const { file, signal } = context;
@@ -138,7 +143,9 @@ async function* parseJsonLines(bytes: AsyncIterable<Buffer>, context: JsonLinesC
 function parseLine(line: Line): ParsedLine {
   if (line.kind !== 'text' || line.text.trim() === '') return { line };
   try {
-    return { line, value: JSON.parse(line.text) };
+    const value: unknown = JSON.parse(line.text);
+    // Measured without recursion: a line nested 100,000 deep would overflow the stack of every later step.
+    return nestsDeeperThan(value, MAX_RECORD_DEPTH) ? { line, deep: true } : { line, value };
   } catch (err) {
     return { line, error: err instanceof Error ? err.message : String(err) };
   }
@@ -156,6 +163,7 @@ function lineItem(parsed: ParsedLine, fileFamily: JsonFamily, context: JsonLines
       break;
   }
   if (line.text.trim() === '') return undefined;
+  if (parsed.deep) return reject({ ...source, record: line.text.slice(0, RECORD_PREVIEW) }, 'record-too-deep', `the line nests more than ${MAX_RECORD_DEPTH} levels deep (record shows its start only)`);
   if (parsed.error !== undefined) return reject(source, 'invalid-json', `the line is not valid JSON: ${parsed.error}`);
   if (!isJsonObject(parsed.value)) return reject(source, 'invalid-record', 'the line is valid JSON but not an object; every line must be one JSON object');
   const family = jsonFamily(parsed.value);
