@@ -1,5 +1,6 @@
 import { isJsonObject, jsonFamily, parseJsonRecord, unrecognisedRecord, type JsonFamily } from './jsonl';
 import { nestsDeeperThan, splitJsonDocument, type DocumentPart } from './jsonDocument';
+import { jsonMappingFor, parseMapped, type Mapping } from './mapping';
 import { reject } from './records';
 import type { RoleMapper } from './roles';
 import type { IngestItem, SourceRef } from './types';
@@ -14,6 +15,7 @@ export interface DocumentContext {
   signal?: AbortSignal;
   /** Elements to look at before deciding that none is a known record. */
   sniffRecords: number;
+  mappings?: readonly Mapping[];
 }
 
 const PREVIEW = 2048;
@@ -27,18 +29,23 @@ export async function* parseJsonDocument(bytes: AsyncIterable<Buffer>, context: 
   const { file, signal } = context;
   const parts = splitJsonDocument(bytes, {
     maxRecordBytes: context.maxRecordBytes,
-    isRecord: (value) => isJsonObject(value) && jsonFamily(value) !== undefined,
+    isRecord: (value) => isJsonObject(value) && (jsonMappingFor(value, context.mappings) !== undefined || jsonFamily(value) !== undefined),
   })[Symbol.asyncIterator]();
   try {
     const window: Parsed[] = [];
     let family: JsonFamily | undefined;
+    let mapping: Mapping | undefined;
     while (!family && window.length < context.sniffRecords) {
       const next = await parts.next();
       if (next.done) break;
       const parsed = parsePart(next.value);
       window.push(parsed);
-      if (isJsonObject(parsed.value)) family = jsonFamily(parsed.value);
+      if (isJsonObject(parsed.value)) {
+        mapping = jsonMappingFor(parsed.value, context.mappings);
+        family = mapping ? 'messages' : jsonFamily(parsed.value);
+      }
     }
+    const reading = { ...context, mapping };
     if (!family) {
       if (window.length === 0) return;
       const objects = window.filter((p) => isJsonObject(p.value));
@@ -53,12 +60,12 @@ export async function* parseJsonDocument(bytes: AsyncIterable<Buffer>, context: 
       yield reject({ file, line: first.line, record }, 'unknown-format', `cannot tell the format of ${file}: ${detail}`);
       return;
     }
-    for (const parsed of window) yield itemOf(parsed, family, context);
+    for (const parsed of window) yield itemOf(parsed, family, reading);
     for (;;) {
       signal?.throwIfAborted();
       const next = await parts.next();
       if (next.done) break;
-      yield itemOf(parsePart(next.value), family, context);
+      yield itemOf(parsePart(next.value), family, reading);
     }
   } finally {
     await parts.return?.();
@@ -87,7 +94,7 @@ function where(part: DocumentPart): string {
   return `element ${part.index}${part.array ? ` of "${part.array}"` : ''} (line ${part.line})`;
 }
 
-function itemOf(parsed: Parsed, fileFamily: JsonFamily, context: DocumentContext): IngestItem {
+function itemOf(parsed: Parsed, fileFamily: JsonFamily, context: DocumentContext & { mapping?: Mapping }): IngestItem {
   const { part } = parsed;
   const source: SourceRef = { file: context.file, line: part.line, record: part.kind === 'too-long' ? part.text : part.text };
   const at = where(part);
@@ -105,7 +112,11 @@ function itemOf(parsed: Parsed, fileFamily: JsonFamily, context: DocumentContext
   if (parsed.error !== undefined) return reject(source, 'invalid-json', `${at} is not valid JSON: ${parsed.error}`);
   if (!isJsonObject(parsed.value)) return reject(source, 'invalid-record', `${at} is valid JSON but not an object; every record must be a JSON object`);
   const family = jsonFamily(parsed.value);
-  const item = family ? parseJsonRecord(source, parsed.value, family, { roles: context.roles }) : unrecognisedRecord(source, parsed.value, fileFamily);
+  const item = context.mapping
+    ? parseMapped(source, parsed.value, context.mapping, context.roles)
+    : family
+      ? parseJsonRecord(source, parsed.value, family, { roles: context.roles })
+      : unrecognisedRecord(source, parsed.value, fileFamily);
   if (item.type === 'rejected' && part.kind === 'element') {
     const detail = item.rejection.detail;
     item.rejection.detail = `${at}: ${detail ?? item.rejection.reason}`.replace(/this line/g, 'this record');
