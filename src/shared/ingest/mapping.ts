@@ -53,7 +53,10 @@ export const mappingSchema = z
 
 export type Mapping = z.infer<typeof mappingSchema>;
 
-export const mappingFileSchema = z.union([mappingSchema, z.object({ mappings: z.array(mappingSchema).min(1) }).strict()]);
+const mappingListSchema = z.object({ mappings: z.array(mappingSchema).min(1) }).strict();
+
+/** A mapping file holds one mapping, or `{"mappings": [...]}` (the first that fits a file is used). */
+export const mappingFileSchema = z.union([mappingSchema, mappingListSchema]);
 
 /** A mapping file that is not valid: says which file, which field and why. */
 export class MappingError extends Error {
@@ -71,13 +74,16 @@ export function parseMappingText(text: string, where: string): Mapping[] {
   } catch (err) {
     throw new MappingError(where, `not valid JSON (${err instanceof Error ? err.message : String(err)})`);
   }
-  const result = mappingFileSchema.safeParse(json);
+  // Picked by shape rather than a zod union, so the error names the field instead of "Invalid input".
+  const wrapped = typeof json === 'object' && json !== null && 'mappings' in json;
+  const result = (wrapped ? mappingListSchema : mappingSchema).safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0];
     const at = issue.path.length ? issue.path.join('.') : '(top level)';
     throw new MappingError(where, `invalid mapping at ${at}: ${issue.message} (see docs/input-formats.md, "Any other layout: a mapping")`);
   }
-  return 'mappings' in result.data ? result.data.mappings : [result.data];
+  const data = result.data as Mapping | { mappings: Mapping[] };
+  return 'mappings' in data ? data.mappings : [data];
 }
 
 /** RFC 6901: "" is the whole value; "/a/0" is member a, element 0. */
