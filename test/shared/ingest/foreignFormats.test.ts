@@ -40,7 +40,7 @@ describe('exports of support tools (hand-written, API shapes)', () => {
     const items = await parseAll(fixture('formats', 'zendesk_tickets.json'), {}, 64);
     expect(reasons(items)).toEqual(['conversation', 'conversation', 'one-sided-conversation']);
     const [billing, parcel] = conversations(items);
-    expect(billing).toMatchObject({ conversationId: '35436', channel: 'email', csat: 5, setAside: { 'private-comment': 1 }, issueType: 'problem' });
+    expect(billing).toMatchObject({ conversationId: '35436', channel: 'email', csat: 5, setAside: { 'private-comment': 1 } });
     expect(billing.turns.map((t) => `${t.role}: ${t.content}`)).toEqual([
       'user: Hi, I was charged twice for order 1182.',
       'assistant: Sorry about that! I have refunded the second charge & you will see it in 3 days.',

@@ -8,7 +8,8 @@ import { finish, idOf, isObject, textOf, type JsonObject } from './common';
  * `comments` from `GET /api/v2/tickets/{id}/comments`, or a ticket export with comments inside).
  * The requester's comments are the customer; public comments by anyone else are the support side;
  * private comments (`public: false`, internal notes) are never training data: they are set aside
- * and counted. `satisfaction_rating.score` good/bad becomes CSAT 5/1.
+ * and counted. `satisfaction_rating.score` good/bad becomes CSAT 5/1; the first of `tags` is the
+ * issue type.
  */
 export function isZendeskTicket(record: JsonObject): boolean {
   return Array.isArray(record.comments) && 'requester_id' in record;
@@ -42,7 +43,9 @@ export function parseZendeskTicket(source: SourceRef, record: JsonObject): Inges
   const via = isObject(record.via) ? textOf(record.via.channel) : undefined;
   const rating = isObject(record.satisfaction_rating) ? record.satisfaction_rating.score : undefined;
   const csat = rating === 'good' ? 5 : rating === 'bad' ? 1 : undefined;
-  const issueType = textOf(record.issue_type) ?? textOf(record.type) ?? undefined;
+  // Zendesk has no topic field of its own; teams tag tickets by topic (triggers do it), so the first tag is the issue type.
+  const tags = Array.isArray(record.tags) ? record.tags.filter((t): t is string => typeof t === 'string' && t.trim() !== '') : [];
+  const issueType = textOf(record.issue_type) ?? tags[0];
   return finish({
     source,
     id,
