@@ -21,6 +21,26 @@ export interface DocumentContext {
 const PREVIEW = 2048;
 
 /**
+ * A file that starts like JSON lines may be one compact document instead (`curl .../tickets.json`
+ * writes `{"tickets":[...],"count":2}` on one line). It is, when the first array member of its first
+ * object holds a record of a known format (or one a mapping fits) as its first element, and that
+ * element is complete within the bytes looked at. A conversation line (`{"messages":[...]}`) is not:
+ * its first array holds turns, not records.
+ */
+export async function isCompactWrapper(head: Buffer, mappings?: readonly Mapping[]): Promise<boolean> {
+  const newline = head.indexOf(0x0a);
+  const firstLine = newline === -1 ? head : head.subarray(0, newline);
+  async function* once(): AsyncIterable<Buffer> {
+    yield firstLine;
+  }
+  const isRecord = (value: unknown) => isJsonObject(value) && (jsonMappingFor(value, mappings) !== undefined || jsonFamily(value) !== undefined);
+  for await (const part of splitJsonDocument(once(), { maxRecordBytes: head.length + 1, isRecord })) {
+    return part.kind === 'element' && part.array !== undefined;
+  }
+  return false;
+}
+
+/**
  * A JSON document (array of records, or an object holding arrays of records) → items, streamed:
  * each element is detected like a JSON line; quarantine lines carry the element's starting line,
  * and the detail names the element's index (and the array's key in a wrapper object).

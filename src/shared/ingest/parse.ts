@@ -1,6 +1,6 @@
 import { parseCsv } from './csv';
 import { detectContainer } from './detect';
-import { MAX_RECORD_DEPTH, parseJsonDocument } from './documentItems';
+import { isCompactWrapper, MAX_RECORD_DEPTH, parseJsonDocument } from './documentItems';
 import { nestsDeeperThan } from './jsonDocument';
 import { isJsonObject, jsonFamily, parseJsonRecord, unrecognisedRecord, type JsonFamily } from './jsonl';
 import { splitLines, type Line } from './lines';
@@ -59,7 +59,8 @@ export async function* parseInput(input: ByteSource, options: ParseOptions): Asy
     }
 
     const head = await bytes.peek(SNIFF_BYTES);
-    const container = detectContainer(head);
+    let container = detectContainer(head);
+    if (container.kind === 'jsonl' && (await isCompactWrapper(head, options.mappings))) container = { kind: 'json-document' };
     switch (container.kind) {
       case 'empty':
         return;

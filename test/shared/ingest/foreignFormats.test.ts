@@ -133,6 +133,15 @@ describe('JSON documents', () => {
     }
   });
 
+  test('a compact one-line wrapper (an API response saved as is) is a document, not one JSON line', async () => {
+    const compact = JSON.stringify(JSON.parse(fixture('formats', 'zendesk_tickets.json').toString('utf8')));
+    expect(compact).not.toContain('\n');
+    const items = await parseAll(compact + '\n');
+    expect(reasons(items)).toEqual(['conversation', 'conversation', 'one-sided-conversation']);
+    // JSON lines whose first array holds turns stay JSON lines.
+    expect(reasons(await parseAll(jsonl(chat('a'), chat('b'))))).toEqual(['conversation', 'conversation']);
+  });
+
   test('a single pretty-printed record is one record', async () => {
     const items = await parseAll(JSON.stringify(chat('solo'), null, 2));
     expect(conversations(items).map((c) => c.conversationId)).toEqual(['solo']);
