@@ -1,6 +1,7 @@
 import type { Benchmark } from './harness';
 import { tokensBenchmark } from './tokens';
 import { ingestBenchmark } from './ingest';
+import { jsonDocumentBenchmark } from './jsonDocument';
 import { qualityBenchmark } from './quality';
 import { driftBenchmark } from './drift';
 import { bleuBenchmark } from './bleu';
@@ -9,6 +10,7 @@ import { preprocessBlobBenchmark } from './preprocessBlob';
 
 /** Every benchmark; each lives in its own file in this folder. `npm run bench -- <name>` runs one. */
 const benchmarks: Benchmark[] = [tokensBenchmark, ingestBenchmark, qualityBenchmark, driftBenchmark, bleuBenchmark, emulatorBenchmark, preprocessBlobBenchmark];
+benchmarks.push(jsonDocumentBenchmark);
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

@@ -22,6 +22,7 @@ param containerNames string[] = [
   'quarantine'
   'datasets'
   'eval-reports'
+  'config'
 ]
 
 @description('Storage queues: the job queue (used when the job transport is storage queues) and its poison queue.')

@@ -68,6 +68,15 @@ export const prepareCommand: CliCommand = {
         `written: ${Object.values(result.files).join(', ')}`,
       ].join('\n') + '\n',
     );
+    if (r.records_used === 0) {
+      // Nothing usable is a failure a script must notice, not an empty dataset with exit 0.
+      io.stderr(
+        r.records_in === 0
+          ? `tuneloop prepare: no usable record: the inputs hold no records\n`
+          : `tuneloop prepare: no usable record: all ${r.records_in} record(s) were quarantined (${reasons}); see ${result.files['quarantine.jsonl']}\n`,
+      );
+      return 1;
+    }
     return 0;
   },
 };

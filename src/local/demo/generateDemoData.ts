@@ -309,7 +309,43 @@ export function generateDemoData(): DemoFile[] {
     .filter((_, i) => i % 3 === 0)
     .map((c) => ({ conversation_id: c.id, rating: c.csat !== undefined && c.csat <= 2 ? 1 : Number(random.weighted({ '2': 2, '3': 3, '4': 3, '5': 3 })) }));
   text('data-shifted/feedback.jsonl', jsonl(shiftedFeedback));
+
+  // --- demo/data: a Zendesk ticket export (a foreign format), own PRNG so the files above stay as they were ---
+  const ticketRandom = new Random(20260107);
+  const tickets = generateSet(ticketRandom, 12, 'zd', 40001, BASE_TIME + 3 * 86_400_000, SHOP_MIX, SHOP_ISSUES, { 'low-rating': 0.1 });
+  text('data/helpdesk-tickets.json', JSON.stringify({ tickets: tickets.map((c, i) => zendeskTicket(c, i)), next_page: null, previous_page: null, count: tickets.length }, null, 2) + '\n');
   return files;
+}
+
+/** A conversation as the Zendesk Ticketing API shows a ticket with its comments; every third ticket has an internal note. */
+function zendeskTicket(c: GenConversation, i: number): Record<string, unknown> {
+  const requester = 7_000_100 + i;
+  const agent = 7_000_001;
+  const comments: Record<string, unknown>[] = c.turns.map((t, n) => ({
+    id: 90_000 + i * 100 + n,
+    type: 'Comment',
+    author_id: t.speaker === 'customer' ? requester : agent,
+    public: true,
+    created_at: new Date(t.at).toISOString().replace('.000Z', 'Z'),
+    html_body: `<div class="zd-comment"><p>${t.text}</p></div>`,
+    plain_body: t.text.replace(/<[^>]+>/g, '').replace(/&amp;/g, '&'),
+  }));
+  if (i % 3 === 0) {
+    comments.splice(1, 0, { id: 90_000 + i * 100 + 99, type: 'Comment', author_id: agent, public: false, created_at: new Date(c.turns[0].at + 30_000).toISOString().replace('.000Z', 'Z'), plain_body: `Internal note: ${c.person.first} is a repeat contact, check the previous ticket first.` });
+  }
+  const score = c.csat === undefined ? 'unoffered' : c.csat >= 4 ? 'good' : c.csat <= 2 ? 'bad' : 'offered';
+  return {
+    id: Number(c.id.replace(/\D/g, '')),
+    subject: c.turns[0].text.replace(/<[^>]+>/g, '').slice(0, 60),
+    status: 'solved',
+    requester_id: requester,
+    assignee_id: agent,
+    via: { channel: 'email' },
+    tags: c.issueType ? [c.issueType] : [],
+    satisfaction_rating: { score },
+    created_at: new Date(c.turns[0].at).toISOString().replace('.000Z', 'Z'),
+    comments,
+  };
 }
 
 /** The repository root: the nearest folder up from here with a package.json (works from src/ and dist/). */

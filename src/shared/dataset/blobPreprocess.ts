@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import type { BlockBlobClient } from '@azure/storage-blob';
 import type { Runtime } from '../composition/runtime';
 import { IngestError, isAbortError } from '../ingest/errors';
+import { MAPPING_BLOB_NAME, parseMappingText, type Mapping } from '../ingest/mapping';
 import { CONTAINERS, TABLES } from '../storage/names';
 import { qualitySummary, trackQualityMetrics } from '../quality/stages';
 import { TableSignatureStore, type SignatureStore } from '../quality/dedup';
@@ -186,6 +187,7 @@ async function processVersion(
   const curated = new StreamingUpload(out.curatedBlob, 'application/x-ndjson', signal);
   const quarantine = new StreamingUpload(out.quarantineBlob, 'application/x-ndjson', signal);
   const stages = preprocessStages({ settings, signatures });
+  const mappings = await loadBlobMappings(runtime, signal);
   try {
     const stats = await preprocessStream(
       body,
@@ -194,6 +196,7 @@ async function processVersion(
         model: settings.TUNELOOP_BASE_MODEL,
         systemPrompt: settings.TUNELOOP_SYSTEM_PROMPT,
         speakerRoles: settings.TUNELOOP_SPEAKER_ROLES,
+        mappings,
         shares: { validation: settings.TUNELOOP_SPLIT_VALIDATION, holdout: settings.TUNELOOP_SPLIT_HOLDOUT },
         stages,
         feedback: new TableFeedbackStore(runtime.storage.table(TABLES.feedback)),
@@ -227,6 +230,23 @@ async function processVersion(
     await Promise.allSettled([curated.done, quarantine.done]);
     throw err;
   }
+}
+
+/**
+ * The input mappings of the blob path: the blob `mapping.json` in the `config` container (absent:
+ * none). Read per raw blob, so a changed mapping applies to the next upload without a restart. An
+ * invalid mapping fails the blob with the mapping's own error (what to fix, where), after retries.
+ */
+async function loadBlobMappings(runtime: Runtime, signal?: AbortSignal): Promise<Mapping[] | undefined> {
+  const blob = runtime.storage.container(CONTAINERS.config).getBlobClient(MAPPING_BLOB_NAME);
+  let text: string;
+  try {
+    text = (await blob.downloadToBuffer(undefined, undefined, { abortSignal: signal })).toString('utf8');
+  } catch (err) {
+    if (err instanceof RestError && (err.statusCode === 404 || err.code === 'BlobNotFound' || err.code === 'ContainerNotFound')) return undefined;
+    throw err;
+  }
+  return parseMappingText(text, `${CONTAINERS.config}/${MAPPING_BLOB_NAME}`);
 }
 
 async function quarantineWholeBlob(

@@ -1,10 +1,11 @@
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
-import { join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { loadSettings, type Settings } from '../config/settings';
 import { listLogFiles } from '../ingest/files';
 import { parseInput } from '../ingest/parse';
+import { MAPPING_FILE_NAME, MappingError, parseMappingText, type Mapping } from '../ingest/mapping';
 import { MemorySignatureStore } from '../quality/dedup';
 import { qualitySummary } from '../quality/stages';
 import { MemoryFeedbackStore } from './feedbackStore';
@@ -66,8 +67,11 @@ export function offlineSettings(env: Record<string, string | undefined>): Settin
 export async function prepareDataset(options: PrepareOptions): Promise<PrepareResult> {
   const { settings, signal } = options;
   const model = options.model ?? settings.TUNELOOP_BASE_MODEL;
-  const files = await expandInputs(options.inputs, options.cwd);
-  const display = (file: string) => relative(options.cwd, file).split(sep).join('/') || file;
+  const inputs = await expandInputs(options.inputs, options.cwd);
+  const files = inputs.map((i) => i.path);
+  const shown = new Map(inputs.map((i) => [i.path, i.display]));
+  const display = (file: string) => shown.get(file) ?? file;
+  const mappingOf = await mappingsNextTo(inputs);
   const outDir = resolve(options.cwd, options.outDir);
   await mkdir(outDir, { recursive: true });
 
@@ -76,7 +80,7 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
   // not depend on argument order (the blob path joins late feedback during dataset assembly).
   if (files.length > 1) {
     for (const file of files) {
-      for await (const item of parseInput(createReadStream(file), { fileName: display(file), signal, speakerRoles: settings.TUNELOOP_SPEAKER_ROLES })) {
+      for await (const item of parseInput(createReadStream(file), { fileName: display(file), signal, speakerRoles: settings.TUNELOOP_SPEAKER_ROLES, mappings: mappingOf(file) })) {
         if (item.type === 'feedback') await feedback.put(item.feedback);
       }
     }
@@ -108,6 +112,7 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
           model,
           systemPrompt: options.systemPrompt ?? settings.TUNELOOP_SYSTEM_PROMPT,
           speakerRoles: settings.TUNELOOP_SPEAKER_ROLES,
+          mappings: mappingOf(file),
           shares: { validation: settings.TUNELOOP_SPLIT_VALIDATION, holdout: settings.TUNELOOP_SPLIT_HOLDOUT },
           stages,
           feedback,
@@ -164,14 +169,59 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
   return { report, files: paths };
 }
 
-async function expandInputs(inputs: string[], cwd: string): Promise<string[]> {
+export function isMappingFile(path: string): boolean {
+  return basename(path) === MAPPING_FILE_NAME;
+}
+
+/**
+ * The mappings for each input file: `tuneloop.mapping.json` in the file's folder, read and
+ * validated once per folder. An invalid mapping stops `prepare` before anything is written.
+ */
+async function mappingsNextTo(inputs: readonly InputFile[]): Promise<(file: string) => Mapping[] | undefined> {
+  const byDir = new Map<string, Mapping[] | undefined>();
+  for (const input of inputs) {
+    const dir = dirname(input.path);
+    if (byDir.has(dir)) continue;
+    const path = join(dir, MAPPING_FILE_NAME);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        byDir.set(dir, undefined);
+        continue;
+      }
+      throw new PrepareInputError(`${mappingDisplay(input)}: cannot read the mapping (${(err as Error).message})`);
+    }
+    try {
+      byDir.set(dir, parseMappingText(text, mappingDisplay(input)));
+    } catch (err) {
+      if (err instanceof MappingError) throw new PrepareInputError(err.message);
+      throw err;
+    }
+  }
+  return (file) => byDir.get(dirname(file));
+}
+
+function mappingDisplay(input: InputFile): string {
+  const slash = input.display.lastIndexOf('/');
+  return slash === -1 ? MAPPING_FILE_NAME : `${input.display.slice(0, slash)}/${MAPPING_FILE_NAME}`;
+}
+
+interface InputFile {
+  path: string;
+  /** The path as the user gave it (a folder's files: the folder as given, then the path inside it). */
+  display: string;
+}
+
+async function expandInputs(inputs: string[], cwd: string): Promise<InputFile[]> {
   if (!inputs.length) throw new PrepareInputError('no input files given');
-  const out: string[] = [];
+  const out: InputFile[] = [];
   const seen = new Set<string>();
-  const add = (file: string) => {
+  const add = (file: string, display: string) => {
     if (!seen.has(file)) {
       seen.add(file);
-      out.push(file);
+      out.push({ path: file, display });
     }
   };
   for (const input of inputs) {
@@ -183,10 +233,13 @@ async function expandInputs(inputs: string[], cwd: string): Promise<string[]> {
       throw new PrepareInputError(`${input}: no such file or folder`);
     }
     if (info.isDirectory()) {
-      const found = await listLogFiles(path);
+      const found = (await listLogFiles(path)).filter((f) => !isMappingFile(f));
       if (!found.length) throw new PrepareInputError(`${input}: the folder holds no files`);
-      found.forEach(add);
-    } else add(path);
+      const base = input.replace(/[\\/]+$/, '') || input;
+      for (const file of found) add(file, `${base}/${relative(path, file).split(sep).join('/')}`);
+    } else if (isMappingFile(path)) {
+      throw new PrepareInputError(`${input}: this is a mapping, not data; it applies to the data files next to it, give those (or the folder)`);
+    } else add(path, input);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { parseInput } from '../ingest/parse';
 import { applyFeedback } from '../ingest/feedback';
+import type { Mapping } from '../ingest/mapping';
 import type { ChatRole, Conversation, IngestItem } from '../ingest/types';
 import { runStages, type ConversationStage } from './stages';
 import { ExampleBuilder, type ExampleKind } from './examples';
@@ -26,6 +27,8 @@ export interface PreprocessOptions {
   feedback: FeedbackStore;
   sink: PreprocessSink;
   speakerRoles?: Record<string, ChatRole>;
+  /** Declarative mappings for layouts tuneloop does not know (see ingest/mapping). */
+  mappings?: readonly Mapping[];
   tempDir?: string;
   /** Skip the intent-labelling examples (default: added). */
   intentExamples?: boolean;
@@ -60,6 +63,8 @@ export interface PreprocessStats {
   issue_types: Record<string, number>;
   /** Notes from example building, counted (e.g. intent examples left out). */
   notes: Record<string, number>;
+  /** Parts of records left out on purpose by the parser (internal notes, private comments), by reason. */
+  set_aside: Record<string, number>;
 }
 
 export function emptyStats(): PreprocessStats {
@@ -77,6 +82,7 @@ export function emptyStats(): PreprocessStats {
     train_tokens: 0,
     issue_types: {},
     notes: {},
+    set_aside: {},
   };
 }
 
@@ -107,6 +113,7 @@ export async function preprocessStream(
   const items = parseInput(input, {
     fileName: options.fileName,
     speakerRoles: options.speakerRoles,
+    mappings: options.mappings,
     tempDir: options.tempDir,
     signal: options.signal,
   })[Symbol.asyncIterator]();
@@ -172,6 +179,7 @@ async function handleItem({ item, feedback }: Pending, run: RunContext): Promise
   }
   let conversation: Conversation = item.conversation;
   const source = conversation.source;
+  for (const [reason, n] of Object.entries(conversation.setAside ?? {})) stats.set_aside[reason] = (stats.set_aside[reason] ?? 0) + n;
   const stored = await time('feedback', () => feedback ?? options.feedback.latest(conversation.conversationId, options.signal));
   if (stored) {
     conversation = applyFeedback(conversation, stored.rating);

@@ -14,6 +14,8 @@ export interface PreprocessReport {
   tokens: { total: number; p50: number; p95: number; max: number };
   issue_types: Record<string, number>;
   feedback: { stored: number; joined: number };
+  /** Parts of records left out on purpose (Zendesk private comments, Intercom notes), by reason; absent when none. */
+  set_aside?: Record<string, number>;
   conversations_split: number;
   /** Billed training tokens: training-split tokens × epochs. */
   training_tokens: number;
@@ -81,6 +83,7 @@ export function buildReport(stats: PreprocessStats, options: ReportOptions): Pre
     },
     issue_types: sortKeys(stats.issue_types),
     feedback: { stored: stats.feedback_stored, joined: stats.feedback_joined },
+    ...(Object.keys(stats.set_aside ?? {}).length ? { set_aside: sortKeys(stats.set_aside) } : {}),
     conversations_split: stats.conversations_split,
     training_tokens: cost.training_tokens,
     epochs: cost.epochs,

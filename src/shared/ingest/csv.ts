@@ -1,20 +1,25 @@
 import { parse } from 'csv-parse';
+import { isReplyThreadHeader, parseReplyThreads } from './formats/threads';
 import { parseFaq, parseFeedback } from './jsonl';
+import { mappedRating, type Mapping } from './mapping';
 import { groupMessageRows, type MessageRow } from './messageCsv';
 import { reject } from './records';
-import type { RoleMapper } from './roles';
-import type { IngestItem, SourceRef } from './types';
+import { createRoleMapper, type RoleMapper } from './roles';
+import type { ChatRole, IngestItem, SourceRef } from './types';
 
 export interface CsvContext {
   file: string;
   roles: RoleMapper;
+  /** The user's speaker names, so a mapping's roles can be added to them. */
+  speakerRoles?: Record<string, ChatRole>;
   delimiter: string;
   maxRecordBytes: number;
   tempDir?: string;
   signal?: AbortSignal;
+  mappings?: readonly Mapping[];
 }
 
-export type CsvFormat = 'message-csv' | 'faq' | 'feedback';
+export type CsvFormat = 'message-csv' | 'faq' | 'feedback' | 'reply-thread';
 
 /** Header spellings seen in exports, reduced to the names the formats are defined with. */
 const ALIASES: Record<string, string> = {
@@ -24,6 +29,12 @@ const ALIASES: Record<string, string> = {
   content: 'text', message: 'text', body: 'text', utterance: 'text',
   time: 'timestamp', ts: 'timestamp', created_at: 'timestamp', datetime: 'timestamp', sent_at: 'timestamp',
   category: 'issue_type', intent: 'issue_type',
+  // Single-turn pairs under other names: FAQ exports (plural), prompt/completion, query/response,
+  // Alpaca (instruction/input/output), Bitext's customer-support layout (instruction/response).
+  questions: 'question', answers: 'answer', prompt: 'question', completion: 'answer', query: 'question',
+  response: 'answer', instruction: 'question', output: 'answer',
+  // ShareGPT-style speaker/text columns.
+  from: 'speaker', value: 'text',
 };
 
 export function canonicalColumn(header: string): string {
@@ -33,6 +44,7 @@ export function canonicalColumn(header: string): string {
 
 export function csvFormatOf(columns: readonly string[]): CsvFormat | undefined {
   const set = new Set(columns);
+  if (isReplyThreadHeader(columns)) return 'reply-thread';
   if (set.has('question') && set.has('answer')) return 'faq';
   if (set.has('conversation_id') && set.has('speaker') && set.has('text')) return 'message-csv';
   if (set.has('conversation_id') && set.has('rating')) return 'feedback';
@@ -207,12 +219,25 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
       return;
     }
     const columns = header.fields.map(canonicalColumn);
+    const mapping = csvMappingFor(columns, context.mappings);
+    if (mapping) {
+      const index = new Map<string, number>();
+      const named: [string, string | undefined][] = [
+        ['conversation_id', mapping.id], ['speaker', mapping.role], ['text', mapping.text],
+        ['timestamp', mapping.timestamp], ['issue_type', mapping.issueType], ['csat', mapping.rating],
+      ];
+      for (const [name, column] of named) if (column !== undefined) index.set(name, columns.indexOf(canonicalColumn(column)));
+      const all = withFirst({ rows: firstRows, unreadable: first.value.unreadable }, batches);
+      const roles = mappedRoleMapper(mapping, context.speakerRoles);
+      yield* groupMessageRows(mappedRows(toMessageRows(all, index, columns.length, file), mapping, roles), { file, roles, tempDir: context.tempDir, signal });
+      return;
+    }
     const format = csvFormatOf(columns);
     if (!format) {
       yield reject(
         { file, line: header.line, record: header.raw },
         'unknown-format',
-        `cannot tell the format of ${file}: the CSV header (${header.fields.join(', ')}) has neither conversation_id+speaker+text (messages), question+answer (FAQ) nor conversation_id+rating (feedback)`,
+        `cannot tell the format of ${file}: the CSV header (${header.fields.join(', ')}) has neither conversation_id+speaker+text (messages), question+answer (FAQ), conversation_id+rating (feedback) nor tweet_id+in_response_to_tweet_id+inbound+text (reply threads); describe the layout with a mapping (see docs/input-formats.md)`,
       );
       return;
     }
@@ -221,6 +246,11 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
       if (!index.has(name)) index.set(name, i);
     });
     const all = withFirst({ rows: firstRows, unreadable: first.value.unreadable }, batches);
+
+    if (format === 'reply-thread') {
+      yield* parseReplyThreads(all, { file, roles: context.roles, columns, tempDir: context.tempDir, signal });
+      return;
+    }
 
     if (format === 'message-csv') {
       yield* groupMessageRows(toMessageRows(all, index, columns.length, file), { file, roles: context.roles, tempDir: context.tempDir, signal });
@@ -237,6 +267,8 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
         }
         const record: Record<string, string> = {};
         for (const [name, i] of index) record[name] = row.fields[i];
+        // Alpaca's optional input belongs to the instruction.
+        if (format === 'faq' && record.input?.trim() && record.question?.trim()) record.question = `${record.question}\n\n${record.input}`;
         yield format === 'faq' ? parseFaq(source, record) : parseFeedback(source, record);
       }
       if (batch.unreadable) yield unreadableItem(file, batch.unreadable);
@@ -253,6 +285,34 @@ async function* withFirst(first: CsvBatch, rest: AsyncIterator<CsvBatch>): Async
     const next = await rest.next();
     if (next.done) return;
     yield next.value;
+  }
+}
+
+/** The CSV mapping (one without `turns`) whose id, role and text columns are all in the header. */
+export function csvMappingFor(columns: readonly string[], mappings: readonly Mapping[] | undefined): Mapping | undefined {
+  return mappings?.find(
+    (m) => m.turns === undefined && [m.id, m.role, m.text].every((c) => c !== undefined && columns.includes(canonicalColumn(c))),
+  );
+}
+
+function mappedRoleMapper(mapping: Mapping, speakerRoles: Record<string, ChatRole> | undefined): RoleMapper {
+  const explicit: Record<string, ChatRole> = { ...speakerRoles };
+  for (const [name, role] of Object.entries(mapping.roles)) if (role !== 'skip') explicit[name] = role;
+  return createRoleMapper(explicit);
+}
+
+/** Rows whose role the mapping says to skip are left out (internal notes); ratings such as "good" become numbers. */
+async function* mappedRows(batches: AsyncIterable<(MessageRow | IngestItem)[]>, mapping: Mapping, roles: RoleMapper): AsyncIterable<(MessageRow | IngestItem)[]> {
+  const skip = new Set(Object.entries(mapping.roles).filter(([, r]) => r === 'skip').map(([name]) => name.trim().toLowerCase()));
+  for await (const batch of batches) {
+    yield batch.filter((row) => {
+      if ('type' in row) return true;
+      if (row.csat !== undefined) {
+        const rating = mappedRating(row.csat, mapping);
+        row.csat = rating === undefined ? undefined : String(rating);
+      }
+      return !(skip.has(row.speaker.trim().toLowerCase()) && roles.roleOf(row.speaker) === undefined);
+    });
   }
 }
 

@@ -2,7 +2,13 @@
  * Format detection by content (never by file name): the first bytes say JSON lines or CSV; the
  * keys of the first recognisable JSON line, or the CSV header, then say which of the five formats.
  */
-export type Container = { kind: 'empty' } | { kind: 'jsonl' } | { kind: 'csv'; delimiter: string } | { kind: 'unknown'; detail: string };
+export type Container =
+  | { kind: 'empty' }
+  | { kind: 'jsonl' }
+  /** One JSON document (an array of records, or an object holding them), read record by record. */
+  | { kind: 'json-document' }
+  | { kind: 'csv'; delimiter: string }
+  | { kind: 'unknown'; detail: string };
 
 const MAGIC: ReadonlyArray<[number[], string]> = [
   [[0x50, 0x4b, 0x03, 0x04], 'a ZIP archive; upload the files inside it (or gzip them) instead'],
@@ -24,10 +30,30 @@ export function detectContainer(head: Buffer): Container {
   const first = text.search(/\S/);
   if (first === -1) return { kind: 'empty' };
   const c = text[first];
-  if (c === '{') return { kind: 'jsonl' };
-  if (c === '[') return { kind: 'unknown', detail: 'the file is a JSON array; write one JSON object per line (JSON Lines) instead' };
+  if (c === '{') return isPrettyPrintedObject(text.slice(first)) ? { kind: 'json-document' } : { kind: 'jsonl' };
+  if (c === '[') return { kind: 'json-document' };
   if (c === '<') return { kind: 'unknown', detail: 'the file looks like HTML/XML; export the chats as JSON lines or CSV' };
   return { kind: 'csv', delimiter: guessDelimiter(text.slice(first)) };
+}
+
+/**
+ * `{` starts both JSON lines and a pretty-printed document. JSON lines have a complete object on
+ * their first line; a document breaks its first object over lines, the next line being a member
+ * (`  "key": ...`) or the closing brace. A first line that is merely broken JSON followed by more
+ * objects stays JSON lines, so a bad first record does not change how the file is read.
+ */
+function isPrettyPrintedObject(text: string): boolean {
+  const lines = text.split('\n', 3);
+  if (lines.length < 2) return false;
+  const firstLine = lines[0].trim();
+  try {
+    JSON.parse(firstLine);
+    return false;
+  } catch {
+    // not a complete JSON value on its own line
+  }
+  const next = lines[1].trim();
+  return firstLine === '{' || firstLine.endsWith('[') || firstLine.endsWith('{') || firstLine.endsWith(',') ? /^("|\}|\]|\[|\{)/.test(next) : false;
 }
 
 /** The delimiter used most in the header line, outside quotes (comma when none is). */

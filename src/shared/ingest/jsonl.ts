@@ -1,3 +1,4 @@
+import { FOREIGN_FAMILY_NAMES, foreignFamily, parseForeign, type ForeignFamily } from './formats';
 import { contentId } from './ids';
 import { conversationItem, feedbackItem, reject, show } from './records';
 import { inferMissingRoles, type RoleMapper } from './roles';
@@ -6,7 +7,7 @@ import { buildTurns, isBlank, parseRating, parseTimestamp, type RawTurn } from '
 import type { ChatRole, Conversation, Feedback, IngestItem, SourceRef, Turn } from './types';
 
 /** What a JSON line is, by its keys. `messages` covers both conversation and ready-made lines. */
-export type JsonFamily = 'messages' | 'faq' | 'feedback';
+export type JsonFamily = 'messages' | 'faq' | 'feedback' | ForeignFamily;
 
 type JsonObject = Record<string, unknown>;
 
@@ -18,7 +19,7 @@ export function jsonFamily(record: JsonObject): JsonFamily | undefined {
   if ('messages' in record) return 'messages';
   if (has(record, 'question') && has(record, 'answer')) return 'faq';
   if (has(record, 'conversation_id') && has(record, 'rating')) return 'feedback';
-  return undefined;
+  return foreignFamily(record);
 }
 
 function has(record: JsonObject, key: string): boolean {
@@ -29,6 +30,7 @@ const FAMILY_NAMES: Record<JsonFamily, string> = {
   messages: 'conversation JSONL ("messages")',
   faq: 'FAQ ("question", "answer")',
   feedback: 'feedback ("conversation_id", "rating")',
+  ...FOREIGN_FAMILY_NAMES,
 };
 
 /** The rejection for a JSON object that is none of the formats, worded for the file's format. */
@@ -40,7 +42,12 @@ export function unrecognisedRecord(source: SourceRef, record: JsonObject, fileFa
       ? ['messages']
       : fileFamily === 'faq'
         ? ['question', 'answer'].filter((k) => !has(record, k))
-        : ['conversation_id', 'rating'].filter((k) => !has(record, k));
+        : fileFamily === 'feedback'
+          ? ['conversation_id', 'rating'].filter((k) => !has(record, k))
+          : [];
+  if (!missing.length) {
+    return reject(source, 'unknown-record', `this file holds ${FAMILY_NAMES[fileFamily]} records, but this record is none of the formats (its keys: ${shown})`);
+  }
   return reject(
     source,
     `missing-field:${missing[0]}`,
@@ -61,6 +68,8 @@ export function parseJsonRecord(source: SourceRef, record: JsonObject, family: J
       return parseFaq(source, record);
     case 'feedback':
       return parseFeedback(source, record);
+    default:
+      return parseForeign(source, record, family, context.roles);
   }
 }
 

@@ -1,7 +1,10 @@
 import { parseCsv } from './csv';
 import { detectContainer } from './detect';
+import { isCompactWrapper, MAX_RECORD_DEPTH, parseJsonDocument } from './documentItems';
+import { nestsDeeperThan } from './jsonDocument';
 import { isJsonObject, jsonFamily, parseJsonRecord, unrecognisedRecord, type JsonFamily } from './jsonl';
 import { splitLines, type Line } from './lines';
+import { jsonMappingFor, parseMapped, type Mapping } from './mapping';
 import { reject } from './records';
 import { createRoleMapper, type RoleMapper } from './roles';
 import { gunzip, isGzip, PeekableBytes, toAsyncIterable, type ByteSource } from './source';
@@ -17,6 +20,8 @@ export interface ParseOptions {
   signal?: AbortSignal;
   /** Lines (JSONL) or rows (CSV) longer than this are rejected instead of held in memory. Default 16 MiB. */
   maxRecordBytes?: number;
+  /** Declarative mappings for other layouts (a file whose first record or header fits one is read with it). */
+  mappings?: readonly Mapping[];
 }
 
 const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
@@ -54,7 +59,8 @@ export async function* parseInput(input: ByteSource, options: ParseOptions): Asy
     }
 
     const head = await bytes.peek(SNIFF_BYTES);
-    const container = detectContainer(head);
+    let container = detectContainer(head);
+    if (container.kind === 'jsonl' && (await isCompactWrapper(head, options.mappings))) container = { kind: 'json-document' };
     switch (container.kind) {
       case 'empty':
         return;
@@ -62,10 +68,13 @@ export async function* parseInput(input: ByteSource, options: ParseOptions): Asy
         yield wholeFileRejection(file, head, container.detail);
         return;
       case 'jsonl':
-        yield* parseJsonLines(bytes, { file, roles, maxRecordBytes, signal });
+        yield* parseJsonLines(bytes, { file, roles, maxRecordBytes, signal, mappings: options.mappings });
+        return;
+      case 'json-document':
+        yield* parseJsonDocument(bytes, { file, roles, maxRecordBytes, signal, sniffRecords: SNIFF_LINES, mappings: options.mappings });
         return;
       case 'csv':
-        yield* parseCsv(bytes, { file, roles, maxRecordBytes, signal, delimiter: container.delimiter, tempDir: options.tempDir });
+        yield* parseCsv(bytes, { file, roles, maxRecordBytes, signal, delimiter: container.delimiter, tempDir: options.tempDir, mappings: options.mappings, speakerRoles: options.speakerRoles });
         return;
     }
   } finally {
@@ -87,11 +96,15 @@ interface JsonLinesContext {
   roles: RoleMapper;
   maxRecordBytes: number;
   signal?: AbortSignal;
+  mappings?: readonly Mapping[];
+  /** Set once the file's first record fits a mapping: every record is then read with it. */
+  mapping?: Mapping;
 }
 
-type ParsedLine = { line: Line; value?: unknown; error?: string };
+type ParsedLine = { line: Line; value?: unknown; error?: string; deep?: boolean };
 
-async function* parseJsonLines(bytes: AsyncIterable<Buffer>, context: JsonLinesContext): AsyncIterable<IngestItem> {
+async function* parseJsonLines(bytes: AsyncIterable<Buffer>, lineContext: JsonLinesContext): AsyncIterable<IngestItem> {
+  let context = lineContext;
   const { file, signal } = context;
   const lines = splitLines(bytes, { maxLineBytes: context.maxRecordBytes })[Symbol.asyncIterator]();
   try {
@@ -105,7 +118,11 @@ async function* parseJsonLines(bytes: AsyncIterable<Buffer>, context: JsonLinesC
       const parsed = parseLine(next.value);
       window.push(parsed);
       windowBytes += next.value.text.length;
-      if (isJsonObject(parsed.value)) family = jsonFamily(parsed.value);
+      if (isJsonObject(parsed.value)) {
+        const mapping = jsonMappingFor(parsed.value, context.mappings);
+        if (mapping) context = { ...context, mapping };
+        family = mapping ? 'messages' : jsonFamily(parsed.value);
+      }
       if (family) break;
     }
     if (!family) {
@@ -138,7 +155,9 @@ async function* parseJsonLines(bytes: AsyncIterable<Buffer>, context: JsonLinesC
 function parseLine(line: Line): ParsedLine {
   if (line.kind !== 'text' || line.text.trim() === '') return { line };
   try {
-    return { line, value: JSON.parse(line.text) };
+    const value: unknown = JSON.parse(line.text);
+    // Measured without recursion: a line nested 100,000 deep would overflow the stack of every later step.
+    return nestsDeeperThan(value, MAX_RECORD_DEPTH) ? { line, deep: true } : { line, value };
   } catch (err) {
     return { line, error: err instanceof Error ? err.message : String(err) };
   }
@@ -156,8 +175,10 @@ function lineItem(parsed: ParsedLine, fileFamily: JsonFamily, context: JsonLines
       break;
   }
   if (line.text.trim() === '') return undefined;
+  if (parsed.deep) return reject({ ...source, record: line.text.slice(0, RECORD_PREVIEW) }, 'record-too-deep', `the line nests more than ${MAX_RECORD_DEPTH} levels deep (record shows its start only)`);
   if (parsed.error !== undefined) return reject(source, 'invalid-json', `the line is not valid JSON: ${parsed.error}`);
   if (!isJsonObject(parsed.value)) return reject(source, 'invalid-record', 'the line is valid JSON but not an object; every line must be one JSON object');
+  if (context.mapping) return parseMapped(source, parsed.value, context.mapping, context.roles);
   const family = jsonFamily(parsed.value);
   if (!family) return unrecognisedRecord(source, parsed.value, fileFamily);
   return parseJsonRecord(source, parsed.value, family, { roles: context.roles });

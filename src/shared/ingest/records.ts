@@ -16,6 +16,12 @@ export function feedbackItem(feedback: Feedback): IngestItem {
 
 /** A short, quoted rendering of a value for error details (never the whole record). */
 export function show(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  let text: string;
+  try {
+    text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  } catch {
+    // A value nested too deep for the stack (or with cycles) is shown by its type alone.
+    text = Array.isArray(value) ? '[...]' : '{...}';
+  }
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

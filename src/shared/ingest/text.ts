@@ -1,3 +1,5 @@
+import { decode as decodeHtml } from 'he';
+
 /**
  * Text clean-up shared by every format: HTML stripped and entities decoded (chat exports from
  * help-desk tools carry markup), Unicode NFKC (full-width letters, ligatures and non-breaking
@@ -23,7 +25,8 @@ const ENTITY = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z][a-zA-Z0-9]{1,31
 export function decodeEntities(text: string): string {
   if (!text.includes('&')) return text;
   return text.replace(ENTITY, (whole, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
-    if (name !== undefined) return NAMED_ENTITIES[name] ?? whole;
+    // The common names from the table (fast); every other HTML5 name (&hearts;, &eacute;...) via he.
+    if (name !== undefined) return NAMED_ENTITIES[name] ?? decodeHtml(whole);
     const code = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex!, 16);
     // Surrogates and out-of-range code points are not characters; keep the text as written.
     if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) || code === 0) return whole;

@@ -36,6 +36,8 @@ export interface Conversation {
   turns: Turn[];
   /** For `ready` inputs: the original fine-tuning line, passed through after validation. */
   ready?: { messages: unknown[]; tools?: unknown[]; functions?: unknown[] };
+  /** Parts of the record left out on purpose, counted by reason (e.g. `private-comment`: internal notes are never training data). */
+  setAside?: Record<string, number>;
   source: SourceRef;
 }
 

@@ -5,6 +5,8 @@ export const CONTAINERS = {
   quarantine: 'quarantine',
   datasets: 'datasets',
   evalReports: 'eval-reports',
+  /** Operator configuration read by the functions, e.g. `mapping.json` (input mappings for other layouts). */
+  config: 'config',
 } as const;
 
 export const QUEUES = {

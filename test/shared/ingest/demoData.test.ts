@@ -31,6 +31,7 @@ test('the committed demo files are exactly what the generator writes (run `npm r
     'data/chat-logs.jsonl',
     'data/faq.csv',
     'data/feedback.jsonl',
+    'data/helpdesk-tickets.json',
     'data/ready-made.jsonl',
   ]);
   for (const file of generated) {
@@ -61,6 +62,12 @@ test('every file parses in its format, with only the deliberately broken records
 
   expect(kinds('data/faq.csv')).toEqual(['faq']);
   expect(conversations(get('data/faq.csv'))).toHaveLength(24);
+
+  // A Zendesk export: one JSON document, read ticket by ticket; internal notes never become turns.
+  expect(conversations(get('data/helpdesk-tickets.json'))).toHaveLength(12);
+  expect(rejections(get('data/helpdesk-tickets.json'))).toEqual([]);
+  expect(conversations(get('data/helpdesk-tickets.json')).filter((c) => c.setAside)).toHaveLength(4);
+  expect(texts(conversations(get('data/helpdesk-tickets.json'))).some((t) => t.includes('Internal note'))).toBe(false);
 
   expect(kinds('data/ready-made.jsonl')).toEqual(['ready']);
   expect(conversations(get('data/ready-made.jsonl'))).toHaveLength(20);

@@ -266,11 +266,11 @@ describe('detection, encodings and compression', () => {
     ['binary', Buffer.from([0x01, 0x00, 0x02, 0x03]), /binary/],
     ['zip', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00]), /ZIP archive/],
     ['UTF-16', Buffer.from('\ufeffa,b', 'utf16le'), /UTF-16/],
-    ['JSON array', Buffer.from('[{"messages": []}]'), /JSON array/],
+    ['JSON array of unknown records', Buffer.from('[{"foo": 1}, {"bar": 2}]'), /no record among the first 2 of the JSON document is a known format \(their keys: foo, bar\)/],
     ['HTML', Buffer.from('<html><body>hi</body></html>'), /HTML/],
     ['unknown JSON keys', Buffer.from(jsonl({ foo: 1 }, { bar: 2 })), /no line among the first 2/],
     ['no valid JSON', Buffer.from('{nope\n{nope\n'), /none of the first 2 lines is valid JSON/],
-    ['pretty-printed JSON', Buffer.from(JSON.stringify({ conversation_id: 'c', messages: [] }, null, 2)), /pretty-printed JSON document/],
+    ['pretty-printed JSON of unknown keys', Buffer.from(JSON.stringify({ ticket: 'c', lines: [1, 2] }, null, 2)), /no record among the first 1 of the JSON document/],
     ['unknown CSV header', Buffer.from('name,email\nA,a@x\n'), /CSV header \(name, email\)/],
     ['plain text', Buffer.from('Hello, this is just text.\nMore text\n'), /CSV header/],
   ])('an undetectable file (%s) gives exactly one rejection naming the file and why', async (_name, data, why) => {

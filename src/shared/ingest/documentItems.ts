@@ -1,0 +1,145 @@
+import { isJsonObject, jsonFamily, parseJsonRecord, unrecognisedRecord, type JsonFamily } from './jsonl';
+import { nestsDeeperThan, splitJsonDocument, type DocumentPart } from './jsonDocument';
+import { jsonMappingFor, parseMapped, type Mapping } from './mapping';
+import { reject } from './records';
+import type { RoleMapper } from './roles';
+import type { IngestItem, SourceRef } from './types';
+
+/** Records nested deeper than this are quarantined: no export nests that deep, and deeper values overflow the stack of later steps. */
+export const MAX_RECORD_DEPTH = 100;
+
+export interface DocumentContext {
+  file: string;
+  roles: RoleMapper;
+  maxRecordBytes: number;
+  signal?: AbortSignal;
+  /** Elements to look at before deciding that none is a known record. */
+  sniffRecords: number;
+  mappings?: readonly Mapping[];
+}
+
+const PREVIEW = 2048;
+
+/**
+ * A file that starts like JSON lines may be one compact document instead (`curl .../tickets.json`
+ * writes `{"tickets":[...],"count":2}` on one line). It is, when the first array member of its first
+ * object holds a record of a known format (or one a mapping fits) as its first element, and that
+ * element is complete within the bytes looked at. A conversation line (`{"messages":[...]}`) is not:
+ * its first array holds turns, not records.
+ */
+export async function isCompactWrapper(head: Buffer, mappings?: readonly Mapping[]): Promise<boolean> {
+  const newline = head.indexOf(0x0a);
+  const firstLine = newline === -1 ? head : head.subarray(0, newline);
+  async function* once(): AsyncIterable<Buffer> {
+    yield firstLine;
+  }
+  const isRecord = (value: unknown) => isJsonObject(value) && (jsonMappingFor(value, mappings) !== undefined || jsonFamily(value) !== undefined);
+  for await (const part of splitJsonDocument(once(), { maxRecordBytes: head.length + 1, isRecord })) {
+    return part.kind === 'element' && part.array !== undefined;
+  }
+  return false;
+}
+
+/**
+ * A JSON document (array of records, or an object holding arrays of records) → items, streamed:
+ * each element is detected like a JSON line; quarantine lines carry the element's starting line,
+ * and the detail names the element's index (and the array's key in a wrapper object).
+ */
+export async function* parseJsonDocument(bytes: AsyncIterable<Buffer>, context: DocumentContext): AsyncIterable<IngestItem> {
+  const { file, signal } = context;
+  const parts = splitJsonDocument(bytes, {
+    maxRecordBytes: context.maxRecordBytes,
+    isRecord: (value) => isJsonObject(value) && (jsonMappingFor(value, context.mappings) !== undefined || jsonFamily(value) !== undefined),
+  })[Symbol.asyncIterator]();
+  try {
+    const window: Parsed[] = [];
+    let family: JsonFamily | undefined;
+    let mapping: Mapping | undefined;
+    while (!family && window.length < context.sniffRecords) {
+      const next = await parts.next();
+      if (next.done) break;
+      const parsed = parsePart(next.value);
+      window.push(parsed);
+      if (isJsonObject(parsed.value)) {
+        mapping = jsonMappingFor(parsed.value, context.mappings);
+        family = mapping ? 'messages' : jsonFamily(parsed.value);
+      }
+    }
+    const reading = { ...context, mapping };
+    if (!family) {
+      if (window.length === 0) return;
+      const objects = window.filter((p) => isJsonObject(p.value));
+      const keys = objects.length ? [...new Set(objects.flatMap((p) => Object.keys(p.value as object)))].slice(0, 12).join(', ') : '';
+      const detail = objects.length
+        ? `no record among the first ${window.length} of the JSON document is a known format (their keys: ${keys}); describe the layout with a mapping (see docs/input-formats.md)`
+        : window[0].part.kind === 'broken'
+          ? (window[0].part as Extract<DocumentPart, { kind: 'broken' }>).detail
+          : `the JSON document holds no objects among its first ${window.length} elements`;
+      const first = window[0].part;
+      const record = window.map((p) => p.part.text).join('\n').slice(0, PREVIEW);
+      yield reject({ file, line: first.line, record }, 'unknown-format', `cannot tell the format of ${file}: ${detail}`);
+      return;
+    }
+    for (const parsed of window) yield itemOf(parsed, family, reading);
+    for (;;) {
+      signal?.throwIfAborted();
+      const next = await parts.next();
+      if (next.done) break;
+      yield itemOf(parsePart(next.value), family, reading);
+    }
+  } finally {
+    await parts.return?.();
+  }
+}
+
+interface Parsed {
+  part: DocumentPart;
+  value?: unknown;
+  error?: string;
+  deep?: boolean;
+}
+
+function parsePart(part: DocumentPart): Parsed {
+  if (part.kind !== 'element' && part.kind !== 'whole') return { part };
+  try {
+    const value: unknown = JSON.parse(part.text);
+    return nestsDeeperThan(value, MAX_RECORD_DEPTH) ? { part, deep: true } : { part, value };
+  } catch (err) {
+    return { part, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+function where(part: DocumentPart): string {
+  if (part.kind === 'whole' || part.kind === 'broken') return 'the document';
+  return `element ${part.index}${part.array ? ` of "${part.array}"` : ''} (line ${part.line})`;
+}
+
+function itemOf(parsed: Parsed, fileFamily: JsonFamily, context: DocumentContext & { mapping?: Mapping }): IngestItem {
+  const { part } = parsed;
+  const source: SourceRef = { file: context.file, line: part.line, record: part.kind === 'too-long' ? part.text : part.text };
+  const at = where(part);
+  switch (part.kind) {
+    case 'broken':
+      return reject({ ...source, record: part.text.slice(0, PREVIEW) }, 'invalid-json', `${context.file} is not valid JSON from line ${part.line} on: ${part.detail}`);
+    case 'bad-encoding':
+      return reject(source, 'invalid-encoding', `${at} is not valid UTF-8 text`);
+    case 'too-long':
+      return reject(source, 'record-too-long', `${at} is ${part.bytes} bytes, over the ${context.maxRecordBytes}-byte limit (record shows its start only)`);
+    default:
+      break;
+  }
+  if (parsed.deep) return reject({ ...source, record: part.text.slice(0, PREVIEW) }, 'record-too-deep', `${at} nests more than ${MAX_RECORD_DEPTH} levels deep (record shows its start only)`);
+  if (parsed.error !== undefined) return reject(source, 'invalid-json', `${at} is not valid JSON: ${parsed.error}`);
+  if (!isJsonObject(parsed.value)) return reject(source, 'invalid-record', `${at} is valid JSON but not an object; every record must be a JSON object`);
+  const family = jsonFamily(parsed.value);
+  const item = context.mapping
+    ? parseMapped(source, parsed.value, context.mapping, context.roles)
+    : family
+      ? parseJsonRecord(source, parsed.value, family, { roles: context.roles })
+      : unrecognisedRecord(source, parsed.value, fileFamily);
+  if (item.type === 'rejected' && part.kind === 'element') {
+    const detail = item.rejection.detail;
+    item.rejection.detail = `${at}: ${detail ?? item.rejection.reason}`.replace(/this line/g, 'this record');
+  }
+  return item;
+}

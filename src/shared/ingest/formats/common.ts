@@ -1,0 +1,80 @@
+import { contentId } from '../ids';
+import { conversationItem, reject, show } from '../records';
+import { buildTurns, type RawTurn } from '../turns';
+import type { ChatRole, Conversation, IngestItem, SourceRef } from '../types';
+
+export type JsonObject = Record<string, unknown>;
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function has(record: JsonObject, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(record, key);
+}
+
+/** The first of `keys` present with a non-null value. */
+export function firstOf(record: JsonObject, keys: readonly string[]): unknown {
+  for (const key of keys) if (record[key] !== undefined && record[key] !== null) return record[key];
+  return undefined;
+}
+
+/** A string or number id, undefined when absent, null when present but unusable. */
+export function idOf(value: unknown): string | undefined | null {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'string') return value.trim();
+  return null;
+}
+
+export interface Built {
+  source: SourceRef;
+  kind?: Conversation['kind'];
+  id: string | undefined;
+  idPrefix: string;
+  raw: RawTurn[];
+  issueType?: string;
+  channel?: string;
+  csat?: number;
+  /** Parts of the record left out on purpose (internal notes), by reason. */
+  setAside?: Record<string, number>;
+  /** Reject the conversation unless it has a user and an assistant turn (reply threads, tickets). */
+  needBothSides?: string;
+}
+
+/** Turns cleaned and merged → one conversation, or the rejection saying why not. */
+export function finish(built: Built): IngestItem {
+  const turns = buildTurns(built.raw);
+  if (turns.length === 0) return reject(built.source, 'empty-conversation', 'no message has any text after clean-up');
+  if (built.needBothSides) {
+    const roles = new Set(turns.map((t) => t.role));
+    if (!roles.has('user') || !roles.has('assistant')) {
+      const missing = roles.has('user') ? 'no reply from the support side' : 'no message from the customer';
+      return reject(built.source, 'one-sided-conversation', `${built.needBothSides} has ${missing}, so there is nothing to learn from it`);
+    }
+  }
+  const conversation: Conversation = {
+    kind: built.kind ?? 'conversation',
+    conversationId: built.id ?? contentId(built.idPrefix, ...turns.map((t) => `${t.role}:${t.content}`)),
+    turns,
+    source: built.source,
+  };
+  const issueType = built.issueType?.normalize('NFKC').replace(/\s+/g, ' ').trim();
+  if (issueType) conversation.issueType = issueType;
+  if (built.channel) conversation.channel = built.channel;
+  if (built.csat !== undefined) conversation.csat = built.csat;
+  if (built.setAside && Object.keys(built.setAside).length) conversation.setAside = built.setAside;
+  return conversationItem(conversation);
+}
+
+export function unknownRole(source: SourceRef, what: string, value: unknown, n: number, known: string): IngestItem {
+  return reject(source, 'unknown-speaker', `${what} ${show(value)} (message ${n}) is not a known role; ${known}`);
+}
+
+export function textOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  return undefined;
+}
+
+export type RoleOrSkip = ChatRole | 'skip';

@@ -1,0 +1,44 @@
+import type { RoleMapper } from '../roles';
+import type { IngestItem, SourceRef } from '../types';
+import { isDialogueTurns, parseDialogueTurns } from './dialogueTurns';
+import { isInstructionPair, parseInstructionPair } from './instruction';
+import { isIntercomConversation, parseIntercomConversation } from './intercom';
+import { isShareGpt, parseShareGpt } from './sharegpt';
+import { isZendeskTicket, parseZendeskTicket } from './zendesk';
+import type { JsonObject } from './common';
+
+/** JSON record layouts of other tools and public datasets, detected by their keys. */
+export type ForeignFamily = 'zendesk' | 'intercom' | 'sharegpt' | 'dialogue-turns' | 'instruction';
+
+export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
+  zendesk: 'Zendesk ticket ("requester_id", "comments")',
+  intercom: 'Intercom conversation ("source", "conversation_parts")',
+  sharegpt: 'ShareGPT ("conversations" of "from"/"value")',
+  'dialogue-turns': 'dialogue ("turns"/"utterances" of "speaker"+"utterance")',
+  instruction: 'instruction/response ("instruction", "output"/"response"...)',
+};
+
+/** Order matters: a ticket or Intercom conversation is recognised before looser pair keys. */
+export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
+  if (isZendeskTicket(record)) return 'zendesk';
+  if (isIntercomConversation(record)) return 'intercom';
+  if (isShareGpt(record)) return 'sharegpt';
+  if (isDialogueTurns(record)) return 'dialogue-turns';
+  if (isInstructionPair(record)) return 'instruction';
+  return undefined;
+}
+
+export function parseForeign(source: SourceRef, record: JsonObject, family: ForeignFamily, roles: RoleMapper): IngestItem {
+  switch (family) {
+    case 'zendesk':
+      return parseZendeskTicket(source, record);
+    case 'intercom':
+      return parseIntercomConversation(source, record);
+    case 'sharegpt':
+      return parseShareGpt(source, record, roles);
+    case 'dialogue-turns':
+      return parseDialogueTurns(source, record, roles);
+    case 'instruction':
+      return parseInstructionPair(source, record);
+  }
+}

@@ -1,0 +1,35 @@
+import { reject } from '../records';
+import type { RawTurn } from '../turns';
+import type { IngestItem, SourceRef } from '../types';
+import { finish, firstOf, idOf, textOf } from './common';
+
+/**
+ * Single-turn pairs under other names than question/answer: Alpaca (`instruction` + optional
+ * `input` → user, `output` → assistant), instruction/response rows (Bitext's customer-support
+ * layout, with `intent` and `category`), prompt/completion, query/response, questions/answers.
+ */
+export const PROMPT_KEYS = ['instruction', 'prompt', 'query', 'questions', 'question', 'request'] as const;
+export const REPLY_KEYS = ['output', 'response', 'completion', 'answers', 'answer', 'reply'] as const;
+
+export function isInstructionPair(record: Record<string, unknown>): boolean {
+  return PROMPT_KEYS.some((k) => k in record) && REPLY_KEYS.some((k) => k in record);
+}
+
+export function parseInstructionPair(source: SourceRef, record: Record<string, unknown>): IngestItem {
+  const promptKey = PROMPT_KEYS.find((k) => k in record)!;
+  const replyKey = REPLY_KEYS.find((k) => k in record)!;
+  const prompt = textOf(record[promptKey]);
+  const reply = textOf(record[replyKey]);
+  if (!prompt?.trim()) return reject(source, `missing-field:${promptKey}`, `"${promptKey}" is empty or not text`);
+  if (!reply?.trim()) return reject(source, `missing-field:${replyKey}`, `"${replyKey}" is empty or not text`);
+  const input = textOf(record.input);
+  const id = idOf(firstOf(record, ['conversation_id', 'id']));
+  if (id === null) return reject(source, 'invalid-field:id', '"id" must be a string or number');
+  const raw: RawTurn[] = [
+    { role: 'user', text: input?.trim() ? `${prompt}\n\n${input}` : prompt },
+    { role: 'assistant', text: reply },
+  ];
+  // Bitext rows carry both: the category (ORDER, REFUND...) is the coarser, steadier issue type.
+  const issueType = textOf(firstOf(record, ['issue_type', 'category', 'intent']));
+  return finish({ source, kind: 'faq', id, idPrefix: 'faq', raw, issueType });
+}

@@ -1,0 +1,66 @@
+import { cp, mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli/main';
+import { captureIo } from '../setup/cli';
+
+const fixtures = join(__dirname, '..', 'fixtures', 'formats');
+
+describe('tuneloop prepare with other layouts', () => {
+  let dir: string;
+  let elsewhere: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tuneloop-prepare-formats-'));
+    elsewhere = await mkdtemp(join(tmpdir(), 'tuneloop-elsewhere-'));
+    await cp(join(fixtures, 'mapped'), join(dir, 'mapped'), { recursive: true });
+    await cp(join(fixtures, 'zendesk_tickets.json'), join(elsewhere, 'tickets.json'));
+    await writeFile(join(dir, 'junk.json'), '[{"foo": 1}, {"bar": 2}]\n');
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+    await rm(elsewhere, { recursive: true, force: true });
+  });
+
+  it('reads a folder with its tuneloop.mapping.json (the mapping is not read as data)', async () => {
+    const cli = captureIo(dir);
+    const code = await runCli(['prepare', 'mapped', '--out', 'out-mapped'], cli);
+    expect(cli.err).toBe('');
+    expect(code).toBe(0);
+    const report = JSON.parse(await readFile(join(dir, 'out-mapped', 'report.json'), 'utf8'));
+    expect(report.inputs).toEqual(['mapped/helpdesk-export.json']);
+    expect(report.records_in).toBe(3);
+    expect(report.records_in).toBe(report.records_used + report.records_quarantined);
+    expect(report.quarantine_reasons).toMatchObject({ 'missing-field:/said': 1, 'missing-field:/ref': 1 });
+    expect(report.set_aside).toEqual({ 'mapped-skip': 1 });
+  });
+
+  it('shows an absolute path outside the working folder as given, and counts private comments as set aside', async () => {
+    const cli = captureIo(dir);
+    const input = join(elsewhere, 'tickets.json');
+    const code = await runCli(['prepare', input, '--out', 'out-zendesk'], cli);
+    expect(code).toBe(0);
+    const report = JSON.parse(await readFile(join(dir, 'out-zendesk', 'report.json'), 'utf8'));
+    expect(report.inputs).toEqual([input]);
+    // The third ticket (one private note besides the question) is quarantined whole, so only the first ticket's note counts.
+    expect(report.set_aside).toEqual({ 'private-comment': 1 });
+    const quarantine = (await readFile(join(dir, 'out-zendesk', 'quarantine.jsonl'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(quarantine.map((q) => [q.file, q.reason])).toContainEqual([input, 'one-sided-conversation']);
+  });
+
+  it('exits 1 with a one-line reason when no record was usable', async () => {
+    const cli = captureIo(dir);
+    const code = await runCli(['prepare', 'junk.json', '--out', 'out-junk'], cli);
+    expect(code).toBe(1);
+    expect(cli.err).toMatch(/^tuneloop prepare: no usable record: all 1 record\(s\) were quarantined \(unknown-format 1\); see .*quarantine\.jsonl\n$/);
+  });
+
+  it('stops before writing anything when the mapping next to the data is invalid', async () => {
+    await mkdir(join(dir, 'badmap'));
+    await writeFile(join(dir, 'badmap', 'data.json'), '[]');
+    await writeFile(join(dir, 'badmap', 'tuneloop.mapping.json'), JSON.stringify({ turns: '/t', role: 'who', text: '/x' }));
+    const cli = captureIo(dir);
+    const code = await runCli(['prepare', 'badmap', '--out', 'out-badmap'], cli);
+    expect(code).toBe(2);
+    expect(cli.err).toContain('badmap/tuneloop.mapping.json: invalid mapping at role');
+  });
+});
