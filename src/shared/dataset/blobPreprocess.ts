@@ -243,7 +243,7 @@ async function loadBlobMappings(runtime: Runtime, signal?: AbortSignal): Promise
   try {
     text = (await blob.downloadToBuffer(undefined, undefined, { abortSignal: signal })).toString('utf8');
   } catch (err) {
-    if (err instanceof RestError && (err.statusCode === 404 || err.code === 'BlobNotFound' || err.code === 'ContainerNotFound')) return undefined;
+    if (isStatus(err, 404)) return undefined;
     throw err;
   }
   return parseMappingText(text, `${CONTAINERS.config}/${MAPPING_BLOB_NAME}`);
