@@ -1,7 +1,5 @@
-import nlp from 'compromise';
-import winkNLP from 'wink-nlp';
-import model from 'wink-eng-lite-web-model';
 import type { PiiSpan } from './types';
+import { detectNamesFast } from './names';
 
 /**
  * Person names and street addresses, found locally (no service call).
@@ -19,12 +17,32 @@ import type { PiiSpan } from './types';
  * (English and the common European street words), unit designators (Apt, Suite, PSC/Box) and
  * address blocks that continue on the next lines (city, country, postal code).
  */
-export type NameRecognizer = 'wink' | 'compromise' | 'hybrid';
+export type NameRecognizer = 'gazetteer' | 'wink' | 'compromise' | 'hybrid';
 
-let wink: ReturnType<typeof winkNLP> | undefined;
-function winkInstance(): ReturnType<typeof winkNLP> {
-  wink ??= winkNLP(model, ['pos']);
+type WinkFactory = typeof import('wink-nlp').default;
+type WinkNlp = ReturnType<WinkFactory>;
+type Compromise = typeof import('compromise').default;
+
+// The taggers are loaded on first use (about 1.5 s and 100 MB together): the default recogniser
+// never needs them, and a cold start should not pay for them.
+let wink: WinkNlp | undefined;
+function winkInstance(): WinkNlp {
+  if (!wink) {
+    /* eslint-disable @typescript-eslint/no-require-imports -- lazy on purpose (cold start) */
+    const factory = require('wink-nlp') as WinkFactory & { default?: WinkFactory };
+    wink = (factory.default ?? factory)(require('wink-eng-lite-web-model'), ['pos']);
+    /* eslint-enable @typescript-eslint/no-require-imports */
+  }
   return wink;
+}
+let compromise: Compromise | undefined;
+function nlp(text: string): ReturnType<Compromise> {
+  if (!compromise) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (cold start)
+    const loaded = require('compromise') as Compromise & { default?: Compromise };
+    compromise = loaded.default ?? loaded;
+  }
+  return compromise(text);
 }
 
 const HONORIFIC = String.raw`(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam|Mme|Mlle|Herr|Frau|Sr|Sra|Srta)\.?`;
@@ -36,7 +54,6 @@ const NAME_CONTEXT = new RegExp(
   ].join('|'),
   'gu',
 );
-
 // Capitalised words that wink tags PROPN but that are not people (in customer-service text).
 const NOT_NAMES = new Set(
   (
@@ -50,7 +67,13 @@ const NOT_NAMES = new Set(
   ).split(' '),
 );
 
-export function detectNames(original: string, recognizer: NameRecognizer = 'hybrid'): PiiSpan[] {
+/**
+ * Person names. `gazetteer` (default) covers the languages in `gazetteer/languages.ts`; the
+ * English taggers (`wink`, `compromise`, `hybrid`) are kept for comparison in the bench and ignore
+ * `language`.
+ */
+export function detectNames(original: string, recognizer: NameRecognizer = 'gazetteer', language = 'en'): PiiSpan[] {
+  if (recognizer === 'gazetteer') return detectNamesFast(original.replace(/\S{64,}/g, (m) => ' '.repeat(m.length)), language);
   // Both NLP libraries slow down quadratically on very long tokens (a pasted log line, base64);
   // no name is 64 characters without a space, so such tokens are blanked (offsets unchanged).
   const text = original.replace(/\S{64,}/g, (m) => ' '.repeat(m.length));
@@ -240,7 +263,7 @@ const ADDRESS_PATTERNS: RegExp[] = [
 
 // Words that introduce an address, so a bare "Koskikatu 25" after them is one.
 const ADDRESS_CONTEXT = new RegExp(
-  String.raw`\b(?:${eitherCaseFirst('address(?: is)?:?|lives? (?:at|on|in)|living at|located at|moved to|ship(?:ped)? to|send (?:it )?to|deliver(?:ed)? to|arrived at|is at|return (?:it )?to|meet me at')})\s+((?:${HOUSE}\s+)?${CAP_WORD}(?:\s+${WORD}){0,3}\s+${HOUSE}\b${NUMBER_DOT})`,
+  String.raw`\b(?:${eitherCaseFirst('address(?: is)?:?|lives? (?:at|on|in)|living at|located at|moved to|ship(?:ped)? to|send (?:it )?to|deliver(?:ed)? to|arrived at|is at|return (?:it )?to|meet me at')})[ \t]+((?:${HOUSE}[ \t]+)?${CAP_WORD}(?:[ \t]+${WORD}){0,3}[ \t]+${HOUSE}\b${NUMBER_DOT})`,
   'gu',
 );
 
