@@ -1,5 +1,6 @@
 import type { PiiSpan } from './types';
 import { detectNamesFast } from './names';
+import { execAll } from './regex';
 
 /**
  * Person names and street addresses, found locally (no service call).
@@ -81,7 +82,7 @@ export function detectNames(original: string, recognizer: NameRecognizer = 'gaze
   const push = (start: number, end: number) =>
     spans.push({ type: 'PERSON', start, end, value: text.slice(start, end), source: 'local-ner' });
 
-  for (const m of text.matchAll(NAME_CONTEXT)) {
+  for (const m of execAll(NAME_CONTEXT, text)) {
     const name = (m[1] ?? m[2] ?? '').trim();
     if (!name) continue;
     const words = name.split(/\s+/).filter((w) => !NOT_NAMES.has(w.toLowerCase().replace(/\.$/, '')));
@@ -242,14 +243,25 @@ const ADDRESS_PATTERNS: RegExp[] = [
   // 24 Clarke Avenue / 2450 Crown St / 903 83 Dora Creek
   new RegExp(String.raw`\b${HOUSE}(?:\s+\d{1,4})?\s+(?:${CAP_WORD}\s+){0,4}(?:${STREET_TYPES})\b${ABBREVIATION_DOT}`, 'gu'),
   // 12 rue de la Paix / 36 rue de pologne / Rua Diadema 1903 / Via delle Coste 41 / ul. Narewska 94
+  // (A house number before or after it: "via email" and "Plaza Mayor is closed" are not addresses.)
   new RegExp(
-    String.raw`(?:\b${HOUSE}\s+)?(?<![\p{L}])(?:${EU_STREET_PREFIX})\s+(?:${CONNECTOR}\s+){0,2}${WORD}(?:\s+(?:${CONNECTOR}\s+){0,2}${CAP_WORD}){0,3}(?:\s+${HOUSE}\b${NUMBER_DOT})?`,
+    String.raw`\b(?:\d{1,6}\s+)?${HOUSE}\s+(?<![\p{L}])(?:${EU_STREET_PREFIX})\s+(?:${CONNECTOR}\s+){0,2}${WORD}(?:\s+(?:${CONNECTOR}\s+){0,2}${CAP_WORD}){0,3}(?:\s+${HOUSE}\b${NUMBER_DOT})?`,
+    'gu',
+  ),
+  new RegExp(
+    String.raw`(?<![\p{L}])(?:${EU_STREET_PREFIX})\s+(?:${CONNECTOR}\s+){0,2}${WORD}(?:\s+(?:${CONNECTOR}\s+){0,2}${CAP_WORD}){0,3}\s+${HOUSE}\b${NUMBER_DOT}`,
+    'gu',
+  ),
+  // "the corner of 159 Eleftheriou Venizelou str and Rennie Union", "corner of Main St and 5th Ave"
+  new RegExp(
+    String.raw`\b(?:corner|junction|intersection) of\s+(?:(?:${HOUSE}|${WORD})[ \t]+){0,5}?(?:${HOUSE}|${WORD})\.?[ \t]+(?:and|&)[ \t]+(?:${HOUSE}[ \t]+)?${CAP_WORD}(?:[ \t]+(?:${CAP_WORD}|${HOUSE})){0,3}`,
     'gu',
   ),
   // Friedhofstrasse 33 / Kiannonkatu 98 / Rooseveltlaan 110 / Erzsébet tér 19.
   // (Each word may only start where a word starts: an unanchored \p{L}* would rescan every suffix
   // of a long word, quadratic in its length.)
-  new RegExp(String.raw`(?:\b${HOUSE}\s+)?(?:(?<![\p{L}])${CAP_WORD}\s+){0,2}(?<![\p{L}])\p{L}*(?:${EU_STREET_SUFFIX})\s+${HOUSE}\b${NUMBER_DOT}`, 'gu'),
+  // ("During 1971" and "Spring 2024" are English words that end like a street word.)
+  new RegExp(String.raw`(?:\b${HOUSE}\s+)?(?:(?<![\p{L}])${CAP_WORD}\s+){0,2}(?<![\p{L}])(?!(?:[Dd]uring|[Ss]pring|[Ss]tring|[Bb]ring|\p{L}*[eu]ring|[Ss]tay|[Ww]ay)\s)\p{L}*(?:${EU_STREET_SUFFIX})\s+${HOUSE}\b${NUMBER_DOT}`, 'gu'),
   // 6750 Koskikatu 25 / 654 Rua Ana Caciola 1159 (building number, street words, house number)
   new RegExp(String.raw`\b\d{1,6}\s+(?:${CAP_WORD}\s+){1,4}\d{1,5}[A-Za-z]?\b${NUMBER_DOT}`, 'gu'),
   // Apt. 864 / Suite 501
@@ -261,23 +273,37 @@ const ADDRESS_PATTERNS: RegExp[] = [
   new RegExp(String.raw`\b(?:USNS|USNV|USS|USCGC)\s+${CAP_WORD}(?:\s+${CAP_WORD})?`, 'gu'),
 ];
 
-// Words that introduce an address, so a bare "Koskikatu 25" after them is one.
+// Words that introduce an address, so a bare "Koskikatu 25" after them is one. Only capitalised
+// words and street-name connectors may stand between the cue and the number, and a number that
+// starts a range or counts days is not a house number ("we ship to Ireland in 3 to 5 working days").
 const ADDRESS_CONTEXT = new RegExp(
-  String.raw`\b(?:${eitherCaseFirst('address(?: is)?:?|lives? (?:at|on|in)|living at|located at|moved to|ship(?:ped)? to|send (?:it )?to|deliver(?:ed)? to|arrived at|is at|return (?:it )?to|meet me at')})[ \t]+((?:${HOUSE}[ \t]+)?${CAP_WORD}(?:[ \t]+${WORD}){0,3}[ \t]+${HOUSE}\b${NUMBER_DOT})`,
+  String.raw`\b(?:${eitherCaseFirst('address(?: is)?:?|lives? (?:at|on|in)|living at|located at|moved to|ship(?:ped)? to|send (?:it )?to|deliver(?:ed)? to|arrived at|is at|is on|return (?:it )?to|meet me at')})[ \t]+((?:${HOUSE}[ \t]+)?${CAP_WORD}(?:[ \t]+(?:${CAP_WORD}|${CONNECTOR})){0,3}[ \t]+${HOUSE}\b${NUMBER_DOT})(?![ \t]*(?:[-–]|to\b|or\b|and\b|x\b|\p{Ll}))`,
   'gu',
+);
+
+// What may follow an address on its line: ", Leeds LS2 7EY", ", 10115 Berlin", ", Cite Merzgui",
+// ", Toronto, Canada". Postal codes: UK, Canada, Netherlands, Portugal, Poland, US ZIP(+4), and
+// 4–5 digit codes before or after the town.
+const POSTCODE = String.raw`(?:[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}|[A-Z]\d[A-Z][ \t]?\d[A-Z]\d|\d{4}[ \t]?[A-Z]{2}|\d{4}-\d{3}|\d{2}-\d{3}|\d{5}(?:-\d{4})?|\d{4})`;
+const TOWN = String.raw`\p{Lu}[\p{L}'’.-]*(?:[ \t]+(?:\p{Lu}[\p{L}'’.-]*|d[aeiou]s?|de la|del|la|le|les|am|an|der|im|sur|upon|on|en|el)){0,3}`;
+const TOWN_TAIL = new RegExp(
+  String.raw`^(?:,?[ \t]+(?:${POSTCODE}[ \t]+${TOWN}|${TOWN}(?:,?[ \t]+${POSTCODE})?|${POSTCODE})){1,3}(?=[ \t]*(?:[.,;:!?)]|$|\n))`,
+  'u',
 );
 
 export function detectAddresses(text: string): PiiSpan[] {
   const raw: { start: number; end: number }[] = [];
-  for (const pattern of ADDRESS_PATTERNS) {
-    for (const m of text.matchAll(pattern)) raw.push({ start: m.index, end: m.index + m[0].length });
+  // Every address pattern but the ship names (USNS …) needs a digit; most chat turns have none.
+  const patterns = /\d/.test(text) ? ADDRESS_PATTERNS : ADDRESS_PATTERNS.filter((p) => !/\\d/.test(p.source));
+  for (const pattern of patterns) {
+    for (const m of execAll(pattern, text)) raw.push({ start: m.index, end: m.index + m[0].length });
   }
-  for (const m of text.matchAll(ADDRESS_CONTEXT)) {
+  if (/\d/.test(text)) for (const m of execAll(ADDRESS_CONTEXT, text)) {
     const start = m.index + m[0].lastIndexOf(m[1]);
     raw.push({ start, end: start + m[1].length });
   }
   if (!raw.length) return [];
-  const merged = extendBlocks(text, mergeRanges(raw));
+  const merged = extendBlocks(text, mergeRanges(raw).map((r) => extendTown(text, r)));
   return merged.map((r) => ({
     type: 'ADDRESS' as const,
     start: r.start,
@@ -285,6 +311,16 @@ export function detectAddresses(text: string): PiiSpan[] {
     value: text.slice(r.start, r.end),
     source: 'local-ner' as const,
   }));
+}
+
+/** The town, region, postcode and country that follow an address on its line belong to it. */
+function extendTown(text: string, r: { start: number; end: number }): { start: number; end: number } {
+  const lineEnd = text.indexOf('\n', r.end);
+  const rest = text.slice(r.end, lineEnd < 0 ? text.length : lineEnd);
+  if (!/^,?[ \t]/.test(rest)) return r;
+  const m = TOWN_TAIL.exec(rest);
+  // A sentence's full stop after the town is not part of it.
+  return m ? { start: r.start, end: r.end + m[0].replace(/\.$/, '').length } : r;
 }
 
 function mergeRanges(ranges: { start: number; end: number }[]): { start: number; end: number }[] {

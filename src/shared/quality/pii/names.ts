@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as compromiseLexicon from './gazetteer/compromiseLexicon';
 import { LANGUAGES, type LanguageLexicon } from './gazetteer/languages';
+import { execAll } from './regex';
 import type { PiiSpan } from './types';
 
 /**
@@ -128,7 +129,7 @@ interface Token {
 }
 
 // A capitalised word (O'Brien, Jean-Pierre, Šárka), not glued to a letter, digit or @ before it.
-const CAPITALISED = /(?<![\p{L}\p{M}\p{N}_@'’/.\\:#=&?])\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*\.?/gu;
+const CAPITALISED = /(?<![\p{L}\p{M}\p{N}_@'’/.\\:#=&?])\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*(?![\p{N}_@])\.?/gu;
 const PARTICLES = new Set(words('van|van der|van den|van de|von|von der|de|de la|del|della|di|da|das|dos|du|le|la|ten|ter|bin|ibn|al|el'));
 const POSSESSIVE = /['’]s$/u;
 const SENTENCE_END = /[.!?:;…\n]/;
@@ -137,7 +138,7 @@ function classify(key: string, raw: string, g: Gazetteer): Kind {
   if (/^\p{Lu}\.?$/u.test(raw) && key !== 'i') return 'initial';
   if (g.stop.has(key)) return 'stop';
   // Acronyms (USA, ATM) are not names; an upper-case name in a form ("JOHN SMITH") is rare.
-  if (raw.length > 2 && raw === raw.toUpperCase() && !g.given.has(key)) return 'stop';
+  if (raw.length >= 2 && raw === raw.toUpperCase() && !g.given.has(key)) return 'stop';
   // Brand names in camel case (ClickPhobia, InstantResales); "McDonald", "DeShawn" are names.
   if (/\p{Ll}{3}\p{Lu}/u.test(raw)) return 'organisation';
   const common = g.common.has(key) || g.common.has(key.replace(/['’](?:s|d|ll|m|re|ve|t)$/u, ''));
@@ -150,10 +151,14 @@ function classify(key: string, raw: string, g: Gazetteer): Kind {
   if (g.places.has(key)) return 'place';
   if (g.organisations.has(key)) return 'organisation';
   if (common) return 'common';
-  // "X-ray", "E-mail": hyphenated ordinary words.
+  // "X-ray", "E-mail": hyphenated ordinary words; "Resend", "Unsubscribe": prefixed ones.
   if (key.includes('-') && key.split('-').every((part) => part.length === 1 || g.common.has(part))) return 'common';
+  const stem = ENGLISH_PREFIX.exec(key);
+  if (stem && g.common.has(key.slice(stem[0].length))) return 'common';
   return 'unknown';
 }
+
+const ENGLISH_PREFIX = /^(?:re|un|pre|dis|mis|over|under|out|non|co|sub|super|inter|multi|auto|e|anti|de|in|im|ir|il|up|down|self-)(?=\p{L}{3})/u;
 
 // English given names that are everyday words, written capitalised at a sentence start.
 const AMBIGUOUS_GIVEN = new Set(
@@ -181,7 +186,7 @@ export function detectNamesFast(text: string, language = 'en'): PiiSpan[] {
     if (run.length) acceptRun(text, run, g, spans);
     run = [];
   };
-  for (const m of text.matchAll(CAPITALISED)) {
+  for (const m of execAll(CAPITALISED, text)) {
     let raw = m[0];
     let end = m.index + raw.length;
     // "J." keeps its dot (an initial); "Smith." at a sentence end does not.
@@ -264,6 +269,7 @@ function acceptRun(text: string, run: { start: number; end: number; raw: string 
           placeBefore: placeBefore && first,
           speaker: sentenceStart && first && text[last.end] === ':',
           aloneOnLine: tokens.length === 1 && aloneOnLine(text, segment[0].start, last.end),
+          nextWord: next ? undefined : /^[ \t]+(\p{Ll}+)/u.exec(text.slice(last.end, last.end + 24))?.[1],
         })
       ) {
         push(text, segment[0].start, last.end, spans);
@@ -272,6 +278,15 @@ function acceptRun(text: string, run: { start: number; end: number; raw: string 
     }
   }
 }
+
+// What follows a sentence-initial name: "Shovda is …", "Mehrudin shouted …", "Kónya and Becker …".
+const SUBJECT_VERBS = new Set(
+  words(
+    'is|was|has|had|and|or|said|says|told|asked|wrote|will|would|can|could|did|does|shouted|called|replied|' +
+      'answered|helped|sent|went|came|left|lives|lived|works|worked|thinks|thought|wants|wanted|needs|needed|' +
+      'began|started|got|gets|here|speaking|from|at|of|who|also',
+  ),
+);
 
 function push(text: string, start: number, end: number, spans: PiiSpan[]): void {
   spans.push({ type: 'PERSON', start, end, value: text.slice(start, end), source: 'local-ner' });
@@ -309,6 +324,8 @@ function acceptSegment(
     placeBefore: boolean;
     speaker: boolean;
     aloneOnLine: boolean;
+    /** The lower-case word right after the segment, if any. */
+    nextWord?: string;
   },
 ): boolean {
   const kinds = segment.map((t) => t.kind);
@@ -332,8 +349,11 @@ function acceptSegment(
     if (context.weak) return true;
     if (ambiguous) return false;
     // Capitalised words no list knows: a foreign name, unless alone on its line (a company line of
-    // a letterhead or an address block's town).
-    return !(context.aloneOnLine && letters.length === 1);
+    // a letterhead or an address block's town) or a sentence's first word that does not read as
+    // its subject ("Resend my receipt", "Pls check"; but "Shovda is very reliable").
+    if (letters.length === 1 && context.aloneOnLine) return false;
+    if (letters.length === 1 && context.sentenceStart && context.nextWord && !SUBJECT_VERBS.has(context.nextWord)) return false;
+    return true;
   }
   // Other languages: only a gazetteer word or context makes a name (German nouns are capitalised).
   if (count('given')) return true;
@@ -343,7 +363,9 @@ function acceptSegment(
 }
 
 // A preposition of place, or a number and a comma (after a house number or postcode), right before.
-const PLACE_BEFORE = /(?:(?:^|[^\p{L}])(?:in|from|to|at|near|via|into|towards|around|outside|inside|visit|visiting|where:|city:|town:|country:)|\d,?)\s+$/iu;
+// Employers and companies likewise ("I work for Deloitte", "the address of Persint").
+const PLACE_BEFORE =
+  /(?:(?:^|[^\p{L}])(?:in|from|to|at|near|via|into|towards|around|outside|inside|visit|visiting|where:|city:|town:|country:|work(?:s|ed|ing)? (?:for|at)|employed by|address of|recorded for|shop(?:ped)? at|bought (?:it )?(?:from|at))|\d,?)\s+$/iu;
 
 function honorificBefore(before: string, g: Gazetteer): boolean {
   const m = /(?:^|[^\p{L}])(\p{L}[\p{L}.]*?)\.?\s+$/u.exec(before);

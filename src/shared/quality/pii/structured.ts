@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { ipVersion, isCardNumber, isIban, isSsn } from './validators';
+import { execAll } from './regex';
 import type { PiiSpan } from './types';
 
 /**
@@ -44,15 +45,18 @@ export function detectStructured(text: string, options: StructuredOptions = {}):
   const push = (type: PiiSpan['type'], start: number, end: number) =>
     spans.push({ type, start, end, value: text.slice(start, end), source: 'pattern' });
 
-  for (const m of text.matchAll(URL_CANDIDATE)) {
+  // Cheap checks first: most chat turns have no '@', no '://' and often no digit at all, and a
+  // pattern that cannot match still costs a scan of the text.
+  const hasDigit = /\d/.test(text);
+  if (text.includes('://')) for (const m of execAll(URL_CANDIDATE, text)) {
     const url = m[0].replace(/[.,;:!?]+$/, '');
     if (URL_CREDENTIALS.test(url) || URL_SECRET_PARAM.test(url)) push('URL', m.index, m.index + url.length);
   }
-  for (const m of text.matchAll(EMAIL)) {
+  if (text.includes('@')) for (const m of execAll(EMAIL, text)) {
     const value = m[0].replace(/\.+$/, '');
     push('EMAIL', m.index, m.index + value.length);
   }
-  for (const m of text.matchAll(IBAN_CANDIDATE)) {
+  if (hasDigit) for (const m of execAll(IBAN_CANDIDATE, text)) {
     // The candidate can run into the next word; try the longest valid prefix that ends on a group.
     const raw = m[0];
     for (let end = raw.length; end >= 15; end--) {
@@ -63,28 +67,28 @@ export function detectStructured(text: string, options: StructuredOptions = {}):
       }
     }
   }
-  for (const m of text.matchAll(CARD_CANDIDATE)) {
+  if (hasDigit) for (const m of execAll(CARD_CANDIDATE, text)) {
     if (isCardNumber(m[0]) && cardGrouping(m[0])) push('CARD', m.index, m.index + m[0].length);
   }
-  for (const m of text.matchAll(SSN_CANDIDATE)) {
+  if (hasDigit) for (const m of execAll(SSN_CANDIDATE, text)) {
     if (isSsn(m[0])) push('SSN', m.index, m.index + m[0].length);
   }
-  if (SSN_CONTEXT.test(text)) {
-    for (const m of text.matchAll(SSN_BARE)) if (isSsn(m[0])) push('SSN', m.index, m.index + m[0].length);
+  if (hasDigit && SSN_CONTEXT.test(text)) {
+    for (const m of execAll(SSN_BARE, text)) if (isSsn(m[0])) push('SSN', m.index, m.index + m[0].length);
   }
-  for (const m of text.matchAll(IPV4_CANDIDATE)) {
+  if (hasDigit) for (const m of execAll(IPV4_CANDIDATE, text)) {
     if (ipVersion(m[0]) === 4) push('IP', m.index, m.index + m[0].length);
   }
-  for (const m of text.matchAll(IPV6_CANDIDATE)) {
+  if (text.includes(':')) for (const m of execAll(IPV6_CANDIDATE, text)) {
     if (m[0].length >= 6 && ipVersion(m[0]) === 6) push('IP', m.index, m.index + m[0].length);
   }
-  for (const m of text.matchAll(PHONE_CANDIDATE)) {
+  if (hasDigit) for (const m of execAll(PHONE_CANDIDATE, text)) {
     const value = m[0].trim();
     if (isPhoneNumber(value)) push('PHONE', m.index, m.index + value.length);
   }
   for (const pattern of options.idPatterns ?? []) {
     const global = pattern.global ? pattern : new RegExp(pattern.source, pattern.flags + 'g');
-    for (const m of text.matchAll(global)) if (m[0]) push('ID', m.index, m.index + m[0].length);
+    for (const m of execAll(global, text)) if (m[0]) push('ID', m.index, m.index + m[0].length);
   }
   return spans;
 }
