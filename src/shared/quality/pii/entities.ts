@@ -264,6 +264,9 @@ const ADDRESS_PATTERNS: RegExp[] = [
   new RegExp(String.raw`(?:\b${HOUSE}\s+)?(?:(?<![\p{L}])${CAP_WORD}\s+){0,2}(?<![\p{L}])(?!(?:[Dd]uring|[Ss]pring|[Ss]tring|[Bb]ring|\p{L}*[eu]ring|[Ss]tay|[Ww]ay)\s)\p{L}*(?:${EU_STREET_SUFFIX})\s+${HOUSE}\b${NUMBER_DOT}`, 'gu'),
   // 6750 Koskikatu 25 / 654 Rua Ana Caciola 1159 (building number, street words, house number)
   new RegExp(String.raw`\b\d{1,6}\s+(?:${CAP_WORD}\s+){1,4}\d{1,5}[A-Za-z]?\b${NUMBER_DOT}`, 'gu'),
+  // Am Kirchberg 3a, 79098 … / Zur Linde 7, 1234 …: German street names without a street word,
+  // only with the postcode after them ("Im Jahr 2024" is not an address).
+  new RegExp(String.raw`\b(?:Am|An der|An den|Auf der|Auf dem|Im|In der|Zum|Zur|Hinter der|Unter den)\s+${CAP_WORD}(?:\s+${CAP_WORD})?\s+${HOUSE}(?=,?\s+\d{4,5}\s+\p{Lu})`, 'gu'),
   // Apt. 864 / Suite 501
   new RegExp(String.raw`\b${UNIT}\b`, 'gu'),
   // PSC 0413, Box 8144 / Unit 5146 Box 1772 / P.O. Box 211 / APO AA 42323

@@ -50,7 +50,10 @@ const STOP_WORDS = words(
     'id|ip|url|email|e-mail|phone|account|order|refund|invoice|internet|wifi|app|iphone|android|windows|mac|' +
     'google|microsoft|apple|amazon|paypal|netflix|facebook|instagram|whatsapp|twitter|youtube|linkedin|uber|ebay|' +
     'the|a|an|bot|user|agent|assistant|billing|website|premium|pro|plus|basic|gold|silver|ok|faq|' +
-    "i'm|i've|i'll|i'd|c'mon|oh|ah|wow|sorry|great|sure|bye|goodbye|welcome|mr|mrs|ms|dr|prof",
+    "i'm|i've|i'll|i'd|c'mon|oh|ah|wow|sorry|great|sure|bye|goodbye|welcome|mr|mrs|ms|dr|prof|" +
+    // Chat interjections and shorthand wink's lexicon does not hold.
+    'um|uh|omg|lol|lmao|bro|yikes|oops|yay|yeah|yep|nope|im|ive|dont|cant|wont|pls|plz|thx|ty|btw|idk|tbh|fyi|asap|' +
+    'username|password|login|signup|checkout|hashtag|emoji|okey|hii|hiya|heya|alright',
 );
 
 function toSet(...lists: string[]): Set<string> {
@@ -136,7 +139,7 @@ const SENTENCE_END = /[.!?:;…\n]/;
 
 function classify(key: string, raw: string, g: Gazetteer): Kind {
   if (/^\p{Lu}\.?$/u.test(raw) && key !== 'i') return 'initial';
-  if (g.stop.has(key)) return 'stop';
+  if (g.stop.has(key) || INTERJECTION.test(key)) return 'stop';
   // Acronyms (USA, ATM) are not names; an upper-case name in a form ("JOHN SMITH") is rare.
   if (raw.length >= 2 && raw === raw.toUpperCase() && !g.given.has(key)) return 'stop';
   // Brand names in camel case (ClickPhobia, InstantResales); "McDonald", "DeShawn" are names.
@@ -157,6 +160,9 @@ function classify(key: string, raw: string, g: Gazetteer): Kind {
   if (stem && g.common.has(key.slice(stem[0].length))) return 'common';
   return 'unknown';
 }
+
+// "Hmmm", "Ahhh", "Arrgh", "Shh", "Ugh", "Wooow": interjections with any number of repeated letters.
+const INTERJECTION = /^(?:h+m+|u+h*m+|a+h+|a+r+g+h+|s+h+|o+h+|u+g+h+|w+o+w+|y+a+y+|e+r+m+|m+h*m+|h+a+(?:h+a+)*|o+k+)$/u;
 
 const ENGLISH_PREFIX = /^(?:re|un|pre|dis|mis|over|under|out|non|co|sub|super|inter|multi|auto|e|anti|de|in|im|ir|il|up|down|self-)(?=\p{L}{3})/u;
 
@@ -223,6 +229,17 @@ function acceptRun(text: string, run: { start: number; end: number; raw: string 
     return { start: r.start, end, key, kind: classify(key, raw, g) };
   });
   markMultiWordPlaces(tokens, g);
+  acceptTokens(text, tokens, g, spans);
+}
+
+function acceptTokens(text: string, tokens: Token[], g: Gazetteer, spans: PiiSpan[]): void {
+  // A form of address inside the run ("O Sr. Anselmo Rebelo", "Thanks Dr Smith") starts a run of its own.
+  const h = tokens.findIndex((t, k) => k > 0 && g.honorifics.has(t.key.replace(/\.$/, '')));
+  if (h > 0) {
+    acceptTokens(text, tokens.slice(0, h), g, spans);
+    acceptTokens(text, tokens.slice(h), g, spans);
+    return;
+  }
 
   // Forms of address open the run ("Dr Cettina Fanucci", "Herr Müller"); the name follows them.
   let strong = false;
@@ -365,7 +382,7 @@ function acceptSegment(
 // A preposition of place, or a number and a comma (after a house number or postcode), right before.
 // Employers and companies likewise ("I work for Deloitte", "the address of Persint").
 const PLACE_BEFORE =
-  /(?:(?:^|[^\p{L}])(?:in|from|to|at|near|via|into|towards|around|outside|inside|visit|visiting|where:|city:|town:|country:|work(?:s|ed|ing)? (?:for|at)|employed by|address of|recorded for|shop(?:ped)? at|bought (?:it )?(?:from|at))|\d,?)\s+$/iu;
+  /(?:(?:^|[^\p{L}])(?:in|from|to|at|near|via|into|towards|around|outside|inside|visit|visiting|where:|city:|town:|country:|work(?:s|ed|ing)? (?:for|at)|employed by|address of|recorded for|shop(?:ped)? at|bought (?:it )?(?:from|at)|the|a|an)|\d,?)\s+$/iu;
 
 function honorificBefore(before: string, g: Gazetteer): boolean {
   const m = /(?:^|[^\p{L}])(\p{L}[\p{L}.]*?)\.?\s+$/u.exec(before);
