@@ -1,0 +1,164 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Benchmark, BenchResult } from './harness';
+import { median } from './harness';
+import {
+  CORPUS_LABELS,
+  STRUCTURED_TYPES,
+  countWords,
+  loadLabelledText,
+  loadPresidioCorpus,
+  presidioSplit,
+  scoreCorpus,
+  type CorpusItem,
+  type TypeScore,
+} from '../src/shared/quality/pii/corpus';
+import { detectLocal } from '../src/shared/quality/pii/redact';
+import { detectStructured } from '../src/shared/quality/pii/structured';
+import { NAME_DETECTOR_LANGUAGES } from '../src/shared/quality/pii/names';
+import type { PiiSpan } from '../src/shared/quality/pii/types';
+import { detectLanguage } from '../src/shared/language/detect';
+
+/**
+ * PII redaction: quality and speed of each local name recogniser in one run.
+ * - presidio synthetic corpus: recall / precision per type, for the whole corpus and for the
+ *   held-out half (template ids the gazetteer rules were not tuned on);
+ * - speed on real conversation text (STAR dialogue turns), MB/s, against a plain regex pass and
+ *   the structured-only detector measured in the same rounds (modes interleaved per round);
+ * - hand-labelled text in de/fr/es/it/pt/nl: recall / precision and false placeholders per 1,000
+ *   words of name-free text, with each language's rules and (for contrast) with the English ones.
+ */
+const ROOT = join(__dirname, '..', '..');
+const CORPORA = join(ROOT, 'test', 'fixtures', 'corpora');
+const PII_CORPUS = join(CORPORA, 'presidio_synth_pii', 'synth_dataset_v2.json');
+const MULTILINGUAL = join(CORPORA, 'pii_multilingual');
+const STAR = join(CORPORA, 'star_dialogues', 'dialogues');
+
+type Mode = { name: string; detect: (text: string) => PiiSpan[] };
+
+const MODES: Mode[] = [
+  { name: 'structured only (baseline)', detect: (t) => detectStructured(t) },
+  { name: 'local: gazetteer (default)', detect: (t) => detectLocal(t, { language: 'en' }) },
+  { name: 'local: hybrid (wink + compromise, before)', detect: (t) => detectLocal(t, { names: 'hybrid' }) },
+  { name: 'local: wink-nlp only', detect: (t) => detectLocal(t, { names: 'wink' }) },
+  { name: 'local: compromise only', detect: (t) => detectLocal(t, { names: 'compromise' }) },
+];
+
+const cell = (s: TypeScore) => `${s.recall.toFixed(3)} / ${s.precision.toFixed(3)}`;
+
+function presidioSection(lines: string[], items: CorpusItem[]): void {
+  const types = [...new Set(Object.values(CORPUS_LABELS))];
+  const heldOut = items.map((item, i) => (presidioSplit(item) === 'held-out' ? i : -1)).filter((i) => i >= 0);
+  lines.push(`Presidio synthetic corpus: ${items.length} sentences (held-out half: ${heldOut.length}).`);
+  lines.push('');
+  lines.push('| mode | ' + types.map((t) => `${t} R / P`).join(' | ') + ' | PERSON R / P held-out | ADDRESS R / P held-out |');
+  lines.push('|---|' + types.map(() => '---').join('|') + '|---|---|');
+  for (const mode of MODES) {
+    const spans = items.map((item) => mode.detect(item.full_text));
+    const all = scoreCorpus(items, spans);
+    const held = scoreCorpus(heldOut.map((i) => items[i]), heldOut.map((i) => spans[i]));
+    const structuredOnly = mode.name.startsWith('structured');
+    const cells = types.map((t) => (structuredOnly && !STRUCTURED_TYPES.includes(t) ? '–' : cell(all[t])));
+    lines.push(`| ${mode.name} | ${cells.join(' | ')} | ${structuredOnly ? '–' : cell(held.PERSON)} | ${structuredOnly ? '–' : cell(held.ADDRESS)} |`);
+  }
+}
+
+function starTurns(): string[] {
+  if (!existsSync(STAR)) return [];
+  const turns: string[] = [];
+  for (const file of readdirSync(STAR).filter((f) => f.endsWith('.json')).sort()) {
+    const d = JSON.parse(readFileSync(join(STAR, file), 'utf8')) as { Events: { Text?: string; Action: string }[] };
+    for (const e of d.Events) if (e.Text && (e.Action === 'utter' || e.Action === 'pick_suggestion')) turns.push(e.Text);
+  }
+  return turns;
+}
+
+function speedSection(lines: string[], presidio: string[]): void {
+  const turns = starTurns();
+  if (!turns.length) {
+    lines.push(`(skipped speed: ${STAR} not found)`);
+    return;
+  }
+  const words = /[\p{L}\p{N}]+/gu;
+  const modes: Mode[] = [
+    {
+      name: 'regex pass: count words (floor)',
+      detect: (t) => {
+        words.lastIndex = 0;
+        while (words.exec(t));
+        return [];
+      },
+    },
+    ...MODES.filter((m) => !m.name.startsWith('local: compromise') && !m.name.startsWith('local: wink')),
+    { name: 'local: gazetteer, language detected per text', detect: (t) => detectLocal(t) },
+  ];
+  const sets = [
+    { name: 'STAR dialogue turns (English conversation text)', texts: turns },
+    { name: 'presidio sentences (dense PII)', texts: presidio },
+  ];
+  for (const set of sets) {
+    const bytes = set.texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
+    lines.push('');
+    lines.push(`Speed on ${set.name}: ${set.texts.length} texts, ${(bytes / 1e6).toFixed(2)} MB; detectLocal per text (no cache), modes interleaved, median of 5 rounds after a warm-up.`);
+    lines.push('');
+    lines.push('| mode | ms | MB/s | × regex pass | × structured only |');
+    lines.push('|---|---|---|---|---|');
+    const times = modes.map(() => [] as number[]);
+    for (let round = 0; round < 6; round++) {
+      modes.forEach((mode, i) => {
+        const start = process.hrtime.bigint();
+        for (const t of set.texts) mode.detect(t);
+        if (round > 0) times[i].push(Number(process.hrtime.bigint() - start) / 1e6);
+      });
+    }
+    const ms = times.map(median);
+    modes.forEach((mode, i) => {
+      lines.push(`| ${mode.name} | ${ms[i].toFixed(0)} | ${(bytes / 1e6 / (ms[i] / 1000)).toFixed(1)} | ${(ms[i] / ms[0]).toFixed(1)} | ${(ms[i] / ms[1]).toFixed(2)} |`);
+    });
+  }
+}
+
+async function multilingualSection(lines: string[]): Promise<void> {
+  if (!existsSync(MULTILINGUAL)) {
+    lines.push(`(skipped languages: ${MULTILINGUAL} not found)`);
+    return;
+  }
+  lines.push('');
+  lines.push('Hand-labelled text per language (test/fixtures/corpora/pii_multilingual; language given as the hint):');
+  lines.push('');
+  lines.push('| language | PERSON R / P | ADDRESS R / P | structured R / P | name-free words | false placeholders per 1,000 words | same with English rules | tinyld right per line |');
+  lines.push('|---|---|---|---|---|---|---|---|');
+  for (const language of NAME_DETECTOR_LANGUAGES.filter((l) => l !== 'en')) {
+    const text = await loadLabelledText(join(MULTILINGUAL, `${language}.txt`));
+    const score = scoreCorpus(text.labelled, text.labelled.map((item) => detectLocal(item.full_text, { language })));
+    const structured = STRUCTURED_TYPES.reduce(
+      (acc, t) => ({ gold: acc.gold + score[t].gold, found: acc.found + score[t].found, predicted: acc.predicted + score[t].predicted, correct: acc.correct + score[t].correct }),
+      { gold: 0, found: 0, predicted: 0, correct: 0 },
+    );
+    const wordCount = text.nameFree.reduce((n, t) => n + countWords(t), 0);
+    const falseOwn = text.nameFree.reduce((n, t) => n + detectLocal(t, { language }).length, 0);
+    const falseEnglish = text.nameFree.reduce((n, t) => n + detectLocal(t, { language: 'en' }).length, 0);
+    const all = [...text.nameFree, ...text.labelled.map((i) => i.full_text)];
+    const detected = all.filter((t) => detectLanguage(t).code === language).length;
+    lines.push(
+      `| ${language} | ${cell(score.PERSON)} | ${cell(score.ADDRESS)} | ${(structured.found / structured.gold).toFixed(3)} / ${(structured.correct / Math.max(1, structured.predicted)).toFixed(3)} | ${wordCount} | ${((falseOwn * 1000) / wordCount).toFixed(1)} | ${((falseEnglish * 1000) / wordCount).toFixed(1)} | ${detected}/${all.length} |`,
+    );
+  }
+}
+
+export async function piiBenchLines(): Promise<string[]> {
+  const lines: string[] = [];
+  if (!existsSync(PII_CORPUS)) return [`(skipped PII: ${PII_CORPUS} not found)`];
+  const items = await loadPresidioCorpus(PII_CORPUS);
+  presidioSection(lines, items);
+  speedSection(lines, items.map((i) => i.full_text));
+  await multilingualSection(lines);
+  return lines;
+}
+
+export const piiBenchmark: Benchmark = {
+  name: 'pii',
+  async run(): Promise<BenchResult> {
+    return { name: 'pii', lines: await piiBenchLines() };
+  },
+};
