@@ -74,7 +74,8 @@ const NOT_NAMES = new Set(
  * `language`.
  */
 export function detectNames(original: string, recognizer: NameRecognizer = 'gazetteer', language = 'en'): PiiSpan[] {
-  if (recognizer === 'gazetteer') return detectNamesFast(original.replace(/\S{64,}/g, (m) => ' '.repeat(m.length)), language);
+  // (The gazetteer scan is linear in the text; only the taggers need long tokens blanked.)
+  if (recognizer === 'gazetteer') return detectNamesFast(original, language);
   // Both NLP libraries slow down quadratically on very long tokens (a pasted log line, base64);
   // no name is 64 characters without a space, so such tokens are blanked (offsets unchanged).
   const text = original.replace(/\S{64,}/g, (m) => ' '.repeat(m.length));
@@ -260,8 +261,9 @@ const ADDRESS_PATTERNS: RegExp[] = [
   // Friedhofstrasse 33 / Kiannonkatu 98 / Rooseveltlaan 110 / Erzsébet tér 19.
   // (Each word may only start where a word starts: an unanchored \p{L}* would rescan every suffix
   // of a long word, quadratic in its length.)
-  // ("During 1971" and "Spring 2024" are English words that end like a street word.)
-  new RegExp(String.raw`(?:\b${HOUSE}\s+)?(?:(?<![\p{L}])${CAP_WORD}\s+){0,2}(?<![\p{L}])(?!(?:[Dd]uring|[Ss]pring|[Ss]tring|[Bb]ring|\p{L}*[eu]ring|[Ss]tay|[Ww]ay)\s)\p{L}*(?:${EU_STREET_SUFFIX})\s+${HOUSE}\b${NUMBER_DOT}`, 'gu'),
+  // ("During 1971" and "Spring 2024" are English words that end like a street word; the lookahead
+  // lets the engine skip every word not followed by a number before trying the suffixes.)
+  new RegExp(String.raw`(?:\b${HOUSE}\s+)?(?:(?<![\p{L}])${CAP_WORD}\s+){0,2}(?<![\p{L}])(?=\p{L}+\s+\d)(?!(?:[Dd]uring|[Ss]pring|[Ss]tring|[Bb]ring|\p{L}*[eu]ring|[Ss]tay|[Ww]ay)\s)\p{L}*(?:${EU_STREET_SUFFIX})\s+${HOUSE}\b${NUMBER_DOT}`, 'gu'),
   // 6750 Koskikatu 25 / 654 Rua Ana Caciola 1159 (building number, street words, house number)
   new RegExp(String.raw`\b\d{1,6}\s+(?:${CAP_WORD}\s+){1,4}\d{1,5}[A-Za-z]?\b${NUMBER_DOT}`, 'gu'),
   // Am Kirchberg 3a, 79098 … / Zur Linde 7, 1234 …: German street names without a street word,
@@ -275,6 +277,8 @@ const ADDRESS_PATTERNS: RegExp[] = [
   new RegExp(String.raw`\b(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}\b`, 'gu'),
   new RegExp(String.raw`\b(?:USNS|USNV|USS|USCGC)\s+${CAP_WORD}(?:\s+${CAP_WORD})?`, 'gu'),
 ];
+
+const ADDRESS_PATTERNS_WITHOUT_DIGITS = ADDRESS_PATTERNS.filter((p) => !p.source.includes('\\d'));
 
 // Words that introduce an address, so a bare "Koskikatu 25" after them is one. Only capitalised
 // words and street-name connectors may stand between the cue and the number, and a number that
@@ -297,11 +301,12 @@ const TOWN_TAIL = new RegExp(
 export function detectAddresses(text: string): PiiSpan[] {
   const raw: { start: number; end: number }[] = [];
   // Every address pattern but the ship names (USNS …) needs a digit; most chat turns have none.
-  const patterns = /\d/.test(text) ? ADDRESS_PATTERNS : ADDRESS_PATTERNS.filter((p) => !/\\d/.test(p.source));
+  const hasDigit = /\d/.test(text);
+  const patterns = hasDigit ? ADDRESS_PATTERNS : ADDRESS_PATTERNS_WITHOUT_DIGITS;
   for (const pattern of patterns) {
     for (const m of execAll(pattern, text)) raw.push({ start: m.index, end: m.index + m[0].length });
   }
-  if (/\d/.test(text)) for (const m of execAll(ADDRESS_CONTEXT, text)) {
+  if (hasDigit) for (const m of execAll(ADDRESS_CONTEXT, text)) {
     const start = m.index + m[0].lastIndexOf(m[1]);
     raw.push({ start, end: start + m[1].length });
   }

@@ -33,8 +33,9 @@ interface Gazetteer {
   common: Set<string>;
   stop: Set<string>;
   honorifics: Set<string>;
-  nameCue: RegExp;
-  weakCue: RegExp;
+  /** Normalised phrases (see `normalisePhrase`) after which capitalised words are a name. */
+  nameCues: Set<string>;
+  weakCues: Set<string>;
   /** Runs of capitalised words no list knows are names (English only; see above). */
   unknownRuns: boolean;
 }
@@ -62,17 +63,9 @@ function toSet(...lists: string[]): Set<string> {
   return set;
 }
 
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** A cue that ends right before the name: "… my name is ", "Bonjour ", "Regards,\n". */
-function cueRegex(list: string): RegExp {
-  const alternatives = words(list)
-    .sort((a, b) => b.length - a.length)
-    .map((c) => escape(c).replace(/ /g, '\\s+').replace(/['’]/g, "['’]"));
-  if (!alternatives.length) return /$^/;
-  return new RegExp(`(?:^|[^\\p{L}])(?:${alternatives.join('|')})[\\s,:]*$`, 'iu');
+/** Lower case, straight apostrophes, no punctuation around words: "Regards," and "nom :" match. */
+function normalisePhrase(phrase: string): string {
+  return phrase.toLowerCase().replace(/’/g, "'").replace(/[,:;.!?]+/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
 let english: Set<string> | undefined;
@@ -114,8 +107,8 @@ export function nameGazetteer(language: string): Gazetteer {
     common: isEnglish ? englishWords() : new Set(),
     stop,
     honorifics: toSet(own.honorifics),
-    nameCue: cueRegex(own.nameCues),
-    weakCue: cueRegex(own.weakCues),
+    nameCues: new Set(words(own.nameCues).map(normalisePhrase)),
+    weakCues: new Set(words(own.weakCues).map(normalisePhrase)),
     unknownRuns: isEnglish,
   };
   gazetteers.set(language, g);
@@ -138,22 +131,26 @@ const POSSESSIVE = /['’]s$/u;
 const SENTENCE_END = /[.!?:;…\n]/;
 
 function classify(key: string, raw: string, g: Gazetteer): Kind {
-  if (/^\p{Lu}\.?$/u.test(raw) && key !== 'i') return 'initial';
-  if (g.stop.has(key) || INTERJECTION.test(key)) return 'stop';
+  if (raw.length <= 2 && /^\p{Lu}\.?$/u.test(raw) && key !== 'i') return 'initial';
+  if (g.stop.has(key)) return 'stop';
   // Acronyms (USA, ATM) are not names; an upper-case name in a form ("JOHN SMITH") is rare.
-  if (raw.length >= 2 && raw === raw.toUpperCase() && !g.given.has(key)) return 'stop';
-  // Brand names in camel case (ClickPhobia, InstantResales); "McDonald", "DeShawn" are names.
-  if (/\p{Ll}{3}\p{Lu}/u.test(raw)) return 'organisation';
-  const common = g.common.has(key) || g.common.has(key.replace(/['’](?:s|d|ll|m|re|ve|t)$/u, ''));
+  if (raw.length >= 2 && raw[1] !== raw[1].toLowerCase() && raw === raw.toUpperCase() && !g.given.has(key)) return 'stop';
+  const given = g.given.has(key);
+  const surname = !given && g.surnames.has(key);
+  const foreign = !given && !surname && g.foreignGiven.has(key);
+  const common = g.common.has(key) || (/['’]/.test(key) && g.common.has(key.replace(/['’](?:s|d|ll|m|re|ve|t)$/u, '')));
   // Given names that are also a place ("Elizabeth", "Florence") are names unless a preposition of
   // place stands before them (acceptSegment); given names that are ordinary words are only
   // ambiguous when the word is one people write every day ("Will", "Grace", "May").
-  if (g.given.has(key)) return common && AMBIGUOUS_GIVEN.has(key) ? 'ambiguous' : 'given';
-  if (g.surnames.has(key)) return common ? 'ambiguous' : 'surname';
-  if (g.foreignGiven.has(key)) return common ? 'ambiguous' : 'foreignGiven';
+  if (given) return common && AMBIGUOUS_GIVEN.has(key) ? 'ambiguous' : 'given';
+  if (surname) return common ? 'ambiguous' : 'surname';
+  if (foreign) return common ? 'ambiguous' : 'foreignGiven';
+  if (common) return 'common';
   if (g.places.has(key)) return 'place';
   if (g.organisations.has(key)) return 'organisation';
-  if (common) return 'common';
+  // Brand names in camel case (ClickPhobia, InstantResales); "McDonald", "DeShawn" are names.
+  if (/\p{Ll}{3}\p{Lu}/u.test(raw)) return 'organisation';
+  if (INTERJECTION.test(key)) return 'stop';
   // "X-ray", "E-mail": hyphenated ordinary words; "Resend", "Unsubscribe": prefixed ones.
   if (key.includes('-') && key.split('-').every((part) => part.length === 1 || g.common.has(part))) return 'common';
   const stem = ENGLISH_PREFIX.exec(key);
@@ -202,13 +199,14 @@ export function detectNamesFast(text: string, language = 'en'): PiiSpan[] {
     }
     if (run.length) {
       const last = run[run.length - 1];
-      const gap = text.slice(last.end, m.index);
+      // (Runs are joined by a space, ". " or a particle: a longer gap is never worth a slice.)
+      const gap = m.index - last.end > 12 ? '' : text.slice(last.end, m.index);
       const joined =
         gap === ' ' ||
         // "Mr. Smith": the honorific's dot was cut off above.
         (gap === '. ' && g.honorifics.has(last.raw.toLowerCase())) ||
         // "Ludwig van Beethoven", "María de la Cruz"
-        (/^ \p{Ll}+(?: \p{Ll}+)? $/u.test(gap) && PARTICLES.has(gap.trim()));
+        (gap.length > 3 && PARTICLES.has(gap.trim()) && gap === ` ${gap.trim()} `);
       if (!joined) flush();
     }
     run.push({ start: m.index, end, raw });
@@ -248,14 +246,18 @@ function acceptTokens(text: string, tokens: Token[], g: Gazetteer, spans: PiiSpa
     strong = true;
     i++;
   }
-  const before = text.slice(Math.max(0, tokens[0].start - 48), tokens[0].start);
-  if (!strong && /\p{L}/u.test(before)) {
-    if (honorificBefore(before, g)) strong = true;
-    else if (g.nameCue.test(before)) strong = true;
+  // Most runs are a capitalised ordinary word at a sentence start: nothing more to look at.
+  if (!strong && !tokens.some((t) => NAME_KINDS.has(t.kind))) return;
+  const before = wordsBefore(text, tokens[0].start);
+  const phrases = [1, 2, 3, 4].filter((n) => n <= before.length).map((n) => before.slice(-n).join(' '));
+  if (!strong && before.length) {
+    const last = before[before.length - 1];
+    if (g.honorifics.has(last) || phrases.some((p) => g.nameCues.has(p))) strong = true;
   }
-  const weak = !strong && g.weakCue.test(before);
-  const sentenceStart = i === 0 && isSentenceStart(before);
-  const placeBefore = !strong && i === 0 && PLACE_BEFORE.test(before);
+  const weak = !strong && phrases.some((p) => g.weakCues.has(p));
+  const sentenceStart = i === 0 && isSentenceStart(text.slice(Math.max(0, tokens[0].start - 8), tokens[0].start));
+  const placeBefore =
+    !strong && i === 0 && (phrases.some((p) => PLACE_CUES.has(p)) || /\d,?[ \t]+$/.test(text.slice(Math.max(0, tokens[0].start - 4), tokens[0].start)));
 
   // After a form of address or "my name is", the next words are the name whatever else they are
   // ("Mr. Manning", "my name is Grace Stone").
@@ -381,12 +383,21 @@ function acceptSegment(
 
 // A preposition of place, or a number and a comma (after a house number or postcode), right before.
 // Employers and companies likewise ("I work for Deloitte", "the address of Persint").
-const PLACE_BEFORE =
-  /(?:(?:^|[^\p{L}])(?:in|from|to|at|near|via|into|towards|around|outside|inside|visit|visiting|where:|city:|town:|country:|work(?:s|ed|ing)? (?:for|at)|employed by|address of|recorded for|shop(?:ped)? at|bought (?:it )?(?:from|at)|the|a|an)|\d,?)\s+$/iu;
+const PLACE_CUES = new Set(
+  words(
+    'in|from|to|at|near|via|into|towards|around|outside|inside|visit|visiting|where|city|town|country|' +
+      'work for|works for|worked for|working for|work at|works at|worked at|working at|employed by|address of|' +
+      'recorded for|shop at|shopped at|bought from|bought at|bought it from|bought it at|the|a|an',
+  ),
+);
 
-function honorificBefore(before: string, g: Gazetteer): boolean {
-  const m = /(?:^|[^\p{L}])(\p{L}[\p{L}.]*?)\.?\s+$/u.exec(before);
-  return Boolean(m && g.honorifics.has(m[1].toLowerCase()));
+/** Up to four words before `start` (normalised; a line break or sentence end stops nothing: "Regards,\nJohn"). */
+function wordsBefore(text: string, start: number): string[] {
+  const window = text.slice(Math.max(0, start - 48), start);
+  const parts = normalisePhrase(window).split(' ').filter(Boolean);
+  // The first word may be cut by the window.
+  if (start > 48 && parts.length > 4) parts.shift();
+  return parts.slice(-4);
 }
 
 function isSentenceStart(before: string): boolean {

@@ -24,6 +24,7 @@ export interface LocalDetectorOptions extends StructuredOptions {
  * for English (the pipeline's usual input); a reliable answer is always followed.
  */
 export function nameLanguage(text: string, hint?: string): string {
+  if (hint && hint.length === 2 && hint === hint.toLowerCase()) return hint;
   const code = (hint ?? '').toLowerCase().split(/[-_]/)[0];
   if (code && code !== 'und') return code;
   const detected = detectLanguage(text);
@@ -100,6 +101,8 @@ const PRIORITY = new Map<PiiType, number>(PII_TYPES.map((t, i) => [t, i]));
  * number inside an "address" is a card), then longer spans win.
  */
 export function resolveOverlaps(spans: PiiSpan[]): PiiSpan[] {
+  // Most texts have no span or one: nothing can overlap.
+  if (spans.length <= 1) return spans.filter((s) => s.end > s.start);
   const ranked = [...spans].sort(
     (a, b) => PRIORITY.get(a.type)! - PRIORITY.get(b.type)! || b.end - b.start - (a.end - a.start) || a.start - b.start,
   );
