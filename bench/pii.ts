@@ -13,7 +13,8 @@ import {
   type CorpusItem,
   type TypeScore,
 } from '../src/shared/quality/pii/corpus';
-import { detectLocal } from '../src/shared/quality/pii/redact';
+import { createLocalDetector, createRedactionStage, detectLocal, type LocalDetectorOptions } from '../src/shared/quality/pii/redact';
+import type { Conversation } from '../src/shared/ingest/types';
 import { detectStructured } from '../src/shared/quality/pii/structured';
 import { NAME_DETECTOR_LANGUAGES } from '../src/shared/quality/pii/names';
 import type { PiiSpan } from '../src/shared/quality/pii/types';
@@ -23,8 +24,9 @@ import { detectLanguage } from '../src/shared/language/detect';
  * PII redaction: quality and speed of each local name recogniser in one run.
  * - presidio synthetic corpus: recall / precision per type, for the whole corpus and for the
  *   held-out half (template ids the gazetteer rules were not tuned on);
- * - speed on real conversation text (STAR dialogue turns), MB/s, against a plain regex pass and
- *   the structured-only detector measured in the same rounds (modes interleaved per round);
+ * - speed of the redaction stage on real conversation text (STAR dialogues) and on dense PII,
+ *   MB/s, against a plain regex pass and the structured-only detector measured in the same rounds
+ *   (modes interleaved per round);
  * - hand-labelled text in de/fr/es/it/pt/nl: recall / precision and false placeholders per 1,000
  *   words of name-free text, with each language's rules and (for contrast) with the English ones.
  */
@@ -63,57 +65,82 @@ function presidioSection(lines: string[], items: CorpusItem[]): void {
   }
 }
 
-function starTurns(): string[] {
+function starConversations(): Conversation[] {
   if (!existsSync(STAR)) return [];
-  const turns: string[] = [];
-  for (const file of readdirSync(STAR).filter((f) => f.endsWith('.json')).sort()) {
-    const d = JSON.parse(readFileSync(join(STAR, file), 'utf8')) as { Events: { Text?: string; Action: string }[] };
-    for (const e of d.Events) if (e.Text && (e.Action === 'utter' || e.Action === 'pick_suggestion')) turns.push(e.Text);
-  }
-  return turns;
+  return readdirSync(STAR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((file) => {
+      const d = JSON.parse(readFileSync(join(STAR, file), 'utf8')) as { Events: { Agent: string; Text?: string; Action: string }[] };
+      const turns = d.Events.filter((e) => e.Text && (e.Action === 'utter' || e.Action === 'pick_suggestion')).map((e) => ({
+        role: e.Agent === 'User' ? ('user' as const) : ('assistant' as const),
+        content: e.Text!,
+      }));
+      return { kind: 'conversation' as const, conversationId: file, turns, source: { file, line: 1, record: '' } };
+    });
 }
 
-function speedSection(lines: string[], presidio: string[]): void {
-  const turns = starTurns();
-  if (!turns.length) {
+type StageMode = { name: string; run: (conversations: Conversation[]) => Promise<void> };
+
+/** A fresh stage per round: the detector's per-run cache must not carry over between rounds. */
+function stageMode(name: string, options: LocalDetectorOptions, language?: string): StageMode {
+  return {
+    name,
+    async run(conversations) {
+      const stage = createRedactionStage({ detector: createLocalDetector(options) });
+      for (const c of conversations) await stage.apply(language ? ({ ...c, language } as Conversation) : c);
+    },
+  };
+}
+
+async function speedSection(lines: string[], presidio: string[]): Promise<void> {
+  const conversations = starConversations();
+  if (!conversations.length) {
     lines.push(`(skipped speed: ${STAR} not found)`);
     return;
   }
   const words = /[\p{L}\p{N}]+/gu;
-  const modes: Mode[] = [
-    {
-      name: 'regex pass: count words (floor)',
-      detect: (t) => {
-        words.lastIndex = 0;
-        while (words.exec(t));
-        return [];
-      },
+  const regexPass: StageMode = {
+    name: 'regex pass: find every word (baseline)',
+    async run(cs) {
+      for (const c of cs) {
+        for (const t of c.turns) {
+          words.lastIndex = 0;
+          while (words.exec(t.content));
+        }
+      }
     },
-    ...MODES.filter((m) => !m.name.startsWith('local: compromise') && !m.name.startsWith('local: wink')),
-    { name: 'local: gazetteer, language detected per text', detect: (t) => detectLocal(t) },
+  };
+  const modes: StageMode[] = [
+    regexPass,
+    stageMode('redaction stage, structured types only', { names: false, addresses: false }, 'en'),
+    stageMode('redaction stage, gazetteer names + addresses (default; language on the record)', {}, 'en'),
+    stageMode('redaction stage, default, language detected per conversation (tinyld, 300 characters)', {}),
+    stageMode('redaction stage, hybrid wink + compromise names (before)', { names: 'hybrid' }, 'en'),
   ];
+  const asTexts = (texts: string[]) => texts.map((t, i) => ({ kind: 'conversation' as const, conversationId: `p${i}`, turns: [{ role: 'user' as const, content: t }], source: { file: 'presidio', line: i + 1, record: '' } }));
   const sets = [
-    { name: 'STAR dialogue turns (English conversation text)', texts: turns },
-    { name: 'presidio sentences (dense PII)', texts: presidio },
+    { name: 'STAR dialogues (real English conversation text, little PII)', conversations },
+    { name: 'presidio sentences as one-turn conversations (dense PII)', conversations: asTexts(presidio) },
   ];
   for (const set of sets) {
-    const bytes = set.texts.reduce((n, t) => n + Buffer.byteLength(t), 0);
+    const bytes = set.conversations.reduce((n, c) => n + c.turns.reduce((m, t) => m + Buffer.byteLength(t.content), 0), 0);
     lines.push('');
-    lines.push(`Speed on ${set.name}: ${set.texts.length} texts, ${(bytes / 1e6).toFixed(2)} MB; detectLocal per text (no cache), modes interleaved, median of 5 rounds after a warm-up.`);
+    lines.push(`Speed on ${set.name}: ${set.conversations.length} conversations, ${(bytes / 1e6).toFixed(2)} MB of turn text; one core; modes interleaved, median of 3 rounds after a warm-up round.`);
     lines.push('');
     lines.push('| mode | ms | MB/s | × regex pass | × structured only |');
     lines.push('|---|---|---|---|---|');
     const times = modes.map(() => [] as number[]);
-    for (let round = 0; round < 6; round++) {
-      modes.forEach((mode, i) => {
+    for (let round = 0; round < 4; round++) {
+      for (const [i, mode] of modes.entries()) {
         const start = process.hrtime.bigint();
-        for (const t of set.texts) mode.detect(t);
+        await mode.run(set.conversations);
         if (round > 0) times[i].push(Number(process.hrtime.bigint() - start) / 1e6);
-      });
+      }
     }
     const ms = times.map(median);
     modes.forEach((mode, i) => {
-      lines.push(`| ${mode.name} | ${ms[i].toFixed(0)} | ${(bytes / 1e6 / (ms[i] / 1000)).toFixed(1)} | ${(ms[i] / ms[0]).toFixed(1)} | ${(ms[i] / ms[1]).toFixed(2)} |`);
+      lines.push(`| ${mode.name} | ${ms[i].toFixed(0)} | ${(bytes / 1e6 / (ms[i] / 1000)).toFixed(1)} | ${(ms[i] / ms[0]).toFixed(1)} | ${(ms[i] / ms[1]).toFixed(1)} |`);
     });
   }
 }
@@ -151,7 +178,7 @@ export async function piiBenchLines(): Promise<string[]> {
   if (!existsSync(PII_CORPUS)) return [`(skipped PII: ${PII_CORPUS} not found)`];
   const items = await loadPresidioCorpus(PII_CORPUS);
   presidioSection(lines, items);
-  speedSection(lines, items.map((i) => i.full_text));
+  await speedSection(lines, items.map((i) => i.full_text));
   await multilingualSection(lines);
   return lines;
 }

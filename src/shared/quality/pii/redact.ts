@@ -32,6 +32,9 @@ export function nameLanguage(text: string, hint?: string): string {
   return 'en';
 }
 
+/** Characters of a conversation the language is told from (tinyld costs ~1 µs a character). */
+const LANGUAGE_SAMPLE_CHARS = 300;
+
 /** Distinct texts remembered per detector (one detector serves one blob or one `prepare` run). */
 const DETECT_CACHE_ENTRIES = 10000;
 /** Longer texts rarely repeat; they are not worth the memory. */
@@ -62,7 +65,7 @@ export function createLocalDetector(options: LocalDetectorOptions = {}): PiiDete
     name: 'local',
     async detect(texts, _signal, hint?: DetectHint) {
       // One language for the batch (a conversation): short turns ("Danke!") cannot be judged alone.
-      const language = options.language ?? hint?.language ?? nameLanguage(texts.join('\n').slice(0, 600));
+      const language = options.language ?? hint?.language ?? nameLanguage(texts.join('\n').slice(0, LANGUAGE_SAMPLE_CHARS));
       return texts.map((text) => detect(text, language));
     },
   };
@@ -178,7 +181,7 @@ export function conversationLanguage(conversation: Conversation, fixed?: string)
   const stored = (conversation as Conversation & { language?: unknown }).language;
   if (typeof stored === 'string' && stored && stored !== 'und') return stored;
   // A sample is enough to tell the language, and detection costs far more per character than redaction.
-  const sample = (texts: string[]) => texts.join('\n').slice(0, 600);
+  const sample = (texts: string[]) => texts.join('\n').slice(0, LANGUAGE_SAMPLE_CHARS);
   const readyTexts = ((conversation.ready?.messages ?? []) as { role?: unknown; content?: unknown }[])
     .filter((m) => typeof m.content === 'string')
     .map((m) => ({ role: m.role, content: m.content as string }));
