@@ -121,31 +121,34 @@ interface Token {
   start: number;
   end: number;
   key: string;
+  /** The key without a final dot ("mr." → "mr"), for forms of address. */
+  bare: string;
   kind: Kind;
 }
 
 // A capitalised word (O'Brien, Jean-Pierre, Šárka), not glued to a letter, digit or @ before it.
-const CAPITALISED = /(?<![\p{L}\p{M}\p{N}_@'’/.\\:#=&?])\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*(?![\p{N}_@])\.?/gu;
+// (The lookahead comes first so the engine tests the lookbehind only at capital letters: 8× faster.)
+const CAPITALISED = /(?=\p{Lu})(?<![\p{L}\p{M}\p{N}_@'’/.\\:#=&?])\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*(?![\p{N}_@])\.?/gu;
 const PARTICLES = new Set(words('van|van der|van den|van de|von|von der|de|de la|del|della|di|da|das|dos|du|le|la|ten|ter|bin|ibn|al|el'));
-const POSSESSIVE = /['’]s$/u;
 const SENTENCE_END = /[.!?:;…\n]/;
 
 function classify(key: string, raw: string, g: Gazetteer): Kind {
-  if (raw.length <= 2 && /^\p{Lu}\.?$/u.test(raw) && key !== 'i') return 'initial';
+  if (raw.length <= 2 && key !== 'i' && /^\p{Lu}\.?$/u.test(raw)) return 'initial';
   if (g.stop.has(key)) return 'stop';
-  // Acronyms (USA, ATM) are not names; an upper-case name in a form ("JOHN SMITH") is rare.
-  if (raw.length >= 2 && raw[1] !== raw[1].toLowerCase() && raw === raw.toUpperCase() && !g.given.has(key)) return 'stop';
   const given = g.given.has(key);
   const surname = !given && g.surnames.has(key);
   const foreign = !given && !surname && g.foreignGiven.has(key);
-  const common = g.common.has(key) || (/['’]/.test(key) && g.common.has(key.replace(/['’](?:s|d|ll|m|re|ve|t)$/u, '')));
+  const common = g.common.has(key) || ((key.includes("'") || key.includes('’')) && g.common.has(key.replace(/['’](?:s|d|ll|m|re|ve|t)$/u, '')));
+  // The usual case, a capitalised ordinary word ("The", "Thanks", "Can"), leaves at once.
+  if (common && !given && !surname && !foreign) return 'common';
+  // Acronyms (USA, ATM) are not names; an upper-case name in a form ("JOHN SMITH") is rare.
+  if (raw.length >= 2 && !given && raw === raw.toUpperCase()) return 'stop';
   // Given names that are also a place ("Elizabeth", "Florence") are names unless a preposition of
   // place stands before them (acceptSegment); given names that are ordinary words are only
   // ambiguous when the word is one people write every day ("Will", "Grace", "May").
   if (given) return common && AMBIGUOUS_GIVEN.has(key) ? 'ambiguous' : 'given';
   if (surname) return common ? 'ambiguous' : 'surname';
   if (foreign) return common ? 'ambiguous' : 'foreignGiven';
-  if (common) return 'common';
   if (g.places.has(key)) return 'place';
   if (g.organisations.has(key)) return 'organisation';
   // Brand names in camel case (ClickPhobia, InstantResales); "McDonald", "DeShawn" are names.
@@ -216,23 +219,31 @@ export function detectNamesFast(text: string, language = 'en'): PiiSpan[] {
 }
 
 function acceptRun(text: string, run: { start: number; end: number; raw: string }[], g: Gazetteer, spans: PiiSpan[]): void {
-  const tokens: Token[] = run.map((r) => {
+  const tokens: Token[] = new Array(run.length);
+  let worthALook = false;
+  for (let k = 0; k < run.length; k++) {
+    const r = run[k];
     let end = r.end;
     let raw = r.raw;
-    if (POSSESSIVE.test(raw)) {
+    if (raw.endsWith("'s") || raw.endsWith('’s')) {
       raw = raw.slice(0, -2);
       end -= 2;
     }
     const key = raw.toLowerCase();
-    return { start: r.start, end, key, kind: classify(key, raw, g) };
-  });
-  markMultiWordPlaces(tokens, g);
+    const bare = key.endsWith('.') ? key.slice(0, -1) : key;
+    const kind = classify(key, raw, g);
+    tokens[k] = { start: r.start, end, key, bare, kind };
+    if (NAME_KINDS.has(kind) || g.honorifics.has(bare)) worthALook = true;
+  }
+  // Most runs are one capitalised ordinary word at a sentence start: nothing more to look at.
+  if (!worthALook) return;
+  if (tokens.length > 1) markMultiWordPlaces(tokens, g);
   acceptTokens(text, tokens, g, spans);
 }
 
 function acceptTokens(text: string, tokens: Token[], g: Gazetteer, spans: PiiSpan[]): void {
   // A form of address inside the run ("O Sr. Anselmo Rebelo", "Thanks Dr Smith") starts a run of its own.
-  const h = tokens.findIndex((t, k) => k > 0 && g.honorifics.has(t.key.replace(/\.$/, '')));
+  const h = tokens.findIndex((t, k) => k > 0 && g.honorifics.has(t.bare));
   if (h > 0) {
     acceptTokens(text, tokens.slice(0, h), g, spans);
     acceptTokens(text, tokens.slice(h), g, spans);
@@ -242,11 +253,10 @@ function acceptTokens(text: string, tokens: Token[], g: Gazetteer, spans: PiiSpa
   // Forms of address open the run ("Dr Cettina Fanucci", "Herr Müller"); the name follows them.
   let strong = false;
   let i = 0;
-  while (i < tokens.length && g.honorifics.has(tokens[i].key.replace(/\.$/, ''))) {
+  while (i < tokens.length && g.honorifics.has(tokens[i].bare)) {
     strong = true;
     i++;
   }
-  // Most runs are a capitalised ordinary word at a sentence start: nothing more to look at.
   if (!strong && !tokens.some((t) => NAME_KINDS.has(t.kind))) return;
   const before = wordsBefore(text, tokens[0].start);
   const phrases = [1, 2, 3, 4].filter((n) => n <= before.length).map((n) => before.slice(-n).join(' '));
@@ -412,13 +422,11 @@ function isSentenceStart(before: string): boolean {
 /** "New York", "Abu Dhabi", "United Kingdom": consecutive words that together name a place. */
 function markMultiWordPlaces(tokens: Token[], g: Gazetteer): void {
   for (let i = 0; i + 1 < tokens.length; i++) {
-    for (const n of [3, 2]) {
-      if (i + n > tokens.length) continue;
-      const key = tokens.slice(i, i + n).map((t) => t.key).join(' ');
-      if (g.places.has(key) || g.organisations.has(key)) {
-        for (let k = i; k < i + n; k++) tokens[k].kind = g.places.has(key) ? 'place' : 'organisation';
-        break;
-      }
-    }
+    const two = `${tokens[i].key} ${tokens[i + 1].key}`;
+    const three = i + 2 < tokens.length ? `${two} ${tokens[i + 2].key}` : '';
+    const n = three && (g.places.has(three) || g.organisations.has(three)) ? 3 : g.places.has(two) || g.organisations.has(two) ? 2 : 0;
+    if (!n) continue;
+    const kind: Kind = g.places.has(n === 3 ? three : two) ? 'place' : 'organisation';
+    for (let k = i; k < i + n; k++) tokens[k].kind = kind;
   }
 }

@@ -8,7 +8,7 @@ import type { PiiSpan } from './types';
  * validators (Luhn, mod-97, SSN rules, node's IP parser, libphonenumber) decide.
  */
 
-const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@(?:[\p{L}\p{N}-]+\.)+\p{L}{2,}(?![\p{L}\p{N}])/gu;
+const EMAIL = /(?=[\p{L}\p{N}._%+-])(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@(?:[\p{L}\p{N}-]+\.)+\p{L}{2,}(?![\p{L}\p{N}])/gu;
 
 // http(s)/ftp URLs; only those carrying credentials (user:pass@) or token-like query parameters
 // are personal/secret data. Plain links stay (they are often the answer).
@@ -17,20 +17,23 @@ const URL_SECRET_PARAM =
   /[?&#](?:token|access_token|refresh_token|id_token|auth|authorization|key|api_?key|apikey|sig|signature|secret|password|pass|pwd|code|session|sessionid|sid|otp|reset|ticket|jwt)=[^&#\s]{4,}/i;
 const URL_CREDENTIALS = /^[a-z]+:\/\/[^/\s@]+:[^/\s@]+@/i;
 
-const IBAN_CANDIDATE = /(?<![\p{L}\p{N}])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}(?![\p{L}\p{N}])/gu;
-const CARD_CANDIDATE = /(?<![\p{L}\p{N}+])\d(?:[ -]?\d){11,18}(?![\p{L}\p{N}])/gu;
-const SSN_CANDIDATE = /(?<![\p{L}\p{N}-])\d{3}([- ])\d{2}\1\d{4}(?![\p{L}\p{N}]|-\d)/gu;
-const SSN_BARE = /(?<![\p{L}\p{N}])\d{9}(?![\p{L}\p{N}])/gu;
+const IBAN_CANDIDATE = /(?=[A-Za-z]{2}\d)(?<![\p{L}\p{N}])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}(?![\p{L}\p{N}])/gu;
+const CARD_CANDIDATE = /(?=\d)(?<![\p{L}\p{N}+])\d(?:[ -]?\d){11,18}(?![\p{L}\p{N}])/gu;
+const SSN_CANDIDATE = /(?=\d)(?<![\p{L}\p{N}-])\d{3}([- ])\d{2}\1\d{4}(?![\p{L}\p{N}]|-\d)/gu;
+const SSN_BARE = /(?=\d)(?<![\p{L}\p{N}])\d{9}(?![\p{L}\p{N}])/gu;
 const SSN_CONTEXT = /\b(?:ssn|social security|social-security|soc\.? sec\.?)\b/i;
-const IPV4_CANDIDATE = /(?<![\p{N}.])(?:\d{1,3}\.){3}\d{1,3}(?![\p{N}]|\.\d)/gu;
-const IPV6_CANDIDATE = /(?<![\p{L}\p{N}:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|(?:\d{1,3}\.){3}\d{1,3})(?![\p{L}\p{N}:])/gu;
+const IPV4_CANDIDATE = /(?=\d)(?<![\p{N}.])(?:\d{1,3}\.){3}\d{1,3}(?![\p{N}]|\.\d)/gu;
+const IPV6_CANDIDATE = /(?=[0-9A-Fa-f]{0,4}:)(?<![\p{L}\p{N}:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|(?:\d{1,3}\.){3}\d{1,3})(?![\p{L}\p{N}:])/gu;
+// Each candidate pattern opens with a lookahead for its first character, so the lookbehind after it
+// runs only where a match can start (a lookbehind first is tried at every position).
+
 // Phone-shaped: optional + or 00, digit groups separated by one space, dash, dot or a
 // parenthesised area code / (0) trunk prefix, optional extension. Every digit group is maximal
 // (the next character must be a separator), so the pattern cannot backtrack over how to split a
 // long digit run; group sizes are judged in isPhoneNumber.
 const PHONE_SEPARATOR = String.raw`(?:[ .-]|\s?\(0\)\s?|\s?\(\d{1,5}\)\s?)`;
 const PHONE_CANDIDATE = new RegExp(
-  String.raw`(?<![\p{L}\p{N}+/.-])(?:\+\s?|00)?(?:\(\s?\d{1,5}\s?\)\s?)?\d+(?:${PHONE_SEPARATOR}\d+){0,6}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?(?![\p{L}\p{N}]|[.,-]\d)`,
+  String.raw`(?=[+(\d])(?<![\p{L}\p{N}+/.-])(?:\+\s?|00)?(?:\(\s?\d{1,5}\s?\)\s?)?\d+(?:${PHONE_SEPARATOR}\d+){0,6}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?(?![\p{L}\p{N}]|[.,-]\d)`,
   'giu',
 );
 const DATE_LIKE = /^(?:\d{4}[-.]\d{1,2}[-.]\d{1,2}|\d{1,2}[-.]\d{1,2}[-.]\d{4}|\d{1,2}[-.]\d{1,2}[-.]\d{2})$/;
