@@ -17,6 +17,7 @@ import { createLocalDetector, createRedactionStage, detectLocal, type LocalDetec
 import type { Conversation } from '../src/shared/ingest/types';
 import { detectStructured } from '../src/shared/quality/pii/structured';
 import { NAME_DETECTOR_LANGUAGES } from '../src/shared/quality/pii/names';
+import { isClearlyEnglish } from '../src/shared/quality/pii/englishCheck';
 import type { PiiSpan } from '../src/shared/quality/pii/types';
 import { detectLanguage } from '../src/shared/language/detect';
 
@@ -115,7 +116,7 @@ async function speedSection(lines: string[], presidio: string[]): Promise<void> 
     regexPass,
     stageMode('redaction stage, structured types only', { names: false, addresses: false }, 'en'),
     stageMode('redaction stage, gazetteer names + addresses (default; language on the record)', {}, 'en'),
-    stageMode('redaction stage, default, language detected per conversation (tinyld, 300 characters)', {}),
+    stageMode('redaction stage, default, language found by the stage (clearly-English check, else tinyld on 300 characters)', {}),
     stageMode('redaction stage, hybrid wink + compromise names (before)', { names: 'hybrid' }, 'en'),
   ];
   const asTexts = (texts: string[]) => texts.map((t, i) => ({ kind: 'conversation' as const, conversationId: `p${i}`, turns: [{ role: 'user' as const, content: t }], source: { file: 'presidio', line: i + 1, record: '' } }));
@@ -123,6 +124,9 @@ async function speedSection(lines: string[], presidio: string[]): Promise<void> 
     { name: 'STAR dialogues (real English conversation text, little PII)', conversations },
     { name: 'presidio sentences as one-turn conversations (dense PII)', conversations: asTexts(presidio) },
   ];
+  const shortcut = conversations.filter((c) => isClearlyEnglish(c.turns.filter((t) => t.role === 'user').map((t) => t.content).join('\n').slice(0, 300))).length;
+  lines.push('');
+  lines.push(`Language of the STAR conversations without a hint: the clearly-English check decides ${shortcut} of ${conversations.length}; tinyld the rest.`);
   for (const set of sets) {
     const bytes = set.conversations.reduce((n, c) => n + c.turns.reduce((m, t) => m + Buffer.byteLength(t.content), 0), 0);
     lines.push('');

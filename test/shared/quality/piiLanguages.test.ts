@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { STRUCTURED_TYPES, countWords, loadLabelledText, scoreCorpus } from '../../../src/shared/quality/pii/corpus';
 import { createLocalDetector, createRedactionStage, detectLocal } from '../../../src/shared/quality/pii/redact';
 import { NAME_DETECTOR_LANGUAGES } from '../../../src/shared/quality/pii/names';
+import { isClearlyEnglish } from '../../../src/shared/quality/pii/englishCheck';
 import { conversation } from './helpers';
 
 const MULTILINGUAL = join(__dirname, '../../fixtures/corpora/pii_multilingual');
@@ -106,6 +107,25 @@ describe('names per language', () => {
       expect({ language, falsePlaceholders }).toEqual({ language, falsePlaceholders: falsePlaceholders.slice(0, Math.floor(words / 1000)) });
     }
     console.log(JSON.stringify(report));
+  });
+});
+
+describe('the clearly-English shortcut before language detection', () => {
+  it('never takes a line of the other languages for English, and takes most English customer turns', async () => {
+    for (const language of ['de', 'fr', 'es', 'it', 'pt', 'nl']) {
+      const text = await loadLabelledText(join(MULTILINGUAL, `${language}.txt`));
+      const lines = [...text.nameFree, ...text.labelled.map((i) => i.full_text)];
+      expect({ language, english: lines.filter(isClearlyEnglish) }).toEqual({ language, english: [] });
+      // Nor the whole text at once (a conversation's sample).
+      expect(isClearlyEnglish(lines.join('\n').slice(0, 300))).toBe(false);
+    }
+    const english = [
+      'Hi, I ordered a blender two weeks ago and it has not arrived yet. Can you check where it is?',
+      'Thanks for waiting. I can see that your order was shipped yesterday and should arrive on Friday.',
+      'I would like to cancel my subscription please, the app keeps crashing when I open it.',
+    ];
+    expect(english.filter(isClearlyEnglish)).toEqual(english);
+    expect(isClearlyEnglish('ok thanks')).toBe(false);
   });
 });
 

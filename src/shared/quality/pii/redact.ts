@@ -2,6 +2,7 @@ import type { Conversation } from '../../ingest/types';
 import type { ConversationStage, StageResult } from '../../dataset/stages';
 import { detectConversationLanguage, detectLanguage } from '../../language/detect';
 import { detectAddresses, detectNames, type NameRecognizer } from './entities';
+import { isClearlyEnglish } from './englishCheck';
 import { NAME_DETECTOR_LANGUAGES } from './names';
 import { detectStructured, type StructuredOptions } from './structured';
 import { PII_TYPES, type DetectHint, type PiiDetector, type PiiSpan, type PiiType } from './types';
@@ -27,6 +28,7 @@ export function nameLanguage(text: string, hint?: string): string {
   if (hint && hint.length === 2 && hint === hint.toLowerCase()) return hint;
   const code = (hint ?? '').toLowerCase().split(/[-_]/)[0];
   if (code && code !== 'und') return code;
+  if (isClearlyEnglish(text)) return 'en';
   const detected = detectLanguage(text);
   if (NAME_DETECTOR_LANGUAGES.includes(detected.code) || detected.reliable) return detected.code;
   return 'en';
@@ -179,7 +181,7 @@ export interface RedactionOptions {
 export function conversationLanguage(conversation: Conversation, fixed?: string): string {
   if (fixed) return fixed;
   const stored = (conversation as Conversation & { language?: unknown }).language;
-  if (typeof stored === 'string' && stored && stored !== 'und') return stored;
+  if (typeof stored === 'string' && stored && stored !== 'und') return nameLanguage('', stored);
   // A sample is enough to tell the language, and detection costs far more per character than redaction.
   const sample = (texts: string[]) => texts.join('\n').slice(0, LANGUAGE_SAMPLE_CHARS);
   const readyTexts = ((conversation.ready?.messages ?? []) as { role?: unknown; content?: unknown }[])
@@ -188,8 +190,12 @@ export function conversationLanguage(conversation: Conversation, fixed?: string)
   const turns = conversation.turns.length ? conversation.turns : readyTexts;
   const user = turns.filter((t) => t.role === 'user').map((t) => t.content);
   const all = turns.map((t) => t.content);
-  const detected = detectConversationLanguage([sample(user)], [sample(all)]);
-  return nameLanguage('', detected.code === 'und' ? undefined : detected.reliable || NAME_DETECTOR_LANGUAGES.includes(detected.code) ? detected.code : 'en');
+  const userSample = sample(user);
+  if (isClearlyEnglish(userSample)) return 'en';
+  const detected = detectConversationLanguage([userSample], [sample(all)]);
+  // Too little to tell, in a language without name rules: most input is English.
+  if (detected.code === 'und') return 'en';
+  return detected.reliable || NAME_DETECTOR_LANGUAGES.includes(detected.code) ? detected.code : 'en';
 }
 
 export type RedactionSummary = {
