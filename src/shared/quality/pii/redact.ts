@@ -49,19 +49,27 @@ const DETECT_CACHE_MAX_CHARS = 2000;
  * and name recognition is the costliest step of preprocessing.
  */
 export function createLocalDetector(options: LocalDetectorOptions = {}): PiiDetector {
-  const cache = new Map<string, PiiSpan[]>();
+  // One map per language, keyed by the text itself (no concatenated key to build and hash).
+  const caches = new Map<string, Map<string, PiiSpan[]>>();
+  let cached = 0;
   const detect = (text: string, language: string | undefined): PiiSpan[] => {
     const textOptions = language ? { ...options, language } : options;
     if (text.length > DETECT_CACHE_MAX_CHARS) return detectLocal(text, textOptions);
-    const key = `${textOptions.language ?? ''}\u0000${text}`;
-    let spans = cache.get(key);
+    let cache = caches.get(language ?? '');
+    if (!cache) caches.set(language ?? '', (cache = new Map()));
+    let spans = cache.get(text);
     if (!spans) {
       spans = detectLocal(text, textOptions);
-      if (cache.size >= DETECT_CACHE_ENTRIES) cache.clear();
-      cache.set(key, spans);
+      if (cached >= DETECT_CACHE_ENTRIES) {
+        caches.clear();
+        caches.set(language ?? '', (cache = new Map()));
+        cached = 0;
+      }
+      cache.set(text, spans);
+      cached++;
     }
     // Copies: callers own what they get.
-    return spans.map((span) => ({ ...span }));
+    return spans.length ? spans.map((span) => ({ ...span })) : [];
   };
   return {
     name: 'local',
