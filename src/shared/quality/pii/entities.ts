@@ -5,13 +5,12 @@ import { execAll } from './regex';
 /**
  * Person names and street addresses, found locally (no service call).
  *
- * Names: two libraries were measured on the presidio synthetic PII corpus (docs/data-quality.md, "Data
- * quality"): compromise's `people()` (lexicon of given names + grammar) and wink-nlp's English
- * light model (part-of-speech tags; proper-noun runs). compromise misses most non-English names;
- * wink's proper-noun runs catch them but also catch places and companies. `hybrid` (the default)
- * lets wink propose runs and drops those compromise tags as places, organisations, dates, verbs
- * or adjectives (unless it tags them as a person) and single ordinary English words (wink's
- * lexicon). Context rules (`Mr`/`Dr` + name, "my name is X", "Dear X", sign-offs) apply to all.
+ * Names: the default, `gazetteer`, is the lookup-based detector in `names.ts` (per language). The
+ * English taggers stay for comparison in the bench: compromise's `people()` (lexicon of given
+ * names + grammar), wink-nlp's English light model (proper-noun runs) and `hybrid` (wink proposes
+ * runs, compromise vetoes places, organisations, dates, verbs and adjectives; the default before
+ * the gazetteer detector, 25–50× slower and less precise). Context rules (`Mr`/`Dr` + name, "my
+ * name is X", "Dear X", sign-offs) apply to the taggers.
  *
  * Addresses: no npm package detects street addresses in free text (parse-address/addressit parse
  * an address you already isolated), so addresses are patterns: house number + street + type word

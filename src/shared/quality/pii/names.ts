@@ -17,7 +17,7 @@ import type { PiiSpan } from './types';
  * middle of a sentence (foreign names no list holds); other languages do not, because German
  * capitalises every noun and brand names are capitalised everywhere.
  *
- * Measured against the wink-nlp/compromise taggers in `npm run bench -- quality` (docs/data-quality.md).
+ * Measured against the wink-nlp/compromise taggers in `npm run bench -- pii` (docs/data-quality.md).
  */
 
 interface Gazetteer {
