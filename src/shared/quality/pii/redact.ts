@@ -52,8 +52,7 @@ export function createLocalDetector(options: LocalDetectorOptions = {}): PiiDete
   // One map per language, keyed by the text itself (no concatenated key to build and hash).
   const caches = new Map<string, Map<string, PiiSpan[]>>();
   let cached = 0;
-  const detect = (text: string, language: string | undefined): PiiSpan[] => {
-    const textOptions = language ? { ...options, language } : options;
+  const detect = (text: string, language: string | undefined, textOptions: LocalDetectorOptions): PiiSpan[] => {
     if (text.length > DETECT_CACHE_MAX_CHARS) return detectLocal(text, textOptions);
     let cache = caches.get(language ?? '');
     if (!cache) caches.set(language ?? '', (cache = new Map()));
@@ -76,7 +75,8 @@ export function createLocalDetector(options: LocalDetectorOptions = {}): PiiDete
     async detect(texts, _signal, hint?: DetectHint) {
       // One language for the batch (a conversation): short turns ("Danke!") cannot be judged alone.
       const language = options.language ?? hint?.language ?? nameLanguage(texts.join('\n').slice(0, LANGUAGE_SAMPLE_CHARS));
-      return texts.map((text) => detect(text, language));
+      const textOptions = language ? { ...options, language } : options;
+      return texts.map((text) => detect(text, language, textOptions));
     },
   };
 }
@@ -92,6 +92,7 @@ export function detectLocal(text: string, options: LocalDetectorOptions = {}): P
       if (NAME_DETECTOR_LANGUAGES.includes(language)) spans.push(...detectNames(text, recognizer, language));
     }
   }
+  if (spans.length <= 1) return spans;
   const addresses = spans.filter((s) => s.type === 'ADDRESS');
   // A national number of two or three short groups inside a detected address ("17151 2450 Crown
   // St") is the building and house number, not a phone.
@@ -188,7 +189,9 @@ export interface RedactionOptions {
 /** The language a conversation's PII rules follow (see RedactionOptions.language). */
 export function conversationLanguage(conversation: Conversation, fixed?: string): string {
   if (fixed) return fixed;
-  const stored = (conversation as Conversation & { language?: unknown }).language;
+  // The language stage stores a code ("de") or a detection result ({ code: "de", … }).
+  const field = (conversation as Conversation & { language?: unknown }).language;
+  const stored = typeof field === 'object' && field !== null ? (field as { code?: unknown }).code : field;
   if (typeof stored === 'string' && stored && stored !== 'und') return nameLanguage('', stored);
   // A sample is enough to tell the language, and detection costs far more per character than redaction.
   const sample = (texts: string[]) => texts.join('\n').slice(0, LANGUAGE_SAMPLE_CHARS);
