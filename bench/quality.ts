@@ -9,10 +9,6 @@ import { runStages } from '../src/shared/dataset/stages';
 import { loadSettings } from '../src/shared/config/settings';
 import { MemorySignatureStore, createDedupStage, conversationText } from '../src/shared/quality/dedup';
 import { MinHasher, estimateJaccard, exactHash, exactJaccard, normaliseText, shingles } from '../src/shared/quality/minhash';
-import { CORPUS_LABELS, STRUCTURED_TYPES, loadPresidioCorpus, scoreCorpus, type TypeScore } from '../src/shared/quality/pii/corpus';
-import { detectLocal } from '../src/shared/quality/pii/redact';
-import { detectStructured } from '../src/shared/quality/pii/structured';
-import type { PiiSpan } from '../src/shared/quality/pii/types';
 import { qualityStagesFromSettings, qualitySummary } from '../src/shared/quality/stages';
 
 /**
@@ -23,49 +19,14 @@ import { qualityStagesFromSettings, qualitySummary } from '../src/shared/quality
  */
 const ROOT = join(__dirname, '..', '..');
 const CORPORA = join(ROOT, 'test', 'fixtures', 'corpora');
-const PII_CORPUS = join(CORPORA, 'presidio_synth_pii', 'synth_dataset_v2.json');
 const STAR = join(CORPORA, 'star_dialogues', 'dialogues');
 const DEMO = join(ROOT, 'demo', 'data');
 
 const pct = (x: number) => (x * 100).toFixed(1).padStart(5) + '%';
 
 async function piiSection(lines: string[]): Promise<void> {
-  if (!existsSync(PII_CORPUS)) {
-    lines.push(`(skipped PII: ${PII_CORPUS} not found)`);
-    return;
-  }
-  const items = await loadPresidioCorpus(PII_CORPUS);
-  const texts = items.map((i) => i.full_text);
-  const modes: { name: string; detect: (t: string) => PiiSpan[] }[] = [
-    { name: 'structured only (baseline)', detect: (t) => detectStructured(t) },
-    { name: 'local: hybrid (default)', detect: (t) => detectLocal(t, { names: 'hybrid' }) },
-    { name: 'local: wink-nlp only', detect: (t) => detectLocal(t, { names: 'wink' }) },
-    { name: 'local: compromise only', detect: (t) => detectLocal(t, { names: 'compromise' }) },
-  ];
-  const types = [...new Set(Object.values(CORPUS_LABELS))];
-  lines.push(`PII on presidio_synth_pii: ${items.length} sentences, gold spans per type: ` +
-    types.map((t) => `${t} ${items.reduce((n, i) => n + i.spans.filter((s) => CORPUS_LABELS[s.entity_type] === t).length, 0)}`).join(', '));
-  lines.push('');
-  lines.push('| mode | ' + types.map((t) => `${t} R / P`).join(' | ') + ' | ms per 1,500 sentences (median of 3) | × baseline |');
-  lines.push('|---|' + types.map(() => '---').join('|') + '|---|---|');
-  let baseline = 0;
-  let defaultSpans: PiiSpan[][] = [];
-  for (const mode of modes) {
-    const spans = texts.map(mode.detect);
-    if (mode.name.includes('default')) defaultSpans = spans;
-    const score: Record<string, TypeScore> = scoreCorpus(items, spans);
-    const ms = await timeMedian(() => texts.map(mode.detect), 3);
-    if (!baseline) baseline = ms;
-    const cells = types.map((t) =>
-      mode.name.startsWith('structured') && !STRUCTURED_TYPES.includes(t) ? '–' : `${score[t].recall.toFixed(3)} / ${score[t].precision.toFixed(3)}`,
-    );
-    lines.push(`| ${mode.name} | ${cells.join(' | ')} | ${ms.toFixed(0)} | ${(ms / baseline).toFixed(1)} |`);
-  }
-  const redactions: Record<string, number> = {};
-  for (const list of defaultSpans) for (const s of list) redactions[s.type] = (redactions[s.type] ?? 0) + 1;
-  lines.push('');
-  lines.push('Redactions per type (default mode, whole corpus): ' + Object.entries(redactions).sort().map(([t, n]) => `${t} ${n}`).join(', '));
-  lines.push('Matching: a gold span counts as found when same-type predictions cover all its letters/digits (structured) or half of them (PERSON, ADDRESS); a prediction is correct when half of it lies on same-type gold spans.');
+  // PII quality and speed have their own benchmark (bench/pii.ts), measured in one run.
+  lines.push('PII recall / precision and speed per name recogniser: `npm run bench -- pii`.');
 }
 
 async function readConversations(path: string): Promise<Conversation[]> {

@@ -7,10 +7,20 @@ import { driftBenchmark } from './drift';
 import { bleuBenchmark } from './bleu';
 import { emulatorBenchmark } from './emulator';
 import { preprocessBlobBenchmark } from './preprocessBlob';
+import { piiBenchmark } from './pii';
 
 /** Every benchmark; each lives in its own file in this folder. `npm run bench -- <name>` runs one. */
-const benchmarks: Benchmark[] = [tokensBenchmark, ingestBenchmark, qualityBenchmark, driftBenchmark, bleuBenchmark, emulatorBenchmark, preprocessBlobBenchmark];
-benchmarks.push(jsonDocumentBenchmark);
+const benchmarks: Benchmark[] = [
+  tokensBenchmark,
+  ingestBenchmark,
+  jsonDocumentBenchmark,
+  qualityBenchmark,
+  piiBenchmark,
+  driftBenchmark,
+  bleuBenchmark,
+  emulatorBenchmark,
+  preprocessBlobBenchmark,
+];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { STRUCTURED_TYPES, loadPresidioCorpus, scoreCorpus } from '../../../src/shared/quality/pii/corpus';
+import { STRUCTURED_TYPES, loadPresidioCorpus, presidioSplit, scoreCorpus } from '../../../src/shared/quality/pii/corpus';
 import { createLocalDetector, createRedactionStage, detectLocal } from '../../../src/shared/quality/pii/redact';
 import { isPhoneNumber } from '../../../src/shared/quality/pii/structured';
 import { isCardNumber, isIban, isSsn, luhnValid } from '../../../src/shared/quality/pii/validators';
@@ -145,22 +145,32 @@ describe('ready-made examples with tool calls', () => {
 });
 
 describe('recall and precision on the presidio synthetic PII corpus', () => {
-  it('meets the targets per type', async () => {
-    // The presidio-research synthetic corpus lives in shared/corpora beside the repository; a
-    // missing corpus fails the test rather than skipping the targets silently.
+  it('meets the targets per type, on the whole corpus and on the held-out half', async () => {
+    // A missing corpus fails the test rather than skipping the targets silently.
     if (!existsSync(CORPUS)) throw new Error(`${CORPUS} not found: the PII targets are measured on test/fixtures/corpora/presidio_synth_pii`);
     const items = await loadPresidioCorpus(CORPUS);
     expect(items).toHaveLength(1500);
-    const score = scoreCorpus(items, items.map((i) => detectLocal(i.full_text)));
-    const table = Object.fromEntries(Object.entries(score).map(([t, s]) => [t, { recall: +s.recall.toFixed(3), precision: +s.precision.toFixed(3), gold: s.gold }]));
+    // The corpus is English; the hint spares a language guess per sentence.
+    const predictions = items.map((i) => detectLocal(i.full_text, { language: 'en' }));
+    const score = scoreCorpus(items, predictions);
+    // The name rules were tuned looking at odd template ids only: the even ones are the test.
+    const heldOut = items.map((item, i) => (presidioSplit(item) === 'held-out' ? i : -1)).filter((i) => i >= 0);
+    const held = scoreCorpus(heldOut.map((i) => items[i]), heldOut.map((i) => predictions[i]));
+    const table = (s: typeof score) =>
+      Object.fromEntries(Object.entries(s).map(([t, v]) => [t, { recall: +v.recall.toFixed(3), precision: +v.precision.toFixed(3), gold: v.gold }]));
     // Printed so a failing run shows every number, not just the first miss.
-    console.log(JSON.stringify(table));
+    console.log(JSON.stringify({ all: table(score), heldOut: table(held) }));
     for (const type of STRUCTURED_TYPES) {
       expect({ type, recall: score[type].recall >= 0.95 }).toEqual({ type, recall: true });
       expect({ type, precision: score[type].precision >= 0.9 }).toEqual({ type, precision: true });
     }
-    expect(score.PERSON.recall).toBeGreaterThanOrEqual(0.7);
-    expect(score.ADDRESS.recall).toBeGreaterThanOrEqual(0.7);
+    for (const s of [score, held]) {
+      expect(s.PERSON.recall).toBeGreaterThanOrEqual(0.85);
+      expect(s.PERSON.precision).toBeGreaterThanOrEqual(0.8);
+      expect(s.ADDRESS.recall).toBeGreaterThanOrEqual(0.85);
+      expect(s.ADDRESS.precision).toBeGreaterThanOrEqual(0.9);
+    }
+    expect(heldOut.length).toBeGreaterThan(700);
     expect(score.EMAIL.gold).toBe(49);
   });
 });

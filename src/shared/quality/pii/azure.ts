@@ -63,7 +63,7 @@ export function createAzurePiiDetector(options: AzurePiiOptions): PiiDetector {
   const batchSize = Math.min(options.batchSize ?? 5, 5);
   const doFetch = options.fetch ?? fetch;
 
-  async function analyze(documents: { id: string; text: string }[], signal?: AbortSignal): Promise<Map<string, PiiSpan[]>> {
+  async function analyze(documents: { id: string; text: string }[], language: string, signal?: AbortSignal): Promise<Map<string, PiiSpan[]>> {
     const token = await options.credential.getToken(SCOPE, { abortSignal: signal });
     if (!token) throw new AzurePiiError(`no token for ${SCOPE}: check the Function App's managed identity`);
     const url = `${endpoint}/language/:analyze-text?api-version=${apiVersion}&stringIndexType=Utf16CodeUnit`;
@@ -75,7 +75,7 @@ export function createAzurePiiDetector(options: AzurePiiOptions): PiiDetector {
         kind: 'PiiEntityRecognition',
         parameters: { modelVersion: 'latest', stringIndexType: 'Utf16CodeUnit' },
         analysisInput: {
-          documents: documents.map((d) => ({ id: d.id, language: options.language ?? 'en', text: d.text })),
+          documents: documents.map((d) => ({ id: d.id, language, text: d.text })),
         },
       }),
     });
@@ -114,7 +114,8 @@ export function createAzurePiiDetector(options: AzurePiiOptions): PiiDetector {
 
   return {
     name: 'azure',
-    async detect(texts, signal) {
+    async detect(texts, signal, hint) {
+      const language = options.language ?? hint?.language ?? 'en';
       const chunks: { id: string; text: string; index: number; offset: number }[] = [];
       texts.forEach((text, index) => {
         // Cut at a line or sentence end (else at a space) so a name or address is not split
@@ -130,7 +131,7 @@ export function createAzurePiiDetector(options: AzurePiiOptions): PiiDetector {
       const found: PiiSpan[][] = texts.map((text) => detectStructured(text, options));
       for (let i = 0; i < chunks.length; i += batchSize) {
         const batch = chunks.slice(i, i + batchSize);
-        const results = await analyze(batch, signal);
+        const results = await analyze(batch, language, signal);
         for (const chunk of batch) {
           for (const span of results.get(chunk.id) ?? []) {
             found[chunk.index].push({ ...span, start: span.start + chunk.offset, end: span.end + chunk.offset });

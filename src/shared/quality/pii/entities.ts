@@ -1,30 +1,48 @@
-import nlp from 'compromise';
-import winkNLP from 'wink-nlp';
-import model from 'wink-eng-lite-web-model';
 import type { PiiSpan } from './types';
+import { detectNamesFast } from './names';
+import { execAll } from './regex';
 
 /**
  * Person names and street addresses, found locally (no service call).
  *
- * Names: two libraries were measured on the presidio synthetic PII corpus (docs/data-quality.md, "Data
- * quality"): compromise's `people()` (lexicon of given names + grammar) and wink-nlp's English
- * light model (part-of-speech tags; proper-noun runs). compromise misses most non-English names;
- * wink's proper-noun runs catch them but also catch places and companies. `hybrid` (the default)
- * lets wink propose runs and drops those compromise tags as places, organisations, dates, verbs
- * or adjectives (unless it tags them as a person) and single ordinary English words (wink's
- * lexicon). Context rules (`Mr`/`Dr` + name, "my name is X", "Dear X", sign-offs) apply to all.
+ * Names: the default, `gazetteer`, is the lookup-based detector in `names.ts` (per language). The
+ * English taggers stay for comparison in the bench: compromise's `people()` (lexicon of given
+ * names + grammar), wink-nlp's English light model (proper-noun runs) and `hybrid` (wink proposes
+ * runs, compromise vetoes places, organisations, dates, verbs and adjectives; the default before
+ * the gazetteer detector, 25–50× slower and less precise). Context rules (`Mr`/`Dr` + name, "my
+ * name is X", "Dear X", sign-offs) apply to the taggers.
  *
  * Addresses: no npm package detects street addresses in free text (parse-address/addressit parse
  * an address you already isolated), so addresses are patterns: house number + street + type word
  * (English and the common European street words), unit designators (Apt, Suite, PSC/Box) and
  * address blocks that continue on the next lines (city, country, postal code).
  */
-export type NameRecognizer = 'wink' | 'compromise' | 'hybrid';
+export type NameRecognizer = 'gazetteer' | 'wink' | 'compromise' | 'hybrid';
 
-let wink: ReturnType<typeof winkNLP> | undefined;
-function winkInstance(): ReturnType<typeof winkNLP> {
-  wink ??= winkNLP(model, ['pos']);
+type WinkFactory = typeof import('wink-nlp').default;
+type WinkNlp = ReturnType<WinkFactory>;
+type Compromise = typeof import('compromise').default;
+
+// The taggers are loaded on first use (about 1.5 s and 100 MB together): the default recogniser
+// never needs them, and a cold start should not pay for them.
+let wink: WinkNlp | undefined;
+function winkInstance(): WinkNlp {
+  if (!wink) {
+    /* eslint-disable @typescript-eslint/no-require-imports -- lazy on purpose (cold start) */
+    const factory = require('wink-nlp') as WinkFactory & { default?: WinkFactory };
+    wink = (factory.default ?? factory)(require('wink-eng-lite-web-model'), ['pos']);
+    /* eslint-enable @typescript-eslint/no-require-imports */
+  }
   return wink;
+}
+let compromise: Compromise | undefined;
+function nlp(text: string): ReturnType<Compromise> {
+  if (!compromise) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (cold start)
+    const loaded = require('compromise') as Compromise & { default?: Compromise };
+    compromise = loaded.default ?? loaded;
+  }
+  return compromise(text);
 }
 
 const HONORIFIC = String.raw`(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam|Mme|Mlle|Herr|Frau|Sr|Sra|Srta)\.?`;
@@ -36,7 +54,6 @@ const NAME_CONTEXT = new RegExp(
   ].join('|'),
   'gu',
 );
-
 // Capitalised words that wink tags PROPN but that are not people (in customer-service text).
 const NOT_NAMES = new Set(
   (
@@ -50,7 +67,14 @@ const NOT_NAMES = new Set(
   ).split(' '),
 );
 
-export function detectNames(original: string, recognizer: NameRecognizer = 'hybrid'): PiiSpan[] {
+/**
+ * Person names. `gazetteer` (default) covers the languages in `gazetteer/languages.ts`; the
+ * English taggers (`wink`, `compromise`, `hybrid`) are kept for comparison in the bench and ignore
+ * `language`.
+ */
+export function detectNames(original: string, recognizer: NameRecognizer = 'gazetteer', language = 'en'): PiiSpan[] {
+  // (The gazetteer scan is linear in the text; only the taggers need long tokens blanked.)
+  if (recognizer === 'gazetteer') return detectNamesFast(original, language);
   // Both NLP libraries slow down quadratically on very long tokens (a pasted log line, base64);
   // no name is 64 characters without a space, so such tokens are blanked (offsets unchanged).
   const text = original.replace(/\S{64,}/g, (m) => ' '.repeat(m.length));
@@ -58,7 +82,7 @@ export function detectNames(original: string, recognizer: NameRecognizer = 'hybr
   const push = (start: number, end: number) =>
     spans.push({ type: 'PERSON', start, end, value: text.slice(start, end), source: 'local-ner' });
 
-  for (const m of text.matchAll(NAME_CONTEXT)) {
+  for (const m of execAll(NAME_CONTEXT, text)) {
     const name = (m[1] ?? m[2] ?? '').trim();
     if (!name) continue;
     const words = name.split(/\s+/).filter((w) => !NOT_NAMES.has(w.toLowerCase().replace(/\.$/, '')));
@@ -219,16 +243,31 @@ const ADDRESS_PATTERNS: RegExp[] = [
   // 24 Clarke Avenue / 2450 Crown St / 903 83 Dora Creek
   new RegExp(String.raw`\b${HOUSE}(?:\s+\d{1,4})?\s+(?:${CAP_WORD}\s+){0,4}(?:${STREET_TYPES})\b${ABBREVIATION_DOT}`, 'gu'),
   // 12 rue de la Paix / 36 rue de pologne / Rua Diadema 1903 / Via delle Coste 41 / ul. Narewska 94
+  // (A house number before or after it: "via email" and "Plaza Mayor is closed" are not addresses.)
   new RegExp(
-    String.raw`(?:\b${HOUSE}\s+)?(?<![\p{L}])(?:${EU_STREET_PREFIX})\s+(?:${CONNECTOR}\s+){0,2}${WORD}(?:\s+(?:${CONNECTOR}\s+){0,2}${CAP_WORD}){0,3}(?:\s+${HOUSE}\b${NUMBER_DOT})?`,
+    String.raw`\b(?:\d{1,6}\s+)?${HOUSE}\s+(?<![\p{L}])(?:${EU_STREET_PREFIX})\s+(?:${CONNECTOR}\s+){0,2}${WORD}(?:\s+(?:${CONNECTOR}\s+){0,2}${CAP_WORD}){0,3}(?:\s+${HOUSE}\b${NUMBER_DOT})?`,
+    'gu',
+  ),
+  new RegExp(
+    String.raw`(?<![\p{L}])(?:${EU_STREET_PREFIX})\s+(?:${CONNECTOR}\s+){0,2}${WORD}(?:\s+(?:${CONNECTOR}\s+){0,2}${CAP_WORD}){0,3}\s+${HOUSE}\b${NUMBER_DOT}`,
+    'gu',
+  ),
+  // "the corner of 159 Eleftheriou Venizelou str and Rennie Union", "corner of Main St and 5th Ave"
+  new RegExp(
+    String.raw`\b(?:corner|junction|intersection) of\s+(?:(?:${HOUSE}|${WORD})[ \t]+){0,5}?(?:${HOUSE}|${WORD})\.?[ \t]+(?:and|&)[ \t]+(?:${HOUSE}[ \t]+)?${CAP_WORD}(?:[ \t]+(?:${CAP_WORD}|${HOUSE})){0,3}`,
     'gu',
   ),
   // Friedhofstrasse 33 / Kiannonkatu 98 / Rooseveltlaan 110 / Erzsébet tér 19.
   // (Each word may only start where a word starts: an unanchored \p{L}* would rescan every suffix
   // of a long word, quadratic in its length.)
-  new RegExp(String.raw`(?:\b${HOUSE}\s+)?(?:(?<![\p{L}])${CAP_WORD}\s+){0,2}(?<![\p{L}])\p{L}*(?:${EU_STREET_SUFFIX})\s+${HOUSE}\b${NUMBER_DOT}`, 'gu'),
+  // ("During 1971" and "Spring 2024" are English words that end like a street word; the lookahead
+  // lets the engine skip every word not followed by a number before trying the suffixes.)
+  new RegExp(String.raw`(?:\b${HOUSE}\s+)?(?:(?<![\p{L}])${CAP_WORD}\s+){0,2}(?<![\p{L}])(?=\p{L}+\s+\d)(?!(?:[Dd]uring|[Ss]pring|[Ss]tring|[Bb]ring|\p{L}*[eu]ring|[Ss]tay|[Ww]ay)\s)\p{L}*(?:${EU_STREET_SUFFIX})\s+${HOUSE}\b${NUMBER_DOT}`, 'gu'),
   // 6750 Koskikatu 25 / 654 Rua Ana Caciola 1159 (building number, street words, house number)
   new RegExp(String.raw`\b\d{1,6}\s+(?:${CAP_WORD}\s+){1,4}\d{1,5}[A-Za-z]?\b${NUMBER_DOT}`, 'gu'),
+  // Am Kirchberg 3a, 79098 … / Zur Linde 7, 1234 …: German street names without a street word,
+  // only with the postcode after them ("Im Jahr 2024" is not an address).
+  new RegExp(String.raw`\b(?:Am|An der|An den|Auf der|Auf dem|Im|In der|Zum|Zur|Hinter der|Unter den)\s+${CAP_WORD}(?:\s+${CAP_WORD})?\s+${HOUSE}(?=,?\s+\d{4,5}\s+\p{Lu})`, 'gu'),
   // Apt. 864 / Suite 501
   new RegExp(String.raw`\b${UNIT}\b`, 'gu'),
   // PSC 0413, Box 8144 / Unit 5146 Box 1772 / P.O. Box 211 / APO AA 42323
@@ -238,23 +277,40 @@ const ADDRESS_PATTERNS: RegExp[] = [
   new RegExp(String.raw`\b(?:USNS|USNV|USS|USCGC)\s+${CAP_WORD}(?:\s+${CAP_WORD})?`, 'gu'),
 ];
 
-// Words that introduce an address, so a bare "Koskikatu 25" after them is one.
+const ADDRESS_PATTERNS_WITHOUT_DIGITS = ADDRESS_PATTERNS.filter((p) => !p.source.includes('\\d'));
+
+// Words that introduce an address, so a bare "Koskikatu 25" after them is one. Only capitalised
+// words and street-name connectors may stand between the cue and the number, and a number that
+// starts a range or counts days is not a house number ("we ship to Ireland in 3 to 5 working days").
 const ADDRESS_CONTEXT = new RegExp(
-  String.raw`\b(?:${eitherCaseFirst('address(?: is)?:?|lives? (?:at|on|in)|living at|located at|moved to|ship(?:ped)? to|send (?:it )?to|deliver(?:ed)? to|arrived at|is at|return (?:it )?to|meet me at')})\s+((?:${HOUSE}\s+)?${CAP_WORD}(?:\s+${WORD}){0,3}\s+${HOUSE}\b${NUMBER_DOT})`,
+  String.raw`\b(?:${eitherCaseFirst('address(?: is)?:?|lives? (?:at|on|in)|living at|located at|moved to|ship(?:ped)? to|send (?:it )?to|deliver(?:ed)? to|arrived at|is at|is on|return (?:it )?to|meet me at')})[ \t]+((?:${HOUSE}[ \t]+)?${CAP_WORD}(?:[ \t]+(?:${CAP_WORD}|${CONNECTOR})){0,3}[ \t]+${HOUSE}\b${NUMBER_DOT})(?![ \t]*(?:[-–]|to\b|or\b|and\b|x\b|\p{Ll}))`,
   'gu',
+);
+
+// What may follow an address on its line: ", Leeds LS2 7EY", ", 10115 Berlin", ", Cite Merzgui",
+// ", Toronto, Canada". Postal codes: UK, Canada, Netherlands, Portugal, Poland, US ZIP(+4), and
+// 4–5 digit codes before or after the town.
+const POSTCODE = String.raw`(?:[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}|[A-Z]\d[A-Z][ \t]?\d[A-Z]\d|\d{4}[ \t]?[A-Z]{2}|\d{4}-\d{3}|\d{2}-\d{3}|\d{5}(?:-\d{4})?|\d{4})`;
+const TOWN = String.raw`\p{Lu}[\p{L}'’.-]*(?:[ \t]+(?:\p{Lu}[\p{L}'’.-]*|d[aeiou]s?|de la|del|la|le|les|am|an|der|im|sur|upon|on|en|el)){0,3}`;
+const TOWN_TAIL = new RegExp(
+  String.raw`^(?:,?[ \t]+(?:${POSTCODE}[ \t]+${TOWN}|${TOWN}(?:,?[ \t]+${POSTCODE})?|${POSTCODE})){1,3}(?=[ \t]*(?:[.,;:!?)]|$|\n))`,
+  'u',
 );
 
 export function detectAddresses(text: string): PiiSpan[] {
   const raw: { start: number; end: number }[] = [];
-  for (const pattern of ADDRESS_PATTERNS) {
-    for (const m of text.matchAll(pattern)) raw.push({ start: m.index, end: m.index + m[0].length });
+  // Every address pattern but the ship names (USNS …) needs a digit; most chat turns have none.
+  const hasDigit = /\d/.test(text);
+  const patterns = hasDigit ? ADDRESS_PATTERNS : ADDRESS_PATTERNS_WITHOUT_DIGITS;
+  for (const pattern of patterns) {
+    for (const m of execAll(pattern, text)) raw.push({ start: m.index, end: m.index + m[0].length });
   }
-  for (const m of text.matchAll(ADDRESS_CONTEXT)) {
+  if (hasDigit) for (const m of execAll(ADDRESS_CONTEXT, text)) {
     const start = m.index + m[0].lastIndexOf(m[1]);
     raw.push({ start, end: start + m[1].length });
   }
   if (!raw.length) return [];
-  const merged = extendBlocks(text, mergeRanges(raw));
+  const merged = extendBlocks(text, mergeRanges(raw).map((r) => extendTown(text, r)));
   return merged.map((r) => ({
     type: 'ADDRESS' as const,
     start: r.start,
@@ -262,6 +318,16 @@ export function detectAddresses(text: string): PiiSpan[] {
     value: text.slice(r.start, r.end),
     source: 'local-ner' as const,
   }));
+}
+
+/** The town, region, postcode and country that follow an address on its line belong to it. */
+function extendTown(text: string, r: { start: number; end: number }): { start: number; end: number } {
+  const lineEnd = text.indexOf('\n', r.end);
+  const rest = text.slice(r.end, lineEnd < 0 ? text.length : lineEnd);
+  if (!/^,?[ \t]/.test(rest)) return r;
+  const m = TOWN_TAIL.exec(rest);
+  // A sentence's full stop after the town is not part of it.
+  return m ? { start: r.start, end: r.end + m[0].replace(/\.$/, '').length } : r;
 }
 
 function mergeRanges(ranges: { start: number; end: number }[]): { start: number; end: number }[] {

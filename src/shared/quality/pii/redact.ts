@@ -1,14 +1,41 @@
 import type { Conversation } from '../../ingest/types';
 import type { ConversationStage, StageResult } from '../../dataset/stages';
+import { detectConversationLanguage, detectLanguage } from '../../language/detect';
 import { detectAddresses, detectNames, type NameRecognizer } from './entities';
+import { isClearlyEnglish } from './englishCheck';
+import { NAME_DETECTOR_LANGUAGES } from './names';
 import { detectStructured, type StructuredOptions } from './structured';
-import { PII_TYPES, type PiiDetector, type PiiSpan, type PiiType } from './types';
+import { PII_TYPES, type DetectHint, type PiiDetector, type PiiSpan, type PiiType } from './types';
 
 export interface LocalDetectorOptions extends StructuredOptions {
-  /** Person-name recogniser (default `hybrid`, chosen by measurement; see docs/data-quality.md). */
+  /** Person-name recogniser (default `gazetteer`, chosen by measurement; see docs/data-quality.md). */
   names?: NameRecognizer | false;
   addresses?: boolean;
+  /**
+   * ISO 639-1 language of the text. Names are found only in the languages the name detector
+   * covers (`NAME_DETECTOR_LANGUAGES`); in any other language only structured types and street
+   * addresses are. Absent: detected from the text itself.
+   */
+  language?: string;
 }
+
+/**
+ * The language whose name rules apply to a text: the hint, else the text's detected language.
+ * A short or mixed text the detector cannot judge, in a language it does not cover, is taken
+ * for English (the pipeline's usual input); a reliable answer is always followed.
+ */
+export function nameLanguage(text: string, hint?: string): string {
+  if (hint && hint.length === 2 && hint === hint.toLowerCase()) return hint;
+  const code = (hint ?? '').toLowerCase().split(/[-_]/)[0];
+  if (code && code !== 'und') return code;
+  if (isClearlyEnglish(text)) return 'en';
+  const detected = detectLanguage(text);
+  if (NAME_DETECTOR_LANGUAGES.includes(detected.code) || detected.reliable) return detected.code;
+  return 'en';
+}
+
+/** Characters of a conversation the language is told from (tinyld costs ~1 µs a character). */
+const LANGUAGE_SAMPLE_CHARS = 300;
 
 /** Distinct texts remembered per detector (one detector serves one blob or one `prepare` run). */
 const DETECT_CACHE_ENTRIES = 10000;
@@ -22,22 +49,34 @@ const DETECT_CACHE_MAX_CHARS = 2000;
  * and name recognition is the costliest step of preprocessing.
  */
 export function createLocalDetector(options: LocalDetectorOptions = {}): PiiDetector {
-  const cache = new Map<string, PiiSpan[]>();
-  const detect = (text: string): PiiSpan[] => {
-    if (text.length > DETECT_CACHE_MAX_CHARS) return detectLocal(text, options);
+  // One map per language, keyed by the text itself (no concatenated key to build and hash).
+  const caches = new Map<string, Map<string, PiiSpan[]>>();
+  let cached = 0;
+  const detect = (text: string, language: string | undefined, textOptions: LocalDetectorOptions): PiiSpan[] => {
+    if (text.length > DETECT_CACHE_MAX_CHARS) return detectLocal(text, textOptions);
+    let cache = caches.get(language ?? '');
+    if (!cache) caches.set(language ?? '', (cache = new Map()));
     let spans = cache.get(text);
     if (!spans) {
-      spans = detectLocal(text, options);
-      if (cache.size >= DETECT_CACHE_ENTRIES) cache.clear();
+      spans = detectLocal(text, textOptions);
+      if (cached >= DETECT_CACHE_ENTRIES) {
+        caches.clear();
+        caches.set(language ?? '', (cache = new Map()));
+        cached = 0;
+      }
       cache.set(text, spans);
+      cached++;
     }
     // Copies: callers own what they get.
-    return spans.map((span) => ({ ...span }));
+    return spans.length ? spans.map((span) => ({ ...span })) : [];
   };
   return {
     name: 'local',
-    async detect(texts) {
-      return texts.map(detect);
+    async detect(texts, _signal, hint?: DetectHint) {
+      // One language for the batch (a conversation): short turns ("Danke!") cannot be judged alone.
+      const language = options.language ?? hint?.language ?? nameLanguage(texts.join('\n').slice(0, LANGUAGE_SAMPLE_CHARS));
+      const textOptions = language ? { ...options, language } : options;
+      return texts.map((text) => detect(text, language, textOptions));
     },
   };
 }
@@ -45,7 +84,15 @@ export function createLocalDetector(options: LocalDetectorOptions = {}): PiiDete
 export function detectLocal(text: string, options: LocalDetectorOptions = {}): PiiSpan[] {
   const spans = detectStructured(text, options);
   if (options.addresses !== false) spans.push(...detectAddresses(text));
-  if (options.names !== false) spans.push(...detectNames(text, options.names || 'hybrid'));
+  if (options.names !== false) {
+    const recognizer = options.names || 'gazetteer';
+    if (recognizer !== 'gazetteer') spans.push(...detectNames(text, recognizer));
+    else {
+      const language = nameLanguage(text, options.language);
+      if (NAME_DETECTOR_LANGUAGES.includes(language)) spans.push(...detectNames(text, recognizer, language));
+    }
+  }
+  if (spans.length <= 1) return spans;
   const addresses = spans.filter((s) => s.type === 'ADDRESS');
   // A national number of two or three short groups inside a detected address ("17151 2450 Crown
   // St") is the building and house number, not a phone.
@@ -68,6 +115,8 @@ const PRIORITY = new Map<PiiType, number>(PII_TYPES.map((t, i) => [t, i]));
  * number inside an "address" is a card), then longer spans win.
  */
 export function resolveOverlaps(spans: PiiSpan[]): PiiSpan[] {
+  // Most texts have no span or one: nothing can overlap.
+  if (spans.length <= 1) return spans.filter((s) => s.end > s.start);
   const ranked = [...spans].sort(
     (a, b) => PRIORITY.get(a.type)! - PRIORITY.get(b.type)! || b.end - b.start - (a.end - a.start) || a.start - b.start,
   );
@@ -130,6 +179,34 @@ export function applyRedaction(text: string, spans: PiiSpan[], placeholders: Pla
 
 export interface RedactionOptions {
   detector: PiiDetector;
+  /**
+   * Language of every conversation (ISO 639-1). Absent: a conversation's own `language` field
+   * (set by the language stage) or, failing that, its customer turns' detected language.
+   */
+  language?: string;
+}
+
+/** The language a conversation's PII rules follow (see RedactionOptions.language). */
+export function conversationLanguage(conversation: Conversation, fixed?: string): string {
+  if (fixed) return fixed;
+  // The language stage stores a code ("de") or a detection result ({ code: "de", … }).
+  const field = (conversation as Conversation & { language?: unknown }).language;
+  const stored = typeof field === 'object' && field !== null ? (field as { code?: unknown }).code : field;
+  if (typeof stored === 'string' && stored && stored !== 'und') return nameLanguage('', stored);
+  // A sample is enough to tell the language, and detection costs far more per character than redaction.
+  const sample = (texts: string[]) => texts.join('\n').slice(0, LANGUAGE_SAMPLE_CHARS);
+  const readyTexts = ((conversation.ready?.messages ?? []) as { role?: unknown; content?: unknown }[])
+    .filter((m) => typeof m.content === 'string')
+    .map((m) => ({ role: m.role, content: m.content as string }));
+  const turns = conversation.turns.length ? conversation.turns : readyTexts;
+  const user = turns.filter((t) => t.role === 'user').map((t) => t.content);
+  const all = turns.map((t) => t.content);
+  const userSample = sample(user);
+  if (isClearlyEnglish(userSample)) return 'en';
+  const detected = detectConversationLanguage([userSample], [sample(all)]);
+  // Too little to tell, in a language without name rules: most input is English.
+  if (detected.code === 'und') return 'en';
+  return detected.reliable || NAME_DETECTOR_LANGUAGES.includes(detected.code) ? detected.code : 'en';
 }
 
 export type RedactionSummary = {
@@ -159,7 +236,8 @@ export function createRedactionStage(options: RedactionOptions): ConversationSta
       const readyMessages = (conversation.ready?.messages ?? []) as { content?: unknown }[];
       const readyTexts = readyMessages.map((m) => (typeof m.content === 'string' ? m.content : ''));
       const texts = [...conversation.turns.map((t) => t.content), ...readyTexts];
-      const found = await options.detector.detect(texts, signal);
+      const language = conversationLanguage(conversation, options.language);
+      const found = await options.detector.detect(texts, signal, { language });
       let total = 0;
       const redacted = texts.map((text, i) => {
         const spans = resolveOverlaps(found[i] ?? []);
@@ -173,7 +251,7 @@ export function createRedactionStage(options: RedactionOptions): ConversationSta
       if (ready) {
         const offset = conversation.turns.length;
         const local = (text: string) => {
-          const spans = detectLocal(text);
+          const spans = detectLocal(text, { language });
           for (const span of spans) summary.redactions[span.type] = (summary.redactions[span.type] ?? 0) + 1;
           return spans.length ? applyRedaction(text, spans, placeholders) : text;
         };

@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { ipVersion, isCardNumber, isIban, isSsn } from './validators';
+import { execAll } from './regex';
 import type { PiiSpan } from './types';
 
 /**
@@ -7,7 +8,7 @@ import type { PiiSpan } from './types';
  * validators (Luhn, mod-97, SSN rules, node's IP parser, libphonenumber) decide.
  */
 
-const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@(?:[\p{L}\p{N}-]+\.)+\p{L}{2,}(?![\p{L}\p{N}])/gu;
+const EMAIL = /(?=[\p{L}\p{N}._%+-])(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@(?:[\p{L}\p{N}-]+\.)+\p{L}{2,}(?![\p{L}\p{N}])/gu;
 
 // http(s)/ftp URLs; only those carrying credentials (user:pass@) or token-like query parameters
 // are personal/secret data. Plain links stay (they are often the answer).
@@ -16,20 +17,23 @@ const URL_SECRET_PARAM =
   /[?&#](?:token|access_token|refresh_token|id_token|auth|authorization|key|api_?key|apikey|sig|signature|secret|password|pass|pwd|code|session|sessionid|sid|otp|reset|ticket|jwt)=[^&#\s]{4,}/i;
 const URL_CREDENTIALS = /^[a-z]+:\/\/[^/\s@]+:[^/\s@]+@/i;
 
-const IBAN_CANDIDATE = /(?<![\p{L}\p{N}])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}(?![\p{L}\p{N}])/gu;
-const CARD_CANDIDATE = /(?<![\p{L}\p{N}+])\d(?:[ -]?\d){11,18}(?![\p{L}\p{N}])/gu;
-const SSN_CANDIDATE = /(?<![\p{L}\p{N}-])\d{3}([- ])\d{2}\1\d{4}(?![\p{L}\p{N}]|-\d)/gu;
-const SSN_BARE = /(?<![\p{L}\p{N}])\d{9}(?![\p{L}\p{N}])/gu;
+const IBAN_CANDIDATE = /(?=[A-Za-z]{2}\d)(?<![\p{L}\p{N}])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}(?![\p{L}\p{N}])/gu;
+const CARD_CANDIDATE = /(?=\d)(?<![\p{L}\p{N}+])\d(?:[ -]?\d){11,18}(?![\p{L}\p{N}])/gu;
+const SSN_CANDIDATE = /(?=\d)(?<![\p{L}\p{N}-])\d{3}([- ])\d{2}\1\d{4}(?![\p{L}\p{N}]|-\d)/gu;
+const SSN_BARE = /(?=\d)(?<![\p{L}\p{N}])\d{9}(?![\p{L}\p{N}])/gu;
 const SSN_CONTEXT = /\b(?:ssn|social security|social-security|soc\.? sec\.?)\b/i;
-const IPV4_CANDIDATE = /(?<![\p{N}.])(?:\d{1,3}\.){3}\d{1,3}(?![\p{N}]|\.\d)/gu;
-const IPV6_CANDIDATE = /(?<![\p{L}\p{N}:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|(?:\d{1,3}\.){3}\d{1,3})(?![\p{L}\p{N}:])/gu;
+const IPV4_CANDIDATE = /(?=\d)(?<![\p{N}.])(?:\d{1,3}\.){3}\d{1,3}(?![\p{N}]|\.\d)/gu;
+const IPV6_CANDIDATE = /(?=[0-9A-Fa-f]{0,4}:)(?<![\p{L}\p{N}:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|(?:\d{1,3}\.){3}\d{1,3})(?![\p{L}\p{N}:])/gu;
+// Each candidate pattern opens with a lookahead for its first character, so the lookbehind after it
+// runs only where a match can start (a lookbehind first is tried at every position).
+
 // Phone-shaped: optional + or 00, digit groups separated by one space, dash, dot or a
 // parenthesised area code / (0) trunk prefix, optional extension. Every digit group is maximal
 // (the next character must be a separator), so the pattern cannot backtrack over how to split a
 // long digit run; group sizes are judged in isPhoneNumber.
 const PHONE_SEPARATOR = String.raw`(?:[ .-]|\s?\(0\)\s?|\s?\(\d{1,5}\)\s?)`;
 const PHONE_CANDIDATE = new RegExp(
-  String.raw`(?<![\p{L}\p{N}+/.-])(?:\+\s?|00)?(?:\(\s?\d{1,5}\s?\)\s?)?\d+(?:${PHONE_SEPARATOR}\d+){0,6}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?(?![\p{L}\p{N}]|[.,-]\d)`,
+  String.raw`(?=[+(\d])(?<![\p{L}\p{N}+/.-])(?:\+\s?|00)?(?:\(\s?\d{1,5}\s?\)\s?)?\d+(?:${PHONE_SEPARATOR}\d+){0,6}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?(?![\p{L}\p{N}]|[.,-]\d)`,
   'giu',
 );
 const DATE_LIKE = /^(?:\d{4}[-.]\d{1,2}[-.]\d{1,2}|\d{1,2}[-.]\d{1,2}[-.]\d{4}|\d{1,2}[-.]\d{1,2}[-.]\d{2})$/;
@@ -44,15 +48,18 @@ export function detectStructured(text: string, options: StructuredOptions = {}):
   const push = (type: PiiSpan['type'], start: number, end: number) =>
     spans.push({ type, start, end, value: text.slice(start, end), source: 'pattern' });
 
-  for (const m of text.matchAll(URL_CANDIDATE)) {
+  // Cheap checks first: most chat turns have no '@', no '://' and often no digit at all, and a
+  // pattern that cannot match still costs a scan of the text.
+  const hasDigit = /\d/.test(text);
+  if (text.includes('://')) for (const m of execAll(URL_CANDIDATE, text)) {
     const url = m[0].replace(/[.,;:!?]+$/, '');
     if (URL_CREDENTIALS.test(url) || URL_SECRET_PARAM.test(url)) push('URL', m.index, m.index + url.length);
   }
-  for (const m of text.matchAll(EMAIL)) {
+  if (text.includes('@')) for (const m of execAll(EMAIL, text)) {
     const value = m[0].replace(/\.+$/, '');
     push('EMAIL', m.index, m.index + value.length);
   }
-  for (const m of text.matchAll(IBAN_CANDIDATE)) {
+  if (hasDigit) for (const m of execAll(IBAN_CANDIDATE, text)) {
     // The candidate can run into the next word; try the longest valid prefix that ends on a group.
     const raw = m[0];
     for (let end = raw.length; end >= 15; end--) {
@@ -63,28 +70,28 @@ export function detectStructured(text: string, options: StructuredOptions = {}):
       }
     }
   }
-  for (const m of text.matchAll(CARD_CANDIDATE)) {
+  if (hasDigit) for (const m of execAll(CARD_CANDIDATE, text)) {
     if (isCardNumber(m[0]) && cardGrouping(m[0])) push('CARD', m.index, m.index + m[0].length);
   }
-  for (const m of text.matchAll(SSN_CANDIDATE)) {
+  if (hasDigit) for (const m of execAll(SSN_CANDIDATE, text)) {
     if (isSsn(m[0])) push('SSN', m.index, m.index + m[0].length);
   }
-  if (SSN_CONTEXT.test(text)) {
-    for (const m of text.matchAll(SSN_BARE)) if (isSsn(m[0])) push('SSN', m.index, m.index + m[0].length);
+  if (hasDigit && SSN_CONTEXT.test(text)) {
+    for (const m of execAll(SSN_BARE, text)) if (isSsn(m[0])) push('SSN', m.index, m.index + m[0].length);
   }
-  for (const m of text.matchAll(IPV4_CANDIDATE)) {
+  if (hasDigit) for (const m of execAll(IPV4_CANDIDATE, text)) {
     if (ipVersion(m[0]) === 4) push('IP', m.index, m.index + m[0].length);
   }
-  for (const m of text.matchAll(IPV6_CANDIDATE)) {
+  if (text.includes(':')) for (const m of execAll(IPV6_CANDIDATE, text)) {
     if (m[0].length >= 6 && ipVersion(m[0]) === 6) push('IP', m.index, m.index + m[0].length);
   }
-  for (const m of text.matchAll(PHONE_CANDIDATE)) {
+  if (hasDigit) for (const m of execAll(PHONE_CANDIDATE, text)) {
     const value = m[0].trim();
     if (isPhoneNumber(value)) push('PHONE', m.index, m.index + value.length);
   }
   for (const pattern of options.idPatterns ?? []) {
     const global = pattern.global ? pattern : new RegExp(pattern.source, pattern.flags + 'g');
-    for (const m of text.matchAll(global)) if (m[0]) push('ID', m.index, m.index + m[0].length);
+    for (const m of execAll(global, text)) if (m[0]) push('ID', m.index, m.index + m[0].length);
   }
   return spans;
 }

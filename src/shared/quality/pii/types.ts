@@ -12,8 +12,16 @@ export interface PiiSpan {
   source: 'pattern' | 'local-ner' | 'azure';
 }
 
+export interface DetectHint {
+  /**
+   * ISO 639-1 language of the texts (one conversation), e.g. from `detectConversationLanguage`.
+   * Absent: the detector finds it itself.
+   */
+  language?: string;
+}
+
 /** Finds personal data in a batch of texts (one call per conversation, so remote detectors can batch). */
 export interface PiiDetector {
   readonly name: string;
-  detect(texts: string[], signal?: AbortSignal): Promise<PiiSpan[][]>;
+  detect(texts: string[], signal?: AbortSignal, hint?: DetectHint): Promise<PiiSpan[][]>;
 }

@@ -1,0 +1,432 @@
+import { readFileSync } from 'node:fs';
+import * as compromiseLexicon from './gazetteer/compromiseLexicon';
+import { LANGUAGES, type LanguageLexicon } from './gazetteer/languages';
+import { execAll } from './regex';
+import type { PiiSpan } from './types';
+
+/**
+ * The fast person-name detector (`names: 'gazetteer'`, the default): no tagger, only lookups.
+ *
+ * It scans for runs of capitalised words and classifies every word by lists: given names and
+ * surnames (compromise's English lexicon, which is international, plus hand-written lists per
+ * language in `gazetteer/languages.ts`), places and organisations (compromise), ordinary words
+ * (English: wink's 87k-word lexicon; other languages: a short list of capitalised words that are
+ * never names) and context (forms of address, "my name is", greetings, sign-offs). Ordinary words,
+ * places and organisations split a run; what is left is a name when a gazetteer word anchors it
+ * or context introduces it. English text also accepts runs of unknown capitalised words in the
+ * middle of a sentence (foreign names no list holds); other languages do not, because German
+ * capitalises every noun and brand names are capitalised everywhere.
+ *
+ * Measured against the wink-nlp/compromise taggers in `npm run bench -- pii` (docs/data-quality.md).
+ */
+
+interface Gazetteer {
+  language: string;
+  /** Given names that are a name on their own in this language. */
+  given: Set<string>;
+  /** Given names from other languages: a name only next to another name word or after a cue. */
+  foreignGiven: Set<string>;
+  surnames: Set<string>;
+  places: Set<string>;
+  organisations: Set<string>;
+  /** Ordinary words (a capitalised one at a sentence start or in a title is not a name). */
+  common: Set<string>;
+  stop: Set<string>;
+  honorifics: Set<string>;
+  /** Normalised phrases (see `normalisePhrase`) after which capitalised words are a name. */
+  nameCues: Set<string>;
+  weakCues: Set<string>;
+  /** Runs of capitalised words no list knows are names (English only; see above). */
+  unknownRuns: boolean;
+}
+
+const words = (list: string) => list.split('|').filter(Boolean);
+
+// Capitalised words that are never names in customer-service text, in any language.
+const STOP_WORDS = words(
+  'i|ok|okay|hi|hello|hey|dear|thanks|thank|please|yes|no|sir|madam|team|support|customer|service|services|' +
+    'monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|' +
+    'august|september|october|november|december|today|tomorrow|yesterday|street|st|avenue|ave|road|rd|lane|drive|' +
+    'apt|suite|unit|box|psc|po|inc|ltd|llc|gmbh|corp|co|company|bank|card|visa|mastercard|amex|iban|ssn|' +
+    'id|ip|url|email|e-mail|phone|account|order|refund|invoice|internet|wifi|app|iphone|android|windows|mac|' +
+    'google|microsoft|apple|amazon|paypal|netflix|facebook|instagram|whatsapp|twitter|youtube|linkedin|uber|ebay|' +
+    'the|a|an|bot|user|agent|assistant|billing|website|premium|pro|plus|basic|gold|silver|ok|faq|' +
+    "i'm|i've|i'll|i'd|c'mon|oh|ah|wow|sorry|great|sure|bye|goodbye|welcome|mr|mrs|ms|dr|prof|" +
+    // Chat interjections and shorthand wink's lexicon does not hold.
+    'um|uh|omg|lol|lmao|bro|yikes|oops|yay|yeah|yep|nope|im|ive|dont|cant|wont|pls|plz|thx|ty|btw|idk|tbh|fyi|asap|' +
+    'username|password|login|signup|checkout|hashtag|emoji|okey|hii|hiya|heya|alright',
+);
+
+function toSet(...lists: string[]): Set<string> {
+  const set = new Set<string>();
+  for (const list of lists) for (const w of words(list)) set.add(w);
+  return set;
+}
+
+/** Lower case, straight apostrophes, no punctuation around words: "Regards," and "nom :" match. */
+function normalisePhrase(phrase: string): string {
+  return phrase.toLowerCase().replace(/’/g, "'").replace(/[,:;.!?]+/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+let english: Set<string> | undefined;
+/**
+ * wink's English lexicon (wink-eng-lite-web-model, MIT licence): 87k word forms, read from the
+ * installed model on first use and kept as a set (the rest of the model is dropped).
+ */
+function englishWords(): Set<string> {
+  if (english) return english;
+  const path = require.resolve('wink-eng-lite-web-model/dist/languages/cur/models/eng-core-web-model.json');
+  const model = JSON.parse(readFileSync(path, 'utf8')) as { features: { lexeme: { list: string[] } } };
+  english = new Set(model.features.lexeme.list.filter((w) => /^\p{Ll}/u.test(w)));
+  return english;
+}
+
+const gazetteers = new Map<string, Gazetteer>();
+
+/** Languages the name detector covers (ISO 639-1). */
+export const NAME_DETECTOR_LANGUAGES: readonly string[] = Object.keys(LANGUAGES);
+
+export function nameGazetteer(language: string): Gazetteer {
+  let g = gazetteers.get(language);
+  if (g) return g;
+  const own: LanguageLexicon | undefined = LANGUAGES[language];
+  if (!own) throw new Error(`no name gazetteer for language "${language}" (covered: ${NAME_DETECTOR_LANGUAGES.join(', ')})`);
+  const all = Object.values(LANGUAGES);
+  const isEnglish = language === 'en';
+  const allGiven = toSet(compromiseLexicon.given, ...all.map((l) => l.given));
+  const given = isEnglish ? allGiven : toSet(own.given);
+  const foreignGiven = isEnglish ? new Set<string>() : new Set([...allGiven].filter((w) => !given.has(w)));
+  const stop = new Set([...STOP_WORDS, ...words(own.commonWords), ...words(own.honorifics)]);
+  g = {
+    language,
+    given,
+    foreignGiven,
+    surnames: toSet(compromiseLexicon.surname, ...all.map((l) => l.surnames)),
+    places: toSet(compromiseLexicon.place),
+    organisations: toSet(compromiseLexicon.organisation),
+    common: isEnglish ? englishWords() : new Set(),
+    stop,
+    honorifics: toSet(own.honorifics),
+    nameCues: new Set(words(own.nameCues).map(normalisePhrase)),
+    weakCues: new Set(words(own.weakCues).map(normalisePhrase)),
+    unknownRuns: isEnglish,
+  };
+  gazetteers.set(language, g);
+  return g;
+}
+
+type Kind = 'stop' | 'given' | 'foreignGiven' | 'surname' | 'ambiguous' | 'place' | 'organisation' | 'common' | 'initial' | 'unknown';
+
+interface Token {
+  start: number;
+  end: number;
+  key: string;
+  /** The key without a final dot ("mr." → "mr"), for forms of address. */
+  bare: string;
+  kind: Kind;
+}
+
+// A capitalised word (O'Brien, Jean-Pierre, Šárka), not glued to a letter, digit or @ before it.
+// (The lookahead comes first so the engine tests the lookbehind only at capital letters: 8× faster.)
+const CAPITALISED = /(?=\p{Lu})(?<![\p{L}\p{M}\p{N}_@'’/.\\:#=&?])\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*(?![\p{N}_@])\.?/gu;
+const PARTICLES = new Set(words('van|van der|van den|van de|von|von der|de|de la|del|della|di|da|das|dos|du|le|la|ten|ter|bin|ibn|al|el'));
+const SENTENCE_END = /[.!?:;…\n]/;
+
+function classify(key: string, raw: string, g: Gazetteer): Kind {
+  if (raw.length <= 2 && key !== 'i' && /^\p{Lu}\.?$/u.test(raw)) return 'initial';
+  if (g.stop.has(key)) return 'stop';
+  const given = g.given.has(key);
+  const surname = !given && g.surnames.has(key);
+  const foreign = !given && !surname && g.foreignGiven.has(key);
+  const common = g.common.has(key) || ((key.includes("'") || key.includes('’')) && g.common.has(key.replace(/['’](?:s|d|ll|m|re|ve|t)$/u, '')));
+  // The usual case, a capitalised ordinary word ("The", "Thanks", "Can"), leaves at once.
+  if (common && !given && !surname && !foreign) return 'common';
+  // Acronyms (USA, ATM) are not names; an upper-case name in a form ("JOHN SMITH") is rare.
+  if (raw.length >= 2 && !given && raw === raw.toUpperCase()) return 'stop';
+  // Given names that are also a place ("Elizabeth", "Florence") are names unless a preposition of
+  // place stands before them (acceptSegment); given names that are ordinary words are only
+  // ambiguous when the word is one people write every day ("Will", "Grace", "May").
+  if (given) return common && AMBIGUOUS_GIVEN.has(key) ? 'ambiguous' : 'given';
+  if (surname) return common ? 'ambiguous' : 'surname';
+  if (foreign) return common ? 'ambiguous' : 'foreignGiven';
+  if (g.places.has(key)) return 'place';
+  if (g.organisations.has(key)) return 'organisation';
+  // Brand names in camel case (ClickPhobia, InstantResales); "McDonald", "DeShawn" are names.
+  if (/\p{Ll}{3}\p{Lu}/u.test(raw)) return 'organisation';
+  if (INTERJECTION.test(key)) return 'stop';
+  // "X-ray", "E-mail": hyphenated ordinary words; "Resend", "Unsubscribe": prefixed ones.
+  if (key.includes('-') && key.split('-').every((part) => part.length === 1 || g.common.has(part))) return 'common';
+  const stem = ENGLISH_PREFIX.exec(key);
+  if (stem && g.common.has(key.slice(stem[0].length))) return 'common';
+  return 'unknown';
+}
+
+// "Hmmm", "Ahhh", "Arrgh", "Shh", "Ugh", "Wooow": interjections with any number of repeated letters.
+const INTERJECTION = /^(?:h+m+|u+h*m+|a+h+|a+r+g+h+|s+h+|o+h+|u+g+h+|w+o+w+|y+a+y+|e+r+m+|m+h*m+|h+a+(?:h+a+)*|o+k+)$/u;
+
+const ENGLISH_PREFIX = /^(?:re|un|pre|dis|mis|over|under|out|non|co|sub|super|inter|multi|auto|e|anti|de|in|im|ir|il|up|down|self-)(?=\p{L}{3})/u;
+
+// English given names that are everyday words, written capitalised at a sentence start.
+const AMBIGUOUS_GIVEN = new Set(
+  words(
+    'will|grace|mark|may|bill|rose|hope|faith|joy|sunny|june|april|august|art|pat|sue|rob|jack|frank|max|rich|ray|' +
+      'dawn|summer|autumn|iris|ivy|lily|daisy|holly|amber|ruby|crystal|pearl|jade|olive|violet|heather|hazel|ginger|' +
+      'candy|honey|penny|sky|storm|river|rocky|buck|chase|chance|cliff|dean|drew|gene|glen|grant|hunter|lance|miles|' +
+      'nick|norm|pierce|reed|rusty|sandy|stone|wade|ward|wolf|guy|harry|jean|don|carol|eve|gay|kitty|misty|page|paige|' +
+      'price|young|king|brown|white|black|green|gray|grey|long|little|bishop|cook|baker|carter|mason|ash|bay|bear|' +
+      'cash|chip|clay|colt|dusty|ernest|earnest|forest|gale|gil|hank|ivory|jay|jewel|kit|lee|marina|matt|melody|' +
+      'merry|patience|rain|royal|sage|scout|shad|sterling|sunshine|tad|ted|tiger|trinity|van|victor|virginia|win|' +
+      'destiny|harmony|liberty|serenity|felicity|prudence|constance|charity|mercy|verity|star|angel|precious|' +
+      'bob|tom|sonny|buddy|sam|al|ken|ben|tim|kim|lou|val|vera|nova|luna|sol|ana|ella|may',
+  ),
+);
+
+const NAME_KINDS = new Set<Kind>(['given', 'foreignGiven', 'surname', 'ambiguous', 'initial', 'unknown']);
+
+/** Person names in `text` for a covered language (see module comment). */
+export function detectNamesFast(text: string, language = 'en'): PiiSpan[] {
+  const g = nameGazetteer(language);
+  const spans: PiiSpan[] = [];
+  let run: { start: number; end: number; raw: string }[] = [];
+  const flush = () => {
+    if (run.length) acceptRun(text, run, g, spans);
+    run = [];
+  };
+  for (const m of execAll(CAPITALISED, text)) {
+    let raw = m[0];
+    let end = m.index + raw.length;
+    // "J." keeps its dot (an initial); "Smith." at a sentence end does not.
+    if (raw.endsWith('.') && raw.length > 2) {
+      raw = raw.slice(0, -1);
+      end--;
+    }
+    if (run.length) {
+      const last = run[run.length - 1];
+      // (Runs are joined by a space, ". " or a particle: a longer gap is never worth a slice.)
+      const gap = m.index - last.end > 12 ? '' : text.slice(last.end, m.index);
+      const joined =
+        gap === ' ' ||
+        // "Mr. Smith": the honorific's dot was cut off above.
+        (gap === '. ' && g.honorifics.has(last.raw.toLowerCase())) ||
+        // "Ludwig van Beethoven", "María de la Cruz"
+        (gap.length > 3 && PARTICLES.has(gap.trim()) && gap === ` ${gap.trim()} `);
+      if (!joined) flush();
+    }
+    run.push({ start: m.index, end, raw });
+  }
+  flush();
+  return spans;
+}
+
+function acceptRun(text: string, run: { start: number; end: number; raw: string }[], g: Gazetteer, spans: PiiSpan[]): void {
+  const tokens: Token[] = new Array(run.length);
+  let worthALook = false;
+  for (let k = 0; k < run.length; k++) {
+    const r = run[k];
+    let end = r.end;
+    let raw = r.raw;
+    if (raw.endsWith("'s") || raw.endsWith('’s')) {
+      raw = raw.slice(0, -2);
+      end -= 2;
+    }
+    const key = raw.toLowerCase();
+    const bare = key.endsWith('.') ? key.slice(0, -1) : key;
+    const kind = classify(key, raw, g);
+    tokens[k] = { start: r.start, end, key, bare, kind };
+    if (NAME_KINDS.has(kind) || g.honorifics.has(bare)) worthALook = true;
+  }
+  // Most runs are one capitalised ordinary word at a sentence start: nothing more to look at.
+  if (!worthALook) return;
+  if (tokens.length > 1) markMultiWordPlaces(tokens, g);
+  acceptTokens(text, tokens, g, spans);
+}
+
+function acceptTokens(text: string, tokens: Token[], g: Gazetteer, spans: PiiSpan[]): void {
+  // A form of address inside the run ("O Sr. Anselmo Rebelo", "Thanks Dr Smith") starts a run of its own.
+  const h = tokens.findIndex((t, k) => k > 0 && g.honorifics.has(t.bare));
+  if (h > 0) {
+    acceptTokens(text, tokens.slice(0, h), g, spans);
+    acceptTokens(text, tokens.slice(h), g, spans);
+    return;
+  }
+
+  // Forms of address open the run ("Dr Cettina Fanucci", "Herr Müller"); the name follows them.
+  let strong = false;
+  let i = 0;
+  while (i < tokens.length && g.honorifics.has(tokens[i].bare)) {
+    strong = true;
+    i++;
+  }
+  if (!strong && !tokens.some((t) => NAME_KINDS.has(t.kind))) return;
+  const before = wordsBefore(text, tokens[0].start);
+  const phrases = [1, 2, 3, 4].filter((n) => n <= before.length).map((n) => before.slice(-n).join(' '));
+  if (!strong && before.length) {
+    const last = before[before.length - 1];
+    if (g.honorifics.has(last) || phrases.some((p) => g.nameCues.has(p))) strong = true;
+  }
+  const weak = !strong && phrases.some((p) => g.weakCues.has(p));
+  const sentenceStart = i === 0 && isSentenceStart(text.slice(Math.max(0, tokens[0].start - 8), tokens[0].start));
+  const placeBefore =
+    !strong && i === 0 && (phrases.some((p) => PLACE_CUES.has(p)) || /\d,?[ \t]+$/.test(text.slice(Math.max(0, tokens[0].start - 4), tokens[0].start)));
+
+  // After a form of address or "my name is", the next words are the name whatever else they are
+  // ("Mr. Manning", "my name is Grace Stone").
+  if (strong) {
+    let j = i;
+    while (j < tokens.length && tokens[j].kind !== 'stop' && !NOT_PERSON_AFTER.has(tokens[j].key)) j++;
+    if (j > i && tokens.slice(i, j).some((t) => t.kind !== 'initial')) push(text, tokens[i].start, tokens[j - 1].end, spans);
+    if (j >= tokens.length) return;
+    i = j;
+  }
+
+  let segmentStart = -1;
+  for (let j = i; j <= tokens.length; j++) {
+    const nameLike = j < tokens.length && NAME_KINDS.has(tokens[j].kind) && !NOT_PERSON_AFTER.has(tokens[j].key);
+    if (nameLike && segmentStart < 0) segmentStart = j;
+    if (!nameLike && segmentStart >= 0) {
+      // Context belongs to the words right after it, not to a later part of the run.
+      const first = segmentStart === i && !strong;
+      const segment = tokens.slice(segmentStart, j);
+      const next = tokens[j];
+      const last = segment[segment.length - 1];
+      if (
+        acceptSegment(segment, g, {
+          weak: weak && first,
+          sentenceStart: sentenceStart && first,
+          // "Exversion Orchestra", "Martinez Mall", "Shelly Park": a place or organisation word after it.
+          followedByOther: Boolean(next && (next.kind !== 'stop' || NOT_PERSON_AFTER.has(next.key))),
+          placeBefore: placeBefore && first,
+          speaker: sentenceStart && first && text[last.end] === ':',
+          aloneOnLine: tokens.length === 1 && aloneOnLine(text, segment[0].start, last.end),
+          nextWord: next ? undefined : /^[ \t]+(\p{Ll}+)/u.exec(text.slice(last.end, last.end + 24))?.[1],
+        })
+      ) {
+        push(text, segment[0].start, last.end, spans);
+      }
+      segmentStart = -1;
+    }
+  }
+}
+
+// What follows a sentence-initial name: "Shovda is …", "Mehrudin shouted …", "Kónya and Becker …".
+const SUBJECT_VERBS = new Set(
+  words(
+    'is|was|has|had|and|or|said|says|told|asked|wrote|will|would|can|could|did|does|shouted|called|replied|' +
+      'answered|helped|sent|went|came|left|lives|lived|works|worked|thinks|thought|wants|wanted|needs|needed|' +
+      'began|started|got|gets|here|speaking|from|at|of|who|also',
+  ),
+);
+
+function push(text: string, start: number, end: number, spans: PiiSpan[]): void {
+  spans.push({ type: 'PERSON', start, end, value: text.slice(start, end), source: 'local-ner' });
+}
+
+function aloneOnLine(text: string, start: number, end: number): boolean {
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  let lineEnd = text.indexOf('\n', end);
+  if (lineEnd < 0) lineEnd = text.length;
+  return /^[\s>*-]*$/.test(text.slice(lineStart, start)) && /^[\s.,;]*$/.test(text.slice(end, lineEnd));
+}
+
+// Words that make the capitalised words before them a place, street or organisation.
+const NOT_PERSON_AFTER = new Set(
+  words(
+    'street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|square|sq|terrace|parkway|' +
+      'highway|circle|crescent|close|grove|gardens|row|walk|hill|park|trail|path|pike|alley|plaza|mews|wharf|quay|' +
+      'creek|ridge|heights|point|crossing|loop|run|ferry|harbor|harbour|view|vista|junction|estate|estates|meadows|' +
+      'springs|station|village|ville|mall|bypass|pass|gateway|greens|green|union|radial|fort|port|island|islands|' +
+      'inc|ltd|llc|plc|gmbh|group|technologies|technology|corporation|corp|company|co|club|orchestra|band|bank|' +
+      'university|college|school|academy|hospital|clinic|hotel|airport|centre|center|foundation|institute|' +
+      'partners|associates|holdings|solutions|systems|services|labs|studio|studios|media|records|insurance|' +
+      'airlines|airways|motors|pharma|foods|bakery|restaurant|cafe|store|stores|shop|market|county|city|state|' +
+      'valley|lake|river|mountain|mountains|beach|bay|coast|north|south|east|west|country',
+  ),
+);
+
+function acceptSegment(
+  segment: Token[],
+  g: Gazetteer,
+  context: {
+    weak: boolean;
+    sentenceStart: boolean;
+    followedByOther: boolean;
+    placeBefore: boolean;
+    speaker: boolean;
+    aloneOnLine: boolean;
+    /** The lower-case word right after the segment, if any. */
+    nextWord?: string;
+  },
+): boolean {
+  const kinds = segment.map((t) => t.kind);
+  const count = (k: Kind) => kinds.filter((x) => x === k).length;
+  const letters = segment.filter((t) => t.kind !== 'initial');
+  if (!letters.length) return false;
+  const anchored = count('given') + count('surname');
+  if (context.followedByOther && !(anchored && letters.length >= 2)) return false;
+  if (g.unknownRuns) {
+    // "from Kenosha", "grew up in Remniku", "1634, Goiânia": a single word after a preposition of
+    // place or right after a number (a house number, postcode) is a place, unless a list says name.
+    if (context.placeBefore && letters.length === 1 && !count('surname') && !(count('given') && !g.places.has(letters[0].key))) return false;
+    // English: a known given name or surname anchors the run.
+    if (anchored) return true;
+    const unknown = count('unknown') + count('foreignGiven');
+    const ambiguous = count('ambiguous');
+    if (unknown + ambiguous !== letters.length) return false;
+    // "Heather: I'm Daniel's daughter": a speaker's name before a colon.
+    if (context.speaker) return true;
+    if (ambiguous && letters.length >= 2 && (unknown || !context.sentenceStart)) return true;
+    if (context.weak) return true;
+    if (ambiguous) return false;
+    // Capitalised words no list knows: a foreign name, unless alone on its line (a company line of
+    // a letterhead or an address block's town) or a sentence's first word that does not read as
+    // its subject ("Resend my receipt", "Pls check"; but "Shovda is very reliable").
+    if (letters.length === 1 && context.aloneOnLine) return false;
+    if (letters.length === 1 && context.sentenceStart && context.nextWord && !SUBJECT_VERBS.has(context.nextWord)) return false;
+    return true;
+  }
+  // Other languages: only a gazetteer word or context makes a name (German nouns are capitalised).
+  if (count('given')) return true;
+  if (count('foreignGiven') && letters.length >= 2 && (count('surname') || count('foreignGiven') >= 2)) return true;
+  if (context.weak && letters.length === count('foreignGiven') + count('surname') + count('ambiguous') + count('given')) return true;
+  return false;
+}
+
+// A preposition of place, or a number and a comma (after a house number or postcode), right before.
+// Employers and companies likewise ("I work for Deloitte", "the address of Persint").
+const PLACE_CUES = new Set(
+  words(
+    'in|from|to|at|near|via|into|towards|around|outside|inside|visit|visiting|where|city|town|country|' +
+      'work for|works for|worked for|working for|work at|works at|worked at|working at|employed by|address of|' +
+      'recorded for|shop at|shopped at|bought from|bought at|bought it from|bought it at|the|a|an',
+  ),
+);
+
+/** Up to four words before `start` (normalised; a line break or sentence end stops nothing: "Regards,\nJohn"). */
+function wordsBefore(text: string, start: number): string[] {
+  const window = text.slice(Math.max(0, start - 48), start);
+  const parts = normalisePhrase(window).split(' ').filter(Boolean);
+  // The first word may be cut by the window.
+  if (start > 48 && parts.length > 4) parts.shift();
+  return parts.slice(-4);
+}
+
+function isSentenceStart(before: string): boolean {
+  for (let k = before.length - 1; k >= 0; k--) {
+    const c = before[k];
+    if (c === ' ' || c === '\t' || c === '"' || c === '“' || c === '(' || c === '«' || c === "'" || c === '-' || c === '*' || c === '>' || c === '•') continue;
+    return SENTENCE_END.test(c);
+  }
+  return true;
+}
+
+/** "New York", "Abu Dhabi", "United Kingdom": consecutive words that together name a place. */
+function markMultiWordPlaces(tokens: Token[], g: Gazetteer): void {
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const two = `${tokens[i].key} ${tokens[i + 1].key}`;
+    const three = i + 2 < tokens.length ? `${two} ${tokens[i + 2].key}` : '';
+    const n = three && (g.places.has(three) || g.organisations.has(three)) ? 3 : g.places.has(two) || g.organisations.has(two) ? 2 : 0;
+    if (!n) continue;
+    const kind: Kind = g.places.has(n === 3 ? three : two) ? 'place' : 'organisation';
+    for (let k = i; k < i + n; k++) tokens[k].kind = kind;
+  }
+}

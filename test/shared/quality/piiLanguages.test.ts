@@ -1,0 +1,150 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { STRUCTURED_TYPES, countWords, loadLabelledText, scoreCorpus } from '../../../src/shared/quality/pii/corpus';
+import { createLocalDetector, createRedactionStage, detectLocal } from '../../../src/shared/quality/pii/redact';
+import { NAME_DETECTOR_LANGUAGES } from '../../../src/shared/quality/pii/names';
+import { isClearlyEnglish } from '../../../src/shared/quality/pii/englishCheck';
+import { conversation } from './helpers';
+
+const MULTILINGUAL = join(__dirname, '../../fixtures/corpora/pii_multilingual');
+const ROOT = join(__dirname, '../../..');
+
+async function redact(turns: string[], options: { language?: string; hint?: string } = {}): Promise<string[]> {
+  const stage = createRedactionStage({ detector: createLocalDetector(), language: options.hint });
+  const convo = conversation('c1', turns.map((t, i) => [i % 2 ? 'assistant' : 'user', t] as ['user' | 'assistant', string]));
+  const result = await stage.apply(options.language ? { ...convo, language: options.language } as typeof convo : convo);
+  if (result.action !== 'keep') throw new Error('dropped');
+  return result.conversation.turns.map((t) => t.content);
+}
+
+describe('known misses and over-redactions (issue #10)', () => {
+  it('keeps a country and a number of days out of addresses', async () => {
+    const text = 'we ship to Ireland in 3 to 5 working days';
+    expect(detectLocal(text, { language: 'en' })).toEqual([]);
+    expect(await redact([text])).toEqual([text]);
+  });
+
+  it('redacts the town and postcode that follow a street address', async () => {
+    expect(await redact(['Please send it to 12 Park Row, Leeds LS2 7EY.'], { hint: 'en' })).toEqual(['Please send it to [ADDRESS_1].']);
+    expect(await redact(['Meine Adresse: Lindenstraße 14, 10969 Berlin'], { hint: 'de' })).toEqual(['Meine Adresse: [ADDRESS_1]']);
+    // A name after the street is not a town.
+    expect(detectLocal('Please send it to 24 Clarke Avenue, John Smith will sign.', { language: 'en' }).map((s) => [s.type, s.value])).toEqual([
+      ['ADDRESS', '24 Clarke Avenue'],
+      ['PERSON', 'John Smith'],
+    ]);
+  });
+
+  it('does not take "via email" or a German year for an address', () => {
+    expect(detectLocal('Can you send the invoice via email please?', { language: 'en' })).toEqual([]);
+    expect(detectLocal('Im Jahr 2024 habe ich zwei Bestellungen aufgegeben.', { language: 'de' })).toEqual([]);
+  });
+});
+
+describe('names per language', () => {
+  it('leaves German nouns alone (issue #12), with the language given or detected', async () => {
+    const sentence = 'Ich werde Ihnen bei der Lösung des Problems helfen.';
+    expect(detectLocal(sentence, { language: 'de' })).toEqual([]);
+    // The stage detects the conversation's language when no hint is given.
+    const turns = ['Hallo, mein Paket ist seit einer Woche unterwegs und kommt nicht an.', sentence];
+    expect(await redact(turns)).toEqual(turns);
+    // With the English rules the same nouns would be names: this is what the language check prevents.
+    expect(detectLocal(sentence, { language: 'en' }).length).toBeGreaterThan(0);
+  });
+
+  it('finds names through forms of address and phrases of each language', async () => {
+    expect(await redact(['Guten Tag, mein Name ist Anneliese Brückner.', 'Vielen Dank, Frau Brückner.'], { hint: 'de' })).toEqual([
+      'Guten Tag, mein Name ist [PERSON_1].',
+      'Vielen Dank, Frau [PERSON_2].',
+    ]);
+    expect(await redact(["Bonjour, je m'appelle Gaëlle Lemarchand."], { hint: 'fr' })).toEqual(["Bonjour, je m'appelle [PERSON_1]."]);
+    expect(await redact(['O Sr. Anselmo Rebelo assinou a entrega.'], { hint: 'pt' })).toEqual(['O Sr. [PERSON_1] assinou a entrega.']);
+  });
+
+  it('gives a language the name detector does not cover structured redaction only', async () => {
+    // Swedish and Japanese: the phone and the e-mail go, the names stay (no English model on them).
+    const swedish = 'Hej, jag heter Karin Lindqvist. Ring mig på 070-123 45 67 eller skriv till karin@example.se.';
+    expect(NAME_DETECTOR_LANGUAGES).not.toContain('sv');
+    expect(await redact([swedish], { language: 'sv' })).toEqual(['Hej, jag heter Karin Lindqvist. Ring mig på [PHONE_1] eller skriv till [EMAIL_1].']);
+    const japanese = '山田太郎です。電話番号は 090-1234-5678 です。Contact: Taro Yamada';
+    expect(detectLocal(japanese, { language: 'ja' }).map((s) => s.type)).toEqual(['PHONE']);
+    // The language stage may store a detection result instead of a bare code.
+    const stage = createRedactionStage({ detector: createLocalDetector() });
+    const stored = { ...conversation('c2', [['user', 'Hej, jag heter Karin Lindqvist.']]), language: { code: 'sv', confidence: 0.9, reliable: true } };
+    const kept = await stage.apply(stored as Parameters<typeof stage.apply>[0]);
+    expect(kept.action === 'keep' && kept.conversation.turns[0].content).toBe('Hej, jag heter Karin Lindqvist.');
+    // An explicit hint wins over the conversation's own field.
+    expect(await redact(['Hi, my name is Karin Lindqvist.'], { language: 'sv', hint: 'en' })).toEqual(['Hi, my name is [PERSON_1].']);
+  });
+
+  it('redacts structured values in national formats whatever the language', () => {
+    const cases: [string, string, string][] = [
+      ['fr', 'Appelez-moi au 06 12 34 56 78 svp', '06 12 34 56 78'],
+      ['pt', 'Meu celular é +55 11 91234-5678.', '+55 11 91234-5678'],
+      ['nl', 'Bel mij op 06-12345678 alstublieft', '06-12345678'],
+      ['de', 'Erreichbar unter 0171 2345678.', '0171 2345678'],
+      ['ja', '電話 +81 90-1234-5678 まで', '+81 90-1234-5678'],
+    ];
+    for (const [language, text, phone] of cases) {
+      expect({ language, spans: detectLocal(text, { language }).map((s) => [s.type, s.value]) }).toEqual({ language, spans: [['PHONE', phone]] });
+    }
+    expect(detectLocal('IBAN ES91 2100 0418 4502 0005 1332', { language: 'ja' }).map((s) => s.type)).toEqual(['IBAN']);
+  });
+
+  it('meets recall and precision floors per language on hand-labelled text, with at most 1 false placeholder per 1,000 words', async () => {
+    if (!existsSync(MULTILINGUAL)) throw new Error(`${MULTILINGUAL} not found`);
+    const report: Record<string, unknown> = {};
+    for (const language of ['de', 'fr', 'es', 'it', 'pt', 'nl']) {
+      const text = await loadLabelledText(join(MULTILINGUAL, `${language}.txt`));
+      expect(text.labelled.length).toBeGreaterThanOrEqual(12);
+      const score = scoreCorpus(text.labelled, text.labelled.map((item) => detectLocal(item.full_text, { language })));
+      const words = text.nameFree.reduce((n, t) => n + countWords(t), 0);
+      const falsePlaceholders = text.nameFree.flatMap((t) => detectLocal(t, { language }).map((s) => `${s.type}:${s.value}`));
+      report[language] = { PERSON: score.PERSON, ADDRESS: score.ADDRESS, words, falsePlaceholders };
+      expect(words).toBeGreaterThanOrEqual(350);
+      expect({ language, PERSON_recall: score.PERSON.recall >= 0.85 }).toEqual({ language, PERSON_recall: true });
+      expect({ language, PERSON_precision: score.PERSON.precision >= 0.9 }).toEqual({ language, PERSON_precision: true });
+      expect({ language, ADDRESS_recall: score.ADDRESS.recall >= 0.85 }).toEqual({ language, ADDRESS_recall: true });
+      expect({ language, ADDRESS_precision: score.ADDRESS.precision >= 0.9 }).toEqual({ language, ADDRESS_precision: true });
+      for (const type of STRUCTURED_TYPES.filter((t) => score[t].gold)) {
+        expect({ language, type, recall: score[type].recall }).toEqual({ language, type, recall: 1 });
+      }
+      expect({ language, falsePlaceholders }).toEqual({ language, falsePlaceholders: falsePlaceholders.slice(0, Math.floor(words / 1000)) });
+    }
+    console.log(JSON.stringify(report));
+  });
+});
+
+describe('the clearly-English shortcut before language detection', () => {
+  it('never takes a line of the other languages for English, and takes most English customer turns', async () => {
+    for (const language of ['de', 'fr', 'es', 'it', 'pt', 'nl']) {
+      const text = await loadLabelledText(join(MULTILINGUAL, `${language}.txt`));
+      const lines = [...text.nameFree, ...text.labelled.map((i) => i.full_text)];
+      expect({ language, english: lines.filter(isClearlyEnglish) }).toEqual({ language, english: [] });
+      // Nor the whole text at once (a conversation's sample).
+      expect(isClearlyEnglish(lines.join('\n').slice(0, 300))).toBe(false);
+    }
+    const english = [
+      'Hi, I ordered a blender two weeks ago and it has not arrived yet. Can you check where it is?',
+      'Thanks for waiting. I can see that your order was shipped yesterday and should arrive on Friday.',
+      'I would like to cancel my subscription please, the app keeps crashing when I open it.',
+    ];
+    expect(english.filter(isClearlyEnglish)).toEqual(english);
+    expect(isClearlyEnglish('ok thanks')).toBe(false);
+  });
+});
+
+describe('loading', () => {
+  it('does not load the NLP taggers when the redaction module is imported or used with the default recogniser', () => {
+    const dist = join(ROOT, 'dist', 'src', 'shared', 'quality', 'pii', 'redact.js');
+    if (!existsSync(dist)) throw new Error(`${dist} not found: run npm run build first (npm test does)`);
+    const script = `
+      const { detectLocal } = require(${JSON.stringify(dist)});
+      const loaded = () => Object.keys(require.cache).filter((k) => /node_modules[\\\\/](wink-nlp|compromise|wink-eng-lite-web-model)[\\\\/]/.test(k)).length;
+      const atImport = loaded();
+      detectLocal('Hi, I am John Smith', { language: 'en' });
+      console.log(JSON.stringify({ atImport, afterUse: loaded() }));`;
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' })) as { atImport: number; afterUse: number };
+    expect(out).toEqual({ atImport: 0, afterUse: 0 });
+  });
+});
