@@ -127,7 +127,7 @@ export class SignatureStoreConflictError extends Error {
  * Table layout (since the preprocessBlob speed work; rows of the earlier layout, one row per band
  * key and record in partition `b-<band key>`, are not read and were never migrated, as no
  * deployment held any):
- * - one row per exact hash (partition `x-<hash>`, row `-`) with the whole record, created with
+ * - one row per exact hash (partition `x-<hash>`, row `<hash>`; `exactRowAddress`) with the whole record, created with
  *   `createEntity` so two concurrent writers cannot both claim the same text; written at once;
  * - one bucket row per LSH band key (partition `b<band index>`, row = band hash) listing the exact
  *   hashes of the kept records in that band as 16-byte binary values. A lookup is 20 point reads
@@ -168,7 +168,8 @@ export class TableSignatureStore implements SignatureStore {
     const cached = this.records.get(hash);
     if (cached) return cached;
     try {
-      const entity = await this.table.getEntity<SignatureEntity>(`x-${hash}`, '-', { abortSignal: signal });
+      const { partitionKey, rowKey } = exactRowAddress(hash);
+      const entity = await this.table.getEntity<SignatureEntity>(partitionKey, rowKey, { abortSignal: signal });
       const record = toRecord(entity);
       this.remember(record);
       return record;
@@ -190,7 +191,7 @@ export class TableSignatureStore implements SignatureStore {
   async add(record: SignatureRecord, keys: string[], signal?: AbortSignal): Promise<SignatureRecord | undefined> {
     try {
       await this.table.createEntity<SignatureEntity>(
-        { partitionKey: `x-${record.exactHash}`, rowKey: '-', ...record },
+        { ...exactRowAddress(record.exactHash), ...record },
         { abortSignal: signal },
       );
       this.remember(record);
@@ -323,8 +324,19 @@ function transactionChunks<T extends [string, Bucket]>(entries: T[]): T[][] {
   return chunks;
 }
 
-/** Band key `<band index>-<band hash>` (from `bandKeys`) → bucket row address. */
-function bucketAddress(key: string): { partitionKey: string; rowKey: string } {
+/**
+ * The row holding the record of an exact hash: partition `x-<hash>`, row `<hash>`. The row key
+ * repeats the hash rather than being a constant: Azurite (LokiJS) resolves a point read through
+ * its RowKey index first, so a constant row key made every exact lookup scan all exact rows and
+ * the per-conversation cost grow with the table; Azure itself serves either in constant time.
+ * Exported for benchmarks that seed the table.
+ */
+export function exactRowAddress(hash: string): { partitionKey: string; rowKey: string } {
+  return { partitionKey: `x-${hash}`, rowKey: hash };
+}
+
+/** Band key `<band index>-<band hash>` (from `bandKeys`) → bucket row address (exported for benchmarks that seed the table). */
+export function bucketAddress(key: string): { partitionKey: string; rowKey: string } {
   const dash = key.indexOf('-');
   if (dash <= 0) throw new Error(`dedup signatures: malformed band key "${key}" (expected <band index>-<band hash>)`);
   return { partitionKey: `b${key.slice(0, dash)}`, rowKey: key.slice(dash + 1) };
