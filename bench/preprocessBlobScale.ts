@@ -19,14 +19,15 @@ import type { Telemetry } from '../src/shared/telemetry/telemetry';
  * conversation and every demo conversation takes the full kept path: exact read, 20 band reads,
  * create, bucket writes), then the demo files are preprocessed through `preprocessBlob` on
  * Azurite. Baseline: the same files on a table holding 1,000 conversations, same run.
- * `TUNELOOP_BENCH_SCALE` (comma-separated) overrides the sizes.
+ * `TUNELOOP_BENCH_SCALE` (comma-separated) overrides the sizes, `TUNELOOP_BENCH_SCALE_REPEAT_UP_TO` the
+ * largest size measured over several rounds.
  */
 const DEMO = join(__dirname, '..', '..', 'demo', 'data');
 const FILES = ['chat-logs.jsonl', 'chat-export.csv', 'chat-logs-week2.jsonl.gz'];
 const SIZES = (process.env.TUNELOOP_BENCH_SCALE ?? '1000,10000,100000').split(',').map(Number);
 /** Rounds per size (reset, seed, run the files) for tables up to this size; larger ones run once (seeding takes minutes). */
 const REPEATS = 3;
-const REPEAT_UP_TO = 10_000;
+const REPEAT_UP_TO = Number(process.env.TUNELOOP_BENCH_SCALE_REPEAT_UP_TO ?? 10_000);
 const SEED_CHUNK = 2000;
 const SEED_CONCURRENCY = 32;
 
@@ -115,6 +116,8 @@ export const preprocessBlobScaleBenchmark: Benchmark = {
           perConversation.push(runs.reduce((a, r) => a + r.ms, 0) / conversations);
         }
         results.push({ size, perConversation: median(perConversation), seedS: seedMs / 1000, rounds, conversations });
+        // Progress on stderr: the large sizes take minutes on a busy machine.
+        console.error(`preprocessBlobScale: ${size} stored: ${median(perConversation).toFixed(2)} ms per conversation (${perConversation.map((v) => v.toFixed(2)).join(', ')}), seeding ${(seedMs / 1000).toFixed(0)} s`);
       }
       const base = results.find((r) => r.size === 1000) ?? results[0];
       lines.push(
