@@ -65,11 +65,16 @@ describe('cold start', () => {
     expect(modules.filter((m) => /cli[/\\]commands[/\\](?!index\.js)/.test(m))).toEqual([]);
   });
 
-  it('each lazily listed command names the module it loads, with the same summary', async () => {
-    const { commands, resolveCommand } = await import('../../src/cli/commands');
-    for (const entry of commands) {
-      const command = resolveCommand(entry);
-      expect({ name: command.name, summary: command.summary }).toEqual({ name: entry.name, summary: entry.summary });
-    }
+  it('each lazily listed command names the module it loads, with the same summary', () => {
+    // In a child process: loading every command pulls in SDK clients that keep handles open.
+    const script = `const { commands, resolveCommand } = require(${JSON.stringify(join(ROOT, 'dist', 'src', 'cli', 'commands', 'index.js'))});
+const out = commands.map((entry) => { const c = resolveCommand(entry); return { listed: [entry.name, entry.summary], loaded: [c.name, c.summary] }; });
+process.stdout.write(JSON.stringify(out));
+process.exit(0);`;
+    const child = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, env: { PATH: process.env.PATH }, encoding: 'utf8' });
+    expect(child.status).toBe(0);
+    const pairs = JSON.parse(child.stdout) as { listed: string[]; loaded: string[] }[];
+    expect(pairs.length).toBeGreaterThan(5);
+    for (const p of pairs) expect(p.loaded).toEqual(p.listed);
   });
 });
