@@ -76,6 +76,9 @@ interface SignatureEntity extends SignatureRecord {
   rowKey: string;
 }
 
+/** Row key of exact rows written before they were keyed by their hash (read as a fallback only). */
+const LEGACY_EXACT_ROW_KEY = '-';
+
 /** Exact hashes per band-bucket property: binary properties (limit 64 KiB) of 16-byte hashes. */
 const HASHES_PER_PROPERTY = 4000;
 /** Properties per bucket row (h0…h14): 15 × 64 KiB stays under the 1 MiB entity limit. */
@@ -184,8 +187,24 @@ export class TableSignatureStore implements SignatureStore {
     this.lastRead = new Map(keys.map((key, i) => [key, buckets[i]]));
     const hashes = new Set<string>();
     for (const bucket of buckets) for (const h of bucket.hashes) hashes.add(h);
-    const records = await Promise.all([...hashes].map((h) => this.findExact(h, signal)));
+    const records = await Promise.all([...hashes].map(async (h) => (await this.findExact(h, signal)) ?? (await this.findLegacyRecord(h, signal))));
     return records.filter((r): r is SignatureRecord => r !== undefined);
+  }
+
+  /**
+   * A record stored under the earlier exact row key `-` (before rows were keyed by their hash).
+   * Read only for a band candidate whose row is missing, so conversations stored before the
+   * change are still found as near (or, at similarity 1, exact) duplicates, at no cost otherwise.
+   */
+  private async findLegacyRecord(hash: string, signal?: AbortSignal): Promise<SignatureRecord | undefined> {
+    try {
+      const record = toRecord(await this.table.getEntity<SignatureEntity>(`x-${hash}`, LEGACY_EXACT_ROW_KEY, { abortSignal: signal }));
+      this.remember(record);
+      return record;
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw err;
+    }
   }
 
   async add(record: SignatureRecord, keys: string[], signal?: AbortSignal): Promise<SignatureRecord | undefined> {
