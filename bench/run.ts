@@ -8,6 +8,8 @@ import { bleuBenchmark } from './bleu';
 import { emulatorBenchmark } from './emulator';
 import { preprocessBlobBenchmark } from './preprocessBlob';
 import { piiBenchmark } from './pii';
+import { coldstartBenchmark } from './coldstart';
+import { preprocessBlobScaleBenchmark } from './preprocessBlobScale';
 
 /** Every benchmark; each lives in its own file in this folder. `npm run bench -- <name>` runs one. */
 const benchmarks: Benchmark[] = [
@@ -20,6 +22,8 @@ const benchmarks: Benchmark[] = [
   bleuBenchmark,
   emulatorBenchmark,
   preprocessBlobBenchmark,
+  preprocessBlobScaleBenchmark,
+  coldstartBenchmark,
 ];
 
 async function main(): Promise<void> {

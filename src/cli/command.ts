@@ -1,3 +1,4 @@
+import { parseArgs as nodeParseArgs, type ParseArgsConfig } from 'node:util';
 import { modelInfo, UnknownModelError } from '../shared/dataset/models';
 import { TuneloopError } from '../shared/errors';
 
@@ -36,32 +37,70 @@ export function assertKnownModel(model: string): void {
   }
 }
 
-/** Minimal flag parser: `--name value`, `--flag`, repeated flags collect into arrays. */
+/**
+ * Flags for a command, parsed by `util.parseArgs` (strict): `--name value` or `--name=value` for
+ * `strings`, `--flag` for `booleans`, repeated `multiple` flags collect into arrays; anything after
+ * `--` is positional. Every parse error becomes a `UsageError` (exit 2 with the command's usage).
+ * Short options are not used by any command: an argument with one leading dash (`-`, `-5`) stays
+ * positional, as it always has.
+ */
 export function parseArgs(
   args: string[],
   spec: { strings?: string[]; booleans?: string[]; multiple?: string[] },
 ): { positional: string[]; flags: Record<string, string | boolean | string[]> } {
-  const positional: string[] = [];
-  const flags: Record<string, string | boolean | string[]> = {};
+  const options: NonNullable<ParseArgsConfig['options']> = {};
+  for (const name of spec.strings ?? []) options[name] = { type: 'string' };
+  for (const name of spec.multiple ?? []) options[name] = { type: 'string', multiple: true };
+  for (const name of spec.booleans ?? []) options[name] = { type: 'boolean' };
+  // util.parseArgs would read `-x` as a short option; tuneloop has none, so keep such arguments positional.
+  const shortLike = (arg: string) => arg.length > 1 && arg.startsWith('-') && !arg.startsWith('--');
+  const protectedArgs: string[] = [];
+  const restAt = args.indexOf('--');
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    if (!arg.startsWith('--')) {
-      positional.push(arg);
-      continue;
+    const beforeRest = restAt < 0 || i < restAt;
+    if (beforeRest && isStringFlag(arg, spec) && i + 1 < args.length && shortLike(args[i + 1])) {
+      // `--limit -5`: a value that starts with one dash (util.parseArgs would call it ambiguous).
+      protectedArgs.push(`${arg}=${args[++i]}`);
+    } else {
+      protectedArgs.push(beforeRest && shortLike(arg) ? `${POSITIONAL_MARK}${arg}` : arg);
     }
-    const [rawName, inline] = arg.slice(2).split(/=(.*)/s, 2);
-    if (spec.booleans?.includes(rawName)) {
-      flags[rawName] = true;
-      continue;
-    }
-    if (spec.strings?.includes(rawName) || spec.multiple?.includes(rawName)) {
-      const value = inline ?? args[++i];
-      if (value === undefined) throw new UsageError(`--${rawName} needs a value`);
-      if (spec.multiple?.includes(rawName)) flags[rawName] = [...((flags[rawName] as string[]) ?? []), value];
-      else flags[rawName] = value;
-      continue;
-    }
-    throw new UsageError(`unknown option --${rawName}`);
   }
+  let parsed: ReturnType<typeof nodeParseArgs>;
+  try {
+    parsed = nodeParseArgs({ args: protectedArgs, options, strict: true, allowPositionals: true, allowNegative: false });
+  } catch (err) {
+    throw new UsageError(usageMessage(err));
+  }
+  const flags: Record<string, string | boolean | string[]> = {};
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (value !== undefined) flags[name] = value as string | boolean | string[];
+  }
+  const positional = parsed.positionals.map((p) => (p.startsWith(POSITIONAL_MARK) ? p.slice(POSITIONAL_MARK.length) : p));
   return { positional, flags };
+}
+
+/** Prefix that hides a one-dash argument from util.parseArgs' short-option handling (a character no shell argument contains). */
+const POSITIONAL_MARK = '\u0000';
+
+function isStringFlag(arg: string, spec: { strings?: string[]; multiple?: string[] }): boolean {
+  if (!arg.startsWith('--')) return false;
+  const name = arg.slice(2);
+  return Boolean(spec.strings?.includes(name) || spec.multiple?.includes(name));
+}
+
+/** util.parseArgs' error codes, reworded the way the CLI has always said them. */
+function usageMessage(err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  const option = /'(-{1,2}[^'\s]*)/.exec(e.message ?? '')?.[1];
+  switch (e.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${option ?? ''}`.trim();
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      if (/argument missing|argument is ambiguous/.test(e.message ?? '')) return `${option ?? 'option'} needs a value`;
+      if (/does not take an argument/.test(e.message ?? '')) return `${option ?? 'option'} takes no value`;
+      return e.message ?? String(err);
+    default:
+      return e.message ?? String(err);
+  }
 }

@@ -1,5 +1,5 @@
 import { UsageError, type CliIo } from './command';
-import { commands } from './commands';
+import { commands, resolveCommand } from './commands';
 
 function defaultIo(): CliIo {
   return {
@@ -27,11 +27,12 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
     io.stdout(usage());
     return name ? 0 : 2;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     io.stderr(`tuneloop: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
+  const command = resolveCommand(entry);
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout(`usage: ${command.usage}\n`);
     return 0;

@@ -1,11 +1,11 @@
 import type { InvocationContext } from '@azure/functions';
 import type { Settings } from '../shared/config/settings';
-import { getRuntime } from '../shared/composition/runtime';
-import { runDeploymentLifecycle } from '../shared/evaluation/lifecycle';
 import type { FunctionDefinition } from './definition';
 
 /** Timer: repair promotion history and roles, give up on stuck candidates, charge hosting hours, retire released deployments after the grace period, keep production alive. */
 export async function deploymentLifecycleHandler(_timer: unknown, context: InvocationContext): Promise<unknown> {
+  // Loaded on first use, not when the worker loads the entry: cold start stays a hello-world app's (docs/architecture.md).
+  const [{ getRuntime }, { runDeploymentLifecycle }] = await Promise.all([import('../shared/composition/runtime'), import('../shared/evaluation/lifecycle')]);
   const result = await runDeploymentLifecycle(getRuntime());
   const cost = result.charged.reduce((a, c) => a + c.costUsd, 0);
   context.log(
@@ -19,7 +19,7 @@ export async function deploymentLifecycleHandler(_timer: unknown, context: Invoc
   return result;
 }
 
-export function deploymentLifecycle(settings: Settings): FunctionDefinition {
+export function deploymentLifecycle(settings: Pick<Settings, 'TUNELOOP_LIFECYCLE_SCHEDULE'>): FunctionDefinition {
   return {
     name: 'deploymentLifecycle',
     summary: 'retires superseded, rejected and abandoned fine-tuned deployments, keeps production alive, records hosting cost per day',

@@ -1,11 +1,11 @@
 import type { InvocationContext } from '@azure/functions';
 import type { Settings } from '../shared/config/settings';
-import { getRuntime } from '../shared/composition/runtime';
-import { runDriftWatch } from '../shared/drift/watch';
 import type { FunctionDefinition } from './definition';
 
 /** Timer: drift of recent curated data against the production model's training data; may decide a retrain. */
 export async function driftWatchHandler(_timer: unknown, context: InvocationContext): Promise<unknown> {
+  // Loaded on first use, not when the worker loads the entry: cold start stays a hello-world app's (docs/architecture.md).
+  const [{ getRuntime }, { runDriftWatch }] = await Promise.all([import('../shared/composition/runtime'), import('../shared/drift/watch')]);
   const run = await runDriftWatch(getRuntime());
   const score = run.score === undefined ? 'no score' : `score ${run.score.toFixed(3)} (${run.scoreDrivenBy}) vs threshold ${run.threshold}`;
   context.log(`drift ${run.windowStart}..${run.windowEnd}: ${run.recent.conversations} recent vs ${run.reference.conversations} reference conversations (${run.reference.kind}); ${score}; decision ${run.decision.kind}; ${run.skipped.length} metrics skipped`);
@@ -20,7 +20,7 @@ export async function driftWatchHandler(_timer: unknown, context: InvocationCont
  * only when the app setting exists; passing the resolved value keeps the default working where it
  * is not set, and a changed app setting restarts the app, which re-reads it.
  */
-export function driftWatch(settings: Settings): FunctionDefinition {
+export function driftWatch(settings: Pick<Settings, 'TUNELOOP_DRIFT_SCHEDULE'>): FunctionDefinition {
   return {
     name: 'driftWatch',
     summary: 'compares recent curated data with the production training data, emits drift metrics, may trigger a retrain',

@@ -1,7 +1,5 @@
 import type { InvocationContext } from '@azure/functions';
 import type { Settings } from '../shared/config/settings';
-import { getRuntime } from '../shared/composition/runtime';
-import { handleJobMessage } from '../shared/finetune/loop';
 import { QUEUES } from '../shared/storage/names';
 import type { FunctionDefinition, TriggerDefinition } from './definition';
 
@@ -10,6 +8,8 @@ import type { FunctionDefinition, TriggerDefinition } from './definition';
 const STEP_TIMEOUT_MS = 9 * 60_000;
 
 export async function fineTuneJobsHandler(message: unknown, context: InvocationContext): Promise<unknown> {
+  // Loaded on first use, not when the worker loads the entry: cold start stays a hello-world app's (docs/architecture.md).
+  const [{ getRuntime }, { handleJobMessage }] = await Promise.all([import('../shared/composition/runtime'), import('../shared/finetune/loop')]);
   const runtime = getRuntime();
   try {
     return await handleJobMessage(runtime, message, {
@@ -23,7 +23,7 @@ export async function fineTuneJobsHandler(message: unknown, context: InvocationC
 }
 
 /** The job queue trigger: a Storage queue locally, Service Bus in Azure (TUNELOOP_JOB_TRANSPORT). */
-export function fineTuneJobs(settings: Settings): FunctionDefinition {
+export function fineTuneJobs(settings: Pick<Settings, 'TUNELOOP_JOB_TRANSPORT'>): FunctionDefinition {
   const trigger: TriggerDefinition =
     settings.TUNELOOP_JOB_TRANSPORT === 'servicebus'
       ? { type: 'serviceBusQueue', queueName: QUEUES.jobs, connection: 'TUNELOOP_SERVICEBUS' }

@@ -1,10 +1,10 @@
 import type { InvocationContext } from '@azure/functions';
-import { getRuntime } from '../shared/composition/runtime';
-import { assembleDataset } from '../shared/dataset/assembly';
 import type { FunctionDefinition } from './definition';
 
 /** Nightly: assemble a versioned dataset from the curated shards and ask for a fine-tuning job. */
 export async function nightlyRetrainHandler(_timer: unknown, context: InvocationContext): Promise<unknown> {
+  // Loaded on first use, not when the worker loads the entry: cold start stays a hello-world app's (docs/architecture.md).
+  const [{ getRuntime }, { assembleDataset }] = await Promise.all([import('../shared/composition/runtime'), import('../shared/dataset/assembly')]);
   const outcome = await assembleDataset(getRuntime(), { trigger: 'nightly' });
   if (outcome.outcome === 'submitted') {
     context.log(`dataset ${outcome.manifest.version}: ${outcome.manifest.counts.train} train / ${outcome.manifest.counts.validation} validation / ${outcome.manifest.counts.holdout} holdout examples, estimated $${outcome.manifest.cost.estimated_cost_usd}; job ${outcome.jobKey} enqueued`);

@@ -1,6 +1,4 @@
 import type { InvocationContext } from '@azure/functions';
-import { getRuntime } from '../shared/composition/runtime';
-import { preprocessBlob } from '../shared/dataset/blobPreprocess';
 import type { FunctionDefinition } from './definition';
 import type { Settings } from '../shared/config/settings';
 import { isBlobReference } from './blobReference';
@@ -18,6 +16,8 @@ export async function preprocessHandler(blob: unknown, context: InvocationContex
   if (typeof name !== 'string' || !name) {
     throw new Error('preprocess: the trigger metadata has no blob "name"; the trigger path must be raw-logs/{name}');
   }
+  // Loaded on first use, not when the worker loads the entry: cold start stays a hello-world app's (docs/architecture.md).
+  const [{ getRuntime }, { preprocessBlob }] = await Promise.all([import('../shared/composition/runtime'), import('../shared/dataset/blobPreprocess')]);
   const outcome = await preprocessBlob(getRuntime(), name, { log: (m) => context.warn(m) });
   switch (outcome.status) {
     case 'processed': {

@@ -1,4 +1,4 @@
-import type { Settings } from '../shared/config/settings';
+import type { RegistrationSettings } from '../shared/config/registrationSettings';
 import type { FunctionDefinition } from './definition';
 import { nightlyRetrain } from './nightlyRetrain';
 import { fineTuneJobs } from './fineTuneJobs';
@@ -10,6 +10,6 @@ import { driftWatch } from './driftWatch';
  * The one list of tuneloop's functions. Each entry comes from its own file in this folder;
  * settings decide the variable parts (job queue transport, schedules).
  */
-export function functionDefinitions(settings: Settings): FunctionDefinition[] {
+export function functionDefinitions(settings: RegistrationSettings): FunctionDefinition[] {
   return [preprocess(settings), nightlyRetrain, fineTuneJobs(settings), driftWatch(settings), deploymentLifecycle(settings)];
 }

@@ -68,6 +68,20 @@ describe('tuneloop dashboard', () => {
     expect(buildDashboardData(week(), { driftThreshold: 0.25, since: new Date('2026-03-06T00:00:00Z') }).charts[0].series[0].points).toHaveLength(2);
   });
 
+  it('spans the time axis over the data, also for a single point', () => {
+    const time = '2026-03-01T03:00:00.000Z';
+    const one = buildDashboardData([{ time, kind: 'metric', name: 'tuneloop.drift.score', value: 0.2, dimensions: {} }], { driftThreshold: 0.25 });
+    const drift = one.charts.find((c) => c.id === 'drift')!;
+    expect(drift.x!.min).toBeLessThan(Date.parse(time));
+    expect(drift.x!.max).toBeGreaterThan(Date.parse(time));
+    expect(drift.x!.max - drift.x!.min).toBeLessThanOrEqual(24 * 3600_000);
+    expect(one.charts.find((c) => c.id === 'bleu')!.x).toBeUndefined();
+    const weekly = buildDashboardData(week(), { driftThreshold: 0.25 }).charts[0].x!;
+    const span = Date.UTC(2026, 2, 7, 3) - Date.UTC(2026, 2, 1, 3);
+    expect(weekly.min).toBeGreaterThanOrEqual(Date.UTC(2026, 2, 1, 3) - span * 0.05);
+    expect(weekly.max).toBeLessThanOrEqual(Date.UTC(2026, 2, 7, 3) + span * 0.05);
+  });
+
   it('writes a self-contained page that renders its charts in headless Chromium without console errors', async () => {
     const io = captureIo(dir, { env: { TUNELOOP_LOCAL_DIR: '.' } });
     expect(await runCli(['dashboard', '--out', 'out/dash.html'], io)).toBe(0);
@@ -102,7 +116,8 @@ describe('tuneloop dashboard', () => {
           const pixels = ctx.getImageData(0, 0, (canvas as HTMLCanvasElement).width, (canvas as HTMLCanvasElement).height).data;
           let painted = 0;
           for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted++;
-          return { id: canvas.id, width: (canvas as HTMLCanvasElement).width, datasets: chart?.data.datasets.map((d) => d.data.length) ?? [], painted };
+          const x = (chart as unknown as { scales: { x: { min: number; max: number } } } | undefined)?.scales.x;
+          return { id: canvas.id, width: (canvas as HTMLCanvasElement).width, datasets: chart?.data.datasets.map((d) => d.data.length) ?? [], painted, xMin: x?.min ?? NaN, xMax: x?.max ?? NaN };
         });
       });
       expect(problems).toEqual([]);
@@ -113,6 +128,8 @@ describe('tuneloop dashboard', () => {
         expect(c.datasets.length).toBeGreaterThan(0);
         expect(c.datasets.every((n) => n > 0)).toBe(true);
         expect(c.painted).toBeGreaterThan(1000);
+        // The week of data, not years around it (Chart.js pads a zero-width range by 5% of an epoch-ms value).
+        expect(c.xMax - c.xMin).toBeLessThan(8 * 24 * 3600_000);
       }
       expect(await page.locator('#events').textContent()).toContain('<script>alert(1)</script>');
     } finally {

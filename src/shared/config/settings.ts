@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TuneloopError } from '../errors';
+import { BLOB_TRIGGER_SOURCES, JOB_TRANSPORTS, REGISTRATION_DEFAULTS } from './registrationSettings';
 
 /**
  * Every setting tuneloop reads, in one place. Environment variables (Azure app settings,
@@ -237,7 +238,7 @@ export const settingsSchema = z
       where: 'optional',
       sample: '7',
     }),
-    TUNELOOP_LIFECYCLE_SCHEDULE: setting('TUNELOOP_LIFECYCLE_SCHEDULE', z.string().min(1).default('0 15 * * * *'), {
+    TUNELOOP_LIFECYCLE_SCHEDULE: setting('TUNELOOP_LIFECYCLE_SCHEDULE', z.string().min(1).default(REGISTRATION_DEFAULTS.TUNELOOP_LIFECYCLE_SCHEDULE), {
       description: 'NCRONTAB schedule of deploymentLifecycle (retire superseded deployments, keep production alive, record hosting cost).',
       where: 'optional',
       sample: '0 15 * * * *',
@@ -262,7 +263,7 @@ export const settingsSchema = z
       where: 'optional',
       sample: '20',
     }),
-    TUNELOOP_JOB_TRANSPORT: setting('TUNELOOP_JOB_TRANSPORT', z.enum(['storage', 'servicebus']).default('storage'), {
+    TUNELOOP_JOB_TRANSPORT: setting('TUNELOOP_JOB_TRANSPORT', z.enum(JOB_TRANSPORTS).default(REGISTRATION_DEFAULTS.TUNELOOP_JOB_TRANSPORT), {
       description:
         'Queue carrying fine-tuning job messages: storage = Storage queue finetune-jobs (visibility delay, poison queue), servicebus = Service Bus queue finetune-jobs (scheduled messages, dead-letter queue).',
       where: 'azure',
@@ -333,7 +334,7 @@ export const settingsSchema = z
     ),
     TUNELOOP_BLOB_TRIGGER_SOURCE: setting(
       'TUNELOOP_BLOB_TRIGGER_SOURCE',
-      z.enum(['EventGrid', 'LogsAndContainerScan']).default('EventGrid'),
+      z.enum(BLOB_TRIGGER_SOURCES).default(REGISTRATION_DEFAULTS.TUNELOOP_BLOB_TRIGGER_SOURCE),
       {
         description:
           'How the Functions host learns of new blobs in raw-logs: EventGrid (Azure; Flex Consumption needs it) or LogsAndContainerScan (`func start` against Azurite, which has no Event Grid). The local host (`npm start`) scans the container either way.',
@@ -519,7 +520,7 @@ export const settingsSchema = z
       where: 'optional',
       sample: '',
     }),
-    TUNELOOP_DRIFT_SCHEDULE: setting('TUNELOOP_DRIFT_SCHEDULE', z.string().min(1).default('0 0 * * * *'), {
+    TUNELOOP_DRIFT_SCHEDULE: setting('TUNELOOP_DRIFT_SCHEDULE', z.string().min(1).default(REGISTRATION_DEFAULTS.TUNELOOP_DRIFT_SCHEDULE), {
       description: 'NCRONTAB schedule (six fields, seconds first) of the driftWatch timer; default hourly.',
       where: 'optional',
       sample: '0 0 * * * *',

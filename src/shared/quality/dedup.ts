@@ -77,6 +77,9 @@ interface SignatureEntity extends SignatureRecord {
   rowKey: string;
 }
 
+/** Row key of exact rows written before they were keyed by their hash (read as a fallback only). */
+const LEGACY_EXACT_ROW_KEY = '-';
+
 /** Exact hashes per band-bucket property: binary properties (limit 64 KiB) of 16-byte hashes. */
 const HASHES_PER_PROPERTY = 4000;
 /** Properties per bucket row (h0…h14): 15 × 64 KiB stays under the 1 MiB entity limit. */
@@ -127,7 +130,7 @@ export class SignatureStoreConflictError extends TuneloopError {
  * Table layout (since the preprocessBlob speed work; rows of the earlier layout, one row per band
  * key and record in partition `b-<band key>`, are not read and were never migrated, as no
  * deployment held any):
- * - one row per exact hash (partition `x-<hash>`, row `-`) with the whole record, created with
+ * - one row per exact hash (partition `x-<hash>`, row `<hash>`; `exactRowAddress`) with the whole record, created with
  *   `createEntity` so two concurrent writers cannot both claim the same text; written at once;
  * - one bucket row per LSH band key (partition `b<band index>`, row = band hash) listing the exact
  *   hashes of the kept records in that band as 16-byte binary values. A lookup is 20 point reads
@@ -168,7 +171,8 @@ export class TableSignatureStore implements SignatureStore {
     const cached = this.records.get(hash);
     if (cached) return cached;
     try {
-      const entity = await this.table.getEntity<SignatureEntity>(`x-${hash}`, '-', { abortSignal: signal });
+      const { partitionKey, rowKey } = exactRowAddress(hash);
+      const entity = await this.table.getEntity<SignatureEntity>(partitionKey, rowKey, { abortSignal: signal });
       const record = toRecord(entity);
       this.remember(record);
       return record;
@@ -183,14 +187,30 @@ export class TableSignatureStore implements SignatureStore {
     this.lastRead = new Map(keys.map((key, i) => [key, buckets[i]]));
     const hashes = new Set<string>();
     for (const bucket of buckets) for (const h of bucket.hashes) hashes.add(h);
-    const records = await Promise.all([...hashes].map((h) => this.findExact(h, signal)));
+    const records = await Promise.all([...hashes].map(async (h) => (await this.findExact(h, signal)) ?? (await this.findLegacyRecord(h, signal))));
     return records.filter((r): r is SignatureRecord => r !== undefined);
+  }
+
+  /**
+   * A record stored under the earlier exact row key `-` (before rows were keyed by their hash).
+   * Read only for a band candidate whose row is missing, so conversations stored before the
+   * change are still found as near (or, at similarity 1, exact) duplicates, at no cost otherwise.
+   */
+  private async findLegacyRecord(hash: string, signal?: AbortSignal): Promise<SignatureRecord | undefined> {
+    try {
+      const record = toRecord(await this.table.getEntity<SignatureEntity>(`x-${hash}`, LEGACY_EXACT_ROW_KEY, { abortSignal: signal }));
+      this.remember(record);
+      return record;
+    } catch (err) {
+      if (isStatus(err, 404)) return undefined;
+      throw err;
+    }
   }
 
   async add(record: SignatureRecord, keys: string[], signal?: AbortSignal): Promise<SignatureRecord | undefined> {
     try {
       await this.table.createEntity<SignatureEntity>(
-        { partitionKey: `x-${record.exactHash}`, rowKey: '-', ...record },
+        { ...exactRowAddress(record.exactHash), ...record },
         { abortSignal: signal },
       );
       this.remember(record);
@@ -322,8 +342,19 @@ function transactionChunks<T extends [string, Bucket]>(entries: T[]): T[][] {
   return chunks;
 }
 
-/** Band key `<band index>-<band hash>` (from `bandKeys`) → bucket row address. */
-function bucketAddress(key: string): { partitionKey: string; rowKey: string } {
+/**
+ * The row holding the record of an exact hash: partition `x-<hash>`, row `<hash>`. The row key
+ * repeats the hash rather than being a constant: Azurite (LokiJS) resolves a point read through
+ * its RowKey index first, so a constant row key made every exact lookup scan all exact rows and
+ * the per-conversation cost grow with the table; Azure itself serves either in constant time.
+ * Exported for benchmarks that seed the table.
+ */
+export function exactRowAddress(hash: string): { partitionKey: string; rowKey: string } {
+  return { partitionKey: `x-${hash}`, rowKey: hash };
+}
+
+/** Band key `<band index>-<band hash>` (from `bandKeys`) → bucket row address (exported for benchmarks that seed the table). */
+export function bucketAddress(key: string): { partitionKey: string; rowKey: string } {
   const dash = key.indexOf('-');
   if (dash <= 0) throw new Error(`dedup signatures: malformed band key "${key}" (expected <band index>-<band hash>)`);
   return { partitionKey: `b${key.slice(0, dash)}`, rowKey: key.slice(dash + 1) };

@@ -16,6 +16,12 @@ export interface DashboardChart {
   title: string;
   yLabel: string;
   series: DashboardSeries[];
+  /**
+   * The time axis, epoch ms: the span of the chart's points plus a small margin. Set explicitly
+   * because Chart.js pads a zero-width linear range by 5% of the value, which for a single
+   * point at an epoch-ms time is about three years either side.
+   */
+  x?: { min: number; max: number };
 }
 
 export interface DashboardData {
@@ -64,6 +70,24 @@ function dailyQuarantineShare(records: readonly MetricRecord[]): DashboardSeries
     .map(([day, d]): [number, number] => [Date.parse(`${day}T12:00:00Z`), d.quarantined / d.records])
     .sort((a, b) => a[0] - b[0]);
   return points.length ? { label: 'preprocessing, per day (records quarantined / records in)', points } : undefined;
+}
+
+/** Margin around a single instant (or several at the same instant) on a time axis. */
+const SINGLE_INSTANT_MARGIN_MS = 60 * 60 * 1000;
+
+/** The span of the data, 2% of it added on each side (an hour when the data is one instant). */
+export function timeAxis(series: readonly DashboardSeries[]): { min: number; max: number } | undefined {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const s of series) {
+    for (const [x] of s.points) {
+      if (x < min) min = x;
+      if (x > max) max = x;
+    }
+  }
+  if (min > max) return undefined;
+  const margin = max > min ? (max - min) * 0.02 : SINGLE_INSTANT_MARGIN_MS;
+  return { min: min - margin, max: max + margin };
 }
 
 function present(series: (DashboardSeries | undefined)[]): DashboardSeries[] {
@@ -119,6 +143,8 @@ export function buildDashboardData(all: readonly TelemetryRecord[], options: Das
       series: present([seriesOf(metrics, 'tuneloop.drift.quarantine_share', 'recent window (driftWatch)'), dailyQuarantineShare(metrics)]),
     },
   ];
+
+  for (const chart of charts) chart.x = timeAxis(chart.series);
 
   const latestByName = new Map<string, MetricRecord>();
   for (const r of metrics) {
@@ -193,7 +219,7 @@ const CLIENT_SCRIPT = `
         responsive: true,
         maintainAspectRatio: false,
         scales: {
-          x: { type: 'linear', ticks: { callback: function (v) { return when(v); }, maxRotation: 0, autoSkip: true, maxTicksLimit: 6 } },
+          x: { type: 'linear', min: chart.x ? chart.x.min : undefined, max: chart.x ? chart.x.max : undefined, ticks: { callback: function (v) { return when(v); }, maxRotation: 0, autoSkip: true, maxTicksLimit: 6 } },
           y: { title: { display: true, text: chart.yLabel } },
         },
         plugins: {

@@ -49,9 +49,19 @@ function trendOf(previous: number | undefined, value: number): Trend {
 
 /**
  * Dimensions that tell different quantities of one metric apart (a candidate's BLEU is not the
- * production model's; a per-reason quarantine count is not the total): the series is split by them.
+ * production model's; a per-reason quarantine count is not the total; EMAIL redactions are not
+ * PERSON redactions; exact duplicates are not near ones; a failed job's duration is not a
+ * succeeded one's): the series is split by them.
  */
-export const SERIES_DIMENSIONS = ['role', 'reason'] as const;
+export const SERIES_DIMENSIONS = ['role', 'reason', 'type', 'kind', 'outcome'] as const;
+
+/**
+ * Dimensions that say what a value was measured against: the drift reference and window, the
+ * dataset version (its holdout for evaluation metrics, the production model's training data for
+ * drift). A trend arrow compares the last value only with an earlier value measured against the
+ * same basis; a value after the basis changed is shown as new, not as a rise or a fall.
+ */
+export const BASIS_DIMENSIONS = ['reference', 'window_hours', 'dataset_version'] as const;
 
 /** `name [value, …]` for the splitting dimensions present on a record. */
 export function seriesKey(name: string, dimensions: Record<string, string>): string {
@@ -59,7 +69,14 @@ export function seriesKey(name: string, dimensions: Record<string, string>): str
   return parts.length ? `${name} [${parts.join(', ')}]` : name;
 }
 
-/** The last value of every metric series in the local sink and its trend against the value before it. */
+function basisOf(dimensions: Record<string, string>): string {
+  return BASIS_DIMENSIONS.map((d) => String(dimensions[d] ?? '')).join('\u0000');
+}
+
+/**
+ * The last value of every metric series in the local sink and its trend against the latest
+ * earlier value of the same series measured against the same basis (`BASIS_DIMENSIONS`).
+ */
 export function latestMetrics(records: readonly TelemetryRecord[]): MetricStatus[] {
   const series = new Map<string, Extract<TelemetryRecord, { kind: 'metric' }>[]>();
   for (const r of records) {
@@ -73,7 +90,14 @@ export function latestMetrics(records: readonly TelemetryRecord[]): MetricStatus
   for (const [key, points] of series) {
     points.sort((a, b) => a.time.localeCompare(b.time));
     const last = points[points.length - 1];
-    const previous = points.length > 1 ? points[points.length - 2].value : undefined;
+    const basis = basisOf(last.dimensions);
+    let previous: number | undefined;
+    for (let i = points.length - 2; i >= 0; i--) {
+      if (basisOf(points[i].dimensions) === basis) {
+        previous = points[i].value;
+        break;
+      }
+    }
     out.push({ name: key, value: last.value, time: last.time, previous, trend: trendOf(previous, last.value), dimensions: last.dimensions });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));

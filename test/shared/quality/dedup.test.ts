@@ -114,6 +114,32 @@ describe('dedup stage (table store on Azurite)', () => {
     await table.deleteTable();
   });
 
+  it('keys exact rows by their hash, and still finds records stored under the earlier row key "-" through their bands', async () => {
+    const table = testStorage().table(uniqueName('deduplegacy'));
+    await table.createTable();
+    const store = new TableSignatureStore(table);
+    expect((await createDedupStage({ store }).apply(convo('old-1', base, 'before.jsonl', 3))).action).toBe('keep');
+    await store.flush();
+    const exactRows: { partitionKey: string; rowKey: string }[] = [];
+    for await (const e of table.listEntities<Record<string, unknown>>()) if (e.partitionKey!.startsWith('x-')) exactRows.push(e as never);
+    expect(exactRows).toHaveLength(1);
+    expect(exactRows[0].rowKey).toBe(exactRows[0].partitionKey.slice(2));
+    // Rewrite it as a deployment before the change stored it.
+    const { partitionKey, rowKey } = exactRows[0];
+    const entity = await table.getEntity<Record<string, unknown>>(partitionKey, rowKey);
+    const { etag: _etag, timestamp: _timestamp, odata: _odata, ...fields } = entity as Record<string, unknown>;
+    await table.createEntity({ ...fields, partitionKey, rowKey: '-' });
+    await table.deleteEntity(partitionKey, rowKey);
+
+    const stage = createDedupStage({ store: new TableSignatureStore(table), threshold: 0.7 });
+    const same = await stage.apply(convo('new-1', base, 'after.jsonl', 1));
+    expect(same).toMatchObject({ action: 'drop', reason: 'duplicate-near' });
+    expect(same.action === 'drop' && same.detail).toContain('estimated Jaccard 1.00) of conversation old-1 (before.jsonl line 3');
+    expect(await stage.apply(convo('new-2', near, 'after.jsonl', 2))).toMatchObject({ action: 'drop', reason: 'duplicate-near' });
+    expect((await stage.apply(convo('new-3', different, 'after.jsonl', 3))).action).toBe('keep');
+    await table.deleteTable();
+  });
+
   it('lets exactly one of two concurrent writers claim the same text', async () => {
     const storage = testStorage();
     const table = storage.table(uniqueName('dedup'));

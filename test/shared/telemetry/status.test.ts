@@ -35,6 +35,38 @@ describe('metrics part of tuneloop status', () => {
     ]);
   });
 
+  it('compares like with like: split by type, kind and outcome; no arrow across a changed drift reference or dataset version', () => {
+    const drift = (time: string, value: number, reference: string, dataset_version = 'none') =>
+      metric(time, 'tuneloop.drift.score', value, { model: 'none', reference, window_hours: '24', dataset_version });
+    const records = [
+      metric('2026-03-01T00:00:00Z', 'tuneloop.quality.redactions', 12, { model: 'm', type: 'PERSON' }),
+      metric('2026-03-01T00:00:00Z', 'tuneloop.quality.redactions', 2, { model: 'm', type: 'EMAIL' }),
+      metric('2026-03-02T00:00:00Z', 'tuneloop.quality.redactions', 9, { model: 'm', type: 'PERSON' }),
+      metric('2026-03-02T00:00:00Z', 'tuneloop.quality.duplicates', 4, { model: 'm', kind: 'exact' }),
+      metric('2026-03-02T00:00:00Z', 'tuneloop.quality.duplicates', 1, { model: 'm', kind: 'near' }),
+      metric('2026-03-01T00:00:00Z', 'tuneloop.job.duration_s', 600, { outcome: 'succeeded' }),
+      metric('2026-03-02T00:00:00Z', 'tuneloop.job.duration_s', 5, { outcome: 'failed' }),
+      drift('2026-03-01T00:00:00Z', 0.1, 'first-window'),
+      drift('2026-03-02T00:00:00Z', 0.2, 'first-window'),
+      // A model was deployed: drift is now measured against its training data.
+      drift('2026-03-03T00:00:00Z', 0.05, 'dataset', 'ds-1'),
+      metric('2026-03-01T00:00:00Z', 'tuneloop.eval.bleu', 30, { role: 'candidate', dataset_version: 'ds-1' }),
+      metric('2026-03-02T00:00:00Z', 'tuneloop.eval.bleu', 20, { role: 'candidate', dataset_version: 'ds-2' }),
+    ];
+    expect(latestMetrics(records).map((m) => [m.name, m.value, m.trend, m.previous])).toEqual([
+      ['tuneloop.drift.score', 0.05, 'new', undefined],
+      ['tuneloop.eval.bleu [candidate]', 20, 'new', undefined],
+      ['tuneloop.job.duration_s [failed]', 5, 'new', undefined],
+      ['tuneloop.job.duration_s [succeeded]', 600, 'new', undefined],
+      ['tuneloop.quality.duplicates [exact]', 4, 'new', undefined],
+      ['tuneloop.quality.duplicates [near]', 1, 'new', undefined],
+      ['tuneloop.quality.redactions [EMAIL]', 2, 'new', undefined],
+      ['tuneloop.quality.redactions [PERSON]', 9, 'down', 12],
+    ]);
+    // Two windows against the same reference do compare.
+    expect(latestMetrics(records.slice(7, 9)).map((m) => [m.trend, m.previous])).toEqual([['up', 0.1]]);
+  });
+
   it('renders last metrics with arrows and drift components against the threshold, from the sink and the drift table', async () => {
     const azurite = await startPrivateAzurite();
     const dir = await mkdtemp(join(tmpdir(), 'tuneloop-status-'));
