@@ -23,7 +23,12 @@ export type NameRecognizer = 'wink' | 'compromise' | 'hybrid';
 
 let wink: ReturnType<typeof winkNLP> | undefined;
 function winkInstance(): ReturnType<typeof winkNLP> {
-  wink ??= winkNLP(model, ['pos']);
+  if (!wink) {
+    wink = winkNLP(model, ['pos']);
+    // Measured before any other text is read: wink gives every new word the next id, so measured
+    // later the size would depend on what this thread read before (and on which worker thread).
+    lexiconSize = wink.readDoc('qqzxvkj').tokens().out(wink.its.uniqueId)[0] as number;
+  }
   return wink;
 }
 
@@ -166,9 +171,8 @@ let lexiconSize: number | undefined;
 function isCommonWord(word: string): boolean {
   const w = winkInstance();
   // Words read for the first time get ids after the built-in lexicon; the first such id is its size.
-  lexiconSize ??= w.readDoc('qqzxvkj').tokens().out(w.its.uniqueId)[0] as number;
   const id = w.readDoc(word.toLowerCase()).tokens().out(w.its.uniqueId)[0] as number;
-  return id < lexiconSize;
+  return id < lexiconSize!;
 }
 
 function acceptNameRun(words: string[]): boolean {
