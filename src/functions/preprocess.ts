@@ -18,7 +18,7 @@ export async function preprocessHandler(blob: unknown, context: InvocationContex
   if (typeof name !== 'string' || !name) {
     throw new Error('preprocess: the trigger metadata has no blob "name"; the trigger path must be raw-logs/{name}');
   }
-  const outcome = await preprocessBlob(getRuntime(), name, { log: (m) => context.warn(m) });
+  const outcome = await preprocessBlob(getRuntime(), name, { log: (m) => context.warn(m), progress: (m) => context.log(m) });
   switch (outcome.status) {
     case 'processed': {
       const r = outcome.report;

@@ -56,15 +56,38 @@ export function preprocessWorkers(requested?: number): number {
  */
 export function createConversationExecutor(recipe: WorkerRecipe, workers: number, inline: () => ConversationWorkOptions): ConversationExecutor {
   if (workers <= 1) return inlineExecutor(inline());
+  return poolExecutor(recipe, workers, { minThreads: workers, idleTimeout: 60_000 });
+}
+
+const shared = new Map<string, { settings: Settings; executor: ConversationExecutor }>();
+
+/**
+ * The pool of the function app: created on first use with the app's settings and kept across
+ * invocations (workers load their NLP models and tokenizer once), its threads leaving after 30 s
+ * idle. Undefined with one worker (the instance has one core, or the setting says 1).
+ */
+export function sharedConversationExecutor(recipe: WorkerRecipe, workers: number): ConversationExecutor | undefined {
+  if (workers <= 1) return undefined;
+  const key = JSON.stringify({ workers, builder: recipe.builder, timings: recipe.timings });
+  const existing = shared.get(key);
+  if (existing && existing.settings === recipe.settings) return existing.executor;
+  const pool = poolExecutor(recipe, workers, { minThreads: 0, idleTimeout: 30_000 });
+  // Never closed by an invocation (others may be using it); idle threads are unreferenced and exit.
+  const executor: ConversationExecutor = { ...pool, close: async () => undefined };
+  shared.set(key, { settings: recipe.settings, executor });
+  return executor;
+}
+
+function poolExecutor(recipe: WorkerRecipe, workers: number, threads: { minThreads: number; idleTimeout: number }): ConversationExecutor {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Piscina } = require('piscina') as typeof import('piscina');
   const pool = new Piscina({
     filename: workerFile(),
-    minThreads: workers,
+    minThreads: threads.minThreads,
     maxThreads: workers,
     // Workers may await (Azure PII detection); do not block them between tasks.
     atomics: 'disabled',
-    idleTimeout: 60_000,
+    idleTimeout: threads.idleTimeout,
     workerData: recipe,
   });
   return {
