@@ -1,4 +1,4 @@
-import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
@@ -12,7 +12,9 @@ import { seededRandom } from '../src/shared/random/seeded';
  * cannot live off its per-text cache, and duplicate removal keeps nearly everything), while every
  * word is from real chats.
  */
-export const STAR_DIR = join(__dirname, '..', '..', 'test', 'fixtures', 'corpora', 'star_dialogues', 'dialogues');
+const STAR_PATH = ['test', 'fixtures', 'corpora', 'star_dialogues', 'dialogues'];
+/** From bench/ (ts-jest) or dist/bench/ (npm run bench). */
+export const STAR_DIR = [join(__dirname, '..', ...STAR_PATH), join(__dirname, '..', '..', ...STAR_PATH)].find((p) => existsSync(p)) ?? join(__dirname, '..', ...STAR_PATH);
 
 interface Dialogue {
   domain: string;

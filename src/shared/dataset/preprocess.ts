@@ -166,8 +166,11 @@ export async function preprocessStream(
   };
 
   const window: Batch[] = [];
+  // Inline, one batch at a time: work running ahead on the same thread would only interleave
+  // with (and blur the timings of) the ordered steps.
+  const capacity = executor.pooled ? executor.concurrency + 1 : 1;
   for (;;) {
-    while (!exhausted && window.length < executor.concurrency + 1) {
+    while (!exhausted && window.length < capacity) {
       const batch = await nextBatch();
       if (!batch) break;
       // Handled when its turn comes; until then a failure must not count as unhandled.
