@@ -71,6 +71,8 @@ async function baselineMs(path: string, repeats: number): Promise<number> {
 }
 
 const rate = (bytes: number, ms: number) => bytes / MB / (ms / 1000);
+/** Two decimals, or two significant digits for small values (a slow run is not "0.00"). */
+const fixed = (value: number) => (value >= 0.1 ? value.toFixed(2) : value.toPrecision(2));
 
 export const prepareBenchmark: Benchmark = {
   name: 'prepare',
@@ -101,7 +103,7 @@ export const prepareBenchmark: Benchmark = {
           const mbps = rate(bytes, ms);
           if (workers === 1) single = mbps;
           lines.push(
-            `| ${label} | ${workers} | ${mbps.toFixed(2)} | ${(mbps / rate(bytes, base)).toFixed(3)} | ${(mbps / single).toFixed(2)} | ${(mbps / workers).toFixed(2)} | ${(Math.max(...runs.map((r) => r.maxRss)) / MB).toFixed(0)} MB |`,
+            `| ${label} | ${workers} | ${fixed(mbps)} | ${fixed(mbps / rate(bytes, base))} | ${(mbps / single).toFixed(2)} | ${fixed(mbps / workers)} | ${(Math.max(...runs.map((r) => r.maxRss)) / MB).toFixed(0)} MB |`,
           );
         }
       }
