@@ -229,7 +229,7 @@ async function processVersion(
         timings,
         executor,
         onProgress,
-        progressEvery: 100,
+        progressEvery: 25,
         signal,
       },
       emptyStats(),
