@@ -10,6 +10,7 @@ import { preprocessBlobBenchmark } from './preprocessBlob';
 import { piiBenchmark } from './pii';
 import { coldstartBenchmark } from './coldstart';
 import { preprocessBlobScaleBenchmark } from './preprocessBlobScale';
+import { prepareBenchmark } from './prepare';
 
 /** Every benchmark; each lives in its own file in this folder. `npm run bench -- <name>` runs one. */
 const benchmarks: Benchmark[] = [
@@ -21,6 +22,7 @@ const benchmarks: Benchmark[] = [
   driftBenchmark,
   bleuBenchmark,
   emulatorBenchmark,
+  prepareBenchmark,
   preprocessBlobBenchmark,
   preprocessBlobScaleBenchmark,
   coldstartBenchmark,

@@ -18,7 +18,7 @@ export async function preprocessHandler(blob: unknown, context: InvocationContex
   }
   // Loaded on first use, not when the worker loads the entry: cold start stays a hello-world app's (docs/architecture.md).
   const [{ getRuntime }, { preprocessBlob }] = await Promise.all([import('../shared/composition/runtime'), import('../shared/dataset/blobPreprocess')]);
-  const outcome = await preprocessBlob(getRuntime(), name, { log: (m) => context.warn(m) });
+  const outcome = await preprocessBlob(getRuntime(), name, { log: (m) => context.warn(m), progress: (m) => context.log(m) });
   switch (outcome.status) {
     case 'processed': {
       const r = outcome.report;

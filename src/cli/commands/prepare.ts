@@ -2,14 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { assertKnownModel, parseArgs, UsageError, type CliCommand } from '../command';
 import { cliEnv } from '../localEnv';
-import { offlineSettings, prepareDataset, PrepareInputError } from '../../shared/dataset/prepare';
+import { offlineSettings, prepareDataset, PrepareInputError, type PrepareProgress } from '../../shared/dataset/prepare';
 
 export const prepareCommand: CliCommand = {
   name: 'prepare',
-  usage: 'tuneloop prepare <file|dir>... --out <dir> [--model <base model>] [--system-prompt-file <file>] [--epochs <n>]',
+  usage: 'tuneloop prepare <file|dir>... --out <dir> [--model <base model>] [--system-prompt-file <file>] [--epochs <n>] [--workers <n>]',
   summary: 'turn local log files into train/validation/holdout fine-tuning files, quarantine.jsonl and report.json',
   async run(args, io) {
-    const { positional, flags } = parseArgs(args, { strings: ['out', 'model', 'system-prompt-file', 'epochs'] });
+    const { positional, flags } = parseArgs(args, { strings: ['out', 'model', 'system-prompt-file', 'epochs', 'workers'] });
     if (!positional.length) throw new UsageError('give at least one input file or folder');
     const out = flags.out as string | undefined;
     if (!out) throw new UsageError('--out <dir> is required');
@@ -19,6 +19,11 @@ export const prepareCommand: CliCommand = {
     if (flags.epochs !== undefined) {
       epochs = Number(flags.epochs);
       if (!Number.isInteger(epochs) || epochs < 1) throw new UsageError(`--epochs must be a positive integer, got ${JSON.stringify(flags.epochs)}`);
+    }
+    let workers: number | undefined;
+    if (flags.workers !== undefined) {
+      workers = Number(flags.workers);
+      if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a positive integer, got ${JSON.stringify(flags.workers)}`);
     }
     let systemPrompt: string | undefined;
     const promptFile = flags['system-prompt-file'] as string | undefined;
@@ -41,12 +46,13 @@ export const prepareCommand: CliCommand = {
         model,
         systemPrompt,
         epochs,
+        workers,
         onProgress: io.isTty
-          ? (line) => {
+          ? (progress) => {
               const now = Date.now();
-              if (now - lastProgress < 200 && !line.endsWith('done')) return;
+              if (now - lastProgress < 200 && !progress.done) return;
               lastProgress = now;
-              io.stderr(`\r\x1b[2Kprepare: ${line}${line.endsWith('done') ? '\n' : ''}`);
+              io.stderr(`\r\x1b[2Kprepare: ${progressLine(progress)}${progress.done ? '\n' : ''}`);
             }
           : undefined,
       });
@@ -80,3 +86,27 @@ export const prepareCommand: CliCommand = {
     return 0;
   },
 };
+
+/** "chats.jsonl: 12,345 records, 8.1 MB/s, 41% of 1.0 GB, ETA 1m 12s" (ETA by bytes read so far). */
+export function progressLine(p: PrepareProgress): string {
+  const seconds = p.elapsedMs / 1000;
+  const rate = seconds > 0 ? p.bytesRead / seconds : 0;
+  const parts = [`${p.file}: ${p.records.toLocaleString('en-US')} records`, `${(rate / 1e6).toFixed(1)} MB/s`];
+  if (p.totalBytes > 0) parts.push(`${Math.min(100, Math.floor((p.bytesRead / p.totalBytes) * 100))}% of ${formatBytes(p.totalBytes)}`);
+  if (p.done) parts.push(`done in ${formatDuration(seconds)}`);
+  else if (rate > 0 && p.totalBytes > p.bytesRead) parts.push(`ETA ${formatDuration((p.totalBytes - p.bytesRead) / rate)}`);
+  return parts.join(', ');
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(1)} GB`;
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return `${Math.max(1, Math.round(bytes / 1e3))} kB`;
+}
+
+function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
+  return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
+}

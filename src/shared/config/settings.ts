@@ -475,6 +475,12 @@ export const settingsSchema = z
       where: 'optional',
       sample: 'info',
     }),
+    TUNELOOP_PREPROCESS_WORKERS: setting('TUNELOOP_PREPROCESS_WORKERS', positiveInt.optional(), {
+      description:
+        'Worker threads for the per-conversation work of preprocessing (rules, safety, PII redaction, examples, token counts), for `tuneloop prepare` (overridden by --workers) and the preprocess function. Unset: every core the process may use (1 = no worker threads). Outputs are the same for any number.',
+      where: 'optional',
+      sample: '',
+    }),
     TUNELOOP_DEBUG_TIMINGS: setting('TUNELOOP_DEBUG_TIMINGS', bool.default(false), {
       description: 'Log per-stage timings of preprocessing.',
       where: 'optional',

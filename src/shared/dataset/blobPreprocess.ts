@@ -5,12 +5,13 @@ import type { Runtime } from '../composition/runtime';
 import { IngestError, isAbortError } from '../ingest/errors';
 import { MAPPING_BLOB_NAME, parseMappingText, type Mapping } from '../ingest/mapping';
 import { CONTAINERS, TABLES } from '../storage/names';
-import { qualitySummary, trackQualityMetrics } from '../quality/stages';
+import { trackQualityMetrics } from '../quality/stages';
 import { TableSignatureStore, type SignatureStore } from '../quality/dedup';
 import { TableFeedbackStore } from './feedbackStore';
 import { sha256Hex, tableKey } from './keys';
 import { buildReport, type PreprocessReport } from './report';
-import { emptyStats, preprocessStream } from './preprocess';
+import { emptyStats, preprocessStream, runQualitySummary } from './preprocess';
+import { preprocessWorkers, sharedConversationExecutor } from './conversationPool';
 import { curatedLine, quarantineLine, type QuarantineRecord } from './records';
 import { preprocessStages } from './pipelineStages';
 import { StepTimings } from './timings';
@@ -60,8 +61,12 @@ interface ReceiptEntity {
 
 export interface PreprocessBlobOptions {
   signal?: AbortSignal;
-  /** Log lines for the invocation (context.log in the function). */
+  /** Log lines for the invocation (context.warn in the function). */
   log?: (message: string) => void;
+  /** Progress lines (context.log in the function): records, bytes read of the blob, MB/s, every `progressSeconds`. */
+  progress?: (message: string) => void;
+  /** Seconds between progress lines; default 10. */
+  progressSeconds?: number;
   /** Where duplicate signatures live; default a `TableSignatureStore` over table `dedupsignatures` (benchmarks compare layouts). */
   signatures?: SignatureStore;
 }
@@ -174,7 +179,7 @@ async function processVersion(
   blobName: string,
   etag: string,
   out: OutputBlobs,
-  { signal, log, signatures = new TableSignatureStore(runtime.storage.table(TABLES.dedupSignatures)) }: PreprocessBlobOptions,
+  { signal, log, progress, progressSeconds = 10, signatures = new TableSignatureStore(runtime.storage.table(TABLES.dedupSignatures)) }: PreprocessBlobOptions,
 ): Promise<PreprocessReport> {
   const settings = runtime.settings;
   const timings = settings.TUNELOOP_DEBUG_TIMINGS ? new StepTimings() : undefined;
@@ -188,9 +193,29 @@ async function processVersion(
   const quarantine = new StreamingUpload(out.quarantineBlob, 'application/x-ndjson', signal);
   const stages = preprocessStages({ settings, signatures });
   const mappings = await loadBlobMappings(runtime, signal);
+  const builder = { model: settings.TUNELOOP_BASE_MODEL, systemPrompt: settings.TUNELOOP_SYSTEM_PROMPT };
+  // The same per-conversation work on every core of the instance (none with one core).
+  const executor = sharedConversationExecutor({ settings, builder, timings: !!timings }, preprocessWorkers(settings.TUNELOOP_PREPROCESS_WORKERS));
+  const read = { bytes: 0 };
+  const started = performance.now();
+  let lastProgress = started;
+  const totalBytes = download.contentLength ?? 0;
+  const onProgress = progress
+    ? (records: number) => {
+        const now = performance.now();
+        if (now - lastProgress < progressSeconds * 1000) return;
+        lastProgress = now;
+        const seconds = (now - started) / 1000;
+        const share = totalBytes ? ` of ${(totalBytes / 1e6).toFixed(1)} MB (${Math.floor((read.bytes / totalBytes) * 100)}%)` : '';
+        progress(
+          `raw-logs/${blobName}: ${records} records, ${(read.bytes / 1e6).toFixed(1)} MB read${share}, ${(read.bytes / 1e6 / seconds).toFixed(2)} MB/s, ` +
+            `${Math.round(process.memoryUsage().rss / 1e6)} MB RSS`,
+        );
+      }
+    : undefined;
   try {
     const stats = await preprocessStream(
-      body,
+      countBytes(body, read),
       {
         fileName: blobName,
         model: settings.TUNELOOP_BASE_MODEL,
@@ -205,6 +230,9 @@ async function processVersion(
           quarantine: (record) => quarantine.write(quarantineLine(record)),
         },
         timings,
+        executor,
+        onProgress,
+        progressEvery: 25,
         signal,
       },
       emptyStats(),
@@ -217,7 +245,7 @@ async function processVersion(
     const report = buildReport(stats, {
       model: settings.TUNELOOP_BASE_MODEL,
       epochs: settings.TUNELOOP_FINETUNE_EPOCHS,
-      quality: qualitySummary(stages),
+      quality: runQualitySummary(stages, stats),
       timings: timings?.toJSON(),
     });
     const text = JSON.stringify({ blob: blobName, etag, ...report }, null, 2) + '\n';
@@ -301,6 +329,15 @@ async function getReceipt(
   }
 }
 
+
+/** Counts the bytes of the blob as they are read (for progress lines). */
+async function* countBytes(source: NodeJS.ReadableStream, counter: { bytes: number }): AsyncIterable<Buffer> {
+  for await (const chunk of source as AsyncIterable<Buffer | string>) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    counter.bytes += buffer.length;
+    yield buffer;
+  }
+}
 
 /**
  * Lines written into a block blob as they come (uploadStream stages blocks and commits them

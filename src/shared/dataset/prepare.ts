@@ -1,19 +1,18 @@
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { loadSettings, type Settings } from '../config/settings';
 import { listLogFiles } from '../ingest/files';
 import { parseInput } from '../ingest/parse';
 import { MAPPING_FILE_NAME, MappingError, parseMappingText, type Mapping } from '../ingest/mapping';
-import { MemorySignatureStore } from '../quality/dedup';
-import { qualitySummary } from '../quality/stages';
-import { MemoryFeedbackStore } from './feedbackStore';
+import { createConversationExecutor, preprocessWorkers } from './conversationPool';
 import { preprocessStages } from './pipelineStages';
-import { emptyStats, preprocessStream } from './preprocess';
-import { exampleLine, quarantineLine, type CuratedRecord } from './records';
-import { balanceCounters, balanceQuarantine, balanceTrainingSplit } from '../quality/balance';
+import { emptyStats, preprocessStream, runQualitySummary } from './preprocess';
+import { exampleLine, quarantineLine } from './records';
 import { buildReport, type PreprocessReport } from './report';
+import { openScratchDatabase, ScratchFeedbackStore, ScratchSignatureStore, WriteBatcher } from './scratchStore';
+import { SpilledTrainingSplit } from './spilledBalance';
 import type { Split } from './split';
 import { StepTimings } from './timings';
 import { TuneloopError } from '../errors';
@@ -33,9 +32,28 @@ export interface PrepareOptions {
   systemPrompt?: string;
   /** Epochs for the cost estimate (default: TUNELOOP_FINETUNE_EPOCHS, else 3). */
   epochs?: number;
-  /** Progress lines (the CLI shows them on a terminal only). */
-  onProgress?: (text: string) => void;
+  /**
+   * Worker threads for the per-conversation work; default TUNELOOP_PREPROCESS_WORKERS, else every
+   * core. Outputs are byte-identical for any number.
+   */
+  workers?: number;
+  /** Progress (the CLI shows it on a terminal only), every few hundred records and at the end of each file. */
+  onProgress?: (progress: PrepareProgress) => void;
   signal?: AbortSignal;
+}
+
+export interface PrepareProgress {
+  /** The file being read (as shown in reports). */
+  file: string;
+  /** Records handled so far, over all files. */
+  records: number;
+  /** Bytes read so far (as stored: compressed for .gz files), over all files. */
+  bytesRead: number;
+  /** Bytes of all inputs. */
+  totalBytes: number;
+  elapsedMs: number;
+  /** True once the last file is read (the balance step and renames follow). */
+  done: boolean;
 }
 
 export interface PrepareResult {
@@ -75,16 +93,26 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
   const outDir = resolve(options.cwd, options.outDir);
   await mkdir(outDir, { recursive: true });
 
-  const feedback = new MemoryFeedbackStore();
-  // Feedback files may come after the conversations they rate; read them first so the join does
-  // not depend on argument order (the blob path joins late feedback during dataset assembly).
-  if (files.length > 1) {
-    for (const file of files) {
-      for await (const item of parseInput(createReadStream(file), { fileName: display(file), signal, speakerRoles: settings.TUNELOOP_SPEAKER_ROLES, mappings: mappingOf(file) })) {
-        if (item.type === 'feedback') await feedback.put(item.feedback);
-      }
-    }
-  }
+  const started = performance.now();
+  const sizes = await Promise.all(files.map(async (file) => (await stat(file)).size));
+  const totalBytes = sizes.reduce((a, b) => a + b, 0);
+  const read = { bytes: 0 };
+  // Split counts, duplicate signatures, feedback and the held-back training split live in a
+  // scratch database and spill file, so memory stays flat however large the inputs.
+  const scratch = await mkdtemp(join(outDir, '.prepare-scratch-'));
+  const db = openScratchDatabase(join(scratch, 'scratch.db'));
+  const batch = new WriteBatcher(db);
+  const feedback = new ScratchFeedbackStore(db);
+  const train = new SpilledTrainingSplit(db, batch, join(scratch, 'train.spill'), 'tuneloop');
+  const stages = preprocessStages({ settings, signatures: new ScratchSignatureStore(db, batch), now: () => new Date(0) });
+  // Off by default: wall times differ run to run, and the report must be byte-identical.
+  const timings = settings.TUNELOOP_DEBUG_TIMINGS ? new StepTimings() : undefined;
+  const builder = { model, systemPrompt: options.systemPrompt ?? settings.TUNELOOP_SYSTEM_PROMPT };
+  const executor = createConversationExecutor(
+    { settings, builder, timings: !!timings },
+    preprocessWorkers(options.workers ?? settings.TUNELOOP_PREPROCESS_WORKERS),
+    () => ({ stages, builder, timings: !!timings }),
+  );
 
   const tmpSuffix = `.tmp-${process.pid}`;
   const paths = Object.fromEntries(PREPARE_OUTPUTS.map((n) => [n, join(outDir, n)])) as PrepareResult['files'];
@@ -94,57 +122,68 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
     holdout: new LineWriter(paths['holdout.jsonl'] + tmpSuffix),
     quarantine: new LineWriter(paths['quarantine.jsonl'] + tmpSuffix),
   };
-  const stages = preprocessStages({ settings, signatures: new MemorySignatureStore(), now: () => new Date(0) });
   const stats = emptyStats();
-  // Off by default: wall times differ run to run, and the report must be byte-identical.
-  const timings = settings.TUNELOOP_DEBUG_TIMINGS ? new StepTimings() : undefined;
-  // The training split is held back until every file is read: issue-type balance needs all of it.
-  const trainRecords: CuratedRecord[] = [];
   let balanceReport: Record<string, unknown> | undefined;
   try {
+    // Feedback files may come after the conversations they rate; read them first so the join does
+    // not depend on argument order (the blob path joins late feedback during dataset assembly).
+    if (files.length > 1) {
+      for (const file of files) {
+        for await (const item of parseInput(createReadStream(file), { fileName: display(file), signal, speakerRoles: settings.TUNELOOP_SPEAKER_ROLES, mappings: mappingOf(file) })) {
+          if (item.type === 'feedback') await feedback.put(item.feedback);
+        }
+      }
+    }
     for (const file of files) {
       const name = display(file);
-      const before = stats.records_in;
+      const progress = (done: boolean) =>
+        options.onProgress?.({ file: name, records: stats.records_in, bytesRead: read.bytes, totalBytes, elapsedMs: performance.now() - started, done });
       await preprocessStream(
-        createReadStream(file),
+        countBytes(createReadStream(file, { highWaterMark: 256 * 1024 }), read),
         {
           fileName: name,
           model,
-          systemPrompt: options.systemPrompt ?? settings.TUNELOOP_SYSTEM_PROMPT,
+          systemPrompt: builder.systemPrompt,
           speakerRoles: settings.TUNELOOP_SPEAKER_ROLES,
           mappings: mappingOf(file),
           shares: { validation: settings.TUNELOOP_SPLIT_VALIDATION, holdout: settings.TUNELOOP_SPLIT_HOLDOUT },
           stages,
+          executor,
           feedback,
           sink: {
-            curated: (record) =>
-              record.split === 'train' ? void trainRecords.push(record) : writers[record.split].write(exampleLine(record.example)),
+            curated: (record) => (record.split === 'train' ? train.add(record) : writers[record.split].write(exampleLine(record.example))),
             quarantine: (record) => writers.quarantine.write(quarantineLine(record)),
           },
-          onProgress: options.onProgress ? (n) => options.onProgress?.(`${name}: ${n - before} records`) : undefined,
+          onProgress: options.onProgress ? () => progress(false) : undefined,
+          progressEvery: 250,
           timings,
           signal,
         },
         stats,
       );
-      options.onProgress?.(`${name}: ${stats.records_in - before} records, done`);
+      progress(file === files[files.length - 1]);
     }
     const maxShare = settings.TUNELOOP_BALANCE_MAX_SHARE;
-    const balanced = balanceTrainingSplit(trainRecords, { maxShare, minShare: settings.TUNELOOP_BALANCE_MIN_SHARE, seed: 'tuneloop' });
-    for (const record of balanced.kept) await writers.train.write(exampleLine(record.example));
-    for (const q of balanceQuarantine(balanced, maxShare)) await writers.quarantine.write(quarantineLine(q));
-    const counters = balanceCounters(balanced);
-    stats.records_used -= counters.conversationsDropped;
-    stats.records_quarantined += counters.conversationsDropped;
-    if (counters.conversationsDropped) stats.quarantine_reasons['balance-cap'] = (stats.quarantine_reasons['balance-cap'] ?? 0) + counters.conversationsDropped;
-    stats.examples.train += counters.examplesAdded - counters.examplesDropped;
-    stats.train_tokens += counters.tokensDelta;
-    for (const [kind, n] of Object.entries(counters.byKind)) stats.examples_by_kind[kind as keyof typeof stats.examples_by_kind] += n;
-    balanceReport = { max_share: maxShare, effective_max_share: balanced.effectiveMaxShare, before: balanced.before, after: balanced.after, examples_dropped: counters.examplesDropped, examples_upsampled: counters.examplesAdded };
+    const balanced = await train.finish(
+      { maxShare, minShare: settings.TUNELOOP_BALANCE_MIN_SHARE, seed: 'tuneloop' },
+      { train: (line) => writers.train.write(line), quarantine: (q) => writers.quarantine.write(quarantineLine(q)) },
+    );
+    stats.records_used -= balanced.conversationsDropped;
+    stats.records_quarantined += balanced.conversationsDropped;
+    if (balanced.conversationsDropped) stats.quarantine_reasons['balance-cap'] = (stats.quarantine_reasons['balance-cap'] ?? 0) + balanced.conversationsDropped;
+    stats.examples.train += balanced.examplesAdded - balanced.examplesDropped;
+    stats.train_tokens += balanced.tokensDelta;
+    for (const [kind, n] of Object.entries(balanced.byKind)) stats.examples_by_kind[kind as keyof typeof stats.examples_by_kind] += n;
+    balanceReport = { max_share: maxShare, effective_max_share: balanced.effectiveMaxShare, before: balanced.before, after: balanced.after, examples_dropped: balanced.examplesDropped, examples_upsampled: balanced.examplesAdded };
     await Promise.all(Object.values(writers).map((w) => w.close()));
   } catch (err) {
     await Promise.all(Object.values(writers).map((w) => w.discard()));
     throw err;
+  } finally {
+    await executor.close();
+    train.close();
+    db.close();
+    await rm(scratch, { recursive: true, force: true });
   }
   const trainBytes = writers.train.bytes;
   const report = {
@@ -152,7 +191,7 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
     ...buildReport(stats, {
       model,
       epochs: options.epochs ?? settings.TUNELOOP_FINETUNE_EPOCHS,
-      quality: { ...qualitySummary(stages), balance: balanceReport },
+      quality: { ...runQualitySummary(stages, stats), balance: balanceReport },
       trainFileBytes: trainBytes,
       datasetComplete: true,
       timings: timings?.toJSON(),
@@ -242,6 +281,15 @@ async function expandInputs(inputs: string[], cwd: string): Promise<InputFile[]>
     } else add(path, input);
   }
   return out;
+}
+
+/** Counts the bytes that pass (for progress and throughput). */
+async function* countBytes(source: AsyncIterable<Buffer | string>, counter: { bytes: number }): AsyncIterable<Buffer> {
+  for await (const chunk of source) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    counter.bytes += buffer.length;
+    yield buffer;
+  }
 }
 
 /** Appends lines to a file with backpressure. */

@@ -2,8 +2,10 @@ import { parseInput } from '../ingest/parse';
 import { applyFeedback } from '../ingest/feedback';
 import type { Mapping } from '../ingest/mapping';
 import type { ChatRole, Conversation, IngestItem } from '../ingest/types';
-import { runStages, type ConversationStage } from './stages';
-import { ExampleBuilder, type ExampleKind } from './examples';
+import type { ConversationStage } from './stages';
+import { ExampleBuilder, type ExampleBuilderOptions, type ExampleKind } from './examples';
+import { mergeSummary, splitStages, type BatchResult, type WorkOutcome } from './conversationWork';
+import { inlineExecutor, type ConversationExecutor } from './conversationPool';
 import type { FeedbackStore, StoredFeedback } from './feedbackStore';
 import type { CuratedRecord, QuarantineRecord } from './records';
 import { splitFor, type Split, type SplitShares } from './split';
@@ -35,8 +37,13 @@ export interface PreprocessOptions {
   /** Called every `progressEvery` records with the count so far. */
   onProgress?: (recordsSoFar: number) => void;
   progressEvery?: number;
-  /** Collects wall time per step when given (TUNELOOP_DEBUG_TIMINGS). */
+  /** Collects wall time per step when given (TUNELOOP_DEBUG_TIMINGS); steps on workers are summed over workers. */
   timings?: StepTimings;
+  /**
+   * Where the per-conversation work runs (`createConversationExecutor`: a worker pool built from
+   * the same settings as `stages`). Default: inline, with `stages` themselves.
+   */
+  executor?: ConversationExecutor;
   signal?: AbortSignal;
 }
 
@@ -65,6 +72,8 @@ export interface PreprocessStats {
   notes: Record<string, number>;
   /** Parts of records left out on purpose by the parser (internal notes, private comments), by reason. */
   set_aside: Record<string, number>;
+  /** Counters of the quality stages that ran on a worker pool, merged (see `runQualitySummary`). */
+  stage_summaries: Record<string, unknown>;
 }
 
 export function emptyStats(): PreprocessStats {
@@ -83,6 +92,7 @@ export function emptyStats(): PreprocessStats {
     issue_types: {},
     notes: {},
     set_aside: {},
+    stage_summaries: {},
   };
 }
 
@@ -90,23 +100,29 @@ export function emptyStats(): PreprocessStats {
  * The preprocessing pipeline over one input: parse → feedback stored / joined → quality stages →
  * examples (token-counted, validated, split into chunks that fit) → deterministic split →
  * curated records and quarantine. Every input record ends up used or quarantined, never both,
- * never neither (records_in = records_used + records_quarantined). Streams: one record at a time.
+ * never neither (records_in = records used + records_quarantined). Streams: a bounded window of
+ * records at a time.
+ *
+ * The per-conversation work (the quality stages before the first ordered one, the duplicate
+ * fingerprint, examples and token counts) runs on `options.executor` (a worker pool) in batches;
+ * results are used strictly in input order, and everything order-dependent (feedback, duplicate
+ * search, split, writes, counters) happens here, so the outputs are the same for any number of
+ * workers.
  */
 export async function preprocessStream(
   input: AsyncIterable<Buffer> | NodeJS.ReadableStream,
   options: PreprocessOptions,
   stats: PreprocessStats = emptyStats(),
 ): Promise<PreprocessStats> {
-  const builder = new ExampleBuilder({
-    model: options.model,
-    systemPrompt: options.systemPrompt,
-    intentExamples: options.intentExamples,
-  });
+  const builderOptions = { model: options.model, systemPrompt: options.systemPrompt, intentExamples: options.intentExamples };
   const every = options.progressEvery ?? 1000;
   const timings = options.timings;
+  const { ordered } = splitStages(options.stages);
+  const executor = options.executor ?? inlineExecutor({ stages: options.stages, builder: builderOptions, timings: !!timings });
   const run: RunContext = {
-    builder,
-    options: timings ? { ...options, stages: timedStages(options.stages, timings) } : options,
+    options,
+    ordered: timings ? timedStages(ordered, timings) : ordered,
+    builderOptions,
     stats,
     time: timings ? (step, fn) => timings.time(step, fn) : async (_step, fn) => fn(),
   };
@@ -117,51 +133,107 @@ export async function preprocessStream(
     tempDir: options.tempDir,
     signal: options.signal,
   })[Symbol.asyncIterator]();
-  // Feedback lookups are one table round trip per conversation; start them a few records ahead
-  // so they overlap, while records are still handled strictly in input order (a file holds one
-  // format, so no lookup can depend on a feedback record of the same file).
-  const ahead: Pending[] = [];
   let exhausted = false;
-  for (;;) {
-    while (!exhausted && ahead.length < FEEDBACK_LOOKAHEAD) {
+
+  // Reads the next batch: feedback records are stored at once, in input order, so a conversation
+  // after its rating in the same file finds it whatever the batch size or number of workers.
+  const nextBatch = async (): Promise<Batch | undefined> => {
+    const entries: Entry[] = [];
+    let conversations = 0;
+    while (!exhausted && conversations < BATCH_CONVERSATIONS && entries.length < BATCH_ENTRIES) {
       const next = await run.time('parse', () => items.next());
-      if (next.done) exhausted = true;
-      else ahead.push(withLookup(next.value, options));
+      if (next.done) {
+        exhausted = true;
+        break;
+      }
+      const item = next.value;
+      if (item.type === 'feedback') await run.time('feedback', () => options.feedback.put(item.feedback, options.signal));
+      if (item.type === 'conversation') {
+        conversations++;
+        // Lookups of a batch overlap (one table round trip each in Azure).
+        const lookup = options.feedback.latest(item.conversation.conversationId, options.signal);
+        lookup.catch(() => undefined);
+        entries.push({ item, lookup });
+      } else entries.push({ item });
     }
-    const pending = ahead.shift();
-    if (!pending) break;
-    options.signal?.throwIfAborted();
-    stats.records_in++;
-    await handleItem(pending, run);
-    if (options.onProgress && stats.records_in % every === 0) options.onProgress(stats.records_in);
+    if (!entries.length) return undefined;
+    const work: Conversation[] = [];
+    for (const entry of entries) {
+      if (entry.item.type !== 'conversation') continue;
+      let conversation = entry.item.conversation;
+      const stored = await run.time('feedback', () => entry.lookup!);
+      if (stored) {
+        conversation = applyFeedback(conversation, stored.rating);
+        entry.joined = true;
+      }
+      // The original text stays here for quarantine; the workers do not need a copy of it.
+      work.push({ ...conversation, source: { ...conversation.source, record: '' } });
+    }
+    return { entries, result: work.length ? executor.run(work, options.signal) : undefined };
+  };
+
+  const window: Batch[] = [];
+  // Inline, one batch at a time: work running ahead on the same thread would only interleave
+  // with (and blur the timings of) the ordered steps.
+  const capacity = executor.pooled ? executor.concurrency + 1 : 1;
+  for (;;) {
+    while (!exhausted && window.length < capacity) {
+      const batch = await nextBatch();
+      if (!batch) break;
+      // Handled when its turn comes; until then a failure must not count as unhandled.
+      batch.result?.catch(() => undefined);
+      window.push(batch);
+    }
+    const batch = window.shift();
+    if (!batch) break;
+    const result = batch.result ? await batch.result : undefined;
+    if (result && executor.pooled) {
+      for (const [name, delta] of Object.entries(result.summaryDeltas)) {
+        const base = stats.stage_summaries[name] ?? options.stages.find((s) => s.name === name)?.summary?.();
+        stats.stage_summaries[name] = mergeSummary(base, delta);
+      }
+    }
+    if (result?.timings && timings) for (const [step, ms] of Object.entries(result.timings)) timings.add(step, ms);
+    let k = 0;
+    for (const entry of batch.entries) {
+      options.signal?.throwIfAborted();
+      stats.records_in++;
+      await handleEntry(entry, entry.item.type === 'conversation' ? result!.outcomes[k++] : undefined, run);
+      if (options.onProgress && stats.records_in % every === 0) options.onProgress(stats.records_in);
+    }
   }
   return stats;
 }
 
-const FEEDBACK_LOOKAHEAD = 16;
+/** Conversations per batch handed to a worker (enough to pay for the copy, few enough to keep memory flat). */
+const BATCH_CONVERSATIONS = 32;
+/** Records per batch at most (rejections and feedback need no worker but keep their place). */
+const BATCH_ENTRIES = 256;
 
-interface Pending {
+interface Entry {
   item: IngestItem;
-  feedback?: Promise<StoredFeedback | undefined>;
+  lookup?: Promise<StoredFeedback | undefined>;
+  joined?: boolean;
 }
 
-function withLookup(item: IngestItem, options: PreprocessOptions): Pending {
-  if (item.type !== 'conversation') return { item };
-  const feedback = options.feedback.latest(item.conversation.conversationId, options.signal);
-  // Handled when its record's turn comes; until then a failure must not count as unhandled.
-  feedback.catch(() => undefined);
-  return { item, feedback };
+interface Batch {
+  entries: Entry[];
+  result?: Promise<BatchResult>;
 }
 
 interface RunContext {
-  builder: ExampleBuilder;
   options: PreprocessOptions;
+  /** The ordered stages (duplicate search and after), run here in input order. */
+  ordered: readonly ConversationStage[];
+  builderOptions: ExampleBuilderOptions;
+  /** Rebuilds examples when an ordered stage rewrote a conversation (none of tuneloop's does). */
+  builder?: ExampleBuilder;
   stats: PreprocessStats;
   time: <T>(step: string, fn: () => Promise<T> | T) => Promise<T>;
 }
 
-async function handleItem({ item, feedback }: Pending, run: RunContext): Promise<void> {
-  const { builder, options, stats, time } = run;
+async function handleEntry({ item, joined }: Entry, outcome: WorkOutcome | undefined, run: RunContext): Promise<void> {
+  const { options, stats, time } = run;
   const quarantine = async (record: QuarantineRecord) => {
     stats.records_quarantined++;
     stats.quarantine_reasons[record.reason] = (stats.quarantine_reasons[record.reason] ?? 0) + 1;
@@ -172,25 +244,36 @@ async function handleItem({ item, feedback }: Pending, run: RunContext): Promise
     return quarantine({ file: r.file, line: r.line, reason: r.reason, ...(r.detail !== undefined ? { detail: r.detail } : {}), record: r.record });
   }
   if (item.type === 'feedback') {
-    await time('feedback', () => options.feedback.put(item.feedback, options.signal));
     stats.feedback_stored++;
     stats.records_used++;
     return;
   }
-  let conversation: Conversation = item.conversation;
-  const source = conversation.source;
-  for (const [reason, n] of Object.entries(conversation.setAside ?? {})) stats.set_aside[reason] = (stats.set_aside[reason] ?? 0) + n;
-  const stored = await time('feedback', () => feedback ?? options.feedback.latest(conversation.conversationId, options.signal));
-  if (stored) {
-    conversation = applyFeedback(conversation, stored.rating);
-    stats.feedback_joined++;
+  const source = item.conversation.source;
+  for (const [reason, n] of Object.entries(item.conversation.setAside ?? {})) stats.set_aside[reason] = (stats.set_aside[reason] ?? 0) + n;
+  if (joined) stats.feedback_joined++;
+  if (!outcome) throw new Error(`preprocessing lost the result of ${source.file} line ${source.line}`);
+  if (outcome.action === 'drop') {
+    return quarantine({ file: source.file, line: source.line, reason: outcome.reason, ...(outcome.detail !== undefined ? { detail: outcome.detail } : {}), record: source.record });
   }
-  const staged = await runStages(options.stages, conversation, options.signal);
-  if (staged.action === 'drop') {
-    return quarantine({ file: source.file, line: source.line, reason: staged.reason, ...(staged.detail !== undefined ? { detail: staged.detail } : {}), record: source.record });
+  let conversation: Conversation = { ...outcome.conversation, source };
+  let built = outcome.built;
+  if (run.ordered.length) {
+    const before = conversation;
+    let prepared = outcome.prepared;
+    for (const stage of run.ordered) {
+      const result = await stage.apply(conversation, options.signal, prepared);
+      prepared = undefined;
+      if (result.action === 'drop') {
+        return quarantine({ file: source.file, line: source.line, reason: result.reason, ...(result.detail !== undefined ? { detail: result.detail } : {}), record: source.record });
+      }
+      conversation = result.conversation;
+    }
+    if (conversation !== before) {
+      run.builder ??= new ExampleBuilder(run.builderOptions);
+      const rebuilt = conversation;
+      built = await time('examples', () => run.builder!.build(rebuilt));
+    }
   }
-  conversation = staged.conversation;
-  const built = await time('examples', () => builder.build(conversation));
   if (!built.ok) {
     return quarantine({ file: source.file, line: source.line, reason: built.reason, detail: built.detail, record: source.record });
   }
@@ -219,4 +302,17 @@ async function handleItem({ item, feedback }: Pending, run: RunContext): Promise
   }
   if (conversation.issueType) stats.issue_types[conversation.issueType] = (stats.issue_types[conversation.issueType] ?? 0) + 1;
   stats.records_used++;
+}
+
+/**
+ * Each quality stage's counters for the report, in stage order: merged from the workers for the
+ * stages that ran on a pool, the stage's own otherwise.
+ */
+export function runQualitySummary(stages: readonly ConversationStage[], stats: PreprocessStats): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const stage of stages) {
+    if (stage.name in stats.stage_summaries) out[stage.name] = stats.stage_summaries[stage.name];
+    else if (stage.summary) out[stage.name] = stage.summary();
+  }
+  return out;
 }

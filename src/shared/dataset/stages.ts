@@ -11,7 +11,20 @@ export type StageResult =
 
 export interface ConversationStage {
   readonly name: string;
-  apply(conversation: Conversation, signal?: AbortSignal): Promise<StageResult>;
+  /**
+   * True when the outcome depends on the conversations before it (duplicate removal): such a
+   * stage, and every stage after it, runs in input order on the coordinating thread. Stages
+   * without it are pure per conversation and run on the preprocessing worker pool; their
+   * `summary` must then be counters (numbers add up across workers, arrays are appended).
+   */
+  readonly ordered?: boolean;
+  /**
+   * The order-independent part of an ordered stage (e.g. hashing the text), computed on a worker
+   * for the conversation as the earlier stages left it; its result is passed to `apply`. Must
+   * return structured-cloneable data.
+   */
+  prepare?(conversation: Conversation): unknown;
+  apply(conversation: Conversation, signal?: AbortSignal, prepared?: unknown): Promise<StageResult>;
   /** Counters for the report (e.g. redactions per type, down-weighted turns by reason). */
   summary?(): Record<string, unknown>;
 }

@@ -20,6 +20,11 @@ export class StepTimings {
     }
   }
 
+  /** Forgets what was collected (a worker reports per batch). */
+  reset(): void {
+    this.ms.clear();
+  }
+
   /** Milliseconds per step, rounded, in the order the steps first ran. */
   toJSON(): Record<string, number> {
     return Object.fromEntries([...this.ms].map(([step, ms]) => [step, Math.round(ms)]));

@@ -118,7 +118,8 @@ export function balanceTrainingSplit<T extends BalanceRecord>(records: readonly 
   return { kept, dropped, dropReason: 'balance-cap', upsampled, before, after: distribution(keptGroups), effectiveMaxShare };
 }
 
-function rankKey(seed: string | number, conversationId: string): string {
+/** The rank of a conversation within its issue type (lowest kept first); exported for `prepare`'s on-disk balance. */
+export function rankKey(seed: string | number, conversationId: string): string {
   return createHash('sha256').update(`${seed}\u0000${conversationId}`).digest('hex');
 }
 

@@ -428,6 +428,14 @@ export interface DuplicateFinding {
   duplicateOf: { conversationId: string; file: string; line: number; seenAt: string };
 }
 
+/** What duplicate search needs of a conversation's text: exact hash, MinHash signature, LSH band keys. */
+interface DedupFingerprint {
+  hash: string;
+  /** Undefined when the text has too few shingles for near-duplicate matching. */
+  signature?: Uint32Array;
+  keys: string[];
+}
+
 export type DedupSummary = {
   checked: number;
   exact: number;
@@ -475,24 +483,29 @@ export function createDedupStage(options: DedupOptions): ConversationStage {
     };
   };
 
+  // The pure part (normalise, hash, MinHash): runs on a preprocessing worker when there is a pool.
+  const fingerprint = (conversation: Conversation): DedupFingerprint => {
+    const normalised = normaliseText(conversationText(conversation));
+    const shingleSet = shingles(normalised);
+    const signature = shingleSet.size >= minShingles ? hasher.signature(shingleSet) : undefined;
+    return { hash: exactHash(normalised), signature, keys: signature ? bandKeys(signature, banding) : [] };
+  };
+
   return {
     name: 'dedup',
-    async apply(conversation: Conversation, signal?: AbortSignal): Promise<StageResult> {
+    // Whether a conversation is a duplicate depends on every conversation kept before it.
+    ordered: true,
+    prepare: fingerprint,
+    async apply(conversation: Conversation, signal?: AbortSignal, prepared?: unknown): Promise<StageResult> {
       summary.checked++;
-      const normalised = normaliseText(conversationText(conversation));
-      const hash = exactHash(normalised);
+      const { hash, signature, keys } = (prepared as DedupFingerprint | undefined) ?? fingerprint(conversation);
       const self = { conversationId: conversation.conversationId, file: conversation.source.file };
       // Exact first: one point read settles a repeated text (re-exported logs, re-uploaded files)
       // without the 20 band lookups.
       const exact = await options.store.findExact(hash, signal);
       if (exact && !sameRecord(exact, self)) return found(conversation, 'exact', 1, exact);
 
-      const shingleSet = shingles(normalised);
-      let signature: Uint32Array | undefined;
-      let keys: string[] = [];
-      if (shingleSet.size >= minShingles) {
-        signature = hasher.signature(shingleSet);
-        keys = bandKeys(signature, banding);
+      if (signature) {
         let best: { record: SignatureRecord; similarity: number } | undefined;
         for (const candidate of await options.store.findByBands(keys, signal)) {
           if (!candidate.signature || sameRecord(candidate, self)) continue;

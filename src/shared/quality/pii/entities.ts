@@ -32,6 +32,9 @@ function winkInstance(): WinkNlp {
     const factory = require('wink-nlp') as WinkFactory & { default?: WinkFactory };
     wink = (factory.default ?? factory)(require('wink-eng-lite-web-model'), ['pos']);
     /* eslint-enable @typescript-eslint/no-require-imports */
+    // Measured before any other text is read: wink gives every new word the next id, so measured
+    // later the size would depend on what this thread read before (and on which worker thread).
+    lexiconSize = wink.readDoc('qqzxvkj').tokens().out(wink.its.uniqueId)[0] as number;
   }
   return wink;
 }
@@ -190,9 +193,8 @@ let lexiconSize: number | undefined;
 function isCommonWord(word: string): boolean {
   const w = winkInstance();
   // Words read for the first time get ids after the built-in lexicon; the first such id is its size.
-  lexiconSize ??= w.readDoc('qqzxvkj').tokens().out(w.its.uniqueId)[0] as number;
   const id = w.readDoc(word.toLowerCase()).tokens().out(w.its.uniqueId)[0] as number;
-  return id < lexiconSize;
+  return id < lexiconSize!;
 }
 
 function acceptNameRun(words: string[]): boolean {

@@ -1,0 +1,25 @@
+/**
+ * Child process of the prepare benchmark: runs `prepareDataset` on one input with the settings of
+ * the environment and reports wall time and peak RSS of the whole process (every worker thread
+ * included), so each measurement starts fresh. Usage: node prepareProbe.js <input> <out dir> [workers]
+ */
+import { prepareDataset, offlineSettings } from '../src/shared/dataset/prepare';
+
+async function main(): Promise<void> {
+  const [input, outDir, workers] = process.argv.slice(2);
+  const started = process.hrtime.bigint();
+  const { report } = await prepareDataset({
+    inputs: [input],
+    outDir,
+    cwd: process.cwd(),
+    settings: offlineSettings(process.env),
+    ...(workers ? { workers: Number(workers) } : {}),
+  });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  process.stdout.write(JSON.stringify({ ms, records: report.records_in, maxRss: process.resourceUsage().maxRSS * 1024 }));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,109 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Settings } from '../config/settings';
+import type { Conversation } from '../ingest/types';
+import { ConversationWork, type BatchResult, type ConversationWorkOptions } from './conversationWork';
+import type { ExampleBuilderOptions } from './examples';
+
+/**
+ * Where the per-conversation work of preprocessing runs (`ConversationWork`): inline on the
+ * calling thread, or on a pool of worker threads that each build the same stages from the same
+ * settings. Batches are handed out as they come and their results used in input order, so the
+ * outputs do not depend on the number of workers.
+ */
+export interface ConversationExecutor {
+  run(conversations: Conversation[], signal?: AbortSignal): Promise<BatchResult>;
+  /**
+   * True when the work runs on copies of the stages (worker threads): their counters arrive as
+   * deltas to merge. False inline: the caller's stage objects count for themselves.
+   */
+  readonly pooled: boolean;
+  /** Batches worth keeping in flight. */
+  readonly concurrency: number;
+  close(): Promise<void>;
+}
+
+/** The per-conversation work on the calling thread, with the caller's own stage objects. */
+export function inlineExecutor(options: ConversationWorkOptions): ConversationExecutor {
+  const work = new ConversationWork(options);
+  return { pooled: false, concurrency: 1, run: (batch, signal) => work.run(batch, signal), close: async () => undefined };
+}
+
+/** What a worker needs to build the same stages and example builder as the coordinating thread. */
+export interface WorkerRecipe {
+  settings: Settings;
+  builder: ExampleBuilderOptions;
+  timings: boolean;
+}
+
+/**
+ * Workers to use: the setting (or `--workers`) when given, else every core the process may use
+ * (`os.availableParallelism()`).
+ */
+export function preprocessWorkers(requested?: number): number {
+  if (requested !== undefined) {
+    if (!Number.isInteger(requested) || requested < 1) throw new RangeError(`the number of preprocessing workers must be a positive integer, got ${requested}`);
+    return requested;
+  }
+  return Math.max(1, availableParallelism());
+}
+
+/**
+ * A pool of `workers` worker threads (piscina, loaded on first use so the function app entry does
+ * not pay for it). With one worker, the work runs inline instead: a thread of its own would only
+ * add copying.
+ */
+export function createConversationExecutor(recipe: WorkerRecipe, workers: number, inline: () => ConversationWorkOptions): ConversationExecutor {
+  if (workers <= 1) return inlineExecutor(inline());
+  return poolExecutor(recipe, workers, { minThreads: workers, idleTimeout: 60_000 });
+}
+
+const shared = new Map<string, { settings: Settings; executor: ConversationExecutor }>();
+
+/**
+ * The pool of the function app: created on first use with the app's settings and kept across
+ * invocations (workers load their NLP models and tokenizer once), its threads leaving after 30 s
+ * idle. Undefined with one worker (the instance has one core, or the setting says 1).
+ */
+export function sharedConversationExecutor(recipe: WorkerRecipe, workers: number): ConversationExecutor | undefined {
+  if (workers <= 1) return undefined;
+  const key = JSON.stringify({ workers, builder: recipe.builder, timings: recipe.timings });
+  const existing = shared.get(key);
+  if (existing && existing.settings === recipe.settings) return existing.executor;
+  const pool = poolExecutor(recipe, workers, { minThreads: 0, idleTimeout: 30_000 });
+  // Never closed by an invocation (others may be using it); idle threads are unreferenced and exit.
+  const executor: ConversationExecutor = { ...pool, close: async () => undefined };
+  shared.set(key, { settings: recipe.settings, executor });
+  return executor;
+}
+
+function poolExecutor(recipe: WorkerRecipe, workers: number, threads: { minThreads: number; idleTimeout: number }): ConversationExecutor {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Piscina } = require('piscina') as typeof import('piscina');
+  const pool = new Piscina({
+    filename: workerFile(),
+    minThreads: threads.minThreads,
+    maxThreads: workers,
+    // Workers may await (Azure PII detection); do not block them between tasks.
+    atomics: 'disabled',
+    idleTimeout: threads.idleTimeout,
+    workerData: recipe,
+  });
+  return {
+    pooled: true,
+    // Two batches per worker: one running, one waiting, so no worker idles while results are used.
+    concurrency: workers * 2,
+    run: (conversations, signal) => pool.run({ conversations }, signal ? { signal } : {}) as Promise<BatchResult>,
+    close: () => pool.destroy(),
+  };
+}
+
+/** The worker script; from the TypeScript sources (Jest), the compiled one of `npm run build`. */
+function workerFile(): string {
+  const beside = join(__dirname, 'conversationWorker.js');
+  if (existsSync(beside)) return beside;
+  const built = resolve(__dirname, '..', '..', '..', 'dist', 'src', 'shared', 'dataset', 'conversationWorker.js');
+  if (existsSync(built)) return built;
+  throw new Error(`the preprocessing worker script is missing (looked for ${beside} and ${built}); run npm run build`);
+}

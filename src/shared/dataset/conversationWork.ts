@@ -1,0 +1,134 @@
+import type { Conversation } from '../ingest/types';
+import { ExampleBuilder, type BuildResult, type ExampleBuilderOptions } from './examples';
+import { runStages, type ConversationStage } from './stages';
+import { StepTimings, timedStages } from './timings';
+
+/**
+ * The per-conversation work of preprocessing that does not depend on other conversations: the
+ * quality stages before the first ordered one (rules, safety screen, PII redaction), the pure
+ * part of the first ordered stage (the duplicate fingerprint) and the examples with their token
+ * counts. It runs on the worker pool (or inline with one worker); everything order-dependent
+ * (duplicate search, split, writing) stays on the coordinating thread, so the outputs are the same
+ * for any number of workers.
+ */
+export type WorkOutcome =
+  | { action: 'drop'; reason: string; detail?: string }
+  | { action: 'keep'; conversation: Conversation; prepared?: unknown; built: BuildResult };
+
+/** What one batch sends back: outcomes in input order, plus counters to merge on the coordinating thread. */
+export interface BatchResult {
+  outcomes: WorkOutcome[];
+  /** Changes of each stage's `summary()` during this batch, by stage name. */
+  summaryDeltas: Record<string, unknown>;
+  /** Milliseconds per step during this batch (TUNELOOP_DEBUG_TIMINGS only). */
+  timings?: Record<string, number>;
+}
+
+/** The stages of a run split at the first ordered stage. */
+export function splitStages(stages: readonly ConversationStage[]): { parallel: ConversationStage[]; ordered: ConversationStage[] } {
+  const at = stages.findIndex((s) => s.ordered);
+  return at === -1 ? { parallel: [...stages], ordered: [] } : { parallel: stages.slice(0, at), ordered: stages.slice(at) };
+}
+
+export interface ConversationWorkOptions {
+  /** Every quality stage of the run; only those before the first ordered one run here. */
+  stages: readonly ConversationStage[];
+  builder: ExampleBuilderOptions;
+  /** Collect per-step wall times. */
+  timings?: boolean;
+}
+
+/** One worker's state: its stages (with their counters), its example builder, its last summaries. */
+export class ConversationWork {
+  private readonly parallel: ConversationStage[];
+  private readonly firstOrdered?: ConversationStage;
+  private readonly builder: ExampleBuilder;
+  private readonly timings?: StepTimings;
+  private last: Record<string, unknown>;
+
+  constructor(options: ConversationWorkOptions) {
+    const { parallel, ordered } = splitStages(options.stages);
+    this.timings = options.timings ? new StepTimings() : undefined;
+    this.parallel = this.timings ? timedStages(parallel, this.timings) : parallel;
+    this.firstOrdered = ordered[0];
+    this.builder = new ExampleBuilder(options.builder);
+    // Deltas are taken against the stages' state when the worker started, which equals the state
+    // of the coordinating thread's own (never applied) copies the deltas are merged into.
+    this.last = this.summaries();
+  }
+
+  async run(conversations: Conversation[], signal?: AbortSignal): Promise<BatchResult> {
+    const outcomes: WorkOutcome[] = [];
+    for (const conversation of conversations) {
+      signal?.throwIfAborted();
+      outcomes.push(await this.one(conversation, signal));
+    }
+    const now = this.summaries();
+    const summaryDeltas: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(now)) summaryDeltas[name] = summaryDelta(value, this.last[name]);
+    this.last = now;
+    let timings: Record<string, number> | undefined;
+    if (this.timings) {
+      timings = this.timings.toJSON();
+      this.timings.reset();
+    }
+    return { outcomes, summaryDeltas, ...(timings ? { timings } : {}) };
+  }
+
+  private async one(conversation: Conversation, signal?: AbortSignal): Promise<WorkOutcome> {
+    const staged = await runStages(this.parallel, conversation, signal);
+    if (staged.action === 'drop') return staged;
+    const kept = staged.conversation;
+    const prepared = this.firstOrdered?.prepare?.(kept);
+    const built = this.timings ? await this.timings.time('examples', () => this.builder.build(kept)) : this.builder.build(kept);
+    return { action: 'keep', conversation: kept, ...(prepared !== undefined ? { prepared } : {}), built };
+  }
+
+  private summaries(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const stage of this.parallel) if (stage.summary) out[stage.name] = stage.summary();
+    return out;
+  }
+}
+
+/**
+ * What changed from `before` to `after` in a counters object: numbers as differences, new or
+ * changed strings and booleans as they are, array elements appended since, objects recursively.
+ * Keys keep `after`'s order, so merging deltas batch by batch in input order rebuilds the key
+ * order one thread would have produced.
+ */
+export function summaryDelta(after: unknown, before: unknown): unknown {
+  if (typeof after === 'number') return after - (typeof before === 'number' ? before : 0);
+  if (Array.isArray(after)) return after.slice(Array.isArray(before) ? before.length : 0);
+  if (after && typeof after === 'object') {
+    const prior = before && typeof before === 'object' && !Array.isArray(before) ? (before as Record<string, unknown>) : {};
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(after)) {
+      if (!(key in prior)) out[key] = summaryDelta(value, undefined);
+      else if (!isUnchanged(value, prior[key])) out[key] = summaryDelta(value, prior[key]);
+    }
+    return out;
+  }
+  return after;
+}
+
+function isUnchanged(after: unknown, before: unknown): boolean {
+  if (after === before) return true;
+  if (Array.isArray(after)) return Array.isArray(before) && after.length === before.length;
+  if (after && typeof after === 'object' && before && typeof before === 'object') {
+    return Object.entries(after).every(([k, v]) => k in before && isUnchanged(v, (before as Record<string, unknown>)[k]));
+  }
+  return false;
+}
+
+/** Adds a delta (from `summaryDelta`) into a counters object in place; returns it. */
+export function mergeSummary(target: unknown, delta: unknown): unknown {
+  if (typeof delta === 'number') return (typeof target === 'number' ? target : 0) + delta;
+  if (Array.isArray(delta)) return [...(Array.isArray(target) ? target : []), ...delta];
+  if (delta && typeof delta === 'object') {
+    const out = target && typeof target === 'object' && !Array.isArray(target) ? (target as Record<string, unknown>) : {};
+    for (const [key, value] of Object.entries(delta)) out[key] = mergeSummary(out[key], value);
+    return out;
+  }
+  return delta;
+}

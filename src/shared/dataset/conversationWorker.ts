@@ -1,0 +1,31 @@
+import { workerData } from 'piscina';
+import type { Conversation } from '../ingest/types';
+import type { SignatureStore } from '../quality/dedup';
+import { ConversationWork, type BatchResult } from './conversationWork';
+import type { WorkerRecipe } from './conversationPool';
+import { preprocessStages } from './pipelineStages';
+
+/**
+ * A preprocessing worker thread (piscina): builds the quality stages from the coordinating
+ * thread's settings once, then runs batches of conversations through them. Duplicate search
+ * never runs here (it is ordered), so the signature store is one that refuses to be used.
+ */
+const refusing: SignatureStore = {
+  findExact: () => Promise.reject(new Error('duplicate search runs on the coordinating thread, not on a worker')),
+  findByBands: () => Promise.reject(new Error('duplicate search runs on the coordinating thread, not on a worker')),
+  add: () => Promise.reject(new Error('duplicate search runs on the coordinating thread, not on a worker')),
+};
+
+let work: ConversationWork | undefined;
+
+export default async function runBatch(task: { conversations: Conversation[] }): Promise<BatchResult> {
+  if (!work) {
+    const recipe = workerData as WorkerRecipe;
+    work = new ConversationWork({
+      stages: preprocessStages({ settings: recipe.settings, signatures: refusing }),
+      builder: recipe.builder,
+      timings: recipe.timings,
+    });
+  }
+  return work.run(task.conversations);
+}

@@ -1,0 +1,77 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { balanceCounters, balanceQuarantine, balanceTrainingSplit } from '../../../src/shared/quality/balance';
+import { exampleLine, type CuratedRecord, type QuarantineRecord } from '../../../src/shared/dataset/records';
+import { openScratchDatabase, WriteBatcher } from '../../../src/shared/dataset/scratchStore';
+import { SpilledTrainingSplit } from '../../../src/shared/dataset/spilledBalance';
+
+/** The on-disk balance of `tuneloop prepare` against the in-memory `balanceTrainingSplit` it replaces there. */
+describe('SpilledTrainingSplit', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tuneloop-spill-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const record = (conversation: number, type: string | undefined, kind: 'conversation' | 'intent', n: number): CuratedRecord => ({
+    conversation_id: `c-${conversation}`,
+    kind,
+    ...(type ? { issue_type: type } : {}),
+    split: 'train',
+    tokens: 10 + n,
+    source: { file: 'in.jsonl', line: conversation + 1 },
+    example: { messages: [{ role: 'user', content: `question ${n} «${type}» ü` }, { role: 'assistant', content: `answer ${n}` }] },
+  });
+
+  async function spilled(records: CuratedRecord[], maxShare: number, minShare: number, name: string) {
+    const db = openScratchDatabase(join(dir, `${name}.db`));
+    const split = new SpilledTrainingSplit(db, new WriteBatcher(db, 7), join(dir, `${name}.spill`), 'tuneloop');
+    for (const r of records) split.add(r);
+    const train: string[] = [];
+    const quarantine: QuarantineRecord[] = [];
+    const outcome = await split.finish(
+      { maxShare, minShare, seed: 'tuneloop' },
+      { train: async (line) => void train.push(line), quarantine: async (q) => void quarantine.push(q) },
+    );
+    split.close();
+    db.close();
+    return { train, quarantine, outcome };
+  }
+
+  it('keeps, drops, up-samples and orders exactly as balanceTrainingSplit does', async () => {
+    const types = fc.constantFrom('billing', 'shipping', 'returns', 'login', undefined);
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(types, fc.boolean()), { minLength: 1, maxLength: 60 }),
+        fc.constantFrom(0.25, 0.4, 0.6, 1),
+        fc.constantFrom(0, 0.1, 0.2),
+        async (conversations, maxShare, minShare) => {
+          const records: CuratedRecord[] = [];
+          conversations.forEach(([type, intent], i) => {
+            records.push(record(i, type, 'conversation', records.length));
+            if (intent && type) records.push(record(i, type, 'intent', records.length));
+          });
+          const expected = balanceTrainingSplit(records, { maxShare, minShare, seed: 'tuneloop' });
+          const counters = balanceCounters(expected);
+          const { train, quarantine, outcome } = await spilled(records, maxShare, minShare, `run-${run++}`);
+          expect(train).toEqual(expected.kept.map((r) => exampleLine(r.example)));
+          expect(quarantine).toEqual(balanceQuarantine(expected, maxShare));
+          expect(outcome.before).toEqual(expected.before);
+          expect(JSON.stringify(outcome.after)).toBe(JSON.stringify(expected.after));
+          expect(outcome.effectiveMaxShare).toBe(expected.effectiveMaxShare);
+          expect(outcome.conversationsDropped).toBe(counters.conversationsDropped);
+          expect(outcome.examplesDropped).toBe(counters.examplesDropped);
+          expect(outcome.examplesAdded).toBe(counters.examplesAdded);
+          expect(outcome.tokensDelta).toBe(counters.tokensDelta);
+          expect(Object.entries(outcome.byKind).filter(([, n]) => n)).toEqual(Object.entries(counters.byKind).filter(([, n]) => n));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
