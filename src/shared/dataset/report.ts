@@ -13,6 +13,8 @@ export interface PreprocessReport {
   examples_by_kind: Record<string, number>;
   tokens: { total: number; p50: number; p95: number; max: number };
   issue_types: Record<string, number>;
+  /** Used conversations per detected language (ISO 639-1, `und` when undetermined). */
+  languages: Record<string, number>;
   feedback: { stored: number; joined: number };
   conversations_split: number;
   /** Billed training tokens: training-split tokens × epochs. */
@@ -80,6 +82,7 @@ export function buildReport(stats: PreprocessStats, options: ReportOptions): Pre
       max: histogram.length ? histogram[histogram.length - 1][0] : 0,
     },
     issue_types: sortKeys(stats.issue_types),
+    languages: sortKeys(stats.languages),
     feedback: { stored: stats.feedback_stored, joined: stats.feedback_joined },
     conversations_split: stats.conversations_split,
     training_tokens: cost.training_tokens,
