@@ -34,8 +34,14 @@ export interface LanguageRules {
 const WORD_END = '(?![\\p{L}\\p{N}])';
 const WORD_START = '(?<![\\p{L}\\p{N}])';
 
+// "…\\b.*" in a whole-sentence entry ends the sentence with at most this many more words: an
+// apology that runs on for longer carries an answer (text without punctuation is one "sentence").
+const TAIL_WORDS = 10;
+
 function source(parts: readonly string[]): string {
-  return parts.map((p) => p.replaceAll('\\b', WORD_END).replaceAll(' ', '\\s+')).join('|');
+  return parts
+    .map((p) => p.replaceAll('\\b.*', `${WORD_END}(?:\\s+\\S+){0,${TAIL_WORDS}}`).replaceAll('\\b', WORD_END).replaceAll(' ', '\\s+'))
+    .join('|');
 }
 
 /** Anywhere in the text, as whole words. */
