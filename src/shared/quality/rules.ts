@@ -82,10 +82,13 @@ function sentences(text: string): string[] {
 const CLAUSE_BREAK =
   /[,;:\u3001\uff0c]\s*|\s+(?:-|–|—)\s+|\s+(?=(?:but|however|mais|aber|jedoch|pero|sin embargo|però|ma|mas|porém|maar)\s)/iu;
 
+// A reply opening with "No," or "Ok," is judged on what follows ("No sorry for the inconvenience").
+const INTERJECTION = /^(?:no|ok(?:ay)?|oh|ah|well|so|alright)[,!.]?\s+/iu;
+
 function clauses(text: string): string[] {
   return sentences(text)
     .flatMap((s) => s.split(CLAUSE_BREAK))
-    .map((s) => s.replace(/^[\s"'(]+|[\s.!?。！？"')]+$/gu, '').trim())
+    .map((s) => s.replace(/^[\s"'(]+|[\s.!?。！？"')]+$/gu, '').replace(INTERJECTION, '').trim())
     .filter(Boolean);
 }
 
@@ -117,10 +120,10 @@ export function replyRuleFor(content: string, options: ReplyRuleOptions = {}): R
   if (rules.outOfScope.test(text)) return 'out-of-scope';
   const parts = clauses(text);
   const remaining = (drop: (clause: string) => boolean) => wordCount(parts.filter((c) => !drop(c)).join(' '));
-  if (rules.apology.test(text) && remaining((c) => rules.filler.test(c)) < MIN_ANSWER_WORDS) return 'apology-only';
   if (parts.some((c) => rules.hedge.test(c)) && remaining((c) => rules.hedge.test(c) || rules.filler.test(c)) < MIN_ANSWER_WORDS) {
     return 'ambiguous';
   }
+  if (rules.apology.test(text) && remaining((c) => rules.filler.test(c)) < MIN_ANSWER_WORDS) return 'apology-only';
   return undefined;
 }
 

@@ -34,7 +34,7 @@ export const de: LanguagePhrases = {
     'ich (?:eskaliere|melde) (?:das|dies|ihr anliegen|ihren fall)',
     'bitte wenden sie sich an (?:unsere|unseren|die|den) (?:\\S+ )?(?:abteilung|kundendienst|team|fachabteilung)',
   ],
-  apology: ['entschuldig\\p{L}*', 'tut (?:mir|uns) leid', 'bedauer\\p{L}*', 'verzeihung', 'sorry'],
+  apology: ['entschuldig\\p{L}*', 'tut (?:mir|uns) (?:\\p{L}+ )?leid', 'bedauer\\p{L}*', 'verzeihung', 'sorry'],
   filler: [
     '(?:es |das )?tut (?:mir|uns) (?:sehr |wirklich |aufrichtig )?leid\\b.*',
     '(?:bitte )?entschuldigen sie\\b.*',

@@ -31,7 +31,7 @@ export const es: LanguagePhrases = {
   ],
   apology: ['lo siento', 'lo sentimos', 'disculpa', 'disculpe', 'disculpas', 'perdón', 'perdone', 'lamento', 'lamentamos'],
   filler: [
-    '(?:lo )?(?:siento|sentimos) (?:mucho|muchísimo)?\\b.*',
+    '(?:lo )?(?:siento|sentimos)(?: mucho| muchísimo)?\\b.*',
     '(?:mis |nuestras )?(?:sinceras )?disculpas\\b.*',
     '(?:le |te )?(?:pido|pedimos) disculpas\\b.*',
     'disculp[ae]\\b.*',
@@ -45,8 +45,8 @@ export const es: LanguagePhrases = {
   ],
   outOfScope: [
     '(?:está|queda|eso está) fuera de (?:mi|nuestro|nuestra) (?:ámbito|alcance|competencia|área)',
-    '(?:solo|sólo|únicamente) (?:le |te )?puedo (?:ayudar|atender|responder)',
-    'no (?:le |te )?puedo (?:dar|ofrecer|proporcionar) (?:\\p{L}+ ){0,2}(?:asesoramiento|consejos?|recomendaciones?|asesoría)',
+    '(?:solo|sólo|únicamente) (?:le |te )?puedo (?:ayudar|atender|responder)(?:le|te|les)?',
+    'no (?:le |te )?puedo (?:dar|ofrecer|proporcionar)(?:le|te|les)? (?:\\p{L}+ ){0,2}(?:asesoramiento|consejos?|recomendaciones?|asesoría)',
     'no (?:le |te )?puedo ayudar con (?:eso|esto|ese tema|ese tipo de)',
     'no tengo información (?:sobre|acerca de)',
     'no (?:entiendo|comprendo) (?:bien )?(?:lo que|a qué se refiere)',

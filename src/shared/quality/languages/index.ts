@@ -40,7 +40,7 @@ const TAIL_WORDS = 10;
 
 function source(parts: readonly string[]): string {
   return parts
-    .map((p) => p.replaceAll('\\b.*', `${WORD_END}(?:\\s+\\S+){0,${TAIL_WORDS}}`).replaceAll('\\b', WORD_END).replaceAll(' ', '\\s+'))
+    .map((p) => p.replaceAll('\\b.*', `${WORD_END}(?:\\s+\\S+){0,${TAIL_WORDS}}`).replaceAll('\\b', WORD_END).replaceAll(' ?', '\\s*').replaceAll(' ', '\\s+'))
     .join('|');
 }
 

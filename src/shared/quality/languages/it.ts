@@ -30,7 +30,7 @@ export const it: LanguagePhrases = {
   ],
   apology: ['mi dispiace', 'ci dispiace', 'scusa', 'scusi', 'scuse', 'scusate', 'spiacente', 'spiacenti', 'mi scuso', 'ci scusiamo'],
   filler: [
-    '(?:mi|ci) dispiace (?:molto|tanto)?\\b.*',
+    '(?:mi|ci) dispiace(?: molto| tanto)?\\b.*',
     '(?:mi|ci) scus(?:o|iamo)\\b.*',
     '(?:le |ti )?(?:porgo|porgiamo|chiedo|chiediamo) (?:le nostre |le mie )?scuse\\b.*',
     'scus[aie]\\b.*',
@@ -46,7 +46,7 @@ export const it: LanguagePhrases = {
     'esula dalle mie competenze',
     'posso (?:solo|soltanto|unicamente) (?:aiutar\\p{L}*|rispondere|assister\\p{L}*)',
     'posso (?:aiutar\\p{L}*|rispondere|assister\\p{L}*) (?:solo|soltanto|unicamente)',
-    'non (?:le |ti )?posso (?:dare|fornire|offrire) (?:\\p{L}+ ){0,2}(?:consulenz[ae]|consigli|raccomandazioni)',
+    'non (?:le |ti )?posso (?:dar|fornir|offrir)\\p{L}* (?:\\p{L}+ ){0,2}(?:consulenz[ae]|consigli|raccomandazioni)',
     'non (?:la |ti )?posso aiutare (?:con|su) (?:questo|ciò|questa domanda|questo tipo di)',
     'non ho informazioni (?:su|in merito a|riguardo a)',
     'non capisco (?:bene )?cosa (?:intende|intendi)',

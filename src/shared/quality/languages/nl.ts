@@ -30,7 +30,7 @@ export const nl: LanguagePhrases = {
   ],
   apology: ['sorry', 'excuses', 'excuus', 'excuseer', 'spijt', 'verontschuldig\\p{L}*'],
   filler: [
-    '(?:het )?spijt (?:me|ons) (?:heel |erg |zeer )?\\b.*',
+    '(?:het )?spijt (?:me|ons)(?: heel| erg| zeer)*\\b.*',
     '(?:onze |mijn )?(?:excuses|excuus)\\b.*',
     '(?:ik|wij|we) (?:bied|bieden) (?:u |je )?(?:onze |mijn )?(?:excuses|verontschuldigingen)\\b.*',
     'sorry\\b.*',
@@ -49,7 +49,7 @@ export const nl: LanguagePhrases = {
     'ik begrijp (?:niet )?(?:goed )?wat (?:u|je) bedoelt',
   ],
   hedge: [
-    '(?:(?:hmm+|tja|nou),? )?(?:het|dat) hangt (?:er )?(?:van )?af\\b.*',
+    '(?:(?:hmm+|tja|nou),? )?(?:het|dat) hangt (?:er ?van |daarvan )?af\\b.*',
     '(?:(?:hmm+|tja|nou),? )?(?:misschien|wellicht|mogelijk|waarschijnlijk)\\.?',
     '(?:(?:hmm+|tja|nou),? )?(?:ik weet het )?niet (?:helemaal )?zeker\\b.*',
     '(?:(?:hmm+|tja|nou),? )?(?:dat )?weet ik niet\\.?',
