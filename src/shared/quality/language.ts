@@ -1,7 +1,13 @@
 import type { Conversation } from '../ingest/types';
 import type { ConversationStage, StageResult } from '../dataset/stages';
 import { detectConversationLanguage } from '../language/detect';
-import { contentText } from './safety';
+
+/** Text of a chat message's content (a string or an array of text parts). */
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.map((part) => (part && typeof part === 'object' && 'text' in part ? String((part as { text: unknown }).text) : '')).join(' ');
+}
 
 /** The texts a conversation's language is judged on: customer turns, and all turns as a fallback. */
 function languageTexts(conversation: Conversation): { user: string[]; all: string[] } {
