@@ -10,7 +10,7 @@ import {
   estimateJaccard,
   exactHash,
   normaliseText,
-  shingles,
+  shingleHashes,
   type Banding,
 } from './minhash';
 
@@ -384,7 +384,7 @@ export const SIGNATURE_BANDING: Banding = { bands: 20, rows: 6 };
 
 export interface DedupOptions {
   store: SignatureStore;
-  /** Jaccard similarity (over 3-word shingles) at or above which two conversations are near-duplicates. Default 0.8. */
+  /** Jaccard similarity (over 7-character shingles) at or above which two conversations are near-duplicates. Default 0.8. */
   threshold?: number;
   /** Conversations with fewer shingles than this are matched exactly only. Default 3. */
   minShingles?: number;
@@ -460,11 +460,11 @@ export function createDedupStage(options: DedupOptions): ConversationStage {
       const exact = await options.store.findExact(hash, signal);
       if (exact && !sameRecord(exact, self)) return found(conversation, 'exact', 1, exact);
 
-      const shingleSet = shingles(normalised);
+      const shingleSet = shingleHashes(normalised);
       let signature: Uint32Array | undefined;
       let keys: string[] = [];
-      if (shingleSet.size >= minShingles) {
-        signature = hasher.signature(shingleSet);
+      if (shingleSet.length >= minShingles) {
+        signature = hasher.signatureOfHashes(shingleSet);
         keys = bandKeys(signature, banding);
         let best: { record: SignatureRecord; similarity: number } | undefined;
         for (const candidate of await options.store.findByBands(keys, signal)) {

@@ -9,19 +9,36 @@ function contentText(content: unknown): string {
   return content.map((part) => (part && typeof part === 'object' && 'text' in part ? String((part as { text: unknown }).text) : '')).join(' ');
 }
 
+/**
+ * Characters of each side the detector reads: its cost grows with the text, and a conversation's
+ * first thousand characters tell its language as well as the whole transcript.
+ */
+const MAX_DETECT_CHARS = 1000;
+
+function capped(texts: string[]): string[] {
+  const out: string[] = [];
+  let length = 0;
+  for (const text of texts) {
+    if (length >= MAX_DETECT_CHARS) break;
+    out.push(text.slice(0, MAX_DETECT_CHARS - length));
+    length += text.length;
+  }
+  return out;
+}
+
 /** The texts a conversation's language is judged on: customer turns, and all turns as a fallback. */
 function languageTexts(conversation: Conversation): { user: string[]; all: string[] } {
   if (conversation.turns.length) {
     return {
-      user: conversation.turns.filter((t) => t.role === 'user').map((t) => t.content),
-      all: conversation.turns.filter((t) => t.role !== 'system').map((t) => t.content),
+      user: capped(conversation.turns.filter((t) => t.role === 'user').map((t) => t.content)),
+      all: capped(conversation.turns.filter((t) => t.role !== 'system').map((t) => t.content)),
     };
   }
   const messages = (conversation.ready?.messages ?? []) as { role?: unknown; content?: unknown }[];
   const text = (m: { content?: unknown }) => contentText(m.content);
   return {
-    user: messages.filter((m) => m.role === 'user').map(text),
-    all: messages.filter((m) => m.role === 'user' || m.role === 'assistant').map(text),
+    user: capped(messages.filter((m) => m.role === 'user').map(text)),
+    all: capped(messages.filter((m) => m.role === 'user' || m.role === 'assistant').map(text)),
   };
 }
 

@@ -61,6 +61,39 @@ export function shingles(normalised: string, size = SHINGLE_CHARS): Set<string> 
   return out;
 }
 
+/**
+ * FNV-1a hashes of the distinct shingles of `shingles(normalised, size)`, computed without building
+ * the shingle strings (the same values `fnv1a` gives each string, so signatures are identical).
+ */
+export function shingleHashes(normalised: string, size = SHINGLE_CHARS): Uint32Array {
+  const text = normalised.replaceAll(' ', '');
+  // UTF-16 offset of every code point, and the end.
+  const starts: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xdc00 && unit <= 0xdfff && i > 0) {
+      const previous = text.charCodeAt(i - 1);
+      if (previous >= 0xd800 && previous <= 0xdbff) continue;
+    }
+    starts.push(i);
+  }
+  starts.push(text.length);
+  const points = starts.length - 1;
+  if (points === 0) return new Uint32Array(0);
+  const out = new Set<number>();
+  const windows = points <= size ? 1 : points - size + 1;
+  for (let w = 0; w < windows; w++) {
+    const end = starts[Math.min(w + size, points)];
+    let h = 0x811c9dc5;
+    for (let i = starts[w]; i < end; i++) {
+      h ^= text.charCodeAt(i);
+      h = Math.imul(h, 0x01000193);
+    }
+    out.add(h >>> 0);
+  }
+  return Uint32Array.from(out);
+}
+
 const MERSENNE = (1n << 61n) - 1n;
 
 /** Permutations h(x) = (a·x + b) mod p with a, b drawn from a fixed-seed generator. */
@@ -97,9 +130,16 @@ export class MinHasher {
   }
 
   signature(shingleSet: Iterable<string>): Uint32Array {
+    const hashes: number[] = [];
+    for (const s of shingleSet) hashes.push(fnv1a(s));
+    return this.signatureOfHashes(hashes);
+  }
+
+  /** The signature of shingles given by their FNV-1a hashes (`shingleHashes`). */
+  signatureOfHashes(hashes: ArrayLike<number>): Uint32Array {
     const sig = new Uint32Array(this.numPerm).fill(0xffffffff);
-    for (const s of shingleSet) {
-      const h = fnv1a(s);
+    for (let k = 0; k < hashes.length; k++) {
+      const h = hashes[k];
       for (let i = 0; i < this.numPerm; i++) {
         let x = (Math.imul(h ^ this.seeds[2 * i + 1], this.seeds[2 * i]) >>> 0) ^ this.seeds[2 * i + 1];
         x ^= x >>> 16;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { offlineSettings, prepareDataset } from '../../../src/shared/dataset/prepare';
-import { normaliseText, shingles } from '../../../src/shared/quality/minhash';
+import { MinHasher, normaliseText, shingleHashes, shingles } from '../../../src/shared/quality/minhash';
 
 /**
  * The experiment of issue 12: a conversation sent as itself, as an exact copy, as a copy lower-cased
@@ -94,6 +94,12 @@ describe('near-duplicates regardless of case, punctuation and language', () => {
     // Character shingles: a Japanese sentence is many shingles, not one "word".
     expect(shingles(normaliseText('返金をお願いします。')).size).toBe(3);
     expect(shingles(normaliseText('sh 397840'))).toEqual(shingles(normaliseText('sh-397840')));
+    // The stage hashes shingles without building strings; the signature is the same.
+    const hasher = new MinHasher(120);
+    for (const text of ['Hi, I was charged twice for my subscription 😀 𠀀', '返金をお願いします。', 'ok']) {
+      const normalised = normaliseText(text);
+      expect(hasher.signatureOfHashes(shingleHashes(normalised))).toEqual(hasher.signature(shingles(normalised)));
+    }
   });
 
   it('turns 30 groups of demo conversations (original, copy, stripped copy, one word changed) into one example each', async () => {
