@@ -41,14 +41,14 @@ export function exactHash(normalised: string): string {
 }
 
 /** Characters per shingle (see `shingles`). */
-export const SHINGLE_CHARS = 7;
+export const SHINGLE_CHARS = 5;
 
 /**
  * Character shingles: every run of `size` letters or digits of the normalised text with the spaces
  * left out (a text shorter than that is one shingle). Characters, not words, so that no language's
  * word boundaries matter (Japanese, Chinese and Thai have none to split on) and a copy that
  * joined or split words at punctuation shares almost every shingle; one changed word costs about
- * its length + 6 shingles of a conversation's hundreds.
+ * its length + 4 shingles of a conversation's hundreds.
  */
 export function shingles(normalised: string, size = SHINGLE_CHARS): Set<string> {
   const chars = Array.from(normalised.replaceAll(' ', ''));

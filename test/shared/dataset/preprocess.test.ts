@@ -22,7 +22,10 @@ function harness(feedback: FeedbackStore = new MemoryFeedbackStore()) {
     model: 'gpt-4o-mini-2024-07-18',
     systemPrompt: 'You are a helpful customer service assistant.',
     shares,
-    stages: preprocessStages({ settings, signatures: new MemorySignatureStore() }),
+    // conversationsJsonl's conversations share one template and differ only in numbers (about 0.73
+    // Jaccard over character shingles); at 0.9 no MinHash estimate takes them for near duplicates,
+    // which this file does not test (test/shared/quality/dedup*.test.ts do).
+    stages: preprocessStages({ settings: { ...settings, TUNELOOP_DEDUP_THRESHOLD: 0.9 }, signatures: new MemorySignatureStore() }),
     feedback,
     sink: { curated: (r) => void curated.push(r), quarantine: (r) => void quarantined.push(r) },
   });
