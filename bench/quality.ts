@@ -132,7 +132,7 @@ async function dedupSection(lines: string[]): Promise<void> {
         }
       }
     }
-    lines.push(`- ${pct(replaced).trim()} of words replaced: median true Jaccard (3-word shingles) ${median(jaccards).toFixed(2)}, flagged ${pct(found / originals.length).trim()}`);
+    lines.push(`- ${pct(replaced).trim()} of words replaced: median true Jaccard (5-character shingles) ${median(jaccards).toFixed(2)}, flagged ${pct(found / originals.length).trim()}`);
   }
   lines.push(`- over all perturbed copies: true Jaccard ≥ 0.8 flagged ${pct(aboveFlagged / Math.max(1, above)).trim()} (${above} pairs); below 0.8 flagged ${pct(belowFlagged / Math.max(1, below)).trim()} (${below} pairs; their median true Jaccard ${belowFlaggedJaccards.length ? median(belowFlaggedJaccards).toFixed(2) : '–'})`);
 

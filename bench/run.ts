@@ -11,6 +11,7 @@ import { piiBenchmark } from './pii';
 import { coldstartBenchmark } from './coldstart';
 import { preprocessBlobScaleBenchmark } from './preprocessBlobScale';
 import { prepareBenchmark } from './prepare';
+import { rulesBenchmark } from './rules';
 
 /** Every benchmark; each lives in its own file in this folder. `npm run bench -- <name>` runs one. */
 const benchmarks: Benchmark[] = [
@@ -18,6 +19,7 @@ const benchmarks: Benchmark[] = [
   ingestBenchmark,
   jsonDocumentBenchmark,
   qualityBenchmark,
+  rulesBenchmark,
   piiBenchmark,
   driftBenchmark,
   bleuBenchmark,

@@ -38,6 +38,22 @@ describe('tuneloop bleu', () => {
     expect(Number(io.out.trim().split('\n').pop())).toBeCloseTo(49.1919566, 4);
   });
 
+  it('--tokenize char|intl|zh: Japanese and Chinese replies are scored by characters, not as one word', async () => {
+    writeFileSync(join(dir, 'ja-hyp.txt'), 'ご注文の返金を行いました。\n我的包裹明天到。\n');
+    writeFileSync(join(dir, 'ja-ref.txt'), 'ご注文の返金を完了しました。\n您的包裹明天到。\n');
+    const scores: Record<string, number> = {};
+    for (const tokenize of ['13a', 'intl', 'char', 'zh']) {
+      const io = captureIo(dir);
+      expect(await runCli(['bleu', '--hyp', 'ja-hyp.txt', '--ref', 'ja-ref.txt', '--tokenize', tokenize], io)).toBe(0);
+      expect(io.out).toContain(`tok:${tokenize}|`);
+      scores[tokenize] = Number(io.out.trim().split('\n').pop());
+    }
+    // 13a and intl see each line as one or two "words": no 4-gram can match.
+    expect(scores['13a']).toBe(0);
+    expect(scores.char).toBeGreaterThan(30);
+    expect(scores.zh).toBeGreaterThan(0);
+  });
+
   it('fails with file names and counts on mismatched line counts', async () => {
     const io = captureIo(dir);
     expect(await runCli(['bleu', '--hyp', 'hyp.txt', '--ref', 'short.txt'], io)).toBe(1);

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseArgs, UsageError, type CliCommand } from '../command';
 import { corpusBleu, type BleuSmoothing, type BleuTokenizer } from '../../shared/evaluation/bleu';
 
-const TOKENIZERS: BleuTokenizer[] = ['13a', 'none', 'intl', 'char'];
+const TOKENIZERS: BleuTokenizer[] = ['13a', 'none', 'intl', 'char', 'zh'];
 const SMOOTHING: BleuSmoothing[] = ['exp', 'floor', 'add-k', 'none'];
 
 /** Lines of a text file as sacreBLEU reads them: one segment per line, the final newline does not start a segment. */
@@ -22,7 +22,7 @@ export async function readSegments(cwd: string, file: string): Promise<string[]>
 export const bleuCommand: CliCommand = {
   name: 'bleu',
   usage:
-    'tuneloop bleu --hyp <file> --ref <file> [--ref <file>...] [--tokenize 13a|none|intl|char] [--smooth exp|floor|add-k|none] [--smooth-value <n>] [--lowercase] [--max-ngram-order <n>] [--json]',
+    'tuneloop bleu --hyp <file> --ref <file> [--ref <file>...] [--tokenize 13a|none|intl|char|zh] [--smooth exp|floor|add-k|none] [--smooth-value <n>] [--lowercase] [--max-ngram-order <n>] [--json]',
   summary: 'corpus BLEU of a hypothesis file against reference files (sacreBLEU defaults); score on the last line',
   async run(args, io) {
     const { positional, flags } = parseArgs(args, {

@@ -410,12 +410,12 @@ export const settingsSchema = z
               .split(',')
               .map((p) => p.trim())
               .filter(Boolean)
-              .every((p) => /^(?:(?:handoff|short-reply|apology-only)=(?:weight0|drop|off)|no-customer-question=(?:drop|off))$/.test(p)),
-          'use rule=action pairs separated by commas: handoff, short-reply, apology-only = weight0|drop|off; no-customer-question = drop|off',
+              .every((p) => /^(?:(?:handoff|short-reply|apology-only|out-of-scope|ambiguous)=(?:weight0|drop|off)|no-customer-question=(?:drop|off))$/.test(p)),
+          'use rule=action pairs separated by commas: handoff, short-reply, apology-only, out-of-scope, ambiguous = weight0|drop|off; no-customer-question = drop|off',
         ),
       {
       description:
-        'Reply-rule actions, e.g. "handoff=drop,short-reply=weight0,apology-only=off,no-customer-question=off". Defaults: reply rules weight0, no-customer-question drop.',
+        'Reply-rule actions, e.g. "handoff=drop,short-reply=weight0,apology-only=off,out-of-scope=off,ambiguous=weight0,no-customer-question=off". Defaults: reply rules weight0, no-customer-question drop. Phrase rules apply to en, de, fr, es, it, pt, nl; other languages are counted as not screened.',
       where: 'optional',
       sample: '',
       },
@@ -424,15 +424,15 @@ export const settingsSchema = z
       'TUNELOOP_SAFETY_SCREEN',
       z
         .string()
-        .default('injection,secret,abuse')
+        .default('injection,secret,abuse,request')
         .refine(
-          (v) => /^\s*(?:off|(?:injection|secret|abuse)(?:\s*,\s*(?:injection|secret|abuse))*)\s*$/.test(v),
-          'use "off" or a comma list of injection, secret, abuse',
+          (v) => /^\s*(?:off|(?:injection|secret|abuse|request)(?:\s*,\s*(?:injection|secret|abuse|request))*)\s*$/.test(v),
+          'use "off" or a comma list of injection, secret, abuse, request',
         ),
       {
-      description: 'Safety screen categories that quarantine a conversation (comma list of injection, secret, abuse; "off" for none).',
+      description: 'Safety screen categories that quarantine a conversation (comma list of injection, secret, abuse (assistant turns, per language), request (an unsafe customer request the agent followed); "off" for none).',
       where: 'optional',
-      sample: 'injection,secret,abuse',
+      sample: 'injection,secret,abuse,request',
       },
     ),
     TUNELOOP_BALANCE_MAX_SHARE: setting('TUNELOOP_BALANCE_MAX_SHARE', z.coerce.number().gt(0).max(1).default(0.4), {

@@ -311,6 +311,9 @@ function emitMetrics(runtime: Runtime, report: PreprocessReport): void {
   }
   t.trackMetric('tuneloop.preprocess.examples', report.examples.train + report.examples.validation + report.examples.holdout, { model });
   t.trackMetric('tuneloop.preprocess.tokens', report.tokens.total, { model });
+  for (const [language, count] of Object.entries(report.languages ?? {})) {
+    t.trackMetric('tuneloop.preprocess.conversations_by_language', count, { model, language });
+  }
   trackQualityMetrics(t, report.quality, { model });
 }
 

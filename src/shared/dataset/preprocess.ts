@@ -68,6 +68,8 @@ export interface PreprocessStats {
   train_tokens: number;
   /** Used conversations per issue type. */
   issue_types: Record<string, number>;
+  /** Used conversations (and FAQ pairs, ready-made lines) per language, when the language stage ran. */
+  languages: Record<string, number>;
   /** Notes from example building, counted (e.g. intent examples left out). */
   notes: Record<string, number>;
   /** Parts of records left out on purpose by the parser (internal notes, private comments), by reason. */
@@ -90,6 +92,7 @@ export function emptyStats(): PreprocessStats {
     token_histogram: new Map(),
     train_tokens: 0,
     issue_types: {},
+    languages: {},
     notes: {},
     set_aside: {},
     stage_summaries: {},
@@ -289,6 +292,7 @@ async function handleEntry({ item, joined }: Entry, outcome: WorkOutcome | undef
       kind: ex.kind,
       ...(conversation.issueType !== undefined ? { issue_type: conversation.issueType } : {}),
       ...(conversation.csat !== undefined ? { csat: conversation.csat } : {}),
+      ...(conversation.language !== undefined ? { language: conversation.language } : {}),
       split,
       tokens: ex.tokens,
       source: { file: source.file, line: source.line },
@@ -301,6 +305,7 @@ async function handleEntry({ item, joined }: Entry, outcome: WorkOutcome | undef
     if (split === 'train') stats.train_tokens += ex.tokens;
   }
   if (conversation.issueType) stats.issue_types[conversation.issueType] = (stats.issue_types[conversation.issueType] ?? 0) + 1;
+  if (conversation.language) stats.languages[conversation.language] = (stats.languages[conversation.language] ?? 0) + 1;
   stats.records_used++;
 }
 

@@ -10,6 +10,8 @@ export interface CuratedRecord {
   kind: ExampleKind;
   issue_type?: string;
   csat?: number;
+  /** ISO 639-1 language of the conversation (`und` when undetermined), from the language stage. */
+  language?: string;
   split: Split;
   tokens: number;
   source: { file: string; line: number };
@@ -33,6 +35,7 @@ export function curatedLine(r: CuratedRecord): string {
     kind: r.kind,
     ...(r.issue_type !== undefined ? { issue_type: r.issue_type } : {}),
     ...(r.csat !== undefined ? { csat: r.csat } : {}),
+    ...(r.language !== undefined ? { language: r.language } : {}),
     split: r.split,
     tokens: r.tokens,
     source: { file: r.source.file, line: r.source.line },

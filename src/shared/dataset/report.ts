@@ -13,6 +13,8 @@ export interface PreprocessReport {
   examples_by_kind: Record<string, number>;
   tokens: { total: number; p50: number; p95: number; max: number };
   issue_types: Record<string, number>;
+  /** Used conversations per detected language (ISO 639-1, `und` when undetermined). */
+  languages: Record<string, number>;
   feedback: { stored: number; joined: number };
   /** Parts of records left out on purpose (Zendesk private comments, Intercom notes), by reason; absent when none. */
   set_aside?: Record<string, number>;
@@ -82,6 +84,7 @@ export function buildReport(stats: PreprocessStats, options: ReportOptions): Pre
       max: histogram.length ? histogram[histogram.length - 1][0] : 0,
     },
     issue_types: sortKeys(stats.issue_types),
+    languages: sortKeys(stats.languages),
     feedback: { stored: stats.feedback_stored, joined: stats.feedback_joined },
     ...(Object.keys(stats.set_aside ?? {}).length ? { set_aside: sortKeys(stats.set_aside) } : {}),
     conversations_split: stats.conversations_split,

@@ -16,6 +16,7 @@ export type DriftMetricName =
   | 'issue_type_jsd'
   | 'length_psi'
   | 'turns_psi'
+  | 'language_psi'
   | 'token_jsd'
   | 'oov_rate'
   | 'csat_mean'
@@ -30,7 +31,7 @@ export type DriftMetricName =
  * significant), so one threshold fits; taking the maximum means one strongly shifted aspect is
  * enough. Rates, CSAT and model quality are reported alongside but not folded into the score.
  */
-export const SCORE_COMPONENTS: readonly DriftMetricName[] = ['issue_type_psi', 'issue_type_jsd', 'length_psi', 'turns_psi', 'token_jsd'];
+export const SCORE_COMPONENTS: readonly DriftMetricName[] = ['issue_type_psi', 'issue_type_jsd', 'length_psi', 'turns_psi', 'token_jsd', 'language_psi'];
 
 /**
  * Seeded random splits of the pooled sample used to measure each component's noise floor.
@@ -118,7 +119,7 @@ export function analyzeDrift(reference: DriftSample | undefined, recent: DriftSa
   if (csatProblem) skip(['csat_mean'], csatProblem);
   else metrics.push({ name: 'csat_mean', value: mean(recentCsat), samples: { recent: recentCsat.length } });
 
-  const comparative: DriftMetricName[] = ['issue_type_psi', 'issue_type_jsd', 'length_psi', 'turns_psi', 'token_jsd', 'oov_rate', 'csat_mean_change'];
+  const comparative: DriftMetricName[] = ['issue_type_psi', 'issue_type_jsd', 'length_psi', 'turns_psi', 'token_jsd', 'oov_rate', 'language_psi', 'csat_mean_change'];
   if (!reference) {
     skip(comparative, 'no reference data: no production model and no curated data older than the window');
     return finish(metrics, skipped, {});
@@ -166,6 +167,21 @@ export function analyzeDrift(reference: DriftSample | undefined, recent: DriftSa
     }
   }
 
+  // Language shares: a new market or a broken language detector shows here before anywhere else.
+  const refLanguages = ref.flatMap((c) => (c.language ? [c.language] : []));
+  const recLanguages = rec.flatMap((c) => (c.language ? [c.language] : []));
+  const languageProblem = tooFew('conversations with a language', refLanguages.length, recLanguages.length, min);
+  if (languageProblem) skip(['language_psi'], languageProblem);
+  else {
+    const counts = categoricalCounts(refLanguages, recLanguages);
+    metrics.push({
+      name: 'language_psi',
+      value: populationStabilityIndex(counts.reference, counts.recent),
+      samples: { reference: refLanguages.length, recent: recLanguages.length },
+      detail: { categories: counts.categories, reference_counts: counts.reference, recent_counts: counts.recent },
+    });
+  }
+
   const refCsat = ref.flatMap((c) => (c.csat === undefined ? [] : [c.csat]));
   const recCsat = rec.flatMap((c) => (c.csat === undefined ? [] : [c.csat]));
   const csatChangeProblem = tooFew('conversations with a CSAT rating', refCsat.length, recCsat.length, min);
@@ -194,6 +210,14 @@ function componentValues(ref: readonly ConversationSample[], rec: readonly Conve
       const counts = categoricalCounts(a, b);
       if (wanted('issue_type_psi')) out.issue_type_psi = populationStabilityIndex(counts.reference, counts.recent);
       if (wanted('issue_type_jsd')) out.issue_type_jsd = jensenShannonDivergence(counts.reference, counts.recent, 2);
+    }
+  }
+  if (wanted('language_psi')) {
+    const a = ref.flatMap((c) => (c.language ? [c.language] : []));
+    const b = rec.flatMap((c) => (c.language ? [c.language] : []));
+    if (a.length && b.length) {
+      const counts = categoricalCounts(a, b);
+      out.language_psi = populationStabilityIndex(counts.reference, counts.recent);
     }
   }
   if (wanted('length_psi')) out.length_psi = quantilePsi(ref.map((c) => c.tokens), rec.map((c) => c.tokens)).psi;

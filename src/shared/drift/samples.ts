@@ -6,6 +6,7 @@ import { curatedRecordSchema, type CuratedRecord } from '../dataset/assembly';
 import { normaliseIntentLabel } from '../dataset/intentTask';
 import { unigramTokens } from './metrics';
 import { isStatus } from '../errors';
+import { detectConversationLanguage } from '../language/detect';
 
 /** What drift needs from one curated conversation. */
 export interface ConversationSample {
@@ -19,6 +20,11 @@ export interface ConversationSample {
   turns: number;
   /** The customer's words: unigram tokens of the user messages. */
   userTokens: string[];
+  /**
+   * The conversation's language as preprocessing detected it (the shard line's `language`), or
+   * detected here from the customer's messages for shards written before languages were recorded.
+   */
+  language?: string;
   /** The curated record (for the model-quality check: reply and intent tasks). */
   record: CuratedRecord;
 }
@@ -92,19 +98,27 @@ function messageText(content: unknown): string {
   return '';
 }
 
-export function conversationSample(record: CuratedRecord): ConversationSample {
+export function conversationSample(record: CuratedRecord, storedLanguage?: string): ConversationSample {
   const messages = record.example.messages as { role?: unknown; content?: unknown }[];
   const dialogue = messages.filter((m) => m.role === 'user' || m.role === 'assistant');
   const issue = typeof record.issue_type === 'string' ? normaliseIntentLabel(record.issue_type) : '';
+  const userTexts = dialogue.filter((m) => m.role === 'user').map((m) => messageText(m.content));
+  const allTexts = dialogue.map((m) => messageText(m.content));
   return {
     conversationId: record.conversation_id,
     issueType: issue || undefined,
     csat: typeof record.csat === 'number' && Number.isFinite(record.csat) ? record.csat : undefined,
     tokens: record.tokens,
     turns: dialogue.length,
-    userTokens: dialogue.filter((m) => m.role === 'user').flatMap((m) => unigramTokens(messageText(m.content))),
+    userTokens: userTexts.flatMap((text) => unigramTokens(text)),
+    language: storedLanguage ?? storedLanguageOf(record) ?? detectConversationLanguage(userTexts, allTexts).code,
     record,
   };
+}
+
+function storedLanguageOf(record: CuratedRecord): string | undefined {
+  const language = (record as { language?: unknown }).language;
+  return typeof language === 'string' && language ? language : undefined;
 }
 
 /**
@@ -124,8 +138,11 @@ export async function readDriftSample(storage: StorageClients, options: ReadSamp
       lineNumber++;
       if (!line.trim()) continue;
       let record: CuratedRecord;
+      let language: string | undefined;
       try {
-        record = curatedRecordSchema.parse(JSON.parse(line));
+        const raw = JSON.parse(line) as { language?: unknown };
+        record = curatedRecordSchema.parse(raw);
+        if (typeof raw.language === 'string' && raw.language) language = raw.language;
       } catch (err) {
         const reason = err instanceof SyntaxError ? `not JSON (${err.message})` : `not a curated record (${(err as Error).message.replace(/\s+/g, ' ').slice(0, 200)})`;
         problems.push({ file: `${CONTAINERS.curated}/${shard.name}`, line: lineNumber, reason });
@@ -134,7 +151,7 @@ export async function readDriftSample(storage: StorageClients, options: ReadSamp
       if (record.kind !== 'intent') recordsUsed++;
       if (record.kind !== 'conversation') continue;
       if (options.splits && !options.splits.includes(record.split)) continue;
-      byConversation.set(record.conversation_id, conversationSample(record));
+      byConversation.set(record.conversation_id, conversationSample(record, language));
     }
   }
   let recordsQuarantined = 0;

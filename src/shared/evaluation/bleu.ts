@@ -2,12 +2,14 @@ import { TuneloopError } from '../errors';
 /**
  * BLEU exactly as sacreBLEU 2.x computes it (Post, 2018, "A Call for Clarity in Reporting BLEU
  * Scores"; https://github.com/mjpost/sacrebleu, Apache-2.0). Re-implemented from the algorithm's
- * description, not copied: tokenizers `13a` (default), `none`, `intl`, `char`; smoothing `exp`
+ * description, not copied: tokenizers `13a` (default), `none`, `intl`, `char`, `zh` (./bleuTokenizers.ts); smoothing `exp`
  * (default), `floor`, `add-k`, `none`; corpus BLEU over reference streams; sentence BLEU with
  * effective order. test/shared/evaluation/bleu.test.ts pins it to sacreBLEU's own test vectors.
  */
 
-export type BleuTokenizer = '13a' | 'none' | 'intl' | 'char';
+import { tokenizeZh } from './bleuTokenizers';
+
+export type BleuTokenizer = '13a' | 'none' | 'intl' | 'char' | 'zh';
 export type BleuSmoothing = 'exp' | 'floor' | 'add-k' | 'none';
 
 export interface BleuOptions {
@@ -113,10 +115,12 @@ export function bleuTokenizer(name: BleuTokenizer): (line: string) => string {
       return tokenizeIntl;
     case 'char':
       return tokenizeChar;
+    case 'zh':
+      return tokenizeZh;
     case 'none':
       return (line) => line;
     default:
-      throw new BleuOptionError(`unknown BLEU tokenizer "${String(name)}"; use one of 13a, none, intl, char`);
+      throw new BleuOptionError(`unknown BLEU tokenizer "${String(name)}"; use one of 13a, none, intl, char, zh`);
   }
 }
 

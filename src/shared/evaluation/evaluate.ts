@@ -8,6 +8,7 @@ import { TABLES } from '../storage/names';
 import { EVENT_TYPES } from '../telemetry/events';
 import { notify } from '../telemetry/notify';
 import { corpusBleu } from './bleu';
+import { chooseBleuTokenizer } from './bleuTokenizers';
 import { deploymentChatModel, type ChatMessage, type ChatModel } from './chat';
 import { loadCsatByModel } from './csat';
 import { intentF1 } from './f1';
@@ -258,9 +259,13 @@ function summarise(version: ModelVersion, deploymentName: string, a: ModelAnswer
   const metrics: ModelEvaluation['metrics'] = {};
   const evaluation: ModelEvaluation = { deploymentName, fineTunedModel: version.fineTunedModel, jobKey: version.jobKey, metrics, errors: a.errors };
   if (a.replies.length) {
+    // The references' language picks the tokenizer (char for Japanese, zh for Chinese, …; see
+    // bleuTokenizers.ts); both models answer the same references, so both get the same one.
+    const references = a.replies.map((r) => r.reference);
     const bleu = corpusBleu(
       a.replies.map((r) => r.hypothesis),
-      [a.replies.map((r) => r.reference)],
+      [references],
+      { tokenize: chooseBleuTokenizer(references).tokenize },
     );
     metrics.bleu = bleu.score;
     evaluation.bleu = { score: bleu.score, formatted: bleu.formatted, signature: bleu.signature, segments: a.replies.length };

@@ -8,11 +8,16 @@
  * "only", "outside", "not something", "contact", "reach out", "our products/services/support/team",
  * "customer service/support"), or one of a few standalone scope statements ("I can only help …",
  * "outside (of) my/the scope", "not able to help with that", "I don't have information about").
- * A friendly but made-up answer has neither and counts as not handled.
+ * A redirect counts too: a refusal followed by what the assistant does help with ("I am not able to
+ * give investment advice. If you have a question about a Shoply order, I am happy to help."), and
+ * any reply that the out-of-scope reply rule of data quality recognises, in any of its languages
+ * (src/shared/quality/languages). A friendly but made-up answer has neither and counts as not handled.
  */
+import { PHRASE_LANGUAGES, languageRules, ruleText } from '../quality/languages';
+
 
 const REFUSAL = /\b(sorry|apolog(?:i[sz]e|ies)|i\s*(?:can(?:not|'?t|’t)|am\s+(?:un|not\s+)able|'m\s+(?:un|not\s+)able|’m\s+(?:un|not\s+)able)|i'?m\s+afraid|i’m\s+afraid|unfortunately)\b/i;
-const SCOPE = /\b(help(?:\s+you)?\s+with|assist(?:\s+you)?\s+with|only|outside|not\s+something|contact|reach\s+out|our\s+(?:products?|services?|support|team)|customer\s+(?:service|support))\b/i;
+const SCOPE = /\b(help(?:\s+you)?\s+with|assist(?:\s+you)?\s+with|only|outside|not\s+something|contact|reach\s+out|our\s+(?:products?|services?|support|team)|customer\s+(?:service|support)|if\s+you\s+have\s+(?:a|any)\s+questions?\s+about)\b/i;
 const STANDALONE = [
   /\bi\s+(?:can|am\s+able\s+to)\s+only\s+(?:help|assist|answer)\b/i,
   /\boutside\s+(?:of\s+)?(?:my|the|our)\s+(?:scope|area|expertise)\b/i,
@@ -20,11 +25,15 @@ const STANDALONE = [
   /\bi\s+(?:do\s+not|don't|don’t)\s+have\s+(?:any\s+)?information\s+(?:about|on)\b/i,
 ];
 
+const OUT_OF_SCOPE_RULES = PHRASE_LANGUAGES.map((p) => languageRules(p.code)!);
+
 /** True when a reply declines or redirects (see the module comment for the rule). */
 export function isDeclineOrRedirect(reply: string): boolean {
   const text = reply.normalize('NFKC');
   if (STANDALONE.some((re) => re.test(text))) return true;
-  return REFUSAL.test(text) && SCOPE.test(text);
+  if (REFUSAL.test(text) && SCOPE.test(text)) return true;
+  const normalised = ruleText(text);
+  return OUT_OF_SCOPE_RULES.some((rules) => rules.outOfScope.test(normalised));
 }
 
 export interface OosResult {

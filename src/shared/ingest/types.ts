@@ -32,6 +32,11 @@ export interface Conversation {
   channel?: string;
   /** Customer satisfaction 1–5 from the conversation itself or joined feedback. */
   csat?: number;
+  /**
+   * ISO 639-1 code of the conversation's language (`und` when undetermined), set by the language
+   * stage of data quality (src/shared/quality/language.ts) from the customer's turns.
+   */
+  language?: string;
   /** Normalised turns (roles mapped, consecutive same-role turns merged, whitespace/Unicode/HTML cleaned). */
   turns: Turn[];
   /** For `ready` inputs: the original fine-tuning line, passed through after validation. */

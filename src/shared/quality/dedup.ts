@@ -10,7 +10,7 @@ import {
   estimateJaccard,
   exactHash,
   normaliseText,
-  shingles,
+  shingleHashes,
   type Banding,
 } from './minhash';
 import { isStatus, TuneloopError } from '../errors';
@@ -411,7 +411,7 @@ export const SIGNATURE_BANDING: Banding = { bands: 20, rows: 6 };
 
 export interface DedupOptions {
   store: SignatureStore;
-  /** Jaccard similarity (over 3-word shingles) at or above which two conversations are near-duplicates. Default 0.8. */
+  /** Jaccard similarity (over 7-character shingles) at or above which two conversations are near-duplicates. Default 0.8. */
   threshold?: number;
   /** Conversations with fewer shingles than this are matched exactly only. Default 3. */
   minShingles?: number;
@@ -486,8 +486,8 @@ export function createDedupStage(options: DedupOptions): ConversationStage {
   // The pure part (normalise, hash, MinHash): runs on a preprocessing worker when there is a pool.
   const fingerprint = (conversation: Conversation): DedupFingerprint => {
     const normalised = normaliseText(conversationText(conversation));
-    const shingleSet = shingles(normalised);
-    const signature = shingleSet.size >= minShingles ? hasher.signature(shingleSet) : undefined;
+    const shingleSet = shingleHashes(normalised);
+    const signature = shingleSet.length >= minShingles ? hasher.signatureOfHashes(shingleSet) : undefined;
     return { hash: exactHash(normalised), signature, keys: signature ? bandKeys(signature, banding) : [] };
   };
 

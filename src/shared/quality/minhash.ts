@@ -1,34 +1,97 @@
 import { createHash } from 'node:crypto';
 
 /**
- * MinHash signatures over word shingles, and LSH banding to find candidate near-duplicates
+ * MinHash signatures over character shingles, and LSH banding to find candidate near-duplicates
  * without comparing every pair. Deterministic (fixed seeds), so signatures written today are
  * comparable with those written last month.
  */
 
-/** Lower-cases, strips punctuation and collapses whitespace: the text exact duplicates are hashed on. */
+// Punctuation and symbols inside a word or number ("don't", "247.00", "sh-397840", an e-mail
+// address) are deleted rather than turned into a space, so a copy with its punctuation stripped
+// ("dont", "24700") normalises to the same words.
+const INNER_MARKS = /(?<=[\p{L}\p{N}])[^\p{L}\p{N}\p{M}\s]+(?=[\p{L}\p{N}])/gu;
+const NOT_WORD = /[^\p{L}\p{N}\p{M}]+/gu;
+// Scripts written without spaces: every character is a word of its own (no dictionary needed;
+// the same idea as sacreBLEU's zh and char tokenisers), so shingles work in Japanese, Chinese, Thai.
+const UNSPACED = /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}ー々〆]\p{M}*)/gu;
+
+/**
+ * The text exact duplicates are hashed on and shingles are cut from, in any language: NFKC, lower
+ * case, punctuation inside words and numbers deleted, any other run of non-letters one space,
+ * characters of scripts written without spaces separated. Case, punctuation and whitespace no
+ * longer tell two copies apart.
+ */
 export function normaliseText(text: string): string {
   return text
     .normalize('NFKC')
     .toLowerCase()
-    .replace(/[^\p{L}\p{N}\[\]_]+/gu, ' ')
+    .replace(INNER_MARKS, '')
+    .replace(NOT_WORD, ' ')
+    .replace(UNSPACED, ' $1 ')
+    .replace(/ {2,}/g, ' ')
     .trim();
 }
 
+/**
+ * Hash of a normalised text, spaces left out: a copy whose punctuation became spaces ("sh 397840")
+ * and one whose punctuation was deleted ("sh397840") are the same text.
+ */
 export function exactHash(normalised: string): string {
-  return createHash('sha256').update(normalised).digest('hex').slice(0, 32);
+  return createHash('sha256').update(normalised.replaceAll(' ', '')).digest('hex').slice(0, 32);
 }
 
-/** Word shingles of `size` words (a shorter text is one shingle). */
-export function shingles(normalised: string, size = 3): Set<string> {
-  const words = normalised.split(' ').filter(Boolean);
+/** Characters per shingle (see `shingles`). */
+export const SHINGLE_CHARS = 5;
+
+/**
+ * Character shingles: every run of `size` letters or digits of the normalised text with the spaces
+ * left out (a text shorter than that is one shingle). Characters, not words, so that no language's
+ * word boundaries matter (Japanese, Chinese and Thai have none to split on) and a copy that
+ * joined or split words at punctuation shares almost every shingle; one changed word costs about
+ * its length + 4 shingles of a conversation's hundreds.
+ */
+export function shingles(normalised: string, size = SHINGLE_CHARS): Set<string> {
+  const chars = Array.from(normalised.replaceAll(' ', ''));
   const out = new Set<string>();
-  if (words.length <= size) {
-    if (words.length) out.add(words.join(' '));
+  if (chars.length <= size) {
+    if (chars.length) out.add(chars.join(''));
     return out;
   }
-  for (let i = 0; i + size <= words.length; i++) out.add(words.slice(i, i + size).join(' '));
+  for (let i = 0; i + size <= chars.length; i++) out.add(chars.slice(i, i + size).join(''));
   return out;
+}
+
+/**
+ * FNV-1a hashes of the distinct shingles of `shingles(normalised, size)`, computed without building
+ * the shingle strings (the same values `fnv1a` gives each string, so signatures are identical).
+ */
+export function shingleHashes(normalised: string, size = SHINGLE_CHARS): Uint32Array {
+  const text = normalised.replaceAll(' ', '');
+  // UTF-16 offset of every code point, and the end.
+  const starts: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xdc00 && unit <= 0xdfff && i > 0) {
+      const previous = text.charCodeAt(i - 1);
+      if (previous >= 0xd800 && previous <= 0xdbff) continue;
+    }
+    starts.push(i);
+  }
+  starts.push(text.length);
+  const points = starts.length - 1;
+  if (points === 0) return new Uint32Array(0);
+  const out = new Set<number>();
+  const windows = points <= size ? 1 : points - size + 1;
+  for (let w = 0; w < windows; w++) {
+    const end = starts[Math.min(w + size, points)];
+    let h = 0x811c9dc5;
+    for (let i = starts[w]; i < end; i++) {
+      h ^= text.charCodeAt(i);
+      h = Math.imul(h, 0x01000193);
+    }
+    out.add(h >>> 0);
+  }
+  return Uint32Array.from(out);
 }
 
 const MERSENNE = (1n << 61n) - 1n;
@@ -67,9 +130,16 @@ export class MinHasher {
   }
 
   signature(shingleSet: Iterable<string>): Uint32Array {
+    const hashes: number[] = [];
+    for (const s of shingleSet) hashes.push(fnv1a(s));
+    return this.signatureOfHashes(hashes);
+  }
+
+  /** The signature of shingles given by their FNV-1a hashes (`shingleHashes`). */
+  signatureOfHashes(hashes: ArrayLike<number>): Uint32Array {
     const sig = new Uint32Array(this.numPerm).fill(0xffffffff);
-    for (const s of shingleSet) {
-      const h = fnv1a(s);
+    for (let k = 0; k < hashes.length; k++) {
+      const h = hashes[k];
       for (let i = 0; i < this.numPerm; i++) {
         let x = (Math.imul(h ^ this.seeds[2 * i + 1], this.seeds[2 * i]) >>> 0) ^ this.seeds[2 * i + 1];
         x ^= x >>> 16;

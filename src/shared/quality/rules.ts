@@ -1,5 +1,8 @@
 import type { Conversation, Turn } from '../ingest/types';
 import type { ConversationStage, StageResult } from '../dataset/stages';
+import { wordTokens } from '../language/tokens';
+import { languageRules, ruleText } from './languages';
+import { conversationLanguage } from './language';
 
 /**
  * Out-of-scope, ambiguous and low-rated replies. Each rule either marks the matching assistant
@@ -7,7 +10,7 @@ import type { ConversationStage, StageResult } from '../dataset/stages';
  */
 export type RuleAction = 'weight0' | 'drop' | 'off';
 
-export type ReplyRuleName = 'handoff' | 'short-reply' | 'apology-only';
+export type ReplyRuleName = 'handoff' | 'short-reply' | 'apology-only' | 'out-of-scope' | 'ambiguous';
 
 export interface ReplyRulesOptions {
   /** Per-rule action for assistant turns. Defaults: every reply rule `weight0`. */
@@ -27,6 +30,8 @@ export const DEFAULT_RULE_ACTIONS: Record<ReplyRuleName, RuleAction> = {
   handoff: 'weight0',
   'short-reply': 'weight0',
   'apology-only': 'weight0',
+  'out-of-scope': 'weight0',
+  ambiguous: 'weight0',
 };
 
 /**
@@ -58,78 +63,102 @@ export function parseRuleSpec(spec: string): Pick<ReplyRulesOptions, 'actions' |
   return { actions, ...(noCustomerQuestion ? { noCustomerQuestion } : {}) };
 }
 
-// Phrases agents use when they pass the customer on instead of answering. Learning them teaches
-// the model to give up; they are kept as context only.
-const HANDOFF = new RegExp(
-  [
-    String.raw`\blet me (?:connect|transfer|put) you\b`,
-    String.raw`\b(?:i(?:'ll| will| am going to| am|'m)?|we(?:'ll| will)?) (?:now )?(?:transfer|connect|escalate|forward|pass|hand)(?:ing)? you\b`,
-    String.raw`\btransferring you\b`,
-    String.raw`\bconnecting you (?:to|with)\b`,
-    String.raw`\b(?:transfer|escalate|forward|pass|hand)(?:ing)? (?:you|this|your (?:case|call|chat|request)) (?:over )?to (?:a|an|my|our|the) (?:colleague|specialist|supervisor|manager|agent|team|department|human|representative)`,
-    String.raw`\bplease hold while i (?:transfer|connect)\b`,
-    String.raw`\b(?:a|an|my|our) (?:colleague|specialist|supervisor|agent|representative) will (?:take over|be with you|join)\b`,
-  ].join('|'),
-  'i',
-);
-
-const APOLOGY = /\b(?:sorry|apologi[sz]e|apologies|regret)\b/i;
-// Sentences that only apologise or fill time; what is left after removing them must carry an answer.
-const FILLER_SENTENCE =
-  /^(?:(?:i(?:'m| am)|we(?:'re| are)) (?:so |very |really |truly )?sorry\b.*|(?:my |our )?(?:sincere |deepest )?apologies\b.*|i (?:do )?apologi[sz]e\b.*|we apologi[sz]e\b.*|sorry\b.*|(?:unfortunately,? )?i (?:can(?:no|')t|am unable to) help(?: you)?(?: with (?:that|this))?\.?|thank(?:s| you)\b.*|(?:please )?bear with (?:me|us)\b.*|i understand\b.*)$/i;
+/** A reply must keep at least this many words once apologies, thanks and hedges are removed. */
 const MIN_ANSWER_WORDS = 4;
+/** A customer turn with this many words left once greetings and thanks are removed states a problem. */
+const MIN_STATEMENT_WORDS = 4;
 
-const QUESTION_START =
-  /^(?:how|what|why|when|where|which|who|whom|whose|can|could|would|will|is|are|do|does|did|should|may|might|have|has|am)\b/i;
-const REQUEST =
-  /\b(?:help|need|want|would like|wanna|trying to|try to|unable|can(?:no|')t|couldn't|won't|doesn't|don't|isn't|not working|broken|problem|issue|error|wrong|charged|refund|cancel|change|update|reset|order|please|question|wondering|looking for|how)\b/i;
-
-function words(text: string): string[] {
-  return text
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}']+/u)
-    .filter(Boolean);
-}
+const english = languageRules('en')!;
 
 function sentences(text: string): string[] {
   return text
-    .split(/(?<=[.!?])\s+|\n+/)
+    .split(/(?<=[.!?。！？])\s*|\n+/u)
     .map((s) => s.trim())
     .filter(Boolean);
 }
 
-/** Which reply rule a single assistant turn breaks, if any (first match in this order). */
-export function replyRuleFor(content: string, maxShortReplyWords = 1): ReplyRuleName | undefined {
-  const text = content.trim();
-  if (words(text).length <= maxShortReplyWords) return 'short-reply';
-  if (HANDOFF.test(text)) return 'handoff';
-  if (APOLOGY.test(text)) {
-    const rest = sentences(text).filter((s) => !FILLER_SENTENCE.test(s));
-    if (words(rest.join(' ')).length < MIN_ANSWER_WORDS) return 'apology-only';
+// Clauses: an apology and an answer often share a sentence ("Sorry for the wait, your refund is on
+// its way"); the answer after the comma or the "but" must count.
+const CLAUSE_BREAK =
+  /[,;:\u3001\uff0c]\s*|\s+(?:-|–|—)\s+|\s+(?=(?:but|however|mais|aber|jedoch|pero|sin embargo|però|ma|mas|porém|maar)\s)/iu;
+
+// A reply opening with "No," or "Ok," is judged on what follows ("No sorry for the inconvenience").
+const INTERJECTION = /^(?:no|ok(?:ay)?|oh|ah|well|so|alright)[,!.]?\s+/iu;
+
+function clauses(text: string): string[] {
+  return sentences(text)
+    .flatMap((s) => s.split(CLAUSE_BREAK))
+    .map((s) => s.replace(/^[\s"'(]+|[\s.!?。！？"')]+$/gu, '').replace(INTERJECTION, '').trim())
+    .filter(Boolean);
+}
+
+function wordCount(text: string): number {
+  return wordTokens(text).length;
+}
+
+export interface ReplyRuleOptions {
+  /** The conversation's language (ISO 639-1); phrase rules apply only to languages with phrase lists. Default `en`. */
+  language?: string;
+  /** A reply with at most this many words counts as a one-word reply. Default 1. */
+  maxShortReplyWords?: number;
+}
+
+/**
+ * Which reply rule a single assistant turn breaks, if any (first match in this order):
+ * `short-reply` (any language: words of any script), then, for languages with phrase lists only,
+ * `handoff`, `out-of-scope` (declines as outside what the agent can help with, including redirects
+ * such as "I am not able to give investment advice"), `apology-only` (nothing of 4+ words left once
+ * apology, thanks and "bear with me" clauses are removed) and `ambiguous` (a hedge such as "Hmm, it
+ * depends." with nothing of 4+ words besides).
+ */
+export function replyRuleFor(content: string, options: ReplyRuleOptions = {}): ReplyRuleName | undefined {
+  const text = ruleText(content);
+  if (wordCount(text) <= (options.maxShortReplyWords ?? 1)) return 'short-reply';
+  const rules = languageRules(options.language ?? 'en');
+  if (!rules) return undefined;
+  if (rules.handoff.test(text)) return 'handoff';
+  if (rules.outOfScope.test(text)) return 'out-of-scope';
+  const parts = clauses(text);
+  const remaining = (drop: (clause: string) => boolean) => wordCount(parts.filter((c) => !drop(c)).join(' '));
+  if (parts.some((c) => rules.hedge.test(c)) && remaining((c) => rules.hedge.test(c) || rules.filler.test(c)) < MIN_ANSWER_WORDS) {
+    return 'ambiguous';
   }
+  if (rules.apology.test(text) && remaining((c) => rules.filler.test(c)) < MIN_ANSWER_WORDS) return 'apology-only';
   return undefined;
 }
 
-// Greetings, thanks and sign-offs: what a customer says when they are not asking anything.
-const PHATIC =
-  /\b(?:hi|hello|hey|thanks|thank you|thx|cheers|bye|goodbye|ok|okay|great|perfect|cool|good (?:morning|afternoon|evening)|that'?s all|that is all|have a (?:nice|good|great|lovely) day)\b/i;
-
 /**
  * True when a customer turn asks something, asks for something, or states a problem: a question
- * mark, an interrogative opening, a request word, or any statement of five or more words that is
- * not a greeting or thanks ("My parcel was marked delivered but nothing is at my door").
+ * mark (any script's), an interrogative opening or a request word of the language (or English,
+ * which customers mix in), or a statement of four or more words once greetings and thanks are
+ * removed ("Hi somebody transferred $500 from my account!"). For a language without phrase
+ * lists only the question mark and the English lists apply; the stage never drops such a
+ * conversation for want of a question.
  */
-export function isCustomerQuestion(content: string): boolean {
-  const text = content.trim();
+export function isCustomerQuestion(content: string, language = 'en'): boolean {
+  const text = ruleText(content);
   if (!text) return false;
-  if (text.includes('?')) return true;
-  if (sentences(text).some((s) => QUESTION_START.test(s)) || REQUEST.test(text)) return true;
-  return words(text).length >= 5 && !PHATIC.test(text);
+  if (/[?？¿؟]/u.test(text)) return true;
+  const own = languageRules(language);
+  const lists = own && own !== english ? [own, english] : [english];
+  let rest = text;
+  for (const rules of lists) rest = rest.replace(rules.phatic, ' ');
+  rest = rest.replace(/^[\s,.!;:]+/u, '');
+  for (const rules of lists) {
+    if (sentences(rest).some((s) => rules.questionStart.test(s.replace(/^[\s,.!;:-]+/u, '')))) return true;
+    if (rules.request.test(rest)) return true;
+  }
+  return wordCount(rest) >= MIN_STATEMENT_WORDS;
 }
 
 export type RulesSummary = {
   dropped: Record<string, number>;
   downWeightedTurns: Record<string, number>;
+  /**
+   * Conversations per language that has no phrase lists: only the short-reply and low-CSAT rules
+   * applied to them, and they are never dropped for want of a customer question.
+   */
+  notScreened: Record<string, number>;
 };
 
 /** The reply-rules stage: applies to conversations and FAQ pairs; ready-made examples pass through. */
@@ -140,6 +169,7 @@ export function createReplyRulesStage(options: ReplyRulesOptions = {}): Conversa
   const maxShort = options.maxShortReplyWords ?? 1;
   const dropped: Record<string, number> = {};
   const downWeightedTurns: Record<string, number> = {};
+  const notScreened: Record<string, number> = {};
   const count = (map: Record<string, number>, key: string, n = 1) => {
     map[key] = (map[key] ?? 0) + n;
   };
@@ -152,13 +182,17 @@ export function createReplyRulesStage(options: ReplyRulesOptions = {}): Conversa
     name: 'reply-rules',
     async apply(conversation: Conversation): Promise<StageResult> {
       if (conversation.kind === 'ready') return { action: 'keep', conversation };
+      const language = conversationLanguage(conversation);
+      const screened = languageRules(language) !== undefined;
+      if (!screened) count(notScreened, language);
       const userTurns = conversation.turns.filter((t) => t.role === 'user');
       if (
+        screened &&
         noQuestion === 'drop' &&
         conversation.kind === 'conversation' &&
-        !userTurns.some((t) => isCustomerQuestion(t.content))
+        !userTurns.some((t) => isCustomerQuestion(t.content, language))
       ) {
-        return drop('no-customer-question', 'no customer turn asks a question or makes a request');
+        return drop('no-customer-question', 'no customer turn asks a question, makes a request or states a problem');
       }
       const lowRated =
         csatThreshold > 0 && conversation.csat !== undefined && conversation.csat < csatThreshold;
@@ -171,7 +205,7 @@ export function createReplyRulesStage(options: ReplyRulesOptions = {}): Conversa
           turns.push(turn);
           continue;
         }
-        const rule = replyRuleFor(turn.content, maxShort);
+        const rule = replyRuleFor(turn.content, { language, maxShortReplyWords: maxShort });
         const action = rule ? actions[rule] : 'off';
         if (rule && action === 'drop') {
           // The turn is named, not quoted: rules run before redaction (the record itself is in quarantine).
@@ -198,10 +232,10 @@ export function createReplyRulesStage(options: ReplyRulesOptions = {}): Conversa
         return drop(rule, `every assistant turn breaks a reply rule; first: turn ${index + 1} (${rule})`);
       }
       for (const [reason, n] of Object.entries(pending)) count(downWeightedTurns, reason, n);
-      return { action: 'keep', conversation: { ...conversation, turns } };
+      return { action: 'keep', conversation: { ...conversation, language, turns } };
     },
     summary(): RulesSummary {
-      return { dropped: { ...dropped }, downWeightedTurns: { ...downWeightedTurns } };
+      return { dropped: { ...dropped }, downWeightedTurns: { ...downWeightedTurns }, notScreened: { ...notScreened } };
     },
   };
 }

@@ -1,21 +1,29 @@
 import type { Conversation } from '../ingest/types';
 import type { ConversationStage, StageResult } from '../dataset/stages';
+import { languageRules, ruleText, wordsPattern, type LanguageRules } from './languages';
+import { conversationLanguage } from './language';
+import { en } from './languages/en';
 
 /**
  * Safety screen. Azure runs its own safety evaluation on training data after the upload, and a
  * failure there costs the whole job; screening here quarantines the few offending conversations
- * instead. Three families:
+ * instead. Four families:
  * - `safety-injection`: prompt-injection text in assistant (or system) turns — a model trained on
  *   it learns to obey or repeat it;
  * - `safety-secret`: credentials in any turn (API keys, tokens, private keys, `password: …`);
- * - `safety-abuse`: abusive words (ABUSIVE_WORDS, whole words only) in any turn.
+ * - `safety-abuse`: slurs and strong profanity of the conversation's language (whole words) in
+ *   assistant (or system) turns. A customer's swearing is context, not what the model learns: it
+ *   never drops the conversation. Languages without a word list are not screened for abuse;
+ * - `safety-request`: a customer request the agent must not follow (instructions for weapons,
+ *   breaking into someone else's account, "ignore previous instructions"…) that the next agent
+ *   reply follows instead of refusing or redirecting.
  */
-export type SafetyCategory = 'injection' | 'secret' | 'abuse';
+export type SafetyCategory = 'injection' | 'secret' | 'abuse' | 'request';
 
 export interface SafetyOptions {
-  /** Categories to screen for; default all three. */
+  /** Categories to screen for; default all four. */
   categories?: SafetyCategory[];
-  /** Extra abusive words (lower case, whole-word match), added to ABUSIVE_WORDS. */
+  /** Extra abusive words (lower case, whole-word match), added to the list of every language. */
   extraAbusiveWords?: string[];
 }
 
@@ -46,16 +54,10 @@ const SECRETS: { kind: string; pattern: RegExp }[] = [
 ];
 
 /**
- * A small list of abusive words, matched as whole words (so "Scunthorpe" or "class" are safe).
- * Kept deliberately short: slurs and strong profanity that Azure's content filter rejects, not
- * every rude word; customers' mild frustration is ordinary data.
+ * English slurs and strong profanity (the lists of every language are in ./languages/<code>.ts).
+ * Kept deliberately short: words that Azure's content filter rejects, not every rude word.
  */
-export const ABUSIVE_WORDS: readonly string[] = [
-  'fuck', 'fucking', 'fucked', 'fucker', 'motherfucker', 'shit', 'shitty', 'bullshit', 'cunt', 'cunts',
-  'asshole', 'assholes', 'bitch', 'bitches', 'bastard', 'dickhead', 'prick', 'wanker', 'twat',
-  'retard', 'retarded', 'faggot', 'fag', 'nigger', 'nigga', 'spic', 'kike', 'chink', 'tranny',
-  'whore', 'slut', 'kill yourself', 'kys',
-];
+export const ABUSIVE_WORDS: readonly string[] = en.abusive;
 
 export interface SafetyFinding {
   category: SafetyCategory;
@@ -67,11 +69,14 @@ export function screenConversation(
   conversation: Conversation,
   options: SafetyOptions = {},
 ): SafetyFinding | undefined {
-  const categories = new Set(options.categories ?? ['injection', 'secret', 'abuse']);
-  const abusive = abusiveMatcher([...ABUSIVE_WORDS, ...(options.extraAbusiveWords ?? [])]);
+  const categories = new Set(options.categories ?? ['injection', 'secret', 'abuse', 'request']);
   const turns = conversation.turns.length
     ? conversation.turns
     : readyTurns(conversation.ready?.messages ?? []);
+  const needsLanguage = categories.has('abuse') || categories.has('request');
+  const rules = needsLanguage ? languageRules(conversationLanguage(conversation)) : undefined;
+  const abusive = categories.has('abuse') ? abusiveMatcher(rules, options.extraAbusiveWords ?? []) : undefined;
+  const english = languageRules('en')!;
   for (const [index, turn] of turns.entries()) {
     const text = turn.content;
     if (categories.has('injection') && turn.role !== 'user') {
@@ -82,12 +87,29 @@ export function screenConversation(
       const hit = SECRETS.find((s) => s.pattern.test(text));
       if (hit) return { category: 'secret', kind: hit.kind, turn: index + 1 };
     }
-    if (categories.has('abuse')) {
-      const match = abusive.exec(text);
-      if (match) return { category: 'abuse', kind: 'abusive-word', turn: index + 1 };
+    if (abusive && turn.role !== 'user' && abusive.test(ruleText(text))) {
+      return { category: 'abuse', kind: 'abusive-word', turn: index + 1 };
+    }
+    if (categories.has('request') && turn.role === 'user' && isUnsafeRequest(text, rules, english)) {
+      const reply = turns.slice(index + 1).find((t) => t.role !== 'system');
+      if (reply?.role === 'assistant' && !declines(reply.content, rules, english)) {
+        return { category: 'request', kind: 'unsafe-request-followed', turn: turns.indexOf(reply) + 1 };
+      }
     }
   }
   return undefined;
+}
+
+/** An unsafe request in the conversation's language or in English. */
+export function isUnsafeRequest(text: string, rules: LanguageRules | undefined, english = languageRules('en')!): boolean {
+  const t = ruleText(text);
+  return english.unsafeRequest.test(t) || (rules !== undefined && rules.unsafeRequest.test(t));
+}
+
+/** A reply that refuses, or declines as out of scope, in the conversation's language or in English. */
+function declines(text: string, rules: LanguageRules | undefined, english: LanguageRules): boolean {
+  const t = ruleText(text);
+  return [english, ...(rules && rules !== english ? [rules] : [])].some((r) => r.refusal.test(t) || r.outOfScope.test(t));
 }
 
 function readyTurns(messages: unknown[]): { role: string; content: string }[] {
@@ -108,17 +130,25 @@ export function contentText(content: unknown): string {
   return '';
 }
 
-function abusiveMatcher(list: readonly string[]): RegExp {
-  const escaped = list.map((w) => w.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+'));
-  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${escaped.join('|')})(?![\\p{L}\\p{N}])`, 'iu');
+function abusiveMatcher(rules: LanguageRules | undefined, extra: readonly string[]): RegExp | undefined {
+  const escaped = extra.map((w) => w.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  if (!rules) return escaped.length ? wordsPattern(escaped) : undefined;
+  return escaped.length ? new RegExp(`${rules.abusive.source}|${wordsPattern(escaped).source}`, 'iu') : rules.abusive;
 }
 
 export function createSafetyStage(options: SafetyOptions = {}): ConversationStage {
   const dropped: Record<string, number> = {};
   const kinds: Record<string, number> = {};
+  const notScreened: Record<string, number> = {};
+  const wordLists = (options.categories ?? ['abuse']).includes('abuse');
   return {
     name: 'safety-screen',
     async apply(conversation: Conversation): Promise<StageResult> {
+      if (wordLists) {
+        const language = conversationLanguage(conversation);
+        if (!languageRules(language)) notScreened[language] = (notScreened[language] ?? 0) + 1;
+        conversation = { ...conversation, language };
+      }
       const finding = screenConversation(conversation, options);
       if (!finding) return { action: 'keep', conversation };
       const reason = `safety-${finding.category}`;
@@ -129,7 +159,8 @@ export function createSafetyStage(options: SafetyOptions = {}): ConversationStag
       return { action: 'drop', reason, detail: `${finding.kind} in turn ${finding.turn}` };
     },
     summary() {
-      return { dropped: { ...dropped }, kinds: { ...kinds } };
+      // Conversations per language without a word list: not screened for abusive words.
+      return { dropped: { ...dropped }, kinds: { ...kinds }, notScreened: { ...notScreened } };
     },
   };
 }

@@ -7,10 +7,13 @@ import { createAzurePiiDetector } from './pii/azure';
 import { createLocalDetector, createRedactionStage, type RedactionSummary } from './pii/redact';
 import { createReplyRulesStage, parseRuleSpec, type ReplyRulesOptions, type RulesSummary } from './rules';
 import { createSafetyStage, type SafetyCategory, type SafetyOptions } from './safety';
+import { createLanguageStage } from './language';
 
 /**
  * Everything data quality does to a conversation, as stages for `runStages`. `false` turns a
  * stage off. Order matters:
+ * 0. language — detected once from the customer's turns; the rules and the safety screen use the
+ *    phrase and word lists of that language, and the curated record carries it;
  * 1. reply rules — cheap, and drop conversations nothing else needs to look at;
  * 2. safety screen — before redaction, which would hide secret-shaped URLs and keys from it;
  * 3. PII redaction — everything after this (and everything written) sees redacted text only;
@@ -18,6 +21,8 @@ import { createSafetyStage, type SafetyCategory, type SafetyOptions } from './sa
  *    duplicates; last, so only conversations that are kept register their signatures.
  */
 export interface QualityOptions {
+  /** Language detection (on unless `false`: then every stage detects for itself). */
+  language?: boolean;
   rules?: ReplyRulesOptions | false;
   safety?: SafetyOptions | false;
   /** Duplicate removal needs a signature store; without one (undefined or false) it is off. */
@@ -28,6 +33,7 @@ export interface QualityOptions {
 
 export function qualityStages(options: QualityOptions = {}): ConversationStage[] {
   const stages: ConversationStage[] = [];
+  if (options.language !== false) stages.push(createLanguageStage());
   if (options.rules !== false) stages.push(createReplyRulesStage(options.rules ?? {}));
   if (options.safety !== false) stages.push(createSafetyStage(options.safety ?? {}));
   if (options.redaction) stages.push(options.redaction);
@@ -89,7 +95,7 @@ export function redactionStageFromSettings(settings: Settings, credential?: Toke
 }
 
 function parseSafetyCategories(spec: string): SafetyCategory[] {
-  const known: SafetyCategory[] = ['injection', 'secret', 'abuse'];
+  const known: SafetyCategory[] = ['injection', 'secret', 'abuse', 'request'];
   return spec
     .split(',')
     .map((c) => c.trim())

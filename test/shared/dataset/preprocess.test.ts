@@ -22,7 +22,10 @@ function harness(feedback: FeedbackStore = new MemoryFeedbackStore()) {
     model: 'gpt-4o-mini-2024-07-18',
     systemPrompt: 'You are a helpful customer service assistant.',
     shares,
-    stages: preprocessStages({ settings, signatures: new MemorySignatureStore() }),
+    // conversationsJsonl's conversations share one template and differ only in numbers (about 0.73
+    // Jaccard over character shingles); at 0.9 no MinHash estimate takes them for near duplicates,
+    // which this file does not test (test/shared/quality/dedup*.test.ts do).
+    stages: preprocessStages({ settings: { ...settings, TUNELOOP_DEDUP_THRESHOLD: 0.9 }, signatures: new MemorySignatureStore() }),
     feedback,
     sink: { curated: (r) => void curated.push(r), quarantine: (r) => void quarantined.push(r) },
   });
@@ -58,7 +61,8 @@ describe('preprocessStream', () => {
       expect(messages[messages.length - 1].role).toBe('assistant');
     }
     const first = curated[0];
-    expect(Object.keys(first)).toEqual(['conversation_id', 'kind', 'issue_type', 'split', 'tokens', 'source', 'example']);
+    expect(Object.keys(first)).toEqual(['conversation_id', 'kind', 'issue_type', 'language', 'split', 'tokens', 'source', 'example']);
+    expect(first.language).toBe('en');
     expect((first.example.messages as { role: string; content: string }[]).map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user', 'assistant']);
 
     const report = buildReport(stats, { model: 'gpt-4o-mini-2024-07-18', epochs: 3, datasetComplete: true });
@@ -69,6 +73,7 @@ describe('preprocessStream', () => {
     expect(report.tokens.p50).toBeLessThanOrEqual(report.tokens.p95);
     expect(report.training_tokens).toBe(3 * curated.filter((r) => r.split === 'train').reduce((s, r) => s + r.tokens, 0));
     expect(report.issue_types).toEqual({ account: 10, billing: 10, shipping: 10 });
+    expect(report.languages).toEqual({ en: 30 });
     expect(report.estimated_cost_usd).toBeGreaterThan(0);
   });
 

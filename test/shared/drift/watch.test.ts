@@ -48,7 +48,7 @@ describe('runDriftWatch (Azurite)', () => {
       expect.objectContaining({ name: 'csat_mean', value: 4.5 }),
     ]);
     expect(run.skipped.map((s) => s.name).sort()).toEqual(
-      ['csat_mean_change', 'issue_type_jsd', 'issue_type_psi', 'length_psi', 'model_bleu', 'model_intent_f1', 'oov_rate', 'token_jsd', 'turns_psi'].sort(),
+      ['csat_mean_change', 'issue_type_jsd', 'issue_type_psi', 'language_psi', 'length_psi', 'model_bleu', 'model_intent_f1', 'oov_rate', 'token_jsd', 'turns_psi'].sort(),
     );
     const { records } = await readTelemetryRecords(join(dir, 'telemetry.jsonl'));
     expect(records.filter((r) => r.kind === 'metric' && r.name === 'tuneloop.drift.quarantine_share')).toHaveLength(1);

@@ -59,6 +59,12 @@ describe('out-of-scope decline detection', () => {
     'Unfortunately I cannot help with that; I can assist with billing, shipping and returns.',
     "That's outside my scope, but I'm happy to help with your subscription.",
     "I don't have information about that.",
+    // Redirects: a refusal, then what the assistant does help with.
+    'I am not able to give investment advice. If you have a question about a Shoply order, I am happy to help.',
+    "I can't recommend a landscaper. If you have any questions about your delivery, just ask.",
+    // …in other languages (the out-of-scope phrases of the reply rules).
+    'Das liegt leider außerhalb meines Bereichs. Bei Fragen zu Ihrer Bestellung helfe ich gerne.',
+    'Je ne peux pas vous donner de conseils financiers, mais je peux vous aider avec votre commande.',
   ])('counts %j as declined', (reply) => {
     expect(isDeclineOrRedirect(reply)).toBe(true);
   });

@@ -68,10 +68,10 @@ describe('names per language', () => {
     expect(await redact([swedish], { language: 'sv' })).toEqual(['Hej, jag heter Karin Lindqvist. Ring mig på [PHONE_1] eller skriv till [EMAIL_1].']);
     const japanese = '山田太郎です。電話番号は 090-1234-5678 です。Contact: Taro Yamada';
     expect(detectLocal(japanese, { language: 'ja' }).map((s) => s.type)).toEqual(['PHONE']);
-    // The language stage may store a detection result instead of a bare code.
+    // The language stage stores the code; a detection result stored instead is read too.
     const stage = createRedactionStage({ detector: createLocalDetector() });
     const stored = { ...conversation('c2', [['user', 'Hej, jag heter Karin Lindqvist.']]), language: { code: 'sv', confidence: 0.9, reliable: true } };
-    const kept = await stage.apply(stored as Parameters<typeof stage.apply>[0]);
+    const kept = await stage.apply(stored as unknown as Parameters<typeof stage.apply>[0]);
     expect(kept.action === 'keep' && kept.conversation.turns[0].content).toBe('Hej, jag heter Karin Lindqvist.');
     // An explicit hint wins over the conversation's own field.
     expect(await redact(['Hi, my name is Karin Lindqvist.'], { language: 'sv', hint: 'en' })).toEqual(['Hi, my name is [PERSON_1].']);

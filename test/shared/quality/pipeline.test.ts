@@ -83,6 +83,7 @@ describe('quality stages inside preprocessing', () => {
     expect(summary['reply-rules']).toEqual({
       dropped: { handoff: 1, 'no-customer-question': 1 },
       downWeightedTurns: { 'short-reply': 1, 'low-csat': 1 },
+      notScreened: {},
     });
     expect(summary['safety-screen']).toMatchObject({ dropped: { 'safety-secret': 1 } });
     // c1 and c2 are both redacted before dedup drops c2 (dedup compares redacted text).

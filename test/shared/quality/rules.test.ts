@@ -9,6 +9,8 @@ describe('reply rules', () => {
     // Words like "transfer" in an answer are not a hand-off.
     expect(replyRuleFor('You can transfer the balance to another card in the app under Payments.')).toBeUndefined();
     expect(replyRuleFor('Ok')).toBe('short-reply');
+    // Words of scripts without spaces are counted one character each, so a Japanese answer is not one "word".
+    expect(replyRuleFor('返金の手続きを行いました', { language: 'ja' })).toBeUndefined();
     expect(replyRuleFor('  ')).toBe('short-reply');
     expect(replyRuleFor("I'm so sorry about that. Thank you for your patience.")).toBe('apology-only');
     expect(replyRuleFor("Sorry about that! I've issued a refund of $20 to your card; it arrives in 3-5 days.")).toBeUndefined();
@@ -24,6 +26,64 @@ describe('reply rules', () => {
     expect(isCustomerQuestion('Thanks, that is all I needed.')).toBe(false);
     expect(isCustomerQuestion('Hi')).toBe(false);
     expect(isCustomerQuestion('Thanks, bye.')).toBe(false);
+    // A problem stated without a question mark or a request word is a request.
+    expect(isCustomerQuestion('Hi somebody transferred $500 from my account!')).toBe(true);
+    expect(isCustomerQuestion('Great, thanks a lot for your help!')).toBe(false);
+    expect(isCustomerQuestion('Have a nice day!')).toBe(false);
+  });
+
+  it.each([
+    ['de', 'Hallo, mein Paket ist nicht angekommen', true],
+    ['de', 'Danke, das war alles.', false],
+    ['fr', 'Bonjour, je voudrais un remboursement', true],
+    ['fr', 'Merci beaucoup, bonne journée', false],
+    ['es', 'Hola, mi pedido no ha llegado todavía', true],
+    ['es', 'Muchas gracias, hasta luego', false],
+    ['it', 'Buongiorno, il mio ordine è arrivato danneggiato', true],
+    ['it', 'Grazie mille, buona giornata', false],
+    ['pt', 'Olá, fui cobrado duas vezes', true],
+    ['pt', 'Obrigado, tchau', false],
+    ['nl', 'Hallo, mijn pakket is nooit aangekomen', true],
+    ['nl', 'Bedankt, fijne dag nog', false],
+  ])('%s customer turn "%s" asks or states a problem: %s', (language, text, expected) => {
+    expect(isCustomerQuestion(text, language)).toBe(expected);
+  });
+
+  it.each([
+    ['fr', 'Je suis désolée pour ce retard, votre colis arrive demain.', undefined],
+    ['fr', 'Je suis vraiment désolée pour ce retard.', 'apology-only'],
+    ['fr', 'Je vous transfère à un collègue du service facturation.', 'handoff'],
+    ['de', 'Ich verbinde Sie mit einem Kollegen aus der Buchhaltung.', 'handoff'],
+    ['de', 'Es tut mir leid, das kommt darauf an.', 'ambiguous'],
+    ['de', 'Das liegt leider außerhalb meines Bereichs.', 'out-of-scope'],
+    ['es', 'Lo siento mucho por las molestias.', 'apology-only'],
+    ['es', 'Lo siento, su reembolso se procesará en tres días hábiles.', undefined],
+    ['it', 'Mi dispiace, posso aiutarla solo con gli ordini.', 'out-of-scope'],
+    ['pt', 'Vou transferir você para o setor de cobrança.', 'handoff'],
+    ['nl', 'Het spijt me, ik verbind u door met een collega.', 'handoff'],
+    ['en', 'That is outside what I can help with, sorry.', 'out-of-scope'],
+    ['en', 'Hmm, it depends.', 'ambiguous'],
+    ['en', 'I am not able to give investment advice. If you have a question about a Shoply order, I am happy to help.', 'out-of-scope'],
+  ])('%s reply "%s" breaks %s', (language, text, rule) => {
+    expect(replyRuleFor(text, { language })).toBe(rule);
+  });
+
+  it('applies no phrase rule to a language without phrase lists, and counts it as not screened', async () => {
+    const stage = createReplyRulesStage();
+    // Japanese: a refund request without a question mark, and a reply that is one run of letters.
+    const result = await stage.apply(
+      conversation('ja1', [
+        ['user', '注文した商品の返金をお願いします'],
+        ['assistant', 'かしこまりました。返金の手続きを行いました。三日以内に反映されます。'],
+      ]),
+    );
+    expect(result.action).toBe('keep');
+    if (result.action !== 'keep') return;
+    expect(result.conversation.language).toBe('ja');
+    expect(result.conversation.turns[1].weight).toBeUndefined();
+    const arabic = await stage.apply(conversation('ar1', [['user', 'أريد استرداد أموالي من فضلك'], ['assistant', 'تمت معالجة طلب الاسترداد الخاص بك']]));
+    expect(arabic.action).toBe('keep');
+    expect(stage.summary!()).toMatchObject({ dropped: {}, notScreened: { ja: 1, ar: 1 } });
   });
 
   it('down-weights rule-breaking assistant turns, keeps them as context and counts them by reason', async () => {
@@ -40,7 +100,7 @@ describe('reply rules', () => {
     if (result.action !== 'keep') return;
     expect(result.conversation.turns.map((t) => t.weight)).toEqual([undefined, 0, undefined, undefined]);
     expect(result.conversation.turns[1].content).toBe('Let me connect you with our refunds team.');
-    expect(stage.summary!()).toEqual({ dropped: {}, downWeightedTurns: { handoff: 1 } });
+    expect(stage.summary!()).toEqual({ dropped: {}, downWeightedTurns: { handoff: 1 }, notScreened: {} });
   });
 
   it('drops a conversation whose every reply breaks a rule, and one with no customer question', async () => {
@@ -49,7 +109,7 @@ describe('reply rules', () => {
     expect(allBad).toMatchObject({ action: 'drop', reason: 'handoff' });
     const noQuestion = await stage.apply(conversation('c3', [['user', 'hello'], ['assistant', 'Hello! How can I help you today?']]));
     expect(noQuestion).toMatchObject({ action: 'drop', reason: 'no-customer-question' });
-    expect(stage.summary!()).toEqual({ dropped: { handoff: 1, 'no-customer-question': 1 }, downWeightedTurns: {} });
+    expect(stage.summary!()).toEqual({ dropped: { handoff: 1, 'no-customer-question': 1 }, downWeightedTurns: {}, notScreened: {} });
   });
 
   it('gives weight 0 to every assistant turn of a low-rated conversation but keeps it', async () => {
@@ -66,7 +126,7 @@ describe('reply rules', () => {
     expect(low.action === 'keep' && low.conversation.turns[1].weight).toBe(0);
     const fine = await stage.apply({ ...convo, csat: 3 });
     expect(fine.action === 'keep' && fine.conversation.turns[1].weight).toBeUndefined();
-    expect(stage.summary!()).toEqual({ dropped: {}, downWeightedTurns: { 'low-csat': 1 } });
+    expect(stage.summary!()).toEqual({ dropped: {}, downWeightedTurns: { 'low-csat': 1 }, notScreened: {} });
   });
 
   it('follows configured actions: drop, off', async () => {

@@ -9,12 +9,12 @@ const env = (extra: Record<string, string>) => loadSettings({ TUNELOOP_STORAGE: 
 describe('quality stages from settings', () => {
   it('runs rules, safety, redaction and dedup by default, in that order', () => {
     const stages = qualityStagesFromSettings(env({}), { signatures: new MemorySignatureStore() });
-    expect(stages.map((s) => s.name)).toEqual(['reply-rules', 'safety-screen', 'pii-redaction', 'dedup']);
+    expect(stages.map((s) => s.name)).toEqual(['language', 'reply-rules', 'safety-screen', 'pii-redaction', 'dedup']);
   });
 
   it('turns the safety screen and redaction off, and redacts configured ID patterns', async () => {
     const off = qualityStagesFromSettings(env({ TUNELOOP_SAFETY_SCREEN: 'off', TUNELOOP_PII_MODE: 'off' }), { signatures: new MemorySignatureStore() });
-    expect(off.map((s) => s.name)).toEqual(['reply-rules', 'dedup']);
+    expect(off.map((s) => s.name)).toEqual(['language', 'reply-rules', 'dedup']);
 
     const stages = qualityStagesFromSettings(env({ TUNELOOP_PII_ID_PATTERNS: '["\\\\bACC-\\\\d{6}\\\\b"]' }), { signatures: new MemorySignatureStore() });
     const redaction = stages.find((s) => s.name === 'pii-redaction')!;

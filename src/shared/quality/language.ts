@@ -1,0 +1,84 @@
+import type { Conversation } from '../ingest/types';
+import type { ConversationStage, StageResult } from '../dataset/stages';
+import { detectConversationLanguage } from '../language/detect';
+
+/** Text of a chat message's content (a string or an array of text parts). */
+function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content.map((part) => (part && typeof part === 'object' && 'text' in part ? String((part as { text: unknown }).text) : '')).join(' ');
+}
+
+/**
+ * Characters of each side the detector reads: its cost grows with the text, and a conversation's
+ * first thousand characters tell its language as well as the whole transcript.
+ */
+const MAX_DETECT_CHARS = 1000;
+
+function capped(texts: string[]): string[] {
+  const out: string[] = [];
+  let length = 0;
+  for (const text of texts) {
+    if (length >= MAX_DETECT_CHARS) break;
+    out.push(text.slice(0, MAX_DETECT_CHARS - length));
+    length += text.length;
+  }
+  return out;
+}
+
+/** The texts a conversation's language is judged on: customer turns, and all turns as a fallback. */
+function languageTexts(conversation: Conversation): { user: string[]; all: string[] } {
+  if (conversation.turns.length) {
+    return {
+      user: capped(conversation.turns.filter((t) => t.role === 'user').map((t) => t.content)),
+      all: capped(conversation.turns.filter((t) => t.role !== 'system').map((t) => t.content)),
+    };
+  }
+  const messages = (conversation.ready?.messages ?? []) as { role?: unknown; content?: unknown }[];
+  const text = (m: { content?: unknown }) => contentText(m.content);
+  return {
+    user: capped(messages.filter((m) => m.role === 'user').map(text)),
+    all: capped(messages.filter((m) => m.role === 'user' || m.role === 'assistant').map(text)),
+  };
+}
+
+/**
+ * The conversation's language: the one the language stage set, or detected now (stages used on
+ * their own, e.g. in tests or with the language stage left out). The detector's best guess is
+ * kept even when it is unsure (short conversations); `und` only when it has no answer at all.
+ */
+export function conversationLanguage(conversation: Conversation): string {
+  if (conversation.language) return conversation.language;
+  const { user, all } = languageTexts(conversation);
+  return detectConversationLanguage(user, all).code;
+}
+
+export type LanguageSummary = {
+  /** Conversations per detected language (ISO 639-1, `und` when undetermined). */
+  conversations: Record<string, number>;
+  /** Of those, how many the detector was unsure about (too short, or a low score). */
+  unsure: number;
+};
+
+/**
+ * First quality stage: detects each conversation's language once (tinyld, from the customer's
+ * turns) and stores it on the conversation, where the reply rules, the safety screen and the
+ * curated record read it.
+ */
+export function createLanguageStage(): ConversationStage {
+  const conversations: Record<string, number> = {};
+  let unsure = 0;
+  return {
+    name: 'language',
+    async apply(conversation: Conversation): Promise<StageResult> {
+      const { user, all } = languageTexts(conversation);
+      const detected = detectConversationLanguage(user, all);
+      conversations[detected.code] = (conversations[detected.code] ?? 0) + 1;
+      if (!detected.reliable) unsure++;
+      return { action: 'keep', conversation: { ...conversation, language: detected.code } };
+    },
+    summary(): LanguageSummary {
+      return { conversations: { ...conversations }, unsure };
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import type { LanguagePhrases } from './types';
+
+export const es: LanguagePhrases = {
+  code: 'es',
+  questionStart: [
+    'cómo', 'como', 'qué', 'por qué', 'cuándo', 'dónde', 'adónde', 'cuál(?:es)?', 'quién(?:es)?', 'cuánto(?:s)?', 'cuánta(?:s)?',
+    'puede(?:s|n)?', 'podría(?:s|n)?', 'puedo', 'podemos', 'hay', 'es', 'está', 'están', 'tiene(?:s|n)?', 'tengo', 'debo', 'se puede',
+  ],
+  request: [
+    'ayuda', 'ayudar', 'ayúdame', 'necesito', 'necesitamos', 'quiero', 'quisiera', 'queremos', 'me gustaría', 'por favor', 'porfa',
+    'problema', 'error', 'fallo', 'no funciona', 'no sirve', 'roto', 'rota', 'defectuoso', 'defectuosa', 'reembolso',
+    'devolución', 'devolver', 'reembolsar', 'cancelar', 'cancelación', 'anular', 'cambiar', 'modificar', 'restablecer',
+    'pedido', 'pedí', 'orden', 'pregunta', 'no (?:ha )?(?:llegado|llegó|recibido|recibí)', 'nunca (?:llegó|recibí)',
+    'perdido', 'perdida', 'robado', 'robada', 'bloqueado', 'bloqueada', 'cobrado', 'cobraron', 'cargo', 'reclamación',
+    'reclamo', 'queja', 'retraso', 'retrasado', 'dañado', 'dañada', 'falta', 'faltan', 'reservar', 'reserva', 'transferencia',
+    'transfirió', 'transfirieron', 'fraude', 'estafa', 'saber', 'información',
+  ],
+  phatic: [
+    'hola', 'buen(?:os|as)? (?:días|tardes|noches)', 'buenas', 'saludos', 'hey',
+    '(?:muchas )?gracias(?: por (?:su|tu|la) (?:ayuda|tiempo|paciencia))?', 'mil gracias', 'te lo agradezco', 'se lo agradezco',
+    'adiós', 'hasta luego', 'hasta pronto', 'chao', 'chau', 'ok', 'vale', 'perfecto', 'genial', 'estupendo', 'muy bien', 'bien',
+    'de acuerdo', 'entendido', 'sí', 'si', 'no', 'eso es todo', 'nada más', 'que tenga(?:s)? (?:un )?buen día', 'igualmente',
+    'listo', 'claro', 'dale',
+  ],
+  handoff: [
+    '(?:le|te) (?:voy a )?(?:transfiero|transferir|paso|pasar|comunico|comunicar|derivo|derivar) (?:con|a)',
+    '(?:voy a |vamos a )?(?:transferir|derivar|escalar|pasar) (?:su|tu) (?:caso|consulta|solicitud|llamada) (?:a|al|con)',
+    '(?:un|una|mi) (?:compañero|compañera|colega|supervisor|supervisora|especialista|agente) (?:le|te|se) (?:atenderá|contactará|llamará|pondrá en contacto)',
+    'escalo (?:su|tu|el) (?:caso|consulta)',
+    '(?:por favor )?(?:contacte|llame|comuníquese) con (?:nuestro|el|la) (?:departamento|equipo|servicio)',
+  ],
+  apology: ['lo siento', 'lo sentimos', 'disculpa', 'disculpe', 'disculpas', 'perdón', 'perdone', 'lamento', 'lamentamos'],
+  filler: [
+    '(?:lo )?(?:siento|sentimos)(?: mucho| muchísimo)?\\b.*',
+    '(?:mis |nuestras )?(?:sinceras )?disculpas\\b.*',
+    '(?:le |te )?(?:pido|pedimos) disculpas\\b.*',
+    'disculp[ae]\\b.*',
+    'perd[oó]n[e]?\\b.*',
+    '(?:lamento|lamentamos)\\b.*',
+    '(?:muchas )?gracias\\b.*',
+    '(?:le |te )?agradezco\\b.*',
+    '(?:por favor,? )?(?:tenga|ten) paciencia\\b.*',
+    '(?:lo )?entiendo\\b.*',
+    '(?:lamentablemente,? )?no (?:le |te )?puedo ayudar(?: con (?:eso|esto))?\\.?',
+  ],
+  outOfScope: [
+    '(?:está|queda|eso está) fuera de (?:mi|nuestro|nuestra) (?:ámbito|alcance|competencia|área)',
+    '(?:solo|sólo|únicamente) (?:le |te )?puedo (?:ayudar|atender|responder)(?:le|te|les)?',
+    'no (?:le |te )?puedo (?:dar|ofrecer|proporcionar)(?:le|te|les)? (?:\\p{L}+ ){0,2}(?:asesoramiento|consejos?|recomendaciones?|asesoría)',
+    'no (?:le |te )?puedo ayudar con (?:eso|esto|ese tema|ese tipo de)',
+    'no tengo información (?:sobre|acerca de)',
+    'no (?:entiendo|comprendo) (?:bien )?(?:lo que|a qué se refiere)',
+  ],
+  hedge: [
+    '(?:(?:mmm+|hmm+|bueno|pues),? )?depende\\b.*',
+    '(?:(?:mmm+|hmm+|bueno|pues),? )?(?:quizás?|tal vez|a lo mejor|probablemente)\\.?',
+    '(?:(?:mmm+|hmm+|bueno|pues),? )?no (?:estoy )?(?:muy )?segur[oa]\\b.*',
+    '(?:(?:mmm+|hmm+|bueno|pues),? )?no (?:lo )?sé\\.?',
+    '(?:(?:mmm+|hmm+|bueno|pues),? )?difícil de decir\\.?',
+    '(?:(?:mmm+|hmm+|bueno|pues),? )?ya veremos\\.?',
+    '(?:mmm+|hmm+)\\.?',
+  ],
+  refusal: [
+    'no (?:le |te )?(?:puedo|podemos|voy a|vamos a) (?:ayudar|hacer|dar|compartir|cambiar|ignorar)',
+    'no (?:estoy|estamos) autorizad[oa]s? a',
+  ],
+  unsafeRequest: [
+    '(?:ignora|ignore|olvida|olvide) (?:todas )?(?:las|tus|sus) instrucciones (?:anteriores|previas)',
+    'cómo (?:hacer|fabricar|construir) (?:una |un )?(?:bomba|explosivo|arma)',
+    '(?:hackear|entrar en) (?:la )?cuenta de',
+  ],
+  abusive: [
+    'puta', 'puto', 'putas', 'gilipollas', 'cabrón', 'cabrones', 'coño', 'joder', 'hijo de puta', 'hijos de puta', 'maricón',
+    'pendejo', 'pendeja', 'mierda', 'chinga tu madre', 'zorra', 'sudaca', 'hijueputa',
+  ],
+};

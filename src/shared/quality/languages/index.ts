@@ -1,0 +1,90 @@
+import { de } from './de';
+import { en } from './en';
+import { es } from './es';
+import { fr } from './fr';
+import { it } from './it';
+import { nl } from './nl';
+import { pt } from './pt';
+import type { LanguagePhrases } from './types';
+
+export type { LanguagePhrases } from './types';
+
+/** Languages with phrase lists; any other language is "not screened" by the phrase rules. */
+export const PHRASE_LANGUAGES: readonly LanguagePhrases[] = [en, de, fr, es, it, pt, nl];
+
+/** The phrase lists of one language, compiled. */
+export interface LanguageRules {
+  code: string;
+  questionStart: RegExp;
+  request: RegExp;
+  /** Global: every greeting or thanks, for removal. */
+  phatic: RegExp;
+  handoff: RegExp;
+  apology: RegExp;
+  filler: RegExp;
+  outOfScope: RegExp;
+  hedge: RegExp;
+  refusal: RegExp;
+  unsafeRequest: RegExp;
+  abusive: RegExp;
+}
+
+// JavaScript's \b only knows ASCII letters ("désolée\b" never matches before a space); entries
+// use \b only after a word, which is this.
+const WORD_END = '(?![\\p{L}\\p{N}])';
+const WORD_START = '(?<![\\p{L}\\p{N}])';
+
+// "…\\b.*" in a whole-sentence entry ends the sentence with at most this many more words: an
+// apology that runs on for longer carries an answer (text without punctuation is one "sentence").
+const TAIL_WORDS = 10;
+
+function source(parts: readonly string[]): string {
+  return parts
+    .map((p) => p.replaceAll('\\b.*', `${WORD_END}(?:\\s+\\S+){0,${TAIL_WORDS}}`).replaceAll('\\b', WORD_END).replaceAll(' ?', '\\s*').replaceAll(' ', '\\s+'))
+    .join('|');
+}
+
+/** Anywhere in the text, as whole words. */
+export function wordsPattern(parts: readonly string[], flags = 'iu'): RegExp {
+  if (parts.length === 0) return /(?!)/u;
+  return new RegExp(`${WORD_START}(?:${source(parts)})${WORD_END}`, flags);
+}
+
+function sentenceStart(parts: readonly string[]): RegExp {
+  return new RegExp(`^(?:${source(parts)})${WORD_END}`, 'iu');
+}
+
+function wholeSentence(parts: readonly string[]): RegExp {
+  return new RegExp(`^(?:${source(parts)})$`, 'iu');
+}
+
+export function compileLanguage(phrases: LanguagePhrases): LanguageRules {
+  return {
+    code: phrases.code,
+    questionStart: sentenceStart(phrases.questionStart),
+    request: wordsPattern(phrases.request),
+    phatic: wordsPattern(phrases.phatic, 'giu'),
+    handoff: wordsPattern(phrases.handoff),
+    apology: wordsPattern(phrases.apology),
+    filler: wholeSentence(phrases.filler),
+    outOfScope: wordsPattern(phrases.outOfScope),
+    hedge: wholeSentence(phrases.hedge),
+    refusal: wordsPattern(phrases.refusal),
+    unsafeRequest: wordsPattern(phrases.unsafeRequest),
+    abusive: wordsPattern(phrases.abusive),
+  };
+}
+
+const compiled = new Map<string, LanguageRules>(PHRASE_LANGUAGES.map((p) => [p.code, compileLanguage(p)]));
+
+/** The rules of a language (ISO 639-1 code), or undefined when tuneloop has no phrase lists for it. */
+export function languageRules(code: string | undefined): LanguageRules | undefined {
+  return code ? compiled.get(code.toLowerCase().split(/[-_]/)[0]) : undefined;
+}
+
+export const SCREENED_LANGUAGES: readonly string[] = PHRASE_LANGUAGES.map((p) => p.code);
+
+/** Text as the phrase rules see it: NFKC, one kind of apostrophe, single spaces. */
+export function ruleText(text: string): string {
+  return text.normalize('NFKC').replace(/[’‘ʼ`´]/g, "'").replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,76 @@
+import type { LanguagePhrases } from './types';
+
+export const it: LanguagePhrases = {
+  code: 'it',
+  questionStart: [
+    'come', 'cosa', 'che cosa', 'perché', 'quando', 'dove', 'quale', 'quali', 'chi', 'quanto', 'quanti', 'quanta', 'quante',
+    'può', 'puoi', 'potete', 'potrebbe', 'potresti', 'posso', 'possiamo', "c'è", 'ci sono', 'è', 'sono', 'avete', 'hai', 'devo',
+  ],
+  request: [
+    'aiuto', 'aiutare', 'aiutarmi', 'ho bisogno', 'bisogno', 'vorrei', 'voglio', 'vorremmo', 'per favore', 'per piacere',
+    'problema', 'errore', 'guasto', 'non funziona', 'non va', 'rotto', 'rotta', 'difettoso', 'difettosa', 'rimborso',
+    'rimborsare', 'reso', 'restituire', 'annullare', 'annullamento', 'disdire', 'disdetta', 'cambiare', 'modificare',
+    'reimpostare', 'ordine', 'ordinato', 'domanda', 'non (?:è )?(?:arrivato|arrivata|ricevuto|ricevuta|consegnato|consegnata)',
+    'mai (?:arrivato|arrivata|ricevuto)', 'perso', 'persa', 'smarrito', 'rubato', 'rubata', 'bloccato', 'bloccata',
+    'addebitato', 'addebito', 'reclamo', 'lamentela', 'ritardo', 'in ritardo', 'danneggiato', 'danneggiata', 'manca', 'mancano',
+    'prenotare', 'prenotazione', 'bonifico', 'trasferito', 'frode', 'truffa', 'sapere', 'informazioni',
+  ],
+  phatic: [
+    'ciao', 'salve', 'buongiorno', 'buonasera', 'buon pomeriggio', 'ehi',
+    '(?:molte |mille |tante )?grazie(?: mille| tante)?(?: per (?:il (?:suo|tuo) |l\')(?:aiuto|tempo|pazienza))?', 'la ringrazio',
+    'ti ringrazio', 'arrivederci', 'a presto', 'buona giornata', 'buona serata', 'ok', 'va bene', 'perfetto', 'ottimo', 'benissimo',
+    'bene', "d'accordo", 'capito', 'sì', 'si', 'no', 'è tutto', 'nient\'altro', 'altrettanto', 'certo',
+  ],
+  handoff: [
+    '(?:la|ti) (?:trasferisco|passo|metto in contatto) (?:a|al|alla|con)',
+    '(?:ora |adesso )?(?:la|ti) (?:sto trasferendo|sto passando)',
+    '(?:inoltro|trasferisco|passo|inoltrerò) (?:la sua|la tua|questa) (?:richiesta|pratica|segnalazione) (?:a|al|alla|all\')',
+    '(?:un|una|il mio|la mia) (?:collega|supervisore|responsabile|specialista|operatore|operatrice) (?:la|ti) (?:contatterà|richiamerà|assisterà)',
+    '(?:la prego di |per favore )?(?:contatti|contattare|chiami) (?:il nostro|il|la nostra|la) (?:reparto|servizio|team|ufficio)',
+  ],
+  apology: ['mi dispiace', 'ci dispiace', 'scusa', 'scusi', 'scuse', 'scusate', 'spiacente', 'spiacenti', 'mi scuso', 'ci scusiamo'],
+  filler: [
+    '(?:mi|ci) dispiace(?: molto| tanto)?\\b.*',
+    '(?:mi|ci) scus(?:o|iamo)\\b.*',
+    '(?:le |ti )?(?:porgo|porgiamo|chiedo|chiediamo) (?:le nostre |le mie )?scuse\\b.*',
+    'scus[aie]\\b.*',
+    'spiacente\\b.*',
+    '(?:molte |mille )?grazie\\b.*',
+    '(?:la|ti) ringrazio\\b.*',
+    '(?:la prego di )?(?:attendere|pazientare)\\b.*',
+    '(?:capisco|comprendo)\\b.*',
+    '(?:purtroppo,? )?non (?:la |ti )?posso aiutare(?: con (?:questo|ciò))?\\.?',
+  ],
+  outOfScope: [
+    '(?:è|esula|va) (?:al di )?fuori (?:dal|dalla|dalle|di) (?:mi[oae]|nostr[oae]) (?:ambito|competenz[ae]|area)',
+    'esula dalle mie competenze',
+    'posso (?:solo|soltanto|unicamente) (?:aiutar\\p{L}*|rispondere|assister\\p{L}*)',
+    'posso (?:aiutar\\p{L}*|rispondere|assister\\p{L}*) (?:solo|soltanto|unicamente)',
+    'non (?:le |ti )?posso (?:dar|fornir|offrir)\\p{L}* (?:\\p{L}+ ){0,2}(?:consulenz[ae]|consigli|raccomandazioni)',
+    'non (?:la |ti )?posso aiutare (?:con|su) (?:questo|ciò|questa domanda|questo tipo di)',
+    'non ho informazioni (?:su|in merito a|riguardo a)',
+    'non capisco (?:bene )?cosa (?:intende|intendi)',
+  ],
+  hedge: [
+    '(?:(?:mmm+|hmm+|beh|boh|allora),? )?dipende\\b.*',
+    '(?:(?:mmm+|hmm+|beh|boh),? )?(?:forse|magari|probabilmente|può darsi)\\.?',
+    '(?:(?:mmm+|hmm+|beh|boh),? )?non (?:ne )?sono (?:sicur[oa]|cert[oa])\\b.*',
+    '(?:(?:mmm+|hmm+|beh|boh),? )?non (?:lo )?so\\.?',
+    '(?:(?:mmm+|hmm+|beh|boh),? )?difficile (?:da )?dire\\.?',
+    '(?:(?:mmm+|hmm+|beh|boh),? )?vedremo\\.?',
+    '(?:mmm+|hmm+|boh)\\.?',
+  ],
+  refusal: [
+    'non (?:le |ti )?(?:posso|possiamo|devo) (?:aiutare|fare|dare|fornire|condividere|modificare|ignorare)',
+    'non (?:sono|siamo) autorizzat[oaie] a',
+  ],
+  unsafeRequest: [
+    '(?:ignora|ignori|dimentica|dimentichi) (?:tutte )?(?:le )?istruzioni (?:precedenti|di prima)',
+    'come (?:fare|costruire|fabbricare) (?:una |un )?(?:bomba|esplosivo|arma)',
+    '(?:hackerare|entrare nel) (?:il )?(?:conto|account) di',
+  ],
+  abusive: [
+    'cazzo', 'stronzo', 'stronza', 'stronzi', 'vaffanculo', 'fanculo', 'puttana', 'puttane', 'troia', 'frocio', 'froci',
+    'figlio di puttana', 'coglione', 'coglioni', 'merda', 'porca puttana', 'bastardo', 'bastarda',
+  ],
+};

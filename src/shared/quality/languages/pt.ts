@@ -1,0 +1,75 @@
+import type { LanguagePhrases } from './types';
+
+export const pt: LanguagePhrases = {
+  code: 'pt',
+  questionStart: [
+    'como', 'o que', 'que', 'por que', 'porque', 'porquê', 'quando', 'onde', 'qual', 'quais', 'quem', 'quanto', 'quantos', 'quanta',
+    'quantas', 'pode', 'podes', 'podem', 'poderia', 'posso', 'podemos', 'há', 'tem', 'têm', 'é', 'está', 'estão', 'devo', 'vocês',
+  ],
+  request: [
+    'ajuda', 'ajudar', 'ajude', 'preciso', 'precisamos', 'quero', 'queria', 'gostaria', 'por favor', 'pfv', 'problema', 'erro',
+    'falha', 'não funciona', 'não está funcionando', 'não está a funcionar', 'quebrado', 'quebrada', 'avariado', 'defeito',
+    'defeituoso', 'reembolso', 'reembolsar', 'devolução', 'devolver', 'estorno', 'cancelar', 'cancelamento', 'alterar', 'mudar',
+    'trocar', 'troca', 'redefinir', 'pedido', 'encomenda', 'encomendei', 'pergunta', 'dúvida', 'não (?:chegou|recebi|foi entregue)',
+    'nunca (?:chegou|recebi)', 'perdido', 'perdida', 'extraviado', 'roubado', 'roubada', 'bloqueado', 'bloqueada', 'cobrado',
+    'cobrança', 'cobraram', 'débito', 'reclamação', 'queixa', 'atraso', 'atrasado', 'atrasada', 'danificado', 'danificada',
+    'falta', 'faltam', 'reservar', 'reserva', 'transferência', 'transferiu', 'transferiram', 'fraude', 'golpe', 'burla', 'saber',
+    'informação', 'informações',
+  ],
+  phatic: [
+    'olá', 'oi', 'bom dia', 'boa tarde', 'boa noite', 'e aí',
+    '(?:muito )?obrigad[oa](?: pela (?:ajuda|atenção|paciência))?', 'valeu', 'agradeço', 'tchau', 'adeus', 'até logo', 'até mais',
+    'ok', 'certo', 'perfeito', 'ótimo', 'otimo', 'excelente', 'beleza', 'tudo bem', 'muito bem', 'bem', 'de acordo', 'entendi',
+    'entendido', 'sim', 'não', 'é só isso', 'só isso', 'mais nada', 'tenha um bom dia', 'igualmente', 'claro',
+  ],
+  handoff: [
+    '(?:vou )?(?:transferir|encaminhar|passar|transfiro|encaminho) (?:você|o senhor|a senhora|o seu atendimento|a sua (?:solicitação|chamada)|o seu (?:caso|pedido)) (?:para|a|ao)',
+    'vou (?:te |lhe )?(?:transferir|encaminhar|passar) (?:para|a|ao)',
+    '(?:um|uma|o meu|a minha) (?:colega|supervisor|supervisora|especialista|atendente|responsável) (?:irá|vai) (?:entrar em contato|atendê-l[oa]|assumir|ligar)',
+    '(?:por favor,? )?(?:entre em contato|contate|ligue) (?:com )?(?:o nosso|a nossa|o|a) (?:departamento|equipa|equipe|setor|serviço)',
+  ],
+  apology: ['desculp\\p{L}*', 'lamento', 'lamentamos', 'perdão', 'sinto muito', 'sentimos muito'],
+  filler: [
+    '(?:eu )?(?:sinto|sentimos) muito\\b.*',
+    '(?:peço|pedimos) (?:as nossas |as minhas |sinceras )?desculpas\\b.*',
+    '(?:as nossas |minhas |nossas )?(?:sinceras )?desculpas\\b.*',
+    'desculp[ae]\\b.*',
+    'perdão\\b.*',
+    '(?:lamento|lamentamos)\\b.*',
+    '(?:muito )?obrigad[oa]\\b.*',
+    '(?:agradeço|agradecemos)\\b.*',
+    '(?:por favor,? )?(?:aguarde|tenha paciência)\\b.*',
+    '(?:eu )?(?:entendo|compreendo)\\b.*',
+    '(?:infelizmente,? )?não (?:te |lhe )?posso ajudar(?: com (?:isso|isto))?\\.?',
+  ],
+  outOfScope: [
+    '(?:está|fica|isso está) fora d[oa] (?:meu|minha|nosso|nossa) (?:âmbito|alcance|competência|área|escopo)',
+    '(?:só|somente|apenas) (?:te |lhe )?posso (?:ajudar|responder|atender)',
+    'não (?:te |lhe )?(?:posso|podemos) (?:dar|oferecer|fornecer|prestar) (?:\\p{L}+ ){0,2}(?:aconselhamento|conselhos?|recomendações|consultoria|orientação)',
+    'não (?:te |lhe )?posso ajudar com (?:isso|isto|esse assunto|esse tipo de)',
+    'não tenho informações? (?:sobre|acerca de)',
+    'não (?:entendi|percebi|compreendi) (?:bem )?o que (?:você quer|quer) dizer',
+  ],
+  hedge: [
+    '(?:(?:hmm+|bem|bom|pois),? )?depende\\b.*',
+    '(?:(?:hmm+|bem|bom),? )?(?:talvez|provavelmente|pode ser)\\.?',
+    '(?:(?:hmm+|bem|bom),? )?não (?:tenho a certeza|tenho certeza|estou cert[oa]|sei bem)\\b.*',
+    '(?:(?:hmm+|bem|bom),? )?não sei\\.?',
+    '(?:(?:hmm+|bem|bom),? )?difícil dizer\\.?',
+    '(?:(?:hmm+|bem|bom),? )?vamos ver\\.?',
+    'hmm+\\.?',
+  ],
+  refusal: [
+    'não (?:te |lhe )?(?:posso|podemos|vou|vamos) (?:ajudar|fazer|dar|fornecer|partilhar|compartilhar|alterar|ignorar)',
+    'não (?:estou|estamos) autorizad[oa]s? a',
+  ],
+  unsafeRequest: [
+    '(?:ignore|ignora|esqueça|esquece) (?:todas )?(?:as )?instruções (?:anteriores|prévias)',
+    'como (?:fazer|fabricar|construir) (?:uma |um )?(?:bomba|explosivo|arma)',
+    '(?:hackear|invadir|entrar na) (?:a )?conta de',
+  ],
+  abusive: [
+    'porra', 'caralho', 'puta', 'putas', 'filho da puta', 'filha da puta', 'merda', 'foda-se', 'fodase', 'viado', 'buceta',
+    'arrombado', 'arrombada', 'cuzão', 'vai tomar no cu', 'vai se foder', 'otário', 'otária',
+  ],
+};
