@@ -10,6 +10,8 @@ import { notify } from '../telemetry/notify';
 import { EVENT_TYPES } from '../telemetry/events';
 import { readLines } from './blobLines';
 import { balanceTrainingSplit } from '../quality/balance';
+import { excludeForgotten } from '../erasure/exclusions';
+import { WRITTEN_AT_METADATA } from '../erasure/markers';
 
 /** One line of a curated shard, as preprocessing writes it (see docs/preprocessing.md). */
 export const curatedRecordSchema = z.object({
@@ -37,6 +39,8 @@ export interface DatasetManifest {
   balanceDropped: number;
   shards: number;
   invalidLines: number;
+  /** Curated records left out because their conversation was erased (`tuneloop forget`). */
+  forgottenExcluded?: number;
   cost: TrainingCostEstimate;
   files: Record<Split | 'holdoutRecords', string>;
 }
@@ -63,7 +67,10 @@ export interface AssembleOptions {
 export async function assembleDataset(runtime: Runtime, options: AssembleOptions = {}): Promise<AssemblyOutcome> {
   const settings = runtime.settings;
   const now = options.now ?? new Date();
-  const { records, shards, invalidLines } = await readCuratedRecords(runtime, options.signal);
+  const curated = await readCuratedRecords(runtime, options.signal);
+  const { shards, invalidLines } = curated;
+  // Erased conversations never come back, even when their export is dropped again.
+  const { kept: records, excluded: forgottenExcluded } = await excludeForgotten(runtime.storage, curated.records, options.signal);
 
   const ratings = await readFeedbackRatings(runtime);
   let feedbackJoined = 0;
@@ -133,6 +140,7 @@ export async function assembleDataset(runtime: Runtime, options: AssembleOptions
     balanceDropped,
     shards,
     invalidLines,
+    ...(forgottenExcluded ? { forgottenExcluded } : {}),
     cost,
     files: {
       train: `${version}/train.jsonl`,
@@ -228,8 +236,10 @@ export async function readCuratedRecords(
 ): Promise<{ records: CuratedRecord[]; shards: number; invalidLines: number }> {
   const container = runtime.storage.container(CONTAINERS.curated);
   const shardInfo: { name: string; modified: number }[] = [];
-  for await (const blob of container.listBlobsFlat({ abortSignal: signal })) {
-    if (blob.name.endsWith('.jsonl')) shardInfo.push({ name: blob.name, modified: blob.properties.lastModified?.getTime() ?? 0 });
+  for await (const blob of container.listBlobsFlat({ includeMetadata: true, abortSignal: signal })) {
+    // A shard rewritten by an erasure keeps the time it was first written, so it does not become "newest".
+    const writtenAt = Date.parse(blob.metadata?.[WRITTEN_AT_METADATA] ?? '');
+    if (blob.name.endsWith('.jsonl')) shardInfo.push({ name: blob.name, modified: Number.isFinite(writtenAt) ? writtenAt : (blob.properties.lastModified?.getTime() ?? 0) });
   }
   // Oldest first, so a newer shard's records replace an older one's.
   shardInfo.sort((a, b) => a.modified - b.modified || a.name.localeCompare(b.name));

@@ -13,6 +13,7 @@ import { emptyStats, preprocessStream } from './preprocess';
 import { curatedLine, quarantineLine, type QuarantineRecord } from './records';
 import { preprocessStages } from './pipelineStages';
 import { StepTimings } from './timings';
+import { ERASURE_REWRITE_METADATA } from '../erasure/markers';
 
 /** Where the outputs of one blob version go; deterministic from blob name + ETag, so a retry overwrites, never duplicates. */
 export interface BlobOutputNames {
@@ -96,6 +97,8 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
   try {
     const props = await raw.getProperties({ abortSignal: signal });
     etag = props.etag ?? '';
+    // An erasure rewrote an already preprocessed version without the erased records: the rest is curated already.
+    if (props.metadata?.[ERASURE_REWRITE_METADATA]) return { status: 'duplicate', blob: blobName, etag, previous: 'erased' };
   } catch (err) {
     if (statusOf(err) === 404) return { status: 'gone', blob: blobName };
     throw err;
