@@ -5,6 +5,7 @@ import { fineTuneJobs } from './fineTuneJobs';
 import { preprocess } from './preprocess';
 import { deploymentLifecycle } from './deploymentLifecycle';
 import { driftWatch } from './driftWatch';
+import { erasureRequests } from './erasureRequests';
 
 /**
  * The one list of tuneloop's functions. Each entry comes from its own file in this folder;
@@ -12,5 +13,5 @@ import { driftWatch } from './driftWatch';
  */
 export function functionDefinitions(settings: Settings): FunctionDefinition[] {
   void settings;
-  return [preprocess(settings), nightlyRetrain, fineTuneJobs(settings), driftWatch(settings), deploymentLifecycle(settings)];
+  return [preprocess(settings), nightlyRetrain, fineTuneJobs(settings), driftWatch(settings), deploymentLifecycle(settings), erasureRequests];
 }
