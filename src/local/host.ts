@@ -3,6 +3,7 @@ import { InvocationContext, type LogLevel } from '@azure/functions';
 import { CronExpressionParser } from 'cron-parser';
 import type { StorageClients } from '../shared/storage/clients';
 import { blobTriggerContainer, resolveSettingExpression, type FunctionDefinition } from '../functions/definition';
+import { tableKey } from '../shared/dataset/keys';
 import { blobModelBindingData, registerBlobReferenceFactory, resolveModelBindingData } from '../functions/blobReference';
 
 export interface InvocationRecord {
@@ -124,7 +125,8 @@ export class LocalHost {
     for await (const blob of container.listBlobsFlat()) {
       if (this.stopped) return;
       const etag = blob.properties.etag ?? '';
-      const rowKey = encodeURIComponent(blob.name);
+      // Hashed when long: a table key holds at most 1 KiB, and one bad name must not stop the scan.
+      const rowKey = tableKey(blob.name);
       const seen = await receipts.getEntity<{ blobEtag: string }>(def.name, rowKey).catch(() => undefined);
       if (seen?.blobEtag === etag) continue;
       const failureKey = `${def.name}|${blob.name}|${etag}`;

@@ -14,6 +14,7 @@ import { curatedLine, quarantineLine, type QuarantineRecord } from './records';
 import { preprocessStages } from './pipelineStages';
 import { StepTimings } from './timings';
 import { ERASURE_REWRITE_METADATA } from '../erasure/markers';
+import { blobNameProblem, derivedBlobBase, describeBlobNameProblem, printableBlobName, type BlobNameProblem } from '../storage/blobNames';
 
 /** Where the outputs of one blob version go; deterministic from blob name + ETag, so a retry overwrites, never duplicates. */
 export interface BlobOutputNames {
@@ -25,11 +26,13 @@ export interface BlobOutputNames {
 
 export function blobOutputNames(blobName: string, etag: string): BlobOutputNames {
   const etagHash = sha256Hex(etag).slice(0, 16);
+  // Names with dot segments, control characters or no room left get a hashed folder (blobNames.ts).
+  const base = derivedBlobBase(blobName);
   return {
     etagHash,
-    curated: `${blobName}/${etagHash}.jsonl`,
-    report: `${blobName}/${etagHash}.report.json`,
-    quarantine: `${blobName}/${etagHash}.jsonl`,
+    curated: `${base}/${etagHash}.jsonl`,
+    report: `${base}/${etagHash}.report.json`,
+    quarantine: `${base}/${etagHash}.jsonl`,
   };
 }
 
@@ -74,7 +77,7 @@ export class BlobAttemptError extends Error {
     cause: unknown,
   ) {
     super(
-      `preprocessing raw-logs/${blobName} failed (attempt ${attempt} of ${maxAttempts}): ${(cause as Error)?.message ?? String(cause)}; ` +
+      `preprocessing raw-logs/${printableBlobName(blobName)} failed (attempt ${attempt} of ${maxAttempts}): ${(cause as Error)?.message ?? String(cause)}; ` +
         `it will be retried, and quarantined after ${maxAttempts} attempts`,
       { cause },
     );
@@ -92,6 +95,8 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
   const { signal } = options;
   const settings = runtime.settings;
   const maxAttempts = settings.TUNELOOP_MAX_BLOB_ATTEMPTS;
+  const problem = blobNameProblem(blobName);
+  if (problem === 'dot-segment' || problem === 'empty') return refuseBlobName(runtime, blobName, problem);
   const raw = runtime.storage.container(CONTAINERS.raw).getBlobClient(blobName);
   let etag: string;
   try {
@@ -153,7 +158,7 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
       await receipts.upsertEntity({ ...receipt, lastError: message.slice(0, 8000), updatedAt: new Date().toISOString() }, 'Replace');
       throw new BlobAttemptError(blobName, attempt, maxAttempts, err);
     }
-    options.log?.(`raw-logs/${blobName}: quarantined after ${attempt} attempt(s): ${message}`);
+    options.log?.(`raw-logs/${printableBlobName(blobName)}: quarantined after ${attempt} attempt(s): ${message}`);
     await quarantineWholeBlob({ curatedBlob, reportBlob, quarantineBlob }, { blobName, etag, attempts: attempt, error: message, permanent });
     await receipts.upsertEntity({ ...receipt, status: 'quarantined', lastError: message.slice(0, 8000), updatedAt: new Date().toISOString() }, 'Replace');
     // The whole blob counts as one record in and one quarantined, so shares stay right.
@@ -163,6 +168,22 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
     await runtime.telemetry.flush();
     return { status: 'quarantined', blob: blobName, etag, attempts: attempt, error: message, outputs };
   }
+}
+
+/**
+ * A name whose dot segments would make `raw-logs/<name>` resolve into another container is never
+ * read: the refusal is quarantined (under a hashed name) with the name JSON-escaped.
+ */
+async function refuseBlobName(runtime: Runtime, blobName: string, problem: BlobNameProblem): Promise<BlobOutcome> {
+  const outputs = blobOutputNames(blobName, 'refused');
+  const record: QuarantineRecord = { file: blobName, line: 0, reason: 'unsafe-blob-name', detail: `not read: ${describeBlobNameProblem(problem)}`, record: JSON.stringify(blobName) };
+  const line = quarantineLine(record);
+  await runtime.storage.container(CONTAINERS.quarantine).getBlockBlobClient(outputs.quarantine).upload(line, Buffer.byteLength(line), { blobHTTPHeaders: { blobContentType: 'application/x-ndjson' } });
+  runtime.telemetry.trackMetric('tuneloop.preprocess.records_in', 1, {});
+  runtime.telemetry.trackMetric('tuneloop.preprocess.records_quarantined', 1, {});
+  runtime.telemetry.trackMetric('tuneloop.preprocess.quarantined_by_reason', 1, { reason: 'unsafe-blob-name' });
+  await runtime.telemetry.flush();
+  return { status: 'quarantined', blob: blobName, etag: '', attempts: 1, error: record.detail!, outputs };
 }
 
 interface OutputBlobs {
@@ -213,7 +234,7 @@ async function processVersion(
     const flush = async () => signatures.flush?.(signal);
     await (timings ? timings.time('stage:dedup', flush) : flush());
     await (timings ? timings.time('write', () => Promise.all([curated.end(), quarantine.end()])) : Promise.all([curated.end(), quarantine.end()]));
-    if (timings) log?.(`raw-logs/${blobName} timings: ${timings.format()}`);
+    if (timings) log?.(`raw-logs/${printableBlobName(blobName)} timings: ${timings.format()}`);
     const report = buildReport(stats, {
       model: settings.TUNELOOP_BASE_MODEL,
       epochs: settings.TUNELOOP_FINETUNE_EPOCHS,
