@@ -6,6 +6,7 @@ import { estimateTrainingCost, DEFAULT_EPOCHS, type TrainingCostEstimate } from 
 import { MIN_TRAINING_EXAMPLES } from './models';
 import type { Split } from './split';
 import { enqueueJobMessage } from '../finetune/queue';
+import { JobStore } from '../finetune/store';
 import { notify } from '../telemetry/notify';
 import { EVENT_TYPES } from '../telemetry/events';
 import { readLines } from './blobLines';
@@ -155,7 +156,15 @@ export async function assembleDataset(runtime: Runtime, options: AssembleOptions
   }
   const latest = await latestDataset(runtime);
   if (latest?.contentHash === contentHash) {
-    return skipped(runtime, 'unchanged', `the curated data is unchanged since dataset ${latest.version}`, manifest);
+    // A run that stopped after recording the version but before queueing its job (storage down,
+    // host killed) would otherwise leave that version untrained for ever.
+    const resumed = options.submit !== false && (await queueIfNeverSubmitted(runtime, latest.version));
+    return skipped(
+      runtime,
+      'unchanged',
+      `the curated data is unchanged since dataset ${latest.version}${resumed ? `; its fine-tuning job had never been queued, so job-${latest.version} is queued now` : ''}`,
+      manifest,
+    );
   }
   const minNew = settings.TUNELOOP_RETRAIN_MIN_NEW_EXAMPLES;
   if (latest && Math.abs(lines.train.length - latest.trainExamples) < minNew) {
@@ -221,6 +230,14 @@ export async function assembleDataset(runtime: Runtime, options: AssembleOptions
   }
   await runtime.telemetry.flush();
   return { outcome: 'submitted', manifest, jobKey };
+}
+
+async function queueIfNeverSubmitted(runtime: Runtime, version: string): Promise<boolean> {
+  const jobKey = `job-${version}`;
+  if (await new JobStore(runtime.storage).get(jobKey)) return false;
+  // A submit message may also still be waiting in the queue; the job loop treats a second one as a duplicate.
+  await enqueueJobMessage(runtime, { kind: 'submit', jobKey, datasetVersion: version });
+  return true;
 }
 
 async function skipped(runtime: Runtime, reason: string, detail: string, manifest: DatasetManifest): Promise<AssemblyOutcome> {
