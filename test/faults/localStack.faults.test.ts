@@ -6,7 +6,7 @@ import { startAzurite, type RunningAzurite } from '../../src/local/azurite';
 import { node22Path } from '../../src/local/node22';
 import { createRuntime, type Runtime } from '../../src/shared/composition/runtime';
 import { loadSettings, type Settings } from '../../src/shared/config/settings';
-import { preprocessBlob, blobOutputNames, type BlobOutcome } from '../../src/shared/dataset/blobPreprocess';
+import { preprocessBlob, blobOutputNames, BlobInProgressError, type BlobOutcome } from '../../src/shared/dataset/blobPreprocess';
 import { assembleDataset, type AssemblyOutcome } from '../../src/shared/dataset/assembly';
 import { tableKey } from '../../src/shared/dataset/keys';
 import { handleJobMessage } from '../../src/shared/finetune/loop';
@@ -64,6 +64,12 @@ async function deliverUntilDone(runtime: Runtime, name: string): Promise<BlobOut
       const outcome = await preprocessBlob(runtime, name);
       if (outcome.status !== 'gone') return outcome;
     } catch (err) {
+      // Held by a delivery that died with the outage: wait for its claim to run out, as the platform's retries do.
+      if (err instanceof BlobInProgressError) {
+        attempt--;
+        await new Promise((r) => setTimeout(r, Math.max(100, Date.parse(err.heldUntil) - Date.now() + 100)));
+        continue;
+      }
       if (attempt >= 8) throw err;
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -90,7 +96,7 @@ describe('Azurite stopped and restarted mid-operation (its own Azurite on disk)'
     ports = azurite.ports;
     storage = createStorageClients({ connectionString: azurite.connectionString });
     await storage.ensureResources();
-    runtime = createRuntime(loadSettings({ TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: dir, TUNELOOP_BALANCE_MAX_SHARE: '1', TUNELOOP_MAX_BLOB_ATTEMPTS: '10' }), { storage });
+    runtime = createRuntime(loadSettings({ TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: dir, TUNELOOP_BALANCE_MAX_SHARE: '1', TUNELOOP_MAX_BLOB_ATTEMPTS: '10', TUNELOOP_BLOB_LEASE_SECONDS: '5' }), { storage });
   }, LONG);
   afterAll(async () => {
     await azurite?.stop();
@@ -180,7 +186,7 @@ describe('the host killed (SIGKILL) at the worst moments', () => {
     storage = createStorageClients({ connectionString: azurite.connectionString });
     await storage.ensureResources();
     emulator = await startTestEmulator();
-    settings = emulatorSettings(emulator, azurite.connectionString, { TUNELOOP_LOCAL_DIR: dir, TUNELOOP_BALANCE_MAX_SHARE: '1' });
+    settings = emulatorSettings(emulator, azurite.connectionString, { TUNELOOP_LOCAL_DIR: dir, TUNELOOP_BALANCE_MAX_SHARE: '1', TUNELOOP_BLOB_LEASE_SECONDS: '3' });
     env = {
       TUNELOOP_STORAGE: azurite.connectionString,
       TUNELOOP_LOCAL_DIR: dir,
@@ -191,6 +197,7 @@ describe('the host killed (SIGKILL) at the worst moments', () => {
       TUNELOOP_OPENAI_RESOURCE_GROUP: 'rg-test',
       TUNELOOP_OPENAI_ACCOUNT: 'aoai-test',
       TUNELOOP_BALANCE_MAX_SHARE: '1',
+      TUNELOOP_BLOB_LEASE_SECONDS: '3',
     };
   }, LONG);
   afterAll(async () => {
@@ -223,6 +230,9 @@ describe('the host killed (SIGKILL) at the worst moments', () => {
     expect(before.length).toBeGreaterThan(0);
 
     const runtime = createRuntime(settings, { storage });
+    // A delivery while the dead host's claim still runs is refused (and retried by the platform); after it, it takes over.
+    if (Date.parse(String(receipt.leaseUntil)) > Date.now() + 500) await expect(preprocessBlob(runtime, name)).rejects.toThrow(BlobInProgressError);
+    await waitFor('the dead host’s claim to run out', async () => Date.now() > Date.parse(String(receipt.leaseUntil)) + 100);
     const outcome = await preprocessBlob(runtime, name);
     // Dedup recognises the records of the same file as themselves: the same conversations are used as in the killed run.
     expect(outcome).toMatchObject({ status: 'processed', report: { records_in: 40, records_used: new Set(before.map((l) => l.conversation_id)).size } });

@@ -310,6 +310,12 @@ export const settingsSchema = z
       where: 'optional',
       sample: '3',
     }),
+    TUNELOOP_BLOB_LEASE_SECONDS: setting('TUNELOOP_BLOB_LEASE_SECONDS', positiveInt.default(600), {
+      description:
+        'How long one delivery of a raw blob holds it: another delivery of the same version meanwhile fails and is retried later (so a version is processed once); after a crash, the next delivery takes over once this has passed.',
+      where: 'optional',
+      sample: '600',
+    }),
     TUNELOOP_SPEAKER_ROLES: setting(
       'TUNELOOP_SPEAKER_ROLES',
       z

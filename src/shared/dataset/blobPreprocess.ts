@@ -54,6 +54,8 @@ interface ReceiptEntity {
   status: 'processing' | 'processed' | 'quarantined';
   attempts: number;
   lastError?: string;
+  /** While `processing`: until when this attempt holds the blob (a crashed host's claim runs out). */
+  leaseUntil?: string;
   recordsIn?: number;
   recordsUsed?: number;
   recordsQuarantined?: number;
@@ -82,6 +84,20 @@ export class BlobAttemptError extends Error {
       { cause },
     );
     this.name = 'BlobAttemptError';
+  }
+}
+
+/** Another delivery holds this blob version; thrown so that this delivery is retried later (then a no-op). */
+export class BlobInProgressError extends Error {
+  constructor(
+    readonly blobName: string,
+    readonly heldUntil: string,
+  ) {
+    super(
+      `raw-logs/${printableBlobName(blobName)} is being preprocessed by another delivery (held until ${heldUntil}); ` +
+        'this delivery will be retried and finds it done, or takes over if that delivery died',
+    );
+    this.name = 'BlobInProgressError';
   }
 }
 
@@ -115,6 +131,8 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
   if (existing && existing.entity.status !== 'processing') {
     return { status: 'duplicate', blob: blobName, etag, previous: existing.entity.status };
   }
+  const heldUntil = existing?.entity.leaseUntil ? Date.parse(existing.entity.leaseUntil) : 0;
+  if (existing && heldUntil > Date.now()) throw new BlobInProgressError(blobName, existing.entity.leaseUntil!);
   const attempt = (existing?.entity.attempts ?? 0) + 1;
   const receipt: ReceiptEntity = {
     partitionKey: pk,
@@ -124,11 +142,19 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
     status: 'processing',
     attempts: attempt,
     ...(existing?.entity.lastError ? { lastError: existing.entity.lastError } : {}),
+    leaseUntil: new Date(Date.now() + settings.TUNELOOP_BLOB_LEASE_SECONDS * 1000).toISOString(),
     updatedAt: new Date().toISOString(),
   };
-  // Claim the attempt with optimistic concurrency: two hosts delivering the same event cannot both count as attempt 1.
-  if (existing) await receipts.updateEntity(receipt, 'Replace', { etag: existing.etag, abortSignal: signal });
-  else await receipts.createEntity(receipt, { abortSignal: signal });
+  // Claim the attempt with optimistic concurrency: of concurrent deliveries of one version exactly
+  // one claims it; the others fail and are retried, by when it is processed (or its claim has run out).
+  try {
+    if (existing) await receipts.updateEntity(receipt, 'Replace', { etag: existing.etag, abortSignal: signal });
+    else await receipts.createEntity(receipt, { abortSignal: signal });
+  } catch (err) {
+    const status = statusOf(err);
+    if (status === 409 || status === 412) throw new BlobInProgressError(blobName, receipt.leaseUntil!);
+    throw err;
+  }
 
   const curatedBlob = runtime.storage.container(CONTAINERS.curated).getBlockBlobClient(outputs.curated);
   const reportBlob = runtime.storage.container(CONTAINERS.curated).getBlockBlobClient(outputs.report);
@@ -155,7 +181,8 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
     const message = (err as Error)?.message ?? String(err);
     const permanent = err instanceof IngestError && !err.retriable;
     if (attempt < maxAttempts && !permanent) {
-      await receipts.upsertEntity({ ...receipt, lastError: message.slice(0, 8000), updatedAt: new Date().toISOString() }, 'Replace');
+      // The claim ends with the failed attempt, so the retry need not wait for the lease.
+      await receipts.upsertEntity({ ...receipt, leaseUntil: undefined, lastError: message.slice(0, 8000), updatedAt: new Date().toISOString() }, 'Replace');
       throw new BlobAttemptError(blobName, attempt, maxAttempts, err);
     }
     options.log?.(`raw-logs/${printableBlobName(blobName)}: quarantined after ${attempt} attempt(s): ${message}`);
