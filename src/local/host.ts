@@ -95,6 +95,7 @@ export class LocalHost {
 
   /** Runs one scan/poll pass over every blob and queue trigger now (tests and `--once`). */
   async drain(): Promise<void> {
+    await this.options.storage.table(HOST_RECEIPTS_TABLE).createTable();
     for (const def of this.options.definitions) {
       if (def.trigger.type === 'blob') await this.scanBlobs(def);
       if (def.trigger.type === 'storageQueue') await this.pollQueue(def, def.trigger.queueName);
