@@ -158,7 +158,7 @@ export async function assembleDataset(runtime: Runtime, options: AssembleOptions
   if (latest?.contentHash === contentHash) {
     // A run that stopped after recording the version but before queueing its job (storage down,
     // host killed) would otherwise leave that version untrained for ever.
-    const resumed = options.submit !== false && (await queueIfNeverSubmitted(runtime, latest.version));
+    const resumed = options.submit !== false && !latest.submittedAt && (await queueIfNeverSubmitted(runtime, latest.version));
     return skipped(
       runtime,
       'unchanged',
@@ -227,6 +227,8 @@ export async function assembleDataset(runtime: Runtime, options: AssembleOptions
   const jobKey = `job-${version}`;
   if (options.submit !== false) {
     await enqueueJobMessage(runtime, { kind: 'submit', jobKey, datasetVersion: version });
+    // Marks the version as queued; a run that stopped before this line is finished by the next one.
+    await runtime.storage.table(TABLES.datasets).updateEntity({ partitionKey: 'dataset', rowKey: version, submittedAt: new Date().toISOString() }, 'Merge');
   }
   await runtime.telemetry.flush();
   return { outcome: 'submitted', manifest, jobKey };
@@ -235,8 +237,9 @@ export async function assembleDataset(runtime: Runtime, options: AssembleOptions
 async function queueIfNeverSubmitted(runtime: Runtime, version: string): Promise<boolean> {
   const jobKey = `job-${version}`;
   if (await new JobStore(runtime.storage).get(jobKey)) return false;
-  // A submit message may also still be waiting in the queue; the job loop treats a second one as a duplicate.
+  // Should the first message be in the queue after all, the job loop treats this one as a duplicate.
   await enqueueJobMessage(runtime, { kind: 'submit', jobKey, datasetVersion: version });
+  await runtime.storage.table(TABLES.datasets).updateEntity({ partitionKey: 'dataset', rowKey: version, submittedAt: new Date().toISOString() }, 'Merge');
   return true;
 }
 
@@ -301,12 +304,18 @@ async function readFeedbackRatings(runtime: Runtime): Promise<Map<string, number
   return ratings;
 }
 
-async function latestDataset(runtime: Runtime): Promise<{ version: string; contentHash: string; trainExamples: number } | undefined> {
-  let latest: { version: string; contentHash: string; trainExamples: number; createdAt: string } | undefined;
+async function latestDataset(runtime: Runtime): Promise<{ version: string; contentHash: string; trainExamples: number; submittedAt?: string } | undefined> {
+  let latest: { version: string; contentHash: string; trainExamples: number; createdAt: string; submittedAt?: string } | undefined;
   for await (const row of runtime.storage.table(TABLES.datasets).listEntities<Record<string, unknown>>({ queryOptions: { filter: "PartitionKey eq 'dataset'" } })) {
     const createdAt = String(row.createdAt ?? '');
     if (!latest || createdAt > latest.createdAt) {
-      latest = { version: String(row.rowKey), contentHash: String(row.contentHash ?? ''), trainExamples: Number(row.trainExamples ?? 0), createdAt };
+      latest = {
+        version: String(row.rowKey),
+        contentHash: String(row.contentHash ?? ''),
+        trainExamples: Number(row.trainExamples ?? 0),
+        createdAt,
+        ...(typeof row.submittedAt === 'string' ? { submittedAt: row.submittedAt } : {}),
+      };
     }
   }
   return latest;
