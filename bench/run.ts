@@ -12,6 +12,7 @@ import { coldstartBenchmark } from './coldstart';
 import { preprocessBlobScaleBenchmark } from './preprocessBlobScale';
 import { prepareBenchmark } from './prepare';
 import { rulesBenchmark } from './rules';
+import { loadBenchmark } from './load';
 
 /** Every benchmark; each lives in its own file in this folder. `npm run bench -- <name>` runs one. */
 const benchmarks: Benchmark[] = [
@@ -28,6 +29,7 @@ const benchmarks: Benchmark[] = [
   preprocessBlobBenchmark,
   preprocessBlobScaleBenchmark,
   coldstartBenchmark,
+  loadBenchmark,
 ];
 
 async function main(): Promise<void> {

@@ -38,6 +38,14 @@ param retrainSchedule string = '0 0 2 * * *'
 @description('Budget per fine-tuning job in USD: a dataset whose estimated training cost is higher is refused (TUNELOOP_MAX_TRAINING_COST_USD).')
 param maxTrainingCostUsd string = '100'
 
+@description('Days raw chat logs are kept before lifecycle management deletes them (0 = forever).')
+@minValue(0)
+param rawRetentionDays int = 90
+
+@description('Days quarantined records (original, unredacted text) are kept (0 = forever).')
+@minValue(0)
+param quarantineRetentionDays int = 30
+
 @description('Queue that carries fine-tuning job messages (TUNELOOP_JOB_TRANSPORT). The Service Bus namespace is deployed either way.')
 @allowed([
   'servicebus'
@@ -127,6 +135,8 @@ module storage 'modules/storage.bicep' = {
     location: location
     tags: tags
     deploymentContainerName: deploymentContainerName
+    rawRetentionDays: rawRetentionDays
+    quarantineRetentionDays: quarantineRetentionDays
   }
 }
 

@@ -29,6 +29,8 @@ param containerNames string[] = [
 param queueNames string[] = [
   'finetune-jobs'
   'finetune-jobs-poison'
+  'erasure-requests'
+  'erasure-requests-poison'
 ]
 
 @description('Tables tuneloop keeps its state in.')
@@ -41,12 +43,24 @@ param tableNames string[] = [
   'models'
   'evaluations'
   'driftruns'
+  'forgotten'
+  'erasures'
 ]
 
 @description('Days a deleted blob can still be restored (raw logs are the only copy of the source data).')
 @minValue(1)
 @maxValue(365)
 param blobSoftDeleteDays int = 7
+
+@description('Days a raw log blob is kept after it was last written; then lifecycle management deletes it. 0 keeps raw logs forever.')
+@minValue(0)
+@maxValue(3650)
+param rawRetentionDays int = 90
+
+@description('Days a quarantine blob is kept after it was last written (it holds original, unredacted text). 0 keeps it forever.')
+@minValue(0)
+@maxValue(3650)
+param quarantineRetentionDays int = 30
 
 resource account 'Microsoft.Storage/storageAccounts@2025-06-01' = {
   name: name
@@ -86,6 +100,48 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-06-01'
       days: blobSoftDeleteDays
     }
   }
+}
+
+// raw-logs and quarantine hold original, unredacted customer text: they are deleted after a
+// settable number of days (docs/deploying-to-azure.md says who can read them until then).
+var retentionRules = concat(
+  rawRetentionDays > 0
+    ? [
+        {
+          enabled: true
+          name: 'delete-raw-logs'
+          type: 'Lifecycle'
+          definition: {
+            filters: { blobTypes: ['blockBlob'], prefixMatch: ['raw-logs/'] }
+            actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: rawRetentionDays } } }
+          }
+        }
+      ]
+    : [],
+  quarantineRetentionDays > 0
+    ? [
+        {
+          enabled: true
+          name: 'delete-quarantine'
+          type: 'Lifecycle'
+          definition: {
+            filters: { blobTypes: ['blockBlob'], prefixMatch: ['quarantine/'] }
+            actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: quarantineRetentionDays } } }
+          }
+        }
+      ]
+    : []
+)
+
+resource retention 'Microsoft.Storage/storageAccounts/managementPolicies@2025-06-01' = if (!empty(retentionRules)) {
+  parent: account
+  name: 'default'
+  properties: {
+    policy: {
+      rules: retentionRules
+    }
+  }
+  dependsOn: [containers]
 }
 
 resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-06-01' = [

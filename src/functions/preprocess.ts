@@ -17,25 +17,31 @@ export async function preprocessHandler(blob: unknown, context: InvocationContex
     throw new Error('preprocess: the trigger metadata has no blob "name"; the trigger path must be raw-logs/{name}');
   }
   // Loaded on first use, not when the worker loads the entry: cold start stays a hello-world app's (docs/architecture.md).
-  const [{ getRuntime }, { preprocessBlob }] = await Promise.all([import('../shared/composition/runtime'), import('../shared/dataset/blobPreprocess')]);
+  const [{ getRuntime }, { preprocessBlob }, { printableBlobName }] = await Promise.all([
+    import('../shared/composition/runtime'),
+    import('../shared/dataset/blobPreprocess'),
+    import('../shared/storage/blobNames'),
+  ]);
   const outcome = await preprocessBlob(getRuntime(), name, { log: (m) => context.warn(m), progress: (m) => context.log(m) });
+  // Names may hold newlines or control characters: never let them forge log lines.
+  const shown = printableBlobName(name);
   switch (outcome.status) {
     case 'processed': {
       const r = outcome.report;
       context.log(
-        `raw-logs/${name}: ${r.records_in} records, ${r.records_used} used, ${r.records_quarantined} quarantined; ` +
+        `raw-logs/${shown}: ${r.records_in} records, ${r.records_used} used, ${r.records_quarantined} quarantined; ` +
           `examples ${r.examples.train}/${r.examples.validation}/${r.examples.holdout} (train/validation/holdout) → curated/${outcome.outputs.curated}`,
       );
       return { status: outcome.status, records_in: r.records_in, records_used: r.records_used, records_quarantined: r.records_quarantined, curated: outcome.outputs.curated };
     }
     case 'duplicate':
-      context.log(`raw-logs/${name}: this version was already ${outcome.previous}; nothing to do`);
+      context.log(`raw-logs/${shown}: this version was already ${outcome.previous}; nothing to do`);
       return { status: outcome.status };
     case 'quarantined':
-      context.warn(`raw-logs/${name}: quarantined after ${outcome.attempts} attempt(s): ${outcome.error}`);
+      context.warn(`raw-logs/${shown}: quarantined after ${outcome.attempts} attempt(s): ${outcome.error}`);
       return { status: outcome.status, quarantine: outcome.outputs.quarantine };
     case 'gone':
-      context.log(`raw-logs/${name}: deleted before it could be read; nothing to do`);
+      context.log(`raw-logs/${shown}: deleted before it could be read; nothing to do`);
       return { status: outcome.status };
   }
 }

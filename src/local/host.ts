@@ -3,6 +3,7 @@ import { InvocationContext, type LogLevel } from '@azure/functions';
 import { CronExpressionParser } from 'cron-parser';
 import type { StorageClients } from '../shared/storage/clients';
 import { blobTriggerContainer, resolveSettingExpression, type FunctionDefinition } from '../functions/definition';
+import { tableKey } from '../shared/dataset/keys';
 import { blobModelBindingData, registerBlobReferenceFactory, resolveModelBindingData } from '../functions/blobReference';
 
 export interface InvocationRecord {
@@ -26,6 +27,8 @@ export interface LocalHostOptions {
   maxDequeueCount?: number;
   /** A blob whose handler failed this many times is not dispatched again until it changes. */
   maxBlobAttempts?: number;
+  /** Blobs handled at the same time per blob trigger (Azure: host.json extensions.blobs.maxDegreeOfParallelism). Default 1. */
+  blobConcurrency?: number;
   /** One line per invocation start and outcome. */
   print?: (line: string) => void;
   onInvocation?: (record: InvocationRecord) => void;
@@ -44,6 +47,13 @@ export class LocalHost {
   private readonly running = new Set<Promise<unknown>>();
   private stopped = false;
   private blobFailures = new Map<string, number>();
+  private blobsInFlight = 0;
+  private peakBlobs = 0;
+
+  /** The most blob invocations that ran at the same time (load tests check the concurrency setting). */
+  get peakBlobConcurrency(): number {
+    return this.peakBlobs;
+  }
 
   constructor(options: LocalHostOptions) {
     this.options = {
@@ -51,6 +61,7 @@ export class LocalHost {
       pollIntervalMs: 1000,
       maxDequeueCount: 5,
       maxBlobAttempts: 5,
+      blobConcurrency: 1,
       print: (line) => console.log(line),
       ...options,
     };
@@ -84,6 +95,7 @@ export class LocalHost {
 
   /** Runs one scan/poll pass over every blob and queue trigger now (tests and `--once`). */
   async drain(): Promise<void> {
+    await this.options.storage.table(HOST_RECEIPTS_TABLE).createTable();
     for (const def of this.options.definitions) {
       if (def.trigger.type === 'blob') await this.scanBlobs(def);
       if (def.trigger.type === 'storageQueue') await this.pollQueue(def, def.trigger.queueName);
@@ -121,14 +133,37 @@ export class LocalHost {
     const containerName = blobTriggerContainer(def.trigger.path);
     const container = this.options.storage.container(containerName);
     const receipts = this.options.storage.table(HOST_RECEIPTS_TABLE);
+    const slots = Math.max(1, this.options.blobConcurrency);
+    const running = new Set<Promise<void>>();
     for await (const blob of container.listBlobsFlat()) {
-      if (this.stopped) return;
+      if (this.stopped) break;
       const etag = blob.properties.etag ?? '';
-      const rowKey = encodeURIComponent(blob.name);
+      // Hashed when long: a table key holds at most 1 KiB, and one bad name must not stop the scan.
+      const rowKey = tableKey(blob.name);
       const seen = await receipts.getEntity<{ blobEtag: string }>(def.name, rowKey).catch(() => undefined);
       if (seen?.blobEtag === etag) continue;
-      const failureKey = `${def.name}|${blob.name}|${etag}`;
-      const failures = this.blobFailures.get(failureKey) ?? 0;
+      while (running.size >= slots) await Promise.race(running);
+      const task = this.dispatchBlob(def, containerName, blob, etag, rowKey).finally(() => running.delete(task));
+      running.add(task);
+    }
+    await Promise.all(running);
+  }
+
+  private async dispatchBlob(
+    def: FunctionDefinition,
+    containerName: string,
+    blob: { name: string; properties: { contentLength?: number; lastModified?: Date } },
+    etag: string,
+    rowKey: string,
+  ): Promise<void> {
+    if (def.trigger.type !== 'blob') return;
+    const container = this.options.storage.container(containerName);
+    const receipts = this.options.storage.table(HOST_RECEIPTS_TABLE);
+    const failureKey = `${def.name}|${blob.name}|${etag}`;
+    const failures = this.blobFailures.get(failureKey) ?? 0;
+    this.blobsInFlight++;
+    this.peakBlobs = Math.max(this.peakBlobs, this.blobsInFlight);
+    try {
       // The same deferred-binding reference the Azure worker builds from the host's model binding data.
       registerBlobReferenceFactory();
       const reference = resolveModelBindingData(blobModelBindingData(def.trigger.connection, containerName, blob.name));
@@ -145,6 +180,8 @@ export class LocalHost {
       } else {
         this.blobFailures.set(failureKey, failures + 1);
       }
+    } finally {
+      this.blobsInFlight--;
     }
   }
 

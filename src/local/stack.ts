@@ -80,6 +80,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // %SETTING% schedules resolve to the validated settings, defaults included.
       env: { ...settingsAsEnv(settings), ...env },
       pollIntervalMs: options.pollIntervalMs ?? 1000,
+      // The same parallelism Azure's host takes from host.json.
+      blobConcurrency: hostJsonBlobParallelism(),
       print,
       onInvocation: options.onInvocation,
     });
@@ -109,4 +111,21 @@ function settingsAsEnv(settings: Settings): Record<string, string> {
     if (value !== undefined && value !== null && typeof value !== 'object') env[key] = String(value);
   }
   return env;
+}
+
+/** host.json `extensions.blobs.maxDegreeOfParallelism` of the repository (1 when absent or unreadable). */
+export function hostJsonBlobParallelism(file?: string): number {
+  const path = require('node:path') as typeof import('node:path');
+  const fs = require('node:fs') as typeof import('node:fs');
+  // src/local (ts-jest) or dist/src/local (built).
+  const candidates = file ? [file] : [path.resolve(__dirname, '..', '..', 'host.json'), path.resolve(__dirname, '..', '..', '..', 'host.json')];
+  for (const candidate of candidates) {
+    try {
+      const value = JSON.parse(fs.readFileSync(candidate, 'utf8'))?.extensions?.blobs?.maxDegreeOfParallelism;
+      return Number.isInteger(value) && value > 0 ? value : 1;
+    } catch {
+      // try the next location
+    }
+  }
+  return 1;
 }

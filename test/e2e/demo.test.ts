@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../src/cli/main';
+import { CANARY_SECRET, findSecrets, scanFolder } from '../setup/secrets';
 
 /**
  * `npm run demo` end to end, in process: Azurite, the emulator and the local host all real; the
@@ -16,7 +17,8 @@ describe('tuneloop demo', () => {
       stdout: (t) => (stdout += t),
       stderr: (t) => (stdout += t),
       isTty: false,
-      env: { ...process.env, TUNELOOP_STORAGE: undefined },
+      // A secret planted in the environment must not reach any output (TUNELOOP_OPENAI_API_KEY is not used with the emulator).
+      env: { ...process.env, TUNELOOP_STORAGE: undefined, TUNELOOP_OPENAI_API_KEY: CANARY_SECRET },
       cwd: out,
     });
     expect({ code, tail: stdout.slice(-3000) }).toMatchObject({ code: 0 });
@@ -29,5 +31,10 @@ describe('tuneloop demo', () => {
     expect(reports.length).toBe(2);
     for (const dir of reports) expect(fs.existsSync(path.join(out, dir, 'report.html'))).toBe(true);
     expect(fs.readFileSync(path.join(out, 'local', 'telemetry.jsonl'), 'utf8')).toContain('tuneloop.eval.bleu');
+    // No connection string, key, token or the planted secret in the log, reports, telemetry or events.
+    expect(findSecrets(stdout)).toEqual([]);
+    const scanned = scanFolder(out);
+    expect(scanned.map((f) => f.file)).toEqual(expect.arrayContaining([path.join('local', 'telemetry.jsonl'), path.join('local', 'events.jsonl')]));
+    expect(scanned.filter((f) => f.secrets.length > 0)).toEqual([]);
   }, 300000);
 });

@@ -6,6 +6,7 @@ import { cliStorageEnv } from '../localEnv';
 import { listLogFiles } from '../../shared/ingest/files';
 import { expandConnectionString } from '../../shared/storage/clients';
 import { CONTAINERS } from '../../shared/storage/names';
+import { blobNameProblem, describeBlobNameProblem, printableBlobName } from '../../shared/storage/blobNames';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.jsonl': 'application/x-ndjson',
@@ -37,6 +38,10 @@ export const dropCommand: CliCommand = {
       } else uploads.push({ path, blobName: basename(path) });
     }
     if (!uploads.length) throw new UsageError('no files to upload');
+    for (const u of uploads) {
+      const problem = blobNameProblem(u.blobName);
+      if (problem) throw new UsageError(`${u.path}: cannot be uploaded as "${printableBlobName(u.blobName)}": ${describeBlobNameProblem(problem)}; rename the file`);
+    }
     // Few retries: when nothing listens on the port, say so now rather than after a minute of back-off.
     const service = BlobServiceClient.fromConnectionString(connectionString, { retryOptions: { maxTries: 2, retryDelayInMs: 200 } });
     const container = service.getContainerClient(CONTAINERS.raw);

@@ -32,5 +32,6 @@ export const commands: CommandEntry[] = [
   { name: 'status', summary: 'datasets, fine-tuning jobs with states and timings, deployed models, last metrics and drift', load: () => (require('./status') as typeof import('./status')).statusCommand },
   { name: 'dashboard', summary: 'writes a self-contained HTML page with metric trends (drift, BLEU, F1, CSAT, quarantine share) from the local telemetry sink', load: () => (require('./dashboard') as typeof import('./dashboard')).dashboardCommand },
   { name: 'demo', summary: 'run the whole loop on the embedded local stack with the shipped demo data', load: () => (require('./demo') as typeof import('./demo')).demoCommand },
+  { name: 'forget', summary: 'erase a conversation (or every conversation mentioning an e-mail, phone or customer id) everywhere tuneloop keeps it', load: () => (require('./forget') as typeof import('./forget')).forgetCommand },
   { name: 'emulator', summary: 'run the local Azure OpenAI emulator alone until Ctrl-C (default port TUNELOOP_LOCAL_PORT_BASE + 10)', load: () => (require('./emulator') as typeof import('./emulator')).emulatorCommand },
 ];

@@ -312,6 +312,12 @@ export const settingsSchema = z
       where: 'optional',
       sample: '3',
     }),
+    TUNELOOP_BLOB_LEASE_SECONDS: setting('TUNELOOP_BLOB_LEASE_SECONDS', positiveInt.default(600), {
+      description:
+        'How long one delivery of a raw blob holds it: another delivery of the same version meanwhile fails and is retried later (so a version is processed once); after a crash, the next delivery takes over once this has passed.',
+      where: 'optional',
+      sample: '600',
+    }),
     TUNELOOP_SPEAKER_ROLES: setting(
       'TUNELOOP_SPEAKER_ROLES',
       z
@@ -573,6 +579,20 @@ export const settingsSchema = z
         message: 'TUNELOOP_OPENAI_AUTH=apikey needs TUNELOOP_OPENAI_API_KEY; or use TUNELOOP_OPENAI_AUTH=default for keyless access',
       });
     }
+    if (s.TUNELOOP_OPENAI_AUTH === 'local' && s.TUNELOOP_OPENAI_ENDPOINT && !isLoopbackUrl(s.TUNELOOP_OPENAI_ENDPOINT)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TUNELOOP_OPENAI_AUTH'],
+        message: `TUNELOOP_OPENAI_AUTH=local is only for the emulator on this machine, but TUNELOOP_OPENAI_ENDPOINT is ${s.TUNELOOP_OPENAI_ENDPOINT}; use TUNELOOP_OPENAI_AUTH=default (keyless) for Azure`,
+      });
+    }
+    if (s.TUNELOOP_EVENTS_WEBHOOK_URL && !s.TUNELOOP_EVENTS_WEBHOOK_URL.startsWith('https://') && !isLoopbackUrl(s.TUNELOOP_EVENTS_WEBHOOK_URL)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TUNELOOP_EVENTS_WEBHOOK_URL'],
+        message: 'the webhook must be https (plain http only to a loopback address on this machine, e.g. http://127.0.0.1:<port>/…)',
+      });
+    }
     if (s.TUNELOOP_JOB_TRANSPORT === 'servicebus' && !s.TUNELOOP_SERVICEBUS__fullyQualifiedNamespace) {
       ctx.addIssue({
         code: 'custom',
@@ -604,6 +624,17 @@ export const settingsSchema = z
   });
 
 export type Settings = z.output<typeof settingsSchema>;
+
+/** True for http(s) URLs whose host is this machine's loopback (localhost, 127.0.0.0/8, ::1). */
+export function isLoopbackUrl(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host.endsWith('.localhost') || /^127(?:\.\d{1,3}){3}$/.test(host) || host === '[::1]' || host === '::1';
+}
 
 /** Thrown when settings are missing or invalid; the message names every bad setting and says how to fix it. */
 export class SettingsError extends TuneloopError {

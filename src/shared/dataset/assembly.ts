@@ -6,10 +6,13 @@ import { estimateTrainingCost, DEFAULT_EPOCHS, type TrainingCostEstimate } from 
 import { MIN_TRAINING_EXAMPLES } from './models';
 import type { Split } from './split';
 import { enqueueJobMessage } from '../finetune/queue';
+import { JobStore } from '../finetune/store';
 import { notify } from '../telemetry/notify';
 import { EVENT_TYPES } from '../telemetry/events';
 import { readLines } from './blobLines';
 import { balanceTrainingSplit } from '../quality/balance';
+import { excludeForgotten } from '../erasure/exclusions';
+import { WRITTEN_AT_METADATA } from '../erasure/markers';
 
 /** One line of a curated shard, as preprocessing writes it (see docs/preprocessing.md). */
 export const curatedRecordSchema = z.object({
@@ -37,6 +40,8 @@ export interface DatasetManifest {
   balanceDropped: number;
   shards: number;
   invalidLines: number;
+  /** Curated records left out because their conversation was erased (`tuneloop forget`). */
+  forgottenExcluded?: number;
   cost: TrainingCostEstimate;
   files: Record<Split | 'holdoutRecords', string>;
 }
@@ -63,7 +68,10 @@ export interface AssembleOptions {
 export async function assembleDataset(runtime: Runtime, options: AssembleOptions = {}): Promise<AssemblyOutcome> {
   const settings = runtime.settings;
   const now = options.now ?? new Date();
-  const { records, shards, invalidLines } = await readCuratedRecords(runtime, options.signal);
+  const curated = await readCuratedRecords(runtime, options.signal);
+  const { shards, invalidLines } = curated;
+  // Erased conversations never come back, even when their export is dropped again.
+  const { kept: records, excluded: forgottenExcluded } = await excludeForgotten(runtime.storage, curated.records, options.signal);
 
   const ratings = await readFeedbackRatings(runtime);
   let feedbackJoined = 0;
@@ -133,6 +141,7 @@ export async function assembleDataset(runtime: Runtime, options: AssembleOptions
     balanceDropped,
     shards,
     invalidLines,
+    ...(forgottenExcluded ? { forgottenExcluded } : {}),
     cost,
     files: {
       train: `${version}/train.jsonl`,
@@ -147,7 +156,15 @@ export async function assembleDataset(runtime: Runtime, options: AssembleOptions
   }
   const latest = await latestDataset(runtime);
   if (latest?.contentHash === contentHash) {
-    return skipped(runtime, 'unchanged', `the curated data is unchanged since dataset ${latest.version}`, manifest);
+    // A run that stopped after recording the version but before queueing its job (storage down,
+    // host killed) would otherwise leave that version untrained for ever.
+    const resumed = options.submit !== false && !latest.submittedAt && (await queueIfNeverSubmitted(runtime, latest.version));
+    return skipped(
+      runtime,
+      'unchanged',
+      `the curated data is unchanged since dataset ${latest.version}${resumed ? `; its fine-tuning job had never been queued, so job-${latest.version} is queued now` : ''}`,
+      manifest,
+    );
   }
   const minNew = settings.TUNELOOP_RETRAIN_MIN_NEW_EXAMPLES;
   if (latest && Math.abs(lines.train.length - latest.trainExamples) < minNew) {
@@ -210,9 +227,20 @@ export async function assembleDataset(runtime: Runtime, options: AssembleOptions
   const jobKey = `job-${version}`;
   if (options.submit !== false) {
     await enqueueJobMessage(runtime, { kind: 'submit', jobKey, datasetVersion: version });
+    // Marks the version as queued; a run that stopped before this line is finished by the next one.
+    await runtime.storage.table(TABLES.datasets).updateEntity({ partitionKey: 'dataset', rowKey: version, submittedAt: new Date().toISOString() }, 'Merge');
   }
   await runtime.telemetry.flush();
   return { outcome: 'submitted', manifest, jobKey };
+}
+
+async function queueIfNeverSubmitted(runtime: Runtime, version: string): Promise<boolean> {
+  const jobKey = `job-${version}`;
+  if (await new JobStore(runtime.storage).get(jobKey)) return false;
+  // Should the first message be in the queue after all, the job loop treats this one as a duplicate.
+  await enqueueJobMessage(runtime, { kind: 'submit', jobKey, datasetVersion: version });
+  await runtime.storage.table(TABLES.datasets).updateEntity({ partitionKey: 'dataset', rowKey: version, submittedAt: new Date().toISOString() }, 'Merge');
+  return true;
 }
 
 async function skipped(runtime: Runtime, reason: string, detail: string, manifest: DatasetManifest): Promise<AssemblyOutcome> {
@@ -228,8 +256,10 @@ export async function readCuratedRecords(
 ): Promise<{ records: CuratedRecord[]; shards: number; invalidLines: number }> {
   const container = runtime.storage.container(CONTAINERS.curated);
   const shardInfo: { name: string; modified: number }[] = [];
-  for await (const blob of container.listBlobsFlat({ abortSignal: signal })) {
-    if (blob.name.endsWith('.jsonl')) shardInfo.push({ name: blob.name, modified: blob.properties.lastModified?.getTime() ?? 0 });
+  for await (const blob of container.listBlobsFlat({ includeMetadata: true, abortSignal: signal })) {
+    // A shard rewritten by an erasure keeps the time it was first written, so it does not become "newest".
+    const writtenAt = Date.parse(blob.metadata?.[WRITTEN_AT_METADATA] ?? '');
+    if (blob.name.endsWith('.jsonl')) shardInfo.push({ name: blob.name, modified: Number.isFinite(writtenAt) ? writtenAt : (blob.properties.lastModified?.getTime() ?? 0) });
   }
   // Oldest first, so a newer shard's records replace an older one's.
   shardInfo.sort((a, b) => a.modified - b.modified || a.name.localeCompare(b.name));
@@ -274,12 +304,18 @@ async function readFeedbackRatings(runtime: Runtime): Promise<Map<string, number
   return ratings;
 }
 
-async function latestDataset(runtime: Runtime): Promise<{ version: string; contentHash: string; trainExamples: number } | undefined> {
-  let latest: { version: string; contentHash: string; trainExamples: number; createdAt: string } | undefined;
+async function latestDataset(runtime: Runtime): Promise<{ version: string; contentHash: string; trainExamples: number; submittedAt?: string } | undefined> {
+  let latest: { version: string; contentHash: string; trainExamples: number; createdAt: string; submittedAt?: string } | undefined;
   for await (const row of runtime.storage.table(TABLES.datasets).listEntities<Record<string, unknown>>({ queryOptions: { filter: "PartitionKey eq 'dataset'" } })) {
     const createdAt = String(row.createdAt ?? '');
     if (!latest || createdAt > latest.createdAt) {
-      latest = { version: String(row.rowKey), contentHash: String(row.contentHash ?? ''), trainExamples: Number(row.trainExamples ?? 0), createdAt };
+      latest = {
+        version: String(row.rowKey),
+        contentHash: String(row.contentHash ?? ''),
+        trainExamples: Number(row.trainExamples ?? 0),
+        createdAt,
+        ...(typeof row.submittedAt === 'string' ? { submittedAt: row.submittedAt } : {}),
+      };
     }
   }
   return latest;

@@ -16,6 +16,8 @@ import { curatedLine, quarantineLine, type QuarantineRecord } from './records';
 import { preprocessStages } from './pipelineStages';
 import { StepTimings } from './timings';
 import { isStatus, TuneloopError } from '../errors';
+import { ERASURE_REWRITE_METADATA } from '../erasure/markers';
+import { blobNameProblem, derivedBlobBase, describeBlobNameProblem, printableBlobName, type BlobNameProblem } from '../storage/blobNames';
 
 /** Where the outputs of one blob version go; deterministic from blob name + ETag, so a retry overwrites, never duplicates. */
 export interface BlobOutputNames {
@@ -27,11 +29,13 @@ export interface BlobOutputNames {
 
 export function blobOutputNames(blobName: string, etag: string): BlobOutputNames {
   const etagHash = sha256Hex(etag).slice(0, 16);
+  // Names with dot segments, control characters or no room left get a hashed folder (blobNames.ts).
+  const base = derivedBlobBase(blobName);
   return {
     etagHash,
-    curated: `${blobName}/${etagHash}.jsonl`,
-    report: `${blobName}/${etagHash}.report.json`,
-    quarantine: `${blobName}/${etagHash}.jsonl`,
+    curated: `${base}/${etagHash}.jsonl`,
+    report: `${base}/${etagHash}.report.json`,
+    quarantine: `${base}/${etagHash}.jsonl`,
   };
 }
 
@@ -53,6 +57,8 @@ interface ReceiptEntity {
   status: 'processing' | 'processed' | 'quarantined';
   attempts: number;
   lastError?: string;
+  /** While `processing`: until when this attempt holds the blob (a crashed host's claim runs out). */
+  leaseUntil?: string;
   recordsIn?: number;
   recordsUsed?: number;
   recordsQuarantined?: number;
@@ -80,10 +86,24 @@ export class BlobAttemptError extends TuneloopError {
     cause: unknown,
   ) {
     super(
-      `preprocessing raw-logs/${blobName} failed (attempt ${attempt} of ${maxAttempts}): ${(cause as Error)?.message ?? String(cause)}; ` +
+      `preprocessing raw-logs/${printableBlobName(blobName)} failed (attempt ${attempt} of ${maxAttempts}): ${(cause as Error)?.message ?? String(cause)}; ` +
         `it will be retried, and quarantined after ${maxAttempts} attempts`,
       { cause, retryable: attempt < maxAttempts },
     );
+  }
+}
+
+/** Another delivery holds this blob version; thrown so that this delivery is retried later (then a no-op). */
+export class BlobInProgressError extends Error {
+  constructor(
+    readonly blobName: string,
+    readonly heldUntil: string,
+  ) {
+    super(
+      `raw-logs/${printableBlobName(blobName)} is being preprocessed by another delivery (held until ${heldUntil}); ` +
+        'this delivery will be retried and finds it done, or takes over if that delivery died',
+    );
+    this.name = 'BlobInProgressError';
   }
 }
 
@@ -97,11 +117,15 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
   const { signal } = options;
   const settings = runtime.settings;
   const maxAttempts = settings.TUNELOOP_MAX_BLOB_ATTEMPTS;
+  const problem = blobNameProblem(blobName);
+  if (problem === 'dot-segment' || problem === 'empty') return refuseBlobName(runtime, blobName, problem);
   const raw = runtime.storage.container(CONTAINERS.raw).getBlobClient(blobName);
   let etag: string;
   try {
     const props = await raw.getProperties({ abortSignal: signal });
     etag = props.etag ?? '';
+    // An erasure rewrote an already preprocessed version without the erased records: the rest is curated already.
+    if (props.metadata?.[ERASURE_REWRITE_METADATA]) return { status: 'duplicate', blob: blobName, etag, previous: 'erased' };
   } catch (err) {
     if (isStatus(err, 404)) return { status: 'gone', blob: blobName };
     throw err;
@@ -113,6 +137,8 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
   if (existing && existing.entity.status !== 'processing') {
     return { status: 'duplicate', blob: blobName, etag, previous: existing.entity.status };
   }
+  const heldUntil = existing?.entity.leaseUntil ? Date.parse(existing.entity.leaseUntil) : 0;
+  if (existing && heldUntil > Date.now()) throw new BlobInProgressError(blobName, existing.entity.leaseUntil!);
   const attempt = (existing?.entity.attempts ?? 0) + 1;
   const receipt: ReceiptEntity = {
     partitionKey: pk,
@@ -122,11 +148,18 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
     status: 'processing',
     attempts: attempt,
     ...(existing?.entity.lastError ? { lastError: existing.entity.lastError } : {}),
+    leaseUntil: new Date(Date.now() + settings.TUNELOOP_BLOB_LEASE_SECONDS * 1000).toISOString(),
     updatedAt: new Date().toISOString(),
   };
-  // Claim the attempt with optimistic concurrency: two hosts delivering the same event cannot both count as attempt 1.
-  if (existing) await receipts.updateEntity(receipt, 'Replace', { etag: existing.etag, abortSignal: signal });
-  else await receipts.createEntity(receipt, { abortSignal: signal });
+  // Claim the attempt with optimistic concurrency: of concurrent deliveries of one version exactly
+  // one claims it; the others fail and are retried, by when it is processed (or its claim has run out).
+  try {
+    if (existing) await receipts.updateEntity(receipt, 'Replace', { etag: existing.etag, abortSignal: signal });
+    else await receipts.createEntity(receipt, { abortSignal: signal });
+  } catch (err) {
+    if (isStatus(err, 409) || isStatus(err, 412)) throw new BlobInProgressError(blobName, receipt.leaseUntil!);
+    throw err;
+  }
 
   const curatedBlob = runtime.storage.container(CONTAINERS.curated).getBlockBlobClient(outputs.curated);
   const reportBlob = runtime.storage.container(CONTAINERS.curated).getBlockBlobClient(outputs.report);
@@ -153,10 +186,11 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
     const message = (err as Error)?.message ?? String(err);
     const permanent = err instanceof IngestError && !err.retryable;
     if (attempt < maxAttempts && !permanent) {
-      await receipts.upsertEntity({ ...receipt, lastError: message.slice(0, 8000), updatedAt: new Date().toISOString() }, 'Replace');
+      // The claim ends with the failed attempt, so the retry need not wait for the lease.
+      await receipts.upsertEntity({ ...receipt, leaseUntil: undefined, lastError: message.slice(0, 8000), updatedAt: new Date().toISOString() }, 'Replace');
       throw new BlobAttemptError(blobName, attempt, maxAttempts, err);
     }
-    options.log?.(`raw-logs/${blobName}: quarantined after ${attempt} attempt(s): ${message}`);
+    options.log?.(`raw-logs/${printableBlobName(blobName)}: quarantined after ${attempt} attempt(s): ${message}`);
     await quarantineWholeBlob({ curatedBlob, reportBlob, quarantineBlob }, { blobName, etag, attempts: attempt, error: message, permanent });
     await receipts.upsertEntity({ ...receipt, status: 'quarantined', lastError: message.slice(0, 8000), updatedAt: new Date().toISOString() }, 'Replace');
     // The whole blob counts as one record in and one quarantined, so shares stay right.
@@ -166,6 +200,22 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
     await runtime.telemetry.flush();
     return { status: 'quarantined', blob: blobName, etag, attempts: attempt, error: message, outputs };
   }
+}
+
+/**
+ * A name whose dot segments would make `raw-logs/<name>` resolve into another container is never
+ * read: the refusal is quarantined (under a hashed name) with the name JSON-escaped.
+ */
+async function refuseBlobName(runtime: Runtime, blobName: string, problem: BlobNameProblem): Promise<BlobOutcome> {
+  const outputs = blobOutputNames(blobName, 'refused');
+  const record: QuarantineRecord = { file: blobName, line: 0, reason: 'unsafe-blob-name', detail: `not read: ${describeBlobNameProblem(problem)}`, record: JSON.stringify(blobName) };
+  const line = quarantineLine(record);
+  await runtime.storage.container(CONTAINERS.quarantine).getBlockBlobClient(outputs.quarantine).upload(line, Buffer.byteLength(line), { blobHTTPHeaders: { blobContentType: 'application/x-ndjson' } });
+  runtime.telemetry.trackMetric('tuneloop.preprocess.records_in', 1, {});
+  runtime.telemetry.trackMetric('tuneloop.preprocess.records_quarantined', 1, {});
+  runtime.telemetry.trackMetric('tuneloop.preprocess.quarantined_by_reason', 1, { reason: 'unsafe-blob-name' });
+  await runtime.telemetry.flush();
+  return { status: 'quarantined', blob: blobName, etag: '', attempts: 1, error: record.detail!, outputs };
 }
 
 interface OutputBlobs {
@@ -241,7 +291,7 @@ async function processVersion(
     const flush = async () => signatures.flush?.(signal);
     await (timings ? timings.time('stage:dedup', flush) : flush());
     await (timings ? timings.time('write', () => Promise.all([curated.end(), quarantine.end()])) : Promise.all([curated.end(), quarantine.end()]));
-    if (timings) log?.(`raw-logs/${blobName} timings: ${timings.format()}`);
+    if (timings) log?.(`raw-logs/${printableBlobName(blobName)} timings: ${timings.format()}`);
     const report = buildReport(stats, {
       model: settings.TUNELOOP_BASE_MODEL,
       epochs: settings.TUNELOOP_FINETUNE_EPOCHS,

@@ -3,7 +3,7 @@ import { AzureOpenAI, toFile } from 'openai';
 import type { FileObject } from 'openai/resources/files';
 import type { FineTuningJob, FineTuningJobEvent, JobCreateParams } from 'openai/resources/fine-tuning/jobs/jobs';
 import type { FineTuningJobCheckpoint } from 'openai/resources/fine-tuning/jobs/checkpoints';
-import type { Settings } from '../config/settings';
+import { isLoopbackUrl, type Settings } from '../config/settings';
 import { sleep, type BackoffPolicy, backoffDelaySeconds } from './backoff';
 import {
   FileProcessingError,
@@ -60,6 +60,10 @@ export function createOpenAIClient(settings: Settings, options: OpenAIClientOpti
       }
       return new AzureOpenAI({ ...common, apiKey: settings.TUNELOOP_OPENAI_API_KEY });
     case 'local':
+      // Settings refuse a remote endpoint already; checked again here for runtimes built without loadSettings.
+      if (!isLoopbackUrl(endpoint)) {
+        throw new FineTuneConfigurationError(`TUNELOOP_OPENAI_AUTH=local is only for the emulator on this machine, not ${endpoint}; use TUNELOOP_OPENAI_AUTH=default for Azure`);
+      }
       return new AzureOpenAI({ ...common, azureADTokenProvider: async () => LOCAL_EMULATOR_TOKEN });
     case 'default': {
       const credential =

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { CognitiveServicesManagementClient, type Deployment } from '@azure/arm-cognitiveservices';
 import { bearerTokenAuthenticationPolicyName, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential, type AccessToken, type TokenCredential } from '@azure/identity';
-import type { Settings } from '../config/settings';
+import { isLoopbackUrl, type Settings } from '../config/settings';
 import { backoffDelaySeconds, sleep, type BackoffPolicy } from './backoff';
 import { LOCAL_EMULATOR_TOKEN } from './client';
 import { FineTuneConfigurationError, toFineTuneError } from './errors';
@@ -137,6 +137,11 @@ export class DeploymentsClient {
   private createArmClient(subscriptionId: string): CognitiveServicesManagementClient {
     const endpoint = this.settings.TUNELOOP_ARM_ENDPOINT.replace(/\/+$/, '');
     const local = this.settings.TUNELOOP_OPENAI_AUTH === 'local';
+    if (local && !isLoopbackUrl(endpoint)) {
+      throw new FineTuneConfigurationError(
+        `TUNELOOP_OPENAI_AUTH=local is only for the emulator on this machine, but TUNELOOP_ARM_ENDPOINT is ${endpoint}; set it to the emulator URL, or use TUNELOOP_OPENAI_AUTH=default for Azure`,
+      );
+    }
     if (!local && !endpoint.startsWith('https://')) {
       throw new FineTuneConfigurationError(
         `TUNELOOP_ARM_ENDPOINT ${endpoint} is not https: Azure credentials are only sent over TLS. Use https, or TUNELOOP_OPENAI_AUTH=local for the emulator`,

@@ -12,6 +12,9 @@ export const CONTAINERS = {
 export const QUEUES = {
   jobs: 'finetune-jobs',
   jobsPoison: 'finetune-jobs-poison',
+  /** Erasure requests (`{"conversation": "<source>/<id>"}` or `{"match": "<e-mail|phone|customer id>"}`). */
+  erasure: 'erasure-requests',
+  erasurePoison: 'erasure-requests-poison',
 } as const;
 
 export const TABLES = {
@@ -31,6 +34,10 @@ export const TABLES = {
   evaluations: 'evaluations',
   /** driftWatch runs: drift metrics per window, skipped metrics with reasons, retrain decisions. */
   driftRuns: 'driftruns',
+  /** Hashes of erased conversations; the nightly assembly leaves them out. */
+  forgotten: 'forgotten',
+  /** Erasure audit: one row per request (no personal data) and marks on models trained on erased data. */
+  erasures: 'erasures',
 } as const;
 
 export const ALL_CONTAINERS: string[] = Object.values(CONTAINERS);

@@ -19,6 +19,8 @@ export const EVENT_TYPES = {
   datasetAssembled: 'tuneloop.dataset.assembled',
   /** Drift crossed its threshold and a retrain was decided (recorded for the nightly assembly). */
   retrainDecided: 'tuneloop.retrain.decided',
+  /** An erasure request was carried out (kind and hash of the target, counts; never the personal data). */
+  erasureCompleted: 'tuneloop.erasure.completed',
 } as const;
 
 export type TuneloopEventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];

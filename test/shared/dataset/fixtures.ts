@@ -37,3 +37,25 @@ export function conversationsJsonl(n: number, prefix = 'c'): string {
   }
   return lines.join('\n') + '\n';
 }
+
+const WORDS = ['umbrella', 'violin', 'glacier', 'harbour', 'lantern', 'meadow', 'quartz', 'saddle', 'tundra', 'walnut', 'zephyr', 'orchid', 'pebble', 'falcon', 'canyon', 'biscuit', 'marble', 'nectar', 'oyster', 'prairie'];
+
+/** Conversations whose wording differs from `conversationsJsonl` and from each other (duplicate removal keeps them). */
+export function freshConversations(n: number, prefix: string, seed: number): string {
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const w = (k: number) => WORDS[(i * 7 + seed * 3 + k * 5) % WORDS.length];
+    lines.push(
+      conversationLine(`${prefix}-${i}`, {
+        issue: ['billing', 'shipping', 'account'][i % 3],
+        turns: [
+          ['customer', `My ${w(0)} ${w(1)} arrived scratched, batch ${seed}${i}${seed * 977 + i * 13}, and the ${w(2)} strap is missing.`],
+          ['agent', `Sorry to hear that the ${w(0)} came damaged; a replacement ${w(3)} kit ships under ticket ${seed * 4099 + i * 71}.`],
+          ['customer', `Could the ${w(4)} be gift wrapped this time?`],
+          ['agent', `Certainly, gift wrapping for the ${w(4)} is added at no charge.`],
+        ],
+      }),
+    );
+  }
+  return lines.join('\n') + '\n';
+}

@@ -131,6 +131,8 @@ export function isPhoneNumber(value: string): boolean {
   if (groups.length === 2 && /^\d+\.\d{1,2}$/.test(main)) return false;
   // Two groups ("467 3395", "0961-7596216"): a short prefix and a long subscriber part. Building
   // and house numbers ("9816 214") and postal codes ("75534-030") have it the other way round.
-  if (groups.length === 2 && (groups[0].length > 4 || groups[1].length < 4)) return false;
+  // A trunk-prefixed area code of five digits ("07911 123456", "01632 960001") is how UK numbers are written.
+  const trunkPrefixed = groups.length === 2 && /^0\d{4}$/.test(groups[0]) && groups[1].length >= 5 && digits.length <= 11;
+  if (groups.length === 2 && !trunkPrefixed && (groups[0].length > 4 || groups[1].length < 4)) return false;
   return groups.every((g) => g.length <= 8) && groups.filter((g) => g.length > 5).length <= 1;
 }

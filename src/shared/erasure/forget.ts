@@ -1,0 +1,496 @@
+import { randomUUID } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { ContainerClient } from '@azure/storage-blob';
+import type { Runtime } from '../composition/runtime';
+import { parseInput } from '../ingest/parse';
+import { isGzip } from '../ingest/source';
+import { CONTAINERS, TABLES } from '../storage/names';
+import { blobOutputNames } from '../dataset/blobPreprocess';
+import { tableKey } from '../dataset/keys';
+import { readLines } from '../dataset/blobLines';
+import { JobStore, type JobRecord } from '../finetune/store';
+import { notify } from '../telemetry/notify';
+import { EVENT_TYPES } from '../telemetry/events';
+import { ForgottenStore } from './exclusions';
+import { ERASURE_REWRITE_METADATA, WRITTEN_AT_METADATA } from './markers';
+import { describeTarget, textMatcher, type ErasureTarget } from './target';
+
+
+export type ErasureLocation = 'raw-logs' | 'curated' | 'quarantine' | 'feedback' | 'datasets';
+
+export interface ErasureFinding {
+  location: ErasureLocation;
+  /** Blob name (or `table feedback`). */
+  name: string;
+  /** Records (lines, rows) of the erased conversations found there. */
+  records: number;
+  /** removed: rewritten without them; deleted: nothing else was left; kept-trained: a dataset version already trained on (its models are marked). */
+  action: 'removed' | 'deleted' | 'kept-trained';
+}
+
+export interface MarkedModel {
+  jobKey: string;
+  datasetVersion: string;
+  fineTunedModel?: string;
+  deploymentName?: string;
+}
+
+/** Where the erased data was found and what happened to it; holds no personal data. */
+export interface ErasureReport {
+  requestId: string;
+  at: string;
+  target: { kind: ErasureTarget['kind']; hash: string };
+  /** Distinct conversations (source + id) erased. */
+  conversations: number;
+  found: ErasureFinding[];
+  modelsMarked: MarkedModel[];
+}
+
+export interface ForgetOptions {
+  requestId?: string;
+  now?: Date;
+  signal?: AbortSignal;
+  log?: (message: string) => void;
+}
+
+/** A raw blob changed while the erasure was rewriting it; running the request again finishes it. */
+export class ErasureConflictError extends Error {
+  constructor(readonly blobName: string) {
+    super(`raw-logs/${blobName} changed while the erasure was rewriting it; run the same erasure again to finish it`);
+    this.name = 'ErasureConflictError';
+  }
+}
+
+interface Found {
+  /** `<source>\u0000<conversation id>` of every erased conversation. */
+  conversations: Set<string>;
+  ids: Set<string>;
+  /** `<file>#<line>` of every raw record removed (quarantine entries carry the same). */
+  rawRecords: Set<string>;
+  /** Raw blob name → exact line texts to remove. */
+  rawLines: Map<string, Set<string>>;
+  /** Examples (weights left out) of erased curated records, to find them in dataset files. */
+  examples: Set<string>;
+}
+
+/**
+ * Erases a conversation (or every conversation mentioning an e-mail, phone number or customer
+ * id) from raw logs, curated shards, quarantine, feedback and dataset versions not yet trained;
+ * records the conversations so the next assembly leaves them out, marks models already trained
+ * on them, and records an audit row and event without the personal data.
+ * Idempotent: running the same request again finds nothing more and changes nothing.
+ */
+export async function forget(runtime: Runtime, target: ErasureTarget, options: ForgetOptions = {}): Promise<ErasureReport> {
+  const requestId = options.requestId ?? randomUUID();
+  const now = options.now ?? new Date();
+  const { signal } = options;
+  const found: Found = { conversations: new Set(), ids: new Set(), rawRecords: new Set(), rawLines: new Map(), examples: new Set() };
+  const findings: ErasureFinding[] = [];
+  if (target.kind === 'conversation') found.ids.add(target.conversationId);
+
+  await scanRaw(runtime, target, found, signal);
+  for (const [blobName, lines] of found.rawLines) findings.push(await rewriteRaw(runtime, blobName, lines, requestId, signal));
+  findings.push(...(await eraseCurated(runtime, target, found, signal)));
+  findings.push(...(await eraseQuarantine(runtime, target, found, signal)));
+  const feedback = await eraseFeedback(runtime, target, found, signal);
+  if (feedback) findings.push(feedback);
+  const datasets = await eraseDatasets(runtime, target, found, requestId, signal);
+  findings.push(...datasets.findings);
+
+  const forgotten: { conversationId: string; source?: string }[] = [...found.conversations].map((key) => {
+    const [source, conversationId] = key.split('\u0000');
+    return source === '*' ? { conversationId } : { source, conversationId };
+  });
+  // Also when found nowhere: the same conversation dropped again later is still left out.
+  if (target.kind === 'conversation') forgotten.push({ conversationId: target.conversationId, ...(target.source ? { source: target.source } : {}) });
+  await new ForgottenStore(runtime.storage).add(forgotten, requestId, now);
+
+  const report: ErasureReport = {
+    requestId,
+    at: now.toISOString(),
+    target: describeTarget(target),
+    conversations: found.conversations.size,
+    found: findings,
+    modelsMarked: datasets.marked,
+  };
+  await recordAudit(runtime, report);
+  options.log?.(`erasure ${requestId}: ${report.conversations} conversation(s), ${findings.length} place(s), ${report.modelsMarked.length} model(s) marked`);
+  return report;
+}
+
+function conversationKey(source: string, conversationId: string): string {
+  return `${source}\u0000${conversationId}`;
+}
+
+function splitRecordLines(record: string): string[] {
+  return record.split('\n').map((l) => l.replace(/\r$/, ''));
+}
+
+/** Field values of a quarantined or rejected record: its JSON id fields, or its CSV-ish cells. */
+function recordIds(record: string): string[] {
+  try {
+    const value = JSON.parse(record) as Record<string, unknown>;
+    if (value && typeof value === 'object') {
+      return ['conversation_id', 'conversationId', 'id'].map((k) => value[k]).filter((v): v is string => typeof v === 'string');
+    }
+  } catch {
+    // not JSON: fall through to cells
+  }
+  return record.split(/[,;\t|\n]/).map((c) => c.trim().replace(/^"|"$/g, ''));
+}
+
+async function scanRaw(runtime: Runtime, target: ErasureTarget, found: Found, signal?: AbortSignal): Promise<void> {
+  const container = runtime.storage.container(CONTAINERS.raw);
+  const matches = textMatcher(target);
+  const feedbackBlobs: string[] = [];
+  const remove = (file: string, line: number, lines: string[]) => {
+    let set = found.rawLines.get(file);
+    if (!set) found.rawLines.set(file, (set = new Set()));
+    for (const l of lines) if (l.trim()) set.add(l);
+    found.rawRecords.add(`${file}#${line}`);
+  };
+  const scan = async (blobName: string, feedbackOnly: boolean) => {
+    const body = (await container.getBlobClient(blobName).download(0, undefined, { abortSignal: signal })).readableStreamBody;
+    if (!body) return;
+    let hasFeedback = false;
+    for await (const item of parseInput(body, { fileName: blobName, signal })) {
+      if (item.type === 'conversation' && !feedbackOnly) {
+        const c = item.conversation;
+        const hit =
+          target.kind === 'conversation'
+            ? c.conversationId === target.conversationId && (!target.source || c.source.file === target.source)
+            : matches(c.source.record);
+        if (hit) {
+          found.conversations.add(conversationKey(c.source.file, c.conversationId));
+          found.ids.add(c.conversationId);
+          remove(c.source.file, c.source.line, splitRecordLines(c.source.record));
+        }
+      } else if (item.type === 'feedback') {
+        hasFeedback = true;
+        const f = item.feedback;
+        // Feedback names the conversation by id only; it arrives in a file of its own.
+        if (found.ids.has(f.conversationId) || (target.kind !== 'conversation' && matches(f.source.record))) {
+          remove(f.source.file, f.source.line, splitRecordLines(f.source.record));
+        }
+      } else if (item.type === 'rejected' && !feedbackOnly) {
+        const r = item.rejection;
+        const hit =
+          target.kind === 'conversation'
+            ? (!target.source || r.file === target.source) && recordIds(r.record).includes(target.conversationId)
+            : matches(r.record);
+        // Only the lines that hold the data: a whole-file rejection previews many unrelated lines.
+        if (hit) remove(r.file, r.line, splitRecordLines(r.record).filter((l) => (target.kind === 'conversation' ? recordIds(l).includes(target.conversationId) : matches(l))));
+      }
+    }
+    if (hasFeedback && !feedbackOnly) feedbackBlobs.push(blobName);
+  };
+  const names: string[] = [];
+  for await (const blob of container.listBlobsFlat({ abortSignal: signal })) names.push(blob.name);
+  for (const name of names) await scan(name, false);
+  // Feedback files read before the conversation they rate was found get a second look.
+  if (target.kind !== 'conversation' && found.ids.size > 0) for (const name of feedbackBlobs) await scan(name, true);
+}
+
+async function rewriteRaw(runtime: Runtime, blobName: string, lines: Set<string>, requestId: string, signal?: AbortSignal): Promise<ErasureFinding> {
+  const blob = runtime.storage.container(CONTAINERS.raw).getBlockBlobClient(blobName);
+  const props = await blob.getProperties({ abortSignal: signal });
+  const etag = props.etag ?? '';
+  let bytes = await blob.downloadToBuffer(0, undefined, { abortSignal: signal, conditions: { ifMatch: etag } });
+  let layers = 0;
+  while (isGzip(bytes.subarray(0, 2)) && layers < 3) {
+    bytes = gunzipSync(bytes);
+    layers++;
+  }
+  const kept: string[] = [];
+  let removed = 0;
+  for (const line of bytes.toString('utf8').split('\n')) {
+    if (lines.has(line.replace(/\r$/, ''))) removed++;
+    else kept.push(line);
+  }
+  const text = kept.join('\n');
+  if (!text.trim()) {
+    await blob.delete({ conditions: { ifMatch: etag }, abortSignal: signal }).catch((err) => conflict(err, blobName));
+    return { location: 'raw-logs', name: blobName, records: removed, action: 'deleted' };
+  }
+  let out: Buffer = Buffer.from(text, 'utf8');
+  for (let i = 0; i < layers; i++) out = gzipSync(out);
+  // The rest of this version was preprocessed already; the marker tells preprocessing not to do it twice.
+  const receipt = await runtime.storage
+    .table(TABLES.blobReceipts)
+    .getEntity<{ status: string }>(tableKey(blobName), blobOutputNames(blobName, etag).etagHash)
+    .catch(() => undefined);
+  const done = receipt && receipt.status !== 'processing';
+  await blob
+    .upload(out, out.length, {
+      conditions: { ifMatch: etag },
+      abortSignal: signal,
+      blobHTTPHeaders: { blobContentType: props.contentType, blobContentEncoding: props.contentEncoding },
+      metadata: { ...props.metadata, ...(done ? { [ERASURE_REWRITE_METADATA]: requestId } : {}) },
+    })
+    .catch((err) => conflict(err, blobName));
+  return { location: 'raw-logs', name: blobName, records: removed, action: 'removed' };
+}
+
+function conflict(err: unknown, blobName: string): never {
+  if ((err as { statusCode?: number }).statusCode === 412) throw new ErasureConflictError(blobName);
+  throw err;
+}
+
+function stripWeights(example: unknown): string {
+  const messages = (example as { messages?: unknown[] })?.messages;
+  if (!Array.isArray(messages)) return JSON.stringify(example);
+  return JSON.stringify({
+    ...(example as object),
+    messages: messages.map((m) => {
+      if (!m || typeof m !== 'object') return m;
+      const { weight: _weight, ...rest } = m as Record<string, unknown>;
+      return rest;
+    }),
+  });
+}
+
+/** True for a curated (or holdout) record of an erased conversation. */
+function curatedMatcher(target: ErasureTarget, found: Found): (conversationId: string, file: string | undefined, exampleText: string) => boolean {
+  const matches = textMatcher(target);
+  return (conversationId, file, exampleText) => {
+    if (file !== undefined && found.conversations.has(conversationKey(file, conversationId))) return true;
+    if (target.kind === 'conversation') return conversationId === target.conversationId && (!target.source || file === undefined || file === target.source);
+    if (file === undefined && found.ids.has(conversationId)) return true;
+    // Redaction replaces e-mails and phones, but a customer id may stay in curated text.
+    return target.kind === 'customer-id' && matches(exampleText);
+  };
+}
+
+/** Rewrites every `.jsonl` blob of a container without the lines `drop` picks; empty blobs are deleted. */
+async function filterBlobs(
+  container: ContainerClient,
+  location: ErasureLocation,
+  drop: (line: string) => boolean,
+  options: { keepWrittenAt?: boolean; only?: (name: string) => boolean; signal?: AbortSignal },
+): Promise<ErasureFinding[]> {
+  const findings: ErasureFinding[] = [];
+  for await (const blob of container.listBlobsFlat({ includeMetadata: true, abortSignal: options.signal })) {
+    if (!blob.name.endsWith('.jsonl') || (options.only && !options.only(blob.name))) continue;
+    const client = container.getBlockBlobClient(blob.name);
+    const kept: string[] = [];
+    let removed = 0;
+    for await (const line of readLines(client, options.signal)) {
+      if (line.trim() && drop(line)) removed++;
+      else kept.push(line);
+    }
+    if (removed === 0) continue;
+    const etag = blob.properties.etag;
+    const text = kept.filter((l) => l.trim()).join('\n');
+    if (!text) {
+      await client.delete({ conditions: { ifMatch: etag }, abortSignal: options.signal }).catch((err) => conflict(err, `${location}/${blob.name}`));
+      findings.push({ location, name: blob.name, records: removed, action: 'deleted' });
+      continue;
+    }
+    const body = text + '\n';
+    const writtenAt = blob.metadata?.[WRITTEN_AT_METADATA] ?? blob.properties.lastModified?.toISOString() ?? new Date().toISOString();
+    await client
+      .upload(body, Buffer.byteLength(body), {
+        conditions: { ifMatch: etag },
+        abortSignal: options.signal,
+        blobHTTPHeaders: { blobContentType: blob.properties.contentType ?? 'application/x-ndjson' },
+        metadata: { ...blob.metadata, ...(options.keepWrittenAt ? { [WRITTEN_AT_METADATA]: writtenAt } : {}) },
+      })
+      .catch((err) => conflict(err, `${location}/${blob.name}`));
+    findings.push({ location, name: blob.name, records: removed, action: 'removed' });
+  }
+  return findings;
+}
+
+async function eraseCurated(runtime: Runtime, target: ErasureTarget, found: Found, signal?: AbortSignal): Promise<ErasureFinding[]> {
+  const isErased = curatedMatcher(target, found);
+  return filterBlobs(
+    runtime.storage.container(CONTAINERS.curated),
+    'curated',
+    (line) => {
+      let record: { conversation_id?: unknown; source?: { file?: unknown }; example?: unknown };
+      try {
+        record = JSON.parse(line);
+      } catch {
+        return false;
+      }
+      if (typeof record.conversation_id !== 'string') return false;
+      const file = typeof record.source?.file === 'string' ? record.source.file : undefined;
+      if (!isErased(record.conversation_id, file, JSON.stringify(record.example ?? ''))) return false;
+      found.conversations.add(conversationKey(file ?? '*', record.conversation_id));
+      found.ids.add(record.conversation_id);
+      found.examples.add(stripWeights(record.example));
+      return true;
+    },
+    { keepWrittenAt: true, signal },
+  );
+}
+
+async function eraseQuarantine(runtime: Runtime, target: ErasureTarget, found: Found, signal?: AbortSignal): Promise<ErasureFinding[]> {
+  const matches = textMatcher(target);
+  return filterBlobs(
+    runtime.storage.container(CONTAINERS.quarantine),
+    'quarantine',
+    (line) => {
+      let q: { file?: unknown; line?: unknown; record?: unknown };
+      try {
+        q = JSON.parse(line);
+      } catch {
+        return false;
+      }
+      const file = String(q.file ?? '');
+      const record = String(q.record ?? '');
+      if (found.rawRecords.has(`${file}#${String(q.line)}`)) return true;
+      if (target.kind !== 'conversation') return matches(record);
+      if (target.source && file !== target.source) return false;
+      return recordIds(record).some((id) => found.ids.has(id));
+    },
+    { signal },
+  );
+}
+
+async function eraseFeedback(runtime: Runtime, target: ErasureTarget, found: Found, signal?: AbortSignal): Promise<ErasureFinding | undefined> {
+  const table = runtime.storage.table(TABLES.feedback);
+  const matches = textMatcher(target);
+  const doomed: { partitionKey: string; rowKey: string }[] = [];
+  try {
+    for await (const row of table.listEntities<{ conversationId?: string; comment?: string }>({ abortSignal: signal })) {
+      const hit = (row.conversationId !== undefined && found.ids.has(row.conversationId)) || (target.kind !== 'conversation' && row.comment !== undefined && matches(row.comment));
+      if (hit) doomed.push({ partitionKey: String(row.partitionKey), rowKey: String(row.rowKey) });
+    }
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+    throw err;
+  }
+  for (const row of doomed) await table.deleteEntity(row.partitionKey, row.rowKey, { abortSignal: signal });
+  return doomed.length ? { location: 'feedback', name: `table ${TABLES.feedback}`, records: doomed.length, action: 'deleted' } : undefined;
+}
+
+/** A dataset version counts as trained as soon as a job uploaded its files. */
+function trainedOn(jobs: JobRecord[], version: string): JobRecord[] {
+  return jobs.filter((j) => j.datasetVersion === version && (j.trainingFileId !== undefined || j.fineTunedModel !== undefined));
+}
+
+async function eraseDatasets(
+  runtime: Runtime,
+  target: ErasureTarget,
+  found: Found,
+  requestId: string,
+  signal?: AbortSignal,
+): Promise<{ findings: ErasureFinding[]; marked: MarkedModel[] }> {
+  const container = runtime.storage.container(CONTAINERS.datasets);
+  const jobs = await new JobStore(runtime.storage).list().catch((err) => {
+    if ((err as { statusCode?: number }).statusCode === 404) return [] as JobRecord[];
+    throw err;
+  });
+  const versions = new Set<string>();
+  for await (const prefix of container.listBlobsByHierarchy('/', { abortSignal: signal })) {
+    if (prefix.kind === 'prefix') versions.add(prefix.name.replace(/\/$/, ''));
+  }
+  const isErased = curatedMatcher(target, found);
+  const findings: ErasureFinding[] = [];
+  const marked: MarkedModel[] = [];
+  const dropLine = (line: string): boolean => {
+    let value: Record<string, unknown>;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      return false;
+    }
+    // holdout.records.jsonl (curated records) and balance-dropped.jsonl ({reason, record}).
+    const record = (value.record && typeof value.record === 'object' ? value.record : value) as { conversation_id?: unknown; source?: { file?: unknown }; example?: unknown };
+    if (typeof record.conversation_id === 'string') {
+      const file = typeof record.source?.file === 'string' ? record.source.file : undefined;
+      return isErased(record.conversation_id, file, JSON.stringify(record.example ?? ''));
+    }
+    if (typeof value.conversationId === 'string') return isErased(value.conversationId, undefined, JSON.stringify(value.messages ?? ''));
+    return found.examples.has(stripWeights(value));
+  };
+  for (const version of [...versions].sort()) {
+    const trained = trainedOn(jobs, version);
+    if (trained.length === 0) {
+      const changed = await filterBlobs(container, 'datasets', dropLine, { only: (name) => name.startsWith(`${version}/`), signal });
+      findings.push(...changed);
+      if (changed.length) await noteOnManifest(container, version, requestId, changed, signal);
+      continue;
+    }
+    // Trained versions stay as the record of what the models learned from; the models are marked.
+    let hits = 0;
+    for await (const blob of container.listBlobsFlat({ prefix: `${version}/`, abortSignal: signal })) {
+      if (!blob.name.endsWith('.jsonl')) continue;
+      let count = 0;
+      for await (const line of readLines(container.getBlobClient(blob.name), signal)) if (line.trim() && dropLine(line)) count++;
+      if (count) findings.push({ location: 'datasets', name: blob.name, records: count, action: 'kept-trained' });
+      hits += count;
+    }
+    if (hits === 0) continue;
+    for (const job of trained) {
+      const mark: MarkedModel = {
+        jobKey: job.jobKey,
+        datasetVersion: version,
+        ...(job.fineTunedModel ? { fineTunedModel: job.fineTunedModel } : {}),
+        ...(job.deploymentName ? { deploymentName: job.deploymentName } : {}),
+      };
+      marked.push(mark);
+      await runtime.storage.table(TABLES.erasures).upsertEntity(
+        { partitionKey: 'model', rowKey: tableKey(`${job.jobKey}|${requestId}`), ...mark, requestId, trainedOnErasedData: true, markedAt: new Date().toISOString() },
+        'Replace',
+      );
+    }
+  }
+  return { findings, marked };
+}
+
+async function noteOnManifest(container: ContainerClient, version: string, requestId: string, changed: ErasureFinding[], signal?: AbortSignal): Promise<void> {
+  const blob = container.getBlockBlobClient(`${version}/manifest.json`);
+  let manifest: Record<string, unknown>;
+  try {
+    manifest = JSON.parse((await blob.downloadToBuffer(0, undefined, { abortSignal: signal })).toString('utf8'));
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 404) return;
+    throw err;
+  }
+  const counts = (manifest.counts ?? {}) as Record<string, number>;
+  for (const f of changed) {
+    const split = /\/(train|validation|holdout)\.jsonl$/.exec(f.name)?.[1];
+    if (split && typeof counts[split] === 'number') counts[split] -= f.records;
+  }
+  const erasures = Array.isArray(manifest.erasures) ? manifest.erasures : [];
+  manifest.erasures = [...erasures, { requestId, removed: Object.fromEntries(changed.map((f) => [f.name, f.records])) }];
+  const text = JSON.stringify(manifest, null, 2) + '\n';
+  await blob.upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: 'application/json' }, abortSignal: signal });
+}
+
+async function recordAudit(runtime: Runtime, report: ErasureReport): Promise<void> {
+  const table = runtime.storage.table(TABLES.erasures);
+  await table.createTable().catch(() => undefined);
+  await table.upsertEntity(
+    {
+      partitionKey: 'request',
+      rowKey: tableKey(report.requestId),
+      at: report.at,
+      targetKind: report.target.kind,
+      targetHash: report.target.hash,
+      conversations: report.conversations,
+      found: JSON.stringify(report.found).slice(0, 30_000),
+      modelsMarked: JSON.stringify(report.modelsMarked).slice(0, 30_000),
+    },
+    'Replace',
+  );
+  const records = report.found.reduce((n, f) => n + (f.action === 'kept-trained' ? 0 : f.records), 0);
+  await notify(runtime, {
+    type: EVENT_TYPES.erasureCompleted,
+    subject: `erasures/${report.requestId}`,
+    id: `erasure-${report.requestId}`,
+    data: {
+      request_id: report.requestId,
+      target_kind: report.target.kind,
+      target_hash: report.target.hash,
+      conversations: report.conversations,
+      records_removed: records,
+      places: report.found.length,
+      models_marked: report.modelsMarked.length,
+      models: report.modelsMarked.map((m) => m.fineTunedModel ?? m.jobKey),
+    },
+  });
+  await runtime.telemetry.flush();
+}
