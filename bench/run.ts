@@ -6,9 +6,10 @@ import { driftBenchmark } from './drift';
 import { bleuBenchmark } from './bleu';
 import { emulatorBenchmark } from './emulator';
 import { preprocessBlobBenchmark } from './preprocessBlob';
+import { assemblyBenchmark } from './assembly';
 
 /** Every benchmark; each lives in its own file in this folder. `npm run bench -- <name>` runs one. */
-const benchmarks: Benchmark[] = [tokensBenchmark, ingestBenchmark, qualityBenchmark, driftBenchmark, bleuBenchmark, emulatorBenchmark, preprocessBlobBenchmark];
+const benchmarks: Benchmark[] = [tokensBenchmark, ingestBenchmark, qualityBenchmark, driftBenchmark, bleuBenchmark, emulatorBenchmark, preprocessBlobBenchmark, assemblyBenchmark];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

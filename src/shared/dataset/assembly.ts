@@ -101,11 +101,11 @@ export interface AssembleOptions {
   forceFull?: boolean;
   /** Stages that may leave conversations out (default `defaultAssemblyStages`). */
   stages?: AssemblyStage[];
-  /** Target size of one spill partition held in memory at a time (default 8 MB). */
+  /** Target size of one spill partition held in memory at a time (default 4 MB). */
   partitionBytes?: number;
 }
 
-const DEFAULT_PARTITION_BYTES = 8 * 1024 * 1024;
+const DEFAULT_PARTITION_BYTES = 4 * 1024 * 1024;
 const BALANCE_SEED = 'tuneloop';
 
 /**
