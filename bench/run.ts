@@ -13,6 +13,7 @@ import { preprocessBlobScaleBenchmark } from './preprocessBlobScale';
 import { prepareBenchmark } from './prepare';
 import { rulesBenchmark } from './rules';
 import { loadBenchmark } from './load';
+import { assemblyBenchmark } from './assembly';
 
 /** Every benchmark; each lives in its own file in this folder. `npm run bench -- <name>` runs one. */
 const benchmarks: Benchmark[] = [
@@ -30,6 +31,7 @@ const benchmarks: Benchmark[] = [
   preprocessBlobScaleBenchmark,
   coldstartBenchmark,
   loadBenchmark,
+  assemblyBenchmark,
 ];
 
 async function main(): Promise<void> {

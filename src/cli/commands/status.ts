@@ -4,6 +4,7 @@ import { loadSettings } from '../../shared/config/settings';
 import { createStorageClients, storageOptionsFromSettings } from '../../shared/storage/clients';
 import { CORE_STATUS_SECTIONS, type StatusSection } from '../../shared/finetune/status';
 import { metricsStatusSection } from '../../shared/telemetry/status';
+import { datasetLineage, DatasetNotFoundError, formatLineage } from '../../shared/dataset/lineage';
 
 /**
  * The sections `tuneloop status` prints, in order. Datasets, jobs and deployed models come from
@@ -14,16 +15,30 @@ export const statusSections: StatusSection[] = [...CORE_STATUS_SECTIONS, metrics
 
 export const statusCommand: CliCommand = {
   name: 'status',
-  usage: 'tuneloop status [--connection-string <storage connection string>] [--limit <n>] [--json]',
+  usage: 'tuneloop status [--dataset <version>] [--connection-string <storage connection string>] [--limit <n>] [--json]',
   summary: 'datasets, fine-tuning jobs with states and timings, deployed models, last metrics and drift',
   async run(args, io) {
-    const { positional, flags } = parseArgs(args, { strings: ['connection-string', 'limit'], booleans: ['json'] });
+    const { positional, flags } = parseArgs(args, { strings: ['connection-string', 'limit', 'dataset'], booleans: ['json'] });
     if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}"`);
     const limit = flags.limit === undefined ? 20 : Number(flags.limit);
     if (!Number.isInteger(limit) || limit <= 0) throw new UsageError(`--limit must be a positive whole number, got "${String(flags.limit)}"`);
     const env = cliStorageEnv(io, flags['connection-string'] as string | undefined);
     const settings = loadSettings(env);
     const storage = createStorageClients(storageOptionsFromSettings(settings));
+    if (typeof flags.dataset === 'string') {
+      // One version's lineage: its shards (name, ETag, sha256), feedback snapshot, change, training plan, jobs and models.
+      try {
+        const lineage = await datasetLineage(storage, flags.dataset);
+        io.stdout(flags.json ? `${JSON.stringify(lineage, null, 2)}\n` : `${formatLineage(lineage)}\n`);
+        return 0;
+      } catch (err) {
+        if (err instanceof DatasetNotFoundError) {
+          io.stderr(`tuneloop status: ${err.message}\n`);
+          return 1;
+        }
+        throw err;
+      }
+    }
     const context = { storage, settings, cwd: io.cwd, now: new Date(), limit };
     const results: { name: string; text: string; json: unknown }[] = [];
     for (const section of statusSections) {

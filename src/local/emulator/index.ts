@@ -41,6 +41,8 @@ export interface EmulatorOptions {
   maxFineTunedDeployments?: number;
   /** Retrieval similarity under which a question is declined as out of scope (default 0.2). */
   outOfScopeThreshold?: number;
+  /** Continued fine-tuning: share of an ancestor's training a continuation still remembers, per continuation (default 0.5). */
+  continuedTrainingRetention?: number;
   /** Extra latency per chat completion, e.g. to make p95 differ between models (not scaled by speed). */
   latencyMs?: number | ((target: { deployment: string; model: string; fineTuned: boolean }) => number);
   /** Value of the `x-ms-region` header (default "East US"). */
@@ -93,6 +95,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     quota: options.jobQuota ?? { running: 1, queued: 20 },
     maxFineTunedDeployments: options.maxFineTunedDeployments ?? 5,
     outOfScopeThreshold: options.outOfScopeThreshold,
+    continuedTrainingRetention: options.continuedTrainingRetention,
     dataDir: options.dataDir,
     latencyMs: typeof latency === 'number' ? () => latency : latency,
   });

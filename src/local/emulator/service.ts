@@ -44,6 +44,12 @@ export interface ServiceOptions {
   quota: { running: number; queued: number };
   maxFineTunedDeployments: number;
   outOfScopeThreshold?: number;
+  /**
+   * Forgetting in continued fine-tuning: each continuation multiplies how strongly the model
+   * remembers what its ancestors were trained on by this factor (default 0.5), unless the new
+   * training file contains it again (replay). Two continuations without replay leave a quarter.
+   */
+  continuedTrainingRetention?: number;
   dataDir?: string;
   /** Extra latency of a chat completion (ms, before `speed` — latency is not scaled). */
   latencyMs?: (target: { deployment: string; model: string; fineTuned: boolean }) => number;
@@ -62,6 +68,7 @@ export interface ChatCompletionResult {
 }
 
 const SUFFIX = /^[A-Za-z0-9_-]{1,40}$/;
+export const DEFAULT_CONTINUED_TRAINING_RETENTION = 0.5;
 const FILE_PURPOSES = new Set(['fine-tune', 'assistants', 'assistants_output', 'batch', 'batch_output', 'evals', 'evals_output']);
 const TERMINAL_JOB = new Set(['succeeded', 'failed', 'cancelled']);
 
@@ -535,7 +542,12 @@ export class EmulatorService {
       },
       training.length,
     );
-    const prior = (stored.priorContents ?? []).flatMap((content) => parseJsonl(content));
+    // The parent's own data is one continuation old, its parent's two, and so on.
+    const retention = this.options.continuedTrainingRetention ?? DEFAULT_CONTINUED_TRAINING_RETENTION;
+    const priorContents = stored.priorContents ?? [];
+    const prior = priorContents.flatMap((content, i) =>
+      parseJsonl(content).map((example) => ({ ...example, strength: retention ** (priorContents.length - i) })),
+    );
     const run = trainModel({
       training,
       prior,

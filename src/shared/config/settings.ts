@@ -359,9 +359,70 @@ export const settingsSchema = z
       sample: '100',
     }),
     TUNELOOP_RETRAIN_MIN_NEW_EXAMPLES: setting('TUNELOOP_RETRAIN_MIN_NEW_EXAMPLES', z.coerce.number().int().nonnegative().default(1), {
-      description: 'The nightly run trains only when the dataset changed by at least this many training examples since the last version.',
+      description:
+        'A new dataset version is trained only when at least this many training examples changed since the last version: added, removed, or changed (a newer export, a late rating that changes weights). Both this and TUNELOOP_RETRAIN_MIN_CHANGED_TOKENS must be reached.',
       where: 'optional',
       sample: '1',
+    }),
+    TUNELOOP_RETRAIN_MIN_CHANGED_TOKENS: setting('TUNELOOP_RETRAIN_MIN_CHANGED_TOKENS', z.coerce.number().int().nonnegative().default(0), {
+      description: 'A new dataset version is trained only when at least this many training tokens changed since the last version (counted like TUNELOOP_RETRAIN_MIN_NEW_EXAMPLES); 0: no token threshold.',
+      where: 'optional',
+      sample: '0',
+    }),
+    TUNELOOP_ASSEMBLY_LOCK_MINUTES: setting('TUNELOOP_ASSEMBLY_LOCK_MINUTES', z.coerce.number().positive().default(30), {
+      description:
+        'Single flight: one dataset assembly + submit per base model at a time (nightly and drift share it). The lock row is renewed while the assembly runs; a crashed holder\'s lock expires after this many minutes.',
+      where: 'optional',
+      sample: '30',
+    }),
+    TUNELOOP_ASSEMBLY_TEMP_DIR: setting('TUNELOOP_ASSEMBLY_TEMP_DIR', z.string().min(1).optional(), {
+      description: 'Local scratch folder of the nightly assembly (spill files; about twice the curated data while it runs). Default: the OS temp folder.',
+      where: 'optional',
+      sample: '',
+    }),
+    TUNELOOP_TRAINING_PRICES: setting(
+      'TUNELOOP_TRAINING_PRICES',
+      z
+        .string()
+        .default('{}')
+        .transform((text, ctx) => {
+          try {
+            const parsed = JSON.parse(text) as unknown;
+            const result = z.record(z.string().min(1), z.number().nonnegative()).safeParse(parsed);
+            if (result.success) return result.data;
+            ctx.addIssue({ code: 'custom', message: `TUNELOOP_TRAINING_PRICES must map model names to USD per 1M training tokens: ${result.error.issues[0]?.message}` });
+          } catch (err) {
+            ctx.addIssue({ code: 'custom', message: `TUNELOOP_TRAINING_PRICES is not JSON: ${(err as Error).message}` });
+          }
+          return z.NEVER;
+        }),
+      {
+        description:
+          'Training prices in USD per 1M training tokens by model name or name prefix, JSON (e.g. {"gpt-4o-mini": 3.3, "my-model": 2}); overrides the built-in table. A job for a model with no price is refused.',
+        where: 'optional',
+        sample: '{}',
+      },
+    ),
+    TUNELOOP_TRAINING_MODE: setting('TUNELOOP_TRAINING_MODE', z.enum(['full', 'continue']).default('full'), {
+      description:
+        'full: every retrain starts from the base model on all data. continue: fine-tune the production model on new and changed conversations plus a replay sample of earlier ones; a full retrain after TUNELOOP_CONTINUE_MAX continuations or on large drift.',
+      where: 'optional',
+      sample: 'full',
+    }),
+    TUNELOOP_REPLAY_SHARE: setting('TUNELOOP_REPLAY_SHARE', z.coerce.number().min(0).lt(1).default(0.3), {
+      description: 'Continue mode: share of the continuation training file made of replayed earlier conversations (stratified by issue type), against forgetting.',
+      where: 'optional',
+      sample: '0.3',
+    }),
+    TUNELOOP_CONTINUE_MAX: setting('TUNELOOP_CONTINUE_MAX', z.coerce.number().int().min(0).default(5), {
+      description: 'Continue mode: after this many continuations in a row the next retrain is a full one from the base model.',
+      where: 'optional',
+      sample: '5',
+    }),
+    TUNELOOP_FULL_RETRAIN_DRIFT_SCORE: setting('TUNELOOP_FULL_RETRAIN_DRIFT_SCORE', z.coerce.number().positive().default(0.5), {
+      description: 'Continue mode: a drift-triggered retrain at or above this drift score is a full retrain from the base model.',
+      where: 'optional',
+      sample: '0.5',
     }),
     TUNELOOP_PII_MODE: setting('TUNELOOP_PII_MODE', z.enum(['local', 'azure', 'off']).default('local'), {
       description:

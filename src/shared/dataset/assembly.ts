@@ -1,49 +1,92 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import { Readable } from 'node:stream';
+import type { BlobClient } from '@azure/storage-blob';
 import type { Runtime } from '../composition/runtime';
 import { CONTAINERS, TABLES } from '../storage/names';
 import { estimateTrainingCost, DEFAULT_EPOCHS, type TrainingCostEstimate } from './cost';
 import { MIN_TRAINING_EXAMPLES } from './models';
 import type { Split } from './split';
 import { enqueueJobMessage } from '../finetune/queue';
-import { JobStore } from '../finetune/store';
 import { notify } from '../telemetry/notify';
 import { EVENT_TYPES } from '../telemetry/events';
 import { readLines } from './blobLines';
-import { balanceTrainingSplit } from '../quality/balance';
-import { excludeForgotten } from '../erasure/exclusions';
+import { capQuotas, UNTYPED } from '../quality/balance';
+import { curatedRecordSchema, type CuratedRecord } from './assemblyRecords';
+import { conversationSource, identityHash, type ConversationIdentity } from './conversationIdentity';
+import { HashPartitions, LineWriter, ScratchDir, readFileLines } from './spill';
+import { defaultAssemblyStages, type AssemblyStage } from './assemblyStages';
+import { compareIndexes, indexLine, type DatasetChange } from './datasetChanges';
+import { tryAcquireLock } from './singleFlight';
+import { planTraining, writeContinuationFile, type TrainingPlan } from './continuation';
+import { trainingPriceFor } from './trainingPrices';
 import { WRITTEN_AT_METADATA } from '../erasure/markers';
+import { JobStore } from '../finetune/store';
 
-/** One line of a curated shard, as preprocessing writes it (see docs/preprocessing.md). */
-export const curatedRecordSchema = z.object({
-  conversation_id: z.string().min(1),
-  kind: z.enum(['conversation', 'faq', 'ready', 'intent']),
-  issue_type: z.string().nullish().transform((v) => v ?? undefined),
-  csat: z.number().nullish().transform((v) => v ?? undefined),
-  split: z.enum(['train', 'validation', 'holdout']),
-  tokens: z.number().int().nonnegative(),
-  source: z.object({ file: z.string(), line: z.number() }).passthrough(),
-  example: z.object({ messages: z.array(z.record(z.string(), z.unknown())).min(1) }).passthrough(),
-});
-export type CuratedRecord = z.infer<typeof curatedRecordSchema>;
+export { curatedRecordSchema, type CuratedRecord } from './assemblyRecords';
+
+/** A curated shard the version was built from: enough to find the exact bytes again. */
+export interface ShardLineage {
+  name: string;
+  etag: string;
+  sha256: string;
+  bytes: number;
+  lastModified: string;
+  records: number;
+  invalidLines: number;
+}
+
+/** The feedback ratings joined into the version (`<version>/feedback.jsonl` holds them, one per conversation). */
+export interface FeedbackSnapshot {
+  blob: string;
+  /** Rows read from table `feedback`. */
+  rows: number;
+  /** Conversations with a rating (the newest row of each). */
+  conversations: number;
+  /** Ratings joined to a conversation of this version. */
+  ratingsJoined: number;
+  sha256: string;
+  newestReceivedAt?: string;
+}
+
+/**
+ * Where every curated record went. Records are shard lines; conversations are input records
+ * (a shard's distinct source lines), the unit preprocessing counts in `records_used`.
+ * `in = used + superseded + balanceDropped + dropped (+ invalid, for records)`.
+ */
+export interface AssemblyAccounting {
+  records: { in: number; used: number; superseded: number; balanceDropped: number; dropped: number; invalid: number; upsampled: number };
+  conversations: { in: number; used: number; superseded: number; balanceDropped: number; dropped: number };
+  droppedByReason: Record<string, number>;
+}
 
 export interface DatasetManifest {
   version: string;
   createdAt: string;
+  /** The model family this dataset is for (TUNELOOP_BASE_MODEL). The job starts from `training.baseModel`. */
   baseModel: string;
+  /** Hash of the whole dataset (every split, full training split even in continue mode). */
   contentHash: string;
+  /** Examples in the uploaded files (in continue mode, train is the continuation file). */
   counts: Record<Split, number>;
   tokens: Record<Split, number>;
+  /** The whole training split before a continuation was cut from it. */
+  fullTrain: { examples: number; tokens: number };
   issueTypes: { before: Record<string, number>; after: Record<string, number> };
+  /** Conversations whose rating came from table feedback (ratings, not examples). */
   feedbackJoined: number;
   downWeightedLowCsat: number;
   balanceDropped: number;
-  shards: number;
+  shardCount: number;
+  shards: ShardLineage[];
+  feedback: FeedbackSnapshot;
   invalidLines: number;
   /** Curated records left out because their conversation was erased (`tuneloop forget`). */
   forgottenExcluded?: number;
+  accounting: AssemblyAccounting;
+  change: DatasetChange;
+  training: TrainingPlan;
   cost: TrainingCostEstimate;
-  files: Record<Split | 'holdoutRecords', string>;
+  files: Record<Split | 'holdoutRecords' | 'index', string>;
 }
 
 export type AssemblyOutcome =
@@ -58,189 +101,268 @@ export interface AssembleOptions {
   signal?: AbortSignal;
   /** Assemble and write the version but do not enqueue a job (dry run, `tuneloop assemble --no-submit`). */
   submit?: boolean;
+  /** Retrain from the base model on all data even when TUNELOOP_TRAINING_MODE=continue (large drift). */
+  forceFull?: boolean;
+  /** Stages that may leave conversations out (default `defaultAssemblyStages`). */
+  stages?: AssemblyStage[];
+  /** Target size of one spill partition held in memory at a time (default 4 MB). */
+  partitionBytes?: number;
 }
+
+const DEFAULT_PARTITION_BYTES = 4 * 1024 * 1024;
 
 /**
  * The nightly step: every curated shard → one versioned dataset (train / validation / frozen
- * holdout) in container `datasets`, its cost estimated against the budget, and a `submit`
- * message for the fine-tuning job loop. Nothing changes when the data has not changed.
+ * holdout) in container `datasets`, its cost checked against the budget, and a `submit` message
+ * for the fine-tuning job loop. One assembly per base model at a time (nightly and drift share
+ * the lock). Nothing is submitted when too little changed since the last version.
+ *
+ * Memory stays bounded whatever the data size: shards are streamed once into hash-partitioned
+ * scratch files, each partition is resolved on its own, and the outputs are written to scratch
+ * files and streamed to blobs.
  */
 export async function assembleDataset(runtime: Runtime, options: AssembleOptions = {}): Promise<AssemblyOutcome> {
   const settings = runtime.settings;
-  const now = options.now ?? new Date();
-  const curated = await readCuratedRecords(runtime, options.signal);
-  const { shards, invalidLines } = curated;
-  // Erased conversations never come back, even when their export is dropped again.
-  const { kept: records, excluded: forgottenExcluded } = await excludeForgotten(runtime.storage, curated.records, options.signal);
-
-  const ratings = await readFeedbackRatings(runtime);
-  let feedbackJoined = 0;
-  let downWeightedLowCsat = 0;
-  const threshold = settings.TUNELOOP_CSAT_THRESHOLD;
-  for (const record of records) {
-    const rating = ratings.get(record.conversation_id);
-    if (rating !== undefined) {
-      record.csat = rating;
-      feedbackJoined++;
-    }
-    if (typeof record.csat === 'number' && record.csat < threshold && record.kind === 'conversation') {
-      let changed = false;
-      for (const message of record.example.messages) {
-        if (message.role === 'assistant' && message.weight !== 0) {
-          message.weight = 0;
-          changed = true;
-        }
-      }
-      if (changed) downWeightedLowCsat++;
-    }
-  }
-
-  const bySplit: Record<Split, CuratedRecord[]> = { train: [], validation: [], holdout: [] };
-  for (const r of records) bySplit[r.split].push(r);
-  const before = countIssueTypes(bySplit.train);
-  // Capped issue types lose their lowest-ranked records for this version only: they stay in the
-  // curated shards and are listed beside the dataset, so nothing is lost.
-  const balanced = balanceTrainingSplit(bySplit.train, {
-    maxShare: settings.TUNELOOP_BALANCE_MAX_SHARE,
-    minShare: settings.TUNELOOP_BALANCE_MIN_SHARE,
-    seed: 'tuneloop',
+  const attempt = await tryAcquireLock(runtime.storage.table(TABLES.datasets), `assembly:${settings.TUNELOOP_BASE_MODEL}`, {
+    ttlMs: settings.TUNELOOP_ASSEMBLY_LOCK_MINUTES * 60_000,
+    purpose: `dataset assembly (${options.trigger ?? 'manual'})`,
   });
-  bySplit.train = balanced.kept;
-  const balanceDropped = balanced.dropped.length;
-  const after = countIssueTypes(bySplit.train);
-
-  const lines: Record<Split, string[]> = { train: [], validation: [], holdout: [] };
-  const tokens: Record<Split, number> = { train: 0, validation: 0, holdout: 0 };
-  for (const split of ['train', 'validation', 'holdout'] as Split[]) {
-    bySplit[split].sort(compareRecords);
-    for (const r of bySplit[split]) {
-      lines[split].push(JSON.stringify(r.example));
-      tokens[split] += r.tokens;
-    }
+  if (!attempt.acquired) {
+    const h = attempt.holder;
+    runtime.telemetry.trackEvent('tuneloop.dataset.skipped', { reason: 'busy', detail: h.purpose });
+    await runtime.telemetry.flush();
+    return {
+      outcome: 'skipped',
+      reason: 'busy',
+      detail: `another ${h.purpose} for ${settings.TUNELOOP_BASE_MODEL} holds the lock since ${h.acquiredAt} (expires ${h.expiresAt}); this run leaves it to that one`,
+    };
   }
-  const contentHash = createHash('sha256')
-    .update(lines.train.join('\n'))
-    .update('\u0000')
-    .update(lines.validation.join('\n'))
-    .update('\u0000')
-    .update(lines.holdout.join('\n'))
-    .digest('hex');
-  const version = `ds-${now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-')}-${contentHash.slice(0, 8)}`;
-  const epochs = settings.TUNELOOP_FINETUNE_EPOCHS ?? DEFAULT_EPOCHS;
-  const cost = estimateTrainingCost({ model: settings.TUNELOOP_BASE_MODEL, fileTokens: tokens.train, epochs });
-  const manifest: DatasetManifest = {
-    version,
-    createdAt: now.toISOString(),
-    baseModel: settings.TUNELOOP_BASE_MODEL,
-    contentHash,
-    counts: { train: lines.train.length, validation: lines.validation.length, holdout: lines.holdout.length },
-    tokens,
-    issueTypes: { before, after },
-    feedbackJoined,
-    downWeightedLowCsat,
-    balanceDropped,
-    shards,
-    invalidLines,
-    ...(forgottenExcluded ? { forgottenExcluded } : {}),
-    cost,
-    files: {
-      train: `${version}/train.jsonl`,
-      validation: `${version}/validation.jsonl`,
-      holdout: `${version}/holdout.jsonl`,
-      holdoutRecords: `${version}/holdout.records.jsonl`,
-    },
-  };
-
-  if (lines.train.length < MIN_TRAINING_EXAMPLES) {
-    return skipped(runtime, 'too-few-examples', `${lines.train.length} training examples; Azure OpenAI needs at least ${MIN_TRAINING_EXAMPLES}`, manifest);
+  const lock = attempt.lock;
+  const signal = options.signal ? AbortSignal.any([options.signal, lock.signal]) : lock.signal;
+  try {
+    return await assembleHoldingLock(runtime, { ...options, signal });
+  } finally {
+    await lock.release();
   }
-  const latest = await latestDataset(runtime);
-  if (latest?.contentHash === contentHash) {
-    // A run that stopped after recording the version but before queueing its job (storage down,
-    // host killed) would otherwise leave that version untrained for ever.
-    const resumed = options.submit !== false && !latest.submittedAt && (await queueIfNeverSubmitted(runtime, latest.version));
-    return skipped(
-      runtime,
-      'unchanged',
-      `the curated data is unchanged since dataset ${latest.version}${resumed ? `; its fine-tuning job had never been queued, so job-${latest.version} is queued now` : ''}`,
-      manifest,
-    );
-  }
-  const minNew = settings.TUNELOOP_RETRAIN_MIN_NEW_EXAMPLES;
-  if (latest && Math.abs(lines.train.length - latest.trainExamples) < minNew) {
-    return skipped(runtime, 'too-little-new-data', `${Math.abs(lines.train.length - latest.trainExamples)} new training examples since ${latest.version}; TUNELOOP_RETRAIN_MIN_NEW_EXAMPLES is ${minNew}`, manifest);
-  }
-  if (cost.estimated_cost_usd !== null && cost.estimated_cost_usd > settings.TUNELOOP_MAX_TRAINING_COST_USD) {
-    runtime.telemetry.trackMetric('tuneloop.budget.refused_cost_usd', cost.estimated_cost_usd, { dataset_version: version });
-    await notify(runtime, {
-      type: EVENT_TYPES.budgetRefused,
-      subject: `datasets/${version}`,
-      id: `budget-${version}`,
-      data: { dataset_version: version, estimated_cost_usd: cost.estimated_cost_usd, budget_usd: settings.TUNELOOP_MAX_TRAINING_COST_USD },
-    });
-    return skipped(
-      runtime,
-      'over-budget',
-      `estimated training cost $${cost.estimated_cost_usd} exceeds TUNELOOP_MAX_TRAINING_COST_USD $${settings.TUNELOOP_MAX_TRAINING_COST_USD}`,
-      manifest,
-    );
-  }
-
-  const container = runtime.storage.container(CONTAINERS.datasets);
-  const put = (name: string, text: string, type: string) =>
-    container.getBlockBlobClient(name).upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: type }, abortSignal: options.signal });
-  await put(manifest.files.train, joinLines(lines.train), 'application/jsonl');
-  await put(manifest.files.validation, joinLines(lines.validation), 'application/jsonl');
-  await put(manifest.files.holdout, joinLines(lines.holdout), 'application/jsonl');
-  await put(manifest.files.holdoutRecords, joinLines(bySplit.holdout.map((r) => JSON.stringify(r))), 'application/jsonl');
-  if (balanced.dropped.length) {
-    await put(`${version}/balance-dropped.jsonl`, joinLines(balanced.dropped.map((r) => JSON.stringify({ reason: balanced.dropReason, record: r }))), 'application/jsonl');
-  }
-  await put(`${version}/manifest.json`, JSON.stringify(manifest, null, 2) + '\n', 'application/json');
-  await runtime.storage.table(TABLES.datasets).upsertEntity(
-    {
-      partitionKey: 'dataset',
-      rowKey: version,
-      createdAt: manifest.createdAt,
-      contentHash,
-      trainExamples: manifest.counts.train,
-      validationExamples: manifest.counts.validation,
-      holdoutExamples: manifest.counts.holdout,
-      trainTokens: tokens.train,
-      estimatedCostUsd: cost.estimated_cost_usd ?? -1,
-      baseModel: manifest.baseModel,
-      trigger: options.trigger ?? 'manual',
-    },
-    'Replace',
-  );
-  const dims = { dataset_version: version, model: manifest.baseModel };
-  runtime.telemetry.trackMetric('tuneloop.dataset.train_examples', manifest.counts.train, dims);
-  runtime.telemetry.trackMetric('tuneloop.dataset.training_tokens', cost.training_tokens, dims);
-  if (cost.estimated_cost_usd !== null) runtime.telemetry.trackMetric('tuneloop.dataset.estimated_cost_usd', cost.estimated_cost_usd, dims);
-  await notify(runtime, {
-    type: EVENT_TYPES.datasetAssembled,
-    subject: `datasets/${version}`,
-    id: `assembled-${version}`,
-    data: { dataset_version: version, train: manifest.counts.train, validation: manifest.counts.validation, holdout: manifest.counts.holdout },
-  });
-
-  const jobKey = `job-${version}`;
-  if (options.submit !== false) {
-    await enqueueJobMessage(runtime, { kind: 'submit', jobKey, datasetVersion: version });
-    // Marks the version as queued; a run that stopped before this line is finished by the next one.
-    await runtime.storage.table(TABLES.datasets).updateEntity({ partitionKey: 'dataset', rowKey: version, submittedAt: new Date().toISOString() }, 'Merge');
-  }
-  await runtime.telemetry.flush();
-  return { outcome: 'submitted', manifest, jobKey };
 }
 
-async function queueIfNeverSubmitted(runtime: Runtime, version: string): Promise<boolean> {
-  const jobKey = `job-${version}`;
-  if (await new JobStore(runtime.storage).get(jobKey)) return false;
-  // Should the first message be in the queue after all, the job loop treats this one as a duplicate.
-  await enqueueJobMessage(runtime, { kind: 'submit', jobKey, datasetVersion: version });
-  await runtime.storage.table(TABLES.datasets).updateEntity({ partitionKey: 'dataset', rowKey: version, submittedAt: new Date().toISOString() }, 'Merge');
-  return true;
+async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): Promise<AssemblyOutcome> {
+  const settings = runtime.settings;
+  const now = options.now ?? new Date();
+  const signal = options.signal;
+  const scratch = await ScratchDir.create(settings.TUNELOOP_ASSEMBLY_TEMP_DIR);
+  try {
+    const stages = options.stages ?? defaultAssemblyStages(runtime);
+    for (const stage of stages) await stage.start?.(signal);
+
+    // Pass 1: every shard and every feedback row into hash partitions.
+    const shardList = await listShards(runtime, signal);
+    const totalBytes = shardList.reduce((n, s) => n + s.bytes, 0);
+    const partitionCount = Math.max(1, Math.min(4096, Math.ceil(totalBytes / (options.partitionBytes ?? DEFAULT_PARTITION_BYTES))));
+    const partitions = new HashPartitions(scratch, partitionCount);
+    const accounting: AssemblyAccounting = {
+      records: { in: 0, used: 0, superseded: 0, balanceDropped: 0, dropped: 0, invalid: 0, upsampled: 0 },
+      conversations: { in: 0, used: 0, superseded: 0, balanceDropped: 0, dropped: 0 },
+      droppedByReason: {},
+    };
+    const shards: ShardLineage[] = [];
+    for (let i = 0; i < shardList.length; i++) {
+      shards.push(await spillShard(runtime, shardList[i], i, partitions, signal));
+    }
+    for (const s of shards) {
+      accounting.records.in += s.records + s.invalidLines;
+      accounting.records.invalid += s.invalidLines;
+    }
+    const feedbackRows = await spillFeedback(runtime, partitions, signal);
+    await partitions.close();
+
+    // Pass 2: per partition, newest export per conversation, ratings joined, stages applied.
+    const resolved = new LineWriter(scratch.file('resolved.txt'));
+    const feedbackOut = new LineWriter(scratch.file('feedback.jsonl'));
+    const droppedOut = new LineWriter(scratch.file('dropped.jsonl'));
+    const resolution = { feedbackConversations: 0, ratingsJoined: 0, downWeighted: 0, newestReceivedAt: '', trainByType: new Map<string, number>() };
+    for (let p = 0; p < partitionCount; p++) {
+      signal?.throwIfAborted();
+      await resolvePartition(partitions.read(p), { runtime, stages, accounting, resolution, resolved, feedbackOut, droppedOut, signal });
+      await partitions.remove(p);
+    }
+    await Promise.all([resolved.close(), feedbackOut.close(), droppedOut.close()]);
+
+    // Pass 3: the balance cap in rank order, outputs to scratch files.
+    const out = await writeOutputs(scratch, resolution.trainByType, accounting, settings);
+    const feedbackSha = await sha256OfFile(feedbackOut.file);
+
+    const contentHash = createHash('sha256').update(`${out.sha.train}\n${out.sha.validation}\n${out.sha.holdout}`).digest('hex');
+    const version = `ds-${now.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-')}-${contentHash.slice(0, 8)}`;
+
+    // What changed since the last version, conversation by conversation.
+    const latest = await latestDataset(runtime);
+    const change = latest
+      ? await changeSince(runtime, latest, scratch.file('index.tsv'), out.counts.train, out.tokens.train, signal)
+      : firstChange(out.counts.train, out.tokens.train);
+
+    const training = await planTraining(runtime, {
+      scratch,
+      indexFile: scratch.file('index.tsv'),
+      forceFull: options.forceFull ?? false,
+      version,
+      signal,
+    });
+    let uploadTrain = { file: out.trainFile, keyed: true, copies: out.copiesFile, examples: out.counts.train + accounting.records.upsampled, tokens: out.tokens.train + out.upsampledTokens };
+    if (training.mode === 'continue') {
+      const cont = await writeContinuationFile(scratch, { trainFile: out.trainFile, statusFile: training.statusFile!, plan: training, version });
+      uploadTrain = { file: cont.file, keyed: true, copies: undefined as unknown as string, examples: cont.examples, tokens: cont.tokens };
+    }
+
+    const epochs = settings.TUNELOOP_FINETUNE_EPOCHS ?? DEFAULT_EPOCHS;
+    const price = trainingPriceFor(training.baseModel, settings);
+    const cost = estimateTrainingCost({ model: training.baseModel, fileTokens: uploadTrain.tokens, epochs, pricePerMillionUsd: price });
+    const manifest: DatasetManifest = {
+      version,
+      createdAt: now.toISOString(),
+      baseModel: settings.TUNELOOP_BASE_MODEL,
+      contentHash,
+      counts: { train: uploadTrain.examples, validation: out.counts.validation, holdout: out.counts.holdout },
+      tokens: { train: uploadTrain.tokens, validation: out.tokens.validation, holdout: out.tokens.holdout },
+      fullTrain: { examples: out.counts.train + accounting.records.upsampled, tokens: out.tokens.train + out.upsampledTokens },
+      issueTypes: { before: sortKeys(out.issueBefore), after: sortKeys(out.issueAfter) },
+      feedbackJoined: resolution.ratingsJoined,
+      downWeightedLowCsat: resolution.downWeighted,
+      balanceDropped: accounting.records.balanceDropped,
+      shardCount: shards.length,
+      shards,
+      feedback: {
+        blob: `${version}/feedback.jsonl`,
+        rows: feedbackRows,
+        conversations: resolution.feedbackConversations,
+        ratingsJoined: resolution.ratingsJoined,
+        sha256: feedbackSha,
+        ...(resolution.newestReceivedAt ? { newestReceivedAt: resolution.newestReceivedAt } : {}),
+      },
+      invalidLines: accounting.records.invalid,
+      ...(accounting.droppedByReason.forgotten ? { forgottenExcluded: accounting.droppedByReason.forgotten } : {}),
+      accounting,
+      change,
+      training: { ...training, statusFile: undefined },
+      cost,
+      files: {
+        train: `${version}/train.jsonl`,
+        validation: `${version}/validation.jsonl`,
+        holdout: `${version}/holdout.jsonl`,
+        holdoutRecords: `${version}/holdout.records.jsonl`,
+        index: `${version}/index.tsv`,
+      },
+    };
+    delete (manifest.training as { statusFile?: string }).statusFile;
+
+    if (out.counts.train < MIN_TRAINING_EXAMPLES) {
+      return skipped(runtime, 'too-few-examples', `${out.counts.train} training examples; Azure OpenAI needs at least ${MIN_TRAINING_EXAMPLES}`, manifest);
+    }
+    if (latest?.contentHash === contentHash) {
+      // A run that stopped after recording the version but before queueing its job (storage down,
+      // host killed) would otherwise leave that version untrained for ever.
+      const resumed = options.submit !== false && !latest.submittedAt && (await queueIfNeverSubmitted(runtime, latest));
+      return skipped(
+        runtime,
+        'unchanged',
+        `the curated data and ratings are unchanged since dataset ${latest.version}${resumed ? `; its fine-tuning job had never been queued, so job-${latest.version} is queued now` : ''}`,
+        manifest,
+      );
+    }
+    const minExamples = settings.TUNELOOP_RETRAIN_MIN_NEW_EXAMPLES;
+    const minTokens = settings.TUNELOOP_RETRAIN_MIN_CHANGED_TOKENS;
+    if (latest && (change.changedExamples < minExamples || change.changedTokens < minTokens)) {
+      return skipped(
+        runtime,
+        'too-little-new-data',
+        `${change.changedExamples} changed training examples (${change.added.examples} added, ${change.removed.examples} removed, ${change.changed.examples} changed) and ` +
+          `${change.changedTokens} changed training tokens since ${latest.version}; TUNELOOP_RETRAIN_MIN_NEW_EXAMPLES is ${minExamples}, TUNELOOP_RETRAIN_MIN_CHANGED_TOKENS is ${minTokens}`,
+        manifest,
+      );
+    }
+    if (cost.estimated_cost_usd === null) {
+      return budgetRefused(runtime, manifest, 'no-price', `no training price is known for model ${training.baseModel}; set its price per 1M training tokens in TUNELOOP_TRAINING_PRICES`);
+    }
+    if (cost.estimated_cost_usd > settings.TUNELOOP_MAX_TRAINING_COST_USD) {
+      return budgetRefused(
+        runtime,
+        manifest,
+        'over-budget',
+        `estimated training cost $${cost.estimated_cost_usd} exceeds TUNELOOP_MAX_TRAINING_COST_USD $${settings.TUNELOOP_MAX_TRAINING_COST_USD}`,
+      );
+    }
+
+    const container = runtime.storage.container(CONTAINERS.datasets);
+    const upload = async (name: string, lines: AsyncIterable<string>, type: string) => {
+      const body = Readable.from(asBuffers(lines));
+      await container.getBlockBlobClient(name).uploadStream(body, 4 * 1024 * 1024, 2, { blobHTTPHeaders: { blobContentType: type }, abortSignal: signal });
+    };
+    const jsonl = 'application/jsonl';
+    await upload(manifest.files.train, concat(stripKeys(readFileLines(uploadTrain.file)), stripKeys(readFileLines(uploadTrain.copies ?? ''))), jsonl);
+    await upload(manifest.files.validation, readFileLines(out.validationFile), jsonl);
+    await upload(manifest.files.holdout, readFileLines(out.holdoutFile), jsonl);
+    await upload(manifest.files.holdoutRecords, readFileLines(out.holdoutRecordsFile), jsonl);
+    await upload(manifest.files.index, readFileLines(scratch.file('index.tsv')), 'text/tab-separated-values');
+    await upload(manifest.feedback.blob, readFileLines(feedbackOut.file), jsonl);
+    if (accounting.records.balanceDropped) await upload(`${version}/balance-dropped.jsonl`, readFileLines(out.balanceDroppedFile), jsonl);
+    if (accounting.records.dropped) await upload(`${version}/dropped.jsonl`, readFileLines(droppedOut.file), jsonl);
+    const manifestText = JSON.stringify(manifest, null, 2) + '\n';
+    await container.getBlockBlobClient(`${version}/manifest.json`).upload(manifestText, Buffer.byteLength(manifestText), {
+      blobHTTPHeaders: { blobContentType: 'application/json' },
+      abortSignal: signal,
+    });
+    await runtime.storage.table(TABLES.datasets).upsertEntity(
+      {
+        partitionKey: 'dataset',
+        rowKey: version,
+        createdAt: manifest.createdAt,
+        contentHash,
+        trainExamples: manifest.fullTrain.examples,
+        uploadedTrainExamples: manifest.counts.train,
+        validationExamples: manifest.counts.validation,
+        holdoutExamples: manifest.counts.holdout,
+        trainTokens: manifest.tokens.train,
+        estimatedCostUsd: cost.estimated_cost_usd ?? -1,
+        baseModel: manifest.baseModel,
+        trainingMode: training.mode,
+        jobBaseModel: training.baseModel,
+        shardCount: shards.length,
+        changedExamples: change.changedExamples,
+        changedTokens: change.changedTokens,
+        trigger: options.trigger ?? 'manual',
+      },
+      'Replace',
+    );
+    const dims = { dataset_version: version, model: manifest.baseModel };
+    runtime.telemetry.trackMetric('tuneloop.dataset.train_examples', manifest.counts.train, dims);
+    runtime.telemetry.trackMetric('tuneloop.dataset.training_tokens', cost.training_tokens, dims);
+    runtime.telemetry.trackMetric('tuneloop.dataset.changed_examples', change.changedExamples, dims);
+    runtime.telemetry.trackMetric('tuneloop.dataset.superseded_records', accounting.records.superseded, dims);
+    if (cost.estimated_cost_usd !== null) runtime.telemetry.trackMetric('tuneloop.dataset.estimated_cost_usd', cost.estimated_cost_usd, dims);
+    await notify(runtime, {
+      type: EVENT_TYPES.datasetAssembled,
+      subject: `datasets/${version}`,
+      id: `assembled-${version}`,
+      data: { dataset_version: version, train: manifest.counts.train, validation: manifest.counts.validation, holdout: manifest.counts.holdout },
+    });
+
+    const jobKey = `job-${version}`;
+    if (options.submit !== false) {
+      signal?.throwIfAborted();
+      await enqueueJobMessage(runtime, {
+        kind: 'submit',
+        jobKey,
+        datasetVersion: version,
+        ...(training.mode === 'continue' ? { baseModel: training.baseModel } : {}),
+      });
+      // Marks the version as queued; a run that stopped before this line is finished by the next one.
+      await runtime.storage.table(TABLES.datasets).updateEntity({ partitionKey: 'dataset', rowKey: version, submittedAt: new Date().toISOString() }, 'Merge');
+    }
+    await runtime.telemetry.flush();
+    return { outcome: 'submitted', manifest, jobKey };
+  } finally {
+    await scratch.dispose();
+  }
 }
 
 async function skipped(runtime: Runtime, reason: string, detail: string, manifest: DatasetManifest): Promise<AssemblyOutcome> {
@@ -249,63 +371,479 @@ async function skipped(runtime: Runtime, reason: string, detail: string, manifes
   return { outcome: 'skipped', reason, detail, manifest };
 }
 
-/** Reads every curated shard; for a conversation found in several shards, the newest shard wins. */
-export async function readCuratedRecords(
-  runtime: Runtime,
-  signal?: AbortSignal,
-): Promise<{ records: CuratedRecord[]; shards: number; invalidLines: number }> {
-  const container = runtime.storage.container(CONTAINERS.curated);
-  const shardInfo: { name: string; modified: number }[] = [];
-  for await (const blob of container.listBlobsFlat({ includeMetadata: true, abortSignal: signal })) {
-    // A shard rewritten by an erasure keeps the time it was first written, so it does not become "newest".
-    const writtenAt = Date.parse(blob.metadata?.[WRITTEN_AT_METADATA] ?? '');
-    if (blob.name.endsWith('.jsonl')) shardInfo.push({ name: blob.name, modified: Number.isFinite(writtenAt) ? writtenAt : (blob.properties.lastModified?.getTime() ?? 0) });
-  }
-  // Oldest first, so a newer shard's records replace an older one's.
-  shardInfo.sort((a, b) => a.modified - b.modified || a.name.localeCompare(b.name));
-  const byConversation = new Map<string, { shard: string; records: CuratedRecord[] }>();
-  let invalidLines = 0;
-  for (const shard of shardInfo) {
-    const seenHere = new Set<string>();
-    for await (const line of readLines(container.getBlobClient(shard.name), signal)) {
-      if (!line.trim()) continue;
-      let parsed: CuratedRecord;
-      try {
-        parsed = curatedRecordSchema.parse(JSON.parse(line));
-      } catch {
-        invalidLines++;
-        continue;
-      }
-      const key = parsed.conversation_id;
-      if (!seenHere.has(key)) {
-        seenHere.add(key);
-        byConversation.set(key, { shard: shard.name, records: [] });
-      }
-      byConversation.get(key)!.records.push(parsed);
-    }
-  }
-  const records = [...byConversation.values()].flatMap((v) => v.records);
-  return { records, shards: shardInfo.length, invalidLines };
+async function budgetRefused(runtime: Runtime, manifest: DatasetManifest, reason: 'over-budget' | 'no-price', detail: string): Promise<AssemblyOutcome> {
+  const settings = runtime.settings;
+  const cost = manifest.cost.estimated_cost_usd;
+  if (cost !== null) runtime.telemetry.trackMetric('tuneloop.budget.refused_cost_usd', cost, { dataset_version: manifest.version });
+  await notify(runtime, {
+    type: EVENT_TYPES.budgetRefused,
+    subject: `datasets/${manifest.version}`,
+    id: `budget-${manifest.version}`,
+    data: { dataset_version: manifest.version, estimated_cost_usd: cost, budget_usd: settings.TUNELOOP_MAX_TRAINING_COST_USD, reason: detail },
+  });
+  return skipped(runtime, reason, detail, manifest);
 }
 
-/** Latest rating per conversation from the feedback table (feedback may arrive after the conversation). */
-async function readFeedbackRatings(runtime: Runtime): Promise<Map<string, number>> {
-  const ratings = new Map<string, number>();
-  const table = runtime.storage.table(TABLES.feedback);
+// ---- pass 1 ---------------------------------------------------------------------------
+
+interface ListedShard {
+  name: string;
+  etag: string;
+  bytes: number;
+  modified: number;
+}
+
+/** Curated shards, oldest first (a newer shard's export of a conversation supersedes an older one). */
+async function listShards(runtime: Runtime, signal?: AbortSignal): Promise<ListedShard[]> {
+  const container = runtime.storage.container(CONTAINERS.curated);
+  const list: ListedShard[] = [];
+  for await (const blob of container.listBlobsFlat({ includeMetadata: true, abortSignal: signal })) {
+    if (!blob.name.endsWith('.jsonl')) continue;
+    // A shard rewritten by an erasure keeps the time it was first written, so it does not become "newest".
+    const writtenAt = Date.parse(blob.metadata?.[WRITTEN_AT_METADATA] ?? '');
+    const modified = Number.isFinite(writtenAt) ? writtenAt : (blob.properties.lastModified?.getTime() ?? 0);
+    list.push({ name: blob.name, etag: blob.properties.etag ?? '', bytes: blob.properties.contentLength ?? 0, modified });
+  }
+  list.sort((a, b) => a.modified - b.modified || a.name.localeCompare(b.name));
+  return list;
+}
+
+/** Spill line: `hash \t shard index \t curated line`; feedback: `hash \t F \t json`. */
+async function spillShard(runtime: Runtime, shard: ListedShard, index: number, partitions: HashPartitions, signal?: AbortSignal): Promise<ShardLineage> {
+  const blob = runtime.storage.container(CONTAINERS.curated).getBlobClient(shard.name);
+  const hash = createHash('sha256');
+  let records = 0;
+  let invalidLines = 0;
+  let bytes = 0;
+  for await (const line of hashedLines(blob, shard.etag, signal, (chunk) => {
+    hash.update(chunk);
+    bytes += chunk.length;
+  })) {
+    if (!line.trim()) continue;
+    let parsed: CuratedRecord;
+    try {
+      parsed = curatedRecordSchema.parse(JSON.parse(line));
+    } catch {
+      invalidLines++;
+      continue;
+    }
+    records++;
+    const identity: ConversationIdentity = { source: conversationSource(parsed.source), conversationId: parsed.conversation_id };
+    const h = identityHash(identity);
+    await partitions.write(h, `${h}\t${index}\t${line}`);
+  }
+  return {
+    name: shard.name,
+    etag: shard.etag,
+    sha256: hash.digest('hex'),
+    bytes,
+    lastModified: new Date(shard.modified).toISOString(),
+    records,
+    invalidLines,
+  };
+}
+
+/** The blob's lines, reading exactly the listed version (ETag), every byte passed to `onChunk`. */
+async function* hashedLines(blob: BlobClient, etag: string, signal: AbortSignal | undefined, onChunk: (chunk: Buffer) => void): AsyncIterable<string> {
+  const response = await blob.download(0, undefined, { abortSignal: signal, ...(etag ? { conditions: { ifMatch: etag } } : {}) });
+  const body = response.readableStreamBody;
+  if (!body) return;
+  let rest = '';
+  const decoder = new TextDecoder('utf-8');
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    onChunk(chunk);
+    rest += decoder.decode(chunk, { stream: true });
+    let at: number;
+    let start = 0;
+    while ((at = rest.indexOf('\n', start)) >= 0) {
+      yield rest.slice(start, at).replace(/\r$/, '');
+      start = at + 1;
+    }
+    rest = rest.slice(start);
+  }
+  rest += decoder.decode();
+  if (rest) yield rest.replace(/\r$/, '');
+}
+
+interface FeedbackRow {
+  source: string;
+  conversationId: string;
+  rating: number;
+  receivedAt: string;
+  file: string;
+  line: number;
+}
+
+/** Every row of table `feedback` into the partitions of its conversation. Returns the number of rows. */
+async function spillFeedback(runtime: Runtime, partitions: HashPartitions, signal?: AbortSignal): Promise<number> {
+  let rows = 0;
   try {
-    for await (const row of table.listEntities<Record<string, unknown>>()) {
-      const id = typeof row.conversationId === 'string' ? row.conversationId : String(row.partitionKey);
+    for await (const row of runtime.storage.table(TABLES.feedback).listEntities<Record<string, unknown>>({ abortSignal: signal })) {
+      const conversationId = typeof row.conversationId === 'string' ? row.conversationId : decodeURIComponent(String(row.partitionKey));
       const rating = Number(row.rating);
-      if (Number.isFinite(rating)) ratings.set(id, rating);
+      if (!Number.isFinite(rating)) continue;
+      const file = typeof row.file === 'string' ? row.file : '';
+      const fb: FeedbackRow = {
+        source: conversationSource({ file, system: row.source }),
+        conversationId,
+        rating,
+        receivedAt: String(row.receivedAt ?? ''),
+        file,
+        line: Number(row.line ?? 0),
+      };
+      const h = identityHash({ source: fb.source, conversationId });
+      await partitions.write(h, `${h}\tF\t${JSON.stringify(fb)}`);
+      rows++;
     }
   } catch (err) {
     if ((err as { statusCode?: number }).statusCode !== 404) throw err;
   }
-  return ratings;
+  return rows;
 }
 
-async function latestDataset(runtime: Runtime): Promise<{ version: string; contentHash: string; trainExamples: number; submittedAt?: string } | undefined> {
-  let latest: { version: string; contentHash: string; trainExamples: number; createdAt: string; submittedAt?: string } | undefined;
+// ---- pass 2 ---------------------------------------------------------------------------
+
+interface ResolveContext {
+  runtime: Runtime;
+  stages: AssemblyStage[];
+  accounting: AssemblyAccounting;
+  resolution: { feedbackConversations: number; ratingsJoined: number; downWeighted: number; newestReceivedAt: string; trainByType: Map<string, number> };
+  resolved: LineWriter;
+  feedbackOut: LineWriter;
+  droppedOut: LineWriter;
+  signal?: AbortSignal;
+}
+
+interface Group {
+  records: { shard: number; raw: string }[];
+  feedback?: FeedbackRow;
+}
+
+/**
+ * One partition: group by conversation identity, keep the newest shard's records (older ones are
+ * superseded), join the newest rating, run the stages, and append the survivors to the resolved
+ * file in identity-hash order (`hash \t curated record`).
+ */
+async function resolvePartition(lines: AsyncIterable<string>, ctx: ResolveContext): Promise<void> {
+  const groups = new Map<string, Group>();
+  for await (const line of lines) {
+    const t1 = line.indexOf('\t');
+    const t2 = line.indexOf('\t', t1 + 1);
+    const hash = line.slice(0, t1);
+    const tag = line.slice(t1 + 1, t2);
+    let group = groups.get(hash);
+    if (!group) groups.set(hash, (group = { records: [] }));
+    if (tag === 'F') {
+      const fb = JSON.parse(line.slice(t2 + 1)) as FeedbackRow;
+      if (!group.feedback || newerFeedback(fb, group.feedback)) group.feedback = fb;
+    } else {
+      group.records.push({ shard: Number(tag), raw: line.slice(t2 + 1) });
+    }
+  }
+  const { accounting, resolution, runtime } = ctx;
+  const threshold = runtime.settings.TUNELOOP_CSAT_THRESHOLD;
+  const hashes = [...groups.keys()].sort();
+  for (const hash of hashes) {
+    const group = groups.get(hash)!;
+    groups.delete(hash);
+    const fb = group.feedback;
+    if (fb) {
+      resolution.feedbackConversations++;
+      if (fb.receivedAt > resolution.newestReceivedAt) resolution.newestReceivedAt = fb.receivedAt;
+      await ctx.feedbackOut.write(JSON.stringify({ source: fb.source, conversation_id: fb.conversationId, rating: fb.rating, received_at: fb.receivedAt, file: fb.file, line: fb.line }));
+    }
+    if (!group.records.length) continue;
+    const newest = Math.max(...group.records.map((r) => r.shard));
+    const inputRecords = new Set<string>();
+    const supersededRecords = new Set<string>();
+    const records: CuratedRecord[] = [];
+    for (const r of group.records) {
+      const record = normalise(JSON.parse(r.raw) as CuratedRecord);
+      const inputKey = `${r.shard}:${record.source.line}`;
+      inputRecords.add(inputKey);
+      if (r.shard === newest) records.push(record);
+      else {
+        accounting.records.superseded++;
+        supersededRecords.add(inputKey);
+      }
+    }
+    accounting.conversations.in += inputRecords.size;
+    accounting.conversations.superseded += supersededRecords.size;
+    records.sort((a, b) => a.kind.localeCompare(b.kind) || a.source.line - b.source.line);
+    if (fb) {
+      resolution.ratingsJoined++;
+      for (const record of records) record.csat = fb.rating;
+    }
+    for (const record of records) {
+      if (typeof record.csat === 'number' && record.csat < threshold && record.kind === 'conversation') {
+        let changed = false;
+        for (const message of record.example.messages) {
+          if (message.role === 'assistant' && message.weight !== 0) {
+            message.weight = 0;
+            changed = true;
+          }
+        }
+        if (changed) resolution.downWeighted++;
+      }
+    }
+    const identity = { source: conversationSource(records[0].source), conversationId: records[0].conversation_id };
+    let drop: { reason: string; detail?: string } | undefined;
+    for (const stage of ctx.stages) {
+      drop = await stage.decide({ identity, hash, records });
+      if (drop) break;
+    }
+    const newestInputs = inputRecords.size - supersededRecords.size;
+    if (drop) {
+      accounting.records.dropped += records.length;
+      accounting.conversations.dropped += newestInputs;
+      accounting.droppedByReason[drop.reason] = (accounting.droppedByReason[drop.reason] ?? 0) + records.length;
+      for (const record of records) await ctx.droppedOut.write(JSON.stringify({ reason: drop.reason, ...(drop.detail ? { detail: drop.detail } : {}), record }));
+      continue;
+    }
+    for (const record of records) {
+      if (record.split === 'train') {
+        const type = record.issue_type || UNTYPED;
+        resolution.trainByType.set(type, (resolution.trainByType.get(type) ?? 0) + 1);
+      }
+      await ctx.resolved.write(`${hash}\t${newestInputs}\t${JSON.stringify(record)}`);
+    }
+  }
+}
+
+function normalise(record: CuratedRecord): CuratedRecord {
+  if (record.issue_type === null) record.issue_type = undefined;
+  if (record.csat === null) record.csat = undefined;
+  return record;
+}
+
+function newerFeedback(a: FeedbackRow, b: FeedbackRow): boolean {
+  if (a.receivedAt !== b.receivedAt) return a.receivedAt > b.receivedAt;
+  if (a.file !== b.file) return a.file > b.file;
+  return a.line > b.line;
+}
+
+// ---- pass 3 ---------------------------------------------------------------------------
+
+interface Outputs {
+  trainFile: string;
+  copiesFile: string;
+  validationFile: string;
+  holdoutFile: string;
+  holdoutRecordsFile: string;
+  balanceDroppedFile: string;
+  counts: Record<Split, number>;
+  tokens: Record<Split, number>;
+  upsampledTokens: number;
+  sha: Record<Split, string>;
+  issueBefore: Record<string, number>;
+  issueAfter: Record<string, number>;
+}
+
+/**
+ * Streams the resolved file (identity-hash order = balance rank order) once: the cap keeps
+ * whole conversations of a capped issue type while they fit its quota, exactly like
+ * `balanceTrainingSplit`, then writes the split files and the training index. Up-sampling (a
+ * minimum share) appends copies in further passes over the training file.
+ */
+async function writeOutputs(scratch: ScratchDir, trainByType: Map<string, number>, accounting: AssemblyAccounting, settings: Runtime['settings']): Promise<Outputs> {
+  const maxShare = settings.TUNELOOP_BALANCE_MAX_SHARE;
+  const minShare = settings.TUNELOOP_BALANCE_MIN_SHARE;
+  const effectiveMaxShare = trainByType.size ? Math.max(maxShare, 1 / trainByType.size) : maxShare;
+  const typed = new Map([...trainByType].filter(([t]) => t !== UNTYPED));
+  const quota = capQuotas(typed, effectiveMaxShare, trainByType.get(UNTYPED) ?? 0);
+  const kept = new Map<string, number>();
+  const full = new Set<string>();
+
+  const o: Outputs = {
+    trainFile: scratch.file('train.keyed'),
+    copiesFile: scratch.file('train.copies'),
+    validationFile: scratch.file('validation.jsonl'),
+    holdoutFile: scratch.file('holdout.jsonl'),
+    holdoutRecordsFile: scratch.file('holdout.records.jsonl'),
+    balanceDroppedFile: scratch.file('balance-dropped.jsonl'),
+    counts: { train: 0, validation: 0, holdout: 0 },
+    tokens: { train: 0, validation: 0, holdout: 0 },
+    upsampledTokens: 0,
+    sha: { train: '', validation: '', holdout: '' },
+    issueBefore: {},
+    issueAfter: {},
+  };
+  const train = new LineWriter(o.trainFile);
+  const validation = new LineWriter(o.validationFile);
+  const holdout = new LineWriter(o.holdoutFile);
+  const holdoutRecords = new LineWriter(o.holdoutRecordsFile);
+  const balanceDropped = new LineWriter(o.balanceDroppedFile);
+  const index = new LineWriter(scratch.file('index.tsv'));
+  const sha = { train: createHash('sha256'), validation: createHash('sha256'), holdout: createHash('sha256') };
+  const countType = (into: Record<string, number>, r: CuratedRecord) => {
+    if (r.kind === 'intent') return;
+    const t = r.issue_type ?? 'unknown';
+    into[t] = (into[t] ?? 0) + 1;
+  };
+
+  let current: { hash: string; inputs: number; records: CuratedRecord[] } | undefined;
+  const flush = async () => {
+    if (!current) return;
+    const { hash, inputs, records } = current;
+    current = undefined;
+    let usedHere = 0;
+    const trainRecords = records.filter((r) => r.split === 'train');
+    for (const r of trainRecords) countType(o.issueBefore, r);
+    // Whole conversation per issue type, in rank order, while it fits the type's quota.
+    const byType = new Map<string, CuratedRecord[]>();
+    for (const r of trainRecords) {
+      const t = r.issue_type || UNTYPED;
+      byType.set(t, [...(byType.get(t) ?? []), r]);
+    }
+    const keptTrain: CuratedRecord[] = [];
+    for (const [type, members] of byType) {
+      const limit = quota.get(type) ?? Number.POSITIVE_INFINITY;
+      const have = kept.get(type) ?? 0;
+      if (!full.has(type) && have + members.length <= limit) {
+        kept.set(type, have + members.length);
+        keptTrain.push(...members);
+      } else {
+        full.add(type);
+        accounting.records.balanceDropped += members.length;
+        for (const r of members) await balanceDropped.write(JSON.stringify({ reason: 'balance-cap', record: r }));
+      }
+    }
+    const digest = createHash('sha256');
+    let trainTokens = 0;
+    for (const r of trainRecords) {
+      if (!keptTrain.includes(r)) continue;
+      const line = JSON.stringify(r.example);
+      await train.write(`${hash}\t${r.issue_type || UNTYPED}\t${r.tokens}\t${line}`);
+      sha.train.update(line + '\n');
+      digest.update(line + '\n');
+      o.counts.train++;
+      o.tokens.train += r.tokens;
+      trainTokens += r.tokens;
+      countType(o.issueAfter, r);
+      usedHere++;
+    }
+    if (keptTrain.length) {
+      await index.write(indexLine({ hash, digest: digest.digest('hex').slice(0, 32), tokens: trainTokens, examples: keptTrain.length, issueType: keptTrain[0].issue_type || UNTYPED }));
+    }
+    for (const r of records) {
+      if (r.split === 'train') continue;
+      const line = JSON.stringify(r.example);
+      if (r.split === 'validation') {
+        await validation.write(line);
+        sha.validation.update(line + '\n');
+      } else {
+        await holdout.write(line);
+        await holdoutRecords.write(JSON.stringify(r));
+        sha.holdout.update(line + '\n');
+      }
+      o.counts[r.split]++;
+      o.tokens[r.split] += r.tokens;
+      usedHere++;
+    }
+    accounting.records.used += usedHere;
+    // An input record is used when any of its examples is in the version; else the cap took all of it.
+    if (usedHere) accounting.conversations.used += inputs;
+    else accounting.conversations.balanceDropped += inputs;
+  };
+  for await (const line of readFileLines(scratch.file('resolved.txt'))) {
+    const t1 = line.indexOf('\t');
+    const t2 = line.indexOf('\t', t1 + 1);
+    const hash = line.slice(0, t1);
+    if (current?.hash !== hash) {
+      await flush();
+      current = { hash, inputs: Number(line.slice(t1 + 1, t2)), records: [] };
+    }
+    current!.records.push(JSON.parse(line.slice(t2 + 1)) as CuratedRecord);
+  }
+  await flush();
+  await Promise.all([train.close(), validation.close(), holdout.close(), holdoutRecords.close(), balanceDropped.close(), index.close()]);
+
+  // Up-sampling: issue types below the minimum share get copies of their kept records.
+  const copies = new LineWriter(o.copiesFile);
+  if (minShare > 0) {
+    const keptByType = new Map<string, number>();
+    for (const [t, n] of kept) keptByType.set(t, n);
+    const total = [...keptByType.values()].reduce((a, b) => a + b, 0);
+    const remaining = new Map<string, number>();
+    for (const [type, count] of keptByType) {
+      if (!count || type === UNTYPED) continue;
+      const needed = Math.ceil((minShare * total - count) / (1 - minShare));
+      const add = Math.min(Math.max(needed, 0), count * 4);
+      if (add > 0) remaining.set(type, add);
+    }
+    while ([...remaining.values()].some((n) => n > 0)) {
+      for await (const line of readFileLines(o.trainFile)) {
+        const [, type, tokens] = line.split('\t', 3);
+        const left = remaining.get(type) ?? 0;
+        if (left <= 0) continue;
+        remaining.set(type, left - 1);
+        await copies.write(line);
+        sha.train.update(stripKey(line) + '\n');
+        accounting.records.upsampled++;
+        o.upsampledTokens += Number(tokens);
+      }
+    }
+  }
+  await copies.close();
+  o.sha = { train: sha.train.digest('hex'), validation: sha.validation.digest('hex'), holdout: sha.holdout.digest('hex') };
+  return o;
+}
+
+/** A keyed training line is `hash \t type \t tokens \t example`. */
+export function stripKey(line: string): string {
+  let at = -1;
+  for (let i = 0; i < 3; i++) at = line.indexOf('\t', at + 1);
+  return line.slice(at + 1);
+}
+
+async function* stripKeys(lines: AsyncIterable<string>): AsyncIterable<string> {
+  for await (const line of lines) yield stripKey(line);
+}
+
+async function* concat(...sources: AsyncIterable<string>[]): AsyncIterable<string> {
+  for (const s of sources) yield* s;
+}
+
+async function* asBuffers(lines: AsyncIterable<string>): AsyncIterable<Buffer> {
+  let batch: string[] = [];
+  let size = 0;
+  for await (const line of lines) {
+    batch.push(line);
+    size += line.length;
+    if (size >= 1024 * 1024) {
+      yield Buffer.from(batch.join('\n') + '\n', 'utf8');
+      batch = [];
+      size = 0;
+    }
+  }
+  if (batch.length) yield Buffer.from(batch.join('\n') + '\n', 'utf8');
+}
+
+async function sha256OfFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const line of readFileLines(file)) hash.update(line + '\n');
+  return hash.digest('hex');
+}
+
+function sortKeys(record: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+// ---- change detection -----------------------------------------------------------------
+
+interface LatestDataset {
+  version: string;
+  contentHash: string;
+  trainExamples: number;
+  trainTokens: number;
+  trainingMode?: string;
+  jobBaseModel?: string;
+  /** When its submit message was queued; absent on a version whose run stopped before that. */
+  submittedAt?: string;
+}
+
+async function latestDataset(runtime: Runtime): Promise<LatestDataset | undefined> {
+  let latest: (LatestDataset & { createdAt: string }) | undefined;
   for await (const row of runtime.storage.table(TABLES.datasets).listEntities<Record<string, unknown>>({ queryOptions: { filter: "PartitionKey eq 'dataset'" } })) {
     const createdAt = String(row.createdAt ?? '');
     if (!latest || createdAt > latest.createdAt) {
@@ -313,28 +851,59 @@ async function latestDataset(runtime: Runtime): Promise<{ version: string; conte
         version: String(row.rowKey),
         contentHash: String(row.contentHash ?? ''),
         trainExamples: Number(row.trainExamples ?? 0),
-        createdAt,
+        trainTokens: Number(row.trainTokens ?? 0),
+        trainingMode: typeof row.trainingMode === 'string' ? row.trainingMode : undefined,
+        jobBaseModel: typeof row.jobBaseModel === 'string' ? row.jobBaseModel : undefined,
         ...(typeof row.submittedAt === 'string' ? { submittedAt: row.submittedAt } : {}),
+        createdAt,
       };
     }
   }
   return latest;
 }
 
-function countIssueTypes(records: CuratedRecord[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const r of records) {
-    if (r.kind === 'intent') continue;
-    const type = r.issue_type ?? 'unknown';
-    counts[type] = (counts[type] ?? 0) + 1;
-  }
-  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
+function firstChange(examples: number, tokens: number): DatasetChange {
+  const added = { conversations: 0, examples, tokens };
+  const none = { conversations: 0, examples: 0, tokens: 0 };
+  return { method: 'first', added, removed: none, changed: none, unchanged: none, changedExamples: examples, changedTokens: tokens };
 }
 
-function compareRecords(a: CuratedRecord, b: CuratedRecord): number {
-  return a.conversation_id.localeCompare(b.conversation_id) || a.kind.localeCompare(b.kind) || a.source.line - b.source.line;
+/** Reads a dataset version's index blob lines; undefined when that version has none. */
+export async function datasetIndexLines(runtime: Runtime, version: string, signal?: AbortSignal): Promise<AsyncIterable<string> | undefined> {
+  const blob = runtime.storage.container(CONTAINERS.datasets).getBlobClient(`${version}/index.tsv`);
+  if (!(await blob.exists({ abortSignal: signal }))) return undefined;
+  return readLines(blob, signal);
 }
 
-function joinLines(lines: string[]): string {
-  return lines.length ? lines.join('\n') + '\n' : '';
+async function changeSince(runtime: Runtime, latest: LatestDataset, indexFile: string, examples: number, tokens: number, signal?: AbortSignal): Promise<DatasetChange> {
+  const previous = await datasetIndexLines(runtime, latest.version, signal);
+  if (previous) return compareIndexes(readFileLines(indexFile), previous, { comparedWith: latest.version });
+  // A version from before indexes existed: only the example count can be compared.
+  const diff = Math.abs(examples - latest.trainExamples);
+  const tokenDiff = Math.abs(tokens - latest.trainTokens);
+  const none = { conversations: 0, examples: 0, tokens: 0 };
+  return {
+    comparedWith: latest.version,
+    method: 'count',
+    added: { conversations: 0, examples: diff, tokens: tokenDiff },
+    removed: none,
+    changed: none,
+    unchanged: none,
+    changedExamples: diff,
+    changedTokens: tokenDiff,
+  };
+}
+
+async function queueIfNeverSubmitted(runtime: Runtime, latest: LatestDataset): Promise<boolean> {
+  const jobKey = `job-${latest.version}`;
+  if (await new JobStore(runtime.storage).get(jobKey)) return false;
+  // Should the first message be in the queue after all, the job loop treats this one as a duplicate.
+  await enqueueJobMessage(runtime, {
+    kind: 'submit',
+    jobKey,
+    datasetVersion: latest.version,
+    ...(latest.trainingMode === 'continue' && latest.jobBaseModel ? { baseModel: latest.jobBaseModel } : {}),
+  });
+  await runtime.storage.table(TABLES.datasets).updateEntity({ partitionKey: 'dataset', rowKey: latest.version, submittedAt: new Date().toISOString() }, 'Merge');
+  return true;
 }

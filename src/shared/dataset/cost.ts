@@ -16,12 +16,20 @@ export interface TrainingCostEstimate {
   price_source: string;
 }
 
-export function estimateTrainingCost(options: { model: string; fileTokens: number; epochs?: number }): TrainingCostEstimate {
+/**
+ * `pricePerMillionUsd` overrides the model table (a price from TUNELOOP_TRAINING_PRICES, see
+ * trainingPrices.ts); `null` there means no price is known and the estimate is null.
+ */
+export function estimateTrainingCost(options: { model: string; fileTokens: number; epochs?: number; pricePerMillionUsd?: number | null }): TrainingCostEstimate {
   const epochs = options.epochs ?? DEFAULT_EPOCHS;
   if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`epochs must be a positive integer (got ${epochs})`);
-  const info = modelInfo(options.model);
   const trainingTokens = options.fileTokens * epochs;
-  const price = Number.isFinite(info.trainingPricePerMillionUsd) ? info.trainingPricePerMillionUsd : null;
+  let price: number | null;
+  if (options.pricePerMillionUsd !== undefined) price = options.pricePerMillionUsd;
+  else {
+    const info = modelInfo(options.model);
+    price = Number.isFinite(info.trainingPricePerMillionUsd) ? info.trainingPricePerMillionUsd : null;
+  }
   return {
     model: options.model,
     epochs,

@@ -184,7 +184,9 @@ export async function runDriftWatch(runtime: Runtime, options: DriftWatchOptions
       await saveDriftRun(storage, buildRun());
       try {
         const assemble = options.assemble ?? ((r: Runtime, o: AssembleOptions) => assembleDataset(r, o));
-        decision = { kind: 'retrain', assembly: summariseAssembly(await assemble(runtime, { trigger: 'drift', signal })) };
+        // Large drift: a continuation would not be enough, retrain from the base model (continue mode only).
+        const forceFull = analysis.score >= settings.TUNELOOP_FULL_RETRAIN_DRIFT_SCORE;
+        decision = { kind: 'retrain', assembly: summariseAssembly(await assemble(runtime, { trigger: 'drift', signal, forceFull })) };
       } catch (err) {
         if (signal?.aborted) throw err;
         decision = { kind: 'retrain', error: (err as Error).message.slice(0, 1000) };

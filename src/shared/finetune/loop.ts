@@ -21,6 +21,7 @@ import { HoldoutFormatError, HoldoutNotFoundError } from '../evaluation/holdout'
 import { enqueueJobMessage, sendToPoison } from './queue';
 import { JobConcurrencyError, JobStore, type JobRecord, type JobState } from './store';
 import { TuneloopError } from '../errors';
+import { BudgetRefusedError, checkTrainingBudget, type BudgetVerdict } from './budget';
 
 export type CandidateEvaluator = (runtime: Runtime, candidate: Candidate, options: { signal?: AbortSignal }) => Promise<CandidateEvaluation>;
 
@@ -386,6 +387,12 @@ class JobRun {
     if (!this.record.trainingFileId) {
       const train = await read('train.jsonl', true);
       if (train!.length === 0) throw new DatasetVersionError(`${CONTAINERS.datasets}/${version}/train.jsonl is empty`);
+      // Every path to a job passes here (the nightly assembly, drift, a hand-sent message): no upload, no job, without a price within budget.
+      const verdict = checkTrainingBudget({ train: train!, model: this.record.baseModel, epochs: this.record.hyperparameters?.n_epochs, settings: this.runtime.settings });
+      if (!verdict.ok) {
+        await this.refuseBudget(verdict);
+        throw new BudgetRefusedError(`${CONTAINERS.datasets}/${version}: ${verdict.reason}`);
+      }
       const id = await this.uploadOnce(`${this.key}.train.jsonl`, train!);
       await this.save({ trainingFileId: id });
     }
@@ -395,6 +402,23 @@ class JobRun {
       const id = validation && validation.length > 0 ? await this.uploadOnce(`${this.key}.validation.jsonl`, validation) : '';
       await this.save({ validationFileId: id });
     }
+  }
+
+  private async refuseBudget(verdict: Extract<BudgetVerdict, { ok: false }>): Promise<void> {
+    const s = this.runtime.settings;
+    if (verdict.estimatedCostUsd !== null) this.runtime.telemetry.trackMetric('tuneloop.budget.refused_cost_usd', verdict.estimatedCostUsd, { dataset_version: this.record.datasetVersion });
+    await notify(
+      { telemetry: this.runtime.telemetry, events: this.runtime.events },
+      {
+        type: EVENT_TYPES.budgetRefused,
+        subject: `jobs/${this.key}`,
+        id: `budget-${this.key}`,
+        data: { jobKey: this.key, dataset_version: this.record.datasetVersion, model: this.record.baseModel, estimated_cost_usd: verdict.estimatedCostUsd, budget_usd: s.TUNELOOP_MAX_TRAINING_COST_USD, reason: verdict.reason },
+      },
+      { signal: this.options.signal },
+    ).then((r) => {
+      if (!r.delivered) this.log('warn', `job ${this.key}: ${r.error?.message}`);
+    });
   }
 
   /** Uploads unless an earlier attempt already did (deterministic file name). */
@@ -571,7 +595,8 @@ class JobRun {
       err instanceof DeploymentFailedError ||
       err instanceof DeploymentConflictError ||
       err instanceof FineTuneConfigurationError ||
-      err instanceof DatasetVersionError;
+      err instanceof DatasetVersionError ||
+      err instanceof BudgetRefusedError;
     if (permanent) {
       await this.fail(`${kind}: ${(err as Error).message}`);
       return { action: 'advanced', reason: (err as Error).message };

@@ -69,8 +69,9 @@ describe('nightly dataset assembly (private Azurite)', () => {
     // A later re-drop of the same file replaces c-1's reply (newest shard wins).
     await new Promise((r) => setTimeout(r, 1100));
     await writeShard(azurite.storage, 'day1/cccc.jsonl', [record('c-1', 'train', 'shipping', 'corrected answer 1')]);
-    // Feedback that arrived after the conversation was curated: c-2 was rated 1 by the customer.
-    await azurite.storage.table(TABLES.feedback).upsertEntity({ partitionKey: 'c-2', rowKey: 'rating', conversationId: 'c-2', rating: 1 });
+    // Feedback that arrived after the conversation was curated: c-2 was rated 1 by the customer
+    // (dropped beside the conversations, so it is of the same source, "raw-logs").
+    await azurite.storage.table(TABLES.feedback).upsertEntity({ partitionKey: 'c-2', rowKey: 'rating', conversationId: 'c-2', rating: 1, file: 'raw-logs/feedback.jsonl', line: 1 });
 
     const outcome = await assembleDataset(runtime, { now: new Date('2026-11-02T02:00:00Z'), trigger: 'test' });
     if (outcome.outcome !== 'submitted') throw new Error(`expected a submitted dataset, got ${JSON.stringify(outcome)}`);

@@ -14,6 +14,8 @@ export interface ChatReply {
 
 export interface TrainingExample {
   messages: ChatMessageLike[];
+  /** Continued training: how strongly a parent's example is still remembered, (0, 1]; default 1. */
+  strength?: number;
 }
 
 export interface ChatModelOptions {
@@ -98,7 +100,7 @@ export class FineTunedChatModel {
         if (!reply) return;
         const context = conversationContext(messages.slice(0, i));
         if (!context.recent && !context.earlier) return;
-        documents.push({ context, reply });
+        documents.push({ context, reply, ...(example.strength !== undefined && example.strength !== 1 ? { strength: example.strength } : {}) });
       });
     }
     this.index = new TfIdfIndex(documents);

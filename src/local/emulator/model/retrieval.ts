@@ -14,6 +14,12 @@ export interface RetrievalContext {
 export interface RetrievalDocument {
   context: RetrievalContext;
   reply: string;
+  /**
+   * How well the model still remembers this reply, (0, 1] (default 1). Continued training from a
+   * parent model weakens what the parent learned (see trainModel): a weak memory loses to a
+   * weaker match that was trained recently, and falls under the out-of-scope threshold sooner.
+   */
+  strength?: number;
 }
 
 export interface RetrievalMatch {
@@ -73,6 +79,10 @@ export class TfIdfIndex {
     const scores = new Map<number, number>();
     for (const [term, qWeight] of query) {
       for (const { doc, weight } of this.postings.get(term) ?? []) scores.set(doc, (scores.get(doc) ?? 0) + qWeight * weight);
+    }
+    for (const [doc, score] of scores) {
+      const strength = this.documents[doc].strength;
+      if (strength !== undefined && strength !== 1) scores.set(doc, score * strength);
     }
     return [...scores.entries()]
       .sort((a, b) => b[1] - a[1] || a[0] - b[0])

@@ -41,7 +41,8 @@ export interface TrainOptions extends ChatModelOptions {
   training: readonly TrainingExample[];
   /**
    * Continuous fine-tuning: what the parent model was trained on. It is learned once before the
-   * first step (the starting point), and the replies and labels stay available to the new model.
+   * first step (the starting point), and the replies and labels stay available to the new model,
+   * each as strongly as its `strength` says (forgetting: see `continuedTrainingRetention`).
    */
   prior?: readonly TrainingExample[];
   validation?: readonly TrainingExample[];
@@ -100,7 +101,7 @@ export function trainModel(options: TrainOptions): TrainingRun {
   const lm = new BigramLanguageModel(vocabulary);
   const trainSeqs = training.map((e) => assistantSequences(lm, e)).filter((s) => s.length > 0);
   const validSeqs = validation.map((e) => assistantSequences(lm, e)).filter((s) => s.length > 0);
-  for (const example of prior) for (const s of assistantSequences(lm, example)) lm.observe(s, hyperparameters.learning_rate_multiplier);
+  for (const example of prior) for (const s of assistantSequences(lm, example)) lm.observe(s, hyperparameters.learning_rate_multiplier * (example.strength ?? 1));
   const random = seededRandom(seed);
   const steps: StepMetrics[] = [];
   const epochEnds: number[] = [];

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+/** One line of a curated shard, as preprocessing writes it (see docs/preprocessing.md). */
+export const curatedRecordSchema = z.object({
+  conversation_id: z.string().min(1),
+  kind: z.enum(['conversation', 'faq', 'ready', 'intent']),
+  issue_type: z.string().nullish().transform((v) => v ?? undefined),
+  csat: z.number().nullish().transform((v) => v ?? undefined),
+  split: z.enum(['train', 'validation', 'holdout']),
+  tokens: z.number().int().nonnegative(),
+  /** `system`: the source the input record named itself (its `source` field), if any. */
+  source: z.object({ file: z.string(), line: z.number(), system: z.string().optional() }).passthrough(),
+  example: z.object({ messages: z.array(z.record(z.string(), z.unknown())).min(1) }).passthrough(),
+});
+export type CuratedRecord = z.infer<typeof curatedRecordSchema>;

@@ -1,0 +1,71 @@
+import type { Runtime } from '../composition/runtime';
+import type { ConversationIdentity } from './conversationIdentity';
+import { identityLabel } from './conversationIdentity';
+import type { CuratedRecord } from './assemblyRecords';
+import { ForgottenStore, type ForgottenConversations } from '../erasure/exclusions';
+
+/** One conversation as the assembly sees it: the newest export of it, feedback joined. */
+export interface AssemblyConversation {
+  identity: ConversationIdentity;
+  /** sha256 of the identity (see conversationIdentity.ts). */
+  hash: string;
+  /** Its curated records (conversation, intent … examples), from the newest shard that has it. */
+  records: CuratedRecord[];
+}
+
+export type StageDecision = undefined | { reason: string; detail?: string };
+
+/**
+ * A step of the nightly assembly that may leave a conversation out of this dataset version
+ * (erasure, a cross-day near-duplicate search …). It sees one conversation at a time, in a fixed
+ * order (identity hash), so it must not need the whole dataset in memory. A conversation left
+ * out is counted under `reason` in the manifest and listed in `<version>/dropped.jsonl`.
+ */
+export interface AssemblyStage {
+  readonly name: string;
+  /** Called once before the first conversation: load what the stage needs. */
+  start?(signal?: AbortSignal): Promise<void>;
+  decide(conversation: AssemblyConversation): StageDecision | Promise<StageDecision>;
+}
+
+/**
+ * Leaves out the listed conversations (e.g. a customer's erasure request). Entries are
+ * `source/id` labels (or bare ids for conversations uploaded at the container root) as
+ * `identityLabel` prints them.
+ */
+export function exclusionStage(load: (signal?: AbortSignal) => Promise<Iterable<string>> | Iterable<string>, reason = 'excluded'): AssemblyStage {
+  let excluded = new Set<string>();
+  return {
+    name: 'exclusions',
+    async start(signal) {
+      excluded = new Set(await load(signal));
+    },
+    decide(conversation) {
+      return excluded.has(identityLabel(conversation.identity)) ? { reason, detail: `${identityLabel(conversation.identity)} is on the exclusion list` } : undefined;
+    },
+  };
+}
+
+/**
+ * Leaves out conversations erased with `tuneloop forget` (table `forgotten`), even when their
+ * export is dropped into raw-logs again or a shard was written while the erasure ran.
+ */
+export function forgottenStage(runtime: Runtime): AssemblyStage {
+  let forgotten: ForgottenConversations | undefined;
+  return {
+    name: 'forgotten',
+    async start(signal) {
+      forgotten = await new ForgottenStore(runtime.storage).load(signal);
+    },
+    decide(conversation) {
+      // The erasure store keys a conversation by its raw-logs blob (the record's file) and id.
+      const erased = conversation.records.some((r) => forgotten?.has(r.conversation_id, r.source.file));
+      return erased ? { reason: 'forgotten', detail: 'erased on request (tuneloop forget)' } : undefined;
+    },
+  };
+}
+
+/** The stages every assembly runs, in order; an assembly-time duplicate search would register here too. */
+export function defaultAssemblyStages(runtime: Runtime): AssemblyStage[] {
+  return [forgottenStage(runtime)];
+}

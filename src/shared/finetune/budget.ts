@@ -1,0 +1,67 @@
+import type { Settings } from '../config/settings';
+import { DEFAULT_EPOCHS } from '../dataset/cost';
+import { trainingPriceFor } from '../dataset/trainingPrices';
+import { tokenCounter } from '../dataset/tokens';
+import { UnknownModelError } from '../dataset/models';
+
+/** A job refused before anything was uploaded: over budget, or no price known for its model. */
+export class BudgetRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BudgetRefusedError';
+  }
+}
+
+export type BudgetVerdict =
+  | { ok: true; trainingTokens: number; estimatedCostUsd: number }
+  | { ok: false; reason: string; trainingTokens?: number; estimatedCostUsd: number | null };
+
+/**
+ * The budget guard of the job loop, on the training file itself (whatever a manifest says):
+ * tokens as the service counts them × epochs × the model's price must stay within
+ * TUNELOOP_MAX_TRAINING_COST_USD, and a model without a known price is refused.
+ */
+export function checkTrainingBudget(options: { train: Buffer; model: string; epochs?: number; settings: Pick<Settings, 'TUNELOOP_TRAINING_PRICES' | 'TUNELOOP_MAX_TRAINING_COST_USD'> }): BudgetVerdict {
+  const { model, settings } = options;
+  const price = trainingPriceFor(model, settings);
+  if (price === null) {
+    return { ok: false, reason: `no training price is known for model ${model}; set its USD per 1M training tokens in TUNELOOP_TRAINING_PRICES (e.g. {"${model}": 3})`, estimatedCostUsd: null };
+  }
+  let counter;
+  try {
+    counter = tokenCounter(model);
+  } catch (err) {
+    if (!(err instanceof UnknownModelError)) throw err;
+    // A priced model tuneloop has no tokenizer for: o200k_base is what every current model uses.
+    counter = tokenCounter('o200k_base');
+  }
+  let fileTokens = 0;
+  const text = options.train.toString('utf8');
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end).trim();
+    start = end + 1;
+    if (!line) continue;
+    try {
+      const example = JSON.parse(line) as { messages?: unknown[] };
+      fileTokens += counter.messages(Array.isArray(example.messages) ? example.messages : []);
+    } catch {
+      // The service rejects the file itself; count its bytes as tokens rather than under-estimate.
+      fileTokens += line.length;
+    }
+  }
+  const epochs = options.epochs ?? DEFAULT_EPOCHS;
+  const trainingTokens = fileTokens * epochs;
+  const cost = Math.round((trainingTokens / 1e6) * price * 1e4) / 1e4;
+  if (cost > settings.TUNELOOP_MAX_TRAINING_COST_USD) {
+    return {
+      ok: false,
+      reason: `estimated training cost $${cost} (${trainingTokens} training tokens × $${price}/1M for ${model}) exceeds TUNELOOP_MAX_TRAINING_COST_USD $${settings.TUNELOOP_MAX_TRAINING_COST_USD}`,
+      trainingTokens,
+      estimatedCostUsd: cost,
+    };
+  }
+  return { ok: true, trainingTokens, estimatedCostUsd: cost };
+}
