@@ -340,3 +340,74 @@ export function sentenceBleu(hypothesis: string, references: readonly string[], 
   const stats = segmentStatistics(hypothesis, [...references], o, bleuTokenizer(o.tokenize));
   return finish(stats, o, bleuSignature({ ...o, nrefs: references.length }, true));
 }
+
+/**
+ * Per-segment sufficient statistics, sacreBLEU's layout: row i is
+ * `[sys_len, ref_len, correct_1..correct_N, total_1..total_N]` of segment i, flat in one array.
+ * Significance tests resample these rows instead of re-tokenising anything.
+ */
+export interface SegmentStatisticsTable {
+  /** Row-major, `segments × width`; whole numbers. */
+  rows: Float64Array;
+  segments: number;
+  /** 2 + 2 × maxNgramOrder. */
+  width: number;
+  maxNgramOrder: number;
+  /** The options the statistics were computed with (scores from rows must use the same smoothing). */
+  options: Required<Pick<BleuOptions, 'smoothMethod' | 'effectiveOrder' | 'maxNgramOrder'>> & Pick<BleuOptions, 'smoothValue'>;
+  signature: string;
+}
+
+export function segmentStatisticsTable(
+  hypotheses: readonly string[],
+  referenceStreams: readonly (readonly (string | null | undefined)[])[],
+  options: BleuOptions = {},
+): SegmentStatisticsTable {
+  const o = resolve(options, false);
+  if (referenceStreams.length === 0) throw new BleuOptionError('corpus BLEU needs at least one reference stream');
+  for (const [k, stream] of referenceStreams.entries()) {
+    if (stream.length !== hypotheses.length) {
+      throw new BleuOptionError(
+        `reference stream ${k + 1} has ${stream.length} lines but there are ${hypotheses.length} hypotheses; every stream needs one line per hypothesis`,
+      );
+    }
+  }
+  const tokenizer = bleuTokenizer(o.tokenize);
+  const order = o.maxNgramOrder;
+  const width = 2 + 2 * order;
+  const rows = new Float64Array(hypotheses.length * width);
+  let variable = false;
+  hypotheses.forEach((hyp, i) => {
+    const refs = referenceStreams.map((s) => s[i]).filter((r): r is string => typeof r === 'string');
+    if (refs.length !== referenceStreams.length) variable = true;
+    if (refs.length === 0) throw new BleuOptionError(`hypothesis ${i + 1} has no reference`);
+    const s = segmentStatistics(hyp, refs, o, tokenizer);
+    const at = i * width;
+    rows[at] = s.sysLen;
+    rows[at + 1] = s.refLen;
+    for (let n = 0; n < order; n++) {
+      rows[at + 2 + n] = s.counts[n];
+      rows[at + 2 + order + n] = s.totals[n];
+    }
+  });
+  return {
+    rows,
+    segments: hypotheses.length,
+    width,
+    maxNgramOrder: order,
+    options: { smoothMethod: o.smoothMethod, smoothValue: o.smoothValue, effectiveOrder: o.effectiveOrder, maxNgramOrder: order },
+    signature: bleuSignature({ ...o, nrefs: variable ? 'var' : referenceStreams.length }),
+  };
+}
+
+/** Corpus BLEU (0–100) of summed statistics in the table layout (`sums.length === width`). */
+export function bleuFromSummedRow(sums: ArrayLike<number>, table: Pick<SegmentStatisticsTable, 'maxNgramOrder' | 'options'>): number {
+  const order = table.maxNgramOrder;
+  const counts = new Array<number>(order);
+  const totals = new Array<number>(order);
+  for (let n = 0; n < order; n++) {
+    counts[n] = sums[2 + n];
+    totals[n] = sums[2 + order + n];
+  }
+  return bleuFromStatistics({ sysLen: sums[0], refLen: sums[1], counts, totals }, table.options).score;
+}
