@@ -4,11 +4,12 @@ import { ingestBenchmark } from './ingest';
 import { qualityBenchmark } from './quality';
 import { driftBenchmark } from './drift';
 import { bleuBenchmark } from './bleu';
+import { bleuSignificanceBenchmark } from './bleuSignificance';
 import { emulatorBenchmark } from './emulator';
 import { preprocessBlobBenchmark } from './preprocessBlob';
 
 /** Every benchmark; each lives in its own file in this folder. `npm run bench -- <name>` runs one. */
-const benchmarks: Benchmark[] = [tokensBenchmark, ingestBenchmark, qualityBenchmark, driftBenchmark, bleuBenchmark, emulatorBenchmark, preprocessBlobBenchmark];
+const benchmarks: Benchmark[] = [tokensBenchmark, ingestBenchmark, qualityBenchmark, driftBenchmark, bleuBenchmark, bleuSignificanceBenchmark, emulatorBenchmark, preprocessBlobBenchmark];
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);

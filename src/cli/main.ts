@@ -1,5 +1,16 @@
-import { UsageError, type CliIo } from './command';
-import { commands } from './commands';
+import { UsageError, type CliCommand, type CliIo } from './command';
+
+/**
+ * Commands that need no Azure SDK load on their own: loading every command costs seconds of CPU,
+ * which `tuneloop bleu` on a large file should not pay. Everything else loads the full list.
+ */
+const STANDALONE: Record<string, () => CliCommand> = {
+  bleu: () => (require('./commands/bleu') as typeof import('./commands/bleu')).bleuCommand,
+};
+
+function allCommands(): CliCommand[] {
+  return (require('./commands') as typeof import('./commands')).commands;
+}
 
 function defaultIo(): CliIo {
   return {
@@ -12,6 +23,7 @@ function defaultIo(): CliIo {
 }
 
 export function usage(): string {
+  const commands = allCommands();
   const width = Math.max(...commands.map((c) => c.name.length), 4);
   return (
     'usage: tuneloop <command> [options]\n\ncommands:\n' +
@@ -27,7 +39,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
     io.stdout(usage());
     return name ? 0 : 2;
   }
-  const command = commands.find((c) => c.name === name);
+  const command = STANDALONE[name]?.() ?? allCommands().find((c) => c.name === name);
   if (!command) {
     io.stderr(`tuneloop: unknown command "${name}"\n\n${usage()}`);
     return 2;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs, UsageError, type CliCommand } from '../command';
-import { corpusBleu, segmentStatisticsTable, type BleuSmoothing, type BleuTokenizer } from '../../shared/evaluation/bleu';
+import { corpusBleu, segmentStatisticsTables, type BleuSmoothing, type BleuTokenizer } from '../../shared/evaluation/bleu';
 import {
   DEFAULT_AR_TRIALS,
   DEFAULT_BOOTSTRAP_RESAMPLES,
@@ -97,7 +97,7 @@ export const bleuCommand: CliCommand = {
 
     if (pairedBs || pairedAr) {
       // References are tokenised once per system here, never per resample: the tests resample statistics.
-      const tables = hypotheses.map((h) => segmentStatisticsTable(h, references, options));
+      const tables = segmentStatisticsTables(hypotheses, references, options);
       const bs = pairedBs ? pairedBootstrap(tables, { resamples, seed }) : undefined;
       const ar = pairedAr ? pairedApproximateRandomization(tables, { trials, seed }) : undefined;
       const rows = hypFiles.map((file, i) => {

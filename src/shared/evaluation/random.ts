@@ -49,10 +49,10 @@ export class SeededRandom {
   below(n: number): number {
     if (n <= 0x200000) {
       for (;;) {
-        const x = this.uint32();
-        const m = x * n;
-        const low = m % 4294967296;
-        if (low >= n || low >= (4294967296 - n) % n) return Math.floor(m / 4294967296);
+        const m = this.uint32() * n;
+        const high = Math.floor(m * 2.3283064365386963e-10);
+        const low = m - high * 4294967296;
+        if (low >= n || low >= (4294967296 - n) % n) return high;
       }
     }
     return Math.floor(this.float() * n);
