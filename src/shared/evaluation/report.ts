@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { StorageClients } from '../storage/clients';
 import { CONTAINERS } from '../storage/names';
-import type { GateCheck, GateMetrics } from './gate';
+import type { GateCheck, GateMetrics, GateOutcome, IntervalMetric } from './gate';
+import type { ContentFilterTally } from './contentFilter';
+import type { Interval, McNemarResult } from './intervals';
 import type { ClassScore } from './f1';
 import type { LatencySummary } from './latency';
 import type { OverfittingResult, PerplexityResult } from './training';
@@ -21,6 +23,34 @@ export interface ModelEvaluation {
   oos?: { probes: number; handled: number; share: number; answered: { question: string; reply: string }[] };
   /** Calls that failed (the metric they feed is computed without them, and the count shows here). */
   errors: { task: string; conversationId?: string; message: string }[];
+  /** 95 % bootstrap intervals of this model's own values (the report's error bars). */
+  intervals?: Partial<Record<IntervalMetric, Interval>>;
+  /** Azure's content filter on this model's evaluation requests, counted per category. */
+  contentFilter?: ContentFilterTally;
+}
+
+/** One holdout reply side by side, for a person to judge. */
+export interface ReplySample {
+  conversationId: string;
+  /** The customer's last message before the reply. */
+  customer: string;
+  /** What the human agent answered (the reference). */
+  human: string;
+  production?: string;
+  candidate: string;
+}
+
+/** Manual promotion (TUNELOOP_PROMOTION=manual): who decided what, when. */
+export interface ApprovalRecord {
+  status: 'awaiting' | 'approved' | 'rejected' | 'expired';
+  requestedAt: string;
+  /** After this the candidate is rejected as expired. */
+  deadline: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  reason?: string;
+  /** Reminder events sent so far. */
+  reminders?: number;
 }
 
 export interface EvaluationReport {
@@ -28,10 +58,20 @@ export interface EvaluationReport {
   jobKey: string;
   datasetVersion: string;
   evaluatedAt: string;
-  decision: 'promote' | 'reject';
+  decision: GateOutcome;
   mode: 'relative' | 'absolute';
   reasons: string[];
+  /** The decision's reason in one sentence. */
+  summary?: string;
+  /** When inconclusive: how many more holdout conversations would settle the question. */
+  moreHoldoutConversations?: number;
   checks: GateCheck[];
+  /** McNemar's test on paired intent accuracy (candidate vs production, same conversations). */
+  intentAccuracyTest?: McNemarResult;
+  /** Replies side by side (customer, human, production, candidate). */
+  sample?: ReplySample[];
+  /** Present in manual promotion mode for a candidate that passed the gate. */
+  approval?: ApprovalRecord;
   candidate: ModelEvaluation;
   production?: ModelEvaluation;
   training: {

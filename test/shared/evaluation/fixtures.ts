@@ -14,6 +14,7 @@ export const TEST_GATE_POLICY: GatePolicy = {
   minOosHandled: 0.5,
   maxLatencyP95Ms: 1000,
   rejectOverfitting: true,
+  maxContentFiltered: 0.02,
 };
 
 /** A complete report, as evaluateCandidate writes it, built from real metric computations on small data. */
