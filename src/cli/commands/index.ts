@@ -9,6 +9,7 @@ import { statusCommand } from './status';
 import { dashboardCommand } from './dashboard';
 import { demoCommand } from './demo';
 import { emulatorCommand } from './emulator';
+import { approveCommand, rejectCommand } from './approval';
 
 /** Every `tuneloop` command; each lives in its own file in this folder. */
-export const commands: CliCommand[] = [bleuCommand, f1Command, reportCommand, prepareCommand, validateCommand, dropCommand, statusCommand, dashboardCommand, demoCommand, emulatorCommand];
+export const commands: CliCommand[] = [bleuCommand, f1Command, reportCommand, prepareCommand, validateCommand, dropCommand, statusCommand, dashboardCommand, demoCommand, emulatorCommand, approveCommand, rejectCommand];
