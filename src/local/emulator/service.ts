@@ -66,7 +66,8 @@ export interface ContentFilterRule {
   on?: 'completion' | 'prompt';
   severity?: 'low' | 'medium' | 'high';
   filtered?: boolean;
-  deployment?: string;
+  /** Only on this deployment (exact name, case-insensitive, or a pattern). */
+  deployment?: string | RegExp;
 }
 
 export interface ListQuery {
@@ -125,7 +126,8 @@ function filterVerdict(
   let filtered = false;
   for (const rule of rules ?? []) {
     if ((rule.on ?? 'completion') !== on) continue;
-    if (rule.deployment && rule.deployment.toLowerCase() !== deploymentName.toLowerCase()) continue;
+    if (typeof rule.deployment === 'string' && rule.deployment.toLowerCase() !== deploymentName.toLowerCase()) continue;
+    if (rule.deployment instanceof RegExp && !rule.deployment.test(deploymentName)) continue;
     const matches = typeof rule.pattern === 'string' ? text.includes(rule.pattern) : new RegExp(rule.pattern.source, rule.pattern.flags.replace('g', '')).test(text);
     if (!matches) continue;
     results[rule.category] = { filtered: rule.filtered === true, severity: rule.severity ?? (rule.filtered ? 'medium' : 'low') };
