@@ -45,6 +45,22 @@ function makeFiles(dir: string): void {
   writeFileSync(join(dir, 'b.txt'), `${b.join('\n')}\n`);
 }
 
+/**
+ * Median CPU time (ms, user + system) of `fn` after one warm-up. On a machine shared with other
+ * work, CPU time moves far less than wall time; both are printed.
+ */
+function cpuMedian(fn: () => unknown, repeats: number): number {
+  fn();
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const start = process.cpuUsage();
+    fn();
+    const used = process.cpuUsage(start);
+    times.push((used.user + used.system) / 1000);
+  }
+  return median(times);
+}
+
 /** Median wall time (ms) of a fresh process, as a user would run it. */
 function timeProcess(args: string[], cwd: string, repeats: number): number {
   const times: number[] = [];
@@ -81,8 +97,21 @@ export const bleuSignificanceBenchmark: Benchmark = {
       const tables = segmentStatisticsTables([a, b], [refs]);
       const stats = await timeMedian(() => segmentStatisticsTables([a, b], [refs]), 3);
       const resampling = await timeMedian(() => pairedBootstrap(tables, { resamples: 1000 }), 3);
+      const cpu = {
+        tokens: cpuMedian(() => {
+          for (let i = 0; i < PAIRS; i++) {
+            tokenize13a(a[i]);
+            tokenize13a(refs[i]);
+          }
+        }, 3),
+        legacy: cpuMedian(() => legacyCorpusBleu(a, refs), 3),
+        current: cpuMedian(() => corpusBleu(a, [refs]), 3),
+        stats: cpuMedian(() => segmentStatisticsTables([a, b], [refs]), 3),
+        resampling: cpuMedian(() => pairedBootstrap(tables, { resamples: 1000 }), 3),
+      };
       lines.push(
-        `in process, ${PAIRS} pairs (median of 3): 13a tokenisation of hyp+ref ${tokens.toFixed(0)} ms (baseline); corpus BLEU before ${legacy.toFixed(0)} ms = ${(legacy / tokens).toFixed(2)}x; now ${current.toFixed(0)} ms = ${(current / tokens).toFixed(2)}x baseline, ${(current / legacy).toFixed(2)}x before`,
+        `in process, CPU time (median of 3): 13a tokenisation ${cpu.tokens.toFixed(0)} ms (baseline); corpus BLEU before ${cpu.legacy.toFixed(0)} ms = ${(cpu.legacy / cpu.tokens).toFixed(2)}x; now ${cpu.current.toFixed(0)} ms = ${(cpu.current / cpu.tokens).toFixed(2)}x baseline, ${(cpu.current / cpu.legacy).toFixed(2)}x before; statistics of 2 systems ${cpu.stats.toFixed(0)} ms; 1000 resamples ${cpu.resampling.toFixed(0)} ms`,
+        `in process, ${PAIRS} pairs, wall time (median of 3): 13a tokenisation of hyp+ref ${tokens.toFixed(0)} ms (baseline); corpus BLEU before ${legacy.toFixed(0)} ms = ${(legacy / tokens).toFixed(2)}x; now ${current.toFixed(0)} ms = ${(current / tokens).toFixed(2)}x baseline, ${(current / legacy).toFixed(2)}x before`,
         `in process, paired bootstrap: statistics of 2 systems ${stats.toFixed(0)} ms + 1000 resamples ${resampling.toFixed(0)} ms (${(resampling / 1000).toFixed(2)} ms per resample of 2 × ${PAIRS} segments)`,
       );
 
