@@ -54,7 +54,12 @@ describe('CSAT per model version', () => {
     clock = new Date('2026-02-03T00:00:00Z');
     await store.put({ conversationId: 'c1', rating: 4, source: source(3) });
     await store.put({ conversationId: 'c2', rating: 5, source: source(4) });
+    // A feedback record that names the answering model (JSONL `model`/`deployment`) is credited to it.
+    await store.put({ conversationId: 'c3', rating: 1, model: 'legacy-bot', source: source(5) });
     await switchProduction(storage, { jobKey: 'a', deploymentName: 'dep-a', fineTunedModel: 'm-a', datasetVersion: 'v1' }, { expected: undefined, now: new Date('2026-02-01T00:00:00Z') });
-    expect(await loadCsatByModel(storage)).toEqual([{ jobKey: 'a', deploymentName: 'dep-a', from: '2026-02-01T00:00:00.000Z', ratings: 2, meanCsat: 4.5 }]);
+    expect(await loadCsatByModel(storage)).toEqual([
+      { jobKey: 'a', deploymentName: 'dep-a', from: '2026-02-01T00:00:00.000Z', ratings: 2, meanCsat: 4.5, attributedByLog: 0, attributedByTime: 2, interval: { low: 4, high: 5 } },
+      { jobKey: 'legacy-bot', from: '', ratings: 1, meanCsat: 1, attributedByLog: 1, attributedByTime: 0 },
+    ]);
   });
 });
