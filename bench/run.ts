@@ -5,6 +5,7 @@ import { jsonDocumentBenchmark } from './jsonDocument';
 import { qualityBenchmark } from './quality';
 import { driftBenchmark } from './drift';
 import { bleuBenchmark } from './bleu';
+import { bleuSignificanceBenchmark } from './bleuSignificance';
 import { emulatorBenchmark } from './emulator';
 import { preprocessBlobBenchmark } from './preprocessBlob';
 import { piiBenchmark } from './pii';
@@ -25,6 +26,7 @@ const benchmarks: Benchmark[] = [
   piiBenchmark,
   driftBenchmark,
   bleuBenchmark,
+  bleuSignificanceBenchmark,
   emulatorBenchmark,
   prepareBenchmark,
   preprocessBlobBenchmark,

@@ -69,4 +69,48 @@ describe('tuneloop bleu', () => {
     expect(io2.err).toContain('cannot read nope.txt: ENOENT');
     expect(readFileSync(join(dir, 'hyp.txt'), 'utf8')).toContain('dog');
   });
+
+  describe('paired tests (several --hyp)', () => {
+    // Fixed vectors from test/fixtures/significance (see make_vectors.py: sacreBLEU's procedure re-implemented with numpy).
+    const fixtures = join(__dirname, '../fixtures/significance');
+    const expected = JSON.parse(readFileSync(join(fixtures, 'expected.json'), 'utf8'));
+
+    it('--paired-bs --paired-ar --json prints one object per system, in order, within Monte-Carlo error of sacreBLEU', async () => {
+      const io = captureIo(fixtures);
+      const args = ['bleu', '--ref', 'ref.txt', '--hyp', 'baseline.txt', '--hyp', 'candidate.txt', '--hyp', 'close.txt', '--paired-bs', '--paired-ar', '--json'];
+      expect(await runCli(args, io)).toBe(0);
+      const rows = JSON.parse(io.out);
+      expect(rows.map((r: { system: string }) => r.system)).toEqual(['baseline.txt', 'candidate.txt', 'close.txt']);
+      expect(rows[0]).toMatchObject({ p_value: null, p_value_ar: null });
+      for (const [i, r] of rows.entries()) {
+        const e = expected.systems[i];
+        expect(Object.keys(r)).toEqual(expect.arrayContaining(['score', 'mean', 'ci', 'p_value']));
+        expect(r.score).toBeCloseTo(e.score, 9);
+        expect(Math.abs(r.mean - e.mean)).toBeLessThanOrEqual(4.5 * Math.SQRT2 * e.sd.mean);
+        expect(Math.abs(r.ci - e.ci)).toBeLessThanOrEqual(4.5 * Math.SQRT2 * e.sd.ci);
+        if (i > 0) expect(Math.abs(r.p_value - e.p_value)).toBeLessThanOrEqual(4.5 * Math.SQRT2 * e.sd.p_value);
+      }
+      // --seed makes runs repeatable
+      const again = captureIo(fixtures);
+      expect(await runCli(args, again)).toBe(0);
+      expect(JSON.parse(again.out)).toEqual(rows);
+    });
+
+    it('prints a table with the baseline first and the signature with seed and resamples', async () => {
+      const io = captureIo(fixtures);
+      expect(await runCli(['bleu', '--ref', 'ref.txt', '--hyp', 'baseline.txt', '--hyp', 'close.txt', '--paired-bs', '--seed', '3', '--paired-bs-n', '200'], io)).toBe(0);
+      expect(io.out).toMatch(/^Baseline: baseline\.txt\s+28\.01 \(/m);
+      expect(io.out).toMatch(/^close\.txt\s+28\.78 \(\d+\.\d\d ± \d+\.\d\d\)\s+\(p = 0\.\d{4}\)/m);
+      expect(io.out).toContain('|seed:3|bs:200');
+    });
+
+    it('needs two systems for a paired test and equal line counts', async () => {
+      const io = captureIo(fixtures);
+      expect(await runCli(['bleu', '--ref', 'ref.txt', '--hyp', 'baseline.txt', '--paired-bs'], io)).toBe(2);
+      expect(io.err).toContain('baseline and at least one system');
+      const io2 = captureIo(dir);
+      expect(await runCli(['bleu', '--ref', 'ref1.txt', '--hyp', 'hyp.txt', '--hyp', 'short.txt', '--paired-ar'], io2)).toBe(1);
+      expect(io2.err).toContain('short.txt has 1 lines but hyp.txt has 3');
+    });
+  });
 });

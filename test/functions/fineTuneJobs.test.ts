@@ -107,7 +107,8 @@ describe('fineTuneJobs (Azurite + emulator + local host)', () => {
     const record = await waitForJob('job-happy');
 
     expect(record.state).toBe('evaluated');
-    expect(['promote', 'reject']).toContain(record.decision);
+    // The gate's outcome on this tiny holdout is not the point here (gate.test.ts and evaluate.test.ts test it).
+    expect(['promote', 'reject', 'inconclusive']).toContain(record.decision);
     expect(record.history.map((h) => h.state)).toEqual(
       expect.arrayContaining(['queued', 'uploading', 'files-processing', 'submitted', 'succeeded', 'deploying', 'deployed', 'evaluating', 'evaluated']),
     );
@@ -352,7 +353,7 @@ describe('fineTuneJobs (Azurite + emulator + local host)', () => {
     expect(await runCli(['status', '--connection-string', azurite.connectionString], io)).toBe(0);
     const text = out.join('');
     expect(text).toMatch(/Datasets \(1\)\n.*VERSION.*\n\s+v-happy\s+2026-11-26 02:00:00Z\s+12\s+2\s+2\s+480\s+\$0\.12/);
-    expect(text).toMatch(/\n\s+job-happy\s+evaluated\s+v-happy\s+\S+ \S+\s+\d+s\s+\d+s\s+\d+s\s+(promoted|rejected) \(tuneloop-job-happy\)/);
+    expect(text).toMatch(/\n\s+job-happy\s+evaluated\s+v-happy\s+\S+ \S+\s+\d+s\s+\d+s\s+\d+s\s+(promoted|rejected|inconclusive, production stays) \(tuneloop-job-happy\)/);
     expect(text).toMatch(/\n\s+job-fail\s+failed\s+v-fail\s.*fine-tuning job ftjob-/);
     expect(text).toMatch(/\n\s+job-nodata\s+failed\s+v-missing\s.*has no train\.jsonl/);
     expect(text).toMatch(/Deployed models \(\d+\)\n\s+production: /);

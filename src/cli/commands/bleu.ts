@@ -1,7 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs, UsageError, type CliCommand } from '../command';
-import { corpusBleu, type BleuSmoothing, type BleuTokenizer } from '../../shared/evaluation/bleu';
+import { corpusBleu, segmentStatisticsTables, type BleuSmoothing, type BleuTokenizer } from '../../shared/evaluation/bleu';
+import {
+  DEFAULT_AR_TRIALS,
+  DEFAULT_BOOTSTRAP_RESAMPLES,
+  DEFAULT_SEED,
+  pairedApproximateRandomization,
+  pairedBootstrap,
+  type PairedTestResult,
+} from '../../shared/evaluation/significance';
 
 const TOKENIZERS: BleuTokenizer[] = ['13a', 'none', 'intl', 'char', 'zh'];
 const SMOOTHING: BleuSmoothing[] = ['exp', 'floor', 'add-k', 'none'];
@@ -22,18 +30,19 @@ export async function readSegments(cwd: string, file: string): Promise<string[]>
 export const bleuCommand: CliCommand = {
   name: 'bleu',
   usage:
-    'tuneloop bleu --hyp <file> --ref <file> [--ref <file>...] [--tokenize 13a|none|intl|char|zh] [--smooth exp|floor|add-k|none] [--smooth-value <n>] [--lowercase] [--max-ngram-order <n>] [--json]',
-  summary: 'corpus BLEU of a hypothesis file against reference files (sacreBLEU defaults); score on the last line',
+    'tuneloop bleu --hyp <file> [--hyp <file>...] --ref <file> [--ref <file>...] [--tokenize 13a|none|intl|char|zh] [--smooth exp|floor|add-k|none] [--smooth-value <n>] [--lowercase] [--max-ngram-order <n>] [--paired-bs [--paired-bs-n <n>]] [--paired-ar [--paired-ar-n <n>]] [--seed <n>] [--json]',
+  summary:
+    'corpus BLEU of hypothesis files against reference files (sacreBLEU defaults); with several --hyp, paired bootstrap / approximate randomization against the first',
   async run(args, io) {
     const { positional, flags } = parseArgs(args, {
-      strings: ['hyp', 'tokenize', 'smooth', 'smooth-value', 'max-ngram-order'],
-      multiple: ['ref'],
-      booleans: ['json', 'lowercase'],
+      strings: ['tokenize', 'smooth', 'smooth-value', 'max-ngram-order', 'paired-bs-n', 'paired-ar-n', 'seed'],
+      multiple: ['ref', 'hyp'],
+      booleans: ['json', 'lowercase', 'paired-bs', 'paired-ar'],
     });
     if (positional.length) throw new UsageError(`unexpected argument ${positional[0]}`);
-    const hypFile = flags.hyp as string | undefined;
+    const hypFiles = (flags.hyp as string[] | undefined) ?? [];
     const refFiles = (flags.ref as string[] | undefined) ?? [];
-    if (!hypFile) throw new UsageError('--hyp <file> is required');
+    if (!hypFiles.length) throw new UsageError('--hyp <file> is required');
     if (!refFiles.length) throw new UsageError('at least one --ref <file> is required');
     const tokenize = (flags.tokenize as string | undefined) ?? '13a';
     if (!TOKENIZERS.includes(tokenize as BleuTokenizer)) throw new UsageError(`--tokenize must be one of ${TOKENIZERS.join(', ')}`);
@@ -46,29 +55,104 @@ export const bleuCommand: CliCommand = {
       if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got ${JSON.stringify(raw)}`);
       return n;
     };
+    const wholeFlag = (name: string, min: number): number | undefined => {
+      const n = numberFlag(name);
+      if (n !== undefined && (!Number.isInteger(n) || n < min)) throw new UsageError(`--${name} must be a whole number ≥ ${min}, got ${n}`);
+      return n;
+    };
+    const pairedBs = Boolean(flags['paired-bs']);
+    const pairedAr = Boolean(flags['paired-ar']);
+    const resamples = wholeFlag('paired-bs-n', 1) ?? DEFAULT_BOOTSTRAP_RESAMPLES;
+    const trials = wholeFlag('paired-ar-n', 1) ?? DEFAULT_AR_TRIALS;
+    const seed = wholeFlag('seed', 0) ?? DEFAULT_SEED;
+    if ((pairedBs || pairedAr) && hypFiles.length < 2) {
+      throw new UsageError('paired tests need a baseline and at least one system: give --hyp BASELINE --hyp SYSTEM [--hyp ...]');
+    }
 
-    const hypotheses = await readSegments(io.cwd, hypFile);
+    const hypotheses: string[][] = [];
+    for (const file of hypFiles) hypotheses.push(await readSegments(io.cwd, file));
+    const segments = hypotheses[0].length;
+    for (const [i, lines] of hypotheses.entries()) {
+      if (lines.length !== segments) {
+        io.stderr(`tuneloop bleu: ${hypFiles[i]} has ${lines.length} lines but ${hypFiles[0]} has ${segments}; every hypothesis file needs one line per segment\n`);
+        return 1;
+      }
+    }
     const references: string[][] = [];
     for (const file of refFiles) {
       const lines = await readSegments(io.cwd, file);
-      if (lines.length !== hypotheses.length) {
-        io.stderr(`tuneloop bleu: ${file} has ${lines.length} lines but ${hypFile} has ${hypotheses.length}; every reference file needs one line per hypothesis line\n`);
+      if (lines.length !== segments) {
+        io.stderr(`tuneloop bleu: ${file} has ${lines.length} lines but ${hypFiles[0]} has ${segments}; every reference file needs one line per hypothesis line\n`);
         return 1;
       }
       references.push(lines);
     }
-    const result = corpusBleu(hypotheses, references, {
+    const options = {
       tokenize: tokenize as BleuTokenizer,
       smoothMethod: smooth as BleuSmoothing,
       smoothValue: numberFlag('smooth-value'),
       lowercase: Boolean(flags.lowercase),
       maxNgramOrder: numberFlag('max-ngram-order'),
-    });
+    };
+
+    if (pairedBs || pairedAr) {
+      // References are tokenised once per system here, never per resample: the tests resample statistics.
+      const tables = segmentStatisticsTables(hypotheses, references, options);
+      const bs = pairedBs ? pairedBootstrap(tables, { resamples, seed }) : undefined;
+      const ar = pairedAr ? pairedApproximateRandomization(tables, { trials, seed }) : undefined;
+      const rows = hypFiles.map((file, i) => {
+        const main = (bs ?? ar)![i];
+        return { system: file, ...main, ...(bs && ar ? { p_value_ar: ar[i].p_value } : {}) };
+      });
+      if (flags.json) {
+        io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
+        return 0;
+      }
+      io.stdout(formatPairedTable(rows, { pairedBs, pairedAr, resamples, trials, seed, signature: tables[0].signature }));
+      return 0;
+    }
+
+    const results = hypotheses.map((h) => corpusBleu(h, references, options));
+    if (hypFiles.length > 1) {
+      if (flags.json) {
+        io.stdout(`${JSON.stringify(results.map((r, i) => ({ system: hypFiles[i], ...r })), null, 2)}\n`);
+        return 0;
+      }
+      io.stdout(`${results.map((r, i) => `${hypFiles[i]}: ${r.formatted}`).join('\n')}\n${results[0].signature}\n`);
+      return 0;
+    }
+    const result = results[0];
     if (flags.json) {
-      io.stdout(`${JSON.stringify({ ...result, hypFile, refFiles, segments: hypotheses.length }, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ ...result, hypFile: hypFiles[0], refFiles, segments }, null, 2)}\n`);
       return 0;
     }
     io.stdout(`${result.formatted}\n${result.signature}\n${Number(result.score.toFixed(6))}\n`);
     return 0;
   },
 };
+
+function formatPairedTable(
+  rows: (PairedTestResult & { system: string; p_value_ar?: number | null })[],
+  o: { pairedBs: boolean; pairedAr: boolean; resamples: number; trials: number; seed: number; signature: string },
+): string {
+  const f = (x: number) => x.toFixed(2);
+  const p = (x: number | null | undefined) => (x === null || x === undefined ? '' : `(p = ${x.toFixed(4)})${x < 0.05 ? '*' : ''}`);
+  const header = ['system', o.pairedBs ? 'BLEU (μ ± 95% CI)' : 'BLEU', o.pairedBs ? 'p (bootstrap)' : 'p (AR)'];
+  if (o.pairedBs && o.pairedAr) header.push('p (AR)');
+  const body = rows.map((r, i) => {
+    const cells = [i === 0 ? `Baseline: ${r.system}` : r.system, r.mean !== null && r.ci !== null ? `${f(r.score)} (${f(r.mean)} ± ${f(r.ci)})` : f(r.score), p(r.p_value)];
+    if (o.pairedBs && o.pairedAr) cells.push(p(r.p_value_ar));
+    return cells;
+  });
+  const widths = header.map((h, c) => Math.max(h.length, ...body.map((b) => b[c].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const tests = [
+    o.pairedBs ? `paired bootstrap resampling, ${o.resamples} resamples` : '',
+    o.pairedAr ? `approximate randomization, ${o.trials} trials` : '',
+  ].filter(Boolean);
+  return (
+    [line(header), ...body.map(line)].join('\n') +
+    `\n\n${tests.join('; ')}; seed ${o.seed}. p < 0.05 (marked *) means the difference to the baseline is unlikely to be chance; it does not say which system is better.\n` +
+    `${o.signature}|seed:${o.seed}${o.pairedBs ? `|bs:${o.resamples}` : ''}${o.pairedAr ? `|ar:${o.trials}` : ''}\n`
+  );
+}

@@ -8,13 +8,16 @@ import { loadReport, renderReportHtml, type EvaluationReport } from '../../share
 
 function summary(report: EvaluationReport): string {
   const lines = [
-    `${report.jobKey}: ${report.decision === 'promote' ? 'PROMOTED' : 'REJECTED'} (${report.mode === 'relative' ? 'against production' : 'absolute floors'}) at ${report.evaluatedAt}`,
+    `${report.jobKey}: ${report.approval?.status === 'awaiting' ? `AWAITING APPROVAL until ${report.approval.deadline}` : { promote: 'PROMOTED', reject: 'REJECTED', inconclusive: 'INCONCLUSIVE' }[report.decision]} (${report.mode === 'relative' ? 'against production' : 'absolute floors'}) at ${report.evaluatedAt}`,
+    ...(report.summary ? [report.summary] : []),
     `candidate ${report.candidate.deploymentName}${report.production ? `, production ${report.production.deploymentName}` : ''}, dataset ${report.datasetVersion}`,
   ];
   for (const c of report.checks) {
     const v = (x: number | boolean | undefined) => (x === undefined ? '-' : typeof x === 'number' ? String(Number(x.toFixed(4))) : String(x));
     const delta = c.delta === undefined ? '' : ` delta ${c.delta >= 0 ? '+' : ''}${Number(c.delta.toFixed(4))}`;
-    lines.push(`  ${c.passed ? 'pass' : 'FAIL'}  ${c.metric.padEnd(12)} ${v(c.candidate)} (production ${v(c.production)})${delta}  rule ${c.rule}`);
+    const interval = c.interval && c.interval.low !== c.interval.high ? `  95 % ${c.interval.of} ${v(c.interval.low)} … ${v(c.interval.high)}` : '';
+    const verdict = c.verdict === 'unsure' ? 'unsure' : c.passed ? 'pass' : 'FAIL';
+    lines.push(`  ${verdict.padEnd(6)} ${c.metric.padEnd(15)} ${v(c.candidate)} (production ${v(c.production)})${delta}${interval}  rule ${c.rule}`);
   }
   if (report.candidate.metrics.perplexity !== undefined) lines.push(`  info  perplexity   ${report.candidate.metrics.perplexity.toFixed(4)}`);
   for (const r of report.reasons) lines.push(`  reason: ${r}`);

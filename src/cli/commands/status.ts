@@ -5,13 +5,14 @@ import { createStorageClients, storageOptionsFromSettings } from '../../shared/s
 import { CORE_STATUS_SECTIONS, type StatusSection } from '../../shared/finetune/status';
 import { metricsStatusSection } from '../../shared/telemetry/status';
 import { datasetLineage, DatasetNotFoundError, formatLineage } from '../../shared/dataset/lineage';
+import { evaluationStatusSection } from '../../shared/evaluation/status';
 
 /**
  * The sections `tuneloop status` prints, in order. Datasets, jobs and deployed models come from
  * src/shared/finetune/status.ts; the metrics and drift section belongs to telemetry and is added
  * to this list (one `StatusSection` from src/shared/telemetry or src/shared/drift).
  */
-export const statusSections: StatusSection[] = [...CORE_STATUS_SECTIONS, metricsStatusSection];
+export const statusSections: StatusSection[] = [...CORE_STATUS_SECTIONS, evaluationStatusSection, metricsStatusSection];
 
 export const statusCommand: CliCommand = {
   name: 'status',

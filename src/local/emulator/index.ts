@@ -3,12 +3,12 @@ import https from 'node:https';
 import net from 'node:net';
 import { FaultPlan, type FaultRule } from './faults';
 import { createRequestHandler, type RecordedRequest } from './server';
-import { EmulatorService } from './service';
+import { EmulatorService, type ContentFilterRule } from './service';
 import { createSelfSignedCertificate } from './tls';
 import { PortInUseError } from '../azurite';
 import { TuneloopError } from '../../shared/errors';
 
-export { BASE_DURATIONS_MS, BASE_MODELS } from './service';
+export { BASE_DURATIONS_MS, BASE_MODELS, type ContentFilterRule, type ContentFilterCategory } from './service';
 export type { RecordedRequest } from './server';
 export { parseFaults, FaultSyntaxError, type Fault, type FaultRule } from './faults';
 
@@ -45,6 +45,8 @@ export interface EmulatorOptions {
   continuedTrainingRetention?: number;
   /** Extra latency per chat completion, e.g. to make p95 differ between models (not scaled by speed). */
   latencyMs?: number | ((target: { deployment: string; model: string; fineTuned: boolean }) => number);
+  /** Make the content filter flag or withhold matching replies or prompts (default: everything "safe"). */
+  contentFilter?: readonly ContentFilterRule[];
   /** Value of the `x-ms-region` header (default "East US"). */
   region?: string;
   /**
@@ -98,6 +100,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     continuedTrainingRetention: options.continuedTrainingRetention,
     dataDir: options.dataDir,
     latencyMs: typeof latency === 'number' ? () => latency : latency,
+    contentFilter: options.contentFilter,
   });
   const faults = new FaultPlan(options.faults);
   const handler = createRequestHandler({

@@ -53,6 +53,27 @@ export interface ServiceOptions {
   dataDir?: string;
   /** Extra latency of a chat completion (ms, before `speed` — latency is not scaled). */
   latencyMs?: (target: { deployment: string; model: string; fineTuned: boolean }) => number;
+  /** Content filter verdicts to return instead of "safe" (see ContentFilterRule). */
+  contentFilter?: readonly ContentFilterRule[];
+}
+
+export type ContentFilterCategory = 'hate' | 'self_harm' | 'sexual' | 'violence';
+
+/**
+ * Makes the emulated content filter flag text, as Azure's would: a completion (or the last user
+ * message, `on: 'prompt'`) matching `pattern`, on `deployment` when given, gets `severity` in
+ * `category`. With `filtered: true` a completion is withheld (`finish_reason: "content_filter"`,
+ * empty content) and a prompt is refused with Azure's 400 `content_filter` error; otherwise the
+ * text is only annotated (`filtered: false`).
+ */
+export interface ContentFilterRule {
+  pattern: RegExp | string;
+  category: ContentFilterCategory;
+  on?: 'completion' | 'prompt';
+  severity?: 'low' | 'medium' | 'high';
+  filtered?: boolean;
+  /** Only on this deployment (exact name, case-insensitive, or a pattern). */
+  deployment?: string | RegExp;
 }
 
 export interface ListQuery {
@@ -100,6 +121,27 @@ function parseJsonl(content: string): TrainingExample[] {
 
 const filterResult = { filtered: false, severity: 'safe' };
 const contentFilterResults = () => ({ hate: filterResult, self_harm: filterResult, sexual: filterResult, violence: filterResult });
+
+/** The four categories' results for `text`: "safe" unless a rule matches. */
+function filterVerdict(
+  rules: readonly ContentFilterRule[] | undefined,
+  on: 'completion' | 'prompt',
+  deploymentName: string,
+  text: string,
+): { results: Record<ContentFilterCategory, { filtered: boolean; severity: string }>; filtered: boolean } {
+  const results: Record<ContentFilterCategory, { filtered: boolean; severity: string }> = { ...contentFilterResults() };
+  let filtered = false;
+  for (const rule of rules ?? []) {
+    if ((rule.on ?? 'completion') !== on) continue;
+    if (typeof rule.deployment === 'string' && rule.deployment.toLowerCase() !== deploymentName.toLowerCase()) continue;
+    if (rule.deployment instanceof RegExp && !rule.deployment.test(deploymentName)) continue;
+    const matches = typeof rule.pattern === 'string' ? text.includes(rule.pattern) : new RegExp(rule.pattern.source, rule.pattern.flags.replace('g', '')).test(text);
+    if (!matches) continue;
+    results[rule.category] = { filtered: rule.filtered === true, severity: rule.severity ?? (rule.filtered ? 'medium' : 'low') };
+    filtered ||= rule.filtered === true;
+  }
+  return { results, filtered };
+}
 
 /**
  * The emulated Azure OpenAI resource without HTTP: files, fine-tuning jobs, models, ARM
@@ -841,6 +883,17 @@ export class EmulatorService {
     const n = body.n ?? 1;
     if (!Number.isInteger(n) || (n as number) < 1 || (n as number) > 128) throw invalid("'n' must be an integer from 1 to 128.", 'n');
     const chatMessages = messages as TrainingExample['messages'];
+    const lastUser = [...chatMessages].reverse().find((m) => m.role === 'user');
+    const promptFilter = filterVerdict(this.options.contentFilter, 'prompt', deploymentName, typeof lastUser?.content === 'string' ? lastUser.content : '');
+    if (promptFilter.filtered) {
+      throw new EmulatorHttpError(
+        400,
+        'content_filter',
+        "The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please modify your prompt and retry.",
+        {},
+        { param: 'prompt', type: null, status: 400, innererror: { code: 'ResponsibleAIPolicyViolation', content_filter_result: promptFilter.results } },
+      );
+    }
     let reply: ChatReply;
     let modelName = deployment.model;
     if (deployment.fineTuned) {
@@ -872,6 +925,11 @@ export class EmulatorService {
       content = cut.trimEnd();
       finishReason = 'length';
     }
+    const completionFilter = filterVerdict(this.options.contentFilter, 'completion', deploymentName, content);
+    if (completionFilter.filtered) {
+      content = '';
+      finishReason = 'content_filter';
+    }
     const promptTokens = counter.messages(chatMessages);
     const completionTokens = counter.text(content);
     const latencyMs = this.options.latencyMs?.({ deployment: deploymentName, model: modelName, fineTuned: deployment.fineTuned }) ?? 0;
@@ -885,14 +943,14 @@ export class EmulatorService {
         created: nowSeconds(),
         model: modelName,
         system_fingerprint: 'fp_tuneloop_emulator',
-        prompt_filter_results: [{ prompt_index: 0, content_filter_results: contentFilterResults() }],
+        prompt_filter_results: [{ prompt_index: 0, content_filter_results: promptFilter.results }],
         // The model is deterministic: n choices are n copies of the one answer.
         choices: Array.from({ length: n as number }, (_, index) => ({
           index,
           finish_reason: finishReason,
           logprobs: null,
           message: { role: 'assistant', content, refusal: null },
-          content_filter_results: contentFilterResults(),
+          content_filter_results: completionFilter.results,
         })),
         usage: {
           prompt_tokens: promptTokens,

@@ -208,6 +208,33 @@ export const settingsSchema = z
       where: 'optional',
       sample: 'true',
     }),
+    TUNELOOP_GATE_MAX_CONTENT_FILTERED: setting('TUNELOOP_GATE_MAX_CONTENT_FILTERED', share.default(0.02), {
+      description:
+        "Promotion gate: highest share of the candidate's evaluation answers that Azure's content filter may have filtered (prompt or completion; 0 = none at all).",
+      where: 'optional',
+      sample: '0.02',
+    }),
+    TUNELOOP_GATE_BOOTSTRAP_RESAMPLES: setting('TUNELOOP_GATE_BOOTSTRAP_RESAMPLES', z.coerce.number().int().min(100).max(100000).default(1000), {
+      description: 'Promotion gate: bootstrap resamples behind the 95 % intervals of BLEU, macro-F1, out-of-scope decline rate, latency p95 and CSAT.',
+      where: 'optional',
+      sample: '1000',
+    }),
+    TUNELOOP_PROMOTION: setting('TUNELOOP_PROMOTION', z.enum(['auto', 'manual']).default('auto'), {
+      description:
+        'auto: a candidate that passes the gate is promoted at once. manual: it waits in state awaiting-approval for `tuneloop approve <job>` / `tuneloop reject <job> --reason ...` (or an approve/reject queue message).',
+      where: 'optional',
+      sample: 'auto',
+    }),
+    TUNELOOP_APPROVAL_TIMEOUT_HOURS: setting('TUNELOOP_APPROVAL_TIMEOUT_HOURS', z.coerce.number().positive().max(24 * 60).default(72), {
+      description: 'Manual promotion: hours a candidate may wait for approval; then it is rejected as expired and production stays.',
+      where: 'optional',
+      sample: '72',
+    }),
+    TUNELOOP_APPROVAL_REMINDER_HOURS: setting('TUNELOOP_APPROVAL_REMINDER_HOURS', z.coerce.number().positive().default(24), {
+      description: 'Manual promotion: a tuneloop.model.approval_reminder event is sent every this many hours while a candidate waits.',
+      where: 'optional',
+      sample: '24',
+    }),
     TUNELOOP_OVERFIT_WINDOW: setting('TUNELOOP_OVERFIT_WINDOW', z.coerce.number().int().min(2).default(3), {
       description: 'Overfitting check: number of most recent results.csv steps (with both losses) whose trends are compared.',
       where: 'optional',

@@ -17,6 +17,8 @@ export interface StoredFeedback {
   conversationId: string;
   rating: number;
   comment?: string;
+  /** The answering model named by the log (read by CSAT per model). */
+  model?: string;
   file: string;
   line: number;
   /** ISO time the record was stored. */
@@ -90,6 +92,7 @@ function toStored(feedback: Feedback, receivedAt: string): StoredFeedback {
     conversationId: feedback.conversationId,
     rating: feedback.rating,
     ...(feedback.comment !== undefined ? { comment: feedback.comment } : {}),
+    ...(feedback.model !== undefined ? { model: feedback.model } : {}),
     file: feedback.source.file,
     line: feedback.source.line,
     receivedAt,

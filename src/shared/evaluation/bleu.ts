@@ -163,13 +163,20 @@ function resolve(options: BleuOptions, effectiveOrderDefault: boolean): Resolved
 
 type NgramCounts = Map<string, number>;
 
-/** All n-grams of orders 1..maxOrder of a tokenized line (joined by a space, which tokens never contain). */
+/**
+ * All n-grams of orders 1..maxOrder of a tokenized line, keyed by their tokens joined with a space.
+ * Tokens never contain whitespace, so a key also tells its order and keys of different orders
+ * cannot collide; keys grow one token at a time instead of slicing and joining per n-gram.
+ */
 function extractNgrams(tokens: string[], maxOrder: number): NgramCounts {
   const ngrams: NgramCounts = new Map();
-  for (let n = 1; n <= maxOrder; n++) {
-    for (let i = 0; i + n <= tokens.length; i++) {
-      const key = `${n}\u0000${tokens.slice(i, i + n).join(' ')}`;
+  for (let i = 0; i < tokens.length; i++) {
+    let key = tokens[i];
+    const last = Math.min(tokens.length, i + maxOrder);
+    for (let j = i; ; ) {
       ngrams.set(key, (ngrams.get(key) ?? 0) + 1);
+      if (++j >= last) break;
+      key += ' ' + tokens[j];
     }
   }
   return ngrams;
@@ -197,26 +204,55 @@ function preprocess(line: string, o: ResolvedOptions, tokenizer: (s: string) => 
   return pySplit(tokenizer(text));
 }
 
-function segmentStatistics(hypothesis: string, references: string[], o: ResolvedOptions, tokenizer: (s: string) => string): BleuStatistics {
-  const refNgrams: NgramCounts = new Map();
-  const refLens: number[] = [];
+interface ReferenceSide {
+  ngrams: NgramCounts;
+  lens: number[];
+}
+
+function referenceSide(references: string[], o: ResolvedOptions, tokenizer: (s: string) => string): ReferenceSide {
+  const ngrams: NgramCounts = new Map();
+  const lens: number[] = [];
   for (const ref of references) {
     const tokens = preprocess(ref, o, tokenizer);
-    refLens.push(tokens.length);
+    lens.push(tokens.length);
     for (const [ngram, count] of extractNgrams(tokens, o.maxNgramOrder)) {
-      refNgrams.set(ngram, Math.max(refNgrams.get(ngram) ?? 0, count));
+      const seen = ngrams.get(ngram);
+      if (seen === undefined || count > seen) ngrams.set(ngram, count);
     }
   }
+  return { ngrams, lens };
+}
+
+function hypothesisStatistics(hypothesis: string, ref: ReferenceSide, o: ResolvedOptions, tokenizer: (s: string) => string): BleuStatistics {
+  const refNgrams = ref.ngrams;
   const hypTokens = preprocess(hypothesis, o, tokenizer);
   const counts = new Array<number>(o.maxNgramOrder).fill(0);
   const totals = new Array<number>(o.maxNgramOrder).fill(0);
-  for (const [ngram, count] of extractNgrams(hypTokens, o.maxNgramOrder)) {
-    const n = Number(ngram.slice(0, ngram.indexOf('\u0000'))) - 1;
-    totals[n] += count;
-    const refCount = refNgrams.get(ngram);
-    if (refCount !== undefined) counts[n] += Math.min(count, refCount);
+  // Clipped matches in one pass over the hypothesis: an occurrence counts while the n-gram has been
+  // matched fewer times than the reference allows (= Σ min(hyp count, max ref count)).
+  const used: NgramCounts = new Map();
+  for (let i = 0; i < hypTokens.length; i++) {
+    let key = hypTokens[i];
+    const last = Math.min(hypTokens.length, i + o.maxNgramOrder);
+    for (let j = i, n = 0; ; n++) {
+      totals[n]++;
+      const allowed = refNgrams.get(key);
+      if (allowed !== undefined) {
+        const u = used.get(key) ?? 0;
+        if (u < allowed) {
+          counts[n]++;
+          used.set(key, u + 1);
+        }
+      }
+      if (++j >= last) break;
+      key += ' ' + hypTokens[j];
+    }
   }
-  return { sysLen: hypTokens.length, refLen: closestRefLen(hypTokens.length, refLens), counts, totals };
+  return { sysLen: hypTokens.length, refLen: closestRefLen(hypTokens.length, ref.lens), counts, totals };
+}
+
+function segmentStatistics(hypothesis: string, references: string[], o: ResolvedOptions, tokenizer: (s: string) => string): BleuStatistics {
+  return hypothesisStatistics(hypothesis, referenceSide(references, o, tokenizer), o, tokenizer);
 }
 
 /** Mirrors sacreBLEU's `my_log`: log(0) is a huge negative number, so the score becomes exactly 0. */
@@ -343,4 +379,98 @@ export function sentenceBleu(hypothesis: string, references: readonly string[], 
   if (references.length === 0) throw new BleuOptionError('sentence BLEU needs at least one reference');
   const stats = segmentStatistics(hypothesis, [...references], o, bleuTokenizer(o.tokenize));
   return finish(stats, o, bleuSignature({ ...o, nrefs: references.length }, true));
+}
+
+/**
+ * Per-segment sufficient statistics, sacreBLEU's layout: row i is
+ * `[sys_len, ref_len, correct_1..correct_N, total_1..total_N]` of segment i, flat in one array.
+ * Significance tests resample these rows instead of re-tokenising anything.
+ */
+export interface SegmentStatisticsTable {
+  /** Row-major, `segments × width`; whole numbers. */
+  rows: Float64Array;
+  segments: number;
+  /** 2 + 2 × maxNgramOrder. */
+  width: number;
+  maxNgramOrder: number;
+  /** The options the statistics were computed with (scores from rows must use the same smoothing). */
+  options: Required<Pick<BleuOptions, 'smoothMethod' | 'effectiveOrder' | 'maxNgramOrder'>> & Pick<BleuOptions, 'smoothValue'>;
+  signature: string;
+}
+
+export function segmentStatisticsTable(
+  hypotheses: readonly string[],
+  referenceStreams: readonly (readonly (string | null | undefined)[])[],
+  options: BleuOptions = {},
+): SegmentStatisticsTable {
+  return segmentStatisticsTables([hypotheses], referenceStreams, options)[0];
+}
+
+/**
+ * One table per system over the same references, segment by segment: each reference is tokenised
+ * and counted once for all systems.
+ */
+export function segmentStatisticsTables(
+  systems: readonly (readonly string[])[],
+  referenceStreams: readonly (readonly (string | null | undefined)[])[],
+  options: BleuOptions = {},
+): SegmentStatisticsTable[] {
+  const o = resolve(options, false);
+  if (referenceStreams.length === 0) throw new BleuOptionError('corpus BLEU needs at least one reference stream');
+  const segments = systems[0]?.length ?? 0;
+  for (const [k, hypotheses] of systems.entries()) {
+    if (hypotheses.length !== segments) {
+      throw new BleuOptionError(`system ${k + 1} has ${hypotheses.length} lines but system 1 has ${segments}; every system needs one line per segment`);
+    }
+  }
+  for (const [k, stream] of referenceStreams.entries()) {
+    if (stream.length !== segments) {
+      throw new BleuOptionError(
+        `reference stream ${k + 1} has ${stream.length} lines but there are ${segments} hypotheses; every stream needs one line per hypothesis`,
+      );
+    }
+  }
+  const tokenizer = bleuTokenizer(o.tokenize);
+  const order = o.maxNgramOrder;
+  const width = 2 + 2 * order;
+  const tables = systems.map(() => new Float64Array(segments * width));
+  let variable = false;
+  for (let i = 0; i < segments; i++) {
+    const refs = referenceStreams.map((s) => s[i]).filter((r): r is string => typeof r === 'string');
+    if (refs.length !== referenceStreams.length) variable = true;
+    if (refs.length === 0) throw new BleuOptionError(`hypothesis ${i + 1} has no reference`);
+    const ref = referenceSide(refs, o, tokenizer);
+    const at = i * width;
+    for (let k = 0; k < systems.length; k++) {
+      const s = hypothesisStatistics(systems[k][i], ref, o, tokenizer);
+      const rows = tables[k];
+      rows[at] = s.sysLen;
+      rows[at + 1] = s.refLen;
+      for (let n = 0; n < order; n++) {
+        rows[at + 2 + n] = s.counts[n];
+        rows[at + 2 + order + n] = s.totals[n];
+      }
+    }
+  }
+  const signature = bleuSignature({ ...o, nrefs: variable ? 'var' : referenceStreams.length });
+  return tables.map((rows) => ({
+    rows,
+    segments,
+    width,
+    maxNgramOrder: order,
+    options: { smoothMethod: o.smoothMethod, smoothValue: o.smoothValue, effectiveOrder: o.effectiveOrder, maxNgramOrder: order },
+    signature,
+  }));
+}
+
+/** Corpus BLEU (0–100) of summed statistics in the table layout (`sums.length === width`). */
+export function bleuFromSummedRow(sums: ArrayLike<number>, table: Pick<SegmentStatisticsTable, 'maxNgramOrder' | 'options'>): number {
+  const order = table.maxNgramOrder;
+  const counts = new Array<number>(order);
+  const totals = new Array<number>(order);
+  for (let n = 0; n < order; n++) {
+    counts[n] = sums[2 + n];
+    totals[n] = sums[2 + order + n];
+  }
+  return bleuFromStatistics({ sysLen: sums[0], refLen: sums[1], counts, totals }, table.options).score;
 }

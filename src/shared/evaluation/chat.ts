@@ -1,4 +1,5 @@
 import type { AzureOpenAI } from 'openai';
+import { contentFilterOfCompletion, contentFilterOfError, type ContentFilterFinding } from './contentFilter';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -8,6 +9,8 @@ export interface ChatMessage {
 export interface TimedReply {
   text: string;
   latencyMs: number;
+  /** Azure's content filter on this request and answer; undefined when the service reported none. */
+  contentFilter?: ContentFilterFinding;
 }
 
 /** The one thing evaluation needs from a deployment: a reply and how long it took. */
@@ -26,17 +29,25 @@ export function deploymentChatModel(client: AzureOpenAI, deploymentName: string)
     deploymentName,
     async complete(messages, options = {}) {
       const start = performance.now();
-      const completion = await client.chat.completions.create(
-        {
-          model: deploymentName,
-          messages: messages.map((m) => ({ role: m.role, content: m.content })),
-          temperature: 0,
-          max_tokens: options.maxTokens ?? 400,
-        },
-        { signal: options.signal },
-      );
+      let completion;
+      try {
+        completion = await client.chat.completions.create(
+          {
+            model: deploymentName,
+            messages: messages.map((m) => ({ role: m.role, content: m.content })),
+            temperature: 0,
+            max_tokens: options.maxTokens ?? 400,
+          },
+          { signal: options.signal },
+        );
+      } catch (err) {
+        // A prompt the content filter refuses is an answer for the gate (filtered), not a failed call.
+        const refused = contentFilterOfError(err);
+        if (!refused) throw err;
+        return { text: '', latencyMs: performance.now() - start, contentFilter: refused };
+      }
       const latencyMs = performance.now() - start;
-      return { text: completion.choices[0]?.message?.content ?? '', latencyMs };
+      return { text: completion.choices[0]?.message?.content ?? '', latencyMs, contentFilter: contentFilterOfCompletion(completion) };
     },
   };
 }

@@ -4,17 +4,19 @@ import { intentTaskMessages, normaliseIntentLabel } from '../dataset/intentTask'
 import { FineTuningClient } from '../finetune/client';
 import { ResultFileError } from '../finetune/errors';
 import { parseResultsCsv } from '../finetune/results';
-import { TABLES } from '../storage/names';
+import { CONTAINERS, TABLES } from '../storage/names';
 import { EVENT_TYPES } from '../telemetry/events';
 import { notify } from '../telemetry/notify';
-import { corpusBleu } from './bleu';
+import { bleuFromSummedRow, corpusBleu, segmentStatisticsTables, type SegmentStatisticsTable } from './bleu';
+import { tallyContentFilter, type ContentFilterFinding } from './contentFilter';
 import { chooseBleuTokenizer } from './bleuTokenizers';
 import { deploymentChatModel, type ChatMessage, type ChatModel } from './chat';
 import { loadCsatByModel } from './csat';
 import { intentF1 } from './f1';
-import { decidePromotion, gatePolicyFromSettings } from './gate';
+import { decidePromotion, gatePolicyFromSettings, type GateEvidence, type GateOutcome, type IntervalMetric } from './gate';
+import { bootstrapInterval, independentRatioInterval, mcnemar, pairedDifferenceInterval, sampleInterval, type Interval } from './intervals';
 import { holdoutBlobName, loadHoldout, replyTask, type HoldoutRecord } from './holdout';
-import { summarizeLatency } from './latency';
+import { nearestRankPercentile, summarizeLatency } from './latency';
 import {
   ensureProductionRecord,
   getDeploymentRecord,
@@ -24,9 +26,9 @@ import {
   type ModelVersion,
   type ProductionPointer,
 } from './models';
-import { scoreOutOfScope } from './oos';
+import { isDeclineOrRedirect, scoreOutOfScope } from './oos';
 import { OOS_PROBES, OOS_PROBES_CREDIT, type OosProbe } from './oosProbes';
-import { loadReport, REPORT_SCHEMA, ReportNotFoundError, saveReport, type EvaluationReport, type ModelEvaluation } from './report';
+import { loadReport, REPORT_SCHEMA, ReportNotFoundError, saveReport, type EvaluationReport, type ModelEvaluation, type ReplySample } from './report';
 import { detectOverfitting, lossCurve, perplexityFromSteps } from './training';
 import { isStatus } from '../errors';
 
@@ -46,7 +48,10 @@ export interface EvaluateOptions {
 }
 
 export interface EvaluationOutcome {
-  decision: 'promote' | 'reject';
+  /** The gate's outcome; with TUNELOOP_PROMOTION=manual a `promote` has not happened yet while `awaitingApproval`. */
+  decision: GateOutcome;
+  /** True when the candidate passed and waits for a person to approve it (production unchanged so far). */
+  awaitingApproval: boolean;
   /** `eval-reports/<jobKey>/report.json` (the HTML page is next to it). */
   reportBlob: string;
   metrics: EvaluationReport['candidate']['metrics'];
@@ -118,12 +123,31 @@ export async function evaluateCandidate(runtime: Runtime, candidate: Candidate, 
   const training = await readTraining(openai, candidate, settings, signal);
   const evaluations = models.map((m, i) => summarise(m.version, m.model.deploymentName, results[i]));
   const [candidateEval, productionEval] = evaluations;
+  // Per-segment BLEU statistics of both models over the same references, for every BLEU interval.
+  const bleuTables = results[0].replies.length
+    ? segmentStatisticsTables(
+        results.map((r) => r.replies.map((x) => x.hypothesis)),
+        [results[0].replies.map((x) => x.reference)],
+        // The same tokenizer as the point estimate (chosen by the references' language).
+        { tokenize: chooseBleuTokenizer(results[0].replies.map((x) => x.reference)).tokenize },
+      )
+    : [];
+  const items = results.map((r, i) => itemStatistics(r, bleuTables[i]));
+  const resamples = settings.TUNELOOP_GATE_BOOTSTRAP_RESAMPLES;
+  evaluations.forEach((e, i) => {
+    e.intervals = valueIntervals(items[i], resamples);
+  });
   candidateEval.metrics.overfitting = training.overfitting?.overfitting;
   candidateEval.metrics.perplexity = training.perplexity?.perplexity;
   if (productionEval && production) productionEval.metrics.perplexity = await storedPerplexity(runtime, production.jobKey);
 
-  const gate = decidePromotion(candidateEval.metrics, productionEval?.metrics, gatePolicyFromSettings(settings));
+  const evidence: GateEvidence = {
+    intervals: productionEval ? differenceIntervals(items[0], items[1], resamples) : (candidateEval.intervals ?? {}),
+  };
+  const gate = decidePromotion(candidateEval.metrics, productionEval?.metrics, gatePolicyFromSettings(settings), evidence);
   const evaluatedAt = now().toISOString();
+  const manual = settings.TUNELOOP_PROMOTION === 'manual' && gate.decision === 'promote';
+  const paired = productionEval && results[0].intents.length === results[1].intents.length && results[0].intents.length > 0;
   const report: EvaluationReport = {
     schema: REPORT_SCHEMA,
     jobKey: candidate.jobKey,
@@ -132,7 +156,23 @@ export async function evaluateCandidate(runtime: Runtime, candidate: Candidate, 
     decision: gate.decision,
     mode: gate.mode,
     reasons: gate.reasons,
+    summary: gate.summary,
+    moreHoldoutConversations: gate.moreHoldoutConversations,
     checks: gate.checks,
+    intentAccuracyTest: paired
+      ? mcnemar(
+          results[0].intents.map((x) => x.predicted === x.gold),
+          results[1].intents.map((x) => x.predicted === x.gold),
+        )
+      : undefined,
+    sample: replySample(results[0], results[1]),
+    approval: manual
+      ? {
+          status: 'awaiting',
+          requestedAt: evaluatedAt,
+          deadline: new Date(Date.parse(evaluatedAt) + settings.TUNELOOP_APPROVAL_TIMEOUT_HOURS * 3600_000).toISOString(),
+        }
+      : undefined,
     candidate: candidateEval,
     production: productionEval,
     training,
@@ -148,8 +188,10 @@ export async function evaluateCandidate(runtime: Runtime, candidate: Candidate, 
   };
   const reportBlob = await saveReport(storage, report, { signal });
 
-  if (gate.decision === 'promote') {
+  if (gate.decision === 'promote' && !manual) {
     await promote(runtime, candidate, production, reportBlob, now());
+  } else if (manual) {
+    // Waits for a person: production and the candidate's role stay as they are until approve/reject.
   } else {
     await saveDeploymentRecord(storage, {
       deploymentName: candidate.deploymentName,
@@ -159,7 +201,7 @@ export async function evaluateCandidate(runtime: Runtime, candidate: Candidate, 
   }
   await storeVerdict(runtime, report, reportBlob);
   await emit(runtime, report, signal);
-  return { decision: gate.decision, reportBlob, metrics: candidateEval.metrics, report, alreadyEvaluated: false };
+  return { decision: gate.decision, awaitingApproval: manual, reportBlob, metrics: candidateEval.metrics, report, alreadyEvaluated: false };
 }
 
 interface Tasks {
@@ -194,10 +236,12 @@ function buildTasks(holdout: readonly HoldoutRecord[], systemPrompt: string, oos
 interface ModelAnswers {
   requests: number;
   firstError?: unknown;
-  replies: { conversationId: string; reference: string; hypothesis: string }[];
+  replies: { conversationId: string; customer: string; reference: string; hypothesis: string }[];
   intents: { conversationId: string; gold: string; predicted: string }[];
   probes: { question: string; reply: string }[];
   latenciesMs: number[];
+  /** Content filter per answered request (undefined: no results reported). */
+  filters: (ContentFilterFinding | undefined)[];
   errors: ModelEvaluation['errors'];
 }
 
@@ -206,13 +250,14 @@ interface ModelAnswers {
  * same load (latency comparability matters more than evaluation speed).
  */
 async function askAll(models: { model: ChatModel }[], tasks: Tasks, signal?: AbortSignal): Promise<ModelAnswers[]> {
-  const answers: ModelAnswers[] = models.map(() => ({ requests: 0, replies: [], intents: [], probes: [], latenciesMs: [], errors: [] }));
+  const answers: ModelAnswers[] = models.map(() => ({ requests: 0, replies: [], intents: [], probes: [], latenciesMs: [], filters: [], errors: [] }));
   const ask = async (i: number, task: string, conversationId: string | undefined, prompt: ChatMessage[], maxTokens?: number) => {
     signal?.throwIfAborted();
     answers[i].requests++;
     try {
       const reply = await models[i].model.complete(prompt, { signal, maxTokens });
       answers[i].latenciesMs.push(reply.latencyMs);
+      answers[i].filters.push(reply.contentFilter);
       return reply.text;
     } catch (err) {
       if (signal?.aborted) throw err;
@@ -225,7 +270,7 @@ async function askAll(models: { model: ChatModel }[], tasks: Tasks, signal?: Abo
     for (let i = 0; i < models.length; i++) {
       const text = await ask(i, 'reply', t.conversationId, t.prompt);
       // A failed call scores as an empty reply: BLEU stays comparable over the same holdout.
-      answers[i].replies.push({ conversationId: t.conversationId, reference: t.reference, hypothesis: text ?? '' });
+      answers[i].replies.push({ conversationId: t.conversationId, customer: lastCustomerTurn(t.prompt), reference: t.reference, hypothesis: text ?? '' });
     }
   }
   for (const t of tasks.intents) {
@@ -253,6 +298,76 @@ async function askAll(models: { model: ChatModel }[], tasks: Tasks, signal?: Abo
     }
   });
   return answers;
+}
+
+/** The customer's last message before the reply being asked for (for the side-by-side sample). */
+function lastCustomerTurn(prompt: readonly ChatMessage[]): string {
+  for (let i = prompt.length - 1; i >= 0; i--) if (prompt[i].role === 'user') return prompt[i].content;
+  return '';
+}
+
+/** Per-item statistics behind every interval, one set per model, in task order (the same items for both models). */
+interface ItemStatistics {
+  bleu?: (idx: Int32Array) => number;
+  intentF1?: (idx: Int32Array) => number;
+  oosHandled?: (idx: Int32Array) => number;
+  latencies: number[];
+  replies: number;
+  intents: number;
+  probes: number;
+}
+
+function itemStatistics(a: ModelAnswers, table: SegmentStatisticsTable | undefined): ItemStatistics {
+  const out: ItemStatistics = { latencies: a.latenciesMs, replies: a.replies.length, intents: a.intents.length, probes: a.probes.length };
+  if (table && table.segments) {
+    const sums = new Float64Array(table.width);
+    out.bleu = (idx) => {
+      sums.fill(0);
+      for (let j = 0; j < idx.length; j++) {
+        const o = idx[j] * table.width;
+        for (let k = 0; k < table.width; k++) sums[k] += table.rows[o + k];
+      }
+      return bleuFromSummedRow(sums, table);
+    };
+  }
+  if (a.intents.length) {
+    const gold = a.intents.map((x) => x.gold);
+    const predicted = a.intents.map((x) => x.predicted);
+    out.intentF1 = (idx) => intentF1(Array.from(idx, (i) => gold[i]), Array.from(idx, (i) => predicted[i])).macroF1;
+  }
+  if (a.probes.length) {
+    const handled = a.probes.map((p) => (isDeclineOrRedirect(p.reply) ? 1 : 0));
+    out.oosHandled = (idx) => {
+      let sum = 0;
+      for (let j = 0; j < idx.length; j++) sum += handled[idx[j]];
+      return sum / idx.length;
+    };
+  }
+  return out;
+}
+
+const p95 = (values: readonly number[]) => nearestRankPercentile(values, 95);
+
+/** 95 % intervals of a model's own values (error bars; the floors of the first model). */
+function valueIntervals(items: ItemStatistics, resamples: number): Partial<Record<IntervalMetric, Interval>> {
+  const o = { resamples };
+  const out: Partial<Record<IntervalMetric, Interval>> = {};
+  if (items.bleu) out.bleu = bootstrapInterval(items.replies, items.bleu, o);
+  if (items.intentF1) out.intentF1 = bootstrapInterval(items.intents, items.intentF1, o);
+  if (items.oosHandled) out.oosHandled = bootstrapInterval(items.probes, items.oosHandled, o);
+  if (items.latencies.length) out.latencyP95Ms = sampleInterval(items.latencies, p95, o);
+  return out;
+}
+
+/** 95 % intervals of candidate − production (paired over the same items), and of the p95 latency ratio. */
+function differenceIntervals(c: ItemStatistics, p: ItemStatistics, resamples: number): Partial<Record<IntervalMetric, Interval>> {
+  const o = { resamples };
+  const out: Partial<Record<IntervalMetric, Interval>> = {};
+  if (c.bleu && p.bleu && c.replies === p.replies) out.bleu = pairedDifferenceInterval(c.replies, c.bleu, p.bleu, o);
+  if (c.intentF1 && p.intentF1 && c.intents === p.intents) out.intentF1 = pairedDifferenceInterval(c.intents, c.intentF1, p.intentF1, o);
+  if (c.oosHandled && p.oosHandled && c.probes === p.probes) out.oosHandled = pairedDifferenceInterval(c.probes, c.oosHandled, p.oosHandled, o);
+  if (c.latencies.length && p.latencies.length) out.latencyP95Ms = independentRatioInterval(c.latencies, p.latencies, p95, o);
+  return out;
 }
 
 function summarise(version: ModelVersion, deploymentName: string, a: ModelAnswers): ModelEvaluation {
@@ -288,7 +403,20 @@ function summarise(version: ModelVersion, deploymentName: string, a: ModelAnswer
     metrics.oosHandled = oos.share;
     evaluation.oos = oos;
   }
+  const filter = tallyContentFilter(a.filters);
+  evaluation.contentFilter = filter;
+  if (filter.filteredShare !== undefined) metrics.contentFiltered = filter.filteredShare;
   return evaluation;
+}
+
+/** Up to `size` replies spread evenly over the holdout: customer turn, human reply, production reply, candidate reply. */
+function replySample(candidate: ModelAnswers, production: ModelAnswers | undefined, size = 8): ReplySample[] {
+  const n = candidate.replies.length;
+  const picks = n <= size ? Array.from({ length: n }, (_, i) => i) : Array.from({ length: size }, (_, k) => Math.floor((k * n) / size));
+  return picks.map((i) => {
+    const c = candidate.replies[i];
+    return { conversationId: c.conversationId, customer: c.customer, human: c.reference, production: production?.replies[i]?.hypothesis, candidate: c.hypothesis };
+  });
 }
 
 async function readTraining(
@@ -345,8 +473,23 @@ async function storeVerdict(runtime: Runtime, report: EvaluationReport, reportBl
     productionDeployment: report.production?.deploymentName ?? '',
     reportBlob,
     reasons: JSON.stringify(report.reasons),
+    summary: report.summary ?? '',
   };
+  if (report.moreHoldoutConversations !== undefined) entity.moreHoldoutConversations = report.moreHoldoutConversations;
+  if (report.approval) {
+    entity.approvalStatus = report.approval.status;
+    entity.approvalDeadline = report.approval.deadline;
+    if (report.approval.decidedBy) entity.decidedBy = report.approval.decidedBy;
+    if (report.approval.decidedAt) entity.decidedAt = report.approval.decidedAt;
+    if (report.approval.reason) entity.decisionReason = report.approval.reason;
+  }
   for (const check of report.checks) {
+    entity[`${check.metric}Verdict`] = check.verdict ?? (check.passed ? 'pass' : 'fail');
+    if (check.interval && check.interval.low !== check.interval.high) {
+      entity[`${check.metric}IntervalOf`] = check.interval.of;
+      entity[`${check.metric}Low`] = check.interval.low;
+      entity[`${check.metric}High`] = check.interval.high;
+    }
     if (check.candidate !== undefined) entity[check.metric] = check.candidate;
     if (check.production !== undefined) entity[`${check.metric}Production`] = check.production;
     if (check.delta !== undefined) entity[`${check.metric}Delta`] = check.delta;
@@ -365,7 +508,14 @@ async function storedOutcome(runtime: Runtime, jobKey: string, signal?: AbortSig
     throw err;
   }
   const report = await loadReport(runtime.storage, jobKey, { signal });
-  return { decision: report.decision, reportBlob: String(row.reportBlob), metrics: report.candidate.metrics, report, alreadyEvaluated: true };
+  return {
+    decision: report.decision,
+    awaitingApproval: report.approval?.status === 'awaiting',
+    reportBlob: String(row.reportBlob),
+    metrics: report.candidate.metrics,
+    report,
+    alreadyEvaluated: true,
+  };
 }
 
 async function finishInterruptedPromotion(runtime: Runtime, jobKey: string, signal?: AbortSignal): Promise<EvaluationOutcome | undefined> {
@@ -383,7 +533,7 @@ async function finishInterruptedPromotion(runtime: Runtime, jobKey: string, sign
       }
     }
     await storeVerdict(runtime, report, reportBlob);
-    return { decision: report.decision, reportBlob, metrics: report.candidate.metrics, report, alreadyEvaluated: true };
+    return { decision: report.decision, awaitingApproval: false, reportBlob, metrics: report.candidate.metrics, report, alreadyEvaluated: true };
   } catch (err) {
     if (err instanceof ReportNotFoundError) return undefined;
     throw err;
@@ -434,8 +584,18 @@ async function emit(runtime: Runtime, report: EvaluationReport, signal?: AbortSi
     mode: report.mode,
     productionDeployment: report.production?.deploymentName ?? '',
     reasons: report.reasons.join('; '),
+    summary: report.summary ?? '',
     report: `eval-reports/${report.jobKey}/report.json`,
   };
+  if (report.moreHoldoutConversations !== undefined) data.moreHoldoutConversations = report.moreHoldoutConversations;
+  if (report.approval) Object.assign(data, { approval: report.approval.status, deadline: report.approval.deadline, decidedBy: report.approval.decidedBy ?? '' });
+  if (report.decision === 'inconclusive') {
+    // -1: more conversations alone would not settle it (an estimate sits on its limit).
+    runtime.telemetry.trackMetric('tuneloop.eval.more_holdout_needed', report.moreHoldoutConversations ?? -1, {
+      job: report.jobKey,
+      dataset_version: report.datasetVersion,
+    });
+  }
   for (const check of report.checks) {
     if (typeof check.candidate === 'number') data[check.metric] = check.candidate;
     if (check.delta !== undefined) data[`${check.metric}_delta`] = check.delta;
@@ -443,12 +603,95 @@ async function emit(runtime: Runtime, report: EvaluationReport, signal?: AbortSi
   await notify(
     { telemetry: runtime.telemetry, events: runtime.events },
     {
-      type: report.decision === 'promote' ? EVENT_TYPES.modelPromoted : EVENT_TYPES.modelRejected,
+      type:
+        report.approval?.status === 'awaiting'
+          ? EVENT_TYPES.modelAwaitingApproval
+          : report.decision === 'promote'
+            ? EVENT_TYPES.modelPromoted
+            : report.decision === 'inconclusive'
+              ? EVENT_TYPES.modelInconclusive
+              : EVENT_TYPES.modelRejected,
       subject: `models/${report.candidate.deploymentName}`,
       data,
-      id: `${report.decision}-${report.jobKey}`,
+      id: `${report.approval?.status === 'awaiting' ? 'awaiting-approval' : report.decision}-${report.jobKey}`,
     },
     { signal },
   );
   await runtime.telemetry.flush();
+}
+
+// ---- manual promotion -------------------------------------------------------------------
+
+/** Production changed after the candidate was compared with it: its verdict is about another model. */
+export class ApprovalConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ApprovalConflictError';
+  }
+}
+
+/** The job has no report waiting for approval. */
+export class NotAwaitingApprovalError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotAwaitingApprovalError';
+  }
+}
+
+export interface ApprovalDecision {
+  status: 'approved' | 'rejected' | 'expired';
+  by: string;
+  reason?: string;
+  at?: Date;
+}
+
+/**
+ * Closes the wait of a candidate that passed the gate in manual mode: approved → promoted (the same
+ * ETag-conditional switch as automatic promotion), rejected or expired → production stays. Records
+ * who, when and why in the report and the verdict row, and emits the promoted/rejected event.
+ * Called by the job loop only (single writer of job states). Repeating a decision is a no-op.
+ * @throws ApprovalConflictError when production changed since the evaluation (evaluate again instead).
+ */
+export async function decideApproval(runtime: Runtime, jobKey: string, decision: ApprovalDecision, options: { signal?: AbortSignal } = {}): Promise<EvaluationOutcome> {
+  const { storage } = runtime;
+  const signal = options.signal;
+  const report = await loadReport(storage, jobKey, { signal });
+  const reportBlob = `${CONTAINERS.evalReports}/${jobKey}/report.json`;
+  if (!report.approval) throw new NotAwaitingApprovalError(`job ${jobKey} was not waiting for approval (its report has decision ${report.decision} without an approval request)`);
+  if (report.approval.status !== 'awaiting') {
+    return { decision: report.decision, awaitingApproval: false, reportBlob, metrics: report.candidate.metrics, report, alreadyEvaluated: true };
+  }
+  const at = decision.at ?? new Date();
+  const candidate: ModelVersion = {
+    jobKey,
+    deploymentName: report.candidate.deploymentName,
+    fineTunedModel: report.candidate.fineTunedModel,
+    datasetVersion: report.datasetVersion,
+  };
+  if (decision.status === 'approved') {
+    const production = await getProductionPointer(storage);
+    if (production?.jobKey !== jobKey) {
+      if ((production?.jobKey ?? undefined) !== (report.production?.jobKey ?? undefined)) {
+        throw new ApprovalConflictError(
+          `production is now ${production?.jobKey ?? 'none'}, but candidate ${jobKey} was compared with ${report.production?.jobKey ?? 'no production model'}; reject it and evaluate a new candidate instead`,
+        );
+      }
+      await promote(runtime, candidate, production, reportBlob, at);
+    }
+    report.decision = 'promote';
+    report.summary = `Promoted: approved by ${decision.by}${decision.reason ? ` (${decision.reason})` : ''} after the gate found it ${report.mode === 'relative' ? 'not worse than production beyond any margin' : 'above every floor'}.`;
+  } else {
+    await saveDeploymentRecord(storage, { deploymentName: candidate.deploymentName, role: 'rejected', releasedAt: at.toISOString() });
+    report.decision = 'reject';
+    report.summary =
+      decision.status === 'expired'
+        ? `Rejected: nobody approved it before ${report.approval.deadline}, so production stays.`
+        : `Rejected by ${decision.by}: ${decision.reason ?? 'no reason given'}.`;
+    report.reasons = [...report.reasons, decision.status === 'expired' ? 'approval expired' : `rejected by ${decision.by}: ${decision.reason ?? ''}`];
+  }
+  report.approval = { ...report.approval, status: decision.status, decidedBy: decision.by, decidedAt: at.toISOString(), reason: decision.reason };
+  await saveReport(storage, report, { signal });
+  await storeVerdict(runtime, report, reportBlob);
+  await emit(runtime, report, signal);
+  return { decision: report.decision, awaitingApproval: false, reportBlob, metrics: report.candidate.metrics, report, alreadyEvaluated: false };
 }

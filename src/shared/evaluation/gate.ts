@@ -1,9 +1,22 @@
 import type { Settings } from '../config/settings';
+import { itemsNeeded, type Interval } from './intervals';
 
 /**
- * The promotion gate. Relative tolerances against production when there is a production model,
- * absolute floors otherwise; an overfitting flag rejects either way (when enabled). A metric that
- * could not be measured for the candidate fails its check: a model has to earn its deployment.
+ * The promotion gate, with three outcomes. Every guarded metric is compared through its 95 %
+ * interval, not its point estimate alone:
+ *
+ * - with a production model, the interval of the difference (candidate − production; for p95
+ *   latency the ratio candidate / production) is set against the metric's non-inferiority margin
+ *   (TUNELOOP_GATE_MAX_*): entirely on the acceptable side → pass; entirely beyond the margin →
+ *   fail (significantly worse than the margin allows); straddling it → unsure;
+ * - for the first model (no production), the interval of the candidate's own value is set against
+ *   the floor (or ceiling for latency) the same way.
+ *
+ * Any fail → reject; otherwise any unsure → inconclusive (production stays, and the decision says
+ * how many more holdout conversations would settle it); otherwise promote. A metric that could not
+ * be measured fails; overfitting and a candidate whose replies the content filter blocked too often
+ * fail outright. Without intervals (evidence not given) a check compares point estimates, which is
+ * the degenerate interval [x, x].
  */
 
 /** The metrics the gate looks at, for one model on one holdout. */
@@ -16,6 +29,8 @@ export interface GateMetrics {
   /** Share of out-of-scope probes declined or redirected, 0–1. */
   oosHandled?: number;
   overfitting?: boolean;
+  /** Share of replies (and prompts) Azure's content filter blocked or flagged as filtered, 0–1; undefined when the service reported no filter results. */
+  contentFiltered?: number;
 }
 
 export interface GatePolicy {
@@ -29,6 +44,8 @@ export interface GatePolicy {
   minOosHandled: number;
   maxLatencyP95Ms: number;
   rejectOverfitting: boolean;
+  /** Highest share of candidate answers the content filter may have filtered (0 = none). */
+  maxContentFiltered: number;
 }
 
 export function gatePolicyFromSettings(settings: Settings): GatePolicy {
@@ -42,10 +59,22 @@ export function gatePolicyFromSettings(settings: Settings): GatePolicy {
     minOosHandled: settings.TUNELOOP_GATE_MIN_OOS_HANDLED,
     maxLatencyP95Ms: settings.TUNELOOP_GATE_MAX_LATENCY_P95_MS,
     rejectOverfitting: settings.TUNELOOP_GATE_REJECT_OVERFITTING,
+    maxContentFiltered: settings.TUNELOOP_GATE_MAX_CONTENT_FILTERED,
   };
 }
 
-export type MetricName = 'bleu' | 'intentF1' | 'latencyP95Ms' | 'oosHandled' | 'overfitting';
+export type MetricName = 'bleu' | 'intentF1' | 'latencyP95Ms' | 'oosHandled' | 'overfitting' | 'contentFiltered';
+export type IntervalMetric = 'bleu' | 'intentF1' | 'latencyP95Ms' | 'oosHandled';
+export type CheckVerdict = 'pass' | 'fail' | 'unsure';
+
+/** What more evidence a check would need, in the unit its items come in. */
+export interface MoreNeeded {
+  unit: 'holdout conversations' | 'out-of-scope probes' | 'requests';
+  /** Items in total for the interval to clear the threshold at the current estimate. */
+  total?: number;
+  /** total − items used now. */
+  more?: number;
+}
 
 export interface GateCheck {
   metric: MetricName;
@@ -56,37 +85,118 @@ export interface GateCheck {
   relativeDelta?: number;
   /** The limit the candidate was held to, in words, e.g. `≥ 41.2 (production 42.2 − 1)`. */
   rule: string;
+  /** `pass` also when the decision was made without intervals; `unsure` only with an interval that straddles the limit. */
+  verdict: CheckVerdict;
   passed: boolean;
+  /**
+   * The 95 % interval the rule was applied to: of the difference (relative mode; of the ratio for
+   * latency) or of the candidate's own value (absolute mode).
+   */
+  interval?: Interval & { of: 'difference' | 'ratio' | 'value' };
+  /** The limit on the interval's scale (e.g. −1 for a BLEU difference, 1.2 for a latency ratio). */
+  threshold?: number;
+  needed?: MoreNeeded;
 }
 
+export type GateOutcome = 'promote' | 'reject' | 'inconclusive';
+
 export interface GateDecision {
-  decision: 'promote' | 'reject';
+  decision: GateOutcome;
   /** `relative` against a production model, `absolute` floors for the first model. */
   mode: 'relative' | 'absolute';
   checks: GateCheck[];
-  /** One line per failed check. */
+  /** One line per failed (or, when inconclusive, unsure) check. */
   reasons: string[];
+  /** The decision's reason in one sentence, for people. */
+  summary: string;
+  /** When inconclusive: how many more holdout conversations would settle it (undefined when more conversations would not). */
+  moreHoldoutConversations?: number;
+}
+
+/** Intervals from evaluation: difference/ratio intervals in relative mode, value intervals in absolute mode. */
+export interface GateEvidence {
+  intervals: Partial<Record<IntervalMetric, Interval>>;
 }
 
 const fmt = (x: number): string => String(Math.round(x * 10000) / 10000);
 
-export function decidePromotion(candidate: GateMetrics, production: GateMetrics | undefined, policy: GatePolicy): GateDecision {
+const UNITS: Record<IntervalMetric, MoreNeeded['unit']> = {
+  bleu: 'holdout conversations',
+  intentF1: 'holdout conversations',
+  oosHandled: 'out-of-scope probes',
+  latencyP95Ms: 'requests',
+};
+
+const LABELS: Record<MetricName, string> = {
+  bleu: 'BLEU',
+  intentF1: 'intent macro-F1',
+  latencyP95Ms: 'p95 latency',
+  oosHandled: 'out-of-scope decline rate',
+  overfitting: 'overfitting',
+  contentFiltered: 'content-filtered share',
+};
+
+/** Where the interval stands against a limit: `atLeast` = values ≥ threshold are acceptable. */
+function judge(interval: Interval, threshold: number, atLeast: boolean): CheckVerdict {
+  const eps = 1e-12;
+  if (atLeast) {
+    if (interval.low >= threshold - eps) return 'pass';
+    if (interval.high < threshold - eps) return 'fail';
+    return 'unsure';
+  }
+  if (interval.high <= threshold + eps) return 'pass';
+  if (interval.low > threshold + eps) return 'fail';
+  return 'unsure';
+}
+
+function point(x: number, n = 0): Interval {
+  return { estimate: x, low: x, high: x, n, level: 0.95 };
+}
+
+function needed(metric: IntervalMetric, interval: Interval, threshold: number): MoreNeeded {
+  const total = itemsNeeded(interval, threshold);
+  return { unit: UNITS[metric], total, more: total === undefined ? undefined : Math.max(0, total - interval.n) };
+}
+
+export function decidePromotion(
+  candidate: GateMetrics,
+  production: GateMetrics | undefined,
+  policy: GatePolicy,
+  evidence: GateEvidence = { intervals: {} },
+): GateDecision {
   const checks: GateCheck[] = [];
+  const relative = production !== undefined;
   const higherIsBetter = (metric: 'bleu' | 'intentF1' | 'oosHandled', maxDrop: number, floor: number): void => {
     const c = candidate[metric];
     const p = production?.[metric];
+    const given = evidence.intervals[metric];
     if (production && p !== undefined) {
-      const limit = p - maxDrop;
-      checks.push({
+      const base: GateCheck = {
         metric,
         candidate: c,
         production: p,
         delta: c === undefined ? undefined : c - p,
-        rule: `>= ${fmt(limit)} (production ${fmt(p)} - ${fmt(maxDrop)})`,
-        passed: c !== undefined && c >= limit - 1e-12,
-      });
+        rule: `difference ≥ -${fmt(maxDrop)} (candidate ≥ production ${fmt(p)} - ${fmt(maxDrop)})`,
+        threshold: -maxDrop,
+        verdict: 'fail',
+        passed: false,
+      };
+      if (c !== undefined) {
+        const interval = given ?? point(c - p);
+        base.interval = { ...interval, of: 'difference' };
+        base.verdict = judge(interval, -maxDrop, true);
+        if (base.verdict === 'unsure') base.needed = needed(metric, interval, -maxDrop);
+      }
+      checks.push(base);
     } else {
-      checks.push({ metric, candidate: c, production: p, rule: `>= ${fmt(floor)} (floor)`, passed: c !== undefined && c >= floor });
+      const base: GateCheck = { metric, candidate: c, production: p, rule: `≥ ${fmt(floor)} (floor)`, threshold: floor, verdict: 'fail', passed: false };
+      if (c !== undefined) {
+        const interval = given ?? point(c);
+        base.interval = { ...interval, of: 'value' };
+        base.verdict = judge(interval, floor, true);
+        if (base.verdict === 'unsure') base.needed = needed(metric, interval, floor);
+      }
+      checks.push(base);
     }
   };
   higherIsBetter('bleu', policy.maxBleuDrop, policy.minBleu);
@@ -95,45 +205,111 @@ export function decidePromotion(candidate: GateMetrics, production: GateMetrics 
 
   const c = candidate.latencyP95Ms;
   const p = production?.latencyP95Ms;
+  const givenLatency = evidence.intervals.latencyP95Ms;
   if (production && p !== undefined && p > 0) {
-    const limit = p * (1 + policy.maxLatencyGrowth);
-    checks.push({
+    const limit = 1 + policy.maxLatencyGrowth;
+    const check: GateCheck = {
       metric: 'latencyP95Ms',
       candidate: c,
       production: p,
       delta: c === undefined ? undefined : c - p,
       relativeDelta: c === undefined ? undefined : (c - p) / p,
-      rule: `<= ${fmt(limit)} ms (production ${fmt(p)} ms + ${fmt(policy.maxLatencyGrowth * 100)} %)`,
-      passed: c !== undefined && c <= limit,
-    });
+      rule: `ratio ≤ ${fmt(limit)} (candidate ≤ production ${fmt(p)} ms + ${fmt(policy.maxLatencyGrowth * 100)} %)`,
+      threshold: limit,
+      verdict: 'fail',
+      passed: false,
+    };
+    if (c !== undefined) {
+      const interval = givenLatency ?? point(c / p);
+      check.interval = { ...interval, of: 'ratio' };
+      check.verdict = judge(interval, limit, false);
+      if (check.verdict === 'unsure') check.needed = needed('latencyP95Ms', interval, limit);
+    }
+    checks.push(check);
   } else {
-    checks.push({
+    const check: GateCheck = {
       metric: 'latencyP95Ms',
       candidate: c,
       production: p,
-      rule: `<= ${fmt(policy.maxLatencyP95Ms)} ms (ceiling)`,
-      passed: c !== undefined && c <= policy.maxLatencyP95Ms,
-    });
+      rule: `≤ ${fmt(policy.maxLatencyP95Ms)} ms (ceiling)`,
+      threshold: policy.maxLatencyP95Ms,
+      verdict: 'fail',
+      passed: false,
+    };
+    if (c !== undefined) {
+      const interval = givenLatency ?? point(c);
+      check.interval = { ...interval, of: 'value' };
+      check.verdict = judge(interval, policy.maxLatencyP95Ms, false);
+      if (check.verdict === 'unsure') check.needed = needed('latencyP95Ms', interval, policy.maxLatencyP95Ms);
+    }
+    checks.push(check);
   }
   if (policy.rejectOverfitting) {
+    const ok = candidate.overfitting !== true;
+    checks.push({ metric: 'overfitting', candidate: candidate.overfitting, rule: 'no overfitting in results.csv', verdict: ok ? 'pass' : 'fail', passed: ok });
+  }
+  {
+    const share = candidate.contentFiltered;
+    // A service that reports no filter results (filtering off, or not Azure) cannot fail this check.
+    const ok = share === undefined || share <= policy.maxContentFiltered + 1e-12;
     checks.push({
-      metric: 'overfitting',
-      candidate: candidate.overfitting,
-      rule: 'no overfitting in results.csv',
-      passed: candidate.overfitting !== true,
+      metric: 'contentFiltered',
+      candidate: share,
+      production: production?.contentFiltered,
+      rule: share === undefined ? 'no content filter results reported' : `≤ ${fmt(policy.maxContentFiltered)} of answers filtered`,
+      verdict: ok ? 'pass' : 'fail',
+      passed: ok,
     });
   }
-  const failed = checks.filter((k) => !k.passed);
+  for (const check of checks) check.passed = check.verdict === 'pass';
+
+  const failed = checks.filter((k) => k.verdict === 'fail');
+  const unsure = checks.filter((k) => k.verdict === 'unsure');
+  const decision: GateOutcome = failed.length ? 'reject' : unsure.length ? 'inconclusive' : 'promote';
+  const conversations = unsure
+    .filter((k) => k.needed?.unit === 'holdout conversations')
+    .map((k) => k.needed?.more);
+  const moreHoldoutConversations =
+    decision === 'inconclusive' && conversations.length && conversations.every((m) => m !== undefined) ? Math.max(...(conversations as number[])) : undefined;
+  const reasons = (failed.length ? failed : unsure).map(describeCheck);
   return {
-    decision: failed.length ? 'reject' : 'promote',
-    mode: production ? 'relative' : 'absolute',
+    decision,
+    mode: relative ? 'relative' : 'absolute',
     checks,
-    reasons: failed.map((k) =>
-      k.candidate === undefined ? `${k.metric}: not measured (required ${k.rule})` : `${k.metric} ${formatValue(k.candidate)} fails ${k.rule}`,
-    ),
+    reasons,
+    summary: summarise(decision, relative, failed, unsure, moreHoldoutConversations),
+    moreHoldoutConversations,
   };
 }
 
-function formatValue(v: number | boolean): string {
-  return typeof v === 'number' ? fmt(v) : String(v);
+function describeInterval(check: GateCheck): string {
+  const i = check.interval;
+  if (!i || i.low === i.high) return '';
+  return ` (95 % interval of the ${i.of} ${fmt(i.low)} … ${fmt(i.high)}, n = ${i.n})`;
+}
+
+function describeCheck(k: GateCheck): string {
+  if (k.candidate === undefined) return `${k.metric}: not measured (required ${k.rule})`;
+  const value = typeof k.candidate === 'number' ? fmt(k.candidate) : String(k.candidate);
+  if (k.verdict === 'unsure') {
+    const more = k.needed?.more !== undefined ? `; about ${k.needed.more} more ${k.needed.unit} would tell` : `; the estimate sits on the limit`;
+    return `${k.metric} ${value} cannot be told apart from the limit ${k.rule}${describeInterval(k)}${more}`;
+  }
+  return `${k.metric} ${value} fails ${k.rule}${describeInterval(k)}`;
+}
+
+function summarise(decision: GateOutcome, relative: boolean, failed: GateCheck[], unsure: GateCheck[], more: number | undefined): string {
+  const names = (checks: GateCheck[]) => checks.map((k) => LABELS[k.metric]).join(', ');
+  if (decision === 'reject') {
+    return relative
+      ? `Rejected: the candidate is worse than production beyond the allowed margin on ${names(failed)}.`
+      : `Rejected: the first candidate misses its floor on ${names(failed)}.`;
+  }
+  if (decision === 'inconclusive') {
+    const tell = more !== undefined ? `; about ${more} more holdout conversations would tell` : '';
+    return `Inconclusive: the holdout is too small to tell whether ${names(unsure)} ${unsure.length > 1 ? 'are' : 'is'} within ${relative ? 'the margin' : 'the floor'}, so production stays${tell}.`;
+  }
+  return relative
+    ? 'Promoted: the candidate is not worse than production beyond any margin, with 95 % confidence where intervals were measured.'
+    : 'Promoted: the first candidate clears every floor, with 95 % confidence where intervals were measured.';
 }

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { StorageClients } from '../storage/clients';
 import { CONTAINERS } from '../storage/names';
-import type { GateCheck, GateMetrics } from './gate';
+import type { GateCheck, GateMetrics, GateOutcome, IntervalMetric } from './gate';
+import type { ContentFilterTally } from './contentFilter';
+import type { Interval, McNemarResult } from './intervals';
 import type { ClassScore } from './f1';
 import type { LatencySummary } from './latency';
 import type { OverfittingResult, PerplexityResult } from './training';
@@ -22,6 +24,34 @@ export interface ModelEvaluation {
   oos?: { probes: number; handled: number; share: number; answered: { question: string; reply: string }[] };
   /** Calls that failed (the metric they feed is computed without them, and the count shows here). */
   errors: { task: string; conversationId?: string; message: string }[];
+  /** 95 % bootstrap intervals of this model's own values (the report's error bars). */
+  intervals?: Partial<Record<IntervalMetric, Interval>>;
+  /** Azure's content filter on this model's evaluation requests, counted per category. */
+  contentFilter?: ContentFilterTally;
+}
+
+/** One holdout reply side by side, for a person to judge. */
+export interface ReplySample {
+  conversationId: string;
+  /** The customer's last message before the reply. */
+  customer: string;
+  /** What the human agent answered (the reference). */
+  human: string;
+  production?: string;
+  candidate: string;
+}
+
+/** Manual promotion (TUNELOOP_PROMOTION=manual): who decided what, when. */
+export interface ApprovalRecord {
+  status: 'awaiting' | 'approved' | 'rejected' | 'expired';
+  requestedAt: string;
+  /** After this the candidate is rejected as expired. */
+  deadline: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  reason?: string;
+  /** Reminder events sent so far. */
+  reminders?: number;
 }
 
 export interface EvaluationReport {
@@ -29,10 +59,20 @@ export interface EvaluationReport {
   jobKey: string;
   datasetVersion: string;
   evaluatedAt: string;
-  decision: 'promote' | 'reject';
+  decision: GateOutcome;
   mode: 'relative' | 'absolute';
   reasons: string[];
+  /** The decision's reason in one sentence. */
+  summary?: string;
+  /** When inconclusive: how many more holdout conversations would settle the question. */
+  moreHoldoutConversations?: number;
   checks: GateCheck[];
+  /** McNemar's test on paired intent accuracy (candidate vs production, same conversations). */
+  intentAccuracyTest?: McNemarResult;
+  /** Replies side by side (customer, human, production, candidate). */
+  sample?: ReplySample[];
+  /** Present in manual promotion mode for a candidate that passed the gate. */
+  approval?: ApprovalRecord;
   candidate: ModelEvaluation;
   production?: ModelEvaluation;
   training: {
@@ -113,7 +153,39 @@ const METRIC_LABELS: Record<string, { label: string; digits: number }> = {
   latencyP95Ms: { label: 'Latency p95 (ms)', digits: 0 },
   oosHandled: { label: 'Out-of-scope declined (share)', digits: 3 },
   overfitting: { label: 'Overfitting', digits: 0 },
+  contentFiltered: { label: 'Content-filtered answers (share)', digits: 3 },
 };
+
+/**
+ * An error bar as inline SVG: the 95 % interval with whiskers, the estimate as a dot and the limit
+ * it was held to as a dashed line, on a scale that fits all three.
+ */
+export function errorBarSvg(interval: { low: number; high: number; estimate: number }, threshold: number | undefined, verdict: string): string {
+  const values = [interval.low, interval.high, interval.estimate, ...(threshold === undefined ? [] : [threshold])];
+  let min = Math.min(...values);
+  let max = Math.max(...values);
+  const pad = (max - min || Math.abs(max) || 1) * 0.15;
+  min -= pad;
+  max += pad;
+  const x = (v: number) => (10 + ((v - min) / (max - min)) * 180).toFixed(1);
+  const colour = verdict === 'pass' ? '#17692c' : verdict === 'fail' ? '#a11' : '#b26b00';
+  const limit = threshold === undefined ? '' : `<line x1="${x(threshold)}" x2="${x(threshold)}" y1="2" y2="22" stroke="#555" stroke-dasharray="3,2"><title>limit ${threshold}</title></line>`;
+  return (
+    `<svg class="errorbar" width="200" height="24" viewBox="0 0 200 24" role="img" aria-label="95 % interval ${interval.low} to ${interval.high}">` +
+    `${limit}<line x1="${x(interval.low)}" x2="${x(interval.high)}" y1="12" y2="12" stroke="${colour}" stroke-width="2"/>` +
+    `<line x1="${x(interval.low)}" x2="${x(interval.low)}" y1="6" y2="18" stroke="${colour}" stroke-width="2"/>` +
+    `<line x1="${x(interval.high)}" x2="${x(interval.high)}" y1="6" y2="18" stroke="${colour}" stroke-width="2"/>` +
+    `<circle cx="${x(interval.estimate)}" cy="12" r="3.5" fill="${colour}"/></svg>`
+  );
+}
+
+function intervalCell(c: GateCheck, digits: number): string {
+  const i = c.interval;
+  if (!i) return '<td>—</td>';
+  const d = Math.max(digits, i.of === 'ratio' ? 3 : digits);
+  const text = i.low === i.high ? 'point estimate only' : `${i.of} ${i.low.toFixed(d)} … ${i.high.toFixed(d)}`;
+  return `<td class="interval" data-testid="interval-${esc(c.metric)}">${errorBarSvg(i, c.threshold, c.verdict)}<br><span class="note">${esc(text)}</span></td>`;
+}
 
 function metricRows(report: EvaluationReport): string {
   const rows = report.checks.map((c) => {
@@ -123,11 +195,13 @@ function metricRows(report: EvaluationReport): string {
         ? '—'
         : `${c.delta >= 0 ? '+' : ''}${c.delta.toFixed(meta.digits)}` +
           (c.relativeDelta !== undefined ? ` (${c.relativeDelta >= 0 ? '+' : ''}${(c.relativeDelta * 100).toFixed(1)} %)` : '');
-    return `<tr class="${c.passed ? 'pass' : 'fail'}"><td>${esc(meta.label)}</td><td>${num(c.candidate, meta.digits)}</td><td>${num(c.production, meta.digits)}</td><td>${esc(delta)}</td><td>${esc(c.rule)}</td><td>${c.passed ? 'pass' : 'FAIL'}</td></tr>`;
+    const verdict = c.verdict ?? (c.passed ? 'pass' : 'fail');
+    const more = c.needed?.more !== undefined ? ` (about ${c.needed.more} more ${c.needed.unit})` : '';
+    return `<tr class="${verdict === 'pass' ? 'pass' : verdict === 'fail' ? 'fail' : 'unsure'}"><td>${esc(meta.label)}</td><td>${num(c.candidate, meta.digits)}</td><td>${num(c.production, meta.digits)}</td><td>${esc(delta)}</td>${intervalCell(c, meta.digits)}<td>${esc(c.rule)}</td><td>${verdict === 'pass' ? 'pass' : verdict === 'fail' ? 'FAIL' : `unsure${esc(more)}`}</td></tr>`;
   });
   const ppl = report.candidate.metrics.perplexity;
   rows.push(
-    `<tr><td>Perplexity (validation)</td><td>${num(ppl, 3)}</td><td>${num(report.production?.metrics.perplexity, 3)}</td><td>—</td><td>informational${report.training.perplexity ? ` (exp of ${esc(report.training.perplexity.source)})` : ''}</td><td></td></tr>`,
+    `<tr><td>Perplexity (validation)</td><td>${num(ppl, 3)}</td><td>${num(report.production?.metrics.perplexity, 3)}</td><td>—</td><td>—</td><td>informational${report.training.perplexity ? ` (exp of ${esc(report.training.perplexity.source)})` : ''}</td><td></td></tr>`,
   );
   return rows.join('\n');
 }
@@ -159,6 +233,69 @@ function answeredProbes(model: ModelEvaluation): string {
   return `<details><summary>Probes the candidate answered (${answered.length})</summary><table data-testid="oos-answered"><tr><th>question</th><th>reply</th></tr>${rows}</table></details>`;
 }
 
+const DECISION_TITLES: Record<GateOutcome, string> = { promote: 'Promoted', reject: 'Rejected', inconclusive: 'Inconclusive — production stays' };
+
+function decisionTitle(report: EvaluationReport): string {
+  if (report.approval?.status === 'awaiting') return `Passed the gate — awaiting approval until ${report.approval.deadline}`;
+  return DECISION_TITLES[report.decision] ?? report.decision;
+}
+
+/** Each model's own values with their 95 % intervals, as error bars side by side. */
+function modelIntervals(report: EvaluationReport): string {
+  const models = [report.candidate, ...(report.production ? [report.production] : [])];
+  if (!models.some((m) => m.intervals && Object.keys(m.intervals).length)) return '';
+  const metrics: IntervalMetric[] = ['bleu', 'intentF1', 'oosHandled', 'latencyP95Ms'];
+  const rows = metrics
+    .filter((k) => models.some((m) => m.intervals?.[k]))
+    .map((k) => {
+      const meta = METRIC_LABELS[k];
+      const cells = models
+        .map((m) => {
+          const i = m.intervals?.[k];
+          if (!i) return '<td>—</td>';
+          const bar = errorBarSvg(i, undefined, m === report.candidate ? 'pass' : 'unsure');
+          return `<td data-testid="model-interval-${esc(k)}">${bar}<br><span class="note">${i.estimate.toFixed(meta.digits)} (${i.low.toFixed(meta.digits)} … ${i.high.toFixed(meta.digits)}, n = ${i.n})</span></td>`;
+        })
+        .join('');
+      return `<tr><td>${esc(meta.label)}</td>${cells}</tr>`;
+    })
+    .join('');
+  return `<h2>Each model with its 95 % interval</h2><table data-testid="model-intervals"><tr><th>metric</th><th>candidate</th>${report.production ? '<th>production</th>' : ''}</tr>${rows}</table>`;
+}
+
+function replySampleTable(report: EvaluationReport): string {
+  if (!report.sample?.length) return '';
+  const cut = (t: string | undefined) => (t === undefined ? '—' : esc(t.length > 400 ? `${t.slice(0, 400)}…` : t));
+  const rows = report.sample
+    .map((r) => `<tr><td>${cut(r.customer)}</td><td>${cut(r.human)}</td>${report.production ? `<td>${cut(r.production)}</td>` : ''}<td>${cut(r.candidate)}</td></tr>`)
+    .join('');
+  return `<h2>Replies side by side</h2><p class="note">${report.sample.length} holdout conversations spread over the holdout, for a person to judge.</p><table class="sample" data-testid="reply-sample"><tr><th>customer</th><th>human agent</th>${report.production ? '<th>production</th>' : ''}<th>candidate</th></tr>${rows}</table>`;
+}
+
+function contentFilterTable(report: EvaluationReport): string {
+  const models = [report.candidate, ...(report.production ? [report.production] : [])].filter((m) => m.contentFilter);
+  if (!models.length) return '';
+  const categories = [...new Set(models.flatMap((m) => Object.keys(m.contentFilter!.byCategory)))].sort();
+  const rows = models
+    .map((m) => {
+      const f = m.contentFilter!;
+      const per = categories.map((c) => {
+        const v = f.byCategory[c as keyof typeof f.byCategory];
+        return `<td>${v ? `${v.filtered} / ${v.annotated}` : '0 / 0'}</td>`;
+      });
+      return `<tr><td>${esc(m === report.candidate ? 'candidate' : 'production')}</td><td>${f.withResults}</td><td>${f.annotated}</td><td>${f.filtered}</td>${per.join('')}</tr>`;
+    })
+    .join('');
+  return `<h2>Azure content filter</h2><table data-testid="content-filter"><tr><th>model</th><th>requests with results</th><th>annotated</th><th>filtered</th>${categories.map((c) => `<th>${esc(c)} (filtered / annotated)</th>`).join('')}</tr>${rows}</table>`;
+}
+
+function approvalSection(report: EvaluationReport): string {
+  const a = report.approval;
+  if (!a) return '';
+  const decided = a.decidedBy ? `; ${esc(a.status)} by ${esc(a.decidedBy)} at ${esc(a.decidedAt ?? '')}${a.reason ? `: ${esc(a.reason)}` : ''}` : '';
+  return `<p data-testid="approval">Manual promotion: requested ${esc(a.requestedAt)}, deadline ${esc(a.deadline)}${decided}${a.status === 'awaiting' ? ` — decide with <code>tuneloop approve ${esc(report.jobKey)}</code> or <code>tuneloop reject ${esc(report.jobKey)} --reason …</code>` : ''}.</p>`;
+}
+
 /** A self-contained page (Chart.js inlined, no network): metric table, loss curve, per-class F1, confusion matrices. */
 export function renderReportHtml(report: EvaluationReport): string {
   // The data travels as JSON inside a non-executed script tag; `<` escaped so it cannot close the tag.
@@ -177,6 +314,10 @@ th, td { border: 1px solid #ccc; padding: 0.3rem 0.6rem; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 table[data-testid=oos-answered] td { text-align: left; max-width: 40rem; }
 tr.fail td { background: #fde2e2; }
+tr.unsure td { background: #fff3d6; }
+td.interval { text-align: center; }
+table.sample td { text-align: left; vertical-align: top; max-width: 22rem; }
+.decision.inconclusive { color: #b26b00; }
 .decision { font-size: 1.4rem; font-weight: bold; }
 .decision.promote { color: #17692c; }
 .decision.reject { color: #a11; }
@@ -186,16 +327,23 @@ tr.fail td { background: #fde2e2; }
 </head>
 <body>
 <h1>${esc(title)}</h1>
-<p class="decision ${esc(report.decision)}" data-testid="decision">${report.decision === 'promote' ? 'Promoted' : 'Rejected'} (${esc(report.mode === 'relative' ? 'against production' : 'absolute floors, no production model yet')})</p>
+<p class="decision ${esc(report.decision)}" data-testid="decision">${esc(decisionTitle(report))} (${esc(report.mode === 'relative' ? 'against production' : 'absolute floors, no production model yet')})</p>
+${report.summary ? `<p data-testid="decision-reason">${esc(report.summary)}</p>` : ''}
+${approvalSection(report)}
 ${report.reasons.length ? `<ul>${report.reasons.map((r) => `<li>${esc(r)}</li>`).join('')}</ul>` : ''}
 <p class="note">Dataset version ${esc(report.datasetVersion)} · evaluated ${esc(report.evaluatedAt)} · candidate ${esc(report.candidate.deploymentName)} (${esc(report.candidate.fineTunedModel)})${report.production ? ` · production ${esc(report.production.deploymentName)}` : ''} · holdout ${report.holdout.replyTasks} replies, ${report.holdout.intentTasks} labelled conversations</p>
 
 <h2>Candidate vs production</h2>
 <table data-testid="metrics">
-<tr><th>metric</th><th>candidate</th><th>production</th><th>delta</th><th>rule</th><th></th></tr>
+<tr><th>metric</th><th>candidate</th><th>production</th><th>delta</th><th>95 % interval (dashed: limit)</th><th>rule</th><th></th></tr>
 ${metricRows(report)}
 </table>
+${report.intentAccuracyTest ? `<p class="note" data-testid="mcnemar">Intent accuracy, McNemar's test (${esc(report.intentAccuracyTest.method)}): only the candidate right on ${report.intentAccuracyTest.candidateOnly}, only production right on ${report.intentAccuracyTest.productionOnly}, p = ${report.intentAccuracyTest.pValue.toFixed(4)}.</p>` : ''}
+${modelIntervals(report)}
+${replySampleTable(report)}
 ${report.candidate.bleu ? `<p class="note">BLEU signature: ${esc(report.candidate.bleu.signature)}</p>` : ''}
+
+${contentFilterTable(report)}
 
 <h2>Loss curve</h2>
 ${report.training.lossCurve.length ? '<div class="chart"><canvas id="loss-chart"></canvas></div>' : `<p>No results.csv for this job${report.training.note ? `: ${esc(report.training.note)}` : ''}.</p>`}
@@ -215,9 +363,12 @@ ${answeredProbes(report.candidate)}
 
 ${
   report.csat.length
-    ? `<h2>Customer satisfaction by model version</h2><table><tr><th>model</th><th>in production from</th><th>ratings</th><th>mean CSAT</th></tr>${report.csat
-        .map((c) => `<tr><td>${esc(c.jobKey)}</td><td>${esc(c.from)}</td><td>${c.ratings}</td><td>${num(c.meanCsat, 2)}</td></tr>`)
-        .join('')}</table>`
+    ? `<h2>Customer satisfaction by model version</h2><table data-testid="csat"><tr><th>model</th><th>in production from</th><th>ratings</th><th>mean CSAT</th><th>95 % interval</th><th>credited because the log named the model</th><th>credited by production time</th></tr>${report.csat
+        .map(
+          (c) =>
+            `<tr><td>${esc(c.jobKey)}</td><td>${esc(c.from)}</td><td>${c.ratings}</td><td>${num(c.meanCsat, 2)}</td><td>${c.interval && c.meanCsat !== undefined ? `${errorBarSvg({ ...c.interval, estimate: c.meanCsat }, undefined, 'pass')}<br><span class="note">${c.interval.low.toFixed(2)} … ${c.interval.high.toFixed(2)}</span>` : '—'}</td><td>${c.attributedByLog ?? 0}</td><td>${c.attributedByTime ?? c.ratings}</td></tr>`,
+        )
+        .join('')}</table><p class="note">A rating is credited to the model its conversation log names (a model/deployment field); only otherwise to the model in production at the time.</p>`
     : ''
 }
 

@@ -14,9 +14,17 @@ import {
   ResultFileError,
   toFineTuneError,
 } from './errors';
-import { MalformedJobMessageError, parseJobMessage, type JobMessage, type JobMessageKind, type SubmitMessage } from './messages';
+import {
+  MalformedJobMessageError,
+  parseJobMessage,
+  type DecisionMessage,
+  type JobMessage,
+  type JobMessageKind,
+  type StepMessageKind,
+  type SubmitMessage,
+} from './messages';
 import type { Candidate, CandidateEvaluation } from './ports';
-import { evaluateCandidate } from '../evaluation/evaluate';
+import { ApprovalConflictError, decideApproval, evaluateCandidate } from '../evaluation/evaluate';
 import { HoldoutFormatError, HoldoutNotFoundError } from '../evaluation/holdout';
 import { enqueueJobMessage, sendToPoison } from './queue';
 import { JobConcurrencyError, JobStore, type JobRecord, type JobState } from './store';
@@ -173,6 +181,11 @@ const SUBMIT_STATES: ReadonlySet<JobState> = new Set(['queued', 'uploading', 'fi
 
 /** Undefined when the message is the step the job waits for; else why it is a no-op. */
 function whyNotCurrent(record: JobRecord, message: JobMessage): string | undefined {
+  if (message.kind === 'approve' || message.kind === 'reject') {
+    // A person's decision carries no token: it counts whenever the candidate is waiting for one.
+    if (record.state === 'awaiting-approval') return undefined;
+    return `the job is ${record.state}${record.decidedBy ? ` (decided by ${record.decidedBy} at ${record.decidedAt})` : ''}, not awaiting approval`;
+  }
   if (message.kind === 'submit' && !message.token) {
     if (!SUBMIT_STATES.has(record.state)) return `duplicate submit: the job is already ${record.state}`;
     if (record.expectedKind && record.expectedKind !== 'submit') return `the job waits for a ${record.expectedKind} message`;
@@ -220,7 +233,7 @@ class JobRun {
 
   async execute(message: JobMessage): Promise<JobStepResult> {
     try {
-      const result = await this.runStep(message.kind);
+      const result = await this.runStep(message.kind, message);
       return { jobKey: this.key, state: this.record.state, ...result };
     } catch (err) {
       const handled = await this.handleFailure(message.kind, err);
@@ -231,7 +244,7 @@ class JobRun {
     }
   }
 
-  private async runStep(kind: JobMessageKind): Promise<Omit<JobStepResult, 'jobKey' | 'state'>> {
+  private async runStep(kind: JobMessageKind, message: JobMessage): Promise<Omit<JobStepResult, 'jobKey' | 'state'>> {
     switch (kind) {
       case 'submit':
         return this.submit();
@@ -241,6 +254,11 @@ class JobRun {
         return this.deploy();
       case 'evaluate':
         return this.evaluate();
+      case 'approval-check':
+        return this.approvalCheck();
+      case 'approve':
+      case 'reject':
+        return this.decide(message as DecisionMessage);
     }
   }
 
@@ -265,7 +283,7 @@ class JobRun {
    * the current message to be redelivered (its token is still the expected one), and the
    * orphaned next message is recognised as stale.
    */
-  private async schedule(kind: JobMessageKind, delaySeconds: number, patch: Partial<JobRecord> = {}): Promise<void> {
+  private async schedule(kind: StepMessageKind, delaySeconds: number, patch: Partial<JobRecord> = {}): Promise<void> {
     const token = randomUUID();
     const r = this.record;
     const message: JobMessage =
@@ -533,10 +551,87 @@ class JobRun {
     };
     const evaluate = this.options.evaluate ?? defaultEvaluator;
     const outcome = await evaluate(this.runtime, candidate, { signal: this.options.signal });
+    if (outcome.awaitingApproval) {
+      const deadline = new Date(Date.now() + this.runtime.settings.TUNELOOP_APPROVAL_TIMEOUT_HOURS * 3600_000).toISOString();
+      await this.transition(
+        'awaiting-approval',
+        { decision: outcome.decision, reportBlob: outcome.reportBlob, approvalDeadline: deadline, retries: 0 },
+        `passed the gate; waiting for tuneloop approve/reject until ${deadline}; report ${outcome.reportBlob}`,
+      );
+      await this.schedule('approval-check', this.approvalCheckDelaySeconds());
+      return { action: 'advanced' };
+    }
+    const verdicts = { promote: 'promoted', reject: 'rejected', inconclusive: 'inconclusive, production stays' } as const;
     await this.transition(
       'evaluated',
       { decision: outcome.decision, reportBlob: outcome.reportBlob, expectedKind: undefined, expectedToken: undefined, retries: 0 },
-      `${outcome.decision === 'promote' ? 'promoted' : 'rejected'}; report ${outcome.reportBlob}`,
+      `${verdicts[outcome.decision]}; report ${outcome.reportBlob}`,
+    );
+    return { action: 'advanced' };
+  }
+
+  // ---- manual promotion ---------------------------------------------------------------
+
+  /** Storage queues delay a message by at most 7 days; the check comes at the next reminder or the deadline, whichever is first. */
+  private approvalCheckDelaySeconds(): number {
+    const s = this.runtime.settings;
+    const untilDeadline = this.record.approvalDeadline ? (Date.parse(this.record.approvalDeadline) - Date.now()) / 1000 : s.TUNELOOP_APPROVAL_TIMEOUT_HOURS * 3600;
+    return Math.max(0, Math.min(s.TUNELOOP_APPROVAL_REMINDER_HOURS * 3600, untilDeadline, 6 * 24 * 3600));
+  }
+
+  /** While a candidate waits: a reminder event, or at the deadline its rejection as expired. */
+  private async approvalCheck(): Promise<Omit<JobStepResult, 'jobKey' | 'state'>> {
+    const deadline = Date.parse(this.record.approvalDeadline ?? '');
+    if (!Number.isFinite(deadline) || Date.now() >= deadline - 1000) {
+      const hours = this.runtime.settings.TUNELOOP_APPROVAL_TIMEOUT_HOURS;
+      return this.close({ status: 'expired', by: 'tuneloop', reason: `no decision within ${hours} h (TUNELOOP_APPROVAL_TIMEOUT_HOURS)` });
+    }
+    const waitingHours = (Date.now() - Date.parse(this.record.history[this.record.history.length - 1]?.at ?? this.record.updatedAt)) / 3600_000;
+    await notify(
+      { telemetry: this.runtime.telemetry, events: this.runtime.events },
+      {
+        type: EVENT_TYPES.modelApprovalReminder,
+        subject: `jobs/${this.key}`,
+        id: `${this.key}:approval-reminder:${Math.round(waitingHours)}`,
+        data: { jobKey: this.key, deploymentName: this.record.deploymentName, report: this.record.reportBlob, waitingHours: Math.round(waitingHours * 10) / 10, deadline: this.record.approvalDeadline },
+      },
+      { signal: this.options.signal },
+    ).then((r) => {
+      if (!r.delivered) this.log('warn', `job ${this.key}: ${r.error?.message}`);
+    });
+    this.log('info', `job ${this.key}: still awaiting approval (deadline ${this.record.approvalDeadline})`);
+    await this.schedule('approval-check', this.approvalCheckDelaySeconds());
+    return { action: 'rescheduled', reason: 'awaiting approval' };
+  }
+
+  private async decide(message: DecisionMessage): Promise<Omit<JobStepResult, 'jobKey' | 'state'>> {
+    return this.close({ status: message.kind === 'approve' ? 'approved' : 'rejected', by: message.by, reason: message.reason });
+  }
+
+  private async close(decision: { status: 'approved' | 'rejected' | 'expired'; by: string; reason?: string }): Promise<Omit<JobStepResult, 'jobKey' | 'state'>> {
+    let outcome;
+    try {
+      outcome = await decideApproval(this.runtime, this.key, decision, { signal: this.options.signal });
+    } catch (err) {
+      if (!(err instanceof ApprovalConflictError)) throw err;
+      // Still waiting: a person has to reject it (or let it expire); nothing about production changes.
+      this.log('warn', `job ${this.key}: approval not applied: ${err.message}`);
+      await this.save({ detail: `approval by ${decision.by} not applied: ${err.message}`.slice(0, MAX_TEXT) });
+      return { action: 'ignored', reason: err.message };
+    }
+    const at = outcome.report.approval?.decidedAt ?? new Date().toISOString();
+    await this.transition(
+      'evaluated',
+      {
+        decision: outcome.decision,
+        decidedBy: decision.by,
+        decidedAt: at,
+        decisionReason: decision.reason,
+        expectedKind: undefined,
+        expectedToken: undefined,
+        retries: 0,
+      },
+      `${decision.status} by ${decision.by}${decision.reason ? `: ${decision.reason}` : ''}`,
     );
     return { action: 'advanced' };
   }
@@ -546,6 +641,8 @@ class JobRun {
   /** Decides what a failed step means for the job; undefined = unexpected, let the queue retry. */
   private async handleFailure(kind: JobMessageKind, err: unknown): Promise<Omit<JobStepResult, 'jobKey' | 'state'> | undefined> {
     if (this.options.signal?.aborted) return undefined;
+    // A person's decision that failed is theirs to repeat (the CLI shows the error; the queue retries the message).
+    if (kind === 'approve' || kind === 'reject') return undefined;
     if (kind === 'evaluate') {
       // evaluateCandidate lets openai/ARM errors through unwrapped: classify them like ours.
       try {

@@ -44,16 +44,39 @@ const stepMessage = <K extends string>(kind: K) =>
 export const pollMessageSchema = stepMessage('poll');
 export const deployMessageSchema = stepMessage('deploy');
 export const evaluateMessageSchema = stepMessage('evaluate');
+/** Scheduled by the loop while a candidate waits for approval: reminder, or expiry at the deadline. */
+export const approvalCheckMessageSchema = stepMessage('approval-check');
+
+/**
+ * A person's decision on a candidate in `awaiting-approval` (from `tuneloop approve|reject` or put on
+ * the job queue directly). No token: it is valid whenever the job waits for approval.
+ */
+const decisionMessage = <K extends string>(kind: K) =>
+  z.strictObject({
+    kind: z.literal(kind),
+    jobKey,
+    /** Who decided (a name or e-mail address), recorded with the decision. */
+    by: z.string().min(1).max(200),
+    reason: z.string().min(1).max(2000).optional(),
+  });
+export const approveMessageSchema = decisionMessage('approve');
+export const rejectMessageSchema = decisionMessage('reject').extend({ reason: z.string().min(1, 'a rejection needs a reason').max(2000) });
 
 export const jobMessageSchema = z.discriminatedUnion('kind', [
   submitMessageSchema,
   pollMessageSchema,
   deployMessageSchema,
   evaluateMessageSchema,
+  approvalCheckMessageSchema,
+  approveMessageSchema,
+  rejectMessageSchema,
 ]);
 
 export type JobMessage = z.infer<typeof jobMessageSchema>;
 export type SubmitMessage = z.infer<typeof submitMessageSchema>;
+export type DecisionMessage = z.infer<typeof approveMessageSchema> | z.infer<typeof rejectMessageSchema>;
+/** Kinds the loop schedules itself (with a token). */
+export type StepMessageKind = Exclude<JobMessageKind, 'approve' | 'reject'>;
 export type JobMessageKind = JobMessage['kind'];
 
 /** A message that can never be processed; it goes to the poison/dead-letter queue with `reason`. */

@@ -12,7 +12,9 @@ export interface Candidate {
 }
 
 export interface CandidateEvaluation {
-  decision: 'promote' | 'reject';
+  decision: 'promote' | 'reject' | 'inconclusive';
+  /** Passed the gate, but TUNELOOP_PROMOTION=manual: the job waits in `awaiting-approval`. */
+  awaitingApproval?: boolean;
   reportBlob: string;
   metrics: unknown;
 }

@@ -150,7 +150,11 @@ export function jobTimings(record: JobRecord): JobTimings {
 
 function jobNote(r: JobRecord): string {
   if (r.state === 'failed') return r.error ?? 'failed';
-  if (r.state === 'evaluated') return `${r.decision === 'promote' ? 'promoted' : 'rejected'} (${r.deploymentName ?? '-'})`;
+  if (r.state === 'evaluated') {
+    const verdict = r.decision === 'promote' ? 'promoted' : r.decision === 'inconclusive' ? 'inconclusive, production stays' : 'rejected';
+    return `${verdict}${r.decidedBy ? ` by ${r.decidedBy}` : ''} (${r.deploymentName ?? '-'})`;
+  }
+  if (r.state === 'awaiting-approval') return `passed the gate; tuneloop approve|reject ${r.jobKey} (deadline ${r.approvalDeadline ?? '-'})`;
   if (r.deploymentName && (r.state === 'deployed' || r.state === 'deploying' || r.state === 'evaluating')) return r.deploymentName;
   if (r.fineTunedModel) return r.fineTunedModel;
   return r.detail ?? r.openaiJobId ?? '';

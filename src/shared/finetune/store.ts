@@ -20,6 +20,8 @@ export const JOB_STATES = [
   'deploying',
   'deployed',
   'evaluating',
+  /** Passed the gate; waits for `tuneloop approve` / `tuneloop reject` (TUNELOOP_PROMOTION=manual). */
+  'awaiting-approval',
   'evaluated',
 ] as const;
 
@@ -60,8 +62,14 @@ export interface JobRecord {
   /** Final metrics from results.csv. */
   trainingMetrics?: Record<string, number>;
   deploymentName?: string;
-  decision?: 'promote' | 'reject';
+  decision?: 'promote' | 'reject' | 'inconclusive';
   reportBlob?: string;
+  /** Manual promotion: when the wait for approval ends (the candidate is then rejected as expired). */
+  approvalDeadline?: string;
+  /** Manual promotion: who approved or rejected, when, and why. */
+  decidedBy?: string;
+  decidedAt?: string;
+  decisionReason?: string;
   error?: string;
   /** Human-readable note about the current state (e.g. waiting for quota). */
   detail?: string;

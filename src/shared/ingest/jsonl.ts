@@ -241,5 +241,8 @@ export function parseFeedback(source: SourceRef, record: Record<string, unknown>
   const feedback: Feedback = { conversationId: id, rating, source };
   const comment = optionalText(record.comment);
   if (comment) feedback.comment = comment;
+  // The model that answered the rated conversation, when the export says so (CSAT per answering model).
+  const model = optionalText(record.model) ?? optionalText(record.deployment);
+  if (model) feedback.model = model;
   return feedbackItem(feedback);
 }

@@ -50,6 +50,8 @@ export interface Feedback {
   conversationId: string;
   rating: number;
   comment?: string;
+  /** The model or deployment that answered the rated conversation, when the log names it. */
+  model?: string;
   source: SourceRef;
 }
 

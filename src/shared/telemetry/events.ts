@@ -14,6 +14,12 @@ export const EVENT_TYPES = {
   jobFailed: 'tuneloop.job.failed',
   modelPromoted: 'tuneloop.model.promoted',
   modelRejected: 'tuneloop.model.rejected',
+  /** The holdout could not tell candidate and production apart within the margins; production stays. */
+  modelInconclusive: 'tuneloop.model.inconclusive',
+  /** A candidate passed the gate and waits for a person (TUNELOOP_PROMOTION=manual). */
+  modelAwaitingApproval: 'tuneloop.model.awaiting_approval',
+  /** A candidate has been waiting for approval for another TUNELOOP_APPROVAL_REMINDER_HOURS. */
+  modelApprovalReminder: 'tuneloop.model.approval_reminder',
   driftAlert: 'tuneloop.drift.alert',
   budgetRefused: 'tuneloop.budget.refused',
   datasetAssembled: 'tuneloop.dataset.assembled',

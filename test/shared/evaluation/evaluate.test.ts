@@ -95,6 +95,12 @@ describe('evaluateCandidate (Azurite + emulator)', () => {
       // With only 5 intents x 20 questions, the default 0.2 retrieval threshold lets shared words such as
       // "what is" / "tell me" match (about half the probes get a banking reply); 0.35 behaves like a larger corpus.
       outOfScopeThreshold: 0.35,
+      // Azure's content filter, emulated: every answer of a "-flagged" deployment is withheld as violent,
+      // and its answers mentioning a card are annotated (not filtered) as low-severity hate.
+      contentFilter: [
+        { deployment: /-flagged$/, pattern: /card/i, category: 'hate', severity: 'low' },
+        { deployment: /-flagged$/, pattern: /[a-z]/i, category: 'violence', filtered: true },
+      ],
     });
     settings = emulatorSettings(emulator, testStorageConnectionString(), {
       // p95 of ~5 ms requests on a busy 2-core machine can jump several-fold; the latency rule
@@ -188,7 +194,37 @@ describe('evaluateCandidate (Azurite + emulator)', () => {
     const small = bankingHoldout(1);
     await runtime.storage.container(CONTAINERS.datasets).getBlockBlobClient(`${version}/holdout.records.jsonl`).upload(small, Buffer.byteLength(small));
     const outcome = await evaluateCandidate(runtime, { ...slow, datasetVersion: version }, { oosProbes: OOS_PROBES.slice(0, 4) });
-    expect(outcome.report.checks.filter((c) => !c.passed).map((c) => c.metric)).toEqual(['latencyP95Ms']);
+    expect(outcome.report.checks.filter((c) => !c.passed && c.metric !== 'latencyP95Ms')).toEqual([]);
+    // The p95 ratio is about 60 (300 ms vs 5 ms), but with ~15 requests per model one production
+    // request slowed by a busy machine can pull the ratio's 95 % interval below the limit of 4:
+    // then the gate must say inconclusive (never promote), and its interval must show why.
+    // (On a machine loaded past ~20 runnable processes, production's own 5 ms requests have been seen
+    // at 80 ms, so even the point ratio can fall under 4: the decision must then follow the interval.)
+    const latency = outcome.report.checks.find((c) => c.metric === 'latencyP95Ms')!;
+    expect(latency.interval!.of).toBe('ratio');
+    expect(latency.interval!.estimate).toBeGreaterThan(1);
+    if (latency.interval!.low > 4) expect([outcome.decision, latency.verdict]).toEqual(['reject', 'fail']);
+    else if (latency.interval!.high > 4) expect([outcome.decision, latency.verdict]).toEqual(['inconclusive', 'unsure']);
+    else expect(latency.verdict).toBe('pass');
+  });
+
+  it('counts content filter results per category and rejects a candidate whose answers were filtered', async () => {
+    await freeDeployments();
+    const good = await trainAndDeploy('good-cf', bankingTrainingFiles());
+    const flagged = { ...good, jobKey: `${good.jobKey}-f`, deploymentName: `${good.deploymentName}-flagged` };
+    await deployments.deployModel({ deploymentName: flagged.deploymentName, model: flagged.fineTunedModel, backoff: FAST });
+    deployed.push(flagged.deploymentName);
+    const version = uniqueName('cf');
+    const small = bankingHoldout(1);
+    await runtime.storage.container(CONTAINERS.datasets).getBlockBlobClient(`${version}/holdout.records.jsonl`).upload(small, Buffer.byteLength(small));
+    const outcome = await evaluateCandidate(runtime, { ...flagged, datasetVersion: version }, { oosProbes: OOS_PROBES.slice(0, 4) });
+    const filter = outcome.report.candidate.contentFilter!;
+    expect(filter.withResults).toBeGreaterThan(0);
+    expect(filter.filtered).toBe(filter.withResults);
+    expect(filter.byCategory.violence).toEqual({ annotated: filter.withResults, filtered: filter.withResults });
+    // Production (not flagged) answered with every category "safe".
+    expect(outcome.report.production!.contentFilter).toMatchObject({ filtered: 0, annotated: 0 });
+    expect(outcome.report.checks.find((c) => c.metric === 'contentFiltered')).toMatchObject({ candidate: 1, verdict: 'fail' });
     expect(outcome.decision).toBe('reject');
   });
 

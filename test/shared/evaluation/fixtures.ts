@@ -14,6 +14,7 @@ export const TEST_GATE_POLICY: GatePolicy = {
   minOosHandled: 0.5,
   maxLatencyP95Ms: 1000,
   rejectOverfitting: true,
+  maxContentFiltered: 0.02,
 };
 
 /** A complete report, as evaluateCandidate writes it, built from real metric computations on small data. */
@@ -65,6 +66,6 @@ export function sampleReport(jobKey: string): EvaluationReport {
     },
     holdout: { blob: 'v20260101/holdout.records.jsonl', records: 7, replyTasks: 7, intentTasks: 7, labels: c.labels },
     oosProbeCredit: OOS_PROBES_CREDIT,
-    csat: [{ jobKey: 'prod', deploymentName: 'dep-prod', from: '2025-12-01T00:00:00.000Z', ratings: 3, meanCsat: 4.33 }],
+    csat: [{ jobKey: 'prod', deploymentName: 'dep-prod', from: '2025-12-01T00:00:00.000Z', ratings: 3, meanCsat: 4.33, attributedByLog: 1, attributedByTime: 2, interval: { low: 3.67, high: 5 } }],
   };
 }

@@ -42,13 +42,72 @@ describe('promotion gate', () => {
     });
     const d = decidePromotion({ bleu: 4, intentF1: 0.4, latencyP95Ms: 900, oosHandled: 0.6 }, undefined, policy);
     expect(d.decision).toBe('reject');
-    expect(d.reasons).toEqual(['bleu 4 fails >= 5 (floor)']);
+    expect(d.reasons).toEqual(['bleu 4 fails ≥ 5 (floor)']);
   });
 
   it('rejects a metric that could not be measured', () => {
     const d = decidePromotion({ bleu: 31, latencyP95Ms: 90, oosHandled: 0.9 }, production, policy);
     expect(d.decision).toBe('reject');
     expect(d.reasons[0]).toMatch(/^intentF1: not measured/);
+  });
+});
+
+describe('promotion gate with intervals', () => {
+  const candidate = { bleu: 29.5, intentF1: 0.8, latencyP95Ms: 100, oosHandled: 0.9, overfitting: false };
+  const iv = (estimate: number, low: number, high: number, n = 25) => ({ estimate, low, high, n, level: 0.95 as const });
+
+  it('promotes when every difference interval clears its margin', () => {
+    const d = decidePromotion(candidate, production, policy, {
+      intervals: { bleu: iv(-0.5, -0.9, -0.1), intentF1: iv(0, -0.01, 0.01), oosHandled: iv(0, -0.02, 0.02), latencyP95Ms: iv(1, 0.9, 1.1) },
+    });
+    expect(d.decision).toBe('promote');
+    expect(d.checks.find((c) => c.metric === 'bleu')!.interval).toMatchObject({ of: 'difference', low: -0.9 });
+    expect(d.summary).toMatch(/^Promoted: /);
+  });
+
+  it('is inconclusive when an interval straddles the margin, and says how many more conversations would tell', () => {
+    // BLEU difference −0.5 with half-width 1 against a margin of −1: the distance is 0.5, so n must grow 4×.
+    const d = decidePromotion(candidate, production, policy, { intervals: { bleu: iv(-0.5, -1.5, 0.5, 100) } });
+    expect(d.decision).toBe('inconclusive');
+    const bleu = d.checks.find((c) => c.metric === 'bleu')!;
+    expect(bleu.verdict).toBe('unsure');
+    expect(bleu.needed).toEqual({ unit: 'holdout conversations', total: 400, more: 300 });
+    expect(d.moreHoldoutConversations).toBe(300);
+    expect(d.summary).toBe(
+      'Inconclusive: the holdout is too small to tell whether BLEU is within the margin, so production stays; about 300 more holdout conversations would tell.',
+    );
+    expect(d.reasons[0]).toContain('cannot be told apart');
+  });
+
+  it('rejects when the whole interval is beyond the margin, even if another metric is unsure', () => {
+    const d = decidePromotion(candidate, production, policy, { intervals: { bleu: iv(-0.5, -1.5, 0.5), intentF1: iv(-0.1, -0.15, -0.05) } });
+    expect(d.decision).toBe('reject');
+    expect(d.reasons).toHaveLength(1);
+    expect(d.reasons[0]).toMatch(/^intentF1 0\.8 fails difference ≥ -0\.02/);
+  });
+
+  it('judges latency on the ratio interval', () => {
+    const unsure = decidePromotion(candidate, production, policy, { intervals: { latencyP95Ms: iv(1, 0.8, 1.5) } });
+    expect(unsure.checks.find((c) => c.metric === 'latencyP95Ms')!.verdict).toBe('unsure');
+    expect(unsure.checks.find((c) => c.metric === 'latencyP95Ms')!.needed!.unit).toBe('requests');
+    expect(decidePromotion(candidate, production, policy, { intervals: { latencyP95Ms: iv(1.5, 1.3, 1.7) } }).decision).toBe('reject');
+  });
+
+  it('judges the first model on its floors with intervals', () => {
+    const first = { bleu: 8, intentF1: 0.5, latencyP95Ms: 900, oosHandled: 0.6 };
+    expect(decidePromotion(first, undefined, policy, { intervals: { bleu: iv(8, 6, 10) } }).decision).toBe('promote');
+    const d = decidePromotion(first, undefined, policy, { intervals: { bleu: iv(8, 4, 12), oosHandled: iv(0.6, 0.45, 0.75, 36) } });
+    expect(d.decision).toBe('inconclusive');
+    expect(d.checks.find((c) => c.metric === 'oosHandled')!.needed!.unit).toBe('out-of-scope probes');
+    expect(d.summary).toContain('within the floor');
+  });
+
+  it('rejects a candidate the content filter blocked too often, and ignores a service without filter results', () => {
+    const d = decidePromotion({ ...candidate, contentFiltered: 0.05 }, production, policy);
+    expect(d.decision).toBe('reject');
+    expect(d.reasons).toEqual(['contentFiltered 0.05 fails ≤ 0.02 of answers filtered']);
+    expect(decidePromotion({ ...candidate, contentFiltered: 0 }, production, policy).decision).toBe('promote');
+    expect(decidePromotion(candidate, production, policy).checks.find((c) => c.metric === 'contentFiltered')).toMatchObject({ verdict: 'pass', rule: 'no content filter results reported' });
   });
 });
 
