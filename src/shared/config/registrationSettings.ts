@@ -1,4 +1,5 @@
 import type { Settings } from './settings';
+import { TuneloopError } from '../errors';
 
 /**
  * The few settings that decide how functions are registered (trigger source, job transport,
@@ -19,10 +20,9 @@ export const REGISTRATION_DEFAULTS = {
 export type RegistrationSettings = Pick<Settings, keyof typeof REGISTRATION_DEFAULTS>;
 
 /** A registration setting has a value the triggers cannot use. */
-export class RegistrationSettingsError extends Error {
+export class RegistrationSettingsError extends TuneloopError {
   constructor(readonly setting: string, message: string) {
     super(`tuneloop cannot register its functions: ${setting}: ${message}. Set it in local.settings.json, the environment, or the Function App settings.`);
-    this.name = 'RegistrationSettingsError';
   }
 }
 

@@ -94,7 +94,7 @@ export class BlobAttemptError extends TuneloopError {
 }
 
 /** Another delivery holds this blob version; thrown so that this delivery is retried later (then a no-op). */
-export class BlobInProgressError extends Error {
+export class BlobInProgressError extends TuneloopError {
   constructor(
     readonly blobName: string,
     readonly heldUntil: string,
@@ -103,7 +103,6 @@ export class BlobInProgressError extends Error {
       `raw-logs/${printableBlobName(blobName)} is being preprocessed by another delivery (held until ${heldUntil}); ` +
         'this delivery will be retried and finds it done, or takes over if that delivery died',
     );
-    this.name = 'BlobInProgressError';
   }
 }
 

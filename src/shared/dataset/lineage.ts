@@ -3,6 +3,7 @@ import { CONTAINERS } from '../storage/names';
 import { JobStore } from '../finetune/store';
 import { getProductionPointer } from '../evaluation/models';
 import type { DatasetManifest } from './assembly';
+import { TuneloopError } from '../errors';
 
 /** Everything known about where a dataset version came from and what was trained on it. */
 export interface DatasetLineage {
@@ -15,10 +16,9 @@ export interface DatasetLineage {
   ancestors: { version: string; mode: string; baseModel: string }[];
 }
 
-export class DatasetNotFoundError extends Error {
+export class DatasetNotFoundError extends TuneloopError {
   constructor(readonly version: string) {
     super(`dataset version ${version} has no ${CONTAINERS.datasets}/${version}/manifest.json; \`tuneloop status\` lists the versions`);
-    this.name = 'DatasetNotFoundError';
   }
 }
 

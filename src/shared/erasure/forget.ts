@@ -14,6 +14,7 @@ import { EVENT_TYPES } from '../telemetry/events';
 import { ForgottenStore } from './exclusions';
 import { ERASURE_REWRITE_METADATA, WRITTEN_AT_METADATA } from './markers';
 import { describeTarget, textMatcher, type ErasureTarget } from './target';
+import { TuneloopError } from '../errors';
 
 
 export type ErasureLocation = 'raw-logs' | 'curated' | 'quarantine' | 'feedback' | 'datasets';
@@ -54,10 +55,9 @@ export interface ForgetOptions {
 }
 
 /** A raw blob changed while the erasure was rewriting it; running the request again finishes it. */
-export class ErasureConflictError extends Error {
+export class ErasureConflictError extends TuneloopError {
   constructor(readonly blobName: string) {
     super(`raw-logs/${blobName} changed while the erasure was rewriting it; run the same erasure again to finish it`);
-    this.name = 'ErasureConflictError';
   }
 }
 

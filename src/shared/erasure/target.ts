@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { sha256Hex } from '../dataset/keys';
+import { TuneloopError } from '../errors';
 
 /**
  * What an erasure request names: one conversation (`<source>/<id>`, or `<id>` for every source),
@@ -10,10 +11,9 @@ export type ErasureTarget =
   | { kind: 'conversation'; source?: string; conversationId: string }
   | { kind: 'email' | 'phone' | 'customer-id'; value: string };
 
-export class ErasureRequestError extends Error {
+export class ErasureRequestError extends TuneloopError {
   constructor(message: string) {
     super(message);
-    this.name = 'ErasureRequestError';
   }
 }
 

@@ -30,7 +30,7 @@ import { isDeclineOrRedirect, scoreOutOfScope } from './oos';
 import { OOS_PROBES, OOS_PROBES_CREDIT, type OosProbe } from './oosProbes';
 import { loadReport, REPORT_SCHEMA, ReportNotFoundError, saveReport, type EvaluationReport, type ModelEvaluation, type ReplySample } from './report';
 import { detectOverfitting, lossCurve, perplexityFromSteps } from './training';
-import { isStatus } from '../errors';
+import { isStatus, TuneloopError } from '../errors';
 
 /** A fine-tuned model that succeeded and is deployed, waiting for its verdict. */
 export interface Candidate extends ModelVersion {
@@ -623,18 +623,16 @@ async function emit(runtime: Runtime, report: EvaluationReport, signal?: AbortSi
 // ---- manual promotion -------------------------------------------------------------------
 
 /** Production changed after the candidate was compared with it: its verdict is about another model. */
-export class ApprovalConflictError extends Error {
+export class ApprovalConflictError extends TuneloopError {
   constructor(message: string) {
     super(message);
-    this.name = 'ApprovalConflictError';
   }
 }
 
 /** The job has no report waiting for approval. */
-export class NotAwaitingApprovalError extends Error {
+export class NotAwaitingApprovalError extends TuneloopError {
   constructor(message: string) {
     super(message);
-    this.name = 'NotAwaitingApprovalError';
   }
 }
 

@@ -3,12 +3,12 @@ import { DEFAULT_EPOCHS } from '../dataset/cost';
 import { trainingPriceFor } from '../dataset/trainingPrices';
 import { tokenCounter } from '../dataset/tokens';
 import { UnknownModelError } from '../dataset/models';
+import { TuneloopError } from '../errors';
 
 /** A job refused before anything was uploaded: over budget, or no price known for its model. */
-export class BudgetRefusedError extends Error {
+export class BudgetRefusedError extends TuneloopError {
   constructor(message: string) {
     super(message);
-    this.name = 'BudgetRefusedError';
   }
 }
 

@@ -4,6 +4,7 @@ import { reject, show } from './records';
 import type { RoleMapper } from './roles';
 import { parseRating, parseTimestamp, type RawTurn } from './turns';
 import type { ChatRole, IngestItem, SourceRef } from './types';
+import { TuneloopError } from '../errors';
 
 /**
  * A declarative mapping for layouts tuneloop does not know: where the id, the turns, each turn's
@@ -59,10 +60,9 @@ const mappingListSchema = z.object({ mappings: z.array(mappingSchema).min(1) }).
 export const mappingFileSchema = z.union([mappingSchema, mappingListSchema]);
 
 /** A mapping file that is not valid: says which file, which field and why. */
-export class MappingError extends Error {
+export class MappingError extends TuneloopError {
   constructor(readonly where: string, message: string) {
     super(`${where}: ${message}`);
-    this.name = 'MappingError';
   }
 }
 
