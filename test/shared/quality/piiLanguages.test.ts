@@ -71,7 +71,7 @@ describe('names per language', () => {
     // The language stage may store a detection result instead of a bare code.
     const stage = createRedactionStage({ detector: createLocalDetector() });
     const stored = { ...conversation('c2', [['user', 'Hej, jag heter Karin Lindqvist.']]), language: { code: 'sv', confidence: 0.9, reliable: true } };
-    const kept = await stage.apply(stored as Parameters<typeof stage.apply>[0]);
+    const kept = await stage.apply(stored);
     expect(kept.action === 'keep' && kept.conversation.turns[0].content).toBe('Hej, jag heter Karin Lindqvist.');
     // An explicit hint wins over the conversation's own field.
     expect(await redact(['Hi, my name is Karin Lindqvist.'], { language: 'sv', hint: 'en' })).toEqual(['Hi, my name is [PERSON_1].']);
