@@ -19,7 +19,7 @@ function demoExamples(): TrainingExample[] {
   for (const line of fs.readFileSync(source, 'utf8').split('\n')) {
     let record: { messages?: { role: string; text?: string; content?: string }[] };
     try {
-      record = JSON.parse(line);
+      record = JSON.parse(line) as typeof record;
     } catch {
       continue; // the demo file has broken lines on purpose
     }

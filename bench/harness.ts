@@ -20,7 +20,7 @@ export function median(values: number[]): number {
 }
 
 /** Runs `fn` `repeats` times (after one warm-up) and returns the median wall time in ms. */
-export async function timeMedian(fn: () => unknown | Promise<unknown>, repeats = 5): Promise<number> {
+export async function timeMedian(fn: () => unknown, repeats = 5): Promise<number> {
   await fn();
   const times: number[] = [];
   for (let i = 0; i < repeats; i++) {

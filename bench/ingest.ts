@@ -124,7 +124,7 @@ export const ingestBenchmark: Benchmark = {
       const sets = samples();
       const files: { name: string; path: string; bytes: number; csv: boolean }[] = [];
       for (const [name, sample] of Object.entries(sets)) {
-        const path = join(dir, `${name.replace(/\W+/g, '-')}`);
+        const path = join(dir, name.replace(/\W+/g, '-'));
         files.push({ name, path, bytes: await writeFile(path, sample, TARGET_BYTES), csv: !!sample.header });
       }
       const conversationFile = files[0];

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   process.stdout.write(JSON.stringify({ items, startRss, maxRss }));
 }
 
-main().catch((err) => {
+main().catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });

@@ -95,7 +95,10 @@ async function dedupSection(lines: string[]): Promise<void> {
   let near = 0;
   for (const c of conversations) {
     const r = await stage.apply(c);
-    if (r.action === 'drop') r.reason === 'duplicate-exact' ? exact++ : near++;
+    if (r.action === 'drop') {
+      if (r.reason === 'duplicate-exact') exact++;
+      else near++;
+    }
   }
   lines.push(`STAR dialogues (${conversations.length}, threshold 0.8): ${exact} exact (${pct(exact / conversations.length).trim()}), ${near} near (${pct(near / conversations.length).trim()}) duplicates`);
 

@@ -3,6 +3,11 @@ import { encode as gptTokenizerEncode } from 'gpt-tokenizer/cjs/encoding/o200k_b
 import { countMessagesTokens } from '../src/shared/dataset/tokens';
 import { timeMedian, type Benchmark } from './harness';
 
+/** One line of the generated chat JSONL, as far as the tokenizer comparison reads it. */
+interface ChatLine {
+  messages: { content: string }[];
+}
+
 /**
  * Why gpt-tokenizer: o200k_base throughput of gpt-tokenizer vs js-tiktoken on chat-like JSONL,
  * against a JSON.parse-only pass over the same bytes (the floor every preprocessing run pays).
@@ -55,12 +60,12 @@ export const tokensBenchmark: Benchmark = {
     });
     const withGptTokenizer = await timeMedian(() => {
       let n = 0;
-      for (const line of jsonl.split('\n')) for (const m of JSON.parse(line).messages) n += gptTokenizerEncode(m.content).length;
+      for (const line of jsonl.split('\n')) for (const m of (JSON.parse(line) as ChatLine).messages) n += gptTokenizerEncode(m.content).length;
       return n;
     });
     const withTiktoken = await timeMedian(() => {
       let n = 0;
-      for (const line of jsonl.split('\n')) for (const m of JSON.parse(line).messages) n += tiktoken.encode(m.content).length;
+      for (const line of jsonl.split('\n')) for (const m of (JSON.parse(line) as ChatLine).messages) n += tiktoken.encode(m.content).length;
       return n;
     });
     const chatCount = await timeMedian(() => {

@@ -11,7 +11,7 @@ import { azuriteConnectionString } from '../shared/storage/clients';
  */
 export function cliEnv(io: CliIo): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = { ...io.env };
-  applyLocalSettings(resolve(io.cwd, 'local.settings.json'), env as NodeJS.ProcessEnv);
+  applyLocalSettings(resolve(io.cwd, 'local.settings.json'), env);
   return env;
 }
 

@@ -7,9 +7,9 @@ import path from 'node:path';
  */
 export function applyLocalSettings(file = path.resolve('local.settings.json'), env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (!fs.existsSync(file)) return undefined;
-  let parsed: { Values?: Record<string, string> };
+  let parsed: { Values?: Record<string, string | number | boolean> };
   try {
-    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof parsed;
   } catch (err) {
     throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
   }

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-main().catch((err) => {
+main().catch((err: unknown) => {
   if (err instanceof SettingsError || err instanceof PortInUseError) console.error(`tuneloop: ${err.message}`);
   else console.error(err);
   process.exit(1);

@@ -99,7 +99,7 @@ describe('preprocess blob function', () => {
     await storage.container(CONTAINERS.raw).getBlockBlobClient('fb.jsonl').upload(fb, Buffer.byteLength(fb));
     expect(await preprocessHandler(null, context('fb.jsonl'))).toMatchObject({ status: 'processed', records_in: 1, records_used: 1 });
     const rows: Record<string, unknown>[] = [];
-    for await (const row of storage.table(TABLES.feedback).listEntities<Record<string, unknown>>()) rows.push(row);
+    for await (const row of storage.table(TABLES.feedback).listEntities()) rows.push(row);
     expect(rows).toEqual([expect.objectContaining({ conversationId: id, rating: 4, comment: 'quick', file: 'fb.jsonl', line: 1 })]);
 
     const chat = conversationLine(id, { csat: 2 }) + '\n';

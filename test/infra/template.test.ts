@@ -60,7 +60,7 @@ describe('locked-down, keyless resources', () => {
 describe('azd down stays inside rg-<environment>', () => {
   if (infra.kind === 'arm') {
     it('every module is deployed to the resource group main.bicep creates (an existing Azure OpenAI account is only read)', () => {
-      const top = Object.values(infra.template.resources) as ArmResource[];
+      const top = Object.values(infra.template.resources);
       const rg = top.find((r) => r.type === 'Microsoft.Resources/resourceGroups')!;
       const elsewhere = top.filter(
         (r) => r.existing !== true && r !== rg && !(r.type === 'Microsoft.Resources/deployments' && r.resourceGroup === rg.name),

@@ -2,7 +2,7 @@ import sparticuzChromium from '@sparticuz/chromium';
 import { startAzurite, type RunningAzurite } from '../../src/local/azurite';
 
 declare global {
-  // eslint-disable-next-line no-var
+  // A global declaration needs `var`: `let`/`const` would not add a property to globalThis.
   var __TUNELOOP_AZURITE__: RunningAzurite | undefined;
 }
 

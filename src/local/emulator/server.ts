@@ -195,16 +195,24 @@ export function createRequestHandler(options: RequestHandlerOptions): (req: Inco
     const resourceId = `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.CognitiveServices/accounts/${account}`;
     if (!name) {
       if (method !== 'GET') throw new EmulatorHttpError(405, 'MethodNotAllowed', `The method '${method}' is not allowed on a deployments collection.`);
-      return send(ctx, 200, { value: service.listDeployments() });
+      send(ctx, 200, { value: service.listDeployments() });
+      return;
     }
     const deploymentName = decodeURIComponent(name);
-    if (method === 'GET') return send(ctx, 200, service.getDeployment(deploymentName));
+    if (method === 'GET') {
+      send(ctx, 200, service.getDeployment(deploymentName));
+      return;
+    }
     if (method === 'PUT') {
       const body = (ctx.requestBody = await readJson(ctx.req, options.maxBodyBytes));
       const { created, resource } = service.putDeployment(resourceId, deploymentName, body);
-      return send(ctx, created ? 201 : 200, resource);
+      send(ctx, created ? 201 : 200, resource);
+      return;
     }
-    if (method === 'DELETE') return send(ctx, service.deleteDeployment(deploymentName) ? 200 : 204);
+    if (method === 'DELETE') {
+      send(ctx, service.deleteDeployment(deploymentName) ? 200 : 204);
+      return;
+    }
     throw new EmulatorHttpError(405, 'MethodNotAllowed', `The method '${method}' is not allowed on a deployment.`);
   }
 
@@ -222,52 +230,68 @@ export function createRequestHandler(options: RequestHandlerOptions): (req: Inco
         const { purpose, filename, content, expiresAfter } = await readUpload(req, url, options.maxBodyBytes);
         ctx.requestBody = { purpose, filename, bytes: content.length, ...(expiresAfter !== undefined ? { expires_after_seconds: expiresAfter } : {}) };
         const file = service.uploadFile(purpose, filename, content, expiresAfter);
-        return send(ctx, 201, file, { location: `${base}/files/${file.id}?api-version=${apiVersion}` });
+        send(ctx, 201, file, { location: `${base}/files/${file.id}?api-version=${apiVersion}` });
+        return;
       }
       case 'GET /files':
-        return send(ctx, 200, service.listFiles({ purpose: url.searchParams.get('purpose') ?? undefined, order: url.searchParams.get('order') ?? undefined, limit: limit(), after: after() }));
+        send(ctx, 200, service.listFiles({ purpose: url.searchParams.get('purpose') ?? undefined, order: url.searchParams.get('order') ?? undefined, limit: limit(), after: after() }));
+        return;
       case 'GET /files/{id}':
-        return send(ctx, 200, service.getFile(seg[1]));
+        send(ctx, 200, service.getFile(seg[1]));
+        return;
       case 'DELETE /files/{id}':
-        return send(ctx, 200, service.deleteFile(seg[1]));
+        send(ctx, 200, service.deleteFile(seg[1]));
+        return;
       case 'GET /files/{id}/content':
-        return send(ctx, 200, service.fileContent(seg[1]));
+        send(ctx, 200, service.fileContent(seg[1]));
+        return;
       case 'POST /fine_tuning/jobs': {
         const body = (ctx.requestBody = await readJson(req, options.maxBodyBytes));
         const job = service.createJob(body, { failOnRun: failJob });
-        return send(ctx, 201, job, { location: `${base}/fine_tuning/jobs/${job.id}?api-version=${apiVersion}` });
+        send(ctx, 201, job, { location: `${base}/fine_tuning/jobs/${job.id}?api-version=${apiVersion}` });
+        return;
       }
       case 'GET /fine_tuning/jobs':
-        return send(ctx, 200, service.listJobs({ limit: limit(), after: after() }));
+        send(ctx, 200, service.listJobs({ limit: limit(), after: after() }));
+        return;
       case 'GET /fine_tuning/jobs/{id}':
-        return send(ctx, 200, service.getJob(seg[2]));
+        send(ctx, 200, service.getJob(seg[2]));
+        return;
       case 'DELETE /fine_tuning/jobs/{id}':
         service.deleteJob(seg[2]);
-        return send(ctx, 204);
+        send(ctx, 204);
+        return;
       case 'POST /fine_tuning/jobs/{id}/cancel':
-        return send(ctx, 200, service.cancelJob(seg[2]));
+        send(ctx, 200, service.cancelJob(seg[2]));
+        return;
       case 'GET /fine_tuning/jobs/{id}/events':
-        return send(ctx, 200, service.listEvents(seg[2], { limit: limit(), after: after() }));
+        send(ctx, 200, service.listEvents(seg[2], { limit: limit(), after: after() }));
+        return;
       case 'GET /fine_tuning/jobs/{id}/checkpoints':
-        return send(ctx, 200, service.listCheckpoints(seg[2], { limit: limit(), after: after() }));
+        send(ctx, 200, service.listCheckpoints(seg[2], { limit: limit(), after: after() }));
+        return;
       case 'POST /fine_tuning/jobs/{id}/pause':
       case 'POST /fine_tuning/jobs/{id}/resume':
         // Pause and resume exist only in the preview api-versions (CONTRACT.md §4).
         if (!apiVersion?.endsWith('-preview')) throw new EmulatorHttpError(404, '404', 'Resource not found');
-        return send(ctx, 200, route.endsWith('/pause') ? service.pauseJob(seg[2]) : service.resumeJob(seg[2]));
+        send(ctx, 200, route.endsWith('/pause') ? service.pauseJob(seg[2]) : service.resumeJob(seg[2]));
+        return;
       case 'GET /models':
-        return send(ctx, 200, service.listModels());
+        send(ctx, 200, service.listModels());
+        return;
       case 'GET /models/{id}':
-        return send(ctx, 200, service.getModel(seg.slice(1).join('/')));
+        send(ctx, 200, service.getModel(seg.slice(1).join('/')));
+        return;
       case 'POST /deployments/{id}/chat/completions': {
         const body = (ctx.requestBody = await readJson(req, options.maxBodyBytes));
         const result = service.chatCompletion(seg[1], body);
         if (result.latencyMs > 0) await sleep(result.latencyMs);
-        return send(ctx, 200, result.body, {
+        send(ctx, 200, result.body, {
           'x-ratelimit-remaining-requests': '999',
           'x-ratelimit-remaining-tokens': '999000',
           'x-emulator-reply-kind': result.reply.kind,
         });
+        return;
       }
       default:
         throw new EmulatorHttpError(404, '404', 'Resource not found');

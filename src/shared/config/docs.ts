@@ -10,7 +10,7 @@ export function sampleLocalSettings(): Record<string, string> {
 }
 
 export function settingsMarkdownTable(): string {
-  const shape = settingsSchema.shape as Record<string, { _zod?: { def?: { defaultValue?: unknown; innerType?: unknown } } }>;
+  const shape = settingsSchema.shape as Record<string, { _zod?: { def?: { defaultValue?: unknown; innerType?: unknown } } } | undefined>;
   const rows = describeSettings().map(({ name, meta }) => {
     const def = shape[name]?._zod?.def?.defaultValue;
     const shown = def === undefined ? '' : `\`${String(typeof def === 'function' ? (def as () => unknown)() : def)}\``;

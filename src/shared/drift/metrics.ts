@@ -16,11 +16,7 @@ export const PSI_PSEUDOCOUNT = 0.5;
 /** Number of quantile bins of the reference for the PSI of continuous quantities (deciles). */
 export const PSI_QUANTILE_BINS = 10;
 
-export class DriftInputError extends TuneloopError {
-  constructor(message: string) {
-    super(message);
-  }
-}
+export class DriftInputError extends TuneloopError {}
 
 function checkCounts(name: string, counts: readonly number[]): number {
   let total = 0;

@@ -62,7 +62,7 @@ function jsonProperty(value: unknown): string {
   const text = JSON.stringify(value);
   if (text.length <= MAX_PROPERTY_CHARS) return text;
   // Details (bin edges, category counts) are what can grow; the values always fit.
-  if (Array.isArray(value)) return JSON.stringify(value.map((m) => ({ ...m, detail: { truncated: true } })));
+  if (Array.isArray(value)) return JSON.stringify((value as Record<string, unknown>[]).map((m) => ({ ...m, detail: { truncated: true } })));
   return JSON.stringify({ truncated: true });
 }
 
@@ -92,7 +92,8 @@ export async function saveDriftRun(storage: StorageClients, run: DriftRun): Prom
 function fromEntity(e: Record<string, unknown>): DriftRun {
   const parse = <T>(name: string, fallback: T): T => {
     try {
-      return typeof e[name] === 'string' ? (JSON.parse(e[name] as string) as T) : fallback;
+      const raw = e[name];
+      return typeof raw === 'string' ? (JSON.parse(raw) as T) : fallback;
     } catch {
       return fallback;
     }
@@ -102,14 +103,14 @@ function fromEntity(e: Record<string, unknown>): DriftRun {
     id: String(e.rowKey),
     windowStart: String(e.windowStart),
     windowEnd: String(e.windowEnd),
-    reference: parse('referenceJson', { kind: 'none', conversations: 0, shards: 0 } as DriftReference),
+    reference: parse<DriftReference>('referenceJson', { kind: 'none', conversations: 0, shards: 0 }),
     recent: parse('recentJson', { conversations: 0, shards: 0, recordsUsed: 0, recordsQuarantined: 0 }),
     metrics: parse('metricsJson', [] as DriftMetric[]),
     skipped: parse('skippedJson', [] as SkippedDriftMetric[]),
     score: Number.isFinite(score) && score >= 0 ? score : undefined,
-    scoreDrivenBy: (e.scoreDrivenBy as DriftMetricName) || undefined,
+    scoreDrivenBy: typeof e.scoreDrivenBy === 'string' && e.scoreDrivenBy !== '' ? (e.scoreDrivenBy as DriftMetricName) : undefined,
     threshold: Number(e.threshold),
-    decision: parse('decisionJson', { kind: 'insufficient-data', reason: 'unreadable row' } as RetrainDecision),
+    decision: parse<RetrainDecision>('decisionJson', { kind: 'insufficient-data', reason: 'unreadable row' }),
     problems: parse('problemsJson', [] as DriftRun['problems']),
   };
 }
@@ -118,7 +119,7 @@ async function newest(storage: StorageClients, partition: string, limit: number)
   const out: DriftRun[] = [];
   try {
     const pages = table(storage)
-      .listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey eq '${partition}'` } })
+      .listEntities({ queryOptions: { filter: `PartitionKey eq '${partition}'` } })
       .byPage({ maxPageSize: Math.min(limit, 1000) });
     for await (const page of pages) {
       for (const e of page) {

@@ -28,11 +28,7 @@ export interface IntentF1Result {
   count: number;
 }
 
-export class LabelMismatchError extends TuneloopError {
-  constructor(message: string) {
-    super(message);
-  }
-}
+export class LabelMismatchError extends TuneloopError {}
 
 const ratio = (num: number, den: number): number => (den === 0 ? 0 : num / den);
 

@@ -65,7 +65,7 @@ function str(v: unknown): string | undefined {
 /** One row of the models table; undefined when it does not exist. */
 async function getModelsRow(table: TableClient, partitionKey: string, rowKey: string): Promise<Record<string, unknown> | undefined> {
   try {
-    return await table.getEntity<Record<string, unknown>>(partitionKey, rowKey);
+    return await table.getEntity(partitionKey, rowKey);
   } catch (err) {
     if (isStatus(err, 404)) return undefined;
     throw err;
@@ -73,7 +73,7 @@ async function getModelsRow(table: TableClient, partitionKey: string, rowKey: st
 }
 
 function listModelsPartition(storage: StorageClients, partitionKey: string): AsyncIterable<Record<string, unknown>> {
-  return modelsTable(storage).listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey eq '${partitionKey}'` } });
+  return modelsTable(storage).listEntities({ queryOptions: { filter: `PartitionKey eq '${partitionKey}'` } });
 }
 
 /** What the production pointer row and a promotion history row both say about the promoted model. */
@@ -249,7 +249,6 @@ export async function saveDeploymentRecord(
   record: Partial<DeploymentRecord> & { deploymentName: string },
 ): Promise<void> {
   const { deploymentName, etag: _etag, ...fields } = record;
-  void _etag;
   const entity: Record<string, unknown> = { partitionKey: DEPLOYMENT_PARTITION, rowKey: deploymentName };
   for (const [k, v] of Object.entries(fields)) if (v !== undefined) entity[k] = v;
   await modelsTable(storage).upsertEntity(entity as { partitionKey: string; rowKey: string }, 'Merge');

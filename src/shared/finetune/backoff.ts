@@ -24,21 +24,24 @@ export function backoffDelaySeconds(policy: BackoffPolicy, attempt: number): num
 /** Waits `ms`, or rejects with an AbortError when the signal fires first. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError(signal));
+    if (signal?.aborted) {
+      reject(abortError(signal));
+      return;
+    }
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
     const onAbort = () => {
       clearTimeout(timer);
-      reject(abortError(signal!));
+      if (signal) reject(abortError(signal));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
 function abortError(signal: AbortSignal): Error {
-  const reason = signal.reason;
+  const reason: unknown = signal.reason;
   if (reason instanceof Error && reason.name === 'AbortError') return reason;
   const err = new Error(reason instanceof Error ? reason.message : 'the operation was aborted');
   err.name = 'AbortError';

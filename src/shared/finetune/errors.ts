@@ -71,18 +71,10 @@ export class FileProcessingTimeoutError extends TuneloopError {
 }
 
 /** Settings missing or contradictory for the fine-tuning path. */
-export class FineTuneConfigurationError extends TuneloopError {
-  constructor(message: string) {
-    super(message);
-  }
-}
+export class FineTuneConfigurationError extends TuneloopError {}
 
 /** results.csv (or another result file) could not be read. */
-export class ResultFileError extends TuneloopError {
-  constructor(message: string) {
-    super(message);
-  }
-}
+export class ResultFileError extends TuneloopError {}
 
 /** Reads retry-after-ms / retry-after (seconds or an HTTP date) from response headers. */
 export function retryAfterMs(headers: { get(name: string): string | null | undefined } | undefined, now = Date.now()): number | undefined {

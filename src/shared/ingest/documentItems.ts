@@ -73,7 +73,7 @@ export async function* parseJsonDocument(bytes: AsyncIterable<Buffer>, context: 
       const detail = objects.length
         ? `no record among the first ${window.length} of the JSON document is a known format (their keys: ${keys}); describe the layout with a mapping (see docs/input-formats.md)`
         : window[0].part.kind === 'broken'
-          ? (window[0].part as Extract<DocumentPart, { kind: 'broken' }>).detail
+          ? window[0].part.detail
           : `the JSON document holds no objects among its first ${window.length} elements`;
       const first = window[0].part;
       const record = window.map((p) => p.part.text).join('\n').slice(0, PREVIEW);

@@ -82,7 +82,7 @@ export function parseMappingText(text: string, where: string): Mapping[] {
     const at = issue.path.length ? issue.path.join('.') : '(top level)';
     throw new MappingError(where, `invalid mapping at ${at}: ${issue.message} (see docs/input-formats.md, "Any other layout: a mapping")`);
   }
-  const data = result.data as Mapping | { mappings: Mapping[] };
+  const data = result.data;
   return 'mappings' in data ? data.mappings : [data];
 }
 

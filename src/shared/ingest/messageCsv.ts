@@ -195,10 +195,10 @@ class BucketWriter {
     private readonly level: number,
     private readonly file: string,
   ) {
-    this.handles = new Array(count).fill(undefined);
-    this.files = new Array(count).fill(undefined);
+    this.handles = Array.from({ length: count }, () => undefined);
+    this.files = Array.from({ length: count }, () => undefined);
     this.pending = Array.from({ length: count }, () => []);
-    this.pendingChars = new Array(count).fill(0);
+    this.pendingChars = new Array<number>(count).fill(0);
   }
 
   /** Buffers a row; true when a bucket's block is full and `flushFull()` should be awaited. */

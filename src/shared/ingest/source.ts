@@ -113,7 +113,7 @@ export async function* gunzip(source: AsyncIterable<Buffer>, file: string, signa
     gunzipper.destroy(err);
   });
   input.pipe(gunzipper);
-  const onAbort = () => gunzipper.destroy(signal?.reason);
+  const onAbort = () => gunzipper.destroy(signal?.reason as Error | undefined);
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     for await (const chunk of gunzipper) yield chunk as Buffer;

@@ -42,6 +42,7 @@ export function createTelemetry(settings: Settings, options: CreateTelemetryOpti
       options.credential ??
       (auth ? new DefaultAzureCredential({ managedIdentityClientId: auth.clientId ?? settings.AZURE_CLIENT_ID }) : undefined);
     // Loaded only when used: the SDK brings OpenTelemetry with it, which the CLI rarely needs.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous lazy load keeps the factory synchronous
     const { AppInsightsTelemetry } = require('./appInsights') as typeof import('./appInsights');
     sinks.push(new AppInsightsTelemetry({ connectionString, credential }));
   }

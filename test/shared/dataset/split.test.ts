@@ -33,7 +33,7 @@ describe('deterministic split', () => {
     const u = hashUnit('c-1');
     expect(u).toBeGreaterThanOrEqual(0);
     expect(u).toBeLessThan(1);
-    const { createHash } = jest.requireActual('node:crypto') as typeof import('node:crypto');
+    const { createHash } = jest.requireActual('node:crypto');
     const firstByte = createHash('sha256').update('c-1').digest()[0];
     expect(Math.floor(u * 256)).toBe(firstByte);
     expect(() => splitFor('x', { validation: 0.6, holdout: 0.4 })).toThrow(RangeError);

@@ -17,7 +17,7 @@ afterEach(async () => {
 const leftovers = () => readdir(tempDir);
 
 const summary = (items: IngestItem[]) =>
-  items.map((i) => (i.type === 'conversation' ? `${i.conversation.conversationId}` : i.type === 'feedback' ? `fb:${i.feedback.conversationId}` : `${i.rejection.line}:${i.rejection.reason}`));
+  items.map((i) => (i.type === 'conversation' ? i.conversation.conversationId : i.type === 'feedback' ? `fb:${i.feedback.conversationId}` : `${i.rejection.line}:${i.rejection.reason}`));
 
 describe('message-per-row CSV', () => {
   test('groups rows of a conversation from anywhere in the file and sorts them by timestamp', async () => {

@@ -95,7 +95,7 @@ describe('conversation JSONL', () => {
       chat('ok-2'),
     ];
     const items = await parseAll(jsonl(...lines));
-    expect(items.map((i) => (i.type === 'rejected' ? `${i.rejection.line}:${i.rejection.reason}` : `${i.type}`))).toEqual([
+    expect(items.map((i) => (i.type === 'rejected' ? `${i.rejection.line}:${i.rejection.reason}` : i.type))).toEqual([
       'conversation',
       '2:invalid-json',
       '3:missing-field:text',

@@ -39,7 +39,7 @@ export function parseDialogueTurns(source: SourceRef, record: JsonObject, roles:
     raw.push({ role, text, timestamp: parseTimestamp(turn.timestamp) });
   }
   const services = Array.isArray(record.services) ? record.services.filter((s) => typeof s === 'string') : [];
-  const issueType = textOf(firstOf(record, ['issue_type', 'intent', 'category', 'scenario'])) ?? (services.length === 1 ? (services[0] as string) : undefined);
+  const issueType = textOf(firstOf(record, ['issue_type', 'intent', 'category', 'scenario'])) ?? (services.length === 1 ? services[0] : undefined);
   return finish({ source, id, idPrefix: 'dlg', raw, issueType, channel: textOf(record.channel) });
 }
 

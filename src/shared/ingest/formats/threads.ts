@@ -65,7 +65,7 @@ export async function* parseReplyThreads(batches: AsyncIterable<CsvBatch>, optio
   const spillPath = join(dir, 'rows.jsonl');
   const deferred: IngestItem[] = [];
   try {
-    const spill = await open(spillPath, 'w').catch((err) => {
+    const spill = await open(spillPath, 'w').catch((err: unknown) => {
       throw tempError(file, err);
     });
     try {

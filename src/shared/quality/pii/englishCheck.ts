@@ -15,7 +15,7 @@ const ENGLISH_MARKERS = new Set(
 );
 
 export function isClearlyEnglish(sample: string): boolean {
-  // eslint-disable-next-line no-control-regex -- "plain ASCII" is the point
+  // "plain ASCII" is the point: every character outside \x00-\x7f, control characters included.
   if (/[^\x00-\x7f]/.test(sample)) return false;
   const words = sample.toLowerCase().match(/[a-z]+(?:'[a-z]+)?/g);
   if (!words || words.length < 4) return false;
