@@ -22,7 +22,7 @@ describe('tuneloop demo', () => {
       cwd: out,
     });
     expect({ code, tail: stdout.slice(-3000) }).toMatchObject({ code: 0 });
-    expect(stdout).toMatch(/preprocessed 6 files/);
+    expect(stdout).toMatch(/preprocessed 7 files/);
     expect(stdout).toMatch(/ds-\d{8}-\d{6}-[0-9a-f]{8}: \d+ train \/ \d+ validation \/ \d+ holdout examples/);
     expect(stdout).toMatch(/ended evaluated, decision: PROMOTE/);
     expect(stdout).toMatch(/issue_type_psi\s+\d/);

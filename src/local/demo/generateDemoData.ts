@@ -311,10 +311,16 @@ export function generateDemoData(): DemoFile[] {
   text('data-shifted/feedback.jsonl', jsonl(shiftedFeedback));
 
   // --- demo/data: a Zendesk ticket export (a foreign format), own PRNG so the files above stay as they were ---
-  const ticketRandom = new Random(20260107);
-  const tickets = generateSet(ticketRandom, 12, 'zd', 40001, BASE_TIME + 3 * 86_400_000, SHOP_MIX, SHOP_ISSUES, { 'low-rating': 0.1 });
-  text('data/helpdesk-tickets.json', JSON.stringify({ tickets: tickets.map((c, i) => zendeskTicket(c, i)), next_page: null, previous_page: null, count: tickets.length }, null, 2) + '\n');
+  text('data/helpdesk-tickets.json', helpdeskTickets(HELPDESK_SEED, 8));
   return files;
+}
+
+const HELPDESK_SEED = 20260109;
+
+/** The Zendesk export of the demo, from its own seed. */
+export function helpdeskTickets(seed: number, count = 12): string {
+  const tickets = generateSet(new Random(seed), count, 'zd', 40001, BASE_TIME + 3 * 86_400_000, SHOP_MIX, SHOP_ISSUES, { 'low-rating': 0.1 });
+  return JSON.stringify({ tickets: tickets.map((c, i) => zendeskTicket(c, i)), next_page: null, previous_page: null, count: tickets.length }, null, 2) + '\n';
 }
 
 /** A conversation as the Zendesk Ticketing API shows a ticket with its comments; every third ticket has an internal note. */

@@ -112,8 +112,7 @@ class Scanner {
   constructor(private readonly options: SplitDocumentOptions) {}
 
   drain(): DocumentPart[] {
-    const parts = this.out.splice(0, this.out.length);
-    return parts;
+    return this.out.splice(0, this.out.length);
   }
 
   feed(chunk: Buffer): void {
@@ -160,10 +159,10 @@ class Scanner {
       if (b === QUOTE) {
         this.inString = true;
         if (this.depth === 1 && (this.mode === 'object' || this.mode === 'wrapper') && this.expectKey && !this.capturing) {
+          // A member key of the top-level object: its bytes are collected to name the records' array.
           this.inKey = true;
           this.keyBytes = [];
-          if (this.capturing) this.appendCapture(chunk.subarray(segmentStart, i + 1));
-          segmentStart = this.capturing ? i + 1 : i + 1;
+          segmentStart = i + 1;
         }
         continue;
       }

@@ -64,9 +64,9 @@ test('every file parses in its format, with only the deliberately broken records
   expect(conversations(get('data/faq.csv'))).toHaveLength(24);
 
   // A Zendesk export: one JSON document, read ticket by ticket; internal notes never become turns.
-  expect(conversations(get('data/helpdesk-tickets.json'))).toHaveLength(12);
+  expect(conversations(get('data/helpdesk-tickets.json'))).toHaveLength(8);
   expect(rejections(get('data/helpdesk-tickets.json'))).toEqual([]);
-  expect(conversations(get('data/helpdesk-tickets.json')).filter((c) => c.setAside)).toHaveLength(4);
+  expect(conversations(get('data/helpdesk-tickets.json')).filter((c) => c.setAside)).toHaveLength(3);
   expect(texts(conversations(get('data/helpdesk-tickets.json'))).some((t) => t.includes('Internal note'))).toBe(false);
 
   expect(kinds('data/ready-made.jsonl')).toEqual(['ready']);
