@@ -30,7 +30,9 @@ describe('preprocess blob function', () => {
   async function setup(env: Record<string, string> = {}) {
     const storage = isolatedStorage();
     await storage.ensureResources();
-    const settings = loadSettings({ TUNELOOP_STORAGE: testStorageConnectionString(), TUNELOOP_MAX_BLOB_ATTEMPTS: '3', ...env });
+    // The fixture's template conversations differ only in numbers: near-duplicates at the default 0.8
+    // for character shingles; these tests are about the blob path, so the threshold is raised.
+    const settings = loadSettings({ TUNELOOP_STORAGE: testStorageConnectionString(), TUNELOOP_MAX_BLOB_ATTEMPTS: '3', TUNELOOP_DEDUP_THRESHOLD: '0.9', ...env });
     const telemetryPath = join(dir, `${storage.suffix}.jsonl`);
     const runtime = createRuntime(settings, { storage, telemetry: new LocalJsonlTelemetry({ path: telemetryPath }) });
     setRuntime(runtime);

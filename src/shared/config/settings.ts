@@ -236,7 +236,7 @@ export const settingsSchema = z
       sample: '24',
     }),
     TUNELOOP_OVERFIT_WINDOW: setting('TUNELOOP_OVERFIT_WINDOW', z.coerce.number().int().min(2).default(3), {
-      description: 'Overfitting check: number of most recent results.csv steps (with both losses) whose trends are compared.',
+      description: 'Overfitting check: number of most recent results.csv steps (with both losses) whose trends are compared; at least the last tenth of the run is read (single-batch losses are noisy).',
       where: 'optional',
       sample: '3',
     }),

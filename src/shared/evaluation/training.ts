@@ -61,17 +61,21 @@ function slope(xs: readonly number[], ys: readonly number[]): number {
 }
 
 /**
- * Flags a run when, over the last K steps with both losses, validation loss rises (positive
+ * Flags a run when, over the last K steps with both losses (K = the window, or the last tenth of
+ * the run if that is longer), validation loss rises (positive
  * least-squares slope) while training loss keeps falling (negative slope), or when the mean gap
  * between them passes `maxGap`. Slopes rather than first-vs-last so one noisy batch does not decide.
  */
+/** The share of a run (steps with both losses) whose trends the overfitting check reads at least. */
+const RUN_SHARE_FOR_TRENDS = 0.1;
+
 export function detectOverfitting(steps: readonly TrainingStep[], options: OverfittingOptions = {}): OverfittingResult {
-  const window = options.window ?? 3;
   const maxGap = options.maxGap ?? 0.5;
-  const recent = steps
-    .filter((s) => s.validLoss !== undefined && s.trainLoss !== undefined)
-    .sort((a, b) => a.step - b.step)
-    .slice(-window);
+  const both = steps.filter((s) => s.validLoss !== undefined && s.trainLoss !== undefined).sort((a, b) => a.step - b.step);
+  // Per-step losses in results.csv are single-batch estimates: over a long run, the trend of the
+  // last three steps is a coin toss. The window is at least the last tenth of the run.
+  const window = Math.max(options.window ?? 3, Math.ceil(both.length * RUN_SHARE_FOR_TRENDS));
+  const recent = both.slice(-window);
   if (recent.length < 2) return { overfitting: false, reasons: [], window };
   const x = recent.map((s) => s.step);
   const validSlope = slope(x, recent.map((s) => s.validLoss!));

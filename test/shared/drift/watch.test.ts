@@ -52,7 +52,8 @@ describe('runDriftWatch (Azurite)', () => {
     );
     const { records } = await readTelemetryRecords(join(dir, 'telemetry.jsonl'));
     expect(records.filter((r) => r.kind === 'metric' && r.name === 'tuneloop.drift.quarantine_share')).toHaveLength(1);
-    expect(records.filter((r) => r.kind === 'event' && r.name === 'tuneloop.drift.metric_skipped')).toHaveLength(9);
+    // Eight data metrics (language_psi among them) and two model metrics.
+    expect(records.filter((r) => r.kind === 'event' && r.name === 'tuneloop.drift.metric_skipped')).toHaveLength(10);
     expect((await listDriftRuns(runtime.storage))[0]).toMatchObject({ id: run.id, decision: { kind: 'insufficient-data' } });
   });
 
