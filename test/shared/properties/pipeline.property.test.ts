@@ -5,6 +5,9 @@ import { validateExample } from '../../../src/shared/dataset/validate';
 import { tokenCounter } from '../../../src/shared/dataset/tokens';
 import { csvFile, hostileBytes, jsonlFile, propertySettings, runPipeline } from './generators';
 
+// A fixed seed keeps CI repeatable; FAST_CHECK_SEED=<n> (or a random one) explores further.
+fc.configureGlobal({ seed: Number(process.env.FAST_CHECK_SEED ?? 20261201) });
+
 /**
  * Property-based tests (fast-check) over every parser and the quality stages: for any bytes, and
  * for generated records in every format, nothing throws (except the documented whole-file
@@ -102,7 +105,12 @@ describe('parsers and quality stages, for any input (fast-check)', () => {
     await fc.assert(
       fc.asyncProperty(jsonlFile, async (text) => {
         const { stats } = await runPipeline(Buffer.from(text, 'utf8'), 'count.jsonl');
-        const nonBlank = text.split('\n').filter((l) => l.trim() !== '').length;
+        const lines = text.split('\n').filter((l) => l.trim() !== '');
+        const nonBlank = lines.length;
+        // One line that is a JSON array (or an object holding one) is a JSON document: its records
+        // are its elements (docs/input-formats.md), so an empty array has none; the accounting
+        // (in = used + quarantined) is checked for it by the properties above.
+        if (nonBlank === 1 && isJsonDocument(lines[0])) return;
         // A file no line of which is recognisable is one whole-file rejection.
         expect(stats.records_in === nonBlank || stats.records_in === 1).toBe(true);
       }),
@@ -110,3 +118,12 @@ describe('parsers and quality stages, for any input (fast-check)', () => {
     );
   });
 });
+
+function isJsonDocument(line: string): boolean {
+  try {
+    const value: unknown = JSON.parse(line);
+    return Array.isArray(value) || (typeof value === 'object' && value !== null && Object.values(value).some(Array.isArray));
+  } catch {
+    return false;
+  }
+}
