@@ -1,5 +1,5 @@
 import { parseArgs as nodeParseArgs, type ParseArgsConfig } from 'node:util';
-import { modelInfo, UnknownModelError } from '../shared/dataset/models';
+import { modelInfo, UnknownModelError } from '../shared/dataset/modelLimits';
 import { TuneloopError } from '../shared/errors';
 
 /** What a CLI command gets: its arguments and where to write (so tests can capture output). */

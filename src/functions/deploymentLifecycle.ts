@@ -5,7 +5,7 @@ import type { FunctionDefinition } from './definition';
 /** Timer: repair promotion history and roles, give up on stuck candidates, charge hosting hours, retire released deployments after the grace period, keep production alive. */
 export async function deploymentLifecycleHandler(_timer: unknown, context: InvocationContext): Promise<unknown> {
   // Loaded on first use, not when the worker loads the entry: cold start stays a hello-world app's (docs/architecture.md).
-  const [{ getRuntime }, { runDeploymentLifecycle }] = await Promise.all([import('../shared/composition/runtime'), import('../shared/evaluation/lifecycle')]);
+  const [{ getRuntime }, { runDeploymentLifecycle }] = await Promise.all([import('../shared/composition/runtime'), import('../shared/deployments/lifecycle')]);
   const result = await runDeploymentLifecycle(getRuntime());
   const cost = result.charged.reduce((a, c) => a + c.costUsd, 0);
   context.log(

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main';
 import { captureIo } from '../setup/cli';
-import { saveReport } from '../../src/shared/evaluation/report';
+import { saveReport } from '../../src/shared/evaluation/evaluationReport';
 import { testStorage, testStorageConnectionString, uniqueName } from '../setup/storage';
 import { sampleReport } from '../shared/evaluation/fixtures';
 

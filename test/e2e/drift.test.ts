@@ -6,7 +6,7 @@ import { loadSettings } from '../../src/shared/config/settings';
 import { createRuntime, type Runtime } from '../../src/shared/composition/runtime';
 import { preprocessBlob } from '../../src/shared/dataset/blobPreprocess';
 import { runDriftWatch } from '../../src/shared/drift/watch';
-import type { DriftRun } from '../../src/shared/drift/store';
+import type { DriftRun } from '../../src/shared/drift/decisionStore';
 import { AppInsightsTelemetry } from '../../src/shared/telemetry/appInsights';
 import { FanOutTelemetry } from '../../src/shared/telemetry/createTelemetry';
 import { LocalJsonlTelemetry } from '../../src/shared/telemetry/localSink';

@@ -1,8 +1,8 @@
 import { createRuntime } from '../../src/shared/composition/runtime';
-import { getProductionPointer } from '../../src/shared/evaluation/models';
-import { loadReport } from '../../src/shared/evaluation/report';
+import { getProductionPointer } from '../../src/shared/deployments/registry';
+import { loadReport } from '../../src/shared/evaluation/evaluationReport';
 import { enqueueJobMessage } from '../../src/shared/finetune/queue';
-import { FINAL_JOB_STATES, type JobRecord } from '../../src/shared/finetune/store';
+import { FINAL_JOB_STATES, type JobRecord } from '../../src/shared/finetune/jobStore';
 import type { StorageClients } from '../../src/shared/storage/clients';
 import { CONTAINERS, TABLES } from '../../src/shared/storage/names';
 import { startJobLoopStack, waitForJobRecord, writeDatasetBlobs, type JobLoopStack } from '../setup/jobLoop';

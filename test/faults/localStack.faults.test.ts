@@ -12,7 +12,7 @@ import { tableKey } from '../../src/shared/dataset/keys';
 import { handleJobMessage } from '../../src/shared/finetune/loop';
 import { createOpenAIClient, FineTuningClient } from '../../src/shared/finetune/client';
 import { createFineTunePorts } from '../../src/shared/finetune/ports';
-import { JobStore } from '../../src/shared/finetune/store';
+import { JobStore } from '../../src/shared/finetune/jobStore';
 import { createStorageClients, type StorageClients } from '../../src/shared/storage/clients';
 import { CONTAINERS, QUEUES, TABLES } from '../../src/shared/storage/names';
 import type { RunningEmulator } from '../../src/local/emulator';

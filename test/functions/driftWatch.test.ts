@@ -6,7 +6,7 @@ import { driftWatch, driftWatchHandler } from '../../src/functions/driftWatch';
 import { functionDefinitions } from '../../src/functions/registry';
 import { loadSettings } from '../../src/shared/config/settings';
 import { createRuntime, setRuntime } from '../../src/shared/composition/runtime';
-import { listDriftRuns } from '../../src/shared/drift/store';
+import { listDriftRuns } from '../../src/shared/drift/decisionStore';
 import { LocalJsonlTelemetry } from '../../src/shared/telemetry/localSink';
 import { LocalEventSink } from '../../src/shared/telemetry/events';
 import { startPrivateAzurite } from '../setup/storage';

@@ -9,7 +9,7 @@ import { blobNameProblem } from '../../src/shared/storage/blobNames';
 import { CONTAINERS } from '../../src/shared/storage/names';
 import { LocalJsonlTelemetry } from '../../src/shared/telemetry/localSink';
 import { createOpenAIClient } from '../../src/shared/finetune/client';
-import { DeploymentsClient } from '../../src/shared/finetune/deployments';
+import { DeploymentsClient } from '../../src/shared/deployments/armDeployments';
 import { runCli } from '../../src/cli/main';
 import { functionDefinitions } from '../../src/functions/registry';
 import { setRuntime } from '../../src/shared/composition/runtime';

@@ -7,7 +7,7 @@ import { LocalHost, type InvocationRecord } from '../../src/local/host';
 import { fineTuneJobs } from '../../src/functions/fineTuneJobs';
 import { createRuntime, setRuntime } from '../../src/shared/composition/runtime';
 import type { Settings } from '../../src/shared/config/settings';
-import { FINAL_JOB_STATES, JobStore, type JobRecord } from '../../src/shared/finetune/store';
+import { FINAL_JOB_STATES, JobStore, type JobRecord } from '../../src/shared/finetune/jobStore';
 import { createStorageClients, type StorageClients } from '../../src/shared/storage/clients';
 import { CONTAINERS } from '../../src/shared/storage/names';
 import { emulatorSettings, startTestEmulator } from '../shared/finetune/fixtures';

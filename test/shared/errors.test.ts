@@ -1,5 +1,5 @@
 import { isStatus, TuneloopError } from '../../src/shared/errors';
-import { JobConcurrencyError } from '../../src/shared/finetune/store';
+import { JobConcurrencyError } from '../../src/shared/finetune/jobStore';
 import { SettingsError } from '../../src/shared/config/settings';
 import { FineTuneServiceError } from '../../src/shared/finetune/errors';
 import { IngestError } from '../../src/shared/ingest/errors';

@@ -5,9 +5,9 @@ import { startLocalStack, type LocalStack } from '../../local/stack';
 import { projectRoot } from '../../local/node22';
 import type { InvocationRecord } from '../../local/host';
 import { assembleDataset, type AssemblyOutcome } from '../../shared/dataset/assembly';
-import { JobStore, FINAL_JOB_STATES, type JobRecord } from '../../shared/finetune/store';
+import { JobStore, FINAL_JOB_STATES, type JobRecord } from '../../shared/finetune/jobStore';
 import { runDriftWatch } from '../../shared/drift/watch';
-import type { RetrainDecision } from '../../shared/drift/store';
+import type { RetrainDecision } from '../../shared/drift/decisionStore';
 import { CONTAINERS } from '../../shared/storage/names';
 
 interface DemoOptions {

@@ -4,7 +4,7 @@ import { parseArgs, UsageError, type CliCommand } from '../command';
 import { loadSettings } from '../../shared/config/settings';
 import { createStorageClients, storageOptionsFromSettings } from '../../shared/storage/clients';
 import { cliStorageEnv } from '../localEnv';
-import { loadReport, renderReportHtml, type EvaluationReport } from '../../shared/evaluation/report';
+import { loadReport, renderReportHtml, type EvaluationReport } from '../../shared/evaluation/evaluationReport';
 
 function summary(report: EvaluationReport): string {
   const lines = [

@@ -2,14 +2,14 @@ import { parseArgs, UsageError, type CliCommand } from '../command';
 import { cliStorageEnv } from '../localEnv';
 import { loadSettings } from '../../shared/config/settings';
 import { createStorageClients, storageOptionsFromSettings } from '../../shared/storage/clients';
-import { CORE_STATUS_SECTIONS, type StatusSection } from '../../shared/finetune/status';
-import { metricsStatusSection } from '../../shared/telemetry/status';
+import { CORE_STATUS_SECTIONS, type StatusSection } from '../status/pipelineSections';
+import { metricsStatusSection } from '../../shared/telemetry/metricsStatus';
 import { datasetLineage, DatasetNotFoundError, formatLineage } from '../../shared/dataset/lineage';
-import { evaluationStatusSection } from '../../shared/evaluation/status';
+import { evaluationStatusSection } from '../status/evaluationSection';
 
 /**
  * The sections `tuneloop status` prints, in order. Datasets, jobs and deployed models come from
- * src/shared/finetune/status.ts; the metrics and drift section belongs to telemetry and is added
+ * src/cli/status/pipelineSections.ts; the metrics and drift section belongs to telemetry and is added
  * to this list (one `StatusSection` from src/shared/telemetry or src/shared/drift).
  */
 export const statusSections: StatusSection[] = [...CORE_STATUS_SECTIONS, evaluationStatusSection, metricsStatusSection];

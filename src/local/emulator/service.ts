@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { tokenCounter, type TokenCounter } from '../../shared/dataset/tokens';
-import { MIN_TRAINING_EXAMPLES } from '../../shared/dataset/models';
+import { MIN_TRAINING_EXAMPLES } from '../../shared/dataset/modelLimits';
 import { validateFile } from '../../shared/dataset/validate';
 import { EmulatorHttpError, badRequest, notFound } from './errors';
 import { baseModelReply, type ChatReply, type FineTunedChatModel, type TrainingExample } from './model/chatModel';
@@ -17,7 +17,7 @@ import {
   type JobObject,
   type StoredDeployment,
   type StoredJob,
-} from './store';
+} from './state';
 
 /** Base models the emulated resource can fine-tune and deploy (Azure names: dashes and a version). */
 export const BASE_MODELS = [

@@ -4,7 +4,7 @@ import type { BlobClient } from '@azure/storage-blob';
 import type { Runtime } from '../composition/runtime';
 import { CONTAINERS, TABLES } from '../storage/names';
 import { estimateTrainingCost, DEFAULT_EPOCHS, type TrainingCostEstimate } from './cost';
-import { MIN_TRAINING_EXAMPLES } from './models';
+import { MIN_TRAINING_EXAMPLES } from './modelLimits';
 import type { Split } from './split';
 import { enqueueJobMessage } from '../finetune/queue';
 import { notify } from '../telemetry/notify';
@@ -20,7 +20,7 @@ import { tryAcquireLock } from './singleFlight';
 import { planTraining, writeContinuationFile, type TrainingPlan } from './continuation';
 import { trainingPriceFor } from './trainingPrices';
 import { WRITTEN_AT_METADATA } from '../erasure/markers';
-import { JobStore } from '../finetune/store';
+import { JobStore } from '../finetune/jobStore';
 
 export { curatedRecordSchema, type CuratedRecord } from './assemblyRecords';
 

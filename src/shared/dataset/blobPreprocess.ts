@@ -9,7 +9,7 @@ import { trackQualityMetrics } from '../quality/stages';
 import { TableSignatureStore, type SignatureStore } from '../quality/dedup';
 import { TableFeedbackStore } from './feedbackStore';
 import { sha256Hex, tableKey } from './keys';
-import { buildReport, type PreprocessReport } from './report';
+import { buildReport, type PreprocessReport } from './preprocessReport';
 import { emptyStats, preprocessStream, runQualitySummary } from './preprocess';
 import { preprocessWorkers, sharedConversationExecutor } from './conversationPool';
 import { curatedLine, quarantineLine, type QuarantineRecord } from './records';

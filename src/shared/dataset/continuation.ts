@@ -1,6 +1,6 @@
 import type { Runtime } from '../composition/runtime';
 import { CONTAINERS } from '../storage/names';
-import { getProductionPointer } from '../evaluation/models';
+import { getProductionPointer } from '../deployments/registry';
 import { hashUnit } from './split';
 import { compareIndexes } from './datasetChanges';
 import { LineWriter, readFileLines, type ScratchDir } from './spill';

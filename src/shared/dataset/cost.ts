@@ -1,4 +1,4 @@
-import { modelInfo, PRICE_SOURCE } from './models';
+import { modelInfo, PRICE_SOURCE } from './modelLimits';
 
 /** OpenAI's `n_epochs: "auto"` picks from the data; 3 is its usual choice for datasets of a few hundred+ examples. */
 export const DEFAULT_EPOCHS = 3;

@@ -1,6 +1,6 @@
 import type { Conversation, Turn } from '../ingest/types';
 import { intentTaskExample } from './intentTask';
-import { modelInfo } from './models';
+import { modelInfo } from './modelLimits';
 import { tokenCounter, REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE, type TokenCounter } from './tokens';
 import { validateExample } from './validate';
 

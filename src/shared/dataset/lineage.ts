@@ -1,7 +1,7 @@
 import type { StorageClients } from '../storage/clients';
 import { CONTAINERS } from '../storage/names';
-import { JobStore } from '../finetune/store';
-import { getProductionPointer } from '../evaluation/models';
+import { JobStore } from '../finetune/jobStore';
+import { getProductionPointer } from '../deployments/registry';
 import type { DatasetManifest } from './assembly';
 import { TuneloopError } from '../errors';
 

@@ -10,7 +10,7 @@ import { createConversationExecutor, preprocessWorkers } from './conversationPoo
 import { preprocessStages } from './pipelineStages';
 import { emptyStats, preprocessStream, runQualitySummary } from './preprocess';
 import { exampleLine, quarantineLine } from './records';
-import { buildReport, type PreprocessReport } from './report';
+import { buildReport, type PreprocessReport } from './preprocessReport';
 import { openScratchDatabase, ScratchFeedbackStore, ScratchSignatureStore, WriteBatcher } from './scratchStore';
 import { SpilledTrainingSplit } from './spilledBalance';
 import type { Split } from './split';

@@ -1,6 +1,6 @@
 import { encode as encodeCl100k } from 'gpt-tokenizer/cjs/encoding/cl100k_base';
 import { encode as encodeO200k } from 'gpt-tokenizer/cjs/encoding/o200k_base';
-import { modelInfo, type TokenizerEncoding } from './models';
+import { modelInfo, type TokenizerEncoding } from './modelLimits';
 
 /**
  * Token counting as OpenAI counts chat examples: the cookbook's `num_tokens_from_messages`

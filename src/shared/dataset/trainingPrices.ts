@@ -1,5 +1,5 @@
 import type { Settings } from '../config/settings';
-import { modelInfo, UnknownModelError } from './models';
+import { modelInfo, UnknownModelError } from './modelLimits';
 
 /**
  * The training price (USD per 1M training tokens) of a model, or null when none is known:

@@ -1,4 +1,4 @@
-import { MAX_FILE_BYTES, MIN_TRAINING_EXAMPLES, modelInfo } from './models';
+import { MAX_FILE_BYTES, MIN_TRAINING_EXAMPLES, modelInfo } from './modelLimits';
 import { tokenCounter, type TokenCounter } from './tokens';
 
 /**

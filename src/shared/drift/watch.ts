@@ -1,6 +1,6 @@
 import type { Runtime } from '../composition/runtime';
 import { CONTAINERS } from '../storage/names';
-import { getProductionPointer, type ProductionPointer } from '../evaluation/models';
+import { getProductionPointer, type ProductionPointer } from '../deployments/registry';
 import type { ChatModel } from '../evaluation/chat';
 import { assembleDataset, type AssemblyOutcome, type AssembleOptions } from '../dataset/assembly';
 import { notify } from '../telemetry/notify';
@@ -9,7 +9,7 @@ import type { Dimensions } from '../telemetry/telemetry';
 import { analyzeDrift, type DriftMetric, type SkippedDriftMetric } from './analyze';
 import { oldestCuratedShardTime, readDriftSample, type DriftSample } from './samples';
 import { productionModelQuality } from './quality';
-import { invertedTimeKey, latestRetrainDecision, saveDriftRun, type AssemblySummary, type DriftReference, type DriftRun, type RetrainDecision } from './store';
+import { invertedTimeKey, latestRetrainDecision, saveDriftRun, type AssemblySummary, type DriftReference, type DriftRun, type RetrainDecision } from './decisionStore';
 import { isStatus, TuneloopError } from '../errors';
 
 export interface DriftWatchOptions {

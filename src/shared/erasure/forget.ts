@@ -8,7 +8,7 @@ import { CONTAINERS, TABLES } from '../storage/names';
 import { blobOutputNames } from '../dataset/blobPreprocess';
 import { tableKey } from '../dataset/keys';
 import { readLines } from '../dataset/blobLines';
-import { JobStore, type JobRecord } from '../finetune/store';
+import { JobStore, type JobRecord } from '../finetune/jobStore';
 import { notify } from '../telemetry/notify';
 import { EVENT_TYPES } from '../telemetry/events';
 import { ForgottenStore } from './exclusions';

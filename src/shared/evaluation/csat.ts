@@ -1,7 +1,7 @@
 import type { StorageClients } from '../storage/clients';
 import { TABLES } from '../storage/names';
 import { sampleInterval } from './intervals';
-import { listPromotions, type PromotionRecord } from './models';
+import { listPromotions, type PromotionRecord } from '../deployments/registry';
 
 /**
  * Customer satisfaction per model version.

@@ -25,10 +25,10 @@ import {
   switchProduction,
   type ModelVersion,
   type ProductionPointer,
-} from './models';
+} from '../deployments/registry';
 import { isDeclineOrRedirect, scoreOutOfScope } from './oos';
 import { OOS_PROBES, OOS_PROBES_CREDIT, type OosProbe } from './oosProbes';
-import { loadReport, REPORT_SCHEMA, ReportNotFoundError, saveReport, type EvaluationReport, type ModelEvaluation, type ReplySample } from './report';
+import { loadReport, REPORT_SCHEMA, ReportNotFoundError, saveReport, type EvaluationReport, type ModelEvaluation, type ReplySample } from './evaluationReport';
 import { detectOverfitting, lossCurve, perplexityFromSteps } from './training';
 import { isStatus, TuneloopError } from '../errors';
 

@@ -2,7 +2,7 @@ import type { Settings } from '../config/settings';
 import { DEFAULT_EPOCHS } from '../dataset/cost';
 import { trainingPriceFor } from '../dataset/trainingPrices';
 import { tokenCounter } from '../dataset/tokens';
-import { UnknownModelError } from '../dataset/models';
+import { UnknownModelError } from '../dataset/modelLimits';
 import { TuneloopError } from '../errors';
 
 /** A job refused before anything was uploaded: over budget, or no price known for its model. */

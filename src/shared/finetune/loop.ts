@@ -5,7 +5,7 @@ import { EVENT_TYPES } from '../telemetry/events';
 import { notify } from '../telemetry/notify';
 import { backoffDelaySeconds, backoffFromSettings, type BackoffPolicy } from './backoff';
 import { jobPhase, type FineTuningJob } from './client';
-import { DeploymentConflictError, DeploymentFailedError, DeploymentTimeoutError, deploymentNameFor } from './deployments';
+import { DeploymentConflictError, DeploymentFailedError, DeploymentTimeoutError, deploymentNameFor } from '../deployments/armDeployments';
 import {
   FileProcessingError,
   FileProcessingTimeoutError,
@@ -27,7 +27,7 @@ import type { Candidate, CandidateEvaluation } from './ports';
 import { ApprovalConflictError, decideApproval, evaluateCandidate } from '../evaluation/evaluate';
 import { HoldoutFormatError, HoldoutNotFoundError } from '../evaluation/holdout';
 import { enqueueJobMessage, sendToPoison } from './queue';
-import { JobConcurrencyError, JobStore, type JobRecord, type JobState } from './store';
+import { JobConcurrencyError, JobStore, type JobRecord, type JobState } from './jobStore';
 import { TuneloopError } from '../errors';
 import { BudgetRefusedError, checkTrainingBudget, type BudgetVerdict } from './budget';
 

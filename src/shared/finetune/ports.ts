@@ -1,6 +1,6 @@
 import type { Settings } from '../config/settings';
 import { createOpenAIClient, FineTuningClient, type OpenAIClientOptions } from './client';
-import { DeploymentsClient, type DeploymentsClientOptions } from './deployments';
+import { DeploymentsClient, type DeploymentsClientOptions } from '../deployments/armDeployments';
 
 /** The candidate handed to evaluation once its deployment is up. */
 export interface Candidate {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { TelemetryRecord } from './localSink';
-import { seriesKey } from './status';
+import { seriesKey } from './metricsStatus';
 
 export interface DashboardSeries {
   label: string;

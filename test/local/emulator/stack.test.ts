@@ -1,6 +1,6 @@
 import { startLocalStack, type LocalStack } from '../../../src/local/stack';
 import { createOpenAIClient } from '../../../src/shared/finetune/client';
-import { DeploymentsClient } from '../../../src/shared/finetune/deployments';
+import { DeploymentsClient } from '../../../src/shared/deployments/armDeployments';
 
 /**
  * The local stack starts the emulator and wires tuneloop's own clients to it: the same

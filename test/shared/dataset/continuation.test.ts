@@ -1,7 +1,7 @@
 import { createRuntime, type Runtime } from '../../../src/shared/composition/runtime';
 import { assembleDataset, type CuratedRecord, type DatasetManifest } from '../../../src/shared/dataset/assembly';
 import { jobPhase, FineTuningClient, createOpenAIClient } from '../../../src/shared/finetune/client';
-import { switchProduction } from '../../../src/shared/evaluation/models';
+import { switchProduction } from '../../../src/shared/deployments/registry';
 import { corpusBleu } from '../../../src/shared/evaluation/bleu';
 import { CONTAINERS, TABLES } from '../../../src/shared/storage/names';
 import type { RunningEmulator } from '../../../src/local/emulator';

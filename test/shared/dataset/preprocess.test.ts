@@ -5,7 +5,7 @@ import { testStorage, uniqueName } from '../../setup/storage';
 import { preprocessStream, emptyStats, type PreprocessOptions } from '../../../src/shared/dataset/preprocess';
 import { preprocessStages } from '../../../src/shared/dataset/pipelineStages';
 import type { CuratedRecord, QuarantineRecord } from '../../../src/shared/dataset/records';
-import { buildReport } from '../../../src/shared/dataset/report';
+import { buildReport } from '../../../src/shared/dataset/preprocessReport';
 import { splitFor } from '../../../src/shared/dataset/split';
 import { MemorySignatureStore } from '../../../src/shared/quality/dedup';
 import { StepTimings } from '../../../src/shared/dataset/timings';

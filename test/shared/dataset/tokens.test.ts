@@ -1,6 +1,6 @@
 import { getEncoding as buildEncoding, type Tiktoken } from 'js-tiktoken';
 import { countMessagesTokens, countTextTokens, tokenCounter } from '../../../src/shared/dataset/tokens';
-import { modelInfo, UnknownModelError } from '../../../src/shared/dataset/models';
+import { modelInfo, UnknownModelError } from '../../../src/shared/dataset/modelLimits';
 
 /** The messages of OpenAI's cookbook "How to count tokens with tiktoken" (its published counts: 129 / 124). */
 const COOKBOOK_MESSAGES = [

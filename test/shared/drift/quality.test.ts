@@ -1,6 +1,6 @@
 import type { RunningEmulator } from '../../../src/local/emulator';
 import { createOpenAIClient, FineTuningClient } from '../../../src/shared/finetune/client';
-import { DeploymentsClient } from '../../../src/shared/finetune/deployments';
+import { DeploymentsClient } from '../../../src/shared/deployments/armDeployments';
 import { deploymentChatModel } from '../../../src/shared/evaluation/chat';
 import { productionModelQuality } from '../../../src/shared/drift/quality';
 import { conversationSample } from '../../../src/shared/drift/samples';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadSettings } from '../../../src/shared/config/settings';
 import { createRuntime, type Runtime } from '../../../src/shared/composition/runtime';
 import { runDriftWatch } from '../../../src/shared/drift/watch';
-import { latestRetrainDecision, listDriftRuns } from '../../../src/shared/drift/store';
+import { latestRetrainDecision, listDriftRuns } from '../../../src/shared/drift/decisionStore';
 import { LocalJsonlTelemetry } from '../../../src/shared/telemetry/localSink';
 import { LocalEventSink } from '../../../src/shared/telemetry/events';
 import { readTelemetryRecords } from '../../../src/shared/telemetry/readSink';

@@ -6,7 +6,7 @@ import { loadSettings } from '../../../src/shared/config/settings';
 import { preprocessBlob } from '../../../src/shared/dataset/blobPreprocess';
 import { assembleDataset, type DatasetManifest } from '../../../src/shared/dataset/assembly';
 import { forget, conversationTarget, matchTarget, ERASURE_REWRITE_METADATA } from '../../../src/shared/erasure';
-import { JobStore } from '../../../src/shared/finetune/store';
+import { JobStore } from '../../../src/shared/finetune/jobStore';
 import { CONTAINERS, TABLES, QUEUES } from '../../../src/shared/storage/names';
 import { LocalJsonlTelemetry } from '../../../src/shared/telemetry/localSink';
 import { LocalEventSink } from '../../../src/shared/telemetry/events';

@@ -1,5 +1,5 @@
 import { BEFORE_TUNELOOP, csatByModel, loadCsatByModel, ratingFromRow } from '../../../src/shared/evaluation/csat';
-import { switchProduction } from '../../../src/shared/evaluation/models';
+import { switchProduction } from '../../../src/shared/deployments/registry';
 import { TableFeedbackStore } from '../../../src/shared/dataset/feedbackStore';
 import type { StorageClients } from '../../../src/shared/storage/clients';
 import { TABLES } from '../../../src/shared/storage/names';

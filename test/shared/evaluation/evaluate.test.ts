@@ -8,12 +8,12 @@ import {
   ProductionPointerConflictError,
   saveDeploymentRecord,
   switchProduction,
-} from '../../../src/shared/evaluation/models';
-import { loadReport } from '../../../src/shared/evaluation/report';
+} from '../../../src/shared/deployments/registry';
+import { loadReport } from '../../../src/shared/evaluation/evaluationReport';
 import { OOS_PROBES } from '../../../src/shared/evaluation/oosProbes';
 import { HoldoutFormatError, HoldoutNotFoundError } from '../../../src/shared/evaluation/holdout';
 import { FineTuningClient, createOpenAIClient } from '../../../src/shared/finetune/client';
-import { DeploymentsClient, deploymentNameFor } from '../../../src/shared/finetune/deployments';
+import { DeploymentsClient, deploymentNameFor } from '../../../src/shared/deployments/armDeployments';
 import type { StorageClients } from '../../../src/shared/storage/clients';
 import { CONTAINERS, TABLES } from '../../../src/shared/storage/names';
 import type { CloudEvent, EventPublisher } from '../../../src/shared/telemetry/events';

@@ -1,6 +1,6 @@
 import { intentF1 } from '../../../src/shared/evaluation/f1';
 import { decidePromotion, type GatePolicy } from '../../../src/shared/evaluation/gate';
-import { REPORT_SCHEMA, type EvaluationReport } from '../../../src/shared/evaluation/report';
+import { REPORT_SCHEMA, type EvaluationReport } from '../../../src/shared/evaluation/evaluationReport';
 import { OOS_PROBES_CREDIT } from '../../../src/shared/evaluation/oosProbes';
 
 /** Gate tolerances for tests, fixed here so that changing the setting defaults does not move test expectations. */

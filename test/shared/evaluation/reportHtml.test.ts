@@ -1,4 +1,4 @@
-import { renderReportHtml } from '../../../src/shared/evaluation/report';
+import { renderReportHtml } from '../../../src/shared/evaluation/evaluationReport';
 import { describeWithChromium, renderInChromium } from './chromium';
 import { sampleReport } from './fixtures';
 

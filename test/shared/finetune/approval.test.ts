@@ -1,9 +1,9 @@
 import { loadSettings } from '../../../src/shared/config/settings';
 import { createRuntime, type Runtime } from '../../../src/shared/composition/runtime';
-import { getProductionPointer, getDeploymentRecord } from '../../../src/shared/evaluation/models';
-import { loadReport, saveReport } from '../../../src/shared/evaluation/report';
+import { getProductionPointer, getDeploymentRecord } from '../../../src/shared/deployments/registry';
+import { loadReport, saveReport } from '../../../src/shared/evaluation/evaluationReport';
 import { handleJobMessage } from '../../../src/shared/finetune/loop';
-import { JobStore, type JobRecord } from '../../../src/shared/finetune/store';
+import { JobStore, type JobRecord } from '../../../src/shared/finetune/jobStore';
 import type { EventPublisher } from '../../../src/shared/telemetry/events';
 import { isolatedStorage } from '../dataset/isolatedStorage';
 import { testStorageConnectionString, uniqueName } from '../../setup/storage';

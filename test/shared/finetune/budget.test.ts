@@ -1,6 +1,6 @@
 import { createRuntime } from '../../../src/shared/composition/runtime';
 import { handleJobMessage } from '../../../src/shared/finetune/loop';
-import { JobStore } from '../../../src/shared/finetune/store';
+import { JobStore } from '../../../src/shared/finetune/jobStore';
 import { checkTrainingBudget } from '../../../src/shared/finetune/budget';
 import type { RunningEmulator } from '../../../src/local/emulator';
 import { emulatorSettings, startTestEmulator, trainingJsonl } from './fixtures';

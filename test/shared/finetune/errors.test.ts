@@ -2,7 +2,7 @@ import { APIConnectionError, APIError } from 'openai';
 import { RestError } from '@azure/core-rest-pipeline';
 import { FineTuneServiceError, retryAfterMs, toFineTuneError } from '../../../src/shared/finetune/errors';
 import { backoffDelaySeconds, sleep } from '../../../src/shared/finetune/backoff';
-import { deploymentNameFor } from '../../../src/shared/finetune/deployments';
+import { deploymentNameFor } from '../../../src/shared/deployments/armDeployments';
 import { jobPhase } from '../../../src/shared/finetune/client';
 
 // APIError.generate is what the openai client itself calls on an error response.

@@ -3,9 +3,9 @@ import { CognitiveServicesManagementClient, type Deployment } from '@azure/arm-c
 import { bearerTokenAuthenticationPolicyName, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential, type AccessToken, type TokenCredential } from '@azure/identity';
 import { isLoopbackUrl, type Settings } from '../config/settings';
-import { backoffDelaySeconds, sleep, type BackoffPolicy } from './backoff';
-import { LOCAL_EMULATOR_TOKEN } from './client';
-import { FineTuneConfigurationError, toFineTuneError } from './errors';
+import { backoffDelaySeconds, sleep, type BackoffPolicy } from '../finetune/backoff';
+import { LOCAL_EMULATOR_TOKEN } from '../finetune/client';
+import { FineTuneConfigurationError, toFineTuneError } from '../finetune/errors';
 import { isStatus, TuneloopError } from '../errors';
 
 /** What tuneloop keeps of an ARM deployment. */

@@ -1,7 +1,7 @@
 import type { TableClient } from '@azure/data-tables';
 import { createRuntime, type Runtime } from '../../../src/shared/composition/runtime';
 import { loadCsatByModel } from '../../../src/shared/evaluation/csat';
-import { candidateTimeLimitMs, hoursPerUtcDay, runDeploymentLifecycle } from '../../../src/shared/evaluation/lifecycle';
+import { candidateTimeLimitMs, hoursPerUtcDay, runDeploymentLifecycle } from '../../../src/shared/deployments/lifecycle';
 import {
   getDeploymentRecord,
   getProductionPointer,
@@ -11,10 +11,10 @@ import {
   saveDeploymentRecord,
   switchProduction,
   type ModelVersion,
-} from '../../../src/shared/evaluation/models';
+} from '../../../src/shared/deployments/registry';
 import { FineTuningClient, createOpenAIClient } from '../../../src/shared/finetune/client';
 import { handleJobMessage } from '../../../src/shared/finetune/loop';
-import { JobStore, type JobRecord, type JobState } from '../../../src/shared/finetune/store';
+import { JobStore, type JobRecord, type JobState } from '../../../src/shared/finetune/jobStore';
 import type { StorageClients } from '../../../src/shared/storage/clients';
 import { TABLES } from '../../../src/shared/storage/names';
 import type { Telemetry } from '../../../src/shared/telemetry/telemetry';

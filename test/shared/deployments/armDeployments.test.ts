@@ -1,10 +1,10 @@
-import { DeploymentConflictError, DeploymentsClient, deploymentNameFor } from '../../../src/shared/finetune/deployments';
+import { DeploymentConflictError, DeploymentsClient, deploymentNameFor } from '../../../src/shared/deployments/armDeployments';
 import { FineTuningClient, createOpenAIClient } from '../../../src/shared/finetune/client';
 import { FineTuneConfigurationError } from '../../../src/shared/finetune/errors';
 import { loadSettings } from '../../../src/shared/config/settings';
 import type { RunningEmulator } from '../../../src/local/emulator';
 import { testStorageConnectionString } from '../../setup/storage';
-import { emulatorSettings, startTestEmulator, trainingJsonl, trainOnEmulator } from './fixtures';
+import { emulatorSettings, startTestEmulator, trainingJsonl, trainOnEmulator } from '../finetune/fixtures';
 
 // ARM deployments through @azure/arm-cognitiveservices against the real emulator over HTTP.
 describe('DeploymentsClient against the emulator', () => {

@@ -1,5 +1,5 @@
 import { emptyStats } from '../../../src/shared/dataset/preprocess';
-import { buildReport, percentile } from '../../../src/shared/dataset/report';
+import { buildReport, percentile } from '../../../src/shared/dataset/preprocessReport';
 
 describe('preprocessing report', () => {
   it('takes nearest-rank percentiles from the token histogram', () => {

@@ -1,10 +1,10 @@
 import type { Runtime } from '../composition/runtime';
-import { JobConcurrencyError, JobStore, type JobRecord, type JobState } from '../finetune/store';
+import { JobConcurrencyError, JobStore, type JobRecord, type JobState } from '../finetune/jobStore';
 import { TABLES } from '../storage/names';
 import { EVENT_TYPES } from '../telemetry/events';
 import { notify } from '../telemetry/notify';
-import { deploymentChatModel } from './chat';
-import { loadCsatByModel } from './csat';
+import { deploymentChatModel } from '../evaluation/chat';
+import { loadCsatByModel } from '../evaluation/csat';
 import {
   addHostingCost,
   claimCostInterval,
@@ -16,7 +16,7 @@ import {
   saveDeploymentRecord,
   type DeploymentRecord,
   type ProductionPointer,
-} from './models';
+} from './registry';
 import { isStatus } from '../errors';
 
 /**

@@ -1,9 +1,9 @@
-import type { Settings } from '../config/settings';
-import { getProductionPointer, listDeploymentRecords, type DeploymentRecord, type ProductionPointer } from '../evaluation/models';
-import type { StorageClients } from '../storage/clients';
-import { TABLES } from '../storage/names';
-import { JobStore, type JobRecord } from './store';
-import { isStatus } from '../errors';
+import type { Settings } from '../../shared/config/settings';
+import { getProductionPointer, listDeploymentRecords, type DeploymentRecord, type ProductionPointer } from '../../shared/deployments/registry';
+import type { StorageClients } from '../../shared/storage/clients';
+import { TABLES } from '../../shared/storage/names';
+import { JobStore, type JobRecord } from '../../shared/finetune/jobStore';
+import { isStatus } from '../../shared/errors';
 
 /** What every `tuneloop status` section gets. */
 export interface StatusContext {

@@ -1,11 +1,11 @@
 import type { Settings } from '../config/settings';
 import type { StorageClients } from '../storage/clients';
-import { listDriftRuns, latestRetrainDecision, type DriftRun } from '../drift/store';
+import { listDriftRuns, latestRetrainDecision, type DriftRun } from '../drift/decisionStore';
 import { SCORE_COMPONENTS } from '../drift/analyze';
 import { localTelemetryPath, type TelemetryRecord } from './localSink';
 import { readTelemetryRecords, type SinkProblem } from './readSink';
 
-/** What a `tuneloop status` section gets (the same shape as StatusContext in src/shared/finetune/status.ts). */
+/** What a `tuneloop status` section gets (the same shape as StatusContext in src/cli/status/pipelineSections.ts). */
 export interface MetricsStatusContext {
   storage: StorageClients;
   settings: Settings;

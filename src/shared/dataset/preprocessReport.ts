@@ -1,5 +1,5 @@
 import { estimateTrainingCost } from './cost';
-import { MAX_FILE_BYTES, MIN_TRAINING_EXAMPLES } from './models';
+import { MAX_FILE_BYTES, MIN_TRAINING_EXAMPLES } from './modelLimits';
 import type { PreprocessStats } from './preprocess';
 
 /** The report of a preprocessing run (per blob next to its shard, or `report.json` of `tuneloop prepare`). */

@@ -1,6 +1,6 @@
-import { JobStore, type JobRecord } from '../finetune/store';
-import type { StatusSection } from '../finetune/status';
-import { loadReport, ReportNotFoundError, type EvaluationReport } from './report';
+import { JobStore, type JobRecord } from '../../shared/finetune/jobStore';
+import type { StatusSection } from './pipelineSections';
+import { loadReport, ReportNotFoundError, type EvaluationReport } from '../../shared/evaluation/evaluationReport';
 
 /**
  * `tuneloop status` section for the last evaluated candidate: the gate's decision, its reason in
