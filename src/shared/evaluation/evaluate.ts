@@ -31,12 +31,7 @@ import { OOS_PROBES, OOS_PROBES_CREDIT, type OosProbe } from './oosProbes';
 import { loadReport, REPORT_SCHEMA, ReportNotFoundError, saveReport, type EvaluationReport, type ModelEvaluation, type ReplySample } from './evaluationReport';
 import { detectOverfitting, lossCurve, perplexityFromSteps } from './training';
 import { isStatus, TuneloopError } from '../errors';
-
-/** A fine-tuned model that succeeded and is deployed, waiting for its verdict. */
-export interface Candidate extends ModelVersion {
-  /** results.csv of the job (file id), for perplexity, the loss curve and overfitting. */
-  resultFileId?: string;
-}
+import type { Candidate } from '../finetune/ports';
 
 export interface EvaluateOptions {
   signal?: AbortSignal;

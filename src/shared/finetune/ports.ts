@@ -1,13 +1,11 @@
 import type { Settings } from '../config/settings';
 import { createOpenAIClient, FineTuningClient, type OpenAIClientOptions } from './client';
 import { DeploymentsClient, type DeploymentsClientOptions } from '../deployments/armDeployments';
+import type { ModelVersion } from '../deployments/registry';
 
-/** The candidate handed to evaluation once its deployment is up. */
-export interface Candidate {
-  jobKey: string;
-  fineTunedModel: string;
-  deploymentName: string;
-  datasetVersion: string;
+/** A fine-tuned model that succeeded and is deployed, handed to evaluation for its verdict. */
+export interface Candidate extends ModelVersion {
+  /** results.csv of the job (file id), for perplexity, the loss curve and overfitting. */
   resultFileId?: string;
 }
 

@@ -1,6 +1,7 @@
 import { createRuntime, type Runtime } from '../../../src/shared/composition/runtime';
 import type { Settings } from '../../../src/shared/config/settings';
-import { evaluateCandidate, type Candidate } from '../../../src/shared/evaluation/evaluate';
+import { evaluateCandidate } from '../../../src/shared/evaluation/evaluate';
+import type { Candidate } from '../../../src/shared/finetune/ports';
 import {
   getDeploymentRecord,
   getProductionPointer,
