@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse';
-import { generateDemoData } from '../src/local/demo/generateDemoData';
+import { generateDemoData } from '../tools/demo/generateDemoData';
 import { parseInput } from '../src/shared/ingest/parse';
 import { timeMedian, type Benchmark } from './harness';
 

@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:f
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateDemoData } from '../src/local/demo/generateDemoData';
+import { generateDemoData } from '../tools/demo/generateDemoData';
 import { parseInput } from '../src/shared/ingest/parse';
 import { timeMedian, type Benchmark } from './harness';
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describeSettings, settingsSchema } from './settings';
+import { describeSettings, settingsSchema } from '../src/shared/config/settings';
 
 /** The `Values` of local.settings.sample.json, from the settings module (one source of truth). */
 export function sampleLocalSettings(): Record<string, string> {

@@ -1,4 +1,4 @@
-import { seededRandom, shuffleInPlace } from '../../shared/random/seeded';
+import { seededRandom, shuffleInPlace } from '../../src/shared/random/seeded';
 
 /** Seeded choices for the demo data generator: the demo data must come out byte-identical on every run. */
 export class Random {
