@@ -7,7 +7,8 @@ import { LocalHost } from '../src/local/host';
 import { hostJsonBlobParallelism } from '../src/local/stack';
 import { functionDefinitions } from '../src/functions/registry';
 import { loadSettings } from '../src/shared/config/settings';
-import { createRuntime, setRuntime } from '../src/shared/composition/runtime';
+import { createRuntime } from '../src/shared/composition/runtime';
+import { givenRuntime } from '../src/functions/runtimeSource';
 import { createStorageClients } from '../src/shared/storage/clients';
 import { CONTAINERS } from '../src/shared/storage/names';
 import { preprocessBlob } from '../src/shared/dataset/blobPreprocess';
@@ -56,7 +57,7 @@ async function drainRun(blobs: number, concurrency: number): Promise<{ perMinute
     const storage = createStorageClients({ connectionString: azurite.connectionString });
     await storage.ensureResources();
     const settings = loadSettings({ TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: dir });
-    setRuntime(createRuntime(settings, { storage, telemetry: noTelemetry }));
+    const runtime = createRuntime(settings, { storage, telemetry: noTelemetry });
     const container = storage.container(CONTAINERS.raw);
     for (let i = 0; i < blobs; i += 50) {
       await Promise.all(Array.from({ length: Math.min(50, blobs - i) }, (_, k) => {
@@ -64,14 +65,13 @@ async function drainRun(blobs: number, concurrency: number): Promise<{ perMinute
         return container.getBlockBlobClient(`load/${String(i + k).padStart(5, '0')}.jsonl`).upload(body, Buffer.byteLength(body));
       }));
     }
-    const host = new LocalHost({ definitions: functionDefinitions(settings).filter((d) => d.name === 'preprocess'), storage, blobConcurrency: concurrency, print: () => undefined });
+    const host = new LocalHost({ definitions: functionDefinitions(settings, givenRuntime(runtime)).filter((d) => d.name === 'preprocess'), storage, blobConcurrency: concurrency, print: () => undefined });
     const rss = new RssSampler();
     const start = process.hrtime.bigint();
     await host.drain();
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     return { perMinute: (blobs / ms) * 60_000, peakRssMb: rss.stop() / 1024 / 1024, peakConcurrency: host.peakBlobConcurrency };
   } finally {
-    setRuntime(undefined);
     await azurite.stop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import { loadSettings, type Settings } from '../shared/config/settings';
-import { createRuntime, setRuntime, type Runtime } from '../shared/composition/runtime';
+import { createRuntime, type Runtime } from '../shared/composition/runtime';
 import { createStorageClients } from '../shared/storage/clients';
 import { functionDefinitions } from '../functions/registry';
+import { givenRuntime } from '../functions/runtimeSource';
 import { startAzurite, type RunningAzurite } from './azurite';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from './emulator';
 import { LocalHost, type InvocationRecord } from './host';
@@ -73,9 +74,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const storage = createStorageClients({ connectionString: azurite.connectionString });
     await storage.ensureResources();
     const runtime = createRuntime(settings, { storage });
-    setRuntime(runtime);
     const host = new LocalHost({
-      definitions: functionDefinitions(settings),
+      definitions: functionDefinitions(settings, givenRuntime(runtime)),
       storage,
       // %SETTING% schedules resolve to the validated settings, defaults included.
       env: { ...settingsAsEnv(settings), ...env },
@@ -96,7 +96,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       env,
       async stop() {
         for (const stop of stoppers) await stop();
-        setRuntime(undefined);
       },
     };
   } catch (err) {

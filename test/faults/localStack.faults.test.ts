@@ -18,6 +18,7 @@ import { CONTAINERS, QUEUES, TABLES } from '../../src/shared/storage/names';
 import type { RunningEmulator } from '../../src/local/emulator';
 import { emulatorSettings, startTestEmulator } from '../shared/finetune/fixtures';
 import { freshConversations } from '../shared/dataset/fixtures';
+import { fineTuneConfig, openAIConnection } from '../../src/shared/composition/config';
 
 /**
  * Faults on the real local stack. No timing assertions: every wait is on a condition, with limits
@@ -259,7 +260,7 @@ describe('the host killed (SIGKILL) at the worst moments', () => {
 
     const died = await runChild(['job-created-before-recorded', JSON.stringify(message)]);
     expect({ signal: died.signal, output: died.output }).toEqual({ signal: 'SIGKILL', output: '' });
-    const service = new FineTuningClient(createOpenAIClient(settings));
+    const service = new FineTuningClient(createOpenAIClient(openAIConnection(settings)));
     const jobsAfterCrash: string[] = [];
     for await (const job of service.listJobs()) jobsAfterCrash.push(job.id);
     expect(jobsAfterCrash).toHaveLength(1);
@@ -283,14 +284,14 @@ describe('the host killed (SIGKILL) at the worst moments', () => {
 
   it('job creation timing out while the service still creates the job: the retry adopts it, one job only', async () => {
     // The emulator holds the create request longer than the client waits; the job appears after the timeout.
-    const runtime = createRuntime(settings, { storage, fineTune: createFineTunePorts(settings, { openai: { timeoutMs: 1500, maxRetries: 0 } }) });
+    const runtime = createRuntime(settings, { storage, fineTune: createFineTunePorts(fineTuneConfig(settings), { openai: { timeoutMs: 1500, maxRetries: 0 } }) });
     const body = freshConversations(24, 't', 11);
     await storage.container(CONTAINERS.raw).getBlockBlobClient('chats/timeout.jsonl').upload(body, Buffer.byteLength(body));
     await preprocessBlob(runtime, 'chats/timeout.jsonl');
     const assembled = await assembleDataset(runtime, { now: new Date('2026-11-13T02:00:00Z'), submit: false });
     if (assembled.outcome !== 'submitted') throw new Error(JSON.stringify(assembled));
     const message = { kind: 'submit', jobKey: assembled.jobKey, datasetVersion: assembled.manifest.version };
-    const service = new FineTuningClient(createOpenAIClient(settings));
+    const service = new FineTuningClient(createOpenAIClient(openAIConnection(settings)));
     const before = new Set<string>();
     for await (const job of service.listJobs()) before.add(job.id);
 

@@ -1,7 +1,7 @@
 import type { RunningAzurite } from '../../src/local/azurite';
 import type { RunningEmulator } from '../../src/local/emulator';
 import type { InvocationRecord } from '../../src/local/host';
-import { createRuntime, setRuntime, type Runtime } from '../../src/shared/composition/runtime';
+import { createRuntime, type Runtime } from '../../src/shared/composition/runtime';
 import type { Settings } from '../../src/shared/config/settings';
 import { FineTuningClient, createOpenAIClient, type CreateJobParams } from '../../src/shared/finetune/client';
 import { DeploymentsClient, deploymentNameFor } from '../../src/shared/deployments/armDeployments';
@@ -14,6 +14,7 @@ import { readTelemetryRecords } from '../../src/shared/telemetry/readSink';
 import { localTelemetryPath, type TelemetryRecord } from '../../src/shared/telemetry/localSink';
 import { emulatorSettings, startTestEmulator, trainingJsonl, validationJsonl } from '../shared/finetune/fixtures';
 import { startJobLoopStack, waitForJobRecord, writeDatasetBlobs, type JobLoopStack } from '../setup/jobLoop';
+import { armDeploymentTarget, openAIConnection } from '../../src/shared/composition/config';
 
 /**
  * The fineTuneJobs function end to end: its real definition driven by the local Functions host
@@ -51,11 +52,11 @@ describe('fineTuneJobs (Azurite + emulator + local host)', () => {
 
   function useRuntime(overrides: Partial<Runtime> = {}): Runtime {
     const runtime = createRuntime(settings, { storage, ...overrides });
-    setRuntime(runtime);
+    stack.useRuntime(runtime);
     return runtime;
   }
 
-  const service = () => new FineTuningClient(createOpenAIClient(settings));
+  const service = () => new FineTuningClient(createOpenAIClient(openAIConnection(settings)));
 
   async function writeDataset(version: string, options: { validation?: boolean; holdout?: boolean; variant?: string } = {}): Promise<void> {
     const files: Record<string, string> = { 'train.jsonl': trainingJsonl(options.variant ?? ` [${version}]`) };
@@ -129,7 +130,7 @@ describe('fineTuneJobs (Azurite + emulator + local host)', () => {
     const job = await service().getJob(record.openaiJobId!);
     expect(job).toMatchObject({ status: 'succeeded', training_file: record.trainingFileId, validation_file: record.validationFileId, seed: 11 });
     expect(await jobsOnTrainingFile(record.trainingFileId!)).toEqual([record.openaiJobId]);
-    const deployment = await new DeploymentsClient(settings).getDeployment(record.deploymentName!);
+    const deployment = await new DeploymentsClient(armDeploymentTarget(settings)).getDeployment(record.deploymentName!);
     expect(deployment).toMatchObject({ model: record.fineTunedModel, provisioningState: 'Succeeded' });
 
     let records: TelemetryRecord[] = [];
@@ -197,8 +198,8 @@ describe('fineTuneJobs (Azurite + emulator + local host)', () => {
         return job;
       }
     }
-    const client = new CrashingClient(createOpenAIClient(settings));
-    const runtime = useRuntime({ fineTune: { client, deployments: new DeploymentsClient(settings) } });
+    const client = new CrashingClient(createOpenAIClient(openAIConnection(settings)));
+    const runtime = useRuntime({ fineTune: { client, deployments: new DeploymentsClient(armDeploymentTarget(settings)) } });
     await enqueueJobMessage(runtime, { kind: 'submit', jobKey: 'job-crash', datasetVersion: 'v-crash' });
     const record = await waitForJob('job-crash');
 
@@ -245,7 +246,7 @@ describe('fineTuneJobs (Azurite + emulator + local host)', () => {
     expect(record.state).toBe('failed');
     expect(record.error).toMatch(/fine-tuning job ftjob-\S+ failed/);
     expect(record.fineTunedModel).toBeUndefined();
-    expect(await new DeploymentsClient(settings).getDeployment(deploymentNameFor('job-fail'))).toBeUndefined();
+    expect(await new DeploymentsClient(armDeploymentTarget(settings)).getDeployment(deploymentNameFor('job-fail'))).toBeUndefined();
     // Telemetry is flushed when the invocation ends, just after the record is written.
     await waitFor(async () => {
       const { records } = await readTelemetryRecords(localTelemetryPath(localDir));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { InvocationContext } from '@azure/functions';
 import { preprocessHandler } from '../../src/functions/preprocess';
 import { loadSettings } from '../../src/shared/config/settings';
-import { createRuntime, setRuntime } from '../../src/shared/composition/runtime';
+import { createRuntime, type Runtime } from '../../src/shared/composition/runtime';
 import { blobOutputNames } from '../../src/shared/dataset/blobPreprocess';
 import { CONTAINERS } from '../../src/shared/storage/names';
 import { LocalJsonlTelemetry } from '../../src/shared/telemetry/localSink';
@@ -17,11 +17,14 @@ const fixtures = join(__dirname, '..', 'fixtures', 'formats');
 /** The blob function on exports of other tools and with a mapping in the config container, against real Azurite. */
 describe('preprocess blob function: other layouts', () => {
   let dir: string;
+  // The runtime of the test running now: each test builds its own in setup().
+  let current: Runtime | undefined;
+  const handle = preprocessHandler(() => (current ? Promise.resolve(current) : Promise.reject(new Error('setup() was not called'))));
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tuneloop-preprocess-formats-'));
   });
   afterAll(async () => {
-    setRuntime(undefined);
+    current = undefined;
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -29,7 +32,7 @@ describe('preprocess blob function: other layouts', () => {
     const storage = isolatedStorage();
     await storage.ensureResources();
     const settings = loadSettings({ TUNELOOP_STORAGE: testStorageConnectionString(), TUNELOOP_MAX_BLOB_ATTEMPTS: '2' });
-    setRuntime(createRuntime(settings, { storage, telemetry: new LocalJsonlTelemetry({ path: join(dir, `${storage.suffix}.jsonl`) }) }));
+    current = (createRuntime(settings, { storage, telemetry: new LocalJsonlTelemetry({ path: join(dir, `${storage.suffix}.jsonl`) }) }));
     return storage;
   }
   const context = (name: string) => new InvocationContext({ functionName: 'preprocess', invocationId: 'test', triggerMetadata: { name }, logHandler: () => undefined });
@@ -42,7 +45,7 @@ describe('preprocess blob function: other layouts', () => {
     await upload(storage, CONTAINERS.config, 'mapping.json', readFileSync(join(fixtures, 'mapped', 'tuneloop.mapping.json')));
     const name = 'exports/helpdesk.json';
     const uploaded = await upload(storage, CONTAINERS.raw, name, readFileSync(join(fixtures, 'mapped', 'helpdesk-export.json')));
-    expect(await preprocessHandler(null, context(name))).toMatchObject({ status: 'processed', records_in: 3, records_used: 1, records_quarantined: 2 });
+    expect(await handle(null, context(name))).toMatchObject({ status: 'processed', records_in: 3, records_used: 1, records_quarantined: 2 });
     const out = blobOutputNames(name, uploaded.etag!);
     const quarantine = (await storage.container(CONTAINERS.quarantine).getBlobClient(out.quarantine).downloadToBuffer()).toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(quarantine.map((q) => q.reason)).toEqual(['missing-field:/said', 'missing-field:/ref']);
@@ -53,9 +56,9 @@ describe('preprocess blob function: other layouts', () => {
   it('without a mapping blob the same layout is one unknown-format record; a Zendesk export needs none', async () => {
     const storage = await setup();
     await upload(storage, CONTAINERS.raw, 'helpdesk.json', readFileSync(join(fixtures, 'mapped', 'helpdesk-export.json')));
-    expect(await preprocessHandler(null, context('helpdesk.json'))).toMatchObject({ status: 'processed', records_in: 1, records_used: 0, records_quarantined: 1 });
+    expect(await handle(null, context('helpdesk.json'))).toMatchObject({ status: 'processed', records_in: 1, records_used: 0, records_quarantined: 1 });
     const uploaded = await upload(storage, CONTAINERS.raw, 'zendesk/tickets.json', readFileSync(join(fixtures, 'zendesk_tickets.json')));
-    expect(await preprocessHandler(null, context('zendesk/tickets.json'))).toMatchObject({ status: 'processed', records_in: 3, records_used: 2, records_quarantined: 1 });
+    expect(await handle(null, context('zendesk/tickets.json'))).toMatchObject({ status: 'processed', records_in: 3, records_used: 2, records_quarantined: 1 });
     const report = JSON.parse((await storage.container(CONTAINERS.curated).getBlobClient(blobOutputNames('zendesk/tickets.json', uploaded.etag!).report).downloadToBuffer()).toString('utf8'));
     expect(report.set_aside).toEqual({ 'private-comment': 1 });
   });
@@ -64,8 +67,8 @@ describe('preprocess blob function: other layouts', () => {
     const storage = await setup();
     await upload(storage, CONTAINERS.config, 'mapping.json', JSON.stringify({ turns: '/t', role: 'who', text: '/x' }));
     const uploaded = await upload(storage, CONTAINERS.raw, 'a.jsonl', '{"question": "q", "answer": "a"}\n');
-    await expect(preprocessHandler(null, context('a.jsonl'))).rejects.toThrow(/config\/mapping\.json: invalid mapping at role/);
-    expect(await preprocessHandler(null, context('a.jsonl'))).toMatchObject({ status: 'quarantined' });
+    await expect(handle(null, context('a.jsonl'))).rejects.toThrow(/config\/mapping\.json: invalid mapping at role/);
+    expect(await handle(null, context('a.jsonl'))).toMatchObject({ status: 'quarantined' });
     const out = blobOutputNames('a.jsonl', uploaded.etag!);
     const [line] = (await storage.container(CONTAINERS.quarantine).getBlobClient(out.quarantine).downloadToBuffer()).toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(line).toMatchObject({ file: 'a.jsonl', reason: 'blob-failed', detail: expect.stringContaining('config/mapping.json: invalid mapping at role') });

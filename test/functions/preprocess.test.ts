@@ -6,7 +6,8 @@ import { preprocess, preprocessHandler } from '../../src/functions/preprocess';
 import { functionDefinitions } from '../../src/functions/registry';
 import { LocalHost } from '../../src/local/host';
 import { loadSettings } from '../../src/shared/config/settings';
-import { createRuntime, setRuntime } from '../../src/shared/composition/runtime';
+import { createRuntime, type Runtime } from '../../src/shared/composition/runtime';
+import { givenRuntime, lazyRuntime } from '../../src/functions/runtimeSource';
 import { blobOutputNames } from '../../src/shared/dataset/blobPreprocess';
 import { splitFor } from '../../src/shared/dataset/split';
 import { CONTAINERS, TABLES } from '../../src/shared/storage/names';
@@ -19,11 +20,14 @@ import { testStorageConnectionString } from '../setup/storage';
 /** The preprocess blob function against real Azurite (resource names suffixed per test). */
 describe('preprocess blob function', () => {
   let dir: string;
+  // The runtime of the test running now: each test builds its own in setup().
+  let current: Runtime | undefined;
+  const handle = preprocessHandler(() => (current ? Promise.resolve(current) : Promise.reject(new Error('setup() was not called'))));
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tuneloop-preprocess-'));
   });
   afterAll(async () => {
-    setRuntime(undefined);
+    current = undefined;
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -35,7 +39,7 @@ describe('preprocess blob function', () => {
     const settings = loadSettings({ TUNELOOP_STORAGE: testStorageConnectionString(), TUNELOOP_MAX_BLOB_ATTEMPTS: '3', TUNELOOP_DEDUP_THRESHOLD: '0.9', ...env });
     const telemetryPath = join(dir, `${storage.suffix}.jsonl`);
     const runtime = createRuntime(settings, { storage, telemetry: new LocalJsonlTelemetry({ path: telemetryPath }) });
-    setRuntime(runtime);
+    current = runtime;
     return { storage, runtime, telemetryPath };
   }
 
@@ -50,7 +54,7 @@ describe('preprocess blob function', () => {
 
   it('is registered with the trigger Azure needs', () => {
     const settings = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' });
-    const def = functionDefinitions(settings).find((d) => d.name === 'preprocess');
+    const def = functionDefinitions(settings, lazyRuntime()).find((d) => d.name === 'preprocess');
     expect(def?.trigger).toEqual({ type: 'blob', path: 'raw-logs/{name}', connection: 'TUNELOOP_STORAGE', source: 'EventGrid' });
   });
 
@@ -59,7 +63,7 @@ describe('preprocess blob function', () => {
     const name = 'chats/day-1.jsonl';
     const body = conversationsJsonl(25) + '{"conversation_id": "bad", "messages": 42}\n';
     const upload = await storage.container(CONTAINERS.raw).getBlockBlobClient(name).upload(body, Buffer.byteLength(body));
-    const result = (await preprocessHandler(Buffer.from(body), context(name))) as Record<string, unknown>;
+    const result = (await handle(Buffer.from(body), context(name))) as Record<string, unknown>;
     expect(result).toMatchObject({ status: 'processed', records_in: 26, records_used: 25, records_quarantined: 1 });
 
     const out = blobOutputNames(name, upload.etag!);
@@ -86,7 +90,7 @@ describe('preprocess blob function', () => {
 
     // The same version again: a no-op.
     const shardEtag = (await storage.container(CONTAINERS.curated).getBlobClient(out.curated).getProperties()).etag;
-    const again = (await preprocessHandler(Buffer.from(body), context(name))) as Record<string, unknown>;
+    const again = (await handle(Buffer.from(body), context(name))) as Record<string, unknown>;
     expect(again).toEqual({ status: 'duplicate' });
     expect((await storage.container(CONTAINERS.curated).getBlobClient(out.curated).getProperties()).etag).toBe(shardEtag);
     const shards: string[] = [];
@@ -99,14 +103,14 @@ describe('preprocess blob function', () => {
     const id = 'shop/42#7?x';
     const fb = JSON.stringify({ conversation_id: id, rating: 4, comment: 'quick' }) + '\n';
     await storage.container(CONTAINERS.raw).getBlockBlobClient('fb.jsonl').upload(fb, Buffer.byteLength(fb));
-    expect(await preprocessHandler(null, context('fb.jsonl'))).toMatchObject({ status: 'processed', records_in: 1, records_used: 1 });
+    expect(await handle(null, context('fb.jsonl'))).toMatchObject({ status: 'processed', records_in: 1, records_used: 1 });
     const rows: Record<string, unknown>[] = [];
     for await (const row of storage.table(TABLES.feedback).listEntities()) rows.push(row);
     expect(rows).toEqual([expect.objectContaining({ conversationId: id, rating: 4, comment: 'quick', file: 'fb.jsonl', line: 1 })]);
 
     const chat = conversationLine(id, { csat: 2 }) + '\n';
     const upload = await storage.container(CONTAINERS.raw).getBlockBlobClient('chat.jsonl').upload(chat, Buffer.byteLength(chat));
-    expect(await preprocessHandler(null, context('chat.jsonl'))).toMatchObject({ status: 'processed', records_used: 1 });
+    expect(await handle(null, context('chat.jsonl'))).toMatchObject({ status: 'processed', records_used: 1 });
     const shard = (await text(storage, CONTAINERS.curated, blobOutputNames('chat.jsonl', upload.etag!).curated)).trim().split('\n').map((l) => JSON.parse(l));
     expect(shard[0]).toMatchObject({ conversation_id: id, csat: 4 });
     const report = JSON.parse(await text(storage, CONTAINERS.curated, blobOutputNames('chat.jsonl', upload.etag!).report));
@@ -121,16 +125,16 @@ describe('preprocess blob function', () => {
     const name = 'feedback.jsonl';
     const body = '{"conversation_id": "c-1", "rating": 5}\n';
     const upload = await storage.container(CONTAINERS.raw).getBlockBlobClient(name).upload(body, body.length);
-    await expect(preprocessHandler(null, context(name))).rejects.toThrow(/attempt 1 of 3/);
-    await expect(preprocessHandler(null, context(name))).rejects.toThrow(/attempt 2 of 3/);
-    const third = (await preprocessHandler(null, context(name))) as Record<string, unknown>;
+    await expect(handle(null, context(name))).rejects.toThrow(/attempt 1 of 3/);
+    await expect(handle(null, context(name))).rejects.toThrow(/attempt 2 of 3/);
+    const third = (await handle(null, context(name))) as Record<string, unknown>;
     expect(third).toMatchObject({ status: 'quarantined' });
     const out = blobOutputNames(name, upload.etag!);
     const [line] = (await text(storage, CONTAINERS.quarantine, out.quarantine)).trim().split('\n').map((l) => JSON.parse(l));
     expect(line).toMatchObject({ file: name, line: 0, reason: 'blob-failed' });
     expect(line.detail).toMatch(/failed 3 time/);
     expect(await storage.container(CONTAINERS.curated).getBlobClient(out.curated).exists()).toBe(false);
-    expect(await preprocessHandler(null, context(name))).toEqual({ status: 'duplicate' });
+    expect(await handle(null, context(name))).toEqual({ status: 'duplicate' });
   });
 
   it('quarantines a blob that can never be read (corrupt gzip) on the first attempt', async () => {
@@ -138,14 +142,14 @@ describe('preprocess blob function', () => {
     const name = 'broken.jsonl.gz';
     const body = Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from('definitely not deflate data '.repeat(20))]);
     await storage.container(CONTAINERS.raw).getBlockBlobClient(name).upload(body, body.length);
-    const result = (await preprocessHandler(null, context(name))) as Record<string, unknown>;
+    const result = (await handle(null, context(name))) as Record<string, unknown>;
     expect(result).toMatchObject({ status: 'quarantined' });
   });
 
   it('runs through the local host: each blob version once, outputs in curated/', async () => {
     const { storage } = await setup();
     const lines: string[] = [];
-    const host = new LocalHost({ definitions: [preprocess({ TUNELOOP_BLOB_TRIGGER_SOURCE: 'EventGrid' })], storage, print: (l) => lines.push(l) });
+    const host = new LocalHost({ definitions: [preprocess({ TUNELOOP_BLOB_TRIGGER_SOURCE: 'EventGrid' }, givenRuntime(current!))], storage, print: (l) => lines.push(l) });
     await storage.table('localhostreceipts').createTable();
     const name = 'via-host.jsonl';
     const body = conversationsJsonl(12, 'h');

@@ -22,6 +22,7 @@ jest.mock(
 import { registerWithAzure } from '../../src/functions/register';
 import type { FunctionDefinition } from '../../src/functions/definition';
 import { functionDefinitions } from '../../src/functions/registry';
+import { lazyRuntime } from '../../src/functions/runtimeSource';
 import { loadSettings } from '../../src/shared/config/settings';
 
 const handler = async () => undefined;
@@ -61,7 +62,7 @@ describe('Azure registration', () => {
     } finally {
       process.env = env;
     }
-    const defs = functionDefinitions(loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' }));
+    const defs = functionDefinitions(loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' }), lazyRuntime());
     expect(registered.map((r) => r.metadata.name).sort()).toEqual(defs.map((d) => d.name).sort());
     expect(new Set(defs.map((d) => d.name)).size).toBe(defs.length);
   });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { loadSettings } from '../../src/shared/config/settings';
 import { blobTriggerContainer } from '../../src/functions/definition';
 import { functionDefinitions } from '../../src/functions/registry';
+import { lazyRuntime } from '../../src/functions/runtimeSource';
 import { allResources, bicepAppSettings, loadInfra, readInfraFile, repoRoot, type ArmResource } from './bicep';
 
 /**
@@ -163,7 +164,7 @@ describe('functions are wired to what Bicep provisions', () => {
     TUNELOOP_OPENAI_ENDPOINT: 'https://oai.openai.azure.com/',
     TUNELOOP_BLOB_TRIGGER_SOURCE: 'EventGrid',
   });
-  const definitions = functionDefinitions(settings);
+  const definitions = functionDefinitions(settings, lazyRuntime());
   const appSettings = new Set(bicepAppSettings().names);
   const mainText = readInfraFile('main.bicep');
   const output = (name: string) => new RegExp(`^output ${name} string = '([^']*)'$`, 'm').exec(mainText)?.[1];

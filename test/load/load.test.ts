@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createRuntime, setRuntime, type Runtime } from '../../src/shared/composition/runtime';
+import { createRuntime, type Runtime } from '../../src/shared/composition/runtime';
+import { givenRuntime } from '../../src/functions/runtimeSource';
 import { loadSettings } from '../../src/shared/config/settings';
 import { preprocessBlob, BlobInProgressError, blobOutputNames } from '../../src/shared/dataset/blobPreprocess';
 import { tableKey } from '../../src/shared/dataset/keys';
@@ -25,10 +26,8 @@ describe('load', () => {
     azurite = await startPrivateAzurite();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuneloop-load-'));
     runtime = createRuntime(loadSettings({ TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: dir }), { storage: azurite.storage });
-    setRuntime(runtime);
   });
   afterAll(async () => {
-    setRuntime(undefined);
     await azurite.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -64,7 +63,7 @@ describe('load', () => {
     const concurrency = hostJsonBlobParallelism();
     expect(concurrency).toBe(4);
     const host = new LocalHost({
-      definitions: functionDefinitions(runtime.settings).filter((d) => d.name === 'preprocess'),
+      definitions: functionDefinitions(runtime.settings, givenRuntime(runtime)).filter((d) => d.name === 'preprocess'),
       storage: azurite.storage,
       blobConcurrency: concurrency,
       print: () => undefined,

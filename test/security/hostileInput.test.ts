@@ -12,11 +12,12 @@ import { createOpenAIClient } from '../../src/shared/finetune/client';
 import { DeploymentsClient } from '../../src/shared/deployments/armDeployments';
 import { runCli } from '../../src/cli/main';
 import { functionDefinitions } from '../../src/functions/registry';
-import { setRuntime } from '../../src/shared/composition/runtime';
+import { givenRuntime } from '../../src/functions/runtimeSource';
 import { captureIo } from '../setup/cli';
 import { findSecrets, CANARY_SECRET } from '../setup/secrets';
 import { startPrivateAzurite } from '../setup/storage';
 import { conversationsJsonl, freshConversations } from '../shared/dataset/fixtures';
+import { armDeploymentTarget, openAIConnection } from '../../src/shared/composition/config';
 
 /**
  * Hostile blob names on a private Azurite (a name with control characters would make Azurite
@@ -36,7 +37,6 @@ describe('hostile blob names', () => {
     });
   });
   afterAll(async () => {
-    setRuntime(undefined);
     await azurite.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -84,14 +84,13 @@ describe('hostile blob names', () => {
   }, 120_000);
 
   it('log lines show such names escaped, so a newline in a name cannot forge a log line', async () => {
-    setRuntime(runtime);
     const name = 'chats/forged\n2026-01-01T00:00:00Z preprocess succeeded.jsonl';
     const body = conversationsJsonl(2, 'z');
     await azurite.storage.container(CONTAINERS.raw).getBlockBlobClient(name).upload(body, body.length);
     const { InvocationContext } = await import('@azure/functions');
     const logged: string[] = [];
     const context = new InvocationContext({ functionName: 'preprocess', invocationId: 't', triggerMetadata: { name }, logHandler: (_level, ...args) => logged.push(args.map(String).join(' ')) });
-    await functionDefinitions(runtime.settings).find((d) => d.name === 'preprocess')!.handler(undefined, context);
+    await functionDefinitions(runtime.settings, givenRuntime(runtime)).find((d) => d.name === 'preprocess')!.handler(undefined, context);
     expect(logged.length).toBeGreaterThan(0);
     for (const l of logged) expect(l).not.toContain('\n');
     expect(logged.join(' ')).toContain('forged\\n2026');
@@ -123,9 +122,9 @@ describe('credentials only go where they belong', () => {
 
   it('the clients refuse it too, also for the ARM endpoint (which settings cannot judge: it has a default)', async () => {
     const settings = { ...loadSettings(base), TUNELOOP_OPENAI_AUTH: 'local' as const, TUNELOOP_OPENAI_ENDPOINT: 'https://contoso.openai.azure.com' };
-    expect(() => createOpenAIClient(settings)).toThrow(/only for the emulator on this machine/);
+    expect(() => createOpenAIClient(openAIConnection(settings))).toThrow(/only for the emulator on this machine/);
     const arm = loadSettings({ ...base, TUNELOOP_OPENAI_AUTH: 'local', TUNELOOP_OPENAI_SUBSCRIPTION_ID: 's', TUNELOOP_OPENAI_RESOURCE_GROUP: 'rg', TUNELOOP_OPENAI_ACCOUNT: 'a' });
-    await expect(new DeploymentsClient(arm).getDeployment('x')).rejects.toThrow(/TUNELOOP_ARM_ENDPOINT is https:\/\/management\.azure\.com/);
+    await expect(new DeploymentsClient(armDeploymentTarget(arm)).getDeployment('x')).rejects.toThrow(/TUNELOOP_ARM_ENDPOINT is https:\/\/management\.azure\.com/);
   });
 
   it('webhook targets must be https, or plain http on loopback only', () => {

@@ -5,7 +5,7 @@ import { startAzurite, type RunningAzurite } from '../../src/local/azurite';
 import type { EmulatorOptions, RunningEmulator } from '../../src/local/emulator';
 import { LocalHost, type InvocationRecord } from '../../src/local/host';
 import { fineTuneJobs } from '../../src/functions/fineTuneJobs';
-import { createRuntime, setRuntime } from '../../src/shared/composition/runtime';
+import { createRuntime, type Runtime } from '../../src/shared/composition/runtime';
 import type { Settings } from '../../src/shared/config/settings';
 import { FINAL_JOB_STATES, JobStore, type JobRecord } from '../../src/shared/finetune/jobStore';
 import { createStorageClients, type StorageClients } from '../../src/shared/storage/clients';
@@ -24,6 +24,8 @@ export interface JobLoopStack {
   storage: StorageClients;
   settings: Settings;
   host: LocalHost;
+  /** The runtime the host's fineTuneJobs handler uses from its next invocation on (default: one built from `settings`). */
+  useRuntime(runtime: Runtime): void;
   /** TUNELOOP_LOCAL_DIR: local telemetry and events land here. */
   localDir: string;
   /** Every line the host printed, for failure messages. */
@@ -65,11 +67,10 @@ export async function startJobLoopStack(options: JobLoopStackOptions): Promise<J
     });
     const storage = createStorageClients({ connectionString: azurite.connectionString });
     await storage.ensureResources();
-    setRuntime(createRuntime(settings, { storage }));
-    cleanups.push(() => setRuntime(undefined));
+    let runtime = createRuntime(settings, { storage });
     const hostLog: string[] = [];
     const host = new LocalHost({
-      definitions: [fineTuneJobs(settings)],
+      definitions: [fineTuneJobs(settings, () => Promise.resolve(runtime))],
       storage,
       pollIntervalMs: 50,
       print: (line) => hostLog.push(line),
@@ -77,7 +78,10 @@ export async function startJobLoopStack(options: JobLoopStackOptions): Promise<J
     });
     await host.start();
     cleanups.push(() => host.stop());
-    return { azurite, emulator, storage, settings, host, localDir, hostLog, stop };
+    const useRuntime = (next: Runtime) => {
+      runtime = next;
+    };
+    return { azurite, emulator, storage, settings, host, useRuntime, localDir, hostLog, stop };
   } catch (err) {
     await stop();
     throw err;

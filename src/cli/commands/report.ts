@@ -2,7 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs, UsageError, type CliCommand } from '../command';
 import { loadSettings } from '../../shared/config/settings';
-import { createStorageClients, storageOptionsFromSettings } from '../../shared/storage/clients';
+import { createStorageClients } from '../../shared/storage/clients';
+import { storageOptions } from '../../shared/composition/config';
 import { cliStorageEnv } from '../localEnv';
 import { loadReport, renderReportHtml, type EvaluationReport } from '../../shared/evaluation/evaluationReport';
 
@@ -32,7 +33,7 @@ export const reportCommand: CliCommand = {
     const { positional, flags } = parseArgs(args, { strings: ['out', 'connection-string'], booleans: ['json'] });
     if (positional.length !== 1) throw new UsageError('give exactly one job key');
     const env = cliStorageEnv(io, flags['connection-string'] as string | undefined);
-    const storage = createStorageClients(storageOptionsFromSettings(loadSettings(env)));
+    const storage = createStorageClients(storageOptions(loadSettings(env)));
     let report: EvaluationReport;
     try {
       report = await loadReport(storage, positional[0]);

@@ -1,16 +1,16 @@
 import { parseArgs, UsageError, type CliCommand } from '../command';
 import { cliStorageEnv } from '../localEnv';
 import { loadSettings } from '../../shared/config/settings';
-import { createStorageClients, storageOptionsFromSettings } from '../../shared/storage/clients';
+import { createStorageClients } from '../../shared/storage/clients';
+import { storageOptions } from '../../shared/composition/config';
 import { CORE_STATUS_SECTIONS, type StatusSection } from '../status/pipelineSections';
-import { metricsStatusSection } from '../../shared/telemetry/metricsStatus';
+import { metricsStatusSection } from '../status/metricsSection';
 import { datasetLineage, DatasetNotFoundError, formatLineage } from '../../shared/dataset/lineage';
 import { evaluationStatusSection } from '../status/evaluationSection';
 
 /**
  * The sections `tuneloop status` prints, in order. Datasets, jobs and deployed models come from
- * src/cli/status/pipelineSections.ts; the metrics and drift section belongs to telemetry and is added
- * to this list (one `StatusSection` from src/shared/telemetry or src/shared/drift).
+ * src/cli/status/pipelineSections.ts; evaluation, metrics and drift have a section file each beside it.
  */
 export const statusSections: StatusSection[] = [...CORE_STATUS_SECTIONS, evaluationStatusSection, metricsStatusSection];
 
@@ -25,7 +25,7 @@ export const statusCommand: CliCommand = {
     if (!Number.isInteger(limit) || limit <= 0) throw new UsageError(`--limit must be a positive whole number, got "${String(flags.limit)}"`);
     const env = cliStorageEnv(io, flags['connection-string'] as string | undefined);
     const settings = loadSettings(env);
-    const storage = createStorageClients(storageOptionsFromSettings(settings));
+    const storage = createStorageClients(storageOptions(settings));
     if (typeof flags.dataset === 'string') {
       // One version's lineage: its shards (name, ETag, sha256), feedback snapshot, change, training plan, jobs and models.
       try {

@@ -1,17 +1,25 @@
 import { loadSettings, type Settings } from '../config/settings';
-import { createStorageClients, storageOptionsFromSettings, type StorageClients } from '../storage/clients';
+import { createStorageClients, type StorageClients } from '../storage/clients';
 import { createTelemetry } from '../telemetry/createTelemetry';
 import type { Telemetry } from '../telemetry/telemetry';
 import { createFineTunePorts, type FineTunePorts } from '../finetune/ports';
 import { createEventPublisher, type EventPublisher } from '../telemetry/events';
+import { domainConfig, storageOptions, type DomainConfig } from './config';
 
 /**
- * The composition root: everything a handler needs (ports), built once from settings.
- * Azure builds it lazily from app settings; the local host and tests install their own with
- * `setRuntime` so the same handlers run against Azurite and the emulator.
+ * The composition root: everything a handler needs (ports and each domain's config), built once
+ * from settings. There is no global: the Azure entry builds one lazily on the first invocation
+ * (src/functions/runtimeSource.ts), the local host, the CLI and tests build theirs and hand it to
+ * the function definitions, so the same handlers run against Azurite and the emulator.
  */
 export interface Runtime {
+  /**
+   * The validated settings, for the modules that still read them directly (dataset assembly,
+   * prepare and blobPreprocess, evaluation, quality). New code takes its part of `config`.
+   */
   readonly settings: Settings;
+  /** Each domain's typed config, from `settings` (src/shared/composition/config.ts). */
+  readonly config: DomainConfig;
   readonly storage: StorageClients;
   /** Metrics and events: Application Insights in Azure, the local JSONL sink without a connection string. */
   readonly telemetry: Telemetry;
@@ -21,24 +29,20 @@ export interface Runtime {
   readonly events: EventPublisher;
 }
 
-let current: Runtime | undefined;
-
 export function createRuntime(settings: Settings, overrides: Partial<Runtime> = {}): Runtime {
+  const config = overrides.config ?? domainConfig(settings);
   return {
     settings,
-    storage: overrides.storage ?? createStorageClients(storageOptionsFromSettings(settings)),
-    telemetry: overrides.telemetry ?? createTelemetry(settings),
-    fineTune: overrides.fineTune ?? createFineTunePorts(settings),
-    events: overrides.events ?? createEventPublisher(settings),
+    config,
+    storage: overrides.storage ?? createStorageClients(storageOptions(settings)),
+    telemetry: overrides.telemetry ?? createTelemetry(config.telemetry),
+    fineTune: overrides.fineTune ?? createFineTunePorts(config.fineTune),
+    events: overrides.events ?? createEventPublisher(config.events),
     ...overrides,
   };
 }
 
-export function getRuntime(): Runtime {
-  if (!current) current = createRuntime(loadSettings());
-  return current;
-}
-
-export function setRuntime(runtime: Runtime | undefined): void {
-  current = runtime;
+/** The runtime of a Function App: settings from its environment (app settings). */
+export function runtimeFromEnvironment(env: Record<string, string | undefined> = process.env): Runtime {
+  return createRuntime(loadSettings(env));
 }

@@ -215,7 +215,7 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
     }
 
     const epochs = settings.TUNELOOP_FINETUNE_EPOCHS ?? DEFAULT_EPOCHS;
-    const price = trainingPriceFor(training.baseModel, settings);
+    const price = trainingPriceFor(training.baseModel, settings.TUNELOOP_TRAINING_PRICES);
     const cost = estimateTrainingCost({ model: training.baseModel, fileTokens: uploadTrain.tokens, epochs, pricePerMillionUsd: price });
     const manifest: DatasetManifest = {
       version,

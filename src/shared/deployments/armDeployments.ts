@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { CognitiveServicesManagementClient, type Deployment } from '@azure/arm-cognitiveservices';
 import { bearerTokenAuthenticationPolicyName, type PipelinePolicy } from '@azure/core-rest-pipeline';
 import { DefaultAzureCredential, type AccessToken, type TokenCredential } from '@azure/identity';
-import { isLoopbackUrl, type Settings } from '../config/settings';
+import { isLoopbackUrl } from '../config/settings';
 import { backoffDelaySeconds, sleep, type BackoffPolicy } from '../finetune/backoff';
 import { LOCAL_EMULATOR_TOKEN } from '../finetune/client';
 import { FineTuneConfigurationError, toFineTuneError } from '../finetune/errors';
@@ -99,6 +99,21 @@ const localCredential: TokenCredential = {
   },
 };
 
+/** The Azure OpenAI account deployments go to, and how (built from settings by src/shared/composition/config.ts). */
+export interface ArmDeploymentTarget {
+  /** TUNELOOP_ARM_ENDPOINT (https://management.azure.com, or the emulator's URL). */
+  readonly armEndpoint: string;
+  readonly subscriptionId?: string;
+  readonly resourceGroup?: string;
+  readonly account?: string;
+  /** local = tuneloop's emulator: a fixed token over http, never Azure credentials. */
+  readonly auth: 'default' | 'apikey' | 'local';
+  /** Deployment SKU and capacity unless a call names its own. */
+  readonly sku: string;
+  readonly capacity: number;
+  readonly managedIdentityClientId?: string;
+}
+
 export interface DeploymentsClientOptions {
   credential?: TokenCredential;
   /** Default provisioning wait. */
@@ -110,17 +125,17 @@ export class DeploymentsClient {
   private armClient?: CognitiveServicesManagementClient;
 
   constructor(
-    private readonly settings: Settings,
+    private readonly target: ArmDeploymentTarget,
     private readonly options: DeploymentsClientOptions = {},
   ) {}
 
-  private target(): { client: CognitiveServicesManagementClient; resourceGroup: string; account: string } {
-    const s = this.settings;
+  private account(): { client: CognitiveServicesManagementClient; resourceGroup: string; account: string } {
+    const t = this.target;
     const missing = (
       [
-        ['TUNELOOP_OPENAI_SUBSCRIPTION_ID', s.TUNELOOP_OPENAI_SUBSCRIPTION_ID],
-        ['TUNELOOP_OPENAI_RESOURCE_GROUP', s.TUNELOOP_OPENAI_RESOURCE_GROUP],
-        ['TUNELOOP_OPENAI_ACCOUNT', s.TUNELOOP_OPENAI_ACCOUNT],
+        ['TUNELOOP_OPENAI_SUBSCRIPTION_ID', t.subscriptionId],
+        ['TUNELOOP_OPENAI_RESOURCE_GROUP', t.resourceGroup],
+        ['TUNELOOP_OPENAI_ACCOUNT', t.account],
       ] as const
     )
       .filter(([, v]) => !v)
@@ -130,13 +145,13 @@ export class DeploymentsClient {
         `deploying a fine-tuned model needs ${missing.join(', ')}: the subscription, resource group and name of the Azure OpenAI account`,
       );
     }
-    if (!this.armClient) this.armClient = this.createArmClient(s.TUNELOOP_OPENAI_SUBSCRIPTION_ID!);
-    return { client: this.armClient, resourceGroup: s.TUNELOOP_OPENAI_RESOURCE_GROUP!, account: s.TUNELOOP_OPENAI_ACCOUNT! };
+    if (!this.armClient) this.armClient = this.createArmClient(t.subscriptionId!);
+    return { client: this.armClient, resourceGroup: t.resourceGroup!, account: t.account! };
   }
 
   private createArmClient(subscriptionId: string): CognitiveServicesManagementClient {
-    const endpoint = this.settings.TUNELOOP_ARM_ENDPOINT.replace(/\/+$/, '');
-    const local = this.settings.TUNELOOP_OPENAI_AUTH === 'local';
+    const endpoint = this.target.armEndpoint.replace(/\/+$/, '');
+    const local = this.target.auth === 'local';
     if (local && !isLoopbackUrl(endpoint)) {
       throw new FineTuneConfigurationError(
         `TUNELOOP_OPENAI_AUTH=local is only for the emulator on this machine, but TUNELOOP_ARM_ENDPOINT is ${endpoint}; set it to the emulator URL, or use TUNELOOP_OPENAI_AUTH=default for Azure`,
@@ -149,7 +164,7 @@ export class DeploymentsClient {
     }
     const credential = local
       ? localCredential
-      : (this.options.credential ?? new DefaultAzureCredential({ managedIdentityClientId: this.settings.AZURE_CLIENT_ID }));
+      : (this.options.credential ?? new DefaultAzureCredential({ managedIdentityClientId: this.target.managedIdentityClientId }));
     const client = new CognitiveServicesManagementClient(credential, subscriptionId, {
       endpoint,
       $host: endpoint,
@@ -163,7 +178,7 @@ export class DeploymentsClient {
   }
 
   async getDeployment(deploymentName: string, options: { signal?: AbortSignal } = {}): Promise<DeploymentInfo | undefined> {
-    const { client, resourceGroup, account } = this.target();
+    const { client, resourceGroup, account } = this.account();
     try {
       return toInfo(await client.deployments.get(resourceGroup, account, deploymentName, { abortSignal: options.signal }));
     } catch (err) {
@@ -178,13 +193,13 @@ export class DeploymentsClient {
    * same model is reused, one still provisioning is waited for.
    */
   async deployModel(options: DeployModelOptions): Promise<DeploymentInfo> {
-    const { client, resourceGroup, account } = this.target();
+    const { client, resourceGroup, account } = this.account();
     const name = options.deploymentName;
     const existing = await this.getDeployment(name, { signal: options.signal });
     if (existing && existing.model !== options.model) throw new DeploymentConflictError(name, existing.model, options.model);
     if (!existing || FINAL_FAILURE.has(existing.provisioningState.toLowerCase())) {
       const deployment: Deployment = {
-        sku: { name: options.sku ?? this.settings.TUNELOOP_DEPLOYMENT_SKU, capacity: options.capacity ?? this.settings.TUNELOOP_DEPLOYMENT_CAPACITY },
+        sku: { name: options.sku ?? this.target.sku, capacity: options.capacity ?? this.target.capacity },
         properties: { model: { format: 'OpenAI', name: options.model, version: '1' } },
       };
       try {
@@ -215,7 +230,7 @@ export class DeploymentsClient {
 
   /** Deletes a deployment (and waits for ARM to accept it); false when it did not exist. */
   async deleteDeployment(deploymentName: string, options: { signal?: AbortSignal } = {}): Promise<boolean> {
-    const { client, resourceGroup, account } = this.target();
+    const { client, resourceGroup, account } = this.account();
     if (!(await this.getDeployment(deploymentName, options))) return false;
     try {
       const poller = await client.deployments.beginDelete(resourceGroup, account, deploymentName, { abortSignal: options.signal, updateIntervalInMs: 500 });

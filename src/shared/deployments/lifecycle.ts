@@ -40,6 +40,19 @@ import { isStatus } from '../errors';
 /** Azure OpenAI's limit of fine-tuned deployments per resource. */
 export const MAX_FINE_TUNED_DEPLOYMENTS = 5;
 
+/** How deployments are charged, retired and kept alive (built from settings by src/shared/composition/config.ts). */
+export interface DeploymentLifecycleConfig {
+  /** USD per hour a deployment exists (TUNELOOP_DEPLOYMENT_HOURLY_COST). */
+  readonly hourlyCostUsd: number;
+  /** How long a released deployment stays before it is deleted (TUNELOOP_DEPLOYMENT_GRACE_HOURS). */
+  readonly graceHours: number;
+  /** Production gets a request after this many days without use (TUNELOOP_DEPLOYMENT_KEEPALIVE_DAYS). */
+  readonly keepAliveDays: number;
+  /** The job loop's retries and longest backoff, which bound how long a candidate may wait (candidateTimeLimitMs). */
+  readonly jobMaxRetries: number;
+  readonly pollDelayCapSeconds: number;
+}
+
 export interface LifecycleOptions {
   now?: Date;
   signal?: AbortSignal;
@@ -93,8 +106,8 @@ const ENDED_STATES: ReadonlySet<JobState> = new Set(['failed', 'cancelled']);
  * A job beyond it has lost its message or waits on something that is not coming, while its
  * deployment is charged by the hour and takes one of Azure's 5 fine-tuned deployment slots.
  */
-export function candidateTimeLimitMs(settings: Runtime['settings']): number {
-  return (settings.TUNELOOP_JOB_MAX_RETRIES + 1) * (JOB_STEP_BUDGET_MS + settings.TUNELOOP_POLL_DELAY_CAP_SECONDS * 1000);
+export function candidateTimeLimitMs(config: Pick<DeploymentLifecycleConfig, 'jobMaxRetries' | 'pollDelayCapSeconds'>): number {
+  return (config.jobMaxRetries + 1) * (JOB_STEP_BUDGET_MS + config.pollDelayCapSeconds * 1000);
 }
 
 /** Splits [from, to) into UTC days with the hours in each. */
@@ -113,7 +126,8 @@ export function hoursPerUtcDay(from: Date, to: Date): { day: string; hours: numb
 }
 
 export async function runDeploymentLifecycle(runtime: Runtime, options: LifecycleOptions = {}): Promise<LifecycleResult> {
-  const { storage, settings, telemetry } = runtime;
+  const { storage, telemetry } = runtime;
+  const config = runtime.config.lifecycle;
   const now = options.now ?? new Date();
   const signal = options.signal;
   const deployments = runtime.fineTune.deployments;
@@ -155,11 +169,11 @@ export async function runDeploymentLifecycle(runtime: Runtime, options: Lifecycl
     if (!(await claimCostInterval(storage, record, now.toISOString()))) continue;
     let hours = 0;
     for (const { day, hours: h } of hoursPerUtcDay(from, now)) {
-      const costUsd = h * settings.TUNELOOP_DEPLOYMENT_HOURLY_COST;
+      const costUsd = h * config.hourlyCostUsd;
       await addHostingCost(storage, { day, deploymentName: record.deploymentName, hours: h, costUsd });
       hours += h;
     }
-    const costUsd = hours * settings.TUNELOOP_DEPLOYMENT_HOURLY_COST;
+    const costUsd = hours * config.hourlyCostUsd;
     result.charged.push({ deploymentName: record.deploymentName, hours, costUsd });
     telemetry.trackMetric('tuneloop.deployment.hosting_cost_usd', costUsd, { model: record.deploymentName, role: record.role });
   }
@@ -170,7 +184,7 @@ export async function runDeploymentLifecycle(runtime: Runtime, options: Lifecycl
   const released = live
     .filter((r) => RELEASED.includes(r.role) && r.deploymentName !== pointer?.deploymentName && r.releasedAt)
     .sort((a, b) => a.releasedAt!.localeCompare(b.releasedAt!));
-  const graceMs = settings.TUNELOOP_DEPLOYMENT_GRACE_HOURS * HOUR_MS;
+  const graceMs = config.graceHours * HOUR_MS;
   let liveCount = live.length;
   for (const r of released) {
     const due = now.getTime() - new Date(r.releasedAt!).getTime() >= graceMs;
@@ -200,7 +214,7 @@ export async function runDeploymentLifecycle(runtime: Runtime, options: Lifecycl
       } else {
         const record = await getDeploymentRecord(storage, pointer.deploymentName);
         const lastUsed = new Date(record?.lastUsedAt ?? record?.deployedAt ?? 0).getTime();
-        if (now.getTime() - lastUsed >= settings.TUNELOOP_DEPLOYMENT_KEEPALIVE_DAYS * 24 * HOUR_MS) {
+        if (now.getTime() - lastUsed >= config.keepAliveDays * 24 * HOUR_MS) {
           const model = deploymentChatModel(runtime.fineTune.client.openai, pointer.deploymentName);
           await model.complete([{ role: 'user', content: 'Hello' }], { signal, maxTokens: 1 });
           await saveDeploymentRecord(storage, { deploymentName: pointer.deploymentName, lastUsedAt: now.toISOString() });
@@ -268,7 +282,7 @@ async function abandonCandidates(
   problem: (message: string) => void,
   signal?: AbortSignal,
 ): Promise<AbandonedCandidate[]> {
-  const { storage, settings } = runtime;
+  const { storage } = runtime;
   const store = new JobStore(storage);
   let jobs: JobRecord[];
   try {
@@ -278,7 +292,7 @@ async function abandonCandidates(
     if (isStatus(err, 404)) return [];
     throw err;
   }
-  const limitMs = candidateTimeLimitMs(settings);
+  const limitMs = candidateTimeLimitMs(runtime.config.lifecycle);
   const records = new Map((await listDeploymentRecords(storage)).map((r) => [r.deploymentName, r]));
   const jobKeys = new Set(jobs.map((j) => j.jobKey));
   const out: AbandonedCandidate[] = [];

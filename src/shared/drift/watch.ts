@@ -12,6 +12,22 @@ import { productionModelQuality } from './quality';
 import { invertedTimeKey, latestRetrainDecision, saveDriftRun, type AssemblySummary, type DriftReference, type DriftRun, type RetrainDecision } from './decisionStore';
 import { isStatus, TuneloopError } from '../errors';
 
+/** How drift is measured and acted on (built from settings by src/shared/composition/config.ts). */
+export interface DriftWatchConfig {
+  /** Length of the recent window (TUNELOOP_DRIFT_WINDOW_HOURS). */
+  readonly windowHours: number;
+  /** Fewer samples than this on either side and a metric is skipped (TUNELOOP_DRIFT_MIN_SAMPLES). */
+  readonly minSamples: number;
+  /** Combined score at which a retrain is decided (TUNELOOP_DRIFT_THRESHOLD). */
+  readonly threshold: number;
+  /** Recent conversations asked of the production model; 0 skips the quality check (TUNELOOP_DRIFT_QUALITY_MAX_CONVERSATIONS). */
+  readonly qualityMaxConversations: number;
+  /** No second drift retrain within this many hours (TUNELOOP_DRIFT_RETRAIN_COOLDOWN_HOURS). */
+  readonly retrainCooldownHours: number;
+  /** From this score on, retrain from the base model instead of continuing (TUNELOOP_FULL_RETRAIN_DRIFT_SCORE). */
+  readonly fullRetrainScore: number;
+}
+
 export interface DriftWatchOptions {
   /** End of the recent window (default now). */
   now?: Date;
@@ -69,7 +85,7 @@ async function loadReference(
   let kind: DriftReference['kind'] = 'oldest-curated';
   let note: string | undefined;
   const firstWindow = async () => {
-    cutoff = firstWindowCutoff(await oldestCuratedShardTime(runtime.storage, signal), windowStart, runtime.settings.TUNELOOP_DRIFT_WINDOW_HOURS);
+    cutoff = firstWindowCutoff(await oldestCuratedShardTime(runtime.storage, signal), windowStart, runtime.config.drift.windowHours);
   };
   if (production) {
     const createdAt = await readManifestCreatedAt(runtime, production.datasetVersion, signal);
@@ -109,7 +125,7 @@ function defaultChatModel(runtime: Runtime): (deploymentName: string) => ChatMod
     // Loaded on use: most runs without a production model never need the OpenAI client.
     const { createOpenAIClient } = require('../finetune/client') as typeof import('../finetune/client');
     const { deploymentChatModel } = require('../evaluation/chat') as typeof import('../evaluation/chat');
-    return deploymentChatModel(createOpenAIClient(runtime.settings), deploymentName);
+    return deploymentChatModel(createOpenAIClient(runtime.config.fineTune.openai), deploymentName);
   };
 }
 
@@ -127,13 +143,14 @@ function summariseAssembly(outcome: AssemblyOutcome): AssemblySummary {
  * (trigger "drift"), publishes a drift alert and records the decision in table `driftruns`.
  */
 export async function runDriftWatch(runtime: Runtime, options: DriftWatchOptions = {}): Promise<DriftRun> {
-  const { settings, storage, telemetry } = runtime;
+  const { storage, telemetry } = runtime;
+  const config = runtime.config.drift;
   const signal = options.signal;
   const windowEnd = options.now ?? new Date();
-  const windowStart = options.windowStart ?? new Date(windowEnd.getTime() - settings.TUNELOOP_DRIFT_WINDOW_HOURS * 3600_000);
+  const windowStart = options.windowStart ?? new Date(windowEnd.getTime() - config.windowHours * 3600_000);
   if (windowStart >= windowEnd) throw new RangeError(`drift window start ${windowStart.toISOString()} is not before its end ${windowEnd.toISOString()}`);
-  const minSamples = settings.TUNELOOP_DRIFT_MIN_SAMPLES;
-  const threshold = settings.TUNELOOP_DRIFT_THRESHOLD;
+  const minSamples = config.minSamples;
+  const threshold = config.threshold;
 
   const production = await getProductionPointer(storage);
   const { sample: referenceSample, reference } = await loadReference(runtime, production, windowStart, signal);
@@ -144,12 +161,12 @@ export async function runDriftWatch(runtime: Runtime, options: DriftWatchOptions
 
   if (!production) {
     skipped.push({ name: 'model_intent_f1', reason: 'no production model yet' }, { name: 'model_bleu', reason: 'no production model yet' });
-  } else if (settings.TUNELOOP_DRIFT_QUALITY_MAX_CONVERSATIONS === 0) {
+  } else if (config.qualityMaxConversations === 0) {
     const reason = 'TUNELOOP_DRIFT_QUALITY_MAX_CONVERSATIONS is 0';
     skipped.push({ name: 'model_intent_f1', reason }, { name: 'model_bleu', reason });
   } else {
     const model = (options.chatModel ?? defaultChatModel(runtime))(production.deploymentName);
-    const quality = await productionModelQuality(model, recent.conversations, { maxConversations: settings.TUNELOOP_DRIFT_QUALITY_MAX_CONVERSATIONS, minSamples, signal });
+    const quality = await productionModelQuality(model, recent.conversations, { maxConversations: config.qualityMaxConversations, minSamples, signal });
     metrics.push(...quality.metrics);
     skipped.push(...quality.skipped);
   }
@@ -174,7 +191,7 @@ export async function runDriftWatch(runtime: Runtime, options: DriftWatchOptions
     decision = { kind: 'below-threshold' };
   } else {
     const last = await latestRetrainDecision(storage);
-    const cooldownMs = settings.TUNELOOP_DRIFT_RETRAIN_COOLDOWN_HOURS * 3600_000;
+    const cooldownMs = config.retrainCooldownHours * 3600_000;
     const lastAt = last ? new Date(last.windowEnd) : undefined;
     if (lastAt && cooldownMs > 0 && windowEnd.getTime() - lastAt.getTime() < cooldownMs && last!.id !== id) {
       decision = { kind: 'cooldown', lastRetrainAt: lastAt.toISOString(), until: new Date(lastAt.getTime() + cooldownMs).toISOString() };
@@ -185,7 +202,7 @@ export async function runDriftWatch(runtime: Runtime, options: DriftWatchOptions
       try {
         const assemble = options.assemble ?? ((r: Runtime, o: AssembleOptions) => assembleDataset(r, o));
         // Large drift: a continuation would not be enough, retrain from the base model (continue mode only).
-        const forceFull = analysis.score >= settings.TUNELOOP_FULL_RETRAIN_DRIFT_SCORE;
+        const forceFull = analysis.score >= config.fullRetrainScore;
         decision = { kind: 'retrain', assembly: summariseAssembly(await assemble(runtime, { trigger: 'drift', signal, forceFull })) };
       } catch (err) {
         if (signal?.aborted) throw err;

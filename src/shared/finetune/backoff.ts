@@ -1,17 +1,8 @@
-import type { Settings } from '../config/settings';
-
+/** A growing delay: start × factor^(attempt-1), capped (the job loop's comes from TUNELOOP_POLL_DELAY_*). */
 export interface BackoffPolicy {
   startSeconds: number;
   factor: number;
   capSeconds: number;
-}
-
-export function backoffFromSettings(settings: Settings): BackoffPolicy {
-  return {
-    startSeconds: settings.TUNELOOP_POLL_DELAY_START_SECONDS,
-    factor: settings.TUNELOOP_POLL_DELAY_FACTOR,
-    capSeconds: settings.TUNELOOP_POLL_DELAY_CAP_SECONDS,
-  };
 }
 
 /** Delay before attempt `attempt` (1-based): start × factor^(attempt-1), capped. */

@@ -1,6 +1,5 @@
-import type { Settings } from '../config/settings';
 import { DEFAULT_EPOCHS } from '../dataset/cost';
-import { trainingPriceFor } from '../dataset/trainingPrices';
+import { trainingPriceFor, type TrainingPrices } from '../dataset/trainingPrices';
 import { tokenCounter } from '../dataset/tokens';
 import { UnknownModelError } from '../dataset/modelLimits';
 import { TuneloopError } from '../errors';
@@ -12,6 +11,12 @@ export class BudgetRefusedError extends TuneloopError {
   }
 }
 
+/** The price list and the most one training job may cost (TUNELOOP_TRAINING_PRICES, TUNELOOP_MAX_TRAINING_COST_USD). */
+export interface TrainingBudget {
+  readonly prices: TrainingPrices;
+  readonly maxCostUsd: number;
+}
+
 export type BudgetVerdict =
   | { ok: true; trainingTokens: number; estimatedCostUsd: number }
   | { ok: false; reason: string; trainingTokens?: number; estimatedCostUsd: number | null };
@@ -21,9 +26,9 @@ export type BudgetVerdict =
  * tokens as the service counts them × epochs × the model's price must stay within
  * TUNELOOP_MAX_TRAINING_COST_USD, and a model without a known price is refused.
  */
-export function checkTrainingBudget(options: { train: Buffer; model: string; epochs?: number; settings: Pick<Settings, 'TUNELOOP_TRAINING_PRICES' | 'TUNELOOP_MAX_TRAINING_COST_USD'> }): BudgetVerdict {
-  const { model, settings } = options;
-  const price = trainingPriceFor(model, settings);
+export function checkTrainingBudget(options: { train: Buffer; model: string; epochs?: number; budget: TrainingBudget }): BudgetVerdict {
+  const { model, budget } = options;
+  const price = trainingPriceFor(model, budget.prices);
   if (price === null) {
     return { ok: false, reason: `no training price is known for model ${model}; set its USD per 1M training tokens in TUNELOOP_TRAINING_PRICES (e.g. {"${model}": 3})`, estimatedCostUsd: null };
   }
@@ -55,10 +60,10 @@ export function checkTrainingBudget(options: { train: Buffer; model: string; epo
   const epochs = options.epochs ?? DEFAULT_EPOCHS;
   const trainingTokens = fileTokens * epochs;
   const cost = Math.round((trainingTokens / 1e6) * price * 1e4) / 1e4;
-  if (cost > settings.TUNELOOP_MAX_TRAINING_COST_USD) {
+  if (cost > budget.maxCostUsd) {
     return {
       ok: false,
-      reason: `estimated training cost $${cost} (${trainingTokens} training tokens × $${price}/1M for ${model}) exceeds TUNELOOP_MAX_TRAINING_COST_USD $${settings.TUNELOOP_MAX_TRAINING_COST_USD}`,
+      reason: `estimated training cost $${cost} (${trainingTokens} training tokens × $${price}/1M for ${model}) exceeds TUNELOOP_MAX_TRAINING_COST_USD $${budget.maxCostUsd}`,
       trainingTokens,
       estimatedCostUsd: cost,
     };

@@ -3,7 +3,7 @@ import { AzureOpenAI, toFile } from 'openai';
 import type { FileObject } from 'openai/resources/files';
 import type { FineTuningJob, FineTuningJobEvent, JobCreateParams } from 'openai/resources/fine-tuning/jobs/jobs';
 import type { FineTuningJobCheckpoint } from 'openai/resources/fine-tuning/jobs/checkpoints';
-import { isLoopbackUrl, type Settings } from '../config/settings';
+import { isLoopbackUrl } from '../config/settings';
 import { sleep, type BackoffPolicy, backoffDelaySeconds } from './backoff';
 import {
   FileProcessingError,
@@ -35,13 +35,25 @@ export interface OpenAIClientOptions {
   timeoutMs?: number;
 }
 
+/** Where and how to reach Azure OpenAI (built from settings by src/shared/composition/config.ts). */
+export interface OpenAIConnection {
+  /** TUNELOOP_OPENAI_ENDPOINT; unset fails on first use, so a Function App without it still starts. */
+  readonly endpoint?: string;
+  readonly apiVersion: string;
+  /** default = keyless (Entra ID), apikey = `apiKey`, local = tuneloop's emulator on this machine. */
+  readonly auth: 'default' | 'apikey' | 'local';
+  readonly apiKey?: string;
+  /** User-assigned managed identity for keyless access (AZURE_CLIENT_ID). */
+  readonly managedIdentityClientId?: string;
+}
+
 /**
- * The `openai` package's AzureOpenAI client, configured from settings. Keyless by default
+ * The `openai` package's AzureOpenAI client. Keyless by default
  * (DefaultAzureCredential + bearer-token provider); an API key only with TUNELOOP_OPENAI_AUTH=apikey;
  * TUNELOOP_OPENAI_AUTH=local for tuneloop's emulator (no Azure login).
  */
-export function createOpenAIClient(settings: Settings, options: OpenAIClientOptions = {}): AzureOpenAI {
-  const endpoint = settings.TUNELOOP_OPENAI_ENDPOINT;
+export function createOpenAIClient(connection: OpenAIConnection, options: OpenAIClientOptions = {}): AzureOpenAI {
+  const endpoint = connection.endpoint;
   if (!endpoint) {
     throw new FineTuneConfigurationError(
       'TUNELOOP_OPENAI_ENDPOINT is not set: set it to the Azure OpenAI endpoint (https://<resource>.openai.azure.com), or run `npm start`, which starts the local emulator and sets it',
@@ -49,16 +61,16 @@ export function createOpenAIClient(settings: Settings, options: OpenAIClientOpti
   }
   const common = {
     endpoint,
-    apiVersion: settings.TUNELOOP_OPENAI_API_VERSION,
+    apiVersion: connection.apiVersion,
     maxRetries: options.maxRetries ?? 2,
     timeout: options.timeoutMs ?? 120_000,
   };
-  switch (settings.TUNELOOP_OPENAI_AUTH) {
+  switch (connection.auth) {
     case 'apikey':
-      if (!settings.TUNELOOP_OPENAI_API_KEY) {
+      if (!connection.apiKey) {
         throw new FineTuneConfigurationError('TUNELOOP_OPENAI_AUTH=apikey but TUNELOOP_OPENAI_API_KEY is not set');
       }
-      return new AzureOpenAI({ ...common, apiKey: settings.TUNELOOP_OPENAI_API_KEY });
+      return new AzureOpenAI({ ...common, apiKey: connection.apiKey });
     case 'local':
       // Settings refuse a remote endpoint already; checked again here for runtimes built without loadSettings.
       if (!isLoopbackUrl(endpoint)) {
@@ -67,7 +79,7 @@ export function createOpenAIClient(settings: Settings, options: OpenAIClientOpti
       return new AzureOpenAI({ ...common, azureADTokenProvider: async () => LOCAL_EMULATOR_TOKEN });
     case 'default': {
       const credential =
-        options.credential ?? new DefaultAzureCredential({ managedIdentityClientId: settings.AZURE_CLIENT_ID });
+        options.credential ?? new DefaultAzureCredential({ managedIdentityClientId: connection.managedIdentityClientId });
       return new AzureOpenAI({ ...common, azureADTokenProvider: getBearerTokenProvider(credential, COGNITIVE_SERVICES_SCOPE) });
     }
   }

@@ -3,7 +3,7 @@ import type { Runtime } from '../composition/runtime';
 import { CONTAINERS } from '../storage/names';
 import { EVENT_TYPES } from '../telemetry/events';
 import { notify } from '../telemetry/notify';
-import { backoffDelaySeconds, backoffFromSettings, type BackoffPolicy } from './backoff';
+import { backoffDelaySeconds, type BackoffPolicy } from './backoff';
 import { jobPhase, type FineTuningJob } from './client';
 import { DeploymentConflictError, DeploymentFailedError, DeploymentTimeoutError, deploymentNameFor } from '../deployments/armDeployments';
 import {
@@ -29,9 +29,31 @@ import { HoldoutFormatError, HoldoutNotFoundError } from '../evaluation/holdout'
 import { enqueueJobMessage, sendToPoison } from './queue';
 import { JobConcurrencyError, JobStore, type JobRecord, type JobState } from './jobStore';
 import { TuneloopError } from '../errors';
-import { BudgetRefusedError, checkTrainingBudget, type BudgetVerdict } from './budget';
+import { BudgetRefusedError, checkTrainingBudget, type BudgetVerdict, type TrainingBudget } from './budget';
 
 export type CandidateEvaluator = (runtime: Runtime, candidate: Candidate, options: { signal?: AbortSignal }) => Promise<CandidateEvaluation>;
+
+/** How the job loop behaves (built from settings by src/shared/composition/config.ts). */
+export interface JobLoopConfig {
+  /** What a submit message leaves out (TUNELOOP_BASE_MODEL, TUNELOOP_FINETUNE_*). */
+  readonly defaults: {
+    readonly baseModel: string;
+    readonly epochs?: number;
+    readonly batchSize?: number;
+    readonly learningRateMultiplier?: number;
+    readonly suffix?: string;
+    readonly seed?: number;
+  };
+  /** Delay between polls of a running job, and before retrying a failed step (TUNELOOP_POLL_DELAY_*). */
+  readonly pollBackoff: BackoffPolicy;
+  /** Retries of a step after transient failures (TUNELOOP_JOB_MAX_RETRIES). */
+  readonly maxRetries: number;
+  /** Manual promotion: how long a candidate waits for a decision, and how often it reminds (TUNELOOP_APPROVAL_*). */
+  readonly approvalTimeoutHours: number;
+  readonly approvalReminderHours: number;
+  /** The budget guard on the training file (TUNELOOP_TRAINING_PRICES, TUNELOOP_MAX_TRAINING_COST_USD). */
+  readonly budget: TrainingBudget;
+}
 
 export type JobLogLevel = 'info' | 'warn' | 'error';
 
@@ -153,21 +175,21 @@ async function reject(runtime: Runtime, raw: unknown, reason: string, log: (leve
 }
 
 function newRecord(runtime: Runtime, message: SubmitMessage): JobRecord {
-  const s = runtime.settings;
+  const d = runtime.config.jobs.defaults;
   const now = new Date().toISOString();
   const hyperparameters = {
-    n_epochs: message.hyperparameters?.n_epochs ?? s.TUNELOOP_FINETUNE_EPOCHS,
-    batch_size: message.hyperparameters?.batch_size ?? s.TUNELOOP_FINETUNE_BATCH_SIZE,
-    learning_rate_multiplier: message.hyperparameters?.learning_rate_multiplier ?? s.TUNELOOP_FINETUNE_LEARNING_RATE_MULTIPLIER,
+    n_epochs: message.hyperparameters?.n_epochs ?? d.epochs,
+    batch_size: message.hyperparameters?.batch_size ?? d.batchSize,
+    learning_rate_multiplier: message.hyperparameters?.learning_rate_multiplier ?? d.learningRateMultiplier,
   };
   return {
     jobKey: message.jobKey,
     datasetVersion: message.datasetVersion,
     state: 'queued',
-    baseModel: message.baseModel ?? s.TUNELOOP_BASE_MODEL,
+    baseModel: message.baseModel ?? d.baseModel,
     hyperparameters,
-    suffix: message.suffix ?? s.TUNELOOP_FINETUNE_SUFFIX,
-    seed: message.seed ?? s.TUNELOOP_FINETUNE_SEED,
+    suffix: message.suffix ?? d.suffix,
+    seed: message.seed ?? d.seed,
     pollCount: 0,
     retries: 0,
     quotaWaits: 0,
@@ -305,12 +327,12 @@ class JobRun {
   }
 
   private backoff(attempt: number): number {
-    return backoffDelaySeconds(backoffFromSettings(this.runtime.settings), attempt);
+    return backoffDelaySeconds(this.runtime.config.jobs.pollBackoff, attempt);
   }
 
   /** Waits inside one invocation (file processing, provisioning): as quick as polling, but checked at least every 10 s. */
   private waitBackoff(): BackoffPolicy {
-    const poll = backoffFromSettings(this.runtime.settings);
+    const poll = this.runtime.config.jobs.pollBackoff;
     const start = Math.max(0.05, Math.min(1, poll.startSeconds));
     return { startSeconds: start, factor: 1.5, capSeconds: Math.max(start, Math.min(10, poll.capSeconds)) };
   }
@@ -406,7 +428,7 @@ class JobRun {
       const train = await read('train.jsonl', true);
       if (train!.length === 0) throw new DatasetVersionError(`${CONTAINERS.datasets}/${version}/train.jsonl is empty`);
       // Every path to a job passes here (the nightly assembly, drift, a hand-sent message): no upload, no job, without a price within budget.
-      const verdict = checkTrainingBudget({ train: train!, model: this.record.baseModel, epochs: this.record.hyperparameters?.n_epochs, settings: this.runtime.settings });
+      const verdict = checkTrainingBudget({ train: train!, model: this.record.baseModel, epochs: this.record.hyperparameters?.n_epochs, budget: this.runtime.config.jobs.budget });
       if (!verdict.ok) {
         await this.refuseBudget(verdict);
         throw new BudgetRefusedError(`${CONTAINERS.datasets}/${version}: ${verdict.reason}`);
@@ -423,7 +445,6 @@ class JobRun {
   }
 
   private async refuseBudget(verdict: Extract<BudgetVerdict, { ok: false }>): Promise<void> {
-    const s = this.runtime.settings;
     if (verdict.estimatedCostUsd !== null) this.runtime.telemetry.trackMetric('tuneloop.budget.refused_cost_usd', verdict.estimatedCostUsd, { dataset_version: this.record.datasetVersion });
     await notify(
       { telemetry: this.runtime.telemetry, events: this.runtime.events },
@@ -431,7 +452,7 @@ class JobRun {
         type: EVENT_TYPES.budgetRefused,
         subject: `jobs/${this.key}`,
         id: `budget-${this.key}`,
-        data: { jobKey: this.key, dataset_version: this.record.datasetVersion, model: this.record.baseModel, estimated_cost_usd: verdict.estimatedCostUsd, budget_usd: s.TUNELOOP_MAX_TRAINING_COST_USD, reason: verdict.reason },
+        data: { jobKey: this.key, dataset_version: this.record.datasetVersion, model: this.record.baseModel, estimated_cost_usd: verdict.estimatedCostUsd, budget_usd: this.runtime.config.jobs.budget.maxCostUsd, reason: verdict.reason },
       },
       { signal: this.options.signal },
     ).then((r) => {
@@ -552,7 +573,7 @@ class JobRun {
     const evaluate = this.options.evaluate ?? defaultEvaluator;
     const outcome = await evaluate(this.runtime, candidate, { signal: this.options.signal });
     if (outcome.awaitingApproval) {
-      const deadline = new Date(Date.now() + this.runtime.settings.TUNELOOP_APPROVAL_TIMEOUT_HOURS * 3600_000).toISOString();
+      const deadline = new Date(Date.now() + this.runtime.config.jobs.approvalTimeoutHours * 3600_000).toISOString();
       await this.transition(
         'awaiting-approval',
         { decision: outcome.decision, reportBlob: outcome.reportBlob, approvalDeadline: deadline, retries: 0 },
@@ -574,16 +595,16 @@ class JobRun {
 
   /** Storage queues delay a message by at most 7 days; the check comes at the next reminder or the deadline, whichever is first. */
   private approvalCheckDelaySeconds(): number {
-    const s = this.runtime.settings;
-    const untilDeadline = this.record.approvalDeadline ? (Date.parse(this.record.approvalDeadline) - Date.now()) / 1000 : s.TUNELOOP_APPROVAL_TIMEOUT_HOURS * 3600;
-    return Math.max(0, Math.min(s.TUNELOOP_APPROVAL_REMINDER_HOURS * 3600, untilDeadline, 6 * 24 * 3600));
+    const c = this.runtime.config.jobs;
+    const untilDeadline = this.record.approvalDeadline ? (Date.parse(this.record.approvalDeadline) - Date.now()) / 1000 : c.approvalTimeoutHours * 3600;
+    return Math.max(0, Math.min(c.approvalReminderHours * 3600, untilDeadline, 6 * 24 * 3600));
   }
 
   /** While a candidate waits: a reminder event, or at the deadline its rejection as expired. */
   private async approvalCheck(): Promise<Omit<JobStepResult, 'jobKey' | 'state'>> {
     const deadline = Date.parse(this.record.approvalDeadline ?? '');
     if (!Number.isFinite(deadline) || Date.now() >= deadline - 1000) {
-      const hours = this.runtime.settings.TUNELOOP_APPROVAL_TIMEOUT_HOURS;
+      const hours = this.runtime.config.jobs.approvalTimeoutHours;
       return this.close({ status: 'expired', by: 'tuneloop', reason: `no decision within ${hours} h (TUNELOOP_APPROVAL_TIMEOUT_HOURS)` });
     }
     const waitingHours = (Date.now() - Date.parse(this.record.history[this.record.history.length - 1]?.at ?? this.record.updatedAt)) / 3600_000;
@@ -651,7 +672,7 @@ class JobRun {
         // not a service error: handled below
       }
     }
-    const maxRetries = this.runtime.settings.TUNELOOP_JOB_MAX_RETRIES;
+    const maxRetries = this.runtime.config.jobs.maxRetries;
     // Deployment quota (5 fine-tuned deployments) frees up only when old ones are deleted: bounded like a transient error.
     if (err instanceof FineTuneServiceError && err.kind === 'quota' && kind !== 'deploy') {
       const waits = this.record.quotaWaits + 1;

@@ -1,6 +1,5 @@
-import type { Settings } from '../config/settings';
-import { createOpenAIClient, FineTuningClient, type OpenAIClientOptions } from './client';
-import { DeploymentsClient, type DeploymentsClientOptions } from '../deployments/armDeployments';
+import { createOpenAIClient, FineTuningClient, type OpenAIClientOptions, type OpenAIConnection } from './client';
+import { DeploymentsClient, type ArmDeploymentTarget, type DeploymentsClientOptions } from '../deployments/armDeployments';
 import type { ModelVersion } from '../deployments/registry';
 
 /** A fine-tuned model that succeeded and is deployed, handed to evaluation for its verdict. */
@@ -23,6 +22,12 @@ export interface FineTunePorts {
   readonly deployments: DeploymentsClient;
 }
 
+/** Where the fine-tuning service and the deployments live (built from settings by src/shared/composition/config.ts). */
+export interface FineTuneConfig {
+  readonly openai: OpenAIConnection;
+  readonly arm: ArmDeploymentTarget;
+}
+
 export interface FineTunePortsOptions {
   openai?: OpenAIClientOptions;
   deployments?: DeploymentsClientOptions;
@@ -32,9 +37,9 @@ export interface FineTunePortsOptions {
  * Builds the ports without contacting anything: the SDK clients are created on first use, so a
  * Function App without TUNELOOP_OPENAI_ENDPOINT still starts and only the job loop reports it.
  */
-export function createFineTunePorts(settings: Settings, options: FineTunePortsOptions = {}): FineTunePorts {
+export function createFineTunePorts(config: FineTuneConfig, options: FineTunePortsOptions = {}): FineTunePorts {
   return {
-    client: new FineTuningClient(() => createOpenAIClient(settings, options.openai)),
-    deployments: new DeploymentsClient(settings, options.deployments),
+    client: new FineTuningClient(() => createOpenAIClient(config.openai, options.openai)),
+    deployments: new DeploymentsClient(config.arm, options.deployments),
   };
 }

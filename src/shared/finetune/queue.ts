@@ -1,13 +1,20 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import { ServiceBusClient, type ServiceBusSender } from '@azure/service-bus';
-import type { Settings } from '../config/settings';
 import type { StorageClients } from '../storage/clients';
 import { QUEUES } from '../storage/names';
 import { jobMessageSchema, readableBody, type JobMessage } from './messages';
 
-/** Where job messages travel, from TUNELOOP_JOB_TRANSPORT. */
+/** Where job messages travel (TUNELOOP_JOB_TRANSPORT, TUNELOOP_SERVICEBUS__fullyQualifiedNamespace). */
+export interface JobQueueConfig {
+  readonly transport: 'storage' | 'servicebus';
+  /** <name>.servicebus.windows.net, needed for the servicebus transport. */
+  readonly serviceBusNamespace?: string;
+  readonly managedIdentityClientId?: string;
+}
+
+/** What the queue functions need of the runtime. */
 export interface JobQueueRuntime {
-  readonly settings: Settings;
+  readonly config: { readonly jobQueue: JobQueueConfig };
   readonly storage: StorageClients;
 }
 
@@ -24,9 +31,9 @@ const senders = new WeakMap<object, ServiceBusSender>();
 function serviceBusSender(runtime: JobQueueRuntime): ServiceBusSender {
   let sender = senders.get(runtime);
   if (!sender) {
-    const namespace = runtime.settings.TUNELOOP_SERVICEBUS__fullyQualifiedNamespace;
+    const namespace = runtime.config.jobQueue.serviceBusNamespace;
     if (!namespace) throw new Error('TUNELOOP_JOB_TRANSPORT=servicebus needs TUNELOOP_SERVICEBUS__fullyQualifiedNamespace');
-    const client = new ServiceBusClient(namespace, new DefaultAzureCredential({ managedIdentityClientId: runtime.settings.AZURE_CLIENT_ID }));
+    const client = new ServiceBusClient(namespace, new DefaultAzureCredential({ managedIdentityClientId: runtime.config.jobQueue.managedIdentityClientId }));
     sender = client.createSender(QUEUES.jobs);
     senders.set(runtime, sender);
   }
@@ -40,7 +47,7 @@ function serviceBusSender(runtime: JobQueueRuntime): ServiceBusSender {
 export async function enqueueJobMessage(runtime: JobQueueRuntime, message: JobMessage, options: EnqueueOptions = {}): Promise<void> {
   const valid = jobMessageSchema.parse(message);
   const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.ceil(options.delaySeconds ?? 0)));
-  if (runtime.settings.TUNELOOP_JOB_TRANSPORT === 'servicebus') {
+  if (runtime.config.jobQueue.transport === 'servicebus') {
     const sender = serviceBusSender(runtime);
     const sbMessage = { body: valid, contentType: 'application/json', subject: valid.kind };
     if (delaySeconds > 0) await sender.scheduleMessages(sbMessage, new Date(Date.now() + delaySeconds * 1000));

@@ -2,7 +2,6 @@ import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
 import { TableClient, TableServiceClient } from '@azure/data-tables';
-import type { Settings } from '../config/settings';
 import { ALL_CONTAINERS, ALL_QUEUES, ALL_TABLES } from './names';
 
 /**
@@ -19,26 +18,15 @@ export interface StorageClients {
   ensureResources(): Promise<void>;
 }
 
+/** A connection string (Azurite, or an account key), or the three service URIs for keyless access (built from settings by src/shared/composition/config.ts). */
 export interface StorageClientOptions {
   connectionString?: string;
   blobServiceUri?: string;
   queueServiceUri?: string;
   tableServiceUri?: string;
   credential?: TokenCredential;
-}
-
-export function storageOptionsFromSettings(settings: Settings): StorageClientOptions {
-  if (settings.TUNELOOP_STORAGE) return { connectionString: expandConnectionString(settings.TUNELOOP_STORAGE) };
-  const blob = settings.TUNELOOP_STORAGE__blobServiceUri;
-  if (!blob) throw new Error('TUNELOOP_STORAGE__blobServiceUri is required when TUNELOOP_STORAGE is not set');
-  return {
-    blobServiceUri: blob,
-    queueServiceUri: settings.TUNELOOP_STORAGE__queueServiceUri ?? blob.replace('.blob.', '.queue.'),
-    tableServiceUri: settings.TUNELOOP_STORAGE__tableServiceUri ?? blob.replace('.blob.', '.table.'),
-    credential: new DefaultAzureCredential({
-      managedIdentityClientId: settings.TUNELOOP_STORAGE__clientId ?? settings.AZURE_CLIENT_ID,
-    }),
-  };
+  /** User-assigned managed identity of the default credential (TUNELOOP_STORAGE__clientId, else AZURE_CLIENT_ID). */
+  managedIdentityClientId?: string;
 }
 
 /** Azurite's well-known development account; the only key that may appear in this repository. */
@@ -75,7 +63,7 @@ export function createStorageClients(options: StorageClientOptions): StorageClie
     tableService = TableServiceClient.fromConnectionString(cs, { allowInsecureConnection: true });
     tableFactory = (name) => TableClient.fromConnectionString(cs, name, { allowInsecureConnection: true });
   } else {
-    const credential = options.credential ?? new DefaultAzureCredential();
+    const credential = options.credential ?? new DefaultAzureCredential({ managedIdentityClientId: options.managedIdentityClientId });
     if (!options.blobServiceUri || !options.queueServiceUri || !options.tableServiceUri) {
       throw new Error('createStorageClients: blobServiceUri, queueServiceUri and tableServiceUri are all required without a connection string');
     }

@@ -1,5 +1,4 @@
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
-import type { Settings } from '../config/settings';
 import { parseAuthenticationString } from './authenticationString';
 import { LocalJsonlTelemetry, localTelemetryPath } from './localSink';
 import type { Dimensions, Telemetry } from './telemetry';
@@ -27,29 +26,42 @@ export class FanOutTelemetry implements Telemetry {
   }
 }
 
+/** Where telemetry goes (built from settings by src/shared/composition/config.ts). */
+export interface TelemetryConfig {
+  /** APPLICATIONINSIGHTS_CONNECTION_STRING; unset: no Application Insights. */
+  readonly applicationInsightsConnectionString?: string;
+  /** APPLICATIONINSIGHTS_AUTHENTICATION_STRING (`Authorization=AAD[;ClientId=...]`) for keyless ingestion. */
+  readonly applicationInsightsAuthenticationString?: string;
+  readonly managedIdentityClientId?: string;
+  /** The local JSONL sink: auto = only without Application Insights (TUNELOOP_TELEMETRY_LOCAL_SINK). */
+  readonly localSink: 'auto' | 'always' | 'never';
+  /** TUNELOOP_LOCAL_DIR: the local sink writes telemetry.jsonl there. */
+  readonly localDir: string;
+}
+
 /**
- * The telemetry port from settings: Application Insights when APPLICATIONINSIGHTS_CONNECTION_STRING
+ * The telemetry port: Application Insights when APPLICATIONINSIGHTS_CONNECTION_STRING
  * is set (keyless with APPLICATIONINSIGHTS_AUTHENTICATION_STRING=Authorization=AAD[;ClientId=...]),
  * the local JSONL sink under TUNELOOP_LOCAL_DIR when it is not (or both, with
  * TUNELOOP_TELEMETRY_LOCAL_SINK=always).
  */
-export function createTelemetry(settings: Settings, options: CreateTelemetryOptions = {}): Telemetry {
+export function createTelemetry(config: TelemetryConfig, options: CreateTelemetryOptions = {}): Telemetry {
   const sinks: Telemetry[] = [];
-  const connectionString = settings.APPLICATIONINSIGHTS_CONNECTION_STRING;
+  const connectionString = config.applicationInsightsConnectionString;
   if (connectionString) {
-    const auth = parseAuthenticationString(settings.APPLICATIONINSIGHTS_AUTHENTICATION_STRING);
+    const auth = parseAuthenticationString(config.applicationInsightsAuthenticationString);
     const credential =
       options.credential ??
-      (auth ? new DefaultAzureCredential({ managedIdentityClientId: auth.clientId ?? settings.AZURE_CLIENT_ID }) : undefined);
+      (auth ? new DefaultAzureCredential({ managedIdentityClientId: auth.clientId ?? config.managedIdentityClientId }) : undefined);
     // Loaded only when used: the SDK brings OpenTelemetry with it, which the CLI rarely needs.
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous lazy load keeps the factory synchronous
     const { AppInsightsTelemetry } = require('./appInsights') as typeof import('./appInsights');
     sinks.push(new AppInsightsTelemetry({ connectionString, credential }));
   }
-  const mode = settings.TUNELOOP_TELEMETRY_LOCAL_SINK;
-  const hasAppInsights = Boolean(settings.APPLICATIONINSIGHTS_CONNECTION_STRING);
+  const mode = config.localSink;
+  const hasAppInsights = Boolean(config.applicationInsightsConnectionString);
   if (mode === 'always' || (mode === 'auto' && !hasAppInsights)) {
-    sinks.push(new LocalJsonlTelemetry({ path: localTelemetryPath(settings.TUNELOOP_LOCAL_DIR, options.cwd), now: options.now }));
+    sinks.push(new LocalJsonlTelemetry({ path: localTelemetryPath(config.localDir, options.cwd), now: options.now }));
   }
   return sinks.length === 1 ? sinks[0] : new FanOutTelemetry(sinks);
 }

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
-import type { Settings } from '../config/settings';
 import { TuneloopError } from '../errors';
 
 /**
@@ -169,21 +168,32 @@ export class EventGridEventPublisher implements EventPublisher {
 
 export const LOCAL_EVENTS_FILE = 'events.jsonl';
 
+/** Where events go (built from settings by src/shared/composition/config.ts). */
+export interface EventTargetConfig {
+  /** TUNELOOP_EVENTGRID_TOPIC_ENDPOINT: an Event Grid topic, keyless. */
+  readonly eventGridTopicEndpoint?: string;
+  /** TUNELOOP_EVENTS_WEBHOOK_URL: a webhook, when there is no topic. */
+  readonly webhookUrl?: string;
+  /** TUNELOOP_LOCAL_DIR: the local sink writes events.jsonl there when neither is set. */
+  readonly localDir: string;
+  readonly managedIdentityClientId?: string;
+}
+
 /**
- * The publisher from settings: Event Grid when TUNELOOP_EVENTGRID_TOPIC_ENDPOINT is set, else a
+ * The publisher: Event Grid when TUNELOOP_EVENTGRID_TOPIC_ENDPOINT is set, else a
  * webhook when TUNELOOP_EVENTS_WEBHOOK_URL is set, else the local sink under TUNELOOP_LOCAL_DIR.
  */
 export function createEventPublisher(
-  settings: Settings,
+  config: EventTargetConfig,
   options: { cwd?: string; credential?: () => TokenCredential } = {},
 ): EventPublisher {
-  if (settings.TUNELOOP_EVENTGRID_TOPIC_ENDPOINT) {
+  if (config.eventGridTopicEndpoint) {
     const credential =
       options.credential?.() ??
       // Required lazily: identity is only needed for the Azure target.
-      new (require('@azure/identity') as typeof import('@azure/identity')).DefaultAzureCredential({ managedIdentityClientId: settings.AZURE_CLIENT_ID });
-    return new EventGridEventPublisher(settings.TUNELOOP_EVENTGRID_TOPIC_ENDPOINT, credential);
+      new (require('@azure/identity') as typeof import('@azure/identity')).DefaultAzureCredential({ managedIdentityClientId: config.managedIdentityClientId });
+    return new EventGridEventPublisher(config.eventGridTopicEndpoint, credential);
   }
-  if (settings.TUNELOOP_EVENTS_WEBHOOK_URL) return new WebhookEventPublisher(settings.TUNELOOP_EVENTS_WEBHOOK_URL);
-  return new LocalEventSink(resolve(options.cwd ?? process.cwd(), join(settings.TUNELOOP_LOCAL_DIR, LOCAL_EVENTS_FILE)));
+  if (config.webhookUrl) return new WebhookEventPublisher(config.webhookUrl);
+  return new LocalEventSink(resolve(options.cwd ?? process.cwd(), join(config.localDir, LOCAL_EVENTS_FILE)));
 }

@@ -1,16 +1,23 @@
-import type { Settings } from '../config/settings';
 import type { StorageClients } from '../storage/clients';
 import { listDriftRuns, latestRetrainDecision, type DriftRun } from '../drift/decisionStore';
 import { SCORE_COMPONENTS } from '../drift/analyze';
 import { localTelemetryPath, type TelemetryRecord } from './localSink';
 import { readTelemetryRecords, type SinkProblem } from './readSink';
 
-/** What a `tuneloop status` section gets (the same shape as StatusContext in src/cli/status/pipelineSections.ts). */
+/** Where `tuneloop status` finds metrics and what it compares them with (built from settings by src/shared/composition/config.ts). */
+export interface MetricsStatusConfig {
+  /** The local sink is read when it is on (TUNELOOP_TELEMETRY_LOCAL_SINK, and whether Application Insights is configured). */
+  readonly localSink: 'auto' | 'always' | 'never';
+  readonly applicationInsights: boolean;
+  readonly localDir: string;
+  /** The drift score's retrain threshold (TUNELOOP_DRIFT_THRESHOLD). */
+  readonly driftThreshold: number;
+}
+
 export interface MetricsStatusContext {
   storage: StorageClients;
-  settings: Settings;
+  /** Folder the relative local directory is resolved against. */
   cwd: string;
-  now: Date;
 }
 
 export type Trend = 'up' | 'down' | 'flat' | 'new';
@@ -183,15 +190,14 @@ function describeDecision(d: DriftRun['decision']): string {
 }
 
 /** Reads the local sink and the drift table for `tuneloop status`. */
-export async function collectMetricsStatus(context: Pick<MetricsStatusContext, 'storage' | 'settings' | 'cwd'>): Promise<MetricsStatus> {
-  const { settings } = context;
-  const applicationInsights = Boolean(settings.APPLICATIONINSIGHTS_CONNECTION_STRING);
-  const localOn = settings.TUNELOOP_TELEMETRY_LOCAL_SINK === 'always' || (settings.TUNELOOP_TELEMETRY_LOCAL_SINK === 'auto' && !applicationInsights);
-  const path = localTelemetryPath(settings.TUNELOOP_LOCAL_DIR, context.cwd);
+export async function collectMetricsStatus(context: MetricsStatusContext, config: MetricsStatusConfig): Promise<MetricsStatus> {
+  const applicationInsights = config.applicationInsights;
+  const localOn = config.localSink === 'always' || (config.localSink === 'auto' && !applicationInsights);
+  const path = localTelemetryPath(config.localDir, context.cwd);
   const { records, problems } = localOn ? await readTelemetryRecords(path) : { records: [], problems: [] };
   const [run] = await listDriftRuns(context.storage, { limit: 1 });
   const retrain = await latestRetrainDecision(context.storage);
-  const threshold = settings.TUNELOOP_DRIFT_THRESHOLD;
+  const threshold = config.driftThreshold;
   return {
     source: { localSink: localOn ? path : undefined, applicationInsights },
     metrics: latestMetrics(records),
@@ -212,12 +218,3 @@ export async function collectMetricsStatus(context: Pick<MetricsStatusContext, '
     problems,
   };
 }
-
-/** The metrics and drift section of `tuneloop status` (added to the list in src/cli/commands/status.ts). */
-export const metricsStatusSection = {
-  name: 'metrics',
-  async collect(context: MetricsStatusContext): Promise<{ text: string; json: MetricsStatus }> {
-    const status = await collectMetricsStatus(context);
-    return { text: renderMetricsStatus(status, { now: context.now }), json: status };
-  },
-};

@@ -1,6 +1,7 @@
 import { startLocalStack, type LocalStack } from '../../../src/local/stack';
 import { createOpenAIClient } from '../../../src/shared/finetune/client';
 import { DeploymentsClient } from '../../../src/shared/deployments/armDeployments';
+import { armDeploymentTarget, openAIConnection } from '../../../src/shared/composition/config';
 
 /**
  * The local stack starts the emulator and wires tuneloop's own clients to it: the same
@@ -25,10 +26,10 @@ describe('local stack with the Azure OpenAI emulator', () => {
   });
 
   it("serves tuneloop's clients: files through AzureOpenAI, deployments through ARM", async () => {
-    const openai = createOpenAIClient(stack.settings, { maxRetries: 0 });
+    const openai = createOpenAIClient(openAIConnection(stack.settings), { maxRetries: 0 });
     const list = await openai.files.list();
     expect(list.data).toEqual([]);
-    const deployments = new DeploymentsClient(stack.settings);
+    const deployments = new DeploymentsClient(armDeploymentTarget(stack.settings));
     expect(await deployments.getDeployment('tuneloop-nothing-yet')).toBeUndefined();
     const base = await deployments.deployModel({ deploymentName: 'tuneloop-base', model: 'gpt-4o-mini-2024-07-18', backoff: { startSeconds: 0.01, factor: 1, capSeconds: 0.01 } });
     expect(base.provisioningState).toBe('Succeeded');

@@ -7,6 +7,7 @@ import { CONTAINERS, TABLES } from '../../../src/shared/storage/names';
 import type { RunningEmulator } from '../../../src/local/emulator';
 import { emulatorSettings, FAST_BACKOFF, startTestEmulator } from '../finetune/fixtures';
 import { startPrivateAzurite } from '../../setup/storage';
+import { openAIConnection } from '../../../src/shared/composition/config';
 
 /**
  * Continuous fine-tuning with replay, on the real emulator over HTTP: the production model
@@ -109,7 +110,7 @@ describe('continuous fine-tuning with replay (Azurite + emulator)', () => {
   }
 
   async function train(manifest: DatasetManifest): Promise<string> {
-    const client = new FineTuningClient(createOpenAIClient(runtime.settings));
+    const client = new FineTuningClient(createOpenAIClient(openAIConnection(runtime.settings)));
     const content = await azurite.storage.container(CONTAINERS.datasets).getBlobClient(manifest.files.train).downloadToBuffer();
     const file = await client.uploadFile(`${manifest.version}.train.jsonl`, content);
     await client.waitForFile(file.id, { backoff: FAST_BACKOFF });
@@ -125,7 +126,7 @@ describe('continuous fine-tuning with replay (Azurite + emulator)', () => {
   /** Corpus BLEU of a model on held-out billing and shipping questions (new order numbers, same wording families). */
   async function oldTopicBleu(model: string, deployment: string): Promise<number> {
     await runtime.fineTune.deployments.deployModel({ deploymentName: deployment, model, backoff: FAST_BACKOFF, maxWaitMs: 30_000 });
-    const openai = createOpenAIClient(runtime.settings);
+    const openai = createOpenAIClient(openAIConnection(runtime.settings));
     const hypotheses: string[] = [];
     const references: string[] = [];
     for (const topic of ['billing', 'shipping']) {

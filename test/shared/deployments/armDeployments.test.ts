@@ -5,6 +5,7 @@ import { loadSettings } from '../../../src/shared/config/settings';
 import type { RunningEmulator } from '../../../src/local/emulator';
 import { testStorageConnectionString } from '../../setup/storage';
 import { emulatorSettings, startTestEmulator, trainingJsonl, trainOnEmulator } from '../finetune/fixtures';
+import { armDeploymentTarget, openAIConnection } from '../../../src/shared/composition/config';
 
 // ARM deployments through @azure/arm-cognitiveservices against the real emulator over HTTP.
 describe('DeploymentsClient against the emulator', () => {
@@ -15,8 +16,8 @@ describe('DeploymentsClient against the emulator', () => {
   beforeAll(async () => {
     emulator = await startTestEmulator();
     const settings = emulatorSettings(emulator, testStorageConnectionString());
-    deployments = new DeploymentsClient(settings);
-    const client = new FineTuningClient(createOpenAIClient(settings));
+    deployments = new DeploymentsClient(armDeploymentTarget(settings));
+    const client = new FineTuningClient(createOpenAIClient(openAIConnection(settings)));
     const job = await trainOnEmulator(client, { name: 'deploy', train: trainingJsonl(), epochs: 1 });
     expect(job.status).toBe('succeeded');
     fineTunedModel = job.fine_tuned_model!;
@@ -59,8 +60,8 @@ describe('DeploymentsClient against the emulator', () => {
 
   it('names the missing account settings', async () => {
     const settings = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', TUNELOOP_OPENAI_AUTH: 'local' });
-    await expect(new DeploymentsClient(settings).getDeployment('x')).rejects.toThrow(FineTuneConfigurationError);
-    await expect(new DeploymentsClient(settings).getDeployment('x')).rejects.toThrow(
+    await expect(new DeploymentsClient(armDeploymentTarget(settings)).getDeployment('x')).rejects.toThrow(FineTuneConfigurationError);
+    await expect(new DeploymentsClient(armDeploymentTarget(settings)).getDeployment('x')).rejects.toThrow(
       /TUNELOOP_OPENAI_SUBSCRIPTION_ID, TUNELOOP_OPENAI_RESOURCE_GROUP, TUNELOOP_OPENAI_ACCOUNT/,
     );
   });
@@ -73,6 +74,6 @@ describe('DeploymentsClient against the emulator', () => {
       TUNELOOP_OPENAI_RESOURCE_GROUP: 'rg',
       TUNELOOP_OPENAI_ACCOUNT: 'a',
     });
-    await expect(new DeploymentsClient(settings).getDeployment('x')).rejects.toThrow(/not https/);
+    await expect(new DeploymentsClient(armDeploymentTarget(settings)).getDeployment('x')).rejects.toThrow(/not https/);
   });
 });

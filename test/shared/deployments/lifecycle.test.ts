@@ -21,6 +21,7 @@ import type { Telemetry } from '../../../src/shared/telemetry/telemetry';
 import type { RunningEmulator } from '../../../src/local/emulator';
 import { testStorage, testStorageConnectionString, uniqueName } from '../../setup/storage';
 import { emulatorSettings, startTestEmulator, trainOnEmulator, trainingJsonl } from '../finetune/fixtures';
+import { openAIConnection } from '../../../src/shared/composition/config';
 
 // Deployment lifecycle against real ARM calls to the emulator and the models table in Azurite.
 // Telemetry is an in-memory recorder (the sinks are tested by the telemetry area).
@@ -146,7 +147,7 @@ async function isolatedStorage(): Promise<StorageClients> {
 }
 
 async function trainModel(settings: Runtime['settings'], run: string): Promise<string> {
-  const job = await trainOnEmulator(new FineTuningClient(createOpenAIClient(settings)), { name: run, train: trainingJsonl(), epochs: 1 });
+  const job = await trainOnEmulator(new FineTuningClient(createOpenAIClient(openAIConnection(settings))), { name: run, train: trainingJsonl(), epochs: 1 });
   return job.fine_tuned_model!;
 }
 
@@ -214,11 +215,11 @@ describe('runDeploymentLifecycle: candidates whose evaluation never finishes (Az
 
   it('derives the time limit from the retry budget of a job step', () => {
     // (2 retries + the first try) × (30 min step + 600 s longest backoff)
-    expect(candidateTimeLimitMs(runtime.settings)).toBe(2 * HOUR);
+    expect(candidateTimeLimitMs(runtime.config.lifecycle)).toBe(2 * HOUR);
   });
 
   it('abandons failed, cancelled and stuck candidates, retires them after the grace period, and leaves production and live evaluations alone', async () => {
-    const limit = candidateTimeLimitMs(runtime.settings);
+    const limit = candidateTimeLimitMs(runtime.config.lifecycle);
     for (const j of ['prod', 'failed', 'cancelled', 'stuck', 'within', 'leased']) await deploy(name(j));
 
     // Production whose job never recorded its verdict (promotion crashed after the pointer switch).

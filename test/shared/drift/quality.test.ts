@@ -8,6 +8,7 @@ import { testStorageConnectionString, uniqueName } from '../../setup/storage';
 import { emulatorSettings, FAST_BACKOFF as FAST, startTestEmulator, trainOnEmulator } from '../finetune/fixtures';
 import { bankingHoldout, bankingTrainingFiles } from '../evaluation/banking';
 import { coffeeConversations, curatedLine } from './fixtures';
+import { armDeploymentTarget, openAIConnection } from '../../../src/shared/composition/config';
 
 jest.setTimeout(120_000);
 
@@ -25,18 +26,18 @@ describe('productionModelQuality (emulator)', () => {
   beforeAll(async () => {
     emulator = await startTestEmulator();
     settings = emulatorSettings(emulator, testStorageConnectionString());
-    const fineTuning = new FineTuningClient(createOpenAIClient(settings));
+    const fineTuning = new FineTuningClient(createOpenAIClient(openAIConnection(settings)));
     const files = bankingTrainingFiles();
     const run = uniqueName('drift');
     const job = await trainOnEmulator(fineTuning, { name: run, train: files.train, validation: files.validation, epochs: 1 });
     expect(job.status).toBe('succeeded');
     deploymentName = `${run}-prod`;
-    await new DeploymentsClient(settings).deployModel({ deploymentName, model: job.fine_tuned_model!, backoff: FAST });
+    await new DeploymentsClient(armDeploymentTarget(settings)).deployModel({ deploymentName, model: job.fine_tuned_model!, backoff: FAST });
   });
   afterAll(() => emulator?.close());
 
   it('scores recent conversations like the training data well and shifted ones badly', async () => {
-    const model = deploymentChatModel(createOpenAIClient(settings), deploymentName);
+    const model = deploymentChatModel(createOpenAIClient(openAIConnection(settings)), deploymentName);
     const banking = bankingHoldout(5)
       .trim()
       .split('\n')
@@ -58,7 +59,7 @@ describe('productionModelQuality (emulator)', () => {
   });
 
   it('skips with the reason when the deployment does not answer, and below the minimum sample', async () => {
-    const missing = deploymentChatModel(createOpenAIClient(settings), 'no-such-deployment');
+    const missing = deploymentChatModel(createOpenAIClient(openAIConnection(settings)), 'no-such-deployment');
     const coffee = coffeeConversations(25, 'c').map((s) => conversationSample(JSON.parse(curatedLine(s))));
     const result = await productionModelQuality(missing, coffee, { maxConversations: 50, minSamples: 20 });
     expect(result.metrics).toEqual([]);

@@ -13,7 +13,7 @@ import { LocalEventSink } from '../../../src/shared/telemetry/events';
 import { runCli } from '../../../src/cli/main';
 import { functionDefinitions } from '../../../src/functions/registry';
 import { LocalHost } from '../../../src/local/host';
-import { setRuntime } from '../../../src/shared/composition/runtime';
+import { givenRuntime } from '../../../src/functions/runtimeSource';
 import { captureIo } from '../../setup/cli';
 import { startPrivateAzurite } from '../../setup/storage';
 import { conversationLine, conversationsJsonl, freshConversations } from '../dataset/fixtures';
@@ -113,7 +113,6 @@ describe('tuneloop forget (private Azurite)', () => {
   }, 120_000);
 
   afterAll(async () => {
-    setRuntime(undefined);
     await azurite.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -225,8 +224,7 @@ describe('tuneloop forget (private Azurite)', () => {
   it('the same request as a queue message, through the erasureRequests function', async () => {
     await upload('chats/day-4.jsonl', conversationLine('cust-42', { issue: 'billing', turns: [['customer', 'My customer number is CUST-99812, please close the account.'], ['agent', 'The account is closed.']] }) + '\n' + freshConversations(2, 'f', 3));
     await preprocessBlob(runtime, 'chats/day-4.jsonl');
-    setRuntime(runtime);
-    const host = new LocalHost({ definitions: functionDefinitions(runtime.settings).filter((d) => d.name === 'erasureRequests'), storage: azurite.storage, print: () => undefined });
+    const host = new LocalHost({ definitions: functionDefinitions(runtime.settings, givenRuntime(runtime)).filter((d) => d.name === 'erasureRequests'), storage: azurite.storage, print: () => undefined });
     const queue = azurite.storage.queue(QUEUES.erasure);
     await queue.createIfNotExists();
     await queue.sendMessage(Buffer.from(JSON.stringify({ requestId: 'req-queue', match: 'CUST-99812' })).toString('base64'));
@@ -240,7 +238,7 @@ describe('tuneloop forget (private Azurite)', () => {
     // A malformed message is not dropped silently: it fails (and ends in the poison queue after retries).
     const failures: string[] = [];
     const strict = new LocalHost({
-      definitions: functionDefinitions(runtime.settings).filter((d) => d.name === 'erasureRequests'),
+      definitions: functionDefinitions(runtime.settings, givenRuntime(runtime)).filter((d) => d.name === 'erasureRequests'),
       storage: azurite.storage,
       print: () => undefined,
       maxDequeueCount: 1,

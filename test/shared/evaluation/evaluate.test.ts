@@ -23,6 +23,7 @@ import type { RunningEmulator } from '../../../src/local/emulator';
 import { testStorage, testStorageConnectionString, uniqueName } from '../../setup/storage';
 import { emulatorSettings, FAST_BACKOFF as FAST, startTestEmulator, trainOnEmulator } from '../finetune/fixtures';
 import { bankingHoldout, bankingTrainingFiles } from './banking';
+import { armDeploymentTarget, openAIConnection } from '../../../src/shared/composition/config';
 
 /**
  * evaluateCandidate end to end on real components: Azurite, the emulator over HTTP (training a
@@ -115,8 +116,8 @@ describe('evaluateCandidate (Azurite + emulator)', () => {
     telemetry = new RecordingTelemetry();
     events = new RecordingEvents();
     runtime = createRuntime(settings, { storage: isolatedStorage(base, modelsTable), telemetry, events });
-    fineTuning = new FineTuningClient(createOpenAIClient(settings));
-    deployments = new DeploymentsClient(settings);
+    fineTuning = new FineTuningClient(createOpenAIClient(openAIConnection(settings)));
+    deployments = new DeploymentsClient(armDeploymentTarget(settings));
     // The dataset also puts intent-labelling examples into the holdout; evaluation must not ask them as conversations.
     const intentExample = JSON.stringify({
       conversation_id: 'b77-test-0',
@@ -257,7 +258,7 @@ describe('evaluateCandidate (Azurite + emulator)', () => {
     await freeDeployments();
     const candidate = await trainAndDeploy('flaky', bankingTrainingFiles());
     // No client retries, so each injected 500 is one failed request.
-    const openai = createOpenAIClient(settings, { maxRetries: 0 });
+    const openai = createOpenAIClient(openAIConnection(settings), { maxRetries: 0 });
     emulator.injectFault({ fault: '500', path: `/deployments/${candidate.deploymentName}/chat`, times: 3 });
     try {
       const outcome = await evaluateCandidate(runtime, candidate, { openai });

@@ -39,8 +39,8 @@ describe('budget on every submit (Azurite + emulator)', () => {
 
   it('takes a price set for any model in TUNELOOP_TRAINING_PRICES', () => {
     const train = Buffer.from(trainingJsonl());
-    const verdict = checkTrainingBudget({ train, model: 'my-own-model', epochs: 2, settings: { TUNELOOP_TRAINING_PRICES: { 'my-own': 10 }, TUNELOOP_MAX_TRAINING_COST_USD: 100 } });
+    const verdict = checkTrainingBudget({ train, model: 'my-own-model', epochs: 2, budget: { prices: { 'my-own': 10 }, maxCostUsd: 100 } });
     expect(verdict).toMatchObject({ ok: true });
-    expect(checkTrainingBudget({ train, model: 'my-own-model', settings: { TUNELOOP_TRAINING_PRICES: {}, TUNELOOP_MAX_TRAINING_COST_USD: 100 } })).toMatchObject({ ok: false });
+    expect(checkTrainingBudget({ train, model: 'my-own-model', budget: { prices: {}, maxCostUsd: 100 } })).toMatchObject({ ok: false });
   });
 });

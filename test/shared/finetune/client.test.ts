@@ -4,6 +4,7 @@ import type { RunningEmulator } from '../../../src/local/emulator';
 import { loadSettings } from '../../../src/shared/config/settings';
 import { testStorageConnectionString } from '../../setup/storage';
 import { emulatorSettings, startTestEmulator, trainingJsonl, validationJsonl } from './fixtures';
+import { openAIConnection } from '../../../src/shared/composition/config';
 
 // Against the real emulator over HTTP (src/local/emulator), through the openai AzureOpenAI client.
 describe('FineTuningClient against the emulator', () => {
@@ -13,7 +14,7 @@ describe('FineTuningClient against the emulator', () => {
   beforeAll(async () => {
     emulator = await startTestEmulator();
     const settings = emulatorSettings(emulator, testStorageConnectionString());
-    client = new FineTuningClient(createOpenAIClient(settings, { maxRetries: 3 }));
+    client = new FineTuningClient(createOpenAIClient(openAIConnection(settings), { maxRetries: 3 }));
   });
   afterAll(() => emulator.close());
   afterEach(() => emulator.clearFaults());
@@ -89,7 +90,7 @@ describe('FineTuningClient against the emulator', () => {
 
   it('gives a typed, retryable error when 500s outlast the client retries', async () => {
     emulator.injectFault({ fault: '500', method: 'GET', path: '/openai/fine_tuning/jobs', times: 10 });
-    const noRetry = new FineTuningClient(createOpenAIClient(emulatorSettings(emulator, testStorageConnectionString()), { maxRetries: 0 }));
+    const noRetry = new FineTuningClient(createOpenAIClient(openAIConnection(emulatorSettings(emulator, testStorageConnectionString())), { maxRetries: 0 }));
     const err = await noRetry.getJob('ftjob-doesnotmatter').catch((e) => e);
     expect(err).toBeInstanceOf(FineTuneServiceError);
     expect(err).toMatchObject({ kind: 'transient', status: 500 });
@@ -111,10 +112,10 @@ describe('FineTuningClient against the emulator', () => {
 
   it('creates no client without an endpoint, and names the setting', () => {
     const settings = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' });
-    expect(() => createOpenAIClient(settings)).toThrow(FineTuneConfigurationError);
-    expect(() => createOpenAIClient(settings)).toThrow(/TUNELOOP_OPENAI_ENDPOINT/);
+    expect(() => createOpenAIClient(openAIConnection(settings))).toThrow(FineTuneConfigurationError);
+    expect(() => createOpenAIClient(openAIConnection(settings))).toThrow(/TUNELOOP_OPENAI_ENDPOINT/);
     // The port itself builds fine: the error comes on first use.
-    const lazy = new FineTuningClient(() => createOpenAIClient(settings));
+    const lazy = new FineTuningClient(() => createOpenAIClient(openAIConnection(settings)));
     expect(() => lazy.openai).toThrow(/TUNELOOP_OPENAI_ENDPOINT/);
     expect(LOCAL_EMULATOR_TOKEN).not.toMatch(/key|secret/i);
   });

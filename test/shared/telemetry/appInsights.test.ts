@@ -5,6 +5,7 @@ import { AppInsightsTelemetry } from '../../../src/shared/telemetry/appInsights'
 import { parseAuthenticationString } from '../../../src/shared/telemetry/authenticationString';
 import { capturedMetrics, startCaptureServer, type CaptureServer } from './captureServer';
 import { recordingCredential } from '../../setup/credential';
+import { telemetryConfig } from '../../../src/shared/composition/config';
 
 /**
  * The real Application Insights exporter (applicationinsights v3 → Azure Monitor OpenTelemetry
@@ -36,7 +37,7 @@ describe('Application Insights telemetry (real exporter, local HTTPS ingestion)'
 
   it('sends custom metrics and events with names, values and dimensions, and flush delivers them', async () => {
     const settings = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString() });
-    const telemetry = createTelemetry(settings);
+    const telemetry = createTelemetry(telemetryConfig(settings));
     expect(telemetry).toBeInstanceOf(AppInsightsTelemetry);
     telemetry.trackMetric('tuneloop.drift.issue_type_psi', 0.4375, { model: 'ft-model-1', dataset_version: 'v20260101', window_hours: 24 });
     telemetry.trackMetric('tuneloop.eval.bleu', 31.25, { model: 'ft-model-1', issue_type: 'billing' });

@@ -16,6 +16,7 @@ import { LocalJsonlTelemetry } from '../../../src/shared/telemetry/localSink';
 import { readTelemetryRecords } from '../../../src/shared/telemetry/readSink';
 import { startCaptureServer, startWebhookServer } from './captureServer';
 import { recordingCredential } from '../../setup/credential';
+import { eventTargetConfig } from '../../../src/shared/composition/config';
 
 const base = { TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' };
 
@@ -44,9 +45,9 @@ describe('CloudEvents publishing', () => {
 
   it('chooses Event Grid, then webhook, then the local sink from settings', () => {
     const credential = () => ({ getToken: async () => null });
-    expect(createEventPublisher(loadSettings({ ...base, TUNELOOP_EVENTGRID_TOPIC_ENDPOINT: 'https://topic.example/api/events', TUNELOOP_EVENTS_WEBHOOK_URL: 'http://127.0.0.1/x' }), { credential })).toBeInstanceOf(EventGridEventPublisher);
-    expect(createEventPublisher(loadSettings({ ...base, TUNELOOP_EVENTS_WEBHOOK_URL: 'http://127.0.0.1/x' }))).toBeInstanceOf(WebhookEventPublisher);
-    const local = createEventPublisher(loadSettings({ ...base, TUNELOOP_LOCAL_DIR: dir }));
+    expect(createEventPublisher(eventTargetConfig(loadSettings({ ...base, TUNELOOP_EVENTGRID_TOPIC_ENDPOINT: 'https://topic.example/api/events', TUNELOOP_EVENTS_WEBHOOK_URL: 'http://127.0.0.1/x' })), { credential })).toBeInstanceOf(EventGridEventPublisher);
+    expect(createEventPublisher(eventTargetConfig(loadSettings({ ...base, TUNELOOP_EVENTS_WEBHOOK_URL: 'http://127.0.0.1/x' })))).toBeInstanceOf(WebhookEventPublisher);
+    const local = createEventPublisher(eventTargetConfig(loadSettings({ ...base, TUNELOOP_LOCAL_DIR: dir })));
     expect(local).toBeInstanceOf(LocalEventSink);
     expect((local as LocalEventSink).path).toBe(join(dir, 'events.jsonl'));
   });
@@ -55,7 +56,7 @@ describe('CloudEvents publishing', () => {
     const hook = await startWebhookServer();
     try {
       const telemetry = new LocalJsonlTelemetry({ path: join(dir, 'telemetry.jsonl') });
-      const events = createEventPublisher(loadSettings({ ...base, TUNELOOP_EVENTS_WEBHOOK_URL: hook.url }));
+      const events = createEventPublisher(eventTargetConfig(loadSettings({ ...base, TUNELOOP_EVENTS_WEBHOOK_URL: hook.url })));
       const result = await notify(
         { telemetry, events },
         { type: EVENT_TYPES.modelPromoted, subject: 'models/ft-1', data: { model: 'ft-1', bleu: 31.5, metrics: { f1: 0.8 } } },

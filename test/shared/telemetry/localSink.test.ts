@@ -6,6 +6,7 @@ import { createTelemetry, FanOutTelemetry } from '../../../src/shared/telemetry/
 import { LocalJsonlTelemetry } from '../../../src/shared/telemetry/localSink';
 import { metricSeries, readTelemetryRecords } from '../../../src/shared/telemetry/readSink';
 import { AppInsightsTelemetry } from '../../../src/shared/telemetry/appInsights';
+import { telemetryConfig } from '../../../src/shared/composition/config';
 
 describe('local JSONL telemetry sink', () => {
   let dir: string;
@@ -18,7 +19,7 @@ describe('local JSONL telemetry sink', () => {
 
   it('createTelemetry writes to <TUNELOOP_LOCAL_DIR>/telemetry.jsonl without a connection string', async () => {
     const settings = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', TUNELOOP_LOCAL_DIR: 'state' });
-    const telemetry = createTelemetry(settings, { cwd: dir, now: () => new Date('2026-03-01T10:00:00Z') });
+    const telemetry = createTelemetry(telemetryConfig(settings), { cwd: dir, now: () => new Date('2026-03-01T10:00:00Z') });
     expect(telemetry).toBeInstanceOf(LocalJsonlTelemetry);
     telemetry.trackMetric('tuneloop.preprocess.records_quarantined', 3, { blob: 'a.jsonl', reason: undefined, dry: false });
     telemetry.trackEvent('tuneloop.job.state_changed', { job: 'j1', state: 'running' });
@@ -79,16 +80,16 @@ describe('local JSONL telemetry sink', () => {
       TUNELOOP_LOCAL_DIR: dir,
       APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000002;IngestionEndpoint=https://127.0.0.1:9/',
     };
-    const both = createTelemetry(loadSettings({ ...base, TUNELOOP_TELEMETRY_LOCAL_SINK: 'always' }));
+    const both = createTelemetry(telemetryConfig(loadSettings({ ...base, TUNELOOP_TELEMETRY_LOCAL_SINK: 'always' })));
     expect(both).toBeInstanceOf(FanOutTelemetry);
     expect((both as FanOutTelemetry).sinks.map((s) => s.constructor.name)).toEqual(['AppInsightsTelemetry', 'LocalJsonlTelemetry']);
-    const onlyAi = createTelemetry(loadSettings(base));
+    const onlyAi = createTelemetry(telemetryConfig(loadSettings(base)));
     expect(onlyAi).toBeInstanceOf(AppInsightsTelemetry);
     for (const t of [both, onlyAi]) {
       const ai = t instanceof FanOutTelemetry ? (t.sinks[0] as AppInsightsTelemetry) : (t as AppInsightsTelemetry);
       await ai.shutdown();
     }
-    const none = createTelemetry(loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', TUNELOOP_TELEMETRY_LOCAL_SINK: 'never' }));
+    const none = createTelemetry(telemetryConfig(loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', TUNELOOP_TELEMETRY_LOCAL_SINK: 'never' })));
     expect(none).toBeInstanceOf(FanOutTelemetry);
     expect((none as FanOutTelemetry).sinks).toHaveLength(0);
   });

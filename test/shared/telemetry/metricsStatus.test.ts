@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSettings } from '../../../src/shared/config/settings';
 import { collectMetricsStatus, latestMetrics, renderMetricsStatus } from '../../../src/shared/telemetry/metricsStatus';
+import { metricsStatusConfig } from '../../../src/shared/composition/config';
 import { saveDriftRun, type DriftRun } from '../../../src/shared/drift/decisionStore';
 import type { TelemetryRecord } from '../../../src/shared/telemetry/localSink';
 import { startPrivateAzurite } from '../../setup/storage';
@@ -101,7 +102,7 @@ describe('metrics part of tuneloop status', () => {
       };
       await saveDriftRun(azurite.storage, run);
       const settings = loadSettings({ TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: '.' });
-      const status = await collectMetricsStatus({ storage: azurite.storage, settings, cwd: dir });
+      const status = await collectMetricsStatus({ storage: azurite.storage, cwd: dir }, metricsStatusConfig(settings));
       expect(status.problems).toEqual([{ file: join(dir, 'telemetry.jsonl'), line: 4, reason: expect.stringMatching(/^not JSON/) }]);
       expect(status.drift?.components).toEqual([
         { name: 'issue_type_psi', value: 0.5, noiseFloor: 0.08, excess: 0.42, threshold: 0.25, over: true },

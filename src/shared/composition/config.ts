@@ -1,0 +1,171 @@
+import type { Settings } from '../config/settings';
+import { expandConnectionString, type StorageClientOptions } from '../storage/clients';
+import type { TelemetryConfig } from '../telemetry/createTelemetry';
+import type { EventTargetConfig } from '../telemetry/events';
+import type { MetricsStatusConfig } from '../telemetry/metricsStatus';
+import type { OpenAIConnection } from '../finetune/client';
+import type { ArmDeploymentTarget } from '../deployments/armDeployments';
+import type { FineTuneConfig } from '../finetune/ports';
+import type { JobQueueConfig } from '../finetune/queue';
+import type { JobLoopConfig } from '../finetune/loop';
+import type { TrainingBudget } from '../finetune/budget';
+import type { BackoffPolicy } from '../finetune/backoff';
+import type { DeploymentLifecycleConfig } from '../deployments/lifecycle';
+import type { DriftWatchConfig } from '../drift/watch';
+
+/**
+ * The one place that turns `Settings` into the typed config each domain takes. Domain modules
+ * never read `settings.TUNELOOP_*`: they declare a `<Domain>Config` (what they need, named for
+ * what it means) and this module fills it. The Azure entry, the local host, the CLI and tests all
+ * build their runtime through `createRuntime`, which calls `domainConfig`; a test that needs a
+ * different value passes its own settings or its own config.
+ *
+ * Only types are imported from the domains, so loading this module loads no domain code.
+ */
+export interface DomainConfig {
+  readonly telemetry: TelemetryConfig;
+  readonly events: EventTargetConfig;
+  readonly fineTune: FineTuneConfig;
+  readonly jobQueue: JobQueueConfig;
+  readonly jobs: JobLoopConfig;
+  readonly lifecycle: DeploymentLifecycleConfig;
+  readonly drift: DriftWatchConfig;
+}
+
+export function domainConfig(settings: Settings): DomainConfig {
+  return {
+    telemetry: telemetryConfig(settings),
+    events: eventTargetConfig(settings),
+    fineTune: fineTuneConfig(settings),
+    jobQueue: jobQueueConfig(settings),
+    jobs: jobLoopConfig(settings),
+    lifecycle: deploymentLifecycleConfig(settings),
+    drift: driftWatchConfig(settings),
+  };
+}
+
+export function storageOptions(settings: Settings): StorageClientOptions {
+  if (settings.TUNELOOP_STORAGE) return { connectionString: expandConnectionString(settings.TUNELOOP_STORAGE) };
+  const blob = settings.TUNELOOP_STORAGE__blobServiceUri;
+  if (!blob) throw new Error('TUNELOOP_STORAGE__blobServiceUri is required when TUNELOOP_STORAGE is not set');
+  return {
+    blobServiceUri: blob,
+    queueServiceUri: settings.TUNELOOP_STORAGE__queueServiceUri ?? blob.replace('.blob.', '.queue.'),
+    tableServiceUri: settings.TUNELOOP_STORAGE__tableServiceUri ?? blob.replace('.blob.', '.table.'),
+    managedIdentityClientId: settings.TUNELOOP_STORAGE__clientId ?? settings.AZURE_CLIENT_ID,
+  };
+}
+
+export function telemetryConfig(settings: Settings): TelemetryConfig {
+  return {
+    applicationInsightsConnectionString: settings.APPLICATIONINSIGHTS_CONNECTION_STRING,
+    applicationInsightsAuthenticationString: settings.APPLICATIONINSIGHTS_AUTHENTICATION_STRING,
+    managedIdentityClientId: settings.AZURE_CLIENT_ID,
+    localSink: settings.TUNELOOP_TELEMETRY_LOCAL_SINK,
+    localDir: settings.TUNELOOP_LOCAL_DIR,
+  };
+}
+
+export function eventTargetConfig(settings: Settings): EventTargetConfig {
+  return {
+    eventGridTopicEndpoint: settings.TUNELOOP_EVENTGRID_TOPIC_ENDPOINT,
+    webhookUrl: settings.TUNELOOP_EVENTS_WEBHOOK_URL,
+    localDir: settings.TUNELOOP_LOCAL_DIR,
+    managedIdentityClientId: settings.AZURE_CLIENT_ID,
+  };
+}
+
+export function metricsStatusConfig(settings: Settings): MetricsStatusConfig {
+  return {
+    localSink: settings.TUNELOOP_TELEMETRY_LOCAL_SINK,
+    applicationInsights: Boolean(settings.APPLICATIONINSIGHTS_CONNECTION_STRING),
+    localDir: settings.TUNELOOP_LOCAL_DIR,
+    driftThreshold: settings.TUNELOOP_DRIFT_THRESHOLD,
+  };
+}
+
+export function openAIConnection(settings: Settings): OpenAIConnection {
+  return {
+    endpoint: settings.TUNELOOP_OPENAI_ENDPOINT,
+    apiVersion: settings.TUNELOOP_OPENAI_API_VERSION,
+    auth: settings.TUNELOOP_OPENAI_AUTH,
+    apiKey: settings.TUNELOOP_OPENAI_API_KEY,
+    managedIdentityClientId: settings.AZURE_CLIENT_ID,
+  };
+}
+
+export function armDeploymentTarget(settings: Settings): ArmDeploymentTarget {
+  return {
+    armEndpoint: settings.TUNELOOP_ARM_ENDPOINT,
+    subscriptionId: settings.TUNELOOP_OPENAI_SUBSCRIPTION_ID,
+    resourceGroup: settings.TUNELOOP_OPENAI_RESOURCE_GROUP,
+    account: settings.TUNELOOP_OPENAI_ACCOUNT,
+    auth: settings.TUNELOOP_OPENAI_AUTH,
+    sku: settings.TUNELOOP_DEPLOYMENT_SKU,
+    capacity: settings.TUNELOOP_DEPLOYMENT_CAPACITY,
+    managedIdentityClientId: settings.AZURE_CLIENT_ID,
+  };
+}
+
+export function fineTuneConfig(settings: Settings): FineTuneConfig {
+  return { openai: openAIConnection(settings), arm: armDeploymentTarget(settings) };
+}
+
+export function jobQueueConfig(settings: Settings): JobQueueConfig {
+  return {
+    transport: settings.TUNELOOP_JOB_TRANSPORT,
+    serviceBusNamespace: settings.TUNELOOP_SERVICEBUS__fullyQualifiedNamespace,
+    managedIdentityClientId: settings.AZURE_CLIENT_ID,
+  };
+}
+
+export function trainingBudget(settings: Settings): TrainingBudget {
+  return { prices: settings.TUNELOOP_TRAINING_PRICES, maxCostUsd: settings.TUNELOOP_MAX_TRAINING_COST_USD };
+}
+
+export function pollBackoff(settings: Settings): BackoffPolicy {
+  return {
+    startSeconds: settings.TUNELOOP_POLL_DELAY_START_SECONDS,
+    factor: settings.TUNELOOP_POLL_DELAY_FACTOR,
+    capSeconds: settings.TUNELOOP_POLL_DELAY_CAP_SECONDS,
+  };
+}
+
+export function jobLoopConfig(settings: Settings): JobLoopConfig {
+  return {
+    defaults: {
+      baseModel: settings.TUNELOOP_BASE_MODEL,
+      epochs: settings.TUNELOOP_FINETUNE_EPOCHS,
+      batchSize: settings.TUNELOOP_FINETUNE_BATCH_SIZE,
+      learningRateMultiplier: settings.TUNELOOP_FINETUNE_LEARNING_RATE_MULTIPLIER,
+      suffix: settings.TUNELOOP_FINETUNE_SUFFIX,
+      seed: settings.TUNELOOP_FINETUNE_SEED,
+    },
+    pollBackoff: pollBackoff(settings),
+    maxRetries: settings.TUNELOOP_JOB_MAX_RETRIES,
+    approvalTimeoutHours: settings.TUNELOOP_APPROVAL_TIMEOUT_HOURS,
+    approvalReminderHours: settings.TUNELOOP_APPROVAL_REMINDER_HOURS,
+    budget: trainingBudget(settings),
+  };
+}
+
+export function deploymentLifecycleConfig(settings: Settings): DeploymentLifecycleConfig {
+  return {
+    hourlyCostUsd: settings.TUNELOOP_DEPLOYMENT_HOURLY_COST,
+    graceHours: settings.TUNELOOP_DEPLOYMENT_GRACE_HOURS,
+    keepAliveDays: settings.TUNELOOP_DEPLOYMENT_KEEPALIVE_DAYS,
+    jobMaxRetries: settings.TUNELOOP_JOB_MAX_RETRIES,
+    pollDelayCapSeconds: settings.TUNELOOP_POLL_DELAY_CAP_SECONDS,
+  };
+}
+
+export function driftWatchConfig(settings: Settings): DriftWatchConfig {
+  return {
+    windowHours: settings.TUNELOOP_DRIFT_WINDOW_HOURS,
+    minSamples: settings.TUNELOOP_DRIFT_MIN_SAMPLES,
+    threshold: settings.TUNELOOP_DRIFT_THRESHOLD,
+    qualityMaxConversations: settings.TUNELOOP_DRIFT_QUALITY_MAX_CONVERSATIONS,
+    retrainCooldownHours: settings.TUNELOOP_DRIFT_RETRAIN_COOLDOWN_HOURS,
+    fullRetrainScore: settings.TUNELOOP_FULL_RETRAIN_DRIFT_SCORE,
+  };
+}
