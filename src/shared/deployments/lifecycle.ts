@@ -1,8 +1,7 @@
 import type { Runtime } from '../composition/runtime';
-import { JobConcurrencyError, JobStore, type JobRecord, type JobState } from '../finetune/jobStore';
+import { JobConcurrencyError, type JobRecord, type JobState } from '../finetune/jobStore';
+import { JobService } from '../finetune/jobService';
 import { TABLES } from '../storage/names';
-import { EVENT_TYPES } from '../telemetry/events';
-import { notify } from '../telemetry/notify';
 import { deploymentChatModel } from '../evaluation/chat';
 import { loadCsatByModel } from '../evaluation/csat';
 import {
@@ -283,10 +282,11 @@ async function abandonCandidates(
   signal?: AbortSignal,
 ): Promise<AbandonedCandidate[]> {
   const { storage } = runtime;
-  const store = new JobStore(storage);
+  // Job state changes go through the job service, the one writer of table finetunejobs.
+  const jobService = new JobService(runtime);
   let jobs: JobRecord[];
   try {
-    jobs = await store.list();
+    jobs = await jobService.list();
   } catch (err) {
     // No job table yet: nothing can have been deployed by the job loop.
     if (isStatus(err, 404)) return [];
@@ -331,7 +331,7 @@ async function abandonCandidates(
       releasedAt = job.finishedAt ?? enteredCurrentState(job);
       reason = `job ${job.jobKey} ${job.state}${job.error ? `: ${job.error}` : ''}`;
     } else {
-      const gaveUp = await failStuckJob(runtime, store, job.jobKey, now, limitMs, signal);
+      const gaveUp = await failStuckJob(jobService, job.jobKey, now, limitMs, signal);
       if (!gaveUp) continue;
       releasedAt = new Date(Date.parse(enteredCurrentState(job)) + limitMs).toISOString();
       job = gaveUp;
@@ -380,58 +380,35 @@ async function abandonCandidates(
  * is no longer stuck, or another invocation changed it meanwhile.
  */
 async function failStuckJob(
-  runtime: Runtime,
-  store: JobStore,
+  jobService: JobService,
   jobKey: string,
   now: Date,
   limitMs: number,
   signal?: AbortSignal,
 ): Promise<JobRecord | undefined> {
-  const loaded = await store.get(jobKey);
+  const loaded = await jobService.get(jobKey);
   if (!loaded || !CANDIDATE_STATES.has(loaded.record.state)) return undefined;
   const job = loaded.record;
   const since = enteredCurrentState(job);
   if (!(now.getTime() > Date.parse(since) + limitMs)) return undefined;
   // A step is running right now: let it finish (or its lease run out) before judging.
   if (job.leaseUntil && Date.parse(job.leaseUntil) > now.getTime()) return undefined;
-  const at = now.toISOString();
   const hours = Math.round((limitMs / HOUR_MS) * 10) / 10;
   const error =
     `the ${job.state} step did not finish within ${hours} h (${job.state} since ${since}; ` +
     `limit = (TUNELOOP_JOB_MAX_RETRIES + 1) × (step budget + TUNELOOP_POLL_DELAY_CAP_SECONDS)); ` +
     `the deployment lifecycle gave up on it and retires deployment ${job.deploymentName} after TUNELOOP_DEPLOYMENT_GRACE_HOURS; submit the dataset version again to retrain`;
-  const failed: JobRecord = {
-    ...job,
-    state: 'failed',
-    error,
-    detail: undefined,
-    expectedKind: undefined,
-    expectedToken: undefined,
-    leaseOwner: undefined,
-    leaseUntil: undefined,
-    finishedAt: at,
-    updatedAt: at,
-    history: [...job.history, { state: 'failed', at, detail: 'deployment lifecycle: step time limit exceeded' }],
-  };
   try {
-    await store.replace(failed, loaded.etag);
+    // Best effort for the JobFailed event, like the job loop's own failure notice (the job row is the record of truth).
+    const { job: failed } = await jobService.fail(loaded, error, {
+      patch: { leaseOwner: undefined, leaseUntil: undefined },
+      detail: 'deployment lifecycle: step time limit exceeded',
+      when: now,
+      signal,
+    });
+    return failed.record;
   } catch (err) {
     if (err instanceof JobConcurrencyError) return undefined;
     throw err;
   }
-  runtime.telemetry.trackEvent('tuneloop.job.state_changed', {
-    job_key: job.jobKey,
-    dataset_version: job.datasetVersion,
-    from: job.state,
-    to: 'failed',
-    base_model: job.baseModel,
-    openai_job_id: job.openaiJobId,
-  });
-  // Best effort, like the job loop's own failure notice (the job row above is the record of truth).
-  await notify(
-    { telemetry: runtime.telemetry, events: runtime.events },
-    { type: EVENT_TYPES.jobFailed, subject: `jobs/${job.jobKey}`, id: `${job.jobKey}:failed`, data: { jobKey: job.jobKey, datasetVersion: job.datasetVersion, error } },
-    { signal },
-  );
-  return failed;
 }

@@ -27,7 +27,8 @@ import type { Candidate, CandidateEvaluation } from './ports';
 import { ApprovalConflictError, decideApproval, evaluateCandidate } from '../evaluation/evaluate';
 import { HoldoutFormatError, HoldoutNotFoundError } from '../evaluation/holdout';
 import { enqueueJobMessage, sendToPoison } from './queue';
-import { JobConcurrencyError, JobStore, type JobRecord, type JobState } from './jobStore';
+import { JobConcurrencyError, type JobRecord, type JobState } from './jobStore';
+import { JobService, MAX_JOB_TEXT, type LoadedJob } from './jobService';
 import { TuneloopError } from '../errors';
 import { BudgetRefusedError, checkTrainingBudget, type BudgetVerdict, type TrainingBudget } from './budget';
 
@@ -92,9 +93,7 @@ export class DatasetVersionError extends TuneloopError {
   }
 }
 
-const STATE_EVENT = 'tuneloop.job.state_changed';
-const DURATION_METRIC = 'tuneloop.job.duration_s';
-const MAX_TEXT = 4000;
+const MAX_TEXT = MAX_JOB_TEXT;
 /** How often a message that meets a held lease looks again. */
 const LEASE_RECHECK_SECONDS = 5;
 
@@ -114,21 +113,20 @@ export async function handleJobMessage(runtime: Runtime, raw: unknown, options: 
     if (!(err instanceof MalformedJobMessageError)) throw err;
     return reject(runtime, raw, err.reason, log);
   }
-  const store = new JobStore(runtime.storage);
+  const jobs = new JobService(runtime);
   const owner = options.invocationId ?? randomUUID();
   const leaseMs = options.leaseMs ?? 5 * 60_000;
 
   for (let attempt = 0; ; attempt++) {
-    let loaded = await store.get(message.jobKey);
+    let loaded = await jobs.get(message.jobKey);
     if (!loaded) {
       if (message.kind !== 'submit') {
         return reject(runtime, raw, `no fine-tuning job "${message.jobKey}" in table finetunejobs for this ${message.kind} message`, log);
       }
-      await store.create(newRecord(runtime, message));
-      loaded = await store.get(message.jobKey);
+      // Undefined when a parallel delivery created it first: then that one logged it.
+      if (await jobs.create(newRecord(runtime, message))) log('info', `job ${message.jobKey}: queued dataset version ${message.datasetVersion}`);
+      loaded = await jobs.get(message.jobKey);
       if (!loaded) throw new Error(`job ${message.jobKey} vanished right after it was created`);
-      log('info', `job ${message.jobKey}: queued dataset version ${message.datasetVersion}`);
-      trackState(runtime, loaded.record, undefined);
     }
     const { record, etag } = loaded;
     if (message.kind === 'submit' && message.datasetVersion !== record.datasetVersion) {
@@ -156,8 +154,8 @@ export async function handleJobMessage(runtime: Runtime, raw: unknown, options: 
       return { action: 'ignored', jobKey: record.jobKey, state: record.state, reason: stale };
     }
     try {
-      const held: JobRecord = { ...record, leaseOwner: owner, leaseUntil: new Date(Date.now() + leaseMs).toISOString() };
-      const run = new JobRun(runtime, store, held, await store.replace(held, etag), options, log);
+      const held = await jobs.lease({ record, etag }, owner, new Date(Date.now() + leaseMs));
+      const run = new JobRun(runtime, jobs, held, options, log);
       return await run.execute(message);
     } catch (err) {
       // Someone else moved the job between our read and our lease: read again and decide again.
@@ -221,17 +219,6 @@ function whyNotCurrent(record: JobRecord, message: JobMessage): string | undefin
   return undefined;
 }
 
-function trackState(runtime: Runtime, record: JobRecord, from: JobState | undefined): void {
-  runtime.telemetry.trackEvent(STATE_EVENT, {
-    job_key: record.jobKey,
-    dataset_version: record.datasetVersion,
-    from: from ?? 'none',
-    to: record.state,
-    base_model: record.baseModel,
-    openai_job_id: record.openaiJobId,
-  });
-}
-
 /** One step of one job, holding its lease. */
 class JobRun {
   private readonly client;
@@ -239,14 +226,17 @@ class JobRun {
 
   constructor(
     private readonly runtime: Runtime,
-    private readonly store: JobStore,
-    private record: JobRecord,
-    private etag: string,
+    private readonly jobs: JobService,
+    private job: LoadedJob,
     private readonly options: JobLoopOptions,
     private readonly log: (level: JobLogLevel, message: string) => void,
   ) {
     this.client = runtime.fineTune.client;
     this.deployments = runtime.fineTune.deployments;
+  }
+
+  private get record(): JobRecord {
+    return this.job.record;
   }
 
   private get key(): string {
@@ -286,18 +276,15 @@ class JobRun {
 
   // ---- record bookkeeping -------------------------------------------------------------
 
-  private async save(patch: Partial<JobRecord>): Promise<void> {
-    const next: JobRecord = { ...this.record, ...patch, updatedAt: new Date().toISOString() };
-    this.etag = await this.store.replace(next, this.etag);
-    this.record = next;
+  // Every write goes through the job service, the one writer of table finetunejobs.
+  private async save(patch: Partial<Omit<JobRecord, 'state' | 'history'>>): Promise<void> {
+    this.job = await this.jobs.update(this.job, patch);
   }
 
   private async transition(state: JobState, patch: Partial<JobRecord> = {}, detail?: string): Promise<void> {
     const from = this.record.state;
-    const at = new Date().toISOString();
-    await this.save({ ...patch, state, detail, history: [...this.record.history, { state, at, ...(detail ? { detail } : {}) }] });
+    this.job = await this.jobs.transition(this.job, state, patch, detail);
     this.log(state === 'failed' ? 'error' : 'info', `job ${this.key}: ${from} → ${state}${detail ? ` (${detail})` : ''}`);
-    trackState(this.runtime, this.record, from);
   }
 
   /**
@@ -338,28 +325,15 @@ class JobRun {
   }
 
   private async fail(error: string, patch: Partial<JobRecord> = {}): Promise<void> {
-    await this.transition(
-      'failed',
-      { ...patch, error: error.slice(0, MAX_TEXT), expectedKind: undefined, expectedToken: undefined, finishedAt: patch.finishedAt ?? new Date().toISOString() },
-      undefined,
-    );
-    this.trackDuration();
-    await notify(
-      { telemetry: this.runtime.telemetry, events: this.runtime.events },
-      { type: EVENT_TYPES.jobFailed, subject: `jobs/${this.key}`, id: `${this.key}:failed`, data: { jobKey: this.key, datasetVersion: this.record.datasetVersion, error: this.record.error } },
-      { signal: this.options.signal },
-    ).then((r) => {
-      if (!r.delivered) this.log('warn', `job ${this.key}: ${r.error?.message}`);
-    });
+    const from = this.record.state;
+    const { job, notified } = await this.jobs.fail(this.job, error, { patch, signal: this.options.signal });
+    this.job = job;
+    this.log('error', `job ${this.key}: ${from} → failed`);
+    if (!notified.delivered) this.log('warn', `job ${this.key}: ${notified.error?.message}`);
   }
 
   private trackDuration(): void {
-    const start = Date.parse(this.record.submittedAt ?? this.record.createdAt);
-    const end = Date.parse(this.record.finishedAt ?? new Date().toISOString());
-    this.runtime.telemetry.trackMetric(DURATION_METRIC, Math.max(0, (end - start) / 1000), {
-      outcome: this.record.state,
-      base_model: this.record.baseModel,
-    });
+    this.jobs.trackDuration(this.record);
   }
 
   // ---- steps --------------------------------------------------------------------------

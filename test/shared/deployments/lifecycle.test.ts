@@ -261,6 +261,8 @@ describe('runDeploymentLifecycle: candidates whose evaluation never finishes (Az
     expect(stuck.expectedKind).toBeUndefined();
     expect(stuck.error).toContain('did not finish within 2 h');
     expect(stuck.history.at(-1)).toMatchObject({ state: 'failed', at: iso(now) });
+    // Failed through the job service, like the job loop's failures: the same duration metric.
+    expect(metrics.some((m) => m.name === 'tuneloop.job.duration_s' && m.dimensions?.outcome === 'failed')).toBe(true);
     const late = await handleJobMessage(runtime, { kind: 'evaluate', jobKey: 'stuck', token: 't-stuck' });
     expect(late.action).toBe('ignored');
 
