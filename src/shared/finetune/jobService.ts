@@ -69,7 +69,13 @@ export class JobService {
   }
 
   /** Moves the job to `state`, with `detail` in its history and as its current note; `when` is the change's time (default now). */
-  async transition(job: LoadedJob, state: JobState, patch: Partial<JobRecord> = {}, detail?: string, when: Date = new Date()): Promise<LoadedJob> {
+  async transition(
+    job: LoadedJob,
+    state: JobState,
+    patch: Partial<JobRecord> = {},
+    detail?: string,
+    when: Date = new Date(),
+  ): Promise<LoadedJob> {
     const at = when.toISOString();
     const record: JobRecord = {
       ...job.record,
@@ -99,7 +105,13 @@ export class JobService {
     const failed = await this.transition(
       job,
       'failed',
-      { ...patch, error: error.slice(0, MAX_JOB_TEXT), expectedKind: undefined, expectedToken: undefined, finishedAt: patch.finishedAt ?? when.toISOString() },
+      {
+        ...patch,
+        error: error.slice(0, MAX_JOB_TEXT),
+        expectedKind: undefined,
+        expectedToken: undefined,
+        finishedAt: patch.finishedAt ?? when.toISOString(),
+      },
       options.detail,
       when,
     );
@@ -107,7 +119,12 @@ export class JobService {
     const r = failed.record;
     const notified = await notify(
       this.deps,
-      { type: EVENT_TYPES.jobFailed, subject: `jobs/${r.jobKey}`, id: `${r.jobKey}:failed`, data: { jobKey: r.jobKey, datasetVersion: r.datasetVersion, error: r.error } },
+      {
+        type: EVENT_TYPES.jobFailed,
+        subject: `jobs/${r.jobKey}`,
+        id: `${r.jobKey}:failed`,
+        data: { jobKey: r.jobKey, datasetVersion: r.datasetVersion, error: r.error },
+      },
       { signal: options.signal },
     );
     return { job: failed, notified };

@@ -30,7 +30,18 @@ describe('JobService', () => {
 
   function record(jobKey: string): JobRecord {
     const at = '2026-05-01T00:00:00.000Z';
-    return { jobKey, datasetVersion: 'v1', state: 'queued', baseModel: 'gpt-4o-mini-2024-07-18', pollCount: 0, retries: 0, quotaWaits: 0, createdAt: at, updatedAt: at, history: [{ state: 'queued', at }] };
+    return {
+      jobKey,
+      datasetVersion: 'v1',
+      state: 'queued',
+      baseModel: 'gpt-4o-mini-2024-07-18',
+      pollCount: 0,
+      retries: 0,
+      quotaWaits: 0,
+      createdAt: at,
+      updatedAt: at,
+      history: [{ state: 'queued', at }],
+    };
   }
 
   async function stateEvents() {
@@ -78,7 +89,10 @@ describe('JobService', () => {
     const { records } = await readTelemetryRecords(telemetryPath);
     const duration = records.find((r) => r.kind === 'metric' && r.name === JOB_DURATION_METRIC);
     expect(duration).toMatchObject({ value: 3600, dimensions: { outcome: 'failed' } });
-    const events = (await readFile(eventsPath, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string; subject: string });
+    const events = (await readFile(eventsPath, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; subject: string });
     expect(events.map((e) => e.subject)).toEqual(['jobs/job-c']);
     expect(events[0].type).toBe(EVENT_TYPES.jobFailed);
   });
