@@ -108,10 +108,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
 function settingsAsEnv(settings: Settings): Record<string, string> {
   const env: Record<string, string> = {};
-  // Values as the runtime sees them: an optional setting may be present as undefined.
+  // Values as the runtime sees them: an optional setting may be present as undefined; objects are not env values.
   const entries: [string, unknown][] = Object.entries(settings);
   for (const [key, value] of entries) {
-    if (value !== undefined && value !== null && typeof value !== 'object') env[key] = String(value);
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') env[key] = String(value);
   }
   return env;
 }
