@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { median, type Benchmark, type BenchResult } from './harness';
@@ -52,7 +52,7 @@ export const coldstartBenchmark: Benchmark = {
         `const { app } = require(${JSON.stringify(require.resolve('@azure/functions', { paths: [ROOT] }))});\n` +
           "app.http('hello', { methods: ['GET'], handler: async () => ({ body: 'Hello, world!' }) });\n",
       );
-      const entry = join(ROOT, (require(join(ROOT, 'package.json')) as { main: string }).main);
+      const entry = join(ROOT, (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { main: string }).main);
       // Without Functions host variables @azure/functions runs in test mode for both apps alike (its warnings go to stderr).
       const env = { ...process.env, TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' };
       const cases = {

@@ -27,7 +27,7 @@ function demoExamples(): TrainingExample[] {
     const messages = record.messages
       .map((m) => ({
         role: m.role === 'customer' || m.role === 'user' ? 'user' : m.role === 'system' ? 'system' : 'assistant',
-        content: String(m.text ?? m.content ?? '').trim(),
+        content: (m.text ?? m.content ?? '').trim(),
       }))
       .filter((m) => m.content);
     // A training example ends with the assistant (the service's rule).

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateDemoData } from '../tools/demo/generateDemoData';
 import { parseInput } from '../src/shared/ingest/parse';
+import { required } from '../src/shared/lookup';
 import { timeMedian, type Benchmark } from './harness';
 
 /**
@@ -22,12 +23,15 @@ const OLD_SPACE_LIMIT_MB = 32;
 type Layout = 'jsonl' | 'array' | 'pretty-array' | 'pretty-wrapper';
 
 function records(): Record<string, unknown>[] {
-  const text = generateDemoData().find((f) => f.path === 'data/chat-logs.jsonl')!.content.toString('utf8');
+  const text = required(
+    generateDemoData().find((f) => f.path === 'data/chat-logs.jsonl'),
+    'the demo chat log',
+  ).content.toString('utf8');
   const out: Record<string, unknown>[] = [];
   for (const line of text.split('\n')) {
     try {
-      const value = JSON.parse(line) as Record<string, unknown>;
-      if (value && typeof value === 'object' && 'messages' in value) out.push(value);
+      const value = JSON.parse(line) as unknown;
+      if (typeof value === 'object' && value !== null && 'messages' in value) out.push(value);
     } catch {
       // the demo's deliberately broken lines
     }

@@ -8,7 +8,9 @@ import type { SignatureRecord, SignatureStore } from '../src/shared/quality/dedu
  * and one row per band key and record in partition `b-<band key>`, read with one partition query
  * per band and written with one upsert per band.
  */
-interface LegacyEntity extends SignatureRecord {
+interface LegacyEntity extends Omit<SignatureRecord, 'line'> {
+  /** Written as a number; read back through `Number` like the real store does. */
+  line: number | string;
   partitionKey: string;
   rowKey: string;
 }

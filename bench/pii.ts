@@ -73,10 +73,11 @@ function starConversations(): Conversation[] {
     .sort()
     .map((file) => {
       const d = JSON.parse(readFileSync(join(STAR, file), 'utf8')) as { Events: { Agent: string; Text?: string; Action: string }[] };
-      const turns = d.Events.filter((e) => e.Text && (e.Action === 'utter' || e.Action === 'pick_suggestion')).map((e) => ({
-        role: e.Agent === 'User' ? ('user' as const) : ('assistant' as const),
-        content: e.Text!,
-      }));
+      const turns = d.Events.flatMap((e) =>
+        e.Text && (e.Action === 'utter' || e.Action === 'pick_suggestion')
+          ? [{ role: e.Agent === 'User' ? ('user' as const) : ('assistant' as const), content: e.Text }]
+          : [],
+      );
       return { kind: 'conversation' as const, conversationId: file, turns, source: { file, line: 1, record: '' } };
     });
 }
@@ -89,7 +90,7 @@ function stageMode(name: string, options: LocalDetectorOptions, language?: strin
     name,
     async run(conversations) {
       const stage = createRedactionStage({ detector: createLocalDetector(options) });
-      for (const c of conversations) await stage.apply(language ? ({ ...c, language } as Conversation) : c);
+      for (const c of conversations) await stage.apply(language ? { ...c, language } : c);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Benchmark, BenchResult } from './harness';
 import { median, timeMedian } from './harness';
 import { parseInput } from '../src/shared/ingest/parse';
@@ -31,7 +31,7 @@ async function piiSection(lines: string[]): Promise<void> {
 
 async function readConversations(path: string): Promise<Conversation[]> {
   const out: Conversation[] = [];
-  for await (const item of parseInput(createReadStream(path), { fileName: path.split('/').pop()! })) {
+  for await (const item of parseInput(createReadStream(path), { fileName: basename(path) })) {
     if (item.type === 'conversation') out.push(item.conversation);
   }
   return out;
@@ -75,10 +75,11 @@ function starConversations(): Conversation[] {
     .sort()
     .map((f) => {
       const d = JSON.parse(readFileSync(join(STAR, f), 'utf8')) as { Events: { Agent: string; Text?: string; Action: string }[] };
-      const turns = d.Events.filter((e) => e.Text && (e.Action === 'utter' || e.Action === 'pick_suggestion')).map((e) => ({
-        role: e.Agent === 'User' ? ('user' as const) : ('assistant' as const),
-        content: e.Text!,
-      }));
+      const turns = d.Events.flatMap((e) =>
+        e.Text && (e.Action === 'utter' || e.Action === 'pick_suggestion')
+          ? [{ role: e.Agent === 'User' ? ('user' as const) : ('assistant' as const), content: e.Text }]
+          : [],
+      );
       return { kind: 'conversation' as const, conversationId: f, turns, source: { file: f, line: 1, record: '' } };
     });
 }

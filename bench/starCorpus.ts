@@ -30,9 +30,11 @@ function loadDialogues(): Dialogue[] {
         Scenario: { Domains: string[] };
         Events: { Agent: string; Action: string; Text?: string }[];
       };
-      const messages = d.Events.filter(
-        (e) => e.Text && ((e.Agent === 'User' && e.Action === 'utter') || (e.Agent === 'Wizard' && (e.Action === 'utter' || e.Action === 'pick_suggestion'))),
-      ).map((e) => ({ role: e.Agent === 'User' ? ('customer' as const) : ('agent' as const), text: e.Text! }));
+      const messages = d.Events.flatMap((e) =>
+        e.Text && ((e.Agent === 'User' && e.Action === 'utter') || (e.Agent === 'Wizard' && (e.Action === 'utter' || e.Action === 'pick_suggestion')))
+          ? [{ role: e.Agent === 'User' ? ('customer' as const) : ('agent' as const), text: e.Text }]
+          : [],
+      );
       return { domain: d.Scenario.Domains[0], messages };
     })
     .filter((d) => d.messages.some((m) => m.role === 'agent'));

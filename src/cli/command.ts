@@ -21,11 +21,7 @@ export interface CliCommand {
 }
 
 /** A usage error: the CLI prints the message and the command's usage and exits 2. */
-export class UsageError extends TuneloopError {
-  constructor(message: string) {
-    super(message);
-  }
-}
+export class UsageError extends TuneloopError {}
 
 /** A `--model` value must be a model tuneloop knows (limits, prices); otherwise a usage error that lists them. */
 export function assertKnownModel(model: string): void {
@@ -37,6 +33,9 @@ export function assertKnownModel(model: string): void {
   }
 }
 
+/** Flags by name; a flag that was not given is absent, so every lookup may be undefined. */
+export type ParsedFlags = Partial<Record<string, string | boolean | string[]>>;
+
 /**
  * Flags for a command, parsed by `util.parseArgs` (strict): `--name value` or `--name=value` for
  * `strings`, `--flag` for `booleans`, repeated `multiple` flags collect into arrays; anything after
@@ -47,7 +46,7 @@ export function assertKnownModel(model: string): void {
 export function parseArgs(
   args: string[],
   spec: { strings?: string[]; booleans?: string[]; multiple?: string[] },
-): { positional: string[]; flags: Record<string, string | boolean | string[]> } {
+): { positional: string[]; flags: ParsedFlags } {
   const options: NonNullable<ParseArgsConfig['options']> = {};
   for (const name of spec.strings ?? []) options[name] = { type: 'string' };
   for (const name of spec.multiple ?? []) options[name] = { type: 'string', multiple: true };
@@ -72,7 +71,7 @@ export function parseArgs(
   } catch (err) {
     throw new UsageError(usageMessage(err));
   }
-  const flags: Record<string, string | boolean | string[]> = {};
+  const flags: ParsedFlags = {};
   for (const [name, value] of Object.entries(parsed.values)) {
     if (value !== undefined) flags[name] = value as string | boolean | string[];
   }

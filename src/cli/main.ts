@@ -2,10 +2,12 @@ import { UsageError, type CliIo } from './command';
 import { commands, resolveCommand } from './commands';
 
 function defaultIo(): CliIo {
+  // Node types it as boolean, but it is undefined when stderr is a pipe or a file.
+  const { isTTY: stderrIsTty } = process.stderr as { isTTY?: boolean };
   return {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
-    isTty: Boolean(process.stderr.isTTY),
+    isTty: stderrIsTty === true,
     env: process.env,
     cwd: process.cwd(),
   };
@@ -50,7 +52,8 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
 }
 
 if (require.main === module) {
-  runCli(process.argv.slice(2)).then((code) => {
+  // runCli turns every command failure into an exit code; a rejection would be a bug, left to Node's crash on an unhandled rejection.
+  void runCli(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }

@@ -81,7 +81,7 @@ export class LocalHost {
         throw new Error(
           `function ${def.name} uses a Service Bus queue, which has no local emulator here: set TUNELOOP_JOB_TRANSPORT=storage for the local host`,
         );
-      } else if (t.type === 'timer') this.scheduleTimer(def, resolveSettingExpression(t.schedule, this.options.env), t.runOnStartup ?? false);
+      } else this.scheduleTimer(def, resolveSettingExpression(t.schedule, this.options.env), t.runOnStartup ?? false);
     }
   }
 
@@ -110,12 +110,15 @@ export class LocalHost {
       } catch (err) {
         this.options.print(`host: polling failed: ${(err as Error).message}`);
       }
-      if (!this.stopped) this.later(tick, this.options.pollIntervalMs);
+      // stop() may have run while the pass was under way: later() schedules nothing then.
+      this.later(() => void tick(), this.options.pollIntervalMs);
     };
-    this.later(tick, 0);
+    this.later(() => void tick(), 0);
   }
 
+  /** Runs `fn` after `ms` unless the host is stopped (stop() clears what is pending). */
   private later(fn: () => void, ms: number): void {
+    if (this.stopped) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       fn();
@@ -137,7 +140,7 @@ export class LocalHost {
     const running = new Set<Promise<void>>();
     for await (const blob of container.listBlobsFlat()) {
       if (this.stopped) break;
-      const etag = blob.properties.etag ?? '';
+      const etag = blob.properties.etag;
       // Hashed when long: a table key holds at most 1 KiB, and one bad name must not stop the scan.
       const rowKey = tableKey(blob.name);
       const seen = await receipts.getEntity<{ blobEtag: string }>(def.name, rowKey).catch(() => undefined);

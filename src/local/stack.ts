@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { loadSettings, type Settings } from '../shared/config/settings';
 import { createRuntime, type Runtime } from '../shared/composition/runtime';
@@ -106,22 +107,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
 function settingsAsEnv(settings: Settings): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(settings)) {
-    if (value !== undefined && value !== null && typeof value !== 'object') env[key] = String(value);
+  // Values as the runtime sees them: an optional setting may be present as undefined; objects are not env values.
+  const entries: [string, unknown][] = Object.entries(settings);
+  for (const [key, value] of entries) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') env[key] = String(value);
   }
   return env;
 }
 
 /** host.json `extensions.blobs.maxDegreeOfParallelism` of the repository (1 when absent or unreadable). */
 export function hostJsonBlobParallelism(file?: string): number {
-  const path = require('node:path') as typeof import('node:path');
-  const fs = require('node:fs') as typeof import('node:fs');
   // src/local (ts-jest) or dist/src/local (built).
   const candidates = file ? [file] : [path.resolve(__dirname, '..', '..', 'host.json'), path.resolve(__dirname, '..', '..', '..', 'host.json')];
   for (const candidate of candidates) {
     try {
-      const value = JSON.parse(fs.readFileSync(candidate, 'utf8'))?.extensions?.blobs?.maxDegreeOfParallelism;
-      return Number.isInteger(value) && value > 0 ? value : 1;
+      const hostJson = JSON.parse(fs.readFileSync(candidate, 'utf8')) as { extensions?: { blobs?: { maxDegreeOfParallelism?: unknown } } } | null;
+      const value = hostJson?.extensions?.blobs?.maxDegreeOfParallelism;
+      return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : 1;
     } catch {
       // try the next location
     }

@@ -40,3 +40,10 @@ export function isStatus(err: unknown, status: number): boolean {
   const { statusCode, status: plain } = err as { statusCode?: unknown; status?: unknown };
   return statusCode === status || plain === status;
 }
+
+/**
+ * A value the code's own logic guarantees was missing: a bug in tuneloop, not bad input. The
+ * message names what was looked up, so the report says where the reasoning broke.
+ */
+export class MissingValueError extends TuneloopError {}
+

@@ -111,13 +111,13 @@ describe('tuneloop dashboard', () => {
       const charts = await page.evaluate(() => {
         const Chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: { data: unknown[] }[] } } | undefined } }).Chart;
         return [...document.querySelectorAll('canvas')].map((canvas) => {
-          const chart = Chart.getChart(canvas as HTMLCanvasElement);
-          const ctx = (canvas as HTMLCanvasElement).getContext('2d')!;
-          const pixels = ctx.getImageData(0, 0, (canvas as HTMLCanvasElement).width, (canvas as HTMLCanvasElement).height).data;
+          const chart = Chart.getChart(canvas);
+          const ctx = canvas.getContext('2d')!;
+          const pixels = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
           let painted = 0;
           for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted++;
           const x = (chart as unknown as { scales: { x: { min: number; max: number } } } | undefined)?.scales.x;
-          return { id: canvas.id, width: (canvas as HTMLCanvasElement).width, datasets: chart?.data.datasets.map((d) => d.data.length) ?? [], painted, xMin: x?.min ?? NaN, xMax: x?.max ?? NaN };
+          return { id: canvas.id, width: canvas.width, datasets: chart?.data.datasets.map((d) => d.data.length) ?? [], painted, xMin: x?.min ?? NaN, xMax: x?.max ?? NaN };
         });
       });
       expect(problems).toEqual([]);

@@ -56,7 +56,7 @@ describe('drift over simulated days (Azurite, real preprocessing, real exporter)
     dir = await mkdtemp(join(tmpdir(), 'tuneloop-e2e-drift-'));
   });
   afterAll(async () => {
-    await appInsights?.shutdown();
+    await (appInsights as AppInsightsTelemetry | undefined)?.shutdown(); // unset when the test did not get that far
     tls.setDefaultCACertificates(originalCas);
     process.env = savedEnv;
     await capture.close();
@@ -142,7 +142,7 @@ describe('drift over simulated days (Azurite, real preprocessing, real exporter)
     for (const name of ['tuneloop.drift.issue_type_psi', 'tuneloop.drift.issue_type_jsd', 'tuneloop.drift.length_psi', 'tuneloop.drift.turns_psi', 'tuneloop.drift.token_jsd', 'tuneloop.drift.oov_rate', 'tuneloop.drift.quarantine_share', 'tuneloop.preprocess.records_in']) {
       expect(captured).toContain(name);
     }
-    const events = capture.envelopes.filter((e) => e.data?.baseType === 'EventData').map((e) => e.data.baseData.name);
+    const events = capture.envelopes.filter((e) => e.data.baseType === 'EventData').map((e) => e.data.baseData.name);
     expect(events.filter((n) => n === 'tuneloop.drift.alert')).toHaveLength(1);
     expect(events.filter((n) => n === 'tuneloop.retrain.decided')).toHaveLength(1);
 

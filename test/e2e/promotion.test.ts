@@ -35,7 +35,7 @@ describeWithChromium('promotion gate end to end (Azurite + emulator + local host
   });
 
   afterAll(async () => {
-    await stack?.stop();
+    await (stack as JobLoopStack | undefined)?.stop(); // unset when beforeAll failed
   });
 
   /** A dataset version as nightly assembly writes it (container `datasets`). */

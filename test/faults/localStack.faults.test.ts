@@ -45,7 +45,7 @@ async function shardLines(storage: StorageClients, name: string): Promise<{ conv
 /** What must hold for one processed blob: every record counted once, no example twice, receipt and outputs agree. */
 async function expectConsistentBlob(storage: StorageClients, name: string, etag: string, recordsIn: number): Promise<void> {
   const outputs = blobOutputNames(name, etag);
-  const receipt = await storage.table(TABLES.blobReceipts).getEntity<Record<string, unknown>>(tableKey(name), outputs.etagHash);
+  const receipt = await storage.table(TABLES.blobReceipts).getEntity(tableKey(name), outputs.etagHash);
   expect(receipt).toMatchObject({ status: 'processed', recordsIn });
   expect(Number(receipt.recordsUsed) + Number(receipt.recordsQuarantined)).toBe(recordsIn);
   const lines = await shardLines(storage, outputs.curated);
@@ -105,7 +105,7 @@ describe('Azurite stopped and restarted mid-operation (its own Azurite on disk)'
     );
   }, LONG);
   afterAll(async () => {
-    await azurite?.stop();
+    await (azurite as RunningAzurite | undefined)?.stop(); // unset when beforeAll failed
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -115,7 +115,7 @@ describe('Azurite stopped and restarted mid-operation (its own Azurite on disk)'
     const upload = await storage.container(CONTAINERS.raw).getBlockBlobClient(name).upload(body, Buffer.byteLength(body));
     const first = preprocessBlob(runtime, name).then(
       (outcome) => ({ outcome }),
-      (error: Error) => ({ error }),
+      (error: unknown) => ({ error }),
     );
     // Mid-blob: the attempt is claimed and the shard has not been committed yet.
     await waitFor('the attempt to be claimed', async () => {
@@ -132,7 +132,7 @@ describe('Azurite stopped and restarted mid-operation (its own Azurite on disk)'
   it('in the middle of the nightly assembly: the rerun records one version and queues its job exactly once', async () => {
     const first = assembleDataset(runtime, { now: new Date('2026-11-10T02:00:00Z') }).then(
       (outcome) => ({ outcome }),
-      (error: Error) => ({ error }),
+      (error: unknown) => ({ error }),
     );
     // Mid-assembly: the first dataset file is written, the version row and the job message are not yet.
     await waitFor('the first dataset blob', async () => {
@@ -141,8 +141,9 @@ describe('Azurite stopped and restarted mid-operation (its own Azurite on disk)'
     });
     await restartAzurite();
     const settled = await first;
-    let outcome: AssemblyOutcome | undefined = 'outcome' in settled ? settled.outcome : undefined;
-    if (!outcome || outcome.outcome !== 'submitted') outcome = await assembleDataset(runtime, { now: new Date('2026-11-10T02:05:00Z') });
+    const firstOutcome: AssemblyOutcome | undefined = 'outcome' in settled ? settled.outcome : undefined;
+    // Failed, or stopped before queueing: the rerun must complete it (what is checked below).
+    if (firstOutcome?.outcome !== 'submitted') await assembleDataset(runtime, { now: new Date('2026-11-10T02:05:00Z') });
     const versions: string[] = [];
     for await (const row of storage.table(TABLES.datasets).listEntities<{ rowKey: string }>()) versions.push(row.rowKey);
     expect(versions).toHaveLength(1);
@@ -151,7 +152,6 @@ describe('Azurite stopped and restarted mid-operation (its own Azurite on disk)'
     expect(submits.length).toBeGreaterThanOrEqual(1);
     // Duplicates of the same submit are harmless (the job loop keys jobs by jobKey); another version is not.
     expect(new Set(submits.map((s) => `${s.kind}|${s.jobKey}|${s.datasetVersion}`))).toEqual(new Set([`submit|job-${versions[0]}|${versions[0]}`]));
-    void outcome;
   }, LONG);
 
   it('a run that recorded its version but could not queue the job is finished by the next run', async () => {
@@ -207,8 +207,8 @@ describe('the host killed (SIGKILL) at the worst moments', () => {
     };
   }, LONG);
   afterAll(async () => {
-    await emulator?.close();
-    await azurite?.stop();
+    await (emulator as RunningEmulator | undefined)?.close(); // unset when beforeAll failed
+    await (azurite as RunningAzurite | undefined)?.stop(); // unset when beforeAll failed
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -230,7 +230,7 @@ describe('the host killed (SIGKILL) at the worst moments', () => {
     const died = await runChild(['shard-before-receipt', name]);
     expect({ signal: died.signal, output: died.output }).toEqual({ signal: 'SIGKILL', output: '' });
     // What the dead host left: a committed shard, a receipt still saying processing.
-    const receipt = await storage.table(TABLES.blobReceipts).getEntity<Record<string, unknown>>(tableKey(name), outputs.etagHash);
+    const receipt = await storage.table(TABLES.blobReceipts).getEntity(tableKey(name), outputs.etagHash);
     expect(receipt).toMatchObject({ status: 'processing', attempts: 1 });
     const before = await shardLines(storage, outputs.curated);
     expect(before.length).toBeGreaterThan(0);
@@ -313,7 +313,7 @@ describe('the host killed (SIGKILL) at the worst moments', () => {
     const recorded = (await new JobStore(storage).get(message.jobKey))!.record;
     expect(recorded.openaiJobId).toBeDefined();
     // Wait for the held request to land, then count: exactly one job on this training file.
-    const onFile = await waitFor('the delayed create to reach the service', async () => {
+    await waitFor('the delayed create to reach the service', async () => {
       const ids: string[] = [];
       for await (const job of service.listJobs()) if (!before.has(job.id) && job.training_file === recorded.trainingFileId) ids.push(job.id);
       return ids.length ? ids : undefined;
@@ -322,6 +322,5 @@ describe('the host killed (SIGKILL) at the worst moments', () => {
     const final: string[] = [];
     for await (const job of service.listJobs()) if (!before.has(job.id) && job.training_file === recorded.trainingFileId) final.push(job.id);
     expect(final).toEqual([recorded.openaiJobId]);
-    void onFile;
   }, LONG);
 });

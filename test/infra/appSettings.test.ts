@@ -1,4 +1,5 @@
 import { describeSettings, settingsSchema } from '../../src/shared/config/settings';
+import { ownValue } from '../../src/shared/lookup';
 import { bicepAppSettings } from './bicep';
 
 /**
@@ -47,7 +48,7 @@ describe('Function App settings in infra/main.bicep', () => {
     const problems: string[] = [];
     let checked = 0;
     for (const [name, value] of Object.entries(bicep.values)) {
-      const schema = shape[name];
+      const schema = ownValue(shape, name);
       if (!schema || typeof value !== 'string') continue;
       let candidates: unknown[];
       const param = /^\[parameters\('([A-Za-z0-9_]+)'\)\]$/.exec(value);

@@ -26,6 +26,8 @@ export interface ArmResource {
   scope?: string;
   condition?: unknown;
   copy?: unknown;
+  // ARM JSON read loosely: tests walk deep, resource-specific paths and assert them with `expect`.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a typed ARM schema per resource would be casts, not safety
   properties?: Record<string, any>;
   [key: string]: unknown;
 }

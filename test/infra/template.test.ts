@@ -211,7 +211,7 @@ describe('functions are wired to what Bicep provisions', () => {
   it('main.parameters.json sets only parameters main.bicep declares, and every required one', () => {
     const file = JSON.parse(readInfraFile('main.parameters.json')) as { parameters: Record<string, { value: unknown }> };
     const declaredParams = new Map(
-      [...mainText.matchAll(/^param (\w+) \S+( = .*)?$/gm)].map((m) => [m[1], m[2] !== undefined] as const),
+      [...mainText.matchAll(/^param (\w+) \S+( = .*)?$/gm)].map((m) => [m[1], m.at(2) !== undefined] as const),
     );
     expect(Object.keys(file.parameters).filter((p) => !declaredParams.has(p))).toEqual([]);
     const required = [...declaredParams].filter(([, hasDefault]) => !hasDefault).map(([p]) => p);

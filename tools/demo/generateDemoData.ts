@@ -12,6 +12,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { required } from '../../shared/lookup';
 import { Random } from './prng';
 import { iban, luhnCard, person, type Person } from './pii';
 import {
@@ -184,7 +185,10 @@ function nearCopy(random: Random, source: GenConversation, id: string): GenConve
   ];
   // The first edit (in random order) that really changes the opening; appending always does.
   const first = copy.turns[0].text;
-  const edited = random.shuffle(edits).map((edit) => edit(first)).find((t) => t !== first)!;
+  const edited = required(
+    random.shuffle(edits).map((edit) => edit(first)).find((t) => t !== first),
+    'an edit that changes the opening',
+  );
   copy.turns = copy.turns.map((t, i) => ({ ...t, text: i === 0 ? edited : t.text, at: t.at + 3_600_000 }));
   return copy;
 }
@@ -230,8 +234,8 @@ export function generateDemoData(): DemoFile[] {
   const truncated = JSON.stringify(conversationLine(random, makeConversation(random, 'shp-10115', BASE_TIME + 115 * 37 * 60_000, { issues: SHOP_ISSUES, products: SHOP_PRODUCTS, issueType: 'shipping' })));
   week1Lines.splice(30, 0, truncated.slice(0, Math.floor(truncated.length * 0.6)));
   const noText = conversationLine(random, makeConversation(random, 'shp-10116', BASE_TIME + 116 * 37 * 60_000, { issues: SHOP_ISSUES, products: SHOP_PRODUCTS, issueType: 'billing' }));
-  delete ((noText.messages as Record<string, unknown>[])[1] as Record<string, unknown>).text;
-  delete ((noText.messages as Record<string, unknown>[])[1] as Record<string, unknown>).content;
+  delete (noText.messages as Record<string, unknown>[])[1].text;
+  delete (noText.messages as Record<string, unknown>[])[1].content;
   week1Lines.splice(70, 0, noText);
   const stranger = conversationLine(random, makeConversation(random, 'shp-10117', BASE_TIME + 117 * 37 * 60_000, { issues: SHOP_ISSUES, products: SHOP_PRODUCTS, issueType: 'account' }));
   (stranger.messages as Record<string, unknown>[]).splice(2, 0, { role: 'Kim (night shift)', text: 'Picking this up from the queue.' });

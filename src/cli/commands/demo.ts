@@ -31,11 +31,11 @@ export const demoCommand: CliCommand = {
     const { flags } = parseArgs(args, { strings: ['data', 'shifted', 'out', 'speed', 'timeout'], booleans: ['no-drift'] });
     const root = projectRoot();
     const options: DemoOptions = {
-      data: path.resolve(io.cwd, (flags.data as string) ?? path.join(root, 'demo', 'data')),
-      shifted: flags['no-drift'] ? undefined : path.resolve(io.cwd, (flags.shifted as string) ?? path.join(root, 'demo', 'data-shifted')),
-      out: path.resolve(io.cwd, (flags.out as string) ?? path.join('out', 'demo')),
-      speed: Number((flags.speed as string) ?? '10'),
-      timeoutSeconds: Number((flags.timeout as string) ?? '300'),
+      data: path.resolve(io.cwd, (flags.data as string | undefined) ?? path.join(root, 'demo', 'data')),
+      shifted: flags['no-drift'] ? undefined : path.resolve(io.cwd, (flags.shifted as string | undefined) ?? path.join(root, 'demo', 'data-shifted')),
+      out: path.resolve(io.cwd, (flags.out as string | undefined) ?? path.join('out', 'demo')),
+      speed: Number((flags.speed as string | undefined) ?? '10'),
+      timeoutSeconds: Number((flags.timeout as string | undefined) ?? '300'),
     };
     if (!Number.isFinite(options.speed) || options.speed <= 0) throw new UsageError('--speed must be a positive number');
     if (!fs.existsSync(options.data)) throw new UsageError(`demo data folder ${options.data} does not exist`);

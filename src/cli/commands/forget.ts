@@ -13,10 +13,13 @@ export const forgetCommand: CliCommand = {
     if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}"`);
     const conversation = flags.conversation as string | undefined;
     const match = flags.match as string | undefined;
-    if ((conversation === undefined) === (match === undefined)) throw new UsageError('give exactly one of --conversation <source>/<id> or --match <e-mail|phone|customer id>');
+    const exactlyOne = 'give exactly one of --conversation <source>/<id> or --match <e-mail|phone|customer id>';
+    if (conversation !== undefined && match !== undefined) throw new UsageError(exactlyOne);
     let target: ErasureTarget;
     try {
-      target = conversation !== undefined ? conversationTarget(conversation) : matchTarget(match!);
+      if (conversation !== undefined) target = conversationTarget(conversation);
+      else if (match !== undefined) target = matchTarget(match);
+      else throw new UsageError(exactlyOne);
     } catch (err) {
       if (err instanceof ErasureRequestError) throw new UsageError(err.message);
       throw err;

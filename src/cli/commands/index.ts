@@ -22,6 +22,9 @@ export function resolveCommand(entry: CommandEntry): CliCommand {
  * Every `tuneloop` command; each lives in its own file in this folder. Add a new one as a
  * `LazyCommand` (its module is then not loaded by `tuneloop --help` or by other commands).
  */
+/* eslint-disable @typescript-eslint/no-require-imports -- lazy on purpose (cold start of `tuneloop --help`).
+   `resolveCommand` is synchronous (main.ts and test/functions/coldStart.test.ts call it so); an
+   `await import()` gives the same laziness but would make it async. Each require is typed by its module. */
 export const commands: CommandEntry[] = [
   { name: 'bleu', summary: 'corpus BLEU of hypothesis files against reference files (sacreBLEU defaults); with several --hyp, paired bootstrap / approximate randomization against the first', load: () => (require('./bleu') as typeof import('./bleu')).bleuCommand },
   { name: 'f1', summary: 'macro-F1, per-class F1 and confusion matrix of predicted labels (one per line); macro-F1 on the last line', load: () => (require('./f1') as typeof import('./f1')).f1Command },
@@ -37,3 +40,4 @@ export const commands: CommandEntry[] = [
   { name: 'reject', summary: 'reject a candidate awaiting approval, with a reason: production stays', load: () => (require('./approval') as typeof import('./approval')).rejectCommand },
   { name: 'emulator', summary: 'run the local Azure OpenAI emulator alone until Ctrl-C (default port TUNELOOP_LOCAL_PORT_BASE + 10)', load: () => (require('./emulator') as typeof import('./emulator')).emulatorCommand },
 ];
+/* eslint-enable @typescript-eslint/no-require-imports */

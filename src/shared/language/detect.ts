@@ -35,7 +35,7 @@ const LETTER = /\p{L}/gu;
 export function detectLanguage(text: string, options: DetectLanguageOptions = {}): DetectedLanguage {
   const letters = text.match(LETTER)?.length ?? 0;
   if (letters === 0) return { code: 'und', confidence: 0, reliable: false };
-  const best = detector().detectAll(text)[0];
+  const best = detector().detectAll(text).at(0);
   if (!best) return { code: 'und', confidence: 0, reliable: false };
   const reliable = best.accuracy >= (options.minConfidence ?? 0.5) && letters >= (options.minLetters ?? 12);
   return { code: best.lang, confidence: best.accuracy, reliable };

@@ -124,7 +124,7 @@ export function rankKey(seed: string | number, conversationId: string): string {
 }
 
 function distribution(groups: Map<string, unknown[]>): Record<string, number> {
-  return Object.fromEntries([...groups].map(([t, list]) => [t, list.length]).sort());
+  return Object.fromEntries([...groups].map(([t, list]): [string, number] => [t, list.length]).sort());
 }
 
 /**

@@ -72,7 +72,9 @@ export class MemorySignatureStore implements SignatureStore {
   }
 }
 
-interface SignatureEntity extends SignatureRecord {
+interface SignatureEntity extends Omit<SignatureRecord, 'line'> {
+  /** Written as a number; a row typed by hand or by another writer can hold it as a string (hence `Number` on read). */
+  line: number | string;
   partitionKey: string;
   rowKey: string;
 }
@@ -306,8 +308,8 @@ export class TableSignatureStore implements SignatureStore {
 
   private async fetchBucket(partitionKey: string, rowKey: string, signal?: AbortSignal): Promise<Bucket> {
     try {
-      const entity = await this.table.getEntity<Record<string, unknown>>(partitionKey, rowKey, { abortSignal: signal });
-      return { partitionKey, rowKey, etag: entity.etag as string, hashes: decodeBucketHashes(entity) };
+      const entity = await this.table.getEntity(partitionKey, rowKey, { abortSignal: signal });
+      return { partitionKey, rowKey, etag: entity.etag, hashes: decodeBucketHashes(entity) };
     } catch (err) {
       if (isStatus(err, 404)) return { partitionKey, rowKey, hashes: new Set() };
       throw err;

@@ -69,8 +69,9 @@ export function scoreRules(turns: readonly LabelledTurn[]): { overall: Record<Sc
   const screened = turns.filter((t) => languageRules(t.lang));
   const scoreOf = (subset: readonly LabelledTurn[]): Record<ScoredRule, RuleScore> => {
     const out = {} as Record<ScoredRule, RuleScore>;
-    const users = subset.filter((t) => t.role === 'user' && t.request !== undefined);
-    out.request = score(users.map((t) => ({ gold: t.request!, predicted: isCustomerQuestion(t.text, t.lang) })));
+    out.request = score(
+      subset.flatMap((t) => (t.role === 'user' && t.request !== undefined ? [{ gold: t.request, predicted: isCustomerQuestion(t.text, t.lang) }] : [])),
+    );
     const replies = subset.filter((t) => t.role === 'assistant' && t.rule !== undefined);
     const predictedRule = new Map(replies.map((t) => [t.id, replyRuleFor(t.text, { language: t.lang })]));
     for (const rule of REPLY_RULES) {
@@ -113,10 +114,11 @@ interface StarDialogue {
  */
 export function starConversation(json: string, file: string): { conversation: Conversation; good: boolean } {
   const d = JSON.parse(json) as StarDialogue;
-  const turns = d.Events.filter((e) => e.Text?.trim() && ((e.Agent === 'User' && e.Action === 'utter') || (e.Agent === 'Wizard' && (e.Action === 'utter' || e.Action === 'pick_suggestion')))).map((e) => ({
-    role: e.Agent === 'User' ? ('user' as const) : ('assistant' as const),
-    content: e.Text!,
-  }));
+  const turns = d.Events.flatMap((e) =>
+    e.Text?.trim() && ((e.Agent === 'User' && e.Action === 'utter') || (e.Agent === 'Wizard' && (e.Action === 'utter' || e.Action === 'pick_suggestion')))
+      ? [{ role: e.Agent === 'User' ? ('user' as const) : ('assistant' as const), content: e.Text }]
+      : [],
+  );
   const calm = d.UserQuestionnaire?.find((q) => /calm and helpful/i.test(q.Question));
   return {
     conversation: { kind: 'conversation', conversationId: `star-${d.DialogueID}`, turns, source: { file, line: 1, record: file } },

@@ -1,7 +1,7 @@
 import type { Conversation, Turn } from '../ingest/types';
 import type { ConversationStage, StageResult } from '../dataset/stages';
 import { wordTokens } from '../language/tokens';
-import { languageRules, ruleText } from './languages';
+import { englishRules, languageRules, ruleText } from './languages';
 import { conversationLanguage } from './language';
 
 /**
@@ -68,7 +68,7 @@ const MIN_ANSWER_WORDS = 4;
 /** A customer turn with this many words left once greetings and thanks are removed states a problem. */
 const MIN_STATEMENT_WORDS = 4;
 
-const english = languageRules('en')!;
+const english = englishRules();
 
 function sentences(text: string): string[] {
   return text

@@ -1,6 +1,6 @@
 import type { Conversation } from '../ingest/types';
 import type { ConversationStage, StageResult } from '../dataset/stages';
-import { languageRules, ruleText, wordsPattern, type LanguageRules } from './languages';
+import { englishRules, languageRules, ruleText, wordsPattern, type LanguageRules } from './languages';
 import { conversationLanguage } from './language';
 import { en } from './languages/en';
 
@@ -76,7 +76,7 @@ export function screenConversation(
   const needsLanguage = categories.has('abuse') || categories.has('request');
   const rules = needsLanguage ? languageRules(conversationLanguage(conversation)) : undefined;
   const abusive = categories.has('abuse') ? abusiveMatcher(rules, options.extraAbusiveWords ?? []) : undefined;
-  const english = languageRules('en')!;
+  const english = englishRules();
   for (const [index, turn] of turns.entries()) {
     const text = turn.content;
     if (categories.has('injection') && turn.role !== 'user') {
@@ -101,7 +101,7 @@ export function screenConversation(
 }
 
 /** An unsafe request in the conversation's language or in English. */
-export function isUnsafeRequest(text: string, rules: LanguageRules | undefined, english = languageRules('en')!): boolean {
+export function isUnsafeRequest(text: string, rules: LanguageRules | undefined, english = englishRules()): boolean {
   const t = ruleText(text);
   return english.unsafeRequest.test(t) || (rules !== undefined && rules.unsafeRequest.test(t));
 }
@@ -115,7 +115,7 @@ function declines(text: string, rules: LanguageRules | undefined, english: Langu
 function readyTurns(messages: unknown[]): { role: string; content: string }[] {
   return messages.map((m) => {
     const message = m as { role?: unknown; content?: unknown };
-    return { role: String(message.role ?? ''), content: contentText(message.content) };
+    return { role: typeof message.role === 'string' ? message.role : '', content: contentText(message.content) };
   });
 }
 

@@ -76,28 +76,28 @@ describe('parsers and quality stages, for any input (fast-check)', () => {
           if (!(err instanceof IngestError && err.code === 'gzip-corrupt')) throw err;
         }
       }),
-      { numRuns: 300, timeout: RUN_TIMEOUT_MS },
+      { numRuns: 300, plugins: [fc.timeout(RUN_TIMEOUT_MS)] },
     );
   });
 
   it('the whole pipeline over hostile bytes: records in = used + quarantined, outputs valid for Azure', async () => {
     await fc.assert(
       fc.asyncProperty(hostileBytes, (bytes) => checkPipeline(bytes, 'hostile.bin')),
-      { numRuns: 150, timeout: RUN_TIMEOUT_MS },
+      { numRuns: 150, plugins: [fc.timeout(RUN_TIMEOUT_MS)] },
     );
   });
 
   it('generated JSON lines records (conversations, FAQ, feedback, ready-made, anything): the same invariants', async () => {
     await fc.assert(
       fc.asyncProperty(jsonlFile, (text) => checkPipeline(Buffer.from(text, 'utf8'), 'generated.jsonl')),
-      { numRuns: 150, timeout: RUN_TIMEOUT_MS },
+      { numRuns: 150, plugins: [fc.timeout(RUN_TIMEOUT_MS)] },
     );
   });
 
   it('generated CSV files (message per row, FAQ, feedback, unknown headers): the same invariants', async () => {
     await fc.assert(
       fc.asyncProperty(csvFile, (text) => checkPipeline(Buffer.from(text, 'utf8'), 'generated.csv')),
-      { numRuns: 150, timeout: RUN_TIMEOUT_MS },
+      { numRuns: 150, plugins: [fc.timeout(RUN_TIMEOUT_MS)] },
     );
   });
 
@@ -114,7 +114,7 @@ describe('parsers and quality stages, for any input (fast-check)', () => {
         // A file no line of which is recognisable is one whole-file rejection.
         expect(stats.records_in === nonBlank || stats.records_in === 1).toBe(true);
       }),
-      { numRuns: 100, timeout: RUN_TIMEOUT_MS },
+      { numRuns: 100, plugins: [fc.timeout(RUN_TIMEOUT_MS)] },
     );
   });
 });

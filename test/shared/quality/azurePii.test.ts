@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { AzurePiiError, createAzurePiiDetector } from '../../../src/shared/quality/pii/azure';
@@ -36,7 +36,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 async function startLanguageServer(options: { status?: number } = {}): Promise<{ url: string; seen: Seen[]; server: Server }> {
   const seen: Seen[] = [];
-  const server = createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = JSON.parse(await readBody(req)) as { kind: string; analysisInput: { documents: Seen['documents'] } };
     seen.push({ url: req.url ?? '', auth: req.headers.authorization, documents: body.analysisInput.documents, kind: body.kind });
     res.setHeader('content-type', 'application/json');
@@ -61,7 +61,8 @@ async function startLanguageServer(options: { status?: number } = {}): Promise<{
       return { id: d.id, entities, warnings: [], redactedText: d.text };
     });
     res.end(JSON.stringify({ kind: 'PiiEntityRecognitionResults', results: { documents, errors: [], modelVersion: '2023-09-01' } }));
-  });
+  };
+  const server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, server };
 }

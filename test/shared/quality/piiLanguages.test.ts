@@ -13,7 +13,7 @@ const ROOT = join(__dirname, '../../..');
 async function redact(turns: string[], options: { language?: string; hint?: string } = {}): Promise<string[]> {
   const stage = createRedactionStage({ detector: createLocalDetector(), language: options.hint });
   const convo = conversation('c1', turns.map((t, i) => [i % 2 ? 'assistant' : 'user', t] as ['user' | 'assistant', string]));
-  const result = await stage.apply(options.language ? { ...convo, language: options.language } as typeof convo : convo);
+  const result = await stage.apply(options.language ? { ...convo, language: options.language } : convo);
   if (result.action !== 'keep') throw new Error('dropped');
   return result.conversation.turns.map((t) => t.content);
 }

@@ -1,3 +1,4 @@
+import { required } from '../../lookup';
 import { de } from './de';
 import { en } from './en';
 import { es } from './es';
@@ -80,6 +81,11 @@ const compiled = new Map<string, LanguageRules>(PHRASE_LANGUAGES.map((p) => [p.c
 /** The rules of a language (ISO 639-1 code), or undefined when tuneloop has no phrase lists for it. */
 export function languageRules(code: string | undefined): LanguageRules | undefined {
   return code ? compiled.get(code.toLowerCase().split(/[-_]/)[0]) : undefined;
+}
+
+/** The English rules: always compiled (the fallback every screen applies besides the conversation's language). */
+export function englishRules(): LanguageRules {
+  return required(languageRules('en'), 'the English phrase rules');
 }
 
 export const SCREENED_LANGUAGES: readonly string[] = PHRASE_LANGUAGES.map((p) => p.code);

@@ -3,6 +3,7 @@ import { detectStructured, type StructuredOptions } from './structured';
 import { resolveOverlaps } from './redact';
 import type { PiiDetector, PiiSpan, PiiType } from './types';
 import { TuneloopError } from '../../errors';
+import { ownValue } from '../../lookup';
 
 /**
  * PII detection by Azure AI Language (`PiiEntityRecognition` of the analyze-text REST API),
@@ -98,15 +99,11 @@ export function createAzurePiiDetector(options: AzurePiiOptions): PiiDetector {
     for (const doc of body.results?.documents ?? []) {
       out.set(
         doc.id,
-        doc.entities
-          .filter((e) => AZURE_CATEGORY_MAP[e.category])
-          .map((e) => ({
-            type: AZURE_CATEGORY_MAP[e.category],
-            start: e.offset,
-            end: e.offset + e.length,
-            value: e.text,
-            source: 'azure' as const,
-          })),
+        doc.entities.flatMap((e) => {
+          // Categories tuneloop does not map (Azure has dozens) are left out.
+          const type = ownValue(AZURE_CATEGORY_MAP, e.category);
+          return type ? [{ type, start: e.offset, end: e.offset + e.length, value: e.text, source: 'azure' as const }] : [];
+        }),
       );
     }
     return out;

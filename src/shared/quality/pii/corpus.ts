@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { PiiSpan, PiiType } from './types';
+import { ownValue } from '../../lookup';
 
 /**
  * Scores a detector on the presidio-research synthetic PII corpus (shared/corpora/presidio_synth_pii).
@@ -55,9 +56,11 @@ export function scoreCorpus(items: CorpusItem[], predictions: PiiSpan[][]): Reco
   );
   items.forEach((item, index) => {
     const predicted = predictions[index] ?? [];
-    const gold = item.spans
-      .filter((s) => CORPUS_LABELS[s.entity_type])
-      .map((s) => ({ type: CORPUS_LABELS[s.entity_type], start: s.start_position, end: s.end_position }));
+    const gold = item.spans.flatMap((s) => {
+      // Entity types the corpus has but tuneloop does not detect are not scored.
+      const type = ownValue(CORPUS_LABELS, s.entity_type);
+      return type ? [{ type, start: s.start_position, end: s.end_position }] : [];
+    });
     for (const g of gold) {
       const s = score[g.type];
       s.gold++;
@@ -67,7 +70,7 @@ export function scoreCorpus(items: CorpusItem[], predictions: PiiSpan[][]): Reco
       if (chars.length && covered.length / chars.length >= (strict ? 1 : 0.5)) s.found++;
     }
     for (const p of predicted) {
-      const s = score[p.type];
+      const s = ownValue(score, p.type);
       if (!s) continue;
       s.predicted++;
       const chars = significant(item.full_text, p.start, p.end, false);

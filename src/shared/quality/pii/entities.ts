@@ -21,20 +21,36 @@ export type NameRecognizer = 'gazetteer' | 'wink' | 'compromise' | 'hybrid';
 
 type WinkFactory = typeof import('wink-nlp').default;
 type WinkNlp = ReturnType<WinkFactory>;
+type WinkIts = WinkNlp['its'];
+
+/** wink with the two `its` helpers used here and the size of its built-in lexicon. */
+interface Wink {
+  nlp: WinkNlp;
+  uniqueId: WinkIts['uniqueId'];
+  pos: WinkIts['pos'];
+  /** The first id wink gives to a word it did not know: ids below it are lexicon words. */
+  lexiconSize: number;
+}
 type Compromise = typeof import('compromise').default;
+type WinkModel = import('wink-nlp').Model;
 
 // The taggers are loaded on first use (about 1.5 s and 100 MB together): the default recogniser
 // never needs them, and a cold start should not pay for them.
-let wink: WinkNlp | undefined;
-function winkInstance(): WinkNlp {
+let wink: Wink | undefined;
+function winkInstance(): Wink {
   if (!wink) {
     /* eslint-disable @typescript-eslint/no-require-imports -- lazy on purpose (cold start) */
     const factory = require('wink-nlp') as WinkFactory & { default?: WinkFactory };
-    wink = (factory.default ?? factory)(require('wink-eng-lite-web-model'), ['pos']);
+    const nlp = (factory.default ?? factory)(require('wink-eng-lite-web-model') as WinkModel, ['pos']);
     /* eslint-enable @typescript-eslint/no-require-imports */
+    /* eslint-disable @typescript-eslint/unbound-method -- wink's `its` helpers are plain functions that
+       never read `this` (wink calls them unbound itself); its typings merely declare them as methods. */
+    const { uniqueId, pos } = nlp.its;
+    /* eslint-enable @typescript-eslint/unbound-method */
     // Measured before any other text is read: wink gives every new word the next id, so measured
     // later the size would depend on what this thread read before (and on which worker thread).
-    lexiconSize = wink.readDoc('qqzxvkj').tokens().out(wink.its.uniqueId)[0] as number;
+    const lexiconSize = nlp.readDoc('qqzxvkj').tokens().out(uniqueId)[0] as number;
+    wink = { nlp, uniqueId, pos, lexiconSize };
   }
   return wink;
 }
@@ -86,7 +102,7 @@ export function detectNames(original: string, recognizer: NameRecognizer = 'gaze
     spans.push({ type: 'PERSON', start, end, value: text.slice(start, end), source: 'local-ner' });
 
   for (const m of execAll(NAME_CONTEXT, text)) {
-    const name = (m[1] ?? m[2] ?? '').trim();
+    const name = (m.at(1) ?? m.at(2) ?? '').trim();
     if (!name) continue;
     const words = name.split(/\s+/).filter((w) => !NOT_NAMES.has(w.toLowerCase().replace(/\.$/, '')));
     if (!words.length) continue;
@@ -104,9 +120,9 @@ export function detectNames(original: string, recognizer: NameRecognizer = 'gaze
 
   const candidates: { start: number; end: number; words: number }[] = [];
   const w = winkInstance();
-  const doc = w.readDoc(text);
-  const tokens = doc.tokens().out() as string[];
-  const tags = doc.tokens().out(w.its.pos) as string[];
+  const doc = w.nlp.readDoc(text);
+  const tokens = doc.tokens().out();
+  const tags = doc.tokens().out<string>(w.pos);
   let offset = 0;
   let run: { start: number; end: number; words: string[] } | undefined;
   const flush = () => {
@@ -188,13 +204,12 @@ const VETO_TAGS = new Set([
   'Place', 'Organization', 'Country', 'City', 'Region', 'Date', 'Demonym', 'Adjective', 'Verb', 'Pronoun', 'Uncountable',
 ]);
 
-let lexiconSize: number | undefined;
 /** True when the lower-cased word is in wink's English lexicon (ordinary words are; most names are not). */
 function isCommonWord(word: string): boolean {
   const w = winkInstance();
   // Words read for the first time get ids after the built-in lexicon; the first such id is its size.
-  const id = w.readDoc(word.toLowerCase()).tokens().out(w.its.uniqueId)[0] as number;
-  return id < lexiconSize!;
+  const id = w.nlp.readDoc(word.toLowerCase()).tokens().out(w.uniqueId)[0] as number;
+  return id < w.lexiconSize;
 }
 
 function acceptNameRun(words: string[]): boolean {
@@ -336,7 +351,7 @@ function mergeRanges(ranges: { start: number; end: number }[]): { start: number;
   const sorted = [...ranges].sort((a, b) => a.start - b.start || b.end - a.end);
   const out: { start: number; end: number }[] = [];
   for (const r of sorted) {
-    const last = out[out.length - 1];
+    const last = out.at(-1);
     // Parts of one address separated only by spaces, commas or line breaks join into one span.
     if (last && r.start <= last.end + 3 && /^[\s,]*$/.test(textBetween(last.end, r.start))) {
       last.end = Math.max(last.end, r.end);

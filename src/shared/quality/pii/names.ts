@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as compromiseLexicon from './gazetteer/compromiseLexicon';
-import { LANGUAGES, type LanguageLexicon } from './gazetteer/languages';
+import { LANGUAGES } from './gazetteer/languages';
+import { ownValue } from '../../lookup';
 import { execAll } from './regex';
 import type { PiiSpan } from './types';
 
@@ -89,7 +90,7 @@ export const NAME_DETECTOR_LANGUAGES: readonly string[] = Object.keys(LANGUAGES)
 export function nameGazetteer(language: string): Gazetteer {
   let g = gazetteers.get(language);
   if (g) return g;
-  const own: LanguageLexicon | undefined = LANGUAGES[language];
+  const own = ownValue(LANGUAGES, language);
   if (!own) throw new Error(`no name gazetteer for language "${language}" (covered: ${NAME_DETECTOR_LANGUAGES.join(', ')})`);
   const all = Object.values(LANGUAGES);
   const isEnglish = language === 'en';
@@ -219,7 +220,7 @@ export function detectNamesFast(text: string, language = 'en'): PiiSpan[] {
 }
 
 function acceptRun(text: string, run: { start: number; end: number; raw: string }[], g: Gazetteer, spans: PiiSpan[]): void {
-  const tokens: Token[] = new Array(run.length);
+  const tokens = new Array<Token>(run.length);
   let worthALook = false;
   for (let k = 0; k < run.length; k++) {
     const r = run[k];
@@ -287,14 +288,14 @@ function acceptTokens(text: string, tokens: Token[], g: Gazetteer, spans: PiiSpa
       // Context belongs to the words right after it, not to a later part of the run.
       const first = segmentStart === i && !strong;
       const segment = tokens.slice(segmentStart, j);
-      const next = tokens[j];
+      const next = tokens.at(j);
       const last = segment[segment.length - 1];
       if (
         acceptSegment(segment, g, {
           weak: weak && first,
           sentenceStart: sentenceStart && first,
           // "Exversion Orchestra", "Martinez Mall", "Shelly Park": a place or organisation word after it.
-          followedByOther: Boolean(next && (next.kind !== 'stop' || NOT_PERSON_AFTER.has(next.key))),
+          followedByOther: next !== undefined && (next.kind !== 'stop' || NOT_PERSON_AFTER.has(next.key)),
           placeBefore: placeBefore && first,
           speaker: sentenceStart && first && text[last.end] === ':',
           aloneOnLine: tokens.length === 1 && aloneOnLine(text, segment[0].start, last.end),

@@ -55,13 +55,13 @@ export function createLocalDetector(options: LocalDetectorOptions = {}): PiiDete
   const detect = (text: string, language: string | undefined, textOptions: LocalDetectorOptions): PiiSpan[] => {
     if (text.length > DETECT_CACHE_MAX_CHARS) return detectLocal(text, textOptions);
     let cache = caches.get(language ?? '');
-    if (!cache) caches.set(language ?? '', (cache = new Map()));
+    if (!cache) caches.set(language ?? '', (cache = new Map<string, PiiSpan[]>()));
     let spans = cache.get(text);
     if (!spans) {
       spans = detectLocal(text, textOptions);
       if (cached >= DETECT_CACHE_ENTRIES) {
         caches.clear();
-        caches.set(language ?? '', (cache = new Map()));
+        caches.set(language ?? '', (cache = new Map<string, PiiSpan[]>()));
         cached = 0;
       }
       cache.set(text, spans);
@@ -108,7 +108,8 @@ export function detectLocal(text: string, options: LocalDetectorOptions = {}): P
   return resolveOverlaps(kept);
 }
 
-const PRIORITY = new Map<PiiType, number>(PII_TYPES.map((t, i) => [t, i]));
+// Every PII type has its place in PII_TYPES (fromEntries cannot say so in its type).
+const PRIORITY = Object.fromEntries(PII_TYPES.map((t, i) => [t, i])) as Record<PiiType, number>;
 
 /**
  * Keeps non-overlapping spans: validated structured types win over names and addresses (a card
@@ -118,7 +119,7 @@ export function resolveOverlaps(spans: PiiSpan[]): PiiSpan[] {
   // Most texts have no span or one: nothing can overlap.
   if (spans.length <= 1) return spans.filter((s) => s.end > s.start);
   const ranked = [...spans].sort(
-    (a, b) => PRIORITY.get(a.type)! - PRIORITY.get(b.type)! || b.end - b.start - (a.end - a.start) || a.start - b.start,
+    (a, b) => PRIORITY[a.type] - PRIORITY[b.type] || b.end - b.start - (a.end - a.start) || a.start - b.start,
   );
   const kept: PiiSpan[] = [];
   // Claimed characters: each check costs the span's length, not the number of kept spans.
@@ -190,7 +191,7 @@ export interface RedactionOptions {
 export function conversationLanguage(conversation: Conversation, fixed?: string): string {
   if (fixed) return fixed;
   // The language stage stores a code ("de") or a detection result ({ code: "de", … }).
-  const field = (conversation as Conversation & { language?: unknown }).language;
+  const field: unknown = conversation.language;
   const stored = typeof field === 'object' && field !== null ? (field as { code?: unknown }).code : field;
   if (typeof stored === 'string' && stored && stored !== 'und') return nameLanguage('', stored);
   // A sample is enough to tell the language, and detection costs far more per character than redaction.
@@ -279,7 +280,7 @@ function redactParts(message: { content?: unknown }, redact: (text: string) => s
   return {
     ...message,
     content: message.content.map((part: unknown) => {
-      const p = part as { type?: unknown; text?: unknown };
+      const p = part as { type?: unknown; text?: unknown } | null | undefined;
       if (typeof p?.text !== 'string') return part;
       return { ...p, text: redact(p.text) };
     }),
@@ -287,7 +288,8 @@ function redactParts(message: { content?: unknown }, redact: (text: string) => s
 }
 
 type ToolCallMessage = {
-  tool_calls?: { function?: { arguments?: unknown } }[];
+  // Elements come from JSON: a null among them passes through untouched.
+  tool_calls?: ({ function?: { arguments?: unknown } } | null)[];
   function_call?: { arguments?: unknown };
 };
 

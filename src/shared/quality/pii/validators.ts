@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { ownValue } from '../../lookup';
 
 /** Checks that structured identifiers are real ones, not any run of digits that looks similar. */
 
@@ -45,7 +46,7 @@ const IBAN_LENGTHS: Record<string, number> = {
 export function isIban(value: string): boolean {
   const iban = value.replace(/[\s-]/g, '').toUpperCase();
   if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(iban)) return false;
-  const expected = IBAN_LENGTHS[iban.slice(0, 2)];
+  const expected = ownValue(IBAN_LENGTHS, iban.slice(0, 2));
   if (expected !== undefined && iban.length !== expected) return false;
   const rearranged = iban.slice(4) + iban.slice(0, 4);
   let remainder = 0;
