@@ -12,7 +12,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { required } from '../../shared/lookup';
+import { required } from '../../src/shared/lookup';
 import { Random } from './prng';
 import { iban, luhnCard, person, type Person } from './pii';
 import {
