@@ -78,6 +78,18 @@ export function sharedConversationExecutor(recipe: WorkerRecipe, workers: number
   return executor;
 }
 
+/**
+ * Heap limits of a preprocessing worker. V8's default young generation (3 × 16 MB semi-spaces)
+ * lets each thread's short-lived garbage reach ~50 MB before it is collected: per worker, on top
+ * of its tokenizer and PII tables (~45 MB of live heap). A small young generation keeps every
+ * worker near its live size, at a few per cent of GC time; the old generation is not capped
+ * below what a huge conversation could need.
+ */
+const WORKER_HEAP = {
+  maxYoungGenerationSizeMb: 6,
+  maxOldGenerationSizeMb: 512,
+};
+
 function poolExecutor(recipe: WorkerRecipe, workers: number, threads: { minThreads: number; idleTimeout: number }): ConversationExecutor {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Piscina } = require('piscina') as typeof import('piscina');
@@ -89,6 +101,7 @@ function poolExecutor(recipe: WorkerRecipe, workers: number, threads: { minThrea
     atomics: 'disabled',
     idleTimeout: threads.idleTimeout,
     workerData: recipe,
+    resourceLimits: WORKER_HEAP,
   });
   return {
     pooled: true,
