@@ -39,7 +39,9 @@ describe('language stage', () => {
   // chats the answer must be the detector's own, conversation by conversation.
   it('gives the detector’s answer on every STAR conversation, with or without the English shortcut', async () => {
     const stage = createLanguageStage();
-    const files = readdirSync(STAR).filter((f) => f.endsWith('.json')).sort();
+    const files = readdirSync(STAR)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
     expect(files.length).toBeGreaterThan(100);
     for (const file of files) {
       const { conversation: c } = starConversation(readFileSync(join(STAR, file), 'utf8'), file);
