@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { once } from 'node:events';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -8,6 +7,7 @@ import { parse as parseCsv } from 'csv-parse';
 import { generateDemoData } from '../tools/demo/generateDemoData';
 import { parseInput } from '../src/shared/ingest/parse';
 import { timeMedian, type Benchmark } from './harness';
+import { jsonParseOnly, writeGenerated } from './inputFiles';
 
 /**
  * Ingest throughput per input format on files of a few tens of MB (built from the demo data with
@@ -56,47 +56,14 @@ function samples(): Record<string, Sample> {
 
 /** Writes copies of the sample (ids made unique per copy) until the file reaches `bytes`. */
 async function writeFile(path: string, sample: Sample, bytes: number): Promise<number> {
-  const out = createWriteStream(path);
-  let written = 0;
-  const put = async (text: string) => {
-    written += Buffer.byteLength(text);
-    if (!out.write(text)) await once(out, 'drain');
-  };
-  if (sample.header) await put(`${sample.header}\n`);
-  for (let copy = 0; written < bytes; copy++) {
-    await put(sample.lines.map((l) => l.replaceAll('{n}', String(copy))).join('\n') + '\n');
-  }
-  out.end();
-  await once(out, 'finish');
-  return written;
+  const copy = (n: number) => sample.lines.map((l) => l.replaceAll('{n}', String(n))).join('\n') + '\n';
+  return (await writeGenerated(path, bytes, copy, sample.header ? { header: `${sample.header}\n` } : {})).bytes;
 }
 
 async function parseFile(path: string): Promise<number> {
   let items = 0;
   for await (const _ of parseInput(createReadStream(path, { highWaterMark: CHUNK }), { fileName: path })) items++;
   return items;
-}
-
-async function jsonParseOnly(path: string): Promise<number> {
-  let records = 0;
-  let rest: Buffer = Buffer.alloc(0);
-  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK }) as AsyncIterable<Buffer>) {
-    const data = rest.length ? Buffer.concat([rest, chunk]) : chunk;
-    let start = 0;
-    for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
-      if (nl > start) {
-        JSON.parse(data.toString('utf8', start, nl));
-        records++;
-      }
-      start = nl + 1;
-    }
-    rest = data.subarray(start);
-  }
-  if (rest.length) {
-    JSON.parse(rest.toString('utf8'));
-    records++;
-  }
-  return records;
 }
 
 async function csvParseOnly(path: string): Promise<number> {
@@ -131,7 +98,7 @@ export const ingestBenchmark: Benchmark = {
       const gzPath = join(dir, 'conversation.jsonl.gz');
       writeFileSync(gzPath, gzipSync(readFileSync(conversationFile.path), { level: 6 }));
 
-      const baselineMs = await timeMedian(() => jsonParseOnly(conversationFile.path), REPEATS);
+      const baselineMs = await timeMedian(() => jsonParseOnly(conversationFile.path, CHUNK), REPEATS);
       const baseline = mbps(conversationFile.bytes, baselineMs);
       lines.push(`files of ~${mb(TARGET_BYTES)} built from the demo data; median of ${REPEATS} runs after a warm-up; throughput in MB of (uncompressed) input per second`);
       lines.push(`baseline: JSON.parse-only line splitting over the conversation JSONL: ${baseline.toFixed(1)} MB/s`);

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { median, type Benchmark } from './harness';
+import { jsonParseOnly } from './inputFiles';
 import { writeStarJsonl } from './starCorpus';
 
 /**
@@ -27,6 +28,7 @@ function env(name: string, fallback: string): string {
 
 interface ProbeResult {
   ms: number;
+  cpuMs: number;
   records: number;
   maxRss: number;
 }
@@ -40,24 +42,6 @@ function probe(input: string, out: string, workers: number | undefined, extraEnv
   });
   rmSync(out, { recursive: true, force: true });
   return JSON.parse(text) as ProbeResult;
-}
-
-async function jsonParseOnly(path: string): Promise<number> {
-  let records = 0;
-  let rest: Buffer = Buffer.alloc(0);
-  for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 }) as AsyncIterable<Buffer>) {
-    const data = rest.length ? Buffer.concat([rest, chunk]) : chunk;
-    let start = 0;
-    for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
-      if (nl > start) {
-        JSON.parse(data.toString('utf8', start, nl));
-        records++;
-      }
-      start = nl + 1;
-    }
-    rest = data.subarray(start);
-  }
-  return records;
 }
 
 async function baselineMs(path: string, repeats: number): Promise<number> {
@@ -87,9 +71,14 @@ export const prepareBenchmark: Benchmark = {
       const base = await baselineMs(input, repeats);
       lines.push(`input: ${(bytes / MB).toFixed(1)} MB, ${records} conversations from STAR turns; ${cores} cores; medians of ${repeats} runs, each a fresh process`);
       lines.push(`baseline read + JSON.parse per line: ${rate(bytes, base).toFixed(1)} MB/s`);
+      lines.push(`load average (1 min) at the start: ${loadavg()[0].toFixed(2)} on ${cores} cores`);
+      lines.push(
+        'MB per CPU-second: input MB over the CPU time of all threads (start-up included); unlike MB/s it hardly moves with the load of others, and ' +
+          `${cores} × it is what ${cores} idle cores would reach if the work spread perfectly.`,
+      );
       lines.push('');
-      lines.push('| settings | workers | MB/s | × baseline | speed-up vs 1 worker | MB/s per core | peak RSS |');
-      lines.push('|---|---:|---:|---:|---:|---:|---:|');
+      lines.push('| settings | workers | MB/s | × baseline | speed-up vs 1 worker | MB/s per core | MB per CPU-s | peak RSS |');
+      lines.push('|---|---:|---:|---:|---:|---:|---:|---:|');
       const modes: [string, Record<string, string>][] = [
         ['default (PII names on)', {}],
         ['TUNELOOP_PII_MODE=off', { TUNELOOP_PII_MODE: 'off' }],
@@ -101,9 +90,10 @@ export const prepareBenchmark: Benchmark = {
           const runs = Array.from({ length: repeats }, () => probe(input, join(dir, 'out'), workers, extra));
           const ms = median(runs.map((r) => r.ms));
           const mbps = rate(bytes, ms);
+          const perCpu = rate(bytes, median(runs.map((r) => r.cpuMs)));
           if (workers === 1) single = mbps;
           lines.push(
-            `| ${label} | ${workers} | ${fixed(mbps)} | ${fixed(mbps / rate(bytes, base))} | ${(mbps / single).toFixed(2)} | ${fixed(mbps / workers)} | ${(Math.max(...runs.map((r) => r.maxRss)) / MB).toFixed(0)} MB |`,
+            `| ${label} | ${workers} | ${fixed(mbps)} | ${fixed(mbps / rate(bytes, base))} | ${(mbps / single).toFixed(2)} | ${fixed(mbps / workers)} | ${fixed(perCpu)} | ${(Math.max(...runs.map((r) => r.maxRss)) / MB).toFixed(0)} MB |`,
           );
         }
       }
@@ -119,9 +109,13 @@ export const prepareBenchmark: Benchmark = {
         const written = await writeStarJsonl(file, size * MB);
         const r = probe(file, join(dir, 'out'), undefined, { TUNELOOP_PII_MODE: pii });
         peaks.push(r.maxRss);
-        lines.push(`- ${(written.bytes / MB).toFixed(0)} MB (${written.lines} conversations): peak RSS ${(r.maxRss / MB).toFixed(0)} MB, ${rate(written.bytes, r.ms).toFixed(2)} MB/s`);
+        lines.push(
+          `- ${(written.bytes / MB).toFixed(0)} MB (${written.lines} conversations): peak RSS ${(r.maxRss / MB).toFixed(0)} MB, ${rate(written.bytes, r.ms).toFixed(2)} MB/s, ` +
+            `${rate(written.bytes, r.cpuMs).toFixed(2)} MB per CPU-s (load ${loadavg()[0].toFixed(1)})`,
+        );
         rmSync(file, { force: true });
       }
+      lines.push(`load average (1 min) at the end: ${loadavg()[0].toFixed(2)}`);
       if (peaks.length > 1) lines.push(`- largest / smallest input: ${(peaks[peaks.length - 1] / peaks[0]).toFixed(2)}× peak RSS`);
     } finally {
       rmSync(dir, { recursive: true, force: true });

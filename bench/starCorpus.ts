@@ -1,8 +1,7 @@
-import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { once } from 'node:events';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createGzip } from 'node:zlib';
 import { seededRandom } from '../src/shared/random/seeded';
+import { writeGenerated } from './inputFiles';
 
 /**
  * Conversation JSONL of any size from real STAR dialogue turns (Rasa, MIT;
@@ -48,35 +47,18 @@ export async function writeStarJsonl(path: string, bytes: number, options: { see
     agent: dialogues.flatMap((d) => d.messages.filter((m) => m.role === 'agent').map((m) => m.text)),
   };
   const random = seededRandom(options.seed ?? 7);
-  const file = createWriteStream(path);
-  const gzip = options.gzip ? createGzip({ level: 6 }) : undefined;
-  gzip?.pipe(file);
-  const out = gzip ?? file;
-  let written = 0;
-  let lines = 0;
-  let chunk: string[] = [];
-  let chunkBytes = 0;
-  const flush = async () => {
-    if (!out.write(chunk.join(''))) await once(out, 'drain');
-    chunk = [];
-    chunkBytes = 0;
-  };
-  while (written < bytes) {
-    const d = dialogues[lines % dialogues.length];
-    const messages = d.messages.map((m) => {
-      const pool = pools[m.role];
-      return { role: m.role, text: `${m.text} ${pool[Math.floor(random() * pool.length)]}` };
-    });
-    const line = JSON.stringify({ conversation_id: `star-${lines}`, issue_type: d.domain, messages }) + '\n';
-    const size = Buffer.byteLength(line);
-    chunk.push(line);
-    chunkBytes += size;
-    written += size;
-    lines++;
-    if (chunkBytes >= 1 << 20) await flush();
-  }
-  if (chunk.length) await flush();
-  out.end();
-  await once(file, 'close');
-  return { lines, bytes: written };
+  const written = await writeGenerated(
+    path,
+    bytes,
+    (line) => {
+      const d = dialogues[line % dialogues.length];
+      const messages = d.messages.map((m) => {
+        const pool = pools[m.role];
+        return { role: m.role, text: `${m.text} ${pool[Math.floor(random() * pool.length)]}` };
+      });
+      return JSON.stringify({ conversation_id: `star-${line}`, issue_type: d.domain, messages }) + '\n';
+    },
+    { gzip: options.gzip },
+  );
+  return { lines: written.pieces, bytes: written.bytes };
 }

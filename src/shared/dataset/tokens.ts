@@ -1,5 +1,3 @@
-import { encode as encodeCl100k } from 'gpt-tokenizer/cjs/encoding/cl100k_base';
-import { encode as encodeO200k } from 'gpt-tokenizer/cjs/encoding/o200k_base';
 import { modelInfo, type TokenizerEncoding } from './modelLimits';
 
 /**
@@ -23,15 +21,31 @@ export const IMAGE_PART_TOKENS = 85;
 // not a control token (tiktoken would raise; the API counts it as text).
 const plainText = { disallowedSpecial: new Set<string>() };
 
-const encoders: Record<TokenizerEncoding, (text: string) => number[]> = {
-  o200k_base: (text) => encodeO200k(text, plainText),
-  cl100k_base: (text) => encodeCl100k(text, plainText),
-};
+type Encoding = { countTokens(text: string, options: typeof plainText): number };
+const encodings: Partial<Record<TokenizerEncoding, Encoding>> = {};
 
-/** Tokens of a plain string under an encoding. */
+/**
+ * Each encoding's tables (tens of MB each) are loaded on first use, and only that one: a process
+ * (or worker thread) that counts o200k tokens never holds cl100k, and one that counts none holds neither.
+ */
+function loadEncoding(encoding: TokenizerEncoding): Encoding {
+  let loaded = encodings[encoding];
+  if (!loaded) {
+    /* eslint-disable @typescript-eslint/no-require-imports -- lazy on purpose (memory, cold start) */
+    loaded =
+      encoding === 'o200k_base'
+        ? (require('gpt-tokenizer/cjs/encoding/o200k_base') as Encoding)
+        : (require('gpt-tokenizer/cjs/encoding/cl100k_base') as Encoding);
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    encodings[encoding] = loaded;
+  }
+  return loaded;
+}
+
+/** Tokens of a plain string under an encoding (counted without building the token array). */
 export function countTextTokens(text: string, encoding: TokenizerEncoding): number {
   if (!text) return 0;
-  return encoders[encoding](text).length;
+  return loadEncoding(encoding).countTokens(text, plainText);
 }
 
 /** A token counter bound to a model's encoding. */

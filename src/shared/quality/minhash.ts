@@ -138,17 +138,23 @@ export class MinHasher {
   /** The signature of shingles given by their FNV-1a hashes (`shingleHashes`). */
   signatureOfHashes(hashes: ArrayLike<number>): Uint32Array {
     const sig = new Uint32Array(this.numPerm).fill(0xffffffff);
-    for (let k = 0; k < hashes.length; k++) {
-      const h = hashes[k];
-      for (let i = 0; i < this.numPerm; i++) {
-        let x = (Math.imul(h ^ this.seeds[2 * i + 1], this.seeds[2 * i]) >>> 0) ^ this.seeds[2 * i + 1];
+    const seeds = this.seeds;
+    // Permutation outside, shingles inside: the seeds and the running minimum stay in registers
+    // (the same values as shingle-by-shingle, about 2-3x faster).
+    for (let i = 0; i < this.numPerm; i++) {
+      const a = seeds[2 * i];
+      const b = seeds[2 * i + 1];
+      let min = 0xffffffff;
+      for (let k = 0; k < hashes.length; k++) {
+        let x = (Math.imul(hashes[k] ^ b, a) >>> 0) ^ b;
         x ^= x >>> 16;
         x = Math.imul(x, 0x85ebca6b) >>> 0;
         x ^= x >>> 13;
         x = Math.imul(x, 0xc2b2ae35) >>> 0;
         x ^= x >>> 16;
-        if (x >>> 0 < sig[i]) sig[i] = x >>> 0;
+        if (x >>> 0 < min) min = x >>> 0;
       }
+      sig[i] = min;
     }
     return sig;
   }

@@ -1,4 +1,4 @@
-import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
 import type { Settings } from '../config/settings';
 import type { ConversationStage } from '../dataset/stages';
 import type { Dimensions, Telemetry } from '../telemetry/telemetry';
@@ -85,13 +85,23 @@ export function redactionStageFromSettings(settings: Settings, credential?: Toke
         detector: createAzurePiiDetector({
           endpoint,
           idPatterns,
-          credential: credential ?? new DefaultAzureCredential({ managedIdentityClientId: settings.AZURE_CLIENT_ID }),
+          credential: credential ?? defaultCredential(settings),
         }),
       });
     }
     default:
       return createRedactionStage({ detector: createLocalDetector({ idPatterns }) });
   }
+}
+
+/**
+ * Loaded only in azure mode: @azure/identity costs every preprocessing worker thread about a
+ * second and tens of MB to load, and local redaction never uses it.
+ */
+function defaultCredential(settings: Settings): TokenCredential {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose
+  const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
+  return new DefaultAzureCredential({ managedIdentityClientId: settings.AZURE_CLIENT_ID });
 }
 
 function parseSafetyCategories(spec: string): SafetyCategory[] {
