@@ -76,8 +76,17 @@ describe('FineTuningClient against the emulator', () => {
     for await (const job of client.listJobs({ pageSize: 1 })) seen.push(job.id);
     for (const id of created) expect(seen).toContain(id);
     expect(new Set(seen).size).toBe(seen.length);
-    const cancelled = await client.cancelJob(created[2]);
-    expect(['cancelled', 'cancelling']).toContain(cancelled.status);
+    // The emulator trains small jobs in moments; on a loaded machine the listing can take longer
+    // than the job, and Azure refuses to cancel a finished job (400). Both answers are correct.
+    const outcome = await client.cancelJob(created[2]).then(
+      (job) => job.status,
+      (err: unknown) => err,
+    );
+    if (typeof outcome === 'string') expect(['cancelled', 'cancelling']).toContain(outcome);
+    else {
+      expect(outcome).toMatchObject({ kind: 'invalid-request', status: 400 });
+      expect(['succeeded', 'failed']).toContain((await client.getJob(created[2])).status);
+    }
   });
 
   it('rides out a 429 storm by honouring retry-after', async () => {
