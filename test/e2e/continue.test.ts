@@ -88,6 +88,7 @@ describe('continue mode end to end (local stack: Azurite + emulator + local host
   });
 
   afterAll(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- undefined when beforeAll failed
     await stack?.stop();
     if (localDir) rmSync(localDir, { recursive: true, force: true });
   });
@@ -107,27 +108,42 @@ describe('continue mode end to end (local stack: Azurite + emulator + local host
         pending.delete(r.trigger);
       }
       if (!pending.size) return;
-      if (Date.now() > deadline) throw new Error(`preprocessing of ${[...pending].join(', ')} did not finish; host log:\n${hostLog.slice(-30).join('\n')}`);
+      if (Date.now() > deadline)
+        throw new Error(`preprocessing of ${[...pending].join(', ')} did not finish; host log:\n${hostLog.slice(-30).join('\n')}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
 
   /** What the nightly timer does: the nightlyRetrain function itself. */
   async function nightly(): Promise<{ outcome: string; datasetVersion?: string; jobKey?: string; reason?: string }> {
-    const context = new InvocationContext({ invocationId: randomUUID(), functionName: 'nightlyRetrain', logHandler: (_l, ...args) => hostLog.push(`[nightlyRetrain] ${args.join(' ')}`) });
+    const context = new InvocationContext({
+      invocationId: randomUUID(),
+      functionName: 'nightlyRetrain',
+      logHandler: (_l, ...args) => hostLog.push(`[nightlyRetrain] ${args.join(' ')}`),
+    });
     return (await nightlyRetrain.handler({ isPastDue: false }, context)) as { outcome: string; datasetVersion?: string; jobKey?: string };
   }
 
   async function manifestOf(version: string): Promise<DatasetManifest> {
-    return JSON.parse((await stack.runtime.storage.container(CONTAINERS.datasets).getBlobClient(`${version}/manifest.json`).downloadToBuffer()).toString('utf8')) as DatasetManifest;
+    return JSON.parse(
+      (await stack.runtime.storage.container(CONTAINERS.datasets).getBlobClient(`${version}/manifest.json`).downloadToBuffer()).toString(
+        'utf8',
+      ),
+    ) as DatasetManifest;
   }
 
   async function datasetText(version: string, file: string): Promise<string> {
-    return (await stack.runtime.storage.container(CONTAINERS.datasets).getBlobClient(`${version}/${file}`).downloadToBuffer()).toString('utf8');
+    return (await stack.runtime.storage.container(CONTAINERS.datasets).getBlobClient(`${version}/${file}`).downloadToBuffer()).toString(
+      'utf8',
+    );
   }
 
   async function finished(jobKey: string): Promise<JobRecord> {
-    return waitForJobRecord(stack.runtime.storage, jobKey, { until: (r) => FINAL_JOB_STATES.has(r.state) && !r.leaseOwner, timeoutMs: 300_000, hostLog });
+    return waitForJobRecord(stack.runtime.storage, jobKey, {
+      until: (r) => FINAL_JOB_STATES.has(r.state) && !r.leaseOwner,
+      timeoutMs: 300_000,
+      hostLog,
+    });
   }
 
   async function ask(deployment: string, prompt: { role: 'system' | 'user' | 'assistant'; content: string }[]): Promise<string> {
@@ -168,7 +184,12 @@ describe('continue mode end to end (local stack: Azurite + emulator + local host
       job = await client.getJob(job.id);
     }
     expect(job.status).toBe('succeeded');
-    await stack.runtime.fineTune.deployments.deployModel({ deploymentName: name, model: job.fine_tuned_model!, backoff: FAST, maxWaitMs: 60_000 });
+    await stack.runtime.fineTune.deployments.deployModel({
+      deploymentName: name,
+      model: job.fine_tuned_model!,
+      backoff: FAST,
+      maxWaitMs: 60_000,
+    });
     return name;
   }
 
@@ -188,12 +209,21 @@ describe('continue mode end to end (local stack: Azurite + emulator + local host
     const first = await nightly();
     expect(first).toMatchObject({ outcome: 'submitted' });
     const v1 = await manifestOf(first.datasetVersion!);
-    expect(v1.training).toMatchObject({ mode: 'full', reason: 'TUNELOOP_TRAINING_MODE=full', baseModel: settings.TUNELOOP_BASE_MODEL, continuation: 0 });
+    expect(v1.training).toMatchObject({
+      mode: 'full',
+      reason: 'TUNELOOP_TRAINING_MODE=full',
+      baseModel: settings.TUNELOOP_BASE_MODEL,
+      continuation: 0,
+    });
     expect(v1.issueTypes.after.product_recall).toBeGreaterThan(5);
     const a = await finished(first.jobKey!);
     expect(a).toMatchObject({ state: 'evaluated', decision: 'promote', baseModel: settings.TUNELOOP_BASE_MODEL });
     expect((await openai.fineTuning.jobs.retrieve(a.openaiJobId!)).model).toBe(settings.TUNELOOP_BASE_MODEL);
-    expect(await getProductionPointer(storage)).toMatchObject({ jobKey: a.jobKey, fineTunedModel: a.fineTunedModel, datasetVersion: v1.version });
+    expect(await getProductionPointer(storage)).toMatchObject({
+      jobKey: a.jobKey,
+      fineTunedModel: a.fineTunedModel,
+      datasetVersion: v1.version,
+    });
 
     // ---- 2. switch to continue; new, changed and removed conversations -------------------
     setRuntime(createRuntime({ ...settings, TUNELOOP_TRAINING_MODE: 'continue' }, { storage }));
@@ -232,14 +262,18 @@ describe('continue mode end to end (local stack: Azurite + emulator + local host
     expect(replay.examples / v2.counts.train).toBeLessThan(0.4);
     expect(Object.keys(replay.byIssueType).length).toBeGreaterThanOrEqual(4);
     // Conversations without an issue type are one stratum of their own ('(none)'; 'unknown' in issueTypes).
-    for (const type of Object.keys(replay.byIssueType)) expect(v1.issueTypes.after[type === '(none)' ? 'unknown' : type]).toBeGreaterThan(0);
+    for (const type of Object.keys(replay.byIssueType))
+      expect(v1.issueTypes.after[type === '(none)' ? 'unknown' : type]).toBeGreaterThan(0);
     expect(replay.byIssueType.product_recall).toBeUndefined();
     expect(v2.counts.train).toBeLessThan(v2.fullTrain.examples);
     const trainV2 = await datasetText(v2.version, 'train.jsonl');
     expect(trainV2.split('\n').filter(Boolean)).toHaveLength(v2.counts.train);
     expect(trainV2).not.toMatch(/SteamPro/);
     // The datasets table row carries the plan too (tuneloop status reads it).
-    expect(await storage.table(TABLES.datasets).getEntity('dataset', v2.version)).toMatchObject({ trainingMode: 'continue', jobBaseModel: a.fineTunedModel });
+    expect(await storage.table(TABLES.datasets).getEntity('dataset', v2.version)).toMatchObject({
+      trainingMode: 'continue',
+      jobBaseModel: a.fineTunedModel,
+    });
 
     const b = await finished(second.jobKey!);
     // The submit message carried A's model: the job record starts from it, and so does the emulator's job.
@@ -249,7 +283,10 @@ describe('continue mode end to end (local stack: Azurite + emulator + local host
     const reportB = await loadReport(storage, b.jobKey);
     expect(reportB).toMatchObject({ mode: 'relative', production: { jobKey: a.jobKey }, decision: b.decision });
     expect(await storage.table(TABLES.evaluations).getEntity(b.jobKey, 'summary')).toMatchObject({ decision: b.decision });
-    if (b.decision !== 'promote') throw new Error(`B was not promoted: ${JSON.stringify({ decision: b.decision, reasons: reportB.reasons, failed: reportB.checks.filter((x) => !x.passed), summary: reportB.summary })}`);
+    if (b.decision !== 'promote')
+      throw new Error(
+        `B was not promoted: ${JSON.stringify({ decision: b.decision, reasons: reportB.reasons, failed: reportB.checks.filter((x) => !x.passed), summary: reportB.summary })}`,
+      );
     expect(await getProductionPointer(storage)).toMatchObject({ jobKey: b.jobKey, datasetVersion: v2.version });
 
     // B started from A's trained state: it answers recall questions from A's training, which are in none of its own lines.
@@ -288,11 +325,20 @@ describe('continue mode end to end (local stack: Azurite + emulator + local host
     // Telemetry: the job's state events name the model it started from; the assembly reports the plan.
     await getRuntime().telemetry.flush();
     const { records } = await readTelemetryRecords(join(localDir, 'telemetry.jsonl'));
-    const stateEvents = records.flatMap((r) => (r.kind === 'event' && r.name === 'tuneloop.job.state_changed' && r.properties.job_key === b.jobKey ? [r.properties] : []));
+    const stateEvents = records.flatMap((r) =>
+      r.kind === 'event' && r.name === 'tuneloop.job.state_changed' && r.properties.job_key === b.jobKey ? [r.properties] : [],
+    );
     expect(stateEvents.length).toBeGreaterThan(3);
     for (const properties of stateEvents) expect(properties.base_model).toBe(a.fineTunedModel);
-    const replayMetric = records.filter((r) => r.kind === 'metric' && r.name === 'tuneloop.dataset.replay_examples' && r.dimensions.dataset_version === v2.version);
-    expect(replayMetric).toEqual([expect.objectContaining({ value: replay.examples, dimensions: expect.objectContaining({ training_mode: 'continue', job_base_model: a.fineTunedModel }) })]);
+    const replayMetric = records.filter(
+      (r) => r.kind === 'metric' && r.name === 'tuneloop.dataset.replay_examples' && r.dimensions.dataset_version === v2.version,
+    );
+    expect(replayMetric).toEqual([
+      expect.objectContaining({
+        value: replay.examples,
+        dimensions: expect.objectContaining({ training_mode: 'continue', job_base_model: a.fineTunedModel }),
+      }),
+    ]);
     const assembled = readFileSync(join(localDir, 'events.jsonl'), 'utf8')
       .split('\n')
       .filter(Boolean)
@@ -300,7 +346,14 @@ describe('continue mode end to end (local stack: Azurite + emulator + local host
       .filter((e) => e.type === 'tuneloop.dataset.assembled');
     expect(assembled.map((e) => e.data)).toEqual([
       expect.objectContaining({ dataset_version: v1.version, training_mode: 'full', job_base_model: settings.TUNELOOP_BASE_MODEL }),
-      expect.objectContaining({ dataset_version: v2.version, training_mode: 'continue', job_base_model: a.fineTunedModel, parent_job: a.jobKey, continuation: 1, replay_examples: replay.examples }),
+      expect.objectContaining({
+        dataset_version: v2.version,
+        training_mode: 'continue',
+        job_base_model: a.fineTunedModel,
+        parent_job: a.jobKey,
+        continuation: 1,
+        replay_examples: replay.examples,
+      }),
     ]);
 
     // ---- 3. after TUNELOOP_CONTINUE_MAX=1 continuation: a full retrain from the base model ----

@@ -101,8 +101,8 @@ async function erasedAncestor(
 ): Promise<{ jobKey: string; model: string; requestId: string } | undefined> {
   const marks = new Map<string, string>();
   try {
-    for await (const row of runtime.storage.table(TABLES.erasures).listEntities<Record<string, unknown>>({ queryOptions: { filter: "PartitionKey eq 'model'" }, abortSignal: signal })) {
-      if (row.trainedOnErasedData === true && typeof row.jobKey === 'string') marks.set(row.jobKey, String(row.requestId ?? ''));
+    for await (const row of runtime.storage.table(TABLES.erasures).listEntities({ queryOptions: { filter: "PartitionKey eq 'model'" }, abortSignal: signal })) {
+      if (row.trainedOnErasedData === true && typeof row.jobKey === 'string') marks.set(row.jobKey, typeof row.requestId === 'string' ? row.requestId : '');
     }
   } catch (err) {
     if ((err as { statusCode?: number }).statusCode === 404) return undefined;

@@ -63,9 +63,9 @@ describe('runDriftWatch (Azurite)', () => {
     const start = await secondBoundary();
     await writeShard(runtime.storage, 'day1.jsonl/1.jsonl', bankingConversations(40, 'd1'));
     const asked: AssembleOptions[] = [];
-    const assemble = async (_r: Runtime, o: AssembleOptions): Promise<AssemblyOutcome> => {
+    const assemble = (_r: Runtime, o: AssembleOptions): Promise<AssemblyOutcome> => {
       asked.push(o);
-      return { outcome: 'skipped', reason: 'unchanged', detail: 'assembly stand-in: this test is about what the watch asks for' };
+      return Promise.resolve({ outcome: 'skipped', reason: 'unchanged', detail: 'assembly stand-in: this test is about what the watch asks for' });
     };
     const withSettings = (extra: Record<string, string>) =>
       createRuntime(loadSettings({ TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: dir, TUNELOOP_DRIFT_MIN_SAMPLES: '20', TUNELOOP_DRIFT_RETRAIN_COOLDOWN_HOURS: '0', ...extra }), {
