@@ -339,11 +339,25 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
     runtime.telemetry.trackMetric('tuneloop.dataset.changed_examples', change.changedExamples, dims);
     runtime.telemetry.trackMetric('tuneloop.dataset.superseded_records', accounting.records.superseded, dims);
     if (cost.estimated_cost_usd !== null) runtime.telemetry.trackMetric('tuneloop.dataset.estimated_cost_usd', cost.estimated_cost_usd, dims);
+    if (training.replay) {
+      runtime.telemetry.trackMetric('tuneloop.dataset.replay_examples', training.replay.examples, { ...dims, training_mode: training.mode, job_base_model: training.baseModel });
+    }
     await notify(runtime, {
       type: EVENT_TYPES.datasetAssembled,
       subject: `datasets/${version}`,
       id: `assembled-${version}`,
-      data: { dataset_version: version, train: manifest.counts.train, validation: manifest.counts.validation, holdout: manifest.counts.holdout },
+      data: {
+        dataset_version: version,
+        train: manifest.counts.train,
+        validation: manifest.counts.validation,
+        holdout: manifest.counts.holdout,
+        // Which model the job starts from, so a subscriber sees a continuation without reading the manifest.
+        training_mode: training.mode,
+        job_base_model: training.baseModel,
+        continuation: training.continuation,
+        ...(training.parent ? { parent_job: training.parent.jobKey } : {}),
+        ...(training.replay ? { replay_examples: training.replay.examples } : {}),
+      },
     });
 
     const jobKey = `job-${version}`;

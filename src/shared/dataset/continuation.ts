@@ -1,5 +1,5 @@
 import type { Runtime } from '../composition/runtime';
-import { CONTAINERS } from '../storage/names';
+import { CONTAINERS, TABLES } from '../storage/names';
 import { getProductionPointer } from '../deployments/registry';
 import { hashUnit } from './split';
 import { compareIndexes } from './datasetChanges';
@@ -52,6 +52,11 @@ export async function planTraining(
   if (parentContinuation >= s.TUNELOOP_CONTINUE_MAX) {
     return full(`${parentContinuation} continuations since the last full retrain (TUNELOOP_CONTINUE_MAX=${s.TUNELOOP_CONTINUE_MAX})`);
   }
+  // A continuation keeps what its ancestors learned: erased data can only be dropped by starting over.
+  const erased = await erasedAncestor(runtime, production, options.signal);
+  if (erased) {
+    return full(`model ${erased.model} (job ${erased.jobKey}), which production descends from, was trained on data erased by request ${erased.requestId}; a continuation cannot unlearn it`);
+  }
   const parentIndex = container.getBlobClient(`${production.datasetVersion}/index.tsv`);
   if (!(await parentIndex.exists({ abortSignal: options.signal }))) return full(`the production model's dataset ${production.datasetVersion} has no index.tsv to compare with`);
 
@@ -83,6 +88,41 @@ export async function planTraining(
     statusFile,
     replayQuota,
   };
+}
+
+/**
+ * The first model in production's line (production, its parent, the parent's parent … as the
+ * manifests' training plans name them) that erasure marked as trained on erased data.
+ */
+async function erasedAncestor(
+  runtime: Runtime,
+  production: { jobKey: string; fineTunedModel: string; datasetVersion: string },
+  signal?: AbortSignal,
+): Promise<{ jobKey: string; model: string; requestId: string } | undefined> {
+  const marks = new Map<string, string>();
+  try {
+    for await (const row of runtime.storage.table(TABLES.erasures).listEntities({ queryOptions: { filter: "PartitionKey eq 'model'" }, abortSignal: signal })) {
+      if (row.trainedOnErasedData === true && typeof row.jobKey === 'string') marks.set(row.jobKey, typeof row.requestId === 'string' ? row.requestId : '');
+    }
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+    throw err;
+  }
+  if (!marks.size) return undefined;
+  const container = runtime.storage.container(CONTAINERS.datasets);
+  let current: { jobKey: string; fineTunedModel: string; datasetVersion: string } | undefined = production;
+  for (let depth = 0; current && depth < 100; depth++) {
+    const requestId = marks.get(current.jobKey);
+    if (requestId !== undefined) return { jobKey: current.jobKey, model: current.fineTunedModel, requestId };
+    try {
+      const text = (await container.getBlobClient(`${current.datasetVersion}/manifest.json`).downloadToBuffer(undefined, undefined, { abortSignal: signal })).toString('utf8');
+      current = (JSON.parse(text) as { training?: TrainingPlan }).training?.parent;
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+      throw err;
+    }
+  }
+  return undefined;
 }
 
 /**

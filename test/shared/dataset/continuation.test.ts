@@ -177,7 +177,7 @@ describe('continuous fine-tuning with replay (Azurite + emulator)', () => {
     expect(replayed).toBeGreaterThan(forgetting + 10);
   });
 
-  it('retrains from the base model after TUNELOOP_CONTINUE_MAX continuations, and on large drift', async () => {
+  it('retrains from the base model after TUNELOOP_CONTINUE_MAX continuations, on large drift, and after an erasure marked production', async () => {
     await writeShard('returns/b.jsonl', conversations('returns', 10, 100));
     const capped = await assemble({ TUNELOOP_CONTINUE_MAX: '0' }, '2026-11-03T02:00:00Z');
     expect(capped.training).toMatchObject({ mode: 'full', baseModel: runtime.settings.TUNELOOP_BASE_MODEL });
@@ -185,5 +185,14 @@ describe('continuous fine-tuning with replay (Azurite + emulator)', () => {
     await writeShard('returns/c.jsonl', conversations('returns', 10, 200));
     const outcome = await assembleDataset(useSettings({}), { now: new Date('2026-11-04T02:00:00Z'), submit: false, forceFull: true });
     expect(outcome).toMatchObject({ outcome: 'submitted', manifest: { training: { mode: 'full' } } });
+
+    // Data erased since production was trained (tuneloop forget marks the model): a continuation would keep it.
+    await writeShard('returns/d.jsonl', conversations('returns', 10, 300));
+    const erasures = azurite.storage.table(TABLES.erasures);
+    await erasures.createTable();
+    await erasures.upsertEntity({ partitionKey: 'model', rowKey: 'job-v1|req-1', jobKey: 'job-v1', requestId: 'req-1', trainedOnErasedData: true });
+    const erased = await assemble({}, '2026-11-05T02:00:00Z');
+    expect(erased.training).toMatchObject({ mode: 'full', baseModel: runtime.settings.TUNELOOP_BASE_MODEL });
+    expect(erased.training.reason).toContain('erased by request req-1');
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { loadSettings } from '../../../src/shared/config/settings';
 import { createRuntime, type Runtime } from '../../../src/shared/composition/runtime';
 import { runDriftWatch } from '../../../src/shared/drift/watch';
+import type { AssembleOptions, AssemblyOutcome } from '../../../src/shared/dataset/assembly';
 import { latestRetrainDecision, listDriftRuns } from '../../../src/shared/drift/decisionStore';
 import { LocalJsonlTelemetry } from '../../../src/shared/telemetry/localSink';
 import { LocalEventSink } from '../../../src/shared/telemetry/events';
@@ -55,6 +56,29 @@ describe('runDriftWatch (Azurite)', () => {
     // Eight data metrics (language_psi among them) and two model metrics.
     expect(records.filter((r) => r.kind === 'event' && r.name === 'tuneloop.drift.metric_skipped')).toHaveLength(10);
     expect((await listDriftRuns(runtime.storage))[0]).toMatchObject({ id: run.id, decision: { kind: 'insufficient-data' } });
+  });
+
+  it('asks the assembly for a full retrain from the base model when drift reaches TUNELOOP_FULL_RETRAIN_DRIFT_SCORE, and lets it continue below', async () => {
+    await writeShard(runtime.storage, 'ref.jsonl/1.jsonl', coffeeConversations(60, 'ref'));
+    const start = await secondBoundary();
+    await writeShard(runtime.storage, 'day1.jsonl/1.jsonl', bankingConversations(40, 'd1'));
+    const asked: AssembleOptions[] = [];
+    const assemble = (_r: Runtime, o: AssembleOptions): Promise<AssemblyOutcome> => {
+      asked.push(o);
+      return Promise.resolve({ outcome: 'skipped', reason: 'unchanged', detail: 'assembly stand-in: this test is about what the watch asks for' });
+    };
+    const withSettings = (extra: Record<string, string>) =>
+      createRuntime(loadSettings({ TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: dir, TUNELOOP_DRIFT_MIN_SAMPLES: '20', TUNELOOP_DRIFT_RETRAIN_COOLDOWN_HOURS: '0', ...extra }), {
+        storage: azurite.storage,
+      });
+    const large = await runDriftWatch(withSettings({ TUNELOOP_FULL_RETRAIN_DRIFT_SCORE: '0.3' }), { windowStart: start, assemble });
+    expect(large.score!).toBeGreaterThanOrEqual(0.3);
+    const moderate = await runDriftWatch(withSettings({ TUNELOOP_FULL_RETRAIN_DRIFT_SCORE: String(large.score! + 1) }), { windowStart: start, assemble });
+    expect(moderate.decision).toMatchObject({ kind: 'retrain' });
+    expect(asked.map((o) => ({ trigger: o.trigger, forceFull: o.forceFull }))).toEqual([
+      { trigger: 'drift', forceFull: true },
+      { trigger: 'drift', forceFull: false },
+    ]);
   });
 
   it('same world: below threshold; shifted world: retrain decided, dataset assembled, alert published; then cooldown', async () => {
