@@ -4,7 +4,6 @@ import { loadSettings, type Settings } from '../shared/config/settings';
 import { createRuntime, type Runtime } from '../shared/composition/runtime';
 import { createStorageClients } from '../shared/storage/clients';
 import { functionDefinitions } from '../functions/registry';
-import { givenRuntime } from '../functions/runtimeSource';
 import { startAzurite, type RunningAzurite } from './azurite';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from './emulator';
 import { LocalHost, type InvocationRecord } from './host';
@@ -26,7 +25,10 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   readonly settings: Settings;
+  /** The runtime the host's functions use now (see `useRuntime`). */
   readonly runtime: Runtime;
+  /** The runtime the host's functions get from now on (a test switching a setting mid-run, as an app-settings change would). */
+  useRuntime(next: Runtime): void;
   readonly azurite: RunningAzurite;
   /** The Azure OpenAI emulator; TUNELOOP_OPENAI_ENDPOINT and TUNELOOP_ARM_ENDPOINT point at it. */
   readonly emulator: RunningEmulator;
@@ -74,9 +76,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const settings = loadSettings(env);
     const storage = createStorageClients({ connectionString: azurite.connectionString });
     await storage.ensureResources();
-    const runtime = createRuntime(settings, { storage });
+    let runtime = createRuntime(settings, { storage });
     const host = new LocalHost({
-      definitions: functionDefinitions(settings, givenRuntime(runtime)),
+      definitions: functionDefinitions(settings, () => Promise.resolve(runtime)),
       storage,
       // %SETTING% schedules resolve to the validated settings, defaults included.
       env: { ...settingsAsEnv(settings), ...env },
@@ -90,7 +92,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stoppers.unshift(() => host.stop());
     return {
       settings,
-      runtime,
+      get runtime() {
+        return runtime;
+      },
+      useRuntime(next: Runtime) {
+        runtime = next;
+      },
       azurite,
       emulator,
       host,

@@ -6,7 +6,8 @@ import { InvocationContext } from '@azure/functions';
 import { startLocalStack, type LocalStack } from '../../src/local/stack';
 import type { InvocationRecord } from '../../src/local/host';
 import { nightlyRetrain } from '../../src/functions/nightlyRetrain';
-import { createRuntime, getRuntime, setRuntime } from '../../src/shared/composition/runtime';
+import { createRuntime } from '../../src/shared/composition/runtime';
+import { openAIConnection } from '../../src/shared/composition/config';
 import type { DatasetManifest } from '../../src/shared/dataset/assembly';
 import { getProductionPointer } from '../../src/shared/deployments/registry';
 import { corpusBleu } from '../../src/shared/evaluation/bleu';
@@ -121,7 +122,7 @@ describe('continue mode end to end (local stack: Azurite + emulator + local host
       functionName: 'nightlyRetrain',
       logHandler: (_l, ...args) => hostLog.push(`[nightlyRetrain] ${args.join(' ')}`),
     });
-    return (await nightlyRetrain.handler({ isPastDue: false }, context)) as { outcome: string; datasetVersion?: string; jobKey?: string };
+    return (await nightlyRetrain(() => Promise.resolve(stack.runtime)).handler({ isPastDue: false }, context)) as { outcome: string; datasetVersion?: string; jobKey?: string };
   }
 
   async function manifestOf(version: string): Promise<DatasetManifest> {
@@ -147,7 +148,7 @@ describe('continue mode end to end (local stack: Azurite + emulator + local host
   }
 
   async function ask(deployment: string, prompt: { role: 'system' | 'user' | 'assistant'; content: string }[]): Promise<string> {
-    const openai = createOpenAIClient(stack.settings);
+    const openai = createOpenAIClient(openAIConnection(stack.settings));
     const reply = await openai.chat.completions.create({ model: deployment, messages: prompt, temperature: 0 });
     return reply.choices[0].message.content ?? '';
   }
@@ -197,7 +198,7 @@ describe('continue mode end to end (local stack: Azurite + emulator + local host
     const settings = stack.settings;
     const storage = stack.runtime.storage;
     expect(settings.TUNELOOP_TRAINING_MODE).toBe('full'); // the default: `npm run demo` and every existing setup train full
-    const openai = createOpenAIClient(settings);
+    const openai = createOpenAIClient(openAIConnection(settings));
 
     // ---- 1. a full-mode cycle -----------------------------------------------------------
     const shopChats = readFileSync(join(DEMO, 'data/chat-logs.jsonl'), 'utf8');
@@ -226,7 +227,7 @@ describe('continue mode end to end (local stack: Azurite + emulator + local host
     });
 
     // ---- 2. switch to continue; new, changed and removed conversations -------------------
-    setRuntime(createRuntime({ ...settings, TUNELOOP_TRAINING_MODE: 'continue' }, { storage }));
+    stack.useRuntime(createRuntime({ ...settings, TUNELOOP_TRAINING_MODE: 'continue' }, { storage }));
     const { text: reExported, ids: reExportedIds } = reExport(shopChats, 10);
     const lateIds = parseChats(shopChats)
       .map((c) => c.conversation_id)
@@ -323,7 +324,7 @@ describe('continue mode end to end (local stack: Azurite + emulator + local host
     expect(figures.newB).toBeGreaterThan(figures.newA + 10);
 
     // Telemetry: the job's state events name the model it started from; the assembly reports the plan.
-    await getRuntime().telemetry.flush();
+    await stack.runtime.telemetry.flush();
     const { records } = await readTelemetryRecords(join(localDir, 'telemetry.jsonl'));
     const stateEvents = records.flatMap((r) =>
       r.kind === 'event' && r.name === 'tuneloop.job.state_changed' && r.properties.job_key === b.jobKey ? [r.properties] : [],
