@@ -23,6 +23,9 @@ export async function erasureRequestsHandler(message: unknown, context: Invocati
     requestId: parsed.data.requestId ?? String(context.triggerMetadata?.id ?? context.invocationId),
     log: (m) => context.log(m),
   });
+  const failed = report.found.filter((f) => f.action === 'failed');
+  // Everything else is erased; the redelivery (same request id) retries what failed.
+  if (failed.length) throw new Error(`erasure ${report.requestId}: ${failed.map((f) => `${f.location} ${f.name}: ${f.note ?? 'failed'}`).join('; ')}`);
   return { requestId: report.requestId, conversations: report.conversations, places: report.found.length, modelsMarked: report.modelsMarked.length };
 }
 

@@ -134,7 +134,9 @@ describe('tuneloop forget (private Azurite)', () => {
     expect(places['curated:removed'].records).toBeGreaterThanOrEqual(1);
     expect(places['feedback:deleted']).toMatchObject({ records: 1 });
     expect(report.found.some((f) => f.location === 'datasets' && f.action === 'removed' && f.name.startsWith(untrained.version))).toBe(true);
-    expect(report.found.some((f) => f.location === 'datasets' && f.action === 'kept-trained' && f.name.startsWith(trained.version))).toBe(true);
+    // The trained version is rewritten too (the model cannot forget, so it is marked); its uploads wait for the job to end.
+    expect(report.found.some((f) => f.location === 'datasets' && f.action === 'removed' && f.trained && f.name.startsWith(trained.version))).toBe(true);
+    expect(report.found.filter((f) => f.location === 'azure-openai-files')).toEqual([expect.objectContaining({ name: 'file-1', action: 'kept-running', trained: true })]);
     expect(report.modelsMarked).toEqual([{ jobKey: `job-${trained.version}`, datasetVersion: trained.version, fineTunedModel: 'gpt-4o-mini-2024-07-18.ft-trained' }]);
 
     // Raw: the line is gone, every other line is intact, and the rewrite is not preprocessed again.
@@ -153,13 +155,16 @@ describe('tuneloop forget (private Azurite)', () => {
     expect((await rows(TABLES.feedback)).filter((r) => r.conversationId === 'c-3')).toEqual([]);
     expect((await rows(TABLES.feedback)).filter((r) => r.conversationId === 'c-4')).toHaveLength(1);
 
-    // Untrained version: rewritten; manifest notes the erasure. Trained version: unchanged.
+    // Both versions rewritten; each manifest notes the erasure, the trained one says so.
     const after = await text(CONTAINERS.datasets, untrained.files.holdoutRecords) + (await text(CONTAINERS.datasets, untrained.files.train)) + (await text(CONTAINERS.datasets, untrained.files.validation));
     expect(after).not.toContain('customer number 23757 ');
     expect(after).not.toMatch(/"conversationId":"c-3"|"conversation_id":"c-3"/);
     const manifest = JSON.parse(await text(CONTAINERS.datasets, `${untrained.version}/manifest.json`));
     expect(manifest.erasures).toEqual([expect.objectContaining({ requestId: 'req-1' })]);
-    expect((await text(CONTAINERS.datasets, trained.files.train)) + (await text(CONTAINERS.datasets, trained.files.validation)) + (await text(CONTAINERS.datasets, trained.files.holdout))).toBe(trainedBefore);
+    const trainedAfter = (await text(CONTAINERS.datasets, trained.files.train)) + (await text(CONTAINERS.datasets, trained.files.validation)) + (await text(CONTAINERS.datasets, trained.files.holdout));
+    expect(trainedBefore).toContain('customer number 23757 ');
+    expect(trainedAfter).not.toContain('customer number 23757 ');
+    expect(JSON.parse(await text(CONTAINERS.datasets, `${trained.version}/manifest.json`)).erasures).toEqual([expect.objectContaining({ requestId: 'req-1', trained: true })]);
     const marks = (await rows(TABLES.erasures)).filter((r) => r.partitionKey === 'model');
     expect(marks).toEqual([expect.objectContaining({ jobKey: `job-${trained.version}`, trainedOnErasedData: true, requestId: 'req-1' })]);
 
@@ -174,7 +179,8 @@ describe('tuneloop forget (private Azurite)', () => {
 
     // Running the same request again finds nothing more.
     const again = await forget(runtime, conversationTarget('chats/day-1.jsonl/c-3'), { requestId: 'req-1' });
-    expect(again.found.filter((f) => f.action !== 'kept-trained')).toEqual([]);
+    // Only the uploads of the job still running remain to do.
+    expect(again.found.filter((f) => f.action !== 'kept-running')).toEqual([]);
   }, 120_000);
 
   it('the next retrain leaves an erased conversation out even when its shard comes back', async () => {
