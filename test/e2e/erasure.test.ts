@@ -45,22 +45,40 @@ const WORDS = {
 const SOURCE = 'planted/day-1.jsonl';
 
 function planted(): string {
-  const line = (id: string, customer: string, agent: string) => conversationLine(id, { issue: 'account', turns: [['customer', customer], ['agent', agent]] });
-  return [
-    conversationsJsonl(30, 'bulk').trim(),
-    line(MAIL_TRAIN, `Please move my ${WORDS[MAIL_TRAIN]} to ${EMAIL} from next month.`, `Done: the ${WORDS[MAIL_TRAIN]} now goes to the new address.`),
-    line(MAIL_HOLD, `I booked a ${WORDS[MAIL_HOLD]}, confirm it to ${EMAIL} please.`, `Your ${WORDS[MAIL_HOLD]} is confirmed for Thursday.`),
-    line(BY_ID, `Where is my ${WORDS[BY_ID]}? It was due last week.`, `The ${WORDS[BY_ID]} left the warehouse this morning.`),
-    // A broken record quoting the e-mail: it goes to quarantine.
-    `{"conversation_id": "broken", "messages": [{"role": "customer", "text": "write to ${EMAIL} about the ${WORDS[MAIL_TRAIN]}"}`,
-  ].join('\n') + '\n';
+  const line = (id: string, customer: string, agent: string) =>
+    conversationLine(id, {
+      issue: 'account',
+      turns: [
+        ['customer', customer],
+        ['agent', agent],
+      ],
+    });
+  return (
+    [
+      conversationsJsonl(30, 'bulk').trim(),
+      line(
+        MAIL_TRAIN,
+        `Please move my ${WORDS[MAIL_TRAIN]} to ${EMAIL} from next month.`,
+        `Done: the ${WORDS[MAIL_TRAIN]} now goes to the new address.`,
+      ),
+      line(
+        MAIL_HOLD,
+        `I booked a ${WORDS[MAIL_HOLD]}, confirm it to ${EMAIL} please.`,
+        `Your ${WORDS[MAIL_HOLD]} is confirmed for Thursday.`,
+      ),
+      line(BY_ID, `Where is my ${WORDS[BY_ID]}? It was due last week.`, `The ${WORDS[BY_ID]} left the warehouse this morning.`),
+      // A broken record quoting the e-mail: it goes to quarantine.
+      `{"conversation_id": "broken", "messages": [{"role": "customer", "text": "write to ${EMAIL} about the ${WORDS[MAIL_TRAIN]}"}`,
+    ].join('\n') + '\n'
+  );
 }
 
-const FEEDBACK = [
-  JSON.stringify({ conversation_id: MAIL_HOLD, rating: 5, comment: `lovely, reach me at ${EMAIL}` }),
-  JSON.stringify({ conversation_id: BY_ID, rating: 2, comment: 'slow' }),
-  JSON.stringify({ conversation_id: 'bulk-3', rating: 4 }),
-].join('\n') + '\n';
+const FEEDBACK =
+  [
+    JSON.stringify({ conversation_id: MAIL_HOLD, rating: 5, comment: `lovely, reach me at ${EMAIL}` }),
+    JSON.stringify({ conversation_id: BY_ID, rating: 2, comment: 'slow' }),
+    JSON.stringify({ conversation_id: 'bulk-3', rating: 4 }),
+  ].join('\n') + '\n';
 
 interface Hit {
   where: string;
@@ -97,11 +115,13 @@ describe('erasure end to end on the local stack', () => {
     }
     const tables = TableServiceClient.fromConnectionString(stack.azurite.connectionString, { allowInsecureConnection: true });
     for await (const table of tables.listTables()) {
-      for await (const row of storage.table(table.name!).listEntities<Record<string, unknown>>()) check(`table ${table.name}/${String(row.partitionKey)}/${String(row.rowKey)}`, JSON.stringify(row));
+      for await (const row of storage.table(table.name!).listEntities())
+        check(`table ${table.name}/${String(row.partitionKey)}/${String(row.rowKey)}`, JSON.stringify(row));
     }
     for await (const { name } of storage.queueService.listQueues()) {
       const queue = storage.queue(name);
-      for (const m of (await queue.peekMessages({ numberOfMessages: 32 })).peekedMessageItems) check(`queue ${name}`, Buffer.from(m.messageText, 'base64').toString('utf8') + m.messageText);
+      for (const m of (await queue.peekMessages({ numberOfMessages: 32 })).peekedMessageItems)
+        check(`queue ${name}`, Buffer.from(m.messageText, 'base64').toString('utf8') + m.messageText);
     }
     const walk = (dir: string) => {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -113,6 +133,7 @@ describe('erasure end to end on the local stack', () => {
     walk(localDir);
     const openai = stack.runtime.fineTune.client.openai;
     for await (const file of openai.files.list()) {
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- the emulator and Azure still report a deleted file's status here
       if ((file.status as string) === 'deleted') continue;
       const content = await openai.files.content(file.id);
       check(`azure-openai file ${file.id} (${file.filename})`, await content.text());
@@ -120,7 +141,13 @@ describe('erasure end to end on the local stack', () => {
     return hits;
   }
 
-  async function forget(args: string[]): Promise<{ code: number; report: { conversations: number; found: { location: string; name: string; records: number; action: string }[] }; out: string }> {
+  async function forget(
+    args: string[],
+  ): Promise<{
+    code: number;
+    report: { conversations: number; found: { location: string; name: string; records: number; action: string }[] };
+    out: string;
+  }> {
     const io = captureIo(localDir, { env: stack.env });
     const code = await runCli(['forget', ...args, '--json'], io);
     expect(io.err).toBe('');
@@ -151,9 +178,17 @@ describe('erasure end to end on the local stack', () => {
       },
     });
     const raw = stack.runtime.storage.container(CONTAINERS.raw);
-    for (const [name, body] of [[SOURCE, planted()], ['planted/ratings.jsonl', FEEDBACK]] as const) await raw.getBlockBlobClient(name).upload(body, Buffer.byteLength(body));
+    for (const [name, body] of [
+      [SOURCE, planted()],
+      ['planted/ratings.jsonl', FEEDBACK],
+    ] as const)
+      await raw.getBlockBlobClient(name).upload(body, Buffer.byteLength(body));
     const deadline = Date.now() + 240_000;
-    while (!['raw-logs/planted/day-1.jsonl', 'raw-logs/planted/ratings.jsonl'].every((t) => invocations.some((r) => r.functionName === 'preprocess' && r.trigger === t))) {
+    while (
+      !['raw-logs/planted/day-1.jsonl', 'raw-logs/planted/ratings.jsonl'].every((t) =>
+        invocations.some((r) => r.functionName === 'preprocess' && r.trigger === t),
+      )
+    ) {
       if (Date.now() > deadline) throw new Error(`preprocessing did not finish: ${JSON.stringify(invocations)}`);
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -184,7 +219,16 @@ describe('erasure end to end on the local stack', () => {
     expect(report.sample?.map((s) => s.conversationId)).toEqual(expect.arrayContaining([MAIL_HOLD, BY_ID]));
     const where = (await scan([MAIL_TRAIN, MAIL_HOLD, BY_ID])).map((h) => h.where);
     const stores = (prefix: string) => where.some((w) => w.startsWith(prefix));
-    for (const store of ['raw-logs/', 'curated/', 'quarantine/', 'datasets/', 'eval-reports/', `table ${TABLES.dedupSignatures}/`, `table ${TABLES.feedback}/`, 'azure-openai file'])
+    for (const store of [
+      'raw-logs/',
+      'curated/',
+      'quarantine/',
+      'datasets/',
+      'eval-reports/',
+      `table ${TABLES.dedupSignatures}/`,
+      `table ${TABLES.feedback}/`,
+      'azure-openai file',
+    ])
       expect({ store, reached: stores(store) }).toEqual({ store, reached: true });
   });
 
@@ -194,23 +238,43 @@ describe('erasure end to end on the local stack', () => {
     expect(byMail.out).not.toContain(EMAIL);
     expect(byMail.report.conversations).toBe(2);
     const places = new Set(byMail.report.found.map((f) => f.location));
-    for (const place of ['raw-logs', 'curated', 'quarantine', 'feedback', 'datasets', 'dedup-signatures', 'eval-reports', 'azure-openai-files']) expect({ place, found: places.has(place) }).toEqual({ place, found: true });
+    for (const place of [
+      'raw-logs',
+      'curated',
+      'quarantine',
+      'feedback',
+      'datasets',
+      'dedup-signatures',
+      'eval-reports',
+      'azure-openai-files',
+    ])
+      expect({ place, found: places.has(place) }).toEqual({ place, found: true });
     // The uploads of the ended job are deleted from Azure OpenAI (the emulator); the model is marked.
-    expect(byMail.report.found.filter((f) => f.location === 'azure-openai-files').map((f) => f.action)).toEqual(expect.arrayContaining(['deleted']));
+    expect(byMail.report.found.filter((f) => f.location === 'azure-openai-files').map((f) => f.action)).toEqual(
+      expect.arrayContaining(['deleted']),
+    );
     expect(await scan([MAIL_TRAIN, MAIL_HOLD])).toEqual([]);
 
     const byId = await forget(['--conversation', `${SOURCE}/${BY_ID}`, '--request-id', 'erase-id']);
     expect(byId.code).toBe(0);
     expect(byId.report.conversations).toBe(1);
     const idPlaces = new Set(byId.report.found.map((f) => f.location));
-    for (const place of ['raw-logs', 'curated', 'feedback', 'datasets', 'dedup-signatures', 'eval-reports']) expect({ place, found: idPlaces.has(place) }).toEqual({ place, found: true });
+    for (const place of ['raw-logs', 'curated', 'feedback', 'datasets', 'dedup-signatures', 'eval-reports'])
+      expect({ place, found: idPlaces.has(place) }).toEqual({ place, found: true });
     expect(await scan([MAIL_TRAIN, MAIL_HOLD, BY_ID])).toEqual([]);
 
     // What stays: the hash-only audit (one row per request) and the exclusion hashes; the report knows it was cut.
     const audit: Record<string, unknown>[] = [];
-    for await (const row of stack.runtime.storage.table(TABLES.erasures).listEntities<Record<string, unknown>>()) audit.push(row);
-    expect(audit.filter((r) => r.partitionKey === 'request').map((r) => r.rowKey).sort()).toEqual(['erase-id', 'erase-mail']);
-    expect(audit.filter((r) => r.partitionKey === 'model')).toEqual([expect.objectContaining({ jobKey: job.jobKey, trainedOnErasedData: true, uploadsDeleted: true })]);
+    for await (const row of stack.runtime.storage.table(TABLES.erasures).listEntities()) audit.push(row);
+    expect(
+      audit
+        .filter((r) => r.partitionKey === 'request')
+        .map((r) => r.rowKey)
+        .sort(),
+    ).toEqual(['erase-id', 'erase-mail']);
+    expect(audit.filter((r) => r.partitionKey === 'model')).toEqual([
+      expect.objectContaining({ jobKey: job.jobKey, trainedOnErasedData: true, uploadsDeleted: true }),
+    ]);
     const report = await loadReport(stack.runtime.storage, job.jobKey);
     expect(report.erasures?.map((e) => e.requestId)).toEqual(['erase-mail', 'erase-id']);
     // Everything else is still there.

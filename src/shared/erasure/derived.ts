@@ -38,7 +38,12 @@ export async function eraseSignatures(runtime: Runtime, isErased: ErasedConversa
       abortSignal: signal,
     })) {
       if (typeof row.conversationId !== 'string' || !isErased(row.conversationId, row.file, '')) continue;
-      doomed.push({ partitionKey: String(row.partitionKey), rowKey: String(row.rowKey), exactHash: String(row.exactHash ?? ''), signature: String(row.signature ?? '') });
+      doomed.push({
+        partitionKey: String(row.partitionKey),
+        rowKey: String(row.rowKey),
+        exactHash: row.exactHash ?? '',
+        signature: row.signature ?? '',
+      });
     }
   } catch (err) {
     if (isStatus(err, 404)) return [];
@@ -51,11 +56,20 @@ export async function eraseSignatures(runtime: Runtime, isErased: ErasedConversa
         if (await removeFromBucket(table, key, row.exactHash, signal)) bucketsChanged++;
       }
     }
-    await table.deleteEntity(row.partitionKey, row.rowKey, { abortSignal: signal }).catch((err) => {
+    await table.deleteEntity(row.partitionKey, row.rowKey, { abortSignal: signal }).catch((err: unknown) => {
       if (!isStatus(err, 404)) throw err;
     });
   }
-  return doomed.length ? [{ location: 'dedup-signatures', name: `table ${TABLES.dedupSignatures} (${bucketsChanged} band bucket(s) updated)`, records: doomed.length, action: 'deleted' }] : [];
+  return doomed.length
+    ? [
+        {
+          location: 'dedup-signatures',
+          name: `table ${TABLES.dedupSignatures} (${bucketsChanged} band bucket(s) updated)`,
+          records: doomed.length,
+          action: 'deleted',
+        },
+      ]
+    : [];
 }
 
 /** Takes one hash out of a band bucket, conditional on its ETag (concurrent preprocessing adds hashes). */
@@ -64,7 +78,7 @@ async function removeFromBucket(table: TableClient, key: string, exactHash: stri
   for (let attempt = 1; attempt <= 8; attempt++) {
     let entity: Record<string, unknown>;
     try {
-      entity = await table.getEntity<Record<string, unknown>>(partitionKey, rowKey, { abortSignal: signal });
+      entity = await table.getEntity(partitionKey, rowKey, { abortSignal: signal });
     } catch (err) {
       if (isStatus(err, 404)) return false;
       throw err;
@@ -73,13 +87,19 @@ async function removeFromBucket(table: TableClient, key: string, exactHash: stri
     if (!hashes.delete(exactHash)) return false;
     try {
       if (hashes.size === 0) await table.deleteEntity(partitionKey, rowKey, { etag: entity.etag as string, abortSignal: signal });
-      else await table.updateEntity({ partitionKey, rowKey, ...encodeBucketHashes(hashes) }, 'Replace', { etag: entity.etag as string, abortSignal: signal });
+      else
+        await table.updateEntity({ partitionKey, rowKey, ...encodeBucketHashes(hashes) }, 'Replace', {
+          etag: entity.etag as string,
+          abortSignal: signal,
+        });
       return true;
     } catch (err) {
       if (!isStatus(err, 412) && !isStatus(err, 404)) throw err;
     }
   }
-  throw new Error(`dedup signatures: band bucket ${partitionKey}/${rowKey} kept changing under 8 attempts to remove an erased hash; run the same erasure again`);
+  throw new Error(
+    `dedup signatures: band bucket ${partitionKey}/${rowKey} kept changing under 8 attempts to remove an erased hash; run the same erasure again`,
+  );
 }
 
 /**
@@ -87,12 +107,19 @@ async function removeFromBucket(table: TableClient, key: string, exactHash: stri
  * conversation is written again (JSON and HTML) without those entries, with a note of the erasure
  * (request id and counts, no personal data) so a reader knows the sample is shorter.
  */
-export async function eraseEvaluationReports(runtime: Runtime, isErased: ErasedConversation, requestId: string, now: Date, signal?: AbortSignal): Promise<DerivedFinding[]> {
+export async function eraseEvaluationReports(
+  runtime: Runtime,
+  isErased: ErasedConversation,
+  requestId: string,
+  now: Date,
+  signal?: AbortSignal,
+): Promise<DerivedFinding[]> {
   const container = runtime.storage.container(CONTAINERS.evalReports);
   const findings: DerivedFinding[] = [];
   const names: string[] = [];
   try {
-    for await (const blob of container.listBlobsFlat({ abortSignal: signal })) if (blob.name.endsWith('/report.json')) names.push(blob.name);
+    for await (const blob of container.listBlobsFlat({ abortSignal: signal }))
+      if (blob.name.endsWith('/report.json')) names.push(blob.name);
   } catch (err) {
     if (isStatus(err, 404)) return [];
     throw err;
@@ -102,13 +129,17 @@ export async function eraseEvaluationReports(runtime: Runtime, isErased: ErasedC
     const props = await client.getProperties({ abortSignal: signal });
     let report: EvaluationReport;
     try {
-      report = JSON.parse((await client.downloadToBuffer(0, undefined, { abortSignal: signal, conditions: { ifMatch: props.etag } })).toString('utf8')) as EvaluationReport;
+      report = JSON.parse(
+        (await client.downloadToBuffer(0, undefined, { abortSignal: signal, conditions: { ifMatch: props.etag } })).toString('utf8'),
+      ) as EvaluationReport;
     } catch (err) {
       if (err instanceof SyntaxError) continue; // not a report tuneloop wrote
       throw err;
     }
     const sample = report.sample ?? [];
-    const keptSample = sample.filter((s) => !isErased(s.conversationId, undefined, [s.customer, s.human, s.production ?? '', s.candidate].join('\n')));
+    const keptSample = sample.filter(
+      (s) => !isErased(s.conversationId, undefined, [s.customer, s.human, s.production ?? '', s.candidate].join('\n')),
+    );
     let errorsRemoved = 0;
     for (const model of [report.candidate, report.production]) {
       if (!model?.errors) continue;
@@ -122,15 +153,29 @@ export async function eraseEvaluationReports(runtime: Runtime, isErased: ErasedC
     report.erasures = [...(report.erasures ?? []), { requestId, at: now.toISOString(), samplesRemoved, errorsRemoved }];
     const json = JSON.stringify(report, null, 2);
     await client
-      .upload(json, Buffer.byteLength(json), { conditions: { ifMatch: props.etag }, blobHTTPHeaders: { blobContentType: 'application/json; charset=utf-8' }, abortSignal: signal })
-      .catch((err) => {
-        if (isStatus(err, 412)) throw new Error(`${CONTAINERS.evalReports}/${name} changed while the erasure was rewriting it; run the same erasure again to finish it`);
+      .upload(json, Buffer.byteLength(json), {
+        conditions: { ifMatch: props.etag },
+        blobHTTPHeaders: { blobContentType: 'application/json; charset=utf-8' },
+        abortSignal: signal,
+      })
+      .catch((err: unknown) => {
+        if (isStatus(err, 412))
+          throw new Error(
+            `${CONTAINERS.evalReports}/${name} changed while the erasure was rewriting it; run the same erasure again to finish it`,
+          );
         throw err;
       });
     const html = renderReportHtml(report);
     const htmlName = name.replace(/report\.json$/, 'report.html');
-    await container.getBlockBlobClient(htmlName).upload(html, Buffer.byteLength(html), { blobHTTPHeaders: { blobContentType: 'text/html; charset=utf-8' }, abortSignal: signal });
-    findings.push({ location: 'eval-reports', name: `${name} (+ report.html)`, records: samplesRemoved + errorsRemoved, action: 'removed' });
+    await container
+      .getBlockBlobClient(htmlName)
+      .upload(html, Buffer.byteLength(html), { blobHTTPHeaders: { blobContentType: 'text/html; charset=utf-8' }, abortSignal: signal });
+    findings.push({
+      location: 'eval-reports',
+      name: `${name} (+ report.html)`,
+      records: samplesRemoved + errorsRemoved,
+      action: 'removed',
+    });
   }
   return findings;
 }
@@ -145,7 +190,7 @@ export async function eraseDriftRuns(runtime: Runtime, quotes: (text: string) =>
   let removed = 0;
   let rowsChanged = 0;
   try {
-    for await (const row of table.listEntities<Record<string, unknown>>({ abortSignal: signal })) {
+    for await (const row of table.listEntities({ abortSignal: signal })) {
       const problemsJson = row.problemsJson;
       if (typeof problemsJson !== 'string' || !quotes(problemsJson)) continue;
       let problems: { file?: unknown; line?: unknown; reason?: unknown }[];
@@ -157,11 +202,17 @@ export async function eraseDriftRuns(runtime: Runtime, quotes: (text: string) =>
       const kept = Array.isArray(problems) ? problems.filter((p) => !quotes(JSON.stringify(p))) : [];
       removed += (Array.isArray(problems) ? problems.length : 1) - kept.length;
       rowsChanged++;
-      await table.updateEntity({ partitionKey: String(row.partitionKey), rowKey: String(row.rowKey), problemsJson: JSON.stringify(kept) }, 'Merge', { etag: row.etag as string, abortSignal: signal });
+      await table.updateEntity(
+        { partitionKey: String(row.partitionKey), rowKey: String(row.rowKey), problemsJson: JSON.stringify(kept) },
+        'Merge',
+        { etag: row.etag, abortSignal: signal },
+      );
     }
   } catch (err) {
     if (isStatus(err, 404)) return [];
     throw err;
   }
-  return rowsChanged ? [{ location: 'drift-runs', name: `table ${TABLES.driftRuns} (${rowsChanged} run(s))`, records: removed, action: 'removed' }] : [];
+  return rowsChanged
+    ? [{ location: 'drift-runs', name: `table ${TABLES.driftRuns} (${rowsChanged} run(s))`, records: removed, action: 'removed' }]
+    : [];
 }
