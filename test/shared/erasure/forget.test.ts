@@ -110,7 +110,7 @@ describe('tuneloop forget (private Azurite)', () => {
     const second = await assembleDataset(runtime, { now: new Date('2026-11-02T02:00:00Z'), submit: false });
     if (second.outcome !== 'submitted') throw new Error(JSON.stringify(second));
     untrained = second.manifest;
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     setRuntime(undefined);
@@ -181,7 +181,7 @@ describe('tuneloop forget (private Azurite)', () => {
     const again = await forget(runtime, conversationTarget('chats/day-1.jsonl/c-3'), { requestId: 'req-1' });
     // Only the uploads of the job still running remain to do.
     expect(again.found.filter((f) => f.action !== 'kept-running')).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 
   it('the next retrain leaves an erased conversation out even when its shard comes back', async () => {
     // A shard written while the erasure ran (or a re-drop of the original export) still holds c-3.
@@ -201,7 +201,7 @@ describe('tuneloop forget (private Azurite)', () => {
     expect(outcome.manifest.forgottenExcluded).toBe(1);
     const all = (await text(CONTAINERS.datasets, outcome.manifest.files.train)) + (await text(CONTAINERS.datasets, outcome.manifest.files.holdoutRecords));
     expect(all).not.toMatch(/late copy of c-3/);
-  }, 120_000);
+  }, 300_000);
 
   it('tuneloop forget --match <e-mail> finds the conversations, the quarantined line and the feedback comment that mention it', async () => {
     expect(await allText(CONTAINERS.quarantine)).toContain(EMAIL);
@@ -226,7 +226,7 @@ describe('tuneloop forget (private Azurite)', () => {
     // Everything else is still there: 24 - 1 c-conversations in day 1.
     const raw = await text(CONTAINERS.raw, 'chats/day-1.jsonl');
     expect(raw.trim().split('\n')).toHaveLength(23);
-  }, 120_000);
+  }, 300_000);
 
   it('the same request as a queue message, through the erasureRequests function', async () => {
     await upload('chats/day-4.jsonl', conversationLine('cust-42', { issue: 'billing', turns: [['customer', 'My customer number is CUST-99812, please close the account.'], ['agent', 'The account is closed.']] }) + '\n' + freshConversations(2, 'f', 3));
@@ -257,7 +257,7 @@ describe('tuneloop forget (private Azurite)', () => {
     expect(failures[0]).toMatch(/exactly one of "conversation"/);
     const poison = await azurite.storage.queue(QUEUES.erasurePoison).peekMessages();
     expect(poison.peekedMessageItems).toHaveLength(1);
-  }, 120_000);
+  }, 300_000);
 
   it('tells an e-mail, a phone number and a customer id apart, and refuses nonsense', () => {
     expect(matchTarget('Jane.Doe@Example.com')).toEqual({ kind: 'email', value: 'jane.doe@example.com' });
