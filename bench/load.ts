@@ -21,7 +21,7 @@ import type { Telemetry } from '../src/shared/telemetry/telemetry';
  * minute (median of the repeats) and the peak RSS of the tuneloop process (Azurite runs apart).
  */
 const BLOBS = Number(process.env.TUNELOOP_BENCH_LOAD_BLOBS ?? 1000);
-const REPEATS = 3;
+const REPEATS = Math.max(1, Number(process.env.TUNELOOP_BENCH_LOAD_REPEATS ?? 3));
 const noTelemetry: Telemetry = { trackMetric() {}, trackEvent() {}, flush: async () => undefined };
 const WORDS = ['umbrella', 'violin', 'glacier', 'harbour', 'lantern', 'meadow', 'quartz', 'saddle', 'tundra', 'walnut', 'zephyr', 'orchid', 'pebble', 'falcon', 'canyon', 'biscuit'];
 
@@ -65,7 +65,16 @@ async function drainRun(blobs: number, concurrency: number): Promise<{ perMinute
         return container.getBlockBlobClient(`load/${String(i + k).padStart(5, '0')}.jsonl`).upload(body, Buffer.byteLength(body));
       }));
     }
-    const host = new LocalHost({ definitions: functionDefinitions(settings, givenRuntime(runtime)).filter((d) => d.name === 'preprocess'), storage, blobConcurrency: concurrency, print: () => undefined });
+    // A progress line per 100 blobs (stderr): the rate of each stretch shows whether a blob costs more as the run goes on.
+    let done = 0;
+    let stretchStart = performance.now();
+    const onInvocation = () => {
+      if (++done % 100 !== 0) return;
+      const now = performance.now();
+      process.stderr.write(`  load: ${done}/${blobs} at parallelism ${concurrency}: ${((100 / (now - stretchStart)) * 60_000).toFixed(0)} blobs/min over the last 100, RSS ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB\n`);
+      stretchStart = now;
+    };
+    const host = new LocalHost({ definitions: functionDefinitions(settings, givenRuntime(runtime)).filter((d) => d.name === 'preprocess'), storage, blobConcurrency: concurrency, print: () => undefined, onInvocation });
     const rss = new RssSampler();
     const start = process.hrtime.bigint();
     await host.drain();

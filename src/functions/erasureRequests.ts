@@ -24,6 +24,14 @@ export function erasureRequestsHandler(runtimeSource: RuntimeSource) {
       requestId: parsed.data.requestId ?? String(context.triggerMetadata?.id ?? context.invocationId),
       log: (m) => context.log(m),
     });
+    const failed = report.found.filter((f) => f.action === 'failed');
+    // Everything else is erased; the redelivery (same request id) retries what failed.
+    if (failed.length) {
+      throw new ErasureRequestError(
+        `erasure ${report.requestId}: ${failed.map((f) => `${f.location} ${f.name}: ${f.note ?? 'failed'}`).join('; ')}; the redelivered message retries it`,
+        { retryable: true },
+      );
+    }
     return {
       requestId: report.requestId,
       conversations: report.conversations,

@@ -34,6 +34,19 @@ export function person(random: Random): Person {
 
 export function luhnCard(random: Random): string {
   const body = `4${random.digits(14)}`;
+  const digits = body + luhnCheckDigit(body);
+  return digits.replace(/(\d{4})(?=\d)/g, '$1 ');
+}
+
+/** A German IBAN (DE + 2 check digits + 18 digits) with a correct mod-97 checksum. */
+export function iban(random: Random): string {
+  const bban = random.digits(18);
+  const value = `DE${ibanCheckDigits('DE', bban)}${bban}`;
+  return value.replace(/(.{4})(?=.)/g, '$1 ');
+}
+
+/** The Luhn check digit that makes `body` + digit a valid card number (shared with the redaction property tests). */
+export function luhnCheckDigit(body: string): string {
   let sum = 0;
   for (let i = 0; i < body.length; i++) {
     let d = Number(body[body.length - 1 - i]);
@@ -43,21 +56,13 @@ export function luhnCard(random: Random): string {
     }
     sum += d;
   }
-  const check = (10 - (sum % 10)) % 10;
-  const digits = body + String(check);
-  return digits.replace(/(\d{4})(?=\d)/g, '$1 ');
+  return String((10 - (sum % 10)) % 10);
 }
 
-/** A German IBAN (DE + 2 check digits + 18 digits) with a correct mod-97 checksum. */
-export function iban(random: Random): string {
-  const bban = random.digits(18);
-  const check = 98 - mod97(`${bban}131400`); // "DE" = 13 14, then "00"
-  const value = `DE${String(check).padStart(2, '0')}${bban}`;
-  return value.replace(/(.{4})(?=.)/g, '$1 ');
-}
-
-function mod97(digits: string): number {
+/** The two ISO 13616 check digits of an IBAN of `country` with this BBAN (letters count as 10–35). */
+export function ibanCheckDigits(country: string, bban: string): string {
+  const numeric = (bban + country + '00').replace(/[A-Z]/g, (c) => String(c.charCodeAt(0) - 55));
   let rest = 0;
-  for (const ch of digits) rest = (rest * 10 + Number(ch)) % 97;
-  return rest;
+  for (const ch of numeric) rest = (rest * 10 + Number(ch)) % 97;
+  return String(98 - rest).padStart(2, '0');
 }

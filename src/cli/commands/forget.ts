@@ -29,7 +29,8 @@ export const forgetCommand: CliCommand = {
     await runtime.storage.ensureResources();
     const report = await forget(runtime, target, { ...(flags['request-id'] ? { requestId: flags['request-id'] as string } : {}) });
     io.stdout(flags.json ? JSON.stringify(report, null, 2) + '\n' : formatReport(report));
-    return 0;
+    // Everything else is erased; what failed is named in the report and a second run finishes it.
+    return report.found.some((f) => f.action === 'failed') ? 1 : 0;
   },
 };
 
@@ -37,7 +38,10 @@ export const forgetCommand: CliCommand = {
 export function formatReport(report: ErasureReport): string {
   const lines = [`erasure ${report.requestId} (${report.target.kind}, sha256 ${report.target.hash.slice(0, 12)}…): ${report.conversations} conversation(s)`];
   if (report.found.length === 0) lines.push('  found nowhere; the target is recorded so the next retrain leaves it out if it ever arrives');
-  for (const f of report.found) lines.push(`  ${f.location.padEnd(10)} ${f.name}: ${f.records} record(s) ${f.action === 'kept-trained' ? 'in a trained dataset version (kept; models marked)' : f.action}`);
+  for (const f of report.found) {
+    const what = f.location === 'azure-openai-files' ? 'uploaded training file' : `${f.records} record(s)`;
+    lines.push(`  ${f.location.padEnd(18)} ${f.name}: ${what} ${f.action}${f.trained ? ' (trained on; models marked)' : ''}${f.note ? `: ${f.note}` : ''}`);
+  }
   for (const m of report.modelsMarked) lines.push(`  model trained on erased data: ${m.fineTunedModel ?? '(no model yet)'} (job ${m.jobKey}, dataset ${m.datasetVersion}${m.deploymentName ? `, deployment ${m.deploymentName}` : ''})`);
   lines.push('  the next retrain excludes these conversations');
   return lines.join('\n') + '\n';

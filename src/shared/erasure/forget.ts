@@ -14,19 +14,38 @@ import { EVENT_TYPES } from '../telemetry/events';
 import { ForgottenStore } from './exclusions';
 import { ERASURE_REWRITE_METADATA, WRITTEN_AT_METADATA } from './markers';
 import { describeTarget, textMatcher, type ErasureTarget } from './target';
-import { TuneloopError } from '../errors';
+import { isStatus, TuneloopError } from '../errors';
+import { FINAL_JOB_STATES } from '../finetune/jobStore';
+import { eraseDriftRuns, eraseEvaluationReports, eraseSignatures, type ErasedConversation } from './derived';
 
 
-export type ErasureLocation = 'raw-logs' | 'curated' | 'quarantine' | 'feedback' | 'datasets';
+export type ErasureLocation =
+  | 'raw-logs'
+  | 'curated'
+  | 'quarantine'
+  | 'feedback'
+  | 'datasets'
+  | 'dedup-signatures'
+  | 'eval-reports'
+  | 'drift-runs'
+  | 'azure-openai-files';
 
 export interface ErasureFinding {
   location: ErasureLocation;
-  /** Blob name (or `table feedback`). */
+  /** Blob name (or `table feedback`, or an Azure OpenAI file id). */
   name: string;
-  /** Records (lines, rows) of the erased conversations found there. */
+  /** Records (lines, rows, samples) of the erased conversations found there. */
   records: number;
-  /** removed: rewritten without them; deleted: nothing else was left; kept-trained: a dataset version already trained on (its models are marked). */
-  action: 'removed' | 'deleted' | 'kept-trained';
+  /**
+   * removed: rewritten without them; deleted: nothing else was left (or the whole file went);
+   * kept-running: a file a fine-tuning job still running may need, deleted by running the same
+   * erasure again once the job has ended; failed: could not be deleted (the note says why; run
+   * the same erasure again).
+   */
+  action: 'removed' | 'deleted' | 'kept-running' | 'failed';
+  /** A dataset file (or its Azure OpenAI upload) a model was already trained on; that model is marked. */
+  trained?: boolean;
+  note?: string;
 }
 
 export interface MarkedModel {
@@ -96,6 +115,14 @@ export async function forget(runtime: Runtime, target: ErasureTarget, options: F
   if (feedback) findings.push(feedback);
   const datasets = await eraseDatasets(runtime, target, found, requestId, signal);
   findings.push(...datasets.findings);
+  findings.push(...(await finishUploadDeletions(runtime, signal)));
+  const isErased = curatedMatcher(target, found);
+  const textHit = target.kind === 'conversation' ? () => false : textMatcher(target);
+  const erasedConversation: ErasedConversation = (conversationId, file, text) => isErased(conversationId, file, text) || (text !== '' && textHit(text));
+  findings.push(...(await eraseSignatures(runtime, erasedConversation, signal)));
+  findings.push(...(await eraseEvaluationReports(runtime, erasedConversation, requestId, now, signal)));
+  const idTokens = [...found.ids].map((id) => textMatcher({ kind: 'conversation', conversationId: id }));
+  findings.push(...(await eraseDriftRuns(runtime, (text) => textHit(text) || idTokens.some((m) => m(text)), signal)));
 
   const forgotten: { conversationId: string; source?: string }[] = [...found.conversations].map((key) => {
     const [source, conversationId] = key.split('\u0000');
@@ -232,7 +259,7 @@ async function rewriteRaw(runtime: Runtime, blobName: string, lines: Set<string>
 }
 
 function conflict(err: unknown, blobName: string): never {
-  if ((err as { statusCode?: number }).statusCode === 412) throw new ErasureConflictError(blobName);
+  if (isStatus(err, 412)) throw new ErasureConflictError(blobName);
   throw err;
 }
 
@@ -358,7 +385,7 @@ async function eraseFeedback(runtime: Runtime, target: ErasureTarget, found: Fou
       if (hit) doomed.push({ partitionKey: String(row.partitionKey), rowKey: String(row.rowKey) });
     }
   } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+    if (isStatus(err, 404)) return undefined;
     throw err;
   }
   for (const row of doomed) await table.deleteEntity(row.partitionKey, row.rowKey, { abortSignal: signal });
@@ -379,7 +406,7 @@ async function eraseDatasets(
 ): Promise<{ findings: ErasureFinding[]; marked: MarkedModel[] }> {
   const container = runtime.storage.container(CONTAINERS.datasets);
   const jobs = await new JobStore(runtime.storage).list().catch((err) => {
-    if ((err as { statusCode?: number }).statusCode === 404) return [] as JobRecord[];
+    if (isStatus(err, 404)) return [] as JobRecord[];
     throw err;
   });
   const versions = new Set<string>();
@@ -407,22 +434,14 @@ async function eraseDatasets(
   };
   for (const version of [...versions].sort()) {
     const trained = trainedOn(jobs, version);
-    if (trained.length === 0) {
-      const changed = await filterBlobs(container, 'datasets', dropLine, { only: (name) => name.startsWith(`${version}/`), signal });
-      findings.push(...changed);
-      if (changed.length) await noteOnManifest(container, version, requestId, changed, signal);
-      continue;
-    }
-    // Trained versions stay as the record of what the models learned from; the models are marked.
-    let hits = 0;
-    for await (const blob of container.listBlobsFlat({ prefix: `${version}/`, abortSignal: signal })) {
-      if (!blob.name.endsWith('.jsonl')) continue;
-      let count = 0;
-      for await (const line of readLines(container.getBlobClient(blob.name), signal)) if (line.trim() && dropLine(line)) count++;
-      if (count) findings.push({ location: 'datasets', name: blob.name, records: count, action: 'kept-trained' });
-      hits += count;
-    }
-    if (hits === 0) continue;
+    // Every copy tuneloop keeps is rewritten, also of a version already trained on: the models
+    // cannot forget, so they are marked, but the data itself does not stay.
+    const changed = await filterBlobs(container, 'datasets', dropLine, { only: (name) => name.startsWith(`${version}/`), signal });
+    if (changed.length === 0) continue;
+    const trainedOnErased = trained.length > 0 && changed.some((f) => TRAINED_FILES.test(f.name));
+    for (const f of changed) findings.push(trained.length > 0 && TRAINED_FILES.test(f.name) ? { ...f, trained: true } : f);
+    await noteOnManifest(container, version, requestId, changed, trained.length > 0, signal);
+    if (!trainedOnErased) continue;
     for (const job of trained) {
       const mark: MarkedModel = {
         jobKey: job.jobKey,
@@ -432,7 +451,7 @@ async function eraseDatasets(
       };
       marked.push(mark);
       await runtime.storage.table(TABLES.erasures).upsertEntity(
-        { partitionKey: 'model', rowKey: tableKey(`${job.jobKey}|${requestId}`), ...mark, requestId, trainedOnErasedData: true, markedAt: new Date().toISOString() },
+        { partitionKey: 'model', rowKey: tableKey(`${job.jobKey}|${requestId}`), ...mark, requestId, trainedOnErasedData: true, uploadsDeleted: false, markedAt: new Date().toISOString() },
         'Replace',
       );
     }
@@ -440,13 +459,80 @@ async function eraseDatasets(
   return { findings, marked };
 }
 
-async function noteOnManifest(container: ContainerClient, version: string, requestId: string, changed: ErasureFinding[], signal?: AbortSignal): Promise<void> {
+/** The dataset files a job uploads to Azure OpenAI (the holdout never leaves tuneloop). */
+const TRAINED_FILES = /\/(train|validation)\.jsonl$/;
+
+/**
+ * Every marked model whose uploaded files are not yet known to be deleted: this request's, and
+ * those an earlier request left (a job still running then, or Azure OpenAI unreachable), so
+ * running any erasure again finishes them.
+ */
+async function finishUploadDeletions(runtime: Runtime, signal?: AbortSignal): Promise<ErasureFinding[]> {
+  const table = runtime.storage.table(TABLES.erasures);
+  const pending: { rowKey: string; jobKey: string }[] = [];
+  try {
+    for await (const row of table.listEntities<{ jobKey?: string; uploadsDeleted?: boolean }>({ queryOptions: { filter: `PartitionKey eq 'model'` }, abortSignal: signal })) {
+      if (row.uploadsDeleted !== true && typeof row.jobKey === 'string') pending.push({ rowKey: String(row.rowKey), jobKey: row.jobKey });
+    }
+  } catch (err) {
+    if (isStatus(err, 404)) return [];
+    throw err;
+  }
+  const findings: ErasureFinding[] = [];
+  const store = new JobStore(runtime.storage);
+  const done = new Map<string, ErasureFinding[]>();
+  for (const mark of pending) {
+    let result = done.get(mark.jobKey);
+    if (!result) {
+      const job = (await store.get(mark.jobKey))?.record;
+      result = job ? await deleteUploadedFiles(runtime, job, signal) : [];
+      done.set(mark.jobKey, result);
+      findings.push(...result);
+    }
+    if (result.every((f) => f.action === 'deleted')) await table.updateEntity({ partitionKey: 'model', rowKey: mark.rowKey, uploadsDeleted: true }, 'Merge', { abortSignal: signal });
+  }
+  return findings;
+}
+
+/**
+ * The copies of a version's training and validation files that the job uploaded to Azure OpenAI.
+ * Deleted once the job has ended (the fine-tuned model does not need them); while it runs they are
+ * kept and the report says so: the same erasure run again after the job deletes them.
+ */
+async function deleteUploadedFiles(runtime: Runtime, job: JobRecord, signal?: AbortSignal): Promise<ErasureFinding[]> {
+  const ids = [job.trainingFileId, job.validationFileId].filter((id): id is string => typeof id === 'string' && id !== '');
+  if (!FINAL_JOB_STATES.has(job.state)) {
+    return ids.map((id) => ({ location: 'azure-openai-files', name: id, records: 0, action: 'kept-running', trained: true, note: `job ${job.jobKey} is ${job.state}; run the same erasure again once it has ended` }));
+  }
+  const findings: ErasureFinding[] = [];
+  for (const id of ids) {
+    try {
+      await runtime.fineTune.client.openai.files.delete(id, { signal });
+      findings.push({ location: 'azure-openai-files', name: id, records: 0, action: 'deleted', trained: true });
+    } catch (err) {
+      // Already deleted (a second run of the same request, or deleted by hand): nothing left there.
+      if (isStatus(err, 404)) continue;
+      const reason = ((err as Error)?.message ?? String(err)).replace(/\s+/g, ' ').slice(0, 300);
+      findings.push({
+        location: 'azure-openai-files',
+        name: id,
+        records: 0,
+        action: 'failed',
+        trained: true,
+        note: `could not delete it (${reason}); check TUNELOOP_OPENAI_ENDPOINT and the identity's access, then run the same erasure again`,
+      });
+    }
+  }
+  return findings;
+}
+
+async function noteOnManifest(container: ContainerClient, version: string, requestId: string, changed: ErasureFinding[], trained: boolean, signal?: AbortSignal): Promise<void> {
   const blob = container.getBlockBlobClient(`${version}/manifest.json`);
   let manifest: Record<string, unknown>;
   try {
     manifest = JSON.parse((await blob.downloadToBuffer(0, undefined, { abortSignal: signal })).toString('utf8'));
   } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return;
+    if (isStatus(err, 404)) return;
     throw err;
   }
   const counts = (manifest.counts ?? {}) as Record<string, number>;
@@ -455,7 +541,8 @@ async function noteOnManifest(container: ContainerClient, version: string, reque
     if (split && typeof counts[split] === 'number') counts[split] -= f.records;
   }
   const erasures = Array.isArray(manifest.erasures) ? manifest.erasures : [];
-  manifest.erasures = [...erasures, { requestId, removed: Object.fromEntries(changed.map((f) => [f.name, f.records])) }];
+  // A trained version's counts say what the file holds now; `trained` says the models saw more.
+  manifest.erasures = [...erasures, { requestId, ...(trained ? { trained: true } : {}), removed: Object.fromEntries(changed.map((f) => [f.name, f.records])) }];
   const text = JSON.stringify(manifest, null, 2) + '\n';
   await blob.upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: 'application/json' }, abortSignal: signal });
 }
@@ -476,7 +563,7 @@ async function recordAudit(runtime: Runtime, report: ErasureReport): Promise<voi
     },
     'Replace',
   );
-  const records = report.found.reduce((n, f) => n + (f.action === 'kept-trained' ? 0 : f.records), 0);
+  const records = report.found.reduce((n, f) => n + f.records, 0);
   await notify(runtime, {
     type: EVENT_TYPES.erasureCompleted,
     subject: `erasures/${report.requestId}`,

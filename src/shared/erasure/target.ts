@@ -11,11 +11,7 @@ export type ErasureTarget =
   | { kind: 'conversation'; source?: string; conversationId: string }
   | { kind: 'email' | 'phone' | 'customer-id'; value: string };
 
-export class ErasureRequestError extends TuneloopError {
-  constructor(message: string) {
-    super(message);
-  }
-}
+export class ErasureRequestError extends TuneloopError {}
 
 /** `<source>/<id>` splits at the last `/` (blob names may contain `/`; conversation ids should not). */
 export function conversationTarget(spec: string): ErasureTarget {

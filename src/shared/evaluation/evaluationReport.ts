@@ -73,6 +73,8 @@ export interface EvaluationReport {
   sample?: ReplySample[];
   /** Present in manual promotion mode for a candidate that passed the gate. */
   approval?: ApprovalRecord;
+  /** Erasure requests that took conversations out of this report (`tuneloop forget`); counts only. */
+  erasures?: { requestId: string; at: string; samplesRemoved: number; errorsRemoved: number }[];
   candidate: ModelEvaluation;
   production?: ModelEvaluation;
   training: {
@@ -269,7 +271,9 @@ function replySampleTable(report: EvaluationReport): string {
   const rows = report.sample
     .map((r) => `<tr><td>${cut(r.customer)}</td><td>${cut(r.human)}</td>${report.production ? `<td>${cut(r.production)}</td>` : ''}<td>${cut(r.candidate)}</td></tr>`)
     .join('');
-  return `<h2>Replies side by side</h2><p class="note">${report.sample.length} holdout conversations spread over the holdout, for a person to judge.</p><table class="sample" data-testid="reply-sample"><tr><th>customer</th><th>human agent</th>${report.production ? '<th>production</th>' : ''}<th>candidate</th></tr>${rows}</table>`;
+  const erased = (report.erasures ?? []).reduce((n, e) => n + e.samplesRemoved, 0);
+  const note = erased ? ` ${erased} taken out later by erasure requests.` : '';
+  return `<h2>Replies side by side</h2><p class="note">${report.sample.length} holdout conversations spread over the holdout, for a person to judge.${note}</p><table class="sample" data-testid="reply-sample"><tr><th>customer</th><th>human agent</th>${report.production ? '<th>production</th>' : ''}<th>candidate</th></tr>${rows}</table>`;
 }
 
 function contentFilterTable(report: EvaluationReport): string {

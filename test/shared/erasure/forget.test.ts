@@ -110,7 +110,7 @@ describe('tuneloop forget (private Azurite)', () => {
     const second = await assembleDataset(runtime, { now: new Date('2026-11-02T02:00:00Z'), submit: false });
     if (second.outcome !== 'submitted') throw new Error(JSON.stringify(second));
     untrained = second.manifest;
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     await azurite.stop();
@@ -133,7 +133,9 @@ describe('tuneloop forget (private Azurite)', () => {
     expect(places['curated:removed'].records).toBeGreaterThanOrEqual(1);
     expect(places['feedback:deleted']).toMatchObject({ records: 1 });
     expect(report.found.some((f) => f.location === 'datasets' && f.action === 'removed' && f.name.startsWith(untrained.version))).toBe(true);
-    expect(report.found.some((f) => f.location === 'datasets' && f.action === 'kept-trained' && f.name.startsWith(trained.version))).toBe(true);
+    // The trained version is rewritten too (the model cannot forget, so it is marked); its uploads wait for the job to end.
+    expect(report.found.some((f) => f.location === 'datasets' && f.action === 'removed' && f.trained && f.name.startsWith(trained.version))).toBe(true);
+    expect(report.found.filter((f) => f.location === 'azure-openai-files')).toEqual([expect.objectContaining({ name: 'file-1', action: 'kept-running', trained: true })]);
     expect(report.modelsMarked).toEqual([{ jobKey: `job-${trained.version}`, datasetVersion: trained.version, fineTunedModel: 'gpt-4o-mini-2024-07-18.ft-trained' }]);
 
     // Raw: the line is gone, every other line is intact, and the rewrite is not preprocessed again.
@@ -152,13 +154,16 @@ describe('tuneloop forget (private Azurite)', () => {
     expect((await rows(TABLES.feedback)).filter((r) => r.conversationId === 'c-3')).toEqual([]);
     expect((await rows(TABLES.feedback)).filter((r) => r.conversationId === 'c-4')).toHaveLength(1);
 
-    // Untrained version: rewritten; manifest notes the erasure. Trained version: unchanged.
+    // Both versions rewritten; each manifest notes the erasure, the trained one says so.
     const after = await text(CONTAINERS.datasets, untrained.files.holdoutRecords) + (await text(CONTAINERS.datasets, untrained.files.train)) + (await text(CONTAINERS.datasets, untrained.files.validation));
     expect(after).not.toContain('customer number 23757 ');
     expect(after).not.toMatch(/"conversationId":"c-3"|"conversation_id":"c-3"/);
     const manifest = JSON.parse(await text(CONTAINERS.datasets, `${untrained.version}/manifest.json`));
     expect(manifest.erasures).toEqual([expect.objectContaining({ requestId: 'req-1' })]);
-    expect((await text(CONTAINERS.datasets, trained.files.train)) + (await text(CONTAINERS.datasets, trained.files.validation)) + (await text(CONTAINERS.datasets, trained.files.holdout))).toBe(trainedBefore);
+    const trainedAfter = (await text(CONTAINERS.datasets, trained.files.train)) + (await text(CONTAINERS.datasets, trained.files.validation)) + (await text(CONTAINERS.datasets, trained.files.holdout));
+    expect(trainedBefore).toContain('customer number 23757 ');
+    expect(trainedAfter).not.toContain('customer number 23757 ');
+    expect(JSON.parse(await text(CONTAINERS.datasets, `${trained.version}/manifest.json`)).erasures).toEqual([expect.objectContaining({ requestId: 'req-1', trained: true })]);
     const marks = (await rows(TABLES.erasures)).filter((r) => r.partitionKey === 'model');
     expect(marks).toEqual([expect.objectContaining({ jobKey: `job-${trained.version}`, trainedOnErasedData: true, requestId: 'req-1' })]);
 
@@ -173,8 +178,9 @@ describe('tuneloop forget (private Azurite)', () => {
 
     // Running the same request again finds nothing more.
     const again = await forget(runtime, conversationTarget('chats/day-1.jsonl/c-3'), { requestId: 'req-1' });
-    expect(again.found.filter((f) => f.action !== 'kept-trained')).toEqual([]);
-  }, 120_000);
+    // Only the uploads of the job still running remain to do.
+    expect(again.found.filter((f) => f.action !== 'kept-running')).toEqual([]);
+  }, 300_000);
 
   it('the next retrain leaves an erased conversation out even when its shard comes back', async () => {
     // A shard written while the erasure ran (or a re-drop of the original export) still holds c-3.
@@ -194,7 +200,7 @@ describe('tuneloop forget (private Azurite)', () => {
     expect(outcome.manifest.forgottenExcluded).toBe(1);
     const all = (await text(CONTAINERS.datasets, outcome.manifest.files.train)) + (await text(CONTAINERS.datasets, outcome.manifest.files.holdoutRecords));
     expect(all).not.toMatch(/late copy of c-3/);
-  }, 120_000);
+  }, 300_000);
 
   it('tuneloop forget --match <e-mail> finds the conversations, the quarantined line and the feedback comment that mention it', async () => {
     expect(await allText(CONTAINERS.quarantine)).toContain(EMAIL);
@@ -219,7 +225,7 @@ describe('tuneloop forget (private Azurite)', () => {
     // Everything else is still there: 24 - 1 c-conversations in day 1.
     const raw = await text(CONTAINERS.raw, 'chats/day-1.jsonl');
     expect(raw.trim().split('\n')).toHaveLength(23);
-  }, 120_000);
+  }, 300_000);
 
   it('the same request as a queue message, through the erasureRequests function', async () => {
     await upload('chats/day-4.jsonl', conversationLine('cust-42', { issue: 'billing', turns: [['customer', 'My customer number is CUST-99812, please close the account.'], ['agent', 'The account is closed.']] }) + '\n' + freshConversations(2, 'f', 3));
@@ -249,7 +255,7 @@ describe('tuneloop forget (private Azurite)', () => {
     expect(failures[0]).toMatch(/exactly one of "conversation"/);
     const poison = await azurite.storage.queue(QUEUES.erasurePoison).peekMessages();
     expect(poison.peekedMessageItems).toHaveLength(1);
-  }, 120_000);
+  }, 300_000);
 
   it('tells an e-mail, a phone number and a customer id apart, and refuses nonsense', () => {
     expect(matchTarget('Jane.Doe@Example.com')).toEqual({ kind: 'email', value: 'jane.doe@example.com' });

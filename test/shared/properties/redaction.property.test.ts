@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { redactionStageFromSettings } from '../../../src/shared/quality/stages';
 import type { Conversation } from '../../../src/shared/ingest/types';
 import { propertySettings, runPipeline } from './generators';
+// The same checksums the demo's invented personal data uses.
+import { ibanCheckDigits, luhnCheckDigit } from '../../../tools/demo/pii';
 
 // A fixed seed keeps CI repeatable; FAST_CHECK_SEED=<n> (or a random one) explores further.
 fc.configureGlobal({ seed: Number(process.env.FAST_CHECK_SEED ?? 20261201) });
@@ -30,19 +32,6 @@ const phone = fc.oneof(
   fc.tuple(digits(2), digits(2), digits(2), digits(2)).map(([a, b, c, d]) => `+33 6 ${a} ${b} ${c} ${d}`),
 );
 
-function luhnCheckDigit(body: string): string {
-  let sum = 0;
-  for (let i = 0; i < body.length; i++) {
-    let d = Number(body[body.length - 1 - i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return String((10 - (sum % 10)) % 10);
-}
-
 const card = fc
   .tuple(fc.constantFrom('4', '51', '52', '55', '2221'), digits(14), fc.constantFrom('', ' ', '-'))
   .map(([prefix, rest, sep]) => {
@@ -50,14 +39,6 @@ const card = fc
     const number = body + luhnCheckDigit(body);
     return sep ? number.match(/.{4}/g)!.join(sep) : number;
   });
-
-function ibanCheck(country: string, bban: string): string {
-  const rearranged = bban + country + '00';
-  const numeric = rearranged.replace(/[A-Z]/g, (c) => String(c.charCodeAt(0) - 55));
-  let rem = 0;
-  for (const ch of numeric) rem = (rem * 10 + Number(ch)) % 97;
-  return String(98 - rem).padStart(2, '0');
-}
 
 const iban = fc
   .tuple(
@@ -70,7 +51,7 @@ const iban = fc
     fc.boolean(),
   )
   .map(([[country, bban], grouped]) => {
-    const compact = country + ibanCheck(country, bban) + bban;
+    const compact = country + ibanCheckDigits(country, bban) + bban;
     return grouped ? compact.match(/.{1,4}/g)!.join(' ') : compact;
   });
 
