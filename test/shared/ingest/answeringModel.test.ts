@@ -7,7 +7,7 @@ import { preprocessStages } from '../../../src/shared/dataset/pipelineStages';
 import { curatedLine, type CuratedRecord, type QuarantineRecord } from '../../../src/shared/dataset/records';
 import { validateExample } from '../../../src/shared/dataset/validate';
 import { MemorySignatureStore } from '../../../src/shared/quality/dedup';
-import { conversations, jsonl, parseAll, rejections } from './helpers';
+import { conversations, feedbacks, jsonl, parseAll, rejections } from './helpers';
 
 /** The `model`/`deployment` field naming the model that answered (CSAT per answering model). */
 
@@ -76,6 +76,11 @@ describe('answering model in chat logs', () => {
     ]);
     const byDeployment = await parseAll(`conversation_id,speaker,text,deployment\nd1,customer,"${customer}",\nd1,agent,"${agent}",shoply-prod\n`, { fileName: 'd.csv' });
     expect(conversations(byDeployment).map((c) => c.model)).toEqual(['shoply-prod']);
+  });
+
+  it('feedback CSV and JSONL: a model or deployment column on the rating row', async () => {
+    expect(feedbacks(await parseAll('conversation_id,rating,deployment\nc1,4,dep-a\nc2,5,\n', { fileName: 'ratings.csv' })).map((f) => f.model)).toEqual(['dep-a', undefined]);
+    expect(feedbacks(await parseAll(jsonl({ conversation_id: 'c1', rating: 2, model: 'ft-x' }))).map((f) => f.model)).toEqual(['ft-x']);
   });
 
   it('ShareGPT (record or turn), Intercom (custom attribute) and Zendesk (ticket field)', async () => {
