@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Benchmark } from './harness';
 import { median } from './harness';
@@ -107,12 +107,13 @@ function timeProcess(command: string, args: string[], cwd: string, repeats: numb
 function parseCommand(spec: string): { env: NodeJS.ProcessEnv; command: string; args: string[] } {
   const words = spec.trim().split(/\s+/);
   const env: NodeJS.ProcessEnv = { ...process.env };
-  while (words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0])) {
-    const word = words.shift()!;
+  let first = 0;
+  for (; first < words.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[first]); first++) {
+    const word = words[first];
     env[word.slice(0, word.indexOf('='))] = word.slice(word.indexOf('=') + 1);
   }
-  if (!words.length) throw new Error(`${SACREBLEU_ENV} names no program: ${JSON.stringify(spec)}`);
-  return { env, command: words[0], args: words.slice(1) };
+  if (first >= words.length) throw new Error(`${SACREBLEU_ENV} names no program: ${JSON.stringify(spec)}`);
+  return { env, command: words[first], args: words.slice(first + 1) };
 }
 
 const seconds = (t: ProcessTiming) => `${t.wall.toFixed(2)} s wall${t.cpu !== undefined ? ` / ${t.cpu.toFixed(2)} s CPU` : ''}`;
@@ -129,7 +130,7 @@ export const bleuSignificanceBenchmark: Benchmark = {
       const refs = read('ref.txt');
       const a = read('a.txt');
       const b = read('b.txt');
-      const lines: string[] = [`load average at start (1, 5, 15 min): ${load()} on ${require('node:os').cpus().length} cores`];
+      const lines: string[] = [`load average at start (1, 5, 15 min): ${load()} on ${cpus().length} cores`];
 
       // As a user runs it: fresh processes, start-up included.
       const cli = resolve(__dirname, '../../bin/tuneloop.js');
@@ -156,7 +157,7 @@ export const bleuSignificanceBenchmark: Benchmark = {
         const agree = ourScore.toFixed(2) === theirScore.toFixed(2);
         lines.push(
           `sacreBLEU (${SACREBLEU_ENV}), median of ${repeats}: ${seconds(theirs)} (baseline); tuneloop bleu = ${(single.wall / theirs.wall).toFixed(3)}x of its wall time` +
-            `${single.cpu !== undefined && theirs.cpu !== undefined ? `, ${(single.cpu / theirs.cpu).toFixed(3)}x of its CPU time` : ''}` +
+            (single.cpu !== undefined && theirs.cpu !== undefined ? `, ${(single.cpu / theirs.cpu).toFixed(3)}x of its CPU time` : '') +
             ` (target ≤ 0.2: ${single.wall / theirs.wall <= 0.2 ? 'met' : 'NOT met'} on wall time)`,
           `sacreBLEU --paired-bs (2 systems, 1000 resamples), ${sacrePairedRuns} run(s): ${seconds(theirsPaired)}; tuneloop --paired-bs = ${(paired.wall / theirsPaired.wall).toFixed(3)}x of its wall time`,
           `scores: tuneloop ${ourScore.toFixed(4)}, sacreBLEU ${theirScore.toFixed(4)}: ${agree ? 'the same to 2 decimals' : 'DIFFERENT at 2 decimals'}; paired bootstrap: tuneloop ${ourPaired.map((r) => `${r.score.toFixed(2)} (${r.mean.toFixed(2)} ± ${r.ci.toFixed(2)})`).join(' vs ')}; sacreBLEU ${sacrePairedSummary(theirsPaired.stdout)}`,

@@ -94,7 +94,7 @@ export class TableFeedbackStore implements FeedbackStore {
     let best: StoredFeedback | undefined;
     for await (const e of this.table.listEntities<FeedbackEntity>({ queryOptions: { filter: `PartitionKey eq '${pk}'` }, abortSignal: signal })) {
       // The partition also holds the conversation's answered-by row, which is no rating.
-      if (e.rating === undefined || e.rating === null) continue;
+      if ((e as Partial<FeedbackEntity>).rating === undefined) continue;
       const candidate: StoredFeedback = {
         conversationId: e.conversationId,
         rating: Number(e.rating),

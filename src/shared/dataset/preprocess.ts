@@ -154,9 +154,10 @@ export async function preprocessStream(
       if (item.type === 'conversation') {
         conversations++;
         const { conversationId, model, source } = item.conversation;
-        if (model && options.feedback.answeredBy) {
+        const store = options.feedback;
+        if (model && store.answeredBy) {
           const row = { conversationId, answeringModel: model, file: source.file, line: source.line };
-          await run.time('feedback', () => options.feedback.answeredBy!(row, options.signal));
+          await run.time('feedback', () => store.answeredBy?.(row, options.signal));
         }
         // Lookups of a batch overlap (one table round trip each in Azure).
         const lookup = options.feedback.latest(item.conversation.conversationId, options.signal);

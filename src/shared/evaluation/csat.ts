@@ -40,6 +40,9 @@ export interface CsatByModel {
   interval?: { low: number; high: number };
 }
 
+/** A CSAT row as stored in a report, which may predate a field (`attributedByLog`: both names counted together). */
+export type StoredCsatRow = Partial<CsatByModel> & Pick<CsatByModel, 'jobKey' | 'from' | 'ratings'> & { attributedByLog?: number };
+
 export const BEFORE_TUNELOOP = '(before tuneloop)';
 
 export interface Rating {
@@ -134,9 +137,9 @@ export function csatByModel(ratings: readonly Rating[], promotions: readonly Pro
 export function attributionTotals(rows: readonly CsatByModel[]): Record<Attribution, number> {
   const t = { conversation: 0, feedback: 0, time: 0 };
   for (const r of rows) {
-    t.conversation += r.attributedByConversation ?? 0;
-    t.feedback += r.attributedByFeedback ?? 0;
-    t.time += r.attributedByTime ?? 0;
+    t.conversation += r.attributedByConversation;
+    t.feedback += r.attributedByFeedback;
+    t.time += r.attributedByTime;
   }
   return t;
 }

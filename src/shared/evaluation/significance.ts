@@ -202,7 +202,7 @@ export function pairedBootstrap(
   const plan = packedPlan(tables);
   const sums = new Float64Array(baseline.width);
   const packedSums = plan ? new Float64Array(plan.stride) : undefined;
-  const rows = plan ? undefined : tables.map((t) => Int32Array.from(t.rows));
+  const rows = plan ? [] : tables.map((t) => Int32Array.from(t.rows));
   for (let r = 0; r < resamples; r++) {
     if (r % 16 === 0) options.signal?.throwIfAborted();
     drawn.fill(0);
@@ -216,7 +216,7 @@ export function pairedBootstrap(
       continue;
     }
     for (let t = 0; t < tables.length; t++) {
-      const src = rows![t];
+      const src = rows[t];
       const width = baseline.width;
       sums.fill(0);
       for (let i = 0, o = 0; i < n; i++, o += width) {
