@@ -59,15 +59,43 @@ function plainRow(hyp: string, refs: string[]): number[] {
 }
 
 // Few distinct words, so n-grams repeat and clipping matters; punctuation 13a splits or keeps.
-const word = fc.constantFrom('the', 'order', 'refund', 'a', 'card', '5.00', '1,200', 'e-mail', "don't", 'it.', 'ok,', '(yes)', '&amp;', 'x-1', '3-4', '.', ',', '?', '!', '..');
-const sentence = (max: number) => fc.tuple(fc.array(word, { minLength: 0, maxLength: max }), fc.constantFrom(' ', '  ', '\u00a0')).map(([w, gap]) => w.join(gap));
+const word = fc.constantFrom(
+  'the',
+  'order',
+  'refund',
+  'a',
+  'card',
+  '5.00',
+  '1,200',
+  'e-mail',
+  "don't",
+  'it.',
+  'ok,',
+  '(yes)',
+  '&amp;',
+  'x-1',
+  '3-4',
+  '.',
+  ',',
+  '?',
+  '!',
+  '..',
+);
+const sentence = (max: number) =>
+  fc.tuple(fc.array(word, { minLength: 0, maxLength: max }), fc.constantFrom(' ', '  ', '\u00a0')).map(([w, gap]) => w.join(gap));
 
 describe('BLEU fast paths give exactly the plain results', () => {
   it('13a tokens: no padding of spaces changes nothing', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('a', '1', ' ', '.', ',', '-', '?', '&', ';', '\n', "'", '"', '<', 'é') as fc.Arbitrary<string>, maxLength: 40 }), (s) => {
-        expect(tokenize13a(s)).toBe(plain13a(s).join(' '));
-      }),
+      fc.property(
+        fc.string({
+          unit: fc.constantFrom('a', '1', ' ', '.', ',', '-', '?', '&', ';', '\n', "'", '"', '<', 'é') as fc.Arbitrary<string>,
+          maxLength: 40,
+        }),
+        (s) => {
+          expect(tokenize13a(s)).toBe(plain13a(s).join(' '));
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -87,7 +115,9 @@ describe('BLEU fast paths give exactly the plain results', () => {
             expect(Array.from(table.rows.subarray(i * 10, i * 10 + 10))).toEqual(plainRow(h, [a, b]));
           });
           const sum = rows.map(([h, a, b]) => plainRow(h, [a, b])).reduce((x, y) => x.map((v, k) => v + y[k]));
-          expect(corpusBleu(hyps, [refsA, refsB]).score).toBe(bleuFromSummedRow(sum, { maxNgramOrder: 4, options: { smoothMethod: 'exp', effectiveOrder: false, maxNgramOrder: 4 } }));
+          expect(corpusBleu(hyps, [refsA, refsB]).score).toBe(
+            bleuFromSummedRow(sum, { maxNgramOrder: 4, options: { smoothMethod: 'exp', effectiveOrder: false, maxNgramOrder: 4 } }),
+          );
         },
       ),
       { numRuns: 300 },
@@ -118,7 +148,12 @@ describe('BLEU fast paths give exactly the plain results', () => {
       const ref = Array.from({ length: len }, () => vocab[rng.below(vocab.length)]);
       refs.push(ref.join(' '));
       // Some hypotheses of 0–2 tokens: their totals need the short-segment correction.
-      sysA.push(ref.filter(() => rng.below(10) < 7).slice(0, i % 7 === 0 ? 2 : undefined).join(' '));
+      sysA.push(
+        ref
+          .filter(() => rng.below(10) < 7)
+          .slice(0, i % 7 === 0 ? 2 : undefined)
+          .join(' '),
+      );
       sysB.push(ref.filter(() => rng.below(10) < 8).join(' '));
     }
     const tables = segmentStatisticsTables([sysA, sysB], [refs]);

@@ -18,14 +18,48 @@ describe('answering model in chat logs', () => {
   it('conversation JSONL: the conversation field, or the assistant messages', async () => {
     const items = await parseAll(
       jsonl(
-        { conversation_id: 'a', model: 'ft-shoply-v3', messages: [{ role: 'customer', text: customer }, { role: 'agent', text: agent }] },
-        { conversation_id: 'b', deployment: 'shoply-prod', messages: [{ role: 'customer', text: customer }, { role: 'agent', text: agent }] },
+        {
+          conversation_id: 'a',
+          model: 'ft-shoply-v3',
+          messages: [
+            { role: 'customer', text: customer },
+            { role: 'agent', text: agent },
+          ],
+        },
+        {
+          conversation_id: 'b',
+          deployment: 'shoply-prod',
+          messages: [
+            { role: 'customer', text: customer },
+            { role: 'agent', text: agent },
+          ],
+        },
         // Message-level names win over the conversation's (a reply is what the customer rated).
-        { conversation_id: 'c', model: 'ft-old', messages: [{ role: 'customer', text: customer }, { role: 'agent', text: agent, model: 'ft-new' }] },
+        {
+          conversation_id: 'c',
+          model: 'ft-old',
+          messages: [
+            { role: 'customer', text: customer },
+            { role: 'agent', text: agent, model: 'ft-new' },
+          ],
+        },
         // A customer message's "model" names nothing (only replies are written by a model).
-        { conversation_id: 'd', messages: [{ role: 'customer', text: customer, model: 'ft-x' }, { role: 'agent', text: agent }] },
+        {
+          conversation_id: 'd',
+          messages: [
+            { role: 'customer', text: customer, model: 'ft-x' },
+            { role: 'agent', text: agent },
+          ],
+        },
         // Not a string: names no model, the conversation is still good data (as an out-of-range csat).
-        { conversation_id: 'e', model: 42, messages: [{ role: 'customer', text: customer }, { role: 'agent', text: agent }] },
+        {
+          conversation_id: 'e',
+          model: 42,
+          messages: [
+            { role: 'customer', text: customer },
+            { role: 'agent', text: agent },
+          ],
+        },
       ),
     );
     expect(rejections(items)).toEqual([]);
@@ -48,8 +82,21 @@ describe('answering model in chat logs', () => {
 
   it('a JSON array document and a wrapper object carry it too', async () => {
     const doc = JSON.stringify([
-      { conversation_id: 'j1', model: 'ft-a', messages: [{ role: 'user', content: customer }, { role: 'assistant', content: agent }] },
-      { conversation_id: 'j2', messages: [{ role: 'user', content: customer }, { role: 'assistant', content: agent, deployment: 'dep-b' }] },
+      {
+        conversation_id: 'j1',
+        model: 'ft-a',
+        messages: [
+          { role: 'user', content: customer },
+          { role: 'assistant', content: agent },
+        ],
+      },
+      {
+        conversation_id: 'j2',
+        messages: [
+          { role: 'user', content: customer },
+          { role: 'assistant', content: agent, deployment: 'dep-b' },
+        ],
+      },
     ]);
     expect(conversations(await parseAll(doc, { fileName: 'chats.json' }, 16)).map((c) => c.model)).toEqual(['ft-a', 'dep-b']);
     const wrapped = JSON.stringify({ conversations: JSON.parse(doc) });
@@ -69,25 +116,47 @@ describe('answering model in chat logs', () => {
     const items = await parseAll(csv + '\n', { fileName: 'chats.csv' });
     expect(rejections(items)).toEqual([]);
     // CSV conversations come out grouped by bucket, not in file order.
-    expect(conversations(items).map((c) => [c.conversationId, c.model]).sort()).toEqual([
+    expect(
+      conversations(items)
+        .map((c) => [c.conversationId, c.model])
+        .sort(),
+    ).toEqual([
       ['c1', 'ft-shoply-v3'],
       ['c2', undefined],
       ['c3', 'conv-level'],
     ]);
-    const byDeployment = await parseAll(`conversation_id,speaker,text,deployment\nd1,customer,"${customer}",\nd1,agent,"${agent}",shoply-prod\n`, { fileName: 'd.csv' });
+    const byDeployment = await parseAll(
+      `conversation_id,speaker,text,deployment\nd1,customer,"${customer}",\nd1,agent,"${agent}",shoply-prod\n`,
+      { fileName: 'd.csv' },
+    );
     expect(conversations(byDeployment).map((c) => c.model)).toEqual(['shoply-prod']);
   });
 
   it('feedback CSV and JSONL: a model or deployment column on the rating row', async () => {
-    expect(feedbacks(await parseAll('conversation_id,rating,deployment\nc1,4,dep-a\nc2,5,\n', { fileName: 'ratings.csv' })).map((f) => f.model)).toEqual(['dep-a', undefined]);
+    expect(
+      feedbacks(await parseAll('conversation_id,rating,deployment\nc1,4,dep-a\nc2,5,\n', { fileName: 'ratings.csv' })).map((f) => f.model),
+    ).toEqual(['dep-a', undefined]);
     expect(feedbacks(await parseAll(jsonl({ conversation_id: 'c1', rating: 2, model: 'ft-x' }))).map((f) => f.model)).toEqual(['ft-x']);
   });
 
   it('ShareGPT (record or turn), Intercom (custom attribute) and Zendesk (ticket field)', async () => {
     const sharegpt = await parseAll(
       jsonl(
-        { id: 's1', model: 'vicuna-13b', conversations: [{ from: 'human', value: customer }, { from: 'gpt', value: agent }] },
-        { id: 's2', conversations: [{ from: 'human', value: customer }, { from: 'gpt', value: agent, model: 'ft-turn' }] },
+        {
+          id: 's1',
+          model: 'vicuna-13b',
+          conversations: [
+            { from: 'human', value: customer },
+            { from: 'gpt', value: agent },
+          ],
+        },
+        {
+          id: 's2',
+          conversations: [
+            { from: 'human', value: customer },
+            { from: 'gpt', value: agent, model: 'ft-turn' },
+          ],
+        },
       ),
     );
     expect(conversations(sharegpt).map((c) => c.model)).toEqual(['vicuna-13b', 'ft-turn']);
@@ -121,8 +190,22 @@ describe('answering model in chat logs', () => {
     const quarantined: QuarantineRecord[] = [];
     const settings = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' });
     const text = jsonl(
-      { conversation_id: 'm1', model: 'ft-shoply-v3', issue_type: 'delivery', messages: [{ role: 'customer', text: customer }, { role: 'agent', text: agent, model: 'ft-shoply-v3' }] },
-      { conversation_id: 'm2', messages: [{ role: 'customer', text: 'Can I pay my invoice 8812 by bank transfer instead of card?' }, { role: 'agent', text: 'Yes, the bank details are on the invoice.', deployment: 'dep-b' }] },
+      {
+        conversation_id: 'm1',
+        model: 'ft-shoply-v3',
+        issue_type: 'delivery',
+        messages: [
+          { role: 'customer', text: customer },
+          { role: 'agent', text: agent, model: 'ft-shoply-v3' },
+        ],
+      },
+      {
+        conversation_id: 'm2',
+        messages: [
+          { role: 'customer', text: 'Can I pay my invoice 8812 by bank transfer instead of card?' },
+          { role: 'agent', text: 'Yes, the bank details are on the invoice.', deployment: 'dep-b' },
+        ],
+      },
       '{"conversation_id": "broken", "messages": [',
     );
     const stats = await preprocessStream(
