@@ -18,11 +18,13 @@ const SMOOTHING: BleuSmoothing[] = ['exp', 'floor', 'add-k', 'none'];
 export async function readSegments(cwd: string, file: string): Promise<string[]> {
   let text: string;
   try {
-    text = await readFile(resolve(cwd, file), 'utf8');
+    // Read as bytes and decode once: readFile(…, 'utf8') decodes chunk by chunk, several times slower on large files.
+    text = (await readFile(resolve(cwd, file))).toString('utf8');
   } catch (err) {
     throw new Error(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  const lines = text.split('\n').map((l) => l.replace(/\r$/, ''));
+  let lines = text.split('\n');
+  if (text.includes('\r')) lines = lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
   if (lines.length && lines[lines.length - 1] === '') lines.pop();
   return lines;
 }

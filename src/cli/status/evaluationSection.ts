@@ -1,6 +1,7 @@
 import { JobStore, type JobRecord } from '../../shared/finetune/jobStore';
 import type { StatusSection } from './pipelineSections';
 import { loadReport, ReportNotFoundError, type EvaluationReport } from '../../shared/evaluation/evaluationReport';
+import type { StoredCsatRow } from '../../shared/evaluation/csat';
 
 /**
  * `tuneloop status` section for the last evaluated candidate: the gate's decision, its reason in
@@ -41,6 +42,23 @@ export const evaluationStatusSection: StatusSection = {
     if (report.decision === 'inconclusive' && report.moreHoldoutConversations !== undefined) {
       lines.push(`  about ${report.moreHoldoutConversations} more holdout conversations would settle it`);
     }
+    const stored: StoredCsatRow[] = report.csat;
+    const csat = stored.filter((c) => c.ratings > 0).map((c) => ({
+      jobKey: c.jobKey,
+      ratings: c.ratings,
+      meanCsat: c.meanCsat,
+      interval: c.interval,
+      // Reports written before the split counted conversation and feedback-row names together.
+      attributedByConversation: c.attributedByConversation ?? 0,
+      attributedByFeedback: c.attributedByFeedback ?? c.attributedByLog ?? 0,
+      attributedByTime: c.attributedByTime ?? 0,
+    }));
+    if (csat.length) lines.push('  CSAT per answering model (ratings credited: conversation named it / feedback row named it / in production at the time)');
+    for (const c of csat) {
+      const mean = c.meanCsat === undefined ? '-' : c.meanCsat.toFixed(2);
+      const interval = c.interval ? ` (95 % ${c.interval.low.toFixed(2)} … ${c.interval.high.toFixed(2)})` : '';
+      lines.push(`    ${c.jobKey}: ${mean}${interval} from ${c.ratings} ratings: ${c.attributedByConversation} / ${c.attributedByFeedback} / ${c.attributedByTime}`);
+    }
     return {
       text: lines.join('\n'),
       json: {
@@ -51,6 +69,7 @@ export const evaluationStatusSection: StatusSection = {
         moreHoldoutConversations: report.moreHoldoutConversations,
         approval: report.approval,
         checks: report.checks.map((c) => ({ metric: c.metric, candidate: c.candidate, production: c.production, verdict: c.verdict, interval: c.interval, rule: c.rule })),
+        csat,
       },
     };
   },

@@ -11,6 +11,19 @@ export interface FeedbackStore {
   put(feedback: Feedback, signal?: AbortSignal): Promise<void>;
   /** The newest feedback stored for a conversation. */
   latest(conversationId: string, signal?: AbortSignal): Promise<StoredFeedback | undefined>;
+  /**
+   * Records which model answered a conversation, when its log names one (CSAT per answering model
+   * reads it next to the conversation's ratings). Stores without a reader of it may leave it out.
+   */
+  answeredBy?(record: AnsweringModelRow, signal?: AbortSignal): Promise<void>;
+}
+
+/** Row `answered-by#<file>#<line>` in the conversation's partition of table `feedback`; it has no rating. */
+export interface AnsweringModelRow {
+  conversationId: string;
+  answeringModel: string;
+  file: string;
+  line: number;
 }
 
 export interface StoredFeedback {
@@ -63,10 +76,25 @@ export class TableFeedbackStore implements FeedbackStore {
     await this.table.upsertEntity(entity, 'Replace', { abortSignal: signal });
   }
 
+  async answeredBy(record: AnsweringModelRow, signal?: AbortSignal): Promise<void> {
+    await this.table.upsertEntity(
+      {
+        partitionKey: tableKey(record.conversationId),
+        rowKey: tableKey(`answered-by#${record.file}#${record.line}`),
+        ...record,
+        receivedAt: this.now().toISOString(),
+      },
+      'Replace',
+      { abortSignal: signal },
+    );
+  }
+
   async latest(conversationId: string, signal?: AbortSignal): Promise<StoredFeedback | undefined> {
     const pk = tableKey(conversationId).replace(/'/g, "''");
     let best: StoredFeedback | undefined;
     for await (const e of this.table.listEntities<FeedbackEntity>({ queryOptions: { filter: `PartitionKey eq '${pk}'` }, abortSignal: signal })) {
+      // The partition also holds the conversation's answered-by row, which is no rating.
+      if ((e as Partial<FeedbackEntity>).rating === undefined) continue;
       const candidate: StoredFeedback = {
         conversationId: e.conversationId,
         rating: Number(e.rating),

@@ -153,6 +153,12 @@ export async function preprocessStream(
       if (item.type === 'feedback') await run.time('feedback', () => options.feedback.put(item.feedback, options.signal));
       if (item.type === 'conversation') {
         conversations++;
+        const { conversationId, model, source } = item.conversation;
+        const store = options.feedback;
+        if (model && store.answeredBy) {
+          const row = { conversationId, answeringModel: model, file: source.file, line: source.line };
+          await run.time('feedback', () => store.answeredBy?.(row, options.signal));
+        }
         // Lookups of a batch overlap (one table round trip each in Azure).
         const lookup = options.feedback.latest(item.conversation.conversationId, options.signal);
         lookup.catch(() => undefined);
@@ -293,6 +299,7 @@ async function handleEntry({ item, joined }: Entry, outcome: WorkOutcome | undef
       ...(conversation.issueType !== undefined ? { issue_type: conversation.issueType } : {}),
       ...(conversation.csat !== undefined ? { csat: conversation.csat } : {}),
       ...(conversation.language !== undefined ? { language: conversation.language } : {}),
+      ...(conversation.model !== undefined ? { model: conversation.model } : {}),
       split,
       tokens: ex.tokens,
       source: { file: source.file, line: source.line },

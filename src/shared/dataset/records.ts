@@ -12,6 +12,8 @@ export interface CuratedRecord {
   csat?: number;
   /** ISO 639-1 language of the conversation (`und` when undetermined), from the language stage. */
   language?: string;
+  /** The model that answered, when the log named it (CSAT per answering model); never in `example`. */
+  model?: string;
   split: Split;
   tokens: number;
   source: { file: string; line: number };
@@ -36,6 +38,7 @@ export function curatedLine(r: CuratedRecord): string {
     ...(r.issue_type !== undefined ? { issue_type: r.issue_type } : {}),
     ...(r.csat !== undefined ? { csat: r.csat } : {}),
     ...(r.language !== undefined ? { language: r.language } : {}),
+    ...(r.model !== undefined ? { model: r.model } : {}),
     split: r.split,
     tokens: r.tokens,
     source: { file: r.source.file, line: r.source.line },

@@ -70,8 +70,10 @@ export function pySplit(text: string): string[] {
 }
 
 // mteval-v13a.pl's language-dependent part (Western languages), in sacreBLEU's order.
+// The first rule pads sacreBLEU's class ({-~ [-` space-& (-+ :-@ /) minus the space itself: padding a
+// space with spaces cannot change the tokens, and it was most of the replacements on ordinary text.
 const RE_13A: [RegExp, string][] = [
-  [/([{-~[-` -&(-+:-@\/])/g, ' $1 '],
+  [/([{-~[-`!-&(-+:-@\/])/g, ' $1 '],
   // period and comma unless preceded by a digit
   [/([^0-9])([.,])/g, '$1 $2 '],
   // period and comma unless followed by a digit
@@ -87,16 +89,26 @@ const RE_INTL: [RegExp, string][] = [
 ];
 
 function applyRules(line: string, rules: [RegExp, string][]): string {
-  for (const [re, replacement] of rules) line = line.replace(re, replacement);
-  return pySplit(line).join(' ');
+  return pySplit(applyRulesOnly(line, rules)).join(' ');
 }
 
-export function tokenize13a(line: string): string {
-  line = line.replaceAll('<skipped>', '').replaceAll('-\n', '').replaceAll('\n', ' ');
+function applyRulesOnly(line: string, rules: [RegExp, string][]): string {
+  for (const [re, replacement] of rules) line = line.replace(re, replacement);
+  return line;
+}
+
+/** 13a tokens of a line (what `tokenize13a` joins with spaces). */
+function tokens13a(line: string): string[] {
+  if (line.includes('<skipped>')) line = line.replaceAll('<skipped>', '');
+  if (line.includes('\n')) line = line.replaceAll('-\n', '').replaceAll('\n', ' ');
   if (line.includes('&')) {
     line = line.replaceAll('&quot;', '"').replaceAll('&amp;', '&').replaceAll('&lt;', '<').replaceAll('&gt;', '>');
   }
-  return applyRules(` ${line} `, RE_13A);
+  return pySplit(applyRulesOnly(` ${line} `, RE_13A));
+}
+
+export function tokenize13a(line: string): string {
+  return tokens13a(line).join(' ');
 }
 
 export function tokenizeIntl(line: string): string {
@@ -198,49 +210,142 @@ function closestRefLen(hypLen: number, refLens: number[]): number {
   return closestLen;
 }
 
-function preprocess(line: string, o: ResolvedOptions, tokenizer: (s: string) => string): string[] {
+type Splitter = (line: string) => string[];
+
+/** Tokens of a line for the chosen tokenizer: 13a yields its tokens directly (no join and split again). */
+function tokenSplitter(name: BleuTokenizer): Splitter {
+  if (name === '13a') return tokens13a;
+  const tokenizer = bleuTokenizer(name);
+  return (line) => pySplit(tokenizer(line));
+}
+
+function preprocess(line: string, o: ResolvedOptions, split: Splitter): string[] {
   let text = o.lowercase ? line.toLowerCase() : line;
   text = text.replace(PY_TRAILING, '');
-  return pySplit(tokenizer(text));
+  return split(text);
+}
+
+/**
+ * Tokens as small integers, so short segments compare n-grams id by id instead of building a key
+ * string per n-gram and hashing it (what dominated the time on 100,000-pair files).
+ */
+class Vocabulary {
+  private readonly ids = new Map<string, number>();
+
+  idsOf(tokens: readonly string[]): Int32Array {
+    const out = new Int32Array(tokens.length);
+    for (let i = 0; i < tokens.length; i++) {
+      let id = this.ids.get(tokens[i]);
+      if (id === undefined) {
+        id = this.ids.size;
+        this.ids.set(tokens[i], id);
+      }
+      out[i] = id;
+    }
+    return out;
+  }
 }
 
 interface ReferenceSide {
-  ngrams: NgramCounts;
+  tokens: string[][];
+  ids: Int32Array[];
   lens: number[];
+  longest: number;
+  /** Max count of each n-gram over the references; built only when a long hypothesis needs it. */
+  ngrams?: NgramCounts;
 }
 
-function referenceSide(references: string[], o: ResolvedOptions, tokenizer: (s: string) => string): ReferenceSide {
+function referenceSide(references: readonly string[], o: ResolvedOptions, split: Splitter, vocabulary: Vocabulary): ReferenceSide {
+  const tokens = references.map((ref) => preprocess(ref, o, split));
+  const ids = tokens.map((t) => vocabulary.idsOf(t));
+  const lens = tokens.map((t) => t.length);
+  return { tokens, ids, lens, longest: Math.max(0, ...lens) };
+}
+
+function referenceNgrams(ref: ReferenceSide, maxOrder: number): NgramCounts {
+  if (ref.ngrams) return ref.ngrams;
   const ngrams: NgramCounts = new Map();
-  const lens: number[] = [];
-  for (const ref of references) {
-    const tokens = preprocess(ref, o, tokenizer);
-    lens.push(tokens.length);
-    for (const [ngram, count] of extractNgrams(tokens, o.maxNgramOrder)) {
+  for (const tokens of ref.tokens) {
+    for (const [ngram, count] of extractNgrams(tokens, maxOrder)) {
       const seen = ngrams.get(ngram);
       if (seen === undefined || count > seen) ngrams.set(ngram, count);
     }
   }
-  return { ngrams, lens };
+  ref.ngrams = ngrams;
+  return ngrams;
 }
 
-function hypothesisStatistics(hypothesis: string, ref: ReferenceSide, o: ResolvedOptions, tokenizer: (s: string) => string): BleuStatistics {
-  const refNgrams = ref.ngrams;
-  const hypTokens = preprocess(hypothesis, o, tokenizer);
-  const counts = new Array<number>(o.maxNgramOrder).fill(0);
-  const totals = new Array<number>(o.maxNgramOrder).fill(0);
-  // Clipped matches in one pass over the hypothesis: an occurrence counts while the n-gram has been
-  // matched fewer times than the reference allows (= Σ min(hyp count, max ref count)).
+// Up to this many id comparisons per n-gram order (hypothesis length × (longest reference +
+// hypothesis length)) a segment is matched by comparing ids directly, with no map; replies are
+// short, so nearly every segment takes this path. Longer ones use n-gram maps (linear, not quadratic).
+const DIRECT_MATCH_LIMIT = 2048;
+
+/** How often the n-gram `b[at … at+n)` occurs in `a[0 … end)` (n-gram starts below end − n + 1). */
+function occurrences(a: Int32Array, end: number, b: Int32Array, at: number, n: number): number {
+  let found = 0;
+  const first = b[at];
+  for (let j = 0; j + n <= end; j++) {
+    if (a[j] !== first) continue;
+    let k = 1;
+    while (k < n && a[j + k] === b[at + k]) k++;
+    if (k === n) found++;
+  }
+  return found;
+}
+
+/**
+ * One segment's statistics into `out` at `at`, the table layout
+ * `[sys_len, ref_len, correct_1..correct_N, total_1..total_N]`. Clipped matches: an occurrence of an
+ * n-gram counts while the hypothesis has used it fewer times than the most generous reference allows
+ * (= Σ min(hyp count, max ref count), sacreBLEU's definition).
+ */
+function hypothesisStatistics(
+  hypothesis: string,
+  ref: ReferenceSide,
+  o: ResolvedOptions,
+  split: Splitter,
+  vocabulary: Vocabulary,
+  out: Float64Array,
+  at: number,
+): void {
+  const order = o.maxNgramOrder;
+  const hypTokens = preprocess(hypothesis, o, split);
+  const h = hypTokens.length;
+  out[at] = h;
+  out[at + 1] = closestRefLen(h, ref.lens);
+  for (let n = 0; n < order; n++) {
+    out[at + 2 + n] = 0;
+    out[at + 2 + order + n] = Math.max(0, h - n);
+  }
+  if (h === 0) return;
+  if (h * (ref.longest + h) <= DIRECT_MATCH_LIMIT) {
+    const hypIds = vocabulary.idsOf(hypTokens);
+    for (let n = 1; n <= order && n <= h; n++) {
+      let matched = 0;
+      for (let i = 0; i + n <= h; i++) {
+        let allowed = 0;
+        for (const refIds of ref.ids) {
+          const c = occurrences(refIds, refIds.length, hypIds, i, n);
+          if (c > allowed) allowed = c;
+        }
+        if (allowed === 0) continue;
+        if (occurrences(hypIds, i + n - 1, hypIds, i, n) < allowed) matched++;
+      }
+      out[at + 1 + n] = matched;
+    }
+    return;
+  }
+  const refNgrams = referenceNgrams(ref, order);
   const used: NgramCounts = new Map();
-  for (let i = 0; i < hypTokens.length; i++) {
+  for (let i = 0; i < h; i++) {
     let key = hypTokens[i];
-    const last = Math.min(hypTokens.length, i + o.maxNgramOrder);
+    const last = Math.min(h, i + order);
     for (let j = i, n = 0; ; n++) {
-      totals[n]++;
       const allowed = refNgrams.get(key);
       if (allowed !== undefined) {
         const u = used.get(key) ?? 0;
         if (u < allowed) {
-          counts[n]++;
+          out[at + 2 + n]++;
           used.set(key, u + 1);
         }
       }
@@ -248,11 +353,33 @@ function hypothesisStatistics(hypothesis: string, ref: ReferenceSide, o: Resolve
       key += ' ' + hypTokens[j];
     }
   }
-  return { sysLen: hypTokens.length, refLen: closestRefLen(hypTokens.length, ref.lens), counts, totals };
 }
 
-function segmentStatistics(hypothesis: string, references: string[], o: ResolvedOptions, tokenizer: (s: string) => string): BleuStatistics {
-  return hypothesisStatistics(hypothesis, referenceSide(references, o, tokenizer), o, tokenizer);
+function statisticsOfRow(row: Float64Array, order: number): BleuStatistics {
+  return {
+    sysLen: row[0],
+    refLen: row[1],
+    counts: Array.from(row.subarray(2, 2 + order)),
+    totals: Array.from(row.subarray(2 + order, 2 + 2 * order)),
+  };
+}
+
+function segmentStatistics(hypothesis: string, references: string[], o: ResolvedOptions, split: Splitter): BleuStatistics {
+  const row = new Float64Array(2 + 2 * o.maxNgramOrder);
+  const vocabulary = new Vocabulary();
+  hypothesisStatistics(hypothesis, referenceSide(references, o, split, vocabulary), o, split, vocabulary, row, 0);
+  return statisticsOfRow(row, o.maxNgramOrder);
+}
+
+/** The references of hypothesis i (a missing one is skipped: sacreBLEU's variable number of references). */
+function referencesOf(referenceStreams: readonly (readonly (string | null | undefined)[])[], i: number): string[] {
+  const refs: string[] = [];
+  for (const stream of referenceStreams) {
+    const r = stream[i];
+    if (typeof r === 'string') refs.push(r);
+  }
+  if (refs.length === 0) throw new BleuOptionError(`hypothesis ${i + 1} has no reference`);
+  return refs;
 }
 
 /** Mirrors sacreBLEU's `my_log`: log(0) is a huge negative number, so the score becomes exactly 0. */
@@ -350,26 +477,19 @@ export function corpusBleu(
       );
     }
   }
-  const tokenizer = bleuTokenizer(o.tokenize);
-  const sum: BleuStatistics = {
-    sysLen: 0,
-    refLen: 0,
-    counts: new Array<number>(o.maxNgramOrder).fill(0),
-    totals: new Array<number>(o.maxNgramOrder).fill(0),
-  };
+  const split = tokenSplitter(o.tokenize);
+  const vocabulary = new Vocabulary();
+  const order = o.maxNgramOrder;
+  const row = new Float64Array(2 + 2 * order);
+  const sums = new Float64Array(2 + 2 * order);
   let variable = false;
-  hypotheses.forEach((hyp, i) => {
-    const refs = referenceStreams.map((s) => s[i]).filter((r): r is string => typeof r === 'string');
+  for (let i = 0; i < hypotheses.length; i++) {
+    const refs = referencesOf(referenceStreams, i);
     if (refs.length !== referenceStreams.length) variable = true;
-    if (refs.length === 0) throw new BleuOptionError(`hypothesis ${i + 1} has no reference`);
-    const s = segmentStatistics(hyp, refs, o, tokenizer);
-    sum.sysLen += s.sysLen;
-    sum.refLen += s.refLen;
-    for (let n = 0; n < o.maxNgramOrder; n++) {
-      sum.counts[n] += s.counts[n];
-      sum.totals[n] += s.totals[n];
-    }
-  });
+    hypothesisStatistics(hypotheses[i], referenceSide(refs, o, split, vocabulary), o, split, vocabulary, row, 0);
+    for (let k = 0; k < row.length; k++) sums[k] += row[k];
+  }
+  const sum = statisticsOfRow(sums, order);
   return finish(sum, o, bleuSignature({ ...o, nrefs: variable ? 'var' : referenceStreams.length }));
 }
 
@@ -377,7 +497,7 @@ export function corpusBleu(
 export function sentenceBleu(hypothesis: string, references: readonly string[], options: BleuOptions = {}): BleuScore {
   const o = resolve(options, true);
   if (references.length === 0) throw new BleuOptionError('sentence BLEU needs at least one reference');
-  const stats = segmentStatistics(hypothesis, [...references], o, bleuTokenizer(o.tokenize));
+  const stats = segmentStatistics(hypothesis, [...references], o, tokenSplitter(o.tokenize));
   return finish(stats, o, bleuSignature({ ...o, nrefs: references.length }, true));
 }
 
@@ -430,27 +550,17 @@ export function segmentStatisticsTables(
       );
     }
   }
-  const tokenizer = bleuTokenizer(o.tokenize);
+  const split = tokenSplitter(o.tokenize);
+  const vocabulary = new Vocabulary();
   const order = o.maxNgramOrder;
   const width = 2 + 2 * order;
   const tables = systems.map(() => new Float64Array(segments * width));
   let variable = false;
   for (let i = 0; i < segments; i++) {
-    const refs = referenceStreams.map((s) => s[i]).filter((r): r is string => typeof r === 'string');
+    const refs = referencesOf(referenceStreams, i);
     if (refs.length !== referenceStreams.length) variable = true;
-    if (refs.length === 0) throw new BleuOptionError(`hypothesis ${i + 1} has no reference`);
-    const ref = referenceSide(refs, o, tokenizer);
-    const at = i * width;
-    for (let k = 0; k < systems.length; k++) {
-      const s = hypothesisStatistics(systems[k][i], ref, o, tokenizer);
-      const rows = tables[k];
-      rows[at] = s.sysLen;
-      rows[at + 1] = s.refLen;
-      for (let n = 0; n < order; n++) {
-        rows[at + 2 + n] = s.counts[n];
-        rows[at + 2 + order + n] = s.totals[n];
-      }
-    }
+    const ref = referenceSide(refs, o, split, vocabulary);
+    for (let k = 0; k < systems.length; k++) hypothesisStatistics(systems[k][i], ref, o, split, vocabulary, tables[k], i * width);
   }
   const signature = bleuSignature({ ...o, nrefs: variable ? 'var' : referenceStreams.length });
   return tables.map((rows) => ({

@@ -4,19 +4,22 @@ import { sampleInterval } from './intervals';
 import { listPromotions, type PromotionRecord } from '../deployments/registry';
 
 /**
- * Customer satisfaction per model version.
+ * Customer satisfaction per model version. Each rating is credited, in this order of preference:
  *
- * A rating whose row names the model that answered the conversation (`model` or `deployment`: a
- * deployment name, fine-tuned model name or job key) is credited to that model. Only otherwise:
+ * 1. `conversation`: to the model the rated conversation's log names — a `model`/`deployment`
+ *    field on the conversation or its assistant messages, stored by preprocessing as the
+ *    conversation's `answered-by` row in table `feedback` (ingest/answeringModel.ts decides when
+ *    the messages disagree);
+ * 2. `feedback`: else to the model the feedback row itself names (`model` or `deployment`);
+ * 3. `time`: else to the model that was in production at the time of the conversation — the row's
+ *    conversation time when it has one (`conversationAt`, `occurredAt` or `conversationTimestamp`,
+ *    ISO 8601), else when tuneloop received the rating (`receivedAt`, else the row's Table
+ *    `timestamp`). Ratings from before the first promotion go to `(before tuneloop)`. Feedback files
+ *    usually arrive within a day of the conversation, so only conversations near a promotion can
+ *    land on the wrong model this way — which is why a named model always wins.
  *
- * Feedback rows (table `feedback`) say how a conversation was rated, not which model answered it.
- * Approximation: a rating belongs to the model that was in production at the time of the
- * conversation — taken from the row's conversation time when the row has one (`conversationAt`,
- * `occurredAt` or `conversationTimestamp`, ISO 8601), else from when tuneloop received the rating
- * (`receivedAt`, which preprocessing writes today, else the row's Table `timestamp`). Ratings from
- * before the first promotion are attributed to `(before tuneloop)`. Feedback files usually arrive
- * within a day of the conversation, so only conversations near a promotion can be attributed to
- * the wrong model.
+ * A name is matched against every promoted model's deployment name, fine-tuned model name and job
+ * key; a named model tuneloop never promoted gets its own row.
  */
 
 export interface CsatByModel {
@@ -27,21 +30,31 @@ export interface CsatByModel {
   from: string;
   ratings: number;
   meanCsat?: number;
-  /** Ratings credited because the log named this model / because this model was in production at the time. */
-  attributedByLog: number;
+  /** Ratings credited because the rated conversation named this model. */
+  attributedByConversation: number;
+  /** Ratings credited because the feedback row named this model (the conversation did not). */
+  attributedByFeedback: number;
+  /** Ratings credited because this model was in production at the rating's time (nothing named a model). */
   attributedByTime: number;
   /** 95 % bootstrap interval of the mean rating (two or more ratings). */
   interval?: { low: number; high: number };
 }
+
+/** A CSAT row as stored in a report, which may predate a field (`attributedByLog`: both names counted together). */
+export type StoredCsatRow = Partial<CsatByModel> & Pick<CsatByModel, 'jobKey' | 'from' | 'ratings'> & { attributedByLog?: number };
 
 export const BEFORE_TUNELOOP = '(before tuneloop)';
 
 export interface Rating {
   rating: number;
   at: Date;
-  /** The answering model as the log names it (deployment, fine-tuned model or job key), when it does. */
+  /** The answering model as the feedback row names it (deployment, fine-tuned model or job key), when it does. */
   model?: string;
+  /** The answering model as the rated conversation's log names it, when it does (wins over `model`). */
+  conversationModel?: string;
 }
+
+export type Attribution = 'conversation' | 'feedback' | 'time';
 
 const TIME_FIELDS = ['conversationAt', 'occurredAt', 'conversationTimestamp', 'receivedAt', 'timestamp'];
 
@@ -61,29 +74,31 @@ export function ratingFromRow(row: Record<string, unknown>): Rating | undefined 
 }
 
 /**
- * Groups ratings by the model that answered: the one the log names when it names a promoted model
- * (by deployment, fine-tuned model or job key), else the model in production at the rating's time.
- * A named model tuneloop never promoted gets its own row.
+ * Groups ratings by the model that answered: the one the rated conversation names, else the one the
+ * feedback row names, else the model in production at the rating's time (see the top of this file).
  */
 export function csatByModel(ratings: readonly Rating[], promotions: readonly PromotionRecord[]): CsatByModel[] {
   const eras = [...promotions].sort((a, b) => a.promotedAt.localeCompare(b.promotedAt));
   const byName = new Map<string, PromotionRecord>();
   for (const p of eras) for (const name of [p.deploymentName, p.fineTunedModel, p.jobKey]) byName.set(name.toLowerCase(), p);
-  const buckets = new Map<string, { values: number[]; log: number; time: number }>();
-  const add = (owner: string, rating: number, how: 'log' | 'time') => {
-    const b = buckets.get(owner) ?? { values: [], log: 0, time: 0 };
+  type Bucket = { values: number[] } & Record<Attribution, number>;
+  const buckets = new Map<string, Bucket>();
+  const add = (owner: string, rating: number, how: Attribution) => {
+    const b = buckets.get(owner) ?? { values: [], conversation: 0, feedback: 0, time: 0 };
     b.values.push(rating);
     b[how]++;
     buckets.set(owner, b);
   };
   const others = new Set<string>();
   for (const r of ratings) {
-    if (r.model) {
-      const named = byName.get(r.model.toLowerCase());
-      if (named) add(`${named.sequence}`, r.rating, 'log');
+    const named = r.conversationModel ?? r.model;
+    if (named) {
+      const how: Attribution = r.conversationModel ? 'conversation' : 'feedback';
+      const promoted = byName.get(named.toLowerCase());
+      if (promoted) add(`${promoted.sequence}`, r.rating, how);
       else {
-        others.add(r.model);
-        add(`other:${r.model}`, r.rating, 'log');
+        others.add(named);
+        add(`other:${named}`, r.rating, how);
       }
       continue;
     }
@@ -92,7 +107,7 @@ export function csatByModel(ratings: readonly Rating[], promotions: readonly Pro
     for (const p of eras) if (p.promotedAt <= at) owner = `${p.sequence}`;
     add(owner, r.rating, 'time');
   }
-  const row = (jobKey: string, from: string, b: { values: number[]; log: number; time: number } | undefined, deploymentName?: string): CsatByModel => {
+  const row = (jobKey: string, from: string, b: Bucket | undefined, deploymentName?: string): CsatByModel => {
     const values = b?.values ?? [];
     const out: CsatByModel = {
       jobKey,
@@ -100,7 +115,8 @@ export function csatByModel(ratings: readonly Rating[], promotions: readonly Pro
       from,
       ratings: values.length,
       meanCsat: values.length ? values.reduce((x, y) => x + y, 0) / values.length : undefined,
-      attributedByLog: b?.log ?? 0,
+      attributedByConversation: b?.conversation ?? 0,
+      attributedByFeedback: b?.feedback ?? 0,
       attributedByTime: b?.time ?? 0,
     };
     if (values.length >= 2) {
@@ -117,18 +133,36 @@ export function csatByModel(ratings: readonly Rating[], promotions: readonly Pro
   return out;
 }
 
+/** Ratings per attribution, summed over models (for a one-line summary). */
+export function attributionTotals(rows: readonly CsatByModel[]): Record<Attribution, number> {
+  const t = { conversation: 0, feedback: 0, time: 0 };
+  for (const r of rows) {
+    t.conversation += r.attributedByConversation;
+    t.feedback += r.attributedByFeedback;
+    t.time += r.attributedByTime;
+  }
+  return t;
+}
+
 /**
  * Ratings from table `feedback` (written by preprocessing, one row per feedback record, partition =
  * conversation). A conversation rated more than once counts once, with its newest rating.
  */
 export async function readRatings(storage: StorageClients, options: { signal?: AbortSignal } = {}): Promise<Rating[]> {
   const newest = new Map<string, { rating: Rating; stamp: string }>();
+  // The conversation's answered-by rows (preprocessing writes one when its log names the model); newest wins.
+  const answeredBy = new Map<string, { model: string; stamp: string }>();
   try {
     for await (const row of storage.table(TABLES.feedback).listEntities<Record<string, unknown>>({ abortSignal: options.signal })) {
-      const r = ratingFromRow(row);
-      if (!r) continue;
       const conversation = String(row.conversationId ?? row.partitionKey);
       const stamp = String(row.receivedAt ?? row.timestamp ?? '');
+      if (typeof row.answeringModel === 'string' && row.answeringModel.trim() !== '') {
+        const seen = answeredBy.get(conversation);
+        if (!seen || stamp > seen.stamp) answeredBy.set(conversation, { model: row.answeringModel.trim(), stamp });
+        continue;
+      }
+      const r = ratingFromRow(row);
+      if (!r) continue;
       const seen = newest.get(conversation);
       if (!seen || stamp > seen.stamp) newest.set(conversation, { rating: r, stamp });
     }
@@ -136,7 +170,10 @@ export async function readRatings(storage: StorageClients, options: { signal?: A
     // No feedback table yet means no ratings yet, not an error.
     if ((err as { statusCode?: number }).statusCode !== 404) throw err;
   }
-  return [...newest.values()].map((v) => v.rating);
+  return [...newest.entries()].map(([conversation, { rating }]) => {
+    const model = answeredBy.get(conversation)?.model;
+    return model ? { ...rating, conversationModel: model } : rating;
+  });
 }
 
 export async function loadCsatByModel(storage: StorageClients, options: { signal?: AbortSignal } = {}): Promise<CsatByModel[]> {

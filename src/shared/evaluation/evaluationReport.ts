@@ -8,7 +8,7 @@ import type { Interval, McNemarResult } from './intervals';
 import type { ClassScore } from './f1';
 import type { LatencySummary } from './latency';
 import type { OverfittingResult, PerplexityResult } from './training';
-import type { CsatByModel } from './csat';
+import type { CsatByModel, StoredCsatRow } from './csat';
 import { isStatus, TuneloopError } from '../errors';
 
 export const REPORT_SCHEMA = 'tuneloop.eval-report/1';
@@ -367,12 +367,12 @@ ${answeredProbes(report.candidate)}
 
 ${
   report.csat.length
-    ? `<h2>Customer satisfaction by model version</h2><table data-testid="csat"><tr><th>model</th><th>in production from</th><th>ratings</th><th>mean CSAT</th><th>95 % interval</th><th>credited because the log named the model</th><th>credited by production time</th></tr>${report.csat
+    ? `<h2>Customer satisfaction by model version</h2><table data-testid="csat"><tr><th>model</th><th>in production from</th><th>ratings</th><th>mean CSAT</th><th>95 % interval</th><th>credited: the conversation named it</th><th>credited: the feedback row named it</th><th>credited: in production at the time</th></tr>${report.csat
         .map(
-          (c) =>
-            `<tr><td>${esc(c.jobKey)}</td><td>${esc(c.from)}</td><td>${c.ratings}</td><td>${num(c.meanCsat, 2)}</td><td>${c.interval && c.meanCsat !== undefined ? `${errorBarSvg({ ...c.interval, estimate: c.meanCsat }, undefined, 'pass')}<br><span class="note">${c.interval.low.toFixed(2)} … ${c.interval.high.toFixed(2)}</span>` : '—'}</td><td>${c.attributedByLog ?? 0}</td><td>${c.attributedByTime ?? c.ratings}</td></tr>`,
+          (c: StoredCsatRow) =>
+            `<tr><td>${esc(c.jobKey)}</td><td>${esc(c.from)}</td><td>${c.ratings}</td><td>${num(c.meanCsat, 2)}</td><td>${c.interval && c.meanCsat !== undefined ? `${errorBarSvg({ ...c.interval, estimate: c.meanCsat }, undefined, 'pass')}<br><span class="note">${c.interval.low.toFixed(2)} … ${c.interval.high.toFixed(2)}</span>` : '—'}</td><td>${c.attributedByConversation ?? 0}</td><td>${c.attributedByFeedback ?? c.attributedByLog ?? 0}</td><td>${c.attributedByTime ?? c.ratings}</td></tr>`,
         )
-        .join('')}</table><p class="note">A rating is credited to the model its conversation log names (a model/deployment field); only otherwise to the model in production at the time.</p>`
+        .join('')}</table><p class="note">A rating is credited to the model its conversation log names (a model/deployment field on the conversation or its assistant messages), else to the model its feedback row names, and only otherwise to the model in production at the time. Reports written before this split count feedback-row and conversation names together.</p>`
     : ''
 }
 

@@ -58,6 +58,46 @@ export class SeededRandom {
     return Math.floor(this.float() * n);
   }
 
+  /**
+   * Draws `draws` indices on 0 … n−1 (as `below(n)` would, in the same order) and counts each one
+   * in `counts[index]`. The generator's state lives in locals for the whole loop: a bootstrap of
+   * 1000 resamples of 100,000 segments is 10⁸ draws, and property loads and stores per draw were
+   * half of its time.
+   */
+  addDraws(n: number, draws: number, counts: Int32Array): void {
+    if (n > 0x200000 || n <= 0) {
+      for (let i = 0; i < draws; i++) counts[this.below(n)]++;
+      return;
+    }
+    let a = this.a;
+    let b = this.b;
+    let c = this.c;
+    let d = this.d;
+    const threshold = (4294967296 - n) % n;
+    for (let i = 0; i < draws; ) {
+      const x = Math.imul(b, 5);
+      const result = Math.imul((x << 7) | (x >>> 25), 9) >>> 0;
+      const t = b << 9;
+      c ^= a;
+      d ^= b;
+      b ^= c;
+      a ^= d;
+      c ^= t;
+      d = (d << 11) | (d >>> 21);
+      const m = result * n;
+      const high = Math.floor(m * 2.3283064365386963e-10);
+      const low = m - high * 4294967296;
+      if (low >= n || low >= threshold) {
+        counts[high]++;
+        i++;
+      }
+    }
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
+  }
+
   /** `count` indices drawn with replacement from 0 … n−1 (one bootstrap resample). */
   resample(n: number, count = n, out: Int32Array = new Int32Array(count)): Int32Array {
     for (let i = 0; i < count; i++) out[i] = this.below(n);

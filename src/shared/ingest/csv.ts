@@ -325,6 +325,7 @@ async function* toMessageRows(batches: AsyncIterable<CsvBatch>, index: Map<strin
   const column = (name: string) => index.get(name) ?? -1;
   const [idAt, speakerAt, textAt, timestampAt, issueAt, channelAt, csatAt] = ['conversation_id', 'speaker', 'text', 'timestamp', 'issue_type', 'channel', 'csat'].map(column);
   const at = (fields: string[], i: number): string | undefined => (i < 0 ? undefined : fields[i]);
+  const modelAt = index.has('model') ? column('model') : index.has('deployment') ? column('deployment') : column('deployment_name');
   for await (const batch of batches) {
     const out: (MessageRow | IngestItem)[] = [];
     for (const row of batch.rows) {
@@ -344,6 +345,8 @@ async function* toMessageRows(batches: AsyncIterable<CsvBatch>, index: Map<strin
         channel: at(row.fields, channelAt),
         csat: at(row.fields, csatAt),
       };
+      const model = at(row.fields, modelAt);
+      if (model !== undefined && model.trim() !== '') messageRow.model = model;
       if (row.fields.length !== width) {
         messageRow.error = { reason: 'invalid-row', detail: `line ${row.line} has ${row.fields.length} fields but the header has ${width}` };
       }

@@ -2,6 +2,7 @@ import { FOREIGN_FAMILY_NAMES, foreignFamily, parseForeign, type ForeignFamily }
 import { contentId } from './ids';
 import { conversationItem, feedbackItem, reject, show } from './records';
 import { inferMissingRoles, type RoleMapper } from './roles';
+import { answeringModel, namedModel } from './answeringModel';
 import { normalizeText } from './text';
 import { buildTurns, isBlank, parseRating, parseTimestamp, type RawTurn } from './turns';
 import type { ChatRole, Conversation, Feedback, IngestItem, SourceRef, Turn } from './types';
@@ -146,6 +147,7 @@ function parseConversation(source: SourceRef, record: JsonObject, context: JsonP
   const speakers: string[] = [];
   const texts: string[] = [];
   const timestamps: (string | undefined)[] = [];
+  const models: (string | undefined)[] = [];
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i];
     const n = i + 1;
@@ -160,6 +162,7 @@ function parseConversation(source: SourceRef, record: JsonObject, context: JsonP
     speakers.push(speaker);
     texts.push(text);
     timestamps.push(parseTimestamp(message.timestamp ?? message.time));
+    models.push(namedModel(message));
   }
 
   const roles = inferMissingRoles([...new Set(speakers)], context.roles);
@@ -182,6 +185,11 @@ function parseConversation(source: SourceRef, record: JsonObject, context: JsonP
     source,
   };
   assignMeta(conversation, record);
+  const model = answeringModel(
+    namedModel(record),
+    models.filter((_, i) => roles.get(speakers[i]) === 'assistant'),
+  );
+  if (model) conversation.model = model;
   return conversationItem(conversation);
 }
 

@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { IngestError } from './errors';
 import { conversationItem, reject, show } from './records';
 import { inferMissingRoles, type RoleMapper } from './roles';
+import { answeringModel } from './answeringModel';
 import { buildTurns, isBlank, parseRating, parseTimestamp, type RawTurn } from './turns';
 import type { ChatRole, Conversation, IngestItem, SourceRef } from './types';
 
@@ -20,6 +21,8 @@ export interface MessageRow {
   issueType?: string;
   channel?: string;
   csat?: string;
+  /** `model` (or `deployment`) column: the model that wrote this row's reply. */
+  model?: string;
   /** Set when the row itself is malformed; the whole conversation is rejected with it. */
   error?: { reason: string; detail: string };
 }
@@ -162,6 +165,13 @@ export function conversationFromRows(rows: MessageRow[], options: Pick<GroupOpti
   if (issueType) conversation.issueType = issueType;
   const channel = firstText(rows.map((r) => r.channel));
   if (channel) conversation.channel = channel;
+  // The column names the model of each assistant row; on other rows it names the conversation's.
+  const rowModel = (row: MessageRow) => row.model?.normalize('NFKC').replace(/\s+/g, ' ').trim() || undefined;
+  const model = answeringModel(
+    firstText(keyed.filter(({ row }) => roles.get(row.speaker.trim()) !== 'assistant').map(({ row }) => row.model)),
+    keyed.filter(({ row }) => roles.get(row.speaker.trim()) === 'assistant').map(({ row }) => rowModel(row)),
+  );
+  if (model) conversation.model = model;
   for (const row of rows) {
     const csat = parseRating(row.csat);
     if (csat !== undefined) {

@@ -41,6 +41,12 @@ export interface Conversation {
   turns: Turn[];
   /** For `ready` inputs: the original fine-tuning line, passed through after validation. */
   ready?: { messages: unknown[]; tools?: unknown[]; functions?: unknown[] };
+  /**
+   * The model or deployment that answered, when the log names it (`model`/`deployment` on the
+   * conversation or its assistant messages; see ./answeringModel.ts). Metadata for CSAT per
+   * answering model: never part of a training example.
+   */
+  model?: string;
   /** Parts of the record left out on purpose, counted by reason (e.g. `private-comment`: internal notes are never training data). */
   setAside?: Record<string, number>;
   source: SourceRef;

@@ -66,6 +66,6 @@ export function sampleReport(jobKey: string): EvaluationReport {
     },
     holdout: { blob: 'v20260101/holdout.records.jsonl', records: 7, replyTasks: 7, intentTasks: 7, labels: c.labels },
     oosProbeCredit: OOS_PROBES_CREDIT,
-    csat: [{ jobKey: 'prod', deploymentName: 'dep-prod', from: '2025-12-01T00:00:00.000Z', ratings: 3, meanCsat: 4.33, attributedByLog: 1, attributedByTime: 2, interval: { low: 3.67, high: 5 } }],
+    csat: [{ jobKey: 'prod', deploymentName: 'dep-prod', from: '2025-12-01T00:00:00.000Z', ratings: 3, meanCsat: 4.33, attributedByConversation: 1, attributedByFeedback: 0, attributedByTime: 2, interval: { low: 3.67, high: 5 } }],
   };
 }

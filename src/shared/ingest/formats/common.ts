@@ -36,6 +36,8 @@ export interface Built {
   issueType?: string;
   channel?: string;
   csat?: number;
+  /** The answering model the record names (see ../answeringModel.ts). */
+  model?: string;
   /** Parts of the record left out on purpose (internal notes), by reason. */
   setAside?: Record<string, number>;
   /** Reject the conversation unless it has a user and an assistant turn (reply threads, tickets). */
@@ -63,6 +65,7 @@ export function finish(built: Built): IngestItem {
   if (issueType) conversation.issueType = issueType;
   if (built.channel) conversation.channel = built.channel;
   if (built.csat !== undefined) conversation.csat = built.csat;
+  if (built.model) conversation.model = built.model;
   if (built.setAside && Object.keys(built.setAside).length) conversation.setAside = built.setAside;
   return conversationItem(conversation);
 }

@@ -1,3 +1,4 @@
+import { namedModel } from '../answeringModel';
 import { reject, show } from '../records';
 import { parseRating, parseTimestamp, type RawTurn } from '../turns';
 import type { ChatRole, IngestItem, SourceRef } from '../types';
@@ -46,11 +47,15 @@ export function parseIntercomConversation(source: SourceRef, record: JsonObject)
     raw.push({ role, text: body, timestamp: parseTimestamp(created) });
   }
   const rating = isObject(record.conversation_rating) ? parseRating(record.conversation_rating.rating) : undefined;
+  // Intercom has no field of its own for the model behind a bot; teams record it as a custom
+  // attribute (or an exporter adds it to the conversation).
+  const model = namedModel(record) ?? (isObject(record.custom_attributes) ? namedModel(record.custom_attributes) : undefined);
   return finish({
     source,
     id,
     idPrefix: 'intercom',
     raw,
+    model,
     csat: rating,
     setAside: notes ? { 'internal-note': notes } : undefined,
     needBothSides: `conversation ${id ?? ''}`.trim(),

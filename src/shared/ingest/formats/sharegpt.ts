@@ -1,3 +1,4 @@
+import { answeringModel, namedModel } from '../answeringModel';
 import { reject, show } from '../records';
 import type { RoleMapper } from '../roles';
 import type { RawTurn } from '../turns';
@@ -21,6 +22,7 @@ export function parseShareGpt(source: SourceRef, record: JsonObject, roles: Role
   const id = idOf(firstOf(record, ['id', 'conversation_id']));
   if (id === null) return reject(source, 'invalid-field:id', `"id" must be a string or number, got ${show(record.id)}`);
   const raw: RawTurn[] = [];
+  const replyModels: (string | undefined)[] = [];
   for (let i = 0; i < turns.length; i++) {
     const turn = turns[i];
     const n = i + 1;
@@ -31,6 +33,9 @@ export function parseShareGpt(source: SourceRef, record: JsonObject, roles: Role
     const text = textOf(turn.value);
     if (text === undefined) return reject(source, 'missing-field:value', `turn ${n} has no text "value"`);
     raw.push({ role, text });
+    if (role === 'assistant') replyModels.push(namedModel(turn));
   }
-  return finish({ source, id, idPrefix: 'sharegpt', raw, issueType: textOf(firstOf(record, ['issue_type', 'category', 'intent'])) });
+  // LMSYS-Chat-style exports name the model on the record; some name it per turn.
+  const model = answeringModel(namedModel(record), replyModels);
+  return finish({ source, id, idPrefix: 'sharegpt', raw, model, issueType: textOf(firstOf(record, ['issue_type', 'category', 'intent'])) });
 }

@@ -1,3 +1,4 @@
+import { namedModel } from '../answeringModel';
 import { reject, show } from '../records';
 import { parseTimestamp, type RawTurn } from '../turns';
 import type { IngestItem, SourceRef } from '../types';
@@ -53,6 +54,8 @@ export function parseZendeskTicket(source: SourceRef, record: JsonObject): Inges
     raw: keyed.map((k) => k.turn),
     channel: via,
     csat,
+    // Zendesk has no field for it; an exporter that knows which model answered adds it to the ticket.
+    model: namedModel(record),
     issueType,
     setAside: privateComments ? { 'private-comment': privateComments } : undefined,
     needBothSides: `ticket ${id ?? ''}`.trim(),
