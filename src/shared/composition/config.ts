@@ -12,6 +12,8 @@ import type { TrainingBudget } from '../finetune/budget';
 import type { BackoffPolicy } from '../finetune/backoff';
 import type { DeploymentLifecycleConfig } from '../deployments/lifecycle';
 import type { DriftWatchConfig } from '../drift/watch';
+import type { EvaluationConfig } from '../evaluation/evaluate';
+import type { GatePolicy } from '../evaluation/gate';
 
 /**
  * The one place that turns `Settings` into the typed config each domain takes. Domain modules
@@ -30,6 +32,7 @@ export interface DomainConfig {
   readonly jobs: JobLoopConfig;
   readonly lifecycle: DeploymentLifecycleConfig;
   readonly drift: DriftWatchConfig;
+  readonly evaluation: EvaluationConfig;
 }
 
 export function domainConfig(settings: Settings): DomainConfig {
@@ -41,6 +44,7 @@ export function domainConfig(settings: Settings): DomainConfig {
     jobs: jobLoopConfig(settings),
     lifecycle: deploymentLifecycleConfig(settings),
     drift: driftWatchConfig(settings),
+    evaluation: evaluationConfig(settings),
   };
 }
 
@@ -167,5 +171,32 @@ export function driftWatchConfig(settings: Settings): DriftWatchConfig {
     qualityMaxConversations: settings.TUNELOOP_DRIFT_QUALITY_MAX_CONVERSATIONS,
     retrainCooldownHours: settings.TUNELOOP_DRIFT_RETRAIN_COOLDOWN_HOURS,
     fullRetrainScore: settings.TUNELOOP_FULL_RETRAIN_DRIFT_SCORE,
+  };
+}
+
+export function gatePolicy(settings: Settings): GatePolicy {
+  return {
+    maxBleuDrop: settings.TUNELOOP_GATE_MAX_BLEU_DROP,
+    maxF1Drop: settings.TUNELOOP_GATE_MAX_F1_DROP,
+    maxLatencyGrowth: settings.TUNELOOP_GATE_MAX_LATENCY_GROWTH,
+    maxOosDrop: settings.TUNELOOP_GATE_MAX_OOS_DROP,
+    minBleu: settings.TUNELOOP_GATE_MIN_BLEU,
+    minF1: settings.TUNELOOP_GATE_MIN_F1,
+    minOosHandled: settings.TUNELOOP_GATE_MIN_OOS_HANDLED,
+    maxLatencyP95Ms: settings.TUNELOOP_GATE_MAX_LATENCY_P95_MS,
+    rejectOverfitting: settings.TUNELOOP_GATE_REJECT_OVERFITTING,
+    maxContentFiltered: settings.TUNELOOP_GATE_MAX_CONTENT_FILTERED,
+  };
+}
+
+export function evaluationConfig(settings: Settings): EvaluationConfig {
+  return {
+    maxConversations: settings.TUNELOOP_EVAL_MAX_CONVERSATIONS,
+    systemPrompt: settings.TUNELOOP_SYSTEM_PROMPT,
+    bootstrapResamples: settings.TUNELOOP_GATE_BOOTSTRAP_RESAMPLES,
+    gate: gatePolicy(settings),
+    promotion: settings.TUNELOOP_PROMOTION,
+    approvalTimeoutHours: settings.TUNELOOP_APPROVAL_TIMEOUT_HOURS,
+    overfitting: { window: settings.TUNELOOP_OVERFIT_WINDOW, maxGap: settings.TUNELOOP_OVERFIT_MAX_GAP },
   };
 }

@@ -13,7 +13,7 @@ import { chooseBleuTokenizer } from './bleuTokenizers';
 import { deploymentChatModel, type ChatMessage, type ChatModel } from './chat';
 import { loadCsatByModel } from './csat';
 import { intentF1 } from './f1';
-import { decidePromotion, gatePolicyFromSettings, type GateEvidence, type GateOutcome, type IntervalMetric } from './gate';
+import { decidePromotion, type GateEvidence, type GatePolicy, type GateOutcome, type IntervalMetric } from './gate';
 import { bootstrapInterval, independentRatioInterval, mcnemar, pairedDifferenceInterval, sampleInterval, type Interval } from './intervals';
 import { holdoutBlobName, loadHoldout, replyTask, type HoldoutRecord } from './holdout';
 import { nearestRankPercentile, summarizeLatency } from './latency';
@@ -32,6 +32,24 @@ import { loadReport, REPORT_SCHEMA, ReportNotFoundError, saveReport, type Evalua
 import { detectOverfitting, lossCurve, perplexityFromSteps } from './training';
 import { isStatus, TuneloopError } from '../errors';
 import type { Candidate } from '../finetune/ports';
+
+/** What evaluation takes from settings (filled by `evaluationConfig` in src/shared/composition/config.ts). */
+export interface EvaluationConfig {
+  /** TUNELOOP_EVAL_MAX_CONVERSATIONS: holdout conversations asked per model. */
+  maxConversations: number;
+  /** TUNELOOP_SYSTEM_PROMPT: the system turn every evaluation prompt starts with, as in training. */
+  systemPrompt: string;
+  /** TUNELOOP_GATE_BOOTSTRAP_RESAMPLES: resamples behind every interval the gate reads. */
+  bootstrapResamples: number;
+  /** The TUNELOOP_GATE_* margins and floors. */
+  gate: GatePolicy;
+  /** TUNELOOP_PROMOTION: `manual` makes a passing candidate wait for `tuneloop approve`. */
+  promotion: 'auto' | 'manual';
+  /** TUNELOOP_APPROVAL_TIMEOUT_HOURS: how long a candidate may wait for a person. */
+  approvalTimeoutHours: number;
+  /** TUNELOOP_OVERFIT_WINDOW / TUNELOOP_OVERFIT_MAX_GAP: the overfitting check on the job's loss curves. */
+  overfitting: { window: number; maxGap: number };
+}
 
 export interface EvaluateOptions {
   signal?: AbortSignal;
@@ -72,7 +90,8 @@ export const MAX_FAILED_SHARE = 0.1;
  * @throws ProductionPointerConflictError when another candidate was promoted meanwhile (retry re-evaluates).
  */
 export async function evaluateCandidate(runtime: Runtime, candidate: Candidate, options: EvaluateOptions = {}): Promise<EvaluationOutcome> {
-  const { storage, settings } = runtime;
+  const { storage } = runtime;
+  const config = runtime.config.evaluation;
   const signal = options.signal;
   const now = options.now ?? (() => new Date());
 
@@ -93,7 +112,7 @@ export async function evaluateCandidate(runtime: Runtime, candidate: Candidate, 
   // Intent-labelling examples are the dataset's own rendering of a conversation; evaluation asks from the conversation itself.
   const holdout = (await loadHoldout(storage, candidate.datasetVersion, { signal }))
     .filter((r) => r.kind !== 'intent')
-    .slice(0, settings.TUNELOOP_EVAL_MAX_CONVERSATIONS);
+    .slice(0, config.maxConversations);
   const production = await getProductionPointer(storage);
   if (production) await ensureProductionRecord(storage, production);
   if (production?.jobKey === candidate.jobKey) {
@@ -101,7 +120,7 @@ export async function evaluateCandidate(runtime: Runtime, candidate: Candidate, 
     const finished = await finishInterruptedPromotion(runtime, candidate.jobKey, signal);
     if (finished) return finished;
   }
-  const tasks = buildTasks(holdout, settings.TUNELOOP_SYSTEM_PROMPT, options.oosProbes ?? OOS_PROBES);
+  const tasks = buildTasks(holdout, config.systemPrompt, options.oosProbes ?? OOS_PROBES);
 
   const models: { role: 'candidate' | 'production'; version: ModelVersion; model: ChatModel }[] = [
     { role: 'candidate', version: candidate, model: deploymentChatModel(openai, candidate.deploymentName) },
@@ -115,7 +134,7 @@ export async function evaluateCandidate(runtime: Runtime, candidate: Candidate, 
     await saveDeploymentRecord(storage, { deploymentName: m.model.deploymentName, lastUsedAt: now().toISOString() });
   }
 
-  const training = await readTraining(openai, candidate, settings, signal);
+  const training = await readTraining(openai, candidate, config.overfitting, signal);
   const evaluations = models.map((m, i) => summarise(m.version, m.model.deploymentName, results[i]));
   const [candidateEval, productionEval] = evaluations;
   // Per-segment BLEU statistics of both models over the same references, for every BLEU interval.
@@ -128,7 +147,7 @@ export async function evaluateCandidate(runtime: Runtime, candidate: Candidate, 
       )
     : [];
   const items = results.map((r, i) => itemStatistics(r, bleuTables[i]));
-  const resamples = settings.TUNELOOP_GATE_BOOTSTRAP_RESAMPLES;
+  const resamples = config.bootstrapResamples;
   evaluations.forEach((e, i) => {
     e.intervals = valueIntervals(items[i], resamples);
   });
@@ -139,9 +158,9 @@ export async function evaluateCandidate(runtime: Runtime, candidate: Candidate, 
   const evidence: GateEvidence = {
     intervals: productionEval ? differenceIntervals(items[0], items[1], resamples) : (candidateEval.intervals ?? {}),
   };
-  const gate = decidePromotion(candidateEval.metrics, productionEval?.metrics, gatePolicyFromSettings(settings), evidence);
+  const gate = decidePromotion(candidateEval.metrics, productionEval?.metrics, config.gate, evidence);
   const evaluatedAt = now().toISOString();
-  const manual = settings.TUNELOOP_PROMOTION === 'manual' && gate.decision === 'promote';
+  const manual = config.promotion === 'manual' && gate.decision === 'promote';
   const paired = productionEval && results[0].intents.length === results[1].intents.length && results[0].intents.length > 0;
   const report: EvaluationReport = {
     schema: REPORT_SCHEMA,
@@ -165,7 +184,7 @@ export async function evaluateCandidate(runtime: Runtime, candidate: Candidate, 
       ? {
           status: 'awaiting',
           requestedAt: evaluatedAt,
-          deadline: new Date(Date.parse(evaluatedAt) + settings.TUNELOOP_APPROVAL_TIMEOUT_HOURS * 3600_000).toISOString(),
+          deadline: new Date(Date.parse(evaluatedAt) + config.approvalTimeoutHours * 3600_000).toISOString(),
         }
       : undefined,
     candidate: candidateEval,
@@ -417,7 +436,7 @@ function replySample(candidate: ModelAnswers, production: ModelAnswers | undefin
 async function readTraining(
   openai: AzureOpenAI,
   candidate: Candidate,
-  settings: Runtime['settings'],
+  overfitting: EvaluationConfig['overfitting'],
   signal?: AbortSignal,
 ): Promise<EvaluationReport['training']> {
   if (!candidate.resultFileId) return { lossCurve: [], note: 'the job reported no result file' };
@@ -433,10 +452,7 @@ async function readTraining(
   return {
     resultFileId: candidate.resultFileId,
     perplexity: perplexityFromSteps(results.steps),
-    overfitting: detectOverfitting(results.steps, {
-      window: settings.TUNELOOP_OVERFIT_WINDOW,
-      maxGap: settings.TUNELOOP_OVERFIT_MAX_GAP,
-    }),
+    overfitting: detectOverfitting(results.steps, overfitting),
     lossCurve: lossCurve(results.steps),
   };
 }

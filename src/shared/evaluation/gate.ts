@@ -1,4 +1,3 @@
-import type { Settings } from '../config/settings';
 import { itemsNeeded, type Interval } from './intervals';
 
 /**
@@ -46,21 +45,6 @@ export interface GatePolicy {
   rejectOverfitting: boolean;
   /** Highest share of candidate answers the content filter may have filtered (0 = none). */
   maxContentFiltered: number;
-}
-
-export function gatePolicyFromSettings(settings: Settings): GatePolicy {
-  return {
-    maxBleuDrop: settings.TUNELOOP_GATE_MAX_BLEU_DROP,
-    maxF1Drop: settings.TUNELOOP_GATE_MAX_F1_DROP,
-    maxLatencyGrowth: settings.TUNELOOP_GATE_MAX_LATENCY_GROWTH,
-    maxOosDrop: settings.TUNELOOP_GATE_MAX_OOS_DROP,
-    minBleu: settings.TUNELOOP_GATE_MIN_BLEU,
-    minF1: settings.TUNELOOP_GATE_MIN_F1,
-    minOosHandled: settings.TUNELOOP_GATE_MIN_OOS_HANDLED,
-    maxLatencyP95Ms: settings.TUNELOOP_GATE_MAX_LATENCY_P95_MS,
-    rejectOverfitting: settings.TUNELOOP_GATE_REJECT_OVERFITTING,
-    maxContentFiltered: settings.TUNELOOP_GATE_MAX_CONTENT_FILTERED,
-  };
 }
 
 export type MetricName = 'bleu' | 'intentF1' | 'latencyP95Ms' | 'oosHandled' | 'overfitting' | 'contentFiltered';

@@ -1,4 +1,5 @@
-import { decidePromotion, gatePolicyFromSettings } from '../../../src/shared/evaluation/gate';
+import { decidePromotion } from '../../../src/shared/evaluation/gate';
+import { gatePolicy } from '../../../src/shared/composition/config';
 import { isDeclineOrRedirect, scoreOutOfScope } from '../../../src/shared/evaluation/oos';
 import { OOS_PROBES } from '../../../src/shared/evaluation/oosProbes';
 import { readFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ const production = { bleu: 30, intentF1: 0.8, latencyP95Ms: 100, oosHandled: 0.9
 
 describe('promotion gate', () => {
   it('reads its tolerances from settings (defaults from the brief)', () => {
-    const p = gatePolicyFromSettings(loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' }));
+    const p = gatePolicy(loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' }));
     expect(p).toMatchObject({ maxBleuDrop: 1, maxF1Drop: 0.02, maxLatencyGrowth: 0.2, rejectOverfitting: true });
   });
 
