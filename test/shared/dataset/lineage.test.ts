@@ -89,6 +89,10 @@ describe('dataset assembly: identity, change detection, single flight, lineage (
       TUNELOOP_STORAGE: azurite.connectionString,
       TUNELOOP_LOCAL_DIR: localDir,
       TUNELOOP_BALANCE_MAX_SHARE: '1',
+      // The fixture texts differ only in their ids (near duplicates for 5-character shingles), and
+      // two sources numbering from 0 hold identical texts: these tests are about identity and
+      // lineage; the assembly's duplicate search has its own tests (assemblyDedup.test.ts).
+      TUNELOOP_ASSEMBLY_DEDUP: 'false',
       ...extra,
     });
     return createRuntime(settings, { storage: azurite.storage });
