@@ -1,6 +1,6 @@
 import { SIGNATURE_BANDING } from '../quality/dedup';
 import { contentText } from '../quality/safety';
-import { MinHasher, bandKeys, decodeSignature, encodeSignature, estimateJaccard, exactHash, normaliseText, shingleHashes } from '../quality/minhash';
+import { MinHasher, bandKeys, exactHash, normaliseText, shingleHashes } from '../quality/minhash';
 import { identityLabel } from './conversationIdentity';
 import type { AssemblyStage, ScannedConversation, StageDecision } from './assemblyStages';
 import { HashPartitions, LineWriter, readFileLines, type ScratchDir } from './spill';
@@ -10,7 +10,7 @@ export interface AssemblyDedupOptions {
   threshold: number;
   /** Conversations per scratch partition (bounds what one step holds in memory). Default 5,000. */
   conversationsPerPartition?: number;
-  /** Each conversation of a band bucket is compared with at most this many earlier members of the bucket. Default 16. */
+  /** Each conversation of a band bucket is compared with at most this many of the bucket's earliest members. Default 3. */
   maxEarlierPerBucket?: number;
   /** Texts with fewer 5-character shingles than this are matched exactly only. Default 3. */
   minShingles?: number;
@@ -54,7 +54,7 @@ export function nearDuplicateAssemblyStage(options: AssemblyDedupOptions): Assem
   const threshold = options.threshold;
   if (!(threshold > 0 && threshold <= 1)) throw new Error(`assembly dedup threshold must be in (0, 1], got ${threshold}`);
   const perPartition = Math.max(1, options.conversationsPerPartition ?? 5000);
-  const maxEarlier = Math.max(1, options.maxEarlierPerBucket ?? 16);
+  const maxEarlier = Math.max(1, options.maxEarlierPerBucket ?? 3);
   const minShingles = options.minShingles ?? 3;
   const hasher = new MinHasher(SIGNATURE_BANDING.bands * SIGNATURE_BANDING.rows);
   const summary: AssemblyDedupSummary = { scanned: 0, candidatePairs: 0, exact: 0, near: 0, partitions: 0 };
@@ -81,32 +81,37 @@ export function nearDuplicateAssemblyStage(options: AssemblyDedupOptions): Assem
         const signature = shingleSet.length >= minShingles ? hasher.signatureOfHashes(shingleSet) : undefined;
         const first = conversation.records[0];
         await signatures.write(
-          [conversation.hash, conversation.firstSeen, exact, oneField(identityLabel(conversation.identity)), oneField(first.source.file), first.source.line, signature ? encodeSignature(signature) : ''].join('\t'),
+          [conversation.hash, conversation.firstSeen, exact, oneField(identityLabel(conversation.identity)), oneField(first.source.file), first.source.line, signature ? compactSignature(signature) : ''].join('\t'),
         );
         const keys = [`e-${exact}`, ...(signature ? bandKeys(signature, SIGNATURE_BANDING) : [])];
         for (const key of keys) await bands.write(key.slice(key.indexOf('-') + 1), `${key}\t${conversation.firstSeen}\t${conversation.hash}`);
       }
       await Promise.all([signatures.close(), bands.close()]);
 
-      // 2. candidate pairs per bucket, partitioned by the later conversation.
+      // 2. candidate pairs per bucket, partitioned by the later conversation. Two passes over a
+      // band partition: the earliest members of each bucket, then every member against them, so a
+      // bucket of a million near-identical conversations costs memory for `maxEarlier` of them.
       const pairs = new HashPartitions(scratch, count, 'dedup-pairs');
       for (let p = 0; p < count; p++) {
         signal?.throwIfAborted();
-        const buckets = new Map<string, { firstSeen: string; hash: string }[]>();
+        const earliest = new Map<string, Member[]>();
         for await (const line of bands.read(p)) {
           const [key, firstSeen, hash] = line.split('\t');
-          const list = buckets.get(key);
-          if (list) list.push({ firstSeen, hash });
-          else buckets.set(key, [{ firstSeen, hash }]);
-        }
-        await bands.remove(p);
-        for (const members of buckets.values()) {
-          if (members.length < 2) continue;
-          members.sort((a, b) => (a.firstSeen < b.firstSeen ? -1 : a.firstSeen > b.firstSeen ? 1 : a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0));
-          for (let i = 1; i < members.length; i++) {
-            for (let j = 0; j < Math.min(i, maxEarlier); j++) await pairs.write(members[i].hash, `${members[i].hash}\t${members[j].hash}`);
+          const member = { firstSeen, hash };
+          const list = earliest.get(key);
+          if (!list) earliest.set(key, [member]);
+          else if (list.length < maxEarlier || before(member, list[list.length - 1])) {
+            list.push(member);
+            list.sort(compareMembers);
+            if (list.length > maxEarlier) list.pop();
           }
         }
+        for await (const line of bands.read(p)) {
+          const [key, firstSeen, hash] = line.split('\t');
+          const member = { firstSeen, hash };
+          for (const e of earliest.get(key) ?? []) if (before(e, member)) await pairs.write(hash, `${hash}\t${e.hash}`);
+        }
+        await bands.remove(p);
       }
       await pairs.close();
 
@@ -134,30 +139,24 @@ export function nearDuplicateAssemblyStage(options: AssemblyDedupOptions): Assem
       }
       await joined.close();
 
-      // 3b. join with the earlier conversation's signature and verify; verdicts by the later one.
+      // 3b. verify against the earlier conversation's signature (this partition's signatures in
+      // memory, the joined pairs streamed: an original with a million copies costs nothing more);
+      // verdicts by the later conversation.
       verdicts = new HashPartitions(scratch, count, 'dedup-verdicts');
       const earlierSigs = new SignatureReader(sigFile, joined);
       for (let q = 0; q < count; q++) {
         signal?.throwIfAborted();
-        const laterOf = new Map<string, { later: string; exact: string; signature: string }[]>();
+        const sigs = new Map<string, SignatureLine>();
+        for await (const sig of earlierSigs.partition(q)) sigs.set(sig.hash, sig);
         for await (const line of joined.read(q)) {
           const [earlier, later, exact, signature] = line.split('\t');
-          const list = laterOf.get(earlier);
-          const entry = { later, exact, signature };
-          if (list) list.push(entry);
-          else laterOf.set(earlier, [entry]);
+          const sig = sigs.get(earlier);
+          if (!sig) continue;
+          const similarity = exact === sig.exact ? 1 : sig.signature && signature ? compactSimilarity(sig.signature, signature) : 0;
+          if (similarity < threshold) continue;
+          await verdicts.write(later, [later, sig.firstSeen, sig.hash, similarity.toFixed(2), sig.label, sig.file, sig.line].join('\t'));
         }
         await joined.remove(q);
-        for await (const sig of earlierSigs.partition(q)) {
-          const laters = laterOf.get(sig.hash);
-          if (!laters) continue;
-          const decoded = sig.signature ? decodeSignature(sig.signature) : undefined;
-          for (const l of laters) {
-            const similarity = l.exact === sig.exact ? 1 : decoded && l.signature ? estimateJaccard(decoded, decodeSignature(l.signature)) : 0;
-            if (similarity < threshold) continue;
-            await verdicts.write(l.later, [l.later, sig.firstSeen, sig.hash, similarity.toFixed(2), sig.label, sig.file, sig.line].join('\t'));
-          }
-        }
       }
       await verdicts.close();
       loaded = -1;
@@ -178,6 +177,41 @@ export function nearDuplicateAssemblyStage(options: AssemblyDedupOptions): Assem
       return decision;
     },
   };
+}
+
+interface Member {
+  firstSeen: string;
+  hash: string;
+}
+
+function compareMembers(a: Member, b: Member): number {
+  return a.firstSeen < b.firstSeen ? -1 : a.firstSeen > b.firstSeen ? 1 : a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0;
+}
+
+function before(a: Member, b: Member): boolean {
+  return compareMembers(a, b) < 0;
+}
+
+/**
+ * The low 16 bits of each MinHash value, base64 (240 bytes for 120 values instead of 480): two
+ * different values agree by chance with probability 1/65,536, which moves an estimated
+ * similarity by well under 0.01, and the signatures travel through the scratch files once per
+ * candidate pair.
+ */
+export function compactSignature(signature: Uint32Array): string {
+  const out = Buffer.alloc(signature.length * 2);
+  for (let i = 0; i < signature.length; i++) out.writeUInt16LE(signature[i] & 0xffff, i * 2);
+  return out.toString('base64');
+}
+
+/** Share of equal positions of two compact signatures (the MinHash estimate of Jaccard similarity). */
+export function compactSimilarity(a: string, b: string): number {
+  const x = Buffer.from(a, 'base64');
+  const y = Buffer.from(b, 'base64');
+  if (x.length !== y.length || !x.length) return 0;
+  let same = 0;
+  for (let i = 0; i < x.length; i += 2) if (x[i] === y[i] && x[i + 1] === y[i + 1]) same++;
+  return same / (x.length / 2);
 }
 
 /** A name as one field of a scratch line (tabs and line breaks would split it). */
