@@ -11,6 +11,7 @@ import { preprocessBlobBenchmark } from './preprocessBlob';
 import { piiBenchmark } from './pii';
 import { coldstartBenchmark } from './coldstart';
 import { preprocessBlobScaleBenchmark } from './preprocessBlobScale';
+import { preprocessBlobLargeBenchmark } from './preprocessBlobLarge';
 import { prepareBenchmark } from './prepare';
 import { rulesBenchmark } from './rules';
 import { loadBenchmark } from './load';
@@ -31,6 +32,7 @@ const benchmarks: Benchmark[] = [
   prepareBenchmark,
   preprocessBlobBenchmark,
   preprocessBlobScaleBenchmark,
+  preprocessBlobLargeBenchmark,
   coldstartBenchmark,
   loadBenchmark,
   assemblyBenchmark,
