@@ -21,7 +21,7 @@ const run = promisify(execFile);
  */
 const GZIP_MB = Number(process.env.TUNELOOP_BENCH_BLOB_GZIP_MB ?? 0);
 const LIMIT_S = process.env.TUNELOOP_BENCH_BLOB_SECONDS;
-const SMALL_MB = 10;
+const SMALL_MB = Number(process.env.TUNELOOP_BENCH_BLOB_BASELINE_MB ?? 10);
 /** Bytes of text per compressed byte of gzip -6 on this JSONL, measured on a 20 MB sample in the run. */
 async function compressionRatio(dir: string): Promise<number> {
   const sample = join(dir, 'sample.jsonl.gz');

@@ -16,6 +16,7 @@ import { prepareBenchmark } from './prepare';
 import { rulesBenchmark } from './rules';
 import { loadBenchmark } from './load';
 import { assemblyBenchmark } from './assembly';
+import { assemblyDedupBenchmark } from './assemblyDedup';
 
 /** Every benchmark; each lives in its own file in this folder. `npm run bench -- <name>` runs one. */
 const benchmarks: Benchmark[] = [
@@ -36,6 +37,7 @@ const benchmarks: Benchmark[] = [
   coldstartBenchmark,
   loadBenchmark,
   assemblyBenchmark,
+  assemblyDedupBenchmark,
 ];
 
 async function main(): Promise<void> {
