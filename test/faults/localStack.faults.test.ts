@@ -200,7 +200,8 @@ describe('the host killed (SIGKILL) at the worst moments', () => {
     storage = createStorageClients({ connectionString: azurite.connectionString });
     await storage.ensureResources();
     emulator = await startTestEmulator();
-    settings = emulatorSettings(emulator, azurite.connectionString, { TUNELOOP_LOCAL_DIR: dir, TUNELOOP_BALANCE_MAX_SHARE: '1', TUNELOOP_BLOB_LEASE_SECONDS: '3' });
+    // Templated conversations from several files: the assembly's cross-file duplicate search is off.
+    settings = emulatorSettings(emulator, azurite.connectionString, { TUNELOOP_LOCAL_DIR: dir, TUNELOOP_BALANCE_MAX_SHARE: '1', TUNELOOP_BLOB_LEASE_SECONDS: '3', TUNELOOP_ASSEMBLY_DEDUP: 'false' });
     env = {
       TUNELOOP_STORAGE: azurite.connectionString,
       TUNELOOP_LOCAL_DIR: dir,
