@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import { median, timeMedian, type Benchmark, type BenchResult } from './harness';
-import { LegacyTableSignatureStore } from './legacySignatureStore';
+import { TableSignatureStore } from '../src/shared/quality/dedup';
 import { loadSettings } from '../src/shared/config/settings';
 import { createRuntime, type Runtime } from '../src/shared/composition/runtime';
 import { createStorageClients, type StorageClients } from '../src/shared/storage/clients';
@@ -17,8 +17,10 @@ import type { Telemetry } from '../src/shared/telemetry/telemetry';
 
 /**
  * The blob-triggered preprocessing (`preprocessBlob`, the real function body) against an
- * in-memory Azurite, per demo file, with the dedup table layout before and after the band-bucket
- * change, against `tuneloop prepare`'s in-memory path on the same file, all measured in the same
+ * in-memory Azurite, per demo file, with the duplicate search before and after it moved to the
+ * nightly assembly ("before": `TableSignatureStore`, the LSH band buckets in table
+ * `dedupsignatures`, ~24 table requests per kept conversation; "after": `BlobSignatureStore`,
+ * the exact-hash claim in the table and near duplicates within the blob), against `tuneloop prepare`'s in-memory path on the same file, all measured in the same
  * run. Each blob run starts from empty tables (first sight of the file: every kept conversation
  * writes its signatures); two more scenarios: week 2 after week 1 is in the tables, and the same
  * file uploaded again under another name. Counts table requests per run, shows the per-step wall
@@ -78,7 +80,7 @@ type Layout = 'before' | 'after';
 async function runBlob(runtime: Runtime, counter: Counter, file: string, blobName: string, layout: Layout): Promise<BlobRun> {
   const body = readFileSync(join(DEMO, file));
   await runtime.storage.container(CONTAINERS.raw).getBlockBlobClient(blobName).upload(body, body.length);
-  const signatures = layout === 'before' ? new LegacyTableSignatureStore(runtime.storage.table(TABLES.dedupSignatures)) : undefined;
+  const signatures = layout === 'before' ? new TableSignatureStore(runtime.storage.table(TABLES.dedupSignatures)) : undefined;
   const before = counter.requests;
   const start = process.hrtime.bigint();
   const outcome = await preprocessBlob(runtime, blobName, signatures ? { signatures } : {});
@@ -128,10 +130,11 @@ export const preprocessBlobBenchmark: Benchmark = {
       const runtime = createRuntime(settings, { storage: countingStorage(azurite.connectionString, counter), telemetry: noTelemetry });
       await runtime.storage.ensureResources();
       lines.push(
-        `Median of ${REPEATS} runs after one warm-up; each blob run starts from empty tables. "before": the earlier table layout ` +
-          '(one row per band key and record, 20 partition queries + 20 upserts per kept conversation; bench/legacySignatureStore.ts); ' +
-          '"after": band buckets (20 point reads, transactions). Both with the same PII detector. Baseline: `tuneloop prepare` ' +
-          '(in-memory signatures and feedback) on the same file in the same run.',
+        `Median of ${REPEATS} runs after one warm-up; each blob run starts from empty tables. "before": the cross-file near-duplicate ` +
+          'search on the blob path (TableSignatureStore: exact read, 20 band-bucket reads, create, batched bucket writes per kept conversation); ' +
+          '"after": BlobSignatureStore (one create per kept conversation claims its exact hash; near duplicates within the blob in memory; ' +
+          'across files the nightly assembly). Both with the same PII detector. Baseline: `tuneloop prepare` ' +
+          '(scratch signatures and in-memory feedback) on the same file in the same run.',
       );
       lines.push('');
       lines.push('| file | kept | prepare ms (baseline) | blob before ms | × baseline | blob after ms | × baseline | after / before | table requests per kept conversation, before → after |');
@@ -190,7 +193,7 @@ export const preprocessBlobBenchmark: Benchmark = {
         );
       }
       lines.push('');
-      lines.push('Per-step wall time of the median blob run, ms (TUNELOOP_DEBUG_TIMINGS; parse includes the download; the after runs count the final band flush under stage:dedup):');
+      lines.push('Per-step wall time of the median blob run, ms (TUNELOOP_DEBUG_TIMINGS; parse includes the download; the before runs count the final band flush under stage:dedup):');
       lines.push(...stageLines);
 
       // PII: the redaction stage's detector analyses each distinct turn text once per blob.

@@ -1,24 +1,23 @@
 import { randomBytes, randomFillSync } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TableClient, TransactionAction } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
 import { median, type Benchmark, type BenchResult } from './harness';
 import { loadSettings } from '../src/shared/config/settings';
 import { createRuntime, type Runtime } from '../src/shared/composition/runtime';
 import { CONTAINERS, TABLES } from '../src/shared/storage/names';
 import { preprocessBlob } from '../src/shared/dataset/blobPreprocess';
 import { startAzurite } from '../src/local/azurite';
-import { SIGNATURE_BANDING, bucketAddress, encodeBucketHashes, exactRowAddress } from '../src/shared/quality/dedup';
-import { bandKeys, encodeSignature } from '../src/shared/quality/minhash';
+import { SIGNATURE_BANDING, exactRowAddress } from '../src/shared/quality/dedup';
+import { encodeSignature } from '../src/shared/quality/minhash';
 import type { Telemetry } from '../src/shared/telemetry/telemetry';
 
 /**
  * Does the blob path's per-conversation cost stay flat as the duplicate-signature table grows?
- * The table is seeded with N stored conversations in the store's own layout (an exact row each and
- * its 20 band buckets; random MinHash signatures, so no seeded row is a duplicate of a demo
- * conversation and every demo conversation takes the full kept path: exact read, 20 band reads,
- * create, bucket writes), then the demo files are preprocessed through `preprocessBlob` on
- * Azurite. Baseline: the same files on a table holding 1,000 conversations, same run.
+ * The table is seeded with N stored conversations in the layout the blob path reads (an exact
+ * row each, keyed by its hash; random hashes, so no seeded row is a duplicate of a demo
+ * conversation and every demo conversation takes the kept path: its create claims the hash),
+ * then the demo files are preprocessed through `preprocessBlob` on Azurite. Baseline: the same files on a table holding 1,000 conversations, same run.
  * `TUNELOOP_BENCH_SCALE` (comma-separated) overrides the sizes, `TUNELOOP_BENCH_SCALE_REPEAT_UP_TO` the
  * largest size measured over several rounds.
  */
@@ -50,32 +49,18 @@ async function inParallel<T>(items: T[], limit: number, fn: (item: T) => Promise
   );
 }
 
-/** N stored conversations: exact rows, and band buckets written as transactions of 100 per band partition. */
+/** N stored conversations: exact rows, created concurrently (each is its own partition, so no transactions). */
 async function seed(table: TableClient, n: number): Promise<void> {
   const seenAt = new Date(Date.UTC(2026, 0, 1)).toISOString();
   for (let start = 0; start < n; start += SEED_CHUNK) {
     const count = Math.min(SEED_CHUNK, n - start);
     const rows: Record<string, unknown>[] = [];
-    const buckets = new Map<string, { rowKey: string; hash: string }[]>();
     for (let i = 0; i < count; i++) {
       const signature = randomFillSync(new Uint32Array(SIGNATURE_BANDING.bands * SIGNATURE_BANDING.rows));
       const hash = randomBytes(16).toString('hex');
       rows.push({ ...exactRowAddress(hash), conversationId: `seed-${start + i}`, file: 'seed.jsonl', line: start + i + 1, exactHash: hash, signature: encodeSignature(signature), seenAt });
-      for (const key of bandKeys(signature, SIGNATURE_BANDING)) {
-        const { partitionKey, rowKey } = bucketAddress(key);
-        const list = buckets.get(partitionKey) ?? [];
-        list.push({ rowKey, hash });
-        buckets.set(partitionKey, list);
-      }
     }
     await inParallel(rows, SEED_CONCURRENCY, (row) => table.createEntity(row as never));
-    const transactions: TransactionAction[][] = [];
-    for (const [partitionKey, list] of buckets) {
-      for (let i = 0; i < list.length; i += 100) {
-        transactions.push(list.slice(i, i + 100).map(({ rowKey, hash }) => ['create', { partitionKey, rowKey, ...encodeBucketHashes(new Set([hash])) }]));
-      }
-    }
-    await inParallel(transactions, 8, (actions) => table.submitTransaction(actions));
   }
 }
 
@@ -121,7 +106,7 @@ export const preprocessBlobScaleBenchmark: Benchmark = {
       }
       const base = results.find((r) => r.size === 1000) ?? results[0];
       lines.push(
-        `Table seeded with N stored conversations (random signatures: an exact row and 20 band buckets each), then ${files.join(', ')} ` +
+        `Table seeded with N stored conversations (an exact row each, random hashes), then ${files.join(', ')} ` +
           `(${base.conversations} conversations) through preprocessBlob on in-memory Azurite; ms per conversation over the three files, median of ${REPEATS} rounds ` +
           `(reset, seed, run) up to ${REPEAT_UP_TO.toLocaleString('en')} stored, one round above. Baseline: ${base.size.toLocaleString('en')} stored, same run.`,
       );

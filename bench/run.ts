@@ -11,10 +11,12 @@ import { preprocessBlobBenchmark } from './preprocessBlob';
 import { piiBenchmark } from './pii';
 import { coldstartBenchmark } from './coldstart';
 import { preprocessBlobScaleBenchmark } from './preprocessBlobScale';
+import { preprocessBlobLargeBenchmark } from './preprocessBlobLarge';
 import { prepareBenchmark } from './prepare';
 import { rulesBenchmark } from './rules';
 import { loadBenchmark } from './load';
 import { assemblyBenchmark } from './assembly';
+import { assemblyDedupBenchmark } from './assemblyDedup';
 
 /** Every benchmark; each lives in its own file in this folder. `npm run bench -- <name>` runs one. */
 const benchmarks: Benchmark[] = [
@@ -31,9 +33,11 @@ const benchmarks: Benchmark[] = [
   prepareBenchmark,
   preprocessBlobBenchmark,
   preprocessBlobScaleBenchmark,
+  preprocessBlobLargeBenchmark,
   coldstartBenchmark,
   loadBenchmark,
   assemblyBenchmark,
+  assemblyDedupBenchmark,
 ];
 
 async function main(): Promise<void> {

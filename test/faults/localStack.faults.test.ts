@@ -98,9 +98,18 @@ describe('Azurite stopped and restarted mid-operation (its own Azurite on disk)'
     storage = createStorageClients({ connectionString: azurite.connectionString });
     await storage.ensureResources();
     // The generated conversations differ only in numbers (near-duplicates for character shingles at
-    // the default 0.8); these tests are about faults, so the threshold is raised.
+    // the default 0.8); these tests are about faults, so the threshold is raised, and the
+    // assembly's cross-file duplicate search (which compares every file with every other) is off.
     runtime = createRuntime(
-      loadSettings({ TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: dir, TUNELOOP_BALANCE_MAX_SHARE: '1', TUNELOOP_MAX_BLOB_ATTEMPTS: '10', TUNELOOP_BLOB_LEASE_SECONDS: '5', TUNELOOP_DEDUP_THRESHOLD: '0.9' }),
+      loadSettings({
+        TUNELOOP_STORAGE: azurite.connectionString,
+        TUNELOOP_LOCAL_DIR: dir,
+        TUNELOOP_BALANCE_MAX_SHARE: '1',
+        TUNELOOP_MAX_BLOB_ATTEMPTS: '10',
+        TUNELOOP_BLOB_LEASE_SECONDS: '5',
+        TUNELOOP_DEDUP_THRESHOLD: '0.9',
+        TUNELOOP_ASSEMBLY_DEDUP: 'false',
+      }),
       { storage },
     );
   }, LONG);
@@ -192,7 +201,8 @@ describe('the host killed (SIGKILL) at the worst moments', () => {
     storage = createStorageClients({ connectionString: azurite.connectionString });
     await storage.ensureResources();
     emulator = await startTestEmulator();
-    settings = emulatorSettings(emulator, azurite.connectionString, { TUNELOOP_LOCAL_DIR: dir, TUNELOOP_BALANCE_MAX_SHARE: '1', TUNELOOP_BLOB_LEASE_SECONDS: '3' });
+    // Templated conversations from several files: the assembly's cross-file duplicate search is off.
+    settings = emulatorSettings(emulator, azurite.connectionString, { TUNELOOP_LOCAL_DIR: dir, TUNELOOP_BALANCE_MAX_SHARE: '1', TUNELOOP_BLOB_LEASE_SECONDS: '3', TUNELOOP_ASSEMBLY_DEDUP: 'false' });
     env = {
       TUNELOOP_STORAGE: azurite.connectionString,
       TUNELOOP_LOCAL_DIR: dir,

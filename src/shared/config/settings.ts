@@ -488,6 +488,12 @@ export const settingsSchema = z
       where: 'optional',
       sample: '0.8',
     }),
+    TUNELOOP_ASSEMBLY_DEDUP: setting('TUNELOOP_ASSEMBLY_DEDUP', bool.default(true), {
+      description:
+        'The nightly assembly removes near and exact duplicates across files and days (keeping the first seen, at TUNELOOP_DEDUP_THRESHOLD); the blob path removes exact duplicates across files and near duplicates within a file. false: no cross-file near-duplicate search.',
+      where: 'optional',
+      sample: 'true',
+    }),
     TUNELOOP_CSAT_THRESHOLD: setting('TUNELOOP_CSAT_THRESHOLD', z.coerce.number().min(0).max(5).default(3), {
       description: 'Assistant turns of conversations rated (CSAT 1–5) below this get weight 0 (kept as context). 0 turns it off.',
       where: 'optional',

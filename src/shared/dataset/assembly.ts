@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import type { BlobClient } from '@azure/storage-blob';
 import type { Runtime } from '../composition/runtime';
@@ -14,7 +15,7 @@ import { capQuotas, UNTYPED } from '../quality/balance';
 import { curatedRecordSchema, type CuratedRecord } from './assemblyRecords';
 import { conversationSource, identityHash, type ConversationIdentity } from './conversationIdentity';
 import { HashPartitions, LineWriter, ScratchDir, readFileLines } from './spill';
-import { defaultAssemblyStages, type AssemblyStage } from './assemblyStages';
+import { defaultAssemblyStages, type AssemblyStage, type ScannedConversation, type StageDecision } from './assemblyStages';
 import { compareIndexes, indexLine, type DatasetChange } from './datasetChanges';
 import { tryAcquireLock } from './singleFlight';
 import { planTraining, writeContinuationFile, type TrainingPlan } from './continuation';
@@ -186,10 +187,25 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
       await resolvePartition(partitions.read(p), { runtime, stages, accounting, resolution, resolved, feedbackOut, droppedOut, signal });
       await partitions.remove(p);
     }
-    await Promise.all([resolved.close(), feedbackOut.close(), droppedOut.close()]);
+    await resolved.close();
+    // Pass 2b: stages that compare conversations with each other (the duplicate search) scan the
+    // resolved conversations from disk, then filter them.
+    let resolvedFile = resolved.file;
+    const scanning = stages.filter((s) => s.scan);
+    for (let i = 0; i < scanning.length; i++) {
+      const stage = scanning[i];
+      await stage.scan!(readResolved(resolvedFile), { scratch, expectedConversations: resolved.lines, signal });
+      const filtered = new LineWriter(scratch.file(`resolved-${i}.txt`));
+      resolution.trainByType.clear();
+      await filterResolved(readResolved(resolvedFile), stage, { accounting, resolution, out: filtered, droppedOut, signal });
+      await filtered.close();
+      await fs.promises.rm(resolvedFile, { force: true });
+      resolvedFile = filtered.file;
+    }
+    await Promise.all([feedbackOut.close(), droppedOut.close()]);
 
     // Pass 3: the balance cap in rank order, outputs to scratch files.
-    const out = await writeOutputs(scratch, resolution.trainByType, accounting, settings);
+    const out = await writeOutputs(scratch, resolvedFile, resolution.trainByType, accounting, settings);
     const feedbackSha = await sha256OfFile(feedbackOut.file);
 
     const contentHash = createHash('sha256').update(`${out.sha.train}\n${out.sha.validation}\n${out.sha.holdout}`).digest('hex');
@@ -568,6 +584,7 @@ async function resolvePartition(lines: AsyncIterable<string>, ctx: ResolveContex
     }
     if (!group.records.length) continue;
     const newest = Math.max(...group.records.map((r) => r.shard));
+    let firstSeen = '';
     const inputRecords = new Set<string>();
     const supersededRecords = new Set<string>();
     const records: CuratedRecord[] = [];
@@ -575,6 +592,8 @@ async function resolvePartition(lines: AsyncIterable<string>, ctx: ResolveContex
       const record = normalise(JSON.parse(r.raw) as CuratedRecord);
       const inputKey = `${r.shard}:${record.source.line}`;
       inputRecords.add(inputKey);
+      const seen = firstSeenKey(r.shard, record.source.line);
+      if (!firstSeen || seen < firstSeen) firstSeen = seen;
       if (r.shard === newest) records.push(record);
       else {
         accounting.records.superseded++;
@@ -601,26 +620,79 @@ async function resolvePartition(lines: AsyncIterable<string>, ctx: ResolveContex
       }
     }
     const identity = { source: conversationSource(records[0].source), conversationId: records[0].conversation_id };
-    let drop: { reason: string; detail?: string } | undefined;
+    let drop: StageDecision;
     for (const stage of ctx.stages) {
+      if (stage.scan) continue; // decides after its scan (pass 2b)
       drop = await stage.decide({ identity, hash, records });
       if (drop) break;
     }
     const newestInputs = inputRecords.size - supersededRecords.size;
     if (drop) {
-      accounting.records.dropped += records.length;
-      accounting.conversations.dropped += newestInputs;
-      accounting.droppedByReason[drop.reason] = (accounting.droppedByReason[drop.reason] ?? 0) + records.length;
-      for (const record of records) await ctx.droppedOut.write(JSON.stringify({ reason: drop.reason, ...(drop.detail ? { detail: drop.detail } : {}), record }));
+      await recordDrop(drop, records, newestInputs, accounting, ctx.droppedOut);
       continue;
     }
-    for (const record of records) {
-      if (record.split === 'train') {
-        const type = record.issue_type || UNTYPED;
-        resolution.trainByType.set(type, (resolution.trainByType.get(type) ?? 0) + 1);
-      }
-      await ctx.resolved.write(`${hash}\t${newestInputs}\t${JSON.stringify(record)}`);
+    await writeResolved(ctx.resolved, { identity, hash, records, firstSeen }, newestInputs, resolution.trainByType);
+  }
+}
+
+/** Sorts by shard (oldest first), then line. */
+function firstSeenKey(shard: number, line: number): string {
+  return `${String(shard).padStart(7, '0')}:${String(Math.max(0, line)).padStart(10, '0')}`;
+}
+
+async function recordDrop(drop: NonNullable<StageDecision>, records: CuratedRecord[], inputs: number, accounting: AssemblyAccounting, droppedOut: LineWriter): Promise<void> {
+  accounting.records.dropped += records.length;
+  accounting.conversations.dropped += inputs;
+  accounting.droppedByReason[drop.reason] = (accounting.droppedByReason[drop.reason] ?? 0) + records.length;
+  for (const record of records) await droppedOut.write(JSON.stringify({ reason: drop.reason, ...(drop.detail ? { detail: drop.detail } : {}), record }));
+}
+
+/** Resolved line: `hash \t input records \t first seen \t curated record`. */
+async function writeResolved(out: LineWriter, conversation: ScannedConversation, inputs: number, trainByType: Map<string, number>): Promise<void> {
+  for (const record of conversation.records) {
+    if (record.split === 'train') {
+      const type = record.issue_type || UNTYPED;
+      trainByType.set(type, (trainByType.get(type) ?? 0) + 1);
     }
+    await out.write(`${conversation.hash}\t${inputs}\t${conversation.firstSeen}\t${JSON.stringify(record)}`);
+  }
+}
+
+/** The resolved file, a conversation (all its records) at a time, in identity-hash order. */
+async function* readResolved(file: string): AsyncIterable<ScannedConversation & { inputs: number }> {
+  let current: (ScannedConversation & { inputs: number }) | undefined;
+  for await (const line of readFileLines(file)) {
+    const t1 = line.indexOf('\t');
+    const t2 = line.indexOf('\t', t1 + 1);
+    const t3 = line.indexOf('\t', t2 + 1);
+    const hash = line.slice(0, t1);
+    const record = JSON.parse(line.slice(t3 + 1)) as CuratedRecord;
+    if (current?.hash !== hash) {
+      if (current) yield current;
+      current = {
+        hash,
+        inputs: Number(line.slice(t1 + 1, t2)),
+        firstSeen: line.slice(t2 + 1, t3),
+        identity: { source: conversationSource(record.source), conversationId: record.conversation_id },
+        records: [],
+      };
+    }
+    current.records.push(record);
+  }
+  if (current) yield current;
+}
+
+/** Pass 2b's second half: a scanning stage decides on each resolved conversation; the rest go on. */
+async function filterResolved(
+  conversations: AsyncIterable<ScannedConversation & { inputs: number }>,
+  stage: AssemblyStage,
+  ctx: { accounting: AssemblyAccounting; resolution: ResolveContext['resolution']; out: LineWriter; droppedOut: LineWriter; signal?: AbortSignal },
+): Promise<void> {
+  for await (const conversation of conversations) {
+    ctx.signal?.throwIfAborted();
+    const drop = await stage.decide(conversation);
+    if (drop) await recordDrop(drop, conversation.records, conversation.inputs, ctx.accounting, ctx.droppedOut);
+    else await writeResolved(ctx.out, conversation, conversation.inputs, ctx.resolution.trainByType);
   }
 }
 
@@ -659,7 +731,7 @@ interface Outputs {
  * `balanceTrainingSplit`, then writes the split files and the training index. Up-sampling (a
  * minimum share) appends copies in further passes over the training file.
  */
-async function writeOutputs(scratch: ScratchDir, trainByType: Map<string, number>, accounting: AssemblyAccounting, settings: Runtime['settings']): Promise<Outputs> {
+async function writeOutputs(scratch: ScratchDir, resolvedFile: string, trainByType: Map<string, number>, accounting: AssemblyAccounting, settings: Runtime['settings']): Promise<Outputs> {
   const maxShare = settings.TUNELOOP_BALANCE_MAX_SHARE;
   const minShare = settings.TUNELOOP_BALANCE_MIN_SHARE;
   const effectiveMaxShare = trainByType.size ? Math.max(maxShare, 1 / trainByType.size) : maxShare;
@@ -759,15 +831,9 @@ async function writeOutputs(scratch: ScratchDir, trainByType: Map<string, number
     if (usedHere) accounting.conversations.used += inputs;
     else accounting.conversations.balanceDropped += inputs;
   };
-  for await (const line of readFileLines(scratch.file('resolved.txt'))) {
-    const t1 = line.indexOf('\t');
-    const t2 = line.indexOf('\t', t1 + 1);
-    const hash = line.slice(0, t1);
-    if (current?.hash !== hash) {
-      await flush();
-      current = { hash, inputs: Number(line.slice(t1 + 1, t2)), records: [] };
-    }
-    current!.records.push(JSON.parse(line.slice(t2 + 1)) as CuratedRecord);
+  for await (const conversation of readResolved(resolvedFile)) {
+    await flush();
+    current = { hash: conversation.hash, inputs: conversation.inputs, records: conversation.records };
   }
   await flush();
   await Promise.all([train.close(), validation.close(), holdout.close(), holdoutRecords.close(), balanceDropped.close(), index.close()]);

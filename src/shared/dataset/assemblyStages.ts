@@ -3,6 +3,8 @@ import type { ConversationIdentity } from './conversationIdentity';
 import { identityLabel } from './conversationIdentity';
 import type { CuratedRecord } from './assemblyRecords';
 import { ForgottenStore, type ForgottenConversations } from '../erasure/exclusions';
+import type { ScratchDir } from './spill';
+import { nearDuplicateAssemblyStage } from './assemblyDedup';
 
 /** One conversation as the assembly sees it: the newest export of it, feedback joined. */
 export interface AssemblyConversation {
@@ -11,6 +13,23 @@ export interface AssemblyConversation {
   hash: string;
   /** Its curated records (conversation, intent … examples), from the newest shard that has it. */
   records: CuratedRecord[];
+}
+
+/** A conversation as a scanning stage sees it, with when it was first seen. */
+export interface ScannedConversation extends AssemblyConversation {
+  /**
+   * Sortable first-sight key: the index of the oldest shard holding the conversation (shards in
+   * the assembly's order, oldest written first) and its line there, zero-padded.
+   */
+  firstSeen: string;
+}
+
+export interface ScanContext {
+  /** The assembly's scratch folder (local disk), removed when the assembly ends. */
+  scratch: ScratchDir;
+  /** An upper bound of the conversations the scan will see (for sizing partitions). */
+  expectedConversations: number;
+  signal?: AbortSignal;
 }
 
 export type StageDecision = undefined | { reason: string; detail?: string };
@@ -25,6 +44,13 @@ export interface AssemblyStage {
   readonly name: string;
   /** Called once before the first conversation: load what the stage needs. */
   start?(signal?: AbortSignal): Promise<void>;
+  /**
+   * A stage that compares conversations with each other (the duplicate search) scans first:
+   * every conversation the per-conversation stages kept, in identity-hash order, streamed from
+   * disk. `decide` is then asked about the same conversations in the same order. Stages with a
+   * scan run after those without.
+   */
+  scan?(conversations: AsyncIterable<ScannedConversation>, context: ScanContext): Promise<void>;
   decide(conversation: AssemblyConversation): StageDecision | Promise<StageDecision>;
 }
 
@@ -65,7 +91,12 @@ export function forgottenStage(runtime: Runtime): AssemblyStage {
   };
 }
 
-/** The stages every assembly runs, in order; an assembly-time duplicate search would register here too. */
+/**
+ * The stages every assembly runs, in order: erasure first (an erased conversation is never the
+ * original that keeps a copy out), then the cross-file, cross-day duplicate search.
+ */
 export function defaultAssemblyStages(runtime: Runtime): AssemblyStage[] {
-  return [forgottenStage(runtime)];
+  const stages = [forgottenStage(runtime)];
+  if (runtime.settings.TUNELOOP_ASSEMBLY_DEDUP) stages.push(nearDuplicateAssemblyStage({ threshold: runtime.settings.TUNELOOP_DEDUP_THRESHOLD }));
+  return stages;
 }

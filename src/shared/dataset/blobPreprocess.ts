@@ -6,7 +6,8 @@ import { IngestError, isAbortError } from '../ingest/errors';
 import { MAPPING_BLOB_NAME, parseMappingText, type Mapping } from '../ingest/mapping';
 import { CONTAINERS, TABLES } from '../storage/names';
 import { trackQualityMetrics } from '../quality/stages';
-import { TableSignatureStore, type SignatureStore } from '../quality/dedup';
+import type { SignatureStore } from '../quality/dedup';
+import { BlobSignatureStore } from '../quality/blobSignatureStore';
 import { TableFeedbackStore } from './feedbackStore';
 import { sha256Hex, tableKey } from './keys';
 import { buildReport, type PreprocessReport } from './preprocessReport';
@@ -73,7 +74,11 @@ export interface PreprocessBlobOptions {
   progress?: (message: string) => void;
   /** Seconds between progress lines; default 10. */
   progressSeconds?: number;
-  /** Where duplicate signatures live; default a `TableSignatureStore` over table `dedupsignatures` (benchmarks compare layouts). */
+  /**
+   * Where duplicate signatures live; default a `BlobSignatureStore` (exact hashes across files in
+   * table `dedupsignatures`, near duplicates within the blob; the nightly assembly searches near
+   * duplicates across files). Benchmarks pass the earlier stores to compare.
+   */
   signatures?: SignatureStore;
 }
 
@@ -228,7 +233,7 @@ async function processVersion(
   blobName: string,
   etag: string,
   out: OutputBlobs,
-  { signal, log, progress, progressSeconds = 10, signatures = new TableSignatureStore(runtime.storage.table(TABLES.dedupSignatures)) }: PreprocessBlobOptions,
+  { signal, log, progress, progressSeconds = 10, signatures = new BlobSignatureStore(runtime.storage.table(TABLES.dedupSignatures)) }: PreprocessBlobOptions,
 ): Promise<PreprocessReport> {
   const settings = runtime.settings;
   const timings = settings.TUNELOOP_DEBUG_TIMINGS ? new StepTimings() : undefined;

@@ -92,7 +92,13 @@ describe('continuous fine-tuning with replay (Azurite + emulator)', () => {
   });
 
   function useSettings(extra: Record<string, string>): Runtime {
-    const settings = emulatorSettings(emulator, azurite.connectionString, { TUNELOOP_BALANCE_MAX_SHARE: '1', TUNELOOP_TRAINING_MODE: 'continue', ...extra });
+    const settings = emulatorSettings(emulator, azurite.connectionString, {
+      TUNELOOP_BALANCE_MAX_SHARE: '1',
+      TUNELOOP_TRAINING_MODE: 'continue',
+      // Templated conversations that differ in a number are near duplicates; not the subject here.
+      TUNELOOP_ASSEMBLY_DEDUP: 'false',
+      ...extra,
+    });
     runtime = createRuntime(settings, { storage: azurite.storage });
     return runtime;
   }

@@ -89,6 +89,10 @@ describe('dataset assembly: identity, change detection, single flight, lineage (
       TUNELOOP_STORAGE: azurite.connectionString,
       TUNELOOP_LOCAL_DIR: localDir,
       TUNELOOP_BALANCE_MAX_SHARE: '1',
+      // The fixture texts differ only in their ids (near duplicates for 5-character shingles), and
+      // two sources numbering from 0 hold identical texts: these tests are about identity and
+      // lineage; the assembly's duplicate search has its own tests (assemblyDedup.test.ts).
+      TUNELOOP_ASSEMBLY_DEDUP: 'false',
       ...extra,
     });
     return createRuntime(settings, { storage: azurite.storage });
@@ -131,7 +135,8 @@ describe('dataset assembly: identity, change detection, single flight, lineage (
   });
 
   it('records in = used + quarantined + superseded from blob to dataset (two files numbering from 0 at the root)', async () => {
-    const runtime = makeRuntime();
+    // With the assembly's duplicate search on: whatever it leaves out is counted in `dropped`.
+    const runtime = makeRuntime({ TUNELOOP_ASSEMBLY_DEDUP: 'true' });
     // Distinct wording per conversation and per file, so the duplicate filter keeps them all.
     const vocabulary = 'parcel invoice refund courier warehouse voucher balcony umbrella lantern meadow harbour violin pepper saddle glacier orchard tunnel compass blanket ribbon marble anchor falcon cedar kettle mirror pillow quartz rocket timber velvet walnut yogurt zipper bamboo cactus dolphin ember fossil garnet hazel igloo jasmine koala lemon mango nectar olive papaya quiver raven sierra tulip'.split(' ');
     let seed = 12345;

@@ -1,0 +1,80 @@
+import type { TableClient } from '@azure/data-tables';
+import { isStatus } from '../errors';
+import { exactRowAddress, type SignatureRecord, type SignatureStore } from './dedup';
+
+/** Kept conversations of one blob remembered for near-duplicate matching before the window starts over. */
+const DEFAULT_WINDOW = 10_000;
+
+export interface BlobSignatureStoreOptions {
+  /** Conversations remembered for within-blob near-duplicate matching (memory bound for huge blobs). Default 10,000. */
+  window?: number;
+}
+
+/**
+ * The blob path's signatures: exact duplicates across files and days through table
+ * `dedupsignatures`, near duplicates within the blob in memory. The cross-file near-duplicate
+ * search is the nightly assembly's (`assemblyDedup.ts`), so a kept conversation costs one table
+ * request (the create that claims its exact hash) and a cross-file exact duplicate two (the
+ * refused create and the read of the record that holds the text), instead of ~24 requests for
+ * an LSH index in the table.
+ *
+ * Within the blob, near duplicates are matched against the last `window` kept conversations;
+ * when the window is full it starts over (a blob of millions of conversations keeps flat
+ * memory), and copies further apart are left to the assembly.
+ */
+export class BlobSignatureStore implements SignatureStore {
+  private readonly window: number;
+  private readonly exact = new Map<string, SignatureRecord>();
+  private readonly bands = new Map<string, SignatureRecord[]>();
+
+  constructor(
+    private readonly table: TableClient,
+    options: BlobSignatureStoreOptions = {},
+  ) {
+    this.window = Math.max(1, options.window ?? DEFAULT_WINDOW);
+  }
+
+  /** Within this blob only: a copy in another file is found by `add`'s claim. */
+  async findExact(hash: string): Promise<SignatureRecord | undefined> {
+    return this.exact.get(hash);
+  }
+
+  async findByBands(keys: string[]): Promise<SignatureRecord[]> {
+    const out = new Set<SignatureRecord>();
+    for (const key of keys) for (const r of this.bands.get(key) ?? []) out.add(r);
+    return [...out];
+  }
+
+  async add(record: SignatureRecord, keys: string[], signal?: AbortSignal): Promise<SignatureRecord | undefined> {
+    try {
+      await this.table.createEntity({ ...exactRowAddress(record.exactHash), ...record }, { abortSignal: signal });
+    } catch (err) {
+      if (!isStatus(err, 409)) throw err;
+      const existing = await this.readExact(record.exactHash, signal);
+      // A retried blob finds its own claim: not a duplicate of itself.
+      if (existing && !(existing.conversationId === record.conversationId && existing.file === record.file)) return existing;
+    }
+    if (this.exact.size >= this.window) {
+      this.exact.clear();
+      this.bands.clear();
+    }
+    this.exact.set(record.exactHash, record);
+    for (const key of keys) {
+      const list = this.bands.get(key);
+      if (list) list.push(record);
+      else this.bands.set(key, [record]);
+    }
+    return undefined;
+  }
+
+  private async readExact(hash: string, signal?: AbortSignal): Promise<SignatureRecord | undefined> {
+    try {
+      const { partitionKey, rowKey } = exactRowAddress(hash);
+      const e = await this.table.getEntity<SignatureRecord>(partitionKey, rowKey, { abortSignal: signal });
+      return { conversationId: e.conversationId, file: e.file, line: Number(e.line), exactHash: e.exactHash, signature: e.signature, seenAt: e.seenAt };
+    } catch (err) {
+      if (isStatus(err, 404)) return undefined;
+      throw err;
+    }
+  }
+}
