@@ -3,7 +3,8 @@
  * the environment and reports wall time and peak RSS of the whole process (every worker thread
  * included) and CPU time (all threads, start-up included), so each measurement starts fresh. Usage: node prepareProbe.js <input> <out dir> [workers]
  */
-import { prepareDataset, offlineSettings } from '../src/shared/dataset/prepare';
+import { prepareDataset } from '../src/shared/dataset/prepare';
+import { offlineSettings, preprocessConfig } from '../src/shared/composition/config';
 
 async function main(): Promise<void> {
   const [input, outDir, workers] = process.argv.slice(2);
@@ -12,7 +13,7 @@ async function main(): Promise<void> {
     inputs: [input],
     outDir,
     cwd: process.cwd(),
-    settings: offlineSettings(process.env),
+    config: preprocessConfig(offlineSettings(process.env)),
     ...(workers ? { workers: Number(workers) } : {}),
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;

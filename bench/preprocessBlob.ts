@@ -6,6 +6,7 @@ import { median, timeMedian, type Benchmark, type BenchResult } from './harness'
 import { TableSignatureStore } from '../src/shared/quality/dedup';
 import { loadSettings } from '../src/shared/config/settings';
 import { createRuntime, type Runtime } from '../src/shared/composition/runtime';
+import { preprocessConfig } from '../src/shared/composition/config';
 import { createStorageClients, type StorageClients } from '../src/shared/storage/clients';
 import { CONTAINERS, TABLES } from '../src/shared/storage/names';
 import { preprocessBlob } from '../src/shared/dataset/blobPreprocess';
@@ -101,7 +102,7 @@ async function readTurns(file: string): Promise<string[]> {
 async function runPrepare(file: string, outDir: string): Promise<number> {
   const settings = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' });
   const start = process.hrtime.bigint();
-  await prepareDataset({ inputs: [join(DEMO, file)], outDir, cwd: DEMO, settings });
+  await prepareDataset({ inputs: [join(DEMO, file)], outDir, cwd: DEMO, config: preprocessConfig(settings) });
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 

@@ -9,7 +9,8 @@ import { runStages } from '../src/shared/dataset/stages';
 import { loadSettings } from '../src/shared/config/settings';
 import { MemorySignatureStore, createDedupStage, conversationText } from '../src/shared/quality/dedup';
 import { MinHasher, estimateJaccard, exactHash, exactJaccard, normaliseText, shingles } from '../src/shared/quality/minhash';
-import { qualityStagesFromSettings, qualitySummary } from '../src/shared/quality/stages';
+import { configuredQualityStages, qualitySummary } from '../src/shared/quality/stages';
+import { qualityConfig } from '../src/shared/composition/config';
 
 /**
  * Data quality: PII recall/precision per type on the presidio synthetic corpus for each local
@@ -45,7 +46,7 @@ async function demoSection(lines: string[]): Promise<void> {
   }
   const settings = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' });
   // One signature store across both files: the second file ("next week") is compared with the first.
-  const stages = qualityStagesFromSettings(settings, { signatures: new MemorySignatureStore() });
+  const stages = configuredQualityStages(qualityConfig(settings), { signatures: new MemorySignatureStore() });
   lines.push('');
   lines.push('Default quality stages over the demo data (one signature store across both files):');
   for (const file of files) {

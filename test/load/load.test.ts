@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createRuntime, type Runtime } from '../../src/shared/composition/runtime';
 import { givenRuntime } from '../../src/functions/runtimeSource';
-import { loadSettings } from '../../src/shared/config/settings';
+import { loadSettings, type Settings } from '../../src/shared/config/settings';
 import { preprocessBlob, BlobInProgressError, blobOutputNames } from '../../src/shared/dataset/blobPreprocess';
 import { tableKey } from '../../src/shared/dataset/keys';
 import { functionDefinitions } from '../../src/functions/registry';
@@ -20,12 +20,14 @@ import { freshConversations } from '../shared/dataset/fixtures';
 describe('load', () => {
   let azurite: Awaited<ReturnType<typeof startPrivateAzurite>>;
   let runtime: Runtime;
+  let settings: Settings;
   let dir: string;
 
   beforeAll(async () => {
     azurite = await startPrivateAzurite();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuneloop-load-'));
-    runtime = createRuntime(loadSettings({ TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: dir }), { storage: azurite.storage });
+    settings = loadSettings({ TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: dir });
+    runtime = createRuntime(settings, { storage: azurite.storage });
   });
   afterAll(async () => {
     await azurite.stop();
@@ -63,7 +65,7 @@ describe('load', () => {
     const concurrency = hostJsonBlobParallelism();
     expect(concurrency).toBe(4);
     const host = new LocalHost({
-      definitions: functionDefinitions(runtime.settings, givenRuntime(runtime)).filter((d) => d.name === 'preprocess'),
+      definitions: functionDefinitions(settings, givenRuntime(runtime)).filter((d) => d.name === 'preprocess'),
       storage: azurite.storage,
       blobConcurrency: concurrency,
       print: () => undefined,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRuntime, type Runtime } from '../../src/shared/composition/runtime';
-import { loadSettings, isLoopbackUrl } from '../../src/shared/config/settings';
+import { loadSettings, isLoopbackUrl, type Settings } from '../../src/shared/config/settings';
 import { preprocessBlob } from '../../src/shared/dataset/blobPreprocess';
 import { assembleDataset } from '../../src/shared/dataset/assembly';
 import { blobNameProblem } from '../../src/shared/storage/blobNames';
@@ -26,12 +26,14 @@ import { armDeploymentTarget, openAIConnection } from '../../src/shared/composit
 describe('hostile blob names', () => {
   let azurite: Awaited<ReturnType<typeof startPrivateAzurite>>;
   let runtime: Runtime;
+  let settings: Settings;
   let dir: string;
 
   beforeAll(async () => {
     azurite = await startPrivateAzurite();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuneloop-hostile-'));
-    runtime = createRuntime(loadSettings({ TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: dir, TUNELOOP_BALANCE_MAX_SHARE: '1' }), {
+    settings = loadSettings({ TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: dir, TUNELOOP_BALANCE_MAX_SHARE: '1' });
+    runtime = createRuntime(settings, {
       storage: azurite.storage,
       telemetry: new LocalJsonlTelemetry({ path: path.join(dir, 'telemetry.jsonl') }),
     });
@@ -90,7 +92,7 @@ describe('hostile blob names', () => {
     const { InvocationContext } = await import('@azure/functions');
     const logged: string[] = [];
     const context = new InvocationContext({ functionName: 'preprocess', invocationId: 't', triggerMetadata: { name }, logHandler: (_level, ...args) => logged.push(args.map(String).join(' ')) });
-    await functionDefinitions(runtime.settings, givenRuntime(runtime)).find((d) => d.name === 'preprocess')!.handler(undefined, context);
+    await functionDefinitions(settings, givenRuntime(runtime)).find((d) => d.name === 'preprocess')!.handler(undefined, context);
     expect(logged.length).toBeGreaterThan(0);
     for (const l of logged) expect(l).not.toContain('\n');
     expect(logged.join(' ')).toContain('forged\\n2026');

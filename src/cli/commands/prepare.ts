@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { assertKnownModel, parseArgs, UsageError, type CliCommand } from '../command';
 import { cliEnv } from '../localEnv';
-import { offlineSettings, prepareDataset, PrepareInputError, type PrepareProgress } from '../../shared/dataset/prepare';
+import { prepareDataset, PrepareInputError, type PrepareProgress } from '../../shared/dataset/prepare';
+import { offlineSettings, preprocessConfig } from '../../shared/composition/config';
 
 export const prepareCommand: CliCommand = {
   name: 'prepare',
@@ -42,7 +43,7 @@ export const prepareCommand: CliCommand = {
         inputs: positional,
         outDir: out,
         cwd: io.cwd,
-        settings,
+        config: preprocessConfig(settings),
         model,
         systemPrompt,
         epochs,

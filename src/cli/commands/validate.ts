@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { assertKnownModel, parseArgs, UsageError, type CliCommand } from '../command';
 import { cliEnv } from '../localEnv';
-import { offlineSettings } from '../../shared/dataset/prepare';
+import { offlineSettings } from '../../shared/composition/config';
 import { validateFile } from '../../shared/dataset/validate';
 
 export const validateCommand: CliCommand = {

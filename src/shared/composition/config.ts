@@ -1,4 +1,4 @@
-import type { Settings } from '../config/settings';
+import { loadSettings, type Settings } from '../config/settings';
 import { expandConnectionString, type StorageClientOptions } from '../storage/clients';
 import type { TelemetryConfig } from '../telemetry/createTelemetry';
 import type { EventTargetConfig } from '../telemetry/events';
@@ -13,6 +13,8 @@ import type { BackoffPolicy } from '../finetune/backoff';
 import type { DeploymentLifecycleConfig } from '../deployments/lifecycle';
 import type { DriftWatchConfig } from '../drift/watch';
 import type { EvaluationConfig } from '../evaluation/evaluate';
+import type { QualityConfig } from '../quality/stages';
+import type { AssemblyConfig, PreprocessConfig } from '../dataset/datasetConfig';
 import type { GatePolicy } from '../evaluation/gate';
 
 /**
@@ -33,6 +35,8 @@ export interface DomainConfig {
   readonly lifecycle: DeploymentLifecycleConfig;
   readonly drift: DriftWatchConfig;
   readonly evaluation: EvaluationConfig;
+  readonly preprocess: PreprocessConfig;
+  readonly assembly: AssemblyConfig;
 }
 
 export function domainConfig(settings: Settings): DomainConfig {
@@ -45,6 +49,8 @@ export function domainConfig(settings: Settings): DomainConfig {
     lifecycle: deploymentLifecycleConfig(settings),
     drift: driftWatchConfig(settings),
     evaluation: evaluationConfig(settings),
+    preprocess: preprocessConfig(settings),
+    assembly: assemblyConfig(settings),
   };
 }
 
@@ -198,5 +204,61 @@ export function evaluationConfig(settings: Settings): EvaluationConfig {
     promotion: settings.TUNELOOP_PROMOTION,
     approvalTimeoutHours: settings.TUNELOOP_APPROVAL_TIMEOUT_HOURS,
     overfitting: { window: settings.TUNELOOP_OVERFIT_WINDOW, maxGap: settings.TUNELOOP_OVERFIT_MAX_GAP },
+  };
+}
+
+/**
+ * Settings for work that touches no storage (`prepare`, `validate`, benches): the storage rule is
+ * satisfied with the development connection string, which nothing then uses.
+ */
+export function offlineSettings(env: Record<string, string | undefined>): Settings {
+  return loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', ...env });
+}
+
+export function qualityConfig(settings: Settings): QualityConfig {
+  return {
+    rules: settings.TUNELOOP_QUALITY_RULES,
+    csatThreshold: settings.TUNELOOP_CSAT_THRESHOLD,
+    safetyScreen: settings.TUNELOOP_SAFETY_SCREEN,
+    dedupThreshold: settings.TUNELOOP_DEDUP_THRESHOLD,
+    pii: {
+      mode: settings.TUNELOOP_PII_MODE,
+      idPatterns: settings.TUNELOOP_PII_ID_PATTERNS,
+      languageEndpoint: settings.TUNELOOP_PII_LANGUAGE_ENDPOINT,
+      managedIdentityClientId: settings.AZURE_CLIENT_ID,
+    },
+  };
+}
+
+export function preprocessConfig(settings: Settings): PreprocessConfig {
+  return {
+    model: settings.TUNELOOP_BASE_MODEL,
+    systemPrompt: settings.TUNELOOP_SYSTEM_PROMPT,
+    speakerRoles: settings.TUNELOOP_SPEAKER_ROLES,
+    shares: { validation: settings.TUNELOOP_SPLIT_VALIDATION, holdout: settings.TUNELOOP_SPLIT_HOLDOUT },
+    balance: { maxShare: settings.TUNELOOP_BALANCE_MAX_SHARE, minShare: settings.TUNELOOP_BALANCE_MIN_SHARE },
+    epochs: settings.TUNELOOP_FINETUNE_EPOCHS,
+    workers: settings.TUNELOOP_PREPROCESS_WORKERS,
+    debugTimings: settings.TUNELOOP_DEBUG_TIMINGS,
+    maxBlobAttempts: settings.TUNELOOP_MAX_BLOB_ATTEMPTS,
+    blobLeaseSeconds: settings.TUNELOOP_BLOB_LEASE_SECONDS,
+    quality: qualityConfig(settings),
+  };
+}
+
+export function assemblyConfig(settings: Settings): AssemblyConfig {
+  return {
+    baseModel: settings.TUNELOOP_BASE_MODEL,
+    lockMinutes: settings.TUNELOOP_ASSEMBLY_LOCK_MINUTES,
+    tempDir: settings.TUNELOOP_ASSEMBLY_TEMP_DIR,
+    epochs: settings.TUNELOOP_FINETUNE_EPOCHS,
+    trainingPrices: settings.TUNELOOP_TRAINING_PRICES,
+    maxTrainingCostUsd: settings.TUNELOOP_MAX_TRAINING_COST_USD,
+    retrainMinNewExamples: settings.TUNELOOP_RETRAIN_MIN_NEW_EXAMPLES,
+    retrainMinChangedTokens: settings.TUNELOOP_RETRAIN_MIN_CHANGED_TOKENS,
+    csatThreshold: settings.TUNELOOP_CSAT_THRESHOLD,
+    balance: { maxShare: settings.TUNELOOP_BALANCE_MAX_SHARE, minShare: settings.TUNELOOP_BALANCE_MIN_SHARE },
+    duplicates: { enabled: settings.TUNELOOP_ASSEMBLY_DEDUP, threshold: settings.TUNELOOP_DEDUP_THRESHOLD },
+    training: { mode: settings.TUNELOOP_TRAINING_MODE, continueMax: settings.TUNELOOP_CONTINUE_MAX, replayShare: settings.TUNELOOP_REPLAY_SHARE },
   };
 }

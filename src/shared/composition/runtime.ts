@@ -13,11 +13,6 @@ import { domainConfig, storageOptions, type DomainConfig } from './config';
  * the function definitions, so the same handlers run against Azurite and the emulator.
  */
 export interface Runtime {
-  /**
-   * The validated settings, for the modules that still read them directly (dataset assembly,
-   * prepare and blobPreprocess, evaluation, quality). New code takes its part of `config`.
-   */
-  readonly settings: Settings;
   /** Each domain's typed config, from `settings` (src/shared/composition/config.ts). */
   readonly config: DomainConfig;
   readonly storage: StorageClients;
@@ -32,7 +27,6 @@ export interface Runtime {
 export function createRuntime(settings: Settings, overrides: Partial<Runtime> = {}): Runtime {
   const config = overrides.config ?? domainConfig(settings);
   return {
-    settings,
     config,
     storage: overrides.storage ?? createStorageClients(storageOptions(settings)),
     telemetry: overrides.telemetry ?? createTelemetry(config.telemetry),

@@ -20,6 +20,7 @@ import { compareIndexes, indexLine, type DatasetChange } from './datasetChanges'
 import { tryAcquireLock } from './singleFlight';
 import { planTraining, writeContinuationFile, type TrainingPlan } from './continuation';
 import { trainingPriceFor } from './trainingPrices';
+import type { AssemblyConfig, BalanceConfig } from './datasetConfig';
 import { WRITTEN_AT_METADATA } from '../erasure/markers';
 import { JobStore } from '../finetune/jobStore';
 
@@ -123,9 +124,9 @@ const DEFAULT_PARTITION_BYTES = 4 * 1024 * 1024;
  * files and streamed to blobs.
  */
 export async function assembleDataset(runtime: Runtime, options: AssembleOptions = {}): Promise<AssemblyOutcome> {
-  const settings = runtime.settings;
-  const attempt = await tryAcquireLock(runtime.storage.table(TABLES.datasets), `assembly:${settings.TUNELOOP_BASE_MODEL}`, {
-    ttlMs: settings.TUNELOOP_ASSEMBLY_LOCK_MINUTES * 60_000,
+  const config = runtime.config.assembly;
+  const attempt = await tryAcquireLock(runtime.storage.table(TABLES.datasets), `assembly:${config.baseModel}`, {
+    ttlMs: config.lockMinutes * 60_000,
     purpose: `dataset assembly (${options.trigger ?? 'manual'})`,
   });
   if (!attempt.acquired) {
@@ -135,7 +136,7 @@ export async function assembleDataset(runtime: Runtime, options: AssembleOptions
     return {
       outcome: 'skipped',
       reason: 'busy',
-      detail: `another ${h.purpose} for ${settings.TUNELOOP_BASE_MODEL} holds the lock since ${h.acquiredAt} (expires ${h.expiresAt}); this run leaves it to that one`,
+      detail: `another ${h.purpose} for ${config.baseModel} holds the lock since ${h.acquiredAt} (expires ${h.expiresAt}); this run leaves it to that one`,
     };
   }
   const lock = attempt.lock;
@@ -148,10 +149,10 @@ export async function assembleDataset(runtime: Runtime, options: AssembleOptions
 }
 
 async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): Promise<AssemblyOutcome> {
-  const settings = runtime.settings;
+  const config = runtime.config.assembly;
   const now = options.now ?? new Date();
   const signal = options.signal;
-  const scratch = await ScratchDir.create(settings.TUNELOOP_ASSEMBLY_TEMP_DIR);
+  const scratch = await ScratchDir.create(config.tempDir);
   try {
     const stages = options.stages ?? defaultAssemblyStages(runtime);
     for (const stage of stages) await stage.start?.(signal);
@@ -205,7 +206,7 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
     await Promise.all([feedbackOut.close(), droppedOut.close()]);
 
     // Pass 3: the balance cap in rank order, outputs to scratch files.
-    const out = await writeOutputs(scratch, resolvedFile, resolution.trainByType, accounting, settings);
+    const out = await writeOutputs(scratch, resolvedFile, resolution.trainByType, accounting, config.balance);
     const feedbackSha = await sha256OfFile(feedbackOut.file);
 
     const contentHash = createHash('sha256').update(`${out.sha.train}\n${out.sha.validation}\n${out.sha.holdout}`).digest('hex');
@@ -230,13 +231,13 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
       uploadTrain = { file: cont.file, keyed: true, copies: undefined as unknown as string, examples: cont.examples, tokens: cont.tokens };
     }
 
-    const epochs = settings.TUNELOOP_FINETUNE_EPOCHS ?? DEFAULT_EPOCHS;
-    const price = trainingPriceFor(training.baseModel, settings.TUNELOOP_TRAINING_PRICES);
+    const epochs = config.epochs ?? DEFAULT_EPOCHS;
+    const price = trainingPriceFor(training.baseModel, config.trainingPrices);
     const cost = estimateTrainingCost({ model: training.baseModel, fileTokens: uploadTrain.tokens, epochs, pricePerMillionUsd: price });
     const manifest: DatasetManifest = {
       version,
       createdAt: now.toISOString(),
-      baseModel: settings.TUNELOOP_BASE_MODEL,
+      baseModel: config.baseModel,
       contentHash,
       counts: { train: uploadTrain.examples, validation: out.counts.validation, holdout: out.counts.holdout },
       tokens: { train: uploadTrain.tokens, validation: out.tokens.validation, holdout: out.tokens.holdout },
@@ -285,8 +286,8 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
         manifest,
       );
     }
-    const minExamples = settings.TUNELOOP_RETRAIN_MIN_NEW_EXAMPLES;
-    const minTokens = settings.TUNELOOP_RETRAIN_MIN_CHANGED_TOKENS;
+    const minExamples = config.retrainMinNewExamples;
+    const minTokens = config.retrainMinChangedTokens;
     if (latest && (change.changedExamples < minExamples || change.changedTokens < minTokens)) {
       return skipped(
         runtime,
@@ -299,12 +300,12 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
     if (cost.estimated_cost_usd === null) {
       return budgetRefused(runtime, manifest, 'no-price', `no training price is known for model ${training.baseModel}; set its price per 1M training tokens in TUNELOOP_TRAINING_PRICES`);
     }
-    if (cost.estimated_cost_usd > settings.TUNELOOP_MAX_TRAINING_COST_USD) {
+    if (cost.estimated_cost_usd > config.maxTrainingCostUsd) {
       return budgetRefused(
         runtime,
         manifest,
         'over-budget',
-        `estimated training cost $${cost.estimated_cost_usd} exceeds TUNELOOP_MAX_TRAINING_COST_USD $${settings.TUNELOOP_MAX_TRAINING_COST_USD}`,
+        `estimated training cost $${cost.estimated_cost_usd} exceeds TUNELOOP_MAX_TRAINING_COST_USD $${config.maxTrainingCostUsd}`,
       );
     }
 
@@ -402,14 +403,13 @@ async function skipped(runtime: Runtime, reason: string, detail: string, manifes
 }
 
 async function budgetRefused(runtime: Runtime, manifest: DatasetManifest, reason: 'over-budget' | 'no-price', detail: string): Promise<AssemblyOutcome> {
-  const settings = runtime.settings;
   const cost = manifest.cost.estimated_cost_usd;
   if (cost !== null) runtime.telemetry.trackMetric('tuneloop.budget.refused_cost_usd', cost, { dataset_version: manifest.version });
   await notify(runtime, {
     type: EVENT_TYPES.budgetRefused,
     subject: `datasets/${manifest.version}`,
     id: `budget-${manifest.version}`,
-    data: { dataset_version: manifest.version, estimated_cost_usd: cost, budget_usd: settings.TUNELOOP_MAX_TRAINING_COST_USD, reason: detail },
+    data: { dataset_version: manifest.version, estimated_cost_usd: cost, budget_usd: runtime.config.assembly.maxTrainingCostUsd, reason: detail },
   });
   return skipped(runtime, reason, detail, manifest);
 }
@@ -571,7 +571,7 @@ async function resolvePartition(lines: AsyncIterable<string>, ctx: ResolveContex
     }
   }
   const { accounting, resolution, runtime } = ctx;
-  const threshold = runtime.settings.TUNELOOP_CSAT_THRESHOLD;
+  const threshold = runtime.config.assembly.csatThreshold;
   const hashes = [...groups.keys()].sort();
   for (const hash of hashes) {
     const group = groups.get(hash)!;
@@ -731,9 +731,8 @@ interface Outputs {
  * `balanceTrainingSplit`, then writes the split files and the training index. Up-sampling (a
  * minimum share) appends copies in further passes over the training file.
  */
-async function writeOutputs(scratch: ScratchDir, resolvedFile: string, trainByType: Map<string, number>, accounting: AssemblyAccounting, settings: Runtime['settings']): Promise<Outputs> {
-  const maxShare = settings.TUNELOOP_BALANCE_MAX_SHARE;
-  const minShare = settings.TUNELOOP_BALANCE_MIN_SHARE;
+async function writeOutputs(scratch: ScratchDir, resolvedFile: string, trainByType: Map<string, number>, accounting: AssemblyAccounting, balance: BalanceConfig): Promise<Outputs> {
+  const { maxShare, minShare } = balance;
   const effectiveMaxShare = trainByType.size ? Math.max(maxShare, 1 / trainByType.size) : maxShare;
   const typed = new Map([...trainByType].filter(([t]) => t !== UNTYPED));
   const quota = capQuotas(typed, effectiveMaxShare, trainByType.get(UNTYPED) ?? 0);

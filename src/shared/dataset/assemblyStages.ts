@@ -97,6 +97,7 @@ export function forgottenStage(runtime: Runtime): AssemblyStage {
  */
 export function defaultAssemblyStages(runtime: Runtime): AssemblyStage[] {
   const stages = [forgottenStage(runtime)];
-  if (runtime.settings.TUNELOOP_ASSEMBLY_DEDUP) stages.push(nearDuplicateAssemblyStage({ threshold: runtime.settings.TUNELOOP_DEDUP_THRESHOLD }));
+  const duplicates = runtime.config.assembly.duplicates;
+  if (duplicates.enabled) stages.push(nearDuplicateAssemblyStage({ threshold: duplicates.threshold }));
   return stages;
 }

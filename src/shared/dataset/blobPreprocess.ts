@@ -119,8 +119,8 @@ export class BlobInProgressError extends TuneloopError {
  */
 export async function preprocessBlob(runtime: Runtime, blobName: string, options: PreprocessBlobOptions = {}): Promise<BlobOutcome> {
   const { signal } = options;
-  const settings = runtime.settings;
-  const maxAttempts = settings.TUNELOOP_MAX_BLOB_ATTEMPTS;
+  const config = runtime.config.preprocess;
+  const maxAttempts = config.maxBlobAttempts;
   const problem = blobNameProblem(blobName);
   if (problem === 'dot-segment' || problem === 'empty') return refuseBlobName(runtime, blobName, problem);
   const raw = runtime.storage.container(CONTAINERS.raw).getBlobClient(blobName);
@@ -152,7 +152,7 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
     status: 'processing',
     attempts: attempt,
     ...(existing?.entity.lastError ? { lastError: existing.entity.lastError } : {}),
-    leaseUntil: new Date(Date.now() + settings.TUNELOOP_BLOB_LEASE_SECONDS * 1000).toISOString(),
+    leaseUntil: new Date(Date.now() + config.blobLeaseSeconds * 1000).toISOString(),
     updatedAt: new Date().toISOString(),
   };
   // Claim the attempt with optimistic concurrency: of concurrent deliveries of one version exactly
@@ -235,8 +235,8 @@ async function processVersion(
   out: OutputBlobs,
   { signal, log, progress, progressSeconds = 10, signatures = new BlobSignatureStore(runtime.storage.table(TABLES.dedupSignatures)) }: PreprocessBlobOptions,
 ): Promise<PreprocessReport> {
-  const settings = runtime.settings;
-  const timings = settings.TUNELOOP_DEBUG_TIMINGS ? new StepTimings() : undefined;
+  const config = runtime.config.preprocess;
+  const timings = config.debugTimings ? new StepTimings() : undefined;
   const raw = runtime.storage.container(CONTAINERS.raw).getBlobClient(blobName);
   // Read exactly the version the receipt names; a newer upload gets its own event and receipt.
   const download = await raw.download(0, undefined, { conditions: { ifMatch: etag }, abortSignal: signal });
@@ -245,11 +245,11 @@ async function processVersion(
 
   const curated = new StreamingUpload(out.curatedBlob, 'application/x-ndjson', signal);
   const quarantine = new StreamingUpload(out.quarantineBlob, 'application/x-ndjson', signal);
-  const stages = preprocessStages({ settings, signatures });
+  const stages = preprocessStages({ quality: config.quality, signatures });
   const mappings = await loadBlobMappings(runtime, signal);
-  const builder = { model: settings.TUNELOOP_BASE_MODEL, systemPrompt: settings.TUNELOOP_SYSTEM_PROMPT };
+  const builder = { model: config.model, systemPrompt: config.systemPrompt };
   // The same per-conversation work on every core of the instance (none with one core).
-  const executor = sharedConversationExecutor({ settings, builder, timings: !!timings }, preprocessWorkers(settings.TUNELOOP_PREPROCESS_WORKERS));
+  const executor = sharedConversationExecutor({ quality: config.quality, builder, timings: !!timings }, preprocessWorkers(config.workers));
   const read = { bytes: 0 };
   const started = performance.now();
   let lastProgress = started;
@@ -272,11 +272,11 @@ async function processVersion(
       countBytes(body, read),
       {
         fileName: blobName,
-        model: settings.TUNELOOP_BASE_MODEL,
-        systemPrompt: settings.TUNELOOP_SYSTEM_PROMPT,
-        speakerRoles: settings.TUNELOOP_SPEAKER_ROLES,
+        model: config.model,
+        systemPrompt: config.systemPrompt,
+        speakerRoles: config.speakerRoles,
         mappings,
-        shares: { validation: settings.TUNELOOP_SPLIT_VALIDATION, holdout: settings.TUNELOOP_SPLIT_HOLDOUT },
+        shares: config.shares,
         stages,
         feedback: new TableFeedbackStore(runtime.storage.table(TABLES.feedback)),
         sink: {
@@ -297,8 +297,8 @@ async function processVersion(
     await (timings ? timings.time('write', () => Promise.all([curated.end(), quarantine.end()])) : Promise.all([curated.end(), quarantine.end()]));
     if (timings) log?.(`raw-logs/${printableBlobName(blobName)} timings: ${timings.format()}`);
     const report = buildReport(stats, {
-      model: settings.TUNELOOP_BASE_MODEL,
-      epochs: settings.TUNELOOP_FINETUNE_EPOCHS,
+      model: config.model,
+      epochs: config.epochs,
       quality: runQualitySummary(stages, stats),
       timings: timings?.toJSON(),
     });

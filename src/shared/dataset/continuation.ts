@@ -34,9 +34,9 @@ export async function planTraining(
   runtime: Runtime,
   options: { scratch: ScratchDir; indexFile: string; forceFull: boolean; version: string; signal?: AbortSignal },
 ): Promise<TrainingPlan> {
-  const s = runtime.settings;
-  const full = (reason: string): TrainingPlan => ({ mode: 'full', reason, baseModel: s.TUNELOOP_BASE_MODEL, continuation: 0 });
-  if (s.TUNELOOP_TRAINING_MODE === 'full') return full('TUNELOOP_TRAINING_MODE=full');
+  const config = runtime.config.assembly;
+  const full = (reason: string): TrainingPlan => ({ mode: 'full', reason, baseModel: config.baseModel, continuation: 0 });
+  if (config.training.mode === 'full') return full('TUNELOOP_TRAINING_MODE=full');
   if (options.forceFull) return full('drift at or above TUNELOOP_FULL_RETRAIN_DRIFT_SCORE: a full retrain from the base model');
   const production = await getProductionPointer(runtime.storage);
   if (!production) return full('no production model to continue from yet');
@@ -49,8 +49,8 @@ export async function planTraining(
     if ((err as { statusCode?: number }).statusCode === 404) return full(`the production model's dataset ${production.datasetVersion} has no manifest`);
     throw err;
   }
-  if (parentContinuation >= s.TUNELOOP_CONTINUE_MAX) {
-    return full(`${parentContinuation} continuations since the last full retrain (TUNELOOP_CONTINUE_MAX=${s.TUNELOOP_CONTINUE_MAX})`);
+  if (parentContinuation >= config.training.continueMax) {
+    return full(`${parentContinuation} continuations since the last full retrain (TUNELOOP_CONTINUE_MAX=${config.training.continueMax})`);
   }
   // A continuation keeps what its ancestors learned: erased data can only be dropped by starting over.
   const erased = await erasedAncestor(runtime, production, options.signal);
@@ -69,7 +69,7 @@ export async function planTraining(
     unchangedByType,
   });
   await status.close();
-  const share = s.TUNELOOP_REPLAY_SHARE;
+  const share = config.training.replayShare;
   const fresh = change.added.examples + change.changed.examples;
   const target = share >= 1 ? Number.POSITIVE_INFINITY : Math.ceil((fresh * share) / (1 - share));
   const unchangedTotal = [...unchangedByType.values()].reduce((a, b) => a + b, 0);
@@ -80,7 +80,7 @@ export async function planTraining(
   }
   return {
     mode: 'continue',
-    reason: `continuation ${parentContinuation + 1} of at most ${s.TUNELOOP_CONTINUE_MAX} from production model ${production.fineTunedModel}`,
+    reason: `continuation ${parentContinuation + 1} of at most ${config.training.continueMax} from production model ${production.fineTunedModel}`,
     baseModel: production.fineTunedModel,
     continuation: parentContinuation + 1,
     parent: { jobKey: production.jobKey, fineTunedModel: production.fineTunedModel, datasetVersion: production.datasetVersion },

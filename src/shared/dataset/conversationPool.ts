@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Settings } from '../config/settings';
+import type { QualityConfig } from '../quality/stages';
 import type { Conversation } from '../ingest/types';
 import { ConversationWork, type BatchResult, type ConversationWorkOptions } from './conversationWork';
 import type { ExampleBuilderOptions } from './examples';
@@ -32,7 +32,7 @@ export function inlineExecutor(options: ConversationWorkOptions): ConversationEx
 
 /** What a worker needs to build the same stages and example builder as the coordinating thread. */
 export interface WorkerRecipe {
-  settings: Settings;
+  quality: QualityConfig;
   builder: ExampleBuilderOptions;
   timings: boolean;
 }
@@ -59,7 +59,7 @@ export function createConversationExecutor(recipe: WorkerRecipe, workers: number
   return poolExecutor(recipe, workers, { minThreads: workers, idleTimeout: 60_000 });
 }
 
-const shared = new Map<string, { settings: Settings; executor: ConversationExecutor }>();
+const shared = new Map<string, { quality: QualityConfig; executor: ConversationExecutor }>();
 
 /**
  * The pool of the function app: created on first use with the app's settings and kept across
@@ -70,11 +70,11 @@ export function sharedConversationExecutor(recipe: WorkerRecipe, workers: number
   if (workers <= 1) return undefined;
   const key = JSON.stringify({ workers, builder: recipe.builder, timings: recipe.timings });
   const existing = shared.get(key);
-  if (existing && existing.settings === recipe.settings) return existing.executor;
+  if (existing && existing.quality === recipe.quality) return existing.executor;
   const pool = poolExecutor(recipe, workers, { minThreads: 0, idleTimeout: 30_000 });
   // Never closed by an invocation (others may be using it); idle threads are unreferenced and exit.
   const executor: ConversationExecutor = { ...pool, close: async () => undefined };
-  shared.set(key, { settings: recipe.settings, executor });
+  shared.set(key, { quality: recipe.quality, executor });
   return executor;
 }
 

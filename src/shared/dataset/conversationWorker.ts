@@ -22,7 +22,7 @@ export default async function runBatch(task: { conversations: Conversation[] }):
   if (!work) {
     const recipe = workerData as WorkerRecipe;
     work = new ConversationWork({
-      stages: preprocessStages({ settings: recipe.settings, signatures: refusing }),
+      stages: preprocessStages({ quality: recipe.quality, signatures: refusing }),
       builder: recipe.builder,
       timings: recipe.timings,
     });

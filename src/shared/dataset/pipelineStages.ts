@@ -1,10 +1,10 @@
-import type { Settings } from '../config/settings';
-import { qualityStagesFromSettings } from '../quality/stages';
+import { configuredQualityStages, type QualityConfig } from '../quality/stages';
 import type { SignatureStore } from '../quality/dedup';
 import type { ConversationStage } from './stages';
 
 export interface PipelineStageOptions {
-  settings: Settings;
+  /** The data-quality part of the preprocessing config (`PreprocessConfig.quality`). */
+  quality: QualityConfig;
   /** Duplicate signatures: the table in Azure / on the local stack, memory for `tuneloop prepare`. */
   signatures: SignatureStore;
   /** Clock for signature records; `prepare` pins it so its report is byte-identical across runs. */
@@ -16,7 +16,7 @@ export interface PipelineStageOptions {
  * Data quality owns the list and its options (src/shared/quality/stages.ts).
  */
 export function preprocessStages(options: PipelineStageOptions): ConversationStage[] {
-  return qualityStagesFromSettings(options.settings, {
+  return configuredQualityStages(options.quality, {
     signatures: options.signatures,
     ...(options.now ? { now: options.now } : {}),
   });

@@ -2,7 +2,7 @@ import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { loadSettings, type Settings } from '../config/settings';
+import type { PreprocessConfig } from './datasetConfig';
 import { listLogFiles } from '../ingest/files';
 import { parseInput } from '../ingest/parse';
 import { MAPPING_FILE_NAME, MappingError, parseMappingText, type Mapping } from '../ingest/mapping';
@@ -25,7 +25,8 @@ export interface PrepareOptions {
   outDir: string;
   /** Paths are resolved against it and shown relative to it (so outputs do not depend on where the repo lives). */
   cwd: string;
-  settings: Settings;
+  /** From `preprocessConfig(settings)` (src/shared/composition/config.ts). */
+  config: PreprocessConfig;
   /** Overrides TUNELOOP_BASE_MODEL. */
   model?: string;
   /** Overrides TUNELOOP_SYSTEM_PROMPT. */
@@ -68,13 +69,6 @@ export class PrepareInputError extends TuneloopError {
   }
 }
 
-/**
- * Settings for work that touches no storage (`prepare`, `validate`): the storage rule is satisfied
- * with the local default so a laptop without Azurite settings can still prepare a dataset.
- */
-export function offlineSettings(env: Record<string, string | undefined>): Settings {
-  return loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', ...env });
-}
 
 /**
  * `tuneloop prepare`: the preprocessing pipeline of the blob function over local files, with
@@ -83,8 +77,8 @@ export function offlineSettings(env: Record<string, string | undefined>): Settin
  * outputs. All or nothing: outputs are written under temporary names and renamed at the end.
  */
 export async function prepareDataset(options: PrepareOptions): Promise<PrepareResult> {
-  const { settings, signal } = options;
-  const model = options.model ?? settings.TUNELOOP_BASE_MODEL;
+  const { config, signal } = options;
+  const model = options.model ?? config.model;
   const inputs = await expandInputs(options.inputs, options.cwd);
   const files = inputs.map((i) => i.path);
   const shown = new Map(inputs.map((i) => [i.path, i.display]));
@@ -104,13 +98,13 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
   const batch = new WriteBatcher(db);
   const feedback = new ScratchFeedbackStore(db);
   const train = new SpilledTrainingSplit(db, batch, join(scratch, 'train.spill'), 'tuneloop');
-  const stages = preprocessStages({ settings, signatures: new ScratchSignatureStore(db, batch), now: () => new Date(0) });
+  const stages = preprocessStages({ quality: config.quality, signatures: new ScratchSignatureStore(db, batch), now: () => new Date(0) });
   // Off by default: wall times differ run to run, and the report must be byte-identical.
-  const timings = settings.TUNELOOP_DEBUG_TIMINGS ? new StepTimings() : undefined;
-  const builder = { model, systemPrompt: options.systemPrompt ?? settings.TUNELOOP_SYSTEM_PROMPT };
+  const timings = config.debugTimings ? new StepTimings() : undefined;
+  const builder = { model, systemPrompt: options.systemPrompt ?? config.systemPrompt };
   const executor = createConversationExecutor(
-    { settings, builder, timings: !!timings },
-    preprocessWorkers(options.workers ?? settings.TUNELOOP_PREPROCESS_WORKERS),
+    { quality: config.quality, builder, timings: !!timings },
+    preprocessWorkers(options.workers ?? config.workers),
     () => ({ stages, builder, timings: !!timings }),
   );
 
@@ -129,7 +123,7 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
     // not depend on argument order (the blob path joins late feedback during dataset assembly).
     if (files.length > 1) {
       for (const file of files) {
-        for await (const item of parseInput(createReadStream(file), { fileName: display(file), signal, speakerRoles: settings.TUNELOOP_SPEAKER_ROLES, mappings: mappingOf(file) })) {
+        for await (const item of parseInput(createReadStream(file), { fileName: display(file), signal, speakerRoles: config.speakerRoles, mappings: mappingOf(file) })) {
           if (item.type === 'feedback') await feedback.put(item.feedback);
         }
       }
@@ -144,9 +138,9 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
           fileName: name,
           model,
           systemPrompt: builder.systemPrompt,
-          speakerRoles: settings.TUNELOOP_SPEAKER_ROLES,
+          speakerRoles: config.speakerRoles,
           mappings: mappingOf(file),
-          shares: { validation: settings.TUNELOOP_SPLIT_VALIDATION, holdout: settings.TUNELOOP_SPLIT_HOLDOUT },
+          shares: config.shares,
           stages,
           executor,
           feedback,
@@ -163,9 +157,9 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
       );
       progress(file === files[files.length - 1]);
     }
-    const maxShare = settings.TUNELOOP_BALANCE_MAX_SHARE;
+    const maxShare = config.balance.maxShare;
     const balanced = await train.finish(
-      { maxShare, minShare: settings.TUNELOOP_BALANCE_MIN_SHARE, seed: 'tuneloop' },
+      { maxShare, minShare: config.balance.minShare, seed: 'tuneloop' },
       { train: (line) => writers.train.write(line), quarantine: (q) => writers.quarantine.write(quarantineLine(q)) },
     );
     stats.records_used -= balanced.conversationsDropped;
@@ -190,7 +184,7 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
     inputs: files.map(display),
     ...buildReport(stats, {
       model,
-      epochs: options.epochs ?? settings.TUNELOOP_FINETUNE_EPOCHS,
+      epochs: options.epochs ?? config.epochs,
       quality: { ...runQualitySummary(stages, stats), balance: balanceReport },
       trainFileBytes: trainBytes,
       datasetComplete: true,

@@ -1,5 +1,4 @@
 import type { TokenCredential } from '@azure/identity';
-import type { Settings } from '../config/settings';
 import type { ConversationStage } from '../dataset/stages';
 import type { Dimensions, Telemetry } from '../telemetry/telemetry';
 import { createDedupStage, type DedupOptions, type DedupSummary, type SignatureStore } from './dedup';
@@ -48,7 +47,31 @@ export function qualitySummary(stages: readonly ConversationStage[]): Record<str
   return out;
 }
 
-export interface QualityStagesFromSettingsOptions {
+/** What data quality takes from settings (filled by `qualityConfig` in src/shared/composition/config.ts). Plain data: it is sent to worker threads. */
+export interface QualityConfig {
+  /** TUNELOOP_QUALITY_RULES: which reply rules run (`parseRuleSpec`). */
+  rules: string;
+  /** TUNELOOP_CSAT_THRESHOLD: a rating below it weighs the rated replies down. */
+  csatThreshold: number;
+  /** TUNELOOP_SAFETY_SCREEN: `off` or a comma list of categories. */
+  safetyScreen: string;
+  /** TUNELOOP_DEDUP_THRESHOLD: Jaccard similarity from which two conversations are near duplicates. */
+  dedupThreshold: number;
+  pii: PiiConfig;
+}
+
+export interface PiiConfig {
+  /** TUNELOOP_PII_MODE */
+  mode: 'local' | 'azure' | 'off';
+  /** TUNELOOP_PII_ID_PATTERNS: the organisation's own identifiers (account numbers, order ids). */
+  idPatterns?: RegExp[];
+  /** TUNELOOP_PII_LANGUAGE_ENDPOINT: Azure AI Language, for mode `azure`. */
+  languageEndpoint?: string;
+  /** AZURE_CLIENT_ID: the user-assigned identity that calls Azure AI Language. */
+  managedIdentityClientId?: string;
+}
+
+export interface ConfiguredQualityStagesOptions {
   /** Where duplicate signatures live: TableSignatureStore (blob trigger) or MemorySignatureStore (`prepare`). */
   signatures: SignatureStore;
   /** Clock for signature records. */
@@ -57,35 +80,35 @@ export interface QualityStagesFromSettingsOptions {
   credential?: TokenCredential;
 }
 
-/** The stages the blob trigger and `tuneloop prepare` run, configured from settings. */
-export function qualityStagesFromSettings(settings: Settings, options: QualityStagesFromSettingsOptions): ConversationStage[] {
-  const screen = settings.TUNELOOP_SAFETY_SCREEN.trim();
+/** The stages the blob trigger and `tuneloop prepare` run, as the configuration says. */
+export function configuredQualityStages(config: QualityConfig, options: ConfiguredQualityStagesOptions): ConversationStage[] {
+  const screen = config.safetyScreen.trim();
   const categories = screen === 'off' ? [] : parseSafetyCategories(screen);
   return qualityStages({
-    rules: { ...parseRuleSpec(settings.TUNELOOP_QUALITY_RULES), csatThreshold: settings.TUNELOOP_CSAT_THRESHOLD },
+    rules: { ...parseRuleSpec(config.rules), csatThreshold: config.csatThreshold },
     safety: categories.length ? { categories } : false,
-    redaction: redactionStageFromSettings(settings, options.credential),
+    redaction: redactionStage(config.pii, options.credential),
     dedup: {
       store: options.signatures,
-      threshold: settings.TUNELOOP_DEDUP_THRESHOLD,
+      threshold: config.dedupThreshold,
       ...(options.now ? { now: options.now } : {}),
     },
   });
 }
 
-export function redactionStageFromSettings(settings: Settings, credential?: TokenCredential): ConversationStage | false {
-  const idPatterns = settings.TUNELOOP_PII_ID_PATTERNS;
-  switch (settings.TUNELOOP_PII_MODE) {
+export function redactionStage(config: PiiConfig, credential?: TokenCredential): ConversationStage | false {
+  const idPatterns = config.idPatterns;
+  switch (config.mode) {
     case 'off':
       return false;
     case 'azure': {
-      const endpoint = settings.TUNELOOP_PII_LANGUAGE_ENDPOINT;
+      const endpoint = config.languageEndpoint;
       if (!endpoint) throw new Error('TUNELOOP_PII_MODE=azure needs TUNELOOP_PII_LANGUAGE_ENDPOINT');
       return createRedactionStage({
         detector: createAzurePiiDetector({
           endpoint,
           idPatterns,
-          credential: credential ?? defaultCredential(settings),
+          credential: credential ?? defaultCredential(config.managedIdentityClientId),
         }),
       });
     }
@@ -98,10 +121,10 @@ export function redactionStageFromSettings(settings: Settings, credential?: Toke
  * Loaded only in azure mode: @azure/identity costs every preprocessing worker thread about a
  * second and tens of MB to load, and local redaction never uses it.
  */
-function defaultCredential(settings: Settings): TokenCredential {
+function defaultCredential(managedIdentityClientId: string | undefined): TokenCredential {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose
   const { DefaultAzureCredential } = require('@azure/identity') as typeof import('@azure/identity');
-  return new DefaultAzureCredential({ managedIdentityClientId: settings.AZURE_CLIENT_ID });
+  return new DefaultAzureCredential({ managedIdentityClientId });
 }
 
 function parseSafetyCategories(spec: string): SafetyCategory[] {

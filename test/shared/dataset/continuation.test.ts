@@ -116,7 +116,7 @@ describe('continuous fine-tuning with replay (Azurite + emulator)', () => {
   }
 
   async function train(manifest: DatasetManifest): Promise<string> {
-    const client = new FineTuningClient(createOpenAIClient(openAIConnection(runtime.settings)));
+    const client = new FineTuningClient(createOpenAIClient(runtime.config.fineTune.openai));
     const content = await azurite.storage.container(CONTAINERS.datasets).getBlobClient(manifest.files.train).downloadToBuffer();
     const file = await client.uploadFile(`${manifest.version}.train.jsonl`, content);
     await client.waitForFile(file.id, { backoff: FAST_BACKOFF });
@@ -132,7 +132,7 @@ describe('continuous fine-tuning with replay (Azurite + emulator)', () => {
   /** Corpus BLEU of a model on held-out billing and shipping questions (new order numbers, same wording families). */
   async function oldTopicBleu(model: string, deployment: string): Promise<number> {
     await runtime.fineTune.deployments.deployModel({ deploymentName: deployment, model, backoff: FAST_BACKOFF, maxWaitMs: 30_000 });
-    const openai = createOpenAIClient(openAIConnection(runtime.settings));
+    const openai = createOpenAIClient(runtime.config.fineTune.openai);
     const hypotheses: string[] = [];
     const references: string[] = [];
     for (const topic of ['billing', 'shipping']) {
@@ -151,7 +151,7 @@ describe('continuous fine-tuning with replay (Azurite + emulator)', () => {
     await writeShard('shipping/a.jsonl', conversations('shipping', 30, 0));
     // No production model yet: the first version is a full training from the base model.
     const v1 = await assemble({}, '2026-11-01T02:00:00Z');
-    expect(v1.training).toMatchObject({ mode: 'full', continuation: 0, baseModel: runtime.settings.TUNELOOP_BASE_MODEL });
+    expect(v1.training).toMatchObject({ mode: 'full', continuation: 0, baseModel: runtime.config.assembly.baseModel });
     const m1 = await train(v1);
     await switchProduction(azurite.storage, { jobKey: 'job-v1', fineTunedModel: m1, deploymentName: 'prod-v1', datasetVersion: v1.version }, { expected: undefined });
 
@@ -186,7 +186,7 @@ describe('continuous fine-tuning with replay (Azurite + emulator)', () => {
   it('retrains from the base model after TUNELOOP_CONTINUE_MAX continuations, on large drift, and after an erasure marked production', async () => {
     await writeShard('returns/b.jsonl', conversations('returns', 10, 100));
     const capped = await assemble({ TUNELOOP_CONTINUE_MAX: '0' }, '2026-11-03T02:00:00Z');
-    expect(capped.training).toMatchObject({ mode: 'full', baseModel: runtime.settings.TUNELOOP_BASE_MODEL });
+    expect(capped.training).toMatchObject({ mode: 'full', baseModel: runtime.config.assembly.baseModel });
     expect(capped.training.reason).toContain('TUNELOOP_CONTINUE_MAX=0');
     await writeShard('returns/c.jsonl', conversations('returns', 10, 200));
     const outcome = await assembleDataset(useSettings({}), { now: new Date('2026-11-04T02:00:00Z'), submit: false, forceFull: true });
@@ -198,7 +198,7 @@ describe('continuous fine-tuning with replay (Azurite + emulator)', () => {
     await erasures.createTable();
     await erasures.upsertEntity({ partitionKey: 'model', rowKey: 'job-v1|req-1', jobKey: 'job-v1', requestId: 'req-1', trainedOnErasedData: true });
     const erased = await assemble({}, '2026-11-05T02:00:00Z');
-    expect(erased.training).toMatchObject({ mode: 'full', baseModel: runtime.settings.TUNELOOP_BASE_MODEL });
+    expect(erased.training).toMatchObject({ mode: 'full', baseModel: runtime.config.assembly.baseModel });
     expect(erased.training.reason).toContain('erased by request req-1');
   });
 });

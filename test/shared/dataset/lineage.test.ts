@@ -234,7 +234,7 @@ describe('dataset assembly: identity, change detection, single flight, lineage (
     const runtime = makeRuntime();
     await writeShard(azurite.storage, 'day1/a.jsonl', ids('c', 20).map((id) => record(id)));
     const table = azurite.storage.table(TABLES.datasets);
-    const rowKey = tableKey(`assembly:${runtime.settings.TUNELOOP_BASE_MODEL}`);
+    const rowKey = tableKey(`assembly:${runtime.config.assembly.baseModel}`);
     const crashed = (expiresAt: Date) => ({ partitionKey: LOCK_PARTITION, rowKey, owner: 'crashed-host', purpose: 'dataset assembly (nightly)', acquiredAt: new Date(expiresAt.getTime() - 1_800_000).toISOString(), expiresAt: expiresAt.toISOString() });
     await table.upsertEntity(crashed(new Date(Date.now() + 600_000)), 'Replace');
     expect(await assembleDataset(runtime, { trigger: 'drift' })).toMatchObject({ outcome: 'skipped', reason: 'busy' });

@@ -10,6 +10,7 @@ import { splitFor } from '../../../src/shared/dataset/split';
 import { MemorySignatureStore } from '../../../src/shared/quality/dedup';
 import { StepTimings } from '../../../src/shared/dataset/timings';
 import { conversationLine, conversationsJsonl } from './fixtures';
+import { qualityConfig } from '../../../src/shared/composition/config';
 
 const settings = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' });
 const shares = { validation: 0.1, holdout: 0.1 };
@@ -25,7 +26,7 @@ function harness(feedback: FeedbackStore = new MemoryFeedbackStore()) {
     // conversationsJsonl's conversations share one template and differ only in numbers (about 0.73
     // Jaccard over character shingles); at 0.9 no MinHash estimate takes them for near duplicates,
     // which this file does not test (test/shared/quality/dedup*.test.ts do).
-    stages: preprocessStages({ settings: { ...settings, TUNELOOP_DEDUP_THRESHOLD: 0.9 }, signatures: new MemorySignatureStore() }),
+    stages: preprocessStages({ quality: qualityConfig({ ...settings, TUNELOOP_DEDUP_THRESHOLD: 0.9 }), signatures: new MemorySignatureStore() }),
     feedback,
     sink: { curated: (r) => void curated.push(r), quarantine: (r) => void quarantined.push(r) },
   });

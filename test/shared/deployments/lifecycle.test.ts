@@ -22,6 +22,7 @@ import type { RunningEmulator } from '../../../src/local/emulator';
 import { testStorage, testStorageConnectionString, uniqueName } from '../../setup/storage';
 import { emulatorSettings, startTestEmulator, trainOnEmulator, trainingJsonl } from '../finetune/fixtures';
 import { openAIConnection } from '../../../src/shared/composition/config';
+import type { Settings } from '../../../src/shared/config/settings';
 
 // Deployment lifecycle against real ARM calls to the emulator and the models table in Azurite.
 // Telemetry is an in-memory recorder (the sinks are tested by the telemetry area).
@@ -146,7 +147,7 @@ async function isolatedStorage(): Promise<StorageClients> {
   return { ...base, table: (n) => base.table(own.get(n) ?? n) };
 }
 
-async function trainModel(settings: Runtime['settings'], run: string): Promise<string> {
+async function trainModel(settings: Settings, run: string): Promise<string> {
   const job = await trainOnEmulator(new FineTuningClient(createOpenAIClient(openAIConnection(settings))), { name: run, train: trainingJsonl(), epochs: 1 });
   return job.fine_tuned_model!;
 }
@@ -408,7 +409,7 @@ describe('promotion history survives a crash between the pointer switch and the 
   it('reports a damaged pointer row as a problem and still runs the rest', async () => {
     const damaged = await isolatedStorage();
     await damaged.table(TABLES.models).createEntity({ partitionKey: 'production', rowKey: 'current', jobKey: 'j-a', fineTunedModel: model, deploymentName: `${run}-a`, datasetVersion: 'v-a', sequence: 'two', promotedAt: '2026-05-01T00:00:00Z' });
-    const result = await runDeploymentLifecycle(createRuntime(runtime.settings, { storage: damaged, telemetry }), { now: new Date('2026-05-01T02:00:00Z') });
+    const result = await runDeploymentLifecycle({ ...runtime, storage: damaged }, { now: new Date('2026-05-01T02:00:00Z') });
     expect(result.problems).toEqual([expect.stringMatching(/^promotion history: production pointer \(table \w+, production\/current\) has sequence NaN; expected a whole number/)]);
     expect(await listPromotions(damaged)).toEqual([]);
     expect(result.charged.map((c) => c.deploymentName)).toEqual([`${run}-a`]);

@@ -89,7 +89,7 @@ describe('runDriftWatch (Azurite)', () => {
     expect(run1.reference).toMatchObject({ kind: 'oldest-curated', conversations: 60, shards: 1 });
     expect(run1.recent.conversations).toBe(40);
     expect(run1.score).toBeDefined();
-    expect(run1.score!).toBeLessThan(runtime.settings.TUNELOOP_DRIFT_THRESHOLD);
+    expect(run1.score!).toBeLessThan(runtime.config.drift.threshold);
     expect(run1.decision).toEqual({ kind: 'below-threshold' });
     expect(run1.metrics.map((m) => m.name)).toEqual(
       expect.arrayContaining(['issue_type_psi', 'issue_type_jsd', 'length_psi', 'turns_psi', 'token_jsd', 'oov_rate', 'csat_mean_change', 'quarantine_share']),
@@ -99,7 +99,7 @@ describe('runDriftWatch (Azurite)', () => {
     await writeShard(runtime.storage, 'day2.jsonl/1.jsonl', bankingConversations(40, 'd2'));
     await writeQuarantine(runtime.storage, 'day2.jsonl/1.jsonl', 8);
     const run2 = await runDriftWatch(runtime, { windowStart: start2 });
-    expect(run2.score!).toBeGreaterThanOrEqual(runtime.settings.TUNELOOP_DRIFT_THRESHOLD);
+    expect(run2.score!).toBeGreaterThanOrEqual(runtime.config.drift.threshold);
     const byName = Object.fromEntries(run2.metrics.map((m) => [m.name, m.value]));
     expect(byName.issue_type_jsd).toBeCloseTo(1, 6); // disjoint label sets: JSD (bits) = 1
     expect(byName.oov_rate).toBeGreaterThan(0.5);

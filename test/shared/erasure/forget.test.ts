@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRuntime, type Runtime } from '../../../src/shared/composition/runtime';
-import { loadSettings } from '../../../src/shared/config/settings';
+import { loadSettings, type Settings } from '../../../src/shared/config/settings';
 import { preprocessBlob } from '../../../src/shared/dataset/blobPreprocess';
 import { assembleDataset, type DatasetManifest } from '../../../src/shared/dataset/assembly';
 import { forget, conversationTarget, matchTarget, ERASURE_REWRITE_METADATA } from '../../../src/shared/erasure';
@@ -27,6 +27,7 @@ describe('tuneloop forget (private Azurite)', () => {
   let azurite: Awaited<ReturnType<typeof startPrivateAzurite>>;
   let dir: string;
   let runtime: Runtime;
+  let settings: Settings;
   let trained: DatasetManifest;
   let untrained: DatasetManifest;
   const EMAIL = 'jane.doe@example.com';
@@ -70,7 +71,7 @@ describe('tuneloop forget (private Azurite)', () => {
   beforeAll(async () => {
     azurite = await startPrivateAzurite();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuneloop-forget-'));
-    const settings = loadSettings({
+    settings = loadSettings({
       TUNELOOP_STORAGE: azurite.connectionString,
       TUNELOOP_LOCAL_DIR: dir,
       TUNELOOP_BALANCE_MAX_SHARE: '1',
@@ -230,7 +231,7 @@ describe('tuneloop forget (private Azurite)', () => {
   it('the same request as a queue message, through the erasureRequests function', async () => {
     await upload('chats/day-4.jsonl', conversationLine('cust-42', { issue: 'billing', turns: [['customer', 'My customer number is CUST-99812, please close the account.'], ['agent', 'The account is closed.']] }) + '\n' + freshConversations(2, 'f', 3));
     await preprocessBlob(runtime, 'chats/day-4.jsonl');
-    const host = new LocalHost({ definitions: functionDefinitions(runtime.settings, givenRuntime(runtime)).filter((d) => d.name === 'erasureRequests'), storage: azurite.storage, print: () => undefined });
+    const host = new LocalHost({ definitions: functionDefinitions(settings, givenRuntime(runtime)).filter((d) => d.name === 'erasureRequests'), storage: azurite.storage, print: () => undefined });
     const queue = azurite.storage.queue(QUEUES.erasure);
     await queue.createIfNotExists();
     await queue.sendMessage(Buffer.from(JSON.stringify({ requestId: 'req-queue', match: 'CUST-99812' })).toString('base64'));
@@ -244,7 +245,7 @@ describe('tuneloop forget (private Azurite)', () => {
     // A malformed message is not dropped silently: it fails (and ends in the poison queue after retries).
     const failures: string[] = [];
     const strict = new LocalHost({
-      definitions: functionDefinitions(runtime.settings, givenRuntime(runtime)).filter((d) => d.name === 'erasureRequests'),
+      definitions: functionDefinitions(settings, givenRuntime(runtime)).filter((d) => d.name === 'erasureRequests'),
       storage: azurite.storage,
       print: () => undefined,
       maxDequeueCount: 1,

@@ -9,6 +9,7 @@ import { TableFeedbackStore } from '../../../src/shared/dataset/feedbackStore';
 import type { StorageClients } from '../../../src/shared/storage/clients';
 import { TABLES } from '../../../src/shared/storage/names';
 import { testStorage, uniqueName } from '../../setup/storage';
+import { qualityConfig } from '../../../src/shared/composition/config';
 
 describe('CSAT per model version', () => {
   const promotions = [
@@ -112,7 +113,7 @@ describe('CSAT per model version', () => {
       model: 'gpt-4o-mini-2024-07-18',
       systemPrompt: '',
       shares: { validation: 0.1, holdout: 0.1 },
-      stages: preprocessStages({ settings, signatures: new MemorySignatureStore() }),
+      stages: preprocessStages({ quality: qualityConfig(settings), signatures: new MemorySignatureStore() }),
       feedback: store,
       sink: { curated: () => undefined, quarantine: () => undefined },
     });

@@ -8,6 +8,7 @@ import { curatedLine, type CuratedRecord, type QuarantineRecord } from '../../..
 import { validateExample } from '../../../src/shared/dataset/validate';
 import { MemorySignatureStore } from '../../../src/shared/quality/dedup';
 import { conversations, feedbacks, jsonl, parseAll, rejections } from './helpers';
+import { qualityConfig } from '../../../src/shared/composition/config';
 
 /** The `model`/`deployment` field naming the model that answered (CSAT per answering model). */
 
@@ -215,7 +216,7 @@ describe('answering model in chat logs', () => {
         model: 'gpt-4o-mini-2024-07-18',
         systemPrompt: 'You are a helpful customer service assistant.',
         shares: { validation: 0.1, holdout: 0.1 },
-        stages: preprocessStages({ settings, signatures: new MemorySignatureStore() }),
+        stages: preprocessStages({ quality: qualityConfig(settings), signatures: new MemorySignatureStore() }),
         feedback: new MemoryFeedbackStore(),
         sink: { curated: (r) => void curated.push(r), quarantine: (r) => void quarantined.push(r) },
       },

@@ -6,6 +6,7 @@ import { emptyStats, preprocessStream, type PreprocessStats } from '../../../src
 import { preprocessStages } from '../../../src/shared/dataset/pipelineStages';
 import type { CuratedRecord, QuarantineRecord } from '../../../src/shared/dataset/records';
 import { MemorySignatureStore } from '../../../src/shared/quality/dedup';
+import { qualityConfig } from '../../../src/shared/composition/config';
 
 /** Settings the properties run with: the defaults (local PII detection, every quality stage on). */
 export const propertySettings = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' });
@@ -30,7 +31,7 @@ export async function runPipeline(bytes: Buffer | Buffer[], fileName = 'property
       model: propertySettings.TUNELOOP_BASE_MODEL,
       systemPrompt: propertySettings.TUNELOOP_SYSTEM_PROMPT,
       shares: { validation: propertySettings.TUNELOOP_SPLIT_VALIDATION, holdout: propertySettings.TUNELOOP_SPLIT_HOLDOUT },
-      stages: preprocessStages({ settings: propertySettings, signatures: new MemorySignatureStore(), now: () => new Date(0) }),
+      stages: preprocessStages({ quality: qualityConfig(propertySettings), signatures: new MemorySignatureStore(), now: () => new Date(0) }),
       feedback: new MemoryFeedbackStore(),
       sink: { curated: (r) => void curated.push(r), quarantine: (r) => void quarantine.push(r) },
     },

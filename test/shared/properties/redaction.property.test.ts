@@ -1,9 +1,10 @@
 import fc from 'fast-check';
-import { redactionStageFromSettings } from '../../../src/shared/quality/stages';
+import { redactionStage } from '../../../src/shared/quality/stages';
 import type { Conversation } from '../../../src/shared/ingest/types';
 import { propertySettings, runPipeline } from './generators';
 // The same checksums the demo's invented personal data uses.
 import { ibanCheckDigits, luhnCheckDigit } from '../../../tools/demo/pii';
+import { qualityConfig } from '../../../src/shared/composition/config';
 
 // A fixed seed keeps CI repeatable; FAST_CHECK_SEED=<n> (or a random one) explores further.
 fc.configureGlobal({ seed: Number(process.env.FAST_CHECK_SEED ?? 20261201) });
@@ -81,7 +82,7 @@ function leaks(text: string, { kind, value }: { kind: Kind; value: string }): bo
 const sentence = fc.tuple(before, openers, pii, closers, after).map(([b, open, value, close, a]) => ({ text: `${b}${open}${value.value}${close}${a}`, pii: value }));
 
 describe('redaction never leaves a generated e-mail, phone, card or IBAN (fast-check)', () => {
-  const stage = redactionStageFromSettings(propertySettings);
+  const stage = redactionStage(qualityConfig(propertySettings).pii);
   if (!stage) throw new Error('the default settings must redact');
 
   it('in any sentence of a customer turn or an agent turn', async () => {

@@ -2,8 +2,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { offlineSettings, prepareDataset } from '../../../src/shared/dataset/prepare';
+import { prepareDataset } from '../../../src/shared/dataset/prepare';
 import { MinHasher, normaliseText, shingleHashes, shingles } from '../../../src/shared/quality/minhash';
+import { offlineSettings, preprocessConfig } from '../../../src/shared/composition/config';
 
 /**
  * The experiment of issue 12: a conversation sent as itself, as an exact copy, as a copy lower-cased
@@ -67,7 +68,7 @@ function variants(line: Line, group: string): Line[] {
 async function prepareLines(dir: string, name: string, lines: Line[], env: Record<string, string> = {}) {
   await writeFile(join(dir, `${name}.jsonl`), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
   const settings = offlineSettings({ TUNELOOP_BALANCE_MAX_SHARE: '1', ...env });
-  const { report, files } = await prepareDataset({ inputs: [`${name}.jsonl`], outDir: `out-${name}`, cwd: dir, settings });
+  const { report, files } = await prepareDataset({ inputs: [`${name}.jsonl`], outDir: `out-${name}`, cwd: dir, config: preprocessConfig(settings) });
   const kept = new Set<string>();
   const quarantined = (await readFile(files['quarantine.jsonl'], 'utf8'))
     .split('\n')

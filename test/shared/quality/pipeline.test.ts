@@ -4,7 +4,8 @@ import { preprocessStream } from '../../../src/shared/dataset/preprocess';
 import { MemoryFeedbackStore } from '../../../src/shared/dataset/feedbackStore';
 import type { CuratedRecord, QuarantineRecord } from '../../../src/shared/dataset/records';
 import { MemorySignatureStore } from '../../../src/shared/quality/dedup';
-import { qualityStagesFromSettings, qualitySummary } from '../../../src/shared/quality/stages';
+import { configuredQualityStages, qualitySummary } from '../../../src/shared/quality/stages';
+import { qualityConfig } from '../../../src/shared/composition/config';
 
 // Built at run time: a secret-shaped value that is obviously fake.
 const fakeKey = 'AK' + 'IA' + 'FAKEFAKEFAKEFAKE';
@@ -41,7 +42,7 @@ const input = [
 describe('quality stages inside preprocessing', () => {
   it('redacts, down-weights and quarantines with reasons, and keeps records in = used + quarantined', async () => {
     const settings = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' });
-    const stages = qualityStagesFromSettings(settings, { signatures: new MemorySignatureStore() });
+    const stages = configuredQualityStages(qualityConfig(settings), { signatures: new MemorySignatureStore() });
     const curated: CuratedRecord[] = [];
     const quarantined: QuarantineRecord[] = [];
     const stats = await preprocessStream(Readable.from([Buffer.from(input)]), {

@@ -1,7 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { offlineSettings, prepareDataset } from '../../../src/shared/dataset/prepare';
+import { prepareDataset } from '../../../src/shared/dataset/prepare';
+import { offlineSettings, preprocessConfig } from '../../../src/shared/composition/config';
 
 const questions = ['Why was I charged twice', 'How do I get an invoice', 'Can I change my card', 'Where is my refund'];
 
@@ -33,7 +34,7 @@ describe('tuneloop prepare applies issue-type balance to the training split', ()
     ];
     await writeFile(join(dir, 'chats.jsonl'), lines.join('\n') + '\n');
     const settings = offlineSettings({ TUNELOOP_SPLIT_VALIDATION: '0', TUNELOOP_SPLIT_HOLDOUT: '0', TUNELOOP_BALANCE_MAX_SHARE: '0.4' });
-    const { report, files } = await prepareDataset({ inputs: ['chats.jsonl'], outDir: 'out', cwd: dir, settings });
+    const { report, files } = await prepareDataset({ inputs: ['chats.jsonl'], outDir: 'out', cwd: dir, config: preprocessConfig(settings) });
 
     const quarantine = (await readFile(files['quarantine.jsonl'], 'utf8')).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
     const capped = quarantine.filter((q) => q.reason === 'balance-cap');

@@ -1,22 +1,23 @@
 import { loadSettings, SettingsError } from '../../../src/shared/config/settings';
 import { MemorySignatureStore } from '../../../src/shared/quality/dedup';
-import { qualityStagesFromSettings, qualitySummary, trackQualityMetrics } from '../../../src/shared/quality/stages';
+import { configuredQualityStages, qualitySummary, trackQualityMetrics } from '../../../src/shared/quality/stages';
 import type { Telemetry } from '../../../src/shared/telemetry/telemetry';
 import { conversation } from './helpers';
+import { qualityConfig } from '../../../src/shared/composition/config';
 
 const env = (extra: Record<string, string>) => loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', ...extra });
 
 describe('quality stages from settings', () => {
   it('runs rules, safety, redaction and dedup by default, in that order', () => {
-    const stages = qualityStagesFromSettings(env({}), { signatures: new MemorySignatureStore() });
+    const stages = configuredQualityStages(qualityConfig(env({})), { signatures: new MemorySignatureStore() });
     expect(stages.map((s) => s.name)).toEqual(['language', 'reply-rules', 'safety-screen', 'pii-redaction', 'dedup']);
   });
 
   it('turns the safety screen and redaction off, and redacts configured ID patterns', async () => {
-    const off = qualityStagesFromSettings(env({ TUNELOOP_SAFETY_SCREEN: 'off', TUNELOOP_PII_MODE: 'off' }), { signatures: new MemorySignatureStore() });
+    const off = configuredQualityStages(qualityConfig(env({ TUNELOOP_SAFETY_SCREEN: 'off', TUNELOOP_PII_MODE: 'off' })), { signatures: new MemorySignatureStore() });
     expect(off.map((s) => s.name)).toEqual(['language', 'reply-rules', 'dedup']);
 
-    const stages = qualityStagesFromSettings(env({ TUNELOOP_PII_ID_PATTERNS: '["\\\\bACC-\\\\d{6}\\\\b"]' }), { signatures: new MemorySignatureStore() });
+    const stages = configuredQualityStages(qualityConfig(env({ TUNELOOP_PII_ID_PATTERNS: '["\\\\bACC-\\\\d{6}\\\\b"]' })), { signatures: new MemorySignatureStore() });
     const redaction = stages.find((s) => s.name === 'pii-redaction')!;
     const result = await redaction.apply(conversation('i1', [['user', 'Account ACC-123456 is blocked, why?'], ['assistant', 'ACC-123456 is unblocked now.']]));
     expect(result.action === 'keep' && result.conversation.turns.map((t) => t.content)).toEqual([
@@ -38,7 +39,7 @@ describe('quality stages from settings', () => {
 
 describe('quality metrics', () => {
   it('reports redactions per type, down-weighted turns per reason and duplicates per kind', async () => {
-    const stages = qualityStagesFromSettings(env({}), { signatures: new MemorySignatureStore() });
+    const stages = configuredQualityStages(qualityConfig(env({})), { signatures: new MemorySignatureStore() });
     const convo = conversation(
       'm1',
       [
