@@ -23,7 +23,7 @@ export interface SettingMeta {
 
 const metaRegistry = new Map<string, SettingMeta>();
 
-function setting<T extends z.ZodTypeAny>(name: string, schema: T, meta: SettingMeta): T {
+function setting<T extends z.ZodType>(name: string, schema: T, meta: SettingMeta): T {
   metaRegistry.set(name, meta);
   return schema;
 }
@@ -748,7 +748,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
   if (!parsed.success) {
     throw new SettingsError(
       parsed.error.issues.map((issue) => {
-        const name = String(issue.path[0] ?? 'settings');
+        const name = String(issue.path.at(0) ?? 'settings');
         const got = raw[name];
         const message =
           got === undefined && issue.code !== 'custom'
