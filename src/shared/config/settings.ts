@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TuneloopError } from '../errors';
+import { ownValue } from '../lookup';
 import { BLOB_TRIGGER_SOURCES, JOB_TRANSPORTS, REGISTRATION_DEFAULTS } from './registrationSettings';
 
 /**
@@ -749,7 +750,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     throw new SettingsError(
       parsed.error.issues.map((issue) => {
         const name = String(issue.path.at(0) ?? 'settings');
-        const got = raw[name];
+        const got = ownValue(raw, name);
         const message =
           got === undefined && issue.code !== 'custom'
             ? `is required but not set (${issue.message})`

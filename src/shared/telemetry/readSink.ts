@@ -27,10 +27,10 @@ function parseRecord(text: string): TelemetryRecord | string {
   if (typeof r.name !== 'string' || !r.name) return 'missing "name"';
   if (r.kind === 'metric') {
     if (typeof r.value !== 'number' || !Number.isFinite(r.value)) return 'metric without a finite "value"';
-    return { time: r.time, kind: 'metric', name: r.name, value: r.value, dimensions: (r.dimensions as Record<string, string> | undefined) ?? {} };
+    return { time: r.time, kind: 'metric', name: r.name, value: r.value, dimensions: r.dimensions ?? {} };
   }
   if (r.kind === 'event') {
-    return { time: r.time, kind: 'event', name: r.name, properties: (r.properties as Record<string, string> | undefined) ?? {} };
+    return { time: r.time, kind: 'event', name: r.name, properties: r.properties ?? {} };
   }
   return `unknown "kind" ${JSON.stringify(r.kind)} (expected "metric" or "event")`;
 }
