@@ -1,3 +1,6 @@
+/* eslint-disable @typescript-eslint/no-deprecated -- these tests drive the emulator with the Azure OpenAI
+   fields tuneloop sends and reads (top-level `hyperparameters`, a file's `status` / `status_details`,
+   `max_tokens`), which openai's typings mark deprecated for OpenAI's own service; Azure still uses them. */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -457,11 +460,11 @@ describe('Azure OpenAI emulator: bad input, auth, api-version, faults, persisten
   });
 
   it('injects 429 with retry-after by header, and the client retries through a one-off 429 rule', async () => {
-    const throttled = await client(emulator, { headers: { 'x-emulator-fault': '429;retry-after=2;retry-after-ms=1500' } }).files.list().catch((e: unknown) => e as RateLimitError);
+    const throttled = (await client(emulator, { headers: { 'x-emulator-fault': '429;retry-after=2;retry-after-ms=1500' } }).files.list().catch((e: unknown) => e)) as RateLimitError;
     expect(throttled).toBeInstanceOf(RateLimitError);
     expect(throttled.headers.get('retry-after')).toBe('2');
     expect(throttled.headers.get('retry-after-ms')).toBe('1500');
-    expect(throttled.error.message).toMatch(/Please retry after 2 seconds/);
+    expect(throttled.error).toMatchObject({ message: expect.stringMatching(/Please retry after 2 seconds/) });
     emulator.injectFault({ fault: '429;retry-after-ms=10', method: 'GET', path: /\/openai\/files$/, times: 2 });
     const retried = await client(emulator, { maxRetries: 2 }).files.list().withResponse();
     expect(retried.response.status).toBe(200);

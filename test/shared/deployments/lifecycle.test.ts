@@ -1,4 +1,3 @@
-import type { TableClient } from '@azure/data-tables';
 import { createRuntime, type Runtime } from '../../../src/shared/composition/runtime';
 import { loadCsatByModel } from '../../../src/shared/evaluation/csat';
 import { candidateTimeLimitMs, hoursPerUtcDay, runDeploymentLifecycle } from '../../../src/shared/deployments/lifecycle';
@@ -362,7 +361,7 @@ describe('promotion history survives a crash between the pointer switch and the 
           const value = Reflect.get(target, prop, target);
           return typeof value === 'function' ? value.bind(target) : value;
         },
-      }) as TableClient;
+      });
     },
   });
   const version = (n: string): ModelVersion => ({ jobKey: `j-${n}`, fineTunedModel: model, deploymentName: `${run}-${n}`, datasetVersion: `v-${n}` });

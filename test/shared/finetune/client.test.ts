@@ -23,6 +23,7 @@ describe('FineTuningClient against the emulator', () => {
     const train = await client.uploadFile('client-train.jsonl', Buffer.from(trainingJsonl()));
     const validation = await client.uploadFile('client-validation.jsonl', Buffer.from(validationJsonl()));
     expect(train.filename).toBe('client-train.jsonl');
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- Azure OpenAI reports a file's processing state in `status`
     expect((await client.waitForFile(train.id, { backoff: { startSeconds: 0.02, factor: 1.5, capSeconds: 0.2 } })).status).toBe('processed');
     await client.waitForFile(validation.id, { backoff: { startSeconds: 0.02, factor: 1.5, capSeconds: 0.2 } });
     expect((await client.findFile('client-train.jsonl'))?.id).toBe(train.id);
