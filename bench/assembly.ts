@@ -71,7 +71,7 @@ async function probe(connectionString: string, dir: string, baseline = false): P
     env: { ...process.env, TUNELOOP_STORAGE: connectionString, TUNELOOP_LOCAL_DIR: dir, TUNELOOP_ASSEMBLY_TEMP_DIR: join(dir, 'scratch'), TUNELOOP_BALANCE_MAX_SHARE: '1' },
     maxBuffer: 1024 * 1024,
   });
-  return JSON.parse(stdout);
+  return JSON.parse(stdout) as { ms: number; maxRss: number; [k: string]: unknown };
 }
 
 export const assemblyBenchmark: Benchmark = {

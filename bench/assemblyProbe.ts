@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   process.stdout.write(JSON.stringify({ ms, maxRss, ...summary }));
 }
 
-main().catch((err) => {
+main().catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });

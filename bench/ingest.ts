@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse';
 import { generateDemoData } from '../tools/demo/generateDemoData';
 import { parseInput } from '../src/shared/ingest/parse';
+import { getOrThrow } from '../src/shared/lookup';
 import { timeMedian, type Benchmark } from './harness';
 import { jsonParseOnly, writeGenerated } from './inputFiles';
 
@@ -29,8 +30,7 @@ interface Sample {
 function samples(): Record<string, Sample> {
   const demo = new Map(generateDemoData().map((f) => [f.path, f.content.toString('utf8')]));
   const jsonLines = (path: string, key: string) =>
-    demo
-      .get(path)!
+    getOrThrow(demo, path, 'demo file')
       .split('\n')
       .filter((l) => l.startsWith('{') && l.endsWith('}'))
       .filter((l) => {
@@ -42,7 +42,7 @@ function samples(): Record<string, Sample> {
         }
       })
       .map((l) => l.replace(new RegExp(`"${key}":"([^"]+)"`), `"${key}":"$1-{n}"`));
-  const csv = (path: string) => demo.get(path)!.replace(/\r\n/g, '\n').trimEnd().split('\n');
+  const csv = (path: string) => getOrThrow(demo, path, 'demo file').replace(/\r\n/g, '\n').trimEnd().split('\n');
   const [chatHeader, ...chatRows] = csv('data/chat-export.csv');
   const [faqHeader, ...faqRows] = csv('data/faq.csv');
   return {
@@ -50,7 +50,7 @@ function samples(): Record<string, Sample> {
     'message-per-row CSV': { header: chatHeader, lines: chatRows.map((r) => r.replace(/^([^,]+),/, '$1-{n},')) },
     'FAQ CSV': { header: faqHeader, lines: faqRows.map((r) => r.replace(/,([a-z_]+)$/, ',$1 {n}')) },
     'feedback JSONL': { lines: jsonLines('data/feedback.jsonl', 'conversation_id') },
-    'ready-made JSONL': { lines: demo.get('data/ready-made.jsonl')!.trimEnd().split('\n').map((l) => l.replace('"content":"', '"content":"[{n}] ')) },
+    'ready-made JSONL': { lines: getOrThrow(demo, 'data/ready-made.jsonl', 'demo file').trimEnd().split('\n').map((l) => l.replace('"content":"', '"content":"[{n}] ')) },
   };
 }
 

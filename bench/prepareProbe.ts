@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   process.stdout.write(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, records: report.records_in, maxRss: process.resourceUsage().maxRSS * 1024 }));
 }
 
-main().catch((err) => {
+main().catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });

@@ -24,11 +24,11 @@ export class BlobReferenceError extends TuneloopError {
 }
 
 export function blobReferenceFromModelBindingData(data: ModelBindingData | ModelBindingData[]): BlobReference {
-  const single = Array.isArray(data) ? data[0] : data;
+  const single = Array.isArray(data) ? data.at(0) : data;
   if (!single?.content) throw new BlobReferenceError('blob model binding data has no content');
   let parsed: Record<string, unknown>;
   try {
-    parsed = JSON.parse(Buffer.from(single.content).toString('utf8'));
+    parsed = JSON.parse(Buffer.from(single.content).toString('utf8')) as Record<string, unknown>;
   } catch (err) {
     throw new BlobReferenceError(`blob model binding data is not JSON (${(err as Error).message})`);
   }
@@ -56,7 +56,7 @@ export function blobModelBindingData(connection: string, containerName: string, 
 }
 
 export function isBlobReference(value: unknown): value is BlobReference {
-  return typeof value === 'object' && value !== null && (value as BlobReference).kind === 'blob-reference';
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'blob-reference';
 }
 
 /** Registers the factory once per process (the worker's converter looks it up by source). */

@@ -12,8 +12,8 @@ export function deploymentLifecycleHandler(runtimeSource: RuntimeSource) {
     const cost = result.charged.reduce((a, c) => a + c.costUsd, 0);
     context.log(
       `deployments: retired ${result.retired.length ? result.retired.join(', ') : 'none'}; ` +
-        `${result.abandoned.length ? `abandoned ${result.abandoned.map((a) => `${a.deploymentName} (job ${a.jobKey})`).join(', ')}; ` : ''}` +
-        `${result.repairedPromotion !== undefined ? `re-created promotion history row ${result.repairedPromotion}; ` : ''}` +
+        (result.abandoned.length ? `abandoned ${result.abandoned.map((a) => `${a.deploymentName} (job ${a.jobKey})`).join(', ')}; ` : '') +
+        (result.repairedPromotion !== undefined ? `re-created promotion history row ${result.repairedPromotion}; ` : '') +
         `${result.keptAlive ? `kept ${result.keptAlive} alive; ` : ''}${result.redeployed ? `redeployed ${result.redeployed}; ` : ''}` +
         `hosting $${cost.toFixed(2)} charged this run`,
     );

@@ -208,8 +208,9 @@ describe('erasure end to end on the local stack', () => {
     await stack.runtime.telemetry.flush();
   });
 
+  // Unset when beforeAll failed before creating it.
   afterAll(async () => {
-    await stack?.stop();
+    await (stack as LocalStack | undefined)?.stop();
     fs.rmSync(localDir, { recursive: true, force: true });
   });
 

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,7 +47,7 @@ describe('cold start', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('the function app entry loads no package a hello-world v4 app does not, and no domain code', () => {
-    const main = (require(join(ROOT, 'package.json')) as { main: string }).main;
+    const main = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { main: string }).main;
     const { packages, modules } = packagesLoadedBy(`const loaded = require(${JSON.stringify(join(ROOT, main))});`, {
       TUNELOOP_STORAGE: 'UseDevelopmentStorage=true',
     });

@@ -41,8 +41,9 @@ describe('fineTuneJobs (Azurite + emulator + local host)', () => {
     ({ azurite, emulator, storage, settings, localDir, hostLog } = stack);
   });
 
+  // Unset when beforeAll failed before creating it.
   afterAll(async () => {
-    await stack?.stop();
+    await (stack as JobLoopStack | undefined)?.stop();
   });
 
   beforeEach(() => {

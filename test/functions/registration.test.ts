@@ -58,6 +58,7 @@ describe('Azure registration', () => {
     const env = { ...process.env };
     process.env.TUNELOOP_STORAGE = 'UseDevelopmentStorage=true';
     try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- jest.isolateModules loads synchronously in a fresh registry
       jest.isolateModules(() => require('../../src/functions/index'));
     } finally {
       process.env = env;

@@ -31,7 +31,9 @@ export function parseFaults(spec: string): Fault[] {
     const [head, ...params] = part.split(';').map((p) => p.trim());
     const options = new Map<string, string>();
     for (const p of params) {
-      const [k, v] = p.split('=').map((x) => x.trim());
+      const pair = p.split('=').map((x) => x.trim());
+      const k = pair.at(0);
+      const v = pair.at(1);
       if (!k || v === undefined) throw new FaultSyntaxError(part, `parameter "${p}" is not key=value`);
       options.set(k.toLowerCase(), v);
     }

@@ -77,11 +77,7 @@ export interface RunningEmulator {
 }
 
 /** Raised when the emulator cannot listen; says what to do. */
-export class EmulatorStartError extends TuneloopError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
+export class EmulatorStartError extends TuneloopError {}
 
 /**
  * Starts tuneloop's emulator of the Azure OpenAI fine-tuning API and of the ARM deployment
@@ -122,7 +118,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     socket.once('readable', () => {
-      const first: Buffer | null = socket.read(1);
+      const first = socket.read(1) as Buffer | null;
       if (first === null) {
         socket.resume();
         return;

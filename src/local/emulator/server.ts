@@ -340,7 +340,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (req: Inco
       }
       options.onError?.(err);
       req.resume();
-      send(ctx, 500, { error: { code: 'internalFailure', message: `The emulator failed: ${(err as Error)?.message ?? String(err)}` } });
+      send(ctx, 500, { error: { code: 'internalFailure', message: `The emulator failed: ${err instanceof Error ? err.message : String(err)}` } });
     });
   };
 }
@@ -391,5 +391,5 @@ async function readUpload(
   // The npm client writes nested objects as `expires_after[seconds]`; the spec names `expires_after.seconds`.
   const seconds = form.get('expires_after[seconds]') ?? form.get('expires_after.seconds');
   const expiresAfter = typeof seconds === 'string' && seconds ? Number(seconds) : undefined;
-  return { purpose, filename: (file as File).name, content: Buffer.from(await (file as File).arrayBuffer()), expiresAfter };
+  return { purpose, filename: file.name, content: Buffer.from(await file.arrayBuffer()), expiresAfter };
 }

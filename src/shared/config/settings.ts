@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TuneloopError } from '../errors';
+import { ownValue } from '../lookup';
 import { BLOB_TRIGGER_SOURCES, JOB_TRANSPORTS, REGISTRATION_DEFAULTS } from './registrationSettings';
 
 /**
@@ -23,7 +24,7 @@ export interface SettingMeta {
 
 const metaRegistry = new Map<string, SettingMeta>();
 
-function setting<T extends z.ZodTypeAny>(name: string, schema: T, meta: SettingMeta): T {
+function setting<T extends z.ZodType>(name: string, schema: T, meta: SettingMeta): T {
   metaRegistry.set(name, meta);
   return schema;
 }
@@ -754,8 +755,8 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
   if (!parsed.success) {
     throw new SettingsError(
       parsed.error.issues.map((issue) => {
-        const name = String(issue.path[0] ?? 'settings');
-        const got = raw[name];
+        const name = String(issue.path.at(0) ?? 'settings');
+        const got = ownValue(raw, name);
         const message =
           got === undefined && issue.code !== 'custom'
             ? `is required but not set (${issue.message})`

@@ -140,13 +140,14 @@ export class DeploymentsClient {
     )
       .filter(([, v]) => !v)
       .map(([n]) => n);
-    if (missing.length > 0) {
+    const { subscriptionId, resourceGroup, account } = t;
+    if (missing.length > 0 || !subscriptionId || !resourceGroup || !account) {
       throw new FineTuneConfigurationError(
         `deploying a fine-tuned model needs ${missing.join(', ')}: the subscription, resource group and name of the Azure OpenAI account`,
       );
     }
-    if (!this.armClient) this.armClient = this.createArmClient(t.subscriptionId!);
-    return { client: this.armClient, resourceGroup: t.resourceGroup!, account: t.account! };
+    if (!this.armClient) this.armClient = this.createArmClient(subscriptionId);
+    return { client: this.armClient, resourceGroup, account };
   }
 
   private createArmClient(subscriptionId: string): CognitiveServicesManagementClient {

@@ -17,6 +17,7 @@ import {
   type ProductionPointer,
 } from './registry';
 import { isStatus } from '../errors';
+import { required } from '../lookup';
 
 /**
  * Deployment lifecycle, run by the `deploymentLifecycle` timer:
@@ -181,12 +182,15 @@ export async function runDeploymentLifecycle(runtime: Runtime, options: Lifecycl
   const records = await listDeploymentRecords(storage);
   const live = records.filter((r) => r.role !== 'retired' && r.role !== 'gone');
   const released = live
-    .filter((r) => RELEASED.includes(r.role) && r.deploymentName !== pointer?.deploymentName && r.releasedAt)
-    .sort((a, b) => a.releasedAt!.localeCompare(b.releasedAt!));
+    .filter(
+      (r): r is DeploymentRecord & { releasedAt: string } =>
+        RELEASED.includes(r.role) && r.deploymentName !== pointer?.deploymentName && Boolean(r.releasedAt),
+    )
+    .sort((a, b) => a.releasedAt.localeCompare(b.releasedAt));
   const graceMs = config.graceHours * HOUR_MS;
   let liveCount = live.length;
   for (const r of released) {
-    const due = now.getTime() - new Date(r.releasedAt!).getTime() >= graceMs;
+    const due = now.getTime() - new Date(r.releasedAt).getTime() >= graceMs;
     const atLimit = liveCount >= MAX_FINE_TUNED_DEPLOYMENTS;
     if (!due && !atLimit) continue;
     try {
@@ -335,7 +339,7 @@ async function abandonCandidates(
       if (!gaveUp) continue;
       releasedAt = new Date(Date.parse(enteredCurrentState(job)) + limitMs).toISOString();
       job = gaveUp;
-      reason = job.error!;
+      reason = required(job.error, 'failure reason of the job the lifecycle gave up on');
     }
 
     const deployedAt = record?.deployedAt ?? firstDeployAt(job) ?? releasedAt;

@@ -220,8 +220,8 @@ export interface DeploymentRecord {
 function toDeploymentRecord(e: Record<string, unknown>): DeploymentRecord {
   return {
     deploymentName: String(e.rowKey),
-    fineTunedModel: String(e.fineTunedModel ?? ''),
-    jobKey: String(e.jobKey ?? ''),
+    fineTunedModel: str(e.fineTunedModel) ?? '',
+    jobKey: str(e.jobKey) ?? '',
     role: String(e.role) as DeploymentRole,
     deployedAt: String(e.deployedAt),
     releasedAt: str(e.releasedAt),
@@ -250,7 +250,8 @@ export async function saveDeploymentRecord(
 ): Promise<void> {
   const { deploymentName, etag: _etag, ...fields } = record;
   const entity: Record<string, unknown> = { partitionKey: DEPLOYMENT_PARTITION, rowKey: deploymentName };
-  for (const [k, v] of Object.entries(fields)) if (v !== undefined) entity[k] = v;
+  // Optional fields arrive as explicit `undefined` too (`{ releasedAt: undefined }`), which the entity must not carry.
+  for (const [k, v] of Object.entries(fields) as [string, unknown][]) if (v !== undefined) entity[k] = v;
   await modelsTable(storage).upsertEntity(entity as { partitionKey: string; rowKey: string }, 'Merge');
 }
 

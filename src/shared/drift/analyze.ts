@@ -127,16 +127,13 @@ export function analyzeDrift(reference: DriftSample | undefined, recent: DriftSa
   const ref = reference.conversations;
   const rec = recent.conversations;
 
-  const refLabelled = ref.filter((c) => c.issueType);
-  const recLabelled = rec.filter((c) => c.issueType);
-  const labelProblem = tooFew('conversations with an issue_type', refLabelled.length, recLabelled.length, min);
+  const refLabels = ref.flatMap((c) => (c.issueType ? [c.issueType] : []));
+  const recLabels = rec.flatMap((c) => (c.issueType ? [c.issueType] : []));
+  const labelProblem = tooFew('conversations with an issue_type', refLabels.length, recLabels.length, min);
   if (labelProblem) skip(['issue_type_psi', 'issue_type_jsd'], labelProblem);
   else {
-    const counts = categoricalCounts(
-      refLabelled.map((c) => c.issueType!),
-      recLabelled.map((c) => c.issueType!),
-    );
-    const samples = { reference: refLabelled.length, recent: recLabelled.length };
+    const counts = categoricalCounts(refLabels, recLabels);
+    const samples = { reference: refLabels.length, recent: recLabels.length };
     const detail = { categories: counts.categories, reference_counts: counts.reference, recent_counts: counts.recent };
     metrics.push({ name: 'issue_type_psi', value: populationStabilityIndex(counts.reference, counts.recent), samples, detail });
     metrics.push({ name: 'issue_type_jsd', value: jensenShannonDivergence(counts.reference, counts.recent, 2), samples, detail: { base: 2 } });
@@ -250,7 +247,7 @@ function permutationNoiseFloors(
       acc.n++;
     }
   }
-  return Object.fromEntries(Object.entries(sums).map(([name, acc]) => [name, acc!.total / acc!.n]));
+  return Object.fromEntries(Object.entries(sums).map(([name, acc]) => [name, acc.total / acc.n]));
 }
 
 function finish(metrics: DriftMetric[], skipped: SkippedDriftMetric[], noiseFloors: Partial<Record<DriftMetricName, number>>): DriftAnalysis {

@@ -45,11 +45,11 @@ export async function productionModelQuality(
   // Samples arrive oldest shard first: the newest conversations are at the end.
   const newest = conversations.slice(-options.maxConversations);
 
-  const labelled = newest.filter((c) => c.issueType);
+  const labelled = newest.filter((c): c is ConversationSample & { issueType: string } => Boolean(c.issueType));
   if (labelled.length < options.minSamples) {
     skipped.push({ name: 'model_intent_f1', reason: `${labelled.length} recent conversations with an issue_type (of the newest ${newest.length}), fewer than TUNELOOP_DRIFT_MIN_SAMPLES=${options.minSamples}` });
   } else {
-    const labels = [...new Set(labelled.map((c) => c.issueType!))].sort();
+    const labels = [...new Set(labelled.map((c) => c.issueType))].sort();
     const gold: string[] = [];
     const predicted: string[] = [];
     for (const c of labelled) {
@@ -62,7 +62,7 @@ export async function productionModelQuality(
         if (options.signal?.aborted) throw err;
         errors.push(`intent ${c.conversationId}: ${(err as Error).message.slice(0, 200)}`);
       }
-      gold.push(c.issueType!);
+      gold.push(c.issueType);
       predicted.push(labels.includes(answer) ? answer : UNRECOGNISED_LABEL);
     }
     if (errors.length === labelled.length) {

@@ -74,7 +74,7 @@ async function listShards(container: ContainerClient, filter: BlobTimeFilter, si
     for await (const blob of container.listBlobsFlat({ abortSignal: signal })) {
       if (!blob.name.endsWith('.jsonl')) continue;
       if (!inWindow(blob.properties.lastModified, filter)) continue;
-      shards.push({ name: blob.name, modified: blob.properties.lastModified?.getTime() ?? 0 });
+      shards.push({ name: blob.name, modified: blob.properties.lastModified.getTime() });
     }
   } catch (err) {
     if (isStatus(err, 404)) return [];

@@ -41,11 +41,7 @@ export interface DriftWatchOptions {
 }
 
 /** Thrown when the production model's dataset manifest cannot be read; says what to check. */
-export class DriftReferenceError extends TuneloopError {
-  constructor(message: string) {
-    super(message);
-  }
-}
+export class DriftReferenceError extends TuneloopError {}
 
 async function readManifestCreatedAt(runtime: Runtime, datasetVersion: string, signal?: AbortSignal): Promise<Date | undefined> {
   const blob = runtime.storage.container(CONTAINERS.datasets).getBlobClient(`${datasetVersion}/manifest.json`);
@@ -123,8 +119,11 @@ export function firstWindowCutoff(oldest: Date | undefined, windowStart: Date, w
 function defaultChatModel(runtime: Runtime): (deploymentName: string) => ChatModel {
   return (deploymentName) => {
     // Loaded on use: most runs without a production model never need the OpenAI client.
+    /* eslint-disable @typescript-eslint/no-require-imports -- lazy on purpose (cold start); the factory is
+       synchronous (its caller builds the model in one step), so `await import()` does not fit. Typed by its module. */
     const { createOpenAIClient } = require('../finetune/client') as typeof import('../finetune/client');
     const { deploymentChatModel } = require('../evaluation/chat') as typeof import('../evaluation/chat');
+    /* eslint-enable @typescript-eslint/no-require-imports */
     return deploymentChatModel(createOpenAIClient(runtime.config.fineTune.openai), deploymentName);
   };
 }
@@ -193,7 +192,7 @@ export async function runDriftWatch(runtime: Runtime, options: DriftWatchOptions
     const last = await latestRetrainDecision(storage);
     const cooldownMs = config.retrainCooldownHours * 3600_000;
     const lastAt = last ? new Date(last.windowEnd) : undefined;
-    if (lastAt && cooldownMs > 0 && windowEnd.getTime() - lastAt.getTime() < cooldownMs && last!.id !== id) {
+    if (last && lastAt && cooldownMs > 0 && windowEnd.getTime() - lastAt.getTime() < cooldownMs && last.id !== id) {
       decision = { kind: 'cooldown', lastRetrainAt: lastAt.toISOString(), until: new Date(lastAt.getTime() + cooldownMs).toISOString() };
     } else {
       decision = { kind: 'retrain' };

@@ -15,6 +15,7 @@ import { ForgottenStore } from './exclusions';
 import { ERASURE_REWRITE_METADATA, WRITTEN_AT_METADATA } from './markers';
 import { describeTarget, textMatcher, type ErasureTarget } from './target';
 import { isStatus, TuneloopError } from '../errors';
+import { ownValue } from '../lookup';
 import { FINAL_JOB_STATES } from '../finetune/jobStore';
 import { eraseDriftRuns, eraseEvaluationReports, eraseSignatures, type ErasedConversation } from './derived';
 
@@ -156,8 +157,9 @@ function splitRecordLines(record: string): string[] {
 /** Field values of a quarantined or rejected record: its JSON id fields, or its CSV-ish cells. */
 function recordIds(record: string): string[] {
   try {
-    const value = JSON.parse(record) as Record<string, unknown>;
-    if (value && typeof value === 'object') {
+    const parsed: unknown = JSON.parse(record);
+    if (parsed && typeof parsed === 'object') {
+      const value = parsed as Record<string, unknown>;
       return ['conversation_id', 'conversationId', 'id'].map((k) => value[k]).filter((v): v is string => typeof v === 'string');
     }
   } catch {
@@ -236,7 +238,7 @@ async function rewriteRaw(runtime: Runtime, blobName: string, lines: Set<string>
   }
   const text = kept.join('\n');
   if (!text.trim()) {
-    await blob.delete({ conditions: { ifMatch: etag }, abortSignal: signal }).catch((err) => conflict(err, blobName));
+    await blob.delete({ conditions: { ifMatch: etag }, abortSignal: signal }).catch((err: unknown) => conflict(err, blobName));
     return { location: 'raw-logs', name: blobName, records: removed, action: 'deleted' };
   }
   let out: Buffer = Buffer.from(text, 'utf8');
@@ -254,7 +256,7 @@ async function rewriteRaw(runtime: Runtime, blobName: string, lines: Set<string>
       blobHTTPHeaders: { blobContentType: props.contentType, blobContentEncoding: props.contentEncoding },
       metadata: { ...props.metadata, ...(done ? { [ERASURE_REWRITE_METADATA]: requestId } : {}) },
     })
-    .catch((err) => conflict(err, blobName));
+    .catch((err: unknown) => conflict(err, blobName));
   return { location: 'raw-logs', name: blobName, records: removed, action: 'removed' };
 }
 
@@ -264,7 +266,7 @@ function conflict(err: unknown, blobName: string): never {
 }
 
 function stripWeights(example: unknown): string {
-  const messages = (example as { messages?: unknown[] })?.messages;
+  const messages = (example as { messages?: unknown[] } | null | undefined)?.messages;
   if (!Array.isArray(messages)) return JSON.stringify(example);
   return JSON.stringify({
     ...(example as object),
@@ -309,12 +311,12 @@ async function filterBlobs(
     const etag = blob.properties.etag;
     const text = kept.filter((l) => l.trim()).join('\n');
     if (!text) {
-      await client.delete({ conditions: { ifMatch: etag }, abortSignal: options.signal }).catch((err) => conflict(err, `${location}/${blob.name}`));
+      await client.delete({ conditions: { ifMatch: etag }, abortSignal: options.signal }).catch((err: unknown) => conflict(err, `${location}/${blob.name}`));
       findings.push({ location, name: blob.name, records: removed, action: 'deleted' });
       continue;
     }
     const body = text + '\n';
-    const writtenAt = blob.metadata?.[WRITTEN_AT_METADATA] ?? blob.properties.lastModified?.toISOString() ?? new Date().toISOString();
+    const writtenAt = ownValue(blob.metadata ?? {}, WRITTEN_AT_METADATA) ?? blob.properties.lastModified.toISOString();
     await client
       .upload(body, Buffer.byteLength(body), {
         conditions: { ifMatch: etag },
@@ -322,7 +324,7 @@ async function filterBlobs(
         blobHTTPHeaders: { blobContentType: blob.properties.contentType ?? 'application/x-ndjson' },
         metadata: { ...blob.metadata, ...(options.keepWrittenAt ? { [WRITTEN_AT_METADATA]: writtenAt } : {}) },
       })
-      .catch((err) => conflict(err, `${location}/${blob.name}`));
+      .catch((err: unknown) => conflict(err, `${location}/${blob.name}`));
     findings.push({ location, name: blob.name, records: removed, action: 'removed' });
   }
   return findings;
@@ -336,7 +338,7 @@ async function eraseCurated(runtime: Runtime, target: ErasureTarget, found: Foun
     (line) => {
       let record: { conversation_id?: unknown; source?: { file?: unknown }; example?: unknown };
       try {
-        record = JSON.parse(line);
+        record = JSON.parse(line) as typeof record;
       } catch {
         return false;
       }
@@ -360,12 +362,13 @@ async function eraseQuarantine(runtime: Runtime, target: ErasureTarget, found: F
     (line) => {
       let q: { file?: unknown; line?: unknown; record?: unknown };
       try {
-        q = JSON.parse(line);
+        q = JSON.parse(line) as typeof q;
       } catch {
         return false;
       }
-      const file = String(q.file ?? '');
-      const record = String(q.record ?? '');
+      // Quarantine rows carry the file name and the raw record as strings.
+      const file = typeof q.file === 'string' ? q.file : '';
+      const record = typeof q.record === 'string' ? q.record : '';
       if (found.rawRecords.has(`${file}#${String(q.line)}`)) return true;
       if (target.kind !== 'conversation') return matches(record);
       if (target.source && file !== target.source) return false;
@@ -405,7 +408,7 @@ async function eraseDatasets(
   signal?: AbortSignal,
 ): Promise<{ findings: ErasureFinding[]; marked: MarkedModel[] }> {
   const container = runtime.storage.container(CONTAINERS.datasets);
-  const jobs = await new JobStore(runtime.storage).list().catch((err) => {
+  const jobs = await new JobStore(runtime.storage).list().catch((err: unknown) => {
     if (isStatus(err, 404)) return [] as JobRecord[];
     throw err;
   });
@@ -419,7 +422,7 @@ async function eraseDatasets(
   const dropLine = (line: string): boolean => {
     let value: Record<string, unknown>;
     try {
-      value = JSON.parse(line);
+      value = JSON.parse(line) as Record<string, unknown>;
     } catch {
       return false;
     }
@@ -512,7 +515,7 @@ async function deleteUploadedFiles(runtime: Runtime, job: JobRecord, signal?: Ab
     } catch (err) {
       // Already deleted (a second run of the same request, or deleted by hand): nothing left there.
       if (isStatus(err, 404)) continue;
-      const reason = ((err as Error)?.message ?? String(err)).replace(/\s+/g, ' ').slice(0, 300);
+      const reason = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').slice(0, 300);
       findings.push({
         location: 'azure-openai-files',
         name: id,
@@ -530,7 +533,7 @@ async function noteOnManifest(container: ContainerClient, version: string, reque
   const blob = container.getBlockBlobClient(`${version}/manifest.json`);
   let manifest: Record<string, unknown>;
   try {
-    manifest = JSON.parse((await blob.downloadToBuffer(0, undefined, { abortSignal: signal })).toString('utf8'));
+    manifest = JSON.parse((await blob.downloadToBuffer(0, undefined, { abortSignal: signal })).toString('utf8')) as Record<string, unknown>;
   } catch (err) {
     if (isStatus(err, 404)) return;
     throw err;
@@ -540,7 +543,7 @@ async function noteOnManifest(container: ContainerClient, version: string, reque
     const split = /\/(train|validation|holdout)\.jsonl$/.exec(f.name)?.[1];
     if (split && typeof counts[split] === 'number') counts[split] -= f.records;
   }
-  const erasures = Array.isArray(manifest.erasures) ? manifest.erasures : [];
+  const erasures: unknown[] = Array.isArray(manifest.erasures) ? manifest.erasures : [];
   // A trained version's counts say what the file holds now; `trained` says the models saw more.
   manifest.erasures = [...erasures, { requestId, ...(trained ? { trained: true } : {}), removed: Object.fromEntries(changed.map((f) => [f.name, f.records])) }];
   const text = JSON.stringify(manifest, null, 2) + '\n';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { sha256Hex } from '../dataset/keys';
 import { TuneloopError } from '../errors';
+import { required } from '../lookup';
 
 /**
  * What an erasure request names: one conversation (`<source>/<id>`, or `<id>` for every source),
@@ -52,12 +53,12 @@ export const erasureMessageSchema = z
     match: z.string().min(1).optional(),
   })
   .refine((m) => (m.conversation === undefined) !== (m.match === undefined), {
-    message: 'an erasure message names exactly one of "conversation" (<source>/<id>) or "match" (e-mail, phone or customer id)',
+    error: 'an erasure message names exactly one of "conversation" (<source>/<id>) or "match" (e-mail, phone or customer id)',
   });
 export type ErasureMessage = z.infer<typeof erasureMessageSchema>;
 
 export function targetFromMessage(message: ErasureMessage): ErasureTarget {
-  return message.conversation !== undefined ? conversationTarget(message.conversation) : matchTarget(message.match!);
+  return message.conversation !== undefined ? conversationTarget(message.conversation) : matchTarget(required(message.match, 'the erasure message\'s "match"'));
 }
 
 /**

@@ -5,11 +5,7 @@ import { UnknownModelError } from '../dataset/modelLimits';
 import { TuneloopError } from '../errors';
 
 /** A job refused before anything was uploaded: over budget, or no price known for its model. */
-export class BudgetRefusedError extends TuneloopError {
-  constructor(message: string) {
-    super(message);
-  }
-}
+export class BudgetRefusedError extends TuneloopError {}
 
 /** The price list and the most one training job may cost (TUNELOOP_TRAINING_PRICES, TUNELOOP_MAX_TRAINING_COST_USD). */
 export interface TrainingBudget {

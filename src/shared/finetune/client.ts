@@ -152,7 +152,7 @@ export class FineTuningClient {
     try {
       let found: FileObject | undefined;
       for await (const file of this.openai.files.list({ purpose: 'fine-tune' }, { signal: options.signal })) {
-        const status = file.status as string;
+        const { status } = fileProcessingState(file);
         if (file.filename === fileName && status !== 'error' && status !== 'deleted' && status !== 'deleting') {
           if (!found || file.created_at > found.created_at) found = file;
         }
@@ -181,10 +181,10 @@ export class FineTuningClient {
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       const file = await this.getFile(fileId, { signal: options.signal });
-      const status = file.status as string;
+      const { status, details } = fileProcessingState(file);
       if (status === 'processed') return file;
       if (status === 'error' || status === 'deleted') {
-        throw new FileProcessingError(fileId, file.filename, file.status_details ?? (status === 'deleted' ? 'the file was deleted' : undefined));
+        throw new FileProcessingError(fileId, file.filename, details ?? (status === 'deleted' ? 'the file was deleted' : undefined));
       }
       const waited = Date.now() - started;
       if (waited >= maxWaitMs) throw new FileProcessingTimeoutError(fileId, waited, status);
@@ -197,11 +197,15 @@ export class FineTuningClient {
     const body: JobCreateParams = { model: params.model, training_file: params.trainingFile };
     if (params.validationFile) body.validation_file = params.validationFile;
     const hp = params.hyperparameters;
-    if (hp && Object.values(hp).some((v) => v !== undefined)) {
+    if (hp && (Object.values(hp) as unknown[]).some((v) => v !== undefined)) {
+      /* eslint-disable @typescript-eslint/no-deprecated -- openai's typings prefer `method.supervised.hyperparameters`,
+         but tuneloop sends the top-level spelling the Azure OpenAI fine-tuning API and the emulator accept;
+         moving to `method` is a change of the request, to be made with the api-version it is verified against. */
       body.hyperparameters = {};
       if (hp.n_epochs !== undefined) body.hyperparameters.n_epochs = hp.n_epochs;
       if (hp.batch_size !== undefined) body.hyperparameters.batch_size = hp.batch_size;
       if (hp.learning_rate_multiplier !== undefined) body.hyperparameters.learning_rate_multiplier = hp.learning_rate_multiplier;
+      /* eslint-enable @typescript-eslint/no-deprecated */
     }
     if (params.suffix) body.suffix = params.suffix;
     if (params.seed !== undefined) body.seed = params.seed;
@@ -278,7 +282,8 @@ export class FineTuningClient {
 
   /** The job's results.csv (first result file), parsed; undefined when the job has none. */
   async downloadResults(job: Pick<FineTuningJob, 'id' | 'result_files'>, options: { signal?: AbortSignal } = {}): Promise<TrainingResults | undefined> {
-    const fileId = job.result_files?.[0];
+    // A partial job object (tests, older service answers) may come without the list.
+    const fileId = (job.result_files as string[] | undefined)?.at(0);
     if (!fileId) return undefined;
     const bytes = await this.downloadFile(fileId, options);
     try {
@@ -296,4 +301,15 @@ export class FineTuningClient {
       throw toFineTuneError(err, `cancel fine-tuning job ${jobId}`);
     }
   }
+}
+
+/**
+ * A fine-tune file's processing state. Azure OpenAI refuses a training file until its `status` is
+ * `processed` and explains a failed import in `status_details`; openai's typings mark both fields
+ * deprecated because OpenAI's own service no longer reports them, so they are read in this one place.
+ */
+function fileProcessingState(file: FileObject): { status: string; details: string | undefined } {
+  /* eslint-disable @typescript-eslint/no-deprecated -- Azure still reports these fields (see above) */
+  return { status: file.status, details: file.status_details ?? undefined };
+  /* eslint-enable @typescript-eslint/no-deprecated */
 }

@@ -94,7 +94,7 @@ function innerError(body: unknown): { code?: string; message?: string } {
   const b = body as Record<string, unknown>;
   const inner = (b.error && typeof b.error === 'object' ? b.error : b) as Record<string, unknown>;
   return {
-    code: inner.code === undefined || inner.code === null ? undefined : String(inner.code),
+    code: typeof inner.code === 'string' || typeof inner.code === 'number' ? String(inner.code) : undefined,
     message: typeof inner.message === 'string' ? inner.message : undefined,
   };
 }
@@ -135,13 +135,15 @@ export function toFineTuneError(err: unknown, operation: string): FineTuneServic
   if (err instanceof APIConnectionError) return unreachable(operation, err);
   if (err instanceof APIError) {
     const inner = innerError(err.error);
+    // openai types an `instanceof APIError` narrowing with `any` status; it is the HTTP status or undefined.
+    const status = err.status as number | undefined;
     const code = err.code ?? inner.code ?? undefined;
     const message = inner.message ?? err.message;
-    const kind = classifyStatus(err.status, code, message);
-    return new FineTuneServiceError(`${operation} failed (${err.status ?? 'no status'}${code ? ` ${code}` : ''}): ${message}; ${ADVICE[kind]}`, {
+    const kind = classifyStatus(status, code, message);
+    return new FineTuneServiceError(`${operation} failed (${status ?? 'no status'}${code ? ` ${code}` : ''}): ${message}; ${ADVICE[kind]}`, {
       kind,
       operation,
-      status: err.status,
+      status,
       code: code ?? undefined,
       retryAfterMs: retryAfterMs(err.headers as Headers | undefined),
       requestId: err.requestID ?? undefined,

@@ -137,7 +137,7 @@ export class JobStore {
 
   async get(jobKey: string): Promise<{ record: JobRecord; etag: string } | undefined> {
     try {
-      const entity = await this.table.getEntity<Record<string, unknown>>(PARTITION, jobKey);
+      const entity = await this.table.getEntity(PARTITION, jobKey);
       return { record: fromEntity(entity), etag: entity.etag };
     } catch (err) {
       if (isStatus(err, 404)) return undefined;
@@ -169,7 +169,7 @@ export class JobStore {
 
   async list(): Promise<JobRecord[]> {
     const out: JobRecord[] = [];
-    for await (const entity of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter: `PartitionKey eq '${PARTITION}'` } })) {
+    for await (const entity of this.table.listEntities({ queryOptions: { filter: `PartitionKey eq '${PARTITION}'` } })) {
       out.push(fromEntity(entity));
     }
     return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));

@@ -30,6 +30,7 @@ import { enqueueJobMessage, sendToPoison } from './queue';
 import { JobConcurrencyError, type JobRecord, type JobState } from './jobStore';
 import { JobService, MAX_JOB_TEXT, type LoadedJob } from './jobService';
 import { TuneloopError } from '../errors';
+import { required } from '../lookup';
 import { BudgetRefusedError, checkTrainingBudget, type BudgetVerdict, type TrainingBudget } from './budget';
 
 export type CandidateEvaluator = (runtime: Runtime, candidate: Candidate, options: { signal?: AbortSignal }) => Promise<CandidateEvaluation>;
@@ -87,11 +88,7 @@ const defaultEvaluator: CandidateEvaluator = (runtime, candidate, options) =>
   evaluateCandidate(runtime, candidate, { signal: options.signal, openai: runtime.fineTune.client.openai });
 
 /** The dataset version named by a submit message is not (fully) in container `datasets`. */
-export class DatasetVersionError extends TuneloopError {
-  constructor(message: string) {
-    super(message);
-  }
-}
+export class DatasetVersionError extends TuneloopError {}
 
 const MAX_TEXT = MAX_JOB_TEXT;
 /** How often a message that meets a held lease looks again. */
@@ -344,18 +341,19 @@ class JobRun {
     if (!this.record.trainingFileId || this.record.validationFileId === undefined) await this.uploadFiles();
     if (this.record.state === 'uploading') await this.transition('files-processing');
     const fileWait = { signal, maxWaitMs: this.options.fileWaitMs ?? 5 * 60_000, backoff: this.waitBackoff() };
-    await this.client.waitForFile(this.record.trainingFileId!, fileWait);
+    const trainingFileId = required(this.record.trainingFileId, `job ${this.key}'s training file id`);
+    await this.client.waitForFile(trainingFileId, fileWait);
     if (this.record.validationFileId) await this.client.waitForFile(this.record.validationFileId, fileWait);
 
     if (!this.record.openaiJobId) {
       // A previous attempt may have created the job and crashed before recording it.
-      const existing = await this.client.findJobByTrainingFile(this.record.trainingFileId!, { signal });
+      const existing = await this.client.findJobByTrainingFile(trainingFileId, { signal });
       const job =
         existing ??
         (await this.client.createJob(
           {
             model: this.record.baseModel,
-            trainingFile: this.record.trainingFileId!,
+            trainingFile: trainingFileId,
             validationFile: this.record.validationFileId || undefined,
             hyperparameters: this.record.hyperparameters,
             suffix: this.record.suffix,
@@ -378,13 +376,13 @@ class JobRun {
     const signal = this.options.signal;
     const version = this.record.datasetVersion;
     const container = this.runtime.storage.container(CONTAINERS.datasets);
-    const read = async (name: string, required: boolean): Promise<Buffer | undefined> => {
+    const read = async (name: string, mustExist: boolean): Promise<Buffer | undefined> => {
       const blob = container.getBlobClient(`${version}/${name}`);
       try {
         return await blob.downloadToBuffer(undefined, undefined, { abortSignal: signal });
       } catch (err) {
         if ((err as { statusCode?: number }).statusCode !== 404) throw err;
-        if (!required) return undefined;
+        if (!mustExist) return undefined;
         throw new DatasetVersionError(
           `dataset version ${version} has no ${name} in container ${CONTAINERS.datasets} (${blob.url}); assemble the version first (nightly retrain) or submit an existing version`,
         );
@@ -399,15 +397,15 @@ class JobRun {
       }
     }
     if (!this.record.trainingFileId) {
-      const train = await read('train.jsonl', true);
-      if (train!.length === 0) throw new DatasetVersionError(`${CONTAINERS.datasets}/${version}/train.jsonl is empty`);
+      const train = required(await read('train.jsonl', true), `${version}/train.jsonl`);
+      if (train.length === 0) throw new DatasetVersionError(`${CONTAINERS.datasets}/${version}/train.jsonl is empty`);
       // Every path to a job passes here (the nightly assembly, drift, a hand-sent message): no upload, no job, without a price within budget.
-      const verdict = checkTrainingBudget({ train: train!, model: this.record.baseModel, epochs: this.record.hyperparameters?.n_epochs, budget: this.runtime.config.jobs.budget });
+      const verdict = checkTrainingBudget({ train, model: this.record.baseModel, epochs: this.record.hyperparameters?.n_epochs, budget: this.runtime.config.jobs.budget });
       if (!verdict.ok) {
         await this.refuseBudget(verdict);
         throw new BudgetRefusedError(`${CONTAINERS.datasets}/${version}: ${verdict.reason}`);
       }
-      const id = await this.uploadOnce(`${this.key}.train.jsonl`, train!);
+      const id = await this.uploadOnce(`${this.key}.train.jsonl`, train);
       await this.save({ trainingFileId: id });
     }
     if (this.record.validationFileId === undefined) {
@@ -449,7 +447,7 @@ class JobRun {
 
   private async poll(): Promise<Omit<JobStepResult, 'jobKey' | 'state'>> {
     const signal = this.options.signal;
-    const job = await this.client.getJob(this.record.openaiJobId!, { signal });
+    const job = await this.client.getJob(required(this.record.openaiJobId, `job ${this.key}'s service job id`), { signal });
     const pollCount = this.record.pollCount + 1;
     const phase = jobPhase(job.status);
     const common: Partial<JobRecord> = { openaiStatus: job.status, pollCount, retries: 0, quotaWaits: 0 };
@@ -482,7 +480,11 @@ class JobRun {
     let trainingMetrics: Record<string, number> | undefined;
     try {
       const results = await this.client.downloadResults(job, { signal: this.options.signal });
-      if (results) trainingMetrics = Object.fromEntries(Object.entries(results.final).filter(([, v]) => v !== undefined)) as Record<string, number>;
+      if (results) {
+        trainingMetrics = Object.fromEntries(
+          (Object.entries(results.final) as [string, number | undefined][]).flatMap(([k, v]) => (v !== undefined ? [[k, v] as const] : [])),
+        );
+      }
     } catch (err) {
       // Metrics are a report, not a gate: a missing or odd results.csv must not lose the model.
       if (!(err instanceof ResultFileError || err instanceof FineTuneServiceError)) throw err;
@@ -493,7 +495,8 @@ class JobRun {
       {
         ...common,
         fineTunedModel: job.fine_tuned_model,
-        resultFileId: job.result_files?.[0],
+        // A partial job object (older service answers) may come without the list.
+        resultFileId: (job.result_files as string[] | undefined)?.at(0),
         trainedTokens: job.trained_tokens ?? undefined,
         trainingMetrics,
       },
@@ -524,7 +527,7 @@ class JobRun {
     if (this.record.state !== 'deploying') await this.transition('deploying', { deploymentName, retries: 0 }, deploymentName);
     const info = await this.deployments.deployModel({
       deploymentName,
-      model: this.record.fineTunedModel!,
+      model: required(this.record.fineTunedModel, `job ${this.key}'s fine-tuned model`),
       signal: this.options.signal,
       // Both waits stay well inside the function's 9-minute step budget.
       maxWaitMs: this.options.deployWaitMs ?? 5 * 60_000,
@@ -539,8 +542,8 @@ class JobRun {
     if (this.record.state !== 'evaluating') await this.transition('evaluating', { retries: 0 });
     const candidate: Candidate = {
       jobKey: this.key,
-      fineTunedModel: this.record.fineTunedModel!,
-      deploymentName: this.record.deploymentName!,
+      fineTunedModel: required(this.record.fineTunedModel, `job ${this.key}'s fine-tuned model`),
+      deploymentName: required(this.record.deploymentName, `job ${this.key}'s deployment name`),
       datasetVersion: this.record.datasetVersion,
       resultFileId: this.record.resultFileId,
     };

@@ -1,4 +1,5 @@
 import { ResultFileError } from './errors';
+import { ownValue } from '../lookup';
 
 /** One training step of results.csv. Metrics the service did not compute for a step are undefined. */
 export interface TrainingStep {
@@ -54,7 +55,7 @@ export function parseResultsCsv(text: string, fileName = 'results.csv'): Trainin
     if (step === undefined) throw new ResultFileError(`${fileName} line ${i + 1}: step "${cells[stepIndex] ?? ''}" is not a number`);
     const row: TrainingStep = { step };
     columns.forEach((name, c) => {
-      const key = COLUMNS[name];
+      const key = ownValue(COLUMNS, name);
       if (!key || key === 'step') return;
       const value = parseCell(cells[c]);
       if (value !== undefined) row[key] = value;
@@ -63,7 +64,7 @@ export function parseResultsCsv(text: string, fileName = 'results.csv'): Trainin
   }
   const final: TrainingResults['final'] = {};
   for (const row of steps) {
-    for (const [k, v] of Object.entries(row) as [keyof TrainingStep, number][]) {
+    for (const [k, v] of Object.entries(row) as [keyof TrainingStep, number | undefined][]) {
       if (v !== undefined) final[k] = v;
     }
   }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { TelemetryRecord } from './localSink';
 import { seriesKey } from './metricsStatus';
+import { ownValue } from '../lookup';
 
 export interface DashboardSeries {
   label: string;
@@ -181,8 +182,10 @@ export async function readChartJs(): Promise<string> {
   return readFile(join(dirname(main), 'chart.umd.js'), 'utf8');
 }
 
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
 function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return text.replace(/[&<>"']/g, (c) => ownValue(HTML_ESCAPES, c) ?? c);
 }
 
 /** JSON that is safe inside a <script> element. */

@@ -191,6 +191,7 @@ export function createEventPublisher(
     const credential =
       options.credential?.() ??
       // Required lazily: identity is only needed for the Azure target.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (cold start); createEventPublisher is synchronous, so `await import()` does not fit
       new (require('@azure/identity') as typeof import('@azure/identity')).DefaultAzureCredential({ managedIdentityClientId: config.managedIdentityClientId });
     return new EventGridEventPublisher(config.eventGridTopicEndpoint, credential);
   }

@@ -1,6 +1,7 @@
 import type { StorageClients } from '../storage/clients';
 import { listDriftRuns, latestRetrainDecision, type DriftRun } from '../drift/decisionStore';
 import { SCORE_COMPONENTS } from '../drift/analyze';
+import { ownValue } from '../lookup';
 import { localTelemetryPath, type TelemetryRecord } from './localSink';
 import { readTelemetryRecords, type SinkProblem } from './readSink';
 
@@ -72,12 +73,15 @@ export const BASIS_DIMENSIONS = ['reference', 'window_hours', 'dataset_version']
 
 /** `name [value, …]` for the splitting dimensions present on a record. */
 export function seriesKey(name: string, dimensions: Record<string, string>): string {
-  const parts = SERIES_DIMENSIONS.flatMap((d) => (dimensions[d] !== undefined ? [dimensions[d]] : []));
+  const parts = SERIES_DIMENSIONS.flatMap((d) => {
+    const value = ownValue(dimensions, d);
+    return value !== undefined ? [value] : [];
+  });
   return parts.length ? `${name} [${parts.join(', ')}]` : name;
 }
 
 function basisOf(dimensions: Record<string, string>): string {
-  return BASIS_DIMENSIONS.map((d) => String(dimensions[d] ?? '')).join('\u0000');
+  return BASIS_DIMENSIONS.map((d) => ownValue(dimensions, d) ?? '').join('\u0000');
 }
 
 /**
@@ -139,7 +143,7 @@ export function renderMetricsStatus(status: MetricsStatus, options: { now: Date 
           ARROWS[m.trend],
           m.previous === undefined ? '-' : formatNumber(m.previous),
           m.time.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
-          m.dimensions.model ?? '-',
+          ownValue(m.dimensions, 'model') ?? '-',
         ]),
       ]),
     );
@@ -195,7 +199,7 @@ export async function collectMetricsStatus(context: MetricsStatusContext, config
   const localOn = config.localSink === 'always' || (config.localSink === 'auto' && !applicationInsights);
   const path = localTelemetryPath(config.localDir, context.cwd);
   const { records, problems } = localOn ? await readTelemetryRecords(path) : { records: [], problems: [] };
-  const [run] = await listDriftRuns(context.storage, { limit: 1 });
+  const run = (await listDriftRuns(context.storage, { limit: 1 })).at(0);
   const retrain = await latestRetrainDecision(context.storage);
   const threshold = config.driftThreshold;
   return {

@@ -15,7 +15,7 @@ export interface NotifyResult {
 /** Top-level primitive fields of the event data become telemetry properties (objects are left out). */
 function flatProperties(event: CloudEvent): Dimensions {
   const props: Dimensions = { subject: event.subject, event_id: event.id };
-  for (const [key, value] of Object.entries(event.data ?? {})) {
+  for (const [key, value] of Object.entries(event.data)) {
     if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') props[key] = value;
   }
   return props;
@@ -31,7 +31,7 @@ function flatProperties(event: CloudEvent): Dimensions {
  * `tuneloop.events.publish_failed` and returned, so the caller can log it.
  */
 export async function notify(ports: NotifyPorts, input: NewEvent, options: { signal?: AbortSignal } = {}): Promise<NotifyResult> {
-  const event = toCloudEvent(input) as CloudEvent;
+  const event: CloudEvent = toCloudEvent(input);
   ports.telemetry.trackEvent(event.type, flatProperties(event));
   try {
     await ports.events.publish([event], options);

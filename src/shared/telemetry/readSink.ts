@@ -21,16 +21,16 @@ function parseRecord(text: string): TelemetryRecord | string {
   } catch (err) {
     return `not JSON (${(err as Error).message})`;
   }
+  if (typeof value !== 'object' || value === null) return 'not a JSON object';
   const r = value as Partial<TelemetryRecord> & Record<string, unknown>;
-  if (typeof r !== 'object' || r === null) return 'not a JSON object';
   if (typeof r.time !== 'string' || Number.isNaN(Date.parse(r.time))) return 'missing or invalid "time"';
   if (typeof r.name !== 'string' || !r.name) return 'missing "name"';
   if (r.kind === 'metric') {
     if (typeof r.value !== 'number' || !Number.isFinite(r.value)) return 'metric without a finite "value"';
-    return { time: r.time, kind: 'metric', name: r.name, value: r.value, dimensions: (r.dimensions as Record<string, string>) ?? {} };
+    return { time: r.time, kind: 'metric', name: r.name, value: r.value, dimensions: r.dimensions ?? {} };
   }
   if (r.kind === 'event') {
-    return { time: r.time, kind: 'event', name: r.name, properties: (r.properties as Record<string, string>) ?? {} };
+    return { time: r.time, kind: 'event', name: r.name, properties: r.properties ?? {} };
   }
   return `unknown "kind" ${JSON.stringify(r.kind)} (expected "metric" or "event")`;
 }

@@ -1,3 +1,6 @@
+/* eslint-disable @typescript-eslint/no-deprecated -- these tests drive the emulator with the Azure OpenAI
+   fields tuneloop sends and reads (top-level `hyperparameters`, a file's `status` / `status_details`,
+   `max_tokens`), which openai's typings mark deprecated for OpenAI's own service; Azure still uses them. */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -74,8 +77,9 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
     job = await waitForJob(openai, created.data.id);
   });
 
+  // Unset when beforeAll failed before creating it.
   afterAll(async () => {
-    await emulator?.close();
+    await (emulator as RunningEmulator | undefined)?.close();
   });
 
   it('uploads with 201 + Location, pending first, then processed, with Azure headers', async () => {
@@ -359,8 +363,9 @@ describe('Azure OpenAI emulator: job lifecycle rules', () => {
     trainingId = (await upload(openai, TRAINING)).id;
   });
 
+  // Unset when beforeAll failed before creating it.
   afterAll(async () => {
-    await emulator?.close();
+    await (emulator as RunningEmulator | undefined)?.close();
   });
 
   it('cancels a queued job', async () => {
@@ -412,8 +417,9 @@ describe('Azure OpenAI emulator: bad input, auth, api-version, faults, persisten
     openai = client(emulator);
   });
 
+  // Unset when beforeAll failed before creating it.
   afterAll(async () => {
-    await emulator?.close();
+    await (emulator as RunningEmulator | undefined)?.close();
   });
 
   it('marks an invalid JSONL file as error, naming the line and the reason', async () => {
@@ -449,16 +455,16 @@ describe('Azure OpenAI emulator: bad input, auth, api-version, faults, persisten
     expect(await unsupported.json()).toEqual({ error: { code: 'BadRequest', message: 'API version not supported' } });
     const blankKey = await fetch(`${emulator.url}/openai/files?api-version=${API_VERSION}`, { headers: { 'api-key': '  ' } });
     expect(blankKey.status).toBe(401);
-    const unknownDeployment = await openai.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'hi' }] }).catch((e) => e);
+    const unknownDeployment = await openai.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
     expect(unknownDeployment).toMatchObject({ status: 404, code: 'DeploymentNotFound' });
   });
 
   it('injects 429 with retry-after by header, and the client retries through a one-off 429 rule', async () => {
-    const throttled = await client(emulator, { headers: { 'x-emulator-fault': '429;retry-after=2;retry-after-ms=1500' } }).files.list().catch((e) => e);
+    const throttled = (await client(emulator, { headers: { 'x-emulator-fault': '429;retry-after=2;retry-after-ms=1500' } }).files.list().catch((e: unknown) => e)) as RateLimitError;
     expect(throttled).toBeInstanceOf(RateLimitError);
     expect(throttled.headers.get('retry-after')).toBe('2');
     expect(throttled.headers.get('retry-after-ms')).toBe('1500');
-    expect(throttled.error.message).toMatch(/Please retry after 2 seconds/);
+    expect(throttled.error).toMatchObject({ message: expect.stringMatching(/Please retry after 2 seconds/) });
     emulator.injectFault({ fault: '429;retry-after-ms=10', method: 'GET', path: /\/openai\/files$/, times: 2 });
     const retried = await client(emulator, { maxRetries: 2 }).files.list().withResponse();
     expect(retried.response.status).toBe(200);

@@ -14,8 +14,9 @@ describe('local stack with the Azure OpenAI emulator', () => {
     stack = await startLocalStack({ freePorts: true, inMemory: true, startHost: false, print: () => undefined, env: {}, emulator: { speed: 200 } });
   });
 
+  // Unset when beforeAll failed before creating it.
   afterAll(async () => {
-    await stack?.stop();
+    await (stack as LocalStack | undefined)?.stop();
   });
 
   it('points the OpenAI and ARM endpoints at the emulator with local auth', () => {

@@ -51,7 +51,7 @@ describe('DeploymentsClient against the emulator', () => {
   it('surfaces an ARM 429 as a retryable error after the SDK retries', async () => {
     emulator.injectFault({ fault: '429;retry-after=0', path: '/deployments/', times: 20 });
     try {
-      const err = await deployments.getDeployment('tuneloop-anything').catch((e) => e);
+      const err = await deployments.getDeployment('tuneloop-anything').catch((e: unknown) => e);
       expect(err).toMatchObject({ name: 'FineTuneServiceError', kind: 'transient', status: 429 });
     } finally {
       emulator.clearFaults();

@@ -1,4 +1,3 @@
-import type { TableClient } from '@azure/data-tables';
 import { createRuntime, type Runtime } from '../../../src/shared/composition/runtime';
 import { loadCsatByModel } from '../../../src/shared/evaluation/csat';
 import { candidateTimeLimitMs, hoursPerUtcDay, runDeploymentLifecycle } from '../../../src/shared/deployments/lifecycle';
@@ -76,7 +75,8 @@ describe('runDeploymentLifecycle (Azurite + emulator ARM)', () => {
     }
     model = await trainModel(settings, run);
   });
-  afterAll(() => emulator?.close());
+  // Unset when beforeAll failed before creating it.
+  afterAll(() => (emulator as RunningEmulator | undefined)?.close());
 
   const deploy = (name: string) => runtime.fineTune.deployments.deployModel({ deploymentName: name, model, backoff: FAST });
 
@@ -174,7 +174,8 @@ describe('runDeploymentLifecycle: candidates whose evaluation never finishes (Az
     runtime = createRuntime(settings, { storage: await isolatedStorage(), telemetry });
     model = await trainModel(settings, run);
   });
-  afterAll(() => emulator?.close());
+  // Unset when beforeAll failed before creating it.
+  afterAll(() => (emulator as RunningEmulator | undefined)?.close());
 
   const deploy = (name: string) => runtime.fineTune.deployments.deployModel({ deploymentName: name, model, backoff: FAST });
 
@@ -335,7 +336,8 @@ describe('promotion history survives a crash between the pointer switch and the 
       await storage.table(TABLES.feedback).createEntity({ partitionKey: `c${i}`, rowKey: 'f-1', conversationId: `c${i}`, rating, file: 'f', line: 1, receivedAt: at });
     }
   });
-  afterAll(() => emulator?.close());
+  // Unset when beforeAll failed before creating it.
+  afterAll(() => (emulator as RunningEmulator | undefined)?.close());
 
   /**
    * The real models table in Azurite, except that the first promotion-history write after arming
@@ -360,7 +362,7 @@ describe('promotion history survives a crash between the pointer switch and the 
           const value = Reflect.get(target, prop, target);
           return typeof value === 'function' ? value.bind(target) : value;
         },
-      }) as TableClient;
+      });
     },
   });
   const version = (n: string): ModelVersion => ({ jobKey: `j-${n}`, fineTunedModel: model, deploymentName: `${run}-${n}`, datasetVersion: `v-${n}` });

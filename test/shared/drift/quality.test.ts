@@ -34,7 +34,8 @@ describe('productionModelQuality (emulator)', () => {
     deploymentName = `${run}-prod`;
     await new DeploymentsClient(armDeploymentTarget(settings)).deployModel({ deploymentName, model: job.fine_tuned_model!, backoff: FAST });
   });
-  afterAll(() => emulator?.close());
+  // Unset when beforeAll failed before creating it.
+  afterAll(() => (emulator as RunningEmulator | undefined)?.close());
 
   it('scores recent conversations like the training data well and shifted ones badly', async () => {
     const model = deploymentChatModel(createOpenAIClient(openAIConnection(settings)), deploymentName);

@@ -61,7 +61,7 @@ describe('tuneloop forget (private Azurite)', () => {
   }
   async function rows(table: string): Promise<Record<string, unknown>[]> {
     const out: Record<string, unknown>[] = [];
-    for await (const r of azurite.storage.table(table).listEntities<Record<string, unknown>>()) out.push(r);
+    for await (const r of azurite.storage.table(table).listEntities()) out.push(r);
     return out;
   }
   async function upload(name: string, body: string) {

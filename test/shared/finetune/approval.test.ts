@@ -17,7 +17,7 @@ describe('manual promotion (awaiting-approval → approve / reject / expiry)', (
   beforeAll(async () => {
     const storage = isolatedStorage();
     await storage.ensureResources();
-    const events: EventPublisher = { target: 'memory', publish: async (e) => void published.push(...e.map((x) => x.type)) } as EventPublisher;
+    const events: EventPublisher = { target: 'memory', publish: async (e) => void published.push(...e.map((x) => x.type)) };
     const telemetry = { trackMetric() {}, trackEvent() {}, async flush() {} };
     runtime = createRuntime(loadSettings({ TUNELOOP_STORAGE: testStorageConnectionString(), TUNELOOP_PROMOTION: 'manual' }), { storage, events, telemetry });
   });

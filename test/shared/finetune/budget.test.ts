@@ -18,9 +18,10 @@ describe('budget on every submit (Azurite + emulator)', () => {
     await azurite.storage.ensureResources();
     await writeDatasetBlobs(azurite.storage, 'ds-budget', { 'train.jsonl': trainingJsonl(), 'manifest.json': '{}' });
   });
+  // Unset when beforeAll failed before creating it.
   afterAll(async () => {
-    await emulator?.close();
-    await azurite?.stop();
+    await (emulator as RunningEmulator | undefined)?.close();
+    await (azurite as Awaited<ReturnType<typeof startPrivateAzurite>> | undefined)?.stop();
   });
 
   it.each([

@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { loadSettings, type Settings } from '../../../src/shared/config/settings';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../src/local/emulator';
 import { jobPhase, type FineTuningClient, type FineTuningJob } from '../../../src/shared/finetune/client';
@@ -57,7 +58,7 @@ export function emulatorSettings(emulator: RunningEmulator, storageConnectionStr
     TUNELOOP_OPENAI_SUBSCRIPTION_ID: '00000000-0000-0000-0000-000000000000',
     TUNELOOP_OPENAI_RESOURCE_GROUP: 'rg-test',
     TUNELOOP_OPENAI_ACCOUNT: 'aoai-test',
-    TUNELOOP_LOCAL_DIR: require('node:os').tmpdir() + '/tuneloop-finetune-tests',
+    TUNELOOP_LOCAL_DIR: tmpdir() + '/tuneloop-finetune-tests',
     ...extra,
   });
 }

@@ -43,7 +43,7 @@ describe('Application Insights telemetry (real exporter, local HTTPS ingestion)'
     telemetry.trackMetric('tuneloop.eval.bleu', 31.25, { model: 'ft-model-1', issue_type: 'billing' });
     telemetry.trackEvent('tuneloop.model.promoted', { model: 'ft-model-1', dataset_version: 'v20260101' });
     await telemetry.flush();
-    await capture.waitFor((all) => capturedMetrics(all).length >= 2 && all.some((e) => e.data?.baseType === 'EventData'));
+    await capture.waitFor((all) => capturedMetrics(all).length >= 2 && all.some((e) => e.data.baseType === 'EventData'));
 
     const metrics = capturedMetrics(capture.envelopes);
     const psi = metrics.find((m) => m.name === 'tuneloop.drift.issue_type_psi');
@@ -53,9 +53,9 @@ describe('Application Insights telemetry (real exporter, local HTTPS ingestion)'
     expect(bleu).toMatchObject({ value: 31.25 });
     expect(bleu?.properties).toMatchObject({ issue_type: 'billing' });
 
-    const metricEnvelope = capture.envelopes.find((e) => e.data?.baseType === 'MetricData');
+    const metricEnvelope = capture.envelopes.find((e) => e.data.baseType === 'MetricData');
     expect(metricEnvelope?.name).toBe('Microsoft.ApplicationInsights.Metric');
-    const event = capture.envelopes.find((e) => e.data?.baseType === 'EventData');
+    const event = capture.envelopes.find((e) => e.data.baseType === 'EventData');
     expect(event?.name).toBe('Microsoft.ApplicationInsights.Event');
     expect(event?.data.baseData).toMatchObject({ name: 'tuneloop.model.promoted', properties: { model: 'ft-model-1', dataset_version: 'v20260101' } });
     expect(capture.requests.some((r) => r.path.startsWith('/v2.1/track'))).toBe(true);

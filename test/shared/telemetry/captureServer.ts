@@ -135,9 +135,9 @@ export async function startWebhookServer(status = 200): Promise<{
 /** Metric envelopes flattened to {name, value, count, properties}. */
 export function capturedMetrics(envelopes: CapturedEnvelope[]): { name: string; value: number; count?: number; properties: Record<string, string> }[] {
   return envelopes
-    .filter((e) => e.data?.baseType === 'MetricData')
+    .filter((e) => e.data.baseType === 'MetricData')
     .flatMap((e) =>
-      ((e.data.baseData.metrics as { name: string; value: number; count?: number }[]) ?? []).map((m) => ({
+      ((e.data.baseData.metrics as { name: string; value: number; count?: number }[] | undefined) ?? []).map((m) => ({
         name: m.name,
         value: m.value,
         count: m.count,

@@ -65,7 +65,10 @@ export function conversationContext(messages: readonly ChatMessageLike[]): Retri
     (i > lastAssistant ? recent : earlier).push(messageText(m));
   });
   // A request that ends with an assistant turn has no fresh user text: use the last user turns.
-  if (recent.length === 0 && earlier.length > 0) recent.push(earlier.pop()!);
+  if (recent.length === 0) {
+    const lastEarlier = earlier.pop();
+    if (lastEarlier !== undefined) recent.push(lastEarlier);
+  }
   return {
     recent: recent.join('\n'),
     previousReply: lastAssistant >= 0 ? messageText(messages[lastAssistant]) : '',
@@ -122,7 +125,7 @@ export class FineTunedChatModel {
       if (result) return { content: result.label, kind: 'intent', score: result.confidence };
       return { content: labels[0] ?? 'other', kind: 'generic' };
     }
-    const [best] = this.index.search(conversationContext(messages), 1);
+    const best = this.index.search(conversationContext(messages), 1).at(0);
     if (!best || best.score < this.threshold) {
       return { content: this.decline(), kind: 'out-of-scope', score: best?.score ?? 0 };
     }

@@ -1,3 +1,4 @@
+import { getOrThrow } from '../../../shared/lookup';
 import { contentTerms } from './text';
 
 export interface LabelledText {
@@ -32,7 +33,7 @@ export class NaiveBayesClassifier {
     this.documents++;
     this.docsPerLabel.set(label, (this.docsPerLabel.get(label) ?? 0) + 1);
     let counts = this.termCounts.get(label);
-    if (!counts) this.termCounts.set(label, (counts = new Map()));
+    if (!counts) this.termCounts.set(label, (counts = new Map<string, number>()));
     for (const term of contentTerms(example.text)) {
       counts.set(term, (counts.get(term) ?? 0) + 1);
       this.termTotals.set(label, (this.termTotals.get(label) ?? 0) + 1);
@@ -61,9 +62,9 @@ export class NaiveBayesClassifier {
     const v = this.vocabulary.size + 1;
     const logScores = options.map(({ learned }) => {
       if (!learned) return Number.NEGATIVE_INFINITY;
-      const docs = this.docsPerLabel.get(learned)!;
+      const docs = getOrThrow(this.docsPerLabel, learned, 'document count of label');
       let score = Math.log((docs + this.alpha) / (this.documents + this.alpha * options.length));
-      const counts = this.termCounts.get(learned)!;
+      const counts = getOrThrow(this.termCounts, learned, 'term counts of label');
       const total = this.termTotals.get(learned) ?? 0;
       for (const term of terms) {
         if (!this.vocabulary.has(term)) continue;

@@ -9,6 +9,8 @@
  * for unseen continuations shrinks, so validation loss turns up again when epochs are many and the
  * data small (overfitting shows in the curves instead of being drawn).
  */
+import { getOrThrow } from '../../../shared/lookup';
+
 export const UNKNOWN = '<unk>';
 export const START = '<s>';
 export const END = '</s>';
@@ -57,8 +59,8 @@ export class BigramLanguageModel {
 
   /** Token ids for one message, framed by start and end markers; unknown words map to `<unk>`. */
   encode(tokens: string[]): number[] {
-    const unknown = this.ids.get(UNKNOWN)!;
-    return [this.ids.get(START)!, ...tokens.map((t) => this.ids.get(t) ?? unknown), this.ids.get(END)!];
+    const unknown = getOrThrow(this.ids, UNKNOWN, 'token id of');
+    return [getOrThrow(this.ids, START, 'token id of'), ...tokens.map((t) => this.ids.get(t) ?? unknown), getOrThrow(this.ids, END, 'token id of')];
   }
 
   observe(sequence: number[], weight = 1): void {

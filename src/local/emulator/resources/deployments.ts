@@ -1,3 +1,4 @@
+import { required } from '../../../shared/lookup';
 import { EmulatorHttpError } from '../errors';
 import type { ArmDeployment, EmulatorStore, StoredDeployment } from '../state';
 import type { JobsResource } from './jobs';
@@ -64,7 +65,7 @@ export class DeploymentsResource {
         `This operation requires 1 new fine-tuned model deployment, which is more than the available 0: the resource already has ${fineTunedCount} fine-tuned model deployments and the quota limit is ${this.options.maxFineTunedDeployments}. Delete a deployment first.`,
       );
     }
-    const underlying = fineTuned ? model.name : baseName!;
+    const underlying = fineTuned ? model.name : required(baseName, 'base model name');
     const sameModel = existing && existing.model === underlying;
     const resource: ArmDeployment = {
       id: `${resourceId}/deployments/${name}`,

@@ -1,3 +1,4 @@
+import { getOrThrow } from '../../../shared/lookup';
 import { tokenCounter, type TokenCounter } from '../../../shared/dataset/tokens';
 import { MIN_TRAINING_EXAMPLES } from '../../../shared/dataset/modelLimits';
 import { EmulatorHttpError, badRequest, notFound } from '../errors';
@@ -516,7 +517,7 @@ export class JobsResource {
     let model = this.models.get(stored.job.id);
     if (!model) {
       this.train(stored);
-      model = this.models.get(stored.job.id)!;
+      model = getOrThrow(this.models, stored.job.id, 'trained model of job');
     }
     return model;
   }
