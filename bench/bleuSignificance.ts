@@ -33,7 +33,7 @@ function makeFiles(dir: string): void {
     .slice(1)
     .map((l) => /^(?:"((?:[^"]|"")*)"|([^,]*)),([^,]+)$/.exec(l.trim()))
     .filter((m): m is RegExpExecArray => Boolean(m))
-    .map((m) => (m[1] ?? m[2]).replace(/""/g, '"'));
+    .map((m) => (m.at(1) ?? m.at(2) ?? '').replace(/""/g, '"'));
   let seed = 1;
   const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
   const refs: string[] = [];

@@ -138,7 +138,7 @@ export function parseMapped(source: SourceRef, record: JsonObject, mapping: Mapp
   const raw: RawTurn[] = [];
   let skipped = 0;
   for (let i = 0; i < turns.length; i++) {
-    const turn = turns[i];
+    const turn: unknown = turns[i];
     const n = i + 1;
     const roleValue = resolvePointer(turn, mapping.role);
     if (typeof roleValue !== 'string' || !roleValue.trim()) return reject(source, `missing-field:${mapping.role}`, `${label}: turn ${n} has no role at ${mapping.role} (got ${show(roleValue)})`);
