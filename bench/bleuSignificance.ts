@@ -97,7 +97,7 @@ function timeProcess(command: string, args: string[], cwd: string, repeats: numb
     walls.push(Number(process.hrtime.bigint() - start) / 1e9);
     const cpuAfter = childrenCpu();
     if (cpuBefore !== undefined && cpuAfter !== undefined) cpus.push(cpuAfter - cpuBefore);
-    if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr || r.error?.message}`);
+    if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${String(r.status ?? r.signal)}): ${String(r.stderr || r.error?.message)}`);
     stdout = r.stdout;
   }
   return { wall: median(walls), ...(cpus.length === repeats ? { cpu: median(cpus) } : {}), stdout };

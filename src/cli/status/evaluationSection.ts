@@ -31,7 +31,7 @@ export const evaluationStatusSection: StatusSection = {
       `Last evaluation: ${report.jobKey} — ${decision} (${report.mode === 'relative' ? 'against production' : 'first model, floors'}) at ${report.evaluatedAt}`,
     ];
     if (report.summary) lines.push(`  ${report.summary}`);
-    if (report.approval?.decidedBy) lines.push(`  ${report.approval.status} by ${report.approval.decidedBy} at ${report.approval.decidedAt}${report.approval.reason ? `: ${report.approval.reason}` : ''}`);
+    if (report.approval?.decidedBy) lines.push(`  ${report.approval.status} by ${report.approval.decidedBy} at ${String(report.approval.decidedAt)}${report.approval.reason ? `: ${report.approval.reason}` : ''}`);
     const f = (x: number) => String(Number(x.toFixed(4)));
     for (const c of report.checks) {
       const value = c.candidate === undefined ? '-' : typeof c.candidate === 'number' ? f(c.candidate) : String(c.candidate);

@@ -166,7 +166,7 @@ describe('BLEU against sacreBLEU test vectors', () => {
 
   for (const name of ['sentence_bleu', 'sentence_bleu_zero']) {
     const g = group<SentenceCase>(name);
-    it.each(g.cases.map((c, i) => [i, `${c.tokenize}/${c.smooth_method}/${c.smooth_value}/lc=${c.lowercase}`, c] as const))(
+    it.each(g.cases.map((c, i) => [i, `${String(c.tokenize)}/${String(c.smooth_method)}/${String(c.smooth_value)}/lc=${String(c.lowercase)}`, c] as const))(
       `${name} case %i %s`,
       (_i, _d, c) => {
         const r = sentenceBleu(c.hypothesis, c.references, optionsFrom(c));
