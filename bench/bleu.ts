@@ -19,7 +19,7 @@ function corpus(): { hyps: string[]; refs: string[] } {
     .filter(Boolean)
     .map((l) => {
       const m = /^(?:"((?:[^"]|"")*)"|([^,]*)),([^,]+)$/.exec(l);
-      return m ? { text: (m[1] ?? m[2]).replace(/""/g, '"'), intent: m[3] } : undefined;
+      return m ? { text: (m.at(1) ?? m.at(2) ?? '').replace(/""/g, '"'), intent: m[3] } : undefined;
     })
     .filter((r): r is { text: string; intent: string } => Boolean(r));
   const hyps: string[] = [];

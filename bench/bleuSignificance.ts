@@ -33,7 +33,7 @@ function makeFiles(dir: string): void {
     .slice(1)
     .map((l) => /^(?:"((?:[^"]|"")*)"|([^,]*)),([^,]+)$/.exec(l.trim()))
     .filter((m): m is RegExpExecArray => Boolean(m))
-    .map((m) => (m[1] ?? m[2]).replace(/""/g, '"'));
+    .map((m) => (m.at(1) ?? m.at(2) ?? '').replace(/""/g, '"'));
   let seed = 1;
   const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
   const refs: string[] = [];
@@ -97,7 +97,7 @@ function timeProcess(command: string, args: string[], cwd: string, repeats: numb
     walls.push(Number(process.hrtime.bigint() - start) / 1e9);
     const cpuAfter = childrenCpu();
     if (cpuBefore !== undefined && cpuAfter !== undefined) cpus.push(cpuAfter - cpuBefore);
-    if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${r.status ?? r.signal}): ${r.stderr || r.error?.message}`);
+    if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${String(r.status ?? r.signal)}): ${String(r.stderr || r.error?.message)}`);
     stdout = r.stdout;
   }
   return { wall: median(walls), ...(cpus.length === repeats ? { cpu: median(cpus) } : {}), stdout };

@@ -178,7 +178,7 @@ describe('tuneloop prepare on STAR dialogues', () => {
       const messages = (d.Events as { Agent: string; Action: string; Text?: string }[])
         .filter((e) => (e.Agent === 'User' && e.Action === 'utter') || (e.Agent === 'Wizard' && (e.Action === 'utter' || e.Action === 'pick_suggestion')))
         .map((e) => ({ role: e.Agent === 'User' ? 'customer' : 'agent', text: e.Text ?? '' }));
-      lines.push(JSON.stringify({ conversation_id: `star-${d.DialogueID}`, issue_type: d.Scenario.Domains[0], messages }));
+      lines.push(JSON.stringify({ conversation_id: `star-${String(d.DialogueID)}`, issue_type: d.Scenario.Domains[0], messages }));
     }
     await writeFile(join(dir, 'star.jsonl'), lines.join('\n') + '\n');
     const cli = captureIo(dir);

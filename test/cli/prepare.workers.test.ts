@@ -25,7 +25,7 @@ describe('tuneloop prepare with a worker pool', () => {
       const messages = (d.Events as { Agent: string; Action: string; Text?: string }[])
         .filter((e) => e.Text && ((e.Agent === 'User' && e.Action === 'utter') || (e.Agent === 'Wizard' && (e.Action === 'utter' || e.Action === 'pick_suggestion'))))
         .map((e) => ({ role: e.Agent === 'User' ? 'customer' : 'agent', text: e.Text }));
-      lines.push(JSON.stringify({ conversation_id: `star-${d.DialogueID}`, issue_type: d.Scenario.Domains[0], messages }));
+      lines.push(JSON.stringify({ conversation_id: `star-${String(d.DialogueID)}`, issue_type: d.Scenario.Domains[0], messages }));
     }
     // An exact duplicate under another id, a near duplicate (one turn changed), broken lines.
     const copy = JSON.parse(lines[3]);
@@ -37,7 +37,7 @@ describe('tuneloop prepare with a worker pool', () => {
     lines.splice(10, 0, '{"conversation_id": "broken", "messages": [', '"just a string"');
     await writeFile(join(dir, 'star.jsonl'), lines.join('\n') + '\n');
     await writeFile(join(dir, 'faq.jsonl'), JSON.stringify({ question: 'Do you ship to Norway?', answer: 'Yes, delivery to Norway takes 3 to 5 working days.' }) + '\n');
-    await writeFile(join(dir, 'z-feedback.csv'), `conversation_id,rating,comment\n${JSON.parse(lines[1]).conversation_id},1,slow\n${JSON.parse(lines[2]).conversation_id},5,great\n`);
+    await writeFile(join(dir, 'z-feedback.csv'), `conversation_id,rating,comment\n${String(JSON.parse(lines[1]).conversation_id)},1,slow\n${String(JSON.parse(lines[2]).conversation_id)},5,great\n`);
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs, UsageError, type CliCommand } from '../command';
 import { corpusBleu, segmentStatisticsTables, type BleuSmoothing, type BleuTokenizer } from '../../shared/evaluation/bleu';
+import { required } from '../../shared/lookup';
 import {
   DEFAULT_AR_TRIALS,
   DEFAULT_BOOTSTRAP_RESAMPLES,
@@ -102,8 +103,9 @@ export const bleuCommand: CliCommand = {
       const tables = segmentStatisticsTables(hypotheses, references, options);
       const bs = pairedBs ? pairedBootstrap(tables, { resamples, seed }) : undefined;
       const ar = pairedAr ? pairedApproximateRandomization(tables, { trials, seed }) : undefined;
+      const primary = required(bs ?? ar, 'paired test results');
       const rows = hypFiles.map((file, i) => {
-        const main = (bs ?? ar)![i];
+        const main = primary[i];
         return { system: file, ...main, ...(bs && ar ? { p_value_ar: ar[i].p_value } : {}) };
       });
       if (flags.json) {

@@ -175,7 +175,7 @@ function printAssembly(outcome: AssemblyOutcome, say: (line: string) => void): v
   }
   const m = outcome.manifest;
   say(`   ${m.version}: ${m.counts.train} train / ${m.counts.validation} validation / ${m.counts.holdout} holdout examples`);
-  say(`   ${m.tokens.train} training tokens x ${m.cost.epochs} epochs, estimated cost $${m.cost.estimated_cost_usd} (${m.baseModel})`);
+  say(`   ${m.tokens.train} training tokens x ${m.cost.epochs} epochs, estimated cost $${String(m.cost.estimated_cost_usd)} (${m.baseModel})`);
   say(`   issue types in training: ${Object.entries(m.issueTypes.after).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   say(`   job ${outcome.jobKey} enqueued`);
 }

@@ -59,7 +59,7 @@ export const dropCommand: CliCommand = {
       const ext = Object.keys(CONTENT_TYPES).find((e) => u.blobName.toLowerCase().endsWith(e));
       const response = await blob.uploadFile(u.path, { blobHTTPHeaders: { blobContentType: ext ? CONTENT_TYPES[ext] : 'application/octet-stream' } });
       const size = (await stat(u.path)).size;
-      io.stdout(`${relative(io.cwd, u.path) || u.path} → ${CONTAINERS.raw}/${u.blobName} (${size} bytes, ETag ${response.etag})\n`);
+      io.stdout(`${relative(io.cwd, u.path) || u.path} → ${CONTAINERS.raw}/${u.blobName} (${size} bytes, ETag ${String(response.etag)})\n`);
     }
     return 0;
   },

@@ -1,6 +1,6 @@
 import { JobStore, type JobRecord } from '../../shared/finetune/jobStore';
 import type { StatusSection } from './pipelineSections';
-import { loadReport, ReportNotFoundError, type EvaluationReport } from '../../shared/evaluation/evaluationReport';
+import { checkVerdict, loadReport, ReportNotFoundError, type EvaluationReport } from '../../shared/evaluation/evaluationReport';
 import type { StoredCsatRow } from '../../shared/evaluation/csat';
 
 /**
@@ -31,12 +31,12 @@ export const evaluationStatusSection: StatusSection = {
       `Last evaluation: ${report.jobKey} — ${decision} (${report.mode === 'relative' ? 'against production' : 'first model, floors'}) at ${report.evaluatedAt}`,
     ];
     if (report.summary) lines.push(`  ${report.summary}`);
-    if (report.approval?.decidedBy) lines.push(`  ${report.approval.status} by ${report.approval.decidedBy} at ${report.approval.decidedAt}${report.approval.reason ? `: ${report.approval.reason}` : ''}`);
+    if (report.approval?.decidedBy) lines.push(`  ${report.approval.status} by ${report.approval.decidedBy} at ${String(report.approval.decidedAt)}${report.approval.reason ? `: ${report.approval.reason}` : ''}`);
     const f = (x: number) => String(Number(x.toFixed(4)));
     for (const c of report.checks) {
       const value = c.candidate === undefined ? '-' : typeof c.candidate === 'number' ? f(c.candidate) : String(c.candidate);
       const interval = c.interval && c.interval.low !== c.interval.high ? `  95 % ${c.interval.of} ${f(c.interval.low)} … ${f(c.interval.high)}` : '';
-      const verdict = c.verdict ?? (c.passed ? 'pass' : 'fail');
+      const verdict = checkVerdict(c);
       lines.push(`  ${verdict.padEnd(6)} ${c.metric.padEnd(15)} ${value}${interval}  (${c.rule})`);
     }
     if (report.decision === 'inconclusive' && report.moreHoldoutConversations !== undefined) {

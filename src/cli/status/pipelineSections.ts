@@ -79,7 +79,7 @@ export async function listDatasets(storage: StorageClients): Promise<DatasetRow[
   const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
   return tolerateMissingTable(async () => {
     const rows: DatasetRow[] = [];
-    for await (const e of storage.table(TABLES.datasets).listEntities<Record<string, unknown>>({ queryOptions: { filter: "PartitionKey eq 'dataset'" } })) {
+    for await (const e of storage.table(TABLES.datasets).listEntities({ queryOptions: { filter: "PartitionKey eq 'dataset'" } })) {
       rows.push({
         version: String(e.rowKey),
         createdAt: str(e.createdAt),

@@ -137,11 +137,7 @@ export function bleuTokenizer(name: BleuTokenizer): (line: string) => string {
 }
 
 /** An option bag that sacreBLEU would refuse. */
-export class BleuOptionError extends TuneloopError {
-  constructor(message: string) {
-    super(message);
-  }
-}
+export class BleuOptionError extends TuneloopError {}
 
 interface ResolvedOptions {
   tokenize: BleuTokenizer;

@@ -65,7 +65,7 @@ const PY_SPLIT = new RegExp(`[${PY_WHITESPACE}]+`);
 export function tokenizeZh(line: string): string {
   let spaced = '';
   for (const char of line.replace(PY_STRIP, '')) {
-    spaced += isSacrebleuChineseChar(char.codePointAt(0)!) ? ` ${char} ` : char;
+    spaced += isSacrebleuChineseChar(char.codePointAt(0) ?? 0) ? ` ${char} ` : char;
   }
   for (const [re, replacement] of RE_MTEVAL) spaced = spaced.replace(re, replacement);
   return spaced.split(PY_SPLIT).filter(Boolean).join(' ');

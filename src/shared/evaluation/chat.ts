@@ -36,6 +36,9 @@ export function deploymentChatModel(client: AzureOpenAI, deploymentName: string)
             model: deploymentName,
             messages: messages.map((m) => ({ role: m.role, content: m.content })),
             temperature: 0,
+            // max_completion_tokens replaces it only from api-version 2024-09-01-preview on, and the
+            // api-version is a setting (TUNELOOP_OPENAI_API_VERSION): max_tokens works with all of them.
+            // eslint-disable-next-line @typescript-eslint/no-deprecated
             max_tokens: options.maxTokens ?? 400,
           },
           { signal: options.signal },

@@ -57,7 +57,8 @@ export function contentFilterOfCompletion(completion: ChatCompletion): ContentFi
 
 /** The finding of a refused prompt (HTTP 400 `content_filter`), or undefined when `err` is something else. */
 export function contentFilterOfError(err: unknown): ContentFilterFinding | undefined {
-  const e = err as { status?: number; code?: string; error?: { code?: string; innererror?: { content_filter_result?: Details } } };
+  // `err` is whatever was thrown, null and undefined included.
+  const e = err as { status?: number; code?: string; error?: { code?: string; innererror?: { content_filter_result?: Details } } } | null | undefined;
   const code = e?.code ?? e?.error?.code;
   if (e?.status !== 400 || code !== 'content_filter') return undefined;
   const finding: ContentFilterFinding = { annotated: [], filtered: [] };

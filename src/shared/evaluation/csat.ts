@@ -58,6 +58,16 @@ export type Attribution = 'conversation' | 'feedback' | 'time';
 
 const TIME_FIELDS = ['conversationAt', 'occurredAt', 'conversationTimestamp', 'receivedAt', 'timestamp'];
 
+/**
+ * A table cell as text: a string as it is, a number or boolean by `String`. Table cells tuneloop
+ * writes are never anything else (a Date is handled by the caller); other values count as missing.
+ */
+function cellText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return undefined;
+}
+
 /** Reads one feedback row; undefined when it has no usable 1–5 rating or time. */
 export function ratingFromRow(row: Record<string, unknown>): Rating | undefined {
   const rating = Number(row.rating ?? row.csat);
@@ -65,7 +75,7 @@ export function ratingFromRow(row: Record<string, unknown>): Rating | undefined 
   for (const field of TIME_FIELDS) {
     const v = row[field];
     if (v === undefined || v === null || v === '') continue;
-    const at = v instanceof Date ? v : new Date(String(v));
+    const at = v instanceof Date ? v : new Date(cellText(v) ?? Number.NaN);
     if (Number.isNaN(at.getTime())) continue;
     const model = [row.model, row.deployment, row.deploymentName].find((m) => typeof m === 'string' && m.trim() !== '') as string | undefined;
     return model ? { rating, at, model: model.trim() } : { rating, at };
@@ -153,9 +163,9 @@ export async function readRatings(storage: StorageClients, options: { signal?: A
   // The conversation's answered-by rows (preprocessing writes one when its log names the model); newest wins.
   const answeredBy = new Map<string, { model: string; stamp: string }>();
   try {
-    for await (const row of storage.table(TABLES.feedback).listEntities<Record<string, unknown>>({ abortSignal: options.signal })) {
-      const conversation = String(row.conversationId ?? row.partitionKey);
-      const stamp = String(row.receivedAt ?? row.timestamp ?? '');
+    for await (const row of storage.table(TABLES.feedback).listEntities({ abortSignal: options.signal })) {
+      const conversation = cellText(row.conversationId) ?? String(row.partitionKey);
+      const stamp = cellText(row.receivedAt) ?? row.timestamp ?? '';
       if (typeof row.answeringModel === 'string' && row.answeringModel.trim() !== '') {
         const seen = answeredBy.get(conversation);
         if (!seen || stamp > seen.stamp) answeredBy.set(conversation, { model: row.answeringModel.trim(), stamp });

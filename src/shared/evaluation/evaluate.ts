@@ -28,7 +28,7 @@ import {
 } from '../deployments/registry';
 import { isDeclineOrRedirect, scoreOutOfScope } from './oos';
 import { OOS_PROBES, OOS_PROBES_CREDIT, type OosProbe } from './oosProbes';
-import { loadReport, REPORT_SCHEMA, ReportNotFoundError, saveReport, type EvaluationReport, type ModelEvaluation, type ReplySample } from './evaluationReport';
+import { checkVerdict, loadReport, REPORT_SCHEMA, ReportNotFoundError, saveReport, type EvaluationReport, type ModelEvaluation, type ReplySample } from './evaluationReport';
 import { detectOverfitting, lossCurve, perplexityFromSteps } from './training';
 import { isStatus, TuneloopError } from '../errors';
 import type { Candidate } from '../finetune/ports';
@@ -136,7 +136,9 @@ export async function evaluateCandidate(runtime: Runtime, candidate: Candidate, 
 
   const training = await readTraining(openai, candidate, config.overfitting, signal);
   const evaluations = models.map((m, i) => summarise(m.version, m.model.deploymentName, results[i]));
-  const [candidateEval, productionEval] = evaluations;
+  // The candidate is always asked; production only when there is one that is another deployment.
+  const [candidateEval] = evaluations;
+  const productionEval = evaluations.at(1);
   // Per-segment BLEU statistics of both models over the same references, for every BLEU interval.
   const bleuTables = results[0].replies.length
     ? segmentStatisticsTables(
@@ -495,7 +497,7 @@ async function storeVerdict(runtime: Runtime, report: EvaluationReport, reportBl
     if (report.approval.reason) entity.decisionReason = report.approval.reason;
   }
   for (const check of report.checks) {
-    entity[`${check.metric}Verdict`] = check.verdict ?? (check.passed ? 'pass' : 'fail');
+    entity[`${check.metric}Verdict`] = checkVerdict(check);
     if (check.interval && check.interval.low !== check.interval.high) {
       entity[`${check.metric}IntervalOf`] = check.interval.of;
       entity[`${check.metric}Low`] = check.interval.low;
@@ -553,7 +555,7 @@ async function finishInterruptedPromotion(runtime: Runtime, jobKey: string, sign
 
 async function storedPerplexity(runtime: Runtime, jobKey: string): Promise<number | undefined> {
   try {
-    const row = await runtime.storage.table(TABLES.evaluations).getEntity<Record<string, unknown>>(jobKey, EVALUATION_ROW);
+    const row = await runtime.storage.table(TABLES.evaluations).getEntity(jobKey, EVALUATION_ROW);
     return typeof row.perplexity === 'number' ? row.perplexity : undefined;
   } catch (err) {
     if (isStatus(err, 404)) return undefined;
@@ -634,18 +636,10 @@ async function emit(runtime: Runtime, report: EvaluationReport, signal?: AbortSi
 // ---- manual promotion -------------------------------------------------------------------
 
 /** Production changed after the candidate was compared with it: its verdict is about another model. */
-export class ApprovalConflictError extends TuneloopError {
-  constructor(message: string) {
-    super(message);
-  }
-}
+export class ApprovalConflictError extends TuneloopError {}
 
 /** The job has no report waiting for approval. */
-export class NotAwaitingApprovalError extends TuneloopError {
-  constructor(message: string) {
-    super(message);
-  }
-}
+export class NotAwaitingApprovalError extends TuneloopError {}
 
 export interface ApprovalDecision {
   status: 'approved' | 'rejected' | 'expired';

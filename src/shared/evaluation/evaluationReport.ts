@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { StorageClients } from '../storage/clients';
 import { CONTAINERS } from '../storage/names';
-import type { GateCheck, GateMetrics, GateOutcome, IntervalMetric } from './gate';
+import type { CheckVerdict, GateCheck, GateMetrics, GateOutcome, IntervalMetric } from './gate';
 import type { ContentFilterTally } from './contentFilter';
 import type { Interval, McNemarResult } from './intervals';
 import type { ClassScore } from './f1';
@@ -10,6 +10,7 @@ import type { LatencySummary } from './latency';
 import type { OverfittingResult, PerplexityResult } from './training';
 import type { CsatByModel, StoredCsatRow } from './csat';
 import { isStatus, TuneloopError } from '../errors';
+import { ownValue } from '../lookup';
 
 export const REPORT_SCHEMA = 'tuneloop.eval-report/1';
 
@@ -139,8 +140,16 @@ function chartJs(): string {
   return chartJsSource;
 }
 
+const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
 function esc(text: unknown): string {
-  return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return String(text).replace(/[&<>"']/g, (c) => ownValue(HTML_ESCAPES, c) ?? c);
+}
+
+/** A check's verdict; reports stored before checks carried one have only `passed`. */
+export function checkVerdict(check: GateCheck): CheckVerdict {
+  const stored = check.verdict as CheckVerdict | undefined;
+  return stored ?? (check.passed ? 'pass' : 'fail');
 }
 
 function num(v: number | boolean | undefined, digits = 2): string {
@@ -197,7 +206,7 @@ function metricRows(report: EvaluationReport): string {
         ? '—'
         : `${c.delta >= 0 ? '+' : ''}${c.delta.toFixed(meta.digits)}` +
           (c.relativeDelta !== undefined ? ` (${c.relativeDelta >= 0 ? '+' : ''}${(c.relativeDelta * 100).toFixed(1)} %)` : '');
-    const verdict = c.verdict ?? (c.passed ? 'pass' : 'fail');
+    const verdict = checkVerdict(c);
     const more = c.needed?.more !== undefined ? ` (about ${c.needed.more} more ${c.needed.unit})` : '';
     return `<tr class="${verdict === 'pass' ? 'pass' : verdict === 'fail' ? 'fail' : 'unsure'}"><td>${esc(meta.label)}</td><td>${num(c.candidate, meta.digits)}</td><td>${num(c.production, meta.digits)}</td><td>${esc(delta)}</td>${intervalCell(c, meta.digits)}<td>${esc(c.rule)}</td><td>${verdict === 'pass' ? 'pass' : verdict === 'fail' ? 'FAIL' : `unsure${esc(more)}`}</td></tr>`;
   });
@@ -239,7 +248,8 @@ const DECISION_TITLES: Record<GateOutcome, string> = { promote: 'Promoted', reje
 
 function decisionTitle(report: EvaluationReport): string {
   if (report.approval?.status === 'awaiting') return `Passed the gate — awaiting approval until ${report.approval.deadline}`;
-  return DECISION_TITLES[report.decision] ?? report.decision;
+  // A stored report's decision is read from JSON: an unknown one prints as it is.
+  return ownValue(DECISION_TITLES, report.decision) ?? report.decision;
 }
 
 /** Each model's own values with their 95 % intervals, as error bars side by side. */
@@ -277,12 +287,11 @@ function replySampleTable(report: EvaluationReport): string {
 }
 
 function contentFilterTable(report: EvaluationReport): string {
-  const models = [report.candidate, ...(report.production ? [report.production] : [])].filter((m) => m.contentFilter);
+  const models = [report.candidate, ...(report.production ? [report.production] : [])].flatMap((m) => (m.contentFilter ? [{ m, f: m.contentFilter }] : []));
   if (!models.length) return '';
-  const categories = [...new Set(models.flatMap((m) => Object.keys(m.contentFilter!.byCategory)))].sort();
+  const categories = [...new Set(models.flatMap(({ f }) => Object.keys(f.byCategory)))].sort();
   const rows = models
-    .map((m) => {
-      const f = m.contentFilter!;
+    .map(({ m, f }) => {
       const per = categories.map((c) => {
         const v = f.byCategory[c as keyof typeof f.byCategory];
         return `<td>${v ? `${v.filtered} / ${v.annotated}` : '0 / 0'}</td>`;

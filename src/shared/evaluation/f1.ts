@@ -1,4 +1,5 @@
 import { TuneloopError } from '../errors';
+import { getOrThrow } from '../lookup';
 /**
  * Intent classification scores with scikit-learn's definitions (`f1_score(average='macro')`,
  * `precision_recall_fscore_support`, `confusion_matrix`), so numbers can be checked with sklearn:
@@ -46,7 +47,7 @@ export function intentF1(gold: readonly string[], predicted: readonly string[]):
   const labels = pySorted(new Set([...gold, ...predicted]));
   const index = new Map(labels.map((l, i) => [l, i]));
   const confusion = labels.map(() => new Array<number>(labels.length).fill(0));
-  for (let k = 0; k < gold.length; k++) confusion[index.get(gold[k])!][index.get(predicted[k])!]++;
+  for (let k = 0; k < gold.length; k++) confusion[getOrThrow(index, gold[k], 'label')][getOrThrow(index, predicted[k], 'label')]++;
 
   let correct = 0;
   const perClass = labels.map((label, i) => {

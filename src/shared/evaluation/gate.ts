@@ -254,7 +254,7 @@ export function decidePromotion(
     .filter((k) => k.needed?.unit === 'holdout conversations')
     .map((k) => k.needed?.more);
   const moreHoldoutConversations =
-    decision === 'inconclusive' && conversations.length && conversations.every((m) => m !== undefined) ? Math.max(...(conversations as number[])) : undefined;
+    decision === 'inconclusive' && conversations.length && conversations.every((m) => m !== undefined) ? Math.max(...conversations) : undefined;
   const reasons = (failed.length ? failed : unsure).map(describeCheck);
   return {
     decision,

@@ -77,7 +77,7 @@ export function parseHoldout(text: string, file: string): HoldoutRecord[] {
     let replayable = true;
     const messages: ChatMessage[] = [];
     example.messages.forEach((m, k) => {
-      const msg = m as { role?: unknown; content?: unknown };
+      const msg = m as { role?: unknown; content?: unknown } | null | undefined;
       if (!msg || typeof msg !== 'object' || typeof msg.role !== 'string' || !msg.role) {
         throw new HoldoutFormatError(file, line, `example.messages[${k}] has no role`);
       }

@@ -14,6 +14,7 @@
  * (src/shared/quality/languages). A friendly but made-up answer has neither and counts as not handled.
  */
 import { PHRASE_LANGUAGES, languageRules, ruleText } from '../quality/languages';
+import { required } from '../lookup';
 
 
 const REFUSAL = /\b(sorry|apolog(?:i[sz]e|ies)|i\s*(?:can(?:not|'?t|’t)|am\s+(?:un|not\s+)able|'m\s+(?:un|not\s+)able|’m\s+(?:un|not\s+)able)|i'?m\s+afraid|i’m\s+afraid|unfortunately)\b/i;
@@ -25,7 +26,7 @@ const STANDALONE = [
   /\bi\s+(?:do\s+not|don't|don’t)\s+have\s+(?:any\s+)?information\s+(?:about|on)\b/i,
 ];
 
-const OUT_OF_SCOPE_RULES = PHRASE_LANGUAGES.map((p) => languageRules(p.code)!);
+const OUT_OF_SCOPE_RULES = PHRASE_LANGUAGES.map((p) => required(languageRules(p.code), `rules of phrase language ${p.code}`));
 
 /** True when a reply declines or redirects (see the module comment for the rule). */
 export function isDeclineOrRedirect(reply: string): boolean {

@@ -21,9 +21,12 @@ export function perplexityFromSteps(steps: readonly TrainingStep[]): PerplexityR
     ['fullValidLoss', 'full_valid_loss'],
     ['validLoss', 'valid_loss'],
   ] as const) {
-    let last: TrainingStep | undefined;
-    for (const s of steps) if (s[key] !== undefined && (!last || s.step >= last.step)) last = s;
-    if (last) return { perplexity: Math.exp(last[key]!), loss: last[key]!, source, step: last.step };
+    let last: { step: number; loss: number } | undefined;
+    for (const s of steps) {
+      const loss = s[key];
+      if (loss !== undefined && (!last || s.step >= last.step)) last = { step: s.step, loss };
+    }
+    if (last) return { perplexity: Math.exp(last.loss), loss: last.loss, source, step: last.step };
   }
   return undefined;
 }
@@ -71,16 +74,18 @@ const RUN_SHARE_FOR_TRENDS = 0.1;
 
 export function detectOverfitting(steps: readonly TrainingStep[], options: OverfittingOptions = {}): OverfittingResult {
   const maxGap = options.maxGap ?? 0.5;
-  const both = steps.filter((s) => s.validLoss !== undefined && s.trainLoss !== undefined).sort((a, b) => a.step - b.step);
+  const both = steps
+    .flatMap(({ step, validLoss, trainLoss }) => (validLoss !== undefined && trainLoss !== undefined ? [{ step, validLoss, trainLoss }] : []))
+    .sort((a, b) => a.step - b.step);
   // Per-step losses in results.csv are single-batch estimates: over a long run, the trend of the
   // last three steps is a coin toss. The window is at least the last tenth of the run.
   const window = Math.max(options.window ?? 3, Math.ceil(both.length * RUN_SHARE_FOR_TRENDS));
   const recent = both.slice(-window);
   if (recent.length < 2) return { overfitting: false, reasons: [], window };
   const x = recent.map((s) => s.step);
-  const validSlope = slope(x, recent.map((s) => s.validLoss!));
-  const trainSlope = slope(x, recent.map((s) => s.trainLoss!));
-  const gap = recent.reduce((a, s) => a + (s.validLoss! - s.trainLoss!), 0) / recent.length;
+  const validSlope = slope(x, recent.map((s) => s.validLoss));
+  const trainSlope = slope(x, recent.map((s) => s.trainLoss));
+  const gap = recent.reduce((a, s) => a + (s.validLoss - s.trainLoss), 0) / recent.length;
   const reasons: string[] = [];
   if (validSlope > 0 && trainSlope < 0) {
     reasons.push(`validation loss rises while training loss falls over the last ${recent.length} steps`);

@@ -6,6 +6,7 @@ import { groupMessageRows, type MessageRow } from './messageCsv';
 import { reject } from './records';
 import { createRoleMapper, type RoleMapper } from './roles';
 import type { ChatRole, IngestItem, SourceRef } from './types';
+import { ownValue, required } from '../lookup';
 
 export interface CsvContext {
   file: string;
@@ -127,7 +128,7 @@ export async function* readCsvRows(bytes: AsyncIterable<Buffer>, options: { deli
       line += countNewlines(raw);
     }
     queue.length = 0;
-    while (unread.length && unreadStart + unread[0].length <= consumed) unreadStart += unread.shift()!.length;
+    while (unread.length && unreadStart + unread[0].length <= consumed) unreadStart += unread.shift()?.length ?? 0;
     return rows;
   }
 
@@ -158,7 +159,7 @@ export async function* readCsvRows(bytes: AsyncIterable<Buffer>, options: { deli
         ? `a quoted field opened at line ${line} is never closed, so the rest of the file cannot be read as CSV (conversations with rows there may be incomplete)`
         : code === 'CSV_MAX_RECORD_SIZE'
           ? `a row starting at line ${line} is over ${options.maxRecordBytes} bytes (usually an unclosed quote); the rest of the file cannot be read as CSV`
-          : `the CSV cannot be read from line ${line} on: ${failure instanceof Error ? failure.message : String(failure)}`;
+          : `the CSV cannot be read from line ${line} on: ${describeThrown(failure)}`;
     const rest = Buffer.concat(unread).subarray(consumed - unreadStart);
     const raw = rest.subarray(0, UNREADABLE_PREVIEW_BYTES).toString('utf8').replace(/^\n+/, '');
     // Rows completed before the failure still count; they come first.
@@ -212,9 +213,11 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
   try {
     const first = await batches.next();
     if (first.done) return;
-    const [header, ...firstRows] = first.value.rows;
+    const header = first.value.rows.at(0);
+    const firstRows = first.value.rows.slice(1);
     if (!header) {
-      const unreadable = first.value.unreadable!;
+      // A first batch without rows is one that failed before its first row: it says why.
+      const unreadable = required(first.value.unreadable, 'the reason the first CSV row is unreadable');
       yield reject({ file, line: unreadable.line, record: unreadable.raw }, 'unknown-format', `cannot tell the format of ${file}: ${unreadable.detail}`);
       return;
     }
@@ -268,7 +271,7 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
         const record: Record<string, string> = {};
         for (const [name, i] of index) record[name] = row.fields[i];
         // Alpaca's optional input belongs to the instruction.
-        if (format === 'faq' && record.input?.trim() && record.question?.trim()) record.question = `${record.question}\n\n${record.input}`;
+        if (format === 'faq' && ownValue(record, 'input')?.trim() && ownValue(record, 'question')?.trim()) record.question = `${record.question}\n\n${record.input}`;
         yield format === 'faq' ? parseFaq(source, record) : parseFeedback(source, record);
       }
       if (batch.unreadable) yield unreadableItem(file, batch.unreadable);
@@ -355,4 +358,9 @@ async function* toMessageRows(batches: AsyncIterable<CsvBatch>, index: Map<strin
     if (batch.unreadable) out.push(unreadableItem(file, batch.unreadable));
     yield out;
   }
+}
+
+/** What csv-parse threw, for an error message: its message, or the thrown value itself. */
+function describeThrown(thrown: unknown): string {
+  return thrown instanceof Error ? thrown.message : String(thrown);
 }

@@ -63,9 +63,9 @@ function guessDelimiter(text: string): string {
   for (const ch of text) {
     if (ch === '"') quoted = !quoted;
     else if (!quoted && (ch === '\n' || ch === '\r')) break;
-    else if (!quoted && counts.has(ch)) counts.set(ch, counts.get(ch)! + 1);
+    else if (!quoted && counts.has(ch)) counts.set(ch, (counts.get(ch) ?? 0) + 1);
   }
   let best = ',';
-  for (const [d, n] of counts) if (n > counts.get(best)!) best = d;
+  for (const [d, n] of counts) if (n > (counts.get(best) ?? 0)) best = d;
   return best;
 }

@@ -346,8 +346,8 @@ function firstContentLine(text: string): number {
  */
 export function nestsDeeperThan(value: unknown, limit: number): boolean {
   const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
-  while (stack.length) {
-    const { value: v, depth } = stack.pop()!;
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const { value: v, depth } = top;
     if (typeof v !== 'object' || v === null) continue;
     if (depth + 1 > limit) return true;
     const children = Array.isArray(v) ? v : Object.values(v as Record<string, unknown>);

@@ -149,7 +149,7 @@ function parseConversation(source: SourceRef, record: JsonObject, context: JsonP
   const timestamps: (string | undefined)[] = [];
   const models: (string | undefined)[] = [];
   for (let i = 0; i < messages.length; i++) {
-    const message = messages[i];
+    const message: unknown = messages[i];
     const n = i + 1;
     if (!isJsonObject(message)) return reject(source, 'invalid-field:messages', `message ${n} must be an object with "role" and "text", got ${show(message)}`);
     const speaker = message.role ?? message.speaker;

@@ -126,7 +126,7 @@ export function mappedRating(value: unknown, mapping: Mapping): number | undefin
 export function parseMapped(source: SourceRef, record: JsonObject, mapping: Mapping, roles: RoleMapper): IngestItem {
   const label = mapping.name ? `mapping "${mapping.name}"` : 'the mapping';
   const turns = resolvePointer(record, mapping.turns ?? '');
-  if (!Array.isArray(turns)) return reject(source, `missing-field:${mapping.turns}`, `${label} expects an array of turns at ${mapping.turns}, this record has ${show(turns)}`);
+  if (!Array.isArray(turns)) return reject(source, `missing-field:${String(mapping.turns)}`, `${label} expects an array of turns at ${String(mapping.turns)}, this record has ${show(turns)}`);
   let id: string | undefined;
   if (mapping.id !== undefined) {
     const value = resolvePointer(record, mapping.id);
@@ -138,7 +138,7 @@ export function parseMapped(source: SourceRef, record: JsonObject, mapping: Mapp
   const raw: RawTurn[] = [];
   let skipped = 0;
   for (let i = 0; i < turns.length; i++) {
-    const turn = turns[i];
+    const turn: unknown = turns[i];
     const n = i + 1;
     const roleValue = resolvePointer(turn, mapping.role);
     if (typeof roleValue !== 'string' || !roleValue.trim()) return reject(source, `missing-field:${mapping.role}`, `${label}: turn ${n} has no role at ${mapping.role} (got ${show(roleValue)})`);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { IngestError } from './errors';
+import { required } from '../lookup';
 import { conversationItem, reject, show } from './records';
 import { inferMissingRoles, type RoleMapper } from './roles';
 import { answeringModel } from './answeringModel';
@@ -133,7 +134,7 @@ export function conversationFromRows(rows: MessageRow[], options: Pick<GroupOpti
   const roles = inferMissingRoles(speakers, options.roles);
   if ('unknown' in roles) {
     const speaker = roles.unknown[0];
-    const row = rows.find((r) => r.speaker.trim() === speaker)!;
+    const row = required(rows.find((r) => r.speaker.trim() === speaker), `the row of speaker ${speaker}`);
     return reject(
       source,
       'unknown-speaker',
@@ -244,21 +245,22 @@ class BucketWriter {
 
   /** Writes what is buffered and closes every bucket file (also after an error, so nothing leaks). */
   async close(): Promise<void> {
-    let failure: unknown;
+    // The first failure, thrown once every bucket had its chance to close.
+    let failure: { thrown: unknown } | undefined;
     for (let b = 0; b < this.count; b++) {
       try {
         await this.flush(b);
       } catch (err) {
-        failure ??= err;
+        failure ??= { thrown: err };
       }
       try {
         await this.handles[b]?.close();
       } catch (err) {
-        failure ??= tempError(this.file, err);
+        failure ??= { thrown: tempError(this.file, err) };
       }
       this.handles[b] = undefined;
     }
-    if (failure) throw failure;
+    if (failure) throw failure.thrown;
   }
 
   paths(): readonly (string | undefined)[] {

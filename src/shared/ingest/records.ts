@@ -14,11 +14,14 @@ export function feedbackItem(feedback: Feedback): IngestItem {
   return { type: 'feedback', feedback };
 }
 
+/** JSON.stringify as it behaves: undefined (its declared type says string) for undefined, functions and symbols. */
+const stringify: (value: unknown) => string | undefined = JSON.stringify;
+
 /** A short, quoted rendering of a value for error details (never the whole record). */
 export function show(value: unknown): string {
   let text: string;
   try {
-    text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+    text = typeof value === 'string' ? JSON.stringify(value) : (stringify(value) ?? String(value));
   } catch {
     // A value nested too deep for the stack (or with cycles) is shown by its type alone.
     text = Array.isArray(value) ? '[...]' : '{...}';

@@ -61,7 +61,7 @@ export class PeekableBytes implements AsyncIterable<Buffer> {
 
   async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
     try {
-      while (this.buffered.length) yield this.buffered.shift()!;
+      for (let chunk = this.buffered.shift(); chunk !== undefined; chunk = this.buffered.shift()) yield chunk;
       for (;;) {
         const chunk = await this.pull();
         if (!chunk) return;
@@ -94,9 +94,13 @@ export function gzipError(file: string, err: unknown): IngestError {
 }
 
 export function toAsyncIterable(input: ByteSource): AsyncIterable<Buffer | string> {
-  if (Symbol.asyncIterator in (input as object)) return input as AsyncIterable<Buffer | string>;
+  if (isAsyncIterable(input)) return input;
   // Old-style streams without async iteration.
-  return new Readable({ read() {} }).wrap(input as NodeJS.ReadableStream) as unknown as AsyncIterable<Buffer>;
+  return new Readable({ read() {} }).wrap(input);
+}
+
+function isAsyncIterable(input: ByteSource): input is AsyncIterable<Buffer> {
+  return Symbol.asyncIterator in input;
 }
 
 export function isGzip(head: Buffer): boolean {

@@ -27,7 +27,7 @@ export function decodeEntities(text: string): string {
   return text.replace(ENTITY, (whole, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
     // The common names from the table (fast); every other HTML5 name (&hearts;, &eacute;...) via he.
     if (name !== undefined) return NAMED_ENTITIES[name] ?? decodeHtml(whole);
-    const code = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex!, 16);
+    const code = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex ?? '', 16);
     // Surrogates and out-of-range code points are not characters; keep the text as written.
     if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) || code === 0) return whole;
     return String.fromCodePoint(code);

@@ -17,7 +17,7 @@ export function buildTurns(raw: Iterable<RawTurn>): Turn[] {
   for (const item of raw) {
     const content = normalizeText(item.text);
     if (!content) continue;
-    const last = turns[turns.length - 1];
+    const last = turns.at(-1);
     if (last && last.role === item.role) {
       last.content = `${last.content}\n${content}`;
       continue;

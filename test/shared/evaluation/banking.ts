@@ -23,7 +23,7 @@ function readCsv(file: string): [string, string][] {
   const rows: [string, string][] = [];
   for (const line of readFileSync(resolve(CORPUS, file), 'utf8').split('\n').slice(1)) {
     const m = /^(?:"((?:[^"]|"")*)"|([^,]*)),([^,]+)$/.exec(line.trim());
-    if (m) rows.push([(m[1] ?? m[2]).replace(/""/g, '"'), m[3]]);
+    if (m) rows.push([(m.at(1) ?? m.at(2) ?? '').replace(/""/g, '"'), m[3]]);
   }
   return rows;
 }

@@ -13,17 +13,54 @@ import {
 /** sacreBLEU's own test vectors (values only; see test/fixtures/corpora/sacrebleu_test_vectors/SOURCE.md). */
 const VECTORS = resolve(__dirname, '../../fixtures/corpora/sacrebleu_test_vectors/bleu_test_vectors.json');
 
-interface Group {
+/** A corpus-level case; each group fills the fields its test reads (see the vectors file). */
+interface CorpusCase {
+  hypotheses: string[];
+  references: string[][];
+  expected: number;
+  overrides?: Record<string, unknown>;
+  expected_counts: number[];
+  expected_totals: number[];
+  counts: number[];
+  totals: number[];
+  sys_len: number;
+  ref_len: number;
+  expected_with_default_floor_0_1: number;
+  expected_with_floor_0_0: number;
+  floor_value: number;
+}
+
+/** max_ngram_order cases: the expected score is a string with two decimals. */
+interface MaxOrderCase {
+  hypotheses: string[];
+  references: string[][];
+  max_ngram_order: number;
+  expected: string;
+}
+
+/** A sentence-level case carries its own settings (a type alias, so it reads as a settings record). */
+type SentenceCase = {
+  hypothesis: string;
+  references: string[];
+  expected: number;
+  tokenize?: string;
+  smooth_method?: string;
+  smooth_value?: number | null;
+  lowercase?: boolean;
+};
+
+interface Group<Case> {
   name: string;
   settings: Record<string, unknown> & { defaults?: Record<string, unknown> };
   tolerance: number;
-  cases: Record<string, any>[];
+  cases: Case[];
 }
-const groups: Group[] = JSON.parse(readFileSync(VECTORS, 'utf8')).groups;
-const group = (name: string): Group => {
+const groups: Group<unknown>[] = JSON.parse(readFileSync(VECTORS, 'utf8')).groups;
+/** The named group, its cases read as `Case` (the vectors file is sacreBLEU's; the tests check the values). */
+const group = <Case = CorpusCase>(name: string): Group<Case> => {
   const g = groups.find((x) => x.name === name);
   if (!g) throw new Error(`vector group ${name} missing from ${VECTORS}`);
-  return g;
+  return g as Group<Case>;
 };
 
 /** The brief's bar is ±0.01 BLEU points; where sacreBLEU's own test is stricter, use its tolerance. */
@@ -121,15 +158,15 @@ describe('BLEU against sacreBLEU test vectors', () => {
     }
   });
 
-  const maxOrder = group('max_ngram_order');
+  const maxOrder = group<MaxOrderCase>('max_ngram_order');
   it.each(maxOrder.cases.map((c) => [c.max_ngram_order, c] as const))('max_ngram_order %i', (order, c) => {
     const r = corpusBleu(c.hypotheses, c.references, { ...optionsFrom(maxOrder.settings), maxNgramOrder: order });
     expect(r.score.toFixed(2)).toBe(c.expected);
   });
 
   for (const name of ['sentence_bleu', 'sentence_bleu_zero']) {
-    const g = group(name);
-    it.each(g.cases.map((c, i) => [i, `${c.tokenize}/${c.smooth_method}/${c.smooth_value}/lc=${c.lowercase}`, c] as const))(
+    const g = group<SentenceCase>(name);
+    it.each(g.cases.map((c, i) => [i, `${String(c.tokenize)}/${String(c.smooth_method)}/${String(c.smooth_value)}/lc=${String(c.lowercase)}`, c] as const))(
       `${name} case %i %s`,
       (_i, _d, c) => {
         const r = sentenceBleu(c.hypothesis, c.references, optionsFrom(c));

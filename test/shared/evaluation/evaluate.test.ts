@@ -87,7 +87,7 @@ describe('evaluateCandidate (Azurite + emulator)', () => {
     const deploymentName = deploymentNameFor(jobKey);
     await deployments.deployModel({ deploymentName, model: job.fine_tuned_model!, backoff: FAST });
     deployed.push(deploymentName);
-    return { jobKey, fineTunedModel: job.fine_tuned_model!, deploymentName, datasetVersion, resultFileId: job.result_files?.[0] };
+    return { jobKey, fineTunedModel: job.fine_tuned_model!, deploymentName, datasetVersion, resultFileId: job.result_files.at(0) };
   }
 
   beforeAll(async () => {
@@ -128,7 +128,8 @@ describe('evaluateCandidate (Azurite + emulator)', () => {
     const holdout = `${intentExample}\n${bankingHoldout()}`;
     await base.container(CONTAINERS.datasets).getBlockBlobClient(`${datasetVersion}/holdout.records.jsonl`).upload(holdout, Buffer.byteLength(holdout));
   });
-  afterAll(() => emulator?.close());
+  // Unset when beforeAll failed before starting it.
+  afterAll(() => (emulator as RunningEmulator | undefined)?.close());
 
   let first: Candidate;
 
@@ -152,7 +153,7 @@ describe('evaluateCandidate (Azurite + emulator)', () => {
     const pointer = await getProductionPointer(runtime.storage);
     expect(pointer).toMatchObject({ jobKey: first.jobKey, deploymentName: first.deploymentName, sequence: 1 });
     expect(await getDeploymentRecord(runtime.storage, first.deploymentName)).toMatchObject({ role: 'production' });
-    const row = await runtime.storage.table(TABLES.evaluations).getEntity<Record<string, unknown>>(first.jobKey, 'summary');
+    const row = await runtime.storage.table(TABLES.evaluations).getEntity(first.jobKey, 'summary');
     expect(row).toMatchObject({ decision: 'promote', bleuPassed: true, intentF1Passed: true });
     expect(row.bleu).toBeCloseTo(outcome.metrics.bleu!, 9);
 
@@ -270,9 +271,10 @@ describe('evaluateCandidate (Azurite + emulator)', () => {
     const broken = { ...(await trainAndDeploy('broken', bankingTrainingFiles())) };
     emulator.injectFault({ fault: '500', path: `/deployments/${broken.deploymentName}/chat`, times: 1000 });
     try {
-      const err = await evaluateCandidate(runtime, broken, { openai }).catch((e) => e);
-      expect(err).toMatchObject({ status: 500 });
-      expect(err.message).toMatch(new RegExp(`^\\d+ of \\d+ requests to ${broken.deploymentName} failed during evaluation; first: `));
+      await expect(evaluateCandidate(runtime, broken, { openai })).rejects.toMatchObject({
+        status: 500,
+        message: expect.stringMatching(new RegExp(`^\\d+ of \\d+ requests to ${broken.deploymentName} failed during evaluation; first: `)),
+      });
       // Nothing was decided: no verdict, production unchanged.
       await expect(runtime.storage.table(TABLES.evaluations).getEntity(broken.jobKey, 'summary')).rejects.toMatchObject({ statusCode: 404 });
     } finally {
@@ -299,8 +301,8 @@ describe('evaluateCandidate (Azurite + emulator)', () => {
     const version = uniqueName('bad');
     const text = bankingHoldout(1) + '{"conversation_id": "x", "example": {"messages": [{"role": "user", "content": 42}]}}\n';
     await runtime.storage.container(CONTAINERS.datasets).getBlockBlobClient(`${version}/holdout.records.jsonl`).upload(text, Buffer.byteLength(text));
-    const err = await evaluateCandidate(runtime, { ...candidate, jobKey: uniqueName('badhold'), datasetVersion: version }).catch((e) => e);
-    expect(err).toBeInstanceOf(HoldoutFormatError);
-    expect(err.message).toBe(`datasets/${version}/holdout.records.jsonl:6: example.messages[0].content must be a string, an array of parts or null`);
+    const failed = evaluateCandidate(runtime, { ...candidate, jobKey: uniqueName('badhold'), datasetVersion: version });
+    await expect(failed).rejects.toBeInstanceOf(HoldoutFormatError);
+    await expect(failed).rejects.toHaveProperty('message', `datasets/${version}/holdout.records.jsonl:6: example.messages[0].content must be a string, an array of parts or null`);
   });
 });

@@ -39,9 +39,18 @@ describe("McNemar's test", () => {
   const pairs = (b: number, c: number, both: number) => {
     const cand: boolean[] = [];
     const prod: boolean[] = [];
-    for (let i = 0; i < b; i++) cand.push(true), prod.push(false);
-    for (let i = 0; i < c; i++) cand.push(false), prod.push(true);
-    for (let i = 0; i < both; i++) cand.push(true), prod.push(true);
+    for (let i = 0; i < b; i++) {
+      cand.push(true);
+      prod.push(false);
+    }
+    for (let i = 0; i < c; i++) {
+      cand.push(false);
+      prod.push(true);
+    }
+    for (let i = 0; i < both; i++) {
+      cand.push(true);
+      prod.push(true);
+    }
     return [cand, prod] as const;
   };
 

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { IngestError } from '../../../src/shared/ingest/errors';
 import { parseInput } from '../../../src/shared/ingest/parse';
 import type { IngestItem } from '../../../src/shared/ingest/types';
@@ -228,7 +229,7 @@ describe('detection, encodings and compression', () => {
     expect(conversations(j)[0].conversationId).toBe('g');
     const c = await parseAll(gzip('question,answer\nQ1,A1\nQ2,A2\n'));
     expect(conversations(c).map((x) => x.kind)).toEqual(['faq', 'faq']);
-    const twice = await parseAll(require('node:zlib').gzipSync(gzip(jsonl(chat('gg')))));
+    const twice = await parseAll(gzipSync(gzip(jsonl(chat('gg')))));
     expect(conversations(twice)[0].conversationId).toBe('gg');
   });
 

@@ -1,3 +1,4 @@
+import { required } from '../../lookup';
 import { reject, show } from '../records';
 import type { RoleMapper } from '../roles';
 import { parseTimestamp, type RawTurn } from '../turns';
@@ -21,7 +22,8 @@ export function isDialogueTurns(record: JsonObject): boolean {
 }
 
 export function parseDialogueTurns(source: SourceRef, record: JsonObject, roles: RoleMapper): IngestItem {
-  const key = TURN_KEYS.find((k) => Array.isArray(record[k]))!;
+  // Called after isDialogueTurns, which found one of these keys holding an array.
+  const key = required(TURN_KEYS.find((k) => Array.isArray(record[k])), 'the turn list key');
   const turns = record[key] as unknown[];
   const id = idOf(firstOf(record, ['dialogue_id', 'conversation_id', 'dialog_id', 'id']));
   if (id === null) return reject(source, 'invalid-field:dialogue_id', `"dialogue_id" must be a string or number`);

@@ -1,3 +1,4 @@
+import { required } from '../../lookup';
 import { reject } from '../records';
 import type { RawTurn } from '../turns';
 import type { IngestItem, SourceRef } from '../types';
@@ -16,8 +17,9 @@ export function isInstructionPair(record: Record<string, unknown>): boolean {
 }
 
 export function parseInstructionPair(source: SourceRef, record: Record<string, unknown>): IngestItem {
-  const promptKey = PROMPT_KEYS.find((k) => k in record)!;
-  const replyKey = REPLY_KEYS.find((k) => k in record)!;
+  // Called after isInstructionPair, which found both keys.
+  const promptKey = required(PROMPT_KEYS.find((k) => k in record), 'the prompt key');
+  const replyKey = required(REPLY_KEYS.find((k) => k in record), 'the reply key');
   const prompt = textOf(record[promptKey]);
   const reply = textOf(record[replyKey]);
   if (!prompt?.trim()) return reject(source, `missing-field:${promptKey}`, `"${promptKey}" is empty or not text`);

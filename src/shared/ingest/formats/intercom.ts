@@ -1,4 +1,5 @@
 import { namedModel } from '../answeringModel';
+import { ownValue } from '../../lookup';
 import { reject, show } from '../records';
 import { parseRating, parseTimestamp, type RawTurn } from '../turns';
 import type { ChatRole, IngestItem, SourceRef } from '../types';
@@ -42,7 +43,7 @@ export function parseIntercomConversation(source: SourceRef, record: JsonObject)
     const author = isObject(part.author) ? part.author : undefined;
     const type = typeof author?.type === 'string' ? author.type.toLowerCase() : undefined;
     if (!type) return reject(source, 'missing-field:author.type', `${n} has no "author.type"`);
-    const role = AUTHOR_ROLES[type];
+    const role = ownValue(AUTHOR_ROLES, type);
     if (!role) return reject(source, 'unknown-speaker', `${n} has author type ${show(author?.type)}; expected user, lead, contact, admin, bot or team`);
     raw.push({ role, text: body, timestamp: parseTimestamp(created) });
   }

@@ -1,4 +1,5 @@
 import { answeringModel, namedModel } from '../answeringModel';
+import { ownValue } from '../../lookup';
 import { reject, show } from '../records';
 import type { RoleMapper } from '../roles';
 import type { RawTurn } from '../turns';
@@ -28,7 +29,7 @@ export function parseShareGpt(source: SourceRef, record: JsonObject, roles: Role
     const n = i + 1;
     if (!isObject(turn)) return reject(source, 'invalid-field:conversations', `turn ${n} must be an object with "from" and "value", got ${show(turn)}`);
     if (typeof turn.from !== 'string' || !turn.from.trim()) return reject(source, 'missing-field:from', `turn ${n} has no "from"`);
-    const role = FROM[turn.from.trim().toLowerCase()] ?? roles.roleOf(turn.from);
+    const role = ownValue(FROM, turn.from.trim().toLowerCase()) ?? roles.roleOf(turn.from);
     if (!role) return reject(source, 'unknown-speaker', `"from" ${show(turn.from)} (turn ${n}) is not a known role; use human/user, gpt/assistant or system, or map the name with speakerRoles`);
     const text = textOf(turn.value);
     if (text === undefined) return reject(source, 'missing-field:value', `turn ${n} has no text "value"`);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { CsvBatch } from '../csv';
 import { IngestError } from '../errors';
+import { getOrThrow, required } from '../../lookup';
 import { groupMessageRows, type MessageRow } from '../messageCsv';
 import { reject } from '../records';
 import type { RoleMapper } from '../roles';
@@ -48,8 +49,9 @@ export function stripLeadingHandles(text: string): string {
 export async function* parseReplyThreads(batches: AsyncIterable<CsvBatch>, options: ThreadOptions): AsyncIterable<IngestItem> {
   const { file, signal, columns } = options;
   const at = (name: string) => columns.indexOf(name);
-  const idAt = at(THREAD_ID_COLUMNS.find((c) => columns.includes(c))!);
-  const parentAt = at(THREAD_PARENT_COLUMNS.find((c) => columns.includes(c))!);
+  // The header passed isReplyThreadHeader, which requires an id and a parent column.
+  const idAt = at(required(THREAD_ID_COLUMNS.find((c) => columns.includes(c)), 'the thread id column'));
+  const parentAt = at(required(THREAD_PARENT_COLUMNS.find((c) => columns.includes(c)), 'the thread parent column'));
   const inboundAt = at('inbound');
   const speakerAt = at('speaker');
   const textAt = at('text');
@@ -118,7 +120,7 @@ export async function* parseReplyThreads(batches: AsyncIterable<CsvBatch>, optio
       while (parents.has(current) && !seen.has(current)) {
         seen.add(current);
         path.push(current);
-        current = parents.get(current)!;
+        current = getOrThrow(parents, current, 'parent of reply');
         const cached = roots.get(current);
         if (cached) {
           current = cached;
