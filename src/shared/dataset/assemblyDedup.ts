@@ -8,7 +8,12 @@ import { HashPartitions, LineWriter, readFileLines, type ScratchDir } from './sp
 export interface AssemblyDedupOptions {
   /** Estimated Jaccard similarity at or above which a later conversation is a near duplicate (TUNELOOP_DEDUP_THRESHOLD). */
   threshold: number;
-  /** Conversations per scratch partition (bounds what one step holds in memory). Default 5,000. */
+  /**
+   * Conversations per scratch partition (bounds what one step holds in memory). Default 1,000:
+   * each conversation puts 21 keys (20 bands and its exact hash) into the band step's map, so
+   * 1,000 conversations are about 21,000 entries (a few MB), which fits a 64 MB heap beside the
+   * rest of the assembly.
+   */
   conversationsPerPartition?: number;
   /** Each conversation of a band bucket is compared with at most this many of the bucket's earliest members. Default 3. */
   maxEarlierPerBucket?: number;
@@ -53,7 +58,7 @@ export interface AssemblyDedupSummary {
 export function nearDuplicateAssemblyStage(options: AssemblyDedupOptions): AssemblyStage & { summary(): AssemblyDedupSummary } {
   const threshold = options.threshold;
   if (!(threshold > 0 && threshold <= 1)) throw new Error(`assembly dedup threshold must be in (0, 1], got ${threshold}`);
-  const perPartition = Math.max(1, options.conversationsPerPartition ?? 5000);
+  const perPartition = Math.max(1, options.conversationsPerPartition ?? 1000);
   const maxEarlier = Math.max(1, options.maxEarlierPerBucket ?? 3);
   const minShingles = options.minShingles ?? 3;
   const hasher = new MinHasher(SIGNATURE_BANDING.bands * SIGNATURE_BANDING.rows);

@@ -9,7 +9,26 @@ import { startPrivateAzurite } from '../../setup/storage';
 
 const run = promisify(execFile);
 // About 1.6 KB per conversation, like a real support chat: 40 MB of shards in all.
-const FILLER = 'I have checked the order history, the payment, the address and the courier notes, and everything else on the account looks right. '.repeat(5);
+// Each conversation gets its own filler, drawn from a word list: the nightly duplicate search runs
+// too, and templated texts that differ only in numbers would all be near duplicates of the first.
+const WORDS = (
+  'order parcel courier tracking refund invoice account address payment card delivery warehouse label ' +
+  'return exchange voucher discount subscription renewal receipt basket checkout postcode driver depot ' +
+  'damaged missing late early broken wrong size colour model battery charger screen cable adapter manual ' +
+  'monday tuesday wednesday thursday friday saturday sunday morning evening weekend holiday yesterday ' +
+  'neighbour reception locker office apartment garage garden door window letterbox balcony hallway'
+).split(' ');
+function filler(seed: number): string {
+  const words: string[] = [];
+  for (let k = 0; k < 110; k++) {
+    // A stateless mix of (seed, position): an LCG's sequences for nearby seeds are shifted copies of each other.
+    let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(k + 1, 0xc2b2ae35);
+    h = Math.imul(h ^ (h >>> 16), 0x7feb352d);
+    h = Math.imul(h ^ (h >>> 15), 0x846ca68b);
+    words.push(WORDS[((h ^ (h >>> 16)) >>> 0) % WORDS.length]);
+  }
+  return words.join(' ') + '.';
+}
 const root = path.resolve(__dirname, '..', '..', '..');
 // The built probe (npm test builds dist/ first), so the heap limit applies to plain node.
 const probe = path.join(root, 'dist', 'bench', 'assemblyProbe.js');
@@ -48,8 +67,8 @@ describe('nightly assembly in bounded memory (private Azurite, built probe)', ()
             source: { file: `crm/day-${shard}.jsonl`, line: i + 1 },
             example: {
               messages: [
-                { role: 'user', content: `My order ${i * 7919} has not arrived and the tracking page has shown the same status for a week now. ${FILLER}` },
-                { role: 'assistant', content: `I am sorry for the wait on order ${i * 7919}. The courier confirmed it ships today; you will get the tracking email tonight. ${FILLER}` },
+                { role: 'user', content: `My order ${i * 7919} has not arrived and the tracking page has shown the same status for a week now. ${filler(i * 2)}` },
+                { role: 'assistant', content: `I am sorry for the wait on order ${i * 7919}. The courier confirmed it ships today; you will get the tracking email tonight. ${filler(i * 2 + 1)}` },
               ],
             },
           };
