@@ -62,7 +62,7 @@ export const assemblyDedupBenchmark: Benchmark = {
       lines.push('|---|---|---|---|---|---|---|---|');
       for (const { n, r } of results) {
         lines.push(
-          `| ${n.toLocaleString('en')} | ${r.partitions} | ${r.candidatePairs} | ${r.dropped} | ${(r.ms / 1000).toFixed(0)} | ${(r.ms / (r.conversations ?? n)).toFixed(2)} | ${(r.maxRss / 1e6).toFixed(0)} | ${(r.maxRss / base.maxRss).toFixed(2)} |`,
+          `| ${n.toLocaleString('en')} | ${String(r.partitions)} | ${String(r.candidatePairs)} | ${String(r.dropped)} | ${(r.ms / 1000).toFixed(0)} | ${(r.ms / (r.conversations ?? n)).toFixed(2)} | ${(r.maxRss / 1e6).toFixed(0)} | ${(r.maxRss / base.maxRss).toFixed(2)} |`,
         );
       }
     } finally {

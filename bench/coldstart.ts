@@ -36,7 +36,7 @@ function run(script: string, env: NodeJS.ProcessEnv): Sample {
   const start = process.hrtime.bigint();
   const child = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, env, encoding: 'utf8' });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-  if (child.status !== 0) throw new Error(`coldstart bench: child failed (${child.status}): ${child.stderr}`);
+  if (child.status !== 0) throw new Error(`coldstart bench: child failed (${String(child.status)}): ${child.stderr}`);
   const last = child.stdout.trim().split('\n').pop() ?? '';
   return { wallMs, ...(JSON.parse(last) as Omit<Sample, 'wallMs'>) };
 }

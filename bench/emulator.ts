@@ -71,7 +71,7 @@ export const emulatorBenchmark: Benchmark = {
       const file = (await (await fetch(api('/files'), { method: 'POST', headers: { 'api-key': 'local-placeholder' }, body: form })).json()) as { id: string };
       for (let s = ''; s !== 'processed'; await new Promise((r) => setTimeout(r, 5))) {
         const f = (await (await fetch(api(`/files/${file.id}`), { headers })).json()) as { status: string; status_details?: string };
-        if (f.status === 'error') throw new Error(`the benchmark's training file was refused: ${f.status_details}`);
+        if (f.status === 'error') throw new Error(`the benchmark's training file was refused: ${String(f.status_details)}`);
         s = f.status;
       }
       const job = (await (await fetch(api('/fine_tuning/jobs'), { method: 'POST', headers, body: JSON.stringify({ model: 'gpt-4o-mini-2024-07-18', training_file: file.id }) })).json()) as { id: string };

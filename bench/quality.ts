@@ -59,7 +59,7 @@ async function demoSection(lines: string[]): Promise<void> {
       reasons[key] = (reasons[key] ?? 0) + 1;
     }
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    lines.push(`- ${file.split('/').pop()}: ${conversations.length} conversations, ${(ms / Math.max(1, conversations.length)).toFixed(2)} ms each; ` +
+    lines.push(`- ${String(file.split('/').pop())}: ${conversations.length} conversations, ${(ms / Math.max(1, conversations.length)).toFixed(2)} ms each; ` +
       Object.entries(reasons).sort().map(([k, n]) => `${k} ${n} (${pct(n / conversations.length).trim()})`).join(', '));
   }
   const summary = qualitySummary(stages) as Record<string, Record<string, unknown>>;

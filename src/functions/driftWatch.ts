@@ -10,7 +10,7 @@ export function driftWatchHandler(runtimeSource: RuntimeSource) {
     const [runtime, { runDriftWatch }] = await Promise.all([runtimeSource(), import('../shared/drift/watch')]);
     const run = await runDriftWatch(runtime);
     const score =
-      run.score === undefined ? 'no score' : `score ${run.score.toFixed(3)} (${run.scoreDrivenBy}) vs threshold ${run.threshold}`;
+      run.score === undefined ? 'no score' : `score ${run.score.toFixed(3)} (${String(run.scoreDrivenBy)}) vs threshold ${run.threshold}`;
     context.log(
       `drift ${run.windowStart}..${run.windowEnd}: ${run.recent.conversations} recent vs ${run.reference.conversations} reference conversations (${run.reference.kind}); ${score}; decision ${run.decision.kind}; ${run.skipped.length} metrics skipped`,
     );

@@ -10,7 +10,7 @@ export function nightlyRetrainHandler(runtimeSource: RuntimeSource) {
     const outcome = await assembleDataset(runtime, { trigger: 'nightly' });
     if (outcome.outcome === 'submitted') {
       context.log(
-        `dataset ${outcome.manifest.version}: ${outcome.manifest.counts.train} train / ${outcome.manifest.counts.validation} validation / ${outcome.manifest.counts.holdout} holdout examples, estimated $${outcome.manifest.cost.estimated_cost_usd}; job ${outcome.jobKey} enqueued`,
+        `dataset ${outcome.manifest.version}: ${outcome.manifest.counts.train} train / ${outcome.manifest.counts.validation} validation / ${outcome.manifest.counts.holdout} holdout examples, estimated $${String(outcome.manifest.cost.estimated_cost_usd)}; job ${outcome.jobKey} enqueued`,
       );
       return { outcome: 'submitted', datasetVersion: outcome.manifest.version, jobKey: outcome.jobKey };
     }

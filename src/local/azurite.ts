@@ -111,7 +111,7 @@ function waitForPorts(child: ChildProcess, timeoutMs: number): Promise<{ blob: n
       clearTimeout(timer);
       const inUse = /EADDRINUSE.*?:(\d+)/.exec(output);
       if (inUse) reject(new PortInUseError(Number(inUse[1]), 'Azurite'));
-      else reject(new Error(`Azurite exited with code ${code} before it was ready; its output:\n${output}`));
+      else reject(new Error(`Azurite exited with code ${String(code)} before it was ready; its output:\n${output}`));
     });
   });
 }

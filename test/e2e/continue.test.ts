@@ -105,7 +105,7 @@ describe('continue mode end to end (local stack: Azurite + emulator + local host
     while (pending.size) {
       for (const r of invocations) {
         if (r.functionName !== 'preprocess' || !pending.has(r.trigger)) continue;
-        if (r.outcome !== 'succeeded') throw new Error(`preprocess of ${r.trigger} failed: ${r.error}`);
+        if (r.outcome !== 'succeeded') throw new Error(`preprocess of ${r.trigger} failed: ${String(r.error)}`);
         pending.delete(r.trigger);
       }
       if (!pending.size) return;
@@ -319,7 +319,7 @@ describe('continue mode end to end (local stack: Azurite + emulator + local host
     console.log(
       `continue e2e: old-topic BLEU A ${figures.oldA.toFixed(1)}, B ${figures.oldB.toFixed(1)}, no replay ${figures.oldNoReplay.toFixed(1)} (${oldTasks.length} reply tasks); ` +
         `new-topic BLEU A ${figures.newA.toFixed(1)}, B ${figures.newB.toFixed(1)} (${newTasks.length}); replay ${replay.examples}/${v2.counts.train} ${JSON.stringify(replay.byIssueType)}; ` +
-        `gate ${reportB.decision}: candidate BLEU ${reportB.candidate.metrics.bleu?.toFixed(1)} vs production ${reportB.production?.metrics.bleu?.toFixed(1)}`,
+        `gate ${reportB.decision}: candidate BLEU ${String(reportB.candidate.metrics.bleu?.toFixed(1))} vs production ${String(reportB.production?.metrics.bleu?.toFixed(1))}`,
     );
     expect(figures.newB).toBeGreaterThan(figures.newA + 10);
 

@@ -116,7 +116,7 @@ describe('erasure end to end on the local stack', () => {
     const tables = TableServiceClient.fromConnectionString(stack.azurite.connectionString, { allowInsecureConnection: true });
     for await (const table of tables.listTables()) {
       for await (const row of storage.table(table.name!).listEntities())
-        check(`table ${table.name}/${String(row.partitionKey)}/${String(row.rowKey)}`, JSON.stringify(row));
+        check(`table ${String(table.name)}/${String(row.partitionKey)}/${String(row.rowKey)}`, JSON.stringify(row));
     }
     for await (const { name } of storage.queueService.listQueues()) {
       const queue = storage.queue(name);

@@ -160,7 +160,7 @@ describe('Azurite stopped and restarted mid-operation (its own Azurite on disk)'
     const submits = messages.peekedMessageItems.map((m) => JSON.parse(Buffer.from(m.messageText, 'base64').toString('utf8')));
     expect(submits.length).toBeGreaterThanOrEqual(1);
     // Duplicates of the same submit are harmless (the job loop keys jobs by jobKey); another version is not.
-    expect(new Set(submits.map((s) => `${s.kind}|${s.jobKey}|${s.datasetVersion}`))).toEqual(new Set([`submit|job-${versions[0]}|${versions[0]}`]));
+    expect(new Set(submits.map((s) => `${String(s.kind)}|${String(s.jobKey)}|${String(s.datasetVersion)}`))).toEqual(new Set([`submit|job-${versions[0]}|${versions[0]}`]));
   }, LONG);
 
   it('a run that recorded its version but could not queue the job is finished by the next run', async () => {

@@ -20,7 +20,7 @@ function packagesLoadedBy(script: string, env: NodeJS.ProcessEnv = {}): { packag
     ['-e', `${script}\nPromise.resolve(loaded).then(() => process.stdout.write('\\n' + JSON.stringify(Object.keys(require.cache))));`],
     { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' },
   );
-  if (child.status !== 0) throw new Error(`child failed (${child.status}): ${child.stderr}`);
+  if (child.status !== 0) throw new Error(`child failed (${String(child.status)}): ${child.stderr}`);
   const modules = JSON.parse(child.stdout.trim().split('\n').pop()!) as string[];
   const packages = new Set<string>();
   for (const m of modules) {

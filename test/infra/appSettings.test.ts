@@ -67,7 +67,7 @@ describe('Function App settings in infra/main.bicep', () => {
       for (const candidate of candidates) {
         checked++;
         const parsed = schema.safeParse(candidate === '' ? undefined : String(candidate));
-        if (!parsed.success) problems.push(`${name} = ${JSON.stringify(candidate)}: ${parsed.error?.message}`);
+        if (!parsed.success) problems.push(`${name} = ${JSON.stringify(candidate)}: ${String(parsed.error?.message)}`);
       }
     }
     expect(problems).toEqual([]);

@@ -102,7 +102,7 @@ export function loadInfra(): InfraSource {
   } else {
     const result = spawnSync(found.path, ['build', mainBicep, '--stdout'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     if (result.status !== 0) {
-      throw new Error(`bicep build infra/main.bicep failed (exit ${result.status}):\n${result.stderr}`);
+      throw new Error(`bicep build infra/main.bicep failed (exit ${String(result.status)}):\n${result.stderr}`);
     }
     json = result.stdout;
     fs.mkdirSync(cacheDir, { recursive: true });
@@ -173,13 +173,13 @@ export function readInfraFile(relative: string): string {
  */
 export function bicepBlock(text: string, header: RegExp): string {
   const m = header.exec(text);
-  if (!m) throw new Error(`no block matching ${header} in the Bicep text`);
+  if (!m) throw new Error(`no block matching ${String(header)} in the Bicep text`);
   let depth = 0;
   for (let i = text.indexOf('{', m.index); i < text.length; i++) {
     if (text[i] === '{') depth++;
     else if (text[i] === '}' && --depth === 0) return text.slice(m.index, i + 1);
   }
-  throw new Error(`unbalanced braces after ${header}`);
+  throw new Error(`unbalanced braces after ${String(header)}`);
 }
 
 /** String items of a Bicep array parameter default: `param name string[] = [ 'a' 'b' ]`. */

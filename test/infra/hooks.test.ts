@@ -23,7 +23,7 @@ function setup(): { dir: string; log: string; env: NodeJS.ProcessEnv } {
   fs.writeFileSync(path.join(dir, 'az'), FAKE_AZ, { mode: 0o755 });
   const log = path.join(dir, 'az.log');
   fs.writeFileSync(log, '');
-  return { dir, log, env: { PATH: `${dir}:${process.env.PATH}`, FAKE_AZ_LOG: log, HOME: dir } };
+  return { dir, log, env: { PATH: `${dir}:${String(process.env.PATH)}`, FAKE_AZ_LOG: log, HOME: dir } };
 }
 
 /** The recorded az calls, each as its argument list. */

@@ -203,7 +203,7 @@ describe('functions are wired to what Bicep provisions', () => {
     const fn = output('PREPROCESS_FUNCTION_NAME');
     const container = output('RAW_LOGS_CONTAINER');
     const def = definitions.find((d) => d.name === fn);
-    if (!def || def.trigger.type !== 'blob') throw new Error(`PREPROCESS_FUNCTION_NAME=${fn} is not a blob-triggered function in src/functions/registry.ts`);
+    if (!def || def.trigger.type !== 'blob') throw new Error(`PREPROCESS_FUNCTION_NAME=${String(fn)} is not a blob-triggered function in src/functions/registry.ts`);
     expect(def.trigger.source).toBe('EventGrid');
     expect(blobTriggerContainer(def.trigger.path)).toBe(container);
   });

@@ -42,7 +42,7 @@ function startProcess(env: Record<string, string>) {
           resolve();
         } else if (Date.now() - started > timeoutMs || child.exitCode !== null) {
           clearInterval(timer);
-          reject(new Error(`did not see ${pattern} in:\n${output}`));
+          reject(new Error(`did not see ${String(pattern)} in:\n${output}`));
         }
       }, 100);
     });

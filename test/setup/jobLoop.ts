@@ -118,6 +118,6 @@ export async function waitForJobRecord(storage: StorageClients, jobKey: string, 
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(
-    `job ${jobKey} did not get there in ${timeoutMs} ms; last state ${last?.state} (${last?.detail ?? ''}); host log:\n${(options.hostLog ?? []).slice(-30).join('\n')}`,
+    `job ${jobKey} did not get there in ${timeoutMs} ms; last state ${String(last?.state)} (${last?.detail ?? ''}); host log:\n${(options.hostLog ?? []).slice(-30).join('\n')}`,
   );
 }

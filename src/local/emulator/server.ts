@@ -167,7 +167,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (req: Inco
           ctx.plane === 'arm' ? 'TooManyRequests' : '429',
           ctx.plane === 'arm'
             ? `The request was throttled. Please retry after ${fault.retryAfterSeconds} seconds.`
-            : `Requests to the ${method} ${path} Operation under Azure OpenAI API version ${url.searchParams.get('api-version')} have exceeded the rate limit of your current tier. Please retry after ${fault.retryAfterSeconds} seconds.`,
+            : `Requests to the ${method} ${path} Operation under Azure OpenAI API version ${String(url.searchParams.get('api-version'))} have exceeded the rate limit of your current tier. Please retry after ${fault.retryAfterSeconds} seconds.`,
           headers,
         );
       }
@@ -230,7 +230,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (req: Inco
         const { purpose, filename, content, expiresAfter } = await readUpload(req, url, options.maxBodyBytes);
         ctx.requestBody = { purpose, filename, bytes: content.length, ...(expiresAfter !== undefined ? { expires_after_seconds: expiresAfter } : {}) };
         const file = service.uploadFile(purpose, filename, content, expiresAfter);
-        send(ctx, 201, file, { location: `${base}/files/${file.id}?api-version=${apiVersion}` });
+        send(ctx, 201, file, { location: `${base}/files/${file.id}?api-version=${String(apiVersion)}` });
         return;
       }
       case 'GET /files':
@@ -248,7 +248,7 @@ export function createRequestHandler(options: RequestHandlerOptions): (req: Inco
       case 'POST /fine_tuning/jobs': {
         const body = (ctx.requestBody = await readJson(req, options.maxBodyBytes));
         const job = service.createJob(body, { failOnRun: failJob });
-        send(ctx, 201, job, { location: `${base}/fine_tuning/jobs/${job.id}?api-version=${apiVersion}` });
+        send(ctx, 201, job, { location: `${base}/fine_tuning/jobs/${job.id}?api-version=${String(apiVersion)}` });
         return;
       }
       case 'GET /fine_tuning/jobs':

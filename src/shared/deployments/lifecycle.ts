@@ -401,7 +401,7 @@ async function failStuckJob(
   const error =
     `the ${job.state} step did not finish within ${hours} h (${job.state} since ${since}; ` +
     `limit = (TUNELOOP_JOB_MAX_RETRIES + 1) × (step budget + TUNELOOP_POLL_DELAY_CAP_SECONDS)); ` +
-    `the deployment lifecycle gave up on it and retires deployment ${job.deploymentName} after TUNELOOP_DEPLOYMENT_GRACE_HOURS; submit the dataset version again to retrain`;
+    `the deployment lifecycle gave up on it and retires deployment ${String(job.deploymentName)} after TUNELOOP_DEPLOYMENT_GRACE_HOURS; submit the dataset version again to retrain`;
   try {
     // Best effort for the JobFailed event, like the job loop's own failure notice (the job row is the record of truth).
     const { job: failed } = await jobService.fail(loaded, error, {

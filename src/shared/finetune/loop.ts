@@ -142,7 +142,7 @@ export async function handleJobMessage(runtime: Runtime, raw: unknown, options: 
       // never drop the message now.
       const delaySeconds = Math.min(LEASE_RECHECK_SECONDS, Math.ceil((leasedUntil - Date.now()) / 1000) + 1);
       await enqueueJobMessage(runtime, message, { delaySeconds });
-      log('info', `job ${message.jobKey}: ${message.kind} is being handled by another invocation until ${record.leaseUntil}; checking again in ${delaySeconds} s`);
+      log('info', `job ${message.jobKey}: ${message.kind} is being handled by another invocation until ${String(record.leaseUntil)}; checking again in ${delaySeconds} s`);
       return { action: 'rescheduled', jobKey: record.jobKey, state: record.state, reason: 'leased by another invocation' };
     }
     const stale = whyNotCurrent(record, message);
@@ -201,7 +201,7 @@ function whyNotCurrent(record: JobRecord, message: JobMessage): string | undefin
   if (message.kind === 'approve' || message.kind === 'reject') {
     // A person's decision carries no token: it counts whenever the candidate is waiting for one.
     if (record.state === 'awaiting-approval') return undefined;
-    return `the job is ${record.state}${record.decidedBy ? ` (decided by ${record.decidedBy} at ${record.decidedAt})` : ''}, not awaiting approval`;
+    return `the job is ${record.state}${record.decidedBy ? ` (decided by ${record.decidedBy} at ${String(record.decidedAt)})` : ''}, not awaiting approval`;
   }
   if (message.kind === 'submit' && !message.token) {
     if (!SUBMIT_STATES.has(record.state)) return `duplicate submit: the job is already ${record.state}`;
@@ -210,7 +210,7 @@ function whyNotCurrent(record: JobRecord, message: JobMessage): string | undefin
   }
   if (record.expectedKind !== message.kind || record.expectedToken !== message.token) {
     return record.expectedKind
-      ? `stale or duplicate: the job (${record.state}) waits for its ${record.expectedKind} message ${record.expectedToken}`
+      ? `stale or duplicate: the job (${record.state}) waits for its ${record.expectedKind} message ${String(record.expectedToken)}`
       : `stale or duplicate: the job is ${record.state} and waits for no message`;
   }
   return undefined;
@@ -326,7 +326,7 @@ class JobRun {
     const { job, notified } = await this.jobs.fail(this.job, error, { patch, signal: this.options.signal });
     this.job = job;
     this.log('error', `job ${this.key}: ${from} → failed`);
-    if (!notified.delivered) this.log('warn', `job ${this.key}: ${notified.error?.message}`);
+    if (!notified.delivered) this.log('warn', `job ${this.key}: ${String(notified.error?.message)}`);
   }
 
   private trackDuration(): void {
@@ -428,7 +428,7 @@ class JobRun {
       },
       { signal: this.options.signal },
     ).then((r) => {
-      if (!r.delivered) this.log('warn', `job ${this.key}: ${r.error?.message}`);
+      if (!r.delivered) this.log('warn', `job ${this.key}: ${String(r.error?.message)}`);
     });
   }
 
@@ -516,7 +516,7 @@ class JobRun {
       },
       { signal: this.options.signal },
     ).then((r) => {
-      if (!r.delivered) this.log('warn', `job ${this.key}: ${r.error?.message}`);
+      if (!r.delivered) this.log('warn', `job ${this.key}: ${String(r.error?.message)}`);
     });
     await this.schedule('deploy', 0);
     return { action: 'advanced' };
@@ -595,9 +595,9 @@ class JobRun {
       },
       { signal: this.options.signal },
     ).then((r) => {
-      if (!r.delivered) this.log('warn', `job ${this.key}: ${r.error?.message}`);
+      if (!r.delivered) this.log('warn', `job ${this.key}: ${String(r.error?.message)}`);
     });
-    this.log('info', `job ${this.key}: still awaiting approval (deadline ${this.record.approvalDeadline})`);
+    this.log('info', `job ${this.key}: still awaiting approval (deadline ${String(this.record.approvalDeadline)})`);
     await this.schedule('approval-check', this.approvalCheckDelaySeconds());
     return { action: 'rescheduled', reason: 'awaiting approval' };
   }

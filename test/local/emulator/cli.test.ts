@@ -8,14 +8,14 @@ describe('tuneloop emulator', () => {
     for (let i = 0; i < 200 && !io.out.includes('Press Ctrl-C'); i++) await new Promise((r) => setTimeout(r, 25));
     const url = /listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(io.out)?.[1];
     expect(url).toBeDefined();
-    expect(io.out).toContain(`TUNELOOP_OPENAI_ENDPOINT=${url}`);
+    expect(io.out).toContain(`TUNELOOP_OPENAI_ENDPOINT=${String(url)}`);
     expect(io.out).toMatch(/\(and https:\/\/127\.0\.0\.1:\d+\), speed 50, in memory/);
-    const res = await fetch(`${url}/openai/models?api-version=2024-10-21`, { headers: { 'api-key': 'local-placeholder' } });
+    const res = await fetch(`${String(url)}/openai/models?api-version=2024-10-21`, { headers: { 'api-key': 'local-placeholder' } });
     expect(res.status).toBe(200);
     process.emit('SIGINT');
     expect(await done).toBe(0);
     expect(io.out).toContain('emulator stopped.');
-    await expect(fetch(`${url}/openai/models?api-version=2024-10-21`)).rejects.toThrow();
+    await expect(fetch(`${String(url)}/openai/models?api-version=2024-10-21`)).rejects.toThrow();
   });
 
   it('refuses bad options with a usage error', async () => {

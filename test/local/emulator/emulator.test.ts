@@ -120,7 +120,7 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
     expect(all.data.every((f: { purpose: string }) => f.purpose === 'fine-tune')).toBe(true);
     const first = await (await raw(emulator, '/openai/files?api-version=2025-04-01-preview&limit=1&order=asc')).json();
     assertMatches('preview', 'FileList', first);
-    const second = await (await raw(emulator, `/openai/files?api-version=2025-04-01-preview&limit=1&order=asc&after=${first.data[0].id}`)).json();
+    const second = await (await raw(emulator, `/openai/files?api-version=2025-04-01-preview&limit=1&order=asc&after=${String(first.data[0].id)}`)).json();
     expect(second.data[0].created_at).toBeGreaterThanOrEqual(first.data[0].created_at);
     expect(second.data[0].id).not.toBe(first.data[0].id);
   });
@@ -157,7 +157,7 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
     expect(res.data).toHaveLength(3);
     const stepsPerEpoch = Math.ceil(60 / 8);
     expect(res.data.map((c: { step_number: number }) => c.step_number)).toEqual([stepsPerEpoch, 2 * stepsPerEpoch, 3 * stepsPerEpoch]);
-    expect(res.data[2].fine_tuned_model_checkpoint).toBe(`${job.fine_tuned_model}:ckpt-step-${3 * stepsPerEpoch}`);
+    expect(res.data[2].fine_tuned_model_checkpoint).toBe(`${String(job.fine_tuned_model)}:ckpt-step-${3 * stepsPerEpoch}`);
     expect(Object.keys(res.data[0].metrics).sort()).toEqual([...RESULTS_CSV_COLUMNS].sort());
   });
 
@@ -182,7 +182,7 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
   });
 
   it('retrieves the fine-tuned model and lists jobs with paging', async () => {
-    const model = await (await raw(emulator, `/openai/models/${job.fine_tuned_model}?api-version=${API_VERSION}`)).json();
+    const model = await (await raw(emulator, `/openai/models/${String(job.fine_tuned_model)}?api-version=${API_VERSION}`)).json();
     assertMatches('stable', 'Model', model);
     expect(model).toMatchObject({ id: job.fine_tuned_model, model: BASE_MODEL, fine_tune: job.id, status: 'succeeded' });
     const list = await (await raw(emulator, `/openai/fine_tuning/jobs?api-version=${API_VERSION}&limit=1`)).json();
@@ -264,7 +264,7 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
       chatExamples(3).filter((e) => e.messages[2].content === TOPICS.returns.answer),
     );
     const file = await upload(openai, returnsOnly, 'returns.jsonl');
-    const parentOnly = await (await raw(emulator, `/openai/models/${job.fine_tuned_model}?api-version=${API_VERSION}`)).json();
+    const parentOnly = await (await raw(emulator, `/openai/models/${String(job.fine_tuned_model)}?api-version=${API_VERSION}`)).json();
     expect(parentOnly.status).toBe('succeeded');
     const child = await waitForJob(
       openai,
@@ -274,7 +274,7 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
     expect(child.status).toBe('succeeded');
     expect(child.model).toBe(job.fine_tuned_model);
     expect(child.fine_tuned_model).toBe(`${BASE_MODEL}.ft-${child.id.replace('ftjob-', '')}`);
-    const model = await (await raw(emulator, `/openai/models/${child.fine_tuned_model}?api-version=${API_VERSION}`)).json();
+    const model = await (await raw(emulator, `/openai/models/${String(child.fine_tuned_model)}?api-version=${API_VERSION}`)).json();
     expect(model).toMatchObject({ model: BASE_MODEL, fine_tune: child.id });
     // Starting from the parent, the first step already knows the data better than a fresh model does.
     const fresh = await waitForJob(openai, (await openai.fineTuning.jobs.create({ model: BASE_MODEL, training_file: file.id, hyperparameters: { n_epochs: 2 } })).id);
@@ -326,7 +326,7 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
         body: JSON.stringify({ sku: { name: 'standard', capacity: 1 }, properties: { model: { format: 'OpenAI', name: model, version: '1' } } }),
       });
     const existing = (await (await raw(emulator, '/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct/deployments?api-version=2024-10-01')).json()).value.length;
-    for (let i = existing; i < 5; i++) expect((await put(`ft-${i}`, job.fine_tuned_model!)).status).toBe(201);
+    for (let i = existing; i < 5; i++) expect((await put(`ft-${String(i)}`, job.fine_tuned_model!)).status).toBe(201);
     const refused = await put('ft-6', job.fine_tuned_model!);
     expect(refused.status).toBe(400);
     expect((await refused.json()).error.code).toBe('InsufficientQuota');

@@ -75,7 +75,7 @@ async function verdicts(conversations: ScannedConversation[], options: { convers
     const out = new Map<string, string>();
     for await (const c of inHashOrder(conversations)) {
       const decision = await stage.decide(c);
-      if (decision) out.set(c.identity.conversationId, `${decision.reason}: ${decision.detail}`);
+      if (decision) out.set(c.identity.conversationId, `${decision.reason}: ${String(decision.detail)}`);
     }
     return out;
   } finally {

@@ -93,7 +93,7 @@ export function createAzurePiiDetector(options: AzurePiiOptions): PiiDetector {
     }
     const failed = body.results?.errors?.[0];
     if (failed) {
-      throw new AzurePiiError(`Azure AI Language rejected document ${failed.id}: ${failed.error.code} ${failed.error.message}`);
+      throw new AzurePiiError(`Azure AI Language rejected document ${failed.id}: ${String(failed.error.code)} ${String(failed.error.message)}`);
     }
     const out = new Map<string, PiiSpan[]>();
     for (const doc of body.results?.documents ?? []) {
