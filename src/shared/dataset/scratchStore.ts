@@ -27,7 +27,7 @@ function loadSqlite(): typeof import('node:sqlite') {
   process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
     if (String((warning as Error)?.message ?? warning).includes('SQLite')) return;
     return (emit as (...args: unknown[]) => void).call(process, warning, ...rest);
-  }) as typeof process.emitWarning;
+  });
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('node:sqlite') as typeof import('node:sqlite');

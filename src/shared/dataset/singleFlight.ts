@@ -63,7 +63,7 @@ export async function tryAcquireLock(table: TableClient, key: string, options: A
     if (statusOf(err) !== 409) throw err;
     let current: LockEntity & { etag: string };
     try {
-      current = (await table.getEntity<LockEntity>(LOCK_PARTITION, rowKey)) as LockEntity & { etag: string };
+      current = (await table.getEntity<LockEntity>(LOCK_PARTITION, rowKey));
     } catch (e) {
       // Released between our create and our read: try once more from the start.
       if (statusOf(e) === 404) return tryAcquireLock(table, key, options);
