@@ -91,7 +91,7 @@ export class BlobAttemptError extends TuneloopError {
     cause: unknown,
   ) {
     super(
-      `preprocessing raw-logs/${printableBlobName(blobName)} failed (attempt ${attempt} of ${maxAttempts}): ${(cause as Error)?.message ?? String(cause)}; ` +
+      `preprocessing raw-logs/${printableBlobName(blobName)} failed (attempt ${attempt} of ${maxAttempts}): ${(cause as { message?: string } | null | undefined)?.message ?? String(cause)}; ` +
         `it will be retried, and quarantined after ${maxAttempts} attempts`,
       { cause, retryable: attempt < maxAttempts },
     );
@@ -187,7 +187,7 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
     return { status: 'processed', blob: blobName, etag, outputs, report };
   } catch (err) {
     if (isAbortError(err) || signal?.aborted) throw err;
-    const message = (err as Error)?.message ?? String(err);
+    const message = (err as { message?: string } | null | undefined)?.message ?? String(err);
     const permanent = err instanceof IngestError && !err.retryable;
     if (attempt < maxAttempts && !permanent) {
       // The claim ends with the failed attempt, so the retry need not wait for the lease.
@@ -365,7 +365,7 @@ function emitMetrics(runtime: Runtime, report: PreprocessReport): void {
   }
   t.trackMetric('tuneloop.preprocess.examples', report.examples.train + report.examples.validation + report.examples.holdout, { model });
   t.trackMetric('tuneloop.preprocess.tokens', report.tokens.total, { model });
-  for (const [language, count] of Object.entries(report.languages ?? {})) {
+  for (const [language, count] of Object.entries(report.languages)) {
     t.trackMetric('tuneloop.preprocess.conversations_by_language', count, { model, language });
   }
   trackQualityMetrics(t, report.quality, { model });

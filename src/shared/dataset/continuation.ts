@@ -44,7 +44,7 @@ export async function planTraining(
   let parentContinuation = 0;
   try {
     const text = (await container.getBlobClient(`${production.datasetVersion}/manifest.json`).downloadToBuffer(undefined, undefined, { abortSignal: options.signal })).toString('utf8');
-    parentContinuation = Number((JSON.parse(text) as { training?: { continuation?: number } }).training?.continuation ?? 0) || 0;
+    parentContinuation = Number((JSON.parse(text) as { training?: { continuation?: unknown } }).training?.continuation ?? 0) || 0;
   } catch (err) {
     if ((err as { statusCode?: number }).statusCode === 404) return full(`the production model's dataset ${production.datasetVersion} has no manifest`);
     throw err;

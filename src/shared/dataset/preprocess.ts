@@ -136,17 +136,18 @@ export async function preprocessStream(
     tempDir: options.tempDir,
     signal: options.signal,
   })[Symbol.asyncIterator]();
-  let exhausted = false;
+  // Set by nextBatch (a closure), so read as a property: a local would be narrowed to `false`.
+  const source = { exhausted: false };
 
   // Reads the next batch: feedback records are stored at once, in input order, so a conversation
   // after its rating in the same file finds it whatever the batch size or number of workers.
   const nextBatch = async (): Promise<Batch | undefined> => {
     const entries: Entry[] = [];
     let conversations = 0;
-    while (!exhausted && conversations < BATCH_CONVERSATIONS && entries.length < BATCH_ENTRIES) {
+    while (!source.exhausted && conversations < BATCH_CONVERSATIONS && entries.length < BATCH_ENTRIES) {
       const next = await run.time('parse', () => items.next());
       if (next.done) {
-        exhausted = true;
+        source.exhausted = true;
         break;
       }
       const item = next.value;
@@ -186,7 +187,7 @@ export async function preprocessStream(
   // with (and blur the timings of) the ordered steps.
   const capacity = executor.pooled ? executor.concurrency + 1 : 1;
   for (;;) {
-    while (!exhausted && window.length < capacity) {
+    while (!source.exhausted && window.length < capacity) {
       const batch = await nextBatch();
       if (!batch) break;
       // Handled when its turn comes; until then a failure must not count as unhandled.

@@ -114,9 +114,9 @@ export async function tryAcquireLock(table: TableClient, key: string, options: A
 }
 
 function holderOf(e: LockHolder): LockHolder {
-  return { owner: String(e.owner), purpose: String(e.purpose), acquiredAt: String(e.acquiredAt), expiresAt: String(e.expiresAt) };
+  return { owner: e.owner, purpose: e.purpose, acquiredAt: e.acquiredAt, expiresAt: e.expiresAt };
 }
 
 function statusOf(err: unknown): number | undefined {
-  return (err as { statusCode?: number })?.statusCode;
+  return (err as { statusCode?: number } | null | undefined)?.statusCode;
 }
