@@ -10,6 +10,7 @@ import type { FeedbackStore, StoredFeedback } from './feedbackStore';
 import type { CuratedRecord, QuarantineRecord } from './records';
 import { splitFor, type Split, type SplitShares } from './split';
 import { timedStages, type StepTimings } from './timings';
+import { required } from '../lookup';
 
 /** Where the pipeline's results go: a curated shard and a quarantine file (blobs or local files). */
 export interface PreprocessSink {
@@ -171,7 +172,7 @@ export async function preprocessStream(
     for (const entry of entries) {
       if (entry.item.type !== 'conversation') continue;
       let conversation = entry.item.conversation;
-      const stored = await run.time('feedback', () => entry.lookup!);
+      const stored = await run.time('feedback', () => required(entry.lookup, 'the feedback lookup of a conversation'));
       if (stored) {
         conversation = applyFeedback(conversation, stored.rating);
         entry.joined = true;
@@ -208,7 +209,7 @@ export async function preprocessStream(
     for (const entry of batch.entries) {
       options.signal?.throwIfAborted();
       stats.records_in++;
-      await handleEntry(entry, entry.item.type === 'conversation' ? result!.outcomes[k++] : undefined, run);
+      await handleEntry(entry, entry.item.type === 'conversation' ? result?.outcomes[k++] : undefined, run);
       if (options.onProgress && stats.records_in % every === 0) options.onProgress(stats.records_in);
     }
   }
@@ -279,9 +280,9 @@ async function handleEntry({ item, joined }: Entry, outcome: WorkOutcome | undef
       conversation = result.conversation;
     }
     if (conversation !== before) {
-      run.builder ??= new ExampleBuilder(run.builderOptions);
+      const builder = (run.builder ??= new ExampleBuilder(run.builderOptions));
       const rebuilt = conversation;
-      built = await time('examples', () => run.builder!.build(rebuilt));
+      built = await time('examples', () => builder.build(rebuilt));
     }
   }
   if (!built.ok) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
 import { tableKey } from './keys';
+import { required } from '../lookup';
 
 /**
  * One holder at a time per key, across hosts: an ETag-guarded row in a table. A holder that
@@ -58,7 +59,7 @@ export async function tryAcquireLock(table: TableClient, key: string, options: A
   };
   let etag: string;
   try {
-    etag = (await table.createEntity(entity())).etag!;
+    etag = required((await table.createEntity(entity())).etag, 'the ETag of the created lock');
   } catch (err) {
     if (statusOf(err) !== 409) throw err;
     let current: LockEntity & { etag: string };
@@ -71,7 +72,7 @@ export async function tryAcquireLock(table: TableClient, key: string, options: A
     }
     if (Date.parse(current.expiresAt) > now().getTime()) return { acquired: false, holder: holderOf(current) };
     try {
-      etag = (await table.updateEntity(entity(), 'Replace', { etag: current.etag })).etag!;
+      etag = required((await table.updateEntity(entity(), 'Replace', { etag: current.etag })).etag, 'the ETag of the taken-over lock');
     } catch (e) {
       if (statusOf(e) !== 412 && statusOf(e) !== 404) throw e;
       const winner = await table.getEntity<LockEntity>(LOCK_PARTITION, rowKey).catch(() => undefined);
@@ -85,7 +86,7 @@ export async function tryAcquireLock(table: TableClient, key: string, options: A
   const timer = setInterval(() => {
     renewal = (async () => {
       try {
-        etag = (await table.updateEntity(entity(), 'Replace', { etag })).etag!;
+        etag = required((await table.updateEntity(entity(), 'Replace', { etag })).etag, 'the ETag of the renewed lock');
       } catch (err) {
         if (!released) lost.abort(new Error(`lost the "${key}" lock: ${(err as Error).message}`));
       }
