@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   const started = process.hrtime.bigint();
   try {
     const stage = nearDuplicateAssemblyStage({ threshold: 0.8 });
-    await stage.scan!(conversations(), { scratch, expectedConversations: lines });
+    await stage.scan?.(conversations(), { scratch, expectedConversations: lines });
     const scanned = Number(process.hrtime.bigint() - started) / 1e6;
     let dropped = 0;
     for await (const c of conversations()) if (await stage.decide(c)) dropped++;
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
+main().catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });

@@ -15,6 +15,7 @@ import { startAzurite } from '../src/local/azurite';
 import { parseInput } from '../src/shared/ingest/parse';
 import { createLocalDetector, detectLocal } from '../src/shared/quality/pii/redact';
 import type { Telemetry } from '../src/shared/telemetry/telemetry';
+import { required } from '../src/shared/lookup';
 
 /**
  * The blob-triggered preprocessing (`preprocessBlob`, the real function body) against an
@@ -155,8 +156,8 @@ export const preprocessBlobBenchmark: Benchmark = {
           }
           if (i === 0) continue; // warm-up
           prepareMs.push(p);
-          runs.before.push(measured.before!);
-          runs.after.push(measured.after!);
+          runs.before.push(required(measured.before, 'the before run'));
+          runs.after.push(required(measured.after, 'the after run'));
         }
         const base = median(prepareMs);
         const before = medianRun(runs.before);

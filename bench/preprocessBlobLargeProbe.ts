@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   process.stdout.write(JSON.stringify({ ms, finished, lastProgress, maxRss: process.resourceUsage().maxRSS * 1024 }), () => process.exit(0));
 }
 
-main().catch((err) => {
+main().catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });

@@ -20,7 +20,8 @@ import { compareIndexes, indexLine, type DatasetChange } from './datasetChanges'
 import { tryAcquireLock } from './singleFlight';
 import { planTraining, writeContinuationFile, type TrainingPlan } from './continuation';
 import { trainingPriceFor } from './trainingPrices';
-import type { AssemblyConfig, BalanceConfig } from './datasetConfig';
+import type { BalanceConfig } from './datasetConfig';
+import { getOrThrow, required } from '../lookup';
 import { WRITTEN_AT_METADATA } from '../erasure/markers';
 import { JobStore } from '../finetune/jobStore';
 
@@ -192,10 +193,10 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
     // Pass 2b: stages that compare conversations with each other (the duplicate search) scan the
     // resolved conversations from disk, then filter them.
     let resolvedFile = resolved.file;
-    const scanning = stages.filter((s) => s.scan);
+    const scanning = stages.filter((s) => s.scan !== undefined);
     for (let i = 0; i < scanning.length; i++) {
       const stage = scanning[i];
-      await stage.scan!(readResolved(resolvedFile), { scratch, expectedConversations: resolved.lines, signal });
+      await stage.scan?.(readResolved(resolvedFile), { scratch, expectedConversations: resolved.lines, signal });
       const filtered = new LineWriter(scratch.file(`resolved-${i}.txt`));
       resolution.trainByType.clear();
       await filterResolved(readResolved(resolvedFile), stage, { accounting, resolution, out: filtered, droppedOut, signal });
@@ -225,10 +226,10 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
       version,
       signal,
     });
-    let uploadTrain = { file: out.trainFile, keyed: true, copies: out.copiesFile, examples: out.counts.train + accounting.records.upsampled, tokens: out.tokens.train + out.upsampledTokens };
+    let uploadTrain: { file: string; keyed: boolean; copies: string | undefined; examples: number; tokens: number } = { file: out.trainFile, keyed: true, copies: out.copiesFile, examples: out.counts.train + accounting.records.upsampled, tokens: out.tokens.train + out.upsampledTokens };
     if (training.mode === 'continue') {
-      const cont = await writeContinuationFile(scratch, { trainFile: out.trainFile, statusFile: training.statusFile!, plan: training, version });
-      uploadTrain = { file: cont.file, keyed: true, copies: undefined as unknown as string, examples: cont.examples, tokens: cont.tokens };
+      const cont = await writeContinuationFile(scratch, { trainFile: out.trainFile, statusFile: required(training.statusFile, 'the continuation status file'), plan: training, version });
+      uploadTrain = { file: cont.file, keyed: true, copies: undefined, examples: cont.examples, tokens: cont.tokens };
     }
 
     const epochs = config.epochs ?? DEFAULT_EPOCHS;
@@ -273,13 +274,13 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
     delete (manifest.training as { statusFile?: string }).statusFile;
 
     if (out.counts.train < MIN_TRAINING_EXAMPLES) {
-      return skipped(runtime, 'too-few-examples', `${out.counts.train} training examples; Azure OpenAI needs at least ${MIN_TRAINING_EXAMPLES}`, manifest);
+      return await skipped(runtime, 'too-few-examples', `${out.counts.train} training examples; Azure OpenAI needs at least ${MIN_TRAINING_EXAMPLES}`, manifest);
     }
     if (latest?.contentHash === contentHash) {
       // A run that stopped after recording the version but before queueing its job (storage down,
       // host killed) would otherwise leave that version untrained for ever.
       const resumed = options.submit !== false && !latest.submittedAt && (await queueIfNeverSubmitted(runtime, latest));
-      return skipped(
+      return await skipped(
         runtime,
         'unchanged',
         `the curated data and ratings are unchanged since dataset ${latest.version}${resumed ? `; its fine-tuning job had never been queued, so job-${latest.version} is queued now` : ''}`,
@@ -289,7 +290,7 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
     const minExamples = config.retrainMinNewExamples;
     const minTokens = config.retrainMinChangedTokens;
     if (latest && (change.changedExamples < minExamples || change.changedTokens < minTokens)) {
-      return skipped(
+      return await skipped(
         runtime,
         'too-little-new-data',
         `${change.changedExamples} changed training examples (${change.added.examples} added, ${change.removed.examples} removed, ${change.changed.examples} changed) and ` +
@@ -298,10 +299,10 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
       );
     }
     if (cost.estimated_cost_usd === null) {
-      return budgetRefused(runtime, manifest, 'no-price', `no training price is known for model ${training.baseModel}; set its price per 1M training tokens in TUNELOOP_TRAINING_PRICES`);
+      return await budgetRefused(runtime, manifest, 'no-price', `no training price is known for model ${training.baseModel}; set its price per 1M training tokens in TUNELOOP_TRAINING_PRICES`);
     }
     if (cost.estimated_cost_usd > config.maxTrainingCostUsd) {
-      return budgetRefused(
+      return await budgetRefused(
         runtime,
         manifest,
         'over-budget',
@@ -339,7 +340,7 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
         validationExamples: manifest.counts.validation,
         holdoutExamples: manifest.counts.holdout,
         trainTokens: manifest.tokens.train,
-        estimatedCostUsd: cost.estimated_cost_usd ?? -1,
+        estimatedCostUsd: cost.estimated_cost_usd,
         baseModel: manifest.baseModel,
         trainingMode: training.mode,
         jobBaseModel: training.baseModel,
@@ -355,7 +356,7 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
     runtime.telemetry.trackMetric('tuneloop.dataset.training_tokens', cost.training_tokens, dims);
     runtime.telemetry.trackMetric('tuneloop.dataset.changed_examples', change.changedExamples, dims);
     runtime.telemetry.trackMetric('tuneloop.dataset.superseded_records', accounting.records.superseded, dims);
-    if (cost.estimated_cost_usd !== null) runtime.telemetry.trackMetric('tuneloop.dataset.estimated_cost_usd', cost.estimated_cost_usd, dims);
+    runtime.telemetry.trackMetric('tuneloop.dataset.estimated_cost_usd', cost.estimated_cost_usd, dims);
     if (training.replay) {
       runtime.telemetry.trackMetric('tuneloop.dataset.replay_examples', training.replay.examples, { ...dims, training_mode: training.mode, job_base_model: training.baseModel });
     }
@@ -431,8 +432,8 @@ async function listShards(runtime: Runtime, signal?: AbortSignal): Promise<Liste
     if (!blob.name.endsWith('.jsonl')) continue;
     // A shard rewritten by an erasure keeps the time it was first written, so it does not become "newest".
     const writtenAt = Date.parse(blob.metadata?.[WRITTEN_AT_METADATA] ?? '');
-    const modified = Number.isFinite(writtenAt) ? writtenAt : (blob.properties.lastModified?.getTime() ?? 0);
-    list.push({ name: blob.name, etag: blob.properties.etag ?? '', bytes: blob.properties.contentLength ?? 0, modified });
+    const modified = Number.isFinite(writtenAt) ? writtenAt : blob.properties.lastModified.getTime();
+    list.push({ name: blob.name, etag: blob.properties.etag, bytes: blob.properties.contentLength ?? 0, modified });
   }
   list.sort((a, b) => a.modified - b.modified || a.name.localeCompare(b.name));
   return list;
@@ -508,7 +509,7 @@ interface FeedbackRow {
 async function spillFeedback(runtime: Runtime, partitions: HashPartitions, signal?: AbortSignal): Promise<number> {
   let rows = 0;
   try {
-    for await (const row of runtime.storage.table(TABLES.feedback).listEntities<Record<string, unknown>>({ abortSignal: signal })) {
+    for await (const row of runtime.storage.table(TABLES.feedback).listEntities({ abortSignal: signal })) {
       const conversationId = typeof row.conversationId === 'string' ? row.conversationId : decodeURIComponent(String(row.partitionKey));
       const rating = Number(row.rating);
       if (!Number.isFinite(rating)) continue;
@@ -517,7 +518,7 @@ async function spillFeedback(runtime: Runtime, partitions: HashPartitions, signa
         source: conversationSource({ file, system: row.source }),
         conversationId,
         rating,
-        receivedAt: String(row.receivedAt ?? ''),
+        receivedAt: propertyText(row.receivedAt),
         file,
         line: Number(row.line ?? 0),
       };
@@ -574,7 +575,7 @@ async function resolvePartition(lines: AsyncIterable<string>, ctx: ResolveContex
   const threshold = runtime.config.assembly.csatThreshold;
   const hashes = [...groups.keys()].sort();
   for (const hash of hashes) {
-    const group = groups.get(hash)!;
+    const group = getOrThrow(groups, hash, 'the feedback group of conversation hash');
     groups.delete(hash);
     const fb = group.feedback;
     if (fb) {
@@ -589,7 +590,7 @@ async function resolvePartition(lines: AsyncIterable<string>, ctx: ResolveContex
     const supersededRecords = new Set<string>();
     const records: CuratedRecord[] = [];
     for (const r of group.records) {
-      const record = normalise(JSON.parse(r.raw) as CuratedRecord);
+      const record = normalise(JSON.parse(r.raw) as StoredCuratedRecord);
       const inputKey = `${r.shard}:${record.source.line}`;
       inputRecords.add(inputKey);
       const seen = firstSeenKey(r.shard, record.source.line);
@@ -696,10 +697,19 @@ async function filterResolved(
   }
 }
 
-function normalise(record: CuratedRecord): CuratedRecord {
+/** A curated record as read back from a spill file: JSON keeps the nulls the schema turns into undefined. */
+type StoredCuratedRecord = Omit<CuratedRecord, 'issue_type' | 'csat'> & { issue_type?: string | null; csat?: number | null };
+
+function normalise(record: StoredCuratedRecord): CuratedRecord {
   if (record.issue_type === null) record.issue_type = undefined;
   if (record.csat === null) record.csat = undefined;
-  return record;
+  return record as CuratedRecord;
+}
+
+/** A table property as text, printed as String() prints it ('' when absent). */
+function propertyText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value : (value as { toString(): string }).toString();
 }
 
 function newerFeedback(a: FeedbackRow, b: FeedbackRow): boolean {
@@ -923,12 +933,12 @@ interface LatestDataset {
 
 async function latestDataset(runtime: Runtime): Promise<LatestDataset | undefined> {
   let latest: (LatestDataset & { createdAt: string }) | undefined;
-  for await (const row of runtime.storage.table(TABLES.datasets).listEntities<Record<string, unknown>>({ queryOptions: { filter: "PartitionKey eq 'dataset'" } })) {
-    const createdAt = String(row.createdAt ?? '');
+  for await (const row of runtime.storage.table(TABLES.datasets).listEntities({ queryOptions: { filter: "PartitionKey eq 'dataset'" } })) {
+    const createdAt = propertyText(row.createdAt);
     if (!latest || createdAt > latest.createdAt) {
       latest = {
         version: String(row.rowKey),
-        contentHash: String(row.contentHash ?? ''),
+        contentHash: propertyText(row.contentHash),
         trainExamples: Number(row.trainExamples ?? 0),
         trainTokens: Number(row.trainTokens ?? 0),
         trainingMode: typeof row.trainingMode === 'string' ? row.trainingMode : undefined,

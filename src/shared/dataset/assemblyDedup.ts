@@ -2,8 +2,8 @@ import { SIGNATURE_BANDING } from '../quality/dedup';
 import { contentText } from '../quality/safety';
 import { MinHasher, bandKeys, exactHash, normaliseText, shingleHashes } from '../quality/minhash';
 import { identityLabel } from './conversationIdentity';
-import type { AssemblyStage, ScannedConversation, StageDecision } from './assemblyStages';
-import { HashPartitions, LineWriter, readFileLines, type ScratchDir } from './spill';
+import type { AssemblyStage, StageDecision } from './assemblyStages';
+import { HashPartitions, LineWriter, readFileLines } from './spill';
 
 export interface AssemblyDedupOptions {
   /** Estimated Jaccard similarity at or above which a later conversation is a near duplicate (TUNELOOP_DEDUP_THRESHOLD). */

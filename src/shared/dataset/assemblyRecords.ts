@@ -9,7 +9,7 @@ export const curatedRecordSchema = z.object({
   split: z.enum(['train', 'validation', 'holdout']),
   tokens: z.number().int().nonnegative(),
   /** `system`: the source the input record named itself (its `source` field), if any. */
-  source: z.object({ file: z.string(), line: z.number(), system: z.string().optional() }).passthrough(),
-  example: z.object({ messages: z.array(z.record(z.string(), z.unknown())).min(1) }).passthrough(),
+  source: z.object({ file: z.string(), line: z.number(), system: z.string().optional() }).loose(),
+  example: z.object({ messages: z.array(z.record(z.string(), z.unknown())).min(1) }).loose(),
 });
 export type CuratedRecord = z.infer<typeof curatedRecordSchema>;

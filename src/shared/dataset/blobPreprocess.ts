@@ -91,7 +91,7 @@ export class BlobAttemptError extends TuneloopError {
     cause: unknown,
   ) {
     super(
-      `preprocessing raw-logs/${printableBlobName(blobName)} failed (attempt ${attempt} of ${maxAttempts}): ${(cause as Error)?.message ?? String(cause)}; ` +
+      `preprocessing raw-logs/${printableBlobName(blobName)} failed (attempt ${attempt} of ${maxAttempts}): ${(cause as { message?: string } | null | undefined)?.message ?? String(cause)}; ` +
         `it will be retried, and quarantined after ${maxAttempts} attempts`,
       { cause, retryable: attempt < maxAttempts },
     );
@@ -141,9 +141,10 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
   if (existing && existing.entity.status !== 'processing') {
     return { status: 'duplicate', blob: blobName, etag, previous: existing.entity.status };
   }
-  const heldUntil = existing?.entity.leaseUntil ? Date.parse(existing.entity.leaseUntil) : 0;
-  if (existing && heldUntil > Date.now()) throw new BlobInProgressError(blobName, existing.entity.leaseUntil!);
+  const heldUntil = existing?.entity.leaseUntil;
+  if (heldUntil && Date.parse(heldUntil) > Date.now()) throw new BlobInProgressError(blobName, heldUntil);
   const attempt = (existing?.entity.attempts ?? 0) + 1;
+  const leaseUntil = new Date(Date.now() + config.blobLeaseSeconds * 1000).toISOString();
   const receipt: ReceiptEntity = {
     partitionKey: pk,
     rowKey: outputs.etagHash,
@@ -152,7 +153,7 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
     status: 'processing',
     attempts: attempt,
     ...(existing?.entity.lastError ? { lastError: existing.entity.lastError } : {}),
-    leaseUntil: new Date(Date.now() + config.blobLeaseSeconds * 1000).toISOString(),
+    leaseUntil,
     updatedAt: new Date().toISOString(),
   };
   // Claim the attempt with optimistic concurrency: of concurrent deliveries of one version exactly
@@ -161,7 +162,7 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
     if (existing) await receipts.updateEntity(receipt, 'Replace', { etag: existing.etag, abortSignal: signal });
     else await receipts.createEntity(receipt, { abortSignal: signal });
   } catch (err) {
-    if (isStatus(err, 409) || isStatus(err, 412)) throw new BlobInProgressError(blobName, receipt.leaseUntil!);
+    if (isStatus(err, 409) || isStatus(err, 412)) throw new BlobInProgressError(blobName, leaseUntil);
     throw err;
   }
 
@@ -187,7 +188,7 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
     return { status: 'processed', blob: blobName, etag, outputs, report };
   } catch (err) {
     if (isAbortError(err) || signal?.aborted) throw err;
-    const message = (err as Error)?.message ?? String(err);
+    const message = (err as { message?: string } | null | undefined)?.message ?? String(err);
     const permanent = err instanceof IngestError && !err.retryable;
     if (attempt < maxAttempts && !permanent) {
       // The claim ends with the failed attempt, so the retry need not wait for the lease.
@@ -212,14 +213,15 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
  */
 async function refuseBlobName(runtime: Runtime, blobName: string, problem: BlobNameProblem): Promise<BlobOutcome> {
   const outputs = blobOutputNames(blobName, 'refused');
-  const record: QuarantineRecord = { file: blobName, line: 0, reason: 'unsafe-blob-name', detail: `not read: ${describeBlobNameProblem(problem)}`, record: JSON.stringify(blobName) };
+  const detail = `not read: ${describeBlobNameProblem(problem)}`;
+  const record: QuarantineRecord = { file: blobName, line: 0, reason: 'unsafe-blob-name', detail, record: JSON.stringify(blobName) };
   const line = quarantineLine(record);
   await runtime.storage.container(CONTAINERS.quarantine).getBlockBlobClient(outputs.quarantine).upload(line, Buffer.byteLength(line), { blobHTTPHeaders: { blobContentType: 'application/x-ndjson' } });
   runtime.telemetry.trackMetric('tuneloop.preprocess.records_in', 1, {});
   runtime.telemetry.trackMetric('tuneloop.preprocess.records_quarantined', 1, {});
   runtime.telemetry.trackMetric('tuneloop.preprocess.quarantined_by_reason', 1, { reason: 'unsafe-blob-name' });
   await runtime.telemetry.flush();
-  return { status: 'quarantined', blob: blobName, etag: '', attempts: 1, error: record.detail!, outputs };
+  return { status: 'quarantined', blob: blobName, etag: '', attempts: 1, error: detail, outputs };
 }
 
 interface OutputBlobs {
@@ -365,7 +367,7 @@ function emitMetrics(runtime: Runtime, report: PreprocessReport): void {
   }
   t.trackMetric('tuneloop.preprocess.examples', report.examples.train + report.examples.validation + report.examples.holdout, { model });
   t.trackMetric('tuneloop.preprocess.tokens', report.tokens.total, { model });
-  for (const [language, count] of Object.entries(report.languages ?? {})) {
+  for (const [language, count] of Object.entries(report.languages)) {
     t.trackMetric('tuneloop.preprocess.conversations_by_language', count, { model, language });
   }
   trackQualityMetrics(t, report.quality, { model });

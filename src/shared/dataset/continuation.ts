@@ -5,6 +5,7 @@ import { hashUnit } from './split';
 import { compareIndexes } from './datasetChanges';
 import { LineWriter, readFileLines, type ScratchDir } from './spill';
 import { readLines } from './blobLines';
+import { required } from '../lookup';
 
 /**
  * How the next model is trained. `full`: from the base model on the whole training split.
@@ -44,7 +45,7 @@ export async function planTraining(
   let parentContinuation = 0;
   try {
     const text = (await container.getBlobClient(`${production.datasetVersion}/manifest.json`).downloadToBuffer(undefined, undefined, { abortSignal: options.signal })).toString('utf8');
-    parentContinuation = Number((JSON.parse(text) as { training?: { continuation?: number } }).training?.continuation ?? 0) || 0;
+    parentContinuation = Number((JSON.parse(text) as { training?: { continuation?: unknown } }).training?.continuation ?? 0) || 0;
   } catch (err) {
     if ((err as { statusCode?: number }).statusCode === 404) return full(`the production model's dataset ${production.datasetVersion} has no manifest`);
     throw err;
@@ -150,7 +151,7 @@ export async function writeContinuationFile(
   let examples = 0;
   let tokens = 0;
   let fresh = 0;
-  const replay = options.plan.replay!;
+  const replay = required(options.plan.replay, 'the replay plan of a continue-mode training plan');
   for await (const line of readFileLines(options.trainFile)) {
     const [hash, type, tok] = line.split('\t', 3);
     while (status && status.hash < hash) status = await nextStatus();

@@ -124,7 +124,7 @@ function isUnchanged(after: unknown, before: unknown): boolean {
 /** Adds a delta (from `summaryDelta`) into a counters object in place; returns it. */
 export function mergeSummary(target: unknown, delta: unknown): unknown {
   if (typeof delta === 'number') return (typeof target === 'number' ? target : 0) + delta;
-  if (Array.isArray(delta)) return [...(Array.isArray(target) ? target : []), ...delta];
+  if (Array.isArray(delta)) return [...(Array.isArray(target) ? (target as unknown[]) : []), ...(delta as unknown[])];
   if (delta && typeof delta === 'object') {
     const out = target && typeof target === 'object' && !Array.isArray(target) ? (target as Record<string, unknown>) : {};
     for (const [key, value] of Object.entries(delta)) out[key] = mergeSummary(out[key], value);

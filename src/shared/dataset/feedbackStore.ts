@@ -58,6 +58,9 @@ interface FeedbackEntity extends StoredFeedback {
   rowKey: string;
 }
 
+/** A feedback row as read back: the numbers are converted, as a row written by hand may hold them as text. */
+type StoredFeedbackEntity = Omit<FeedbackEntity, 'rating' | 'line'> & { rating: unknown; line: unknown };
+
 export class TableFeedbackStore implements FeedbackStore {
   constructor(
     private readonly table: TableClient,
@@ -92,7 +95,7 @@ export class TableFeedbackStore implements FeedbackStore {
   async latest(conversationId: string, signal?: AbortSignal): Promise<StoredFeedback | undefined> {
     const pk = tableKey(conversationId).replace(/'/g, "''");
     let best: StoredFeedback | undefined;
-    for await (const e of this.table.listEntities<FeedbackEntity>({ queryOptions: { filter: `PartitionKey eq '${pk}'` }, abortSignal: signal })) {
+    for await (const e of this.table.listEntities<StoredFeedbackEntity>({ queryOptions: { filter: `PartitionKey eq '${pk}'` }, abortSignal: signal })) {
       // The partition also holds the conversation's answered-by row, which is no rating.
       if ((e as Partial<FeedbackEntity>).rating === undefined) continue;
       const candidate: StoredFeedback = {

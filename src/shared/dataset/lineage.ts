@@ -5,10 +5,14 @@ import { getProductionPointer } from '../deployments/registry';
 import type { DatasetManifest } from './assembly';
 import { TuneloopError } from '../errors';
 
+/** A manifest as read back from storage: versions written before these sections existed lack them. */
+export type StoredDatasetManifest = Omit<DatasetManifest, 'training' | 'accounting' | 'change' | 'feedback' | 'files'> &
+  Partial<Pick<DatasetManifest, 'training' | 'accounting' | 'change' | 'feedback' | 'files'>>;
+
 /** Everything known about where a dataset version came from and what was trained on it. */
 export interface DatasetLineage {
   version: string;
-  manifest: DatasetManifest;
+  manifest: StoredDatasetManifest;
   jobs: { jobKey: string; state: string; baseModel: string; fineTunedModel?: string; decision?: string }[];
   /** The production model, when it was trained on this version. */
   production?: { jobKey: string; fineTunedModel: string; deploymentName: string };
@@ -22,10 +26,10 @@ export class DatasetNotFoundError extends TuneloopError {
   }
 }
 
-async function readManifest(storage: StorageClients, version: string): Promise<DatasetManifest | undefined> {
+async function readManifest(storage: StorageClients, version: string): Promise<StoredDatasetManifest | undefined> {
   try {
     const buffer = await storage.container(CONTAINERS.datasets).getBlobClient(`${version}/manifest.json`).downloadToBuffer();
-    return JSON.parse(buffer.toString('utf8')) as DatasetManifest;
+    return JSON.parse(buffer.toString('utf8')) as StoredDatasetManifest;
   } catch (err) {
     if ((err as { statusCode?: number }).statusCode === 404) return undefined;
     throw err;
@@ -43,7 +47,7 @@ export async function datasetLineage(storage: StorageClients, version: string): 
   } catch (err) {
     if ((err as { statusCode?: number }).statusCode !== 404) throw err;
   }
-  const pointer = await getProductionPointer(storage).catch((err) => {
+  const pointer = await getProductionPointer(storage).catch((err: unknown) => {
     if ((err as { statusCode?: number }).statusCode === 404) return undefined;
     throw err;
   });

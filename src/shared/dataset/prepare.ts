@@ -63,11 +63,7 @@ export interface PrepareResult {
 }
 
 /** An input path that does not exist or holds no files. */
-export class PrepareInputError extends TuneloopError {
-  constructor(message: string) {
-    super(message);
-  }
-}
+export class PrepareInputError extends TuneloopError {}
 
 
 /**

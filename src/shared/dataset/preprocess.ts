@@ -10,6 +10,7 @@ import type { FeedbackStore, StoredFeedback } from './feedbackStore';
 import type { CuratedRecord, QuarantineRecord } from './records';
 import { splitFor, type Split, type SplitShares } from './split';
 import { timedStages, type StepTimings } from './timings';
+import { required } from '../lookup';
 
 /** Where the pipeline's results go: a curated shard and a quarantine file (blobs or local files). */
 export interface PreprocessSink {
@@ -136,17 +137,18 @@ export async function preprocessStream(
     tempDir: options.tempDir,
     signal: options.signal,
   })[Symbol.asyncIterator]();
-  let exhausted = false;
+  // Set by nextBatch (a closure), so read as a property: a local would be narrowed to `false`.
+  const source = { exhausted: false };
 
   // Reads the next batch: feedback records are stored at once, in input order, so a conversation
   // after its rating in the same file finds it whatever the batch size or number of workers.
   const nextBatch = async (): Promise<Batch | undefined> => {
     const entries: Entry[] = [];
     let conversations = 0;
-    while (!exhausted && conversations < BATCH_CONVERSATIONS && entries.length < BATCH_ENTRIES) {
+    while (!source.exhausted && conversations < BATCH_CONVERSATIONS && entries.length < BATCH_ENTRIES) {
       const next = await run.time('parse', () => items.next());
       if (next.done) {
-        exhausted = true;
+        source.exhausted = true;
         break;
       }
       const item = next.value;
@@ -170,7 +172,7 @@ export async function preprocessStream(
     for (const entry of entries) {
       if (entry.item.type !== 'conversation') continue;
       let conversation = entry.item.conversation;
-      const stored = await run.time('feedback', () => entry.lookup!);
+      const stored = await run.time('feedback', () => required(entry.lookup, 'the feedback lookup of a conversation'));
       if (stored) {
         conversation = applyFeedback(conversation, stored.rating);
         entry.joined = true;
@@ -186,7 +188,7 @@ export async function preprocessStream(
   // with (and blur the timings of) the ordered steps.
   const capacity = executor.pooled ? executor.concurrency + 1 : 1;
   for (;;) {
-    while (!exhausted && window.length < capacity) {
+    while (!source.exhausted && window.length < capacity) {
       const batch = await nextBatch();
       if (!batch) break;
       // Handled when its turn comes; until then a failure must not count as unhandled.
@@ -207,7 +209,7 @@ export async function preprocessStream(
     for (const entry of batch.entries) {
       options.signal?.throwIfAborted();
       stats.records_in++;
-      await handleEntry(entry, entry.item.type === 'conversation' ? result!.outcomes[k++] : undefined, run);
+      await handleEntry(entry, entry.item.type === 'conversation' ? result?.outcomes[k++] : undefined, run);
       if (options.onProgress && stats.records_in % every === 0) options.onProgress(stats.records_in);
     }
   }
@@ -278,9 +280,9 @@ async function handleEntry({ item, joined }: Entry, outcome: WorkOutcome | undef
       conversation = result.conversation;
     }
     if (conversation !== before) {
-      run.builder ??= new ExampleBuilder(run.builderOptions);
+      const builder = (run.builder ??= new ExampleBuilder(run.builderOptions));
       const rebuilt = conversation;
-      built = await time('examples', () => run.builder!.build(rebuilt));
+      built = await time('examples', () => builder.build(rebuilt));
     }
   }
   if (!built.ok) {

@@ -86,7 +86,7 @@ export function buildReport(stats: PreprocessStats, options: ReportOptions): Pre
     issue_types: sortKeys(stats.issue_types),
     languages: sortKeys(stats.languages),
     feedback: { stored: stats.feedback_stored, joined: stats.feedback_joined },
-    ...(Object.keys(stats.set_aside ?? {}).length ? { set_aside: sortKeys(stats.set_aside) } : {}),
+    ...(Object.keys(stats.set_aside).length ? { set_aside: sortKeys(stats.set_aside) } : {}),
     conversations_split: stats.conversations_split,
     training_tokens: cost.training_tokens,
     epochs: cost.epochs,

@@ -23,11 +23,13 @@ export function openScratchDatabase(path: string): DatabaseSync {
 
 /** node:sqlite without its one-time "experimental" warning on stderr (the CLI's output is for the user). */
 function loadSqlite(): typeof import('node:sqlite') {
+  // Kept to be put back unchanged below, and only ever called with `process` as `this`.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const emit = process.emitWarning;
   process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-    if (String((warning as Error)?.message ?? warning).includes('SQLite')) return;
+    if (((warning as { message?: string } | null | undefined)?.message ?? String(warning)).includes('SQLite')) return;
     return (emit as (...args: unknown[]) => void).call(process, warning, ...rest);
-  }) as typeof process.emitWarning;
+  });
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('node:sqlite') as typeof import('node:sqlite');

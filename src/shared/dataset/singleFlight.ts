@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
 import { tableKey } from './keys';
+import { required } from '../lookup';
 
 /**
  * One holder at a time per key, across hosts: an ETag-guarded row in a table. A holder that
@@ -58,12 +59,12 @@ export async function tryAcquireLock(table: TableClient, key: string, options: A
   };
   let etag: string;
   try {
-    etag = (await table.createEntity(entity())).etag!;
+    etag = required((await table.createEntity(entity())).etag, 'the ETag of the created lock');
   } catch (err) {
     if (statusOf(err) !== 409) throw err;
     let current: LockEntity & { etag: string };
     try {
-      current = (await table.getEntity<LockEntity>(LOCK_PARTITION, rowKey)) as LockEntity & { etag: string };
+      current = (await table.getEntity<LockEntity>(LOCK_PARTITION, rowKey));
     } catch (e) {
       // Released between our create and our read: try once more from the start.
       if (statusOf(e) === 404) return tryAcquireLock(table, key, options);
@@ -71,7 +72,7 @@ export async function tryAcquireLock(table: TableClient, key: string, options: A
     }
     if (Date.parse(current.expiresAt) > now().getTime()) return { acquired: false, holder: holderOf(current) };
     try {
-      etag = (await table.updateEntity(entity(), 'Replace', { etag: current.etag })).etag!;
+      etag = required((await table.updateEntity(entity(), 'Replace', { etag: current.etag })).etag, 'the ETag of the taken-over lock');
     } catch (e) {
       if (statusOf(e) !== 412 && statusOf(e) !== 404) throw e;
       const winner = await table.getEntity<LockEntity>(LOCK_PARTITION, rowKey).catch(() => undefined);
@@ -85,7 +86,7 @@ export async function tryAcquireLock(table: TableClient, key: string, options: A
   const timer = setInterval(() => {
     renewal = (async () => {
       try {
-        etag = (await table.updateEntity(entity(), 'Replace', { etag })).etag!;
+        etag = required((await table.updateEntity(entity(), 'Replace', { etag })).etag, 'the ETag of the renewed lock');
       } catch (err) {
         if (!released) lost.abort(new Error(`lost the "${key}" lock: ${(err as Error).message}`));
       }
@@ -114,9 +115,9 @@ export async function tryAcquireLock(table: TableClient, key: string, options: A
 }
 
 function holderOf(e: LockHolder): LockHolder {
-  return { owner: String(e.owner), purpose: String(e.purpose), acquiredAt: String(e.acquiredAt), expiresAt: String(e.expiresAt) };
+  return { owner: e.owner, purpose: e.purpose, acquiredAt: e.acquiredAt, expiresAt: e.expiresAt };
 }
 
 function statusOf(err: unknown): number | undefined {
-  return (err as { statusCode?: number })?.statusCode;
+  return (err as { statusCode?: number } | null | undefined)?.statusCode;
 }

@@ -39,18 +39,23 @@ export class LineWriter {
   }
 
   async write(line: string): Promise<void> {
-    if (this.failure) throw this.failure;
+    this.throwIfFailed();
     this.bytes += Buffer.byteLength(line) + 1;
     this.lines++;
     if (!this.stream.write(line + '\n')) await once(this.stream, 'drain');
   }
 
-  async close(): Promise<void> {
+  /** Reads the field through a call: the stream's error handler sets it while we await. */
+  private throwIfFailed(): void {
     if (this.failure) throw this.failure;
+  }
+
+  async close(): Promise<void> {
+    this.throwIfFailed();
     if (this.stream.closed) return;
     this.stream.end();
     await once(this.stream, 'close');
-    if (this.failure) throw this.failure;
+    this.throwIfFailed();
   }
 }
 

@@ -3,6 +3,7 @@ import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { capQuotas, rankKey, UNTYPED } from '../quality/balance';
 import { exampleLine, type CuratedRecord, type QuarantineRecord } from './records';
 import type { WriteBatcher } from './scratchStore';
+import { getOrThrow } from '../lookup';
 
 export interface SpilledBalanceOptions {
   maxShare: number;
@@ -154,7 +155,7 @@ export class SpilledTrainingSplit {
     let conversationsDropped = 0;
     let examplesDropped = 0;
     for (const [type, from] of cutoff) {
-      const share = totalBefore ? counts.get(type)! / totalBefore : 0;
+      const share = totalBefore ? getOrThrow(counts, type, 'the training count of issue type') / totalBefore : 0;
       const detail = `issue type "${type}" had ${(share * 100).toFixed(1)}% of the training split, above TUNELOOP_BALANCE_MAX_SHARE=${maxShare} (applied cap ${(effectiveMaxShare * 100).toFixed(1)}%)`;
       let current: { rank: string; file: string; line: number; examples: string[] } | undefined;
       const flush = async () => {
@@ -176,7 +177,7 @@ export class SpilledTrainingSplit {
       }
       await flush();
     }
-    const after = new Map([...counts.keys()].map((type) => [type, keptCount.get(type)! + (copies.get(type) ?? 0)]));
+    const after = new Map([...counts.keys()].map((type) => [type, getOrThrow(keptCount, type, 'the kept count of issue type') + (copies.get(type) ?? 0)]));
     return { before, after: distribution(after), effectiveMaxShare, conversationsDropped, examplesDropped, examplesAdded, tokensDelta, byKind };
   }
 

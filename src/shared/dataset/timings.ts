@@ -42,6 +42,6 @@ export function timedStages(stages: readonly ConversationStage[], timings: StepT
   return stages.map((stage) => ({
     name: stage.name,
     apply: (conversation, signal) => timings.time(`stage:${stage.name}`, () => stage.apply(conversation, signal)),
-    ...(stage.summary ? { summary: () => stage.summary!() } : {}),
+    ...(stage.summary ? { summary: stage.summary.bind(stage) } : {}),
   }));
 }

@@ -85,7 +85,7 @@ export function validateExample(example: unknown, options: ValidateExampleOption
     checkContent(m, role, at, add);
   });
   if (assistants === 0) add('no-assistant-message', 'an example needs at least one assistant message');
-  const last = messages[messages.length - 1];
+  const last: unknown = messages[messages.length - 1];
   if (isObject(last) && last.role !== 'assistant') {
     add('last-not-assistant', `the last message must be from the assistant (it is ${JSON.stringify(last.role)})`);
   }

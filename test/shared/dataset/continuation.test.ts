@@ -7,7 +7,6 @@ import { CONTAINERS, TABLES } from '../../../src/shared/storage/names';
 import type { RunningEmulator } from '../../../src/local/emulator';
 import { emulatorSettings, FAST_BACKOFF, startTestEmulator } from '../finetune/fixtures';
 import { startPrivateAzurite } from '../../setup/storage';
-import { openAIConnection } from '../../../src/shared/composition/config';
 
 /**
  * Continuous fine-tuning with replay, on the real emulator over HTTP: the production model
@@ -87,8 +86,9 @@ describe('continuous fine-tuning with replay (Azurite + emulator)', () => {
     emulator = await startTestEmulator({ continuedTrainingRetention: 0.3 });
   });
   afterAll(async () => {
-    await emulator?.close();
-    await azurite?.stop();
+    // Undefined when beforeAll failed part-way.
+    await (emulator as RunningEmulator | undefined)?.close();
+    await (azurite as Awaited<ReturnType<typeof startPrivateAzurite>> | undefined)?.stop();
   });
 
   function useSettings(extra: Record<string, string>): Runtime {
