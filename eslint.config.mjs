@@ -27,7 +27,10 @@ export default tseslint.config(
       // Counts, sizes and durations are interpolated into log lines and error messages all over the
       // code base; numbers print unambiguously, so they stay allowed. Objects, nullish values and
       // `any` are still rejected (they print "[object Object]" / "undefined").
-      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowAny: false, allowBoolean: false, allowNullish: false, allowRegExp: false, allowNever: false }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowAny: false, allowBoolean: false, allowNullish: false, allowRegExp: false, allowNever: false },
+      ],
       // `_`-prefixed parameters document an intentionally unused position in a callback signature.
       // `() => resolve()` / `(err) => reject(err)` callbacks are the idiom for event and promise
       // wiring; the caller ignores the return value, so braces around them would only add noise.

@@ -43,14 +43,26 @@ function conversationLine(source: string, i: number, version: number): string {
     example: {
       messages: [
         { role: 'system', content: 'You are a helpful customer-service agent.' },
-        { role: 'user', content: `Hello, I have a ${type} question about order ${i * 7919 % 1_000_003}: it has not arrived yet and the tracking page shows nothing new.` },
-        { role: 'assistant', content: `Thank you for waiting. Order ${i * 7919 % 1_000_003} is with the courier (${type}, revision ${version}); you will get an email with the new delivery date today.` },
+        {
+          role: 'user',
+          content: `Hello, I have a ${type} question about order ${(i * 7919) % 1_000_003}: it has not arrived yet and the tracking page shows nothing new.`,
+        },
+        {
+          role: 'assistant',
+          content: `Thank you for waiting. Order ${(i * 7919) % 1_000_003} is with the courier (${type}, revision ${version}); you will get an email with the new delivery date today.`,
+        },
       ],
     },
   });
 }
 
-async function writeShard(storage: ReturnType<typeof createStorageClients>, name: string, from: number, to: number, version: number): Promise<void> {
+async function writeShard(
+  storage: ReturnType<typeof createStorageClients>,
+  name: string,
+  from: number,
+  to: number,
+  version: number,
+): Promise<void> {
   async function* lines(): AsyncIterable<Buffer> {
     let batch: string[] = [];
     for (let i = from; i < to; i++) {
@@ -62,13 +74,26 @@ async function writeShard(storage: ReturnType<typeof createStorageClients>, name
     }
     if (batch.length) yield Buffer.from(batch.join('\n') + '\n');
   }
-  await storage.container(CONTAINERS.curated).getBlockBlobClient(name).uploadStream(Readable.from(lines()), 4 * 1024 * 1024, 4);
+  await storage
+    .container(CONTAINERS.curated)
+    .getBlockBlobClient(name)
+    .uploadStream(Readable.from(lines()), 4 * 1024 * 1024, 4);
 }
 
-async function probe(connectionString: string, dir: string, baseline = false): Promise<{ ms: number; maxRss: number; [k: string]: unknown }> {
+async function probe(
+  connectionString: string,
+  dir: string,
+  baseline = false,
+): Promise<{ ms: number; maxRss: number; [k: string]: unknown }> {
   const nodeArgs = (process.env.TUNELOOP_BENCH_ASSEMBLY_NODE_ARGS ?? `--max-old-space-size=${HEAP_MB}`).split(' ').filter(Boolean);
   const { stdout } = await run(process.execPath, [...nodeArgs, join(__dirname, 'assemblyProbe.js'), ...(baseline ? ['--baseline'] : [])], {
-    env: { ...process.env, TUNELOOP_STORAGE: connectionString, TUNELOOP_LOCAL_DIR: dir, TUNELOOP_ASSEMBLY_TEMP_DIR: join(dir, 'scratch'), TUNELOOP_BALANCE_MAX_SHARE: '1' },
+    env: {
+      ...process.env,
+      TUNELOOP_STORAGE: connectionString,
+      TUNELOOP_LOCAL_DIR: dir,
+      TUNELOOP_ASSEMBLY_TEMP_DIR: join(dir, 'scratch'),
+      TUNELOOP_BALANCE_MAX_SHARE: '1',
+    },
     maxBuffer: 1024 * 1024,
   });
   return JSON.parse(stdout) as { ms: number; maxRss: number; [k: string]: unknown };
@@ -97,12 +122,24 @@ export const assemblyBenchmark: Benchmark = {
       let supersededExpected = 0;
       for (const size of sizes) {
         // Grow the same container: shards for [written, size), then 5% re-exported and ratings.
-        for (let from = written; from < size; from += SHARD) await writeShard(storage, `crm/day-${from / SHARD}.jsonl`, from, Math.min(size, from + SHARD), 1);
+        for (let from = written; from < size; from += SHARD)
+          await writeShard(storage, `crm/day-${from / SHARD}.jsonl`, from, Math.min(size, from + SHARD), 1);
         const reexport = Math.floor(size * 0.05);
         await writeShard(storage, `crm/reexport-${size}.jsonl`, size - reexport, size, 2);
         const feedback = storage.table(TABLES.feedback);
         for (let i = written; i < size; i += 1000) {
-          await feedback.upsertEntity({ partitionKey: tableKey(`c-${i}`), rowKey: 'bench', conversationId: `c-${i}`, rating: 1 + (i % 5), file: 'crm/feedback.jsonl', line: i, receivedAt: new Date().toISOString() }, 'Replace');
+          await feedback.upsertEntity(
+            {
+              partitionKey: tableKey(`c-${i}`),
+              rowKey: 'bench',
+              conversationId: `c-${i}`,
+              rating: 1 + (i % 5),
+              file: 'crm/feedback.jsonl',
+              line: i,
+              receivedAt: new Date().toISOString(),
+            },
+            'Replace',
+          );
         }
         written = size;
         let bytes = 0;
@@ -114,10 +151,11 @@ export const assemblyBenchmark: Benchmark = {
         smallest ??= rss;
         const mb = (n: number) => (n / 1024 / 1024).toFixed(0);
         lines.push(
-          `| ${size.toLocaleString('en-US')} | ${mb(bytes)} | ${(ms / 1000).toFixed(1)} | ${Math.round(runs[0].conversationsIn as number / (ms / 1000)).toLocaleString('en-US')} | ${mb(rss)} | ${(rss / smallest).toFixed(2)} | ${(rss / baseRss).toFixed(2)} |`,
+          `| ${size.toLocaleString('en-US')} | ${mb(bytes)} | ${(ms / 1000).toFixed(1)} | ${Math.round((runs[0].conversationsIn as number) / (ms / 1000)).toLocaleString('en-US')} | ${mb(rss)} | ${(rss / smallest).toFixed(2)} | ${(rss / baseRss).toFixed(2)} |`,
         );
         supersededExpected += reexport;
-        if (runs[0].superseded !== supersededExpected) lines.push(`  (check: superseded ${String(runs[0].superseded)}, expected ${supersededExpected})`);
+        if (runs[0].superseded !== supersededExpected)
+          lines.push(`  (check: superseded ${String(runs[0].superseded)}, expected ${supersededExpected})`);
       }
       lines.push('', `baseline process peak RSS: ${(baseRss / 1024 / 1024).toFixed(0)} MB`);
     } finally {

@@ -40,9 +40,19 @@ export const assemblyDedupBenchmark: Benchmark = {
       const largest = Math.max(...SIZES);
       await writeStarJsonl(file, largest * BYTES_PER_CONVERSATION, { seed: 5 });
       const probe = async (n: number, baseline = false): Promise<Probe> => {
-        const { stdout } = await run(process.execPath, [`--max-old-space-size=${HEAP_MB}`, join(__dirname, 'assemblyDedupProbe.js'), file, String(n), ...(baseline ? ['--baseline'] : [])], {
-          maxBuffer: 16 * 1024 * 1024,
-        });
+        const { stdout } = await run(
+          process.execPath,
+          [
+            `--max-old-space-size=${HEAP_MB}`,
+            join(__dirname, 'assemblyDedupProbe.js'),
+            file,
+            String(n),
+            ...(baseline ? ['--baseline'] : []),
+          ],
+          {
+            maxBuffer: 16 * 1024 * 1024,
+          },
+        );
         return JSON.parse(stdout) as Probe;
       };
       const floor = await probe(1, true);
@@ -58,7 +68,9 @@ export const assemblyDedupBenchmark: Benchmark = {
           `Floor (a process that loads the code): ${(floor.maxRss / 1e6).toFixed(0)} MB.`,
       );
       lines.push('');
-      lines.push('| conversations | partitions | candidate pairs | left out | wall s | ms per conversation | peak RSS MB | RSS × smallest |');
+      lines.push(
+        '| conversations | partitions | candidate pairs | left out | wall s | ms per conversation | peak RSS MB | RSS × smallest |',
+      );
       lines.push('|---|---|---|---|---|---|---|---|');
       for (const { n, r } of results) {
         lines.push(

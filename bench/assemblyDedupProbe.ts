@@ -78,7 +78,16 @@ async function main(): Promise<void> {
     let dropped = 0;
     for await (const c of conversations()) if (await stage.decide(c)) dropped++;
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    process.stdout.write(JSON.stringify({ ms, scanMs: scanned, conversations: lines, dropped, ...stage.summary(), maxRss: process.resourceUsage().maxRSS * 1024 }));
+    process.stdout.write(
+      JSON.stringify({
+        ms,
+        scanMs: scanned,
+        conversations: lines,
+        dropped,
+        ...stage.summary(),
+        maxRss: process.resourceUsage().maxRSS * 1024,
+      }),
+    );
   } finally {
     await scratch.dispose();
     fs.closeSync(fd);

@@ -97,7 +97,8 @@ function timeProcess(command: string, args: string[], cwd: string, repeats: numb
     walls.push(Number(process.hrtime.bigint() - start) / 1e9);
     const cpuAfter = childrenCpu();
     if (cpuBefore !== undefined && cpuAfter !== undefined) cpus.push(cpuAfter - cpuBefore);
-    if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${String(r.status ?? r.signal)}): ${String(r.stderr || r.error?.message)}`);
+    if (r.status !== 0)
+      throw new Error(`${command} ${args.join(' ')} failed (${String(r.status ?? r.signal)}): ${String(r.stderr || r.error?.message)}`);
     stdout = r.stdout;
   }
   return { wall: median(walls), ...(cpus.length === repeats ? { cpu: median(cpus) } : {}), stdout };
@@ -117,7 +118,10 @@ function parseCommand(spec: string): { env: NodeJS.ProcessEnv; command: string; 
 }
 
 const seconds = (t: ProcessTiming) => `${t.wall.toFixed(2)} s wall${t.cpu !== undefined ? ` / ${t.cpu.toFixed(2)} s CPU` : ''}`;
-const load = () => loadavg().map((l) => l.toFixed(1)).join(', ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(', ');
 
 export const bleuSignificanceBenchmark: Benchmark = {
   name: 'bleu-significance',
@@ -138,7 +142,12 @@ export const bleuSignificanceBenchmark: Benchmark = {
       const baselineScript = `const fs=require('fs');const t=require(${JSON.stringify(resolve(__dirname, '../src/shared/evaluation/bleu.js'))}).tokenize13a;for(const f of ['a.txt','ref.txt'])for(const l of fs.readFileSync(f,'utf8').split('\\n'))t(l);`;
       const tokenising = timeProcess(node, ['-e', baselineScript], dir, repeats);
       const single = timeProcess(node, [cli, 'bleu', '--hyp', 'a.txt', '--ref', 'ref.txt', '--json'], dir, repeats);
-      const paired = timeProcess(node, [cli, 'bleu', '--hyp', 'a.txt', '--hyp', 'b.txt', '--ref', 'ref.txt', '--paired-bs', '--paired-bs-n', '1000', '--json'], dir, repeats);
+      const paired = timeProcess(
+        node,
+        [cli, 'bleu', '--hyp', 'a.txt', '--hyp', 'b.txt', '--ref', 'ref.txt', '--paired-bs', '--paired-bs-n', '1000', '--json'],
+        dir,
+        repeats,
+      );
       const ourScore = (JSON.parse(single.stdout) as { score: number }).score;
       const ourPaired = JSON.parse(paired.stdout) as { score: number; mean: number; ci: number; p_value: number | null }[];
       lines.push(
@@ -152,7 +161,13 @@ export const bleuSignificanceBenchmark: Benchmark = {
         const { env, command, args } = parseCommand(spec);
         const theirs = timeProcess(command, [...args, 'ref.txt', '-i', 'a.txt', '-b', '-w', '4'], dir, repeats, env);
         const sacrePairedRuns = Number(process.env.TUNELOOP_BENCH_SACREBLEU_PAIRED_REPEATS ?? 1);
-        const theirsPaired = timeProcess(command, [...args, 'ref.txt', '-i', 'a.txt', 'b.txt', '-m', 'bleu', '--paired-bs', '--paired-bs-n', '1000', '-f', 'json'], dir, sacrePairedRuns, env);
+        const theirsPaired = timeProcess(
+          command,
+          [...args, 'ref.txt', '-i', 'a.txt', 'b.txt', '-m', 'bleu', '--paired-bs', '--paired-bs-n', '1000', '-f', 'json'],
+          dir,
+          sacrePairedRuns,
+          env,
+        );
         const theirScore = Number(theirs.stdout.trim());
         const agree = ourScore.toFixed(2) === theirScore.toFixed(2);
         lines.push(
@@ -163,9 +178,13 @@ export const bleuSignificanceBenchmark: Benchmark = {
           `scores: tuneloop ${ourScore.toFixed(4)}, sacreBLEU ${theirScore.toFixed(4)}: ${agree ? 'the same to 2 decimals' : 'DIFFERENT at 2 decimals'}; paired bootstrap: tuneloop ${ourPaired.map((r) => `${r.score.toFixed(2)} (${r.mean.toFixed(2)} ± ${r.ci.toFixed(2)})`).join(' vs ')}; sacreBLEU ${sacrePairedSummary(theirsPaired.stdout)}`,
         );
       } else {
-        lines.push(`sacreBLEU not found; set ${SACREBLEU_ENV} to compare (e.g. ${SACREBLEU_ENV}="PYTHONPATH=/path/to/sacrebleu /usr/bin/python3 -m sacrebleu")`);
+        lines.push(
+          `sacreBLEU not found; set ${SACREBLEU_ENV} to compare (e.g. ${SACREBLEU_ENV}="PYTHONPATH=/path/to/sacrebleu /usr/bin/python3 -m sacrebleu")`,
+        );
       }
-      lines.push(`--paired-bs target < 10 s wall on this machine: ${paired.wall < 10 ? 'met' : 'NOT met'} (${paired.wall.toFixed(2)} s wall${paired.cpu !== undefined ? `, ${paired.cpu.toFixed(2)} s CPU` : ''} at load ${load()})`);
+      lines.push(
+        `--paired-bs target < 10 s wall on this machine: ${paired.wall < 10 ? 'met' : 'NOT met'} (${paired.wall.toFixed(2)} s wall${paired.cpu !== undefined ? `, ${paired.cpu.toFixed(2)} s CPU` : ''} at load ${load()})`,
+      );
 
       // In process: what the computation costs, without start-up, against tuneloop's own previous BLEU.
       const tables = segmentStatisticsTables([a, b], [refs]);
@@ -197,7 +216,9 @@ export const bleuSignificanceBenchmark: Benchmark = {
 function sacrePairedSummary(stdout: string): string {
   try {
     const rows = JSON.parse(stdout) as { system?: string; BLEU?: { score?: number; mean?: number; ci?: number } }[];
-    return rows.map(({ BLEU: r = {} }) => `${Number(r.score).toFixed(2)} (${Number(r.mean).toFixed(2)} ± ${Number(r.ci).toFixed(2)})`).join(' vs ');
+    return rows
+      .map(({ BLEU: r = {} }) => `${Number(r.score).toFixed(2)} (${Number(r.mean).toFixed(2)} ± ${Number(r.ci).toFixed(2)})`)
+      .join(' vs ');
   } catch {
     return `(unreadable output: ${stdout.slice(0, 80)})`;
   }

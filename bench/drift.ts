@@ -7,15 +7,19 @@ import { conversationSample, type DriftSample } from '../src/shared/drift/sample
  * Cost of one driftWatch analysis on a day of traffic, and what the permutation noise floor adds:
  * the baseline is the same analysis without re-splits (raw metrics only), measured in the same run.
  */
-const WORDS = 'card order refund delivery account password payment late broken coffee latte parcel store return exchange pin statement'.split(' ');
+const WORDS =
+  'card order refund delivery account password payment late broken coffee latte parcel store return exchange pin statement'.split(' ');
 
 function conversations(n: number, seed: number, issueTypes: string[]): DriftSample {
   let x = seed;
-  const rnd = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rnd = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
   const words = (k: number) => Array.from({ length: k }, () => WORDS[Math.floor(rnd() * WORDS.length)]).join(' ');
   const list = Array.from({ length: n }, (_, i) => {
     const turns = 2 + 2 * Math.floor(rnd() * 4);
-    const messages = Array.from({ length: turns }, (_, t) => ({ role: t % 2 ? 'assistant' : 'user', content: words(8 + Math.floor(rnd() * 20)) }));
+    const messages = Array.from({ length: turns }, (_, t) => ({
+      role: t % 2 ? 'assistant' : 'user',
+      content: words(8 + Math.floor(rnd() * 20)),
+    }));
     return conversationSample({
       conversation_id: `c${seed}-${i}`,
       kind: 'conversation',

@@ -57,9 +57,10 @@ export const emulatorBenchmark: Benchmark = {
     const model = new FineTunedChatModel(base);
     const question = [{ role: 'user', content: 'Why was I charged twice for my order? Please refund the duplicate payment.' }];
     const replies = 200;
-    const replyMs = (await timeMedian(() => {
-      for (let i = 0; i < replies; i++) model.reply(question);
-    })) / replies;
+    const replyMs =
+      (await timeMedian(() => {
+        for (let i = 0; i < replies; i++) model.reply(question);
+      })) / replies;
 
     const emulator = await startEmulator({ speed: 1000, https: false });
     try {
@@ -68,33 +69,63 @@ export const emulatorBenchmark: Benchmark = {
       const form = new FormData();
       form.set('purpose', 'fine-tune');
       form.set('file', new Blob([base.map((e) => JSON.stringify(e)).join('\n')]), 'train.jsonl');
-      const file = (await (await fetch(api('/files'), { method: 'POST', headers: { 'api-key': 'local-placeholder' }, body: form })).json()) as { id: string };
+      const file = (await (
+        await fetch(api('/files'), { method: 'POST', headers: { 'api-key': 'local-placeholder' }, body: form })
+      ).json()) as { id: string };
       for (let s = ''; s !== 'processed'; await new Promise((r) => setTimeout(r, 5))) {
         const f = (await (await fetch(api(`/files/${file.id}`), { headers })).json()) as { status: string; status_details?: string };
         if (f.status === 'error') throw new Error(`the benchmark's training file was refused: ${String(f.status_details)}`);
         s = f.status;
       }
-      const job = (await (await fetch(api('/fine_tuning/jobs'), { method: 'POST', headers, body: JSON.stringify({ model: 'gpt-4o-mini-2024-07-18', training_file: file.id }) })).json()) as { id: string };
+      const job = (await (
+        await fetch(api('/fine_tuning/jobs'), {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ model: 'gpt-4o-mini-2024-07-18', training_file: file.id }),
+        })
+      ).json()) as { id: string };
       let ft = '';
       while (!ft) {
         await new Promise((r) => setTimeout(r, 5));
-        const j = (await (await fetch(api(`/fine_tuning/jobs/${job.id}`), { headers })).json()) as { status: string; fine_tuned_model?: string; error?: { message: string } };
-        if (j.status === 'failed' || j.status === 'cancelled') throw new Error(`the benchmark's job ended ${j.status}: ${j.error?.message ?? ''}`);
+        const j = (await (await fetch(api(`/fine_tuning/jobs/${job.id}`), { headers })).json()) as {
+          status: string;
+          fine_tuned_model?: string;
+          error?: { message: string };
+        };
+        if (j.status === 'failed' || j.status === 'cancelled')
+          throw new Error(`the benchmark's job ended ${j.status}: ${j.error?.message ?? ''}`);
         ft = j.fine_tuned_model ?? '';
       }
       const arm = `${emulator.url}/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a/deployments/bench?api-version=2024-10-01`;
       const armHeaders = { authorization: 'Bearer local-placeholder', 'content-type': 'application/json' };
-      await fetch(arm, { method: 'PUT', headers: armHeaders, body: JSON.stringify({ sku: { name: 'Standard', capacity: 1 }, properties: { model: { format: 'OpenAI', name: ft, version: '1' } } }) });
-      for (let s = ''; s !== 'Succeeded'; await new Promise((r) => setTimeout(r, 5))) s = ((await (await fetch(arm, { headers: armHeaders })).json()) as { properties: { provisioningState: string } }).properties.provisioningState;
+      await fetch(arm, {
+        method: 'PUT',
+        headers: armHeaders,
+        body: JSON.stringify({
+          sku: { name: 'Standard', capacity: 1 },
+          properties: { model: { format: 'OpenAI', name: ft, version: '1' } },
+        }),
+      });
+      for (let s = ''; s !== 'Succeeded'; await new Promise((r) => setTimeout(r, 5)))
+        s = ((await (await fetch(arm, { headers: armHeaders })).json()) as { properties: { provisioningState: string } }).properties
+          .provisioningState;
       const requests = 50;
-      const models = (await timeMedian(async () => {
-        for (let i = 0; i < requests; i++) await (await fetch(api('/models'), { headers })).arrayBuffer();
-      })) / requests;
-      const chat = (await timeMedian(async () => {
-        for (let i = 0; i < requests; i++) {
-          await (await fetch(api('/deployments/bench/chat/completions'), { method: 'POST', headers, body: JSON.stringify({ messages: question }) })).arrayBuffer();
-        }
-      })) / requests;
+      const models =
+        (await timeMedian(async () => {
+          for (let i = 0; i < requests; i++) await (await fetch(api('/models'), { headers })).arrayBuffer();
+        })) / requests;
+      const chat =
+        (await timeMedian(async () => {
+          for (let i = 0; i < requests; i++) {
+            await (
+              await fetch(api('/deployments/bench/chat/completions'), {
+                method: 'POST',
+                headers,
+                body: JSON.stringify({ messages: question }),
+              })
+            ).arrayBuffer();
+          }
+        })) / requests;
       return {
         name: 'emulator',
         lines: [

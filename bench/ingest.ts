@@ -50,7 +50,12 @@ function samples(): Record<string, Sample> {
     'message-per-row CSV': { header: chatHeader, lines: chatRows.map((r) => r.replace(/^([^,]+),/, '$1-{n},')) },
     'FAQ CSV': { header: faqHeader, lines: faqRows.map((r) => r.replace(/,([a-z_]+)$/, ',$1 {n}')) },
     'feedback JSONL': { lines: jsonLines('data/feedback.jsonl', 'conversation_id') },
-    'ready-made JSONL': { lines: getOrThrow(demo, 'data/ready-made.jsonl', 'demo file').trimEnd().split('\n').map((l) => l.replace('"content":"', '"content":"[{n}] ')) },
+    'ready-made JSONL': {
+      lines: getOrThrow(demo, 'data/ready-made.jsonl', 'demo file')
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.replace('"content":"', '"content":"[{n}] ')),
+    },
   };
 }
 
@@ -77,7 +82,10 @@ const mbps = (bytes: number, ms: number) => bytes / 1024 / 1024 / (ms / 1000);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 function probe(file: string): { items: number; growth: number } {
-  const out = execFileSync(process.execPath, ['--expose-gc', join(__dirname, 'ingestMemoryProbe.js'), file], { encoding: 'utf8', maxBuffer: 1024 * 1024 });
+  const out = execFileSync(process.execPath, ['--expose-gc', join(__dirname, 'ingestMemoryProbe.js'), file], {
+    encoding: 'utf8',
+    maxBuffer: 1024 * 1024,
+  });
   const { items, startRss, maxRss } = JSON.parse(out) as { items: number; startRss: number; maxRss: number };
   return { items, growth: Math.max(0, maxRss - startRss) };
 }
@@ -100,7 +108,9 @@ export const ingestBenchmark: Benchmark = {
 
       const baselineMs = await timeMedian(() => jsonParseOnly(conversationFile.path, CHUNK), REPEATS);
       const baseline = mbps(conversationFile.bytes, baselineMs);
-      lines.push(`files of ~${mb(TARGET_BYTES)} built from the demo data; median of ${REPEATS} runs after a warm-up; throughput in MB of (uncompressed) input per second`);
+      lines.push(
+        `files of ~${mb(TARGET_BYTES)} built from the demo data; median of ${REPEATS} runs after a warm-up; throughput in MB of (uncompressed) input per second`,
+      );
       lines.push(`baseline: JSON.parse-only line splitting over the conversation JSONL: ${baseline.toFixed(1)} MB/s`);
       lines.push('');
       lines.push('| format | file | items | parseInput MB/s | vs JSON.parse baseline | csv-parse alone MB/s |');
@@ -113,10 +123,14 @@ export const ingestBenchmark: Benchmark = {
         lines.push(`| ${file.name} | ${mb(file.bytes)} | ${items} | ${rate.toFixed(1)} | ${(rate / baseline).toFixed(2)}× | ${csvAlone} |`);
       }
       const gzMs = await timeMedian(() => parseFile(gzPath), REPEATS);
-      lines.push(`| conversation JSONL, gzip | ${mb(statSync(gzPath).size)} (.gz) | – | ${mbps(conversationFile.bytes, gzMs).toFixed(1)} | ${(mbps(conversationFile.bytes, gzMs) / baseline).toFixed(2)}× | – |`);
+      lines.push(
+        `| conversation JSONL, gzip | ${mb(statSync(gzPath).size)} (.gz) | – | ${mbps(conversationFile.bytes, gzMs).toFixed(1)} | ${(mbps(conversationFile.bytes, gzMs) / baseline).toFixed(2)}× | – |`,
+      );
 
       lines.push('');
-      lines.push(`memory: peak RSS growth of a fresh process (parseInput over the whole file) for a ${mb(MEMORY_BASE_BYTES)} file and a 10× larger one`);
+      lines.push(
+        `memory: peak RSS growth of a fresh process (parseInput over the whole file) for a ${mb(MEMORY_BASE_BYTES)} file and a 10× larger one`,
+      );
       lines.push('| format | base file growth | 10× file growth | ratio (1.0 = flat) |');
       lines.push('|---|---:|---:|---:|');
       for (const name of ['conversation JSONL', 'message-per-row CSV']) {

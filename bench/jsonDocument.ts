@@ -54,7 +54,9 @@ async function writeLayout(path: string, layout: Layout, sample: Record<string, 
   for (let copy = 0; written < bytes; copy++) {
     for (const record of sample) {
       const value = { ...record, conversation_id: `${String(record.conversation_id)}-${copy}` };
-      const text = pretty ? JSON.stringify(value, null, 2).replace(/^/gm, layout === 'pretty-wrapper' ? '    ' : '  ') : JSON.stringify(value);
+      const text = pretty
+        ? JSON.stringify(value, null, 2).replace(/^/gm, layout === 'pretty-wrapper' ? '    ' : '  ')
+        : JSON.stringify(value);
       if (layout === 'jsonl') await put(text + '\n');
       else await put((first ? '' : pretty ? ',\n' : ',') + text);
       first = false;
@@ -70,7 +72,8 @@ async function writeLayout(path: string, layout: Layout, sample: Record<string, 
 
 async function parseFile(path: string): Promise<number> {
   let items = 0;
-  for await (const item of parseInput(createReadStream(path, { highWaterMark: CHUNK }), { fileName: path })) if (item.type === 'conversation') items++;
+  for await (const item of parseInput(createReadStream(path, { highWaterMark: CHUNK }), { fileName: path }))
+    if (item.type === 'conversation') items++;
   return items;
 }
 
@@ -78,7 +81,10 @@ const mbps = (bytes: number, ms: number) => bytes / 1024 / 1024 / (ms / 1000);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 function probe(file: string, nodeFlags: string[] = []): { items: number; growth: number } {
-  const out = execFileSync(process.execPath, ['--expose-gc', ...nodeFlags, join(__dirname, 'ingestMemoryProbe.js'), file], { encoding: 'utf8', maxBuffer: 1024 * 1024 });
+  const out = execFileSync(process.execPath, ['--expose-gc', ...nodeFlags, join(__dirname, 'ingestMemoryProbe.js'), file], {
+    encoding: 'utf8',
+    maxBuffer: 1024 * 1024,
+  });
   const { items, startRss, maxRss } = JSON.parse(out) as { items: number; startRss: number; maxRss: number };
   return { items, growth: Math.max(0, maxRss - startRss) };
 }
@@ -98,7 +104,9 @@ export const jsonDocumentBenchmark: Benchmark = {
         const bytes = await writeLayout(path, layout, sample, TARGET_BYTES);
         files.push({ layout, path, bytes });
       }
-      lines.push(`the demo's ${sample.length} conversation records, copied with fresh ids to ~${mb(TARGET_BYTES)} per layout; median of ${REPEATS} runs after a warm-up`);
+      lines.push(
+        `the demo's ${sample.length} conversation records, copied with fresh ids to ~${mb(TARGET_BYTES)} per layout; median of ${REPEATS} runs after a warm-up`,
+      );
       lines.push('| layout | file | conversations | MB/s | records/s | records/s vs JSONL |');
       lines.push('|---|---:|---:|---:|---:|---:|');
       let baseline = 0;
@@ -107,10 +115,14 @@ export const jsonDocumentBenchmark: Benchmark = {
         const ms = await timeMedian(() => parseFile(file.path), REPEATS);
         const perSecond = items / (ms / 1000);
         if (file.layout === 'jsonl') baseline = perSecond;
-        lines.push(`| ${file.layout} | ${mb(file.bytes)} | ${items} | ${mbps(file.bytes, ms).toFixed(1)} | ${Math.round(perSecond)} | ${(perSecond / baseline).toFixed(2)}× |`);
+        lines.push(
+          `| ${file.layout} | ${mb(file.bytes)} | ${items} | ${mbps(file.bytes, ms).toFixed(1)} | ${Math.round(perSecond)} | ${(perSecond / baseline).toFixed(2)}× |`,
+        );
       }
       lines.push('');
-      lines.push(`memory: peak RSS growth of a fresh process (parseInput over a pretty-printed JSON array) for ${mb(MEMORY_BASE_BYTES)} and 10× that`);
+      lines.push(
+        `memory: peak RSS growth of a fresh process (parseInput over a pretty-printed JSON array) for ${mb(MEMORY_BASE_BYTES)} and 10× that`,
+      );
       const small = join(dir, 'mem-small');
       const large = join(dir, 'mem-large');
       await writeLayout(small, 'pretty-array', sample, MEMORY_BASE_BYTES);
@@ -125,7 +137,9 @@ export const jsonDocumentBenchmark: Benchmark = {
       lines.push(`ratio 10× file / base file: ${(b.growth / Math.max(a.growth, 1)).toFixed(2)} (1.0 = flat)`);
       // RSS growth includes garbage not yet collected; a small old space shows what is really held.
       const limited = probe(large, [`--max-old-space-size=${OLD_SPACE_LIMIT_MB}`]);
-      lines.push(`the ${mb(MEMORY_BASE_BYTES * 10)} file again with --max-old-space-size=${OLD_SPACE_LIMIT_MB}: ${limited.items} items, completed (peak RSS growth ${mb(limited.growth)})`);
+      lines.push(
+        `the ${mb(MEMORY_BASE_BYTES * 10)} file again with --max-old-space-size=${OLD_SPACE_LIMIT_MB}: ${limited.items} items, completed (peak RSS growth ${mb(limited.growth)})`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -23,22 +23,41 @@ import type { Telemetry } from '../src/shared/telemetry/telemetry';
 const BLOBS = Number(process.env.TUNELOOP_BENCH_LOAD_BLOBS ?? 1000);
 const REPEATS = Math.max(1, Number(process.env.TUNELOOP_BENCH_LOAD_REPEATS ?? 3));
 const noTelemetry: Telemetry = { trackMetric() {}, trackEvent() {}, flush: async () => undefined };
-const WORDS = ['umbrella', 'violin', 'glacier', 'harbour', 'lantern', 'meadow', 'quartz', 'saddle', 'tundra', 'walnut', 'zephyr', 'orchid', 'pebble', 'falcon', 'canyon', 'biscuit'];
+const WORDS = [
+  'umbrella',
+  'violin',
+  'glacier',
+  'harbour',
+  'lantern',
+  'meadow',
+  'quartz',
+  'saddle',
+  'tundra',
+  'walnut',
+  'zephyr',
+  'orchid',
+  'pebble',
+  'falcon',
+  'canyon',
+  'biscuit',
+];
 
 function blobBody(i: number): string {
   const w = (k: number) => WORDS[(i * 7 + k * 5) % WORDS.length];
-  return [0, 1]
-    .map((j) =>
-      JSON.stringify({
-        conversation_id: `load-${i}-${j}`,
-        issue_type: ['billing', 'shipping', 'account'][(i + j) % 3],
-        messages: [
-          { role: 'customer', text: `My ${w(0)} order ${i}-${j} arrived without the ${w(1)} part, batch ${i * 31 + j}.` },
-          { role: 'agent', text: `Sorry about the missing ${w(1)}; replacement ${i * 97 + j} ships today with tracking.` },
-        ],
-      }),
-    )
-    .join('\n') + '\n';
+  return (
+    [0, 1]
+      .map((j) =>
+        JSON.stringify({
+          conversation_id: `load-${i}-${j}`,
+          issue_type: ['billing', 'shipping', 'account'][(i + j) % 3],
+          messages: [
+            { role: 'customer', text: `My ${w(0)} order ${i}-${j} arrived without the ${w(1)} part, batch ${i * 31 + j}.` },
+            { role: 'agent', text: `Sorry about the missing ${w(1)}; replacement ${i * 97 + j} ships today with tracking.` },
+          ],
+        }),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 class RssSampler {
@@ -60,10 +79,12 @@ async function drainRun(blobs: number, concurrency: number): Promise<{ perMinute
     const runtime = createRuntime(settings, { storage, telemetry: noTelemetry });
     const container = storage.container(CONTAINERS.raw);
     for (let i = 0; i < blobs; i += 50) {
-      await Promise.all(Array.from({ length: Math.min(50, blobs - i) }, (_, k) => {
-        const body = blobBody(i + k);
-        return container.getBlockBlobClient(`load/${String(i + k).padStart(5, '0')}.jsonl`).upload(body, Buffer.byteLength(body));
-      }));
+      await Promise.all(
+        Array.from({ length: Math.min(50, blobs - i) }, (_, k) => {
+          const body = blobBody(i + k);
+          return container.getBlockBlobClient(`load/${String(i + k).padStart(5, '0')}.jsonl`).upload(body, Buffer.byteLength(body));
+        }),
+      );
     }
     // A progress line per 100 blobs (stderr): the rate of each stretch shows whether a blob costs more as the run goes on.
     let done = 0;
@@ -71,10 +92,18 @@ async function drainRun(blobs: number, concurrency: number): Promise<{ perMinute
     const onInvocation = () => {
       if (++done % 100 !== 0) return;
       const now = performance.now();
-      process.stderr.write(`  load: ${done}/${blobs} at parallelism ${concurrency}: ${((100 / (now - stretchStart)) * 60_000).toFixed(0)} blobs/min over the last 100, RSS ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB\n`);
+      process.stderr.write(
+        `  load: ${done}/${blobs} at parallelism ${concurrency}: ${((100 / (now - stretchStart)) * 60_000).toFixed(0)} blobs/min over the last 100, RSS ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB\n`,
+      );
       stretchStart = now;
     };
-    const host = new LocalHost({ definitions: functionDefinitions(settings, givenRuntime(runtime)).filter((d) => d.name === 'preprocess'), storage, blobConcurrency: concurrency, print: () => undefined, onInvocation });
+    const host = new LocalHost({
+      definitions: functionDefinitions(settings, givenRuntime(runtime)).filter((d) => d.name === 'preprocess'),
+      storage,
+      blobConcurrency: concurrency,
+      print: () => undefined,
+      onInvocation,
+    });
     const rss = new RssSampler();
     const start = process.hrtime.bigint();
     await host.drain();
@@ -92,7 +121,10 @@ async function sameBlobHundredTimes(): Promise<{ processed: number; refusedOrDup
   try {
     const storage = createStorageClients({ connectionString: azurite.connectionString });
     await storage.ensureResources();
-    const runtime = createRuntime(loadSettings({ TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: dir }), { storage, telemetry: noTelemetry });
+    const runtime = createRuntime(loadSettings({ TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: dir }), {
+      storage,
+      telemetry: noTelemetry,
+    });
     const body = Array.from({ length: 20 }, (_, i) => blobBody(i)).join('');
     await storage.container(CONTAINERS.raw).getBlockBlobClient('same.jsonl').upload(body, Buffer.byteLength(body));
     const start = process.hrtime.bigint();

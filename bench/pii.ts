@@ -59,10 +59,15 @@ function presidioSection(lines: string[], items: CorpusItem[]): void {
   for (const mode of MODES) {
     const spans = items.map((item) => mode.detect(item.full_text));
     const all = scoreCorpus(items, spans);
-    const held = scoreCorpus(heldOut.map((i) => items[i]), heldOut.map((i) => spans[i]));
+    const held = scoreCorpus(
+      heldOut.map((i) => items[i]),
+      heldOut.map((i) => spans[i]),
+    );
     const structuredOnly = mode.name.startsWith('structured');
     const cells = types.map((t) => (structuredOnly && !STRUCTURED_TYPES.includes(t) ? '–' : cell(all[t])));
-    lines.push(`| ${mode.name} | ${cells.join(' | ')} | ${structuredOnly ? '–' : cell(held.PERSON)} | ${structuredOnly ? '–' : cell(held.ADDRESS)} |`);
+    lines.push(
+      `| ${mode.name} | ${cells.join(' | ')} | ${structuredOnly ? '–' : cell(held.PERSON)} | ${structuredOnly ? '–' : cell(held.ADDRESS)} |`,
+    );
   }
 }
 
@@ -120,19 +125,39 @@ async function speedSection(lines: string[], presidio: string[]): Promise<void> 
     stageMode('redaction stage, default, language found by the stage (clearly-English check, else tinyld on 300 characters)', {}),
     stageMode('redaction stage, hybrid wink + compromise names (before)', { names: 'hybrid' }, 'en'),
   ];
-  const asTexts = (texts: string[]) => texts.map((t, i) => ({ kind: 'conversation' as const, conversationId: `p${i}`, turns: [{ role: 'user' as const, content: t }], source: { file: 'presidio', line: i + 1, record: '' } }));
+  const asTexts = (texts: string[]) =>
+    texts.map((t, i) => ({
+      kind: 'conversation' as const,
+      conversationId: `p${i}`,
+      turns: [{ role: 'user' as const, content: t }],
+      source: { file: 'presidio', line: i + 1, record: '' },
+    }));
   const sets = [
     { name: 'STAR dialogues (real English conversation text, little PII)', conversations },
     { name: 'presidio sentences as one-turn conversations (dense PII)', conversations: asTexts(presidio) },
   ];
-  const shortcut = conversations.filter((c) => isClearlyEnglish(c.turns.filter((t) => t.role === 'user').map((t) => t.content).join('\n').slice(0, 300))).length;
+  const shortcut = conversations.filter((c) =>
+    isClearlyEnglish(
+      c.turns
+        .filter((t) => t.role === 'user')
+        .map((t) => t.content)
+        .join('\n')
+        .slice(0, 300),
+    ),
+  ).length;
   lines.push('');
-  lines.push(`Language of the STAR conversations without a hint: the clearly-English check decides ${shortcut} of ${conversations.length}; tinyld the rest.`);
+  lines.push(
+    `Language of the STAR conversations without a hint: the clearly-English check decides ${shortcut} of ${conversations.length}; tinyld the rest.`,
+  );
   for (const set of sets) {
     const bytes = set.conversations.reduce((n, c) => n + c.turns.reduce((m, t) => m + Buffer.byteLength(t.content), 0), 0);
     lines.push('');
-    lines.push(`Speed on ${set.name}: ${set.conversations.length} conversations, ${(bytes / 1e6).toFixed(2)} MB of turn text; one core; modes interleaved, median of 3 rounds after a warm-up round.`);
-    lines.push('CPU time of this process (user + system) is the figure to compare on a shared machine, where wall time includes waiting for a core.');
+    lines.push(
+      `Speed on ${set.name}: ${set.conversations.length} conversations, ${(bytes / 1e6).toFixed(2)} MB of turn text; one core; modes interleaved, median of 3 rounds after a warm-up round.`,
+    );
+    lines.push(
+      'CPU time of this process (user + system) is the figure to compare on a shared machine, where wall time includes waiting for a core.',
+    );
     lines.push('');
     lines.push('| mode | CPU ms | wall ms | MB/s per CPU second | × regex pass (CPU) | × structured only (CPU) |');
     lines.push('|---|---|---|---|---|---|');
@@ -167,13 +192,23 @@ async function multilingualSection(lines: string[]): Promise<void> {
   lines.push('');
   lines.push('Hand-labelled text per language (test/fixtures/corpora/pii_multilingual; language given as the hint):');
   lines.push('');
-  lines.push('| language | PERSON R / P | ADDRESS R / P | structured R / P | name-free words | false placeholders per 1,000 words | same with English rules | tinyld right per line |');
+  lines.push(
+    '| language | PERSON R / P | ADDRESS R / P | structured R / P | name-free words | false placeholders per 1,000 words | same with English rules | tinyld right per line |',
+  );
   lines.push('|---|---|---|---|---|---|---|---|');
   for (const language of NAME_DETECTOR_LANGUAGES.filter((l) => l !== 'en')) {
     const text = await loadLabelledText(join(MULTILINGUAL, `${language}.txt`));
-    const score = scoreCorpus(text.labelled, text.labelled.map((item) => detectLocal(item.full_text, { language })));
+    const score = scoreCorpus(
+      text.labelled,
+      text.labelled.map((item) => detectLocal(item.full_text, { language })),
+    );
     const structured = STRUCTURED_TYPES.reduce(
-      (acc, t) => ({ gold: acc.gold + score[t].gold, found: acc.found + score[t].found, predicted: acc.predicted + score[t].predicted, correct: acc.correct + score[t].correct }),
+      (acc, t) => ({
+        gold: acc.gold + score[t].gold,
+        found: acc.found + score[t].found,
+        predicted: acc.predicted + score[t].predicted,
+        correct: acc.correct + score[t].correct,
+      }),
       { gold: 0, found: 0, predicted: 0, correct: 0 },
     );
     const wordCount = text.nameFree.reduce((n, t) => n + countWords(t), 0);
@@ -192,7 +227,10 @@ export async function piiBenchLines(): Promise<string[]> {
   if (!existsSync(PII_CORPUS)) return [`(skipped PII: ${PII_CORPUS} not found)`];
   const items = await loadPresidioCorpus(PII_CORPUS);
   presidioSection(lines, items);
-  await speedSection(lines, items.map((i) => i.full_text));
+  await speedSection(
+    lines,
+    items.map((i) => i.full_text),
+  );
   await multilingualSection(lines);
   return lines;
 }

@@ -69,7 +69,9 @@ export const prepareBenchmark: Benchmark = {
       const input = join(dir, 'star.jsonl');
       const { lines: records, bytes } = await writeStarJsonl(input, Number(env('TUNELOOP_BENCH_PREPARE_MB', '2')) * MB);
       const base = await baselineMs(input, repeats);
-      lines.push(`input: ${(bytes / MB).toFixed(1)} MB, ${records} conversations from STAR turns; ${cores} cores; medians of ${repeats} runs, each a fresh process`);
+      lines.push(
+        `input: ${(bytes / MB).toFixed(1)} MB, ${records} conversations from STAR turns; ${cores} cores; medians of ${repeats} runs, each a fresh process`,
+      );
       lines.push(`baseline read + JSON.parse per line: ${rate(bytes, base).toFixed(1)} MB/s`);
       lines.push(`load average (1 min) at the start: ${loadavg()[0].toFixed(2)} on ${cores} cores`);
       lines.push(

@@ -19,7 +19,14 @@ async function main(): Promise<void> {
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   // CPU time of every thread (user + system): what the run costs however busy the machine is.
   const cpu = process.cpuUsage();
-  process.stdout.write(JSON.stringify({ ms, cpuMs: (cpu.user + cpu.system) / 1000, records: report.records_in, maxRss: process.resourceUsage().maxRSS * 1024 }));
+  process.stdout.write(
+    JSON.stringify({
+      ms,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      records: report.records_in,
+      maxRss: process.resourceUsage().maxRSS * 1024,
+    }),
+  );
 }
 
 main().catch((err: unknown) => {

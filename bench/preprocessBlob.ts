@@ -139,7 +139,9 @@ export const preprocessBlobBenchmark: Benchmark = {
           '(scratch signatures and in-memory feedback) on the same file in the same run.',
       );
       lines.push('');
-      lines.push('| file | kept | prepare ms (baseline) | blob before ms | × baseline | blob after ms | × baseline | after / before | table requests per kept conversation, before → after |');
+      lines.push(
+        '| file | kept | prepare ms (baseline) | blob before ms | × baseline | blob after ms | × baseline | after / before | table requests per kept conversation, before → after |',
+      );
       lines.push('|---|---|---|---|---|---|---|---|---|');
       const stageLines: string[] = [];
       let seq = 0;
@@ -172,10 +174,18 @@ export const preprocessBlobBenchmark: Benchmark = {
       // A later day, and the same export uploaded again under another name (all exact duplicates).
       const scenarios: { name: string; first: string; second: string }[] = [];
       if (files.includes('chat-logs.jsonl') && files.includes('chat-logs-week2.jsonl.gz')) {
-        scenarios.push({ name: 'week 2 after week 1 (week 1 signatures in the table)', first: 'chat-logs.jsonl', second: 'chat-logs-week2.jsonl.gz' });
+        scenarios.push({
+          name: 'week 2 after week 1 (week 1 signatures in the table)',
+          first: 'chat-logs.jsonl',
+          second: 'chat-logs-week2.jsonl.gz',
+        });
       }
       if (files.includes('chat-logs.jsonl')) {
-        scenarios.push({ name: 'chat-logs.jsonl uploaded again under another name (all exact duplicates)', first: 'chat-logs.jsonl', second: 'chat-logs.jsonl' });
+        scenarios.push({
+          name: 'chat-logs.jsonl uploaded again under another name (all exact duplicates)',
+          first: 'chat-logs.jsonl',
+          second: 'chat-logs.jsonl',
+        });
       }
       if (scenarios.length) lines.push('');
       for (const scenario of scenarios) {
@@ -195,17 +205,23 @@ export const preprocessBlobBenchmark: Benchmark = {
         );
       }
       lines.push('');
-      lines.push('Per-step wall time of the median blob run, ms (TUNELOOP_DEBUG_TIMINGS; parse includes the download; the before runs count the final band flush under stage:dedup):');
+      lines.push(
+        'Per-step wall time of the median blob run, ms (TUNELOOP_DEBUG_TIMINGS; parse includes the download; the before runs count the final band flush under stage:dedup):',
+      );
       lines.push(...stageLines);
 
       // PII: the redaction stage's detector analyses each distinct turn text once per blob.
       lines.push('');
-      lines.push('PII detection over every turn of the file: `detectLocal` per turn (baseline, what the stage did before) vs the per-detector cache of distinct texts (median of 5):');
+      lines.push(
+        'PII detection over every turn of the file: `detectLocal` per turn (baseline, what the stage did before) vs the per-detector cache of distinct texts (median of 5):',
+      );
       for (const file of files) {
         const turns = await readTurns(file);
         const uncached = await timeMedian(() => turns.map((t) => detectLocal(t)), REPEATS);
         const cached = await timeMedian(() => createLocalDetector().detect(turns), REPEATS);
-        lines.push(`- ${file}: ${turns.length} turns, ${new Set(turns).size} distinct; ${uncached.toFixed(0)} ms → ${cached.toFixed(0)} ms (${(cached / uncached).toFixed(2)}× baseline)`);
+        lines.push(
+          `- ${file}: ${turns.length} turns, ${new Set(turns).size} distinct; ${uncached.toFixed(0)} ms → ${cached.toFixed(0)} ms (${(cached / uncached).toFixed(2)}× baseline)`,
+        );
       }
     } finally {
       rmSync(outDir, { recursive: true, force: true });

@@ -42,7 +42,11 @@ interface ProbeResult {
 export const preprocessBlobLargeBenchmark: Benchmark = {
   name: 'preprocessBlobLarge',
   async run(): Promise<BenchResult> {
-    if (!GZIP_MB) return { name: 'preprocessBlobLarge', lines: ['(opt-in: set TUNELOOP_BENCH_BLOB_GZIP_MB, e.g. 1024, and optionally TUNELOOP_BENCH_BLOB_SECONDS)'] };
+    if (!GZIP_MB)
+      return {
+        name: 'preprocessBlobLarge',
+        lines: ['(opt-in: set TUNELOOP_BENCH_BLOB_GZIP_MB, e.g. 1024, and optionally TUNELOOP_BENCH_BLOB_SECONDS)'],
+      };
     const dir = mkdtempSync(join(tmpdir(), 'tuneloop-bench-large-'));
     const azurite = await startAzurite({ location: join(dir, 'azurite') });
     const lines: string[] = [];
@@ -57,10 +61,14 @@ export const preprocessBlobLargeBenchmark: Benchmark = {
         const blob = storage.container(CONTAINERS.raw).getBlockBlobClient(`large/${name}`);
         await blob.uploadStream(createReadStream(file), 8 * 1024 * 1024, 4);
         const env = { ...process.env, TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: join(dir, 'local') };
-        const { stdout, stderr } = await run(process.execPath, [join(__dirname, 'preprocessBlobLargeProbe.js'), `large/${name}`, ...(seconds ? [seconds] : [])], {
-          env,
-          maxBuffer: 64 * 1024 * 1024,
-        });
+        const { stdout, stderr } = await run(
+          process.execPath,
+          [join(__dirname, 'preprocessBlobLargeProbe.js'), `large/${name}`, ...(seconds ? [seconds] : [])],
+          {
+            env,
+            maxBuffer: 64 * 1024 * 1024,
+          },
+        );
         const result = JSON.parse(stdout) as Omit<ProbeResult, 'log'>;
         return { ...result, log: stderr.split('\n').filter((l) => l.startsWith('[host]')), gzipBytes };
       };
@@ -77,7 +85,9 @@ export const preprocessBlobLargeBenchmark: Benchmark = {
         [`${SMALL_MB} MB gzip (baseline)`, small],
         [`${GZIP_MB} MB gzip${LIMIT_S ? `, stopped after ${LIMIT_S} s` : ''}`, large],
       ] as const) {
-        lines.push(`| ${label} | ${mb(r.gzipBytes)} | ${r.finished ? 'yes' : 'no'} | ${(r.ms / 1000).toFixed(0)} | ${mb(r.maxRss)} | ${(r.maxRss / small.maxRss).toFixed(2)} | ${r.lastProgress.replace(/\|/g, '/')} |`);
+        lines.push(
+          `| ${label} | ${mb(r.gzipBytes)} | ${r.finished ? 'yes' : 'no'} | ${(r.ms / 1000).toFixed(0)} | ${mb(r.maxRss)} | ${(r.maxRss / small.maxRss).toFixed(2)} | ${r.lastProgress.replace(/\|/g, '/')} |`,
+        );
       }
       lines.push('');
       lines.push(`Progress lines of the ${GZIP_MB} MB run (host log):`);

@@ -32,7 +32,9 @@ async function main(): Promise<void> {
     if (!signal?.aborted) throw err;
   }
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  process.stdout.write(JSON.stringify({ ms, finished, lastProgress, maxRss: process.resourceUsage().maxRSS * 1024 }), () => process.exit(0));
+  process.stdout.write(JSON.stringify({ ms, finished, lastProgress, maxRss: process.resourceUsage().maxRSS * 1024 }), () =>
+    process.exit(0),
+  );
 }
 
 main().catch((err: unknown) => {

@@ -58,7 +58,15 @@ async function seed(table: TableClient, n: number): Promise<void> {
     for (let i = 0; i < count; i++) {
       const signature = randomFillSync(new Uint32Array(SIGNATURE_BANDING.bands * SIGNATURE_BANDING.rows));
       const hash = randomBytes(16).toString('hex');
-      rows.push({ ...exactRowAddress(hash), conversationId: `seed-${start + i}`, file: 'seed.jsonl', line: start + i + 1, exactHash: hash, signature: encodeSignature(signature), seenAt });
+      rows.push({
+        ...exactRowAddress(hash),
+        conversationId: `seed-${start + i}`,
+        file: 'seed.jsonl',
+        line: start + i + 1,
+        exactHash: hash,
+        signature: encodeSignature(signature),
+        seenAt,
+      });
     }
     await inParallel(rows, SEED_CONCURRENCY, (row) => table.createEntity(row as never));
   }
@@ -102,7 +110,9 @@ export const preprocessBlobScaleBenchmark: Benchmark = {
         }
         results.push({ size, perConversation: median(perConversation), seedS: seedMs / 1000, rounds, conversations });
         // Progress on stderr: the large sizes take minutes on a busy machine.
-        console.error(`preprocessBlobScale: ${size} stored: ${median(perConversation).toFixed(2)} ms per conversation (${perConversation.map((v) => v.toFixed(2)).join(', ')}), seeding ${(seedMs / 1000).toFixed(0)} s`);
+        console.error(
+          `preprocessBlobScale: ${size} stored: ${median(perConversation).toFixed(2)} ms per conversation (${perConversation.map((v) => v.toFixed(2)).join(', ')}), seeding ${(seedMs / 1000).toFixed(0)} s`,
+        );
       }
       const base = results.find((r) => r.size === 1000) ?? results[0];
       lines.push(
@@ -114,7 +124,9 @@ export const preprocessBlobScaleBenchmark: Benchmark = {
       lines.push('| stored conversations | ms per conversation | × baseline | rounds | seeding s |');
       lines.push('|---|---|---|---|---|');
       for (const r of results) {
-        lines.push(`| ${r.size.toLocaleString('en')} | ${r.perConversation.toFixed(2)} | ${(r.perConversation / base.perConversation).toFixed(2)} | ${r.rounds} | ${r.seedS.toFixed(0)} |`);
+        lines.push(
+          `| ${r.size.toLocaleString('en')} | ${r.perConversation.toFixed(2)} | ${(r.perConversation / base.perConversation).toFixed(2)} | ${r.rounds} | ${r.seedS.toFixed(0)} |`,
+        );
       }
     } finally {
       await azurite.stop();

@@ -59,8 +59,13 @@ async function demoSection(lines: string[]): Promise<void> {
       reasons[key] = (reasons[key] ?? 0) + 1;
     }
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
-    lines.push(`- ${String(file.split('/').pop())}: ${conversations.length} conversations, ${(ms / Math.max(1, conversations.length)).toFixed(2)} ms each; ` +
-      Object.entries(reasons).sort().map(([k, n]) => `${k} ${n} (${pct(n / conversations.length).trim()})`).join(', '));
+    lines.push(
+      `- ${String(file.split('/').pop())}: ${conversations.length} conversations, ${(ms / Math.max(1, conversations.length)).toFixed(2)} ms each; ` +
+        Object.entries(reasons)
+          .sort()
+          .map(([k, n]) => `${k} ${n} (${pct(n / conversations.length).trim()})`)
+          .join(', '),
+    );
   }
   const summary = qualitySummary(stages) as Record<string, Record<string, unknown>>;
   lines.push(`- reply rules: ${JSON.stringify(summary['reply-rules'])}`);
@@ -102,7 +107,9 @@ async function dedupSection(lines: string[]): Promise<void> {
       else near++;
     }
   }
-  lines.push(`STAR dialogues (${conversations.length}, threshold 0.8): ${exact} exact (${pct(exact / conversations.length).trim()}), ${near} near (${pct(near / conversations.length).trim()}) duplicates`);
+  lines.push(
+    `STAR dialogues (${conversations.length}, threshold 0.8): ${exact} exact (${pct(exact / conversations.length).trim()}), ${near} near (${pct(near / conversations.length).trim()}) duplicates`,
+  );
 
   // Near-duplicate recall: copies with a share of words replaced, compared with their original.
   const hasher = new MinHasher(120);
@@ -137,9 +144,13 @@ async function dedupSection(lines: string[]): Promise<void> {
         }
       }
     }
-    lines.push(`- ${pct(replaced).trim()} of words replaced: median true Jaccard (5-character shingles) ${median(jaccards).toFixed(2)}, flagged ${pct(found / originals.length).trim()}`);
+    lines.push(
+      `- ${pct(replaced).trim()} of words replaced: median true Jaccard (5-character shingles) ${median(jaccards).toFixed(2)}, flagged ${pct(found / originals.length).trim()}`,
+    );
   }
-  lines.push(`- over all perturbed copies: true Jaccard ≥ 0.8 flagged ${pct(aboveFlagged / Math.max(1, above)).trim()} (${above} pairs); below 0.8 flagged ${pct(belowFlagged / Math.max(1, below)).trim()} (${below} pairs; their median true Jaccard ${belowFlaggedJaccards.length ? median(belowFlaggedJaccards).toFixed(2) : '–'})`);
+  lines.push(
+    `- over all perturbed copies: true Jaccard ≥ 0.8 flagged ${pct(aboveFlagged / Math.max(1, above)).trim()} (${above} pairs); below 0.8 flagged ${pct(belowFlagged / Math.max(1, below)).trim()} (${below} pairs; their median true Jaccard ${belowFlaggedJaccards.length ? median(belowFlaggedJaccards).toFixed(2) : '–'})`,
+  );
 
   const texts = conversations.map((c) => normaliseText(conversationText(c)));
   const hashMs = await timeMedian(() => texts.map((t) => exactHash(t)), 3);
@@ -151,7 +162,9 @@ async function dedupSection(lines: string[]): Promise<void> {
       return Math.abs(estimateJaccard(hasher.signature(a), hasher.signature(b)) - exactJaccard(a, b));
     }),
   );
-  lines.push(`Speed over ${texts.length} dialogues: exact hash ${hashMs.toFixed(1)} ms (baseline), MinHash signatures ${sigMs.toFixed(1)} ms (${(sigMs / hashMs).toFixed(1)}× baseline); median |estimated − true Jaccard| ${estimateErr.toFixed(3)}`);
+  lines.push(
+    `Speed over ${texts.length} dialogues: exact hash ${hashMs.toFixed(1)} ms (baseline), MinHash signatures ${sigMs.toFixed(1)} ms (${(sigMs / hashMs).toFixed(1)}× baseline); median |estimated − true Jaccard| ${estimateErr.toFixed(3)}`,
+  );
 }
 
 function convoOf(id: string, text: string, file = 'base.jsonl'): Conversation {

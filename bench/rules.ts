@@ -22,13 +22,22 @@ export const rulesBenchmark: Benchmark = {
     const lines: string[] = [];
     const turns = loadLabelledTurns(join(CORPORA, 'rule_labels', 'turns.jsonl'));
     const scores = scoreRules(turns);
-    const cell = (s: { precision: number; recall: number; gold: number; predicted: number }) => `${s.precision.toFixed(2)} / ${s.recall.toFixed(2)} (${s.gold} gold, ${s.predicted} flagged)`;
+    const cell = (s: { precision: number; recall: number; gold: number; predicted: number }) =>
+      `${s.precision.toFixed(2)} / ${s.recall.toFixed(2)} (${s.gold} gold, ${s.predicted} flagged)`;
     lines.push(`Labelled turns: ${turns.length} (${scores.notScreened} in languages without phrase lists, not scored)`);
     lines.push('');
     lines.push('| rule | all screened languages P / R | ' + Object.keys(scores.byLanguage).join(' | ') + ' |');
-    lines.push('|---|---|' + Object.keys(scores.byLanguage).map(() => '---').join('|') + '|');
+    lines.push(
+      '|---|---|' +
+        Object.keys(scores.byLanguage)
+          .map(() => '---')
+          .join('|') +
+        '|',
+    );
     for (const rule of RULES) {
-      const per = Object.values(scores.byLanguage).map((s) => (s[rule].gold || s[rule].predicted ? `${s[rule].precision.toFixed(2)} / ${s[rule].recall.toFixed(2)}` : '–'));
+      const per = Object.values(scores.byLanguage).map((s) =>
+        s[rule].gold || s[rule].predicted ? `${s[rule].precision.toFixed(2)} / ${s[rule].recall.toFixed(2)}` : '–',
+      );
       lines.push(`| ${rule} | ${cell(scores.overall[rule])} | ${per.join(' | ')} |`);
     }
     const byLanguageSource = new Map<string, number>();
@@ -49,8 +58,12 @@ export const rulesBenchmark: Benchmark = {
       if (r.action === 'drop') dropped[r.reason] = (dropped[r.reason] ?? 0) + 1;
     }
     lines.push('');
-    lines.push(`Good STAR dialogues (completed, user says the assistant stayed calm and helpful): ${good.length}; dropped by reason: ` +
-      (Object.entries(dropped).map(([r, n]) => `${r} ${n} (${((100 * n) / good.length).toFixed(1)}%)`).join(', ') || 'none'));
+    lines.push(
+      `Good STAR dialogues (completed, user says the assistant stayed calm and helpful): ${good.length}; dropped by reason: ` +
+        (Object.entries(dropped)
+          .map(([r, n]) => `${r} ${n} (${((100 * n) / good.length).toFixed(1)}%)`)
+          .join(', ') || 'none'),
+    );
 
     const rulesOnly = createReplyRulesStage();
     const withLanguage = [createLanguageStage(), createReplyRulesStage()];
@@ -61,7 +74,9 @@ export const rulesBenchmark: Benchmark = {
     const detect = await timeMedian(async () => {
       for (const c of all) await runStages(withLanguage, c);
     }, 5);
-    lines.push(`Speed over ${all.length} STAR dialogues (median of 5): reply rules with the language given ${base.toFixed(1)} ms (baseline), language detection + reply rules ${detect.toFixed(1)} ms (${(detect / base).toFixed(1)}× baseline)`);
+    lines.push(
+      `Speed over ${all.length} STAR dialogues (median of 5): reply rules with the language given ${base.toFixed(1)} ms (baseline), language detection + reply rules ${detect.toFixed(1)} ms (${(detect / base).toFixed(1)}× baseline)`,
+    );
     return { name: 'rules', lines };
   },
 };

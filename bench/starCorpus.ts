@@ -13,7 +13,9 @@ import { writeGenerated } from './inputFiles';
  */
 const STAR_PATH = ['test', 'fixtures', 'corpora', 'star_dialogues', 'dialogues'];
 /** From bench/ (ts-jest) or dist/bench/ (npm run bench). */
-export const STAR_DIR = [join(__dirname, '..', ...STAR_PATH), join(__dirname, '..', '..', ...STAR_PATH)].find((p) => existsSync(p)) ?? join(__dirname, '..', ...STAR_PATH);
+export const STAR_DIR =
+  [join(__dirname, '..', ...STAR_PATH), join(__dirname, '..', '..', ...STAR_PATH)].find((p) => existsSync(p)) ??
+  join(__dirname, '..', ...STAR_PATH);
 
 interface Dialogue {
   domain: string;
@@ -30,7 +32,8 @@ function loadDialogues(): Dialogue[] {
         Events: { Agent: string; Action: string; Text?: string }[];
       };
       const messages = d.Events.flatMap((e) =>
-        e.Text && ((e.Agent === 'User' && e.Action === 'utter') || (e.Agent === 'Wizard' && (e.Action === 'utter' || e.Action === 'pick_suggestion')))
+        e.Text &&
+        ((e.Agent === 'User' && e.Action === 'utter') || (e.Agent === 'Wizard' && (e.Action === 'utter' || e.Action === 'pick_suggestion')))
           ? [{ role: e.Agent === 'User' ? ('customer' as const) : ('agent' as const), text: e.Text }]
           : [],
       );
@@ -40,7 +43,11 @@ function loadDialogues(): Dialogue[] {
 }
 
 /** Writes about `bytes` bytes of conversation JSONL (gzip-compressed when `gzip`); returns lines and bytes written (uncompressed). */
-export async function writeStarJsonl(path: string, bytes: number, options: { seed?: number; gzip?: boolean } = {}): Promise<{ lines: number; bytes: number }> {
+export async function writeStarJsonl(
+  path: string,
+  bytes: number,
+  options: { seed?: number; gzip?: boolean } = {},
+): Promise<{ lines: number; bytes: number }> {
   const dialogues = loadDialogues();
   const pools = {
     customer: dialogues.flatMap((d) => d.messages.filter((m) => m.role === 'customer').map((m) => m.text)),

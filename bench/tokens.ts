@@ -22,7 +22,41 @@ function corpus(lines: number): { jsonl: string; texts: string[]; examples: { ro
     x ^= x << 5;
     return (x >>> 0) / 2 ** 32;
   };
-  const words = ['order', 'refund', 'parcel', 'delivery', 'account', 'password', 'invoice', 'charged', 'twice', 'please', 'thanks', 'tracking', 'number', 'café', 'Größe', 'naïve', 'subscription', 'cancel', 'upgrade', 'I', 'you', 'the', 'a', 'to', 'my', 'is', 'was', 'not', 'can', 'help', 'with', '—', '😊'];
+  const words = [
+    'order',
+    'refund',
+    'parcel',
+    'delivery',
+    'account',
+    'password',
+    'invoice',
+    'charged',
+    'twice',
+    'please',
+    'thanks',
+    'tracking',
+    'number',
+    'café',
+    'Größe',
+    'naïve',
+    'subscription',
+    'cancel',
+    'upgrade',
+    'I',
+    'you',
+    'the',
+    'a',
+    'to',
+    'my',
+    'is',
+    'was',
+    'not',
+    'can',
+    'help',
+    'with',
+    '—',
+    '😊',
+  ];
   const sentence = () => {
     const n = 6 + Math.floor(rand() * 14);
     const parts: string[] = [];
@@ -33,7 +67,8 @@ function corpus(lines: number): { jsonl: string; texts: string[]; examples: { ro
   for (let i = 0; i < lines; i++) {
     const turns: { role: string; content: string }[] = [{ role: 'system', content: 'You are a helpful customer service assistant.' }];
     const n = 2 + 2 * Math.floor(rand() * 3);
-    for (let t = 0; t < n; t++) turns.push({ role: t % 2 ? 'assistant' : 'user', content: Array.from({ length: 1 + Math.floor(rand() * 3) }, sentence).join(' ') });
+    for (let t = 0; t < n; t++)
+      turns.push({ role: t % 2 ? 'assistant' : 'user', content: Array.from({ length: 1 + Math.floor(rand() * 3) }, sentence).join(' ') });
     examples.push(turns);
   }
   const jsonl = examples.map((messages) => JSON.stringify({ messages })).join('\n');
@@ -60,7 +95,8 @@ export const tokensBenchmark: Benchmark = {
     });
     const withGptTokenizer = await timeMedian(() => {
       let n = 0;
-      for (const line of jsonl.split('\n')) for (const m of (JSON.parse(line) as ChatLine).messages) n += gptTokenizerEncode(m.content).length;
+      for (const line of jsonl.split('\n'))
+        for (const m of (JSON.parse(line) as ChatLine).messages) n += gptTokenizerEncode(m.content).length;
       return n;
     });
     const withTiktoken = await timeMedian(() => {
@@ -87,4 +123,3 @@ export const tokensBenchmark: Benchmark = {
     };
   },
 };
-

@@ -8,4 +8,8 @@ if (!fs.existsSync(entry)) {
   console.error('tuneloop: dist/ is missing; run `npm run build` first.');
   process.exit(2);
 }
-require(entry).runCli(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+require(entry)
+  .runCli(process.argv.slice(2))
+  .then((code) => {
+    process.exitCode = code;
+  });

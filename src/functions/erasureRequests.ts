@@ -23,7 +23,9 @@ export function erasureRequestsHandler(runtimeSource: RuntimeSource) {
     const messageId = context.triggerMetadata?.id;
     const report = await forget(runtime, targetFromMessage(parsed.data), {
       // A redelivered message repeats the same request id; the erasure itself is idempotent.
-      requestId: parsed.data.requestId ?? (typeof messageId === 'string' || typeof messageId === 'number' ? String(messageId) : context.invocationId),
+      requestId:
+        parsed.data.requestId ??
+        (typeof messageId === 'string' || typeof messageId === 'number' ? String(messageId) : context.invocationId),
       log: (m) => context.log(m),
     });
     const failed = report.found.filter((f) => f.action === 'failed');

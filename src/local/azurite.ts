@@ -27,7 +27,10 @@ export interface RunningAzurite {
 
 /** Raised when a port Azurite needs is already taken; the message says which and what to do. */
 export class PortInUseError extends TuneloopError {
-  constructor(readonly port: number, what: string) {
+  constructor(
+    readonly port: number,
+    what: string,
+  ) {
     super(
       `port ${port} (${what}) is already in use: stop whatever listens there (another Azurite or \`npm start\`?) ` +
         `or choose other ports with TUNELOOP_LOCAL_PORT_BASE`,
@@ -39,9 +42,7 @@ export async function assertPortFree(port: number, what: string, host = '127.0.0
   if (port === 0) return;
   await new Promise<void>((resolve, reject) => {
     const server = net.createServer();
-    server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new PortInUseError(port, what) : err),
-    );
+    server.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'EADDRINUSE' ? new PortInUseError(port, what) : err));
     server.listen(port, host, () => server.close(() => resolve()));
   });
 }
@@ -60,9 +61,18 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
   const entry = path.join(path.dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'azurite.js');
   const args = [
     entry,
-    '--blobHost', host, '--blobPort', String(requested.blob),
-    '--queueHost', host, '--queuePort', String(requested.queue),
-    '--tableHost', host, '--tablePort', String(requested.table),
+    '--blobHost',
+    host,
+    '--blobPort',
+    String(requested.blob),
+    '--queueHost',
+    host,
+    '--queuePort',
+    String(requested.queue),
+    '--tableHost',
+    host,
+    '--tablePort',
+    String(requested.table),
     '--skipApiVersionCheck',
     '--disableTelemetry',
     '--loose',

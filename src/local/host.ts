@@ -177,7 +177,8 @@ export class LocalHost {
         properties: { eTag: etag, length: blob.properties.contentLength, lastModified: blob.properties.lastModified },
       });
       if (record.outcome === 'succeeded' || failures + 1 >= this.options.maxBlobAttempts) {
-        if (record.outcome === 'failed') this.options.print(`host: ${containerName}/${blob.name} failed ${failures + 1} times; not retried until it changes`);
+        if (record.outcome === 'failed')
+          this.options.print(`host: ${containerName}/${blob.name} failed ${failures + 1} times; not retried until it changes`);
         await receipts.upsertEntity({ partitionKey: def.name, rowKey, blobEtag: etag, outcome: record.outcome }, 'Replace');
         this.blobFailures.delete(failureKey);
       } else {
@@ -229,7 +230,10 @@ export class LocalHost {
       const step = Math.min(delay, 2 ** 31 - 1);
       this.later(() => {
         if (Date.now() < next.getTime()) return arm();
-        const timer = { isPastDue: Date.now() - next.getTime() > 60000, scheduleStatus: { last: last?.toISOString(), next: next.toISOString(), lastUpdated: new Date().toISOString() } };
+        const timer = {
+          isPastDue: Date.now() - next.getTime() > 60000,
+          scheduleStatus: { last: last?.toISOString(), next: next.toISOString(), lastUpdated: new Date().toISOString() },
+        };
         last = next;
         void this.track(this.invoke(def, timer, `timer ${schedule}`, {})).finally(arm);
       }, step);
@@ -260,12 +264,28 @@ export class LocalHost {
     print(`${new Date().toISOString()} ${def.name} <- ${what}`);
     try {
       const result = await def.handler(input, context);
-      const record: InvocationRecord = { functionName: def.name, invocationId, trigger: what, outcome: 'succeeded', durationMs: Date.now() - started, result };
-      print(`${new Date().toISOString()} ${def.name} succeeded in ${record.durationMs} ms${result === undefined ? '' : ': ' + summarize(result)}`);
+      const record: InvocationRecord = {
+        functionName: def.name,
+        invocationId,
+        trigger: what,
+        outcome: 'succeeded',
+        durationMs: Date.now() - started,
+        result,
+      };
+      print(
+        `${new Date().toISOString()} ${def.name} succeeded in ${record.durationMs} ms${result === undefined ? '' : ': ' + summarize(result)}`,
+      );
       this.options.onInvocation?.(record);
       return record;
     } catch (err) {
-      const record: InvocationRecord = { functionName: def.name, invocationId, trigger: what, outcome: 'failed', durationMs: Date.now() - started, error: (err as Error).message };
+      const record: InvocationRecord = {
+        functionName: def.name,
+        invocationId,
+        trigger: what,
+        outcome: 'failed',
+        durationMs: Date.now() - started,
+        error: (err as Error).message,
+      };
       print(`${new Date().toISOString()} ${def.name} FAILED in ${record.durationMs} ms: ${(err as Error).message}`);
       this.options.onInvocation?.(record);
       return record;

@@ -125,10 +125,14 @@ function settingsAsEnv(settings: Settings): Record<string, string> {
 /** host.json `extensions.blobs.maxDegreeOfParallelism` of the repository (1 when absent or unreadable). */
 export function hostJsonBlobParallelism(file?: string): number {
   // src/local (ts-jest) or dist/src/local (built).
-  const candidates = file ? [file] : [path.resolve(__dirname, '..', '..', 'host.json'), path.resolve(__dirname, '..', '..', '..', 'host.json')];
+  const candidates = file
+    ? [file]
+    : [path.resolve(__dirname, '..', '..', 'host.json'), path.resolve(__dirname, '..', '..', '..', 'host.json')];
   for (const candidate of candidates) {
     try {
-      const hostJson = JSON.parse(fs.readFileSync(candidate, 'utf8')) as { extensions?: { blobs?: { maxDegreeOfParallelism?: unknown } } } | null;
+      const hostJson = JSON.parse(fs.readFileSync(candidate, 'utf8')) as {
+        extensions?: { blobs?: { maxDegreeOfParallelism?: unknown } };
+      } | null;
       const value = hostJson?.extensions?.blobs?.maxDegreeOfParallelism;
       return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : 1;
     } catch {

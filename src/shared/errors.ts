@@ -46,4 +46,3 @@ export function isStatus(err: unknown, status: number): boolean {
  * message names what was looked up, so the report says where the reasoning broke.
  */
 export class MissingValueError extends TuneloopError {}
-

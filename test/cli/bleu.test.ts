@@ -9,7 +9,7 @@ describe('tuneloop bleu', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'tuneloop-bleu-'));
     // sacreBLEU's README example: BLEU = 48.53 with two reference streams.
-    writeFileSync(join(dir, 'hyp.txt'), 'The dog bit the man.\nIt wasn\'t surprising.\nThe man had just bitten him.\n');
+    writeFileSync(join(dir, 'hyp.txt'), "The dog bit the man.\nIt wasn't surprising.\nThe man had just bitten him.\n");
     writeFileSync(join(dir, 'ref1.txt'), 'The dog bit the man.\nIt was not unexpected.\nThe man bit him first.\n');
     writeFileSync(join(dir, 'ref2.txt'), 'The dog had bit the man.\r\nNo one was surprised.\r\nThe man had bitten the dog.');
     writeFileSync(join(dir, 'short.txt'), 'The dog bit the man.\n');
@@ -77,7 +77,20 @@ describe('tuneloop bleu', () => {
 
     it('--paired-bs --paired-ar --json prints one object per system, in order, within Monte-Carlo error of sacreBLEU', async () => {
       const io = captureIo(fixtures);
-      const args = ['bleu', '--ref', 'ref.txt', '--hyp', 'baseline.txt', '--hyp', 'candidate.txt', '--hyp', 'close.txt', '--paired-bs', '--paired-ar', '--json'];
+      const args = [
+        'bleu',
+        '--ref',
+        'ref.txt',
+        '--hyp',
+        'baseline.txt',
+        '--hyp',
+        'candidate.txt',
+        '--hyp',
+        'close.txt',
+        '--paired-bs',
+        '--paired-ar',
+        '--json',
+      ];
       expect(await runCli(args, io)).toBe(0);
       const rows = JSON.parse(io.out);
       expect(rows.map((r: { system: string }) => r.system)).toEqual(['baseline.txt', 'candidate.txt', 'close.txt']);
@@ -98,7 +111,12 @@ describe('tuneloop bleu', () => {
 
     it('prints a table with the baseline first and the signature with seed and resamples', async () => {
       const io = captureIo(fixtures);
-      expect(await runCli(['bleu', '--ref', 'ref.txt', '--hyp', 'baseline.txt', '--hyp', 'close.txt', '--paired-bs', '--seed', '3', '--paired-bs-n', '200'], io)).toBe(0);
+      expect(
+        await runCli(
+          ['bleu', '--ref', 'ref.txt', '--hyp', 'baseline.txt', '--hyp', 'close.txt', '--paired-bs', '--seed', '3', '--paired-bs-n', '200'],
+          io,
+        ),
+      ).toBe(0);
       expect(io.out).toMatch(/^Baseline: baseline\.txt\s+28\.01 \(/m);
       expect(io.out).toMatch(/^close\.txt\s+28\.78 \(\d+\.\d\d ± \d+\.\d\d\)\s+\(p = 0\.\d{4}\)/m);
       expect(io.out).toContain('|seed:3|bs:200');

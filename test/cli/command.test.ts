@@ -11,7 +11,10 @@ describe('parseArgs (util.parseArgs behind the command signature)', () => {
   });
 
   it('keeps one-dash arguments positional and takes them as values of string flags', () => {
-    expect(parseArgs(['-', '-5', '--limit', '-1', '--x', '-'], spec)).toEqual({ positional: ['-', '-5'], flags: { limit: '-1', x: ['-'] } });
+    expect(parseArgs(['-', '-5', '--limit', '-1', '--x', '-'], spec)).toEqual({
+      positional: ['-', '-5'],
+      flags: { limit: '-1', x: ['-'] },
+    });
   });
 
   it('treats everything after -- as positional', () => {

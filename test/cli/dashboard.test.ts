@@ -8,13 +8,13 @@ import type { TelemetryRecord } from '../../src/shared/telemetry/localSink';
 import { buildDashboardData } from '../../src/shared/telemetry/dashboard';
 import { launchChromium } from '../shared/evaluation/chromium';
 
-
 /** Seven simulated days of telemetry as tuneloop writes it: drift rising, a new model, CSAT falling. */
 function week(): TelemetryRecord[] {
   const out: TelemetryRecord[] = [];
   for (let day = 0; day < 7; day++) {
     const time = new Date(Date.UTC(2026, 2, 1 + day, 3)).toISOString();
-    const m = (name: string, value: number, dimensions: Record<string, string> = {}) => out.push({ time, kind: 'metric', name, value, dimensions });
+    const m = (name: string, value: number, dimensions: Record<string, string> = {}) =>
+      out.push({ time, kind: 'metric', name, value, dimensions });
     const shift = day / 6;
     m('tuneloop.drift.score', 0.05 + 0.6 * shift, { driven_by: 'issue_type_psi' });
     m('tuneloop.drift.issue_type_psi', 0.05 + 0.6 * shift);
@@ -38,7 +38,12 @@ function week(): TelemetryRecord[] {
       out.push({ time, kind: 'event', name: 'tuneloop.model.promoted', properties: { model: `ft-${day}`, event_id: 'x' } });
     }
   }
-  out.push({ time: '2026-03-07T04:00:00.000Z', kind: 'event', name: 'tuneloop.drift.alert', properties: { score: '0.65', note: '<script>alert(1)</script>' } });
+  out.push({
+    time: '2026-03-07T04:00:00.000Z',
+    kind: 'event',
+    name: 'tuneloop.drift.alert',
+    properties: { score: '0.65', note: '<script>alert(1)</script>' },
+  });
   return out;
 }
 
@@ -46,7 +51,12 @@ describe('tuneloop dashboard', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tuneloop-dashboard-'));
-    await writeFile(join(dir, 'telemetry.jsonl'), week().map((r) => JSON.stringify(r)).join('\n') + '\n');
+    await writeFile(
+      join(dir, 'telemetry.jsonl'),
+      week()
+        .map((r) => JSON.stringify(r))
+        .join('\n') + '\n',
+    );
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -65,12 +75,16 @@ describe('tuneloop dashboard', () => {
     const daily = byId.quarantine.series.find((s) => s.label.startsWith('preprocessing'))!;
     expect(daily.points.map((p) => p[1])).toEqual([0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.11]);
     expect(data.events[0]).toMatchObject({ name: 'tuneloop.drift.alert' });
-    expect(buildDashboardData(week(), { driftThreshold: 0.25, since: new Date('2026-03-06T00:00:00Z') }).charts[0].series[0].points).toHaveLength(2);
+    expect(
+      buildDashboardData(week(), { driftThreshold: 0.25, since: new Date('2026-03-06T00:00:00Z') }).charts[0].series[0].points,
+    ).toHaveLength(2);
   });
 
   it('spans the time axis over the data, also for a single point', () => {
     const time = '2026-03-01T03:00:00.000Z';
-    const one = buildDashboardData([{ time, kind: 'metric', name: 'tuneloop.drift.score', value: 0.2, dimensions: {} }], { driftThreshold: 0.25 });
+    const one = buildDashboardData([{ time, kind: 'metric', name: 'tuneloop.drift.score', value: 0.2, dimensions: {} }], {
+      driftThreshold: 0.25,
+    });
     const drift = one.charts.find((c) => c.id === 'drift')!;
     expect(drift.x!.min).toBeLessThan(Date.parse(time));
     expect(drift.x!.max).toBeGreaterThan(Date.parse(time));
@@ -107,9 +121,15 @@ describe('tuneloop dashboard', () => {
         if (!req.url().startsWith('file:')) requests.push(req.url());
       });
       await page.goto(`file://${join(dir, 'out', 'dash.html')}`);
-      await page.waitForFunction(() => (window as unknown as { tuneloopDashboardReady?: boolean }).tuneloopDashboardReady === true, undefined, { timeout: 15_000 });
+      await page.waitForFunction(
+        () => (window as unknown as { tuneloopDashboardReady?: boolean }).tuneloopDashboardReady === true,
+        undefined,
+        { timeout: 15_000 },
+      );
       const charts = await page.evaluate(() => {
-        const Chart = (window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: { data: unknown[] }[] } } | undefined } }).Chart;
+        const Chart = (
+          window as unknown as { Chart: { getChart(c: HTMLCanvasElement): { data: { datasets: { data: unknown[] }[] } } | undefined } }
+        ).Chart;
         return [...document.querySelectorAll('canvas')].map((canvas) => {
           const chart = Chart.getChart(canvas);
           const ctx = canvas.getContext('2d')!;
@@ -117,7 +137,14 @@ describe('tuneloop dashboard', () => {
           let painted = 0;
           for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted++;
           const x = (chart as unknown as { scales: { x: { min: number; max: number } } } | undefined)?.scales.x;
-          return { id: canvas.id, width: canvas.width, datasets: chart?.data.datasets.map((d) => d.data.length) ?? [], painted, xMin: x?.min ?? NaN, xMax: x?.max ?? NaN };
+          return {
+            id: canvas.id,
+            width: canvas.width,
+            datasets: chart?.data.datasets.map((d) => d.data.length) ?? [],
+            painted,
+            xMin: x?.min ?? NaN,
+            xMax: x?.max ?? NaN,
+          };
         });
       });
       expect(problems).toEqual([]);

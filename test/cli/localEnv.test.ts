@@ -10,18 +10,25 @@ function io(env: Record<string, string | undefined>, cwd = fs.mkdtempSync(path.j
 
 describe('cliStorageEnv', () => {
   it('points at the Azurite of npm start, following TUNELOOP_LOCAL_PORT_BASE', () => {
-    expect(cliStorageEnv(io({ TUNELOOP_LOCAL_PORT_BASE: '31000' })).TUNELOOP_STORAGE).toContain('BlobEndpoint=http://127.0.0.1:31000/devstoreaccount1');
+    expect(cliStorageEnv(io({ TUNELOOP_LOCAL_PORT_BASE: '31000' })).TUNELOOP_STORAGE).toContain(
+      'BlobEndpoint=http://127.0.0.1:31000/devstoreaccount1',
+    );
     expect(cliStorageEnv(io({})).TUNELOOP_STORAGE).toContain('TableEndpoint=http://127.0.0.1:10002/devstoreaccount1');
   });
 
   it('reads UseDevelopmentStorage=true from local.settings.json as the npm start Azurite too', () => {
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'tuneloop-cli-env-'));
-    fs.writeFileSync(path.join(cwd, 'local.settings.json'), JSON.stringify({ Values: { TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', TUNELOOP_LOCAL_PORT_BASE: '32000' } }));
+    fs.writeFileSync(
+      path.join(cwd, 'local.settings.json'),
+      JSON.stringify({ Values: { TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', TUNELOOP_LOCAL_PORT_BASE: '32000' } }),
+    );
     expect(cliStorageEnv(io({}, cwd)).TUNELOOP_STORAGE).toContain('QueueEndpoint=http://127.0.0.1:32001/devstoreaccount1');
   });
 
   it('keeps an explicit connection string or keyless endpoints', () => {
-    expect(cliStorageEnv(io({}), 'DefaultEndpointsProtocol=https;AccountName=x').TUNELOOP_STORAGE).toBe('DefaultEndpointsProtocol=https;AccountName=x');
+    expect(cliStorageEnv(io({}), 'DefaultEndpointsProtocol=https;AccountName=x').TUNELOOP_STORAGE).toBe(
+      'DefaultEndpointsProtocol=https;AccountName=x',
+    );
     const keyless = cliStorageEnv(io({ TUNELOOP_STORAGE__blobServiceUri: 'https://acct.blob.core.windows.net' }));
     expect(keyless.TUNELOOP_STORAGE).toBeUndefined();
   });

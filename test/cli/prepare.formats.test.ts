@@ -43,7 +43,10 @@ describe('tuneloop prepare with other layouts', () => {
     expect(report.inputs).toEqual([input]);
     // The third ticket (one private note besides the question) is quarantined whole, so only the first ticket's note counts.
     expect(report.set_aside).toEqual({ 'private-comment': 1 });
-    const quarantine = (await readFile(join(dir, 'out-zendesk', 'quarantine.jsonl'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const quarantine = (await readFile(join(dir, 'out-zendesk', 'quarantine.jsonl'), 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     expect(quarantine.map((q) => [q.file, q.reason])).toContainEqual([input, 'one-sided-conversation']);
   });
 
@@ -51,7 +54,9 @@ describe('tuneloop prepare with other layouts', () => {
     const cli = captureIo(dir);
     const code = await runCli(['prepare', 'junk.json', '--out', 'out-junk'], cli);
     expect(code).toBe(1);
-    expect(cli.err).toMatch(/^tuneloop prepare: no usable record: all 1 record\(s\) were quarantined \(unknown-format 1\); see .*quarantine\.jsonl\n$/);
+    expect(cli.err).toMatch(
+      /^tuneloop prepare: no usable record: all 1 record\(s\) were quarantined \(unknown-format 1\); see .*quarantine\.jsonl\n$/,
+    );
   });
 
   it('stops before writing anything when the mapping next to the data is invalid', async () => {

@@ -25,11 +25,15 @@ describe('tuneloop prepare memory', () => {
     const input = join(dir, 'star.jsonl');
     const { lines } = await writeStarJsonl(input, 16e6);
     const cli = resolve(__dirname, '../../dist/src/cli/main.js');
-    await promisify(execFile)(process.execPath, ['--max-old-space-size=96', cli, 'prepare', 'star.jsonl', '--out', 'out', '--workers', '1'], {
-      cwd: dir,
-      env: { ...process.env, TUNELOOP_PII_MODE: 'off', TUNELOOP_PREPROCESS_WORKERS: '' },
-      maxBuffer: 1024 * 1024,
-    });
+    await promisify(execFile)(
+      process.execPath,
+      ['--max-old-space-size=96', cli, 'prepare', 'star.jsonl', '--out', 'out', '--workers', '1'],
+      {
+        cwd: dir,
+        env: { ...process.env, TUNELOOP_PII_MODE: 'off', TUNELOOP_PREPROCESS_WORKERS: '' },
+        maxBuffer: 1024 * 1024,
+      },
+    );
     const report = JSON.parse(await readFile(join(dir, 'out', 'report.json'), 'utf8'));
     expect(report.records_in).toBe(lines);
     expect(report.records_used + report.records_quarantined).toBe(lines);

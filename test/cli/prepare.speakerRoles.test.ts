@@ -30,7 +30,7 @@ describe('speaker roles setting', () => {
     expect(without.report).toMatchObject({ records_in: 1, records_used: 0, records_quarantined: 1 });
     expect(Object.keys(without.report.quarantine_reasons as object)).toEqual(['unknown-speaker']);
 
-    const withRoles = await prepare({ TUNELOOP_SPEAKER_ROLES: JSON.stringify({ 'Kim': 'user', Maria: 'assistant' }) });
+    const withRoles = await prepare({ TUNELOOP_SPEAKER_ROLES: JSON.stringify({ Kim: 'user', Maria: 'assistant' }) });
     expect(withRoles.code).toBe(0);
     expect(withRoles.report).toMatchObject({ records_in: 1, records_used: 1, records_quarantined: 0 });
   });

@@ -36,7 +36,10 @@ describe('tuneloop prepare', () => {
           'csv-1,2026-01-01T10:00:00Z,customer,"My router keeps dropping the connection every evening since Monday, can you help?",hardware\n',
       ),
     );
-    await writeFile(join(dir, 'logs', 'c-faq.jsonl'), JSON.stringify({ question: 'Do you ship to Norway?', answer: 'Yes, delivery to Norway takes 3 to 5 working days.' }) + '\n');
+    await writeFile(
+      join(dir, 'logs', 'c-faq.jsonl'),
+      JSON.stringify({ question: 'Do you ship to Norway?', answer: 'Yes, delivery to Norway takes 3 to 5 working days.' }) + '\n',
+    );
     await writeFile(join(dir, 'z-feedback.csv'), 'conversation_id,rating,comment\nc-3,4,quick help\nnope-1,9,out of range\n');
     await writeFile(join(dir, 'prompt.txt'), 'You are the support assistant of Contoso Outdoor.\n');
   });
@@ -49,14 +52,21 @@ describe('tuneloop prepare', () => {
     const code = await runCli(['prepare', 'logs', 'z-feedback.csv', '--out', 'out1', '--system-prompt-file', 'prompt.txt'], cli);
     expect(cli.err).toBe('');
     expect(code).toBe(0);
-    expect((await readdir(join(dir, 'out1'))).sort()).toEqual(['holdout.jsonl', 'quarantine.jsonl', 'report.json', 'train.jsonl', 'validation.jsonl']);
+    expect((await readdir(join(dir, 'out1'))).sort()).toEqual([
+      'holdout.jsonl',
+      'quarantine.jsonl',
+      'report.json',
+      'train.jsonl',
+      'validation.jsonl',
+    ]);
     const report = JSON.parse(await readFile(join(dir, 'out1', 'report.json'), 'utf8'));
     // 41 lines + 1 CSV conversation + 1 FAQ + 2 feedback rows
     expect(report.records_in).toBe(45);
     expect(report.records_in).toBe(report.records_used + report.records_quarantined);
     expect(report.records_quarantined).toBe(2);
     expect(report.inputs).toEqual(['logs/a-chats.jsonl', 'logs/b-export.csv.gz', 'logs/c-faq.jsonl', 'z-feedback.csv']);
-    for (const key of ['quarantine_reasons', 'examples', 'tokens', 'issue_types', 'training_tokens', 'estimated_cost_usd', 'warnings']) expect(report).toHaveProperty(key);
+    for (const key of ['quarantine_reasons', 'examples', 'tokens', 'issue_types', 'training_tokens', 'estimated_cost_usd', 'warnings'])
+      expect(report).toHaveProperty(key);
     expect(report.issue_types).toEqual({ account: 13, billing: 14, hardware: 1, shipping: 13 });
     expect(report.feedback).toEqual({ stored: 1, joined: 1 });
 
@@ -71,7 +81,9 @@ describe('tuneloop prepare', () => {
     const conversational = train.filter((e) => e.messages[0].content === 'You are the support assistant of Contoso Outdoor.');
     expect(conversational.length).toBeGreaterThan(0);
     // the CSV rows were sorted by timestamp: customer first
-    const csv = [...train, ...validation, ...holdout].find((e) => e.messages.some((m: { content: string }) => m.content.includes('router')));
+    const csv = [...train, ...validation, ...holdout].find((e) =>
+      e.messages.some((m: { content: string }) => m.content.includes('router')),
+    );
     expect(csv.messages.map((m: { role: string }) => m.role)).toEqual(['system', 'user', 'assistant']);
 
     const quarantine = await readJsonl(join(dir, 'out1', 'quarantine.jsonl'));
@@ -102,7 +114,12 @@ describe('tuneloop prepare', () => {
   });
 
   it('adds per-step timings to the report with TUNELOOP_DEBUG_TIMINGS=true', async () => {
-    expect(await runCli(['prepare', 'logs/c-faq.jsonl', '--out', 'out7'], captureIo(dir, { env: { ...FIXTURE_ENV, TUNELOOP_DEBUG_TIMINGS: 'true' } }))).toBe(0);
+    expect(
+      await runCli(
+        ['prepare', 'logs/c-faq.jsonl', '--out', 'out7'],
+        captureIo(dir, { env: { ...FIXTURE_ENV, TUNELOOP_DEBUG_TIMINGS: 'true' } }),
+      ),
+    ).toBe(0);
     const report = JSON.parse(await readFile(join(dir, 'out7', 'report.json'), 'utf8'));
     expect(Object.keys(report.timings_ms)).toEqual(expect.arrayContaining(['parse', 'examples', 'write']));
     const plain = JSON.parse(await readFile(join(dir, 'out2', 'report.json'), 'utf8'));
@@ -121,7 +138,11 @@ describe('tuneloop prepare', () => {
     const turns: [string, string][] = [];
     for (let i = 0; i < 20; i++) {
       turns.push(
-        ['customer', `Question ${i}: can you explain the warranty terms for the tent again? ` + 'I still do not understand the seams part. '.repeat(60)],
+        [
+          'customer',
+          `Question ${i}: can you explain the warranty terms for the tent again? ` +
+            'I still do not understand the seams part. '.repeat(60),
+        ],
         ['agent', `Answer ${i}: ` + 'the warranty covers seams and poles for two years from purchase. '.repeat(60)],
       );
     }
@@ -134,13 +155,18 @@ describe('tuneloop prepare', () => {
     const split = splitFor('long-1', { validation: 0.1, holdout: 0.1 });
     const examples = await readJsonl(join(dir, 'out5', `${split}.jsonl`));
     expect(examples.length).toBeGreaterThan(1);
-    const trained = examples.flatMap((e) => e.messages.filter((m: { role: string; weight?: number }) => m.role === 'assistant' && m.weight !== 0));
+    const trained = examples.flatMap((e) =>
+      e.messages.filter((m: { role: string; weight?: number }) => m.role === 'assistant' && m.weight !== 0),
+    );
     expect(trained).toHaveLength(20);
     expect(cli.out).toMatch(/split at turn boundaries/);
   });
 
   it('fails as a whole, naming the file, when an input cannot be read', async () => {
-    await writeFile(join(dir, 'corrupt.jsonl.gz'), Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from('not deflate at all '.repeat(30))]));
+    await writeFile(
+      join(dir, 'corrupt.jsonl.gz'),
+      Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from('not deflate at all '.repeat(30))]),
+    );
     const cli = captureIo(dir, { env: FIXTURE_ENV });
     expect(await runCli(['prepare', 'logs', 'corrupt.jsonl.gz', '--out', 'out6'], cli)).toBe(1);
     expect(cli.err).toMatch(/corrupt\.jsonl\.gz/);
@@ -171,12 +197,19 @@ describe('tuneloop prepare on STAR dialogues', () => {
   });
 
   it('produces a valid dataset with exact token counts and every record accounted for', async () => {
-    const files = readdirSync(starDir).filter((f) => f.endsWith('.json')).sort().slice(0, 60);
+    const files = readdirSync(starDir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .slice(0, 60);
     const lines: string[] = [];
     for (const f of files) {
       const d = JSON.parse(readFileSync(join(starDir, f), 'utf8'));
       const messages = (d.Events as { Agent: string; Action: string; Text?: string }[])
-        .filter((e) => (e.Agent === 'User' && e.Action === 'utter') || (e.Agent === 'Wizard' && (e.Action === 'utter' || e.Action === 'pick_suggestion')))
+        .filter(
+          (e) =>
+            (e.Agent === 'User' && e.Action === 'utter') ||
+            (e.Agent === 'Wizard' && (e.Action === 'utter' || e.Action === 'pick_suggestion')),
+        )
         .map((e) => ({ role: e.Agent === 'User' ? 'customer' : 'agent', text: e.Text ?? '' }));
       lines.push(JSON.stringify({ conversation_id: `star-${String(d.DialogueID)}`, issue_type: d.Scenario.Domains[0], messages }));
     }

@@ -18,12 +18,20 @@ describe('tuneloop prepare with a worker pool', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tuneloop-workers-'));
-    const files = readdirSync(starDir).filter((f) => f.endsWith('.json')).sort().slice(0, 70);
+    const files = readdirSync(starDir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .slice(0, 70);
     const lines: string[] = [];
     for (const f of files) {
       const d = JSON.parse(readFileSync(join(starDir, f), 'utf8'));
       const messages = (d.Events as { Agent: string; Action: string; Text?: string }[])
-        .filter((e) => e.Text && ((e.Agent === 'User' && e.Action === 'utter') || (e.Agent === 'Wizard' && (e.Action === 'utter' || e.Action === 'pick_suggestion'))))
+        .filter(
+          (e) =>
+            e.Text &&
+            ((e.Agent === 'User' && e.Action === 'utter') ||
+              (e.Agent === 'Wizard' && (e.Action === 'utter' || e.Action === 'pick_suggestion'))),
+        )
         .map((e) => ({ role: e.Agent === 'User' ? 'customer' : 'agent', text: e.Text }));
       lines.push(JSON.stringify({ conversation_id: `star-${String(d.DialogueID)}`, issue_type: d.Scenario.Domains[0], messages }));
     }
@@ -36,8 +44,14 @@ describe('tuneloop prepare with a worker pool', () => {
     lines.push(JSON.stringify(near));
     lines.splice(10, 0, '{"conversation_id": "broken", "messages": [', '"just a string"');
     await writeFile(join(dir, 'star.jsonl'), lines.join('\n') + '\n');
-    await writeFile(join(dir, 'faq.jsonl'), JSON.stringify({ question: 'Do you ship to Norway?', answer: 'Yes, delivery to Norway takes 3 to 5 working days.' }) + '\n');
-    await writeFile(join(dir, 'z-feedback.csv'), `conversation_id,rating,comment\n${String(JSON.parse(lines[1]).conversation_id)},1,slow\n${String(JSON.parse(lines[2]).conversation_id)},5,great\n`);
+    await writeFile(
+      join(dir, 'faq.jsonl'),
+      JSON.stringify({ question: 'Do you ship to Norway?', answer: 'Yes, delivery to Norway takes 3 to 5 working days.' }) + '\n',
+    );
+    await writeFile(
+      join(dir, 'z-feedback.csv'),
+      `conversation_id,rating,comment\n${String(JSON.parse(lines[1]).conversation_id)},1,slow\n${String(JSON.parse(lines[2]).conversation_id)},5,great\n`,
+    );
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -52,7 +66,10 @@ describe('tuneloop prepare with a worker pool', () => {
     const three = captureIo(dir, { env: { ...env, TUNELOOP_PREPROCESS_WORKERS: '3' } });
     expect(await runCli(['prepare', 'star.jsonl', 'faq.jsonl', 'z-feedback.csv', '--out', 'three'], three)).toBe(0);
     for (const name of outputs) {
-      expect({ name, text: await readFile(join(dir, 'three', name), 'utf8') }).toEqual({ name, text: await readFile(join(dir, 'one', name), 'utf8') });
+      expect({ name, text: await readFile(join(dir, 'three', name), 'utf8') }).toEqual({
+        name,
+        text: await readFile(join(dir, 'one', name), 'utf8'),
+      });
     }
     const report = JSON.parse(await readFile(join(dir, 'one', 'report.json'), 'utf8'));
     expect(report.records_in).toBe(report.records_used + report.records_quarantined);

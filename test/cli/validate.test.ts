@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { runCli } from '../../src/cli/main';
 import { captureIo } from '../setup/cli';
 
-const good = (i: number) => JSON.stringify({ messages: [{ role: 'user', content: `question ${i}` }, { role: 'assistant', content: `answer ${i}` }] });
+const good = (i: number) =>
+  JSON.stringify({
+    messages: [
+      { role: 'user', content: `question ${i}` },
+      { role: 'assistant', content: `answer ${i}` },
+    ],
+  });
 
 describe('tuneloop validate', () => {
   let dir: string;
@@ -15,11 +21,28 @@ describe('tuneloop validate', () => {
       good(0),
       '{"messages": [{"role": "user", "content": "hi"}]}',
       '{oops',
-      JSON.stringify({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a', weight: 3 }] }),
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: 'a', weight: 3 },
+        ],
+      }),
       good(4),
     ];
     await writeFile(join(dir, 'bad.jsonl'), bad.join('\n') + '\n');
-    await writeFile(join(dir, 'long.jsonl'), Array.from({ length: 10 }, (_, i) => (i === 5 ? JSON.stringify({ messages: [{ role: 'user', content: 'word '.repeat(40_000) }, { role: 'assistant', content: 'ok' }] }) : good(i))).join('\n'));
+    await writeFile(
+      join(dir, 'long.jsonl'),
+      Array.from({ length: 10 }, (_, i) =>
+        i === 5
+          ? JSON.stringify({
+              messages: [
+                { role: 'user', content: 'word '.repeat(40_000) },
+                { role: 'assistant', content: 'ok' },
+              ],
+            })
+          : good(i),
+      ).join('\n'),
+    );
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -57,7 +80,10 @@ describe('tuneloop validate', () => {
   it('reads settings from local.settings.json in the working folder, the shell winning', async () => {
     const sub = join(dir, 'with-settings');
     await mkdir(sub);
-    await writeFile(join(sub, 'local.settings.json'), JSON.stringify({ IsEncrypted: false, Values: { TUNELOOP_BASE_MODEL: 'gpt-4.1-nano-2025-04-14' } }));
+    await writeFile(
+      join(sub, 'local.settings.json'),
+      JSON.stringify({ IsEncrypted: false, Values: { TUNELOOP_BASE_MODEL: 'gpt-4.1-nano-2025-04-14' } }),
+    );
     expect(await runCli(['validate', '../long.jsonl'], captureIo(sub))).toBe(1);
     expect(await runCli(['validate', '../long.jsonl'], captureIo(sub, { env: { TUNELOOP_BASE_MODEL: 'gpt-4o-mini-2024-07-18' } }))).toBe(0);
   });

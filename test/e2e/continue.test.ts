@@ -122,7 +122,11 @@ describe('continue mode end to end (local stack: Azurite + emulator + local host
       functionName: 'nightlyRetrain',
       logHandler: (_l, ...args) => hostLog.push(`[nightlyRetrain] ${args.join(' ')}`),
     });
-    return (await nightlyRetrain(() => Promise.resolve(stack.runtime)).handler({ isPastDue: false }, context)) as { outcome: string; datasetVersion?: string; jobKey?: string };
+    return (await nightlyRetrain(() => Promise.resolve(stack.runtime)).handler({ isPastDue: false }, context)) as {
+      outcome: string;
+      datasetVersion?: string;
+      jobKey?: string;
+    };
   }
 
   async function manifestOf(version: string): Promise<DatasetManifest> {

@@ -34,7 +34,9 @@ describe('tuneloop demo', () => {
     // No connection string, key, token or the planted secret in the log, reports, telemetry or events.
     expect(findSecrets(stdout)).toEqual([]);
     const scanned = scanFolder(out);
-    expect(scanned.map((f) => f.file)).toEqual(expect.arrayContaining([path.join('local', 'telemetry.jsonl'), path.join('local', 'events.jsonl')]));
+    expect(scanned.map((f) => f.file)).toEqual(
+      expect.arrayContaining([path.join('local', 'telemetry.jsonl'), path.join('local', 'events.jsonl')]),
+    );
     expect(scanned.filter((f) => f.secrets.length > 0)).toEqual([]);
   }, 300000);
 });

@@ -119,7 +119,12 @@ describe('drift over simulated days (Azurite, real preprocessing, real exporter)
     expect(runs[1].decision).toMatchObject({ kind: 'retrain', assembly: { outcome: 'submitted' } });
     const decision = runs[1].decision as { assembly: { datasetVersion: string; jobKey: string } };
     const manifest = JSON.parse(
-      (await runtime.storage.container(CONTAINERS.datasets).getBlobClient(`${decision.assembly.datasetVersion}/manifest.json`).downloadToBuffer()).toString('utf8'),
+      (
+        await runtime.storage
+          .container(CONTAINERS.datasets)
+          .getBlobClient(`${decision.assembly.datasetVersion}/manifest.json`)
+          .downloadToBuffer()
+      ).toString('utf8'),
     );
     expect(manifest.counts.train).toBeGreaterThan(50);
     const queued = (await runtime.storage.queue(QUEUES.jobs).peekMessages({ numberOfMessages: 10 })).peekedMessageItems;
@@ -137,9 +142,23 @@ describe('drift over simulated days (Azurite, real preprocessing, real exporter)
     await capture.waitFor((all) => capturedMetrics(all).filter((m) => m.name === 'tuneloop.drift.score').length >= runs.length);
     const scores = capturedMetrics(capture.envelopes).filter((m) => m.name === 'tuneloop.drift.score');
     expect(scores.map((m) => m.value)).toEqual(runs.map((r) => expect.closeTo(r.score!, 9)));
-    expect(scores[1].properties).toMatchObject({ model: 'none', dataset_version: 'none', reference: 'oldest-curated', driven_by: runs[1].scoreDrivenBy });
+    expect(scores[1].properties).toMatchObject({
+      model: 'none',
+      dataset_version: 'none',
+      reference: 'oldest-curated',
+      driven_by: runs[1].scoreDrivenBy,
+    });
     const captured = new Set(capturedMetrics(capture.envelopes).map((m) => m.name));
-    for (const name of ['tuneloop.drift.issue_type_psi', 'tuneloop.drift.issue_type_jsd', 'tuneloop.drift.length_psi', 'tuneloop.drift.turns_psi', 'tuneloop.drift.token_jsd', 'tuneloop.drift.oov_rate', 'tuneloop.drift.quarantine_share', 'tuneloop.preprocess.records_in']) {
+    for (const name of [
+      'tuneloop.drift.issue_type_psi',
+      'tuneloop.drift.issue_type_jsd',
+      'tuneloop.drift.length_psi',
+      'tuneloop.drift.turns_psi',
+      'tuneloop.drift.token_jsd',
+      'tuneloop.drift.oov_rate',
+      'tuneloop.drift.quarantine_share',
+      'tuneloop.preprocess.records_in',
+    ]) {
       expect(captured).toContain(name);
     }
     const events = capture.envelopes.filter((e) => e.data.baseType === 'EventData').map((e) => e.data.baseData.name);

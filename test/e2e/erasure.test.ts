@@ -141,9 +141,7 @@ describe('erasure end to end on the local stack', () => {
     return hits;
   }
 
-  async function forget(
-    args: string[],
-  ): Promise<{
+  async function forget(args: string[]): Promise<{
     code: number;
     report: { conversations: number; found: { location: string; name: string; records: number; action: string }[] };
     out: string;

@@ -83,13 +83,19 @@ describeWithChromium('promotion gate end to end (Azurite + emulator + local host
 
     const verdicts = storage.table(TABLES.evaluations);
     expect(await verdicts.getEntity('job-good', 'summary')).toMatchObject({ decision: 'promote' });
-    expect(await verdicts.getEntity('job-corrupt', 'summary')).toMatchObject({ decision: 'reject', bleuPassed: false, intentF1Passed: false });
+    expect(await verdicts.getEntity('job-corrupt', 'summary')).toMatchObject({
+      decision: 'reject',
+      bleuPassed: false,
+      intentF1Passed: false,
+    });
 
     for (const [jobKey, word] of [
       ['job-good', 'Promoted'],
       ['job-corrupt', 'Rejected'],
     ]) {
-      const html = (await storage.container(CONTAINERS.evalReports).getBlobClient(`${jobKey}/report.html`).downloadToBuffer()).toString('utf8');
+      const html = (await storage.container(CONTAINERS.evalReports).getBlobClient(`${jobKey}/report.html`).downloadToBuffer()).toString(
+        'utf8',
+      );
       const page = await renderInChromium(html);
       expect(page.problems).toEqual([]);
       expect(page.decisionText).toContain(word);

@@ -55,7 +55,11 @@ describe('cold start', () => {
     expect(packages.filter((p) => !helloPackages.includes(p))).toEqual([]);
     const own = modules.filter((m) => !m.includes('node_modules')).map((m) => m.slice(ROOT.length + 1));
     // Registration only: the function definitions, the few settings they need and the base error (no imports of its own).
-    expect(own.filter((m) => !/^dist\/src\/(functions\/|shared\/config\/registrationSettings\.js|shared\/storage\/names\.js|shared\/errors\.js)/.test(m))).toEqual([]);
+    expect(
+      own.filter(
+        (m) => !/^dist\/src\/(functions\/|shared\/config\/registrationSettings\.js|shared\/storage\/names\.js|shared\/errors\.js)/.test(m),
+      ),
+    ).toEqual([]);
   });
 
   it('tuneloop --help loads no npm package and no command module', () => {

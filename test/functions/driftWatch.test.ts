@@ -27,10 +27,20 @@ describe('driftWatch function', () => {
     const dir = await mkdtemp(join(tmpdir(), 'tuneloop-driftwatch-'));
     try {
       const settings = loadSettings({ TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: dir });
-      const runtime = givenRuntime(createRuntime(settings, { storage: azurite.storage, telemetry: new LocalJsonlTelemetry({ path: join(dir, 't.jsonl') }), events: new LocalEventSink(join(dir, 'e.jsonl')) }));
+      const runtime = givenRuntime(
+        createRuntime(settings, {
+          storage: azurite.storage,
+          telemetry: new LocalJsonlTelemetry({ path: join(dir, 't.jsonl') }),
+          events: new LocalEventSink(join(dir, 'e.jsonl')),
+        }),
+      );
       await writeShard(azurite.storage, 'x.jsonl/1.jsonl', coffeeConversations(35, 'x'));
       const logs: string[] = [];
-      const context = new InvocationContext({ functionName: 'driftWatch', invocationId: 'test-1', logHandler: (_level, ...args) => logs.push(args.join(' ')) });
+      const context = new InvocationContext({
+        functionName: 'driftWatch',
+        invocationId: 'test-1',
+        logHandler: (_level, ...args) => logs.push(args.join(' ')),
+      });
       const result = (await driftWatchHandler(runtime)({ isPastDue: false }, context)) as { decision: { kind: string } };
       expect(result.decision.kind).toBe('insufficient-data');
       expect(logs.join('\n')).toMatch(/35 recent vs 0 reference conversations \(none\); no score; decision insufficient-data/);

@@ -65,8 +65,31 @@ describe('fineTuneJobs (Azurite + emulator + local host)', () => {
     files['manifest.json'] = JSON.stringify({ version, counts: { train: 12, validation: 2, holdout: 2 } });
     if (options.holdout !== false) {
       const holdout = [
-        { conversation_id: `${version}-h1`, issue_type: 'billing', kind: 'conversation', example: { messages: [{ role: 'user', content: 'I was charged twice, please refund' }, { role: 'assistant', content: 'Sorry about the duplicate charge; I have refunded the extra payment, it shows within 5 business days.' }] } },
-        { conversation_id: `${version}-h2`, issue_type: 'delivery', kind: 'conversation', example: { messages: [{ role: 'user', content: 'Where is my parcel now' }, { role: 'assistant', content: 'Your parcel is at the local depot and will be delivered tomorrow before noon.' }] } },
+        {
+          conversation_id: `${version}-h1`,
+          issue_type: 'billing',
+          kind: 'conversation',
+          example: {
+            messages: [
+              { role: 'user', content: 'I was charged twice, please refund' },
+              {
+                role: 'assistant',
+                content: 'Sorry about the duplicate charge; I have refunded the extra payment, it shows within 5 business days.',
+              },
+            ],
+          },
+        },
+        {
+          conversation_id: `${version}-h2`,
+          issue_type: 'delivery',
+          kind: 'conversation',
+          example: {
+            messages: [
+              { role: 'user', content: 'Where is my parcel now' },
+              { role: 'assistant', content: 'Your parcel is at the local depot and will be delivered tomorrow before noon.' },
+            ],
+          },
+        },
       ];
       files['holdout.records.jsonl'] = holdout.map((h) => JSON.stringify(h)).join('\n') + '\n';
     }
@@ -112,7 +135,17 @@ describe('fineTuneJobs (Azurite + emulator + local host)', () => {
     // The gate's outcome on this tiny holdout is not the point here (gate.test.ts and evaluate.test.ts test it).
     expect(['promote', 'reject', 'inconclusive']).toContain(record.decision);
     expect(record.history.map((h) => h.state)).toEqual(
-      expect.arrayContaining(['queued', 'uploading', 'files-processing', 'submitted', 'succeeded', 'deploying', 'deployed', 'evaluating', 'evaluated']),
+      expect.arrayContaining([
+        'queued',
+        'uploading',
+        'files-processing',
+        'submitted',
+        'succeeded',
+        'deploying',
+        'deployed',
+        'evaluating',
+        'evaluated',
+      ]),
     );
     const order = record.history.map((h) => h.state);
     expect(order.indexOf('submitted')).toBeLessThan(order.indexOf('succeeded'));
@@ -129,7 +162,12 @@ describe('fineTuneJobs (Azurite + emulator + local host)', () => {
     expect(record.leaseOwner).toBeUndefined();
 
     const job = await service().getJob(record.openaiJobId!);
-    expect(job).toMatchObject({ status: 'succeeded', training_file: record.trainingFileId, validation_file: record.validationFileId, seed: 11 });
+    expect(job).toMatchObject({
+      status: 'succeeded',
+      training_file: record.trainingFileId,
+      validation_file: record.validationFileId,
+      seed: 11,
+    });
     expect(await jobsOnTrainingFile(record.trainingFileId!)).toEqual([record.openaiJobId]);
     const deployment = await new DeploymentsClient(armDeploymentTarget(settings)).getDeployment(record.deploymentName!);
     expect(deployment).toMatchObject({ model: record.fineTunedModel, provisioningState: 'Succeeded' });
@@ -137,11 +175,21 @@ describe('fineTuneJobs (Azurite + emulator + local host)', () => {
     let records: TelemetryRecord[] = [];
     await waitFor(async () => {
       records = (await readTelemetryRecords(localTelemetryPath(localDir))).records;
-      return records.some((r) => r.kind === 'event' && r.name === 'tuneloop.job.state_changed' && r.properties.job_key === 'job-happy' && r.properties.to === 'evaluated');
+      return records.some(
+        (r) =>
+          r.kind === 'event' &&
+          r.name === 'tuneloop.job.state_changed' &&
+          r.properties.job_key === 'job-happy' &&
+          r.properties.to === 'evaluated',
+      );
     });
-    const transitions = records.filter((r) => r.kind === 'event' && r.name === 'tuneloop.job.state_changed' && r.properties.job_key === 'job-happy');
+    const transitions = records.filter(
+      (r) => r.kind === 'event' && r.name === 'tuneloop.job.state_changed' && r.properties.job_key === 'job-happy',
+    );
     expect(transitions.map((t) => (t.kind === 'event' ? t.properties.to : ''))).toEqual(order);
-    expect(records.some((r) => r.kind === 'metric' && r.name === 'tuneloop.job.duration_s' && r.dimensions.outcome === 'succeeded')).toBe(true);
+    expect(records.some((r) => r.kind === 'metric' && r.name === 'tuneloop.job.duration_s' && r.dimensions.outcome === 'succeeded')).toBe(
+      true,
+    );
     expect(await drainPoison()).toEqual([]);
   });
 
@@ -230,7 +278,10 @@ describe('fineTuneJobs (Azurite + emulator + local host)', () => {
       leaseUntil: new Date(now.getTime() + 2000).toISOString(),
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
-      history: [{ state: 'queued', at: now.toISOString() }, { state: 'uploading', at: now.toISOString() }],
+      history: [
+        { state: 'queued', at: now.toISOString() },
+        { state: 'uploading', at: now.toISOString() },
+      ],
     });
     await enqueueJobMessage(useRuntime(), { kind: 'submit', jobKey: 'job-lease', datasetVersion: 'v-lease' });
     const record = await waitForJob('job-lease');
@@ -260,7 +311,12 @@ describe('fineTuneJobs (Azurite + emulator + local host)', () => {
 
   it('records a job cancelled at the service as cancelled', async () => {
     await writeDataset('v-cancel');
-    await enqueueJobMessage(useRuntime(), { kind: 'submit', jobKey: 'job-cancel', datasetVersion: 'v-cancel', hyperparameters: { n_epochs: 50 } });
+    await enqueueJobMessage(useRuntime(), {
+      kind: 'submit',
+      jobKey: 'job-cancel',
+      datasetVersion: 'v-cancel',
+      hyperparameters: { n_epochs: 50 },
+    });
     const submitted = await waitForJob('job-cancel', (r) => !!r.openaiJobId);
     await service().cancelJob(submitted.openaiJobId!);
     const record = await waitForJob('job-cancel');
@@ -319,7 +375,11 @@ describe('fineTuneJobs (Azurite + emulator + local host)', () => {
       const client = service();
       const blockerFile = await client.uploadFile('blocker.jsonl', Buffer.from(trainingJsonl(' (blocker)')));
       await client.waitForFile(blockerFile.id, { backoff: { startSeconds: 0.1, factor: 1, capSeconds: 0.1 } });
-      const blocker = await client.createJob({ model: 'gpt-4o-mini-2024-07-18', trainingFile: blockerFile.id, hyperparameters: { n_epochs: 50 } });
+      const blocker = await client.createJob({
+        model: 'gpt-4o-mini-2024-07-18',
+        trainingFile: blockerFile.id,
+        hyperparameters: { n_epochs: 50 },
+      });
 
       await writeDataset('v-quota');
       await enqueueJobMessage(useRuntime(), { kind: 'submit', jobKey: 'job-quota', datasetVersion: 'v-quota' });
@@ -332,7 +392,13 @@ describe('fineTuneJobs (Azurite + emulator + local host)', () => {
       await client.cancelJob(blocker.id);
       const submitted = await waitForJob('job-quota', (r) => !!r.openaiJobId && !r.leaseOwner);
       expect(submitted.state).toMatch(/^(submitted|running)$/);
-      expect(submitted.history.map((h) => h.state)).toEqual(['queued', 'uploading', 'files-processing', 'submitted', ...(submitted.state === 'running' ? ['running'] : [])]);
+      expect(submitted.history.map((h) => h.state)).toEqual([
+        'queued',
+        'uploading',
+        'files-processing',
+        'submitted',
+        ...(submitted.state === 'running' ? ['running'] : []),
+      ]);
       expect(await jobsOnTrainingFile(submitted.trainingFileId!)).toEqual([submitted.openaiJobId]);
 
       // Done with quota; the job itself is not needed (and its model would live on this emulator only).
@@ -346,7 +412,17 @@ describe('fineTuneJobs (Azurite + emulator + local host)', () => {
 
   it('tuneloop status lists datasets, jobs with states and timings, and deployed models', async () => {
     await storage.table(TABLES.datasets).upsertEntity(
-      { partitionKey: 'dataset', rowKey: 'v-happy', createdAt: '2026-11-26T02:00:00.000Z', trainExamples: 12, validationExamples: 2, holdoutExamples: 2, trainTokens: 480, estimatedCostUsd: 0.12, baseModel: 'gpt-4o-mini-2024-07-18' },
+      {
+        partitionKey: 'dataset',
+        rowKey: 'v-happy',
+        createdAt: '2026-11-26T02:00:00.000Z',
+        trainExamples: 12,
+        validationExamples: 2,
+        holdoutExamples: 2,
+        trainTokens: 480,
+        estimatedCostUsd: 0.12,
+        baseModel: 'gpt-4o-mini-2024-07-18',
+      },
       'Replace',
     );
     const out: string[] = [];
@@ -355,7 +431,9 @@ describe('fineTuneJobs (Azurite + emulator + local host)', () => {
     expect(await runCli(['status', '--connection-string', azurite.connectionString], io)).toBe(0);
     const text = out.join('');
     expect(text).toMatch(/Datasets \(1\)\n.*VERSION.*\n\s+v-happy\s+2026-11-26 02:00:00Z\s+12\s+2\s+2\s+480\s+\$0\.12/);
-    expect(text).toMatch(/\n\s+job-happy\s+evaluated\s+v-happy\s+\S+ \S+\s+\d+s\s+\d+s\s+\d+s\s+(promoted|rejected|inconclusive, production stays) \(tuneloop-job-happy\)/);
+    expect(text).toMatch(
+      /\n\s+job-happy\s+evaluated\s+v-happy\s+\S+ \S+\s+\d+s\s+\d+s\s+\d+s\s+(promoted|rejected|inconclusive, production stays) \(tuneloop-job-happy\)/,
+    );
     expect(text).toMatch(/\n\s+job-fail\s+failed\s+v-fail\s.*fine-tuning job ftjob-/);
     expect(text).toMatch(/\n\s+job-nodata\s+failed\s+v-missing\s.*has no train\.jsonl/);
     expect(text).toMatch(/Deployed models \(\d+\)\n\s+production: /);

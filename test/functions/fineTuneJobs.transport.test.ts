@@ -27,8 +27,12 @@ describe('fineTuneJobs transport', () => {
   });
 
   it('names the missing namespace and the missing API key', () => {
-    expect(() => loadSettings({ ...base, TUNELOOP_JOB_TRANSPORT: 'servicebus' })).toThrow(/TUNELOOP_SERVICEBUS__fullyQualifiedNamespace: TUNELOOP_JOB_TRANSPORT=servicebus needs/);
-    expect(() => loadSettings({ ...base, TUNELOOP_OPENAI_AUTH: 'apikey' })).toThrow(/TUNELOOP_OPENAI_API_KEY: TUNELOOP_OPENAI_AUTH=apikey needs/);
+    expect(() => loadSettings({ ...base, TUNELOOP_JOB_TRANSPORT: 'servicebus' })).toThrow(
+      /TUNELOOP_SERVICEBUS__fullyQualifiedNamespace: TUNELOOP_JOB_TRANSPORT=servicebus needs/,
+    );
+    expect(() => loadSettings({ ...base, TUNELOOP_OPENAI_AUTH: 'apikey' })).toThrow(
+      /TUNELOOP_OPENAI_API_KEY: TUNELOOP_OPENAI_AUTH=apikey needs/,
+    );
     expect(() => loadSettings({ ...base, TUNELOOP_FINETUNE_SUFFIX: 'has spaces' })).toThrow(/TUNELOOP_FINETUNE_SUFFIX/);
   });
 });

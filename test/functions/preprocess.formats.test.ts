@@ -32,10 +32,11 @@ describe('preprocess blob function: other layouts', () => {
     const storage = isolatedStorage();
     await storage.ensureResources();
     const settings = loadSettings({ TUNELOOP_STORAGE: testStorageConnectionString(), TUNELOOP_MAX_BLOB_ATTEMPTS: '2' });
-    current = (createRuntime(settings, { storage, telemetry: new LocalJsonlTelemetry({ path: join(dir, `${storage.suffix}.jsonl`) }) }));
+    current = createRuntime(settings, { storage, telemetry: new LocalJsonlTelemetry({ path: join(dir, `${storage.suffix}.jsonl`) }) });
     return storage;
   }
-  const context = (name: string) => new InvocationContext({ functionName: 'preprocess', invocationId: 'test', triggerMetadata: { name }, logHandler: () => undefined });
+  const context = (name: string) =>
+    new InvocationContext({ functionName: 'preprocess', invocationId: 'test', triggerMetadata: { name }, logHandler: () => undefined });
   async function upload(storage: ReturnType<typeof isolatedStorage>, container: string, name: string, body: string | Buffer) {
     return storage.container(container).getBlockBlobClient(name).upload(body, Buffer.byteLength(body));
   }
@@ -45,9 +46,18 @@ describe('preprocess blob function: other layouts', () => {
     await upload(storage, CONTAINERS.config, 'mapping.json', readFileSync(join(fixtures, 'mapped', 'tuneloop.mapping.json')));
     const name = 'exports/helpdesk.json';
     const uploaded = await upload(storage, CONTAINERS.raw, name, readFileSync(join(fixtures, 'mapped', 'helpdesk-export.json')));
-    expect(await handle(null, context(name))).toMatchObject({ status: 'processed', records_in: 3, records_used: 1, records_quarantined: 2 });
+    expect(await handle(null, context(name))).toMatchObject({
+      status: 'processed',
+      records_in: 3,
+      records_used: 1,
+      records_quarantined: 2,
+    });
     const out = blobOutputNames(name, uploaded.etag!);
-    const quarantine = (await storage.container(CONTAINERS.quarantine).getBlobClient(out.quarantine).downloadToBuffer()).toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const quarantine = (await storage.container(CONTAINERS.quarantine).getBlobClient(out.quarantine).downloadToBuffer())
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(quarantine.map((q) => q.reason)).toEqual(['missing-field:/said', 'missing-field:/ref']);
     const report = JSON.parse((await storage.container(CONTAINERS.curated).getBlobClient(out.report).downloadToBuffer()).toString('utf8'));
     expect(report.set_aside).toEqual({ 'mapped-skip': 1 });
@@ -56,10 +66,27 @@ describe('preprocess blob function: other layouts', () => {
   it('without a mapping blob the same layout is one unknown-format record; a Zendesk export needs none', async () => {
     const storage = await setup();
     await upload(storage, CONTAINERS.raw, 'helpdesk.json', readFileSync(join(fixtures, 'mapped', 'helpdesk-export.json')));
-    expect(await handle(null, context('helpdesk.json'))).toMatchObject({ status: 'processed', records_in: 1, records_used: 0, records_quarantined: 1 });
+    expect(await handle(null, context('helpdesk.json'))).toMatchObject({
+      status: 'processed',
+      records_in: 1,
+      records_used: 0,
+      records_quarantined: 1,
+    });
     const uploaded = await upload(storage, CONTAINERS.raw, 'zendesk/tickets.json', readFileSync(join(fixtures, 'zendesk_tickets.json')));
-    expect(await handle(null, context('zendesk/tickets.json'))).toMatchObject({ status: 'processed', records_in: 3, records_used: 2, records_quarantined: 1 });
-    const report = JSON.parse((await storage.container(CONTAINERS.curated).getBlobClient(blobOutputNames('zendesk/tickets.json', uploaded.etag!).report).downloadToBuffer()).toString('utf8'));
+    expect(await handle(null, context('zendesk/tickets.json'))).toMatchObject({
+      status: 'processed',
+      records_in: 3,
+      records_used: 2,
+      records_quarantined: 1,
+    });
+    const report = JSON.parse(
+      (
+        await storage
+          .container(CONTAINERS.curated)
+          .getBlobClient(blobOutputNames('zendesk/tickets.json', uploaded.etag!).report)
+          .downloadToBuffer()
+      ).toString('utf8'),
+    );
     expect(report.set_aside).toEqual({ 'private-comment': 1 });
   });
 
@@ -70,7 +97,15 @@ describe('preprocess blob function: other layouts', () => {
     await expect(handle(null, context('a.jsonl'))).rejects.toThrow(/config\/mapping\.json: invalid mapping at role/);
     expect(await handle(null, context('a.jsonl'))).toMatchObject({ status: 'quarantined' });
     const out = blobOutputNames('a.jsonl', uploaded.etag!);
-    const [line] = (await storage.container(CONTAINERS.quarantine).getBlobClient(out.quarantine).downloadToBuffer()).toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(line).toMatchObject({ file: 'a.jsonl', reason: 'blob-failed', detail: expect.stringContaining('config/mapping.json: invalid mapping at role') });
+    const [line] = (await storage.container(CONTAINERS.quarantine).getBlobClient(out.quarantine).downloadToBuffer())
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(line).toMatchObject({
+      file: 'a.jsonl',
+      reason: 'blob-failed',
+      detail: expect.stringContaining('config/mapping.json: invalid mapping at role'),
+    });
   });
 });

@@ -36,7 +36,12 @@ describe('preprocess blob function', () => {
     await storage.ensureResources();
     // The fixture's template conversations differ only in numbers: near-duplicates at the default 0.8
     // for character shingles; these tests are about the blob path, so the threshold is raised.
-    const settings = loadSettings({ TUNELOOP_STORAGE: testStorageConnectionString(), TUNELOOP_MAX_BLOB_ATTEMPTS: '3', TUNELOOP_DEDUP_THRESHOLD: '0.9', ...env });
+    const settings = loadSettings({
+      TUNELOOP_STORAGE: testStorageConnectionString(),
+      TUNELOOP_MAX_BLOB_ATTEMPTS: '3',
+      TUNELOOP_DEDUP_THRESHOLD: '0.9',
+      ...env,
+    });
     const telemetryPath = join(dir, `${storage.suffix}.jsonl`);
     const runtime = createRuntime(settings, { storage, telemetry: new LocalJsonlTelemetry({ path: telemetryPath }) });
     current = runtime;
@@ -44,7 +49,12 @@ describe('preprocess blob function', () => {
   }
 
   function context(name: string): InvocationContext {
-    return new InvocationContext({ functionName: 'preprocess', invocationId: 'test', triggerMetadata: { name }, logHandler: () => undefined });
+    return new InvocationContext({
+      functionName: 'preprocess',
+      invocationId: 'test',
+      triggerMetadata: { name },
+      logHandler: () => undefined,
+    });
   }
 
   async function text(storage: ReturnType<typeof isolatedStorage>, container: string, name: string): Promise<string> {
@@ -67,13 +77,19 @@ describe('preprocess blob function', () => {
     expect(result).toMatchObject({ status: 'processed', records_in: 26, records_used: 25, records_quarantined: 1 });
 
     const out = blobOutputNames(name, upload.etag!);
-    const shard = (await text(storage, CONTAINERS.curated, out.curated)).trim().split('\n').map((l) => JSON.parse(l));
+    const shard = (await text(storage, CONTAINERS.curated, out.curated))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(shard).toHaveLength(50); // conversation + intent example per conversation
     for (const r of shard) {
       expect(r.split).toBe(splitFor(r.conversation_id, { validation: 0.1, holdout: 0.1 }));
       expect(r.source.file).toBe(name);
     }
-    const quarantine = (await text(storage, CONTAINERS.quarantine, out.quarantine)).trim().split('\n').map((l) => JSON.parse(l));
+    const quarantine = (await text(storage, CONTAINERS.quarantine, out.quarantine))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(quarantine).toEqual([expect.objectContaining({ file: name, line: 26, record: '{"conversation_id": "bad", "messages": 42}' })]);
     const report = JSON.parse(await text(storage, CONTAINERS.curated, out.report));
     expect(report.records_in).toBe(report.records_used + report.records_quarantined);
@@ -111,7 +127,10 @@ describe('preprocess blob function', () => {
     const chat = conversationLine(id, { csat: 2 }) + '\n';
     const upload = await storage.container(CONTAINERS.raw).getBlockBlobClient('chat.jsonl').upload(chat, Buffer.byteLength(chat));
     expect(await handle(null, context('chat.jsonl'))).toMatchObject({ status: 'processed', records_used: 1 });
-    const shard = (await text(storage, CONTAINERS.curated, blobOutputNames('chat.jsonl', upload.etag!).curated)).trim().split('\n').map((l) => JSON.parse(l));
+    const shard = (await text(storage, CONTAINERS.curated, blobOutputNames('chat.jsonl', upload.etag!).curated))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(shard[0]).toMatchObject({ conversation_id: id, csat: 4 });
     const report = JSON.parse(await text(storage, CONTAINERS.curated, blobOutputNames('chat.jsonl', upload.etag!).report));
     expect(report.feedback).toEqual({ stored: 0, joined: 1 });
@@ -130,7 +149,10 @@ describe('preprocess blob function', () => {
     const third = (await handle(null, context(name))) as Record<string, unknown>;
     expect(third).toMatchObject({ status: 'quarantined' });
     const out = blobOutputNames(name, upload.etag!);
-    const [line] = (await text(storage, CONTAINERS.quarantine, out.quarantine)).trim().split('\n').map((l) => JSON.parse(l));
+    const [line] = (await text(storage, CONTAINERS.quarantine, out.quarantine))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(line).toMatchObject({ file: name, line: 0, reason: 'blob-failed' });
     expect(line.detail).toMatch(/failed 3 time/);
     expect(await storage.container(CONTAINERS.curated).getBlobClient(out.curated).exists()).toBe(false);
@@ -149,7 +171,11 @@ describe('preprocess blob function', () => {
   it('runs through the local host: each blob version once, outputs in curated/', async () => {
     const { storage } = await setup();
     const lines: string[] = [];
-    const host = new LocalHost({ definitions: [preprocess({ TUNELOOP_BLOB_TRIGGER_SOURCE: 'EventGrid' }, givenRuntime(current!))], storage, print: (l) => lines.push(l) });
+    const host = new LocalHost({
+      definitions: [preprocess({ TUNELOOP_BLOB_TRIGGER_SOURCE: 'EventGrid' }, givenRuntime(current!))],
+      storage,
+      print: (l) => lines.push(l),
+    });
     await storage.table('localhostreceipts').createTable();
     const name = 'via-host.jsonl';
     const body = conversationsJsonl(12, 'h');

@@ -32,7 +32,12 @@ describe('Azure registration', () => {
 
   it('turns each kind of definition into the host binding it expects', () => {
     const defs: FunctionDefinition[] = [
-      { name: 'b', summary: '', handler, trigger: { type: 'blob', path: 'raw-logs/{name}', connection: 'TUNELOOP_STORAGE', source: 'EventGrid' } },
+      {
+        name: 'b',
+        summary: '',
+        handler,
+        trigger: { type: 'blob', path: 'raw-logs/{name}', connection: 'TUNELOOP_STORAGE', source: 'EventGrid' },
+      },
       { name: 'q', summary: '', handler, trigger: { type: 'storageQueue', queueName: 'jobs', connection: 'TUNELOOP_STORAGE' } },
       { name: 's', summary: '', handler, trigger: { type: 'serviceBusQueue', queueName: 'jobs', connection: 'TUNELOOP_SERVICEBUS' } },
       { name: 't', summary: '', handler, trigger: { type: 'timer', schedule: '%TUNELOOP_RETRAIN_SCHEDULE%' } },

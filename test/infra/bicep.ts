@@ -32,9 +32,7 @@ export interface ArmResource {
   [key: string]: unknown;
 }
 
-export type InfraSource =
-  | { kind: 'arm'; template: ArmTemplate; bicepVersion: string }
-  | { kind: 'text'; reason: string };
+export type InfraSource = { kind: 'arm'; template: ArmTemplate; bicepVersion: string } | { kind: 'text'; reason: string };
 
 export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
   const ci = (env.CI ?? '').toLowerCase();
@@ -45,7 +43,8 @@ export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
 export function locateBicep(env: NodeJS.ProcessEnv = process.env): { path: string } | { missing: string } {
   const explicit = env.TUNELOOP_BICEP;
   if (explicit) {
-    if (!fs.existsSync(explicit)) throw new Error(`TUNELOOP_BICEP=${explicit} does not exist; run infra/scripts/install-bicep.sh and export the path it prints`);
+    if (!fs.existsSync(explicit))
+      throw new Error(`TUNELOOP_BICEP=${explicit} does not exist; run infra/scripts/install-bicep.sh and export the path it prints`);
     return { path: explicit };
   }
   const local = path.join(repoRoot, '.bicep', 'bicep');
@@ -81,7 +80,9 @@ export function loadInfra(): InfraSource {
   const found = locateBicep();
   if ('missing' in found) {
     if (isCi()) {
-      throw new Error(`CI=true but the Bicep compile check cannot run: ${found.missing}. .ci/run installs it with infra/scripts/install-bicep.sh and exports TUNELOOP_BICEP.`);
+      throw new Error(
+        `CI=true but the Bicep compile check cannot run: ${found.missing}. .ci/run installs it with infra/scripts/install-bicep.sh and exports TUNELOOP_BICEP.`,
+      );
     }
     if (!warned) {
       warned = true;
@@ -203,7 +204,9 @@ export function bicepAppSettings(): BicepAppSettings {
     const functionApp = moduleDeclaring(infra.template, 'Microsoft.Web/sites');
     const site = resourcesOf(functionApp.properties!.template as ArmTemplate).find((r) => r.type === 'Microsoft.Web/sites')!;
     // The object main passes must be what the site is configured with.
-    const configured = (site.properties?.siteConfig?.copy as { name: string; count: string }[] | undefined)?.find((c) => c.name === 'appSettings');
+    const configured = (site.properties?.siteConfig?.copy as { name: string; count: string }[] | undefined)?.find(
+      (c) => c.name === 'appSettings',
+    );
     if (!configured?.count.includes("parameters('appSettings')")) {
       throw new Error("the Function App's siteConfig.appSettings is not built from the module's appSettings parameter");
     }

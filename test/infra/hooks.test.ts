@@ -66,7 +66,9 @@ describe('postdeploy hook (Event Grid subscription for the blob trigger)', () =>
     expect(arg(keys, '--name')).toBe('func-abc');
     expect(create.slice(0, 4)).toEqual(['eventgrid', 'system-topic', 'event-subscription', 'create']);
     expect(arg(create, '--system-topic-name')).toBe('evgst-abc');
-    expect(arg(create, '--endpoint')).toBe(`https://func-abc.azurewebsites.net/runtime/webhooks/blobs?functionName=Host.Functions.preprocess&code=${secret}`);
+    expect(arg(create, '--endpoint')).toBe(
+      `https://func-abc.azurewebsites.net/runtime/webhooks/blobs?functionName=Host.Functions.preprocess&code=${secret}`,
+    );
     expect(arg(create, '--included-event-types')).toBe('Microsoft.Storage.BlobCreated');
     expect(arg(create, '--subject-begins-with')).toBe('/blobServices/default/containers/raw-logs/');
   });
@@ -106,8 +108,22 @@ describe('postprovision hook (access to an existing Azure OpenAI account)', () =
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const creates = calls(log).filter((c) => c[0] === 'role' && c[2] === 'create');
-    expect(creates.map((c) => [arg(c, '--name'), arg(c, '--assignee-object-id'), arg(c, '--assignee-principal-type'), arg(c, '--role'), arg(c, '--scope')])).toEqual([
-      [provisionEnv.AZURE_OPENAI_APP_ROLE_ASSIGNMENT, provisionEnv.AZURE_APP_PRINCIPAL_ID, 'ServicePrincipal', provisionEnv.AZURE_OPENAI_ROLE_ID, account],
+    expect(
+      creates.map((c) => [
+        arg(c, '--name'),
+        arg(c, '--assignee-object-id'),
+        arg(c, '--assignee-principal-type'),
+        arg(c, '--role'),
+        arg(c, '--scope'),
+      ]),
+    ).toEqual([
+      [
+        provisionEnv.AZURE_OPENAI_APP_ROLE_ASSIGNMENT,
+        provisionEnv.AZURE_APP_PRINCIPAL_ID,
+        'ServicePrincipal',
+        provisionEnv.AZURE_OPENAI_ROLE_ID,
+        account,
+      ],
       [provisionEnv.AZURE_OPENAI_USER_ROLE_ASSIGNMENT, provisionEnv.AZURE_PRINCIPAL_ID, 'User', provisionEnv.AZURE_OPENAI_ROLE_ID, account],
     ]);
   });

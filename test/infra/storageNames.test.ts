@@ -8,7 +8,8 @@ describe('storage names in infra/ match src/shared/storage/names.ts', () => {
   function names(param: 'containerNames' | 'queueNames' | 'tableNames'): string[] {
     if (infra.kind === 'arm') {
       const value = moduleParameter(moduleDeclaring(infra.template, 'Microsoft.Storage/storageAccounts'), param);
-      if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw new Error(`storage module ${param} is not a literal string array`);
+      if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+        throw new Error(`storage module ${param} is not a literal string array`);
       return value as string[];
     }
     return bicepArrayDefault(readInfraFile('modules/storage.bicep'), param);

@@ -25,14 +25,22 @@ describe('locked-down, keyless resources', () => {
   if (infra.kind === 'arm') {
     it('storage: no shared keys, TLS 1.2, no public blob access', () => {
       const [account] = declared('Microsoft.Storage/storageAccounts');
-      expect(account.properties).toMatchObject({ allowSharedKeyAccess: false, minimumTlsVersion: 'TLS1_2', allowBlobPublicAccess: false, supportsHttpsTrafficOnly: true });
+      expect(account.properties).toMatchObject({
+        allowSharedKeyAccess: false,
+        minimumTlsVersion: 'TLS1_2',
+        allowBlobPublicAccess: false,
+        supportsHttpsTrafficOnly: true,
+      });
     });
     it('no local auth on Application Insights, Log Analytics, Service Bus, Azure OpenAI, the events topic', () => {
       expect(declared('Microsoft.Insights/components')[0].properties).toMatchObject({ DisableLocalAuth: true });
       expect(declared('Microsoft.OperationalInsights/workspaces')[0].properties?.features).toMatchObject({ disableLocalAuth: true });
       expect(declared('Microsoft.ServiceBus/namespaces')[0].properties).toMatchObject({ disableLocalAuth: true });
       expect(declared('Microsoft.CognitiveServices/accounts')[0].properties).toMatchObject({ disableLocalAuth: true });
-      expect(declared('Microsoft.EventGrid/topics')[0].properties).toMatchObject({ disableLocalAuth: true, inputSchema: 'CloudEventSchemaV1_0' });
+      expect(declared('Microsoft.EventGrid/topics')[0].properties).toMatchObject({
+        disableLocalAuth: true,
+        inputSchema: 'CloudEventSchemaV1_0',
+      });
     });
     it('Service Bus queue dead-letters', () => {
       expect(declared('Microsoft.ServiceBus/namespaces/queues')[0].properties).toMatchObject({ deadLetteringOnMessageExpiration: true });
@@ -48,7 +56,8 @@ describe('locked-down, keyless resources', () => {
   } else {
     it('storage: no shared keys, TLS 1.2, no public blob access (Bicep text)', () => {
       const text = readInfraFile('modules/storage.bicep');
-      for (const line of ['allowSharedKeyAccess: false', "minimumTlsVersion: 'TLS1_2'", 'allowBlobPublicAccess: false']) expect(text).toContain(line);
+      for (const line of ['allowSharedKeyAccess: false', "minimumTlsVersion: 'TLS1_2'", 'allowBlobPublicAccess: false'])
+        expect(text).toContain(line);
     });
     it('no local auth (Bicep text)', () => {
       expect(readInfraFile('modules/monitoring.bicep')).toContain('DisableLocalAuth: true');
@@ -138,16 +147,34 @@ describe('alerts and workbook use metric and event names the code emits', () => 
 
   it('alert rules', () => {
     const names = queriedNames(readInfraFile('modules/alerts.bicep'));
-    expect(names).toEqual(expect.arrayContaining(['tuneloop.drift.score', 'tuneloop.model.rejected', 'tuneloop.job.failed', 'tuneloop.budget.refused', 'tuneloop.preprocess.records_quarantined']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'tuneloop.drift.score',
+        'tuneloop.model.rejected',
+        'tuneloop.job.failed',
+        'tuneloop.budget.refused',
+        'tuneloop.preprocess.records_quarantined',
+      ]),
+    );
     expect(names.filter((n) => !emitted(n))).toEqual([]);
   });
 
   it('workbook (valid JSON, charts on emitted names)', () => {
-    const workbook = JSON.parse(readInfraFile('workbook/tuneloop.workbook.json')) as { items: { type: number; content: { query?: string } }[] };
+    const workbook = JSON.parse(readInfraFile('workbook/tuneloop.workbook.json')) as {
+      items: { type: number; content: { query?: string } }[];
+    };
     const queries = workbook.items.filter((i) => i.type === 3).map((i) => i.content.query ?? '');
     expect(queries.length).toBeGreaterThanOrEqual(5);
     const names = queriedNames(queries.join('\n'));
-    expect(names).toEqual(expect.arrayContaining(['tuneloop.drift.score', 'tuneloop.eval.bleu', 'tuneloop.eval.intent_f1', 'tuneloop.drift.csat_mean_change', 'tuneloop.preprocess.records_in']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'tuneloop.drift.score',
+        'tuneloop.eval.bleu',
+        'tuneloop.eval.intent_f1',
+        'tuneloop.drift.csat_mean_change',
+        'tuneloop.preprocess.records_in',
+      ]),
+    );
     expect(names.filter((n) => !emitted(n))).toEqual([]);
   });
 });
@@ -203,7 +230,8 @@ describe('functions are wired to what Bicep provisions', () => {
     const fn = output('PREPROCESS_FUNCTION_NAME');
     const container = output('RAW_LOGS_CONTAINER');
     const def = definitions.find((d) => d.name === fn);
-    if (!def || def.trigger.type !== 'blob') throw new Error(`PREPROCESS_FUNCTION_NAME=${String(fn)} is not a blob-triggered function in src/functions/registry.ts`);
+    if (!def || def.trigger.type !== 'blob')
+      throw new Error(`PREPROCESS_FUNCTION_NAME=${String(fn)} is not a blob-triggered function in src/functions/registry.ts`);
     expect(def.trigger.source).toBe('EventGrid');
     expect(blobTriggerContainer(def.trigger.path)).toBe(container);
   });
@@ -222,7 +250,12 @@ describe('functions are wired to what Bicep provisions', () => {
   it('azure.yaml runs hooks that exist, fed only by outputs main.bicep has', () => {
     const azureYaml = fs.readFileSync(path.join(repoRoot, 'azure.yaml'), 'utf8');
     const scripts = [...azureYaml.matchAll(/run: \.\/(\S+)/g)].map((m) => m[1]);
-    expect(scripts.sort()).toEqual(['infra/scripts/postdeploy.ps1', 'infra/scripts/postdeploy.sh', 'infra/scripts/postprovision.ps1', 'infra/scripts/postprovision.sh']);
+    expect(scripts.sort()).toEqual([
+      'infra/scripts/postdeploy.ps1',
+      'infra/scripts/postdeploy.sh',
+      'infra/scripts/postprovision.ps1',
+      'infra/scripts/postprovision.sh',
+    ]);
     const outputs = new Set([...mainText.matchAll(/^output (\w+) /gm)].map((m) => m[1]));
     for (const script of scripts) {
       const text = fs.readFileSync(path.join(repoRoot, script), 'utf8');

@@ -45,7 +45,9 @@ describe('load', () => {
     // The others either saw it done, or were refused while it ran (and would be retried).
     for (const r of refused) expect(r.reason).toBeInstanceOf(BlobInProgressError);
     for (const r of results) if (r.status === 'fulfilled' && r.value.status !== 'processed') expect(r.value.status).toBe('duplicate');
-    const receipt = await azurite.storage.table(TABLES.blobReceipts).getEntity(tableKey(name), blobOutputNames(name, upload.etag!).etagHash);
+    const receipt = await azurite.storage
+      .table(TABLES.blobReceipts)
+      .getEntity(tableKey(name), blobOutputNames(name, upload.etag!).etagHash);
     expect(receipt).toMatchObject({ status: 'processed', attempts: 1, recordsIn: 10 });
     // The retries of the refused deliveries are no-ops.
     for (let i = 0; i < 3; i++) expect(await preprocessBlob(runtime, name)).toMatchObject({ status: 'duplicate' });
@@ -56,10 +58,12 @@ describe('load', () => {
     const container = azurite.storage.container(CONTAINERS.raw);
     const names = Array.from({ length: blobs }, (_, i) => `drop/${String(i).padStart(4, '0')}.jsonl`);
     for (let i = 0; i < names.length; i += 20) {
-      await Promise.all(names.slice(i, i + 20).map((n, j) => {
-        const body = freshConversations(2, `b${i + j}`, 100 + i + j);
-        return container.getBlockBlobClient(n).upload(body, Buffer.byteLength(body));
-      }));
+      await Promise.all(
+        names.slice(i, i + 20).map((n, j) => {
+          const body = freshConversations(2, `b${i + j}`, 100 + i + j);
+          return container.getBlockBlobClient(n).upload(body, Buffer.byteLength(body));
+        }),
+      );
     }
     const invocations: InvocationRecord[] = [];
     const concurrency = hostJsonBlobParallelism();
@@ -81,7 +85,9 @@ describe('load', () => {
     expect(host.peakBlobConcurrency).toBeLessThanOrEqual(concurrency);
     expect(host.peakBlobConcurrency).toBeGreaterThan(1);
     let receipts = 0;
-    for await (const r of azurite.storage.table(TABLES.blobReceipts).listEntities<{ blobName: string; status: string; attempts: number }>()) {
+    for await (const r of azurite.storage
+      .table(TABLES.blobReceipts)
+      .listEntities<{ blobName: string; status: string; attempts: number }>()) {
       if (!r.blobName.startsWith('drop/')) continue;
       receipts++;
       expect(r).toMatchObject({ status: 'processed', attempts: 1 });

@@ -73,7 +73,13 @@ describe('local Functions host', () => {
         if ((input as { fail?: boolean }).fail) throw new Error('always fails');
       },
     };
-    const host = new LocalHost({ definitions: [def], storage, print: () => undefined, maxDequeueCount: 2, onInvocation: (r) => records.push(r) });
+    const host = new LocalHost({
+      definitions: [def],
+      storage,
+      print: () => undefined,
+      maxDequeueCount: 2,
+      onInvocation: (r) => records.push(r),
+    });
     await queue.sendMessage(Buffer.from(JSON.stringify({ ok: 1 })).toString('base64'));
     await queue.sendMessage(JSON.stringify({ fail: true }));
     for (let i = 0; i < 8 && records.filter((r) => r.outcome === 'failed').length < 2; i++) {

@@ -29,7 +29,10 @@ function isFree(port: number): Promise<boolean> {
 }
 
 function startProcess(env: Record<string, string>) {
-  const child = spawn(process.execPath, [entry], { cwd: fs.mkdtempSync(path.join(os.tmpdir(), 'tuneloop-start-')), env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [entry], {
+    cwd: fs.mkdtempSync(path.join(os.tmpdir(), 'tuneloop-start-')),
+    env: { ...process.env, ...env },
+  });
   let output = '';
   child.stdout.on('data', (c) => (output += c));
   child.stderr.on('data', (c) => (output += c));

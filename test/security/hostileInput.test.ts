@@ -59,15 +59,25 @@ describe('hostile blob names', () => {
     expect(await names(CONTAINERS.curated)).toEqual(before);
     const quarantined = await names(CONTAINERS.quarantine);
     expect(quarantined).toEqual([expect.stringMatching(/^unsafe-names\/[0-9a-f]{64}\/[0-9a-f]{16}\.jsonl$/)]);
-    const line = JSON.parse((await azurite.storage.container(CONTAINERS.quarantine).getBlobClient(quarantined[0]).downloadToBuffer()).toString());
-    expect(line).toMatchObject({ file: '../curated/victim.jsonl', line: 0, reason: 'unsafe-blob-name', record: '"../curated/victim.jsonl"' });
+    const line = JSON.parse(
+      (await azurite.storage.container(CONTAINERS.quarantine).getBlobClient(quarantined[0]).downloadToBuffer()).toString(),
+    );
+    expect(line).toMatchObject({
+      file: '../curated/victim.jsonl',
+      line: 0,
+      reason: 'unsafe-blob-name',
+      record: '"../curated/victim.jsonl"',
+    });
     for (const n of ['a/../b', './x', 'a/./b', '..']) expect(blobNameProblem(n)).toBe('dot-segment');
   });
 
   it('control characters and 1,000+ character names are processed once, with outputs under hashed names that keep every listing working', async () => {
     const control = 'chats/evil\u0001\n\u001b[31mname.jsonl';
     const long = `chats/${'x'.repeat(1000)}.jsonl`;
-    for (const [name, seed] of [[control, 11], [long, 12]] as const) {
+    for (const [name, seed] of [
+      [control, 11],
+      [long, 12],
+    ] as const) {
       const body = freshConversations(6, `s${seed}`, seed);
       await azurite.storage.container(CONTAINERS.raw).getBlockBlobClient(name).upload(body, body.length);
       const outcome = await preprocessBlob(runtime, name);
@@ -75,7 +85,9 @@ describe('hostile blob names', () => {
       if (outcome.status !== 'processed') throw new Error('unreachable');
       expect(outcome.outputs.curated).toMatch(/^unsafe-names\/[0-9a-f]{64}\/[0-9a-f]{16}\.jsonl$/);
       // The original name is kept, escaped, inside the shard; a second delivery does nothing.
-      const shard = (await azurite.storage.container(CONTAINERS.curated).getBlobClient(outcome.outputs.curated).downloadToBuffer()).toString();
+      const shard = (
+        await azurite.storage.container(CONTAINERS.curated).getBlobClient(outcome.outputs.curated).downloadToBuffer()
+      ).toString();
       expect(JSON.parse(shard.split('\n')[0]).source.file).toBe(name);
       expect(await preprocessBlob(runtime, name)).toMatchObject({ status: 'duplicate' });
     }
@@ -91,8 +103,15 @@ describe('hostile blob names', () => {
     await azurite.storage.container(CONTAINERS.raw).getBlockBlobClient(name).upload(body, body.length);
     const { InvocationContext } = await import('@azure/functions');
     const logged: string[] = [];
-    const context = new InvocationContext({ functionName: 'preprocess', invocationId: 't', triggerMetadata: { name }, logHandler: (_level, ...args) => logged.push(args.map(String).join(' ')) });
-    await functionDefinitions(settings, givenRuntime(runtime)).find((d) => d.name === 'preprocess')!.handler(undefined, context);
+    const context = new InvocationContext({
+      functionName: 'preprocess',
+      invocationId: 't',
+      triggerMetadata: { name },
+      logHandler: (_level, ...args) => logged.push(args.map(String).join(' ')),
+    });
+    await functionDefinitions(settings, givenRuntime(runtime))
+      .find((d) => d.name === 'preprocess')!
+      .handler(undefined, context);
     expect(logged.length).toBeGreaterThan(0);
     for (const l of logged) expect(l).not.toContain('\n');
     expect(logged.join(' ')).toContain('forged\\n2026');
@@ -113,32 +132,55 @@ describe('credentials only go where they belong', () => {
   const base = { TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' };
 
   it('TUNELOOP_OPENAI_AUTH=local is refused for an endpoint that is not on this machine', () => {
-    expect(() => loadSettings({ ...base, TUNELOOP_OPENAI_AUTH: 'local', TUNELOOP_OPENAI_ENDPOINT: 'https://contoso.openai.azure.com' })).toThrow(
-      /TUNELOOP_OPENAI_AUTH: TUNELOOP_OPENAI_AUTH=local is only for the emulator on this machine/,
-    );
+    expect(() =>
+      loadSettings({ ...base, TUNELOOP_OPENAI_AUTH: 'local', TUNELOOP_OPENAI_ENDPOINT: 'https://contoso.openai.azure.com' }),
+    ).toThrow(/TUNELOOP_OPENAI_AUTH: TUNELOOP_OPENAI_AUTH=local is only for the emulator on this machine/);
     for (const url of ['http://127.0.0.1:10010', 'http://localhost:10010', 'https://[::1]:8443', 'http://127.1.2.3']) {
       expect(() => loadSettings({ ...base, TUNELOOP_OPENAI_AUTH: 'local', TUNELOOP_OPENAI_ENDPOINT: url })).not.toThrow();
     }
-    for (const url of ['http://127.0.0.1.nip.io', 'http://localhost.evil.com', 'http://10.0.0.5', 'http://[::ffff:8.8.8.8]']) expect(isLoopbackUrl(url)).toBe(false);
+    for (const url of ['http://127.0.0.1.nip.io', 'http://localhost.evil.com', 'http://10.0.0.5', 'http://[::ffff:8.8.8.8]'])
+      expect(isLoopbackUrl(url)).toBe(false);
   });
 
   it('the clients refuse it too, also for the ARM endpoint (which settings cannot judge: it has a default)', async () => {
-    const settings = { ...loadSettings(base), TUNELOOP_OPENAI_AUTH: 'local' as const, TUNELOOP_OPENAI_ENDPOINT: 'https://contoso.openai.azure.com' };
+    const settings = {
+      ...loadSettings(base),
+      TUNELOOP_OPENAI_AUTH: 'local' as const,
+      TUNELOOP_OPENAI_ENDPOINT: 'https://contoso.openai.azure.com',
+    };
     expect(() => createOpenAIClient(openAIConnection(settings))).toThrow(/only for the emulator on this machine/);
-    const arm = loadSettings({ ...base, TUNELOOP_OPENAI_AUTH: 'local', TUNELOOP_OPENAI_SUBSCRIPTION_ID: 's', TUNELOOP_OPENAI_RESOURCE_GROUP: 'rg', TUNELOOP_OPENAI_ACCOUNT: 'a' });
-    await expect(new DeploymentsClient(armDeploymentTarget(arm)).getDeployment('x')).rejects.toThrow(/TUNELOOP_ARM_ENDPOINT is https:\/\/management\.azure\.com/);
+    const arm = loadSettings({
+      ...base,
+      TUNELOOP_OPENAI_AUTH: 'local',
+      TUNELOOP_OPENAI_SUBSCRIPTION_ID: 's',
+      TUNELOOP_OPENAI_RESOURCE_GROUP: 'rg',
+      TUNELOOP_OPENAI_ACCOUNT: 'a',
+    });
+    await expect(new DeploymentsClient(armDeploymentTarget(arm)).getDeployment('x')).rejects.toThrow(
+      /TUNELOOP_ARM_ENDPOINT is https:\/\/management\.azure\.com/,
+    );
   });
 
   it('webhook targets must be https, or plain http on loopback only', () => {
-    expect(() => loadSettings({ ...base, TUNELOOP_EVENTS_WEBHOOK_URL: 'http://hooks.example.com/tuneloop' })).toThrow(/TUNELOOP_EVENTS_WEBHOOK_URL: the webhook must be https/);
+    expect(() => loadSettings({ ...base, TUNELOOP_EVENTS_WEBHOOK_URL: 'http://hooks.example.com/tuneloop' })).toThrow(
+      /TUNELOOP_EVENTS_WEBHOOK_URL: the webhook must be https/,
+    );
     expect(() => loadSettings({ ...base, TUNELOOP_EVENTS_WEBHOOK_URL: 'https://hooks.example.com/tuneloop' })).not.toThrow();
     expect(() => loadSettings({ ...base, TUNELOOP_EVENTS_WEBHOOK_URL: 'http://127.0.0.1:9000/hook' })).not.toThrow();
   });
 
   it('the secret scanner used on the demo outputs recognises what it looks for', () => {
-    expect(findSecrets('DefaultEndpointsProtocol=http;AccountName=x;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;')).toContain('Azurite account key');
-    expect(findSecrets('https://a.blob.core.windows.net/c/b?sv=2024&sig=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789%3D')).toEqual(['SAS signature']);
-    expect(findSecrets('authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXBhcnQ')).toEqual(expect.arrayContaining(['Authorization header', 'JWT']));
+    expect(
+      findSecrets(
+        'DefaultEndpointsProtocol=http;AccountName=x;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;',
+      ),
+    ).toContain('Azurite account key');
+    expect(findSecrets('https://a.blob.core.windows.net/c/b?sv=2024&sig=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789%3D')).toEqual([
+      'SAS signature',
+    ]);
+    expect(findSecrets('authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXBhcnQ')).toEqual(
+      expect.arrayContaining(['Authorization header', 'JWT']),
+    );
     expect(findSecrets(`key ${CANARY_SECRET}`)).toEqual(['planted canary']);
     expect(findSecrets('-----BEGIN PRIVATE KEY-----')).toEqual(['private key']);
     expect(findSecrets('records_in 26, used 25, quarantined 1; [EMAIL_1] was redacted')).toEqual([]);

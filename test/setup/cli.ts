@@ -6,7 +6,10 @@ export interface CapturedIo extends CliIo {
   err: string;
 }
 
-export function captureIo(cwd: string = process.cwd(), options: { env?: Record<string, string | undefined>; isTty?: boolean } = {}): CapturedIo {
+export function captureIo(
+  cwd: string = process.cwd(),
+  options: { env?: Record<string, string | undefined>; isTty?: boolean } = {},
+): CapturedIo {
   const io: CapturedIo = {
     out: '',
     err: '',

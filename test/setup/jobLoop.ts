@@ -94,7 +94,8 @@ export async function startJobLoopStack(options: JobLoopStackOptions): Promise<J
  */
 export async function writeDatasetBlobs(storage: StorageClients, version: string, files: Record<string, string>): Promise<void> {
   const container = storage.container(CONTAINERS.datasets);
-  for (const [name, text] of Object.entries(files)) await container.getBlockBlobClient(`${version}/${name}`).upload(text, Buffer.byteLength(text));
+  for (const [name, text] of Object.entries(files))
+    await container.getBlockBlobClient(`${version}/${name}`).upload(text, Buffer.byteLength(text));
 }
 
 export interface WaitForJobOptions {

@@ -31,7 +31,8 @@ export function scanFolder(root: string): { file: string; secrets: string[] }[] 
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (entry.isFile()) out.push({ file: path.relative(root, full), secrets: findSecrets(fs.readFileSync(full).toString('latin1')) });
+      else if (entry.isFile())
+        out.push({ file: path.relative(root, full), secrets: findSecrets(fs.readFileSync(full).toString('latin1')) });
     }
   };
   walk(root);

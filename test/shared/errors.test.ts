@@ -14,9 +14,19 @@ describe('TuneloopError', () => {
   });
 
   it('keeps a service code where the service sent one and derives retryable from the kind', () => {
-    expect(new FineTuneServiceError('x', { kind: 'transient', operation: 'op', code: '429' })).toMatchObject({ code: '429', retryable: true });
-    expect(new FineTuneServiceError('x', { kind: 'invalid-request', operation: 'op' })).toMatchObject({ code: 'fine-tune-invalid-request', retryable: false });
-    expect(new IngestError('gzip-corrupt', 'a.gz', 'bad', { retriable: false })).toMatchObject({ code: 'gzip-corrupt', retryable: false, name: 'IngestError' });
+    expect(new FineTuneServiceError('x', { kind: 'transient', operation: 'op', code: '429' })).toMatchObject({
+      code: '429',
+      retryable: true,
+    });
+    expect(new FineTuneServiceError('x', { kind: 'invalid-request', operation: 'op' })).toMatchObject({
+      code: 'fine-tune-invalid-request',
+      retryable: false,
+    });
+    expect(new IngestError('gzip-corrupt', 'a.gz', 'bad', { retriable: false })).toMatchObject({
+      code: 'gzip-corrupt',
+      retryable: false,
+      name: 'IngestError',
+    });
   });
 });
 

@@ -26,16 +26,25 @@ function decisionCommand(kind: 'approve' | 'reject'): CliCommand {
       if (positional.length !== 1) throw new UsageError('give exactly one job key');
       const reason = flags.reason as string | undefined;
       if (kind === 'reject' && !reason?.trim()) throw new UsageError('--reason <text> is required: say why, for the record');
-      const message = { kind, jobKey: positional[0], by: decidedBy(io, flags.by as string | undefined), ...(reason ? { reason } : {}) } as DecisionMessage;
+      const message = {
+        kind,
+        jobKey: positional[0],
+        by: decidedBy(io, flags.by as string | undefined),
+        ...(reason ? { reason } : {}),
+      } as DecisionMessage;
       const env = cliStorageEnv(io, flags['connection-string'] as string | undefined);
       const runtime = createRuntime(loadSettings(env));
       try {
         if (flags['via-queue']) {
           await enqueueJobMessage(runtime, message);
-          io.stdout(`${kind} of ${message.jobKey} by ${message.by} put on the job queue; \`tuneloop status\` shows when the host has handled it\n`);
+          io.stdout(
+            `${kind} of ${message.jobKey} by ${message.by} put on the job queue; \`tuneloop status\` shows when the host has handled it\n`,
+          );
           return 0;
         }
-        const result = await handleJobMessage(runtime, message, { log: (level, text) => (level === 'info' ? undefined : io.stderr(`${text}\n`)) });
+        const result = await handleJobMessage(runtime, message, {
+          log: (level, text) => (level === 'info' ? undefined : io.stderr(`${text}\n`)),
+        });
         if (result.action !== 'advanced') {
           io.stderr(`tuneloop ${kind}: nothing done for ${message.jobKey}: ${result.reason ?? result.action}\n`);
           return 1;
@@ -47,7 +56,9 @@ function decisionCommand(kind: 'approve' | 'reject'): CliCommand {
         return 0;
       } catch (err) {
         if (/ECONNREFUSED/.test(String((err as { code?: string }).code) + (err as Error).message)) {
-          io.stderr(`tuneloop ${kind}: cannot reach storage (${(err as Error).message}). Start the local stack with \`npm start\`, or pass --connection-string / set TUNELOOP_STORAGE.\n`);
+          io.stderr(
+            `tuneloop ${kind}: cannot reach storage (${(err as Error).message}). Start the local stack with \`npm start\`, or pass --connection-string / set TUNELOOP_STORAGE.\n`,
+          );
           return 1;
         }
         throw err;

@@ -77,7 +77,9 @@ export const bleuCommand: CliCommand = {
     const segments = hypotheses[0].length;
     for (const [i, lines] of hypotheses.entries()) {
       if (lines.length !== segments) {
-        io.stderr(`tuneloop bleu: ${hypFiles[i]} has ${lines.length} lines but ${hypFiles[0]} has ${segments}; every hypothesis file needs one line per segment\n`);
+        io.stderr(
+          `tuneloop bleu: ${hypFiles[i]} has ${lines.length} lines but ${hypFiles[0]} has ${segments}; every hypothesis file needs one line per segment\n`,
+        );
         return 1;
       }
     }
@@ -85,7 +87,9 @@ export const bleuCommand: CliCommand = {
     for (const file of refFiles) {
       const lines = await readSegments(io.cwd, file);
       if (lines.length !== segments) {
-        io.stderr(`tuneloop bleu: ${file} has ${lines.length} lines but ${hypFiles[0]} has ${segments}; every reference file needs one line per hypothesis line\n`);
+        io.stderr(
+          `tuneloop bleu: ${file} has ${lines.length} lines but ${hypFiles[0]} has ${segments}; every reference file needs one line per hypothesis line\n`,
+        );
         return 1;
       }
       references.push(lines);
@@ -119,7 +123,13 @@ export const bleuCommand: CliCommand = {
     const results = hypotheses.map((h) => corpusBleu(h, references, options));
     if (hypFiles.length > 1) {
       if (flags.json) {
-        io.stdout(`${JSON.stringify(results.map((r, i) => ({ system: hypFiles[i], ...r })), null, 2)}\n`);
+        io.stdout(
+          `${JSON.stringify(
+            results.map((r, i) => ({ system: hypFiles[i], ...r })),
+            null,
+            2,
+          )}\n`,
+        );
         return 0;
       }
       io.stdout(`${results.map((r, i) => `${hypFiles[i]}: ${r.formatted}`).join('\n')}\n${results[0].signature}\n`);
@@ -144,12 +154,20 @@ function formatPairedTable(
   const header = ['system', o.pairedBs ? 'BLEU (μ ± 95% CI)' : 'BLEU', o.pairedBs ? 'p (bootstrap)' : 'p (AR)'];
   if (o.pairedBs && o.pairedAr) header.push('p (AR)');
   const body = rows.map((r, i) => {
-    const cells = [i === 0 ? `Baseline: ${r.system}` : r.system, r.mean !== null && r.ci !== null ? `${f(r.score)} (${f(r.mean)} ± ${f(r.ci)})` : f(r.score), p(r.p_value)];
+    const cells = [
+      i === 0 ? `Baseline: ${r.system}` : r.system,
+      r.mean !== null && r.ci !== null ? `${f(r.score)} (${f(r.mean)} ± ${f(r.ci)})` : f(r.score),
+      p(r.p_value),
+    ];
     if (o.pairedBs && o.pairedAr) cells.push(p(r.p_value_ar));
     return cells;
   });
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((b) => b[c].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   const tests = [
     o.pairedBs ? `paired bootstrap resampling, ${o.resamples} resamples` : '',
     o.pairedAr ? `approximate randomization, ${o.trials} trials` : '',

@@ -32,7 +32,9 @@ export const demoCommand: CliCommand = {
     const root = projectRoot();
     const options: DemoOptions = {
       data: path.resolve(io.cwd, (flags.data as string | undefined) ?? path.join(root, 'demo', 'data')),
-      shifted: flags['no-drift'] ? undefined : path.resolve(io.cwd, (flags.shifted as string | undefined) ?? path.join(root, 'demo', 'data-shifted')),
+      shifted: flags['no-drift']
+        ? undefined
+        : path.resolve(io.cwd, (flags.shifted as string | undefined) ?? path.join(root, 'demo', 'data-shifted')),
       out: path.resolve(io.cwd, (flags.out as string | undefined) ?? path.join('out', 'demo')),
       speed: Number((flags.speed as string | undefined) ?? '10'),
       timeoutSeconds: Number((flags.timeout as string | undefined) ?? '300'),
@@ -72,7 +74,9 @@ async function runDemo(options: DemoOptions, io: CliIo): Promise<number> {
     say(`\n1. Dropping the demo files of ${options.data} into "${CONTAINERS.raw}"`);
     const firstBatch = await dropFolder(stack, options.data, '');
     await waitForPreprocessing(invocations, firstBatch, deadline);
-    say(`   preprocessed ${firstBatch.length} files; curated shards, quarantine and reports are in "${CONTAINERS.curated}" / "${CONTAINERS.quarantine}"`);
+    say(
+      `   preprocessed ${firstBatch.length} files; curated shards, quarantine and reports are in "${CONTAINERS.curated}" / "${CONTAINERS.quarantine}"`,
+    );
 
     say('\n2. Nightly retrain (run now): assembling a dataset version');
     const first = await assembleDataset(stack.runtime, { trigger: 'demo' });
@@ -87,11 +91,13 @@ async function runDemo(options: DemoOptions, io: CliIo): Promise<number> {
       say(`\n4. The customers change: dropping ${options.shifted}`);
       const secondBatch = await dropFolder(stack, options.shifted, 'shifted-');
       await waitForPreprocessing(invocations, secondBatch, deadline);
-      say('   drift watch (run now): recent curated data against the production model\'s training data');
+      say("   drift watch (run now): recent curated data against the production model's training data");
       const run = await runDriftWatch(stack.runtime, { windowStart: new Date(Date.now() - 60_000) });
       for (const metric of run.metrics) say(`   ${metric.name.padEnd(34)} ${formatNumber(metric.value)}`);
       for (const skipped of run.skipped) say(`   ${skipped.name.padEnd(34)} skipped: ${skipped.reason}`);
-      say(`   drift score ${formatNumber(run.score)} (threshold ${run.threshold}${run.scoreDrivenBy ? `, driven by ${run.scoreDrivenBy}` : ''}) -> ${describeDecision(run.decision)}`);
+      say(
+        `   drift score ${formatNumber(run.score)} (threshold ${run.threshold}${run.scoreDrivenBy ? `, driven by ${run.scoreDrivenBy}` : ''}) -> ${describeDecision(run.decision)}`,
+      );
       const retrain = run.decision.kind === 'retrain' ? run.decision.assembly : undefined;
       if (retrain?.outcome === 'submitted' && retrain.jobKey) {
         say(`\n5. Retraining on the new data (${retrain.datasetVersion}); the candidate must beat production to replace it`);
@@ -140,11 +146,15 @@ async function followJob(stack: LocalStack, jobKey: string, deadline: number, sa
     if (current) {
       const { record } = current;
       for (const change of record.history.slice(shown)) {
-        say(`   [${((Date.parse(change.at) - started) / 1000).toFixed(1).padStart(5)} s] ${change.state}${change.detail ? `: ${change.detail}` : ''}`);
+        say(
+          `   [${((Date.parse(change.at) - started) / 1000).toFixed(1).padStart(5)} s] ${change.state}${change.detail ? `: ${change.detail}` : ''}`,
+        );
       }
       shown = record.history.length;
       if (FINAL_JOB_STATES.has(record.state)) {
-        say(`   job ${jobKey} ended ${record.state}${record.decision ? `, decision: ${record.decision.toUpperCase()}` : ''}${record.error ? ` (${record.error})` : ''}`);
+        say(
+          `   job ${jobKey} ended ${record.state}${record.decision ? `, decision: ${record.decision.toUpperCase()}` : ''}${record.error ? ` (${record.error})` : ''}`,
+        );
         return record;
       }
     }
@@ -175,15 +185,25 @@ function printAssembly(outcome: AssemblyOutcome, say: (line: string) => void): v
   }
   const m = outcome.manifest;
   say(`   ${m.version}: ${m.counts.train} train / ${m.counts.validation} validation / ${m.counts.holdout} holdout examples`);
-  say(`   ${m.tokens.train} training tokens x ${m.cost.epochs} epochs, estimated cost $${String(m.cost.estimated_cost_usd)} (${m.baseModel})`);
-  say(`   issue types in training: ${Object.entries(m.issueTypes.after).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  say(
+    `   ${m.tokens.train} training tokens x ${m.cost.epochs} epochs, estimated cost $${String(m.cost.estimated_cost_usd)} (${m.baseModel})`,
+  );
+  say(
+    `   issue types in training: ${Object.entries(m.issueTypes.after)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
   say(`   job ${outcome.jobKey} enqueued`);
 }
 
 function describeDecision(decision: RetrainDecision): string {
   switch (decision.kind) {
     case 'retrain':
-      return decision.error ? `retrain (failed: ${decision.error})` : decision.assembly?.outcome === 'skipped' ? `retrain skipped: ${decision.assembly.detail}` : 'retrain';
+      return decision.error
+        ? `retrain (failed: ${decision.error})`
+        : decision.assembly?.outcome === 'skipped'
+          ? `retrain skipped: ${decision.assembly.detail}`
+          : 'retrain';
     case 'below-threshold':
       return 'no retrain (below threshold)';
     case 'insufficient-data':

@@ -23,7 +23,9 @@ export const dropCommand: CliCommand = {
   async run(args, io) {
     const { positional, flags } = parseArgs(args, { strings: ['connection-string'] });
     if (!positional.length) throw new UsageError('give at least one file or folder to upload');
-    const connectionString = expandConnectionString(cliStorageEnv(io, flags['connection-string'] as string | undefined).TUNELOOP_STORAGE ?? '');
+    const connectionString = expandConnectionString(
+      cliStorageEnv(io, flags['connection-string'] as string | undefined).TUNELOOP_STORAGE ?? '',
+    );
     const uploads: { path: string; blobName: string }[] = [];
     for (const input of positional) {
       const path = resolve(io.cwd, input);
@@ -40,7 +42,10 @@ export const dropCommand: CliCommand = {
     if (!uploads.length) throw new UsageError('no files to upload');
     for (const u of uploads) {
       const problem = blobNameProblem(u.blobName);
-      if (problem) throw new UsageError(`${u.path}: cannot be uploaded as "${printableBlobName(u.blobName)}": ${describeBlobNameProblem(problem)}; rename the file`);
+      if (problem)
+        throw new UsageError(
+          `${u.path}: cannot be uploaded as "${printableBlobName(u.blobName)}": ${describeBlobNameProblem(problem)}; rename the file`,
+        );
     }
     // Few retries: when nothing listens on the port, say so now rather than after a minute of back-off.
     const service = BlobServiceClient.fromConnectionString(connectionString, { retryOptions: { maxTries: 2, retryDelayInMs: 200 } });
@@ -57,11 +62,12 @@ export const dropCommand: CliCommand = {
     for (const u of uploads) {
       const blob = container.getBlockBlobClient(u.blobName);
       const ext = Object.keys(CONTENT_TYPES).find((e) => u.blobName.toLowerCase().endsWith(e));
-      const response = await blob.uploadFile(u.path, { blobHTTPHeaders: { blobContentType: ext ? CONTENT_TYPES[ext] : 'application/octet-stream' } });
+      const response = await blob.uploadFile(u.path, {
+        blobHTTPHeaders: { blobContentType: ext ? CONTENT_TYPES[ext] : 'application/octet-stream' },
+      });
       const size = (await stat(u.path)).size;
       io.stdout(`${relative(io.cwd, u.path) || u.path} → ${CONTAINERS.raw}/${u.blobName} (${size} bytes, ETag ${String(response.etag)})\n`);
     }
     return 0;
   },
 };
-

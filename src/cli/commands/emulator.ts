@@ -24,10 +24,17 @@ export const emulatorCommand: CliCommand = {
       if (!Number.isFinite(n) || !check(n)) throw new UsageError(`--${name} must be ${rule} (got "${raw}")`);
       return n;
     };
-    const port = number('port', settings.TUNELOOP_LOCAL_PORT_BASE + 10, (n) => Number.isInteger(n) && n >= 0 && n < 65536, 'a port number (0 = any free port)');
+    const port = number(
+      'port',
+      settings.TUNELOOP_LOCAL_PORT_BASE + 10,
+      (n) => Number.isInteger(n) && n >= 0 && n < 65536,
+      'a port number (0 = any free port)',
+    );
     const speed = number('speed', settings.TUNELOOP_EMULATOR_SPEED, (n) => n > 0, 'a positive number');
     if (flags['in-memory'] && flags['data-dir']) throw new UsageError('--data-dir and --in-memory exclude each other');
-    const dataDir = flags['in-memory'] ? undefined : resolve(io.cwd, (flags['data-dir'] as string | undefined) ?? resolve(settings.TUNELOOP_LOCAL_DIR, 'emulator'));
+    const dataDir = flags['in-memory']
+      ? undefined
+      : resolve(io.cwd, (flags['data-dir'] as string | undefined) ?? resolve(settings.TUNELOOP_LOCAL_DIR, 'emulator'));
     const emulator = await startEmulator({
       port,
       host: (flags.host as string | undefined) ?? '127.0.0.1',

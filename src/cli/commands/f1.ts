@@ -23,7 +23,9 @@ export const f1Command: CliCommand = {
     const gold = await readLabels(io.cwd, goldFile);
     const pred = await readLabels(io.cwd, predFile);
     if (gold.length !== pred.length) {
-      io.stderr(`tuneloop f1: ${goldFile} has ${gold.length} labels but ${predFile} has ${pred.length}; give one prediction per gold line\n`);
+      io.stderr(
+        `tuneloop f1: ${goldFile} has ${gold.length} labels but ${predFile} has ${pred.length}; give one prediction per gold line\n`,
+      );
       return 1;
     }
     const result = intentF1(gold, pred);
@@ -34,7 +36,9 @@ export const f1Command: CliCommand = {
     const width = Math.max(5, ...result.labels.map((l) => l.length));
     const lines = [`${'label'.padEnd(width)}  precision  recall  f1      support`];
     for (const c of result.perClass) {
-      lines.push(`${c.label.padEnd(width)}  ${c.precision.toFixed(4).padStart(9)}  ${c.recall.toFixed(4).padStart(6)}  ${c.f1.toFixed(4)}  ${String(c.support).padStart(7)}`);
+      lines.push(
+        `${c.label.padEnd(width)}  ${c.precision.toFixed(4).padStart(9)}  ${c.recall.toFixed(4).padStart(6)}  ${c.f1.toFixed(4)}  ${String(c.support).padStart(7)}`,
+      );
     }
     lines.push(`accuracy ${result.accuracy.toFixed(4)}  weighted-F1 ${result.weightedF1.toFixed(4)}  (${result.count} examples)`);
     lines.push(`macro-F1`);

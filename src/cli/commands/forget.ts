@@ -6,10 +6,14 @@ import { conversationTarget, matchTarget, forget, ErasureRequestError, type Eras
 
 export const forgetCommand: CliCommand = {
   name: 'forget',
-  usage: 'tuneloop forget (--conversation <source>/<id> | --match <e-mail|phone|customer id>) [--request-id <id>] [--connection-string <storage connection string>] [--json]',
+  usage:
+    'tuneloop forget (--conversation <source>/<id> | --match <e-mail|phone|customer id>) [--request-id <id>] [--connection-string <storage connection string>] [--json]',
   summary: 'erase a conversation (or every conversation mentioning an e-mail, phone or customer id) everywhere tuneloop keeps it',
   async run(args, io) {
-    const { positional, flags } = parseArgs(args, { strings: ['conversation', 'match', 'request-id', 'connection-string'], booleans: ['json'] });
+    const { positional, flags } = parseArgs(args, {
+      strings: ['conversation', 'match', 'request-id', 'connection-string'],
+      booleans: ['json'],
+    });
     if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}"`);
     const conversation = flags.conversation as string | undefined;
     const match = flags.match as string | undefined;
@@ -36,13 +40,20 @@ export const forgetCommand: CliCommand = {
 
 /** The report names places and counts, never the erased value. */
 export function formatReport(report: ErasureReport): string {
-  const lines = [`erasure ${report.requestId} (${report.target.kind}, sha256 ${report.target.hash.slice(0, 12)}…): ${report.conversations} conversation(s)`];
+  const lines = [
+    `erasure ${report.requestId} (${report.target.kind}, sha256 ${report.target.hash.slice(0, 12)}…): ${report.conversations} conversation(s)`,
+  ];
   if (report.found.length === 0) lines.push('  found nowhere; the target is recorded so the next retrain leaves it out if it ever arrives');
   for (const f of report.found) {
     const what = f.location === 'azure-openai-files' ? 'uploaded training file' : `${f.records} record(s)`;
-    lines.push(`  ${f.location.padEnd(18)} ${f.name}: ${what} ${f.action}${f.trained ? ' (trained on; models marked)' : ''}${f.note ? `: ${f.note}` : ''}`);
+    lines.push(
+      `  ${f.location.padEnd(18)} ${f.name}: ${what} ${f.action}${f.trained ? ' (trained on; models marked)' : ''}${f.note ? `: ${f.note}` : ''}`,
+    );
   }
-  for (const m of report.modelsMarked) lines.push(`  model trained on erased data: ${m.fineTunedModel ?? '(no model yet)'} (job ${m.jobKey}, dataset ${m.datasetVersion}${m.deploymentName ? `, deployment ${m.deploymentName}` : ''})`);
+  for (const m of report.modelsMarked)
+    lines.push(
+      `  model trained on erased data: ${m.fineTunedModel ?? '(no model yet)'} (job ${m.jobKey}, dataset ${m.datasetVersion}${m.deploymentName ? `, deployment ${m.deploymentName}` : ''})`,
+    );
   lines.push('  the next retrain excludes these conversations');
   return lines.join('\n') + '\n';
 }

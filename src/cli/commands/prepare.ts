@@ -19,12 +19,14 @@ export const prepareCommand: CliCommand = {
     let epochs: number | undefined;
     if (flags.epochs !== undefined) {
       epochs = Number(flags.epochs);
-      if (!Number.isInteger(epochs) || epochs < 1) throw new UsageError(`--epochs must be a positive integer, got ${JSON.stringify(flags.epochs)}`);
+      if (!Number.isInteger(epochs) || epochs < 1)
+        throw new UsageError(`--epochs must be a positive integer, got ${JSON.stringify(flags.epochs)}`);
     }
     let workers: number | undefined;
     if (flags.workers !== undefined) {
       workers = Number(flags.workers);
-      if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers must be a positive integer, got ${JSON.stringify(flags.workers)}`);
+      if (!Number.isInteger(workers) || workers < 1)
+        throw new UsageError(`--workers must be a positive integer, got ${JSON.stringify(flags.workers)}`);
     }
     let systemPrompt: string | undefined;
     const promptFile = flags['system-prompt-file'] as string | undefined;
@@ -32,7 +34,9 @@ export const prepareCommand: CliCommand = {
       try {
         systemPrompt = (await readFile(resolve(io.cwd, promptFile), 'utf8')).replace(/^\uFEFF/, '').trim();
       } catch (err) {
-        throw new UsageError(`cannot read --system-prompt-file ${promptFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        throw new UsageError(
+          `cannot read --system-prompt-file ${promptFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+        );
       }
     }
     const settings = offlineSettings(cliEnv(io));

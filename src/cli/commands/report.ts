@@ -14,13 +14,18 @@ function summary(report: EvaluationReport): string {
     `candidate ${report.candidate.deploymentName}${report.production ? `, production ${report.production.deploymentName}` : ''}, dataset ${report.datasetVersion}`,
   ];
   for (const c of report.checks) {
-    const v = (x: number | boolean | undefined) => (x === undefined ? '-' : typeof x === 'number' ? String(Number(x.toFixed(4))) : String(x));
+    const v = (x: number | boolean | undefined) =>
+      x === undefined ? '-' : typeof x === 'number' ? String(Number(x.toFixed(4))) : String(x);
     const delta = c.delta === undefined ? '' : ` delta ${c.delta >= 0 ? '+' : ''}${Number(c.delta.toFixed(4))}`;
-    const interval = c.interval && c.interval.low !== c.interval.high ? `  95 % ${c.interval.of} ${v(c.interval.low)} … ${v(c.interval.high)}` : '';
+    const interval =
+      c.interval && c.interval.low !== c.interval.high ? `  95 % ${c.interval.of} ${v(c.interval.low)} … ${v(c.interval.high)}` : '';
     const verdict = c.verdict === 'unsure' ? 'unsure' : c.passed ? 'pass' : 'FAIL';
-    lines.push(`  ${verdict.padEnd(6)} ${c.metric.padEnd(15)} ${v(c.candidate)} (production ${v(c.production)})${delta}${interval}  rule ${c.rule}`);
+    lines.push(
+      `  ${verdict.padEnd(6)} ${c.metric.padEnd(15)} ${v(c.candidate)} (production ${v(c.production)})${delta}${interval}  rule ${c.rule}`,
+    );
   }
-  if (report.candidate.metrics.perplexity !== undefined) lines.push(`  info  perplexity   ${report.candidate.metrics.perplexity.toFixed(4)}`);
+  if (report.candidate.metrics.perplexity !== undefined)
+    lines.push(`  info  perplexity   ${report.candidate.metrics.perplexity.toFixed(4)}`);
   for (const r of report.reasons) lines.push(`  reason: ${r}`);
   return lines.join('\n');
 }
@@ -39,7 +44,9 @@ export const reportCommand: CliCommand = {
       report = await loadReport(storage, positional[0]);
     } catch (err) {
       if (/ECONNREFUSED/.test(String((err as { code?: string }).code) + (err as Error).message)) {
-        io.stderr(`tuneloop report: cannot reach blob storage (${(err as Error).message}). Start the local stack with \`npm start\`, or pass --connection-string / set TUNELOOP_STORAGE.\n`);
+        io.stderr(
+          `tuneloop report: cannot reach blob storage (${(err as Error).message}). Start the local stack with \`npm start\`, or pass --connection-string / set TUNELOOP_STORAGE.\n`,
+        );
         return 1;
       }
       throw err;

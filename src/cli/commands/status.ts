@@ -22,7 +22,8 @@ export const statusCommand: CliCommand = {
     const { positional, flags } = parseArgs(args, { strings: ['connection-string', 'limit', 'dataset'], booleans: ['json'] });
     if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}"`);
     const limit = flags.limit === undefined ? 20 : Number(flags.limit);
-    if (!Number.isInteger(limit) || limit <= 0) throw new UsageError(`--limit must be a positive whole number, got "${String(flags.limit)}"`);
+    if (!Number.isInteger(limit) || limit <= 0)
+      throw new UsageError(`--limit must be a positive whole number, got "${String(flags.limit)}"`);
     const env = cliStorageEnv(io, flags['connection-string'] as string | undefined);
     const settings = loadSettings(env);
     const storage = createStorageClients(storageOptions(settings));

@@ -26,12 +26,16 @@ export const validateCommand: CliCommand = {
     const result = await validateFile(createReadStream(path), { model });
     if (result.issues.length) {
       io.stdout(result.issues.map((i) => (i.line > 0 ? `${file}:${i.line}: ${i.reason}` : `${file}: ${i.reason}`)).join('\n') + '\n');
-      io.stderr(`${file}: ${result.issues.length} error${result.issues.length === 1 ? '' : 's'} in ${result.examples} example${result.examples === 1 ? '' : 's'} (${model})\n`);
+      io.stderr(
+        `${file}: ${result.issues.length} error${result.issues.length === 1 ? '' : 's'} in ${result.examples} example${result.examples === 1 ? '' : 's'} (${model})\n`,
+      );
       return 1;
     }
     const max = result.tokens.reduce((m, t) => Math.max(m, t), 0);
     const total = result.tokens.reduce((s, t) => s + t, 0);
-    io.stdout(`${file}: valid for ${model}: ${result.examples} examples, ${total} tokens (max ${max} per example), ${result.bytes} bytes\n`);
+    io.stdout(
+      `${file}: valid for ${model}: ${result.examples} examples, ${total} tokens (max ${max} per example), ${result.bytes} bytes\n`,
+    );
     return 0;
   },
 };

@@ -1,5 +1,10 @@
 import type { Settings } from '../../shared/config/settings';
-import { getProductionPointer, listDeploymentRecords, type DeploymentRecord, type ProductionPointer } from '../../shared/deployments/registry';
+import {
+  getProductionPointer,
+  listDeploymentRecords,
+  type DeploymentRecord,
+  type ProductionPointer,
+} from '../../shared/deployments/registry';
 import type { StorageClients } from '../../shared/storage/clients';
 import { TABLES } from '../../shared/storage/names';
 import { JobStore, type JobRecord } from '../../shared/finetune/jobStore';
@@ -154,7 +159,8 @@ function jobNote(r: JobRecord): string {
     const verdict = r.decision === 'promote' ? 'promoted' : r.decision === 'inconclusive' ? 'inconclusive, production stays' : 'rejected';
     return `${verdict}${r.decidedBy ? ` by ${r.decidedBy}` : ''} (${r.deploymentName ?? '-'})`;
   }
-  if (r.state === 'awaiting-approval') return `passed the gate; tuneloop approve|reject ${r.jobKey} (deadline ${r.approvalDeadline ?? '-'})`;
+  if (r.state === 'awaiting-approval')
+    return `passed the gate; tuneloop approve|reject ${r.jobKey} (deadline ${r.approvalDeadline ?? '-'})`;
   if (r.deploymentName && (r.state === 'deployed' || r.state === 'deploying' || r.state === 'evaluating')) return r.deploymentName;
   if (r.fineTunedModel) return r.fineTunedModel;
   return r.detail ?? r.openaiJobId ?? '';

@@ -16,7 +16,10 @@ export type Fault =
   | { kind: 'job-fail' };
 
 export class FaultSyntaxError extends TuneloopError {
-  constructor(readonly spec: string, reason: string) {
+  constructor(
+    readonly spec: string,
+    reason: string,
+  ) {
     super(
       `invalid fault "${spec}": ${reason}. Use e.g. "429;retry-after=1", "500", "503", "slow=200" or "job-fail" (comma-separated for several)`,
     );

@@ -13,7 +13,15 @@ export type { RecordedRequest } from './server';
 export { parseFaults, FaultSyntaxError, type Fault, type FaultRule } from './faults';
 
 /** Data-plane api-versions the emulator answers by default. */
-export const DEFAULT_API_VERSIONS = ['2024-10-21', '2025-04-01-preview', '2024-06-01', '2024-08-01-preview', '2024-12-01-preview', '2025-01-01-preview', '2025-03-01-preview'];
+export const DEFAULT_API_VERSIONS = [
+  '2024-10-21',
+  '2025-04-01-preview',
+  '2024-06-01',
+  '2024-08-01-preview',
+  '2024-12-01-preview',
+  '2025-01-01-preview',
+  '2025-03-01-preview',
+];
 /** ARM api-versions accepted for `Microsoft.CognitiveServices/accounts/deployments`. */
 export const DEFAULT_ARM_API_VERSIONS = ['2024-10-01', '2025-06-01', '2025-09-01'];
 

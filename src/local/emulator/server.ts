@@ -94,7 +94,14 @@ function intQuery(url: URL, name: string): number | undefined {
   const value = url.searchParams.get(name);
   if (value === null || value === '') return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new EmulatorHttpError(400, 'invalidPayload', `Query parameter '${name}' must be a positive integer (got '${value}').`, {}, { param: name });
+  if (!Number.isInteger(n) || n < 1)
+    throw new EmulatorHttpError(
+      400,
+      'invalidPayload',
+      `Query parameter '${name}' must be a positive integer (got '${value}').`,
+      {},
+      { param: name },
+    );
   return n;
 }
 
@@ -114,13 +121,22 @@ export function createRequestHandler(options: RequestHandlerOptions): (req: Inco
 
     if (ctx.plane === 'arm') {
       if (!bearer) {
-        throw new EmulatorHttpError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing or is not a Bearer token.", {
-          'www-authenticate': 'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"',
-        });
+        throw new EmulatorHttpError(
+          401,
+          'AuthenticationFailed',
+          "Authentication failed. The 'Authorization' header is missing or is not a Bearer token.",
+          {
+            'www-authenticate': 'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"',
+          },
+        );
       }
       const version = url.searchParams.get('api-version');
       if (!version) {
-        throw new EmulatorHttpError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.");
+        throw new EmulatorHttpError(
+          400,
+          'MissingApiVersionParameter',
+          'The api-version query parameter (?api-version=) is required for all requests.',
+        );
       }
       if (!options.armApiVersions.includes(version)) {
         throw new EmulatorHttpError(
@@ -190,11 +206,17 @@ export function createRequestHandler(options: RequestHandlerOptions): (req: Inco
   async function handleArm(ctx: Context, method: string): Promise<void> {
     const m = ARM_DEPLOYMENTS.exec(ctx.url.pathname);
     ctx.headers['x-ms-ratelimit-remaining-subscription-reads'] = '11999';
-    if (!m) throw new EmulatorHttpError(404, 'InvalidResourceType', `The resource type could not be found in the namespace 'Microsoft.CognitiveServices' for path '${ctx.url.pathname}'.`);
+    if (!m)
+      throw new EmulatorHttpError(
+        404,
+        'InvalidResourceType',
+        `The resource type could not be found in the namespace 'Microsoft.CognitiveServices' for path '${ctx.url.pathname}'.`,
+      );
     const [, sub, rg, account, name] = m;
     const resourceId = `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.CognitiveServices/accounts/${account}`;
     if (!name) {
-      if (method !== 'GET') throw new EmulatorHttpError(405, 'MethodNotAllowed', `The method '${method}' is not allowed on a deployments collection.`);
+      if (method !== 'GET')
+        throw new EmulatorHttpError(405, 'MethodNotAllowed', `The method '${method}' is not allowed on a deployments collection.`);
       send(ctx, 200, { value: service.listDeployments() });
       return;
     }
@@ -228,13 +250,27 @@ export function createRequestHandler(options: RequestHandlerOptions): (req: Inco
     switch (route) {
       case 'POST /files': {
         const { purpose, filename, content, expiresAfter } = await readUpload(req, url, options.maxBodyBytes);
-        ctx.requestBody = { purpose, filename, bytes: content.length, ...(expiresAfter !== undefined ? { expires_after_seconds: expiresAfter } : {}) };
+        ctx.requestBody = {
+          purpose,
+          filename,
+          bytes: content.length,
+          ...(expiresAfter !== undefined ? { expires_after_seconds: expiresAfter } : {}),
+        };
         const file = service.uploadFile(purpose, filename, content, expiresAfter);
         send(ctx, 201, file, { location: `${base}/files/${file.id}?api-version=${String(apiVersion)}` });
         return;
       }
       case 'GET /files':
-        send(ctx, 200, service.listFiles({ purpose: url.searchParams.get('purpose') ?? undefined, order: url.searchParams.get('order') ?? undefined, limit: limit(), after: after() }));
+        send(
+          ctx,
+          200,
+          service.listFiles({
+            purpose: url.searchParams.get('purpose') ?? undefined,
+            order: url.searchParams.get('order') ?? undefined,
+            limit: limit(),
+            after: after(),
+          }),
+        );
         return;
       case 'GET /files/{id}':
         send(ctx, 200, service.getFile(seg[1]));
@@ -305,7 +341,11 @@ export function createRequestHandler(options: RequestHandlerOptions): (req: Inco
     const clientRequestId = req.headers['x-ms-client-request-id'];
     const headers: Record<string, string> =
       plane === 'arm'
-        ? { 'x-ms-request-id': requestId, 'x-ms-correlation-request-id': typeof clientRequestId === 'string' ? clientRequestId : requestId, 'x-ms-routing-request-id': `LOCAL:${requestId}` }
+        ? {
+            'x-ms-request-id': requestId,
+            'x-ms-correlation-request-id': typeof clientRequestId === 'string' ? clientRequestId : requestId,
+            'x-ms-routing-request-id': `LOCAL:${requestId}`,
+          }
         : { 'apim-request-id': requestId, 'x-request-id': requestId, 'x-ms-region': options.region };
     if (typeof clientRequestId === 'string') headers['x-ms-client-request-id'] = clientRequestId;
     const ctx: Context = { req, res, url, plane, headers };
@@ -340,7 +380,9 @@ export function createRequestHandler(options: RequestHandlerOptions): (req: Inco
       }
       options.onError?.(err);
       req.resume();
-      send(ctx, 500, { error: { code: 'internalFailure', message: `The emulator failed: ${err instanceof Error ? err.message : String(err)}` } });
+      send(ctx, 500, {
+        error: { code: 'internalFailure', message: `The emulator failed: ${err instanceof Error ? err.message : String(err)}` },
+      });
     });
   };
 }
@@ -375,7 +417,11 @@ async function readUpload(
 ): Promise<{ purpose: string; filename: string; content: Buffer; expiresAfter?: number }> {
   const type = req.headers['content-type'] ?? '';
   if (!type.toLowerCase().startsWith('multipart/form-data')) {
-    throw new EmulatorHttpError(400, 'invalidPayload', `Uploads must be multipart/form-data with fields 'purpose' and 'file' (got content-type '${type}').`);
+    throw new EmulatorHttpError(
+      400,
+      'invalidPayload',
+      `Uploads must be multipart/form-data with fields 'purpose' and 'file' (got content-type '${type}').`,
+    );
   }
   const body = await readBody(req, maxBytes);
   let form: FormData;
@@ -385,9 +431,11 @@ async function readUpload(
     throw new EmulatorHttpError(400, 'invalidPayload', `The multipart body could not be parsed: ${(err as Error).message}`);
   }
   const purpose = form.get('purpose');
-  if (typeof purpose !== 'string' || !purpose) throw new EmulatorHttpError(400, 'invalidPayload', "The form field 'purpose' is required.", {}, { param: 'purpose' });
+  if (typeof purpose !== 'string' || !purpose)
+    throw new EmulatorHttpError(400, 'invalidPayload', "The form field 'purpose' is required.", {}, { param: 'purpose' });
   const file = form.get('file');
-  if (!file || typeof file === 'string') throw new EmulatorHttpError(400, 'invalidPayload', "The form field 'file' is required and must be a file.", {}, { param: 'file' });
+  if (!file || typeof file === 'string')
+    throw new EmulatorHttpError(400, 'invalidPayload', "The form field 'file' is required and must be a file.", {}, { param: 'file' });
   // The npm client writes nested objects as `expires_after[seconds]`; the spec names `expires_after.seconds`.
   const seconds = form.get('expires_after[seconds]') ?? form.get('expires_after.seconds');
   const expiresAfter = typeof seconds === 'string' && seconds ? Number(seconds) : undefined;

@@ -259,6 +259,10 @@ export function assemblyConfig(settings: Settings): AssemblyConfig {
     csatThreshold: settings.TUNELOOP_CSAT_THRESHOLD,
     balance: { maxShare: settings.TUNELOOP_BALANCE_MAX_SHARE, minShare: settings.TUNELOOP_BALANCE_MIN_SHARE },
     duplicates: { enabled: settings.TUNELOOP_ASSEMBLY_DEDUP, threshold: settings.TUNELOOP_DEDUP_THRESHOLD },
-    training: { mode: settings.TUNELOOP_TRAINING_MODE, continueMax: settings.TUNELOOP_CONTINUE_MAX, replayShare: settings.TUNELOOP_REPLAY_SHARE },
+    training: {
+      mode: settings.TUNELOOP_TRAINING_MODE,
+      continueMax: settings.TUNELOOP_CONTINUE_MAX,
+      replayShare: settings.TUNELOOP_REPLAY_SHARE,
+    },
   };
 }

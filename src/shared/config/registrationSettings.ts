@@ -21,15 +21,26 @@ export type RegistrationSettings = Pick<Settings, keyof typeof REGISTRATION_DEFA
 
 /** A registration setting has a value the triggers cannot use. */
 export class RegistrationSettingsError extends TuneloopError {
-  constructor(readonly setting: string, message: string) {
-    super(`tuneloop cannot register its functions: ${setting}: ${message}. Set it in local.settings.json, the environment, or the Function App settings.`);
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
+    super(
+      `tuneloop cannot register its functions: ${setting}: ${message}. Set it in local.settings.json, the environment, or the Function App settings.`,
+    );
   }
 }
 
-function oneOf<T extends string>(env: Record<string, string | undefined>, name: keyof typeof REGISTRATION_DEFAULTS, allowed: readonly T[], fallback: T): T {
+function oneOf<T extends string>(
+  env: Record<string, string | undefined>,
+  name: keyof typeof REGISTRATION_DEFAULTS,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   const value = env[name];
   if (value === undefined || value === '') return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new RegistrationSettingsError(name, `expected one of ${allowed.join(', ')}, got "${value}"`);
+  if (!(allowed as readonly string[]).includes(value))
+    throw new RegistrationSettingsError(name, `expected one of ${allowed.join(', ')}, got "${value}"`);
   return value as T;
 }
 
@@ -40,7 +51,12 @@ function schedule(env: Record<string, string | undefined>, name: keyof typeof RE
 
 export function registrationSettings(env: Record<string, string | undefined> = process.env): RegistrationSettings {
   return {
-    TUNELOOP_BLOB_TRIGGER_SOURCE: oneOf(env, 'TUNELOOP_BLOB_TRIGGER_SOURCE', BLOB_TRIGGER_SOURCES, REGISTRATION_DEFAULTS.TUNELOOP_BLOB_TRIGGER_SOURCE),
+    TUNELOOP_BLOB_TRIGGER_SOURCE: oneOf(
+      env,
+      'TUNELOOP_BLOB_TRIGGER_SOURCE',
+      BLOB_TRIGGER_SOURCES,
+      REGISTRATION_DEFAULTS.TUNELOOP_BLOB_TRIGGER_SOURCE,
+    ),
     TUNELOOP_JOB_TRANSPORT: oneOf(env, 'TUNELOOP_JOB_TRANSPORT', JOB_TRANSPORTS, REGISTRATION_DEFAULTS.TUNELOOP_JOB_TRANSPORT),
     TUNELOOP_DRIFT_SCHEDULE: schedule(env, 'TUNELOOP_DRIFT_SCHEDULE', REGISTRATION_DEFAULTS.TUNELOOP_DRIFT_SCHEDULE),
     TUNELOOP_LIFECYCLE_SCHEDULE: schedule(env, 'TUNELOOP_LIFECYCLE_SCHEDULE', REGISTRATION_DEFAULTS.TUNELOOP_LIFECYCLE_SCHEDULE),

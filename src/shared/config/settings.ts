@@ -29,9 +29,7 @@ function setting<T extends z.ZodType>(name: string, schema: T, meta: SettingMeta
   return schema;
 }
 
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const positiveInt = z.coerce.number().int().positive();
 const share = z.coerce.number().min(0).max(1);
 const speakerRolesSchema = z.record(z.string().min(1), z.enum(['user', 'assistant', 'system']));
@@ -97,7 +95,8 @@ export const settingsSchema = z
       sample: 'local',
     }),
     TUNELOOP_OPENAI_API_KEY: setting('TUNELOOP_OPENAI_API_KEY', z.string().min(1).optional(), {
-      description: 'Explicit alternative to keyless access, read only when TUNELOOP_OPENAI_AUTH=apikey. Keep it in Key Vault, never in files.',
+      description:
+        'Explicit alternative to keyless access, read only when TUNELOOP_OPENAI_AUTH=apikey. Keep it in Key Vault, never in files.',
       where: 'optional',
       sample: '',
     }),
@@ -147,7 +146,10 @@ export const settingsSchema = z
     }),
     TUNELOOP_FINETUNE_SUFFIX: setting(
       'TUNELOOP_FINETUNE_SUFFIX',
-      z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'up to 40 letters, digits, - or _').default('tuneloop'),
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,40}$/, 'up to 40 letters, digits, - or _')
+        .default('tuneloop'),
       {
         description: 'suffix added to fine-tuned model names (up to 40 of A-Z a-z 0-9 - _).',
         where: 'optional',
@@ -205,7 +207,8 @@ export const settingsSchema = z
       sample: '10000',
     }),
     TUNELOOP_GATE_REJECT_OVERFITTING: setting('TUNELOOP_GATE_REJECT_OVERFITTING', bool.default(true), {
-      description: 'Promotion gate: reject a candidate whose results.csv shows overfitting (see TUNELOOP_OVERFIT_WINDOW, TUNELOOP_OVERFIT_MAX_GAP).',
+      description:
+        'Promotion gate: reject a candidate whose results.csv shows overfitting (see TUNELOOP_OVERFIT_WINDOW, TUNELOOP_OVERFIT_MAX_GAP).',
       where: 'optional',
       sample: 'true',
     }),
@@ -215,29 +218,43 @@ export const settingsSchema = z
       where: 'optional',
       sample: '0.02',
     }),
-    TUNELOOP_GATE_BOOTSTRAP_RESAMPLES: setting('TUNELOOP_GATE_BOOTSTRAP_RESAMPLES', z.coerce.number().int().min(100).max(100000).default(1000), {
-      description: 'Promotion gate: bootstrap resamples behind the 95 % intervals of BLEU, macro-F1, out-of-scope decline rate, latency p95 and CSAT.',
-      where: 'optional',
-      sample: '1000',
-    }),
+    TUNELOOP_GATE_BOOTSTRAP_RESAMPLES: setting(
+      'TUNELOOP_GATE_BOOTSTRAP_RESAMPLES',
+      z.coerce.number().int().min(100).max(100000).default(1000),
+      {
+        description:
+          'Promotion gate: bootstrap resamples behind the 95 % intervals of BLEU, macro-F1, out-of-scope decline rate, latency p95 and CSAT.',
+        where: 'optional',
+        sample: '1000',
+      },
+    ),
     TUNELOOP_PROMOTION: setting('TUNELOOP_PROMOTION', z.enum(['auto', 'manual']).default('auto'), {
       description:
         'auto: a candidate that passes the gate is promoted at once. manual: it waits in state awaiting-approval for `tuneloop approve <job>` / `tuneloop reject <job> --reason ...` (or an approve/reject queue message).',
       where: 'optional',
       sample: 'auto',
     }),
-    TUNELOOP_APPROVAL_TIMEOUT_HOURS: setting('TUNELOOP_APPROVAL_TIMEOUT_HOURS', z.coerce.number().positive().max(24 * 60).default(72), {
-      description: 'Manual promotion: hours a candidate may wait for approval; then it is rejected as expired and production stays.',
-      where: 'optional',
-      sample: '72',
-    }),
+    TUNELOOP_APPROVAL_TIMEOUT_HOURS: setting(
+      'TUNELOOP_APPROVAL_TIMEOUT_HOURS',
+      z.coerce
+        .number()
+        .positive()
+        .max(24 * 60)
+        .default(72),
+      {
+        description: 'Manual promotion: hours a candidate may wait for approval; then it is rejected as expired and production stays.',
+        where: 'optional',
+        sample: '72',
+      },
+    ),
     TUNELOOP_APPROVAL_REMINDER_HOURS: setting('TUNELOOP_APPROVAL_REMINDER_HOURS', z.coerce.number().positive().default(24), {
       description: 'Manual promotion: a tuneloop.model.approval_reminder event is sent every this many hours while a candidate waits.',
       where: 'optional',
       sample: '24',
     }),
     TUNELOOP_OVERFIT_WINDOW: setting('TUNELOOP_OVERFIT_WINDOW', z.coerce.number().int().min(2).default(3), {
-      description: 'Overfitting check: number of most recent results.csv steps (with both losses) whose trends are compared; at least the last tenth of the run is read (single-batch losses are noisy).',
+      description:
+        'Overfitting check: number of most recent results.csv steps (with both losses) whose trends are compared; at least the last tenth of the run is read (single-batch losses are noisy).',
       where: 'optional',
       sample: '3',
     }),
@@ -257,20 +274,27 @@ export const settingsSchema = z
       sample: '24',
     }),
     TUNELOOP_DEPLOYMENT_HOURLY_COST: setting('TUNELOOP_DEPLOYMENT_HOURLY_COST', z.coerce.number().min(0).default(1.7), {
-      description: 'Hosting price of one fine-tuned deployment per hour (USD; check the Azure OpenAI price list for your model and region). Used for the hosting cost per day.',
+      description:
+        'Hosting price of one fine-tuned deployment per hour (USD; check the Azure OpenAI price list for your model and region). Used for the hosting cost per day.',
       where: 'optional',
       sample: '1.7',
     }),
     TUNELOOP_DEPLOYMENT_KEEPALIVE_DAYS: setting('TUNELOOP_DEPLOYMENT_KEEPALIVE_DAYS', z.coerce.number().positive().max(14).default(7), {
-      description: 'Send the production deployment a one-token request when it has had none for this many days (Azure deletes fine-tuned deployments idle for 15 days).',
+      description:
+        'Send the production deployment a one-token request when it has had none for this many days (Azure deletes fine-tuned deployments idle for 15 days).',
       where: 'optional',
       sample: '7',
     }),
-    TUNELOOP_LIFECYCLE_SCHEDULE: setting('TUNELOOP_LIFECYCLE_SCHEDULE', z.string().min(1).default(REGISTRATION_DEFAULTS.TUNELOOP_LIFECYCLE_SCHEDULE), {
-      description: 'NCRONTAB schedule of deploymentLifecycle (retire superseded deployments, keep production alive, record hosting cost).',
-      where: 'optional',
-      sample: '0 15 * * * *',
-    }),
+    TUNELOOP_LIFECYCLE_SCHEDULE: setting(
+      'TUNELOOP_LIFECYCLE_SCHEDULE',
+      z.string().min(1).default(REGISTRATION_DEFAULTS.TUNELOOP_LIFECYCLE_SCHEDULE),
+      {
+        description:
+          'NCRONTAB schedule of deploymentLifecycle (retire superseded deployments, keep production alive, record hosting cost).',
+        where: 'optional',
+        sample: '0 15 * * * *',
+      },
+    ),
     TUNELOOP_POLL_DELAY_START_SECONDS: setting('TUNELOOP_POLL_DELAY_START_SECONDS', z.coerce.number().min(0).default(30), {
       description: 'First delay before a fine-tuning job is polled again; each later delay grows by TUNELOOP_POLL_DELAY_FACTOR.',
       where: 'optional',
@@ -291,21 +315,22 @@ export const settingsSchema = z
       where: 'optional',
       sample: '20',
     }),
-    TUNELOOP_JOB_TRANSPORT: setting('TUNELOOP_JOB_TRANSPORT', z.enum(JOB_TRANSPORTS).default(REGISTRATION_DEFAULTS.TUNELOOP_JOB_TRANSPORT), {
-      description:
-        'Queue carrying fine-tuning job messages: storage = Storage queue finetune-jobs (visibility delay, poison queue), servicebus = Service Bus queue finetune-jobs (scheduled messages, dead-letter queue).',
-      where: 'azure',
-      sample: 'storage',
-    }),
-    TUNELOOP_SERVICEBUS__fullyQualifiedNamespace: setting(
-      'TUNELOOP_SERVICEBUS__fullyQualifiedNamespace',
-      z.string().min(1).optional(),
+    TUNELOOP_JOB_TRANSPORT: setting(
+      'TUNELOOP_JOB_TRANSPORT',
+      z.enum(JOB_TRANSPORTS).default(REGISTRATION_DEFAULTS.TUNELOOP_JOB_TRANSPORT),
       {
-        description: 'Service Bus namespace (<name>.servicebus.windows.net) for TUNELOOP_JOB_TRANSPORT=servicebus; identity-based connection.',
+        description:
+          'Queue carrying fine-tuning job messages: storage = Storage queue finetune-jobs (visibility delay, poison queue), servicebus = Service Bus queue finetune-jobs (scheduled messages, dead-letter queue).',
         where: 'azure',
-        sample: '',
+        sample: 'storage',
       },
     ),
+    TUNELOOP_SERVICEBUS__fullyQualifiedNamespace: setting('TUNELOOP_SERVICEBUS__fullyQualifiedNamespace', z.string().min(1).optional(), {
+      description:
+        'Service Bus namespace (<name>.servicebus.windows.net) for TUNELOOP_JOB_TRANSPORT=servicebus; identity-based connection.',
+      where: 'azure',
+      sample: '',
+    }),
     TUNELOOP_SERVICEBUS__credential: setting('TUNELOOP_SERVICEBUS__credential', z.literal('managedidentity').optional(), {
       description: 'Tells the Functions host to use a managed identity for the Service Bus trigger connection.',
       where: 'azure',
@@ -316,15 +341,11 @@ export const settingsSchema = z
       where: 'azure',
       sample: '',
     }),
-    TUNELOOP_SYSTEM_PROMPT: setting(
-      'TUNELOOP_SYSTEM_PROMPT',
-      z.string().default('You are a helpful customer service assistant.'),
-      {
-        description: 'System message put first in every training example (empty: no system message).',
-        where: 'optional',
-        sample: 'You are a helpful customer service assistant.',
-      },
-    ),
+    TUNELOOP_SYSTEM_PROMPT: setting('TUNELOOP_SYSTEM_PROMPT', z.string().default('You are a helpful customer service assistant.'), {
+      description: 'System message put first in every training example (empty: no system message).',
+      where: 'optional',
+      sample: 'You are a helpful customer service assistant.',
+    }),
     TUNELOOP_SPLIT_VALIDATION: setting('TUNELOOP_SPLIT_VALIDATION', share.default(0.1), {
       description: 'Share of conversations (by hash of conversation_id) in the validation split.',
       where: 'optional',
@@ -354,7 +375,10 @@ export const settingsSchema = z
           try {
             return speakerRolesSchema.parse(JSON.parse(text));
           } catch (err) {
-            ctx.addIssue({ code: 'custom', message: `must be a JSON object of speaker name -> "user" | "assistant" | "system" (${(err as Error).message.split('\n')[0]})` });
+            ctx.addIssue({
+              code: 'custom',
+              message: `must be a JSON object of speaker name -> "user" | "assistant" | "system" (${(err as Error).message.split('\n')[0]})`,
+            });
             return z.NEVER;
           }
         })
@@ -377,12 +401,14 @@ export const settingsSchema = z
       },
     ),
     TUNELOOP_RETRAIN_SCHEDULE: setting('TUNELOOP_RETRAIN_SCHEDULE', z.string().min(1).default('0 0 2 * * *'), {
-      description: 'NCRONTAB schedule (seconds first) of the nightly dataset assembly and retrain. Azure resolves %TUNELOOP_RETRAIN_SCHEDULE% from app settings, so Bicep sets it.',
+      description:
+        'NCRONTAB schedule (seconds first) of the nightly dataset assembly and retrain. Azure resolves %TUNELOOP_RETRAIN_SCHEDULE% from app settings, so Bicep sets it.',
       where: 'azure',
       sample: '0 0 2 * * *',
     }),
     TUNELOOP_MAX_TRAINING_COST_USD: setting('TUNELOOP_MAX_TRAINING_COST_USD', z.coerce.number().nonnegative().default(100), {
-      description: 'Budget per fine-tuning job: a dataset whose estimated training cost is higher is refused (event tuneloop.budget.refused).',
+      description:
+        'Budget per fine-tuning job: a dataset whose estimated training cost is higher is refused (event tuneloop.budget.refused).',
       where: 'optional',
       sample: '100',
     }),
@@ -393,18 +419,20 @@ export const settingsSchema = z
       sample: '1',
     }),
     TUNELOOP_RETRAIN_MIN_CHANGED_TOKENS: setting('TUNELOOP_RETRAIN_MIN_CHANGED_TOKENS', z.coerce.number().int().nonnegative().default(0), {
-      description: 'A new dataset version is trained only when at least this many training tokens changed since the last version (counted like TUNELOOP_RETRAIN_MIN_NEW_EXAMPLES); 0: no token threshold.',
+      description:
+        'A new dataset version is trained only when at least this many training tokens changed since the last version (counted like TUNELOOP_RETRAIN_MIN_NEW_EXAMPLES); 0: no token threshold.',
       where: 'optional',
       sample: '0',
     }),
     TUNELOOP_ASSEMBLY_LOCK_MINUTES: setting('TUNELOOP_ASSEMBLY_LOCK_MINUTES', z.coerce.number().positive().default(30), {
       description:
-        'Single flight: one dataset assembly + submit per base model at a time (nightly and drift share it). The lock row is renewed while the assembly runs; a crashed holder\'s lock expires after this many minutes.',
+        "Single flight: one dataset assembly + submit per base model at a time (nightly and drift share it). The lock row is renewed while the assembly runs; a crashed holder's lock expires after this many minutes.",
       where: 'optional',
       sample: '30',
     }),
     TUNELOOP_ASSEMBLY_TEMP_DIR: setting('TUNELOOP_ASSEMBLY_TEMP_DIR', z.string().min(1).optional(), {
-      description: 'Local scratch folder of the nightly assembly (spill files; about twice the curated data while it runs). Default: the OS temp folder.',
+      description:
+        'Local scratch folder of the nightly assembly (spill files; about twice the curated data while it runs). Default: the OS temp folder.',
       where: 'optional',
       sample: '',
     }),
@@ -418,7 +446,10 @@ export const settingsSchema = z
             const parsed = JSON.parse(text) as unknown;
             const result = z.record(z.string().min(1), z.number().nonnegative()).safeParse(parsed);
             if (result.success) return result.data;
-            ctx.addIssue({ code: 'custom', message: `TUNELOOP_TRAINING_PRICES must map model names to USD per 1M training tokens: ${result.error.issues[0]?.message}` });
+            ctx.addIssue({
+              code: 'custom',
+              message: `TUNELOOP_TRAINING_PRICES must map model names to USD per 1M training tokens: ${result.error.issues[0]?.message}`,
+            });
           } catch (err) {
             ctx.addIssue({ code: 'custom', message: `TUNELOOP_TRAINING_PRICES is not JSON: ${(err as Error).message}` });
           }
@@ -438,7 +469,8 @@ export const settingsSchema = z
       sample: 'full',
     }),
     TUNELOOP_REPLAY_SHARE: setting('TUNELOOP_REPLAY_SHARE', z.coerce.number().min(0).lt(1).default(0.3), {
-      description: 'Continue mode: share of the continuation training file made of replayed earlier conversations (stratified by issue type), against forgetting.',
+      description:
+        'Continue mode: share of the continuation training file made of replayed earlier conversations (stratified by issue type), against forgetting.',
       where: 'optional',
       sample: '0.3',
     }),
@@ -479,13 +511,15 @@ export const settingsSchema = z
           }
         }),
       {
-        description: 'Account/order number patterns redacted as [ID], a JSON array of regular expressions, e.g. ["\\\\bACC-\\\\d{6}\\\\b"].',
+        description:
+          'Account/order number patterns redacted as [ID], a JSON array of regular expressions, e.g. ["\\\\bACC-\\\\d{6}\\\\b"].',
         where: 'optional',
         sample: '[]',
       },
     ),
     TUNELOOP_DEDUP_THRESHOLD: setting('TUNELOOP_DEDUP_THRESHOLD', z.coerce.number().gt(0).max(1).default(0.8), {
-      description: 'Jaccard similarity (MinHash over 3-word shingles) at or above which a conversation is a near-duplicate of one seen before.',
+      description:
+        'Jaccard similarity (MinHash over 3-word shingles) at or above which a conversation is a near-duplicate of one seen before.',
       where: 'optional',
       sample: '0.8',
     }),
@@ -511,14 +545,18 @@ export const settingsSchema = z
               .split(',')
               .map((p) => p.trim())
               .filter(Boolean)
-              .every((p) => /^(?:(?:handoff|short-reply|apology-only|out-of-scope|ambiguous)=(?:weight0|drop|off)|no-customer-question=(?:drop|off))$/.test(p)),
+              .every((p) =>
+                /^(?:(?:handoff|short-reply|apology-only|out-of-scope|ambiguous)=(?:weight0|drop|off)|no-customer-question=(?:drop|off))$/.test(
+                  p,
+                ),
+              ),
           'use rule=action pairs separated by commas: handoff, short-reply, apology-only, out-of-scope, ambiguous = weight0|drop|off; no-customer-question = drop|off',
         ),
       {
-      description:
-        'Reply-rule actions, e.g. "handoff=drop,short-reply=weight0,apology-only=off,out-of-scope=off,ambiguous=weight0,no-customer-question=off". Defaults: reply rules weight0, no-customer-question drop. Phrase rules apply to en, de, fr, es, it, pt, nl; other languages are counted as not screened.',
-      where: 'optional',
-      sample: '',
+        description:
+          'Reply-rule actions, e.g. "handoff=drop,short-reply=weight0,apology-only=off,out-of-scope=off,ambiguous=weight0,no-customer-question=off". Defaults: reply rules weight0, no-customer-question drop. Phrase rules apply to en, de, fr, es, it, pt, nl; other languages are counted as not screened.',
+        where: 'optional',
+        sample: '',
       },
     ),
     TUNELOOP_SAFETY_SCREEN: setting(
@@ -531,9 +569,10 @@ export const settingsSchema = z
           'use "off" or a comma list of injection, secret, abuse, request',
         ),
       {
-      description: 'Safety screen categories that quarantine a conversation (comma list of injection, secret, abuse (assistant turns, per language), request (an unsafe customer request the agent followed); "off" for none).',
-      where: 'optional',
-      sample: 'injection,secret,abuse,request',
+        description:
+          'Safety screen categories that quarantine a conversation (comma list of injection, secret, abuse (assistant turns, per language), request (an unsafe customer request the agent followed); "off" for none).',
+        where: 'optional',
+        sample: 'injection,secret,abuse,request',
       },
     ),
     TUNELOOP_BALANCE_MAX_SHARE: setting('TUNELOOP_BALANCE_MAX_SHARE', z.coerce.number().gt(0).max(1).default(0.4), {
@@ -566,7 +605,8 @@ export const settingsSchema = z
       'TUNELOOP_EMULATOR_OUT_OF_SCOPE_THRESHOLD',
       z.coerce.number().min(0).max(1).default(0.2),
       {
-        description: 'Local emulator: retrieval similarity (cosine, 0–1) under which a fine-tuned model declines a question as out of scope.',
+        description:
+          'Local emulator: retrieval similarity (cosine, 0–1) under which a fine-tuned model declines a question as out of scope.',
         where: 'local',
         sample: '0.2',
       },
@@ -597,7 +637,10 @@ export const settingsSchema = z
       'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
       z
         .string()
-        .regex(/^\s*Authorization\s*=\s*AAD\s*(;\s*ClientId\s*=\s*[^;\s]+\s*)?;?\s*$/i, 'expected "Authorization=AAD" or "Authorization=AAD;ClientId=<client id>" (keyless ingestion with Entra ID)')
+        .regex(
+          /^\s*Authorization\s*=\s*AAD\s*(;\s*ClientId\s*=\s*[^;\s]+\s*)?;?\s*$/i,
+          'expected "Authorization=AAD" or "Authorization=AAD;ClientId=<client id>" (keyless ingestion with Entra ID)',
+        )
         .optional(),
       {
         description:
@@ -606,16 +649,12 @@ export const settingsSchema = z
         sample: '',
       },
     ),
-    TUNELOOP_TELEMETRY_LOCAL_SINK: setting(
-      'TUNELOOP_TELEMETRY_LOCAL_SINK',
-      z.enum(['auto', 'always', 'never']).default('auto'),
-      {
-        description:
-          'Local JSONL telemetry sink: auto = only without APPLICATIONINSIGHTS_CONNECTION_STRING, always = also next to Application Insights, never = off.',
-        where: 'optional',
-        sample: 'auto',
-      },
-    ),
+    TUNELOOP_TELEMETRY_LOCAL_SINK: setting('TUNELOOP_TELEMETRY_LOCAL_SINK', z.enum(['auto', 'always', 'never']).default('auto'), {
+      description:
+        'Local JSONL telemetry sink: auto = only without APPLICATIONINSIGHTS_CONNECTION_STRING, always = also next to Application Insights, never = off.',
+      where: 'optional',
+      sample: 'auto',
+    }),
     TUNELOOP_EVENTGRID_TOPIC_ENDPOINT: setting('TUNELOOP_EVENTGRID_TOPIC_ENDPOINT', z.url().optional(), {
       description:
         'Event Grid topic endpoint that receives tuneloop CloudEvents (job succeeded/failed, model promoted/rejected, drift alert), keyless. Unset: TUNELOOP_EVENTS_WEBHOOK_URL or the local sink <TUNELOOP_LOCAL_DIR>/events.jsonl.',
@@ -638,7 +677,8 @@ export const settingsSchema = z
       sample: '24',
     }),
     TUNELOOP_DRIFT_MIN_SAMPLES: setting('TUNELOOP_DRIFT_MIN_SAMPLES', positiveInt.default(30), {
-      description: 'Minimum conversations on each side (reference, recent) before a drift metric is emitted; below it the metric is skipped with the reason recorded.',
+      description:
+        'Minimum conversations on each side (reference, recent) before a drift metric is emitted; below it the metric is skipped with the reason recorded.',
       where: 'optional',
       sample: '30',
     }),
@@ -648,15 +688,21 @@ export const settingsSchema = z
       sample: '0.25',
     }),
     TUNELOOP_DRIFT_RETRAIN_COOLDOWN_HOURS: setting('TUNELOOP_DRIFT_RETRAIN_COOLDOWN_HOURS', z.coerce.number().int().min(0).default(24), {
-      description: 'After a drift-triggered retrain, driftWatch does not trigger another one for this many hours (drift stays high until the retrained model is in production).',
+      description:
+        'After a drift-triggered retrain, driftWatch does not trigger another one for this many hours (drift stays high until the retrained model is in production).',
       where: 'optional',
       sample: '24',
     }),
-    TUNELOOP_DRIFT_QUALITY_MAX_CONVERSATIONS: setting('TUNELOOP_DRIFT_QUALITY_MAX_CONVERSATIONS', z.coerce.number().int().min(0).default(50), {
-      description: 'Most recent labelled conversations the production model is asked about per driftWatch run (intent F1, BLEU); 0 turns the check off.',
-      where: 'optional',
-      sample: '50',
-    }),
+    TUNELOOP_DRIFT_QUALITY_MAX_CONVERSATIONS: setting(
+      'TUNELOOP_DRIFT_QUALITY_MAX_CONVERSATIONS',
+      z.coerce.number().int().min(0).default(50),
+      {
+        description:
+          'Most recent labelled conversations the production model is asked about per driftWatch run (intent F1, BLEU); 0 turns the check off.',
+        where: 'optional',
+        sample: '50',
+      },
+    ),
   })
   .superRefine((s, ctx) => {
     if (!s.TUNELOOP_STORAGE && !s.TUNELOOP_STORAGE__blobServiceUri) {
@@ -681,7 +727,11 @@ export const settingsSchema = z
         message: `TUNELOOP_OPENAI_AUTH=local is only for the emulator on this machine, but TUNELOOP_OPENAI_ENDPOINT is ${s.TUNELOOP_OPENAI_ENDPOINT}; use TUNELOOP_OPENAI_AUTH=default (keyless) for Azure`,
       });
     }
-    if (s.TUNELOOP_EVENTS_WEBHOOK_URL && !s.TUNELOOP_EVENTS_WEBHOOK_URL.startsWith('https://') && !isLoopbackUrl(s.TUNELOOP_EVENTS_WEBHOOK_URL)) {
+    if (
+      s.TUNELOOP_EVENTS_WEBHOOK_URL &&
+      !s.TUNELOOP_EVENTS_WEBHOOK_URL.startsWith('https://') &&
+      !isLoopbackUrl(s.TUNELOOP_EVENTS_WEBHOOK_URL)
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['TUNELOOP_EVENTS_WEBHOOK_URL'],
@@ -699,7 +749,8 @@ export const settingsSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['TUNELOOP_PII_LANGUAGE_ENDPOINT'],
-        message: 'TUNELOOP_PII_MODE=azure needs the Azure AI Language endpoint, e.g. https://<resource>.cognitiveservices.azure.com; or use TUNELOOP_PII_MODE=local',
+        message:
+          'TUNELOOP_PII_MODE=azure needs the Azure AI Language endpoint, e.g. https://<resource>.cognitiveservices.azure.com; or use TUNELOOP_PII_MODE=local',
       });
     }
     if (s.TUNELOOP_BALANCE_MIN_SHARE > s.TUNELOOP_BALANCE_MAX_SHARE) {

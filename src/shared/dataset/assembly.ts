@@ -183,7 +183,13 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
     const resolved = new LineWriter(scratch.file('resolved.txt'));
     const feedbackOut = new LineWriter(scratch.file('feedback.jsonl'));
     const droppedOut = new LineWriter(scratch.file('dropped.jsonl'));
-    const resolution = { feedbackConversations: 0, ratingsJoined: 0, downWeighted: 0, newestReceivedAt: '', trainByType: new Map<string, number>() };
+    const resolution = {
+      feedbackConversations: 0,
+      ratingsJoined: 0,
+      downWeighted: 0,
+      newestReceivedAt: '',
+      trainByType: new Map<string, number>(),
+    };
     for (let p = 0; p < partitionCount; p++) {
       signal?.throwIfAborted();
       await resolvePartition(partitions.read(p), { runtime, stages, accounting, resolution, resolved, feedbackOut, droppedOut, signal });
@@ -226,9 +232,20 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
       version,
       signal,
     });
-    let uploadTrain: { file: string; keyed: boolean; copies: string | undefined; examples: number; tokens: number } = { file: out.trainFile, keyed: true, copies: out.copiesFile, examples: out.counts.train + accounting.records.upsampled, tokens: out.tokens.train + out.upsampledTokens };
+    let uploadTrain: { file: string; keyed: boolean; copies: string | undefined; examples: number; tokens: number } = {
+      file: out.trainFile,
+      keyed: true,
+      copies: out.copiesFile,
+      examples: out.counts.train + accounting.records.upsampled,
+      tokens: out.tokens.train + out.upsampledTokens,
+    };
     if (training.mode === 'continue') {
-      const cont = await writeContinuationFile(scratch, { trainFile: out.trainFile, statusFile: required(training.statusFile, 'the continuation status file'), plan: training, version });
+      const cont = await writeContinuationFile(scratch, {
+        trainFile: out.trainFile,
+        statusFile: required(training.statusFile, 'the continuation status file'),
+        plan: training,
+        version,
+      });
       uploadTrain = { file: cont.file, keyed: true, copies: undefined, examples: cont.examples, tokens: cont.tokens };
     }
 
@@ -274,7 +291,12 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
     delete (manifest.training as { statusFile?: string }).statusFile;
 
     if (out.counts.train < MIN_TRAINING_EXAMPLES) {
-      return await skipped(runtime, 'too-few-examples', `${out.counts.train} training examples; Azure OpenAI needs at least ${MIN_TRAINING_EXAMPLES}`, manifest);
+      return await skipped(
+        runtime,
+        'too-few-examples',
+        `${out.counts.train} training examples; Azure OpenAI needs at least ${MIN_TRAINING_EXAMPLES}`,
+        manifest,
+      );
     }
     if (latest?.contentHash === contentHash) {
       // A run that stopped after recording the version but before queueing its job (storage down,
@@ -299,7 +321,12 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
       );
     }
     if (cost.estimated_cost_usd === null) {
-      return await budgetRefused(runtime, manifest, 'no-price', `no training price is known for model ${training.baseModel}; set its price per 1M training tokens in TUNELOOP_TRAINING_PRICES`);
+      return await budgetRefused(
+        runtime,
+        manifest,
+        'no-price',
+        `no training price is known for model ${training.baseModel}; set its price per 1M training tokens in TUNELOOP_TRAINING_PRICES`,
+      );
     }
     if (cost.estimated_cost_usd > config.maxTrainingCostUsd) {
       return await budgetRefused(
@@ -313,10 +340,16 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
     const container = runtime.storage.container(CONTAINERS.datasets);
     const upload = async (name: string, lines: AsyncIterable<string>, type: string) => {
       const body = Readable.from(asBuffers(lines));
-      await container.getBlockBlobClient(name).uploadStream(body, 4 * 1024 * 1024, 2, { blobHTTPHeaders: { blobContentType: type }, abortSignal: signal });
+      await container
+        .getBlockBlobClient(name)
+        .uploadStream(body, 4 * 1024 * 1024, 2, { blobHTTPHeaders: { blobContentType: type }, abortSignal: signal });
     };
     const jsonl = 'application/jsonl';
-    await upload(manifest.files.train, concat(stripKeys(readFileLines(uploadTrain.file)), stripKeys(readFileLines(uploadTrain.copies ?? ''))), jsonl);
+    await upload(
+      manifest.files.train,
+      concat(stripKeys(readFileLines(uploadTrain.file)), stripKeys(readFileLines(uploadTrain.copies ?? ''))),
+      jsonl,
+    );
     await upload(manifest.files.validation, readFileLines(out.validationFile), jsonl);
     await upload(manifest.files.holdout, readFileLines(out.holdoutFile), jsonl);
     await upload(manifest.files.holdoutRecords, readFileLines(out.holdoutRecordsFile), jsonl);
@@ -358,7 +391,11 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
     runtime.telemetry.trackMetric('tuneloop.dataset.superseded_records', accounting.records.superseded, dims);
     runtime.telemetry.trackMetric('tuneloop.dataset.estimated_cost_usd', cost.estimated_cost_usd, dims);
     if (training.replay) {
-      runtime.telemetry.trackMetric('tuneloop.dataset.replay_examples', training.replay.examples, { ...dims, training_mode: training.mode, job_base_model: training.baseModel });
+      runtime.telemetry.trackMetric('tuneloop.dataset.replay_examples', training.replay.examples, {
+        ...dims,
+        training_mode: training.mode,
+        job_base_model: training.baseModel,
+      });
     }
     await notify(runtime, {
       type: EVENT_TYPES.datasetAssembled,
@@ -388,7 +425,9 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
         ...(training.mode === 'continue' ? { baseModel: training.baseModel } : {}),
       });
       // Marks the version as queued; a run that stopped before this line is finished by the next one.
-      await runtime.storage.table(TABLES.datasets).updateEntity({ partitionKey: 'dataset', rowKey: version, submittedAt: new Date().toISOString() }, 'Merge');
+      await runtime.storage
+        .table(TABLES.datasets)
+        .updateEntity({ partitionKey: 'dataset', rowKey: version, submittedAt: new Date().toISOString() }, 'Merge');
     }
     await runtime.telemetry.flush();
     return { outcome: 'submitted', manifest, jobKey };
@@ -403,14 +442,24 @@ async function skipped(runtime: Runtime, reason: string, detail: string, manifes
   return { outcome: 'skipped', reason, detail, manifest };
 }
 
-async function budgetRefused(runtime: Runtime, manifest: DatasetManifest, reason: 'over-budget' | 'no-price', detail: string): Promise<AssemblyOutcome> {
+async function budgetRefused(
+  runtime: Runtime,
+  manifest: DatasetManifest,
+  reason: 'over-budget' | 'no-price',
+  detail: string,
+): Promise<AssemblyOutcome> {
   const cost = manifest.cost.estimated_cost_usd;
   if (cost !== null) runtime.telemetry.trackMetric('tuneloop.budget.refused_cost_usd', cost, { dataset_version: manifest.version });
   await notify(runtime, {
     type: EVENT_TYPES.budgetRefused,
     subject: `datasets/${manifest.version}`,
     id: `budget-${manifest.version}`,
-    data: { dataset_version: manifest.version, estimated_cost_usd: cost, budget_usd: runtime.config.assembly.maxTrainingCostUsd, reason: detail },
+    data: {
+      dataset_version: manifest.version,
+      estimated_cost_usd: cost,
+      budget_usd: runtime.config.assembly.maxTrainingCostUsd,
+      reason: detail,
+    },
   });
   return skipped(runtime, reason, detail, manifest);
 }
@@ -440,7 +489,13 @@ async function listShards(runtime: Runtime, signal?: AbortSignal): Promise<Liste
 }
 
 /** Spill line: `hash \t shard index \t curated line`; feedback: `hash \t F \t json`. */
-async function spillShard(runtime: Runtime, shard: ListedShard, index: number, partitions: HashPartitions, signal?: AbortSignal): Promise<ShardLineage> {
+async function spillShard(
+  runtime: Runtime,
+  shard: ListedShard,
+  index: number,
+  partitions: HashPartitions,
+  signal?: AbortSignal,
+): Promise<ShardLineage> {
   const blob = runtime.storage.container(CONTAINERS.curated).getBlobClient(shard.name);
   const hash = createHash('sha256');
   let records = 0;
@@ -475,7 +530,12 @@ async function spillShard(runtime: Runtime, shard: ListedShard, index: number, p
 }
 
 /** The blob's lines, reading exactly the listed version (ETag), every byte passed to `onChunk`. */
-async function* hashedLines(blob: BlobClient, etag: string, signal: AbortSignal | undefined, onChunk: (chunk: Buffer) => void): AsyncIterable<string> {
+async function* hashedLines(
+  blob: BlobClient,
+  etag: string,
+  signal: AbortSignal | undefined,
+  onChunk: (chunk: Buffer) => void,
+): AsyncIterable<string> {
   const response = await blob.download(0, undefined, { abortSignal: signal, ...(etag ? { conditions: { ifMatch: etag } } : {}) });
   const body = response.readableStreamBody;
   if (!body) return;
@@ -538,7 +598,13 @@ interface ResolveContext {
   runtime: Runtime;
   stages: AssemblyStage[];
   accounting: AssemblyAccounting;
-  resolution: { feedbackConversations: number; ratingsJoined: number; downWeighted: number; newestReceivedAt: string; trainByType: Map<string, number> };
+  resolution: {
+    feedbackConversations: number;
+    ratingsJoined: number;
+    downWeighted: number;
+    newestReceivedAt: string;
+    trainByType: Map<string, number>;
+  };
   resolved: LineWriter;
   feedbackOut: LineWriter;
   droppedOut: LineWriter;
@@ -581,7 +647,16 @@ async function resolvePartition(lines: AsyncIterable<string>, ctx: ResolveContex
     if (fb) {
       resolution.feedbackConversations++;
       if (fb.receivedAt > resolution.newestReceivedAt) resolution.newestReceivedAt = fb.receivedAt;
-      await ctx.feedbackOut.write(JSON.stringify({ source: fb.source, conversation_id: fb.conversationId, rating: fb.rating, received_at: fb.receivedAt, file: fb.file, line: fb.line }));
+      await ctx.feedbackOut.write(
+        JSON.stringify({
+          source: fb.source,
+          conversation_id: fb.conversationId,
+          rating: fb.rating,
+          received_at: fb.receivedAt,
+          file: fb.file,
+          line: fb.line,
+        }),
+      );
     }
     if (!group.records.length) continue;
     const newest = Math.max(...group.records.map((r) => r.shard));
@@ -641,15 +716,27 @@ function firstSeenKey(shard: number, line: number): string {
   return `${String(shard).padStart(7, '0')}:${String(Math.max(0, line)).padStart(10, '0')}`;
 }
 
-async function recordDrop(drop: NonNullable<StageDecision>, records: CuratedRecord[], inputs: number, accounting: AssemblyAccounting, droppedOut: LineWriter): Promise<void> {
+async function recordDrop(
+  drop: NonNullable<StageDecision>,
+  records: CuratedRecord[],
+  inputs: number,
+  accounting: AssemblyAccounting,
+  droppedOut: LineWriter,
+): Promise<void> {
   accounting.records.dropped += records.length;
   accounting.conversations.dropped += inputs;
   accounting.droppedByReason[drop.reason] = (accounting.droppedByReason[drop.reason] ?? 0) + records.length;
-  for (const record of records) await droppedOut.write(JSON.stringify({ reason: drop.reason, ...(drop.detail ? { detail: drop.detail } : {}), record }));
+  for (const record of records)
+    await droppedOut.write(JSON.stringify({ reason: drop.reason, ...(drop.detail ? { detail: drop.detail } : {}), record }));
 }
 
 /** Resolved line: `hash \t input records \t first seen \t curated record`. */
-async function writeResolved(out: LineWriter, conversation: ScannedConversation, inputs: number, trainByType: Map<string, number>): Promise<void> {
+async function writeResolved(
+  out: LineWriter,
+  conversation: ScannedConversation,
+  inputs: number,
+  trainByType: Map<string, number>,
+): Promise<void> {
   for (const record of conversation.records) {
     if (record.split === 'train') {
       const type = record.issue_type || UNTYPED;
@@ -687,7 +774,13 @@ async function* readResolved(file: string): AsyncIterable<ScannedConversation & 
 async function filterResolved(
   conversations: AsyncIterable<ScannedConversation & { inputs: number }>,
   stage: AssemblyStage,
-  ctx: { accounting: AssemblyAccounting; resolution: ResolveContext['resolution']; out: LineWriter; droppedOut: LineWriter; signal?: AbortSignal },
+  ctx: {
+    accounting: AssemblyAccounting;
+    resolution: ResolveContext['resolution'];
+    out: LineWriter;
+    droppedOut: LineWriter;
+    signal?: AbortSignal;
+  },
 ): Promise<void> {
   for await (const conversation of conversations) {
     ctx.signal?.throwIfAborted();
@@ -741,7 +834,13 @@ interface Outputs {
  * `balanceTrainingSplit`, then writes the split files and the training index. Up-sampling (a
  * minimum share) appends copies in further passes over the training file.
  */
-async function writeOutputs(scratch: ScratchDir, resolvedFile: string, trainByType: Map<string, number>, accounting: AssemblyAccounting, balance: BalanceConfig): Promise<Outputs> {
+async function writeOutputs(
+  scratch: ScratchDir,
+  resolvedFile: string,
+  trainByType: Map<string, number>,
+  accounting: AssemblyAccounting,
+  balance: BalanceConfig,
+): Promise<Outputs> {
   const { maxShare, minShare } = balance;
   const effectiveMaxShare = trainByType.size ? Math.max(maxShare, 1 / trainByType.size) : maxShare;
   const typed = new Map([...trainByType].filter(([t]) => t !== UNTYPED));
@@ -818,7 +917,15 @@ async function writeOutputs(scratch: ScratchDir, resolvedFile: string, trainByTy
       usedHere++;
     }
     if (keptTrain.length) {
-      await index.write(indexLine({ hash, digest: digest.digest('hex').slice(0, 32), tokens: trainTokens, examples: keptTrain.length, issueType: keptTrain[0].issue_type || UNTYPED }));
+      await index.write(
+        indexLine({
+          hash,
+          digest: digest.digest('hex').slice(0, 32),
+          tokens: trainTokens,
+          examples: keptTrain.length,
+          issueType: keptTrain[0].issue_type || UNTYPED,
+        }),
+      );
     }
     for (const r of records) {
       if (r.split === 'train') continue;
@@ -958,13 +1065,24 @@ function firstChange(examples: number, tokens: number): DatasetChange {
 }
 
 /** Reads a dataset version's index blob lines; undefined when that version has none. */
-export async function datasetIndexLines(runtime: Runtime, version: string, signal?: AbortSignal): Promise<AsyncIterable<string> | undefined> {
+export async function datasetIndexLines(
+  runtime: Runtime,
+  version: string,
+  signal?: AbortSignal,
+): Promise<AsyncIterable<string> | undefined> {
   const blob = runtime.storage.container(CONTAINERS.datasets).getBlobClient(`${version}/index.tsv`);
   if (!(await blob.exists({ abortSignal: signal }))) return undefined;
   return readLines(blob, signal);
 }
 
-async function changeSince(runtime: Runtime, latest: LatestDataset, indexFile: string, examples: number, tokens: number, signal?: AbortSignal): Promise<DatasetChange> {
+async function changeSince(
+  runtime: Runtime,
+  latest: LatestDataset,
+  indexFile: string,
+  examples: number,
+  tokens: number,
+  signal?: AbortSignal,
+): Promise<DatasetChange> {
   const previous = await datasetIndexLines(runtime, latest.version, signal);
   if (previous) return compareIndexes(readFileLines(indexFile), previous, { comparedWith: latest.version });
   // A version from before indexes existed: only the example count can be compared.
@@ -993,6 +1111,8 @@ async function queueIfNeverSubmitted(runtime: Runtime, latest: LatestDataset): P
     datasetVersion: latest.version,
     ...(latest.trainingMode === 'continue' && latest.jobBaseModel ? { baseModel: latest.jobBaseModel } : {}),
   });
-  await runtime.storage.table(TABLES.datasets).updateEntity({ partitionKey: 'dataset', rowKey: latest.version, submittedAt: new Date().toISOString() }, 'Merge');
+  await runtime.storage
+    .table(TABLES.datasets)
+    .updateEntity({ partitionKey: 'dataset', rowKey: latest.version, submittedAt: new Date().toISOString() }, 'Merge');
   return true;
 }

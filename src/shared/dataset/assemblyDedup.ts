@@ -86,10 +86,19 @@ export function nearDuplicateAssemblyStage(options: AssemblyDedupOptions): Assem
         const signature = shingleSet.length >= minShingles ? hasher.signatureOfHashes(shingleSet) : undefined;
         const first = conversation.records[0];
         await signatures.write(
-          [conversation.hash, conversation.firstSeen, exact, oneField(identityLabel(conversation.identity)), oneField(first.source.file), first.source.line, signature ? compactSignature(signature) : ''].join('\t'),
+          [
+            conversation.hash,
+            conversation.firstSeen,
+            exact,
+            oneField(identityLabel(conversation.identity)),
+            oneField(first.source.file),
+            first.source.line,
+            signature ? compactSignature(signature) : '',
+          ].join('\t'),
         );
         const keys = [`e-${exact}`, ...(signature ? bandKeys(signature, SIGNATURE_BANDING) : [])];
-        for (const key of keys) await bands.write(key.slice(key.indexOf('-') + 1), `${key}\t${conversation.firstSeen}\t${conversation.hash}`);
+        for (const key of keys)
+          await bands.write(key.slice(key.indexOf('-') + 1), `${key}\t${conversation.firstSeen}\t${conversation.hash}`);
       }
       await Promise.all([signatures.close(), bands.close()]);
 
@@ -243,7 +252,8 @@ async function loadVerdicts(verdicts: HashPartitions, p: number): Promise<Map<st
     const better =
       !seen ||
       candidate.firstSeen < seen.firstSeen ||
-      (candidate.firstSeen === seen.firstSeen && (candidate.similarity > seen.similarity || (candidate.similarity === seen.similarity && candidate.hash < seen.hash)));
+      (candidate.firstSeen === seen.firstSeen &&
+        (candidate.similarity > seen.similarity || (candidate.similarity === seen.similarity && candidate.hash < seen.hash)));
     if (better) best.set(later, candidate);
   }
   const out = new Map<string, StageDecision>();

@@ -4,8 +4,14 @@ import { z } from 'zod';
 export const curatedRecordSchema = z.object({
   conversation_id: z.string().min(1),
   kind: z.enum(['conversation', 'faq', 'ready', 'intent']),
-  issue_type: z.string().nullish().transform((v) => v ?? undefined),
-  csat: z.number().nullish().transform((v) => v ?? undefined),
+  issue_type: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? undefined),
+  csat: z
+    .number()
+    .nullish()
+    .transform((v) => v ?? undefined),
   split: z.enum(['train', 'validation', 'holdout']),
   tokens: z.number().int().nonnegative(),
   /** `system`: the source the input record named itself (its `source` field), if any. */

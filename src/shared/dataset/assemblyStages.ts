@@ -59,7 +59,10 @@ export interface AssemblyStage {
  * `source/id` labels (or bare ids for conversations uploaded at the container root) as
  * `identityLabel` prints them.
  */
-export function exclusionStage(load: (signal?: AbortSignal) => Promise<Iterable<string>> | Iterable<string>, reason = 'excluded'): AssemblyStage {
+export function exclusionStage(
+  load: (signal?: AbortSignal) => Promise<Iterable<string>> | Iterable<string>,
+  reason = 'excluded',
+): AssemblyStage {
   let excluded = new Set<string>();
   return {
     name: 'exclusions',
@@ -67,7 +70,9 @@ export function exclusionStage(load: (signal?: AbortSignal) => Promise<Iterable<
       excluded = new Set(await load(signal));
     },
     decide(conversation) {
-      return excluded.has(identityLabel(conversation.identity)) ? { reason, detail: `${identityLabel(conversation.identity)} is on the exclusion list` } : undefined;
+      return excluded.has(identityLabel(conversation.identity))
+        ? { reason, detail: `${identityLabel(conversation.identity)} is on the exclusion list` }
+        : undefined;
     },
   };
 }

@@ -192,12 +192,21 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
     const permanent = err instanceof IngestError && !err.retryable;
     if (attempt < maxAttempts && !permanent) {
       // The claim ends with the failed attempt, so the retry need not wait for the lease.
-      await receipts.upsertEntity({ ...receipt, leaseUntil: undefined, lastError: message.slice(0, 8000), updatedAt: new Date().toISOString() }, 'Replace');
+      await receipts.upsertEntity(
+        { ...receipt, leaseUntil: undefined, lastError: message.slice(0, 8000), updatedAt: new Date().toISOString() },
+        'Replace',
+      );
       throw new BlobAttemptError(blobName, attempt, maxAttempts, err);
     }
     options.log?.(`raw-logs/${printableBlobName(blobName)}: quarantined after ${attempt} attempt(s): ${message}`);
-    await quarantineWholeBlob({ curatedBlob, reportBlob, quarantineBlob }, { blobName, etag, attempts: attempt, error: message, permanent });
-    await receipts.upsertEntity({ ...receipt, status: 'quarantined', lastError: message.slice(0, 8000), updatedAt: new Date().toISOString() }, 'Replace');
+    await quarantineWholeBlob(
+      { curatedBlob, reportBlob, quarantineBlob },
+      { blobName, etag, attempts: attempt, error: message, permanent },
+    );
+    await receipts.upsertEntity(
+      { ...receipt, status: 'quarantined', lastError: message.slice(0, 8000), updatedAt: new Date().toISOString() },
+      'Replace',
+    );
     // The whole blob counts as one record in and one quarantined, so shares stay right.
     runtime.telemetry.trackMetric('tuneloop.preprocess.records_in', 1, {});
     runtime.telemetry.trackMetric('tuneloop.preprocess.records_quarantined', 1, {});
@@ -216,7 +225,10 @@ async function refuseBlobName(runtime: Runtime, blobName: string, problem: BlobN
   const detail = `not read: ${describeBlobNameProblem(problem)}`;
   const record: QuarantineRecord = { file: blobName, line: 0, reason: 'unsafe-blob-name', detail, record: JSON.stringify(blobName) };
   const line = quarantineLine(record);
-  await runtime.storage.container(CONTAINERS.quarantine).getBlockBlobClient(outputs.quarantine).upload(line, Buffer.byteLength(line), { blobHTTPHeaders: { blobContentType: 'application/x-ndjson' } });
+  await runtime.storage
+    .container(CONTAINERS.quarantine)
+    .getBlockBlobClient(outputs.quarantine)
+    .upload(line, Buffer.byteLength(line), { blobHTTPHeaders: { blobContentType: 'application/x-ndjson' } });
   runtime.telemetry.trackMetric('tuneloop.preprocess.records_in', 1, {});
   runtime.telemetry.trackMetric('tuneloop.preprocess.records_quarantined', 1, {});
   runtime.telemetry.trackMetric('tuneloop.preprocess.quarantined_by_reason', 1, { reason: 'unsafe-blob-name' });
@@ -235,7 +247,13 @@ async function processVersion(
   blobName: string,
   etag: string,
   out: OutputBlobs,
-  { signal, log, progress, progressSeconds = 10, signatures = new BlobSignatureStore(runtime.storage.table(TABLES.dedupSignatures)) }: PreprocessBlobOptions,
+  {
+    signal,
+    log,
+    progress,
+    progressSeconds = 10,
+    signatures = new BlobSignatureStore(runtime.storage.table(TABLES.dedupSignatures)),
+  }: PreprocessBlobOptions,
 ): Promise<PreprocessReport> {
   const config = runtime.config.preprocess;
   const timings = config.debugTimings ? new StepTimings() : undefined;
@@ -296,7 +314,9 @@ async function processVersion(
     // Band rows are batched; they must be in the table before the receipt says processed.
     const flush = async () => signatures.flush?.(signal);
     await (timings ? timings.time('stage:dedup', flush) : flush());
-    await (timings ? timings.time('write', () => Promise.all([curated.end(), quarantine.end()])) : Promise.all([curated.end(), quarantine.end()]));
+    await (timings
+      ? timings.time('write', () => Promise.all([curated.end(), quarantine.end()]))
+      : Promise.all([curated.end(), quarantine.end()]));
     if (timings) log?.(`raw-logs/${printableBlobName(blobName)} timings: ${timings.format()}`);
     const report = buildReport(stats, {
       model: config.model,
@@ -305,7 +325,10 @@ async function processVersion(
       timings: timings?.toJSON(),
     });
     const text = JSON.stringify({ blob: blobName, etag, ...report }, null, 2) + '\n';
-    await out.reportBlob.upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: 'application/json' }, abortSignal: signal });
+    await out.reportBlob.upload(text, Buffer.byteLength(text), {
+      blobHTTPHeaders: { blobContentType: 'application/json' },
+      abortSignal: signal,
+    });
     return report;
   } catch (err) {
     // Abandon the uploads: uncommitted blocks never become visible, so a failed attempt leaves no shard.
@@ -350,7 +373,17 @@ async function quarantineWholeBlob(
   await out.quarantineBlob.upload(line, Buffer.byteLength(line), { blobHTTPHeaders: { blobContentType: 'application/x-ndjson' } });
   // A shard from an earlier attempt must not be assembled as if this version had succeeded.
   await out.curatedBlob.deleteIfExists();
-  const report = { blob: blobName, etag, status: 'quarantined', attempts, error, records_in: 1, records_used: 0, records_quarantined: 1, quarantine_reasons: { [reason]: 1 } };
+  const report = {
+    blob: blobName,
+    etag,
+    status: 'quarantined',
+    attempts,
+    error,
+    records_in: 1,
+    records_used: 0,
+    records_quarantined: 1,
+    quarantine_reasons: { [reason]: 1 },
+  };
   const text = JSON.stringify(report, null, 2) + '\n';
   await out.reportBlob.upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: 'application/json' } });
 }
@@ -388,7 +421,6 @@ async function getReceipt(
   }
 }
 
-
 /** Counts the bytes of the blob as they are read (for progress lines). */
 async function* countBytes(source: NodeJS.ReadableStream, counter: { bytes: number }): AsyncIterable<Buffer> {
   for await (const chunk of source as AsyncIterable<Buffer | string>) {
@@ -407,7 +439,10 @@ class StreamingUpload {
   readonly done: Promise<unknown>;
 
   constructor(blob: BlockBlobClient, contentType: string, signal?: AbortSignal) {
-    this.done = blob.uploadStream(this.stream, 4 * 1024 * 1024, 2, { blobHTTPHeaders: { blobContentType: contentType }, abortSignal: signal });
+    this.done = blob.uploadStream(this.stream, 4 * 1024 * 1024, 2, {
+      blobHTTPHeaders: { blobContentType: contentType },
+      abortSignal: signal,
+    });
     // Surface upload errors through write()/end(), not as an unhandled rejection.
     this.done.catch(() => undefined);
   }

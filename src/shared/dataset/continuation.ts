@@ -44,10 +44,15 @@ export async function planTraining(
   const container = runtime.storage.container(CONTAINERS.datasets);
   let parentContinuation = 0;
   try {
-    const text = (await container.getBlobClient(`${production.datasetVersion}/manifest.json`).downloadToBuffer(undefined, undefined, { abortSignal: options.signal })).toString('utf8');
+    const text = (
+      await container
+        .getBlobClient(`${production.datasetVersion}/manifest.json`)
+        .downloadToBuffer(undefined, undefined, { abortSignal: options.signal })
+    ).toString('utf8');
     parentContinuation = Number((JSON.parse(text) as { training?: { continuation?: unknown } }).training?.continuation ?? 0) || 0;
   } catch (err) {
-    if ((err as { statusCode?: number }).statusCode === 404) return full(`the production model's dataset ${production.datasetVersion} has no manifest`);
+    if ((err as { statusCode?: number }).statusCode === 404)
+      return full(`the production model's dataset ${production.datasetVersion} has no manifest`);
     throw err;
   }
   if (parentContinuation >= config.training.continueMax) {
@@ -56,10 +61,13 @@ export async function planTraining(
   // A continuation keeps what its ancestors learned: erased data can only be dropped by starting over.
   const erased = await erasedAncestor(runtime, production, options.signal);
   if (erased) {
-    return full(`model ${erased.model} (job ${erased.jobKey}), which production descends from, was trained on data erased by request ${erased.requestId}; a continuation cannot unlearn it`);
+    return full(
+      `model ${erased.model} (job ${erased.jobKey}), which production descends from, was trained on data erased by request ${erased.requestId}; a continuation cannot unlearn it`,
+    );
   }
   const parentIndex = container.getBlobClient(`${production.datasetVersion}/index.tsv`);
-  if (!(await parentIndex.exists({ abortSignal: options.signal }))) return full(`the production model's dataset ${production.datasetVersion} has no index.tsv to compare with`);
+  if (!(await parentIndex.exists({ abortSignal: options.signal })))
+    return full(`the production model's dataset ${production.datasetVersion} has no index.tsv to compare with`);
 
   const statusFile = options.scratch.file('status.tsv');
   const status = new LineWriter(statusFile);
@@ -102,8 +110,11 @@ async function erasedAncestor(
 ): Promise<{ jobKey: string; model: string; requestId: string } | undefined> {
   const marks = new Map<string, string>();
   try {
-    for await (const row of runtime.storage.table(TABLES.erasures).listEntities({ queryOptions: { filter: "PartitionKey eq 'model'" }, abortSignal: signal })) {
-      if (row.trainedOnErasedData === true && typeof row.jobKey === 'string') marks.set(row.jobKey, typeof row.requestId === 'string' ? row.requestId : '');
+    for await (const row of runtime.storage
+      .table(TABLES.erasures)
+      .listEntities({ queryOptions: { filter: "PartitionKey eq 'model'" }, abortSignal: signal })) {
+      if (row.trainedOnErasedData === true && typeof row.jobKey === 'string')
+        marks.set(row.jobKey, typeof row.requestId === 'string' ? row.requestId : '');
     }
   } catch (err) {
     if ((err as { statusCode?: number }).statusCode === 404) return undefined;
@@ -116,7 +127,11 @@ async function erasedAncestor(
     const requestId = marks.get(current.jobKey);
     if (requestId !== undefined) return { jobKey: current.jobKey, model: current.fineTunedModel, requestId };
     try {
-      const text = (await container.getBlobClient(`${current.datasetVersion}/manifest.json`).downloadToBuffer(undefined, undefined, { abortSignal: signal })).toString('utf8');
+      const text = (
+        await container
+          .getBlobClient(`${current.datasetVersion}/manifest.json`)
+          .downloadToBuffer(undefined, undefined, { abortSignal: signal })
+      ).toString('utf8');
       current = (JSON.parse(text) as { training?: TrainingPlan }).training?.parent;
     } catch (err) {
       if ((err as { statusCode?: number }).statusCode === 404) return undefined;

@@ -43,7 +43,8 @@ export interface WorkerRecipe {
  */
 export function preprocessWorkers(requested?: number): number {
   if (requested !== undefined) {
-    if (!Number.isInteger(requested) || requested < 1) throw new RangeError(`the number of preprocessing workers must be a positive integer, got ${requested}`);
+    if (!Number.isInteger(requested) || requested < 1)
+      throw new RangeError(`the number of preprocessing workers must be a positive integer, got ${requested}`);
     return requested;
   }
   return Math.max(1, availableParallelism());
@@ -54,7 +55,11 @@ export function preprocessWorkers(requested?: number): number {
  * not pay for it). With one worker, the work runs inline instead: a thread of its own would only
  * add copying.
  */
-export function createConversationExecutor(recipe: WorkerRecipe, workers: number, inline: () => ConversationWorkOptions): ConversationExecutor {
+export function createConversationExecutor(
+  recipe: WorkerRecipe,
+  workers: number,
+  inline: () => ConversationWorkOptions,
+): ConversationExecutor {
   if (workers <= 1) return inlineExecutor(inline());
   return poolExecutor(recipe, workers, { minThreads: workers, idleTimeout: 60_000 });
 }

@@ -20,7 +20,12 @@ export interface TrainingCostEstimate {
  * `pricePerMillionUsd` overrides the model table (a price from TUNELOOP_TRAINING_PRICES, see
  * trainingPrices.ts); `null` there means no price is known and the estimate is null.
  */
-export function estimateTrainingCost(options: { model: string; fileTokens: number; epochs?: number; pricePerMillionUsd?: number | null }): TrainingCostEstimate {
+export function estimateTrainingCost(options: {
+  model: string;
+  fileTokens: number;
+  epochs?: number;
+  pricePerMillionUsd?: number | null;
+}): TrainingCostEstimate {
   const epochs = options.epochs ?? DEFAULT_EPOCHS;
   if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`epochs must be a positive integer (got ${epochs})`);
   const trainingTokens = options.fileTokens * epochs;

@@ -60,7 +60,16 @@ export async function compareIndexes(
   previous: AsyncIterable<string>,
   options: { comparedWith: string; statusOut?: LineWriter; unchangedByType?: Map<string, number> },
 ): Promise<DatasetChange> {
-  const change: DatasetChange = { comparedWith: options.comparedWith, method: 'index', added: zero(), removed: zero(), changed: zero(), unchanged: zero(), changedExamples: 0, changedTokens: 0 };
+  const change: DatasetChange = {
+    comparedWith: options.comparedWith,
+    method: 'index',
+    added: zero(),
+    removed: zero(),
+    changed: zero(),
+    unchanged: zero(),
+    changedExamples: 0,
+    changedTokens: 0,
+  };
   const add = (t: ChangeTally, e: IndexEntry) => {
     t.conversations++;
     t.examples += e.examples;

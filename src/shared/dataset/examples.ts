@@ -26,9 +26,7 @@ export interface BuiltExample {
   tokens: number;
 }
 
-export type BuildResult =
-  | { ok: true; examples: BuiltExample[]; notes: string[] }
-  | { ok: false; reason: string; detail: string };
+export type BuildResult = { ok: true; examples: BuiltExample[]; notes: string[] } | { ok: false; reason: string; detail: string };
 
 export interface ExampleBuilderOptions {
   /** Base model: decides tokenizer and per-example limit. */
@@ -75,7 +73,11 @@ export class ExampleBuilder {
 
   private buildReady(conversation: Conversation): BuildResult {
     const example: FineTuneExample = conversation.ready
-      ? { messages: conversation.ready.messages, ...(conversation.ready.tools ? { tools: conversation.ready.tools } : {}), ...(conversation.ready.functions ? { functions: conversation.ready.functions } : {}) }
+      ? {
+          messages: conversation.ready.messages,
+          ...(conversation.ready.tools ? { tools: conversation.ready.tools } : {}),
+          ...(conversation.ready.functions ? { functions: conversation.ready.functions } : {}),
+        }
       : { messages: conversation.turns.map(toMessage) };
     const check = validateExample(example, {
       model: this.options.model,
@@ -167,9 +169,9 @@ export class ExampleBuilder {
         contextStart--;
         tokens += costs[contextStart];
       }
-      const body = messages.slice(contextStart, end + 1).map((m, k) =>
-        contextStart + k < start && m.role === 'assistant' ? { ...m, weight: 0 as const } : m,
-      );
+      const body = messages
+        .slice(contextStart, end + 1)
+        .map((m, k) => (contextStart + k < start && m.role === 'assistant' ? { ...m, weight: 0 as const } : m));
       if (!anyTrained || body.some((m, k) => contextStart + k >= start && m.role === 'assistant' && m.weight !== 0)) {
         examples.push({ kind, example: { messages: this.withSystem(body) }, tokens });
       }

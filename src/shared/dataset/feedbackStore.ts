@@ -95,7 +95,10 @@ export class TableFeedbackStore implements FeedbackStore {
   async latest(conversationId: string, signal?: AbortSignal): Promise<StoredFeedback | undefined> {
     const pk = tableKey(conversationId).replace(/'/g, "''");
     let best: StoredFeedback | undefined;
-    for await (const e of this.table.listEntities<StoredFeedbackEntity>({ queryOptions: { filter: `PartitionKey eq '${pk}'` }, abortSignal: signal })) {
+    for await (const e of this.table.listEntities<StoredFeedbackEntity>({
+      queryOptions: { filter: `PartitionKey eq '${pk}'` },
+      abortSignal: signal,
+    })) {
       // The partition also holds the conversation's answered-by row, which is no rating.
       if ((e as Partial<FeedbackEntity>).rating === undefined) continue;
       const candidate: StoredFeedback = {

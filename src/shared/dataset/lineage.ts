@@ -64,7 +64,9 @@ export async function datasetLineage(storage: StorageClients, version: string): 
     version,
     manifest,
     jobs,
-    ...(pointer && pointer.datasetVersion === version ? { production: { jobKey: pointer.jobKey, fineTunedModel: pointer.fineTunedModel, deploymentName: pointer.deploymentName } } : {}),
+    ...(pointer && pointer.datasetVersion === version
+      ? { production: { jobKey: pointer.jobKey, fineTunedModel: pointer.fineTunedModel, deploymentName: pointer.deploymentName } }
+      : {}),
     ancestors,
   };
 }
@@ -74,20 +76,32 @@ export function formatLineage(l: DatasetLineage): string {
   const out: string[] = [];
   out.push(`Dataset ${m.version} (created ${m.createdAt}, content ${m.contentHash.slice(0, 16)})`);
   out.push(`  files: ${Object.values(m.files ?? {}).join(', ')}`);
-  out.push(`  examples: ${m.counts.train} train / ${m.counts.validation} validation / ${m.counts.holdout} holdout; ${m.tokens.train} training tokens`);
+  out.push(
+    `  examples: ${m.counts.train} train / ${m.counts.validation} validation / ${m.counts.holdout} holdout; ${m.tokens.train} training tokens`,
+  );
   if (m.training) {
     const t = m.training;
     out.push(`  training: ${t.mode} from ${t.baseModel} (${t.reason})`);
     if (t.mode === 'continue' && t.replay) {
-      out.push(`    ${t.newExamples ?? '?'} new/changed examples + ${t.replay.examples} replayed (share ${t.replay.share}): ${Object.entries(t.replay.byIssueType).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`);
+      out.push(
+        `    ${t.newExamples ?? '?'} new/changed examples + ${t.replay.examples} replayed (share ${t.replay.share}): ${
+          Object.entries(t.replay.byIssueType)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ') || 'none'
+        }`,
+      );
     }
   }
   for (const a of l.ancestors) out.push(`    continues ${a.version} (${a.mode} from ${a.baseModel})`);
   if (m.accounting) {
     const r = m.accounting.records;
     const c = m.accounting.conversations;
-    out.push(`  records: ${r.in} in = ${r.used} used + ${r.superseded} superseded + ${r.balanceDropped} balance-capped + ${r.dropped} dropped + ${r.invalid} invalid (${r.upsampled} up-sampled copies)`);
-    out.push(`  input records: ${c.in} in = ${c.used} used + ${c.superseded} superseded + ${c.balanceDropped} balance-capped + ${c.dropped} dropped`);
+    out.push(
+      `  records: ${r.in} in = ${r.used} used + ${r.superseded} superseded + ${r.balanceDropped} balance-capped + ${r.dropped} dropped + ${r.invalid} invalid (${r.upsampled} up-sampled copies)`,
+    );
+    out.push(
+      `  input records: ${c.in} in = ${c.used} used + ${c.superseded} superseded + ${c.balanceDropped} balance-capped + ${c.dropped} dropped`,
+    );
   }
   if (m.change) {
     const ch = m.change;
@@ -98,13 +112,25 @@ export function formatLineage(l: DatasetLineage): string {
   }
   if (m.feedback) {
     const f = m.feedback;
-    out.push(`  feedback snapshot: ${f.blob} — ${f.rows} rows, ${f.conversations} rated conversations, ${f.ratingsJoined} joined, sha256 ${f.sha256.slice(0, 16)}${f.newestReceivedAt ? `, newest ${f.newestReceivedAt}` : ''}`);
+    out.push(
+      `  feedback snapshot: ${f.blob} — ${f.rows} rows, ${f.conversations} rated conversations, ${f.ratingsJoined} joined, sha256 ${f.sha256.slice(0, 16)}${f.newestReceivedAt ? `, newest ${f.newestReceivedAt}` : ''}`,
+    );
   }
   const shards = Array.isArray(m.shards) ? m.shards : [];
   out.push(`  shards (${shards.length}):`);
-  for (const s of shards) out.push(`    curated/${s.name}  etag ${s.etag}  sha256 ${s.sha256.slice(0, 16)}  ${s.records} records${s.invalidLines ? `, ${s.invalidLines} invalid` : ''}`);
+  for (const s of shards)
+    out.push(
+      `    curated/${s.name}  etag ${s.etag}  sha256 ${s.sha256.slice(0, 16)}  ${s.records} records${s.invalidLines ? `, ${s.invalidLines} invalid` : ''}`,
+    );
   out.push(`  jobs (${l.jobs.length}):`);
-  for (const j of l.jobs) out.push(`    ${j.jobKey}  ${j.state}  from ${j.baseModel}${j.fineTunedModel ? ` → ${j.fineTunedModel}` : ''}${j.decision ? ` (${j.decision})` : ''}`);
-  out.push(l.production ? `  in production: ${l.production.fineTunedModel} (deployment ${l.production.deploymentName}, job ${l.production.jobKey})` : '  not the production model\'s dataset');
+  for (const j of l.jobs)
+    out.push(
+      `    ${j.jobKey}  ${j.state}  from ${j.baseModel}${j.fineTunedModel ? ` → ${j.fineTunedModel}` : ''}${j.decision ? ` (${j.decision})` : ''}`,
+    );
+  out.push(
+    l.production
+      ? `  in production: ${l.production.fineTunedModel} (deployment ${l.production.deploymentName}, job ${l.production.jobKey})`
+      : "  not the production model's dataset",
+  );
   return out.join('\n');
 }

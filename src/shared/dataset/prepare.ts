@@ -65,7 +65,6 @@ export interface PrepareResult {
 /** An input path that does not exist or holds no files. */
 export class PrepareInputError extends TuneloopError {}
 
-
 /**
  * `tuneloop prepare`: the preprocessing pipeline of the blob function over local files, with
  * in-memory feedback and duplicate signatures instead of tables. Writes train / validation /
@@ -119,7 +118,12 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
     // not depend on argument order (the blob path joins late feedback during dataset assembly).
     if (files.length > 1) {
       for (const file of files) {
-        for await (const item of parseInput(createReadStream(file), { fileName: display(file), signal, speakerRoles: config.speakerRoles, mappings: mappingOf(file) })) {
+        for await (const item of parseInput(createReadStream(file), {
+          fileName: display(file),
+          signal,
+          speakerRoles: config.speakerRoles,
+          mappings: mappingOf(file),
+        })) {
           if (item.type === 'feedback') await feedback.put(item.feedback);
         }
       }
@@ -127,7 +131,14 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
     for (const file of files) {
       const name = display(file);
       const progress = (done: boolean) =>
-        options.onProgress?.({ file: name, records: stats.records_in, bytesRead: read.bytes, totalBytes, elapsedMs: performance.now() - started, done });
+        options.onProgress?.({
+          file: name,
+          records: stats.records_in,
+          bytesRead: read.bytes,
+          totalBytes,
+          elapsedMs: performance.now() - started,
+          done,
+        });
       await preprocessStream(
         countBytes(createReadStream(file, { highWaterMark: 256 * 1024 }), read),
         {
@@ -160,11 +171,19 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
     );
     stats.records_used -= balanced.conversationsDropped;
     stats.records_quarantined += balanced.conversationsDropped;
-    if (balanced.conversationsDropped) stats.quarantine_reasons['balance-cap'] = (stats.quarantine_reasons['balance-cap'] ?? 0) + balanced.conversationsDropped;
+    if (balanced.conversationsDropped)
+      stats.quarantine_reasons['balance-cap'] = (stats.quarantine_reasons['balance-cap'] ?? 0) + balanced.conversationsDropped;
     stats.examples.train += balanced.examplesAdded - balanced.examplesDropped;
     stats.train_tokens += balanced.tokensDelta;
     for (const [kind, n] of Object.entries(balanced.byKind)) stats.examples_by_kind[kind as keyof typeof stats.examples_by_kind] += n;
-    balanceReport = { max_share: maxShare, effective_max_share: balanced.effectiveMaxShare, before: balanced.before, after: balanced.after, examples_dropped: balanced.examplesDropped, examples_upsampled: balanced.examplesAdded };
+    balanceReport = {
+      max_share: maxShare,
+      effective_max_share: balanced.effectiveMaxShare,
+      before: balanced.before,
+      after: balanced.after,
+      examples_dropped: balanced.examplesDropped,
+      examples_upsampled: balanced.examplesAdded,
+    };
     await Promise.all(Object.values(writers).map((w) => w.close()));
   } catch (err) {
     await Promise.all(Object.values(writers).map((w) => w.discard()));
@@ -267,7 +286,9 @@ async function expandInputs(inputs: string[], cwd: string): Promise<InputFile[]>
       const base = input.replace(/[\\/]+$/, '') || input;
       for (const file of found) add(file, `${base}/${relative(path, file).split(sep).join('/')}`);
     } else if (isMappingFile(path)) {
-      throw new PrepareInputError(`${input}: this is a mapping, not data; it applies to the data files next to it, give those (or the folder)`);
+      throw new PrepareInputError(
+        `${input}: this is a mapping, not data; it applies to the data files next to it, give those (or the folder)`,
+      );
     } else add(path, input);
   }
   return out;

@@ -252,7 +252,13 @@ async function handleEntry({ item, joined }: Entry, outcome: WorkOutcome | undef
   };
   if (item.type === 'rejected') {
     const r = item.rejection;
-    return quarantine({ file: r.file, line: r.line, reason: r.reason, ...(r.detail !== undefined ? { detail: r.detail } : {}), record: r.record });
+    return quarantine({
+      file: r.file,
+      line: r.line,
+      reason: r.reason,
+      ...(r.detail !== undefined ? { detail: r.detail } : {}),
+      record: r.record,
+    });
   }
   if (item.type === 'feedback') {
     stats.feedback_stored++;
@@ -264,7 +270,13 @@ async function handleEntry({ item, joined }: Entry, outcome: WorkOutcome | undef
   if (joined) stats.feedback_joined++;
   if (!outcome) throw new Error(`preprocessing lost the result of ${source.file} line ${source.line}`);
   if (outcome.action === 'drop') {
-    return quarantine({ file: source.file, line: source.line, reason: outcome.reason, ...(outcome.detail !== undefined ? { detail: outcome.detail } : {}), record: source.record });
+    return quarantine({
+      file: source.file,
+      line: source.line,
+      reason: outcome.reason,
+      ...(outcome.detail !== undefined ? { detail: outcome.detail } : {}),
+      record: source.record,
+    });
   }
   let conversation: Conversation = { ...outcome.conversation, source };
   let built = outcome.built;
@@ -275,7 +287,13 @@ async function handleEntry({ item, joined }: Entry, outcome: WorkOutcome | undef
       const result = await stage.apply(conversation, options.signal, prepared);
       prepared = undefined;
       if (result.action === 'drop') {
-        return quarantine({ file: source.file, line: source.line, reason: result.reason, ...(result.detail !== undefined ? { detail: result.detail } : {}), record: source.record });
+        return quarantine({
+          file: source.file,
+          line: source.line,
+          reason: result.reason,
+          ...(result.detail !== undefined ? { detail: result.detail } : {}),
+          record: source.record,
+        });
       }
       conversation = result.conversation;
     }

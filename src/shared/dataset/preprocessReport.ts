@@ -48,13 +48,17 @@ export function buildReport(stats: PreprocessStats, options: ReportOptions): Pre
   const warnings: string[] = [];
   if (stats.records_in !== stats.records_used + stats.records_quarantined) {
     // Cannot happen unless the pipeline has a bug; say so loudly rather than publish wrong numbers.
-    warnings.push(`records_in (${stats.records_in}) != records_used + records_quarantined (${stats.records_used + stats.records_quarantined})`);
+    warnings.push(
+      `records_in (${stats.records_in}) != records_used + records_quarantined (${stats.records_used + stats.records_quarantined})`,
+    );
   }
   if (options.datasetComplete && stats.examples.train < MIN_TRAINING_EXAMPLES) {
     warnings.push(`only ${stats.examples.train} training examples: Azure OpenAI needs at least ${MIN_TRAINING_EXAMPLES} to start a job`);
   }
   if (options.trainFileBytes !== undefined && options.trainFileBytes >= MAX_FILE_BYTES) {
-    warnings.push(`train.jsonl has ${options.trainFileBytes} bytes; Azure OpenAI accepts files under 512 MB — split it into several datasets`);
+    warnings.push(
+      `train.jsonl has ${options.trainFileBytes} bytes; Azure OpenAI accepts files under 512 MB — split it into several datasets`,
+    );
   }
   if (stats.records_in > 0 && stats.records_quarantined / stats.records_in > 0.5) {
     warnings.push(`${stats.records_quarantined} of ${stats.records_in} records were quarantined; see quarantine for reasons`);
@@ -63,9 +67,14 @@ export function buildReport(stats: PreprocessStats, options: ReportOptions): Pre
     warnings.push(`${stats.conversations_split} conversation(s) exceeded the per-example token limit and were split at turn boundaries`);
   }
   for (const [note, count] of Object.entries(stats.notes).sort()) {
-    if (note === 'intent example left out') warnings.push(`${count} intent-labelling example(s) left out: the transcript exceeds the per-example limit`);
-    else if (note === 'all-replies-weight0') warnings.push(`${count} conversation(s) have every reply at weight 0 (low rating or reply rules): kept as context, they add training tokens but teach nothing`)
-    else if (note === 'system-turns-replaced') warnings.push(`${count} conversation(s) had system turns; they were replaced by the configured system prompt`);
+    if (note === 'intent example left out')
+      warnings.push(`${count} intent-labelling example(s) left out: the transcript exceeds the per-example limit`);
+    else if (note === 'all-replies-weight0')
+      warnings.push(
+        `${count} conversation(s) have every reply at weight 0 (low rating or reply rules): kept as context, they add training tokens but teach nothing`,
+      );
+    else if (note === 'system-turns-replaced')
+      warnings.push(`${count} conversation(s) had system turns; they were replaced by the configured system prompt`);
     else warnings.push(`${note}: ${count}`);
   }
   if (cost.estimated_cost_usd === null) warnings.push(`${options.model} is not billed per training token; no cost estimate`);

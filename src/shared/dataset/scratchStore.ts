@@ -26,10 +26,10 @@ function loadSqlite(): typeof import('node:sqlite') {
   // Kept to be put back unchanged below, and only ever called with `process` as `this`.
   // eslint-disable-next-line @typescript-eslint/unbound-method
   const emit = process.emitWarning;
-  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  process.emitWarning = (warning: string | Error, ...rest: unknown[]) => {
     if (((warning as { message?: string } | null | undefined)?.message ?? String(warning)).includes('SQLite')) return;
     return (emit as (...args: unknown[]) => void).call(process, warning, ...rest);
-  });
+  };
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('node:sqlite') as typeof import('node:sqlite');
@@ -76,7 +76,9 @@ export class ScratchSignatureStore implements SignatureStore {
       CREATE TABLE bands (band_key TEXT, hash TEXT, PRIMARY KEY (band_key, hash)) WITHOUT ROWID;
     `);
     this.getExact = db.prepare('SELECT * FROM signatures WHERE hash = ?');
-    this.insertExact = db.prepare('INSERT INTO signatures (hash, conversation_id, file, line, signature, seen_at) VALUES (?, ?, ?, ?, ?, ?)');
+    this.insertExact = db.prepare(
+      'INSERT INTO signatures (hash, conversation_id, file, line, signature, seen_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
     this.insertBand = db.prepare('INSERT OR IGNORE INTO bands VALUES (?, ?)');
   }
 
@@ -129,7 +131,9 @@ export class ScratchFeedbackStore implements FeedbackStore {
   private sequence = 0;
 
   constructor(db: DatabaseSync) {
-    db.exec('CREATE TABLE feedback (conversation_id TEXT PRIMARY KEY, rating REAL, comment TEXT, file TEXT, line INTEGER, received_at TEXT) WITHOUT ROWID');
+    db.exec(
+      'CREATE TABLE feedback (conversation_id TEXT PRIMARY KEY, rating REAL, comment TEXT, file TEXT, line INTEGER, received_at TEXT) WITHOUT ROWID',
+    );
     this.upsert = db.prepare('INSERT OR REPLACE INTO feedback VALUES (?, ?, ?, ?, ?, ?)');
     this.get = db.prepare('SELECT * FROM feedback WHERE conversation_id = ?');
   }
@@ -137,7 +141,14 @@ export class ScratchFeedbackStore implements FeedbackStore {
   async put(feedback: Feedback): Promise<void> {
     // A sequence instead of the clock: local output must be byte-identical run after run.
     const receivedAt = String(this.sequence++).padStart(12, '0');
-    this.upsert.run(feedback.conversationId, feedback.rating, feedback.comment ?? null, feedback.source.file, feedback.source.line, receivedAt);
+    this.upsert.run(
+      feedback.conversationId,
+      feedback.rating,
+      feedback.comment ?? null,
+      feedback.source.file,
+      feedback.source.line,
+      receivedAt,
+    );
   }
 
   async latest(conversationId: string): Promise<StoredFeedback | undefined> {

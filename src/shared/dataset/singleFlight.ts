@@ -64,7 +64,7 @@ export async function tryAcquireLock(table: TableClient, key: string, options: A
     if (statusOf(err) !== 409) throw err;
     let current: LockEntity & { etag: string };
     try {
-      current = (await table.getEntity<LockEntity>(LOCK_PARTITION, rowKey));
+      current = await table.getEntity<LockEntity>(LOCK_PARTITION, rowKey);
     } catch (e) {
       // Released between our create and our read: try once more from the start.
       if (statusOf(e) === 404) return tryAcquireLock(table, key, options);
@@ -76,22 +76,28 @@ export async function tryAcquireLock(table: TableClient, key: string, options: A
     } catch (e) {
       if (statusOf(e) !== 412 && statusOf(e) !== 404) throw e;
       const winner = await table.getEntity<LockEntity>(LOCK_PARTITION, rowKey).catch(() => undefined);
-      return { acquired: false, holder: winner ? holderOf(winner) : { owner: '?', purpose: 'taken over concurrently', acquiredAt: '', expiresAt: '' } };
+      return {
+        acquired: false,
+        holder: winner ? holderOf(winner) : { owner: '?', purpose: 'taken over concurrently', acquiredAt: '', expiresAt: '' },
+      };
     }
   }
 
   const lost = new AbortController();
   let released = false;
   let renewal: Promise<void> = Promise.resolve();
-  const timer = setInterval(() => {
-    renewal = (async () => {
-      try {
-        etag = required((await table.updateEntity(entity(), 'Replace', { etag })).etag, 'the ETag of the renewed lock');
-      } catch (err) {
-        if (!released) lost.abort(new Error(`lost the "${key}" lock: ${(err as Error).message}`));
-      }
-    })();
-  }, options.renewEveryMs ?? Math.max(1000, Math.floor(options.ttlMs / 3)));
+  const timer = setInterval(
+    () => {
+      renewal = (async () => {
+        try {
+          etag = required((await table.updateEntity(entity(), 'Replace', { etag })).etag, 'the ETag of the renewed lock');
+        } catch (err) {
+          if (!released) lost.abort(new Error(`lost the "${key}" lock: ${(err as Error).message}`));
+        }
+      })();
+    },
+    options.renewEveryMs ?? Math.max(1000, Math.floor(options.ttlMs / 3)),
+  );
   timer.unref();
   return {
     acquired: true,

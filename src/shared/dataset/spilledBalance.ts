@@ -48,7 +48,9 @@ export class SpilledTrainingSplit {
     path: string,
     private readonly seed: string | number,
   ) {
-    db.exec('CREATE TABLE train (seq INTEGER PRIMARY KEY, type TEXT, rank TEXT, kind TEXT, tokens INTEGER, file TEXT, line INTEGER, offset INTEGER, length INTEGER)');
+    db.exec(
+      'CREATE TABLE train (seq INTEGER PRIMARY KEY, type TEXT, rank TEXT, kind TEXT, tokens INTEGER, file TEXT, line INTEGER, offset INTEGER, length INTEGER)',
+    );
     this.insert = db.prepare('INSERT INTO train VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
     this.fd = openSync(path, 'w+');
   }
@@ -63,7 +65,17 @@ export class SpilledTrainingSplit {
     const seq = this.seq++;
     const type = record.issue_type || UNTYPED;
     this.batch.write(() =>
-      this.insert.run(seq, type, rankKey(this.seed, record.conversation_id), record.kind, record.tokens, record.source.file, record.source.line, offset, length),
+      this.insert.run(
+        seq,
+        type,
+        rankKey(this.seed, record.conversation_id),
+        record.kind,
+        record.tokens,
+        record.source.file,
+        record.source.line,
+        offset,
+        length,
+      ),
     );
   }
 
@@ -151,7 +163,9 @@ export class SpilledTrainingSplit {
 
     // One quarantine record per dropped conversation (all of its training examples).
     const totalBefore = [...counts.values()].reduce((a, b) => a + b, 0);
-    const droppedOfType = db.prepare('SELECT rank, kind, tokens, file, line, offset, length FROM train WHERE type = ? AND rank >= ? ORDER BY rank, seq');
+    const droppedOfType = db.prepare(
+      'SELECT rank, kind, tokens, file, line, offset, length FROM train WHERE type = ? AND rank >= ? ORDER BY rank, seq',
+    );
     let conversationsDropped = 0;
     let examplesDropped = 0;
     for (const [type, from] of cutoff) {
@@ -161,7 +175,13 @@ export class SpilledTrainingSplit {
       const flush = async () => {
         if (!current) return;
         conversationsDropped++;
-        await out.quarantine({ file: current.file, line: current.line, reason: 'balance-cap', detail, record: current.examples.join('\n') });
+        await out.quarantine({
+          file: current.file,
+          line: current.line,
+          reason: 'balance-cap',
+          detail,
+          record: current.examples.join('\n'),
+        });
       };
       for (const row of droppedOfType.iterate(type, from)) {
         const rank = String(row.rank);
@@ -177,8 +197,19 @@ export class SpilledTrainingSplit {
       }
       await flush();
     }
-    const after = new Map([...counts.keys()].map((type) => [type, getOrThrow(keptCount, type, 'the kept count of issue type') + (copies.get(type) ?? 0)]));
-    return { before, after: distribution(after), effectiveMaxShare, conversationsDropped, examplesDropped, examplesAdded, tokensDelta, byKind };
+    const after = new Map(
+      [...counts.keys()].map((type) => [type, getOrThrow(keptCount, type, 'the kept count of issue type') + (copies.get(type) ?? 0)]),
+    );
+    return {
+      before,
+      after: distribution(after),
+      effectiveMaxShare,
+      conversationsDropped,
+      examplesDropped,
+      examplesAdded,
+      tokensDelta,
+      byKind,
+    };
   }
 
   close(): void {

@@ -16,7 +16,9 @@ export interface SplitShares {
  */
 export function splitFor(conversationId: string, shares: SplitShares): Split {
   if (shares.validation < 0 || shares.holdout < 0 || shares.validation + shares.holdout >= 1) {
-    throw new RangeError(`split shares must be ≥ 0 and leave room for training (validation ${shares.validation} + holdout ${shares.holdout} < 1)`);
+    throw new RangeError(
+      `split shares must be ≥ 0 and leave room for training (validation ${shares.validation} + holdout ${shares.holdout} < 1)`,
+    );
   }
   const u = hashUnit(conversationId);
   if (u < shares.holdout) return 'holdout';

@@ -5,9 +5,7 @@ import type { Conversation } from '../ingest/types';
  * (redaction, duplicate removal, out-of-scope rules, safety screen). A stage may rewrite the
  * conversation (redact, set assistant weights) or drop it with a reason that goes to quarantine.
  */
-export type StageResult =
-  | { action: 'keep'; conversation: Conversation }
-  | { action: 'drop'; reason: string; detail?: string };
+export type StageResult = { action: 'keep'; conversation: Conversation } | { action: 'drop'; reason: string; detail?: string };
 
 export interface ConversationStage {
   readonly name: string;

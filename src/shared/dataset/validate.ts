@@ -47,7 +47,8 @@ export function validateExample(example: unknown, options: ValidateExampleOption
     return { issues };
   }
   for (const key of Object.keys(example)) {
-    if (!EXAMPLE_KEYS.has(key)) add('unknown-key', `unknown top-level key "${key}" (allowed: messages, tools, functions, parallel_tool_calls)`);
+    if (!EXAMPLE_KEYS.has(key))
+      add('unknown-key', `unknown top-level key "${key}" (allowed: messages, tools, functions, parallel_tool_calls)`);
   }
   for (const key of ['tools', 'functions'] as const) {
     if (key in example && !Array.isArray(example[key])) add(`bad-${key}`, `"${key}" must be an array`);
@@ -96,12 +97,7 @@ export function validateExample(example: unknown, options: ValidateExampleOption
   return { issues, tokens };
 }
 
-function checkContent(
-  m: Record<string, unknown>,
-  role: string,
-  at: string,
-  add: (code: string, reason: string) => void,
-): void {
+function checkContent(m: Record<string, unknown>, role: string, at: string, add: (code: string, reason: string) => void): void {
   const content = m.content;
   const hasToolCalls = 'tool_calls' in m && m.tool_calls !== null && m.tool_calls !== undefined;
   const hasFunctionCall = 'function_call' in m && m.function_call !== null && m.function_call !== undefined;
@@ -125,7 +121,10 @@ function checkContent(
     return;
   }
   if (content === undefined || content === null) {
-    add('missing-content', `${at}.content is missing${role === 'assistant' ? ' (an assistant message needs content, tool_calls or function_call)' : ''}`);
+    add(
+      'missing-content',
+      `${at}.content is missing${role === 'assistant' ? ' (an assistant message needs content, tool_calls or function_call)' : ''}`,
+    );
     return;
   }
   add(
@@ -193,10 +192,7 @@ export interface ValidateFileOptions {
  * Streams a JSONL fine-tuning file (with or without a UTF-8 BOM) and checks every line and the
  * file as a whole: size below 512 MB and at least 10 examples. Memory stays flat: one line at a time.
  */
-export async function validateFile(
-  input: AsyncIterable<Buffer | string>,
-  options: ValidateFileOptions,
-): Promise<FileValidation> {
+export async function validateFile(input: AsyncIterable<Buffer | string>, options: ValidateFileOptions): Promise<FileValidation> {
   const counter = tokenCounter(options.model);
   const issues: ValidationIssue[] = [];
   const tokens: number[] = [];
@@ -213,7 +209,8 @@ export async function validateFile(
       pendingBlank.push(lineNo);
       continue;
     }
-    for (const blank of pendingBlank) issues.push({ line: blank, code: 'empty-line', reason: 'empty line (every line must be one JSON example)' });
+    for (const blank of pendingBlank)
+      issues.push({ line: blank, code: 'empty-line', reason: 'empty line (every line must be one JSON example)' });
     pendingBlank = [];
     let parsed: unknown;
     try {
@@ -248,7 +245,11 @@ export async function* readLines(
   let rest: Buffer = Buffer.alloc(0);
   for await (const chunk of input) {
     signal?.throwIfAborted();
-    const buf: Buffer = rest.length ? Buffer.concat([rest, typeof chunk === 'string' ? Buffer.from(chunk) : chunk]) : typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    const buf: Buffer = rest.length
+      ? Buffer.concat([rest, typeof chunk === 'string' ? Buffer.from(chunk) : chunk])
+      : typeof chunk === 'string'
+        ? Buffer.from(chunk)
+        : chunk;
     let start = 0;
     for (let nl = buf.indexOf(10, start); nl !== -1; nl = buf.indexOf(10, start)) {
       const end = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;

@@ -234,7 +234,10 @@ export class DeploymentsClient {
     const { client, resourceGroup, account } = this.account();
     if (!(await this.getDeployment(deploymentName, options))) return false;
     try {
-      const poller = await client.deployments.beginDelete(resourceGroup, account, deploymentName, { abortSignal: options.signal, updateIntervalInMs: 500 });
+      const poller = await client.deployments.beginDelete(resourceGroup, account, deploymentName, {
+        abortSignal: options.signal,
+        updateIntervalInMs: 500,
+      });
       await poller.pollUntilDone({ abortSignal: options.signal });
       return true;
     } catch (err) {

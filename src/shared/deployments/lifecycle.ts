@@ -142,7 +142,11 @@ export async function runDeploymentLifecycle(runtime: Runtime, options: Lifecycl
     try {
       if (await ensurePromotionRecorded(storage, pointer)) {
         result.repairedPromotion = pointer.sequence;
-        telemetry.trackEvent('tuneloop.model.promotion_repaired', { model: pointer.deploymentName, job: pointer.jobKey, sequence: pointer.sequence });
+        telemetry.trackEvent('tuneloop.model.promotion_repaired', {
+          model: pointer.deploymentName,
+          job: pointer.jobKey,
+          sequence: pointer.sequence,
+        });
       }
     } catch (err) {
       // A damaged pointer row must not stop cost, retirement and keep-alive.
@@ -195,10 +199,18 @@ export async function runDeploymentLifecycle(runtime: Runtime, options: Lifecycl
     if (!due && !atLimit) continue;
     try {
       const existed = await deployments.deleteDeployment(r.deploymentName, { signal });
-      await saveDeploymentRecord(storage, { deploymentName: r.deploymentName, role: existed ? 'retired' : 'gone', retiredAt: now.toISOString() });
+      await saveDeploymentRecord(storage, {
+        deploymentName: r.deploymentName,
+        role: existed ? 'retired' : 'gone',
+        retiredAt: now.toISOString(),
+      });
       result.retired.push(r.deploymentName);
       liveCount--;
-      telemetry.trackEvent('tuneloop.deployment.retired', { model: r.deploymentName, role: r.role, reason: due ? 'grace period over' : 'deployment limit reached' });
+      telemetry.trackEvent('tuneloop.deployment.retired', {
+        model: r.deploymentName,
+        role: r.role,
+        reason: due ? 'grace period over' : 'deployment limit reached',
+      });
     } catch (err) {
       if (signal?.aborted) throw err;
       problem(`could not delete ${r.deploymentName}: ${(err as Error).message}`);
@@ -211,9 +223,18 @@ export async function runDeploymentLifecycle(runtime: Runtime, options: Lifecycl
       const deployed = await deployments.getDeployment(pointer.deploymentName, { signal });
       if (!deployed) {
         await deployments.deployModel({ deploymentName: pointer.deploymentName, model: pointer.fineTunedModel, signal });
-        await saveDeploymentRecord(storage, { deploymentName: pointer.deploymentName, role: 'production', deployedAt: now.toISOString(), costRecordedUntil: now.toISOString(), lastUsedAt: now.toISOString() });
+        await saveDeploymentRecord(storage, {
+          deploymentName: pointer.deploymentName,
+          role: 'production',
+          deployedAt: now.toISOString(),
+          costRecordedUntil: now.toISOString(),
+          lastUsedAt: now.toISOString(),
+        });
         result.redeployed = pointer.deploymentName;
-        telemetry.trackEvent('tuneloop.deployment.redeployed', { model: pointer.deploymentName, reason: 'production deployment had been deleted' });
+        telemetry.trackEvent('tuneloop.deployment.redeployed', {
+          model: pointer.deploymentName,
+          reason: 'production deployment had been deleted',
+        });
       } else {
         const record = await getDeploymentRecord(storage, pointer.deploymentName);
         const lastUsed = new Date(record?.lastUsedAt ?? record?.deployedAt ?? 0).getTime();
@@ -233,7 +254,11 @@ export async function runDeploymentLifecycle(runtime: Runtime, options: Lifecycl
     const csat = (await loadCsatByModel(storage, { signal })).find((c) => c.jobKey === pointer.jobKey);
     if (csat?.meanCsat !== undefined) {
       result.productionCsat = { jobKey: pointer.jobKey, ratings: csat.ratings, meanCsat: csat.meanCsat };
-      telemetry.trackMetric('tuneloop.model.csat', csat.meanCsat, { model: pointer.deploymentName, job: pointer.jobKey, ratings: csat.ratings });
+      telemetry.trackMetric('tuneloop.model.csat', csat.meanCsat, {
+        model: pointer.deploymentName,
+        job: pointer.jobKey,
+        ratings: csat.ratings,
+      });
     }
   }
   telemetry.trackMetric('tuneloop.deployment.count', liveCount);
@@ -350,7 +375,9 @@ async function abandonCandidates(
       deployedAt,
       releasedAt,
       // Nothing to retire or charge: recorded so the next run does not ask ARM again.
-      ...(deployed ? { role: 'abandoned' as const } : { role: 'gone' as const, retiredAt: now.toISOString(), costRecordedUntil: deployedAt }),
+      ...(deployed
+        ? { role: 'abandoned' as const }
+        : { role: 'gone' as const, retiredAt: now.toISOString(), costRecordedUntil: deployedAt }),
     });
     out.push({ deploymentName, jobKey: job.jobKey, reason, releasedAt, deployed });
   }

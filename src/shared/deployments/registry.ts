@@ -107,7 +107,11 @@ export interface SwitchProductionOptions {
  * between that switch and its history write).
  * @throws ProductionPointerConflictError when another promotion switched it in between.
  */
-export async function switchProduction(storage: StorageClients, candidate: ModelVersion, options: SwitchProductionOptions): Promise<ProductionPointer> {
+export async function switchProduction(
+  storage: StorageClients,
+  candidate: ModelVersion,
+  options: SwitchProductionOptions,
+): Promise<ProductionPointer> {
   const table = modelsTable(storage);
   if (options.expected) await ensurePromotionRecorded(storage, options.expected);
   const promotedAt = (options.now ?? new Date()).toISOString();
@@ -193,7 +197,8 @@ export async function ensurePromotionRecorded(storage: StorageClients, pointer: 
 /** Every promotion, oldest first. */
 export async function listPromotions(storage: StorageClients): Promise<PromotionRecord[]> {
   const out: PromotionRecord[] = [];
-  for await (const e of listModelsPartition(storage, PROMOTION_PARTITION)) out.push({ ...promotedModel(e), previousJobKey: str(e.previousJobKey) });
+  for await (const e of listModelsPartition(storage, PROMOTION_PARTITION))
+    out.push({ ...promotedModel(e), previousJobKey: str(e.previousJobKey) });
   return out.sort((a, b) => a.sequence - b.sequence);
 }
 

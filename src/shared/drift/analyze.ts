@@ -31,7 +31,14 @@ export type DriftMetricName =
  * significant), so one threshold fits; taking the maximum means one strongly shifted aspect is
  * enough. Rates, CSAT and model quality are reported alongside but not folded into the score.
  */
-export const SCORE_COMPONENTS: readonly DriftMetricName[] = ['issue_type_psi', 'issue_type_jsd', 'length_psi', 'turns_psi', 'token_jsd', 'language_psi'];
+export const SCORE_COMPONENTS: readonly DriftMetricName[] = [
+  'issue_type_psi',
+  'issue_type_jsd',
+  'length_psi',
+  'turns_psi',
+  'token_jsd',
+  'language_psi',
+];
 
 /**
  * Seeded random splits of the pooled sample used to measure each component's noise floor.
@@ -82,7 +89,8 @@ function tokenFrequencies(conversations: readonly ConversationSample[]): Map<str
 }
 
 function tooFew(what: string, reference: number | undefined, recent: number, min: number): string | undefined {
-  if (reference !== undefined && reference < min) return `${reference} ${what} in the reference, fewer than TUNELOOP_DRIFT_MIN_SAMPLES=${min}`;
+  if (reference !== undefined && reference < min)
+    return `${reference} ${what} in the reference, fewer than TUNELOOP_DRIFT_MIN_SAMPLES=${min}`;
   if (recent < min) return `${recent} ${what} in the recent window, fewer than TUNELOOP_DRIFT_MIN_SAMPLES=${min}`;
   return undefined;
 }
@@ -119,7 +127,16 @@ export function analyzeDrift(reference: DriftSample | undefined, recent: DriftSa
   if (csatProblem) skip(['csat_mean'], csatProblem);
   else metrics.push({ name: 'csat_mean', value: mean(recentCsat), samples: { recent: recentCsat.length } });
 
-  const comparative: DriftMetricName[] = ['issue_type_psi', 'issue_type_jsd', 'length_psi', 'turns_psi', 'token_jsd', 'oov_rate', 'language_psi', 'csat_mean_change'];
+  const comparative: DriftMetricName[] = [
+    'issue_type_psi',
+    'issue_type_jsd',
+    'length_psi',
+    'turns_psi',
+    'token_jsd',
+    'oov_rate',
+    'language_psi',
+    'csat_mean_change',
+  ];
   if (!reference) {
     skip(comparative, 'no reference data: no production model and no curated data older than the window');
     return finish(metrics, skipped, {});
@@ -136,7 +153,12 @@ export function analyzeDrift(reference: DriftSample | undefined, recent: DriftSa
     const samples = { reference: refLabels.length, recent: recLabels.length };
     const detail = { categories: counts.categories, reference_counts: counts.reference, recent_counts: counts.recent };
     metrics.push({ name: 'issue_type_psi', value: populationStabilityIndex(counts.reference, counts.recent), samples, detail });
-    metrics.push({ name: 'issue_type_jsd', value: jensenShannonDivergence(counts.reference, counts.recent, 2), samples, detail: { base: 2 } });
+    metrics.push({
+      name: 'issue_type_jsd',
+      value: jensenShannonDivergence(counts.reference, counts.recent, 2),
+      samples,
+      detail: { base: 2 },
+    });
   }
 
   const sizeProblem = tooFew('conversations', ref.length, rec.length, min);
@@ -159,8 +181,18 @@ export function analyzeDrift(reference: DriftSample | undefined, recent: DriftSa
     else {
       const aligned = alignFrequencies(refTokens, recTokens);
       const tokenSamples = { reference: aligned.reference.reduce((a, b) => a + b, 0), recent: aligned.recent.reduce((a, b) => a + b, 0) };
-      metrics.push({ name: 'token_jsd', value: jensenShannonDivergence(aligned.reference, aligned.recent, 2), samples: tokenSamples, detail: { base: 2, vocabulary: aligned.reference.length } });
-      metrics.push({ name: 'oov_rate', value: outOfVocabularyRate(refTokens, recTokens), samples: tokenSamples, detail: { reference_vocabulary: refTokens.size } });
+      metrics.push({
+        name: 'token_jsd',
+        value: jensenShannonDivergence(aligned.reference, aligned.recent, 2),
+        samples: tokenSamples,
+        detail: { base: 2, vocabulary: aligned.reference.length },
+      });
+      metrics.push({
+        name: 'oov_rate',
+        value: outOfVocabularyRate(refTokens, recTokens),
+        samples: tokenSamples,
+        detail: { reference_vocabulary: refTokens.size },
+      });
     }
   }
 
@@ -186,7 +218,12 @@ export function analyzeDrift(reference: DriftSample | undefined, recent: DriftSa
   else {
     const refMean = mean(refCsat);
     const recMean = mean(recCsat);
-    metrics.push({ name: 'csat_mean_change', value: recMean - refMean, samples: { reference: refCsat.length, recent: recCsat.length }, detail: { reference_mean: refMean, recent_mean: recMean } });
+    metrics.push({
+      name: 'csat_mean_change',
+      value: recMean - refMean,
+      samples: { reference: refCsat.length, recent: recCsat.length },
+      detail: { reference_mean: refMean, recent_mean: recMean },
+    });
   }
   const computed = new Set(metrics.map((m) => m.name));
   const noiseFloors = permutationNoiseFloors(ref, rec, (name) => computed.has(name), options.permutations ?? PERMUTATIONS);
@@ -198,7 +235,11 @@ export function analyzeDrift(reference: DriftSample | undefined, recent: DriftSa
 }
 
 /** The score components alone (no details), for the permutation null. */
-function componentValues(ref: readonly ConversationSample[], rec: readonly ConversationSample[], wanted: (name: DriftMetricName) => boolean): Partial<Record<DriftMetricName, number>> {
+function componentValues(
+  ref: readonly ConversationSample[],
+  rec: readonly ConversationSample[],
+  wanted: (name: DriftMetricName) => boolean,
+): Partial<Record<DriftMetricName, number>> {
   const out: Partial<Record<DriftMetricName, number>> = {};
   if (wanted('issue_type_psi') || wanted('issue_type_jsd')) {
     const a = ref.flatMap((c) => (c.issueType ? [c.issueType] : []));
@@ -217,11 +258,20 @@ function componentValues(ref: readonly ConversationSample[], rec: readonly Conve
       out.language_psi = populationStabilityIndex(counts.reference, counts.recent);
     }
   }
-  if (wanted('length_psi')) out.length_psi = quantilePsi(ref.map((c) => c.tokens), rec.map((c) => c.tokens)).psi;
-  if (wanted('turns_psi')) out.turns_psi = quantilePsi(ref.map((c) => c.turns), rec.map((c) => c.turns)).psi;
+  if (wanted('length_psi'))
+    out.length_psi = quantilePsi(
+      ref.map((c) => c.tokens),
+      rec.map((c) => c.tokens),
+    ).psi;
+  if (wanted('turns_psi'))
+    out.turns_psi = quantilePsi(
+      ref.map((c) => c.turns),
+      rec.map((c) => c.turns),
+    ).psi;
   if (wanted('token_jsd')) {
     const aligned = alignFrequencies(tokenFrequencies(ref), tokenFrequencies(rec));
-    if (aligned.reference.some((v) => v > 0) && aligned.recent.some((v) => v > 0)) out.token_jsd = jensenShannonDivergence(aligned.reference, aligned.recent, 2);
+    if (aligned.reference.some((v) => v > 0) && aligned.recent.some((v) => v > 0))
+      out.token_jsd = jensenShannonDivergence(aligned.reference, aligned.recent, 2);
   }
   return out;
 }
@@ -250,7 +300,11 @@ function permutationNoiseFloors(
   return Object.fromEntries(Object.entries(sums).map(([name, acc]) => [name, acc.total / acc.n]));
 }
 
-function finish(metrics: DriftMetric[], skipped: SkippedDriftMetric[], noiseFloors: Partial<Record<DriftMetricName, number>>): DriftAnalysis {
+function finish(
+  metrics: DriftMetric[],
+  skipped: SkippedDriftMetric[],
+  noiseFloors: Partial<Record<DriftMetricName, number>>,
+): DriftAnalysis {
   let score: number | undefined;
   let scoreDrivenBy: DriftMetricName | undefined;
   for (const m of metrics) {

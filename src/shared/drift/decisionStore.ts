@@ -19,8 +19,7 @@ export interface DriftReference {
 }
 
 export type AssemblySummary =
-  | { outcome: 'submitted'; datasetVersion: string; jobKey: string }
-  | { outcome: 'skipped'; reason: string; detail: string };
+  { outcome: 'submitted'; datasetVersion: string; jobKey: string } | { outcome: 'skipped'; reason: string; detail: string };
 
 export type RetrainDecision =
   | { kind: 'retrain'; assembly?: AssemblySummary; error?: string }

@@ -48,7 +48,9 @@ export function populationStabilityIndex(
   options: { pseudocount?: number } = {},
 ): number {
   if (referenceCounts.length !== recentCounts.length || referenceCounts.length === 0) {
-    throw new DriftInputError(`populationStabilityIndex: both sides need the same, non-zero number of bins (got ${referenceCounts.length} and ${recentCounts.length})`);
+    throw new DriftInputError(
+      `populationStabilityIndex: both sides need the same, non-zero number of bins (got ${referenceCounts.length} and ${recentCounts.length})`,
+    );
   }
   const alpha = options.pseudocount ?? PSI_PSEUDOCOUNT;
   const p = smoothedProportions(referenceCounts, alpha);
@@ -74,7 +76,9 @@ function relEntr(x: number, y: number): number {
  */
 export function jensenShannonDivergence(p: readonly number[], q: readonly number[], base = 2): number {
   if (p.length !== q.length || p.length === 0) {
-    throw new DriftInputError(`jensenShannonDivergence: both sides need the same, non-zero number of bins (got ${p.length} and ${q.length})`);
+    throw new DriftInputError(
+      `jensenShannonDivergence: both sides need the same, non-zero number of bins (got ${p.length} and ${q.length})`,
+    );
   }
   const sp = checkCounts('jensenShannonDivergence', p);
   const sq = checkCounts('jensenShannonDivergence', q);
@@ -140,7 +144,11 @@ export function binCounts(values: readonly number[], edges: readonly number[]): 
 }
 
 /** PSI of a continuous quantity with quantile bins of the reference. */
-export function quantilePsi(reference: readonly number[], recent: readonly number[], bins = PSI_QUANTILE_BINS): { psi: number; edges: number[] } {
+export function quantilePsi(
+  reference: readonly number[],
+  recent: readonly number[],
+  bins = PSI_QUANTILE_BINS,
+): { psi: number; edges: number[] } {
   const edges = quantileBinEdges(reference, bins);
   if (edges.length === 0) {
     // A constant reference has one bin: (−∞, ∞). Split at its value so a shift still shows.
@@ -151,7 +159,10 @@ export function quantilePsi(reference: readonly number[], recent: readonly numbe
 }
 
 /** Aligns two label samples on the sorted union of their categories. */
-export function categoricalCounts(reference: Iterable<string>, recent: Iterable<string>): { categories: string[]; reference: number[]; recent: number[] } {
+export function categoricalCounts(
+  reference: Iterable<string>,
+  recent: Iterable<string>,
+): { categories: string[]; reference: number[]; recent: number[] } {
   const ref = new Map<string, number>();
   const rec = new Map<string, number>();
   for (const r of reference) ref.set(r, (ref.get(r) ?? 0) + 1);
@@ -166,7 +177,10 @@ export function unigramTokens(text: string): string[] {
 }
 
 /** Same alignment for token frequency maps. */
-export function alignFrequencies(reference: ReadonlyMap<string, number>, recent: ReadonlyMap<string, number>): { reference: number[]; recent: number[] } {
+export function alignFrequencies(
+  reference: ReadonlyMap<string, number>,
+  recent: ReadonlyMap<string, number>,
+): { reference: number[]; recent: number[] } {
   const vocab = [...new Set([...reference.keys(), ...recent.keys()])].sort();
   return { reference: vocab.map((t) => reference.get(t) ?? 0), recent: vocab.map((t) => recent.get(t) ?? 0) };
 }

@@ -16,7 +16,10 @@ export interface QualityOptions {
 
 function chatMessages(sample: ConversationSample): ChatMessage[] {
   return (sample.record.example.messages as { role?: unknown; content?: unknown }[])
-    .filter((m): m is { role: ChatMessage['role']; content: string } => (m.role === 'system' || m.role === 'user' || m.role === 'assistant') && typeof m.content === 'string')
+    .filter(
+      (m): m is { role: ChatMessage['role']; content: string } =>
+        (m.role === 'system' || m.role === 'user' || m.role === 'assistant') && typeof m.content === 'string',
+    )
     .map((m) => ({ role: m.role, content: m.content }));
 }
 
@@ -47,7 +50,10 @@ export async function productionModelQuality(
 
   const labelled = newest.filter((c): c is ConversationSample & { issueType: string } => Boolean(c.issueType));
   if (labelled.length < options.minSamples) {
-    skipped.push({ name: 'model_intent_f1', reason: `${labelled.length} recent conversations with an issue_type (of the newest ${newest.length}), fewer than TUNELOOP_DRIFT_MIN_SAMPLES=${options.minSamples}` });
+    skipped.push({
+      name: 'model_intent_f1',
+      reason: `${labelled.length} recent conversations with an issue_type (of the newest ${newest.length}), fewer than TUNELOOP_DRIFT_MIN_SAMPLES=${options.minSamples}`,
+    });
   } else {
     const labels = [...new Set(labelled.map((c) => c.issueType))].sort();
     const gold: string[] = [];
@@ -69,7 +75,12 @@ export async function productionModelQuality(
       skipped.push({ name: 'model_intent_f1', reason: `the production deployment ${model.deploymentName} did not answer: ${errors[0]}` });
     } else {
       const f1 = intentF1(gold, predicted);
-      metrics.push({ name: 'model_intent_f1', value: f1.macroF1, samples: { recent: labelled.length }, detail: { accuracy: f1.accuracy, labels: labels.length, failed_calls: errors.length } });
+      metrics.push({
+        name: 'model_intent_f1',
+        value: f1.macroF1,
+        samples: { recent: labelled.length },
+        detail: { accuracy: f1.accuracy, labels: labels.length, failed_calls: errors.length },
+      });
     }
   }
 
@@ -79,7 +90,10 @@ export async function productionModelQuality(
     return task ? [{ conversationId: c.conversationId, ...task }] : [];
   });
   if (replies.length < options.minSamples) {
-    skipped.push({ name: 'model_bleu', reason: `${replies.length} recent conversations with an agent reply to score, fewer than TUNELOOP_DRIFT_MIN_SAMPLES=${options.minSamples}` });
+    skipped.push({
+      name: 'model_bleu',
+      reason: `${replies.length} recent conversations with an agent reply to score, fewer than TUNELOOP_DRIFT_MIN_SAMPLES=${options.minSamples}`,
+    });
   } else {
     const hypotheses: string[] = [];
     let failed = 0;
@@ -96,10 +110,18 @@ export async function productionModelQuality(
       }
     }
     if (failed === replies.length) {
-      skipped.push({ name: 'model_bleu', reason: `the production deployment ${model.deploymentName} did not answer: ${errors[errors.length - 1]}` });
+      skipped.push({
+        name: 'model_bleu',
+        reason: `the production deployment ${model.deploymentName} did not answer: ${errors[errors.length - 1]}`,
+      });
     } else {
       const bleu = corpusBleu(hypotheses, [replies.map((r) => r.reference)]);
-      metrics.push({ name: 'model_bleu', value: bleu.score, samples: { recent: replies.length }, detail: { signature: bleu.signature, failed_calls: failed } });
+      metrics.push({
+        name: 'model_bleu',
+        value: bleu.score,
+        samples: { recent: replies.length },
+        detail: { signature: bleu.signature, failed_calls: failed },
+      });
     }
   }
   return { metrics, skipped, errors };

@@ -68,7 +68,11 @@ function inWindow(modified: Date | undefined, filter: BlobTimeFilter): boolean {
   return true;
 }
 
-async function listShards(container: ContainerClient, filter: BlobTimeFilter, signal?: AbortSignal): Promise<{ name: string; modified: number }[]> {
+async function listShards(
+  container: ContainerClient,
+  filter: BlobTimeFilter,
+  signal?: AbortSignal,
+): Promise<{ name: string; modified: number }[]> {
   const shards: { name: string; modified: number }[] = [];
   try {
     for await (const blob of container.listBlobsFlat({ abortSignal: signal })) {
@@ -93,7 +97,11 @@ export async function oldestCuratedShardTime(storage: StorageClients, signal?: A
 function messageText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
-    return content.map((part) => (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : '')).join(' ');
+    return content
+      .map((part) =>
+        part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : '',
+      )
+      .join(' ');
   }
   return '';
 }
@@ -144,7 +152,10 @@ export async function readDriftSample(storage: StorageClients, options: ReadSamp
         record = curatedRecordSchema.parse(raw);
         if (typeof raw.language === 'string' && raw.language) language = raw.language;
       } catch (err) {
-        const reason = err instanceof SyntaxError ? `not JSON (${err.message})` : `not a curated record (${(err as Error).message.replace(/\s+/g, ' ').slice(0, 200)})`;
+        const reason =
+          err instanceof SyntaxError
+            ? `not JSON (${err.message})`
+            : `not a curated record (${(err as Error).message.replace(/\s+/g, ' ').slice(0, 200)})`;
         problems.push({ file: `${CONTAINERS.curated}/${shard.name}`, line: lineNumber, reason });
         continue;
       }

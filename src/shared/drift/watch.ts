@@ -9,7 +9,15 @@ import type { Dimensions } from '../telemetry/telemetry';
 import { analyzeDrift, type DriftMetric, type SkippedDriftMetric } from './analyze';
 import { oldestCuratedShardTime, readDriftSample, type DriftSample } from './samples';
 import { productionModelQuality } from './quality';
-import { invertedTimeKey, latestRetrainDecision, saveDriftRun, type AssemblySummary, type DriftReference, type DriftRun, type RetrainDecision } from './decisionStore';
+import {
+  invertedTimeKey,
+  latestRetrainDecision,
+  saveDriftRun,
+  type AssemblySummary,
+  type DriftReference,
+  type DriftRun,
+  type RetrainDecision,
+} from './decisionStore';
 import { isStatus, TuneloopError } from '../errors';
 
 /** How drift is measured and acted on (built from settings by src/shared/composition/config.ts). */
@@ -56,10 +64,14 @@ async function readManifestCreatedAt(runtime: Runtime, datasetVersion: string, s
   try {
     createdAt = (JSON.parse(text) as { createdAt?: unknown }).createdAt;
   } catch (err) {
-    throw new DriftReferenceError(`${CONTAINERS.datasets}/${datasetVersion}/manifest.json is not valid JSON (${(err as Error).message}); the production model's reference data cannot be found`);
+    throw new DriftReferenceError(
+      `${CONTAINERS.datasets}/${datasetVersion}/manifest.json is not valid JSON (${(err as Error).message}); the production model's reference data cannot be found`,
+    );
   }
   if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt))) {
-    throw new DriftReferenceError(`${CONTAINERS.datasets}/${datasetVersion}/manifest.json has no valid "createdAt"; the production model's reference data cannot be found`);
+    throw new DriftReferenceError(
+      `${CONTAINERS.datasets}/${datasetVersion}/manifest.json has no valid "createdAt"; the production model's reference data cannot be found`,
+    );
   }
   return new Date(createdAt);
 }
@@ -97,10 +109,16 @@ async function loadReference(
   }
   // Blob times have one-second resolution: the production dataset includes shards of its own second
   // (written before it was assembled); the first-window reference ends strictly before the recent window.
-  const sample = await readDriftSample(runtime.storage, { ...(kind === 'production' ? { notAfter: cutoff } : { before: cutoff }), splits: ['train'], signal });
+  const sample = await readDriftSample(runtime.storage, {
+    ...(kind === 'production' ? { notAfter: cutoff } : { before: cutoff }),
+    splits: ['train'],
+    signal,
+  });
   const reference: DriftReference = {
     kind: sample.shards.length ? kind : 'none',
-    ...(production ? { datasetVersion: production.datasetVersion, fineTunedModel: production.fineTunedModel, deploymentName: production.deploymentName } : {}),
+    ...(production
+      ? { datasetVersion: production.datasetVersion, fineTunedModel: production.fineTunedModel, deploymentName: production.deploymentName }
+      : {}),
     cutoff: cutoff.toISOString(),
     conversations: sample.conversations.length,
     shards: sample.shards.length,
@@ -147,7 +165,8 @@ export async function runDriftWatch(runtime: Runtime, options: DriftWatchOptions
   const signal = options.signal;
   const windowEnd = options.now ?? new Date();
   const windowStart = options.windowStart ?? new Date(windowEnd.getTime() - config.windowHours * 3600_000);
-  if (windowStart >= windowEnd) throw new RangeError(`drift window start ${windowStart.toISOString()} is not before its end ${windowEnd.toISOString()}`);
+  if (windowStart >= windowEnd)
+    throw new RangeError(`drift window start ${windowStart.toISOString()} is not before its end ${windowEnd.toISOString()}`);
   const minSamples = config.minSamples;
   const threshold = config.threshold;
 
@@ -165,7 +184,11 @@ export async function runDriftWatch(runtime: Runtime, options: DriftWatchOptions
     skipped.push({ name: 'model_intent_f1', reason }, { name: 'model_bleu', reason });
   } else {
     const model = (options.chatModel ?? defaultChatModel(runtime))(production.deploymentName);
-    const quality = await productionModelQuality(model, recent.conversations, { maxConversations: config.qualityMaxConversations, minSamples, signal });
+    const quality = await productionModelQuality(model, recent.conversations, {
+      maxConversations: config.qualityMaxConversations,
+      minSamples,
+      signal,
+    });
     metrics.push(...quality.metrics);
     skipped.push(...quality.skipped);
   }
@@ -179,13 +202,17 @@ export async function runDriftWatch(runtime: Runtime, options: DriftWatchOptions
   for (const m of metrics) telemetry.trackMetric(`tuneloop.drift.${m.name}`, m.value, dims);
   telemetry.trackMetric('tuneloop.drift.recent_conversations', recent.conversations.length, dims);
   telemetry.trackMetric('tuneloop.drift.reference_conversations', reference.conversations, dims);
-  if (analysis.score !== undefined) telemetry.trackMetric('tuneloop.drift.score', analysis.score, { ...dims, driven_by: analysis.scoreDrivenBy });
+  if (analysis.score !== undefined)
+    telemetry.trackMetric('tuneloop.drift.score', analysis.score, { ...dims, driven_by: analysis.scoreDrivenBy });
   for (const s of skipped) telemetry.trackEvent('tuneloop.drift.metric_skipped', { ...dims, metric: s.name, reason: s.reason });
 
   const id = invertedTimeKey(windowEnd);
   let decision: RetrainDecision;
   if (analysis.score === undefined) {
-    decision = { kind: 'insufficient-data', reason: skipped.find((s) => s.name === 'issue_type_psi' || s.name === 'length_psi')?.reason ?? 'no score component could be computed' };
+    decision = {
+      kind: 'insufficient-data',
+      reason: skipped.find((s) => s.name === 'issue_type_psi' || s.name === 'length_psi')?.reason ?? 'no score component could be computed',
+    };
   } else if (analysis.score < threshold) {
     decision = { kind: 'below-threshold' };
   } else {
@@ -216,7 +243,12 @@ export async function runDriftWatch(runtime: Runtime, options: DriftWatchOptions
       windowStart: windowStart.toISOString(),
       windowEnd: windowEnd.toISOString(),
       reference,
-      recent: { conversations: recent.conversations.length, shards: recent.shards.length, recordsUsed: recent.recordsUsed, recordsQuarantined: recent.recordsQuarantined },
+      recent: {
+        conversations: recent.conversations.length,
+        shards: recent.shards.length,
+        recordsUsed: recent.recordsUsed,
+        recordsQuarantined: recent.recordsQuarantined,
+      },
       metrics,
       skipped,
       score: analysis.score,
@@ -229,7 +261,13 @@ export async function runDriftWatch(runtime: Runtime, options: DriftWatchOptions
   const run = buildRun();
   await saveDriftRun(storage, run);
 
-  telemetry.trackEvent('tuneloop.drift.run', { ...dims, decision: decision.kind, score: analysis.score, threshold, skipped: skipped.length });
+  telemetry.trackEvent('tuneloop.drift.run', {
+    ...dims,
+    decision: decision.kind,
+    score: analysis.score,
+    threshold,
+    skipped: skipped.length,
+  });
   if (decision.kind === 'retrain') {
     const data = {
       score: analysis.score,
@@ -251,8 +289,12 @@ export async function runDriftWatch(runtime: Runtime, options: DriftWatchOptions
         data: {
           ...data,
           outcome: decision.assembly?.outcome ?? 'error',
-          ...(decision.assembly?.outcome === 'submitted' ? { new_dataset_version: decision.assembly.datasetVersion, job_key: decision.assembly.jobKey } : {}),
-          ...(decision.assembly?.outcome === 'skipped' ? { skipped_reason: decision.assembly.reason, skipped_detail: decision.assembly.detail } : {}),
+          ...(decision.assembly?.outcome === 'submitted'
+            ? { new_dataset_version: decision.assembly.datasetVersion, job_key: decision.assembly.jobKey }
+            : {}),
+          ...(decision.assembly?.outcome === 'skipped'
+            ? { skipped_reason: decision.assembly.reason, skipped_detail: decision.assembly.detail }
+            : {}),
           ...(decision.error ? { error: decision.error } : {}),
         },
       },

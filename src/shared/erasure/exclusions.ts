@@ -42,7 +42,10 @@ export class ForgottenStore {
   async load(signal?: AbortSignal): Promise<ForgottenConversations> {
     const keys = new Set<string>();
     try {
-      for await (const row of this.table.listEntities({ queryOptions: { filter: `PartitionKey eq '${PARTITION}'` }, abortSignal: signal })) {
+      for await (const row of this.table.listEntities({
+        queryOptions: { filter: `PartitionKey eq '${PARTITION}'` },
+        abortSignal: signal,
+      })) {
         keys.add(String(row.rowKey));
       }
     } catch (err) {
@@ -50,7 +53,8 @@ export class ForgottenStore {
     }
     return {
       size: keys.size,
-      has: (conversationId, source) => keys.size > 0 && (keys.has(forgottenKey(conversationId, source)) || keys.has(forgottenKey(conversationId))),
+      has: (conversationId, source) =>
+        keys.size > 0 && (keys.has(forgottenKey(conversationId, source)) || keys.has(forgottenKey(conversationId))),
     };
   }
 }

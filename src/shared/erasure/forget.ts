@@ -19,7 +19,6 @@ import { ownValue } from '../lookup';
 import { FINAL_JOB_STATES } from '../finetune/jobStore';
 import { eraseDriftRuns, eraseEvaluationReports, eraseSignatures, type ErasedConversation } from './derived';
 
-
 export type ErasureLocation =
   | 'raw-logs'
   | 'curated'
@@ -119,7 +118,8 @@ export async function forget(runtime: Runtime, target: ErasureTarget, options: F
   findings.push(...(await finishUploadDeletions(runtime, signal)));
   const isErased = curatedMatcher(target, found);
   const textHit = target.kind === 'conversation' ? () => false : textMatcher(target);
-  const erasedConversation: ErasedConversation = (conversationId, file, text) => isErased(conversationId, file, text) || (text !== '' && textHit(text));
+  const erasedConversation: ErasedConversation = (conversationId, file, text) =>
+    isErased(conversationId, file, text) || (text !== '' && textHit(text));
   findings.push(...(await eraseSignatures(runtime, erasedConversation, signal)));
   findings.push(...(await eraseEvaluationReports(runtime, erasedConversation, requestId, now, signal)));
   const idTokens = [...found.ids].map((id) => textMatcher({ kind: 'conversation', conversationId: id }));
@@ -130,7 +130,8 @@ export async function forget(runtime: Runtime, target: ErasureTarget, options: F
     return source === '*' ? { conversationId } : { source, conversationId };
   });
   // Also when found nowhere: the same conversation dropped again later is still left out.
-  if (target.kind === 'conversation') forgotten.push({ conversationId: target.conversationId, ...(target.source ? { source: target.source } : {}) });
+  if (target.kind === 'conversation')
+    forgotten.push({ conversationId: target.conversationId, ...(target.source ? { source: target.source } : {}) });
   await new ForgottenStore(runtime.storage).add(forgotten, requestId, now);
 
   const report: ErasureReport = {
@@ -142,7 +143,9 @@ export async function forget(runtime: Runtime, target: ErasureTarget, options: F
     modelsMarked: datasets.marked,
   };
   await recordAudit(runtime, report);
-  options.log?.(`erasure ${requestId}: ${report.conversations} conversation(s), ${findings.length} place(s), ${report.modelsMarked.length} model(s) marked`);
+  options.log?.(
+    `erasure ${requestId}: ${report.conversations} conversation(s), ${findings.length} place(s), ${report.modelsMarked.length} model(s) marked`,
+  );
   return report;
 }
 
@@ -208,7 +211,14 @@ async function scanRaw(runtime: Runtime, target: ErasureTarget, found: Found, si
             ? (!target.source || r.file === target.source) && recordIds(r.record).includes(target.conversationId)
             : matches(r.record);
         // Only the lines that hold the data: a whole-file rejection previews many unrelated lines.
-        if (hit) remove(r.file, r.line, splitRecordLines(r.record).filter((l) => (target.kind === 'conversation' ? recordIds(l).includes(target.conversationId) : matches(l))));
+        if (hit)
+          remove(
+            r.file,
+            r.line,
+            splitRecordLines(r.record).filter((l) =>
+              target.kind === 'conversation' ? recordIds(l).includes(target.conversationId) : matches(l),
+            ),
+          );
       }
     }
     if (hasFeedback && !feedbackOnly) feedbackBlobs.push(blobName);
@@ -220,7 +230,13 @@ async function scanRaw(runtime: Runtime, target: ErasureTarget, found: Found, si
   if (target.kind !== 'conversation' && found.ids.size > 0) for (const name of feedbackBlobs) await scan(name, true);
 }
 
-async function rewriteRaw(runtime: Runtime, blobName: string, lines: Set<string>, requestId: string, signal?: AbortSignal): Promise<ErasureFinding> {
+async function rewriteRaw(
+  runtime: Runtime,
+  blobName: string,
+  lines: Set<string>,
+  requestId: string,
+  signal?: AbortSignal,
+): Promise<ErasureFinding> {
   const blob = runtime.storage.container(CONTAINERS.raw).getBlockBlobClient(blobName);
   const props = await blob.getProperties({ abortSignal: signal });
   const etag = props.etag ?? '';
@@ -279,11 +295,15 @@ function stripWeights(example: unknown): string {
 }
 
 /** True for a curated (or holdout) record of an erased conversation. */
-function curatedMatcher(target: ErasureTarget, found: Found): (conversationId: string, file: string | undefined, exampleText: string) => boolean {
+function curatedMatcher(
+  target: ErasureTarget,
+  found: Found,
+): (conversationId: string, file: string | undefined, exampleText: string) => boolean {
   const matches = textMatcher(target);
   return (conversationId, file, exampleText) => {
     if (file !== undefined && found.conversations.has(conversationKey(file, conversationId))) return true;
-    if (target.kind === 'conversation') return conversationId === target.conversationId && (!target.source || file === undefined || file === target.source);
+    if (target.kind === 'conversation')
+      return conversationId === target.conversationId && (!target.source || file === undefined || file === target.source);
     if (file === undefined && found.ids.has(conversationId)) return true;
     // Redaction replaces e-mails and phones, but a customer id may stay in curated text.
     return target.kind === 'customer-id' && matches(exampleText);
@@ -311,7 +331,9 @@ async function filterBlobs(
     const etag = blob.properties.etag;
     const text = kept.filter((l) => l.trim()).join('\n');
     if (!text) {
-      await client.delete({ conditions: { ifMatch: etag }, abortSignal: options.signal }).catch((err: unknown) => conflict(err, `${location}/${blob.name}`));
+      await client
+        .delete({ conditions: { ifMatch: etag }, abortSignal: options.signal })
+        .catch((err: unknown) => conflict(err, `${location}/${blob.name}`));
       findings.push({ location, name: blob.name, records: removed, action: 'deleted' });
       continue;
     }
@@ -378,13 +400,20 @@ async function eraseQuarantine(runtime: Runtime, target: ErasureTarget, found: F
   );
 }
 
-async function eraseFeedback(runtime: Runtime, target: ErasureTarget, found: Found, signal?: AbortSignal): Promise<ErasureFinding | undefined> {
+async function eraseFeedback(
+  runtime: Runtime,
+  target: ErasureTarget,
+  found: Found,
+  signal?: AbortSignal,
+): Promise<ErasureFinding | undefined> {
   const table = runtime.storage.table(TABLES.feedback);
   const matches = textMatcher(target);
   const doomed: { partitionKey: string; rowKey: string }[] = [];
   try {
     for await (const row of table.listEntities<{ conversationId?: string; comment?: string }>({ abortSignal: signal })) {
-      const hit = (row.conversationId !== undefined && found.ids.has(row.conversationId)) || (target.kind !== 'conversation' && row.comment !== undefined && matches(row.comment));
+      const hit =
+        (row.conversationId !== undefined && found.ids.has(row.conversationId)) ||
+        (target.kind !== 'conversation' && row.comment !== undefined && matches(row.comment));
       if (hit) doomed.push({ partitionKey: String(row.partitionKey), rowKey: String(row.rowKey) });
     }
   } catch (err) {
@@ -427,7 +456,11 @@ async function eraseDatasets(
       return false;
     }
     // holdout.records.jsonl (curated records) and balance-dropped.jsonl ({reason, record}).
-    const record = (value.record && typeof value.record === 'object' ? value.record : value) as { conversation_id?: unknown; source?: { file?: unknown }; example?: unknown };
+    const record = (value.record && typeof value.record === 'object' ? value.record : value) as {
+      conversation_id?: unknown;
+      source?: { file?: unknown };
+      example?: unknown;
+    };
     if (typeof record.conversation_id === 'string') {
       const file = typeof record.source?.file === 'string' ? record.source.file : undefined;
       return isErased(record.conversation_id, file, JSON.stringify(record.example ?? ''));
@@ -454,7 +487,15 @@ async function eraseDatasets(
       };
       marked.push(mark);
       await runtime.storage.table(TABLES.erasures).upsertEntity(
-        { partitionKey: 'model', rowKey: tableKey(`${job.jobKey}|${requestId}`), ...mark, requestId, trainedOnErasedData: true, uploadsDeleted: false, markedAt: new Date().toISOString() },
+        {
+          partitionKey: 'model',
+          rowKey: tableKey(`${job.jobKey}|${requestId}`),
+          ...mark,
+          requestId,
+          trainedOnErasedData: true,
+          uploadsDeleted: false,
+          markedAt: new Date().toISOString(),
+        },
         'Replace',
       );
     }
@@ -474,7 +515,10 @@ async function finishUploadDeletions(runtime: Runtime, signal?: AbortSignal): Pr
   const table = runtime.storage.table(TABLES.erasures);
   const pending: { rowKey: string; jobKey: string }[] = [];
   try {
-    for await (const row of table.listEntities<{ jobKey?: string; uploadsDeleted?: boolean }>({ queryOptions: { filter: `PartitionKey eq 'model'` }, abortSignal: signal })) {
+    for await (const row of table.listEntities<{ jobKey?: string; uploadsDeleted?: boolean }>({
+      queryOptions: { filter: `PartitionKey eq 'model'` },
+      abortSignal: signal,
+    })) {
       if (row.uploadsDeleted !== true && typeof row.jobKey === 'string') pending.push({ rowKey: String(row.rowKey), jobKey: row.jobKey });
     }
   } catch (err) {
@@ -492,7 +536,8 @@ async function finishUploadDeletions(runtime: Runtime, signal?: AbortSignal): Pr
       done.set(mark.jobKey, result);
       findings.push(...result);
     }
-    if (result.every((f) => f.action === 'deleted')) await table.updateEntity({ partitionKey: 'model', rowKey: mark.rowKey, uploadsDeleted: true }, 'Merge', { abortSignal: signal });
+    if (result.every((f) => f.action === 'deleted'))
+      await table.updateEntity({ partitionKey: 'model', rowKey: mark.rowKey, uploadsDeleted: true }, 'Merge', { abortSignal: signal });
   }
   return findings;
 }
@@ -505,7 +550,14 @@ async function finishUploadDeletions(runtime: Runtime, signal?: AbortSignal): Pr
 async function deleteUploadedFiles(runtime: Runtime, job: JobRecord, signal?: AbortSignal): Promise<ErasureFinding[]> {
   const ids = [job.trainingFileId, job.validationFileId].filter((id): id is string => typeof id === 'string' && id !== '');
   if (!FINAL_JOB_STATES.has(job.state)) {
-    return ids.map((id) => ({ location: 'azure-openai-files', name: id, records: 0, action: 'kept-running', trained: true, note: `job ${job.jobKey} is ${job.state}; run the same erasure again once it has ended` }));
+    return ids.map((id) => ({
+      location: 'azure-openai-files',
+      name: id,
+      records: 0,
+      action: 'kept-running',
+      trained: true,
+      note: `job ${job.jobKey} is ${job.state}; run the same erasure again once it has ended`,
+    }));
   }
   const findings: ErasureFinding[] = [];
   for (const id of ids) {
@@ -529,7 +581,14 @@ async function deleteUploadedFiles(runtime: Runtime, job: JobRecord, signal?: Ab
   return findings;
 }
 
-async function noteOnManifest(container: ContainerClient, version: string, requestId: string, changed: ErasureFinding[], trained: boolean, signal?: AbortSignal): Promise<void> {
+async function noteOnManifest(
+  container: ContainerClient,
+  version: string,
+  requestId: string,
+  changed: ErasureFinding[],
+  trained: boolean,
+  signal?: AbortSignal,
+): Promise<void> {
   const blob = container.getBlockBlobClient(`${version}/manifest.json`);
   let manifest: Record<string, unknown>;
   try {
@@ -545,7 +604,10 @@ async function noteOnManifest(container: ContainerClient, version: string, reque
   }
   const erasures: unknown[] = Array.isArray(manifest.erasures) ? manifest.erasures : [];
   // A trained version's counts say what the file holds now; `trained` says the models saw more.
-  manifest.erasures = [...erasures, { requestId, ...(trained ? { trained: true } : {}), removed: Object.fromEntries(changed.map((f) => [f.name, f.records])) }];
+  manifest.erasures = [
+    ...erasures,
+    { requestId, ...(trained ? { trained: true } : {}), removed: Object.fromEntries(changed.map((f) => [f.name, f.records])) },
+  ];
   const text = JSON.stringify(manifest, null, 2) + '\n';
   await blob.upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: 'application/json' }, abortSignal: signal });
 }

@@ -9,8 +9,7 @@ import { required } from '../lookup';
  * mentioning it. The source of a conversation is the `raw-logs` blob it arrived in.
  */
 export type ErasureTarget =
-  | { kind: 'conversation'; source?: string; conversationId: string }
-  | { kind: 'email' | 'phone' | 'customer-id'; value: string };
+  { kind: 'conversation'; source?: string; conversationId: string } | { kind: 'email' | 'phone' | 'customer-id'; value: string };
 
 export class ErasureRequestError extends TuneloopError {}
 
@@ -32,7 +31,8 @@ const PHONE = /^\+?[\d\s().-]+$/;
 /** An e-mail has an @, a phone is digits and separators with at least 7 digits, anything else is a customer id. */
 export function matchTarget(spec: string): ErasureTarget {
   const value = spec.trim();
-  if (value.length < 3) throw new ErasureRequestError('--match needs an e-mail address, a phone number or a customer id of at least 3 characters');
+  if (value.length < 3)
+    throw new ErasureRequestError('--match needs an e-mail address, a phone number or a customer id of at least 3 characters');
   if (value.includes('@')) {
     if (!EMAIL.test(value)) throw new ErasureRequestError(`--match "${value}" has an @ but is not an e-mail address`);
     return { kind: 'email', value: value.toLowerCase() };
@@ -58,7 +58,9 @@ export const erasureMessageSchema = z
 export type ErasureMessage = z.infer<typeof erasureMessageSchema>;
 
 export function targetFromMessage(message: ErasureMessage): ErasureTarget {
-  return message.conversation !== undefined ? conversationTarget(message.conversation) : matchTarget(required(message.match, 'the erasure message\'s "match"'));
+  return message.conversation !== undefined
+    ? conversationTarget(message.conversation)
+    : matchTarget(required(message.match, 'the erasure message\'s "match"'));
 }
 
 /**

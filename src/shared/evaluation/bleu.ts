@@ -181,7 +181,7 @@ function extractNgrams(tokens: string[], maxOrder: number): NgramCounts {
   for (let i = 0; i < tokens.length; i++) {
     let key = tokens[i];
     const last = Math.min(tokens.length, i + maxOrder);
-    for (let j = i; ; ) {
+    for (let j = i; ;) {
       ngrams.set(key, (ngrams.get(key) ?? 0) + 1);
       if (++j >= last) break;
       key += ' ' + tokens[j];
@@ -444,10 +444,7 @@ export function bleuSignature(options: BleuOptions & { nrefs: number | 'var' }, 
 }
 
 function finish(stats: BleuStatistics, o: ResolvedOptions, signature: string): BleuScore {
-  const { score, precisions, brevityPenalty } = bleuFromStatistics(
-    { ...stats, counts: [...stats.counts], totals: [...stats.totals] },
-    o,
-  );
+  const { score, precisions, brevityPenalty } = bleuFromStatistics({ ...stats, counts: [...stats.counts], totals: [...stats.totals] }, o);
   const ratio = stats.refLen > 0 ? stats.sysLen / stats.refLen : 0;
   const formatted =
     `BLEU = ${score.toFixed(2)} ${precisions.map((p) => p.toFixed(1)).join('/')} ` +
@@ -536,7 +533,9 @@ export function segmentStatisticsTables(
   const segments = systems[0]?.length ?? 0;
   for (const [k, hypotheses] of systems.entries()) {
     if (hypotheses.length !== segments) {
-      throw new BleuOptionError(`system ${k + 1} has ${hypotheses.length} lines but system 1 has ${segments}; every system needs one line per segment`);
+      throw new BleuOptionError(
+        `system ${k + 1} has ${hypotheses.length} lines but system 1 has ${segments}; every system needs one line per segment`,
+      );
     }
   }
   for (const [k, stream] of referenceStreams.entries()) {

@@ -20,8 +20,14 @@ const ZH_RANGES: [number[], number[]][] = [
   [[0xf900], [0xfa2d]],
   [[0xfa30], [0xfa6a]],
   [[0xfa70], [0xfad9]],
-  [[0x2000, 0x30], [0x2a6d, 0x36]],
-  [[0x2f80, 0x30], [0x2fa1, 0x64]],
+  [
+    [0x2000, 0x30],
+    [0x2a6d, 0x36],
+  ],
+  [
+    [0x2f80, 0x30],
+    [0x2fa1, 0x64],
+  ],
   [[0xff00], [0xffef]],
   [[0x2e80], [0x2eff]],
   [[0x3000], [0x303f]],
@@ -79,7 +85,29 @@ export type LanguageBleuTokenizer = '13a' | 'intl' | 'char' | 'zh';
 const CHAR_LANGUAGES = new Set(['ja', 'th', 'lo', 'km', 'my', 'bo']);
 // Scripts whose punctuation and symbols 13a does not know (Arabic comma and question mark,
 // the Devanagari danda, Armenian and Greek marks…): `intl` splits any Unicode punctuation.
-const INTL_LANGUAGES = new Set(['ar', 'fa', 'ur', 'ps', 'hi', 'mr', 'ne', 'bn', 'pa', 'gu', 'ta', 'te', 'kn', 'ml', 'si', 'he', 'yi', 'el', 'hy', 'ka', 'am']);
+const INTL_LANGUAGES = new Set([
+  'ar',
+  'fa',
+  'ur',
+  'ps',
+  'hi',
+  'mr',
+  'ne',
+  'bn',
+  'pa',
+  'gu',
+  'ta',
+  'te',
+  'kn',
+  'ml',
+  'si',
+  'he',
+  'yi',
+  'el',
+  'hy',
+  'ka',
+  'am',
+]);
 
 /**
  * The BLEU tokenizer for replies in a language (ISO 639-1): `zh` for Chinese (as sacreBLEU picks

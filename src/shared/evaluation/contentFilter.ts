@@ -14,7 +14,16 @@ import type {
  * back as HTTP 400 `content_filter` with the results in `innererror.content_filter_result`.
  */
 
-export const FILTER_CATEGORIES = ['hate', 'sexual', 'violence', 'self_harm', 'profanity', 'jailbreak', 'protected_material_text', 'protected_material_code'] as const;
+export const FILTER_CATEGORIES = [
+  'hate',
+  'sexual',
+  'violence',
+  'self_harm',
+  'profanity',
+  'jailbreak',
+  'protected_material_text',
+  'protected_material_code',
+] as const;
 export type FilterCategory = (typeof FILTER_CATEGORIES)[number];
 
 /** What the filter said about one request and its answer. */
@@ -30,7 +39,8 @@ type Details = ContentFilterResultsForChoiceOutput | ContentFilterResultDetailsF
 function addDetails(finding: ContentFilterFinding, details: Details | undefined, where: 'prompt' | 'completion'): void {
   if (!details) return;
   for (const category of FILTER_CATEGORIES) {
-    const result = (details as Record<string, unknown>)[category] as { filtered?: boolean; severity?: string; detected?: boolean } | undefined;
+    const result = (details as Record<string, unknown>)[category] as
+      { filtered?: boolean; severity?: string; detected?: boolean } | undefined;
     if (!result) continue;
     if (result.filtered) finding.filtered.push({ category, where });
     if (result.filtered || result.detected || (result.severity !== undefined && result.severity !== 'safe')) {
@@ -42,7 +52,8 @@ function addDetails(finding: ContentFilterFinding, details: Details | undefined,
 /** Undefined when the response has no filter results at all (filtering off, or not Azure). */
 export function contentFilterOfCompletion(completion: ChatCompletion): ContentFilterFinding | undefined {
   const prompts: ContentFilterResultsForPromptOutput[] | undefined = completion.prompt_filter_results;
-  const choice = completion.choices[0] as (ChatCompletion.Choice & { content_filter_results?: ContentFilterResultsForChoiceOutput }) | undefined;
+  const choice = completion.choices[0] as
+    (ChatCompletion.Choice & { content_filter_results?: ContentFilterResultsForChoiceOutput }) | undefined;
   if (!prompts?.length && !choice?.content_filter_results) return undefined;
   const finding: ContentFilterFinding = { annotated: [], filtered: [] };
   for (const p of prompts ?? []) addDetails(finding, p.content_filter_results, 'prompt');
@@ -58,7 +69,8 @@ export function contentFilterOfCompletion(completion: ChatCompletion): ContentFi
 /** The finding of a refused prompt (HTTP 400 `content_filter`), or undefined when `err` is something else. */
 export function contentFilterOfError(err: unknown): ContentFilterFinding | undefined {
   // `err` is whatever was thrown, null and undefined included.
-  const e = err as { status?: number; code?: string; error?: { code?: string; innererror?: { content_filter_result?: Details } } } | null | undefined;
+  const e = err as
+    { status?: number; code?: string; error?: { code?: string; innererror?: { content_filter_result?: Details } } } | null | undefined;
   const code = e?.code ?? e?.error?.code;
   if (e?.status !== 400 || code !== 'content_filter') return undefined;
   const finding: ContentFilterFinding = { annotated: [], filtered: [] };

@@ -77,7 +77,8 @@ export function ratingFromRow(row: Record<string, unknown>): Rating | undefined 
     if (v === undefined || v === null || v === '') continue;
     const at = v instanceof Date ? v : new Date(cellText(v) ?? Number.NaN);
     if (Number.isNaN(at.getTime())) continue;
-    const model = [row.model, row.deployment, row.deploymentName].find((m) => typeof m === 'string' && m.trim() !== '') as string | undefined;
+    const model = [row.model, row.deployment, row.deploymentName].find((m) => typeof m === 'string' && m.trim() !== '') as
+      string | undefined;
     return model ? { rating, at, model: model.trim() } : { rating, at };
   }
   return undefined;

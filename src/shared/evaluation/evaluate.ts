@@ -28,7 +28,16 @@ import {
 } from '../deployments/registry';
 import { isDeclineOrRedirect, scoreOutOfScope } from './oos';
 import { OOS_PROBES, OOS_PROBES_CREDIT, type OosProbe } from './oosProbes';
-import { checkVerdict, loadReport, REPORT_SCHEMA, ReportNotFoundError, saveReport, type EvaluationReport, type ModelEvaluation, type ReplySample } from './evaluationReport';
+import {
+  checkVerdict,
+  loadReport,
+  REPORT_SCHEMA,
+  ReportNotFoundError,
+  saveReport,
+  type EvaluationReport,
+  type ModelEvaluation,
+  type ReplySample,
+} from './evaluationReport';
 import { detectOverfitting, lossCurve, perplexityFromSteps } from './training';
 import { isStatus, TuneloopError } from '../errors';
 import type { Candidate } from '../finetune/ports';
@@ -266,7 +275,15 @@ interface ModelAnswers {
  * same load (latency comparability matters more than evaluation speed).
  */
 async function askAll(models: { model: ChatModel }[], tasks: Tasks, signal?: AbortSignal): Promise<ModelAnswers[]> {
-  const answers: ModelAnswers[] = models.map(() => ({ requests: 0, replies: [], intents: [], probes: [], latenciesMs: [], filters: [], errors: [] }));
+  const answers: ModelAnswers[] = models.map(() => ({
+    requests: 0,
+    replies: [],
+    intents: [],
+    probes: [],
+    latenciesMs: [],
+    filters: [],
+    errors: [],
+  }));
   const ask = async (i: number, task: string, conversationId: string | undefined, prompt: ChatMessage[], maxTokens?: number) => {
     signal?.throwIfAborted();
     answers[i].requests++;
@@ -286,7 +303,12 @@ async function askAll(models: { model: ChatModel }[], tasks: Tasks, signal?: Abo
     for (let i = 0; i < models.length; i++) {
       const text = await ask(i, 'reply', t.conversationId, t.prompt);
       // A failed call scores as an empty reply: BLEU stays comparable over the same holdout.
-      answers[i].replies.push({ conversationId: t.conversationId, customer: lastCustomerTurn(t.prompt), reference: t.reference, hypothesis: text ?? '' });
+      answers[i].replies.push({
+        conversationId: t.conversationId,
+        customer: lastCustomerTurn(t.prompt),
+        reference: t.reference,
+        hypothesis: text ?? '',
+      });
     }
   }
   for (const t of tasks.intents) {
@@ -349,7 +371,11 @@ function itemStatistics(a: ModelAnswers, table: SegmentStatisticsTable | undefin
   if (a.intents.length) {
     const gold = a.intents.map((x) => x.gold);
     const predicted = a.intents.map((x) => x.predicted);
-    out.intentF1 = (idx) => intentF1(Array.from(idx, (i) => gold[i]), Array.from(idx, (i) => predicted[i])).macroF1;
+    out.intentF1 = (idx) =>
+      intentF1(
+        Array.from(idx, (i) => gold[i]),
+        Array.from(idx, (i) => predicted[i]),
+      ).macroF1;
   }
   if (a.probes.length) {
     const handled = a.probes.map((p) => (isDeclineOrRedirect(p.reply) ? 1 : 0));
@@ -381,14 +407,21 @@ function differenceIntervals(c: ItemStatistics, p: ItemStatistics, resamples: nu
   const out: Partial<Record<IntervalMetric, Interval>> = {};
   if (c.bleu && p.bleu && c.replies === p.replies) out.bleu = pairedDifferenceInterval(c.replies, c.bleu, p.bleu, o);
   if (c.intentF1 && p.intentF1 && c.intents === p.intents) out.intentF1 = pairedDifferenceInterval(c.intents, c.intentF1, p.intentF1, o);
-  if (c.oosHandled && p.oosHandled && c.probes === p.probes) out.oosHandled = pairedDifferenceInterval(c.probes, c.oosHandled, p.oosHandled, o);
+  if (c.oosHandled && p.oosHandled && c.probes === p.probes)
+    out.oosHandled = pairedDifferenceInterval(c.probes, c.oosHandled, p.oosHandled, o);
   if (c.latencies.length && p.latencies.length) out.latencyP95Ms = independentRatioInterval(c.latencies, p.latencies, p95, o);
   return out;
 }
 
 function summarise(version: ModelVersion, deploymentName: string, a: ModelAnswers): ModelEvaluation {
   const metrics: ModelEvaluation['metrics'] = {};
-  const evaluation: ModelEvaluation = { deploymentName, fineTunedModel: version.fineTunedModel, jobKey: version.jobKey, metrics, errors: a.errors };
+  const evaluation: ModelEvaluation = {
+    deploymentName,
+    fineTunedModel: version.fineTunedModel,
+    jobKey: version.jobKey,
+    metrics,
+    errors: a.errors,
+  };
   if (a.replies.length) {
     // The references' language picks the tokenizer (char for Japanese, zh for Chinese, …; see
     // bleuTokenizers.ts); both models answer the same references, so both get the same one.
@@ -407,7 +440,14 @@ function summarise(version: ModelVersion, deploymentName: string, a: ModelAnswer
       a.intents.map((x) => x.predicted),
     );
     metrics.intentF1 = f1.macroF1;
-    evaluation.intent = { labels: f1.labels, perClass: f1.perClass, confusion: f1.confusion, macroF1: f1.macroF1, accuracy: f1.accuracy, count: f1.count };
+    evaluation.intent = {
+      labels: f1.labels,
+      perClass: f1.perClass,
+      confusion: f1.confusion,
+      macroF1: f1.macroF1,
+      accuracy: f1.accuracy,
+      count: f1.count,
+    };
   }
   const latency = summarizeLatency(a.latenciesMs);
   if (latency) {
@@ -431,7 +471,13 @@ function replySample(candidate: ModelAnswers, production: ModelAnswers | undefin
   const picks = n <= size ? Array.from({ length: n }, (_, i) => i) : Array.from({ length: size }, (_, k) => Math.floor((k * n) / size));
   return picks.map((i) => {
     const c = candidate.replies[i];
-    return { conversationId: c.conversationId, customer: c.customer, human: c.reference, production: production?.replies[i]?.hypothesis, candidate: c.hypothesis };
+    return {
+      conversationId: c.conversationId,
+      customer: c.customer,
+      human: c.reference,
+      production: production?.replies[i]?.hypothesis,
+      candidate: c.hypothesis,
+    };
   });
 }
 
@@ -459,7 +505,13 @@ async function readTraining(
   };
 }
 
-async function promote(runtime: Runtime, candidate: Candidate, production: ProductionPointer | undefined, reportBlob: string, at: Date): Promise<void> {
+async function promote(
+  runtime: Runtime,
+  candidate: Candidate,
+  production: ProductionPointer | undefined,
+  reportBlob: string,
+  at: Date,
+): Promise<void> {
   await switchProduction(runtime.storage, candidate, { expected: production, reportBlob, now: at });
   await saveDeploymentRecord(runtime.storage, { deploymentName: candidate.deploymentName, role: 'production', releasedAt: '' });
   if (production && production.deploymentName !== candidate.deploymentName) {
@@ -546,7 +598,14 @@ async function finishInterruptedPromotion(runtime: Runtime, jobKey: string, sign
       }
     }
     await storeVerdict(runtime, report, reportBlob);
-    return { decision: report.decision, awaitingApproval: false, reportBlob, metrics: report.candidate.metrics, report, alreadyEvaluated: true };
+    return {
+      decision: report.decision,
+      awaitingApproval: false,
+      reportBlob,
+      metrics: report.candidate.metrics,
+      report,
+      alreadyEvaluated: true,
+    };
   } catch (err) {
     if (err instanceof ReportNotFoundError) return undefined;
     throw err;
@@ -601,7 +660,12 @@ async function emit(runtime: Runtime, report: EvaluationReport, signal?: AbortSi
     report: `eval-reports/${report.jobKey}/report.json`,
   };
   if (report.moreHoldoutConversations !== undefined) data.moreHoldoutConversations = report.moreHoldoutConversations;
-  if (report.approval) Object.assign(data, { approval: report.approval.status, deadline: report.approval.deadline, decidedBy: report.approval.decidedBy ?? '' });
+  if (report.approval)
+    Object.assign(data, {
+      approval: report.approval.status,
+      deadline: report.approval.deadline,
+      decidedBy: report.approval.decidedBy ?? '',
+    });
   if (report.decision === 'inconclusive') {
     // -1: more conversations alone would not settle it (an estimate sits on its limit).
     runtime.telemetry.trackMetric('tuneloop.eval.more_holdout_needed', report.moreHoldoutConversations ?? -1, {
@@ -655,14 +719,29 @@ export interface ApprovalDecision {
  * Called by the job loop only (single writer of job states). Repeating a decision is a no-op.
  * @throws ApprovalConflictError when production changed since the evaluation (evaluate again instead).
  */
-export async function decideApproval(runtime: Runtime, jobKey: string, decision: ApprovalDecision, options: { signal?: AbortSignal } = {}): Promise<EvaluationOutcome> {
+export async function decideApproval(
+  runtime: Runtime,
+  jobKey: string,
+  decision: ApprovalDecision,
+  options: { signal?: AbortSignal } = {},
+): Promise<EvaluationOutcome> {
   const { storage } = runtime;
   const signal = options.signal;
   const report = await loadReport(storage, jobKey, { signal });
   const reportBlob = `${CONTAINERS.evalReports}/${jobKey}/report.json`;
-  if (!report.approval) throw new NotAwaitingApprovalError(`job ${jobKey} was not waiting for approval (its report has decision ${report.decision} without an approval request)`);
+  if (!report.approval)
+    throw new NotAwaitingApprovalError(
+      `job ${jobKey} was not waiting for approval (its report has decision ${report.decision} without an approval request)`,
+    );
   if (report.approval.status !== 'awaiting') {
-    return { decision: report.decision, awaitingApproval: false, reportBlob, metrics: report.candidate.metrics, report, alreadyEvaluated: true };
+    return {
+      decision: report.decision,
+      awaitingApproval: false,
+      reportBlob,
+      metrics: report.candidate.metrics,
+      report,
+      alreadyEvaluated: true,
+    };
   }
   const at = decision.at ?? new Date();
   const candidate: ModelVersion = {
@@ -690,11 +769,27 @@ export async function decideApproval(runtime: Runtime, jobKey: string, decision:
       decision.status === 'expired'
         ? `Rejected: nobody approved it before ${report.approval.deadline}, so production stays.`
         : `Rejected by ${decision.by}: ${decision.reason ?? 'no reason given'}.`;
-    report.reasons = [...report.reasons, decision.status === 'expired' ? 'approval expired' : `rejected by ${decision.by}: ${decision.reason ?? ''}`];
+    report.reasons = [
+      ...report.reasons,
+      decision.status === 'expired' ? 'approval expired' : `rejected by ${decision.by}: ${decision.reason ?? ''}`,
+    ];
   }
-  report.approval = { ...report.approval, status: decision.status, decidedBy: decision.by, decidedAt: at.toISOString(), reason: decision.reason };
+  report.approval = {
+    ...report.approval,
+    status: decision.status,
+    decidedBy: decision.by,
+    decidedAt: at.toISOString(),
+    reason: decision.reason,
+  };
   await saveReport(storage, report, { signal });
   await storeVerdict(runtime, report, reportBlob);
   await emit(runtime, report, signal);
-  return { decision: report.decision, awaitingApproval: false, reportBlob, metrics: report.candidate.metrics, report, alreadyEvaluated: false };
+  return {
+    decision: report.decision,
+    awaitingApproval: false,
+    reportBlob,
+    metrics: report.candidate.metrics,
+    report,
+    alreadyEvaluated: false,
+  };
 }

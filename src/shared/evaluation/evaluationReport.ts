@@ -94,7 +94,11 @@ export function reportBlobNames(jobKey: string): { json: string; html: string } 
   return { json: `${jobKey}/report.json`, html: `${jobKey}/report.html` };
 }
 
-export async function saveReport(storage: StorageClients, report: EvaluationReport, options: { signal?: AbortSignal } = {}): Promise<string> {
+export async function saveReport(
+  storage: StorageClients,
+  report: EvaluationReport,
+  options: { signal?: AbortSignal } = {},
+): Promise<string> {
   const names = reportBlobNames(report.jobKey);
   const container = storage.container(CONTAINERS.evalReports);
   const json = JSON.stringify(report, null, 2);
@@ -112,11 +116,17 @@ export async function saveReport(storage: StorageClients, report: EvaluationRepo
 
 export class ReportNotFoundError extends TuneloopError {
   constructor(jobKey: string) {
-    super(`no evaluation report for job "${jobKey}" in container ${CONTAINERS.evalReports} (expected ${reportBlobNames(jobKey).json}); is the job key right and has the candidate been evaluated?`);
+    super(
+      `no evaluation report for job "${jobKey}" in container ${CONTAINERS.evalReports} (expected ${reportBlobNames(jobKey).json}); is the job key right and has the candidate been evaluated?`,
+    );
   }
 }
 
-export async function loadReport(storage: StorageClients, jobKey: string, options: { signal?: AbortSignal } = {}): Promise<EvaluationReport> {
+export async function loadReport(
+  storage: StorageClients,
+  jobKey: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<EvaluationReport> {
   const blob = storage.container(CONTAINERS.evalReports).getBlobClient(reportBlobNames(jobKey).json);
   try {
     const buffer = await blob.downloadToBuffer(undefined, undefined, { abortSignal: options.signal });
@@ -171,7 +181,11 @@ const METRIC_LABELS: Record<string, { label: string; digits: number }> = {
  * An error bar as inline SVG: the 95 % interval with whiskers, the estimate as a dot and the limit
  * it was held to as a dashed line, on a scale that fits all three.
  */
-export function errorBarSvg(interval: { low: number; high: number; estimate: number }, threshold: number | undefined, verdict: string): string {
+export function errorBarSvg(
+  interval: { low: number; high: number; estimate: number },
+  threshold: number | undefined,
+  verdict: string,
+): string {
   const values = [interval.low, interval.high, interval.estimate, ...(threshold === undefined ? [] : [threshold])];
   let min = Math.min(...values);
   let max = Math.max(...values);
@@ -180,7 +194,10 @@ export function errorBarSvg(interval: { low: number; high: number; estimate: num
   max += pad;
   const x = (v: number) => (10 + ((v - min) / (max - min)) * 180).toFixed(1);
   const colour = verdict === 'pass' ? '#17692c' : verdict === 'fail' ? '#a11' : '#b26b00';
-  const limit = threshold === undefined ? '' : `<line x1="${x(threshold)}" x2="${x(threshold)}" y1="2" y2="22" stroke="#555" stroke-dasharray="3,2"><title>limit ${threshold}</title></line>`;
+  const limit =
+    threshold === undefined
+      ? ''
+      : `<line x1="${x(threshold)}" x2="${x(threshold)}" y1="2" y2="22" stroke="#555" stroke-dasharray="3,2"><title>limit ${threshold}</title></line>`;
   return (
     `<svg class="errorbar" width="200" height="24" viewBox="0 0 200 24" role="img" aria-label="95 % interval ${interval.low} to ${interval.high}">` +
     `${limit}<line x1="${x(interval.low)}" x2="${x(interval.high)}" y1="12" y2="12" stroke="${colour}" stroke-width="2"/>` +
@@ -244,7 +261,11 @@ function answeredProbes(model: ModelEvaluation): string {
   return `<details><summary>Probes the candidate answered (${answered.length})</summary><table data-testid="oos-answered"><tr><th>question</th><th>reply</th></tr>${rows}</table></details>`;
 }
 
-const DECISION_TITLES: Record<GateOutcome, string> = { promote: 'Promoted', reject: 'Rejected', inconclusive: 'Inconclusive — production stays' };
+const DECISION_TITLES: Record<GateOutcome, string> = {
+  promote: 'Promoted',
+  reject: 'Rejected',
+  inconclusive: 'Inconclusive — production stays',
+};
 
 function decisionTitle(report: EvaluationReport): string {
   if (report.approval?.status === 'awaiting') return `Passed the gate — awaiting approval until ${report.approval.deadline}`;
@@ -279,7 +300,10 @@ function replySampleTable(report: EvaluationReport): string {
   if (!report.sample?.length) return '';
   const cut = (t: string | undefined) => (t === undefined ? '—' : esc(t.length > 400 ? `${t.slice(0, 400)}…` : t));
   const rows = report.sample
-    .map((r) => `<tr><td>${cut(r.customer)}</td><td>${cut(r.human)}</td>${report.production ? `<td>${cut(r.production)}</td>` : ''}<td>${cut(r.candidate)}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr><td>${cut(r.customer)}</td><td>${cut(r.human)}</td>${report.production ? `<td>${cut(r.production)}</td>` : ''}<td>${cut(r.candidate)}</td></tr>`,
+    )
     .join('');
   const erased = (report.erasures ?? []).reduce((n, e) => n + e.samplesRemoved, 0);
   const note = erased ? ` ${erased} taken out later by erasure requests.` : '';
@@ -287,7 +311,9 @@ function replySampleTable(report: EvaluationReport): string {
 }
 
 function contentFilterTable(report: EvaluationReport): string {
-  const models = [report.candidate, ...(report.production ? [report.production] : [])].flatMap((m) => (m.contentFilter ? [{ m, f: m.contentFilter }] : []));
+  const models = [report.candidate, ...(report.production ? [report.production] : [])].flatMap((m) =>
+    m.contentFilter ? [{ m, f: m.contentFilter }] : [],
+  );
   if (!models.length) return '';
   const categories = [...new Set(models.flatMap(({ f }) => Object.keys(f.byCategory)))].sort();
   const rows = models
@@ -305,7 +331,9 @@ function contentFilterTable(report: EvaluationReport): string {
 function approvalSection(report: EvaluationReport): string {
   const a = report.approval;
   if (!a) return '';
-  const decided = a.decidedBy ? `; ${esc(a.status)} by ${esc(a.decidedBy)} at ${esc(a.decidedAt ?? '')}${a.reason ? `: ${esc(a.reason)}` : ''}` : '';
+  const decided = a.decidedBy
+    ? `; ${esc(a.status)} by ${esc(a.decidedBy)} at ${esc(a.decidedAt ?? '')}${a.reason ? `: ${esc(a.reason)}` : ''}`
+    : '';
   return `<p data-testid="approval">Manual promotion: requested ${esc(a.requestedAt)}, deadline ${esc(a.deadline)}${decided}${a.status === 'awaiting' ? ` — decide with <code>tuneloop approve ${esc(report.jobKey)}</code> or <code>tuneloop reject ${esc(report.jobKey)} --reason …</code>` : ''}.</p>`;
 }
 
@@ -381,7 +409,9 @@ ${
           (c: StoredCsatRow) =>
             `<tr><td>${esc(c.jobKey)}</td><td>${esc(c.from)}</td><td>${c.ratings}</td><td>${num(c.meanCsat, 2)}</td><td>${c.interval && c.meanCsat !== undefined ? `${errorBarSvg({ ...c.interval, estimate: c.meanCsat }, undefined, 'pass')}<br><span class="note">${c.interval.low.toFixed(2)} … ${c.interval.high.toFixed(2)}</span>` : '—'}</td><td>${c.attributedByConversation ?? 0}</td><td>${c.attributedByFeedback ?? c.attributedByLog ?? 0}</td><td>${c.attributedByTime ?? c.ratings}</td></tr>`,
         )
-        .join('')}</table><p class="note">A rating is credited to the model its conversation log names (a model/deployment field on the conversation or its assistant messages), else to the model its feedback row names, and only otherwise to the model in production at the time. Reports written before this split count feedback-row and conversation names together.</p>`
+        .join(
+          '',
+        )}</table><p class="note">A rating is credited to the model its conversation log names (a model/deployment field on the conversation or its assistant messages), else to the model its feedback row names, and only otherwise to the model in production at the time. Reports written before this split count feedback-row and conversation names together.</p>`
     : ''
 }
 

@@ -173,7 +173,15 @@ export function decidePromotion(
       }
       checks.push(base);
     } else {
-      const base: GateCheck = { metric, candidate: c, production: p, rule: `≥ ${fmt(floor)} (floor)`, threshold: floor, verdict: 'fail', passed: false };
+      const base: GateCheck = {
+        metric,
+        candidate: c,
+        production: p,
+        rule: `≥ ${fmt(floor)} (floor)`,
+        threshold: floor,
+        verdict: 'fail',
+        passed: false,
+      };
       if (c !== undefined) {
         const interval = given ?? point(c);
         base.interval = { ...interval, of: 'value' };
@@ -230,7 +238,13 @@ export function decidePromotion(
   }
   if (policy.rejectOverfitting) {
     const ok = candidate.overfitting !== true;
-    checks.push({ metric: 'overfitting', candidate: candidate.overfitting, rule: 'no overfitting in results.csv', verdict: ok ? 'pass' : 'fail', passed: ok });
+    checks.push({
+      metric: 'overfitting',
+      candidate: candidate.overfitting,
+      rule: 'no overfitting in results.csv',
+      verdict: ok ? 'pass' : 'fail',
+      passed: ok,
+    });
   }
   {
     const share = candidate.contentFiltered;
@@ -250,11 +264,11 @@ export function decidePromotion(
   const failed = checks.filter((k) => k.verdict === 'fail');
   const unsure = checks.filter((k) => k.verdict === 'unsure');
   const decision: GateOutcome = failed.length ? 'reject' : unsure.length ? 'inconclusive' : 'promote';
-  const conversations = unsure
-    .filter((k) => k.needed?.unit === 'holdout conversations')
-    .map((k) => k.needed?.more);
+  const conversations = unsure.filter((k) => k.needed?.unit === 'holdout conversations').map((k) => k.needed?.more);
   const moreHoldoutConversations =
-    decision === 'inconclusive' && conversations.length && conversations.every((m) => m !== undefined) ? Math.max(...conversations) : undefined;
+    decision === 'inconclusive' && conversations.length && conversations.every((m) => m !== undefined)
+      ? Math.max(...conversations)
+      : undefined;
   const reasons = (failed.length ? failed : unsure).map(describeCheck);
   return {
     decision,
@@ -276,7 +290,8 @@ function describeCheck(k: GateCheck): string {
   if (k.candidate === undefined) return `${k.metric}: not measured (required ${k.rule})`;
   const value = typeof k.candidate === 'number' ? fmt(k.candidate) : String(k.candidate);
   if (k.verdict === 'unsure') {
-    const more = k.needed?.more !== undefined ? `; about ${k.needed.more} more ${k.needed.unit} would tell` : `; the estimate sits on the limit`;
+    const more =
+      k.needed?.more !== undefined ? `; about ${k.needed.more} more ${k.needed.unit} would tell` : `; the estimate sits on the limit`;
     return `${k.metric} ${value} cannot be told apart from the limit ${k.rule}${describeInterval(k)}${more}`;
   }
   return `${k.metric} ${value} fails ${k.rule}${describeInterval(k)}`;

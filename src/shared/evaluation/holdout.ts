@@ -46,7 +46,11 @@ function contentText(content: unknown): string | undefined {
   if (typeof content === 'string') return content;
   if (content === null || content === undefined) return '';
   if (Array.isArray(content)) {
-    return content.map((part) => (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : '')).join('');
+    return content
+      .map((part) =>
+        part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : '',
+      )
+      .join('');
   }
   return undefined;
 }
@@ -82,7 +86,8 @@ export function parseHoldout(text: string, file: string): HoldoutRecord[] {
         throw new HoldoutFormatError(file, line, `example.messages[${k}] has no role`);
       }
       const content = contentText(msg.content);
-      if (content === undefined) throw new HoldoutFormatError(file, line, `example.messages[${k}].content must be a string, an array of parts or null`);
+      if (content === undefined)
+        throw new HoldoutFormatError(file, line, `example.messages[${k}].content must be a string, an array of parts or null`);
       if (!CHAT_ROLES.has(msg.role)) {
         replayable = false;
         return;
@@ -101,7 +106,11 @@ export function parseHoldout(text: string, file: string): HoldoutRecord[] {
   return records;
 }
 
-export async function loadHoldout(storage: StorageClients, datasetVersion: string, options: { signal?: AbortSignal } = {}): Promise<HoldoutRecord[]> {
+export async function loadHoldout(
+  storage: StorageClients,
+  datasetVersion: string,
+  options: { signal?: AbortSignal } = {},
+): Promise<HoldoutRecord[]> {
   const blobName = holdoutBlobName(datasetVersion);
   const blob = storage.container(CONTAINERS.datasets).getBlobClient(blobName);
   let buffer: Buffer;

@@ -80,7 +80,11 @@ export function independentRatioInterval(
 }
 
 /** Interval of a statistic of one sample of values (e.g. p95 latency, mean CSAT). */
-export function sampleInterval(values: readonly number[], statistic: (values: readonly number[]) => number, options: BootstrapOptions = {}): Interval {
+export function sampleInterval(
+  values: readonly number[],
+  statistic: (values: readonly number[]) => number,
+  options: BootstrapOptions = {},
+): Interval {
   const picked = new Array<number>(values.length);
   return bootstrapInterval(
     values.length,
@@ -142,7 +146,13 @@ function erfc(x: number): number {
     Math.exp(
       -z * z -
         1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851973 + t * (-0.82215223 + t * 0.17087277)))))))),
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851973 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? r : 2 - r;
 }

@@ -16,9 +16,10 @@
 import { PHRASE_LANGUAGES, languageRules, ruleText } from '../quality/languages';
 import { required } from '../lookup';
 
-
-const REFUSAL = /\b(sorry|apolog(?:i[sz]e|ies)|i\s*(?:can(?:not|'?t|’t)|am\s+(?:un|not\s+)able|'m\s+(?:un|not\s+)able|’m\s+(?:un|not\s+)able)|i'?m\s+afraid|i’m\s+afraid|unfortunately)\b/i;
-const SCOPE = /\b(help(?:\s+you)?\s+with|assist(?:\s+you)?\s+with|only|outside|not\s+something|contact|reach\s+out|our\s+(?:products?|services?|support|team)|customer\s+(?:service|support)|if\s+you\s+have\s+(?:a|any)\s+questions?\s+about)\b/i;
+const REFUSAL =
+  /\b(sorry|apolog(?:i[sz]e|ies)|i\s*(?:can(?:not|'?t|’t)|am\s+(?:un|not\s+)able|'m\s+(?:un|not\s+)able|’m\s+(?:un|not\s+)able)|i'?m\s+afraid|i’m\s+afraid|unfortunately)\b/i;
+const SCOPE =
+  /\b(help(?:\s+you)?\s+with|assist(?:\s+you)?\s+with|only|outside|not\s+something|contact|reach\s+out|our\s+(?:products?|services?|support|team)|customer\s+(?:service|support)|if\s+you\s+have\s+(?:a|any)\s+questions?\s+about)\b/i;
 const STANDALONE = [
   /\bi\s+(?:can|am\s+able\s+to)\s+only\s+(?:help|assist|answer)\b/i,
   /\boutside\s+(?:of\s+)?(?:my|the|our)\s+(?:scope|area|expertise)\b/i,

@@ -74,7 +74,7 @@ export class SeededRandom {
     let c = this.c;
     let d = this.d;
     const threshold = (4294967296 - n) % n;
-    for (let i = 0; i < draws; ) {
+    for (let i = 0; i < draws;) {
       const x = Math.imul(b, 5);
       const result = Math.imul((x << 7) | (x >>> 25), 9) >>> 0;
       const t = b << 9;

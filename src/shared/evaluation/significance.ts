@@ -61,7 +61,9 @@ export function pValueFromCounts(exceeding: number, samples: number): number {
 function checkCompatible(baseline: SegmentStatisticsTable, systems: readonly SegmentStatisticsTable[]): void {
   for (const [i, s] of systems.entries()) {
     if (s.segments !== baseline.segments) {
-      throw new RangeError(`system ${i + 2} has ${s.segments} segments but the baseline has ${baseline.segments}; paired tests need the same segments`);
+      throw new RangeError(
+        `system ${i + 2} has ${s.segments} segments but the baseline has ${baseline.segments}; paired tests need the same segments`,
+      );
     }
     if (s.width !== baseline.width) throw new RangeError(`system ${i + 2} was scored with another n-gram order than the baseline`);
   }
@@ -147,13 +149,27 @@ function accumulatePacked(plan: PackedPlan, drawn: Int32Array, out: Float64Array
   const { rows, stride, segments } = plan;
   if (stride === 6) {
     // Two systems at order 4, the paired test's usual shape, unrolled.
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0,
+      s4 = 0,
+      s5 = 0;
     for (let i = 0, o = 0; i < segments; i++, o += 6) {
       const c = drawn[i];
-      s0 += c * rows[o]; s1 += c * rows[o + 1]; s2 += c * rows[o + 2];
-      s3 += c * rows[o + 3]; s4 += c * rows[o + 4]; s5 += c * rows[o + 5];
+      s0 += c * rows[o];
+      s1 += c * rows[o + 1];
+      s2 += c * rows[o + 2];
+      s3 += c * rows[o + 3];
+      s4 += c * rows[o + 4];
+      s5 += c * rows[o + 5];
     }
-    out[0] = s0; out[1] = s1; out[2] = s2; out[3] = s3; out[4] = s4; out[5] = s5;
+    out[0] = s0;
+    out[1] = s1;
+    out[2] = s2;
+    out[3] = s3;
+    out[4] = s4;
+    out[5] = s5;
     return;
   }
   out.fill(0);

@@ -75,7 +75,9 @@ const RUN_SHARE_FOR_TRENDS = 0.1;
 export function detectOverfitting(steps: readonly TrainingStep[], options: OverfittingOptions = {}): OverfittingResult {
   const maxGap = options.maxGap ?? 0.5;
   const both = steps
-    .flatMap(({ step, validLoss, trainLoss }) => (validLoss !== undefined && trainLoss !== undefined ? [{ step, validLoss, trainLoss }] : []))
+    .flatMap(({ step, validLoss, trainLoss }) =>
+      validLoss !== undefined && trainLoss !== undefined ? [{ step, validLoss, trainLoss }] : [],
+    )
     .sort((a, b) => a.step - b.step);
   // Per-step losses in results.csv are single-batch estimates: over a long run, the trend of the
   // last three steps is a coin toss. The window is at least the last tenth of the run.
@@ -83,8 +85,14 @@ export function detectOverfitting(steps: readonly TrainingStep[], options: Overf
   const recent = both.slice(-window);
   if (recent.length < 2) return { overfitting: false, reasons: [], window };
   const x = recent.map((s) => s.step);
-  const validSlope = slope(x, recent.map((s) => s.validLoss));
-  const trainSlope = slope(x, recent.map((s) => s.trainLoss));
+  const validSlope = slope(
+    x,
+    recent.map((s) => s.validLoss),
+  );
+  const trainSlope = slope(
+    x,
+    recent.map((s) => s.trainLoss),
+  );
   const gap = recent.reduce((a, s) => a + (s.validLoss - s.trainLoss), 0) / recent.length;
   const reasons: string[] = [];
   if (validSlope > 0 && trainSlope < 0) {
@@ -95,7 +103,9 @@ export function detectOverfitting(steps: readonly TrainingStep[], options: Overf
 }
 
 /** The loss curve for the report: one point per step, undefined cells left out. */
-export function lossCurve(steps: readonly TrainingStep[]): { step: number; trainLoss?: number; validLoss?: number; fullValidLoss?: number }[] {
+export function lossCurve(
+  steps: readonly TrainingStep[],
+): { step: number; trainLoss?: number; validLoss?: number; fullValidLoss?: number }[] {
   return [...steps]
     .sort((a, b) => a.step - b.step)
     .map((s) => ({ step: s.step, trainLoss: s.trainLoss, validLoss: s.validLoss, fullValidLoss: s.fullValidLoss }));

@@ -26,7 +26,11 @@ export function checkTrainingBudget(options: { train: Buffer; model: string; epo
   const { model, budget } = options;
   const price = trainingPriceFor(model, budget.prices);
   if (price === null) {
-    return { ok: false, reason: `no training price is known for model ${model}; set its USD per 1M training tokens in TUNELOOP_TRAINING_PRICES (e.g. {"${model}": 3})`, estimatedCostUsd: null };
+    return {
+      ok: false,
+      reason: `no training price is known for model ${model}; set its USD per 1M training tokens in TUNELOOP_TRAINING_PRICES (e.g. {"${model}": 3})`,
+      estimatedCostUsd: null,
+    };
   }
   let counter;
   try {

@@ -5,13 +5,7 @@ import type { FineTuningJob, FineTuningJobEvent, JobCreateParams } from 'openai/
 import type { FineTuningJobCheckpoint } from 'openai/resources/fine-tuning/jobs/checkpoints';
 import { isLoopbackUrl } from '../config/settings';
 import { sleep, type BackoffPolicy, backoffDelaySeconds } from './backoff';
-import {
-  FileProcessingError,
-  FileProcessingTimeoutError,
-  FineTuneConfigurationError,
-  ResultFileError,
-  toFineTuneError,
-} from './errors';
+import { FileProcessingError, FileProcessingTimeoutError, FineTuneConfigurationError, ResultFileError, toFineTuneError } from './errors';
 import { parseResultsCsv, type TrainingResults } from './results';
 
 export type { FileObject, FineTuningJob, FineTuningJobEvent, FineTuningJobCheckpoint };
@@ -74,12 +68,13 @@ export function createOpenAIClient(connection: OpenAIConnection, options: OpenAI
     case 'local':
       // Settings refuse a remote endpoint already; checked again here for runtimes built without loadSettings.
       if (!isLoopbackUrl(endpoint)) {
-        throw new FineTuneConfigurationError(`TUNELOOP_OPENAI_AUTH=local is only for the emulator on this machine, not ${endpoint}; use TUNELOOP_OPENAI_AUTH=default for Azure`);
+        throw new FineTuneConfigurationError(
+          `TUNELOOP_OPENAI_AUTH=local is only for the emulator on this machine, not ${endpoint}; use TUNELOOP_OPENAI_AUTH=default for Azure`,
+        );
       }
       return new AzureOpenAI({ ...common, azureADTokenProvider: async () => LOCAL_EMULATOR_TOKEN });
     case 'default': {
-      const credential =
-        options.credential ?? new DefaultAzureCredential({ managedIdentityClientId: connection.managedIdentityClientId });
+      const credential = options.credential ?? new DefaultAzureCredential({ managedIdentityClientId: connection.managedIdentityClientId });
       return new AzureOpenAI({ ...common, azureADTokenProvider: getBearerTokenProvider(credential, COGNITIVE_SERVICES_SCOPE) });
     }
   }
@@ -138,10 +133,7 @@ export class FineTuningClient {
 
   async uploadFile(fileName: string, content: Buffer, options: { signal?: AbortSignal } = {}): Promise<FileObject> {
     try {
-      return await this.openai.files.create(
-        { file: await toFile(content, fileName), purpose: 'fine-tune' },
-        { signal: options.signal },
-      );
+      return await this.openai.files.create({ file: await toFile(content, fileName), purpose: 'fine-tune' }, { signal: options.signal });
     } catch (err) {
       throw toFineTuneError(err, `upload ${fileName}`);
     }
@@ -281,7 +273,10 @@ export class FineTuningClient {
   }
 
   /** The job's results.csv (first result file), parsed; undefined when the job has none. */
-  async downloadResults(job: Pick<FineTuningJob, 'id' | 'result_files'>, options: { signal?: AbortSignal } = {}): Promise<TrainingResults | undefined> {
+  async downloadResults(
+    job: Pick<FineTuningJob, 'id' | 'result_files'>,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<TrainingResults | undefined> {
     // A partial job object (tests, older service answers) may come without the list.
     const fileId = (job.result_files as string[] | undefined)?.at(0);
     if (!fileId) return undefined;

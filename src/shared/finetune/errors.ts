@@ -35,14 +35,17 @@ export class FineTuneServiceError extends TuneloopError {
 
   constructor(message: string, options: FineTuneServiceErrorOptions) {
     // Worth trying again later: rate limits, outages, quota.
-    super(message, { cause: options.cause, code: options.code ?? `fine-tune-${options.kind}`, retryable: options.kind === 'transient' || options.kind === 'quota' });
+    super(message, {
+      cause: options.cause,
+      code: options.code ?? `fine-tune-${options.kind}`,
+      retryable: options.kind === 'transient' || options.kind === 'quota',
+    });
     this.kind = options.kind;
     this.operation = options.operation;
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
     this.requestId = options.requestId;
   }
-
 }
 
 /** An uploaded file that the service rejected while processing it (status `error`). */
@@ -65,7 +68,9 @@ export class FileProcessingError extends TuneloopError {
 export class FileProcessingTimeoutError extends TuneloopError {
   readonly fileId: string;
   constructor(fileId: string, waitedMs: number, status: string) {
-    super(`file ${fileId} is still ${status} after ${Math.round(waitedMs / 1000)} s; the job step will be retried later`, { retryable: true });
+    super(`file ${fileId} is still ${status} after ${Math.round(waitedMs / 1000)} s; the job step will be retried later`, {
+      retryable: true,
+    });
     this.fileId = fileId;
   }
 }
@@ -115,8 +120,7 @@ const ADVICE: Record<FineTuneErrorKind, string> = {
   transient: 'the service is busy or unavailable; tuneloop retries with backoff',
   quota: 'the resource is at its fine-tuning quota (1 running + 20 queued jobs); the job waits for a free slot',
   'invalid-request': 'the request was rejected; check the dataset, base model and hyperparameters',
-  auth:
-    'access denied; give the Function App identity the "Cognitive Services OpenAI Contributor" role on the Azure OpenAI account (and "Cognitive Services Contributor" for deployments), or check TUNELOOP_OPENAI_AUTH',
+  auth: 'access denied; give the Function App identity the "Cognitive Services OpenAI Contributor" role on the Azure OpenAI account (and "Cognitive Services Contributor" for deployments), or check TUNELOOP_OPENAI_AUTH',
   aborted: 'the operation was cancelled',
 };
 
@@ -140,15 +144,18 @@ export function toFineTuneError(err: unknown, operation: string): FineTuneServic
     const code = err.code ?? inner.code ?? undefined;
     const message = inner.message ?? err.message;
     const kind = classifyStatus(status, code, message);
-    return new FineTuneServiceError(`${operation} failed (${status ?? 'no status'}${code ? ` ${code}` : ''}): ${message}; ${ADVICE[kind]}`, {
-      kind,
-      operation,
-      status,
-      code: code ?? undefined,
-      retryAfterMs: retryAfterMs(err.headers as Headers | undefined),
-      requestId: err.requestID ?? undefined,
-      cause: err,
-    });
+    return new FineTuneServiceError(
+      `${operation} failed (${status ?? 'no status'}${code ? ` ${code}` : ''}): ${message}; ${ADVICE[kind]}`,
+      {
+        kind,
+        operation,
+        status,
+        code: code ?? undefined,
+        retryAfterMs: retryAfterMs(err.headers as Headers | undefined),
+        requestId: err.requestID ?? undefined,
+        cause: err,
+      },
+    );
   }
   if (isRestError(err)) {
     const inner = innerError(parseMaybeJson(err.response?.bodyAsText ?? undefined));
@@ -157,22 +164,29 @@ export function toFineTuneError(err: unknown, operation: string): FineTuneServic
     const kind = classifyStatus(err.statusCode, code, message);
     // ARM is only used for deployments here, whose quota is the number of fine-tuned deployments.
     const advice = kind === 'quota' ? DEPLOYMENT_QUOTA_ADVICE : ADVICE[kind];
-    return new FineTuneServiceError(`${operation} failed (${err.statusCode ?? 'no status'}${code ? ` ${code}` : ''}): ${message}; ${advice}`, {
-      kind,
-      operation,
-      status: err.statusCode,
-      code,
-      retryAfterMs: retryAfterMs(err.response?.headers),
-      requestId: err.response?.headers.get('x-ms-request-id') ?? undefined,
-      cause: err,
-    });
+    return new FineTuneServiceError(
+      `${operation} failed (${err.statusCode ?? 'no status'}${code ? ` ${code}` : ''}): ${message}; ${advice}`,
+      {
+        kind,
+        operation,
+        status: err.statusCode,
+        code,
+        retryAfterMs: retryAfterMs(err.response?.headers),
+        requestId: err.response?.headers.get('x-ms-request-id') ?? undefined,
+        cause: err,
+      },
+    );
   }
   if (err instanceof Error && isNetworkCode((err as NodeJS.ErrnoException).code)) return unreachable(operation, err);
   throw err;
 }
 
 function unreachable(operation: string, cause: Error): FineTuneServiceError {
-  return new FineTuneServiceError(`${operation}: cannot reach the service (${cause.message}); ${ADVICE.transient}`, { kind: 'transient', operation, cause });
+  return new FineTuneServiceError(`${operation}: cannot reach the service (${cause.message}); ${ADVICE.transient}`, {
+    kind: 'transient',
+    operation,
+    cause,
+  });
 }
 
 function isNetworkCode(code: string | undefined): boolean {

@@ -33,7 +33,11 @@ import { TuneloopError } from '../errors';
 import { required } from '../lookup';
 import { BudgetRefusedError, checkTrainingBudget, type BudgetVerdict, type TrainingBudget } from './budget';
 
-export type CandidateEvaluator = (runtime: Runtime, candidate: Candidate, options: { signal?: AbortSignal }) => Promise<CandidateEvaluation>;
+export type CandidateEvaluator = (
+  runtime: Runtime,
+  candidate: Candidate,
+  options: { signal?: AbortSignal },
+) => Promise<CandidateEvaluation>;
 
 /** How the job loop behaves (built from settings by src/shared/composition/config.ts). */
 export interface JobLoopConfig {
@@ -121,7 +125,8 @@ export async function handleJobMessage(runtime: Runtime, raw: unknown, options: 
         return reject(runtime, raw, `no fine-tuning job "${message.jobKey}" in table finetunejobs for this ${message.kind} message`, log);
       }
       // Undefined when a parallel delivery created it first: then that one logged it.
-      if (await jobs.create(newRecord(runtime, message))) log('info', `job ${message.jobKey}: queued dataset version ${message.datasetVersion}`);
+      if (await jobs.create(newRecord(runtime, message)))
+        log('info', `job ${message.jobKey}: queued dataset version ${message.datasetVersion}`);
       loaded = await jobs.get(message.jobKey);
       if (!loaded) throw new Error(`job ${message.jobKey} vanished right after it was created`);
     }
@@ -142,7 +147,10 @@ export async function handleJobMessage(runtime: Runtime, raw: unknown, options: 
       // never drop the message now.
       const delaySeconds = Math.min(LEASE_RECHECK_SECONDS, Math.ceil((leasedUntil - Date.now()) / 1000) + 1);
       await enqueueJobMessage(runtime, message, { delaySeconds });
-      log('info', `job ${message.jobKey}: ${message.kind} is being handled by another invocation until ${String(record.leaseUntil)}; checking again in ${delaySeconds} s`);
+      log(
+        'info',
+        `job ${message.jobKey}: ${message.kind} is being handled by another invocation until ${String(record.leaseUntil)}; checking again in ${delaySeconds} s`,
+      );
       return { action: 'rescheduled', jobKey: record.jobKey, state: record.state, reason: 'leased by another invocation' };
     }
     const stale = whyNotCurrent(record, message);
@@ -162,7 +170,12 @@ export async function handleJobMessage(runtime: Runtime, raw: unknown, options: 
   }
 }
 
-async function reject(runtime: Runtime, raw: unknown, reason: string, log: (level: JobLogLevel, m: string) => void): Promise<JobStepResult> {
+async function reject(
+  runtime: Runtime,
+  raw: unknown,
+  reason: string,
+  log: (level: JobLogLevel, m: string) => void,
+): Promise<JobStepResult> {
   await sendToPoison(runtime, raw, reason);
   log('error', `job message rejected to the poison queue: ${reason}`);
   runtime.telemetry.trackEvent('tuneloop.job.message_rejected', { reason: reason.slice(0, 500) });
@@ -293,9 +306,7 @@ class JobRun {
     const token = randomUUID();
     const r = this.record;
     const message: JobMessage =
-      kind === 'submit'
-        ? { kind, jobKey: r.jobKey, datasetVersion: r.datasetVersion, token }
-        : { kind, jobKey: r.jobKey, token };
+      kind === 'submit' ? { kind, jobKey: r.jobKey, datasetVersion: r.datasetVersion, token } : { kind, jobKey: r.jobKey, token };
     await enqueueJobMessage(this.runtime, message, { delaySeconds });
     await this.save({ ...patch, expectedKind: kind, expectedToken: token });
   }
@@ -400,7 +411,12 @@ class JobRun {
       const train = required(await read('train.jsonl', true), `${version}/train.jsonl`);
       if (train.length === 0) throw new DatasetVersionError(`${CONTAINERS.datasets}/${version}/train.jsonl is empty`);
       // Every path to a job passes here (the nightly assembly, drift, a hand-sent message): no upload, no job, without a price within budget.
-      const verdict = checkTrainingBudget({ train, model: this.record.baseModel, epochs: this.record.hyperparameters?.n_epochs, budget: this.runtime.config.jobs.budget });
+      const verdict = checkTrainingBudget({
+        train,
+        model: this.record.baseModel,
+        epochs: this.record.hyperparameters?.n_epochs,
+        budget: this.runtime.config.jobs.budget,
+      });
       if (!verdict.ok) {
         await this.refuseBudget(verdict);
         throw new BudgetRefusedError(`${CONTAINERS.datasets}/${version}: ${verdict.reason}`);
@@ -417,14 +433,24 @@ class JobRun {
   }
 
   private async refuseBudget(verdict: Extract<BudgetVerdict, { ok: false }>): Promise<void> {
-    if (verdict.estimatedCostUsd !== null) this.runtime.telemetry.trackMetric('tuneloop.budget.refused_cost_usd', verdict.estimatedCostUsd, { dataset_version: this.record.datasetVersion });
+    if (verdict.estimatedCostUsd !== null)
+      this.runtime.telemetry.trackMetric('tuneloop.budget.refused_cost_usd', verdict.estimatedCostUsd, {
+        dataset_version: this.record.datasetVersion,
+      });
     await notify(
       { telemetry: this.runtime.telemetry, events: this.runtime.events },
       {
         type: EVENT_TYPES.budgetRefused,
         subject: `jobs/${this.key}`,
         id: `budget-${this.key}`,
-        data: { jobKey: this.key, dataset_version: this.record.datasetVersion, model: this.record.baseModel, estimated_cost_usd: verdict.estimatedCostUsd, budget_usd: this.runtime.config.jobs.budget.maxCostUsd, reason: verdict.reason },
+        data: {
+          jobKey: this.key,
+          dataset_version: this.record.datasetVersion,
+          model: this.record.baseModel,
+          estimated_cost_usd: verdict.estimatedCostUsd,
+          budget_usd: this.runtime.config.jobs.budget.maxCostUsd,
+          reason: verdict.reason,
+        },
       },
       { signal: this.options.signal },
     ).then((r) => {
@@ -461,7 +487,10 @@ class JobRun {
     const finishedAt = job.finished_at ? new Date(job.finished_at * 1000).toISOString() : new Date().toISOString();
     if (phase === 'failed') {
       const e = job.error;
-      await this.fail(`fine-tuning job ${job.id} failed${e ? `: ${e.code ? `${e.code}: ` : ''}${e.message}` : ''}`, { ...common, finishedAt });
+      await this.fail(`fine-tuning job ${job.id} failed${e ? `: ${e.code ? `${e.code}: ` : ''}${e.message}` : ''}`, {
+        ...common,
+        finishedAt,
+      });
       return { action: 'advanced' };
     }
     if (phase === 'cancelled') {
@@ -573,7 +602,9 @@ class JobRun {
   /** Storage queues delay a message by at most 7 days; the check comes at the next reminder or the deadline, whichever is first. */
   private approvalCheckDelaySeconds(): number {
     const c = this.runtime.config.jobs;
-    const untilDeadline = this.record.approvalDeadline ? (Date.parse(this.record.approvalDeadline) - Date.now()) / 1000 : c.approvalTimeoutHours * 3600;
+    const untilDeadline = this.record.approvalDeadline
+      ? (Date.parse(this.record.approvalDeadline) - Date.now()) / 1000
+      : c.approvalTimeoutHours * 3600;
     return Math.max(0, Math.min(c.approvalReminderHours * 3600, untilDeadline, 6 * 24 * 3600));
   }
 
@@ -584,14 +615,21 @@ class JobRun {
       const hours = this.runtime.config.jobs.approvalTimeoutHours;
       return this.close({ status: 'expired', by: 'tuneloop', reason: `no decision within ${hours} h (TUNELOOP_APPROVAL_TIMEOUT_HOURS)` });
     }
-    const waitingHours = (Date.now() - Date.parse(this.record.history[this.record.history.length - 1]?.at ?? this.record.updatedAt)) / 3600_000;
+    const waitingHours =
+      (Date.now() - Date.parse(this.record.history[this.record.history.length - 1]?.at ?? this.record.updatedAt)) / 3600_000;
     await notify(
       { telemetry: this.runtime.telemetry, events: this.runtime.events },
       {
         type: EVENT_TYPES.modelApprovalReminder,
         subject: `jobs/${this.key}`,
         id: `${this.key}:approval-reminder:${Math.round(waitingHours)}`,
-        data: { jobKey: this.key, deploymentName: this.record.deploymentName, report: this.record.reportBlob, waitingHours: Math.round(waitingHours * 10) / 10, deadline: this.record.approvalDeadline },
+        data: {
+          jobKey: this.key,
+          deploymentName: this.record.deploymentName,
+          report: this.record.reportBlob,
+          waitingHours: Math.round(waitingHours * 10) / 10,
+          deadline: this.record.approvalDeadline,
+        },
       },
       { signal: this.options.signal },
     ).then((r) => {
@@ -606,7 +644,11 @@ class JobRun {
     return this.close({ status: message.kind === 'approve' ? 'approved' : 'rejected', by: message.by, reason: message.reason });
   }
 
-  private async close(decision: { status: 'approved' | 'rejected' | 'expired'; by: string; reason?: string }): Promise<Omit<JobStepResult, 'jobKey' | 'state'>> {
+  private async close(decision: {
+    status: 'approved' | 'rejected' | 'expired';
+    by: string;
+    reason?: string;
+  }): Promise<Omit<JobStepResult, 'jobKey' | 'state'>> {
     let outcome;
     try {
       outcome = await decideApproval(this.runtime, this.key, decision, { signal: this.options.signal });

@@ -16,7 +16,11 @@ const jobKey = z
 export const submitMessageSchema = z.strictObject({
   kind: z.literal('submit'),
   jobKey,
-  datasetVersion: z.string().min(1).max(200).regex(/^[A-Za-z0-9._-]+$/, 'a dataset version is a folder name of container datasets'),
+  datasetVersion: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[A-Za-z0-9._-]+$/, 'a dataset version is a folder name of container datasets'),
   baseModel: z.string().min(1).optional(),
   hyperparameters: z
     .strictObject({
@@ -104,9 +108,7 @@ export function parseJobMessage(raw: unknown): JobMessage {
   }
   const parsed = jobMessageSchema.safeParse(value);
   if (!parsed.success) {
-    const reason = parsed.error.issues
-      .map((i) => `${i.path.length ? i.path.join('.') : 'message'}: ${i.message}`)
-      .join('; ');
+    const reason = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : 'message'}: ${i.message}`).join('; ');
     throw new MalformedJobMessageError(reason, raw);
   }
   return parsed.data;

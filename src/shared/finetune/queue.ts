@@ -33,7 +33,10 @@ function serviceBusSender(runtime: JobQueueRuntime): ServiceBusSender {
   if (!sender) {
     const namespace = runtime.config.jobQueue.serviceBusNamespace;
     if (!namespace) throw new Error('TUNELOOP_JOB_TRANSPORT=servicebus needs TUNELOOP_SERVICEBUS__fullyQualifiedNamespace');
-    const client = new ServiceBusClient(namespace, new DefaultAzureCredential({ managedIdentityClientId: runtime.config.jobQueue.managedIdentityClientId }));
+    const client = new ServiceBusClient(
+      namespace,
+      new DefaultAzureCredential({ managedIdentityClientId: runtime.config.jobQueue.managedIdentityClientId }),
+    );
     sender = client.createSender(QUEUES.jobs);
     senders.set(runtime, sender);
   }

@@ -24,22 +24,51 @@ export type CsvFormat = 'message-csv' | 'faq' | 'feedback' | 'reply-thread';
 
 /** Header spellings seen in exports, reduced to the names the formats are defined with. */
 const ALIASES: Record<string, string> = {
-  conversationid: 'conversation_id', conversation: 'conversation_id', conv_id: 'conversation_id', chat_id: 'conversation_id',
-  dialogue_id: 'conversation_id', dialog_id: 'conversation_id', session_id: 'conversation_id', ticket_id: 'conversation_id',
-  role: 'speaker', sender: 'speaker', author: 'speaker', participant: 'speaker',
-  content: 'text', message: 'text', body: 'text', utterance: 'text',
-  time: 'timestamp', ts: 'timestamp', created_at: 'timestamp', datetime: 'timestamp', sent_at: 'timestamp',
-  category: 'issue_type', intent: 'issue_type',
+  conversationid: 'conversation_id',
+  conversation: 'conversation_id',
+  conv_id: 'conversation_id',
+  chat_id: 'conversation_id',
+  dialogue_id: 'conversation_id',
+  dialog_id: 'conversation_id',
+  session_id: 'conversation_id',
+  ticket_id: 'conversation_id',
+  role: 'speaker',
+  sender: 'speaker',
+  author: 'speaker',
+  participant: 'speaker',
+  content: 'text',
+  message: 'text',
+  body: 'text',
+  utterance: 'text',
+  time: 'timestamp',
+  ts: 'timestamp',
+  created_at: 'timestamp',
+  datetime: 'timestamp',
+  sent_at: 'timestamp',
+  category: 'issue_type',
+  intent: 'issue_type',
   // Single-turn pairs under other names: FAQ exports (plural), prompt/completion, query/response,
   // Alpaca (instruction/input/output), Bitext's customer-support layout (instruction/response).
-  questions: 'question', answers: 'answer', prompt: 'question', completion: 'answer', query: 'question',
-  response: 'answer', instruction: 'question', output: 'answer',
+  questions: 'question',
+  answers: 'answer',
+  prompt: 'question',
+  completion: 'answer',
+  query: 'question',
+  response: 'answer',
+  instruction: 'question',
+  output: 'answer',
   // ShareGPT-style speaker/text columns.
-  from: 'speaker', value: 'text',
+  from: 'speaker',
+  value: 'text',
 };
 
 export function canonicalColumn(header: string): string {
-  const name = header.normalize('NFKC').trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const name = header
+    .normalize('NFKC')
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   return ALIASES[name] ?? name;
 }
 
@@ -78,7 +107,10 @@ export interface CsvBatch {
   unreadable?: Unreadable;
 }
 
-export async function* readCsvRows(bytes: AsyncIterable<Buffer>, options: { delimiter: string; maxRecordBytes: number }): AsyncIterable<CsvBatch> {
+export async function* readCsvRows(
+  bytes: AsyncIterable<Buffer>,
+  options: { delimiter: string; maxRecordBytes: number },
+): AsyncIterable<CsvBatch> {
   // Records are taken from on_record (synchronously, in order) rather than from the stream side:
   // a stream that errors drops the records it still buffers, and the rows before a broken quote
   // must not be lost. Each written chunk is fully parsed before the next one, so the queue holds
@@ -218,7 +250,11 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
     if (!header) {
       // A first batch without rows is one that failed before its first row: it says why.
       const unreadable = required(first.value.unreadable, 'the reason the first CSV row is unreadable');
-      yield reject({ file, line: unreadable.line, record: unreadable.raw }, 'unknown-format', `cannot tell the format of ${file}: ${unreadable.detail}`);
+      yield reject(
+        { file, line: unreadable.line, record: unreadable.raw },
+        'unknown-format',
+        `cannot tell the format of ${file}: ${unreadable.detail}`,
+      );
       return;
     }
     const columns = header.fields.map(canonicalColumn);
@@ -226,13 +262,22 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
     if (mapping) {
       const index = new Map<string, number>();
       const named: [string, string | undefined][] = [
-        ['conversation_id', mapping.id], ['speaker', mapping.role], ['text', mapping.text],
-        ['timestamp', mapping.timestamp], ['issue_type', mapping.issueType], ['csat', mapping.rating],
+        ['conversation_id', mapping.id],
+        ['speaker', mapping.role],
+        ['text', mapping.text],
+        ['timestamp', mapping.timestamp],
+        ['issue_type', mapping.issueType],
+        ['csat', mapping.rating],
       ];
       for (const [name, column] of named) if (column !== undefined) index.set(name, columns.indexOf(canonicalColumn(column)));
       const all = withFirst({ rows: firstRows, unreadable: first.value.unreadable }, batches);
       const roles = mappedRoleMapper(mapping, context.speakerRoles);
-      yield* groupMessageRows(mappedRows(toMessageRows(all, index, columns.length, file), mapping, roles), { file, roles, tempDir: context.tempDir, signal });
+      yield* groupMessageRows(mappedRows(toMessageRows(all, index, columns.length, file), mapping, roles), {
+        file,
+        roles,
+        tempDir: context.tempDir,
+        signal,
+      });
       return;
     }
     const format = csvFormatOf(columns);
@@ -256,7 +301,12 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
     }
 
     if (format === 'message-csv') {
-      yield* groupMessageRows(toMessageRows(all, index, columns.length, file), { file, roles: context.roles, tempDir: context.tempDir, signal });
+      yield* groupMessageRows(toMessageRows(all, index, columns.length, file), {
+        file,
+        roles: context.roles,
+        tempDir: context.tempDir,
+        signal,
+      });
       return;
     }
 
@@ -271,7 +321,8 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
         const record: Record<string, string> = {};
         for (const [name, i] of index) record[name] = row.fields[i];
         // Alpaca's optional input belongs to the instruction.
-        if (format === 'faq' && ownValue(record, 'input')?.trim() && ownValue(record, 'question')?.trim()) record.question = `${record.question}\n\n${record.input}`;
+        if (format === 'faq' && ownValue(record, 'input')?.trim() && ownValue(record, 'question')?.trim())
+          record.question = `${record.question}\n\n${record.input}`;
         yield format === 'faq' ? parseFaq(source, record) : parseFeedback(source, record);
       }
       if (batch.unreadable) yield unreadableItem(file, batch.unreadable);
@@ -305,8 +356,16 @@ function mappedRoleMapper(mapping: Mapping, speakerRoles: Record<string, ChatRol
 }
 
 /** Rows whose role the mapping says to skip are left out (internal notes); ratings such as "good" become numbers. */
-async function* mappedRows(batches: AsyncIterable<(MessageRow | IngestItem)[]>, mapping: Mapping, roles: RoleMapper): AsyncIterable<(MessageRow | IngestItem)[]> {
-  const skip = new Set(Object.entries(mapping.roles).filter(([, r]) => r === 'skip').map(([name]) => name.trim().toLowerCase()));
+async function* mappedRows(
+  batches: AsyncIterable<(MessageRow | IngestItem)[]>,
+  mapping: Mapping,
+  roles: RoleMapper,
+): AsyncIterable<(MessageRow | IngestItem)[]> {
+  const skip = new Set(
+    Object.entries(mapping.roles)
+      .filter(([, r]) => r === 'skip')
+      .map(([name]) => name.trim().toLowerCase()),
+  );
   for await (const batch of batches) {
     yield batch.filter((row) => {
       if ('type' in row) return true;
@@ -324,9 +383,22 @@ function unreadableItem(file: string, unreadable: Unreadable): IngestItem {
 }
 
 /** Message rows for grouping, a batch per chunk; a row that cannot belong to any conversation is passed on as a rejection. */
-async function* toMessageRows(batches: AsyncIterable<CsvBatch>, index: Map<string, number>, width: number, file: string): AsyncIterable<(MessageRow | IngestItem)[]> {
+async function* toMessageRows(
+  batches: AsyncIterable<CsvBatch>,
+  index: Map<string, number>,
+  width: number,
+  file: string,
+): AsyncIterable<(MessageRow | IngestItem)[]> {
   const column = (name: string) => index.get(name) ?? -1;
-  const [idAt, speakerAt, textAt, timestampAt, issueAt, channelAt, csatAt] = ['conversation_id', 'speaker', 'text', 'timestamp', 'issue_type', 'channel', 'csat'].map(column);
+  const [idAt, speakerAt, textAt, timestampAt, issueAt, channelAt, csatAt] = [
+    'conversation_id',
+    'speaker',
+    'text',
+    'timestamp',
+    'issue_type',
+    'channel',
+    'csat',
+  ].map(column);
   const at = (fields: string[], i: number): string | undefined => (i < 0 ? undefined : fields[i]);
   const modelAt = index.has('model') ? column('model') : index.has('deployment') ? column('deployment') : column('deployment_name');
   for await (const batch of batches) {
@@ -334,7 +406,13 @@ async function* toMessageRows(batches: AsyncIterable<CsvBatch>, index: Map<strin
     for (const row of batch.rows) {
       const conversationId = (at(row.fields, idAt) ?? '').trim();
       if (!conversationId) {
-        out.push(reject({ file, line: row.line, record: row.raw }, 'missing-field:conversation_id', 'the row has no conversation_id, so it belongs to no conversation'));
+        out.push(
+          reject(
+            { file, line: row.line, record: row.raw },
+            'missing-field:conversation_id',
+            'the row has no conversation_id, so it belongs to no conversation',
+          ),
+        );
         continue;
       }
       const messageRow: MessageRow = {
@@ -351,7 +429,10 @@ async function* toMessageRows(batches: AsyncIterable<CsvBatch>, index: Map<strin
       const model = at(row.fields, modelAt);
       if (model !== undefined && model.trim() !== '') messageRow.model = model;
       if (row.fields.length !== width) {
-        messageRow.error = { reason: 'invalid-row', detail: `line ${row.line} has ${row.fields.length} fields but the header has ${width}` };
+        messageRow.error = {
+          reason: 'invalid-row',
+          detail: `line ${row.line} has ${row.fields.length} fields but the header has ${width}`,
+        };
       }
       out.push(messageRow);
     }

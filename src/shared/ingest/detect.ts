@@ -53,12 +53,19 @@ function isPrettyPrintedObject(text: string): boolean {
     // not a complete JSON value on its own line
   }
   const next = lines[1].trim();
-  return firstLine === '{' || firstLine.endsWith('[') || firstLine.endsWith('{') || firstLine.endsWith(',') ? /^("|\}|\]|\[|\{)/.test(next) : false;
+  return firstLine === '{' || firstLine.endsWith('[') || firstLine.endsWith('{') || firstLine.endsWith(',')
+    ? /^("|\}|\]|\[|\{)/.test(next)
+    : false;
 }
 
 /** The delimiter used most in the header line, outside quotes (comma when none is). */
 function guessDelimiter(text: string): string {
-  const counts = new Map<string, number>([[',', 0], [';', 0], ['\t', 0], ['|', 0]]);
+  const counts = new Map<string, number>([
+    [',', 0],
+    [';', 0],
+    ['\t', 0],
+    ['|', 0],
+  ]);
   let quoted = false;
   for (const ch of text) {
     if (ch === '"') quoted = !quoted;

@@ -33,7 +33,8 @@ export async function isCompactWrapper(head: Buffer, mappings?: readonly Mapping
   async function* once(): AsyncIterable<Buffer> {
     yield firstLine;
   }
-  const isRecord = (value: unknown) => isJsonObject(value) && (jsonMappingFor(value, mappings) !== undefined || jsonFamily(value) !== undefined);
+  const isRecord = (value: unknown) =>
+    isJsonObject(value) && (jsonMappingFor(value, mappings) !== undefined || jsonFamily(value) !== undefined);
   for await (const part of splitJsonDocument(once(), { maxRecordBytes: head.length + 1, isRecord })) {
     return part.kind === 'element' && part.array !== undefined;
   }
@@ -76,7 +77,10 @@ export async function* parseJsonDocument(bytes: AsyncIterable<Buffer>, context: 
           ? window[0].part.detail
           : `the JSON document holds no objects among its first ${window.length} elements`;
       const first = window[0].part;
-      const record = window.map((p) => p.part.text).join('\n').slice(0, PREVIEW);
+      const record = window
+        .map((p) => p.part.text)
+        .join('\n')
+        .slice(0, PREVIEW);
       yield reject({ file, line: first.line, record }, 'unknown-format', `cannot tell the format of ${file}: ${detail}`);
       return;
     }
@@ -120,17 +124,31 @@ function itemOf(parsed: Parsed, fileFamily: JsonFamily, context: DocumentContext
   const at = where(part);
   switch (part.kind) {
     case 'broken':
-      return reject({ ...source, record: part.text.slice(0, PREVIEW) }, 'invalid-json', `${context.file} is not valid JSON from line ${part.line} on: ${part.detail}`);
+      return reject(
+        { ...source, record: part.text.slice(0, PREVIEW) },
+        'invalid-json',
+        `${context.file} is not valid JSON from line ${part.line} on: ${part.detail}`,
+      );
     case 'bad-encoding':
       return reject(source, 'invalid-encoding', `${at} is not valid UTF-8 text`);
     case 'too-long':
-      return reject(source, 'record-too-long', `${at} is ${part.bytes} bytes, over the ${context.maxRecordBytes}-byte limit (record shows its start only)`);
+      return reject(
+        source,
+        'record-too-long',
+        `${at} is ${part.bytes} bytes, over the ${context.maxRecordBytes}-byte limit (record shows its start only)`,
+      );
     default:
       break;
   }
-  if (parsed.deep) return reject({ ...source, record: part.text.slice(0, PREVIEW) }, 'record-too-deep', `${at} nests more than ${MAX_RECORD_DEPTH} levels deep (record shows its start only)`);
+  if (parsed.deep)
+    return reject(
+      { ...source, record: part.text.slice(0, PREVIEW) },
+      'record-too-deep',
+      `${at} nests more than ${MAX_RECORD_DEPTH} levels deep (record shows its start only)`,
+    );
   if (parsed.error !== undefined) return reject(source, 'invalid-json', `${at} is not valid JSON: ${parsed.error}`);
-  if (!isJsonObject(parsed.value)) return reject(source, 'invalid-record', `${at} is valid JSON but not an object; every record must be a JSON object`);
+  if (!isJsonObject(parsed.value))
+    return reject(source, 'invalid-record', `${at} is valid JSON but not an object; every record must be a JSON object`);
   const family = jsonFamily(parsed.value);
   const item = context.mapping
     ? parseMapped(source, parsed.value, context.mapping, context.roles)

@@ -212,7 +212,10 @@ class Scanner {
         else if (b === COMMA) this.expectKey = true;
       }
       if (this.mode === 'start' || this.mode === 'after') {
-        this.fail(chunk.subarray(i), this.mode === 'start' ? 'the document does not start with "[" or "{"' : 'there is text after the end of the document');
+        this.fail(
+          chunk.subarray(i),
+          this.mode === 'start' ? 'the document does not start with "[" or "{"' : 'there is text after the end of the document',
+        );
         return;
       }
     }
@@ -227,8 +230,15 @@ class Scanner {
       this.finishCapture();
     }
     const where = this.inString ? 'inside a string that is never closed' : `with ${this.depth} bracket(s) still open`;
-    const text = this.capturing ? Buffer.concat(this.capture).subarray(0, KEEP).toString('utf8') : Buffer.concat(this.whole).subarray(0, KEEP).toString('utf8');
-    this.out.push({ kind: 'broken', line: this.capturing ? this.captureLine : this.line, text, detail: `the document ends ${where} (a truncated file?)` });
+    const text = this.capturing
+      ? Buffer.concat(this.capture).subarray(0, KEEP).toString('utf8')
+      : Buffer.concat(this.whole).subarray(0, KEEP).toString('utf8');
+    this.out.push({
+      kind: 'broken',
+      line: this.capturing ? this.captureLine : this.line,
+      text,
+      detail: `the document ends ${where} (a truncated file?)`,
+    });
     this.mode = 'failed';
   }
 
@@ -318,7 +328,13 @@ class Scanner {
       const all = Buffer.concat(this.whole);
       const text = all.subarray(0, all.length - rest.length).toString('utf8');
       if (this.wholeOversize) {
-        this.out.push({ kind: 'too-long', index: 0, line: 1, text: all.subarray(0, KEEP).toString('utf8'), bytes: this.wholeBytes - rest.length });
+        this.out.push({
+          kind: 'too-long',
+          index: 0,
+          line: 1,
+          text: all.subarray(0, KEEP).toString('utf8'),
+          bytes: this.wholeBytes - rest.length,
+        });
       } else {
         this.out.push({ kind: 'whole', line: firstContentLine(text), text: text.replace(/^[\s\ufeff]+/, '') });
       }

@@ -47,7 +47,11 @@ export function unrecognisedRecord(source: SourceRef, record: JsonObject, fileFa
           ? ['conversation_id', 'rating'].filter((k) => !has(record, k))
           : [];
   if (!missing.length) {
-    return reject(source, 'unknown-record', `this file holds ${FAMILY_NAMES[fileFamily]} records, but this record is none of the formats (its keys: ${shown})`);
+    return reject(
+      source,
+      'unknown-record',
+      `this file holds ${FAMILY_NAMES[fileFamily]} records, but this record is none of the formats (its keys: ${shown})`,
+    );
   }
   return reject(
     source,
@@ -142,7 +146,12 @@ function parseConversation(source: SourceRef, record: JsonObject, context: JsonP
     return reject(source, 'invalid-field:messages', `"messages" must be an array of {role, text} objects, got ${show(messages)}`);
   }
   const id = optionalId(record.conversation_id ?? record.id);
-  if (id === null) return reject(source, 'invalid-field:conversation_id', `"conversation_id" must be a string or number, got ${show(record.conversation_id ?? record.id)}`);
+  if (id === null)
+    return reject(
+      source,
+      'invalid-field:conversation_id',
+      `"conversation_id" must be a string or number, got ${show(record.conversation_id ?? record.id)}`,
+    );
 
   const speakers: string[] = [];
   const texts: string[] = [];
@@ -151,7 +160,8 @@ function parseConversation(source: SourceRef, record: JsonObject, context: JsonP
   for (let i = 0; i < messages.length; i++) {
     const message: unknown = messages[i];
     const n = i + 1;
-    if (!isJsonObject(message)) return reject(source, 'invalid-field:messages', `message ${n} must be an object with "role" and "text", got ${show(message)}`);
+    if (!isJsonObject(message))
+      return reject(source, 'invalid-field:messages', `message ${n} must be an object with "role" and "text", got ${show(message)}`);
     const speaker = message.role ?? message.speaker;
     if (isBlank(speaker)) return reject(source, 'missing-field:role', `message ${n} has no "role" (or "speaker")`);
     if (typeof speaker !== 'string') return reject(source, 'invalid-field:role', `message ${n} has a non-text role ${show(speaker)}`);
@@ -245,7 +255,8 @@ export function parseFeedback(source: SourceRef, record: Record<string, unknown>
   if (!id) return reject(source, 'missing-field:conversation_id', '"conversation_id" is empty or not a string/number');
   if (isBlank(record.rating)) return reject(source, 'missing-field:rating', '"rating" is empty');
   const rating = parseRating(record.rating);
-  if (rating === undefined) return reject(source, 'invalid-field:rating', `"rating" must be a number from 1 to 5, got ${show(record.rating)}`);
+  if (rating === undefined)
+    return reject(source, 'invalid-field:rating', `"rating" must be a number from 1 to 5, got ${show(record.rating)}`);
   const feedback: Feedback = { conversationId: id, rating, source };
   const comment = optionalText(record.comment);
   if (comment) feedback.comment = comment;

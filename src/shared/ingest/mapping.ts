@@ -41,13 +41,22 @@ export const mappingSchema = z
   .strict()
   .superRefine((m, ctx) => {
     if (m.turns === undefined) {
-      if (!m.id) ctx.addIssue({ code: 'custom', path: ['id'], message: 'a CSV mapping (no "turns") needs "id": the column that groups rows into conversations' });
+      if (!m.id)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['id'],
+          message: 'a CSV mapping (no "turns") needs "id": the column that groups rows into conversations',
+        });
       return;
     }
     for (const key of ['id', 'role', 'text', 'timestamp', 'issueType', 'rating'] as const) {
       const value = m[key];
       if (value !== undefined && !pointer.safeParse(value).success) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `a JSON mapping names fields with JSON Pointers starting with "/", got ${JSON.stringify(value)}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `a JSON mapping names fields with JSON Pointers starting with "/", got ${JSON.stringify(value)}`,
+        });
       }
     }
   });
@@ -61,7 +70,10 @@ export const mappingFileSchema = z.union([mappingSchema, mappingListSchema]);
 
 /** A mapping file that is not valid: says which file, which field and why. */
 export class MappingError extends TuneloopError {
-  constructor(readonly where: string, message: string) {
+  constructor(
+    readonly where: string,
+    message: string,
+  ) {
     super(`${where}: ${message}`);
   }
 }
@@ -126,7 +138,12 @@ export function mappedRating(value: unknown, mapping: Mapping): number | undefin
 export function parseMapped(source: SourceRef, record: JsonObject, mapping: Mapping, roles: RoleMapper): IngestItem {
   const label = mapping.name ? `mapping "${mapping.name}"` : 'the mapping';
   const turns = resolvePointer(record, mapping.turns ?? '');
-  if (!Array.isArray(turns)) return reject(source, `missing-field:${String(mapping.turns)}`, `${label} expects an array of turns at ${String(mapping.turns)}, this record has ${show(turns)}`);
+  if (!Array.isArray(turns))
+    return reject(
+      source,
+      `missing-field:${String(mapping.turns)}`,
+      `${label} expects an array of turns at ${String(mapping.turns)}, this record has ${show(turns)}`,
+    );
   let id: string | undefined;
   if (mapping.id !== undefined) {
     const value = resolvePointer(record, mapping.id);
@@ -141,9 +158,15 @@ export function parseMapped(source: SourceRef, record: JsonObject, mapping: Mapp
     const turn: unknown = turns[i];
     const n = i + 1;
     const roleValue = resolvePointer(turn, mapping.role);
-    if (typeof roleValue !== 'string' || !roleValue.trim()) return reject(source, `missing-field:${mapping.role}`, `${label}: turn ${n} has no role at ${mapping.role} (got ${show(roleValue)})`);
+    if (typeof roleValue !== 'string' || !roleValue.trim())
+      return reject(source, `missing-field:${mapping.role}`, `${label}: turn ${n} has no role at ${mapping.role} (got ${show(roleValue)})`);
     const role = roleOf(roleValue, mapping, roles);
-    if (!role) return reject(source, 'unknown-speaker', `${label}: turn ${n} has role ${show(roleValue)}, which is not in "roles" and not a known speaker word; add it to the mapping's "roles"`);
+    if (!role)
+      return reject(
+        source,
+        'unknown-speaker',
+        `${label}: turn ${n} has role ${show(roleValue)}, which is not in "roles" and not a known speaker word; add it to the mapping's "roles"`,
+      );
     if (role === 'skip') {
       skipped++;
       continue;

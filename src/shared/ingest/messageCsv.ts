@@ -134,7 +134,10 @@ export function conversationFromRows(rows: MessageRow[], options: Pick<GroupOpti
   const roles = inferMissingRoles(speakers, options.roles);
   if ('unknown' in roles) {
     const speaker = roles.unknown[0];
-    const row = required(rows.find((r) => r.speaker.trim() === speaker), `the row of speaker ${speaker}`);
+    const row = required(
+      rows.find((r) => r.speaker.trim() === speaker),
+      `the row of speaker ${speaker}`,
+    );
     return reject(
       source,
       'unknown-speaker',
@@ -151,7 +154,12 @@ export function conversationFromRows(rows: MessageRow[], options: Pick<GroupOpti
       continue;
     }
     const iso = parseTimestamp(row.timestamp);
-    if (!iso) return reject(source, 'invalid-field:timestamp', `line ${row.line} has timestamp ${show(row.timestamp)}, which is not a date/time (use ISO 8601)`);
+    if (!iso)
+      return reject(
+        source,
+        'invalid-field:timestamp',
+        `line ${row.line} has timestamp ${show(row.timestamp)}, which is not a date/time (use ISO 8601)`,
+      );
     previous = Date.parse(iso);
     keyed.push({ row, key: previous, iso });
   }
@@ -295,8 +303,13 @@ async function* readLines(path: string, file: string): AsyncIterable<string> {
 
 function tempError(file: string, err: unknown): IngestError {
   const message = err instanceof Error ? err.message : String(err);
-  return new IngestError('temp-storage-failed', file, `grouping CSV rows needs temp disk space and it failed: ${message}; free space or set tempDir`, {
-    cause: err,
-    retriable: true,
-  });
+  return new IngestError(
+    'temp-storage-failed',
+    file,
+    `grouping CSV rows needs temp disk space and it failed: ${message}; free space or set tempDir`,
+    {
+      cause: err,
+      retriable: true,
+    },
+  );
 }

@@ -74,7 +74,16 @@ export async function* parseInput(input: ByteSource, options: ParseOptions): Asy
         yield* parseJsonDocument(bytes, { file, roles, maxRecordBytes, signal, sniffRecords: SNIFF_LINES, mappings: options.mappings });
         return;
       case 'csv':
-        yield* parseCsv(bytes, { file, roles, maxRecordBytes, signal, delimiter: container.delimiter, tempDir: options.tempDir, mappings: options.mappings, speakerRoles: options.speakerRoles });
+        yield* parseCsv(bytes, {
+          file,
+          roles,
+          maxRecordBytes,
+          signal,
+          delimiter: container.delimiter,
+          tempDir: options.tempDir,
+          mappings: options.mappings,
+          speakerRoles: options.speakerRoles,
+        });
         return;
     }
   } finally {
@@ -133,7 +142,18 @@ async function* parseJsonLines(bytes: AsyncIterable<Buffer>, lineContext: JsonLi
         : records[0].line.text.trim() === '{'
           ? 'it looks like one pretty-printed JSON document; write one JSON object per line (JSON Lines)'
           : `none of the first ${records.length} lines is valid JSON`;
-      yield reject({ file, line: records[0].line.lineNo, record: records.map((p) => p.line.text).join('\n').slice(0, RECORD_PREVIEW) }, 'unknown-format', `cannot tell the format of ${file}: ${detail}`);
+      yield reject(
+        {
+          file,
+          line: records[0].line.lineNo,
+          record: records
+            .map((p) => p.line.text)
+            .join('\n')
+            .slice(0, RECORD_PREVIEW),
+        },
+        'unknown-format',
+        `cannot tell the format of ${file}: ${detail}`,
+      );
       return;
     }
     for (const parsed of window) {
@@ -170,14 +190,24 @@ function lineItem(parsed: ParsedLine, fileFamily: JsonFamily, context: JsonLines
     case 'bad-encoding':
       return reject(source, 'invalid-encoding', 'the line is not valid UTF-8 text');
     case 'too-long':
-      return reject(source, 'record-too-long', `the line is ${line.bytes} bytes, over the ${context.maxRecordBytes}-byte limit (record shows its start only)`);
+      return reject(
+        source,
+        'record-too-long',
+        `the line is ${line.bytes} bytes, over the ${context.maxRecordBytes}-byte limit (record shows its start only)`,
+      );
     case 'text':
       break;
   }
   if (line.text.trim() === '') return undefined;
-  if (parsed.deep) return reject({ ...source, record: line.text.slice(0, RECORD_PREVIEW) }, 'record-too-deep', `the line nests more than ${MAX_RECORD_DEPTH} levels deep (record shows its start only)`);
+  if (parsed.deep)
+    return reject(
+      { ...source, record: line.text.slice(0, RECORD_PREVIEW) },
+      'record-too-deep',
+      `the line nests more than ${MAX_RECORD_DEPTH} levels deep (record shows its start only)`,
+    );
   if (parsed.error !== undefined) return reject(source, 'invalid-json', `the line is not valid JSON: ${parsed.error}`);
-  if (!isJsonObject(parsed.value)) return reject(source, 'invalid-record', 'the line is valid JSON but not an object; every line must be one JSON object');
+  if (!isJsonObject(parsed.value))
+    return reject(source, 'invalid-record', 'the line is valid JSON but not an object; every line must be one JSON object');
   if (context.mapping) return parseMapped(source, parsed.value, context.mapping, context.roles);
   const family = jsonFamily(parsed.value);
   if (!family) return unrecognisedRecord(source, parsed.value, fileFamily);

@@ -10,8 +10,23 @@ const ROLE_WORDS: ReadonlyArray<[ChatRole, ReadonlySet<string>]> = [
   [
     'assistant',
     new Set([
-      'agent', 'assistant', 'bot', 'chatbot', 'support', 'representative', 'rep', 'advisor', 'adviser',
-      'operator', 'staff', 'helpdesk', 'csr', 'associate', 'specialist', 'concierge', 'wizard',
+      'agent',
+      'assistant',
+      'bot',
+      'chatbot',
+      'support',
+      'representative',
+      'rep',
+      'advisor',
+      'adviser',
+      'operator',
+      'staff',
+      'helpdesk',
+      'csr',
+      'associate',
+      'specialist',
+      'concierge',
+      'wizard',
     ]),
   ],
   ['user', new Set(['customer', 'user', 'client', 'caller', 'guest', 'visitor', 'buyer', 'shopper', 'human', 'consumer'])],
@@ -38,7 +53,10 @@ export function createRoleMapper(speakerRoles: Record<string, ChatRole> = {}): R
 }
 
 function roleFromWords(name: string): ChatRole | undefined {
-  const words = name.normalize('NFKC').split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const words = name
+    .normalize('NFKC')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
   const found = new Set<ChatRole>();
   for (const word of words) {
     for (const [role, set] of ROLE_WORDS) if (set.has(word)) found.add(role);

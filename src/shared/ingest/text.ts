@@ -8,16 +8,67 @@ import { decode as decodeHtml } from 'he';
  */
 
 const NAMED_ENTITIES: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', ensp: '\u2002', emsp: '\u2003',
-  thinsp: '\u2009', ndash: '\u2013', mdash: '\u2014', lsquo: '\u2018', rsquo: '\u2019', sbquo: '\u201a',
-  ldquo: '\u201c', rdquo: '\u201d', bdquo: '\u201e', hellip: '\u2026', bull: '\u2022', middot: '\u00b7',
-  copy: '\u00a9', reg: '\u00ae', trade: '\u2122', euro: '\u20ac', pound: '\u00a3', yen: '\u00a5',
-  cent: '\u00a2', sect: '\u00a7', deg: '\u00b0', plusmn: '\u00b1', times: '\u00d7', divide: '\u00f7',
-  laquo: '\u00ab', raquo: '\u00bb', iexcl: '\u00a1', iquest: '\u00bf', shy: '\u00ad', para: '\u00b6',
-  auml: '\u00e4', ouml: '\u00f6', uuml: '\u00fc', Auml: '\u00c4', Ouml: '\u00d6', Uuml: '\u00dc', szlig: '\u00df',
-  eacute: '\u00e9', egrave: '\u00e8', ecirc: '\u00ea', aacute: '\u00e1', agrave: '\u00e0', acirc: '\u00e2',
-  iacute: '\u00ed', oacute: '\u00f3', uacute: '\u00fa', ntilde: '\u00f1', ccedil: '\u00e7', Eacute: '\u00c9',
-  rarr: '\u2192', larr: '\u2190', zwj: '\u200d', zwnj: '\u200c',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00a0',
+  ensp: '\u2002',
+  emsp: '\u2003',
+  thinsp: '\u2009',
+  ndash: '\u2013',
+  mdash: '\u2014',
+  lsquo: '\u2018',
+  rsquo: '\u2019',
+  sbquo: '\u201a',
+  ldquo: '\u201c',
+  rdquo: '\u201d',
+  bdquo: '\u201e',
+  hellip: '\u2026',
+  bull: '\u2022',
+  middot: '\u00b7',
+  copy: '\u00a9',
+  reg: '\u00ae',
+  trade: '\u2122',
+  euro: '\u20ac',
+  pound: '\u00a3',
+  yen: '\u00a5',
+  cent: '\u00a2',
+  sect: '\u00a7',
+  deg: '\u00b0',
+  plusmn: '\u00b1',
+  times: '\u00d7',
+  divide: '\u00f7',
+  laquo: '\u00ab',
+  raquo: '\u00bb',
+  iexcl: '\u00a1',
+  iquest: '\u00bf',
+  shy: '\u00ad',
+  para: '\u00b6',
+  auml: '\u00e4',
+  ouml: '\u00f6',
+  uuml: '\u00fc',
+  Auml: '\u00c4',
+  Ouml: '\u00d6',
+  Uuml: '\u00dc',
+  szlig: '\u00df',
+  eacute: '\u00e9',
+  egrave: '\u00e8',
+  ecirc: '\u00ea',
+  aacute: '\u00e1',
+  agrave: '\u00e0',
+  acirc: '\u00e2',
+  iacute: '\u00ed',
+  oacute: '\u00f3',
+  uacute: '\u00fa',
+  ntilde: '\u00f1',
+  ccedil: '\u00e7',
+  Eacute: '\u00c9',
+  rarr: '\u2192',
+  larr: '\u2190',
+  zwj: '\u200d',
+  zwnj: '\u200c',
 };
 
 const ENTITY = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z][a-zA-Z0-9]{1,31}));/g;
@@ -43,15 +94,12 @@ const TAG = /<\/?[a-zA-Z][a-zA-Z0-9:-]*(?:\s[^<>]*)?\/?>|<![a-zA-Z][^<>]*>/g;
 
 export function stripHtml(text: string): string {
   if (!HTML_HINT.test(text)) return text;
-  return text
-    .replace(SCRIPT_OR_STYLE, '')
-    .replace(COMMENT, '')
-    .replace(BLOCK_BREAK, '\n')
-    .replace(TAG, '');
+  return text.replace(SCRIPT_OR_STYLE, '').replace(COMMENT, '').replace(BLOCK_BREAK, '\n').replace(TAG, '');
 }
 
 // Zero-width and bidi controls, and C0/C1 controls other than tab and newline.
-const INVISIBLE = /[\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad]|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+const INVISIBLE =
+  /[\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad]|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 const LINE_BREAKS = /\r\n?|[\u2028\u2029\u0085]/g;
 const HORIZONTAL_SPACE = /[^\S\n]+/g;
 

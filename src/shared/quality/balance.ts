@@ -142,8 +142,7 @@ export function capQuotas(counts: Map<string, number>, cap: number, uncapped = 0
   for (let j = 1; j <= sorted.length; j++) {
     rest -= sorted[j - 1][1];
     const denominator = 1 - cap * j;
-    const x =
-      denominator <= 1e-12 ? Math.max(sorted[sorted.length - 1][1], uncapped) : Math.floor((cap * rest) / denominator);
+    const x = denominator <= 1e-12 ? Math.max(sorted[sorted.length - 1][1], uncapped) : Math.floor((cap * rest) / denominator);
     const next = sorted[j]?.[1] ?? -1;
     if (x >= sorted[j - 1][1] && j === 1) return quota; // the largest type is within the cap already
     if (next <= x || denominator <= 1e-12) {
@@ -210,5 +209,11 @@ export function balanceCounters<T extends BalancedTrainingRecord>(
     }
     seen.add(r);
   }
-  return { conversationsDropped: conversations.size, examplesDropped: result.dropped.length, examplesAdded: result.upsampled, tokensDelta, byKind };
+  return {
+    conversationsDropped: conversations.size,
+    examplesDropped: result.dropped.length,
+    examplesAdded: result.upsampled,
+    tokensDelta,
+    byKind,
+  };
 }

@@ -71,8 +71,17 @@ export class BlobSignatureStore implements SignatureStore {
     try {
       const { partitionKey, rowKey } = exactRowAddress(hash);
       // `line` as stored: read back as a number, converted in case an older row stored it otherwise.
-      const e = await this.table.getEntity<Omit<SignatureRecord, 'line'> & { line: unknown }>(partitionKey, rowKey, { abortSignal: signal });
-      return { conversationId: e.conversationId, file: e.file, line: Number(e.line), exactHash: e.exactHash, signature: e.signature, seenAt: e.seenAt };
+      const e = await this.table.getEntity<Omit<SignatureRecord, 'line'> & { line: unknown }>(partitionKey, rowKey, {
+        abortSignal: signal,
+      });
+      return {
+        conversationId: e.conversationId,
+        file: e.file,
+        line: Number(e.line),
+        exactHash: e.exactHash,
+        signature: e.signature,
+        seenAt: e.seenAt,
+      };
     } catch (err) {
       if (isStatus(err, 404)) return undefined;
       throw err;

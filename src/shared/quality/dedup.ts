@@ -189,7 +189,9 @@ export class TableSignatureStore implements SignatureStore {
     this.lastRead = new Map(keys.map((key, i) => [key, buckets[i]]));
     const hashes = new Set<string>();
     for (const bucket of buckets) for (const h of bucket.hashes) hashes.add(h);
-    const records = await Promise.all([...hashes].map(async (h) => (await this.findExact(h, signal)) ?? (await this.findLegacyRecord(h, signal))));
+    const records = await Promise.all(
+      [...hashes].map(async (h) => (await this.findExact(h, signal)) ?? (await this.findLegacyRecord(h, signal))),
+    );
     return records.filter((r): r is SignatureRecord => r !== undefined);
   }
 
@@ -211,10 +213,7 @@ export class TableSignatureStore implements SignatureStore {
 
   async add(record: SignatureRecord, keys: string[], signal?: AbortSignal): Promise<SignatureRecord | undefined> {
     try {
-      await this.table.createEntity<SignatureEntity>(
-        { ...exactRowAddress(record.exactHash), ...record },
-        { abortSignal: signal },
-      );
+      await this.table.createEntity<SignatureEntity>({ ...exactRowAddress(record.exactHash), ...record }, { abortSignal: signal });
       this.remember(record);
     } catch (err) {
       if (!isStatus(err, 409)) throw err;
@@ -261,7 +260,11 @@ export class TableSignatureStore implements SignatureStore {
     await Promise.all(
       [...groups].map(async ([partitionKey, entries]) => {
         for (const chunk of transactionChunks(entries)) {
-          await this.writeBuckets(partitionKey, chunk.map(([, b]) => b), signal);
+          await this.writeBuckets(
+            partitionKey,
+            chunk.map(([, b]) => b),
+            signal,
+          );
           for (const [key] of chunk) this.pending.delete(key);
         }
       }),
@@ -396,7 +399,6 @@ function toRecord(e: SignatureEntity): SignatureRecord {
   };
 }
 
-
 /** The same conversation of the same file seen again (a retried blob): not a duplicate of itself. */
 function sameRecord(a: { conversationId: string; file: string }, b: { conversationId: string; file: string }): boolean {
   return a.conversationId === b.conversationId && a.file === b.file;
@@ -451,9 +453,7 @@ export type DedupSummary = {
 /** The text a conversation is compared on: every turn, in order (ready examples: their messages). */
 export function conversationText(conversation: Conversation): string {
   if (conversation.turns.length) return conversation.turns.map((t) => t.content).join('\n');
-  return (conversation.ready?.messages ?? [])
-    .map((m) => contentText((m as { content?: unknown }).content))
-    .join('\n');
+  return (conversation.ready?.messages ?? []).map((m) => contentText((m as { content?: unknown }).content)).join('\n');
 }
 
 export function createDedupStage(options: DedupOptions): ConversationStage {

@@ -13,7 +13,8 @@ const INNER_MARKS = /(?<=[\p{L}\p{N}])[^\p{L}\p{N}\p{M}\s]+(?=[\p{L}\p{N}])/gu;
 const NOT_WORD = /[^\p{L}\p{N}\p{M}]+/gu;
 // Scripts written without spaces: every character is a word of its own (no dictionary needed;
 // the same idea as sacreBLEU's zh and char tokenisers), so shingles work in Japanese, Chinese, Thai.
-const UNSPACED = /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}ー々〆]\p{M}*)/gu;
+const UNSPACED =
+  /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}ー々〆]\p{M}*)/gu;
 
 /**
  * The text exact duplicates are hashed on and shingles are cut from, in any language: NFKC, lower
@@ -194,7 +195,9 @@ export function bandKeys(signature: Uint32Array, banding: Banding): string[] {
   const keys: string[] = [];
   for (let b = 0; b < banding.bands; b++) {
     const slice = signature.subarray(b * banding.rows, (b + 1) * banding.rows);
-    const digest = createHash('sha1').update(Buffer.from(slice.buffer, slice.byteOffset, slice.byteLength)).digest('hex');
+    const digest = createHash('sha1')
+      .update(Buffer.from(slice.buffer, slice.byteOffset, slice.byteLength))
+      .digest('hex');
     keys.push(`${b}-${digest.slice(0, 16)}`);
   }
   return keys;

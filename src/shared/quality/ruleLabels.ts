@@ -56,7 +56,14 @@ function score(pairs: { gold: boolean; predicted: boolean }[]): RuleScore {
   const gold = pairs.filter((p) => p.gold).length;
   const predicted = pairs.filter((p) => p.predicted).length;
   const correct = pairs.filter((p) => p.gold && p.predicted).length;
-  return { gold, predicted, correct, precision: predicted ? correct / predicted : 1, recall: gold ? correct / gold : 1, turns: pairs.length };
+  return {
+    gold,
+    predicted,
+    correct,
+    precision: predicted ? correct / predicted : 1,
+    recall: gold ? correct / gold : 1,
+    turns: pairs.length,
+  };
 }
 
 const REPLY_RULES: ReplyRuleName[] = ['handoff', 'apology-only', 'out-of-scope', 'ambiguous', 'short-reply'];
@@ -65,12 +72,18 @@ const REPLY_RULES: ReplyRuleName[] = ['handoff', 'apology-only', 'out-of-scope',
  * Scores every rule over the turns whose language has phrase lists (others are not screened by
  * the phrase rules, so there is nothing to score), overall and per language.
  */
-export function scoreRules(turns: readonly LabelledTurn[]): { overall: Record<ScoredRule, RuleScore>; byLanguage: Record<string, Record<ScoredRule, RuleScore>>; notScreened: number } {
+export function scoreRules(turns: readonly LabelledTurn[]): {
+  overall: Record<ScoredRule, RuleScore>;
+  byLanguage: Record<string, Record<ScoredRule, RuleScore>>;
+  notScreened: number;
+} {
   const screened = turns.filter((t) => languageRules(t.lang));
   const scoreOf = (subset: readonly LabelledTurn[]): Record<ScoredRule, RuleScore> => {
     const out = {} as Record<ScoredRule, RuleScore>;
     out.request = score(
-      subset.flatMap((t) => (t.role === 'user' && t.request !== undefined ? [{ gold: t.request, predicted: isCustomerQuestion(t.text, t.lang) }] : [])),
+      subset.flatMap((t) =>
+        t.role === 'user' && t.request !== undefined ? [{ gold: t.request, predicted: isCustomerQuestion(t.text, t.lang) }] : [],
+      ),
     );
     const replies = subset.filter((t) => t.role === 'assistant' && t.rule !== undefined);
     const predictedRule = new Map(replies.map((t) => [t.id, replyRuleFor(t.text, { language: t.lang })]));
@@ -115,7 +128,8 @@ interface StarDialogue {
 export function starConversation(json: string, file: string): { conversation: Conversation; good: boolean } {
   const d = JSON.parse(json) as StarDialogue;
   const turns = d.Events.flatMap((e) =>
-    e.Text?.trim() && ((e.Agent === 'User' && e.Action === 'utter') || (e.Agent === 'Wizard' && (e.Action === 'utter' || e.Action === 'pick_suggestion')))
+    e.Text?.trim() &&
+    ((e.Agent === 'User' && e.Action === 'utter') || (e.Agent === 'Wizard' && (e.Action === 'utter' || e.Action === 'pick_suggestion')))
       ? [{ role: e.Agent === 'User' ? ('user' as const) : ('assistant' as const), content: e.Text }]
       : [],
   );

@@ -41,7 +41,10 @@ export const DEFAULT_RULE_ACTIONS: Record<ReplyRuleName, RuleAction> = {
 export function parseRuleSpec(spec: string): Pick<ReplyRulesOptions, 'actions' | 'noCustomerQuestion'> {
   const actions: Partial<Record<ReplyRuleName, RuleAction>> = {};
   let noCustomerQuestion: 'drop' | 'off' | undefined;
-  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [name, action] = part.split('=').map((p) => p.trim());
     if (name === 'no-customer-question') {
       if (action !== 'drop' && action !== 'off') {
@@ -88,7 +91,12 @@ const INTERJECTION = /^(?:no|ok(?:ay)?|oh|ah|well|so|alright)[,!.]?\s+/iu;
 function clauses(text: string): string[] {
   return sentences(text)
     .flatMap((s) => s.split(CLAUSE_BREAK))
-    .map((s) => s.replace(/^[\s"'(]+|[\s.!?。！？"')]+$/gu, '').replace(INTERJECTION, '').trim())
+    .map((s) =>
+      s
+        .replace(/^[\s"'(]+|[\s.!?。！？"')]+$/gu, '')
+        .replace(INTERJECTION, '')
+        .trim(),
+    )
     .filter(Boolean);
 }
 
@@ -194,8 +202,7 @@ export function createReplyRulesStage(options: ReplyRulesOptions = {}): Conversa
       ) {
         return drop('no-customer-question', 'no customer turn asks a question, makes a request or states a problem');
       }
-      const lowRated =
-        csatThreshold > 0 && conversation.csat !== undefined && conversation.csat < csatThreshold;
+      const lowRated = csatThreshold > 0 && conversation.csat !== undefined && conversation.csat < csatThreshold;
       const pending: Record<string, number> = {};
       const turns: Turn[] = [];
       let learnable = 0;

@@ -65,14 +65,9 @@ export interface SafetyFinding {
   turn: number;
 }
 
-export function screenConversation(
-  conversation: Conversation,
-  options: SafetyOptions = {},
-): SafetyFinding | undefined {
+export function screenConversation(conversation: Conversation, options: SafetyOptions = {}): SafetyFinding | undefined {
   const categories = new Set(options.categories ?? ['injection', 'secret', 'abuse', 'request']);
-  const turns = conversation.turns.length
-    ? conversation.turns
-    : readyTurns(conversation.ready?.messages ?? []);
+  const turns = conversation.turns.length ? conversation.turns : readyTurns(conversation.ready?.messages ?? []);
   const needsLanguage = categories.has('abuse') || categories.has('request');
   const rules = needsLanguage ? languageRules(conversationLanguage(conversation)) : undefined;
   const abusive = categories.has('abuse') ? abusiveMatcher(rules, options.extraAbusiveWords ?? []) : undefined;

@@ -146,11 +146,7 @@ function parseSafetyCategories(spec: string): SafetyCategory[] {
  * type, assistant turns down-weighted per reason, duplicates per kind. Drops are already counted
  * by `tuneloop.preprocess.records_quarantined{reason}`.
  */
-export function trackQualityMetrics(
-  telemetry: Telemetry,
-  summary: Record<string, unknown> | undefined,
-  dimensions: Dimensions = {},
-): void {
+export function trackQualityMetrics(telemetry: Telemetry, summary: Record<string, unknown> | undefined, dimensions: Dimensions = {}): void {
   if (!summary) return;
   const redaction = summary['pii-redaction'] as RedactionSummary | undefined;
   for (const [type, count] of Object.entries(redaction?.redactions ?? {})) {

@@ -31,8 +31,7 @@ export interface StorageClientOptions {
 
 /** Azurite's well-known development account; the only key that may appear in this repository. */
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
-export const AZURITE_KEY =
-  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+export const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 export function azuriteConnectionString(ports: { blob: number; queue: number; table: number }, host = '127.0.0.1'): string {
   return (
@@ -65,7 +64,9 @@ export function createStorageClients(options: StorageClientOptions): StorageClie
   } else {
     const credential = options.credential ?? new DefaultAzureCredential({ managedIdentityClientId: options.managedIdentityClientId });
     if (!options.blobServiceUri || !options.queueServiceUri || !options.tableServiceUri) {
-      throw new Error('createStorageClients: blobServiceUri, queueServiceUri and tableServiceUri are all required without a connection string');
+      throw new Error(
+        'createStorageClients: blobServiceUri, queueServiceUri and tableServiceUri are all required without a connection string',
+      );
     }
     blobService = new BlobServiceClient(options.blobServiceUri, credential);
     queueService = new QueueServiceClient(options.queueServiceUri, credential);

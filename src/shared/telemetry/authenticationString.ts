@@ -9,7 +9,10 @@ export function parseAuthenticationString(value: string | undefined): { clientId
   for (const part of value.split(';')) {
     if (!part.trim()) continue;
     const eq = part.indexOf('=');
-    if (eq < 0) throw new Error(`APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "${part}" is not key=value; expected "Authorization=AAD;ClientId=<client id>"`);
+    if (eq < 0)
+      throw new Error(
+        `APPLICATIONINSIGHTS_AUTHENTICATION_STRING: "${part}" is not key=value; expected "Authorization=AAD;ClientId=<client id>"`,
+      );
     parts.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).trim());
   }
   if (parts.get('authorization')?.toUpperCase() !== 'AAD') {

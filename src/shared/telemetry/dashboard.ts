@@ -44,7 +44,12 @@ export interface DashboardOptions {
 
 type MetricRecord = Extract<TelemetryRecord, { kind: 'metric' }>;
 
-function seriesOf(records: readonly MetricRecord[], name: string, label: string, filter: (r: MetricRecord) => boolean = () => true): DashboardSeries | undefined {
+function seriesOf(
+  records: readonly MetricRecord[],
+  name: string,
+  label: string,
+  filter: (r: MetricRecord) => boolean = () => true,
+): DashboardSeries | undefined {
   const points = records
     .filter((r) => r.name === name && filter(r))
     .map((r): [number, number] => [Date.parse(r.time), r.value])
@@ -125,17 +130,32 @@ export function buildDashboardData(all: readonly TelemetryRecord[], options: Das
   ]);
   if (drift.length) {
     const xs = drift.flatMap((s) => s.points.map((p) => p[0]));
-    drift.push({ label: `threshold (${options.driftThreshold})`, points: [[Math.min(...xs), options.driftThreshold], [Math.max(...xs), options.driftThreshold]], dashed: true });
+    drift.push({
+      label: `threshold (${options.driftThreshold})`,
+      points: [
+        [Math.min(...xs), options.driftThreshold],
+        [Math.max(...xs), options.driftThreshold],
+      ],
+      dashed: true,
+    });
   }
   const charts: DashboardChart[] = [
     { id: 'drift', title: 'Drift', yLabel: 'score', series: drift },
     { id: 'bleu', title: 'BLEU', yLabel: 'BLEU (0–100)', series: modelQuality('tuneloop.eval.bleu', 'tuneloop.drift.model_bleu') },
-    { id: 'f1', title: 'Intent F1', yLabel: 'macro F1 (0–1)', series: modelQuality('tuneloop.eval.intent_f1', 'tuneloop.drift.model_intent_f1') },
+    {
+      id: 'f1',
+      title: 'Intent F1',
+      yLabel: 'macro F1 (0–1)',
+      series: modelQuality('tuneloop.eval.intent_f1', 'tuneloop.drift.model_intent_f1'),
+    },
     {
       id: 'csat',
       title: 'CSAT',
       yLabel: 'rating (1–5) / change',
-      series: present([seriesOf(metrics, 'tuneloop.drift.csat_mean', 'mean CSAT, recent window'), seriesOf(metrics, 'tuneloop.drift.csat_mean_change', 'change vs reference')]),
+      series: present([
+        seriesOf(metrics, 'tuneloop.drift.csat_mean', 'mean CSAT, recent window'),
+        seriesOf(metrics, 'tuneloop.drift.csat_mean_change', 'change vs reference'),
+      ]),
     },
     {
       id: 'quarantine',
@@ -158,7 +178,9 @@ export function buildDashboardData(all: readonly TelemetryRecord[], options: Das
     generatedAt: (options.now ?? new Date()).toISOString(),
     range: times.length ? { from: times[0], to: times[times.length - 1] } : undefined,
     charts,
-    latest: [...latestByName.entries()].map(([name, r]) => ({ name, value: r.value, time: r.time, model: r.dimensions.model })).sort((a, b) => a.name.localeCompare(b.name)),
+    latest: [...latestByName.entries()]
+      .map(([name, r]) => ({ name, value: r.value, time: r.time, model: r.dimensions.model }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
     events: records
       .filter((r): r is Extract<TelemetryRecord, { kind: 'event' }> => r.kind === 'event')
       .sort((a, b) => b.time.localeCompare(a.time))
@@ -190,7 +212,10 @@ function escapeHtml(text: string): string {
 
 /** JSON that is safe inside a <script> element. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 const CLIENT_SCRIPT = `
@@ -246,9 +271,14 @@ export function renderDashboardHtml(data: DashboardData, chartJs: string): strin
     )
     .join('\n');
   const latestRows = data.latest
-    .map((m) => `<tr><td>${escapeHtml(m.name)}</td><td class="num">${escapeHtml(formatValue(m.value))}</td><td>${escapeHtml(m.time)}</td><td>${escapeHtml(m.model ?? '')}</td></tr>`)
+    .map(
+      (m) =>
+        `<tr><td>${escapeHtml(m.name)}</td><td class="num">${escapeHtml(formatValue(m.value))}</td><td>${escapeHtml(m.time)}</td><td>${escapeHtml(m.model ?? '')}</td></tr>`,
+    )
     .join('\n');
-  const eventRows = data.events.map((e) => `<tr><td>${escapeHtml(e.time)}</td><td>${escapeHtml(e.name)}</td><td>${escapeHtml(e.summary)}</td></tr>`).join('\n');
+  const eventRows = data.events
+    .map((e) => `<tr><td>${escapeHtml(e.time)}</td><td>${escapeHtml(e.name)}</td><td>${escapeHtml(e.summary)}</td></tr>`)
+    .join('\n');
   const range = data.range ? `${escapeHtml(data.range.from)} – ${escapeHtml(data.range.to)}` : 'no records yet';
   return `<!doctype html>
 <html lang="en">

@@ -83,7 +83,9 @@ export class EventPublishError extends TuneloopError {
     readonly status?: number,
   ) {
     // No status (unreachable), 429 and 5xx may pass later; other answers need a change of target or auth.
-    super(`publishing tuneloop events to ${target} failed: ${message}`, { retryable: status === undefined || status === 429 || status >= 500 });
+    super(`publishing tuneloop events to ${target} failed: ${message}`, {
+      retryable: status === undefined || status === 429 || status >= 500,
+    });
   }
 }
 
@@ -125,11 +127,18 @@ export class WebhookEventPublisher implements EventPublisher {
           signal,
         });
       } catch (err) {
-        throw new EventPublishError(this.target, `${(err as Error).message}; check TUNELOOP_EVENTS_WEBHOOK_URL and that the subscriber is up`);
+        throw new EventPublishError(
+          this.target,
+          `${(err as Error).message}; check TUNELOOP_EVENTS_WEBHOOK_URL and that the subscriber is up`,
+        );
       }
       if (!response.ok) {
         const text = (await response.text().catch(() => '')).slice(0, 200);
-        throw new EventPublishError(this.target, `HTTP ${response.status} for event ${event.type} ${event.id}${text ? `: ${text}` : ''}`, response.status);
+        throw new EventPublishError(
+          this.target,
+          `HTTP ${response.status} for event ${event.type} ${event.id}${text ? `: ${text}` : ''}`,
+          response.status,
+        );
       }
     }
   }
@@ -155,12 +164,21 @@ export class EventGridEventPublisher implements EventPublisher {
     const client = this.client;
     try {
       await client.send(
-        events.map((e) => ({ id: e.id, source: e.source, type: e.type, subject: e.subject, time: new Date(e.time), datacontenttype: e.datacontenttype, data: e.data })),
+        events.map((e) => ({
+          id: e.id,
+          source: e.source,
+          type: e.type,
+          subject: e.subject,
+          time: new Date(e.time),
+          datacontenttype: e.datacontenttype,
+          data: e.data,
+        })),
         { abortSignal: options.signal },
       );
     } catch (err) {
       const status = (err as { statusCode?: number }).statusCode;
-      const hint = status === 401 || status === 403 ? '; grant the Function App identity the "EventGrid Data Sender" role on the topic' : '';
+      const hint =
+        status === 401 || status === 403 ? '; grant the Function App identity the "EventGrid Data Sender" role on the topic' : '';
       throw new EventPublishError(this.target, `${(err as Error).message}${hint}`, status);
     }
   }
@@ -192,7 +210,9 @@ export function createEventPublisher(
       options.credential?.() ??
       // Required lazily: identity is only needed for the Azure target.
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (cold start); createEventPublisher is synchronous, so `await import()` does not fit
-      new (require('@azure/identity') as typeof import('@azure/identity')).DefaultAzureCredential({ managedIdentityClientId: config.managedIdentityClientId });
+      new (require('@azure/identity') as typeof import('@azure/identity')).DefaultAzureCredential({
+        managedIdentityClientId: config.managedIdentityClientId,
+      });
     return new EventGridEventPublisher(config.eventGridTopicEndpoint, credential);
   }
   if (config.webhookUrl) return new WebhookEventPublisher(config.webhookUrl);

@@ -18,5 +18,19 @@ export {
   type TuneloopEventType,
 } from './events';
 export { notify, type NotifyPorts, type NotifyResult } from './notify';
-export { collectMetricsStatus, renderMetricsStatus, latestMetrics, type MetricsStatus, type MetricStatus, type Trend } from './metricsStatus';
-export { buildDashboardData, renderDashboardHtml, readChartJs, type DashboardData, type DashboardChart, type DashboardSeries } from './dashboard';
+export {
+  collectMetricsStatus,
+  renderMetricsStatus,
+  latestMetrics,
+  type MetricsStatus,
+  type MetricStatus,
+  type Trend,
+} from './metricsStatus';
+export {
+  buildDashboardData,
+  renderDashboardHtml,
+  readChartJs,
+  type DashboardData,
+  type DashboardChart,
+  type DashboardSeries,
+} from './dashboard';

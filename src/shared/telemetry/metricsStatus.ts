@@ -109,7 +109,14 @@ export function latestMetrics(records: readonly TelemetryRecord[]): MetricStatus
         break;
       }
     }
-    out.push({ name: key, value: last.value, time: last.time, previous, trend: trendOf(previous, last.value), dimensions: last.dimensions });
+    out.push({
+      name: key,
+      value: last.value,
+      time: last.time,
+      previous,
+      trend: trendOf(previous, last.value),
+      dimensions: last.dimensions,
+    });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -122,7 +129,16 @@ function formatNumber(v: number): string {
 
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) => '  ' + r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+  return rows
+    .map(
+      (r) =>
+        '  ' +
+        r
+          .map((c, i) => c.padEnd(widths[i]))
+          .join('  ')
+          .trimEnd(),
+    )
+    .join('\n');
 }
 
 /** The metrics and drift part of `tuneloop status` as text, from already-read inputs (pure). */
@@ -157,15 +173,27 @@ export function renderMetricsStatus(status: MetricsStatus, options: { now: Date 
   } else {
     const { run, components } = status.drift;
     const ageHours = (options.now.getTime() - Date.parse(run.windowEnd)) / 3600_000;
-    const score = run.score === undefined ? 'no score' : `${formatNumber(run.score)} ${run.score >= run.threshold ? '≥' : '<'} threshold ${run.threshold}${run.scoreDrivenBy ? ` (driven by ${run.scoreDrivenBy})` : ''}`;
+    const score =
+      run.score === undefined
+        ? 'no score'
+        : `${formatNumber(run.score)} ${run.score >= run.threshold ? '≥' : '<'} threshold ${run.threshold}${run.scoreDrivenBy ? ` (driven by ${run.scoreDrivenBy})` : ''}`;
     lines.push(`Drift (run at ${run.windowEnd}, ${ageHours.toFixed(1)} h ago; window from ${run.windowStart})`);
-    lines.push(`  reference: ${run.reference.kind}${run.reference.datasetVersion ? ` ${run.reference.datasetVersion}` : ''}, ${run.reference.conversations} conversations; recent: ${run.recent.conversations} conversations`);
+    lines.push(
+      `  reference: ${run.reference.kind}${run.reference.datasetVersion ? ` ${run.reference.datasetVersion}` : ''}, ${run.reference.conversations} conversations; recent: ${run.recent.conversations} conversations`,
+    );
     lines.push(`  combined score: ${score}; decision: ${describeDecision(run.decision)}`);
     if (components.length) {
       lines.push(
         table([
           ['COMPONENT', 'VALUE', 'NOISE FLOOR', 'EXCESS', 'THRESHOLD', ''],
-          ...components.map((c) => [c.name, formatNumber(c.value), formatNumber(c.noiseFloor), formatNumber(c.excess), String(c.threshold), c.over ? 'OVER' : 'ok']),
+          ...components.map((c) => [
+            c.name,
+            formatNumber(c.value),
+            formatNumber(c.noiseFloor),
+            formatNumber(c.excess),
+            String(c.threshold),
+            c.over ? 'OVER' : 'ok',
+          ]),
         ]),
       );
     }
@@ -173,7 +201,8 @@ export function renderMetricsStatus(status: MetricsStatus, options: { now: Date 
     if (others.length) lines.push('  also: ' + others.map((m) => `${m.name} ${formatNumber(m.value)}`).join(', '));
     for (const s of run.skipped) lines.push(`  skipped ${s.name}: ${s.reason}`);
   }
-  if (status.lastRetrain) lines.push(`  last drift-triggered retrain: ${status.lastRetrain.at} (${describeDecision(status.lastRetrain.decision)})`);
+  if (status.lastRetrain)
+    lines.push(`  last drift-triggered retrain: ${status.lastRetrain.at} (${describeDecision(status.lastRetrain.decision)})`);
   return lines.join('\n');
 }
 

@@ -57,7 +57,9 @@ export function validator(spec: SpecName, definition: string): ValidateFunction 
 export function assertMatches(spec: SpecName, definition: string, body: unknown): void {
   const validate = validator(spec, definition);
   if (!validate(body)) {
-    throw new Error(`body does not match ${spec} ${definition}:\n${JSON.stringify(validate.errors, null, 2)}\nbody: ${JSON.stringify(body).slice(0, 2000)}`);
+    throw new Error(
+      `body does not match ${spec} ${definition}:\n${JSON.stringify(validate.errors, null, 2)}\nbody: ${JSON.stringify(body).slice(0, 2000)}`,
+    );
   }
 }
 
@@ -73,7 +75,11 @@ export function openAIValidator(component: string): ValidateFunction {
   const key = `openai:${component}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  openaiComponents ??= (JSON.parse(fs.readFileSync(path.join(CONTRACTS, 'openai-openapi.full.json'), 'utf8')) as { components: { schemas: Record<string, unknown> } }).components.schemas;
+  openaiComponents ??= (
+    JSON.parse(fs.readFileSync(path.join(CONTRACTS, 'openai-openapi.full.json'), 'utf8')) as {
+      components: { schemas: Record<string, unknown> };
+    }
+  ).components.schemas;
   const all = openaiComponents;
   if (!all[component]) throw new Error(`openai-openapi.full.json has no component ${component}`);
   const $defs: Record<string, unknown> = {};
@@ -107,6 +113,8 @@ export function openAIValidator(component: string): ValidateFunction {
 export function assertMatchesOpenAI(component: string, body: unknown): void {
   const validate = openAIValidator(component);
   if (!validate(body)) {
-    throw new Error(`body does not match OpenAI ${component}:\n${JSON.stringify(validate.errors, null, 2)}\nbody: ${JSON.stringify(body).slice(0, 2000)}`);
+    throw new Error(
+      `body does not match OpenAI ${component}:\n${JSON.stringify(validate.errors, null, 2)}\nbody: ${JSON.stringify(body).slice(0, 2000)}`,
+    );
   }
 }

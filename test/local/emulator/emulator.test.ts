@@ -22,7 +22,10 @@ const BASE_MODEL = 'gpt-4o-mini-2024-07-18';
 // The emulator accepts any non-empty bearer token or api-key; these are placeholders, not secrets.
 const PLACEHOLDER_TOKEN = 'local-emulator-placeholder-token';
 
-function client(emulator: RunningEmulator, options: { maxRetries?: number; apiVersion?: string; headers?: Record<string, string> } = {}): AzureOpenAI {
+function client(
+  emulator: RunningEmulator,
+  options: { maxRetries?: number; apiVersion?: string; headers?: Record<string, string> } = {},
+): AzureOpenAI {
   return new AzureOpenAI({
     endpoint: emulator.url,
     apiVersion: options.apiVersion ?? API_VERSION,
@@ -44,7 +47,11 @@ async function upload(openai: AzureOpenAI, content: string, name = 'train.jsonl'
   return openai.files.waitForProcessing(file.id, { pollInterval: 10 });
 }
 
-async function waitForJob(openai: AzureOpenAI, id: string, until: (job: FineTuningJob) => boolean = (j) => ['succeeded', 'failed', 'cancelled'].includes(j.status)): Promise<FineTuningJob> {
+async function waitForJob(
+  openai: AzureOpenAI,
+  id: string,
+  until: (job: FineTuningJob) => boolean = (j) => ['succeeded', 'failed', 'cancelled'].includes(j.status),
+): Promise<FineTuningJob> {
   for (let i = 0; i < 2000; i++) {
     const job = await openai.fineTuning.jobs.retrieve(id);
     if (until(job)) return job;
@@ -68,10 +75,19 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
     const training = await upload(openai, TRAINING);
     const validation = await upload(openai, VALIDATION, 'valid.jsonl');
     const created = await openai.fineTuning.jobs
-      .create({ model: BASE_MODEL, training_file: training.id, validation_file: validation.id, suffix: 'support', hyperparameters: { n_epochs: 3, batch_size: 8 }, seed: 42 })
+      .create({
+        model: BASE_MODEL,
+        training_file: training.id,
+        validation_file: validation.id,
+        suffix: 'support',
+        hyperparameters: { n_epochs: 3, batch_size: 8 },
+        seed: 42,
+      })
       .withResponse();
     expect(created.response.status).toBe(201);
-    expect(created.response.headers.get('location')).toBe(`${emulator.url}/openai/fine_tuning/jobs/${created.data.id}?api-version=${API_VERSION}`);
+    expect(created.response.headers.get('location')).toBe(
+      `${emulator.url}/openai/fine_tuning/jobs/${created.data.id}?api-version=${API_VERSION}`,
+    );
     assertMatches('stable', 'FineTuningJob', created.data);
     expect(created.data.status).toBe('pending');
     job = await waitForJob(openai, created.data.id);
@@ -83,13 +99,21 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
   });
 
   it('uploads with 201 + Location, pending first, then processed, with Azure headers', async () => {
-    const res = await openai.files.create({ file: await toFile(Buffer.from(TRAINING), 'again.jsonl'), purpose: 'fine-tune' }).withResponse();
+    const res = await openai.files
+      .create({ file: await toFile(Buffer.from(TRAINING), 'again.jsonl'), purpose: 'fine-tune' })
+      .withResponse();
     expect(res.response.status).toBe(201);
     expect(res.response.headers.get('location')).toMatch(new RegExp(`/openai/files/${res.data.id}\\?api-version=`));
     expect(res.response.headers.get('apim-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.response.headers.get('x-request-id')).toBeTruthy();
     expect(res.response.headers.get('x-ms-region')).toBe('East US');
-    expect(res.data).toMatchObject({ object: 'file', status: 'pending', purpose: 'fine-tune', filename: 'again.jsonl', bytes: Buffer.byteLength(TRAINING) });
+    expect(res.data).toMatchObject({
+      object: 'file',
+      status: 'pending',
+      purpose: 'fine-tune',
+      filename: 'again.jsonl',
+      bytes: Buffer.byteLength(TRAINING),
+    });
     assertMatches('stable', 'File', res.data);
     const done = await openai.files.waitForProcessing(res.data.id, { pollInterval: 10 });
     expect(done.status).toBe('processed');
@@ -109,7 +133,11 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
     assertMatches('preview', 'File', file);
     expect(file.expires_at).toBe(file.created_at + 1209600);
     await expect(
-      preview.files.create({ file: await toFile(Buffer.from(TRAINING), 'x.jsonl'), purpose: 'fine-tune', expires_after: { anchor: 'created_at', seconds: 60 } }),
+      preview.files.create({
+        file: await toFile(Buffer.from(TRAINING), 'x.jsonl'),
+        purpose: 'fine-tune',
+        expires_after: { anchor: 'created_at', seconds: 60 },
+      }),
     ).rejects.toMatchObject({ status: 400, param: 'expires_after' });
     await preview.files.delete(file.id);
   });
@@ -120,7 +148,9 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
     expect(all.data.every((f: { purpose: string }) => f.purpose === 'fine-tune')).toBe(true);
     const first = await (await raw(emulator, '/openai/files?api-version=2025-04-01-preview&limit=1&order=asc')).json();
     assertMatches('preview', 'FileList', first);
-    const second = await (await raw(emulator, `/openai/files?api-version=2025-04-01-preview&limit=1&order=asc&after=${String(first.data[0].id)}`)).json();
+    const second = await (
+      await raw(emulator, `/openai/files?api-version=2025-04-01-preview&limit=1&order=asc&after=${String(first.data[0].id)}`)
+    ).json();
     expect(second.data[0].created_at).toBeGreaterThanOrEqual(first.data[0].created_at);
     expect(second.data[0].id).not.toBe(first.data[0].id);
   });
@@ -166,7 +196,9 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
     expect(file).toMatchObject({ filename: 'results.csv', purpose: 'fine-tune-results', status: 'processed' });
     const csv = Buffer.from(await (await openai.files.content(file.id)).arrayBuffer()).toString();
     const [header, ...rows] = csv.trim().split('\n');
-    expect(header).toBe('step,train_loss,train_mean_token_accuracy,valid_loss,valid_mean_token_accuracy,full_valid_loss,full_valid_mean_token_accuracy');
+    expect(header).toBe(
+      'step,train_loss,train_mean_token_accuracy,valid_loss,valid_mean_token_accuracy,full_valid_loss,full_valid_mean_token_accuracy',
+    );
     expect(rows).toHaveLength(3 * Math.ceil(60 / 8));
     const cells = rows.map((r) => r.split(','));
     cells.forEach((c, i) => {
@@ -208,7 +240,10 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
       'rg',
       'acct',
       'base',
-      { sku: { name: 'GlobalStandard', capacity: 1 }, properties: { model: { format: 'OpenAI', name: 'gpt-4o-mini', version: '2024-07-18' } } },
+      {
+        sku: { name: 'GlobalStandard', capacity: 1 },
+        properties: { model: { format: 'OpenAI', name: 'gpt-4o-mini', version: '2024-07-18' } },
+      },
       { updateIntervalInMs: 10 },
     );
     const names = [];
@@ -216,10 +251,20 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
     expect(names).toEqual(['support-ft', 'base']);
 
     const ask = (deploymentName: string, question: string) =>
-      openai.chat.completions.create({ model: deploymentName, messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: question }] });
+      openai.chat.completions.create({
+        model: deploymentName,
+        messages: [
+          { role: 'system', content: SYSTEM },
+          { role: 'user', content: question },
+        ],
+      });
     const answer = await ask('support-ft', 'Hello, my card was charged two times for the subscription, please refund');
     assertMatchesOpenAI('CreateChatCompletionResponse', answer);
-    expect(answer).toMatchObject({ object: 'chat.completion', model: job.fine_tuned_model, choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant' } }] });
+    expect(answer).toMatchObject({
+      object: 'chat.completion',
+      model: job.fine_tuned_model,
+      choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant' } }],
+    });
     expect(answer.choices[0].message.content).toBe(TOPICS.billing.answer);
     expect(answer.usage!.total_tokens).toBe(answer.usage!.prompt_tokens + answer.usage!.completion_tokens);
     expect((answer.choices[0] as unknown as { content_filter_results: unknown }).content_filter_results).toBeDefined();
@@ -234,7 +279,11 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
     });
     expect(label.choices[0].message.content).toBe('delivery');
 
-    const two = await openai.chat.completions.create({ model: 'support-ft', n: 2, messages: [{ role: 'user', content: 'I was charged twice on my invoice' }] });
+    const two = await openai.chat.completions.create({
+      model: 'support-ft',
+      n: 2,
+      messages: [{ role: 'user', content: 'I was charged twice on my invoice' }],
+    });
     assertMatchesOpenAI('CreateChatCompletionResponse', two);
     expect(two.choices.map((c) => c.index)).toEqual([0, 1]);
 
@@ -244,13 +293,25 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
       ['ckpt-by-name', checkpoints.data[0].fine_tuned_model_checkpoint],
       ['ckpt-by-id', checkpoints.data[1].id],
     ]) {
-      const d = await arm.deployments.beginCreateOrUpdateAndWait('rg', 'acct', name, { sku: { name: 'Standard', capacity: 1 }, properties: { model: { format: 'OpenAI', name: model, version: '1' } } }, { updateIntervalInMs: 10 });
+      const d = await arm.deployments.beginCreateOrUpdateAndWait(
+        'rg',
+        'acct',
+        name,
+        { sku: { name: 'Standard', capacity: 1 }, properties: { model: { format: 'OpenAI', name: model, version: '1' } } },
+        { updateIntervalInMs: 10 },
+      );
       expect(d.properties?.provisioningState).toBe('Succeeded');
-      expect((await ask(name, 'Hello, my card was charged two times for the subscription, please refund')).choices[0].message.content).toBe(TOPICS.billing.answer);
+      expect((await ask(name, 'Hello, my card was charged two times for the subscription, please refund')).choices[0].message.content).toBe(
+        TOPICS.billing.answer,
+      );
       await arm.deployments.beginDeleteAndWait('rg', 'acct', name, { updateIntervalInMs: 10 });
     }
 
-    const short = await openai.chat.completions.create({ model: 'support-ft', max_tokens: 3, messages: [{ role: 'user', content: 'I was charged twice on my invoice' }] });
+    const short = await openai.chat.completions.create({
+      model: 'support-ft',
+      max_tokens: 3,
+      messages: [{ role: 'user', content: 'I was charged twice on my invoice' }],
+    });
     expect(short.choices[0].finish_reason).toBe('length');
     expect(short.usage!.completion_tokens).toBeLessThanOrEqual(3);
 
@@ -260,9 +321,7 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
   });
 
   it('continues fine-tuning a fine-tuned model: the new model keeps what the parent learned', async () => {
-    const returnsOnly = jsonl(
-      chatExamples(3).filter((e) => e.messages[2].content === TOPICS.returns.answer),
-    );
+    const returnsOnly = jsonl(chatExamples(3).filter((e) => e.messages[2].content === TOPICS.returns.answer));
     const file = await upload(openai, returnsOnly, 'returns.jsonl');
     const parentOnly = await (await raw(emulator, `/openai/models/${String(job.fine_tuned_model)}?api-version=${API_VERSION}`)).json();
     expect(parentOnly.status).toBe('succeeded');
@@ -277,24 +336,39 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
     const model = await (await raw(emulator, `/openai/models/${String(child.fine_tuned_model)}?api-version=${API_VERSION}`)).json();
     expect(model).toMatchObject({ model: BASE_MODEL, fine_tune: child.id });
     // Starting from the parent, the first step already knows the data better than a fresh model does.
-    const fresh = await waitForJob(openai, (await openai.fineTuning.jobs.create({ model: BASE_MODEL, training_file: file.id, hyperparameters: { n_epochs: 2 } })).id);
+    const fresh = await waitForJob(
+      openai,
+      (await openai.fineTuning.jobs.create({ model: BASE_MODEL, training_file: file.id, hyperparameters: { n_epochs: 2 } })).id,
+    );
     const firstLoss = async (j: FineTuningJob) => {
       const csv = Buffer.from(await (await openai.files.content(j.result_files[0])).arrayBuffer()).toString();
       return Number(csv.split('\n')[1].split(',')[1]);
     };
     expect(await firstLoss(child)).toBeLessThan(await firstLoss(fresh));
-    const put = await raw(emulator, '/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct/deployments/continued?api-version=2024-10-01', {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ sku: { name: 'Standard', capacity: 1 }, properties: { model: { format: 'OpenAI', name: child.fine_tuned_model, version: '1' } } }),
-    });
+    const put = await raw(
+      emulator,
+      '/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct/deployments/continued?api-version=2024-10-01',
+      {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          sku: { name: 'Standard', capacity: 1 },
+          properties: { model: { format: 'OpenAI', name: child.fine_tuned_model, version: '1' } },
+        }),
+      },
+    );
     expect(put.status).toBe(201);
     await new Promise((r) => setTimeout(r, 100));
     const ask = async (question: string) =>
-      (await openai.chat.completions.create({ model: 'continued', messages: [{ role: 'user', content: question }] })).choices[0].message.content;
+      (await openai.chat.completions.create({ model: 'continued', messages: [{ role: 'user', content: question }] })).choices[0].message
+        .content;
     expect(await ask('I was charged twice, please refund the duplicate payment on my card')).toBe(TOPICS.billing.answer);
     expect(await ask('how do I return these shoes that do not fit')).toBe(TOPICS.returns.answer);
-    await raw(emulator, '/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct/deployments/continued?api-version=2024-10-01', { method: 'DELETE' });
+    await raw(
+      emulator,
+      '/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct/deployments/continued?api-version=2024-10-01',
+      { method: 'DELETE' },
+    );
   });
 
   it('saw requests from the clients that match the contract', () => {
@@ -314,37 +388,69 @@ describe('Azure OpenAI emulator: fine-tuning end to end', () => {
     for (const r of arm) {
       expect(['2024-10-01', '2025-06-01', '2025-09-01']).toContain(r.query['api-version']);
       expect(r.headers.authorization).toBe(`Bearer ${PLACEHOLDER_TOKEN}`);
-      expect(r.body).toMatchObject({ sku: { name: expect.any(String) }, properties: { model: { format: 'OpenAI', name: expect.any(String) } } });
+      expect(r.body).toMatchObject({
+        sku: { name: expect.any(String) },
+        properties: { model: { format: 'OpenAI', name: expect.any(String) } },
+      });
     }
   });
 
   it('refuses a sixth fine-tuned deployment as ARM does, and unknown models', async () => {
     const put = (name: string, model: string) =>
-      raw(emulator, `/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct/deployments/${name}?api-version=2025-06-01`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ sku: { name: 'standard', capacity: 1 }, properties: { model: { format: 'OpenAI', name: model, version: '1' } } }),
-      });
-    const existing = (await (await raw(emulator, '/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct/deployments?api-version=2024-10-01')).json()).value.length;
+      raw(
+        emulator,
+        `/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct/deployments/${name}?api-version=2025-06-01`,
+        {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            sku: { name: 'standard', capacity: 1 },
+            properties: { model: { format: 'OpenAI', name: model, version: '1' } },
+          }),
+        },
+      );
+    const existing = (
+      await (
+        await raw(
+          emulator,
+          '/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct/deployments?api-version=2024-10-01',
+        )
+      ).json()
+    ).value.length;
     for (let i = existing; i < 5; i++) expect((await put(`ft-${String(i)}`, job.fine_tuned_model!)).status).toBe(201);
     const refused = await put('ft-6', job.fine_tuned_model!);
     expect(refused.status).toBe(400);
     expect((await refused.json()).error.code).toBe('InsufficientQuota');
     const unknown = await put('nope', 'gpt-4o-mini-2024-07-18.ft-doesnotexist');
-    expect((await unknown.json()).error).toMatchObject({ code: 'DeploymentModelNotSupported', message: expect.stringContaining('not available') });
-    const badVersion = await raw(emulator, '/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct/deployments?api-version=2024-10-21');
+    expect((await unknown.json()).error).toMatchObject({
+      code: 'DeploymentModelNotSupported',
+      message: expect.stringContaining('not available'),
+    });
+    const badVersion = await raw(
+      emulator,
+      '/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct/deployments?api-version=2024-10-21',
+    );
     expect(badVersion.status).toBe(400);
     expect((await badVersion.json()).error.code).toBe('InvalidApiVersionParameter');
-    const noToken = await fetch(`${emulator.url}/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct/deployments?api-version=2024-10-01`);
+    const noToken = await fetch(
+      `${emulator.url}/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct/deployments?api-version=2024-10-01`,
+    );
     expect(noToken.status).toBe(401);
     expect((await noToken.json()).error.code).toBe('AuthenticationFailed');
-    const throttled = await raw(emulator, '/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct/deployments?api-version=2024-10-01', {
-      headers: { 'x-emulator-fault': '429;retry-after=3' },
-    });
+    const throttled = await raw(
+      emulator,
+      '/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/acct/deployments?api-version=2024-10-01',
+      {
+        headers: { 'x-emulator-fault': '429;retry-after=3' },
+      },
+    );
     expect(throttled.status).toBe(429);
     expect(throttled.headers.get('retry-after')).toBe('3');
     expect(throttled.headers.get('x-ms-request-id')).toBeTruthy();
-    expect((await throttled.json()).error).toEqual({ code: 'TooManyRequests', message: 'The request was throttled. Please retry after 3 seconds.' });
+    expect((await throttled.json()).error).toEqual({
+      code: 'TooManyRequests',
+      message: 'The request was throttled. Please retry after 3 seconds.',
+    });
     const unavailable = await raw(emulator, `/openai/models?api-version=${API_VERSION}`, { headers: { 'x-emulator-fault': '503' } });
     expect(unavailable.status).toBe(503);
     assertMatches('stable', 'ErrorResponse', await unavailable.json());
@@ -396,15 +502,28 @@ describe('Azure OpenAI emulator: job lifecycle rules', () => {
 
   it('validates the create body like the service: model, files, suffix, hyperparameters', async () => {
     const create = (body: Record<string, unknown>) => openai.fineTuning.jobs.create(body as never);
-    await expect(create({ model: 'gpt-2', training_file: trainingId })).rejects.toMatchObject({ status: 400, code: 'invalidPayload', param: 'model' });
-    await expect(create({ model: BASE_MODEL, training_file: 'file-missing' })).rejects.toMatchObject({ status: 400, param: 'training_file' });
-    await expect(create({ model: BASE_MODEL, training_file: trainingId, suffix: 'has spaces' })).rejects.toMatchObject({ status: 400, param: 'suffix' });
+    await expect(create({ model: 'gpt-2', training_file: trainingId })).rejects.toMatchObject({
+      status: 400,
+      code: 'invalidPayload',
+      param: 'model',
+    });
+    await expect(create({ model: BASE_MODEL, training_file: 'file-missing' })).rejects.toMatchObject({
+      status: 400,
+      param: 'training_file',
+    });
+    await expect(create({ model: BASE_MODEL, training_file: trainingId, suffix: 'has spaces' })).rejects.toMatchObject({
+      status: 400,
+      param: 'suffix',
+    });
     await expect(create({ model: BASE_MODEL, training_file: trainingId, hyperparameters: { n_epochs: 0 } })).rejects.toMatchObject({
       status: 400,
       param: 'hyperparameters.n_epochs',
     });
     const pending = await openai.files.create({ file: await toFile(Buffer.from(TRAINING), 't.jsonl'), purpose: 'fine-tune' });
-    await expect(create({ model: BASE_MODEL, training_file: pending.id })).rejects.toMatchObject({ status: 400, message: expect.stringContaining("status 'pending'") });
+    await expect(create({ model: BASE_MODEL, training_file: pending.id })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining("status 'pending'"),
+    });
   });
 });
 
@@ -423,13 +542,20 @@ describe('Azure OpenAI emulator: bad input, auth, api-version, faults, persisten
   });
 
   it('marks an invalid JSONL file as error, naming the line and the reason', async () => {
-    const lines = [JSON.stringify(chatExamples(1)[0]), '{"messages": [{"role": "user", "content": "hi"}', JSON.stringify({ messages: [{ role: 'user', content: 'only a question' }] })];
+    const lines = [
+      JSON.stringify(chatExamples(1)[0]),
+      '{"messages": [{"role": "user", "content": "hi"}',
+      JSON.stringify({ messages: [{ role: 'user', content: 'only a question' }] }),
+    ];
     const file = await upload(openai, lines.join('\n') + '\n', 'broken.jsonl');
     assertMatches('stable', 'File', file);
     expect(file.status).toBe('error');
     expect(file.status_details).toMatch(/line 2: .*JSON/i);
     expect(file.status_details).toMatch(/line 3: .*assistant/);
-    await expect(openai.fineTuning.jobs.create({ model: BASE_MODEL, training_file: file.id })).rejects.toMatchObject({ status: 400, code: 'jsonlValidationFailed' });
+    await expect(openai.fineTuning.jobs.create({ model: BASE_MODEL, training_file: file.id })).rejects.toMatchObject({
+      status: 400,
+      code: 'jsonlValidationFailed',
+    });
   });
 
   it('fails a job whose training file has fewer than 10 examples, with an Azure-shaped error', async () => {
@@ -438,7 +564,11 @@ describe('Azure OpenAI emulator: bad input, auth, api-version, faults, persisten
     const done = await waitForJob(openai, created.id);
     assertMatches('stable', 'FineTuningJob', done);
     expect(done.status).toBe('failed');
-    expect(done.error).toMatchObject({ code: 'jsonlValidationFailed', param: 'training_file', message: expect.stringContaining('at least 10') });
+    expect(done.error).toMatchObject({
+      code: 'jsonlValidationFailed',
+      param: 'training_file',
+      message: expect.stringContaining('at least 10'),
+    });
   });
 
   it('requires auth and a supported api-version, with Azure error bodies', async () => {
@@ -455,12 +585,16 @@ describe('Azure OpenAI emulator: bad input, auth, api-version, faults, persisten
     expect(await unsupported.json()).toEqual({ error: { code: 'BadRequest', message: 'API version not supported' } });
     const blankKey = await fetch(`${emulator.url}/openai/files?api-version=${API_VERSION}`, { headers: { 'api-key': '  ' } });
     expect(blankKey.status).toBe(401);
-    const unknownDeployment = await openai.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
+    const unknownDeployment = await openai.chat.completions
+      .create({ model: 'nope', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e: unknown) => e);
     expect(unknownDeployment).toMatchObject({ status: 404, code: 'DeploymentNotFound' });
   });
 
   it('injects 429 with retry-after by header, and the client retries through a one-off 429 rule', async () => {
-    const throttled = (await client(emulator, { headers: { 'x-emulator-fault': '429;retry-after=2;retry-after-ms=1500' } }).files.list().catch((e: unknown) => e)) as RateLimitError;
+    const throttled = (await client(emulator, { headers: { 'x-emulator-fault': '429;retry-after=2;retry-after-ms=1500' } })
+      .files.list()
+      .catch((e: unknown) => e)) as RateLimitError;
     expect(throttled).toBeInstanceOf(RateLimitError);
     expect(throttled.headers.get('retry-after')).toBe('2');
     expect(throttled.headers.get('retry-after-ms')).toBe('1500');
@@ -480,7 +614,10 @@ describe('Azure OpenAI emulator: bad input, auth, api-version, faults, persisten
     expect((await bad.json()).error.message).toMatch(/unknown fault "explode"/);
 
     const file = await upload(openai, TRAINING);
-    const created = await client(emulator, { headers: { 'x-emulator-fault': 'job-fail' } }).fineTuning.jobs.create({ model: BASE_MODEL, training_file: file.id });
+    const created = await client(emulator, { headers: { 'x-emulator-fault': 'job-fail' } }).fineTuning.jobs.create({
+      model: BASE_MODEL,
+      training_file: file.id,
+    });
     const failed = await waitForJob(openai, created.id);
     expect(failed.status).toBe('failed');
     expect(failed.error).toMatchObject({ code: 'internalFailure' });
@@ -516,17 +653,24 @@ describe('Azure OpenAI emulator: bad input, auth, api-version, faults, persisten
 
   it('keeps files, jobs and deployments across a restart with dataDir, and finishes what was in flight', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuneloop-emulator-'));
-    const deploymentUrl = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a/deployments/kept?api-version=2024-10-01';
+    const deploymentUrl =
+      '/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a/deployments/kept?api-version=2024-10-01';
     try {
       const first = await startEmulator({ speed: 200, https: false, dataDir });
       const c1 = client(first);
       const file = await upload(c1, TRAINING);
-      const job = await waitForJob(c1, (await c1.fineTuning.jobs.create({ model: BASE_MODEL, training_file: file.id, hyperparameters: { n_epochs: 1 } })).id);
+      const job = await waitForJob(
+        c1,
+        (await c1.fineTuning.jobs.create({ model: BASE_MODEL, training_file: file.id, hyperparameters: { n_epochs: 1 } })).id,
+      );
       expect(job.status).toBe('succeeded');
       const put = await raw(first, deploymentUrl, {
         method: 'PUT',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ sku: { name: 'Standard', capacity: 1 }, properties: { model: { format: 'OpenAI', name: job.fine_tuned_model, version: '1' } } }),
+        body: JSON.stringify({
+          sku: { name: 'Standard', capacity: 1 },
+          properties: { model: { format: 'OpenAI', name: job.fine_tuned_model, version: '1' } },
+        }),
       });
       expect((await put.json()).properties.provisioningState).toBe('Accepted');
       const queued = await c1.fineTuning.jobs.create({ model: BASE_MODEL, training_file: file.id, hyperparameters: { n_epochs: 1 } });
@@ -546,7 +690,10 @@ describe('Azure OpenAI emulator: bad input, auth, api-version, faults, persisten
         }
         expect(state).toBe('Succeeded');
         // The model is rebuilt from the data the job kept.
-        const answer = await c2.chat.completions.create({ model: 'kept', messages: [{ role: 'user', content: 'I was charged twice, refund the duplicate payment' }] });
+        const answer = await c2.chat.completions.create({
+          model: 'kept',
+          messages: [{ role: 'user', content: 'I was charged twice, refund the duplicate payment' }],
+        });
         expect(answer.choices[0].message.content).toBe(TOPICS.billing.answer);
       } finally {
         await second.close();

@@ -20,7 +20,14 @@ describe('TfIdfIndex', () => {
   const index = new TfIdfIndex([
     { context: { recent: 'my parcel has not arrived', previousReply: '', earlier: '' }, reply: 'delivery' },
     { context: { recent: 'I was charged twice on my card', previousReply: '', earlier: '' }, reply: 'billing' },
-    { context: { recent: 'order 1234, card ending 9876', previousReply: 'Could you tell me the order number and the card?', earlier: 'charged twice' }, reply: 'refunded' },
+    {
+      context: {
+        recent: 'order 1234, card ending 9876',
+        previousReply: 'Could you tell me the order number and the card?',
+        earlier: 'charged twice',
+      },
+      reply: 'refunded',
+    },
   ]);
   it('finds the reply whose context shares the rare words, with a cosine score', () => {
     const [best] = index.search({ recent: 'double charge on the card' });
@@ -32,7 +39,10 @@ describe('TfIdfIndex', () => {
     expect(index.search({ recent: 'what is the capital of france' })).toEqual([]);
   });
   it('matches a follow-up by the assistant turn it answers', () => {
-    const [best] = index.search({ recent: 'it is order 5555, card ending 1111', previousReply: 'Please tell me the order number and the card you used.' });
+    const [best] = index.search({
+      recent: 'it is order 5555, card ending 1111',
+      previousReply: 'Please tell me the order number and the card you used.',
+    });
     expect(best.reply).toBe('refunded');
   });
 });
@@ -92,7 +102,10 @@ describe('FineTunedChatModel', () => {
   });
 
   it('labels an intent prompt built with the dataset prompt, honouring the allowed labels', () => {
-    const prompt = intentTaskMessages([{ role: 'user', content: 'the courier never delivered my package' }], ['billing', 'delivery', 'returns']);
+    const prompt = intentTaskMessages(
+      [{ role: 'user', content: 'the courier never delivered my package' }],
+      ['billing', 'delivery', 'returns'],
+    );
     expect(model.reply(prompt)).toMatchObject({ kind: 'intent', content: 'delivery' });
     const restricted = intentTaskMessages([{ role: 'user', content: 'the courier never delivered my package' }], ['billing', 'returns']);
     expect(['billing', 'returns']).toContain(model.reply(restricted).content);
@@ -140,7 +153,12 @@ describe('trainModel', () => {
     const corpus = loadStarReplies(120);
     const train = corpus.slice(0, 60).map(asExample);
     const valid = corpus.slice(60, 120).map(asExample);
-    const run = trainModel({ training: train, validation: valid, hyperparameters: { n_epochs: 12, batch_size: 6, learning_rate_multiplier: 1 }, seed: 3 });
+    const run = trainModel({
+      training: train,
+      validation: valid,
+      hyperparameters: { n_epochs: 12, batch_size: 6, learning_rate_multiplier: 1 },
+      seed: 3,
+    });
     const full = run.epochEnds.map((step) => run.steps[step - 1].full_valid_loss!);
     const trainLoss = run.epochEnds.map((step) => run.steps[step - 1].train_loss);
     const best = Math.min(...full);
@@ -151,7 +169,12 @@ describe('trainModel', () => {
 });
 
 function asExample(reply: string) {
-  return { messages: [{ role: 'user', content: 'hello' }, { role: 'assistant', content: reply }] };
+  return {
+    messages: [
+      { role: 'user', content: 'hello' },
+      { role: 'assistant', content: reply },
+    ],
+  };
 }
 
 /** User turns of STAR dialogues (test/fixtures/corpora/star_dialogues, MIT): varied real human writing. */
@@ -159,7 +182,9 @@ function loadStarReplies(count: number): string[] {
   const dir = path.resolve(__dirname, '../../fixtures/corpora/star_dialogues/dialogues');
   const texts: string[] = [];
   for (const name of fs.readdirSync(dir).sort()) {
-    const dialogue = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as { Events: { Agent: string; Action: string; Text?: string }[] };
+    const dialogue = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as {
+      Events: { Agent: string; Action: string; Text?: string }[];
+    };
     for (const e of dialogue.Events) if (e.Agent === 'User' && e.Action === 'utter' && e.Text && e.Text.length > 20) texts.push(e.Text);
     if (texts.length >= count) break;
   }

@@ -11,7 +11,14 @@ describe('local stack with the Azure OpenAI emulator', () => {
   let stack: LocalStack;
 
   beforeAll(async () => {
-    stack = await startLocalStack({ freePorts: true, inMemory: true, startHost: false, print: () => undefined, env: {}, emulator: { speed: 200 } });
+    stack = await startLocalStack({
+      freePorts: true,
+      inMemory: true,
+      startHost: false,
+      print: () => undefined,
+      env: {},
+      emulator: { speed: 200 },
+    });
   });
 
   // Unset when beforeAll failed before creating it.
@@ -32,7 +39,11 @@ describe('local stack with the Azure OpenAI emulator', () => {
     expect(list.data).toEqual([]);
     const deployments = new DeploymentsClient(armDeploymentTarget(stack.settings));
     expect(await deployments.getDeployment('tuneloop-nothing-yet')).toBeUndefined();
-    const base = await deployments.deployModel({ deploymentName: 'tuneloop-base', model: 'gpt-4o-mini-2024-07-18', backoff: { startSeconds: 0.01, factor: 1, capSeconds: 0.01 } });
+    const base = await deployments.deployModel({
+      deploymentName: 'tuneloop-base',
+      model: 'gpt-4o-mini-2024-07-18',
+      backoff: { startSeconds: 0.01, factor: 1, capSeconds: 0.01 },
+    });
     expect(base.provisioningState).toBe('Succeeded');
   });
 

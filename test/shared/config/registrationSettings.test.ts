@@ -21,6 +21,8 @@ describe('registration settings (read without zod by the Azure entry)', () => {
 
   it('rejects a value the triggers cannot use, naming the setting', () => {
     expect(() => registrationSettings({ TUNELOOP_JOB_TRANSPORT: 'kafka' })).toThrow(RegistrationSettingsError);
-    expect(() => registrationSettings({ TUNELOOP_JOB_TRANSPORT: 'kafka' })).toThrow(/TUNELOOP_JOB_TRANSPORT: expected one of storage, servicebus, got "kafka"/);
+    expect(() => registrationSettings({ TUNELOOP_JOB_TRANSPORT: 'kafka' })).toThrow(
+      /TUNELOOP_JOB_TRANSPORT: expected one of storage, servicebus, got "kafka"/,
+    );
   });
 });

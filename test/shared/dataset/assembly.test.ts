@@ -71,7 +71,9 @@ describe('nightly dataset assembly (private Azurite)', () => {
     await writeShard(azurite.storage, 'day1/cccc.jsonl', [record('c-1', 'train', 'shipping', 'corrected answer 1')]);
     // Feedback that arrived after the conversation was curated: c-2 was rated 1 by the customer
     // (dropped beside the conversations, so it is of the same source, "raw-logs").
-    await azurite.storage.table(TABLES.feedback).upsertEntity({ partitionKey: 'c-2', rowKey: 'rating', conversationId: 'c-2', rating: 1, file: 'raw-logs/feedback.jsonl', line: 1 });
+    await azurite.storage
+      .table(TABLES.feedback)
+      .upsertEntity({ partitionKey: 'c-2', rowKey: 'rating', conversationId: 'c-2', rating: 1, file: 'raw-logs/feedback.jsonl', line: 1 });
 
     const outcome = await assembleDataset(runtime, { now: new Date('2026-11-02T02:00:00Z'), trigger: 'test' });
     if (outcome.outcome !== 'submitted') throw new Error(`expected a submitted dataset, got ${JSON.stringify(outcome)}`);
@@ -82,14 +84,20 @@ describe('nightly dataset assembly (private Azurite)', () => {
     expect(manifest.downWeightedLowCsat).toBe(1);
     expect(manifest.cost.training_tokens).toBe(15 * 20 * manifest.cost.epochs);
 
-    const train = (await readBlob(azurite.storage, CONTAINERS.datasets, manifest.files.train)).trim().split('\n').map((l) => JSON.parse(l));
+    const train = (await readBlob(azurite.storage, CONTAINERS.datasets, manifest.files.train))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(train).toHaveLength(15);
     const replies = train.map((e) => e.messages[1].content);
     expect(replies).toContain('corrected answer 1');
     expect(replies).not.toContain('answer 1');
     const lowRated = train.find((e) => e.messages[0].content.includes('c-2 '.trim()) && e.messages[0].content.endsWith('c-2'));
     expect(lowRated.messages[1]).toMatchObject({ role: 'assistant', weight: 0 });
-    const holdoutRecords = (await readBlob(azurite.storage, CONTAINERS.datasets, manifest.files.holdoutRecords)).trim().split('\n').map((l) => JSON.parse(l));
+    const holdoutRecords = (await readBlob(azurite.storage, CONTAINERS.datasets, manifest.files.holdoutRecords))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(holdoutRecords).toEqual([expect.objectContaining({ conversation_id: 'c-h1', issue_type: 'shipping' })]);
     expect(JSON.parse(await readBlob(azurite.storage, CONTAINERS.datasets, `${manifest.version}/manifest.json`))).toMatchObject({
       version: manifest.version,
@@ -107,7 +115,7 @@ describe('nightly dataset assembly (private Azurite)', () => {
     expect(outcome).toMatchObject({ outcome: 'skipped', reason: 'unchanged' });
   });
 
-  it('caps an issue type\'s share of the training split and lists what it left out', async () => {
+  it("caps an issue type's share of the training split and lists what it left out", async () => {
     runtime = makeRuntime({ TUNELOOP_BALANCE_MAX_SHARE: '0.5' });
     const many = Array.from({ length: 30 }, (_, i) => record(`b-${i}`, 'train', 'returns', `returns answer ${i}`));
     await writeShard(azurite.storage, 'day3/eeee.jsonl', many);
@@ -119,7 +127,9 @@ describe('nightly dataset assembly (private Azurite)', () => {
     const total = Object.values(after).reduce((a, b) => a + b, 0);
     expect(after.returns / total).toBeLessThanOrEqual(0.5);
     expect(outcome.manifest.balanceDropped).toBe(30 - after.returns);
-    const dropped = (await readBlob(azurite.storage, CONTAINERS.datasets, `${outcome.manifest.version}/balance-dropped.jsonl`)).trim().split('\n');
+    const dropped = (await readBlob(azurite.storage, CONTAINERS.datasets, `${outcome.manifest.version}/balance-dropped.jsonl`))
+      .trim()
+      .split('\n');
     expect(dropped).toHaveLength(outcome.manifest.balanceDropped);
     expect(JSON.parse(dropped[0])).toMatchObject({ reason: 'balance-cap', record: { issue_type: 'returns' } });
   });
@@ -129,7 +139,10 @@ describe('nightly dataset assembly (private Azurite)', () => {
     await writeShard(azurite.storage, 'day4/dddd.jsonl', [record('c-new', 'train', 'billing', 'new answer')]);
     const outcome = await assembleDataset(runtime, { now: new Date('2026-11-04T02:00:00Z') });
     expect(outcome).toMatchObject({ outcome: 'skipped', reason: 'over-budget' });
-    const sink = fs.readFileSync(path.join(localDir, fs.readdirSync(localDir).find((f) => f.endsWith('.jsonl')) ?? 'telemetry.jsonl'), 'utf8');
+    const sink = fs.readFileSync(
+      path.join(localDir, fs.readdirSync(localDir).find((f) => f.endsWith('.jsonl')) ?? 'telemetry.jsonl'),
+      'utf8',
+    );
     expect(sink).toContain('tuneloop.budget.refused');
   });
 });

@@ -59,7 +59,12 @@ function curated(id: string, file: string, line: number, [question, answer]: [st
 
 function scanned(record: CuratedRecord, shard: number): ScannedConversation {
   const identity = { source: record.source.file.split('/')[0], conversationId: record.conversation_id };
-  return { identity, hash: identityHash(identity), records: [record], firstSeen: `${String(shard).padStart(7, '0')}:${String(record.source.line).padStart(10, '0')}` };
+  return {
+    identity,
+    hash: identityHash(identity),
+    records: [record],
+    firstSeen: `${String(shard).padStart(7, '0')}:${String(record.source.line).padStart(10, '0')}`,
+  };
 }
 
 async function* inHashOrder(conversations: ScannedConversation[]): AsyncIterable<ScannedConversation> {
@@ -67,10 +72,16 @@ async function* inHashOrder(conversations: ScannedConversation[]): AsyncIterable
 }
 
 /** Scans, then asks for every verdict in hash order, as the assembly does. */
-async function verdicts(conversations: ScannedConversation[], options: { conversationsPerPartition?: number; threshold?: number } = {}): Promise<Map<string, string>> {
+async function verdicts(
+  conversations: ScannedConversation[],
+  options: { conversationsPerPartition?: number; threshold?: number } = {},
+): Promise<Map<string, string>> {
   const scratch = await ScratchDir.create(undefined, 'tuneloop-dedup-test-');
   try {
-    const stage = nearDuplicateAssemblyStage({ threshold: options.threshold ?? 0.8, conversationsPerPartition: options.conversationsPerPartition });
+    const stage = nearDuplicateAssemblyStage({
+      threshold: options.threshold ?? 0.8,
+      conversationsPerPartition: options.conversationsPerPartition,
+    });
     await stage.scan!(inHashOrder(conversations), { scratch, expectedConversations: conversations.length });
     const out = new Map<string, string>();
     for await (const c of inHashOrder(conversations)) {
@@ -95,7 +106,9 @@ describe('the assembly duplicate search (scratch files)', () => {
   it('leaves out later near and exact copies across files, keeps the first seen and names it', async () => {
     const found = await verdicts([...day1, ...day2]);
     expect([...found.keys()].sort()).toEqual(['copy-0', 'copy-1', 'copy-2', 'near-0', 'near-1', 'near-2', 'near-3', 'near-4']);
-    expect(found.get('near-1')).toMatch(/^duplicate-near: near duplicate \(estimated Jaccard 0\.\d\d\) of conversation crm\/a-3 \(crm\/day1\.jsonl line 4\)/);
+    expect(found.get('near-1')).toMatch(
+      /^duplicate-near: near duplicate \(estimated Jaccard 0\.\d\d\) of conversation crm\/a-3 \(crm\/day1\.jsonl line 4\)/,
+    );
     expect(found.get('copy-2')).toMatch(/^duplicate-exact: exact duplicate of conversation crm\/a-22 /);
   });
 
@@ -109,7 +122,9 @@ describe('the assembly duplicate search (scratch files)', () => {
   });
 
   it('handles a bucket of hundreds of copies of one text: only the first stays', async () => {
-    const copies = Array.from({ length: 300 }, (_, i) => scanned(curated(`t-${i}`, `src/f${i % 7}.jsonl`, i + 1, turns(77, i % 2 ? i : undefined)), i % 5));
+    const copies = Array.from({ length: 300 }, (_, i) =>
+      scanned(curated(`t-${i}`, `src/f${i % 7}.jsonl`, i + 1, turns(77, i % 2 ? i : undefined)), i % 5),
+    );
     const found = await verdicts(copies, { conversationsPerPartition: 50 });
     const kept = copies.filter((c) => !found.has(c.identity.conversationId));
     expect(kept.map((c) => c.identity.conversationId)).toEqual(['t-0']);
@@ -130,13 +145,23 @@ describe('near duplicates across files and days are removed before training (blo
   });
 
   function makeRuntime(extra: Record<string, string> = {}): Runtime {
-    return createRuntime(loadSettings({ TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: localDir, TUNELOOP_BALANCE_MAX_SHARE: '1', ...extra }), {
-      storage: azurite.storage,
-    });
+    return createRuntime(
+      loadSettings({ TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: localDir, TUNELOOP_BALANCE_MAX_SHARE: '1', ...extra }),
+      {
+        storage: azurite.storage,
+      },
+    );
   }
 
   const line = (id: string, [question, answer]: [string, string]) =>
-    JSON.stringify({ conversation_id: id, issue_type: 'billing', messages: [{ role: 'customer', text: `Hello, ${question}` }, { role: 'agent', text: `Thanks. ${answer}` }] });
+    JSON.stringify({
+      conversation_id: id,
+      issue_type: 'billing',
+      messages: [
+        { role: 'customer', text: `Hello, ${question}` },
+        { role: 'agent', text: `Thanks. ${answer}` },
+      ],
+    });
 
   it('the blob path keeps cross-file near copies (one table request each), the assembly leaves them out and counts them', async () => {
     const runtime = makeRuntime();
@@ -185,7 +210,11 @@ describe('near duplicates across files and days are removed before training (blo
     expect(recordsIn).toBe(c.used + quarantined + c.superseded + c.balanceDropped + c.dropped);
     const r = m.accounting.records;
     expect(r.in).toBe(r.used + r.superseded + r.balanceDropped + r.dropped + r.invalid);
-    const dropped = (await azurite.storage.container(CONTAINERS.datasets).getBlobClient(`${m.version}/dropped.jsonl`).downloadToBuffer()).toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const dropped = (await azurite.storage.container(CONTAINERS.datasets).getBlobClient(`${m.version}/dropped.jsonl`).downloadToBuffer())
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect([...new Set(dropped.map((d) => d.record.conversation_id))].sort()).toEqual(['tn-0', 'tn-1', 'tn-2', 'tn-3']);
     expect(dropped[0].detail).toMatch(/of conversation crm\/m-\d \(crm\/monday\.jsonl line \d\), seen earlier/);
 
@@ -195,7 +224,10 @@ describe('near duplicates across files and days are removed before training (blo
     expect(again.accounting).toEqual(m.accounting);
 
     // Off: every conversation the blob path kept is used.
-    const off = await assembleDataset(makeRuntime({ TUNELOOP_ASSEMBLY_DEDUP: 'false' }), { now: new Date('2026-11-01T04:00:00Z'), submit: false });
+    const off = await assembleDataset(makeRuntime({ TUNELOOP_ASSEMBLY_DEDUP: 'false' }), {
+      now: new Date('2026-11-01T04:00:00Z'),
+      submit: false,
+    });
     expect(off.manifest?.accounting.conversations).toMatchObject({ dropped: 0, used: c.used + 4 });
     await azurite.storage.queue(QUEUES.jobs).clearMessages();
   });

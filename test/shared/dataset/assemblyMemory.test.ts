@@ -67,8 +67,14 @@ describe('nightly assembly in bounded memory (private Azurite, built probe)', ()
             source: { file: `crm/day-${shard}.jsonl`, line: i + 1 },
             example: {
               messages: [
-                { role: 'user', content: `My order ${i * 7919} has not arrived and the tracking page has shown the same status for a week now. ${filler(i * 2)}` },
-                { role: 'assistant', content: `I am sorry for the wait on order ${i * 7919}. The courier confirmed it ships today; you will get the tracking email tonight. ${filler(i * 2 + 1)}` },
+                {
+                  role: 'user',
+                  content: `My order ${i * 7919} has not arrived and the tracking page has shown the same status for a week now. ${filler(i * 2)}`,
+                },
+                {
+                  role: 'assistant',
+                  content: `I am sorry for the wait on order ${i * 7919}. The courier confirmed it ships today; you will get the tracking email tonight. ${filler(i * 2 + 1)}`,
+                },
               ],
             },
           };
@@ -79,7 +85,13 @@ describe('nightly assembly in bounded memory (private Azurite, built probe)', ()
     }
     expect(fs.existsSync(probe)).toBe(true);
     const { stdout } = await run(process.execPath, ['--max-old-space-size=64', probe, '--partition-bytes', String(1024 * 1024)], {
-      env: { ...process.env, TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: dir, TUNELOOP_ASSEMBLY_TEMP_DIR: path.join(dir, 'scratch'), TUNELOOP_BALANCE_MAX_SHARE: '1' },
+      env: {
+        ...process.env,
+        TUNELOOP_STORAGE: azurite.connectionString,
+        TUNELOOP_LOCAL_DIR: dir,
+        TUNELOOP_ASSEMBLY_TEMP_DIR: path.join(dir, 'scratch'),
+        TUNELOOP_BALANCE_MAX_SHARE: '1',
+      },
       maxBuffer: 1024 * 1024,
       timeout: 240_000,
     });

@@ -27,10 +27,17 @@ describe('preprocessBlob with a worker pool', () => {
     if (outcome.status !== 'processed') throw new Error(`expected processed, got ${outcome.status}`);
     // Signature times are the wall clock on the blob path: the only thing allowed to differ.
     const read = async (container: string, name: string) =>
-      (await storage.container(container).getBlobClient(name).downloadToBuffer()).toString('utf8').replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<time>');
+      (await storage.container(container).getBlobClient(name).downloadToBuffer())
+        .toString('utf8')
+        .replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<time>');
     const report = JSON.parse(await read(CONTAINERS.curated, outcome.outputs.report));
     delete report.etag;
-    return { shard: await read(CONTAINERS.curated, outcome.outputs.curated), quarantine: await read(CONTAINERS.quarantine, outcome.outputs.quarantine), report, progress };
+    return {
+      shard: await read(CONTAINERS.curated, outcome.outputs.curated),
+      quarantine: await read(CONTAINERS.quarantine, outcome.outputs.quarantine),
+      report,
+      progress,
+    };
   }
 
   it('writes the same shard, quarantine and report with 1 and 2 workers, and reports progress', async () => {
@@ -46,6 +53,8 @@ describe('preprocessBlob with a worker pool', () => {
     expect(one.report.records_in).toBe(42);
     expect(one.report.quarantine_reasons).toMatchObject({ 'duplicate-exact': 1 });
     expect(two.progress.length).toBeGreaterThan(0);
-    expect(two.progress[0]).toMatch(/^raw-logs\/day\/chats\.jsonl\.gz: \d+ records, [\d.]+ MB read of [\d.]+ MB \(\d+%\), [\d.]+ MB\/s, \d+ MB RSS$/);
+    expect(two.progress[0]).toMatch(
+      /^raw-logs\/day\/chats\.jsonl\.gz: \d+ records, [\d.]+ MB read of [\d.]+ MB \(\d+%\), [\d.]+ MB\/s, \d+ MB RSS$/,
+    );
   }, 600_000);
 });

@@ -137,7 +137,11 @@ describe('continuous fine-tuning with replay (Azurite + emulator)', () => {
     const references: string[] = [];
     for (const topic of ['billing', 'shipping']) {
       for (const c of conversations(topic, 8, 9000)) {
-        const reply = await openai.chat.completions.create({ model: deployment, messages: [c.example.messages[0] as { role: 'user'; content: string }], temperature: 0 });
+        const reply = await openai.chat.completions.create({
+          model: deployment,
+          messages: [c.example.messages[0] as { role: 'user'; content: string }],
+          temperature: 0,
+        });
         hypotheses.push(reply.choices[0].message.content ?? '');
         references.push(String(c.example.messages[1].content));
       }
@@ -153,12 +157,22 @@ describe('continuous fine-tuning with replay (Azurite + emulator)', () => {
     const v1 = await assemble({}, '2026-11-01T02:00:00Z');
     expect(v1.training).toMatchObject({ mode: 'full', continuation: 0, baseModel: runtime.config.assembly.baseModel });
     const m1 = await train(v1);
-    await switchProduction(azurite.storage, { jobKey: 'job-v1', fineTunedModel: m1, deploymentName: 'prod-v1', datasetVersion: v1.version }, { expected: undefined });
+    await switchProduction(
+      azurite.storage,
+      { jobKey: 'job-v1', fineTunedModel: m1, deploymentName: 'prod-v1', datasetVersion: v1.version },
+      { expected: undefined },
+    );
 
     // A new topic arrives.
     await writeShard('returns/a.jsonl', conversations('returns', 30, 0));
     const withReplay = await assemble({ TUNELOOP_REPLAY_SHARE: '0.5' }, '2026-11-02T02:00:00Z');
-    expect(withReplay.training).toMatchObject({ mode: 'continue', continuation: 1, baseModel: m1, parent: { datasetVersion: v1.version }, newExamples: 30 });
+    expect(withReplay.training).toMatchObject({
+      mode: 'continue',
+      continuation: 1,
+      baseModel: m1,
+      parent: { datasetVersion: v1.version },
+      newExamples: 30,
+    });
     const replay = withReplay.training.replay!;
     expect(replay.examples).toBeGreaterThanOrEqual(20);
     expect(replay.examples).toBeLessThanOrEqual(40);
@@ -196,7 +210,13 @@ describe('continuous fine-tuning with replay (Azurite + emulator)', () => {
     await writeShard('returns/d.jsonl', conversations('returns', 10, 300));
     const erasures = azurite.storage.table(TABLES.erasures);
     await erasures.createTable();
-    await erasures.upsertEntity({ partitionKey: 'model', rowKey: 'job-v1|req-1', jobKey: 'job-v1', requestId: 'req-1', trainedOnErasedData: true });
+    await erasures.upsertEntity({
+      partitionKey: 'model',
+      rowKey: 'job-v1|req-1',
+      jobKey: 'job-v1',
+      requestId: 'req-1',
+      trainedOnErasedData: true,
+    });
     const erased = await assemble({}, '2026-11-05T02:00:00Z');
     expect(erased.training).toMatchObject({ mode: 'full', baseModel: runtime.config.assembly.baseModel });
     expect(erased.training.reason).toContain('erased by request req-1');

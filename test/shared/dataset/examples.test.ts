@@ -23,7 +23,9 @@ describe('ExampleBuilder', () => {
   const builder = new ExampleBuilder({ model, systemPrompt });
 
   it('builds system + turns, drops trailing customer turns, carries weight and counts tokens', () => {
-    const r = builder.build(conv([u('my parcel is late'), a('sorry, let me check', 0), u('ok'), a('it arrives tomorrow'), u('thanks bye')]));
+    const r = builder.build(
+      conv([u('my parcel is late'), a('sorry, let me check', 0), u('ok'), a('it arrives tomorrow'), u('thanks bye')]),
+    );
     if (!r.ok) throw new Error(r.detail);
     expect(r.examples).toHaveLength(1);
     const [ex] = r.examples;
@@ -41,7 +43,10 @@ describe('ExampleBuilder', () => {
 
   it('leaves the system message out when the prompt is empty', () => {
     const r = new ExampleBuilder({ model, systemPrompt: '' }).build(conv([u('q'), a('a')]));
-    expect(r.ok && r.examples[0].example.messages).toEqual([{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }]);
+    expect(r.ok && r.examples[0].example.messages).toEqual([
+      { role: 'user', content: 'q' },
+      { role: 'assistant', content: 'a' },
+    ]);
   });
 
   it('rejects a conversation without an assistant turn', () => {
@@ -57,7 +62,8 @@ describe('ExampleBuilder', () => {
       { role: 'assistant', content: 'a', weight: 0 },
     ]);
     const turns: Turn[] = [];
-    for (let i = 0; i < 6; i++) turns.push(u(`question ${i} ` + 'about my order '.repeat(20)), a(`answer ${i} ` + 'we will look into it '.repeat(20), 0));
+    for (let i = 0; i < 6; i++)
+      turns.push(u(`question ${i} ` + 'about my order '.repeat(20)), a(`answer ${i} ` + 'we will look into it '.repeat(20), 0));
     const split = new ExampleBuilder({ model, systemPrompt, maxExampleTokens: 400, intentExamples: false }).build(conv(turns));
     expect(split.ok && split.examples.length).toBeGreaterThan(1);
   });
@@ -79,7 +85,8 @@ describe('ExampleBuilder', () => {
 
   it('splits a long conversation at turn boundaries: every reply trained once, context kept, nothing truncated', () => {
     const turns: Turn[] = [];
-    for (let i = 0; i < 12; i++) turns.push(u(`question ${i} ` + 'about my order '.repeat(20)), a(`answer ${i} ` + 'we will look into it '.repeat(20)));
+    for (let i = 0; i < 12; i++)
+      turns.push(u(`question ${i} ` + 'about my order '.repeat(20)), a(`answer ${i} ` + 'we will look into it '.repeat(20)));
     const small = new ExampleBuilder({ model, systemPrompt, maxExampleTokens: 400, intentExamples: false });
     const r = small.build(conv(turns));
     if (!r.ok) throw new Error(r.detail);
@@ -110,7 +117,11 @@ describe('ExampleBuilder', () => {
   });
 
   it('passes ready examples through unchanged after validation, and rejects invalid ones with the rule', () => {
-    const messages = [{ role: 'system', content: 'custom' }, { role: 'user', content: 'q' }, { role: 'assistant', content: 'a', weight: 1 }];
+    const messages = [
+      { role: 'system', content: 'custom' },
+      { role: 'user', content: 'q' },
+      { role: 'assistant', content: 'a', weight: 1 },
+    ];
     const ready = conv([], { kind: 'ready', ready: { messages } });
     const r = builder.build(ready);
     expect(r.ok && r.examples[0]).toMatchObject({ kind: 'ready', example: { messages } });

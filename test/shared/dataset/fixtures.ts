@@ -18,7 +18,16 @@ export function conversationLine(id: string, opts: { issue?: string; csat?: numb
 
 /** `n` distinct conversations (distinct enough that duplicate removal keeps them all). */
 export function conversationsJsonl(n: number, prefix = 'c'): string {
-  const topics = ['a refund for a damaged kettle', 'changing the delivery address', 'a missing invoice', 'resetting a password', 'cancelling a subscription', 'a late parcel', 'upgrading a plan', 'a double charge'];
+  const topics = [
+    'a refund for a damaged kettle',
+    'changing the delivery address',
+    'a missing invoice',
+    'resetting a password',
+    'cancelling a subscription',
+    'a late parcel',
+    'upgrading a plan',
+    'a double charge',
+  ];
   const issues = ['billing', 'shipping', 'account'];
   const lines: string[] = [];
   for (let i = 0; i < n; i++) {
@@ -38,7 +47,28 @@ export function conversationsJsonl(n: number, prefix = 'c'): string {
   return lines.join('\n') + '\n';
 }
 
-const WORDS = ['umbrella', 'violin', 'glacier', 'harbour', 'lantern', 'meadow', 'quartz', 'saddle', 'tundra', 'walnut', 'zephyr', 'orchid', 'pebble', 'falcon', 'canyon', 'biscuit', 'marble', 'nectar', 'oyster', 'prairie'];
+const WORDS = [
+  'umbrella',
+  'violin',
+  'glacier',
+  'harbour',
+  'lantern',
+  'meadow',
+  'quartz',
+  'saddle',
+  'tundra',
+  'walnut',
+  'zephyr',
+  'orchid',
+  'pebble',
+  'falcon',
+  'canyon',
+  'biscuit',
+  'marble',
+  'nectar',
+  'oyster',
+  'prairie',
+];
 
 /** Conversations whose wording differs from `conversationsJsonl` and from each other (duplicate removal keeps them). */
 export function freshConversations(n: number, prefix: string, seed: number): string {

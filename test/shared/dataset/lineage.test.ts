@@ -16,7 +16,10 @@ import { startPrivateAzurite } from '../../setup/storage';
 
 const TYPES = ['billing', 'shipping', 'returns'];
 
-function record(id: string, options: { file?: string; split?: CuratedRecord['split']; reply?: string; type?: string; system?: string } = {}): CuratedRecord {
+function record(
+  id: string,
+  options: { file?: string; split?: CuratedRecord['split']; reply?: string; type?: string; system?: string } = {},
+): CuratedRecord {
   const type = options.type ?? TYPES[Number(id.replace(/\D/g, '') || 0) % TYPES.length];
   return {
     conversation_id: id,
@@ -25,7 +28,11 @@ function record(id: string, options: { file?: string; split?: CuratedRecord['spl
     csat: undefined,
     split: options.split ?? 'train',
     tokens: 20,
-    source: { file: options.file ?? 'day1.jsonl', line: Number(id.replace(/\D/g, '') || 0) + 1, ...(options.system ? { system: options.system } : {}) },
+    source: {
+      file: options.file ?? 'day1.jsonl',
+      line: Number(id.replace(/\D/g, '') || 0) + 1,
+      ...(options.system ? { system: options.system } : {}),
+    },
     example: {
       messages: [
         { role: 'user', content: `question about ${type} ${id}` },
@@ -112,15 +119,27 @@ describe('dataset assembly: identity, change detection, single flight, lineage (
   it('keeps two sources that both number from 0 apart, and counts a newer export of the same source as superseded', async () => {
     const runtime = makeRuntime();
     // Two systems, two folders: g-0…g-19 of crm and g-0…g-79 of chat are 100 different conversations.
-    await writeShard(azurite.storage, 'crm/a.jsonl', ids('g', 20).map((id) => record(id, { file: 'crm/export.jsonl' })));
-    await writeShard(azurite.storage, 'chat/b.jsonl', ids('g', 80).map((id) => record(id, { file: 'chat/export.jsonl' })));
+    await writeShard(
+      azurite.storage,
+      'crm/a.jsonl',
+      ids('g', 20).map((id) => record(id, { file: 'crm/export.jsonl' })),
+    );
+    await writeShard(
+      azurite.storage,
+      'chat/b.jsonl',
+      ids('g', 80).map((id) => record(id, { file: 'chat/export.jsonl' })),
+    );
     const apart = await submitted(runtime, { submit: false });
     expect(apart.accounting.conversations).toMatchObject({ in: 100, used: 100, superseded: 0 });
     expect(apart.counts.train).toBe(100);
     expectBalanced(apart);
 
     // The same source exporting g-0…g-29 again, later: those 30 replace the older exports.
-    await writeShard(azurite.storage, 'chat/c.jsonl', ids('g', 30).map((id) => record(id, { file: 'chat/export2.jsonl', reply: `newer answer for ${id}` })));
+    await writeShard(
+      azurite.storage,
+      'chat/c.jsonl',
+      ids('g', 30).map((id) => record(id, { file: 'chat/export2.jsonl', reply: `newer answer for ${id}` })),
+    );
     const again = await submitted(runtime, { submit: false });
     expect(again.accounting.conversations).toMatchObject({ in: 130, used: 100, superseded: 30 });
     expect(again.accounting.records.superseded).toBe(30);
@@ -138,7 +157,10 @@ describe('dataset assembly: identity, change detection, single flight, lineage (
     // With the assembly's duplicate search on: whatever it leaves out is counted in `dropped`.
     const runtime = makeRuntime({ TUNELOOP_ASSEMBLY_DEDUP: 'true' });
     // Distinct wording per conversation and per file, so the duplicate filter keeps them all.
-    const vocabulary = 'parcel invoice refund courier warehouse voucher balcony umbrella lantern meadow harbour violin pepper saddle glacier orchard tunnel compass blanket ribbon marble anchor falcon cedar kettle mirror pillow quartz rocket timber velvet walnut yogurt zipper bamboo cactus dolphin ember fossil garnet hazel igloo jasmine koala lemon mango nectar olive papaya quiver raven sierra tulip'.split(' ');
+    const vocabulary =
+      'parcel invoice refund courier warehouse voucher balcony umbrella lantern meadow harbour violin pepper saddle glacier orchard tunnel compass blanket ribbon marble anchor falcon cedar kettle mirror pillow quartz rocket timber velvet walnut yogurt zipper bamboo cactus dolphin ember fossil garnet hazel igloo jasmine koala lemon mango nectar olive papaya quiver raven sierra tulip'.split(
+        ' ',
+      );
     let seed = 12345;
     const word = () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -184,40 +206,78 @@ describe('dataset assembly: identity, change detection, single flight, lineage (
 
   it('retrains on late low ratings: changed weights count as change, on the threshold set in settings', async () => {
     const runtime = makeRuntime({ TUNELOOP_RETRAIN_MIN_NEW_EXAMPLES: '20' });
-    await writeShard(azurite.storage, 'day1/a.jsonl', ids('c', 100).map((id) => record(id)));
+    await writeShard(
+      azurite.storage,
+      'day1/a.jsonl',
+      ids('c', 100).map((id) => record(id)),
+    );
     const first = await submitted(runtime, { now: new Date('2026-11-01T02:00:00Z') });
     expect(first.change.method).toBe('first');
 
     // 10 late ratings: below the threshold of 20 changed examples.
     const feedback = azurite.storage.table(TABLES.feedback);
-    const rate = async (id: string) => feedback.upsertEntity({ partitionKey: tableKey(id), rowKey: 'fb', conversationId: id, rating: 1, file: 'fb.jsonl', line: 1, receivedAt: new Date().toISOString() });
+    const rate = async (id: string) =>
+      feedback.upsertEntity({
+        partitionKey: tableKey(id),
+        rowKey: 'fb',
+        conversationId: id,
+        rating: 1,
+        file: 'fb.jsonl',
+        line: 1,
+        receivedAt: new Date().toISOString(),
+      });
     for (const id of ids('c', 10)) await rate(id);
     const few = await assembleDataset(runtime, { now: new Date('2026-11-02T02:00:00Z') });
     expect(few).toMatchObject({ outcome: 'skipped', reason: 'too-little-new-data' });
     if (few.outcome !== 'skipped') throw new Error('unreachable');
     expect(few.detail).toContain('10 changed training examples');
-    expect(few.manifest?.change).toMatchObject({ method: 'index', changed: { conversations: 10, examples: 10 }, added: { conversations: 0 }, removed: { conversations: 0 } });
+    expect(few.manifest?.change).toMatchObject({
+      method: 'index',
+      changed: { conversations: 10, examples: 10 },
+      added: { conversations: 0 },
+      removed: { conversations: 0 },
+    });
 
     // 30 late ratings (the same count of examples as before: only weights change) → a new version.
     for (const id of ids('c', 30)) await rate(id);
     const rated = await submitted(runtime, { now: new Date('2026-11-03T02:00:00Z') });
     expect(rated.counts.train).toBe(first.counts.train);
-    expect(rated.change).toMatchObject({ comparedWith: first.version, changed: { conversations: 30 }, changedExamples: 30, changedTokens: 600 });
+    expect(rated.change).toMatchObject({
+      comparedWith: first.version,
+      changed: { conversations: 30 },
+      changedExamples: 30,
+      changedTokens: 600,
+    });
     expect(rated.feedbackJoined).toBe(30);
     expect(rated.downWeightedLowCsat).toBe(30);
 
     // A removed conversation counts too, in tokens: the token threshold is the other setting.
     await azurite.storage.container(CONTAINERS.curated).deleteBlob('day1/a.jsonl');
-    await writeShard(azurite.storage, 'day1/b.jsonl', ids('c', 99).map((id) => record(id)));
+    await writeShard(
+      azurite.storage,
+      'day1/b.jsonl',
+      ids('c', 99).map((id) => record(id)),
+    );
     const tokenRuntime = makeRuntime({ TUNELOOP_RETRAIN_MIN_NEW_EXAMPLES: '1', TUNELOOP_RETRAIN_MIN_CHANGED_TOKENS: '100' });
     const removed = await assembleDataset(tokenRuntime, { now: new Date('2026-11-04T02:00:00Z') });
-    expect(removed).toMatchObject({ outcome: 'skipped', reason: 'too-little-new-data', manifest: { change: { removed: { conversations: 1, tokens: 20 }, changedTokens: 20 } } });
+    expect(removed).toMatchObject({
+      outcome: 'skipped',
+      reason: 'too-little-new-data',
+      manifest: { change: { removed: { conversations: 1, tokens: 20 }, changedTokens: 20 } },
+    });
   });
 
   it('runs one assembly at a time per base model: nightly and drift firing together submit once', async () => {
     const runtime = makeRuntime();
-    await writeShard(azurite.storage, 'day1/a.jsonl', ids('c', 200).map((id) => record(id)));
-    const [nightly, drift] = await Promise.all([assembleDataset(runtime, { trigger: 'nightly' }), assembleDataset(runtime, { trigger: 'drift' })]);
+    await writeShard(
+      azurite.storage,
+      'day1/a.jsonl',
+      ids('c', 200).map((id) => record(id)),
+    );
+    const [nightly, drift] = await Promise.all([
+      assembleDataset(runtime, { trigger: 'nightly' }),
+      assembleDataset(runtime, { trigger: 'drift' }),
+    ]);
     const outcomes = [nightly, drift].map((o) => (o.outcome === 'submitted' ? 'submitted' : o.reason)).sort();
     // The loser either found the lock held, or (if the winner was already done) found nothing new.
     expect(outcomes[1]).toBe('submitted');
@@ -226,16 +286,30 @@ describe('dataset assembly: identity, change detection, single flight, lineage (
     if (busy?.outcome === 'skipped' && busy.reason === 'busy') expect(busy.detail).toMatch(/dataset assembly \((nightly|drift)\)/);
     expect((await submitMessages()).filter((m) => m.kind === 'submit')).toHaveLength(1);
     const locks = [];
-    for await (const e of azurite.storage.table(TABLES.datasets).listEntities({ queryOptions: { filter: `PartitionKey eq '${LOCK_PARTITION}'` } })) locks.push(e);
+    for await (const e of azurite.storage
+      .table(TABLES.datasets)
+      .listEntities({ queryOptions: { filter: `PartitionKey eq '${LOCK_PARTITION}'` } }))
+      locks.push(e);
     expect(locks).toHaveLength(0); // released
   });
 
   it('a lock left by a crashed host blocks until it expires, then is taken over', async () => {
     const runtime = makeRuntime();
-    await writeShard(azurite.storage, 'day1/a.jsonl', ids('c', 20).map((id) => record(id)));
+    await writeShard(
+      azurite.storage,
+      'day1/a.jsonl',
+      ids('c', 20).map((id) => record(id)),
+    );
     const table = azurite.storage.table(TABLES.datasets);
     const rowKey = tableKey(`assembly:${runtime.config.assembly.baseModel}`);
-    const crashed = (expiresAt: Date) => ({ partitionKey: LOCK_PARTITION, rowKey, owner: 'crashed-host', purpose: 'dataset assembly (nightly)', acquiredAt: new Date(expiresAt.getTime() - 1_800_000).toISOString(), expiresAt: expiresAt.toISOString() });
+    const crashed = (expiresAt: Date) => ({
+      partitionKey: LOCK_PARTITION,
+      rowKey,
+      owner: 'crashed-host',
+      purpose: 'dataset assembly (nightly)',
+      acquiredAt: new Date(expiresAt.getTime() - 1_800_000).toISOString(),
+      expiresAt: expiresAt.toISOString(),
+    });
     await table.upsertEntity(crashed(new Date(Date.now() + 600_000)), 'Replace');
     expect(await assembleDataset(runtime, { trigger: 'drift' })).toMatchObject({ outcome: 'skipped', reason: 'busy' });
     await table.upsertEntity(crashed(new Date(Date.now() - 1000)), 'Replace');
@@ -244,22 +318,56 @@ describe('dataset assembly: identity, change detection, single flight, lineage (
 
   it('lists every shard (name, ETag, sha256) and the feedback snapshot; tuneloop status --dataset shows them', async () => {
     const runtime = makeRuntime();
-    await writeShard(azurite.storage, 'day1/a.jsonl', ids('c', 20).map((id) => record(id)));
-    await writeShard(azurite.storage, 'day2/b.jsonl', ids('d', 20).map((id) => record(id, { file: 'day2.jsonl' })));
-    await azurite.storage.table(TABLES.feedback).upsertEntity({ partitionKey: 'c-3', rowKey: 'fb', conversationId: 'c-3', rating: 5, file: 'fb.jsonl', line: 4, receivedAt: '2026-11-01T00:00:00.000Z' });
-    await azurite.storage.table(TABLES.feedback).upsertEntity({ partitionKey: 'zz', rowKey: 'fb', conversationId: 'zz', rating: 2, file: 'fb.jsonl', line: 5, receivedAt: '2026-11-01T00:00:00.000Z' });
+    await writeShard(
+      azurite.storage,
+      'day1/a.jsonl',
+      ids('c', 20).map((id) => record(id)),
+    );
+    await writeShard(
+      azurite.storage,
+      'day2/b.jsonl',
+      ids('d', 20).map((id) => record(id, { file: 'day2.jsonl' })),
+    );
+    await azurite.storage.table(TABLES.feedback).upsertEntity({
+      partitionKey: 'c-3',
+      rowKey: 'fb',
+      conversationId: 'c-3',
+      rating: 5,
+      file: 'fb.jsonl',
+      line: 4,
+      receivedAt: '2026-11-01T00:00:00.000Z',
+    });
+    await azurite.storage.table(TABLES.feedback).upsertEntity({
+      partitionKey: 'zz',
+      rowKey: 'fb',
+      conversationId: 'zz',
+      rating: 2,
+      file: 'fb.jsonl',
+      line: 5,
+      receivedAt: '2026-11-01T00:00:00.000Z',
+    });
     const m = await submitted(runtime);
     expect(m.shards.map((s) => s.name)).toEqual(['day1/a.jsonl', 'day2/b.jsonl']);
     for (const s of m.shards) {
       const blob = azurite.storage.container(CONTAINERS.curated).getBlobClient(s.name);
-      expect(s.etag).toBe((await blob.getProperties()).etag?.replace(/"/g, ""));
-      expect(s.sha256).toBe(createHash('sha256').update(await blob.downloadToBuffer()).digest('hex'));
+      expect(s.etag).toBe((await blob.getProperties()).etag?.replace(/"/g, ''));
+      expect(s.sha256).toBe(
+        createHash('sha256')
+          .update(await blob.downloadToBuffer())
+          .digest('hex'),
+      );
       expect(s.records).toBe(20);
     }
     expect(m.feedback).toMatchObject({ rows: 2, conversations: 2, ratingsJoined: 1, blob: `${m.version}/feedback.jsonl` });
     const snapshot = await readBlob(azurite.storage, CONTAINERS.datasets, m.feedback.blob);
     expect(createHash('sha256').update(snapshot).digest('hex')).toBe(m.feedback.sha256);
-    expect(snapshot.trim().split('\n').map((l) => JSON.parse(l).conversation_id).sort()).toEqual(['c-3', 'zz']);
+    expect(
+      snapshot
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).conversation_id)
+        .sort(),
+    ).toEqual(['c-3', 'zz']);
 
     const out: string[] = [];
     const err: string[] = [];
@@ -274,7 +382,11 @@ describe('dataset assembly: identity, change detection, single flight, lineage (
 
   it('leaves out conversations an assembly stage excludes (the erasure hook), counted and listed', async () => {
     const runtime = makeRuntime();
-    await writeShard(azurite.storage, 'crm/a.jsonl', ids('c', 20).map((id) => record(id, { file: 'crm/x.jsonl' })));
+    await writeShard(
+      azurite.storage,
+      'crm/a.jsonl',
+      ids('c', 20).map((id) => record(id, { file: 'crm/x.jsonl' })),
+    );
     const m = await submitted(runtime, { submit: false, stages: [exclusionStage(() => ['crm/c-1', 'crm/c-2', 'other/c-3'], 'erased')] });
     expect(m.accounting.droppedByReason).toEqual({ erased: 2 });
     expect(m.accounting.conversations).toMatchObject({ in: 20, used: 18, dropped: 2 });
@@ -284,10 +396,16 @@ describe('dataset assembly: identity, change detection, single flight, lineage (
   });
 
   it('refuses a model with no known price, and takes a price set for any model', async () => {
-    await writeShard(azurite.storage, 'day1/a.jsonl', ids('c', 20).map((id) => record(id)));
+    await writeShard(
+      azurite.storage,
+      'day1/a.jsonl',
+      ids('c', 20).map((id) => record(id)),
+    );
     const unpriced = await assembleDataset(makeRuntime({ TUNELOOP_BASE_MODEL: 'o4-mini-2025-04-16' }));
     expect(unpriced).toMatchObject({ outcome: 'skipped', reason: 'no-price' });
-    const priced = await assembleDataset(makeRuntime({ TUNELOOP_BASE_MODEL: 'o4-mini-2025-04-16', TUNELOOP_TRAINING_PRICES: '{"o4-mini": 100}' }));
+    const priced = await assembleDataset(
+      makeRuntime({ TUNELOOP_BASE_MODEL: 'o4-mini-2025-04-16', TUNELOOP_TRAINING_PRICES: '{"o4-mini": 100}' }),
+    );
     expect(priced).toMatchObject({ outcome: 'submitted', manifest: { cost: { price_per_million_usd: 100 } } });
   });
 });

@@ -26,7 +26,10 @@ function harness(feedback: FeedbackStore = new MemoryFeedbackStore()) {
     // conversationsJsonl's conversations share one template and differ only in numbers (about 0.73
     // Jaccard over character shingles); at 0.9 no MinHash estimate takes them for near duplicates,
     // which this file does not test (test/shared/quality/dedup*.test.ts do).
-    stages: preprocessStages({ quality: qualityConfig({ ...settings, TUNELOOP_DEDUP_THRESHOLD: 0.9 }), signatures: new MemorySignatureStore() }),
+    stages: preprocessStages({
+      quality: qualityConfig({ ...settings, TUNELOOP_DEDUP_THRESHOLD: 0.9 }),
+      signatures: new MemorySignatureStore(),
+    }),
     feedback,
     sink: { curated: (r) => void curated.push(r), quarantine: (r) => void quarantined.push(r) },
   });
@@ -64,7 +67,13 @@ describe('preprocessStream', () => {
     const first = curated[0];
     expect(Object.keys(first)).toEqual(['conversation_id', 'kind', 'issue_type', 'language', 'split', 'tokens', 'source', 'example']);
     expect(first.language).toBe('en');
-    expect((first.example.messages as { role: string; content: string }[]).map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user', 'assistant']);
+    expect((first.example.messages as { role: string; content: string }[]).map((m) => m.role)).toEqual([
+      'system',
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+    ]);
 
     const report = buildReport(stats, { model: 'gpt-4o-mini-2024-07-18', epochs: 3, datasetComplete: true });
     expect(report.records_in).toBe(32);
@@ -125,7 +134,10 @@ describe('preprocessStream', () => {
     await table.createTable();
     const store = new TableFeedbackStore(table);
     const { curated, options } = harness(store);
-    await preprocessStream(bytes('{"conversation_id": "c-7", "rating": 4}\n{"conversation_id": "c-33", "rating": 5}\n'), options('fb.jsonl'));
+    await preprocessStream(
+      bytes('{"conversation_id": "c-7", "rating": 4}\n{"conversation_id": "c-33", "rating": 5}\n'),
+      options('fb.jsonl'),
+    );
     const stats = await preprocessStream(bytes(conversationsJsonl(40)), options('chats.jsonl'));
     expect(stats.feedback_joined).toBe(2);
     const convs = curated.filter((r) => r.kind === 'conversation');
@@ -145,7 +157,9 @@ describe('preprocessStream', () => {
     const stats = await preprocessStream(bytes(conversationsJsonl(5)), { ...base, timings });
     expect(stats.records_used).toBe(5);
     const steps = Object.keys(timings.toJSON());
-    expect(steps).toEqual(expect.arrayContaining(['parse', 'feedback', 'examples', 'write', ...base.stages.map((st) => `stage:${st.name}`)]));
+    expect(steps).toEqual(
+      expect.arrayContaining(['parse', 'feedback', 'examples', 'write', ...base.stages.map((st) => `stage:${st.name}`)]),
+    );
     for (const ms of Object.values(timings.toJSON())) expect(ms).toBeGreaterThanOrEqual(0);
     expect(timings.format()).toMatch(/^parse \d+ ms, /);
   });
@@ -153,8 +167,18 @@ describe('preprocessStream', () => {
   it('passes ready-made lines through and FAQ rows as single-turn examples', async () => {
     const { curated, quarantined, options } = harness();
     const ready = [
-      JSON.stringify({ messages: [{ role: 'user', content: 'What are your opening hours on weekends?' }, { role: 'assistant', content: 'We are open 10:00 to 16:00 on Saturdays.' }] }),
-      JSON.stringify({ messages: [{ role: 'user', content: 'Is there a student discount on annual plans?' }, { role: 'assistant', content: 'Yes, 20% with a valid student card.', weight: 2 }] }),
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: 'What are your opening hours on weekends?' },
+          { role: 'assistant', content: 'We are open 10:00 to 16:00 on Saturdays.' },
+        ],
+      }),
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: 'Is there a student discount on annual plans?' },
+          { role: 'assistant', content: 'Yes, 20% with a valid student card.', weight: 2 },
+        ],
+      }),
     ].join('\n');
     await preprocessStream(bytes(ready + '\n'), options('ready.jsonl'));
     expect(curated.map((r) => r.kind)).toEqual(['ready']);

@@ -37,6 +37,8 @@ describe('preprocessing report', () => {
     const stats = emptyStats();
     stats.records_in = 2;
     stats.records_used = 1;
-    expect(buildReport(stats, { model: 'gpt-4o-mini' }).warnings[0]).toMatch(/records_in \(2\) != records_used \+ records_quarantined \(1\)/);
+    expect(buildReport(stats, { model: 'gpt-4o-mini' }).warnings[0]).toMatch(
+      /records_in \(2\) != records_used \+ records_quarantined \(1\)/,
+    );
   });
 });

@@ -24,7 +24,12 @@ describe('SpilledTrainingSplit', () => {
     split: 'train',
     tokens: 10 + n,
     source: { file: 'in.jsonl', line: conversation + 1 },
-    example: { messages: [{ role: 'user', content: `question ${n} «${String(type)}» ü` }, { role: 'assistant', content: `answer ${n}` }] },
+    example: {
+      messages: [
+        { role: 'user', content: `question ${n} «${String(type)}» ü` },
+        { role: 'assistant', content: `answer ${n}` },
+      ],
+    },
   });
 
   async function spilled(records: CuratedRecord[], maxShare: number, minShare: number, name: string) {

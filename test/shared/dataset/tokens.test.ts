@@ -7,7 +7,11 @@ const COOKBOOK_MESSAGES = [
   { role: 'system', content: 'You are a helpful, pattern-following assistant that translates corporate jargon into plain English.' },
   { role: 'system', name: 'example_user', content: 'New synergies will help drive top-line growth.' },
   { role: 'system', name: 'example_assistant', content: 'Things working well together will increase revenue.' },
-  { role: 'system', name: 'example_user', content: "Let's circle back when we have more bandwidth to touch base on opportunities for increased leverage." },
+  {
+    role: 'system',
+    name: 'example_user',
+    content: "Let's circle back when we have more bandwidth to touch base on opportunities for increased leverage.",
+  },
   { role: 'system', name: 'example_assistant', content: "Let's talk later when we're less busy about how to do better." },
   { role: 'user', content: "This late pivot means we don't have time to boil the ocean for the client deliverable." },
 ];
@@ -58,7 +62,10 @@ describe('token counting', () => {
     const chat = [
       { role: 'system', content: 'You are a helpful customer service assistant.' },
       { role: 'user', content: 'Hi, my card was charged twice for order 88123. Can you refund one?' },
-      { role: 'assistant', content: "I'm sorry about that! I can see both charges; I've refunded the duplicate. It takes 3–5 business days." },
+      {
+        role: 'assistant',
+        content: "I'm sorry about that! I can see both charges; I've refunded the duplicate. It takes 3–5 business days.",
+      },
       { role: 'user', content: 'Thanks. Will I get an email?' },
       { role: 'assistant', content: 'Yes, a confirmation email is on its way.' },
     ];

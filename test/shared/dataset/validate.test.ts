@@ -2,7 +2,12 @@ import { Readable } from 'node:stream';
 import { readLines, validateExample, validateFile } from '../../../src/shared/dataset/validate';
 
 const model = 'gpt-4o-mini-2024-07-18';
-const ok = { messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello!' }] };
+const ok = {
+  messages: [
+    { role: 'user', content: 'hi' },
+    { role: 'assistant', content: 'hello!' },
+  ],
+};
 const codes = (example: unknown) => validateExample(example, { model }).issues.map((i) => i.code);
 
 describe('validateExample (Azure OpenAI rules)', () => {
@@ -16,7 +21,13 @@ describe('validateExample (Azure OpenAI rules)', () => {
     const example = {
       messages: [
         { role: 'system', content: 'be brief' },
-        { role: 'user', content: [{ type: 'text', text: 'what is this?' }, { type: 'image_url', image_url: { url: 'https://example.com/a.png' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'what is this?' },
+            { type: 'image_url', image_url: { url: 'https://example.com/a.png' } },
+          ],
+        },
         { role: 'assistant', content: 'a receipt', weight: 0 },
         { role: 'user', content: 'look up order 5' },
         { role: 'assistant', tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup', arguments: '{"order":5}' } }] },
@@ -32,26 +43,106 @@ describe('validateExample (Azure OpenAI rules)', () => {
     expect(codes('text')).toEqual(['not-an-object']);
     expect(codes({})).toEqual(['missing-messages']);
     expect(codes({ messages: [] })).toEqual(['missing-messages']);
-    expect(codes({ messages: [{ role: 'customer', content: 'x' }, { role: 'assistant', content: 'y' }] })).toEqual(['bad-role']);
-    expect(codes({ messages: [{ role: 'user', content: 'x' }] })).toEqual(['no-assistant-message', 'last-not-assistant']);
-    expect(codes({ messages: [{ role: 'assistant', content: 'x' }, { role: 'user', content: 'y' }] })).toEqual(['last-not-assistant']);
-    expect(codes({ messages: [{ role: 'user', content: 'x', weight: 1 }, { role: 'assistant', content: 'y' }] })).toEqual(['bad-weight']);
-    expect(codes({ messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: 'y', weight: 0.5 }] })).toEqual(['bad-weight']);
-    expect(codes({ messages: [{ role: 'system', content: [{ type: 'text', text: 'x' }] }, { role: 'assistant', content: 'y' }] })).toEqual(['bad-content']);
-    expect(codes({ messages: [{ role: 'user', content: [{ type: 'audio' }] }, { role: 'assistant', content: 'y' }] })).toEqual(['bad-content']);
-    expect(codes({ messages: [{ role: 'user', content: 'x' }, { role: 'assistant' }] })).toEqual(['missing-content']);
-    expect(codes({ messages: [{ role: 'user', content: '  ' }, { role: 'assistant', content: 'y' }] })).toEqual(['empty-content']);
-    expect(codes({ messages: [{ role: 'user', content: 'x', timestamp: 't' }, { role: 'assistant', content: 'y' }] })).toEqual(['unknown-key']);
     expect(
-      codes({ messages: [{ role: 'user', content: 'x' }, { role: 'assistant', tool_calls: [{ id: 'a', type: 'function', function: { name: 'f', arguments: '{bad' } }] }] }),
+      codes({
+        messages: [
+          { role: 'customer', content: 'x' },
+          { role: 'assistant', content: 'y' },
+        ],
+      }),
+    ).toEqual(['bad-role']);
+    expect(codes({ messages: [{ role: 'user', content: 'x' }] })).toEqual(['no-assistant-message', 'last-not-assistant']);
+    expect(
+      codes({
+        messages: [
+          { role: 'assistant', content: 'x' },
+          { role: 'user', content: 'y' },
+        ],
+      }),
+    ).toEqual(['last-not-assistant']);
+    expect(
+      codes({
+        messages: [
+          { role: 'user', content: 'x', weight: 1 },
+          { role: 'assistant', content: 'y' },
+        ],
+      }),
+    ).toEqual(['bad-weight']);
+    expect(
+      codes({
+        messages: [
+          { role: 'user', content: 'x' },
+          { role: 'assistant', content: 'y', weight: 0.5 },
+        ],
+      }),
+    ).toEqual(['bad-weight']);
+    expect(
+      codes({
+        messages: [
+          { role: 'system', content: [{ type: 'text', text: 'x' }] },
+          { role: 'assistant', content: 'y' },
+        ],
+      }),
+    ).toEqual(['bad-content']);
+    expect(
+      codes({
+        messages: [
+          { role: 'user', content: [{ type: 'audio' }] },
+          { role: 'assistant', content: 'y' },
+        ],
+      }),
+    ).toEqual(['bad-content']);
+    expect(codes({ messages: [{ role: 'user', content: 'x' }, { role: 'assistant' }] })).toEqual(['missing-content']);
+    expect(
+      codes({
+        messages: [
+          { role: 'user', content: '  ' },
+          { role: 'assistant', content: 'y' },
+        ],
+      }),
+    ).toEqual(['empty-content']);
+    expect(
+      codes({
+        messages: [
+          { role: 'user', content: 'x', timestamp: 't' },
+          { role: 'assistant', content: 'y' },
+        ],
+      }),
+    ).toEqual(['unknown-key']);
+    expect(
+      codes({
+        messages: [
+          { role: 'user', content: 'x' },
+          { role: 'assistant', tool_calls: [{ id: 'a', type: 'function', function: { name: 'f', arguments: '{bad' } }] },
+        ],
+      }),
     ).toEqual(['bad-tool-calls']);
-    expect(codes({ messages: [{ role: 'user', content: 'x' }, { role: 'assistant', function_call: { name: 'f' } }] })).toEqual(['bad-tool-calls']);
-    expect(codes({ messages: [{ role: 'tool', content: 'x' }, { role: 'assistant', content: 'y' }] })).toEqual(['bad-tool-message']);
+    expect(
+      codes({
+        messages: [
+          { role: 'user', content: 'x' },
+          { role: 'assistant', function_call: { name: 'f' } },
+        ],
+      }),
+    ).toEqual(['bad-tool-calls']);
+    expect(
+      codes({
+        messages: [
+          { role: 'tool', content: 'x' },
+          { role: 'assistant', content: 'y' },
+        ],
+      }),
+    ).toEqual(['bad-tool-message']);
     expect(codes({ input: { messages: [] }, preferred_output: [], non_preferred_output: [] })).toEqual(['unsupported-format']);
   });
 
   it('enforces the per-example token limit of the model', () => {
-    const long = { messages: [{ role: 'user', content: 'word '.repeat(40_000) }, { role: 'assistant', content: 'ok' }] };
+    const long = {
+      messages: [
+        { role: 'user', content: 'word '.repeat(40_000) },
+        { role: 'assistant', content: 'ok' },
+      ],
+    };
     expect(validateExample(long, { model: 'gpt-4.1-nano-2025-04-14' }).issues.map((i) => i.code)).toEqual(['too-many-tokens']);
     expect(validateExample(long, { model: 'gpt-4o-mini-2024-07-18' }).issues).toEqual([]);
     const r = validateExample(ok, { model, maxExampleTokens: 5 });
@@ -72,7 +163,13 @@ describe('validateFile', () => {
   });
 
   it('reports every bad line with its number, plus file-level rules', async () => {
-    const text = [JSON.stringify(ok), '{not json', '', JSON.stringify({ messages: [{ role: 'user', content: 'q' }] }), JSON.stringify(ok)].join('\n');
+    const text = [
+      JSON.stringify(ok),
+      '{not json',
+      '',
+      JSON.stringify({ messages: [{ role: 'user', content: 'q' }] }),
+      JSON.stringify(ok),
+    ].join('\n');
     const r = await validateFile(Readable.from([Buffer.from(text)]), { model });
     expect(r.issues.map((i) => [i.line, i.code])).toEqual([
       [2, 'invalid-json'],

@@ -27,7 +27,11 @@ describe('DeploymentsClient against the emulator', () => {
   it('deploys a fine-tuned model, waits for Succeeded, and is idempotent on retry', async () => {
     const name = deploymentNameFor('deploy-test-1');
     expect(await deployments.getDeployment(name)).toBeUndefined();
-    const first = await deployments.deployModel({ deploymentName: name, model: fineTunedModel, backoff: { startSeconds: 0.02, factor: 1.5, capSeconds: 0.2 } });
+    const first = await deployments.deployModel({
+      deploymentName: name,
+      model: fineTunedModel,
+      backoff: { startSeconds: 0.02, factor: 1.5, capSeconds: 0.2 },
+    });
     expect(first).toMatchObject({ name, model: fineTunedModel, provisioningState: 'Succeeded', sku: 'Standard', capacity: 1 });
     const again = await deployments.deployModel({ deploymentName: name, model: fineTunedModel });
     expect(again).toEqual(first);
@@ -36,13 +40,23 @@ describe('DeploymentsClient against the emulator', () => {
 
   it('refuses to put another model under an existing deployment name', async () => {
     const name = deploymentNameFor('deploy-test-2');
-    await deployments.deployModel({ deploymentName: name, model: fineTunedModel, backoff: { startSeconds: 0.02, factor: 1.5, capSeconds: 0.2 } });
-    await expect(deployments.deployModel({ deploymentName: name, model: 'gpt-4o-mini-2024-07-18' })).rejects.toBeInstanceOf(DeploymentConflictError);
+    await deployments.deployModel({
+      deploymentName: name,
+      model: fineTunedModel,
+      backoff: { startSeconds: 0.02, factor: 1.5, capSeconds: 0.2 },
+    });
+    await expect(deployments.deployModel({ deploymentName: name, model: 'gpt-4o-mini-2024-07-18' })).rejects.toBeInstanceOf(
+      DeploymentConflictError,
+    );
   });
 
   it('deletes a deployment, and says false for one that does not exist', async () => {
     const name = deploymentNameFor('deploy-test-3');
-    await deployments.deployModel({ deploymentName: name, model: fineTunedModel, backoff: { startSeconds: 0.02, factor: 1.5, capSeconds: 0.2 } });
+    await deployments.deployModel({
+      deploymentName: name,
+      model: fineTunedModel,
+      backoff: { startSeconds: 0.02, factor: 1.5, capSeconds: 0.2 },
+    });
     expect(await deployments.deleteDeployment(name)).toBe(true);
     expect(await deployments.getDeployment(name)).toBeUndefined();
     expect(await deployments.deleteDeployment(name)).toBe(false);

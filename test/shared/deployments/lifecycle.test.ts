@@ -71,7 +71,15 @@ describe('runDeploymentLifecycle (Azurite + emulator ARM)', () => {
     runtime = createRuntime(settings, { storage, telemetry });
     // Two ratings received while the production model below was in production (preprocessing's row shape).
     for (const [i, rating] of [4, 5].entries()) {
-      await storage.table(TABLES.feedback).createEntity({ partitionKey: `c${i}`, rowKey: 'f-1', conversationId: `c${i}`, rating, file: 'f', line: 1, receivedAt: '2026-03-10T00:00:00.000Z' });
+      await storage.table(TABLES.feedback).createEntity({
+        partitionKey: `c${i}`,
+        rowKey: 'f-1',
+        conversationId: `c${i}`,
+        rating,
+        file: 'f',
+        line: 1,
+        receivedAt: '2026-03-10T00:00:00.000Z',
+      });
     }
     model = await trainModel(settings, run);
   });
@@ -84,10 +92,35 @@ describe('runDeploymentLifecycle (Azurite + emulator ARM)', () => {
     const [prod, old, rejected] = ['prod', 'old', 'rej'].map((n) => `${run}-${n}`);
     await Promise.all([deploy(prod), deploy(old), deploy(rejected)]);
     const now = new Date('2026-03-10T12:00:00Z');
-    await switchProduction(runtime.storage, { jobKey: 'j-prod', fineTunedModel: model, deploymentName: prod, datasetVersion: 'v1' }, { expected: undefined, now: new Date('2026-03-09T12:00:00Z') });
-    await saveDeploymentRecord(runtime.storage, { deploymentName: prod, fineTunedModel: model, jobKey: 'j-prod', role: 'production', deployedAt: '2026-03-09T06:00:00Z', lastUsedAt: '2026-03-01T00:00:00Z' });
-    await saveDeploymentRecord(runtime.storage, { deploymentName: old, fineTunedModel: model, jobKey: 'j-old', role: 'superseded', deployedAt: '2026-03-09T00:00:00Z', releasedAt: '2026-03-09T11:00:00Z' });
-    await saveDeploymentRecord(runtime.storage, { deploymentName: rejected, fineTunedModel: model, jobKey: 'j-rej', role: 'rejected', deployedAt: '2026-03-10T09:00:00Z', releasedAt: '2026-03-10T10:00:00Z' });
+    await switchProduction(
+      runtime.storage,
+      { jobKey: 'j-prod', fineTunedModel: model, deploymentName: prod, datasetVersion: 'v1' },
+      { expected: undefined, now: new Date('2026-03-09T12:00:00Z') },
+    );
+    await saveDeploymentRecord(runtime.storage, {
+      deploymentName: prod,
+      fineTunedModel: model,
+      jobKey: 'j-prod',
+      role: 'production',
+      deployedAt: '2026-03-09T06:00:00Z',
+      lastUsedAt: '2026-03-01T00:00:00Z',
+    });
+    await saveDeploymentRecord(runtime.storage, {
+      deploymentName: old,
+      fineTunedModel: model,
+      jobKey: 'j-old',
+      role: 'superseded',
+      deployedAt: '2026-03-09T00:00:00Z',
+      releasedAt: '2026-03-09T11:00:00Z',
+    });
+    await saveDeploymentRecord(runtime.storage, {
+      deploymentName: rejected,
+      fineTunedModel: model,
+      jobKey: 'j-rej',
+      role: 'rejected',
+      deployedAt: '2026-03-10T09:00:00Z',
+      releasedAt: '2026-03-10T10:00:00Z',
+    });
 
     const first = await runDeploymentLifecycle(runtime, { now });
     expect(first.problems).toEqual([]);
@@ -123,12 +156,19 @@ describe('runDeploymentLifecycle (Azurite + emulator ARM)', () => {
     expect(await runtime.fineTune.deployments.getDeployment(prod)).toMatchObject({ provisioningState: 'Succeeded', model });
   });
 
-  it('retires released deployments before the grace period ends when Azure\'s limit of 5 is reached', async () => {
+  it("retires released deployments before the grace period ends when Azure's limit of 5 is reached", async () => {
     const now = new Date('2026-03-11T13:00:00Z');
     const names = ['a', 'b', 'c', 'd'].map((n) => `${run}-${n}`);
     for (const [i, name] of names.entries()) {
       await deploy(name);
-      await saveDeploymentRecord(runtime.storage, { deploymentName: name, fineTunedModel: model, jobKey: `j-${name}`, role: 'rejected', deployedAt: '2026-03-11T12:00:00Z', releasedAt: `2026-03-11T12:0${i}:00Z` });
+      await saveDeploymentRecord(runtime.storage, {
+        deploymentName: name,
+        fineTunedModel: model,
+        jobKey: `j-${name}`,
+        role: 'rejected',
+        deployedAt: '2026-03-11T12:00:00Z',
+        releasedAt: `2026-03-11T12:0${i}:00Z`,
+      });
     }
     // production + 4 released = 5 live: the oldest released one goes although its grace period has not ended.
     const result = await runDeploymentLifecycle(runtime, { now });
@@ -142,13 +182,19 @@ describe('runDeploymentLifecycle (Azurite + emulator ARM)', () => {
 async function isolatedStorage(): Promise<StorageClients> {
   const base = testStorage();
   await base.ensureResources();
-  const own = new Map<string, string>([TABLES.models, TABLES.feedback, TABLES.jobs].map((t) => [t, uniqueName(t.replace(/[^a-z]/g, '').slice(0, 12))]));
+  const own = new Map<string, string>(
+    [TABLES.models, TABLES.feedback, TABLES.jobs].map((t) => [t, uniqueName(t.replace(/[^a-z]/g, '').slice(0, 12))]),
+  );
   for (const name of own.values()) await base.table(name).createTable();
   return { ...base, table: (n) => base.table(own.get(n) ?? n) };
 }
 
 async function trainModel(settings: Settings, run: string): Promise<string> {
-  const job = await trainOnEmulator(new FineTuningClient(createOpenAIClient(openAIConnection(settings))), { name: run, train: trainingJsonl(), epochs: 1 });
+  const job = await trainOnEmulator(new FineTuningClient(createOpenAIClient(openAIConnection(settings))), {
+    name: run,
+    train: trainingJsonl(),
+    epochs: 1,
+  });
   return job.fine_tuned_model!;
 }
 
@@ -188,7 +234,8 @@ describe('runDeploymentLifecycle: candidates whose evaluation never finishes (Az
       { state: 'deploying', at: iso(deployedAt) },
     ];
     if (state !== 'deploying') history.push({ state: 'deployed', at: iso(state === 'deployed' ? since : deployedAt + 60_000) });
-    if (state === 'evaluating' || state === 'failed' || state === 'cancelled') history.push({ state: 'evaluating', at: iso(state === 'evaluating' ? since : deployedAt + 120_000) });
+    if (state === 'evaluating' || state === 'failed' || state === 'cancelled')
+      history.push({ state: 'evaluating', at: iso(state === 'evaluating' ? since : deployedAt + 120_000) });
     if (state === 'failed' || state === 'cancelled') history.push({ state, at: iso(since) });
     const created = await new JobStore(runtime.storage).create({
       jobKey,
@@ -210,7 +257,13 @@ describe('runDeploymentLifecycle: candidates whose evaluation never finishes (Az
     expect(created).toBeDefined();
   }
   const candidateRecord = (jobKey: string, deployedAt: number) =>
-    saveDeploymentRecord(runtime.storage, { deploymentName: `${run}-${jobKey}`, fineTunedModel: model, jobKey, role: 'candidate', deployedAt: iso(deployedAt) });
+    saveDeploymentRecord(runtime.storage, {
+      deploymentName: `${run}-${jobKey}`,
+      fineTunedModel: model,
+      jobKey,
+      role: 'candidate',
+      deployedAt: iso(deployedAt),
+    });
   const name = (jobKey: string) => `${run}-${jobKey}`;
   const exists = async (jobKey: string) => (await runtime.fineTune.deployments.getDeployment(name(jobKey))) !== undefined;
   const jobState = async (jobKey: string) => (await new JobStore(runtime.storage).get(jobKey))!.record;
@@ -227,9 +280,16 @@ describe('runDeploymentLifecycle: candidates whose evaluation never finishes (Az
     // Production whose job never recorded its verdict (promotion crashed after the pointer switch).
     await job('prod', 'evaluating', now - 100 * HOUR);
     await candidateRecord('prod', now - 101 * HOUR);
-    await switchProduction(runtime.storage, { jobKey: 'prod', fineTunedModel: model, deploymentName: name('prod'), datasetVersion: 'v1' }, { expected: undefined, now: new Date(now - 99 * HOUR) });
+    await switchProduction(
+      runtime.storage,
+      { jobKey: 'prod', fineTunedModel: model, deploymentName: name('prod'), datasetVersion: 'v1' },
+      { expected: undefined, now: new Date(now - 99 * HOUR) },
+    );
     // Failed after deploy (evaluation retries exhausted) 30 h ago: grace period over.
-    await job('failed', 'failed', now - 30 * HOUR, { finishedAt: iso(now - 30 * HOUR), error: 'gave up after 2 retries of the evaluate step: 503' });
+    await job('failed', 'failed', now - 30 * HOUR, {
+      finishedAt: iso(now - 30 * HOUR),
+      error: 'gave up after 2 retries of the evaluate step: 503',
+    });
     await candidateRecord('failed', now - 32 * HOUR);
     // Cancelled 1 h ago, before evaluation wrote any deployment record: grace period runs.
     await job('cancelled', 'cancelled', now - HOUR, { finishedAt: iso(now - HOUR) });
@@ -253,7 +313,12 @@ describe('runDeploymentLifecycle: candidates whose evaluation never finishes (Az
     expect(await exists('failed')).toBe(false);
     expect(await exists('stuck')).toBe(false);
     expect(await exists('cancelled')).toBe(true);
-    expect(await getDeploymentRecord(runtime.storage, name('cancelled'))).toMatchObject({ role: 'abandoned', jobKey: 'cancelled', releasedAt: iso(now - HOUR), deployedAt: iso(now - 2 * HOUR) });
+    expect(await getDeploymentRecord(runtime.storage, name('cancelled'))).toMatchObject({
+      role: 'abandoned',
+      jobKey: 'cancelled',
+      releasedAt: iso(now - HOUR),
+      deployedAt: iso(now - 2 * HOUR),
+    });
     // The adopted deployment is charged from its job's deploy on (2 h at $2).
     expect(first.charged.find((c) => c.deploymentName === name('cancelled'))).toMatchObject({ hours: 2, costUsd: 4 });
 
@@ -291,18 +356,29 @@ describe('runDeploymentLifecycle: candidates whose evaluation never finishes (Az
     expect(await exists('within')).toBe(true);
     expect((await getDeploymentRecord(runtime.storage, name('within')))!.role).toBe('abandoned');
     expect(await exists('prod')).toBe(true);
-    expect((await listDeploymentRecords(runtime.storage)).filter((r) => r.role === 'retired').map((r) => r.deploymentName).sort()).toEqual(
-      ['cancelled', 'failed', 'leased', 'stuck'].map(name).sort(),
-    );
+    expect(
+      (await listDeploymentRecords(runtime.storage))
+        .filter((r) => r.role === 'retired')
+        .map((r) => r.deploymentName)
+        .sort(),
+    ).toEqual(['cancelled', 'failed', 'leased', 'stuck'].map(name).sort());
   });
 
-  it('records a failed job\'s deployment that no longer exists as gone, and reports a candidate without a job instead of deleting it', async () => {
+  it("records a failed job's deployment that no longer exists as gone, and reports a candidate without a job instead of deleting it", async () => {
     await job('nodeploy', 'failed', now - 3 * HOUR, { finishedAt: iso(now - 3 * HOUR), error: 'deploy: provisioning failed' });
     await deploy(name('orphan'));
-    await saveDeploymentRecord(runtime.storage, { deploymentName: name('orphan'), fineTunedModel: model, jobKey: 'orphan', role: 'candidate', deployedAt: iso(now - 50 * HOUR) });
+    await saveDeploymentRecord(runtime.storage, {
+      deploymentName: name('orphan'),
+      fineTunedModel: model,
+      jobKey: 'orphan',
+      role: 'candidate',
+      deployedAt: iso(now - 50 * HOUR),
+    });
     const result = await runDeploymentLifecycle(runtime, { now: new Date(now) });
     expect(result.abandoned).toEqual([expect.objectContaining({ jobKey: 'nodeploy', deployed: false })]);
-    expect(result.problems).toEqual([expect.stringContaining(`candidate deployment ${name('orphan')} (job orphan) has had no verdict since`)]);
+    expect(result.problems).toEqual([
+      expect.stringContaining(`candidate deployment ${name('orphan')} (job orphan) has had no verdict since`),
+    ]);
     expect(await exists('orphan')).toBe(true);
     expect((await getDeploymentRecord(runtime.storage, name('orphan')))!.role).toBe('candidate');
     // Deleted by hand, as the problem says: recorded as gone, no longer reported.
@@ -332,8 +408,15 @@ describe('promotion history survives a crash between the pointer switch and the 
     model = await trainModel(settings, run);
     for (const n of ['a', 'b']) await runtime.fineTune.deployments.deployModel({ deploymentName: `${run}-${n}`, model, backoff: FAST });
     // Ratings: one while A is production, one while B is.
-    for (const [i, [rating, at]] of ([[2, '2026-05-01T12:00:00Z'], [5, '2026-05-02T12:00:00Z']] as const).entries()) {
-      await storage.table(TABLES.feedback).createEntity({ partitionKey: `c${i}`, rowKey: 'f-1', conversationId: `c${i}`, rating, file: 'f', line: 1, receivedAt: at });
+    for (const [i, [rating, at]] of (
+      [
+        [2, '2026-05-01T12:00:00Z'],
+        [5, '2026-05-02T12:00:00Z'],
+      ] as const
+    ).entries()) {
+      await storage
+        .table(TABLES.feedback)
+        .createEntity({ partitionKey: `c${i}`, rowKey: 'f-1', conversationId: `c${i}`, rating, file: 'f', line: 1, receivedAt: at });
     }
   });
   // Unset when beforeAll failed before creating it.
@@ -365,11 +448,18 @@ describe('promotion history survives a crash between the pointer switch and the 
       });
     },
   });
-  const version = (n: string): ModelVersion => ({ jobKey: `j-${n}`, fineTunedModel: model, deploymentName: `${run}-${n}`, datasetVersion: `v-${n}` });
+  const version = (n: string): ModelVersion => ({
+    jobKey: `j-${n}`,
+    fineTunedModel: model,
+    deploymentName: `${run}-${n}`,
+    datasetVersion: `v-${n}`,
+  });
 
   it('the next lifecycle run re-creates the lost row from the pointer, so CSAT goes to the right model', async () => {
     crashArmed = true;
-    await expect(switchProduction(crashing(), version('a'), { expected: undefined, now: new Date('2026-05-01T00:00:00Z') })).rejects.toThrow('simulated crash');
+    await expect(
+      switchProduction(crashing(), version('a'), { expected: undefined, now: new Date('2026-05-01T00:00:00Z') }),
+    ).rejects.toThrow('simulated crash');
     expect((await getProductionPointer(storage))!.jobKey).toBe('j-a');
     expect(await listPromotions(storage)).toEqual([]);
     // Without the row, A's rating is counted as before tuneloop.
@@ -387,7 +477,9 @@ describe('promotion history survives a crash between the pointer switch and the 
   it('a promotion re-creates the lost row of the promotion it replaces, before any lifecycle run', async () => {
     crashArmed = true;
     const a = (await getProductionPointer(storage))!;
-    await expect(switchProduction(crashing(), version('b'), { expected: a, now: new Date('2026-05-02T00:00:00Z') })).rejects.toThrow('simulated crash');
+    await expect(switchProduction(crashing(), version('b'), { expected: a, now: new Date('2026-05-02T00:00:00Z') })).rejects.toThrow(
+      'simulated crash',
+    );
     const b = (await getProductionPointer(storage))!;
     expect(b).toMatchObject({ jobKey: 'j-b', sequence: 2, previousJobKey: 'j-a' });
     expect((await listPromotions(storage)).map((p) => p.sequence)).toEqual([1]);
@@ -410,9 +502,22 @@ describe('promotion history survives a crash between the pointer switch and the 
 
   it('reports a damaged pointer row as a problem and still runs the rest', async () => {
     const damaged = await isolatedStorage();
-    await damaged.table(TABLES.models).createEntity({ partitionKey: 'production', rowKey: 'current', jobKey: 'j-a', fineTunedModel: model, deploymentName: `${run}-a`, datasetVersion: 'v-a', sequence: 'two', promotedAt: '2026-05-01T00:00:00Z' });
+    await damaged.table(TABLES.models).createEntity({
+      partitionKey: 'production',
+      rowKey: 'current',
+      jobKey: 'j-a',
+      fineTunedModel: model,
+      deploymentName: `${run}-a`,
+      datasetVersion: 'v-a',
+      sequence: 'two',
+      promotedAt: '2026-05-01T00:00:00Z',
+    });
     const result = await runDeploymentLifecycle({ ...runtime, storage: damaged }, { now: new Date('2026-05-01T02:00:00Z') });
-    expect(result.problems).toEqual([expect.stringMatching(/^promotion history: production pointer \(table \w+, production\/current\) has sequence NaN; expected a whole number/)]);
+    expect(result.problems).toEqual([
+      expect.stringMatching(
+        /^promotion history: production pointer \(table \w+, production\/current\) has sequence NaN; expected a whole number/,
+      ),
+    ]);
     expect(await listPromotions(damaged)).toEqual([]);
     expect(result.charged.map((c) => c.deploymentName)).toEqual([`${run}-a`]);
   });
@@ -420,8 +525,20 @@ describe('promotion history survives a crash between the pointer switch and the 
   it('puts deployment roles back in line with the pointer when a promotion stopped before updating them', async () => {
     // Pointer = c (above), but evaluate's role updates never ran: b still says production, c candidate.
     const c = (await getProductionPointer(storage))!;
-    await saveDeploymentRecord(storage, { deploymentName: `${run}-b`, fineTunedModel: model, jobKey: 'j-b', role: 'production', deployedAt: '2026-05-01T23:00:00Z' });
-    await saveDeploymentRecord(storage, { deploymentName: `${run}-c`, fineTunedModel: model, jobKey: 'j-c', role: 'candidate', deployedAt: '2026-05-02T23:00:00Z' });
+    await saveDeploymentRecord(storage, {
+      deploymentName: `${run}-b`,
+      fineTunedModel: model,
+      jobKey: 'j-b',
+      role: 'production',
+      deployedAt: '2026-05-01T23:00:00Z',
+    });
+    await saveDeploymentRecord(storage, {
+      deploymentName: `${run}-c`,
+      fineTunedModel: model,
+      jobKey: 'j-c',
+      role: 'candidate',
+      deployedAt: '2026-05-02T23:00:00Z',
+    });
     await runDeploymentLifecycle(runtime, { now: new Date('2026-05-03T01:00:00Z') });
     expect(await getDeploymentRecord(storage, `${run}-b`)).toMatchObject({ role: 'superseded', releasedAt: c.promotedAt });
     expect((await getDeploymentRecord(storage, `${run}-c`))!.role).toBe('production');

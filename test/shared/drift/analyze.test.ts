@@ -12,8 +12,10 @@ function sample(lines: string[], quarantined = 0): DriftSample {
 /** Conversations whose lengths are drawn from one distribution (seeded), all in one world. */
 function sameWorld(n: number, prefix: string, seed: number): string[] {
   let x = seed;
-  const next = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
-  return coffeeConversations(n, prefix).map((c) => curatedLine({ ...c, extraExchanges: Math.floor(next() * 4), user: `${c.user} ${'really '.repeat(Math.floor(next() * 6))}` }));
+  const next = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
+  return coffeeConversations(n, prefix).map((c) =>
+    curatedLine({ ...c, extraExchanges: Math.floor(next() * 4), user: `${c.user} ${'really '.repeat(Math.floor(next() * 6))}` }),
+  );
 }
 
 describe('analyzeDrift', () => {
@@ -23,7 +25,12 @@ describe('analyzeDrift', () => {
     const analysis = analyzeDrift(ref, rec, { minSamples: 20 });
     const length = analysis.metrics.find((m) => m.name === 'length_psi')!;
     // The raw statistic is exactly the quantile PSI of the two samples...
-    expect(length.value).toBe(quantilePsi(ref.conversations.map((c) => c.tokens), rec.conversations.map((c) => c.tokens)).psi);
+    expect(length.value).toBe(
+      quantilePsi(
+        ref.conversations.map((c) => c.tokens),
+        rec.conversations.map((c) => c.tokens),
+      ).psi,
+    );
     // ...and is inflated by small samples; the floor measured by re-splitting the pool absorbs it.
     expect(analysis.noiseFloors.length_psi).toBeGreaterThan(0.1);
     expect(length.detail).toMatchObject({ noise_floor: analysis.noiseFloors.length_psi });
@@ -34,7 +41,11 @@ describe('analyzeDrift', () => {
   });
 
   it('a real shift stands far above the floor and drives the score', () => {
-    const analysis = analyzeDrift(sample(coffeeConversations(40, 'a').map(curatedLine)), sample(bankingConversations(40, 'b').map(curatedLine)), { minSamples: 20 });
+    const analysis = analyzeDrift(
+      sample(coffeeConversations(40, 'a').map(curatedLine)),
+      sample(bankingConversations(40, 'b').map(curatedLine)),
+      { minSamples: 20 },
+    );
     const excess = analysis.metrics
       .filter((m) => ['issue_type_psi', 'issue_type_jsd', 'length_psi', 'turns_psi', 'token_jsd'].includes(m.name))
       .map((m) => [m.name, m.value - analysis.noiseFloors[m.name]!] as const)
@@ -48,16 +59,31 @@ describe('analyzeDrift', () => {
   });
 
   it('skips what it cannot compute honestly, with the reason', () => {
-    const analysis = analyzeDrift(sample(coffeeConversations(40, 'a').map(curatedLine)), sample(coffeeConversations(10, 'b').map(curatedLine), 1), { minSamples: 20 });
+    const analysis = analyzeDrift(
+      sample(coffeeConversations(40, 'a').map(curatedLine)),
+      sample(coffeeConversations(10, 'b').map(curatedLine), 1),
+      { minSamples: 20 },
+    );
     expect(analysis.metrics).toEqual([]);
     expect(analysis.score).toBeUndefined();
-    expect(analysis.skipped).toContainEqual({ name: 'length_psi', reason: '10 conversations in the recent window, fewer than TUNELOOP_DRIFT_MIN_SAMPLES=20' });
-    expect(analysis.skipped).toContainEqual({ name: 'quarantine_share', reason: '11 records in the recent window, fewer than TUNELOOP_DRIFT_MIN_SAMPLES=20' });
+    expect(analysis.skipped).toContainEqual({
+      name: 'length_psi',
+      reason: '10 conversations in the recent window, fewer than TUNELOOP_DRIFT_MIN_SAMPLES=20',
+    });
+    expect(analysis.skipped).toContainEqual({
+      name: 'quarantine_share',
+      reason: '11 records in the recent window, fewer than TUNELOOP_DRIFT_MIN_SAMPLES=20',
+    });
     const unlabelled = coffeeConversations(30, 'c').map((c) => curatedLine({ ...c, issueType: undefined, csat: undefined }));
     const b = analyzeDrift(sample(coffeeConversations(40, 'a').map(curatedLine)), sample(unlabelled), { minSamples: 20 });
-    expect(b.skipped).toContainEqual({ name: 'issue_type_psi', reason: '0 conversations with an issue_type in the recent window, fewer than TUNELOOP_DRIFT_MIN_SAMPLES=20' });
+    expect(b.skipped).toContainEqual({
+      name: 'issue_type_psi',
+      reason: '0 conversations with an issue_type in the recent window, fewer than TUNELOOP_DRIFT_MIN_SAMPLES=20',
+    });
     expect(b.skipped.map((s) => s.name)).toEqual(expect.arrayContaining(['issue_type_jsd', 'csat_mean', 'csat_mean_change']));
-    expect(b.metrics.map((m) => m.name)).toEqual(expect.arrayContaining(['length_psi', 'turns_psi', 'token_jsd', 'oov_rate', 'quarantine_share']));
+    expect(b.metrics.map((m) => m.name)).toEqual(
+      expect.arrayContaining(['length_psi', 'turns_psi', 'token_jsd', 'oov_rate', 'quarantine_share']),
+    );
   });
 });
 

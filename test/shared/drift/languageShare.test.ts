@@ -3,16 +3,14 @@ import { populationStabilityIndex } from '../../../src/shared/drift/metrics';
 import type { ConversationSample, DriftSample } from '../../../src/shared/drift/samples';
 
 const sample = (languages: string[]): DriftSample => ({
-  conversations: languages.map(
-    (language, i): ConversationSample => ({
-      conversationId: `c${i}`,
-      tokens: 40,
-      turns: 4,
-      userTokens: ['my', 'parcel', 'is', 'late'],
-      language,
-      record: {} as ConversationSample['record'],
-    }),
-  ),
+  conversations: languages.map((language, i): ConversationSample => ({
+    conversationId: `c${i}`,
+    tokens: 40,
+    turns: 4,
+    userTokens: ['my', 'parcel', 'is', 'late'],
+    language,
+    record: {} as ConversationSample['record'],
+  })),
   recordsUsed: languages.length,
   recordsQuarantined: 0,
   shards: [],

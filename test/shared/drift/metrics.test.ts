@@ -47,10 +47,22 @@ describe('Jensen–Shannon divergence = scipy.spatial.distance.jensenshannon(p, 
   });
   it('matches the written-out reference formula on other inputs', () => {
     const cases: [number[], number[]][] = [
-      [[1, 0], [0, 1]],
-      [[3, 3, 3], [3, 3, 3]],
-      [[0.1, 0.4, 0.5], [0.8, 0.15, 0.05]],
-      [[50, 1, 1, 1, 1, 0], [1, 1, 1, 1, 1, 45]],
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      [
+        [3, 3, 3],
+        [3, 3, 3],
+      ],
+      [
+        [0.1, 0.4, 0.5],
+        [0.8, 0.15, 0.05],
+      ],
+      [
+        [50, 1, 1, 1, 1, 0],
+        [1, 1, 1, 1, 1, 45],
+      ],
     ];
     for (const [a, b] of cases) {
       expect(Math.abs(jensenShannonDivergence(a, b) - scipyJensenShannon(a, b, 2) ** 2)).toBeLessThan(TOLERANCE);
@@ -91,7 +103,9 @@ describe('quantile bins of the reference (numpy.quantile linear, numpy.searchsor
   const recent = [10, 12, 14, 20, 22, 25, 33, 35, 38, 41, 44, 50, 52, 60, 61, 70, 72, 90, 100, 120];
   it('edges and counts match numpy', () => {
     const edges = quantileBinEdges(reference);
-    const numpyEdges = [5.0, 7.6000000000000005, 11.100000000000001, 12.0, 16.5, 20.4, 26.499999999999993, 32.80000000000001, 42.40000000000002];
+    const numpyEdges = [
+      5.0, 7.6000000000000005, 11.100000000000001, 12.0, 16.5, 20.4, 26.499999999999993, 32.80000000000001, 42.40000000000002,
+    ];
     expect(edges).toHaveLength(numpyEdges.length);
     edges.forEach((e, i) => expect(Math.abs(e - numpyEdges[i])).toBeLessThan(TOLERANCE));
     expect(binCounts(reference, edges)).toEqual([3, 1, 2, 3, 1, 2, 2, 2, 2, 2]);
@@ -114,14 +128,25 @@ describe('quantile bins of the reference (numpy.quantile linear, numpy.searchsor
 
 describe('categorical and token helpers', () => {
   it('aligns categories on the sorted union', () => {
-    expect(categoricalCounts(['b', 'a', 'b'], ['c', 'b'])).toEqual({ categories: ['a', 'b', 'c'], reference: [1, 2, 0], recent: [0, 1, 1] });
+    expect(categoricalCounts(['b', 'a', 'b'], ['c', 'b'])).toEqual({
+      categories: ['a', 'b', 'c'],
+      reference: [1, 2, 0],
+      recent: [0, 1, 1],
+    });
   });
   it('tokenises words and numbers, lower-cased', () => {
     expect(unigramTokens("I can't pay 20 EUR — Café!")).toEqual(['i', "can't", 'pay', '20', 'eur', 'café']);
   });
   it('out-of-vocabulary rate counts occurrences', () => {
-    const ref = new Map([['card', 3], ['pay', 1]]);
-    const rec = new Map([['card', 2], ['coffee', 1], ['latte', 1]]);
+    const ref = new Map([
+      ['card', 3],
+      ['pay', 1],
+    ]);
+    const rec = new Map([
+      ['card', 2],
+      ['coffee', 1],
+      ['latte', 1],
+    ]);
     expect(outOfVocabularyRate(ref, rec)).toBe(0.5);
   });
 });

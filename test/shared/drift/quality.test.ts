@@ -67,6 +67,8 @@ describe('productionModelQuality (emulator)', () => {
     expect(result.skipped.map((s) => s.name)).toEqual(['model_intent_f1', 'model_bleu']);
     expect(result.skipped[0].reason).toMatch(/^the production deployment no-such-deployment did not answer: /);
     const few = await productionModelQuality(missing, coffee.slice(0, 5), { maxConversations: 50, minSamples: 20 });
-    expect(few.skipped[0].reason).toBe('5 recent conversations with an issue_type (of the newest 5), fewer than TUNELOOP_DRIFT_MIN_SAMPLES=20');
+    expect(few.skipped[0].reason).toBe(
+      '5 recent conversations with an issue_type (of the newest 5), fewer than TUNELOOP_DRIFT_MIN_SAMPLES=20',
+    );
   });
 });

@@ -24,7 +24,11 @@ describe('runDriftWatch (Azurite)', () => {
   beforeEach(async () => {
     azurite = await startPrivateAzurite();
     dir = await mkdtemp(join(tmpdir(), 'tuneloop-drift-'));
-    const settings = loadSettings({ TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: dir, TUNELOOP_DRIFT_MIN_SAMPLES: '20' });
+    const settings = loadSettings({
+      TUNELOOP_STORAGE: azurite.connectionString,
+      TUNELOOP_LOCAL_DIR: dir,
+      TUNELOOP_DRIFT_MIN_SAMPLES: '20',
+    });
     runtime = createRuntime(settings, {
       storage: azurite.storage,
       telemetry: new LocalJsonlTelemetry({ path: join(dir, 'telemetry.jsonl') }),
@@ -49,7 +53,18 @@ describe('runDriftWatch (Azurite)', () => {
       expect.objectContaining({ name: 'csat_mean', value: 4.5 }),
     ]);
     expect(run.skipped.map((s) => s.name).sort()).toEqual(
-      ['csat_mean_change', 'issue_type_jsd', 'issue_type_psi', 'language_psi', 'length_psi', 'model_bleu', 'model_intent_f1', 'oov_rate', 'token_jsd', 'turns_psi'].sort(),
+      [
+        'csat_mean_change',
+        'issue_type_jsd',
+        'issue_type_psi',
+        'language_psi',
+        'length_psi',
+        'model_bleu',
+        'model_intent_f1',
+        'oov_rate',
+        'token_jsd',
+        'turns_psi',
+      ].sort(),
     );
     const { records } = await readTelemetryRecords(join(dir, 'telemetry.jsonl'));
     expect(records.filter((r) => r.kind === 'metric' && r.name === 'tuneloop.drift.quarantine_share')).toHaveLength(1);
@@ -65,15 +80,31 @@ describe('runDriftWatch (Azurite)', () => {
     const asked: AssembleOptions[] = [];
     const assemble = (_r: Runtime, o: AssembleOptions): Promise<AssemblyOutcome> => {
       asked.push(o);
-      return Promise.resolve({ outcome: 'skipped', reason: 'unchanged', detail: 'assembly stand-in: this test is about what the watch asks for' });
+      return Promise.resolve({
+        outcome: 'skipped',
+        reason: 'unchanged',
+        detail: 'assembly stand-in: this test is about what the watch asks for',
+      });
     };
     const withSettings = (extra: Record<string, string>) =>
-      createRuntime(loadSettings({ TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: dir, TUNELOOP_DRIFT_MIN_SAMPLES: '20', TUNELOOP_DRIFT_RETRAIN_COOLDOWN_HOURS: '0', ...extra }), {
-        storage: azurite.storage,
-      });
+      createRuntime(
+        loadSettings({
+          TUNELOOP_STORAGE: azurite.connectionString,
+          TUNELOOP_LOCAL_DIR: dir,
+          TUNELOOP_DRIFT_MIN_SAMPLES: '20',
+          TUNELOOP_DRIFT_RETRAIN_COOLDOWN_HOURS: '0',
+          ...extra,
+        }),
+        {
+          storage: azurite.storage,
+        },
+      );
     const large = await runDriftWatch(withSettings({ TUNELOOP_FULL_RETRAIN_DRIFT_SCORE: '0.3' }), { windowStart: start, assemble });
     expect(large.score!).toBeGreaterThanOrEqual(0.3);
-    const moderate = await runDriftWatch(withSettings({ TUNELOOP_FULL_RETRAIN_DRIFT_SCORE: String(large.score! + 1) }), { windowStart: start, assemble });
+    const moderate = await runDriftWatch(withSettings({ TUNELOOP_FULL_RETRAIN_DRIFT_SCORE: String(large.score! + 1) }), {
+      windowStart: start,
+      assemble,
+    });
     expect(moderate.decision).toMatchObject({ kind: 'retrain' });
     expect(asked.map((o) => ({ trigger: o.trigger, forceFull: o.forceFull }))).toEqual([
       { trigger: 'drift', forceFull: true },
@@ -92,7 +123,16 @@ describe('runDriftWatch (Azurite)', () => {
     expect(run1.score!).toBeLessThan(runtime.config.drift.threshold);
     expect(run1.decision).toEqual({ kind: 'below-threshold' });
     expect(run1.metrics.map((m) => m.name)).toEqual(
-      expect.arrayContaining(['issue_type_psi', 'issue_type_jsd', 'length_psi', 'turns_psi', 'token_jsd', 'oov_rate', 'csat_mean_change', 'quarantine_share']),
+      expect.arrayContaining([
+        'issue_type_psi',
+        'issue_type_jsd',
+        'length_psi',
+        'turns_psi',
+        'token_jsd',
+        'oov_rate',
+        'csat_mean_change',
+        'quarantine_share',
+      ]),
     );
 
     const start2 = await secondBoundary();
@@ -105,17 +145,24 @@ describe('runDriftWatch (Azurite)', () => {
     expect(byName.oov_rate).toBeGreaterThan(0.5);
     expect(byName.csat_mean_change).toBeLessThan(-1.5);
     expect(byName.quarantine_share).toBeCloseTo(8 / 48, 12);
-    expect(run2.decision).toMatchObject({ kind: 'retrain', assembly: { outcome: 'submitted', datasetVersion: expect.stringMatching(/^ds-/), jobKey: expect.stringMatching(/^job-ds-/) } });
+    expect(run2.decision).toMatchObject({
+      kind: 'retrain',
+      assembly: { outcome: 'submitted', datasetVersion: expect.stringMatching(/^ds-/), jobKey: expect.stringMatching(/^job-ds-/) },
+    });
 
     // The assembly really ran: a dataset version and a submit message for the job loop.
     const manifests: string[] = [];
-    for await (const b of runtime.storage.container(CONTAINERS.datasets).listBlobsFlat()) if (b.name.endsWith('manifest.json')) manifests.push(b.name);
+    for await (const b of runtime.storage.container(CONTAINERS.datasets).listBlobsFlat())
+      if (b.name.endsWith('manifest.json')) manifests.push(b.name);
     expect(manifests).toHaveLength(1);
     const peeked = await runtime.storage.queue(QUEUES.jobs).peekMessages({ numberOfMessages: 5 });
     expect(peeked.peekedMessageItems).toHaveLength(1);
 
     const events = (await import('node:fs/promises')).readFile(join(dir, 'events.jsonl'), 'utf8');
-    const published = (await events).trim().split('\n').map((l) => JSON.parse(l));
+    const published = (await events)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(published.map((e) => e.type)).toEqual(['tuneloop.dataset.assembled', 'tuneloop.drift.alert', 'tuneloop.retrain.decided']);
     expect(published[1]).toMatchObject({ specversion: '1.0', data: { threshold: 0.25, driven_by: run2.scoreDrivenBy } });
     expect(published[2].data).toMatchObject({ outcome: 'submitted', job_key: expect.stringMatching(/^job-ds-/) });
@@ -133,7 +180,7 @@ describe('runDriftWatch (Azurite)', () => {
     expect(runs.map((r) => r.decision.kind)).toEqual(['cooldown', 'retrain', 'below-threshold']);
   });
 
-  it('uses the production model\'s dataset as reference and measures the model on recent labelled data', async () => {
+  it("uses the production model's dataset as reference and measures the model on recent labelled data", async () => {
     await writeShard(runtime.storage, 'ref.jsonl/1.jsonl', coffeeConversations(40, 'ref'));
     const createdAt = await secondBoundary({ strict: true });
     // Written after the dataset was assembled: not part of the production model's training data.
@@ -141,7 +188,14 @@ describe('runDriftWatch (Azurite)', () => {
     const manifest = JSON.stringify({ version: 'ds-1', createdAt: createdAt.toISOString() });
     await runtime.storage.container(CONTAINERS.datasets).getBlockBlobClient('ds-1/manifest.json').upload(manifest, manifest.length);
     await runtime.storage.table(TABLES.models).createEntity({
-      partitionKey: 'production', rowKey: 'current', jobKey: 'job-ds-1', fineTunedModel: 'ft:coffee-1', deploymentName: 'tuneloop-ft-1', datasetVersion: 'ds-1', sequence: 1, promotedAt: createdAt.toISOString(),
+      partitionKey: 'production',
+      rowKey: 'current',
+      jobKey: 'job-ds-1',
+      fineTunedModel: 'ft:coffee-1',
+      deploymentName: 'tuneloop-ft-1',
+      datasetVersion: 'ds-1',
+      sequence: 1,
+      promotedAt: createdAt.toISOString(),
     });
     // No fine-tuned deployment runs here: this stand-in knows only coffee intents, like a model trained on the reference.
     const asked: string[] = [];
@@ -150,13 +204,18 @@ describe('runDriftWatch (Azurite)', () => {
       async complete(messages) {
         asked.push(messages[0].content);
         const text = messages.map((m) => m.content).join(' ');
-        if (/answer with its issue type/.test(text)) return { text: /card|transfer|exchange/.test(text) ? 'order_drink' : 'menu_question', latencyMs: 1 };
+        if (/answer with its issue type/.test(text))
+          return { text: /card|transfer|exchange/.test(text) ? 'order_drink' : 'menu_question', latencyMs: 1 };
         return { text: 'Sure, one large latte coming right up.', latencyMs: 1 };
       },
     };
     const start = await secondBoundary();
     await writeShard(runtime.storage, 'recent.jsonl/1.jsonl', bankingConversations(24, 'r'));
-    const run = await runDriftWatch(runtime, { windowStart: start, chatModel: () => model, assemble: async () => ({ outcome: 'skipped', reason: 'test', detail: 'not assembling here' }) });
+    const run = await runDriftWatch(runtime, {
+      windowStart: start,
+      chatModel: () => model,
+      assemble: async () => ({ outcome: 'skipped', reason: 'test', detail: 'not assembling here' }),
+    });
     expect(run.reference).toMatchObject({ kind: 'production', datasetVersion: 'ds-1', conversations: 40, cutoff: createdAt.toISOString() });
     const byName = Object.fromEntries(run.metrics.map((m) => [m.name, m]));
     expect(byName.model_intent_f1.value).toBe(0);
@@ -170,7 +229,10 @@ describe('runDriftWatch (Azurite)', () => {
   });
 
   it('reports unreadable shard lines with file, line and reason and uses the rest', async () => {
-    await writeShard(runtime.storage, 'ref.jsonl/1.jsonl', coffeeConversations(25, 'ref'), ['{"conversation_id": "broken"', '{"conversation_id":"x","kind":"conversation"}']);
+    await writeShard(runtime.storage, 'ref.jsonl/1.jsonl', coffeeConversations(25, 'ref'), [
+      '{"conversation_id": "broken"',
+      '{"conversation_id":"x","kind":"conversation"}',
+    ]);
     const start = await secondBoundary();
     await writeShard(runtime.storage, 'new.jsonl/1.jsonl', coffeeConversations(25, 'new'));
     const run = await runDriftWatch(runtime, { windowStart: start });

@@ -45,11 +45,12 @@ describe('tuneloop forget (private Azurite)', () => {
     '\n' +
     `{"conversation_id": "broken", "messages": [{"role": "customer", "text": "call me on ${PHONE} or write to ${EMAIL}"}\n`;
   const day2 = freshConversations(12, 'd', 1);
-  const feedback = [
-    JSON.stringify({ conversation_id: 'c-3', rating: 2, comment: 'slow' }),
-    JSON.stringify({ conversation_id: 'c-mail', rating: 5, comment: `thanks, reach me at ${EMAIL}` }),
-    JSON.stringify({ conversation_id: 'c-4', rating: 4 }),
-  ].join('\n') + '\n';
+  const feedback =
+    [
+      JSON.stringify({ conversation_id: 'c-3', rating: 2, comment: 'slow' }),
+      JSON.stringify({ conversation_id: 'c-mail', rating: 5, comment: `thanks, reach me at ${EMAIL}` }),
+      JSON.stringify({ conversation_id: 'c-4', rating: 4 }),
+    ].join('\n') + '\n';
 
   async function text(container: string, name: string): Promise<string> {
     return (await azurite.storage.container(container).getBlobClient(name).downloadToBuffer()).toString('utf8');
@@ -121,23 +122,40 @@ describe('tuneloop forget (private Azurite)', () => {
   it('erases one conversation from raw logs, curated shards, feedback and the untrained dataset; marks the trained model; reports where', async () => {
     const c3 = /"conversation_id":"c-3"/;
     expect(await text(CONTAINERS.raw, 'chats/day-1.jsonl')).toMatch(c3);
-    const before = await text(CONTAINERS.datasets, untrained.files.holdoutRecords) + (await text(CONTAINERS.datasets, untrained.files.train)) + (await text(CONTAINERS.datasets, untrained.files.validation));
+    const before =
+      (await text(CONTAINERS.datasets, untrained.files.holdoutRecords)) +
+      (await text(CONTAINERS.datasets, untrained.files.train)) +
+      (await text(CONTAINERS.datasets, untrained.files.validation));
     expect(before).toContain('customer number 23757 '); // c-3's words (3 × 7919)
-    const trainedBefore = (await text(CONTAINERS.datasets, trained.files.train)) + (await text(CONTAINERS.datasets, trained.files.validation)) + (await text(CONTAINERS.datasets, trained.files.holdout));
+    const trainedBefore =
+      (await text(CONTAINERS.datasets, trained.files.train)) +
+      (await text(CONTAINERS.datasets, trained.files.validation)) +
+      (await text(CONTAINERS.datasets, trained.files.holdout));
 
     const report = await forget(runtime, conversationTarget('chats/day-1.jsonl/c-3'), { requestId: 'req-1' });
 
     expect(report.conversations).toBe(1);
     const places = Object.fromEntries(report.found.map((f) => [`${f.location}:${f.action}`, f]));
     const rawFound = report.found.filter((f) => f.location === 'raw-logs').map((f) => [f.name, f.records, f.action]);
-    expect(rawFound.sort()).toEqual([['chats/day-1.jsonl', 1, 'removed'], ['feedback/ratings.jsonl', 1, 'removed']]);
+    expect(rawFound.sort()).toEqual([
+      ['chats/day-1.jsonl', 1, 'removed'],
+      ['feedback/ratings.jsonl', 1, 'removed'],
+    ]);
     expect(places['curated:removed'].records).toBeGreaterThanOrEqual(1);
     expect(places['feedback:deleted']).toMatchObject({ records: 1 });
-    expect(report.found.some((f) => f.location === 'datasets' && f.action === 'removed' && f.name.startsWith(untrained.version))).toBe(true);
+    expect(report.found.some((f) => f.location === 'datasets' && f.action === 'removed' && f.name.startsWith(untrained.version))).toBe(
+      true,
+    );
     // The trained version is rewritten too (the model cannot forget, so it is marked); its uploads wait for the job to end.
-    expect(report.found.some((f) => f.location === 'datasets' && f.action === 'removed' && f.trained && f.name.startsWith(trained.version))).toBe(true);
-    expect(report.found.filter((f) => f.location === 'azure-openai-files')).toEqual([expect.objectContaining({ name: 'file-1', action: 'kept-running', trained: true })]);
-    expect(report.modelsMarked).toEqual([{ jobKey: `job-${trained.version}`, datasetVersion: trained.version, fineTunedModel: 'gpt-4o-mini-2024-07-18.ft-trained' }]);
+    expect(
+      report.found.some((f) => f.location === 'datasets' && f.action === 'removed' && f.trained && f.name.startsWith(trained.version)),
+    ).toBe(true);
+    expect(report.found.filter((f) => f.location === 'azure-openai-files')).toEqual([
+      expect.objectContaining({ name: 'file-1', action: 'kept-running', trained: true }),
+    ]);
+    expect(report.modelsMarked).toEqual([
+      { jobKey: `job-${trained.version}`, datasetVersion: trained.version, fineTunedModel: 'gpt-4o-mini-2024-07-18.ft-trained' },
+    ]);
 
     // Raw: the line is gone, every other line is intact, and the rewrite is not preprocessed again.
     const raw = await text(CONTAINERS.raw, 'chats/day-1.jsonl');
@@ -156,22 +174,34 @@ describe('tuneloop forget (private Azurite)', () => {
     expect((await rows(TABLES.feedback)).filter((r) => r.conversationId === 'c-4')).toHaveLength(1);
 
     // Both versions rewritten; each manifest notes the erasure, the trained one says so.
-    const after = await text(CONTAINERS.datasets, untrained.files.holdoutRecords) + (await text(CONTAINERS.datasets, untrained.files.train)) + (await text(CONTAINERS.datasets, untrained.files.validation));
+    const after =
+      (await text(CONTAINERS.datasets, untrained.files.holdoutRecords)) +
+      (await text(CONTAINERS.datasets, untrained.files.train)) +
+      (await text(CONTAINERS.datasets, untrained.files.validation));
     expect(after).not.toContain('customer number 23757 ');
     expect(after).not.toMatch(/"conversationId":"c-3"|"conversation_id":"c-3"/);
     const manifest = JSON.parse(await text(CONTAINERS.datasets, `${untrained.version}/manifest.json`));
     expect(manifest.erasures).toEqual([expect.objectContaining({ requestId: 'req-1' })]);
-    const trainedAfter = (await text(CONTAINERS.datasets, trained.files.train)) + (await text(CONTAINERS.datasets, trained.files.validation)) + (await text(CONTAINERS.datasets, trained.files.holdout));
+    const trainedAfter =
+      (await text(CONTAINERS.datasets, trained.files.train)) +
+      (await text(CONTAINERS.datasets, trained.files.validation)) +
+      (await text(CONTAINERS.datasets, trained.files.holdout));
     expect(trainedBefore).toContain('customer number 23757 ');
     expect(trainedAfter).not.toContain('customer number 23757 ');
-    expect(JSON.parse(await text(CONTAINERS.datasets, `${trained.version}/manifest.json`)).erasures).toEqual([expect.objectContaining({ requestId: 'req-1', trained: true })]);
+    expect(JSON.parse(await text(CONTAINERS.datasets, `${trained.version}/manifest.json`)).erasures).toEqual([
+      expect.objectContaining({ requestId: 'req-1', trained: true }),
+    ]);
     const marks = (await rows(TABLES.erasures)).filter((r) => r.partitionKey === 'model');
     expect(marks).toEqual([expect.objectContaining({ jobKey: `job-${trained.version}`, trainedOnErasedData: true, requestId: 'req-1' })]);
 
     // Audit: a row and an event, neither holding the conversation id.
     const audit = (await rows(TABLES.erasures)).filter((r) => r.partitionKey === 'request');
     expect(audit).toEqual([expect.objectContaining({ rowKey: 'req-1', targetKind: 'conversation', conversations: 1 })]);
-    const events = fs.readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const events = fs
+      .readFileSync(path.join(dir, 'events.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const erased = events.filter((e) => e.type === 'tuneloop.erasure.completed');
     expect(erased).toHaveLength(1);
     expect(erased[0].data).toMatchObject({ request_id: 'req-1', conversations: 1, models_marked: 1 });
@@ -191,15 +221,25 @@ describe('tuneloop forget (private Azurite)', () => {
       split: 'train',
       tokens: 20,
       source: { file: 'chats/day-1.jsonl', line: 4 },
-      example: { messages: [{ role: 'user', content: 'late copy of c-3' }, { role: 'assistant', content: 'still here' }] },
+      example: {
+        messages: [
+          { role: 'user', content: 'late copy of c-3' },
+          { role: 'assistant', content: 'still here' },
+        ],
+      },
     });
-    await azurite.storage.container(CONTAINERS.curated).getBlockBlobClient('chats/late/x.jsonl').upload(line + '\n', line.length + 1);
+    await azurite.storage
+      .container(CONTAINERS.curated)
+      .getBlockBlobClient('chats/late/x.jsonl')
+      .upload(line + '\n', line.length + 1);
     await upload('chats/day-3.jsonl', freshConversations(3, 'e', 2));
     await preprocessBlob(runtime, 'chats/day-3.jsonl');
     const outcome = await assembleDataset(runtime, { now: new Date('2026-11-03T02:00:00Z'), submit: false });
     if (outcome.outcome !== 'submitted') throw new Error(JSON.stringify(outcome));
     expect(outcome.manifest.forgottenExcluded).toBe(1);
-    const all = (await text(CONTAINERS.datasets, outcome.manifest.files.train)) + (await text(CONTAINERS.datasets, outcome.manifest.files.holdoutRecords));
+    const all =
+      (await text(CONTAINERS.datasets, outcome.manifest.files.train)) +
+      (await text(CONTAINERS.datasets, outcome.manifest.files.holdoutRecords));
     expect(all).not.toMatch(/late copy of c-3/);
   }, 300_000);
 
@@ -214,7 +254,8 @@ describe('tuneloop forget (private Azurite)', () => {
     for (const place of ['raw-logs', 'curated', 'quarantine', 'feedback']) expect(where).toContain(place);
     expect(io.out).not.toContain(EMAIL);
 
-    for (const container of [CONTAINERS.raw, CONTAINERS.quarantine, CONTAINERS.curated]) expect(await allText(container)).not.toContain(EMAIL);
+    for (const container of [CONTAINERS.raw, CONTAINERS.quarantine, CONTAINERS.curated])
+      expect(await allText(container)).not.toContain(EMAIL);
     expect(await allText(CONTAINERS.curated)).not.toMatch(/"conversation_id":"c-mail"/);
     expect((await rows(TABLES.feedback)).filter((r) => r.conversationId === 'c-mail')).toEqual([]);
     // Nothing tuneloop wrote about the erasure holds the e-mail.
@@ -229,9 +270,24 @@ describe('tuneloop forget (private Azurite)', () => {
   }, 300_000);
 
   it('the same request as a queue message, through the erasureRequests function', async () => {
-    await upload('chats/day-4.jsonl', conversationLine('cust-42', { issue: 'billing', turns: [['customer', 'My customer number is CUST-99812, please close the account.'], ['agent', 'The account is closed.']] }) + '\n' + freshConversations(2, 'f', 3));
+    await upload(
+      'chats/day-4.jsonl',
+      conversationLine('cust-42', {
+        issue: 'billing',
+        turns: [
+          ['customer', 'My customer number is CUST-99812, please close the account.'],
+          ['agent', 'The account is closed.'],
+        ],
+      }) +
+        '\n' +
+        freshConversations(2, 'f', 3),
+    );
     await preprocessBlob(runtime, 'chats/day-4.jsonl');
-    const host = new LocalHost({ definitions: functionDefinitions(settings, givenRuntime(runtime)).filter((d) => d.name === 'erasureRequests'), storage: azurite.storage, print: () => undefined });
+    const host = new LocalHost({
+      definitions: functionDefinitions(settings, givenRuntime(runtime)).filter((d) => d.name === 'erasureRequests'),
+      storage: azurite.storage,
+      print: () => undefined,
+    });
     const queue = azurite.storage.queue(QUEUES.erasure);
     await queue.createIfNotExists();
     await queue.sendMessage(Buffer.from(JSON.stringify({ requestId: 'req-queue', match: 'CUST-99812' })).toString('base64'));

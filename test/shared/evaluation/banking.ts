@@ -12,7 +12,8 @@ const SYSTEM = 'You are a helpful customer service assistant.';
 
 export const REPLIES: Record<string, string> = {
   card_arrival: 'Your card was posted and usually arrives within 5 working days; you can follow its delivery status in the app under Card.',
-  lost_or_stolen_card: 'I have frozen your card right away so nobody can use it; you can order a replacement in the app under Card settings.',
+  lost_or_stolen_card:
+    'I have frozen your card right away so nobody can use it; you can order a replacement in the app under Card settings.',
   exchange_rate: 'We use the interbank exchange rate at the moment of payment; the app shows the current rate before you exchange.',
   pin_blocked: 'Your PIN is blocked after three wrong attempts; you can unblock it at any ATM using Card services and then the PIN menu.',
   request_refund: 'Refund requests go to the merchant first; if they do not reply within 15 days I can open a chargeback for you.',

@@ -106,13 +106,10 @@ describe('BLEU against sacreBLEU test vectors', () => {
   }
 
   const corpus = group('corpus_bleu');
-  it.each(corpus.cases.map((c, i) => [i, JSON.stringify(c.overrides), c] as const))(
-    'corpus_bleu case %i overrides %s',
-    (_i, _o, c) => {
-      const result = corpusBleu(c.hypotheses, c.references, optionsFrom({ ...corpus.settings.defaults, ...c.overrides }));
-      expectClose(result.score, c.expected, Math.max(corpus.tolerance, 1e-6));
-    },
-  );
+  it.each(corpus.cases.map((c, i) => [i, JSON.stringify(c.overrides), c] as const))('corpus_bleu case %i overrides %s', (_i, _o, c) => {
+    const result = corpusBleu(c.hypotheses, c.references, optionsFrom({ ...corpus.settings.defaults, ...c.overrides }));
+    expectClose(result.score, c.expected, Math.max(corpus.tolerance, 1e-6));
+  });
 
   it('ngram_statistics: matched counts and totals per order', () => {
     const g = group('ngram_statistics');
@@ -139,11 +136,7 @@ describe('BLEU against sacreBLEU test vectors', () => {
     for (const c of g.cases) {
       const base = optionsFrom(g.settings);
       expectClose(corpusBleu(c.hypotheses, c.references, base).score / 100, c.expected_with_default_floor_0_1, g.tolerance);
-      expectClose(
-        corpusBleu(c.hypotheses, c.references, { ...base, smoothValue: 0 }).score / 100,
-        c.expected_with_floor_0_0,
-        g.tolerance,
-      );
+      expectClose(corpusBleu(c.hypotheses, c.references, { ...base, smoothValue: 0 }).score / 100, c.expected_with_floor_0_0, g.tolerance);
     }
   });
 
@@ -166,13 +159,14 @@ describe('BLEU against sacreBLEU test vectors', () => {
 
   for (const name of ['sentence_bleu', 'sentence_bleu_zero']) {
     const g = group<SentenceCase>(name);
-    it.each(g.cases.map((c, i) => [i, `${String(c.tokenize)}/${String(c.smooth_method)}/${String(c.smooth_value)}/lc=${String(c.lowercase)}`, c] as const))(
-      `${name} case %i %s`,
-      (_i, _d, c) => {
-        const r = sentenceBleu(c.hypothesis, c.references, optionsFrom(c));
-        expectClose(r.score, c.expected, g.tolerance);
-      },
-    );
+    it.each(
+      g.cases.map(
+        (c, i) => [i, `${String(c.tokenize)}/${String(c.smooth_method)}/${String(c.smooth_value)}/lc=${String(c.lowercase)}`, c] as const,
+      ),
+    )(`${name} case %i %s`, (_i, _d, c) => {
+      const r = sentenceBleu(c.hypothesis, c.references, optionsFrom(c));
+      expectClose(r.score, c.expected, g.tolerance);
+    });
   }
 });
 

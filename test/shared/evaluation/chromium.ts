@@ -13,7 +13,14 @@ export async function launchChromium(profileDir: string): Promise<BrowserContext
   return chromium.launchPersistentContext(profileDir, {
     executablePath: await sparticuzChromium.executablePath(),
     headless: true,
-    args: [...sparticuzChromium.args, '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      ...sparticuzChromium.args,
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 

@@ -13,24 +13,76 @@ import { qualityConfig } from '../../../src/shared/composition/config';
 
 describe('CSAT per model version', () => {
   const promotions = [
-    { sequence: 1, jobKey: 'a', deploymentName: 'dep-a', fineTunedModel: 'm-a', datasetVersion: 'v1', promotedAt: '2026-02-01T00:00:00.000Z' },
-    { sequence: 2, jobKey: 'b', deploymentName: 'dep-b', fineTunedModel: 'm-b', datasetVersion: 'v2', promotedAt: '2026-02-10T00:00:00.000Z' },
+    {
+      sequence: 1,
+      jobKey: 'a',
+      deploymentName: 'dep-a',
+      fineTunedModel: 'm-a',
+      datasetVersion: 'v1',
+      promotedAt: '2026-02-01T00:00:00.000Z',
+    },
+    {
+      sequence: 2,
+      jobKey: 'b',
+      deploymentName: 'dep-b',
+      fineTunedModel: 'm-b',
+      datasetVersion: 'v2',
+      promotedAt: '2026-02-10T00:00:00.000Z',
+    },
   ];
 
   it('attributes each rating to the model in production at its time', () => {
     const at = (iso: string, rating: number) => ({ rating, at: new Date(iso) });
-    const r = csatByModel([at('2026-01-15T00:00:00Z', 2), at('2026-02-02T00:00:00Z', 3), at('2026-02-05T00:00:00Z', 4), at('2026-02-11T00:00:00Z', 5)], promotions);
+    const r = csatByModel(
+      [at('2026-01-15T00:00:00Z', 2), at('2026-02-02T00:00:00Z', 3), at('2026-02-05T00:00:00Z', 4), at('2026-02-11T00:00:00Z', 5)],
+      promotions,
+    );
     expect(r).toEqual([
-      { jobKey: BEFORE_TUNELOOP, from: '', ratings: 1, meanCsat: 2, attributedByConversation: 0, attributedByFeedback: 0, attributedByTime: 1 },
-      { jobKey: 'a', deploymentName: 'dep-a', from: promotions[0].promotedAt, ratings: 2, meanCsat: 3.5, attributedByConversation: 0, attributedByFeedback: 0, attributedByTime: 2, interval: { low: 3, high: 4 } },
-      { jobKey: 'b', deploymentName: 'dep-b', from: promotions[1].promotedAt, ratings: 1, meanCsat: 5, attributedByConversation: 0, attributedByFeedback: 0, attributedByTime: 1 },
+      {
+        jobKey: BEFORE_TUNELOOP,
+        from: '',
+        ratings: 1,
+        meanCsat: 2,
+        attributedByConversation: 0,
+        attributedByFeedback: 0,
+        attributedByTime: 1,
+      },
+      {
+        jobKey: 'a',
+        deploymentName: 'dep-a',
+        from: promotions[0].promotedAt,
+        ratings: 2,
+        meanCsat: 3.5,
+        attributedByConversation: 0,
+        attributedByFeedback: 0,
+        attributedByTime: 2,
+        interval: { low: 3, high: 4 },
+      },
+      {
+        jobKey: 'b',
+        deploymentName: 'dep-b',
+        from: promotions[1].promotedAt,
+        ratings: 1,
+        meanCsat: 5,
+        attributedByConversation: 0,
+        attributedByFeedback: 0,
+        attributedByTime: 1,
+      },
     ]);
   });
 
   it('credits a rating to the model the log names, before the time of the rating', () => {
     const at = (iso: string, rating: number, model?: string) => ({ rating, at: new Date(iso), ...(model ? { model } : {}) });
     // Rated while b was in production, but the conversation says dep-a answered it (e.g. a slow feedback file).
-    const r = csatByModel([at('2026-02-11T00:00:00Z', 1, 'dep-a'), at('2026-02-12T00:00:00Z', 5, 'm-b'), at('2026-02-12T00:00:00Z', 3), at('2026-02-13T00:00:00Z', 4, 'gpt-4o-prod')], promotions);
+    const r = csatByModel(
+      [
+        at('2026-02-11T00:00:00Z', 1, 'dep-a'),
+        at('2026-02-12T00:00:00Z', 5, 'm-b'),
+        at('2026-02-12T00:00:00Z', 3),
+        at('2026-02-13T00:00:00Z', 4, 'gpt-4o-prod'),
+      ],
+      promotions,
+    );
     expect(r.find((c) => c.jobKey === 'a')).toMatchObject({ ratings: 1, meanCsat: 1, attributedByFeedback: 1, attributedByTime: 0 });
     expect(r.find((c) => c.jobKey === 'b')).toMatchObject({ ratings: 2, meanCsat: 4, attributedByFeedback: 1, attributedByTime: 1 });
     expect(r.find((c) => c.jobKey === 'gpt-4o-prod')).toMatchObject({ ratings: 1, attributedByFeedback: 1, from: '' });
@@ -38,7 +90,9 @@ describe('CSAT per model version', () => {
   });
 
   it('prefers the conversation time, ignores rows without a usable rating', () => {
-    expect(ratingFromRow({ rating: 4, conversationAt: '2026-01-01T00:00:00Z', receivedAt: '2026-03-01T00:00:00Z' })!.at.toISOString()).toBe('2026-01-01T00:00:00.000Z');
+    expect(ratingFromRow({ rating: 4, conversationAt: '2026-01-01T00:00:00Z', receivedAt: '2026-03-01T00:00:00Z' })!.at.toISOString()).toBe(
+      '2026-01-01T00:00:00.000Z',
+    );
     expect(ratingFromRow({ rating: 9, receivedAt: '2026-03-01T00:00:00Z' })).toBeUndefined();
     expect(ratingFromRow({ rating: 3 })).toBeUndefined();
   });
@@ -62,10 +116,32 @@ describe('CSAT per model version', () => {
     await store.put({ conversationId: 'c2', rating: 5, source: source(4) });
     // A feedback record that names the answering model (JSONL `model`/`deployment`) is credited to it.
     await store.put({ conversationId: 'c3', rating: 1, model: 'legacy-bot', source: source(5) });
-    await switchProduction(storage, { jobKey: 'a', deploymentName: 'dep-a', fineTunedModel: 'm-a', datasetVersion: 'v1' }, { expected: undefined, now: new Date('2026-02-01T00:00:00Z') });
+    await switchProduction(
+      storage,
+      { jobKey: 'a', deploymentName: 'dep-a', fineTunedModel: 'm-a', datasetVersion: 'v1' },
+      { expected: undefined, now: new Date('2026-02-01T00:00:00Z') },
+    );
     expect(await loadCsatByModel(storage)).toEqual([
-      { jobKey: 'a', deploymentName: 'dep-a', from: '2026-02-01T00:00:00.000Z', ratings: 2, meanCsat: 4.5, attributedByConversation: 0, attributedByFeedback: 0, attributedByTime: 2, interval: { low: 4, high: 5 } },
-      { jobKey: 'legacy-bot', from: '', ratings: 1, meanCsat: 1, attributedByConversation: 0, attributedByFeedback: 1, attributedByTime: 0 },
+      {
+        jobKey: 'a',
+        deploymentName: 'dep-a',
+        from: '2026-02-01T00:00:00.000Z',
+        ratings: 2,
+        meanCsat: 4.5,
+        attributedByConversation: 0,
+        attributedByFeedback: 0,
+        attributedByTime: 2,
+        interval: { low: 4, high: 5 },
+      },
+      {
+        jobKey: 'legacy-bot',
+        from: '',
+        ratings: 1,
+        meanCsat: 1,
+        attributedByConversation: 0,
+        attributedByFeedback: 1,
+        attributedByTime: 0,
+      },
     ]);
   });
   it('credits the model the rated conversation names before the feedback row and the production time', () => {
@@ -78,8 +154,20 @@ describe('CSAT per model version', () => {
       ],
       promotions,
     );
-    expect(r.find((c) => c.jobKey === 'a')).toMatchObject({ ratings: 1, meanCsat: 1, attributedByConversation: 1, attributedByFeedback: 0, attributedByTime: 0 });
-    expect(r.find((c) => c.jobKey === 'b')).toMatchObject({ ratings: 2, meanCsat: 4, attributedByConversation: 0, attributedByFeedback: 1, attributedByTime: 1 });
+    expect(r.find((c) => c.jobKey === 'a')).toMatchObject({
+      ratings: 1,
+      meanCsat: 1,
+      attributedByConversation: 1,
+      attributedByFeedback: 0,
+      attributedByTime: 0,
+    });
+    expect(r.find((c) => c.jobKey === 'b')).toMatchObject({
+      ratings: 2,
+      meanCsat: 4,
+      attributedByConversation: 0,
+      attributedByFeedback: 1,
+      attributedByTime: 1,
+    });
     expect(attributionTotals(r)).toEqual({ conversation: 1, feedback: 1, time: 1 });
   });
 
@@ -94,16 +182,36 @@ describe('CSAT per model version', () => {
       table: (n) => base.table(n === TABLES.feedback ? feedbackTable : n === TABLES.models ? modelsTable : n),
     };
     // a was promoted on Feb 1, b on Feb 10; every rating below is received on Feb 12 (b in production).
-    const first = await switchProduction(storage, { jobKey: 'a', deploymentName: 'dep-a', fineTunedModel: 'm-a', datasetVersion: 'v1' }, { expected: undefined, now: new Date('2026-02-01T00:00:00Z') });
-    await switchProduction(storage, { jobKey: 'b', deploymentName: 'dep-b', fineTunedModel: 'm-b', datasetVersion: 'v2' }, { expected: first, now: new Date('2026-02-10T00:00:00Z') });
+    const first = await switchProduction(
+      storage,
+      { jobKey: 'a', deploymentName: 'dep-a', fineTunedModel: 'm-a', datasetVersion: 'v1' },
+      { expected: undefined, now: new Date('2026-02-01T00:00:00Z') },
+    );
+    await switchProduction(
+      storage,
+      { jobKey: 'b', deploymentName: 'dep-b', fineTunedModel: 'm-b', datasetVersion: 'v2' },
+      { expected: first, now: new Date('2026-02-10T00:00:00Z') },
+    );
     const store = new TableFeedbackStore(storage.table(TABLES.feedback), () => new Date('2026-02-12T00:00:00Z'));
     const settings = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' });
     const customer = 'Hello, my parcel for order 5521 has not arrived yet, can you check it?';
     const agent = 'Sorry about the wait! Order 5521 left our warehouse yesterday and arrives tomorrow.';
     const lines = [
       // Answered by dep-a (a conversation from before the switch whose rating came late).
-      JSON.stringify({ conversation_id: 'late', messages: [{ role: 'customer', text: customer }, { role: 'agent', text: agent, model: 'dep-a' }] }),
-      JSON.stringify({ conversation_id: 'plain', messages: [{ role: 'customer', text: 'Can I pay invoice 8812 by bank transfer?' }, { role: 'agent', text: 'Yes, the bank details are on the invoice.' }] }),
+      JSON.stringify({
+        conversation_id: 'late',
+        messages: [
+          { role: 'customer', text: customer },
+          { role: 'agent', text: agent, model: 'dep-a' },
+        ],
+      }),
+      JSON.stringify({
+        conversation_id: 'plain',
+        messages: [
+          { role: 'customer', text: 'Can I pay invoice 8812 by bank transfer?' },
+          { role: 'agent', text: 'Yes, the bank details are on the invoice.' },
+        ],
+      }),
       JSON.stringify({ conversation_id: 'late', rating: 2 }),
       JSON.stringify({ conversation_id: 'plain', rating: 5 }),
       '{"conversation_id": "broken", "rating": ',

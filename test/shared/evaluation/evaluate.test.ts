@@ -123,10 +123,19 @@ describe('evaluateCandidate (Azurite + emulator)', () => {
       conversation_id: 'b77-test-0',
       kind: 'intent',
       issue_type: 'card_arrival',
-      example: { messages: [{ role: 'system', content: 'You label customer-service conversations.' }, { role: 'user', content: 'Conversation:\ncustomer: where is my card' }, { role: 'assistant', content: 'card_arrival' }] },
+      example: {
+        messages: [
+          { role: 'system', content: 'You label customer-service conversations.' },
+          { role: 'user', content: 'Conversation:\ncustomer: where is my card' },
+          { role: 'assistant', content: 'card_arrival' },
+        ],
+      },
     });
     const holdout = `${intentExample}\n${bankingHoldout()}`;
-    await base.container(CONTAINERS.datasets).getBlockBlobClient(`${datasetVersion}/holdout.records.jsonl`).upload(holdout, Buffer.byteLength(holdout));
+    await base
+      .container(CONTAINERS.datasets)
+      .getBlockBlobClient(`${datasetVersion}/holdout.records.jsonl`)
+      .upload(holdout, Buffer.byteLength(holdout));
   });
   // Unset when beforeAll failed before starting it.
   afterAll(() => (emulator as RunningEmulator | undefined)?.close());
@@ -162,7 +171,13 @@ describe('evaluateCandidate (Azurite + emulator)', () => {
     expect((await loadReport(runtime.storage, first.jobKey)).decision).toBe('promote');
 
     const names = new Set(telemetry.metrics.map((m) => m.name));
-    for (const n of ['tuneloop.eval.bleu', 'tuneloop.eval.intent_f1', 'tuneloop.eval.perplexity', 'tuneloop.eval.latency_p95_ms', 'tuneloop.eval.oos_handled']) {
+    for (const n of [
+      'tuneloop.eval.bleu',
+      'tuneloop.eval.intent_f1',
+      'tuneloop.eval.perplexity',
+      'tuneloop.eval.latency_p95_ms',
+      'tuneloop.eval.oos_handled',
+    ]) {
       expect(names).toContain(n);
     }
     expect(events.published.map((e) => e.type)).toEqual(['tuneloop.model.promoted']);
@@ -195,7 +210,10 @@ describe('evaluateCandidate (Azurite + emulator)', () => {
     // A smaller holdout and four probes keep 300 ms requests affordable.
     const version = uniqueName('small');
     const small = bankingHoldout(1);
-    await runtime.storage.container(CONTAINERS.datasets).getBlockBlobClient(`${version}/holdout.records.jsonl`).upload(small, Buffer.byteLength(small));
+    await runtime.storage
+      .container(CONTAINERS.datasets)
+      .getBlockBlobClient(`${version}/holdout.records.jsonl`)
+      .upload(small, Buffer.byteLength(small));
     const outcome = await evaluateCandidate(runtime, { ...slow, datasetVersion: version }, { oosProbes: OOS_PROBES.slice(0, 4) });
     expect(outcome.report.checks.filter((c) => !c.passed && c.metric !== 'latencyP95Ms')).toEqual([]);
     // The p95 ratio is about 60 (300 ms vs 5 ms), but with ~15 requests per model one production
@@ -219,7 +237,10 @@ describe('evaluateCandidate (Azurite + emulator)', () => {
     deployed.push(flagged.deploymentName);
     const version = uniqueName('cf');
     const small = bankingHoldout(1);
-    await runtime.storage.container(CONTAINERS.datasets).getBlockBlobClient(`${version}/holdout.records.jsonl`).upload(small, Buffer.byteLength(small));
+    await runtime.storage
+      .container(CONTAINERS.datasets)
+      .getBlockBlobClient(`${version}/holdout.records.jsonl`)
+      .upload(small, Buffer.byteLength(small));
     const outcome = await evaluateCandidate(runtime, { ...flagged, datasetVersion: version }, { oosProbes: OOS_PROBES.slice(0, 4) });
     const filter = outcome.report.candidate.contentFilter!;
     expect(filter.withResults).toBeGreaterThan(0);
@@ -276,7 +297,9 @@ describe('evaluateCandidate (Azurite + emulator)', () => {
         message: expect.stringMatching(new RegExp(`^\\d+ of \\d+ requests to ${broken.deploymentName} failed during evaluation; first: `)),
       });
       // Nothing was decided: no verdict, production unchanged.
-      await expect(runtime.storage.table(TABLES.evaluations).getEntity(broken.jobKey, 'summary')).rejects.toMatchObject({ statusCode: 404 });
+      await expect(runtime.storage.table(TABLES.evaluations).getEntity(broken.jobKey, 'summary')).rejects.toMatchObject({
+        statusCode: 404,
+      });
     } finally {
       emulator.clearFaults();
     }
@@ -286,9 +309,9 @@ describe('evaluateCandidate (Azurite + emulator)', () => {
     const stale = (await getProductionPointer(runtime.storage))!;
     const winner = { jobKey: 'x1', fineTunedModel: 'm1', deploymentName: 'd1', datasetVersion };
     await switchProduction(runtime.storage, winner, { expected: stale });
-    await expect(
-      switchProduction(runtime.storage, { ...winner, jobKey: 'x2' }, { expected: stale }),
-    ).rejects.toBeInstanceOf(ProductionPointerConflictError);
+    await expect(switchProduction(runtime.storage, { ...winner, jobKey: 'x2' }, { expected: stale })).rejects.toBeInstanceOf(
+      ProductionPointerConflictError,
+    );
     await expect(switchProduction(runtime.storage, { ...winner, jobKey: 'x3' }, { expected: undefined })).rejects.toBeInstanceOf(
       ProductionPointerConflictError,
     );
@@ -300,9 +323,15 @@ describe('evaluateCandidate (Azurite + emulator)', () => {
     await expect(evaluateCandidate(runtime, candidate)).rejects.toBeInstanceOf(HoldoutNotFoundError);
     const version = uniqueName('bad');
     const text = bankingHoldout(1) + '{"conversation_id": "x", "example": {"messages": [{"role": "user", "content": 42}]}}\n';
-    await runtime.storage.container(CONTAINERS.datasets).getBlockBlobClient(`${version}/holdout.records.jsonl`).upload(text, Buffer.byteLength(text));
+    await runtime.storage
+      .container(CONTAINERS.datasets)
+      .getBlockBlobClient(`${version}/holdout.records.jsonl`)
+      .upload(text, Buffer.byteLength(text));
     const failed = evaluateCandidate(runtime, { ...candidate, jobKey: uniqueName('badhold'), datasetVersion: version });
     await expect(failed).rejects.toBeInstanceOf(HoldoutFormatError);
-    await expect(failed).rejects.toHaveProperty('message', `datasets/${version}/holdout.records.jsonl:6: example.messages[0].content must be a string, an array of parts or null`);
+    await expect(failed).rejects.toHaveProperty(
+      'message',
+      `datasets/${version}/holdout.records.jsonl:6: example.messages[0].content must be a string, an array of parts or null`,
+    );
   });
 });

@@ -27,7 +27,14 @@ export function sampleReport(jobKey: string): EvaluationReport {
   const candidateMetrics = { bleu: 31.2, intentF1: c.macroF1, latencyP95Ms: 40, oosHandled: 0.9, overfitting: false, perplexity: 3.2 };
   const productionMetrics = { bleu: 30.1, intentF1: p.macroF1, latencyP95Ms: 38, oosHandled: 0.85 };
   const gate = decidePromotion(candidateMetrics, productionMetrics, { ...TEST_GATE_POLICY, maxLatencyP95Ms: 10000 });
-  const intent = (r: ReturnType<typeof intentF1>) => ({ labels: r.labels, perClass: r.perClass, confusion: r.confusion, macroF1: r.macroF1, accuracy: r.accuracy, count: r.count });
+  const intent = (r: ReturnType<typeof intentF1>) => ({
+    labels: r.labels,
+    perClass: r.perClass,
+    confusion: r.confusion,
+    macroF1: r.macroF1,
+    accuracy: r.accuracy,
+    count: r.count,
+  });
   return {
     schema: REPORT_SCHEMA,
     jobKey,
@@ -66,6 +73,18 @@ export function sampleReport(jobKey: string): EvaluationReport {
     },
     holdout: { blob: 'v20260101/holdout.records.jsonl', records: 7, replyTasks: 7, intentTasks: 7, labels: c.labels },
     oosProbeCredit: OOS_PROBES_CREDIT,
-    csat: [{ jobKey: 'prod', deploymentName: 'dep-prod', from: '2025-12-01T00:00:00.000Z', ratings: 3, meanCsat: 4.33, attributedByConversation: 1, attributedByFeedback: 0, attributedByTime: 2, interval: { low: 3.67, high: 5 } }],
+    csat: [
+      {
+        jobKey: 'prod',
+        deploymentName: 'dep-prod',
+        from: '2025-12-01T00:00:00.000Z',
+        ratings: 3,
+        meanCsat: 4.33,
+        attributedByConversation: 1,
+        attributedByFeedback: 0,
+        attributedByTime: 2,
+        interval: { low: 3.67, high: 5 },
+      },
+    ],
   };
 }

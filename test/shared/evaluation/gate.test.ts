@@ -59,7 +59,12 @@ describe('promotion gate with intervals', () => {
 
   it('promotes when every difference interval clears its margin', () => {
     const d = decidePromotion(candidate, production, policy, {
-      intervals: { bleu: iv(-0.5, -0.9, -0.1), intentF1: iv(0, -0.01, 0.01), oosHandled: iv(0, -0.02, 0.02), latencyP95Ms: iv(1, 0.9, 1.1) },
+      intervals: {
+        bleu: iv(-0.5, -0.9, -0.1),
+        intentF1: iv(0, -0.01, 0.01),
+        oosHandled: iv(0, -0.02, 0.02),
+        latencyP95Ms: iv(1, 0.9, 1.1),
+      },
     });
     expect(d.decision).toBe('promote');
     expect(d.checks.find((c) => c.metric === 'bleu')!.interval).toMatchObject({ of: 'difference', low: -0.9 });
@@ -81,7 +86,9 @@ describe('promotion gate with intervals', () => {
   });
 
   it('rejects when the whole interval is beyond the margin, even if another metric is unsure', () => {
-    const d = decidePromotion(candidate, production, policy, { intervals: { bleu: iv(-0.5, -1.5, 0.5), intentF1: iv(-0.1, -0.15, -0.05) } });
+    const d = decidePromotion(candidate, production, policy, {
+      intervals: { bleu: iv(-0.5, -1.5, 0.5), intentF1: iv(-0.1, -0.15, -0.05) },
+    });
     expect(d.decision).toBe('reject');
     expect(d.reasons).toHaveLength(1);
     expect(d.reasons[0]).toMatch(/^intentF1 0\.8 fails difference ≥ -0\.02/);
@@ -108,7 +115,10 @@ describe('promotion gate with intervals', () => {
     expect(d.decision).toBe('reject');
     expect(d.reasons).toEqual(['contentFiltered 0.05 fails ≤ 0.02 of answers filtered']);
     expect(decidePromotion({ ...candidate, contentFiltered: 0 }, production, policy).decision).toBe('promote');
-    expect(decidePromotion(candidate, production, policy).checks.find((c) => c.metric === 'contentFiltered')).toMatchObject({ verdict: 'pass', rule: 'no content filter results reported' });
+    expect(decidePromotion(candidate, production, policy).checks.find((c) => c.metric === 'contentFiltered')).toMatchObject({
+      verdict: 'pass',
+      rule: 'no content filter results reported',
+    });
   });
 });
 
@@ -140,7 +150,7 @@ describe('out-of-scope decline detection', () => {
 
   it('scores the share of handled probes', () => {
     const r = scoreOutOfScope([
-      { question: 'q1', reply: "Sorry, I can only help with your account." },
+      { question: 'q1', reply: 'Sorry, I can only help with your account.' },
       { question: 'q2', reply: 'It is 42.' },
     ]);
     expect(r).toMatchObject({ probes: 2, handled: 1, share: 0.5, answered: [{ question: 'q2', reply: 'It is 42.' }] });

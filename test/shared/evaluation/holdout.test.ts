@@ -5,9 +5,38 @@ const line = (o: unknown) => JSON.stringify(o);
 describe('holdout records', () => {
   it('reads conversations, content parts and tool examples (kept, not replayable)', () => {
     const text = [
-      line({ conversation_id: 'c1', kind: 'conversation', issue_type: 'billing', example: { messages: [{ role: 'system', content: 's' }, { role: 'user', content: [{ type: 'text', text: 'hi ' }, { type: 'text', text: 'there' }] }, { role: 'assistant', content: 'hello', weight: 1 }, { role: 'user', content: 'bye' }] } }),
+      line({
+        conversation_id: 'c1',
+        kind: 'conversation',
+        issue_type: 'billing',
+        example: {
+          messages: [
+            { role: 'system', content: 's' },
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: 'hi ' },
+                { type: 'text', text: 'there' },
+              ],
+            },
+            { role: 'assistant', content: 'hello', weight: 1 },
+            { role: 'user', content: 'bye' },
+          ],
+        },
+      }),
       '',
-      line({ conversation_id: 'c2', kind: 'ready', example: { messages: [{ role: 'user', content: 'weather?' }, { role: 'assistant', content: null, tool_calls: [] }, { role: 'tool', content: 'sunny' }, { role: 'assistant', content: 'Sunny.' }] } }),
+      line({
+        conversation_id: 'c2',
+        kind: 'ready',
+        example: {
+          messages: [
+            { role: 'user', content: 'weather?' },
+            { role: 'assistant', content: null, tool_calls: [] },
+            { role: 'tool', content: 'sunny' },
+            { role: 'assistant', content: 'Sunny.' },
+          ],
+        },
+      }),
     ].join('\n');
     const [c1, c2] = parseHoldout(text, 'h.jsonl');
     expect(c1).toMatchObject({ conversationId: 'c1', issueType: 'billing', replayable: true, line: 1 });

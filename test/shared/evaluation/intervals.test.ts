@@ -1,4 +1,11 @@
-import { bootstrapInterval, independentRatioInterval, itemsNeeded, mcnemar, pairedDifferenceInterval, sampleInterval } from '../../../src/shared/evaluation/intervals';
+import {
+  bootstrapInterval,
+  independentRatioInterval,
+  itemsNeeded,
+  mcnemar,
+  pairedDifferenceInterval,
+  sampleInterval,
+} from '../../../src/shared/evaluation/intervals';
 
 const mean = (idx: Int32Array, values: number[]) => Array.from(idx).reduce((s, i) => s + values[i], 0) / idx.length;
 
@@ -15,7 +22,11 @@ describe('bootstrap intervals', () => {
 
   it('pairs the items: identical models give a zero-width difference', () => {
     const values = Array.from({ length: 50 }, (_, i) => i % 3);
-    const d = pairedDifferenceInterval(50, (idx) => mean(idx, values), (idx) => mean(idx, values));
+    const d = pairedDifferenceInterval(
+      50,
+      (idx) => mean(idx, values),
+      (idx) => mean(idx, values),
+    );
     expect(d).toMatchObject({ estimate: 0, low: 0, high: 0, n: 50 });
   });
 
@@ -31,7 +42,9 @@ describe('bootstrap intervals', () => {
 
   it('is repeatable with its seed', () => {
     const values = Array.from({ length: 60 }, (_, i) => (i * 7) % 11);
-    expect(bootstrapInterval(60, (idx) => mean(idx, values), { seed: 3 })).toEqual(bootstrapInterval(60, (idx) => mean(idx, values), { seed: 3 }));
+    expect(bootstrapInterval(60, (idx) => mean(idx, values), { seed: 3 })).toEqual(
+      bootstrapInterval(60, (idx) => mean(idx, values), { seed: 3 }),
+    );
   });
 });
 

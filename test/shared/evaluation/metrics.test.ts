@@ -55,7 +55,8 @@ describe('latency percentiles (nearest rank)', () => {
   });
 });
 
-const CSV_HEADER = 'step,train_loss,train_mean_token_accuracy,valid_loss,valid_mean_token_accuracy,full_valid_loss,full_valid_mean_token_accuracy';
+const CSV_HEADER =
+  'step,train_loss,train_mean_token_accuracy,valid_loss,valid_mean_token_accuracy,full_valid_loss,full_valid_mean_token_accuracy';
 
 describe('perplexity and overfitting from results.csv', () => {
   it('uses full_valid_loss when present', () => {
@@ -74,7 +75,9 @@ describe('perplexity and overfitting from results.csv', () => {
   });
 
   it('flags validation loss rising while training loss falls', () => {
-    const steps = parseResultsCsv([CSV_HEADER, '1,2.0,,2.1,,,', '2,1.6,,1.8,,,', '3,1.2,,1.85,,,', '4,0.9,,1.95,,,', '5,0.6,,2.1,,,'].join('\n')).steps;
+    const steps = parseResultsCsv(
+      [CSV_HEADER, '1,2.0,,2.1,,,', '2,1.6,,1.8,,,', '3,1.2,,1.85,,,', '4,0.9,,1.95,,,', '5,0.6,,2.1,,,'].join('\n'),
+    ).steps;
     const r = detectOverfitting(steps, { window: 3, maxGap: 5 });
     expect(r.overfitting).toBe(true);
     expect(r.reasons[0]).toMatch(/validation loss rises while training loss falls/);

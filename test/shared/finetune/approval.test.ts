@@ -19,7 +19,11 @@ describe('manual promotion (awaiting-approval → approve / reject / expiry)', (
     await storage.ensureResources();
     const events: EventPublisher = { target: 'memory', publish: async (e) => void published.push(...e.map((x) => x.type)) };
     const telemetry = { trackMetric() {}, trackEvent() {}, async flush() {} };
-    runtime = createRuntime(loadSettings({ TUNELOOP_STORAGE: testStorageConnectionString(), TUNELOOP_PROMOTION: 'manual' }), { storage, events, telemetry });
+    runtime = createRuntime(loadSettings({ TUNELOOP_STORAGE: testStorageConnectionString(), TUNELOOP_PROMOTION: 'manual' }), {
+      storage,
+      events,
+      telemetry,
+    });
   });
 
   async function waiting(deadline: string): Promise<string> {
@@ -74,8 +78,15 @@ describe('manual promotion (awaiting-approval → approve / reject / expiry)', (
     const before = await getProductionPointer(runtime.storage);
     const jobKey = await waiting(future());
     expect(await handleJobMessage(runtime, { kind: 'reject', jobKey, by: 'carol' })).toMatchObject({ action: 'rejected' });
-    expect(await handleJobMessage(runtime, { kind: 'reject', jobKey, by: 'carol', reason: 'too curt' })).toMatchObject({ action: 'advanced' });
-    expect((await new JobStore(runtime.storage).get(jobKey))!.record).toMatchObject({ state: 'evaluated', decision: 'reject', decidedBy: 'carol', decisionReason: 'too curt' });
+    expect(await handleJobMessage(runtime, { kind: 'reject', jobKey, by: 'carol', reason: 'too curt' })).toMatchObject({
+      action: 'advanced',
+    });
+    expect((await new JobStore(runtime.storage).get(jobKey))!.record).toMatchObject({
+      state: 'evaluated',
+      decision: 'reject',
+      decidedBy: 'carol',
+      decisionReason: 'too curt',
+    });
     expect((await getProductionPointer(runtime.storage))?.jobKey).toBe(before?.jobKey);
     const report = await loadReport(runtime.storage, jobKey);
     expect(report.summary).toBe('Rejected by carol: too curt.');
@@ -85,7 +96,11 @@ describe('manual promotion (awaiting-approval → approve / reject / expiry)', (
   it('expires at the deadline: rejected by tuneloop, production stays', async () => {
     const jobKey = await waiting(new Date(Date.now() - 1000).toISOString());
     expect(await handleJobMessage(runtime, { kind: 'approval-check', jobKey, token: 'check-1' })).toMatchObject({ action: 'advanced' });
-    expect((await new JobStore(runtime.storage).get(jobKey))!.record).toMatchObject({ state: 'evaluated', decision: 'reject', decidedBy: 'tuneloop' });
+    expect((await new JobStore(runtime.storage).get(jobKey))!.record).toMatchObject({
+      state: 'evaluated',
+      decision: 'reject',
+      decidedBy: 'tuneloop',
+    });
     expect((await loadReport(runtime.storage, jobKey)).approval).toMatchObject({ status: 'expired' });
   });
 });

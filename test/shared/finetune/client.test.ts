@@ -24,7 +24,9 @@ describe('FineTuningClient against the emulator', () => {
     const validation = await client.uploadFile('client-validation.jsonl', Buffer.from(validationJsonl()));
     expect(train.filename).toBe('client-train.jsonl');
     // eslint-disable-next-line @typescript-eslint/no-deprecated -- Azure OpenAI reports a file's processing state in `status`
-    expect((await client.waitForFile(train.id, { backoff: { startSeconds: 0.02, factor: 1.5, capSeconds: 0.2 } })).status).toBe('processed');
+    expect((await client.waitForFile(train.id, { backoff: { startSeconds: 0.02, factor: 1.5, capSeconds: 0.2 } })).status).toBe(
+      'processed',
+    );
     await client.waitForFile(validation.id, { backoff: { startSeconds: 0.02, factor: 1.5, capSeconds: 0.2 } });
     expect((await client.findFile('client-train.jsonl'))?.id).toBe(train.id);
 
@@ -60,7 +62,9 @@ describe('FineTuningClient against the emulator', () => {
 
   it('reports a rejected file with the service’s status_details', async () => {
     const bad = await client.uploadFile('client-bad.jsonl', Buffer.from('{"messages": [{"role": "user", "content": "hi"}]}\nnot json\n'));
-    const err = await client.waitForFile(bad.id, { backoff: { startSeconds: 0.02, factor: 1.5, capSeconds: 0.2 } }).catch((e: unknown) => e);
+    const err = await client
+      .waitForFile(bad.id, { backoff: { startSeconds: 0.02, factor: 1.5, capSeconds: 0.2 } })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FileProcessingError);
     expect((err as FileProcessingError).statusDetails).not.toBe('');
     expect((err as FileProcessingError).message).toContain('client-bad.jsonl');
@@ -100,7 +104,9 @@ describe('FineTuningClient against the emulator', () => {
 
   it('gives a typed, retryable error when 500s outlast the client retries', async () => {
     emulator.injectFault({ fault: '500', method: 'GET', path: '/openai/fine_tuning/jobs', times: 10 });
-    const noRetry = new FineTuningClient(createOpenAIClient(openAIConnection(emulatorSettings(emulator, testStorageConnectionString())), { maxRetries: 0 }));
+    const noRetry = new FineTuningClient(
+      createOpenAIClient(openAIConnection(emulatorSettings(emulator, testStorageConnectionString())), { maxRetries: 0 }),
+    );
     const err = await noRetry.getJob('ftjob-doesnotmatter').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FineTuneServiceError);
     expect(err).toMatchObject({ kind: 'transient', status: 500 });

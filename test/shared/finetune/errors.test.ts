@@ -12,7 +12,11 @@ const apiError = (status: number, body: unknown, headers: Record<string, string>
 describe('toFineTuneError', () => {
   it('reads the Azure error shape and retry-after on 429', () => {
     const e = toFineTuneError(
-      apiError(429, { error: { code: '429', message: 'Requests have exceeded the rate limit. Please retry after 3 seconds.' } }, { 'retry-after': '3' }),
+      apiError(
+        429,
+        { error: { code: '429', message: 'Requests have exceeded the rate limit. Please retry after 3 seconds.' } },
+        { 'retry-after': '3' },
+      ),
       'create job',
     );
     expect(e).toMatchObject({ kind: 'transient', status: 429, code: '429', retryAfterMs: 3000, operation: 'create job' });
@@ -20,13 +24,20 @@ describe('toFineTuneError', () => {
   });
 
   it('reads the OpenAI error shape', () => {
-    const e = toFineTuneError(apiError(400, { error: { message: 'invalid training file', type: 'invalid_request_error', param: 'training_file', code: 'invalid_file' } }), 'create job');
+    const e = toFineTuneError(
+      apiError(400, {
+        error: { message: 'invalid training file', type: 'invalid_request_error', param: 'training_file', code: 'invalid_file' },
+      }),
+      'create job',
+    );
     expect(e).toMatchObject({ kind: 'invalid-request', status: 400, code: 'invalid_file' });
     expect(e.message).toContain('invalid training file');
   });
 
   it('tells quota apart from rate limiting, and auth from everything', () => {
-    expect(toFineTuneError(apiError(429, { error: { code: 'quotaExceeded', message: 'at most 1 running and 20 queued' } }), 'x').kind).toBe('quota');
+    expect(toFineTuneError(apiError(429, { error: { code: 'quotaExceeded', message: 'at most 1 running and 20 queued' } }), 'x').kind).toBe(
+      'quota',
+    );
     const auth = toFineTuneError(apiError(401, { error: { code: '401', message: 'Access denied' } }), 'x');
     expect(auth.kind).toBe('auth');
     expect(auth.message).toMatch(/Cognitive Services OpenAI Contributor/);

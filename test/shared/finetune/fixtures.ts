@@ -6,7 +6,12 @@ import { jobPhase, type FineTuningClient, type FineTuningJob } from '../../../sr
 /** A small customer-service training set written for these tests (12 examples over 3 topics). */
 const TOPICS: { questions: string[]; answer: string }[] = [
   {
-    questions: ['I was charged twice this month', 'Why is there a double charge on my card', 'Please refund the duplicate payment', 'My invoice amount is wrong'],
+    questions: [
+      'I was charged twice this month',
+      'Why is there a double charge on my card',
+      'Please refund the duplicate payment',
+      'My invoice amount is wrong',
+    ],
     answer: 'Sorry about the duplicate charge; I have refunded the extra payment, it shows within 5 business days.',
   },
   {
@@ -14,7 +19,12 @@ const TOPICS: { questions: string[]; answer: string }[] = [
     answer: 'Your parcel is at the local depot and will be delivered tomorrow before noon.',
   },
   {
-    questions: ['How do I return a jacket', 'I want to send back these shoes', 'Can I return an opened item', 'The blender arrived broken, I want to return it'],
+    questions: [
+      'How do I return a jacket',
+      'I want to send back these shoes',
+      'Can I return an opened item',
+      'The blender arrived broken, I want to return it',
+    ],
     answer: 'You can return it within 30 days; I have emailed you a prepaid return label.',
   },
 ];
@@ -43,7 +53,14 @@ export function validationJsonl(): string {
       ['I got charged two times', TOPICS[0].answer],
       ['Has my package shipped yet', TOPICS[1].answer],
     ]
-      .map(([q, a]) => JSON.stringify({ messages: [{ role: 'user', content: q }, { role: 'assistant', content: a }] }))
+      .map(([q, a]) =>
+        JSON.stringify({
+          messages: [
+            { role: 'user', content: q },
+            { role: 'assistant', content: a },
+          ],
+        }),
+      )
       .join('\n') + '\n'
   );
 }
@@ -85,7 +102,10 @@ export interface TrainOnEmulatorOptions {
  */
 export async function trainOnEmulator(client: FineTuningClient, options: TrainOnEmulatorOptions): Promise<FineTuningJob> {
   const train = await client.uploadFile(`${options.name}-train.jsonl`, Buffer.from(options.train));
-  const validation = options.validation === undefined ? undefined : await client.uploadFile(`${options.name}-validation.jsonl`, Buffer.from(options.validation));
+  const validation =
+    options.validation === undefined
+      ? undefined
+      : await client.uploadFile(`${options.name}-validation.jsonl`, Buffer.from(options.validation));
   await client.waitForFile(train.id, { backoff: FAST_BACKOFF });
   if (validation) await client.waitForFile(validation.id, { backoff: FAST_BACKOFF });
   let job = await client.createJob({

@@ -19,7 +19,11 @@ describe('parseJobMessage', () => {
     ['missing dataset version', { kind: 'submit', jobKey: 'j' }, /datasetVersion/],
     ['bad job key', { kind: 'submit', jobKey: 'a/b', datasetVersion: 'v1' }, /jobKey: only letters/],
     ['unknown field', { kind: 'submit', jobKey: 'j', datasetVersion: 'v1', epochs: 3 }, /epochs/],
-    ['bad hyperparameter', { kind: 'submit', jobKey: 'j', datasetVersion: 'v1', hyperparameters: { n_epochs: 0 } }, /hyperparameters\.n_epochs/],
+    [
+      'bad hyperparameter',
+      { kind: 'submit', jobKey: 'j', datasetVersion: 'v1', hyperparameters: { n_epochs: 0 } },
+      /hyperparameters\.n_epochs/,
+    ],
     ['suffix too long', { kind: 'submit', jobKey: 'j', datasetVersion: 'v1', suffix: 'x'.repeat(41) }, /suffix/],
   ])('rejects %s with a reason naming the field', (_name, raw, reason) => {
     try {

@@ -11,9 +11,25 @@ describe('parseResultsCsv', () => {
     const r = parseResultsCsv(csv);
     expect(r.steps).toEqual([
       { step: 1, trainLoss: 2.5, trainMeanTokenAccuracy: 0.41, validLoss: 2.7, validMeanTokenAccuracy: 0.39 },
-      { step: 2, trainLoss: 1.9, trainMeanTokenAccuracy: 0.52, validLoss: 2.1, validMeanTokenAccuracy: 0.47, fullValidLoss: 2.2, fullValidMeanTokenAccuracy: 0.46 },
+      {
+        step: 2,
+        trainLoss: 1.9,
+        trainMeanTokenAccuracy: 0.52,
+        validLoss: 2.1,
+        validMeanTokenAccuracy: 0.47,
+        fullValidLoss: 2.2,
+        fullValidMeanTokenAccuracy: 0.46,
+      },
     ]);
-    expect(r.final).toEqual({ step: 2, trainLoss: 1.9, trainMeanTokenAccuracy: 0.52, validLoss: 2.1, validMeanTokenAccuracy: 0.47, fullValidLoss: 2.2, fullValidMeanTokenAccuracy: 0.46 });
+    expect(r.final).toEqual({
+      step: 2,
+      trainLoss: 1.9,
+      trainMeanTokenAccuracy: 0.52,
+      validLoss: 2.1,
+      validMeanTokenAccuracy: 0.47,
+      fullValidLoss: 2.2,
+      fullValidMeanTokenAccuracy: 0.46,
+    });
   });
 
   it('tolerates reordered and missing columns, the docs spelling, N/A and empty cells, CRLF and a BOM', () => {

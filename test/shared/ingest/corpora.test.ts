@@ -36,7 +36,10 @@ function loadStar(): StarDialogue[] {
 
 /** The chat as the user saw it (SOURCE.md: User/utter, Wizard/pick_suggestion + Wizard/utter). */
 function starMessages(d: StarDialogue): { speaker: string; text: string; ms: number }[] {
-  return d.Events.filter((e) => (e.Agent === 'User' && e.Action === 'utter') || (e.Agent === 'Wizard' && (e.Action === 'utter' || e.Action === 'pick_suggestion'))).map(
+  return d.Events.filter(
+    (e) =>
+      (e.Agent === 'User' && e.Action === 'utter') || (e.Agent === 'Wizard' && (e.Action === 'utter' || e.Action === 'pick_suggestion')),
+  ).map(
     // Events share seconds; the event index as milliseconds keeps their order once rows are shuffled.
     (e, i) => ({ speaker: e.Agent, text: e.Text ?? '', ms: e.UnixTime * 1000 + i }),
   );
@@ -96,7 +99,9 @@ describe('STAR dialogues', () => {
     const rows: string[] = [];
     for (const d of dialogues) {
       for (const m of starMessages(d)) {
-        rows.push([`star-${d.DialogueID}`, new Date(m.ms).toISOString(), m.speaker, csvField(m.text), d.Scenario.Domains[0], 'chat'].join(','));
+        rows.push(
+          [`star-${d.DialogueID}`, new Date(m.ms).toISOString(), m.speaker, csvField(m.text), d.Scenario.Domains[0], 'chat'].join(','),
+        );
       }
     }
     let seed = 2026;
@@ -107,7 +112,11 @@ describe('STAR dialogues', () => {
     }
     const csv = ['conversation_id,timestamp,speaker,text,issue_type,channel', ...rows].join('\r\n');
     const fromCsv = await parseAll(csv, { fileName: 'star.csv', tempDir }, 65536);
-    expect(rejections(fromCsv).map((r) => r.reason).filter((r) => r !== 'empty-conversation')).toEqual([]);
+    expect(
+      rejections(fromCsv)
+        .map((r) => r.reason)
+        .filter((r) => r !== 'empty-conversation'),
+    ).toEqual([]);
     const strip = (c: Conversation) => ({ id: c.conversationId, issueType: c.issueType, channel: c.channel, turns: c.turns });
     const csvConversations = conversations(fromCsv);
     expect(csvConversations).toHaveLength(jsonlById.size);
@@ -121,9 +130,17 @@ describe('STAR dialogues', () => {
     });
     expect(answers.length).toBeGreaterThan(250);
     const fromJsonl = feedbacks(await parseAll(jsonl(...answers), {}, 65536));
-    const fromCsv = feedbacks(await parseAll(['conversation_id,rating,comment', ...answers.map((a) => `${a.conversation_id},${a.rating},${csvField(a.comment)}`)].join('\n'), {}, 65536));
+    const fromCsv = feedbacks(
+      await parseAll(
+        ['conversation_id,rating,comment', ...answers.map((a) => `${a.conversation_id},${a.rating},${csvField(a.comment)}`)].join('\n'),
+        {},
+        65536,
+      ),
+    );
     expect(fromJsonl.map((f) => [f.conversationId, f.rating])).toEqual(answers.map((a) => [a.conversation_id, a.rating]));
-    expect(fromCsv.map((f) => [f.conversationId, f.rating, f.comment])).toEqual(fromJsonl.map((f) => [f.conversationId, f.rating, f.comment]));
+    expect(fromCsv.map((f) => [f.conversationId, f.rating, f.comment])).toEqual(
+      fromJsonl.map((f) => [f.conversationId, f.rating, f.comment]),
+    );
     expect(fromJsonl.filter((f) => f.rating === 1).length).toBeGreaterThanOrEqual(60);
   });
 });
@@ -137,7 +154,11 @@ describe('ABCD sample', () => {
   const sample = JSON.parse(readFileSync(join(corpora, 'abcd_sample', 'abcd_sample.json'), 'utf8')) as Abcd[];
 
   test('"action" turns (agent button clicks) are an unknown speaker unless mapped', async () => {
-    const lines = sample.map((c) => ({ conversation_id: String(c.convo_id), issue_type: c.scenario.flow, messages: c.original.map(([speaker, text]) => ({ role: speaker, text })) }));
+    const lines = sample.map((c) => ({
+      conversation_id: String(c.convo_id),
+      issue_type: c.scenario.flow,
+      messages: c.original.map(([speaker, text]) => ({ role: speaker, text })),
+    }));
     const plain = await parseAll(jsonl(...lines), { fileName: 'abcd.jsonl' });
     expect(rejections(plain).map((r) => [r.line, r.reason])).toEqual([
       [1, 'unknown-speaker'],
@@ -172,7 +193,10 @@ describe('ABCD sample', () => {
       const parsed = byId.get(String(c.convo_id))!;
       expect(parsed.issueType).toBe(c.scenario.subflow);
       const expectedCustomerTexts = c.original.filter(([s]) => s === 'customer').map(([, t]) => t.trim());
-      const userText = parsed.turns.filter((t) => t.role === 'user').map((t) => t.content).join('\n');
+      const userText = parsed.turns
+        .filter((t) => t.role === 'user')
+        .map((t) => t.content)
+        .join('\n');
       expect(userText.split('\n')).toEqual(expectedCustomerTexts);
     }
   });

@@ -51,7 +51,11 @@ test('every file parses in its format, with only the deliberately broken records
   const kinds = (path: string) => [...new Set(conversations(get(path)).map((c) => c.kind))];
 
   expect(conversations(get('data/chat-logs.jsonl'))).toHaveLength(114);
-  expect(rejections(get('data/chat-logs.jsonl')).map((r) => r.reason).sort()).toEqual(['invalid-json', 'missing-field:text', 'unknown-speaker']);
+  expect(
+    rejections(get('data/chat-logs.jsonl'))
+      .map((r) => r.reason)
+      .sort(),
+  ).toEqual(['invalid-json', 'missing-field:text', 'unknown-speaker']);
   expect(kinds('data/chat-logs.jsonl')).toEqual(['conversation']);
 
   expect(conversations(get('data/chat-export.csv'))).toHaveLength(46);
@@ -80,7 +84,9 @@ test('every file parses in its format, with only the deliberately broken records
 });
 
 test('the main set has about 200 chats over six issue types; the shifted set has a different mix', () => {
-  const main = ['data/chat-logs.jsonl', 'data/chat-export.csv', 'data/chat-logs-week2.jsonl.gz'].flatMap((p) => conversations(parsed.get(p)!));
+  const main = ['data/chat-logs.jsonl', 'data/chat-export.csv', 'data/chat-logs-week2.jsonl.gz'].flatMap((p) =>
+    conversations(parsed.get(p)!),
+  );
   expect(main.length).toBeGreaterThanOrEqual(190);
   const mix = (cs: Conversation[]) => {
     const counts: Record<string, number> = {};
@@ -95,7 +101,9 @@ test('the main set has about 200 chats over six issue types; the shifted set has
 });
 
 test('the main set contains what the quality stage must catch', () => {
-  const main = ['data/chat-logs.jsonl', 'data/chat-export.csv', 'data/chat-logs-week2.jsonl.gz'].flatMap((p) => conversations(parsed.get(p)!));
+  const main = ['data/chat-logs.jsonl', 'data/chat-export.csv', 'data/chat-logs-week2.jsonl.gz'].flatMap((p) =>
+    conversations(parsed.get(p)!),
+  );
   const all = texts(main).join('\n');
   expect(all.match(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g)!.length).toBeGreaterThanOrEqual(10);
   expect(all.match(/(\+44 7700 900\d{3}|07700 900 \d{3})/g)!.length).toBeGreaterThanOrEqual(5);
@@ -120,7 +128,11 @@ test('the main set contains what the quality stage must catch', () => {
     else seen.set(signature(c), c.conversationId);
   }
   expect(exact).toBeGreaterThanOrEqual(3);
-  const tail = (c: Conversation) => c.turns.slice(1).map((t) => t.content).join('|');
+  const tail = (c: Conversation) =>
+    c.turns
+      .slice(1)
+      .map((t) => t.content)
+      .join('|');
   const tails = new Map<string, Conversation[]>();
   for (const c of main) if (c.turns.length > 3) tails.set(tail(c), [...(tails.get(tail(c)) ?? []), c]);
   const near = [...tails.values()].filter((group) => group.length > 1 && new Set(group.map((c) => c.turns[0].content)).size > 1);

@@ -59,7 +59,11 @@ describe('exports of support tools (hand-written, API shapes)', () => {
     expect(c).toMatchObject({ conversationId: '147', csat: 4, setAside: { 'internal-note': 1 } });
     expect(c.turns).toEqual([
       { role: 'user', content: 'Hi, how do I change my delivery address?', timestamp: '2025-03-01T09:00:00.000Z' },
-      { role: 'assistant', content: 'Hello Ana! Open Orders, pick the order and choose Change address.', timestamp: '2025-03-01T09:03:20.000Z' },
+      {
+        role: 'assistant',
+        content: 'Hello Ana! Open Orders, pick the order and choose Change address.',
+        timestamp: '2025-03-01T09:03:20.000Z',
+      },
       { role: 'user', content: 'Found it, thanks ♥', timestamp: '2025-03-01T09:05:00.000Z' },
     ]);
   });
@@ -123,7 +127,13 @@ describe('exports of support tools (hand-written, API shapes)', () => {
 });
 
 describe('JSON documents', () => {
-  const chat = (id: string) => ({ conversation_id: id, messages: [{ role: 'customer', text: `hi ${id}` }, { role: 'agent', text: 'hello' }] });
+  const chat = (id: string) => ({
+    conversation_id: id,
+    messages: [
+      { role: 'customer', text: `hi ${id}` },
+      { role: 'agent', text: 'hello' },
+    ],
+  });
 
   test('an object holding one array of records, in any chunking; other members are skipped', async () => {
     const text = JSON.stringify({ count: 3, conversations: [chat('a'), chat('b'), chat('c')], next: 'x' }, null, 2);
@@ -148,7 +158,15 @@ describe('JSON documents', () => {
   });
 
   test('bad elements are quarantined with their index and starting line; the rest is read', async () => {
-    const text = ['[', JSON.stringify(chat('a')) + ',', '42,', '{"conversation_id": "b", "messages": "nope"},', '{"foo": 1},', JSON.stringify(chat('c')), ']'].join('\n');
+    const text = [
+      '[',
+      JSON.stringify(chat('a')) + ',',
+      '42,',
+      '{"conversation_id": "b", "messages": "nope"},',
+      '{"foo": 1},',
+      JSON.stringify(chat('c')),
+      ']',
+    ].join('\n');
     const items = await parseAll(text);
     expect(items.map((i) => (i.type === 'rejected' ? `${i.rejection.line}:${i.rejection.reason}` : i.type))).toEqual([
       'conversation',
@@ -164,12 +182,21 @@ describe('JSON documents', () => {
   test('a truncated document: the complete elements are used, the rest is one rejection', async () => {
     const text = '[\n' + JSON.stringify(chat('a')) + ',\n' + JSON.stringify(chat('b')).slice(0, 30);
     const items = await parseAll(text);
-    expect(items.map((i) => (i.type === 'rejected' ? `${i.rejection.line}:${i.rejection.reason}` : i.type))).toEqual(['conversation', '3:invalid-json']);
+    expect(items.map((i) => (i.type === 'rejected' ? `${i.rejection.line}:${i.rejection.reason}` : i.type))).toEqual([
+      'conversation',
+      '3:invalid-json',
+    ]);
     expect(rejections(items)[0].detail).toMatch(/never closed/);
   });
 
   test('an element over the size limit is rejected without being held', async () => {
-    const big = { ...chat('big'), messages: [{ role: 'user', text: 'x'.repeat(5000) }, { role: 'agent', text: 'ok' }] };
+    const big = {
+      ...chat('big'),
+      messages: [
+        { role: 'user', text: 'x'.repeat(5000) },
+        { role: 'agent', text: 'ok' },
+      ],
+    };
     const items = await parseAll(JSON.stringify([chat('a'), big, chat('b')]), { maxRecordBytes: 1000 }, 256);
     expect(reasons(items)).toEqual(['conversation', 'record-too-long', 'conversation']);
     expect(rejections(items)[0].record.length).toBeLessThanOrEqual(2048);
@@ -183,8 +210,13 @@ describe('JSON documents', () => {
     expect(reasons(items)).toEqual([...Array(6).fill('conversation'), 'record-too-deep', ...Array(6).fill('conversation')]);
     expect(rejections(items)[0]).toMatchObject({ line: 7 });
     expect(rejections(items)[0].record.length).toBeLessThanOrEqual(2048);
-    const array = '[' + [...good.slice(0, 6).map((g) => JSON.stringify(g)), deep, ...good.slice(6).map((g) => JSON.stringify(g))].join(',\n') + ']';
-    expect(reasons(await parseAll(array, {}, 65536))).toEqual([...Array(6).fill('conversation'), 'record-too-deep', ...Array(6).fill('conversation')]);
+    const array =
+      '[' + [...good.slice(0, 6).map((g) => JSON.stringify(g)), deep, ...good.slice(6).map((g) => JSON.stringify(g))].join(',\n') + ']';
+    expect(reasons(await parseAll(array, {}, 65536))).toEqual([
+      ...Array(6).fill('conversation'),
+      'record-too-deep',
+      ...Array(6).fill('conversation'),
+    ]);
   });
 });
 
@@ -208,19 +240,39 @@ describe('declarative mapping', () => {
 
   test('a CSV layout: columns named, rows grouped by the id column, skipped roles left out', async () => {
     const [mapping] = parseMappingText(
-      JSON.stringify({ id: 'Ticket Ref', role: 'Who', text: 'Said', timestamp: 'When', rating: 'Mood', roles: { C: 'user', A: 'assistant', N: 'skip' }, ratings: { good: 5 } }),
+      JSON.stringify({
+        id: 'Ticket Ref',
+        role: 'Who',
+        text: 'Said',
+        timestamp: 'When',
+        rating: 'Mood',
+        roles: { C: 'user', A: 'assistant', N: 'skip' },
+        ratings: { good: 5 },
+      }),
       'm.json',
     );
-    const csv = 'Ticket Ref,Who,Said,When,Mood\nT1,A,Hello!,2026-01-01T10:01:00Z,\nT1,C,Hi there,2026-01-01T10:00:00Z,good\nT1,N,internal,2026-01-01T10:02:00Z,\nT2,X,??,,\n';
+    const csv =
+      'Ticket Ref,Who,Said,When,Mood\nT1,A,Hello!,2026-01-01T10:01:00Z,\nT1,C,Hi there,2026-01-01T10:00:00Z,good\nT1,N,internal,2026-01-01T10:02:00Z,\nT2,X,??,,\n';
     const items = await parseAll(csv, { mappings: [mapping] });
     expect(reasons(items)).toEqual(['conversation', 'unknown-speaker']);
-    expect(conversations(items)[0]).toMatchObject({ conversationId: 'T1', csat: 5, turns: [{ role: 'user', content: 'Hi there' }, { role: 'assistant', content: 'Hello!' }] });
+    expect(conversations(items)[0]).toMatchObject({
+      conversationId: 'T1',
+      csat: 5,
+      turns: [
+        { role: 'user', content: 'Hi there' },
+        { role: 'assistant', content: 'Hello!' },
+      ],
+    });
   });
 
   test.each([
     ['not JSON', '{', /not valid JSON/],
     ['no role', JSON.stringify({ turns: '/t', text: '/x' }), /at role/],
-    ['pointer without slash', JSON.stringify({ turns: '/t', role: 'who', text: '/x' }), /role: a JSON mapping names fields with JSON Pointers/],
+    [
+      'pointer without slash',
+      JSON.stringify({ turns: '/t', role: 'who', text: '/x' }),
+      /role: a JSON mapping names fields with JSON Pointers/,
+    ],
     ['CSV without id', JSON.stringify({ role: 'who', text: 'x' }), /at id: a CSV mapping/],
     ['bad role value', JSON.stringify({ turns: '/t', role: '/r', text: '/x', roles: { a: 'agent' } }), /roles\.a/],
     ['unknown key', JSON.stringify({ turns: '/t', role: '/r', text: '/x', speaker: '/s' }), /speaker/],

@@ -17,7 +17,13 @@ afterEach(async () => {
 const leftovers = () => readdir(tempDir);
 
 const summary = (items: IngestItem[]) =>
-  items.map((i) => (i.type === 'conversation' ? i.conversation.conversationId : i.type === 'feedback' ? `fb:${i.feedback.conversationId}` : `${i.rejection.line}:${i.rejection.reason}`));
+  items.map((i) =>
+    i.type === 'conversation'
+      ? i.conversation.conversationId
+      : i.type === 'feedback'
+        ? `fb:${i.feedback.conversationId}`
+        : `${i.rejection.line}:${i.rejection.reason}`,
+  );
 
 describe('message-per-row CSV', () => {
   test('groups rows of a conversation from anywhere in the file and sorts them by timestamp', async () => {
@@ -41,9 +47,18 @@ describe('message-per-row CSV', () => {
         { role: 'user', content: 'Can you ship my order?\nToday please', timestamp: '2026-01-01T09:00:00.000Z' },
         { role: 'assistant', content: 'Sure - it ships today.', timestamp: '2026-01-01T09:00:05.000Z' },
       ],
-      source: { file: 'input.file', line: 4, record: 'c1,2026-01-01T09:00:05Z,agent,Sure - it ships today.,shipping,\nc1,2026-01-01T09:00:00Z,customer,Can you ship my order?,,5\nc1,2026-01-01T09:00:01Z,Customer,Today please,,' },
+      source: {
+        file: 'input.file',
+        line: 4,
+        record:
+          'c1,2026-01-01T09:00:05Z,agent,Sure - it ships today.,shipping,\nc1,2026-01-01T09:00:00Z,customer,Can you ship my order?,,5\nc1,2026-01-01T09:00:01Z,Customer,Today please,,',
+      },
     });
-    expect(byId.get('c2')!.turns.map((t) => `${t.role}:${t.content}`)).toEqual(['user:hi there', 'assistant:Hello,\nhow can I help?', 'user:I want to return shoes']);
+    expect(byId.get('c2')!.turns.map((t) => `${t.role}:${t.content}`)).toEqual([
+      'user:hi there',
+      'assistant:Hello,\nhow can I help?',
+      'user:I want to return shoes',
+    ]);
     expect(byId.get('c2')!.source.line).toBe(2);
     expect(byId.get('c2')!.issueType).toBe('returns');
     expect(await leftovers()).toEqual([]);
@@ -59,7 +74,13 @@ describe('message-per-row CSV', () => {
       'c,2026-01-01T10:00:20Z,customer,fifth',
     ].join('\n');
     const [c] = conversations(await parseAll(csv, { tempDir }));
-    expect(c.turns.map((t) => t.content)).toEqual(['first', 'second (same time as first)', 'third', 'fourth (no time, after third)', 'fifth']);
+    expect(c.turns.map((t) => t.content)).toEqual([
+      'first',
+      'second (same time as first)',
+      'third',
+      'fourth (no time, after third)',
+      'fifth',
+    ]);
   });
 
   test('the optional timestamp column may be missing entirely', async () => {
@@ -85,8 +106,17 @@ describe('message-per-row CSV', () => {
     const items = await parseAll(csv, { tempDir });
     expect(items).toHaveLength(6);
     const byReason = new Map(rejections(items).map((r) => [r.reason, r]));
-    expect([...byReason.keys()].sort()).toEqual(['invalid-field:timestamp', 'invalid-row', 'missing-field:conversation_id', 'missing-field:speaker', 'unknown-speaker']);
-    expect(byReason.get('unknown-speaker')).toMatchObject({ line: 3, record: 'alien,1,customer,hi\nalien,2,Zorg,hello\nalien,3,agent,hey' });
+    expect([...byReason.keys()].sort()).toEqual([
+      'invalid-field:timestamp',
+      'invalid-row',
+      'missing-field:conversation_id',
+      'missing-field:speaker',
+      'unknown-speaker',
+    ]);
+    expect(byReason.get('unknown-speaker')).toMatchObject({
+      line: 3,
+      record: 'alien,1,customer,hi\nalien,2,Zorg,hello\nalien,3,agent,hey',
+    });
     expect(byReason.get('unknown-speaker')!.detail).toMatch(/"Zorg" \(line 4\)/);
     expect(byReason.get('invalid-field:timestamp')!.detail).toMatch(/line 6 has timestamp "someday"/);
     expect(byReason.get('invalid-row')).toMatchObject({ line: 9, detail: 'line 9 has 3 fields but the header has 4' });
@@ -108,7 +138,11 @@ describe('message-per-row CSV', () => {
   });
 
   test('header names are matched loosely, semicolon and tab delimiters are detected, BOM tolerated', async () => {
-    for (const [sep, bom] of [[';', '\ufeff'], ['\t', ''], ['|', '']]) {
+    for (const [sep, bom] of [
+      [';', '\ufeff'],
+      ['\t', ''],
+      ['|', ''],
+    ]) {
       const csv = `${bom}Conversation ID${sep}Role${sep}Message${sep}Created At\nx${sep}Customer${sep}hi${sep}2026-01-01 10:00\nx${sep}Agent${sep}hello${sep}2026-01-01 10:01\n`;
       const [c] = conversations(await parseAll(csv, { tempDir }));
       expect(c.conversationId).toBe('x');
@@ -139,7 +173,7 @@ describe('message-per-row CSV', () => {
 
   test('many shuffled conversations come out complete and in timestamp order (one item per conversation)', async () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const rows: string[] = [];
     const expected = new Map<string, string[]>();
     for (let c = 0; c < 300; c++) {
@@ -162,7 +196,9 @@ describe('message-per-row CSV', () => {
     expect(items).toHaveLength(300);
     for (const c of conversations(items)) expect(c.turns.map((t) => t.content)).toEqual(expected.get(c.conversationId));
     // Same input, same output order.
-    expect(summary(await parseAll(['conversation_id,timestamp,speaker,text', ...rows].join('\n'), { tempDir }, 333))).toEqual(summary(items));
+    expect(summary(await parseAll(['conversation_id,timestamp,speaker,text', ...rows].join('\n'), { tempDir }, 333))).toEqual(
+      summary(items),
+    );
     expect(await leftovers()).toEqual([]);
   });
 
@@ -193,7 +229,7 @@ describe('message-per-row CSV', () => {
 describe('one item per record (CSV)', () => {
   test('a message CSV with random good and bad rows gives one item per conversation plus one per orphan row', async () => {
     let seed = 99;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const rows: string[] = [];
     const ids = new Set<string>();
     let orphans = 0;
@@ -206,16 +242,26 @@ describe('one item per record (CSV)', () => {
         continue;
       }
       ids.add(id);
-      if (r < 0.05) rows.push(`${id},2026-01-01T10:00:00Z,customer`); // too few fields
+      if (r < 0.05)
+        rows.push(`${id},2026-01-01T10:00:00Z,customer`); // too few fields
       else if (r < 0.07) rows.push(`${id},not a time,agent,hi`);
       else if (r < 0.09) rows.push(`${id},,Zorg the Unmappable,hi`);
-      else if (r < 0.11) rows.push(`${id},,agent,"<br> &nbsp; "`); // empty after clean-up
-      else rows.push(`${id},2026-01-01T10:${String(Math.floor(rand() * 60)).padStart(2, '0')}:00Z,${rand() < 0.5 ? 'customer' : 'Agent Smith'},"text, ${i}"`);
+      else if (r < 0.11)
+        rows.push(`${id},,agent,"<br> &nbsp; "`); // empty after clean-up
+      else
+        rows.push(
+          `${id},2026-01-01T10:${String(Math.floor(rand() * 60)).padStart(2, '0')}:00Z,${rand() < 0.5 ? 'customer' : 'Agent Smith'},"text, ${i}"`,
+        );
     }
     const items = await parseAll(['conversation_id,timestamp,speaker,text', ...rows].join('\n'), { tempDir }, 1000);
     expect(items).toHaveLength(ids.size + orphans);
     expect(rejections(items).filter((r) => r.reason === 'missing-field:conversation_id')).toHaveLength(orphans);
-    const seenIds = [...conversations(items).map((c) => c.conversationId), ...rejections(items).filter((r) => r.reason !== 'missing-field:conversation_id').map((r) => r.record.split(',')[0])];
+    const seenIds = [
+      ...conversations(items).map((c) => c.conversationId),
+      ...rejections(items)
+        .filter((r) => r.reason !== 'missing-field:conversation_id')
+        .map((r) => r.record.split(',')[0]),
+    ];
     expect(new Set(seenIds)).toEqual(ids);
     expect(seenIds).toHaveLength(ids.size);
     expect(await leftovers()).toEqual([]);
@@ -229,13 +275,21 @@ describe('grouping with bounded memory', () => {
       for (let round = 0; round < 4; round++) {
         for (let c = 0; c < 400; c++) {
           const speaker = round % 2 ? 'agent' : 'customer';
-          yield { conversationId: `c${c}`, line: line, raw: `row ${line}`, speaker, text: `c${c} round ${round}`, timestamp: String(1_700_000_000 + round) };
+          yield {
+            conversationId: `c${c}`,
+            line: line,
+            raw: `row ${line}`,
+            speaker,
+            text: `c${c} round ${round}`,
+            timestamp: String(1_700_000_000 + round),
+          };
           line++;
         }
       }
     }
     const items: IngestItem[] = [];
-    for await (const item of groupMessageRows(rows(), { file: 'f', roles: createRoleMapper(), tempDir, buckets: 4, maxBucketBytes: 4096 })) items.push(item);
+    for await (const item of groupMessageRows(rows(), { file: 'f', roles: createRoleMapper(), tempDir, buckets: 4, maxBucketBytes: 4096 }))
+      items.push(item);
     expect(items).toHaveLength(400);
     for (const c of conversations(items)) {
       const n = c.conversationId.slice(1);
@@ -247,7 +301,8 @@ describe('grouping with bounded memory', () => {
 
 describe('FAQ and feedback CSV', () => {
   test('FAQ rows become faq conversations; category is the issue type', async () => {
-    const csv = 'question,answer,category\n"How do I return an item?","Use the <a href=""/returns"">returns page</a>.",returns\n,"no question",x\nShipping cost?,Free over €50,shipping,extra\n';
+    const csv =
+      'question,answer,category\n"How do I return an item?","Use the <a href=""/returns"">returns page</a>.",returns\n,"no question",x\nShipping cost?,Free over €50,shipping,extra\n';
     const items = await parseAll(csv, { tempDir });
     expect(summary(items).slice(1)).toEqual(['3:missing-field:question', '4:invalid-row']);
     expect(conversations(items)[0]).toMatchObject({

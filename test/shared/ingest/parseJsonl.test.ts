@@ -53,14 +53,22 @@ describe('conversation JSONL', () => {
   });
 
   test('ignores a csat outside 1–5 and keeps the conversation', async () => {
-    const [c9, cText, cOk] = conversations(await parseAll(jsonl(chat('a', { csat: 9 }), chat('b', { csat: 'good' }), chat('c', { csat: '5' }))));
+    const [c9, cText, cOk] = conversations(
+      await parseAll(jsonl(chat('a', { csat: 9 }), chat('b', { csat: 'good' }), chat('c', { csat: '5' }))),
+    );
     expect(c9.csat).toBeUndefined();
     expect(cText.csat).toBeUndefined();
     expect(cOk.csat).toBe(5);
   });
 
   test('derives a stable id from the content when conversation_id is missing', async () => {
-    const line = { messages: [{ role: 'customer', text: 'hi' }, { role: 'agent', text: 'hello' }], issue_type: 'x' };
+    const line = {
+      messages: [
+        { role: 'customer', text: 'hi' },
+        { role: 'agent', text: 'hello' },
+      ],
+      issue_type: 'x',
+    };
     const [a] = conversations(await parseAll(jsonl(line)));
     const [b] = conversations(await parseAll(jsonl({ ...line, issue_type: 'y' })));
     expect(a.kind).toBe('conversation');
@@ -69,9 +77,21 @@ describe('conversation JSONL', () => {
   });
 
   test('infers a named speaker as the other party, and speakerRoles maps names', async () => {
-    const line = { conversation_id: 'n', messages: [{ role: 'Jane Doe', text: 'hi' }, { role: 'Agent Smith', text: 'hello' }] };
+    const line = {
+      conversation_id: 'n',
+      messages: [
+        { role: 'Jane Doe', text: 'hi' },
+        { role: 'Agent Smith', text: 'hello' },
+      ],
+    };
     expect(conversations(await parseAll(jsonl(line)))[0].turns.map((t) => t.role)).toEqual(['user', 'assistant']);
-    const both = { conversation_id: 'm', messages: [{ role: 'Jane', text: 'hi' }, { role: 'Max', text: 'hello' }] };
+    const both = {
+      conversation_id: 'm',
+      messages: [
+        { role: 'Jane', text: 'hi' },
+        { role: 'Max', text: 'hello' },
+      ],
+    };
     const [rejected] = rejections(await parseAll(jsonl(both)));
     expect(rejected).toMatchObject({ file: 'input.file', line: 1, reason: 'unknown-speaker' });
     expect(rejected.detail).toMatch(/"Jane" \(message 1\).*speakerRoles/);
@@ -123,7 +143,11 @@ describe('conversation JSONL', () => {
 
   test('a file may start with broken lines before the first recognisable one', async () => {
     const items = await parseAll(jsonl('{oops', '{"unrelated": 1}', chat('c')));
-    expect(items.map((i) => (i.type === 'rejected' ? i.rejection.reason : i.type))).toEqual(['invalid-json', 'missing-field:messages', 'conversation']);
+    expect(items.map((i) => (i.type === 'rejected' ? i.rejection.reason : i.type))).toEqual([
+      'invalid-json',
+      'missing-field:messages',
+      'conversation',
+    ]);
   });
 });
 
@@ -134,7 +158,13 @@ describe('ready-made fine-tuning JSONL', () => {
         { role: 'system', content: 'You are Shoply support.' },
         { role: 'user', content: '  Hi &amp; hello  ' },
         { role: 'assistant', content: 'Hello!', weight: 0 },
-        { role: 'user', content: [{ type: 'text', text: 'part one' }, { type: 'text', text: 'part two' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'part one' },
+            { type: 'text', text: 'part two' },
+          ],
+        },
         { role: 'assistant', content: 'Done.', weight: 1 },
       ],
     };
@@ -157,9 +187,26 @@ describe('ready-made fine-tuning JSONL', () => {
     const items = conversations(
       await parseAll(
         jsonl(
-          { messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'yo' }], tools },
-          { conversation_id: 'x', messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'yo' }] },
-          { messages: [{ role: 'customer', content: 'hi' }, { role: 'agent', content: 'yo' }] },
+          {
+            messages: [
+              { role: 'user', content: 'hi' },
+              { role: 'assistant', content: 'yo' },
+            ],
+            tools,
+          },
+          {
+            conversation_id: 'x',
+            messages: [
+              { role: 'user', content: 'hi' },
+              { role: 'assistant', content: 'yo' },
+            ],
+          },
+          {
+            messages: [
+              { role: 'customer', content: 'hi' },
+              { role: 'agent', content: 'yo' },
+            ],
+          },
         ),
       ),
     );
@@ -170,7 +217,13 @@ describe('ready-made fine-tuning JSONL', () => {
 
 describe('FAQ and feedback JSONL', () => {
   test('FAQ lines become single-turn faq conversations with a content-derived id', async () => {
-    const items = await parseAll(jsonl({ question: 'How long does delivery take?', answer: '2–4 <i>working</i> days.', category: 'shipping' }, { question: ' ', answer: 'x' }, { id: 7, question: 'Q', answer: 'A' }));
+    const items = await parseAll(
+      jsonl(
+        { question: 'How long does delivery take?', answer: '2–4 <i>working</i> days.', category: 'shipping' },
+        { question: ' ', answer: 'x' },
+        { id: 7, question: 'Q', answer: 'A' },
+      ),
+    );
     const [faq, withId] = conversations(items);
     expect(faq).toMatchObject({
       kind: 'faq',
@@ -187,13 +240,28 @@ describe('FAQ and feedback JSONL', () => {
 
   test('feedback lines become feedback items; a bad rating is rejected', async () => {
     const items = await parseAll(
-      jsonl({ conversation_id: 'c-1', rating: 2, comment: 'slow &amp; rude' }, { conversation_id: 'c-2', rating: '5' }, { conversation_id: 'c-3', rating: 7 }, { conversation_id: '', rating: 3 }, { conversation_id: 'c-4', rating: null }),
+      jsonl(
+        { conversation_id: 'c-1', rating: 2, comment: 'slow &amp; rude' },
+        { conversation_id: 'c-2', rating: '5' },
+        { conversation_id: 'c-3', rating: 7 },
+        { conversation_id: '', rating: 3 },
+        { conversation_id: 'c-4', rating: null },
+      ),
     );
     expect(feedbacks(items)).toEqual([
-      { conversationId: 'c-1', rating: 2, comment: 'slow & rude', source: { file: 'input.file', line: 1, record: '{"conversation_id":"c-1","rating":2,"comment":"slow &amp; rude"}' } },
+      {
+        conversationId: 'c-1',
+        rating: 2,
+        comment: 'slow & rude',
+        source: { file: 'input.file', line: 1, record: '{"conversation_id":"c-1","rating":2,"comment":"slow &amp; rude"}' },
+      },
       { conversationId: 'c-2', rating: 5, source: expect.objectContaining({ line: 2 }) },
     ]);
-    expect(rejections(items).map((r) => `${r.line}:${r.reason}`)).toEqual(['3:invalid-field:rating', '4:missing-field:conversation_id', '5:missing-field:rating']);
+    expect(rejections(items).map((r) => `${r.line}:${r.reason}`)).toEqual([
+      '3:invalid-field:rating',
+      '4:missing-field:conversation_id',
+      '5:missing-field:rating',
+    ]);
     expect(rejections(items)[0].detail).toBe('"rating" must be a number from 1 to 5, got 7');
   });
 });
@@ -211,7 +279,12 @@ describe('detection, encodings and compression', () => {
   });
 
   test('multi-byte characters split across chunks survive', async () => {
-    const line = chat('ü', { messages: [{ role: 'user', text: 'Größe 😀 ändern' }, { role: 'agent', text: 'ok' }] });
+    const line = chat('ü', {
+      messages: [
+        { role: 'user', text: 'Größe 😀 ändern' },
+        { role: 'agent', text: 'ok' },
+      ],
+    });
     for (const size of [1, 2, 3, 5]) {
       const [c] = conversations(await parseAll(jsonl(line), {}, size));
       expect(c.turns[0].content).toBe('Größe 😀 ändern');
@@ -221,7 +294,11 @@ describe('detection, encodings and compression', () => {
   test('a line that is not UTF-8 is rejected as such', async () => {
     const data = Buffer.concat([Buffer.from(jsonl(chat('a'))), Buffer.from([0x7b, 0xff, 0xfe, 0x7d, 0x0a]), Buffer.from(jsonl(chat('b')))]);
     const items = await parseAll(data);
-    expect(items.map((i) => (i.type === 'rejected' ? i.rejection.reason : i.type))).toEqual(['conversation', 'invalid-encoding', 'conversation']);
+    expect(items.map((i) => (i.type === 'rejected' ? i.rejection.reason : i.type))).toEqual([
+      'conversation',
+      'invalid-encoding',
+      'conversation',
+    ]);
   });
 
   test('gzip is detected by magic bytes, for JSONL and CSV alike, also gzip inside gzip', async () => {
@@ -237,10 +314,17 @@ describe('detection, encodings and compression', () => {
     const full = gzip(jsonl(...Array.from({ length: 200 }, (_, i) => chat(`c${i}`))));
     const truncated = full.subarray(0, Math.floor(full.length / 2));
     await expect(parseAll(truncated, { fileName: 'logs/day1.jsonl.gz' })).rejects.toThrow(IngestError);
-    await expect(parseAll(truncated, { fileName: 'logs/day1.jsonl.gz' })).rejects.toMatchObject({ code: 'gzip-corrupt', file: 'logs/day1.jsonl.gz', retryable: false });
+    await expect(parseAll(truncated, { fileName: 'logs/day1.jsonl.gz' })).rejects.toMatchObject({
+      code: 'gzip-corrupt',
+      file: 'logs/day1.jsonl.gz',
+      retryable: false,
+    });
     const corrupt = Buffer.from(full);
     corrupt.fill(0x55, 20, 60);
-    await expect(parseAll(corrupt, { fileName: 'x.gz' })).rejects.toMatchObject({ code: 'gzip-corrupt', message: expect.stringContaining('x.gz') });
+    await expect(parseAll(corrupt, { fileName: 'x.gz' })).rejects.toMatchObject({
+      code: 'gzip-corrupt',
+      message: expect.stringContaining('x.gz'),
+    });
   });
 
   test('an I/O error mid-file throws IngestError(read-failed) naming the file', async () => {
@@ -253,7 +337,13 @@ describe('detection, encodings and compression', () => {
     const run = async () => {
       for await (const item of parseInput(failing(), { fileName: 'raw-logs/a.jsonl' })) seen.push(item);
     };
-    await expect(run()).rejects.toMatchObject({ name: 'IngestError', code: 'read-failed', file: 'raw-logs/a.jsonl', retryable: true, message: expect.stringContaining('socket hang up') });
+    await expect(run()).rejects.toMatchObject({
+      name: 'IngestError',
+      code: 'read-failed',
+      file: 'raw-logs/a.jsonl',
+      retryable: true,
+      message: expect.stringContaining('socket hang up'),
+    });
     expect(seen).toHaveLength(1000);
   });
 
@@ -267,11 +357,19 @@ describe('detection, encodings and compression', () => {
     ['binary', Buffer.from([0x01, 0x00, 0x02, 0x03]), /binary/],
     ['zip', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00]), /ZIP archive/],
     ['UTF-16', Buffer.from('\ufeffa,b', 'utf16le'), /UTF-16/],
-    ['JSON array of unknown records', Buffer.from('[{"foo": 1}, {"bar": 2}]'), /no record among the first 2 of the JSON document is a known format \(their keys: foo, bar\)/],
+    [
+      'JSON array of unknown records',
+      Buffer.from('[{"foo": 1}, {"bar": 2}]'),
+      /no record among the first 2 of the JSON document is a known format \(their keys: foo, bar\)/,
+    ],
     ['HTML', Buffer.from('<html><body>hi</body></html>'), /HTML/],
     ['unknown JSON keys', Buffer.from(jsonl({ foo: 1 }, { bar: 2 })), /no line among the first 2/],
     ['no valid JSON', Buffer.from('{nope\n{nope\n'), /none of the first 2 lines is valid JSON/],
-    ['pretty-printed JSON of unknown keys', Buffer.from(JSON.stringify({ ticket: 'c', lines: [1, 2] }, null, 2)), /no record among the first 1 of the JSON document/],
+    [
+      'pretty-printed JSON of unknown keys',
+      Buffer.from(JSON.stringify({ ticket: 'c', lines: [1, 2] }, null, 2)),
+      /no record among the first 1 of the JSON document/,
+    ],
     ['unknown CSV header', Buffer.from('name,email\nA,a@x\n'), /CSV header \(name, email\)/],
     ['plain text', Buffer.from('Hello, this is just text.\nMore text\n'), /CSV header/],
   ])('an undetectable file (%s) gives exactly one rejection naming the file and why', async (_name, data, why) => {
@@ -292,8 +390,12 @@ describe('detection, encodings and compression', () => {
   test('a line over the size limit is rejected without being held in memory', async () => {
     const big = chat('big', { messages: [{ role: 'user', text: 'x'.repeat(5000) }] });
     const items = await parseAll(jsonl(chat('a'), big, chat('b')), { maxRecordBytes: 1000 }, 256);
-    expect(items.map((i) => (i.type === 'rejected' ? `${i.rejection.line}:${i.rejection.reason}` : i.type))).toEqual(['conversation', '2:record-too-long', 'conversation']);
-    expect((rejections(items)[0].record.length)).toBeLessThanOrEqual(2048);
+    expect(items.map((i) => (i.type === 'rejected' ? `${i.rejection.line}:${i.rejection.reason}` : i.type))).toEqual([
+      'conversation',
+      '2:record-too-long',
+      'conversation',
+    ]);
+    expect(rejections(items)[0].record.length).toBeLessThanOrEqual(2048);
   });
 
   test('abort stops parsing with the signal reason', async () => {
@@ -314,10 +416,15 @@ describe('one item per record', () => {
   test('every non-blank line of a mixed, partly broken file yields exactly one item', async () => {
     // Deterministic pseudo-random mix of good and bad lines.
     let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const kinds = [
       () => chat(`c${seed}`),
-      () => ({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a' }] }),
+      () => ({
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: 'a' },
+        ],
+      }),
       () => ({ question: `q${seed}`, answer: 'a' }),
       () => ({ conversation_id: `c${seed}`, rating: 1 + Math.floor(rand() * 7) }),
       () => '{"truncated": ',
@@ -331,7 +438,9 @@ describe('one item per record', () => {
     const text = jsonl(chat('first'), ...lines, '', '  ');
     const items = await parseAll(text, {}, 97);
     expect(items).toHaveLength(501);
-    const lineNumbers = items.map((i) => (i.type === 'conversation' ? i.conversation.source.line : i.type === 'feedback' ? i.feedback.source.line : i.rejection.line));
+    const lineNumbers = items.map((i) =>
+      i.type === 'conversation' ? i.conversation.source.line : i.type === 'feedback' ? i.feedback.source.line : i.rejection.line,
+    );
     expect(lineNumbers).toEqual(Array.from({ length: 501 }, (_, i) => i + 1));
   });
 });

@@ -17,7 +17,9 @@ describe('normalizeText', () => {
   });
 
   test('decodes named and numeric entities after stripping, so escaped markup stays as text', () => {
-    expect(normalizeText('Tom &amp; Jerry &lt;b&gt; &#8364;5 &#x1F600; &eacute;t&eacute; &bogus;')).toBe('Tom & Jerry <b> €5 😀 été &bogus;');
+    expect(normalizeText('Tom &amp; Jerry &lt;b&gt; &#8364;5 &#x1F600; &eacute;t&eacute; &bogus;')).toBe(
+      'Tom & Jerry <b> €5 😀 été &bogus;',
+    );
     expect(decodeEntities('&#0; &#xD800; &#99999999;')).toBe('&#0; &#xD800; &#99999999;');
   });
 
@@ -57,10 +59,20 @@ describe('roles', () => {
   const mapper = createRoleMapper({ Alice: 'assistant' });
 
   test.each([
-    ['customer', 'user'], ['User', 'user'], ['client', 'user'], ['Caller', 'user'],
-    ['agent', 'assistant'], ['Assistant', 'assistant'], ['bot', 'assistant'], ['Support', 'assistant'],
-    ['representative', 'assistant'], ['Agent Smith', 'assistant'], ['support-team_Jane', 'assistant'],
-    ['Wizard', 'assistant'], ['system', 'system'], ['ALICE', 'assistant'],
+    ['customer', 'user'],
+    ['User', 'user'],
+    ['client', 'user'],
+    ['Caller', 'user'],
+    ['agent', 'assistant'],
+    ['Assistant', 'assistant'],
+    ['bot', 'assistant'],
+    ['Support', 'assistant'],
+    ['representative', 'assistant'],
+    ['Agent Smith', 'assistant'],
+    ['support-team_Jane', 'assistant'],
+    ['Wizard', 'assistant'],
+    ['system', 'system'],
+    ['ALICE', 'assistant'],
   ])('%s → %s', (speaker, role) => {
     expect(mapper.roleOf(speaker)).toBe(role);
   });
@@ -72,8 +84,19 @@ describe('roles', () => {
   });
 
   test('infers the other party in a two-party chat, only when unambiguous', () => {
-    expect(inferMissingRoles(['Agent Smith', 'John'], mapper)).toEqual(new Map([['Agent Smith', 'assistant'], ['John', 'user']]));
-    expect(inferMissingRoles(['Mary', 'customer', 'system'], mapper)).toEqual(new Map([['customer', 'user'], ['system', 'system'], ['Mary', 'assistant']]));
+    expect(inferMissingRoles(['Agent Smith', 'John'], mapper)).toEqual(
+      new Map([
+        ['Agent Smith', 'assistant'],
+        ['John', 'user'],
+      ]),
+    );
+    expect(inferMissingRoles(['Mary', 'customer', 'system'], mapper)).toEqual(
+      new Map([
+        ['customer', 'user'],
+        ['system', 'system'],
+        ['Mary', 'assistant'],
+      ]),
+    );
     expect(inferMissingRoles(['John', 'Mary', 'agent'], mapper)).toEqual({ unknown: ['John', 'Mary'] });
     expect(inferMissingRoles(['John', 'customer', 'agent'], mapper)).toEqual({ unknown: ['John'] });
     expect(inferMissingRoles(['John'], mapper)).toEqual({ unknown: ['John'] });

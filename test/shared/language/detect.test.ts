@@ -23,7 +23,15 @@ describe('detectLanguage', () => {
   });
 
   it('takes a conversation language from the customer, or from all turns when the customer wrote too little', () => {
-    expect(detectConversationLanguage(['Mein Paket ist nicht angekommen, bitte helfen Sie mir'], ['Mein Paket ist nicht angekommen', 'I am sorry'])).toMatchObject({ code: 'de' });
-    expect(detectConversationLanguage(['ok'], ['ok', 'Votre commande a été expédiée hier et arrivera demain'])).toMatchObject({ code: 'fr', reliable: true });
+    expect(
+      detectConversationLanguage(
+        ['Mein Paket ist nicht angekommen, bitte helfen Sie mir'],
+        ['Mein Paket ist nicht angekommen', 'I am sorry'],
+      ),
+    ).toMatchObject({ code: 'de' });
+    expect(detectConversationLanguage(['ok'], ['ok', 'Votre commande a été expédiée hier et arrivera demain'])).toMatchObject({
+      code: 'fr',
+      reliable: true,
+    });
   });
 });

@@ -26,8 +26,12 @@ const email = fc
 
 const phone = fc.oneof(
   fc.tuple(digits(3), digits(6)).map(([a, b]) => `+44 7${a} ${b}`),
-  fc.tuple(fc.integer({ min: 201, max: 989 }), fc.integer({ min: 200, max: 999 }), digits(4)).map(([area, ex, n]) => `+1 ${area} ${ex} ${n}`),
-  fc.tuple(fc.integer({ min: 201, max: 989 }), fc.integer({ min: 200, max: 999 }), digits(4)).map(([area, ex, n]) => `(${area}) ${ex}-${n}`),
+  fc
+    .tuple(fc.integer({ min: 201, max: 989 }), fc.integer({ min: 200, max: 999 }), digits(4))
+    .map(([area, ex, n]) => `+1 ${area} ${ex} ${n}`),
+  fc
+    .tuple(fc.integer({ min: 201, max: 989 }), fc.integer({ min: 200, max: 999 }), digits(4))
+    .map(([area, ex, n]) => `(${area}) ${ex}-${n}`),
   fc.tuple(digits(3), digits(6)).map(([a, b]) => `07${a} ${b}`),
   fc.tuple(digits(4), digits(4)).map(([a, b]) => `+49 30 ${a}${b}`),
   fc.tuple(digits(2), digits(2), digits(2), digits(2)).map(([a, b, c, d]) => `+33 6 ${a} ${b} ${c} ${d}`),
@@ -56,7 +60,31 @@ const iban = fc
     return grouped ? compact.match(/.{1,4}/g)!.join(' ') : compact;
   });
 
-const word = fc.constantFrom('please', 'send', 'it', 'to', 'my', 'number', 'is', 'card', 'account', 'thanks', 'the', 'refund', 'Hello', 'order', 'ok', 'you', 'can', 'reach', 'me', 'at', 'use', 'pay', 'with');
+const word = fc.constantFrom(
+  'please',
+  'send',
+  'it',
+  'to',
+  'my',
+  'number',
+  'is',
+  'card',
+  'account',
+  'thanks',
+  'the',
+  'refund',
+  'Hello',
+  'order',
+  'ok',
+  'you',
+  'can',
+  'reach',
+  'me',
+  'at',
+  'use',
+  'pay',
+  'with',
+);
 const before = fc.array(word, { maxLength: 8 }).map((w) => w.join(' '));
 const after = fc.array(word, { maxLength: 8 }).map((w) => (w.length ? ' ' + w.join(' ') : ''));
 const openers = fc.constantFrom(' ', ': ', ', ', ' (', '\n', ' "', ' <');
@@ -79,7 +107,9 @@ function leaks(text: string, { kind, value }: { kind: Kind; value: string }): bo
   return text.replace(/[\s().-]/g, '').includes(compact);
 }
 
-const sentence = fc.tuple(before, openers, pii, closers, after).map(([b, open, value, close, a]) => ({ text: `${b}${open}${value.value}${close}${a}`, pii: value }));
+const sentence = fc
+  .tuple(before, openers, pii, closers, after)
+  .map(([b, open, value, close, a]) => ({ text: `${b}${open}${value.value}${close}${a}`, pii: value }));
 
 describe('redaction never leaves a generated e-mail, phone, card or IBAN (fast-check)', () => {
   const stage = redactionStage(qualityConfig(propertySettings).pii);
@@ -100,7 +130,8 @@ describe('redaction never leaves a generated e-mail, phone, card or IBAN (fast-c
         const result = await stage.apply(conversation);
         if (result.action === 'drop') return; // dropped conversations go to quarantine, never to training
         for (const turn of result.conversation.turns) {
-          if (leaks(turn.content, value)) throw new Error(`${value.kind} ${JSON.stringify(value.value)} survived redaction in ${JSON.stringify(turn.content)}`);
+          if (leaks(turn.content, value))
+            throw new Error(`${value.kind} ${JSON.stringify(value.value)} survived redaction in ${JSON.stringify(turn.content)}`);
         }
       }),
       { numRuns: 400 },

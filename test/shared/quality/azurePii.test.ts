@@ -53,7 +53,13 @@ async function startLanguageServer(options: { status?: number } = {}): Promise<{
     const documents = body.analysisInput.documents.map((d) => {
       const entities: { text: string; category: string; offset: number; length: number; confidenceScore: number }[] = [];
       for (const m of d.text.matchAll(/Ana Souza|Jürgen Weiß|\d+ Rua Augusta/g)) {
-        entities.push({ text: m[0], category: /Rua/.test(m[0]) ? 'Address' : 'Person', offset: m.index, length: m[0].length, confidenceScore: 0.9 });
+        entities.push({
+          text: m[0],
+          category: /Rua/.test(m[0]) ? 'Address' : 'Person',
+          offset: m.index,
+          length: m[0].length,
+          confidenceScore: 0.9,
+        });
       }
       for (const m of d.text.matchAll(/Contoso/g)) {
         entities.push({ text: m[0], category: 'Organization', offset: m.index, length: m[0].length, confidenceScore: 0.8 });

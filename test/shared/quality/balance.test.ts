@@ -69,7 +69,12 @@ describe('balanceTrainingSplit', () => {
   });
 
   it('capQuotas satisfies the cap for many shapes', () => {
-    for (const counts of [[100, 1, 1, 1, 1, 1], [50, 49, 1, 1, 1], [10, 10, 10], [1000, 900, 5, 5, 5, 5, 5]]) {
+    for (const counts of [
+      [100, 1, 1, 1, 1, 1],
+      [50, 49, 1, 1, 1],
+      [10, 10, 10],
+      [1000, 900, 5, 5, 5, 5, 5],
+    ]) {
       for (const cap of [0.25, 0.4, 0.6]) {
         const map = new Map(counts.map((c, i) => [`t${i}`, c]));
         const effective = Math.max(cap, 1 / counts.length);

@@ -1,6 +1,21 @@
 import { createHash } from 'node:crypto';
-import { MemorySignatureStore, SIGNATURE_BANDING, TableSignatureStore, createDedupStage, decodeBucketHashes, encodeBucketHashes } from '../../../src/shared/quality/dedup';
-import { MinHasher, bandKeys, encodeSignature, estimateJaccard, exactJaccard, normaliseText, shingles } from '../../../src/shared/quality/minhash';
+import {
+  MemorySignatureStore,
+  SIGNATURE_BANDING,
+  TableSignatureStore,
+  createDedupStage,
+  decodeBucketHashes,
+  encodeBucketHashes,
+} from '../../../src/shared/quality/dedup';
+import {
+  MinHasher,
+  bandKeys,
+  encodeSignature,
+  estimateJaccard,
+  exactJaccard,
+  normaliseText,
+  shingles,
+} from '../../../src/shared/quality/minhash';
 import { testStorage, uniqueName } from '../../setup/storage';
 import { conversation } from './helpers';
 
@@ -19,7 +34,14 @@ const different = [
 ];
 
 const convo = (id: string, texts: string[], file = 'day1.jsonl', line = 1) =>
-  conversation(id, [['user', texts[0]], ['assistant', texts[1]]], { source: { file, line, record: id } });
+  conversation(
+    id,
+    [
+      ['user', texts[0]],
+      ['assistant', texts[1]],
+    ],
+    { source: { file, line, record: id } },
+  );
 
 describe('MinHash', () => {
   it('estimates Jaccard similarity close to the exact value', () => {
@@ -45,13 +67,25 @@ describe('dedup stage (memory store)', () => {
   it('drops exact and near duplicates, says which conversation they duplicate, and keeps the rest', async () => {
     const stage = createDedupStage({ store: new MemorySignatureStore(), threshold: 0.7 });
     expect((await stage.apply(convo('a', base))).action).toBe('keep');
-    const exact = await stage.apply(convo('b', base.map((t) => t.toUpperCase() + '  '), 'day1.jsonl', 2));
+    const exact = await stage.apply(
+      convo(
+        'b',
+        base.map((t) => t.toUpperCase() + '  '),
+        'day1.jsonl',
+        2,
+      ),
+    );
     expect(exact).toMatchObject({ action: 'drop', reason: 'duplicate-exact' });
     expect(exact.action === 'drop' && exact.detail).toMatch(/conversation a \(day1.jsonl line 1/);
     const nearResult = await stage.apply(convo('c', near, 'day1.jsonl', 3));
     expect(nearResult).toMatchObject({ action: 'drop', reason: 'duplicate-near' });
     expect((await stage.apply(convo('d', different, 'day1.jsonl', 4))).action).toBe('keep');
-    const summary = stage.summary!() as { checked: number; exact: number; near: number; duplicates: { kind: string; duplicateOf: { conversationId: string } }[] };
+    const summary = stage.summary!() as {
+      checked: number;
+      exact: number;
+      near: number;
+      duplicates: { kind: string; duplicateOf: { conversationId: string } }[];
+    };
     expect(summary).toMatchObject({ checked: 4, exact: 1, near: 1 });
     expect(summary.duplicates.map((d) => [d.kind, d.duplicateOf.conversationId])).toEqual([
       ['exact', 'a'],
@@ -97,8 +131,14 @@ describe('dedup stage (table store on Azurite)', () => {
     // The blob trigger retries the same file: its own signatures must not make it a duplicate,
     // whether its band rows were written (flushed) before the failure or not.
     const retried: Record<string, string[]> = {
-      unflushed: ['Do you ship to Norway, and how long does delivery take there?', 'Yes, we ship to Norway; delivery takes four to six working days.'],
-      flushed: ['My parcel tracking has not updated for a week, is it lost?', 'I have opened a trace with the carrier and will email you within two days.'],
+      unflushed: [
+        'Do you ship to Norway, and how long does delivery take there?',
+        'Yes, we ship to Norway; delivery takes four to six working days.',
+      ],
+      flushed: [
+        'My parcel tracking has not updated for a week, is it lost?',
+        'I have opened a trace with the carrier and will email you within two days.',
+      ],
     };
     for (const [state, texts] of Object.entries(retried)) {
       const file = `2026-11-28-${state}.jsonl`;
@@ -163,7 +203,9 @@ describe('dedup stage (table store on Azurite)', () => {
     // Another invocation before the flush sees the exact claim (written at once), not the bands.
     const other = createDedupStage({ store: new TableSignatureStore(table), threshold: 0.7 });
     expect(await other.apply(convo('c', base, 'two.jsonl', 1))).toMatchObject({ action: 'drop', reason: 'duplicate-exact' });
-    expect((await createDedupStage({ store: new TableSignatureStore(table), threshold: 0.7 }).apply(convo('d', near, 'two.jsonl', 2))).action).toBe('keep');
+    expect(
+      (await createDedupStage({ store: new TableSignatureStore(table), threshold: 0.7 }).apply(convo('d', near, 'two.jsonl', 2))).action,
+    ).toBe('keep');
     await writer.flush();
     const later = createDedupStage({ store: new TableSignatureStore(table), threshold: 0.7 });
     // 'd' claimed the text of `near` in the meantime, so probe with another variant of `base`.
@@ -191,7 +233,8 @@ describe('dedup stage (table store on Azurite)', () => {
     expect((await stage.apply(convo('b', different, 'one.jsonl', 2))).action).toBe('keep');
     // No flush call: two buckets per band partition reached the threshold and were written.
     const bandRows: { partitionKey?: string }[] = [];
-    for await (const row of table.listEntities({ queryOptions: { filter: "PartitionKey ge 'b' and PartitionKey lt 'c'" } })) bandRows.push(row);
+    for await (const row of table.listEntities({ queryOptions: { filter: "PartitionKey ge 'b' and PartitionKey lt 'c'" } }))
+      bandRows.push(row);
     expect(bandRows).toHaveLength(2 * SIGNATURE_BANDING.bands);
     expect(new Set(bandRows.map((r) => r.partitionKey)).size).toBe(SIGNATURE_BANDING.bands);
     const later = createDedupStage({ store: new TableSignatureStore(table), threshold: 0.7 });
@@ -205,7 +248,14 @@ describe('dedup stage (table store on Azurite)', () => {
     const hasher = new MinHasher(SIGNATURE_BANDING.bands * SIGNATURE_BANDING.rows);
     const signature = hasher.signature(shingles(normaliseText(base.join('\n'))));
     const keys = bandKeys(signature, SIGNATURE_BANDING);
-    const record = (id: string, hash: string) => ({ conversationId: id, file: `${id}.jsonl`, line: 1, exactHash: hash, signature: encodeSignature(signature), seenAt: '2026-11-26T00:00:00.000Z' });
+    const record = (id: string, hash: string) => ({
+      conversationId: id,
+      file: `${id}.jsonl`,
+      line: 1,
+      exactHash: hash,
+      signature: encodeSignature(signature),
+      seenAt: '2026-11-26T00:00:00.000Z',
+    });
     const a = new TableSignatureStore(table);
     const b = new TableSignatureStore(table);
     // Both read the (empty) buckets, then both add a different text with the same bands.

@@ -18,12 +18,36 @@ const DEMO = resolve(__dirname, '../../../demo/data/chat-logs.jsonl');
 
 // Hand-written (for this test) conversations in other languages.
 const MULTILINGUAL: Line[] = [
-  ['de', 'Guten Tag, mein Paket mit der Bestellnummer 4471 ist seit einer Woche unterwegs und nicht angekommen.', 'Das tut mir leid. Ich habe beim Versanddienst nachgefragt: Das Paket liegt im Verteilzentrum und wird morgen zugestellt.'],
-  ['fr', "Bonjour, j'ai été débité deux fois pour la même commande de chaussures la semaine dernière.", "Je suis désolée pour ce désagrément. J'ai remboursé le deuxième paiement, il apparaîtra sur votre compte d'ici trois jours."],
-  ['es', 'Hola, quiero cambiar la dirección de entrega de mi pedido porque me mudé la semana pasada.', 'Claro, he actualizado la dirección de entrega de su pedido. El paquete saldrá mañana hacia la nueva dirección.'],
-  ['ja', '先週注文したコーヒーメーカーが壊れて届きました。交換してもらえますか。', 'ご迷惑をおかけして申し訳ございません。新しい商品を本日発送いたしました。壊れた商品は着払いでご返送ください。'],
-  ['zh', '我上周买的耳机一直没有收到，物流信息也没有更新，请帮我查一下。', '很抱歉给您带来不便。我已经联系了快递公司，您的包裹明天会送到，物流信息今晚会更新。'],
-  ['pt', 'Olá, a minha encomenda chegou com o ecrã partido e gostaria de pedir uma troca.', 'Lamento muito. Já enviámos um equipamento novo e a recolha do artigo danificado fica marcada para quinta-feira.'],
+  [
+    'de',
+    'Guten Tag, mein Paket mit der Bestellnummer 4471 ist seit einer Woche unterwegs und nicht angekommen.',
+    'Das tut mir leid. Ich habe beim Versanddienst nachgefragt: Das Paket liegt im Verteilzentrum und wird morgen zugestellt.',
+  ],
+  [
+    'fr',
+    "Bonjour, j'ai été débité deux fois pour la même commande de chaussures la semaine dernière.",
+    "Je suis désolée pour ce désagrément. J'ai remboursé le deuxième paiement, il apparaîtra sur votre compte d'ici trois jours.",
+  ],
+  [
+    'es',
+    'Hola, quiero cambiar la dirección de entrega de mi pedido porque me mudé la semana pasada.',
+    'Claro, he actualizado la dirección de entrega de su pedido. El paquete saldrá mañana hacia la nueva dirección.',
+  ],
+  [
+    'ja',
+    '先週注文したコーヒーメーカーが壊れて届きました。交換してもらえますか。',
+    'ご迷惑をおかけして申し訳ございません。新しい商品を本日発送いたしました。壊れた商品は着払いでご返送ください。',
+  ],
+  [
+    'zh',
+    '我上周买的耳机一直没有收到，物流信息也没有更新，请帮我查一下。',
+    '很抱歉给您带来不便。我已经联系了快递公司，您的包裹明天会送到，物流信息今晚会更新。',
+  ],
+  [
+    'pt',
+    'Olá, a minha encomenda chegou com o ecrã partido e gostaria de pedir uma troca.',
+    'Lamento muito. Já enviámos um equipamento novo e a recolha do artigo danificado fica marcada para quinta-feira.',
+  ],
 ].map(([language, user, assistant], i) => ({
   conversation_id: `ml-${language}-${i}`,
   messages: [
@@ -68,7 +92,12 @@ function variants(line: Line, group: string): Line[] {
 async function prepareLines(dir: string, name: string, lines: Line[], env: Record<string, string> = {}) {
   await writeFile(join(dir, `${name}.jsonl`), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
   const settings = offlineSettings({ TUNELOOP_BALANCE_MAX_SHARE: '1', ...env });
-  const { report, files } = await prepareDataset({ inputs: [`${name}.jsonl`], outDir: `out-${name}`, cwd: dir, config: preprocessConfig(settings) });
+  const { report, files } = await prepareDataset({
+    inputs: [`${name}.jsonl`],
+    outDir: `out-${name}`,
+    cwd: dir,
+    config: preprocessConfig(settings),
+  });
   const kept = new Set<string>();
   const quarantined = (await readFile(files['quarantine.jsonl'], 'utf8'))
     .split('\n')
@@ -105,18 +134,23 @@ describe('near-duplicates regardless of case, punctuation and language', () => {
 
   it('turns 30 groups of demo conversations (original, copy, stripped copy, one word changed) into one example each', async () => {
     // The demo file holds a few broken lines on purpose; they are not conversations to copy.
-    const all = readFileSync(DEMO, 'utf8').split('\n').flatMap((l) => {
-      try {
-        const line = JSON.parse(l) as Line;
-        return Array.isArray(line.messages) ? [line] : [];
-      } catch {
-        return [];
-      }
-    });
+    const all = readFileSync(DEMO, 'utf8')
+      .split('\n')
+      .flatMap((l) => {
+        try {
+          const line = JSON.parse(l) as Line;
+          return Array.isArray(line.messages) ? [line] : [];
+        } catch {
+          return [];
+        }
+      });
     // The groups are built from conversations that are kept on their own (some demo conversations
     // are quarantined on purpose: prompt injection, no question, duplicates).
     const alone = await prepareLines(dir, 'alone', all.slice(0, 45));
-    const good = all.slice(0, 45).filter((l) => alone.kept.has(l.conversation_id)).slice(0, 30);
+    const good = all
+      .slice(0, 45)
+      .filter((l) => alone.kept.has(l.conversation_id))
+      .slice(0, 30);
     expect(good).toHaveLength(30);
     const lines = good.flatMap((l, i) => variants(l, `g${i}`));
     const { kept, dropped, report } = await prepareLines(dir, 'groups', lines);

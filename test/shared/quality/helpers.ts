@@ -1,11 +1,7 @@
 import type { Conversation, Turn } from '../../../src/shared/ingest/types';
 
 /** A normalised conversation as ingest would produce it (customer → user, agent → assistant). */
-export function conversation(
-  id: string,
-  turns: [Turn['role'], string][],
-  extra: Partial<Conversation> = {},
-): Conversation {
+export function conversation(id: string, turns: [Turn['role'], string][], extra: Partial<Conversation> = {}): Conversation {
   return {
     kind: 'conversation',
     conversationId: id,

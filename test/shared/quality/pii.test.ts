@@ -40,8 +40,14 @@ describe('local redaction', () => {
     const result = await stage.apply(
       conversation('p1', [
         ['user', 'Hi, I am Maria Gonzalez. My card 4111 1111 1111 1111 was charged twice for ORD-123456, mail me at maria.g@example.com.'],
-        ['assistant', 'Thanks Maria Gonzalez, I emailed maria.g@example.com and refunded card 4111-1111-1111-1111. Call +44 20 7946 0958 if needed.'],
-        ['user', 'My IBAN is GB82 WEST 1234 5698 7654 32 and I live at 24 Clarke Avenue. Reset link: https://example.com/reset?token=abcdef123456'],
+        [
+          'assistant',
+          'Thanks Maria Gonzalez, I emailed maria.g@example.com and refunded card 4111-1111-1111-1111. Call +44 20 7946 0958 if needed.',
+        ],
+        [
+          'user',
+          'My IBAN is GB82 WEST 1234 5698 7654 32 and I live at 24 Clarke Avenue. Reset link: https://example.com/reset?token=abcdef123456',
+        ],
       ]),
     );
     expect(result.action).toBe('keep');
@@ -110,7 +116,12 @@ describe('local redaction', () => {
     const ready = {
       ...conversation('r1', []),
       kind: 'ready' as const,
-      ready: { messages: [{ role: 'user', content: 'email me: a.b@example.org' }, { role: 'assistant', content: 'Sent to a.b@example.org.' }] },
+      ready: {
+        messages: [
+          { role: 'user', content: 'email me: a.b@example.org' },
+          { role: 'assistant', content: 'Sent to a.b@example.org.' },
+        ],
+      },
     };
     const result = await stage.apply(ready);
     expect(result.action === 'keep' && result.conversation.ready?.messages).toEqual([
@@ -131,7 +142,11 @@ describe('ready-made examples with tool calls', () => {
         messages: [
           { role: 'user', content: 'Resend my receipt to li.wei@example.com' },
           { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'resend', arguments: args } }] },
-          { role: 'assistant', content: 'Done.', tool_calls: [{ id: 'c2', type: 'function', function: { name: 'noop', arguments: '{ "x": 1 }' } }] },
+          {
+            role: 'assistant',
+            content: 'Done.',
+            tool_calls: [{ id: 'c2', type: 'function', function: { name: 'noop', arguments: '{ "x": 1 }' } }],
+          },
         ],
       },
     };
@@ -147,7 +162,8 @@ describe('ready-made examples with tool calls', () => {
 describe('recall and precision on the presidio synthetic PII corpus', () => {
   it('meets the targets per type, on the whole corpus and on the held-out half', async () => {
     // A missing corpus fails the test rather than skipping the targets silently.
-    if (!existsSync(CORPUS)) throw new Error(`${CORPUS} not found: the PII targets are measured on test/fixtures/corpora/presidio_synth_pii`);
+    if (!existsSync(CORPUS))
+      throw new Error(`${CORPUS} not found: the PII targets are measured on test/fixtures/corpora/presidio_synth_pii`);
     const items = await loadPresidioCorpus(CORPUS);
     expect(items).toHaveLength(1500);
     // The corpus is English; the hint spares a language guess per sentence.
@@ -155,9 +171,14 @@ describe('recall and precision on the presidio synthetic PII corpus', () => {
     const score = scoreCorpus(items, predictions);
     // The name rules were tuned looking at odd template ids only: the even ones are the test.
     const heldOut = items.map((item, i) => (presidioSplit(item) === 'held-out' ? i : -1)).filter((i) => i >= 0);
-    const held = scoreCorpus(heldOut.map((i) => items[i]), heldOut.map((i) => predictions[i]));
+    const held = scoreCorpus(
+      heldOut.map((i) => items[i]),
+      heldOut.map((i) => predictions[i]),
+    );
     const table = (s: typeof score) =>
-      Object.fromEntries(Object.entries(s).map(([t, v]) => [t, { recall: +v.recall.toFixed(3), precision: +v.precision.toFixed(3), gold: v.gold }]));
+      Object.fromEntries(
+        Object.entries(s).map(([t, v]) => [t, { recall: +v.recall.toFixed(3), precision: +v.precision.toFixed(3), gold: v.gold }]),
+      );
     // Printed so a failing run shows every number, not just the first miss.
     console.log(JSON.stringify({ all: table(score), heldOut: table(held) }));
     for (const type of STRUCTURED_TYPES) {

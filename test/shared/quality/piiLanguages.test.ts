@@ -12,7 +12,10 @@ const ROOT = join(__dirname, '../../..');
 
 async function redact(turns: string[], options: { language?: string; hint?: string } = {}): Promise<string[]> {
   const stage = createRedactionStage({ detector: createLocalDetector(), language: options.hint });
-  const convo = conversation('c1', turns.map((t, i) => [i % 2 ? 'assistant' : 'user', t] as ['user' | 'assistant', string]));
+  const convo = conversation(
+    'c1',
+    turns.map((t, i) => [i % 2 ? 'assistant' : 'user', t] as ['user' | 'assistant', string]),
+  );
   const result = await stage.apply(options.language ? { ...convo, language: options.language } : convo);
   if (result.action !== 'keep') throw new Error('dropped');
   return result.conversation.turns.map((t) => t.content);
@@ -29,7 +32,9 @@ describe('known misses and over-redactions (issue #10)', () => {
     expect(await redact(['Please send it to 12 Park Row, Leeds LS2 7EY.'], { hint: 'en' })).toEqual(['Please send it to [ADDRESS_1].']);
     expect(await redact(['Meine Adresse: Lindenstraße 14, 10969 Berlin'], { hint: 'de' })).toEqual(['Meine Adresse: [ADDRESS_1]']);
     // A name after the street is not a town.
-    expect(detectLocal('Please send it to 24 Clarke Avenue, John Smith will sign.', { language: 'en' }).map((s) => [s.type, s.value])).toEqual([
+    expect(
+      detectLocal('Please send it to 24 Clarke Avenue, John Smith will sign.', { language: 'en' }).map((s) => [s.type, s.value]),
+    ).toEqual([
       ['ADDRESS', '24 Clarke Avenue'],
       ['PERSON', 'John Smith'],
     ]);
@@ -65,12 +70,17 @@ describe('names per language', () => {
     // Swedish and Japanese: the phone and the e-mail go, the names stay (no English model on them).
     const swedish = 'Hej, jag heter Karin Lindqvist. Ring mig på 070-123 45 67 eller skriv till karin@example.se.';
     expect(NAME_DETECTOR_LANGUAGES).not.toContain('sv');
-    expect(await redact([swedish], { language: 'sv' })).toEqual(['Hej, jag heter Karin Lindqvist. Ring mig på [PHONE_1] eller skriv till [EMAIL_1].']);
+    expect(await redact([swedish], { language: 'sv' })).toEqual([
+      'Hej, jag heter Karin Lindqvist. Ring mig på [PHONE_1] eller skriv till [EMAIL_1].',
+    ]);
     const japanese = '山田太郎です。電話番号は 090-1234-5678 です。Contact: Taro Yamada';
     expect(detectLocal(japanese, { language: 'ja' }).map((s) => s.type)).toEqual(['PHONE']);
     // The language stage stores the code; a detection result stored instead is read too.
     const stage = createRedactionStage({ detector: createLocalDetector() });
-    const stored = { ...conversation('c2', [['user', 'Hej, jag heter Karin Lindqvist.']]), language: { code: 'sv', confidence: 0.9, reliable: true } };
+    const stored = {
+      ...conversation('c2', [['user', 'Hej, jag heter Karin Lindqvist.']]),
+      language: { code: 'sv', confidence: 0.9, reliable: true },
+    };
     const kept = await stage.apply(stored as unknown as Parameters<typeof stage.apply>[0]);
     expect(kept.action === 'keep' && kept.conversation.turns[0].content).toBe('Hej, jag heter Karin Lindqvist.');
     // An explicit hint wins over the conversation's own field.
@@ -86,7 +96,10 @@ describe('names per language', () => {
       ['ja', '電話 +81 90-1234-5678 まで', '+81 90-1234-5678'],
     ];
     for (const [language, text, phone] of cases) {
-      expect({ language, spans: detectLocal(text, { language }).map((s) => [s.type, s.value]) }).toEqual({ language, spans: [['PHONE', phone]] });
+      expect({ language, spans: detectLocal(text, { language }).map((s) => [s.type, s.value]) }).toEqual({
+        language,
+        spans: [['PHONE', phone]],
+      });
     }
     expect(detectLocal('IBAN ES91 2100 0418 4502 0005 1332', { language: 'ja' }).map((s) => s.type)).toEqual(['IBAN']);
   });
@@ -97,7 +110,10 @@ describe('names per language', () => {
     for (const language of ['de', 'fr', 'es', 'it', 'pt', 'nl']) {
       const text = await loadLabelledText(join(MULTILINGUAL, `${language}.txt`));
       expect(text.labelled.length).toBeGreaterThanOrEqual(12);
-      const score = scoreCorpus(text.labelled, text.labelled.map((item) => detectLocal(item.full_text, { language })));
+      const score = scoreCorpus(
+        text.labelled,
+        text.labelled.map((item) => detectLocal(item.full_text, { language })),
+      );
       const words = text.nameFree.reduce((n, t) => n + countWords(t), 0);
       const falsePlaceholders = text.nameFree.flatMap((t) => detectLocal(t, { language }).map((s) => `${s.type}:${s.value}`));
       report[language] = { PERSON: score.PERSON, ADDRESS: score.ADDRESS, words, falsePlaceholders };
@@ -109,7 +125,10 @@ describe('names per language', () => {
       for (const type of STRUCTURED_TYPES.filter((t) => score[t].gold)) {
         expect({ language, type, recall: score[type].recall }).toEqual({ language, type, recall: 1 });
       }
-      expect({ language, falsePlaceholders }).toEqual({ language, falsePlaceholders: falsePlaceholders.slice(0, Math.floor(words / 1000)) });
+      expect({ language, falsePlaceholders }).toEqual({
+        language,
+        falsePlaceholders: falsePlaceholders.slice(0, Math.floor(words / 1000)),
+      });
     }
     console.log(JSON.stringify(report));
   });
@@ -144,7 +163,10 @@ describe('loading', () => {
       const atImport = loaded();
       detectLocal('Hi, I am John Smith', { language: 'en' });
       console.log(JSON.stringify({ atImport, afterUse: loaded() }));`;
-    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' })) as { atImport: number; afterUse: number };
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' })) as {
+      atImport: number;
+      afterUse: number;
+    };
     expect(out).toEqual({ atImport: 0, afterUse: 0 });
   });
 });

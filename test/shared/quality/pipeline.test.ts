@@ -23,9 +23,18 @@ const input = [
     ['customer', 'Hi, I am Maria Gonzalez, why was my card 4111 1111 1111 1111 charged twice?'],
     ['agent', 'Sorry about that Maria Gonzalez. I refunded the second charge; it shows within 5 days.'],
   ]),
-  line('c3', [['customer', 'Can you help me with my bill?'], ['agent', 'Let me transfer you to billing.']]),
-  line('c4', [['customer', 'hello'], ['agent', 'Hi there! How can I help?']]),
-  line('c5', [['customer', 'How do I connect the API?'], ['agent', `Use the access key ${fakeKey} in the header.`]]),
+  line('c3', [
+    ['customer', 'Can you help me with my bill?'],
+    ['agent', 'Let me transfer you to billing.'],
+  ]),
+  line('c4', [
+    ['customer', 'hello'],
+    ['agent', 'Hi there! How can I help?'],
+  ]),
+  line('c5', [
+    ['customer', 'How do I connect the API?'],
+    ['agent', `Use the access key ${fakeKey} in the header.`],
+  ]),
   line(
     'c6',
     [

@@ -34,9 +34,18 @@ describe('tuneloop prepare applies issue-type balance to the training split', ()
     ];
     await writeFile(join(dir, 'chats.jsonl'), lines.join('\n') + '\n');
     const settings = offlineSettings({ TUNELOOP_SPLIT_VALIDATION: '0', TUNELOOP_SPLIT_HOLDOUT: '0', TUNELOOP_BALANCE_MAX_SHARE: '0.4' });
-    const { report, files } = await prepareDataset({ inputs: ['chats.jsonl'], outDir: 'out', cwd: dir, config: preprocessConfig(settings) });
+    const { report, files } = await prepareDataset({
+      inputs: ['chats.jsonl'],
+      outDir: 'out',
+      cwd: dir,
+      config: preprocessConfig(settings),
+    });
 
-    const quarantine = (await readFile(files['quarantine.jsonl'], 'utf8')).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const quarantine = (await readFile(files['quarantine.jsonl'], 'utf8'))
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
     const capped = quarantine.filter((q) => q.reason === 'balance-cap');
     // billing may have at most 40%: 4 of 10 conversations (each has a conversation and an intent example).
     expect(capped).toHaveLength(8);
@@ -47,7 +56,8 @@ describe('tuneloop prepare applies issue-type balance to the training split', ()
     const train = (await readFile(files['train.jsonl'], 'utf8')).trim().split('\n');
     const billing = train.filter((l) => l.includes('billing case')).length;
     expect(billing / train.length).toBeLessThanOrEqual(0.4);
-    const balance = (report as unknown as { quality: { balance: { before: Record<string, number>; after: Record<string, number> } } }).quality.balance;
+    const balance = (report as unknown as { quality: { balance: { before: Record<string, number>; after: Record<string, number> } } })
+      .quality.balance;
     expect(balance.before.billing).toBe(24);
     expect(balance.after.billing).toBe(8);
   });

@@ -48,7 +48,12 @@ describe('reply rules and safety on labelled turns', () => {
       const s = scores.byLanguage[lang];
       for (const rule of ['request', 'handoff', 'apology-only', 'out-of-scope', 'ambiguous', 'safety'] as const) {
         // Named in the failure message: which language and rule fell short.
-        expect({ lang, rule, recallOk: s[rule].recall >= 0.5, precisionOk: s[rule].precision >= 0.9 }).toEqual({ lang, rule, recallOk: true, precisionOk: true });
+        expect({ lang, rule, recallOk: s[rule].recall >= 0.5, precisionOk: s[rule].precision >= 0.9 }).toEqual({
+          lang,
+          rule,
+          recallOk: true,
+          precisionOk: true,
+        });
       }
     }
   });
@@ -66,6 +71,7 @@ describe('reply rules and safety on labelled turns', () => {
       const result = await runStages(stages, conversation);
       if (result.action === 'drop') dropped[result.reason] = (dropped[result.reason] ?? 0) + 1;
     }
-    for (const [reason, count] of Object.entries(dropped)) expect({ reason, share: count / good.length <= 0.02 }).toEqual({ reason, share: true });
+    for (const [reason, count] of Object.entries(dropped))
+      expect({ reason, share: count / good.length <= 0.02 }).toEqual({ reason, share: true });
   }, 60_000);
 });

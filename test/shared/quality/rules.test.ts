@@ -81,7 +81,12 @@ describe('reply rules', () => {
     if (result.action !== 'keep') return;
     expect(result.conversation.language).toBe('ja');
     expect(result.conversation.turns[1].weight).toBeUndefined();
-    const arabic = await stage.apply(conversation('ar1', [['user', 'أريد استرداد أموالي من فضلك'], ['assistant', 'تمت معالجة طلب الاسترداد الخاص بك']]));
+    const arabic = await stage.apply(
+      conversation('ar1', [
+        ['user', 'أريد استرداد أموالي من فضلك'],
+        ['assistant', 'تمت معالجة طلب الاسترداد الخاص بك'],
+      ]),
+    );
     expect(arabic.action).toBe('keep');
     expect(stage.summary!()).toMatchObject({ dropped: {}, notScreened: { ja: 1, ar: 1 } });
   });
@@ -105,9 +110,19 @@ describe('reply rules', () => {
 
   it('drops a conversation whose every reply breaks a rule, and one with no customer question', async () => {
     const stage = createReplyRulesStage();
-    const allBad = await stage.apply(conversation('c2', [['user', 'Can you help with my bill?'], ['assistant', 'Transferring you now, please hold.']]));
+    const allBad = await stage.apply(
+      conversation('c2', [
+        ['user', 'Can you help with my bill?'],
+        ['assistant', 'Transferring you now, please hold.'],
+      ]),
+    );
     expect(allBad).toMatchObject({ action: 'drop', reason: 'handoff' });
-    const noQuestion = await stage.apply(conversation('c3', [['user', 'hello'], ['assistant', 'Hello! How can I help you today?']]));
+    const noQuestion = await stage.apply(
+      conversation('c3', [
+        ['user', 'hello'],
+        ['assistant', 'Hello! How can I help you today?'],
+      ]),
+    );
     expect(noQuestion).toMatchObject({ action: 'drop', reason: 'no-customer-question' });
     expect(stage.summary!()).toEqual({ dropped: { handoff: 1, 'no-customer-question': 1 }, downWeightedTurns: {}, notScreened: {} });
   });
@@ -139,7 +154,12 @@ describe('reply rules', () => {
       ]),
     );
     expect(r).toMatchObject({ action: 'drop', reason: 'handoff' });
-    const short = await stage.apply(conversation('c6', [['user', 'hi'], ['assistant', 'Yes']]));
+    const short = await stage.apply(
+      conversation('c6', [
+        ['user', 'hi'],
+        ['assistant', 'Yes'],
+      ]),
+    );
     expect(short.action).toBe('keep');
   });
 

@@ -14,12 +14,21 @@ describe('quality stages from settings', () => {
   });
 
   it('turns the safety screen and redaction off, and redacts configured ID patterns', async () => {
-    const off = configuredQualityStages(qualityConfig(env({ TUNELOOP_SAFETY_SCREEN: 'off', TUNELOOP_PII_MODE: 'off' })), { signatures: new MemorySignatureStore() });
+    const off = configuredQualityStages(qualityConfig(env({ TUNELOOP_SAFETY_SCREEN: 'off', TUNELOOP_PII_MODE: 'off' })), {
+      signatures: new MemorySignatureStore(),
+    });
     expect(off.map((s) => s.name)).toEqual(['language', 'reply-rules', 'dedup']);
 
-    const stages = configuredQualityStages(qualityConfig(env({ TUNELOOP_PII_ID_PATTERNS: '["\\\\bACC-\\\\d{6}\\\\b"]' })), { signatures: new MemorySignatureStore() });
+    const stages = configuredQualityStages(qualityConfig(env({ TUNELOOP_PII_ID_PATTERNS: '["\\\\bACC-\\\\d{6}\\\\b"]' })), {
+      signatures: new MemorySignatureStore(),
+    });
     const redaction = stages.find((s) => s.name === 'pii-redaction')!;
-    const result = await redaction.apply(conversation('i1', [['user', 'Account ACC-123456 is blocked, why?'], ['assistant', 'ACC-123456 is unblocked now.']]));
+    const result = await redaction.apply(
+      conversation('i1', [
+        ['user', 'Account ACC-123456 is blocked, why?'],
+        ['assistant', 'ACC-123456 is unblocked now.'],
+      ]),
+    );
     expect(result.action === 'keep' && result.conversation.turns.map((t) => t.content)).toEqual([
       'Account [ID_1] is blocked, why?',
       '[ID_1] is unblocked now.',
@@ -32,8 +41,12 @@ describe('quality stages from settings', () => {
     expect(() => env({ TUNELOOP_DEDUP_THRESHOLD: '1.5' })).toThrow(SettingsError);
     expect(() => env({ TUNELOOP_BALANCE_MAX_SHARE: '0.2', TUNELOOP_BALANCE_MIN_SHARE: '0.3' })).toThrow(/MIN_SHARE must not exceed/);
     expect(() => env({ TUNELOOP_QUALITY_RULES: 'handof=drop' })).toThrow(/TUNELOOP_QUALITY_RULES: use rule=action pairs/);
-    expect(() => env({ TUNELOOP_SAFETY_SCREEN: 'secrets' })).toThrow(/TUNELOOP_SAFETY_SCREEN: use "off" or a comma list of injection, secret, abuse/);
-    expect(env({ TUNELOOP_QUALITY_RULES: 'handoff=drop, no-customer-question=off' }).TUNELOOP_QUALITY_RULES).toBe('handoff=drop, no-customer-question=off');
+    expect(() => env({ TUNELOOP_SAFETY_SCREEN: 'secrets' })).toThrow(
+      /TUNELOOP_SAFETY_SCREEN: use "off" or a comma list of injection, secret, abuse/,
+    );
+    expect(env({ TUNELOOP_QUALITY_RULES: 'handoff=drop, no-customer-question=off' }).TUNELOOP_QUALITY_RULES).toBe(
+      'handoff=drop, no-customer-question=off',
+    );
   });
 });
 
@@ -54,7 +67,11 @@ describe('quality metrics', () => {
     await runStages(stages, { ...convo, conversationId: 'm2', source: { ...convo.source, line: 2 } });
     // A recording implementation of the Telemetry port (the real exporters are tested by telemetry).
     const metrics: [string, number, Record<string, unknown>][] = [];
-    const telemetry: Telemetry = { trackMetric: (n, v, d) => void metrics.push([n, v, d ?? {}]), trackEvent: () => {}, flush: async () => {} };
+    const telemetry: Telemetry = {
+      trackMetric: (n, v, d) => void metrics.push([n, v, d ?? {}]),
+      trackEvent: () => {},
+      flush: async () => {},
+    };
     trackQualityMetrics(telemetry, qualitySummary(stages), { model: 'm' });
     expect(metrics).toEqual([
       ['tuneloop.quality.redactions', 2, { model: 'm', type: 'CARD' }],

@@ -10,9 +10,10 @@ describe('storage clients against Azurite', () => {
     for (const c of ALL_CONTAINERS) expect(await storage.container(c).exists()).toBe(true);
     for (const q of ALL_QUEUES) expect(await storage.queue(q).exists()).toBe(true);
     const tables: string[] = [];
-    for await (const t of (await import("@azure/data-tables")).TableServiceClient
-      .fromConnectionString(process.env.TUNELOOP_TEST_STORAGE!, { allowInsecureConnection: true })
-      .listTables()) tables.push(t.name!);
+    for await (const t of (await import('@azure/data-tables')).TableServiceClient.fromConnectionString(process.env.TUNELOOP_TEST_STORAGE!, {
+      allowInsecureConnection: true,
+    }).listTables())
+      tables.push(t.name!);
     for (const t of ALL_TABLES) expect(tables).toContain(t);
     await storage.table(TABLES.models).upsertEntity({ partitionKey: 'p', rowKey: 'r', value: 7 });
     expect((await storage.table(TABLES.models).getEntity<{ value: number }>('p', 'r')).value).toBe(7);

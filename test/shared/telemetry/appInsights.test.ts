@@ -36,7 +36,10 @@ describe('Application Insights telemetry (real exporter, local HTTPS ingestion)'
     `InstrumentationKey=00000000-0000-0000-0000-000000000001;IngestionEndpoint=${capture.url};LiveEndpoint=${capture.url}`;
 
   it('sends custom metrics and events with names, values and dimensions, and flush delivers them', async () => {
-    const settings = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString() });
+    const settings = loadSettings({
+      TUNELOOP_STORAGE: 'UseDevelopmentStorage=true',
+      APPLICATIONINSIGHTS_CONNECTION_STRING: connectionString(),
+    });
     const telemetry = createTelemetry(telemetryConfig(settings));
     expect(telemetry).toBeInstanceOf(AppInsightsTelemetry);
     telemetry.trackMetric('tuneloop.drift.issue_type_psi', 0.4375, { model: 'ft-model-1', dataset_version: 'v20260101', window_hours: 24 });
@@ -57,7 +60,10 @@ describe('Application Insights telemetry (real exporter, local HTTPS ingestion)'
     expect(metricEnvelope?.name).toBe('Microsoft.ApplicationInsights.Metric');
     const event = capture.envelopes.find((e) => e.data.baseType === 'EventData');
     expect(event?.name).toBe('Microsoft.ApplicationInsights.Event');
-    expect(event?.data.baseData).toMatchObject({ name: 'tuneloop.model.promoted', properties: { model: 'ft-model-1', dataset_version: 'v20260101' } });
+    expect(event?.data.baseData).toMatchObject({
+      name: 'tuneloop.model.promoted',
+      properties: { model: 'ft-model-1', dataset_version: 'v20260101' },
+    });
     expect(capture.requests.some((r) => r.path.startsWith('/v2.1/track'))).toBe(true);
     await (telemetry as AppInsightsTelemetry).shutdown();
   });
@@ -97,9 +103,14 @@ describe('parseAuthenticationString', () => {
 describe('APPLICATIONINSIGHTS_AUTHENTICATION_STRING setting', () => {
   it('is validated when settings load, naming the setting', () => {
     const load = loadSettings;
-    expect(load({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=abc-123' }).APPLICATIONINSIGHTS_AUTHENTICATION_STRING).toBe('Authorization=AAD;ClientId=abc-123');
-    expect(() => load({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'InstrumentationKey=secret' })).toThrow(
-      /APPLICATIONINSIGHTS_AUTHENTICATION_STRING: invalid value .*Authorization=AAD/,
-    );
+    expect(
+      load({
+        TUNELOOP_STORAGE: 'UseDevelopmentStorage=true',
+        APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=abc-123',
+      }).APPLICATIONINSIGHTS_AUTHENTICATION_STRING,
+    ).toBe('Authorization=AAD;ClientId=abc-123');
+    expect(() =>
+      load({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'InstrumentationKey=secret' }),
+    ).toThrow(/APPLICATIONINSIGHTS_AUTHENTICATION_STRING: invalid value .*Authorization=AAD/);
   });
 });

@@ -36,7 +36,13 @@ export async function makeLocalCertificate(): Promise<{ key: string; cert: strin
       { name: 'basicConstraints', cA: true },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, keyCertSign: true },
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+        ],
+      },
     ],
   });
   return { key: pems.private, cert: pems.cert };
@@ -74,7 +80,10 @@ export async function startCaptureServer(): Promise<CaptureServer> {
       const trimmed = body.trim();
       const items: CapturedEnvelope[] = trimmed.startsWith('[')
         ? JSON.parse(trimmed)
-        : trimmed.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+        : trimmed
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => JSON.parse(line));
       envelopes.push(...items);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ itemsReceived: items.length, itemsAccepted: items.length, errors: [] }));
@@ -92,7 +101,10 @@ export async function startCaptureServer(): Promise<CaptureServer> {
     async waitFor(predicate, timeoutMs = 20000) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(envelopes)) {
-        if (Date.now() > deadline) throw new Error(`capture server: condition not met within ${timeoutMs} ms; got ${envelopes.length} envelopes: ${envelopes.map((e) => e.name).join(', ')}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `capture server: condition not met within ${timeoutMs} ms; got ${envelopes.length} envelopes: ${envelopes.map((e) => e.name).join(', ')}`,
+          );
         await new Promise((r) => setTimeout(r, 50));
       }
     },
@@ -133,7 +145,9 @@ export async function startWebhookServer(status = 200): Promise<{
 }
 
 /** Metric envelopes flattened to {name, value, count, properties}. */
-export function capturedMetrics(envelopes: CapturedEnvelope[]): { name: string; value: number; count?: number; properties: Record<string, string> }[] {
+export function capturedMetrics(
+  envelopes: CapturedEnvelope[],
+): { name: string; value: number; count?: number; properties: Record<string, string> }[] {
   return envelopes
     .filter((e) => e.data.baseType === 'MetricData')
     .flatMap((e) =>

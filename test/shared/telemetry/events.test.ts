@@ -30,7 +30,12 @@ describe('CloudEvents publishing', () => {
   });
 
   it('builds CloudEvents 1.0 in structured form', () => {
-    const event = toCloudEvent({ type: EVENT_TYPES.jobSucceeded, subject: 'jobs/j-1', data: { job: 'j-1' }, time: new Date('2026-01-02T03:04:05Z') });
+    const event = toCloudEvent({
+      type: EVENT_TYPES.jobSucceeded,
+      subject: 'jobs/j-1',
+      data: { job: 'j-1' },
+      time: new Date('2026-01-02T03:04:05Z'),
+    });
     expect(event).toEqual({
       specversion: '1.0',
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -45,8 +50,21 @@ describe('CloudEvents publishing', () => {
 
   it('chooses Event Grid, then webhook, then the local sink from settings', () => {
     const credential = () => ({ getToken: async () => null });
-    expect(createEventPublisher(eventTargetConfig(loadSettings({ ...base, TUNELOOP_EVENTGRID_TOPIC_ENDPOINT: 'https://topic.example/api/events', TUNELOOP_EVENTS_WEBHOOK_URL: 'http://127.0.0.1/x' })), { credential })).toBeInstanceOf(EventGridEventPublisher);
-    expect(createEventPublisher(eventTargetConfig(loadSettings({ ...base, TUNELOOP_EVENTS_WEBHOOK_URL: 'http://127.0.0.1/x' })))).toBeInstanceOf(WebhookEventPublisher);
+    expect(
+      createEventPublisher(
+        eventTargetConfig(
+          loadSettings({
+            ...base,
+            TUNELOOP_EVENTGRID_TOPIC_ENDPOINT: 'https://topic.example/api/events',
+            TUNELOOP_EVENTS_WEBHOOK_URL: 'http://127.0.0.1/x',
+          }),
+        ),
+        { credential },
+      ),
+    ).toBeInstanceOf(EventGridEventPublisher);
+    expect(
+      createEventPublisher(eventTargetConfig(loadSettings({ ...base, TUNELOOP_EVENTS_WEBHOOK_URL: 'http://127.0.0.1/x' }))),
+    ).toBeInstanceOf(WebhookEventPublisher);
     const local = createEventPublisher(eventTargetConfig(loadSettings({ ...base, TUNELOOP_LOCAL_DIR: dir })));
     expect(local).toBeInstanceOf(LocalEventSink);
     expect((local as LocalEventSink).path).toBe(join(dir, 'events.jsonl'));
@@ -66,11 +84,21 @@ describe('CloudEvents publishing', () => {
       expect(hook.received).toHaveLength(1);
       expect(hook.received[0].headers['content-type']).toMatch(/^application\/cloudevents\+json/);
       const body = JSON.parse(hook.received[0].body);
-      expect(body).toMatchObject({ specversion: '1.0', type: 'tuneloop.model.promoted', source: '/tuneloop', subject: 'models/ft-1', data: { model: 'ft-1', bleu: 31.5, metrics: { f1: 0.8 } } });
+      expect(body).toMatchObject({
+        specversion: '1.0',
+        type: 'tuneloop.model.promoted',
+        source: '/tuneloop',
+        subject: 'models/ft-1',
+        data: { model: 'ft-1', bleu: 31.5, metrics: { f1: 0.8 } },
+      });
       expect(body.id).toBe(result.event.id);
       const { records } = await readTelemetryRecords(join(dir, 'telemetry.jsonl'));
       expect(records).toEqual([
-        expect.objectContaining({ kind: 'event', name: 'tuneloop.model.promoted', properties: { subject: 'models/ft-1', event_id: result.event.id, model: 'ft-1', bleu: '31.5' } }),
+        expect.objectContaining({
+          kind: 'event',
+          name: 'tuneloop.model.promoted',
+          properties: { subject: 'models/ft-1', event_id: result.event.id, model: 'ft-1', bleu: '31.5' },
+        }),
       ]);
     } finally {
       await hook.close();
@@ -81,7 +109,10 @@ describe('CloudEvents publishing', () => {
     const hook = await startWebhookServer(503);
     try {
       const telemetry = new LocalJsonlTelemetry({ path: join(dir, 'telemetry.jsonl') });
-      const result = await notify({ telemetry, events: new WebhookEventPublisher(hook.url) }, { type: EVENT_TYPES.jobFailed, subject: 'jobs/j-2', data: { job: 'j-2' } });
+      const result = await notify(
+        { telemetry, events: new WebhookEventPublisher(hook.url) },
+        { type: EVENT_TYPES.jobFailed, subject: 'jobs/j-2', data: { job: 'j-2' } },
+      );
       await telemetry.flush();
       expect(result.delivered).toBe(false);
       expect(result.error?.message).toMatch(/webhook http:\/\/127\.0\.0\.1:\d+\/hooks\/tuneloop failed: HTTP 503/);
@@ -96,7 +127,10 @@ describe('CloudEvents publishing', () => {
   it('writes events to the local sink', async () => {
     const sink = new LocalEventSink(join(dir, 'sub', 'events.jsonl'));
     await sink.publish([toCloudEvent({ type: EVENT_TYPES.driftAlert, subject: 'drift/2026-01-01', data: { score: 0.4 } })]);
-    const lines = (await readFile(sink.path, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await readFile(sink.path, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toEqual([expect.objectContaining({ type: 'tuneloop.drift.alert', data: { score: 0.4 } })]);
   });
 
@@ -109,12 +143,20 @@ describe('CloudEvents publishing', () => {
     try {
       const { credential, scopes } = recordingCredential();
       const publisher = new EventGridEventPublisher(`${capture.url}api/events`, credential);
-      await publisher.publish([toCloudEvent({ type: EVENT_TYPES.modelRejected, subject: 'models/ft-2', data: { model: 'ft-2', reason: 'bleu below production' } })]);
+      await publisher.publish([
+        toCloudEvent({ type: EVENT_TYPES.modelRejected, subject: 'models/ft-2', data: { model: 'ft-2', reason: 'bleu below production' } }),
+      ]);
       const request = capture.requests.find((r) => r.path.startsWith('/api/events'));
       expect(request?.headers.authorization).toBe('Bearer local-test-token');
       expect(request?.headers['content-type']).toMatch(/application\/cloudevents-batch\+json/);
       expect(JSON.parse(request!.body)).toEqual([
-        expect.objectContaining({ specversion: '1.0', type: 'tuneloop.model.rejected', source: '/tuneloop', subject: 'models/ft-2', data: { model: 'ft-2', reason: 'bleu below production' } }),
+        expect.objectContaining({
+          specversion: '1.0',
+          type: 'tuneloop.model.rejected',
+          source: '/tuneloop',
+          subject: 'models/ft-2',
+          data: { model: 'ft-2', reason: 'bleu below production' },
+        }),
       ]);
       expect(scopes).toContain('https://eventgrid.azure.net/.default');
     } finally {

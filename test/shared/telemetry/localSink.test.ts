@@ -24,9 +24,18 @@ describe('local JSONL telemetry sink', () => {
     telemetry.trackMetric('tuneloop.preprocess.records_quarantined', 3, { blob: 'a.jsonl', reason: undefined, dry: false });
     telemetry.trackEvent('tuneloop.job.state_changed', { job: 'j1', state: 'running' });
     await telemetry.flush();
-    const lines = (await readFile(join(dir, 'state', 'telemetry.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = (await readFile(join(dir, 'state', 'telemetry.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toEqual([
-      { time: '2026-03-01T10:00:00.000Z', kind: 'metric', name: 'tuneloop.preprocess.records_quarantined', value: 3, dimensions: { blob: 'a.jsonl', dry: 'false' } },
+      {
+        time: '2026-03-01T10:00:00.000Z',
+        kind: 'metric',
+        name: 'tuneloop.preprocess.records_quarantined',
+        value: 3,
+        dimensions: { blob: 'a.jsonl', dry: 'false' },
+      },
       { time: '2026-03-01T10:00:00.000Z', kind: 'event', name: 'tuneloop.job.state_changed', properties: { job: 'j1', state: 'running' } },
     ]);
   });
@@ -52,11 +61,23 @@ describe('local JSONL telemetry sink', () => {
     await writeFile(
       path,
       [
-        JSON.stringify({ time: '2026-03-01T00:00:00Z', kind: 'metric', name: 'tuneloop.eval.bleu', value: 20, dimensions: { model: 'm1' } }),
+        JSON.stringify({
+          time: '2026-03-01T00:00:00Z',
+          kind: 'metric',
+          name: 'tuneloop.eval.bleu',
+          value: 20,
+          dimensions: { model: 'm1' },
+        }),
         '{"time": "2026-03-02T00:00:00Z", "kind": "metric", "name": "tuneloop.eval.bleu"',
         JSON.stringify({ time: 'yesterday', kind: 'event', name: 'x' }),
         '',
-        JSON.stringify({ time: '2026-03-03T00:00:00Z', kind: 'metric', name: 'tuneloop.eval.bleu', value: 25, dimensions: { model: 'm2' } }),
+        JSON.stringify({
+          time: '2026-03-03T00:00:00Z',
+          kind: 'metric',
+          name: 'tuneloop.eval.bleu',
+          value: 25,
+          dimensions: { model: 'm2' },
+        }),
       ].join('\n'),
     );
     const { records, problems } = await readTelemetryRecords(path);
@@ -65,7 +86,9 @@ describe('local JSONL telemetry sink', () => {
       { file: path, line: 2, reason: expect.stringMatching(/^not JSON/) },
       { file: path, line: 3, reason: 'missing or invalid "time"' },
     ]);
-    expect(metricSeries(records, 'tuneloop.eval.bleu', { model: 'm2' })).toEqual([{ time: '2026-03-03T00:00:00Z', value: 25, dimensions: { model: 'm2' } }]);
+    expect(metricSeries(records, 'tuneloop.eval.bleu', { model: 'm2' })).toEqual([
+      { time: '2026-03-03T00:00:00Z', value: 25, dimensions: { model: 'm2' } },
+    ]);
     const since = await readTelemetryRecords(path, { since: new Date('2026-03-02T00:00:00Z') });
     expect(since.records.map((r) => r.time)).toEqual(['2026-03-03T00:00:00Z']);
   });
@@ -78,7 +101,8 @@ describe('local JSONL telemetry sink', () => {
     const base = {
       TUNELOOP_STORAGE: 'UseDevelopmentStorage=true',
       TUNELOOP_LOCAL_DIR: dir,
-      APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000002;IngestionEndpoint=https://127.0.0.1:9/',
+      APPLICATIONINSIGHTS_CONNECTION_STRING:
+        'InstrumentationKey=00000000-0000-0000-0000-000000000002;IngestionEndpoint=https://127.0.0.1:9/',
     };
     const both = createTelemetry(telemetryConfig(loadSettings({ ...base, TUNELOOP_TELEMETRY_LOCAL_SINK: 'always' })));
     expect(both).toBeInstanceOf(FanOutTelemetry);
@@ -89,7 +113,9 @@ describe('local JSONL telemetry sink', () => {
       const ai = t instanceof FanOutTelemetry ? (t.sinks[0] as AppInsightsTelemetry) : (t as AppInsightsTelemetry);
       await ai.shutdown();
     }
-    const none = createTelemetry(telemetryConfig(loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', TUNELOOP_TELEMETRY_LOCAL_SINK: 'never' })));
+    const none = createTelemetry(
+      telemetryConfig(loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', TUNELOOP_TELEMETRY_LOCAL_SINK: 'never' })),
+    );
     expect(none).toBeInstanceOf(FanOutTelemetry);
     expect((none as FanOutTelemetry).sinks).toHaveLength(0);
   });

@@ -10,7 +10,13 @@ import { startPrivateAzurite } from '../../setup/storage';
 import { runCli } from '../../../src/cli/main';
 import { captureIo } from '../../setup/cli';
 
-const metric = (time: string, name: string, value: number, dimensions: Record<string, string> = {}): TelemetryRecord => ({ time, kind: 'metric', name, value, dimensions });
+const metric = (time: string, name: string, value: number, dimensions: Record<string, string> = {}): TelemetryRecord => ({
+  time,
+  kind: 'metric',
+  name,
+  value,
+  dimensions,
+});
 
 describe('metrics part of tuneloop status', () => {
   it('takes the last value of each metric with its trend against the value before', () => {
@@ -134,7 +140,10 @@ describe('metrics part of tuneloop status', () => {
   });
 
   it('says where metrics go when Application Insights is configured and nothing is local', async () => {
-    const settings = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000003' });
+    const settings = loadSettings({
+      TUNELOOP_STORAGE: 'UseDevelopmentStorage=true',
+      APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000003',
+    });
     const text = renderMetricsStatus({ source: { applicationInsights: true }, metrics: [], problems: [] }, { now: new Date() });
     expect(settings.TUNELOOP_TELEMETRY_LOCAL_SINK).toBe('auto');
     expect(text).toContain('from Application Insights (no local sink');

@@ -1,4 +1,9 @@
-import { INTENT_TASK_LABELS_HEADER, INTENT_TASK_TRANSCRIPT_HEADER, isIntentTaskPrompt, normaliseIntentLabel } from '../../../shared/dataset/intentTask';
+import {
+  INTENT_TASK_LABELS_HEADER,
+  INTENT_TASK_TRANSCRIPT_HEADER,
+  isIntentTaskPrompt,
+  normaliseIntentLabel,
+} from '../../../shared/dataset/intentTask';
 import { NaiveBayesClassifier } from './naiveBayes';
 import { TfIdfIndex, type RetrievalContext, type RetrievalDocument } from './retrieval';
 import { messageText, type ChatMessageLike } from './text';
@@ -103,7 +108,11 @@ export class FineTunedChatModel {
         if (!reply) return;
         const context = conversationContext(messages.slice(0, i));
         if (!context.recent && !context.earlier) return;
-        documents.push({ context, reply, ...(example.strength !== undefined && example.strength !== 1 ? { strength: example.strength } : {}) });
+        documents.push({
+          context,
+          reply,
+          ...(example.strength !== undefined && example.strength !== 1 ? { strength: example.strength } : {}),
+        });
       });
     }
     this.index = new TfIdfIndex(documents);

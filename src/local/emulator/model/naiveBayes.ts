@@ -23,7 +23,10 @@ export class NaiveBayesClassifier {
   private readonly vocabulary = new Set<string>();
   private documents = 0;
 
-  constructor(examples: Iterable<LabelledText> = [], private readonly alpha = 1) {
+  constructor(
+    examples: Iterable<LabelledText> = [],
+    private readonly alpha = 1,
+  ) {
     for (const e of examples) this.add(e);
   }
 

@@ -60,7 +60,11 @@ export class BigramLanguageModel {
   /** Token ids for one message, framed by start and end markers; unknown words map to `<unk>`. */
   encode(tokens: string[]): number[] {
     const unknown = getOrThrow(this.ids, UNKNOWN, 'token id of');
-    return [getOrThrow(this.ids, START, 'token id of'), ...tokens.map((t) => this.ids.get(t) ?? unknown), getOrThrow(this.ids, END, 'token id of')];
+    return [
+      getOrThrow(this.ids, START, 'token id of'),
+      ...tokens.map((t) => this.ids.get(t) ?? unknown),
+      getOrThrow(this.ids, END, 'token id of'),
+    ];
   }
 
   observe(sequence: number[], weight = 1): void {

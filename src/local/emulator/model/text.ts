@@ -16,7 +16,9 @@ export function messageText(message: ChatMessageLike): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
     return content
-      .map((part) => (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : ''))
+      .map((part) =>
+        part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : '',
+      )
       .filter((t) => t.length > 0)
       .join('\n');
   }
@@ -25,7 +27,12 @@ export function messageText(message: ChatMessageLike): string {
 
 /** Lower-cased words (with inner apostrophes) and single punctuation marks, in order. */
 export function lmTokens(text: string): string[] {
-  return text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?|[^\s\p{L}\p{N}]/gu) ?? [];
+  return (
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?|[^\s\p{L}\p{N}]/gu) ?? []
+  );
 }
 
 // Function words carry no topic: left in, they make unrelated questions look similar to training
@@ -37,7 +44,7 @@ const STOPWORDS = new Set(
     'how i if in into is it its itself just me more most my myself no nor not now of off on once only or other our ours ' +
     'ourselves out over own same she should so some such than that the their theirs them themselves then there these they this ' +
     'those through to too under until up very was we were what when where which while who whom why will with would you your ' +
-    'yours yourself yourselves hi hello hey please thanks thank ok okay yes im i\'m it\'s don\'t can\'t get got also like want need'
+    "yours yourself yourselves hi hello hey please thanks thank ok okay yes im i'm it's don't can't get got also like want need"
   ).split(' '),
 );
 
@@ -55,7 +62,11 @@ function stem(word: string): string {
 
 /** Content terms for retrieval and classification: words without stopwords, lightly stemmed. */
 export function contentTerms(text: string): string[] {
-  const words = text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? [];
+  const words =
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? [];
   const terms: string[] = [];
   for (const raw of words) {
     const word = raw.replace(/’/g, "'");

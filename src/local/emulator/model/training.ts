@@ -68,9 +68,7 @@ export function resolveHyperparameters(requested: RequestedHyperparameters | und
 
 /** Assistant messages the service trains on (weight 0 excluded), as language-model token sequences. */
 function assistantSequences(lm: BigramLanguageModel, example: TrainingExample): number[][] {
-  return example.messages
-    .filter((m) => m.role === 'assistant' && m.weight !== 0)
-    .map((m) => lm.encode(lmTokens(messageText(m))));
+  return example.messages.filter((m) => m.role === 'assistant' && m.weight !== 0).map((m) => lm.encode(lmTokens(messageText(m))));
 }
 
 function sum(scores: SequenceScore[]): SequenceScore {
@@ -96,12 +94,14 @@ export function trainModel(options: TrainOptions): TrainingRun {
   const validation = options.validation ?? [];
   const vocabulary = new Set<string>();
   for (const example of [...prior, ...training]) {
-    for (const m of example.messages) if (m.role === 'assistant' && m.weight !== 0) for (const t of lmTokens(messageText(m))) vocabulary.add(t);
+    for (const m of example.messages)
+      if (m.role === 'assistant' && m.weight !== 0) for (const t of lmTokens(messageText(m))) vocabulary.add(t);
   }
   const lm = new BigramLanguageModel(vocabulary);
   const trainSeqs = training.map((e) => assistantSequences(lm, e)).filter((s) => s.length > 0);
   const validSeqs = validation.map((e) => assistantSequences(lm, e)).filter((s) => s.length > 0);
-  for (const example of prior) for (const s of assistantSequences(lm, example)) lm.observe(s, hyperparameters.learning_rate_multiplier * (example.strength ?? 1));
+  for (const example of prior)
+    for (const s of assistantSequences(lm, example)) lm.observe(s, hyperparameters.learning_rate_multiplier * (example.strength ?? 1));
   const random = seededRandom(seed);
   const steps: StepMetrics[] = [];
   const epochEnds: number[] = [];

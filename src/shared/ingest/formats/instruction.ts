@@ -18,8 +18,14 @@ export function isInstructionPair(record: Record<string, unknown>): boolean {
 
 export function parseInstructionPair(source: SourceRef, record: Record<string, unknown>): IngestItem {
   // Called after isInstructionPair, which found both keys.
-  const promptKey = required(PROMPT_KEYS.find((k) => k in record), 'the prompt key');
-  const replyKey = required(REPLY_KEYS.find((k) => k in record), 'the reply key');
+  const promptKey = required(
+    PROMPT_KEYS.find((k) => k in record),
+    'the prompt key',
+  );
+  const replyKey = required(
+    REPLY_KEYS.find((k) => k in record),
+    'the reply key',
+  );
   const prompt = textOf(record[promptKey]);
   const reply = textOf(record[replyKey]);
   if (!prompt?.trim()) return reject(source, `missing-field:${promptKey}`, `"${promptKey}" is empty or not text`);

@@ -12,7 +12,14 @@ import { finish, idOf, isObject, textOf, type JsonObject } from './common';
  * and never training data: set aside and counted. Parts without a body (assignment, snooze...)
  * are events, not messages. `conversation_rating.rating` 1–5 is the CSAT.
  */
-const AUTHOR_ROLES: Record<string, ChatRole> = { user: 'user', lead: 'user', contact: 'user', admin: 'assistant', bot: 'assistant', team: 'assistant' };
+const AUTHOR_ROLES: Record<string, ChatRole> = {
+  user: 'user',
+  lead: 'user',
+  contact: 'user',
+  admin: 'assistant',
+  bot: 'assistant',
+  team: 'assistant',
+};
 
 export function isIntercomConversation(record: JsonObject): boolean {
   return isObject(record.source) && ('conversation_parts' in record || record.type === 'conversation');
@@ -22,7 +29,11 @@ export function parseIntercomConversation(source: SourceRef, record: JsonObject)
   const id = idOf(record.id);
   if (id === null) return reject(source, 'invalid-field:id', `the conversation "id" must be a string or number, got ${show(record.id)}`);
   const partsHolder = record.conversation_parts;
-  const parts: unknown[] = Array.isArray(partsHolder) ? partsHolder : isObject(partsHolder) && Array.isArray(partsHolder.conversation_parts) ? partsHolder.conversation_parts : [];
+  const parts: unknown[] = Array.isArray(partsHolder)
+    ? partsHolder
+    : isObject(partsHolder) && Array.isArray(partsHolder.conversation_parts)
+      ? partsHolder.conversation_parts
+      : [];
   const raw: RawTurn[] = [];
   let notes = 0;
   const opening = record.source as JsonObject;
@@ -44,7 +55,12 @@ export function parseIntercomConversation(source: SourceRef, record: JsonObject)
     const type = typeof author?.type === 'string' ? author.type.toLowerCase() : undefined;
     if (!type) return reject(source, 'missing-field:author.type', `${n} has no "author.type"`);
     const role = ownValue(AUTHOR_ROLES, type);
-    if (!role) return reject(source, 'unknown-speaker', `${n} has author type ${show(author?.type)}; expected user, lead, contact, admin, bot or team`);
+    if (!role)
+      return reject(
+        source,
+        'unknown-speaker',
+        `${n} has author type ${show(author?.type)}; expected user, lead, contact, admin, bot or team`,
+      );
     raw.push({ role, text: body, timestamp: parseTimestamp(created) });
   }
   const rating = isObject(record.conversation_rating) ? parseRating(record.conversation_rating.rating) : undefined;

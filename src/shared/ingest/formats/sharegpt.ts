@@ -8,8 +8,16 @@ import { finish, firstOf, has, idOf, isObject, textOf, type JsonObject } from '.
 
 /** ShareGPT: `{"id", "conversations": [{"from": "human"|"gpt"|"system", "value"}]}`. */
 const FROM: Record<string, ChatRole> = {
-  human: 'user', user: 'user', customer: 'user',
-  gpt: 'assistant', assistant: 'assistant', chatgpt: 'assistant', bard: 'assistant', bing: 'assistant', model: 'assistant', bot: 'assistant',
+  human: 'user',
+  user: 'user',
+  customer: 'user',
+  gpt: 'assistant',
+  assistant: 'assistant',
+  chatgpt: 'assistant',
+  bard: 'assistant',
+  bing: 'assistant',
+  model: 'assistant',
+  bot: 'assistant',
   system: 'system',
 };
 
@@ -27,10 +35,16 @@ export function parseShareGpt(source: SourceRef, record: JsonObject, roles: Role
   for (let i = 0; i < turns.length; i++) {
     const turn = turns[i];
     const n = i + 1;
-    if (!isObject(turn)) return reject(source, 'invalid-field:conversations', `turn ${n} must be an object with "from" and "value", got ${show(turn)}`);
+    if (!isObject(turn))
+      return reject(source, 'invalid-field:conversations', `turn ${n} must be an object with "from" and "value", got ${show(turn)}`);
     if (typeof turn.from !== 'string' || !turn.from.trim()) return reject(source, 'missing-field:from', `turn ${n} has no "from"`);
     const role = ownValue(FROM, turn.from.trim().toLowerCase()) ?? roles.roleOf(turn.from);
-    if (!role) return reject(source, 'unknown-speaker', `"from" ${show(turn.from)} (turn ${n}) is not a known role; use human/user, gpt/assistant or system, or map the name with speakerRoles`);
+    if (!role)
+      return reject(
+        source,
+        'unknown-speaker',
+        `"from" ${show(turn.from)} (turn ${n}) is not a known role; use human/user, gpt/assistant or system, or map the name with speakerRoles`,
+      );
     const text = textOf(turn.value);
     if (text === undefined) return reject(source, 'missing-field:value', `turn ${n} has no text "value"`);
     raw.push({ role, text });

@@ -29,7 +29,12 @@ export const THREAD_PARENT_COLUMNS = ['in_response_to_tweet_id', 'in_reply_to_id
 
 export function isReplyThreadHeader(columns: readonly string[]): boolean {
   const set = new Set(columns);
-  return THREAD_ID_COLUMNS.some((c) => set.has(c)) && THREAD_PARENT_COLUMNS.some((c) => set.has(c)) && set.has('text') && (set.has('inbound') || set.has('speaker'));
+  return (
+    THREAD_ID_COLUMNS.some((c) => set.has(c)) &&
+    THREAD_PARENT_COLUMNS.some((c) => set.has(c)) &&
+    set.has('text') &&
+    (set.has('inbound') || set.has('speaker'))
+  );
 }
 
 export interface ThreadOptions {
@@ -50,8 +55,18 @@ export async function* parseReplyThreads(batches: AsyncIterable<CsvBatch>, optio
   const { file, signal, columns } = options;
   const at = (name: string) => columns.indexOf(name);
   // The header passed isReplyThreadHeader, which requires an id and a parent column.
-  const idAt = at(required(THREAD_ID_COLUMNS.find((c) => columns.includes(c)), 'the thread id column'));
-  const parentAt = at(required(THREAD_PARENT_COLUMNS.find((c) => columns.includes(c)), 'the thread parent column'));
+  const idAt = at(
+    required(
+      THREAD_ID_COLUMNS.find((c) => columns.includes(c)),
+      'the thread id column',
+    ),
+  );
+  const parentAt = at(
+    required(
+      THREAD_PARENT_COLUMNS.find((c) => columns.includes(c)),
+      'the thread parent column',
+    ),
+  );
   const inboundAt = at('inbound');
   const speakerAt = at('speaker');
   const textAt = at('text');
@@ -97,11 +112,18 @@ export async function* parseReplyThreads(batches: AsyncIterable<CsvBatch>, optio
             timestamp: timestampAt >= 0 ? row.fields[timestampAt] : undefined,
             issueType: issueAt >= 0 ? row.fields[issueAt] : undefined,
           };
-          if (speaker === undefined) messageRow.error = { reason: 'invalid-field:inbound', detail: `line ${row.line} has inbound ${JSON.stringify(row.fields[inboundAt])}; expected True or False` };
+          if (speaker === undefined)
+            messageRow.error = {
+              reason: 'invalid-field:inbound',
+              detail: `line ${row.line} has inbound ${JSON.stringify(row.fields[inboundAt])}; expected True or False`,
+            };
           lines.push(JSON.stringify(messageRow));
         }
         if (lines.length) await spill.write(lines.join('\n') + '\n');
-        if (batch.unreadable) deferred.push(reject({ file, line: batch.unreadable.line, record: batch.unreadable.raw }, 'invalid-csv', batch.unreadable.detail));
+        if (batch.unreadable)
+          deferred.push(
+            reject({ file, line: batch.unreadable.line, record: batch.unreadable.raw }, 'invalid-csv', batch.unreadable.detail),
+          );
       }
     } catch (err) {
       if (err instanceof IngestError || (err as Error).name === 'AbortError') throw err;
@@ -152,7 +174,11 @@ export async function* parseReplyThreads(batches: AsyncIterable<CsvBatch>, optio
       const roles = new Set(item.conversation.turns.map((t) => t.role));
       if (!roles.has('user') || !roles.has('assistant')) {
         const missing = roles.has('user') ? 'no reply from the support side' : 'no message from the customer';
-        yield reject(item.conversation.source, 'one-sided-conversation', `the thread starting at ${item.conversation.conversationId} has ${missing}, so there is nothing to learn from it`);
+        yield reject(
+          item.conversation.source,
+          'one-sided-conversation',
+          `the thread starting at ${item.conversation.conversationId} has ${missing}, so there is nothing to learn from it`,
+        );
         continue;
       }
       yield item;
@@ -178,8 +204,13 @@ function inboundSpeaker(value: string | undefined): string | undefined {
 
 function tempError(file: string, err: unknown): IngestError {
   const message = err instanceof Error ? err.message : String(err);
-  return new IngestError('temp-storage-failed', file, `rebuilding reply threads needs temp disk space and it failed: ${message}; free space or set tempDir`, {
-    cause: err,
-    retriable: true,
-  });
+  return new IngestError(
+    'temp-storage-failed',
+    file,
+    `rebuilding reply threads needs temp disk space and it failed: ${message}; free space or set tempDir`,
+    {
+      cause: err,
+      retriable: true,
+    },
+  );
 }

@@ -20,7 +20,12 @@ export function parseZendeskTicket(source: SourceRef, record: JsonObject): Inges
   const id = idOf(record.id);
   if (id === null) return reject(source, 'invalid-field:id', `the ticket "id" must be a number or string, got ${show(record.id)}`);
   const requester = idOf(record.requester_id);
-  if (!requester) return reject(source, 'missing-field:requester_id', 'the ticket has no "requester_id", so the customer\'s comments cannot be told apart');
+  if (!requester)
+    return reject(
+      source,
+      'missing-field:requester_id',
+      'the ticket has no "requester_id", so the customer\'s comments cannot be told apart',
+    );
   const comments = record.comments as unknown[];
   const keyed: { turn: RawTurn; at: number; order: number }[] = [];
   let privateComments = 0;
@@ -37,7 +42,11 @@ export function parseZendeskTicket(source: SourceRef, record: JsonObject): Inges
     const text = textOf(comment.plain_body) ?? textOf(comment.body) ?? textOf(comment.html_body);
     if (text === undefined) return reject(source, 'missing-field:body', `comment ${n} has no "plain_body", "body" or "html_body"`);
     const timestamp = parseTimestamp(comment.created_at);
-    keyed.push({ turn: { role: author === requester ? 'user' : 'assistant', text, timestamp }, at: timestamp ? Date.parse(timestamp) : Number.NaN, order: i });
+    keyed.push({
+      turn: { role: author === requester ? 'user' : 'assistant', text, timestamp },
+      at: timestamp ? Date.parse(timestamp) : Number.NaN,
+      order: i,
+    });
   }
   // The API lists comments oldest first; sort anyway (stable) for exports that do not.
   if (keyed.every((k) => !Number.isNaN(k.at))) keyed.sort((a, b) => a.at - b.at || a.order - b.order);

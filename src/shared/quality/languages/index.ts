@@ -41,7 +41,13 @@ const TAIL_WORDS = 10;
 
 function source(parts: readonly string[]): string {
   return parts
-    .map((p) => p.replaceAll('\\b.*', `${WORD_END}(?:\\s+\\S+){0,${TAIL_WORDS}}`).replaceAll('\\b', WORD_END).replaceAll(' ?', '\\s*').replaceAll(' ', '\\s+'))
+    .map((p) =>
+      p
+        .replaceAll('\\b.*', `${WORD_END}(?:\\s+\\S+){0,${TAIL_WORDS}}`)
+        .replaceAll('\\b', WORD_END)
+        .replaceAll(' ?', '\\s*')
+        .replaceAll(' ', '\\s+'),
+    )
     .join('|');
 }
 
@@ -92,5 +98,9 @@ export const SCREENED_LANGUAGES: readonly string[] = PHRASE_LANGUAGES.map((p) =>
 
 /** Text as the phrase rules see it: NFKC, one kind of apostrophe, single spaces. */
 export function ruleText(text: string): string {
-  return text.normalize('NFKC').replace(/[’‘ʼ`´]/g, "'").replace(/\s+/g, ' ').trim();
+  return text
+    .normalize('NFKC')
+    .replace(/[’‘ʼ`´]/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim();
 }

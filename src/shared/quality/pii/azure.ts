@@ -64,7 +64,11 @@ export function createAzurePiiDetector(options: AzurePiiOptions): PiiDetector {
   const batchSize = Math.min(options.batchSize ?? 5, 5);
   const doFetch = options.fetch ?? fetch;
 
-  async function analyze(documents: { id: string; text: string }[], language: string, signal?: AbortSignal): Promise<Map<string, PiiSpan[]>> {
+  async function analyze(
+    documents: { id: string; text: string }[],
+    language: string,
+    signal?: AbortSignal,
+  ): Promise<Map<string, PiiSpan[]>> {
     const token = await options.credential.getToken(SCOPE, { abortSignal: signal });
     if (!token) throw new AzurePiiError(`no token for ${SCOPE}: check the Function App's managed identity`);
     const url = `${endpoint}/language/:analyze-text?api-version=${apiVersion}&stringIndexType=Utf16CodeUnit`;
@@ -93,7 +97,9 @@ export function createAzurePiiDetector(options: AzurePiiOptions): PiiDetector {
     }
     const failed = body.results?.errors?.[0];
     if (failed) {
-      throw new AzurePiiError(`Azure AI Language rejected document ${failed.id}: ${String(failed.error.code)} ${String(failed.error.message)}`);
+      throw new AzurePiiError(
+        `Azure AI Language rejected document ${failed.id}: ${String(failed.error.code)} ${String(failed.error.message)}`,
+      );
     }
     const out = new Map<string, PiiSpan[]>();
     for (const doc of body.results?.documents ?? []) {

@@ -201,7 +201,17 @@ function compromiseVeto(text: string): { person: RangeMask; notPerson: RangeMask
 }
 
 const VETO_TAGS = new Set([
-  'Place', 'Organization', 'Country', 'City', 'Region', 'Date', 'Demonym', 'Adjective', 'Verb', 'Pronoun', 'Uncountable',
+  'Place',
+  'Organization',
+  'Country',
+  'City',
+  'Region',
+  'Date',
+  'Demonym',
+  'Adjective',
+  'Verb',
+  'Pronoun',
+  'Uncountable',
 ]);
 
 /** True when the lower-cased word is in wink's English lexicon (ordinary words are; most names are not). */
@@ -279,12 +289,18 @@ const ADDRESS_PATTERNS: RegExp[] = [
   // of a long word, quadratic in its length.)
   // ("During 1971" and "Spring 2024" are English words that end like a street word; the lookahead
   // lets the engine skip every word not followed by a number before trying the suffixes.)
-  new RegExp(String.raw`(?:\b${HOUSE}\s+)?(?:(?<![\p{L}])${CAP_WORD}\s+){0,2}(?<![\p{L}])(?=\p{L}+\s+\d)(?!(?:[Dd]uring|[Ss]pring|[Ss]tring|[Bb]ring|\p{L}*[eu]ring|[Ss]tay|[Ww]ay)\s)\p{L}*(?:${EU_STREET_SUFFIX})\s+${HOUSE}\b${NUMBER_DOT}`, 'gu'),
+  new RegExp(
+    String.raw`(?:\b${HOUSE}\s+)?(?:(?<![\p{L}])${CAP_WORD}\s+){0,2}(?<![\p{L}])(?=\p{L}+\s+\d)(?!(?:[Dd]uring|[Ss]pring|[Ss]tring|[Bb]ring|\p{L}*[eu]ring|[Ss]tay|[Ww]ay)\s)\p{L}*(?:${EU_STREET_SUFFIX})\s+${HOUSE}\b${NUMBER_DOT}`,
+    'gu',
+  ),
   // 6750 Koskikatu 25 / 654 Rua Ana Caciola 1159 (building number, street words, house number)
   new RegExp(String.raw`\b\d{1,6}\s+(?:${CAP_WORD}\s+){1,4}\d{1,5}[A-Za-z]?\b${NUMBER_DOT}`, 'gu'),
   // Am Kirchberg 3a, 79098 … / Zur Linde 7, 1234 …: German street names without a street word,
   // only with the postcode after them ("Im Jahr 2024" is not an address).
-  new RegExp(String.raw`\b(?:Am|An der|An den|Auf der|Auf dem|Im|In der|Zum|Zur|Hinter der|Unter den)\s+${CAP_WORD}(?:\s+${CAP_WORD})?\s+${HOUSE}(?=,?\s+\d{4,5}\s+\p{Lu})`, 'gu'),
+  new RegExp(
+    String.raw`\b(?:Am|An der|An den|Auf der|Auf dem|Im|In der|Zum|Zur|Hinter der|Unter den)\s+${CAP_WORD}(?:\s+${CAP_WORD})?\s+${HOUSE}(?=,?\s+\d{4,5}\s+\p{Lu})`,
+    'gu',
+  ),
   // Apt. 864 / Suite 501
   new RegExp(String.raw`\b${UNIT}\b`, 'gu'),
   // PSC 0413, Box 8144 / Unit 5146 Box 1772 / P.O. Box 211 / APO AA 42323
@@ -322,12 +338,16 @@ export function detectAddresses(text: string): PiiSpan[] {
   for (const pattern of patterns) {
     for (const m of execAll(pattern, text)) raw.push({ start: m.index, end: m.index + m[0].length });
   }
-  if (hasDigit) for (const m of execAll(ADDRESS_CONTEXT, text)) {
-    const start = m.index + m[0].lastIndexOf(m[1]);
-    raw.push({ start, end: start + m[1].length });
-  }
+  if (hasDigit)
+    for (const m of execAll(ADDRESS_CONTEXT, text)) {
+      const start = m.index + m[0].lastIndexOf(m[1]);
+      raw.push({ start, end: start + m[1].length });
+    }
   if (!raw.length) return [];
-  const merged = extendBlocks(text, mergeRanges(raw).map((r) => extendTown(text, r)));
+  const merged = extendBlocks(
+    text,
+    mergeRanges(raw).map((r) => extendTown(text, r)),
+  );
   return merged.map((r) => ({
     type: 'ADDRESS' as const,
     start: r.start,
@@ -376,7 +396,7 @@ function extendBlocks(text: string, ranges: { start: number; end: number }[]): {
     // Continue only when the address ends its line (a block laid out over several lines).
     for (let lines = 0; lines < 4; lines++) {
       const lineEnd = text.indexOf('\n', end);
-      if (lineEnd < 0 || text.slice(end, lineEnd).trim() !== '' && !/^[\s,]*$/.test(text.slice(end, lineEnd))) break;
+      if (lineEnd < 0 || (text.slice(end, lineEnd).trim() !== '' && !/^[\s,]*$/.test(text.slice(end, lineEnd)))) break;
       const nextEnd = text.indexOf('\n', lineEnd + 1);
       const line = text.slice(lineEnd + 1, nextEnd < 0 ? text.length : nextEnd);
       if (!line.trim() || line.length > 60 || !CONTINUATION_LINE.test(line)) break;

@@ -66,7 +66,12 @@ function toSet(...lists: string[]): Set<string> {
 
 /** Lower case, straight apostrophes, no punctuation around words: "Regards," and "nom :" match. */
 function normalisePhrase(phrase: string): string {
-  return phrase.toLowerCase().replace(/’/g, "'").replace(/[,:;.!?]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return phrase
+    .toLowerCase()
+    .replace(/’/g, "'")
+    .replace(/[,:;.!?]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 let english: Set<string> | undefined;
@@ -139,7 +144,8 @@ function classify(key: string, raw: string, g: Gazetteer): Kind {
   const given = g.given.has(key);
   const surname = !given && g.surnames.has(key);
   const foreign = !given && !surname && g.foreignGiven.has(key);
-  const common = g.common.has(key) || ((key.includes("'") || key.includes('’')) && g.common.has(key.replace(/['’](?:s|d|ll|m|re|ve|t)$/u, '')));
+  const common =
+    g.common.has(key) || ((key.includes("'") || key.includes('’')) && g.common.has(key.replace(/['’](?:s|d|ll|m|re|ve|t)$/u, '')));
   // The usual case, a capitalised ordinary word ("The", "Thanks", "Can"), leaves at once.
   if (common && !given && !surname && !foreign) return 'common';
   // Acronyms (USA, ATM) are not names; an upper-case name in a form ("JOHN SMITH") is rare.
@@ -165,7 +171,8 @@ function classify(key: string, raw: string, g: Gazetteer): Kind {
 // "Hmmm", "Ahhh", "Arrgh", "Shh", "Ugh", "Wooow": interjections with any number of repeated letters.
 const INTERJECTION = /^(?:h+m+|u+h*m+|a+h+|a+r+g+h+|s+h+|o+h+|u+g+h+|w+o+w+|y+a+y+|e+r+m+|m+h*m+|h+a+(?:h+a+)*|o+k+)$/u;
 
-const ENGLISH_PREFIX = /^(?:re|un|pre|dis|mis|over|under|out|non|co|sub|super|inter|multi|auto|e|anti|de|in|im|ir|il|up|down|self-)(?=\p{L}{3})/u;
+const ENGLISH_PREFIX =
+  /^(?:re|un|pre|dis|mis|over|under|out|non|co|sub|super|inter|multi|auto|e|anti|de|in|im|ir|il|up|down|self-)(?=\p{L}{3})/u;
 
 // English given names that are everyday words, written capitalised at a sentence start.
 const AMBIGUOUS_GIVEN = new Set(
@@ -268,7 +275,9 @@ function acceptTokens(text: string, tokens: Token[], g: Gazetteer, spans: PiiSpa
   const weak = !strong && phrases.some((p) => g.weakCues.has(p));
   const sentenceStart = i === 0 && isSentenceStart(text.slice(Math.max(0, tokens[0].start - 8), tokens[0].start));
   const placeBefore =
-    !strong && i === 0 && (phrases.some((p) => PLACE_CUES.has(p)) || /\d,?[ \t]+$/.test(text.slice(Math.max(0, tokens[0].start - 4), tokens[0].start)));
+    !strong &&
+    i === 0 &&
+    (phrases.some((p) => PLACE_CUES.has(p)) || /\d,?[ \t]+$/.test(text.slice(Math.max(0, tokens[0].start - 4), tokens[0].start)));
 
   // After a form of address or "my name is", the next words are the name whatever else they are
   // ("Mr. Manning", "my name is Grace Stone").
@@ -367,7 +376,8 @@ function acceptSegment(
   if (g.unknownRuns) {
     // "from Kenosha", "grew up in Remniku", "1634, Goiânia": a single word after a preposition of
     // place or right after a number (a house number, postcode) is a place, unless a list says name.
-    if (context.placeBefore && letters.length === 1 && !count('surname') && !(count('given') && !g.places.has(letters[0].key))) return false;
+    if (context.placeBefore && letters.length === 1 && !count('surname') && !(count('given') && !g.places.has(letters[0].key)))
+      return false;
     // English: a known given name or surname anchors the run.
     if (anchored) return true;
     const unknown = count('unknown') + count('foreignGiven');
@@ -414,7 +424,20 @@ function wordsBefore(text: string, start: number): string[] {
 function isSentenceStart(before: string): boolean {
   for (let k = before.length - 1; k >= 0; k--) {
     const c = before[k];
-    if (c === ' ' || c === '\t' || c === '"' || c === '“' || c === '(' || c === '«' || c === "'" || c === '-' || c === '*' || c === '>' || c === '•') continue;
+    if (
+      c === ' ' ||
+      c === '\t' ||
+      c === '"' ||
+      c === '“' ||
+      c === '(' ||
+      c === '«' ||
+      c === "'" ||
+      c === '-' ||
+      c === '*' ||
+      c === '>' ||
+      c === '•'
+    )
+      continue;
     return SENTENCE_END.test(c);
   }
   return true;

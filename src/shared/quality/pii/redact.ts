@@ -118,9 +118,7 @@ const PRIORITY = Object.fromEntries(PII_TYPES.map((t, i) => [t, i])) as Record<P
 export function resolveOverlaps(spans: PiiSpan[]): PiiSpan[] {
   // Most texts have no span or one: nothing can overlap.
   if (spans.length <= 1) return spans.filter((s) => s.end > s.start);
-  const ranked = [...spans].sort(
-    (a, b) => PRIORITY[a.type] - PRIORITY[b.type] || b.end - b.start - (a.end - a.start) || a.start - b.start,
-  );
+  const ranked = [...spans].sort((a, b) => PRIORITY[a.type] - PRIORITY[b.type] || b.end - b.start - (a.end - a.start) || a.start - b.start);
   const kept: PiiSpan[] = [];
   // Claimed characters: each check costs the span's length, not the number of kept spans.
   const claimed = new Uint8Array(spans.reduce((n, s) => Math.max(n, s.end), 0));

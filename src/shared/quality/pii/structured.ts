@@ -23,7 +23,8 @@ const SSN_CANDIDATE = /(?=\d)(?<![\p{L}\p{N}-])\d{3}([- ])\d{2}\1\d{4}(?![\p{L}\
 const SSN_BARE = /(?=\d)(?<![\p{L}\p{N}])\d{9}(?![\p{L}\p{N}])/gu;
 const SSN_CONTEXT = /\b(?:ssn|social security|social-security|soc\.? sec\.?)\b/i;
 const IPV4_CANDIDATE = /(?=\d)(?<![\p{N}.])(?:\d{1,3}\.){3}\d{1,3}(?![\p{N}]|\.\d)/gu;
-const IPV6_CANDIDATE = /(?=[0-9A-Fa-f]{0,4}:)(?<![\p{L}\p{N}:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|(?:\d{1,3}\.){3}\d{1,3})(?![\p{L}\p{N}:])/gu;
+const IPV6_CANDIDATE =
+  /(?=[0-9A-Fa-f]{0,4}:)(?<![\p{L}\p{N}:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|(?:\d{1,3}\.){3}\d{1,3})(?![\p{L}\p{N}:])/gu;
 // Each candidate pattern opens with a lookahead for its first character, so the lookbehind after it
 // runs only where a match can start (a lookbehind first is tried at every position).
 
@@ -51,44 +52,52 @@ export function detectStructured(text: string, options: StructuredOptions = {}):
   // Cheap checks first: most chat turns have no '@', no '://' and often no digit at all, and a
   // pattern that cannot match still costs a scan of the text.
   const hasDigit = /\d/.test(text);
-  if (text.includes('://')) for (const m of execAll(URL_CANDIDATE, text)) {
-    const url = m[0].replace(/[.,;:!?]+$/, '');
-    if (URL_CREDENTIALS.test(url) || URL_SECRET_PARAM.test(url)) push('URL', m.index, m.index + url.length);
-  }
-  if (text.includes('@')) for (const m of execAll(EMAIL, text)) {
-    const value = m[0].replace(/\.+$/, '');
-    push('EMAIL', m.index, m.index + value.length);
-  }
-  if (hasDigit) for (const m of execAll(IBAN_CANDIDATE, text)) {
-    // The candidate can run into the next word; try the longest valid prefix that ends on a group.
-    const raw = m[0];
-    for (let end = raw.length; end >= 15; end--) {
-      if (/[ -]$/.test(raw.slice(0, end))) continue;
-      if (isIban(raw.slice(0, end))) {
-        push('IBAN', m.index, m.index + end);
-        break;
+  if (text.includes('://'))
+    for (const m of execAll(URL_CANDIDATE, text)) {
+      const url = m[0].replace(/[.,;:!?]+$/, '');
+      if (URL_CREDENTIALS.test(url) || URL_SECRET_PARAM.test(url)) push('URL', m.index, m.index + url.length);
+    }
+  if (text.includes('@'))
+    for (const m of execAll(EMAIL, text)) {
+      const value = m[0].replace(/\.+$/, '');
+      push('EMAIL', m.index, m.index + value.length);
+    }
+  if (hasDigit)
+    for (const m of execAll(IBAN_CANDIDATE, text)) {
+      // The candidate can run into the next word; try the longest valid prefix that ends on a group.
+      const raw = m[0];
+      for (let end = raw.length; end >= 15; end--) {
+        if (/[ -]$/.test(raw.slice(0, end))) continue;
+        if (isIban(raw.slice(0, end))) {
+          push('IBAN', m.index, m.index + end);
+          break;
+        }
       }
     }
-  }
-  if (hasDigit) for (const m of execAll(CARD_CANDIDATE, text)) {
-    if (isCardNumber(m[0]) && cardGrouping(m[0])) push('CARD', m.index, m.index + m[0].length);
-  }
-  if (hasDigit) for (const m of execAll(SSN_CANDIDATE, text)) {
-    if (isSsn(m[0])) push('SSN', m.index, m.index + m[0].length);
-  }
+  if (hasDigit)
+    for (const m of execAll(CARD_CANDIDATE, text)) {
+      if (isCardNumber(m[0]) && cardGrouping(m[0])) push('CARD', m.index, m.index + m[0].length);
+    }
+  if (hasDigit)
+    for (const m of execAll(SSN_CANDIDATE, text)) {
+      if (isSsn(m[0])) push('SSN', m.index, m.index + m[0].length);
+    }
   if (hasDigit && SSN_CONTEXT.test(text)) {
     for (const m of execAll(SSN_BARE, text)) if (isSsn(m[0])) push('SSN', m.index, m.index + m[0].length);
   }
-  if (hasDigit) for (const m of execAll(IPV4_CANDIDATE, text)) {
-    if (ipVersion(m[0]) === 4) push('IP', m.index, m.index + m[0].length);
-  }
-  if (text.includes(':')) for (const m of execAll(IPV6_CANDIDATE, text)) {
-    if (m[0].length >= 6 && ipVersion(m[0]) === 6) push('IP', m.index, m.index + m[0].length);
-  }
-  if (hasDigit) for (const m of execAll(PHONE_CANDIDATE, text)) {
-    const value = m[0].trim();
-    if (isPhoneNumber(value)) push('PHONE', m.index, m.index + value.length);
-  }
+  if (hasDigit)
+    for (const m of execAll(IPV4_CANDIDATE, text)) {
+      if (ipVersion(m[0]) === 4) push('IP', m.index, m.index + m[0].length);
+    }
+  if (text.includes(':'))
+    for (const m of execAll(IPV6_CANDIDATE, text)) {
+      if (m[0].length >= 6 && ipVersion(m[0]) === 6) push('IP', m.index, m.index + m[0].length);
+    }
+  if (hasDigit)
+    for (const m of execAll(PHONE_CANDIDATE, text)) {
+      const value = m[0].trim();
+      if (isPhoneNumber(value)) push('PHONE', m.index, m.index + value.length);
+    }
   for (const pattern of options.idPatterns ?? []) {
     const global = pattern.global ? pattern : new RegExp(pattern.source, pattern.flags + 'g');
     for (const m of execAll(global, text)) if (m[0]) push('ID', m.index, m.index + m[0].length);

@@ -26,8 +26,10 @@ export const LANGUAGES: Record<string, LanguageLexicon> = {
     given: '',
     surnames: '',
     honorifics: `${SHARED_HONORIFICS}|sir|madam|mister|missus|lord|lady|rev|fr|capt|sgt|officer|agent|judge|nurse|coach`,
-    nameCues: "my name is|my name's|name is|name:|call me|i am called|signed|my last name is|my first name is|my surname is|the name on the account is",
-    weakCues: "i am|i'm|this is|dear|hi|hello|hey|thanks|thank you|regards,|best regards,|kind regards,|sincerely,|cheers,|best,|ask|asked|told|tell|spoke to|speak to|talked to|contact|and",
+    nameCues:
+      "my name is|my name's|name is|name:|call me|i am called|signed|my last name is|my first name is|my surname is|the name on the account is",
+    weakCues:
+      "i am|i'm|this is|dear|hi|hello|hey|thanks|thank you|regards,|best regards,|kind regards,|sincerely,|cheers,|best,|ask|asked|told|tell|spoke to|speak to|talked to|contact|and",
     commonWords: '',
   },
   de: {
@@ -36,7 +38,8 @@ export const LANGUAGES: Record<string, LanguageLexicon> = {
     surnames:
       'müller|schmidt|schneider|fischer|weber|meyer|meier|wagner|becker|schulz|hoffmann|schäfer|koch|bauer|richter|klein|wolf|schröder|neumann|schwarz|zimmermann|braun|krüger|hofmann|hartmann|lange|schmitt|werner|schmitz|krause|meier|lehmann|schmid|schulze|maier|köhler|herrmann|könig|walter|mayer|huber|kaiser|fuchs|peters|lang|scholz|möller|weiß|jung|hahn|schubert|vogel|friedrich|keller|günther|frank|berger|winkler|roth|beck|lorenz|baumann|franke|albrecht|schuster|simon|ludwig|böhm|winter|kraus|martin|schumacher|krämer|vogt|stein|jäger|otto|sommer|groß|seidel|heinrich|brandt|haas|schreiber|graf|schulte|dietrich|ziegler|kuhn|kühn|pohl|engel|horn|busch|bergmann|thomas|voigt|sauer|arnold|wolff|pfeiffer',
     honorifics: `${SHARED_HONORIFICS}|herr|herrn|frau|hr|fr|dipl.-ing|ing`,
-    nameCues: 'mein name ist|mein name lautet|ich heiße|ich heisse|name:|nachname:|vorname:|mein nachname ist|mein vorname ist|mit freundlichen grüßen|mit freundlichen grüssen|viele grüße|beste grüße|liebe grüße|freundliche grüße',
+    nameCues:
+      'mein name ist|mein name lautet|ich heiße|ich heisse|name:|nachname:|vorname:|mein nachname ist|mein vorname ist|mit freundlichen grüßen|mit freundlichen grüssen|viele grüße|beste grüße|liebe grüße|freundliche grüße',
     weakCues: 'hallo|hi|liebe|lieber|guten tag|danke|vielen dank|grüße|gruß|von|an|mit|und',
     // Formal pronouns and nouns that are also given names ("die Gabe", "am Kai", "die Heide").
     commonWords:
@@ -48,8 +51,9 @@ export const LANGUAGES: Record<string, LanguageLexicon> = {
     surnames:
       'martin|bernard|dubois|thomas|robert|richard|petit|durand|leroy|moreau|simon|laurent|lefebvre|michel|garcia|david|bertrand|roux|vincent|fournier|morel|girard|andré|lefèvre|mercier|dupont|lambert|bonnet|françois|martinez|legrand|garnier|faure|rousseau|blanc|guérin|muller|henry|roussel|nicolas|perrin|morin|mathieu|clément|gauthier|dumont|lopez|fontaine|chevalier|robin|masson|sanchez|gérard|nguyen|boyer|denis|lemaire|duval|joly|gautier|roger|roche|roy|noël|meyer|lucas|meunier|jean|perez|marchand|dufour|blanchard|marie|barbier|brun|dumas|brunet|schmitt|leroux|colin|fernandez|pierre|renard|arnaud|rolland|caron|aubert|giraud|leclerc|vidal|bourgeois|renaud|lemoine|picard|gaillard|philippe|leclercq|lacroix|fabre|dupuis|olivier|rodriguez|da silva|hubert|louis|charles|guillot|rivière|le gall|guillaume|adam|rey|moulin|gonzalez|berger|lecomte|menard|fleury|deschamps|carpentier|julien|benoit|paris|maillard|marchal|aubry|vasseur|le roux|renault|jacquet|collet|prévost|poirier|charpentier|royer|huet|baron|dupuy|pons|paul|laine|carré|breton|remy|schneider|perrot|guyot|barre|marty|cousin',
     honorifics: `${SHARED_HONORIFICS}|m|mme|mlle|monsieur|madame|mademoiselle|me|maître|docteur|pr`,
-    nameCues: "je m'appelle|je m’appelle|mon nom est|mon nom de famille est|mon prénom est|nom :|nom:|prénom :|prénom:|cordialement,|bien cordialement,|bien à vous,",
-    weakCues: 'bonjour|bonsoir|salut|cher|chère|merci|je suis|c’est|c\'est|de la part de|avec|et',
+    nameCues:
+      "je m'appelle|je m’appelle|mon nom est|mon nom de famille est|mon prénom est|nom :|nom:|prénom :|prénom:|cordialement,|bien cordialement,|bien à vous,",
+    weakCues: "bonjour|bonsoir|salut|cher|chère|merci|je suis|c’est|c'est|de la part de|avec|et",
     commonWords:
       'vous|votre|vos|nous|notre|madame|monsieur|bonjour|bonsoir|merci|cordialement|désolé|désolée|service|client|cliente|équipe|commande|colis|livraison|facture|compte|carte|problème|aide|pierre|rose|olive|prune|blanche|claire|constance|patience|espérance|aimé|clément|désiré|france',
   },
@@ -68,7 +72,7 @@ export const LANGUAGES: Record<string, LanguageLexicon> = {
     given:
       'giuseppe|giovanni|antonio|mario|luigi|francesco|angelo|vincenzo|pietro|salvatore|carlo|franco|domenico|bruno|paolo|michele|giorgio|aldo|sergio|luciano|marco|andrea|alessandro|luca|matteo|lorenzo|leonardo|gabriele|riccardo|tommaso|davide|simone|federico|stefano|roberto|massimo|fabio|alberto|daniele|emanuele|maria|anna|giuseppina|rosa|angela|giovanna|teresa|lucia|carmela|caterina|francesca|antonietta|chiara|sara|giulia|alessia|martina|sofia|aurora|alice|ginevra|emma|giorgia|elena|valentina|federica|silvia|laura|paola|elisa|roberta|monica|barbara|cristina|simona|claudia|stefania|daniela|raffaella|serena|ilaria|beatrice|camilla|gianluca|gianni|pierluigi|giancarlo|maurizio|enrico|nicola|filippo|alessandra|manuela|patrizia',
     surnames:
-      'rossi|russo|ferrari|esposito|bianchi|romano|colombo|ricci|marino|greco|bruno|gallo|conti|de luca|mancini|costa|giordano|rizzo|lombardi|moretti|barbieri|fontana|santoro|mariani|rinaldi|caruso|ferrara|galli|martini|leone|longo|gentile|martinelli|vitale|lombardo|serra|coppola|de santis|d’angelo|d\'angelo|marchetti|parisi|villa|conte|ferraro|ferri|fabbri|bianco|marini|grasso|valentini|messina|sala|de angelis|gatti|pellegrini|palumbo|sanna|farina|rizzi|monti|cattaneo|morelli|amato|silvestri|mazza|testa|grassi|pellegrino|carbone|giuliani|benedetti|barone|rossetti|caputo|montanari|guerra|palmieri|bernardi|martino|fiore|de rosa|ferretti|bellini|basile|riva|donati|piras|vitali|battaglia|sartori|neri|costantini|milani|pagano|ruggiero|sorrentino|d’amico|orlando|damico|negri',
+      "rossi|russo|ferrari|esposito|bianchi|romano|colombo|ricci|marino|greco|bruno|gallo|conti|de luca|mancini|costa|giordano|rizzo|lombardi|moretti|barbieri|fontana|santoro|mariani|rinaldi|caruso|ferrara|galli|martini|leone|longo|gentile|martinelli|vitale|lombardo|serra|coppola|de santis|d’angelo|d'angelo|marchetti|parisi|villa|conte|ferraro|ferri|fabbri|bianco|marini|grasso|valentini|messina|sala|de angelis|gatti|pellegrini|palumbo|sanna|farina|rizzi|monti|cattaneo|morelli|amato|silvestri|mazza|testa|grassi|pellegrino|carbone|giuliani|benedetti|barone|rossetti|caputo|montanari|guerra|palmieri|bernardi|martino|fiore|de rosa|ferretti|bellini|basile|riva|donati|piras|vitali|battaglia|sartori|neri|costantini|milani|pagano|ruggiero|sorrentino|d’amico|orlando|damico|negri",
     honorifics: `${SHARED_HONORIFICS}|sig|sig.ra|sig.na|signor|signore|signora|signorina|dott|dott.ssa|dottor|dottore|dottoressa|ing|avv|geom|rag`,
     nameCues: 'mi chiamo|il mio nome è|il mio cognome è|nome:|nome :|cognome:|cordiali saluti,|distinti saluti,|un cordiale saluto,',
     weakCues: 'ciao|buongiorno|buonasera|salve|gentile|caro|cara|grazie|sono|saluti,|con|e',
@@ -81,7 +85,8 @@ export const LANGUAGES: Record<string, LanguageLexicon> = {
     surnames:
       'silva|santos|ferreira|pereira|oliveira|costa|rodrigues|martins|jesus|sousa|fernandes|gonçalves|goncalves|gomes|lopes|marques|alves|almeida|ribeiro|pinto|carvalho|teixeira|moreira|correia|mendes|nunes|soares|vieira|monteiro|cardoso|rocha|raposo|neves|coelho|cruz|cunha|pires|ramos|reis|simões|simoes|antunes|matos|fonseca|machado|araújo|araujo|barbosa|tavares|lourenço|castro|figueiredo|azevedo|freitas|barros|lima|nascimento|melo|moura|cavalcanti|dias|batista|campos|miranda|andrade|xavier|magalhães|magalhaes|guimarães|guimaraes|leite|brito|macedo|vasconcelos|pacheco|sampaio|quintela|baptista|valente|viana|faria|borges|amaral|fernandes',
     honorifics: `${SHARED_HONORIFICS}|sr|sra|srª|senhor|senhora|dona|d|eng|engº|dra|doutor|doutora`,
-    nameCues: 'me chamo|chamo-me|meu nome é|o meu nome é|o meu apelido é|meu sobrenome é|nome:|nome :|apelido:|sobrenome:|atenciosamente,|cumprimentos,|com os melhores cumprimentos,',
+    nameCues:
+      'me chamo|chamo-me|meu nome é|o meu nome é|o meu apelido é|meu sobrenome é|nome:|nome :|apelido:|sobrenome:|atenciosamente,|cumprimentos,|com os melhores cumprimentos,',
     weakCues: 'olá|ola|oi|bom dia|boa tarde|boa noite|caro|cara|prezado|prezada|obrigado|obrigada|sou|com|e',
     commonWords:
       'você|vocês|o senhor|a senhora|seu|sua|olá|obrigado|obrigada|cumprimentos|atenciosamente|serviço|cliente|equipe|equipa|encomenda|pedido|pacote|entrega|fatura|conta|cartão|problema|ajuda|graça|conceição|luz|glória|aurora|rosa|vitória|cruz|rocha|neves|reis|campos|valente|castro|lima|moura|costa|brasil|portugal',
@@ -92,7 +97,8 @@ export const LANGUAGES: Record<string, LanguageLexicon> = {
     surnames:
       'de jong|jansen|de vries|van den berg|van de berg|van dijk|bakker|janssen|visser|smit|meijer|de boer|mulder|de groot|bos|vos|peters|hendriks|van leeuwen|dekker|brouwer|de wit|dijkstra|smits|de graaf|van der meer|van der linden|kok|jacobs|de haan|vermeulen|van den heuvel|van der veen|van den broek|de bruijn|de bruin|van der heijden|schouten|van beek|willems|van vliet|van de ven|hoekstra|maas|verhoeven|koster|van dam|van der wal|prins|blom|huisman|peeters|de leeuw|kuiper|van veen|van der berg|kuipers|verbeek|timmermans|de ruiter|hermans|claes|maes|wouters|mertens|goossens|de smet|de backer|van damme|lambrechts|aerts|martens|van der meulen|van wijk|postma|veenstra|boersma',
     honorifics: `${SHARED_HONORIFICS}|dhr|mevr|mevrouw|meneer|heer|juffrouw|ir|drs|mr`,
-    nameCues: 'mijn naam is|ik heet|mijn achternaam is|mijn voornaam is|naam:|naam :|achternaam:|met vriendelijke groet,|met vriendelijke groeten,|vriendelijke groet,',
+    nameCues:
+      'mijn naam is|ik heet|mijn achternaam is|mijn voornaam is|naam:|naam :|achternaam:|met vriendelijke groet,|met vriendelijke groeten,|vriendelijke groet,',
     weakCues: 'hallo|hoi|beste|goedemorgen|goedemiddag|goedenavond|dag|bedankt|dank je|dank u|groeten,|groet,|ik ben|met|en',
     commonWords:
       'u|uw|jij|jou|je|jullie|wij|hallo|beste|bedankt|groet|groeten|klantenservice|klant|team|bestelling|pakket|levering|factuur|rekening|kaart|probleem|hulp|roos|floor|iris|mees|bos|vos|kok|maas|prins|blom|dekker|bakker|visser|smit|mulder|nederland|belgië',
