@@ -1,6 +1,6 @@
 import type { TableClient } from '@azure/data-tables';
 import { isStatus } from '../errors';
-import { exactRowAddress, type SignatureRecord, type SignatureStore } from './dedup';
+import { exactRowAddress, MemorySignatureStore, type SignatureRecord, type SignatureStore } from './dedup';
 
 /** Kept conversations of one blob remembered for near-duplicate matching before the window starts over. */
 const DEFAULT_WINDOW = 10_000;
@@ -24,8 +24,8 @@ export interface BlobSignatureStoreOptions {
  */
 export class BlobSignatureStore implements SignatureStore {
   private readonly window: number;
-  private readonly exact = new Map<string, SignatureRecord>();
-  private readonly bands = new Map<string, SignatureRecord[]>();
+  /** This blob's kept conversations, for near duplicates within it (the last `window` of them). */
+  private local = new MemorySignatureStore();
 
   constructor(
     private readonly table: TableClient,
@@ -35,14 +35,12 @@ export class BlobSignatureStore implements SignatureStore {
   }
 
   /** Within this blob only: a copy in another file is found by `add`'s claim. */
-  async findExact(hash: string): Promise<SignatureRecord | undefined> {
-    return this.exact.get(hash);
+  findExact(hash: string): Promise<SignatureRecord | undefined> {
+    return this.local.findExact(hash);
   }
 
-  async findByBands(keys: string[]): Promise<SignatureRecord[]> {
-    const out = new Set<SignatureRecord>();
-    for (const key of keys) for (const r of this.bands.get(key) ?? []) out.add(r);
-    return [...out];
+  findByBands(keys: string[]): Promise<SignatureRecord[]> {
+    return this.local.findByBands(keys);
   }
 
   async add(record: SignatureRecord, keys: string[], signal?: AbortSignal): Promise<SignatureRecord | undefined> {
@@ -54,16 +52,9 @@ export class BlobSignatureStore implements SignatureStore {
       // A retried blob finds its own claim: not a duplicate of itself.
       if (existing && !(existing.conversationId === record.conversationId && existing.file === record.file)) return existing;
     }
-    if (this.exact.size >= this.window) {
-      this.exact.clear();
-      this.bands.clear();
-    }
-    this.exact.set(record.exactHash, record);
-    for (const key of keys) {
-      const list = this.bands.get(key);
-      if (list) list.push(record);
-      else this.bands.set(key, [record]);
-    }
+    if (this.local.size >= this.window) this.local = new MemorySignatureStore();
+    // The table claim above is the cross-file check; within the blob `findExact` ran before `add`.
+    await this.local.add(record, keys);
     return undefined;
   }
 

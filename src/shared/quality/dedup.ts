@@ -49,6 +49,11 @@ export class MemorySignatureStore implements SignatureStore {
   private readonly exact = new Map<string, SignatureRecord>();
   private readonly bands = new Map<string, SignatureRecord[]>();
 
+  /** Records remembered. */
+  get size(): number {
+    return this.exact.size;
+  }
+
   async findExact(hash: string): Promise<SignatureRecord | undefined> {
     return this.exact.get(hash);
   }
