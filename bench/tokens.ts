@@ -1,6 +1,6 @@
 import { getEncoding } from 'js-tiktoken';
-import { encode as gptTokenizerEncode } from 'gpt-tokenizer/cjs/encoding/o200k_base';
-import { countMessagesTokens } from '../src/shared/dataset/tokens';
+import { countTokens as gptTokenizerCount, encode as gptTokenizerEncode } from 'gpt-tokenizer/cjs/encoding/o200k_base';
+import { countMessagesTokens, countTextTokens } from '../src/shared/dataset/tokens';
 import { timeMedian, type Benchmark } from './harness';
 
 /** One line of the generated chat JSONL, as far as the tokenizer comparison reads it. */
@@ -9,9 +9,10 @@ interface ChatLine {
 }
 
 /**
- * Why gpt-tokenizer: o200k_base throughput of gpt-tokenizer vs js-tiktoken on chat-like JSONL,
- * against a JSON.parse-only pass over the same bytes (the floor every preprocessing run pays).
- * Both tokenizers must agree on the count, or the comparison is void.
+ * o200k_base throughput of tuneloop's own counter (src/shared/tokenizer, what preprocessing uses)
+ * against gpt-tokenizer (encode, and countTokens which builds no array) and js-tiktoken on
+ * chat-like JSONL, against a JSON.parse-only pass over the same bytes (the floor every
+ * preprocessing run pays). All must agree on the count, or the comparison is void.
  */
 function corpus(lines: number): { jsonl: string; texts: string[]; examples: { role: string; content: string }[][] } {
   // Deterministic pseudo-random support chat text (xorshift), with digits, punctuation and some non-ASCII.
@@ -88,7 +89,9 @@ export const tokensBenchmark: Benchmark = {
       a += gptTokenizerEncode(t).length;
       b += tiktoken.encode(t).length;
     }
-    if (a !== b) throw new Error(`tokenizers disagree on the corpus: gpt-tokenizer ${a}, js-tiktoken ${b}`);
+    const plain = { disallowedSpecial: new Set<string>() };
+    const c = texts.reduce((sum, t) => sum + countTextTokens(t, 'o200k_base'), 0);
+    if (a !== b || a !== c) throw new Error(`tokenizers disagree on the corpus: gpt-tokenizer ${a}, js-tiktoken ${b}, tuneloop ${c}`);
 
     const parseOnly = await timeMedian(() => {
       for (const line of jsonl.split('\n')) JSON.parse(line);
@@ -97,6 +100,18 @@ export const tokensBenchmark: Benchmark = {
       let n = 0;
       for (const line of jsonl.split('\n'))
         for (const m of (JSON.parse(line) as ChatLine).messages) n += gptTokenizerEncode(m.content).length;
+      return n;
+    });
+    const withGptTokenizerCount = await timeMedian(() => {
+      let n = 0;
+      for (const line of jsonl.split('\n'))
+        for (const m of (JSON.parse(line) as ChatLine).messages) n += gptTokenizerCount(m.content, plain);
+      return n;
+    });
+    const withTuneloop = await timeMedian(() => {
+      let n = 0;
+      for (const line of jsonl.split('\n'))
+        for (const m of (JSON.parse(line) as ChatLine).messages) n += countTextTokens(m.content, 'o200k_base');
       return n;
     });
     const withTiktoken = await timeMedian(() => {
@@ -113,9 +128,11 @@ export const tokensBenchmark: Benchmark = {
     return {
       name: 'tokens',
       lines: [
-        `corpus: ${examples.length} chat examples, ${mb.toFixed(2)} MB of JSONL, ${a} o200k_base tokens (both libraries agree)`,
+        `corpus: ${examples.length} chat examples, ${mb.toFixed(2)} MB of JSONL, ${a} o200k_base tokens (all three agree)`,
         `JSON.parse only (baseline):        median ${parseOnly.toFixed(1)} ms  ${rate(parseOnly)}`,
         `parse + gpt-tokenizer:             median ${withGptTokenizer.toFixed(1)} ms  ${rate(withGptTokenizer)}  (${(withGptTokenizer / parseOnly).toFixed(1)}x baseline)`,
+        `parse + gpt-tokenizer countTokens: median ${withGptTokenizerCount.toFixed(1)} ms  ${rate(withGptTokenizerCount)}  (${(withGptTokenizerCount / parseOnly).toFixed(1)}x baseline)`,
+        `parse + tuneloop counter:          median ${withTuneloop.toFixed(1)} ms  ${rate(withTuneloop)}  (${(withTuneloop / parseOnly).toFixed(1)}x baseline; ${(withGptTokenizerCount / withTuneloop).toFixed(2)}x as fast as gpt-tokenizer countTokens)`,
         `parse + js-tiktoken:               median ${withTiktoken.toFixed(1)} ms  ${rate(withTiktoken)}  (${(withTiktoken / parseOnly).toFixed(1)}x baseline)`,
         `countMessagesTokens (chat framing): median ${chatCount.toFixed(1)} ms  ${rate(chatCount)}`,
         `gpt-tokenizer is ${(withTiktoken / withGptTokenizer).toFixed(2)}x as fast as js-tiktoken here (median of 5 runs each)`,

@@ -5,6 +5,8 @@ import type { QualityConfig } from '../quality/stages';
 import type { Conversation } from '../ingest/types';
 import { ConversationWork, type BatchResult, type ConversationWorkOptions } from './conversationWork';
 import type { ExampleBuilderOptions } from './examples';
+import { modelInfo } from './modelLimits';
+import { rankTable, type RankTable } from '../tokenizer/rankTable';
 
 /**
  * Where the per-conversation work of preprocessing runs (`ConversationWork`): inline on the
@@ -102,7 +104,7 @@ function poolExecutor(recipe: WorkerRecipe, workers: number, threads: { minThrea
     // Workers may await (Azure PII detection); do not block them between tasks.
     atomics: 'disabled',
     idleTimeout: threads.idleTimeout,
-    workerData: recipe,
+    workerData: { ...recipe, rankTables: sharedTables(recipe) } satisfies WorkerData,
     resourceLimits: WORKER_HEAP,
   });
   return {
@@ -112,6 +114,20 @@ function poolExecutor(recipe: WorkerRecipe, workers: number, threads: { minThrea
     run: (conversations, signal) => pool.run({ conversations }, signal ? { signal } : {}) as Promise<BatchResult>,
     close: () => pool.destroy(),
   };
+}
+
+/** What a worker thread receives: the recipe, and the token rank tables to use instead of building its own. */
+export interface WorkerData extends WorkerRecipe {
+  rankTables: RankTable[];
+}
+
+/**
+ * The model's token rank table, built here in shared memory (once per process): the workers read
+ * it in place, so N workers cost one table (about 4 MB) instead of N, and none of them pays the
+ * build at start-up.
+ */
+function sharedTables(recipe: WorkerRecipe): RankTable[] {
+  return [rankTable(modelInfo(recipe.builder.model).encoding, { shared: true })];
 }
 
 /** The worker script; from the TypeScript sources (Jest), the compiled one of `npm run build`. */

@@ -2,8 +2,9 @@ import { workerData } from 'piscina';
 import type { Conversation } from '../ingest/types';
 import type { SignatureStore } from '../quality/dedup';
 import { ConversationWork, type BatchResult } from './conversationWork';
-import type { WorkerRecipe } from './conversationPool';
+import type { WorkerData } from './conversationPool';
 import { preprocessStages } from './pipelineStages';
+import { useRankTable } from '../tokenizer/rankTable';
 
 /**
  * A preprocessing worker thread (piscina): builds the quality stages from the coordinating
@@ -20,7 +21,8 @@ let work: ConversationWork | undefined;
 
 export default async function runBatch(task: { conversations: Conversation[] }): Promise<BatchResult> {
   if (!work) {
-    const recipe = workerData as WorkerRecipe;
+    const recipe = workerData as WorkerData;
+    for (const table of recipe.rankTables) useRankTable(table);
     work = new ConversationWork({
       stages: preprocessStages({ quality: recipe.quality, signatures: refusing }),
       builder: recipe.builder,

@@ -1,12 +1,13 @@
+import { bpeCounter } from '../tokenizer/counter';
 import { modelInfo, type TokenizerEncoding } from './modelLimits';
 
 /**
  * Token counting as OpenAI counts chat examples: the cookbook's `num_tokens_from_messages`
  * ("How to count tokens with tiktoken", also used by "Chat fine-tuning data prep") with
  * 3 tokens of framing per message, 1 more when a message has a `name`, and 3 for the reply
- * priming (<|start|>assistant<|message|>). gpt-tokenizer was chosen over js-tiktoken for speed
- * with identical counts (bench/tokens.ts measures both; test/shared/dataset/tokens.test.ts
- * compares them).
+ * priming (<|start|>assistant<|message|>). Counts equal gpt-tokenizer's and js-tiktoken's
+ * (test/shared/dataset/tokens.test.ts and test/shared/tokenizer/counter.test.ts compare them;
+ * bench/tokens.ts measures all three).
  */
 export const TOKENS_PER_MESSAGE = 3;
 export const TOKENS_PER_NAME = 1;
@@ -17,35 +18,16 @@ export const REPLY_PRIMING_TOKENS = 3;
  */
 export const IMAGE_PART_TOKENS = 85;
 
-// Special-token text such as "<|endoftext|>" inside a conversation is ordinary text to count,
-// not a control token (tiktoken would raise; the API counts it as text).
-const plainText = { disallowedSpecial: new Set<string>() };
-
-type Encoding = { countTokens(text: string, options: typeof plainText): number };
-const encodings: Partial<Record<TokenizerEncoding, Encoding>> = {};
-
 /**
- * Each encoding's tables (tens of MB each) are loaded on first use, and only that one: a process
- * (or worker thread) that counts o200k tokens never holds cl100k, and one that counts none holds neither.
+ * Counts come from tuneloop's own counter (`src/shared/tokenizer`): exact, about twice as fast as
+ * gpt-tokenizer, and its tables (about 4 MB, built on first use from the encoding's `.tiktoken`
+ * file) are shared with preprocessing's worker threads instead of each thread loading its own.
+ * Special-token text such as "<|endoftext|>" inside a conversation is ordinary text to count,
+ * not a control token (tiktoken would raise; the API counts it as text).
  */
-function loadEncoding(encoding: TokenizerEncoding): Encoding {
-  let loaded = encodings[encoding];
-  if (!loaded) {
-    /* eslint-disable @typescript-eslint/no-require-imports -- lazy on purpose (memory, cold start) */
-    loaded =
-      encoding === 'o200k_base'
-        ? (require('gpt-tokenizer/cjs/encoding/o200k_base') as Encoding)
-        : (require('gpt-tokenizer/cjs/encoding/cl100k_base') as Encoding);
-    /* eslint-enable @typescript-eslint/no-require-imports */
-    encodings[encoding] = loaded;
-  }
-  return loaded;
-}
-
-/** Tokens of a plain string under an encoding (counted without building the token array). */
 export function countTextTokens(text: string, encoding: TokenizerEncoding): number {
   if (!text) return 0;
-  return loadEncoding(encoding).countTokens(text, plainText);
+  return bpeCounter(encoding).count(text);
 }
 
 /** A token counter bound to a model's encoding. */
