@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 /**
  * Benchmarks report medians over repeated runs and ratios against a baseline measured in the
  * same run (machines here are noisy; absolute numbers are only indicative).
@@ -29,4 +32,17 @@ export async function timeMedian(fn: () => unknown, repeats = 5): Promise<number
     times.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
   return median(times);
+}
+
+/**
+ * The V8 flags users' processes run with (the CLI launcher's shebang, also `npm start` and the
+ * Function App: test/cli/memoryFlags.test.ts keeps them equal), so a bench's child process
+ * measures the memory a user gets.
+ */
+export function launcherFlags(): string[] {
+  const shebang = readFileSync(join(__dirname, '..', '..', 'bin', 'tuneloop.js'), 'utf8').split('\n')[0];
+  return shebang
+    .replace(/^#!\/usr\/bin\/env -S node/, '')
+    .split(/\s+/)
+    .filter((part) => part.startsWith('--'));
 }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { median, type Benchmark } from './harness';
+import { launcherFlags, median, type Benchmark } from './harness';
 import { jsonParseOnly } from './inputFiles';
 import { writeStarJsonl } from './starCorpus';
 
@@ -34,7 +34,7 @@ interface ProbeResult {
 }
 
 function probe(input: string, out: string, workers: number | undefined, extraEnv: Record<string, string>): ProbeResult {
-  const args = [join(__dirname, 'prepareProbe.js'), input, out, ...(workers ? [String(workers)] : [])];
+  const args = [...launcherFlags(), join(__dirname, 'prepareProbe.js'), input, out, ...(workers ? [String(workers)] : [])];
   const text = execFileSync(process.execPath, args, {
     encoding: 'utf8',
     maxBuffer: 1024 * 1024,

@@ -3,7 +3,7 @@ import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Benchmark, BenchResult } from './harness';
+import { launcherFlags, type Benchmark, type BenchResult } from './harness';
 import { writeStarJsonl } from './starCorpus';
 import { startAzurite } from '../src/local/azurite';
 import { createStorageClients } from '../src/shared/storage/clients';
@@ -63,7 +63,7 @@ export const preprocessBlobLargeBenchmark: Benchmark = {
         const env = { ...process.env, TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: join(dir, 'local') };
         const { stdout, stderr } = await run(
           process.execPath,
-          [join(__dirname, 'preprocessBlobLargeProbe.js'), `large/${name}`, ...(seconds ? [seconds] : [])],
+          [...launcherFlags(), join(__dirname, 'preprocessBlobLargeProbe.js'), `large/${name}`, ...(seconds ? [seconds] : [])],
           {
             env,
             maxBuffer: 64 * 1024 * 1024,

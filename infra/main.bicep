@@ -274,6 +274,10 @@ var appSettings = {
   TUNELOOP_DRIFT_THRESHOLD: driftThreshold
   TUNELOOP_RETRAIN_SCHEDULE: retrainSchedule
   TUNELOOP_MAX_TRAINING_COST_USD: maxTrainingCostUsd
+  // V8 flags of the Node worker process (the host reads this setting): a small young generation
+  // and slow old-generation growth keep a big blob within the instance's memory; the same flags
+  // as the CLI launcher (bin/tuneloop.js) and `npm start` (test/cli/memoryFlags.test.ts).
+  languageWorkers__node__arguments: '--max-semi-space-size=2 --heap-growing-percent=20'
 }
 
 module functionApp 'modules/functionApp.bicep' = {

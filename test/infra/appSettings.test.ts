@@ -13,6 +13,8 @@ const HOST_SETTINGS = new Set([
   'AzureWebJobsStorage__accountName',
   'AzureWebJobsStorage__credential',
   'AzureWebJobsStorage__clientId',
+  // Arguments of the Node worker process (V8 memory flags; test/cli/memoryFlags.test.ts).
+  'languageWorkers__node__arguments',
 ]);
 
 describe('Function App settings in infra/main.bicep', () => {

@@ -1,0 +1,41 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The V8 memory flags that keep preprocessing within its memory budget (docs/preprocessing.md) are
+ * written in three places, each read by a different launcher: the CLI's shebang, `npm start` /
+ * `npm run demo`, and the Function App's `languageWorkers__node__arguments`. They must agree, and
+ * node must accept them (a misspelt V8 flag makes node refuse to start).
+ */
+const ROOT = join(__dirname, '..', '..');
+
+function flagsOf(commandLine: string): string {
+  return commandLine
+    .split(/\s+/)
+    .filter((part) => part.startsWith('--'))
+    .join(' ');
+}
+
+describe('V8 memory flags', () => {
+  const shebang = readFileSync(join(ROOT, 'bin', 'tuneloop.js'), 'utf8').split('\n')[0];
+  const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const bicep = /languageWorkers__node__arguments:\s*'([^']*)'/.exec(readFileSync(join(ROOT, 'infra', 'main.bicep'), 'utf8'));
+  const launcher = flagsOf(shebang.replace(/^#!\/usr\/bin\/env -S node/, ''));
+
+  it('are the same for the CLI, npm start, npm run demo and the Function App', () => {
+    expect(shebang.startsWith('#!/usr/bin/env -S node ')).toBe(true);
+    expect(launcher).toContain('--max-semi-space-size=');
+    expect(launcher).toContain('--heap-growing-percent=');
+    expect(flagsOf(scripts.start)).toBe(launcher);
+    expect(flagsOf(scripts.demo)).toBe(launcher);
+    expect(bicep?.[1]).toBe(launcher);
+  });
+
+  it('are accepted by node', () => {
+    const child = spawnSync(process.execPath, [...launcher.split(' '), '-e', 'process.exit(0)'], { encoding: 'utf8' });
+    expect({ status: child.status, stderr: child.stderr }).toEqual({ status: 0, stderr: '' });
+    const misspelt = spawnSync(process.execPath, ['--heap-growing-percentage=20', '-e', 'process.exit(0)'], { encoding: 'utf8' });
+    expect(misspelt.status).not.toBe(0);
+  });
+});
