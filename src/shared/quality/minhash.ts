@@ -10,26 +10,25 @@ import { createHash } from 'node:crypto';
  * algorithms are never compared (`decodeStoredSignature`).
  */
 
-// Punctuation and symbols inside a word or number ("don't", "247.00", "sh-397840", an e-mail
-// address) are deleted rather than turned into a space, so a copy with its punctuation stripped
-// ("dont", "24700") normalises to the same words.
-const INNER_MARKS = /(?<=[\p{L}\p{N}])[^\p{L}\p{N}\p{M}\s]+(?=[\p{L}\p{N}])/gu;
-const NOT_WORD = /[^\p{L}\p{N}\p{M}]+/gu;
-// Scripts written without spaces: every character is a word of its own (no dictionary needed;
-// the same idea as sacreBLEU's zh and char tokenisers), so shingles work in Japanese, Chinese, Thai.
-const UNSPACED_CHAR =
-  '[\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Thai}\\p{Script=Lao}\\p{Script=Khmer}\\p{Script=Myanmar}\\p{Script=Tibetan}ー々〆]';
-const UNSPACED = new RegExp(`(${UNSPACED_CHAR}\\p{M}*)`, 'gu');
-
 /**
  * The text exact duplicates are hashed on and shingles are cut from, in any language: NFKC, lower
  * case, punctuation inside words and numbers deleted, any other run of non-letters one space,
  * characters of scripts written without spaces separated. Case, punctuation and whitespace no
- * longer tell two copies apart.
+ * longer tell two copies apart. Precisely, after NFKC and lower case (letter: \p{L} or \p{N};
+ * mark: \p{M}; whitespace: \s):
+ * 1. a run of characters that are none of these between two letters is deleted: punctuation and
+ *    symbols inside a word or number ("don't", "247.00", "sh-397840", an e-mail address) go, so a
+ *    copy with its punctuation stripped ("dont", "24700") normalises to the same words;
+ * 2. any other run of characters that are neither letters nor marks becomes one space;
+ * 3. a character of a script written without spaces (UNSPACED_CHAR), with the marks after it, is
+ *    a word of its own (no dictionary needed; the same idea as sacreBLEU's zh and char
+ *    tokenisers), so shingles work in Japanese, Chinese, Thai;
+ * 4. runs of spaces become one, none at either end.
  *
- * Exact hashes are taken of this text, so its output is defined by `normaliseTextByRegex`; this is
- * the same in one pass over the text with a table of character classes (about 5x less CPU; a
- * property test holds the two together, character for character).
+ * Exact hashes are taken of this text (table `dedupsignatures` claims them), so the output must
+ * never change: it was four regular-expression replaces, and is now one pass over the text with a
+ * table of character classes (about 5x less CPU); a property test holds it to those replaces,
+ * kept in the test, character for character.
  */
 export function normaliseText(text: string): string {
   // NFKC leaves ASCII as it is, and the ASCII pass lower-cases as it goes.
@@ -37,22 +36,17 @@ export function normaliseText(text: string): string {
   return normaliseAny(text.normalize('NFKC').toLowerCase());
 }
 
-/** The definition of `normaliseText` (four replaces), kept as the reference its tests compare with. */
-export function normaliseTextByRegex(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(INNER_MARKS, '')
-    .replace(NOT_WORD, ' ')
-    .replace(UNSPACED, ' $1 ')
-    .replace(/ {2,}/g, ' ')
-    .trim();
-}
+// Global lookups inside hot loops are slow in a vm context (jest runs tests in one: each lookup of
+// `Math` goes through the sandbox's global interceptor, ~100x the cost of the multiply); a
+// module binding is not.
+const imul = Math.imul;
 
+const UNSPACED_CHAR =
+  '[\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Thai}\\p{Script=Lao}\\p{Script=Khmer}\\p{Script=Myanmar}\\p{Script=Tibetan}ー々〆]';
 const NON_ASCII = /[^\x00-\x7f]/;
 
-// Classes of a code point, in the regular expressions' terms: a letter or digit (\p{L}\p{N}), a
-// combining mark (\p{M}), whitespace (\s) or anything else, plus a flag for UNSPACED_CHAR.
+// Classes of a code point: a letter or digit (\p{L}\p{N}), a combining mark (\p{M}), whitespace
+// (\s) or anything else, plus a flag for UNSPACED_CHAR.
 const WORD = 1;
 const MARK = 2;
 const SPACE = 3;
@@ -74,7 +68,9 @@ function classify(codePoint: number): number {
 /** Classes of the BMP, each looked up on its first sight (0: not yet); ASCII up front. */
 const bmpClasses = new Uint8Array(0x10000);
 for (let c = 0; c < 0x80; c++) bmpClasses[c] = classify(c);
+/** Classes of code points beyond the BMP (emoji, rare ideographs), up to a bounded number of them. */
 const astralClasses = new Map<number, number>();
+const ASTRAL_CACHE_SIZE = 4096;
 
 function classOf(codePoint: number): number {
   if (codePoint < 0x10000) {
@@ -83,11 +79,15 @@ function classOf(codePoint: number): number {
     return c;
   }
   let c = astralClasses.get(codePoint);
-  if (c === undefined) astralClasses.set(codePoint, (c = classify(codePoint)));
+  if (c === undefined) {
+    c = classify(codePoint);
+    if (astralClasses.size < ASTRAL_CACHE_SIZE) astralClasses.set(codePoint, c);
+  }
   return c;
 }
 
-/** Output of the ASCII pass, one byte per character, grown for a longer text. */
+/** Output of the ASCII pass, one byte per character, reused for texts up to 1 MiB. */
+const ASCII_OUT_KEPT = 1 << 20;
 let asciiOut = Buffer.allocUnsafe(4096);
 
 /**
@@ -97,8 +97,9 @@ let asciiOut = Buffer.allocUnsafe(4096);
  */
 function normaliseAscii(text: string): string {
   const n = text.length;
-  if (asciiOut.length < n) asciiOut = Buffer.allocUnsafe(Math.max(n, 2 * asciiOut.length));
-  const out = asciiOut;
+  if (asciiOut.length < n && n <= ASCII_OUT_KEPT) asciiOut = Buffer.allocUnsafe(Math.min(ASCII_OUT_KEPT, Math.max(n, 2 * asciiOut.length)));
+  // A longer text gets a buffer of its own, not kept after it.
+  const out = asciiOut.length >= n ? asciiOut : Buffer.allocUnsafe(n);
   const classes = bmpClasses;
   let length = 0;
   // A space is owed before the next letter (never before the first: trim).
@@ -247,7 +248,7 @@ export function shingleHashes(normalised: string, size = SHINGLE_CHARS): Uint32A
     let h = 0x811c9dc5;
     for (let i = starts[w]; i < end; i++) {
       h ^= text.charCodeAt(i);
-      h = Math.imul(h, 0x01000193);
+      h = imul(h, 0x01000193);
     }
     out.add(h >>> 0);
   }
@@ -311,11 +312,11 @@ export class MinHasher {
       const b = seeds[2 * i + 1];
       let min = 0xffffffff;
       for (let k = 0; k < hashes.length; k++) {
-        let x = (Math.imul(hashes[k] ^ b, a) >>> 0) ^ b;
+        let x = (imul(hashes[k] ^ b, a) >>> 0) ^ b;
         x ^= x >>> 16;
-        x = Math.imul(x, 0x85ebca6b) >>> 0;
+        x = imul(x, 0x85ebca6b) >>> 0;
         x ^= x >>> 13;
-        x = Math.imul(x, 0xc2b2ae35) >>> 0;
+        x = imul(x, 0xc2b2ae35) >>> 0;
         x ^= x >>> 16;
         if (x >>> 0 < min) min = x >>> 0;
       }
@@ -329,7 +330,7 @@ function fnv1a(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+    h = imul(h, 0x01000193);
   }
   return h >>> 0;
 }
@@ -373,6 +374,7 @@ export class OnePermutationHasher {
     const sig = new Uint32Array(bins).fill(EMPTY_BIN);
     // Distinct shingle hashes seen, counted up to `minShingles` only.
     const seen: number[] = [];
+    // The window is these five registers (SHINGLE_CHARS is 5).
     let c0 = 0;
     let c1 = 0;
     let c2 = 0;
@@ -389,11 +391,11 @@ export class OnePermutationHasher {
       c3 = c4;
       c4 = unit;
       if (++filled < SHINGLE_CHARS) continue;
-      let h = Math.imul(FNV_OFFSET ^ c0, FNV_PRIME);
-      h = Math.imul(h ^ c1, FNV_PRIME);
-      h = Math.imul(h ^ c2, FNV_PRIME);
-      h = Math.imul(h ^ c3, FNV_PRIME);
-      h = Math.imul(h ^ c4, FNV_PRIME) >>> 0;
+      let h = imul(FNV_OFFSET ^ c0, FNV_PRIME);
+      h = imul(h ^ c1, FNV_PRIME);
+      h = imul(h ^ c2, FNV_PRIME);
+      h = imul(h ^ c3, FNV_PRIME);
+      h = imul(h ^ c4, FNV_PRIME) >>> 0;
       if (seen.length < minShingles && !seen.includes(h)) seen.push(h);
       const x = mix32(h ^ seed);
       const bin = ((x >>> 16) * bins) >>> 16;
@@ -403,7 +405,7 @@ export class OnePermutationHasher {
       // A text shorter than a shingle is one shingle: its characters are the last `filled` of c0…c4.
       let h = FNV_OFFSET;
       const last = [c0, c1, c2, c3, c4];
-      for (let j = SHINGLE_CHARS - filled; j < SHINGLE_CHARS; j++) h = Math.imul(h ^ last[j], FNV_PRIME);
+      for (let j = SHINGLE_CHARS - filled; j < SHINGLE_CHARS; j++) h = imul(h ^ last[j], FNV_PRIME);
       h >>>= 0;
       seen.push(h);
       const x = mix32(h ^ seed);
@@ -445,7 +447,7 @@ export class OnePermutationHasher {
       if (filled[i] !== EMPTY_BIN) continue;
       let from = -1;
       for (let t = 1; t <= 64 * bins; t++) {
-        const j = ((mix32(Math.imul(i + 1, 0x9e3779b1) ^ Math.imul(t, 0x85ebca77) ^ this.seed) >>> 16) * bins) >>> 16;
+        const j = ((mix32(imul(i + 1, 0x9e3779b1) ^ imul(t, 0x85ebca77) ^ this.seed) >>> 16) * bins) >>> 16;
         if (filled[j] !== EMPTY_BIN) {
           from = j;
           break;
@@ -463,9 +465,9 @@ export class OnePermutationHasher {
 function mix32(value: number): number {
   let x = value;
   x ^= x >>> 16;
-  x = Math.imul(x, 0x85ebca6b);
+  x = imul(x, 0x85ebca6b);
   x ^= x >>> 13;
-  x = Math.imul(x, 0xc2b2ae35);
+  x = imul(x, 0xc2b2ae35);
   x ^= x >>> 16;
   return x >>> 0;
 }
@@ -514,16 +516,19 @@ export function bandKeys(signature: Uint32Array, banding: Banding): string[] {
 }
 
 function murmurStep(h: number, value: number): number {
-  let k = Math.imul(value, 0xcc9e2d51);
+  let k = imul(value, 0xcc9e2d51);
   k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, 0x1b873593);
+  k = imul(k, 0x1b873593);
   let x = h ^ k;
   x = (x << 13) | (x >>> 19);
-  return (Math.imul(x, 5) + 0xe6546b64) | 0;
+  return (imul(x, 5) + 0xe6546b64) | 0;
 }
 
+/** Two hex digits of each byte value (`toString(16)` and `padStart` per band cost more than the hashing). */
+const HEX_BYTES = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 function hex8(value: number): string {
-  return value.toString(16).padStart(8, '0');
+  return HEX_BYTES[value >>> 24] + HEX_BYTES[(value >>> 16) & 0xff] + HEX_BYTES[(value >>> 8) & 0xff] + HEX_BYTES[value & 0xff];
 }
 
 /** The band keys of `MinHasher` signatures as they were written to table `dedupsignatures` (sha1 of each band). */
