@@ -10,6 +10,7 @@ import {
   encodeSignature,
   encodeStoredSignature,
   estimateJaccard,
+  exactHash,
   exactJaccard,
   legacyBandKeys,
   normaliseText,
@@ -120,6 +121,25 @@ describe('normaliseText (one pass) against the four replaces it replaced', () =>
     expect(normaliseText("Hi, I can't find order SH-397840 (£171.49)!")).toBe('hi i cant find order sh397840 17149');
     expect(normaliseText('返金をお願いします。')).toBe('返 金 を お 願 い し ま す');
     expect(normaliseText('  a . b..c  ')).toBe('a bc');
+  });
+});
+
+describe('exactHash', () => {
+  /** `exactHash` as it was written (the claim key in table `dedupsignatures`), verbatim. */
+  const referenceExactHash = (normalised: string) => createHash('sha256').update(normalised.replaceAll(' ', '')).digest('hex').slice(0, 32);
+
+  it('gives the same hash as before for any text, normalised or not (lone surrogates included)', () => {
+    fc.assert(
+      fc.property(fc.oneof(anyText, asciiText), (text) => {
+        expect(exactHash(text)).toBe(referenceExactHash(text));
+        const normalised = normaliseText(text);
+        expect(exactHash(normalised)).toBe(referenceExactHash(normalised));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const text of realTexts()) expect(exactHash(normaliseText(text))).toBe(referenceExactHash(referenceNormalise(text)));
+    // Pinned: a conversation's claim key as stored.
+    expect(exactHash('hi i cant find order sh397840 17149')).toBe('0a7ecc0577157906b7eabefc66307fed');
   });
 });
 
