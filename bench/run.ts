@@ -17,6 +17,7 @@ import { rulesBenchmark } from './rules';
 import { loadBenchmark } from './load';
 import { assemblyBenchmark } from './assembly';
 import { assemblyDedupBenchmark } from './assemblyDedup';
+import { dedupFingerprintBenchmark } from './dedupFingerprint';
 
 /** Every benchmark; each lives in its own file in this folder. `npm run bench -- <name>` runs one. */
 const benchmarks: Benchmark[] = [
@@ -24,6 +25,7 @@ const benchmarks: Benchmark[] = [
   ingestBenchmark,
   jsonDocumentBenchmark,
   qualityBenchmark,
+  dedupFingerprintBenchmark,
   rulesBenchmark,
   piiBenchmark,
   driftBenchmark,

@@ -1,6 +1,6 @@
 import { SIGNATURE_BANDING } from '../quality/dedup';
 import { contentText } from '../quality/safety';
-import { MinHasher, bandKeys, exactHash, normaliseText, shingleHashes } from '../quality/minhash';
+import { OnePermutationHasher, bandKeys, exactHash, normaliseText } from '../quality/minhash';
 import { identityLabel } from './conversationIdentity';
 import type { AssemblyStage, StageDecision } from './assemblyStages';
 import { HashPartitions, LineWriter, readFileLines } from './spill';
@@ -61,7 +61,7 @@ export function nearDuplicateAssemblyStage(options: AssemblyDedupOptions): Assem
   const perPartition = Math.max(1, options.conversationsPerPartition ?? 1000);
   const maxEarlier = Math.max(1, options.maxEarlierPerBucket ?? 3);
   const minShingles = options.minShingles ?? 3;
-  const hasher = new MinHasher(SIGNATURE_BANDING.bands * SIGNATURE_BANDING.rows);
+  const hasher = new OnePermutationHasher(SIGNATURE_BANDING.bands * SIGNATURE_BANDING.rows);
   const summary: AssemblyDedupSummary = { scanned: 0, candidatePairs: 0, exact: 0, near: 0, partitions: 0 };
   let verdicts: HashPartitions | undefined;
   let loaded = -1;
@@ -82,8 +82,7 @@ export function nearDuplicateAssemblyStage(options: AssemblyDedupOptions): Assem
         summary.scanned++;
         const normalised = normaliseText(assemblyText(conversation));
         const exact = exactHash(normalised);
-        const shingleSet = shingleHashes(normalised);
-        const signature = shingleSet.length >= minShingles ? hasher.signatureOfHashes(shingleSet) : undefined;
+        const signature = hasher.signatureOfText(normalised, minShingles);
         const first = conversation.records[0];
         await signatures.write(
           [

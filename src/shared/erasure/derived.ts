@@ -2,7 +2,7 @@ import type { TableClient } from '@azure/data-tables';
 import type { Runtime } from '../composition/runtime';
 import { CONTAINERS, TABLES } from '../storage/names';
 import { bucketAddress, decodeBucketHashes, encodeBucketHashes, SIGNATURE_BANDING } from '../quality/dedup';
-import { bandKeys, decodeSignature } from '../quality/minhash';
+import { storedSignatureBandKeys } from '../quality/minhash';
 import { renderReportHtml, type EvaluationReport } from '../evaluation/evaluationReport';
 import { isStatus } from '../errors';
 
@@ -52,7 +52,7 @@ export async function eraseSignatures(runtime: Runtime, isErased: ErasedConversa
   let bucketsChanged = 0;
   for (const row of doomed) {
     if (row.signature && row.exactHash) {
-      for (const key of bandKeys(decodeSignature(row.signature), SIGNATURE_BANDING)) {
+      for (const key of storedSignatureBandKeys(row.signature, SIGNATURE_BANDING)) {
         if (await removeFromBucket(table, key, row.exactHash, signal)) bucketsChanged++;
       }
     }

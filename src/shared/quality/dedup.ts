@@ -3,14 +3,13 @@ import type { Conversation } from '../ingest/types';
 import type { ConversationStage, StageResult } from '../dataset/stages';
 import { contentText } from './safety';
 import {
-  MinHasher,
+  OnePermutationHasher,
   bandKeys,
-  decodeSignature,
-  encodeSignature,
+  decodeStoredSignature,
+  encodeStoredSignature,
   estimateJaccard,
   exactHash,
   normaliseText,
-  shingleHashes,
   type Banding,
 } from './minhash';
 import { isStatus, TuneloopError } from '../errors';
@@ -21,7 +20,11 @@ export interface SignatureRecord {
   file: string;
   line: number;
   exactHash: string;
-  /** Base64 MinHash signature (empty when the text was too short for near-duplicate matching). */
+  /**
+   * MinHash signature as `encodeStoredSignature` writes it (`oph1:<base64>`; bare base64 in rows
+   * written by the earlier `MinHasher`, never compared with new ones); empty when the text was too
+   * short for near-duplicate matching.
+   */
   signature: string;
   seenAt: string;
 }
@@ -464,7 +467,7 @@ export function conversationText(conversation: Conversation): string {
 export function createDedupStage(options: DedupOptions): ConversationStage {
   const threshold = options.threshold ?? 0.8;
   if (!(threshold > 0 && threshold <= 1)) throw new Error(`dedup threshold must be in (0, 1], got ${threshold}`);
-  const hasher = new MinHasher(SIGNATURE_BANDING.bands * SIGNATURE_BANDING.rows);
+  const hasher = new OnePermutationHasher(SIGNATURE_BANDING.bands * SIGNATURE_BANDING.rows);
   const banding = SIGNATURE_BANDING;
   const minShingles = options.minShingles ?? 3;
   const now = options.now ?? (() => new Date());
@@ -493,8 +496,7 @@ export function createDedupStage(options: DedupOptions): ConversationStage {
   // The pure part (normalise, hash, MinHash): runs on a preprocessing worker when there is a pool.
   const fingerprint = (conversation: Conversation): DedupFingerprint => {
     const normalised = normaliseText(conversationText(conversation));
-    const shingleSet = shingleHashes(normalised);
-    const signature = shingleSet.length >= minShingles ? hasher.signatureOfHashes(shingleSet) : undefined;
+    const signature = hasher.signatureOfText(normalised, minShingles);
     return { hash: exactHash(normalised), signature, keys: signature ? bandKeys(signature, banding) : [] };
   };
 
@@ -516,7 +518,10 @@ export function createDedupStage(options: DedupOptions): ConversationStage {
         let best: { record: SignatureRecord; similarity: number } | undefined;
         for (const candidate of await options.store.findByBands(keys, signal)) {
           if (!candidate.signature || sameRecord(candidate, self)) continue;
-          const similarity = estimateJaccard(signature, decodeSignature(candidate.signature));
+          // A signature of another algorithm (a row written before `oph1`) is not comparable.
+          const other = decodeStoredSignature(candidate.signature);
+          if (!other) continue;
+          const similarity = estimateJaccard(signature, other);
           if (similarity >= threshold && (!best || similarity > best.similarity)) best = { record: candidate, similarity };
         }
         if (best) return found(conversation, 'near', best.similarity, best.record);
@@ -526,7 +531,7 @@ export function createDedupStage(options: DedupOptions): ConversationStage {
         ...self,
         line: conversation.source.line,
         exactHash: hash,
-        signature: signature ? encodeSignature(signature) : '',
+        signature: signature ? encodeStoredSignature(signature) : '',
         seenAt: now().toISOString(),
       };
       const raced = await options.store.add(record, keys, signal);
