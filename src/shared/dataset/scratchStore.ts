@@ -60,16 +60,74 @@ export class WriteBatcher {
   }
 }
 
+/**
+ * A fixed-size Bloom filter over strings: "certainly absent" or "maybe present". Duplicate search
+ * asks about every conversation's exact hash and 20 band keys, and almost every answer is "not
+ * there"; the filter gives that answer without a SQLite statement. Its size is fixed (so memory
+ * stays flat); as it fills, more answers are "maybe" and go to the database as before, so a false
+ * positive costs a query, never a wrong result.
+ */
+export class StringBloomFilter {
+  private readonly bits: Uint32Array;
+  private readonly mask: number;
+
+  /** `log2Bits`: 26 = 64 Mi bits (8 MB): about 5% false positives per key at 10 million keys. */
+  constructor(log2Bits = 26) {
+    this.bits = new Uint32Array(2 ** (log2Bits - 5));
+    this.mask = 2 ** log2Bits - 1;
+  }
+
+  /** `domain` (a small number) keeps equal strings of different kinds apart. */
+  add(key: string, domain = 0): void {
+    const [h1, h2] = hashPair(key, domain);
+    for (let i = 0; i < BLOOM_PROBES; i++) {
+      const bit = (h1 + Math.imul(i, h2)) & this.mask;
+      this.bits[bit >>> 5] |= 1 << (bit & 31);
+    }
+  }
+
+  mayContain(key: string, domain = 0): boolean {
+    const [h1, h2] = hashPair(key, domain);
+    for (let i = 0; i < BLOOM_PROBES; i++) {
+      const bit = (h1 + Math.imul(i, h2)) & this.mask;
+      if ((this.bits[bit >>> 5] & (1 << (bit & 31))) === 0) return false;
+    }
+    return true;
+  }
+}
+
+const BLOOM_PROBES = 3;
+const EXACT = 1;
+const BAND = 2;
+
+/** Two independent 32-bit hashes of a string (FNV-1a and a multiplicative one), for double hashing. */
+function hashPair(key: string, domain: number): [number, number] {
+  let a = Math.imul(0x811c9dc5 ^ domain, 0x01000193);
+  let b = Math.imul(0x9e3779b1 ^ domain, 0x5bd1e995);
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 15;
+  }
+  // An odd step visits distinct bits for every probe.
+  return [a >>> 0, (b | 1) >>> 0];
+}
+
 /** Duplicate signatures of one `prepare` run, on disk (the blob path keeps them in table `dedupsignatures`). */
 export class ScratchSignatureStore implements SignatureStore {
   private readonly getExact: StatementSync;
   private readonly insertExact: StatementSync;
-  private readonly insertBand: StatementSync;
+  /** One statement per number of band keys: a conversation's band rows go in with one call. */
+  private readonly bandInserts = new Map<number, StatementSync>();
   private readonly bandQueries = new Map<number, StatementSync>();
+  /** Exact hashes and band keys stored so far, to skip lookups that must miss. */
+  private readonly stored: StringBloomFilter;
 
   constructor(
     private readonly db: DatabaseSync,
     private readonly batch: WriteBatcher,
+    options: { bloomLog2Bits?: number } = {},
   ) {
     db.exec(`
       CREATE TABLE signatures (seq INTEGER PRIMARY KEY, hash TEXT UNIQUE, conversation_id TEXT, file TEXT, line INTEGER, signature TEXT, seen_at TEXT);
@@ -79,37 +137,55 @@ export class ScratchSignatureStore implements SignatureStore {
     this.insertExact = db.prepare(
       'INSERT INTO signatures (hash, conversation_id, file, line, signature, seen_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    this.insertBand = db.prepare('INSERT OR IGNORE INTO bands VALUES (?, ?)');
+    this.stored = new StringBloomFilter(options.bloomLog2Bits);
   }
 
   async findExact(hash: string): Promise<SignatureRecord | undefined> {
-    const row = this.getExact.get(hash) as Record<string, string | number> | undefined;
-    return row ? toRecord(row) : undefined;
+    return this.exactRecord(hash);
   }
 
   async findByBands(keys: string[]): Promise<SignatureRecord[]> {
-    if (!keys.length) return [];
-    let query = this.bandQueries.get(keys.length);
+    // Keys the filter has never seen cannot match; the query asks only about the rest.
+    const maybe = keys.filter((key) => this.stored.mayContain(key, BAND));
+    if (!maybe.length) return [];
+    let query = this.bandQueries.get(maybe.length);
     if (!query) {
       query = this.db.prepare(
-        `SELECT s.* FROM signatures s WHERE s.hash IN (SELECT DISTINCT hash FROM bands WHERE band_key IN (${keys.map(() => '?').join(',')})) ORDER BY s.seq`,
+        `SELECT s.* FROM signatures s WHERE s.hash IN (SELECT DISTINCT hash FROM bands WHERE band_key IN (${maybe.map(() => '?').join(',')})) ORDER BY s.seq`,
       );
-      this.bandQueries.set(keys.length, query);
+      this.bandQueries.set(maybe.length, query);
     }
-    return (query.all(...keys) as Record<string, string | number>[]).map(toRecord);
+    return (query.all(...maybe) as Record<string, string | number>[]).map(toRecord);
   }
 
   async add(record: SignatureRecord, keys: string[]): Promise<SignatureRecord | undefined> {
-    const existing = await this.findExact(record.exactHash);
+    const existing = this.exactRecord(record.exactHash);
     if (existing) {
       if (existing.conversationId !== record.conversationId || existing.file !== record.file) return existing;
       return undefined;
     }
     this.batch.write(() => {
       this.insertExact.run(record.exactHash, record.conversationId, record.file, record.line, record.signature, record.seenAt);
-      for (const key of keys) this.insertBand.run(key, record.exactHash);
+      if (keys.length) this.bandInsert(keys.length).run(...keys.flatMap((key) => [key, record.exactHash]));
     });
+    this.stored.add(record.exactHash, EXACT);
+    for (const key of keys) this.stored.add(key, BAND);
     return undefined;
+  }
+
+  private exactRecord(hash: string): SignatureRecord | undefined {
+    if (!this.stored.mayContain(hash, EXACT)) return undefined;
+    const row = this.getExact.get(hash) as Record<string, string | number> | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  private bandInsert(count: number): StatementSync {
+    let statement = this.bandInserts.get(count);
+    if (!statement) {
+      statement = this.db.prepare(`INSERT OR IGNORE INTO bands VALUES ${Array.from({ length: count }, () => '(?, ?)').join(', ')}`);
+      this.bandInserts.set(count, statement);
+    }
+    return statement;
   }
 }
 
