@@ -100,8 +100,29 @@ function clauses(text: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * `wordTokens(text).length`, counted without building the tokens for plain ASCII text (the usual
+ * case): words are runs of letters and digits, and an apostrophe or backtick between two of them
+ * joins rather than splits (as `foldText` drops it). Other text goes through `wordTokens`.
+ */
 function wordCount(text: string): number {
-  return wordTokens(text).length;
+  let count = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return wordTokens(text).length;
+    if (isAsciiAlnum(c)) {
+      if (!inWord) count++;
+      inWord = true;
+    } else if (inWord && (c === 0x27 || c === 0x60) && i + 1 < text.length && isAsciiAlnum(text.charCodeAt(i + 1))) {
+      // Inside a word ("don't"): the next letter continues it.
+    } else inWord = false;
+  }
+  return count;
+}
+
+function isAsciiAlnum(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 }
 
 export interface ReplyRuleOptions {

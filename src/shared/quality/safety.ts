@@ -54,6 +54,16 @@ const SECRETS: { kind: string; pattern: RegExp }[] = [
 ];
 
 /**
+ * Necessary conditions, one regex pass each: every INJECTION pattern contains one of these words
+ * (case-insensitive), and every SECRETS pattern one of these prefixes (matched here without
+ * regard to case, so more text passes than the patterns would take). A turn without any skips the
+ * patterns; one with a hit is judged by the patterns themselves, in their order.
+ */
+const MAY_BE_INJECTION = /ignore|disregard|forget|override|bypass|system|you\s+are\s+now|instruction|from\s+now|im_start|im_end|endoftext/i;
+const MAY_BE_SECRET =
+  /sk-|AKIA|ASIA|gh[pousr]_|github_pat_|xox[abprs]-|eyJ|-----BEGIN|AccountKey=|SharedAccessKey=|AIza|password|passwd|pwd|passcode|api[_ -]?key|secret[_ -]?key|access[_ -]?token/i;
+
+/**
  * English slurs and strong profanity (the lists of every language are in ./languages/<code>.ts).
  * Kept deliberately short: words that Azure's content filter rejects, not every rude word.
  */
@@ -75,11 +85,11 @@ export function screenConversation(conversation: Conversation, options: SafetyOp
   for (const [index, turn] of turns.entries()) {
     const text = turn.content;
     if (categories.has('injection') && turn.role !== 'user') {
-      const hit = INJECTION.find((p) => p.test(text));
+      const hit = MAY_BE_INJECTION.test(text) && INJECTION.find((p) => p.test(text));
       if (hit) return { category: 'injection', kind: 'prompt-injection', turn: index + 1 };
     }
     if (categories.has('secret')) {
-      const hit = SECRETS.find((s) => s.pattern.test(text));
+      const hit = MAY_BE_SECRET.test(text) ? SECRETS.find((s) => s.pattern.test(text)) : undefined;
       if (hit) return { category: 'secret', kind: hit.kind, turn: index + 1 };
     }
     if (abusive && turn.role !== 'user' && abusive.test(ruleText(text))) {
@@ -98,7 +108,7 @@ export function screenConversation(conversation: Conversation, options: SafetyOp
 /** An unsafe request in the conversation's language or in English. */
 export function isUnsafeRequest(text: string, rules: LanguageRules | undefined, english = englishRules()): boolean {
   const t = ruleText(text);
-  return english.unsafeRequest.test(t) || (rules !== undefined && rules.unsafeRequest.test(t));
+  return english.unsafeRequest.test(t) || (rules !== undefined && rules !== english && rules.unsafeRequest.test(t));
 }
 
 /** A reply that refuses, or declines as out of scope, in the conversation's language or in English. */
