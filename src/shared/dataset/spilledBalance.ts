@@ -101,7 +101,7 @@ export class SpilledTrainingSplit {
 
   async finish(
     options: SpilledBalanceOptions,
-    out: { train(line: string): Promise<void>; quarantine(record: QuarantineRecord): Promise<void> },
+    out: { train(line: string): Promise<void> | undefined; quarantine(record: QuarantineRecord): Promise<void> | undefined },
   ): Promise<SpilledBalanceOutcome> {
     const { maxShare } = options;
     if (!(maxShare > 0 && maxShare <= 1)) throw new Error(`balance maxShare must be in (0, 1], got ${maxShare}`);
@@ -163,7 +163,9 @@ export class SpilledTrainingSplit {
     // Kept records in input order, then the up-sampled copies type by type, in rank order.
     for (const row of db.prepare('SELECT type, rank, offset, length FROM train ORDER BY seq').iterate()) {
       if (String(row.rank) >= keptBelow(String(row.type))) continue;
-      await out.train(this.read(Number(row.offset), Number(row.length)));
+      // Most lines are only buffered: no promise to wait for.
+      const written = out.train(this.read(Number(row.offset), Number(row.length)));
+      if (written) await written;
     }
     let examplesAdded = 0;
     const keptOfType = db.prepare('SELECT kind, tokens, offset, length FROM train WHERE type = ? AND rank < ? ORDER BY rank, seq');

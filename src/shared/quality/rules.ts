@@ -147,9 +147,15 @@ export function replyRuleFor(content: string, options: ReplyRuleOptions = {}): R
   if (!rules) return undefined;
   if (rules.handoff.test(text)) return 'handoff';
   if (rules.outOfScope.test(text)) return 'out-of-scope';
-  const parts = clauses(text);
-  const remaining = (drop: (clause: string) => boolean) => wordCount(parts.filter((c) => !drop(c)).join(' '));
-  if (parts.some((c) => rules.hedge.test(c)) && remaining((c) => rules.hedge.test(c) || rules.filler.test(c)) < MIN_ANSWER_WORDS) {
+  // Clauses only when a hedge or an apology is in the text at all (most replies have neither): a
+  // clause is a piece of the text between separators, so a hedge clause is a hedge match in the text.
+  let parts: string[] | undefined;
+  const remaining = (drop: (clause: string) => boolean) => wordCount((parts ??= clauses(text)).filter((c) => !drop(c)).join(' '));
+  if (
+    rules.hedgeAnywhere.test(text) &&
+    (parts ??= clauses(text)).some((c) => rules.hedge.test(c)) &&
+    remaining((c) => rules.hedge.test(c) || rules.filler.test(c)) < MIN_ANSWER_WORDS
+  ) {
     return 'ambiguous';
   }
   if (rules.apology.test(text) && remaining((c) => rules.filler.test(c)) < MIN_ANSWER_WORDS) return 'apology-only';

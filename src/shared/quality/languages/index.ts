@@ -25,6 +25,11 @@ export interface LanguageRules {
   filler: RegExp;
   outOfScope: RegExp;
   hedge: RegExp;
+  /**
+   * The hedge entries anywhere in a text (no anchors): a text without a match has no clause that
+   * is a hedge, so the reply rules need not split it into clauses to look.
+   */
+  hedgeAnywhere: RegExp;
   refusal: RegExp;
   unsafeRequest: RegExp;
   abusive: RegExp;
@@ -76,6 +81,7 @@ export function compileLanguage(phrases: LanguagePhrases): LanguageRules {
     filler: wholeSentence(phrases.filler),
     outOfScope: wordsPattern(phrases.outOfScope),
     hedge: wholeSentence(phrases.hedge),
+    hedgeAnywhere: phrases.hedge.length ? new RegExp(source(phrases.hedge), 'iu') : /(?!)/u,
     refusal: wordsPattern(phrases.refusal),
     unsafeRequest: wordsPattern(phrases.unsafeRequest),
     abusive: wordsPattern(phrases.abusive),
@@ -86,7 +92,9 @@ const compiled = new Map<string, LanguageRules>(PHRASE_LANGUAGES.map((p) => [p.c
 
 /** The rules of a language (ISO 639-1 code), or undefined when tuneloop has no phrase lists for it. */
 export function languageRules(code: string | undefined): LanguageRules | undefined {
-  return code ? compiled.get(code.toLowerCase().split(/[-_]/)[0]) : undefined;
+  if (!code) return undefined;
+  // Called for every turn with the stored code ("en"): found as it is, without rewriting it.
+  return compiled.get(code) ?? compiled.get(code.toLowerCase().split(/[-_]/)[0]);
 }
 
 /** The English rules: always compiled (the fallback every screen applies besides the conversation's language). */
