@@ -203,7 +203,6 @@ export class ScratchSignatureStore implements SignatureStore {
     const row = this.getExact.get(hash) as Record<string, string | number> | undefined;
     return row ? toRecord(row) : undefined;
   }
-
 }
 
 function toRecord(row: Record<string, string | number>): SignatureRecord {

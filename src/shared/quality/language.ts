@@ -36,7 +36,11 @@ function languageTexts(conversation: Conversation): { user: string[]; all: strin
 
 function userTexts(conversation: Conversation): string[] {
   if (conversation.turns.length) return capped(conversation.turns.filter((t) => t.role === 'user').map((t) => t.content));
-  return capped(readyMessages(conversation).filter((m) => m.role === 'user').map((m) => contentText(m.content)));
+  return capped(
+    readyMessages(conversation)
+      .filter((m) => m.role === 'user')
+      .map((m) => contentText(m.content)),
+  );
 }
 
 function allTexts(conversation: Conversation): string[] {

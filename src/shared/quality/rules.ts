@@ -1,7 +1,7 @@
 import type { Conversation, Turn } from '../ingest/types';
 import type { ConversationStage, StageResult } from '../dataset/stages';
 import { wordTokens } from '../language/tokens';
-import { englishRules, languageRules, ruleText } from './languages';
+import { englishRules, languageRules, ruleText, testRule } from './languages';
 import { conversationLanguage } from './language';
 
 /**
@@ -145,20 +145,20 @@ export function replyRuleFor(content: string, options: ReplyRuleOptions = {}): R
   if (wordCount(text) <= (options.maxShortReplyWords ?? 1)) return 'short-reply';
   const rules = languageRules(options.language ?? 'en');
   if (!rules) return undefined;
-  if (rules.handoff.test(text)) return 'handoff';
-  if (rules.outOfScope.test(text)) return 'out-of-scope';
+  if (testRule(rules.handoff, text)) return 'handoff';
+  if (testRule(rules.outOfScope, text)) return 'out-of-scope';
   // Clauses only when a hedge or an apology is in the text at all (most replies have neither): a
   // clause is a piece of the text between separators, so a hedge clause is a hedge match in the text.
   let parts: string[] | undefined;
   const remaining = (drop: (clause: string) => boolean) => wordCount((parts ??= clauses(text)).filter((c) => !drop(c)).join(' '));
   if (
-    rules.hedgeAnywhere.test(text) &&
+    testRule(rules.hedgeAnywhere, text) &&
     (parts ??= clauses(text)).some((c) => rules.hedge.test(c)) &&
     remaining((c) => rules.hedge.test(c) || rules.filler.test(c)) < MIN_ANSWER_WORDS
   ) {
     return 'ambiguous';
   }
-  if (rules.apology.test(text) && remaining((c) => rules.filler.test(c)) < MIN_ANSWER_WORDS) return 'apology-only';
+  if (testRule(rules.apology, text) && remaining((c) => rules.filler.test(c)) < MIN_ANSWER_WORDS) return 'apology-only';
   return undefined;
 }
 

@@ -1,6 +1,6 @@
 import type { Conversation } from '../ingest/types';
 import type { ConversationStage, StageResult } from '../dataset/stages';
-import { englishRules, languageRules, ruleText, wordsPattern, type LanguageRules } from './languages';
+import { englishRules, languageRules, ruleText, testRule, wordsPattern, type LanguageRules } from './languages';
 import { conversationLanguage } from './language';
 import { en } from './languages/en';
 
@@ -92,7 +92,11 @@ export function screenConversation(conversation: Conversation, options: SafetyOp
       const hit = MAY_BE_SECRET.test(text) ? SECRETS.find((s) => s.pattern.test(text)) : undefined;
       if (hit) return { category: 'secret', kind: hit.kind, turn: index + 1 };
     }
-    if (abusive && turn.role !== 'user' && abusive.test(ruleText(text))) {
+    if (
+      abusive &&
+      turn.role !== 'user' &&
+      (abusive === rules?.abusive ? testRule(abusive, ruleText(text)) : abusive.test(ruleText(text)))
+    ) {
       return { category: 'abuse', kind: 'abusive-word', turn: index + 1 };
     }
     if (categories.has('request') && turn.role === 'user' && isUnsafeRequest(text, rules, english)) {
@@ -108,13 +112,13 @@ export function screenConversation(conversation: Conversation, options: SafetyOp
 /** An unsafe request in the conversation's language or in English. */
 export function isUnsafeRequest(text: string, rules: LanguageRules | undefined, english = englishRules()): boolean {
   const t = ruleText(text);
-  return english.unsafeRequest.test(t) || (rules !== undefined && rules !== english && rules.unsafeRequest.test(t));
+  return testRule(english.unsafeRequest, t) || (rules !== undefined && rules !== english && testRule(rules.unsafeRequest, t));
 }
 
 /** A reply that refuses, or declines as out of scope, in the conversation's language or in English. */
 function declines(text: string, rules: LanguageRules | undefined, english: LanguageRules): boolean {
   const t = ruleText(text);
-  return [english, ...(rules && rules !== english ? [rules] : [])].some((r) => r.refusal.test(t) || r.outOfScope.test(t));
+  return [english, ...(rules && rules !== english ? [rules] : [])].some((r) => testRule(r.refusal, t) || testRule(r.outOfScope, t));
 }
 
 function readyTurns(messages: unknown[]): { role: string; content: string }[] {

@@ -125,3 +125,39 @@ export function ruleText(text: string): string {
 const NEEDS_RULE_TEXT = /[^\x20-\x5f\x61-\x7e]| {2}|^ | $/;
 const RECENT_RULE_TEXTS = 256;
 const recentRuleTexts = new Map<string, string>();
+
+/**
+ * `pattern.test(text)` for rule text, the same answer found about twice as fast on plain-ASCII
+ * text (the usual input): a case-insensitive pattern whose source has no upper-case letter of its
+ * own is run without the `i` flag on the lower-cased text. For ASCII text the two agree: every
+ * letter is lower case on both sides, and \s, \S, \w, \p{L}, \p{N} and the like do not depend on case.
+ */
+export function testRule(pattern: RegExp, text: string): boolean {
+  const variant = lowerCaseVariant(pattern);
+  if (!variant) return pattern.test(text);
+  if (text !== lastRuleText) {
+    lastRuleText = text;
+    lastLowered = NON_ASCII.test(text) ? undefined : text.toLowerCase();
+  }
+  return lastLowered === undefined ? pattern.test(text) : variant.test(lastLowered);
+}
+
+let lastRuleText: string | undefined;
+let lastLowered: string | undefined;
+const NON_ASCII = /[^\x00-\x7f]/;
+const variants = new WeakMap<RegExp, RegExp | null>();
+
+function lowerCaseVariant(pattern: RegExp): RegExp | undefined {
+  let variant = variants.get(pattern);
+  if (variant === undefined) {
+    variant = null;
+    if (pattern.flags.includes('i') && !pattern.global && !pattern.sticky) {
+      // Escapes that do not depend on case are dropped; any other escape (\x41, \u…, \k<…>,
+      // back-references, \p{Lu}) or an upper-case letter left in the source keeps the pattern as it is.
+      const rest = pattern.source.replace(/\\(?:[pP]\{[LNMPSZ]\}|[sSwWbBdDntrf]|[^A-Za-z0-9])/g, '');
+      if (!/[A-Z]|\\/.test(rest)) variant = new RegExp(pattern.source, pattern.flags.replace('i', ''));
+    }
+    variants.set(pattern, variant);
+  }
+  return variant ?? undefined;
+}
