@@ -54,14 +54,15 @@ const SECRETS: { kind: string; pattern: RegExp }[] = [
 ];
 
 /**
- * Necessary conditions, one regex pass each: every INJECTION pattern contains one of these words
- * (case-insensitive), and every SECRETS pattern one of these prefixes (matched here without
- * regard to case, so more text passes than the patterns would take). A turn without any skips the
- * patterns; one with a hit is judged by the patterns themselves, in their order.
+ * Necessary conditions, one pass each over the lower-cased turn: every INJECTION pattern contains
+ * one of these words, and every SECRETS pattern one of these prefixes (matched here without regard
+ * to case, so more text passes than the patterns would take; lower-casing keeps every ASCII
+ * letter's place). A turn without any skips the patterns; one with a hit is judged by the patterns
+ * themselves, in their order.
  */
-const MAY_BE_INJECTION = /ignore|disregard|forget|override|bypass|system|you\s+are\s+now|instruction|from\s+now|im_start|im_end|endoftext/i;
+const MAY_BE_INJECTION = /ignore|disregard|forget|override|bypass|system|you\s+are\s+now|instruction|from\s+now|im_start|im_end|endoftext/;
 const MAY_BE_SECRET =
-  /sk-|AKIA|ASIA|gh[pousr]_|github_pat_|xox[abprs]-|eyJ|-----BEGIN|AccountKey=|SharedAccessKey=|AIza|password|passwd|pwd|passcode|api[_ -]?key|secret[_ -]?key|access[_ -]?token/i;
+  /sk-|akia|asia|gh[pousr]_|github_pat_|xox[abprs]-|eyj|-----begin|accountkey=|sharedaccesskey=|aiza|passw|pwd|passcode|api[_ -]?key|secret[_ -]?key|access[_ -]?token/;
 
 /**
  * English slurs and strong profanity (the lists of every language are in ./languages/<code>.ts).
@@ -84,12 +85,13 @@ export function screenConversation(conversation: Conversation, options: SafetyOp
   const english = englishRules();
   for (const [index, turn] of turns.entries()) {
     const text = turn.content;
+    const lower = text.toLowerCase();
     if (categories.has('injection') && turn.role !== 'user') {
-      const hit = MAY_BE_INJECTION.test(text) && INJECTION.find((p) => p.test(text));
+      const hit = MAY_BE_INJECTION.test(lower) && INJECTION.find((p) => p.test(text));
       if (hit) return { category: 'injection', kind: 'prompt-injection', turn: index + 1 };
     }
     if (categories.has('secret')) {
-      const hit = MAY_BE_SECRET.test(text) ? SECRETS.find((s) => s.pattern.test(text)) : undefined;
+      const hit = MAY_BE_SECRET.test(lower) ? SECRETS.find((s) => s.pattern.test(text)) : undefined;
       if (hit) return { category: 'secret', kind: hit.kind, turn: index + 1 };
     }
     if (

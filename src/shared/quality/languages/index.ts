@@ -106,17 +106,19 @@ export const SCREENED_LANGUAGES: readonly string[] = PHRASE_LANGUAGES.map((p) =>
 
 /** Text as the phrase rules see it: NFKC, one kind of apostrophe, single spaces. */
 export function ruleText(text: string): string {
-  // Plain ASCII without a backtick, double space or outer space is its own rule text (NFKC
-  // leaves ASCII alone): one regex pass instead of a normalisation and three rewrites.
-  if (!NEEDS_RULE_TEXT.test(text)) return text;
+  // Each turn is read by the reply rules and then by the safety screen: the second call finds it
+  // here (a string's hash is computed once and kept with it).
   const cached = recentRuleTexts.get(text);
   if (cached !== undefined) return cached;
-  const out = text
-    .normalize('NFKC')
-    .replace(/[’‘ʼ`´]/g, "'")
-    .replace(/\s+/g, ' ')
-    .trim();
-  // Each turn is read by the reply rules and the safety screen: the second asks again.
+  // Plain ASCII without a backtick, double space or outer space is its own rule text (NFKC
+  // leaves ASCII alone): one regex pass instead of a normalisation and three rewrites.
+  const out = NEEDS_RULE_TEXT.test(text)
+    ? text
+        .normalize('NFKC')
+        .replace(/[’‘ʼ`´]/g, "'")
+        .replace(/\s+/g, ' ')
+        .trim()
+    : text;
   if (recentRuleTexts.size >= RECENT_RULE_TEXTS) recentRuleTexts.clear();
   recentRuleTexts.set(text, out);
   return out;
