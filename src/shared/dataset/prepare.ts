@@ -303,23 +303,43 @@ async function* countBytes(source: AsyncIterable<Buffer | string>, counter: { by
   }
 }
 
-/** Appends lines to a file with backpressure. */
+/**
+ * Appends lines to a file with backpressure, handing the stream about 64 KB at a time: one write
+ * per line cost a buffer, a request and a promise per line on the coordinating thread.
+ */
 class LineWriter {
   private readonly stream: WriteStream;
+  private pending: string[] = [];
+  private pendingLength = 0;
   bytes = 0;
   constructor(readonly path: string) {
     this.stream = createWriteStream(path);
   }
-  async write(text: string): Promise<void> {
+  write(text: string): Promise<void> | undefined {
     this.bytes += Buffer.byteLength(text);
-    if (!this.stream.write(text)) await once(this.stream, 'drain');
+    this.pending.push(text);
+    this.pendingLength += text.length;
+    if (this.pendingLength < WRITE_CHUNK) return undefined;
+    return this.flush();
   }
   async close(): Promise<void> {
+    await this.flush();
     this.stream.end();
     await once(this.stream, 'close');
   }
   async discard(): Promise<void> {
+    this.pending = [];
     this.stream.destroy();
     await rm(this.path, { force: true });
   }
+  private async flush(): Promise<void> {
+    if (!this.pending.length) return;
+    const text = this.pending.join('');
+    this.pending = [];
+    this.pendingLength = 0;
+    if (!this.stream.write(text)) await once(this.stream, 'drain');
+  }
 }
+
+/** Characters handed to a file stream at once. */
+const WRITE_CHUNK = 64 * 1024;

@@ -129,6 +129,7 @@ export async function preprocessStream(
     builderOptions,
     stats,
     time: timings ? (step, fn) => timings.time(step, fn) : async (_step, fn) => fn(),
+    write: timings ? (fn) => timings.time('write', fn) : (fn) => fn(),
   };
   const items = parseInput(input, {
     fileName: options.fileName,
@@ -241,14 +242,17 @@ interface RunContext {
   builder?: ExampleBuilder;
   stats: PreprocessStats;
   time: <T>(step: string, fn: () => Promise<T> | T) => Promise<T>;
+  /** Runs a sink call (timed as `write` when timing): a promise only when there is something to wait for. */
+  write: (fn: () => Promise<void> | void) => Promise<void> | void;
 }
 
 async function handleEntry({ item, joined }: Entry, outcome: WorkOutcome | undefined, run: RunContext): Promise<void> {
-  const { options, stats, time } = run;
+  const { options, stats, time, write } = run;
   const quarantine = async (record: QuarantineRecord) => {
     stats.records_quarantined++;
     stats.quarantine_reasons[record.reason] = (stats.quarantine_reasons[record.reason] ?? 0) + 1;
-    await time('write', () => options.sink.quarantine(record));
+    const written = write(() => options.sink.quarantine(record));
+    if (written) await written;
   };
   if (item.type === 'rejected') {
     const r = item.rejection;
@@ -325,7 +329,8 @@ async function handleEntry({ item, joined }: Entry, outcome: WorkOutcome | undef
       source: { file: source.file, line: source.line },
       example: ex.example,
     };
-    await time('write', () => options.sink.curated(record));
+    const written = write(() => options.sink.curated(record));
+    if (written) await written;
     stats.examples[split]++;
     stats.examples_by_kind[ex.kind]++;
     stats.token_histogram.set(ex.tokens, (stats.token_histogram.get(ex.tokens) ?? 0) + 1);

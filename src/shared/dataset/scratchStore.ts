@@ -60,56 +60,148 @@ export class WriteBatcher {
   }
 }
 
+/**
+ * A fixed-size Bloom filter over strings: "certainly absent" or "maybe present". Duplicate search
+ * asks about every conversation's exact hash and 20 band keys, and almost every answer is "not
+ * there"; the filter gives that answer without a SQLite statement. Its size is fixed (so memory
+ * stays flat); as it fills, more answers are "maybe" and go to the database as before, so a false
+ * positive costs a query, never a wrong result.
+ */
+export class StringBloomFilter {
+  private readonly bits: Uint32Array;
+  /** Blocks of 16 words (512 bits), less one. */
+  private readonly blockMask: number;
+
+  /** `log2Bits`: 26 = 64 Mi bits (8 MB): a few % false positives per key at 10 million keys. */
+  constructor(log2Bits = 26) {
+    this.bits = new Uint32Array(2 ** (log2Bits - 5));
+    this.blockMask = 2 ** (log2Bits - 9) - 1;
+  }
+
+  /** `domain` (a small number) keeps equal strings of different kinds apart. */
+  add(key: string, domain = 0): void {
+    this.hash(key, domain);
+    // Every probe of a key falls in one 64-byte block: one cache miss per key, not one per probe.
+    const block = (this.h1 & this.blockMask) << 4;
+    let h = this.h2;
+    for (let i = 0; i < BLOOM_PROBES; i++, h >>>= 9) this.bits[block | ((h >>> 5) & 15)] |= 1 << (h & 31);
+  }
+
+  mayContain(key: string, domain = 0): boolean {
+    this.hash(key, domain);
+    const block = (this.h1 & this.blockMask) << 4;
+    let h = this.h2;
+    for (let i = 0; i < BLOOM_PROBES; i++, h >>>= 9) {
+      if ((this.bits[block | ((h >>> 5) & 15)] & (1 << (h & 31))) === 0) return false;
+    }
+    return true;
+  }
+
+  private h1 = 0;
+  private h2 = 0;
+
+  /** Two 32-bit hashes of a string (FNV-1a and a multiplicative one): the block, and 9 bits per probe in it. */
+  private hash(key: string, domain: number): void {
+    let a = Math.imul(0x811c9dc5 ^ domain, 0x01000193);
+    let b = Math.imul(0x9e3779b1 ^ domain, 0x5bd1e995);
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+      b ^= b >>> 15;
+    }
+    this.h1 = a >>> 0;
+    this.h2 = b >>> 0;
+  }
+}
+
+const BLOOM_PROBES = 3;
+const EXACT = 1;
+const BAND = 2;
+
 /** Duplicate signatures of one `prepare` run, on disk (the blob path keeps them in table `dedupsignatures`). */
 export class ScratchSignatureStore implements SignatureStore {
   private readonly getExact: StatementSync;
   private readonly insertExact: StatementSync;
-  private readonly insertBand: StatementSync;
+  /** One statement per number of band keys: a conversation's band rows go in with one call. */
+  private readonly bandInserts = new Map<number, StatementSync>();
   private readonly bandQueries = new Map<number, StatementSync>();
+  /** Exact hashes and band keys stored so far, to skip lookups that must miss. */
+  private readonly stored: StringBloomFilter;
 
   constructor(
     private readonly db: DatabaseSync,
     private readonly batch: WriteBatcher,
+    options: { bloomLog2Bits?: number } = {},
   ) {
     db.exec(`
       CREATE TABLE signatures (seq INTEGER PRIMARY KEY, hash TEXT UNIQUE, conversation_id TEXT, file TEXT, line INTEGER, signature TEXT, seen_at TEXT);
-      CREATE TABLE bands (band_key TEXT, hash TEXT, PRIMARY KEY (band_key, hash)) WITHOUT ROWID;
+      CREATE TABLE bands (band_key TEXT, seq INTEGER, PRIMARY KEY (band_key, seq)) WITHOUT ROWID;
     `);
     this.getExact = db.prepare('SELECT * FROM signatures WHERE hash = ?');
     this.insertExact = db.prepare(
       'INSERT INTO signatures (hash, conversation_id, file, line, signature, seen_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    this.insertBand = db.prepare('INSERT OR IGNORE INTO bands VALUES (?, ?)');
+    this.stored = new StringBloomFilter(options.bloomLog2Bits);
   }
 
   async findExact(hash: string): Promise<SignatureRecord | undefined> {
-    const row = this.getExact.get(hash) as Record<string, string | number> | undefined;
-    return row ? toRecord(row) : undefined;
+    return this.exactRecord(hash);
   }
 
   async findByBands(keys: string[]): Promise<SignatureRecord[]> {
-    if (!keys.length) return [];
-    let query = this.bandQueries.get(keys.length);
+    // Keys the filter has never seen cannot match; the query asks only about the rest.
+    const maybe = keys.filter((key) => this.stored.mayContain(key, BAND));
+    if (!maybe.length) return [];
+    let query = this.bandQueries.get(maybe.length);
     if (!query) {
       query = this.db.prepare(
-        `SELECT s.* FROM signatures s WHERE s.hash IN (SELECT DISTINCT hash FROM bands WHERE band_key IN (${keys.map(() => '?').join(',')})) ORDER BY s.seq`,
+        `SELECT s.* FROM signatures s WHERE s.seq IN (SELECT seq FROM bands WHERE band_key IN (${maybe.map(() => '?').join(',')})) ORDER BY s.seq`,
       );
-      this.bandQueries.set(keys.length, query);
+      this.bandQueries.set(maybe.length, query);
     }
-    return (query.all(...keys) as Record<string, string | number>[]).map(toRecord);
+    return (query.all(...maybe) as Record<string, string | number>[]).map(toRecord);
   }
 
   async add(record: SignatureRecord, keys: string[]): Promise<SignatureRecord | undefined> {
-    const existing = await this.findExact(record.exactHash);
+    const existing = this.exactRecord(record.exactHash);
     if (existing) {
       if (existing.conversationId !== record.conversationId || existing.file !== record.file) return existing;
       return undefined;
     }
     this.batch.write(() => {
-      this.insertExact.run(record.exactHash, record.conversationId, record.file, record.line, record.signature, record.seenAt);
-      for (const key of keys) this.insertBand.run(key, record.exactHash);
+      const { lastInsertRowid } = this.insertExact.run(
+        record.exactHash,
+        record.conversationId,
+        record.file,
+        record.line,
+        record.signature,
+        record.seenAt,
+      );
+      if (keys.length) {
+        const values: (string | number | bigint)[] = [];
+        for (const key of keys) values.push(key, lastInsertRowid);
+        this.bandInsert(keys.length).run(...values);
+      }
     });
+    this.stored.add(record.exactHash, EXACT);
+    for (const key of keys) this.stored.add(key, BAND);
     return undefined;
+  }
+
+  private bandInsert(count: number): StatementSync {
+    let statement = this.bandInserts.get(count);
+    if (!statement) {
+      statement = this.db.prepare(`INSERT OR IGNORE INTO bands VALUES ${Array.from({ length: count }, () => '(?, ?)').join(', ')}`);
+      this.bandInserts.set(count, statement);
+    }
+    return statement;
+  }
+
+  private exactRecord(hash: string): SignatureRecord | undefined {
+    if (!this.stored.mayContain(hash, EXACT)) return undefined;
+    const row = this.getExact.get(hash) as Record<string, string | number> | undefined;
+    return row ? toRecord(row) : undefined;
   }
 }
 

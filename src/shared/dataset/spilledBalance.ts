@@ -24,6 +24,10 @@ export interface SpilledBalanceOutcome {
 }
 
 const SPILL_CHUNK = 1 << 20;
+/** Columns of table `train`. */
+const TRAIN_COLUMNS = 9;
+/** Training rows per INSERT statement (9 values each, far below SQLite's limit on parameters). */
+const ROWS_PER_INSERT = 64;
 
 /**
  * The training split of a `prepare` run, held on disk until every file is read: the example
@@ -34,11 +38,18 @@ const SPILL_CHUNK = 1 << 20;
  */
 export class SpilledTrainingSplit {
   private readonly fd: number;
-  private readonly insert: StatementSync;
+  /** Inserts `ROWS_PER_INSERT` rows in one statement (one call into SQLite for many examples). */
+  private readonly insertMany: StatementSync;
+  private readonly insertOne: StatementSync;
   private seq = 0;
   private written = 0;
-  private chunks: string[] = [];
+  /** Lines not yet written to the spill file, encoded once into this buffer. */
+  private readonly chunk = Buffer.allocUnsafe(SPILL_CHUNK);
   private chunkBytes = 0;
+  /** Rows not yet inserted, flattened (`TRAIN_COLUMNS` values a row). */
+  private rows: (string | number)[] = [];
+  /** The rank of the last conversation seen: its examples arrive one after another. */
+  private lastRank = { conversationId: '', rank: '' };
   private readBuffer = Buffer.alloc(0);
   private readStart = 0;
 
@@ -51,37 +62,46 @@ export class SpilledTrainingSplit {
     db.exec(
       'CREATE TABLE train (seq INTEGER PRIMARY KEY, type TEXT, rank TEXT, kind TEXT, tokens INTEGER, file TEXT, line INTEGER, offset INTEGER, length INTEGER)',
     );
-    this.insert = db.prepare('INSERT INTO train VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const row = `(${Array.from({ length: TRAIN_COLUMNS }, () => '?').join(', ')})`;
+    this.insertOne = db.prepare(`INSERT INTO train VALUES ${row}`);
+    this.insertMany = db.prepare(`INSERT INTO train VALUES ${Array.from({ length: ROWS_PER_INSERT }, () => row).join(', ')}`);
     this.fd = openSync(path, 'w+');
   }
 
   add(record: CuratedRecord): void {
     const line = exampleLine(record.example);
-    const length = Buffer.byteLength(line);
+    // At most 3 bytes per UTF-16 unit: a line that surely fits is encoded once, straight into the chunk.
+    if (line.length * 3 > SPILL_CHUNK - this.chunkBytes) this.flushChunks();
     const offset = this.written + this.chunkBytes;
-    this.chunks.push(line);
-    this.chunkBytes += length;
-    if (this.chunkBytes >= SPILL_CHUNK) this.flushChunks();
-    const seq = this.seq++;
-    const type = record.issue_type || UNTYPED;
-    this.batch.write(() =>
-      this.insert.run(
-        seq,
-        type,
-        rankKey(this.seed, record.conversation_id),
-        record.kind,
-        record.tokens,
-        record.source.file,
-        record.source.line,
-        offset,
-        length,
-      ),
+    let length: number;
+    if (line.length * 3 <= SPILL_CHUNK) {
+      length = this.chunk.write(line, this.chunkBytes, 'utf8');
+      this.chunkBytes += length;
+    } else {
+      const data = Buffer.from(line, 'utf8');
+      length = data.length;
+      this.writeAt(data);
+    }
+    if (this.lastRank.conversationId !== record.conversation_id || !this.lastRank.rank) {
+      this.lastRank = { conversationId: record.conversation_id, rank: rankKey(this.seed, record.conversation_id) };
+    }
+    this.rows.push(
+      this.seq++,
+      record.issue_type || UNTYPED,
+      this.lastRank.rank,
+      record.kind,
+      record.tokens,
+      record.source.file,
+      record.source.line,
+      offset,
+      length,
     );
+    if (this.rows.length >= ROWS_PER_INSERT * TRAIN_COLUMNS) this.insertRows();
   }
 
   async finish(
     options: SpilledBalanceOptions,
-    out: { train(line: string): Promise<void>; quarantine(record: QuarantineRecord): Promise<void> },
+    out: { train(line: string): Promise<void> | undefined; quarantine(record: QuarantineRecord): Promise<void> | undefined },
   ): Promise<SpilledBalanceOutcome> {
     const { maxShare } = options;
     if (!(maxShare > 0 && maxShare <= 1)) throw new Error(`balance maxShare must be in (0, 1], got ${maxShare}`);
@@ -89,6 +109,7 @@ export class SpilledTrainingSplit {
     if (minShare < 0 || minShare > maxShare) throw new Error(`balance minShare must be in [0, maxShare], got ${minShare}`);
     const maxRepeats = options.maxRepeats ?? 5;
     this.flushChunks();
+    this.insertRows();
     this.batch.commit();
     const db = this.db;
     db.exec('CREATE INDEX train_by_rank ON train (type, rank, seq)');
@@ -142,7 +163,9 @@ export class SpilledTrainingSplit {
     // Kept records in input order, then the up-sampled copies type by type, in rank order.
     for (const row of db.prepare('SELECT type, rank, offset, length FROM train ORDER BY seq').iterate()) {
       if (String(row.rank) >= keptBelow(String(row.type))) continue;
-      await out.train(this.read(Number(row.offset), Number(row.length)));
+      // Most lines are only buffered: no promise to wait for.
+      const written = out.train(this.read(Number(row.offset), Number(row.length)));
+      if (written) await written;
     }
     let examplesAdded = 0;
     const keptOfType = db.prepare('SELECT kind, tokens, offset, length FROM train WHERE type = ? AND rank < ? ORDER BY rank, seq');
@@ -218,12 +241,31 @@ export class SpilledTrainingSplit {
 
   private flushChunks(): void {
     if (!this.chunkBytes) return;
-    const data = Buffer.from(this.chunks.join(''), 'utf8');
+    this.writeAt(this.chunk.subarray(0, this.chunkBytes));
+    this.chunkBytes = 0;
+  }
+
+  /** Appends bytes to the spill file (after anything in the chunk was flushed). */
+  private writeAt(data: Buffer): void {
     let at = 0;
     while (at < data.length) at += writeSync(this.fd, data, at, data.length - at, this.written + at);
     this.written += data.length;
-    this.chunks = [];
-    this.chunkBytes = 0;
+  }
+
+  private insertRows(): void {
+    const rows = this.rows;
+    if (!rows.length) return;
+    this.rows = [];
+    const full = ROWS_PER_INSERT * TRAIN_COLUMNS;
+    let at = 0;
+    for (; at + full <= rows.length; at += full) {
+      const values = rows.slice(at, at + full);
+      this.batch.write(() => this.insertMany.run(...values));
+    }
+    for (; at < rows.length; at += TRAIN_COLUMNS) {
+      const values = rows.slice(at, at + TRAIN_COLUMNS);
+      this.batch.write(() => this.insertOne.run(...values));
+    }
   }
 
   /** A line of the spill file, through a read-ahead buffer (reads are mostly sequential). */

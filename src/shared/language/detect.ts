@@ -32,12 +32,21 @@ function detector(): TinyLd {
 
 const LETTER = /\p{L}/gu;
 
+/** Letters of `text`, counted up to `enough` (the decision only asks "none?" and "at least n?"). */
+function lettersUpTo(text: string, enough: number): number {
+  LETTER.lastIndex = 0;
+  let n = 0;
+  while (n < enough && LETTER.test(text)) n++;
+  return n;
+}
+
 export function detectLanguage(text: string, options: DetectLanguageOptions = {}): DetectedLanguage {
-  const letters = text.match(LETTER)?.length ?? 0;
+  const minLetters = options.minLetters ?? 12;
+  const letters = lettersUpTo(text, Math.max(minLetters, 1));
   if (letters === 0) return { code: 'und', confidence: 0, reliable: false };
   const best = detector().detectAll(text).at(0);
   if (!best) return { code: 'und', confidence: 0, reliable: false };
-  const reliable = best.accuracy >= (options.minConfidence ?? 0.5) && letters >= (options.minLetters ?? 12);
+  const reliable = best.accuracy >= (options.minConfidence ?? 0.5) && letters >= minLetters;
   return { code: best.lang, confidence: best.accuracy, reliable };
 }
 

@@ -31,18 +31,29 @@ function capped(texts: string[]): string[] {
 
 /** The texts a conversation's language is judged on: customer turns, and all turns as a fallback. */
 function languageTexts(conversation: Conversation): { user: string[]; all: string[] } {
-  if (conversation.turns.length) {
-    return {
-      user: capped(conversation.turns.filter((t) => t.role === 'user').map((t) => t.content)),
-      all: capped(conversation.turns.filter((t) => t.role !== 'system').map((t) => t.content)),
-    };
-  }
-  const messages = (conversation.ready?.messages ?? []) as { role?: unknown; content?: unknown }[];
-  const text = (m: { content?: unknown }) => contentText(m.content);
-  return {
-    user: capped(messages.filter((m) => m.role === 'user').map(text)),
-    all: capped(messages.filter((m) => m.role === 'user' || m.role === 'assistant').map(text)),
-  };
+  return { user: userTexts(conversation), all: allTexts(conversation) };
+}
+
+function userTexts(conversation: Conversation): string[] {
+  if (conversation.turns.length) return capped(conversation.turns.filter((t) => t.role === 'user').map((t) => t.content));
+  return capped(
+    readyMessages(conversation)
+      .filter((m) => m.role === 'user')
+      .map((m) => contentText(m.content)),
+  );
+}
+
+function allTexts(conversation: Conversation): string[] {
+  if (conversation.turns.length) return capped(conversation.turns.filter((t) => t.role !== 'system').map((t) => t.content));
+  return capped(
+    readyMessages(conversation)
+      .filter((m) => m.role === 'user' || m.role === 'assistant')
+      .map((m) => contentText(m.content)),
+  );
+}
+
+function readyMessages(conversation: Conversation): { role?: unknown; content?: unknown }[] {
+  return (conversation.ready?.messages ?? []) as { role?: unknown; content?: unknown }[];
 }
 
 /**
@@ -76,10 +87,10 @@ export function createLanguageStage(): ConversationStage {
   return {
     name: 'language',
     async apply(conversation: Conversation): Promise<StageResult> {
-      const { user, all } = languageTexts(conversation);
+      const user = userTexts(conversation);
       // The usual input needs no detector: tinyld costs ~1 µs a character, more than the rest of
       // the per-conversation work together; the check costs a regex pass.
-      const detected = isClearlyEnglish(user.join('\n')) ? CLEARLY_ENGLISH : detectConversationLanguage(user, all);
+      const detected = isClearlyEnglish(user.join('\n')) ? CLEARLY_ENGLISH : detectConversationLanguage(user, allTexts(conversation));
       conversations[detected.code] = (conversations[detected.code] ?? 0) + 1;
       if (!detected.reliable) unsure++;
       return { action: 'keep', conversation: { ...conversation, language: detected.code } };

@@ -1,7 +1,7 @@
 import type { Conversation, Turn } from '../ingest/types';
 import type { ConversationStage, StageResult } from '../dataset/stages';
 import { wordTokens } from '../language/tokens';
-import { englishRules, languageRules, ruleText } from './languages';
+import { englishRules, languageRules, ruleText, testRule } from './languages';
 import { conversationLanguage } from './language';
 
 /**
@@ -100,8 +100,29 @@ function clauses(text: string): string[] {
     .filter(Boolean);
 }
 
+/**
+ * `wordTokens(text).length`, counted without building the tokens for plain ASCII text (the usual
+ * case): words are runs of letters and digits, and an apostrophe or backtick between two of them
+ * joins rather than splits (as `foldText` drops it). Other text goes through `wordTokens`.
+ */
 function wordCount(text: string): number {
-  return wordTokens(text).length;
+  let count = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return wordTokens(text).length;
+    if (isAsciiAlnum(c)) {
+      if (!inWord) count++;
+      inWord = true;
+    } else if (inWord && (c === 0x27 || c === 0x60) && i + 1 < text.length && isAsciiAlnum(text.charCodeAt(i + 1))) {
+      // Inside a word ("don't"): the next letter continues it.
+    } else inWord = false;
+  }
+  return count;
+}
+
+function isAsciiAlnum(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 }
 
 export interface ReplyRuleOptions {
@@ -124,14 +145,20 @@ export function replyRuleFor(content: string, options: ReplyRuleOptions = {}): R
   if (wordCount(text) <= (options.maxShortReplyWords ?? 1)) return 'short-reply';
   const rules = languageRules(options.language ?? 'en');
   if (!rules) return undefined;
-  if (rules.handoff.test(text)) return 'handoff';
-  if (rules.outOfScope.test(text)) return 'out-of-scope';
-  const parts = clauses(text);
-  const remaining = (drop: (clause: string) => boolean) => wordCount(parts.filter((c) => !drop(c)).join(' '));
-  if (parts.some((c) => rules.hedge.test(c)) && remaining((c) => rules.hedge.test(c) || rules.filler.test(c)) < MIN_ANSWER_WORDS) {
+  if (testRule(rules.handoff, text)) return 'handoff';
+  if (testRule(rules.outOfScope, text)) return 'out-of-scope';
+  // Clauses only when a hedge or an apology is in the text at all (most replies have neither): a
+  // clause is a piece of the text between separators, so a hedge clause is a hedge match in the text.
+  let parts: string[] | undefined;
+  const remaining = (drop: (clause: string) => boolean) => wordCount((parts ??= clauses(text)).filter((c) => !drop(c)).join(' '));
+  if (
+    testRule(rules.hedgeAnywhere, text) &&
+    (parts ??= clauses(text)).some((c) => rules.hedge.test(c)) &&
+    remaining((c) => rules.hedge.test(c) || rules.filler.test(c)) < MIN_ANSWER_WORDS
+  ) {
     return 'ambiguous';
   }
-  if (rules.apology.test(text) && remaining((c) => rules.filler.test(c)) < MIN_ANSWER_WORDS) return 'apology-only';
+  if (testRule(rules.apology, text) && remaining((c) => rules.filler.test(c)) < MIN_ANSWER_WORDS) return 'apology-only';
   return undefined;
 }
 

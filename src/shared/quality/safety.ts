@@ -1,6 +1,6 @@
 import type { Conversation } from '../ingest/types';
 import type { ConversationStage, StageResult } from '../dataset/stages';
-import { englishRules, languageRules, ruleText, wordsPattern, type LanguageRules } from './languages';
+import { englishRules, languageRules, ruleText, testRule, wordsPattern, type LanguageRules } from './languages';
 import { conversationLanguage } from './language';
 import { en } from './languages/en';
 
@@ -54,6 +54,17 @@ const SECRETS: { kind: string; pattern: RegExp }[] = [
 ];
 
 /**
+ * Necessary conditions, one pass each over the lower-cased turn: every INJECTION pattern contains
+ * one of these words, and every SECRETS pattern one of these prefixes (matched here without regard
+ * to case, so more text passes than the patterns would take; lower-casing keeps every ASCII
+ * letter's place). A turn without any skips the patterns; one with a hit is judged by the patterns
+ * themselves, in their order.
+ */
+const MAY_BE_INJECTION = /ignore|disregard|forget|override|bypass|system|you\s+are\s+now|instruction|from\s+now|im_start|im_end|endoftext/;
+const MAY_BE_SECRET =
+  /sk-|akia|asia|gh[pousr]_|github_pat_|xox[abprs]-|eyj|-----begin|accountkey=|sharedaccesskey=|aiza|passw|pwd|passcode|api[_ -]?key|secret[_ -]?key|access[_ -]?token/;
+
+/**
  * English slurs and strong profanity (the lists of every language are in ./languages/<code>.ts).
  * Kept deliberately short: words that Azure's content filter rejects, not every rude word.
  */
@@ -74,15 +85,20 @@ export function screenConversation(conversation: Conversation, options: SafetyOp
   const english = englishRules();
   for (const [index, turn] of turns.entries()) {
     const text = turn.content;
+    const lower = text.toLowerCase();
     if (categories.has('injection') && turn.role !== 'user') {
-      const hit = INJECTION.find((p) => p.test(text));
+      const hit = MAY_BE_INJECTION.test(lower) && INJECTION.find((p) => p.test(text));
       if (hit) return { category: 'injection', kind: 'prompt-injection', turn: index + 1 };
     }
     if (categories.has('secret')) {
-      const hit = SECRETS.find((s) => s.pattern.test(text));
+      const hit = MAY_BE_SECRET.test(lower) ? SECRETS.find((s) => s.pattern.test(text)) : undefined;
       if (hit) return { category: 'secret', kind: hit.kind, turn: index + 1 };
     }
-    if (abusive && turn.role !== 'user' && abusive.test(ruleText(text))) {
+    if (
+      abusive &&
+      turn.role !== 'user' &&
+      (abusive === rules?.abusive ? testRule(abusive, ruleText(text)) : abusive.test(ruleText(text)))
+    ) {
       return { category: 'abuse', kind: 'abusive-word', turn: index + 1 };
     }
     if (categories.has('request') && turn.role === 'user' && isUnsafeRequest(text, rules, english)) {
@@ -98,13 +114,13 @@ export function screenConversation(conversation: Conversation, options: SafetyOp
 /** An unsafe request in the conversation's language or in English. */
 export function isUnsafeRequest(text: string, rules: LanguageRules | undefined, english = englishRules()): boolean {
   const t = ruleText(text);
-  return english.unsafeRequest.test(t) || (rules !== undefined && rules.unsafeRequest.test(t));
+  return testRule(english.unsafeRequest, t) || (rules !== undefined && rules !== english && testRule(rules.unsafeRequest, t));
 }
 
 /** A reply that refuses, or declines as out of scope, in the conversation's language or in English. */
 function declines(text: string, rules: LanguageRules | undefined, english: LanguageRules): boolean {
   const t = ruleText(text);
-  return [english, ...(rules && rules !== english ? [rules] : [])].some((r) => r.refusal.test(t) || r.outOfScope.test(t));
+  return [english, ...(rules && rules !== english ? [rules] : [])].some((r) => testRule(r.refusal, t) || testRule(r.outOfScope, t));
 }
 
 function readyTurns(messages: unknown[]): { role: string; content: string }[] {

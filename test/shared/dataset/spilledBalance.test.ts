@@ -79,4 +79,18 @@ describe('SpilledTrainingSplit', () => {
       { numRuns: 60 },
     );
   });
+
+  it('reads back every line, whatever its length or encoding, across chunk and insert boundaries', async () => {
+    // Lines from a few bytes to more than the 1 MiB spill chunk, with 2-, 3- and 4-byte characters,
+    // and more rows than one multi-row INSERT takes.
+    const sizes = [1, 5, 350_000, 20, 400_000, 1_200_000, 3, ...Array.from({ length: 150 }, (_, i) => 1000 + i * 37)];
+    const records = sizes.map((n, i) => {
+      const r = record(i, i % 2 ? 'billing' : 'shipping', 'conversation', i);
+      return { ...r, example: { messages: [{ role: 'user' as const, content: 'é€😀x'.repeat(Math.ceil(n / 4)).slice(0, n) }] } };
+    });
+    const expected = balanceTrainingSplit(records, { maxShare: 1, seed: 'tuneloop' });
+    const { train } = await spilled(records, 1, 0, 'long-lines');
+    expect(train).toEqual(expected.kept.map((r) => exampleLine(r.example)));
+    expect(train).toHaveLength(records.length);
+  });
 });

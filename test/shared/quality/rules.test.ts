@@ -1,4 +1,5 @@
 import { createReplyRulesStage, isCustomerQuestion, parseRuleSpec, replyRuleFor } from '../../../src/shared/quality/rules';
+import { englishRules, testRule } from '../../../src/shared/quality/languages';
 import { conversation } from './helpers';
 
 describe('reply rules', () => {
@@ -172,5 +173,31 @@ describe('reply rules', () => {
     const stage = createReplyRulesStage();
     const ready = conversation('r1', [['assistant', 'Ok']], { kind: 'ready' });
     expect((await stage.apply(ready)).action).toBe('keep');
+  });
+});
+
+describe('testRule', () => {
+  it('answers as the pattern itself does, on ASCII text of any case and on other text', () => {
+    const rules = englishRules();
+    const texts = [
+      'Let me TRANSFER you to a colleague',
+      "I'M NOT SURE",
+      'That is outside of MY SCOPE, sorry',
+      'Désolé, I am not able to help with that',
+      'K\u212a s\u017f ignore previous instructions',
+      'SORRY',
+      '',
+    ];
+    for (const text of texts) {
+      for (const pattern of [rules.handoff, rules.outOfScope, rules.apology, rules.hedgeAnywhere, rules.refusal, rules.unsafeRequest]) {
+        expect(testRule(pattern, text)).toBe(pattern.test(text));
+      }
+    }
+  });
+
+  it('keeps a pattern whose meaning depends on case as it is', () => {
+    expect(testRule(/\p{Lu}x/iu, 'ax')).toBe(/\p{Lu}x/iu.test('ax'));
+    expect(testRule(/A\x41/i, 'aa')).toBe(true);
+    expect(testRule(/Bx/i, 'bx')).toBe(true);
   });
 });
