@@ -519,7 +519,7 @@ export const settingsSchema = z
     ),
     TUNELOOP_DEDUP_THRESHOLD: setting('TUNELOOP_DEDUP_THRESHOLD', z.coerce.number().gt(0).max(1).default(0.8), {
       description:
-        'Jaccard similarity (MinHash over 3-word shingles) at or above which a conversation is a near-duplicate of one seen before.',
+        'Jaccard similarity (estimated from one-permutation MinHash signatures over 5-character shingles) at or above which a conversation is a near-duplicate of one seen before.',
       where: 'optional',
       sample: '0.8',
     }),
