@@ -1,5 +1,6 @@
 import { loadSettings, type Settings } from '../config/settings';
-import { expandConnectionString, type StorageClientOptions } from '../storage/clients';
+import type { StorageClientOptions } from '../storage/clients';
+import { expandConnectionString } from '../storage/connectionString';
 import type { TelemetryConfig } from '../telemetry/createTelemetry';
 import type { EventTargetConfig } from '../telemetry/events';
 import type { MetricsStatusConfig } from '../telemetry/metricsStatus';
