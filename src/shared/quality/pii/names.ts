@@ -83,9 +83,35 @@ let english: Set<string> | undefined;
 function englishWords(): Set<string> {
   if (english) return english;
   const path = require.resolve('wink-eng-lite-web-model/dist/languages/cur/models/eng-core-web-model.json');
-  const model = JSON.parse(readFileSync(path, 'utf8')) as { features: { lexeme: { list: string[] } } };
-  english = new Set(model.features.lexeme.list.filter((w) => /^\p{Ll}/u.test(w)));
+  english = new Set(lexemeList(readFileSync(path)).filter(startsLowerCase));
   return english;
+}
+
+const startsLowerCase = (w: string) => {
+  const c = w.charCodeAt(0);
+  return (c >= 97 && c <= 122) || (c >= 128 && /^\p{Ll}/u.test(w));
+};
+
+const LEXEME_LIST = Buffer.from('"lexeme":{"list":[');
+const LEXEME_LIST_END = Buffer.from(']},"tokenType":');
+
+/**
+ * The model's `features.lexeme.list`. Only that array (a third of the 3 MB file) is decoded and
+ * parsed: the whole model cost each process and worker a quarter of a second and as much garbage.
+ * A model laid out differently (the array not followed by `tokenType`) is parsed whole.
+ */
+export function lexemeList(model: Buffer): string[] {
+  const at = model.indexOf(LEXEME_LIST);
+  const end = at < 0 ? -1 : model.indexOf(LEXEME_LIST_END, at);
+  if (end > at) {
+    try {
+      const list = JSON.parse(model.toString('utf8', at + LEXEME_LIST.length - 1, end + 1)) as unknown;
+      if (Array.isArray(list) && list.every((w) => typeof w === 'string')) return list as string[];
+    } catch {
+      // Not the array we expected: read the model whole below.
+    }
+  }
+  return (JSON.parse(model.toString('utf8')) as { features: { lexeme: { list: string[] } } }).features.lexeme.list;
 }
 
 const gazetteers = new Map<string, Gazetteer>();
