@@ -1,7 +1,7 @@
 import type { PiiSpan } from './types';
 import { detectNamesFast } from './names';
 import { execAll } from './regex';
-import { textProfile, type TextProfile } from './profile';
+import { someWordBeforeNumber, textProfile, type TextProfile } from './profile';
 
 /**
  * Person names and street addresses, found locally (no service call).
@@ -277,10 +277,12 @@ interface AddressPattern {
   applies: (text: string, p: TextProfile) => boolean;
 }
 
-// A street word of EU_STREET_SUFFIX directly followed by a house number: what the suffix pattern
-// cannot match without (one scan of literal alternatives, without that pattern's lookbehinds).
-const EU_SUFFIX_NUMBER = new RegExp(String.raw`(?:${EU_STREET_SUFFIX})\s+\d`, 'u');
-const PO_BOX_NUMBER = /box\s+\d/i;
+// A word ending in a street word of EU_STREET_SUFFIX directly before a house number: what the
+// suffix pattern cannot match without (tested on the few words before a number, not on the text).
+const EU_SUFFIX_END = new RegExp(String.raw`(?:${EU_STREET_SUFFIX})$`, 'u');
+const endsWithEuSuffix = (word: string) => EU_SUFFIX_END.test(word);
+// "Box" in any case right before a number (no other character folds to b, o or x).
+const endsWithBox = (word: string) => word.length >= 3 && word.slice(-3).toLowerCase() === 'box';
 
 const ADDRESS_PATTERNS: AddressPattern[] = [
   // 24 Clarke Avenue / 2450 Crown St / 903 83 Dora Creek
@@ -323,7 +325,7 @@ const ADDRESS_PATTERNS: AddressPattern[] = [
       String.raw`(?:\b${HOUSE}\s+)?(?:(?<![\p{L}])${CAP_WORD}\s+){0,2}(?<![\p{L}])(?=\p{L}+\s+\d)(?!(?:[Dd]uring|[Ss]pring|[Ss]tring|[Bb]ring|\p{L}*[eu]ring|[Ss]tay|[Ww]ay)\s)\p{L}*(?:${EU_STREET_SUFFIX})\s+${HOUSE}\b${NUMBER_DOT}`,
       'gu',
     ),
-    applies: (t, p) => p.spaceDigit && EU_SUFFIX_NUMBER.test(t),
+    applies: (t, p) => p.spaceDigit && someWordBeforeNumber(t, p, endsWithEuSuffix),
   },
   // 6750 Koskikatu 25 / 654 Rua Ana Caciola 1159 (building number, street words, house number)
   {
@@ -346,7 +348,7 @@ const ADDRESS_PATTERNS: AddressPattern[] = [
     pattern: new RegExp(String.raw`\b(?:PSC|Unit|CMR)\s+\d{3,5},?\s+Box\s+\d{3,5}`, 'gu'),
     applies: (t, p) => p.digits >= 6 && t.includes('Box'),
   },
-  { pattern: new RegExp(String.raw`\bP\.?\s?O\.?\s+Box\s+\d{1,6}`, 'giu'), applies: (t, p) => p.spaceDigit && PO_BOX_NUMBER.test(t) },
+  { pattern: new RegExp(String.raw`\bP\.?\s?O\.?\s+Box\s+\d{1,6}`, 'giu'), applies: (t, p) => p.spaceDigit && someWordBeforeNumber(t, p, endsWithBox) },
   { pattern: new RegExp(String.raw`\b(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}\b`, 'gu'), applies: (t, p) => p.digits >= 5 && t.includes('PO') },
   { pattern: new RegExp(String.raw`\b(?:USNS|USNV|USS|USCGC)\s+${CAP_WORD}(?:\s+${CAP_WORD})?`, 'gu'), applies: (t) => t.includes('US') },
 ];

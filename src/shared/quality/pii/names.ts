@@ -106,7 +106,7 @@ export function lexemeList(model: Buffer): string[] {
   if (end > at) {
     try {
       const list = JSON.parse(model.toString('utf8', at + LEXEME_LIST.length - 1, end + 1)) as unknown;
-      if (Array.isArray(list) && list.every((w) => typeof w === 'string')) return list as string[];
+      if (Array.isArray(list) && list.every((w) => typeof w === 'string')) return list;
     } catch {
       // Not the array we expected: read the model whole below.
     }

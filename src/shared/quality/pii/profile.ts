@@ -14,13 +14,18 @@ export interface TextProfile {
   digits: number;
   /** White space directly followed by a digit (a house number after a street name, "Koskikatu 25"). */
   spaceDigit: boolean;
+  /** Where those digits are (at most `MAX_NUMBER_STARTS`; more are not recorded and `numberStartsComplete` is false). */
+  numberStarts: number[];
+  numberStartsComplete: boolean;
   /** A digit, or a digit and one ASCII letter, directly followed by white space (a house number before the street, "12b Main St"). */
   houseSpace: boolean;
   /** Two ASCII letters and two digits in a row (how an IBAN starts). */
   ibanStart: boolean;
 }
 
-const NO_DIGITS: TextProfile = { digits: 0, spaceDigit: false, houseSpace: false, ibanStart: false };
+const NO_DIGITS: TextProfile = { digits: 0, spaceDigit: false, numberStarts: [], numberStartsComplete: true, houseSpace: false, ibanStart: false };
+
+const MAX_NUMBER_STARTS = 32;
 
 /** `\s` of JavaScript regular expressions. */
 export function isRegexSpace(code: number): boolean {
@@ -48,6 +53,8 @@ export function textProfile(text: string): TextProfile {
   let spaceDigit = false;
   let houseSpace = false;
   let ibanStart = false;
+  const numberStarts: number[] = [];
+  let numberStartsComplete = true;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
@@ -55,7 +62,11 @@ export function textProfile(text: string): TextProfile {
     digits++;
     if (i > 0) {
       const before = text.charCodeAt(i - 1);
-      if (!spaceDigit && isRegexSpace(before)) spaceDigit = true;
+      if (isRegexSpace(before)) {
+        spaceDigit = true;
+        if (numberStarts.length < MAX_NUMBER_STARTS) numberStarts.push(i);
+        else numberStartsComplete = false;
+      }
       if (!ibanStart && i >= 3 && isDigit(before) && isAsciiLetter(text.charCodeAt(i - 2)) && isAsciiLetter(text.charCodeAt(i - 3))) ibanStart = true;
     }
     if (!houseSpace && i + 1 < n) {
@@ -63,7 +74,24 @@ export function textProfile(text: string): TextProfile {
       if (isRegexSpace(after) || (isAsciiLetter(after) && i + 2 < n && isRegexSpace(text.charCodeAt(i + 2)))) houseSpace = true;
     }
   }
-  return { digits, spaceDigit, houseSpace, ibanStart };
+  return { digits, spaceDigit, numberStarts, numberStartsComplete, houseSpace, ibanStart };
 }
 
 const ANY_DIGIT = /\d/;
+
+/**
+ * Whether a word (the white-space-delimited chunk) that directly precedes one of the numbers
+ * after white space passes `test`: "Koskikatu" in "Koskikatu 25". Unknown (too many numbers to
+ * have recorded): true.
+ */
+export function someWordBeforeNumber(text: string, profile: TextProfile, test: (word: string) => boolean): boolean {
+  if (!profile.numberStartsComplete) return true;
+  for (const at of profile.numberStarts) {
+    let end = at - 1;
+    while (end >= 0 && isRegexSpace(text.charCodeAt(end))) end--;
+    let start = end;
+    while (start >= 0 && !isRegexSpace(text.charCodeAt(start))) start--;
+    if (end > start && test(text.slice(start + 1, end + 1))) return true;
+  }
+  return false;
+}

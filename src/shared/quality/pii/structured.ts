@@ -1,4 +1,3 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { ipVersion, isCardNumber, isIban, isSsn } from './validators';
 import { execAll } from './regex';
 import { textProfile, type TextProfile } from './profile';
@@ -124,6 +123,15 @@ function cardGrouping(value: string): boolean {
  * libphonenumber. National numbers carry no country, so they are judged by shape: 7–15 digits in
  * separated groups (or 10–11 digits in one run), not a date, not a plain thousands-grouped amount.
  */
+type PhoneLibrary = typeof import('libphonenumber-js/max');
+let phoneLibrary: PhoneLibrary | undefined;
+/** libphonenumber with its full metadata costs 80 ms to load; only international candidates need it. */
+function phoneNumbers(): PhoneLibrary {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (cold start)
+  phoneLibrary ??= require('libphonenumber-js/max') as PhoneLibrary;
+  return phoneLibrary;
+}
+
 export function isPhoneNumber(value: string): boolean {
   const main = value.replace(/\s?(?:x|ext\.?|extension)\s?\d{1,6}$/i, '');
   const digits = main.replace(/\D/g, '');
@@ -131,7 +139,7 @@ export function isPhoneNumber(value: string): boolean {
   if (DATE_LIKE.test(main) || /^\d{4}-\d{2}-\d{2}\b/.test(main)) return false;
   if (/^\+|^00/.test(main)) {
     const international = '+' + main.replace(/^\+|^00/, '').replace(/\(0\)/, '');
-    const parsed = parsePhoneNumberFromString(international);
+    const parsed = phoneNumbers().parsePhoneNumberFromString(international);
     return Boolean(parsed?.isPossible());
   }
   const groups = main.split(/[\s.()-]+/).filter(Boolean);
