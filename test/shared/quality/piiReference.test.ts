@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadLabelledText, loadPresidioCorpus } from '../../../src/shared/quality/pii/corpus';
@@ -124,5 +125,55 @@ describe('local PII detection matches the recorded reference output', () => {
       expect(got.digest).toBe(want.digest);
     }
     expect(actual.stage).toEqual(expected.stage);
+  });
+});
+
+/** The clearly-English check as it was written before it became a character scanner (the reference). */
+const REFERENCE_MARKERS = new Set(
+  (
+    'the you your my to for it that this have can with not be are please thanks thank what how would just ' +
+    'get if there they she when where which been from could should about would any because'
+  ).split(' '),
+);
+function referenceIsClearlyEnglish(sample: string): boolean {
+  if (/[^\x00-\x7f]/.test(sample)) return false;
+  const words = sample.toLowerCase().match(/[a-z]+(?:'[a-z]+)?/g);
+  if (!words || words.length < 4) return false;
+  const seen = new Set<string>();
+  let hits = 0;
+  for (const w of words) {
+    if (REFERENCE_MARKERS.has(w)) {
+      hits++;
+      seen.add(w);
+    }
+  }
+  return seen.size >= 3 && hits / words.length >= 0.15;
+}
+
+describe('the clearly-English check', () => {
+  it('answers as the regex version did on every STAR turn and conversation', () => {
+    const turns = starTurns();
+    for (let i = 0; i < turns.length; i += 7) {
+      const conversationText = turns.slice(i, i + 7).join('\n');
+      expect([conversationText, isClearlyEnglish(conversationText)]).toEqual([
+        conversationText,
+        referenceIsClearlyEnglish(conversationText),
+      ]);
+    }
+    for (const t of turns) expect([t, isClearlyEnglish(t)]).toEqual([t, referenceIsClearlyEnglish(t)]);
+  });
+
+  it('answers as the regex version did on generated text (markers in any case, apostrophes, non-ASCII)', () => {
+    const token = fc.oneof(
+      fc.constantFrom('the', 'You', 'YOUR', 'please', 'because', 'becausee', 'thanks', "don't", "it's", "can't've", 'would', 'xyz', 'a'),
+      fc.constantFrom(' ', '  ', '\n', ',', '.', "'", '’', '-', '1', 'é', 'Z', 'q', '\u0000'),
+    );
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 40 }), (parts) => {
+        const text = parts.join('');
+        expect(isClearlyEnglish(text)).toBe(referenceIsClearlyEnglish(text));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

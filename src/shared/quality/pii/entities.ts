@@ -348,8 +348,14 @@ const ADDRESS_PATTERNS: AddressPattern[] = [
     pattern: new RegExp(String.raw`\b(?:PSC|Unit|CMR)\s+\d{3,5},?\s+Box\s+\d{3,5}`, 'gu'),
     applies: (t, p) => p.digits >= 6 && t.includes('Box'),
   },
-  { pattern: new RegExp(String.raw`\bP\.?\s?O\.?\s+Box\s+\d{1,6}`, 'giu'), applies: (t, p) => p.spaceDigit && someWordBeforeNumber(t, p, endsWithBox) },
-  { pattern: new RegExp(String.raw`\b(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}\b`, 'gu'), applies: (t, p) => p.digits >= 5 && t.includes('PO') },
+  {
+    pattern: new RegExp(String.raw`\bP\.?\s?O\.?\s+Box\s+\d{1,6}`, 'giu'),
+    applies: (t, p) => p.spaceDigit && someWordBeforeNumber(t, p, endsWithBox),
+  },
+  {
+    pattern: new RegExp(String.raw`\b(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}\b`, 'gu'),
+    applies: (t, p) => p.digits >= 5 && t.includes('PO'),
+  },
   { pattern: new RegExp(String.raw`\b(?:USNS|USNV|USS|USCGC)\s+${CAP_WORD}(?:\s+${CAP_WORD})?`, 'gu'), applies: (t) => t.includes('US') },
 ];
 

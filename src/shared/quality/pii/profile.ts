@@ -23,7 +23,14 @@ export interface TextProfile {
   ibanStart: boolean;
 }
 
-const NO_DIGITS: TextProfile = { digits: 0, spaceDigit: false, numberStarts: [], numberStartsComplete: true, houseSpace: false, ibanStart: false };
+const NO_DIGITS: TextProfile = {
+  digits: 0,
+  spaceDigit: false,
+  numberStarts: [],
+  numberStartsComplete: true,
+  houseSpace: false,
+  ibanStart: false,
+};
 
 const MAX_NUMBER_STARTS = 32;
 
@@ -67,7 +74,8 @@ export function textProfile(text: string): TextProfile {
         if (numberStarts.length < MAX_NUMBER_STARTS) numberStarts.push(i);
         else numberStartsComplete = false;
       }
-      if (!ibanStart && i >= 3 && isDigit(before) && isAsciiLetter(text.charCodeAt(i - 2)) && isAsciiLetter(text.charCodeAt(i - 3))) ibanStart = true;
+      if (!ibanStart && i >= 3 && isDigit(before) && isAsciiLetter(text.charCodeAt(i - 2)) && isAsciiLetter(text.charCodeAt(i - 3)))
+        ibanStart = true;
     }
     if (!houseSpace && i + 1 < n) {
       const after = text.charCodeAt(i + 1);
