@@ -331,7 +331,7 @@ function acceptTokens(text: string, tokens: Token[], g: Gazetteer, spans: PiiSpa
   }
   if (!strong && !tokens.some((t) => NAME_KINDS.has(t.kind))) return;
   const before = wordsBefore(text, tokens[0].start);
-  const phrases = [1, 2, 3, 4].filter((n) => n <= before.length).map((n) => before.slice(-n).join(' '));
+  const phrases = trailingPhrases(before);
   if (!strong && before.length) {
     const last = before[before.length - 1];
     if (g.honorifics.has(last) || phrases.some((p) => g.nameCues.has(p))) strong = true;
@@ -503,6 +503,17 @@ function isPhraseBreak(code: number): boolean {
   if (code === 32 || code === 44 || code === 46 || code === 58 || code === 59 || code === 33 || code === 63) return true;
   if (code < 128) return code >= 9 && code <= 13;
   return PHRASE_BREAK.test(String.fromCharCode(code));
+}
+
+/** The last 1, 2, 3 and 4 of `words` (as many as there are), each joined by spaces: ["c", "b c", "a b c"]. */
+function trailingPhrases(words: string[]): string[] {
+  const phrases: string[] = [];
+  let phrase = '';
+  for (let k = words.length - 1; k >= 0 && k >= words.length - 4; k--) {
+    phrase = phrase ? `${words[k]} ${phrase}` : words[k];
+    phrases.push(phrase);
+  }
+  return phrases;
 }
 
 function isSentenceStart(before: string): boolean {
