@@ -342,7 +342,13 @@ const ADDRESS_PATTERNS: AddressPattern[] = [
     applies: (_t, p) => p.digits >= 5 && p.spaceDigit && p.houseSpace,
   },
   // Apt. 864 / Suite 501
-  { pattern: new RegExp(String.raw`\b${UNIT}\b`, 'gu'), applies: (_t, p) => p.digits > 0 },
+  // (Its words, case-sensitive: "Ap" starts Apt and Apartment, "Fl" Flat, Floor and Fl.)
+  {
+    pattern: new RegExp(String.raw`\b${UNIT}\b`, 'gu'),
+    applies: (t, p) =>
+      p.digits > 0 &&
+      (t.includes('Ap') || t.includes('Suite') || t.includes('Ste') || t.includes('Unit') || t.includes('Fl') || t.includes('Room')),
+  },
   // PSC 0413, Box 8144 / Unit 5146 Box 1772 / P.O. Box 211 / APO AA 42323
   {
     pattern: new RegExp(String.raw`\b(?:PSC|Unit|CMR)\s+\d{3,5},?\s+Box\s+\d{3,5}`, 'gu'),
