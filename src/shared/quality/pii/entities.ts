@@ -1,6 +1,7 @@
 import type { PiiSpan } from './types';
 import { detectNamesFast } from './names';
 import { execAll } from './regex';
+import { someWordBeforeNumber, textProfile, type TextProfile } from './profile';
 
 /**
  * Person names and street addresses, found locally (no service call).
@@ -266,51 +267,103 @@ const HOUSE = String.raw`\d{1,6}[A-Za-z]?(?:[-/]\d{1,4})?`;
 const ABBREVIATION_DOT = String.raw`(?:(?<=\b(?:St|Ave|Av|Rd|Ln|Dr|Blvd|Ct|Pl|Sq|Pkwy|Hwy|Cir|Cres))\.)?`;
 const NUMBER_DOT = String.raw`(?:\.(?=[\n,]|$))?`;
 
-const ADDRESS_PATTERNS: RegExp[] = [
+/**
+ * Each address pattern with the precondition (see profile.ts) it cannot match without, so a text
+ * is scanned only by the patterns that can match it. Every pattern but the ship names needs a
+ * digit; most need a number directly before or after white space.
+ */
+interface AddressPattern {
+  pattern: RegExp;
+  applies: (text: string, p: TextProfile) => boolean;
+}
+
+// A word ending in a street word of EU_STREET_SUFFIX directly before a house number: what the
+// suffix pattern cannot match without (tested on the few words before a number, not on the text).
+const EU_SUFFIX_END = new RegExp(String.raw`(?:${EU_STREET_SUFFIX})$`, 'u');
+const endsWithEuSuffix = (word: string) => EU_SUFFIX_END.test(word);
+// "Box" in any case right before a number (no other character folds to b, o or x).
+const endsWithBox = (word: string) => word.length >= 3 && word.slice(-3).toLowerCase() === 'box';
+
+const ADDRESS_PATTERNS: AddressPattern[] = [
   // 24 Clarke Avenue / 2450 Crown St / 903 83 Dora Creek
-  new RegExp(String.raw`\b${HOUSE}(?:\s+\d{1,4})?\s+(?:${CAP_WORD}\s+){0,4}(?:${STREET_TYPES})\b${ABBREVIATION_DOT}`, 'gu'),
+  {
+    pattern: new RegExp(String.raw`\b${HOUSE}(?:\s+\d{1,4})?\s+(?:${CAP_WORD}\s+){0,4}(?:${STREET_TYPES})\b${ABBREVIATION_DOT}`, 'gu'),
+    applies: (_t, p) => p.houseSpace,
+  },
   // 12 rue de la Paix / 36 rue de pologne / Rua Diadema 1903 / Via delle Coste 41 / ul. Narewska 94
   // (A house number before or after it: "via email" and "Plaza Mayor is closed" are not addresses.)
-  new RegExp(
-    String.raw`\b(?:\d{1,6}\s+)?${HOUSE}\s+(?<![\p{L}])(?:${EU_STREET_PREFIX})\s+(?:${CONNECTOR}\s+){0,2}${WORD}(?:\s+(?:${CONNECTOR}\s+){0,2}${CAP_WORD}){0,3}(?:\s+${HOUSE}\b${NUMBER_DOT})?`,
-    'gu',
-  ),
-  new RegExp(
-    String.raw`(?<![\p{L}])(?:${EU_STREET_PREFIX})\s+(?:${CONNECTOR}\s+){0,2}${WORD}(?:\s+(?:${CONNECTOR}\s+){0,2}${CAP_WORD}){0,3}\s+${HOUSE}\b${NUMBER_DOT}`,
-    'gu',
-  ),
+  {
+    pattern: new RegExp(
+      String.raw`\b(?:\d{1,6}\s+)?${HOUSE}\s+(?<![\p{L}])(?:${EU_STREET_PREFIX})\s+(?:${CONNECTOR}\s+){0,2}${WORD}(?:\s+(?:${CONNECTOR}\s+){0,2}${CAP_WORD}){0,3}(?:\s+${HOUSE}\b${NUMBER_DOT})?`,
+      'gu',
+    ),
+    applies: (_t, p) => p.houseSpace,
+  },
+  {
+    pattern: new RegExp(
+      String.raw`(?<![\p{L}])(?:${EU_STREET_PREFIX})\s+(?:${CONNECTOR}\s+){0,2}${WORD}(?:\s+(?:${CONNECTOR}\s+){0,2}${CAP_WORD}){0,3}\s+${HOUSE}\b${NUMBER_DOT}`,
+      'gu',
+    ),
+    applies: (_t, p) => p.spaceDigit,
+  },
   // "the corner of 159 Eleftheriou Venizelou str and Rennie Union", "corner of Main St and 5th Ave"
-  new RegExp(
-    String.raw`\b(?:corner|junction|intersection) of\s+(?:(?:${HOUSE}|${WORD})[ \t]+){0,5}?(?:${HOUSE}|${WORD})\.?[ \t]+(?:and|&)[ \t]+(?:${HOUSE}[ \t]+)?${CAP_WORD}(?:[ \t]+(?:${CAP_WORD}|${HOUSE})){0,3}`,
-    'gu',
-  ),
+  // (Can match without a digit, but has always run only on texts with one.)
+  {
+    pattern: new RegExp(
+      String.raw`\b(?:corner|junction|intersection) of\s+(?:(?:${HOUSE}|${WORD})[ \t]+){0,5}?(?:${HOUSE}|${WORD})\.?[ \t]+(?:and|&)[ \t]+(?:${HOUSE}[ \t]+)?${CAP_WORD}(?:[ \t]+(?:${CAP_WORD}|${HOUSE})){0,3}`,
+      'gu',
+    ),
+    applies: (t, p) => p.digits > 0 && (t.includes('corner of') || t.includes('junction of') || t.includes('intersection of')),
+  },
   // Friedhofstrasse 33 / Kiannonkatu 98 / Rooseveltlaan 110 / Erzsébet tér 19.
   // (Each word may only start where a word starts: an unanchored \p{L}* would rescan every suffix
   // of a long word, quadratic in its length.)
   // ("During 1971" and "Spring 2024" are English words that end like a street word; the lookahead
   // lets the engine skip every word not followed by a number before trying the suffixes.)
-  new RegExp(
-    String.raw`(?:\b${HOUSE}\s+)?(?:(?<![\p{L}])${CAP_WORD}\s+){0,2}(?<![\p{L}])(?=\p{L}+\s+\d)(?!(?:[Dd]uring|[Ss]pring|[Ss]tring|[Bb]ring|\p{L}*[eu]ring|[Ss]tay|[Ww]ay)\s)\p{L}*(?:${EU_STREET_SUFFIX})\s+${HOUSE}\b${NUMBER_DOT}`,
-    'gu',
-  ),
+  {
+    pattern: new RegExp(
+      String.raw`(?:\b${HOUSE}\s+)?(?:(?<![\p{L}])${CAP_WORD}\s+){0,2}(?<![\p{L}])(?=\p{L}+\s+\d)(?!(?:[Dd]uring|[Ss]pring|[Ss]tring|[Bb]ring|\p{L}*[eu]ring|[Ss]tay|[Ww]ay)\s)\p{L}*(?:${EU_STREET_SUFFIX})\s+${HOUSE}\b${NUMBER_DOT}`,
+      'gu',
+    ),
+    applies: (t, p) => p.spaceDigit && someWordBeforeNumber(t, p, endsWithEuSuffix),
+  },
   // 6750 Koskikatu 25 / 654 Rua Ana Caciola 1159 (building number, street words, house number)
-  new RegExp(String.raw`\b\d{1,6}\s+(?:${CAP_WORD}\s+){1,4}\d{1,5}[A-Za-z]?\b${NUMBER_DOT}`, 'gu'),
+  {
+    pattern: new RegExp(String.raw`\b\d{1,6}\s+(?:${CAP_WORD}\s+){1,4}\d{1,5}[A-Za-z]?\b${NUMBER_DOT}`, 'gu'),
+    applies: (_t, p) => p.houseSpace && p.spaceDigit,
+  },
   // Am Kirchberg 3a, 79098 … / Zur Linde 7, 1234 …: German street names without a street word,
   // only with the postcode after them ("Im Jahr 2024" is not an address).
-  new RegExp(
-    String.raw`\b(?:Am|An der|An den|Auf der|Auf dem|Im|In der|Zum|Zur|Hinter der|Unter den)\s+${CAP_WORD}(?:\s+${CAP_WORD})?\s+${HOUSE}(?=,?\s+\d{4,5}\s+\p{Lu})`,
-    'gu',
-  ),
+  {
+    pattern: new RegExp(
+      String.raw`\b(?:Am|An der|An den|Auf der|Auf dem|Im|In der|Zum|Zur|Hinter der|Unter den)\s+${CAP_WORD}(?:\s+${CAP_WORD})?\s+${HOUSE}(?=,?\s+\d{4,5}\s+\p{Lu})`,
+      'gu',
+    ),
+    applies: (_t, p) => p.digits >= 5 && p.spaceDigit && p.houseSpace,
+  },
   // Apt. 864 / Suite 501
-  new RegExp(String.raw`\b${UNIT}\b`, 'gu'),
+  // (Its words, case-sensitive: "Ap" starts Apt and Apartment, "Fl" Flat, Floor and Fl.)
+  {
+    pattern: new RegExp(String.raw`\b${UNIT}\b`, 'gu'),
+    applies: (t, p) =>
+      p.digits > 0 &&
+      (t.includes('Ap') || t.includes('Suite') || t.includes('Ste') || t.includes('Unit') || t.includes('Fl') || t.includes('Room')),
+  },
   // PSC 0413, Box 8144 / Unit 5146 Box 1772 / P.O. Box 211 / APO AA 42323
-  new RegExp(String.raw`\b(?:PSC|Unit|CMR)\s+\d{3,5},?\s+Box\s+\d{3,5}`, 'gu'),
-  new RegExp(String.raw`\bP\.?\s?O\.?\s+Box\s+\d{1,6}`, 'giu'),
-  new RegExp(String.raw`\b(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}\b`, 'gu'),
-  new RegExp(String.raw`\b(?:USNS|USNV|USS|USCGC)\s+${CAP_WORD}(?:\s+${CAP_WORD})?`, 'gu'),
+  {
+    pattern: new RegExp(String.raw`\b(?:PSC|Unit|CMR)\s+\d{3,5},?\s+Box\s+\d{3,5}`, 'gu'),
+    applies: (t, p) => p.digits >= 6 && t.includes('Box'),
+  },
+  {
+    pattern: new RegExp(String.raw`\bP\.?\s?O\.?\s+Box\s+\d{1,6}`, 'giu'),
+    applies: (t, p) => p.spaceDigit && someWordBeforeNumber(t, p, endsWithBox),
+  },
+  {
+    pattern: new RegExp(String.raw`\b(?:APO|FPO|DPO)\s+(?:AA|AE|AP)\s+\d{5}\b`, 'gu'),
+    applies: (t, p) => p.digits >= 5 && t.includes('PO'),
+  },
+  { pattern: new RegExp(String.raw`\b(?:USNS|USNV|USS|USCGC)\s+${CAP_WORD}(?:\s+${CAP_WORD})?`, 'gu'), applies: (t) => t.includes('US') },
 ];
-
-const ADDRESS_PATTERNS_WITHOUT_DIGITS = ADDRESS_PATTERNS.filter((p) => !p.source.includes('\\d'));
 
 // Words that introduce an address, so a bare "Koskikatu 25" after them is one. Only capitalised
 // words and street-name connectors may stand between the cue and the number, and a number that
@@ -330,15 +383,13 @@ const TOWN_TAIL = new RegExp(
   'u',
 );
 
-export function detectAddresses(text: string): PiiSpan[] {
+export function detectAddresses(text: string, profile: TextProfile = textProfile(text)): PiiSpan[] {
   const raw: { start: number; end: number }[] = [];
-  // Every address pattern but the ship names (USNS …) needs a digit; most chat turns have none.
-  const hasDigit = /\d/.test(text);
-  const patterns = hasDigit ? ADDRESS_PATTERNS : ADDRESS_PATTERNS_WITHOUT_DIGITS;
-  for (const pattern of patterns) {
+  for (const { pattern, applies } of ADDRESS_PATTERNS) {
+    if (!applies(text, profile)) continue;
     for (const m of execAll(pattern, text)) raw.push({ start: m.index, end: m.index + m[0].length });
   }
-  if (hasDigit)
+  if (profile.spaceDigit)
     for (const m of execAll(ADDRESS_CONTEXT, text)) {
       const start = m.index + m[0].lastIndexOf(m[1]);
       raw.push({ start, end: start + m[1].length });

@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import * as compromiseLexicon from './gazetteer/compromiseLexicon';
 import { LANGUAGES } from './gazetteer/languages';
 import { ownValue } from '../../lookup';
-import { execAll } from './regex';
 import type { PiiSpan } from './types';
 
 /**
@@ -39,6 +38,8 @@ interface Gazetteer {
   weakCues: Set<string>;
   /** Runs of capitalised words no list knows are names (English only; see above). */
   unknownRuns: boolean;
+  /** Memo of `wordClass` (see there). */
+  wordClasses: Map<string, WordClass>;
 }
 
 const words = (list: string) => list.split('|').filter(Boolean);
@@ -82,9 +83,35 @@ let english: Set<string> | undefined;
 function englishWords(): Set<string> {
   if (english) return english;
   const path = require.resolve('wink-eng-lite-web-model/dist/languages/cur/models/eng-core-web-model.json');
-  const model = JSON.parse(readFileSync(path, 'utf8')) as { features: { lexeme: { list: string[] } } };
-  english = new Set(model.features.lexeme.list.filter((w) => /^\p{Ll}/u.test(w)));
+  english = new Set(lexemeList(readFileSync(path)).filter(startsLowerCase));
   return english;
+}
+
+const startsLowerCase = (w: string) => {
+  const c = w.charCodeAt(0);
+  return (c >= 97 && c <= 122) || (c >= 128 && /^\p{Ll}/u.test(w));
+};
+
+const LEXEME_LIST = Buffer.from('"lexeme":{"list":[');
+const LEXEME_LIST_END = Buffer.from(']},"tokenType":');
+
+/**
+ * The model's `features.lexeme.list`. Only that array (a third of the 3 MB file) is decoded and
+ * parsed: the whole model cost each process and worker a quarter of a second and as much garbage.
+ * A model laid out differently (the array not followed by `tokenType`) is parsed whole.
+ */
+export function lexemeList(model: Buffer): string[] {
+  const at = model.indexOf(LEXEME_LIST);
+  const end = at < 0 ? -1 : model.indexOf(LEXEME_LIST_END, at);
+  if (end > at) {
+    try {
+      const list = JSON.parse(model.toString('utf8', at + LEXEME_LIST.length - 1, end + 1)) as unknown;
+      if (Array.isArray(list) && list.every((w) => typeof w === 'string')) return list;
+    } catch {
+      // Not the array we expected: read the model whole below.
+    }
+  }
+  return (JSON.parse(model.toString('utf8')) as { features: { lexeme: { list: string[] } } }).features.lexeme.list;
 }
 
 const gazetteers = new Map<string, Gazetteer>();
@@ -116,6 +143,7 @@ export function nameGazetteer(language: string): Gazetteer {
     nameCues: new Set(words(own.nameCues).map(normalisePhrase)),
     weakCues: new Set(words(own.weakCues).map(normalisePhrase)),
     unknownRuns: isEnglish,
+    wordClasses: new Map(),
   };
   gazetteers.set(language, g);
   return g;
@@ -195,56 +223,92 @@ const NAME_KINDS = new Set<Kind>(['given', 'foreignGiven', 'surname', 'ambiguous
 export function detectNamesFast(text: string, language = 'en'): PiiSpan[] {
   const g = nameGazetteer(language);
   const spans: PiiSpan[] = [];
-  let run: { start: number; end: number; raw: string }[] = [];
-  const flush = () => {
-    if (run.length) acceptRun(text, run, g, spans);
-    run = [];
-  };
-  for (const m of execAll(CAPITALISED, text)) {
+  // Most texts have a few capitalised words, each a run of its own: the run array is reused, and
+  // the regex is stepped by hand (execAll would keep every match object alive).
+  let run: RunWord[] = [];
+  CAPITALISED.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = CAPITALISED.exec(text))) {
     let raw = m[0];
-    let end = m.index + raw.length;
+    const start = m.index;
+    let end = start + raw.length;
     // "J." keeps its dot (an initial); "Smith." at a sentence end does not.
-    if (raw.endsWith('.') && raw.length > 2) {
+    if (raw.length > 2 && raw.endsWith('.')) {
       raw = raw.slice(0, -1);
       end--;
     }
     if (run.length) {
       const last = run[run.length - 1];
+      const gapLength = start - last.end;
       // (Runs are joined by a space, ". " or a particle: a longer gap is never worth a slice.)
-      const gap = m.index - last.end > 12 ? '' : text.slice(last.end, m.index);
       const joined =
-        gap === ' ' ||
+        (gapLength === 1 && text.charCodeAt(last.end) === 32) ||
         // "Mr. Smith": the honorific's dot was cut off above.
-        (gap === '. ' && g.honorifics.has(last.raw.toLowerCase())) ||
+        (gapLength === 2 && text.startsWith('. ', last.end) && g.honorifics.has(last.raw.toLowerCase())) ||
         // "Ludwig van Beethoven", "María de la Cruz"
-        (gap.length > 3 && PARTICLES.has(gap.trim()) && gap === ` ${gap.trim()} `);
-      if (!joined) flush();
+        (gapLength > 3 && gapLength <= 12 && particleGap(text.slice(last.end, start)));
+      if (!joined) {
+        acceptRun(text, run, g, spans);
+        run = [];
+      }
     }
-    run.push({ start: m.index, end, raw });
+    run.push({ start, end, raw });
   }
-  flush();
+  CAPITALISED.lastIndex = 0;
+  if (run.length) acceptRun(text, run, g, spans);
   return spans;
 }
 
-function acceptRun(text: string, run: { start: number; end: number; raw: string }[], g: Gazetteer, spans: PiiSpan[]): void {
-  const tokens = new Array<Token>(run.length);
+type RunWord = { start: number; end: number; raw: string };
+
+function particleGap(gap: string): boolean {
+  const inner = gap.trim();
+  return PARTICLES.has(inner) && gap === ` ${inner} `;
+}
+
+/** What a capitalised word is, once per distinct word and gazetteer (a pure function of the word). */
+interface WordClass {
+  /** Characters cut off the end ("Smith's" → 2). */
+  cut: number;
+  key: string;
+  bare: string;
+  kind: Kind;
+  /** A name word or a form of address: the run needs a closer look. */
+  look: boolean;
+}
+
+/** Distinct words remembered per gazetteer before the memo starts afresh (bounds memory on odd input). */
+const WORD_CLASS_ENTRIES = 50000;
+
+function wordClass(raw: string, g: Gazetteer): WordClass {
+  let known = g.wordClasses.get(raw);
+  if (known) return known;
+  let cut = 0;
+  let stem = raw;
+  if (raw.endsWith("'s") || raw.endsWith('’s')) {
+    stem = raw.slice(0, -2);
+    cut = 2;
+  }
+  const key = stem.toLowerCase();
+  const bare = key.endsWith('.') ? key.slice(0, -1) : key;
+  const kind = classify(key, stem, g);
+  known = { cut, key, bare, kind, look: NAME_KINDS.has(kind) || g.honorifics.has(bare) };
+  if (g.wordClasses.size >= WORD_CLASS_ENTRIES) g.wordClasses.clear();
+  g.wordClasses.set(raw, known);
+  return known;
+}
+
+function acceptRun(text: string, run: RunWord[], g: Gazetteer, spans: PiiSpan[]): void {
+  // Most runs are one capitalised ordinary word at a sentence start: nothing more to look at.
   let worthALook = false;
+  for (let k = 0; k < run.length && !worthALook; k++) worthALook = wordClass(run[k].raw, g).look;
+  if (!worthALook) return;
+  const tokens = new Array<Token>(run.length);
   for (let k = 0; k < run.length; k++) {
     const r = run[k];
-    let end = r.end;
-    let raw = r.raw;
-    if (raw.endsWith("'s") || raw.endsWith('’s')) {
-      raw = raw.slice(0, -2);
-      end -= 2;
-    }
-    const key = raw.toLowerCase();
-    const bare = key.endsWith('.') ? key.slice(0, -1) : key;
-    const kind = classify(key, raw, g);
-    tokens[k] = { start: r.start, end, key, bare, kind };
-    if (NAME_KINDS.has(kind) || g.honorifics.has(bare)) worthALook = true;
+    const c = wordClass(r.raw, g);
+    tokens[k] = { start: r.start, end: r.end - c.cut, key: c.key, bare: c.bare, kind: c.kind };
   }
-  // Most runs are one capitalised ordinary word at a sentence start: nothing more to look at.
-  if (!worthALook) return;
   if (tokens.length > 1) markMultiWordPlaces(tokens, g);
   acceptTokens(text, tokens, g, spans);
 }
@@ -267,7 +331,7 @@ function acceptTokens(text: string, tokens: Token[], g: Gazetteer, spans: PiiSpa
   }
   if (!strong && !tokens.some((t) => NAME_KINDS.has(t.kind))) return;
   const before = wordsBefore(text, tokens[0].start);
-  const phrases = [1, 2, 3, 4].filter((n) => n <= before.length).map((n) => before.slice(-n).join(' '));
+  const phrases = trailingPhrases(before);
   if (!strong && before.length) {
     const last = before[before.length - 1];
     if (g.honorifics.has(last) || phrases.some((p) => g.nameCues.has(p))) strong = true;
@@ -412,13 +476,44 @@ const PLACE_CUES = new Set(
   ),
 );
 
-/** Up to four words before `start` (normalised; a line break or sentence end stops nothing: "Regards,\nJohn"). */
+/**
+ * Up to four words before `start` (normalised as `normalisePhrase` would: lower case, straight
+ * apostrophes, punctuation and white space between words; a line break or sentence end stops
+ * nothing: "Regards,\nJohn"). The window is the 48 characters before `start`, scanned backwards
+ * without building the normalised window.
+ */
 function wordsBefore(text: string, start: number): string[] {
-  const window = text.slice(Math.max(0, start - 48), start);
-  const parts = normalisePhrase(window).split(' ').filter(Boolean);
-  // The first word may be cut by the window.
-  if (start > 48 && parts.length > 4) parts.shift();
-  return parts.slice(-4);
+  const from = Math.max(0, start - 48);
+  const out: string[] = [];
+  let end = start;
+  while (out.length < 4) {
+    while (end > from && isPhraseBreak(text.charCodeAt(end - 1))) end--;
+    if (end <= from) break;
+    let begin = end - 1;
+    while (begin > from && !isPhraseBreak(text.charCodeAt(begin - 1))) begin--;
+    out.push(text.slice(begin, end).toLowerCase().replace(/’/g, "'"));
+    end = begin;
+  }
+  return out.reverse();
+}
+
+const PHRASE_BREAK = /[\s,:;.!?]/;
+/** White space (as `\s` has it) or the punctuation `normalisePhrase` turns into a space. */
+function isPhraseBreak(code: number): boolean {
+  if (code === 32 || code === 44 || code === 46 || code === 58 || code === 59 || code === 33 || code === 63) return true;
+  if (code < 128) return code >= 9 && code <= 13;
+  return PHRASE_BREAK.test(String.fromCharCode(code));
+}
+
+/** The last 1, 2, 3 and 4 of `words` (as many as there are), each joined by spaces: ["c", "b c", "a b c"]. */
+function trailingPhrases(words: string[]): string[] {
+  const phrases: string[] = [];
+  let phrase = '';
+  for (let k = words.length - 1; k >= 0 && k >= words.length - 4; k--) {
+    phrase = phrase ? `${words[k]} ${phrase}` : words[k];
+    phrases.push(phrase);
+  }
+  return phrases;
 }
 
 function isSentenceStart(before: string): boolean {

@@ -3,6 +3,7 @@ import type { ConversationStage, StageResult } from '../../dataset/stages';
 import { detectConversationLanguage, detectLanguage } from '../../language/detect';
 import { detectAddresses, detectNames, type NameRecognizer } from './entities';
 import { isClearlyEnglish } from './englishCheck';
+import { textProfile } from './profile';
 import { NAME_DETECTOR_LANGUAGES } from './names';
 import { detectStructured, type StructuredOptions } from './structured';
 import { PII_TYPES, type DetectHint, type PiiDetector, type PiiSpan, type PiiType } from './types';
@@ -82,8 +83,9 @@ export function createLocalDetector(options: LocalDetectorOptions = {}): PiiDete
 }
 
 export function detectLocal(text: string, options: LocalDetectorOptions = {}): PiiSpan[] {
-  const spans = detectStructured(text, options);
-  if (options.addresses !== false) spans.push(...detectAddresses(text));
+  const profile = textProfile(text);
+  const spans = detectStructured(text, options, profile);
+  if (options.addresses !== false) for (const span of detectAddresses(text, profile)) spans.push(span);
   if (options.names !== false) {
     const recognizer = options.names || 'gazetteer';
     if (recognizer !== 'gazetteer') spans.push(...detectNames(text, recognizer));

@@ -1,6 +1,6 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { ipVersion, isCardNumber, isIban, isSsn } from './validators';
 import { execAll } from './regex';
+import { textProfile, type TextProfile } from './profile';
 import type { PiiSpan } from './types';
 
 /**
@@ -44,14 +44,15 @@ export interface StructuredOptions {
   idPatterns?: RegExp[];
 }
 
-export function detectStructured(text: string, options: StructuredOptions = {}): PiiSpan[] {
+export function detectStructured(text: string, options: StructuredOptions = {}, profile: TextProfile = textProfile(text)): PiiSpan[] {
   const spans: PiiSpan[] = [];
   const push = (type: PiiSpan['type'], start: number, end: number) =>
     spans.push({ type, start, end, value: text.slice(start, end), source: 'pattern' });
 
   // Cheap checks first: most chat turns have no '@', no '://' and often no digit at all, and a
-  // pattern that cannot match still costs a scan of the text.
-  const hasDigit = /\d/.test(text);
+  // pattern that cannot match still costs a scan of the text (see profile.ts). The digit counts are
+  // the fewest each type can have: a card 12, an SSN 9, an IPv4 address 4, a phone number 7.
+  const digits = profile.digits;
   if (text.includes('://'))
     for (const m of execAll(URL_CANDIDATE, text)) {
       const url = m[0].replace(/[.,;:!?]+$/, '');
@@ -62,7 +63,7 @@ export function detectStructured(text: string, options: StructuredOptions = {}):
       const value = m[0].replace(/\.+$/, '');
       push('EMAIL', m.index, m.index + value.length);
     }
-  if (hasDigit)
+  if (profile.ibanStart)
     for (const m of execAll(IBAN_CANDIDATE, text)) {
       // The candidate can run into the next word; try the longest valid prefix that ends on a group.
       const raw = m[0];
@@ -74,18 +75,18 @@ export function detectStructured(text: string, options: StructuredOptions = {}):
         }
       }
     }
-  if (hasDigit)
+  if (digits >= 12)
     for (const m of execAll(CARD_CANDIDATE, text)) {
       if (isCardNumber(m[0]) && cardGrouping(m[0])) push('CARD', m.index, m.index + m[0].length);
     }
-  if (hasDigit)
+  if (digits >= 9)
     for (const m of execAll(SSN_CANDIDATE, text)) {
       if (isSsn(m[0])) push('SSN', m.index, m.index + m[0].length);
     }
-  if (hasDigit && SSN_CONTEXT.test(text)) {
+  if (digits >= 9 && SSN_CONTEXT.test(text)) {
     for (const m of execAll(SSN_BARE, text)) if (isSsn(m[0])) push('SSN', m.index, m.index + m[0].length);
   }
-  if (hasDigit)
+  if (digits >= 4)
     for (const m of execAll(IPV4_CANDIDATE, text)) {
       if (ipVersion(m[0]) === 4) push('IP', m.index, m.index + m[0].length);
     }
@@ -93,7 +94,7 @@ export function detectStructured(text: string, options: StructuredOptions = {}):
     for (const m of execAll(IPV6_CANDIDATE, text)) {
       if (m[0].length >= 6 && ipVersion(m[0]) === 6) push('IP', m.index, m.index + m[0].length);
     }
-  if (hasDigit)
+  if (digits >= 7)
     for (const m of execAll(PHONE_CANDIDATE, text)) {
       const value = m[0].trim();
       if (isPhoneNumber(value)) push('PHONE', m.index, m.index + value.length);
@@ -122,6 +123,15 @@ function cardGrouping(value: string): boolean {
  * libphonenumber. National numbers carry no country, so they are judged by shape: 7–15 digits in
  * separated groups (or 10–11 digits in one run), not a date, not a plain thousands-grouped amount.
  */
+type PhoneLibrary = typeof import('libphonenumber-js/max');
+let phoneLibrary: PhoneLibrary | undefined;
+/** libphonenumber with its full metadata costs 80 ms to load; only international candidates need it. */
+function phoneNumbers(): PhoneLibrary {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (cold start)
+  phoneLibrary ??= require('libphonenumber-js/max') as PhoneLibrary;
+  return phoneLibrary;
+}
+
 export function isPhoneNumber(value: string): boolean {
   const main = value.replace(/\s?(?:x|ext\.?|extension)\s?\d{1,6}$/i, '');
   const digits = main.replace(/\D/g, '');
@@ -129,7 +139,7 @@ export function isPhoneNumber(value: string): boolean {
   if (DATE_LIKE.test(main) || /^\d{4}-\d{2}-\d{2}\b/.test(main)) return false;
   if (/^\+|^00/.test(main)) {
     const international = '+' + main.replace(/^\+|^00/, '').replace(/\(0\)/, '');
-    const parsed = parsePhoneNumberFromString(international);
+    const parsed = phoneNumbers().parsePhoneNumberFromString(international);
     return Boolean(parsed?.isPossible());
   }
   const groups = main.split(/[\s.()-]+/).filter(Boolean);
