@@ -140,7 +140,7 @@ export const dedupFingerprintBenchmark: Benchmark = {
 const SEEDS = 5;
 
 function accuracy(lines: string[]): void {
-  const texts = starTexts(STAR_DIR);
+  const texts = starDialogueTexts(STAR_DIR);
   const unit = (key: string) => createHash('sha1').update(key).digest().readUInt32BE(0) / 2 ** 32;
   const pairs: [number, number][] = [];
   const all = [...texts];
@@ -218,7 +218,8 @@ function accuracy(lines: string[]): void {
   }
 }
 
-function starTexts(dir: string): string[] {
+/** Normalised text of each STAR dialogue in `dir` (one per dialogue), also read by the fingerprint tests. */
+export function starDialogueTexts(dir: string): string[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
