@@ -19,8 +19,8 @@ export const REPLY_PRIMING_TOKENS = 3;
 export const IMAGE_PART_TOKENS = 85;
 
 /**
- * Counts come from tuneloop's own counter (`src/shared/tokenizer`): exact, about twice as fast as
- * gpt-tokenizer, and its tables (about 4 MB, built on first use from the encoding's `.tiktoken`
+ * Counts come from tuneloop's own counter (`src/shared/tokenizer`): exact, at least as fast as
+ * gpt-tokenizer (bench/tokens.ts), and its tables (about 4 MB, built on first use from the encoding's `.tiktoken`
  * file) are shared with preprocessing's worker threads instead of each thread loading its own.
  * Special-token text such as "<|endoftext|>" inside a conversation is ordinary text to count,
  * not a control token (tiktoken would raise; the API counts it as text).
