@@ -1,6 +1,6 @@
 import type { TableClient } from '@azure/data-tables';
 import { isStatus } from '../errors';
-import { exactRowAddress, MemorySignatureStore, type SignatureRecord, type SignatureStore } from './dedup';
+import { exactRowAddress, MemorySignatureStore, readExactRow, type SignatureRecord, type SignatureStore } from './dedup';
 
 /** Kept conversations of one blob remembered for near-duplicate matching before the window starts over. */
 const DEFAULT_WINDOW = 10_000;
@@ -48,7 +48,7 @@ export class BlobSignatureStore implements SignatureStore {
       await this.table.createEntity({ ...exactRowAddress(record.exactHash), ...record }, { abortSignal: signal });
     } catch (err) {
       if (!isStatus(err, 409)) throw err;
-      const existing = await this.readExact(record.exactHash, signal);
+      const existing = await readExactRow(this.table, record.exactHash, signal);
       // A retried blob finds its own claim: not a duplicate of itself.
       if (existing && !(existing.conversationId === record.conversationId && existing.file === record.file)) return existing;
     }
@@ -56,26 +56,5 @@ export class BlobSignatureStore implements SignatureStore {
     // The table claim above is the cross-file check; within the blob `findExact` ran before `add`.
     await this.local.add(record, keys);
     return undefined;
-  }
-
-  private async readExact(hash: string, signal?: AbortSignal): Promise<SignatureRecord | undefined> {
-    try {
-      const { partitionKey, rowKey } = exactRowAddress(hash);
-      // `line` as stored: read back as a number, converted in case an older row stored it otherwise.
-      const e = await this.table.getEntity<Omit<SignatureRecord, 'line'> & { line: unknown }>(partitionKey, rowKey, {
-        abortSignal: signal,
-      });
-      return {
-        conversationId: e.conversationId,
-        file: e.file,
-        line: Number(e.line),
-        exactHash: e.exactHash,
-        signature: e.signature,
-        seenAt: e.seenAt,
-      };
-    } catch (err) {
-      if (isStatus(err, 404)) return undefined;
-      throw err;
-    }
   }
 }

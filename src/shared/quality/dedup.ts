@@ -180,16 +180,9 @@ export class TableSignatureStore implements SignatureStore {
   async findExact(hash: string, signal?: AbortSignal): Promise<SignatureRecord | undefined> {
     const cached = this.records.get(hash);
     if (cached) return cached;
-    try {
-      const { partitionKey, rowKey } = exactRowAddress(hash);
-      const entity = await this.table.getEntity<SignatureEntity>(partitionKey, rowKey, { abortSignal: signal });
-      const record = toRecord(entity);
-      this.remember(record);
-      return record;
-    } catch (err) {
-      if (isStatus(err, 404)) return undefined;
-      throw err;
-    }
+    const record = await readExactRow(this.table, hash, signal);
+    if (record) this.remember(record);
+    return record;
   }
 
   async findByBands(keys: string[], signal?: AbortSignal): Promise<SignatureRecord[]> {
@@ -394,6 +387,17 @@ export function decodeBucketHashes(entity: Record<string, unknown>): Set<string>
     for (let i = 0; i < hex.length; i += 32) out.add(hex.slice(i, i + 32));
   }
   return out;
+}
+
+/** The exact row of a text hash (table `dedupsignatures`), or undefined when no conversation claimed it. */
+export async function readExactRow(table: TableClient, hash: string, signal?: AbortSignal): Promise<SignatureRecord | undefined> {
+  try {
+    const { partitionKey, rowKey } = exactRowAddress(hash);
+    return toRecord(await table.getEntity<SignatureEntity>(partitionKey, rowKey, { abortSignal: signal }));
+  } catch (err) {
+    if (isStatus(err, 404)) return undefined;
+    throw err;
+  }
 }
 
 function toRecord(e: SignatureEntity): SignatureRecord {
