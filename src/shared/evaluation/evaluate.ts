@@ -564,6 +564,11 @@ async function storeVerdict(runtime: Runtime, report: EvaluationReport, reportBl
   await runtime.storage.table(TABLES.evaluations).upsertEntity(entity as { partitionKey: string; rowKey: string }, 'Replace');
 }
 
+/** The outcome of an evaluation that was already done: its stored report, not a new run. */
+function alreadyEvaluatedOutcome(report: EvaluationReport, reportBlob: string, awaitingApproval: boolean): EvaluationOutcome {
+  return { decision: report.decision, awaitingApproval, reportBlob, metrics: report.candidate.metrics, report, alreadyEvaluated: true };
+}
+
 async function storedOutcome(runtime: Runtime, jobKey: string, signal?: AbortSignal): Promise<EvaluationOutcome | undefined> {
   let row: Record<string, unknown>;
   try {
@@ -573,14 +578,7 @@ async function storedOutcome(runtime: Runtime, jobKey: string, signal?: AbortSig
     throw err;
   }
   const report = await loadReport(runtime.storage, jobKey, { signal });
-  return {
-    decision: report.decision,
-    awaitingApproval: report.approval?.status === 'awaiting',
-    reportBlob: String(row.reportBlob),
-    metrics: report.candidate.metrics,
-    report,
-    alreadyEvaluated: true,
-  };
+  return alreadyEvaluatedOutcome(report, String(row.reportBlob), report.approval?.status === 'awaiting');
 }
 
 async function finishInterruptedPromotion(runtime: Runtime, jobKey: string, signal?: AbortSignal): Promise<EvaluationOutcome | undefined> {
@@ -598,14 +596,7 @@ async function finishInterruptedPromotion(runtime: Runtime, jobKey: string, sign
       }
     }
     await storeVerdict(runtime, report, reportBlob);
-    return {
-      decision: report.decision,
-      awaitingApproval: false,
-      reportBlob,
-      metrics: report.candidate.metrics,
-      report,
-      alreadyEvaluated: true,
-    };
+    return alreadyEvaluatedOutcome(report, reportBlob, false);
   } catch (err) {
     if (err instanceof ReportNotFoundError) return undefined;
     throw err;
@@ -734,14 +725,7 @@ export async function decideApproval(
       `job ${jobKey} was not waiting for approval (its report has decision ${report.decision} without an approval request)`,
     );
   if (report.approval.status !== 'awaiting') {
-    return {
-      decision: report.decision,
-      awaitingApproval: false,
-      reportBlob,
-      metrics: report.candidate.metrics,
-      report,
-      alreadyEvaluated: true,
-    };
+    return alreadyEvaluatedOutcome(report, reportBlob, false);
   }
   const at = decision.at ?? new Date();
   const candidate: ModelVersion = {
