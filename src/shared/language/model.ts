@@ -344,25 +344,32 @@ class DictionaryReader {
     keyOffsets.set(this.keyOffsets.subarray(0, count + 1));
     const uniqueLanguage = new Int8Array(alloc(count));
     uniqueLanguage.set(this.unique.subarray(0, count));
-    // Rehashed into a table sized for the entries found, not for the colons of the bundle.
     let capacity = 1;
     while (capacity < count * 2) capacity <<= 1;
     const slots = new Int32Array(alloc(capacity * 4));
-    const mask = capacity - 1;
+    // The reading table serves as is when it has the size the entries call for (it was sized
+    // for the colons of the bundle, an upper bound); else the keys are hashed again.
+    if (capacity === this.slots.length) slots.set(this.slots);
+    else {
+      const mask = capacity - 1;
+      for (let e = 0; e < count; e++) {
+        let h = 0x811c9dc5;
+        for (let i = keyOffsets[e]; i < keyOffsets[e + 1]; i++) h = Math.imul(h ^ keyUnits[i], 0x01000193);
+        let slot = (h >>> 0) & mask;
+        while (slots[slot] !== 0) slot = (slot + 1) & mask;
+        slots[slot] = e + 1;
+      }
+    }
     const scoreOffsets = new Uint32Array(alloc((count + 1) * 4));
     const scoreLanguage = new Uint8Array(alloc(pairs));
     const scoreValue = new Uint16Array(alloc(pairs * 2));
     let at = 0;
     for (let e = 0; e < count; e++) {
       scoreOffsets[e] = at;
-      scoreLanguage.set(this.pairLanguage.subarray(this.runFrom[e], this.runTo[e]), at);
-      scoreValue.set(this.pairScore.subarray(this.runFrom[e], this.runTo[e]), at);
-      at += this.runTo[e] - this.runFrom[e];
-      let h = 0x811c9dc5;
-      for (let i = keyOffsets[e]; i < keyOffsets[e + 1]; i++) h = Math.imul(h ^ keyUnits[i], 0x01000193);
-      let slot = (h >>> 0) & mask;
-      while (slots[slot] !== 0) slot = (slot + 1) & mask;
-      slots[slot] = e + 1;
+      for (let k = this.runFrom[e]; k < this.runTo[e]; k++) {
+        scoreLanguage[at] = this.pairLanguage[k];
+        scoreValue[at++] = this.pairScore[k];
+      }
     }
     scoreOffsets[count] = at;
     return { languages, keyUnits, keyOffsets, slots, uniqueLanguage, scoreOffsets, scoreLanguage, scoreValue };
