@@ -7,7 +7,8 @@
  * - `worker-shared`: a worker thread given the coordinating thread's shared model in `workerData`
  *   (the pool's way) that detects every text;
  * - `main-tinyld` / `main-model`: the coordinating thread loading tinyld / building the shared
- *   model and detecting every text (what a pool start or a single-threaded run pays once).
+ *   model and detecting every text (what a single-threaded run pays once);
+ * - `main-build`: the coordinating thread building the shared model only (what a pool start pays).
  *
  * Prints {cpuMs, rssMb}: the process's CPU time (all threads) and RSS growth over the measured
  * step, RSS read while the worker is still alive.
@@ -17,7 +18,7 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { detectAll } from '../src/shared/language/detector';
 import { languageModel, useLanguageModel, type LanguageModel } from '../src/shared/language/model';
 
-type Mode = 'worker-none' | 'worker-tinyld' | 'worker-shared' | 'main-tinyld' | 'main-model';
+type Mode = 'worker-none' | 'worker-tinyld' | 'worker-shared' | 'main-tinyld' | 'main-model' | 'main-build';
 interface ProbeData {
   mode: Mode;
   texts: string[];
@@ -46,6 +47,12 @@ const report = (before: ReturnType<typeof sample>) => {
 async function main(): Promise<void> {
   const [mode, textsFile] = process.argv.slice(2) as [Mode, string];
   const texts = JSON.parse(readFileSync(textsFile, 'utf8')) as string[];
+  if (mode === 'main-build') {
+    const before = sample();
+    languageModel({ shared: true });
+    report(before);
+    return;
+  }
   if (mode.startsWith('main-')) {
     const before = sample();
     detectEvery(mode, texts);
