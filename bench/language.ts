@@ -72,7 +72,7 @@ export const languageBenchmark: Benchmark = {
       // The hand-written texts are few: five passes over them make a run long enough to time.
       {
         name: 'multilingual fixture texts (de/es/fr/it/nl/pt, pii_multilingual, 5 passes)',
-        texts: Array(5).fill(multilingualTexts()).flat(),
+        texts: Array.from({ length: 5 }, multilingualTexts).flat(),
       },
       { name: 'STAR turns (English support chat)', texts: starTurns(300) },
     ];
