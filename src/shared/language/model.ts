@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * tinyld's *normal* language model (1.3.x) as typed arrays: about 1 MB, built in tens of
- * milliseconds from the data tinyld bundles in its own module, against the ~48 MB of RSS and
- * ~0.22 s of CPU that loading tinyld costs every thread that uses it (it expands the same data
- * into an object per n-gram). Backed by SharedArrayBuffers when asked, so the worker threads of a
- * process read the coordinating thread's model in place, as they do the token rank tables.
+ * tinyld's *normal* language model (1.3.x) as typed arrays: about 1.2 MB, built once per process
+ * (about 0.1 s of CPU) from the data tinyld bundles in its own module, where loading tinyld costs
+ * every thread that uses it 0.2–0.5 s of CPU and ~38 MB of RSS (it expands the same data into an
+ * object per n-gram; `npm run bench -- language`). Backed by SharedArrayBuffers when asked, so the
+ * worker threads of a process read the coordinating thread's model in place, as they do the token
+ * rank tables.
  *
  * Every n-gram the model knows is one entry of an open-addressing hash table (FNV-1a over its
  * UTF-16 code units, linear probing). An entry carries both of tinyld's uses of a gram: the one
@@ -384,14 +385,10 @@ function digit36(c: number): number {
   return -1;
 }
 
-/** FNV-1a over UTF-16 code units of `text[start..end)`. */
-export function hashUnits(text: string, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
-/** Entry of the gram `text[start..start + length)`, or -1 when the model does not know it. */
+/**
+ * Entry of the gram `text[start..start + length)`, or -1 when the model does not know it. The
+ * hash is the build's (FNV-1a over UTF-16 code units), computed on the text in place.
+ */
 export function findGram(m: LanguageModel, text: string, start: number, length: number): number {
   const { slots, keyOffsets, keyUnits } = m;
   const mask = slots.length - 1;
