@@ -18,6 +18,7 @@ import { loadBenchmark } from './load';
 import { assemblyBenchmark } from './assembly';
 import { assemblyDedupBenchmark } from './assemblyDedup';
 import { dedupFingerprintBenchmark } from './dedupFingerprint';
+import { languageBenchmark } from './language';
 
 /** Every benchmark; each lives in its own file in this folder. `npm run bench -- <name>` runs one. */
 const benchmarks: Benchmark[] = [
@@ -28,6 +29,7 @@ const benchmarks: Benchmark[] = [
   dedupFingerprintBenchmark,
   rulesBenchmark,
   piiBenchmark,
+  languageBenchmark,
   driftBenchmark,
   bleuBenchmark,
   bleuSignificanceBenchmark,

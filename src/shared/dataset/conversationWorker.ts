@@ -5,6 +5,7 @@ import { ConversationWork, type BatchResult } from './conversationWork';
 import type { WorkerData } from './conversationPool';
 import { preprocessStages } from './pipelineStages';
 import { useRankTable } from '../tokenizer/rankTable';
+import { useLanguageModel } from '../language/model';
 
 /**
  * A preprocessing worker thread (piscina): builds the quality stages from the coordinating
@@ -23,6 +24,7 @@ export default async function runBatch(task: { conversations: Conversation[] }):
   if (!work) {
     const recipe = workerData as WorkerData;
     for (const table of recipe.rankTables) useRankTable(table);
+    useLanguageModel(recipe.languageModel);
     work = new ConversationWork({
       stages: preprocessStages({ quality: recipe.quality, signatures: refusing }),
       builder: recipe.builder,

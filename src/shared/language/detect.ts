@@ -1,6 +1,11 @@
+import { detectAll } from './detector';
+import { languageModel } from './model';
+
 /**
- * Language of a text, with tinyld (pure JS, CommonJS, ~60 languages). Loaded on first use so a
- * function that never looks at language does not pay for its tables at cold start.
+ * Language of a text, with tinyld's algorithm and model (~60 languages) and its answers, run over
+ * a typed-array copy of the model (`model.ts`, `detector.ts`): built on first use, so a function
+ * that never looks at language does not pay for it at cold start, or shared by the coordinating
+ * thread with its worker threads (`useLanguageModel`), so a pool holds one copy.
  *
  * Short texts ("ok thanks") are often unreliable: callers get the confidence and decide, and
  * `und` (undetermined, BCP 47) when the text has no letters or the detector has no answer.
@@ -21,15 +26,6 @@ export interface DetectLanguageOptions {
   minLetters?: number;
 }
 
-type TinyLd = { detectAll(text: string): { lang: string; accuracy: number }[] };
-let tinyld: TinyLd | undefined;
-
-function detector(): TinyLd {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (cold start)
-  tinyld ??= require('tinyld') as TinyLd;
-  return tinyld;
-}
-
 const LETTER = /\p{L}/gu;
 
 /** Letters of `text`, counted up to `enough` (the decision only asks "none?" and "at least n?"). */
@@ -44,7 +40,7 @@ export function detectLanguage(text: string, options: DetectLanguageOptions = {}
   const minLetters = options.minLetters ?? 12;
   const letters = lettersUpTo(text, Math.max(minLetters, 1));
   if (letters === 0) return { code: 'und', confidence: 0, reliable: false };
-  const best = detector().detectAll(text).at(0);
+  const best = detectAll(languageModel(), text).at(0);
   if (!best) return { code: 'und', confidence: 0, reliable: false };
   const reliable = best.accuracy >= (options.minConfidence ?? 0.5) && letters >= minLetters;
   return { code: best.lang, confidence: best.accuracy, reliable };
