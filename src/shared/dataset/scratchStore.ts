@@ -243,7 +243,13 @@ export class ScratchFeedbackStore implements FeedbackStore {
     );
   }
 
+  isEmpty(): boolean {
+    return this.sequence === 0;
+  }
+
   async latest(conversationId: string): Promise<StoredFeedback | undefined> {
+    // Nothing stored (the usual `prepare` of conversations alone): no statement per conversation.
+    if (this.sequence === 0) return undefined;
     const row = this.get.get(conversationId) as Record<string, string | number | null> | undefined;
     if (!row) return undefined;
     return {

@@ -24,6 +24,41 @@ export interface ParseOptions {
   mappings?: readonly Mapping[];
 }
 
+/**
+ * The file-wide facts a line of a JSON lines file is parsed with, once the file's format is known:
+ * plain data, so another thread can parse the file's lines (`parseJsonLine`).
+ */
+export interface JsonLineContext {
+  file: string;
+  /** The format the file's first recognisable line said (each line is still classified by its own keys). */
+  family: JsonFamily;
+  /** The mapping the file's first record fitted, when any. */
+  mapping?: Mapping;
+  speakerRoles?: Record<string, ChatRole>;
+}
+
+/**
+ * A JSON line handed on unparsed by `parseInputDeferring`: `parseJsonLine(line, text, context)`
+ * turns it into exactly the item `parseInput` would have yielded.
+ */
+export interface DeferredLine {
+  type: 'line';
+  line: number;
+  text: string;
+  context: JsonLineContext;
+}
+
+/**
+ * `parseInput`, except that the lines of a JSON lines file after the ones that told its format are
+ * yielded as `DeferredLine`s (text, line number and the file's context) instead of parsed: the
+ * preprocessing workers parse them, so the reading thread does not. Lines that are not valid
+ * UTF-8, over the size limit or blank are still handled here (they need no JSON parse); other
+ * formats (CSV, JSON documents) need the whole file's context and are parsed here as always.
+ */
+export function parseInputDeferring(input: ByteSource, options: ParseOptions): AsyncIterable<IngestItem | DeferredLine> {
+  return parseAny(input, options, true);
+}
+
 const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
 const SNIFF_BYTES = 64 * 1024;
 /** How far into a JSON lines file to look for the first line that says which format the file is. */
@@ -39,7 +74,12 @@ const RECORD_PREVIEW = 2048;
  * that names file, line and reason), so records in = records used + records rejected. Streams
  * with flat memory. Throws `IngestError` when the file itself cannot be read (I/O, corrupt gzip).
  */
-export async function* parseInput(input: ByteSource, options: ParseOptions): AsyncIterable<IngestItem> {
+export function parseInput(input: ByteSource, options: ParseOptions): AsyncIterable<IngestItem> {
+  // Without deferring, no `DeferredLine` is ever yielded.
+  return parseAny(input, options, false) as AsyncIterable<IngestItem>;
+}
+
+async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: boolean): AsyncIterable<IngestItem | DeferredLine> {
   const file = options.fileName;
   const signal = options.signal;
   signal?.throwIfAborted();
@@ -68,7 +108,14 @@ export async function* parseInput(input: ByteSource, options: ParseOptions): Asy
         yield wholeFileRejection(file, head, container.detail);
         return;
       case 'jsonl':
-        yield* parseJsonLines(bytes, { file, roles, maxRecordBytes, signal, mappings: options.mappings });
+        yield* parseJsonLines(bytes, {
+          file,
+          roles,
+          maxRecordBytes,
+          signal,
+          mappings: options.mappings,
+          ...(deferLines ? { defer: { speakerRoles: options.speakerRoles } } : {}),
+        });
         return;
       case 'json-document':
         yield* parseJsonDocument(bytes, { file, roles, maxRecordBytes, signal, sniffRecords: SNIFF_LINES, mappings: options.mappings });
@@ -108,11 +155,13 @@ interface JsonLinesContext {
   mappings?: readonly Mapping[];
   /** Set once the file's first record fits a mapping: every record is then read with it. */
   mapping?: Mapping;
+  /** Hand the lines after the format sniff on unparsed (`parseInputDeferring`). */
+  defer?: { speakerRoles?: Record<string, ChatRole> };
 }
 
 type ParsedLine = { line: Line; value?: unknown; error?: string; deep?: boolean };
 
-async function* parseJsonLines(bytes: AsyncIterable<Buffer>, lineContext: JsonLinesContext): AsyncIterable<IngestItem> {
+async function* parseJsonLines(bytes: AsyncIterable<Buffer>, lineContext: JsonLinesContext): AsyncIterable<IngestItem | DeferredLine> {
   let context = lineContext;
   const { file, signal } = context;
   const lines = splitLines(bytes, { maxLineBytes: context.maxRecordBytes })[Symbol.asyncIterator]();
@@ -160,6 +209,25 @@ async function* parseJsonLines(bytes: AsyncIterable<Buffer>, lineContext: JsonLi
       const item = lineItem(parsed, family, context);
       if (item) yield item;
     }
+    if (context.defer) {
+      const deferred: JsonLineContext = {
+        file,
+        family,
+        ...(context.mapping ? { mapping: context.mapping } : {}),
+        ...(context.defer.speakerRoles ? { speakerRoles: context.defer.speakerRoles } : {}),
+      };
+      for (;;) {
+        signal?.throwIfAborted();
+        const next = await lines.next();
+        if (next.done) break;
+        const line = next.value;
+        if (line.kind !== 'text') {
+          const item = lineItem({ line }, family, context);
+          if (item) yield item;
+        } else if (!isBlankLine(line.text)) yield { type: 'line', line: line.lineNo, text: line.text, context: deferred };
+      }
+      return;
+    }
     for (;;) {
       signal?.throwIfAborted();
       const next = await lines.next();
@@ -170,6 +238,40 @@ async function* parseJsonLines(bytes: AsyncIterable<Buffer>, lineContext: JsonLi
   } finally {
     await lines.return?.();
   }
+}
+
+/**
+ * One line of a JSON lines file whose format `context` names (a `DeferredLine`, on whichever
+ * thread): the item `parseInput` yields for it, rejections worded the same. Undefined for a blank line.
+ */
+export function parseJsonLine(line: number, text: string, context: JsonLineContext, roles: RoleMapper): IngestItem | undefined {
+  return lineItem(parseLine({ kind: 'text', lineNo: line, text }), context.family, {
+    file: context.file,
+    roles,
+    maxRecordBytes: DEFAULT_MAX_RECORD_BYTES,
+    ...(context.mapping ? { mapping: context.mapping } : {}),
+  });
+}
+
+/**
+ * False when a JSON line certainly is no feedback record (`parseJsonLine` would not make it one):
+ * that needs a key "rating", written `"rating":` (a quote inside a string value is escaped, so
+ * text that merely talks about ratings does not match) or spelled with a \u escape. True may be
+ * wrong (a "rating" key deeper in the record); callers parse those lines at once.
+ */
+export function mayHoldFeedback(text: string): boolean {
+  return RATING_KEY.test(text) || text.includes('\\u');
+}
+
+const RATING_KEY = /"rating"[ \t\r\n]*:/;
+
+/** What `lineItem` skips: empty or whitespace only (no `trim()` copy for the common non-blank line). */
+function isBlankLine(text: string): boolean {
+  if (text.length === 0) return true;
+  const first = text.charCodeAt(0);
+  // A JSON record starts with "{": not blank, whatever follows.
+  if (first === 0x7b) return false;
+  return text.trim() === '';
 }
 
 function parseLine(line: Line): ParsedLine {
