@@ -1,5 +1,5 @@
 import type { Conversation } from '../ingest/types';
-import { parseJsonLine, type JsonLineContext } from '../ingest/parse';
+import { parseJsonLine, type JsonLineContext } from '../ingest/jsonLine';
 import { createRoleMapper, type RoleMapper } from '../ingest/roles';
 import { ExampleBuilder, type BuildResult, type ExampleBuilderOptions } from './examples';
 import { runStages, type ConversationStage } from './stages';

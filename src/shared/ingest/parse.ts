@@ -1,14 +1,16 @@
 import { parseCsv } from './csv';
 import { detectContainer } from './detect';
-import { isCompactWrapper, MAX_RECORD_DEPTH, parseJsonDocument } from './documentItems';
-import { nestsDeeperThan } from './jsonDocument';
-import { isJsonObject, jsonFamily, parseJsonRecord, unrecognisedRecord, type JsonFamily } from './jsonl';
-import { splitLines, type Line } from './lines';
-import { jsonMappingFor, parseMapped, type Mapping } from './mapping';
+import { isCompactWrapper, parseJsonDocument } from './documentItems';
+import { isJsonObject, jsonFamily, type JsonFamily } from './jsonl';
+import { isBlankLine, lineItem, parseLine, RECORD_PREVIEW, type JsonLineContext, type LineItemContext, type ParsedLine } from './jsonLine';
+import { splitLines } from './lines';
+import { jsonMappingFor, type Mapping } from './mapping';
 import { reject } from './records';
-import { createRoleMapper, type RoleMapper } from './roles';
+import { createRoleMapper } from './roles';
 import { gunzip, isGzip, PeekableBytes, toAsyncIterable, type ByteSource } from './source';
-import type { ChatRole, IngestItem, SourceRef } from './types';
+import type { ChatRole, IngestItem } from './types';
+
+export { mayHoldFeedback, parseJsonLine, type JsonLineContext } from './jsonLine';
 
 export interface ParseOptions {
   /** Name of the input (blob name or path): every rejection and error names it. */
@@ -22,19 +24,6 @@ export interface ParseOptions {
   maxRecordBytes?: number;
   /** Declarative mappings for other layouts (a file whose first record or header fits one is read with it). */
   mappings?: readonly Mapping[];
-}
-
-/**
- * The file-wide facts a line of a JSON lines file is parsed with, once the file's format is known:
- * plain data, so another thread can parse the file's lines (`parseJsonLine`).
- */
-export interface JsonLineContext {
-  file: string;
-  /** The format the file's first recognisable line said (each line is still classified by its own keys). */
-  family: JsonFamily;
-  /** The mapping the file's first record fitted, when any. */
-  mapping?: Mapping;
-  speakerRoles?: Record<string, ChatRole>;
 }
 
 /**
@@ -66,7 +55,6 @@ const SNIFF_LINES = 1000;
 /** ...and at most this much text, so unrecognisable long lines are not piled up in memory. */
 const SNIFF_WINDOW_BYTES = 8 * 1024 * 1024;
 const MAX_GZIP_LAYERS = 3;
-const RECORD_PREVIEW = 2048;
 
 /**
  * Parses one input file of any of the five formats (gzip-compressed or not) into normalised
@@ -147,19 +135,12 @@ function preview(head: Buffer): string {
   return head.subarray(0, RECORD_PREVIEW).toString('utf8');
 }
 
-interface JsonLinesContext {
-  file: string;
-  roles: RoleMapper;
-  maxRecordBytes: number;
+interface JsonLinesContext extends LineItemContext {
   signal?: AbortSignal;
   mappings?: readonly Mapping[];
-  /** Set once the file's first record fits a mapping: every record is then read with it. */
-  mapping?: Mapping;
   /** Hand the lines after the format sniff on unparsed (`parseInputDeferring`). */
   defer?: { speakerRoles?: Record<string, ChatRole> };
 }
-
-type ParsedLine = { line: Line; value?: unknown; error?: string; deep?: boolean };
 
 async function* parseJsonLines(bytes: AsyncIterable<Buffer>, lineContext: JsonLinesContext): AsyncIterable<IngestItem | DeferredLine> {
   let context = lineContext;
@@ -238,80 +219,4 @@ async function* parseJsonLines(bytes: AsyncIterable<Buffer>, lineContext: JsonLi
   } finally {
     await lines.return?.();
   }
-}
-
-/**
- * One line of a JSON lines file whose format `context` names (a `DeferredLine`, on whichever
- * thread): the item `parseInput` yields for it, rejections worded the same. Undefined for a blank line.
- */
-export function parseJsonLine(line: number, text: string, context: JsonLineContext, roles: RoleMapper): IngestItem | undefined {
-  return lineItem(parseLine({ kind: 'text', lineNo: line, text }), context.family, {
-    file: context.file,
-    roles,
-    maxRecordBytes: DEFAULT_MAX_RECORD_BYTES,
-    ...(context.mapping ? { mapping: context.mapping } : {}),
-  });
-}
-
-/**
- * False when a JSON line certainly is no feedback record (`parseJsonLine` would not make it one):
- * that needs a key "rating", written `"rating":` (a quote inside a string value is escaped, so
- * text that merely talks about ratings does not match) or spelled with a \u escape. True may be
- * wrong (a "rating" key deeper in the record); callers parse those lines at once.
- */
-export function mayHoldFeedback(text: string): boolean {
-  return RATING_KEY.test(text) || text.includes('\\u');
-}
-
-const RATING_KEY = /"rating"[ \t\r\n]*:/;
-
-/** What `lineItem` skips: empty or whitespace only (no `trim()` copy for the common non-blank line). */
-function isBlankLine(text: string): boolean {
-  if (text.length === 0) return true;
-  const first = text.charCodeAt(0);
-  // A JSON record starts with "{": not blank, whatever follows.
-  if (first === 0x7b) return false;
-  return text.trim() === '';
-}
-
-function parseLine(line: Line): ParsedLine {
-  if (line.kind !== 'text' || line.text.trim() === '') return { line };
-  try {
-    const value: unknown = JSON.parse(line.text);
-    // Measured without recursion: a line nested 100,000 deep would overflow the stack of every later step.
-    return nestsDeeperThan(value, MAX_RECORD_DEPTH) ? { line, deep: true } : { line, value };
-  } catch (err) {
-    return { line, error: err instanceof Error ? err.message : String(err) };
-  }
-}
-
-function lineItem(parsed: ParsedLine, fileFamily: JsonFamily, context: JsonLinesContext): IngestItem | undefined {
-  const { line } = parsed;
-  const source: SourceRef = { file: context.file, line: line.lineNo, record: line.text };
-  switch (line.kind) {
-    case 'bad-encoding':
-      return reject(source, 'invalid-encoding', 'the line is not valid UTF-8 text');
-    case 'too-long':
-      return reject(
-        source,
-        'record-too-long',
-        `the line is ${line.bytes} bytes, over the ${context.maxRecordBytes}-byte limit (record shows its start only)`,
-      );
-    case 'text':
-      break;
-  }
-  if (line.text.trim() === '') return undefined;
-  if (parsed.deep)
-    return reject(
-      { ...source, record: line.text.slice(0, RECORD_PREVIEW) },
-      'record-too-deep',
-      `the line nests more than ${MAX_RECORD_DEPTH} levels deep (record shows its start only)`,
-    );
-  if (parsed.error !== undefined) return reject(source, 'invalid-json', `the line is not valid JSON: ${parsed.error}`);
-  if (!isJsonObject(parsed.value))
-    return reject(source, 'invalid-record', 'the line is valid JSON but not an object; every line must be one JSON object');
-  if (context.mapping) return parseMapped(source, parsed.value, context.mapping, context.roles);
-  const family = jsonFamily(parsed.value);
-  if (!family) return unrecognisedRecord(source, parsed.value, fileFamily);
-  return parseJsonRecord(source, parsed.value, family, { roles: context.roles });
 }
