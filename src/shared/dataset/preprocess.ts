@@ -324,9 +324,10 @@ async function handleLine({ line: deferred }: LineEntry, outcome: LineOutcome | 
         run,
       );
     case 'feedback':
-      run.stats.feedback_stored++;
-      run.stats.records_used++;
-      return;
+      // `mayHoldFeedback` keeps feedback lines on this thread, where they are stored in input order.
+      throw new Error(
+        `preprocessing sent ${source.file} line ${source.line} to a worker, but it is feedback; it must be stored in input order (a bug in mayHoldFeedback)`,
+      );
     case 'conversation': {
       // No rating could be joined (the store was empty when the line was read); the answering
       // model is still recorded, in input order.
