@@ -18,6 +18,7 @@ import { loadBenchmark } from './load';
 import { assemblyBenchmark } from './assembly';
 import { assemblyDedupBenchmark } from './assemblyDedup';
 import { dedupFingerprintBenchmark } from './dedupFingerprint';
+import { exampleTokensBenchmark } from './exampleTokens';
 
 /** Every benchmark; each lives in its own file in this folder. `npm run bench -- <name>` runs one. */
 const benchmarks: Benchmark[] = [
@@ -26,6 +27,7 @@ const benchmarks: Benchmark[] = [
   jsonDocumentBenchmark,
   qualityBenchmark,
   dedupFingerprintBenchmark,
+  exampleTokensBenchmark,
   rulesBenchmark,
   piiBenchmark,
   driftBenchmark,
