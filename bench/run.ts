@@ -18,6 +18,7 @@ import { loadBenchmark } from './load';
 import { assemblyBenchmark } from './assembly';
 import { assemblyDedupBenchmark } from './assemblyDedup';
 import { dedupFingerprintBenchmark } from './dedupFingerprint';
+import { exampleTokensBenchmark } from './exampleTokens';
 import { languageBenchmark } from './language';
 
 /** Every benchmark; each lives in its own file in this folder. `npm run bench -- <name>` runs one. */
@@ -27,6 +28,7 @@ const benchmarks: Benchmark[] = [
   jsonDocumentBenchmark,
   qualityBenchmark,
   dedupFingerprintBenchmark,
+  exampleTokensBenchmark,
   rulesBenchmark,
   piiBenchmark,
   languageBenchmark,

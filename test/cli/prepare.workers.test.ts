@@ -81,6 +81,57 @@ describe('tuneloop prepare with a worker pool', () => {
     expect(readdirSync(join(dir, 'one')).sort()).toEqual([...outputs].sort());
   });
 
+  it('parses one JSONL file on the workers with the same outputs, feedback in it joined in input order', async () => {
+    // One file and no feedback stored before it: the pool parses the lines (issue #10) until the
+    // first feedback line, which this thread stores; from there on it parses them itself, so the
+    // rating that follows joins its conversation. Blank, broken and non-UTF-8 lines keep their
+    // line numbers; a conversation that quotes a rating is no feedback.
+    const lines = (await readFile(join(dir, 'star.jsonl'), 'utf8')).trimEnd().split('\n');
+    const idOf = (i: number) => String(JSON.parse(lines[i]).conversation_id);
+    const quoting = JSON.parse(lines[12]);
+    quoting.conversation_id = 'quotes-a-rating';
+    quoting.messages[0].text = 'My review said {"rating": 1} and "rating" : 2, can you fix it?';
+    const copy7 = JSON.stringify({ ...JSON.parse(lines[7]), conversation_id: 'copy-7' });
+    const mixed = [
+      ...lines.slice(0, 40),
+      '',
+      '   ',
+      JSON.stringify(quoting),
+      ...lines.slice(40, 45),
+      JSON.stringify({ conversation_id: idOf(50), rating: 1, comment: 'ahead of its conversation' }),
+      ...lines.slice(45, 60),
+      JSON.stringify({ conversation_id: idOf(1), rating: 2, comment: 'after its conversation' }),
+      ...lines.slice(60),
+    ].join('\n');
+    await writeFile(
+      join(dir, 'mixed.jsonl'),
+      Buffer.concat([Buffer.from(mixed + '\n'), Buffer.from([0x7b, 0xff, 0x7d, 0x0a]), Buffer.from(copy7 + '\n')]),
+    );
+    const one = captureIo(dir, { env });
+    expect(await runCli(['prepare', 'mixed.jsonl', '--out', 'mixed-one', '--workers', '1'], one)).toBe(0);
+    const two = captureIo(dir, { env });
+    expect(await runCli(['prepare', 'mixed.jsonl', '--out', 'mixed-two', '--workers', '2'], two)).toBe(0);
+    for (const name of outputs) {
+      expect({ name, text: await readFile(join(dir, 'mixed-two', name), 'utf8') }).toEqual({
+        name,
+        text: await readFile(join(dir, 'mixed-one', name), 'utf8'),
+      });
+    }
+    const report = JSON.parse(await readFile(join(dir, 'mixed-one', 'report.json'), 'utf8'));
+    expect(report.records_in).toBe(report.records_used + report.records_quarantined);
+    expect(report.records_in).toBe(lines.length + 5);
+    expect(report.feedback).toEqual({ stored: 2, joined: 1 });
+    expect(report.quality['reply-rules'].downWeightedTurns['low-csat']).toBeGreaterThan(0);
+    const quarantine = (await readFile(join(dir, 'mixed-one', 'quarantine.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { line: number; reason: string; record: string });
+    const total = mixed.split('\n').length;
+    expect(quarantine.filter((q) => q.reason === 'invalid-encoding').map((q) => q.line)).toEqual([total + 1]);
+    expect(quarantine.find((q) => q.reason === 'invalid-json')).toMatchObject({ line: 11, record: lines[10] });
+    expect(quarantine.find((q) => q.line === total + 2)).toMatchObject({ reason: 'duplicate-exact', record: copy7 });
+  });
+
   it('shows records, MB/s and the time taken on a terminal', async () => {
     const io = captureIo(dir, { isTty: true, env });
     expect(await runCli(['prepare', 'faq.jsonl', '--out', 'tty', '--workers', '2'], io)).toBe(0);

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { QualityConfig } from '../quality/stages';
 import type { Conversation } from '../ingest/types';
-import { ConversationWork, type BatchResult, type ConversationWorkOptions } from './conversationWork';
+import { ConversationWork, type BatchResult, type ConversationWorkOptions, type LineBatch } from './conversationWork';
 import type { ExampleBuilderOptions } from './examples';
 import { modelInfo } from './modelLimits';
 import { rankTable, type RankTable } from '../tokenizer/rankTable';
@@ -17,6 +17,8 @@ import { languageModel, type LanguageModel } from '../language/model';
  */
 export interface ConversationExecutor {
   run(conversations: Conversation[], signal?: AbortSignal): Promise<BatchResult>;
+  /** Raw JSON lines parsed where the work runs (`ConversationWork.runLines`); outcomes in `lines`. */
+  runLines(batch: LineBatch, signal?: AbortSignal): Promise<BatchResult>;
   /**
    * True when the work runs on copies of the stages (worker threads): their counters arrive as
    * deltas to merge. False inline: the caller's stage objects count for themselves.
@@ -30,7 +32,13 @@ export interface ConversationExecutor {
 /** The per-conversation work on the calling thread, with the caller's own stage objects. */
 export function inlineExecutor(options: ConversationWorkOptions): ConversationExecutor {
   const work = new ConversationWork(options);
-  return { pooled: false, concurrency: 1, run: (batch, signal) => work.run(batch, signal), close: async () => undefined };
+  return {
+    pooled: false,
+    concurrency: 1,
+    run: (batch, signal) => work.run(batch, signal),
+    runLines: (batch, signal) => work.runLines(batch, signal),
+    close: async () => undefined,
+  };
 }
 
 /** What a worker needs to build the same stages and example builder as the coordinating thread. */
@@ -112,10 +120,14 @@ function poolExecutor(recipe: WorkerRecipe, workers: number, threads: { minThrea
     pooled: true,
     // Two batches per worker: one running, one waiting, so no worker idles while results are used.
     concurrency: workers * 2,
-    run: (conversations, signal) => pool.run({ conversations }, signal ? { signal } : {}) as Promise<BatchResult>,
+    run: (conversations, signal) => pool.run({ conversations } satisfies WorkerTask, signal ? { signal } : {}) as Promise<BatchResult>,
+    runLines: (lines, signal) => pool.run({ lines } satisfies WorkerTask, signal ? { signal } : {}) as Promise<BatchResult>,
     close: () => pool.destroy(),
   };
 }
+
+/** One task of a worker thread: parsed conversations, or raw JSON lines to parse there. */
+export type WorkerTask = { conversations: Conversation[] } | { lines: LineBatch };
 
 /**
  * What a worker thread receives: the recipe, and the token rank tables and language model to use

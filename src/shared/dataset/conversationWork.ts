@@ -1,4 +1,6 @@
 import type { Conversation } from '../ingest/types';
+import { parseJsonLine, type JsonLineContext } from '../ingest/jsonLine';
+import { createRoleMapper, type RoleMapper } from '../ingest/roles';
 import { ExampleBuilder, type BuildResult, type ExampleBuilderOptions } from './examples';
 import { runStages, type ConversationStage } from './stages';
 import { StepTimings, timedStages } from './timings';
@@ -15,9 +17,37 @@ export type WorkOutcome =
   | { action: 'drop'; reason: string; detail?: string }
   | { action: 'keep'; conversation: Conversation; prepared?: unknown; built: BuildResult };
 
+/**
+ * What became of one raw JSON line (`LineBatch`): what the coordinating thread needs to store
+ * feedback, count, quarantine and write in input order; the line's text stays there (it is the
+ * quarantine record), so it is not sent back.
+ */
+export type LineOutcome =
+  | { kind: 'rejected'; reason: string; detail?: string; /** Only when not the line's text (a preview). */ record?: string }
+  | { kind: 'feedback'; conversationId: string; rating: number; comment?: string; model?: string }
+  | {
+      kind: 'conversation';
+      conversationId: string;
+      model?: string;
+      setAside?: Record<string, number>;
+      outcome: WorkOutcome;
+    };
+
+/**
+ * Raw lines of one JSON lines file for a worker to parse and work on (issue #10: parsing off the
+ * coordinating thread). Sent only while no rating can be joined to them (see `preprocessStream`).
+ */
+export interface LineBatch {
+  context: JsonLineContext;
+  lines: { line: number; text: string }[];
+}
+
 /** What one batch sends back: outcomes in input order, plus counters to merge on the coordinating thread. */
 export interface BatchResult {
+  /** One per conversation of a conversation batch (`run`). */
   outcomes: WorkOutcome[];
+  /** One per line of a line batch (`runLines`); blank lines are never sent. */
+  lines?: (LineOutcome | undefined)[];
   /** Changes of each stage's `summary()` during this batch, by stage name. */
   summaryDeltas: Record<string, unknown>;
   /** Milliseconds per step during this batch (TUNELOOP_DEBUG_TIMINGS only). */
@@ -63,6 +93,68 @@ export class ConversationWork {
       signal?.throwIfAborted();
       outcomes.push(await this.one(conversation, signal));
     }
+    return { outcomes, ...this.batchCounters() };
+  }
+
+  /** Parses raw JSON lines (as `parseInput` would) and works on the conversations among them. */
+  async runLines(batch: LineBatch, signal?: AbortSignal): Promise<BatchResult> {
+    const roles = this.rolesFor(batch.context);
+    const lines: (LineOutcome | undefined)[] = [];
+    for (const { line, text } of batch.lines) {
+      signal?.throwIfAborted();
+      const item = this.timings
+        ? await this.timings.time('parse', () => parseJsonLine(line, text, batch.context, roles))
+        : parseJsonLine(line, text, batch.context, roles);
+      if (!item) {
+        lines.push(undefined);
+        continue;
+      }
+      switch (item.type) {
+        case 'rejected': {
+          const { reason, detail, record } = item.rejection;
+          lines.push({ kind: 'rejected', reason, ...(detail !== undefined ? { detail } : {}), ...(record !== text ? { record } : {}) });
+          break;
+        }
+        case 'feedback': {
+          const { conversationId, rating: given, comment, model } = item.feedback;
+          lines.push({
+            kind: 'feedback',
+            conversationId,
+            rating: given,
+            ...(comment !== undefined ? { comment } : {}),
+            ...(model !== undefined ? { model } : {}),
+          });
+          break;
+        }
+        case 'conversation': {
+          const parsed = item.conversation;
+          const { conversationId, model, setAside } = parsed;
+          // The text stays with the coordinating thread (it is the quarantine record); none of the work reads it.
+          const conversation: Conversation = { ...parsed, source: { file: parsed.source.file, line, record: '' } };
+          lines.push({
+            kind: 'conversation',
+            conversationId,
+            ...(model !== undefined ? { model } : {}),
+            ...(setAside !== undefined ? { setAside } : {}),
+            outcome: await this.one(conversation, signal),
+          });
+          break;
+        }
+      }
+    }
+    return { outcomes: [], lines, ...this.batchCounters() };
+  }
+
+  private roles?: { key: string; mapper: RoleMapper };
+
+  /** One role mapper per distinct `speakerRoles` (a batch arrives as a fresh copy of its context). */
+  private rolesFor(context: JsonLineContext): RoleMapper {
+    const key = JSON.stringify(context.speakerRoles ?? {});
+    if (this.roles?.key !== key) this.roles = { key, mapper: createRoleMapper(context.speakerRoles) };
+    return this.roles.mapper;
+  }
+
+  private batchCounters(): Pick<BatchResult, 'summaryDeltas' | 'timings'> {
     const now = this.summaries();
     const summaryDeltas: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(now)) summaryDeltas[name] = summaryDelta(value, this.last[name]);
@@ -72,7 +164,7 @@ export class ConversationWork {
       timings = this.timings.toJSON();
       this.timings.reset();
     }
-    return { outcomes, summaryDeltas, ...(timings ? { timings } : {}) };
+    return { summaryDeltas, ...(timings ? { timings } : {}) };
   }
 
   private async one(conversation: Conversation, signal?: AbortSignal): Promise<WorkOutcome> {

@@ -1,8 +1,7 @@
 import { workerData } from 'piscina';
-import type { Conversation } from '../ingest/types';
 import type { SignatureStore } from '../quality/dedup';
 import { ConversationWork, type BatchResult } from './conversationWork';
-import type { WorkerData } from './conversationPool';
+import type { WorkerData, WorkerTask } from './conversationPool';
 import { preprocessStages } from './pipelineStages';
 import { useRankTable } from '../tokenizer/rankTable';
 import { useLanguageModel } from '../language/model';
@@ -20,7 +19,7 @@ const refusing: SignatureStore = {
 
 let work: ConversationWork | undefined;
 
-export default async function runBatch(task: { conversations: Conversation[] }): Promise<BatchResult> {
+export default async function runBatch(task: WorkerTask): Promise<BatchResult> {
   if (!work) {
     const recipe = workerData as WorkerData;
     for (const table of recipe.rankTables) useRankTable(table);
@@ -31,5 +30,5 @@ export default async function runBatch(task: { conversations: Conversation[] }):
       timings: recipe.timings,
     });
   }
-  return work.run(task.conversations);
+  return 'lines' in task ? work.runLines(task.lines) : work.run(task.conversations);
 }

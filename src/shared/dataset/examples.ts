@@ -1,7 +1,7 @@
 import type { Conversation, Turn } from '../ingest/types';
-import { intentTaskExample } from './intentTask';
+import { INTENT_TASK_TRANSCRIPT_HEADER, intentTaskExample, intentTaskSpeaker, type IntentTaskMessage } from './intentTask';
 import { modelInfo } from './modelLimits';
-import { tokenCounter, REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE, type TokenCounter } from './tokens';
+import { spacedLineTokens, tokenCounter, REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE, type TokenCounter } from './tokens';
 import { validateExample } from './validate';
 
 /** One message of a chat fine-tuning example as tuneloop writes it. */
@@ -60,11 +60,12 @@ export class ExampleBuilder {
 
   build(conversation: Conversation): BuildResult {
     if (conversation.kind === 'ready') return this.buildReady(conversation);
-    const result = this.buildTurns(conversation);
+    const counted = new Map<Turn, number>();
+    const result = this.buildTurns(conversation, counted);
     if (!result.ok) return result;
     if (conversation.kind === 'conversation' && conversation.issueType && (this.options.intentExamples ?? true)) {
       const messages = intentTaskExample(conversation.turns, conversation.issueType);
-      const tokens = this.counter.messages(messages);
+      const tokens = this.intentTokens(messages, conversation.turns, counted);
       if (tokens <= this.limit) result.examples.push({ kind: 'intent', example: { messages }, tokens });
       else result.notes.push(`intent example left out: ${tokens} tokens exceed the ${this.limit}-token limit`);
     }
@@ -92,7 +93,32 @@ export class ExampleBuilder {
     return { ok: true, examples: [{ kind: 'ready', example, tokens: check.tokens ?? this.counter.messages(example.messages) }], notes: [] };
   }
 
-  private buildTurns(conversation: Conversation): BuildResult {
+  /**
+   * Tokens of the intent example without counting its transcript again: a transcript line break
+   * followed by a speaker name always ends a piece of the split pattern, so the transcript counts
+   * as its header plus its lines, and each line as its speaker, a colon and the turn's text after a
+   * space, from the text's own count (`spacedLineTokens`). The transcript is checked to be what
+   * `intentTaskMessages` wrote (by length); otherwise, and for texts without a count, counted in full.
+   */
+  private intentTokens(messages: IntentTaskMessage[], turns: readonly Turn[], counted: ReadonlyMap<Turn, number>): number {
+    const lines = turns.filter((t) => t.role !== 'system');
+    const header = `${INTENT_TASK_TRANSCRIPT_HEADER}\n`;
+    let length = header.length + lines.length - 1;
+    for (const t of lines) length += intentTaskSpeaker(t.role).length + 2 + t.content.length;
+    const user = messages[1];
+    if (!lines.length || messages.length !== 3 || user.role !== 'user' || user.content.length !== length)
+      return this.counter.messages(messages);
+    let transcript = this.counter.text(header);
+    lines.forEach((turn, i) => {
+      const own = counted.get(turn) ?? this.counter.text(turn.content);
+      transcript +=
+        this.counter.text(`${intentTaskSpeaker(turn.role)}:`) +
+        spacedLineTokens(turn.content, own, i < lines.length - 1, this.counter.encoding);
+    });
+    return this.counter.messages([messages[0], { role: user.role, content: '' }, messages[2]]) + transcript;
+  }
+
+  private buildTurns(conversation: Conversation, counted?: Map<Turn, number>): BuildResult {
     const kind: ExampleKind = conversation.kind === 'faq' ? 'faq' : 'conversation';
     const notes: string[] = [];
     // The configured system prompt stands in for any system turns of the log (join notices and
@@ -115,7 +141,11 @@ export class ExampleBuilder {
     // as dataset assembly does when the rating arrives later, so arrival order does not matter.
     if (!kept.some((t) => t.role === 'assistant' && t.weight !== 0)) notes.push('all-replies-weight0');
     const messages = kept.map(toMessage);
-    const costs = messages.map((m) => this.messageTokens(m));
+    const costs = messages.map((m, i) => {
+      const own = this.counter.text(m.content);
+      counted?.set(kept[i], own);
+      return TOKENS_PER_MESSAGE + this.counter.text(m.role) + own;
+    });
     const fixed = this.systemTokens + REPLY_PRIMING_TOKENS;
     const total = fixed + costs.reduce((a, b) => a + b, 0);
     if (total <= this.limit) {

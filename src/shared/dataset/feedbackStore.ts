@@ -16,6 +16,12 @@ export interface FeedbackStore {
    * reads it next to the conversation's ratings). Stores without a reader of it may leave it out.
    */
   answeredBy?(record: AnsweringModelRow, signal?: AbortSignal): Promise<void>;
+  /**
+   * True when certainly nothing is stored (no rating can be joined yet); stores that cannot tell
+   * cheaply (tables shared with other runs) leave it out. Preprocessing then parses JSON lines on
+   * its workers (`preprocessStream`).
+   */
+  isEmpty?(): boolean;
 }
 
 /** Row `answered-by#<file>#<line>` in the conversation's partition of table `feedback`; it has no rating. */
@@ -50,6 +56,10 @@ export class MemoryFeedbackStore implements FeedbackStore {
 
   async latest(conversationId: string): Promise<StoredFeedback | undefined> {
     return this.byConversation.get(conversationId);
+  }
+
+  isEmpty(): boolean {
+    return this.byConversation.size === 0;
   }
 }
 

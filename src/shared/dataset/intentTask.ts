@@ -14,6 +14,11 @@ export const INTENT_TASK_TRANSCRIPT_HEADER = 'Conversation:';
 /** Prefix of the (optional) line that lists the allowed labels. */
 export const INTENT_TASK_LABELS_HEADER = 'Labels:';
 
+/** How a transcript line names its speaker (`customer: …`, `agent: …`). */
+export function intentTaskSpeaker(role: Turn['role']): string {
+  return role === 'user' ? 'customer' : 'agent';
+}
+
 export interface IntentTaskMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
@@ -29,7 +34,7 @@ export interface IntentTaskMessage {
 export function intentTaskMessages(turns: readonly Turn[], labels?: readonly string[]): IntentTaskMessage[] {
   const transcript = turns
     .filter((t) => t.role !== 'system')
-    .map((t) => `${t.role === 'user' ? 'customer' : 'agent'}: ${t.content}`)
+    .map((t) => `${intentTaskSpeaker(t.role)}: ${t.content}`)
     .join('\n');
   let user = `${INTENT_TASK_TRANSCRIPT_HEADER}\n${transcript}`;
   const allowed = [...new Set((labels ?? []).map(normaliseIntentLabel).filter(Boolean))].sort();

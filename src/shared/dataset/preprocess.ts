@@ -1,10 +1,11 @@
-import { parseInput } from '../ingest/parse';
+import { mayHoldFeedback, parseInput, parseInputDeferring, parseJsonLine, type DeferredLine } from '../ingest/parse';
+import { createRoleMapper } from '../ingest/roles';
 import { applyFeedback } from '../ingest/feedback';
 import type { Mapping } from '../ingest/mapping';
-import type { ChatRole, Conversation, IngestItem } from '../ingest/types';
+import type { ChatRole, Conversation, IngestItem, SourceRef } from '../ingest/types';
 import type { ConversationStage } from './stages';
 import { ExampleBuilder, type ExampleBuilderOptions, type ExampleKind } from './examples';
-import { mergeSummary, splitStages, type BatchResult, type WorkOutcome } from './conversationWork';
+import { mergeSummary, splitStages, type BatchResult, type LineBatch, type LineOutcome, type WorkOutcome } from './conversationWork';
 import { inlineExecutor, type ConversationExecutor } from './conversationPool';
 import type { FeedbackStore, StoredFeedback } from './feedbackStore';
 import type { CuratedRecord, QuarantineRecord } from './records';
@@ -131,30 +132,66 @@ export async function preprocessStream(
     time: timings ? (step, fn) => timings.time(step, fn) : async (_step, fn) => fn(),
     write: timings ? (fn) => timings.time('write', fn) : (fn) => fn(),
   };
-  const items = parseInput(input, {
+  // With a pool, raw JSON lines go to the workers to be parsed there (issue #10) while no rating
+  // can be joined to them: as long as the feedback store is empty (`prepare` reads feedback files
+  // first; tables shared with other runs never say so). A line that may be feedback is parsed
+  // here, so feedback is stored in input order as always; once anything is stored, the rest of the
+  // file is parsed here too, and each conversation looks up its rating before its work.
+  const store = options.feedback;
+  const defer = executor.pooled && store.isEmpty?.() === true;
+  const roles = createRoleMapper(options.speakerRoles);
+  const parseOptions = {
     fileName: options.fileName,
     speakerRoles: options.speakerRoles,
     mappings: options.mappings,
     tempDir: options.tempDir,
     signal: options.signal,
-  })[Symbol.asyncIterator]();
+  };
+  const items = (defer ? parseInputDeferring(input, parseOptions) : parseInput(input, parseOptions))[Symbol.asyncIterator]();
   // Set by nextBatch (a closure), so read as a property: a local would be narrowed to `false`.
-  const source = { exhausted: false };
+  const reading: { exhausted: boolean; carry?: IngestItem | DeferredLine } = { exhausted: false };
 
   // Reads the next batch: feedback records are stored at once, in input order, so a conversation
-  // after its rating in the same file finds it whatever the batch size or number of workers.
+  // after its rating in the same file finds it whatever the batch size or number of workers. A
+  // batch sends the workers either parsed conversations or raw lines, never both.
   const nextBatch = async (): Promise<Batch | undefined> => {
     const entries: Entry[] = [];
+    const lines: LineBatch['lines'] = [];
+    let context: LineBatch['context'] | undefined;
     let conversations = 0;
-    while (!source.exhausted && conversations < BATCH_CONVERSATIONS && entries.length < BATCH_ENTRIES) {
-      const next = await run.time('parse', () => items.next());
-      if (next.done) {
-        source.exhausted = true;
-        break;
+    while (!reading.exhausted && conversations + lines.length < BATCH_CONVERSATIONS && entries.length < BATCH_ENTRIES) {
+      let item = reading.carry;
+      reading.carry = undefined;
+      if (!item) {
+        const next = await run.time('parse', () => items.next());
+        if (next.done) {
+          reading.exhausted = true;
+          break;
+        }
+        item = next.value;
       }
-      const item = next.value;
+      if (item.type === 'line' && (mayHoldFeedback(item.text) || store.isEmpty?.() !== true)) {
+        const line = item;
+        const parsed = await run.time('parse', () => parseJsonLine(line.line, line.text, line.context, roles));
+        if (!parsed) continue;
+        item = parsed;
+      }
+      if (item.type === 'line') {
+        if (conversations) {
+          reading.carry = item;
+          break;
+        }
+        context = item.context;
+        lines.push({ line: item.line, text: item.text });
+        entries.push({ line: item });
+        continue;
+      }
       if (item.type === 'feedback') await run.time('feedback', () => options.feedback.put(item.feedback, options.signal));
       if (item.type === 'conversation') {
+        if (lines.length) {
+          reading.carry = item;
+          break;
+        }
         conversations++;
         const { conversationId, model, source } = item.conversation;
         const store = options.feedback;
@@ -169,9 +206,13 @@ export async function preprocessStream(
       } else entries.push({ item });
     }
     if (!entries.length) return undefined;
+    if (context) {
+      const batch: LineBatch = { context, lines };
+      return { entries, lines: batch, result: executor.runLines(batch, options.signal) };
+    }
     const work: Conversation[] = [];
     for (const entry of entries) {
-      if (entry.item.type !== 'conversation') continue;
+      if (!('item' in entry) || entry.item.type !== 'conversation') continue;
       let conversation = entry.item.conversation;
       const stored = await run.time('feedback', () => required(entry.lookup, 'the feedback lookup of a conversation'));
       if (stored) {
@@ -189,7 +230,7 @@ export async function preprocessStream(
   // with (and blur the timings of) the ordered steps.
   const capacity = executor.pooled ? executor.concurrency + 1 : 1;
   for (;;) {
-    while (!source.exhausted && window.length < capacity) {
+    while (!reading.exhausted && window.length < capacity) {
       const batch = await nextBatch();
       if (!batch) break;
       // Handled when its turn comes; until then a failure must not count as unhandled.
@@ -207,10 +248,12 @@ export async function preprocessStream(
     }
     if (result?.timings && timings) for (const [step, ms] of Object.entries(result.timings)) timings.add(step, ms);
     let k = 0;
+    let l = 0;
     for (const entry of batch.entries) {
       options.signal?.throwIfAborted();
       stats.records_in++;
-      await handleEntry(entry, entry.item.type === 'conversation' ? result?.outcomes[k++] : undefined, run);
+      if ('line' in entry) await handleLine(entry, result?.lines?.[l++], run);
+      else await handleEntry(entry, entry.item.type === 'conversation' ? result?.outcomes[k++] : undefined, run);
       if (options.onProgress && stats.records_in % every === 0) options.onProgress(stats.records_in);
     }
   }
@@ -222,14 +265,24 @@ const BATCH_CONVERSATIONS = 32;
 /** Records per batch at most (rejections and feedback need no worker but keep their place). */
 const BATCH_ENTRIES = 256;
 
-interface Entry {
+type Entry = ItemEntry | LineEntry;
+
+/** A record parsed on this thread. */
+interface ItemEntry {
   item: IngestItem;
   lookup?: Promise<StoredFeedback | undefined>;
   joined?: boolean;
 }
 
+/** A raw JSON line, parsed by the worker that works on it. */
+interface LineEntry {
+  line: DeferredLine;
+}
+
 interface Batch {
   entries: Entry[];
+  /** The raw lines sent, when the batch is one of lines. */
+  lines?: LineBatch;
   result?: Promise<BatchResult>;
 }
 
@@ -246,14 +299,51 @@ interface RunContext {
   write: (fn: () => Promise<void> | void) => Promise<void> | void;
 }
 
-async function handleEntry({ item, joined }: Entry, outcome: WorkOutcome | undefined, run: RunContext): Promise<void> {
-  const { options, stats, time, write } = run;
-  const quarantine = async (record: QuarantineRecord) => {
-    stats.records_quarantined++;
-    stats.quarantine_reasons[record.reason] = (stats.quarantine_reasons[record.reason] ?? 0) + 1;
-    const written = write(() => options.sink.quarantine(record));
-    if (written) await written;
-  };
+async function quarantineRecord(record: QuarantineRecord, run: RunContext): Promise<void> {
+  const { options, stats, write } = run;
+  stats.records_quarantined++;
+  stats.quarantine_reasons[record.reason] = (stats.quarantine_reasons[record.reason] ?? 0) + 1;
+  const written = write(() => options.sink.quarantine(record));
+  if (written) await written;
+}
+
+/** A raw line's result, handled exactly as `handleEntry` handles the item it was parsed into. */
+async function handleLine({ line: deferred }: LineEntry, outcome: LineOutcome | undefined, run: RunContext): Promise<void> {
+  const source: SourceRef = { file: deferred.context.file, line: deferred.line, record: deferred.text };
+  if (!outcome) throw new Error(`preprocessing lost the result of ${source.file} line ${source.line}`);
+  switch (outcome.kind) {
+    case 'rejected':
+      return quarantineRecord(
+        {
+          file: source.file,
+          line: source.line,
+          reason: outcome.reason,
+          ...(outcome.detail !== undefined ? { detail: outcome.detail } : {}),
+          record: outcome.record ?? source.record,
+        },
+        run,
+      );
+    case 'feedback':
+      // `mayHoldFeedback` keeps feedback lines on this thread, where they are stored in input order.
+      throw new Error(
+        `preprocessing sent ${source.file} line ${source.line} to a worker, but it is feedback; it must be stored in input order (a bug in mayHoldFeedback)`,
+      );
+    case 'conversation': {
+      // No rating could be joined (the store was empty when the line was read); the answering
+      // model is still recorded, in input order.
+      const store = run.options.feedback;
+      if (outcome.model && store.answeredBy) {
+        const row = { conversationId: outcome.conversationId, answeringModel: outcome.model, file: source.file, line: source.line };
+        await run.time('feedback', () => store.answeredBy?.(row, run.options.signal));
+      }
+      return handleConversation(source, outcome.setAside, false, outcome.outcome, run);
+    }
+  }
+}
+
+async function handleEntry({ item, joined }: ItemEntry, outcome: WorkOutcome | undefined, run: RunContext): Promise<void> {
+  const { stats } = run;
+  const quarantine = (record: QuarantineRecord) => quarantineRecord(record, run);
   if (item.type === 'rejected') {
     const r = item.rejection;
     return quarantine({
@@ -269,8 +359,19 @@ async function handleEntry({ item, joined }: Entry, outcome: WorkOutcome | undef
     stats.records_used++;
     return;
   }
-  const source = item.conversation.source;
-  for (const [reason, n] of Object.entries(item.conversation.setAside ?? {})) stats.set_aside[reason] = (stats.set_aside[reason] ?? 0) + n;
+  return handleConversation(item.conversation.source, item.conversation.setAside, joined, outcome, run);
+}
+
+async function handleConversation(
+  source: SourceRef,
+  setAside: Record<string, number> | undefined,
+  joined: boolean | undefined,
+  outcome: WorkOutcome | undefined,
+  run: RunContext,
+): Promise<void> {
+  const { options, stats, time, write } = run;
+  const quarantine = (record: QuarantineRecord) => quarantineRecord(record, run);
+  for (const [reason, n] of Object.entries(setAside ?? {})) stats.set_aside[reason] = (stats.set_aside[reason] ?? 0) + n;
   if (joined) stats.feedback_joined++;
   if (!outcome) throw new Error(`preprocessing lost the result of ${source.file} line ${source.line}`);
   if (outcome.action === 'drop') {

@@ -134,13 +134,17 @@ export class ScratchSignatureStore implements SignatureStore {
     private readonly batch: WriteBatcher,
     options: { bloomLog2Bits?: number } = {},
   ) {
+    // Band keys as integers (band and high 32 bits of the band hash, low 32 bits), the exact hash
+    // found through an integer of its first 52 bits and checked in full: integer B-trees are
+    // smaller and cheaper to search than ones of hex strings.
     db.exec(`
-      CREATE TABLE signatures (seq INTEGER PRIMARY KEY, hash TEXT UNIQUE, conversation_id TEXT, file TEXT, line INTEGER, signature TEXT, seen_at TEXT);
-      CREATE TABLE bands (band_key TEXT, seq INTEGER, PRIMARY KEY (band_key, seq)) WITHOUT ROWID;
+      CREATE TABLE signatures (seq INTEGER PRIMARY KEY, hash_key INTEGER, hash TEXT, conversation_id TEXT, file TEXT, line INTEGER, signature TEXT, seen_at TEXT);
+      CREATE INDEX signatures_hash ON signatures (hash_key);
+      CREATE TABLE bands (band_high INTEGER, band_low INTEGER, seq INTEGER, PRIMARY KEY (band_high, band_low, seq)) WITHOUT ROWID;
     `);
-    this.getExact = db.prepare('SELECT * FROM signatures WHERE hash = ?');
+    this.getExact = db.prepare('SELECT * FROM signatures WHERE hash_key = ? AND hash = ?');
     this.insertExact = db.prepare(
-      'INSERT INTO signatures (hash, conversation_id, file, line, signature, seen_at) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO signatures (hash_key, hash, conversation_id, file, line, signature, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
     this.stored = new StringBloomFilter(options.bloomLog2Bits);
   }
@@ -155,12 +159,13 @@ export class ScratchSignatureStore implements SignatureStore {
     if (!maybe.length) return [];
     let query = this.bandQueries.get(maybe.length);
     if (!query) {
-      query = this.db.prepare(
-        `SELECT s.* FROM signatures s WHERE s.seq IN (SELECT seq FROM bands WHERE band_key IN (${maybe.map(() => '?').join(',')})) ORDER BY s.seq`,
-      );
+      const terms = maybe.map(() => '(band_high = ? AND band_low = ?)').join(' OR ');
+      query = this.db.prepare(`SELECT s.* FROM signatures s WHERE s.seq IN (SELECT seq FROM bands WHERE ${terms}) ORDER BY s.seq`);
       this.bandQueries.set(maybe.length, query);
     }
-    return (query.all(...maybe) as Record<string, string | number>[]).map(toRecord);
+    const values: number[] = [];
+    for (const key of maybe) pushBandKey(values, key);
+    return (query.all(...values) as Record<string, string | number>[]).map(toRecord);
   }
 
   async add(record: SignatureRecord, keys: string[]): Promise<SignatureRecord | undefined> {
@@ -169,8 +174,15 @@ export class ScratchSignatureStore implements SignatureStore {
       if (existing.conversationId !== record.conversationId || existing.file !== record.file) return existing;
       return undefined;
     }
+    // Checked before anything is written: a key that cannot be filed leaves no half-stored record.
+    const bands: (number | bigint)[] = [];
+    for (const key of keys) {
+      pushBandKey(bands, key);
+      bands.push(0);
+    }
     this.batch.write(() => {
       const { lastInsertRowid } = this.insertExact.run(
+        hashKey(record.exactHash),
         record.exactHash,
         record.conversationId,
         record.file,
@@ -179,9 +191,8 @@ export class ScratchSignatureStore implements SignatureStore {
         record.seenAt,
       );
       if (keys.length) {
-        const values: (string | number | bigint)[] = [];
-        for (const key of keys) values.push(key, lastInsertRowid);
-        this.bandInsert(keys.length).run(...values);
+        for (let i = 2; i < bands.length; i += 3) bands[i] = lastInsertRowid;
+        this.bandInsert(keys.length).run(...bands);
       }
     });
     this.stored.add(record.exactHash, EXACT);
@@ -192,7 +203,7 @@ export class ScratchSignatureStore implements SignatureStore {
   private bandInsert(count: number): StatementSync {
     let statement = this.bandInserts.get(count);
     if (!statement) {
-      statement = this.db.prepare(`INSERT OR IGNORE INTO bands VALUES ${Array.from({ length: count }, () => '(?, ?)').join(', ')}`);
+      statement = this.db.prepare(`INSERT OR IGNORE INTO bands VALUES ${Array.from({ length: count }, () => '(?, ?, ?)').join(', ')}`);
       this.bandInserts.set(count, statement);
     }
     return statement;
@@ -200,9 +211,29 @@ export class ScratchSignatureStore implements SignatureStore {
 
   private exactRecord(hash: string): SignatureRecord | undefined {
     if (!this.stored.mayContain(hash, EXACT)) return undefined;
-    const row = this.getExact.get(hash) as Record<string, string | number> | undefined;
+    const row = this.getExact.get(hashKey(hash), hash) as Record<string, string | number> | undefined;
     return row ? toRecord(row) : undefined;
   }
+}
+
+/**
+ * A band key (`<band>-<16 hex digits>`, `bandKeys` in quality/minhash.ts) as two exact integers:
+ * band × 2³² + the first 32 bits, and the last 32 bits.
+ */
+function pushBandKey(values: (number | bigint)[], key: string): void {
+  const dash = key.indexOf('-');
+  const band = Number(key.slice(0, dash));
+  const high = parseInt(key.slice(dash + 1, dash + 9), 16);
+  const low = parseInt(key.slice(dash + 9, dash + 17), 16);
+  if (dash < 1 || key.length !== dash + 17 || !Number.isInteger(band) || Number.isNaN(high) || Number.isNaN(low))
+    throw new Error(`the scratch signature store cannot file band key ${JSON.stringify(key)} (expected <band>-<16 hex digits>)`);
+  values.push(band * 2 ** 32 + high, low);
+}
+
+/** The first 52 bits of an exact hash (hex) as an integer: its row is found by it, then checked by the whole hash. */
+function hashKey(hash: string): number {
+  const key = parseInt(hash.slice(0, 13), 16);
+  return Number.isNaN(key) ? 0 : key;
 }
 
 function toRecord(row: Record<string, string | number>): SignatureRecord {
@@ -243,7 +274,13 @@ export class ScratchFeedbackStore implements FeedbackStore {
     );
   }
 
+  isEmpty(): boolean {
+    return this.sequence === 0;
+  }
+
   async latest(conversationId: string): Promise<StoredFeedback | undefined> {
+    // Nothing stored (the usual `prepare` of conversations alone): no statement per conversation.
+    if (this.sequence === 0) return undefined;
     const row = this.get.get(conversationId) as Record<string, string | number | null> | undefined;
     if (!row) return undefined;
     return {

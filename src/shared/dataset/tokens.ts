@@ -1,3 +1,4 @@
+import { CL100K_TOKEN_SPLIT_REGEX, O200K_TOKEN_SPLIT_REGEX } from 'gpt-tokenizer/cjs/encodingParams/constants';
 import { bpeCounter } from '../tokenizer/counter';
 import { modelInfo, type TokenizerEncoding } from './modelLimits';
 
@@ -91,4 +92,69 @@ function countPartTokens(part: unknown, encoding: TokenizerEncoding): number {
     return countValueTokens(f.name, encoding) + countValueTokens(f.arguments, encoding);
   }
   return countValueTokens(p, encoding);
+}
+
+/**
+ * Tokens of `" " + text` (then `"\n"` when `newline`), from `textTokens`, the tokens of `text`
+ * alone: how a transcript line `role: text` continues after its colon. The encodings' split
+ * patterns have no look-behind and only look ahead inside runs of spaces, so prefixing a space
+ * or appending a newline can change only the first and the last piece of `text`:
+ * - an ASCII letter first: the space joins the first piece (a run of letters), so that piece is
+ *   counted again with the space; an ASCII digit first: the space is a piece of its own;
+ * - an ASCII letter or digit last: the newline is a piece of its own; a run of ASCII punctuation
+ *   last, after a letter or digit: the newline joins that run, which is counted again with it.
+ * Anything else (other first or last characters, empty text) is counted in full. Exactness is
+ * tested against full counts on real chats and random text (test/shared/dataset/tokens.test.ts).
+ */
+export function spacedLineTokens(text: string, textTokens: number, newline: boolean, encoding: TokenizerEncoding): number {
+  const full = () => countTextTokens(newline ? ` ${text}\n` : ` ${text}`, encoding);
+  if (!text) return full();
+  let total = textTokens;
+  const first = text.charCodeAt(0);
+  if (isAsciiLetter(first)) {
+    const piece = firstPiece(text, encoding);
+    if (piece === undefined) return full();
+    total += countTextTokens(` ${piece}`, encoding) - countTextTokens(piece, encoding);
+  } else if (isAsciiDigit(first)) total += countTextTokens(' ', encoding);
+  else return full();
+  if (!newline) return total;
+  const last = text.charCodeAt(text.length - 1);
+  if (isAsciiLetter(last) || isAsciiDigit(last)) return total + countTextTokens('\n', encoding);
+  if (!isAsciiPunctuation(last)) return full();
+  let start = text.length - 1;
+  while (start > 0 && isAsciiPunctuation(text.charCodeAt(start - 1))) start--;
+  const before = start > 0 ? text.charCodeAt(start - 1) : 0;
+  if (!isAsciiLetter(before) && !isAsciiDigit(before)) return full();
+  const run = text.slice(start);
+  return total + countTextTokens(`${run}\n`, encoding) - countTextTokens(run, encoding);
+}
+
+const splitters = new Map<TokenizerEncoding, RegExp>();
+
+/** The first piece of `text` under the encoding's split pattern (undefined when none starts at 0). */
+function firstPiece(text: string, encoding: TokenizerEncoding): string | undefined {
+  let split = splitters.get(encoding);
+  if (!split) {
+    const pattern = encoding === 'o200k_base' ? O200K_TOKEN_SPLIT_REGEX : CL100K_TOKEN_SPLIT_REGEX;
+    split = new RegExp(pattern.source, pattern.flags.replace('g', '') + 'y');
+    splitters.set(encoding, split);
+  }
+  split.lastIndex = 0;
+  const match = split.exec(text);
+  return match && match[0].length ? match[0] : undefined;
+}
+
+function isAsciiLetter(code: number): boolean {
+  return (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+}
+
+function isAsciiDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
+
+/** Printable ASCII that is neither letter, digit nor space: the patterns' `[^\s\p{L}\p{N}]` within ASCII. */
+function isAsciiPunctuation(code: number): boolean {
+  return (
+    (code >= 0x21 && code <= 0x2f) || (code >= 0x3a && code <= 0x40) || (code >= 0x5b && code <= 0x60) || (code >= 0x7b && code <= 0x7e)
+  );
 }

@@ -1,12 +1,11 @@
 import { isJsonObject, jsonFamily, parseJsonRecord, unrecognisedRecord, type JsonFamily } from './jsonl';
-import { nestsDeeperThan, splitJsonDocument, type DocumentPart } from './jsonDocument';
+import { MAX_RECORD_DEPTH, nestsDeeperThan, splitJsonDocument, type DocumentPart } from './jsonDocument';
 import { jsonMappingFor, parseMapped, type Mapping } from './mapping';
 import { reject } from './records';
 import type { RoleMapper } from './roles';
 import type { IngestItem, SourceRef } from './types';
 
-/** Records nested deeper than this are quarantined: no export nests that deep, and deeper values overflow the stack of later steps. */
-export const MAX_RECORD_DEPTH = 100;
+export { MAX_RECORD_DEPTH } from './jsonDocument';
 
 export interface DocumentContext {
   file: string;

@@ -356,6 +356,9 @@ function firstContentLine(text: string): number {
   return line;
 }
 
+/** Records nested deeper than this are quarantined: no export nests that deep, and deeper values overflow the stack of later steps. */
+export const MAX_RECORD_DEPTH = 100;
+
 /**
  * Whether a parsed JSON value nests deeper than `limit` (arrays and objects). Iterative, so a value
  * nested 100,000 deep is measured without overflowing the stack; it stops at the limit.

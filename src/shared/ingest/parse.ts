@@ -1,14 +1,16 @@
 import { parseCsv } from './csv';
 import { detectContainer } from './detect';
-import { isCompactWrapper, MAX_RECORD_DEPTH, parseJsonDocument } from './documentItems';
-import { nestsDeeperThan } from './jsonDocument';
-import { isJsonObject, jsonFamily, parseJsonRecord, unrecognisedRecord, type JsonFamily } from './jsonl';
-import { splitLines, type Line } from './lines';
-import { jsonMappingFor, parseMapped, type Mapping } from './mapping';
+import { isCompactWrapper, parseJsonDocument } from './documentItems';
+import { isJsonObject, jsonFamily, type JsonFamily } from './jsonl';
+import { isBlankLine, lineItem, parseLine, RECORD_PREVIEW, type JsonLineContext, type LineItemContext, type ParsedLine } from './jsonLine';
+import { splitLines } from './lines';
+import { jsonMappingFor, type Mapping } from './mapping';
 import { reject } from './records';
-import { createRoleMapper, type RoleMapper } from './roles';
+import { createRoleMapper } from './roles';
 import { gunzip, isGzip, PeekableBytes, toAsyncIterable, type ByteSource } from './source';
-import type { ChatRole, IngestItem, SourceRef } from './types';
+import type { ChatRole, IngestItem } from './types';
+
+export { mayHoldFeedback, parseJsonLine, type JsonLineContext } from './jsonLine';
 
 export interface ParseOptions {
   /** Name of the input (blob name or path): every rejection and error names it. */
@@ -24,6 +26,28 @@ export interface ParseOptions {
   mappings?: readonly Mapping[];
 }
 
+/**
+ * A JSON line handed on unparsed by `parseInputDeferring`: `parseJsonLine(line, text, context)`
+ * turns it into exactly the item `parseInput` would have yielded.
+ */
+export interface DeferredLine {
+  type: 'line';
+  line: number;
+  text: string;
+  context: JsonLineContext;
+}
+
+/**
+ * `parseInput`, except that the lines of a JSON lines file after the ones that told its format are
+ * yielded as `DeferredLine`s (text, line number and the file's context) instead of parsed: the
+ * preprocessing workers parse them, so the reading thread does not. Lines that are not valid
+ * UTF-8, over the size limit or blank are still handled here (they need no JSON parse); other
+ * formats (CSV, JSON documents) need the whole file's context and are parsed here as always.
+ */
+export function parseInputDeferring(input: ByteSource, options: ParseOptions): AsyncIterable<IngestItem | DeferredLine> {
+  return parseAny(input, options, true);
+}
+
 const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
 const SNIFF_BYTES = 64 * 1024;
 /** How far into a JSON lines file to look for the first line that says which format the file is. */
@@ -31,7 +55,6 @@ const SNIFF_LINES = 1000;
 /** ...and at most this much text, so unrecognisable long lines are not piled up in memory. */
 const SNIFF_WINDOW_BYTES = 8 * 1024 * 1024;
 const MAX_GZIP_LAYERS = 3;
-const RECORD_PREVIEW = 2048;
 
 /**
  * Parses one input file of any of the five formats (gzip-compressed or not) into normalised
@@ -39,7 +62,12 @@ const RECORD_PREVIEW = 2048;
  * that names file, line and reason), so records in = records used + records rejected. Streams
  * with flat memory. Throws `IngestError` when the file itself cannot be read (I/O, corrupt gzip).
  */
-export async function* parseInput(input: ByteSource, options: ParseOptions): AsyncIterable<IngestItem> {
+export function parseInput(input: ByteSource, options: ParseOptions): AsyncIterable<IngestItem> {
+  // Without deferring, no `DeferredLine` is ever yielded.
+  return parseAny(input, options, false) as AsyncIterable<IngestItem>;
+}
+
+async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: boolean): AsyncIterable<IngestItem | DeferredLine> {
   const file = options.fileName;
   const signal = options.signal;
   signal?.throwIfAborted();
@@ -68,7 +96,14 @@ export async function* parseInput(input: ByteSource, options: ParseOptions): Asy
         yield wholeFileRejection(file, head, container.detail);
         return;
       case 'jsonl':
-        yield* parseJsonLines(bytes, { file, roles, maxRecordBytes, signal, mappings: options.mappings });
+        yield* parseJsonLines(bytes, {
+          file,
+          roles,
+          maxRecordBytes,
+          signal,
+          mappings: options.mappings,
+          ...(deferLines ? { defer: { speakerRoles: options.speakerRoles } } : {}),
+        });
         return;
       case 'json-document':
         yield* parseJsonDocument(bytes, { file, roles, maxRecordBytes, signal, sniffRecords: SNIFF_LINES, mappings: options.mappings });
@@ -100,19 +135,14 @@ function preview(head: Buffer): string {
   return head.subarray(0, RECORD_PREVIEW).toString('utf8');
 }
 
-interface JsonLinesContext {
-  file: string;
-  roles: RoleMapper;
-  maxRecordBytes: number;
+interface JsonLinesContext extends LineItemContext {
   signal?: AbortSignal;
   mappings?: readonly Mapping[];
-  /** Set once the file's first record fits a mapping: every record is then read with it. */
-  mapping?: Mapping;
+  /** Hand the lines after the format sniff on unparsed (`parseInputDeferring`). */
+  defer?: { speakerRoles?: Record<string, ChatRole> };
 }
 
-type ParsedLine = { line: Line; value?: unknown; error?: string; deep?: boolean };
-
-async function* parseJsonLines(bytes: AsyncIterable<Buffer>, lineContext: JsonLinesContext): AsyncIterable<IngestItem> {
+async function* parseJsonLines(bytes: AsyncIterable<Buffer>, lineContext: JsonLinesContext): AsyncIterable<IngestItem | DeferredLine> {
   let context = lineContext;
   const { file, signal } = context;
   const lines = splitLines(bytes, { maxLineBytes: context.maxRecordBytes })[Symbol.asyncIterator]();
@@ -160,6 +190,25 @@ async function* parseJsonLines(bytes: AsyncIterable<Buffer>, lineContext: JsonLi
       const item = lineItem(parsed, family, context);
       if (item) yield item;
     }
+    if (context.defer) {
+      const deferred: JsonLineContext = {
+        file,
+        family,
+        ...(context.mapping ? { mapping: context.mapping } : {}),
+        ...(context.defer.speakerRoles ? { speakerRoles: context.defer.speakerRoles } : {}),
+      };
+      for (;;) {
+        signal?.throwIfAborted();
+        const next = await lines.next();
+        if (next.done) break;
+        const line = next.value;
+        if (line.kind !== 'text') {
+          const item = lineItem({ line }, family, context);
+          if (item) yield item;
+        } else if (!isBlankLine(line.text)) yield { type: 'line', line: line.lineNo, text: line.text, context: deferred };
+      }
+      return;
+    }
     for (;;) {
       signal?.throwIfAborted();
       const next = await lines.next();
@@ -170,46 +219,4 @@ async function* parseJsonLines(bytes: AsyncIterable<Buffer>, lineContext: JsonLi
   } finally {
     await lines.return?.();
   }
-}
-
-function parseLine(line: Line): ParsedLine {
-  if (line.kind !== 'text' || line.text.trim() === '') return { line };
-  try {
-    const value: unknown = JSON.parse(line.text);
-    // Measured without recursion: a line nested 100,000 deep would overflow the stack of every later step.
-    return nestsDeeperThan(value, MAX_RECORD_DEPTH) ? { line, deep: true } : { line, value };
-  } catch (err) {
-    return { line, error: err instanceof Error ? err.message : String(err) };
-  }
-}
-
-function lineItem(parsed: ParsedLine, fileFamily: JsonFamily, context: JsonLinesContext): IngestItem | undefined {
-  const { line } = parsed;
-  const source: SourceRef = { file: context.file, line: line.lineNo, record: line.text };
-  switch (line.kind) {
-    case 'bad-encoding':
-      return reject(source, 'invalid-encoding', 'the line is not valid UTF-8 text');
-    case 'too-long':
-      return reject(
-        source,
-        'record-too-long',
-        `the line is ${line.bytes} bytes, over the ${context.maxRecordBytes}-byte limit (record shows its start only)`,
-      );
-    case 'text':
-      break;
-  }
-  if (line.text.trim() === '') return undefined;
-  if (parsed.deep)
-    return reject(
-      { ...source, record: line.text.slice(0, RECORD_PREVIEW) },
-      'record-too-deep',
-      `the line nests more than ${MAX_RECORD_DEPTH} levels deep (record shows its start only)`,
-    );
-  if (parsed.error !== undefined) return reject(source, 'invalid-json', `the line is not valid JSON: ${parsed.error}`);
-  if (!isJsonObject(parsed.value))
-    return reject(source, 'invalid-record', 'the line is valid JSON but not an object; every line must be one JSON object');
-  if (context.mapping) return parseMapped(source, parsed.value, context.mapping, context.roles);
-  const family = jsonFamily(parsed.value);
-  if (!family) return unrecognisedRecord(source, parsed.value, fileFamily);
-  return parseJsonRecord(source, parsed.value, family, { roles: context.roles });
 }

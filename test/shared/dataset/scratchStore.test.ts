@@ -37,8 +37,10 @@ describe('ScratchSignatureStore', () => {
   });
   // The memory store keeps a re-added record twice (same content): compared as a set of ids.
   const ids = (records: SignatureRecord[]) => [...new Set(records.map((r) => r.conversationId))].sort();
-  // Band keys shared by some conversations (near duplicates) and not by others.
-  const keysOf = (i: number) => Array.from({ length: 20 }, (_, b) => `${b}-${b < 3 ? i % 7 : i}`);
+  // Band keys as `bandKeys` writes them (band, 16 hex digits), shared by some conversations (near
+  // duplicates) and not by others; values that differ only in the high or the low 32 bits too.
+  const hex16 = (n: number) => (n % 2 ? n * 2 ** 32 : n).toString(16).padStart(16, '0');
+  const keysOf = (i: number) => Array.from({ length: 20 }, (_, b) => `${b}-${hex16(b < 3 ? i % 7 : i)}`);
 
   it.each([
     ['a roomy filter', 20],
@@ -62,6 +64,13 @@ describe('ScratchSignatureStore', () => {
     }
     batch.commit();
     expect(ids(await scratch.findByBands(keysOf(3)))).toEqual(ids(await memory.findByBands(keysOf(3))));
+    db.close();
+  });
+
+  it('refuses a band key it cannot file as integers, naming it', async () => {
+    const db = openScratchDatabase(join(dir, 'odd.db'));
+    const scratch = new ScratchSignatureStore(db, new WriteBatcher(db));
+    await expect(scratch.add(record(1, 'h1'), ['0-xyz'])).rejects.toThrow('cannot file band key "0-xyz"');
     db.close();
   });
 });

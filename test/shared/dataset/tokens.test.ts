@@ -1,4 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
 import { getEncoding as buildEncoding, type Tiktoken } from 'js-tiktoken';
+import { ExampleBuilder } from '../../../src/shared/dataset/examples';
+import type { Conversation, Turn } from '../../../src/shared/ingest/types';
 import { countMessagesTokens, countTextTokens, tokenCounter } from '../../../src/shared/dataset/tokens';
 import { modelInfo, UnknownModelError } from '../../../src/shared/dataset/modelLimits';
 
@@ -88,5 +93,93 @@ describe('token counting', () => {
     expect(modelInfo('gpt-4.1-mini-2025-04-14').family).toBe('gpt-4.1-mini');
     expect(() => tokenCounter('llama-3')).toThrow(UnknownModelError);
     expect(() => tokenCounter('llama-3')).toThrow(/TUNELOOP_BASE_MODEL/);
+  });
+});
+
+/**
+ * The intent example's transcript is counted from the turns' own counts (`spacedLineTokens`,
+ * `ExampleBuilder`): it must equal counting the whole example, on real chats and on random text
+ * built to hit every boundary case (punctuation, digits, spaces, newlines, capitals, marks, emoji).
+ */
+describe('intent example tokens from the turns', () => {
+  const starDir = join(__dirname, '../../fixtures/corpora/star_dialogues/dialogues');
+  const starConversations = (): Conversation[] =>
+    readdirSync(starDir)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .map((f) => {
+        const d = JSON.parse(readFileSync(join(starDir, f), 'utf8')) as {
+          DialogueID: number;
+          Events: { Agent: string; Action: string; Text?: string }[];
+        };
+        const turns: Turn[] = d.Events.filter((e) => e.Text && (e.Agent === 'User' || e.Agent === 'Wizard')).map((e) => ({
+          role: e.Agent === 'User' ? 'user' : 'assistant',
+          content: e.Text ?? '',
+        }));
+        return {
+          kind: 'conversation',
+          conversationId: String(d.DialogueID),
+          issueType: 'booking',
+          turns,
+          source: { file: f, line: 1, record: '' },
+        };
+      });
+
+  const intentOf = (builder: ExampleBuilder, conversation: Conversation) => {
+    const built = builder.build(conversation);
+    if (!built.ok) return undefined;
+    return built.examples.find((e) => e.kind === 'intent');
+  };
+
+  it.each(['gpt-4o-mini', 'gpt-35-turbo'])('equals the full count on every STAR dialogue (%s)', (model) => {
+    const builder = new ExampleBuilder({ model, systemPrompt: 'You are a helpful support agent.' });
+    const counter = tokenCounter(model);
+    let checked = 0;
+    for (const conversation of starConversations()) {
+      const intent = intentOf(builder, conversation);
+      if (!intent) continue;
+      expect({ id: conversation.conversationId, tokens: intent.tokens }).toEqual({
+        id: conversation.conversationId,
+        tokens: counter.messages(intent.example.messages),
+      });
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(50);
+  });
+
+  it('equals the full count on random turns (both encodings, trailing customer turns and system turns included)', () => {
+    const alphabet = fc.constantFrom(
+      ...'aZ9 .?!,\'"/:-\n\t\r  Ééß̈ü中😀$(){}_xyzABC0123'.split(''),
+      "'s",
+      "'ll",
+      'Hello',
+      'OK',
+      '...',
+      '?!',
+      '  \n',
+      'ﬁ',
+    );
+    const text = fc.array(alphabet, { maxLength: 12 }).map((parts) => parts.join(''));
+    const turn = fc.record({ role: fc.constantFrom<Turn['role']>('user', 'assistant', 'system'), content: text });
+    const builders = ['gpt-4o-mini', 'gpt-35-turbo'].map((model) => ({
+      builder: new ExampleBuilder({ model, systemPrompt: '' }),
+      counter: tokenCounter(model),
+    }));
+    fc.assert(
+      fc.property(fc.array(turn, { minLength: 1, maxLength: 6 }), (turns) => {
+        const conversation: Conversation = {
+          kind: 'conversation',
+          conversationId: 'r',
+          issueType: 'billing',
+          turns,
+          source: { file: 'f', line: 1, record: '' },
+        };
+        for (const { builder, counter } of builders) {
+          const intent = intentOf(builder, conversation);
+          if (intent) expect(intent.tokens).toBe(counter.messages(intent.example.messages));
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -1,0 +1,154 @@
+import fc from 'fast-check';
+import { mayHoldFeedback, parseInput, parseInputDeferring, parseJsonLine, type DeferredLine } from '../../../src/shared/ingest/parse';
+import { createRoleMapper } from '../../../src/shared/ingest/roles';
+import type { IngestItem } from '../../../src/shared/ingest/types';
+import type { Mapping } from '../../../src/shared/ingest/mapping';
+import { chunked, jsonl } from './helpers';
+
+/**
+ * Parsing JSON lines on the preprocessing workers (issue #10): the lines `parseInputDeferring`
+ * hands on unparsed, parsed with `parseJsonLine` elsewhere, must give exactly the items
+ * `parseInput` gives on one thread (same line numbers, reasons, details and record texts).
+ */
+async function both(
+  data: string | Buffer,
+  options: { speakerRoles?: Record<string, 'user' | 'assistant' | 'system'>; mappings?: Mapping[] } = {},
+) {
+  const direct: IngestItem[] = [];
+  for await (const item of parseInput(chunked(data, 13), { fileName: 'chats.jsonl', ...options })) direct.push(item);
+  const deferred: (IngestItem | DeferredLine)[] = [];
+  for await (const item of parseInputDeferring(chunked(data, 13), { fileName: 'chats.jsonl', ...options })) deferred.push(item);
+  // A copy of the context, as a worker thread receives it (structured clone).
+  const viaWorkers = deferred.flatMap((item) => {
+    if (item.type !== 'line') return [item];
+    const context = structuredClone(item.context);
+    const parsed = parseJsonLine(item.line, item.text, context, createRoleMapper(context.speakerRoles));
+    return parsed ? [parsed] : [];
+  });
+  return { direct, deferred, viaWorkers };
+}
+
+const chat = (id: string, extra: Record<string, unknown> = {}) => ({
+  conversation_id: id,
+  messages: [
+    { role: 'customer', text: 'Where is my order?' },
+    { role: 'agent', text: 'Let me check that for you.' },
+  ],
+  ...extra,
+});
+
+describe('parseInputDeferring + parseJsonLine', () => {
+  test('give the items parseInput gives, for every kind of line', async () => {
+    const deep = '['.repeat(200) + ']'.repeat(200);
+    const data = Buffer.concat([
+      Buffer.from(
+        jsonl(
+          chat('c-1', { csat: 2, issue_type: 'billing', model: 'gpt-4o-mini' }),
+          'not json',
+          '',
+          '   ',
+          chat('c-2'),
+          { conversation_id: 'c-1', rating: 5, comment: 'fine' },
+          { question: 'Do you ship?', answer: 'Yes.' },
+          '{"conversation_id": "broken", "messages": [',
+          '"just a string"',
+          `{"messages": ${deep}}`,
+          {
+            messages: [
+              { role: 'user', content: 'Hi' },
+              { role: 'assistant', content: 'Hello' },
+            ],
+          },
+          {
+            messages: [
+              { role: 'Alice', text: 'Hi' },
+              { role: 'customer', text: 'Hello' },
+            ],
+            conversation_id: 'c-3',
+          },
+          { nothing: 'known' },
+          { conversation_id: 'c-4', messages: [{ role: 'robot', text: 'beep' }] },
+        ),
+      ),
+      // Not UTF-8: rejected by the reading thread, never deferred.
+      Buffer.from([0x7b, 0xff, 0xfe, 0x7d, 0x0a]),
+      Buffer.from(jsonl(chat('c-5'))),
+    ]);
+    const { direct, deferred, viaWorkers } = await both(data, { speakerRoles: { alice: 'assistant' } });
+    expect(viaWorkers).toEqual(direct);
+    // Line 1 told the format; what follows is deferred except the blank lines (never records) and the bad encoding.
+    const lines = deferred.filter((i): i is DeferredLine => i.type === 'line').map((l) => l.line);
+    expect(lines).toEqual([2, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16]);
+    expect(deferred.filter((i) => i.type !== 'line').map((i) => (i.type === 'rejected' ? i.rejection.line : i.type))).toEqual([
+      'conversation',
+      15,
+    ]);
+    expect(direct.map((i) => (i.type === 'rejected' ? i.rejection.reason : i.type))).toEqual([
+      'conversation',
+      'invalid-json',
+      'conversation',
+      'feedback',
+      'conversation',
+      'invalid-json',
+      'invalid-record',
+      'record-too-deep',
+      'conversation',
+      'conversation',
+      'missing-field:messages',
+      'unknown-speaker',
+      'invalid-encoding',
+      'conversation',
+    ]);
+    expect(direct.length).toBe(14);
+  });
+
+  test('carry the file mapping to the lines they hand on', async () => {
+    const mapping: Mapping = { turns: '/thread', id: '/ticket', role: '/who', text: '/said', roles: { clerk: 'assistant' } };
+    const record = (id: string) => ({
+      ticket: id,
+      thread: [
+        { who: 'customer', said: 'Hi' },
+        { who: 'clerk', said: 'Hello' },
+      ],
+    });
+    const { direct, viaWorkers } = await both(jsonl(record('t-1'), record('t-2'), { ticket: 't-3' }), { mappings: [mapping] });
+    expect(viaWorkers).toEqual(direct);
+    expect(direct.map((i) => i.type)).toEqual(['conversation', 'conversation', 'rejected']);
+  });
+});
+
+describe('mayHoldFeedback', () => {
+  const roles = createRoleMapper();
+  const context = { file: 'f.jsonl', family: 'messages' as const };
+  const isFeedback = (text: string) => parseJsonLine(1, text, context, roles)?.type === 'feedback';
+
+  test('is true for every way a feedback line can be written', () => {
+    for (const text of [
+      '{"conversation_id":"c-1","rating":5}',
+      '{ "conversation_id" : "c-1" , "rating"\t:\n4 }',
+      '{"conversation_id":"c-1","r\\u0061ting":3}',
+      '{"rating":"2","conversation_id":7,"comment":"slow"}',
+    ]) {
+      expect({ text, feedback: isFeedback(text) }).toEqual({ text, feedback: true });
+      expect({ text, may: mayHoldFeedback(text) }).toEqual({ text, may: true });
+    }
+  });
+
+  test('is false for a conversation that only talks about ratings', () => {
+    const text = JSON.stringify(chat('c-9', { messages: [{ role: 'customer', text: 'My review said {"rating": 1}, "rating" : 2' }] }));
+    expect(isFeedback(text)).toBe(false);
+    expect(mayHoldFeedback(text)).toBe(false);
+  });
+
+  test('never says false for a line parsed into feedback (random records, any spacing)', () => {
+    const key = fc.constantFrom('conversation_id', 'rating', 'comment', 'messages', 'text', 'id');
+    const record = fc.dictionary(key, fc.oneof(fc.string(), fc.integer({ min: 0, max: 6 }), fc.jsonValue({ maxDepth: 2 })));
+    fc.assert(
+      fc.property(record, fc.constantFrom(undefined, 1, '\t', ' \n '), (value, space) => {
+        const text = JSON.stringify(value, null, space).replace(/\n/g, ' ');
+        if (isFeedback(text)) expect(mayHoldFeedback(text)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
