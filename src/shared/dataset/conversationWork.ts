@@ -186,8 +186,9 @@ export class ConversationWork {
 /**
  * What changed from `before` to `after` in a counters object: numbers as differences, new or
  * changed strings and booleans as they are, array elements appended since, objects recursively.
- * Keys keep `after`'s order, so merging deltas batch by batch in input order rebuilds the key
- * order one thread would have produced.
+ * Keys keep `after`'s order, which is the order this worker met them in, not necessarily the
+ * input's (a worker may work on a later batch before an earlier one): the report sorts them
+ * (`runQualitySummary`).
  */
 export function summaryDelta(after: unknown, before: unknown): unknown {
   if (typeof after === 'number') return after - (typeof before === 'number' ? before : 0);

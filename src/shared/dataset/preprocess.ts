@@ -444,13 +444,24 @@ async function handleConversation(
 
 /**
  * Each quality stage's counters for the report, in stage order: merged from the workers for the
- * stages that ran on a pool, the stage's own otherwise.
+ * stages that ran on a pool, the stage's own otherwise. Keys within a stage's counters are sorted:
+ * a worker that happens to work on a later batch before an earlier one meets its keys (languages,
+ * reasons) in another order than one thread would, and the report must not depend on that.
  */
 export function runQualitySummary(stages: readonly ConversationStage[], stats: PreprocessStats): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const stage of stages) {
-    if (stage.name in stats.stage_summaries) out[stage.name] = stats.stage_summaries[stage.name];
-    else if (stage.summary) out[stage.name] = stage.summary();
+    if (stage.name in stats.stage_summaries) out[stage.name] = withSortedKeys(stats.stage_summaries[stage.name]);
+    else if (stage.summary) out[stage.name] = withSortedKeys(stage.summary());
   }
+  return out;
+}
+
+/** A copy of `value` whose objects list their keys in sorted order; arrays keep theirs. */
+function withSortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withSortedKeys);
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) out[key] = withSortedKeys((value as Record<string, unknown>)[key]);
   return out;
 }
