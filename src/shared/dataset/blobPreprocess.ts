@@ -6,13 +6,13 @@ import { IngestError, isAbortError } from '../ingest/errors';
 import { MAPPING_BLOB_NAME, parseMappingText, type Mapping } from '../ingest/mapping';
 import { CONTAINERS, TABLES } from '../storage/names';
 import { trackQualityMetrics } from '../quality/stages';
-import type { SignatureStore } from '../quality/dedup';
+import { preparedExactHash, type SignatureStore } from '../quality/dedup';
 import { BlobSignatureStore } from '../quality/blobSignatureStore';
 import { TableFeedbackStore } from './feedbackStore';
 import { sha256Hex, tableKey } from './keys';
 import { buildReport, type PreprocessReport } from './preprocessReport';
 import { emptyStats, preprocessStream, runQualitySummary } from './preprocess';
-import { preprocessWorkers, sharedConversationExecutor } from './conversationPool';
+import { inlineExecutor, preprocessWorkers, sharedConversationExecutor, type ConversationExecutor } from './conversationPool';
 import { curatedLine, quarantineLine, type QuarantineRecord } from './records';
 import { preprocessStages } from './pipelineStages';
 import { StepTimings } from './timings';
@@ -268,8 +268,11 @@ async function processVersion(
   const stages = preprocessStages({ quality: config.quality, signatures });
   const mappings = await loadBlobMappings(runtime, signal);
   const builder = { model: config.model, systemPrompt: config.systemPrompt };
-  // The same per-conversation work on every core of the instance (none with one core).
-  const executor = sharedConversationExecutor({ quality: config.quality, builder, timings: !!timings }, preprocessWorkers(config.workers));
+  // The same per-conversation work on every core of the instance (inline with one core).
+  const pooled = sharedConversationExecutor({ quality: config.quality, builder, timings: !!timings }, preprocessWorkers(config.workers));
+  const work = pooled ?? inlineExecutor({ stages, builder, timings: !!timings });
+  // The exact-hash claims read ahead as soon as a batch is fingerprinted, off the ordered path.
+  const executor = signatures instanceof BlobSignatureStore ? announcingHashes(work, signatures) : work;
   const read = { bytes: 0 };
   const started = performance.now();
   let lastProgress = started;
@@ -335,8 +338,40 @@ async function processVersion(
     curated.abort(err);
     quarantine.abort(err);
     await Promise.allSettled([curated.done, quarantine.done]);
+    // Claims already sent finish before the retry may look for them.
+    if (signatures instanceof BlobSignatureStore) await signatures.settle();
     throw err;
   }
+}
+
+/**
+ * The executor, telling the signature store each batch's exact hashes (its conversations kept by
+ * the workers, in input order) before the batch's result is used, so the store reads their rows
+ * while earlier conversations are still being decided. Batches may finish out of order on the
+ * pool; the announcements are chained so they arrive in input order.
+ */
+function announcingHashes(executor: ConversationExecutor, store: BlobSignatureStore): ConversationExecutor {
+  let previous: Promise<unknown> = Promise.resolve();
+  return {
+    pooled: executor.pooled,
+    concurrency: executor.concurrency,
+    close: () => executor.close(),
+    run(conversations, signal) {
+      const result = executor.run(conversations, signal);
+      const announced = previous.then(async () => {
+        const batch = await result;
+        const hashes: string[] = [];
+        for (const outcome of batch.outcomes) {
+          const hash = outcome.action === 'keep' ? preparedExactHash(outcome.prepared) : undefined;
+          if (hash !== undefined) hashes.push(hash);
+        }
+        store.expect(hashes, signal);
+        return batch;
+      });
+      previous = announced.catch(() => undefined);
+      return announced;
+    },
+  };
 }
 
 /**

@@ -452,6 +452,16 @@ interface DedupFingerprint {
   keys: string[];
 }
 
+/**
+ * The exact hash in what the dedup stage's `prepare` returned for a conversation (on a worker),
+ * or undefined for anything else: lets a signature store read the hash's row before the ordered
+ * stage gets to the conversation (`BlobSignatureStore.expect`).
+ */
+export function preparedExactHash(prepared: unknown): string | undefined {
+  const hash = (prepared as Partial<DedupFingerprint> | null | undefined)?.hash;
+  return typeof hash === 'string' ? hash : undefined;
+}
+
 export type DedupSummary = {
   checked: number;
   exact: number;
