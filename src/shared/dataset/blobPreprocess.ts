@@ -7,7 +7,7 @@ import { MAPPING_BLOB_NAME, parseMappingText, type Mapping } from '../ingest/map
 import { CONTAINERS, TABLES } from '../storage/names';
 import { trackQualityMetrics } from '../quality/stages';
 import { preparedExactHash, type SignatureStore } from '../quality/dedup';
-import { BlobSignatureStore } from '../quality/blobSignatureStore';
+import { BlobSignatureStore, SignatureClaimRaceError } from '../quality/blobSignatureStore';
 import { TableFeedbackStore } from './feedbackStore';
 import { sha256Hex, tableKey } from './keys';
 import { buildReport, type PreprocessReport } from './preprocessReport';
@@ -170,7 +170,19 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
   const reportBlob = runtime.storage.container(CONTAINERS.curated).getBlockBlobClient(outputs.report);
   const quarantineBlob = runtime.storage.container(CONTAINERS.quarantine).getBlockBlobClient(outputs.quarantine);
   try {
-    const report = await processVersion(runtime, blobName, etag, { curatedBlob, reportBlob, quarantineBlob }, options);
+    const out = { curatedBlob, reportBlob, quarantineBlob };
+    let report: PreprocessReport;
+    try {
+      report = await processVersion(runtime, blobName, etag, out, options);
+    } catch (err) {
+      if (!(err instanceof SignatureClaimRaceError) || options.signatures) throw err;
+      // Another blob holding the same texts runs right now: read-ahead claims would keep racing
+      // it. Start the blob over, in this attempt, with every claim awaited (the claim decides
+      // atomically, so exactly one of the two blobs keeps each text).
+      options.log?.(`raw-logs/${printableBlobName(blobName)}: ${err.message}; starting over with claims awaited one at a time`);
+      const awaited = new BlobSignatureStore(runtime.storage.table(TABLES.dedupSignatures), { lookahead: false });
+      report = await processVersion(runtime, blobName, etag, out, { ...options, signatures: awaited });
+    }
     await receipts.upsertEntity(
       {
         ...receipt,

@@ -14,13 +14,18 @@ export interface BlobSignatureStoreOptions {
   window?: number;
   /** Look-ahead reads and claims each in flight at once. Default 32. */
   inFlight?: number;
+  /**
+   * False: `expect` is ignored and every claim is awaited in place (the blob path's second pass
+   * after a lost race, when another blob with the same texts is running). Default true.
+   */
+  lookahead?: boolean;
 }
 
 /**
  * Another blob claimed the same text between this blob's look-ahead read (which found the hash
- * free) and its claim, and this blob had already kept the conversation. Retryable: the attempt's
- * shard is never committed, and the retry reads the other blob's claim and drops the copy, so
- * exactly one of the two is kept, as when claims were awaited one at a time.
+ * free) and its claim, and this blob had already kept the conversation. The shard of this pass is
+ * never committed; the blob path starts the blob over with claims awaited one at a time
+ * (`lookahead: false`), which drops the copy, so exactly one of the two is kept, as before.
  */
 export class SignatureClaimRaceError extends TuneloopError {
   constructor(mine: SignatureRecord, theirs: SignatureRecord | undefined) {
@@ -29,7 +34,7 @@ export class SignatureClaimRaceError extends TuneloopError {
       : 'a writer that has since removed it';
     super(
       `dedup signatures: conversation ${mine.conversationId} (${mine.file} line ${mine.line}) was kept, but ${holder} ` +
-        `claimed the same text (hash ${mine.exactHash}) at the same moment; this attempt is abandoned and the retry drops the copy`,
+        `claimed the same text (hash ${mine.exactHash}) at the same moment; this pass over the blob is abandoned and the next drops the copy`,
       { retryable: true },
     );
   }
@@ -62,8 +67,9 @@ interface Lookup {
  *   conversation of the blob with the same text finds its earlier copy even after the
  *   near-duplicate window started over.
  * - A claim refused because another blob created the row after the read (two blobs racing for
- *   the same text) fails the attempt with `SignatureClaimRaceError` at the next `add` or at
- *   `flush`, which the blob path awaits before it commits the shard; the retry drops the copy.
+ *   the same text) fails the pass with `SignatureClaimRaceError` at the next `add` or at
+ *   `flush`, which the blob path awaits before it commits the shard; it then starts the blob over
+ *   with `lookahead: false`, whose awaited claims drop the copy.
  *
  * Without `expect` (or if the hashes ever came in another order than `findExact` asks for them)
  * `add` awaits its claim as before: create, and on 409 read the holder.
@@ -84,8 +90,8 @@ export class BlobSignatureStore implements SignatureStore {
   private readonly lookups = new Map<string, Lookup>();
   /** The look-up of the conversation `findExact` was last asked about, for its `add`. */
   private current: Lookup | undefined;
-  /** False once the hashes and the stage's questions disagreed: every claim is awaited from then on. */
-  private lookahead = true;
+  /** False when told so, or once the hashes and the stage's questions disagreed: every claim is awaited from then on. */
+  private lookahead: boolean;
   /** Creates sent and not answered, by hash. */
   private readonly claiming = new Map<string, SignatureRecord>();
   private readonly claims = new Set<Promise<void>>();
@@ -101,6 +107,7 @@ export class BlobSignatureStore implements SignatureStore {
   ) {
     this.window = Math.max(1, options.window ?? DEFAULT_WINDOW);
     this.inFlight = Math.max(1, options.inFlight ?? DEFAULT_IN_FLIGHT);
+    this.lookahead = options.lookahead ?? true;
   }
 
   /**
