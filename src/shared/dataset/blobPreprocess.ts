@@ -6,8 +6,8 @@ import { IngestError, isAbortError } from '../ingest/errors';
 import { MAPPING_BLOB_NAME, parseMappingText, type Mapping } from '../ingest/mapping';
 import { CONTAINERS, TABLES } from '../storage/names';
 import { trackQualityMetrics } from '../quality/stages';
-import { preparedExactHash, type SignatureStore } from '../quality/dedup';
-import { BlobSignatureStore, SignatureClaimRaceError } from '../quality/blobSignatureStore';
+import { expectedSignatureRecord, type SignatureRecord, type SignatureStore } from '../quality/dedup';
+import { BlobSignatureStore } from '../quality/blobSignatureStore';
 import { TableFeedbackStore } from './feedbackStore';
 import { sha256Hex, tableKey } from './keys';
 import { buildReport, type PreprocessReport } from './preprocessReport';
@@ -170,19 +170,7 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
   const reportBlob = runtime.storage.container(CONTAINERS.curated).getBlockBlobClient(outputs.report);
   const quarantineBlob = runtime.storage.container(CONTAINERS.quarantine).getBlockBlobClient(outputs.quarantine);
   try {
-    const out = { curatedBlob, reportBlob, quarantineBlob };
-    let report: PreprocessReport;
-    try {
-      report = await processVersion(runtime, blobName, etag, out, options);
-    } catch (err) {
-      if (!(err instanceof SignatureClaimRaceError) || options.signatures) throw err;
-      // Another blob holding the same texts runs right now: read-ahead claims would keep racing
-      // it. Start the blob over, in this attempt, with every claim awaited (the claim decides
-      // atomically, so exactly one of the two blobs keeps each text).
-      options.log?.(`raw-logs/${printableBlobName(blobName)}: ${err.message}; starting over with claims awaited one at a time`);
-      const awaited = new BlobSignatureStore(runtime.storage.table(TABLES.dedupSignatures), { lookahead: false });
-      report = await processVersion(runtime, blobName, etag, out, { ...options, signatures: awaited });
-    }
+    const report = await processVersion(runtime, blobName, etag, { curatedBlob, reportBlob, quarantineBlob }, options);
     await receipts.upsertEntity(
       {
         ...receipt,
@@ -283,8 +271,8 @@ async function processVersion(
   // The same per-conversation work on every core of the instance (inline with one core).
   const pooled = sharedConversationExecutor({ quality: config.quality, builder, timings: !!timings }, preprocessWorkers(config.workers));
   const work = pooled ?? inlineExecutor({ stages, builder, timings: !!timings });
-  // The exact-hash claims read ahead as soon as a batch is fingerprinted, off the ordered path.
-  const executor = signatures instanceof BlobSignatureStore ? announcingHashes(work, signatures) : work;
+  // The exact-hash claims sent as soon as a batch is fingerprinted, off the ordered path.
+  const executor = signatures instanceof BlobSignatureStore ? announcingClaims(work, signatures) : work;
   const read = { bytes: 0 };
   const started = performance.now();
   let lastProgress = started;
@@ -350,19 +338,20 @@ async function processVersion(
     curated.abort(err);
     quarantine.abort(err);
     await Promise.allSettled([curated.done, quarantine.done]);
-    // Claims already sent finish before the retry may look for them.
-    if (signatures instanceof BlobSignatureStore) await signatures.settle();
+    // Claims sent ahead for conversations not reached are released, and every request has
+    // finished, before the retry looks for them.
+    if (signatures instanceof BlobSignatureStore) await signatures.abandon();
     throw err;
   }
 }
 
 /**
- * The executor, telling the signature store each batch's exact hashes (its conversations kept by
- * the workers, in input order) before the batch's result is used, so the store reads their rows
+ * The executor, announcing each batch's conversations kept by the workers to the signature store
+ * (in input order, before the batch's result is used), so the store claims their exact hashes
  * while earlier conversations are still being decided. Batches may finish out of order on the
  * pool; the announcements are chained so they arrive in input order.
  */
-function announcingHashes(executor: ConversationExecutor, store: BlobSignatureStore): ConversationExecutor {
+function announcingClaims(executor: ConversationExecutor, store: BlobSignatureStore): ConversationExecutor {
   let previous: Promise<unknown> = Promise.resolve();
   return {
     pooled: executor.pooled,
@@ -372,12 +361,15 @@ function announcingHashes(executor: ConversationExecutor, store: BlobSignatureSt
       const result = executor.run(conversations, signal);
       const announced = previous.then(async () => {
         const batch = await result;
-        const hashes: string[] = [];
-        for (const outcome of batch.outcomes) {
-          const hash = outcome.action === 'keep' ? preparedExactHash(outcome.prepared) : undefined;
-          if (hash !== undefined) hashes.push(hash);
+        const records: SignatureRecord[] = [];
+        const seenAt = new Date();
+        for (const [i, outcome] of batch.outcomes.entries()) {
+          if (outcome.action !== 'keep') continue;
+          // The worker's copy has the original line's file and number; the conversation id is the one the stage sees.
+          const expected = expectedSignatureRecord({ ...outcome.conversation, source: conversations[i].source }, outcome.prepared, seenAt);
+          if (expected) records.push(expected);
         }
-        store.expect(hashes, signal);
+        store.expect(records, signal);
         return batch;
       });
       previous = announced.catch(() => undefined);

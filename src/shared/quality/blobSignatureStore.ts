@@ -1,54 +1,43 @@
 import type { TableClient } from '@azure/data-tables';
-import { isStatus, TuneloopError } from '../errors';
+import { isStatus } from '../errors';
 import { exactRowAddress, MemorySignatureStore, readExactRow, type SignatureRecord, type SignatureStore } from './dedup';
 
 /** Kept conversations of one blob remembered for near-duplicate matching before the window starts over. */
 const DEFAULT_WINDOW = 10_000;
-/** Table requests of each kind (look-ahead reads, claims) in flight at once. */
+/** Claims sent ahead and not answered yet, at most. */
 const DEFAULT_IN_FLIGHT = 32;
-/** Look-ahead hashes waiting at most: far more than the pipeline's window of batches; beyond it look-ahead is off. */
+/** Announced conversations waiting at most: far more than the pipeline's window of batches; beyond it claims are awaited. */
 const MAX_EXPECTED = 4096;
 
 export interface BlobSignatureStoreOptions {
   /** Conversations remembered for within-blob near-duplicate matching (memory bound for huge blobs). Default 10,000. */
   window?: number;
-  /** Look-ahead reads and claims each in flight at once. Default 32. */
+  /** Claims sent ahead and not answered yet, at most. Default 32. */
   inFlight?: number;
-  /**
-   * False: `expect` is ignored and every claim is awaited in place (the blob path's second pass
-   * after a lost race, when another blob with the same texts is running). Default true.
-   */
+  /** False: `expect` is ignored and every claim is awaited in place, one at a time (benchmarks' "before"). Default true. */
   lookahead?: boolean;
 }
 
-/**
- * Another blob claimed the same text between this blob's look-ahead read (which found the hash
- * free) and its claim, and this blob had already kept the conversation. The shard of this pass is
- * never committed; the blob path starts the blob over with claims awaited one at a time
- * (`lookahead: false`), which drops the copy, so exactly one of the two is kept, as before.
- */
-export class SignatureClaimRaceError extends TuneloopError {
-  constructor(mine: SignatureRecord, theirs: SignatureRecord | undefined) {
-    const holder = theirs
-      ? `conversation ${theirs.conversationId} of ${theirs.file} (line ${theirs.line})`
-      : 'a writer that has since removed it';
-    super(
-      `dedup signatures: conversation ${mine.conversationId} (${mine.file} line ${mine.line}) was kept, but ${holder} ` +
-        `claimed the same text (hash ${mine.exactHash}) at the same moment; this pass over the blob is abandoned and the next drops the copy`,
-      { retryable: true },
-    );
-  }
+/** Who holds an exact hash in the table, as the claim sent ahead found out. */
+type ClaimResult = { claimed: true } | { claimed: false; holder: SignatureRecord | undefined };
+
+/** One exact hash claimed ahead, shared by every announced conversation of the blob with that hash. */
+interface Claim {
+  hash: string;
+  /** The conversation the create was sent for: the first announced with this hash. */
+  owner: SignatureRecord;
+  result: Promise<ClaimResult>;
+  /** The owner's fate: undecided, kept, set aside by the table (another file holds the text), or dropped here and its claim released. */
+  state: 'pending' | 'kept' | 'refused' | 'released';
+  /** Once decided (kept or refused): the record the row holds. */
+  row?: SignatureRecord;
+  /** Announced conversations with this hash still to come (the owner included). */
+  waiting: number;
 }
 
-/** The table's answer for one exact hash, shared by every expected conversation with that hash. */
-interface Lookup {
-  hash: string;
-  /** The row as read ahead; undefined when nobody had claimed the hash. */
-  read: Promise<SignatureRecord | undefined>;
-  /** Set when this store claimed the hash after the read was sent: the read may predate the claim. */
-  claimedBy?: SignatureRecord;
-  /** Expected conversations still to come with this hash. */
-  waiting: number;
+interface Expected {
+  claim: Claim;
+  record: SignatureRecord;
 }
 
 /**
@@ -57,22 +46,29 @@ interface Lookup {
  * search is the nightly assembly's (`assemblyDedup.ts`).
  *
  * Exact rows live one per partition (`x-<hash>`, `exactRowAddress`), so claims cannot share an
- * entity group transaction; instead they leave the pipeline's critical path:
- * - `expect` is told each batch's exact hashes, in input order, as soon as the workers computed
- *   them (before the ordered dedup stage reaches them), and reads their rows ahead, concurrently;
- * - `add` decides from that read, as the awaited create did: the hash held by another
- *   conversation → that record (an exact duplicate); held by this conversation (a retried blob)
- *   or free → kept, and a free hash is claimed by a create sent without waiting (up to `inFlight`
- *   at once). Claims this store makes while reads are out override those reads, so a later
- *   conversation of the blob with the same text finds its earlier copy even after the
- *   near-duplicate window started over.
- * - A claim refused because another blob created the row after the read (two blobs racing for
- *   the same text) fails the pass with `SignatureClaimRaceError` at the next `add` or at
- *   `flush`, which the blob path awaits before it commits the shard; it then starts the blob over
- *   with `lookahead: false`, whose awaited claims drop the copy.
+ * entity group transaction; instead they leave the pipeline's critical path. The blob path
+ * announces each batch's kept conversations with `expect`, in input order, as soon as the
+ * workers have fingerprinted them, and the store sends their claims (the create of the exact row,
+ * up to `inFlight` at once) before the ordered dedup stage reaches them. A claim is the same
+ * single request as before, only sent earlier, so the decisions are those of the claim awaited in
+ * place:
+ * - `add` of the conversation the claim was sent for: created → kept; refused → the holder's
+ *   record (an exact duplicate of another file), unless the holder is this same conversation of
+ *   this file (a retried blob).
+ * - A conversation the dedup stage drops within the blob (an exact or near duplicate of one kept
+ *   before it) never reaches `add`: a claim created for it is released (the row deleted) when the
+ *   stage moves on (`findExact` of the next one, or `flush`), so the table holds kept
+ *   conversations only, as before.
+ * - Later conversations of the blob with the same text share the first one's claim: its holder
+ *   when the first was kept or refused (so a copy after the near-duplicate window started over is
+ *   still dropped), and a claim of their own, awaited, once it was released.
+ * - Two blobs racing for the same text: the table lets one create through; the other blob drops
+ *   its copy as an exact duplicate, as before. (Narrower than before: should the winner then drop
+ *   its copy within its own blob as a near duplicate of another conversation, it releases the
+ *   claim, and neither blob keeps that exact text, only the winner's near twin.)
  *
- * Without `expect` (or if the hashes ever came in another order than `findExact` asks for them)
- * `add` awaits its claim as before: create, and on 409 read the holder.
+ * Without `expect` (or if the announced conversations ever disagreed with what the stage asks
+ * about) every claim is awaited in place: create, and on 409 read the holder.
  *
  * Within the blob, near duplicates are matched against the last `window` kept conversations;
  * when the window is full it starts over (a blob of millions of conversations keeps flat
@@ -83,22 +79,23 @@ export class BlobSignatureStore implements SignatureStore {
   private readonly inFlight: number;
   /** This blob's kept conversations, for near duplicates within it (the last `window` of them). */
   private local = new MemorySignatureStore();
-  /** Expected exact hashes, in input order (a queue: `head` is the next). */
-  private expected: Lookup[] = [];
+  /** Announced conversations, in input order (a queue: `head` is the next). */
+  private expected: Expected[] = [];
   private head = 0;
-  /** Outstanding look-ups by hash, so copies within the blob share one read. */
-  private readonly lookups = new Map<string, Lookup>();
-  /** The look-up of the conversation `findExact` was last asked about, for its `add`. */
-  private current: Lookup | undefined;
-  /** False when told so, or once the hashes and the stage's questions disagreed: every claim is awaited from then on. */
+  /** Claims with announced conversations still to come, by hash. */
+  private readonly claims = new Map<string, Claim>();
+  /** The conversation `findExact` was last asked about, until `add` or the next `findExact`. */
+  private current: Expected | undefined;
+  /** False when told so, or once the announcements and the stage's questions disagreed. */
   private lookahead: boolean;
-  /** Creates sent and not answered, by hash. */
-  private readonly claiming = new Map<string, SignatureRecord>();
-  private readonly claims = new Set<Promise<void>>();
-  /** Reads waiting for a free slot, and how many are out. */
-  private readonly readQueue: (() => void)[] = [];
-  private readsOut = 0;
-  /** The first claim that failed; thrown by the next `add` or `flush`. */
+  /** Every request this store sent without waiting (claims, reads, releases), until it settled. */
+  private readonly outstanding = new Set<Promise<unknown>>();
+  /** Creates sent ahead and not answered. */
+  private creating = 0;
+  private readonly slots: (() => void)[] = [];
+  /** Releases under way, by hash: a later claim of the hash waits for them. */
+  private readonly releasing = new Map<string, Promise<void>>();
+  /** The first request sent ahead that failed; thrown by the next `add` or `flush`. */
   private failure: Error | undefined;
 
   constructor(
@@ -111,31 +108,30 @@ export class BlobSignatureStore implements SignatureStore {
   }
 
   /**
-   * The exact hashes the dedup stage will ask about next, in input order (the kept conversations
-   * of a batch, as the workers fingerprinted them). Starts reading their rows.
+   * The conversations the dedup stage will ask about next, in input order, as it would record
+   * them if it kept them (`expectedSignatureRecord`): claims their hashes now.
    */
-  expect(hashes: readonly string[], signal?: AbortSignal): void {
+  expect(records: readonly SignatureRecord[], signal?: AbortSignal): void {
     if (!this.lookahead) return;
-    if (this.expected.length - this.head + hashes.length > MAX_EXPECTED) return this.stopLookahead();
-    for (const hash of hashes) {
-      let lookup = this.lookups.get(hash);
-      if (!lookup) {
-        const claimedBy = this.claiming.get(hash);
-        const read = claimedBy ? Promise.resolve(undefined) : this.readAhead(hash, signal);
-        // Awaited by `add` when the conversation gets there; one dropped before (a copy within
-        // the blob) never asks, and its failed read must not count as unhandled.
-        read.catch(() => undefined);
-        lookup = { hash, read, waiting: 0, ...(claimedBy ? { claimedBy } : {}) };
-        this.lookups.set(hash, lookup);
+    if (this.expected.length - this.head + records.length > MAX_EXPECTED) {
+      this.stopLookahead();
+      return;
+    }
+    for (const record of records) {
+      let claim = this.claims.get(record.exactHash);
+      if (!claim) {
+        claim = { hash: record.exactHash, owner: record, result: this.claimAhead(record, signal), state: 'pending', waiting: 0 };
+        this.claims.set(record.exactHash, claim);
       }
-      lookup.waiting++;
-      this.expected.push(lookup);
+      claim.waiting++;
+      this.expected.push({ claim, record });
     }
   }
 
   /** Within this blob only: a copy in another file is found by `add`'s claim. */
   findExact(hash: string): Promise<SignatureRecord | undefined> {
-    this.current = this.lookahead ? this.nextExpected(hash) : undefined;
+    this.settleCurrent();
+    if (this.lookahead) this.current = this.nextExpected(hash);
     return this.local.findExact(hash);
   }
 
@@ -144,10 +140,13 @@ export class BlobSignatureStore implements SignatureStore {
   }
 
   async add(record: SignatureRecord, keys: string[], signal?: AbortSignal): Promise<SignatureRecord | undefined> {
-    if (this.failure !== undefined) throw this.failure;
-    const lookup = this.current?.hash === record.exactHash ? this.current : undefined;
+    if (this.failure) throw this.failure;
+    const expected = this.current;
     this.current = undefined;
-    const holder = lookup ? await this.decideAhead(lookup, record, signal) : await this.claimNow(record, signal);
+    const holder =
+      expected && expected.record.exactHash === record.exactHash && sameRecord(expected.record, record)
+        ? await this.decide(expected, record, signal)
+        : await this.claimNow(record, signal);
     if (holder) return holder;
     if (this.local.size >= this.window) this.local = new MemorySignatureStore();
     // The table claim above is the cross-file check; within the blob `findExact` ran before `add`.
@@ -155,70 +154,130 @@ export class BlobSignatureStore implements SignatureStore {
     return undefined;
   }
 
-  /** Waits for every claim sent; throws the first that failed (a race lost, a storage error). */
+  /** Releases the claim of a last conversation dropped within the blob, waits for every request sent; throws the first that failed. */
   async flush(): Promise<void> {
+    this.settleCurrent();
     await this.settle();
-    if (this.failure !== undefined) throw this.failure;
+    if (this.failure) throw this.failure;
   }
 
-  /** Waits for every claim sent, without throwing (an attempt that failed anyway). */
+  /** Waits for every request sent ahead, without throwing (an attempt that failed anyway). */
   async settle(): Promise<void> {
-    while (this.claims.size) await Promise.allSettled([...this.claims]);
+    while (this.outstanding.size) await Promise.allSettled([...this.outstanding]);
   }
 
-  /** The holder of the hash from the read ahead (or this store's own later claim); a free hash is claimed without waiting. */
-  private async decideAhead(lookup: Lookup, record: SignatureRecord, signal?: AbortSignal): Promise<SignatureRecord | undefined> {
-    const holder = lookup.claimedBy ?? this.claiming.get(record.exactHash) ?? (await lookup.read);
-    // A retried blob finds its own claim: not a duplicate of itself.
-    if (holder) return sameRecord(holder, record) ? undefined : holder;
-    while (this.claims.size >= this.inFlight) await Promise.race(this.claims);
-    if (this.failure !== undefined) throw this.failure;
-    this.claiming.set(record.exactHash, record);
-    const pending = this.lookups.get(record.exactHash);
-    if (pending) pending.claimedBy = record;
-    const claim = this.claimAhead(record, signal).finally(() => {
-      this.claiming.delete(record.exactHash);
-      this.claims.delete(claim);
-    });
-    this.claims.add(claim);
-    return undefined;
-  }
-
-  private async claimAhead(record: SignatureRecord, signal?: AbortSignal): Promise<void> {
-    try {
-      await this.table.createEntity({ ...exactRowAddress(record.exactHash), ...record }, { abortSignal: signal });
-    } catch (err) {
-      if (!isStatus(err, 409)) {
-        this.failure ??= asError(err);
-        return;
+  /** The decision for an announced conversation that the stage did not drop within the blob. */
+  private async decide(expected: Expected, record: SignatureRecord, signal?: AbortSignal): Promise<SignatureRecord | undefined> {
+    const { claim } = expected;
+    if (expected.record === claim.owner) {
+      const result = await claim.result;
+      if (result.claimed || (result.holder && sameRecord(result.holder, record))) {
+        claim.state = 'kept';
+        claim.row = result.claimed ? claim.owner : result.holder;
+        return undefined;
       }
-      try {
-        const existing = await readExactRow(this.table, record.exactHash, signal);
-        if (!existing || !sameRecord(existing, record)) this.failure ??= new SignatureClaimRaceError(record, existing);
-      } catch (readErr) {
-        this.failure ??= asError(readErr);
+      if (!result.holder) {
+        // Refused, then gone before it could be read (erased meanwhile): claim it in place.
+        claim.state = 'released';
+        return this.claimNow(record, signal);
       }
+      claim.state = 'refused';
+      claim.row = result.holder;
+      return result.holder;
     }
+    // A later copy of the owner's text that the stage let through (the window started over, or
+    // the same conversation listed twice): the row the owner's claim found, as its own create would.
+    if ((claim.state === 'kept' || claim.state === 'refused') && claim.row) {
+      return sameRecord(claim.row, record) ? undefined : claim.row;
+    }
+    // The owner was dropped here and its claim released: this copy claims for itself.
+    return this.claimNow(record, signal);
   }
 
   /** The claim awaited in place: create, and on 409 the record that holds the hash. */
   private async claimNow(record: SignatureRecord, signal?: AbortSignal): Promise<SignatureRecord | undefined> {
-    const claimed = this.claiming.get(record.exactHash);
-    if (claimed) return sameRecord(claimed, record) ? undefined : claimed;
-    try {
-      await this.table.createEntity({ ...exactRowAddress(record.exactHash), ...record }, { abortSignal: signal });
-    } catch (err) {
-      if (!isStatus(err, 409)) throw err;
-      const existing = await readExactRow(this.table, record.exactHash, signal);
-      // A retried blob finds its own claim: not a duplicate of itself.
-      if (existing && !sameRecord(existing, record)) return existing;
-    }
-    return undefined;
+    await this.releasing.get(record.exactHash);
+    const result = await this.create(record, signal);
+    if (result.claimed) return undefined;
+    // A retried blob finds its own claim: not a duplicate of itself.
+    return result.holder && !sameRecord(result.holder, record) ? result.holder : undefined;
   }
 
-  private nextExpected(hash: string): Lookup | undefined {
+  private async create(record: SignatureRecord, signal?: AbortSignal): Promise<ClaimResult> {
+    try {
+      await this.table.createEntity({ ...exactRowAddress(record.exactHash), ...record }, { abortSignal: signal });
+      return { claimed: true };
+    } catch (err) {
+      if (!isStatus(err, 409)) throw err;
+      return { claimed: false, holder: await readExactRow(this.table, record.exactHash, signal) };
+    }
+  }
+
+  /** Sends the create of an announced hash, at most `inFlight` at once; a failure surfaces at the next `add` or `flush`. */
+  private claimAhead(record: SignatureRecord, signal?: AbortSignal): Promise<ClaimResult> {
+    const result = (async () => {
+      await this.releasing.get(record.exactHash);
+      if (this.creating >= this.inFlight) await new Promise<void>((resolve) => this.slots.push(resolve));
+      this.creating++;
+      try {
+        return await this.create(record, signal);
+      } finally {
+        this.creating--;
+        this.slots.shift()?.();
+      }
+    })();
+    this.track(result);
+    return result;
+  }
+
+  /**
+   * The conversation last asked about did not reach `add`: the stage dropped it within the blob.
+   * If the claim was made for it, it is released.
+   */
+  private settleCurrent(): void {
+    const dropped = this.current;
+    this.current = undefined;
+    if (dropped && dropped.record === dropped.claim.owner) this.release(dropped.claim);
+  }
+
+  /**
+   * Deletes the row of a claim whose owner was not kept (created now, or found from an earlier
+   * attempt of this blob), so the table never names a conversation that is not kept.
+   */
+  private release(claim: Claim): void {
+    claim.state = 'released';
+    const release = (async () => {
+      const result = await claim.result;
+      if (!result.claimed && !(result.holder && sameRecord(result.holder, claim.owner))) return;
+      const { partitionKey, rowKey } = exactRowAddress(claim.hash);
+      try {
+        await this.table.deleteEntity(partitionKey, rowKey);
+      } catch (err) {
+        if (!isStatus(err, 404)) throw err;
+      }
+    })();
+    const settled = release.catch(() => undefined);
+    this.releasing.set(claim.hash, settled);
+    void settled.then(() => {
+      if (this.releasing.get(claim.hash) === settled) this.releasing.delete(claim.hash);
+    });
+    this.track(release);
+  }
+
+  private track(request: Promise<unknown>): void {
+    const tracked = request.then(
+      () => undefined,
+      (err: unknown) => {
+        this.failure ??= err instanceof Error ? err : new Error(String(err));
+      },
+    );
+    this.outstanding.add(tracked);
+    void tracked.then(() => this.outstanding.delete(tracked));
+  }
+
+  private nextExpected(hash: string): Expected | undefined {
     const next = this.head < this.expected.length ? this.expected[this.head] : undefined;
-    if (next?.hash !== hash) {
+    if (next?.record.exactHash !== hash) {
       // Not the conversation announced next (or none announced): never guess, claim in place from here on.
       this.stopLookahead();
       return undefined;
@@ -228,32 +287,30 @@ export class BlobSignatureStore implements SignatureStore {
       this.expected = this.expected.slice(this.head);
       this.head = 0;
     }
-    if (--next.waiting === 0) this.lookups.delete(hash);
+    if (--next.claim.waiting === 0) this.claims.delete(hash);
     return next;
   }
 
+  /**
+   * From here on every claim is awaited in place; claims sent ahead for conversations not yet
+   * asked about are released (the one asked about last keeps its claim for its `add`).
+   */
   private stopLookahead(): void {
     this.lookahead = false;
+    for (const claim of new Set(this.expected.slice(this.head).map((e) => e.claim))) {
+      if (claim.state === 'pending' && claim !== this.current?.claim) this.release(claim);
+    }
     this.expected = [];
     this.head = 0;
-    this.lookups.clear();
+    this.claims.clear();
   }
 
-  /** Reads the row of a hash, at most `inFlight` reads at once. */
-  private async readAhead(hash: string, signal?: AbortSignal): Promise<SignatureRecord | undefined> {
-    if (this.readsOut >= this.inFlight) await new Promise<void>((resolve) => this.readQueue.push(resolve));
-    this.readsOut++;
-    try {
-      return await readExactRow(this.table, hash, signal);
-    } finally {
-      this.readsOut--;
-      this.readQueue.shift()?.();
-    }
+  /** A pass that failed: releases the claims of conversations not decided yet, and waits for every request sent. */
+  async abandon(): Promise<void> {
+    this.current = undefined;
+    this.stopLookahead();
+    await this.settle();
   }
-}
-
-function asError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
 }
 
 /** The same conversation of the same file seen again (a retried blob): not a duplicate of itself. */

@@ -90,8 +90,8 @@ function distinctConversations(n: number, prefix: string, seed: number): string[
 }
 
 /**
- * The exact-hash claims of the blob path read ahead and sent concurrently (BlobSignatureStore's
- * look-ahead, fed by the executor): on real Azurite, the shard, quarantine and report of a blob
+ * The exact-hash claims of the blob path sent ahead, concurrently (BlobSignatureStore.expect, fed
+ * by the executor): on real Azurite, the shard, quarantine and report of a blob
  * are byte-identical to the awaited claims', with 1 and 2 workers (the pool runs the compiled
  * worker script, npm run build), and racing blobs keep each text once.
  */
@@ -177,6 +177,5 @@ describe('preprocessBlob: claims off the critical path', () => {
       expect(r.records_in).toBe(151);
       expect(r.records_in).toBe(r.records_used + r.records_quarantined);
     }
-    for (const line of log) expect(line).toMatch(/claimed the same text .* starting over with claims awaited one at a time$/);
   }, 600_000);
 });

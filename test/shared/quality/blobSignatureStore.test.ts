@@ -1,6 +1,6 @@
 import type { TableClient } from '@azure/data-tables';
-import { BlobSignatureStore, SignatureClaimRaceError } from '../../../src/shared/quality/blobSignatureStore';
-import { createDedupStage, preparedExactHash } from '../../../src/shared/quality/dedup';
+import { BlobSignatureStore } from '../../../src/shared/quality/blobSignatureStore';
+import { createDedupStage, expectedSignatureRecord, type SignatureRecord } from '../../../src/shared/quality/dedup';
 import type { StageResult } from '../../../src/shared/dataset/stages';
 import type { Conversation } from '../../../src/shared/ingest/types';
 import { testStorage, uniqueName } from '../../setup/storage';
@@ -26,6 +26,10 @@ const TEXTS: Record<string, [string, string]> = {
   ],
   lost: [
     'My parcel tracking has not updated for a week, is it lost?',
+    'I have opened a trace with the carrier and will email you within two days.',
+  ],
+  lostAgain: [
+    'My parcel tracking has not updated for a week, is it lost now?',
     'I have opened a trace with the carrier and will email you within two days.',
   ],
   norway: [
@@ -75,48 +79,22 @@ async function runBlob(
   for (let at = 0; at < conversations.length; at += batch) {
     const slice = conversations.slice(at, at + batch);
     const prepared = slice.map((c) => stage.prepare?.(c));
-    if (announce) store.expect(prepared.map((p) => preparedExactHash(p) ?? ''));
+    if (announce) store.expect(slice.map((c, i) => announced(c, prepared[i])));
     for (const [i, c] of slice.entries()) results.push(await stage.apply(c, undefined, prepared[i]));
   }
   await store.flush();
   return results;
 }
 
-/**
- * The same Azurite table, with a hook around two calls so a test can order requests of two
- * blobs (the requests themselves are real).
- */
-function intercept(table: TableClient, hooks: { createEntity?: () => Promise<void>; afterGetEntity?: () => void }): TableClient {
-  return new Proxy(table, {
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function') return value;
-      const method = (value as (...args: unknown[]) => unknown).bind(target);
-      if (property === 'createEntity' && hooks.createEntity) {
-        const before = hooks.createEntity;
-        return async (...args: unknown[]) => {
-          await before();
-          return method(...args);
-        };
-      }
-      if (property === 'getEntity' && hooks.afterGetEntity) {
-        const after = hooks.afterGetEntity;
-        return async (...args: unknown[]) => {
-          try {
-            return await method(...args);
-          } finally {
-            after();
-          }
-        };
-      }
-      return method;
-    },
-  });
+function announced(conversation: Conversation, prepared: unknown): SignatureRecord {
+  const record = expectedSignatureRecord(conversation, prepared, NOW());
+  if (!record) throw new Error('the dedup stage prepared no fingerprint');
+  return record;
 }
 
 const decisions = (results: StageResult[]) => results.map((r) => (r.action === 'keep' ? 'keep' : `${r.reason}: ${r.detail ?? ''}`));
 
-describe('BlobSignatureStore: claims read ahead and sent concurrently', () => {
+describe('BlobSignatureStore: claims sent ahead, concurrently', () => {
   it('drops a copy within the blob whose earlier twin is still being claimed, also after the near-duplicate window started over', async () => {
     const table = await freshTable();
     // Window 1: by the time the copy comes, its twin is no longer in the in-memory window; only
@@ -180,59 +158,76 @@ describe('BlobSignatureStore: claims read ahead and sent concurrently', () => {
     }
   });
 
-  it('lets exactly one of two blobs racing for the same text keep it: the loser fails its pass, and its next pass drops the copy', async () => {
+  it('lets exactly one of two blobs racing for the same text keep it, both claiming ahead', async () => {
     const table = await freshTable();
-    // Both blobs must read the row while it is still free: A's create is held (by the test, not
-    // faked: the calls go to Azurite) until B's read has come back.
-    let readB: () => void = () => undefined;
-    const bHasRead = new Promise<void>((resolve) => (readB = resolve));
-    const tableA = intercept(table, { createEntity: () => bHasRead });
-    const tableB = intercept(table, { afterGetEntity: () => readB() });
-    const storeA = new BlobSignatureStore(tableA);
-    const storeB = new BlobSignatureStore(tableB);
+    const storeA = new BlobSignatureStore(table);
+    const storeB = new BlobSignatureStore(table);
     const a = convo('x', 'base', 'a.jsonl', 1);
     const b = convo('y', 'base', 'b.jsonl', 1);
-    const prepared = createDedupStage({ store: storeA, now: NOW }).prepare?.(a);
-    const hash = preparedExactHash(prepared) ?? '';
-    storeA.expect([hash]);
-    storeB.expect([hash]);
-    const [ra, rb] = await Promise.all([
-      createDedupStage({ store: storeA, now: NOW }).apply(a, undefined, prepared),
-      createDedupStage({ store: storeB, now: NOW }).apply(b, undefined, prepared),
-    ]);
-    // Both keep it on their side and both creates go out: the table lets one through.
-    expect([ra.action, rb.action]).toEqual(['keep', 'keep']);
-    const flushed = await Promise.allSettled([storeA.flush(), storeB.flush()]);
-    const failed = flushed.filter((f): f is PromiseRejectedResult => f.status === 'rejected');
-    expect(failed).toHaveLength(1);
-    const error = failed[0].reason as SignatureClaimRaceError;
-    expect(error).toBeInstanceOf(SignatureClaimRaceError);
-    expect(error.retryable).toBe(true);
+    const stageA = createDedupStage({ store: storeA, now: NOW });
+    const stageB = createDedupStage({ store: storeB, now: NOW });
+    const [prepA, prepB] = [stageA.prepare?.(a), stageB.prepare?.(b)];
+    // Both blobs send their claim before either decides: the table lets one create through.
+    storeA.expect([announced(a, prepA)]);
+    storeB.expect([announced(b, prepB)]);
+    const [ra, rb] = await Promise.all([stageA.apply(a, undefined, prepA), stageB.apply(b, undefined, prepB)]);
+    await Promise.all([storeA.flush(), storeB.flush()]);
+    expect([ra.action, rb.action].sort()).toEqual(['drop', 'keep']);
     const rows = await exactRows(table);
     expect(rows).toHaveLength(1);
-    const winner = rows[0].conversationId;
-    const loser = winner === 'x' ? b : a;
-    expect(error.message).toContain(
-      `conversation ${loser.conversationId} (${loser.source.file} line 1) was kept, but conversation ${winner}`,
+    const [kept, dropped] = ra.action === 'keep' ? [a, rb] : [b, ra];
+    expect(rows[0].conversationId).toBe(kept.conversationId);
+    expect(dropped).toMatchObject({ action: 'drop', reason: 'duplicate-exact' });
+    expect(dropped.action === 'drop' && dropped.detail).toContain(
+      `exact duplicate of conversation ${kept.conversationId} (${kept.source.file} line 1`,
     );
-    // The losing blob's next pass, with claims awaited (as the blob path does) or read ahead: a duplicate of the winner.
-    for (const lookahead of [false, true]) {
-      const again = await runBlob(new BlobSignatureStore(table, { lookahead }), [loser]);
-      expect(again[0]).toMatchObject({ action: 'drop', reason: 'duplicate-exact' });
-      expect(again[0].action === 'drop' && again[0].detail).toContain(`of conversation ${winner}`);
-    }
     await table.deleteTable();
   });
 
-  it('fails the attempt when a claim sent without waiting fails: at flush, and at every add after it', async () => {
-    // The table does not exist: the read ahead finds no row (404), the claim fails with 404 too.
+  it('releases a claim sent ahead for a conversation the stage then drops within the blob, so a later copy can claim it', async () => {
+    const table = await freshTable();
+    const store = new BlobSignatureStore(table, { window: 1 });
+    // 'near' is dropped as a near duplicate of 'base' (its claim was already created), then the
+    // window starts over and its exact copy comes: it is kept, as when nothing was claimed ahead.
+    const blob = [
+      convo('b1', 'base', 'e.jsonl', 1),
+      convo('n1', 'near', 'e.jsonl', 2),
+      convo('a1', 'address', 'e.jsonl', 3),
+      convo('n2', 'near', 'e.jsonl', 4),
+    ];
+    const results = decisions(await runBlob(store, blob));
+    expect(results[0]).toBe('keep');
+    expect(results[1]).toMatch(/^duplicate-near: near duplicate \(estimated Jaccard [\d.]+\) of conversation b1 /);
+    expect(results.slice(2)).toEqual(['keep', 'keep']);
+    expect(await exactRows(table)).toEqual([
+      { conversationId: 'a1', file: 'e.jsonl' },
+      { conversationId: 'b1', file: 'e.jsonl' },
+      { conversationId: 'n2', file: 'e.jsonl' },
+    ]);
+    // The last conversation dropped within the blob is released by flush.
+    const tail = new BlobSignatureStore(table);
+    const last = await runBlob(tail, [
+      convo('l1', 'lost', 'f.jsonl', 1),
+      convo('l2', 'pause', 'f.jsonl', 2),
+      convo('l3', 'lostAgain', 'f.jsonl', 3),
+    ]);
+    expect(last[2]).toMatchObject({ action: 'drop', reason: 'duplicate-near' });
+    expect((await exactRows(table)).filter((r) => r.file === 'f.jsonl')).toEqual([
+      { conversationId: 'l1', file: 'f.jsonl' },
+      { conversationId: 'l2', file: 'f.jsonl' },
+    ]);
+    await table.deleteTable();
+  });
+
+  it('fails the attempt when a claim sent ahead fails: at its add, at flush, and at every add after it', async () => {
+    // The table does not exist: the create sent ahead fails with 404.
     const store = new BlobSignatureStore(testStorage().table(uniqueName('blobsigmissing')));
     const stage = createDedupStage({ store, now: NOW });
     const one = convo('p', 'pause', 'c.jsonl', 1);
     const two = convo('q', 'lost', 'c.jsonl', 2);
     const prepared = [stage.prepare?.(one), stage.prepare?.(two)];
-    store.expect(prepared.map((p) => preparedExactHash(p) ?? ''));
-    expect((await stage.apply(one, undefined, prepared[0])).action).toBe('keep');
+    store.expect([announced(one, prepared[0]), announced(two, prepared[1])]);
+    await expect(stage.apply(one, undefined, prepared[0])).rejects.toMatchObject({ statusCode: 404 });
     await expect(store.flush()).rejects.toMatchObject({ statusCode: 404 });
     await expect(stage.apply(two, undefined, prepared[1])).rejects.toMatchObject({ statusCode: 404 });
   });
@@ -243,8 +238,10 @@ describe('BlobSignatureStore: claims read ahead and sent concurrently', () => {
     const stage = createDedupStage({ store, now: NOW });
     const first = convo('f1', 'base', 'd.jsonl', 1);
     const second = convo('f2', 'base', 'd.jsonl', 2);
-    // Told of another text than the one that comes: the store stops guessing.
-    store.expect([preparedExactHash(stage.prepare?.(convo('z', 'norway', 'd.jsonl', 9))) ?? '']);
+    // Told of another conversation than the one that comes: the store stops guessing, and
+    // releases the claim it sent ahead for the conversation it was told of.
+    const other = convo('z', 'norway', 'd.jsonl', 9);
+    store.expect([announced(other, stage.prepare?.(other))]);
     expect((await stage.apply(first)).action).toBe('keep');
     expect(await stage.apply(second)).toMatchObject({ action: 'drop', reason: 'duplicate-exact' });
     await store.flush();
