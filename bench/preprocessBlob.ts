@@ -28,7 +28,7 @@ import { required } from '../src/shared/lookup';
  * tables (first sight of the file: every kept conversation claims its hash); two more scenarios:
  * week 2 after week 1 is in the tables, and the same file uploaded again under another name.
  * Then the same on a larger file of real STAR turns (`TUNELOOP_BENCH_BLOB_STAR_MB` of JSONL,
- * gzip, default 20; 0 skips it), one run each. Counts table requests per run, shows the per-step
+ * gzip, default 20; 0 skips it), `TUNELOOP_BENCH_BLOB_STAR_REPEATS` rounds (default 1). Counts table requests per run, shows the per-step
  * wall times (TUNELOOP_DEBUG_TIMINGS) of the median run, and the PII detector with and without
  * its per-text cache.
  */
@@ -36,6 +36,7 @@ const DEMO = join(__dirname, '..', '..', 'demo', 'data');
 const FILES = ['chat-logs.jsonl', 'chat-export.csv', 'chat-logs-week2.jsonl.gz'];
 const REPEATS = 5;
 const STAR_MB = Number(process.env.TUNELOOP_BENCH_BLOB_STAR_MB ?? 20);
+const STAR_REPEATS = Math.max(1, Number(process.env.TUNELOOP_BENCH_BLOB_STAR_REPEATS ?? 1));
 
 /** Telemetry that drops everything: the bench measures preprocessing, not the local JSONL sink. */
 const noTelemetry: Telemetry = { trackMetric() {}, trackEvent() {}, flush: async () => undefined };
@@ -187,20 +188,25 @@ export const preprocessBlobBenchmark: Benchmark = {
         stageLines.push(`- ${file}, after: ${formatTimings(after.timings)}`);
       }
       if (STAR_MB > 0) {
-        // Real STAR turns, as the prepare and large-blob benches write them: one run each, alternating.
+        // Real STAR turns, as the prepare and large-blob benches write them (TUNELOOP_BENCH_BLOB_STAR_REPEATS rounds).
         const star = join(starDir, `star-${STAR_MB}mb.jsonl.gz`);
         const { lines: conversations } = await writeStarJsonl(star, STAR_MB * 1e6, { gzip: true, seed: 7 });
-        const p = await runPrepare(star, outDir);
-        const measured: Partial<Record<Layout, BlobRun>> = {};
-        for (const layout of ['after', 'before'] as Layout[]) {
-          await resetTables(runtime);
-          measured[layout] = await runBlob(runtime, counter, star, `bench/${seq++}/star.jsonl.gz`, layout);
+        const prepareRuns: number[] = [];
+        const starRuns: Record<Layout, BlobRun[]> = { before: [], after: [] };
+        for (let i = 0; i < STAR_REPEATS; i++) {
+          prepareRuns.push(await runPrepare(star, outDir));
+          // Alternate the order so neither layout always runs at the same point of the machine's load.
+          for (const layout of (i % 2 ? ['before', 'after'] : ['after', 'before']) as Layout[]) {
+            await resetTables(runtime);
+            starRuns[layout].push(await runBlob(runtime, counter, star, `bench/${seq++}/star.jsonl.gz`, layout));
+          }
         }
-        const before = required(measured.before, 'the before run');
-        const after = required(measured.after, 'the after run');
+        const p = median(prepareRuns);
+        const before = medianRun(starRuns.before);
+        const after = medianRun(starRuns.after);
         const perKept = (r: BlobRun) => (r.tableRequests / Math.max(1, r.kept)).toFixed(1);
         lines.push(
-          `| STAR ${STAR_MB} MB JSONL, gzip (${conversations} conversations; one run each) | ${after.kept} | ${p.toFixed(0)} | ${before.ms.toFixed(0)} | ${(before.ms / p).toFixed(1)} | ${after.ms.toFixed(0)} | ${(after.ms / p).toFixed(1)} | ${(after.ms / before.ms).toFixed(2)} | ${perKept(before)} → ${perKept(after)} |`,
+          `| STAR ${STAR_MB} MB JSONL, gzip (${conversations} conversations; median of ${STAR_REPEATS}: ${starRuns.before.map((r) => r.ms.toFixed(0)).join(' / ')} before, ${starRuns.after.map((r) => r.ms.toFixed(0)).join(' / ')} after, prepare ${prepareRuns.map((ms) => ms.toFixed(0)).join(' / ')}) | ${after.kept} | ${p.toFixed(0)} | ${before.ms.toFixed(0)} | ${(before.ms / p).toFixed(1)} | ${after.ms.toFixed(0)} | ${(after.ms / p).toFixed(1)} | ${(after.ms / before.ms).toFixed(2)} | ${perKept(before)} → ${perKept(after)} |`,
         );
         stageLines.push(`- STAR ${STAR_MB} MB, before: ${formatTimings(before.timings)}`);
         stageLines.push(`- STAR ${STAR_MB} MB, after: ${formatTimings(after.timings)}`);

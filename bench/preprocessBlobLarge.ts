@@ -19,7 +19,7 @@ const run = promisify(execFile);
  * how far it got when `TUNELOOP_BENCH_BLOB_SECONDS` (default: no limit) stopped it, compressed
  * MB/s, JSONL MB/s and conversations/s. Baseline for RSS: the peak of the same child on a 10 MB
  * gzip blob, same run. `TUNELOOP_BENCH_BLOB_AWAITED=1` also runs the large blob with the
- * exact-hash claims awaited one at a time (as before they were read ahead), same time limit:
+ * exact-hash claims awaited one at a time (as before they were sent ahead), same time limit:
  * the same-run baseline for the rates. Every run starts from empty tables.
  */
 const GZIP_MB = Number(process.env.TUNELOOP_BENCH_BLOB_GZIP_MB ?? 0);
@@ -107,14 +107,14 @@ export const preprocessBlobLargeBenchmark: Benchmark = {
       );
       lines.push('');
       lines.push(
-        '| blob | claims | gzip MB | finished | wall s | gzip MB/s | JSONL MB/s | conversations/s | × read-ahead rate | peak RSS MB | × baseline RSS | last progress line |',
+        '| blob | claims | gzip MB | finished | wall s | gzip MB/s | JSONL MB/s | conversations/s | × sent-ahead rate | peak RSS MB | × baseline RSS | last progress line |',
       );
       lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
       const rate = (r: ProbeResult) => r.records / Math.max(1e-9, r.countedMs / 1000);
       const stopped = LIMIT_S ? `, stopped after ${LIMIT_S} s` : '';
       for (const [label, claims, r] of [
-        [`${SMALL_MB} MB gzip (RSS baseline)`, 'read ahead', small],
-        [`${GZIP_MB} MB gzip${stopped}`, 'read ahead', large],
+        [`${SMALL_MB} MB gzip (RSS baseline)`, 'sent ahead', small],
+        [`${GZIP_MB} MB gzip${stopped}`, 'sent ahead', large],
         ...(awaited ? ([[`${GZIP_MB} MB gzip${stopped}`, 'awaited one at a time (before)', awaited]] as const) : []),
       ] as const) {
         const seconds = Math.max(1e-9, r.countedMs / 1000);

@@ -4,7 +4,7 @@
  * lines as the host log would, stops after a time limit if one is given, and reports the records
  * and compressed bytes it got through and the peak RSS of the whole process (worker threads
  * included). `TUNELOOP_BENCH_BLOB_CLAIMS=awaited` runs the blob path with its exact-hash claims
- * awaited one at a time, as before they were read ahead (the same-run "before").
+ * awaited one at a time, as before they were sent ahead (the same-run "before").
  * Usage: node preprocessBlobLargeProbe.js <blob> [seconds]
  */
 import { loadSettings } from '../src/shared/config/settings';
