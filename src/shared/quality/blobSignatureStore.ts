@@ -63,9 +63,10 @@ interface Expected {
  *   when the first was kept or refused (so a copy after the near-duplicate window started over is
  *   still dropped), and a claim of their own, awaited, once it was released.
  * - Two blobs racing for the same text: the table lets one create through; the other blob drops
- *   its copy as an exact duplicate, as before. (Narrower than before: should the winner then drop
- *   its copy within its own blob as a near duplicate of another conversation, it releases the
- *   claim, and neither blob keeps that exact text, only the winner's near twin.)
+ *   its copy as an exact duplicate, as before. (One case differs: should the winner then drop its
+ *   copy within its own blob as a near duplicate of another conversation, it releases the claim,
+ *   and neither blob keeps that exact text, only the winner's near twin. Before, the winner never
+ *   claimed it and the other blob kept its copy.)
  *
  * Without `expect` (or if the announced conversations ever disagreed with what the stage asks
  * about) every claim is awaited in place: create, and on 409 read the holder.
