@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import { median, timeMedian, type Benchmark, type BenchResult } from './harness';
-import { TableSignatureStore } from '../src/shared/quality/dedup';
+import type { SignatureStore } from '../src/shared/quality/dedup';
+import { BlobSignatureStore } from '../src/shared/quality/blobSignatureStore';
+import { writeStarJsonl } from './starCorpus';
 import { loadSettings } from '../src/shared/config/settings';
 import { createRuntime, type Runtime } from '../src/shared/composition/runtime';
 import { preprocessConfig } from '../src/shared/composition/config';
@@ -19,19 +21,22 @@ import { required } from '../src/shared/lookup';
 
 /**
  * The blob-triggered preprocessing (`preprocessBlob`, the real function body) against an
- * in-memory Azurite, per demo file, with the duplicate search before and after it moved to the
- * nightly assembly ("before": `TableSignatureStore`, the LSH band buckets in table
- * `dedupsignatures`, ~24 table requests per kept conversation; "after": `BlobSignatureStore`,
- * the exact-hash claim in the table and near duplicates within the blob), against `tuneloop prepare`'s in-memory path on the same file, all measured in the same
- * run. Each blob run starts from empty tables (first sight of the file: every kept conversation
- * writes its signatures); two more scenarios: week 2 after week 1 is in the tables, and the same
- * file uploaded again under another name. Counts table requests per run, shows the per-step wall
- * times (TUNELOOP_DEBUG_TIMINGS) of the median run, and the PII detector with and without its
- * per-text cache.
+ * in-memory Azurite, per demo file, with the exact-hash claims awaited one at a time in input
+ * order ("before": `BlobSignatureStore` with `lookahead: false`, the code path before claims were
+ * sent ahead) and sent ahead concurrently ("after", the default), against `tuneloop prepare`'s
+ * in-memory path on the same file, all measured in the same run. Each blob run starts from empty
+ * tables (first sight of the file: every kept conversation claims its hash); two more scenarios:
+ * week 2 after week 1 is in the tables, and the same file uploaded again under another name.
+ * Then the same on a larger file of real STAR turns (`TUNELOOP_BENCH_BLOB_STAR_MB` of JSONL,
+ * gzip, default 20; 0 skips it), `TUNELOOP_BENCH_BLOB_STAR_REPEATS` rounds (default 1). Counts table requests per run, shows the per-step
+ * wall times (TUNELOOP_DEBUG_TIMINGS) of the median run, and the PII detector with and without
+ * its per-text cache.
  */
 const DEMO = join(__dirname, '..', '..', 'demo', 'data');
 const FILES = ['chat-logs.jsonl', 'chat-export.csv', 'chat-logs-week2.jsonl.gz'];
 const REPEATS = 5;
+const STAR_MB = Number(process.env.TUNELOOP_BENCH_BLOB_STAR_MB ?? 20);
+const STAR_REPEATS = Math.max(1, Number(process.env.TUNELOOP_BENCH_BLOB_STAR_REPEATS ?? 1));
 
 /** Telemetry that drops everything: the bench measures preprocessing, not the local JSONL sink. */
 const noTelemetry: Telemetry = { trackMetric() {}, trackEvent() {}, flush: async () => undefined };
@@ -79,10 +84,21 @@ interface BlobRun {
 
 type Layout = 'before' | 'after';
 
+/** The blob path's store with its claims awaited one at a time (not a BlobSignatureStore to the blob path: nothing announces claims to it). */
+function awaitedClaims(runtime: Runtime): SignatureStore {
+  const store = new BlobSignatureStore(runtime.storage.table(TABLES.dedupSignatures), { lookahead: false });
+  return {
+    findExact: (hash) => store.findExact(hash),
+    findByBands: (keys) => store.findByBands(keys),
+    add: (record, keys, signal) => store.add(record, keys, signal),
+    flush: () => store.flush(),
+  };
+}
+
 async function runBlob(runtime: Runtime, counter: Counter, file: string, blobName: string, layout: Layout): Promise<BlobRun> {
-  const body = readFileSync(join(DEMO, file));
+  const body = readFileSync(file.startsWith('/') ? file : join(DEMO, file));
   await runtime.storage.container(CONTAINERS.raw).getBlockBlobClient(blobName).upload(body, body.length);
-  const signatures = layout === 'before' ? new TableSignatureStore(runtime.storage.table(TABLES.dedupSignatures)) : undefined;
+  const signatures = layout === 'before' ? awaitedClaims(runtime) : undefined;
   const before = counter.requests;
   const start = process.hrtime.bigint();
   const outcome = await preprocessBlob(runtime, blobName, signatures ? { signatures } : {});
@@ -103,7 +119,7 @@ async function readTurns(file: string): Promise<string[]> {
 async function runPrepare(file: string, outDir: string): Promise<number> {
   const settings = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' });
   const start = process.hrtime.bigint();
-  await prepareDataset({ inputs: [join(DEMO, file)], outDir, cwd: DEMO, config: preprocessConfig(settings) });
+  await prepareDataset({ inputs: [file.startsWith('/') ? file : join(DEMO, file)], outDir, cwd: DEMO, config: preprocessConfig(settings) });
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
@@ -126,16 +142,16 @@ export const preprocessBlobBenchmark: Benchmark = {
     if (!files.length) return { name: 'preprocessBlob', lines: [`(skipped: no demo files in ${DEMO})`] };
     const azurite = await startAzurite({ inMemory: true });
     const outDir = mkdtempSync(join(tmpdir(), 'tuneloop-bench-'));
+    const starDir = mkdtempSync(join(tmpdir(), 'tuneloop-bench-star-'));
     const counter: Counter = { requests: 0 };
     try {
       const settings = loadSettings({ TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_DEBUG_TIMINGS: 'true' });
       const runtime = createRuntime(settings, { storage: countingStorage(azurite.connectionString, counter), telemetry: noTelemetry });
       await runtime.storage.ensureResources();
       lines.push(
-        `Median of ${REPEATS} runs after one warm-up; each blob run starts from empty tables. "before": the cross-file near-duplicate ` +
-          'search on the blob path (TableSignatureStore: exact read, 20 band-bucket reads, create, batched bucket writes per kept conversation); ' +
-          '"after": BlobSignatureStore (one create per kept conversation claims its exact hash; near duplicates within the blob in memory; ' +
-          'across files the nightly assembly). Both with the same PII detector. Baseline: `tuneloop prepare` ' +
+        `Median of ${REPEATS} runs after one warm-up; each blob run starts from empty tables. "before": the exact-hash claims ` +
+          '(one create per kept conversation) awaited one at a time in input order; "after": the claims sent ahead as soon as the workers ' +
+          'fingerprinted a batch, up to 32 in flight (BlobSignatureStore.expect). Baseline: `tuneloop prepare` ' +
           '(scratch signatures and in-memory feedback) on the same file in the same run.',
       );
       lines.push('');
@@ -170,6 +186,36 @@ export const preprocessBlobBenchmark: Benchmark = {
         );
         stageLines.push(`- ${file}, before: ${formatTimings(before.timings)}`);
         stageLines.push(`- ${file}, after: ${formatTimings(after.timings)}`);
+      }
+      if (STAR_MB > 0) {
+        // Real STAR turns, as the prepare and large-blob benches write them (TUNELOOP_BENCH_BLOB_STAR_REPEATS rounds).
+        const star = join(starDir, `star-${STAR_MB}mb.jsonl.gz`);
+        const { lines: conversations } = await writeStarJsonl(star, STAR_MB * 1e6, { gzip: true, seed: 7 });
+        const prepareRuns: number[] = [];
+        const starRuns: Record<Layout, BlobRun[]> = { before: [], after: [] };
+        for (let i = 0; i < STAR_REPEATS; i++) {
+          prepareRuns.push(await runPrepare(star, outDir));
+          // Alternate the order so neither layout always runs at the same point of the machine's load.
+          for (const layout of (i % 2 ? ['before', 'after'] : ['after', 'before']) as Layout[]) {
+            await resetTables(runtime);
+            starRuns[layout].push(await runBlob(runtime, counter, star, `bench/${seq++}/star.jsonl.gz`, layout));
+          }
+        }
+        // Means over the rounds: with two rounds a median picks one of them arbitrarily.
+        const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+        const p = mean(prepareRuns);
+        const before = { ...medianRun(starRuns.before), ms: mean(starRuns.before.map((r) => r.ms)) };
+        const after = { ...medianRun(starRuns.after), ms: mean(starRuns.after.map((r) => r.ms)) };
+        const perKept = (r: BlobRun) => (r.tableRequests / Math.max(1, r.kept)).toFixed(1);
+        lines.push(
+          `| STAR ${STAR_MB} MB JSONL, gzip (${conversations} conversations; mean of ${STAR_REPEATS} rounds: ${starRuns.before.map((r) => r.ms.toFixed(0)).join(' / ')} before, ${starRuns.after.map((r) => r.ms.toFixed(0)).join(' / ')} after, prepare ${prepareRuns.map((ms) => ms.toFixed(0)).join(' / ')}) | ${after.kept} | ${p.toFixed(0)} | ${before.ms.toFixed(0)} | ${(before.ms / p).toFixed(1)} | ${after.ms.toFixed(0)} | ${(after.ms / p).toFixed(1)} | ${(after.ms / before.ms).toFixed(2)} | ${perKept(before)} → ${perKept(after)} |`,
+        );
+        stageLines.push(`- STAR ${STAR_MB} MB, before: ${formatTimings(before.timings)}`);
+        stageLines.push(`- STAR ${STAR_MB} MB, after: ${formatTimings(after.timings)}`);
+        lines.push('');
+        lines.push(
+          `STAR ${STAR_MB} MB: prepare ${(conversations / (p / 1000)).toFixed(0)} conversations/s, blob path before ${(conversations / (before.ms / 1000)).toFixed(0)}, after ${(conversations / (after.ms / 1000)).toFixed(0)} conversations/s.`,
+        );
       }
       // A later day, and the same export uploaded again under another name (all exact duplicates).
       const scenarios: { name: string; first: string; second: string }[] = [];
@@ -206,7 +252,7 @@ export const preprocessBlobBenchmark: Benchmark = {
       }
       lines.push('');
       lines.push(
-        'Per-step wall time of the median blob run, ms (TUNELOOP_DEBUG_TIMINGS; parse includes the download; the before runs count the final band flush under stage:dedup):',
+        'Per-step wall time of the median blob run, ms (TUNELOOP_DEBUG_TIMINGS; parse includes the download; stage:dedup includes waiting for claims):',
       );
       lines.push(...stageLines);
 
@@ -225,6 +271,7 @@ export const preprocessBlobBenchmark: Benchmark = {
       }
     } finally {
       rmSync(outDir, { recursive: true, force: true });
+      rmSync(starDir, { recursive: true, force: true });
       await azurite.stop();
     }
     return { name: 'preprocessBlob', lines };

@@ -7,7 +7,7 @@ import { launcherFlags, type Benchmark, type BenchResult } from './harness';
 import { writeStarJsonl } from './starCorpus';
 import { startAzurite } from '../src/local/azurite';
 import { createStorageClients } from '../src/shared/storage/clients';
-import { CONTAINERS } from '../src/shared/storage/names';
+import { CONTAINERS, TABLES } from '../src/shared/storage/names';
 
 const run = promisify(execFile);
 
@@ -16,12 +16,16 @@ const run = promisify(execFile);
  * about that many compressed MB, generated under the temp folder (never committed), uploaded to
  * Azurite on disk and preprocessed by `preprocessBlob` in a child process, as the host runs it:
  * progress lines (records, MB read, MB/s, RSS) as in the host log, peak RSS of the process, and
- * how far it got when `TUNELOOP_BENCH_BLOB_SECONDS` (default: no limit) stopped it. Baseline for
- * RSS: the peak of the same child on a 10 MB gzip blob, same run.
+ * how far it got when `TUNELOOP_BENCH_BLOB_SECONDS` (default: no limit) stopped it, compressed
+ * MB/s, JSONL MB/s and conversations/s. Baseline for RSS: the peak of the same child on a 10 MB
+ * gzip blob, same run. `TUNELOOP_BENCH_BLOB_AWAITED=1` also runs the large blob with the
+ * exact-hash claims awaited one at a time (as before they were sent ahead), same time limit:
+ * the same-run baseline for the rates. Every run starts from empty tables.
  */
 const GZIP_MB = Number(process.env.TUNELOOP_BENCH_BLOB_GZIP_MB ?? 0);
 const LIMIT_S = process.env.TUNELOOP_BENCH_BLOB_SECONDS;
 const SMALL_MB = Number(process.env.TUNELOOP_BENCH_BLOB_BASELINE_MB ?? 10);
+const AWAITED = process.env.TUNELOOP_BENCH_BLOB_AWAITED === '1';
 /** Bytes of text per compressed byte of gzip -6 on this JSONL, measured on a 20 MB sample in the run. */
 async function compressionRatio(dir: string): Promise<number> {
   const sample = join(dir, 'sample.jsonl.gz');
@@ -35,6 +39,10 @@ interface ProbeResult {
   ms: number;
   finished: boolean;
   lastProgress: string;
+  /** Records and compressed bytes done after `countedMs` (the end, or the last progress line). */
+  records: number;
+  bytesRead: number;
+  countedMs: number;
   maxRss: number;
   log: string[];
 }
@@ -54,16 +62,34 @@ export const preprocessBlobLargeBenchmark: Benchmark = {
       const storage = createStorageClients({ connectionString: azurite.connectionString });
       await storage.ensureResources();
       const ratio = await compressionRatio(dir);
-      const probe = async (name: string, compressedMb: number, seconds?: string): Promise<ProbeResult & { gzipBytes: number }> => {
+      let seq = 0;
+      const probe = async (
+        name: string,
+        compressedMb: number,
+        seconds?: string,
+        claims: 'ahead' | 'awaited' = 'ahead',
+      ): Promise<ProbeResult & { gzipBytes: number }> => {
         const file = join(dir, name);
         if (!existsSync(file)) await writeStarJsonl(file, compressedMb * 1e6 * ratio, { gzip: true, seed: 7 });
         const gzipBytes = statSync(file).size;
-        const blob = storage.container(CONTAINERS.raw).getBlockBlobClient(`large/${name}`);
+        // Each run from empty tables: no claims of an earlier run, no receipt.
+        for (const table of [TABLES.dedupSignatures, TABLES.blobReceipts, TABLES.feedback]) {
+          await storage.table(table).deleteTable();
+          await storage.table(table).createTable();
+        }
+        const blobName = `large/${seq++}/${name}`;
+        const blob = storage.container(CONTAINERS.raw).getBlockBlobClient(blobName);
         await blob.uploadStream(createReadStream(file), 8 * 1024 * 1024, 4);
-        const env = { ...process.env, TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: join(dir, 'local') };
+        const env = {
+          ...process.env,
+          TUNELOOP_STORAGE: azurite.connectionString,
+          TUNELOOP_LOCAL_DIR: join(dir, 'local'),
+          TUNELOOP_BENCH_BLOB_CLAIMS: claims,
+          TUNELOOP_BENCH_BLOB_BYTES: String(gzipBytes),
+        };
         const { stdout, stderr } = await run(
           process.execPath,
-          [...launcherFlags(), join(__dirname, 'preprocessBlobLargeProbe.js'), `large/${name}`, ...(seconds ? [seconds] : [])],
+          [...launcherFlags(), join(__dirname, 'preprocessBlobLargeProbe.js'), blobName, ...(seconds ? [seconds] : [])],
           {
             env,
             maxBuffer: 64 * 1024 * 1024,
@@ -74,19 +100,26 @@ export const preprocessBlobLargeBenchmark: Benchmark = {
       };
       const small = await probe(`small-${SMALL_MB}mb.jsonl.gz`, SMALL_MB);
       const large = await probe(`large-${GZIP_MB}mb.jsonl.gz`, GZIP_MB, LIMIT_S);
+      const awaited = AWAITED ? await probe(`large-${GZIP_MB}mb.jsonl.gz`, GZIP_MB, LIMIT_S, 'awaited') : undefined;
       const mb = (n: number) => (n / 1e6).toFixed(0);
       lines.push(
-        `STAR conversation JSONL, gzip -6 (≈${ratio.toFixed(1)} bytes of text per compressed byte), uploaded to Azurite (on disk), preprocessBlob in a fresh child process with default settings.`,
+        `STAR conversation JSONL, gzip -6 (≈${ratio.toFixed(1)} bytes of text per compressed byte), uploaded to Azurite (on disk), preprocessBlob in a fresh child process with default settings, from empty tables. Rates over the records done (at the end, or at the last progress line of a stopped run).`,
       );
       lines.push('');
-      lines.push('| blob | gzip MB | finished | wall s | peak RSS MB | × baseline RSS | last progress line |');
-      lines.push('|---|---|---|---|---|---|---|');
-      for (const [label, r] of [
-        [`${SMALL_MB} MB gzip (baseline)`, small],
-        [`${GZIP_MB} MB gzip${LIMIT_S ? `, stopped after ${LIMIT_S} s` : ''}`, large],
+      lines.push(
+        '| blob | claims | gzip MB | finished | wall s | gzip MB/s | JSONL MB/s | conversations/s | × sent-ahead rate | peak RSS MB | × baseline RSS | last progress line |',
+      );
+      lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
+      const rate = (r: ProbeResult) => r.records / Math.max(1e-9, r.countedMs / 1000);
+      const stopped = LIMIT_S ? `, stopped after ${LIMIT_S} s` : '';
+      for (const [label, claims, r] of [
+        [`${SMALL_MB} MB gzip (RSS baseline)`, 'sent ahead', small],
+        [`${GZIP_MB} MB gzip${stopped}`, 'sent ahead', large],
+        ...(awaited ? ([[`${GZIP_MB} MB gzip${stopped}`, 'awaited one at a time (before)', awaited]] as const) : []),
       ] as const) {
+        const seconds = Math.max(1e-9, r.countedMs / 1000);
         lines.push(
-          `| ${label} | ${mb(r.gzipBytes)} | ${r.finished ? 'yes' : 'no'} | ${(r.ms / 1000).toFixed(0)} | ${mb(r.maxRss)} | ${(r.maxRss / small.maxRss).toFixed(2)} | ${r.lastProgress.replace(/\|/g, '/')} |`,
+          `| ${label} | ${claims} | ${mb(r.gzipBytes)} | ${r.finished ? 'yes' : 'no'} | ${(r.ms / 1000).toFixed(0)} | ${(r.bytesRead / 1e6 / seconds).toFixed(2)} | ${((r.bytesRead * ratio) / 1e6 / seconds).toFixed(2)} | ${rate(r).toFixed(0)} | ${(rate(r) / rate(large)).toFixed(2)} | ${mb(r.maxRss)} | ${(r.maxRss / small.maxRss).toFixed(2)} | ${r.lastProgress.replace(/\|/g, '/')} |`,
         );
       }
       lines.push('');

@@ -452,6 +452,38 @@ interface DedupFingerprint {
   keys: string[];
 }
 
+/** The record a kept conversation is remembered by. */
+function signatureRecord(
+  conversation: Conversation,
+  { hash, signature }: Pick<DedupFingerprint, 'hash' | 'signature'>,
+  seenAt: Date,
+): SignatureRecord {
+  return {
+    conversationId: conversation.conversationId,
+    file: conversation.source.file,
+    line: conversation.source.line,
+    exactHash: hash,
+    signature: signature ? encodeStoredSignature(signature) : '',
+    seenAt: seenAt.toISOString(),
+  };
+}
+
+/**
+ * The record the dedup stage will store for a conversation if it keeps it, from what its
+ * `prepare` returned (on a worker); undefined when `prepared` is not a dedup fingerprint. Lets a
+ * signature store claim the hash before the ordered stage gets to the conversation
+ * (`BlobSignatureStore.expect`); `seenAt` is the time of that claim.
+ */
+export function expectedSignatureRecord(
+  conversation: Conversation,
+  prepared: unknown,
+  seenAt: Date = new Date(),
+): SignatureRecord | undefined {
+  const fingerprint = prepared as Partial<DedupFingerprint> | null | undefined;
+  if (typeof fingerprint?.hash !== 'string') return undefined;
+  return signatureRecord(conversation, { hash: fingerprint.hash, signature: fingerprint.signature }, seenAt);
+}
+
 export type DedupSummary = {
   checked: number;
   exact: number;
@@ -531,13 +563,7 @@ export function createDedupStage(options: DedupOptions): ConversationStage {
         if (best) return found(conversation, 'near', best.similarity, best.record);
       }
 
-      const record: SignatureRecord = {
-        ...self,
-        line: conversation.source.line,
-        exactHash: hash,
-        signature: signature ? encodeStoredSignature(signature) : '',
-        seenAt: now().toISOString(),
-      };
+      const record = signatureRecord(conversation, { hash, signature }, now());
       const raced = await options.store.add(record, keys, signal);
       if (raced) return found(conversation, 'exact', 1, raced);
       return { action: 'keep', conversation };
