@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Benchmark } from './harness';
-import { median } from './harness';
+import { cpuMedian, median } from './harness';
 import { corpusBleu, segmentStatisticsTables, tokenize13a } from '../src/shared/evaluation/bleu';
 import { pairedBootstrap } from '../src/shared/evaluation/significance';
 import { legacyCorpusBleu } from './legacyBleu';
@@ -49,22 +49,6 @@ function makeFiles(dir: string): void {
   writeFileSync(join(dir, 'ref.txt'), `${refs.join('\n')}\n`);
   writeFileSync(join(dir, 'a.txt'), `${a.join('\n')}\n`);
   writeFileSync(join(dir, 'b.txt'), `${b.join('\n')}\n`);
-}
-
-/**
- * Median CPU time (ms, user + system) of `fn` after one warm-up. On a machine shared with other
- * work, CPU time moves far less than wall time; both are printed.
- */
-function cpuMedian(fn: () => unknown, repeats: number): number {
-  fn();
-  const times: number[] = [];
-  for (let i = 0; i < repeats; i++) {
-    const start = process.cpuUsage();
-    fn();
-    const used = process.cpuUsage(start);
-    times.push((used.user + used.system) / 1000);
-  }
-  return median(times);
 }
 
 /** CPU seconds of waited-for children so far (Linux /proc; undefined elsewhere). */

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Benchmark, BenchResult } from './harness';
-import { median } from './harness';
+import { cpuMedian } from './harness';
 import { STAR_DIR, writeStarJsonl } from './starCorpus';
 import { legacyExactHash, legacyFingerprint, legacyNormaliseText, legacySignature } from './legacyFingerprint';
 import { SIGNATURE_BANDING } from '../src/shared/quality/dedup';
@@ -34,18 +34,6 @@ import {
 const BYTES = Number(process.env.TUNELOOP_BENCH_FINGERPRINT_BYTES ?? 3_000_000);
 const REPEATS = 7;
 const MIN_SHINGLES = 3;
-
-function cpuMedian(fn: () => unknown): number {
-  fn();
-  const times: number[] = [];
-  for (let i = 0; i < REPEATS; i++) {
-    const start = process.cpuUsage();
-    fn();
-    const used = process.cpuUsage(start);
-    times.push((used.user + used.system) / 1000);
-  }
-  return median(times);
-}
 
 function loadTexts(path: string): string[] {
   return readFileSync(path, 'utf8')
@@ -81,27 +69,27 @@ export const dedupFingerprintBenchmark: Benchmark = {
       const steps = [
         {
           step: 'normalise text',
-          before: cpuMedian(() => texts.map(legacyNormaliseText)),
-          after: cpuMedian(() => texts.map(normaliseText)),
+          before: cpuMedian(() => texts.map(legacyNormaliseText), REPEATS),
+          after: cpuMedian(() => texts.map(normaliseText), REPEATS),
         },
         {
           step: 'signature (shingles + MinHash)',
-          before: cpuMedian(() => oldNormalised.map((t) => legacySignature(t, MIN_SHINGLES))),
-          after: cpuMedian(() => newNormalised.map((t) => hasher.signatureOfText(t, MIN_SHINGLES))),
+          before: cpuMedian(() => oldNormalised.map((t) => legacySignature(t, MIN_SHINGLES)), REPEATS),
+          after: cpuMedian(() => newNormalised.map((t) => hasher.signatureOfText(t, MIN_SHINGLES)), REPEATS),
         },
         {
           step: 'band keys',
-          before: cpuMedian(() => oldSignatures.map((s) => legacyBandKeys(s, SIGNATURE_BANDING))),
-          after: cpuMedian(() => newSignatures.map((s) => bandKeys(s, SIGNATURE_BANDING))),
+          before: cpuMedian(() => oldSignatures.map((s) => legacyBandKeys(s, SIGNATURE_BANDING)), REPEATS),
+          after: cpuMedian(() => newSignatures.map((s) => bandKeys(s, SIGNATURE_BANDING)), REPEATS),
         },
         {
           step: 'exact hash (same values)',
-          before: cpuMedian(() => oldNormalised.map(legacyExactHash)),
-          after: cpuMedian(() => newNormalised.map(exactHash)),
+          before: cpuMedian(() => oldNormalised.map(legacyExactHash), REPEATS),
+          after: cpuMedian(() => newNormalised.map(exactHash), REPEATS),
         },
       ];
-      const totalBefore = cpuMedian(() => texts.map(legacyFingerprint));
-      const totalAfter = cpuMedian(() => texts.map(newFingerprint));
+      const totalBefore = cpuMedian(() => texts.map(legacyFingerprint), REPEATS);
+      const totalAfter = cpuMedian(() => texts.map(newFingerprint), REPEATS);
 
       lines.push(
         `${texts.length} conversations of real STAR turns (${(bytes / 1e6).toFixed(1)} MB JSONL, ${textMb.toFixed(1)} MB of text), ` +

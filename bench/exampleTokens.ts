@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Benchmark, BenchResult } from './harness';
-import { median } from './harness';
+import { cpuMedian } from './harness';
 import { writeStarJsonl } from './starCorpus';
 import { ExampleBuilder } from '../src/shared/dataset/examples';
 import { intentTaskExample } from '../src/shared/dataset/intentTask';
@@ -22,18 +22,6 @@ import type { Conversation } from '../src/shared/ingest/types';
 const BYTES = Number(process.env.TUNELOOP_BENCH_EXAMPLE_TOKENS_BYTES ?? 3_000_000);
 const REPEATS = 5;
 const MODEL = 'gpt-4o-mini';
-
-function cpuMedian(fn: () => unknown): number {
-  fn();
-  const times: number[] = [];
-  for (let i = 0; i < REPEATS; i++) {
-    const start = process.cpuUsage();
-    fn();
-    const used = process.cpuUsage(start);
-    times.push((used.user + used.system) / 1000);
-  }
-  return median(times);
-}
 
 export const exampleTokensBenchmark: Benchmark = {
   name: 'exampleTokens',
@@ -72,8 +60,8 @@ export const exampleTokensBenchmark: Benchmark = {
         return tokens;
       };
       const same = before() === after();
-      const beforeMs = cpuMedian(before);
-      const afterMs = cpuMedian(after);
+      const beforeMs = cpuMedian(before, REPEATS);
+      const afterMs = cpuMedian(after, REPEATS);
       return {
         name: 'exampleTokens',
         lines: [

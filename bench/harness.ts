@@ -35,6 +35,22 @@ export async function timeMedian(fn: () => unknown, repeats = 5): Promise<number
 }
 
 /**
+ * Median CPU time (ms, user + system) of `fn` after one warm-up. On a machine shared with other
+ * work, CPU time moves far less than wall time.
+ */
+export function cpuMedian(fn: () => unknown, repeats = 5): number {
+  fn();
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const start = process.cpuUsage();
+    fn();
+    const used = process.cpuUsage(start);
+    times.push((used.user + used.system) / 1000);
+  }
+  return median(times);
+}
+
+/**
  * The V8 flags users' processes run with (the CLI launcher's shebang, also `npm start` and the
  * Function App: test/cli/memoryFlags.test.ts keeps them equal), so a bench's child process
  * measures the memory a user gets.

@@ -59,18 +59,22 @@ describe('tuneloop prepare with a worker pool', () => {
 
   const outputs = ['train.jsonl', 'validation.jsonl', 'holdout.jsonl', 'quarantine.jsonl', 'report.json'];
   const env = { TUNELOOP_BALANCE_MAX_SHARE: '0.15', TUNELOOP_BALANCE_MIN_SHARE: '0.05' };
+  /** Every output file of run `actual` equals the one of run `expected`, byte for byte. */
+  const expectSameOutputs = async (actual: string, expected: string) => {
+    for (const name of outputs) {
+      expect({ name, text: await readFile(join(dir, actual, name), 'utf8') }).toEqual({
+        name,
+        text: await readFile(join(dir, expected, name), 'utf8'),
+      });
+    }
+  };
 
   it('writes byte-identical outputs with 1 and 3 workers, and accounts for every record', async () => {
     const one = captureIo(dir, { env });
     expect(await runCli(['prepare', 'star.jsonl', 'faq.jsonl', 'z-feedback.csv', '--out', 'one', '--workers', '1'], one)).toBe(0);
     const three = captureIo(dir, { env: { ...env, TUNELOOP_PREPROCESS_WORKERS: '3' } });
     expect(await runCli(['prepare', 'star.jsonl', 'faq.jsonl', 'z-feedback.csv', '--out', 'three'], three)).toBe(0);
-    for (const name of outputs) {
-      expect({ name, text: await readFile(join(dir, 'three', name), 'utf8') }).toEqual({
-        name,
-        text: await readFile(join(dir, 'one', name), 'utf8'),
-      });
-    }
+    await expectSameOutputs('three', 'one');
     const report = JSON.parse(await readFile(join(dir, 'one', 'report.json'), 'utf8'));
     expect(report.records_in).toBe(report.records_used + report.records_quarantined);
     expect(report.quarantine_reasons).toMatchObject({ 'duplicate-exact': 1, 'duplicate-near': 1 });
@@ -111,12 +115,7 @@ describe('tuneloop prepare with a worker pool', () => {
     expect(await runCli(['prepare', 'mixed.jsonl', '--out', 'mixed-one', '--workers', '1'], one)).toBe(0);
     const two = captureIo(dir, { env });
     expect(await runCli(['prepare', 'mixed.jsonl', '--out', 'mixed-two', '--workers', '2'], two)).toBe(0);
-    for (const name of outputs) {
-      expect({ name, text: await readFile(join(dir, 'mixed-two', name), 'utf8') }).toEqual({
-        name,
-        text: await readFile(join(dir, 'mixed-one', name), 'utf8'),
-      });
-    }
+    await expectSameOutputs('mixed-two', 'mixed-one');
     const report = JSON.parse(await readFile(join(dir, 'mixed-one', 'report.json'), 'utf8'));
     expect(report.records_in).toBe(report.records_used + report.records_quarantined);
     expect(report.records_in).toBe(lines.length + 5);

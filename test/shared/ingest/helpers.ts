@@ -24,6 +24,16 @@ export function rejections(items: IngestItem[]): Rejection[] {
   return items.flatMap((i) => (i.type === 'rejected' ? [i.rejection] : []));
 }
 
+/** A short customer/agent conversation record with `extra` fields. */
+export const chat = (id: string, extra: Record<string, unknown> = {}) => ({
+  conversation_id: id,
+  messages: [
+    { role: 'customer', text: 'Where is my order?' },
+    { role: 'agent', text: 'Let me check that for you.' },
+  ],
+  ...extra,
+});
+
 export function jsonl(...records: unknown[]): string {
   return records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';
 }

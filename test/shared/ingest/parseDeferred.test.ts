@@ -3,7 +3,7 @@ import { mayHoldFeedback, parseInput, parseInputDeferring, parseJsonLine, type D
 import { createRoleMapper } from '../../../src/shared/ingest/roles';
 import type { IngestItem } from '../../../src/shared/ingest/types';
 import type { Mapping } from '../../../src/shared/ingest/mapping';
-import { chunked, jsonl } from './helpers';
+import { chat, chunked, jsonl } from './helpers';
 
 /**
  * Parsing JSON lines on the preprocessing workers (issue #10): the lines `parseInputDeferring`
@@ -27,15 +27,6 @@ async function both(
   });
   return { direct, deferred, viaWorkers };
 }
-
-const chat = (id: string, extra: Record<string, unknown> = {}) => ({
-  conversation_id: id,
-  messages: [
-    { role: 'customer', text: 'Where is my order?' },
-    { role: 'agent', text: 'Let me check that for you.' },
-  ],
-  ...extra,
-});
 
 describe('parseInputDeferring + parseJsonLine', () => {
   test('give the items parseInput gives, for every kind of line', async () => {

@@ -3,16 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { IngestError } from '../../../src/shared/ingest/errors';
 import { parseInput } from '../../../src/shared/ingest/parse';
 import type { IngestItem } from '../../../src/shared/ingest/types';
-import { chunked, conversations, feedbacks, gzip, jsonl, parseAll, rejections } from './helpers';
-
-const chat = (id: string, extra: Record<string, unknown> = {}) => ({
-  conversation_id: id,
-  messages: [
-    { role: 'customer', text: 'Where is my order?' },
-    { role: 'agent', text: 'Let me check that for you.' },
-  ],
-  ...extra,
-});
+import { chat, chunked, conversations, feedbacks, gzip, jsonl, parseAll, rejections } from './helpers';
 
 describe('conversation JSONL', () => {
   test('normalises roles, text and metadata', async () => {
