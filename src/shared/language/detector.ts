@@ -1,4 +1,5 @@
 import { findGram, NOT_UNIQUE, type LanguageModel } from './model';
+import { isRegexSpace } from './whitespace';
 
 /**
  * tinyld's `detectAll` (1.3, normal model) over the typed-array model of `model.ts`, with the same
@@ -182,24 +183,8 @@ function gramKind(text: string, start: number, size: number): number {
     }
     spaces = 0;
     if (c >= 0xc0) plain = false;
-    if (!content && !isWhitespace(c)) content = true;
+    if (!content && !isRegexSpace(c)) content = true;
   }
   if (!content) return REJECTED;
   return plain ? PLAIN : NEEDS_NORMALISING;
-}
-
-/** What `String.prototype.trim` removes: ECMAScript WhiteSpace and LineTerminator. */
-function isWhitespace(c: number): boolean {
-  if (c < 0x80) return c === 32 || (c >= 9 && c <= 13);
-  return (
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000 ||
-    c === 0xfeff
-  );
 }

@@ -1,3 +1,5 @@
+import { isRegexSpace } from '../../language/whitespace';
+
 /**
  * What a text holds that the structured and address patterns need before they can match, found
  * in one pass over its characters. Each pattern runs only where its precondition holds: most chat
@@ -33,22 +35,6 @@ const NO_DIGITS: TextProfile = {
 };
 
 const MAX_NUMBER_STARTS = 32;
-
-/** `\s` of JavaScript regular expressions. */
-export function isRegexSpace(code: number): boolean {
-  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
-  return (
-    code === 0xa0 ||
-    code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x202f ||
-    code === 0x205f ||
-    code === 0x3000 ||
-    code === 0xfeff
-  );
-}
 
 const isDigit = (code: number) => code >= 48 && code <= 57;
 const isAsciiLetter = (code: number) => (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
