@@ -3,8 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TableClient, type TableServiceClientOptions } from '@azure/data-tables';
 import { median, timeMedian, type Benchmark, type BenchResult } from './harness';
-import type { SignatureStore } from '../src/shared/quality/dedup';
-import { BlobSignatureStore } from '../src/shared/quality/blobSignatureStore';
 import { writeStarJsonl } from './starCorpus';
 import { loadSettings } from '../src/shared/config/settings';
 import { createRuntime, type Runtime } from '../src/shared/composition/runtime';
@@ -17,20 +15,16 @@ import { startAzurite } from '../src/local/azurite';
 import { parseInput } from '../src/shared/ingest/parse';
 import { createLocalDetector, detectLocal } from '../src/shared/quality/pii/redact';
 import type { Telemetry } from '../src/shared/telemetry/telemetry';
-import { required } from '../src/shared/lookup';
 
 /**
  * The blob-triggered preprocessing (`preprocessBlob`, the real function body) against an
- * in-memory Azurite, per demo file, with the exact-hash claims awaited one at a time in input
- * order ("before": `BlobSignatureStore` with `lookahead: false`, the code path before claims were
- * sent ahead) and sent ahead concurrently ("after", the default), against `tuneloop prepare`'s
- * in-memory path on the same file, all measured in the same run. Each blob run starts from empty
- * tables (first sight of the file: every kept conversation claims its hash); two more scenarios:
- * week 2 after week 1 is in the tables, and the same file uploaded again under another name.
- * Then the same on a larger file of real STAR turns (`TUNELOOP_BENCH_BLOB_STAR_MB` of JSONL,
- * gzip, default 20; 0 skips it), `TUNELOOP_BENCH_BLOB_STAR_REPEATS` rounds (default 1). Counts table requests per run, shows the per-step
- * wall times (TUNELOOP_DEBUG_TIMINGS) of the median run, and the PII detector with and without
- * its per-text cache.
+ * in-memory Azurite, per demo file, against `tuneloop prepare`'s local path on the same file
+ * (the baseline), measured in the same run; each blob run starts from empty tables. Two more
+ * scenarios: week 2 after week 1, and the same file uploaded again under another name. Then the
+ * same on a larger file of real STAR turns (`TUNELOOP_BENCH_BLOB_STAR_MB` of JSONL, gzip, default
+ * 20; 0 skips it), `TUNELOOP_BENCH_BLOB_STAR_REPEATS` rounds (default 1). Counts table requests
+ * per run, shows the per-step wall times (TUNELOOP_DEBUG_TIMINGS) of the median run, and the PII
+ * detector with and without its per-text cache.
  */
 const DEMO = join(__dirname, '..', '..', 'demo', 'data');
 const FILES = ['chat-logs.jsonl', 'chat-export.csv', 'chat-logs-week2.jsonl.gz'];
@@ -82,26 +76,12 @@ interface BlobRun {
   timings: Record<string, number>;
 }
 
-type Layout = 'before' | 'after';
-
-/** The blob path's store with its claims awaited one at a time (not a BlobSignatureStore to the blob path: nothing announces claims to it). */
-function awaitedClaims(runtime: Runtime): SignatureStore {
-  const store = new BlobSignatureStore(runtime.storage.table(TABLES.dedupSignatures), { lookahead: false });
-  return {
-    findExact: (hash) => store.findExact(hash),
-    findByBands: (keys) => store.findByBands(keys),
-    add: (record, keys, signal) => store.add(record, keys, signal),
-    flush: () => store.flush(),
-  };
-}
-
-async function runBlob(runtime: Runtime, counter: Counter, file: string, blobName: string, layout: Layout): Promise<BlobRun> {
+async function runBlob(runtime: Runtime, counter: Counter, file: string, blobName: string): Promise<BlobRun> {
   const body = readFileSync(file.startsWith('/') ? file : join(DEMO, file));
   await runtime.storage.container(CONTAINERS.raw).getBlockBlobClient(blobName).upload(body, body.length);
-  const signatures = layout === 'before' ? awaitedClaims(runtime) : undefined;
   const before = counter.requests;
   const start = process.hrtime.bigint();
-  const outcome = await preprocessBlob(runtime, blobName, signatures ? { signatures } : {});
+  const outcome = await preprocessBlob(runtime, blobName);
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (outcome.status !== 'processed') throw new Error(`bench: ${blobName} was ${outcome.status}, expected processed`);
   const report = outcome.report as { records_used: number; timings_ms?: Record<string, number> };
@@ -149,111 +129,86 @@ export const preprocessBlobBenchmark: Benchmark = {
       const runtime = createRuntime(settings, { storage: countingStorage(azurite.connectionString, counter), telemetry: noTelemetry });
       await runtime.storage.ensureResources();
       lines.push(
-        `Median of ${REPEATS} runs after one warm-up; each blob run starts from empty tables. "before": the exact-hash claims ` +
-          '(one create per kept conversation) awaited one at a time in input order; "after": the claims sent ahead as soon as the workers ' +
-          'fingerprinted a batch, up to 32 in flight (BlobSignatureStore.expect). Baseline: `tuneloop prepare` ' +
-          '(scratch signatures and in-memory feedback) on the same file in the same run.',
+        `Median of ${REPEATS} runs after one warm-up; each blob run starts from empty tables. Baseline: \`tuneloop prepare\` ` +
+          '(scratch signatures and in-memory feedback) on the same file in the same run. Table requests: feedback lookups (one per ' +
+          'conversation), the receipt, the mapping; the blob path writes no row per conversation (duplicates across files: the nightly assembly).',
       );
       lines.push('');
-      lines.push(
-        '| file | kept | prepare ms (baseline) | blob before ms | × baseline | blob after ms | × baseline | after / before | table requests per kept conversation, before → after |',
-      );
-      lines.push('|---|---|---|---|---|---|---|---|---|');
+      lines.push('| file | kept | prepare ms (baseline) | blob path ms | × baseline | table requests per conversation kept |');
+      lines.push('|---|---|---|---|---|---|');
       const stageLines: string[] = [];
       let seq = 0;
+      const perKept = (r: BlobRun) => (r.tableRequests / Math.max(1, r.kept)).toFixed(1);
       for (const file of files) {
         const prepareMs: number[] = [];
-        const runs: Record<Layout, BlobRun[]> = { before: [], after: [] };
+        const runs: BlobRun[] = [];
         for (let i = 0; i <= REPEATS; i++) {
           const p = await runPrepare(file, outDir);
-          const measured: Partial<Record<Layout, BlobRun>> = {};
-          // Alternate the order so neither layout always runs on a warmer process.
-          for (const layout of (i % 2 ? ['before', 'after'] : ['after', 'before']) as Layout[]) {
-            await resetTables(runtime);
-            measured[layout] = await runBlob(runtime, counter, file, `bench/${seq++}/${file}`, layout);
-          }
+          await resetTables(runtime);
+          const blob = await runBlob(runtime, counter, file, `bench/${seq++}/${file}`);
           if (i === 0) continue; // warm-up
           prepareMs.push(p);
-          runs.before.push(required(measured.before, 'the before run'));
-          runs.after.push(required(measured.after, 'the after run'));
+          runs.push(blob);
         }
         const base = median(prepareMs);
-        const before = medianRun(runs.before);
-        const after = medianRun(runs.after);
-        const perKept = (r: BlobRun) => (r.tableRequests / Math.max(1, r.kept)).toFixed(1);
+        const blob = medianRun(runs);
         lines.push(
-          `| ${file} | ${after.kept} | ${base.toFixed(0)} | ${before.ms.toFixed(0)} | ${(before.ms / base).toFixed(1)} | ${after.ms.toFixed(0)} | ${(after.ms / base).toFixed(1)} | ${(after.ms / before.ms).toFixed(2)} | ${perKept(before)} → ${perKept(after)} |`,
+          `| ${file} | ${blob.kept} | ${base.toFixed(0)} | ${blob.ms.toFixed(0)} | ${(blob.ms / base).toFixed(1)} | ${perKept(blob)} |`,
         );
-        stageLines.push(`- ${file}, before: ${formatTimings(before.timings)}`);
-        stageLines.push(`- ${file}, after: ${formatTimings(after.timings)}`);
+        stageLines.push(`- ${file}: ${formatTimings(blob.timings)}`);
       }
       if (STAR_MB > 0) {
         // Real STAR turns, as the prepare and large-blob benches write them (TUNELOOP_BENCH_BLOB_STAR_REPEATS rounds).
         const star = join(starDir, `star-${STAR_MB}mb.jsonl.gz`);
         const { lines: conversations } = await writeStarJsonl(star, STAR_MB * 1e6, { gzip: true, seed: 7 });
         const prepareRuns: number[] = [];
-        const starRuns: Record<Layout, BlobRun[]> = { before: [], after: [] };
+        const starRuns: BlobRun[] = [];
         for (let i = 0; i < STAR_REPEATS; i++) {
           prepareRuns.push(await runPrepare(star, outDir));
-          // Alternate the order so neither layout always runs at the same point of the machine's load.
-          for (const layout of (i % 2 ? ['before', 'after'] : ['after', 'before']) as Layout[]) {
-            await resetTables(runtime);
-            starRuns[layout].push(await runBlob(runtime, counter, star, `bench/${seq++}/star.jsonl.gz`, layout));
-          }
+          await resetTables(runtime);
+          starRuns.push(await runBlob(runtime, counter, star, `bench/${seq++}/star.jsonl.gz`));
         }
         // Means over the rounds: with two rounds a median picks one of them arbitrarily.
         const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
         const p = mean(prepareRuns);
-        const before = { ...medianRun(starRuns.before), ms: mean(starRuns.before.map((r) => r.ms)) };
-        const after = { ...medianRun(starRuns.after), ms: mean(starRuns.after.map((r) => r.ms)) };
-        const perKept = (r: BlobRun) => (r.tableRequests / Math.max(1, r.kept)).toFixed(1);
+        const blob = { ...medianRun(starRuns), ms: mean(starRuns.map((r) => r.ms)) };
         lines.push(
-          `| STAR ${STAR_MB} MB JSONL, gzip (${conversations} conversations; mean of ${STAR_REPEATS} rounds: ${starRuns.before.map((r) => r.ms.toFixed(0)).join(' / ')} before, ${starRuns.after.map((r) => r.ms.toFixed(0)).join(' / ')} after, prepare ${prepareRuns.map((ms) => ms.toFixed(0)).join(' / ')}) | ${after.kept} | ${p.toFixed(0)} | ${before.ms.toFixed(0)} | ${(before.ms / p).toFixed(1)} | ${after.ms.toFixed(0)} | ${(after.ms / p).toFixed(1)} | ${(after.ms / before.ms).toFixed(2)} | ${perKept(before)} → ${perKept(after)} |`,
+          `| STAR ${STAR_MB} MB JSONL, gzip (${conversations} conversations; mean of ${STAR_REPEATS} rounds: blob ${starRuns.map((r) => r.ms.toFixed(0)).join(' / ')}, prepare ${prepareRuns.map((ms) => ms.toFixed(0)).join(' / ')}) | ${blob.kept} | ${p.toFixed(0)} | ${blob.ms.toFixed(0)} | ${(blob.ms / p).toFixed(1)} | ${perKept(blob)} |`,
         );
-        stageLines.push(`- STAR ${STAR_MB} MB, before: ${formatTimings(before.timings)}`);
-        stageLines.push(`- STAR ${STAR_MB} MB, after: ${formatTimings(after.timings)}`);
+        stageLines.push(`- STAR ${STAR_MB} MB: ${formatTimings(blob.timings)}`);
         lines.push('');
         lines.push(
-          `STAR ${STAR_MB} MB: prepare ${(conversations / (p / 1000)).toFixed(0)} conversations/s, blob path before ${(conversations / (before.ms / 1000)).toFixed(0)}, after ${(conversations / (after.ms / 1000)).toFixed(0)} conversations/s.`,
+          `STAR ${STAR_MB} MB: prepare ${(conversations / (p / 1000)).toFixed(0)} conversations/s, blob path ${(conversations / (blob.ms / 1000)).toFixed(0)} conversations/s.`,
         );
       }
       // A later day, and the same export uploaded again under another name (all exact duplicates).
       const scenarios: { name: string; first: string; second: string }[] = [];
       if (files.includes('chat-logs.jsonl') && files.includes('chat-logs-week2.jsonl.gz')) {
-        scenarios.push({
-          name: 'week 2 after week 1 (week 1 signatures in the table)',
-          first: 'chat-logs.jsonl',
-          second: 'chat-logs-week2.jsonl.gz',
-        });
+        scenarios.push({ name: 'week 2 after week 1', first: 'chat-logs.jsonl', second: 'chat-logs-week2.jsonl.gz' });
       }
       if (files.includes('chat-logs.jsonl')) {
         scenarios.push({
-          name: 'chat-logs.jsonl uploaded again under another name (all exact duplicates)',
+          name: 'chat-logs.jsonl uploaded again under another name (exact duplicates, left to the assembly)',
           first: 'chat-logs.jsonl',
           second: 'chat-logs.jsonl',
         });
       }
       if (scenarios.length) lines.push('');
       for (const scenario of scenarios) {
-        const runs: Record<Layout, BlobRun[]> = { before: [], after: [] };
+        const runs: BlobRun[] = [];
         for (let i = 0; i <= REPEATS; i++) {
-          for (const layout of (i % 2 ? ['before', 'after'] : ['after', 'before']) as Layout[]) {
-            await resetTables(runtime);
-            await runBlob(runtime, counter, scenario.first, `bench/${seq++}/${scenario.first}`, layout);
-            const r = await runBlob(runtime, counter, scenario.second, `bench/${seq++}/again/${scenario.second}`, layout);
-            if (i > 0) runs[layout].push(r);
-          }
+          await resetTables(runtime);
+          await runBlob(runtime, counter, scenario.first, `bench/${seq++}/${scenario.first}`);
+          const r = await runBlob(runtime, counter, scenario.second, `bench/${seq++}/again/${scenario.second}`);
+          if (i > 0) runs.push(r);
         }
-        const before = medianRun(runs.before);
-        const after = medianRun(runs.after);
+        const second = medianRun(runs);
         lines.push(
-          `- ${scenario.name}: before ${before.ms.toFixed(0)} ms / ${before.tableRequests} table requests, after ${after.ms.toFixed(0)} ms / ${after.tableRequests} requests (${(after.ms / before.ms).toFixed(2)}×); ${after.kept} kept.`,
+          `- ${scenario.name}: the second file ${second.ms.toFixed(0)} ms, ${second.tableRequests} table requests; ${second.kept} kept.`,
         );
       }
       lines.push('');
-      lines.push(
-        'Per-step wall time of the median blob run, ms (TUNELOOP_DEBUG_TIMINGS; parse includes the download; stage:dedup includes waiting for claims):',
-      );
+      lines.push('Per-step wall time of the median blob run, ms (TUNELOOP_DEBUG_TIMINGS; parse includes the download):');
       lines.push(...stageLines);
 
       // PII: the redaction stage's detector analyses each distinct turn text once per blob.

@@ -17,15 +17,12 @@ const run = promisify(execFile);
  * Azurite on disk and preprocessed by `preprocessBlob` in a child process, as the host runs it:
  * progress lines (records, MB read, MB/s, RSS) as in the host log, peak RSS of the process, and
  * how far it got when `TUNELOOP_BENCH_BLOB_SECONDS` (default: no limit) stopped it, compressed
- * MB/s, JSONL MB/s and conversations/s. Baseline for RSS: the peak of the same child on a 10 MB
- * gzip blob, same run. `TUNELOOP_BENCH_BLOB_AWAITED=1` also runs the large blob with the
- * exact-hash claims awaited one at a time (as before they were sent ahead), same time limit:
- * the same-run baseline for the rates. Every run starts from empty tables.
+ * MB/s, JSONL MB/s and conversations/s. Baseline for RSS and rate: the same child on a 10 MB
+ * gzip blob (`TUNELOOP_BENCH_BLOB_BASELINE_MB`), same run. Every run starts from empty tables.
  */
 const GZIP_MB = Number(process.env.TUNELOOP_BENCH_BLOB_GZIP_MB ?? 0);
 const LIMIT_S = process.env.TUNELOOP_BENCH_BLOB_SECONDS;
 const SMALL_MB = Number(process.env.TUNELOOP_BENCH_BLOB_BASELINE_MB ?? 10);
-const AWAITED = process.env.TUNELOOP_BENCH_BLOB_AWAITED === '1';
 /** Bytes of text per compressed byte of gzip -6 on this JSONL, measured on a 20 MB sample in the run. */
 async function compressionRatio(dir: string): Promise<number> {
   const sample = join(dir, 'sample.jsonl.gz');
@@ -63,16 +60,11 @@ export const preprocessBlobLargeBenchmark: Benchmark = {
       await storage.ensureResources();
       const ratio = await compressionRatio(dir);
       let seq = 0;
-      const probe = async (
-        name: string,
-        compressedMb: number,
-        seconds?: string,
-        claims: 'ahead' | 'awaited' = 'ahead',
-      ): Promise<ProbeResult & { gzipBytes: number }> => {
+      const probe = async (name: string, compressedMb: number, seconds?: string): Promise<ProbeResult & { gzipBytes: number }> => {
         const file = join(dir, name);
         if (!existsSync(file)) await writeStarJsonl(file, compressedMb * 1e6 * ratio, { gzip: true, seed: 7 });
         const gzipBytes = statSync(file).size;
-        // Each run from empty tables: no claims of an earlier run, no receipt.
+        // Each run from empty tables: no receipt or feedback of an earlier run.
         for (const table of [TABLES.dedupSignatures, TABLES.blobReceipts, TABLES.feedback]) {
           await storage.table(table).deleteTable();
           await storage.table(table).createTable();
@@ -84,7 +76,6 @@ export const preprocessBlobLargeBenchmark: Benchmark = {
           ...process.env,
           TUNELOOP_STORAGE: azurite.connectionString,
           TUNELOOP_LOCAL_DIR: join(dir, 'local'),
-          TUNELOOP_BENCH_BLOB_CLAIMS: claims,
           TUNELOOP_BENCH_BLOB_BYTES: String(gzipBytes),
         };
         const { stdout, stderr } = await run(
@@ -100,26 +91,24 @@ export const preprocessBlobLargeBenchmark: Benchmark = {
       };
       const small = await probe(`small-${SMALL_MB}mb.jsonl.gz`, SMALL_MB);
       const large = await probe(`large-${GZIP_MB}mb.jsonl.gz`, GZIP_MB, LIMIT_S);
-      const awaited = AWAITED ? await probe(`large-${GZIP_MB}mb.jsonl.gz`, GZIP_MB, LIMIT_S, 'awaited') : undefined;
       const mb = (n: number) => (n / 1e6).toFixed(0);
       lines.push(
         `STAR conversation JSONL, gzip -6 (≈${ratio.toFixed(1)} bytes of text per compressed byte), uploaded to Azurite (on disk), preprocessBlob in a fresh child process with default settings, from empty tables. Rates over the records done (at the end, or at the last progress line of a stopped run).`,
       );
       lines.push('');
       lines.push(
-        '| blob | claims | gzip MB | finished | wall s | gzip MB/s | JSONL MB/s | conversations/s | × sent-ahead rate | peak RSS MB | × baseline RSS | last progress line |',
+        '| blob | gzip MB | finished | wall s | gzip MB/s | JSONL MB/s | conversations/s | × baseline rate | peak RSS MB | × baseline RSS | last progress line |',
       );
-      lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
+      lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
       const rate = (r: ProbeResult) => r.records / Math.max(1e-9, r.countedMs / 1000);
       const stopped = LIMIT_S ? `, stopped after ${LIMIT_S} s` : '';
-      for (const [label, claims, r] of [
-        [`${SMALL_MB} MB gzip (RSS baseline)`, 'sent ahead', small],
-        [`${GZIP_MB} MB gzip${stopped}`, 'sent ahead', large],
-        ...(awaited ? ([[`${GZIP_MB} MB gzip${stopped}`, 'awaited one at a time (before)', awaited]] as const) : []),
+      for (const [label, r] of [
+        [`${SMALL_MB} MB gzip (baseline)`, small],
+        [`${GZIP_MB} MB gzip${stopped}`, large],
       ] as const) {
         const seconds = Math.max(1e-9, r.countedMs / 1000);
         lines.push(
-          `| ${label} | ${claims} | ${mb(r.gzipBytes)} | ${r.finished ? 'yes' : 'no'} | ${(r.ms / 1000).toFixed(0)} | ${(r.bytesRead / 1e6 / seconds).toFixed(2)} | ${((r.bytesRead * ratio) / 1e6 / seconds).toFixed(2)} | ${rate(r).toFixed(0)} | ${(rate(r) / rate(large)).toFixed(2)} | ${mb(r.maxRss)} | ${(r.maxRss / small.maxRss).toFixed(2)} | ${r.lastProgress.replace(/\|/g, '/')} |`,
+          `| ${label} | ${mb(r.gzipBytes)} | ${r.finished ? 'yes' : 'no'} | ${(r.ms / 1000).toFixed(0)} | ${(r.bytesRead / 1e6 / seconds).toFixed(2)} | ${((r.bytesRead * ratio) / 1e6 / seconds).toFixed(2)} | ${rate(r).toFixed(0)} | ${(rate(r) / rate(small)).toFixed(2)} | ${mb(r.maxRss)} | ${(r.maxRss / small.maxRss).toFixed(2)} | ${r.lastProgress.replace(/\|/g, '/')} |`,
         );
       }
       lines.push('');

@@ -3,17 +3,13 @@
  * function's body) on one raw-logs blob with the settings of the environment, prints its progress
  * lines as the host log would, stops after a time limit if one is given, and reports the records
  * and compressed bytes it got through and the peak RSS of the whole process (worker threads
- * included). `TUNELOOP_BENCH_BLOB_CLAIMS=awaited` runs the blob path with its exact-hash claims
- * awaited one at a time, as before they were sent ahead (the same-run "before").
+ * included).
  * Usage: node preprocessBlobLargeProbe.js <blob> [seconds]
  */
 import { loadSettings } from '../src/shared/config/settings';
 import { createRuntime } from '../src/shared/composition/runtime';
 import { preprocessBlob } from '../src/shared/dataset/blobPreprocess';
 import type { Telemetry } from '../src/shared/telemetry/telemetry';
-import { BlobSignatureStore } from '../src/shared/quality/blobSignatureStore';
-import type { SignatureStore } from '../src/shared/quality/dedup';
-import { TABLES } from '../src/shared/storage/names';
 
 const noTelemetry: Telemetry = { trackMetric() {}, trackEvent() {}, flush: async () => undefined };
 
@@ -28,17 +24,6 @@ async function main(): Promise<void> {
   let bytesRead = 0;
   /** When the counts above were taken (the last progress line, or the end). */
   let countedMs = 0;
-  let signatures: SignatureStore | undefined;
-  if (process.env.TUNELOOP_BENCH_BLOB_CLAIMS === 'awaited') {
-    const store = new BlobSignatureStore(runtime.storage.table(TABLES.dedupSignatures), { lookahead: false });
-    // Not a BlobSignatureStore to the blob path: nothing announces hashes, every claim is awaited.
-    signatures = {
-      findExact: (h) => store.findExact(h),
-      findByBands: (k) => store.findByBands(k),
-      add: (r, k, s) => store.add(r, k, s),
-      flush: () => store.flush(),
-    };
-  }
   try {
     const outcome = await preprocessBlob(runtime, blob, {
       signal,
@@ -50,7 +35,6 @@ async function main(): Promise<void> {
           [records, bytesRead, countedMs] = [Number(match[1]), Number(match[2]) * 1e6, Number(process.hrtime.bigint() - started) / 1e6];
         process.stderr.write(`[host] ${line}\n`);
       },
-      ...(signatures ? { signatures } : {}),
     });
     finished = outcome.status === 'processed';
     if (outcome.status === 'processed') {

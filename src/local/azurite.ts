@@ -14,6 +14,8 @@ export interface AzuriteOptions {
   /** Folder for persisted data; ignored with inMemory. */
   location?: string;
   inMemory?: boolean;
+  /** Azurite's debug log (every request in full) in `location`/debug.log; ignored with inMemory. Default false. */
+  debugLog?: boolean;
   host?: string;
   /** Gives up when Azurite has not said it listens by then. */
   startupTimeoutMs?: number;
@@ -76,12 +78,15 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     '--skipApiVersionCheck',
     '--disableTelemetry',
     '--loose',
+    // No access log: one line per request is most of what Azurite writes while a big blob runs.
+    '--silent',
   ];
   if (options.inMemory) args.push('--inMemoryPersistence');
   else {
     const location = options.location ?? path.resolve('.tuneloop', 'azurite');
     fs.mkdirSync(location, { recursive: true });
-    args.push('--location', location, '--debug', path.join(location, 'debug.log'));
+    args.push('--location', location);
+    if (options.debugLog) args.push('--debug', path.join(location, 'debug.log'));
   }
   const child = spawn(node22Path(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   // Generous: on a loaded 2-core machine Azurite has been seen to need more than 30 s to listen.

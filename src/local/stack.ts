@@ -53,6 +53,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     tablePort: options.freePorts ? 0 : portBase + 2,
     inMemory: options.inMemory,
     location: path.resolve(base.TUNELOOP_LOCAL_DIR, 'azurite'),
+    debugLog: base.TUNELOOP_LOCAL_AZURITE_DEBUG_LOG,
   });
   const stoppers: (() => Promise<void>)[] = [() => azurite.stop()];
   try {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { loadReport } from '../../src/shared/evaluation/evaluationReport';
 import { FINAL_JOB_STATES, JobStore, type JobRecord } from '../../src/shared/finetune/jobStore';
 import { TableServiceClient } from '@azure/data-tables';
 import { CONTAINERS, TABLES } from '../../src/shared/storage/names';
+import { exactRowAddress } from '../../src/shared/quality/dedup';
 import { runCli } from '../../src/cli/main';
 import { captureIo } from '../setup/cli';
 import { conversationLine, conversationsJsonl } from '../shared/dataset/fixtures';
@@ -20,11 +22,13 @@ jest.setTimeout(600_000);
 /**
  * The right to be forgotten on the whole local stack (Azurite, the Azure OpenAI emulator over
  * HTTP, the local Functions host running every function): planted conversations go through
- * preprocessing (curated, quarantine, dedup signatures, feedback), the nightly assembly (dataset
+ * preprocessing (curated, quarantine, feedback), the nightly assembly (dataset
  * version, holdout), fine-tuning (upload to the emulator), evaluation (report with the
  * side-by-side reply sample) and drift watch. Then `tuneloop forget --match <e-mail>` and
  * `--conversation <source>/<id>`, and a scan of every container, table, queue, local file and
  * emulator file: neither the e-mail, nor the planted words, nor the conversation ids remain.
+ * Table `dedupsignatures` gets no rows from today's preprocessing; rows an earlier version wrote
+ * there (one per kept conversation) are planted for the three conversations, and must go too.
  */
 
 /** The first id `<prefix>-<k>` that the split puts where the test needs it (the split hashes the id alone). */
@@ -181,6 +185,19 @@ describe('erasure end to end on the local stack', () => {
       ['planted/ratings.jsonl', FEEDBACK],
     ] as const)
       await raw.getBlockBlobClient(name).upload(body, Buffer.byteLength(body));
+    const signatures = stack.runtime.storage.table(TABLES.dedupSignatures);
+    for (const [i, id] of [MAIL_TRAIN, MAIL_HOLD, BY_ID].entries()) {
+      const hash = createHash('md5').update(id).digest('hex');
+      await signatures.createEntity({
+        ...exactRowAddress(hash),
+        conversationId: id,
+        file: SOURCE,
+        line: 31 + i,
+        exactHash: hash,
+        signature: '',
+        seenAt: '2026-11-01T00:00:00.000Z',
+      });
+    }
     const deadline = Date.now() + 240_000;
     while (
       !['raw-logs/planted/day-1.jsonl', 'raw-logs/planted/ratings.jsonl'].every((t) =>

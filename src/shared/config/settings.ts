@@ -525,7 +525,7 @@ export const settingsSchema = z
     }),
     TUNELOOP_ASSEMBLY_DEDUP: setting('TUNELOOP_ASSEMBLY_DEDUP', bool.default(true), {
       description:
-        'The nightly assembly removes near and exact duplicates across files and days (keeping the first seen, at TUNELOOP_DEDUP_THRESHOLD); the blob path removes exact duplicates across files and near duplicates within a file. false: no cross-file near-duplicate search.',
+        'The nightly assembly removes near and exact duplicates across files and days, and copies within a file further apart than the blob path remembers (keeping the first seen, at TUNELOOP_DEDUP_THRESHOLD); the blob path removes duplicates within a file only. false: no duplicate search across files (a file uploaded twice is trained on twice).',
       where: 'optional',
       sample: 'true',
     }),
@@ -589,6 +589,12 @@ export const settingsSchema = z
       description: 'Local working folder (Azurite data, local telemetry sink). Git-ignored.',
       where: 'local',
       sample: '.tuneloop',
+    }),
+    TUNELOOP_LOCAL_AZURITE_DEBUG_LOG: setting('TUNELOOP_LOCAL_AZURITE_DEBUG_LOG', bool.default(false), {
+      description:
+        'npm start: Azurite writes its debug log (every request, in full) to <TUNELOOP_LOCAL_DIR>/azurite/debug.log. Off by default: it grows by gigabytes while a large blob is preprocessed.',
+      where: 'local',
+      sample: 'false',
     }),
     TUNELOOP_LOCAL_PORT_BASE: setting('TUNELOOP_LOCAL_PORT_BASE', positiveInt.default(10000), {
       description: 'npm start: Azurite listens on this port (blob), +1 (queue), +2 (table); the emulator on +10.',

@@ -6,17 +6,16 @@ import { IngestError, isAbortError } from '../ingest/errors';
 import { MAPPING_BLOB_NAME, parseMappingText, type Mapping } from '../ingest/mapping';
 import { CONTAINERS, TABLES } from '../storage/names';
 import { trackQualityMetrics } from '../quality/stages';
-import { expectedSignatureRecord, type SignatureRecord, type SignatureStore } from '../quality/dedup';
-import { BlobSignatureStore } from '../quality/blobSignatureStore';
+import type { SignatureStore } from '../quality/dedup';
+import { WindowedSignatureStore } from '../quality/windowedSignatureStore';
 import { TableFeedbackStore } from './feedbackStore';
 import { sha256Hex, tableKey } from './keys';
 import { buildReport, type PreprocessReport } from './preprocessReport';
 import { emptyStats, preprocessStream, runQualitySummary } from './preprocess';
-import { inlineExecutor, preprocessWorkers, sharedConversationExecutor, type ConversationExecutor } from './conversationPool';
+import { inlineExecutor, preprocessWorkers, sharedConversationExecutor } from './conversationPool';
 import { curatedLine, quarantineLine, type QuarantineRecord } from './records';
 import { preprocessStages } from './pipelineStages';
 import { StepTimings } from './timings';
-import type { BatchResult } from './conversationWork';
 import { isStatus, TuneloopError } from '../errors';
 import { ERASURE_REWRITE_METADATA } from '../erasure/markers';
 import { blobNameProblem, derivedBlobBase, describeBlobNameProblem, printableBlobName, type BlobNameProblem } from '../storage/blobNames';
@@ -76,9 +75,8 @@ export interface PreprocessBlobOptions {
   /** Seconds between progress lines; default 10. */
   progressSeconds?: number;
   /**
-   * Where duplicate signatures live; default a `BlobSignatureStore` (exact hashes across files in
-   * table `dedupsignatures`, near duplicates within the blob; the nightly assembly searches near
-   * duplicates across files). Benchmarks pass the earlier stores to compare.
+   * Where duplicate signatures live; default a `WindowedSignatureStore` (exact and near
+   * duplicates within the blob, in memory; the nightly assembly searches across files and days).
    */
   signatures?: SignatureStore;
 }
@@ -248,13 +246,7 @@ async function processVersion(
   blobName: string,
   etag: string,
   out: OutputBlobs,
-  {
-    signal,
-    log,
-    progress,
-    progressSeconds = 10,
-    signatures = new BlobSignatureStore(runtime.storage.table(TABLES.dedupSignatures)),
-  }: PreprocessBlobOptions,
+  { signal, log, progress, progressSeconds = 10, signatures = new WindowedSignatureStore() }: PreprocessBlobOptions,
 ): Promise<PreprocessReport> {
   const config = runtime.config.preprocess;
   const timings = config.debugTimings ? new StepTimings() : undefined;
@@ -271,9 +263,7 @@ async function processVersion(
   const builder = { model: config.model, systemPrompt: config.systemPrompt };
   // The same per-conversation work on every core of the instance (inline with one core).
   const pooled = sharedConversationExecutor({ quality: config.quality, builder, timings: !!timings }, preprocessWorkers(config.workers));
-  const work = pooled ?? inlineExecutor({ stages, builder, timings: !!timings });
-  // The exact-hash claims sent as soon as a batch is fingerprinted, off the ordered path.
-  const executor = signatures instanceof BlobSignatureStore ? announcingClaims(work, signatures) : work;
+  const executor = pooled ?? inlineExecutor({ stages, builder, timings: !!timings });
   const read = { bytes: 0 };
   const started = performance.now();
   let lastProgress = started;
@@ -315,7 +305,7 @@ async function processVersion(
       },
       emptyStats(),
     );
-    // Band rows are batched; they must be in the table before the receipt says processed.
+    // A store that batches its writes (a `TableSignatureStore` passed in) has them stored before the receipt says processed.
     const flush = async () => signatures.flush?.(signal);
     await (timings ? timings.time('stage:dedup', flush) : flush());
     await (timings
@@ -339,61 +329,8 @@ async function processVersion(
     curated.abort(err);
     quarantine.abort(err);
     await Promise.allSettled([curated.done, quarantine.done]);
-    // Claims sent ahead for conversations not reached are released, and every request has
-    // finished, before the retry looks for them.
-    if (signatures instanceof BlobSignatureStore) await signatures.abandon();
     throw err;
   }
-}
-
-/**
- * The executor, announcing each batch's conversations kept by the workers to the signature store
- * (in input order, before the batch's result is used), so the store claims their exact hashes
- * while earlier conversations are still being decided. Batches may finish out of order on the
- * pool; the announcements are chained so they arrive in input order.
- */
-function announcingClaims(executor: ConversationExecutor, store: BlobSignatureStore): ConversationExecutor {
-  let previous: Promise<unknown> = Promise.resolve();
-  const announce = (result: Promise<BatchResult>, kept: (batch: BatchResult, seenAt: Date) => SignatureRecord[], signal?: AbortSignal) => {
-    const announced = previous.then(async () => {
-      const batch = await result;
-      store.expect(kept(batch, new Date()), signal);
-      return batch;
-    });
-    previous = announced.catch(() => undefined);
-    return announced;
-  };
-  return {
-    pooled: executor.pooled,
-    concurrency: executor.concurrency,
-    close: () => executor.close(),
-    run(conversations, signal) {
-      const kept = (batch: BatchResult, seenAt: Date) => {
-        const records: SignatureRecord[] = [];
-        for (const [i, outcome] of batch.outcomes.entries()) {
-          if (outcome.action !== 'keep') continue;
-          // The worker's copy has the original line's file and number; the conversation id is the one the stage sees.
-          const expected = expectedSignatureRecord({ ...outcome.conversation, source: conversations[i].source }, outcome.prepared, seenAt);
-          if (expected) records.push(expected);
-        }
-        return records;
-      };
-      return announce(executor.run(conversations, signal), kept, signal);
-    },
-    runLines(lines, signal) {
-      // Lines parsed on the workers come back with their file and line number in the conversation's source.
-      const kept = (batch: BatchResult, seenAt: Date) => {
-        const records: SignatureRecord[] = [];
-        for (const line of batch.lines ?? []) {
-          if (line?.kind !== 'conversation' || line.outcome.action !== 'keep') continue;
-          const expected = expectedSignatureRecord(line.outcome.conversation, line.outcome.prepared, seenAt);
-          if (expected) records.push(expected);
-        }
-        return records;
-      };
-      return announce(executor.runLines(lines, signal), kept, signal);
-    },
-  };
 }
 
 /**

@@ -468,22 +468,6 @@ function signatureRecord(
   };
 }
 
-/**
- * The record the dedup stage will store for a conversation if it keeps it, from what its
- * `prepare` returned (on a worker); undefined when `prepared` is not a dedup fingerprint. Lets a
- * signature store claim the hash before the ordered stage gets to the conversation
- * (`BlobSignatureStore.expect`); `seenAt` is the time of that claim.
- */
-export function expectedSignatureRecord(
-  conversation: Conversation,
-  prepared: unknown,
-  seenAt: Date = new Date(),
-): SignatureRecord | undefined {
-  const fingerprint = prepared as Partial<DedupFingerprint> | null | undefined;
-  if (typeof fingerprint?.hash !== 'string') return undefined;
-  return signatureRecord(conversation, { hash: fingerprint.hash, signature: fingerprint.signature }, seenAt);
-}
-
 export type DedupSummary = {
   checked: number;
   exact: number;

@@ -131,7 +131,7 @@ describe('the assembly duplicate search (scratch files)', () => {
   });
 });
 
-describe('near duplicates across files and days are removed before training (blob path + assembly, private Azurite)', () => {
+describe('duplicates across files and days are removed before training (blob path + assembly, private Azurite)', () => {
   let azurite: Awaited<ReturnType<typeof startPrivateAzurite>>;
   let localDir: string;
 
@@ -163,7 +163,7 @@ describe('near duplicates across files and days are removed before training (blo
       ],
     });
 
-  it('the blob path keeps cross-file near copies (one table request each), the assembly leaves them out and counts them', async () => {
+  it('the blob path keeps cross-file copies and writes no signature rows; the assembly leaves them out, counts them and names the first seen', async () => {
     const runtime = makeRuntime();
     const monday = Array.from({ length: 30 }, (_, i) => line(`m-${i}`, turns(300 + i)));
     const tuesday = [
@@ -188,13 +188,12 @@ describe('near duplicates across files and days are removed before training (blo
       for (const [reason, n] of Object.entries(outcome.report.quarantine_reasons)) reasons[reason] = (reasons[reason] ?? 0) + n;
       await new Promise((r) => setTimeout(r, 1100)); // shards are ordered by write time (1 s resolution)
     }
-    // The blob path: the exact copy across files and the near copy within the file; not the cross-file near copies.
-    expect(reasons).toEqual({ 'duplicate-exact': 1, 'duplicate-near': 1 });
-    // Exact rows only in the signature table: no band buckets any more (one row per kept conversation).
+    // The blob path: the near copy within the file only; the copies of Monday's conversations are kept.
+    expect(reasons).toEqual({ 'duplicate-near': 1 });
+    // No row per conversation in the signature table (the blob path remembers within the blob only).
     const rows: string[] = [];
     for await (const e of azurite.storage.table(TABLES.dedupSignatures).listEntities()) rows.push(String(e.partitionKey));
-    expect(rows.length).toBe(30 + 24);
-    expect(rows.every((pk) => pk.startsWith('x-'))).toBe(true);
+    expect(rows).toEqual([]);
 
     const assemble = async (now: string): Promise<DatasetManifest> => {
       const outcome = await assembleDataset(runtime, { now: new Date(now), submit: false });
@@ -203,10 +202,12 @@ describe('near duplicates across files and days are removed before training (blo
     };
     const m = await assemble('2026-11-01T02:00:00Z');
     // Counted under their reason (in records: a conversation is its example and its intent record).
-    expect(Object.keys(m.accounting.droppedByReason)).toEqual(['duplicate-near']);
-    expect(m.accounting.droppedByReason['duplicate-near']).toBe(m.accounting.records.dropped);
+    expect(Object.keys(m.accounting.droppedByReason).sort()).toEqual(['duplicate-exact', 'duplicate-near']);
+    expect(m.accounting.droppedByReason['duplicate-near'] + m.accounting.droppedByReason['duplicate-exact']).toBe(
+      m.accounting.records.dropped,
+    );
     const c = m.accounting.conversations;
-    expect(c).toMatchObject({ dropped: 4, superseded: 0 });
+    expect(c).toMatchObject({ dropped: 5, superseded: 0 });
     expect(recordsIn).toBe(c.used + quarantined + c.superseded + c.balanceDropped + c.dropped);
     const r = m.accounting.records;
     expect(r.in).toBe(r.used + r.superseded + r.balanceDropped + r.dropped + r.invalid);
@@ -215,8 +216,10 @@ describe('near duplicates across files and days are removed before training (blo
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect([...new Set(dropped.map((d) => d.record.conversation_id))].sort()).toEqual(['tn-0', 'tn-1', 'tn-2', 'tn-3']);
-    expect(dropped[0].detail).toMatch(/of conversation crm\/m-\d \(crm\/monday\.jsonl line \d\), seen earlier/);
+    expect([...new Set(dropped.map((d) => d.record.conversation_id))].sort()).toEqual(['tn-0', 'tn-1', 'tn-2', 'tn-3', 'tx-0']);
+    const detail = (id: string) => dropped.find((d) => d.record.conversation_id === id)?.detail;
+    expect(detail('tn-1')).toMatch(/^near duplicate .* of conversation crm\/m-1 \(crm\/monday\.jsonl line 2\), seen earlier/);
+    expect(detail('tx-0')).toMatch(/^exact duplicate of conversation crm\/m-10 \(crm\/monday\.jsonl line 11\)/);
 
     // Deterministic: the same shards give the same dataset.
     const again = await assemble('2026-11-01T03:00:00Z');
@@ -228,7 +231,7 @@ describe('near duplicates across files and days are removed before training (blo
       now: new Date('2026-11-01T04:00:00Z'),
       submit: false,
     });
-    expect(off.manifest?.accounting.conversations).toMatchObject({ dropped: 0, used: c.used + 4 });
+    expect(off.manifest?.accounting.conversations).toMatchObject({ dropped: 0, used: c.used + 5 });
     await azurite.storage.queue(QUEUES.jobs).clearMessages();
   });
 });
