@@ -59,7 +59,7 @@ export const dedupFingerprintBenchmark: Benchmark = {
         return { hash: exactHash(normalised), signature, keys: signature ? bandKeys(signature, SIGNATURE_BANDING) : [] };
       };
 
-      // Same normalised text and exact hash (the claim key in table `dedupsignatures`) for every conversation.
+      // Same normalised text and exact hash (the key duplicates are matched on) for every conversation.
       const mismatches = texts.filter((t) => legacyFingerprint(t).hash !== newFingerprint(t).hash).length;
 
       const oldNormalised = texts.map(legacyNormaliseText);

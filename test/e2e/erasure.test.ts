@@ -12,7 +12,7 @@ import { loadReport } from '../../src/shared/evaluation/evaluationReport';
 import { FINAL_JOB_STATES, JobStore, type JobRecord } from '../../src/shared/finetune/jobStore';
 import { TableServiceClient } from '@azure/data-tables';
 import { CONTAINERS, TABLES } from '../../src/shared/storage/names';
-import { exactRowAddress } from '../../src/shared/quality/dedup';
+import { exactRowAddress } from '../../src/shared/erasure/legacySignatures';
 import { runCli } from '../../src/cli/main';
 import { captureIo } from '../setup/cli';
 import { conversationLine, conversationsJsonl } from '../shared/dataset/fixtures';

@@ -32,8 +32,7 @@ export interface AssemblyDedupSummary {
 
 /**
  * The cross-file, cross-day duplicate search of the nightly assembly. The blob path removes
- * exact duplicates across files (its claim in table `dedupsignatures`) and near duplicates within
- * a blob; this stage compares every conversation the assembly is about to use with every other,
+ * exact and near duplicates within a blob only (`WindowedSignatureStore`); this stage compares every conversation the assembly is about to use with every other,
  * and leaves out each one that has an earlier-seen near (or exact) duplicate: the conversation
  * first seen (oldest shard, then lowest line) is kept.
  *

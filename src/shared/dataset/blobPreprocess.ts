@@ -305,7 +305,7 @@ async function processVersion(
       },
       emptyStats(),
     );
-    // A store that batches its writes (a `TableSignatureStore` passed in) has them stored before the receipt says processed.
+    // A store that buffers its writes has them stored before the receipt says processed.
     const flush = async () => signatures.flush?.(signal);
     await (timings ? timings.time('stage:dedup', flush) : flush());
     await (timings

@@ -119,7 +119,7 @@ const BLOOM_PROBES = 3;
 const EXACT = 1;
 const BAND = 2;
 
-/** Duplicate signatures of one `prepare` run, on disk (the blob path keeps them in table `dedupsignatures`). */
+/** Duplicate signatures of one `prepare` run, on disk (the blob path keeps a window of them in memory, `WindowedSignatureStore`). */
 export class ScratchSignatureStore implements SignatureStore {
   private readonly getExact: StatementSync;
   private readonly insertExact: StatementSync;

@@ -1,13 +1,15 @@
 import type { TableClient } from '@azure/data-tables';
 import type { Runtime } from '../composition/runtime';
 import { CONTAINERS, TABLES } from '../storage/names';
-import { bucketAddress, decodeBucketHashes, encodeBucketHashes, SIGNATURE_BANDING } from '../quality/dedup';
+import { SIGNATURE_BANDING } from '../quality/dedup';
+import { bucketAddress, decodeBucketHashes, encodeBucketHashes } from './legacySignatures';
 import { storedSignatureBandKeys } from '../quality/minhash';
 import { renderReportHtml, type EvaluationReport } from '../evaluation/evaluationReport';
 import { isStatus } from '../errors';
 
 /**
- * Erasure in the stores derived from conversations: near-duplicate signatures, evaluation reports
+ * Erasure in the stores derived from conversations: duplicate signatures (rows earlier versions
+ * wrote, `legacySignatures.ts`), evaluation reports
  * (their side-by-side reply sample quotes customer turns) and drift runs. Each returns where it
  * found the erased conversations; none of them holds personal data of its own afterwards.
  */

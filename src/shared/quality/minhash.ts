@@ -25,10 +25,11 @@ import { createHash, hash } from 'node:crypto';
  *    tokenisers), so shingles work in Japanese, Chinese, Thai;
  * 4. runs of spaces become one, none at either end.
  *
- * Exact hashes are taken of this text (table `dedupsignatures` claims them), so the output must
- * never change: it was four regular-expression replaces, and is now one pass over the text with a
- * table of character classes (about 5x less CPU); a property test holds it to those replaces,
- * kept in the test, character for character.
+ * Exact hashes are taken of this text (the blob path, `prepare` and the assembly compare them, and
+ * rows earlier versions wrote in table `dedupsignatures` hold them), so the output must never
+ * change: it was four regular-expression replaces, and is now one pass over the text with a table
+ * of character classes (about 5x less CPU); a property test holds it to those replaces, kept in
+ * the test, character for character.
  */
 export function normaliseText(text: string): string {
   // NFKC leaves ASCII as it is, and the ASCII pass lower-cases as it goes.
@@ -199,7 +200,7 @@ function normaliseAny(text: string): string {
  */
 export function exactHash(normalised: string): string {
   // The first 32 hex digits of SHA-256 over the UTF-8 of `normalised.replaceAll(' ', '')` (the
-  // claim key in table `dedupsignatures`: it must never change). Computed over the UTF-8 with its
+  // key of rows earlier versions wrote in table `dedupsignatures`: it must never change). Computed over the UTF-8 with its
   // 0x20 bytes dropped, which is the same bytes (0x20 is never part of a multi-byte sequence) for
   // a third of the CPU: `replaceAll` cost more than the hash.
   const bytes = Buffer.from(normalised, 'utf8');

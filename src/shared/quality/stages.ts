@@ -72,7 +72,7 @@ export interface PiiConfig {
 }
 
 export interface ConfiguredQualityStagesOptions {
-  /** Where duplicate signatures live: TableSignatureStore (blob trigger) or MemorySignatureStore (`prepare`). */
+  /** Where duplicate signatures live: WindowedSignatureStore (blob trigger) or ScratchSignatureStore (`prepare`). */
   signatures: SignatureStore;
   /** Clock for signature records. */
   now?: () => Date;
