@@ -56,9 +56,26 @@ export function cpuMedian(fn: () => unknown, repeats = 5): number {
  * measures the memory a user gets.
  */
 export function launcherFlags(): string[] {
-  const shebang = readFileSync(join(__dirname, '..', '..', 'bin', 'tuneloop.js'), 'utf8').split('\n')[0];
-  return shebang
-    .replace(/^#!\/usr\/bin\/env -S node/, '')
+  return launcherShebang()
+    .replace(/^#!\/usr\/bin\/env -S (\w+=\S+ )*node/, '')
     .split(/\s+/)
     .filter((part) => part.startsWith('--'));
+}
+
+/**
+ * `process.env` plus the variables the CLI launcher's shebang sets (glibc's MALLOC_ARENA_MAX, also
+ * a Function App setting and set by `npm start`), for a bench's child process.
+ */
+export function launcherEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const assignments = /^#!\/usr\/bin\/env -S ((?:\w+=\S+ )*)node/.exec(launcherShebang())?.[1] ?? '';
+  const out = { ...env };
+  for (const assignment of assignments.trim().split(/\s+/).filter(Boolean)) {
+    const at = assignment.indexOf('=');
+    out[assignment.slice(0, at)] = assignment.slice(at + 1);
+  }
+  return out;
+}
+
+function launcherShebang(): string {
+  return readFileSync(join(__dirname, '..', '..', 'bin', 'tuneloop.js'), 'utf8').split('\n')[0];
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectAll } from '../src/shared/language/detector';
 import { languageModel } from '../src/shared/language/model';
-import { launcherFlags, median, timeMedian, type Benchmark } from './harness';
+import { launcherEnv, launcherFlags, median, timeMedian, type Benchmark } from './harness';
 import { STAR_DIR } from './starCorpus';
 
 /**
@@ -56,6 +56,7 @@ function probe(mode: string, textsFile: string): ProbeResult {
   for (let i = 0; i < PROBE_RUNS; i++) {
     const out = execFileSync(process.execPath, [...launcherFlags(), join(__dirname, 'languageProbe.js'), mode, textsFile], {
       encoding: 'utf8',
+      env: launcherEnv(),
     });
     runs.push(JSON.parse(out) as ProbeResult);
   }

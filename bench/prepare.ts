@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launcherFlags, median, type Benchmark } from './harness';
+import { launcherEnv, launcherFlags, median, type Benchmark } from './harness';
 import { jsonParseOnly } from './inputFiles';
 import { writeStarJsonl } from './starCorpus';
 
@@ -38,7 +38,7 @@ function probe(input: string, out: string, workers: number | undefined, extraEnv
   const text = execFileSync(process.execPath, args, {
     encoding: 'utf8',
     maxBuffer: 1024 * 1024,
-    env: { ...process.env, TUNELOOP_DEBUG_TIMINGS: 'false', ...extraEnv },
+    env: { ...launcherEnv(), TUNELOOP_DEBUG_TIMINGS: 'false', ...extraEnv },
   });
   rmSync(out, { recursive: true, force: true });
   return JSON.parse(text) as ProbeResult;

@@ -3,7 +3,7 @@ import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { launcherFlags, type Benchmark, type BenchResult } from './harness';
+import { launcherEnv, launcherFlags, type Benchmark, type BenchResult } from './harness';
 import { writeStarJsonl } from './starCorpus';
 import { startAzurite } from '../src/local/azurite';
 import { createStorageClients } from '../src/shared/storage/clients';
@@ -73,7 +73,7 @@ export const preprocessBlobLargeBenchmark: Benchmark = {
         const blob = storage.container(CONTAINERS.raw).getBlockBlobClient(blobName);
         await blob.uploadStream(createReadStream(file), 8 * 1024 * 1024, 4);
         const env = {
-          ...process.env,
+          ...launcherEnv(),
           TUNELOOP_STORAGE: azurite.connectionString,
           TUNELOOP_LOCAL_DIR: join(dir, 'local'),
           TUNELOOP_BENCH_BLOB_BYTES: String(gzipBytes),

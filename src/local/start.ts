@@ -1,11 +1,13 @@
-import { applyLocalSettings } from './localSettings';
-import { startLocalStack } from './stack';
-import { SettingsError } from '../shared/config/settings';
-import { PortInUseError } from './azurite';
-import { CONTAINERS } from '../shared/storage/names';
+import { relaunchWithMallocArenaLimit } from './mallocArenas';
 
-/** `npm start`: the whole loop on this machine until Ctrl-C. */
+/**
+ * `npm start`: the whole loop on this machine until Ctrl-C. Modules load inside `main`, so the
+ * parent that only relaunches the host (`relaunchWithMallocArenaLimit`) does not load them.
+ */
 async function main(): Promise<void> {
+  const { applyLocalSettings } = await import('./localSettings');
+  const { startLocalStack } = await import('./stack');
+  const { CONTAINERS } = await import('../shared/storage/names');
   const file = applyLocalSettings();
   console.log(`tuneloop local host${file ? ` (settings from ${file})` : ' (no local.settings.json: defaults)'}`);
   const stack = await startLocalStack();
@@ -28,8 +30,11 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof SettingsError || err instanceof PortInUseError) console.error(`tuneloop: ${err.message}`);
-  else console.error(err);
-  process.exit(1);
-});
+if (!relaunchWithMallocArenaLimit())
+  main().catch(async (err: unknown) => {
+    // Errors that say what to do need no stack trace.
+    const { TuneloopError } = await import('../shared/errors');
+    if (err instanceof TuneloopError) console.error(`tuneloop: ${err.message}`);
+    else console.error(err);
+    process.exit(1);
+  });

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MALLOC_ARENA_MAX } from '../../src/local/mallocArenas';
 
 /**
  * The V8 memory flags that keep preprocessing within its memory budget (docs/preprocessing.md) are
@@ -21,15 +22,21 @@ describe('V8 memory flags', () => {
   const shebang = readFileSync(join(ROOT, 'bin', 'tuneloop.js'), 'utf8').split('\n')[0];
   const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
   const bicep = /languageWorkers__node__arguments:\s*'([^']*)'/.exec(readFileSync(join(ROOT, 'infra', 'main.bicep'), 'utf8'));
-  const launcher = flagsOf(shebang.replace(/^#!\/usr\/bin\/env -S node/, ''));
+  const launcher = flagsOf(shebang.replace(/^#!\/usr\/bin\/env -S (MALLOC_ARENA_MAX=\d+ )?node/, ''));
 
   it('are the same for the CLI, npm start, npm run demo and the Function App', () => {
-    expect(shebang.startsWith('#!/usr/bin/env -S node ')).toBe(true);
+    expect(shebang.startsWith(`#!/usr/bin/env -S MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX} node `)).toBe(true);
     expect(launcher).toContain('--max-semi-space-size=');
     expect(launcher).toContain('--heap-growing-percent=');
     expect(flagsOf(scripts.start)).toBe(launcher);
     expect(flagsOf(scripts.demo)).toBe(launcher);
     expect(bicep?.[1]).toBe(launcher);
+  });
+
+  it('come with the same glibc arena limit for the CLI, npm start and the Function App', () => {
+    const appSetting = /MALLOC_ARENA_MAX:\s*'([^']*)'/.exec(readFileSync(join(ROOT, 'infra', 'main.bicep'), 'utf8'));
+    expect(appSetting?.[1]).toBe(MALLOC_ARENA_MAX);
+    expect(/MALLOC_ARENA_MAX=(\d+)/.exec(shebang)?.[1]).toBe(MALLOC_ARENA_MAX);
   });
 
   it('are accepted by node', () => {

@@ -15,6 +15,8 @@ const HOST_SETTINGS = new Set([
   'AzureWebJobsStorage__clientId',
   // Arguments of the Node worker process (V8 memory flags; test/cli/memoryFlags.test.ts).
   'languageWorkers__node__arguments',
+  // glibc's malloc arenas of the host and worker processes (test/cli/memoryFlags.test.ts).
+  'MALLOC_ARENA_MAX',
 ]);
 
 describe('Function App settings in infra/main.bicep', () => {
