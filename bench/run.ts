@@ -20,6 +20,7 @@ import { assemblyDedupBenchmark } from './assemblyDedup';
 import { dedupFingerprintBenchmark } from './dedupFingerprint';
 import { exampleTokensBenchmark } from './exampleTokens';
 import { languageBenchmark } from './language';
+import { feedbackLookupBenchmark } from './feedbackLookup';
 
 /** Every benchmark; each lives in its own file in this folder. `npm run bench -- <name>` runs one. */
 const benchmarks: Benchmark[] = [
@@ -40,6 +41,7 @@ const benchmarks: Benchmark[] = [
   preprocessBlobBenchmark,
   preprocessBlobScaleBenchmark,
   preprocessBlobLargeBenchmark,
+  feedbackLookupBenchmark,
   coldstartBenchmark,
   loadBenchmark,
   assemblyBenchmark,

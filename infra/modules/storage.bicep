@@ -37,6 +37,7 @@ param queueNames string[] = [
 param tableNames string[] = [
   'blobreceipts'
   'feedback'
+  'answeredby'
   'dedupsignatures'
   'datasets'
   'finetunejobs'

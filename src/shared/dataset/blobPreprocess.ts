@@ -292,7 +292,7 @@ async function processVersion(
         mappings,
         shares: config.shares,
         stages,
-        feedback: new TableFeedbackStore(runtime.storage.table(TABLES.feedback)),
+        feedback: new TableFeedbackStore(runtime.storage.table(TABLES.feedback), { answered: runtime.storage.table(TABLES.answeredBy) }),
         sink: {
           curated: (record) => curated.write(curatedLine(record)),
           quarantine: (record) => quarantine.write(quarantineLine(record)),

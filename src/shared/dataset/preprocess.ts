@@ -195,14 +195,17 @@ export async function preprocessStream(
         conversations++;
         const { conversationId, model, source } = item.conversation;
         const store = options.feedback;
+        // The answering model's row and the rating lookup of every conversation of a batch are
+        // in flight together (one table round trip each in Azure); the row is awaited when its
+        // conversation is handled, in input order, so a failed write still stops the run there.
+        let answered: Promise<void> | undefined;
         if (model && store.answeredBy) {
-          const row = { conversationId, answeringModel: model, file: source.file, line: source.line };
-          await run.time('feedback', () => store.answeredBy?.(row, options.signal));
+          answered = store.answeredBy({ conversationId, answeringModel: model, file: source.file, line: source.line }, options.signal);
+          answered.catch(() => undefined);
         }
-        // Lookups of a batch overlap (one table round trip each in Azure).
         const lookup = options.feedback.latest(item.conversation.conversationId, options.signal);
         lookup.catch(() => undefined);
-        entries.push({ item, lookup });
+        entries.push({ item, lookup, ...(answered ? { answered } : {}) });
       } else entries.push({ item });
     }
     if (!entries.length) return undefined;
@@ -271,6 +274,8 @@ type Entry = ItemEntry | LineEntry;
 interface ItemEntry {
   item: IngestItem;
   lookup?: Promise<StoredFeedback | undefined>;
+  /** The write of the conversation's answered-by row, when its log names the answering model. */
+  answered?: Promise<void>;
   joined?: boolean;
 }
 
@@ -341,8 +346,9 @@ async function handleLine({ line: deferred }: LineEntry, outcome: LineOutcome | 
   }
 }
 
-async function handleEntry({ item, joined }: ItemEntry, outcome: WorkOutcome | undefined, run: RunContext): Promise<void> {
+async function handleEntry({ item, joined, answered }: ItemEntry, outcome: WorkOutcome | undefined, run: RunContext): Promise<void> {
   const { stats } = run;
+  if (answered) await run.time('feedback', () => answered);
   const quarantine = (record: QuarantineRecord) => quarantineRecord(record, run);
   if (item.type === 'rejected') {
     const r = item.rejection;

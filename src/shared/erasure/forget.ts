@@ -24,6 +24,7 @@ export type ErasureLocation =
   | 'curated'
   | 'quarantine'
   | 'feedback'
+  | 'answered-by'
   | 'datasets'
   | 'dedup-signatures'
   | 'eval-reports'
@@ -111,8 +112,13 @@ export async function forget(runtime: Runtime, target: ErasureTarget, options: F
   for (const [blobName, lines] of found.rawLines) findings.push(await rewriteRaw(runtime, blobName, lines, requestId, signal));
   findings.push(...(await eraseCurated(runtime, target, found, signal)));
   findings.push(...(await eraseQuarantine(runtime, target, found, signal)));
-  const feedback = await eraseFeedback(runtime, target, found, signal);
-  if (feedback) findings.push(feedback);
+  for (const [table, location] of [
+    [TABLES.feedback, 'feedback'],
+    [TABLES.answeredBy, 'answered-by'],
+  ] as const) {
+    const rows = await eraseConversationRows(runtime, table, location, target, found, signal);
+    if (rows) findings.push(rows);
+  }
   const datasets = await eraseDatasets(runtime, target, found, requestId, signal);
   findings.push(...datasets.findings);
   findings.push(...(await finishUploadDeletions(runtime, signal)));
@@ -400,13 +406,19 @@ async function eraseQuarantine(runtime: Runtime, target: ErasureTarget, found: F
   );
 }
 
-async function eraseFeedback(
+/**
+ * Rows of a table keyed by conversation (`feedback`: ratings and comments; `answeredby`: which
+ * model answered) that belong to the found conversations, or whose comment matches the target.
+ */
+async function eraseConversationRows(
   runtime: Runtime,
+  name: string,
+  location: ErasureLocation,
   target: ErasureTarget,
   found: Found,
   signal?: AbortSignal,
 ): Promise<ErasureFinding | undefined> {
-  const table = runtime.storage.table(TABLES.feedback);
+  const table = runtime.storage.table(name);
   const matches = textMatcher(target);
   const doomed: { partitionKey: string; rowKey: string }[] = [];
   try {
@@ -421,7 +433,7 @@ async function eraseFeedback(
     throw err;
   }
   for (const row of doomed) await table.deleteEntity(row.partitionKey, row.rowKey, { abortSignal: signal });
-  return doomed.length ? { location: 'feedback', name: `table ${TABLES.feedback}`, records: doomed.length, action: 'deleted' } : undefined;
+  return doomed.length ? { location, name: `table ${name}`, records: doomed.length, action: 'deleted' } : undefined;
 }
 
 /** A dataset version counts as trained as soon as a job uploaded its files. */

@@ -157,34 +157,52 @@ export function attributionTotals(rows: readonly CsatByModel[]): Record<Attribut
 
 /**
  * Ratings from table `feedback` (written by preprocessing, one row per feedback record, partition =
- * conversation). A conversation rated more than once counts once, with its newest rating.
+ * conversation), with the answering model of each rated conversation from table `answeredby` (and
+ * from the answered-by rows earlier versions wrote into `feedback`). A conversation rated more than
+ * once counts once, with its newest rating; of several answered-by rows, the newest wins.
  */
 export async function readRatings(storage: StorageClients, options: { signal?: AbortSignal } = {}): Promise<Rating[]> {
   const newest = new Map<string, { rating: Rating; stamp: string }>();
-  // The conversation's answered-by rows (preprocessing writes one when its log names the model); newest wins.
   const answeredBy = new Map<string, { model: string; stamp: string }>();
-  try {
-    for await (const row of storage.table(TABLES.feedback).listEntities({ abortSignal: options.signal })) {
-      const conversation = cellText(row.conversationId) ?? String(row.partitionKey);
-      const stamp = cellText(row.receivedAt) ?? row.timestamp ?? '';
-      if (typeof row.answeringModel === 'string' && row.answeringModel.trim() !== '') {
-        const seen = answeredBy.get(conversation);
-        if (!seen || stamp > seen.stamp) answeredBy.set(conversation, { model: row.answeringModel.trim(), stamp });
-        continue;
-      }
-      const r = ratingFromRow(row);
-      if (!r) continue;
-      const seen = newest.get(conversation);
-      if (!seen || stamp > seen.stamp) newest.set(conversation, { rating: r, stamp });
+  const noteAnswered = (conversation: string, model: string, stamp: string) => {
+    const seen = answeredBy.get(conversation);
+    if (!seen || stamp > seen.stamp) answeredBy.set(conversation, { model, stamp });
+  };
+  for await (const row of tableRows(storage, TABLES.feedback, options.signal)) {
+    const conversation = cellText(row.conversationId) ?? String(row.partitionKey);
+    const stamp = cellText(row.receivedAt) ?? row.timestamp ?? '';
+    if (typeof row.answeringModel === 'string' && row.answeringModel.trim() !== '') {
+      noteAnswered(conversation, row.answeringModel.trim(), stamp);
+      continue;
     }
-  } catch (err) {
-    // No feedback table yet means no ratings yet, not an error.
-    if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+    const r = ratingFromRow(row);
+    if (!r) continue;
+    const seen = newest.get(conversation);
+    if (!seen || stamp > seen.stamp) newest.set(conversation, { rating: r, stamp });
+  }
+  for await (const row of tableRows(storage, TABLES.answeredBy, options.signal)) {
+    const conversation = cellText(row.conversationId) ?? String(row.partitionKey);
+    // Only rated conversations are credited: the rest need not be held.
+    if (!newest.has(conversation) || typeof row.answeringModel !== 'string' || row.answeringModel.trim() === '') continue;
+    noteAnswered(conversation, row.answeringModel.trim(), cellText(row.receivedAt) ?? row.timestamp ?? '');
   }
   return [...newest.entries()].map(([conversation, { rating }]) => {
     const model = answeredBy.get(conversation)?.model;
     return model ? { ...rating, conversationModel: model } : rating;
   });
+}
+
+/** Every row of a table; none when it does not exist yet (no ratings, or no named model, so far). */
+async function* tableRows(
+  storage: StorageClients,
+  name: string,
+  signal: AbortSignal | undefined,
+): AsyncIterable<Record<string, unknown> & { partitionKey?: string; timestamp?: string }> {
+  try {
+    for await (const row of storage.table(name).listEntities({ abortSignal: signal })) yield row;
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+  }
 }
 
 export async function loadCsatByModel(storage: StorageClients, options: { signal?: AbortSignal } = {}): Promise<CsatByModel[]> {

@@ -22,6 +22,12 @@ export const TABLES = {
   blobReceipts: 'blobreceipts',
   /** Feedback ratings waiting for, or joined to, their conversations. */
   feedback: 'feedback',
+  /**
+   * Which model answered a conversation, when its log names one (CSAT per answering model): one
+   * row per such conversation, kept apart from `feedback` so the per-conversation rating lookup
+   * and the nightly assembly's read of `feedback` do not grow with every conversation preprocessed.
+   */
+  answeredBy: 'answeredby',
   /** Near-duplicate signatures, kept across days. */
   dedupSignatures: 'dedupsignatures',
   /** Dataset versions assembled for training. */

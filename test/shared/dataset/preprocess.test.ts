@@ -132,7 +132,7 @@ describe('preprocessStream', () => {
     const storage = testStorage();
     const table = storage.table(uniqueName('feedback'));
     await table.createTable();
-    const store = new TableFeedbackStore(table);
+    const store = new TableFeedbackStore(table, { answered: storage.table(uniqueName('answeredby')) });
     const { curated, options } = harness(store);
     await preprocessStream(
       bytes('{"conversation_id": "c-7", "rating": 4}\n{"conversation_id": "c-33", "rating": 5}\n'),

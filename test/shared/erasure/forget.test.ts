@@ -7,6 +7,7 @@ import { preprocessBlob } from '../../../src/shared/dataset/blobPreprocess';
 import { assembleDataset, type DatasetManifest } from '../../../src/shared/dataset/assembly';
 import { forget, conversationTarget, matchTarget, ERASURE_REWRITE_METADATA } from '../../../src/shared/erasure';
 import { JobStore } from '../../../src/shared/finetune/jobStore';
+import { TableFeedbackStore } from '../../../src/shared/dataset/feedbackStore';
 import { CONTAINERS, TABLES, QUEUES } from '../../../src/shared/storage/names';
 import { LocalJsonlTelemetry } from '../../../src/shared/telemetry/localSink';
 import { LocalEventSink } from '../../../src/shared/telemetry/events';
@@ -132,6 +133,11 @@ describe('tuneloop forget (private Azurite)', () => {
       (await text(CONTAINERS.datasets, trained.files.validation)) +
       (await text(CONTAINERS.datasets, trained.files.holdout));
 
+    // The row preprocessing writes when a log names its answering model (CSAT per model): c-3's and c-4's.
+    const answered = new TableFeedbackStore(runtime.storage.table(TABLES.feedback), { answered: runtime.storage.table(TABLES.answeredBy) });
+    for (const id of ['c-3', 'c-4'])
+      await answered.answeredBy({ conversationId: id, answeringModel: 'support-bot', file: 'chats/day-1.jsonl', line: 4 });
+
     const report = await forget(runtime, conversationTarget('chats/day-1.jsonl/c-3'), { requestId: 'req-1' });
 
     expect(report.conversations).toBe(1);
@@ -143,6 +149,8 @@ describe('tuneloop forget (private Azurite)', () => {
     ]);
     expect(places['curated:removed'].records).toBeGreaterThanOrEqual(1);
     expect(places['feedback:deleted']).toMatchObject({ records: 1 });
+    expect(places['answered-by:deleted']).toMatchObject({ name: `table ${TABLES.answeredBy}`, records: 1 });
+    expect((await rows(TABLES.answeredBy)).map((r) => r.conversationId)).toEqual(['c-4']);
     expect(report.found.some((f) => f.location === 'datasets' && f.action === 'removed' && f.name.startsWith(untrained.version))).toBe(
       true,
     );

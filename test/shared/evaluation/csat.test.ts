@@ -1,5 +1,12 @@
 import { Readable } from 'node:stream';
-import { attributionTotals, BEFORE_TUNELOOP, csatByModel, loadCsatByModel, ratingFromRow } from '../../../src/shared/evaluation/csat';
+import {
+  attributionTotals,
+  BEFORE_TUNELOOP,
+  csatByModel,
+  loadCsatByModel,
+  ratingFromRow,
+  readRatings,
+} from '../../../src/shared/evaluation/csat';
 import { loadSettings } from '../../../src/shared/config/settings';
 import { preprocessStream } from '../../../src/shared/dataset/preprocess';
 import { preprocessStages } from '../../../src/shared/dataset/pipelineStages';
@@ -8,6 +15,7 @@ import { switchProduction } from '../../../src/shared/deployments/registry';
 import { TableFeedbackStore } from '../../../src/shared/dataset/feedbackStore';
 import type { StorageClients } from '../../../src/shared/storage/clients';
 import { TABLES } from '../../../src/shared/storage/names';
+import { tableKey } from '../../../src/shared/dataset/keys';
 import { testStorage, uniqueName } from '../../setup/storage';
 import { qualityConfig } from '../../../src/shared/composition/config';
 
@@ -108,7 +116,7 @@ describe('CSAT per model version', () => {
       table: (n) => base.table(n === TABLES.feedback ? feedbackTable : n === TABLES.models ? modelsTable : n),
     };
     let clock = new Date('2026-02-02T00:00:00Z');
-    const store = new TableFeedbackStore(storage.table(TABLES.feedback), () => clock);
+    const store = new TableFeedbackStore(storage.table(TABLES.feedback), { answered: storage.table(TABLES.answeredBy), now: () => clock });
     const source = (line: number) => ({ file: 'feedback.csv', line, record: '' });
     await store.put({ conversationId: 'c1', rating: 2, source: source(2) });
     clock = new Date('2026-02-03T00:00:00Z');
@@ -174,13 +182,17 @@ describe('CSAT per model version', () => {
   it('end to end: a chat log naming its model, preprocessed into Azurite, beats the production-at-the-time fallback', async () => {
     const base = testStorage();
     const feedbackTable = uniqueName('feedback');
+    const answeredTable = uniqueName('answeredby');
     const modelsTable = uniqueName('models');
     await base.table(feedbackTable).createTable();
+    await base.table(answeredTable).createTable();
     await base.table(modelsTable).createTable();
-    const storage: StorageClients = {
-      ...base,
-      table: (n) => base.table(n === TABLES.feedback ? feedbackTable : n === TABLES.models ? modelsTable : n),
-    };
+    const names = new Map<string, string>([
+      [TABLES.feedback, feedbackTable],
+      [TABLES.answeredBy, answeredTable],
+      [TABLES.models, modelsTable],
+    ]);
+    const storage: StorageClients = { ...base, table: (n) => base.table(names.get(n) ?? n) };
     // a was promoted on Feb 1, b on Feb 10; every rating below is received on Feb 12 (b in production).
     const first = await switchProduction(
       storage,
@@ -192,7 +204,10 @@ describe('CSAT per model version', () => {
       { jobKey: 'b', deploymentName: 'dep-b', fineTunedModel: 'm-b', datasetVersion: 'v2' },
       { expected: first, now: new Date('2026-02-10T00:00:00Z') },
     );
-    const store = new TableFeedbackStore(storage.table(TABLES.feedback), () => new Date('2026-02-12T00:00:00Z'));
+    const store = new TableFeedbackStore(storage.table(TABLES.feedback), {
+      answered: storage.table(TABLES.answeredBy),
+      now: () => new Date('2026-02-12T00:00:00Z'),
+    });
     const settings = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' });
     const customer = 'Hello, my parcel for order 5521 has not arrived yet, can you check it?';
     const agent = 'Sorry about the wait! Order 5521 left our warehouse yesterday and arrives tomorrow.';
@@ -230,8 +245,48 @@ describe('CSAT per model version', () => {
     expect(stats.records_quarantined).toBe(1);
     // The answered-by row is no rating: the feedback lookup for the conversation is unaffected.
     expect(await store.latest('late')).toMatchObject({ rating: 2 });
+    // It is kept in its own table: table feedback holds the two ratings only (a log naming its
+    // model on every conversation must not make every rating lookup scan a row per conversation).
+    const rowsOf = async (name: string) => {
+      const rows: Record<string, unknown>[] = [];
+      for await (const row of storage.table(name).listEntities()) rows.push(row);
+      return rows;
+    };
+    expect((await rowsOf(TABLES.feedback)).map((r) => r.rating).sort()).toEqual([2, 5]);
+    expect((await rowsOf(TABLES.answeredBy)).map((r) => [r.conversationId, r.answeringModel])).toEqual([['late', 'dep-a']]);
     const csat = await loadCsatByModel(storage);
     expect(csat.find((c) => c.jobKey === 'a')).toMatchObject({ ratings: 1, meanCsat: 2, attributedByConversation: 1, attributedByTime: 0 });
     expect(csat.find((c) => c.jobKey === 'b')).toMatchObject({ ratings: 1, meanCsat: 5, attributedByConversation: 0, attributedByTime: 1 });
+  });
+  it('still credits answered-by rows that earlier versions wrote into table feedback', async () => {
+    const base = testStorage();
+    const feedbackTable = uniqueName('feedback');
+    const modelsTable = uniqueName('models');
+    await base.table(feedbackTable).createTable();
+    await base.table(modelsTable).createTable();
+    // No answeredby table at all (a deployment from before it existed): read as empty.
+    const names = new Map<string, string>([
+      [TABLES.feedback, feedbackTable],
+      [TABLES.answeredBy, uniqueName('answeredby')],
+      [TABLES.models, modelsTable],
+    ]);
+    const storage: StorageClients = { ...base, table: (n) => base.table(names.get(n) ?? n) };
+    const feedback = storage.table(TABLES.feedback);
+    await feedback.createEntity({
+      partitionKey: tableKey('old'),
+      rowKey: tableKey('answered-by#chats.jsonl#1'),
+      conversationId: 'old',
+      answeringModel: 'dep-a',
+      file: 'chats.jsonl',
+      line: 1,
+      receivedAt: '2026-02-11T00:00:00.000Z',
+    });
+    const store = new TableFeedbackStore(feedback, {
+      answered: storage.table(TABLES.answeredBy),
+      now: () => new Date('2026-02-12T00:00:00Z'),
+    });
+    await store.put({ conversationId: 'old', rating: 3, source: { file: 'ratings.jsonl', line: 1, record: '' } });
+    expect(await store.latest('old')).toMatchObject({ rating: 3 });
+    expect(await readRatings(storage)).toEqual([expect.objectContaining({ rating: 3, conversationModel: 'dep-a' })]);
   });
 });
