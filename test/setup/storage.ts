@@ -20,6 +20,19 @@ export function uniqueName(prefix: string): string {
 }
 
 /**
+ * Storage clients on the shared test Azurite whose tables `tables` (tuneloop's names, TABLES.*)
+ * are fresh ones of this test, created empty; `absent` ones are fresh names never created (a
+ * deployment from before the table existed). Other tables are the shared ones.
+ */
+export async function storageWithPrivateTables(tables: string[], absent: string[] = []): Promise<StorageClients> {
+  const base = testStorage();
+  const names = new Map<string, string>();
+  for (const table of [...tables, ...absent]) names.set(table, uniqueName(table));
+  for (const table of tables) await base.table(names.get(table) ?? table).createTable();
+  return { ...base, table: (name) => base.table(names.get(name) ?? name) };
+}
+
+/**
  * A private in-memory Azurite for tests that read whole containers or tables (assembly, drift),
  * so other test files writing into the shared one in parallel cannot disturb them.
  */

@@ -13,10 +13,9 @@ import { preprocessStages } from '../../../src/shared/dataset/pipelineStages';
 import { MemorySignatureStore } from '../../../src/shared/quality/dedup';
 import { switchProduction } from '../../../src/shared/deployments/registry';
 import { TableFeedbackStore } from '../../../src/shared/dataset/feedbackStore';
-import type { StorageClients } from '../../../src/shared/storage/clients';
 import { TABLES } from '../../../src/shared/storage/names';
 import { tableKey } from '../../../src/shared/dataset/keys';
-import { testStorage, uniqueName } from '../../setup/storage';
+import { storageWithPrivateTables } from '../../setup/storage';
 import { qualityConfig } from '../../../src/shared/composition/config';
 
 describe('CSAT per model version', () => {
@@ -106,15 +105,7 @@ describe('CSAT per model version', () => {
   });
 
   it('reads feedback rows written by preprocessing (newest rating per conversation) from Azurite', async () => {
-    const base = testStorage();
-    const feedbackTable = uniqueName('feedback');
-    const modelsTable = uniqueName('models');
-    await base.table(feedbackTable).createTable();
-    await base.table(modelsTable).createTable();
-    const storage: StorageClients = {
-      ...base,
-      table: (n) => base.table(n === TABLES.feedback ? feedbackTable : n === TABLES.models ? modelsTable : n),
-    };
+    const storage = await storageWithPrivateTables([TABLES.feedback, TABLES.answeredBy, TABLES.models]);
     let clock = new Date('2026-02-02T00:00:00Z');
     const store = new TableFeedbackStore(storage.table(TABLES.feedback), { answered: storage.table(TABLES.answeredBy), now: () => clock });
     const source = (line: number) => ({ file: 'feedback.csv', line, record: '' });
@@ -180,19 +171,7 @@ describe('CSAT per model version', () => {
   });
 
   it('end to end: a chat log naming its model, preprocessed into Azurite, beats the production-at-the-time fallback', async () => {
-    const base = testStorage();
-    const feedbackTable = uniqueName('feedback');
-    const answeredTable = uniqueName('answeredby');
-    const modelsTable = uniqueName('models');
-    await base.table(feedbackTable).createTable();
-    await base.table(answeredTable).createTable();
-    await base.table(modelsTable).createTable();
-    const names = new Map<string, string>([
-      [TABLES.feedback, feedbackTable],
-      [TABLES.answeredBy, answeredTable],
-      [TABLES.models, modelsTable],
-    ]);
-    const storage: StorageClients = { ...base, table: (n) => base.table(names.get(n) ?? n) };
+    const storage = await storageWithPrivateTables([TABLES.feedback, TABLES.answeredBy, TABLES.models]);
     // a was promoted on Feb 1, b on Feb 10; every rating below is received on Feb 12 (b in production).
     const first = await switchProduction(
       storage,
@@ -258,19 +237,10 @@ describe('CSAT per model version', () => {
     expect(csat.find((c) => c.jobKey === 'a')).toMatchObject({ ratings: 1, meanCsat: 2, attributedByConversation: 1, attributedByTime: 0 });
     expect(csat.find((c) => c.jobKey === 'b')).toMatchObject({ ratings: 1, meanCsat: 5, attributedByConversation: 0, attributedByTime: 1 });
   });
+
   it('still credits answered-by rows that earlier versions wrote into table feedback', async () => {
-    const base = testStorage();
-    const feedbackTable = uniqueName('feedback');
-    const modelsTable = uniqueName('models');
-    await base.table(feedbackTable).createTable();
-    await base.table(modelsTable).createTable();
     // No answeredby table at all (a deployment from before it existed): read as empty.
-    const names = new Map<string, string>([
-      [TABLES.feedback, feedbackTable],
-      [TABLES.answeredBy, uniqueName('answeredby')],
-      [TABLES.models, modelsTable],
-    ]);
-    const storage: StorageClients = { ...base, table: (n) => base.table(names.get(n) ?? n) };
+    const storage = await storageWithPrivateTables([TABLES.feedback, TABLES.models], [TABLES.answeredBy]);
     const feedback = storage.table(TABLES.feedback);
     await feedback.createEntity({
       partitionKey: tableKey('old'),
