@@ -21,12 +21,9 @@ export function relaunchWithMallocArenaLimit(): boolean {
     stdio: 'inherit',
     env: { ...process.env, MALLOC_ARENA_MAX },
   });
-  // Ctrl-C reaches the whole process group: the child stops gracefully, the parent waits for it.
-  const forward = (signal: NodeJS.Signals) => () => {
-    if (signal === 'SIGTERM') child.kill(signal);
-  };
-  process.on('SIGINT', forward('SIGINT'));
-  process.on('SIGTERM', forward('SIGTERM'));
+  // The parent passes stop signals on and waits for the child to stop gracefully. Ctrl-C in a
+  // terminal reaches both; the host ignores the second SIGINT, as it does a second Ctrl-C.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
   return true;
 }

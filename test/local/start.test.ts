@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { MALLOC_ARENA_MAX } from '../../src/local/mallocArenas';
 
 /**
  * `npm start` as a user runs it: the built entry point in a child process (npm test builds dist/
@@ -64,6 +65,13 @@ describe('npm start (built local host)', () => {
     await proc.waitFor(/Press Ctrl-C to stop/);
     expect(proc.output()).toContain(`Azurite: blob ${base}, queue ${base + 1}, table ${base + 2}`);
     expect(proc.output()).toContain(`Azure OpenAI emulator: http://127.0.0.1:${base + 10} (speed 1)`);
+    if (process.platform === 'linux' && process.env.MALLOC_ARENA_MAX === undefined) {
+      // The host runs in a child started again with glibc's arena cap (src/local/mallocArenas.ts).
+      const pid = String(proc.child.pid);
+      const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/);
+      expect(children).toHaveLength(1);
+      expect(fs.readFileSync(`/proc/${children[0]}/environ`, 'utf8').split('\0')).toContain(`MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX}`);
+    }
     proc.child.kill('SIGINT');
     expect(await proc.exited).toBe(0);
     expect(proc.output()).toContain('stopped.');
