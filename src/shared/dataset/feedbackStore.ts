@@ -85,8 +85,8 @@ export interface TableFeedbackStoreOptions {
  * Ratings in table `feedback` (partition = conversation, one row per feedback record) and
  * answering models in table `answeredby`. A log naming its model on every conversation must not
  * make each rating lookup slower: Azurite answers a partition query by scanning the whole table,
- * and with the answered-by rows in `feedback` a lookup took 2.5 ms at 10k rows and 23.7 ms at 40k
- * (3.0 ms at 40k with them apart; docs/data-quality.md). The nightly assembly and CSAT read all
+ * and with the answered-by rows in `feedback` a lookup took 7.4 ms at 10k rows and 20.3 ms at 40k
+ * (1.5 ms at 40k with them apart; `npm run bench -- feedbackLookup`, docs/data-quality.md). The nightly assembly and CSAT read all
  * of `feedback` too, and no longer read a row per conversation preprocessed.
  */
 export class TableFeedbackStore implements FeedbackStore {

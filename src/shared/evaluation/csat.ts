@@ -1,5 +1,6 @@
 import type { StorageClients } from '../storage/clients';
 import { TABLES } from '../storage/names';
+import { isStatus } from '../errors';
 import { sampleInterval } from './intervals';
 import { listPromotions, type PromotionRecord } from '../deployments/registry';
 
@@ -201,7 +202,7 @@ async function* tableRows(
   try {
     for await (const row of storage.table(name).listEntities({ abortSignal: signal })) yield row;
   } catch (err) {
-    if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+    if (!isStatus(err, 404)) throw err;
   }
 }
 
