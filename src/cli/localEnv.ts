@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { applyLocalSettings } from '../local/localSettings';
 import type { CliIo } from './command';
 import { loadSettings } from '../shared/config/settings';
-import { azuriteConnectionString } from '../shared/storage/clients';
+import { azuriteConnectionString } from '../shared/storage/connectionString';
 
 /**
  * The environment a command reads settings from: the shell's, plus the values of

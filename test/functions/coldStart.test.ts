@@ -82,4 +82,13 @@ process.exit(0);`;
     expect(pairs.length).toBeGreaterThan(5);
     for (const p of pairs) expect(p.loaded).toEqual(p.listed);
   });
+
+  it('tuneloop prepare loads no Azure SDK or credential package (it works offline, on files)', () => {
+    // Loading @azure/identity and the storage SDKs costs about 0.65 s of CPU per run (measured
+    // with --cpu-prof on 30 MB); a connection string for the local stack needs none of them.
+    const { packages } = packagesLoadedBy(
+      `const loaded = require(${JSON.stringify(join(ROOT, 'dist', 'src', 'cli', 'commands', 'prepare.js'))});`,
+    );
+    expect(packages.filter((p) => p.startsWith('@azure/'))).toEqual([]);
+  });
 });
