@@ -38,6 +38,7 @@ param tableNames string[] = [
   'blobreceipts'
   'feedback'
   'answeredby'
+  'rated'
   'dedupsignatures'
   'datasets'
   'finetunejobs'

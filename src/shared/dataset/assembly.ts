@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import type { BlobClient } from '@azure/storage-blob';
 import type { Runtime } from '../composition/runtime';
 import { CONTAINERS, TABLES } from '../storage/names';
+import { RatedIndexBackfill } from './feedbackStore';
 import { estimateTrainingCost, DEFAULT_EPOCHS, type TrainingCostEstimate } from './cost';
 import { MIN_TRAINING_EXAMPLES } from './modelLimits';
 import type { Split } from './split';
@@ -568,11 +569,15 @@ interface FeedbackRow {
 /** Every row of table `feedback` into the partitions of its conversation. Returns the number of rows. */
 async function spillFeedback(runtime: Runtime, partitions: HashPartitions, signal?: AbortSignal): Promise<number> {
   let rows = 0;
+  // The first assembly after table `rated` appeared lists every rated conversation there, so
+  // the blob path's rating lookups become point reads (see TableFeedbackStore.latest).
+  const backfill = await RatedIndexBackfill.start(runtime.storage.table(TABLES.rated), signal);
   try {
     for await (const row of runtime.storage.table(TABLES.feedback).listEntities({ abortSignal: signal })) {
       const conversationId = typeof row.conversationId === 'string' ? row.conversationId : decodeURIComponent(String(row.partitionKey));
       const rating = Number(row.rating);
       if (!Number.isFinite(rating)) continue;
+      await backfill?.add(conversationId);
       const file = typeof row.file === 'string' ? row.file : '';
       const fb: FeedbackRow = {
         source: conversationSource({ file, system: row.source }),
@@ -589,6 +594,7 @@ async function spillFeedback(runtime: Runtime, partitions: HashPartitions, signa
   } catch (err) {
     if ((err as { statusCode?: number }).statusCode !== 404) throw err;
   }
+  await backfill?.finish();
   return rows;
 }
 

@@ -292,7 +292,10 @@ async function processVersion(
         mappings,
         shares: config.shares,
         stages,
-        feedback: new TableFeedbackStore(runtime.storage.table(TABLES.feedback), { answered: runtime.storage.table(TABLES.answeredBy) }),
+        feedback: new TableFeedbackStore(runtime.storage.table(TABLES.feedback), {
+          answered: runtime.storage.table(TABLES.answeredBy),
+          rated: runtime.storage.table(TABLES.rated),
+        }),
         sink: {
           curated: (record) => curated.write(curatedLine(record)),
           quarantine: (record) => quarantine.write(quarantineLine(record)),

@@ -1,5 +1,6 @@
 import type { TableClient } from '@azure/data-tables';
 import type { Feedback } from '../ingest/types';
+import { isStatus } from '../errors';
 import { tableKey } from './keys';
 
 /**
@@ -77,6 +78,8 @@ type StoredFeedbackEntity = Omit<FeedbackEntity, 'rating' | 'line'> & { rating: 
 export interface TableFeedbackStoreOptions {
   /** Table `answeredby`: where `answeredBy` writes (see TABLES.answeredBy). */
   answered: TableClient;
+  /** Table `rated`: the index of conversations with a stored rating (see TABLES.rated and `RATED_INDEX_COMPLETE`). */
+  rated: TableClient;
   /** Clock of `receivedAt` (tests pin it). */
   now?: () => Date;
 }
@@ -87,17 +90,23 @@ export interface TableFeedbackStoreOptions {
  * make each rating lookup slower: Azurite answers a partition query by scanning the whole table,
  * and with the answered-by rows in `feedback` a lookup took 7.4 ms at 10k rows and 20.3 ms at 40k
  * (1.5 ms at 40k with them apart; `npm run bench -- feedbackLookup`, docs/data-quality.md). The nightly assembly and CSAT read all
- * of `feedback` too, and no longer read a row per conversation preprocessed.
+ * of `feedback` too, and no longer read a row per conversation preprocessed. For the same reason
+ * each rated conversation is listed in table `rated`: once that index is complete, the lookup of
+ * an unrated conversation (most of them) is a point read, however many ratings are stored.
  */
 export class TableFeedbackStore implements FeedbackStore {
   private readonly answered: TableClient;
+  private readonly rated: TableClient;
   private readonly now: () => Date;
+  /** Whether table `rated` lists every rated conversation: asked once per store (one blob's run). */
+  private indexComplete?: Promise<boolean>;
 
   constructor(
     private readonly table: TableClient,
     options: TableFeedbackStoreOptions,
   ) {
     this.answered = options.answered;
+    this.rated = options.rated;
     this.now = options.now ?? (() => new Date());
   }
 
@@ -111,6 +120,20 @@ export class TableFeedbackStore implements FeedbackStore {
       ...(stored.comment !== undefined ? { comment: stored.comment.slice(0, 30_000) } : {}),
     };
     await this.table.upsertEntity(entity, 'Replace', { abortSignal: signal });
+    // After the rating itself: a conversation the index lists always has its row in `feedback`.
+    await markRated(this.rated, feedback.conversationId, signal).catch((err: unknown) => {
+      // No `rated` table (a deployment before it): the index is never complete there, and the
+      // nightly assembly lists this rating when it completes the index.
+      if (!isStatus(err, 404)) throw err;
+    });
+  }
+
+  private ratedIndexComplete(signal?: AbortSignal): Promise<boolean> {
+    // A failed check (an aborted lookup, a network error) is asked again by the next lookup.
+    return (this.indexComplete ??= ratedIndexComplete(this.rated, signal).catch((err: unknown) => {
+      this.indexComplete = undefined;
+      throw err;
+    }));
   }
 
   async answeredBy(record: AnsweringModelRow, signal?: AbortSignal): Promise<void> {
@@ -127,6 +150,9 @@ export class TableFeedbackStore implements FeedbackStore {
   }
 
   async latest(conversationId: string, signal?: AbortSignal): Promise<StoredFeedback | undefined> {
+    // Most conversations have no rating: with a complete index, one point read says so (Azurite
+    // answers the partition query below by scanning every row of `feedback`).
+    if ((await this.ratedIndexComplete(signal)) && !(await isRated(this.rated, conversationId, signal))) return undefined;
     const pk = tableKey(conversationId).replace(/'/g, "''");
     let best: StoredFeedback | undefined;
     for await (const e of this.table.listEntities<StoredFeedbackEntity>({
@@ -148,6 +174,99 @@ export class TableFeedbackStore implements FeedbackStore {
     return best;
   }
 }
+
+/**
+ * The row of table `rated` that says the index is complete: written by the nightly assembly once
+ * it has listed every conversation of `feedback` in `rated` (`completeRatedIndex`). Until then, and
+ * for ratings stored by versions before the index, lookups query `feedback` itself.
+ */
+export const RATED_INDEX_COMPLETE = { partitionKey: '~index', rowKey: '~complete' } as const;
+
+/**
+ * Lists a conversation in table `rated` (PartitionKey = RowKey = its key: a point read finds it,
+ * and Azurite finds it through its RowKey index without a scan). Idempotent.
+ */
+export async function markRated(rated: TableClient, conversationId: string, signal?: AbortSignal): Promise<void> {
+  const key = tableKey(conversationId);
+  await rated.upsertEntity({ partitionKey: key, rowKey: key, conversationId }, 'Replace', { abortSignal: signal });
+}
+
+async function isRated(rated: TableClient, conversationId: string, signal?: AbortSignal): Promise<boolean> {
+  const key = tableKey(conversationId);
+  try {
+    await rated.getEntity(key, key, { abortSignal: signal, queryOptions: { select: ['PartitionKey'] } });
+    return true;
+  } catch (err) {
+    if (isStatus(err, 404)) return false;
+    throw err;
+  }
+}
+
+async function ratedIndexComplete(rated: TableClient, signal?: AbortSignal): Promise<boolean> {
+  try {
+    await rated.getEntity(RATED_INDEX_COMPLETE.partitionKey, RATED_INDEX_COMPLETE.rowKey, { abortSignal: signal });
+    return true;
+  } catch (err) {
+    // No marker, or no table yet (an older deployment): query `feedback` as before.
+    if (isStatus(err, 404)) return false;
+    throw err;
+  }
+}
+
+/**
+ * Completes the index of table `rated` while the nightly assembly reads all of `feedback`: each
+ * row's conversation is listed (`add`), then the index is marked complete (`finish`). Ratings
+ * stored meanwhile list themselves (`put`), so none is missed. `start` gives undefined when the
+ * index is already complete; without a `rated` table (a deployment before it) nothing is written
+ * and lookups keep querying `feedback`.
+ */
+export class RatedIndexBackfill {
+  private readonly pending: Promise<void>[] = [];
+  private listed = 0;
+  private missingTable = false;
+
+  private constructor(
+    private readonly rated: TableClient,
+    private readonly signal?: AbortSignal,
+  ) {}
+
+  static async start(rated: TableClient, signal?: AbortSignal): Promise<RatedIndexBackfill | undefined> {
+    return (await ratedIndexComplete(rated, signal)) ? undefined : new RatedIndexBackfill(rated, signal);
+  }
+
+  async add(conversationId: string): Promise<void> {
+    if (this.missingTable) return;
+    this.pending.push(this.mark(conversationId));
+    this.listed++;
+    if (this.pending.length >= BACKFILL_CONCURRENCY) await Promise.all(this.pending.splice(0));
+  }
+
+  /** Marks the index complete once every listing is written; returns how many rows were listed (undefined: no table). */
+  async finish(): Promise<number | undefined> {
+    await Promise.all(this.pending.splice(0));
+    if (this.missingTable) return undefined;
+    try {
+      await this.rated.upsertEntity({ ...RATED_INDEX_COMPLETE, completedAt: new Date().toISOString(), listed: this.listed }, 'Replace', {
+        abortSignal: this.signal,
+      });
+    } catch (err) {
+      if (isStatus(err, 404)) return undefined;
+      throw err;
+    }
+    return this.listed;
+  }
+
+  private async mark(conversationId: string): Promise<void> {
+    try {
+      await markRated(this.rated, conversationId, this.signal);
+    } catch (err) {
+      if (!isStatus(err, 404)) throw err;
+      this.missingTable = true;
+    }
+  }
+}
+
+const BACKFILL_CONCURRENCY = 32;
 
 function newer(a: StoredFeedback, b: StoredFeedback): boolean {
   if (a.receivedAt !== b.receivedAt) return a.receivedAt > b.receivedAt;

@@ -25,6 +25,7 @@ export type ErasureLocation =
   | 'quarantine'
   | 'feedback'
   | 'answered-by'
+  | 'rated'
   | 'datasets'
   | 'dedup-signatures'
   | 'eval-reports'
@@ -115,6 +116,7 @@ export async function forget(runtime: Runtime, target: ErasureTarget, options: F
   for (const [table, location] of [
     [TABLES.feedback, 'feedback'],
     [TABLES.answeredBy, 'answered-by'],
+    [TABLES.rated, 'rated'],
   ] as const) {
     const rows = await eraseConversationRows(runtime, table, location, target, found, signal);
     if (rows) findings.push(rows);

@@ -28,6 +28,12 @@ export const TABLES = {
    * and the nightly assembly's read of `feedback` do not grow with every conversation preprocessed.
    */
   answeredBy: 'answeredby',
+  /**
+   * Conversations with a stored rating, one row each (PartitionKey = RowKey = the conversation's
+   * key): the blob path's rating lookup of an unrated conversation is one point read instead of a
+   * query of `feedback`, which Azurite answers by scanning every rating stored.
+   */
+  rated: 'rated',
   /** Near-duplicate signatures, kept across days. */
   dedupSignatures: 'dedupsignatures',
   /** Dataset versions assembled for training. */

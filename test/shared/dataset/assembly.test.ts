@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createRuntime, type Runtime } from '../../../src/shared/composition/runtime';
 import { loadSettings } from '../../../src/shared/config/settings';
 import { assembleDataset, type CuratedRecord } from '../../../src/shared/dataset/assembly';
+import { RATED_INDEX_COMPLETE, TableFeedbackStore } from '../../../src/shared/dataset/feedbackStore';
 import { CONTAINERS, QUEUES, TABLES } from '../../../src/shared/storage/names';
 import type { StorageClients } from '../../../src/shared/storage/clients';
 import { startPrivateAzurite } from '../../setup/storage';
@@ -59,6 +60,10 @@ describe('nightly dataset assembly (private Azurite)', () => {
     await writeShard(azurite.storage, 'day0/aaaa.jsonl', [record('c-0', 'train', 'billing', 'ok')]);
     const outcome = await assembleDataset(runtime, { now: new Date('2026-11-01T02:00:00Z') });
     expect(outcome).toMatchObject({ outcome: 'skipped', reason: 'too-few-examples' });
+    // Reading all of `feedback` (empty here), the first assembly also completes the index of rated conversations.
+    await expect(
+      azurite.storage.table(TABLES.rated).getEntity(RATED_INDEX_COMPLETE.partitionKey, RATED_INDEX_COMPLETE.rowKey),
+    ).resolves.toMatchObject({ listed: 0 });
   });
 
   it('writes a versioned dataset, joins late feedback, and enqueues a submit message', async () => {
@@ -74,8 +79,18 @@ describe('nightly dataset assembly (private Azurite)', () => {
     await azurite.storage
       .table(TABLES.feedback)
       .upsertEntity({ partitionKey: 'c-2', rowKey: 'rating', conversationId: 'c-2', rating: 1, file: 'raw-logs/feedback.jsonl', line: 1 });
+    // As in a deployment whose ratings predate table `rated`: the index is not complete yet.
+    await azurite.storage.table(TABLES.rated).deleteEntity(RATED_INDEX_COMPLETE.partitionKey, RATED_INDEX_COMPLETE.rowKey);
 
     const outcome = await assembleDataset(runtime, { now: new Date('2026-11-02T02:00:00Z'), trigger: 'test' });
+    // The assembly listed c-2's rating in the index and completed it: the blob path's lookup finds it by a point read.
+    await expect(azurite.storage.table(TABLES.rated).getEntity('c-2', 'c-2')).resolves.toMatchObject({ conversationId: 'c-2' });
+    const lookups = new TableFeedbackStore(azurite.storage.table(TABLES.feedback), {
+      answered: azurite.storage.table(TABLES.answeredBy),
+      rated: azurite.storage.table(TABLES.rated),
+    });
+    expect(await lookups.latest('c-2')).toMatchObject({ rating: 1 });
+    expect(await lookups.latest('c-3')).toBeUndefined();
     if (outcome.outcome !== 'submitted') throw new Error(`expected a submitted dataset, got ${JSON.stringify(outcome)}`);
     const { manifest } = outcome;
     expect(manifest.version).toMatch(/^ds-20261102-020000-[0-9a-f]{8}$/);

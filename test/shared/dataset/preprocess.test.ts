@@ -132,7 +132,11 @@ describe('preprocessStream', () => {
     const storage = testStorage();
     const table = storage.table(uniqueName('feedback'));
     await table.createTable();
-    const store = new TableFeedbackStore(table, { answered: storage.table(uniqueName('answeredby')) });
+    // No `rated` table here: the store queries `feedback` itself, as a deployment before the index does.
+    const store = new TableFeedbackStore(table, {
+      answered: storage.table(uniqueName('answeredby')),
+      rated: storage.table(uniqueName('rated')),
+    });
     const { curated, options } = harness(store);
     await preprocessStream(
       bytes('{"conversation_id": "c-7", "rating": 4}\n{"conversation_id": "c-33", "rating": 5}\n'),

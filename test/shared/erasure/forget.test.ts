@@ -134,7 +134,10 @@ describe('tuneloop forget (private Azurite)', () => {
       (await text(CONTAINERS.datasets, trained.files.holdout));
 
     // The row preprocessing writes when a log names its answering model (CSAT per model): c-3's and c-4's.
-    const answered = new TableFeedbackStore(runtime.storage.table(TABLES.feedback), { answered: runtime.storage.table(TABLES.answeredBy) });
+    const answered = new TableFeedbackStore(runtime.storage.table(TABLES.feedback), {
+      answered: runtime.storage.table(TABLES.answeredBy),
+      rated: runtime.storage.table(TABLES.rated),
+    });
     for (const id of ['c-3', 'c-4'])
       await answered.answeredBy({ conversationId: id, answeringModel: 'support-bot', file: 'chats/day-1.jsonl', line: 4 });
 
@@ -150,6 +153,8 @@ describe('tuneloop forget (private Azurite)', () => {
     expect(places['curated:removed'].records).toBeGreaterThanOrEqual(1);
     expect(places['feedback:deleted']).toMatchObject({ records: 1 });
     expect(places['answered-by:deleted']).toMatchObject({ name: `table ${TABLES.answeredBy}`, records: 1 });
+    // c-3's rating had listed the conversation in the index of rated conversations.
+    expect(places['rated:deleted']).toMatchObject({ name: `table ${TABLES.rated}`, records: 1 });
     expect((await rows(TABLES.answeredBy)).map((r) => r.conversationId)).toEqual(['c-4']);
     expect(report.found.some((f) => f.location === 'datasets' && f.action === 'removed' && f.name.startsWith(untrained.version))).toBe(
       true,
@@ -180,6 +185,8 @@ describe('tuneloop forget (private Azurite)', () => {
     expect(await allText(CONTAINERS.curated)).not.toMatch(/"conversation_id":"c-3"/);
     expect((await rows(TABLES.feedback)).filter((r) => r.conversationId === 'c-3')).toEqual([]);
     expect((await rows(TABLES.feedback)).filter((r) => r.conversationId === 'c-4')).toHaveLength(1);
+    expect((await rows(TABLES.rated)).filter((r) => r.conversationId === 'c-3')).toEqual([]);
+    expect((await rows(TABLES.rated)).filter((r) => r.conversationId === 'c-4')).toHaveLength(1);
 
     // Both versions rewritten; each manifest notes the erasure, the trained one says so.
     const after =

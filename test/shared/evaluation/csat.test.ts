@@ -105,9 +105,13 @@ describe('CSAT per model version', () => {
   });
 
   it('reads feedback rows written by preprocessing (newest rating per conversation) from Azurite', async () => {
-    const storage = await storageWithPrivateTables([TABLES.feedback, TABLES.answeredBy, TABLES.models]);
+    const storage = await storageWithPrivateTables([TABLES.feedback, TABLES.answeredBy, TABLES.rated, TABLES.models]);
     let clock = new Date('2026-02-02T00:00:00Z');
-    const store = new TableFeedbackStore(storage.table(TABLES.feedback), { answered: storage.table(TABLES.answeredBy), now: () => clock });
+    const store = new TableFeedbackStore(storage.table(TABLES.feedback), {
+      answered: storage.table(TABLES.answeredBy),
+      rated: storage.table(TABLES.rated),
+      now: () => clock,
+    });
     const source = (line: number) => ({ file: 'feedback.csv', line, record: '' });
     await store.put({ conversationId: 'c1', rating: 2, source: source(2) });
     clock = new Date('2026-02-03T00:00:00Z');
@@ -171,7 +175,7 @@ describe('CSAT per model version', () => {
   });
 
   it('end to end: a chat log naming its model, preprocessed into Azurite, beats the production-at-the-time fallback', async () => {
-    const storage = await storageWithPrivateTables([TABLES.feedback, TABLES.answeredBy, TABLES.models]);
+    const storage = await storageWithPrivateTables([TABLES.feedback, TABLES.answeredBy, TABLES.rated, TABLES.models]);
     // a was promoted on Feb 1, b on Feb 10; every rating below is received on Feb 12 (b in production).
     const first = await switchProduction(
       storage,
@@ -185,6 +189,7 @@ describe('CSAT per model version', () => {
     );
     const store = new TableFeedbackStore(storage.table(TABLES.feedback), {
       answered: storage.table(TABLES.answeredBy),
+      rated: storage.table(TABLES.rated),
       now: () => new Date('2026-02-12T00:00:00Z'),
     });
     const settings = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' });
@@ -240,7 +245,7 @@ describe('CSAT per model version', () => {
 
   it('still credits answered-by rows that earlier versions wrote into table feedback', async () => {
     // No answeredby table at all (a deployment from before it existed): read as empty.
-    const storage = await storageWithPrivateTables([TABLES.feedback, TABLES.models], [TABLES.answeredBy]);
+    const storage = await storageWithPrivateTables([TABLES.feedback, TABLES.models], [TABLES.answeredBy, TABLES.rated]);
     const feedback = storage.table(TABLES.feedback);
     await feedback.createEntity({
       partitionKey: tableKey('old'),
@@ -253,6 +258,7 @@ describe('CSAT per model version', () => {
     });
     const store = new TableFeedbackStore(feedback, {
       answered: storage.table(TABLES.answeredBy),
+      rated: storage.table(TABLES.rated),
       now: () => new Date('2026-02-12T00:00:00Z'),
     });
     await store.put({ conversationId: 'old', rating: 3, source: { file: 'ratings.jsonl', line: 1, record: '' } });
