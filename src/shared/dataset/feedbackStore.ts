@@ -177,7 +177,7 @@ export class TableFeedbackStore implements FeedbackStore {
 
 /**
  * The row of table `rated` that says the index is complete: written by the nightly assembly once
- * it has listed every conversation of `feedback` in `rated` (`completeRatedIndex`). Until then, and
+ * it has listed every conversation of `feedback` in `rated` (`RatedIndexBackfill`). Until then, and
  * for ratings stored by versions before the index, lookups query `feedback` itself.
  */
 export const RATED_INDEX_COMPLETE = { partitionKey: '~index', rowKey: '~complete' } as const;
