@@ -191,23 +191,22 @@ export async function markRated(rated: TableClient, conversationId: string, sign
   await rated.upsertEntity({ partitionKey: key, rowKey: key, conversationId }, 'Replace', { abortSignal: signal });
 }
 
-async function isRated(rated: TableClient, conversationId: string, signal?: AbortSignal): Promise<boolean> {
+function isRated(rated: TableClient, conversationId: string, signal?: AbortSignal): Promise<boolean> {
   const key = tableKey(conversationId);
-  try {
-    await rated.getEntity(key, key, { abortSignal: signal, queryOptions: { select: ['PartitionKey'] } });
-    return true;
-  } catch (err) {
-    if (isStatus(err, 404)) return false;
-    throw err;
-  }
+  return rowExists(rated, key, key, signal);
 }
 
-async function ratedIndexComplete(rated: TableClient, signal?: AbortSignal): Promise<boolean> {
+/** False without the marker, or without the table (an older deployment): lookups then query `feedback` as before. */
+function ratedIndexComplete(rated: TableClient, signal?: AbortSignal): Promise<boolean> {
+  return rowExists(rated, RATED_INDEX_COMPLETE.partitionKey, RATED_INDEX_COMPLETE.rowKey, signal);
+}
+
+/** Whether a row exists (a point read of its keys only); a missing table holds none. */
+async function rowExists(table: TableClient, partitionKey: string, rowKey: string, signal?: AbortSignal): Promise<boolean> {
   try {
-    await rated.getEntity(RATED_INDEX_COMPLETE.partitionKey, RATED_INDEX_COMPLETE.rowKey, { abortSignal: signal });
+    await table.getEntity(partitionKey, rowKey, { abortSignal: signal, queryOptions: { select: ['PartitionKey'] } });
     return true;
   } catch (err) {
-    // No marker, or no table yet (an older deployment): query `feedback` as before.
     if (isStatus(err, 404)) return false;
     throw err;
   }
