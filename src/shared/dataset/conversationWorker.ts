@@ -28,6 +28,7 @@ export default async function runBatch(task: WorkerTask): Promise<BatchResult> {
       stages: preprocessStages({ quality: recipe.quality, signatures: refusing }),
       builder: recipe.builder,
       timings: recipe.timings,
+      transfer: true,
     });
   }
   return 'lines' in task ? work.runLines(task.lines) : work.run(task.conversations);

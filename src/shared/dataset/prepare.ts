@@ -9,7 +9,7 @@ import { MAPPING_FILE_NAME, MappingError, parseMappingText, type Mapping } from 
 import { createConversationExecutor, preprocessWorkers } from './conversationPool';
 import { preprocessStages } from './pipelineStages';
 import { emptyStats, preprocessStream, runQualitySummary } from './preprocess';
-import { exampleLine, quarantineLine } from './records';
+import { exampleText, quarantineLine } from './records';
 import { buildReport, type PreprocessReport } from './preprocessReport';
 import { openScratchDatabase, ScratchFeedbackStore, ScratchSignatureStore, WriteBatcher } from './scratchStore';
 import { SpilledTrainingSplit } from './spilledBalance';
@@ -152,7 +152,7 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
           executor,
           feedback,
           sink: {
-            curated: (record) => (record.split === 'train' ? train.add(record) : writers[record.split].write(exampleLine(record.example))),
+            curated: (record) => (record.split === 'train' ? train.add(record) : writers[record.split].write(exampleText(record) + '\n')),
             quarantine: (record) => writers.quarantine.write(quarantineLine(record)),
           },
           onProgress: options.onProgress ? () => progress(false) : undefined,

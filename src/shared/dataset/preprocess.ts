@@ -4,18 +4,26 @@ import { applyFeedback } from '../ingest/feedback';
 import type { Mapping } from '../ingest/mapping';
 import type { ChatRole, Conversation, IngestItem, SourceRef } from '../ingest/types';
 import type { ConversationStage } from './stages';
-import { ExampleBuilder, type ExampleBuilderOptions, type ExampleKind } from './examples';
-import { mergeSummary, splitStages, type BatchResult, type LineBatch, type LineOutcome, type WorkOutcome } from './conversationWork';
+import { ExampleBuilder, type BuildResult, type ExampleBuilderOptions, type ExampleKind } from './examples';
+import {
+  mergeSummary,
+  splitStages,
+  type BatchResult,
+  type LineBatch,
+  type LineOutcome,
+  type SerializedBuild,
+  type WorkOutcome,
+} from './conversationWork';
 import { inlineExecutor, type ConversationExecutor } from './conversationPool';
 import type { FeedbackStore, StoredFeedback } from './feedbackStore';
-import type { CuratedRecord, QuarantineRecord } from './records';
+import type { OutgoingCuratedRecord, QuarantineRecord } from './records';
 import { splitFor, type Split, type SplitShares } from './split';
 import { timedStages, type StepTimings } from './timings';
 import { required } from '../lookup';
 
 /** Where the pipeline's results go: a curated shard and a quarantine file (blobs or local files). */
 export interface PreprocessSink {
-  curated(record: CuratedRecord): Promise<void> | void;
+  curated(record: OutgoingCuratedRecord): Promise<void> | void;
   quarantine(record: QuarantineRecord): Promise<void> | void;
 }
 
@@ -390,7 +398,8 @@ async function handleConversation(
     });
   }
   let conversation: Conversation = { ...outcome.conversation, source };
-  let built = outcome.built;
+  let built: BuildResult | SerializedBuild = outcome.built;
+  const textless = 'textless' in outcome && outcome.textless;
   if (run.ordered.length) {
     const before = conversation;
     let prepared = outcome.prepared;
@@ -409,6 +418,11 @@ async function handleConversation(
       conversation = result.conversation;
     }
     if (conversation !== before) {
+      if (textless) {
+        throw new Error(
+          `an ordered quality stage rewrote conversation ${conversation.conversationId} (${source.file} line ${source.line}), whose text stayed on the preprocessing worker: a stage that declares preparedSuffices must keep the conversation it is given`,
+        );
+      }
       const builder = (run.builder ??= new ExampleBuilder(run.builderOptions));
       const rebuilt = conversation;
       built = await time('examples', () => builder.build(rebuilt));
@@ -424,7 +438,7 @@ async function handleConversation(
     else stats.notes[key] = (stats.notes[key] ?? 0) + 1;
   }
   for (const ex of built.examples) {
-    const record: CuratedRecord = {
+    const record: OutgoingCuratedRecord = {
       conversation_id: conversation.conversationId,
       kind: ex.kind,
       ...(conversation.issueType !== undefined ? { issue_type: conversation.issueType } : {}),
@@ -434,7 +448,7 @@ async function handleConversation(
       split,
       tokens: ex.tokens,
       source: { file: source.file, line: source.line },
-      example: ex.example,
+      ...('json' in ex ? { exampleJson: ex.json } : { example: ex.example }),
     };
     const written = write(() => options.sink.curated(record));
     if (written) await written;

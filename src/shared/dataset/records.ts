@@ -20,6 +20,25 @@ export interface CuratedRecord {
   example: FineTuneExample;
 }
 
+/**
+ * A curated record as preprocessing hands it to its sink: the example as an object, or as its
+ * JSON text when a preprocessing worker built and serialised it (`TransferredOutcome` in
+ * ./conversationWork.ts); sinks write that text as it is.
+ */
+export type OutgoingCuratedRecord = CuratedRecord | (Omit<CuratedRecord, 'example'> & { exampleJson: string });
+
+/** The example's JSON text (no newline). */
+export function exampleText(record: OutgoingCuratedRecord): string {
+  return 'exampleJson' in record ? record.exampleJson : JSON.stringify(record.example);
+}
+
+/** The record with its example as an object (parsed when it came as text). */
+export function curatedRecordOf(record: OutgoingCuratedRecord): CuratedRecord {
+  if (!('exampleJson' in record)) return record;
+  const { exampleJson, ...rest } = record;
+  return { ...rest, example: JSON.parse(exampleJson) as FineTuneExample };
+}
+
 /** One line of a quarantine file: every record not used, with where it came from and why. */
 export interface QuarantineRecord {
   file: string;
@@ -31,8 +50,8 @@ export interface QuarantineRecord {
   record: string;
 }
 
-export function curatedLine(r: CuratedRecord): string {
-  const ordered: CuratedRecord = {
+export function curatedLine(r: OutgoingCuratedRecord): string {
+  const ordered: Omit<CuratedRecord, 'example'> = {
     conversation_id: r.conversation_id,
     kind: r.kind,
     ...(r.issue_type !== undefined ? { issue_type: r.issue_type } : {}),
@@ -42,9 +61,11 @@ export function curatedLine(r: CuratedRecord): string {
     split: r.split,
     tokens: r.tokens,
     source: { file: r.source.file, line: r.source.line },
-    example: r.example,
   };
-  return JSON.stringify(ordered) + '\n';
+  // `example` comes last, so the line is the rest's JSON with the example's text spliced in (as
+  // JSON.stringify of the whole record would write it).
+  const head = JSON.stringify(ordered);
+  return `${head.slice(0, -1)},"example":${exampleText(r)}}\n`;
 }
 
 export function quarantineLine(r: QuarantineRecord): string {

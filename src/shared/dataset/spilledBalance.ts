@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { capQuotas, rankKey, UNTYPED } from '../quality/balance';
-import { exampleLine, type CuratedRecord, type QuarantineRecord } from './records';
+import { exampleText, type OutgoingCuratedRecord, type QuarantineRecord } from './records';
 import type { WriteBatcher } from './scratchStore';
 import { getOrThrow } from '../lookup';
 
@@ -68,8 +68,8 @@ export class SpilledTrainingSplit {
     this.fd = openSync(path, 'w+');
   }
 
-  add(record: CuratedRecord): void {
-    const line = exampleLine(record.example);
+  add(record: OutgoingCuratedRecord): void {
+    const line = exampleText(record) + '\n';
     // At most 3 bytes per UTF-16 unit: a line that surely fits is encoded once, straight into the chunk.
     if (line.length * 3 > SPILL_CHUNK - this.chunkBytes) this.flushChunks();
     const offset = this.written + this.chunkBytes;

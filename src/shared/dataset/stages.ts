@@ -22,6 +22,13 @@ export interface ConversationStage {
    * return structured-cloneable data.
    */
   prepare?(conversation: Conversation): unknown;
+  /**
+   * True when `apply`, given `prepare`'s result, reads only the conversation's identity and
+   * metadata (id, source, issue type…), never its turns, and keeps the very object it was given.
+   * A worker then sends the coordinating thread the conversation without its text (issue #10:
+   * less to copy between threads and to collect).
+   */
+  readonly preparedSuffices?: boolean;
   apply(conversation: Conversation, signal?: AbortSignal, prepared?: unknown): Promise<StageResult>;
   /** Counters for the report (e.g. redactions per type, down-weighted turns by reason). */
   summary?(): Record<string, unknown>;

@@ -190,6 +190,8 @@ export function createDedupStage(options: DedupOptions): ConversationStage {
     // Whether a conversation is a duplicate depends on every conversation kept before it.
     ordered: true,
     prepare: fingerprint,
+    // With the fingerprint, apply reads the conversation's id and source only.
+    preparedSuffices: true,
     async apply(conversation: Conversation, signal?: AbortSignal, prepared?: unknown): Promise<StageResult> {
       summary.checked++;
       const { hash, signature, keys } = (prepared as DedupFingerprint | undefined) ?? fingerprint(conversation);

@@ -4,7 +4,7 @@ import { MemoryFeedbackStore, TableFeedbackStore, type FeedbackStore } from '../
 import { testStorage, uniqueName } from '../../setup/storage';
 import { preprocessStream, emptyStats, type PreprocessOptions } from '../../../src/shared/dataset/preprocess';
 import { preprocessStages } from '../../../src/shared/dataset/pipelineStages';
-import type { CuratedRecord, QuarantineRecord } from '../../../src/shared/dataset/records';
+import { curatedRecordOf, type CuratedRecord, type QuarantineRecord } from '../../../src/shared/dataset/records';
 import { buildReport } from '../../../src/shared/dataset/preprocessReport';
 import { splitFor } from '../../../src/shared/dataset/split';
 import { MemorySignatureStore } from '../../../src/shared/quality/dedup';
@@ -31,7 +31,7 @@ function harness(feedback: FeedbackStore = new MemoryFeedbackStore()) {
       signatures: new MemorySignatureStore(),
     }),
     feedback,
-    sink: { curated: (r) => void curated.push(r), quarantine: (r) => void quarantined.push(r) },
+    sink: { curated: (r) => void curated.push(curatedRecordOf(r)), quarantine: (r) => void quarantined.push(r) },
   });
   return { curated, quarantined, options };
 }

@@ -4,7 +4,7 @@ import { loadSettings } from '../../../src/shared/config/settings';
 import { MemoryFeedbackStore } from '../../../src/shared/dataset/feedbackStore';
 import { preprocessStream, emptyStats } from '../../../src/shared/dataset/preprocess';
 import { preprocessStages } from '../../../src/shared/dataset/pipelineStages';
-import { curatedLine, type CuratedRecord, type QuarantineRecord } from '../../../src/shared/dataset/records';
+import { curatedLine, curatedRecordOf, type CuratedRecord, type QuarantineRecord } from '../../../src/shared/dataset/records';
 import { validateExample } from '../../../src/shared/dataset/validate';
 import { MemorySignatureStore } from '../../../src/shared/quality/dedup';
 import { conversations, feedbacks, jsonl, parseAll, rejections } from './helpers';
@@ -218,7 +218,7 @@ describe('answering model in chat logs', () => {
         shares: { validation: 0.1, holdout: 0.1 },
         stages: preprocessStages({ quality: qualityConfig(settings), signatures: new MemorySignatureStore() }),
         feedback: new MemoryFeedbackStore(),
-        sink: { curated: (r) => void curated.push(r), quarantine: (r) => void quarantined.push(r) },
+        sink: { curated: (r) => void curated.push(curatedRecordOf(r)), quarantine: (r) => void quarantined.push(r) },
       },
       emptyStats(),
     );

@@ -4,7 +4,7 @@ import { loadSettings } from '../../../src/shared/config/settings';
 import { MemoryFeedbackStore } from '../../../src/shared/dataset/feedbackStore';
 import { emptyStats, preprocessStream, type PreprocessStats } from '../../../src/shared/dataset/preprocess';
 import { preprocessStages } from '../../../src/shared/dataset/pipelineStages';
-import type { CuratedRecord, QuarantineRecord } from '../../../src/shared/dataset/records';
+import { curatedRecordOf, type CuratedRecord, type QuarantineRecord } from '../../../src/shared/dataset/records';
 import { MemorySignatureStore } from '../../../src/shared/quality/dedup';
 import { qualityConfig } from '../../../src/shared/composition/config';
 
@@ -37,7 +37,7 @@ export async function runPipeline(bytes: Buffer | Buffer[], fileName = 'property
         now: () => new Date(0),
       }),
       feedback: new MemoryFeedbackStore(),
-      sink: { curated: (r) => void curated.push(r), quarantine: (r) => void quarantine.push(r) },
+      sink: { curated: (r) => void curated.push(curatedRecordOf(r)), quarantine: (r) => void quarantine.push(r) },
     },
     emptyStats(),
   );

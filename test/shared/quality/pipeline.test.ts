@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { loadSettings } from '../../../src/shared/config/settings';
 import { preprocessStream } from '../../../src/shared/dataset/preprocess';
 import { MemoryFeedbackStore } from '../../../src/shared/dataset/feedbackStore';
-import type { CuratedRecord, QuarantineRecord } from '../../../src/shared/dataset/records';
+import { curatedRecordOf, type CuratedRecord, type QuarantineRecord } from '../../../src/shared/dataset/records';
 import { MemorySignatureStore } from '../../../src/shared/quality/dedup';
 import { configuredQualityStages, qualitySummary } from '../../../src/shared/quality/stages';
 import { qualityConfig } from '../../../src/shared/composition/config';
@@ -61,7 +61,7 @@ describe('quality stages inside preprocessing', () => {
       shares: { validation: 0, holdout: 0 },
       stages,
       feedback: new MemoryFeedbackStore(),
-      sink: { curated: (r) => void curated.push(r), quarantine: (r) => void quarantined.push(r) },
+      sink: { curated: (r) => void curated.push(curatedRecordOf(r)), quarantine: (r) => void quarantined.push(r) },
       intentExamples: false,
     });
 
