@@ -93,7 +93,8 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
   const batch = new WriteBatcher(db);
   const feedback = new ScratchFeedbackStore(db);
   const train = new SpilledTrainingSplit(db, batch, join(scratch, 'train.spill'), 'tuneloop');
-  const stages = preprocessStages({ quality: config.quality, signatures: new ScratchSignatureStore(db, batch), now: () => new Date(0) });
+  const signatures = new ScratchSignatureStore(db, batch, { signatureFile: join(scratch, 'signatures.bin') });
+  const stages = preprocessStages({ quality: config.quality, signatures, now: () => new Date(0) });
   // Off by default: wall times differ run to run, and the report must be byte-identical.
   const timings = config.debugTimings ? new StepTimings() : undefined;
   const builder = { model, systemPrompt: options.systemPrompt ?? config.systemPrompt };
@@ -191,6 +192,7 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
   } finally {
     await executor.close();
     train.close();
+    signatures.close();
     db.close();
     await rm(scratch, { recursive: true, force: true });
   }

@@ -1,6 +1,8 @@
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { Feedback } from '../ingest/types';
-import type { SignatureRecord, SignatureStore } from '../quality/dedup';
+import { SIGNATURE_BANDING, type SignatureRecord, type SignatureStore } from '../quality/dedup';
+import { decodeStoredSignature, encodeStoredSignature } from '../quality/minhash';
 import type { FeedbackStore, StoredFeedback } from './feedbackStore';
 
 /**
@@ -17,6 +19,7 @@ export function openScratchDatabase(path: string): DatabaseSync {
     PRAGMA synchronous = OFF;
     PRAGMA temp_store = FILE;
     PRAGMA cache_size = -16000;
+    PRAGMA locking_mode = EXCLUSIVE;
   `);
   return db;
 }
@@ -89,6 +92,23 @@ export class StringBloomFilter {
 
   mayContain(key: string, domain = 0): boolean {
     this.hash(key, domain);
+    return this.probe();
+  }
+
+  /** `add` for a key that is two 32-bit numbers (a band key's hash halves), without making a string of it. */
+  addPair(x: number, y: number, domain = 0): void {
+    this.hashPair(x, y, domain);
+    const block = (this.h1 & this.blockMask) << 4;
+    let h = this.h2;
+    for (let i = 0; i < BLOOM_PROBES; i++, h >>>= 9) this.bits[block | ((h >>> 5) & 15)] |= 1 << (h & 31);
+  }
+
+  mayContainPair(x: number, y: number, domain = 0): boolean {
+    this.hashPair(x, y, domain);
+    return this.probe();
+  }
+
+  private probe(): boolean {
     const block = (this.h1 & this.blockMask) << 4;
     let h = this.h2;
     for (let i = 0; i < BLOOM_PROBES; i++, h >>>= 9) {
@@ -113,40 +133,214 @@ export class StringBloomFilter {
     this.h1 = a >>> 0;
     this.h2 = b >>> 0;
   }
+
+  private hashPair(x: number, y: number, domain: number): void {
+    this.h1 = fmix32(x ^ Math.imul(y, 0x9e3779b1) ^ Math.imul(domain + 1, 0x85ebca6b));
+    this.h2 = fmix32(y ^ Math.imul(x, 0xc2b2ae35) ^ domain);
+  }
+}
+
+/** MurmurHash3's finaliser: every input bit moves every output bit. */
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }
 
 const BLOOM_PROBES = 3;
 const EXACT = 1;
+/** Plus the band number: a band key's domain in the filter. */
 const BAND = 2;
+
+/**
+ * The band keys of the conversations stored most recently, in memory: an open-addressing table
+ * of fixed size (band, both 32-bit halves of the band hash, and the row's sequence number; 13
+ * bytes a slot). It answers lookups and takes inserts without SQLite, whose B-tree of band keys
+ * costs a random page per row once it outgrows the page cache (at 100 MB of input, half the main
+ * thread's time went to it). When the table is 70 % full, its entries go to the `bands` table in
+ * key order (one pass over the tree, not one random page per row) and it starts empty again, so
+ * memory stays fixed however large the input.
+ */
+export class RecentBandIndex {
+  private readonly high: Uint32Array;
+  private readonly low: Uint32Array;
+  /** Sequence number + 1 (0: empty slot). */
+  private readonly seqs: Uint32Array;
+  private readonly bands: Uint8Array;
+  private readonly mask: number;
+  private readonly limit: number;
+  private count = 0;
+
+  /** `log2Slots`: 20 = 1 Mi slots (13 MB), about 36,000 conversations of 20 bands between spills. */
+  constructor(log2Slots = 19) {
+    const slots = 2 ** log2Slots;
+    this.high = new Uint32Array(slots);
+    this.low = new Uint32Array(slots);
+    this.seqs = new Uint32Array(slots);
+    this.bands = new Uint8Array(slots);
+    this.mask = slots - 1;
+    this.limit = Math.floor(slots * 0.7);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  get full(): boolean {
+    return this.count >= this.limit;
+  }
+
+  add(key: BandKey, seq: number): void {
+    if (seq + 1 > 0xffffffff) throw new Error(`the band index cannot hold sequence number ${seq}`);
+    let slot = this.slotOf(key);
+    while (this.seqs[slot] !== 0) slot = (slot + 1) & this.mask;
+    this.high[slot] = key.high;
+    this.low[slot] = key.low;
+    this.bands[slot] = key.band;
+    this.seqs[slot] = seq + 1;
+    this.count++;
+  }
+
+  /** Adds to `out` the sequence numbers stored under `key`. */
+  collect(key: BandKey, out: number[]): void {
+    for (let slot = this.slotOf(key); this.seqs[slot] !== 0; slot = (slot + 1) & this.mask) {
+      if (this.low[slot] === key.low && this.high[slot] === key.high && this.bands[slot] === key.band) out.push(this.seqs[slot] - 1);
+    }
+  }
+
+  /** Every entry in key order (band, high, low, seq), then the table is empty. */
+  drain(visit: (band: number, high: number, low: number, seq: number) => void): void {
+    const order: number[] = [];
+    for (let slot = 0; slot <= this.mask; slot++) if (this.seqs[slot] !== 0) order.push(slot);
+    const { high, low, seqs, bands } = this;
+    order.sort((a, b) => bands[a] - bands[b] || high[a] - high[b] || low[a] - low[b] || seqs[a] - seqs[b]);
+    for (const slot of order) visit(bands[slot], high[slot], low[slot], seqs[slot] - 1);
+    this.seqs.fill(0);
+    this.count = 0;
+  }
+
+  private slotOf(key: BandKey): number {
+    // The halves are already well mixed (murmur finalised); the band keeps equal hashes of different bands apart.
+    return (key.low ^ Math.imul(key.high, 0x9e3779b1) ^ Math.imul(key.band + 1, 0x85ebca6b)) & this.mask;
+  }
+}
+
+/** A band key (`<band>-<16 hex digits>`, `bandKeys` in quality/minhash.ts) as numbers. */
+interface BandKey {
+  band: number;
+  high: number;
+  low: number;
+}
+
+/**
+ * MinHash signatures side by side in a file of fixed-size entries, entry `seq - 1` for row `seq`:
+ * checking a candidate reads its 480 bytes with one `pread` instead of a SQLite row (at 300 MB of
+ * input every conversation has about a dozen candidates to check, and a row costs ~15 µs once the
+ * table outgrows the page cache). The operating system's file cache keeps what is read often.
+ */
+export class SignatureFile {
+  private readonly fd: number;
+  private readonly entryBytes: number;
+  /** Entries appended but not yet written, and how many are on disk. */
+  private readonly pending: Buffer;
+  private pendingCount = 0;
+  private written = 0;
+
+  constructor(
+    path: string,
+    private readonly words: number,
+    private readonly pendingEntries = 512,
+  ) {
+    this.fd = openSync(path, 'w+');
+    this.entryBytes = words * 4;
+    this.pending = Buffer.alloc(this.entryBytes * pendingEntries);
+  }
+
+  get size(): number {
+    return this.written + this.pendingCount;
+  }
+
+  /** Appends a signature of `words` values (or an empty entry); returns its index. */
+  append(signature: Uint32Array | undefined): number {
+    if (this.pendingCount === this.pendingEntries) this.flush();
+    const at = this.pendingCount * this.entryBytes;
+    if (signature) Buffer.from(signature.buffer, signature.byteOffset, this.entryBytes).copy(this.pending, at);
+    else this.pending.fill(0, at, at + this.entryBytes);
+    this.pendingCount++;
+    return this.size - 1;
+  }
+
+  /** Entry `index` into `into` (a signature of `words` values). */
+  read(index: number, into: Uint32Array): Uint32Array {
+    const bytes = Buffer.from(into.buffer, into.byteOffset, this.entryBytes);
+    if (index >= this.written) {
+      const at = (index - this.written) * this.entryBytes;
+      this.pending.copy(bytes, 0, at, at + this.entryBytes);
+    } else if (readSync(this.fd, bytes, 0, this.entryBytes, index * this.entryBytes) !== this.entryBytes) {
+      throw new Error(`the scratch signature file ended before entry ${index}`);
+    }
+    return into;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+
+  private flush(): void {
+    const bytes = this.pendingCount * this.entryBytes;
+    if (writeSync(this.fd, this.pending, 0, bytes, this.written * this.entryBytes) !== bytes)
+      throw new Error('the scratch signature file could not be written in full');
+    this.written += this.pendingCount;
+    this.pendingCount = 0;
+  }
+}
+
+/** Values in a signature (`SIGNATURE_BANDING`: 20 bands × 6 rows). */
+const SIGNATURE_WORDS = SIGNATURE_BANDING.bands * SIGNATURE_BANDING.rows;
 
 /** Duplicate signatures of one `prepare` run, on disk (the blob path keeps a window of them in memory, `WindowedSignatureStore`). */
 export class ScratchSignatureStore implements SignatureStore {
   private readonly getExact: StatementSync;
+  private readonly getBySeq: StatementSync;
   private readonly insertExact: StatementSync;
-  /** One statement per number of band keys: a conversation's band rows go in with one call. */
-  private readonly bandInserts = new Map<number, StatementSync>();
+  private readonly insertBand: StatementSync;
+  /** One statement per number of band keys asked about the `bands` table. */
   private readonly bandQueries = new Map<number, StatementSync>();
-  /** Exact hashes and band keys stored so far, to skip lookups that must miss. */
+  /** Exact hashes stored so far and band keys moved to the `bands` table, to skip lookups that must miss. */
   private readonly stored: StringBloomFilter;
+  private readonly recent: RecentBandIndex;
+  /** Whether any band key is in the `bands` table yet. */
+  private spilled = false;
+  /** Current-algorithm signatures (`oph1`, 120 values); any other stays in its row's `signature` column. */
+  private readonly signatures: SignatureFile;
+  private readonly candidate = new Uint32Array(SIGNATURE_WORDS);
 
   constructor(
     private readonly db: DatabaseSync,
     private readonly batch: WriteBatcher,
-    options: { bloomLog2Bits?: number } = {},
+    options: { signatureFile: string; bloomLog2Bits?: number; bandIndexLog2Slots?: number },
   ) {
     // Band keys as integers (band and high 32 bits of the band hash, low 32 bits), the exact hash
     // found through an integer of its first 52 bits and checked in full: integer B-trees are
-    // smaller and cheaper to search than ones of hex strings.
+    // smaller and cheaper to search than ones of hex strings. `signature` is NULL when the
+    // signature is in the signature file.
     db.exec(`
       CREATE TABLE signatures (seq INTEGER PRIMARY KEY, hash_key INTEGER, hash TEXT, conversation_id TEXT, file TEXT, line INTEGER, signature TEXT, seen_at TEXT);
       CREATE INDEX signatures_hash ON signatures (hash_key);
       CREATE TABLE bands (band_high INTEGER, band_low INTEGER, seq INTEGER, PRIMARY KEY (band_high, band_low, seq)) WITHOUT ROWID;
     `);
     this.getExact = db.prepare('SELECT * FROM signatures WHERE hash_key = ? AND hash = ?');
+    this.getBySeq = db.prepare('SELECT * FROM signatures WHERE seq = ?');
     this.insertExact = db.prepare(
-      'INSERT INTO signatures (hash_key, hash, conversation_id, file, line, signature, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO signatures (seq, hash_key, hash, conversation_id, file, line, signature, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    this.insertBand = db.prepare('INSERT OR IGNORE INTO bands VALUES (?, ?, ?)');
     this.stored = new StringBloomFilter(options.bloomLog2Bits);
+    this.recent = new RecentBandIndex(options.bandIndexLog2Slots);
+    this.signatures = new SignatureFile(options.signatureFile, SIGNATURE_WORDS);
   }
 
   async findExact(hash: string): Promise<SignatureRecord | undefined> {
@@ -154,18 +348,44 @@ export class ScratchSignatureStore implements SignatureStore {
   }
 
   async findByBands(keys: string[]): Promise<SignatureRecord[]> {
-    // Keys the filter has never seen cannot match; the query asks only about the rest.
-    const maybe = keys.filter((key) => this.stored.mayContain(key, BAND));
-    if (!maybe.length) return [];
-    let query = this.bandQueries.get(maybe.length);
-    if (!query) {
-      const terms = maybe.map(() => '(band_high = ? AND band_low = ?)').join(' OR ');
-      query = this.db.prepare(`SELECT s.* FROM signatures s WHERE s.seq IN (SELECT seq FROM bands WHERE ${terms}) ORDER BY s.seq`);
-      this.bandQueries.set(maybe.length, query);
+    const records: SignatureRecord[] = [];
+    for (const seq of this.candidateSeqs(keys)) {
+      const record = this.recordBySeq(seq);
+      if (record) records.push(record);
     }
-    const values: number[] = [];
-    for (const key of maybe) pushBandKey(values, key);
-    return (query.all(...values) as Record<string, string | number>[]).map(toRecord);
+    return records;
+  }
+
+  /**
+   * Reads each candidate's signature from the signature file and its row only when it scores at
+   * least `threshold` and better than the best so far, so the answer is `findByBands` filtered
+   * as the dedup stage filters it.
+   */
+  async findBest(
+    keys: string[],
+    score: (signature: Uint32Array) => number,
+    threshold: number,
+    exclude: (record: SignatureRecord) => boolean,
+  ): Promise<{ record: SignatureRecord; similarity: number } | undefined> {
+    let best: { record: SignatureRecord; similarity: number } | undefined;
+    for (const seq of this.candidateSeqs(keys)) {
+      let record: SignatureRecord | undefined;
+      let signature: Uint32Array | undefined;
+      const row = this.signatures.read(seq - 1, this.candidate);
+      if (row.every((v) => v === 0)) {
+        // Not in the file: an empty signature or one of another algorithm, in the row.
+        record = this.recordBySeq(seq);
+        if (!record?.signature || exclude(record)) continue;
+        signature = decodeStoredSignature(record.signature);
+        if (!signature) continue;
+      } else signature = row;
+      const similarity = score(signature);
+      if (similarity < threshold || (best && similarity <= best.similarity)) continue;
+      record ??= this.recordBySeq(seq);
+      if (!record || exclude(record)) continue;
+      best = { record, similarity };
+    }
+    return best;
   }
 
   async add(record: SignatureRecord, keys: string[]): Promise<SignatureRecord | undefined> {
@@ -175,76 +395,125 @@ export class ScratchSignatureStore implements SignatureStore {
       return undefined;
     }
     // Checked before anything is written: a key that cannot be filed leaves no half-stored record.
-    const bands: (number | bigint)[] = [];
-    for (const key of keys) {
-      pushBandKey(bands, key);
-      bands.push(0);
-    }
+    const parsed = keys.map(parseBandKey);
+    const current = record.signature ? decodeStoredSignature(record.signature) : undefined;
+    const inFile = current?.length === SIGNATURE_WORDS && current.some((v) => v !== 0) ? current : undefined;
+    const seq = this.signatures.size + 1;
     this.batch.write(() => {
-      const { lastInsertRowid } = this.insertExact.run(
+      this.insertExact.run(
+        seq,
         hashKey(record.exactHash),
         record.exactHash,
         record.conversationId,
         record.file,
         record.line,
-        record.signature,
+        inFile ? null : record.signature,
         record.seenAt,
       );
-      if (keys.length) {
-        for (let i = 2; i < bands.length; i += 3) bands[i] = lastInsertRowid;
-        this.bandInsert(keys.length).run(...bands);
-      }
     });
+    this.signatures.append(inFile);
     this.stored.add(record.exactHash, EXACT);
-    for (const key of keys) this.stored.add(key, BAND);
+    if (parsed.length && this.recent.full) this.spill();
+    for (const key of parsed) this.recent.add(key, seq);
     return undefined;
   }
 
-  private bandInsert(count: number): StatementSync {
-    let statement = this.bandInserts.get(count);
-    if (!statement) {
-      statement = this.db.prepare(`INSERT OR IGNORE INTO bands VALUES ${Array.from({ length: count }, () => '(?, ?, ?)').join(', ')}`);
-      this.bandInserts.set(count, statement);
+  /** Closes the signature file (the scratch folder is deleted as a whole by its owner). */
+  close(): void {
+    this.signatures.close();
+  }
+
+  /** Rows sharing a band key with `keys`, each once, in the order they were stored. */
+  private candidateSeqs(keys: string[]): number[] {
+    if (!keys.length) return [];
+    const seqs: number[] = [];
+    const parsed = keys.map(parseBandKey);
+    for (const key of parsed) this.recent.collect(key, seqs);
+    if (this.spilled) {
+      // Keys the filter has never seen cannot be in the table; the query asks only about the rest.
+      const maybe = parsed.filter((key) => this.stored.mayContainPair(key.high, key.low, BAND + key.band));
+      if (maybe.length) {
+        const values: number[] = [];
+        for (const key of maybe) values.push(key.band * 2 ** 32 + key.high, key.low);
+        for (const row of this.bandQuery(maybe.length).all(...values) as { seq: number }[]) seqs.push(row.seq);
+      }
     }
-    return statement;
+    if (seqs.length < 2) return seqs;
+    seqs.sort((a, b) => a - b);
+    let kept = 1;
+    for (let i = 1; i < seqs.length; i++) if (seqs[i] !== seqs[kept - 1]) seqs[kept++] = seqs[i];
+    seqs.length = kept;
+    return seqs;
+  }
+
+  private recordBySeq(seq: number): SignatureRecord | undefined {
+    const row = this.getBySeq.get(seq) as Record<string, string | number | null> | undefined;
+    return row ? this.toRecord(row) : undefined;
+  }
+
+  private toRecord(row: Record<string, string | number | null>): SignatureRecord {
+    const signature =
+      row.signature === null
+        ? encodeStoredSignature(this.signatures.read(Number(row.seq) - 1, new Uint32Array(SIGNATURE_WORDS)))
+        : String(row.signature);
+    return {
+      conversationId: String(row.conversation_id),
+      file: String(row.file),
+      line: Number(row.line),
+      exactHash: String(row.hash),
+      signature,
+      seenAt: String(row.seen_at),
+    };
+  }
+
+  /** Moves the in-memory band keys to the `bands` table, in key order, in one transaction. */
+  private spill(): void {
+    this.batch.commit();
+    this.db.exec('BEGIN');
+    try {
+      this.recent.drain((band, high, low, seq) => {
+        this.insertBand.run(band * 2 ** 32 + high, low, seq);
+        this.stored.addPair(high, low, BAND + band);
+      });
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+    this.spilled = true;
+  }
+
+  private bandQuery(count: number): StatementSync {
+    let query = this.bandQueries.get(count);
+    if (!query) {
+      const terms = Array.from({ length: count }, () => '(band_high = ? AND band_low = ?)').join(' OR ');
+      query = this.db.prepare(`SELECT seq FROM bands WHERE ${terms}`);
+      this.bandQueries.set(count, query);
+    }
+    return query;
   }
 
   private exactRecord(hash: string): SignatureRecord | undefined {
     if (!this.stored.mayContain(hash, EXACT)) return undefined;
-    const row = this.getExact.get(hashKey(hash), hash) as Record<string, string | number> | undefined;
-    return row ? toRecord(row) : undefined;
+    const row = this.getExact.get(hashKey(hash), hash) as Record<string, string | number | null> | undefined;
+    return row ? this.toRecord(row) : undefined;
   }
 }
 
-/**
- * A band key (`<band>-<16 hex digits>`, `bandKeys` in quality/minhash.ts) as two exact integers:
- * band × 2³² + the first 32 bits, and the last 32 bits.
- */
-function pushBandKey(values: (number | bigint)[], key: string): void {
+function parseBandKey(key: string): BandKey {
   const dash = key.indexOf('-');
   const band = Number(key.slice(0, dash));
   const high = parseInt(key.slice(dash + 1, dash + 9), 16);
   const low = parseInt(key.slice(dash + 9, dash + 17), 16);
-  if (dash < 1 || key.length !== dash + 17 || !Number.isInteger(band) || Number.isNaN(high) || Number.isNaN(low))
+  if (dash < 1 || key.length !== dash + 17 || !Number.isInteger(band) || band > 255 || Number.isNaN(high) || Number.isNaN(low))
     throw new Error(`the scratch signature store cannot file band key ${JSON.stringify(key)} (expected <band>-<16 hex digits>)`);
-  values.push(band * 2 ** 32 + high, low);
+  return { band, high, low };
 }
 
 /** The first 52 bits of an exact hash (hex) as an integer: its row is found by it, then checked by the whole hash. */
 function hashKey(hash: string): number {
   const key = parseInt(hash.slice(0, 13), 16);
   return Number.isNaN(key) ? 0 : key;
-}
-
-function toRecord(row: Record<string, string | number>): SignatureRecord {
-  return {
-    conversationId: String(row.conversation_id),
-    file: String(row.file),
-    line: Number(row.line),
-    exactHash: String(row.hash),
-    signature: String(row.signature),
-    seenAt: String(row.seen_at),
-  };
 }
 
 /** Feedback of one `prepare` run, on disk: the last record stored for a conversation wins. */

@@ -38,6 +38,19 @@ export interface SignatureStore {
   findExact(hash: string, signal?: AbortSignal): Promise<SignatureRecord | undefined>;
   /** Records sharing at least one band key. */
   findByBands(keys: string[], signal?: AbortSignal): Promise<SignatureRecord[]>;
+  /**
+   * Optional, for stores that can score a candidate without reading its whole record: of the
+   * records `findByBands` would return that `exclude` does not reject, the one whose signature
+   * scores highest at `threshold` or above (the earliest stored of equals), as the dedup stage
+   * would pick it from `findByBands`.
+   */
+  findBest?(
+    keys: string[],
+    score: (signature: Uint32Array) => number,
+    threshold: number,
+    exclude: (record: SignatureRecord) => boolean,
+    signal?: AbortSignal,
+  ): Promise<{ record: SignatureRecord; similarity: number } | undefined>;
   /** Remembers a kept record. Returns the record that already holds the exact hash (another conversation), otherwise undefined. */
   add(record: SignatureRecord, keys: string[], signal?: AbortSignal): Promise<SignatureRecord | undefined>;
   /** Writes anything `add` buffered; called before the run's outputs are committed. */
@@ -201,7 +214,16 @@ export function createDedupStage(options: DedupOptions): ConversationStage {
       const exact = await options.store.findExact(hash, signal);
       if (exact && !sameRecord(exact, self)) return found(conversation, 'exact', 1, exact);
 
-      if (signature) {
+      if (signature && options.store.findBest) {
+        const best = await options.store.findBest(
+          keys,
+          (other) => estimateJaccard(signature, other),
+          threshold,
+          (candidate) => sameRecord(candidate, self),
+          signal,
+        );
+        if (best) return found(conversation, 'near', best.similarity, best.record);
+      } else if (signature) {
         let best: { record: SignatureRecord; similarity: number } | undefined;
         for (const candidate of await options.store.findByBands(keys, signal)) {
           if (!candidate.signature || sameRecord(candidate, self)) continue;
