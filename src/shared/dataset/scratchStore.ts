@@ -9,7 +9,10 @@ import type { FeedbackStore, StoredFeedback } from './feedbackStore';
  * A scratch database on disk for `tuneloop prepare` (node:sqlite, built into Node 22): duplicate
  * signatures, feedback and the training split's balance keys live there instead of in memory, so
  * memory stays flat from megabytes to gigabytes of input. Durability is not wanted (the file is
- * deleted at the end), so journaling and syncing are off; the page cache is bounded.
+ * deleted at the end), so journaling and syncing are off; the page cache is bounded (8 MB: since
+ * band keys and signatures are read from memory and a file, 16 MB bought no speed on 300 MB of
+ * input and cost 14 MB of peak RSS). The database is private to the run: locked once, not per
+ * statement.
  */
 export function openScratchDatabase(path: string): DatabaseSync {
   const { DatabaseSync: Database } = loadSqlite();
@@ -18,7 +21,7 @@ export function openScratchDatabase(path: string): DatabaseSync {
     PRAGMA journal_mode = OFF;
     PRAGMA synchronous = OFF;
     PRAGMA temp_store = FILE;
-    PRAGMA cache_size = -16000;
+    PRAGMA cache_size = -8000;
     PRAGMA locking_mode = EXCLUSIVE;
   `);
   return db;
