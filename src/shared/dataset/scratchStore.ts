@@ -196,21 +196,22 @@ export class RecentBandIndex {
     return this.count >= this.limit;
   }
 
-  add(key: BandKey, seq: number): void {
+  /** Files row `seq` under a band key: its band and the two 32-bit halves of its hash. */
+  add(band: number, high: number, low: number, seq: number): void {
     if (seq + 1 > 0xffffffff) throw new Error(`the band index cannot hold sequence number ${seq}`);
-    let slot = this.slotOf(key);
+    let slot = this.slotOf(band, high, low);
     while (this.seqs[slot] !== 0) slot = (slot + 1) & this.mask;
-    this.high[slot] = key.high;
-    this.low[slot] = key.low;
-    this.bands[slot] = key.band;
+    this.high[slot] = high;
+    this.low[slot] = low;
+    this.bands[slot] = band;
     this.seqs[slot] = seq + 1;
     this.count++;
   }
 
-  /** Adds to `out` the sequence numbers stored under `key`. */
-  collect(key: BandKey, out: number[]): void {
-    for (let slot = this.slotOf(key); this.seqs[slot] !== 0; slot = (slot + 1) & this.mask) {
-      if (this.low[slot] === key.low && this.high[slot] === key.high && this.bands[slot] === key.band) out.push(this.seqs[slot] - 1);
+  /** Adds to `out` the sequence numbers stored under a band key. */
+  collect(band: number, high: number, low: number, out: number[]): void {
+    for (let slot = this.slotOf(band, high, low); this.seqs[slot] !== 0; slot = (slot + 1) & this.mask) {
+      if (this.low[slot] === low && this.high[slot] === high && this.bands[slot] === band) out.push(this.seqs[slot] - 1);
     }
   }
 
@@ -225,17 +226,10 @@ export class RecentBandIndex {
     this.count = 0;
   }
 
-  private slotOf(key: BandKey): number {
+  private slotOf(band: number, high: number, low: number): number {
     // The halves are already well mixed (murmur finalised); the band keeps equal hashes of different bands apart.
-    return (key.low ^ Math.imul(key.high, 0x9e3779b1) ^ Math.imul(key.band + 1, 0x85ebca6b)) & this.mask;
+    return (low ^ Math.imul(high, 0x9e3779b1) ^ Math.imul(band + 1, 0x85ebca6b)) & this.mask;
   }
-}
-
-/** A band key (`<band>-<16 hex digits>`, `bandKeys` in quality/minhash.ts) as numbers. */
-interface BandKey {
-  band: number;
-  high: number;
-  low: number;
 }
 
 /**
@@ -398,7 +392,7 @@ export class ScratchSignatureStore implements SignatureStore {
       return undefined;
     }
     // Checked before anything is written: a key that cannot be filed leaves no half-stored record.
-    const parsed = keys.map(parseBandKey);
+    const parsed = this.parsedKeys(keys);
     const current = record.signature ? decodeStoredSignature(record.signature) : undefined;
     const inFile = current?.length === SIGNATURE_WORDS && current.some((v) => v !== 0) ? current : undefined;
     const seq = this.signatures.size + 1;
@@ -417,7 +411,7 @@ export class ScratchSignatureStore implements SignatureStore {
     this.signatures.append(inFile);
     this.stored.add(record.exactHash, EXACT);
     if (parsed.length && this.recent.full) this.spill();
-    for (const key of parsed) this.recent.add(key, seq);
+    for (let i = 0; i < parsed.length; i += 3) this.recent.add(parsed[i], parsed[i + 1], parsed[i + 2], seq);
     return undefined;
   }
 
@@ -426,19 +420,33 @@ export class ScratchSignatureStore implements SignatureStore {
     this.signatures.close();
   }
 
+  /** `keys` as numbers. The dedup stage asks about a conversation's keys, then files the same keys: the last answer is kept. */
+  private parsedKeys(keys: string[]): Uint32Array {
+    const last = this.lastKeys;
+    if (keys.length !== last.length || keys.some((key, i) => key !== last[i])) {
+      this.lastParsed = parseBandKeys(keys);
+      this.lastKeys = keys.slice();
+    }
+    return this.lastParsed;
+  }
+  private lastKeys: readonly string[] = [];
+  private lastParsed: Uint32Array = new Uint32Array(0);
+
   /** Rows sharing a band key with `keys`, each once, in the order they were stored. */
   private candidateSeqs(keys: string[]): number[] {
     if (!keys.length) return [];
     const seqs: number[] = [];
-    const parsed = keys.map(parseBandKey);
-    for (const key of parsed) this.recent.collect(key, seqs);
+    const parsed = this.parsedKeys(keys);
+    for (let i = 0; i < parsed.length; i += 3) this.recent.collect(parsed[i], parsed[i + 1], parsed[i + 2], seqs);
     if (this.spilled) {
       // Keys the filter has never seen cannot be in the table; the query asks only about the rest.
-      const maybe = parsed.filter((key) => this.stored.mayContainPair(key.high, key.low, BAND + key.band));
-      if (maybe.length) {
-        const values: number[] = [];
-        for (const key of maybe) values.push(key.band * 2 ** 32 + key.high, key.low);
-        for (const row of this.bandQuery(maybe.length).all(...values) as { seq: number }[]) seqs.push(row.seq);
+      const values: number[] = [];
+      for (let i = 0; i < parsed.length; i += 3) {
+        if (this.stored.mayContainPair(parsed[i + 1], parsed[i + 2], BAND + parsed[i]))
+          values.push(parsed[i] * 2 ** 32 + parsed[i + 1], parsed[i + 2]);
+      }
+      if (values.length) {
+        for (const row of this.bandQuery(values.length / 2).all(...values) as { seq: number }[]) seqs.push(row.seq);
       }
     }
     if (seqs.length < 2) return seqs;
@@ -503,14 +511,40 @@ export class ScratchSignatureStore implements SignatureStore {
   }
 }
 
-function parseBandKey(key: string): BandKey {
-  const dash = key.indexOf('-');
-  const band = Number(key.slice(0, dash));
-  const high = parseInt(key.slice(dash + 1, dash + 9), 16);
-  const low = parseInt(key.slice(dash + 9, dash + 17), 16);
-  if (dash < 1 || key.length !== dash + 17 || !Number.isInteger(band) || band > 255 || Number.isNaN(high) || Number.isNaN(low))
-    throw new Error(`the scratch signature store cannot file band key ${JSON.stringify(key)} (expected <band>-<16 hex digits>)`);
-  return { band, high, low };
+/**
+ * Band keys (`<band>-<16 hex digits>`, `bandKeys` in quality/minhash.ts) as numbers, three per key:
+ * band, high and low 32 bits of the hash. Read in place: no substrings per key.
+ */
+function parseBandKeys(keys: readonly string[]): Uint32Array {
+  const out = new Uint32Array(keys.length * 3);
+  keys.forEach((key, k) => {
+    const dash = key.indexOf('-');
+    let band = 0;
+    for (let i = 0; i < dash; i++) {
+      const digit = key.charCodeAt(i) - 0x30;
+      band = digit >= 0 && digit <= 9 ? band * 10 + digit : NaN;
+    }
+    const high = hex32(key, dash + 1);
+    const low = hex32(key, dash + 9);
+    if (dash < 1 || key.length !== dash + 17 || !(band <= 255) || high < 0 || low < 0)
+      throw new Error(`the scratch signature store cannot file band key ${JSON.stringify(key)} (expected <band>-<16 hex digits>)`);
+    out[k * 3] = band;
+    out[k * 3 + 1] = high;
+    out[k * 3 + 2] = low;
+  });
+  return out;
+}
+
+/** Eight hex digits of `text` from `at` as a number, or -1 when one is not a hex digit. */
+function hex32(text: string, at: number): number {
+  let value = 0;
+  for (let i = at; i < at + 8; i++) {
+    const c = text.charCodeAt(i);
+    const digit = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1;
+    if (digit < 0) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
 }
 
 /** The first 52 bits of an exact hash (hex) as an integer: its row is found by it, then checked by the whole hash. */

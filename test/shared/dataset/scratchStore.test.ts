@@ -130,17 +130,17 @@ describe('ScratchSignatureStore', () => {
 
   it('finds band keys in memory and after they moved to the database alike', () => {
     const index = new RecentBandIndex(4);
-    const key = (band: number, high: number, low: number) => ({ band, high, low });
+    const key = (band: number, high: number, low: number) => [band, high, low] as const;
     // Equal hash halves under different bands, and keys differing in one half only, are different keys.
-    index.add(key(0, 1, 2), 7);
-    index.add(key(1, 1, 2), 8);
-    index.add(key(0, 2, 1), 9);
-    index.add(key(0, 1, 2), 10);
+    index.add(...key(0, 1, 2), 7);
+    index.add(...key(1, 1, 2), 8);
+    index.add(...key(0, 2, 1), 9);
+    index.add(...key(0, 1, 2), 10);
     const found: number[] = [];
-    index.collect(key(0, 1, 2), found);
+    index.collect(...key(0, 1, 2), found);
     expect(found.sort()).toEqual([10, 7]);
     expect(index.full).toBe(false);
-    for (let i = 0; i < 7; i++) index.add(key(2, i, 0xffffffff), 100 + i);
+    for (let i = 0; i < 7; i++) index.add(...key(2, i, 0xffffffff), 100 + i);
     expect(index.full).toBe(true);
     const drained: number[][] = [];
     index.drain((band, high, low, seq) => drained.push([band, high, low, seq]));
@@ -153,14 +153,18 @@ describe('ScratchSignatureStore', () => {
     expect(drained).toHaveLength(11);
     expect(index.size).toBe(0);
     const after: number[] = [];
-    index.collect(key(0, 1, 2), after);
+    index.collect(...key(0, 1, 2), after);
     expect(after).toEqual([]);
   });
 
   it('refuses a band key it cannot file as integers, naming it', async () => {
     const db = openScratchDatabase(join(dir, 'odd.db'));
     const scratch = new ScratchSignatureStore(db, new WriteBatcher(db), { signatureFile: join(dir, 'odd.bin') });
-    await expect(scratch.add(record(1, 'h1'), ['0-xyz'])).rejects.toThrow('cannot file band key "0-xyz"');
+    for (const odd of ['0-xyz', '0-0123456789abcdeg', 'x-0123456789abcdef', '256-0123456789abcdef', '-0123456789abcdef'])
+      await expect(scratch.add(record(1, 'h1'), [odd])).rejects.toThrow(`cannot file band key "${odd}"`);
+    // Upper-case hex digits are the same key as lower-case ones.
+    await scratch.add(record(2, 'h2'), ['3-0123456789ABCDEF']);
+    expect((await scratch.findByBands(['3-0123456789abcdef'])).map((r) => r.conversationId)).toEqual(['c-2']);
     scratch.close();
     db.close();
   });
