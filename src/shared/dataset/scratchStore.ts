@@ -87,10 +87,7 @@ export class StringBloomFilter {
   /** `domain` (a small number) keeps equal strings of different kinds apart. */
   add(key: string, domain = 0): void {
     this.hash(key, domain);
-    // Every probe of a key falls in one 64-byte block: one cache miss per key, not one per probe.
-    const block = (this.h1 & this.blockMask) << 4;
-    let h = this.h2;
-    for (let i = 0; i < BLOOM_PROBES; i++, h >>>= 9) this.bits[block | ((h >>> 5) & 15)] |= 1 << (h & 31);
+    this.set();
   }
 
   mayContain(key: string, domain = 0): boolean {
@@ -101,9 +98,7 @@ export class StringBloomFilter {
   /** `add` for a key that is two 32-bit numbers (a band key's hash halves), without making a string of it. */
   addPair(x: number, y: number, domain = 0): void {
     this.hashPair(x, y, domain);
-    const block = (this.h1 & this.blockMask) << 4;
-    let h = this.h2;
-    for (let i = 0; i < BLOOM_PROBES; i++, h >>>= 9) this.bits[block | ((h >>> 5) & 15)] |= 1 << (h & 31);
+    this.set();
   }
 
   mayContainPair(x: number, y: number, domain = 0): boolean {
@@ -111,6 +106,14 @@ export class StringBloomFilter {
     return this.probe();
   }
 
+  /** Sets the bits of the last key hashed. Every probe of a key falls in one 64-byte block: one cache miss per key, not one per probe. */
+  private set(): void {
+    const block = (this.h1 & this.blockMask) << 4;
+    let h = this.h2;
+    for (let i = 0; i < BLOOM_PROBES; i++, h >>>= 9) this.bits[block | ((h >>> 5) & 15)] |= 1 << (h & 31);
+  }
+
+  /** Whether every bit of the last key hashed is set. */
   private probe(): boolean {
     const block = (this.h1 & this.blockMask) << 4;
     let h = this.h2;
@@ -177,7 +180,7 @@ export class RecentBandIndex {
   private readonly limit: number;
   private count = 0;
 
-  /** `log2Slots`: 20 = 1 Mi slots (13 MB), about 36,000 conversations of 20 bands between spills. */
+  /** `log2Slots`: 19 = 512 Ki slots (6.5 MB), about 18,000 conversations of 20 bands between moves to the database. */
   constructor(log2Slots = 19) {
     const slots = 2 ** log2Slots;
     this.high = new Uint32Array(slots);
