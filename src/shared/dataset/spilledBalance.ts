@@ -69,16 +69,19 @@ export class SpilledTrainingSplit {
   }
 
   add(record: OutgoingCuratedRecord): void {
-    const line = exampleText(record) + '\n';
-    // At most 3 bytes per UTF-16 unit: a line that surely fits is encoded once, straight into the chunk.
-    if (line.length * 3 > SPILL_CHUNK - this.chunkBytes) this.flushChunks();
+    const text = exampleText(record);
+    // At most 3 bytes per UTF-16 unit, and the newline: a line that surely fits is encoded once,
+    // straight into the chunk (text and newline apart: joined, they would be flattened into a copy first).
+    const most = text.length * 3 + 1;
+    if (most > SPILL_CHUNK - this.chunkBytes) this.flushChunks();
     const offset = this.written + this.chunkBytes;
     let length: number;
-    if (line.length * 3 <= SPILL_CHUNK) {
-      length = this.chunk.write(line, this.chunkBytes, 'utf8');
+    if (most <= SPILL_CHUNK) {
+      length = this.chunk.write(text, this.chunkBytes, 'utf8') + 1;
+      this.chunk[this.chunkBytes + length - 1] = 0x0a;
       this.chunkBytes += length;
     } else {
-      const data = Buffer.from(line, 'utf8');
+      const data = Buffer.from(text + '\n', 'utf8');
       length = data.length;
       this.writeAt(data);
     }
@@ -101,7 +104,7 @@ export class SpilledTrainingSplit {
 
   async finish(
     options: SpilledBalanceOptions,
-    out: { train(line: string): Promise<void> | undefined; quarantine(record: QuarantineRecord): Promise<void> | undefined },
+    out: { train(line: Uint8Array): Promise<void> | undefined; quarantine(record: QuarantineRecord): Promise<void> | undefined },
   ): Promise<SpilledBalanceOutcome> {
     const { maxShare } = options;
     if (!(maxShare > 0 && maxShare <= 1)) throw new Error(`balance maxShare must be in (0, 1], got ${maxShare}`);
@@ -164,7 +167,7 @@ export class SpilledTrainingSplit {
     for (const row of db.prepare('SELECT type, rank, offset, length FROM train ORDER BY seq').iterate()) {
       if (String(row.rank) >= keptBelow(String(row.type))) continue;
       // Most lines are only buffered: no promise to wait for.
-      const written = out.train(this.read(Number(row.offset), Number(row.length)));
+      const written = out.train(this.readBytes(Number(row.offset), Number(row.length)));
       if (written) await written;
     }
     let examplesAdded = 0;
@@ -174,7 +177,7 @@ export class SpilledTrainingSplit {
       while (emitted < add) {
         for (const row of keptOfType.iterate(type, keptBelow(type))) {
           if (emitted >= add) break;
-          await out.train(this.read(Number(row.offset), Number(row.length)));
+          await out.train(this.readBytes(Number(row.offset), Number(row.length)));
           const kind = String(row.kind);
           byKind[kind] = (byKind[kind] ?? 0) + 1;
           tokensDelta += Number(row.tokens);
@@ -268,8 +271,16 @@ export class SpilledTrainingSplit {
     }
   }
 
-  /** A line of the spill file, through a read-ahead buffer (reads are mostly sequential). */
+  /** A line of the spill file, as text. */
   private read(offset: number, length: number): string {
+    return this.readBytes(offset, length).toString('utf8');
+  }
+
+  /**
+   * A line of the spill file through a read-ahead buffer (reads are mostly sequential), as a view
+   * of that buffer (a refill reads into a new one, so the view stays valid).
+   */
+  private readBytes(offset: number, length: number): Buffer {
     if (offset < this.readStart || offset + length > this.readStart + this.readBuffer.length) {
       const size = Math.max(SPILL_CHUNK, length);
       const buffer = Buffer.allocUnsafe(size);
@@ -282,7 +293,7 @@ export class SpilledTrainingSplit {
       this.readBuffer = buffer.subarray(0, got);
       this.readStart = offset;
     }
-    return this.readBuffer.toString('utf8', offset - this.readStart, offset - this.readStart + length);
+    return this.readBuffer.subarray(offset - this.readStart, offset - this.readStart + length);
   }
 }
 

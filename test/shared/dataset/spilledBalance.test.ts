@@ -40,7 +40,8 @@ describe('SpilledTrainingSplit', () => {
     const quarantine: QuarantineRecord[] = [];
     const outcome = await split.finish(
       { maxShare, minShare, seed: 'tuneloop' },
-      { train: async (line) => void train.push(line), quarantine: async (q) => void quarantine.push(q) },
+      // The lines arrive as views of the spill's read buffer: decoded as they come, as a writer copies them.
+      { train: async (line) => void train.push(Buffer.from(line).toString('utf8')), quarantine: async (q) => void quarantine.push(q) },
     );
     split.close();
     db.close();
