@@ -348,7 +348,9 @@ class LineWriter {
     await rm(this.path, { force: true });
   }
   private append(data: string | Uint8Array): void {
-    const length = typeof data === 'string' ? this.chunk.write(data, this.used, 'utf8') : (this.chunk.set(data, this.used), data.length);
+    let length = data.length;
+    if (typeof data === 'string') length = this.chunk.write(data, this.used, 'utf8');
+    else this.chunk.set(data, this.used);
     this.used += length;
     this.bytes += length;
   }
