@@ -2,7 +2,7 @@ import type { Conversation } from '../ingest/types';
 import { parseJsonLine, type JsonLineContext } from '../ingest/jsonLine';
 import { createRoleMapper, type RoleMapper } from '../ingest/roles';
 import { ExampleBuilder, type BuildResult, type ExampleBuilderOptions, type ExampleKind } from './examples';
-import { runStages, type ConversationStage } from './stages';
+import type { ConversationStage } from './stages';
 import { StepTimings, timedStages } from './timings';
 
 /**
@@ -144,11 +144,7 @@ export class ConversationWork {
   }
 
   async run(conversations: Conversation[], signal?: AbortSignal): Promise<BatchResult> {
-    const outcomes: WorkOutcome[] = [];
-    for (const conversation of conversations) {
-      signal?.throwIfAborted();
-      outcomes.push(await this.one(conversation, signal));
-    }
+    const outcomes = await this.many(conversations, signal);
     return { outcomes, ...this.batchCounters() };
   }
 
@@ -156,6 +152,11 @@ export class ConversationWork {
   async runLines(batch: LineBatch, signal?: AbortSignal): Promise<BatchResult> {
     const roles = this.rolesFor(batch.context);
     const lines: (LineOutcome | undefined)[] = [];
+    // Conversations are worked on together once the batch is parsed (`many`); their outcomes
+    // then go to their lines.
+    const conversations: Conversation[] = [];
+    const waiting: { conversationId: string; model?: string; setAside?: Record<string, number> }[] = [];
+    const at: number[] = [];
     for (const { line, text } of batch.lines) {
       signal?.throwIfAborted();
       const item = this.timings
@@ -186,18 +187,16 @@ export class ConversationWork {
           const parsed = item.conversation;
           const { conversationId, model, setAside } = parsed;
           // The text stays with the coordinating thread (it is the quarantine record); none of the work reads it.
-          const conversation: Conversation = { ...parsed, source: { file: parsed.source.file, line, record: '' } };
-          lines.push({
-            kind: 'conversation',
-            conversationId,
-            ...(model !== undefined ? { model } : {}),
-            ...(setAside !== undefined ? { setAside } : {}),
-            outcome: await this.one(conversation, signal),
-          });
+          conversations.push({ ...parsed, source: { file: parsed.source.file, line, record: '' } });
+          waiting.push({ conversationId, ...(model !== undefined ? { model } : {}), ...(setAside !== undefined ? { setAside } : {}) });
+          at.push(lines.length);
+          lines.push(undefined);
           break;
         }
       }
     }
+    const outcomes = await this.many(conversations, signal);
+    for (let k = 0; k < outcomes.length; k++) lines[at[k]] = { kind: 'conversation', ...waiting[k], outcome: outcomes[k] };
     return { outcomes: [], lines, ...this.batchCounters() };
   }
 
@@ -223,12 +222,37 @@ export class ConversationWork {
     return { summaryDeltas, ...(timings ? { timings } : {}) };
   }
 
-  private async one(conversation: Conversation, signal?: AbortSignal): Promise<WorkOutcome> {
-    const staged = await runStages(this.parallel, conversation, signal);
-    if (staged.action === 'drop') return staged;
-    const kept = staged.conversation;
-    const prepared = this.firstOrdered?.prepare?.(kept);
-    const built = this.timings ? await this.timings.time('examples', () => this.builder.build(kept)) : this.builder.build(kept);
+  /**
+   * The work on a batch, one step at a time over all its conversations (each stage, then the
+   * fingerprint, then the examples) rather than every step per conversation: a step's code and
+   * tables stay in the processor's caches for the whole batch (issue #10, eleventh round). Each
+   * stage still sees the conversations in input order and only those the stages before it kept,
+   * so outcomes and counters are the same as conversation by conversation.
+   */
+  private async many(conversations: readonly Conversation[], signal?: AbortSignal): Promise<WorkOutcome[]> {
+    const outcomes = new Array<WorkOutcome>(conversations.length);
+    let live = conversations.map((conversation, index) => ({ index, conversation }));
+    for (const stage of this.parallel) {
+      const kept: typeof live = [];
+      for (const entry of live) {
+        signal?.throwIfAborted();
+        const result = await stage.apply(entry.conversation, signal);
+        if (result.action === 'drop') outcomes[entry.index] = result;
+        else kept.push({ index: entry.index, conversation: result.conversation });
+      }
+      live = kept;
+    }
+    const prepare = this.firstOrdered?.prepare?.bind(this.firstOrdered);
+    const prepared = prepare ? live.map(({ conversation }) => prepare(conversation)) : [];
+    for (let k = 0; k < live.length; k++) {
+      const kept = live[k].conversation;
+      const built = this.timings ? await this.timings.time('examples', () => this.builder.build(kept)) : this.builder.build(kept);
+      outcomes[live[k].index] = this.outcome(kept, prepared[k], built);
+    }
+    return outcomes;
+  }
+
+  private outcome(kept: Conversation, prepared: unknown, built: BuildResult): WorkOutcome {
     if (this.transfer) {
       const textless = this.textNotNeeded && prepared !== undefined;
       return {

@@ -160,9 +160,15 @@ interface Token {
   kind: Kind;
 }
 
-// A capitalised word (O'Brien, Jean-Pierre, Šárka), not glued to a letter, digit or @ before it.
+// A capitalised word (O'Brien, Jean-Pierre, Šárka), not glued to a letter, digit or @ before it:
+// `CAPITAL_START` then `CAPITALISED_AT` (`nextCapitalised`), which together match as
+//   /(?=\p{Lu})(?<![\p{L}\p{M}\p{N}_@'’/.\\:#=&?])\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*(?![\p{N}_@])\.?/gu
+// would (test/shared/quality/pii/names.test.ts holds them to it).
 // (The lookahead comes first so the engine tests the lookbehind only at capital letters: 8× faster.)
-const CAPITALISED = /(?=\p{Lu})(?<![\p{L}\p{M}\p{N}_@'’/.\\:#=&?])\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*(?![\p{N}_@])\.?/gu;
+/** Where a capitalised word may start: a capital letter not glued to what is before it. */
+const CAPITAL_START = /(?=\p{Lu})(?<![\p{L}\p{M}\p{N}_@'’/.\\:#=&?])\p{Lu}/gu;
+/** The capitalised word, matched where `CAPITAL_START` found its capital letter. */
+const CAPITALISED_AT = /\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*(?![\p{N}_@])\.?/uy;
 const PARTICLES = new Set(words('van|van der|van den|van de|von|von der|de|de la|del|della|di|da|das|dos|du|le|la|ten|ter|bin|ibn|al|el'));
 const SENTENCE_END = /[.!?:;…\n]/;
 
@@ -223,43 +229,85 @@ const NAME_KINDS = new Set<Kind>(['given', 'foreignGiven', 'surname', 'ambiguous
 export function detectNamesFast(text: string, language = 'en'): PiiSpan[] {
   const g = nameGazetteer(language);
   const spans: PiiSpan[] = [];
-  // Most texts have a few capitalised words, each a run of its own: the run array is reused, and
-  // the regex is stepped by hand (execAll would keep every match object alive).
-  let run: RunWord[] = [];
-  CAPITALISED.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = CAPITALISED.exec(text))) {
-    let raw = m[0];
-    const start = m.index;
-    let end = start + raw.length;
+  // The words of the current run of capitalised words live in reused parallel arrays, and the
+  // pattern is matched with `test` (no match object): a text has a capitalised word every few
+  // words, and an object per word made name detection preprocessing's largest allocator (issue
+  // #10, eleventh round). `CAPITAL_START` finds where a word may start, `CAPITALISED_AT` matches it
+  // there (`nextCapitalised`).
+  const run = RUN;
+  run.length = 0;
+  const word = WORD;
+  word.end = 0;
+  while (nextCapitalised(text, word.end, word)) {
+    const start = word.start;
+    let end = word.end;
     // "J." keeps its dot (an initial); "Smith." at a sentence end does not.
-    if (raw.length > 2 && raw.endsWith('.')) {
-      raw = raw.slice(0, -1);
-      end--;
-    }
+    if (end - start > 2 && text.charCodeAt(end - 1) === 46) end--;
     if (run.length) {
-      const last = run[run.length - 1];
-      const gapLength = start - last.end;
+      const lastEnd = run.ends[run.length - 1];
+      const gapLength = start - lastEnd;
       // (Runs are joined by a space, ". " or a particle: a longer gap is never worth a slice.)
       const joined =
-        (gapLength === 1 && text.charCodeAt(last.end) === 32) ||
+        (gapLength === 1 && text.charCodeAt(lastEnd) === 32) ||
         // "Mr. Smith": the honorific's dot was cut off above.
-        (gapLength === 2 && text.startsWith('. ', last.end) && g.honorifics.has(last.raw.toLowerCase())) ||
+        (gapLength === 2 && text.startsWith('. ', lastEnd) && g.honorifics.has(run.raws[run.length - 1].toLowerCase())) ||
         // "Ludwig van Beethoven", "María de la Cruz"
-        (gapLength > 3 && gapLength <= 12 && particleGap(text.slice(last.end, start)));
+        (gapLength > 3 && gapLength <= 12 && particleGap(text.slice(lastEnd, start)));
       if (!joined) {
         acceptRun(text, run, g, spans);
-        run = [];
+        run.length = 0;
       }
     }
-    run.push({ start, end, raw });
+    run.starts[run.length] = start;
+    run.ends[run.length] = end;
+    run.raws[run.length] = text.slice(start, end);
+    run.length++;
   }
-  CAPITALISED.lastIndex = 0;
   if (run.length) acceptRun(text, run, g, spans);
+  run.length = 0;
   return spans;
 }
 
-type RunWord = { start: number; end: number; raw: string };
+/**
+ * The next capitalised word at or after `from` (as the global `CAPITALISED` would find it, without
+ * a match object): true with `found` set to where it is, false when there is none. Exported for
+ * the test that holds it to `CAPITALISED`.
+ */
+export function nextCapitalised(text: string, from: number, found: { start: number; end: number }): boolean {
+  let at = from;
+  while (at < text.length) {
+    CAPITAL_START.lastIndex = at;
+    if (!CAPITAL_START.test(text)) return false;
+    const after = CAPITAL_START.lastIndex;
+    // The capital letter is one UTF-16 unit, or two (a surrogate pair).
+    const start = after - (after >= 2 && isLowSurrogate(text.charCodeAt(after - 1)) ? 2 : 1);
+    CAPITALISED_AT.lastIndex = start;
+    if (CAPITALISED_AT.test(text)) {
+      found.start = start;
+      found.end = CAPITALISED_AT.lastIndex;
+      return true;
+    }
+    at = after;
+  }
+  return false;
+}
+
+const WORD = { start: 0, end: 0 };
+
+/** Capitalised words in a row, as `detectNamesFast` collects them (arrays reused, `length` valid). */
+interface Run {
+  length: number;
+  starts: number[];
+  ends: number[];
+  /** The words as written (a final dot of more than a letter cut off). */
+  raws: string[];
+}
+
+const RUN: Run = { length: 0, starts: [], ends: [], raws: [] };
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
 
 function particleGap(gap: string): boolean {
   const inner = gap.trim();
@@ -298,16 +346,15 @@ function wordClass(raw: string, g: Gazetteer): WordClass {
   return known;
 }
 
-function acceptRun(text: string, run: RunWord[], g: Gazetteer, spans: PiiSpan[]): void {
+function acceptRun(text: string, run: Run, g: Gazetteer, spans: PiiSpan[]): void {
   // Most runs are one capitalised ordinary word at a sentence start: nothing more to look at.
   let worthALook = false;
-  for (let k = 0; k < run.length && !worthALook; k++) worthALook = wordClass(run[k].raw, g).look;
+  for (let k = 0; k < run.length && !worthALook; k++) worthALook = wordClass(run.raws[k], g).look;
   if (!worthALook) return;
   const tokens = new Array<Token>(run.length);
   for (let k = 0; k < run.length; k++) {
-    const r = run[k];
-    const c = wordClass(r.raw, g);
-    tokens[k] = { start: r.start, end: r.end - c.cut, key: c.key, bare: c.bare, kind: c.kind };
+    const c = wordClass(run.raws[k], g);
+    tokens[k] = { start: run.starts[k], end: run.ends[k] - c.cut, key: c.key, bare: c.bare, kind: c.kind };
   }
   if (tokens.length > 1) markMultiWordPlaces(tokens, g);
   acceptTokens(text, tokens, g, spans);
