@@ -163,7 +163,7 @@ interface Token {
 // A capitalised word (O'Brien, Jean-Pierre, Šárka), not glued to a letter, digit or @ before it:
 // `CAPITAL_START` then `CAPITALISED_AT` (`nextCapitalised`), which together match as
 //   /(?=\p{Lu})(?<![\p{L}\p{M}\p{N}_@'’/.\\:#=&?])\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*(?![\p{N}_@])\.?/gu
-// would (test/shared/quality/pii/names.test.ts holds them to it).
+// would (test/shared/quality/capitalisedWords.test.ts holds them to it).
 // (The lookahead comes first so the engine tests the lookbehind only at capital letters: 8× faster.)
 /** Where a capitalised word may start: a capital letter not glued to what is before it. */
 const CAPITAL_START = /(?=\p{Lu})(?<![\p{L}\p{M}\p{N}_@'’/.\\:#=&?])\p{Lu}/gu;
