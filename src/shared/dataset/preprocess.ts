@@ -271,8 +271,12 @@ export async function preprocessStream(
   return stats;
 }
 
-/** Conversations per batch handed to a worker (enough to pay for the copy, few enough to keep memory flat). */
-const BATCH_CONVERSATIONS = 32;
+/**
+ * Conversations per batch handed to a worker (enough to pay for the copy, few enough to keep memory
+ * flat). A worker takes each step over the whole batch; 64 rather than 32 took 4 % less CPU on
+ * 30 MB with 2 workers (4 of 4 alternating pairs), 128 no less than 64 (issue #10, eleventh round).
+ */
+const BATCH_CONVERSATIONS = 64;
 /** Records per batch at most (rejections and feedback need no worker but keep their place). */
 const BATCH_ENTRIES = 256;
 
