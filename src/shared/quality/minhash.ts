@@ -412,18 +412,22 @@ export class OnePermutationHasher {
       const bin = ((x >>> 16) * bins) >>> 16;
       if (x < sig[bin]) sig[bin] = x;
     }
-    if (filled > 0 && filled < SHINGLE_CHARS) {
-      // A text shorter than a shingle is one shingle: its characters are the last `filled` of c0…c4.
-      let h = FNV_OFFSET;
-      const last = [c0, c1, c2, c3, c4];
-      for (let j = SHINGLE_CHARS - filled; j < SHINGLE_CHARS; j++) h = imul(h ^ last[j], FNV_PRIME);
-      h >>>= 0;
-      seen.push(h);
-      const x = mix32(h ^ seed);
-      sig[((x >>> 16) * bins) >>> 16] = x;
-    }
+    // A text shorter than a shingle is one shingle: its characters are the last `filled` of c0…c4.
+    // (Out of line: texts that short are rare, and an optimised signatureOfText that met this code
+    // for the first time was thrown away, 72 times on 100 MB; issue #10, eleventh round.)
+    if (filled > 0 && filled < SHINGLE_CHARS) seen.push(this.addShortText(sig, [c0, c1, c2, c3, c4], filled));
     if (seen.length < minShingles) return undefined;
     return this.densify(sig);
+  }
+
+  /** Puts the one shingle of a text of `filled` characters (the last of `window`) in `sig`; returns its hash. */
+  private addShortText(sig: Uint32Array, window: readonly number[], filled: number): number {
+    let h = FNV_OFFSET;
+    for (let j = SHINGLE_CHARS - filled; j < SHINGLE_CHARS; j++) h = imul(h ^ window[j], FNV_PRIME);
+    h >>>= 0;
+    const x = mix32(h ^ this.seed);
+    sig[((x >>> 16) * this.bins) >>> 16] = x;
+    return h;
   }
 
   /** The signature of shingles given by their FNV-1a hashes (`shingleHashes`; repeats change nothing). */
@@ -450,20 +454,23 @@ export class OnePermutationHasher {
    */
   private densify(sig: Uint32Array): Uint32Array {
     const bins = this.bins;
+    // Written so that every operation here runs whenever any bin is filled at all: an optimised
+    // caller (signatureOfText inlines this) that met an operation with no type feedback yet, such
+    // as the step to a second probe, was thrown away, over and over (72 times on 100 MB with 2
+    // workers; issue #10, eleventh round).
     let empty = 0;
-    for (let i = 0; i < bins; i++) if (sig[i] === EMPTY_BIN) empty++;
+    for (let i = 0; i < bins; i++) empty += sig[i] === EMPTY_BIN ? 1 : 0;
     if (empty === 0 || empty === bins) return sig;
     const filled = sig.slice();
     for (let i = 0; i < bins; i++) {
       if (filled[i] !== EMPTY_BIN) continue;
       let from = -1;
-      for (let t = 1; t <= 64 * bins; t++) {
+      let t = 0;
+      do {
+        t = t + 1;
         const j = ((mix32(imul(i + 1, 0x9e3779b1) ^ imul(t, 0x85ebca77) ^ this.seed) >>> 16) * bins) >>> 16;
-        if (filled[j] !== EMPTY_BIN) {
-          from = j;
-          break;
-        }
-      }
+        if (filled[j] !== EMPTY_BIN) from = j;
+      } while (from < 0 && t < 64 * bins);
       // Not reached in practice (probability below 1e-27 with one non-empty bin); keeps the loop finite.
       for (let j = (i + 1) % bins; from < 0; j = (j + 1) % bins) if (filled[j] !== EMPTY_BIN) from = j;
       sig[i] = filled[from];
