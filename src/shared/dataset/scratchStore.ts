@@ -248,15 +248,28 @@ export class SignatureFile {
   private readonly pending: Buffer;
   private pendingCount = 0;
   private written = 0;
+  /**
+   * Entries read lately, one slot per index modulo the slot count (written entries never change).
+   * A candidate that resembles many conversations is checked again and again, and on this machine
+   * a `pread` of 480 bytes cost about 13 µs. On 30 MB of STAR turns (16,956 reads of 5,306
+   * entries), 4,096 slots would serve 57 % of the reads and 16,384 slots 69 %; 8,192 slots take
+   * 3.9 MB, allocated once (issue #10, eleventh round).
+   */
+  private readonly cache: Buffer;
+  private readonly cachedIndex: Int32Array;
 
   constructor(
     path: string,
     private readonly words: number,
     private readonly pendingEntries = 512,
+    cacheSlots = 8192,
   ) {
+    if (!Number.isInteger(Math.log2(cacheSlots))) throw new RangeError(`cacheSlots must be a power of two, got ${cacheSlots}`);
     this.fd = openSync(path, 'w+');
     this.entryBytes = words * 4;
     this.pending = Buffer.alloc(this.entryBytes * pendingEntries);
+    this.cache = Buffer.alloc(this.entryBytes * cacheSlots);
+    this.cachedIndex = new Int32Array(cacheSlots).fill(-1);
   }
 
   get size(): number {
@@ -279,9 +292,19 @@ export class SignatureFile {
     if (index >= this.written) {
       const at = (index - this.written) * this.entryBytes;
       this.pending.copy(bytes, 0, at, at + this.entryBytes);
-    } else if (readSync(this.fd, bytes, 0, this.entryBytes, index * this.entryBytes) !== this.entryBytes) {
+      return into;
+    }
+    const slot = index & (this.cachedIndex.length - 1);
+    const cached = slot * this.entryBytes;
+    if (this.cachedIndex[slot] === index) {
+      this.cache.copy(bytes, 0, cached, cached + this.entryBytes);
+      return into;
+    }
+    if (readSync(this.fd, bytes, 0, this.entryBytes, index * this.entryBytes) !== this.entryBytes) {
       throw new Error(`the scratch signature file ended before entry ${index}`);
     }
+    bytes.copy(this.cache, cached);
+    this.cachedIndex[slot] = index;
     return into;
   }
 

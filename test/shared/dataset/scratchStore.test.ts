@@ -7,6 +7,7 @@ import {
   openScratchDatabase,
   RecentBandIndex,
   ScratchSignatureStore,
+  SignatureFile,
   StringBloomFilter,
   WriteBatcher,
 } from '../../../src/shared/dataset/scratchStore';
@@ -36,6 +37,27 @@ describe('StringBloomFilter', () => {
 });
 
 /** The on-disk store of `tuneloop prepare` against the in-memory one, with a roomy and with a saturated filter. */
+describe('SignatureFile', () => {
+  it('reads back every entry, pending, written, cached or evicted from its few cache slots', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tuneloop-signatures-'));
+    try {
+      // 3 values per entry, 4 entries pending before a write, 2 cache slots: every path is taken.
+      const file = new SignatureFile(join(dir, 'signatures.bin'), 3, 4, 2);
+      const entry = (i: number) => Uint32Array.of(i, i * 7 + 1, 0xffffffff - i);
+      for (let i = 0; i < 11; i++) file.append(i === 5 ? undefined : entry(i));
+      const into = new Uint32Array(3);
+      // Twice over, in an order that makes slots collide, hit and get replaced.
+      for (const i of [0, 2, 0, 4, 1, 3, 1, 10, 9, 8, 5, 7, 6, 2, 0]) {
+        expect([...file.read(i, into)]).toEqual(i === 5 ? [0, 0, 0] : [...entry(i)]);
+      }
+      file.close();
+      expect(() => new SignatureFile(join(dir, 'other.bin'), 3, 4, 3)).toThrow(/power of two/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('ScratchSignatureStore', () => {
   let dir: string;
   beforeEach(async () => {
