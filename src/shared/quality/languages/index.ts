@@ -125,7 +125,7 @@ export function ruleText(text: string): string {
 }
 
 const NEEDS_RULE_TEXT = /[^\x20-\x5f\x61-\x7e]| {2}|^ | $/;
-// A worker's batch (32 conversations, a few hundred turns) passes the reply rules and then the
+// A worker's batch (64 conversations, a few hundred turns) passes the reply rules and then the
 // safety screen: the memo holds a whole batch's turns, so the screen finds every one.
 const RECENT_RULE_TEXTS = 2048;
 const recentRuleTexts = new Map<string, string>();
