@@ -269,9 +269,9 @@ export function detectNamesFast(text: string, language = 'en'): PiiSpan[] {
 }
 
 /**
- * The next capitalised word at or after `from` (as the global `CAPITALISED` would find it, without
- * a match object): true with `found` set to where it is, false when there is none. Exported for
- * the test that holds it to `CAPITALISED`.
+ * The next capitalised word at or after `from`, as the single pattern in the comment on
+ * `CAPITAL_START` would find it, without a match object: true with `found` set to where it is,
+ * false when there is none. Exported for the test that holds it to that pattern.
  */
 export function nextCapitalised(text: string, from: number, found: { start: number; end: number }): boolean {
   let at = from;
