@@ -1,9 +1,13 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=2 --heap-growing-percent=20
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=2 --heap-growing-percent=20 --no-parallel-scavenge
 'use strict';
 // The V8 flags above keep a long `prepare` within its memory budget (docs/preprocessing.md, "Memory"):
 // a 2 MB young generation and old-generation growth of 20 % per collection instead of V8's
 // default (up to 4x), so garbage is collected before it piles up; measured 395 -> 266 MB peak RSS
-// with 2 workers on 10 MB at +4 % CPU. The same flags are in package.json (`start`, `demo`) and
+// with 2 workers on 10 MB at +4 % CPU. --no-parallel-scavenge: with so small a young generation
+// a scavenge is short and frequent, and handing each one to V8's helper threads cost more than it
+// saved once the preprocessing workers keep both cores busy: 2 workers on 100 MB, 4.30 -> 4.66 MB/s
+// (medians of 6 alternating runs, no run slower), peak RSS unchanged, 1 worker unchanged
+// (docs/preprocessing.md, twelfth round). The same flags are in package.json (`start`, `demo`) and
 // in infra/main.bicep (`languageWorkers__node__arguments`); test/cli/memoryFlags.test.ts keeps them equal.
 // MALLOC_ARENA_MAX=2 caps glibc's malloc arenas (by default up to 8 per core, one per busy thread:
 // main, workers, libuv pool), whose freed but unreturned memory showed as RSS: 244 -> 221 MB for

@@ -275,9 +275,11 @@ var appSettings = {
   TUNELOOP_RETRAIN_SCHEDULE: retrainSchedule
   TUNELOOP_MAX_TRAINING_COST_USD: maxTrainingCostUsd
   // V8 flags of the Node worker process (the host reads this setting): a small young generation
-  // and slow old-generation growth keep a big blob within the instance's memory; the same flags
+  // and slow old-generation growth keep a big blob within the instance's memory, and scavenges run
+  // on the thread that fills its young generation (its helper threads would compete with the
+  // preprocessing workers for the cores; docs/preprocessing.md, twelfth round); the same flags
   // as the CLI launcher (bin/tuneloop.js) and `npm start` (test/cli/memoryFlags.test.ts).
-  languageWorkers__node__arguments: '--max-semi-space-size=2 --heap-growing-percent=20'
+  languageWorkers__node__arguments: '--max-semi-space-size=2 --heap-growing-percent=20 --no-parallel-scavenge'
   // At most 2 glibc malloc arenas (default: 8 per core, one per busy thread), whose freed but
   // unreturned memory counts as RSS: 244 -> 221 MB for the blob function with 2 preprocessing
   // workers on a 10 MB gzip blob; glibc reads it at process start, so it is an app setting.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { MALLOC_ARENA_MAX } from '../../src/local/mallocArenas';
 
 /**
- * The V8 memory flags that keep preprocessing within its memory budget (docs/preprocessing.md) are
+ * The V8 flags that keep preprocessing within its memory budget and off V8's helper threads (docs/preprocessing.md) are
  * written in three places, each read by a different launcher: the CLI's shebang, `npm start` /
  * `npm run demo`, and the Function App's `languageWorkers__node__arguments`. They must agree, and
  * node must accept them (a misspelt V8 flag makes node refuse to start).
@@ -28,6 +28,7 @@ describe('V8 memory flags', () => {
     expect(shebang.startsWith(`#!/usr/bin/env -S MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX} node `)).toBe(true);
     expect(launcher).toContain('--max-semi-space-size=');
     expect(launcher).toContain('--heap-growing-percent=');
+    expect(launcher).toContain('--no-parallel-scavenge');
     expect(flagsOf(scripts.start)).toBe(launcher);
     expect(flagsOf(scripts.demo)).toBe(launcher);
     expect(bicep?.[1]).toBe(launcher);
