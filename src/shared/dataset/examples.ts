@@ -108,12 +108,11 @@ export class ExampleBuilder {
     const user = messages[1];
     if (!lines.length || messages.length !== 3 || user.role !== 'user' || user.content.length !== length)
       return this.counter.messages(messages);
-    let transcript = this.counter.text(header);
+    let transcript = this.fixedTokens(header);
     lines.forEach((turn, i) => {
       const own = counted.get(turn) ?? this.counter.text(turn.content);
       transcript +=
-        this.counter.text(`${intentTaskSpeaker(turn.role)}:`) +
-        spacedLineTokens(turn.content, own, i < lines.length - 1, this.counter.encoding);
+        this.fixedTokens(`${intentTaskSpeaker(turn.role)}:`) + spacedLineTokens(turn.content, own, i < lines.length - 1, this.counter.encoding);
     });
     return this.counter.messages([messages[0], { role: user.role, content: '' }, messages[2]]) + transcript;
   }
@@ -144,7 +143,7 @@ export class ExampleBuilder {
     const costs = messages.map((m, i) => {
       const own = this.counter.text(m.content);
       counted?.set(kept[i], own);
-      return TOKENS_PER_MESSAGE + this.counter.text(m.role) + own;
+      return TOKENS_PER_MESSAGE + this.fixedTokens(m.role) + own;
     });
     const fixed = this.systemTokens + REPLY_PRIMING_TOKENS;
     const total = fixed + costs.reduce((a, b) => a + b, 0);
@@ -237,6 +236,17 @@ export class ExampleBuilder {
   private withSystem(messages: ExampleMessage[]): ExampleMessage[] {
     return this.systemMessage ? [this.systemMessage, ...messages] : messages;
   }
+
+  /** Tokens of a role name, speaker label or header: a handful of strings, each counted once. */
+  private fixedTokens(text: string): number {
+    let tokens = this.fixed.get(text);
+    if (tokens === undefined) {
+      tokens = this.counter.text(text);
+      this.fixed.set(text, tokens);
+    }
+    return tokens;
+  }
+  private readonly fixed = new Map<string, number>();
 
   private messageTokens(m: ExampleMessage): number {
     return TOKENS_PER_MESSAGE + this.counter.text(m.role) + this.counter.text(m.content);

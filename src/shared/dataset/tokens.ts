@@ -114,7 +114,7 @@ export function spacedLineTokens(text: string, textTokens: number, newline: bool
   if (isAsciiLetter(first)) {
     const piece = firstPiece(text, encoding);
     if (piece === undefined) return full();
-    total += countTextTokens(` ${piece}`, encoding) - countTextTokens(piece, encoding);
+    total += remembered(spacedPieces, encoding, piece, () => countTextTokens(` ${piece}`, encoding) - countTextTokens(piece, encoding));
   } else if (isAsciiDigit(first)) total += countTextTokens(' ', encoding);
   else return full();
   if (!newline) return total;
@@ -126,7 +126,31 @@ export function spacedLineTokens(text: string, textTokens: number, newline: bool
   const before = start > 0 ? text.charCodeAt(start - 1) : 0;
   if (!isAsciiLetter(before) && !isAsciiDigit(before)) return full();
   const run = text.slice(start);
-  return total + countTextTokens(`${run}\n`, encoding) - countTextTokens(run, encoding);
+  return total + remembered(brokenRuns, encoding, run, () => countTextTokens(`${run}\n`, encoding) - countTextTokens(run, encoding));
+}
+
+/**
+ * What a space before a first piece, or a line break after a last run of punctuation, adds: the
+ * same few thousand words and runs ("I", "Thank", "." …) open and close most lines, so each is
+ * counted twice once, not for every line (bounded: started over when full).
+ */
+const spacedPieces = new Map<TokenizerEncoding, Map<string, number>>();
+const brokenRuns = new Map<TokenizerEncoding, Map<string, number>>();
+const REMEMBERED_PIECES = 20_000;
+
+function remembered(memo: Map<TokenizerEncoding, Map<string, number>>, encoding: TokenizerEncoding, key: string, count: () => number): number {
+  let known = memo.get(encoding);
+  if (!known) {
+    known = new Map();
+    memo.set(encoding, known);
+  }
+  let tokens = known.get(key);
+  if (tokens === undefined) {
+    tokens = count();
+    if (known.size >= REMEMBERED_PIECES) known.clear();
+    known.set(key, tokens);
+  }
+  return tokens;
 }
 
 const splitters = new Map<TokenizerEncoding, RegExp>();
