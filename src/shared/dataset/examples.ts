@@ -112,7 +112,8 @@ export class ExampleBuilder {
     lines.forEach((turn, i) => {
       const own = counted.get(turn) ?? this.counter.text(turn.content);
       transcript +=
-        this.fixedTokens(`${intentTaskSpeaker(turn.role)}:`) + spacedLineTokens(turn.content, own, i < lines.length - 1, this.counter.encoding);
+        this.fixedTokens(`${intentTaskSpeaker(turn.role)}:`) +
+        spacedLineTokens(turn.content, own, i < lines.length - 1, this.counter.encoding);
     });
     return this.counter.messages([messages[0], { role: user.role, content: '' }, messages[2]]) + transcript;
   }

@@ -138,7 +138,12 @@ const spacedPieces = new Map<TokenizerEncoding, Map<string, number>>();
 const brokenRuns = new Map<TokenizerEncoding, Map<string, number>>();
 const REMEMBERED_PIECES = 20_000;
 
-function remembered(memo: Map<TokenizerEncoding, Map<string, number>>, encoding: TokenizerEncoding, key: string, count: () => number): number {
+function remembered(
+  memo: Map<TokenizerEncoding, Map<string, number>>,
+  encoding: TokenizerEncoding,
+  key: string,
+  count: () => number,
+): number {
   let known = memo.get(encoding);
   if (!known) {
     known = new Map();
