@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * Who a conversation is: its source plus its id. Two systems that both number from 1 are two
@@ -35,5 +35,5 @@ export function identityLabel(identity: ConversationIdentity): string {
  * and ranks conversations for the balance cap (the same conversation keeps its rank run after run).
  */
 export function identityHash(identity: ConversationIdentity): string {
-  return createHash('sha256').update(`tuneloop\u0000${identity.source}\u0000${identity.conversationId}`, 'utf8').digest('hex');
+  return hash('sha256', `tuneloop\u0000${identity.source}\u0000${identity.conversationId}`, 'hex');
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * A table PartitionKey/RowKey for any string: Azure Tables forbids `/ \ # ?` and control
@@ -11,5 +11,5 @@ export function tableKey(value: string): string {
 }
 
 export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
+  return hash('sha256', value, 'hex');
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * Issue-type balance of the training split. Down-sampling is deterministic: within an issue
@@ -120,7 +120,7 @@ export function balanceTrainingSplit<T extends BalanceRecord>(records: readonly 
 
 /** The rank of a conversation within its issue type (lowest kept first); exported for `prepare`'s on-disk balance. */
 export function rankKey(seed: string | number, conversationId: string): string {
-  return createHash('sha256').update(`${seed}\u0000${conversationId}`).digest('hex');
+  return hash('sha256', `${seed}\u0000${conversationId}`, 'hex');
 }
 
 function distribution(groups: Map<string, unknown[]>): Record<string, number> {
