@@ -131,6 +131,25 @@ describe('tuneloop prepare with a worker pool', () => {
     expect(quarantine.find((q) => q.line === total + 2)).toMatchObject({ reason: 'duplicate-exact', record: copy7 });
   });
 
+  it('writes the same files with per-step timings on (TUNELOOP_DEBUG_TIMINGS) as without', async () => {
+    // Timing wraps every stage; the wrapped duplicate stage must still get the fingerprint the
+    // workers prepared for conversations whose text stayed on them (it once lost it, and every
+    // conversation after the first became an exact duplicate).
+    const plain = captureIo(dir, { env });
+    expect(await runCli(['prepare', 'star.jsonl', 'faq.jsonl', '--out', 'untimed', '--workers', '2'], plain)).toBe(0);
+    const timed = captureIo(dir, { env: { ...env, TUNELOOP_DEBUG_TIMINGS: 'true' } });
+    expect(await runCli(['prepare', 'star.jsonl', 'faq.jsonl', '--out', 'timed', '--workers', '2'], timed)).toBe(0);
+    for (const name of outputs.filter((n) => n !== 'report.json')) {
+      expect({ name, text: await readFile(join(dir, 'timed', name), 'utf8') }).toEqual({
+        name,
+        text: await readFile(join(dir, 'untimed', name), 'utf8'),
+      });
+    }
+    const report = JSON.parse(await readFile(join(dir, 'timed', 'report.json'), 'utf8'));
+    expect(report.quarantine_reasons['duplicate-exact']).toBe(1);
+    expect(Object.keys(report.timings_ms)).toEqual(expect.arrayContaining(['stage:dedup', 'examples']));
+  });
+
   it('shows records, MB/s and the time taken on a terminal', async () => {
     const io = captureIo(dir, { isTty: true, env });
     expect(await runCli(['prepare', 'faq.jsonl', '--out', 'tty', '--workers', '2'], io)).toBe(0);

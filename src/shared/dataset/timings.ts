@@ -37,11 +37,23 @@ export class StepTimings {
   }
 }
 
-/** The same stages, each timed under `stage:<name>`. */
+/**
+ * The same stages, each timed under `stage:<name>`. A timed stage declares what its stage declares
+ * (`ordered`, `prepare`, `preparedSuffices`) and hands `apply` every argument: the duplicate stage
+ * on the coordinating thread works from the fingerprint a worker prepared, for a conversation whose
+ * text stayed on that worker. (Dropping them made every such conversation an exact duplicate of
+ * the first whenever TUNELOOP_DEBUG_TIMINGS was on with a worker pool.)
+ */
 export function timedStages(stages: readonly ConversationStage[], timings: StepTimings): ConversationStage[] {
-  return stages.map((stage) => ({
-    name: stage.name,
-    apply: (conversation, signal) => timings.time(`stage:${stage.name}`, () => stage.apply(conversation, signal)),
-    ...(stage.summary ? { summary: stage.summary.bind(stage) } : {}),
-  }));
+  return stages.map((stage): ConversationStage => {
+    const step = `stage:${stage.name}`;
+    return {
+      name: stage.name,
+      ...(stage.ordered !== undefined ? { ordered: stage.ordered } : {}),
+      ...(stage.preparedSuffices !== undefined ? { preparedSuffices: stage.preparedSuffices } : {}),
+      ...(stage.prepare ? { prepare: stage.prepare.bind(stage) } : {}),
+      apply: (conversation, signal, prepared) => timings.time(step, () => stage.apply(conversation, signal, prepared)),
+      ...(stage.summary ? { summary: stage.summary.bind(stage) } : {}),
+    };
+  });
 }
