@@ -59,9 +59,9 @@ describe('tuneloop prepare with a worker pool', () => {
 
   const outputs = ['train.jsonl', 'validation.jsonl', 'holdout.jsonl', 'quarantine.jsonl', 'report.json'];
   const env = { TUNELOOP_BALANCE_MAX_SHARE: '0.15', TUNELOOP_BALANCE_MIN_SHARE: '0.05' };
-  /** Every output file of run `actual` equals the one of run `expected`, byte for byte. */
-  const expectSameOutputs = async (actual: string, expected: string) => {
-    for (const name of outputs) {
+  /** Every output file (or those in `names`) of run `actual` equals the one of run `expected`, byte for byte. */
+  const expectSameOutputs = async (actual: string, expected: string, names: readonly string[] = outputs) => {
+    for (const name of names) {
       expect({ name, text: await readFile(join(dir, actual, name), 'utf8') }).toEqual({
         name,
         text: await readFile(join(dir, expected, name), 'utf8'),
@@ -139,12 +139,11 @@ describe('tuneloop prepare with a worker pool', () => {
     expect(await runCli(['prepare', 'star.jsonl', 'faq.jsonl', '--out', 'untimed', '--workers', '2'], plain)).toBe(0);
     const timed = captureIo(dir, { env: { ...env, TUNELOOP_DEBUG_TIMINGS: 'true' } });
     expect(await runCli(['prepare', 'star.jsonl', 'faq.jsonl', '--out', 'timed', '--workers', '2'], timed)).toBe(0);
-    for (const name of outputs.filter((n) => n !== 'report.json')) {
-      expect({ name, text: await readFile(join(dir, 'timed', name), 'utf8') }).toEqual({
-        name,
-        text: await readFile(join(dir, 'untimed', name), 'utf8'),
-      });
-    }
+    await expectSameOutputs(
+      'timed',
+      'untimed',
+      outputs.filter((n) => n !== 'report.json'),
+    );
     const report = JSON.parse(await readFile(join(dir, 'timed', 'report.json'), 'utf8'));
     expect(report.quarantine_reasons['duplicate-exact']).toBe(1);
     expect(Object.keys(report.timings_ms)).toEqual(expect.arrayContaining(['stage:dedup', 'examples']));
