@@ -52,6 +52,37 @@ describe('exports of support tools (hand-written, API shapes)', () => {
     expect(oneSided.detail).toMatch(/element 2 of "tickets" \(line \d+\): ticket 35438 has no reply from the support side/);
   });
 
+  test('Zendesk: a "public" written as text or a number by a converter keeps internal notes out; no field is public', async () => {
+    const comment = (author: number, visibility: Record<string, unknown>, text: string) => ({
+      author_id: author,
+      ...visibility,
+      plain_body: text,
+    });
+    const ticket = (id: number, note: Record<string, unknown>) => ({
+      id,
+      requester_id: 557,
+      comments: [
+        comment(557, { public: true }, 'How do I update my billing address?'),
+        comment(77, note, 'Internal: customer on the legacy plan.'),
+        comment(77, {}, 'Go to Settings, then Billing, and edit the address.'),
+      ],
+    });
+    const notes = [{ public: 'false' }, { public: 'FALSE ' }, { public: 0 }, { public: 'no' }, { public: null }, { public: 'internal' }];
+    const items = await parseAll(jsonl(...notes.map((note, i) => ticket(i + 1, note))), {}, 64);
+    expect(reasons(items)).toEqual(Array(notes.length).fill('conversation'));
+    for (const c of conversations(items)) {
+      expect(c.setAside).toEqual({ 'private-comment': 1 });
+      expect(c.turns.map((t) => t.content)).toEqual([
+        'How do I update my billing address?',
+        'Go to Settings, then Billing, and edit the address.',
+      ]);
+    }
+    // Written as text, a public comment stays public.
+    const [shown] = conversations(await parseAll(jsonl(ticket(9, { public: 'true' })), {}, 64));
+    expect(shown.setAside).toBeUndefined();
+    expect(shown.turns.map((t) => t.content).join('\n')).toContain('legacy plan');
+  });
+
   test('Intercom: source + parts, author types, HTML bodies, notes set aside, rating', async () => {
     const items = await parseAll(fixture('formats', 'intercom_conversations.json'), {}, 50);
     expect(reasons(items)).toEqual(['conversation', 'one-sided-conversation']);

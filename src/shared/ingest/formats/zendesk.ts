@@ -16,6 +16,20 @@ export function isZendeskTicket(record: JsonObject): boolean {
   return Array.isArray(record.comments) && 'requester_id' in record;
 }
 
+/**
+ * Whether a comment may be training data. The API writes a boolean; exports that went through a
+ * spreadsheet or a CSV converter write "false", 0 or "no", and an internal note read as public
+ * would teach the model what agents tell each other. So only a value that says public is public;
+ * a comment without the field is public, as every comment is in Zendesk unless made an internal
+ * note (exports that drop the field drop it for every comment).
+ */
+function isPublicComment(value: unknown): boolean {
+  if (value === undefined || value === true || value === 1) return true;
+  return typeof value === 'string' && PUBLIC_VALUES.has(value.trim().toLowerCase());
+}
+
+const PUBLIC_VALUES = new Set(['true', '1', 'yes', 'public']);
+
 export function parseZendeskTicket(source: SourceRef, record: JsonObject): IngestItem {
   const id = idOf(record.id);
   if (id === null) return reject(source, 'invalid-field:id', `the ticket "id" must be a number or string, got ${show(record.id)}`);
@@ -33,7 +47,7 @@ export function parseZendeskTicket(source: SourceRef, record: JsonObject): Inges
     const comment = comments[i];
     const n = i + 1;
     if (!isObject(comment)) return reject(source, 'invalid-field:comments', `comment ${n} must be an object, got ${show(comment)}`);
-    if (comment.public === false) {
+    if (!isPublicComment(comment.public)) {
       privateComments++;
       continue;
     }
