@@ -16,6 +16,7 @@ import { SpilledTrainingSplit } from './spilledBalance';
 import type { Split } from './split';
 import { StepTimings } from './timings';
 import { TuneloopError } from '../errors';
+import { UNDATED } from '../quality/dedup';
 
 export const PREPARE_OUTPUTS = ['train.jsonl', 'validation.jsonl', 'holdout.jsonl', 'quarantine.jsonl', 'report.json'] as const;
 
@@ -94,7 +95,7 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
   const feedback = new ScratchFeedbackStore(db);
   const train = new SpilledTrainingSplit(db, batch, join(scratch, 'train.spill'), 'tuneloop');
   const signatures = new ScratchSignatureStore(db, batch, { signatureFile: join(scratch, 'signatures.bin') });
-  const stages = preprocessStages({ quality: config.quality, signatures, now: () => new Date(0) });
+  const stages = preprocessStages({ quality: config.quality, signatures, now: UNDATED });
   // Off by default: wall times differ run to run, and the report must be byte-identical.
   const timings = config.debugTimings ? new StepTimings() : undefined;
   const builder = { model, systemPrompt: options.systemPrompt ?? config.systemPrompt };

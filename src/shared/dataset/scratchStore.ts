@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { Feedback } from '../ingest/types';
-import { SIGNATURE_BANDING, type SignatureRecord, type SignatureStore } from '../quality/dedup';
+import { SIGNATURE_BANDING, sameRecord, type SignatureRecord, type SignatureStore } from '../quality/dedup';
 import { decodeStoredSignature, encodeStoredSignature } from '../quality/minhash';
 import type { FeedbackStore, StoredFeedback } from './feedbackStore';
 
@@ -414,7 +414,7 @@ export class ScratchSignatureStore implements SignatureStore {
   async add(record: SignatureRecord, keys: string[]): Promise<SignatureRecord | undefined> {
     const existing = this.exactRecord(record.exactHash);
     if (existing) {
-      if (existing.conversationId !== record.conversationId || existing.file !== record.file) return existing;
+      if (!sameRecord(existing, record)) return existing;
       return undefined;
     }
     // Checked before anything is written: a key that cannot be filed leaves no half-stored record.

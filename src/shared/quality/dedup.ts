@@ -89,10 +89,16 @@ export class MemorySignatureStore implements SignatureStore {
   }
 }
 
-/** The same conversation of the same file seen again (a retried blob): not a duplicate of itself. */
-function sameRecord(a: { conversationId: string; file: string }, b: { conversationId: string; file: string }): boolean {
-  return a.conversationId === b.conversationId && a.file === b.file;
+/**
+ * The same record of the same file seen again (a retried blob): not a duplicate of itself. The line
+ * counts too: a conversation exported twice into one file (overlapping pages of an export) is a
+ * copy on another line, and a copy is what duplicate search is for.
+ */
+export function sameRecord(a: RecordPlace, b: RecordPlace): boolean {
+  return a.conversationId === b.conversationId && a.file === b.file && a.line === b.line;
 }
+
+type RecordPlace = Pick<SignatureRecord, 'conversationId' | 'file' | 'line'>;
 
 /**
  * Signature length and LSH bands are fixed, not derived from the threshold: signatures persist for
@@ -109,9 +115,16 @@ export interface DedupOptions {
   threshold?: number;
   /** Conversations with fewer shingles than this are matched exactly only. Default 3. */
   minShingles?: number;
-  /** Clock for `seenAt` (tests). */
+  /**
+   * Clock for `seenAt` (tests). `UNDATED` for a run whose output must not depend on the clock
+   * (`tuneloop prepare`): its duplicates then name the earlier record without a time.
+   */
   now?: () => Date;
 }
+
+/** The `seenAt` of a run that dates nothing (`DedupOptions.now`). */
+export const UNDATED = (): Date => new Date(0);
+const UNDATED_ISO = new Date(0).toISOString();
 
 export interface DuplicateFinding {
   conversationId: string;
@@ -187,7 +200,7 @@ export function createDedupStage(options: DedupOptions): ConversationStage {
     return {
       action: 'drop',
       reason: kind === 'exact' ? 'duplicate-exact' : 'duplicate-near',
-      detail: `${what} of conversation ${of.conversationId} (${of.file} line ${of.line}, seen ${of.seenAt})`,
+      detail: `${what} of conversation ${of.conversationId} (${of.file} line ${of.line}${of.seenAt === UNDATED_ISO ? '' : `, seen ${of.seenAt}`})`,
     };
   };
 
@@ -208,7 +221,7 @@ export function createDedupStage(options: DedupOptions): ConversationStage {
     async apply(conversation: Conversation, signal?: AbortSignal, prepared?: unknown): Promise<StageResult> {
       summary.checked++;
       const { hash, signature, keys } = (prepared as DedupFingerprint | undefined) ?? fingerprint(conversation);
-      const self = { conversationId: conversation.conversationId, file: conversation.source.file };
+      const self = { conversationId: conversation.conversationId, file: conversation.source.file, line: conversation.source.line };
       // Exact first: one point read settles a repeated text (re-exported logs, re-uploaded files)
       // without the 20 band lookups.
       const exact = await options.store.findExact(hash, signal);

@@ -114,6 +114,21 @@ describe('exports of support tools (hand-written, API shapes)', () => {
     expect(rejections(items)[0]).toMatchObject({ line: 6, reason: 'one-sided-conversation' });
   });
 
+  test('reply-linked threads: inbound as Y/N is read like True/False; any other value rejects the thread and says what it accepts', async () => {
+    const header = 'tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id';
+    const rows = [
+      header,
+      '1,cust,Y,Tue Oct 31 22:10:47 +0000 2017,my parcel is late,2,',
+      '2,Help,n,Tue Oct 31 22:11:47 +0000 2017,Sorry! It arrives tomorrow.,,1',
+      '3,cust,maybe,Tue Oct 31 22:12:47 +0000 2017,where is my refund,4,',
+      '4,Help,N,Tue Oct 31 22:13:47 +0000 2017,It was sent today.,,3',
+    ];
+    const items = await parseAll(rows.join('\n') + '\n', {}, 64);
+    expect(reasons(items).sort()).toEqual(['conversation', 'invalid-field:inbound']);
+    expect(conversations(items)[0].turns.map((t) => t.role)).toEqual(['user', 'assistant']);
+    expect(rejections(items)[0].detail).toMatch(/inbound "maybe"; expected True or False \(or 1\/0, yes\/no, y\/n\)/);
+  });
+
   test('ShareGPT lines: human/gpt/system/user/assistant', async () => {
     const items = await parseAll(fixture('formats', 'sharegpt.jsonl'));
     expect(reasons(items)).toEqual(['conversation', 'conversation', 'unknown-speaker']);

@@ -1,4 +1,4 @@
-import { MemorySignatureStore, SIGNATURE_BANDING, createDedupStage } from '../../../src/shared/quality/dedup';
+import { MemorySignatureStore, SIGNATURE_BANDING, UNDATED, createDedupStage } from '../../../src/shared/quality/dedup';
 import { MinHasher, estimateJaccard, exactJaccard, normaliseText, shingles } from '../../../src/shared/quality/minhash';
 import { conversation } from './helpers';
 
@@ -80,5 +80,23 @@ describe('dedup stage (memory store)', () => {
     const stage = createDedupStage({ store: new MemorySignatureStore(), threshold: 0.99 });
     await stage.apply(convo('a', base));
     expect((await stage.apply(convo('c', near))).action).toBe('keep');
+  });
+
+  it('a conversation exported twice into one file is a duplicate; the same line again (a retried file) is not', async () => {
+    // Undated (as `tuneloop prepare` runs it): the detail names the earlier record without a time.
+    const stage = createDedupStage({ store: new MemorySignatureStore(), threshold: 0.8, now: UNDATED });
+    expect((await stage.apply(convo('a', base, 'export.jsonl', 1))).action).toBe('keep');
+    // Overlapping pages of an export: the same id and text on another line of the same file.
+    const copy = await stage.apply(convo('a', base, 'export.jsonl', 7));
+    expect(copy).toMatchObject({ action: 'drop', reason: 'duplicate-exact' });
+    expect(copy.action === 'drop' && copy.detail).toBe('exact duplicate of conversation a (export.jsonl line 1)');
+    // A near copy under the same id on another line is found too.
+    expect(await stage.apply(convo('a', near, 'export.jsonl', 9))).toMatchObject({ action: 'drop', reason: 'duplicate-near' });
+    // The file read again from the start finds its own records: not duplicates of themselves.
+    const store = new MemorySignatureStore();
+    const first = createDedupStage({ store, threshold: 0.8 });
+    const again = createDedupStage({ store, threshold: 0.8 });
+    expect((await first.apply(convo('a', base, 'export.jsonl', 1))).action).toBe('keep');
+    expect((await again.apply(convo('a', base, 'export.jsonl', 1))).action).toBe('keep');
   });
 });

@@ -115,7 +115,7 @@ export async function* parseReplyThreads(batches: AsyncIterable<CsvBatch>, optio
           if (speaker === undefined)
             messageRow.error = {
               reason: 'invalid-field:inbound',
-              detail: `line ${row.line} has inbound ${JSON.stringify(row.fields[inboundAt])}; expected True or False`,
+              detail: `line ${row.line} has inbound ${JSON.stringify(row.fields[inboundAt])}; expected True or False (or 1/0, yes/no, y/n)`,
             };
           lines.push(JSON.stringify(messageRow));
         }
@@ -197,8 +197,8 @@ function firstId(value: string | undefined): string | undefined {
 
 function inboundSpeaker(value: string | undefined): string | undefined {
   const v = (value ?? '').trim().toLowerCase();
-  if (v === 'true' || v === '1' || v === 'yes') return 'customer';
-  if (v === 'false' || v === '0' || v === 'no') return 'agent';
+  if (v === 'true' || v === '1' || v === 'yes' || v === 'y') return 'customer';
+  if (v === 'false' || v === '0' || v === 'no' || v === 'n') return 'agent';
   return undefined;
 }
 
