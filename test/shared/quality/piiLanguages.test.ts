@@ -28,6 +28,19 @@ describe('known misses and over-redactions (issue #10)', () => {
     expect(await redact([text])).toEqual([text]);
   });
 
+  it('takes an ordinary word after a given name for the surname, and plurals of ordinary words for no name (QA, 4 December)', () => {
+    const names = (text: string) =>
+      detectLocal(text, { language: 'en' })
+        .filter((s) => s.type === 'PERSON')
+        .map((s) => s.value);
+    expect(names('Refund please - Kevin Brown')).toEqual(['Kevin Brown']);
+    expect(names('I am Jane Roe.')).toEqual(['Jane Roe']);
+    expect(names('Do you deliver on Sundays?')).toEqual([]);
+    expect(names('We are closed on Mondays and Tuesdays.')).toEqual([]);
+    // A street word after the given name stays a street.
+    expect(names('Florence Road is closed today.')).toEqual([]);
+  });
+
   it('redacts the town and postcode that follow a street address', async () => {
     expect(await redact(['Please send it to 12 Park Row, Leeds LS2 7EY.'], { hint: 'en' })).toEqual(['Please send it to [ADDRESS_1].']);
     expect(await redact(['Meine Adresse: Lindenstraße 14, 10969 Berlin'], { hint: 'de' })).toEqual(['Meine Adresse: [ADDRESS_1]']);

@@ -199,6 +199,8 @@ function classify(key: string, raw: string, g: Gazetteer): Kind {
   if (key.includes('-') && key.split('-').every((part) => part.length === 1 || g.common.has(part))) return 'common';
   const stem = ENGLISH_PREFIX.exec(key);
   if (stem && g.common.has(key.slice(stem[0].length))) return 'common';
+  // Plurals of ordinary words ("on Sundays", "Mondays and Tuesdays"): the word list has the singular.
+  if (key.length > 3 && key.endsWith('s') && g.common.has(key.slice(0, -1))) return 'common';
   return 'unknown';
 }
 
@@ -410,19 +412,30 @@ function acceptTokens(text: string, tokens: Token[], g: Gazetteer, spans: PiiSpa
       const segment = tokens.slice(segmentStart, j);
       const next = tokens.at(j);
       const last = segment[segment.length - 1];
+      // "Kevin Brown", "Jane Roe", "Mark Price": an ordinary word ending the run right after a
+      // given name that opens it is the surname (the surname lists leave out words that are also
+      // ordinary words); a place or organisation word there is not ("Florence Road"), nor a run
+      // that an ordinary word opens ("the Royal Albert Hall").
+      const surname =
+        segmentStart === i &&
+        next !== undefined &&
+        next.kind === 'common' &&
+        j === tokens.length - 1 &&
+        segment.some((t) => t.kind === 'given') &&
+        !NOT_PERSON_AFTER.has(next.key);
       if (
         acceptSegment(segment, g, {
           weak: weak && first,
           sentenceStart: sentenceStart && first,
           // "Exversion Orchestra", "Martinez Mall", "Shelly Park": a place or organisation word after it.
-          followedByOther: next !== undefined && (next.kind !== 'stop' || NOT_PERSON_AFTER.has(next.key)),
+          followedByOther: next !== undefined && !surname && (next.kind !== 'stop' || NOT_PERSON_AFTER.has(next.key)),
           placeBefore: placeBefore && first,
           speaker: sentenceStart && first && text[last.end] === ':',
           aloneOnLine: tokens.length === 1 && aloneOnLine(text, segment[0].start, last.end),
           nextWord: next ? undefined : /^[ \t]+(\p{Ll}+)/u.exec(text.slice(last.end, last.end + 24))?.[1],
         })
       ) {
-        push(text, segment[0].start, last.end, spans);
+        push(text, segment[0].start, surname ? next.end : last.end, spans);
       }
       segmentStart = -1;
     }
