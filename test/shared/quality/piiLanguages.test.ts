@@ -41,6 +41,22 @@ describe('known misses and over-redactions (issue #10)', () => {
     expect(names('Florence Road is closed today.')).toEqual([]);
   });
 
+  it('gives a person named again by part of the name the same placeholder, unless two people would fit', async () => {
+    expect(await redact(['Hallo, hier ist Jürgen Müller.', 'Guten Tag Herr Müller, wie kann ich helfen?'], { hint: 'de' })).toEqual([
+      'Hallo, hier ist [PERSON_1].',
+      'Guten Tag Herr [PERSON_1], wie kann ich helfen?',
+    ]);
+    expect(await redact(['Hi, Lisa here.', 'Hello Lisa Meyer, how can I help?'], { hint: 'en' })).toEqual([
+      'Hi, [PERSON_1] here.',
+      'Hello [PERSON_1], how can I help?',
+    ]);
+    // Two people would fit "John": a number of its own; two different people stay apart.
+    expect(await redact(['My name is John Smith and my husband is John Doe.', 'Thanks John, I will check.'], { hint: 'en' })).toEqual([
+      'My name is [PERSON_1] and my husband is [PERSON_2].',
+      'Thanks [PERSON_3], I will check.',
+    ]);
+  });
+
   it('redacts the town and postcode that follow a street address', async () => {
     expect(await redact(['Please send it to 12 Park Row, Leeds LS2 7EY.'], { hint: 'en' })).toEqual(['Please send it to [ADDRESS_1].']);
     expect(await redact(['Meine Adresse: Lindenstraße 14, 10969 Berlin'], { hint: 'de' })).toEqual(['Meine Adresse: [ADDRESS_1]']);
@@ -73,7 +89,7 @@ describe('names per language', () => {
   it('finds names through forms of address and phrases of each language', async () => {
     expect(await redact(['Guten Tag, mein Name ist Anneliese Brückner.', 'Vielen Dank, Frau Brückner.'], { hint: 'de' })).toEqual([
       'Guten Tag, mein Name ist [PERSON_1].',
-      'Vielen Dank, Frau [PERSON_2].',
+      'Vielen Dank, Frau [PERSON_1].',
     ]);
     expect(await redact(["Bonjour, je m'appelle Gaëlle Lemarchand."], { hint: 'fr' })).toEqual(["Bonjour, je m'appelle [PERSON_1]."]);
     expect(await redact(['O Sr. Anselmo Rebelo assinou a entrega.'], { hint: 'pt' })).toEqual(['O Sr. [PERSON_1] assinou a entrega.']);

@@ -133,22 +133,56 @@ export function resolveOverlaps(spans: PiiSpan[]): PiiSpan[] {
   return kept.sort((a, b) => a.start - b.start);
 }
 
-/** Numbered placeholders, stable within one conversation: the same value gets the same number. */
+/**
+ * Numbered placeholders, stable within one conversation: the same value gets the same number. A
+ * person named again by part of the name ("Jürgen Müller", then "Herr Müller"; "Lisa", then "Lisa
+ * Meyer") gets the number of the one person named before whose words hold the shorter form's, so
+ * the model does not learn to greet a "[PERSON_2]" nobody introduced; when two people named before
+ * would fit ("John Smith" and "John Doe", then "John"), the part gets a number of its own.
+ */
 export class PlaceholderMap {
   private readonly byValue = new Map<string, string>();
   private readonly counters = new Map<PiiType, number>();
+  /** The words of each person's names so far, by placeholder. */
+  private readonly personWords = new Map<string, Set<string>>();
 
   placeholder(type: PiiType, value: string): string {
-    const key = `${type}\u0000${canonical(type, value)}`;
+    const canonicalValue = canonical(type, value);
+    const key = `${type}\u0000${canonicalValue}`;
     let placeholder = this.byValue.get(key);
+    if (placeholder) return placeholder;
+    const words = type === 'PERSON' ? nameWords(canonicalValue) : [];
+    placeholder = words.length ? this.samePerson(words) : undefined;
     if (!placeholder) {
       const n = (this.counters.get(type) ?? 0) + 1;
       this.counters.set(type, n);
       placeholder = `[${type}_${n}]`;
-      this.byValue.set(key, placeholder);
+    }
+    this.byValue.set(key, placeholder);
+    if (words.length) {
+      const known = this.personWords.get(placeholder) ?? new Set<string>();
+      for (const word of words) known.add(word);
+      this.personWords.set(placeholder, known);
     }
     return placeholder;
   }
+
+  /** The one person named before whose words hold all of `words`, or whose words `words` hold all of. */
+  private samePerson(words: string[]): string | undefined {
+    let match: string | undefined;
+    for (const [placeholder, known] of this.personWords) {
+      const fits = words.every((w) => known.has(w)) || [...known].every((w) => words.includes(w));
+      if (!fits) continue;
+      if (match) return undefined;
+      match = placeholder;
+    }
+    return match;
+  }
+}
+
+/** The words of a person's name that tell people apart: no initials ("J."), no particles of one or two letters. */
+function nameWords(name: string): string[] {
+  return name.split(/[\s,]+/).filter((w) => w.replace(/\.$/, '').length > 2);
 }
 
 function canonical(type: PiiType, value: string): string {
