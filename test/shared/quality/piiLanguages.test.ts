@@ -60,6 +60,12 @@ describe('known misses and over-redactions (issue #10)', () => {
   it('redacts the town and postcode that follow a street address', async () => {
     expect(await redact(['Please send it to 12 Park Row, Leeds LS2 7EY.'], { hint: 'en' })).toEqual(['Please send it to [ADDRESS_1].']);
     expect(await redact(['Meine Adresse: Lindenstraße 14, 10969 Berlin'], { hint: 'de' })).toEqual(['Meine Adresse: [ADDRESS_1]']);
+    // Nor is the person the address is for (QA, 4 December): the address keeps its number in every turn.
+    expect(
+      await redact(['Send it to 221B Baker Street, London NW1 6XE.', 'Sent to 221B Baker Street, London NW1 6XE, Mr Holmes.'], {
+        hint: 'en',
+      }),
+    ).toEqual(['Send it to [ADDRESS_1].', 'Sent to [ADDRESS_1], Mr [PERSON_1].']);
     // A name after the street is not a town.
     expect(
       detectLocal('Please send it to 24 Clarke Avenue, John Smith will sign.', { language: 'en' }).map((s) => [s.type, s.value]),

@@ -1,5 +1,5 @@
 import type { PiiSpan } from './types';
-import { detectNamesFast } from './names';
+import { detectNamesFast, isHonorific } from './names';
 import { execAll } from './regex';
 import { someWordBeforeNumber, textProfile, type TextProfile } from './profile';
 
@@ -414,8 +414,19 @@ function extendTown(text: string, r: { start: number; end: number }): { start: n
   const rest = text.slice(r.end, lineEnd < 0 ? text.length : lineEnd);
   if (!/^,?[ \t]/.test(rest)) return r;
   const m = TOWN_TAIL.exec(rest);
+  if (!m) return r;
   // A sentence's full stop after the town is not part of it.
-  return m ? { start: r.start, end: r.end + m[0].replace(/\.$/, '').length } : r;
+  let tail = m[0].replace(/\.$/, '');
+  // Nor is the person it is for: ", London NW1 6XE, Mr Holmes" ends before "Mr" (a form of
+  // address with a name after it; "Sindi PR" ends with a state).
+  const person = /,?[ \t]+(\p{L}+\.?)(?=[ \t]+\p{Lu})/gu;
+  for (let part = person.exec(tail); part; part = person.exec(tail)) {
+    if (isHonorific(part[1])) {
+      tail = tail.slice(0, part.index);
+      break;
+    }
+  }
+  return tail ? { start: r.start, end: r.end + tail.length } : r;
 }
 
 function mergeRanges(ranges: { start: number; end: number }[]): { start: number; end: number }[] {

@@ -116,6 +116,14 @@ export function lexemeList(model: Buffer): string[] {
 
 const gazetteers = new Map<string, Gazetteer>();
 
+let allHonorifics: Set<string> | undefined;
+
+/** Whether `word` (any case, a final dot allowed) is a form of address in any covered language: "Mr", "Herr", "Mme". */
+export function isHonorific(word: string): boolean {
+  allHonorifics ??= toSet(...Object.values(LANGUAGES).map((l) => l.honorifics));
+  return allHonorifics.has(word.toLowerCase().replace(/\.$/, ''));
+}
+
 /** Languages the name detector covers (ISO 639-1). */
 export const NAME_DETECTOR_LANGUAGES: readonly string[] = Object.keys(LANGUAGES);
 
