@@ -59,6 +59,66 @@ describe('tuneloop prepare with other layouts', () => {
     );
   });
 
+  it('a JSONL file with a cut-off first line and a tickets export with an odd first ticket lose only that record, with any number of workers', async () => {
+    const conversation = (id: string, question: string, reply: string) =>
+      JSON.stringify({
+        conversation_id: id,
+        messages: [
+          { role: 'customer', text: question },
+          { role: 'agent', text: reply },
+        ],
+      });
+    await writeFile(
+      join(dir, 'cut-off.jsonl'),
+      [
+        'e":"agent","text":"It ships today."}]}',
+        conversation(
+          'f-1',
+          'My discount code SAVE10 does not work at checkout.',
+          'I have applied the discount manually to your order now.',
+        ),
+        conversation('f-2', 'Where is my parcel? It was due on Monday.', 'It left the warehouse yesterday and arrives tomorrow.'),
+      ].join('\n') + '\n',
+    );
+    const ticket = (id: number, question: string, reply: string) => ({
+      id,
+      requester_id: 557 + id,
+      subject: 'Billing',
+      comments: [
+        { author_id: 557 + id, public: true, plain_body: question },
+        { author_id: 77, public: true, plain_body: reply },
+      ],
+    });
+    const tickets = [
+      { id: 1, status: 'deleted', requester_id: null },
+      ticket(2, 'How do I update my billing address?', 'Go to Settings, then Billing, and edit the address.'),
+      ticket(3, 'Can I pay by invoice?', 'Yes, choose Invoice at checkout; it is due in 30 days.'),
+    ];
+    await writeFile(join(dir, 'tickets-export.json'), JSON.stringify({ tickets, count: 3 }));
+
+    const outputs = ['train.jsonl', 'validation.jsonl', 'holdout.jsonl', 'quarantine.jsonl', 'report.json'];
+    const read = async (out: string) =>
+      Promise.all(outputs.map(async (name) => ({ name, text: await readFile(join(dir, out, name), 'utf8') })));
+    for (const workers of ['1', '2']) {
+      const cli = captureIo(dir);
+      expect(
+        await runCli(['prepare', 'cut-off.jsonl', 'tickets-export.json', '--out', `out-odd-first-${workers}`, '--workers', workers], cli),
+      ).toBe(0);
+    }
+    expect(await read('out-odd-first-2')).toEqual(await read('out-odd-first-1'));
+
+    const report = JSON.parse(await readFile(join(dir, 'out-odd-first-1', 'report.json'), 'utf8'));
+    expect(report).toMatchObject({ records_in: 6, records_used: 4, records_quarantined: 2 });
+    const quarantine = (await readFile(join(dir, 'out-odd-first-1', 'quarantine.jsonl'), 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    expect(quarantine.map((q) => [q.file, q.line, q.reason])).toEqual([
+      ['cut-off.jsonl', 1, 'invalid-json'],
+      ['tickets-export.json', 1, 'unknown-record'],
+    ]);
+  });
+
   it('stops before writing anything when the mapping next to the data is invalid', async () => {
     await mkdir(join(dir, 'badmap'));
     await writeFile(join(dir, 'badmap', 'data.json'), '[]');

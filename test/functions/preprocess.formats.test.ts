@@ -90,6 +90,52 @@ describe('preprocess blob function: other layouts', () => {
     expect(report.set_aside).toEqual({ 'private-comment': 1 });
   });
 
+  it('a blob whose first line or first ticket is odd quarantines only that record', async () => {
+    const storage = await setup();
+    // Two conversations far enough apart that the duplicate stages keep both.
+    const conversation = (id: string, question: string, reply: string) =>
+      JSON.stringify({
+        conversation_id: id,
+        messages: [
+          { role: 'customer', text: question },
+          { role: 'agent', text: reply },
+        ],
+      });
+    const good = [
+      conversation('f-1', 'My discount code SAVE10 does not work at checkout.', 'I have applied the discount manually to your order now.'),
+      conversation('f-2', 'Where is my parcel? It was due on Monday.', 'It left the warehouse yesterday and arrives tomorrow.'),
+    ];
+    const commented = ['# exported 2026-11-30', ...good].join('\n') + '\n';
+    const uploaded = await upload(storage, CONTAINERS.raw, 'commented.jsonl', commented);
+    expect(await handle(null, context('commented.jsonl'))).toMatchObject({
+      status: 'processed',
+      records_in: 3,
+      records_used: 2,
+      records_quarantined: 1,
+    });
+    const [line] = (
+      await storage
+        .container(CONTAINERS.quarantine)
+        .getBlobClient(blobOutputNames('commented.jsonl', uploaded.etag!).quarantine)
+        .downloadToBuffer()
+    )
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(line).toMatchObject({ file: 'commented.jsonl', line: 1, reason: 'invalid-json' });
+
+    const tickets = JSON.parse(readFileSync(join(fixtures, 'zendesk_tickets.json'), 'utf8')).tickets as unknown[];
+    const oddFirst = JSON.stringify({ tickets: [{ id: 1, status: 'deleted', requester_id: null }, ...tickets], count: tickets.length + 1 });
+    await upload(storage, CONTAINERS.raw, 'odd-first.json', oddFirst);
+    expect(await handle(null, context('odd-first.json'))).toMatchObject({
+      status: 'processed',
+      records_in: 4,
+      records_used: 2,
+      records_quarantined: 2,
+    });
+  });
+
   it('an invalid mapping blob fails the blob with the mapping error (retried, then quarantined)', async () => {
     const storage = await setup();
     await upload(storage, CONTAINERS.config, 'mapping.json', JSON.stringify({ turns: '/t', role: 'who', text: '/x' }));

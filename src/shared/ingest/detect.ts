@@ -1,6 +1,8 @@
 /**
  * Format detection by content (never by file name): the first bytes say JSON lines or CSV; the
  * keys of the first recognisable JSON line, or the CSV header, then say which of the five formats.
+ * A first line that is not JSON (a truncated fragment, a `# exported ...` comment) does not make a
+ * file CSV when most of the lines after it are JSON objects: the file is JSON lines with one bad line.
  */
 export type Container =
   | { kind: 'empty' }
@@ -33,7 +35,43 @@ export function detectContainer(head: Buffer): Container {
   if (c === '{') return isPrettyPrintedObject(text.slice(first)) ? { kind: 'json-document' } : { kind: 'jsonl' };
   if (c === '[') return { kind: 'json-document' };
   if (c === '<') return { kind: 'unknown', detail: 'the file looks like HTML/XML; export the chats as JSON lines or CSV' };
+  if (jsonLinesFollowFirstLine(text.slice(first))) return { kind: 'jsonl' };
   return { kind: 'csv', delimiter: guessDelimiter(text.slice(first)) };
+}
+
+/** Lines after the first looked at to tell JSON lines with a bad first line from CSV (as many as parse's sniff). */
+const LINES_AFTER_FIRST = 1000;
+
+/**
+ * Whether the lines after a first line that is not JSON are mostly JSON objects. A CSV row is never
+ * a whole JSON object (a quoted field doubles its quotes), except by accident inside a multi-line
+ * field, so a majority of object lines means JSON lines. The head may end mid-line: a cut-off last
+ * line counts when it starts like an object, so long JSON lines are not missed.
+ */
+function jsonLinesFollowFirstLine(text: string): boolean {
+  const segments = text.split('\n', LINES_AFTER_FIRST + 2);
+  const lines = segments.slice(1, LINES_AFTER_FIRST + 1);
+  const headEndsInLastLine = segments.length <= LINES_AFTER_FIRST + 1 && !text.endsWith('\n');
+  const cutOff = headEndsInLastLine ? lines.length - 1 : -1;
+  let objects = 0;
+  let others = 0;
+  lines.forEach((line, index) => {
+    const trimmed = line.trim();
+    if (trimmed === '') return;
+    if (isJsonObjectLine(trimmed) || (index === cutOff && trimmed.startsWith('{'))) objects++;
+    else others++;
+  });
+  return objects > others;
+}
+
+function isJsonObjectLine(trimmed: string): boolean {
+  if (!trimmed.startsWith('{') || !trimmed.endsWith('}')) return false;
+  try {
+    const value: unknown = JSON.parse(trimmed);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -22,11 +22,11 @@ const PREVIEW = 2048;
 /**
  * A file that starts like JSON lines may be one compact document instead (`curl .../tickets.json`
  * writes `{"tickets":[...],"count":2}` on one line). It is, when the first array member of its first
- * object holds a record of a known format (or one a mapping fits) as its first element, and that
- * element is complete within the bytes looked at. A conversation line (`{"messages":[...]}`) is not:
+ * object holds a record of a known format (or one a mapping fits) among its first `elementsToDecide`
+ * elements, complete within the bytes looked at. A conversation line (`{"messages":[...]}`) is not:
  * its first array holds turns, not records.
  */
-export async function isCompactWrapper(head: Buffer, mappings?: readonly Mapping[]): Promise<boolean> {
+export async function isCompactWrapper(head: Buffer, elementsToDecide: number, mappings?: readonly Mapping[]): Promise<boolean> {
   const newline = head.indexOf(0x0a);
   const firstLine = newline === -1 ? head : head.subarray(0, newline);
   async function* once(): AsyncIterable<Buffer> {
@@ -34,7 +34,7 @@ export async function isCompactWrapper(head: Buffer, mappings?: readonly Mapping
   }
   const isRecord = (value: unknown) =>
     isJsonObject(value) && (jsonMappingFor(value, mappings) !== undefined || jsonFamily(value) !== undefined);
-  for await (const part of splitJsonDocument(once(), { maxRecordBytes: head.length + 1, isRecord })) {
+  for await (const part of splitJsonDocument(once(), { maxRecordBytes: head.length + 1, isRecord, elementsToDecide })) {
     return part.kind === 'element' && part.array !== undefined;
   }
   return false;
@@ -49,6 +49,7 @@ export async function* parseJsonDocument(bytes: AsyncIterable<Buffer>, context: 
   const { file, signal } = context;
   const parts = splitJsonDocument(bytes, {
     maxRecordBytes: context.maxRecordBytes,
+    elementsToDecide: context.sniffRecords,
     isRecord: (value) => isJsonObject(value) && (jsonMappingFor(value, context.mappings) !== undefined || jsonFamily(value) !== undefined),
   })[Symbol.asyncIterator]();
   try {

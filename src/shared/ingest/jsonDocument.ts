@@ -30,6 +30,11 @@ export interface SplitDocumentOptions {
    * (`{"conversations": [{"from": "human", ...}]}`, a single ShareGPT conversation).
    */
   isRecord: (value: unknown) => boolean;
+  /**
+   * How many elements of that first array may be looked at for a record before the object is taken
+   * to be one record: an export whose first ticket is odd (deleted, no comments) is still a wrapper.
+   */
+  elementsToDecide: number;
 }
 
 const KEEP = 2048;
@@ -108,6 +113,9 @@ class Scanner {
   private wholeBytes = 0;
   private wholeOversize = false;
   private decided = false;
+  /** Elements of the first member array seen while undecided: emitted if the object turns out to be a wrapper. */
+  private undecidedParts: DocumentPart[] = [];
+  private undecidedBytes = 0;
 
   constructor(private readonly options: SplitDocumentOptions) {}
 
@@ -203,6 +211,7 @@ class Scanner {
         if (this.inRecordsArray && this.depth === this.elementDepth - 1) {
           this.inRecordsArray = false;
           this.arrayName = undefined;
+          if (this.mode === 'object' && this.undecidedParts.length) this.decideWhole();
         }
         if (this.depth === 0) this.endDocument(chunk.subarray(i + 1));
         continue;
@@ -275,37 +284,65 @@ class Scanner {
     const index = this.index++;
     const array = this.arrayName;
     const line = this.captureLine;
+    const undecided = this.mode === 'object' && !this.decided;
     if (this.oversize) {
-      this.out.push({ kind: 'too-long', index, line, text: this.capture[0].toString('utf8'), bytes: this.captureBytes, array });
+      const part: DocumentPart = { kind: 'too-long', index, line, text: this.capture[0].toString('utf8'), bytes: this.captureBytes, array };
+      if (undecided) this.holdUndecided(part);
+      else this.out.push(part);
     } else {
       const bytes = Buffer.concat(this.capture);
       const text = bytes.toString('utf8');
-      if (!isUtf8(bytes)) this.out.push({ kind: 'bad-encoding', index, line, text, array });
-      else if (this.mode === 'object' && !this.decided) this.decide(text, index, line, array);
+      if (!isUtf8(bytes)) {
+        const part: DocumentPart = { kind: 'bad-encoding', index, line, text, array };
+        if (undecided) this.holdUndecided(part);
+        else this.out.push(part);
+      } else if (undecided) this.decide({ kind: 'element', index, line, text, array });
       else if (this.mode !== 'whole') this.out.push({ kind: 'element', index, line, text, array });
     }
     this.capture = [];
     this.captureBytes = 0;
   }
 
-  /** The first element of the first member array of a top-level object: wrapper or one record? */
-  private decide(text: string, index: number, line: number, array: string | undefined): void {
-    this.decided = true;
+  /**
+   * An element of the first member array of a top-level object: wrapper or one record? The first
+   * element that is a record makes the object a wrapper (the elements before it are records too,
+   * just odd ones, and are emitted in order); none among the first `elementsToDecide` (or within the
+   * record size limit, which bounds what is held) makes it one record.
+   */
+  private decide(element: DocumentPart & { kind: 'element' }): void {
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = JSON.parse(element.text);
     } catch {
       value = undefined;
     }
     if (value !== undefined && this.options.isRecord(value)) {
+      this.decided = true;
       this.mode = 'wrapper';
       this.whole = [];
       this.wholeBytes = 0;
-      this.out.push({ kind: 'element', index, line, text, array });
+      this.out.push(...this.undecidedParts, element);
+      this.undecidedParts = [];
+      this.undecidedBytes = 0;
     } else {
-      this.mode = 'whole';
-      this.inRecordsArray = false;
+      this.holdUndecided(element);
     }
+  }
+
+  private holdUndecided(part: DocumentPart): void {
+    this.undecidedParts.push(part);
+    this.undecidedBytes += part.text.length;
+    if (this.undecidedParts.length >= this.options.elementsToDecide || this.undecidedBytes > this.options.maxRecordBytes)
+      this.decideWhole();
+  }
+
+  /** No record in the first member array: the object is one record (kept whole, as before). */
+  private decideWhole(): void {
+    this.decided = true;
+    this.mode = 'whole';
+    this.inRecordsArray = false;
+    this.undecidedParts = [];
+    this.undecidedBytes = 0;
   }
 
   private keepWhole(bytes: Buffer): void {

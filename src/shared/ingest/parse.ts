@@ -88,7 +88,7 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
 
     const head = await bytes.peek(SNIFF_BYTES);
     let container = detectContainer(head);
-    if (container.kind === 'jsonl' && (await isCompactWrapper(head, options.mappings))) container = { kind: 'json-document' };
+    if (container.kind === 'jsonl' && (await isCompactWrapper(head, SNIFF_LINES, options.mappings))) container = { kind: 'json-document' };
     switch (container.kind) {
       case 'empty':
         return;

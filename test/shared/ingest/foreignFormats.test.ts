@@ -198,6 +198,35 @@ describe('JSON documents', () => {
     expect(reasons(await parseAll(jsonl(chat('a'), chat('b'))))).toEqual(['conversation', 'conversation']);
   });
 
+  test('a wrapper whose first record is odd (a deleted ticket) is read like the same records as a bare array', async () => {
+    const deleted = { id: 1, status: 'deleted', requester_id: null };
+    const ticket = (id: number) => ({
+      id,
+      requester_id: 557,
+      subject: 'Billing',
+      comments: [
+        { author_id: 557, public: true, plain_body: 'How do I update my billing address?' },
+        { author_id: 77, public: true, plain_body: 'Go to Settings, then Billing, and edit the address.' },
+      ],
+    });
+    const tickets = [deleted, ticket(2), ticket(3)];
+    const idsAndTurns = (from: IngestItem[]) => conversations(from).map((c) => [c.conversationId, c.turns]);
+    const bare = await parseAll(JSON.stringify(tickets, null, 2));
+    expect(reasons(bare)).toEqual(['unknown-record', 'conversation', 'conversation']);
+    const wrapper = { tickets, count: 3 };
+    for (const text of [JSON.stringify(wrapper, null, 2), JSON.stringify(wrapper) + '\n']) {
+      for (const size of [1, 7, 100_000]) {
+        const items = await parseAll(text, {}, size);
+        expect(reasons(items)).toEqual(reasons(bare));
+        expect(idsAndTurns(items)).toEqual(idsAndTurns(bare));
+        expect(rejections(items)[0].detail).toMatch(/^element 0 of "tickets" \(line \d+\): .*its keys: id, status, requester_id/);
+      }
+    }
+    // An object whose first array holds no record at all is still one record (here: one that is none of the formats).
+    const notWrapper = await parseAll(JSON.stringify({ tickets: [deleted, deleted], count: 2 }, null, 2));
+    expect(reasons(notWrapper)).toEqual(['unknown-format']);
+  });
+
   test('a single pretty-printed record is one record', async () => {
     const items = await parseAll(JSON.stringify(chat('solo'), null, 2));
     expect(conversations(items).map((c) => c.conversationId)).toEqual(['solo']);

@@ -263,6 +263,35 @@ describe('detection, encodings and compression', () => {
     expect(items[0].type).toBe('conversation');
   });
 
+  test('a first line that is not JSON (a cut-off fragment, a comment) is one invalid-json record, not a CSV header', async () => {
+    const good = [chat('f-1'), chat('f-2')];
+    for (const firstLine of ['e":"agent","text":"It ships today."}]}', '# exported 2026-11-30']) {
+      for (const text of [jsonl(firstLine, ...good), '\ufeff' + jsonl(firstLine, ...good).replace(/\n/g, '\r\n')]) {
+        const items = await parseAll(text, { fileName: 'export.jsonl' });
+        expect(items.map((i) => (i.type === 'rejected' ? i.rejection.reason : i.type))).toEqual([
+          'invalid-json',
+          'conversation',
+          'conversation',
+        ]);
+        expect(rejections(items)[0]).toMatchObject({ file: 'export.jsonl', line: 1, record: firstLine });
+        expect(conversations(items).map((c) => c.conversationId)).toEqual(['f-1', 'f-2']);
+      }
+    }
+    // Lines too long for the 64 KiB looked at first are still seen to start like JSON objects.
+    const long = chat('long', { note: 'x'.repeat(100_000) });
+    expect(conversations(await parseAll(jsonl('# exported 2026-11-30', long), {}, 4096)).map((c) => c.conversationId)).toEqual(['long']);
+  });
+
+  test('CSV and TSV stay CSV, also when a multi-line field holds a line that is a JSON object', async () => {
+    const faq = 'question,answer\nWhat body do I send?,"Send an empty object:\n{}\nand nothing else."\nDo you ship to Ireland?,Yes.\n';
+    expect(conversations(await parseAll(faq)).map((c) => c.turns.map((t) => t.content))).toEqual([
+      ['What body do I send?', 'Send an empty object:\n{}\nand nothing else.'],
+      ['Do you ship to Ireland?', 'Yes.'],
+    ]);
+    const tsv = 'conversation_id\tspeaker\ttext\nc-1\tcustomer\tWhere is my parcel?\nc-1\tagent\tIt arrives tomorrow.\n';
+    expect(conversations(await parseAll(tsv)).map((c) => c.conversationId)).toEqual(['c-1']);
+  });
+
   test('tolerates a UTF-8 BOM and CRLF line ends', async () => {
     const text = '\ufeff' + jsonl(chat('a'), chat('b')).replace(/\n/g, '\r\n');
     const items = await parseAll(text);
