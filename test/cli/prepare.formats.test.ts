@@ -50,6 +50,44 @@ describe('tuneloop prepare with other layouts', () => {
     expect(quarantine.map((q) => [q.file, q.reason])).toContainEqual([input, 'one-sided-conversation']);
   });
 
+  it('redacts a short English conversation tinyld takes for Afrikaans, also read through a mapping', async () => {
+    await mkdir(join(dir, 'billed'));
+    await writeFile(
+      join(dir, 'billed', 'tuneloop.mapping.json'),
+      JSON.stringify({
+        name: 'helpdesk export',
+        turns: '/thread',
+        id: '/ref',
+        role: '/who',
+        text: '/said',
+        roles: { CUST: 'user', AGT: 'assistant' },
+      }),
+    );
+    const thread = [
+      { who: 'CUST', said: 'I was billed twice, my name is Pierre Martin' },
+      { who: 'AGT', said: 'Refunded the second charge, Pierre.' },
+    ];
+    await writeFile(join(dir, 'billed', 'export.jsonl'), JSON.stringify({ ref: 'pm-1', thread }) + '\n');
+    const plain = {
+      conversation_id: 'pm-1',
+      messages: thread.map((t) => ({ role: t.who === 'CUST' ? 'customer' : 'agent', text: t.said })),
+    };
+    await writeFile(join(dir, 'billed.jsonl'), JSON.stringify(plain) + '\n');
+    for (const [input, out] of [
+      ['billed', 'out-billed-mapped'],
+      ['billed.jsonl', 'out-billed'],
+    ]) {
+      const cli = captureIo(dir);
+      expect(await runCli(['prepare', input, '--out', out], cli)).toBe(0);
+      const train = await readFile(join(dir, out, 'train.jsonl'), 'utf8');
+      expect({ input, leaked: /Pierre|Martin/.test(train) }).toEqual({ input, leaked: false });
+      expect(train).toContain('my name is [PERSON_1]');
+      const report = JSON.parse(await readFile(join(dir, out, 'report.json'), 'utf8'));
+      expect(report.languages).toEqual({ en: 1 });
+      expect(report.quality['pii-redaction'].redactions.PERSON).toBe(2);
+    }
+  });
+
   it('exits 1 with a one-line reason when no record was usable', async () => {
     const cli = captureIo(dir);
     const code = await runCli(['prepare', 'junk.json', '--out', 'out-junk'], cli);

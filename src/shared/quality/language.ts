@@ -2,6 +2,7 @@ import type { Conversation } from '../ingest/types';
 import type { ConversationStage, StageResult } from '../dataset/stages';
 import { detectConversationLanguage } from '../language/detect';
 import { isClearlyEnglish } from './pii/englishCheck';
+import { languageOrEnglish } from './pii/nameLanguage';
 
 /** Text of a chat message's content (a string or an array of text parts). */
 function contentText(content: unknown): string {
@@ -59,12 +60,14 @@ function readyMessages(conversation: Conversation): { role?: unknown; content?: 
 /**
  * The conversation's language: the one the language stage set, or detected now (stages used on
  * their own, e.g. in tests or with the language stage left out). The detector's best guess is
- * kept even when it is unsure (short conversations); `und` only when it has no answer at all.
+ * kept even when it is unsure (short conversations), except that a short text in Latin letters
+ * whose guess is a language without name rules is taken for English (`languageOrEnglish`); `und`
+ * only when it has no answer at all.
  */
 export function conversationLanguage(conversation: Conversation): string {
   if (conversation.language) return conversation.language;
   const { user, all } = languageTexts(conversation);
-  return detectConversationLanguage(user, all).code;
+  return languageOrEnglish(detectConversationLanguage(user, all), all.join('\n'));
 }
 
 export type LanguageSummary = {
@@ -90,10 +93,17 @@ export function createLanguageStage(): ConversationStage {
       const user = userTexts(conversation);
       // The usual input needs no detector: tinyld costs ~1 µs a character, more than the rest of
       // the per-conversation work together; the check costs a regex pass.
-      const detected = isClearlyEnglish(user.join('\n')) ? CLEARLY_ENGLISH : detectConversationLanguage(user, allTexts(conversation));
-      conversations[detected.code] = (conversations[detected.code] ?? 0) + 1;
+      let detected: { code: string; reliable: boolean } = CLEARLY_ENGLISH;
+      let language = 'en';
+      if (!isClearlyEnglish(user.join('\n'))) {
+        const all = allTexts(conversation);
+        detected = detectConversationLanguage(user, all);
+        // Unsure, in Latin letters, and a guess without name rules: English (see languageOrEnglish).
+        language = languageOrEnglish(detected, all.join('\n'));
+      }
+      conversations[language] = (conversations[language] ?? 0) + 1;
       if (!detected.reliable) unsure++;
-      return { action: 'keep', conversation: { ...conversation, language: detected.code } };
+      return { action: 'keep', conversation: { ...conversation, language } };
     },
     summary(): LanguageSummary {
       return { conversations: { ...conversations }, unsure };

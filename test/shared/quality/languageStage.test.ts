@@ -73,4 +73,23 @@ describe('language stage', () => {
     expect(summary.conversations).toEqual({ fr: 1, de: 1, en: 1 });
     expect(summary.unsure).toBe(0);
   });
+
+  it('takes short text in Latin letters for English when the unsure guess has no name rules, and keeps other scripts', async () => {
+    const stage = createLanguageStage();
+    // tinyld: Afrikaans, unsure (no trailing full stop; with one it says English).
+    const billed = conversation('pm-1', [
+      ['user', 'I was billed twice, my name is Pierre Martin'],
+      ['assistant', 'Refunded the second charge, Pierre.'],
+    ]);
+    const japanese = conversation('ja-1', [
+      ['user', '電話は+81 90-1234-5678です。'],
+      ['assistant', '承知しました。'],
+    ]);
+    expect(await languageOf(stage, billed)).toBe('en');
+    expect(await languageOf(stage, japanese)).toBe('ja');
+    const summary = stage.summary!() as LanguageSummary;
+    expect(summary.conversations).toEqual({ en: 1, ja: 1 });
+    // Both were judged on little text: still counted as unsure.
+    expect(summary.unsure).toBe(2);
+  });
 });

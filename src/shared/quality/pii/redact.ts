@@ -5,6 +5,7 @@ import { detectAddresses, detectNames, type NameRecognizer } from './entities';
 import { isClearlyEnglish } from './englishCheck';
 import { textProfile } from './profile';
 import { NAME_DETECTOR_LANGUAGES } from './names';
+import { languageOrEnglish } from './nameLanguage';
 import { detectStructured, type StructuredOptions } from './structured';
 import { PII_TYPES, type DetectHint, type PiiDetector, type PiiSpan, type PiiType } from './types';
 
@@ -22,8 +23,9 @@ export interface LocalDetectorOptions extends StructuredOptions {
 
 /**
  * The language whose name rules apply to a text: the hint, else the text's detected language.
- * A short or mixed text the detector cannot judge, in a language it does not cover, is taken
- * for English (the pipeline's usual input); a reliable answer is always followed.
+ * A short or mixed text in Latin letters the detector cannot judge, in a language it does not
+ * cover, is taken for English (the pipeline's usual input; `languageOrEnglish`); a reliable
+ * answer is always followed.
  */
 export function nameLanguage(text: string, hint?: string): string {
   if (hint && hint.length === 2 && hint === hint.toLowerCase()) return hint;
@@ -31,8 +33,7 @@ export function nameLanguage(text: string, hint?: string): string {
   if (code && code !== 'und') return code;
   if (isClearlyEnglish(text)) return 'en';
   const detected = detectLanguage(text);
-  if (NAME_DETECTOR_LANGUAGES.includes(detected.code) || detected.reliable) return detected.code;
-  return 'en';
+  return detected.code === 'und' ? 'en' : languageOrEnglish(detected, text);
 }
 
 /** Characters of a conversation the language is told from (tinyld costs ~1 µs a character). */
@@ -226,8 +227,12 @@ export function conversationLanguage(conversation: Conversation, fixed?: string)
   if (fixed) return fixed;
   // The language stage stores a code ("de") or a detection result ({ code: "de", … }).
   const field: unknown = conversation.language;
-  const stored = typeof field === 'object' && field !== null ? (field as { code?: unknown }).code : field;
-  if (typeof stored === 'string' && stored && stored !== 'und') return nameLanguage('', stored);
+  const result = typeof field === 'object' && field !== null ? (field as { code?: unknown; reliable?: unknown }) : undefined;
+  const stored = result ? result.code : field;
+  // (A stored detection result the detector was unsure of, in a language without name rules, is
+  // judged below like an undetected one: the code alone cannot say.)
+  const unsure = result?.reliable === false && typeof stored === 'string' && !NAME_DETECTOR_LANGUAGES.includes(stored);
+  if (typeof stored === 'string' && stored && stored !== 'und' && !unsure) return nameLanguage('', stored);
   // A sample is enough to tell the language, and detection costs far more per character than redaction.
   const sample = (texts: string[]) => texts.join('\n').slice(0, LANGUAGE_SAMPLE_CHARS);
   const readyTexts = ((conversation.ready?.messages ?? []) as { role?: unknown; content?: unknown }[])
@@ -238,10 +243,11 @@ export function conversationLanguage(conversation: Conversation, fixed?: string)
   const all = turns.map((t) => t.content);
   const userSample = sample(user);
   if (isClearlyEnglish(userSample)) return 'en';
-  const detected = detectConversationLanguage([userSample], [sample(all)]);
+  const allSample = sample(all);
+  const detected = detectConversationLanguage([userSample], [allSample]);
   // Too little to tell, in a language without name rules: most input is English.
   if (detected.code === 'und') return 'en';
-  return detected.reliable || NAME_DETECTOR_LANGUAGES.includes(detected.code) ? detected.code : 'en';
+  return languageOrEnglish(detected, allSample);
 }
 
 export type RedactionSummary = {

@@ -8,7 +8,29 @@ import type { PiiSpan } from './types';
  * validators (Luhn, mod-97, SSN rules, node's IP parser, libphonenumber) decide.
  */
 
-const EMAIL = /(?=[\p{L}\p{N}._%+-])(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@(?:[\p{L}\p{N}-]+\.)+\p{L}{2,}(?![\p{L}\p{N}])/gu;
+/**
+ * Scripts written without spaces between words (Han, Hiragana, Katakana, Thai, Lao, Khmer,
+ * Myanmar, Tibetan; the set of `language/tokens.ts`) and Hangul, whose particles attach to the word
+ * before them: a number or an address written into such text ("電話は090-1234-5678です",
+ * "메일은taro@example.kr입니다") touches letters that are no part of it. For the structured types
+ * these letters are boundaries, like spaces; only letters of the other scripts (and digits) make
+ * one word with a value and keep it from matching ("ABC0901234567", "taro@example.jp2").
+ */
+const UNSPACED = String.raw`\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}ー々〆`;
+/** A letter of a script written with spaces. (Not for patterns with the `i` flag: case folding changes what a negated class holds.) */
+const SPACED_LETTER = String.raw`[^\P{L}${UNSPACED}]`;
+/** A letter or digit that makes one word with a value it touches. */
+const GLUED = String.raw`(?:${SPACED_LETTER}|[^\P{N}${UNSPACED}])`;
+
+// Local part and top-level domain of letters of spaced scripts and digits: "メールはtaro@example.jpです"
+// is taro@example.jp, not the Japanese words around it. A domain label wholly in an unspaced script
+// ("taro@例え.jp") is kept: it lies between the @ and a dot. (An address whose local part or
+// top-level domain is in such a script cannot be told from the text around it and is not found.)
+const EMAIL_LOCAL = String.raw`(?:[._%+-]|${GLUED})`;
+const EMAIL = new RegExp(
+  String.raw`(?=${EMAIL_LOCAL})(?<!${EMAIL_LOCAL})${EMAIL_LOCAL}+@(?:(?:(?:-|${GLUED})+|[${UNSPACED}]+)\.)+${SPACED_LETTER}{2,}(?!${GLUED})`,
+  'gu',
+);
 
 // http(s)/ftp URLs; only those carrying credentials (user:pass@) or token-like query parameters
 // are personal/secret data. Plain links stay (they are often the answer).
@@ -16,15 +38,21 @@ const URL_CANDIDATE = /\b(?:https?|ftp):\/\/[^\s<>"')\]]+/gi;
 const URL_SECRET_PARAM =
   /[?&#](?:token|access_token|refresh_token|id_token|auth|authorization|key|api_?key|apikey|sig|signature|secret|password|pass|pwd|code|session|sessionid|sid|otp|reset|ticket|jwt)=[^&#\s]{4,}/i;
 const URL_CREDENTIALS = /^[a-z]+:\/\/[^/\s@]+:[^/\s@]+@/i;
+// Where a URL written into Japanese, Chinese, Thai… text ends: the first character of such a script
+// (or CJK / full-width punctuation) right after a letter or digit ("…?token=a1b2c3です。"). One after
+// a slash, = or & is part of the path or query ("/wiki/東京").
+const URL_END_IN_UNSPACED = new RegExp(String.raw`(?<=[A-Za-z0-9])[${UNSPACED}\u3000-\u303f\uff01-\uff60]`, 'u');
 
-const IBAN_CANDIDATE = /(?=[A-Za-z]{2}\d)(?<![\p{L}\p{N}])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}(?![\p{L}\p{N}])/gu;
-const CARD_CANDIDATE = /(?=\d)(?<![\p{L}\p{N}+])\d(?:[ -]?\d){11,18}(?![\p{L}\p{N}])/gu;
-const SSN_CANDIDATE = /(?=\d)(?<![\p{L}\p{N}-])\d{3}([- ])\d{2}\1\d{4}(?![\p{L}\p{N}]|-\d)/gu;
-const SSN_BARE = /(?=\d)(?<![\p{L}\p{N}])\d{9}(?![\p{L}\p{N}])/gu;
+const IBAN_CANDIDATE = new RegExp(String.raw`(?=[A-Za-z]{2}\d)(?<!${GLUED})[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}(?!${GLUED})`, 'gu');
+const CARD_CANDIDATE = new RegExp(String.raw`(?=\d)(?<!\+|${GLUED})\d(?:[ -]?\d){11,18}(?!${GLUED})`, 'gu');
+const SSN_CANDIDATE = new RegExp(String.raw`(?=\d)(?<!-|${GLUED})\d{3}([- ])\d{2}\1\d{4}(?!${GLUED}|-\d)`, 'gu');
+const SSN_BARE = new RegExp(String.raw`(?=\d)(?<!${GLUED})\d{9}(?!${GLUED})`, 'gu');
 const SSN_CONTEXT = /\b(?:ssn|social security|social-security|soc\.? sec\.?)\b/i;
 const IPV4_CANDIDATE = /(?=\d)(?<![\p{N}.])(?:\d{1,3}\.){3}\d{1,3}(?![\p{N}]|\.\d)/gu;
-const IPV6_CANDIDATE =
-  /(?=[0-9A-Fa-f]{0,4}:)(?<![\p{L}\p{N}:])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|(?:\d{1,3}\.){3}\d{1,3})(?![\p{L}\p{N}:])/gu;
+const IPV6_CANDIDATE = new RegExp(
+  String.raw`(?=[0-9A-Fa-f]{0,4}:)(?<!:|${GLUED})(?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|(?:\d{1,3}\.){3}\d{1,3})(?!:|${GLUED})`,
+  'gu',
+);
 // Each candidate pattern opens with a lookahead for its first character, so the lookbehind after it
 // runs only where a match can start (a lookbehind first is tried at every position).
 
@@ -33,9 +61,11 @@ const IPV6_CANDIDATE =
 // (the next character must be a separator), so the pattern cannot backtrack over how to split a
 // long digit run; group sizes are judged in isPhoneNumber.
 const PHONE_SEPARATOR = String.raw`(?:[ .-]|\s?\(0\)\s?|\s?\(\d{1,5}\)\s?)`;
+// x, ext, ext., extension in any case (spelt out: the pattern has no `i` flag, see SPACED_LETTER).
+const PHONE_EXTENSION = String.raw`(?:[xX]|[eE][xX][tT]\.?|[eE][xX][tT][eE][nN][sS][iI][oO][nN])`;
 const PHONE_CANDIDATE = new RegExp(
-  String.raw`(?=[+(\d])(?<![\p{L}\p{N}+/.-])(?:\+\s?|00)?(?:\(\s?\d{1,5}\s?\)\s?)?\d+(?:${PHONE_SEPARATOR}\d+){0,6}(?:\s?(?:x|ext\.?|extension)\s?\d{1,6})?(?![\p{L}\p{N}]|[.,-]\d)`,
-  'giu',
+  String.raw`(?=[+(\d])(?<![+/.-]|${GLUED})(?:\+\s?|00)?(?:\(\s?\d{1,5}\s?\)\s?)?\d+(?:${PHONE_SEPARATOR}\d+){0,6}(?:\s?${PHONE_EXTENSION}\s?\d{1,6})?(?!${GLUED}|[.,-]\d)`,
+  'gu',
 );
 const DATE_LIKE = /^(?:\d{4}[-.]\d{1,2}[-.]\d{1,2}|\d{1,2}[-.]\d{1,2}[-.]\d{4}|\d{1,2}[-.]\d{1,2}[-.]\d{2})$/;
 
@@ -55,7 +85,8 @@ export function detectStructured(text: string, options: StructuredOptions = {}, 
   const digits = profile.digits;
   if (text.includes('://'))
     for (const m of execAll(URL_CANDIDATE, text)) {
-      const url = m[0].replace(/[.,;:!?]+$/, '');
+      const cut = m[0].search(URL_END_IN_UNSPACED);
+      const url = (cut < 0 ? m[0] : m[0].slice(0, cut)).replace(/[.,;:!?]+$/, '');
       if (URL_CREDENTIALS.test(url) || URL_SECRET_PARAM.test(url)) push('URL', m.index, m.index + url.length);
     }
   if (text.includes('@'))
