@@ -236,10 +236,10 @@ describe('short English text that tinyld takes for a language without name rules
     if (redacted.action !== 'keep') throw new Error('dropped');
     expect(redacted.conversation.turns.map((t) => t.content)).toEqual([
       'I was billed twice, my name is [PERSON_1]',
-      'Refunded the second charge, [PERSON_2].',
+      'Refunded the second charge, [PERSON_1].',
     ]);
     // The stage's own detection (no language stage) gives the same.
-    expect(await redact(turns)).toEqual(['I was billed twice, my name is [PERSON_1]', 'Refunded the second charge, [PERSON_2].']);
+    expect(await redact(turns)).toEqual(['I was billed twice, my name is [PERSON_1]', 'Refunded the second charge, [PERSON_1].']);
     // So does a stored detection result the detector was unsure of.
     const unsure = await stage.apply({
       ...conversation('pm-2', [['user', turns[0]]]),
