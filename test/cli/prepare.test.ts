@@ -134,6 +134,45 @@ describe('tuneloop prepare', () => {
     expect(b.examples).toEqual(a.examples);
   });
 
+  it('joins a rating that comes after its conversation in the same file as one that comes before it', async () => {
+    // One offline run, with no later assembly to join a late rating: every file's ratings are
+    // stored before the main pass, so the order of lines does not matter (nor gzip, nor workers).
+    const conversation = JSON.stringify({
+      conversation_id: 'm-1',
+      messages: [
+        { role: 'customer', text: 'My discount code SAVE10 does not work at checkout.' },
+        { role: 'agent', text: 'I have applied the discount manually to your order now.' },
+      ],
+    });
+    const rating = (n: number, comment: string) => JSON.stringify({ conversation_id: 'm-1', rating: n, comment });
+    await writeFile(join(dir, 'rating-first.jsonl'), `${rating(1, 'still broken')}\n${conversation}\n`);
+    await writeFile(join(dir, 'rating-after.jsonl'), `${conversation}\n${rating(1, 'still broken')}\n`);
+    await writeFile(join(dir, 'rating-after.jsonl.gz'), gzipSync(`${conversation}\n${rating(1, 'still broken')}\n`));
+    // Several ratings of one conversation: the last stored wins, wherever the conversation is.
+    await writeFile(join(dir, 'rating-twice.jsonl'), `${rating(5, 'great')}\n${conversation}\n${rating(1, 'still broken')}\n`);
+    const run = async (file: string, workers: number) => {
+      const out = `rated-${file}-${workers}`;
+      expect(await runCli(['prepare', file, '--out', out, '--workers', String(workers)], captureIo(dir, { env: FIXTURE_ENV }))).toBe(0);
+      const text = async (name: string) => readFile(join(dir, out, name), 'utf8');
+      const report = JSON.parse(await text('report.json'));
+      expect(report.records_in).toBe(report.records_used + report.records_quarantined);
+      return {
+        splits: [await text('train.jsonl'), await text('validation.jsonl'), await text('holdout.jsonl')],
+        feedback: report.feedback,
+      };
+    };
+    const first = await run('rating-first.jsonl', 1);
+    expect(first.feedback).toEqual({ stored: 1, joined: 1 });
+    // The low rating took effect: the agent's reply is not trained on.
+    expect(first.splits.join('')).toContain('"weight":0');
+    for (const workers of [1, 2]) {
+      expect(await run('rating-first.jsonl', workers)).toEqual(first);
+      expect(await run('rating-after.jsonl', workers)).toEqual(first);
+      expect(await run('rating-after.jsonl.gz', workers)).toEqual(first);
+      expect(await run('rating-twice.jsonl', workers)).toEqual({ ...first, feedback: { stored: 2, joined: 1 } });
+    }
+  });
+
   it('splits over-long conversations for a model with a smaller limit instead of truncating them', async () => {
     const turns: [string, string][] = [];
     for (let i = 0; i < 20; i++) {

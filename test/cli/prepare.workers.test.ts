@@ -85,11 +85,11 @@ describe('tuneloop prepare with a worker pool', () => {
     expect(readdirSync(join(dir, 'one')).sort()).toEqual([...outputs].sort());
   });
 
-  it('parses one JSONL file on the workers with the same outputs, feedback in it joined in input order', async () => {
-    // One file and no feedback stored before it: the pool parses the lines (issue #10) until the
-    // first feedback line, which this thread stores; from there on it parses them itself, so the
-    // rating that follows joins its conversation. Blank, broken and non-UTF-8 lines keep their
-    // line numbers; a conversation that quotes a rating is no feedback.
+  it('parses one JSONL file on the workers with the same outputs, feedback in it joined wherever it is', async () => {
+    // One file with ratings in it: they are stored before the main pass (issue: a rating after its
+    // conversation was stored but never joined), so both join their conversations, and this
+    // thread parses the lines itself (no pool parsing with feedback stored). Blank, broken and
+    // non-UTF-8 lines keep their line numbers; a conversation that quotes a rating is no feedback.
     const lines = (await readFile(join(dir, 'star.jsonl'), 'utf8')).trimEnd().split('\n');
     const idOf = (i: number) => String(JSON.parse(lines[i]).conversation_id);
     const quoting = JSON.parse(lines[12]);
@@ -119,7 +119,7 @@ describe('tuneloop prepare with a worker pool', () => {
     const report = JSON.parse(await readFile(join(dir, 'mixed-one', 'report.json'), 'utf8'));
     expect(report.records_in).toBe(report.records_used + report.records_quarantined);
     expect(report.records_in).toBe(lines.length + 5);
-    expect(report.feedback).toEqual({ stored: 2, joined: 1 });
+    expect(report.feedback).toEqual({ stored: 2, joined: 2 });
     expect(report.quality['reply-rules'].downWeightedTurns['low-csat']).toBeGreaterThan(0);
     const quarantine = (await readFile(join(dir, 'mixed-one', 'quarantine.jsonl'), 'utf8'))
       .trim()

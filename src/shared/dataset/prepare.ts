@@ -4,11 +4,13 @@ import { once } from 'node:events';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { PreprocessConfig } from './datasetConfig';
 import { listLogFiles } from '../ingest/files';
-import { parseInput } from '../ingest/parse';
+import { mayHoldFeedback, mayHoldFeedbackRecords, parseInputDeferring, parseJsonLine, type ParseOptions } from '../ingest/parse';
+import { createRoleMapper } from '../ingest/roles';
 import { MAPPING_FILE_NAME, MappingError, parseMappingText, type Mapping } from '../ingest/mapping';
 import { createConversationExecutor, preprocessWorkers } from './conversationPool';
 import { preprocessStages } from './pipelineStages';
 import { emptyStats, preprocessStream, runQualitySummary } from './preprocess';
+import type { FeedbackStore } from './feedbackStore';
 import { exampleText, quarantineLine } from './records';
 import { buildReport, type PreprocessReport } from './preprocessReport';
 import { openScratchDatabase, ScratchFeedbackStore, ScratchSignatureStore, WriteBatcher } from './scratchStore';
@@ -116,19 +118,20 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
   const stats = emptyStats();
   let balanceReport: Record<string, unknown> | undefined;
   try {
-    // Feedback files may come after the conversations they rate; read them first so the join does
-    // not depend on argument order (the blob path joins late feedback during dataset assembly).
-    if (files.length > 1) {
-      for (const file of files) {
-        for await (const item of parseInput(createReadStream(file), {
-          fileName: display(file),
-          signal,
-          speakerRoles: config.speakerRoles,
-          mappings: mappingOf(file),
-        })) {
-          if (item.type === 'feedback') await feedback.put(item.feedback);
-        }
-      }
+    // A rating may come after the conversation it rates (later in its file, or in a later file);
+    // `prepare` is one run with no later assembly to join it (the blob path has the nightly one),
+    // so the ratings of every file are stored before the main pass, which then counts them without
+    // storing them again. A file without any is ruled out by a byte search (no parse).
+    const feedbackFirst = new Set<string>();
+    for (const file of files) {
+      if (
+        await storeFeedback(
+          file,
+          { fileName: display(file), speakerRoles: config.speakerRoles, mappings: mappingOf(file), signal },
+          feedback,
+        )
+      )
+        feedbackFirst.add(file);
     }
     for (const file of files) {
       const name = display(file);
@@ -153,6 +156,7 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
           stages,
           executor,
           feedback,
+          feedbackStored: feedbackFirst.has(file),
           sink: {
             curated: (record) => (record.split === 'train' ? train.add(record) : writeLine(writers[record.split], exampleText(record))),
             quarantine: (record) => writers.quarantine.write(quarantineLine(record)),
@@ -218,6 +222,24 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
   await reportWriter.close();
   await rename(reportTmp, paths['report.json']);
   return { report, files: paths };
+}
+
+/**
+ * Stores the feedback records of one file, in file order, when it may hold any
+ * (`mayHoldFeedbackRecords`); true when it did so (the file's feedback is then all stored). Only
+ * JSON lines that may be feedback (`mayHoldFeedback`) are parsed; CSV and JSON documents are
+ * parsed whole, as the main pass parses them.
+ */
+async function storeFeedback(file: string, options: ParseOptions, store: FeedbackStore): Promise<boolean> {
+  const scan = { fileName: options.fileName, signal: options.signal };
+  if (!(await mayHoldFeedbackRecords(createReadStream(file, { highWaterMark: 256 * 1024 }), scan))) return false;
+  const roles = createRoleMapper(options.speakerRoles);
+  for await (const item of parseInputDeferring(createReadStream(file, { highWaterMark: 256 * 1024 }), options)) {
+    const parsed =
+      item.type !== 'line' ? item : mayHoldFeedback(item.text) ? parseJsonLine(item.line, item.text, item.context, roles) : undefined;
+    if (parsed?.type === 'feedback') await store.put(parsed.feedback, options.signal);
+  }
+  return true;
 }
 
 export function isMappingFile(path: string): boolean {

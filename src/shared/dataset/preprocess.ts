@@ -37,6 +37,11 @@ export interface PreprocessOptions {
   /** Conversation stages (data quality) run before examples are built. */
   stages: readonly ConversationStage[];
   feedback: FeedbackStore;
+  /**
+   * The input's feedback records are already in `feedback` (`prepare` stores every file's before
+   * its main pass): they are counted, not stored again.
+   */
+  feedbackStored?: boolean;
   sink: PreprocessSink;
   speakerRoles?: Record<string, ChatRole>;
   /** Declarative mappings for layouts tuneloop does not know (see ingest/mapping). */
@@ -141,8 +146,8 @@ export async function preprocessStream(
     write: timings ? (fn) => timings.time('write', fn) : (fn) => fn(),
   };
   // With a pool, raw JSON lines go to the workers to be parsed there (issue #10) while no rating
-  // can be joined to them: as long as the feedback store is empty (`prepare` reads feedback files
-  // first; tables shared with other runs never say so). A line that may be feedback is parsed
+  // can be joined to them: as long as the feedback store is empty (`prepare` stores every file's
+  // ratings first; tables shared with other runs never say so). A line that may be feedback is parsed
   // here, so feedback is stored in input order as always; once anything is stored, the rest of the
   // file is parsed here too, and each conversation looks up its rating before its work.
   const store = options.feedback;
@@ -194,7 +199,8 @@ export async function preprocessStream(
         entries.push({ line: item });
         continue;
       }
-      if (item.type === 'feedback') await run.time('feedback', () => options.feedback.put(item.feedback, options.signal));
+      if (item.type === 'feedback' && !options.feedbackStored)
+        await run.time('feedback', () => options.feedback.put(item.feedback, options.signal));
       if (item.type === 'conversation') {
         if (lines.length) {
           reading.carry = item;

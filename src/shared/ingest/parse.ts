@@ -127,6 +127,62 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
   }
 }
 
+/**
+ * False when the file certainly holds no feedback record, read as raw bytes (gunzipped) without
+ * parsing, so `prepare` can store the ratings of every file before its main pass at the cost of
+ * one byte search per file. JSON (lines or document): a feedback record needs a key "rating",
+ * written `"rating"` or with a letter of it \u-escaped (`"r\u0061ting"`); neither in the file
+ * means none. CSV: only a file whose header names a `rating` column is feedback, so the first
+ * 64 KiB are checked for the word, in any case. True may be wrong (text mentioning "rating",
+ * a nested key); the caller then parses the candidates.
+ */
+export async function mayHoldFeedbackRecords(input: ByteSource, options: { fileName: string; signal?: AbortSignal }): Promise<boolean> {
+  const file = options.fileName;
+  const layers = [new PeekableBytes(toAsyncIterable(input), file)];
+  try {
+    let bytes = layers[0];
+    for (let layer = 0; isGzip(await bytes.peek(2)); layer++) {
+      // Rejected whole by the parser.
+      if (layer === MAX_GZIP_LAYERS) return false;
+      bytes = new PeekableBytes(gunzip(bytes, file, options.signal), file);
+      layers.push(bytes);
+    }
+    const head = await bytes.peek(SNIFF_BYTES);
+    const container = detectContainer(head);
+    if (container.kind === 'csv') {
+      const text = head.toString('utf8').normalize('NFKC').toLowerCase();
+      // A header longer than the head (no line break in it) is not ruled out.
+      return text.includes('rating') || (head.length >= SNIFF_BYTES && !text.includes('\n'));
+    }
+    if (container.kind !== 'jsonl' && container.kind !== 'json-document') return false;
+    // Each chunk is searched with the end of the one before it, so a key split between chunks is found.
+    let tail = Buffer.alloc(0);
+    for await (const chunk of bytes) {
+      options.signal?.throwIfAborted();
+      const window = tail.length ? Buffer.concat([tail, chunk]) : chunk;
+      if (holdsRatingKey(window)) return true;
+      tail = Buffer.from(window.subarray(Math.max(0, window.length - (RATING_KEY_BYTES.length - 1))));
+    }
+    return false;
+  } finally {
+    for (const layer of layers.reverse()) await layer.close().catch(() => undefined);
+  }
+}
+
+const RATING_KEY_BYTES = Buffer.from('"rating"');
+const ESCAPE_BYTES = Buffer.from('\\u00');
+/** The hex codes of the letters of "rating", as a \u escape ends (lower case). */
+const RATING_LETTER_CODES = new Set(['72', '61', '74', '69', '6e', '67']);
+
+function holdsRatingKey(bytes: Buffer): boolean {
+  if (bytes.includes(RATING_KEY_BYTES)) return true;
+  // An escape cut off at the end is searched again with the next chunk.
+  for (let at = bytes.indexOf(ESCAPE_BYTES); at !== -1 && at + 6 <= bytes.length; at = bytes.indexOf(ESCAPE_BYTES, at + 1)) {
+    if (RATING_LETTER_CODES.has(bytes.toString('latin1', at + 4, at + 6).toLowerCase())) return true;
+  }
+  return false;
+}
+
 function wholeFileRejection(file: string, head: Buffer, detail: string): IngestItem {
   return reject({ file, line: 1, record: preview(head) }, 'unknown-format', `cannot tell the format of ${file}: ${detail}`);
 }

@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { mayHoldFeedback, parseInput, parseInputDeferring, parseJsonLine, type DeferredLine } from '../../../src/shared/ingest/parse';
+import { gzipSync } from 'node:zlib';
+import {
+  mayHoldFeedback,
+  mayHoldFeedbackRecords,
+  parseInput,
+  parseInputDeferring,
+  parseJsonLine,
+  type DeferredLine,
+} from '../../../src/shared/ingest/parse';
 import { createRoleMapper } from '../../../src/shared/ingest/roles';
 import type { IngestItem } from '../../../src/shared/ingest/types';
 import type { Mapping } from '../../../src/shared/ingest/mapping';
@@ -141,5 +149,38 @@ describe('mayHoldFeedback', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('mayHoldFeedbackRecords', () => {
+  const scan = async (data: string | Buffer, chunk = 5) => mayHoldFeedbackRecords(chunked(data, chunk), { fileName: 'f' });
+  const conversation = JSON.stringify(
+    chat('c-1', {
+      messages: [
+        { role: 'customer', text: 'My review said {"rating": 1}, rating matters' },
+        { role: 'agent', text: 'Sorry.' },
+      ],
+    }),
+  );
+
+  test('finds a feedback record however it is written, split over chunks, gzipped, in JSON lines, a document or CSV', async () => {
+    for (const rating of [
+      '{"conversation_id":"c-1","rating":5}',
+      '{"conversation_id":"c-1","r\\u0061ting":3}',
+      '{"conversation_id":"c-1","ratin\\u0067":3}',
+    ]) {
+      expect({ rating, found: await scan(`${conversation}\n${rating}\n`) }).toEqual({ rating, found: true });
+      for (const chunk of [1, 3, 7, 64 * 1024]) expect(await scan(gzipSync(`${conversation}\n${rating}\n`), chunk)).toBe(true);
+      expect(await scan(`[${conversation},\n${rating}]`)).toBe(true);
+    }
+    expect(await scan('Conversation_ID,"Rating ",comment\nc-1,4,ok\n')).toBe(true);
+  });
+
+  test('rules out files that certainly hold no feedback record', async () => {
+    expect(await scan(`${conversation}\n${conversation}\n`)).toBe(false);
+    expect(await scan(gzipSync(`${conversation}\n`))).toBe(false);
+    expect(await scan('{"conversation_id":"c-1","text":"caf\\u00e9 \\u00fc"}\n')).toBe(false);
+    expect(await scan('conversation_id,speaker,text\nc-1,customer,hello\n')).toBe(false);
+    expect(await scan('')).toBe(false);
   });
 });
