@@ -69,6 +69,16 @@ describe('known misses and over-redactions (issue #10)', () => {
         hint: 'en',
       }),
     ).toEqual(['Send it to [ADDRESS_1].', 'Sent to [ADDRESS_1], Mr [PERSON_1].']);
+    // Mid-sentence, a tail with a postcode belongs to the address; a sentence after it does not (QA, 4 December).
+    expect(await redact(['Send it to 221B Baker Street, London NW1 6XE please, where is it?'], { hint: 'en' })).toEqual([
+      'Send it to [ADDRESS_1] please, where is it?',
+    ]);
+    expect(await redact(['Bitte an Hauptstraße 5, 10115 Berlin liefern, geht das?'], { hint: 'de' })).toEqual([
+      'Bitte an [ADDRESS_1] liefern, geht das?',
+    ]);
+    expect(await redact(['Bitte liefern an Hauptstraße 5, 10115 Berlin. Geht das?'], { hint: 'de' })).toEqual([
+      'Bitte liefern an [ADDRESS_1]. Geht das?',
+    ]);
     // A name after the street is not a town.
     expect(
       detectLocal('Please send it to 24 Clarke Avenue, John Smith will sign.', { language: 'en' }).map((s) => [s.type, s.value]),

@@ -378,10 +378,13 @@ const ADDRESS_CONTEXT = new RegExp(
 // 4–5 digit codes before or after the town.
 const POSTCODE = String.raw`(?:[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}|[A-Z]\d[A-Z][ \t]?\d[A-Z]\d|\d{4}[ \t]?[A-Z]{2}|\d{4}-\d{3}|\d{2}-\d{3}|\d{5}(?:-\d{4})?|\d{4})`;
 const TOWN = String.raw`\p{Lu}[\p{L}'’.-]*(?:[ \t]+(?:\p{Lu}[\p{L}'’.-]*|d[aeiou]s?|de la|del|la|le|les|am|an|der|im|sur|upon|on|en|el)){0,3}`;
-const TOWN_TAIL = new RegExp(
-  String.raw`^(?:,?[ \t]+(?:${POSTCODE}[ \t]+${TOWN}|${TOWN}(?:,?[ \t]+${POSTCODE})?|${POSTCODE})){1,3}(?=[ \t]*(?:[.,;:!?)]|$|\n))`,
-  'u',
-);
+const TOWN_TAIL_PARTS = String.raw`(?:,?[ \t]+(?:${POSTCODE}[ \t]+${TOWN}|${TOWN}(?:,?[ \t]+${POSTCODE})?|${POSTCODE})){1,3}`;
+const TOWN_TAIL = new RegExp(String.raw`^${TOWN_TAIL_PARTS}(?=[ \t]*(?:[.,;:!?)]|$|\n))`, 'u');
+// Mid-sentence ("…, London NW1 6XE please", "…, 10115 Berlin liefern"): only a tail with a postcode,
+// so "24 Clarke Avenue, John Smith will sign" keeps the name out of the address.
+const TOWN_TAIL_IN_SENTENCE = new RegExp(String.raw`^${TOWN_TAIL_PARTS}(?=[ \t]+\p{Ll})`, 'u');
+// A sentence ends inside the tail: "…, 10115 Berlin. Geht das?" (not after an abbreviation: "St. Albans").
+const SENTENCE_END_IN_TAIL = /(?<=\p{L}{4,})\.(?=[ \t]+\p{Lu})/u;
 
 export function detectAddresses(text: string, profile: TextProfile = textProfile(text)): PiiSpan[] {
   const raw: { start: number; end: number }[] = [];
@@ -413,10 +416,17 @@ function extendTown(text: string, r: { start: number; end: number }): { start: n
   const lineEnd = text.indexOf('\n', r.end);
   const rest = text.slice(r.end, lineEnd < 0 ? text.length : lineEnd);
   if (!/^,?[ \t]/.test(rest)) return r;
-  const m = TOWN_TAIL.exec(rest);
+  const inSentence = () => {
+    const m = TOWN_TAIL_IN_SENTENCE.exec(rest);
+    return m && /\d/.test(m[0]) ? m : null;
+  };
+  const m = TOWN_TAIL.exec(rest) ?? inSentence();
   if (!m) return r;
+  let tail = m[0];
+  const sentenceEnd = SENTENCE_END_IN_TAIL.exec(tail);
+  if (sentenceEnd) tail = tail.slice(0, sentenceEnd.index);
   // A sentence's full stop after the town is not part of it.
-  let tail = m[0].replace(/\.$/, '');
+  tail = tail.replace(/\.$/, '');
   // Nor is the person it is for: ", London NW1 6XE, Mr Holmes" ends before "Mr" (a form of
   // address with a name after it; "Sindi PR" ends with a state).
   const person = /,?[ \t]+(\p{L}+\.?)(?=[ \t]+\p{Lu})/gu;
