@@ -16,6 +16,15 @@
 // Thin launcher: the CLI is compiled to dist/ by `npm run build` (run by npm install's prepare step).
 const path = require('path');
 const fs = require('fs');
+// `node bin/tuneloop.js` runs on whatever `node` the shell finds; tuneloop needs Node 22 (node:sqlite,
+// the Functions runtime it targets), and an older Node fails deep inside a command otherwise.
+const major = Number(process.versions.node.split('.')[0]);
+if (major < 22) {
+  console.error(
+    `tuneloop: needs Node.js 22, this is ${process.versions.node}; run \`npx tuneloop\` (it uses the Node 22 \`npm install\` put in node_modules/.bin) or node_modules/.bin/node bin/tuneloop.js.`,
+  );
+  process.exit(2);
+}
 const entry = path.join(__dirname, '..', 'dist', 'src', 'cli', 'main.js');
 if (!fs.existsSync(entry)) {
   console.error('tuneloop: dist/ is missing; run `npm run build` first.');

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { applyLocalSettings } from '../local/localSettings';
+import { useLocalEmulator } from '../local/emulatorEnv';
 import type { CliIo } from './command';
 import { loadSettings } from '../shared/config/settings';
 import { azuriteConnectionString } from '../shared/storage/connectionString';
@@ -31,6 +32,8 @@ export function cliStorageEnv(io: CliIo, connectionString?: string): Record<stri
   if (local) {
     const base = loadSettings({ ...env, TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' }).TUNELOOP_LOCAL_PORT_BASE;
     env.TUNELOOP_STORAGE = azuriteConnectionString({ blob: base, queue: base + 1, table: base + 2 });
+    // The stack's emulator too, as `npm start` gives it to its host.
+    useLocalEmulator(env, `http://127.0.0.1:${base + 10}`);
   }
   return env;
 }

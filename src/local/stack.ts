@@ -6,6 +6,7 @@ import { createStorageClients } from '../shared/storage/clients';
 import { functionDefinitions } from '../functions/registry';
 import { startAzurite, type RunningAzurite } from './azurite';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from './emulator';
+import { useLocalEmulator } from './emulatorEnv';
 import { LocalHost, type InvocationRecord } from './host';
 
 export interface LocalStackOptions {
@@ -67,13 +68,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dataDir: options.inMemory ? undefined : path.resolve(base.TUNELOOP_LOCAL_DIR, 'emulator'),
     });
     stoppers.unshift(() => emulator.close());
-    env.TUNELOOP_OPENAI_ENDPOINT = emulator.url;
-    env.TUNELOOP_ARM_ENDPOINT = emulator.url;
-    // The emulator takes any bearer token over http; Azure credentials must never be sent to it.
-    env.TUNELOOP_OPENAI_AUTH = 'local';
-    env.TUNELOOP_OPENAI_SUBSCRIPTION_ID ||= '00000000-0000-0000-0000-000000000000';
-    env.TUNELOOP_OPENAI_RESOURCE_GROUP ||= 'tuneloop-local';
-    env.TUNELOOP_OPENAI_ACCOUNT ||= 'tuneloop-local';
+    useLocalEmulator(env, emulator.url);
     const settings = loadSettings(env);
     const storage = createStorageClients({ connectionString: azurite.connectionString });
     await storage.ensureResources();

@@ -92,7 +92,14 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
   // Split counts, duplicate signatures, feedback and the held-back training split live in a
   // scratch database and spill file, so memory stays flat however large the inputs.
   const scratch = await mkdtemp(join(outDir, '.prepare-scratch-'));
-  const db = openScratchDatabase(join(scratch, 'scratch.db'));
+  let db: ReturnType<typeof openScratchDatabase>;
+  try {
+    db = openScratchDatabase(join(scratch, 'scratch.db'));
+  } catch (error) {
+    // Nothing else is open yet; the scratch folder must not outlive the failed run.
+    await rm(scratch, { recursive: true, force: true });
+    throw error;
+  }
   const batch = new WriteBatcher(db);
   const feedback = new ScratchFeedbackStore(db);
   const train = new SpilledTrainingSplit(db, batch, join(scratch, 'train.spill'), 'tuneloop');
