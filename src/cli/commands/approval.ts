@@ -4,6 +4,7 @@ import { cliStorageEnv } from '../localEnv';
 import { loadSettings } from '../../shared/config/settings';
 import { createRuntime } from '../../shared/composition/runtime';
 import { handleJobMessage } from '../../shared/finetune/loop';
+import { JobService } from '../../shared/finetune/jobService';
 import { enqueueJobMessage } from '../../shared/finetune/queue';
 import type { DecisionMessage } from '../../shared/finetune/messages';
 
@@ -41,6 +42,12 @@ function decisionCommand(kind: 'approve' | 'reject'): CliCommand {
             `${kind} of ${message.jobKey} by ${message.by} put on the job queue; \`tuneloop status\` shows when the host has handled it\n`,
           );
           return 0;
+        }
+        // A mistyped key is the person's mistake, told here; given to the job loop it would be a
+        // message for no job, which goes to the poison queue for operators.
+        if (!(await new JobService(runtime).get(message.jobKey))) {
+          io.stderr(`tuneloop ${kind}: no fine-tuning job "${message.jobKey}"; \`tuneloop status\` lists the jobs and their keys\n`);
+          return 1;
         }
         const result = await handleJobMessage(runtime, message, {
           log: (level, text) => (level === 'info' ? undefined : io.stderr(`${text}\n`)),
