@@ -224,7 +224,7 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
     const latest = await latestDataset(runtime);
     const change = latest
       ? await changeSince(runtime, latest, scratch.file('index.tsv'), out.counts.train, out.tokens.train, signal)
-      : firstChange(out.counts.train, out.tokens.train);
+      : await firstChange(scratch.file('index.tsv'), out.counts.train, out.tokens.train);
 
     const training = await planTraining(runtime, {
       scratch,
@@ -1064,8 +1064,10 @@ async function latestDataset(runtime: Runtime): Promise<LatestDataset | undefine
   return latest;
 }
 
-function firstChange(examples: number, tokens: number): DatasetChange {
-  const added = { conversations: 0, examples, tokens };
+/** The first version: every conversation of its index is added. */
+async function firstChange(indexFile: string, examples: number, tokens: number): Promise<DatasetChange> {
+  const asIndexed = await compareIndexes(readFileLines(indexFile), noLines(), { comparedWith: '' });
+  const added = { conversations: asIndexed.added.conversations, examples, tokens };
   const none = { conversations: 0, examples: 0, tokens: 0 };
   return { method: 'first', added, removed: none, changed: none, unchanged: none, changedExamples: examples, changedTokens: tokens };
 }
@@ -1080,6 +1082,8 @@ export async function datasetIndexLines(
   if (!(await blob.exists({ abortSignal: signal }))) return undefined;
   return readLines(blob, signal);
 }
+
+async function* noLines(): AsyncIterable<string> {}
 
 async function changeSince(
   runtime: Runtime,

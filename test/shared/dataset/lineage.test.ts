@@ -213,6 +213,8 @@ describe('dataset assembly: identity, change detection, single flight, lineage (
     );
     const first = await submitted(runtime, { now: new Date('2026-11-01T02:00:00Z') });
     expect(first.change.method).toBe('first');
+    // Every conversation of the first version is added (QA: `status --dataset` said 0 added).
+    expect(first.change.added.conversations).toBe(100);
 
     // 10 late ratings: below the threshold of 20 changed examples.
     const feedback = azurite.storage.table(TABLES.feedback);
