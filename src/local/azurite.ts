@@ -62,7 +62,10 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
 
   const entry = path.join(path.dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'azurite.js');
   const args = [
-    entry,
+    '-e',
+    EXIT_WITH_PARENT,
+    // Azurite reads its options from process.argv after the first two entries, as if run as a script.
+    'azurite',
     '--blobHost',
     host,
     '--blobPort',
@@ -88,7 +91,12 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     args.push('--location', location);
     if (options.debugLog) args.push('--debug', path.join(location, 'debug.log'));
   }
-  const child = spawn(node22Path(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node22Path(), args, {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: { ...process.env, TUNELOOP_AZURITE_ENTRY: entry },
+  });
+  // The channel is only there to close when this process dies: it must not keep this process alive.
+  child.channel?.unref();
   // Generous: on a loaded 2-core machine Azurite has been seen to need more than 30 s to listen.
   const ports = await waitForPorts(child, options.startupTimeoutMs ?? 90_000);
   const connectionString = azuriteConnectionString(ports, host);
@@ -98,6 +106,13 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
     stop: () => stopChild(child),
   };
 }
+
+/**
+ * Azurite runs with an IPC channel to the process that started it, and shuts down as on SIGTERM
+ * when the channel closes: a host that crashed or was killed (SIGKILL) without stopping it left it
+ * listening, and the next `npm start` found its ports taken (found by QA).
+ */
+const EXIT_WITH_PARENT = `process.once('disconnect', () => process.kill(process.pid, 'SIGTERM')); require(process.env.TUNELOOP_AZURITE_ENTRY);`;
 
 function waitForPorts(child: ChildProcess, timeoutMs: number): Promise<{ blob: number; queue: number; table: number }> {
   return new Promise((resolve, reject) => {

@@ -77,6 +77,36 @@ describe('npm start (built local host)', () => {
     expect(proc.output()).toContain('stopped.');
   });
 
+  it('leaves no Azurite behind when the host is killed (SIGKILL), so the next start finds its ports free (QA, 4 December)', async () => {
+    if (process.platform !== 'linux') return;
+    const base = await freePortBase();
+    const proc = startProcess({ TUNELOOP_LOCAL_PORT_BASE: String(base), TUNELOOP_LOCAL_DIR: '.tuneloop' });
+    try {
+      await proc.waitFor(/Press Ctrl-C to stop/);
+      // Azurite is the process started with this stack's blob port; the host is its parent.
+      const azurite = fs
+        .readdirSync('/proc')
+        .filter((d) => /^\d+$/.test(d))
+        .find((pid) => {
+          try {
+            return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(`--blobPort ${base} `);
+          } catch {
+            return false;
+          }
+        });
+      if (!azurite) throw new Error(`no process listens with --blobPort ${base}`);
+      const host = Number(fs.readFileSync(`/proc/${azurite}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      process.kill(host, 'SIGKILL');
+      for (let waited = 0; !(await isFree(base)); waited += 200) {
+        if (waited > 30000) throw new Error(`Azurite (pid ${azurite}) still listens on ${base} 30 s after its host was killed`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    } finally {
+      proc.child.kill('SIGKILL');
+      await proc.exited;
+    }
+  });
+
   it('says clearly which port is taken', async () => {
     const base = await freePortBase();
     const blocker = net.createServer().listen(base, '127.0.0.1');
