@@ -164,8 +164,19 @@ describe('preprocess blob function', () => {
     const name = 'broken.jsonl.gz';
     const body = Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from('definitely not deflate data '.repeat(20))]);
     await storage.container(CONTAINERS.raw).getBlockBlobClient(name).upload(body, body.length);
-    const result = (await handle(null, context(name))) as Record<string, unknown>;
+    const lines: string[] = [];
+    const logged = new InvocationContext({
+      functionName: 'preprocess',
+      invocationId: 'test',
+      triggerMetadata: { name },
+      logHandler: (level, ...args) => void lines.push(`${level}: ${args.join(' ')}`),
+    });
+    const result = (await handle(null, logged)) as Record<string, unknown>;
     expect(result).toMatchObject({ status: 'quarantined' });
+    // Said once (QA: the warning was written twice, by the blob path and by the function).
+    expect(lines.filter((l) => l.includes('quarantined after'))).toEqual([
+      expect.stringMatching(/^warning: raw-logs\/broken\.jsonl\.gz: quarantined after 1 attempt/),
+    ]);
   });
 
   it('runs through the local host: each blob version once, outputs in curated/', async () => {

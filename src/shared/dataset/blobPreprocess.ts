@@ -197,7 +197,7 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
       );
       throw new BlobAttemptError(blobName, attempt, maxAttempts, err);
     }
-    options.log?.(`raw-logs/${printableBlobName(blobName)}: quarantined after ${attempt} attempt(s): ${message}`);
+    // The caller says so (the `quarantined` outcome carries the attempts and the error).
     await quarantineWholeBlob(
       { curatedBlob, reportBlob, quarantineBlob },
       { blobName, etag, attempts: attempt, error: message, permanent },
