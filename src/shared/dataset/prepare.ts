@@ -4,7 +4,14 @@ import { once } from 'node:events';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { PreprocessConfig } from './datasetConfig';
 import { listLogFiles } from '../ingest/files';
-import { mayHoldFeedback, mayHoldFeedbackRecords, parseInputDeferring, parseJsonLine, type ParseOptions } from '../ingest/parse';
+import {
+  mayHoldFeedback,
+  mayHoldFeedbackRecords,
+  mayHoldFeedbackRecordsInFile,
+  parseInputDeferring,
+  parseJsonLine,
+  type ParseOptions,
+} from '../ingest/parse';
 import { createRoleMapper } from '../ingest/roles';
 import { MAPPING_FILE_NAME, MappingError, parseMappingText, type Mapping } from '../ingest/mapping';
 import { createConversationExecutor, preprocessWorkers } from './conversationPool';
@@ -239,7 +246,9 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
  */
 async function storeFeedback(file: string, options: ParseOptions, store: FeedbackStore): Promise<boolean> {
   const scan = { fileName: options.fileName, signal: options.signal };
-  if (!(await mayHoldFeedbackRecords(createReadStream(file, { highWaterMark: 256 * 1024 }), scan))) return false;
+  const may =
+    mayHoldFeedbackRecordsInFile(file) ?? (await mayHoldFeedbackRecords(createReadStream(file, { highWaterMark: 256 * 1024 }), scan));
+  if (!may) return false;
   const roles = createRoleMapper(options.speakerRoles);
   for await (const item of parseInputDeferring(createReadStream(file, { highWaterMark: 256 * 1024 }), options)) {
     const parsed =

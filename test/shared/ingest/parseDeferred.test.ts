@@ -1,8 +1,12 @@
 import fc from 'fast-check';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import {
   mayHoldFeedback,
   mayHoldFeedbackRecords,
+  mayHoldFeedbackRecordsInFile,
   parseInput,
   parseInputDeferring,
   parseJsonLine,
@@ -182,5 +186,48 @@ describe('mayHoldFeedbackRecords', () => {
     expect(await scan('{"conversation_id":"c-1","text":"caf\\u00e9 \\u00fc"}\n')).toBe(false);
     expect(await scan('conversation_id,speaker,text\nc-1,customer,hello\n')).toBe(false);
     expect(await scan('')).toBe(false);
+  });
+});
+
+describe('mayHoldFeedbackRecordsInFile (one reused buffer)', () => {
+  const conversation = JSON.stringify(
+    chat('c-1', {
+      messages: [
+        { role: 'customer', text: 'hello' },
+        { role: 'agent', text: 'hi' },
+      ],
+    }),
+  );
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tuneloop-feedback-scan-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('answers as the stream version, a key split between reads included; a gzip file is left to the stream version', async () => {
+    const rating = '{"conversation_id":"c-1","rating":5}';
+    const padding = `${conversation}\n`.repeat(Math.ceil((64 * 1024) / (conversation.length + 1)) + 1);
+    const cases: [string, string | Buffer][] = [
+      ['none', `${conversation}\n${conversation}\n`],
+      ['rating', `${conversation}\n${rating}\n`],
+      ['escaped', `${conversation}\n{"conversation_id":"c-1","r\\u0061ting":3}\n`],
+      ['csv header', 'Conversation_ID,"Rating ",comment\nc-1,4,ok\n'],
+      ['csv', 'conversation_id,speaker,text\nc-1,customer,hello\n'],
+      ['empty', ''],
+    ];
+    // The key at every offset around the end of the first and second reads (64 KiB each).
+    for (let shift = -8; shift <= 8; shift++) {
+      const at = 64 * 1024 + shift;
+      cases.push([`split at ${at}`, padding.slice(0, at) + rating + '\n' + conversation + '\n']);
+      cases.push([`split at ${at + 64 * 1024}`, padding + padding.slice(0, at) + rating + '\n']);
+    }
+    for (const [name, data] of cases) {
+      const file = join(dir, 'f.jsonl');
+      writeFileSync(file, data);
+      const expected = await mayHoldFeedbackRecords(chunked(data, 4096), { fileName: 'f' });
+      expect({ name, found: mayHoldFeedbackRecordsInFile(file) }).toEqual({ name, found: expected });
+    }
+    writeFileSync(join(dir, 'g.jsonl.gz'), gzipSync(`${conversation}\n${rating}\n`));
+    expect(mayHoldFeedbackRecordsInFile(join(dir, 'g.jsonl.gz'))).toBeUndefined();
   });
 });
