@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main';
 import { captureIo } from '../setup/cli';
+import { conversationLine } from '../shared/ingest/helpers';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'formats');
 
@@ -98,14 +99,7 @@ describe('tuneloop prepare with other layouts', () => {
   });
 
   it('a JSONL file with a cut-off first line and a tickets export with an odd first ticket lose only that record, with any number of workers', async () => {
-    const conversation = (id: string, question: string, reply: string) =>
-      JSON.stringify({
-        conversation_id: id,
-        messages: [
-          { role: 'customer', text: question },
-          { role: 'agent', text: reply },
-        ],
-      });
+    const conversation = conversationLine;
     await writeFile(
       join(dir, 'cut-off.jsonl'),
       [

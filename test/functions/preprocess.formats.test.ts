@@ -11,6 +11,7 @@ import { CONTAINERS } from '../../src/shared/storage/names';
 import { LocalJsonlTelemetry } from '../../src/shared/telemetry/localSink';
 import { isolatedStorage } from '../shared/dataset/isolatedStorage';
 import { testStorageConnectionString } from '../setup/storage';
+import { conversationLine } from '../shared/ingest/helpers';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'formats');
 
@@ -93,14 +94,7 @@ describe('preprocess blob function: other layouts', () => {
   it('a blob whose first line or first ticket is odd quarantines only that record', async () => {
     const storage = await setup();
     // Two conversations far enough apart that the duplicate stages keep both.
-    const conversation = (id: string, question: string, reply: string) =>
-      JSON.stringify({
-        conversation_id: id,
-        messages: [
-          { role: 'customer', text: question },
-          { role: 'agent', text: reply },
-        ],
-      });
+    const conversation = conversationLine;
     const good = [
       conversation('f-1', 'My discount code SAVE10 does not work at checkout.', 'I have applied the discount manually to your order now.'),
       conversation('f-2', 'Where is my parcel? It was due on Monday.', 'It left the warehouse yesterday and arrives tomorrow.'),

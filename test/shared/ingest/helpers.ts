@@ -34,6 +34,17 @@ export const chat = (id: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+/** One conversation JSONL line: a customer question and the agent's reply. */
+export function conversationLine(id: string, question: string, reply: string): string {
+  return JSON.stringify({
+    conversation_id: id,
+    messages: [
+      { role: 'customer', text: question },
+      { role: 'agent', text: reply },
+    ],
+  });
+}
+
 export function jsonl(...records: unknown[]): string {
   return records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n';
 }
