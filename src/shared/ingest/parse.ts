@@ -179,20 +179,17 @@ export function mayHoldFeedbackRecordsInFile(path: string): boolean | undefined 
     if (isGzip(head)) return undefined;
     const byHead = feedbackByHead(head);
     if (byHead !== 'search') return byHead;
-    if (holdsRatingKey(head)) return true;
-    // Each read is searched with the end of the one before it, so a key split between reads is found.
-    let position = headBytes;
-    let kept = Math.min(RATING_KEY_BYTES.length - 1, headBytes);
-    buffer.copyWithin(0, headBytes - kept, headBytes);
-    for (;;) {
+    // From the start again (the head is one read more), each read searched with the end of the one
+    // before it, so a key split between reads is found.
+    let kept = 0;
+    for (let position = 0; ;) {
       const read = readSync(fd, buffer, kept, buffer.length - kept, position);
       if (read === 0) return false;
       position += read;
       const window = buffer.subarray(0, kept + read);
       if (holdsRatingKey(window)) return true;
-      const next = Math.min(RATING_KEY_BYTES.length - 1, window.length);
-      buffer.copyWithin(0, window.length - next, window.length);
-      kept = next;
+      kept = Math.min(RATING_KEY_BYTES.length - 1, window.length);
+      buffer.copyWithin(0, window.length - kept, window.length);
     }
   } finally {
     closeSync(fd);
