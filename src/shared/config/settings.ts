@@ -361,11 +361,11 @@ export const settingsSchema = z
       where: 'optional',
       sample: '3',
     }),
-    TUNELOOP_BLOB_LEASE_SECONDS: setting('TUNELOOP_BLOB_LEASE_SECONDS', positiveInt.default(600), {
+    TUNELOOP_BLOB_LEASE_SECONDS: setting('TUNELOOP_BLOB_LEASE_SECONDS', positiveInt.default(120), {
       description:
-        'How long one delivery of a raw blob holds it: another delivery of the same version meanwhile fails and is retried later (so a version is processed once); after a crash, the next delivery takes over once this has passed.',
+        'How long one delivery’s claim on a raw blob version lasts without renewal. The delivery processing it renews the claim every quarter of this, so a version is processed once however long it takes; another delivery of the same version waits (up to this long) for it to finish and then finds it done. After a crash the claim runs out within this time and a waiting or later delivery takes over.',
       where: 'optional',
-      sample: '600',
+      sample: '120',
     }),
     TUNELOOP_SPEAKER_ROLES: setting(
       'TUNELOOP_SPEAKER_ROLES',

@@ -17,6 +17,7 @@ import { curatedLine, quarantineLine, type QuarantineRecord } from './records';
 import { preprocessStages } from './pipelineStages';
 import { StepTimings } from './timings';
 import { isStatus, TuneloopError } from '../errors';
+import { BlobClaimLostError, BlobInProgressError, claimBlobVersion, ClaimRenewal } from './blobClaim';
 import { ERASURE_REWRITE_METADATA } from '../erasure/markers';
 import { blobNameProblem, derivedBlobBase, describeBlobNameProblem, printableBlobName, type BlobNameProblem } from '../storage/blobNames';
 
@@ -81,6 +82,9 @@ export interface PreprocessBlobOptions {
   signatures?: SignatureStore;
 }
 
+// Re-exported: callers and tests know them as errors of the blob path.
+export { BlobClaimLostError, BlobInProgressError };
+
 /** Thrown to make the Functions host retry the blob; says which attempt failed and how many remain. */
 export class BlobAttemptError extends TuneloopError {
   constructor(
@@ -93,19 +97,6 @@ export class BlobAttemptError extends TuneloopError {
       `preprocessing raw-logs/${printableBlobName(blobName)} failed (attempt ${attempt} of ${maxAttempts}): ${(cause as { message?: string } | null | undefined)?.message ?? String(cause)}; ` +
         `it will be retried, and quarantined after ${maxAttempts} attempts`,
       { cause, retryable: attempt < maxAttempts },
-    );
-  }
-}
-
-/** Another delivery holds this blob version; thrown so that this delivery is retried later (then a no-op). */
-export class BlobInProgressError extends TuneloopError {
-  constructor(
-    readonly blobName: string,
-    readonly heldUntil: string,
-  ) {
-    super(
-      `raw-logs/${printableBlobName(blobName)} is being preprocessed by another delivery (held until ${heldUntil}); ` +
-        'this delivery will be retried and finds it done, or takes over if that delivery died',
     );
   }
 }
@@ -136,40 +127,36 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
   const outputs = blobOutputNames(blobName, etag);
   const receipts = runtime.storage.table(TABLES.blobReceipts);
   const pk = tableKey(blobName);
-  const existing = await getReceipt(receipts, pk, outputs.etagHash, signal);
-  if (existing && existing.entity.status !== 'processing') {
-    return { status: 'duplicate', blob: blobName, etag, previous: existing.entity.status };
-  }
-  const heldUntil = existing?.entity.leaseUntil;
-  if (heldUntil && Date.parse(heldUntil) > Date.now()) throw new BlobInProgressError(blobName, heldUntil);
-  const attempt = (existing?.entity.attempts ?? 0) + 1;
-  const leaseUntil = new Date(Date.now() + config.blobLeaseSeconds * 1000).toISOString();
-  const receipt: ReceiptEntity = {
+  const claim = await claimBlobVersion<ReceiptEntity>({
+    table: receipts,
     partitionKey: pk,
     rowKey: outputs.etagHash,
     blobName,
-    blobEtag: etag,
-    status: 'processing',
-    attempts: attempt,
-    ...(existing?.entity.lastError ? { lastError: existing.entity.lastError } : {}),
-    leaseUntil,
-    updatedAt: new Date().toISOString(),
-  };
-  // Claim the attempt with optimistic concurrency: of concurrent deliveries of one version exactly
-  // one claims it; the others fail and are retried, by when it is processed (or its claim has run out).
-  try {
-    if (existing) await receipts.updateEntity(receipt, 'Replace', { etag: existing.etag, abortSignal: signal });
-    else await receipts.createEntity(receipt, { abortSignal: signal });
-  } catch (err) {
-    if (isStatus(err, 409) || isStatus(err, 412)) throw new BlobInProgressError(blobName, leaseUntil);
-    throw err;
-  }
+    leaseSeconds: config.blobLeaseSeconds,
+    signal,
+    receiptFor: (attempt, leaseUntil, previous) => ({
+      partitionKey: pk,
+      rowKey: outputs.etagHash,
+      blobName,
+      blobEtag: etag,
+      status: 'processing',
+      attempts: attempt,
+      ...(previous?.lastError ? { lastError: previous.lastError } : {}),
+      leaseUntil,
+      updatedAt: new Date().toISOString(),
+    }),
+  });
+  if (claim.kind === 'done') return { status: 'duplicate', blob: blobName, etag, previous: claim.receipt.status };
+  const { receipt, attempt } = claim;
+  const renewal = new ClaimRenewal(receipts, blobName, receipt, claim.etag, config.blobLeaseSeconds, options.log);
+  const work = signal ? AbortSignal.any([signal, renewal.signal]) : renewal.signal;
 
   const curatedBlob = runtime.storage.container(CONTAINERS.curated).getBlockBlobClient(outputs.curated);
   const reportBlob = runtime.storage.container(CONTAINERS.curated).getBlockBlobClient(outputs.report);
   const quarantineBlob = runtime.storage.container(CONTAINERS.quarantine).getBlockBlobClient(outputs.quarantine);
   try {
-    const report = await processVersion(runtime, blobName, etag, { curatedBlob, reportBlob, quarantineBlob }, options);
+    const report = await processVersion(runtime, blobName, etag, { curatedBlob, reportBlob, quarantineBlob }, { ...options, signal: work });
+    await renewal.stop();
     await receipts.upsertEntity(
       {
         ...receipt,
@@ -186,15 +173,24 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
     await runtime.telemetry.flush();
     return { status: 'processed', blob: blobName, etag, outputs, report };
   } catch (err) {
+    const claimEtag = await renewal.stop();
+    // The row belongs to the delivery that took over: leave it, and let the platform's retry find that one's outcome.
+    if (renewal.signal.aborted) throw renewal.signal.reason as Error;
     if (isAbortError(err) || signal?.aborted) throw err;
     const message = (err as { message?: string } | null | undefined)?.message ?? String(err);
     const permanent = err instanceof IngestError && !err.retryable;
     if (attempt < maxAttempts && !permanent) {
-      // The claim ends with the failed attempt, so the retry need not wait for the lease.
-      await receipts.upsertEntity(
-        { ...receipt, leaseUntil: undefined, lastError: message.slice(0, 8000), updatedAt: new Date().toISOString() },
-        'Replace',
-      );
+      // The claim ends with the failed attempt, so the retry need not wait for the lease. Conditional:
+      // a delivery that took over meanwhile keeps its claim.
+      await receipts
+        .updateEntity(
+          { ...receipt, leaseUntil: undefined, lastError: message.slice(0, 8000), updatedAt: new Date().toISOString() },
+          'Replace',
+          { etag: claimEtag },
+        )
+        .catch((updateError: unknown) => {
+          if (!isStatus(updateError, 412)) throw updateError;
+        });
       throw new BlobAttemptError(blobName, attempt, maxAttempts, err);
     }
     // The caller says so (the `quarantined` outcome carries the attempts and the error).
@@ -401,21 +397,6 @@ function emitMetrics(runtime: Runtime, report: PreprocessReport): void {
     t.trackMetric('tuneloop.preprocess.conversations_by_language', count, { model, language });
   }
   trackQualityMetrics(t, report.quality, { model });
-}
-
-async function getReceipt(
-  table: ReturnType<Runtime['storage']['table']>,
-  pk: string,
-  rk: string,
-  signal?: AbortSignal,
-): Promise<{ entity: ReceiptEntity; etag: string } | undefined> {
-  try {
-    const e = await table.getEntity<ReceiptEntity>(pk, rk, { abortSignal: signal });
-    return { entity: e, etag: e.etag };
-  } catch (err) {
-    if (isStatus(err, 404)) return undefined;
-    throw err;
-  }
 }
 
 /** Counts the bytes of the blob as they are read (for progress lines). */

@@ -89,9 +89,11 @@ const HOUR_MS = 3_600_000;
 const RELEASED: DeploymentRecord['role'][] = ['superseded', 'rejected', 'abandoned'];
 
 /**
- * The longest one step of the job loop can run: the default function timeout of Flex Consumption
- * (host.json sets none). Steps themselves stop waiting after 5 minutes; this leaves room for a
- * long evaluation of up to TUNELOOP_EVAL_MAX_CONVERSATIONS conversations on two models.
+ * The longest one step of the job loop is built to run: Flex Consumption's default function timeout.
+ * host.json raises the app's `functionTimeout` to 2 h for the blob function's largest files, but job
+ * steps stop waiting after 5 minutes, which leaves this room for a long evaluation of up to
+ * TUNELOOP_EVAL_MAX_CONVERSATIONS conversations on two models. Not raised with it: the candidate
+ * time limit below multiplies it, and a stuck candidate is charged by the hour.
  */
 export const JOB_STEP_BUDGET_MS = 30 * 60_000;
 
