@@ -56,6 +56,8 @@ export interface ClaimOptions<T extends ClaimableReceipt> {
    * claim nobody renews is waited out however long it has left.
    */
   maxWaitMs?: number;
+  /** Called once when this delivery starts waiting for another delivery's claim (a log line: it may wait minutes). */
+  onWait?: (heldUntil: string) => void;
 }
 
 export type ClaimResult<T extends ClaimableReceipt> =
@@ -84,7 +86,10 @@ export async function claimBlobVersion<T extends ClaimableReceipt>(options: Clai
     const heldUntil = existing?.entity.leaseUntil;
     const heldFor = heldUntil ? Date.parse(heldUntil) - Date.now() : 0;
     if (heldUntil && heldFor > 0) {
-      firstSeen ??= heldUntil;
+      if (firstSeen === undefined) {
+        firstSeen = heldUntil;
+        options.onWait?.(heldUntil);
+      }
       // Only a claim renewed while this delivery waited is known to be alive; one that is not is waited out.
       const renewed = heldUntil !== firstSeen;
       if (renewed && Date.now() >= deadline) throw new BlobInProgressError(blobName, heldUntil);

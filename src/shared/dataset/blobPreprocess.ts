@@ -134,6 +134,11 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
     blobName,
     leaseSeconds: config.blobLeaseSeconds,
     signal,
+    onWait: (heldUntil) =>
+      (options.progress ?? options.log)?.(
+        `raw-logs/${printableBlobName(blobName)}: held by another delivery until ${heldUntil} (renewed while it works); ` +
+          'waiting for it to finish, or for its claim to run out if it died',
+      ),
     receiptFor: (attempt, leaseUntil, previous) => ({
       partitionKey: pk,
       rowKey: outputs.etagHash,

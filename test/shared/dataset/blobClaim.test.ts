@@ -96,8 +96,13 @@ describe('claiming a blob version (table blobreceipts on Azurite)', () => {
       leaseUntil: heldUntil,
       updatedAt: new Date().toISOString(),
     });
-    const outcome = await preprocessBlob(runtime, name);
+    const lines: string[] = [];
+    const outcome = await preprocessBlob(runtime, name, { progress: (m) => lines.push(m) });
     expect(outcome).toMatchObject({ status: 'processed', report: { records_in: 5 } });
+    // It may wait minutes: the host log says why.
+    expect(lines[0]).toBe(
+      `raw-logs/${name}: held by another delivery until ${heldUntil} (renewed while it works); waiting for it to finish, or for its claim to run out if it died`,
+    );
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(heldUntil));
     expect(await receiptOf(name, etag)).toMatchObject({ status: 'processed', attempts: 2 });
   }, 60_000);
