@@ -154,7 +154,7 @@ function itemOf(parsed: Parsed, fileFamily: JsonFamily, context: DocumentContext
     ? parseMapped(source, parsed.value, context.mapping, context.roles)
     : family
       ? parseJsonRecord(source, parsed.value, family, { roles: context.roles })
-      : unrecognisedRecord(source, parsed.value, fileFamily);
+      : unrecognisedRecord(source, parsed.value, fileFamily, context.roles);
   if (item.type === 'rejected' && part.kind === 'element') {
     const detail = item.rejection.detail;
     item.rejection.detail = `${at}: ${detail ?? item.rejection.reason}`.replace(/this line/g, 'this record');

@@ -114,7 +114,7 @@ export function lineItem(parsed: ParsedLine, fileFamily: JsonFamily, context: Li
     return reject(source, 'invalid-record', 'the line is valid JSON but not an object; every line must be one JSON object');
   if (context.mapping) return mappingModule().parseMapped(source, parsed.value, context.mapping, context.roles);
   const family = jsonFamily(parsed.value);
-  if (!family) return unrecognisedRecord(source, parsed.value, fileFamily);
+  if (!family) return unrecognisedRecord(source, parsed.value, fileFamily, context.roles);
   return parseJsonRecord(source, parsed.value, family, { roles: context.roles });
 }
 

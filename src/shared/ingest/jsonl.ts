@@ -1,4 +1,4 @@
-import { FOREIGN_FAMILY_NAMES, foreignFamily, parseForeign, type ForeignFamily } from './formats';
+import { FOREIGN_FAMILY_NAMES, foreignFamily, parseForeign, turnListFamily, type ForeignFamily } from './formats';
 import { contentId } from './ids';
 import { conversationItem, feedbackItem, reject, show } from './records';
 import { inferMissingRoles, type RoleMapper } from './roles';
@@ -34,8 +34,14 @@ const FAMILY_NAMES: Record<JsonFamily, string> = {
   ...FOREIGN_FAMILY_NAMES,
 };
 
-/** The rejection for a JSON object that is none of the formats, worded for the file's format. */
-export function unrecognisedRecord(source: SourceRef, record: JsonObject, fileFamily: JsonFamily): IngestItem {
+/**
+ * The item for a JSON object whose keys name none of the formats: read as the file's format when it
+ * holds that format's turn list (so the rejection says what is wrong with it), else the rejection
+ * worded for the file's format.
+ */
+export function unrecognisedRecord(source: SourceRef, record: JsonObject, fileFamily: JsonFamily, roles: RoleMapper): IngestItem {
+  const family = turnListFamily(record, fileFamily);
+  if (family) return parseForeign(source, record, family, roles);
   const keys = Object.keys(record);
   const shown = keys.length ? keys.slice(0, 8).join(', ') : 'none';
   const missing =

@@ -146,6 +146,122 @@ describe('exports of support tools (hand-written, API shapes)', () => {
     expect(rejections(items)[0]).toMatchObject({ line: 12, detail: expect.stringContaining('element 2') });
   });
 
+  test('Alpaca: a number, list or object as instruction, input or output is quarantined naming the field, not stringified', async () => {
+    const items = await parseAll(
+      jsonl(
+        { instruction: 42, output: 'The answer is forty-two.' },
+        { instruction: 'How much is shipping?', output: 5 },
+        { instruction: 'Translate', input: 7, output: 'sieben' },
+        { instruction: ['How', 'do I'], output: 'Open the order and tap Cancel.' },
+        { instruction: 'What are your opening hours?', input: { store: 'Berlin' }, output: 'We open 9 to 6.' },
+        { instruction: 'How do I reset my password?', input: null, output: 'Use the Forgot password link.' },
+        { instruction: 'What is your phone number?', output: null },
+      ),
+    );
+    expect(reasons(items)).toEqual([
+      'invalid-field:instruction',
+      'invalid-field:output',
+      'invalid-field:input',
+      'invalid-field:instruction',
+      'invalid-field:input',
+      'conversation',
+      'missing-field:output',
+    ]);
+    expect(rejections(items).map((r) => r.detail)).toEqual([
+      '"instruction" must be a string, got 42',
+      '"output" must be a string, got 5',
+      '"input" must be a string, got 7',
+      '"instruction" must be a string, got ["How","do I"]',
+      '"input" must be a string, got {"store":"Berlin"}',
+      '"output" is missing or null',
+    ]);
+    expect(conversations(items)[0].turns[0]).toEqual({ role: 'user', content: 'How do I reset my password?' });
+  });
+
+  test('ShareGPT: an empty "conversations" is an empty conversation, also as a file\'s first record or in an array', async () => {
+    const good = {
+      id: 'a',
+      conversations: [
+        { from: 'human', value: 'Where is my order?' },
+        { from: 'gpt', value: 'It ships tomorrow.' },
+      ],
+    };
+    const empty = { id: 'b', conversations: [] };
+    for (const text of [jsonl(good, empty), jsonl(empty, good), JSON.stringify([good, empty], null, 2)]) {
+      const items = await parseAll(text);
+      const [rejection] = rejections(items);
+      expect(rejection).toMatchObject({
+        reason: 'empty-conversation',
+        detail: expect.stringContaining('"conversations" is an empty list'),
+      });
+      expect(conversations(items)).toHaveLength(1);
+    }
+    // The same for a dialogue dataset's empty turn list.
+    const dialogue = {
+      dialogue_id: 'd1',
+      turns: [
+        { speaker: 'USER', utterance: 'hi' },
+        { speaker: 'SYSTEM', utterance: 'hello' },
+      ],
+    };
+    expect(reasons(await parseAll(jsonl(dialogue, { dialogue_id: 'd2', turns: [] })))).toEqual(['conversation', 'empty-conversation']);
+  });
+
+  test('ShareGPT: a later record whose first turn lacks "value" names the missing field, not "none of the formats"', async () => {
+    const items = await parseAll(
+      jsonl(
+        {
+          id: 'a',
+          conversations: [
+            { from: 'human', value: 'Where is my order?' },
+            { from: 'gpt', value: 'It ships tomorrow.' },
+          ],
+        },
+        { id: 'b', conversations: [{ from: 'human' }, { from: 'gpt', value: 'It ships tomorrow.' }] },
+        { id: 'c', conversations: ['hi'] },
+      ),
+    );
+    expect(reasons(items)).toEqual(['conversation', 'missing-field:value', 'invalid-field:conversations']);
+  });
+
+  test('ShareGPT: a non-string "value" is quarantined like conversation JSONL text, not stringified', async () => {
+    const items = await parseAll(
+      jsonl({
+        id: 'n',
+        conversations: [
+          { from: 'human', value: 'How many stores do you have?' },
+          { from: 'gpt', value: 42 },
+        ],
+      }),
+    );
+    expect(rejections(items)).toMatchObject([{ reason: 'invalid-field:value', detail: 'turn 2 has a "value" that is not a string: 42' }]);
+  });
+
+  test('ShareGPT turns written with "role"/"content" (or "from"/"content") are read like "from"/"value"', async () => {
+    const items = await parseAll(
+      jsonl(
+        {
+          id: 'r',
+          conversations: [
+            { role: 'user', content: 'Can I pay by card?' },
+            { role: 'assistant', content: 'Yes, every card.' },
+          ],
+        },
+        {
+          id: 'f',
+          conversations: [
+            { from: 'human', content: 'Can I pay by cash?' },
+            { from: 'gpt', content: 'Only in stores.' },
+          ],
+        },
+      ),
+    );
+    expect(conversations(items).map((c) => c.turns.map((t) => `${t.role}: ${t.content}`))).toEqual([
+      ['user: Can I pay by card?', 'assistant: Yes, every card.'],
+      ['user: Can I pay by cash?', 'assistant: Only in stores.'],
+    ]);
+  });
+
   test('Bitext layout CSV: instruction/response, category → issue type', async () => {
     const items = await parseAll(fixture('formats', 'bitext.csv'));
     expect(conversations(items).map((c) => c.issueType)).toEqual(['ORDER', 'REFUND', 'CONTACT']);

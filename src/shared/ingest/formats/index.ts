@@ -28,6 +28,23 @@ export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
   return undefined;
 }
 
+/** The keys holding the turn list, for the families whose records are told apart by their first turn. */
+const TURN_LISTS: ReadonlyArray<[ForeignFamily, readonly string[]]> = [
+  ['sharegpt', ['conversations']],
+  ['dialogue-turns', ['turns', 'utterances']],
+];
+
+/**
+ * The family a record that `foreignFamily` did not recognise still belongs to in a file of
+ * `fileFamily` records: it holds the family's turn list, but an empty one or one whose first turn
+ * lacks a key. Parsing it then names what is wrong (empty conversation, missing field) instead of
+ * calling it none of the formats.
+ */
+export function turnListFamily(record: JsonObject, fileFamily: string): ForeignFamily | undefined {
+  const entry = TURN_LISTS.find(([family]) => family === fileFamily);
+  return entry?.[1].some((key) => Array.isArray(record[key])) ? entry[0] : undefined;
+}
+
 export function parseForeign(source: SourceRef, record: JsonObject, family: ForeignFamily, roles: RoleMapper): IngestItem {
   switch (family) {
     case 'zendesk':

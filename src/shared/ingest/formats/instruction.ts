@@ -1,5 +1,5 @@
 import { required } from '../../lookup';
-import { reject } from '../records';
+import { reject, show } from '../records';
 import type { RawTurn } from '../turns';
 import type { IngestItem, SourceRef } from '../types';
 import { finish, firstOf, idOf, textOf } from './common';
@@ -26,18 +26,34 @@ export function parseInstructionPair(source: SourceRef, record: Record<string, u
     REPLY_KEYS.find((k) => k in record),
     'the reply key',
   );
-  const prompt = textOf(record[promptKey]);
-  const reply = textOf(record[replyKey]);
-  if (!prompt?.trim()) return reject(source, `missing-field:${promptKey}`, `"${promptKey}" is empty or not text`);
-  if (!reply?.trim()) return reject(source, `missing-field:${replyKey}`, `"${replyKey}" is empty or not text`);
-  const input = textOf(record.input);
+  const prompt = pairText(source, record, promptKey, 'required');
+  if (typeof prompt !== 'string') return prompt;
+  const reply = pairText(source, record, replyKey, 'required');
+  if (typeof reply !== 'string') return reply;
+  const input = pairText(source, record, 'input', 'optional');
+  if (typeof input !== 'string') return input;
   const id = idOf(firstOf(record, ['conversation_id', 'id']));
   if (id === null) return reject(source, 'invalid-field:id', '"id" must be a string or number');
   const raw: RawTurn[] = [
-    { role: 'user', text: input?.trim() ? `${prompt}\n\n${input}` : prompt },
+    { role: 'user', text: input.trim() ? `${prompt}\n\n${input}` : prompt },
     { role: 'assistant', text: reply },
   ];
   // Bitext rows carry both: the category (ORDER, REFUND...) is the coarser, steadier issue type.
   const issueType = textOf(firstOf(record, ['issue_type', 'category', 'intent']));
   return finish({ source, kind: 'faq', id, idPrefix: 'faq', raw, issueType });
+}
+
+/**
+ * The text of a prompt, reply or input field ('' for an absent optional one), or the rejection
+ * saying why not. A number or list is the wrong type, not text: stringifying it would train on
+ * "42" (conversation JSONL and ShareGPT reject non-string text the same way).
+ */
+function pairText(source: SourceRef, record: Record<string, unknown>, key: string, need: 'required' | 'optional'): string | IngestItem {
+  const value = record[key];
+  if (value === undefined || value === null) {
+    return need === 'optional' ? '' : reject(source, `missing-field:${key}`, `"${key}" is missing or null`);
+  }
+  if (typeof value !== 'string') return reject(source, `invalid-field:${key}`, `"${key}" must be a string, got ${show(value)}`);
+  if (need === 'required' && !value.trim()) return reject(source, `missing-field:${key}`, `"${key}" is empty`);
+  return value;
 }
