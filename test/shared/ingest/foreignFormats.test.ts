@@ -178,6 +178,32 @@ describe('exports of support tools (hand-written, API shapes)', () => {
     expect(conversations(items)[0].turns[0]).toEqual({ role: 'user', content: 'How do I reset my password?' });
   });
 
+  test('Alpaca (LLaMA-Factory): "history" pairs become the turns before the pair and "system" a system turn; bad history is quarantined', async () => {
+    const items = await parseAll(
+      jsonl(
+        {
+          instruction: 'How do I return shoes that do not fit?',
+          output: 'Print the label from your account.',
+          history: [['Hi, I bought shoes last week.', 'Hello! How can I help?']],
+          system: 'You are Shoply support.',
+        },
+        { instruction: 'And boots?', output: 'The same way.', history: [['Hi', 42]] },
+        { instruction: 'And boots?', output: 'The same way.', history: 'Hi' },
+      ),
+    );
+    expect(reasons(items)).toEqual(['conversation', 'invalid-field:history', 'invalid-field:history']);
+    const [withHistory] = conversations(items);
+    expect(withHistory.kind).toBe('conversation');
+    expect(withHistory.turns.map((t) => `${t.role}: ${t.content}`)).toEqual([
+      'system: You are Shoply support.',
+      'user: Hi, I bought shoes last week.',
+      'assistant: Hello! How can I help?',
+      'user: How do I return shoes that do not fit?',
+      'assistant: Print the label from your account.',
+    ]);
+    expect(rejections(items)[0].detail).toBe('"history" pair 1 must be two strings [instruction, output], got ["Hi",42]');
+  });
+
   test('ShareGPT: an empty "conversations" is an empty conversation, also as a file\'s first record or in an array', async () => {
     const good = {
       id: 'a',

@@ -6,7 +6,8 @@ import { finish, firstOf, idOf, textOf } from './common';
 
 /**
  * Single-turn pairs under other names than question/answer: Alpaca (`instruction` + optional
- * `input` → user, `output` → assistant), instruction/response rows (Bitext's customer-support
+ * `input` → user, `output` → assistant; LLaMA-Factory's optional `system` and `history` of earlier
+ * pairs), instruction/response rows (Bitext's customer-support
  * layout, with `intent` and `category`), prompt/completion, query/response, questions/answers.
  */
 export const PROMPT_KEYS = ['instruction', 'prompt', 'query', 'questions', 'question', 'request'] as const;
@@ -32,15 +33,47 @@ export function parseInstructionPair(source: SourceRef, record: Record<string, u
   if (typeof reply !== 'string') return reply;
   const input = pairText(source, record, 'input', 'optional');
   if (typeof input !== 'string') return input;
+  const system = pairText(source, record, 'system', 'optional');
+  if (typeof system !== 'string') return system;
+  const history = historyTurns(source, record.history);
+  if (!Array.isArray(history)) return history;
   const id = idOf(firstOf(record, ['conversation_id', 'id']));
   if (id === null) return reject(source, 'invalid-field:id', '"id" must be a string or number');
   const raw: RawTurn[] = [
+    // Like a log's system turn: the configured system prompt stands in for it when examples are built.
+    ...(system.trim() ? [{ role: 'system' as const, text: system }] : []),
+    ...history,
     { role: 'user', text: input.trim() ? `${prompt}\n\n${input}` : prompt },
     { role: 'assistant', text: reply },
   ];
   // Bitext rows carry both: the category (ORDER, REFUND...) is the coarser, steadier issue type.
   const issueType = textOf(firstOf(record, ['issue_type', 'category', 'intent']));
-  return finish({ source, kind: 'faq', id, idPrefix: 'faq', raw, issueType });
+  // With earlier pairs it is a conversation, no longer one question and one answer.
+  const kind = history.length ? 'conversation' : 'faq';
+  return finish({ source, kind, id, idPrefix: 'faq', raw, issueType });
+}
+
+/**
+ * LLaMA-Factory's Alpaca layout puts the earlier exchanges of a conversation in `history`, as
+ * [instruction, output] pairs: they are the context of this pair, so they become the turns before
+ * it (leaving them out would train the reply without what it answers).
+ */
+function historyTurns(source: SourceRef, history: unknown): RawTurn[] | IngestItem {
+  if (history === undefined || history === null) return [];
+  if (!Array.isArray(history))
+    return reject(source, 'invalid-field:history', `"history" must be a list of [instruction, output] pairs, got ${show(history)}`);
+  const turns: RawTurn[] = [];
+  for (let i = 0; i < history.length; i++) {
+    const pair: unknown = history[i];
+    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string')
+      return reject(
+        source,
+        'invalid-field:history',
+        `"history" pair ${i + 1} must be two strings [instruction, output], got ${show(pair)}`,
+      );
+    turns.push({ role: 'user', text: pair[0] }, { role: 'assistant', text: pair[1] });
+  }
+  return turns;
 }
 
 /**
