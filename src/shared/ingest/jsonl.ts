@@ -172,7 +172,7 @@ function parseConversation(source: SourceRef, record: JsonObject, context: JsonP
     if (isBlank(speaker)) return reject(source, 'missing-field:role', `message ${n} has no "role" (or "speaker")`);
     if (typeof speaker !== 'string') return reject(source, 'invalid-field:role', `message ${n} has a non-text role ${show(speaker)}`);
     const rawText = has(message, 'text') ? message.text : message.content;
-    if (rawText === undefined || rawText === null) return reject(source, 'missing-field:text', `message ${n} has no "text" (or "content")`);
+    if (rawText === undefined || rawText === null) return reject(source, 'missing-field:text', noTextDetail(message, n));
     const text = contentText(rawText);
     if (text === undefined) return reject(source, 'invalid-field:text', `message ${n} has a "text" that is not a string: ${show(rawText)}`);
     speakers.push(speaker);
@@ -207,6 +207,17 @@ function parseConversation(source: SourceRef, record: JsonObject, context: JsonP
   );
   if (model) conversation.model = model;
   return conversationItem(conversation);
+}
+
+/**
+ * Why a log message without text is rejected. A tool call (OpenAI's assistant turn with
+ * `tool_calls` and null content) is said to be one: the line is only a log because of a key like
+ * conversation_id, and a user reading "no text" would not see that.
+ */
+function noTextDetail(message: JsonObject, n: number): string {
+  const call = ['tool_calls', 'function_call'].find((k) => has(message, k));
+  if (!call) return `message ${n} has no "text" (or "content")`;
+  return `message ${n} is a tool call ("${call}") without text: conversation logs hold text turns only; a line with nothing but the fine-tuning keys (no conversation_id) is passed through as a ready-made line, tool calls included`;
 }
 
 /** issue_type / channel / csat, all optional. A csat outside 1–5 is ignored (the conversation is still good data). */
