@@ -44,6 +44,20 @@ describe('known misses and over-redactions (issue #10)', () => {
     expect(names('Florence Road is closed today.')).toEqual([]);
   });
 
+  it('keeps brands customers name out of names, and a name next to one is still a name (QA, 4 December)', () => {
+    const names = (text: string) =>
+      detectLocal(text, { language: 'en' })
+        .filter((s) => s.type === 'PERSON')
+        .map((s) => s.value);
+    expect(names('Can I pay with PayPal or Klarna?')).toEqual([]);
+    expect(names('You can pay with Stripe, Adyen or Klarna.')).toEqual([]);
+    expect(names('Is your shop on Shopify?')).toEqual([]);
+    expect(names('My parcel from Evri is late, can Hermes deliver it instead?')).toEqual([]);
+    expect(names('I paid with Klarna, my name is Maria Lopez.')).toEqual(['Maria Lopez']);
+    // A brand that is also a given name stays a name.
+    expect(names('Otto will call you back.')).toEqual(['Otto']);
+  });
+
   it('gives a person named again by part of the name the same placeholder, unless two people would fit', async () => {
     expect(await redact(['Hallo, hier ist Jürgen Müller.', 'Guten Tag Herr Müller, wie kann ich helfen?'], { hint: 'de' })).toEqual([
       'Hallo, hier ist [PERSON_1].',

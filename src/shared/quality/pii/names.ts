@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as compromiseLexicon from './gazetteer/compromiseLexicon';
+import { CUSTOMER_SERVICE_BRANDS } from './gazetteer/brands';
 import { LANGUAGES } from './gazetteer/languages';
 import { ownValue } from '../../lookup';
 import type { PiiSpan } from './types';
@@ -144,7 +145,7 @@ export function nameGazetteer(language: string): Gazetteer {
     foreignGiven,
     surnames: toSet(compromiseLexicon.surname, ...all.map((l) => l.surnames)),
     places: toSet(compromiseLexicon.place),
-    organisations: toSet(compromiseLexicon.organisation),
+    organisations: toSet(compromiseLexicon.organisation, CUSTOMER_SERVICE_BRANDS),
     common: isEnglish ? englishWords() : new Set(),
     stop,
     honorifics: toSet(own.honorifics),
