@@ -14,7 +14,13 @@ export function nightlyRetrainHandler(runtimeSource: RuntimeSource) {
       );
       return { outcome: 'submitted', datasetVersion: outcome.manifest.version, jobKey: outcome.jobKey };
     }
-    context.log(`no retrain: ${outcome.reason} (${outcome.detail})`);
+    if (outcome.outcome === 'resubmitted') {
+      context.warn(`dataset ${outcome.datasetVersion} resubmitted: ${outcome.detail}`);
+      return { outcome: 'resubmitted', datasetVersion: outcome.datasetVersion, jobKey: outcome.jobKey, resubmission: outcome.resubmission };
+    }
+    // Out of resubmissions is the one skip a person must act on: a warning, not routine news.
+    const say = outcome.reason === 'resubmissions-exhausted' ? context.warn.bind(context) : context.log.bind(context);
+    say(`no retrain: ${outcome.reason} (${outcome.detail})`);
     return { outcome: 'skipped', reason: outcome.reason };
   };
 }

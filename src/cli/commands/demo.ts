@@ -179,6 +179,10 @@ async function exportReport(stack: LocalStack, job: JobRecord, out: string, say:
 }
 
 function printAssembly(outcome: AssemblyOutcome, say: (line: string) => void): void {
+  if (outcome.outcome === 'resubmitted') {
+    say(`   dataset ${outcome.datasetVersion} again: ${outcome.detail}`);
+    return;
+  }
   if (outcome.outcome !== 'submitted') {
     say(`   no dataset: ${outcome.reason} (${outcome.detail})`);
     return;
@@ -203,7 +207,9 @@ function describeDecision(decision: RetrainDecision): string {
         ? `retrain (failed: ${decision.error})`
         : decision.assembly?.outcome === 'skipped'
           ? `retrain skipped: ${decision.assembly.detail}`
-          : 'retrain';
+          : decision.assembly?.outcome === 'resubmitted'
+            ? `retrain: ${decision.assembly.detail}`
+            : 'retrain';
     case 'below-threshold':
       return 'no retrain (below threshold)';
     case 'insufficient-data':

@@ -257,6 +257,7 @@ export function assemblyConfig(settings: Settings): AssemblyConfig {
     maxTrainingCostUsd: settings.TUNELOOP_MAX_TRAINING_COST_USD,
     retrainMinNewExamples: settings.TUNELOOP_RETRAIN_MIN_NEW_EXAMPLES,
     retrainMinChangedTokens: settings.TUNELOOP_RETRAIN_MIN_CHANGED_TOKENS,
+    retrainMaxResubmissions: settings.TUNELOOP_RETRAIN_MAX_RESUBMISSIONS,
     csatThreshold: settings.TUNELOOP_CSAT_THRESHOLD,
     balance: { maxShare: settings.TUNELOOP_BALANCE_MAX_SHARE, minShare: settings.TUNELOOP_BALANCE_MIN_SHARE },
     duplicates: { enabled: settings.TUNELOOP_ASSEMBLY_DEDUP, threshold: settings.TUNELOOP_DEDUP_THRESHOLD },

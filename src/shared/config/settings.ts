@@ -424,6 +424,12 @@ export const settingsSchema = z
       where: 'optional',
       sample: '0',
     }),
+    TUNELOOP_RETRAIN_MAX_RESUBMISSIONS: setting('TUNELOOP_RETRAIN_MAX_RESUBMISSIONS', z.coerce.number().int().nonnegative().default(2), {
+      description:
+        'When the newest dataset version never gave a model (every job on it ended failed or cancelled: a failed fine-tuning job, a deployment that failed) and no new version is due, the nightly run submits a new job on the same version, at most this many times; after that it reports resubmissions-exhausted (event tuneloop.dataset.skipped, metric tuneloop.dataset.untrained) for a person to look at. 0: never resubmit. A version whose model was evaluated (promoted, rejected or inconclusive) is never trained again unchanged.',
+      where: 'optional',
+      sample: '2',
+    }),
     TUNELOOP_ASSEMBLY_LOCK_MINUTES: setting('TUNELOOP_ASSEMBLY_LOCK_MINUTES', z.coerce.number().positive().default(30), {
       description:
         "Single flight: one dataset assembly + submit per base model at a time (nightly and drift share it). The lock row is renewed while the assembly runs; a crashed holder's lock expires after this many minutes.",

@@ -25,6 +25,7 @@ import type { BalanceConfig } from './datasetConfig';
 import { getOrThrow, required } from '../lookup';
 import { WRITTEN_AT_METADATA } from '../erasure/markers';
 import { JobStore } from '../finetune/jobStore';
+import { describeEnd, resubmissionPlanFor } from './resubmission';
 
 export { curatedRecordSchema, type CuratedRecord } from './assemblyRecords';
 
@@ -95,6 +96,20 @@ export interface DatasetManifest {
 
 export type AssemblyOutcome =
   | { outcome: 'submitted'; manifest: DatasetManifest; jobKey: string }
+  /**
+   * No new version was due, but the latest one never gave a model (its jobs failed or were
+   * cancelled), so a new job trains `datasetVersion` again. `reason` says why no new version
+   * (`unchanged`, `too-little-new-data`); `manifest` is this run's assembly, not recorded.
+   */
+  | {
+      outcome: 'resubmitted';
+      datasetVersion: string;
+      jobKey: string;
+      resubmission: number;
+      reason: string;
+      detail: string;
+      manifest: DatasetManifest;
+    }
   | { outcome: 'skipped'; reason: string; detail: string; manifest?: DatasetManifest };
 
 export interface AssembleOptions {
@@ -303,23 +318,27 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
       // A run that stopped after recording the version but before queueing its job (storage down,
       // host killed) would otherwise leave that version untrained for ever.
       const resumed = options.submit !== false && !latest.submittedAt && (await queueIfNeverSubmitted(runtime, latest));
+      const why = `the curated data and ratings are unchanged since dataset ${latest.version}`;
+      if (!resumed) {
+        const retrained = await retrainIfNoModel(runtime, latest, manifest, options, { reason: 'unchanged', why });
+        if (retrained) return retrained;
+      }
       return await skipped(
         runtime,
         'unchanged',
-        `the curated data and ratings are unchanged since dataset ${latest.version}${resumed ? `; its fine-tuning job had never been queued, so job-${latest.version} is queued now` : ''}`,
+        `${why}${resumed ? `; its fine-tuning job had never been queued, so job-${latest.version} is queued now` : ''}`,
         manifest,
       );
     }
     const minExamples = config.retrainMinNewExamples;
     const minTokens = config.retrainMinChangedTokens;
     if (latest && (change.changedExamples < minExamples || change.changedTokens < minTokens)) {
-      return await skipped(
-        runtime,
-        'too-little-new-data',
+      const why =
         `${change.changedExamples} changed training examples (${change.added.examples} added, ${change.removed.examples} removed, ${change.changed.examples} changed) and ` +
-          `${change.changedTokens} changed training tokens since ${latest.version}; TUNELOOP_RETRAIN_MIN_NEW_EXAMPLES is ${minExamples}, TUNELOOP_RETRAIN_MIN_CHANGED_TOKENS is ${minTokens}`,
-        manifest,
-      );
+        `${change.changedTokens} changed training tokens since ${latest.version}; TUNELOOP_RETRAIN_MIN_NEW_EXAMPLES is ${minExamples}, TUNELOOP_RETRAIN_MIN_CHANGED_TOKENS is ${minTokens}`;
+      // Too little for a new version, but the latest one may never have given a model to compare with.
+      const retrained = await retrainIfNoModel(runtime, latest, manifest, options, { reason: 'too-little-new-data', why });
+      return retrained ?? (await skipped(runtime, 'too-little-new-data', why, manifest));
     }
     if (cost.estimated_cost_usd === null) {
       return await budgetRefused(
@@ -435,6 +454,57 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
   } finally {
     await scratch.dispose();
   }
+}
+
+/**
+ * When no new version is due and every job on the latest version ended without a model (failed,
+ * cancelled; e.g. the service failed the job, or its deployment failed for want of quota), nothing
+ * else would ever train that data: queue a new job on the same version, at most
+ * TUNELOOP_RETRAIN_MAX_RESUBMISSIONS times, then say a person is needed. Undefined: the version has
+ * a judged model or a job under way (or this run must not submit), so the caller skips as before.
+ */
+async function retrainIfNoModel(
+  runtime: Runtime,
+  latest: LatestDataset,
+  manifest: DatasetManifest,
+  options: AssembleOptions,
+  skip: { reason: 'unchanged' | 'too-little-new-data'; why: string },
+): Promise<AssemblyOutcome | undefined> {
+  if (options.submit === false) return undefined;
+  const plan = await resubmissionPlanFor(runtime, latest.version);
+  if (plan.action === 'none') return undefined;
+  const max = runtime.config.assembly.retrainMaxResubmissions;
+  const dims = { dataset_version: latest.version, model: manifest.baseModel, last_job: plan.last.jobKey, last_state: plan.last.state };
+  if (plan.action === 'exhausted') {
+    // Every night until a person acts (or the data changes): an alert on the metric sees it.
+    runtime.telemetry.trackMetric('tuneloop.dataset.untrained', 1, { ...dims, resubmissions: String(plan.resubmissions) });
+    return skipped(
+      runtime,
+      'resubmissions-exhausted',
+      `${skip.why}; dataset ${latest.version} never gave a model: ${describeEnd(plan.last)}; ` +
+        `${plan.resubmissions} resubmission(s) made, TUNELOOP_RETRAIN_MAX_RESUBMISSIONS is ${max}, so it needs a person: ` +
+        `fix the cause in the job's error, then send a submit message with a new job key (or raise the setting)`,
+      manifest,
+    );
+  }
+  await queueJob(runtime, latest, plan.jobKey);
+  const detail = `${skip.why}; dataset ${latest.version} never gave a model (${describeEnd(plan.last)}), so ${plan.jobKey} trains it again (resubmission ${plan.resubmission} of at most ${max})`;
+  runtime.telemetry.trackEvent('tuneloop.dataset.resubmitted', {
+    ...dims,
+    job_key: plan.jobKey,
+    resubmission: plan.resubmission,
+    reason: skip.reason,
+  });
+  await runtime.telemetry.flush();
+  return {
+    outcome: 'resubmitted',
+    datasetVersion: latest.version,
+    jobKey: plan.jobKey,
+    resubmission: plan.resubmission,
+    reason: skip.reason,
+    detail,
+    manifest,
+  };
 }
 
 async function skipped(runtime: Runtime, reason: string, detail: string, manifest: DatasetManifest): Promise<AssemblyOutcome> {
@@ -1115,6 +1185,12 @@ async function queueIfNeverSubmitted(runtime: Runtime, latest: LatestDataset): P
   const jobKey = `job-${latest.version}`;
   if (await new JobStore(runtime.storage).get(jobKey)) return false;
   // Should the first message be in the queue after all, the job loop treats this one as a duplicate.
+  await queueJob(runtime, latest, jobKey);
+  return true;
+}
+
+/** A submit message for a recorded version, starting from the model its training plan chose; marks the version queued. */
+async function queueJob(runtime: Runtime, latest: LatestDataset, jobKey: string): Promise<void> {
   await enqueueJobMessage(runtime, {
     kind: 'submit',
     jobKey,
@@ -1124,5 +1200,4 @@ async function queueIfNeverSubmitted(runtime: Runtime, latest: LatestDataset): P
   await runtime.storage
     .table(TABLES.datasets)
     .updateEntity({ partitionKey: 'dataset', rowKey: latest.version, submittedAt: new Date().toISOString() }, 'Merge');
-  return true;
 }

@@ -53,6 +53,8 @@ export interface AssemblyConfig {
   /** TUNELOOP_RETRAIN_MIN_NEW_EXAMPLES / TUNELOOP_RETRAIN_MIN_CHANGED_TOKENS: change below both is "unchanged". */
   retrainMinNewExamples: number;
   retrainMinChangedTokens: number;
+  /** TUNELOOP_RETRAIN_MAX_RESUBMISSIONS: new jobs on a version whose jobs all failed, before a person is asked to look. */
+  retrainMaxResubmissions: number;
   /** TUNELOOP_CSAT_THRESHOLD: late ratings below it weigh replies down. */
   csatThreshold: number;
   /** TUNELOOP_BALANCE_MAX_SHARE / TUNELOOP_BALANCE_MIN_SHARE */

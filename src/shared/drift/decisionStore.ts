@@ -19,7 +19,10 @@ export interface DriftReference {
 }
 
 export type AssemblySummary =
-  { outcome: 'submitted'; datasetVersion: string; jobKey: string } | { outcome: 'skipped'; reason: string; detail: string };
+  | { outcome: 'submitted'; datasetVersion: string; jobKey: string }
+  /** No new version was due; a new job trains the latest version again, which never gave a model. */
+  | { outcome: 'resubmitted'; datasetVersion: string; jobKey: string; detail: string }
+  | { outcome: 'skipped'; reason: string; detail: string };
 
 export type RetrainDecision =
   | { kind: 'retrain'; assembly?: AssemblySummary; error?: string }

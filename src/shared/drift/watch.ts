@@ -147,9 +147,14 @@ function defaultChatModel(runtime: Runtime): (deploymentName: string) => ChatMod
 }
 
 function summariseAssembly(outcome: AssemblyOutcome): AssemblySummary {
-  return outcome.outcome === 'submitted'
-    ? { outcome: 'submitted', datasetVersion: outcome.manifest.version, jobKey: outcome.jobKey }
-    : { outcome: 'skipped', reason: outcome.reason, detail: outcome.detail };
+  switch (outcome.outcome) {
+    case 'submitted':
+      return { outcome: 'submitted', datasetVersion: outcome.manifest.version, jobKey: outcome.jobKey };
+    case 'resubmitted':
+      return { outcome: 'resubmitted', datasetVersion: outcome.datasetVersion, jobKey: outcome.jobKey, detail: outcome.detail };
+    case 'skipped':
+      return { outcome: 'skipped', reason: outcome.reason, detail: outcome.detail };
+  }
 }
 
 /**
@@ -291,6 +296,14 @@ export async function runDriftWatch(runtime: Runtime, options: DriftWatchOptions
           outcome: decision.assembly?.outcome ?? 'error',
           ...(decision.assembly?.outcome === 'submitted'
             ? { new_dataset_version: decision.assembly.datasetVersion, job_key: decision.assembly.jobKey }
+            : {}),
+          ...(decision.assembly?.outcome === 'resubmitted'
+            ? {
+                // dataset_version above is production's; this is the version trained again.
+                resubmitted_dataset_version: decision.assembly.datasetVersion,
+                job_key: decision.assembly.jobKey,
+                resubmitted_detail: decision.assembly.detail,
+              }
             : {}),
           ...(decision.assembly?.outcome === 'skipped'
             ? { skipped_reason: decision.assembly.reason, skipped_detail: decision.assembly.detail }

@@ -1,4 +1,4 @@
-import type { TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
 import type { StorageClients } from '../storage/clients';
 import { TABLES } from '../storage/names';
 import type { JobMessageKind } from './messages';
@@ -168,10 +168,17 @@ export class JobStore {
   }
 
   async list(): Promise<JobRecord[]> {
+    return this.query(odata`PartitionKey eq ${PARTITION}`);
+  }
+
+  /** The jobs that train one dataset version (a version can have several: resubmissions, hand-sent ones), oldest first. */
+  async listForDatasetVersion(datasetVersion: string): Promise<JobRecord[]> {
+    return this.query(odata`PartitionKey eq ${PARTITION} and datasetVersion eq ${datasetVersion}`);
+  }
+
+  private async query(filter: string): Promise<JobRecord[]> {
     const out: JobRecord[] = [];
-    for await (const entity of this.table.listEntities({ queryOptions: { filter: `PartitionKey eq '${PARTITION}'` } })) {
-      out.push(fromEntity(entity));
-    }
+    for await (const entity of this.table.listEntities({ queryOptions: { filter } })) out.push(fromEntity(entity));
     return out.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 }

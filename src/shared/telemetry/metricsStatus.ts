@@ -211,6 +211,8 @@ function describeDecision(d: DriftRun['decision']): string {
     case 'retrain':
       if (d.error) return `retrain, but the assembly failed: ${d.error}`;
       if (d.assembly?.outcome === 'submitted') return `retrain → dataset ${d.assembly.datasetVersion}, job ${d.assembly.jobKey}`;
+      if (d.assembly?.outcome === 'resubmitted')
+        return `retrain → dataset ${d.assembly.datasetVersion} again (it never gave a model), job ${d.assembly.jobKey}`;
       if (d.assembly?.outcome === 'skipped') return `retrain → assembly skipped (${d.assembly.reason}: ${d.assembly.detail})`;
       return 'retrain';
     case 'cooldown':
