@@ -96,6 +96,16 @@ var rules = [
     query: 'customEvents | where name == "tuneloop.budget.refused"'
   }
   {
+    name: 'dataset-untrained'
+    displayName: 'tuneloop: newest dataset cannot be trained without a person'
+    description: 'Every job on the newest dataset version failed and the nightly run has used its resubmissions (TUNELOOP_RETRAIN_MAX_RESUBMISSIONS), so it trains nothing until the cause is fixed. `tuneloop status` shows the last job and its error.'
+    severity: 1
+    evaluationFrequency: 'PT1H'
+    windowSize: 'P1D'
+    threshold: 1
+    query: 'customMetrics | where name == "tuneloop.dataset.untrained"'
+  }
+  {
     name: 'quarantine-spike'
     displayName: 'tuneloop: quarantine share spike'
     description: 'More than ${quarantineShareThreshold} of preprocessed records went to quarantine in the last hours (at least ${quarantineMinRecords} records). A source format probably changed; look at the quarantine container.'
