@@ -52,6 +52,11 @@ export function createRoleMapper(speakerRoles: Record<string, ChatRole> = {}): R
   };
 }
 
+/** Whether a lower-case word is one of the speaker words above ("agent", "customer", "bot"…). */
+export function isRoleWord(word: string): boolean {
+  return ROLE_WORDS.some(([, set]) => set.has(word));
+}
+
 function roleFromWords(name: string): ChatRole | undefined {
   const words = name
     .normalize('NFKC')

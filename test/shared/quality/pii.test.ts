@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { STRUCTURED_TYPES, loadPresidioCorpus, presidioSplit, scoreCorpus } from '../../../src/shared/quality/pii/corpus';
-import { createLocalDetector, createRedactionStage, detectLocal } from '../../../src/shared/quality/pii/redact';
+import { createLocalDetector, createRedactionStage, detectLocal, type RedactionSummary } from '../../../src/shared/quality/pii/redact';
 import { isPhoneNumber } from '../../../src/shared/quality/pii/structured';
 import { isCardNumber, isIban, isSsn, luhnValid } from '../../../src/shared/quality/pii/validators';
 import { conversation } from './helpers';
@@ -156,6 +156,61 @@ describe('ready-made examples with tool calls', () => {
     expect(messages[0].content).toBe('Resend my receipt to [EMAIL_1]');
     expect(JSON.parse(messages[1].tool_calls![0].function.arguments)).toEqual({ email: '[EMAIL_1]', order: 'A-1', note: 'card [CARD_1]' });
     expect(messages[2].tool_calls![0].function.arguments).toBe('{ "x": 1 }');
+  });
+});
+
+describe('ready-made participant names', () => {
+  const redactReady = async (messages: Record<string, unknown>[]) => {
+    const stage = createRedactionStage({ detector: createLocalDetector() });
+    const result = await stage.apply({ ...conversation('n1', []), kind: 'ready' as const, ready: { messages } });
+    if (result.action !== 'keep') throw new Error('dropped');
+    return { messages: result.conversation.ready!.messages as Record<string, unknown>[], summary: stage.summary() as RedactionSummary };
+  };
+
+  it("replaces a person's name in `name` by the placeholder the content gives that person", async () => {
+    const { messages, summary } = await redactReady([
+      { role: 'user', name: 'jane_doe', content: 'Hi, I am Jane Doe and my parcel is late.' },
+      { role: 'assistant', name: 'Agent Tom', content: 'Sorry Jane, it ships tomorrow.' },
+      { role: 'user', name: 'JaneDoe', content: 'Thanks!' },
+      { role: 'assistant', name: 'Tom', content: 'You are welcome.' },
+    ]);
+    expect(messages.map((m) => m.content)).toEqual([
+      'Hi, I am [PERSON_1] and my parcel is late.',
+      'Sorry [PERSON_1], it ships tomorrow.',
+      'Thanks!',
+      'You are welcome.',
+    ]);
+    // No brackets: OpenAI's API reference used to allow only letters, digits and _ in a name.
+    expect(messages.map((m) => m.name)).toEqual(['PERSON_1', 'PERSON_2', 'PERSON_1', 'PERSON_2']);
+    expect(JSON.stringify(messages)).not.toMatch(/jane|\btom\b/i);
+    expect(summary.redactions.PERSON).toBe(2 + 4);
+  });
+
+  it('keeps labels of role words and numbers, and function names', async () => {
+    const { messages } = await redactReady([
+      { role: 'system', name: 'example_user', content: 'Where is my order?' },
+      { role: 'system', name: 'example_assistant', content: 'It ships tomorrow.' },
+      { role: 'user', name: 'customer-2', content: 'Where is my parcel?' },
+      { role: 'assistant', content: null, function_call: { name: 'lookup_order', arguments: '{}' } },
+      { role: 'function', name: 'lookup_order', content: '{"status": "shipped"}' },
+      { role: 'assistant', name: 'support_bot', content: 'It has shipped.' },
+    ]);
+    expect(messages.map((m) => m.name)).toEqual([
+      'example_user',
+      'example_assistant',
+      'customer-2',
+      undefined,
+      'lookup_order',
+      'support_bot',
+    ]);
+  });
+
+  it('takes a label it cannot tell from a handle for a person', async () => {
+    const { messages } = await redactReady([
+      { role: 'user', name: 'jdoe42', content: 'Where is my parcel?' },
+      { role: 'assistant', content: 'It ships tomorrow.' },
+    ]);
+    expect(messages[0].name).toBe('PERSON_1');
   });
 });
 

@@ -5,6 +5,7 @@ import { detectAddresses, detectNames, type NameRecognizer } from './entities';
 import { isClearlyEnglish } from './englishCheck';
 import { textProfile } from './profile';
 import { NAME_DETECTOR_LANGUAGES } from './names';
+import { participantName } from './participantName';
 import { languageOrEnglish } from './nameLanguage';
 import { detectStructured, type StructuredOptions } from './structured';
 import { PII_TYPES, type DetectHint, type PiiDetector, type PiiSpan, type PiiType } from './types';
@@ -258,9 +259,9 @@ export type RedactionSummary = {
 };
 
 /**
- * The redaction stage: every turn (and, for ready-made examples, every message's text) of a
- * conversation is redacted with one placeholder map, so "[PERSON_1]" is the same person in the
- * customer's and the agent's turns.
+ * The redaction stage: every turn (and, for ready-made examples, every message's text, tool-call
+ * arguments and participant `name`) of a conversation is redacted with one placeholder map, so
+ * "[PERSON_1]" is the same person in the customer's and the agent's turns.
  */
 export function createRedactionStage(options: RedactionOptions): ConversationStage {
   const summary: RedactionSummary = {
@@ -296,12 +297,19 @@ export function createRedactionStage(options: RedactionOptions): ConversationSta
           for (const span of spans) summary.redactions[span.type] = (summary.redactions[span.type] ?? 0) + 1;
           return spans.length ? applyRedaction(text, spans, placeholders) : text;
         };
-        ready = {
-          ...ready,
-          messages: readyMessages.map((m, i) =>
-            redactToolArguments(typeof m.content === 'string' ? { ...m, content: redacted[offset + i] } : redactParts(m, local), local),
-          ),
+        // After every content: a `name` gets the placeholder the content gave that person.
+        const named = (message: unknown): unknown => {
+          const m = message as { role?: unknown; name?: unknown };
+          if (typeof m.name !== 'string') return message;
+          const name = participantName(m.role, m.name, placeholders);
+          if (name === m.name) return message;
+          summary.redactions.PERSON++;
+          return { ...m, name };
         };
+        const withArguments = readyMessages.map((m, i) =>
+          redactToolArguments(typeof m.content === 'string' ? { ...m, content: redacted[offset + i] } : redactParts(m, local), local),
+        );
+        ready = { ...ready, messages: withArguments.map(named) };
       }
       return { action: 'keep', conversation: { ...conversation, turns, ready } };
     },
