@@ -90,7 +90,9 @@ export class ExampleBuilder {
     if (issues.length) {
       return { ok: false, reason: `invalid-example:${issues[0].code}`, detail: issues.map((i) => i.reason).join('; ') };
     }
-    return { ok: true, examples: [{ kind: 'ready', example, tokens: check.tokens ?? this.counter.messages(example.messages) }], notes: [] };
+    // Azure accepts a line whose every reply is weight 0; like such a conversation, it is noted.
+    const notes = everyReplyWeight0(example.messages) ? ['all-replies-weight0'] : [];
+    return { ok: true, examples: [{ kind: 'ready', example, tokens: check.tokens ?? this.counter.messages(example.messages) }], notes };
   }
 
   /**
@@ -137,7 +139,7 @@ export class ExampleBuilder {
       return { ok: false, reason: 'no-assistant-turn', detail: 'the conversation has no agent/assistant turn to learn from' };
     }
     const kept = turns.slice(0, lastAssistant + 1);
-    // Every reply at weight 0 (a low rating, reply rules): kept as context, as quality intends and
+    // Every reply at weight 0 (marked so in the input, a low rating, reply rules): kept as context, as quality intends and
     // as dataset assembly does when the rating arrives later, so arrival order does not matter.
     if (!kept.some((t) => t.role === 'assistant' && t.weight !== 0)) notes.push('all-replies-weight0');
     const messages = kept.map(toMessage);
@@ -258,6 +260,11 @@ function toMessage(turn: Turn): ExampleMessage {
   const message: ExampleMessage = { role: turn.role, content: turn.content };
   if (turn.role === 'assistant' && (turn.weight === 0 || turn.weight === 1)) message.weight = turn.weight;
   return message;
+}
+
+function everyReplyWeight0(messages: unknown[]): boolean {
+  const replies = messages.filter((m) => (m as { role?: unknown }).role === 'assistant') as { weight?: unknown }[];
+  return replies.length > 0 && replies.every((m) => m.weight === 0);
 }
 
 function findTurn(turns: readonly Turn[], message: ExampleMessage): Turn {

@@ -71,7 +71,7 @@ export function buildReport(stats: PreprocessStats, options: ReportOptions): Pre
       warnings.push(`${count} intent-labelling example(s) left out: the transcript exceeds the per-example limit`);
     else if (note === 'all-replies-weight0')
       warnings.push(
-        `${count} conversation(s) have every reply at weight 0 (low rating or reply rules): kept as context, they add training tokens but teach nothing`,
+        `${count} conversation(s) have every reply at weight 0 (marked so in the input, low rating or reply rules): kept as context, they add training tokens but teach nothing`,
       );
     else if (note === 'system-turns-replaced')
       warnings.push(`${count} conversation(s) had system turns; they were replaced by the configured system prompt`);

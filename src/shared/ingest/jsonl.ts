@@ -4,7 +4,7 @@ import { conversationItem, feedbackItem, reject, show } from './records';
 import { inferMissingRoles, type RoleMapper } from './roles';
 import { answeringModel, namedModel } from './answeringModel';
 import { normalizeText } from './text';
-import { buildTurns, isBlank, parseRating, parseTimestamp, type RawTurn } from './turns';
+import { buildTurns, isBlank, parseRating, parseTimestamp, turnWeight, type RawTurn } from './turns';
 import type { ChatRole, Conversation, Feedback, IngestItem, SourceRef, Turn } from './types';
 
 /** What a JSON line is, by its keys. `messages` covers both conversation and ready-made lines. */
@@ -163,6 +163,7 @@ function parseConversation(source: SourceRef, record: JsonObject, context: JsonP
   const texts: string[] = [];
   const timestamps: (string | undefined)[] = [];
   const models: (string | undefined)[] = [];
+  const weights: unknown[] = [];
   for (let i = 0; i < messages.length; i++) {
     const message: unknown = messages[i];
     const n = i + 1;
@@ -179,6 +180,7 @@ function parseConversation(source: SourceRef, record: JsonObject, context: JsonP
     texts.push(text);
     timestamps.push(parseTimestamp(message.timestamp ?? message.time));
     models.push(namedModel(message));
+    weights.push(message.weight);
   }
 
   const roles = inferMissingRoles([...new Set(speakers)], context.roles);
@@ -190,7 +192,14 @@ function parseConversation(source: SourceRef, record: JsonObject, context: JsonP
       `speaker ${show(speaker)} (message ${speakers.indexOf(speaker) + 1}) is not a known role; use customer/user, agent/assistant/bot or system, or map the name with speakerRoles`,
     );
   }
-  const raw: RawTurn[] = texts.map((text, i) => ({ role: roles.get(speakers[i]) as ChatRole, text, timestamp: timestamps[i] }));
+  const raw: RawTurn[] = [];
+  for (let i = 0; i < texts.length; i++) {
+    const role = roles.get(speakers[i]) as ChatRole;
+    // Checked once roles are known: a weight is allowed on assistant turns only.
+    const weight = turnWeight(weights[i], role);
+    if (typeof weight === 'string') return reject(source, 'invalid-field:weight', `message ${i + 1} ${weight}`);
+    raw.push({ role, text: texts[i], timestamp: timestamps[i], weight });
+  }
   const turns = buildTurns(raw);
   if (turns.length === 0) return reject(source, 'empty-conversation', 'no message has any text after clean-up');
 

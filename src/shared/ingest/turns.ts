@@ -5,12 +5,16 @@ export interface RawTurn {
   role: ChatRole;
   text: string;
   timestamp?: string;
+  /** Fine-tuning weight the input gave an assistant turn (0 = context only). */
+  weight?: 0 | 1;
 }
 
 /**
  * Cleans each text, drops turns that are empty after cleaning, and merges consecutive turns of
  * one role (chat users send one thought in several bubbles; fine-tuning wants alternating turns).
- * A merged turn keeps the first timestamp.
+ * A merged turn keeps the first timestamp. Turns whose weights differ (one marked 0, the next
+ * trained) stay apart: merged, either the reply marked 0 would be trained on or the trained one
+ * lost, and Azure accepts consecutive assistant messages (ready-made lines keep them too).
  */
 export function buildTurns(raw: Iterable<RawTurn>): Turn[] {
   const turns: Turn[] = [];
@@ -18,15 +22,34 @@ export function buildTurns(raw: Iterable<RawTurn>): Turn[] {
     const content = normalizeText(item.text);
     if (!content) continue;
     const last = turns.at(-1);
-    if (last && last.role === item.role) {
+    if (last && last.role === item.role && trained(last.weight) === trained(item.weight)) {
       last.content = `${last.content}\n${content}`;
+      last.weight ??= item.weight;
       continue;
     }
     const turn: Turn = { role: item.role, content };
     if (item.timestamp) turn.timestamp = item.timestamp;
+    if (item.weight !== undefined) turn.weight = item.weight;
     turns.push(turn);
   }
   return turns;
+}
+
+/** No weight means trained, as in the fine-tuning format. */
+function trained(weight: 0 | 1 | undefined): boolean {
+  return weight !== 0;
+}
+
+/**
+ * The `weight` of an input turn, as the fine-tuning format allows it: 0 or 1, on assistant turns
+ * only. `undefined` when absent; a string saying why when it is not allowed (the record is
+ * rejected, as the dataset stage rejects such a ready-made line with `bad-weight`).
+ */
+export function turnWeight(value: unknown, role: ChatRole): 0 | 1 | undefined | string {
+  if (value === undefined) return undefined;
+  if (role !== 'assistant') return `has a "weight", which is only allowed on assistant turns (it says whether a reply is trained on)`;
+  if (value === 0 || value === 1) return value;
+  return `has a "weight" of ${JSON.stringify(value)}: it must be 0 (context only, not trained on) or 1`;
 }
 
 /**

@@ -53,6 +53,22 @@ describe('ExampleBuilder', () => {
     expect(builder.build(conv([u('hello?'), u('anyone?')]))).toMatchObject({ ok: false, reason: 'no-assistant-turn' });
   });
 
+  it('says so of a ready-made line whose every reply has weight 0, as of a conversation', () => {
+    const ready = (weights: (0 | 1 | undefined)[]): Conversation => ({
+      ...conv([]),
+      kind: 'ready',
+      ready: {
+        messages: weights.flatMap((weight) => [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: 'a', ...(weight === undefined ? {} : { weight }) },
+        ]),
+      },
+    });
+    expect(builder.build(ready([0, 0]))).toMatchObject({ ok: true, notes: ['all-replies-weight0'] });
+    expect(builder.build(ready([0, undefined]))).toMatchObject({ ok: true, notes: [] });
+    expect(builder.build(ready([0, 1]))).toMatchObject({ ok: true, notes: [] });
+  });
+
   it('keeps a conversation whose every reply has weight 0 as context, and says so', () => {
     const r = builder.build(conv([u('q'), a('a', 0)]));
     expect(r.ok && r.notes).toContain('all-replies-weight0');

@@ -199,4 +199,47 @@ describe('preprocessStream', () => {
       { role: 'assistant', content: 'Use the Forgot password link on the sign-in page.' },
     ]);
   });
+
+  it('writes the weight 0 a log or ShareGPT reply is marked with, and no personal data from a ready-made name', async () => {
+    const { curated, quarantined, options } = harness();
+    const lines = [
+      JSON.stringify({
+        conversation_id: 'w-1',
+        messages: [
+          { role: 'customer', text: 'Can I change the delivery address of my order?' },
+          { role: 'agent', text: 'You can change it in your account under Orders.', weight: 0 },
+          { role: 'customer', text: 'And can I change it after it has shipped?' },
+          { role: 'agent', text: 'After shipping the carrier can redirect the parcel for you.' },
+        ],
+      }),
+      JSON.stringify({
+        id: 'sg-1',
+        conversations: [
+          { from: 'human', value: 'Can I return shoes after 30 days?' },
+          { from: 'gpt', value: 'Returns are accepted within 60 days of delivery.', weight: 0 },
+          { from: 'human', value: 'Do I pay for the return label?' },
+          { from: 'gpt', value: 'No, the return label is free of charge for every order.' },
+        ],
+      }),
+      JSON.stringify({
+        messages: [
+          { role: 'user', name: 'jane_doe', content: 'Hi, I am Jane Doe. Where is my order?' },
+          { role: 'assistant', name: 'support_bot', content: 'Your order arrives tomorrow morning.' },
+        ],
+      }),
+    ];
+    await preprocessStream(bytes(lines.join('\n') + '\n'), options('weights.jsonl'));
+    expect(quarantined).toEqual([]);
+    const replies = (r: CuratedRecord) =>
+      (r.example.messages as { role: string; weight?: number }[]).filter((m) => m.role === 'assistant').map((m) => m.weight);
+    expect(curated.filter((r) => r.kind === 'conversation').map(replies)).toEqual([
+      [0, undefined],
+      [0, undefined],
+    ]);
+    const ready = curated.find((r) => r.kind === 'ready')!;
+    expect(ready.example.messages).toEqual([
+      { role: 'user', name: 'PERSON_1', content: 'Hi, I am [PERSON_1]. Where is my order?' },
+      { role: 'assistant', name: 'support_bot', content: 'Your order arrives tomorrow morning.' },
+    ]);
+  });
 });

@@ -263,6 +263,47 @@ describe('exports of support tools (hand-written, API shapes)', () => {
     expect(rejections(items)).toMatchObject([{ reason: 'invalid-field:value', detail: 'turn 2 has a "value" that is not a string: 42' }]);
   });
 
+  test('ShareGPT: a reply marked weight 0 keeps it (context, not trained); a weight elsewhere is quarantined', async () => {
+    const items = await parseAll(
+      jsonl(
+        {
+          id: 'w',
+          conversations: [
+            { from: 'human', value: 'Can I return shoes after 30 days?' },
+            { from: 'gpt', value: 'Let me check.', weight: 0 },
+            { from: 'gpt', value: 'Returns are accepted within 60 days.', weight: 1 },
+          ],
+        },
+        {
+          id: 'u',
+          conversations: [
+            { from: 'human', value: 'Hi', weight: 0 },
+            { from: 'gpt', value: 'Hello!' },
+          ],
+        },
+        {
+          id: 'x',
+          conversations: [
+            { from: 'human', value: 'Hi' },
+            { from: 'gpt', value: 'Hello!', weight: 0.5 },
+          ],
+        },
+      ),
+    );
+    expect(conversations(items).map((c) => c.turns)).toEqual([
+      [
+        { role: 'user', content: 'Can I return shoes after 30 days?' },
+        // Not merged: one merged reply would either train on the part marked 0 or lose the trained one.
+        { role: 'assistant', content: 'Let me check.', weight: 0 },
+        { role: 'assistant', content: 'Returns are accepted within 60 days.', weight: 1 },
+      ],
+    ]);
+    expect(rejections(items)).toMatchObject([
+      { reason: 'invalid-field:weight', detail: expect.stringMatching(/^turn 1 has a "weight", which is only allowed on assistant turns/) },
+      { reason: 'invalid-field:weight', detail: expect.stringMatching(/^turn 2 has a "weight" of 0\.5: it must be 0/) },
+    ]);
+  });
+
   test('ShareGPT turns written with "role"/"content" (or "from"/"content") are read like "from"/"value"', async () => {
     const items = await parseAll(
       jsonl(

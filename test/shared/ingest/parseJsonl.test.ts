@@ -127,6 +127,54 @@ describe('conversation JSONL', () => {
     expect(noText.record).toBe(JSON.stringify(lines[2]));
   });
 
+  test('a reply marked weight 0 keeps it; same-role messages merge only when their weights agree', async () => {
+    const line = {
+      conversation_id: 'w',
+      messages: [
+        { role: 'customer', text: 'Where is my parcel?' },
+        { role: 'agent', text: 'One moment,', weight: 0 },
+        { role: 'agent', text: 'checking.', weight: 0 },
+        { role: 'agent', text: 'It ships tomorrow.' },
+        { role: 'customer', text: 'Thanks.' },
+        { role: 'agent', text: 'Bye!', weight: 1 },
+        { role: 'agent', text: 'Have a nice day.' },
+      ],
+    };
+    const [c] = conversations(await parseAll(jsonl(line)));
+    expect(c.turns).toEqual([
+      { role: 'user', content: 'Where is my parcel?' },
+      { role: 'assistant', content: 'One moment,\nchecking.', weight: 0 },
+      { role: 'assistant', content: 'It ships tomorrow.' },
+      { role: 'user', content: 'Thanks.' },
+      { role: 'assistant', content: 'Bye!\nHave a nice day.', weight: 1 },
+    ]);
+  });
+
+  test('a weight on a customer message, or one that is not 0 or 1, is quarantined like in a ready-made line', async () => {
+    const items = await parseAll(
+      jsonl(
+        {
+          conversation_id: 'u',
+          messages: [
+            { role: 'customer', text: 'Hi', weight: 0 },
+            { role: 'agent', text: 'Hello!' },
+          ],
+        },
+        {
+          conversation_id: 's',
+          messages: [
+            { role: 'customer', text: 'Hi' },
+            { role: 'agent', text: 'Hello!', weight: '0' },
+          ],
+        },
+      ),
+    );
+    expect(rejections(items).map((r) => `${r.reason}: ${r.detail ?? ''}`)).toEqual([
+      'invalid-field:weight: message 1 has a "weight", which is only allowed on assistant turns (it says whether a reply is trained on)',
+      'invalid-field:weight: message 2 has a "weight" of "0": it must be 0 (context only, not trained on) or 1',
+    ]);
+  });
+
   test('a line of another format inside a conversation file is parsed as what it is', async () => {
     const items = await parseAll(jsonl(chat('c'), { conversation_id: 'c', rating: 2 }, { question: 'Q?', answer: 'A.' }));
     expect(items.map((i) => i.type)).toEqual(['conversation', 'feedback', 'conversation']);

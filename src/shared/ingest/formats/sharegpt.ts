@@ -2,7 +2,7 @@ import { answeringModel, namedModel } from '../answeringModel';
 import { ownValue } from '../../lookup';
 import { reject, show } from '../records';
 import type { RoleMapper } from '../roles';
-import type { RawTurn } from '../turns';
+import { turnWeight, type RawTurn } from '../turns';
 import type { ChatRole, IngestItem, SourceRef } from '../types';
 import { finish, firstOf, has, idOf, isObject, textOf, type JsonObject } from './common';
 
@@ -61,7 +61,9 @@ export function parseShareGpt(source: SourceRef, record: JsonObject, roles: Role
     // A number is the wrong type, not text to stringify (as for conversation JSONL and Alpaca).
     if (typeof text !== 'string')
       return reject(source, 'invalid-field:value', `turn ${n} has a "value" that is not a string: ${show(text)}`);
-    raw.push({ role, text });
+    const weight = turnWeight(turn.weight, role);
+    if (typeof weight === 'string') return reject(source, 'invalid-field:weight', `turn ${n} ${weight}`);
+    raw.push({ role, text, weight });
     if (role === 'assistant') replyModels.push(namedModel(turn));
   }
   // LMSYS-Chat-style exports name the model on the record; some name it per turn.
