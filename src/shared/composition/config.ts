@@ -225,6 +225,7 @@ export function qualityConfig(settings: Settings): QualityConfig {
     pii: {
       mode: settings.TUNELOOP_PII_MODE,
       idPatterns: settings.TUNELOOP_PII_ID_PATTERNS,
+      keepWords: settings.TUNELOOP_PII_KEEP_WORDS,
       languageEndpoint: settings.TUNELOOP_PII_LANGUAGE_ENDPOINT,
       managedIdentityClientId: settings.AZURE_CLIENT_ID,
     },

@@ -523,6 +523,24 @@ export const settingsSchema = z
         sample: '[]',
       },
     ),
+    TUNELOOP_PII_KEEP_WORDS: setting(
+      'TUNELOOP_PII_KEEP_WORDS',
+      z
+        .string()
+        .default('')
+        .transform((text) =>
+          text
+            .split(',')
+            .map((w) => w.trim())
+            .filter(Boolean),
+        ),
+      {
+        description:
+          'The organisation’s own brand and product names, comma-separated (e.g. "Shoply,ShoplyPay"): a name the detector finds that consists only of these words is kept, not redacted as [PERSON_n]. Matched case-insensitively, word by word.',
+        where: 'optional',
+        sample: '',
+      },
+    ),
     TUNELOOP_DEDUP_THRESHOLD: setting('TUNELOOP_DEDUP_THRESHOLD', z.coerce.number().gt(0).max(1).default(0.8), {
       description:
         'Jaccard similarity (estimated from one-permutation MinHash signatures over 5-character shingles) at or above which a conversation is a near-duplicate of one seen before.',

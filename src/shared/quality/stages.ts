@@ -65,6 +65,8 @@ export interface PiiConfig {
   mode: 'local' | 'azure' | 'off';
   /** TUNELOOP_PII_ID_PATTERNS: the organisation's own identifiers (account numbers, order ids). */
   idPatterns?: RegExp[];
+  /** TUNELOOP_PII_KEEP_WORDS: the organisation's own brand names, never a person. */
+  keepWords?: string[];
   /** TUNELOOP_PII_LANGUAGE_ENDPOINT: Azure AI Language, for mode `azure`. */
   languageEndpoint?: string;
   /** AZURE_CLIENT_ID: the user-assigned identity that calls Azure AI Language. */
@@ -98,6 +100,7 @@ export function configuredQualityStages(config: QualityConfig, options: Configur
 
 export function redactionStage(config: PiiConfig, credential?: TokenCredential): ConversationStage | false {
   const idPatterns = config.idPatterns;
+  const keepWords = config.keepWords;
   switch (config.mode) {
     case 'off':
       return false;
@@ -110,10 +113,11 @@ export function redactionStage(config: PiiConfig, credential?: TokenCredential):
           idPatterns,
           credential: credential ?? defaultCredential(config.managedIdentityClientId),
         }),
+        keepWords,
       });
     }
     default:
-      return createRedactionStage({ detector: createLocalDetector({ idPatterns }) });
+      return createRedactionStage({ detector: createLocalDetector({ idPatterns }), keepWords });
   }
 }
 

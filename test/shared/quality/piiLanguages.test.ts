@@ -8,6 +8,9 @@ import { isClearlyEnglish } from '../../../src/shared/quality/pii/englishCheck';
 import { languageOrEnglish } from '../../../src/shared/quality/pii/nameLanguage';
 import { createLanguageStage, type LanguageSummary } from '../../../src/shared/quality/language';
 import { detectLanguage } from '../../../src/shared/language/detect';
+import { loadSettings } from '../../../src/shared/config/settings';
+import { qualityConfig } from '../../../src/shared/composition/config';
+import { redactionStage } from '../../../src/shared/quality/stages';
 import { conversation } from './helpers';
 
 const MULTILINGUAL = join(__dirname, '../../fixtures/corpora/pii_multilingual');
@@ -56,6 +59,28 @@ describe('known misses and over-redactions (issue #10)', () => {
     expect(names('I paid with Klarna, my name is Maria Lopez.')).toEqual(['Maria Lopez']);
     // A brand that is also a given name stays a name.
     expect(names('Otto will call you back.')).toEqual(['Otto']);
+  });
+
+  it("keeps the organisation's own brand names given in TUNELOOP_PII_KEEP_WORDS, and still redacts the names next to them", async () => {
+    const turns = ['Thanks for contacting Shoply, my name is Anna Berg.', 'Are you with Shoply Pay? I love SHOPLY.'];
+    const run = async (env: Record<string, string>) => {
+      const stage = redactionStage(qualityConfig(loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', ...env })).pii);
+      if (!stage) throw new Error('no redaction stage');
+      const result = await stage.apply(
+        conversation('c1', [
+          ['user', turns[0]],
+          ['user', turns[1]],
+        ]),
+      );
+      if (result.action !== 'keep') throw new Error('dropped');
+      return result.conversation.turns.map((t) => t.content);
+    };
+    // Without the setting an unknown brand after a cue reads as a foreign name.
+    expect((await run({}))[0]).toBe('Thanks for contacting [PERSON_1], my name is [PERSON_2].');
+    expect(await run({ TUNELOOP_PII_KEEP_WORDS: ' shoply , Pay' })).toEqual([
+      'Thanks for contacting Shoply, my name is [PERSON_1].',
+      'Are you with Shoply Pay? I love SHOPLY.',
+    ]);
   });
 
   it('gives a person named again by part of the name the same placeholder, unless two people would fit', async () => {

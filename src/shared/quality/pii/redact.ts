@@ -221,6 +221,12 @@ export interface RedactionOptions {
    * (set by the language stage) or, failing that, its customer turns' detected language.
    */
   language?: string;
+  /**
+   * The organisation's own brand and product names (TUNELOOP_PII_KEEP_WORDS): a PERSON span made
+   * only of these words is kept. Unknown capitalised words after a cue ("order from Shoply") read
+   * as foreign names, and the organisation's own name is in nearly every conversation.
+   */
+  keepWords?: readonly string[];
 }
 
 /** The language a conversation's PII rules follow (see RedactionOptions.language). */
@@ -270,6 +276,8 @@ export function createRedactionStage(options: RedactionOptions): ConversationSta
     conversationsWithPii: 0,
     redactions: Object.fromEntries(PII_TYPES.map((t) => [t, 0])),
   };
+  const keepWords = new Set((options.keepWords ?? []).map((w) => w.toLowerCase()));
+  const keep = (spans: PiiSpan[]): PiiSpan[] => (keepWords.size ? spans.filter((s) => !onlyKeepWords(s, keepWords)) : spans);
   return {
     name: 'pii-redaction',
     async apply(conversation: Conversation, signal?: AbortSignal): Promise<StageResult> {
@@ -282,7 +290,7 @@ export function createRedactionStage(options: RedactionOptions): ConversationSta
       const found = await options.detector.detect(texts, signal, { language });
       let total = 0;
       const redacted = texts.map((text, i) => {
-        const spans = resolveOverlaps(found[i] ?? []);
+        const spans = keep(resolveOverlaps(found[i] ?? []));
         for (const span of spans) summary.redactions[span.type] = (summary.redactions[span.type] ?? 0) + 1;
         total += spans.length;
         return spans.length ? applyRedaction(text, spans, placeholders) : text;
@@ -293,7 +301,7 @@ export function createRedactionStage(options: RedactionOptions): ConversationSta
       if (ready) {
         const offset = conversation.turns.length;
         const local = (text: string) => {
-          const spans = detectLocal(text, { language });
+          const spans = keep(detectLocal(text, { language }));
           for (const span of spans) summary.redactions[span.type] = (summary.redactions[span.type] ?? 0) + 1;
           return spans.length ? applyRedaction(text, spans, placeholders) : text;
         };
@@ -377,4 +385,14 @@ function redactJson(value: unknown, redact: (text: string) => string): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactJson(v, redact)]));
   }
   return value;
+}
+
+/** A name made only of the organisation's own brand words ("Shoply", "Shoply Pay"). */
+function onlyKeepWords(span: PiiSpan, keepWords: ReadonlySet<string>): boolean {
+  if (span.type !== 'PERSON') return false;
+  const words = span.value
+    .toLowerCase()
+    .split(/[^\p{L}\p{M}\p{N}'’-]+/u)
+    .filter(Boolean);
+  return words.length > 0 && words.every((w) => keepWords.has(w));
 }
