@@ -90,6 +90,11 @@ interface Found {
   rawRecords: Set<string>;
   /** Raw blob name → exact line texts to remove. */
   rawLines: Map<string, Set<string>>;
+  /**
+   * Raw blob name → records of a JSON document (pretty-printed over several lines) to remove by
+   * their place: their lines' texts (`},`, `"type": "Comment",`) also stand in other records.
+   */
+  rawRanges: Map<string, { line: number; lines: string[] }[]>;
   /** Examples (weights left out) of erased curated records, to find them in dataset files. */
   examples: Set<string>;
 }
@@ -105,12 +110,29 @@ export async function forget(runtime: Runtime, target: ErasureTarget, options: F
   const requestId = options.requestId ?? randomUUID();
   const now = options.now ?? new Date();
   const { signal } = options;
-  const found: Found = { conversations: new Set(), ids: new Set(), rawRecords: new Set(), rawLines: new Map(), examples: new Set() };
+  const found: Found = {
+    conversations: new Set(),
+    ids: new Set(),
+    rawRecords: new Set(),
+    rawLines: new Map(),
+    rawRanges: new Map(),
+    examples: new Set(),
+  };
   const findings: ErasureFinding[] = [];
   if (target.kind === 'conversation') found.ids.add(target.conversationId);
 
   await scanRaw(runtime, target, found, signal);
-  for (const [blobName, lines] of found.rawLines) findings.push(await rewriteRaw(runtime, blobName, lines, requestId, signal));
+  for (const blobName of new Set([...found.rawLines.keys(), ...found.rawRanges.keys()]))
+    findings.push(
+      await rewriteRaw(
+        runtime,
+        blobName,
+        found.rawLines.get(blobName) ?? new Set(),
+        found.rawRanges.get(blobName) ?? [],
+        requestId,
+        signal,
+      ),
+    );
   findings.push(...(await eraseCurated(runtime, target, found, signal)));
   findings.push(...(await eraseQuarantine(runtime, target, found, signal)));
   for (const [table, location] of [
@@ -183,11 +205,17 @@ async function scanRaw(runtime: Runtime, target: ErasureTarget, found: Found, si
   const container = runtime.storage.container(CONTAINERS.raw);
   const matches = textMatcher(target);
   const feedbackBlobs: string[] = [];
-  const remove = (file: string, line: number, lines: string[]) => {
+  const remove = (file: string, line: number, lines: string[], whole = false) => {
+    found.rawRecords.add(`${file}#${line}`);
+    if (whole && lines.length > 1 && /^\s*[[{]/.test(lines[0] ?? '')) {
+      let ranges = found.rawRanges.get(file);
+      if (!ranges) found.rawRanges.set(file, (ranges = []));
+      if (!ranges.some((r) => r.line === line)) ranges.push({ line, lines });
+      return;
+    }
     let set = found.rawLines.get(file);
     if (!set) found.rawLines.set(file, (set = new Set()));
     for (const l of lines) if (l.trim()) set.add(l);
-    found.rawRecords.add(`${file}#${line}`);
   };
   const scan = async (blobName: string, feedbackOnly: boolean) => {
     const body = (await container.getBlobClient(blobName).download(0, undefined, { abortSignal: signal })).readableStreamBody;
@@ -203,14 +231,14 @@ async function scanRaw(runtime: Runtime, target: ErasureTarget, found: Found, si
         if (hit) {
           found.conversations.add(conversationKey(c.source.file, c.conversationId));
           found.ids.add(c.conversationId);
-          remove(c.source.file, c.source.line, splitRecordLines(c.source.record));
+          remove(c.source.file, c.source.line, splitRecordLines(c.source.record), true);
         }
       } else if (item.type === 'feedback') {
         hasFeedback = true;
         const f = item.feedback;
         // Feedback names the conversation by id only; it arrives in a file of its own.
         if (found.ids.has(f.conversationId) || (target.kind !== 'conversation' && matches(f.source.record))) {
-          remove(f.source.file, f.source.line, splitRecordLines(f.source.record));
+          remove(f.source.file, f.source.line, splitRecordLines(f.source.record), true);
         }
       } else if (item.type === 'rejected' && !feedbackOnly) {
         const r = item.rejection;
@@ -242,6 +270,7 @@ async function rewriteRaw(
   runtime: Runtime,
   blobName: string,
   lines: Set<string>,
+  ranges: { line: number; lines: string[] }[],
   requestId: string,
   signal?: AbortSignal,
 ): Promise<ErasureFinding> {
@@ -254,9 +283,17 @@ async function rewriteRaw(
     bytes = gunzipSync(bytes);
     layers++;
   }
-  const kept: string[] = [];
+  const all = bytes.toString('utf8').split('\n');
   let removed = 0;
-  for (const line of bytes.toString('utf8').split('\n')) {
+  // From the last record up, so the lines of the ones before stay where they were read.
+  for (const range of [...ranges].sort((a, b) => b.line - a.line)) {
+    const cut = removeRange(all, range);
+    if (cut) removed += cut;
+    // Not where it was read (cannot happen for an unchanged blob): remove its lines wherever they stand.
+    else for (const l of range.lines) if (l.trim()) lines.add(l);
+  }
+  const kept: string[] = [];
+  for (const line of all) {
     if (lines.has(line.replace(/\r$/, ''))) removed++;
     else kept.push(line);
   }
@@ -282,6 +319,32 @@ async function rewriteRaw(
     })
     .catch((err: unknown) => conflict(err, blobName));
   return { location: 'raw-logs', name: blobName, records: removed, action: 'removed' };
+}
+
+/**
+ * Takes a record of a pretty-printed JSON document out of `all` (the blob's lines) where it was
+ * read: `range.line` (1-based) and on, the same lines but for indentation and the comma after it.
+ * When it was the last element of its array, the comma left after the element before it goes too.
+ * Returns the lines removed, or 0 when the lines there are not the record's.
+ */
+function removeRange(all: string[], range: { line: number; lines: string[] }): number {
+  const start = range.line - 1;
+  const n = range.lines.length;
+  if (start < 0 || start + n > all.length) return 0;
+  const strip = (l: string) => l.replace(/\r$/, '').trim();
+  for (let i = 0; i < n; i++) {
+    const have = strip(all[start + i] ?? '');
+    const want = strip(range.lines[i] ?? '');
+    if (have !== want && !(i === n - 1 && have === `${want},`)) return 0;
+  }
+  const hadComma = strip(all[start + n - 1] ?? '').endsWith(',');
+  all.splice(start, n);
+  if (!hadComma) {
+    let before = start - 1;
+    while (before >= 0 && !strip(all[before] ?? '')) before--;
+    if (before >= 0) all[before] = all[before].replace(/,(\s*\r?)$/, '$1');
+  }
+  return n;
 }
 
 function conflict(err: unknown, blobName: string): never {

@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRuntime, type Runtime } from '../../../src/shared/composition/runtime';
+import { loadSettings } from '../../../src/shared/config/settings';
+import { preprocessBlob } from '../../../src/shared/dataset/blobPreprocess';
+import { forget, matchTarget } from '../../../src/shared/erasure';
+import { CONTAINERS } from '../../../src/shared/storage/names';
+import { LocalJsonlTelemetry } from '../../../src/shared/telemetry/localSink';
+import { LocalEventSink } from '../../../src/shared/telemetry/events';
+import { startPrivateAzurite } from '../../setup/storage';
+
+/**
+ * A pretty-printed JSON document (a Zendesk `{"tickets": [...]}` export) holding the erased
+ * customer's ticket and another customer's: the erasure takes out that ticket only, and the
+ * rest of the document stays valid JSON with the other ticket whole (removing the erased
+ * record's lines wherever the same text stood, `},` or `"type": "Comment",`, broke it).
+ */
+describe('forget in a pretty-printed JSON document (private Azurite)', () => {
+  let azurite: Awaited<ReturnType<typeof startPrivateAzurite>>;
+  let runtime: Runtime;
+  const EMAIL = 'janet.okberg@example.org';
+
+  const ticket = (id: number, requester: number, first: string, reply: string) => ({
+    id,
+    subject: first.slice(0, 30),
+    status: 'solved',
+    requester_id: requester,
+    assignee_id: 7000001,
+    via: { channel: 'email' },
+    tags: ['shipping'],
+    created_at: '2026-01-11T08:00:00Z',
+    comments: [
+      { id: id * 10 + 1, type: 'Comment', author_id: requester, public: true, created_at: '2026-01-11T08:00:00Z', plain_body: first },
+      { id: id * 10 + 2, type: 'Comment', author_id: 7000001, public: true, created_at: '2026-01-11T08:01:00Z', plain_body: reply },
+      {
+        id: id * 10 + 3,
+        type: 'Comment',
+        author_id: requester,
+        public: true,
+        created_at: '2026-01-11T08:02:00Z',
+        plain_body: 'Thank you.',
+      },
+      {
+        id: id * 10 + 4,
+        type: 'Comment',
+        author_id: 7000001,
+        public: true,
+        created_at: '2026-01-11T08:03:00Z',
+        plain_body: 'Have a good day.',
+      },
+    ],
+  });
+  const erased = ticket(
+    52001,
+    880001,
+    `Hi, it is ${EMAIL} again, the courier left my parcel at the wrong house.`,
+    'I have arranged a new delivery.',
+  );
+  const other = ticket(52002, 880002, 'Can I get my order gift wrapped please?', 'Yes, gift wrapping is available for 3 pounds.');
+  const last = ticket(52003, 880003, `Please send the invoice to ${EMAIL} as well.`, 'Done, the invoice is on its way.');
+
+  beforeAll(async () => {
+    azurite = await startPrivateAzurite();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuneloop-forget-doc-'));
+    const settings = loadSettings({ TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: dir });
+    runtime = createRuntime(settings, {
+      storage: azurite.storage,
+      telemetry: new LocalJsonlTelemetry({ path: path.join(dir, 'telemetry.jsonl') }),
+      events: new LocalEventSink(path.join(dir, 'events.jsonl')),
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await azurite.stop();
+  });
+
+  it.each([
+    ['an object holding an array', 'helpdesk/tickets.json', (t: unknown[]) => ({ tickets: t, count: t.length })],
+    ['a top-level array', 'helpdesk/tickets-array.json', (t: unknown[]) => t],
+  ])(
+    '%s: only the erased tickets go, the document stays valid',
+    async (_label, name, wrap) => {
+      const body = JSON.stringify(wrap([erased, other, last]), null, 2) + '\n';
+      await azurite.storage.container(CONTAINERS.raw).getBlockBlobClient(name).upload(body, Buffer.byteLength(body));
+      expect((await preprocessBlob(runtime, name)).status).toBe('processed');
+
+      const report = await forget(runtime, matchTarget(EMAIL));
+      expect(report.found.find((f) => f.location === 'raw-logs' && f.name === name)?.action).toBe('removed');
+
+      const left = (await azurite.storage.container(CONTAINERS.raw).getBlobClient(name).downloadToBuffer()).toString('utf8');
+      expect(left.toLowerCase()).not.toContain(EMAIL);
+      expect(JSON.parse(left)).toEqual(wrap([other]) instanceof Array ? [other] : { tickets: [other], count: 3 });
+    },
+    60_000,
+  );
+});
