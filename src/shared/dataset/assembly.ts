@@ -802,8 +802,13 @@ async function recordDrop(
   accounting.records.dropped += records.length;
   accounting.conversations.dropped += inputs;
   accounting.droppedByReason[drop.reason] = (accounting.droppedByReason[drop.reason] ?? 0) + records.length;
+  // An erased conversation that came back is counted, never copied: a copy here would be one more
+  // place the next erasure has to find it.
+  const withRecord = drop.reason !== 'forgotten';
   for (const record of records)
-    await droppedOut.write(JSON.stringify({ reason: drop.reason, ...(drop.detail ? { detail: drop.detail } : {}), record }));
+    await droppedOut.write(
+      JSON.stringify({ reason: drop.reason, ...(drop.detail ? { detail: drop.detail } : {}), ...(withRecord ? { record } : {}) }),
+    );
 }
 
 /** Resolved line: `hash \t input records \t first seen \t curated record`. */

@@ -1,3 +1,4 @@
+import { conversationSource } from './conversationIdentity';
 import type { Runtime } from '../composition/runtime';
 import type { ConversationIdentity } from './conversationIdentity';
 import { identityLabel } from './conversationIdentity';
@@ -89,8 +90,9 @@ export function forgottenStage(runtime: Runtime): AssemblyStage {
       forgotten = await new ForgottenStore(runtime.storage).load(signal);
     },
     decide(conversation) {
-      // The erasure store keys a conversation by its raw-logs blob (the record's file) and id.
-      const erased = conversation.records.some((r) => forgotten?.has(r.conversation_id, r.source.file));
+      // By its raw-logs blob and id, and by the identity the assembly gives it (source + id), so the
+      // same export dropped again under another blob name stays out.
+      const erased = conversation.records.some((r) => forgotten?.has(r.conversation_id, r.source.file, conversationSource(r.source)));
       return erased ? { reason: 'forgotten', detail: 'erased on request (tuneloop forget)' } : undefined;
     },
   };

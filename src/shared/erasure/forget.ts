@@ -12,6 +12,7 @@ import { JobStore, type JobRecord } from '../finetune/jobStore';
 import { notify } from '../telemetry/notify';
 import { EVENT_TYPES } from '../telemetry/events';
 import { ForgottenStore } from './exclusions';
+import { conversationSource, sourceOfFile } from '../dataset/conversationIdentity';
 import { ERASURE_REWRITE_METADATA, WRITTEN_AT_METADATA } from './markers';
 import { describeTarget, textMatcher, type ErasureTarget } from './target';
 import { isStatus, TuneloopError } from '../errors';
@@ -85,6 +86,8 @@ export class ErasureConflictError extends TuneloopError {
 interface Found {
   /** `<source>\u0000<conversation id>` of every erased conversation. */
   conversations: Set<string>;
+  /** `<identity source>\u0000<conversation id>`: the same conversations as the assembly names them (source field, else top folder). */
+  identities: Set<string>;
   ids: Set<string>;
   /** `<file>#<line>` of every raw record removed (quarantine entries carry the same). */
   rawRecords: Set<string>;
@@ -112,6 +115,7 @@ export async function forget(runtime: Runtime, target: ErasureTarget, options: F
   const { signal } = options;
   const found: Found = {
     conversations: new Set(),
+    identities: new Set(),
     ids: new Set(),
     rawRecords: new Set(),
     rawLines: new Map(),
@@ -155,13 +159,21 @@ export async function forget(runtime: Runtime, target: ErasureTarget, options: F
   const idTokens = [...found.ids].map((id) => textMatcher({ kind: 'conversation', conversationId: id }));
   findings.push(...(await eraseDriftRuns(runtime, (text) => textHit(text) || idTokens.some((m) => m(text)), signal)));
 
-  const forgotten: { conversationId: string; source?: string }[] = [...found.conversations].map((key) => {
+  const forgotten: { conversationId: string; source?: string; identitySource?: string }[] = [...found.conversations].map((key) => {
     const [source, conversationId] = key.split('\u0000');
     return source === '*' ? { conversationId } : { source, conversationId };
   });
-  // Also when found nowhere: the same conversation dropped again later is still left out.
+  for (const key of found.identities) {
+    const [identitySource, conversationId] = key.split('\u0000');
+    forgotten.push({ conversationId, identitySource });
+  }
+  // Also when found nowhere: the same conversation dropped again later is still left out. Its
+  // source may name a blob or, as the assembly does, a source (field or top folder): both are kept.
   if (target.kind === 'conversation')
-    forgotten.push({ conversationId: target.conversationId, ...(target.source ? { source: target.source } : {}) });
+    forgotten.push({
+      conversationId: target.conversationId,
+      ...(target.source ? { source: target.source, identitySource: target.source } : {}),
+    });
   await new ForgottenStore(runtime.storage).add(forgotten, requestId, now);
 
   const report: ErasureReport = {
@@ -177,6 +189,14 @@ export async function forget(runtime: Runtime, target: ErasureTarget, options: F
     `erasure ${requestId}: ${report.conversations} conversation(s), ${findings.length} place(s), ${report.modelsMarked.length} model(s) marked`,
   );
   return report;
+}
+
+/**
+ * Whether a request's `<source>/` names this blob: the blob itself, or its source as the
+ * assembly gives it (top folder), so `crm/jn-2` finds jn-2 in `crm/2026/01/chats.jsonl`.
+ */
+function sourceMatches(source: string | undefined, file: string): boolean {
+  return !source || file === source || sourceOfFile(file) === source;
 }
 
 function conversationKey(source: string, conversationId: string): string {
@@ -226,10 +246,11 @@ async function scanRaw(runtime: Runtime, target: ErasureTarget, found: Found, si
         const c = item.conversation;
         const hit =
           target.kind === 'conversation'
-            ? c.conversationId === target.conversationId && (!target.source || c.source.file === target.source)
+            ? c.conversationId === target.conversationId && sourceMatches(target.source, c.source.file)
             : matches(c.source.record);
         if (hit) {
           found.conversations.add(conversationKey(c.source.file, c.conversationId));
+          found.identities.add(conversationKey(sourceOfFile(c.source.file), c.conversationId));
           found.ids.add(c.conversationId);
           remove(c.source.file, c.source.line, splitRecordLines(c.source.record), true);
         }
@@ -244,7 +265,7 @@ async function scanRaw(runtime: Runtime, target: ErasureTarget, found: Found, si
         const r = item.rejection;
         const hit =
           target.kind === 'conversation'
-            ? (!target.source || r.file === target.source) && recordIds(r.record).includes(target.conversationId)
+            ? sourceMatches(target.source, r.file) && recordIds(r.record).includes(target.conversationId)
             : matches(r.record);
         // Only the lines that hold the data: a whole-file rejection previews many unrelated lines.
         if (hit)
@@ -374,7 +395,7 @@ function curatedMatcher(
   return (conversationId, file, exampleText) => {
     if (file !== undefined && found.conversations.has(conversationKey(file, conversationId))) return true;
     if (target.kind === 'conversation')
-      return conversationId === target.conversationId && (!target.source || file === undefined || file === target.source);
+      return conversationId === target.conversationId && (file === undefined || sourceMatches(target.source, file));
     if (file === undefined && found.ids.has(conversationId)) return true;
     // Redaction replaces e-mails and phones, but a customer id may stay in curated text.
     return target.kind === 'customer-id' && matches(exampleText);
@@ -429,7 +450,7 @@ async function eraseCurated(runtime: Runtime, target: ErasureTarget, found: Foun
     runtime.storage.container(CONTAINERS.curated),
     'curated',
     (line) => {
-      let record: { conversation_id?: unknown; source?: { file?: unknown }; example?: unknown };
+      let record: { conversation_id?: unknown; source?: { file?: unknown; system?: unknown }; example?: unknown };
       try {
         record = JSON.parse(line) as typeof record;
       } catch {
@@ -439,6 +460,8 @@ async function eraseCurated(runtime: Runtime, target: ErasureTarget, found: Foun
       const file = typeof record.source?.file === 'string' ? record.source.file : undefined;
       if (!isErased(record.conversation_id, file, JSON.stringify(record.example ?? ''))) return false;
       found.conversations.add(conversationKey(file ?? '*', record.conversation_id));
+      if (file !== undefined)
+        found.identities.add(conversationKey(conversationSource({ file, system: record.source?.system }), record.conversation_id));
       found.ids.add(record.conversation_id);
       found.examples.add(stripWeights(record.example));
       return true;
@@ -464,7 +487,7 @@ async function eraseQuarantine(runtime: Runtime, target: ErasureTarget, found: F
       const record = typeof q.record === 'string' ? q.record : '';
       if (found.rawRecords.has(`${file}#${String(q.line)}`)) return true;
       if (target.kind !== 'conversation') return matches(record);
-      if (target.source && file !== target.source) return false;
+      if (!sourceMatches(target.source, file)) return false;
       return recordIds(record).some((id) => found.ids.has(id));
     },
     { signal },

@@ -258,6 +258,37 @@ describe('tuneloop forget (private Azurite)', () => {
     expect(all).not.toMatch(/late copy of c-3/);
   }, 300_000);
 
+  it('an erased conversation dropped again under another blob name of its source stays out, and is counted, not copied (QA, 4 December)', async () => {
+    const erased = await forget(runtime, conversationTarget('chats/day-2.jsonl/d-7'), { requestId: 'req-d7' });
+    expect(erased.conversations).toBe(1);
+    // The same CRM export again into a new date folder: another blob name, the same source (top folder `chats`).
+    const comeback = conversationLine('d-7', {
+      issue: 'billing',
+      turns: [
+        ['customer', 'd-7 came back in a new export folder and asks about the invoice again.'],
+        ['agent', 'The invoice for d-7 was resent to the address on file this morning.'],
+      ],
+    });
+    await upload('chats/export-2026-11-04/day-2.jsonl', comeback + '\n');
+    expect((await preprocessBlob(runtime, 'chats/export-2026-11-04/day-2.jsonl')).status).toBe('processed');
+    const outcome = await assembleDataset(runtime, { now: new Date('2026-11-04T02:00:00Z'), submit: false });
+    if (outcome.outcome !== 'submitted') throw new Error(JSON.stringify(outcome));
+    let everything = '';
+    for await (const b of azurite.storage.container(CONTAINERS.datasets).listBlobsFlat({ prefix: `${outcome.manifest.version}/` }))
+      everything += await text(CONTAINERS.datasets, b.name);
+    expect(everything).not.toMatch(/came back in a new export/);
+    // Counted as forgotten in the manifest, and not copied into dropped.jsonl.
+    expect(everything).toMatch(/"reason":"forgotten"/);
+  }, 300_000);
+
+  it('forget --conversation <source>/<id> with the source as the assembly names it (the top folder) erases the conversation', async () => {
+    expect(await allText(CONTAINERS.curated)).toMatch(/"conversation_id":"d-5"/);
+    const report = await forget(runtime, conversationTarget('chats/d-5'), { requestId: 'req-folder' });
+    expect(report.conversations).toBe(1);
+    expect(await allText(CONTAINERS.curated)).not.toMatch(/"conversation_id":"d-5"/);
+    expect(await allText(CONTAINERS.raw)).not.toMatch(/"conversation_id":\s*"d-5"/);
+  }, 300_000);
+
   it('tuneloop forget --match <e-mail> finds the conversations, the quarantined line and the feedback comment that mention it', async () => {
     expect(await allText(CONTAINERS.quarantine)).toContain(EMAIL);
     const io = captureIo(dir, { env: { TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: dir } });
