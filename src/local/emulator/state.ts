@@ -77,8 +77,12 @@ export interface StoredJob {
   checkpoints: CheckpointObject[];
   /** Injected by `x-emulator-fault: job-fail` on create. */
   failOnRun: boolean;
-  /** Training data kept with the job: the model can be rebuilt even after its files are deleted. */
-  trainingContent: string;
+  /**
+   * Training data kept with the job while it may still train (a restart retrains a running job,
+   * a paused one resumes). Dropped once the job has ended and its file is deleted (see
+   * `dropDeletedContent`): an erasure deletes the file and must not leave the text in state.json.
+   */
+  trainingContent?: string;
   validationContent?: string;
   /** Epochs already reported (events and checkpoints written). */
   epochsReported: number;
@@ -90,6 +94,38 @@ export interface StoredJob {
   baseModel?: string;
   /** Continuous fine-tuning: the training data of every ancestor, oldest first (what the parent already learned). */
   priorContents?: string[];
+  /** The training file each of `priorContents` came from, so deleting that file drops its copy here too. */
+  priorTrainingFiles?: string[];
+}
+
+const ENDED_JOB = new Set(['succeeded', 'failed', 'cancelled']);
+
+/**
+ * Drops the copies of deleted files' text that ended jobs keep. A job that can still train keeps
+ * its copy until it ends (like `tuneloop forget`, which deletes a job's uploads only once it has
+ * ended); a prior content becomes '' rather than going away so the later ones keep their place.
+ */
+function dropDeletedJobContent(stored: StoredJob, exists: (id: string) => boolean): boolean {
+  if (!ENDED_JOB.has(stored.job.status)) return false;
+  let dropped = false;
+  if (stored.trainingContent !== undefined && !exists(stored.job.training_file)) {
+    delete stored.trainingContent;
+    dropped = true;
+  }
+  if (stored.validationContent !== undefined && !(stored.job.validation_file && exists(stored.job.validation_file))) {
+    delete stored.validationContent;
+    dropped = true;
+  }
+  const priorFiles = stored.priorTrainingFiles ?? [];
+  const prior = stored.priorContents ?? [];
+  prior.forEach((content, i) => {
+    // Without a recorded file id (state saved before ids were kept) the copy cannot be traced: it goes.
+    if (content !== '' && !(priorFiles[i] && exists(priorFiles[i]))) {
+      prior[i] = '';
+      dropped = true;
+    }
+  });
+  return dropped;
 }
 
 export interface StoredDeployment {
@@ -131,6 +167,14 @@ export class EmulatorStore {
   close(): void {
     this.saveNow();
     this.closed = true;
+  }
+
+  /** After a file is deleted or a job has ended: no ended job keeps the text of a deleted file. */
+  dropDeletedContent(): void {
+    const exists = (id: string) => this.files.has(id);
+    let dropped = false;
+    for (const stored of this.jobs.values()) if (dropDeletedJobContent(stored, exists)) dropped = true;
+    if (dropped) this.changed();
   }
 
   changed(): void {
@@ -179,5 +223,7 @@ export class EmulatorStore {
     }
     for (const job of snapshot.jobs) this.jobs.set(job.job.id, job);
     for (const d of snapshot.deployments) this.deployments.set(d.resource.name.toLowerCase(), d);
+    // State saved by an emulator that kept every copy: it is cleaned on the first save.
+    this.dropDeletedContent();
   }
 }

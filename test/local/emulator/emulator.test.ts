@@ -651,6 +651,106 @@ describe('Azure OpenAI emulator: bad input, auth, api-version, faults, persisten
     }
   });
 
+  it('keeps no text of deleted training files on disk with dataDir, neither in ended jobs nor in their continuations', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuneloop-emulator-'));
+    const marker = 'erasure-marker-7f3a9c';
+    const deploymentUrl =
+      '/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/a/deployments/erased?api-version=2024-10-01';
+    const marked = [
+      ...chatExamples(2),
+      {
+        messages: [
+          { role: 'system', content: SYSTEM },
+          { role: 'user', content: `my address is ${marker}` },
+          { role: 'assistant', content: 'Noted.' },
+        ],
+      },
+    ];
+    const filesUnder = (dir: string): string[] =>
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+    const holdingMarker = () => filesUnder(dataDir).filter((f) => fs.readFileSync(f, 'utf8').includes(marker));
+    try {
+      const first = await startEmulator({ speed: 200, https: false, dataDir });
+      let c: AzureOpenAI;
+      let parent: FineTuningJob;
+      try {
+        c = client(first);
+        const training = await upload(c, jsonl(marked));
+        const validation = await upload(c, jsonl(marked.slice(-3)), 'valid.jsonl');
+        parent = await waitForJob(
+          c,
+          (
+            await c.fineTuning.jobs.create({
+              model: BASE_MODEL,
+              training_file: training.id,
+              validation_file: validation.id,
+              hyperparameters: { n_epochs: 1 },
+            })
+          ).id,
+        );
+        expect(parent.status).toBe('succeeded');
+        // A continuation copies the parent's training text as what the parent already learned.
+        const other = await upload(c, TRAINING);
+        const child = await waitForJob(
+          c,
+          (
+            await c.fineTuning.jobs.create({
+              model: parent.fine_tuned_model as string,
+              training_file: other.id,
+              hyperparameters: { n_epochs: 1 },
+            })
+          ).id,
+        );
+        expect(child.status).toBe('succeeded');
+        const deploy = await raw(first, deploymentUrl, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            sku: { name: 'Standard', capacity: 1 },
+            properties: { model: { format: 'OpenAI', name: parent.fine_tuned_model, version: '1' } },
+          }),
+        });
+        expect(deploy.status).toBeLessThan(300);
+        let state = '';
+        for (let i = 0; i < 200 && state !== 'Succeeded'; i++) {
+          state = (await (await raw(first, deploymentUrl)).json()).properties.provisioningState;
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        expect(state).toBe('Succeeded');
+      } finally {
+        await first.close();
+      }
+      // The test sees the marker where it is before the erasure: the scan below can find it.
+      expect(holdingMarker()).not.toEqual([]);
+
+      const second = await startEmulator({ speed: 200, https: false, dataDir });
+      try {
+        c = client(second);
+        await c.files.delete(parent.training_file);
+        await c.files.delete(parent.validation_file as string);
+      } finally {
+        await second.close();
+      }
+      expect(holdingMarker()).toEqual([]);
+
+      // After a restart the model of the erased data cannot be rebuilt: the emulator says why.
+      const third = await startEmulator({ speed: 200, https: false, dataDir });
+      try {
+        const chat = client(third).chat.completions.create({
+          model: 'erased',
+          messages: [{ role: 'user', content: 'I was charged twice' }],
+        });
+        await expect(chat).rejects.toThrow(/was deleted/);
+      } finally {
+        await third.close();
+      }
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps files, jobs and deployments across a restart with dataDir, and finishes what was in flight', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuneloop-emulator-'));
     const deploymentUrl =

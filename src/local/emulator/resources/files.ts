@@ -110,6 +110,8 @@ export class FilesResource {
   deleteFile(id: string): { object: 'file'; id: string; deleted: true } {
     if (!this.store.files.delete(id)) throw notFound(`File with id '${id}' not found.`);
     this.store.changed();
+    // Ended jobs keep a copy of their training text; a deleted file (an erasure) takes it away too.
+    this.store.dropDeletedContent();
     return { object: 'file', id, deleted: true };
   }
 

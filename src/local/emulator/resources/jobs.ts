@@ -28,6 +28,18 @@ import {
 } from './shared';
 
 const SUFFIX = /^[A-Za-z0-9_-]{1,40}$/;
+
+/**
+ * The emulator's model answers with replies of its training data, so it cannot be rebuilt (after
+ * a restart) once that data was deleted; Azure's models keep working, the emulator says why it cannot.
+ */
+function trainingDataDeleted(stored: StoredJob): EmulatorHttpError {
+  return new EmulatorHttpError(
+    400,
+    'trainingDataDeleted',
+    `The training file '${stored.job.training_file}' of job '${stored.job.id}' was deleted, so the tuneloop emulator cannot rebuild its model after a restart (it keeps no copy of deleted training data). Train a new model.`,
+  );
+}
 const TERMINAL_JOB = new Set(['succeeded', 'failed', 'cancelled']);
 
 /**
@@ -132,7 +144,9 @@ export class JobsResource {
     };
     if (parent) {
       stored.baseModel = parent.baseModel ?? parent.job.model;
-      stored.priorContents = [...(parent.priorContents ?? []), parent.trainingContent];
+      // A parent whose training file was deleted no longer has its text: the child cannot retain it.
+      stored.priorContents = [...(parent.priorContents ?? []), parent.trainingContent ?? ''];
+      stored.priorTrainingFiles = [...(parent.priorTrainingFiles ?? []), parent.job.training_file];
     }
     this.store.jobs.set(id, stored);
     this.event(stored, 'info', 'message', 'Job enqueued. Waiting for jobs ahead to complete.');
@@ -239,6 +253,7 @@ export class JobsResource {
     stored.job.finished_at = nowSeconds();
     this.event(stored, 'info', 'message', 'Job cancelled.');
     this.store.changed();
+    this.store.dropDeletedContent();
     this.later(0, () => this.pump());
     return this.jobView(stored);
   }
@@ -331,6 +346,7 @@ export class JobsResource {
           job.error = param ? { code, message, param } : { code, message };
           this.event(stored, 'error', 'message', `Job failed: ${message}`);
           this.store.changed();
+          this.store.dropDeletedContent();
           this.pump();
         },
         job.id,
@@ -365,6 +381,7 @@ export class JobsResource {
     const job = stored.job;
     let training: TrainingExample[];
     let validation: TrainingExample[] | undefined;
+    if (stored.trainingContent === undefined) throw trainingDataDeleted(stored);
     try {
       training = parseJsonl(stored.trainingContent);
       validation = stored.validationContent ? parseJsonl(stored.validationContent) : undefined;
@@ -483,6 +500,8 @@ export class JobsResource {
     this.event(stored, 'info', 'message', `Results file: ${results.id}.`);
     this.event(stored, 'info', 'message', `Job succeeded. Fine-tuned model: ${ftName}.`);
     this.store.changed();
+    // Its files may have been deleted while it trained: their text goes now that it has ended.
+    this.store.dropDeletedContent();
     this.pump();
   }
 
@@ -499,6 +518,7 @@ export class JobsResource {
         }
       }
     }
+    this.store.dropDeletedContent();
   }
 
   /** A succeeded fine-tuned model (or one of its checkpoints) of this resource, by name. */
