@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { STOP_SIGNALS, whenScriptShellExits } from './stopSignals';
 
 /**
  * glibc's malloc arenas the local host runs with: the same as the Function App's app setting
@@ -18,12 +19,16 @@ export const MALLOC_ARENA_MAX = '2';
 export function relaunchWithMallocArenaLimit(): boolean {
   if (process.platform !== 'linux' || process.env.MALLOC_ARENA_MAX !== undefined) return false;
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-    stdio: 'inherit',
+    // The IPC channel closes when this parent dies, even of SIGKILL: the host stops then (start.ts).
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, MALLOC_ARENA_MAX },
   });
+  // The channel must not keep this parent alive: it lives exactly as long as the child.
+  child.channel?.unref();
   // The parent passes stop signals on and waits for the child to stop gracefully. Ctrl-C in a
   // terminal reaches both; the host ignores the second SIGINT, as it does a second Ctrl-C.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  for (const signal of STOP_SIGNALS) process.on(signal, () => child.kill(signal));
+  whenScriptShellExits(() => child.kill('SIGTERM'));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
   return true;
 }

@@ -1,4 +1,5 @@
 import { relaunchWithMallocArenaLimit } from './mallocArenas';
+import { STOP_SIGNALS, whenScriptShellExits } from './stopSignals';
 
 /**
  * `npm start`: the whole loop on this machine until Ctrl-C. Modules load inside `main`, so the
@@ -18,16 +19,28 @@ async function main(): Promise<void> {
   console.log(`Drop a log file into the "${CONTAINERS.raw}" container, e.g.:  npx tuneloop drop demo/data/chat-logs.jsonl`);
   console.log('Press Ctrl-C to stop.');
   let stopping = false;
-  const shutdown = async (signal: string) => {
+  const shutdown = async (reason: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: stopping (waiting for running invocations)...`);
+    console.log(`\n${reason}: stopping (waiting for running invocations)...`);
     await stack.stop();
     console.log('stopped.');
     process.exit(0);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  for (const signal of STOP_SIGNALS) process.on(signal, () => void shutdown(signal));
+  stopWithLauncher(() => void shutdown('launcher exited'));
+}
+
+/**
+ * Stops the host when whatever launched it is gone without a signal reaching the host: the
+ * relaunching parent (mallocArenas.ts) killed, or, without that parent, npm's script shell.
+ */
+function stopWithLauncher(stop: () => void): void {
+  if (process.channel) {
+    process.once('disconnect', stop);
+    // Listening refs the channel; the host's own servers keep it alive, the channel must not.
+    process.channel.unref();
+  } else whenScriptShellExits(stop);
 }
 
 if (!relaunchWithMallocArenaLimit())

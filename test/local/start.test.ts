@@ -29,9 +29,9 @@ function isFree(port: number): Promise<boolean> {
   });
 }
 
-function startProcess(env: Record<string, string>) {
-  const child = spawn(process.execPath, [entry], {
-    cwd: fs.mkdtempSync(path.join(os.tmpdir(), 'tuneloop-start-')),
+function startProcess(env: Record<string, string>, command: { file: string; args: string[]; cwd: string } = startJs()) {
+  const child = spawn(command.file, command.args, {
+    cwd: command.cwd,
     env: { ...process.env, ...env },
   });
   let output = '';
@@ -52,6 +52,77 @@ function startProcess(env: Record<string, string>) {
     });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, waitFor, exited, output: () => output };
+}
+
+function startJs() {
+  return { file: process.execPath, args: [entry], cwd: fs.mkdtempSync(path.join(os.tmpdir(), 'tuneloop-start-')) };
+}
+
+/**
+ * `npm start` itself, in the repository. Without the prestart build (--ignore-scripts): npm test
+ * built dist/ already, and building again would rewrite it under the test files running beside this one.
+ */
+function npmStart() {
+  return { file: 'npm', args: ['start', '--ignore-scripts'], cwd: root };
+}
+
+/** Every process below `pid` (Linux), read before a signal re-parents them. */
+function descendants(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    for (const task of fs.readdirSync(`/proc/${String(pid)}/task`)) {
+      const listed = fs.readFileSync(`/proc/${String(pid)}/task/${task}/children`, 'utf8').trim();
+      if (listed) children = children.concat(listed.split(/\s+/).map(Number));
+    }
+  } catch {
+    return [];
+  }
+  return children.flatMap((child) => [child, ...descendants(child)]);
+}
+
+/** Running, not a zombie waiting for a parent (in a container, PID 1 may never reap orphans). */
+function running(pid: number): boolean {
+  try {
+    return (
+      fs
+        .readFileSync(`/proc/${String(pid)}/stat`, 'utf8')
+        .split(') ')[1]
+        .split(' ')[0] !== 'Z'
+    );
+  } catch {
+    return false;
+  }
+}
+
+function commandLine(pid: number): string {
+  try {
+    return fs
+      .readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8')
+      .split('\0')
+      .join(' ');
+  } catch {
+    return '(gone)';
+  }
+}
+
+/** Waits until none of `pids` runs and the stack's ports are free; kills what is left when it gives up. */
+async function expectAllStopped(pids: number[], base: number, timeoutMs = 30000): Promise<void> {
+  const ports = [base, base + 1, base + 2, base + 10];
+  for (let waited = 0; ; waited += 200) {
+    const left = pids.filter(running);
+    const taken = (await Promise.all(ports.map(async (port) => ((await isFree(port)) ? undefined : port)))).filter((p) => p !== undefined);
+    if (left.length === 0 && taken.length === 0) return;
+    if (waited > timeoutMs) {
+      const described = left.map((pid) => `${String(pid)}: ${commandLine(pid)}`).join('\n');
+      throw new Error(`${String(timeoutMs)} ms on, still running:\n${described}\nports taken: ${taken.join(', ')}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** A failed test must not leave a stack running: its output pipe would keep jest from exiting. */
+function killLeft(pids: number[]): void {
+  for (const pid of pids.filter(running)) process.kill(pid, 'SIGKILL');
 }
 
 describe('npm start (built local host)', () => {
@@ -104,6 +175,64 @@ describe('npm start (built local host)', () => {
     } finally {
       proc.child.kill('SIGKILL');
       await proc.exited;
+    }
+  });
+
+  it('stops the host, Azurite and the emulator when npm gets SIGTERM (QA: they kept running and holding the ports)', async () => {
+    if (process.platform !== 'linux') return;
+    const base = await freePortBase();
+    const localDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuneloop-start-'));
+    const proc = startProcess({ TUNELOOP_LOCAL_PORT_BASE: String(base), TUNELOOP_LOCAL_DIR: localDir }, npmStart());
+    const pid = proc.child.pid ?? 0;
+    let pids: number[] = [];
+    try {
+      await proc.waitFor(/Press Ctrl-C to stop/);
+      pids = descendants(pid);
+      expect(pids.map(commandLine).filter((line) => line.includes('dist/src/local/start.js')).length).toBeGreaterThan(0);
+      expect(pids.map(commandLine).filter((line) => line.includes(`--blobPort ${String(base)} `))).toHaveLength(1);
+      process.kill(pid, 'SIGTERM');
+      await proc.exited;
+      await expectAllStopped(pids, base);
+      expect(proc.output()).toContain('stopped.');
+    } finally {
+      killLeft([pid, ...pids]);
+    }
+  });
+
+  it.each(['SIGTERM', 'SIGHUP'] as const)('stops everything it started when start.js gets %s', async (signal) => {
+    if (process.platform !== 'linux') return;
+    const base = await freePortBase();
+    const proc = startProcess({ TUNELOOP_LOCAL_PORT_BASE: String(base), TUNELOOP_LOCAL_DIR: '.tuneloop' });
+    const pid = proc.child.pid ?? 0;
+    let pids: number[] = [];
+    try {
+      await proc.waitFor(/Press Ctrl-C to stop/);
+      pids = descendants(pid);
+      proc.child.kill(signal);
+      expect(await proc.exited).toBe(0);
+      await expectAllStopped(pids, base);
+      expect(proc.output()).toContain(`${signal}: stopping`);
+      expect(proc.output()).toContain('stopped.');
+    } finally {
+      killLeft([pid, ...pids]);
+    }
+  });
+
+  it('stops the host and Azurite when the process that relaunched the host is killed (SIGKILL)', async () => {
+    if (process.platform !== 'linux' || process.env.MALLOC_ARENA_MAX !== undefined) return;
+    const base = await freePortBase();
+    const proc = startProcess({ TUNELOOP_LOCAL_PORT_BASE: String(base), TUNELOOP_LOCAL_DIR: '.tuneloop' });
+    const pid = proc.child.pid ?? 0;
+    let pids: number[] = [];
+    try {
+      await proc.waitFor(/Press Ctrl-C to stop/);
+      pids = descendants(pid);
+      proc.child.kill('SIGKILL');
+      await proc.exited;
+      await expectAllStopped(pids, base);
+      expect(proc.output()).toContain('stopped.');
+    } finally {
+      killLeft([pid, ...pids]);
     }
   });
 
