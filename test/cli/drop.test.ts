@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BlobClient } from '@azure/storage-blob';
 import { runCli } from '../../src/cli/main';
 import { captureIo } from '../setup/cli';
 import { CONTAINERS } from '../../src/shared/storage/names';
@@ -28,10 +29,27 @@ describe('tuneloop drop', () => {
     await writeFile(join(dir, prefix, 'a.jsonl'), '{"conversation_id":"1","messages":[]}\n');
     await writeFile(join(dir, prefix, 'sub', 'b.csv'), 'conversation_id,rating\n1,5\n');
     await writeFile(join(dir, `${prefix}-single.csv`), 'question,answer\nq,a\n');
+    // Two exports with the same file name from different folders.
+    for (const [folder, id] of [
+      ['exportA', 'a'],
+      ['exportB', 'b'],
+    ]) {
+      await mkdir(join(dir, folder), { recursive: true });
+      await writeFile(join(dir, folder, `${prefix}-tickets.json`), `[{"conversation_id":"${id}"}]`);
+    }
   });
   afterAll(async () => {
     const container = testStorage().container(CONTAINERS.raw);
-    for (const name of [`${prefix}-single.csv`, 'a.jsonl', 'sub/b.csv']) await container.deleteBlob(name).catch(() => undefined);
+    const names = [
+      `${prefix}-single.csv`,
+      'a.jsonl',
+      'sub/b.csv',
+      `${prefix}-tickets.json`,
+      `${prefix}-other.csv`,
+      `${prefix}-blocks.json`,
+      `${prefix}-raced.json`,
+    ];
+    for (const name of names) await container.deleteBlob(name).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -50,6 +68,75 @@ describe('tuneloop drop', () => {
     const names: string[] = [];
     for await (const b of testStorage().container(CONTAINERS.raw).listBlobsFlat()) names.push(b.name);
     expect(names).toEqual(expect.arrayContaining(['a.jsonl', 'sub/b.csv']));
+  });
+
+  it('keeps a blob of the same name with other content: that file is refused, the others upload, exit 1 (QA: two exports named tickets.json)', async () => {
+    const tickets = `${prefix}-tickets.json`;
+    await writeFile(join(dir, `${prefix}-other.csv`), 'question,answer\nq,a\n');
+    const drop = async (...args: string[]) => {
+      const cli = captureIo(dir);
+      const code = await runCli(['drop', ...args, '--connection-string', testStorageConnectionString()], cli);
+      return { code, out: cli.out, err: cli.err };
+    };
+    const blob = testStorage().container(CONTAINERS.raw).getBlobClient(tickets);
+    expect((await drop(`exportA/${tickets}`)).code).toBe(0);
+
+    const refused = await drop(`exportB/${tickets}`, `${prefix}-other.csv`);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain(`exportB/${tickets}: raw-logs/${tickets} already exists with different content`);
+    expect(refused.err).toContain('--overwrite');
+    expect(refused.err).toContain('1 of 2 file(s) not uploaded');
+    expect(refused.out).toContain(`${prefix}-other.csv → raw-logs/${prefix}-other.csv (`);
+    expect((await blob.downloadToBuffer()).toString()).toBe('[{"conversation_id":"a"}]');
+
+    const again = await drop(`exportA/${tickets}`);
+    expect(again).toMatchObject({ code: 0, err: '' });
+    expect(again.out).toContain(`exportA/${tickets} → raw-logs/${tickets}: already uploaded (same content), skipped`);
+
+    const replaced = await drop(`exportB/${tickets}`, '--overwrite');
+    expect(replaced).toMatchObject({ code: 0, err: '' });
+    expect((await blob.downloadToBuffer()).toString()).toBe('[{"conversation_id":"b"}]');
+  });
+
+  it('refuses a blob it cannot compare (no Content-MD5, as after a block upload by another tool)', async () => {
+    const name = `${prefix}-blocks.json`;
+    const content = '[{"conversation_id":"c"}]';
+    await writeFile(join(dir, name), content);
+    const blob = testStorage().container(CONTAINERS.raw).getBlockBlobClient(name);
+    const blockId = Buffer.from('block-0').toString('base64');
+    await blob.stageBlock(blockId, Buffer.from(content), content.length);
+    await blob.commitBlockList([blockId]);
+    expect((await blob.getProperties()).contentMD5).toBeUndefined();
+    const cli = captureIo(dir);
+    expect(await runCli(['drop', name, '--connection-string', testStorageConnectionString()], cli)).toBe(1);
+    expect(cli.err).toContain(`raw-logs/${name} already exists (${content.length} bytes, uploaded `);
+    expect(cli.err).toContain('without a Content-MD5 to compare its content with; not replaced');
+  });
+
+  it('does not replace a blob created between its check and its upload (conditional upload)', async () => {
+    const name = `${prefix}-raced.json`;
+    await writeFile(join(dir, name), '[{"conversation_id":"mine"}]');
+    await testStorage().container(CONTAINERS.raw).getBlockBlobClient(name).upload('[{"conversation_id":"theirs"}]', 29);
+    // The check before the upload finds nothing, as if the other upload had not landed yet.
+    const check = jest
+      .spyOn(BlobClient.prototype, 'getProperties')
+      .mockRejectedValueOnce(Object.assign(new Error('not found'), { statusCode: 404 }));
+    try {
+      const cli = captureIo(dir);
+      expect(await runCli(['drop', name, '--connection-string', testStorageConnectionString()], cli)).toBe(1);
+      expect(cli.err).toContain(`raw-logs/${name} already exists with different content`);
+    } finally {
+      check.mockRestore();
+    }
+    const blob = testStorage().container(CONTAINERS.raw).getBlobClient(name);
+    expect((await blob.downloadToBuffer()).toString()).toBe('[{"conversation_id":"theirs"}]');
+  });
+
+  it('refuses two files of one command that would get the same blob name', async () => {
+    const cli = captureIo(dir);
+    const code = await runCli(['drop', `exportA/${prefix}-tickets.json`, `exportB/${prefix}-tickets.json`], cli);
+    expect(code).toBe(2);
+    expect(cli.err).toContain(`would both be uploaded as "${prefix}-tickets.json"; rename one of them`);
   });
 
   it('says clearly when no local stack is listening', async () => {

@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, relative, resolve, sep } from 'node:path';
-import { BlobServiceClient } from '@azure/storage-blob';
+import { BlobServiceClient, type BlockBlobClient } from '@azure/storage-blob';
 import { parseArgs, UsageError, type CliCommand } from '../command';
 import { cliStorageEnv } from '../localEnv';
 import { listLogFiles } from '../../shared/ingest/files';
+import { isStatus } from '../../shared/errors';
 import { expandConnectionString } from '../../shared/storage/clients';
 import { CONTAINERS } from '../../shared/storage/names';
 import { blobNameProblem, describeBlobNameProblem, printableBlobName } from '../../shared/storage/blobNames';
@@ -18,10 +21,13 @@ const CONTENT_TYPES: Record<string, string> = {
 
 export const dropCommand: CliCommand = {
   name: 'drop',
-  usage: 'tuneloop drop <file|dir>... [--connection-string <storage connection string>]',
+  usage:
+    'tuneloop drop <file|dir>... [--overwrite] [--connection-string <storage connection string>]\n' +
+    '  a file whose blob already exists is skipped when its content is the same, and refused (exit 1) when it differs;\n' +
+    '  --overwrite replaces such blobs (the host processes them again)',
   summary: 'upload log files into raw-logs of the running local stack (default: Azurite at TUNELOOP_LOCAL_PORT_BASE)',
   async run(args, io) {
-    const { positional, flags } = parseArgs(args, { strings: ['connection-string'] });
+    const { positional, flags } = parseArgs(args, { strings: ['connection-string'], booleans: ['overwrite'] });
     if (!positional.length) throw new UsageError('give at least one file or folder to upload');
     const connectionString = expandConnectionString(
       cliStorageEnv(io, flags['connection-string'] as string | undefined).TUNELOOP_STORAGE ?? '',
@@ -47,6 +53,7 @@ export const dropCommand: CliCommand = {
           `${u.path}: cannot be uploaded as "${printableBlobName(u.blobName)}": ${describeBlobNameProblem(problem)}; rename the file`,
         );
     }
+    assertDistinctBlobNames(uploads);
     // Few retries: when nothing listens on the port, say so now rather than after a minute of back-off.
     const service = BlobServiceClient.fromConnectionString(connectionString, { retryOptions: { maxTries: 2, retryDelayInMs: 200 } });
     const container = service.getContainerClient(CONTAINERS.raw);
@@ -59,15 +66,106 @@ export const dropCommand: CliCommand = {
       );
       return 1;
     }
+    let refused = 0;
     for (const u of uploads) {
-      const blob = container.getBlockBlobClient(u.blobName);
-      const ext = Object.keys(CONTENT_TYPES).find((e) => u.blobName.toLowerCase().endsWith(e));
-      const response = await blob.uploadFile(u.path, {
-        blobHTTPHeaders: { blobContentType: ext ? CONTENT_TYPES[ext] : 'application/octet-stream' },
-      });
-      const size = (await stat(u.path)).size;
-      io.stdout(`${relative(io.cwd, u.path) || u.path} → ${CONTAINERS.raw}/${u.blobName} (${size} bytes, ETag ${String(response.etag)})\n`);
+      const shown = relative(io.cwd, u.path) || u.path;
+      const target = `${CONTAINERS.raw}/${u.blobName}`;
+      const outcome = await dropFile(container.getBlockBlobClient(u.blobName), u, flags.overwrite === true);
+      if (outcome.kind === 'uploaded') io.stdout(`${shown} → ${target} (${outcome.size} bytes, ETag ${outcome.etag})\n`);
+      else if (outcome.kind === 'same') io.stdout(`${shown} → ${target}: already uploaded (same content), skipped\n`);
+      else {
+        refused++;
+        io.stderr(
+          `tuneloop drop: ${shown}: ${describeConflict(target, outcome.existing)}; not replaced. Rename the file, or pass --overwrite to replace the blob\n`,
+        );
+      }
     }
-    return 0;
+    if (refused) io.stderr(`tuneloop drop: ${refused} of ${uploads.length} file(s) not uploaded\n`);
+    return refused ? 1 : 0;
   },
 };
+
+interface Upload {
+  path: string;
+  blobName: string;
+}
+
+interface ExistingBlob {
+  md5?: Uint8Array;
+  size?: number;
+  lastModified: string;
+}
+
+type DropOutcome = { kind: 'uploaded'; size: number; etag: string } | { kind: 'same' } | { kind: 'different'; existing: ExistingBlob };
+
+/**
+ * Two files of one command with the same blob name (two exports both called tickets.json): the
+ * second would replace the first, or be refused as "already exists" although nothing was there.
+ */
+function assertDistinctBlobNames(uploads: Upload[]): void {
+  const byName = new Map<string, string>();
+  for (const u of uploads) {
+    const other = byName.get(u.blobName);
+    if (other !== undefined && other !== u.path)
+      throw new UsageError(`${other} and ${u.path} would both be uploaded as "${printableBlobName(u.blobName)}"; rename one of them`);
+    byName.set(u.blobName, u.path);
+  }
+}
+
+/**
+ * Uploads one file unless its blob exists. The same content is skipped (dropping a folder again
+ * is harmless); different content is kept unless `overwrite`, since replacing a raw log silently
+ * lost the export uploaded before under that name (found by QA). The upload is conditional
+ * (If-None-Match: *), so a blob created meanwhile is not replaced either.
+ */
+async function dropFile(blob: BlockBlobClient, u: Upload, overwrite: boolean): Promise<DropOutcome> {
+  const md5 = await fileMd5(u.path);
+  const existing = await existingBlob(blob);
+  if (existing) {
+    if (sameMd5(existing.md5, md5)) return { kind: 'same' };
+    if (!overwrite) return { kind: 'different', existing };
+  }
+  const ext = Object.keys(CONTENT_TYPES).find((e) => u.blobName.toLowerCase().endsWith(e));
+  try {
+    const response = await blob.uploadFile(u.path, {
+      // Set by us, not left to the service: Azure computes no Content-MD5 for files uploaded in blocks.
+      blobHTTPHeaders: { blobContentType: ext ? CONTENT_TYPES[ext] : 'application/octet-stream', blobContentMD5: md5 },
+      conditions: overwrite ? {} : { ifNoneMatch: '*' },
+    });
+    return { kind: 'uploaded', size: (await stat(u.path)).size, etag: String(response.etag) };
+  } catch (err) {
+    // 409 from Azure, 412 from some emulators: created between the check and the upload.
+    if (overwrite || !(isStatus(err, 409) || isStatus(err, 412))) throw err;
+    const raced = await existingBlob(blob);
+    if (!raced) throw err;
+    return sameMd5(raced.md5, md5) ? { kind: 'same' } : { kind: 'different', existing: raced };
+  }
+}
+
+async function existingBlob(blob: BlockBlobClient): Promise<ExistingBlob | undefined> {
+  try {
+    const props = await blob.getProperties();
+    return { md5: props.contentMD5, size: props.contentLength, lastModified: props.lastModified?.toISOString() ?? 'at an unknown time' };
+  } catch (err) {
+    if (isStatus(err, 404)) return undefined;
+    throw err;
+  }
+}
+
+function describeConflict(target: string, existing: ExistingBlob): string {
+  const which = `${existing.size === undefined ? '' : `${String(existing.size)} bytes, `}uploaded ${existing.lastModified}`;
+  return existing.md5
+    ? `${target} already exists with different content (${which})`
+    : `${target} already exists (${which}) without a Content-MD5 to compare its content with`;
+}
+
+/** A blob without Content-MD5 (uploaded in blocks by another tool) cannot be shown to be the same. */
+function sameMd5(stored: Uint8Array | undefined, md5: Buffer): boolean {
+  return stored !== undefined && Buffer.from(stored).equals(md5);
+}
+
+async function fileMd5(path: string): Promise<Buffer> {
+  const hash = createHash('md5');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest();
+}
