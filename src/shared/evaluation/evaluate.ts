@@ -355,6 +355,13 @@ interface ItemStatistics {
   probes: number;
 }
 
+/**
+ * Macro-F1 over the holdout's (gold) labels: an answer that is no holdout label is a miss of its
+ * conversation's class, not a class of its own (which would cost 1/(k+1) of macro-F1 for the first
+ * such answer and make a more accurate candidate look worse than production).
+ */
+export const GATE_F1 = { average: 'gold' } as const;
+
 function itemStatistics(a: ModelAnswers, table: SegmentStatisticsTable | undefined): ItemStatistics {
   const out: ItemStatistics = { latencies: a.latenciesMs, replies: a.replies.length, intents: a.intents.length, probes: a.probes.length };
   if (table && table.segments) {
@@ -375,6 +382,7 @@ function itemStatistics(a: ModelAnswers, table: SegmentStatisticsTable | undefin
       intentF1(
         Array.from(idx, (i) => gold[i]),
         Array.from(idx, (i) => predicted[i]),
+        GATE_F1,
       ).macroF1;
   }
   if (a.probes.length) {
@@ -438,6 +446,7 @@ function summarise(version: ModelVersion, deploymentName: string, a: ModelAnswer
     const f1 = intentF1(
       a.intents.map((x) => x.gold),
       a.intents.map((x) => x.predicted),
+      GATE_F1,
     );
     metrics.intentF1 = f1.macroF1;
     evaluation.intent = {

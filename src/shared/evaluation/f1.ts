@@ -38,7 +38,19 @@ function pySorted(values: Iterable<string>): string[] {
   return [...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-export function intentF1(gold: readonly string[], predicted: readonly string[]): IntentF1Result {
+export interface IntentF1Options {
+  /**
+   * The labels macro- and weighted F1 average over: `all` (default) = sklearn's `unique_labels`
+   * (gold ∪ predicted); `gold` = the labels of the gold data only, as sklearn's
+   * `f1_score(labels=sorted(set(y_true)), average='macro')`. With `gold`, a prediction outside the
+   * gold labels (an unrecognised answer, an intent absent from the holdout) is a false negative of
+   * its gold class, not an extra zero-F1 class that lowers the average by 1/(k+1) whatever the
+   * number of such answers. Per-class scores and the confusion matrix still list every label.
+   */
+  average?: 'all' | 'gold';
+}
+
+export function intentF1(gold: readonly string[], predicted: readonly string[], options: IntentF1Options = {}): IntentF1Result {
   if (gold.length !== predicted.length) {
     throw new LabelMismatchError(
       `gold has ${gold.length} labels but predictions have ${predicted.length}; give exactly one prediction per gold label`,
@@ -61,9 +73,11 @@ export function intentF1(gold: readonly string[], predicted: readonly string[]):
     const f1 = ratio(2 * tp, support + predictedCount);
     return { label, precision, recall, f1, support };
   });
-  const macroF1 = labels.length ? perClass.reduce((a, c) => a + c.f1, 0) / labels.length : 0;
+  const goldLabels = new Set(gold);
+  const averaged = options.average === 'gold' ? perClass.filter((c) => goldLabels.has(c.label)) : perClass;
+  const macroF1 = averaged.length ? averaged.reduce((a, c) => a + c.f1, 0) / averaged.length : 0;
   const weightedF1 = ratio(
-    perClass.reduce((a, c) => a + c.f1 * c.support, 0),
+    averaged.reduce((a, c) => a + c.f1 * c.support, 0),
     gold.length,
   );
   return { labels, perClass, macroF1, weightedF1, accuracy: ratio(correct, gold.length), confusion, count: gold.length };
