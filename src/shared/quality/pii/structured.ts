@@ -74,7 +74,47 @@ export interface StructuredOptions {
   idPatterns?: RegExp[];
 }
 
-export function detectStructured(text: string, options: StructuredOptions = {}, profile: TextProfile = textProfile(text)): PiiSpan[] {
+/**
+ * Digits of other scripts (Arabic-Indic ٠١٢, Persian ۰۱۲, Devanagari ०१२, Thai ๐๑๒, …; NFKC leaves
+ * them as they are) and the dashes written between digit groups ("03‐1234‐5678", Japanese
+ * "090ー1234ー5678", "–", "−"): a phone or card number written with them is as personal as one in
+ * ASCII. The patterns and validators read ASCII digits and separators, so they run over a copy of
+ * the text with these folded, character for character (every folded character is one UTF-16 unit
+ * and becomes one), and the spans found there hold the same positions in the text itself.
+ */
+const FOLD_CANDIDATE = /[^\P{Nd}0-9]|(?<=\p{Nd})[\u2010-\u2013\u2212\u30fc\uff0d](?=\p{Nd})/u;
+const FOLD = /[^\P{Nd}0-9]|(?<=\p{Nd})[\u2010-\u2013\u2212\u30fc\uff0d](?=\p{Nd})/gu;
+let bmpDigitValues: Uint8Array | undefined;
+/** The value (0–9) of each decimal digit of the Basic Multilingual Plane, 255 for any other unit. */
+function digitValues(): Uint8Array {
+  if (bmpDigitValues) return bmpDigitValues;
+  const table = new Uint8Array(0x10000).fill(255);
+  // Unicode encodes every script's decimal digits as contiguous runs of ten, zero first.
+  const nd = /^\p{Nd}$/u;
+  let run = 0;
+  for (let code = 0; code < 0x10000; code++) {
+    if (code < 0xd800 || code > 0xdfff ? nd.test(String.fromCharCode(code)) : false) table[code] = run++ % 10;
+    else run = 0;
+  }
+  return (bmpDigitValues = table);
+}
+
+export function foldDigits(text: string): string {
+  if (!FOLD_CANDIDATE.test(text)) return text;
+  return text.replace(FOLD, (c) => {
+    if (c.length !== 1) return c; // a digit outside the BMP: two units, left as written
+    const value = digitValues()[c.charCodeAt(0)];
+    return value === 255 ? '-' : String.fromCharCode(48 + value);
+  });
+}
+
+export function detectStructured(text: string, options: StructuredOptions = {}, profile?: TextProfile): PiiSpan[] {
+  const folded = foldDigits(text);
+  if (folded === text) return detectStructuredIn(text, options, profile ?? textProfile(text));
+  return detectStructuredIn(folded, options, textProfile(folded)).map((span) => ({ ...span, value: text.slice(span.start, span.end) }));
+}
+
+function detectStructuredIn(text: string, options: StructuredOptions, profile: TextProfile): PiiSpan[] {
   const spans: PiiSpan[] = [];
   const push = (type: PiiSpan['type'], start: number, end: number) =>
     spans.push({ type, start, end, value: text.slice(start, end), source: 'pattern' });
