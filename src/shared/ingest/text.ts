@@ -107,13 +107,26 @@ const HORIZONTAL_SPACE = /[^\S\n]+/g;
 // (ASCII is NFKC-stable); most chat text is, and skipping the work keeps ingest fast.
 const NEEDS_WORK = /[^\x20-\x7e\n]|[<&]|  | \n|\n | ?\n\n|^[ \n]|[ \n]$/;
 
+// Characters NFKC takes apart although they are how the language is written: Thai SARA AM (ำ, in
+// ทำ, น้ำ, จำ) and Lao AM become NIKHAHIT + SARA AA, a spelling no Thai text uses (and other
+// tokens). Each is a starter that composes with nothing before it, so normalising the text between
+// them part by part gives what NFKC gives, with them kept.
+const NFKC_KEEP = /([\u0e33\u0eb3])/;
+function nfkcKeepingOrthography(text: string): string {
+  if (!NFKC_KEEP.test(text)) return text.normalize('NFKC');
+  return text
+    .split(NFKC_KEEP)
+    .map((part, i) => (i % 2 ? part : part.normalize('NFKC')))
+    .join('');
+}
+
 /** The full clean-up of one message text; returns '' for a text that is empty after it. */
 export function normalizeText(raw: string): string {
   if (!NEEDS_WORK.test(raw)) return raw;
   let text = raw.replace(LINE_BREAKS, '\n');
   text = stripHtml(text);
   text = decodeEntities(text);
-  text = text.normalize('NFKC').replace(INVISIBLE, '');
+  text = nfkcKeepingOrthography(text).replace(INVISIBLE, '');
   return text
     .split('\n')
     .map((line) => line.replace(HORIZONTAL_SPACE, ' ').trim())

@@ -5,6 +5,16 @@ import { applyFeedback } from '../../../src/shared/ingest/feedback';
 import type { Conversation } from '../../../src/shared/ingest/types';
 
 describe('normalizeText', () => {
+  test('keeps Thai SARA AM and Lao AM, which NFKC would take apart (QA, multilingual pass)', () => {
+    // "We have refunded the duplicate amount within three working days": ซ้ำ, ทำการ.
+    const thai = 'เราได้คืนเงินส่วนที่ถูกตัดซ้ำให้แล้วค่ะภายในสามวันทำการ';
+    expect(normalizeText(thai)).toBe(thai);
+    expect(normalizeText('น้ำ ๆ  ทำ')).toBe('น้ำ ๆ ทำ');
+    expect(normalizeText('ຂອບໃຈຫຼາຍໆ ທຳ')).toBe('ຂອບໃຈຫຼາຍໆ ທຳ');
+    // The rest of the text is still NFKC: full-width letters and digits beside it become plain.
+    expect(normalizeText('ทำ ＡＢＣ１２３ ทำ')).toBe('ทำ ABC123 ทำ');
+  });
+
   test('strips HTML tags, turns block tags into line breaks and drops scripts and comments', () => {
     expect(normalizeText('<p>Hello <b>Anna</b>,</p><p>your order<br/>has shipped.</p>')).toBe('Hello Anna,\nyour order\nhas shipped.');
     expect(normalizeText('Hi<script>alert("x")</script> there<!-- tracking -->')).toBe('Hi there');
