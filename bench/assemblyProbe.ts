@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       conversationsIn: m?.accounting.conversations.in,
       superseded: m?.accounting.conversations.superseded,
       used: m?.accounting.conversations.used,
+      sources: m?.files.sources,
     };
   } else {
     await runtime.storage.container('curated').exists();

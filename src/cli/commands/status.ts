@@ -7,6 +7,7 @@ import { CORE_STATUS_SECTIONS, type StatusSection } from '../status/pipelineSect
 import { metricsStatusSection } from '../status/metricsSection';
 import { datasetLineage, DatasetNotFoundError, formatLineage } from '../../shared/dataset/lineage';
 import { evaluationStatusSection } from '../status/evaluationSection';
+import { exampleSource, ExampleNotFoundError, formatExampleSource } from '../../shared/dataset/exampleSource';
 
 /**
  * The sections `tuneloop status` prints, in order. Datasets, jobs and deployed models come from
@@ -16,25 +17,33 @@ export const statusSections: StatusSection[] = [...CORE_STATUS_SECTIONS, evaluat
 
 export const statusCommand: CliCommand = {
   name: 'status',
-  usage: 'tuneloop status [--dataset <version>] [--connection-string <storage connection string>] [--limit <n>] [--json]',
+  usage:
+    'tuneloop status [--dataset <version> [--example <n>|validation:<n>]] [--connection-string <storage connection string>] [--limit <n>] [--json]',
   summary: 'datasets, fine-tuning jobs with states and timings, deployed models, last metrics and drift',
   async run(args, io) {
-    const { positional, flags } = parseArgs(args, { strings: ['connection-string', 'limit', 'dataset'], booleans: ['json'] });
+    const { positional, flags } = parseArgs(args, { strings: ['connection-string', 'limit', 'dataset', 'example'], booleans: ['json'] });
     if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}"`);
     const limit = flags.limit === undefined ? 20 : Number(flags.limit);
     if (!Number.isInteger(limit) || limit <= 0)
       throw new UsageError(`--limit must be a positive whole number, got "${String(flags.limit)}"`);
+    if (flags.example !== undefined && typeof flags.dataset !== 'string') throw new UsageError('--example needs --dataset <version>');
     const env = cliStorageEnv(io, flags['connection-string'] as string | undefined);
     const settings = loadSettings(env);
     const storage = createStorageClients(storageOptions(settings));
     if (typeof flags.dataset === 'string') {
       // One version's lineage: its shards (name, ETag, sha256), feedback snapshot, change, training plan, jobs and models.
       try {
+        if (typeof flags.example === 'string') {
+          // One example's source: raw-logs blob and line, conversation, curated shards (from sources.jsonl).
+          const source = await exampleSource(storage, flags.dataset, flags.example);
+          io.stdout(flags.json ? `${JSON.stringify(source, null, 2)}\n` : `${formatExampleSource(source)}\n`);
+          return 0;
+        }
         const lineage = await datasetLineage(storage, flags.dataset);
         io.stdout(flags.json ? `${JSON.stringify(lineage, null, 2)}\n` : `${formatLineage(lineage)}\n`);
         return 0;
       } catch (err) {
-        if (err instanceof DatasetNotFoundError) {
+        if (err instanceof DatasetNotFoundError || err instanceof ExampleNotFoundError) {
           io.stderr(`tuneloop status: ${err.message}\n`);
           return 1;
         }

@@ -91,7 +91,11 @@ export interface DatasetManifest {
   change: DatasetChange;
   training: TrainingPlan;
   cost: TrainingCostEstimate;
-  files: Record<Split | 'holdoutRecords' | 'index', string>;
+  /**
+   * `sources`: one line per train and validation example, `{split, example_sha256, conversation_id,
+   * source: {file, line, system?}}`, keyed by the sha256 of the example's line as written.
+   */
+  files: Record<Split | 'holdoutRecords' | 'index' | 'sources', string>;
 }
 
 export type AssemblyOutcome =
@@ -302,6 +306,7 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
         holdout: `${version}/holdout.jsonl`,
         holdoutRecords: `${version}/holdout.records.jsonl`,
         index: `${version}/index.tsv`,
+        sources: `${version}/sources.jsonl`,
       },
     };
     delete (manifest.training as { statusFile?: string }).statusFile;
@@ -373,6 +378,7 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
     await upload(manifest.files.validation, readFileLines(out.validationFile), jsonl);
     await upload(manifest.files.holdout, readFileLines(out.holdoutFile), jsonl);
     await upload(manifest.files.holdoutRecords, readFileLines(out.holdoutRecordsFile), jsonl);
+    await upload(manifest.files.sources, readFileLines(out.sourcesFile), jsonl);
     await upload(manifest.files.index, readFileLines(scratch.file('index.tsv')), 'text/tab-separated-values');
     await upload(manifest.feedback.blob, readFileLines(feedbackOut.file), jsonl);
     if (accounting.records.balanceDropped) await upload(`${version}/balance-dropped.jsonl`, readFileLines(out.balanceDroppedFile), jsonl);
@@ -900,6 +906,8 @@ interface Outputs {
   validationFile: string;
   holdoutFile: string;
   holdoutRecordsFile: string;
+  /** One `sources.jsonl` line per train and validation example (see `sourceLine`). */
+  sourcesFile: string;
   balanceDroppedFile: string;
   counts: Record<Split, number>;
   tokens: Record<Split, number>;
@@ -935,6 +943,7 @@ async function writeOutputs(
     validationFile: scratch.file('validation.jsonl'),
     holdoutFile: scratch.file('holdout.jsonl'),
     holdoutRecordsFile: scratch.file('holdout.records.jsonl'),
+    sourcesFile: scratch.file('sources.jsonl'),
     balanceDroppedFile: scratch.file('balance-dropped.jsonl'),
     counts: { train: 0, validation: 0, holdout: 0 },
     tokens: { train: 0, validation: 0, holdout: 0 },
@@ -947,6 +956,7 @@ async function writeOutputs(
   const validation = new LineWriter(o.validationFile);
   const holdout = new LineWriter(o.holdoutFile);
   const holdoutRecords = new LineWriter(o.holdoutRecordsFile);
+  const sources = new LineWriter(o.sourcesFile);
   const balanceDropped = new LineWriter(o.balanceDroppedFile);
   const index = new LineWriter(scratch.file('index.tsv'));
   const sha = { train: createHash('sha256'), validation: createHash('sha256'), holdout: createHash('sha256') };
@@ -989,6 +999,7 @@ async function writeOutputs(
       if (!keptTrain.includes(r)) continue;
       const line = JSON.stringify(r.example);
       await train.write(`${hash}\t${r.issue_type || UNTYPED}\t${r.tokens}\t${line}`);
+      await sources.write(sourceLine('train', line, r));
       sha.train.update(line + '\n');
       digest.update(line + '\n');
       o.counts.train++;
@@ -1013,6 +1024,7 @@ async function writeOutputs(
       const line = JSON.stringify(r.example);
       if (r.split === 'validation') {
         await validation.write(line);
+        await sources.write(sourceLine('validation', line, r));
         sha.validation.update(line + '\n');
       } else {
         await holdout.write(line);
@@ -1033,7 +1045,15 @@ async function writeOutputs(
     current = { hash: conversation.hash, inputs: conversation.inputs, records: conversation.records };
   }
   await flush();
-  await Promise.all([train.close(), validation.close(), holdout.close(), holdoutRecords.close(), balanceDropped.close(), index.close()]);
+  await Promise.all([
+    train.close(),
+    validation.close(),
+    holdout.close(),
+    holdoutRecords.close(),
+    sources.close(),
+    balanceDropped.close(),
+    index.close(),
+  ]);
 
   // Up-sampling: issue types below the minimum share get copies of their kept records.
   const copies = new LineWriter(o.copiesFile);
@@ -1064,6 +1084,21 @@ async function writeOutputs(
   await copies.close();
   o.sha = { train: sha.train.digest('hex'), validation: sha.validation.digest('hex'), holdout: sha.holdout.digest('hex') };
   return o;
+}
+
+/**
+ * A `sources.jsonl` line: where a train or validation example came from, keyed by the sha256 of
+ * its line as written to train.jsonl / validation.jsonl (not by line number: an erasure rewrites
+ * those files). Up-sampled copies of an example share its line. It carries `conversation_id` and
+ * `source.file`, so the erasure drops it with the conversation.
+ */
+function sourceLine(split: 'train' | 'validation', line: string, r: CuratedRecord): string {
+  return JSON.stringify({
+    split,
+    example_sha256: createHash('sha256').update(line).digest('hex'),
+    conversation_id: r.conversation_id,
+    source: { file: r.source.file, line: r.source.line, ...(r.source.system ? { system: r.source.system } : {}) },
+  });
 }
 
 /** A keyed training line is `hash \t type \t tokens \t example`. */

@@ -26,7 +26,7 @@ export class DatasetNotFoundError extends TuneloopError {
   }
 }
 
-async function readManifest(storage: StorageClients, version: string): Promise<StoredDatasetManifest | undefined> {
+export async function readManifest(storage: StorageClients, version: string): Promise<StoredDatasetManifest | undefined> {
   try {
     const buffer = await storage.container(CONTAINERS.datasets).getBlobClient(`${version}/manifest.json`).downloadToBuffer();
     return JSON.parse(buffer.toString('utf8')) as StoredDatasetManifest;

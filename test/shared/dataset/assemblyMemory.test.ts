@@ -95,7 +95,10 @@ describe('nightly assembly in bounded memory (private Azurite, built probe)', ()
       maxBuffer: 1024 * 1024,
       timeout: 240_000,
     });
-    const result = JSON.parse(stdout) as { outcome: string; conversationsIn: number; used: number; train: number };
+    const result = JSON.parse(stdout) as { outcome: string; conversationsIn: number; used: number; train: number; sources: string };
     expect(result).toMatchObject({ outcome: 'submitted', conversationsIn: 24_000, used: 24_000, train: 21_600 });
+    // sources.jsonl was written under the same heap cap: one line per train example (no validation here).
+    const sources = await azurite.storage.container(CONTAINERS.datasets).getBlobClient(result.sources).downloadToBuffer();
+    expect(sources.toString('utf8').trim().split('\n')).toHaveLength(21_600);
   }, 300_000);
 });

@@ -204,6 +204,98 @@ describe('dataset assembly: identity, change detection, single flight, lineage (
     expectBalanced(m);
   });
 
+  it('names the raw-logs blob and line of every train and validation example in sources.jsonl; status --example prints it', async () => {
+    const runtime = makeRuntime();
+    const words =
+      'parcel invoice refund courier warehouse voucher balcony umbrella lantern meadow harbour violin pepper saddle glacier'.split(' ');
+    const conversation = (id: string, i: number, file: string) =>
+      JSON.stringify({
+        conversation_id: id,
+        issue_type: TYPES[i % 3],
+        messages: [
+          {
+            role: 'customer',
+            text: `Hello from ${file}, ${id} asks about the ${words[i % words.length]} and ${words[(i * 7) % words.length]}?`,
+          },
+          { role: 'agent', text: `Thanks ${id}, the ${words[(i * 3) % words.length]} is on its way (${file}).` },
+        ],
+      });
+    const raw = azurite.storage.container(CONTAINERS.raw);
+    const rawLines = new Map<string, string[]>();
+    for (const [name, n] of [
+      ['crm/first.jsonl', 40],
+      ['chat/second.jsonl', 60],
+    ] as const) {
+      const lines = ids(name.startsWith('crm') ? 'k' : 'h', n).map((id, i) => conversation(id, i, name));
+      lines.splice(3, 0, '', '{"not": "a conversation"'); // a blank and a broken line: line numbers must still match
+      rawLines.set(name, lines);
+      const text = lines.join('\n') + '\n';
+      await raw.getBlockBlobClient(name).upload(text, Buffer.byteLength(text));
+      const outcome = await preprocessBlob(runtime, name);
+      if (outcome.status !== 'processed') throw new Error(`${name}: ${outcome.status}`);
+      await new Promise((r) => setTimeout(r, 1100));
+    }
+    const m = await submitted(runtime, { submit: false });
+    expect(m.files.sources).toBe(`${m.version}/sources.jsonl`);
+    const sources = (await readBlob(azurite.storage, CONTAINERS.datasets, m.files.sources))
+      .trim()
+      .split('\n')
+      .map(
+        (l) => JSON.parse(l) as { split: string; example_sha256: string; conversation_id: string; source: { file: string; line: number } },
+      );
+    const sha = (line: string) => createHash('sha256').update(line).digest('hex');
+    let checked = 0;
+    for (const split of ['train', 'validation'] as const) {
+      const lines = (await readBlob(azurite.storage, CONTAINERS.datasets, m.files[split])).trim().split('\n');
+      expect(lines.length).toBe(m.counts[split]);
+      expect(lines.length).toBeGreaterThan(0);
+      const hashes = new Set(lines.map(sha));
+      for (const line of lines) {
+        const matching = sources.filter((s) => s.example_sha256 === sha(line));
+        expect(matching).toHaveLength(1);
+        expect(matching[0].split).toBe(split);
+        // The named raw blob really holds that conversation on that (1-based) line.
+        const rawLine = rawLines.get(matching[0].source.file)?.[matching[0].source.line - 1];
+        expect(rawLine).toBeDefined();
+        expect(JSON.parse(rawLine!).conversation_id).toBe(matching[0].conversation_id);
+        // And the example was made from it (its id is in the text).
+        expect(line).toContain(matching[0].conversation_id);
+        checked++;
+      }
+      // No line of sources.jsonl names an example the split does not have.
+      expect(sources.filter((s) => s.split === split).every((s) => hashes.has(s.example_sha256))).toBe(true);
+    }
+    expect(sources).toHaveLength(checked);
+
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t), cwd: process.cwd(), env: { ...process.env } };
+    const cli = (...args: string[]) => runCli(['status', ...args, '--connection-string', azurite.connectionString], io as never);
+    for (const [ref, split, n] of [
+      ['3', 'train', 3],
+      ['validation:1', 'validation', 1],
+    ] as const) {
+      out.length = 0;
+      expect(await cli('--dataset', m.version, '--example', ref)).toBe(0);
+      const line = (await readBlob(azurite.storage, CONTAINERS.datasets, m.files[split])).split('\n')[n - 1];
+      const s = sources.find((x) => x.example_sha256 === sha(line))!;
+      const text = out.join('');
+      expect(text).toContain(`Example ${split}:${n} of ${m.version}`);
+      expect(text).toContain(`conversation ${s.conversation_id}`);
+      expect(text).toContain(`raw-logs: raw-logs/${s.source.file} line ${s.source.line}`);
+      const shard = m.shards.find((x) => x.name.startsWith(`${s.source.file}/`));
+      expect(shard).toBeDefined();
+      expect(text).toContain(`curated shard: curated/${shard!.name}`);
+    }
+    out.length = 0;
+    expect(await cli('--dataset', m.version, '--example', '2', '--json')).toBe(0);
+    expect(JSON.parse(out.join(''))).toMatchObject({ split: 'train', line: 2, sourcesFile: true, sources: [expect.any(Object)] });
+    expect(await cli('--dataset', m.version, '--example', String(m.counts.train + 1))).toBe(1);
+    expect(err.join('')).toContain(`there is no line ${m.counts.train + 1}`);
+    expect(await cli('--dataset', m.version, '--example', 'holdout:1')).toBe(1);
+    expect(await cli('--example', '1')).toBe(2);
+  });
+
   it('retrains on late low ratings: changed weights count as change, on the threshold set in settings', async () => {
     const runtime = makeRuntime({ TUNELOOP_RETRAIN_MIN_NEW_EXAMPLES: '20' });
     await writeShard(

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { createRuntime, type Runtime } from '../../../src/shared/composition/runtime';
@@ -66,6 +67,26 @@ describe('tuneloop forget (private Azurite)', () => {
     for await (const r of azurite.storage.table(table).listEntities()) out.push(r);
     return out;
   }
+  /** The conversation ids of a version's sources.jsonl; throws unless it names exactly the train and validation lines. */
+  async function sourcesOf(m: DatasetManifest): Promise<string[]> {
+    const sources = (await text(CONTAINERS.datasets, m.files.sources))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { split: string; example_sha256: string; conversation_id: string });
+    for (const split of ['train', 'validation'] as const) {
+      const hashes = (await text(CONTAINERS.datasets, m.files[split]))
+        .split('\n')
+        .filter((l) => l)
+        .map((l) => createHash('sha256').update(l).digest('hex'));
+      expect(
+        sources
+          .filter((s) => s.split === split)
+          .map((s) => s.example_sha256)
+          .sort(),
+      ).toEqual([...new Set(hashes)].sort());
+    }
+    return sources.map((s) => s.conversation_id);
+  }
   async function upload(name: string, body: string) {
     await azurite.storage.container(CONTAINERS.raw).getBlockBlobClient(name).upload(body, Buffer.byteLength(body));
   }
@@ -128,6 +149,9 @@ describe('tuneloop forget (private Azurite)', () => {
       (await text(CONTAINERS.datasets, untrained.files.train)) +
       (await text(CONTAINERS.datasets, untrained.files.validation));
     expect(before).toContain('customer number 23757 '); // c-3's words (3 × 7919)
+    // c-3 is a train or validation example of both versions, so each sources.jsonl names it.
+    expect(await sourcesOf(untrained)).toContain('c-3');
+    expect(await sourcesOf(trained)).toContain('c-3');
     const trainedBefore =
       (await text(CONTAINERS.datasets, trained.files.train)) +
       (await text(CONTAINERS.datasets, trained.files.validation)) +
@@ -195,6 +219,13 @@ describe('tuneloop forget (private Azurite)', () => {
       (await text(CONTAINERS.datasets, untrained.files.validation));
     expect(after).not.toContain('customer number 23757 ');
     expect(after).not.toMatch(/"conversationId":"c-3"|"conversation_id":"c-3"/);
+    // sources.jsonl loses c-3's lines with train.jsonl / validation.jsonl, and still names exactly their lines.
+    for (const m of [untrained, trained]) {
+      const ids = await sourcesOf(m);
+      expect(ids).not.toContain('c-3');
+      expect(ids).toContain('c-4');
+    }
+    expect(report.found.some((f) => f.location === 'datasets' && f.name === untrained.files.sources && f.action === 'removed')).toBe(true);
     const manifest = JSON.parse(await text(CONTAINERS.datasets, `${untrained.version}/manifest.json`));
     expect(manifest.erasures).toEqual([expect.objectContaining({ requestId: 'req-1' })]);
     const trainedAfter =
@@ -291,6 +322,8 @@ describe('tuneloop forget (private Azurite)', () => {
 
   it('tuneloop forget --match <e-mail> finds the conversations, the quarantined line and the feedback comment that mention it', async () => {
     expect(await allText(CONTAINERS.quarantine)).toContain(EMAIL);
+    // sources.jsonl holds no text to match: its c-mail line goes because the conversation was found elsewhere.
+    expect(await sourcesOf(untrained)).toContain('c-mail');
     const io = captureIo(dir, { env: { TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: dir } });
     const code = await runCli(['forget', '--match', EMAIL, '--json', '--request-id', 'req-mail'], io);
     expect({ code, err: io.err }).toEqual({ code: 0, err: '' });
@@ -303,6 +336,7 @@ describe('tuneloop forget (private Azurite)', () => {
     for (const container of [CONTAINERS.raw, CONTAINERS.quarantine, CONTAINERS.curated])
       expect(await allText(container)).not.toContain(EMAIL);
     expect(await allText(CONTAINERS.curated)).not.toMatch(/"conversation_id":"c-mail"/);
+    expect(await sourcesOf(untrained)).not.toContain('c-mail');
     expect((await rows(TABLES.feedback)).filter((r) => r.conversationId === 'c-mail')).toEqual([]);
     // Nothing tuneloop wrote about the erasure holds the e-mail.
     for (const file of ['events.jsonl', 'telemetry.jsonl']) {
