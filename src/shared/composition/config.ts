@@ -193,6 +193,7 @@ export function gatePolicy(settings: Settings): GatePolicy {
     maxLatencyP95Ms: settings.TUNELOOP_GATE_MAX_LATENCY_P95_MS,
     rejectOverfitting: settings.TUNELOOP_GATE_REJECT_OVERFITTING,
     maxContentFiltered: settings.TUNELOOP_GATE_MAX_CONTENT_FILTERED,
+    minItems: settings.TUNELOOP_GATE_MIN_ITEMS,
   };
 }
 

@@ -218,6 +218,12 @@ export const settingsSchema = z
       where: 'optional',
       sample: '0.02',
     }),
+    TUNELOOP_GATE_MIN_ITEMS: setting('TUNELOOP_GATE_MIN_ITEMS', z.coerce.number().int().min(1).default(10), {
+      description:
+        'Promotion gate: fewest items (holdout conversations, out-of-scope probes, latency requests) a measured check needs before it may pass or fail; with fewer it is unsure, and the decision inconclusive. A bootstrap over a handful of items gives narrow intervals that claim a confidence they do not have (one conversation gives a zero-width one).',
+      where: 'optional',
+      sample: '10',
+    }),
     TUNELOOP_GATE_BOOTSTRAP_RESAMPLES: setting(
       'TUNELOOP_GATE_BOOTSTRAP_RESAMPLES',
       z.coerce.number().int().min(100).max(100000).default(1000),

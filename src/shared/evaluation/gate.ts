@@ -45,6 +45,11 @@ export interface GatePolicy {
   rejectOverfitting: boolean;
   /** Highest share of candidate answers the content filter may have filtered (0 = none). */
   maxContentFiltered: number;
+  /**
+   * Fewest items a measured interval needs before its check may pass or fail (TUNELOOP_GATE_MIN_ITEMS;
+   * default 10): a bootstrap over a handful of items is narrow without being sure.
+   */
+  minItems?: number;
 }
 
 export type MetricName = 'bleu' | 'intentF1' | 'latencyP95Ms' | 'oosHandled' | 'overfitting' | 'contentFiltered';
@@ -80,6 +85,8 @@ export interface GateCheck {
   /** The limit on the interval's scale (e.g. −1 for a BLEU difference, 1.2 for a latency ratio). */
   threshold?: number;
   needed?: MoreNeeded;
+  /** Set when the check is unsure because its interval has fewer items than this minimum (TUNELOOP_GATE_MIN_ITEMS). */
+  minItems?: number;
 }
 
 export type GateOutcome = 'promote' | 'reject' | 'inconclusive';
@@ -137,9 +144,28 @@ function point(x: number, n = 0): Interval {
   return { estimate: x, low: x, high: x, n, level: 0.95 };
 }
 
-function needed(metric: IntervalMetric, interval: Interval, threshold: number): MoreNeeded {
-  const total = itemsNeeded(interval, threshold);
+function needed(metric: IntervalMetric, interval: Interval, threshold: number, minItems = 0): MoreNeeded {
+  const estimate = itemsNeeded(interval, threshold);
+  // The 1/√n extrapolation from a handful of items means little: never ask for fewer than the minimum.
+  const total = estimate === undefined ? (interval.n < minItems ? minItems : undefined) : Math.max(estimate, minItems);
   return { unit: UNITS[metric], total, more: total === undefined ? undefined : Math.max(0, total - interval.n) };
+}
+
+/**
+ * The verdict of a measured interval: too few items to trust it (fewer than `minItems`) is unsure
+ * whatever it says. Only measured intervals (`given`): point estimates without evidence keep their verdict.
+ */
+function verdictOf(
+  metric: IntervalMetric,
+  interval: Interval,
+  threshold: number,
+  atLeast: boolean,
+  measured: boolean,
+  minItems: number,
+): { verdict: CheckVerdict; needed?: MoreNeeded; tooFew?: boolean } {
+  const tooFew = measured && interval.n < minItems;
+  const verdict = tooFew ? 'unsure' : judge(interval, threshold, atLeast);
+  return verdict === 'unsure' ? { verdict, needed: needed(metric, interval, threshold, measured ? minItems : 0), tooFew } : { verdict };
 }
 
 export function decidePromotion(
@@ -150,6 +176,13 @@ export function decidePromotion(
 ): GateDecision {
   const checks: GateCheck[] = [];
   const relative = production !== undefined;
+  const minItems = policy.minItems ?? 0;
+  const apply = (check: GateCheck, metric: IntervalMetric, interval: Interval, atLeast: boolean, measured: boolean): void => {
+    const { verdict, needed: more, tooFew } = verdictOf(metric, interval, check.threshold ?? 0, atLeast, measured, minItems);
+    check.verdict = verdict;
+    if (more) check.needed = more;
+    if (tooFew) check.minItems = minItems;
+  };
   const higherIsBetter = (metric: 'bleu' | 'intentF1' | 'oosHandled', maxDrop: number, floor: number): void => {
     const c = candidate[metric];
     const p = production?.[metric];
@@ -168,8 +201,7 @@ export function decidePromotion(
       if (c !== undefined) {
         const interval = given ?? point(c - p);
         base.interval = { ...interval, of: 'difference' };
-        base.verdict = judge(interval, -maxDrop, true);
-        if (base.verdict === 'unsure') base.needed = needed(metric, interval, -maxDrop);
+        apply(base, metric, interval, true, given !== undefined);
       }
       checks.push(base);
     } else {
@@ -185,8 +217,7 @@ export function decidePromotion(
       if (c !== undefined) {
         const interval = given ?? point(c);
         base.interval = { ...interval, of: 'value' };
-        base.verdict = judge(interval, floor, true);
-        if (base.verdict === 'unsure') base.needed = needed(metric, interval, floor);
+        apply(base, metric, interval, true, given !== undefined);
       }
       checks.push(base);
     }
@@ -214,8 +245,7 @@ export function decidePromotion(
     if (c !== undefined) {
       const interval = givenLatency ?? point(c / p);
       check.interval = { ...interval, of: 'ratio' };
-      check.verdict = judge(interval, limit, false);
-      if (check.verdict === 'unsure') check.needed = needed('latencyP95Ms', interval, limit);
+      apply(check, 'latencyP95Ms', interval, false, givenLatency !== undefined);
     }
     checks.push(check);
   } else {
@@ -231,8 +261,7 @@ export function decidePromotion(
     if (c !== undefined) {
       const interval = givenLatency ?? point(c);
       check.interval = { ...interval, of: 'value' };
-      check.verdict = judge(interval, policy.maxLatencyP95Ms, false);
-      if (check.verdict === 'unsure') check.needed = needed('latencyP95Ms', interval, policy.maxLatencyP95Ms);
+      apply(check, 'latencyP95Ms', interval, false, givenLatency !== undefined);
     }
     checks.push(check);
   }
@@ -265,10 +294,15 @@ export function decidePromotion(
   const unsure = checks.filter((k) => k.verdict === 'unsure');
   const decision: GateOutcome = failed.length ? 'reject' : unsure.length ? 'inconclusive' : 'promote';
   const conversations = unsure.filter((k) => k.needed?.unit === 'holdout conversations').map((k) => k.needed?.more);
+  // 0 when only checks counted in other items (probes, requests) are unsure: the holdout is not what is short.
   const moreHoldoutConversations =
-    decision === 'inconclusive' && conversations.length && conversations.every((m) => m !== undefined)
-      ? Math.max(...conversations)
-      : undefined;
+    decision !== 'inconclusive'
+      ? undefined
+      : conversations.length === 0
+        ? 0
+        : conversations.every((m) => m !== undefined)
+          ? Math.max(...conversations)
+          : undefined;
   const reasons = (failed.length ? failed : unsure).map(describeCheck);
   return {
     decision,
@@ -289,6 +323,9 @@ function describeInterval(check: GateCheck): string {
 function describeCheck(k: GateCheck): string {
   if (k.candidate === undefined) return `${k.metric}: not measured (required ${k.rule})`;
   const value = typeof k.candidate === 'number' ? fmt(k.candidate) : String(k.candidate);
+  if (k.verdict === 'unsure' && k.minItems !== undefined && k.interval) {
+    return `${k.metric} ${value}: only ${k.interval.n} ${k.needed?.unit ?? 'items'} measured, fewer than the ${k.minItems} a verdict needs (TUNELOOP_GATE_MIN_ITEMS)${describeInterval(k)}`;
+  }
   if (k.verdict === 'unsure') {
     const more =
       k.needed?.more !== undefined ? `; about ${k.needed.more} more ${k.needed.unit} would tell` : `; the estimate sits on the limit`;
@@ -305,8 +342,17 @@ function summarise(decision: GateOutcome, relative: boolean, failed: GateCheck[]
       : `Rejected: the first candidate misses its floor on ${names(failed)}.`;
   }
   if (decision === 'inconclusive') {
-    const tell = more !== undefined ? `; about ${more} more holdout conversations would tell` : '';
-    return `Inconclusive: the holdout is too small to tell whether ${names(unsure)} ${unsure.length > 1 ? 'are' : 'is'} within ${relative ? 'the margin' : 'the floor'}, so production stays${tell}.`;
+    // Name what is short: holdout conversations, out-of-scope probes or latency requests.
+    const wants = [...new Set(unsure.map((k) => k.needed?.unit ?? 'holdout conversations'))];
+    const evidence =
+      wants.length === 1 && wants[0] === 'holdout conversations' ? 'the holdout is too small' : `too few ${wants.join(', ')} were measured`;
+    // Per kind of item, the most any unsure check asks for.
+    const most = new Map<string, number>();
+    for (const k of unsure)
+      if (k.needed?.more !== undefined && k.needed.more > 0) most.set(k.needed.unit, Math.max(most.get(k.needed.unit) ?? 0, k.needed.more));
+    const tells = [...most].map(([unit, n]) => `${n} more ${unit}`);
+    const tell = tells.length ? `; about ${tells.join(', ')} would tell` : more === undefined ? '; an estimate sits on its limit' : '';
+    return `Inconclusive: ${evidence} to tell whether ${names(unsure)} ${unsure.length > 1 ? 'are' : 'is'} within ${relative ? 'the margin' : 'the floor'}, so production stays${tell}.`;
   }
   return relative
     ? 'Promoted: the candidate is not worse than production beyond any margin, with 95 % confidence where intervals were measured.'

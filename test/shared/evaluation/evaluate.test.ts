@@ -108,6 +108,9 @@ describe('evaluateCandidate (Azurite + emulator)', () => {
       // p95 of ~5 ms requests on a busy 2-core machine can jump several-fold; the latency rule
       // itself is tested in gate.test.ts, here it must only catch the 60x slower deployment.
       TUNELOOP_GATE_MAX_LATENCY_GROWTH: '3',
+      // The holdouts here have 5 conversations: the minimum for a verdict is tested in gate.test.ts;
+      // here the decisions come from the metrics themselves.
+      TUNELOOP_GATE_MIN_ITEMS: '1',
     });
     const base = testStorage();
     await base.ensureResources();

@@ -85,6 +85,47 @@ describe('promotion gate with intervals', () => {
     expect(d.reasons[0]).toContain('cannot be told apart');
   });
 
+  it('says "not sure" on too few items: one conversation cannot reject, three cannot promote (QA, 4 December)', () => {
+    const strict = { ...policy, minItems: 10 };
+    const ok = { intentF1: iv(0, -0.01, 0.01), oosHandled: iv(0, -0.02, 0.02), latencyP95Ms: iv(1, 0.9, 1.1) };
+    // One holdout conversation answered wrongly: a zero-width interval far beyond the margin.
+    const one = decidePromotion(candidate, production, strict, { intervals: { ...ok, intentF1: iv(-1, -1, -1, 1) } });
+    expect(one.decision).toBe('inconclusive');
+    const f1 = one.checks.find((c) => c.metric === 'intentF1')!;
+    expect(f1).toMatchObject({ verdict: 'unsure', minItems: 10, needed: { unit: 'holdout conversations', total: 10, more: 9 } });
+    expect(one.reasons).toEqual([
+      'intentF1 0.8: only 1 holdout conversations measured, fewer than the 10 a verdict needs (TUNELOOP_GATE_MIN_ITEMS)',
+    ]);
+    expect(one.moreHoldoutConversations).toBe(9);
+    // Three conversations with better replies: no promotion either.
+    const three = decidePromotion(candidate, production, strict, { intervals: { ...ok, bleu: iv(5, 3, 7, 3) } });
+    expect(three.decision).toBe('inconclusive');
+    // From the minimum on, the intervals decide as before.
+    expect(decidePromotion(candidate, production, strict, { intervals: { ...ok, bleu: iv(5, 3, 7, 10) } }).decision).toBe('promote');
+    expect(decidePromotion(candidate, production, strict, { intervals: { ...ok, bleu: iv(-5, -7, -3, 10) } }).decision).toBe('reject');
+    // A clear failure elsewhere still rejects.
+    expect(
+      decidePromotion({ ...candidate, overfitting: true }, production, strict, { intervals: { ...ok, bleu: iv(5, 3, 7, 3) } }).decision,
+    ).toBe('reject');
+  });
+
+  it('when only out-of-scope probes or requests are short, says so and asks for no more holdout conversations', () => {
+    const d = decidePromotion(candidate, production, policy, {
+      intervals: {
+        bleu: iv(0, -0.5, 0.5),
+        intentF1: iv(0, -0.01, 0.01),
+        oosHandled: iv(-0.03, -0.14, 0.06, 36),
+        latencyP95Ms: iv(1, 0.9, 1.1),
+      },
+    });
+    expect(d.decision).toBe('inconclusive');
+    expect(d.moreHoldoutConversations).toBe(0);
+    expect(d.summary).toMatch(
+      /^Inconclusive: too few out-of-scope probes were measured to tell whether out-of-scope decline rate is within the margin/,
+    );
+    expect(d.summary).toMatch(/about \d+ more out-of-scope probes would tell\.$/);
+  });
+
   it('rejects when the whole interval is beyond the margin, even if another metric is unsure', () => {
     const d = decidePromotion(candidate, production, policy, {
       intervals: { bleu: iv(-0.5, -1.5, 0.5), intentF1: iv(-0.1, -0.15, -0.05) },
