@@ -97,9 +97,46 @@ export function stripHtml(text: string): string {
   return text.replace(SCRIPT_OR_STYLE, '').replace(COMMENT, '').replace(BLOCK_BREAK, '\n').replace(TAG, '');
 }
 
-// Zero-width and bidi controls, and C0/C1 controls other than tab and newline.
-const INVISIBLE =
-  /[\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad]|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+// Zero-width spaces, word joiners, BOMs, bidi controls and soft hyphens, and C0/C1 controls other
+// than tab and newline. The zero-width joiner and non-joiner are judged apart (keepJoiners).
+const INVISIBLE = /[\u200b\u2060\ufeff\u200e\u200f\u202a-\u202e\u2066-\u2069\u00ad]|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
+/**
+ * The zero-width non-joiner (U+200C) and joiner (U+200D) are part of the spelling in many scripts
+ * and of emoji: Persian "می‌خواهم" needs its ZWNJ, Devanagari "क्‍ष" its ZWJ for the half form, and
+ * "👨‍👩‍👧" and "🏳️‍🌈" are one emoji each only with their ZWJs. They are kept where both neighbours
+ * are such characters: a letter or mark of a script other than Latin (a combining mark counts as the
+ * letter it sits on), or an emoji part (Extended_Pictographic, a variation selector, a skin-tone
+ * modifier). Elsewhere (between Latin letters, where they only hide a word from filters, next to
+ * digits, spaces or punctuation) they are removed, as before. A run of joiners keeps its first.
+ */
+const JOINERS = /[\u200c\u200d]+/g;
+const INHERITED_MARK = /^(?=\p{M})\p{Script=Inherited}$/u;
+const SCRIPT_LETTER = /^(?![\p{Script=Latin}\p{Script=Common}\p{Script=Inherited}])[\p{L}\p{M}]$/u;
+const EMOJI_PART = /^[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe00-\ufe0f]$/u;
+
+function joinsHere(char: string | undefined): boolean {
+  return char !== undefined && (SCRIPT_LETTER.test(char) || EMOJI_PART.test(char));
+}
+
+function keepJoiners(text: string): string {
+  if (!text.includes('\u200c') && !text.includes('\u200d')) return text;
+  return text.replace(JOINERS, (run: string, offset: number) => {
+    const after = String.fromCodePoint(text.codePointAt(offset + run.length) ?? 0x20);
+    // The character before: the base of any combining marks of no script of their own.
+    let i = offset;
+    let before: string | undefined;
+    while (i > 0) {
+      const low = text.charCodeAt(i - 1);
+      const width = low >= 0xdc00 && low <= 0xdfff && i > 1 ? 2 : 1;
+      before = text.slice(i - width, i);
+      i -= width;
+      if (!INHERITED_MARK.test(before) || EMOJI_PART.test(before)) break;
+    }
+    return joinsHere(before) && joinsHere(after) ? run[0] : '';
+  });
+}
+
 const LINE_BREAKS = /\r\n?|[\u2028\u2029\u0085]/g;
 const HORIZONTAL_SPACE = /[^\S\n]+/g;
 
@@ -126,7 +163,7 @@ export function normalizeText(raw: string): string {
   let text = raw.replace(LINE_BREAKS, '\n');
   text = stripHtml(text);
   text = decodeEntities(text);
-  text = nfkcKeepingOrthography(text).replace(INVISIBLE, '');
+  text = keepJoiners(nfkcKeepingOrthography(text).replace(INVISIBLE, ''));
   return text
     .split('\n')
     .map((line) => line.replace(HORIZONTAL_SPACE, ' ').trim())

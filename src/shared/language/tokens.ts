@@ -15,10 +15,14 @@ const UNSPACED =
 const TOKEN =
   /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}ー々〆][\p{M}]*|[\p{L}\p{N}\p{M}]+/gu;
 const APOSTROPHE = /(?<=[\p{L}\p{N}])['’‘ʼ`´](?=[\p{L}\p{N}])/gu;
+// Zero-width non-joiner and joiner: kept in Persian, Indic and emoji text by the ingest clean-up
+// (`normalizeText`), but they change how letters are drawn, not which word it is ("می‌خواهم" is one
+// word), so they are dropped here as apostrophes are.
+const JOINER = /[\u200c\u200d]/g;
 
-/** NFKC, lower case, inner apostrophes removed: the form words are compared in. */
+/** NFKC, lower case, inner apostrophes and zero-width (non-)joiners removed: the form words are compared in. */
 export function foldText(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(APOSTROPHE, '');
+  return text.normalize('NFKC').toLowerCase().replace(APOSTROPHE, '').replace(JOINER, '');
 }
 
 /** Word tokens of `text` (folded: NFKC, lower case, no inner apostrophes). */

@@ -3,6 +3,9 @@ import { createRoleMapper, inferMissingRoles } from '../../../src/shared/ingest/
 import { buildTurns, parseRating, parseTimestamp } from '../../../src/shared/ingest/turns';
 import { applyFeedback } from '../../../src/shared/ingest/feedback';
 import type { Conversation } from '../../../src/shared/ingest/types';
+import { wordTokens } from '../../../src/shared/language/tokens';
+import { normaliseText } from '../../../src/shared/quality/minhash';
+import { detectLocal } from '../../../src/shared/quality/pii/redact';
 
 describe('normalizeText', () => {
   test('keeps Thai SARA AM and Lao AM, which NFKC would take apart (QA, multilingual pass)', () => {
@@ -45,6 +48,59 @@ describe('normalizeText', () => {
 
   test('removes zero-width and control characters', () => {
     expect(normalizeText('pass\u200bword\u0007 ok\ufeff')).toBe('password ok');
+  });
+
+  describe('zero-width joiners and non-joiners (QA, languages pass)', () => {
+    const ZWNJ = '\u200c';
+    const ZWJ = '\u200d';
+
+    test.each([
+      ['Persian ZWNJ inside a word', `من ${'می' + ZWNJ + 'خواهم'} سفارشم را لغو کنم`],
+      ['Persian ZWNJ before a suffix', `کتاب${ZWNJ}ها`],
+      ['Devanagari ZWJ half form', `क्${ZWJ}ष`],
+      ['Malayalam ZWJ after a virama', `ന്${ZWJ}റ`],
+      ['family emoji', `👨${ZWJ}👩${ZWJ}👧`],
+      ['rainbow flag (variation selector before the ZWJ)', `🏳️${ZWJ}🌈`],
+      ['skin-tone modifier before the ZWJ', `👩🏽${ZWJ}💻`],
+      ['Arabic letter with a harakah before the ZWNJ', `بِ${ZWNJ}خ`],
+    ])('keeps them inside %s', (_label, text) => {
+      expect(normalizeText(text)).toBe(text);
+      expect(normalizeText(`  ${text}\u200b `)).toBe(text);
+    });
+
+    test('removes them where they only hide a word or join nothing', () => {
+      // Between Latin letters they are a way to get a word past a filter.
+      expect(normalizeText(`pass${ZWNJ}wo${ZWJ}rd`)).toBe('password');
+      expect(normalizeText(`cafe\u0301${ZWJ}s`)).toBe('caf\u00e9s'); // a mark counts as its Latin letter
+      // Next to digits, spaces, punctuation, Latin letters, or at either end of the text.
+      expect(normalizeText(`${ZWNJ}سلام${ZWNJ} ${ZWJ}ok${ZWNJ}`)).toBe('سلام ok');
+      expect(normalizeText(`کد${ZWNJ}123`)).toBe('کد123');
+      expect(normalizeText(`a${ZWJ}👍 ش${ZWNJ}b`)).toBe('a👍 شb');
+      // A run keeps only its first joiner; zero-width spaces, BOMs and bidi controls still go.
+      expect(normalizeText(`می${ZWNJ}${ZWNJ}\u200bخواهم\ufeff\u202e`)).toBe(`می${ZWNJ}خواهم`);
+      expect(normalizeText(`می\u200bخواهم`)).toBe('میخواهم');
+    });
+
+    test('counts the same words and dedup text as before, and leaves PII detection working', () => {
+      const persian = `${'می' + ZWNJ + 'خواهم'} سفارشم را لغو کنم`;
+      const kept = normalizeText(persian);
+      expect(kept).toContain(ZWNJ);
+      expect(wordTokens(kept)).toEqual(wordTokens(kept.replace(ZWNJ, '')));
+      expect(wordTokens(kept)[0]).toBe('میخواهم');
+      expect(normaliseText(kept)).toBe(normaliseText(kept.replace(ZWNJ, '')));
+
+      const text = normalizeText(`ایمیل${ZWNJ}ام reza.ahmadi@example.com است و شماره${ZWNJ}ام 09123456789 را ${'می' + ZWNJ + 'خواهم'}`);
+      expect(text.split(ZWNJ)).toHaveLength(4);
+      const spans = detectLocal(text).map((s) => [s.type, s.value]);
+      expect(spans).toEqual(
+        expect.arrayContaining([
+          ['EMAIL', 'reza.ahmadi@example.com'],
+          ['PHONE', '09123456789'],
+        ]),
+      );
+      // A joiner right against the value is removed (its neighbour is not a letter of a joining script).
+      expect(normalizeText(`ایمیل${ZWNJ}reza@example.com`)).toBe('ایمیلreza@example.com');
+    });
   });
 
   test('is idempotent and its output is always in normal form (the fast path for clean text agrees with the full one)', () => {
