@@ -50,3 +50,35 @@ describe('structured PII written with digits of other scripts', () => {
     expect(result.conversation.turns[0].content).toBe('رقم جوالي [PHONE_1] ، لا أستطيع تسجيل الدخول إلى حسابي، ماذا أفعل؟');
   });
 });
+
+/**
+ * QA (languages pass): an Indian mobile number in its usual national form, 5 + 5 digits
+ * ("98765 43210"), was not found, in ASCII or Devanagari digits: two digit groups with a first one
+ * longer than 4 digits are taken for a house or postal number. Ten digits starting 6–9 in that shape
+ * are a mobile; other 5 + 5 shapes stay rejected.
+ */
+describe('Indian mobile numbers written 5 + 5', () => {
+  it.each([
+    ['my number is 98765 43210', '98765 43210'],
+    ['call 70123-45678 after 6', '70123-45678'],
+    ['or 098765 43210 from a landline', '098765 43210'],
+    ['+91 98765 43210 is my WhatsApp', '+91 98765 43210'],
+    ['मेरा नंबर ९८७६५ ४३२१० है', '९८७६५ ४३२१०'],
+    ['मेरा नंबर 98765 43210 है', '98765 43210'],
+    ['ਮੇਰਾ ਨੰਬਰ ੯੮੭੬੫ ੪੩੨੧੦ ਹੈ', '੯੮੭੬੫ ੪੩੨੧੦'], // Gurmukhi digits
+  ])('%s', (text, value) => {
+    expect(found(text)).toEqual([['PHONE', value]]);
+  });
+
+  it.each([
+    'Invalidenstraße, 10115 12345 is the customer number', // Berlin postcode + a number
+    'ids 12345 67890 and 55555 12345',
+    'the parcel weighed 98765.43210 grams',
+    '98765 4321 is too short for a mobile', // 5 + 4
+    '98765 432109 has six after the space', // 5 + 6
+    '987654 32109 groups 6 + 5',
+    '१०११५ १२३४५ in Devanagari', // 5 + 5, first digit 1
+  ])('not in %s', (text) => {
+    expect(found(text)).toEqual([]);
+  });
+});

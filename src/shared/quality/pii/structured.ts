@@ -203,6 +203,8 @@ function phoneNumbers(): PhoneLibrary {
   return phoneLibrary;
 }
 
+const INDIAN_MOBILE = /^0?[6-9]\d{4}[ -]\d{5}$/;
+
 export function isPhoneNumber(value: string): boolean {
   const main = value.replace(/\s?(?:x|ext\.?|extension)\s?\d{1,6}$/i, '');
   const digits = main.replace(/\D/g, '');
@@ -223,6 +225,10 @@ export function isPhoneNumber(value: string): boolean {
   // and house numbers ("9816 214") and postal codes ("75534-030") have it the other way round.
   // A trunk-prefixed area code of five digits ("07911 123456", "01632 960001") is how UK numbers are written.
   const trunkPrefixed = groups.length === 2 && /^0\d{4}$/.test(groups[0]) && groups[1].length >= 5 && digits.length <= 11;
-  if (groups.length === 2 && !trunkPrefixed && (groups[0].length > 4 || groups[1].length < 4)) return false;
+  // Indian mobile numbers: ten digits starting 6–9, written 5 + 5 ("98765 43210"), also after the
+  // 0 trunk prefix ("098765 43210"); with +91 they are international and judged above. Other
+  // 5 + 5 shapes ("10115 12345": a postcode and a number) stay rejected.
+  const indianMobile = INDIAN_MOBILE.test(main);
+  if (groups.length === 2 && !trunkPrefixed && !indianMobile && (groups[0].length > 4 || groups[1].length < 4)) return false;
   return groups.every((g) => g.length <= 8) && groups.filter((g) => g.length > 5).length <= 1;
 }
