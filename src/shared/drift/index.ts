@@ -1,6 +1,8 @@
 export * from './metrics';
 export {
   analyzeDrift,
+  NOISE_QUANTILE,
+  PERMUTATIONS,
   SCORE_COMPONENTS,
   type DriftAnalysis,
   type DriftMetric,

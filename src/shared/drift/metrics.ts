@@ -100,7 +100,7 @@ export function jensenShannonDistance(p: readonly number[], q: readonly number[]
 }
 
 /** `numpy.quantile(values, q)` with numpy's default "linear" method (Hyndman–Fan type 7). */
-export function quantile(sortedValues: readonly number[], q: number): number {
+export function quantile(sortedValues: ArrayLike<number>, q: number): number {
   const n = sortedValues.length;
   if (n === 0) throw new DriftInputError('quantile of an empty sample');
   const h = (n - 1) * q;
@@ -128,7 +128,7 @@ export function quantileBinEdges(reference: readonly number[], bins = PSI_QUANTI
  * Counts per bin for inner `edges`: bin 0 = (−∞, e0], bin i = (e(i−1), e(i)], last = (e(last), ∞)
  * — right-closed like pandas.cut; the index equals `numpy.searchsorted(edges, v, side="left")`.
  */
-export function binCounts(values: readonly number[], edges: readonly number[]): number[] {
+export function binCounts(values: ArrayLike<number> & Iterable<number>, edges: readonly number[]): number[] {
   const counts = new Array<number>(edges.length + 1).fill(0);
   for (const v of values) {
     let lo = 0;
