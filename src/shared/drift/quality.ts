@@ -74,7 +74,8 @@ export async function productionModelQuality(
     if (errors.length === labelled.length) {
       skipped.push({ name: 'model_intent_f1', reason: `the production deployment ${model.deploymentName} did not answer: ${errors[0]}` });
     } else {
-      const f1 = intentF1(gold, predicted);
+      // Over the labels the sample holds, as the gate scores it: an unrecognised answer is a miss, not an extra zero-F1 class.
+      const f1 = intentF1(gold, predicted, { average: 'gold' });
       metrics.push({
         name: 'model_intent_f1',
         value: f1.macroF1,

@@ -72,3 +72,30 @@ describe('productionModelQuality (emulator)', () => {
     );
   });
 });
+
+/**
+ * The intent score's averaging, with a scripted chat model (a fake: the point is the arithmetic
+ * over known answers, which the emulator's model cannot be told to give).
+ */
+describe('productionModelQuality intent F1 averaging', () => {
+  it('scores an answer outside the labels as a miss of its class, not as an extra zero-F1 class (as the gate does)', async () => {
+    const specs = coffeeConversations(24, 'c');
+    const coffee = specs.map((s) => conversationSample(JSON.parse(curatedLine(s))));
+    let calls = 0;
+    const model = {
+      deploymentName: 'scripted',
+      complete: async (messages: { content: string }[]) => {
+        const text = messages.map((m) => m.content).join(' ');
+        if (!/answer with its issue type/.test(text)) return { text: 'Sure.', latencyMs: 1 };
+        // Every conversation's own label, but one answer no label knows.
+        const own = specs.find((c) => text.includes(c.user))?.issueType ?? '';
+        return { text: calls++ === 0 ? 'something_else' : own, latencyMs: 1 };
+      },
+    };
+    const result = await productionModelQuality(model as never, coffee, { maxConversations: 50, minSamples: 20 });
+    const f1 = result.metrics.find((m) => m.name === 'model_intent_f1')!;
+    // 23 of 24 right: macro-F1 over the sample's labels stays high; with an extra (unrecognised) class it fell by 1/(k+1).
+    expect(f1.detail).toMatchObject({ accuracy: 23 / 24 });
+    expect(f1.value).toBeGreaterThan(0.9);
+  });
+});
