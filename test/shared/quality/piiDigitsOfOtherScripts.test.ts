@@ -82,3 +82,22 @@ describe('Indian mobile numbers written 5 + 5', () => {
     expect(found(text)).toEqual([]);
   });
 });
+
+describe('structured PII typed right against Arabic, Hebrew or Indic letters (QA, 4 December)', () => {
+  it.each([
+    ['هاتفي +966501234567شكرا أين الطلب؟', 'PHONE', '+966501234567'],
+    ['المايل jane.doe@example.comشكرا', 'EMAIL', 'jane.doe@example.com'],
+    ['המיילdana@example.co.ilתודה', 'EMAIL', 'dana@example.co.il'],
+    ['מספר הטלפון שלי052-1234567תודה', 'PHONE', '052-1234567'],
+    ['मेरा नंबर9876543210 है', 'PHONE', '9876543210'],
+    ['IBAN SA0380000000608010167519شكرا', 'IBAN', 'SA0380000000608010167519'],
+  ])('%s', (text, type, value) => {
+    expect(found(text)).toEqual([[type, value]]);
+  });
+
+  it('still takes Latin letters and digits next to a value for one word with it', () => {
+    expect(found('call ABC0901234567 now')).toEqual([]);
+    expect(found('mail taro@example.jp2')).toEqual([]);
+    expect(found('иван@пример.рф пишите')).toEqual([['EMAIL', 'иван@пример.рф']]);
+  });
+});

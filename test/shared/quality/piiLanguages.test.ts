@@ -59,6 +59,10 @@ describe('known misses and over-redactions (issue #10)', () => {
     expect(names('I paid with Klarna, my name is Maria Lopez.')).toEqual(['Maria Lopez']);
     // A brand that is also a given name stays a name.
     expect(names('Otto will call you back.')).toEqual(['Otto']);
+    // Greetings of other languages in a chat read under English rules are no names either.
+    expect(names("Bonjour, je m'appelle Pierre Dubois, my order is late.")).toEqual(['Pierre Dubois']);
+    expect(names('Merci!')).toEqual([]);
+    expect(names('Hola, soy Ana García and I need help')).toEqual(['Ana García']);
   });
 
   it("keeps the organisation's own brand names given in TUNELOOP_PII_KEEP_WORDS, and still redacts the names next to them", async () => {

@@ -57,7 +57,11 @@ const STOP_WORDS = words(
     "i'm|i've|i'll|i'd|c'mon|oh|ah|wow|sorry|great|sure|bye|goodbye|welcome|mr|mrs|ms|dr|prof|" +
     // Chat interjections and shorthand wink's lexicon does not hold.
     'um|uh|omg|lol|lmao|bro|yikes|oops|yay|yeah|yep|nope|im|ive|dont|cant|wont|pls|plz|thx|ty|btw|idk|tbh|fyi|asap|' +
-    'username|password|login|signup|checkout|hashtag|emoji|okey|hii|hiya|heya|alright',
+    'username|password|login|signup|checkout|hashtag|emoji|okey|hii|hiya|heya|alright|' +
+    // Greetings and thanks of other languages, read under English rules in mixed-language chats
+    // ("Bonjour, je m'appelle …", "Merci!"), where an unknown capitalised word is taken for a name.
+    'bonjour|bonsoir|salut|merci|hola|gracias|buenos|buenas|danke|hallo|guten|servus|moin|ciao|grazie|buongiorno|' +
+    'buonasera|obrigado|obrigada|olá|oi|hej|tack|goedemorgen|goedemiddag|doei|adios|adiós|saludos|grüß|grüezi',
 );
 
 function toSet(...lists: string[]): Set<string> {

@@ -15,8 +15,11 @@ import type { PiiSpan } from './types';
  * "메일은taro@example.kr입니다") touches letters that are no part of it. For the structured types
  * these letters are boundaries, like spaces; only letters of the other scripts (and digits) make
  * one word with a value and keep it from matching ("ABC0901234567", "taro@example.jp2").
+ * Scripts that never share a word with Latin letters and ASCII digits are boundaries too: Arabic,
+ * Hebrew (and their neighbours Syriac, Thaana) and the Indic scripts, where a number typed right
+ * after a word ("هاتفي +966501234567شكرا", "המיילdana@example.co.ilתודה") is common (QA, 4 December).
  */
-const UNSPACED = String.raw`\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}ー々〆`;
+const UNSPACED = String.raw`\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Tibetan}ー々〆\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Devanagari}\p{Script=Bengali}\p{Script=Gurmukhi}\p{Script=Gujarati}\p{Script=Oriya}\p{Script=Tamil}\p{Script=Telugu}\p{Script=Kannada}\p{Script=Malayalam}\p{Script=Sinhala}`;
 /** A letter of a script written with spaces. (Not for patterns with the `i` flag: case folding changes what a negated class holds.) */
 const SPACED_LETTER = String.raw`[^\P{L}${UNSPACED}]`;
 /** A letter or digit that makes one word with a value it touches. */
@@ -82,6 +85,7 @@ export interface StructuredOptions {
  * the text with these folded, character for character (every folded character is one UTF-16 unit
  * and becomes one), and the spans found there hold the same positions in the text itself.
  */
+const NON_ASCII = /[^\u0000-\u007f]/;
 const FOLD_CANDIDATE = /[^\P{Nd}0-9]|(?<=\p{Nd})[\u2010-\u2013\u2212\u30fc\uff0d](?=\p{Nd})/u;
 const FOLD = /[^\P{Nd}0-9]|(?<=\p{Nd})[\u2010-\u2013\u2212\u30fc\uff0d](?=\p{Nd})/gu;
 let bmpDigitValues: Uint8Array | undefined;
@@ -100,7 +104,8 @@ function digitValues(): Uint8Array {
 }
 
 export function foldDigits(text: string): string {
-  if (!FOLD_CANDIDATE.test(text)) return text;
+  // Everything folded is outside ASCII: most chat text is ASCII, and this test is far cheaper than FOLD_CANDIDATE's.
+  if (!NON_ASCII.test(text) || !FOLD_CANDIDATE.test(text)) return text;
   return text.replace(FOLD, (c) => {
     if (c.length !== 1) return c; // a digit outside the BMP: two units, left as written
     const value = digitValues()[c.charCodeAt(0)];
