@@ -125,6 +125,22 @@ function killLeft(pids: number[]): void {
   for (const pid of pids.filter(running)) process.kill(pid, 'SIGKILL');
 }
 
+/**
+ * Starts the stack, waits until it is up, and hands the process and everything below it to
+ * `stop`; whatever is still running afterwards is killed, so a failing test cannot keep jest alive.
+ */
+async function whileRunning(proc: ReturnType<typeof startProcess>, stop: (pid: number, pids: number[]) => Promise<void>): Promise<void> {
+  const pid = proc.child.pid ?? 0;
+  let pids: number[] = [];
+  try {
+    await proc.waitFor(/Press Ctrl-C to stop/);
+    pids = descendants(pid);
+    await stop(pid, pids);
+  } finally {
+    killLeft([pid, ...pids]);
+  }
+}
+
 describe('npm start (built local host)', () => {
   beforeAll(() => {
     if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` (npm test does it in pretest)`);
@@ -183,57 +199,39 @@ describe('npm start (built local host)', () => {
     const base = await freePortBase();
     const localDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuneloop-start-'));
     const proc = startProcess({ TUNELOOP_LOCAL_PORT_BASE: String(base), TUNELOOP_LOCAL_DIR: localDir }, npmStart());
-    const pid = proc.child.pid ?? 0;
-    let pids: number[] = [];
-    try {
-      await proc.waitFor(/Press Ctrl-C to stop/);
-      pids = descendants(pid);
+    await whileRunning(proc, async (pid, pids) => {
       expect(pids.map(commandLine).filter((line) => line.includes('dist/src/local/start.js')).length).toBeGreaterThan(0);
       expect(pids.map(commandLine).filter((line) => line.includes(`--blobPort ${String(base)} `))).toHaveLength(1);
       process.kill(pid, 'SIGTERM');
       await proc.exited;
       await expectAllStopped(pids, base);
       expect(proc.output()).toContain('stopped.');
-    } finally {
-      killLeft([pid, ...pids]);
-    }
+    });
   });
 
   it.each(['SIGTERM', 'SIGHUP'] as const)('stops everything it started when start.js gets %s', async (signal) => {
     if (process.platform !== 'linux') return;
     const base = await freePortBase();
     const proc = startProcess({ TUNELOOP_LOCAL_PORT_BASE: String(base), TUNELOOP_LOCAL_DIR: '.tuneloop' });
-    const pid = proc.child.pid ?? 0;
-    let pids: number[] = [];
-    try {
-      await proc.waitFor(/Press Ctrl-C to stop/);
-      pids = descendants(pid);
+    await whileRunning(proc, async (_pid, pids) => {
       proc.child.kill(signal);
       expect(await proc.exited).toBe(0);
       await expectAllStopped(pids, base);
       expect(proc.output()).toContain(`${signal}: stopping`);
       expect(proc.output()).toContain('stopped.');
-    } finally {
-      killLeft([pid, ...pids]);
-    }
+    });
   });
 
   it('stops the host and Azurite when the process that relaunched the host is killed (SIGKILL)', async () => {
     if (process.platform !== 'linux' || process.env.MALLOC_ARENA_MAX !== undefined) return;
     const base = await freePortBase();
     const proc = startProcess({ TUNELOOP_LOCAL_PORT_BASE: String(base), TUNELOOP_LOCAL_DIR: '.tuneloop' });
-    const pid = proc.child.pid ?? 0;
-    let pids: number[] = [];
-    try {
-      await proc.waitFor(/Press Ctrl-C to stop/);
-      pids = descendants(pid);
+    await whileRunning(proc, async (_pid, pids) => {
       proc.child.kill('SIGKILL');
       await proc.exited;
       await expectAllStopped(pids, base);
       expect(proc.output()).toContain('stopped.');
-    } finally {
-      killLeft([pid, ...pids]);
-    }
+    });
   });
 
   it('says clearly which port is taken', async () => {
