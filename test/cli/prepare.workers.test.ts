@@ -109,7 +109,7 @@ describe('tuneloop prepare with a worker pool', () => {
     ].join('\n');
     await writeFile(
       join(dir, 'mixed.jsonl'),
-      Buffer.concat([Buffer.from(mixed + '\n'), Buffer.from([0x7b, 0xff, 0x7d, 0x0a]), Buffer.from(copy7 + '\n')]),
+      Buffer.concat([Buffer.from(mixed + '\n'), Buffer.from([0x7b, 0x81, 0x7d, 0x0a]), Buffer.from(copy7 + '\n')]),
     );
     const one = captureIo(dir, { env });
     expect(await runCli(['prepare', 'mixed.jsonl', '--out', 'mixed-one', '--workers', '1'], one)).toBe(0);

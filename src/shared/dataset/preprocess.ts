@@ -20,6 +20,7 @@ import type { OutgoingCuratedRecord, QuarantineRecord } from './records';
 import { splitFor, type Split, type SplitShares } from './split';
 import { timedStages, type StepTimings } from './timings';
 import { required } from '../lookup';
+import { READ_AS_WINDOWS_1252 } from './preprocessReport';
 
 /** Where the pipeline's results go: a curated shard and a quarantine file (blobs or local files). */
 export interface PreprocessSink {
@@ -159,6 +160,9 @@ export async function preprocessStream(
     mappings: options.mappings,
     tempDir: options.tempDir,
     signal: options.signal,
+    onWindows1252: () => {
+      stats.notes[READ_AS_WINDOWS_1252] = (stats.notes[READ_AS_WINDOWS_1252] ?? 0) + 1;
+    },
   };
   const items = (defer ? parseInputDeferring(input, parseOptions) : parseInput(input, parseOptions))[Symbol.asyncIterator]();
   // Set by nextBatch (a closure), so read as a property: a local would be narrowed to `false`.

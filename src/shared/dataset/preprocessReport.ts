@@ -42,6 +42,9 @@ export interface ReportOptions {
   timings?: Record<string, number>;
 }
 
+/** The note counting lines that were not UTF-8 and were read as Windows-1252 (ingest/encoding). */
+export const READ_AS_WINDOWS_1252 = 'read-as-windows-1252';
+
 export function buildReport(stats: PreprocessStats, options: ReportOptions): PreprocessReport {
   const cost = estimateTrainingCost({ model: options.model, fileTokens: stats.train_tokens, epochs: options.epochs });
   const histogram = [...stats.token_histogram.entries()].sort(([a], [b]) => a - b);
@@ -72,6 +75,10 @@ export function buildReport(stats: PreprocessStats, options: ReportOptions): Pre
     else if (note === 'all-replies-weight0')
       warnings.push(
         `${count} conversation(s) have every reply at weight 0 (marked so in the input, low rating or reply rules): kept as context, they add training tokens but teach nothing`,
+      );
+    else if (note === READ_AS_WINDOWS_1252)
+      warnings.push(
+        `${count} line(s) were not UTF-8 and were read as Windows-1252 (Excel's CSV on Western Windows); check their accents, or save the file as UTF-8`,
       );
     else if (note === 'system-turns-replaced')
       warnings.push(`${count} conversation(s) had system turns; they were replaced by the configured system prompt`);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ContainerClient } from '@azure/storage-blob';
 import type { Runtime } from '../composition/runtime';
+import { decodeFileText } from '../ingest/encoding';
 import { parseInput } from '../ingest/parse';
 import { isGzip } from '../ingest/source';
 import { CONTAINERS, TABLES } from '../storage/names';
@@ -304,7 +305,9 @@ async function rewriteRaw(
     bytes = gunzipSync(bytes);
     layers++;
   }
-  const all = bytes.toString('utf8').split('\n');
+  // Decoded as the parsers decoded it (UTF-16, Windows-1252 lines), or the records found would not match.
+  const file = decodeFileText(bytes);
+  const all = file.text.split('\n');
   let removed = 0;
   // From the last record up, so the lines of the ones before stay where they were read.
   for (const range of [...ranges].sort((a, b) => b.line - a.line)) {
@@ -323,7 +326,7 @@ async function rewriteRaw(
     await blob.delete({ conditions: { ifMatch: etag }, abortSignal: signal }).catch((err: unknown) => conflict(err, blobName));
     return { location: 'raw-logs', name: blobName, records: removed, action: 'deleted' };
   }
-  let out: Buffer = Buffer.from(text, 'utf8');
+  let out: Buffer = file.encode(text);
   for (let i = 0; i < layers; i++) out = gzipSync(out);
   // The rest of this version was preprocessed already; the marker tells preprocessing not to do it twice.
   const receipt = await runtime.storage

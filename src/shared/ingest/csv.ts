@@ -2,6 +2,7 @@ import { parse } from 'csv-parse';
 import { isReplyThreadHeader, parseReplyThreads } from './formats/threads';
 import { parseFaq, parseFeedback } from './jsonl';
 import { mappedRating, type Mapping } from './mapping';
+import { INVALID_ENCODING_OF_LINE, legacyLinesAsUtf8, type LegacyLines } from './encoding';
 import { groupMessageRows, type MessageRow } from './messageCsv';
 import { reject } from './records';
 import { createRoleMapper, type RoleMapper } from './roles';
@@ -18,6 +19,8 @@ export interface CsvContext {
   tempDir?: string;
   signal?: AbortSignal;
   mappings?: readonly Mapping[];
+  /** Called with the number of each line that was not UTF-8 and was read as Windows-1252. */
+  onWindows1252?: (line: number) => void;
 }
 
 export type CsvFormat = 'message-csv' | 'faq' | 'feedback' | 'reply-thread';
@@ -87,6 +90,8 @@ export interface CsvRow {
   /** The row as written (without its line break). */
   raw: string;
   fields: string[];
+  /** A line of the row is neither UTF-8 nor plausible Windows-1252: the row is quarantined (`invalid-encoding`). */
+  invalidEncoding?: boolean;
 }
 
 /**
@@ -109,7 +114,7 @@ export interface CsvBatch {
 
 export async function* readCsvRows(
   bytes: AsyncIterable<Buffer>,
-  options: { delimiter: string; maxRecordBytes: number },
+  options: { delimiter: string; maxRecordBytes: number; onWindows1252?: (line: number) => void },
 ): AsyncIterable<CsvBatch> {
   // Records are taken from on_record (synchronously, in order) rather than from the stream side:
   // a stream that errors drops the records it still buffers, and the rows before a broken quote
@@ -143,6 +148,11 @@ export async function* readCsvRows(
       act(done);
     });
 
+  const encoding: LegacyLines = { decoded: 0, invalid: new Set(), onDecoded: options.onWindows1252 };
+  const spansInvalidLine = (first: number, last: number) => {
+    for (let n = first; n <= last; n++) if (encoding.invalid.has(n)) return true;
+    return false;
+  };
   let line = 1;
   let beforeFailure: CsvRow[] = [];
   // The bytes not yet returned as rows, so that a row csv-parse cannot finish can still be shown.
@@ -156,16 +166,20 @@ export async function* readCsvRows(
       let leading = 0;
       while (raw.charCodeAt(leading) === 10) leading++;
       const end = raw.charCodeAt(raw.length - 1) === 10 ? raw.length - 1 : raw.length;
-      rows.push({ line: line + leading, raw: raw.slice(leading, Math.max(leading, end)), fields: record });
-      line += countNewlines(raw);
+      const row: CsvRow = { line: line + leading, raw: raw.slice(leading, Math.max(leading, end)), fields: record };
+      const next = line + countNewlines(raw);
+      if (encoding.invalid.size && spansInvalidLine(row.line, Math.max(row.line, next - 1))) row.invalidEncoding = true;
+      rows.push(row);
+      line = next;
     }
     queue.length = 0;
+    for (const n of encoding.invalid) if (n < line) encoding.invalid.delete(n);
     while (unread.length && unreadStart + unread[0].length <= consumed) unreadStart += unread.shift()?.length ?? 0;
     return rows;
   }
 
   try {
-    for await (const chunk of normalizeLineBreaks(bytes)) {
+    for await (const chunk of legacyLinesAsUtf8(normalizeLineBreaks(bytes), encoding)) {
       unread.push(chunk);
       await settle((done) => parser.write(chunk, () => done()));
       const rows = drain();
@@ -314,6 +328,10 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
       for (const row of batch.rows) {
         signal?.throwIfAborted();
         const source: SourceRef = { file, line: row.line, record: row.raw };
+        if (row.invalidEncoding) {
+          yield reject(source, 'invalid-encoding', INVALID_ENCODING);
+          continue;
+        }
         if (row.fields.length !== columns.length) {
           yield reject(source, 'invalid-row', `the row has ${row.fields.length} fields but the header has ${columns.length}`);
           continue;
@@ -428,7 +446,8 @@ async function* toMessageRows(
       };
       const model = at(row.fields, modelAt);
       if (model !== undefined && model.trim() !== '') messageRow.model = model;
-      if (row.fields.length !== width) {
+      if (row.invalidEncoding) messageRow.error = { reason: 'invalid-encoding', detail: `line ${row.line} ${INVALID_ENCODING_OF_LINE}` };
+      else if (row.fields.length !== width) {
         messageRow.error = {
           reason: 'invalid-row',
           detail: `line ${row.line} has ${row.fields.length} fields but the header has ${width}`,
@@ -440,6 +459,8 @@ async function* toMessageRows(
     yield out;
   }
 }
+
+const INVALID_ENCODING = `the row ${INVALID_ENCODING_OF_LINE}`;
 
 /** What csv-parse threw, for an error message: its message, or the thrown value itself. */
 function describeThrown(thrown: unknown): string {

@@ -28,7 +28,14 @@ export function detectContainer(head: Buffer): Container {
   }
   let text = head.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (head.includes(0)) return { kind: 'unknown', detail: 'the file is binary (it contains NUL bytes), not UTF-8 text' };
+  if (head.includes(0)) {
+    return {
+      kind: 'unknown',
+      detail: looksLikeUtf16(head)
+        ? 'the file is UTF-16 text without a byte-order mark; save the file as UTF-8 (or as UTF-16 with a byte-order mark)'
+        : 'the file is binary (it contains NUL bytes), not UTF-8 text',
+    };
+  }
   const first = text.search(/\S/);
   if (first === -1) return { kind: 'empty' };
   const c = text[first];
@@ -37,6 +44,23 @@ export function detectContainer(head: Buffer): Container {
   if (c === '<') return { kind: 'unknown', detail: 'the file looks like HTML/XML; export the chats as JSON lines or CSV' };
   if (jsonLinesFollowFirstLine(text.slice(first))) return { kind: 'jsonl' };
   return { kind: 'csv', delimiter: guessDelimiter(text.slice(first)) };
+}
+
+/**
+ * UTF-16 of mostly ASCII text: a NUL in every other byte (even positions for big-endian, odd for
+ * little-endian), over at least the first few dozen bytes.
+ */
+function looksLikeUtf16(head: Buffer): boolean {
+  const n = Math.min(head.length - (head.length % 2), 512);
+  if (n < 16) return false;
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (head[i] === 0) even++;
+    if (head[i + 1] === 0) odd++;
+  }
+  const pairs = n / 2;
+  return (even >= pairs * 0.9 && odd === 0) || (odd >= pairs * 0.9 && even === 0);
 }
 
 /** Lines after the first looked at to tell JSON lines with a bad first line from CSV (as many as parse's sniff). */

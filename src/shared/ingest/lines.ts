@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { windows1252Line } from './encoding';
 
 export type Line =
   | { kind: 'text'; lineNo: number; text: string }
@@ -10,6 +11,8 @@ export type Line =
 export interface SplitLinesOptions {
   /** Lines longer than this are skipped with a `too-long` item instead of held in memory. */
   maxLineBytes: number;
+  /** Called with the number of each line that was not UTF-8 and was read as Windows-1252 (see `windows1252Line`). */
+  onWindows1252?: (line: number) => void;
 }
 
 const NEWLINE = 0x0a;
@@ -17,7 +20,8 @@ const KEEP_OF_LONG_LINE = 2048;
 
 /**
  * Splits a byte stream into lines (LF or CRLF) with 1-based line numbers, holding at most one
- * line in memory. A UTF-8 BOM at the very start is dropped.
+ * line in memory. A UTF-8 BOM at the very start is dropped. A line that is not UTF-8 is read as
+ * Windows-1252 when it plausibly is (`windows1252Line`), else it is a `bad-encoding` line.
  */
 export async function* splitLines(chunks: AsyncIterable<Buffer>, options: SplitLinesOptions): AsyncIterable<Line> {
   let pending: Buffer[] = [];
@@ -38,9 +42,7 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, options: SplitL
       } else {
         if (first && bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
         if (bytes.length && bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, bytes.length - 1);
-        line = isUtf8(bytes)
-          ? { kind: 'text', lineNo, text: bytes.toString('utf8') }
-          : { kind: 'bad-encoding', lineNo, text: bytes.toString('utf8') };
+        line = isUtf8(bytes) ? { kind: 'text', lineNo, text: bytes.toString('utf8') } : legacyLine(bytes, lineNo, options);
       }
     }
     pending = [];
@@ -75,4 +77,11 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, options: SplitL
     }
   }
   if (pendingBytes > 0 || oversize) yield finish(Buffer.alloc(0));
+}
+
+function legacyLine(bytes: Buffer, lineNo: number, options: SplitLinesOptions): Line {
+  const text = windows1252Line(bytes);
+  if (text === undefined) return { kind: 'bad-encoding', lineNo, text: bytes.toString('utf8') };
+  options.onWindows1252?.(lineNo);
+  return { kind: 'text', lineNo, text };
 }

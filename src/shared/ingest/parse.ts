@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parseCsv } from './csv';
 import { detectContainer } from './detect';
+import { utf16AsUtf8, utf16ByteOrder } from './encoding';
 import { isCompactWrapper, parseJsonDocument } from './documentItems';
 import { isJsonObject, jsonFamily, type JsonFamily } from './jsonl';
 import { isBlankLine, lineItem, parseLine, RECORD_PREVIEW, type JsonLineContext, type LineItemContext, type ParsedLine } from './jsonLine';
@@ -25,6 +26,11 @@ export interface ParseOptions {
   maxRecordBytes?: number;
   /** Declarative mappings for other layouts (a file whose first record or header fits one is read with it). */
   mappings?: readonly Mapping[];
+  /**
+   * Called with the number of each line (JSON lines) or CSV line that was not UTF-8 and was read
+   * as Windows-1252 (see ingest/encoding), so the run can report it.
+   */
+  onWindows1252?: (line: number) => void;
 }
 
 /**
@@ -86,6 +92,7 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
       bytes = new PeekableBytes(gunzip(bytes, file, signal), file);
       layers.push(bytes);
     }
+    bytes = asUtf8(bytes, await bytes.peek(2), file, layers);
 
     const head = await bytes.peek(SNIFF_BYTES);
     let container = detectContainer(head);
@@ -103,6 +110,7 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
           maxRecordBytes,
           signal,
           mappings: options.mappings,
+          onWindows1252: options.onWindows1252,
           ...(deferLines ? { defer: { speakerRoles: options.speakerRoles } } : {}),
         });
         return;
@@ -119,6 +127,7 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
           tempDir: options.tempDir,
           mappings: options.mappings,
           speakerRoles: options.speakerRoles,
+          onWindows1252: options.onWindows1252,
         });
         return;
     }
@@ -148,6 +157,7 @@ export async function mayHoldFeedbackRecords(input: ByteSource, options: { fileN
       bytes = new PeekableBytes(gunzip(bytes, file, options.signal), file);
       layers.push(bytes);
     }
+    bytes = asUtf8(bytes, await bytes.peek(2), file, layers);
     const byHead = feedbackByHead(await bytes.peek(SNIFF_BYTES));
     if (byHead !== 'search') return byHead;
     // Each chunk is searched with the end of the one before it, so a key split between chunks is found.
@@ -176,7 +186,8 @@ export function mayHoldFeedbackRecordsInFile(path: string): boolean | undefined 
     const buffer = Buffer.allocUnsafe(SNIFF_BYTES);
     const headBytes = readSync(fd, buffer, 0, SNIFF_BYTES, 0);
     const head = buffer.subarray(0, headBytes);
-    if (isGzip(head)) return undefined;
+    // The stream version decompresses a gzip file and transcodes a UTF-16 one.
+    if (isGzip(head) || utf16ByteOrder(head)) return undefined;
     const byHead = feedbackByHead(head);
     if (byHead !== 'search') return byHead;
     // From the start again (the head is one read more), each read searched with the end of the one
@@ -225,6 +236,15 @@ function wholeFileRejection(file: string, head: Buffer, detail: string): IngestI
   return reject({ file, line: 1, record: preview(head) }, 'unknown-format', `cannot tell the format of ${file}: ${detail}`);
 }
 
+/** The bytes as UTF-8: a UTF-16 file (byte-order mark) gets a transcoding layer on top. */
+function asUtf8(bytes: PeekableBytes, head: Buffer, file: string, layers: PeekableBytes[]): PeekableBytes {
+  const order = utf16ByteOrder(head);
+  if (!order) return bytes;
+  const utf8 = new PeekableBytes(utf16AsUtf8(bytes, order), file);
+  layers.push(utf8);
+  return utf8;
+}
+
 function preview(head: Buffer): string {
   return head.subarray(0, RECORD_PREVIEW).toString('utf8');
 }
@@ -234,12 +254,13 @@ interface JsonLinesContext extends LineItemContext {
   mappings?: readonly Mapping[];
   /** Hand the lines after the format sniff on unparsed (`parseInputDeferring`). */
   defer?: { speakerRoles?: Record<string, ChatRole> };
+  onWindows1252?: (line: number) => void;
 }
 
 async function* parseJsonLines(bytes: AsyncIterable<Buffer>, lineContext: JsonLinesContext): AsyncIterable<IngestItem | DeferredLine> {
   let context = lineContext;
   const { file, signal } = context;
-  const lines = splitLines(bytes, { maxLineBytes: context.maxRecordBytes })[Symbol.asyncIterator]();
+  const lines = splitLines(bytes, { maxLineBytes: context.maxRecordBytes, onWindows1252: context.onWindows1252 })[Symbol.asyncIterator]();
   try {
     // Look ahead until a line says which format the file is (its first lines may be broken).
     const window: ParsedLine[] = [];

@@ -74,7 +74,7 @@ describe('parseInputDeferring + parseJsonLine', () => {
         ),
       ),
       // Not UTF-8: rejected by the reading thread, never deferred.
-      Buffer.from([0x7b, 0xff, 0xfe, 0x7d, 0x0a]),
+      Buffer.from([0x7b, 0x81, 0xfe, 0x7d, 0x0a]),
       Buffer.from(jsonl(chat('c-5'))),
     ]);
     const { direct, deferred, viaWorkers } = await both(data, { speakerRoles: { alice: 'assistant' } });

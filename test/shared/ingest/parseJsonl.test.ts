@@ -371,8 +371,8 @@ describe('detection, encodings and compression', () => {
     }
   });
 
-  test('a line that is not UTF-8 is rejected as such', async () => {
-    const data = Buffer.concat([Buffer.from(jsonl(chat('a'))), Buffer.from([0x7b, 0xff, 0xfe, 0x7d, 0x0a]), Buffer.from(jsonl(chat('b')))]);
+  test('a line that is neither UTF-8 nor Windows-1252 (0x81 is no character there) is rejected as such', async () => {
+    const data = Buffer.concat([Buffer.from(jsonl(chat('a'))), Buffer.from([0x7b, 0x81, 0xfe, 0x7d, 0x0a]), Buffer.from(jsonl(chat('b')))]);
     const items = await parseAll(data);
     expect(items.map((i) => (i.type === 'rejected' ? i.rejection.reason : i.type))).toEqual([
       'conversation',
@@ -436,7 +436,7 @@ describe('detection, encodings and compression', () => {
   test.each([
     ['binary', Buffer.from([0x01, 0x00, 0x02, 0x03]), /binary/],
     ['zip', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00]), /ZIP archive/],
-    ['UTF-16', Buffer.from('\ufeffa,b', 'utf16le'), /UTF-16/],
+    ['UTF-16 without a byte-order mark', Buffer.from('question,answer,notes\n', 'utf16le'), /UTF-16 text without a byte-order mark/],
     [
       'JSON array of unknown records',
       Buffer.from('[{"foo": 1}, {"bar": 2}]'),

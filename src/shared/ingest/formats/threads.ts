@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { CsvBatch } from '../csv';
+import { INVALID_ENCODING_OF_LINE } from '../encoding';
 import { IngestError } from '../errors';
 import { getOrThrow, required } from '../../lookup';
 import { groupMessageRows, type MessageRow } from '../messageCsv';
@@ -91,6 +92,10 @@ export async function* parseReplyThreads(batches: AsyncIterable<CsvBatch>, optio
         const lines: string[] = [];
         for (const row of batch.rows) {
           const source = { file, line: row.line, record: row.raw };
+          if (row.invalidEncoding) {
+            yield reject(source, 'invalid-encoding', `the row ${INVALID_ENCODING_OF_LINE}`);
+            continue;
+          }
           if (row.fields.length !== columns.length) {
             yield reject(source, 'invalid-row', `the row has ${row.fields.length} fields but the header has ${columns.length}`);
             continue;
