@@ -257,8 +257,14 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
   const { file, signal } = context;
   const batches = readCsvRows(bytes, context)[Symbol.asyncIterator]();
   try {
-    const first = await batches.next();
+    let first = await batches.next();
     if (first.done) return;
+    // Excel's `sep=;` hint (detection took the delimiter from it) comes before the header.
+    if (isSeparatorHint(first.value.rows.at(0), context.delimiter)) {
+      first.value.rows.shift();
+      while (!first.done && !first.value.rows.length && !first.value.unreadable) first = await batches.next();
+      if (first.done) return;
+    }
     const header = first.value.rows.at(0);
     const firstRows = first.value.rows.slice(1);
     if (!header) {
@@ -348,6 +354,12 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
   } finally {
     await batches.return?.();
   }
+}
+
+function isSeparatorHint(row: CsvRow | undefined, delimiter: string): boolean {
+  if (!row || row.line !== 1) return false;
+  const [hint, ...rest] = row.fields;
+  return hint.toLowerCase() === 'sep=' && rest.length === 1 && rest[0] === '' && row.raw.toLowerCase() === `sep=${delimiter}`;
 }
 
 async function* withFirst(first: CsvBatch, rest: AsyncIterator<CsvBatch>): AsyncIterable<CsvBatch> {

@@ -121,7 +121,12 @@ function isPrettyPrintedObject(text: string): boolean {
 }
 
 /** The delimiter used most in the header line, outside quotes (comma when none is). */
+/** Excel's delimiter hint, a first line `sep=;` (some exports write it so Excel splits the columns). */
+const SEPARATOR_HINT = /^sep=([^\r\n])\r?(?:\n|$)/i;
+
 function guessDelimiter(text: string): string {
+  const hint = SEPARATOR_HINT.exec(text);
+  if (hint) return hint[1];
   const counts = new Map<string, number>([
     [',', 0],
     [';', 0],

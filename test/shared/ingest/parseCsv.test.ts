@@ -153,6 +153,18 @@ describe('message-per-row CSV', () => {
     }
   });
 
+  test("Excel's `sep=` first line names the delimiter and is not the header; line numbers stay the file's", async () => {
+    for (const sep of [';', ',', '\t']) {
+      const csv = `sep=${sep}\r\nconversation_id${sep}speaker${sep}text\r\ny${sep}customer${sep}"Where is it, please?"\r\ny${sep}agent${sep}On its way\r\n`;
+      for (const chunkSize of [3, 64]) {
+        const items = await parseAll(csv, { tempDir }, chunkSize);
+        expect(rejections(items)).toEqual([]);
+        const [c] = conversations(items);
+        expect([c.conversationId, c.source.line, c.turns.map((t) => t.content)]).toEqual(['y', 3, ['Where is it, please?', 'On its way']]);
+      }
+    }
+  });
+
   test('an unclosed quote ends the file with one rejection for the unreadable rest', async () => {
     const csv = 'conversation_id,speaker,text\na,user,hi\na,agent,"never closed\nb,user,lost\n';
     const items = await parseAll(csv, { tempDir });
