@@ -8,7 +8,7 @@ import { required } from '../lookup';
 import { conversationItem, reject, show } from './records';
 import { inferMissingRoles, type RoleMapper } from './roles';
 import { answeringModel } from './answeringModel';
-import { buildTurns, isBlank, parseRating, parseTimestamp, type RawTurn } from './turns';
+import { buildTurns, dateOrderOf, isBlank, parseRating, parseTimestamp, type DateOrder, type RawTurn } from './turns';
 import type { ChatRole, Conversation, IngestItem, SourceRef } from './types';
 
 /** One row of a message-per-row CSV, as spilled to disk while conversations are grouped. */
@@ -37,6 +37,11 @@ export interface GroupOptions {
   buckets?: number;
   /** A bucket larger than this is split again (by another hash) instead of read into memory. */
   maxBucketBytes?: number;
+  /**
+   * How numeric dates both readings allow (04/12/2026) are read; `groupMessageRows` sets it from
+   * the file's own dates that allow one reading only (13/12/2026 says day first).
+   */
+  dateOrder?: DateOrder;
 }
 
 const DEFAULT_BUCKETS = 64;
@@ -65,18 +70,27 @@ export async function* groupMessageRows(
   }
   try {
     const spill = new BucketWriter(join(dir, 'b'), buckets, 0, file);
+    // Every row is read before the first conversation is grouped, so the whole file's dates say
+    // which order its ambiguous ones are in.
+    const evidence = { dmy: 0, mdy: 0 };
     try {
       for await (const batch of rows) {
         signal?.throwIfAborted();
         for (const row of Array.isArray(batch) ? batch : [batch]) {
-          if ('type' in row) yield row;
-          else if (spill.add(row.conversationId, JSON.stringify(row))) await spill.flushFull();
+          if ('type' in row) {
+            yield row;
+            continue;
+          }
+          const order = dateOrderOf(row.timestamp);
+          if (order) evidence[order]++;
+          if (spill.add(row.conversationId, JSON.stringify(row))) await spill.flushFull();
         }
       }
     } finally {
       await spill.close();
     }
-    yield* drainBuckets(spill.paths(), 0, { ...options, buckets, maxBucketBytes, dir });
+    const dateOrder = options.dateOrder ?? (evidence.dmy && !evidence.mdy ? 'dmy' : evidence.mdy && !evidence.dmy ? 'mdy' : undefined);
+    yield* drainBuckets(spill.paths(), 0, { ...options, buckets, maxBucketBytes, dir, ...(dateOrder ? { dateOrder } : {}) });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -123,7 +137,7 @@ async function* drainBuckets(
 }
 
 /** Rows of one conversation (in file order) → one conversation or one rejection. */
-export function conversationFromRows(rows: MessageRow[], options: Pick<GroupOptions, 'file' | 'roles'>): IngestItem {
+export function conversationFromRows(rows: MessageRow[], options: Pick<GroupOptions, 'file' | 'roles' | 'dateOrder'>): IngestItem {
   const source: SourceRef = { file: options.file, line: rows[0].line, record: rows.map((r) => r.raw).join('\n') };
   const bad = rows.find((r) => r.error);
   if (bad?.error) return reject(source, bad.error.reason, bad.error.detail);
@@ -153,7 +167,7 @@ export function conversationFromRows(rows: MessageRow[], options: Pick<GroupOpti
       keyed.push({ row, key: previous });
       continue;
     }
-    const iso = parseTimestamp(row.timestamp);
+    const iso = parseTimestamp(row.timestamp, options.dateOrder);
     if (!iso)
       return reject(
         source,

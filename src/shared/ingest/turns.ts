@@ -53,11 +53,19 @@ export function turnWeight(value: unknown, role: ChatRole): 0 | 1 | undefined | 
 }
 
 /**
+ * Which comes first in a numeric date such as 04/12/2026: the day (`dmy`, most of the world) or
+ * the month (`mdy`, the United States). A value whose first or second number is over 12 says so
+ * itself; `order` decides only the ones both readings allow.
+ */
+export type DateOrder = 'dmy' | 'mdy';
+
+/**
  * An ISO 8601 string for a timestamp value, or undefined when it is not one. Date-times without
  * a zone are read as UTC (not the machine's zone, so results do not depend on where it runs);
- * numbers are Unix epoch seconds, or milliseconds when large.
+ * numbers are Unix epoch seconds, or milliseconds when large. Spreadsheet dates are read too
+ * (`numericDate`): 13/12/2026 09:15, 12/13/2026 9:15 PM, 13.12.2026 09:15, 2026/12/13 09:15.
  */
-export function parseTimestamp(value: unknown): string | undefined {
+export function parseTimestamp(value: unknown, order?: DateOrder): string | undefined {
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value < 0) return undefined;
     return safeIso(value > 1e11 ? value : value * 1000);
@@ -67,8 +75,75 @@ export function parseTimestamp(value: unknown): string | undefined {
   if (!text) return undefined;
   if (/^\d{9,13}(\.\d+)?$/.test(text)) return parseTimestamp(Number(text));
   const zoneless = /^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?$/.test(text);
-  const iso = zoneless ? `${text.replace(' ', 'T').replace(',', '.')}${text.length > 10 ? 'Z' : 'T00:00:00Z'}` : text;
-  return safeIso(Date.parse(iso));
+  if (zoneless) return safeIso(Date.parse(`${text.replace(' ', 'T').replace(',', '.')}${text.length > 10 ? 'Z' : 'T00:00:00Z'}`));
+  const numeric = NUMERIC_DATE.exec(text);
+  if (numeric) return numericDate(numeric, order);
+  // Anything else (ISO with a zone, RFC 2822 "Fri, 04 Dec 2026 09:15:00 GMT"): as JavaScript reads it.
+  return safeIso(Date.parse(text));
+}
+
+/**
+ * A date of three numbers — day, month and year in either order, or year first — with an optional
+ * time (12- or 24-hour) and zone, as spreadsheets and helpdesk CSV exports write them. Read by
+ * hand: JavaScript reads 04/12/2026 as April in the machine's time zone and 13/12/2026 not at all,
+ * which quarantined every conversation of a day-first export dated after the 12th.
+ */
+const NUMERIC_DATE =
+  /^(\d{1,4})([/.-])(\d{1,2})\2(\d{2,4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:\s*([AaPp])\.?[Mm]\.?)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$/;
+
+/** The first two numbers of a numeric date: which reading the value itself allows, if only one. */
+export function dateOrderOf(value: string | undefined): DateOrder | undefined {
+  const m = value === undefined ? null : NUMERIC_DATE.exec(value.trim());
+  if (!m || m[1].length > 2 || m[2] === '.') return undefined;
+  const [a, b] = [Number(m[1]), Number(m[3])];
+  if (a > 12 && b <= 12) return 'dmy';
+  if (b > 12 && a <= 12) return 'mdy';
+  return undefined;
+}
+
+function numericDate(m: RegExpExecArray, order: DateOrder | undefined): string | undefined {
+  // Optional groups that did not take part are undefined (RegExpExecArray's type says string).
+  const groups: (string | undefined)[] = m;
+  const [, first = '', separator = '', second = '', third = '', hh, mm, ss, fraction, meridiem, zone] = groups;
+  let year: number;
+  let month: number;
+  let day: number;
+  if (first.length === 4) {
+    // 2026/12/13: year, month, day (East Asian exports).
+    [year, month, day] = [Number(first), Number(second), Number(third)];
+  } else {
+    if (first.length > 2 || third.length === 3) return undefined;
+    const [a, b] = [Number(first), Number(second)];
+    let dayFirst: boolean;
+    // Dots are day-first everywhere they are used (13.12.2026); a number over 12 decides itself.
+    if (separator === '.' || a > 12) dayFirst = true;
+    else if (b > 12) dayFirst = false;
+    // Both readings possible: the file's order, else month first, as JavaScript and US exports read it.
+    else dayFirst = order === 'dmy';
+    [day, month] = dayFirst ? [a, b] : [b, a];
+    year = third.length === 2 ? 2000 + Number(third) : Number(third);
+  }
+  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return undefined;
+  let hour = hh === undefined ? 0 : Number(hh);
+  const minute = mm === undefined ? 0 : Number(mm);
+  const second_ = ss === undefined ? 0 : Number(ss);
+  if (meridiem) {
+    if (hour < 1 || hour > 12) return undefined;
+    hour = (hour % 12) + (meridiem.toLowerCase() === 'p' ? 12 : 0);
+  }
+  if (hour > 23 || minute > 59 || second_ > 59) return undefined;
+  const ms = fraction === undefined ? 0 : Math.round(Number(`0.${fraction}`) * 1000);
+  let at = Date.UTC(year, month - 1, day, hour, minute, second_, ms);
+  if (zone && zone !== 'Z' && zone !== 'UTC' && zone !== 'GMT') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    at -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+  }
+  return safeIso(at);
+}
+
+function daysIn(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
 function safeIso(ms: number): string | undefined {

@@ -153,6 +153,25 @@ describe('message-per-row CSV', () => {
     }
   });
 
+  test('a day-first export: every conversation is read (13/12 was quarantined), its ambiguous dates day-first, so replies after midnight stay after their question', async () => {
+    const csv = [
+      'conversation_id,speaker,text,timestamp',
+      // Written out of order on purpose: the agent's reply after midnight comes first in the file.
+      'late,agent,"I have refunded the double charge.",05/12/2026 00:01',
+      'late,customer,"I was charged twice this month.",04/12/2026 23:59',
+      'mid,customer,"Where is my parcel?",13/12/2026 09:15',
+      'mid,agent,"It arrives tomorrow.",13/12/2026 09:16',
+    ].join('\n');
+    const items = await parseAll(csv, { tempDir });
+    expect(rejections(items)).toEqual([]);
+    const byId = new Map(conversations(items).map((c) => [c.conversationId, c]));
+    expect(byId.get('late')?.turns.map((t) => [t.role, t.timestamp])).toEqual([
+      ['user', '2026-12-04T23:59:00.000Z'],
+      ['assistant', '2026-12-05T00:01:00.000Z'],
+    ]);
+    expect(byId.get('mid')?.turns.map((t) => t.timestamp)).toEqual(['2026-12-13T09:15:00.000Z', '2026-12-13T09:16:00.000Z']);
+  });
+
   test("Excel's `sep=` first line names the delimiter and is not the header; line numbers stay the file's", async () => {
     for (const sep of [';', ',', '\t']) {
       const csv = `sep=${sep}\r\nconversation_id${sep}speaker${sep}text\r\ny${sep}customer${sep}"Where is it, please?"\r\ny${sep}agent${sep}On its way\r\n`;

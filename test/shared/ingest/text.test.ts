@@ -197,6 +197,29 @@ describe('turns', () => {
     expect(parseTimestamp('')).toBeUndefined();
   });
 
+  test.each([
+    // A number over 12 decides the order itself; the machine's time zone never matters (UTC unless the value says).
+    ['13/12/2026 09:15', undefined, '2026-12-13T09:15:00.000Z'],
+    ['12/13/2026 9:15 PM', undefined, '2026-12-13T21:15:00.000Z'],
+    ['12/4/2026 12:05 AM', undefined, '2026-12-04T00:05:00.000Z'],
+    // Both readings possible: the file's order when known, else month first (as JavaScript and US exports).
+    ['04/12/2026 23:59', 'dmy', '2026-12-04T23:59:00.000Z'],
+    ['04/12/2026 23:59', 'mdy', '2026-04-12T23:59:00.000Z'],
+    ['04/12/2026 23:59', undefined, '2026-04-12T23:59:00.000Z'],
+    // Dots are day-first; year-first is year, month, day; two-digit years are 20xx; seconds, fractions, zones.
+    ['04.12.2026 09:15', 'mdy', '2026-12-04T09:15:00.000Z'],
+    ['2026/12/04 09:15', undefined, '2026-12-04T09:15:00.000Z'],
+    ['13-12-26 09:15:07.5', undefined, '2026-12-13T09:15:07.500Z'],
+    ['13/12/2026 09:15 +01:00', undefined, '2026-12-13T08:15:00.000Z'],
+    ['13/12/2026', undefined, '2026-12-13T00:00:00.000Z'],
+    // Not dates.
+    ['31/02/2026', undefined, undefined],
+    ['13/13/2026', undefined, undefined],
+    ['12/4/2026 13:05 PM', undefined, undefined],
+  ] as const)('parses the spreadsheet date %s (order %s) as %s', (value, order, iso) => {
+    expect(parseTimestamp(value, order)).toBe(iso);
+  });
+
   test('ratings are 1–5, from numbers or numeric strings', () => {
     expect(parseRating(4)).toBe(4);
     expect(parseRating(' 5 ')).toBe(5);
