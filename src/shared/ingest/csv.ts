@@ -277,7 +277,7 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
       );
       return;
     }
-    const columns = header.fields.map(canonicalColumn);
+    const columns = withoutEmptyTail(header.fields).map(canonicalColumn);
     const mapping = csvMappingFor(columns, context.mappings);
     if (mapping) {
       const index = new Map<string, number>();
@@ -290,7 +290,7 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
         ['csat', mapping.rating],
       ];
       for (const [name, column] of named) if (column !== undefined) index.set(name, columns.indexOf(canonicalColumn(column)));
-      const all = withFirst({ rows: firstRows, unreadable: first.value.unreadable }, batches);
+      const all = fittedRows(withFirst({ rows: firstRows, unreadable: first.value.unreadable }, batches), columns.length);
       const roles = mappedRoleMapper(mapping, context.speakerRoles);
       yield* groupMessageRows(mappedRows(toMessageRows(all, index, columns.length, file), mapping, roles), {
         file,
@@ -313,7 +313,7 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
     columns.forEach((name, i) => {
       if (!index.has(name)) index.set(name, i);
     });
-    const all = withFirst({ rows: firstRows, unreadable: first.value.unreadable }, batches);
+    const all = fittedRows(withFirst({ rows: firstRows, unreadable: first.value.unreadable }, batches), columns.length);
 
     if (format === 'reply-thread') {
       yield* parseReplyThreads(all, { file, roles: context.roles, columns, tempDir: context.tempDir, signal });
@@ -353,6 +353,24 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
     }
   } finally {
     await batches.return?.();
+  }
+}
+
+/**
+ * Excel writes a delimiter for every column a sheet ever used ("ghost" columns, once filled and
+ * cleared): empty cells after the last named column are not data, in the header or in a row.
+ */
+function withoutEmptyTail(fields: string[], keep = 0): string[] {
+  let end = fields.length;
+  while (end > keep && fields[end - 1].trim() === '') end--;
+  return end === fields.length ? fields : fields.slice(0, end);
+}
+
+/** Rows with empty cells beyond the header's width, cut to it (a row with text there keeps it, and is rejected as before). */
+async function* fittedRows(batches: AsyncIterable<CsvBatch>, width: number): AsyncIterable<CsvBatch> {
+  for await (const batch of batches) {
+    for (const row of batch.rows) if (row.fields.length > width) row.fields = withoutEmptyTail(row.fields, width);
+    yield batch;
   }
 }
 

@@ -172,6 +172,30 @@ describe('message-per-row CSV', () => {
     expect(byId.get('mid')?.turns.map((t) => t.timestamp)).toEqual(['2026-12-13T09:15:00.000Z', '2026-12-13T09:16:00.000Z']);
   });
 
+  test("Excel's empty ghost columns after the last named one are no data; a row with text there is still invalid", async () => {
+    const csv = [
+      'conversation_id,speaker,text,,',
+      'g,customer,"Where is my parcel?",,',
+      'g,agent,"It arrives tomorrow.",,,',
+      'h,customer,"Can I pay by invoice?"',
+      'h,agent,"Yes, at checkout.",,',
+      'x,customer,"Hello",,stray',
+      'x,agent,"Hi",,',
+    ].join('\r\n');
+    const items = await parseAll(csv, { tempDir });
+    expect(
+      conversations(items)
+        .map((c) => [c.conversationId, c.turns.length])
+        .sort(),
+    ).toEqual([
+      ['g', 2],
+      ['h', 2],
+    ]);
+    expect(rejections(items).map((r) => [r.line, r.reason, r.detail])).toEqual([
+      [6, 'invalid-row', 'line 6 has 5 fields but the header has 3'],
+    ]);
+  });
+
   test("Excel's `sep=` first line names the delimiter and is not the header; line numbers stay the file's", async () => {
     for (const sep of [';', ',', '\t']) {
       const csv = `sep=${sep}\r\nconversation_id${sep}speaker${sep}text\r\ny${sep}customer${sep}"Where is it, please?"\r\ny${sep}agent${sep}On its way\r\n`;
