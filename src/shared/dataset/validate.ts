@@ -74,7 +74,14 @@ export function validateExample(example: unknown, options: ValidateExampleOption
     }
     const role = m.role;
     if (typeof role !== 'string' || !ROLES.has(role)) {
-      add('bad-role', `${at}.role must be one of system, user, assistant, tool, function (got ${JSON.stringify(role)})`);
+      add(
+        'bad-role',
+        `${at}.role must be one of system, user, assistant, tool, function (got ${JSON.stringify(role)})` +
+          // The chat API's newer name for the system message; fine-tuning files still say system.
+          (role === 'developer'
+            ? ': "developer" is the chat API\'s name for a system message; write it as "system" in a training line'
+            : ''),
+      );
       return;
     }
     if (role === 'assistant') assistants++;

@@ -39,6 +39,21 @@ describe('validateExample (Azure OpenAI rules)', () => {
     expect(validateExample(example, { model }).issues).toEqual([]);
   });
 
+  it('a "developer" message (the chat API\'s newer name for system) is refused saying what to write instead', () => {
+    const [issue] = validateExample(
+      {
+        messages: [
+          { role: 'developer', content: 'You are the support bot of Acme.' },
+          { role: 'user', content: 'x' },
+          { role: 'assistant', content: 'y' },
+        ],
+      },
+      { model },
+    ).issues;
+    expect(issue.code).toBe('bad-role');
+    expect(issue.reason).toContain('write it as "system"');
+  });
+
   it('names each broken rule', () => {
     expect(codes('text')).toEqual(['not-an-object']);
     expect(codes({})).toEqual(['missing-messages']);
