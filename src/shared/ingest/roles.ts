@@ -37,6 +37,13 @@ export interface RoleMapper {
   roleOf(speaker: string): ChatRole | undefined;
 }
 
+/**
+ * Role names that are a role only as the whole name: "developer" is the chat API's newer name for
+ * the system message (logs of OpenAI-based bots), but "developer" inside a speaker's name is a
+ * person (an engineer answering an escalated ticket), not a system prompt.
+ */
+const EXACT_ROLE_NAMES = new Map<string, ChatRole>([['developer', 'system']]);
+
 export function createRoleMapper(speakerRoles: Record<string, ChatRole> = {}): RoleMapper {
   const explicit = new Map<string, ChatRole>();
   for (const [name, role] of Object.entries(speakerRoles)) explicit.set(name.trim().toLowerCase(), role);
@@ -45,7 +52,7 @@ export function createRoleMapper(speakerRoles: Record<string, ChatRole> = {}): R
     roleOf(speaker: string): ChatRole | undefined {
       const key = speaker.trim().toLowerCase();
       if (cache.has(key)) return cache.get(key);
-      const role = explicit.get(key) ?? roleFromWords(key);
+      const role = explicit.get(key) ?? EXACT_ROLE_NAMES.get(key) ?? roleFromWords(key);
       if (cache.size < 10_000) cache.set(key, role);
       return role;
     },

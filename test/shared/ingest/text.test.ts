@@ -143,6 +143,11 @@ describe('roles', () => {
     expect(mapper.roleOf(speaker)).toBe(role);
   });
 
+  test('"developer" as the whole role is the chat API\'s system message; inside a name it is a person', () => {
+    expect(mapper.roleOf('developer')).toBe('system');
+    expect(mapper.roleOf('Developer')).toBe('system');
+    expect(mapper.roleOf('App developer Jane')).toBeUndefined();
+  });
   test('names the words cannot decide stay unmapped', () => {
     expect(mapper.roleOf('John')).toBeUndefined();
     expect(mapper.roleOf('customer support bot')).toBeUndefined(); // names both sides
