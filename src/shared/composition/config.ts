@@ -186,6 +186,7 @@ export function gatePolicy(settings: Settings): GatePolicy {
     maxBleuDrop: settings.TUNELOOP_GATE_MAX_BLEU_DROP,
     maxF1Drop: settings.TUNELOOP_GATE_MAX_F1_DROP,
     maxLatencyGrowth: settings.TUNELOOP_GATE_MAX_LATENCY_GROWTH,
+    latencyAllowanceMs: settings.TUNELOOP_GATE_LATENCY_ALLOWANCE_MS,
     maxOosDrop: settings.TUNELOOP_GATE_MAX_OOS_DROP,
     minBleu: settings.TUNELOOP_GATE_MIN_BLEU,
     minF1: settings.TUNELOOP_GATE_MIN_F1,

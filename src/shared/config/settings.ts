@@ -181,6 +181,12 @@ export const settingsSchema = z
       where: 'optional',
       sample: '0.2',
     }),
+    TUNELOOP_GATE_LATENCY_ALLOWANCE_MS: setting('TUNELOOP_GATE_LATENCY_ALLOWANCE_MS', z.coerce.number().min(0).default(50), {
+      description:
+        "Promotion gate: p95 chat latency of the candidate may also be up to this many milliseconds above production's, whatever the ratio (the looser of this and TUNELOOP_GATE_MAX_LATENCY_GROWTH applies). A difference of a few ms is noise nobody notices; 0 = the ratio alone.",
+      where: 'optional',
+      sample: '50',
+    }),
     TUNELOOP_GATE_MAX_OOS_DROP: setting('TUNELOOP_GATE_MAX_OOS_DROP', share.default(0.05), {
       description: 'Promotion gate: share of out-of-scope probes declined (0-1) may be at most this much below production.',
       where: 'optional',

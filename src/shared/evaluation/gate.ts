@@ -7,7 +7,9 @@ import { itemsNeeded, type Interval } from './intervals';
  * - with a production model, the interval of the difference (candidate − production; for p95
  *   latency the ratio candidate / production) is set against the metric's non-inferiority margin
  *   (TUNELOOP_GATE_MAX_*): entirely on the acceptable side → pass; entirely beyond the margin →
- *   fail (significantly worse than the margin allows); straddling it → unsure;
+ *   fail (significantly worse than the margin allows); straddling it → unsure. The latency ratio's
+ *   limit is the looser of +growth and production's p95 + an absolute allowance in ms
+ *   (TUNELOOP_GATE_LATENCY_ALLOWANCE_MS), so a difference nobody notices is neither a fail nor unsure;
  * - for the first model (no production), the interval of the candidate's own value is set against
  *   the floor (or ceiling for latency) the same way.
  *
@@ -37,6 +39,12 @@ export interface GatePolicy {
   maxF1Drop: number;
   /** Allowed relative growth of p95 latency (0.2 = +20 %). */
   maxLatencyGrowth: number;
+  /**
+   * Milliseconds of p95 growth that count as no regression whatever the ratio (TUNELOOP_GATE_LATENCY_ALLOWANCE_MS;
+   * absent = 0, the ratio alone). The check's limit is the looser of the two, so it only matters where
+   * production's p95 is below allowance / growth (250 ms with 50 ms and 20 %).
+   */
+  latencyAllowanceMs?: number;
   maxOosDrop: number;
   minBleu: number;
   minF1: number;
@@ -230,14 +238,22 @@ export function decidePromotion(
   const p = production?.latencyP95Ms;
   const givenLatency = evidence.intervals.latencyP95Ms;
   if (production && p !== undefined && p > 0) {
-    const limit = 1 + policy.maxLatencyGrowth;
+    const growthLimit = 1 + policy.maxLatencyGrowth;
+    // At a few ms (the emulator, a fast deployment) the ratio's interval is wide although no user could
+    // notice the difference: growth within the allowance is no regression and no reason for doubt.
+    const allowance = policy.latencyAllowanceMs ?? 0;
+    const allowanceLimit = 1 + allowance / p;
+    const limit = Math.max(growthLimit, allowanceLimit);
     const check: GateCheck = {
       metric: 'latencyP95Ms',
       candidate: c,
       production: p,
       delta: c === undefined ? undefined : c - p,
       relativeDelta: c === undefined ? undefined : (c - p) / p,
-      rule: `ratio ≤ ${fmt(limit)} (candidate ≤ production ${fmt(p)} ms + ${fmt(policy.maxLatencyGrowth * 100)} %)`,
+      rule:
+        allowanceLimit > growthLimit
+          ? `ratio ≤ ${fmt(limit)} (candidate ≤ production ${fmt(p)} ms + ${fmt(allowance)} ms allowance, looser here than + ${fmt(policy.maxLatencyGrowth * 100)} %)`
+          : `ratio ≤ ${fmt(limit)} (candidate ≤ production ${fmt(p)} ms + ${fmt(policy.maxLatencyGrowth * 100)} %)`,
       threshold: limit,
       verdict: 'fail',
       passed: false,

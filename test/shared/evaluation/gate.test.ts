@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadSettings } from '../../../src/shared/config/settings';
 import { TEST_GATE_POLICY as policy } from './fixtures';
+import { independentRatioInterval } from '../../../src/shared/evaluation/intervals';
+import { nearestRankPercentile } from '../../../src/shared/evaluation/latency';
+import { SeededRandom } from '../../../src/shared/evaluation/random';
 
 const production = { bleu: 30, intentF1: 0.8, latencyP95Ms: 100, oosHandled: 0.9 };
 
@@ -203,5 +206,148 @@ describe('out-of-scope decline detection', () => {
     expect(OOS_PROBES.length).toBeGreaterThanOrEqual(30);
     const oosTest: [string, string][] = JSON.parse(readFileSync(path, 'utf8')).oos_test;
     for (const probe of OOS_PROBES) expect(oosTest[probe.index]).toEqual([probe.text, 'oos']);
+  });
+});
+
+describe('p95 latency: a difference nobody notices is no regression (TUNELOOP_GATE_LATENCY_ALLOWANCE_MS)', () => {
+  const quality = { bleu: 30, intentF1: 0.8, oosHandled: 0.9 };
+  const withAllowance = (ms: number) => ({ ...policy, latencyAllowanceMs: ms });
+  const p95 = (values: readonly number[]) => nearestRankPercentile(values, 95);
+
+  /**
+   * Request latencies as a deployment shows them: a typical time with ±30 % jitter and, one request in
+   * `stallEvery`, a stall of 2–4× (a busy host, a GC pause). At a few ms such stalls are frequent
+   * (timers, scheduling), so the p95 lands among them; at hundreds of ms they are rare and the p95 is
+   * the jitter's top (about 1.27× the typical time). Seeded, so every run sees the same numbers.
+   */
+  function latencies(typicalMs: number, count: number, seed: number, stallEvery = 50): number[] {
+    const rng = new SeededRandom(seed);
+    return Array.from({ length: count }, () => {
+      const jitter = typicalMs * (0.7 + 0.6 * rng.float());
+      return rng.below(stallEvery) === 0 ? jitter * (2 + 2 * rng.float()) : jitter;
+    });
+  }
+
+  /** Gate decision on latency alone (quality equal), with the ratio interval as evaluation measures it. */
+  function latencyCheck(
+    candidateMs: number[],
+    productionMs: number[],
+    allowanceMs: number | undefined,
+    interval = independentRatioInterval(candidateMs, productionMs, p95),
+  ) {
+    const gatePolicy = allowanceMs === undefined ? policy : withAllowance(allowanceMs);
+    const d = decidePromotion(
+      { ...quality, latencyP95Ms: p95(candidateMs), overfitting: false },
+      { ...quality, latencyP95Ms: p95(productionMs) },
+      gatePolicy,
+      { intervals: { latencyP95Ms: interval } },
+    );
+    return { decision: d.decision, check: d.checks.find((c) => c.metric === 'latencyP95Ms')!, interval };
+  }
+
+  it('reads the allowance from settings: 50 ms by default', () => {
+    expect(gatePolicy(loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true' })).latencyAllowanceMs).toBe(50);
+    expect(
+      gatePolicy(loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', TUNELOOP_GATE_LATENCY_ALLOWANCE_MS: '0' }))
+        .latencyAllowanceMs,
+    ).toBe(0);
+  });
+
+  it('passes equal-ish millisecond latencies instead of being unsure (the demo on the emulator)', () => {
+    // Both models answer in about 2 ms; 108 requests each, as the demo's second evaluation.
+    const candidate = latencies(2, 108, 7, 12);
+    const production = latencies(2, 108, 8, 12);
+    // The ratio alone cannot tell: its interval straddles 1.2 although the p95s differ by a millisecond or two.
+    const ratioOnly = latencyCheck(candidate, production, 0);
+    expect(ratioOnly.interval.low).toBeLessThan(1.2);
+    expect(ratioOnly.interval.high).toBeGreaterThan(1.2);
+    expect([ratioOnly.decision, ratioOnly.check.verdict]).toEqual(['inconclusive', 'unsure']);
+    const judged = latencyCheck(candidate, production, 50);
+    expect([judged.decision, judged.check.verdict]).toEqual(['promote', 'pass']);
+    expect(judged.check.threshold).toBeCloseTo(1 + 50 / p95(production), 10);
+    expect(judged.check.rule).toMatch(/\+ 50 ms allowance, looser here than \+ 20 %\)$/);
+  });
+
+  it('passes the demo second evaluation: p95 3.09 ms against 4.77 ms, ratio interval 0.44 … 1.62', () => {
+    const iv = { estimate: 0.6467, low: 0.4412, high: 1.6169, n: 108, level: 0.95 as const };
+    const at = (allowance: number) =>
+      decidePromotion(
+        { ...quality, latencyP95Ms: 3.087, overfitting: false },
+        { ...quality, latencyP95Ms: 4.7732 },
+        withAllowance(allowance),
+        {
+          intervals: { latencyP95Ms: iv },
+        },
+      );
+    expect(at(0).decision).toBe('inconclusive');
+    expect(at(50).decision).toBe('promote');
+    // A candidate 7 ms slower than a 5 ms production (ratio 2.4) is still nothing anyone notices.
+    const slower = decidePromotion(
+      { ...quality, latencyP95Ms: 12, overfitting: false },
+      { ...quality, latencyP95Ms: 5 },
+      withAllowance(50),
+      {
+        intervals: { latencyP95Ms: { estimate: 2.4, low: 1.6, high: 4, n: 108, level: 0.95 } },
+      },
+    );
+    expect(slower.decision).toBe('promote');
+  });
+
+  it.each([50, 100])('still rejects a candidate 200 ms slower than production at 300 ms (allowance %i ms)', (allowance) => {
+    const candidate = latencies(500 / 1.27, 108, 11);
+    const production = latencies(300 / 1.27, 108, 12);
+    expect(p95(candidate) / 500).toBeCloseTo(1, 1);
+    expect(p95(production) / 300).toBeCloseTo(1, 1);
+    const judged = latencyCheck(candidate, production, allowance);
+    expect(judged.interval.low).toBeGreaterThan(1.2);
+    expect([judged.decision, judged.check.verdict]).toEqual(['reject', 'fail']);
+    // Without intervals too (point estimates).
+    const point = decidePromotion(
+      { ...quality, latencyP95Ms: 500, overfitting: false },
+      { ...quality, latencyP95Ms: 300 },
+      withAllowance(allowance),
+    );
+    expect(point.decision).toBe('reject');
+    // Beyond the allowance but within +20 % of a slow production is a pass, as before.
+    expect(
+      decidePromotion({ ...quality, latencyP95Ms: 2300, overfitting: false }, { ...quality, latencyP95Ms: 2000 }, withAllowance(allowance))
+        .decision,
+    ).toBe('promote');
+  });
+
+  it('rejects at tens of ms only beyond both limits: 160 ms against 100 ms fails (+60 ms, +60 %), 140 ms passes (+40 ms)', () => {
+    const at = (c: number) =>
+      decidePromotion({ ...quality, latencyP95Ms: c, overfitting: false }, { ...quality, latencyP95Ms: 100 }, withAllowance(50));
+    expect(at(160).decision).toBe('reject');
+    expect(at(140).decision).toBe('promote');
+    // The ratio alone rejected 140 ms (+40 %).
+    expect(decidePromotion({ ...quality, latencyP95Ms: 140, overfitting: false }, { ...quality, latencyP95Ms: 100 }, policy).decision).toBe(
+      'reject',
+    );
+  });
+
+  it('judges latencies of hundreds of ms exactly as the ratio rule did (pass, unsure and fail alike)', () => {
+    const verdicts = new Set<string>();
+    // Production's p95 is about 1.27× its typical time: 380 ms and up, above 50 ms / 20 % = 250 ms.
+    for (const typicalMs of [300, 800, 2000]) {
+      for (const growth of [0.9, 1.1, 1.2, 1.25, 1.35, 1.6]) {
+        for (const count of [30, 108]) {
+          const seed = Math.round(typicalMs * growth) + count;
+          const candidate = latencies(typicalMs * growth, count, seed);
+          const production = latencies(typicalMs, count, seed + 1);
+          const before = latencyCheck(candidate, production, undefined);
+          const after = latencyCheck(candidate, production, 50, before.interval);
+          expect([after.decision, after.check.verdict, after.check.threshold, after.check.rule]).toEqual([
+            before.decision,
+            before.check.verdict,
+            before.check.threshold,
+            before.check.rule,
+          ]);
+          verdicts.add(before.check.verdict);
+        }
+      }
+    }
+    // The scenarios cover every verdict, so "unchanged" is not vacuous.
+    expect([...verdicts].sort()).toEqual(['fail', 'pass', 'unsure']);
   });
 });
