@@ -258,7 +258,8 @@ function buildTasks(holdout: readonly HoldoutRecord[], systemPrompt: string, oos
   return { replies, intents, probes, labels };
 }
 
-interface ModelAnswers {
+/** What one model answered during evaluation, in task order. */
+export interface ModelAnswers {
   requests: number;
   firstError?: unknown;
   replies: { conversationId: string; customer: string; reference: string; hypothesis: string }[];
@@ -345,7 +346,7 @@ function lastCustomerTurn(prompt: readonly ChatMessage[]): string {
 }
 
 /** Per-item statistics behind every interval, one set per model, in task order (the same items for both models). */
-interface ItemStatistics {
+export interface ItemStatistics {
   bleu?: (idx: Int32Array) => number;
   intentF1?: (idx: Int32Array) => number;
   oosHandled?: (idx: Int32Array) => number;
@@ -362,7 +363,10 @@ interface ItemStatistics {
  */
 export const GATE_F1 = { average: 'gold' } as const;
 
-function itemStatistics(a: ModelAnswers, table: SegmentStatisticsTable | undefined): ItemStatistics {
+export function itemStatistics(
+  a: Pick<ModelAnswers, 'replies' | 'intents' | 'probes' | 'latenciesMs'>,
+  table: SegmentStatisticsTable | undefined,
+): ItemStatistics {
   const out: ItemStatistics = { latencies: a.latenciesMs, replies: a.replies.length, intents: a.intents.length, probes: a.probes.length };
   if (table && table.segments) {
     const sums = new Float64Array(table.width);
@@ -399,7 +403,7 @@ function itemStatistics(a: ModelAnswers, table: SegmentStatisticsTable | undefin
 const p95 = (values: readonly number[]) => nearestRankPercentile(values, 95);
 
 /** 95 % intervals of a model's own values (error bars; the floors of the first model). */
-function valueIntervals(items: ItemStatistics, resamples: number): Partial<Record<IntervalMetric, Interval>> {
+export function valueIntervals(items: ItemStatistics, resamples: number): Partial<Record<IntervalMetric, Interval>> {
   const o = { resamples };
   const out: Partial<Record<IntervalMetric, Interval>> = {};
   if (items.bleu) out.bleu = bootstrapInterval(items.replies, items.bleu, o);
@@ -410,7 +414,7 @@ function valueIntervals(items: ItemStatistics, resamples: number): Partial<Recor
 }
 
 /** 95 % intervals of candidate − production (paired over the same items), and of the p95 latency ratio. */
-function differenceIntervals(c: ItemStatistics, p: ItemStatistics, resamples: number): Partial<Record<IntervalMetric, Interval>> {
+export function differenceIntervals(c: ItemStatistics, p: ItemStatistics, resamples: number): Partial<Record<IntervalMetric, Interval>> {
   const o = { resamples };
   const out: Partial<Record<IntervalMetric, Interval>> = {};
   if (c.bleu && p.bleu && c.replies === p.replies) out.bleu = pairedDifferenceInterval(c.replies, c.bleu, p.bleu, o);
