@@ -14,7 +14,17 @@ import { deploymentChatModel, type ChatMessage, type ChatModel } from './chat';
 import { loadCsatByModel } from './csat';
 import { intentF1 } from './f1';
 import { decidePromotion, type GateEvidence, type GatePolicy, type GateOutcome, type IntervalMetric } from './gate';
-import { bootstrapInterval, independentRatioInterval, mcnemar, pairedDifferenceInterval, sampleInterval, type Interval } from './intervals';
+import {
+  bootstrapInterval,
+  clusterBootstrapInterval,
+  clustersOf,
+  independentRatioInterval,
+  mcnemar,
+  pairedClusterDifferenceInterval,
+  pairedDifferenceInterval,
+  sampleInterval,
+  type Interval,
+} from './intervals';
 import { holdoutBlobName, loadHoldout, replyTask, type HoldoutRecord } from './holdout';
 import { nearestRankPercentile, summarizeLatency } from './latency';
 import {
@@ -348,6 +358,12 @@ function lastCustomerTurn(prompt: readonly ChatMessage[]): string {
 /** Per-item statistics behind every interval, one set per model, in task order (the same items for both models). */
 export interface ItemStatistics {
   bleu?: (idx: Int32Array) => number;
+  /**
+   * Reply indices by holdout conversation: BLEU resamples conversations, not records (a long
+   * conversation split into several records gives correlated replies). Intent tasks are one per
+   * conversation already, and out-of-scope probes are independent questions.
+   */
+  replyConversations: Int32Array[];
   intentF1?: (idx: Int32Array) => number;
   oosHandled?: (idx: Int32Array) => number;
   latencies: number[];
@@ -367,7 +383,13 @@ export function itemStatistics(
   a: Pick<ModelAnswers, 'replies' | 'intents' | 'probes' | 'latenciesMs'>,
   table: SegmentStatisticsTable | undefined,
 ): ItemStatistics {
-  const out: ItemStatistics = { latencies: a.latenciesMs, replies: a.replies.length, intents: a.intents.length, probes: a.probes.length };
+  const out: ItemStatistics = {
+    latencies: a.latenciesMs,
+    replies: a.replies.length,
+    replyConversations: clustersOf(a.replies.map((r) => r.conversationId)),
+    intents: a.intents.length,
+    probes: a.probes.length,
+  };
   if (table && table.segments) {
     const sums = new Float64Array(table.width);
     out.bleu = (idx) => {
@@ -406,7 +428,7 @@ const p95 = (values: readonly number[]) => nearestRankPercentile(values, 95);
 export function valueIntervals(items: ItemStatistics, resamples: number): Partial<Record<IntervalMetric, Interval>> {
   const o = { resamples };
   const out: Partial<Record<IntervalMetric, Interval>> = {};
-  if (items.bleu) out.bleu = bootstrapInterval(items.replies, items.bleu, o);
+  if (items.bleu) out.bleu = clusterBootstrapInterval(items.replyConversations, items.bleu, o);
   if (items.intentF1) out.intentF1 = bootstrapInterval(items.intents, items.intentF1, o);
   if (items.oosHandled) out.oosHandled = bootstrapInterval(items.probes, items.oosHandled, o);
   if (items.latencies.length) out.latencyP95Ms = sampleInterval(items.latencies, p95, o);
@@ -417,7 +439,8 @@ export function valueIntervals(items: ItemStatistics, resamples: number): Partia
 export function differenceIntervals(c: ItemStatistics, p: ItemStatistics, resamples: number): Partial<Record<IntervalMetric, Interval>> {
   const o = { resamples };
   const out: Partial<Record<IntervalMetric, Interval>> = {};
-  if (c.bleu && p.bleu && c.replies === p.replies) out.bleu = pairedDifferenceInterval(c.replies, c.bleu, p.bleu, o);
+  // Both models answered the same reply tasks in the same order, so the conversations are the same.
+  if (c.bleu && p.bleu && c.replies === p.replies) out.bleu = pairedClusterDifferenceInterval(c.replyConversations, c.bleu, p.bleu, o);
   if (c.intentF1 && p.intentF1 && c.intents === p.intents) out.intentF1 = pairedDifferenceInterval(c.intents, c.intentF1, p.intentF1, o);
   if (c.oosHandled && p.oosHandled && c.probes === p.probes)
     out.oosHandled = pairedDifferenceInterval(c.probes, c.oosHandled, p.oosHandled, o);

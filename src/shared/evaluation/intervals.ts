@@ -3,7 +3,8 @@ import { SeededRandom } from './random';
 /**
  * Confidence intervals for the gate's metrics: percentile bootstrap at 95 % with sacreBLEU's bounds
  * (sorted resample statistics at index ⌊R/40⌋ and R−⌊R/40⌋−1), paired where both models answered
- * the same items, and McNemar's test for paired accuracy.
+ * the same items, drawing whole clusters where items are correlated in groups (records of one
+ * conversation), and McNemar's test for paired accuracy.
  */
 
 export interface Interval {
@@ -45,6 +46,69 @@ export function bootstrapInterval(n: number, statistic: IndexedStatistic, option
   const idx = new Int32Array(n);
   for (let r = 0; r < resamples; r++) values[r] = statistic(rng.resample(n, n, idx));
   return { estimate: statistic(allIndices(n)), ...percentileBounds(values), n, level: 0.95 };
+}
+
+/**
+ * The items of each cluster (e.g. holdout records by conversation), clusters in order of first
+ * appearance: `clustersOf(['a', 'b', 'a'])` = [[0, 2], [1]].
+ */
+export function clustersOf(keys: readonly string[]): Int32Array[] {
+  const members = new Map<string, number[]>();
+  keys.forEach((key, i) => {
+    const list = members.get(key);
+    if (list) list.push(i);
+    else members.set(key, [i]);
+  });
+  return Array.from(members.values(), (list) => Int32Array.from(list));
+}
+
+/**
+ * Bootstrap interval of a statistic of items that come in clusters (cluster bootstrap): each
+ * resample draws as many clusters as there are, with replacement, and passes the statistic every
+ * item of each drawn cluster. Items of one cluster are correlated (the records a long conversation
+ * was split into); drawing them independently counts one cluster's luck several times and makes the
+ * interval too narrow. `n` of the result is the number of clusters. With one item per cluster, in
+ * item order, the draws and the result are exactly `bootstrapInterval`'s.
+ */
+export function clusterBootstrapInterval(
+  clusters: readonly Int32Array[],
+  statistic: IndexedStatistic,
+  options: BootstrapOptions = {},
+): Interval {
+  const k = clusters.length;
+  if (k <= 0) throw new RangeError('a bootstrap interval needs at least one cluster');
+  const { resamples, seed } = { ...DEFAULTS, ...options };
+  const rng = new SeededRandom(seed);
+  let items = 0;
+  let largest = 0;
+  for (const cluster of clusters) {
+    items += cluster.length;
+    largest = Math.max(largest, cluster.length);
+  }
+  const values = new Float64Array(resamples);
+  const drawn = new Int32Array(k);
+  const idx = new Int32Array(k * largest);
+  for (let r = 0; r < resamples; r++) {
+    rng.resample(k, k, drawn);
+    let m = 0;
+    for (let j = 0; j < k; j++) {
+      const cluster = clusters[drawn[j]];
+      idx.set(cluster, m);
+      m += cluster.length;
+    }
+    values[r] = statistic(idx.subarray(0, m));
+  }
+  return { estimate: statistic(allIndices(items)), ...percentileBounds(values), n: k, level: 0.95 };
+}
+
+/** `pairedDifferenceInterval` over clustered items: each resample draws the same clusters for both. */
+export function pairedClusterDifferenceInterval(
+  clusters: readonly Int32Array[],
+  a: IndexedStatistic,
+  b: IndexedStatistic,
+  options: BootstrapOptions = {},
+): Interval {
+  return clusterBootstrapInterval(clusters, (idx) => a(idx) - b(idx), options);
 }
 
 /**

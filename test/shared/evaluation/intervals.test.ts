@@ -1,5 +1,7 @@
 import {
   bootstrapInterval,
+  clusterBootstrapInterval,
+  clustersOf,
   independentRatioInterval,
   itemsNeeded,
   mcnemar,
@@ -45,6 +47,27 @@ describe('bootstrap intervals', () => {
     expect(bootstrapInterval(60, (idx) => mean(idx, values), { seed: 3 })).toEqual(
       bootstrapInterval(60, (idx) => mean(idx, values), { seed: 3 }),
     );
+  });
+});
+
+describe('cluster bootstrap', () => {
+  it('groups items by key in order of first appearance', () => {
+    expect(clustersOf(['a', 'b', 'a', 'c', 'b']).map((c) => Array.from(c))).toEqual([[0, 2], [1, 4], [3]]);
+  });
+
+  it('equals the item bootstrap with one item per cluster, and is about √m wider with m copies of each item', () => {
+    const values = Array.from({ length: 80 }, (_, i) => (i * 37) % 13);
+    const single = clusterBootstrapInterval(clustersOf(values.map((_, i) => String(i))), (idx) => mean(idx, values));
+    expect(single).toEqual(bootstrapInterval(80, (idx) => mean(idx, values)));
+    // Each value four times (items 4k … 4k+3 are copies of value k): resampled as 320 items the interval shrinks by half, falsely.
+    const copies = values.flatMap((v) => [v, v, v, v]);
+    const clusters = clustersOf(copies.map((_, i) => String(Math.floor(i / 4))));
+    const clustered = clusterBootstrapInterval(clusters, (idx) => mean(idx, copies));
+    const perItem = bootstrapInterval(copies.length, (idx) => mean(idx, copies));
+    expect(clustered.n).toBe(80);
+    expect(clustered.estimate).toBeCloseTo(single.estimate, 12);
+    expect((clustered.high - clustered.low) / (single.high - single.low)).toBeCloseTo(1, 0);
+    expect((clustered.high - clustered.low) / (perItem.high - perItem.low)).toBeGreaterThan(1.6);
   });
 });
 
