@@ -25,7 +25,7 @@ import {
   sampleInterval,
   type Interval,
 } from './intervals';
-import { holdoutBlobName, loadHoldout, replyTask, type HoldoutRecord } from './holdout';
+import { evaluationRecords, holdoutBlobName, loadHoldout, replyTask, type HoldoutRecord } from './holdout';
 import { nearestRankPercentile, summarizeLatency } from './latency';
 import {
   ensureProductionRecord,
@@ -128,10 +128,7 @@ export async function evaluateCandidate(runtime: Runtime, candidate: Candidate, 
     deployedAt: existing?.deployedAt ?? startedAt.toISOString(),
   });
 
-  // Intent-labelling examples are the dataset's own rendering of a conversation; evaluation asks from the conversation itself.
-  const holdout = (await loadHoldout(storage, candidate.datasetVersion, { signal }))
-    .filter((r) => r.kind !== 'intent')
-    .slice(0, config.maxConversations);
+  const holdout = evaluationRecords(await loadHoldout(storage, candidate.datasetVersion, { signal }), config.maxConversations);
   const production = await getProductionPointer(storage);
   if (production) await ensureProductionRecord(storage, production);
   if (production?.jobKey === candidate.jobKey) {

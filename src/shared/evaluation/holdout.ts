@@ -135,3 +135,12 @@ export function replyTask(record: HoldoutRecord): { prompt: ChatMessage[]; refer
   }
   return undefined;
 }
+
+/**
+ * The holdout records evaluation asks about: intent-labelling examples left out (they are the
+ * dataset's own rendering of a conversation; evaluation asks from the conversation itself), at most
+ * `maxConversations` (TUNELOOP_EVAL_MAX_CONVERSATIONS).
+ */
+export function evaluationRecords(records: readonly HoldoutRecord[], maxConversations: number): HoldoutRecord[] {
+  return records.filter((r) => r.kind !== 'intent').slice(0, maxConversations);
+}
