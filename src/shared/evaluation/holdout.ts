@@ -138,9 +138,18 @@ export function replyTask(record: HoldoutRecord): { prompt: ChatMessage[]; refer
 
 /**
  * The holdout records evaluation asks about: intent-labelling examples left out (they are the
- * dataset's own rendering of a conversation; evaluation asks from the conversation itself), at most
- * `maxConversations` (TUNELOOP_EVAL_MAX_CONVERSATIONS).
+ * dataset's own rendering of a conversation; evaluation asks from the conversation itself), and
+ * every record of the first `maxConversations` conversations (TUNELOOP_EVAL_MAX_CONVERSATIONS).
+ * Counting records instead asked fewer conversations than the setting says and cut the last one's
+ * records short whenever a long conversation had been split into several examples.
  */
 export function evaluationRecords(records: readonly HoldoutRecord[], maxConversations: number): HoldoutRecord[] {
-  return records.filter((r) => r.kind !== 'intent').slice(0, maxConversations);
+  const chosen = new Set<string>();
+  return records.filter((r) => {
+    if (r.kind === 'intent') return false;
+    if (chosen.has(r.conversationId)) return true;
+    if (chosen.size >= maxConversations) return false;
+    chosen.add(r.conversationId);
+    return true;
+  });
 }

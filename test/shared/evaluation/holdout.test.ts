@@ -1,4 +1,4 @@
-import { HoldoutFormatError, parseHoldout, replyTask } from '../../../src/shared/evaluation/holdout';
+import { evaluationRecords, HoldoutFormatError, parseHoldout, replyTask, type HoldoutRecord } from '../../../src/shared/evaluation/holdout';
 
 const line = (o: unknown) => JSON.stringify(o);
 
@@ -65,5 +65,41 @@ describe('holdout records', () => {
     expect(err).toBeInstanceOf(HoldoutFormatError);
     expect(err).toMatchObject({ file: 'datasets/v1/holdout.records.jsonl', line: 2 });
     expect(err.message).toContain(`datasets/v1/holdout.records.jsonl:2: ${reason}`);
+  });
+});
+
+describe('records evaluation asks about (TUNELOOP_EVAL_MAX_CONVERSATIONS)', () => {
+  const record = (conversationId: string, line: number, kind = 'conversation'): HoldoutRecord => ({
+    conversationId,
+    kind,
+    line,
+    messages: [
+      { role: 'user', content: `question ${line}` },
+      { role: 'assistant', content: `answer ${line}` },
+    ],
+  });
+
+  it('counts conversations, not records: a conversation split into several records is kept whole', () => {
+    // c1 was split into three examples, c3 into two; each conversation also has its intent-labelling example.
+    const holdout = [
+      record('c1', 1),
+      record('c1', 2),
+      record('c1', 3),
+      record('c1', 4, 'intent'),
+      record('c2', 5),
+      record('c2', 6, 'intent'),
+      record('c3', 7),
+      record('c3', 8),
+      record('c3', 9, 'intent'),
+      record('c4', 10),
+    ];
+    expect(evaluationRecords(holdout, 3).map((r) => r.line)).toEqual([1, 2, 3, 5, 7, 8]);
+    expect(evaluationRecords(holdout, 1).map((r) => r.line)).toEqual([1, 2, 3]);
+    expect(evaluationRecords(holdout, 100).map((r) => r.line)).toEqual([1, 2, 3, 5, 7, 8, 10]);
+  });
+
+  it('keeps records of the chosen conversations wherever they sit in the file', () => {
+    const holdout = [record('a', 1), record('b', 2), record('a', 3), record('c', 4), record('b', 5)];
+    expect(evaluationRecords(holdout, 2).map((r) => r.line)).toEqual([1, 2, 3, 5]);
   });
 });
