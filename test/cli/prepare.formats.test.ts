@@ -51,6 +51,22 @@ describe('tuneloop prepare with other layouts', () => {
     expect(quarantine.map((q) => [q.file, q.reason])).toContainEqual([input, 'one-sided-conversation']);
   });
 
+  it('joins a Zendesk satisfaction-ratings export to the tickets it rates: a "bad" ticket\'s replies become context only', async () => {
+    const tickets = JSON.parse(await readFile(join(fixtures, 'zendesk_tickets.json'), 'utf8')) as { tickets: Record<string, unknown>[] };
+    for (const ticket of tickets.tickets) delete ticket.satisfaction_rating;
+    await mkdir(join(dir, 'zendesk'));
+    await writeFile(join(dir, 'zendesk', 'tickets.json'), JSON.stringify(tickets, null, 2));
+    await writeFile(
+      join(dir, 'zendesk', 'satisfaction_ratings.json'),
+      JSON.stringify({ satisfaction_ratings: [{ id: 9, ticket_id: 35437, score: 'bad', comment: 'Still no parcel' }] }),
+    );
+    const cli = captureIo(dir);
+    expect(await runCli(['prepare', 'zendesk', '--out', 'out-zendesk-ratings'], cli)).toBe(0);
+    const report = JSON.parse(await readFile(join(dir, 'out-zendesk-ratings', 'report.json'), 'utf8'));
+    expect(report.feedback).toEqual({ stored: 1, joined: 1 });
+    expect(report.quality['reply-rules'].downWeightedTurns).toEqual({ 'low-csat': 1 });
+  });
+
   it('redacts a short English conversation tinyld takes for Afrikaans, also read through a mapping', async () => {
     await mkdir(join(dir, 'billed'));
     await writeFile(

@@ -48,6 +48,8 @@ const ALIASES: Record<string, string> = {
   created_at: 'timestamp',
   datetime: 'timestamp',
   sent_at: 'timestamp',
+  // Zendesk's satisfaction export: "Ticket ID" (above), "Score" (good/bad).
+  score: 'rating',
   category: 'issue_type',
   intent: 'issue_type',
   // Single-turn pairs under other names: FAQ exports (plural), prompt/completion, query/response,

@@ -65,7 +65,8 @@ export function mayHoldFeedback(text: string): boolean {
   return RATING_KEY.test(text) || text.includes('\\u');
 }
 
-const RATING_KEY = /"rating"[ \t\r\n]*:/;
+// "score": a Zendesk satisfaction rating (`ticket_id` + `score`) is feedback too.
+const RATING_KEY = /"(?:rating|score)"[ \t\r\n]*:/;
 
 /** What `lineItem` skips: empty or whitespace only (no `trim()` copy for the common non-blank line). */
 export function isBlankLine(text: string): boolean {

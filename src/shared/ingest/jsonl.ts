@@ -19,8 +19,16 @@ export function isJsonObject(value: unknown): value is JsonObject {
 export function jsonFamily(record: JsonObject): JsonFamily | undefined {
   if ('messages' in record) return 'messages';
   if (has(record, 'question') && has(record, 'answer')) return 'faq';
-  if (has(record, 'conversation_id') && has(record, 'rating')) return 'feedback';
+  if (isFeedbackRecord(record)) return 'feedback';
   return foreignFamily(record);
+}
+
+/**
+ * A rating of one conversation: tuneloop's `conversation_id` + `rating`, or a Zendesk satisfaction
+ * rating (`ticket_id` + `score`, as the satisfaction_ratings API and its exports write it).
+ */
+function isFeedbackRecord(record: JsonObject): boolean {
+  return (has(record, 'conversation_id') && has(record, 'rating')) || (has(record, 'ticket_id') && has(record, 'score'));
 }
 
 function has(record: JsonObject, key: string): boolean {
@@ -83,6 +91,19 @@ export function parseJsonRecord(source: SourceRef, record: JsonObject, family: J
       return parseForeign(source, record, family, context.roles);
   }
 }
+
+/**
+ * Zendesk's two-point satisfaction scores, on the 1–5 scale the CSAT rules use: "bad" falls below
+ * the default threshold (3), so the ticket's replies become context only, as a 1 would.
+ */
+const RATING_WORDS = new Map<string, number>([
+  ['good', 5],
+  ['good_with_comment', 5],
+  ['bad', 1],
+  ['bad_with_comment', 1],
+]);
+/** Zendesk's scores of a survey sent (or not) but never answered. */
+const UNANSWERED_SURVEY = new Set(['offered', 'unoffered']);
 
 // ----- ready-made fine-tuning lines -----
 
@@ -277,12 +298,18 @@ export function parseFaq(source: SourceRef, record: Record<string, unknown>): In
 }
 
 export function parseFeedback(source: SourceRef, record: Record<string, unknown>): IngestItem {
-  const id = optionalId(record.conversation_id);
-  if (!id) return reject(source, 'missing-field:conversation_id', '"conversation_id" is empty or not a string/number');
-  if (isBlank(record.rating)) return reject(source, 'missing-field:rating', '"rating" is empty');
-  const rating = parseRating(record.rating);
+  const zendesk = !has(record, 'conversation_id') && has(record, 'ticket_id');
+  const [idKey, ratingKey] = zendesk ? ['ticket_id', 'score'] : ['conversation_id', 'rating'];
+  const id = optionalId(record[idKey]);
+  if (!id) return reject(source, `missing-field:${idKey}`, `"${idKey}" is empty or not a string/number`);
+  const given = record[ratingKey];
+  if (isBlank(given)) return reject(source, `missing-field:${ratingKey}`, `"${ratingKey}" is empty`);
+  const word = typeof given === 'string' ? given.trim().toLowerCase() : undefined;
+  if (word !== undefined && UNANSWERED_SURVEY.has(word))
+    return reject(source, 'unrated-survey', `"${ratingKey}" is ${show(given)}: the survey was not answered, so there is no rating to use`);
+  const rating = (word !== undefined ? RATING_WORDS.get(word) : undefined) ?? parseRating(given);
   if (rating === undefined)
-    return reject(source, 'invalid-field:rating', `"rating" must be a number from 1 to 5, got ${show(record.rating)}`);
+    return reject(source, `invalid-field:${ratingKey}`, `"${ratingKey}" must be a number from 1 to 5 or good/bad, got ${show(given)}`);
   const feedback: Feedback = { conversationId: id, rating, source };
   const comment = optionalText(record.comment);
   if (comment) feedback.comment = comment;

@@ -213,18 +213,20 @@ function feedbackByHead(head: Buffer): boolean | 'search' {
   if (container.kind === 'csv') {
     const text = head.toString('utf8').normalize('NFKC').toLowerCase();
     // A header longer than the head (no line break in it) is not ruled out.
-    return text.includes('rating') || (head.length >= SNIFF_BYTES && !text.includes('\n'));
+    return text.includes('rating') || text.includes('score') || (head.length >= SNIFF_BYTES && !text.includes('\n'));
   }
   return container.kind === 'jsonl' || container.kind === 'json-document' ? 'search' : false;
 }
 
 const RATING_KEY_BYTES = Buffer.from('"rating"');
+/** A Zendesk satisfaction rating's key (`ticket_id` + `score`). */
+const SCORE_KEY_BYTES = Buffer.from('"score"');
 const ESCAPE_BYTES = Buffer.from('\\u00');
-/** The hex codes of the letters of "rating", as a \u escape ends (lower case). */
-const RATING_LETTER_CODES = new Set(['72', '61', '74', '69', '6e', '67']);
+/** The hex codes of the letters of "rating" and "score", as a \u escape ends (lower case). */
+const RATING_LETTER_CODES = new Set(['72', '61', '74', '69', '6e', '67', '73', '63', '6f', '65']);
 
 function holdsRatingKey(bytes: Buffer): boolean {
-  if (bytes.includes(RATING_KEY_BYTES)) return true;
+  if (bytes.includes(RATING_KEY_BYTES) || bytes.includes(SCORE_KEY_BYTES)) return true;
   // An escape cut off at the end is searched again with the next chunk.
   for (let at = bytes.indexOf(ESCAPE_BYTES); at !== -1 && at + 6 <= bytes.length; at = bytes.indexOf(ESCAPE_BYTES, at + 1)) {
     if (RATING_LETTER_CODES.has(bytes.toString('latin1', at + 4, at + 6).toLowerCase())) return true;

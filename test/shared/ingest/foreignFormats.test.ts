@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseMappingText, MappingError } from '../../../src/shared/ingest/mapping';
 import type { IngestItem } from '../../../src/shared/ingest/types';
-import { conversations, jsonl, parseAll, rejections } from './helpers';
+import { conversations, feedbacks, jsonl, parseAll, rejections } from './helpers';
 
 const fixture = (...parts: string[]) => readFileSync(join(__dirname, '..', '..', 'fixtures', ...parts));
 const reasons = (items: IngestItem[]) => items.map((i) => (i.type === 'rejected' ? i.rejection.reason : i.type));
@@ -50,6 +50,24 @@ describe('exports of support tools (hand-written, API shapes)', () => {
     expect(parcel).toMatchObject({ csat: 1, turns: [{ role: 'user' }, { role: 'assistant', content: 'It is out for delivery today.' }] });
     const [oneSided] = rejections(items);
     expect(oneSided.detail).toMatch(/element 2 of "tickets" \(line \d+\): ticket 35438 has no reply from the support side/);
+  });
+
+  test('Zendesk satisfaction ratings (API document, JSON lines, CSV export): ticket_id + score is feedback; good → 5, bad → 1; an unanswered survey is quarantined as such', async () => {
+    const ratings = [
+      { id: 1, ticket_id: 35436, score: 'good', comment: 'Quick and friendly', created_at: '2026-11-01T10:00:00Z' },
+      { id: 2, ticket_id: 35437, score: 'bad_with_comment', comment: 'Took days', reason: 'Issue took too long to resolve' },
+      { id: 3, ticket_id: 35438, score: 'offered' },
+    ];
+    const document = Buffer.from(JSON.stringify({ satisfaction_ratings: ratings, next_page: null, count: 3 }, null, 2));
+    const csv = Buffer.from('Ticket ID,Score,Comment\n35436,good,Quick and friendly\n35437,bad,Took days\n35438,offered,\n');
+    for (const data of [document, Buffer.from(jsonl(...ratings)), csv]) {
+      const items = await parseAll(data, {}, 64);
+      expect(feedbacks(items).map((f) => [f.conversationId, f.rating, f.comment])).toEqual([
+        ['35436', 5, 'Quick and friendly'],
+        ['35437', 1, 'Took days'],
+      ]);
+      expect(rejections(items).map((r) => r.reason)).toEqual(['unrated-survey']);
+    }
   });
 
   test('Zendesk: a "public" written as text or a number by a converter keeps internal notes out; no field is public', async () => {

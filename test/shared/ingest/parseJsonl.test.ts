@@ -313,7 +313,7 @@ describe('FAQ and feedback JSONL', () => {
       '4:missing-field:conversation_id',
       '5:missing-field:rating',
     ]);
-    expect(rejections(items)[0].detail).toBe('"rating" must be a number from 1 to 5, got 7');
+    expect(rejections(items)[0].detail).toBe('"rating" must be a number from 1 to 5 or good/bad, got 7');
   });
 });
 
