@@ -103,16 +103,41 @@ export interface LegacyLines {
  */
 export async function* legacyLinesAsUtf8(chunks: AsyncIterable<Buffer>, found: LegacyLines): AsyncIterable<Buffer> {
   let line = 1;
-  let carry: Buffer | undefined;
+  // The start of the line the last chunk ended in; a line longer than MAX_REPAIRED_LINE_BYTES is
+  // passed on as it comes instead (`passing`), so memory stays bounded whatever the file holds.
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let passing = false;
   for await (const chunk of chunks) {
-    const data = carry ? Buffer.concat([carry, chunk]) : chunk;
-    const end = data.lastIndexOf(0x0a) + 1;
-    if (end === 0) {
-      carry = Buffer.from(data);
+    const last = chunk.lastIndexOf(0x0a);
+    if (last === -1) {
+      if (passing) {
+        yield chunk;
+        continue;
+      }
+      pending.push(Buffer.from(chunk));
+      pendingBytes += chunk.length;
+      if (pendingBytes > MAX_REPAIRED_LINE_BYTES) {
+        passing = true;
+        yield Buffer.concat(pending);
+        pending = [];
+        pendingBytes = 0;
+      }
       continue;
     }
-    const whole = data.subarray(0, end);
-    carry = end < data.length ? Buffer.from(data.subarray(end)) : undefined;
+    let head = chunk.subarray(0, last + 1);
+    const tail = chunk.subarray(last + 1);
+    if (passing) {
+      const first = head.indexOf(0x0a) + 1;
+      yield head.subarray(0, first);
+      line++;
+      passing = false;
+      head = head.subarray(first);
+    }
+    const whole = pending.length ? Buffer.concat([...pending, head]) : head;
+    pending = tail.length ? [Buffer.from(tail)] : [];
+    pendingBytes = tail.length;
+    if (!whole.length) continue;
     if (isUtf8(whole)) {
       line += countLineBreaks(whole);
       yield whole;
@@ -127,8 +152,14 @@ export async function* legacyLinesAsUtf8(chunks: AsyncIterable<Buffer>, found: L
     }
     yield Buffer.concat(out);
   }
-  if (carry?.length) yield repaired(carry, line, found);
+  if (pendingBytes) yield repaired(Buffer.concat(pending), line, found);
 }
+
+/**
+ * Lines longer than this are passed on unchecked (a CSV row that long is refused by the parser's
+ * own size limit anyway, or is one huge quoted field).
+ */
+const MAX_REPAIRED_LINE_BYTES = 1024 * 1024;
 
 function repaired(bytes: Buffer, line: number, found: LegacyLines): Buffer {
   if (isUtf8(bytes)) return bytes;

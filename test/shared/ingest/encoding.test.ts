@@ -66,6 +66,21 @@ describe('input encodings other than UTF-8', () => {
     ]);
   });
 
+  it('a CSV line over 1 MiB is passed on unchecked (memory stays bounded); the lines after it are still read and counted', async () => {
+    const long = 'x'.repeat(1536 * 1024);
+    const csv = Buffer.concat([
+      Buffer.from(`question,answer\r\n"What is in the long answer?","${long}"\r\n`),
+      cp1252('"Où est ma commande ?","Elle arrive demain."\r\n'),
+    ]);
+    const decoded: number[] = [];
+    const items = await parseAll(csv, { onWindows1252: (line) => decoded.push(line), maxRecordBytes: 4 * 1024 * 1024 }, 65536);
+    expect(decoded).toEqual([3]);
+    expect(conversations(items).map((c) => [c.source.line, c.turns[0].content])).toEqual([
+      [2, 'What is in the long answer?'],
+      [3, 'Où est ma commande ?'],
+    ]);
+  });
+
   it('a Windows-1252 JSON line is read; a Shift_JIS one is still quarantined', async () => {
     const jsonl = Buffer.concat([
       cp1252(
