@@ -18,6 +18,35 @@ describe('reply rules', () => {
     expect(replyRuleFor('You can reset your password from the login page under "Forgot password".')).toBeUndefined();
   });
 
+  // The sentence of an apology may run on only with words about the apology; an answer in the same
+  // clause ("So sorry your parcel ships today") is an answer, in every language with phrase lists.
+  it.each([
+    ['en', 'So sorry your parcel ships today and arrives Friday.', undefined],
+    ['en', 'So sorry, your parcel ships today and arrives Friday.', undefined],
+    ['en', "I'm sorry your refund was sent to your card this morning.", undefined],
+    ['en', 'I am sorry I cannot find a route', undefined],
+    ['en', 'Sorry about that!', 'apology-only'],
+    ['en', "I'm so sorry for the inconvenience.", 'apology-only'],
+    ['en', 'Sorry to hear that.', 'apology-only'],
+    ['en', 'I apologise for any inconvenience this may have caused.', 'apology-only'],
+    ['en', 'Sorry for keeping you waiting so long. Thanks for your patience.', 'apology-only'],
+    ['en', "I'm sorry to hear your parcel arrived damaged.", 'apology-only'],
+    ['de', 'Es tut mir leid Ihr Paket kommt am Freitag an.', undefined],
+    ['de', 'Wir bedauern die entstandenen Unannehmlichkeiten.', 'apology-only'],
+    ['fr', "Désolée votre colis part aujourd'hui et arrive vendredi.", undefined],
+    ['fr', "Nous sommes désolés pour la gêne occasionnée et l'attente.", 'apology-only'],
+    ['es', 'Lo siento su paquete sale hoy y llega el viernes.', undefined],
+    ['es', 'Lamentamos mucho las molestias causadas.', 'apology-only'],
+    ['it', 'Mi dispiace il pacco parte oggi e arriva venerdì.', undefined],
+    ['it', "Ci scusiamo per l'attesa e per il ritardo.", 'apology-only'],
+    ['pt', 'Desculpe o seu pacote sai hoje e chega na sexta-feira.', undefined],
+    ['pt', 'Pedimos desculpas pela demora.', 'apology-only'],
+    ['nl', 'Sorry uw pakket wordt vandaag verzonden en komt vrijdag aan.', undefined],
+    ['nl', 'Excuses voor het lange wachten.', 'apology-only'],
+  ])('%s apology "%s": %s', (language, text, rule) => {
+    expect(replyRuleFor(text, { language })).toBe(rule);
+  });
+
   it('knows a customer question or request when it sees one', () => {
     expect(isCustomerQuestion('Where is my order?')).toBe(true);
     expect(isCustomerQuestion('I need to change my delivery address')).toBe(true);

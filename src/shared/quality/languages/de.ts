@@ -158,13 +158,26 @@ export const de: LanguagePhrases = {
     'bitte wenden sie sich an (?:unsere|unseren|die|den) (?:\\S+ )?(?:abteilung|kundendienst|team|fachabteilung)',
   ],
   apology: ['entschuldig\\p{L}*', 'tut (?:mir|uns) (?:\\p{L}+ )?leid', 'bedauer\\p{L}*', 'verzeihung', 'sorry'],
-  filler: [
+  apologySentence: [
     '(?:es |das )?tut (?:mir|uns) (?:sehr |wirklich |aufrichtig )?leid\\b.*',
     '(?:bitte )?entschuldigen sie\\b.*',
     '(?:ich|wir) (?:entschuldige|entschuldigen) (?:mich|uns)\\b.*',
     '(?:wir |ich )?bedauern?\\b.*',
     'entschuldigung\\b.*',
     'sorry\\b.*',
+  ],
+  apologyTail: `
+    für über wegen zu die der das den dem des diese dieser dieses diesen dies eventuellen? etwaigen? alle
+    allen jegliche jeglichen ganze ganzen mögliche möglichen so sehr wirklich aufrichtig vielmals nochmals
+    noch einmal mal bitte sie ihnen ihre ihr ich mich mir uns wir es dass hierfür dafür darüber lange
+    langen späte späten verspätete verspäteten
+    unannehmlichkeit(?:en)? umstände[n]? verzögerung(?:en)? wartezeit warten verwirrung missverständnis(?:se)?
+    ärger fehler probleme?n? störung(?:en)? mühe
+    hören entstandenen? verursachten? verursacht hat haben ist sind war waren wurde
+    antwort rückmeldung und dank danke geduld verständnis`,
+  filler: [
+    // "Es tut mir leid zu hören, …" repeats the customer's problem back.
+    '(?:es |das )?tut (?:mir|uns) (?:sehr |wirklich |aufrichtig )?leid(?: das| dies)? zu hören\\b.*',
     '(?:vielen |herzlichen )?dank\\b.*',
     'danke\\b.*',
     '(?:bitte )?haben sie (?:noch )?(?:etwas |einen moment )?geduld\\b.*',

@@ -161,11 +161,28 @@ export const en: LanguagePhrases = {
     'you (?:will|need to|have to|should) (?:contact|call|speak (?:to|with)|reach out to) (?:our|the|a) (?:\\w+ )?(?:team|department|specialists?|supervisor)',
   ],
   apology: ['sorry', 'apologi[sz]e', 'apologies', 'regret'],
-  filler: [
+  apologySentence: [
     "(?:i(?:'m| am)|we(?:'re| are)) (?:so |very |really |truly |terribly |deeply )?sorry\\b.*",
     '(?:my |our )?(?:sincere |deepest |sincerest )?apologies\\b.*',
     '(?:i|we) (?:do |sincerely |truly )?apologi[sz]e\\b.*',
     'sorry\\b.*',
+  ],
+  // What the apology is for and how much; then words about the conversation itself, which an
+  // apology may promise to go on with ("…and I will answer your question").
+  apologyTail: `
+    for about of to in on with regarding the a an any all this that these those it it's that's such
+    my our your you me us i i'm i've we we're we've and again once so very much really truly deeply
+    sincerely terribly still earlier previous whole bad poor late slow long extra
+    inconveniences? troubles? delays? wait waiting waited confusion doubts? mix-?ups? misunderstandings?
+    frustrations? hassles? issues? problems? errors? mistakes? experience situation disappointment
+    oversight annoyance bother disruptions? difficult(?:y|ies) stress worry news
+    hear hearing caused? causing may might could have has had been be is was were are experienc(?:ed|ing)
+    having keep keeping kept
+    getting get back respond(?:ing)? repl(?:y|ying) response answer(?:ing)? questions? will i'll we'll
+    help check look into now shortly thanks? patience understanding`,
+  filler: [
+    // "Sorry to hear …" repeats the customer's problem back: no answer, whatever it runs on with.
+    "(?:(?:i(?:'m| am)|we(?:'re| are)) (?:so |very |really |truly |terribly |deeply )?)?sorry to hear\\b.*",
     "(?:unfortunately,? )?i (?:can(?:no|')t|am unable to) help(?: you)?(?: with (?:that|this))?\\.?",
     'thanks?\\b.*',
     '(?:please )?bear with (?:me|us)\\b.*',

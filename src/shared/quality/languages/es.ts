@@ -135,13 +135,24 @@ export const es: LanguagePhrases = {
     '(?:por favor )?(?:contacte|llame|comuníquese) con (?:nuestro|el|la) (?:departamento|equipo|servicio)',
   ],
   apology: ['lo siento', 'lo sentimos', 'disculpa', 'disculpe', 'disculpas', 'perdón', 'perdone', 'lamento', 'lamentamos'],
-  filler: [
+  apologySentence: [
     '(?:lo )?(?:siento|sentimos)(?: mucho| muchísimo)?\\b.*',
     '(?:mis |nuestras )?(?:sinceras )?disculpas\\b.*',
     '(?:le |te )?(?:pido|pedimos) disculpas\\b.*',
     'disculp[ae]\\b.*',
     'perd[oó]n[e]?\\b.*',
     '(?:lamento|lamentamos)\\b.*',
+  ],
+  apologyTail: `
+    por de del al a en con el la los las lo este esta esto estos estas ese esa eso cualquier cualquiera
+    toda todas todo todos posibles? mucho muchísimo muy de verdad sinceramente nuevo otra vez le te les
+    su sus tu tus nos nuestros? nuestras? usted ustedes y que larga largas tardía
+    molestias? inconvenientes? retrasos? demoras? espera confusión malentendidos? errore?s? problemas?
+    causados? causadas? ocasionados? ocasionadas? haber hayamos haya pueda podido ha hemos sido
+    escuchar oír saber esperar respuesta responder gracias paciencia comprensión`,
+  filler: [
+    // "Lamento escuchar que …" repeats the customer's problem back.
+    '(?:lo )?(?:siento|sentimos|lamento|lamentamos)(?: mucho| muchísimo)? (?:escuchar|oír|saber)\\b.*',
     '(?:muchas )?gracias\\b.*',
     '(?:le |te )?agradezco\\b.*',
     '(?:por favor,? )?(?:tenga|ten) paciencia\\b.*',

@@ -146,7 +146,7 @@ export const fr: LanguagePhrases = {
     'veuillez (?:contacter|vous adresser à|appeler) (?:notre|le|la) (?:service|équipe)',
   ],
   apology: ['désolée?s?', 'excuses?', 'excusez', 'navrée?s?', 'regrette', 'regrettons', 'pardon'],
-  filler: [
+  apologySentence: [
     '(?:je suis|nous sommes) (?:vraiment |sincèrement |très )?(?:désolée?s?|navrée?s?)\\b.*',
     '(?:toutes )?(?:mes|nos) (?:plus )?(?:sincères )?excuses\\b.*',
     "(?:je|nous) (?:vous )?(?:prie|prions) de (?:bien vouloir )?(?:nous |m')?excuser\\b.*",
@@ -154,6 +154,18 @@ export const fr: LanguagePhrases = {
     '(?:je|nous) regrett(?:e|ons)\\b.*',
     'désolée?s?\\b.*',
     'pardon\\b.*',
+  ],
+  apologyTail: `
+    pour de du des la le les ce cet cette ces ça cela tout toute tous toutes éventuel(?:le)?s? à au aux
+    vraiment sincèrement très encore nouveau vous votre vos nous notre nos je moi et si long longue
+    longues tardive
+    retards? délais? attente gêne désagréments? dérangements? inconvénients? confusion malentendus?
+    erreurs? problèmes? soucis? incidents?
+    occasionnée?s? causée?s? entraînée?s? avoir ai avons a été est apprendre
+    réponse merci patience compréhension`,
+  filler: [
+    // "Désolée d'apprendre que …" repeats the customer's problem back.
+    "(?:(?:je suis|nous sommes) (?:vraiment |sincèrement |très )?)?(?:désolée?s?|navrée?s?) d'apprendre\\b.*",
     'merci\\b.*',
     '(?:je vous remercie|nous vous remercions)\\b.*',
     '(?:merci de |veuillez )?(?:patienter|être patient)\\b.*',

@@ -22,6 +22,7 @@ export interface LanguageRules {
   phatic: RegExp;
   handoff: RegExp;
   apology: RegExp;
+  /** A whole clause that only apologises, thanks or fills time. */
   filler: RegExp;
   outOfScope: RegExp;
   hedge: RegExp;
@@ -43,15 +44,28 @@ const WORD_START = '(?<![\\p{L}\\p{N}])';
 // "…\\b.*" in a whole-sentence entry ends the sentence with at most this many more words: an
 // apology that runs on for longer carries an answer (text without punctuation is one "sentence").
 const TAIL_WORDS = 10;
+const ANY_WORD = '\\S+';
 
-function source(parts: readonly string[]): string {
+/**
+ * One word of an apology's tail: a listed word (with a French or Italian elision before it,
+ * "l'attente", "dell'attesa") and the punctuation around it.
+ */
+function tailWord(list: string): string {
+  const words = list.trim().split(/\s+/);
+  return `[^\\s\\p{L}\\p{N}]*(?:\\p{L}{1,5}')?(?:${words.join('|')})${WORD_END}[^\\s\\p{L}\\p{N}]*`;
+}
+
+const TAIL = '\u0000';
+
+function source(parts: readonly string[], tail = ANY_WORD): string {
   return parts
     .map((p) =>
       p
-        .replaceAll('\\b.*', `${WORD_END}(?:\\s+\\S+){0,${TAIL_WORDS}}`)
+        .replaceAll('\\b.*', TAIL)
         .replaceAll('\\b', WORD_END)
         .replaceAll(' ?', '\\s*')
-        .replaceAll(' ', '\\s+'),
+        .replaceAll(' ', '\\s+')
+        .replaceAll(TAIL, `${WORD_END}(?:\\s+${tail}){0,${TAIL_WORDS}}`),
     )
     .join('|');
 }
@@ -70,6 +84,12 @@ function wholeSentence(parts: readonly string[]): RegExp {
   return new RegExp(`^(?:${source(parts)})$`, 'iu');
 }
 
+// Apologies and other filler in one pattern: a clause is filler when either kind matches it whole.
+function fillerSentence(phrases: LanguagePhrases): RegExp {
+  const apologies = source(phrases.apologySentence, tailWord(phrases.apologyTail));
+  return new RegExp(`^(?:${apologies}|${source(phrases.filler)})$`, 'iu');
+}
+
 export function compileLanguage(phrases: LanguagePhrases): LanguageRules {
   return {
     code: phrases.code,
@@ -78,7 +98,7 @@ export function compileLanguage(phrases: LanguagePhrases): LanguageRules {
     phatic: wordsPattern(phrases.phatic, 'giu'),
     handoff: wordsPattern(phrases.handoff),
     apology: wordsPattern(phrases.apology),
-    filler: wholeSentence(phrases.filler),
+    filler: fillerSentence(phrases),
     outOfScope: wordsPattern(phrases.outOfScope),
     hedge: wholeSentence(phrases.hedge),
     hedgeAnywhere: phrases.hedge.length ? new RegExp(source(phrases.hedge), 'iu') : /(?!)/u,

@@ -131,12 +131,24 @@ export const it: LanguagePhrases = {
     '(?:la prego di |per favore )?(?:contatti|contattare|chiami) (?:il nostro|il|la nostra|la) (?:reparto|servizio|team|ufficio)',
   ],
   apology: ['mi dispiace', 'ci dispiace', 'scusa', 'scusi', 'scuse', 'scusate', 'spiacente', 'spiacenti', 'mi scuso', 'ci scusiamo'],
-  filler: [
+  apologySentence: [
     '(?:mi|ci) dispiace(?: molto| tanto)?\\b.*',
     '(?:mi|ci) scus(?:o|iamo)\\b.*',
     '(?:le |ti )?(?:porgo|porgiamo|chiedo|chiediamo) (?:le nostre |le mie )?scuse\\b.*',
     'scus[aie]\\b.*',
     'spiacente\\b.*',
+  ],
+  apologyTail: `
+    per di del della dello dei degli delle da a al alla con in nel nella il lo la i gli le questo questa
+    questi queste quello quella ciò ogni qualsiasi eventuali? tutto tutti tutte molto tanto davvero
+    sinceramente ancora nuovo ci mi ti vi la le suo sua suoi sue tuo tua nostro nostra nostri e che lunga
+    lunghe tardiva
+    disagi[o]? inconvenient[ei] ritard[oi] attesa confusione errori? errore problemi? problema malintesi?
+    malinteso disturbo fastidio causat[oaie] arrecat[oaie] creat[oaie] avere aver averle averla averti
+    abbia abbiamo ha è stato stata sentire sapere risposta grazie pazienza comprensione`,
+  filler: [
+    // "Mi dispiace sentire che …" repeats the customer's problem back.
+    '(?:mi|ci) dispiace(?: molto| tanto)? (?:sentire|sapere)\\b.*',
     '(?:molte |mille )?grazie\\b.*',
     '(?:la|ti) ringrazio\\b.*',
     '(?:la prego di )?(?:attendere|pazientare)\\b.*',

@@ -134,11 +134,22 @@ export const nl: LanguagePhrases = {
     'neem (?:dan )?(?:contact op met|even contact op met) (?:onze|de|het) (?:afdeling|klantenservice|team)',
   ],
   apology: ['sorry', 'excuses', 'excuus', 'excuseer', 'spijt', 'verontschuldig\\p{L}*'],
-  filler: [
+  apologySentence: [
     '(?:het )?spijt (?:me|ons)(?: heel| erg| zeer)*\\b.*',
     '(?:onze |mijn )?(?:excuses|excuus)\\b.*',
     '(?:ik|wij|we) (?:bied|bieden) (?:u |je )?(?:onze |mijn )?(?:excuses|verontschuldigingen)\\b.*',
     'sorry\\b.*',
+  ],
+  apologyTail: `
+    voor over van om met in het de een dit deze dat die alle eventuele heel erg zeer echt oprecht nogmaals
+    opnieuw me ons u je uw jouw onze mijn ik we wij en lange late
+    ongemak overlast vertraging(?:en)? wachttijd wachten verwarring fouten? fout probleem problemen
+    misverstand ongerief
+    veroorzaakt ontstane heeft hebben is zijn was te horen
+    antwoord reactie bedankt dank geduld begrip`,
+  filler: [
+    // "Het spijt me te horen dat …" repeats the customer's problem back.
+    '(?:het )?spijt (?:me|ons)(?: heel| erg| zeer)* (?:dat )?te horen\\b.*',
     '(?:heel )?(?:erg )?bedankt\\b.*',
     'dank (?:u|je)\\b.*',
     '(?:een )?moment(?:je)? geduld\\b.*',

@@ -149,13 +149,24 @@ export const pt: LanguagePhrases = {
     '(?:por favor,? )?(?:entre em contato|contate|ligue) (?:com )?(?:o nosso|a nossa|o|a) (?:departamento|equipa|equipe|setor|serviço)',
   ],
   apology: ['desculp\\p{L}*', 'lamento', 'lamentamos', 'perdão', 'sinto muito', 'sentimos muito'],
-  filler: [
+  apologySentence: [
     '(?:eu )?(?:sinto|sentimos) muito\\b.*',
     '(?:peço|pedimos) (?:as nossas |as minhas |sinceras )?desculpas\\b.*',
     '(?:as nossas |minhas |nossas )?(?:sinceras )?desculpas\\b.*',
     'desculp[ae]\\b.*',
     'perdão\\b.*',
     '(?:lamento|lamentamos)\\b.*',
+  ],
+  apologyTail: `
+    pelo pela pelos pelas por de do da dos das o a os as ao à em no na com este esta isto esse essa isso
+    qualquer todo toda todos todas eventual eventuais muito mesmo sinceramente novamente mais uma vez
+    lhe te vos seu sua seus suas nosso nossa nossos nossas e que longa tardia
+    incómodos? incômodos? inconvenientes? transtornos? atrasos? demora espera confusão mal-entendidos?
+    erros? problemas? causados? causadas? ter tenha termos ha tenhamos sido ouvir saber
+    resposta obrigad[oa] paciência compreensão`,
+  filler: [
+    // "Lamento saber que …" repeats the customer's problem back.
+    '(?:eu )?(?:lamento|lamentamos|sinto muito|sentimos muito)(?: muito)? (?:saber|ouvir)\\b.*',
     '(?:muito )?obrigad[oa]\\b.*',
     '(?:agradeço|agradecemos)\\b.*',
     '(?:por favor,? )?(?:aguarde|tenha paciência)\\b.*',

@@ -2,8 +2,10 @@
  * Phrase lists of one language for the reply rules and the safety screen. Each entry is a regular
  * expression source (case-insensitive, Unicode), matched on text whose apostrophes were unified
  * (’ → ') and whose whitespace was collapsed; entries of `questionStart` must open a sentence,
- * entries of `filler` and `hedge` must be a whole sentence, every other entry may occur anywhere
- * but only as whole words (no letter or digit on either side).
+ * entries of `apologySentence`, `filler` and `hedge` must be a whole sentence (a clause), every
+ * other entry may occur anywhere but only as whole words (no letter or digit on either side).
+ * `\b.*` at the end of a whole-sentence entry lets the sentence run on for at most ten more words:
+ * words of `apologyTail` only in `apologySentence`, any words in `filler` and `hedge`.
  *
  * To add a language: write a file like `en.ts`, list it in `index.ts`, and add labelled turns of
  * that language to test/fixtures/corpora/rule_labels (the tests measure every rule per language).
@@ -21,7 +23,19 @@ export interface LanguagePhrases {
   handoff: string[];
   /** Apology words: a reply containing one is checked for an answer beyond the apology. */
   apology: string[];
-  /** Whole sentences that only apologise, thank or fill time. */
+  /** Whole sentences that only apologise ("I'm so sorry for the inconvenience"). */
+  apologySentence: string[];
+  /**
+   * The words an apology sentence may run on with, separated by white space (each a regular
+   * expression source for one whole word): what the apology is for and how much ("for the long
+   * wait", "about that", "to hear that", "again"). Any other word after an apology carries an
+   * answer ("So sorry your parcel ships today and arrives Friday").
+   */
+  apologyTail: string;
+  /**
+   * Whole sentences that only thank, acknowledge or fill time, and apologies that repeat the
+   * customer's problem back ("Sorry to hear your parcel was damaged"): their tail is any words.
+   */
   filler: string[];
   /** An agent declining because the question is outside what it may or can help with. */
   outOfScope: string[];
