@@ -159,6 +159,69 @@ describe('ready-made examples with tool calls', () => {
   });
 });
 
+describe('ready-made tool definitions', () => {
+  it('redacts personal data in tool and function descriptions, enum values and examples, and leaves names, ids and structure alone', async () => {
+    const stage = createRedactionStage({ detector: createLocalDetector() });
+    const args = JSON.stringify({ to: 'jane.doe@shoply.com', reason: 'refund' });
+    const tools = [
+      {
+        type: 'function',
+        function: {
+          name: 'escalate_to_supervisor',
+          description: 'Escalates the case to the supervisor on duty, Jane Doe (jane.doe@shoply.com, +44 20 7946 0958).',
+          parameters: {
+            type: 'object',
+            properties: {
+              to: { type: 'string', description: 'Whom to write to', enum: ['jane.doe@shoply.com', 'returns@shoply.com'] },
+              reason: { type: 'string', description: 'Why the case is escalated', examples: ['Customer 07700 900123 was charged twice'] },
+              // A property called "description" is a name, not text.
+              description: { type: 'string' },
+            },
+            required: ['to', 'reason'],
+          },
+        },
+      },
+      {
+        type: 'function',
+        function: { name: 'lookup_order', description: 'Looks up an order by its number.', parameters: { type: 'object' } },
+      },
+    ];
+    const functions = [{ name: 'call_back', description: 'Calls the customer back on 020 7946 0958.', parameters: { type: 'object' } }];
+    const messages = [
+      { role: 'user', content: 'Please escalate, I was charged twice.' },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_jane_1', type: 'function', function: { name: 'escalate_to_supervisor', arguments: args } }],
+      },
+      { role: 'tool', tool_call_id: 'call_jane_1', content: '{"status": "escalated"}' },
+      { role: 'assistant', content: 'I have escalated your case.' },
+    ];
+    const result = await stage.apply({ ...conversation('tools1', []), kind: 'ready' as const, ready: { messages, tools, functions } });
+    if (result.action !== 'keep') throw new Error('dropped');
+    const ready = result.conversation.ready!;
+    const text = JSON.stringify([ready.tools, ready.functions]);
+    expect(text).not.toMatch(/jane|doe@|7946|07700/i);
+    type Definition = {
+      function: { name: string; description: string; parameters: { properties: Record<string, unknown>; required: string[] } };
+    };
+    const fn = (ready.tools as Definition[])[0].function;
+    expect(fn.name).toBe('escalate_to_supervisor');
+    expect(fn.description).toBe('Escalates the case to the supervisor on duty, [PERSON_1] ([EMAIL_1], [PHONE_1]).');
+    // The enum value gets the placeholder the argument got, so the call still matches the schema.
+    const sent = ready.messages[1] as { tool_calls: { id: string; function: { arguments: string } }[] };
+    expect(JSON.parse(sent.tool_calls[0].function.arguments)).toEqual({ to: '[EMAIL_1]', reason: 'refund' });
+    expect((fn.parameters.properties.to as { enum: string[] }).enum).toEqual(['[EMAIL_1]', '[EMAIL_2]']);
+    expect((fn.parameters.properties.reason as { examples: string[] }).examples).toEqual(['Customer [PHONE_2] was charged twice']);
+    expect(fn.parameters.properties.description).toEqual({ type: 'string' });
+    expect(fn.parameters.required).toEqual(['to', 'reason']);
+    expect(sent.tool_calls[0].id).toBe('call_jane_1');
+    expect((ready.messages[2] as { tool_call_id: string }).tool_call_id).toBe('call_jane_1');
+    expect((ready.tools as typeof tools)[1]).toEqual(tools[1]);
+    expect((ready.functions as typeof functions)[0]).toEqual({ ...functions[0], description: 'Calls the customer back on [PHONE_3].' });
+  });
+});
+
 describe('ready-made participant names', () => {
   const redactReady = async (messages: Record<string, unknown>[]) => {
     const stage = createRedactionStage({ detector: createLocalDetector() });

@@ -266,8 +266,10 @@ export type RedactionSummary = {
 
 /**
  * The redaction stage: every turn (and, for ready-made examples, every message's text, tool-call
- * arguments and participant `name`) of a conversation is redacted with one placeholder map, so
- * "[PERSON_1]" is the same person in the customer's and the agent's turns.
+ * arguments and participant `name`, and the descriptions of the `tools`/`functions` definitions)
+ * of a conversation is redacted with one placeholder map, so "[PERSON_1]" is the same person in
+ * the customer's and the agent's turns. Tool-call ids and function names are identifiers and are
+ * never touched.
  */
 export function createRedactionStage(options: RedactionOptions): ConversationStage {
   const summary: RedactionSummary = {
@@ -318,6 +320,9 @@ export function createRedactionStage(options: RedactionOptions): ConversationSta
           redactToolArguments(typeof m.content === 'string' ? { ...m, content: redacted[offset + i] } : redactParts(m, local), local),
         );
         ready = { ...ready, messages: withArguments.map(named) };
+        // After the messages, so a value an argument and an enum share gets the argument's placeholder.
+        if (Array.isArray(ready.tools)) ready.tools = ready.tools.map((tool) => redactToolDefinition(tool, local));
+        if (Array.isArray(ready.functions)) ready.functions = ready.functions.map((fn) => redactToolDefinition(fn, local));
       }
       return { action: 'keep', conversation: { ...conversation, turns, ready } };
     },
@@ -385,6 +390,40 @@ function redactJson(value: unknown, redact: (text: string) => string): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactJson(v, redact)]));
   }
   return value;
+}
+
+/**
+ * Keys of a tool definition (and of the JSON schema of its parameters) whose values are text a
+ * person wrote or values an argument may take: an e-mail address or a name can stand in them
+ * ("Escalates to jane.doe@shoply.com"). The other keys are structure (`name`, `type`,
+ * `required`, `pattern`, property names) and stay as they are, so calls keep matching.
+ */
+const TOOL_TEXT_KEYS = new Set(['description', 'title', 'enum', 'const', 'examples', 'default']);
+/** Keys whose object maps names to schemas: the names are identifiers, the schemas are walked. */
+const SCHEMA_MAP_KEYS = new Set(['properties', 'patternProperties', '$defs', 'definitions']);
+
+/**
+ * A `tools` entry (`{type, function: {name, description, parameters}}`) or a legacy `functions`
+ * entry with the personal data in its descriptions, enum values and examples redacted; enum values
+ * get the placeholders the arguments got, so the arguments still match them.
+ */
+function redactToolDefinition(definition: unknown, redact: (text: string) => string): unknown {
+  if (Array.isArray(definition)) return definition.map((d) => redactToolDefinition(d, redact));
+  if (!definition || typeof definition !== 'object') return definition;
+  return Object.fromEntries(
+    Object.entries(definition as Record<string, unknown>).map(([key, value]) => {
+      if (TOOL_TEXT_KEYS.has(key)) return [key, redactJson(value, redact)];
+      if (SCHEMA_MAP_KEYS.has(key) && value && typeof value === 'object' && !Array.isArray(value)) {
+        return [
+          key,
+          Object.fromEntries(
+            Object.entries(value as Record<string, unknown>).map(([name, schema]) => [name, redactToolDefinition(schema, redact)]),
+          ),
+        ];
+      }
+      return [key, redactToolDefinition(value, redact)];
+    }),
+  );
 }
 
 /** A name made only of the organisation's own brand words ("Shoply", "Shoply Pay"). */
