@@ -58,7 +58,7 @@ export function serializeBuild(built: BuildResult): SerializedBuild {
 
 /** A conversation's identity and metadata without its text: what a `textless` outcome carries. */
 export function withoutText(conversation: Conversation): Conversation {
-  const { ready: _ready, turns: _turns, ...rest } = conversation;
+  const { ready: _ready, turns: _turns, tools: _tools, ...rest } = conversation;
   return { ...rest, turns: [] };
 }
 

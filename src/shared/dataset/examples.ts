@@ -1,14 +1,24 @@
-import type { Conversation, Turn } from '../ingest/types';
-import { INTENT_TASK_TRANSCRIPT_HEADER, intentTaskExample, intentTaskSpeaker, type IntentTaskMessage } from './intentTask';
+import type { Conversation, ToolCall, Turn } from '../ingest/types';
+import {
+  INTENT_TASK_TRANSCRIPT_HEADER,
+  intentTaskExample,
+  intentTaskSpeaker,
+  isTranscriptTurn,
+  type IntentTaskMessage,
+} from './intentTask';
 import { modelInfo } from './modelLimits';
 import { spacedLineTokens, tokenCounter, REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE, type TokenCounter } from './tokens';
 import { validateExample } from './validate';
 
 /** One message of a chat fine-tuning example as tuneloop writes it. */
 export interface ExampleMessage {
-  role: 'system' | 'user' | 'assistant';
-  content: string;
+  role: 'system' | 'user' | 'assistant' | 'tool';
+  /** Left out on an assistant message that only calls tools. */
+  content?: string;
   weight?: 0 | 1;
+  tool_calls?: ToolCall[];
+  /** On `tool` messages: the call this is the result of. */
+  tool_call_id?: string;
 }
 
 /** A line of a fine-tuning file. `ready` inputs keep whatever valid shape they came with. */
@@ -103,7 +113,7 @@ export class ExampleBuilder {
    * `intentTaskMessages` wrote (by length); otherwise, and for texts without a count, counted in full.
    */
   private intentTokens(messages: IntentTaskMessage[], turns: readonly Turn[], counted: ReadonlyMap<Turn, number>): number {
-    const lines = turns.filter((t) => t.role !== 'system');
+    const lines = turns.filter(isTranscriptTurn);
     const header = `${INTENT_TASK_TRANSCRIPT_HEADER}\n`;
     let length = header.length + lines.length - 1;
     for (const t of lines) length += intentTaskSpeaker(t.role).length + 2 + t.content.length;
@@ -125,7 +135,7 @@ export class ExampleBuilder {
     const notes: string[] = [];
     // The configured system prompt stands in for any system turns of the log (join notices and
     // the like are not something to train on); the count goes to the report.
-    const turns = conversation.turns.filter((t) => t.role !== 'system' && t.content.trim() !== '');
+    const turns = conversation.turns.filter((t) => t.role !== 'system' && (t.content.trim() !== '' || t.toolCalls));
     const droppedSystem = conversation.turns.filter((t) => t.role === 'system').length;
     if (droppedSystem) notes.push(`system-turns-replaced:${droppedSystem}`);
     let lastAssistant = -1;
@@ -142,73 +152,106 @@ export class ExampleBuilder {
     // Every reply at weight 0 (marked so in the input, a low rating, reply rules): kept as context, as quality intends and
     // as dataset assembly does when the rating arrives later, so arrival order does not matter.
     if (!kept.some((t) => t.role === 'assistant' && t.weight !== 0)) notes.push('all-replies-weight0');
-    const messages = kept.map(toMessage);
-    const costs = messages.map((m, i) => {
-      const own = this.counter.text(m.content);
-      counted?.set(kept[i], own);
-      return TOKENS_PER_MESSAGE + this.fixedTokens(m.role) + own;
+    // One unit per turn: a turn that called tools is its assistant message and the results after it.
+    const units = kept.map(toMessages);
+    const costs: number[] = [];
+    // An example that ends at a turn with tool results ends at its calls: the results would follow the last reply.
+    const endCosts: number[] = [];
+    units.forEach((unit, i) => {
+      const turn = kept[i];
+      const own = this.counter.text(turn.content);
+      counted?.set(turn, own);
+      if (unit.length === 1 && !turn.toolCalls) {
+        costs.push(TOKENS_PER_MESSAGE + this.fixedTokens(turn.role) + own);
+        endCosts.push(costs[i]);
+        return;
+      }
+      // Tool calls and results are counted as the service counts the messages.
+      costs.push(this.counter.messages(unit) - REPLY_PRIMING_TOKENS);
+      endCosts.push(this.counter.messages(unit.slice(0, 1)) - REPLY_PRIMING_TOKENS);
     });
     const fixed = this.systemTokens + REPLY_PRIMING_TOKENS;
-    const total = fixed + costs.reduce((a, b) => a + b, 0);
+    const last = units.length - 1;
+    const total = fixed + costs.slice(0, last).reduce((a, b) => a + b, 0) + endCosts[last];
     if (total <= this.limit) {
-      return { ok: true, examples: [{ kind, example: { messages: this.withSystem(messages) }, tokens: total }], notes };
+      return { ok: true, examples: [{ kind, example: this.example(units, 0, last, 0, conversation), tokens: total }], notes };
     }
-    return this.split(kind, messages, costs, fixed, notes, conversation);
+    return this.split(kind, units, costs, endCosts, fixed, notes, conversation);
+  }
+
+  /**
+   * The example of units contextStart..end (assistant turns before `start` at weight 0: context, not
+   * learned again), with the system prompt first and the conversation's tool definitions.
+   */
+  private example(
+    units: ExampleMessage[][],
+    contextStart: number,
+    end: number,
+    start: number,
+    conversation: Conversation,
+  ): FineTuneExample {
+    const body: ExampleMessage[] = [];
+    for (let i = contextStart; i <= end; i++) {
+      const unit = i === end ? units[i].slice(0, 1) : units[i];
+      const [first, ...rest] = unit;
+      body.push(i < start && first.role === 'assistant' ? { ...first, weight: 0 } : first, ...rest);
+    }
+    const example: FineTuneExample = { messages: this.withSystem(body) };
+    if (conversation.tools?.length) example.tools = conversation.tools;
+    return example;
   }
 
   /**
    * Greedy split: each example trains the longest run of new turns that fits (ending at an
    * assistant turn), then takes as much earlier context as still fits; assistant turns in that
-   * context get weight 0 so no reply is learned twice.
+   * context get weight 0 so no reply is learned twice. A turn's tool results stay with it.
    */
   private split(
     kind: ExampleKind,
-    messages: ExampleMessage[],
+    units: ExampleMessage[][],
     costs: number[],
+    endCosts: number[],
     fixed: number,
     notes: string[],
     conversation: Conversation,
   ): BuildResult {
     const examples: BuiltExample[] = [];
-    const anyTrained = messages.some((m) => m.role === 'assistant' && m.weight !== 0);
+    const heads = units.map((unit) => unit[0]);
+    const anyTrained = heads.some((m) => m.role === 'assistant' && m.weight !== 0);
     let prevEnd = -1;
-    while (prevEnd < messages.length - 1) {
+    while (prevEnd < units.length - 1) {
       const start = prevEnd + 1;
       // After the first example, new turns get at most half the budget so the rest can carry
       // the conversation so far; a single exchange that needs more may still use all of it.
       const newBudget = start > 0 ? fixed + Math.floor((this.limit - fixed) / 2) : this.limit;
-      let end = this.lastFittingAssistant(messages, costs, start, fixed, newBudget);
-      if (end === -1 && newBudget < this.limit) end = this.lastFittingAssistant(messages, costs, start, fixed, this.limit, true);
+      let end = this.lastFittingAssistant(heads, costs, endCosts, start, fixed, newBudget);
+      if (end === -1 && newBudget < this.limit) end = this.lastFittingAssistant(heads, costs, endCosts, start, fixed, this.limit, true);
       if (end === -1) {
         // Not even the next assistant turn fits with its own question: name the turn that is too big.
         let firstAssistant = start;
-        while (messages[firstAssistant].role !== 'assistant') firstAssistant++;
+        while (heads[firstAssistant].role !== 'assistant') firstAssistant++;
         let worst = start;
         for (let i = start; i <= firstAssistant; i++) if (costs[i] > costs[worst]) worst = i;
-        const turnNo = conversation.turns.indexOf(findTurn(conversation.turns, messages[worst])) + 1;
+        const turnNo = conversation.turns.indexOf(findTurn(conversation.turns, heads[worst])) + 1;
         return {
           ok: false,
           reason: 'turn-too-long',
           detail:
-            `turn ${turnNo > 0 ? turnNo : worst + 1} (${messages[worst].role}, ${costs[worst]} tokens) cannot fit in one example: ` +
+            `turn ${turnNo > 0 ? turnNo : worst + 1} (${heads[worst].role}, ${costs[worst]} tokens) cannot fit in one example: ` +
             `${this.options.model} allows ${this.limit} tokens per example including the system prompt (${this.systemTokens} tokens)`,
         };
       }
-      let tokens = fixed;
-      for (let i = start; i <= end; i++) tokens += costs[i];
+      let tokens = fixed + endCosts[end];
+      for (let i = start; i < end; i++) tokens += costs[i];
       let contextStart = start;
       while (contextStart > 0 && tokens + costs[contextStart - 1] <= this.limit) {
         contextStart--;
         tokens += costs[contextStart];
       }
-      const body = messages
-        .slice(contextStart, end + 1)
-        .map((m, k) => (contextStart + k < start && m.role === 'assistant' ? { ...m, weight: 0 as const } : m));
-      if (!anyTrained || body.some((m, k) => contextStart + k >= start && m.role === 'assistant' && m.weight !== 0)) {
-        examples.push({ kind, example: { messages: this.withSystem(body) }, tokens });
-      }
+      const trainsNew = heads.slice(start, end + 1).some((m) => m.role === 'assistant' && m.weight !== 0);
+      if (!anyTrained || trainsNew) examples.push({ kind, example: this.example(units, contextStart, end, start, conversation), tokens });
       prevEnd = end;
-      if (!messages.slice(end + 1).some((m) => m.role === 'assistant')) break;
+      if (!heads.slice(end + 1).some((m) => m.role === 'assistant')) break;
     }
     notes.push(`split:${examples.length}`);
     return { ok: true, examples, notes };
@@ -216,8 +259,9 @@ export class ExampleBuilder {
 
   /** Index of the last assistant turn such that turns start..it fit in `budget` (or only the first one, when `firstOnly`). */
   private lastFittingAssistant(
-    messages: ExampleMessage[],
+    heads: ExampleMessage[],
     costs: number[],
+    endCosts: number[],
     start: number,
     fixed: number,
     budget: number,
@@ -225,13 +269,14 @@ export class ExampleBuilder {
   ): number {
     let end = -1;
     let sum = fixed;
-    for (let i = start; i < messages.length; i++) {
-      sum += costs[i];
-      if (sum > budget) break;
-      if (messages[i].role === 'assistant') {
+    for (let i = start; i < heads.length; i++) {
+      // Ending here costs the turn without its tool results; going on costs it with them (never less).
+      if (sum + endCosts[i] > budget) break;
+      if (heads[i].role === 'assistant') {
         end = i;
         if (firstOnly) break;
       }
+      sum += costs[i];
     }
     return end;
   }
@@ -252,7 +297,7 @@ export class ExampleBuilder {
   private readonly fixed = new Map<string, number>();
 
   private messageTokens(m: ExampleMessage): number {
-    return TOKENS_PER_MESSAGE + this.counter.text(m.role) + this.counter.text(m.content);
+    return TOKENS_PER_MESSAGE + this.counter.text(m.role) + this.counter.text(m.content ?? '');
   }
 }
 
@@ -262,11 +307,21 @@ function toMessage(turn: Turn): ExampleMessage {
   return message;
 }
 
+/** A turn's messages: the turn, and for one that called tools its calls and then one `tool` message per result. */
+function toMessages(turn: Turn): ExampleMessage[] {
+  if (!turn.toolCalls) return [toMessage(turn)];
+  const call: ExampleMessage = { role: 'assistant' };
+  if (turn.content) call.content = turn.content;
+  call.tool_calls = turn.toolCalls;
+  if (turn.weight === 0 || turn.weight === 1) call.weight = turn.weight;
+  return [call, ...(turn.toolResults ?? []).map((r): ExampleMessage => ({ role: 'tool', tool_call_id: r.toolCallId, content: r.content }))];
+}
+
 function everyReplyWeight0(messages: unknown[]): boolean {
   const replies = messages.filter((m) => (m as { role?: unknown }).role === 'assistant') as { weight?: unknown }[];
   return replies.length > 0 && replies.every((m) => m.weight === 0);
 }
 
 function findTurn(turns: readonly Turn[], message: ExampleMessage): Turn {
-  return turns.find((t) => t.role === message.role && t.content === message.content) ?? turns[0];
+  return turns.find((t) => t.role === message.role && t.content === (message.content ?? '')) ?? turns[0];
 }

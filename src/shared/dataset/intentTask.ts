@@ -26,14 +26,15 @@ export interface IntentTaskMessage {
 
 /**
  * The prompt of the intent-labelling task: the system prompt and one user message with the
- * transcript (`customer:` / `agent:` lines; system turns are left out). When `labels` is given
+ * transcript (`customer:` / `agent:` lines; system turns and turns without text, which only call
+ * tools, are left out). When `labels` is given
  * (the label set the caller knows), the allowed labels are listed, sorted, after the transcript.
  * The dataset calls it without labels so a training example does not depend on which other
  * conversations arrived in the same file.
  */
 export function intentTaskMessages(turns: readonly Turn[], labels?: readonly string[]): IntentTaskMessage[] {
   const transcript = turns
-    .filter((t) => t.role !== 'system')
+    .filter(isTranscriptTurn)
     .map((t) => `${intentTaskSpeaker(t.role)}: ${t.content}`)
     .join('\n');
   let user = `${INTENT_TASK_TRANSCRIPT_HEADER}\n${transcript}`;
@@ -43,6 +44,11 @@ export function intentTaskMessages(turns: readonly Turn[], labels?: readonly str
     { role: 'system', content: INTENT_TASK_SYSTEM_PROMPT },
     { role: 'user', content: user },
   ];
+}
+
+/** A turn the transcript shows: not a system turn, and with text (a turn that only calls tools has none). */
+export function isTranscriptTurn(turn: Turn): boolean {
+  return turn.role !== 'system' && turn.content !== '';
 }
 
 /** The full training example: the prompt of `intentTaskMessages` plus the label as the assistant's answer. */

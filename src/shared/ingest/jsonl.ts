@@ -4,8 +4,9 @@ import { conversationItem, feedbackItem, reject, show } from './records';
 import { inferMissingRoles, type RoleMapper } from './roles';
 import { answeringModel, namedModel } from './answeringModel';
 import { normalizeText } from './text';
+import { addToolResult, INVALID_TOOL_TURN, ToolCallReader, toolDefinitions, unansweredToolCall } from './toolTurns';
 import { buildTurns, isBlank, parseRating, parseTimestamp, turnWeight, type RawTurn } from './turns';
-import type { ChatRole, Conversation, Feedback, IngestItem, SourceRef, Turn } from './types';
+import type { ChatRole, Conversation, Feedback, IngestItem, SourceRef, ToolCall, Turn } from './types';
 
 /** What a JSON line is, by its keys. `messages` covers both conversation and ready-made lines. */
 export type JsonFamily = 'messages' | 'faq' | 'feedback' | ForeignFamily;
@@ -180,11 +181,18 @@ function parseConversation(source: SourceRef, record: JsonObject, context: JsonP
       `"conversation_id" must be a string or number, got ${show(record.conversation_id ?? record.id)}`,
     );
 
+  const tools = toolDefinitions(record.tools ?? record.functions);
+  if (typeof tools === 'string') return reject(source, 'invalid-field:tools', `"${has(record, 'tools') ? 'tools' : 'functions'}" ${tools}`);
+
   const speakers: string[] = [];
   const texts: string[] = [];
   const timestamps: (string | undefined)[] = [];
   const models: (string | undefined)[] = [];
   const weights: unknown[] = [];
+  const toolCalls: (ToolCall[] | undefined)[] = [];
+  /** Tool results, by the index of the text message they follow. */
+  const results: { after: number; n: number; content: string; toolCallId?: string }[] = [];
+  const reader = new ToolCallReader();
   for (let i = 0; i < messages.length; i++) {
     const message: unknown = messages[i];
     const n = i + 1;
@@ -194,14 +202,28 @@ function parseConversation(source: SourceRef, record: JsonObject, context: JsonP
     if (isBlank(speaker)) return reject(source, 'missing-field:role', `message ${n} has no "role" (or "speaker")`);
     if (typeof speaker !== 'string') return reject(source, 'invalid-field:role', `message ${n} has a non-text role ${show(speaker)}`);
     const rawText = has(message, 'text') ? message.text : message.content;
-    if (rawText === undefined || rawText === null) return reject(source, 'missing-field:text', noTextDetail(message, n));
-    const text = contentText(rawText);
+    if (isToolResultRole(speaker)) {
+      // OpenAI's `tool` message (and the legacy `function` one): what a call returned.
+      const content = contentText(rawText);
+      if (content === undefined || !content.trim()) return reject(source, INVALID_TOOL_TURN, `message ${n} is a tool result without text`);
+      const toolCallId = typeof message.tool_call_id === 'string' ? message.tool_call_id : undefined;
+      results.push({ after: speakers.length - 1, n, content, toolCallId });
+      continue;
+    }
+    const calls = reader.fromMessage(message);
+    if (typeof calls === 'string') return reject(source, INVALID_TOOL_TURN, `message ${n} ${calls}`);
+    let text: string | undefined;
+    if ((rawText === undefined || rawText === null) && calls) text = '';
+    else if (rawText === undefined || rawText === null)
+      return reject(source, 'missing-field:text', `message ${n} has no "text" (or "content")`);
+    else text = contentText(rawText);
     if (text === undefined) return reject(source, 'invalid-field:text', `message ${n} has a "text" that is not a string: ${show(rawText)}`);
     speakers.push(speaker);
     texts.push(text);
     timestamps.push(parseTimestamp(message.timestamp ?? message.time));
     models.push(namedModel(message));
     weights.push(message.weight);
+    toolCalls.push(calls);
   }
 
   const roles = inferMissingRoles([...new Set(speakers)], context.roles);
@@ -214,13 +236,31 @@ function parseConversation(source: SourceRef, record: JsonObject, context: JsonP
     );
   }
   const raw: RawTurn[] = [];
+  let nextResult = 0;
+  const fileResults = (after: number): IngestItem | undefined => {
+    for (; nextResult < results.length && results[nextResult].after === after; nextResult++) {
+      const result = results[nextResult];
+      const problem = addToolResult(raw, result.content, result.toolCallId);
+      if (problem) return reject(source, INVALID_TOOL_TURN, `message ${result.n} ${problem}`);
+    }
+    return undefined;
+  };
+  const leading = fileResults(-1);
+  if (leading) return leading;
   for (let i = 0; i < texts.length; i++) {
     const role = roles.get(speakers[i]) as ChatRole;
     // Checked once roles are known: a weight is allowed on assistant turns only.
     const weight = turnWeight(weights[i], role);
     if (typeof weight === 'string') return reject(source, 'invalid-field:weight', `message ${i + 1} ${weight}`);
-    raw.push({ role, text: texts[i], timestamp: timestamps[i], weight });
+    const calls = toolCalls[i];
+    if (calls && role !== 'assistant')
+      return reject(source, INVALID_TOOL_TURN, `speaker ${show(speakers[i])} calls tools, but only the agent's (assistant) turns may`);
+    raw.push({ role, text: texts[i], timestamp: timestamps[i], weight, ...(calls ? { toolCalls: calls } : {}) });
+    const misfiled = fileResults(i);
+    if (misfiled) return misfiled;
   }
+  const unanswered = unansweredToolCall(raw);
+  if (unanswered) return reject(source, INVALID_TOOL_TURN, unanswered);
   const turns = buildTurns(raw);
   if (turns.length === 0) return reject(source, 'empty-conversation', 'no message has any text after clean-up');
 
@@ -231,6 +271,7 @@ function parseConversation(source: SourceRef, record: JsonObject, context: JsonP
     source,
   };
   assignMeta(conversation, record);
+  if (tools) conversation.tools = tools;
   const model = answeringModel(
     namedModel(record),
     models.filter((_, i) => roles.get(speakers[i]) === 'assistant'),
@@ -239,15 +280,12 @@ function parseConversation(source: SourceRef, record: JsonObject, context: JsonP
   return conversationItem(conversation);
 }
 
-/**
- * Why a log message without text is rejected. A tool call (OpenAI's assistant turn with
- * `tool_calls` and null content) is said to be one: the line is only a log because of a key like
- * conversation_id, and a user reading "no text" would not see that.
- */
-function noTextDetail(message: JsonObject, n: number): string {
-  const call = ['tool_calls', 'function_call'].find((k) => has(message, k));
-  if (!call) return `message ${n} has no "text" (or "content")`;
-  return `message ${n} is a tool call ("${call}") without text: conversation logs hold text turns only; a line with nothing but the fine-tuning keys (no conversation_id) is passed through as a ready-made line, tool calls included`;
+/** Roles of OpenAI-style messages that carry what a tool call returned (`function`: the legacy name). */
+const TOOL_RESULT_ROLES = new Set(['tool', 'function']);
+
+/** Asked of every message: the length decides for nearly all speakers without a lower-cased copy. */
+function isToolResultRole(speaker: string): boolean {
+  return (speaker.length === 4 || speaker.length === 8) && TOOL_RESULT_ROLES.has(speaker.toLowerCase());
 }
 
 /** issue_type / channel / csat, all optional. A csat outside 1–5 is ignored (the conversation is still good data). */

@@ -1,5 +1,5 @@
 import { normalizeText } from './text';
-import type { ChatRole, Turn } from './types';
+import type { ChatRole, ToolCall, ToolResult, Turn } from './types';
 
 export interface RawTurn {
   role: ChatRole;
@@ -7,6 +7,9 @@ export interface RawTurn {
   timestamp?: string;
   /** Fine-tuning weight the input gave an assistant turn (0 = context only). */
   weight?: 0 | 1;
+  /** An assistant turn's tool calls and their results (see ./toolTurns.ts). */
+  toolCalls?: ToolCall[];
+  toolResults?: ToolResult[];
 }
 
 /**
@@ -15,14 +18,16 @@ export interface RawTurn {
  * A merged turn keeps the first timestamp. Turns whose weights differ (one marked 0, the next
  * trained) stay apart: merged, either the reply marked 0 would be trained on or the trained one
  * lost, and Azure accepts consecutive assistant messages (ready-made lines keep them too).
+ * A turn that calls tools stays a turn of its own, text or none: its results come between it and
+ * whatever the agent says next. Tool results are kept as written (JSON, usually), not cleaned.
  */
 export function buildTurns(raw: Iterable<RawTurn>): Turn[] {
   const turns: Turn[] = [];
   for (const item of raw) {
     const content = normalizeText(item.text);
-    if (!content) continue;
+    if (!content && !item.toolCalls) continue;
     const last = turns.at(-1);
-    if (last && last.role === item.role && trained(last.weight) === trained(item.weight)) {
+    if (last && !last.toolCalls && !item.toolCalls && last.role === item.role && trained(last.weight) === trained(item.weight)) {
       last.content = `${last.content}\n${content}`;
       last.weight ??= item.weight;
       continue;
@@ -30,6 +35,10 @@ export function buildTurns(raw: Iterable<RawTurn>): Turn[] {
     const turn: Turn = { role: item.role, content };
     if (item.timestamp) turn.timestamp = item.timestamp;
     if (item.weight !== undefined) turn.weight = item.weight;
+    if (item.toolCalls) {
+      turn.toolCalls = item.toolCalls;
+      if (item.toolResults?.length) turn.toolResults = item.toolResults;
+    }
     turns.push(turn);
   }
   return turns;

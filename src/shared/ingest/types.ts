@@ -5,13 +5,35 @@
 
 export type ChatRole = 'system' | 'user' | 'assistant';
 
+/** A function call an assistant turn makes, as the fine-tuning format writes it (`tool_calls[]`). */
+export interface ToolCall {
+  id: string;
+  type: 'function';
+  /** `arguments` is JSON text, as the format wants it. */
+  function: { name: string; arguments: string };
+}
+
+/** What one call returned (a `tool` message of the fine-tuning format). */
+export interface ToolResult {
+  toolCallId: string;
+  content: string;
+}
+
 export interface Turn {
   role: ChatRole;
+  /** The text; empty only on an assistant turn that calls tools without saying anything. */
   content: string;
   /** ISO 8601, when the input had one. */
   timestamp?: string;
   /** Fine-tuning weight of an assistant turn (0 = context only, not learned). */
   weight?: 0 | 1;
+  /**
+   * Assistant turns only: the tools the agent called here, and what they returned before the
+   * conversation went on (in the order of the calls; none when the conversation ends at the call).
+   * Written as an assistant message with `tool_calls` followed by one `tool` message per result.
+   */
+  toolCalls?: ToolCall[];
+  toolResults?: ToolResult[];
 }
 
 /** Where a record came from, so every rejection can name file, line and the original text. */
@@ -39,6 +61,12 @@ export interface Conversation {
   language?: string;
   /** Normalised turns (roles mapped, consecutive same-role turns merged, whitespace/Unicode/HTML cleaned). */
   turns: Turn[];
+  /**
+   * Tool definitions (`tools` of the fine-tuning format, `{type: "function", function: {name,
+   * description, parameters}}`) the conversation's tool calls were made against; written on each
+   * of its examples.
+   */
+  tools?: unknown[];
   /** For `ready` inputs: the original fine-tuning line, passed through after validation. */
   ready?: { messages: unknown[]; tools?: unknown[]; functions?: unknown[] };
   /**

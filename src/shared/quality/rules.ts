@@ -239,7 +239,8 @@ export function createReplyRulesStage(options: ReplyRulesOptions = {}): Conversa
           turns.push(turn);
           continue;
         }
-        const rule = replyRuleFor(turn.content, { language, maxShortReplyWords: maxShort });
+        // A turn that calls tools acts rather than replies ("Let me check." before a lookup): no reply rule judges it.
+        const rule = turn.toolCalls ? undefined : replyRuleFor(turn.content, { language, maxShortReplyWords: maxShort });
         const action = rule ? actions[rule] : 'off';
         if (rule && action === 'drop') {
           // The turn is named, not quoted: rules run before redaction (the record itself is in quarantine).

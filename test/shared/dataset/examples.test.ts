@@ -114,7 +114,7 @@ describe('ExampleBuilder', () => {
       expect(ex.tokens).toBe(countMessagesTokens(msgs, 'o200k_base'));
       expect(msgs[0]).toEqual({ role: 'system', content: systemPrompt });
       expect(msgs[msgs.length - 1].role).toBe('assistant');
-      for (const m of msgs) if (m.role === 'assistant' && m.weight !== 0) trained.push(m.content);
+      for (const m of msgs) if (m.role === 'assistant' && m.weight !== 0) trained.push(m.content ?? '');
       // every message is a whole turn of the conversation
       for (const m of msgs.slice(1)) expect(turns.some((t) => t.content === m.content)).toBe(true);
       expect(validateExample(ex.example, { model, maxExampleTokens: 400 }).issues).toEqual([]);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { loadSettings } from '../../../src/shared/config/settings';
 import { MemoryFeedbackStore, TableFeedbackStore, type FeedbackStore } from '../../../src/shared/dataset/feedbackStore';
@@ -7,6 +9,7 @@ import { preprocessStages } from '../../../src/shared/dataset/pipelineStages';
 import { curatedRecordOf, type CuratedRecord, type QuarantineRecord } from '../../../src/shared/dataset/records';
 import { buildReport } from '../../../src/shared/dataset/preprocessReport';
 import { splitFor } from '../../../src/shared/dataset/split';
+import { validateExample } from '../../../src/shared/dataset/validate';
 import { MemorySignatureStore } from '../../../src/shared/quality/dedup';
 import { StepTimings } from '../../../src/shared/dataset/timings';
 import { conversationLine, conversationsJsonl } from './fixtures';
@@ -241,5 +244,49 @@ describe('preprocessStream', () => {
       { role: 'user', name: 'PERSON_1', content: 'Hi, I am [PERSON_1]. Where is my order?' },
       { role: 'assistant', name: 'support_bot', content: 'Your order arrives tomorrow morning.' },
     ]);
+  });
+
+  it('writes tool calls of ShareGPT and OpenAI-style logs as tool messages, with personal data redacted in results and arguments', async () => {
+    const { curated, quarantined, options } = harness();
+    const formats = join(__dirname, '..', '..', 'fixtures', 'formats');
+    await preprocessStream(bytes(readFileSync(join(formats, 'sharegpt_toolcall.json'), 'utf8')), options('glaive.json'));
+    await preprocessStream(bytes(readFileSync(join(formats, 'openai_tool_log.jsonl'), 'utf8')), options('tools.jsonl'));
+    expect(quarantined.map((q) => [q.file, q.line, q.reason])).toEqual([['tools.jsonl', 3, 'invalid-tool-turn']]);
+    const examples = curated.filter((r) => r.kind === 'conversation');
+    expect(examples.map((r) => r.conversation_id)).toEqual([expect.stringMatching(/^sharegpt-/), 't-100', 't-101']);
+    for (const record of examples) {
+      expect(validateExample(record.example, { model: 'gpt-4o-mini-2024-07-18' }).issues).toEqual([]);
+      expect((record.example.tools as { type: string }[]).map((t) => t.type)).toContain('function');
+    }
+    type Message = {
+      role: string;
+      content?: string;
+      tool_calls?: { id: string; function: { name: string; arguments: string } }[];
+      tool_call_id?: string;
+    };
+    const roles = (r: CuratedRecord) => (r.example.messages as Message[]).map((m) => m.role);
+    expect(roles(examples[0])).toEqual(['system', ...Array(3).fill(['user', 'assistant', 'tool', 'assistant']).flat()]);
+    expect(roles(examples[1])).toEqual(['system', 'user', 'assistant', 'tool', 'tool', 'assistant']);
+    // A call is learned like a reply: no reply rule takes a turn without text for a one-word reply.
+    for (const record of examples)
+      expect((record.example.messages as { weight?: number }[]).every((m) => m.weight === undefined)).toBe(true);
+
+    const t100 = examples[1].example.messages as Message[];
+    expect(JSON.stringify(examples[1].example)).not.toMatch(/li\.wei|Li Wei|7946|billing\.team/);
+    const resend = (examples[1].example.tools as { function: { name: string; description: string } }[])[1].function;
+    expect(resend).toMatchObject({ name: 'resend_receipt', description: 'Sends the receipt of an order again, with a copy to [EMAIL_2].' });
+    expect(t100[1].content).toBe('Where is order 5521? And please resend the receipt to [EMAIL_1]');
+    const calls = t100[2].tool_calls!;
+    expect(calls.map((c) => [c.id, c.function.name])).toEqual([
+      ['call_Xq1', 'get_order'],
+      ['call_Xq2', 'resend_receipt'],
+    ]);
+    expect(JSON.parse(calls[1].function.arguments)).toEqual({ order_id: '5521', email: '[EMAIL_1]' });
+    expect(t100.slice(3, 5).map((m) => m.tool_call_id)).toEqual(['call_Xq2', 'call_Xq1']);
+    expect(JSON.parse(t100[4].content!)).toMatchObject({
+      status: 'shipped',
+      ship_to: expect.stringMatching(/^\[PERSON_\d\], phone \[PHONE_1\]$/),
+    });
+    expect(t100[5].content).toBe('Order 5521 has shipped and arrives on 6 March. I have sent the receipt to [EMAIL_1] again.');
   });
 });

@@ -147,9 +147,10 @@ describe('exports of support tools (hand-written, API shapes)', () => {
     expect(rejections(items)[0].detail).toMatch(/inbound "maybe"; expected True or False \(or 1\/0, yes\/no, y\/n\)/);
   });
 
-  test('ShareGPT lines: human/gpt/system/user/assistant', async () => {
+  test('ShareGPT lines: human/gpt/system/user/assistant; a function_call that names no function is quarantined', async () => {
     const items = await parseAll(fixture('formats', 'sharegpt.jsonl'));
-    expect(reasons(items)).toEqual(['conversation', 'conversation', 'unknown-speaker']);
+    // Tool turns themselves are read (test/shared/ingest/toolTurns.test.ts); "{}" is no call.
+    expect(reasons(items)).toEqual(['conversation', 'conversation', 'invalid-tool-turn']);
     expect(conversations(items)[0].turns.map((t) => t.role)).toEqual(['system', 'user', 'assistant']);
     expect(rejections(items)[0]).toMatchObject({ line: 3, detail: expect.stringContaining('function_call') });
   });

@@ -253,16 +253,18 @@ describe('ready-made fine-tuning JSONL', () => {
     expect(items[0].ready?.tools).toEqual(tools);
   });
 
-  test('a log line (conversation_id) with a tool-call turn says the turn is a tool call, not just "no text"', async () => {
+  test('a log line (conversation_id) with a tool-call turn is a conversation whose agent turn carries the call', async () => {
     const call = {
       role: 'assistant',
       content: null,
       tool_calls: [{ id: 'c', type: 'function', function: { name: 't', arguments: '{}' } }],
     };
     const items = await parseAll(jsonl({ conversation_id: 'x', messages: [{ role: 'user', content: 'Where is order 77?' }, call] }));
-    expect(rejections(items)).toMatchObject([
-      { reason: 'missing-field:text', detail: expect.stringMatching(/^message 2 is a tool call \("tool_calls"\) without text/) },
-    ]);
+    expect(rejections(items)).toEqual([]);
+    expect(items[0]).toMatchObject({
+      type: 'conversation',
+      conversation: { kind: 'conversation', turns: [{ role: 'user' }, { role: 'assistant', content: '', toolCalls: call.tool_calls }] },
+    });
   });
 });
 

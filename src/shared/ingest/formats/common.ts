@@ -1,5 +1,6 @@
 import { contentId } from '../ids';
 import { conversationItem, reject, show } from '../records';
+import { INVALID_TOOL_TURN, unansweredToolCall } from '../toolTurns';
 import { buildTurns, type RawTurn } from '../turns';
 import type { ChatRole, Conversation, IngestItem, SourceRef } from '../types';
 
@@ -42,10 +43,14 @@ export interface Built {
   setAside?: Record<string, number>;
   /** Reject the conversation unless it has a user and an assistant turn (reply threads, tickets). */
   needBothSides?: string;
+  /** Tool definitions the record carries (see ../toolTurns.ts). */
+  tools?: unknown[];
 }
 
 /** Turns cleaned and merged → one conversation, or the rejection saying why not. */
 export function finish(built: Built): IngestItem {
+  const unanswered = unansweredToolCall(built.raw);
+  if (unanswered) return reject(built.source, INVALID_TOOL_TURN, unanswered);
   const turns = buildTurns(built.raw);
   if (turns.length === 0) return reject(built.source, 'empty-conversation', 'no message has any text after clean-up');
   if (built.needBothSides) {
@@ -66,6 +71,7 @@ export function finish(built: Built): IngestItem {
   if (built.channel) conversation.channel = built.channel;
   if (built.csat !== undefined) conversation.csat = built.csat;
   if (built.model) conversation.model = built.model;
+  if (built.tools) conversation.tools = built.tools;
   if (built.setAside && Object.keys(built.setAside).length) conversation.setAside = built.setAside;
   return conversationItem(conversation);
 }

@@ -1,4 +1,4 @@
-import type { Conversation } from '../../ingest/types';
+import type { Conversation, ToolCall } from '../../ingest/types';
 import type { ConversationStage, StageResult } from '../../dataset/stages';
 import { detectConversationLanguage, detectLanguage } from '../../language/detect';
 import { detectAddresses, detectNames, type NameRecognizer } from './entities';
@@ -265,9 +265,10 @@ export type RedactionSummary = {
 };
 
 /**
- * The redaction stage: every turn (and, for ready-made examples, every message's text, tool-call
- * arguments and participant `name`, and the descriptions of the `tools`/`functions` definitions)
- * of a conversation is redacted with one placeholder map, so "[PERSON_1]" is the same person in
+ * The redaction stage: every turn (with the results and arguments of its tool calls), the
+ * conversation's tool definitions (and, for ready-made examples, every message's text, tool-call
+ * arguments and participant `name`, and the `tools`/`functions` definitions) are redacted with
+ * one placeholder map, so "[PERSON_1]" is the same person in
  * the customer's and the agent's turns. Tool-call ids and function names are identifiers and are
  * never touched.
  */
@@ -287,7 +288,9 @@ export function createRedactionStage(options: RedactionOptions): ConversationSta
       const placeholders = new PlaceholderMap();
       const readyMessages = (conversation.ready?.messages ?? []) as { content?: unknown }[];
       const readyTexts = readyMessages.map((m) => (typeof m.content === 'string' ? m.content : ''));
-      const texts = [...conversation.turns.map((t) => t.content), ...readyTexts];
+      // What tools returned (an order lookup's e-mail and address) goes with the text, after it.
+      const resultTexts = conversation.turns.flatMap((t) => t.toolResults?.map((r) => r.content) ?? []);
+      const texts = [...conversation.turns.map((t) => t.content), ...readyTexts, ...resultTexts];
       const language = conversationLanguage(conversation, options.language);
       const found = await options.detector.detect(texts, signal, { language });
       let total = 0;
@@ -298,15 +301,26 @@ export function createRedactionStage(options: RedactionOptions): ConversationSta
         return spans.length ? applyRedaction(text, spans, placeholders) : text;
       });
       if (total) summary.conversationsWithPii++;
-      const turns = conversation.turns.map((turn, i) => ({ ...turn, content: redacted[i] }));
+      const local = (text: string) => {
+        const spans = keep(detectLocal(text, { language }));
+        for (const span of spans) summary.redactions[span.type] = (summary.redactions[span.type] ?? 0) + 1;
+        return spans.length ? applyRedaction(text, spans, placeholders) : text;
+      };
+      let nextResult = conversation.turns.length + readyTexts.length;
+      const turns = conversation.turns.map((turn, i) => {
+        const out = { ...turn, content: redacted[i] };
+        if (turn.toolResults) out.toolResults = turn.toolResults.map((r) => ({ ...r, content: redacted[nextResult++] }));
+        return out;
+      });
+      // Arguments after every text, as for ready-made lines; ids and function names stay.
+      for (const turn of turns) {
+        if (turn.toolCalls)
+          turn.toolCalls = (redactToolArguments({ tool_calls: turn.toolCalls }, local) as { tool_calls: ToolCall[] }).tool_calls;
+      }
+      const tools = conversation.tools?.map((tool) => redactToolDefinition(tool, local));
       let ready = conversation.ready;
       if (ready) {
         const offset = conversation.turns.length;
-        const local = (text: string) => {
-          const spans = keep(detectLocal(text, { language }));
-          for (const span of spans) summary.redactions[span.type] = (summary.redactions[span.type] ?? 0) + 1;
-          return spans.length ? applyRedaction(text, spans, placeholders) : text;
-        };
         // After every content: a `name` gets the placeholder the content gave that person.
         const named = (message: unknown): unknown => {
           const m = message as { role?: unknown; name?: unknown };
@@ -324,7 +338,7 @@ export function createRedactionStage(options: RedactionOptions): ConversationSta
         if (Array.isArray(ready.tools)) ready.tools = ready.tools.map((tool) => redactToolDefinition(tool, local));
         if (Array.isArray(ready.functions)) ready.functions = ready.functions.map((fn) => redactToolDefinition(fn, local));
       }
-      return { action: 'keep', conversation: { ...conversation, turns, ready } };
+      return { action: 'keep', conversation: { ...conversation, turns, ready, ...(tools ? { tools } : {}) } };
     },
     summary(): RedactionSummary {
       return { ...summary, redactions: { ...summary.redactions } };
@@ -355,7 +369,7 @@ type ToolCallMessage = {
 };
 
 /** Tool-call arguments are JSON text: string values are redacted one by one so the JSON stays valid. */
-function redactToolArguments(message: { content?: unknown }, redact: (text: string) => string): unknown {
+function redactToolArguments(message: { content?: unknown; tool_calls?: unknown }, redact: (text: string) => string): unknown {
   const m = message as ToolCallMessage & { content?: unknown };
   const args = (value: unknown): unknown => {
     if (typeof value !== 'string') return value;
