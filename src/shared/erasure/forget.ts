@@ -92,8 +92,8 @@ interface Found {
   ids: Set<string>;
   /** `<file>#<line>` of every raw record removed (quarantine entries carry the same). */
   rawRecords: Set<string>;
-  /** Raw blob name → exact line texts to remove. */
-  rawLines: Map<string, Set<string>>;
+  /** Raw blob name → records to remove by their exact line texts (JSON lines, CSV rows, rejected lines). */
+  rawLines: Map<string, string[][]>;
   /**
    * Raw blob name → records of a JSON document (pretty-printed over several lines) to remove by
    * their place: their lines' texts (`},`, `"type": "Comment",`) also stand in other records.
@@ -129,14 +129,7 @@ export async function forget(runtime: Runtime, target: ErasureTarget, options: F
   await scanRaw(runtime, target, found, signal);
   for (const blobName of new Set([...found.rawLines.keys(), ...found.rawRanges.keys()]))
     findings.push(
-      await rewriteRaw(
-        runtime,
-        blobName,
-        found.rawLines.get(blobName) ?? new Set(),
-        found.rawRanges.get(blobName) ?? [],
-        requestId,
-        signal,
-      ),
+      await rewriteRaw(runtime, blobName, found.rawLines.get(blobName) ?? [], found.rawRanges.get(blobName) ?? [], requestId, signal),
     );
   findings.push(...(await eraseCurated(runtime, target, found, signal)));
   findings.push(...(await eraseQuarantine(runtime, target, found, signal)));
@@ -234,9 +227,11 @@ async function scanRaw(runtime: Runtime, target: ErasureTarget, found: Found, si
       if (!ranges.some((r) => r.line === line)) ranges.push({ line, lines });
       return;
     }
-    let set = found.rawLines.get(file);
-    if (!set) found.rawLines.set(file, (set = new Set()));
-    for (const l of lines) if (l.trim()) set.add(l);
+    const kept = lines.filter((l) => l.trim());
+    if (!kept.length) return;
+    let records = found.rawLines.get(file);
+    if (!records) found.rawLines.set(file, (records = []));
+    records.push(kept);
   };
   const scan = async (blobName: string, feedbackOnly: boolean) => {
     const body = (await container.getBlobClient(blobName).download(0, undefined, { abortSignal: signal })).readableStreamBody;
@@ -288,10 +283,15 @@ async function scanRaw(runtime: Runtime, target: ErasureTarget, found: Found, si
   if (target.kind !== 'conversation' && found.ids.size > 0) for (const name of feedbackBlobs) await scan(name, true);
 }
 
+/**
+ * Rewrites a raw blob without the found records: those of a pretty-printed JSON document by their
+ * place, the others by their lines' texts. The finding counts records, not lines: a ticket of a
+ * pretty-printed export spans dozens of lines, a conversation of message-per-row CSV several rows.
+ */
 async function rewriteRaw(
   runtime: Runtime,
   blobName: string,
-  lines: Set<string>,
+  lineRecords: string[][],
   ranges: { line: number; lines: string[] }[],
   requestId: string,
   signal?: AbortSignal,
@@ -309,18 +309,22 @@ async function rewriteRaw(
   const file = decodeFileText(bytes);
   const all = file.text.split('\n');
   let removed = 0;
+  const records = [...lineRecords];
   // From the last record up, so the lines of the ones before stay where they were read.
   for (const range of [...ranges].sort((a, b) => b.line - a.line)) {
-    const cut = removeRange(all, range);
-    if (cut) removed += cut;
+    if (removeRange(all, range)) removed++;
     // Not where it was read (cannot happen for an unchanged blob): remove its lines wherever they stand.
-    else for (const l of range.lines) if (l.trim()) lines.add(l);
+    else records.push(range.lines.filter((l) => l.trim()));
   }
+  const lines = new Set(records.flat());
+  const cut = new Set<string>();
   const kept: string[] = [];
   for (const line of all) {
-    if (lines.has(line.replace(/\r$/, ''))) removed++;
+    const text = line.replace(/\r$/, '');
+    if (lines.has(text)) cut.add(text);
     else kept.push(line);
   }
+  removed += records.filter((record) => record.some((l) => cut.has(l))).length;
   const text = kept.join('\n');
   if (!text.trim()) {
     await blob.delete({ conditions: { ifMatch: etag }, abortSignal: signal }).catch((err: unknown) => conflict(err, blobName));
@@ -349,17 +353,17 @@ async function rewriteRaw(
  * Takes a record of a pretty-printed JSON document out of `all` (the blob's lines) where it was
  * read: `range.line` (1-based) and on, the same lines but for indentation and the comma after it.
  * When it was the last element of its array, the comma left after the element before it goes too.
- * Returns the lines removed, or 0 when the lines there are not the record's.
+ * Returns whether it was there (false when the lines there are not the record's).
  */
-function removeRange(all: string[], range: { line: number; lines: string[] }): number {
+function removeRange(all: string[], range: { line: number; lines: string[] }): boolean {
   const start = range.line - 1;
   const n = range.lines.length;
-  if (start < 0 || start + n > all.length) return 0;
+  if (start < 0 || start + n > all.length) return false;
   const strip = (l: string) => l.replace(/\r$/, '').trim();
   for (let i = 0; i < n; i++) {
     const have = strip(all[start + i] ?? '');
     const want = strip(range.lines[i] ?? '');
-    if (have !== want && !(i === n - 1 && have === `${want},`)) return 0;
+    if (have !== want && !(i === n - 1 && have === `${want},`)) return false;
   }
   const hadComma = strip(all[start + n - 1] ?? '').endsWith(',');
   all.splice(start, n);
@@ -368,7 +372,7 @@ function removeRange(all: string[], range: { line: number; lines: string[] }): n
     while (before >= 0 && !strip(all[before] ?? '')) before--;
     if (before >= 0) all[before] = all[before].replace(/,(\s*\r?)$/, '$1');
   }
-  return n;
+  return true;
 }
 
 function conflict(err: unknown, blobName: string): never {

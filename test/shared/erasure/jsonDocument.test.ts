@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createRuntime, type Runtime } from '../../../src/shared/composition/runtime';
 import { loadSettings } from '../../../src/shared/config/settings';
 import { preprocessBlob } from '../../../src/shared/dataset/blobPreprocess';
-import { forget, matchTarget } from '../../../src/shared/erasure';
+import { conversationTarget, forget, matchTarget } from '../../../src/shared/erasure';
 import { CONTAINERS } from '../../../src/shared/storage/names';
 import { LocalJsonlTelemetry } from '../../../src/shared/telemetry/localSink';
 import { LocalEventSink } from '../../../src/shared/telemetry/events';
@@ -16,7 +16,7 @@ import { startPrivateAzurite } from '../../setup/storage';
  * rest of the document stays valid JSON with the other ticket whole (removing the erased
  * record's lines wherever the same text stood, `},` or `"type": "Comment",`, broke it).
  */
-describe('forget in a pretty-printed JSON document (private Azurite)', () => {
+describe('forget in a pretty-printed JSON document and in multi-row records (private Azurite)', () => {
   let azurite: Awaited<ReturnType<typeof startPrivateAzurite>>;
   let runtime: Runtime;
   const EMAIL = 'janet.okberg@example.org';
@@ -86,12 +86,37 @@ describe('forget in a pretty-printed JSON document (private Azurite)', () => {
       expect((await preprocessBlob(runtime, name)).status).toBe('processed');
 
       const report = await forget(runtime, matchTarget(EMAIL));
-      expect(report.found.find((f) => f.location === 'raw-logs' && f.name === name)?.action).toBe('removed');
+      // Two tickets (records), not the 80-odd lines they spanned.
+      expect(report.found.find((f) => f.location === 'raw-logs' && f.name === name)).toMatchObject({ records: 2, action: 'removed' });
 
       const left = (await azurite.storage.container(CONTAINERS.raw).getBlobClient(name).downloadToBuffer()).toString('utf8');
       expect(left.toLowerCase()).not.toContain(EMAIL);
       expect(JSON.parse(left)).toEqual(wrap([other]) instanceof Array ? [other] : { tickets: [other], count: 3 });
+
+      // One ticket by its id: one record.
+      const one = await forget(runtime, conversationTarget(`${name}/${other.id}`));
+      expect(one.found.find((f) => f.location === 'raw-logs' && f.name === name)).toMatchObject({ records: 1, action: 'removed' });
+      const none = (await azurite.storage.container(CONTAINERS.raw).getBlobClient(name).downloadToBuffer()).toString('utf8');
+      expect(JSON.parse(none)).toEqual(wrap([]) instanceof Array ? [] : { tickets: [], count: 3 });
     },
     60_000,
   );
+
+  it('message-per-row CSV: a conversation of several rows is one record', async () => {
+    const name = 'helpdesk/messages.csv';
+    const body = [
+      'conversation_id,timestamp,speaker,text',
+      `m-1,2026-01-11T08:00:00Z,customer,"My parcel went to the wrong house, write to ${EMAIL}"`,
+      'm-1,2026-01-11T08:01:00Z,agent,I have arranged a new delivery for tomorrow morning.',
+      'm-1,2026-01-11T08:02:00Z,customer,Thank you very much.',
+      'm-2,2026-01-11T09:00:00Z,customer,Can I get my order gift wrapped please?',
+      'm-2,2026-01-11T09:01:00Z,agent,"Yes, gift wrapping is available for 3 pounds."',
+    ].join('\n');
+    await azurite.storage.container(CONTAINERS.raw).getBlockBlobClient(name).upload(body, Buffer.byteLength(body));
+    expect((await preprocessBlob(runtime, name)).status).toBe('processed');
+    const report = await forget(runtime, conversationTarget(`${name}/m-1`));
+    expect(report.found.find((f) => f.location === 'raw-logs' && f.name === name)).toMatchObject({ records: 1, action: 'removed' });
+    const left = (await azurite.storage.container(CONTAINERS.raw).getBlobClient(name).downloadToBuffer()).toString('utf8');
+    expect(left.split('\n')).toEqual([body.split('\n')[0], ...body.split('\n').slice(4)]);
+  }, 60_000);
 });
