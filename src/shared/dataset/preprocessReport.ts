@@ -29,6 +29,23 @@ export interface PreprocessReport {
   quality?: Record<string, unknown>;
   /** Wall time per step, with TUNELOOP_DEBUG_TIMINGS=true. */
   timings_ms?: Record<string, number>;
+  /** A shard's report after erasures rewrote its files: what each request took out (src/shared/erasure/shardReports.ts). */
+  erasures?: ReportErasure[];
+}
+
+/** One erasure's entry in a shard's report; the counts beside it already follow the rewritten files. */
+export interface ReportErasure {
+  request_id: string;
+  at: string;
+  removed: {
+    /** Input records: used (conversations and feedback) plus quarantined. */
+    records: number;
+    records_used: number;
+    records_quarantined: number;
+    /** Curated lines (examples) taken out of the shard. */
+    examples: number;
+    feedback: number;
+  };
 }
 
 export interface ReportOptions {

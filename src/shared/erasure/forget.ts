@@ -20,6 +20,7 @@ import { isStatus, TuneloopError } from '../errors';
 import { ownValue } from '../lookup';
 import { FINAL_JOB_STATES } from '../finetune/jobStore';
 import { eraseDriftRuns, eraseEvaluationReports, eraseSignatures, type ErasedConversation } from './derived';
+import { ShardReportAmendments } from './shardReports';
 
 export type ErasureLocation =
   | 'raw-logs'
@@ -101,6 +102,8 @@ interface Found {
   rawRanges: Map<string, { line: number; lines: string[] }[]>;
   /** Examples (weights left out) of erased curated records, to find them in dataset files. */
   examples: Set<string>;
+  /** Raw blob name → feedback records found in it (its shard report counted them as used). */
+  rawFeedback: Map<string, number>;
 }
 
 /**
@@ -122,17 +125,23 @@ export async function forget(runtime: Runtime, target: ErasureTarget, options: F
     rawLines: new Map(),
     rawRanges: new Map(),
     examples: new Set(),
+    rawFeedback: new Map(),
   };
   const findings: ErasureFinding[] = [];
+  const reports = new ShardReportAmendments();
   if (target.kind === 'conversation') found.ids.add(target.conversationId);
 
   await scanRaw(runtime, target, found, signal);
-  for (const blobName of new Set([...found.rawLines.keys(), ...found.rawRanges.keys()]))
-    findings.push(
-      await rewriteRaw(runtime, blobName, found.rawLines.get(blobName) ?? [], found.rawRanges.get(blobName) ?? [], requestId, signal),
-    );
-  findings.push(...(await eraseCurated(runtime, target, found, signal)));
-  findings.push(...(await eraseQuarantine(runtime, target, found, signal)));
+  for (const blobName of new Set([...found.rawLines.keys(), ...found.rawRanges.keys()])) {
+    const lines = found.rawLines.get(blobName) ?? [];
+    const { finding, etag } = await rewriteRaw(runtime, blobName, lines, found.rawRanges.get(blobName) ?? [], requestId, signal);
+    findings.push(finding);
+    reports.feedback(blobOutputNames(blobName, etag).report, found.rawFeedback.get(blobName) ?? 0);
+  }
+  findings.push(...(await eraseCurated(runtime, target, found, reports, signal)));
+  findings.push(...(await eraseQuarantine(runtime, target, found, reports, signal)));
+  // The shards' reports say what the shards hold now, and what this request took out.
+  await reports.write(runtime, requestId, now, signal);
   for (const [table, location] of [
     [TABLES.feedback, 'feedback'],
     [TABLES.answeredBy, 'answered-by'],
@@ -255,6 +264,8 @@ async function scanRaw(runtime: Runtime, target: ErasureTarget, found: Found, si
         const f = item.feedback;
         // Feedback names the conversation by id only; it arrives in a file of its own.
         if (found.ids.has(f.conversationId) || (target.kind !== 'conversation' && matches(f.source.record))) {
+          if (!found.rawRecords.has(`${f.source.file}#${f.source.line}`))
+            found.rawFeedback.set(f.source.file, (found.rawFeedback.get(f.source.file) ?? 0) + 1);
           remove(f.source.file, f.source.line, splitRecordLines(f.source.record), true);
         }
       } else if (item.type === 'rejected' && !feedbackOnly) {
@@ -295,7 +306,7 @@ async function rewriteRaw(
   ranges: { line: number; lines: string[] }[],
   requestId: string,
   signal?: AbortSignal,
-): Promise<ErasureFinding> {
+): Promise<{ finding: ErasureFinding; etag: string }> {
   const blob = runtime.storage.container(CONTAINERS.raw).getBlockBlobClient(blobName);
   const props = await blob.getProperties({ abortSignal: signal });
   const etag = props.etag ?? '';
@@ -328,7 +339,7 @@ async function rewriteRaw(
   const text = kept.join('\n');
   if (!text.trim()) {
     await blob.delete({ conditions: { ifMatch: etag }, abortSignal: signal }).catch((err: unknown) => conflict(err, blobName));
-    return { location: 'raw-logs', name: blobName, records: removed, action: 'deleted' };
+    return { finding: { location: 'raw-logs', name: blobName, records: removed, action: 'deleted' }, etag };
   }
   let out: Buffer = file.encode(text);
   for (let i = 0; i < layers; i++) out = gzipSync(out);
@@ -346,7 +357,7 @@ async function rewriteRaw(
       metadata: { ...props.metadata, ...(done ? { [ERASURE_REWRITE_METADATA]: requestId } : {}) },
     })
     .catch((err: unknown) => conflict(err, blobName));
-  return { location: 'raw-logs', name: blobName, records: removed, action: 'removed' };
+  return { finding: { location: 'raw-logs', name: blobName, records: removed, action: 'removed' }, etag };
 }
 
 /**
@@ -414,21 +425,29 @@ async function filterBlobs(
   container: ContainerClient,
   location: ErasureLocation,
   drop: (line: string) => boolean,
-  options: { keepWrittenAt?: boolean; only?: (name: string) => boolean; signal?: AbortSignal },
+  options: {
+    keepWrittenAt?: boolean;
+    only?: (name: string) => boolean;
+    /** Told the lines each rewritten (or deleted) blob lost and kept. */
+    onRewrite?: (name: string, removed: string[], kept: string[]) => void;
+    signal?: AbortSignal;
+  },
 ): Promise<ErasureFinding[]> {
   const findings: ErasureFinding[] = [];
   for await (const blob of container.listBlobsFlat({ includeMetadata: true, abortSignal: options.signal })) {
     if (!blob.name.endsWith('.jsonl') || (options.only && !options.only(blob.name))) continue;
     const client = container.getBlockBlobClient(blob.name);
     const kept: string[] = [];
-    let removed = 0;
+    const dropped: string[] = [];
     for await (const line of readLines(client, options.signal)) {
-      if (line.trim() && drop(line)) removed++;
+      if (line.trim() && drop(line)) dropped.push(line);
       else kept.push(line);
     }
+    const removed = dropped.length;
     if (removed === 0) continue;
     const etag = blob.properties.etag;
     const text = kept.filter((l) => l.trim()).join('\n');
+    options.onRewrite?.(blob.name, dropped, kept);
     if (!text) {
       await client
         .delete({ conditions: { ifMatch: etag }, abortSignal: options.signal })
@@ -451,7 +470,13 @@ async function filterBlobs(
   return findings;
 }
 
-async function eraseCurated(runtime: Runtime, target: ErasureTarget, found: Found, signal?: AbortSignal): Promise<ErasureFinding[]> {
+async function eraseCurated(
+  runtime: Runtime,
+  target: ErasureTarget,
+  found: Found,
+  reports: ShardReportAmendments,
+  signal?: AbortSignal,
+): Promise<ErasureFinding[]> {
   const isErased = curatedMatcher(target, found);
   return filterBlobs(
     runtime.storage.container(CONTAINERS.curated),
@@ -473,11 +498,17 @@ async function eraseCurated(runtime: Runtime, target: ErasureTarget, found: Foun
       found.examples.add(stripWeights(record.example));
       return true;
     },
-    { keepWrittenAt: true, signal },
+    { keepWrittenAt: true, onRewrite: (name, removed, kept) => reports.curated(name, removed, kept), signal },
   );
 }
 
-async function eraseQuarantine(runtime: Runtime, target: ErasureTarget, found: Found, signal?: AbortSignal): Promise<ErasureFinding[]> {
+async function eraseQuarantine(
+  runtime: Runtime,
+  target: ErasureTarget,
+  found: Found,
+  reports: ShardReportAmendments,
+  signal?: AbortSignal,
+): Promise<ErasureFinding[]> {
   const matches = textMatcher(target);
   return filterBlobs(
     runtime.storage.container(CONTAINERS.quarantine),
@@ -497,7 +528,7 @@ async function eraseQuarantine(runtime: Runtime, target: ErasureTarget, found: F
       if (!sourceMatches(target.source, file)) return false;
       return recordIds(record).some((id) => found.ids.has(id));
     },
-    { signal },
+    { onRewrite: (name, removed) => reports.quarantine(name, removed), signal },
   );
 }
 
