@@ -1,9 +1,6 @@
 import { decidePromotion } from '../../../src/shared/evaluation/gate';
 import { gatePolicy } from '../../../src/shared/composition/config';
 import { isDeclineOrRedirect, scoreOutOfScope } from '../../../src/shared/evaluation/oos';
-import { OOS_PROBES } from '../../../src/shared/evaluation/oosProbes';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { loadSettings } from '../../../src/shared/config/settings';
 import { TEST_GATE_POLICY as policy } from './fixtures';
 import { independentRatioInterval } from '../../../src/shared/evaluation/intervals';
@@ -198,14 +195,6 @@ describe('out-of-scope decline detection', () => {
       { question: 'q2', reply: 'It is 42.' },
     ]);
     expect(r).toMatchObject({ probes: 2, handled: 1, share: 0.5, answered: [{ question: 'q2', reply: 'It is 42.' }] });
-  });
-
-  it('ships a credited probe set taken verbatim from CLINC150 oos_test', () => {
-    // A trimmed copy of the corpus (test/fixtures/corpora/clinc150, see its SOURCE.md).
-    const path = resolve(__dirname, '../../fixtures/corpora/clinc150/data_full.json');
-    expect(OOS_PROBES.length).toBeGreaterThanOrEqual(30);
-    const oosTest: [string, string][] = JSON.parse(readFileSync(path, 'utf8')).oos_test;
-    for (const probe of OOS_PROBES) expect(oosTest[probe.index]).toEqual([probe.text, 'oos']);
   });
 });
 
