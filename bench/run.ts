@@ -6,6 +6,7 @@ import { qualityBenchmark } from './quality';
 import { driftBenchmark } from './drift';
 import { bleuBenchmark } from './bleu';
 import { bleuSignificanceBenchmark } from './bleuSignificance';
+import { oosResolutionBenchmark } from './oosResolution';
 import { emulatorBenchmark } from './emulator';
 import { preprocessBlobBenchmark } from './preprocessBlob';
 import { piiBenchmark } from './pii';
@@ -36,6 +37,7 @@ const benchmarks: Benchmark[] = [
   driftBenchmark,
   bleuBenchmark,
   bleuSignificanceBenchmark,
+  oosResolutionBenchmark,
   emulatorBenchmark,
   prepareBenchmark,
   preprocessBlobBenchmark,
