@@ -36,7 +36,7 @@ import {
   type ModelVersion,
   type ProductionPointer,
 } from '../deployments/registry';
-import { isDeclineOrRedirect, scoreOutOfScope } from './oos';
+import { isDeclineOrRedirect, OOS_PROBE_MAX_TOKENS, scoreOutOfScope } from './oos';
 import { OOS_PROBES, OOS_PROBES_CREDIT, type OosProbe } from './oosProbes';
 import {
   checkVerdict,
@@ -329,7 +329,7 @@ async function askAll(models: { model: ChatModel }[], tasks: Tasks, signal?: Abo
   }
   for (const t of tasks.probes) {
     for (let i = 0; i < models.length; i++) {
-      const text = await ask(i, 'oos', undefined, t.prompt);
+      const text = await ask(i, 'oos', undefined, t.prompt, OOS_PROBE_MAX_TOKENS);
       answers[i].probes.push({ question: t.question, reply: text ?? '' });
     }
   }

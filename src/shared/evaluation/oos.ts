@@ -27,6 +27,15 @@ const STANDALONE = [
   /\bi\s+(?:do\s+not|don't|don’t)\s+have\s+(?:any\s+)?information\s+(?:about|on)\b/i,
 ];
 
+/**
+ * `max_tokens` of a probe request. Whether a reply declines shows in its first sentence; a reply that
+ * only reaches a disclaimer after a paragraph of answer has answered. Azure charges a request against
+ * the deployment's tokens per minute as prompt + max_tokens when it arrives: a probe (about 30 prompt
+ * tokens) asking for the default 400 counts as about 430, asking for 64 as about 95, so the 250 probes
+ * fit four to five times as often into the same quota.
+ */
+export const OOS_PROBE_MAX_TOKENS = 64;
+
 const OUT_OF_SCOPE_RULES = PHRASE_LANGUAGES.map((p) => required(languageRules(p.code), `rules of phrase language ${p.code}`));
 
 /** True when a reply declines or redirects (see the module comment for the rule). */

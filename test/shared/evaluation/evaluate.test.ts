@@ -12,6 +12,7 @@ import {
 } from '../../../src/shared/deployments/registry';
 import { loadReport } from '../../../src/shared/evaluation/evaluationReport';
 import { OOS_PROBES } from '../../../src/shared/evaluation/oosProbes';
+import { OOS_PROBE_MAX_TOKENS } from '../../../src/shared/evaluation/oos';
 import { HoldoutFormatError, HoldoutNotFoundError } from '../../../src/shared/evaluation/holdout';
 import { FineTuningClient, createOpenAIClient } from '../../../src/shared/finetune/client';
 import { DeploymentsClient, deploymentNameFor } from '../../../src/shared/deployments/armDeployments';
@@ -19,7 +20,7 @@ import type { StorageClients } from '../../../src/shared/storage/clients';
 import { CONTAINERS, TABLES } from '../../../src/shared/storage/names';
 import type { CloudEvent, EventPublisher } from '../../../src/shared/telemetry/events';
 import type { Telemetry } from '../../../src/shared/telemetry/telemetry';
-import type { RunningEmulator } from '../../../src/local/emulator';
+import type { RecordedRequest, RunningEmulator } from '../../../src/local/emulator';
 import { testStorage, testStorageConnectionString, uniqueName } from '../../setup/storage';
 import { emulatorSettings, FAST_BACKOFF as FAST, startTestEmulator, trainOnEmulator } from '../finetune/fixtures';
 import { bankingHoldout, bankingTrainingFiles } from './banking';
@@ -69,6 +70,8 @@ describe('evaluateCandidate (Azurite + emulator)', () => {
   const datasetVersion = uniqueName('v');
   const run = uniqueName('r');
   const deployed: string[] = [];
+  /** Chat completion requests the emulator answered, as sent. */
+  const chatRequests: RecordedRequest[] = [];
 
   /** The emulator, like Azure, allows 5 fine-tuned deployments: delete all but production. */
   async function freeDeployments(): Promise<void> {
@@ -92,6 +95,9 @@ describe('evaluateCandidate (Azurite + emulator)', () => {
 
   beforeAll(async () => {
     emulator = await startTestEmulator({
+      onRequest: (request) => {
+        if (request.path.endsWith('/chat/completions')) chatRequests.push(request);
+      },
       // A fixed service time per request, much larger than localhost jitter, and a slow one for the latency case.
       latencyMs: ({ deployment }) => (deployment.endsWith(SLOW_SUFFIX) ? 300 : 5),
       // With only 5 intents x 20 questions, the default 0.2 retrieval threshold lets shared words such as
@@ -161,6 +167,16 @@ describe('evaluateCandidate (Azurite + emulator)', () => {
     expect(outcome.metrics.perplexity!).toBeGreaterThan(1);
     expect(r.training.lossCurve.length).toBeGreaterThan(0);
     expect(r.candidate.errors).toEqual([]);
+
+    // One request per probe, each asking for OOS_PROBE_MAX_TOKENS (Azure counts max_tokens against the quota).
+    const probeTexts = new Set(OOS_PROBES.map((p) => p.text));
+    const asked = chatRequests
+      .filter((q) => q.path.includes(`/deployments/${first.deploymentName}/`))
+      .map((q) => q.body as { messages: { role: string; content: string }[]; max_tokens?: number });
+    const probes = asked.filter((b) => probeTexts.has(b.messages.at(-1)!.content));
+    expect(probes).toHaveLength(OOS_PROBES.length);
+    expect(new Set(probes.map((b) => b.max_tokens))).toEqual(new Set([OOS_PROBE_MAX_TOKENS]));
+    expect(asked.length).toBe(r.holdout.replyTasks + r.holdout.intentTasks + OOS_PROBES.length);
 
     const pointer = await getProductionPointer(runtime.storage);
     expect(pointer).toMatchObject({ jobKey: first.jobKey, deploymentName: first.deploymentName, sequence: 1 });
