@@ -160,7 +160,7 @@ export async function handleJobMessage(runtime: Runtime, raw: unknown, options: 
     }
     try {
       const held = await jobs.lease({ record, etag }, owner, new Date(Date.now() + leaseMs));
-      const run = new JobRun(runtime, jobs, held, options, log);
+      const run = new JobRun(runtime, jobs, held, options, log, { owner, leaseMs });
       return await run.execute(message);
     } catch (err) {
       // Someone else moved the job between our read and our lease: read again and decide again.
@@ -240,9 +240,44 @@ class JobRun {
     private job: LoadedJob,
     private readonly options: JobLoopOptions,
     private readonly log: (level: JobLogLevel, message: string) => void,
+    private readonly lease: { owner: string; leaseMs: number },
   ) {
     this.client = runtime.fineTune.client;
     this.deployments = runtime.fineTune.deployments;
+  }
+
+  /** The record's writes, one after another: a lease renewal and a step's own write must not race for the ETag. */
+  private writes: Promise<unknown> = Promise.resolve();
+
+  private serialized<T>(write: () => Promise<T>): Promise<T> {
+    const next = this.writes.then(write, write);
+    this.writes = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Renews the lease every quarter of its length while the step runs: an evaluation makes
+   * hundreds of model requests and runs far past the 5-minute lease, and an expired lease would
+   * let a duplicate delivery of the same message run the step a second time alongside.
+   */
+  private renewLease(): () => Promise<void> {
+    const every = Math.max(1000, Math.floor(this.lease.leaseMs / 4));
+    let stopped = false;
+    const timer = setInterval(() => {
+      void this.serialized(async () => {
+        if (stopped) return;
+        this.job = await this.jobs.lease(this.job, this.lease.owner, new Date(Date.now() + this.lease.leaseMs));
+      }).catch((err: unknown) => {
+        // The step's own next write meets the same conflict and fails there; this only says why.
+        this.log('warn', `job ${this.key}: could not renew the lease: ${(err as Error).message}`);
+      });
+    }, every);
+    timer.unref();
+    return async () => {
+      stopped = true;
+      clearInterval(timer);
+      await this.writes;
+    };
   }
 
   private get record(): JobRecord {
@@ -254,6 +289,7 @@ class JobRun {
   }
 
   async execute(message: JobMessage): Promise<JobStepResult> {
+    const stopRenewing = this.renewLease();
     try {
       const result = await this.runStep(message.kind, message);
       return { jobKey: this.key, state: this.record.state, ...result };
@@ -262,6 +298,7 @@ class JobRun {
       if (handled) return { jobKey: this.key, state: this.record.state, ...handled };
       throw err;
     } finally {
+      await stopRenewing();
       await this.releaseLease();
     }
   }
@@ -288,12 +325,16 @@ class JobRun {
 
   // Every write goes through the job service, the one writer of table finetunejobs.
   private async save(patch: Partial<Omit<JobRecord, 'state' | 'history'>>): Promise<void> {
-    this.job = await this.jobs.update(this.job, patch);
+    await this.serialized(async () => {
+      this.job = await this.jobs.update(this.job, patch);
+    });
   }
 
   private async transition(state: JobState, patch: Partial<JobRecord> = {}, detail?: string): Promise<void> {
     const from = this.record.state;
-    this.job = await this.jobs.transition(this.job, state, patch, detail);
+    await this.serialized(async () => {
+      this.job = await this.jobs.transition(this.job, state, patch, detail);
+    });
     this.log(state === 'failed' ? 'error' : 'info', `job ${this.key}: ${from} → ${state}${detail ? ` (${detail})` : ''}`);
   }
 
@@ -334,8 +375,11 @@ class JobRun {
 
   private async fail(error: string, patch: Partial<JobRecord> = {}): Promise<void> {
     const from = this.record.state;
-    const { job, notified } = await this.jobs.fail(this.job, error, { patch, signal: this.options.signal });
-    this.job = job;
+    const notified = await this.serialized(async () => {
+      const failed = await this.jobs.fail(this.job, error, { patch, signal: this.options.signal });
+      this.job = failed.job;
+      return failed.notified;
+    });
     this.log('error', `job ${this.key}: ${from} → failed`);
     if (!notified.delivered) this.log('warn', `job ${this.key}: ${String(notified.error?.message)}`);
   }
