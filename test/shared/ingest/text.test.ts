@@ -44,6 +44,8 @@ describe('normalizeText', () => {
 
   test('trims and collapses whitespace but keeps single line breaks', () => {
     expect(normalizeText('  one \t two  \r\n\r\n\n  three\u2028four  ')).toBe('one two\nthree\nfour');
+    // A lone tab or other space becomes a plain one; a plain space between words stays as it is.
+    expect(normalizeText('a\tb\u2003c \u00a0d  e f\u3000g')).toBe('a b c d e f g');
   });
 
   test('removes zero-width and control characters', () => {
