@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { foldFullWidth } from '../language/fullWidth';
 
 /**
  * A conversation id derived from content, for inputs without one (FAQ rows, ready-made lines):
@@ -8,4 +9,15 @@ export function contentId(prefix: string, ...parts: string[]): string {
   const hash = createHash('sha256');
   for (const part of parts) hash.update(part).update('\u0000');
   return `${prefix}-${hash.digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * `contentId` of cleaned turn texts. Cleaning keeps full-width punctuation as written since it
+ * stopped taking it to ASCII with NFKC; the id is taken of the text with it folded as NFKC did, so a
+ * conversation without an id of its own keeps the id (and so its split: a holdout conversation
+ * does not move into training) that earlier runs gave it. (Not quite for ￣, the full-width macron
+ * of kaomoji, which NFKC made a space and a combining mark and the fold makes one macron.)
+ */
+export function cleanedContentId(prefix: string, ...cleaned: string[]): string {
+  return contentId(prefix, ...cleaned.map(foldFullWidth));
 }

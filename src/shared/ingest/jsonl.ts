@@ -1,5 +1,5 @@
 import { FOREIGN_FAMILY_NAMES, foreignFamily, parseForeign, turnListFamily, type ForeignFamily } from './formats';
-import { contentId } from './ids';
+import { cleanedContentId, contentId } from './ids';
 import { conversationItem, feedbackItem, reject, show } from './records';
 import { inferMissingRoles, type RoleMapper } from './roles';
 import { answeringModel, namedModel } from './answeringModel';
@@ -266,7 +266,7 @@ function parseConversation(source: SourceRef, record: JsonObject, context: JsonP
 
   const conversation: Conversation = {
     kind: 'conversation',
-    conversationId: id ?? contentId('conv', ...turns.map((t) => `${t.role}:${t.content}`)),
+    conversationId: id ?? cleanedContentId('conv', ...turns.map((t) => `${t.role}:${t.content}`)),
     turns,
     source,
   };
@@ -324,7 +324,7 @@ export function parseFaq(source: SourceRef, record: Record<string, unknown>): In
   if (id === null) return reject(source, 'invalid-field:id', `"id" must be a string or number, got ${show(record.id)}`);
   const conversation: Conversation = {
     kind: 'faq',
-    conversationId: id ?? contentId('faq', question, answer),
+    conversationId: id ?? cleanedContentId('faq', question, answer),
     turns: [
       { role: 'user', content: question },
       { role: 'assistant', content: answer },

@@ -1,10 +1,13 @@
 import { decode as decodeHtml } from 'he';
+import { NFKC_STABLE_CJK } from '../language/fullWidth';
 
 /**
  * Text clean-up shared by every format: HTML stripped and entities decoded (chat exports from
  * help-desk tools carry markup), Unicode NFKC (full-width letters, ligatures and non-breaking
- * spaces become their plain forms, so duplicates and tokens are counted on one spelling),
- * whitespace trimmed and collapsed while single line breaks survive (agents use them for lists).
+ * spaces become their plain forms, so duplicates and tokens are counted on one spelling; what a
+ * language is written with, Thai SARA AM and the full-width punctuation of Chinese and Japanese,
+ * stays as written), whitespace trimmed and collapsed while single line breaks survive (agents use
+ * them for lists).
  */
 
 const NAMED_ENTITIES: Record<string, string> = {
@@ -143,22 +146,112 @@ const LINE_BREAKS = /\r\n?|[\u2028\u2029\u0085]/g;
 // (ASCII is NFKC-stable); most chat text is, and skipping the work keeps ingest fast.
 const NEEDS_WORK = /[^\x20-\x7e\n]|[<&]|  | \n|\n | ?\n\n|^[ \n]|[ \n]$/;
 
-// Characters NFKC takes apart although they are how the language is written: Thai SARA AM (ำ, in
-// ทำ, น้ำ, จำ) and Lao AM become NIKHAHIT + SARA AA, a spelling no Thai text uses (and other
-// tokens). Each is a starter that composes with nothing before it, so normalising the text between
-// them part by part gives what NFKC gives, with them kept.
-const NFKC_KEEP = /([\u0e33\u0eb3])/;
-function nfkcKeepingOrthography(text: string): string {
-  if (!NFKC_KEEP.test(text)) return text.normalize('NFKC');
-  return text
-    .split(NFKC_KEEP)
-    .map((part, i) => (i % 2 ? part : part.normalize('NFKC')))
-    .join('');
+// Characters NFKC rewrites although they are how the language is written, kept as written:
+// - Thai SARA AM (ำ, in ทำ, น้ำ, จำ) and Lao AM, which NFKC takes apart into NIKHAHIT + SARA AA, a
+//   spelling no Thai text uses (and other tokens);
+// - in text with Chinese or Japanese in it (Han, Hiragana, Katakana, Bopomofo), the full-width
+//   punctuation and symbols of the Halfwidth and Fullwidth Forms block (U+FF01–FF0F, FF1A–FF20,
+//   FF3B–FF40, FF5B–FF60: ！＂＃＄％＆＇（）＊＋，－．／：；＜＝＞？＠［＼］＾＿｀｛｜｝～｟｠; U+FFE0–FFE6:
+//   ￠￡￢￣￤￥￦) and the ideographic space U+3000. These languages are written with them; NFKC
+//   makes them ASCII ("您好，请问？" → "您好,请问?"), and a model trained on that text answers with
+//   ASCII commas and question marks. In a text without those scripts ("order ＃123") they are an
+//   input method left in full-width mode, and NFKC folds them as before.
+// Full-width letters and digits are still folded (ＡＢＣ１２３ → ABC123: mostly that input-method
+// accident, and one spelling keeps tokens and duplicates together), and with them the punctuation
+// between two of them: typed in the same full-width run ("０９０－１２３４－５６７８",
+// "ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍ", "１，０００", "１０：３０") it belongs to the number or address, not
+// to the sentence. Brackets, which pair with one outside the run, and the wave dash of ranges
+// ("１０：００～１８：００") stay as written. Matching reads the kept characters folded (see
+// language/fullWidth.ts).
+// Each kept character is a starter that composes with nothing before it, so normalising the text
+// between them part by part gives what NFKC gives, with them kept. (＜＝＞ compose with a combining
+// long solidus after them, "＜\u0338" is ≮: there they are left to NFKC.)
+const NFKC_KEEP_CANDIDATE = /[\u0e33\u0eb3\u3000\uff01-\uff60\uffe0-\uffe6]/;
+const FULL_WIDTH_CANDIDATE = /[\u3000\uff01-\uff60\uffe0-\uffe6]/;
+// Han (with the astral extensions, by their high surrogates), kana and Bopomofo, by block: a class
+// of Unicode script properties costs several times more to scan for, and this runs on every text
+// with a full-width character.
+const WRITTEN_WITH_FULL_WIDTH_PUNCTUATION =
+  /[\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3040-\u30ff\u3100-\u312f\u31a0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9d\ud840-\ud88f]/;
+const THAI_AM = String.raw`\u0e33\u0eb3`;
+const FULL_WIDTH_KEPT = String.raw`\u3000\uff01-\uff0f\uff1a\uff1b\uff1f\uff20\uff3b-\uff40\uff5b-\uff60\uffe0-\uffe6`;
+const KEEP_FULL_WIDTH = new RegExp(String.raw`[${THAI_AM}${FULL_WIDTH_KEPT}]|[\uff1c-\uff1e](?!\u0338)`, 'g');
+const KEEP_THAI_AM = new RegExp(`[${THAI_AM}]`, 'g');
+// Most Chinese and Japanese text is NFKC already but for its full-width punctuation: such a text is
+// its own result, without a normalisation.
+const NOT_NFKC_STABLE_CJK = new RegExp(String.raw`[^${NFKC_STABLE_CJK}${FULL_WIDTH_KEPT}\uff1c-\uff1e]`);
+
+/** Whether a text with a kept character keeps its full-width punctuation: it has some, and Chinese or Japanese. */
+function keepsFullWidth(text: string): boolean {
+  // The script first: in such text it is found at once, while a Thai text is scanned only once.
+  return WRITTEN_WITH_FULL_WIDTH_PUNCTUATION.test(text) && FULL_WIDTH_CANDIDATE.test(text);
+}
+
+/** NFKC of a Chinese or Japanese text, its full-width punctuation kept (and Thai AM, should it hold any). */
+function nfkcKeepingFullWidth(text: string): string {
+  if (!NOT_NFKC_STABLE_CJK.test(text)) return text;
+  const runsFolded = foldFullWidthRuns(text);
+  return runsFolded !== text && !NOT_NFKC_STABLE_CJK.test(runsFolded) ? runsFolded : nfkcKeeping(runsFolded, KEEP_FULL_WIDTH);
+}
+
+const isFullWidthAlnum = (code: number) =>
+  (code >= 0xff10 && code <= 0xff19) || (code >= 0xff21 && code <= 0xff3a) || (code >= 0xff41 && code <= 0xff5a);
+/** What a full-width run holds between its letters and digits: the block but its brackets and ～, and U+3000. */
+const isRunInner = (code: number) =>
+  code === 0x3000 ||
+  (code >= 0xff01 && code <= 0xff5c && code !== 0xff08 && code !== 0xff09 && code !== 0xff3b && code !== 0xff3d && code !== 0xff5b);
+
+const FULL_WIDTH_ALNUM = /[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/;
+
+/** The text with its full-width runs (from a full-width letter or digit to the last of the run) folded as NFKC folds them. */
+function foldFullWidthRuns(text: string): string {
+  if (!FULL_WIDTH_ALNUM.test(text)) return text;
+  let out = '';
+  let from = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    if (!isFullWidthAlnum(text.charCodeAt(i))) continue;
+    let last = i;
+    for (let k = i + 1; k < n; k++) {
+      const code = text.charCodeAt(k);
+      if (isFullWidthAlnum(code)) last = k;
+      else if (!isRunInner(code)) break;
+    }
+    out += text.slice(from, i);
+    // A run holds U+FF01–FF5E and U+3000 only: NFKC makes them U+0021–007E and a space.
+    for (let k = i; k <= last; k++) {
+      const code = text.charCodeAt(k);
+      out += String.fromCharCode(code === 0x3000 ? 0x20 : code - 0xfee0);
+    }
+    from = last + 1;
+    i = last;
+  }
+  return out + text.slice(from);
+}
+
+/** NFKC of the text but for the characters `keep` matches (one unit each), which stay as they are. */
+function nfkcKeeping(text: string, keep: RegExp): string {
+  let out = '';
+  let at = 0;
+  keep.lastIndex = 0;
+  for (let m = keep.exec(text); m; m = keep.exec(text)) {
+    out += text.slice(at, m.index).normalize('NFKC') + m[0];
+    at = m.index + 1;
+  }
+  return out + text.slice(at).normalize('NFKC');
 }
 
 // Only the runs of horizontal white space that change: two or more characters, or one that is not a
 // plain space. (Replacing every run, single spaces too, cost several times more on text with spaces.)
 const SPACE_RUN_TO_COLLAPSE = /[^\S\n](?:[^\S\n]+|(?<=[^\S\n ]))/g;
+const collapseSpaces = (line: string) => line.replace(SPACE_RUN_TO_COLLAPSE, ' ').trim();
+// Where ideographic spaces are kept, a run of them alone is one ideographic space, and any other run one space.
+const SPACE_RUN_TO_COLLAPSE_KEEPING_IDEOGRAPHIC = /[^\S\n](?:[^\S\n]+|(?<=[^\S\n \u3000]))/g;
+const collapsedRun = (run: string) => {
+  for (let i = 0; i < run.length; i++) if (run.charCodeAt(i) !== 0x3000) return ' ';
+  return '\u3000';
+};
+const collapseSpacesKeepingIdeographic = (line: string) => line.replace(SPACE_RUN_TO_COLLAPSE_KEEPING_IDEOGRAPHIC, collapsedRun).trim();
 
 /** The full clean-up of one message text; returns '' for a text that is empty after it. */
 export function normalizeText(raw: string): string {
@@ -166,10 +259,15 @@ export function normalizeText(raw: string): string {
   let text = raw.replace(LINE_BREAKS, '\n');
   text = stripHtml(text);
   text = decodeEntities(text);
-  text = keepJoiners(nfkcKeepingOrthography(text).replace(INVISIBLE, ''));
+  const candidate = NFKC_KEEP_CANDIDATE.test(text);
+  const fullWidth = candidate && keepsFullWidth(text);
+  let nfkc: string;
+  if (!candidate) nfkc = text.normalize('NFKC');
+  else nfkc = fullWidth ? nfkcKeepingFullWidth(text) : nfkcKeeping(text, KEEP_THAI_AM);
+  text = keepJoiners(nfkc.replace(INVISIBLE, ''));
   return text
     .split('\n')
-    .map((line) => line.replace(SPACE_RUN_TO_COLLAPSE, ' ').trim())
+    .map(fullWidth ? collapseSpacesKeepingIdeographic : collapseSpaces)
     .filter((line) => line.length > 0)
     .join('\n');
 }

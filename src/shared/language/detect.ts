@@ -1,5 +1,6 @@
 import { detectAll } from './detector';
 import { languageModel } from './model';
+import { foldFullWidth } from './fullWidth';
 
 /**
  * Language of a text, with tinyld's algorithm and model (~60 languages) and its answers, run over
@@ -40,7 +41,9 @@ export function detectLanguage(text: string, options: DetectLanguageOptions = {}
   const minLetters = options.minLetters ?? 12;
   const letters = lettersUpTo(text, Math.max(minLetters, 1));
   if (letters === 0) return { code: 'und', confidence: 0, reliable: false };
-  const best = detectAll(languageModel(), text).at(0);
+  // tinyld's chunking and cleaning know ASCII punctuation and spaces (and only some full-width
+  // marks): full-width punctuation, which cleaning keeps, is read as NFKC made it before.
+  const best = detectAll(languageModel(), foldFullWidth(text)).at(0);
   if (!best) return { code: 'und', confidence: 0, reliable: false };
   const reliable = best.accuracy >= (options.minConfidence ?? 0.5) && letters >= minLetters;
   return { code: best.lang, confidence: best.accuracy, reliable };

@@ -3,6 +3,7 @@ import type { ConversationStage, StageResult } from '../dataset/stages';
 import { englishRules, languageRules, ruleText, testRule, wordsPattern, type LanguageRules } from './languages';
 import { conversationLanguage } from './language';
 import { en } from './languages/en';
+import { foldFullWidth } from '../language/fullWidth';
 
 /**
  * Safety screen. Azure runs its own safety evaluation on training data after the upload, and a
@@ -58,11 +59,14 @@ const SECRETS: { kind: string; pattern: RegExp }[] = [
  * one of these words, and every SECRETS pattern one of these prefixes (matched here without regard
  * to case, so more text passes than the patterns would take; lower-casing keeps every ASCII
  * letter's place). A turn without any skips the patterns; one with a hit is judged by the patterns
- * themselves, in their order.
+ * themselves, in their order, over the turn with its full-width punctuation folded. The prefixes
+ * take the full-width forms of their punctuation too (－＿＝, U+3000 is \s), so a turn is folded
+ * only when a pattern may match.
  */
-const MAY_BE_INJECTION = /ignore|disregard|forget|override|bypass|system|you\s+are\s+now|instruction|from\s+now|im_start|im_end|endoftext/;
+const MAY_BE_INJECTION =
+  /ignore|disregard|forget|override|bypass|system|you\s+are\s+now|instruction|from\s+now|im[_＿]start|im[_＿]end|endoftext/;
 const MAY_BE_SECRET =
-  /sk-|akia|asia|gh[pousr]_|github_pat_|xox[abprs]-|eyj|-----begin|accountkey=|sharedaccesskey=|aiza|passw|pwd|passcode|api[_ -]?key|secret[_ -]?key|access[_ -]?token/;
+  /sk[-－]|akia|asia|gh[pousr][_＿]|github[_＿]pat[_＿]|xox[abprs][-－]|eyj|[-－]{5}begin|accountkey[=＝]|sharedaccesskey[=＝]|aiza|passw|pwd|passcode|api[_＿ 　\-－]?key|secret[_＿ 　\-－]?key|access[_＿ 　\-－]?token/;
 
 /**
  * English slurs and strong profanity (the lists of every language are in ./languages/<code>.ts).
@@ -86,12 +90,16 @@ export function screenConversation(conversation: Conversation, options: SafetyOp
   for (const [index, turn] of turns.entries()) {
     const text = turn.content;
     const lower = text.toLowerCase();
-    if (categories.has('injection') && turn.role !== 'user') {
-      const hit = MAY_BE_INJECTION.test(lower) && INJECTION.find((p) => p.test(text));
+    // The patterns are ASCII: "password：hunter22" and "＜|im_start|＞" (full-width punctuation,
+    // which cleaning keeps in Chinese and Japanese text) meet them folded, as NFKC made them before.
+    if (categories.has('injection') && turn.role !== 'user' && MAY_BE_INJECTION.test(lower)) {
+      const folded = foldFullWidth(text);
+      const hit = INJECTION.find((p) => p.test(folded));
       if (hit) return { category: 'injection', kind: 'prompt-injection', turn: index + 1 };
     }
-    if (categories.has('secret')) {
-      const hit = MAY_BE_SECRET.test(lower) ? SECRETS.find((s) => s.pattern.test(text)) : undefined;
+    if (categories.has('secret') && MAY_BE_SECRET.test(lower)) {
+      const folded = foldFullWidth(text);
+      const hit = SECRETS.find((s) => s.pattern.test(folded));
       if (hit) return { category: 'secret', kind: hit.kind, turn: index + 1 };
     }
     if (

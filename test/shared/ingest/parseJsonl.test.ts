@@ -67,6 +67,41 @@ describe('conversation JSONL', () => {
     expect(b.conversationId).toBe(a.conversationId);
   });
 
+  test('a derived id is the one the ASCII-punctuated copy gets, as when cleaning made full-width punctuation ASCII', async () => {
+    // Cleaning keeps "，？（）：" as written now; earlier runs hashed the text with them made ASCII,
+    // and a conversation without an id must keep its id (its split) from run to run.
+    const fullWidth = ['您好，请问订单（编号：A1）什么时候到？', '您好！预计明天送达。　谢谢'];
+    const ascii = fullWidth.map((t) => t.normalize('NFKC'));
+    const messages = (texts: string[]) => [
+      { role: 'customer', text: texts[0] },
+      { role: 'agent', text: texts[1] },
+    ];
+    const sharegpt = (texts: string[]) => ({
+      conversations: [
+        { from: 'human', value: texts[0] },
+        { from: 'gpt', value: texts[1] },
+      ],
+    });
+    const items = await parseAll(
+      jsonl(
+        { messages: messages(fullWidth) },
+        { messages: messages(ascii) },
+        { question: fullWidth[0], answer: fullWidth[1] },
+        { question: ascii[0], answer: ascii[1] },
+      ),
+    );
+    const [conv, convAscii, faq, faqAscii] = conversations(items);
+    expect(conv.turns[0].content).toBe(fullWidth[0]);
+    expect(faq.turns[1].content).toBe(fullWidth[1]);
+    expect(conv.conversationId).toMatch(/^conv-/);
+    expect(conv.conversationId).toBe(convAscii.conversationId);
+    expect(faq.conversationId).toMatch(/^faq-/);
+    expect(faq.conversationId).toBe(faqAscii.conversationId);
+    const [share, shareAscii] = conversations(await parseAll(jsonl(sharegpt(fullWidth), sharegpt(ascii))));
+    expect(share.conversationId).toMatch(/^sharegpt-/);
+    expect(share.conversationId).toBe(shareAscii.conversationId);
+  });
+
   test('infers a named speaker as the other party, and speakerRoles maps names', async () => {
     const line = {
       conversation_id: 'n',

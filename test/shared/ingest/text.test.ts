@@ -5,6 +5,7 @@ import { applyFeedback } from '../../../src/shared/ingest/feedback';
 import type { Conversation } from '../../../src/shared/ingest/types';
 import { wordTokens } from '../../../src/shared/language/tokens';
 import { normaliseText } from '../../../src/shared/quality/minhash';
+import { foldFullWidth } from '../../../src/shared/language/fullWidth';
 import { detectLocal } from '../../../src/shared/quality/pii/redact';
 
 describe('normalizeText', () => {
@@ -16,6 +17,52 @@ describe('normalizeText', () => {
     expect(normalizeText('ຂອບໃຈຫຼາຍໆ ທຳ')).toBe('ຂອບໃຈຫຼາຍໆ ທຳ');
     // The rest of the text is still NFKC: full-width letters and digits beside it become plain.
     expect(normalizeText('ทำ ＡＢＣ１２３ ทำ')).toBe('ทำ ABC123 ทำ');
+  });
+
+  describe('full-width punctuation (Chinese and Japanese are written with it; NFKC made it ASCII)', () => {
+    test('keeps ，？！：；（） and the other full-width punctuation and symbols as written', () => {
+      const chinese = '您好，请问有什么可以帮您？我的订单（编号：A12345）还没有到！';
+      expect(normalizeText(chinese)).toBe(chinese);
+      const japanese = 'お問い合わせありがとうございます！ご注文（番号：A-1）について；確認いたします？';
+      expect(normalizeText(japanese)).toBe(japanese);
+      // Every punctuation mark and symbol of the block, and the full-width signs (kaomoji, prices).
+      const block = '！＂＃＄％＆＇（）＊＋，－．／：；＜＝＞？＠［＼］＾＿｀｛｜｝～｟｠￠￡￢￣￤￥￦';
+      expect(normalizeText(`記号${block}です`)).toBe(`記号${block}です`);
+      expect(normalizeText('（￣▽￣）ありがとう！')).toBe('（￣▽￣）ありがとう！');
+      // The rest of the text is still NFKC: half-width katakana and their punctuation become full-width.
+      expect(normalizeText('ﾃｽﾄ｡ｶﾞﾝﾊﾞﾙ､ﾖﾛｼｸ')).toBe('テスト。ガンバル、ヨロシク');
+    });
+
+    test('folds full-width letters and digits, and the punctuation between two of them, to ASCII', () => {
+      expect(normalizeText('ＡＢＣ１２３')).toBe('ABC123');
+      expect(normalizeText('電話は０９０－１２３４－５６７８です。')).toBe('電話は090-1234-5678です。');
+      expect(normalizeText('メールはｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍです')).toBe('メールはtaro@example.comです');
+      expect(normalizeText('料金は￥１，０００、受付は１０：００～１８：００です。')).toBe('料金は￥1,000、受付は10:00～18:00です。');
+      // Brackets pair with one outside the run; punctuation at a run's ends belongs to the sentence.
+      expect(normalizeText('（０３）１２３４－５６７８まで！')).toBe('（03）1234-5678まで！');
+      expect(normalizeText('番号：１２３？')).toBe('番号：123？');
+      // Written beside ASCII letters and digits, punctuation is kept as written.
+      const contact = 'メールはtaro＠example．com，電話は090－1234－5678';
+      expect(normalizeText(contact)).toBe(contact);
+    });
+
+    test('folds them as before in text without Chinese or Japanese, where they are an input-method accident', () => {
+      expect(normalizeText('Hello，I need help with order ＃123！')).toBe('Hello,I need help with order #123!');
+      expect(normalizeText('한국어　텍스트（테스트）')).toBe('한국어 텍스트(테스트)');
+    });
+
+    test('keeps an ideographic space; a run of them is one, a run with other spaces is one plain space', () => {
+      expect(normalizeText('山田　太郎　　様')).toBe('山田　太郎　様');
+      expect(normalizeText('　ご確認ください。　 よろしく\u3000\u00a0お願いします　')).toBe('ご確認ください。 よろしく お願いします');
+      expect(normalizeText('ＡＢＣ　ＤＥＦ')).toBe('ABC DEF'); // inside a full-width run
+    });
+
+    test('counts the same words and duplicate text as the ASCII-punctuated copy', () => {
+      const kept = normalizeText('您好，请问有什么可以帮您？　谢谢！');
+      const ascii = '您好,请问有什么可以帮您? 谢谢!';
+      expect(wordTokens(kept)).toEqual(wordTokens(ascii));
+      expect(normaliseText(kept)).toBe(normaliseText(ascii));
+    });
   });
 
   test('strips HTML tags, turns block tags into line breaks and drops scripts and comments', () => {
@@ -107,7 +154,32 @@ describe('normalizeText', () => {
 
   test('is idempotent and its output is always in normal form (the fast path for clean text agrees with the full one)', () => {
     let seed = 11;
-    const alphabet = ['a', 'B', ' ', ' ', '\n', '\n', '\r', '\t', '.', '<b>', '&amp;', 'é', 'ﬁ', '\u00a0', '\u200b', 'x'];
+    const alphabet = [
+      'a',
+      'B',
+      ' ',
+      ' ',
+      '\n',
+      '\n',
+      '\r',
+      '\t',
+      '.',
+      '<b>',
+      '&amp;',
+      'é',
+      'ﬁ',
+      '\u00a0',
+      '\u200b',
+      'x',
+      '，',
+      '\u3000',
+      'Ａ',
+      '１',
+      '（',
+      '＜\u0338',
+      'ﾃﾞ',
+      'ทำ',
+    ];
     for (let i = 0; i < 2000; i++) {
       let text = '';
       const length = (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 24;
@@ -115,6 +187,41 @@ describe('normalizeText', () => {
       const once = normalizeText(text);
       expect(normalizeText(once)).toBe(once);
       expect(once).not.toMatch(/^\s|\s$|[^\S\n]{2}|\n\n| \n|\n |[\r\t\u00a0\u200b]/);
+    }
+  });
+
+  test('folded back, its output is what NFKC cleaning gave (content ids and matching rely on it)', () => {
+    let seed = 7;
+    const alphabet = [
+      'a',
+      ' ',
+      ' ',
+      '\n',
+      '.',
+      ',',
+      'é',
+      '\u00a0',
+      '，',
+      '？',
+      '：',
+      '（',
+      '）',
+      '～',
+      '￥',
+      '\u3000',
+      'Ａ',
+      '１',
+      '－',
+      '＠',
+      'ﾃﾞ',
+      '、',
+      '好',
+    ];
+    for (let i = 0; i < 2000; i++) {
+      let text = '';
+      const length = (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 24;
+      for (let j = 0; j < length; j++) text += alphabet[(seed = (seed * 1103515245 + 12345) % 2 ** 31) % alphabet.length];
+      expect({ text, cleaned: foldFullWidth(normalizeText(text)) }).toEqual({ text, cleaned: normalizeText(text.normalize('NFKC')) });
     }
   });
 

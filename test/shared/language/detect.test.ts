@@ -17,6 +17,22 @@ describe('detectLanguage', () => {
     expect(got.reliable).toBe(true);
   });
 
+  it('reads full-width punctuation and ideographic spaces as their NFKC forms', () => {
+    // Cleaning keeps them in Chinese and Japanese text, ready-made examples are not cleaned, and
+    // tinyld splits chunks at ASCII punctuation (and a few full-width marks) and words at ASCII spaces only.
+    for (const text of [
+      'Guten Tag，meine Bestellung（Nr．12345）ist noch nicht angekommen！',
+      'I　need　help　with　my　account，please！',
+      '您好（订单：123）请问什么时候发货？',
+    ]) {
+      expect({ text, detected: detectLanguage(text) }).toEqual({ text, detected: detectLanguage(text.normalize('NFKC')) });
+    }
+    expect(detectLanguage('Guten Tag，meine Bestellung（Nr．12345）ist noch nicht angekommen！')).toMatchObject({
+      code: 'de',
+      reliable: true,
+    });
+  });
+
   it('has no answer for text without letters, and short text is not reliable', () => {
     expect(detectLanguage('12345 !!! 😀')).toEqual({ code: 'und', confidence: 0, reliable: false });
     expect(detectLanguage('ok').reliable).toBe(false);

@@ -101,3 +101,50 @@ describe('structured PII typed right against Arabic, Hebrew or Indic letters (QA
     expect(found('иван@пример.рф пишите')).toEqual([['EMAIL', 'иван@пример.рф']]);
   });
 });
+
+/**
+ * Cleaning keeps the full-width punctuation Chinese and Japanese are written with (it used to make
+ * it ASCII with NFKC): an address or number written with it must be found as its NFKC form was.
+ */
+describe('structured PII written with full-width punctuation', () => {
+  it.each([
+    ['メールはtaro＠example．comです。', 'EMAIL', 'taro＠example．com'],
+    ['邮箱：wang.fang＠example．cn，谢谢！', 'EMAIL', 'wang.fang＠example．cn'],
+    ['電話：（03）1234-5678までお願いします。', 'PHONE', '（03）1234-5678'],
+    ['携帯は090－1234－5678です', 'PHONE', '090－1234－5678'],
+    ['电话：＋86　138 0013 8000，谢谢', 'PHONE', '＋86　138 0013 8000'],
+    ['カード番号は4111－1111－1111－1111です', 'CARD', '4111－1111－1111－1111'],
+    ['リセット：https://example.com/reset？token＝a1b2c3d4e5 （24時間有効）', 'URL', 'https://example.com/reset？token＝a1b2c3d4e5'],
+  ])('%s', (text, type, value) => {
+    expect(found(text)).toEqual([[type, value]]);
+    // As its NFKC form is (what cleaning gave before), at the same place.
+    expect(found(text.normalize('NFKC'))).toEqual([[type, value.normalize('NFKC')]]);
+  });
+
+  it('redacts them in a conversation, punctuation around them kept', async () => {
+    const stage = createRedactionStage({ detector: createLocalDetector() });
+    const result = await stage.apply(
+      conversation('c1', [
+        ['user', '您好，我的邮箱是wang.fang＠example．cn，电话（010）6552-9988，订单还没到？'],
+        ['assistant', '您好！已为您查询：订单今天发货。'],
+      ]),
+    );
+    if (result.action !== 'keep') throw new Error('dropped');
+    expect(result.conversation.turns[0].content).toBe('您好，我的邮箱是[EMAIL_1]，电话[PHONE_1]，订单还没到？');
+  });
+
+  it('gives an address written with full-width punctuation and in ASCII one placeholder', async () => {
+    const stage = createRedactionStage({ detector: createLocalDetector() });
+    const result = await stage.apply(
+      conversation('c2', [
+        ['user', '我的邮箱是wang.fang＠example．cn，请发到这里。'],
+        ['assistant', '好的，已发送到wang.fang@example.cn，请查收。'],
+      ]),
+    );
+    if (result.action !== 'keep') throw new Error('dropped');
+    expect(result.conversation.turns.map((t) => t.content)).toEqual([
+      '我的邮箱是[EMAIL_1]，请发到这里。',
+      '好的，已发送到[EMAIL_1]，请查收。',
+    ]);
+  });
+});

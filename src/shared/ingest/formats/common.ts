@@ -1,4 +1,4 @@
-import { contentId } from '../ids';
+import { cleanedContentId } from '../ids';
 import { conversationItem, reject, show } from '../records';
 import { INVALID_TOOL_TURN, unansweredToolCall } from '../toolTurns';
 import { buildTurns, type RawTurn } from '../turns';
@@ -62,7 +62,7 @@ export function finish(built: Built): IngestItem {
   }
   const conversation: Conversation = {
     kind: built.kind ?? 'conversation',
-    conversationId: built.id ?? contentId(built.idPrefix, ...turns.map((t) => `${t.role}:${t.content}`)),
+    conversationId: built.id ?? cleanedContentId(built.idPrefix, ...turns.map((t) => `${t.role}:${t.content}`)),
     turns,
     source: built.source,
   };

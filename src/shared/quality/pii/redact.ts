@@ -7,7 +7,8 @@ import { textProfile } from './profile';
 import { NAME_DETECTOR_LANGUAGES } from './names';
 import { participantName } from './participantName';
 import { languageOrEnglish } from './nameLanguage';
-import { detectStructured, type StructuredOptions } from './structured';
+import { detectStructuredIn, foldDigits, type StructuredOptions } from './structured';
+import { foldFullWidth } from '../../language/fullWidth';
 import { PII_TYPES, type DetectHint, type PiiDetector, type PiiSpan, type PiiType } from './types';
 
 export interface LocalDetectorOptions extends StructuredOptions {
@@ -84,9 +85,18 @@ export function createLocalDetector(options: LocalDetectorOptions = {}): PiiDete
   };
 }
 
-export function detectLocal(text: string, options: LocalDetectorOptions = {}): PiiSpan[] {
+export function detectLocal(written: string, options: LocalDetectorOptions = {}): PiiSpan[] {
+  // Every detector reads the folded copy (digits of other scripts, full-width punctuation: see
+  // foldDigits); the spans hold the same places in the text as written, and take their values from it.
+  const text = foldDigits(written);
+  const spans = detectFolded(text, options);
+  if (text !== written) for (const span of spans) span.value = written.slice(span.start, span.end);
+  return spans;
+}
+
+function detectFolded(text: string, options: LocalDetectorOptions): PiiSpan[] {
   const profile = textProfile(text);
-  const spans = detectStructured(text, options, profile);
+  const spans = detectStructuredIn(text, options, profile);
   if (options.addresses !== false) for (const span of detectAddresses(text, profile)) spans.push(span);
   if (options.names !== false) {
     const recognizer = options.names || 'gazetteer';
@@ -187,7 +197,9 @@ function nameWords(name: string): string[] {
   return name.split(/[\s,]+/).filter((w) => w.replace(/\.$/, '').length > 2);
 }
 
-function canonical(type: PiiType, value: string): string {
+function canonical(type: PiiType, written: string): string {
+  // "taro＠example．com" and "taro@example.com" are one address (cleaning keeps full-width punctuation).
+  const value = foldFullWidth(written);
   switch (type) {
     case 'PHONE':
     case 'CARD':

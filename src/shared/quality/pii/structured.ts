@@ -2,6 +2,7 @@ import { ipVersion, isCardNumber, isIban, isSsn } from './validators';
 import { execAll } from './regex';
 import { textProfile, type TextProfile } from './profile';
 import type { PiiSpan } from './types';
+import { foldFullWidth } from '../../language/fullWidth';
 
 /**
  * Pattern + validation detectors for the structured types. Patterns find candidates generously;
@@ -79,15 +80,17 @@ export interface StructuredOptions {
 
 /**
  * Digits of other scripts (Arabic-Indic ٠١٢, Persian ۰۱۲, Devanagari ०१२, Thai ๐๑๒, …; NFKC leaves
- * them as they are) and the dashes written between digit groups ("03‐1234‐5678", Japanese
- * "090ー1234ー5678", "–", "−"): a phone or card number written with them is as personal as one in
- * ASCII. The patterns and validators read ASCII digits and separators, so they run over a copy of
- * the text with these folded, character for character (every folded character is one UTF-16 unit
- * and becomes one), and the spans found there hold the same positions in the text itself.
+ * them as they are), the dashes written between digit groups ("03‐1234‐5678", Japanese
+ * "090ー1234ー5678", "–", "−"), and the full-width forms cleaning keeps as written
+ * ("taro＠example．com", "（03）1234-5678", "090－1234－5678"; language/fullWidth.ts): a phone
+ * number, card number or e-mail address written with them is as personal as one in ASCII. The
+ * patterns and validators read ASCII digits and separators, so they run over a copy of the text
+ * with these folded, character for character (every folded character is one UTF-16 unit and becomes
+ * one), and the spans found there hold the same positions in the text itself.
  */
 const NON_ASCII = /[^\u0000-\u007f]/;
-const FOLD_CANDIDATE = /[^\P{Nd}0-9]|(?<=\p{Nd})[\u2010-\u2013\u2212\u30fc\uff0d](?=\p{Nd})/u;
-const FOLD = /[^\P{Nd}0-9]|(?<=\p{Nd})[\u2010-\u2013\u2212\u30fc\uff0d](?=\p{Nd})/gu;
+const FOLD_CANDIDATE = /[^\P{Nd}0-9]|(?<=\p{Nd})[\u2010-\u2013\u2212\u30fc](?=\p{Nd})/u;
+const FOLD = /[^\P{Nd}0-9]|(?<=\p{Nd})[\u2010-\u2013\u2212\u30fc](?=\p{Nd})/gu;
 let bmpDigitValues: Uint8Array | undefined;
 /** The value (0–9) of each decimal digit of the Basic Multilingual Plane, 255 for any other unit. */
 function digitValues(): Uint8Array {
@@ -103,10 +106,13 @@ function digitValues(): Uint8Array {
   return (bmpDigitValues = table);
 }
 
+/** The copy of a text the patterns read (see above); the text itself when there is nothing to fold. */
 export function foldDigits(text: string): string {
   // Everything folded is outside ASCII: most chat text is ASCII, and this test is far cheaper than FOLD_CANDIDATE's.
-  if (!NON_ASCII.test(text) || !FOLD_CANDIDATE.test(text)) return text;
-  return text.replace(FOLD, (c) => {
+  if (!NON_ASCII.test(text)) return text;
+  const folded = foldFullWidth(text);
+  if (!FOLD_CANDIDATE.test(folded)) return folded;
+  return folded.replace(FOLD, (c) => {
     if (c.length !== 1) return c; // a digit outside the BMP: two units, left as written
     const value = digitValues()[c.charCodeAt(0)];
     return value === 255 ? '-' : String.fromCharCode(48 + value);
@@ -119,7 +125,8 @@ export function detectStructured(text: string, options: StructuredOptions = {}, 
   return detectStructuredIn(folded, options, textProfile(folded)).map((span) => ({ ...span, value: text.slice(span.start, span.end) }));
 }
 
-function detectStructuredIn(text: string, options: StructuredOptions, profile: TextProfile): PiiSpan[] {
+/** `detectStructured` over a text `foldDigits` already folded (the values are the folded text's). */
+export function detectStructuredIn(text: string, options: StructuredOptions, profile: TextProfile): PiiSpan[] {
   const spans: PiiSpan[] = [];
   const push = (type: PiiSpan['type'], start: number, end: number) =>
     spans.push({ type, start, end, value: text.slice(start, end), source: 'pattern' });
