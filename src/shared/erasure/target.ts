@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { sha256Hex } from '../dataset/keys';
 import { TuneloopError } from '../errors';
 import { required } from '../lookup';
+import { foldDigits } from '../quality/pii/structured';
 
 /**
  * What an erasure request names: one conversation (`<source>/<id>`, or `<id>` for every source),
@@ -66,19 +67,21 @@ export function targetFromMessage(message: ErasureMessage): ErasureTarget {
 /**
  * Tests text for the target's personal data. E-mails case-insensitively; phones by their digits
  * whatever the separators (the last 9 digits, so +44 7700 900123 and 07700 900123 are one number);
- * customer ids as a whole token.
+ * customer ids as a whole token. Raw logs hold what customers typed: an e-mail or phone number in
+ * full-width forms (ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍ, ０９０－１２３４) or another script's digits (٠٥٠…)
+ * is the same data, so the text is folded as PII detection folds it before matching.
  */
 export function textMatcher(target: ErasureTarget): (text: string) => boolean {
   switch (target.kind) {
     case 'email': {
       const needle = target.value.toLowerCase();
-      return (text) => text.toLowerCase().includes(needle);
+      return (text) => foldDigits(text).toLowerCase().includes(needle);
     }
     case 'phone': {
       const digits = phoneDigits(target.value);
       const tail = digits.slice(-Math.min(9, digits.length));
       return (text) => {
-        for (const run of text.match(/\+?\d[\d\s().-]{5,}\d/g) ?? []) {
+        for (const run of foldDigits(text).match(/\+?\d[\d\s().-]{5,}\d/g) ?? []) {
           const d = phoneDigits(run);
           if (d.endsWith(tail) || d === digits) return true;
         }
@@ -87,7 +90,7 @@ export function textMatcher(target: ErasureTarget): (text: string) => boolean {
     }
     case 'customer-id': {
       const token = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(target.value)}(?![\\p{L}\\p{N}])`, 'iu');
-      return (text) => token.test(text);
+      return (text) => token.test(foldDigits(text));
     }
     case 'conversation': {
       const token = new RegExp(`(?<![\\p{L}\\p{N}_-])${escapeRegExp(target.conversationId)}(?![\\p{L}\\p{N}_-])`, 'u');

@@ -6,7 +6,7 @@ import { createRuntime, type Runtime } from '../../../src/shared/composition/run
 import { loadSettings, type Settings } from '../../../src/shared/config/settings';
 import { preprocessBlob } from '../../../src/shared/dataset/blobPreprocess';
 import { assembleDataset, type DatasetManifest } from '../../../src/shared/dataset/assembly';
-import { forget, conversationTarget, matchTarget, ERASURE_REWRITE_METADATA } from '../../../src/shared/erasure';
+import { forget, conversationTarget, matchTarget, textMatcher, ERASURE_REWRITE_METADATA } from '../../../src/shared/erasure';
 import { JobStore } from '../../../src/shared/finetune/jobStore';
 import { TableFeedbackStore } from '../../../src/shared/dataset/feedbackStore';
 import { CONTAINERS, TABLES, QUEUES } from '../../../src/shared/storage/names';
@@ -401,5 +401,13 @@ describe('tuneloop forget (private Azurite)', () => {
     expect(() => matchTarget('jane@')).toThrow(/not an e-mail/);
     expect(conversationTarget('c-1')).toEqual({ kind: 'conversation', conversationId: 'c-1' });
     expect(conversationTarget('a/b/c-1')).toEqual({ kind: 'conversation', source: 'a/b', conversationId: 'c-1' });
+  });
+
+  it('finds personal data in raw text written in full-width forms or other digits, as customers typed it', () => {
+    expect(textMatcher(matchTarget('taro@example.com'))('メールは ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍ です')).toBe(true);
+    expect(textMatcher(matchTarget('+81 90-1234-5678'))('電話は０９０－１２３４－５６７８です')).toBe(true);
+    expect(textMatcher(matchTarget('+971 50 123 4567'))('رقمي ٠٥٠١٢٣٤٥٦٧')).toBe(true);
+    expect(textMatcher(matchTarget('CUST-99812'))('顧客番号 ＣＵＳＴ－９９８１２')).toBe(true);
+    expect(textMatcher(matchTarget('taro@example.com'))('メールは ｈａｎａ＠ｅｘａｍｐｌｅ．ｃｏｍ です')).toBe(false);
   });
 });
