@@ -161,10 +161,11 @@ export const settingsSchema = z
       where: 'optional',
       sample: 'Standard',
     }),
-    TUNELOOP_DEPLOYMENT_CAPACITY: setting('TUNELOOP_DEPLOYMENT_CAPACITY', positiveInt.default(1), {
-      description: 'Capacity (quota units, about 1K tokens per minute each) of fine-tuned model deployments.',
+    TUNELOOP_DEPLOYMENT_CAPACITY: setting('TUNELOOP_DEPLOYMENT_CAPACITY', positiveInt.default(10), {
+      description:
+        'Capacity (quota units, about 1K tokens per minute each) of fine-tuned model deployments. 10 lets an evaluation (holdout tasks and out-of-scope probes, over a thousand requests) finish in minutes; at 1 it takes over an hour of rate limiting.',
       where: 'optional',
-      sample: '1',
+      sample: '10',
     }),
     TUNELOOP_GATE_MAX_BLEU_DROP: setting('TUNELOOP_GATE_MAX_BLEU_DROP', z.coerce.number().min(0).default(1), {
       description: 'Promotion gate: holdout BLEU (0-100) of the candidate may be at most this many points below production.',

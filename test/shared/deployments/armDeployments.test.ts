@@ -32,7 +32,7 @@ describe('DeploymentsClient against the emulator', () => {
       model: fineTunedModel,
       backoff: { startSeconds: 0.02, factor: 1.5, capSeconds: 0.2 },
     });
-    expect(first).toMatchObject({ name, model: fineTunedModel, provisioningState: 'Succeeded', sku: 'Standard', capacity: 1 });
+    expect(first).toMatchObject({ name, model: fineTunedModel, provisioningState: 'Succeeded', sku: 'Standard', capacity: 10 });
     const again = await deployments.deployModel({ deploymentName: name, model: fineTunedModel });
     expect(again).toEqual(first);
     expect(await deployments.getDeployment(name)).toEqual(first);
