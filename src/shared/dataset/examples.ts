@@ -102,7 +102,7 @@ export class ExampleBuilder {
     }
     // Azure accepts a line whose every reply is weight 0; like such a conversation, it is noted.
     const notes = everyReplyWeight0(example.messages) ? ['all-replies-weight0'] : [];
-    return { ok: true, examples: [{ kind: 'ready', example, tokens: check.tokens ?? this.counter.messages(example.messages) }], notes };
+    return { ok: true, examples: [{ kind: 'ready', example, tokens: check.tokens ?? this.counter.example(example) }], notes };
   }
 
   /**
@@ -170,13 +170,16 @@ export class ExampleBuilder {
       costs.push(this.counter.messages(unit) - REPLY_PRIMING_TOKENS);
       endCosts.push(this.counter.messages(unit.slice(0, 1)) - REPLY_PRIMING_TOKENS);
     });
-    const fixed = this.systemTokens + REPLY_PRIMING_TOKENS;
+    // Every example of the conversation carries its tool definitions, so like the system prompt they
+    // are part of each example's fixed cost (an estimate: see countToolDefinitionsTokens).
+    const toolTokens = conversation.tools?.length ? this.counter.tools(conversation.tools) : 0;
+    const fixed = this.systemTokens + toolTokens + REPLY_PRIMING_TOKENS;
     const last = units.length - 1;
     const total = fixed + costs.slice(0, last).reduce((a, b) => a + b, 0) + endCosts[last];
     if (total <= this.limit) {
       return { ok: true, examples: [{ kind, example: this.example(units, 0, last, 0, conversation), tokens: total }], notes };
     }
-    return this.split(kind, units, costs, endCosts, fixed, notes, conversation);
+    return this.split(kind, units, costs, endCosts, fixed, toolTokens, notes, conversation);
   }
 
   /**
@@ -212,6 +215,7 @@ export class ExampleBuilder {
     costs: number[],
     endCosts: number[],
     fixed: number,
+    toolTokens: number,
     notes: string[],
     conversation: Conversation,
   ): BuildResult {
@@ -238,7 +242,8 @@ export class ExampleBuilder {
           reason: 'turn-too-long',
           detail:
             `turn ${turnNo > 0 ? turnNo : worst + 1} (${heads[worst].role}, ${costs[worst]} tokens) cannot fit in one example: ` +
-            `${this.options.model} allows ${this.limit} tokens per example including the system prompt (${this.systemTokens} tokens)`,
+            `${this.options.model} allows ${this.limit} tokens per example including the system prompt (${this.systemTokens} tokens)` +
+            (toolTokens ? ` and the tool definitions (${toolTokens} tokens, estimated)` : ''),
         };
       }
       let tokens = fixed + endCosts[end];

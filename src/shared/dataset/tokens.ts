@@ -37,6 +37,17 @@ export interface TokenCounter {
   text(text: string): number;
   /** Tokens of a chat example (messages with framing + reply priming), as the fine-tuning service counts them. */
   messages(messages: readonly unknown[]): number;
+  /** Estimated tokens of tool / function definitions (`countToolDefinitionsTokens`); 0 for none. */
+  tools(definitions: readonly unknown[] | undefined): number;
+  /** Tokens of a fine-tuning line: its messages plus its `tools` and legacy `functions` definitions. */
+  example(example: ExampleForCounting): number;
+}
+
+/** The parts of a fine-tuning line that are sent to the model as prompt text. */
+export interface ExampleForCounting {
+  messages: readonly unknown[];
+  tools?: readonly unknown[];
+  functions?: readonly unknown[];
 }
 
 export function tokenCounter(modelOrEncoding: string): TokenCounter {
@@ -47,7 +58,105 @@ export function tokenCounter(modelOrEncoding: string): TokenCounter {
     encoding,
     text,
     messages: (messages) => countMessagesTokens(messages, encoding),
+    tools: (definitions) => countToolDefinitionsTokens(definitions, encoding),
+    example: (example) => countExampleTokens(example, encoding),
   };
+}
+
+/** Messages, then the definitions of `tools` and legacy `functions` as one list (the service renders them together). */
+export function countExampleTokens(example: ExampleForCounting, encoding: TokenizerEncoding): number {
+  const messages: readonly unknown[] = Array.isArray(example.messages) ? example.messages : [];
+  return countMessagesTokens(messages, encoding) + countToolDefinitionsTokens(toolDefinitionsOf(example), encoding);
+}
+
+/** The definitions of a line's `tools` and legacy `functions` (whichever are arrays), as one list. */
+export function toolDefinitionsOf(example: { tools?: unknown; functions?: unknown }): unknown[] {
+  const definitions: unknown[] = [];
+  for (const list of [example.tools, example.functions]) if (Array.isArray(list)) definitions.push(...(list as unknown[]));
+  return definitions;
+}
+
+/**
+ * Framing tokens around function definitions, from the cookbook's `num_tokens_for_tools` ("How to
+ * count tokens with tiktoken", section 7): gpt-4o / gpt-4o-mini (o200k_base, and so the gpt-4.1
+ * and o4-mini families that share the encoding and chat format) start each function at 7 tokens,
+ * gpt-3.5-turbo / gpt-4 (cl100k_base) at 10; the rest is the same for both.
+ */
+export const TOOL_FRAMING: Readonly<
+  Record<TokenizerEncoding, { funcInit: number; propInit: number; propKey: number; enumInit: number; enumItem: number; funcEnd: number }>
+> = {
+  o200k_base: { funcInit: 7, propInit: 3, propKey: 3, enumInit: -3, enumItem: 3, funcEnd: 12 },
+  cl100k_base: { funcInit: 10, propInit: 3, propKey: 3, enumInit: -3, enumItem: 3, funcEnd: 12 },
+};
+
+/**
+ * Tokens of tool definitions (`tools` entries `{type: "function", function: {...}}`, or legacy
+ * `functions` entries `{name, description, parameters}`). This is the cookbook's ESTIMATE, not an
+ * exact count: OpenAI documents no rule for how definitions become prompt tokens (the service
+ * renders them as a TypeScript-like namespace), and the cookbook fitted these constants to the
+ * API's usage counts for its example. Exactness is claimed for messages only.
+ *
+ * As the cookbook counts: per function its framing, then "name:description" (one final "." of the
+ * description dropped); if it has properties, their framing, then per property its framing,
+ * "key:type:description" (one final "." dropped) and, for an `enum`, its framing and each item;
+ * one closing framing after the last function. Nested schemas (`items`, properties of object
+ * properties), `required` and other keywords are not counted, as in the cookbook. Where the cookbook
+ * assumes a field that a definition leaves out (no description, no type), that part and its colon
+ * are left out rather than failing; a non-string type or enum item is counted as its JSON text.
+ */
+export function countToolDefinitionsTokens(definitions: readonly unknown[] | undefined, encoding: TokenizerEncoding): number {
+  if (!definitions?.length) return 0;
+  const framing = TOOL_FRAMING[encoding];
+  let total = 0;
+  let counted = 0;
+  for (const definition of definitions) {
+    const fn = functionOf(definition);
+    if (!fn) continue;
+    counted++;
+    total += framing.funcInit + countTextTokens(colonJoined([stringOf(fn.name), withoutFinalPeriod(stringOf(fn.description))]), encoding);
+    const properties = isRecord(fn.parameters) && isRecord(fn.parameters.properties) ? fn.parameters.properties : undefined;
+    const keys = properties ? Object.keys(properties) : [];
+    if (!properties || !keys.length) continue;
+    total += framing.propInit;
+    for (const key of keys) {
+      total += framing.propKey;
+      const property = isRecord(properties[key]) ? properties[key] : {};
+      if ('enum' in property) {
+        total += framing.enumInit;
+        for (const item of Array.isArray(property.enum) ? property.enum : []) {
+          total += framing.enumItem + countTextTokens(typeof item === 'string' ? item : JSON.stringify(item), encoding);
+        }
+      }
+      const type = property.type === undefined ? '' : typeof property.type === 'string' ? property.type : JSON.stringify(property.type);
+      total += countTextTokens(colonJoined([key, type, withoutFinalPeriod(stringOf(property.description))]), encoding);
+    }
+  }
+  return counted ? total + framing.funcEnd : 0;
+}
+
+/** The function of a `tools` entry (type function) or a legacy `functions` entry (the function itself). */
+function functionOf(definition: unknown): Record<string, unknown> | undefined {
+  if (!isRecord(definition)) return undefined;
+  if ('function' in definition || 'type' in definition) {
+    return definition.type === 'function' && isRecord(definition.function) ? definition.function : undefined;
+  }
+  return typeof definition.name === 'string' ? definition : undefined;
+}
+
+function colonJoined(parts: string[]): string {
+  return parts.filter((p, i) => i === 0 || p !== '').join(':');
+}
+
+function withoutFinalPeriod(text: string): string {
+  return text.endsWith('.') ? text.slice(0, -1) : text;
+}
+
+function stringOf(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { MAX_FILE_BYTES, MIN_TRAINING_EXAMPLES, modelInfo } from './modelLimits';
-import { tokenCounter, type TokenCounter } from './tokens';
+import { tokenCounter, toolDefinitionsOf, type TokenCounter } from './tokens';
 
 /**
  * Azure OpenAI's rules for a supervised chat fine-tuning file (CONTRACT.md §9), checked before
@@ -98,9 +98,18 @@ export function validateExample(example: unknown, options: ValidateExampleOption
     add('last-not-assistant', `the last message must be from the assistant (it is ${JSON.stringify(last.role)})`);
   }
   const counter = options.counter ?? tokenCounter(options.model);
-  const tokens = counter.messages(messages);
+  // The definitions are prompt text too: the service counts them against the limit and bills them.
+  const definitionTokens = counter.tools(toolDefinitionsOf(example));
+  const tokens = counter.messages(messages) + definitionTokens;
   const limit = options.maxExampleTokens ?? modelInfo(options.model).maxExampleTokens;
-  if (tokens > limit) add('too-many-tokens', `the example has ${tokens} tokens; ${options.model} allows at most ${limit} per example`);
+  if (tokens > limit) {
+    add(
+      'too-many-tokens',
+      `the example has ${tokens} tokens` +
+        (definitionTokens ? ` (${definitionTokens} of them its tool definitions, estimated)` : '') +
+        `; ${options.model} allows at most ${limit} per example`,
+    );
+  }
   return { issues, tokens };
 }
 

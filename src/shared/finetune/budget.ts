@@ -50,8 +50,9 @@ export function checkTrainingBudget(options: { train: Buffer; model: string; epo
     start = end + 1;
     if (!line) continue;
     try {
-      const example = JSON.parse(line) as { messages?: unknown[] };
-      fileTokens += counter.messages(Array.isArray(example.messages) ? example.messages : []);
+      const example = JSON.parse(line) as { messages?: unknown[]; tools?: unknown[]; functions?: unknown[] };
+      // Tool definitions are billed prompt text too (their count is the cookbook's estimate).
+      fileTokens += counter.example({ ...example, messages: Array.isArray(example.messages) ? example.messages : [] });
     } catch {
       // The service rejects the file itself; count its bytes as tokens rather than under-estimate.
       fileTokens += line.length;

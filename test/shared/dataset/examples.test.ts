@@ -1,7 +1,7 @@
 import type { Conversation, Turn } from '../../../src/shared/ingest/types';
 import { ExampleBuilder, type ExampleMessage } from '../../../src/shared/dataset/examples';
 import { INTENT_TASK_SYSTEM_PROMPT, intentTaskMessages } from '../../../src/shared/dataset/intentTask';
-import { countMessagesTokens } from '../../../src/shared/dataset/tokens';
+import { countExampleTokens, countMessagesTokens, countToolDefinitionsTokens } from '../../../src/shared/dataset/tokens';
 import { validateExample } from '../../../src/shared/dataset/validate';
 
 const model = 'gpt-4o-mini-2024-07-18';
@@ -144,5 +144,90 @@ describe('ExampleBuilder', () => {
     const bad = builder.build(conv([], { kind: 'ready', ready: { messages: [{ role: 'user', content: 'q' }] } }));
     expect(bad).toMatchObject({ ok: false, reason: 'invalid-example:no-assistant-message' });
     expect(!bad.ok && bad.detail).toMatch(/last message must be from the assistant/);
+  });
+  describe('tool definitions count against the limit and the cost', () => {
+    // A support desk's order-lookup tool, described as such tools usually are.
+    const tools = [
+      {
+        type: 'function',
+        function: {
+          name: 'lookup_order',
+          description: 'Look up an order by its number and return its status, carrier and expected delivery date.',
+          parameters: {
+            type: 'object',
+            properties: {
+              order_number: { type: 'string', description: 'The order number as printed on the confirmation email.' },
+              include: { type: 'string', description: 'Which details to return.', enum: ['status', 'tracking', 'items'] },
+            },
+            required: ['order_number'],
+          },
+        },
+      },
+    ];
+    const toolTokens = countToolDefinitionsTokens(tools, 'o200k_base');
+
+    it('an example with tools counts its definitions too', () => {
+      const turns = [u('where is my parcel?'), a('it arrives tomorrow')];
+      const withTools = builder.build(conv(turns, { tools }));
+      const without = builder.build(conv(turns));
+      if (!withTools.ok || !without.ok) throw new Error('not built');
+      const [ex] = withTools.examples;
+      expect(ex.example.tools).toEqual(tools);
+      expect(toolTokens).toBeGreaterThan(0);
+      expect(ex.tokens).toBe(without.examples[0].tokens + toolTokens);
+      expect(ex.tokens).toBe(countExampleTokens(ex.example, 'o200k_base'));
+    });
+
+    it('splitting a long conversation reserves room for the definitions in every example', () => {
+      const turns: Turn[] = [];
+      for (let i = 0; i < 12; i++)
+        turns.push(u(`question ${i} ` + 'about my order '.repeat(20)), a(`answer ${i} ` + 'we will look into it '.repeat(20)));
+      const limit = 400;
+      const small = new ExampleBuilder({ model, systemPrompt, maxExampleTokens: limit, intentExamples: false });
+      const r = small.build(conv(turns, { tools }));
+      if (!r.ok) throw new Error(r.detail);
+      expect(r.examples.length).toBeGreaterThan(1);
+      for (const ex of r.examples) {
+        expect(ex.tokens).toBe(countExampleTokens(ex.example, 'o200k_base'));
+        expect(ex.tokens).toBeLessThanOrEqual(limit);
+        expect(validateExample(ex.example, { model, maxExampleTokens: limit }).issues).toEqual([]);
+      }
+    });
+
+    it('names the definitions when a turn cannot fit beside them', () => {
+      const turns = [u('where is my parcel?'), a('it arrives tomorrow')];
+      const fitsAlone = builder.build(conv(turns));
+      if (!fitsAlone.ok) throw new Error(fitsAlone.detail);
+      const limit = fitsAlone.examples[0].tokens;
+      const r = new ExampleBuilder({ model, systemPrompt, maxExampleTokens: limit, intentExamples: false }).build(conv(turns, { tools }));
+      expect(r).toMatchObject({ ok: false, reason: 'turn-too-long' });
+      expect(!r.ok && r.detail).toMatch(new RegExp(`and the tool definitions \\(${toolTokens} tokens, estimated\\)`));
+    });
+
+    it.each(['tools', 'functions'] as const)(
+      'quarantines a ready-made line whose messages fit but whose messages + %s exceed the limit',
+      (key) => {
+        const messages = [
+          { role: 'user', content: 'where is order 5?' },
+          {
+            role: 'assistant',
+            tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookup_order', arguments: '{"order_number":"5"}' } }],
+          },
+          { role: 'tool', tool_call_id: 'call_1', content: '{"status":"shipped"}' },
+          { role: 'assistant', content: 'It has shipped.' },
+        ];
+        const definitions = key === 'tools' ? tools : tools.map((t) => t.function);
+        const limit = countMessagesTokens(messages, 'o200k_base') + 1;
+        const strict = new ExampleBuilder({ model, systemPrompt, maxExampleTokens: limit });
+        const bare = strict.build(conv([], { kind: 'ready', ready: { messages } }));
+        expect(bare.ok).toBe(true);
+        const r = strict.build(conv([], { kind: 'ready', ready: { messages, [key]: definitions } }));
+        expect(r).toMatchObject({ ok: false, reason: 'invalid-example:too-many-tokens' });
+        expect(!r.ok && r.detail).toMatch(`${toolTokens} of them its tool definitions, estimated`);
+        // Within the limit, the line's tokens (what the cost estimate sums) include the definitions.
+        const roomy = builder.build(conv([], { kind: 'ready', ready: { messages, [key]: definitions } }));
+        expect(roomy.ok && roomy.examples[0].tokens).toBe(countMessagesTokens(messages, 'o200k_base') + toolTokens);
+      },
+    );
   });
 });

@@ -10,6 +10,7 @@ import { curatedRecordOf, type CuratedRecord, type QuarantineRecord } from '../.
 import { buildReport } from '../../../src/shared/dataset/preprocessReport';
 import { splitFor } from '../../../src/shared/dataset/split';
 import { validateExample } from '../../../src/shared/dataset/validate';
+import { countMessagesTokens, countToolDefinitionsTokens } from '../../../src/shared/dataset/tokens';
 import { MemorySignatureStore } from '../../../src/shared/quality/dedup';
 import { StepTimings } from '../../../src/shared/dataset/timings';
 import { conversationLine, conversationsJsonl } from './fixtures';
@@ -257,6 +258,10 @@ describe('preprocessStream', () => {
     for (const record of examples) {
       expect(validateExample(record.example, { model: 'gpt-4o-mini-2024-07-18' }).issues).toEqual([]);
       expect((record.example.tools as { type: string }[]).map((t) => t.type)).toContain('function');
+      // The definitions are billed prompt text: a record's tokens (what train_tokens and the cost estimate sum) include them.
+      const definitions = countToolDefinitionsTokens(record.example.tools, 'o200k_base');
+      expect(definitions).toBeGreaterThan(0);
+      expect(record.tokens).toBe(countMessagesTokens(record.example.messages, 'o200k_base') + definitions);
     }
     type Message = {
       role: string;

@@ -4,7 +4,13 @@ import fc from 'fast-check';
 import { getEncoding as buildEncoding, type Tiktoken } from 'js-tiktoken';
 import { ExampleBuilder } from '../../../src/shared/dataset/examples';
 import type { Conversation, Turn } from '../../../src/shared/ingest/types';
-import { countMessagesTokens, countTextTokens, tokenCounter } from '../../../src/shared/dataset/tokens';
+import {
+  countExampleTokens,
+  countMessagesTokens,
+  countTextTokens,
+  countToolDefinitionsTokens,
+  tokenCounter,
+} from '../../../src/shared/dataset/tokens';
 import { modelInfo, UnknownModelError } from '../../../src/shared/dataset/modelLimits';
 
 /** The messages of OpenAI's cookbook "How to count tokens with tiktoken" (its published counts: 129 / 124). */
@@ -19,6 +25,34 @@ const COOKBOOK_MESSAGES = [
   },
   { role: 'system', name: 'example_assistant', content: "Let's talk later when we're less busy about how to do better." },
   { role: 'user', content: "This late pivot means we don't have time to boil the ocean for the client deliverable." },
+];
+
+/**
+ * Section 7 of the same notebook ("Counting tokens for chat completions with tool calls",
+ * github.com/openai/openai-cookbook examples/How_to_count_tokens_with_tiktoken.ipynb): this `tools`
+ * list and these messages, for which `num_tokens_for_tools` and the API's usage both print 101
+ * prompt tokens for gpt-4o and gpt-4o-mini, and 105 for gpt-3.5-turbo and gpt-4.
+ */
+const COOKBOOK_TOOLS = [
+  {
+    type: 'function',
+    function: {
+      name: 'get_current_weather',
+      description: 'Get the current weather in a given location',
+      parameters: {
+        type: 'object',
+        properties: {
+          location: { type: 'string', description: 'The city and state, e.g. San Francisco, CA' },
+          unit: { type: 'string', description: 'The unit of temperature to return', enum: ['celsius', 'fahrenheit'] },
+        },
+        required: ['location'],
+      },
+    },
+  },
+];
+const COOKBOOK_TOOL_MESSAGES = [
+  { role: 'system', content: 'You are a helpful assistant that can answer to questions about the weather.' },
+  { role: 'user', content: "What's the weather like in San Francisco?" },
 ];
 
 // Building a js-tiktoken encoding takes seconds; build each once.
@@ -61,6 +95,31 @@ describe('token counting', () => {
   it('matches the cookbook counts for chat messages (framing, names, reply priming)', () => {
     expect(countMessagesTokens(COOKBOOK_MESSAGES, 'cl100k_base')).toBe(129);
     expect(countMessagesTokens(COOKBOOK_MESSAGES, 'o200k_base')).toBe(124);
+  });
+
+  it("matches the cookbook's published counts for messages with tool definitions (gpt-4o-mini: 101)", () => {
+    expect(tokenCounter('gpt-4o-mini-2024-07-18').example({ messages: COOKBOOK_TOOL_MESSAGES, tools: COOKBOOK_TOOLS })).toBe(101);
+    expect(tokenCounter('gpt-4o-2024-08-06').example({ messages: COOKBOOK_TOOL_MESSAGES, tools: COOKBOOK_TOOLS })).toBe(101);
+    expect(tokenCounter('gpt-35-turbo-0125').example({ messages: COOKBOOK_TOOL_MESSAGES, tools: COOKBOOK_TOOLS })).toBe(105);
+    expect(tokenCounter('gpt-4').example({ messages: COOKBOOK_TOOL_MESSAGES, tools: COOKBOOK_TOOLS })).toBe(105);
+    // The definitions' share, apart from the messages.
+    expect(countToolDefinitionsTokens(COOKBOOK_TOOLS, 'o200k_base')).toBe(101 - countMessagesTokens(COOKBOOK_TOOL_MESSAGES, 'o200k_base'));
+  });
+
+  it('counts legacy `functions` as the same definitions as `tools`, and nothing for none', () => {
+    const legacy = COOKBOOK_TOOLS.map((t) => t.function);
+    expect(countExampleTokens({ messages: COOKBOOK_TOOL_MESSAGES, functions: legacy }, 'o200k_base')).toBe(101);
+    expect(countToolDefinitionsTokens(legacy, 'cl100k_base')).toBe(countToolDefinitionsTokens(COOKBOOK_TOOLS, 'cl100k_base'));
+    expect(countToolDefinitionsTokens([], 'o200k_base')).toBe(0);
+    expect(countToolDefinitionsTokens(undefined, 'o200k_base')).toBe(0);
+    expect(countExampleTokens({ messages: COOKBOOK_TOOL_MESSAGES }, 'o200k_base')).toBe(
+      countMessagesTokens(COOKBOOK_TOOL_MESSAGES, 'o200k_base'),
+    );
+    // Two functions share one closing framing; one without parameters counts its name and description only.
+    const two = [...COOKBOOK_TOOLS, { type: 'function', function: { name: 'ping', description: 'Check the service.' } }];
+    expect(countToolDefinitionsTokens(two, 'o200k_base')).toBe(
+      countToolDefinitionsTokens(COOKBOOK_TOOLS, 'o200k_base') + 7 + countTextTokens('ping:Check the service', 'o200k_base'),
+    );
   });
 
   it('agrees with a js-tiktoken implementation of the cookbook function on a support chat', () => {

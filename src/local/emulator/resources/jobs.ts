@@ -432,7 +432,8 @@ export class JobsResource {
     } catch {
       counter = tokenCounter('o200k_base');
     }
-    const fileTokens = training.reduce((n, e) => n + counter.messages(e.messages), 0);
+    // The parsed lines keep their `tools` / `functions`: trained tokens include the definitions, as billed.
+    const fileTokens = training.reduce((n, e) => n + counter.example(e), 0);
     stored.fileTokens = fileTokens;
     return run;
   }
