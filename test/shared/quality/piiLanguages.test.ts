@@ -156,14 +156,15 @@ describe('names per language', () => {
   });
 
   it('gives a language the name detector does not cover structured redaction only', async () => {
-    // Swedish and Japanese: the phone and the e-mail go, the names stay (no English model on them).
+    // Swedish and Korean: the phone and the e-mail go, the names stay (no English model on them).
     const swedish = 'Hej, jag heter Karin Lindqvist. Ring mig på 070-123 45 67 eller skriv till karin@example.se.';
     expect(NAME_DETECTOR_LANGUAGES).not.toContain('sv');
     expect(await redact([swedish], { language: 'sv' })).toEqual([
       'Hej, jag heter Karin Lindqvist. Ring mig på [PHONE_1] eller skriv till [EMAIL_1].',
     ]);
-    const japanese = '山田太郎です。電話番号は 090-1234-5678 です。Contact: Taro Yamada';
-    expect(detectLocal(japanese, { language: 'ja' }).map((s) => s.type)).toEqual(['PHONE']);
+    const korean = '김민수입니다. 전화번호는 010-1234-5678 입니다.';
+    expect(NAME_DETECTOR_LANGUAGES).not.toContain('ko');
+    expect(detectLocal(korean, { language: 'ko' }).map((s) => s.type)).toEqual(['PHONE']);
     // The language stage stores the code; a detection result stored instead is read too.
     const stage = createRedactionStage({ detector: createLocalDetector() });
     const stored = {
@@ -312,7 +313,7 @@ describe('short English text that tinyld takes for a language without name rules
 
 describe('the clearly-English shortcut before language detection', () => {
   it('never takes a line of the other languages for English, and takes most English customer turns', async () => {
-    for (const language of ['de', 'fr', 'es', 'it', 'pt', 'nl']) {
+    for (const language of ['de', 'fr', 'es', 'it', 'pt', 'nl', 'ru', 'uk', 'pl', 'tr', 'el', 'vi', 'hi', 'ja']) {
       const text = await loadLabelledText(join(MULTILINGUAL, `${language}.txt`));
       const lines = [...text.nameFree, ...text.labelled.map((i) => i.full_text)];
       expect({ language, english: lines.filter(isClearlyEnglish) }).toEqual({ language, english: [] });

@@ -1,5 +1,7 @@
 import type { PiiSpan } from './types';
 import { detectNamesFast, isHonorific } from './names';
+import { detectUncasedNames } from './uncasedNames';
+import { UNCASED_NAME_LANGUAGES } from './gazetteer/uncasedLanguages';
 import { execAll } from './regex';
 import { someWordBeforeNumber, textProfile, type TextProfile } from './profile';
 
@@ -88,13 +90,15 @@ const NOT_NAMES = new Set(
 );
 
 /**
- * Person names. `gazetteer` (default) covers the languages in `gazetteer/languages.ts`; the
+ * Person names. `gazetteer` (default) covers the languages of `NAME_DETECTOR_LANGUAGES` (lists in
+ * `gazetteer/`; Hindi and Japanese by cues, `uncasedNames.ts`); the
  * English taggers (`wink`, `compromise`, `hybrid`) are kept for comparison in the bench and ignore
  * `language`.
  */
 export function detectNames(original: string, recognizer: NameRecognizer = 'gazetteer', language = 'en'): PiiSpan[] {
   // (The gazetteer scan is linear in the text; only the taggers need long tokens blanked.)
-  if (recognizer === 'gazetteer') return detectNamesFast(original, language);
+  if (recognizer === 'gazetteer')
+    return UNCASED_NAME_LANGUAGES.includes(language) ? detectUncasedNames(original, language) : detectNamesFast(original, language);
   // Both NLP libraries slow down quadratically on very long tokens (a pasted log line, base64);
   // no name is 64 characters without a space, so such tokens are blanked (offsets unchanged).
   const text = original.replace(/\S{64,}/g, (m) => ' '.repeat(m.length));

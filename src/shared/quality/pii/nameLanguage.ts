@@ -1,5 +1,5 @@
 import type { DetectedLanguage } from '../../language/detect';
-import { NAME_LANGUAGES } from './gazetteer/languages';
+import { WESTERN_NAME_LANGUAGES } from './gazetteer/languages';
 
 const LETTER = /\p{L}/gu;
 const LATIN_LETTER = /\p{Script=Latin}/u;
@@ -16,15 +16,34 @@ function mostlyLatin(text: string): boolean {
 }
 
 /**
+ * Letters that only one of the Latin-script languages with name rules of their own writes, among
+ * the languages tinyld confuses them with: a guess of that language is taken seriously with them.
+ */
+const OWN_LETTERS: Record<string, RegExp> = {
+  pl: /[ąćęłńśźżĄĆĘŁŃŚŹŻ]/u,
+  tr: /[ğışİĞŞ]/u,
+  vi: /[ăđơưĂĐƠƯĩũỹĨŨỸạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷ]/u,
+};
+
+/** Whether an unsure guess of `code` is followed as it is (`conversationLanguage` asks too). */
+export function followsUnsureGuess(code: string): boolean {
+  return WESTERN_NAME_LANGUAGES.includes(code);
+}
+
+/**
  * The language a conversation is taken for, from tinyld's answer on `sample` (its text): a
- * reliable answer, or a language the name detector covers, is followed; a short or mixed text in
- * Latin letters that tinyld cannot judge, whose best guess is a language without name rules
- * ("I was billed twice, my name is Pierre Martin" → `af`), is taken for English, the pipeline's
- * usual input. A text mostly in another script keeps its guess (a short Japanese or Russian
- * conversation is not English), and so does `und` (no answer). The language stage stores what this
- * gives, and the PII stage applies the same rule when it detects the language itself.
+ * reliable answer is followed (Russian, Polish, Turkish… then get their own name rules), and so is
+ * an unsure guess of de/fr/es/it/pt/nl; a short or mixed text in Latin letters that tinyld cannot
+ * judge, whose best guess is another language ("I was billed twice, my name is Pierre Martin" →
+ * `af`), is taken for English, the pipeline's usual input — unless the guess is Polish, Turkish or
+ * Vietnamese and the text has letters only that language writes ("ł", "ğ", "ơ"). A text mostly in
+ * another script keeps its guess (a short Japanese or Russian conversation is not English), and so
+ * does `und` (no answer). The language stage stores what this gives, and the PII stage applies the
+ * same rule when it detects the language itself.
  */
 export function languageOrEnglish(detected: Pick<DetectedLanguage, 'code' | 'reliable'>, sample: string): string {
-  if (detected.reliable || detected.code === 'und' || NAME_LANGUAGES.includes(detected.code)) return detected.code;
-  return mostlyLatin(sample) ? 'en' : detected.code;
+  if (detected.reliable || detected.code === 'und' || followsUnsureGuess(detected.code)) return detected.code;
+  if (!mostlyLatin(sample)) return detected.code;
+  const own = Object.hasOwn(OWN_LETTERS, detected.code) ? OWN_LETTERS[detected.code] : undefined;
+  return own?.test(sample) ? detected.code : 'en';
 }

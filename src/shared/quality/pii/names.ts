@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import * as compromiseLexicon from './gazetteer/compromiseLexicon';
 import { CUSTOMER_SERVICE_BRANDS } from './gazetteer/brands';
 import { LANGUAGES } from './gazetteer/languages';
+import { CASED_LANGUAGES, type CasedLexicon } from './gazetteer/casedLanguages';
+import { UNCASED_NAME_LANGUAGES } from './gazetteer/uncasedLanguages';
 import { ownValue } from '../../lookup';
 import type { PiiSpan } from './types';
 
@@ -10,7 +12,8 @@ import type { PiiSpan } from './types';
  *
  * It scans for runs of capitalised words and classifies every word by lists: given names and
  * surnames (compromise's English lexicon, which is international, plus hand-written lists per
- * language in `gazetteer/languages.ts`), places and organisations (compromise), ordinary words
+ * language in `gazetteer/languages.ts` and, with case forms and their own lower-casing, in
+ * `gazetteer/casedLanguages.ts`), places and organisations (compromise), ordinary words
  * (English: wink's 87k-word lexicon; other languages: a short list of capitalised words that are
  * never names) and context (forms of address, "my name is", greetings, sign-offs). Ordinary words,
  * places and organisations split a run; what is left is a name when a gazetteer word anchors it
@@ -41,6 +44,25 @@ interface Gazetteer {
   unknownRuns: boolean;
   /** Memo of `wordClass` (see there). */
   wordClasses: Map<string, WordClass>;
+  /** Words that make capitalised words before them a street or organisation ("Street", "Caddesi"). */
+  notPersonAfter: Set<string>;
+  // The fields below are set only for the languages of `casedLanguages.ts` (nothing new runs for
+  // the others).
+  /** Lower case for lookups where plain `toLowerCase` is wrong: Turkish i/ı, Greek accents, Russian ё. */
+  fold?: (word: string) => string;
+  /** The kind of a word the lists know only in another case form ("Ивану", "Annie", "Γιώργου"). */
+  lemmaKind?: (key: string) => Kind | undefined;
+  ambiguousGiven?: Set<string>;
+  /** Forms of address that are also given names (Vietnamese "Anh"): they do not split a run. */
+  nameHonorifics?: Set<string>;
+  postHonorifics?: Set<string>;
+  /** Words before a run that make it a place, street, language or company ("улица", "tiếng"). */
+  placeCues?: Set<string>;
+  oneLetterWords?: Set<string>;
+  /** Turkish: what follows an apostrophe is a case suffix ("Ahmet'e"), not part of the name. */
+  suffixAfterApostrophe?: boolean;
+  /** Vietnamese: family name first, every syllable capitalised; one syllable alone needs a cue. */
+  familyNameFirst?: boolean;
 }
 
 const words = (list: string) => list.split('|').filter(Boolean);
@@ -129,14 +151,29 @@ export function isHonorific(word: string): boolean {
   return allHonorifics.has(word.toLowerCase().replace(/\.$/, ''));
 }
 
-/** Languages the name detector covers (ISO 639-1). */
-export const NAME_DETECTOR_LANGUAGES: readonly string[] = Object.keys(LANGUAGES);
+/**
+ * Languages the name detector covers (ISO 639-1): the gazetteer rules of `languages.ts` and
+ * `casedLanguages.ts`, and the cue rules of `uncasedNames.ts` for languages without letter case.
+ */
+export const NAME_DETECTOR_LANGUAGES: readonly string[] = [
+  ...Object.keys(LANGUAGES),
+  ...Object.keys(CASED_LANGUAGES),
+  ...UNCASED_NAME_LANGUAGES,
+];
 
 export function nameGazetteer(language: string): Gazetteer {
   let g = gazetteers.get(language);
   if (g) return g;
   const own = ownValue(LANGUAGES, language);
-  if (!own) throw new Error(`no name gazetteer for language "${language}" (covered: ${NAME_DETECTOR_LANGUAGES.join(', ')})`);
+  if (!own) {
+    const cased = ownValue(CASED_LANGUAGES, language);
+    if (cased) {
+      g = casedGazetteer(language, cased);
+      gazetteers.set(language, g);
+      return g;
+    }
+    throw new Error(`no name gazetteer for language "${language}" (covered: ${NAME_DETECTOR_LANGUAGES.join(', ')})`);
+  }
   const all = Object.values(LANGUAGES);
   const isEnglish = language === 'en';
   const allGiven = toSet(compromiseLexicon.given, ...all.map((l) => l.given));
@@ -157,9 +194,140 @@ export function nameGazetteer(language: string): Gazetteer {
     weakCues: new Set(words(own.weakCues).map(normalisePhrase)),
     unknownRuns: isEnglish,
     wordClasses: new Map(),
+    notPersonAfter: NOT_PERSON_AFTER,
+    // (Every field present, as in `casedGazetteer`: one object shape keeps the lookups monomorphic.)
+    fold: undefined,
+    lemmaKind: undefined,
+    ambiguousGiven: undefined,
+    nameHonorifics: undefined,
+    postHonorifics: undefined,
+    placeCues: undefined,
+    oneLetterWords: undefined,
+    suffixAfterApostrophe: false,
+    familyNameFirst: false,
   };
   gazetteers.set(language, g);
   return g;
+}
+
+/** Lower case for lookups, per language (see `Gazetteer.fold`); apostrophes straightened. */
+const FOLDS: Record<string, (word: string) => string> = {
+  // Turkish capitals: "İ" is "i", "I" is "ı" ("Işıl", "İbrahim"); plain toLowerCase gets both wrong.
+  tr: (w) =>
+    w
+      .replace(/I/g, 'ı')
+      .replace(/İ/g, 'i')
+      .toLowerCase()
+      .replace(/\u0307/g, '')
+      .replace(/[’ʼ]/g, "'"),
+  // Greek is often typed without accents ("Γιωργος"): lists and text are compared without them.
+  el: (w) =>
+    w
+      .toLowerCase()
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .normalize('NFC')
+      .replace(/[’ʼ]/g, "'"),
+  // "Алёна" and "Алена", "Пётр" and "Петр" are written both ways.
+  ru: (w) => w.toLowerCase().replace(/ё/g, 'е').replace(/[’ʼ]/g, "'"),
+  // Ukrainian writes its apostrophe three ways ("ім'я", "ім’я", "імʼя").
+  uk: (w) => w.toLowerCase().replace(/[’ʼ`]/g, "'"),
+};
+const plainFold = (w: string) => w.toLowerCase().replace(/[’ʼ]/g, "'");
+
+/**
+ * Patronymics ("Сергеевна", "Петровичу", "Іванівна"): a name word whatever its case ending, read
+ * like a surname (it anchors a given name before it; alone it needs a cue).
+ */
+const PATRONYMIC: Record<string, RegExp> = {
+  ru: /^\p{L}{3,}(?:ович|евич|ьич|овн|евн|ичн)(?:а|у|ем|ом|е|ы|ой|ою)?$/u,
+  uk: /^\p{L}{3,}(?:ович|евич|івн|ївн)(?:а|у|ем|і|ові|еві|ою|о|е|и)?$/u,
+};
+
+/** The gazetteer of a language of `casedLanguages.ts`, built on its first text. */
+function casedGazetteer(language: string, own: CasedLexicon): Gazetteer {
+  const fold = ownValue(FOLDS, language) ?? plainFold;
+  const set = (...lists: string[]) => {
+    const out = new Set<string>();
+    for (const list of lists) for (const w of words(list)) out.add(fold(w));
+    return out;
+  };
+  const related = own.related.flatMap((code) => ownValue(CASED_LANGUAGES, code) ?? []);
+  const given = set(own.given, ...related.map((l) => l.given));
+  const ownSurnames = set(own.surnames, ...related.map((l) => l.surnames));
+  for (const rule of own.feminineSurnames) {
+    const [masculine, feminine] = rule.split(' ').map(fold);
+    for (const s of [...ownSurnames]) if (s.endsWith(masculine)) ownSurnames.add(s.slice(0, -masculine.length) + feminine);
+  }
+  const western = Object.values(LANGUAGES);
+  const foreignGiven = set(compromiseLexicon.given, ...western.map((l) => l.given));
+  for (const w of given) foreignGiven.delete(w);
+  const surnames = new Set([...ownSurnames, ...set(compromiseLexicon.surname, ...western.map((l) => l.surnames))]);
+  const honorifics = set(own.honorifics);
+  const nameHonorifics = new Set([...honorifics].filter((h) => given.has(h)));
+  const postHonorifics = set(own.postHonorifics);
+  const oneLetterWords = set(own.oneLetterWords);
+  // English stop words that are names here (Vietnamese "An") are names.
+  const stop = new Set([...STOP_WORDS].filter((w) => !given.has(w) && !ownSurnames.has(w)));
+  for (const w of set(own.commonWords)) stop.add(w);
+  for (const w of honorifics) if (!nameHonorifics.has(w)) stop.add(w);
+  for (const w of postHonorifics) stop.add(w);
+  for (const w of oneLetterWords) stop.add(w);
+  const places = set(compromiseLexicon.place, own.places);
+  const ambiguousGiven = set(own.ambiguousGiven);
+  const inflections = own.inflections.map((rule) => {
+    const [ending, ...bases] = rule.split(' ').map(fold);
+    return { ending, bases: bases.map((b) => (b === '-' ? '' : b)) };
+  });
+  const patronymic = ownValue(PATRONYMIC, language);
+  const lemmaKind = (key: string): Kind | undefined => {
+    if (patronymic?.test(key)) return 'surname';
+    let kind: Kind | undefined;
+    for (const { ending, bases } of inflections) {
+      if (key.length - ending.length < 2 || !key.endsWith(ending)) continue;
+      const stem = key.slice(0, -ending.length);
+      for (const base of bases) {
+        const lemma = stem + base;
+        // A case form of an ordinary word is not a name ("Марку": "марка" as well as "Марк").
+        if (stop.has(lemma)) return undefined;
+        kind ??= given.has(lemma)
+          ? ambiguousGiven.has(lemma)
+            ? 'ambiguous'
+            : 'given'
+          : surnames.has(lemma)
+            ? 'surname'
+            : places.has(lemma)
+              ? 'place'
+              : undefined;
+      }
+    }
+    return kind;
+  };
+  return {
+    language,
+    given,
+    foreignGiven,
+    surnames,
+    places,
+    organisations: toSet(compromiseLexicon.organisation, CUSTOMER_SERVICE_BRANDS),
+    common: new Set(),
+    stop,
+    honorifics,
+    nameCues: new Set(words(own.nameCues).map((p) => normalisePhrase(fold(p)))),
+    weakCues: new Set(words(own.weakCues).map((p) => normalisePhrase(fold(p)))),
+    unknownRuns: false,
+    wordClasses: new Map(),
+    notPersonAfter: new Set([...NOT_PERSON_AFTER, ...set(own.notPersonAfter)]),
+    fold,
+    lemmaKind: inflections.length || patronymic ? lemmaKind : undefined,
+    ambiguousGiven,
+    nameHonorifics,
+    postHonorifics: postHonorifics.size ? postHonorifics : undefined,
+    placeCues: new Set(words(own.placeCues).map((p) => normalisePhrase(fold(p)))),
+    oneLetterWords,
+    suffixAfterApostrophe: language === 'tr',
+    familyNameFirst: language === 'vi',
+  };
 }
 
 type Kind = 'stop' | 'given' | 'foreignGiven' | 'surname' | 'ambiguous' | 'place' | 'organisation' | 'common' | 'initial' | 'unknown';
@@ -186,7 +354,7 @@ const PARTICLES = new Set(words('van|van der|van den|van de|von|von der|de|de la
 const SENTENCE_END = /[.!?:;…\n]/;
 
 function classify(key: string, raw: string, g: Gazetteer): Kind {
-  if (raw.length <= 2 && key !== 'i' && /^\p{Lu}\.?$/u.test(raw)) return 'initial';
+  if (raw.length <= 2 && key !== 'i' && /^\p{Lu}\.?$/u.test(raw)) return g.oneLetterWords?.has(key) ? 'stop' : 'initial';
   if (g.stop.has(key)) return 'stop';
   const given = g.given.has(key);
   const surname = !given && g.surnames.has(key);
@@ -197,10 +365,15 @@ function classify(key: string, raw: string, g: Gazetteer): Kind {
   if (common && !given && !surname && !foreign) return 'common';
   // Acronyms (USA, ATM) are not names; an upper-case name in a form ("JOHN SMITH") is rare.
   if (raw.length >= 2 && !given && raw === raw.toUpperCase()) return 'stop';
+  // A case form of a name of this language ("Annie", "Ивану") wins over a foreign given name.
+  if (g.lemmaKind && !given && !surname) {
+    const lemma = g.lemmaKind(key);
+    if (lemma) return lemma;
+  }
   // Given names that are also a place ("Elizabeth", "Florence") are names unless a preposition of
   // place stands before them (acceptSegment); given names that are ordinary words are only
   // ambiguous when the word is one people write every day ("Will", "Grace", "May").
-  if (given) return common && AMBIGUOUS_GIVEN.has(key) ? 'ambiguous' : 'given';
+  if (given) return (common && AMBIGUOUS_GIVEN.has(key)) || g.ambiguousGiven?.has(key) ? 'ambiguous' : 'given';
   if (surname) return common ? 'ambiguous' : 'surname';
   if (foreign) return common ? 'ambiguous' : 'foreignGiven';
   if (g.places.has(key)) return 'place';
@@ -265,7 +438,7 @@ export function detectNamesFast(text: string, language = 'en'): PiiSpan[] {
       const joined =
         (gapLength === 1 && text.charCodeAt(lastEnd) === 32) ||
         // "Mr. Smith": the honorific's dot was cut off above.
-        (gapLength === 2 && text.startsWith('. ', lastEnd) && g.honorifics.has(run.raws[run.length - 1].toLowerCase())) ||
+        (gapLength === 2 && text.startsWith('. ', lastEnd) && g.honorifics.has(lowerCase(run.raws[run.length - 1], g))) ||
         // "Ludwig van Beethoven", "María de la Cruz"
         (gapLength > 3 && gapLength <= 12 && particleGap(text.slice(lastEnd, start)));
       if (!joined) {
@@ -348,11 +521,15 @@ function wordClass(raw: string, g: Gazetteer): WordClass {
   if (known) return known;
   let cut = 0;
   let stem = raw;
-  if (raw.endsWith("'s") || raw.endsWith('’s')) {
+  const apostrophe = g.suffixAfterApostrophe ? raw.search(/['’]/) : -1;
+  if (apostrophe > 0) {
+    stem = raw.slice(0, apostrophe);
+    cut = raw.length - apostrophe;
+  } else if (raw.endsWith("'s") || raw.endsWith('’s')) {
     stem = raw.slice(0, -2);
     cut = 2;
   }
-  const key = stem.toLowerCase();
+  const key = g.fold ? g.fold(stem) : stem.toLowerCase();
   const bare = key.endsWith('.') ? key.slice(0, -1) : key;
   const kind = classify(key, stem, g);
   known = { cut, key, bare, kind, look: NAME_KINDS.has(kind) || g.honorifics.has(bare) };
@@ -375,9 +552,36 @@ function acceptRun(text: string, run: Run, g: Gazetteer, spans: PiiSpan[]): void
   acceptTokens(text, tokens, g, spans);
 }
 
+const lowerCase = (word: string, g: Gazetteer) => (g.fold ? g.fold(word) : word.toLowerCase());
+
+/**
+ * A form of address after the name ("Ahmet Bey", "Ayşe Hanım'a", "Mehmet bey"): the name words
+ * right before it are a name whatever the lists say; the rest of the run is judged on its own.
+ * False when the run has none.
+ */
+function acceptBeforePostHonorific(text: string, tokens: Token[], post: Set<string>, g: Gazetteer, spans: PiiSpan[]): boolean {
+  let p = tokens.findIndex((t) => post.has(t.bare));
+  let rest = p + 1;
+  if (p < 0) {
+    // Written in lower case, it follows the run: "Ahmet bey".
+    const last = tokens[tokens.length - 1];
+    const next = /^[ \t]+(\p{L}+)/u.exec(text.slice(last.end, last.end + 24))?.[1];
+    if (!next || !post.has(lowerCase(next, g))) return false;
+    p = rest = tokens.length;
+  }
+  let s = p;
+  while (s > 0 && tokens[s - 1].kind !== 'stop' && !g.honorifics.has(tokens[s - 1].bare) && !g.notPersonAfter.has(tokens[s - 1].key)) s--;
+  if (s < p) push(text, tokens[s].start, tokens[p - 1].end, spans);
+  if (s > 0) acceptTokens(text, tokens.slice(0, s), g, spans);
+  if (rest < tokens.length) acceptTokens(text, tokens.slice(rest), g, spans);
+  return true;
+}
+
 function acceptTokens(text: string, tokens: Token[], g: Gazetteer, spans: PiiSpan[]): void {
-  // A form of address inside the run ("O Sr. Anselmo Rebelo", "Thanks Dr Smith") starts a run of its own.
-  const h = tokens.findIndex((t, k) => k > 0 && g.honorifics.has(t.bare));
+  if (g.postHonorifics && acceptBeforePostHonorific(text, tokens, g.postHonorifics, g, spans)) return;
+  // A form of address inside the run ("O Sr. Anselmo Rebelo", "Thanks Dr Smith") starts a run of
+  // its own, unless it is also a given name (Vietnamese "Lan Anh").
+  const h = tokens.findIndex((t, k) => k > 0 && g.honorifics.has(t.bare) && !g.nameHonorifics?.has(t.bare));
   if (h > 0) {
     acceptTokens(text, tokens.slice(0, h), g, spans);
     acceptTokens(text, tokens.slice(h), g, spans);
@@ -392,7 +596,7 @@ function acceptTokens(text: string, tokens: Token[], g: Gazetteer, spans: PiiSpa
     i++;
   }
   if (!strong && !tokens.some((t) => NAME_KINDS.has(t.kind))) return;
-  const before = wordsBefore(text, tokens[0].start);
+  const before = wordsBefore(text, tokens[0].start, g.fold);
   const phrases = trailingPhrases(before);
   if (!strong && before.length) {
     const last = before[before.length - 1];
@@ -400,6 +604,8 @@ function acceptTokens(text: string, tokens: Token[], g: Gazetteer, spans: PiiSpa
   }
   const weak = !strong && phrases.some((p) => g.weakCues.has(p));
   const sentenceStart = i === 0 && isSentenceStart(text.slice(Math.max(0, tokens[0].start - 8), tokens[0].start));
+  // "улица Пушкина", "tiếng Anh", "ul. Kościuszki": a street, language or company, not a person.
+  const placeCue = !strong && i === 0 && g.placeCues !== undefined && phrases.some((p) => g.placeCues?.has(p));
   const placeBefore =
     !strong &&
     i === 0 &&
@@ -409,7 +615,7 @@ function acceptTokens(text: string, tokens: Token[], g: Gazetteer, spans: PiiSpa
   // ("Mr. Manning", "my name is Grace Stone").
   if (strong) {
     let j = i;
-    while (j < tokens.length && tokens[j].kind !== 'stop' && !NOT_PERSON_AFTER.has(tokens[j].key)) j++;
+    while (j < tokens.length && tokens[j].kind !== 'stop' && !g.notPersonAfter.has(tokens[j].key)) j++;
     if (j > i && tokens.slice(i, j).some((t) => t.kind !== 'initial')) push(text, tokens[i].start, tokens[j - 1].end, spans);
     if (j >= tokens.length) return;
     i = j;
@@ -417,7 +623,7 @@ function acceptTokens(text: string, tokens: Token[], g: Gazetteer, spans: PiiSpa
 
   let segmentStart = -1;
   for (let j = i; j <= tokens.length; j++) {
-    const nameLike = j < tokens.length && NAME_KINDS.has(tokens[j].kind) && !NOT_PERSON_AFTER.has(tokens[j].key);
+    const nameLike = j < tokens.length && NAME_KINDS.has(tokens[j].kind) && !g.notPersonAfter.has(tokens[j].key);
     if (nameLike && segmentStart < 0) segmentStart = j;
     if (!nameLike && segmentStart >= 0) {
       // Context belongs to the words right after it, not to a later part of the run.
@@ -435,14 +641,15 @@ function acceptTokens(text: string, tokens: Token[], g: Gazetteer, spans: PiiSpa
         next.kind === 'common' &&
         j === tokens.length - 1 &&
         segment.some((t) => t.kind === 'given') &&
-        !NOT_PERSON_AFTER.has(next.key);
+        !g.notPersonAfter.has(next.key);
       if (
         acceptSegment(segment, g, {
           weak: weak && first,
           sentenceStart: sentenceStart && first,
           // "Exversion Orchestra", "Martinez Mall", "Shelly Park": a place or organisation word after it.
-          followedByOther: next !== undefined && !surname && (next.kind !== 'stop' || NOT_PERSON_AFTER.has(next.key)),
+          followedByOther: next !== undefined && !surname && (next.kind !== 'stop' || g.notPersonAfter.has(next.key)),
           placeBefore: placeBefore && first,
+          placeCue: placeCue && first,
           speaker: sentenceStart && first && text[last.end] === ':',
           aloneOnLine: tokens.length === 1 && aloneOnLine(text, segment[0].start, last.end),
           nextWord: next ? undefined : /^[ \t]+(\p{Ll}+)/u.exec(text.slice(last.end, last.end + 24))?.[1],
@@ -498,6 +705,8 @@ function acceptSegment(
     sentenceStart: boolean;
     followedByOther: boolean;
     placeBefore: boolean;
+    /** A place cue of the language before it (`Gazetteer.placeCues`). */
+    placeCue: boolean;
     speaker: boolean;
     aloneOnLine: boolean;
     /** The lower-case word right after the segment, if any. */
@@ -533,7 +742,17 @@ function acceptSegment(
     return true;
   }
   // Other languages: only a gazetteer word or context makes a name (German nouns are capitalised).
+  if (context.placeCue) return false;
+  if (g.familyNameFirst) {
+    // "Phương thức", "Linh kiện", "An toàn": a sentence's first syllable is capitalised, and many
+    // given names are syllables of everyday words; a name of one syllable needs a cue.
+    if (letters.length === 1 && !context.weak) return false;
+    // "Nguyễn Văn An", "Trần Thị Mai": a family name opens the name.
+    if (letters.length >= 2 && segment[0].kind === 'surname') return true;
+  }
   if (count('given')) return true;
+  // "Вера Петрова", "Deniz Yılmaz": a given name that is also a word, next to a surname.
+  if (count('ambiguous') && count('surname') && letters.length >= 2) return true;
   if (count('foreignGiven') && letters.length >= 2 && (count('surname') || count('foreignGiven') >= 2)) return true;
   if (context.weak && letters.length === count('foreignGiven') + count('surname') + count('ambiguous') + count('given')) return true;
   return false;
@@ -555,7 +774,7 @@ const PLACE_CUES = new Set(
  * nothing: "Regards,\nJohn"). The window is the 48 characters before `start`, scanned backwards
  * without building the normalised window.
  */
-function wordsBefore(text: string, start: number): string[] {
+function wordsBefore(text: string, start: number, fold?: (word: string) => string): string[] {
   const from = Math.max(0, start - 48);
   const out: string[] = [];
   let end = start;
@@ -564,7 +783,8 @@ function wordsBefore(text: string, start: number): string[] {
     if (end <= from) break;
     let begin = end - 1;
     while (begin > from && !isPhraseBreak(text.charCodeAt(begin - 1))) begin--;
-    out.push(text.slice(begin, end).toLowerCase().replace(/’/g, "'"));
+    const word = text.slice(begin, end);
+    out.push(fold ? fold(word) : word.toLowerCase().replace(/’/g, "'"));
     end = begin;
   }
   return out.reverse();

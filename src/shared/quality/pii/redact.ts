@@ -6,7 +6,7 @@ import { isClearlyEnglish } from './englishCheck';
 import { textProfile } from './profile';
 import { NAME_DETECTOR_LANGUAGES } from './names';
 import { participantName } from './participantName';
-import { languageOrEnglish } from './nameLanguage';
+import { followsUnsureGuess, languageOrEnglish } from './nameLanguage';
 import { detectStructuredIn, foldDigits, type StructuredOptions } from './structured';
 import { foldFullWidth } from '../../language/fullWidth';
 import { PII_TYPES, type DetectHint, type PiiDetector, type PiiSpan, type PiiType } from './types';
@@ -248,9 +248,9 @@ export function conversationLanguage(conversation: Conversation, fixed?: string)
   const field: unknown = conversation.language;
   const result = typeof field === 'object' && field !== null ? (field as { code?: unknown; reliable?: unknown }) : undefined;
   const stored = result ? result.code : field;
-  // (A stored detection result the detector was unsure of, in a language without name rules, is
-  // judged below like an undetected one: the code alone cannot say.)
-  const unsure = result?.reliable === false && typeof stored === 'string' && !NAME_DETECTOR_LANGUAGES.includes(stored);
+  // (A stored detection result the detector was unsure of is judged below like an undetected one,
+  // as `languageOrEnglish` would judge it: the code alone cannot say.)
+  const unsure = result?.reliable === false && typeof stored === 'string' && !followsUnsureGuess(stored);
   if (typeof stored === 'string' && stored && stored !== 'und' && !unsure) return nameLanguage('', stored);
   // A sample is enough to tell the language, and detection costs far more per character than redaction.
   const sample = (texts: string[]) => texts.join('\n').slice(0, LANGUAGE_SAMPLE_CHARS);

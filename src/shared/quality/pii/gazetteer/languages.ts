@@ -105,5 +105,9 @@ export const LANGUAGES: Record<string, LanguageLexicon> = {
   },
 };
 
-/** Languages the name detector covers; others get structured types and addresses only. */
-export const NAME_LANGUAGES = Object.keys(LANGUAGES);
+/**
+ * The languages of this file (their name lists form one pool). An unsure language guess of one of
+ * them is followed (`languageOrEnglish`); the other languages with name rules are in
+ * `casedLanguages.ts` and `uncasedLanguages.ts` (`NAME_DETECTOR_LANGUAGES` lists them all).
+ */
+export const WESTERN_NAME_LANGUAGES = Object.keys(LANGUAGES);
