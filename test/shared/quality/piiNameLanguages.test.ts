@@ -3,7 +3,13 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { STRUCTURED_TYPES, loadLabelledText, scoreCorpus } from '../../../src/shared/quality/pii/corpus';
-import { conversationLanguage, createLocalDetector, createRedactionStage, detectLocal } from '../../../src/shared/quality/pii/redact';
+import {
+  PlaceholderMap,
+  conversationLanguage,
+  createLocalDetector,
+  createRedactionStage,
+  detectLocal,
+} from '../../../src/shared/quality/pii/redact';
 import { NAME_DETECTOR_LANGUAGES } from '../../../src/shared/quality/pii/names';
 import { languageOrEnglish } from '../../../src/shared/quality/pii/nameLanguage';
 import { createLanguageStage } from '../../../src/shared/quality/language';
@@ -249,6 +255,24 @@ describe('person names in languages without letter case: hi, ja (cues and forms 
   });
 });
 
+describe('placeholders of a person named again in another form', () => {
+  it('keep the number for a Cyrillic or Greek case form and a Japanese family name alone, and Latin words must be equal', () => {
+    const same = (first: string, again: string) => {
+      const map = new PlaceholderMap();
+      return map.placeholder('PERSON', first) === map.placeholder('PERSON', again);
+    };
+    expect(same('Иван Петров', 'Ивану')).toBe(true);
+    expect(same('Олена Ковальчук', 'Олено')).toBe(true);
+    expect(same('Γιώργος Παπαδόπουλος', 'Παπαδόπουλε')).toBe(true);
+    expect(same('山田太郎', '山田')).toBe(true);
+    // Other people stay apart.
+    expect(same('Иван Петров', 'Ольга')).toBe(false);
+    expect(same('山田太郎', '田中')).toBe(false);
+    expect(same('Jean Martin', 'Jeanne')).toBe(false);
+    expect(same('Dan Brown', 'Dana')).toBe(false);
+  });
+});
+
 describe('hand-labelled text of the new languages (test/fixtures/corpora/pii_multilingual)', () => {
   it('meets PERSON recall ≥ 0.85 and precision ≥ 0.9, finds every structured value and puts no placeholder into name-free text', async () => {
     const report: Record<string, unknown> = {};
@@ -332,8 +356,11 @@ describe('the language chosen for a conversation reaches the name rules', () => 
         if (redacted.action !== 'keep') throw new Error('dropped');
         const [customer, reply] = redacted.conversation.turns.map((t) => t.content);
         expect({ language, customer: customer.includes('[PERSON_1]') && !customer.includes(name) }).toEqual({ language, customer: true });
-        // The agent greets the same person (by part of the name) with a placeholder too.
-        expect({ language, reply: /\[PERSON_\d\]/.test(reply) }).toEqual({ language, reply: true });
+        // The agent greets the same person by part of the name, in another case form in ru, uk and
+        // el: the same number. (Polish forms in Latin letters and the two-letter Vietnamese "An" get
+        // a number of their own.)
+        const same = !['pl', 'vi'].includes(language);
+        expect({ language, reply: reply.includes(same ? '[PERSON_1]' : '[PERSON_2]') }).toEqual({ language, reply: true });
       }
     }
   });

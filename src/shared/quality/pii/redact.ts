@@ -183,7 +183,11 @@ export class PlaceholderMap {
   private samePerson(words: string[]): string | undefined {
     let match: string | undefined;
     for (const [placeholder, known] of this.personWords) {
-      const fits = words.every((w) => known.has(w)) || [...known].every((w) => words.includes(w));
+      const holds = (names: Iterable<string>, word: string) => {
+        for (const name of names) if (sameNameWord(name, word)) return true;
+        return false;
+      };
+      const fits = words.every((w) => holds(known, w)) || [...known].every((w) => holds(words, w));
       if (!fits) continue;
       if (match) return undefined;
       match = placeholder;
@@ -192,9 +196,36 @@ export class PlaceholderMap {
   }
 }
 
-/** The words of a person's name that tell people apart: no initials ("J."), no particles of one or two letters. */
+/**
+ * The words of a person's name that tell people apart: no initials ("J."), no particles of one or
+ * two letters; a Japanese family name of two kanji is a word ("山田").
+ */
 function nameWords(name: string): string[] {
-  return name.split(/[\s,]+/).filter((w) => w.replace(/\.$/, '').length > 2);
+  return name.split(/[\s,]+/).filter((w) => {
+    const bare = w.replace(/\.$/, '');
+    return bare.length > 2 || (bare.length === 2 && JAPANESE_NAME.test(bare));
+  });
+}
+
+const JAPANESE_NAME = /^[\p{Script=Han}\p{Script=Katakana}々ー・]+$/u;
+const CYRILLIC_OR_GREEK = /[\p{Script=Cyrillic}\p{Script=Greek}]/u;
+
+/**
+ * Whether two name words (lower case) name the same person's name: the same word, or in Cyrillic
+ * and Greek another case form of it ("олена" and "олено", "ивана" and "иван": the same first four
+ * letters or more, at most two letters apart), or in Japanese a family name alone and the full
+ * name it opens ("山田" and "山田太郎"). Latin-script words must be equal (Jean and Jeanne are two
+ * people).
+ */
+function sameNameWord(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (CYRILLIC_OR_GREEK.test(a)) {
+    let common = 0;
+    while (common < a.length && a[common] === b[common]) common++;
+    return common >= 4 && Math.max(a.length, b.length) - common <= 2;
+  }
+  if (JAPANESE_NAME.test(a) && JAPANESE_NAME.test(b)) return a.startsWith(b) || b.startsWith(a);
+  return false;
 }
 
 function canonical(type: PiiType, written: string): string {
