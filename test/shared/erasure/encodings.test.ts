@@ -1,14 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createRuntime, type Runtime } from '../../../src/shared/composition/runtime';
-import { loadSettings } from '../../../src/shared/config/settings';
+import type { Runtime } from '../../../src/shared/composition/runtime';
 import { preprocessBlob } from '../../../src/shared/dataset/blobPreprocess';
 import { forget, matchTarget } from '../../../src/shared/erasure';
 import { CONTAINERS } from '../../../src/shared/storage/names';
-import { LocalJsonlTelemetry } from '../../../src/shared/telemetry/localSink';
-import { LocalEventSink } from '../../../src/shared/telemetry/events';
-import { startPrivateAzurite } from '../../setup/storage';
+import { startErasureRuntime, type ErasureRuntime } from './erasureRuntime';
 
 /**
  * Raw files that are not UTF-8 (UTF-16 with a byte-order mark, a Windows-1252 CSV from Excel)
@@ -16,23 +10,18 @@ import { startPrivateAzurite } from '../../setup/storage';
  * way, or it would report it found and leave it in the raw file.
  */
 describe('forget in raw files that are not UTF-8 (private Azurite)', () => {
-  let azurite: Awaited<ReturnType<typeof startPrivateAzurite>>;
+  let stack: ErasureRuntime;
+  let azurite: ErasureRuntime['azurite'];
   let runtime: Runtime;
   const EMAIL = 'renee.lefevre@example.org';
 
   beforeAll(async () => {
-    azurite = await startPrivateAzurite();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuneloop-forget-enc-'));
-    const settings = loadSettings({ TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: dir });
-    runtime = createRuntime(settings, {
-      storage: azurite.storage,
-      telemetry: new LocalJsonlTelemetry({ path: path.join(dir, 'telemetry.jsonl') }),
-      events: new LocalEventSink(path.join(dir, 'events.jsonl')),
-    });
+    stack = await startErasureRuntime('tuneloop-forget-enc-');
+    ({ azurite, runtime } = stack);
   }, 60_000);
 
   afterAll(async () => {
-    await azurite.stop();
+    await stack.stop();
   });
 
   const upload = async (name: string, body: Buffer) => {

@@ -1,14 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createRuntime, type Runtime } from '../../../src/shared/composition/runtime';
-import { loadSettings } from '../../../src/shared/config/settings';
+import type { Runtime } from '../../../src/shared/composition/runtime';
 import { preprocessBlob } from '../../../src/shared/dataset/blobPreprocess';
 import { conversationTarget, forget, matchTarget } from '../../../src/shared/erasure';
 import { CONTAINERS } from '../../../src/shared/storage/names';
-import { LocalJsonlTelemetry } from '../../../src/shared/telemetry/localSink';
-import { LocalEventSink } from '../../../src/shared/telemetry/events';
-import { startPrivateAzurite } from '../../setup/storage';
+import { startErasureRuntime, type ErasureRuntime } from './erasureRuntime';
 
 /**
  * A pretty-printed JSON document (a Zendesk `{"tickets": [...]}` export) holding the erased
@@ -17,7 +11,8 @@ import { startPrivateAzurite } from '../../setup/storage';
  * record's lines wherever the same text stood, `},` or `"type": "Comment",`, broke it).
  */
 describe('forget in a pretty-printed JSON document and in multi-row records (private Azurite)', () => {
-  let azurite: Awaited<ReturnType<typeof startPrivateAzurite>>;
+  let stack: ErasureRuntime;
+  let azurite: ErasureRuntime['azurite'];
   let runtime: Runtime;
   const EMAIL = 'janet.okberg@example.org';
 
@@ -61,18 +56,12 @@ describe('forget in a pretty-printed JSON document and in multi-row records (pri
   const last = ticket(52003, 880003, `Please send the invoice to ${EMAIL} as well.`, 'Done, the invoice is on its way.');
 
   beforeAll(async () => {
-    azurite = await startPrivateAzurite();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuneloop-forget-doc-'));
-    const settings = loadSettings({ TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: dir });
-    runtime = createRuntime(settings, {
-      storage: azurite.storage,
-      telemetry: new LocalJsonlTelemetry({ path: path.join(dir, 'telemetry.jsonl') }),
-      events: new LocalEventSink(path.join(dir, 'events.jsonl')),
-    });
+    stack = await startErasureRuntime('tuneloop-forget-doc-');
+    ({ azurite, runtime } = stack);
   }, 60_000);
 
   afterAll(async () => {
-    await azurite.stop();
+    await stack.stop();
   });
 
   it.each([

@@ -1,15 +1,9 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { createRuntime, type Runtime } from '../../../src/shared/composition/runtime';
-import { loadSettings } from '../../../src/shared/config/settings';
+import type { Runtime } from '../../../src/shared/composition/runtime';
 import { blobOutputNames, preprocessBlob } from '../../../src/shared/dataset/blobPreprocess';
 import type { PreprocessReport } from '../../../src/shared/dataset/preprocessReport';
 import { forget, matchTarget } from '../../../src/shared/erasure';
 import { CONTAINERS } from '../../../src/shared/storage/names';
-import { LocalJsonlTelemetry } from '../../../src/shared/telemetry/localSink';
-import { LocalEventSink } from '../../../src/shared/telemetry/events';
-import { startPrivateAzurite } from '../../setup/storage';
+import { startErasureRuntime, type ErasureRuntime } from './erasureRuntime';
 import { conversationLine, conversationsJsonl } from '../dataset/fixtures';
 
 type Report = PreprocessReport & { blob: string; etag: string };
@@ -39,9 +33,9 @@ function counts(report: Report) {
  * copy of it), and `erasures` says what the request took out.
  */
 describe("forget amends the shard's report (private Azurite)", () => {
-  let azurite: Awaited<ReturnType<typeof startPrivateAzurite>>;
+  let stack: ErasureRuntime;
+  let azurite: ErasureRuntime['azurite'];
   let runtime: Runtime;
-  let dir: string;
   const EMAIL = 'maren.holt@example.net';
   const chats =
     conversationsJsonl(8, 'c') +
@@ -74,18 +68,12 @@ describe("forget amends the shard's report (private Azurite)", () => {
   }
 
   beforeAll(async () => {
-    azurite = await startPrivateAzurite();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuneloop-forget-report-'));
-    runtime = createRuntime(loadSettings({ TUNELOOP_STORAGE: azurite.connectionString, TUNELOOP_LOCAL_DIR: dir }), {
-      storage: azurite.storage,
-      telemetry: new LocalJsonlTelemetry({ path: path.join(dir, 'telemetry.jsonl') }),
-      events: new LocalEventSink(path.join(dir, 'events.jsonl')),
-    });
+    stack = await startErasureRuntime('tuneloop-forget-report-');
+    ({ azurite, runtime } = stack);
   }, 60_000);
 
   afterAll(async () => {
-    await azurite.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await stack.stop();
   });
 
   it('the counts follow the rewritten shard, quarantine and feedback, and the report says what the erasure removed', async () => {
