@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse';
 import { isReplyThreadHeader, parseReplyThreads } from './formats/threads';
+import { mayHoldShapedTranscript, parseTranscriptRecord, transcriptColumnOf } from './formats/transcript';
 import { parseFaq, parseFeedback } from './jsonl';
 import { mappedRating, type Mapping } from './mapping';
 import { INVALID_ENCODING_OF_LINE, legacyLinesAsUtf8, type LegacyLines } from './encoding';
@@ -23,7 +24,7 @@ export interface CsvContext {
   onWindows1252?: (line: number) => void;
 }
 
-export type CsvFormat = 'message-csv' | 'faq' | 'feedback' | 'reply-thread';
+export type CsvFormat = 'message-csv' | 'faq' | 'feedback' | 'reply-thread' | 'transcript';
 
 /** Header spellings seen in exports, reduced to the names the formats are defined with. */
 const ALIASES: Record<string, string> = {
@@ -68,13 +69,18 @@ const ALIASES: Record<string, string> = {
 };
 
 export function canonicalColumn(header: string): string {
-  const name = header
+  const name = plainColumn(header);
+  return ALIASES[name] ?? name;
+}
+
+/** A header as snake_case, before aliases (a transcript export's `conversation` is its text, not its id). */
+function plainColumn(header: string): string {
+  return header
     .normalize('NFKC')
     .trim()
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '');
-  return ALIASES[name] ?? name;
 }
 
 export function csvFormatOf(columns: readonly string[]): CsvFormat | undefined {
@@ -82,6 +88,8 @@ export function csvFormatOf(columns: readonly string[]): CsvFormat | undefined {
   if (isReplyThreadHeader(columns)) return 'reply-thread';
   if (set.has('question') && set.has('answer')) return 'faq';
   if (set.has('conversation_id') && set.has('speaker') && set.has('text')) return 'message-csv';
+  // A rated chat export (`conversation_id,transcript,rating`) is the chats, not ratings of them.
+  if (set.has('transcript') || set.has('chat_transcript')) return 'transcript';
   if (set.has('conversation_id') && set.has('rating')) return 'feedback';
   return undefined;
 }
@@ -302,12 +310,27 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
       });
       return;
     }
-    const format = csvFormatOf(columns);
+    const plainColumns = withoutEmptyTail(header.fields).map(plainColumn);
+    let format = csvFormatOf(columns);
+    // Columns that hold a transcript only in a transcript's shape (`body`, `conversation`, `chat`)
+    // are judged by the first data row, which may come in a later chunk than the header.
+    const buffered: CsvBatch[] = [];
+    if (!format && mayHoldShapedTranscript(plainColumns)) {
+      let sample = firstRows.at(0);
+      for (let last = first.value; !sample && !last.unreadable;) {
+        const next = await batches.next();
+        if (next.done) break;
+        last = next.value;
+        buffered.push(last);
+        sample = last.rows.at(0);
+      }
+      if (transcriptColumnOf(plainColumns, sample?.fields) >= 0) format = 'transcript';
+    }
     if (!format) {
       yield reject(
         { file, line: header.line, record: header.raw },
         'unknown-format',
-        `cannot tell the format of ${file}: the CSV header (${header.fields.join(', ')}) has neither conversation_id+speaker+text (messages), question+answer (FAQ), conversation_id+rating (feedback) nor tweet_id+in_response_to_tweet_id+inbound+text (reply threads); describe the layout with a mapping (see docs/input-formats.md)`,
+        `cannot tell the format of ${file}: the CSV header (${header.fields.join(', ')}) has neither conversation_id+speaker+text (messages), question+answer (FAQ), conversation_id+rating (feedback), tweet_id+in_response_to_tweet_id+inbound+text (reply threads) nor a chat transcript column (transcript, chat_transcript, or a Salesforce Body); describe the layout with a mapping (see docs/input-formats.md)`,
       );
       return;
     }
@@ -315,10 +338,15 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
     columns.forEach((name, i) => {
       if (!index.has(name)) index.set(name, i);
     });
-    const all = fittedRows(withFirst({ rows: firstRows, unreadable: first.value.unreadable }, batches), columns.length);
+    const all = fittedRows(withFirst({ rows: firstRows, unreadable: first.value.unreadable }, batches, buffered), columns.length);
 
     if (format === 'reply-thread') {
       yield* parseReplyThreads(all, { file, roles: context.roles, columns, tempDir: context.tempDir, signal });
+      return;
+    }
+
+    if (format === 'transcript') {
+      yield* transcriptRows(all, plainColumns, context);
       return;
     }
 
@@ -358,6 +386,35 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
   }
 }
 
+/** One chat per row: the row as a record keyed by its plain column names (the first of a repeated name wins). */
+async function* transcriptRows(
+  batches: AsyncIterable<CsvBatch>,
+  columns: readonly string[],
+  context: CsvContext,
+): AsyncIterable<IngestItem> {
+  const { file, signal } = context;
+  for await (const batch of batches) {
+    for (const row of batch.rows) {
+      signal?.throwIfAborted();
+      const source: SourceRef = { file, line: row.line, record: row.raw };
+      if (row.invalidEncoding) {
+        yield reject(source, 'invalid-encoding', INVALID_ENCODING);
+        continue;
+      }
+      if (row.fields.length !== columns.length) {
+        yield reject(source, 'invalid-row', `the row has ${row.fields.length} fields but the header has ${columns.length}`);
+        continue;
+      }
+      const record: Record<string, string> = {};
+      columns.forEach((name, i) => {
+        if (!Object.prototype.hasOwnProperty.call(record, name)) record[name] = row.fields[i];
+      });
+      yield parseTranscriptRecord(source, record, context.roles);
+    }
+    if (batch.unreadable) yield unreadableItem(file, batch.unreadable);
+  }
+}
+
 /**
  * Excel writes a delimiter for every column a sheet ever used ("ghost" columns, once filled and
  * cleared): empty cells after the last named column are not data, in the header or in a row.
@@ -382,9 +439,14 @@ function isSeparatorHint(row: CsvRow | undefined, delimiter: string): boolean {
   return hint.toLowerCase() === 'sep=' && rest.length === 1 && rest[0] === '' && row.raw.toLowerCase() === `sep=${delimiter}`;
 }
 
-async function* withFirst(first: CsvBatch, rest: AsyncIterator<CsvBatch>): AsyncIterable<CsvBatch> {
+/** `first`, the batches already taken from `rest` (`buffered`), then the rest. */
+async function* withFirst(first: CsvBatch, rest: AsyncIterator<CsvBatch>, buffered: readonly CsvBatch[] = []): AsyncIterable<CsvBatch> {
   yield first;
   if (first.unreadable) return;
+  for (const batch of buffered) {
+    yield batch;
+    if (batch.unreadable) return;
+  }
   for (;;) {
     const next = await rest.next();
     if (next.done) return;

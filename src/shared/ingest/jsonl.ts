@@ -1,4 +1,5 @@
 import { FOREIGN_FAMILY_NAMES, foreignFamily, parseForeign, turnListFamily, type ForeignFamily } from './formats';
+import { hasTranscriptKey } from './formats/transcript';
 import { cleanedContentId, contentId } from './ids';
 import { conversationItem, feedbackItem, reject, show } from './records';
 import { inferMissingRoles, type RoleMapper } from './roles';
@@ -20,7 +21,8 @@ export function isJsonObject(value: unknown): value is JsonObject {
 export function jsonFamily(record: JsonObject): JsonFamily | undefined {
   if ('messages' in record) return 'messages';
   if (has(record, 'question') && has(record, 'answer')) return 'faq';
-  if (isFeedbackRecord(record)) return 'feedback';
+  // A rated chat export (`conversation_id`, `transcript`, `rating`) is the chat, not a rating of one.
+  if (isFeedbackRecord(record)) return hasTranscriptKey(record) ? 'transcript' : 'feedback';
   return foreignFamily(record);
 }
 

@@ -4,11 +4,12 @@ import { isDialogueTurns, parseDialogueTurns } from './dialogueTurns';
 import { isInstructionPair, parseInstructionPair } from './instruction';
 import { isIntercomConversation, parseIntercomConversation } from './intercom';
 import { isShareGpt, parseShareGpt } from './sharegpt';
+import { mayHoldTranscript, parseTranscriptRecord, transcriptKeyOf } from './transcript';
 import { isZendeskTicket, parseZendeskTicket } from './zendesk';
 import type { JsonObject } from './common';
 
 /** JSON record layouts of other tools and public datasets, detected by their keys. */
-export type ForeignFamily = 'zendesk' | 'intercom' | 'sharegpt' | 'dialogue-turns' | 'instruction';
+export type ForeignFamily = 'zendesk' | 'intercom' | 'sharegpt' | 'dialogue-turns' | 'instruction' | 'transcript';
 
 export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
   zendesk: 'Zendesk ticket ("requester_id", "comments")',
@@ -16,15 +17,21 @@ export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
   sharegpt: 'ShareGPT ("conversations" of "from"/"value")',
   'dialogue-turns': 'dialogue ("turns"/"utterances" of "speaker"+"utterance")',
   instruction: 'instruction/response ("instruction", "output"/"response"...)',
+  transcript:
+    'chat transcript (the whole chat as one text: "transcript"/"chat_transcript", a "conversation"/"chat" text, or Salesforce\'s LiveChatTranscript "Body")',
 };
 
-/** Order matters: a ticket or Intercom conversation is recognised before looser pair keys. */
+/**
+ * Order matters: a ticket or Intercom conversation is recognised before looser pair keys, and a
+ * transcript (whose check reads the keys, and for some the text) only when nothing else matched.
+ */
 export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
   if (isZendeskTicket(record)) return 'zendesk';
   if (isIntercomConversation(record)) return 'intercom';
   if (isShareGpt(record)) return 'sharegpt';
   if (isDialogueTurns(record)) return 'dialogue-turns';
   if (isInstructionPair(record)) return 'instruction';
+  if (transcriptKeyOf(record) !== undefined) return 'transcript';
   return undefined;
 }
 
@@ -37,10 +44,12 @@ const TURN_LISTS: ReadonlyArray<[ForeignFamily, readonly string[]]> = [
 /**
  * The family a record that `foreignFamily` did not recognise still belongs to in a file of
  * `fileFamily` records: it holds the family's turn list, but an empty one or one whose first turn
- * lacks a key. Parsing it then names what is wrong (empty conversation, missing field) instead of
- * calling it none of the formats.
+ * lacks a key; in a transcript file, a record with a transcript-like key whose text did not look like
+ * one. Parsing it then names what is wrong (empty conversation, missing field, the line without a
+ * speaker) instead of calling it none of the formats.
  */
 export function turnListFamily(record: JsonObject, fileFamily: string): ForeignFamily | undefined {
+  if (fileFamily === 'transcript') return mayHoldTranscript(record) ? 'transcript' : undefined;
   const entry = TURN_LISTS.find(([family]) => family === fileFamily);
   return entry?.[1].some((key) => Array.isArray(record[key])) ? entry[0] : undefined;
 }
@@ -57,5 +66,7 @@ export function parseForeign(source: SourceRef, record: JsonObject, family: Fore
       return parseDialogueTurns(source, record, roles);
     case 'instruction':
       return parseInstructionPair(source, record);
+    case 'transcript':
+      return parseTranscriptRecord(source, record, roles);
   }
 }

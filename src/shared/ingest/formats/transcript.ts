@@ -1,0 +1,485 @@
+import { reject, show } from '../records';
+import { inferMissingRoles, type RoleMapper } from '../roles';
+import { decodeEntities, stripHtml } from '../text';
+import { parseRating, parseTimestamp, type RawTurn } from '../turns';
+import type { ChatRole, IngestItem, SourceRef } from '../types';
+import { finish, idOf, type JsonObject } from './common';
+
+/**
+ * A whole chat kept in one text field, one line per message: Salesforce's `LiveChatTranscript.Body`
+ * (HTML, `( 1m 2s ) Name: text` after a `Chat Started:` line) and the `transcript` column or key of
+ * Zendesk Chat / Tawk / Olark / Crisp history and BI exports (`[10:02] Customer: ...`). Lines are
+ * `[time] Speaker: text`; a line that names no participant continues the message before it, and
+ * system lines of known shapes (`Chat Started: ...`, `Agent Tom accepted the chat`) are events, not
+ * messages. Which `Name:` prefixes are speakers is decided per transcript (see `participantsOf`),
+ * so a customer's "Note: my order number is 123" stays part of their message.
+ */
+
+/** Keys (lower-case) that hold a transcript by their name alone. */
+const TRANSCRIPT_KEYS = ['transcript', 'chat_transcript'] as const;
+/** Keys that hold a transcript only when the text has a transcript's shape (other layouts use them for other things). */
+const SHAPED_KEYS = ['conversation', 'chat'] as const;
+/** Salesforce's field, a transcript only in Salesforce's shape (a `body` is a message elsewhere). */
+const SALESFORCE_KEY = 'body';
+const ID_KEYS = ['conversation_id', 'chat_id', 'ticket_id', 'session_id', 'transcript_id', 'id'] as const;
+const ISSUE_KEYS = ['issue_type', 'category', 'tags'] as const;
+const CSAT_KEYS = ['csat', 'rating'] as const;
+/** When the chat started, for clock times without a date and for relative offsets without a `Chat Started` line. */
+const START_KEYS = ['start_time', 'starttime', 'started_at', 'created_at', 'createddate', 'created_date', 'date'] as const;
+
+/** The key of `record` holding its transcript, if it is a transcript record. Only asked of records no other format claimed. */
+export function transcriptKeyOf(record: JsonObject): string | undefined {
+  for (const key of Object.keys(record)) {
+    const name = key.toLowerCase();
+    if ((TRANSCRIPT_KEYS as readonly string[]).includes(name)) return key;
+    const value = record[key];
+    if (typeof value !== 'string') continue;
+    if (
+      name === SALESFORCE_KEY
+        ? looksLikeSalesforceBody(value)
+        : (SHAPED_KEYS as readonly string[]).includes(name) && looksLikeTranscript(value)
+    )
+      return key;
+  }
+  return undefined;
+}
+
+/** Whether a record names a transcript field by its exact key (cheap; for records that also look like feedback). */
+export function hasTranscriptKey(record: JsonObject): boolean {
+  return TRANSCRIPT_KEYS.some((key) => Object.prototype.hasOwnProperty.call(record, key));
+}
+
+/** Whether a record has a key that could hold a transcript, shaped or not: in a transcript file it is read as one, so its rejection says what is wrong. */
+export function mayHoldTranscript(record: JsonObject): boolean {
+  return Object.keys(record).some((key) => {
+    const name = key.toLowerCase();
+    return (
+      (TRANSCRIPT_KEYS as readonly string[]).includes(name) || (SHAPED_KEYS as readonly string[]).includes(name) || name === SALESFORCE_KEY
+    );
+  });
+}
+
+/** Whether a CSV header has a column that holds a transcript when its text has the shape (so the first row is worth a look). */
+export function mayHoldShapedTranscript(columns: readonly string[]): boolean {
+  return columns.some((name) => name === SALESFORCE_KEY || (SHAPED_KEYS as readonly string[]).includes(name));
+}
+
+/**
+ * The transcript column of a CSV header (names as `canonicalColumn` writes them before aliases),
+ * judged by the first data row for the columns that need the shape. -1 when there is none.
+ */
+export function transcriptColumnOf(columns: readonly string[], firstRow: readonly string[] | undefined): number {
+  for (let i = 0; i < columns.length; i++) if ((TRANSCRIPT_KEYS as readonly string[]).includes(columns[i])) return i;
+  if (!firstRow) return -1;
+  for (let i = 0; i < columns.length; i++) {
+    if (i >= firstRow.length) continue;
+    const value = firstRow[i];
+    if (
+      columns[i] === SALESFORCE_KEY
+        ? looksLikeSalesforceBody(value)
+        : (SHAPED_KEYS as readonly string[]).includes(columns[i]) && looksLikeTranscript(value)
+    )
+      return i;
+  }
+  return -1;
+}
+
+export function parseTranscriptRecord(source: SourceRef, record: JsonObject, roles: RoleMapper): IngestItem {
+  const byName = new Map<string, unknown>();
+  for (const [key, value] of Object.entries(record)) if (!byName.has(key.toLowerCase())) byName.set(key.toLowerCase(), value);
+  const key = transcriptKeyOf(record) ?? Object.keys(record).find((k) => mayHoldTranscript({ [k]: null }));
+  const name = key?.toLowerCase() ?? 'transcript';
+  const text = key === undefined ? undefined : record[key];
+  if (text === undefined || text === null) return reject(source, `missing-field:${name}`, `the record has no "${name}"`);
+  if (typeof text !== 'string') return reject(source, `invalid-field:${name}`, `"${name}" must be the chat as text, got ${show(text)}`);
+
+  const idKey = [...ID_KEYS, ...(name === SALESFORCE_KEY ? ['name'] : [])].find(
+    (k) => byName.get(k) !== undefined && byName.get(k) !== null,
+  );
+  const id = idKey ? idOf(byName.get(idKey)) : undefined;
+  if (id === null)
+    return reject(
+      source,
+      `invalid-field:${idKey ?? 'id'}`,
+      `"${idKey ?? 'id'}" must be a string or number, got ${show(byName.get(idKey ?? 'id'))}`,
+    );
+
+  const startValue = START_KEYS.map((k) => byName.get(k)).find((v) => v !== undefined && v !== null && v !== '');
+  const read = readTranscript(text, roles, startValue === undefined ? undefined : parseTimestamp(startValue));
+  if ('reason' in read) return reject(source, read.reason, read.detail);
+
+  return finish({
+    source,
+    id,
+    idPrefix: 'transcript',
+    raw: read.turns,
+    issueType: issueOf(ISSUE_KEYS.map((k) => byName.get(k)).find((v) => v !== undefined && v !== null && v !== '')),
+    channel: textValue(byName.get('channel')),
+    csat: CSAT_KEYS.map((k) => parseRating(byName.get(k))).find((v) => v !== undefined),
+  });
+}
+
+function textValue(value: unknown): string | undefined {
+  return typeof value === 'string' ? value.trim() || undefined : undefined;
+}
+
+/** `tags` may be a list or "billing, refund": the first tag is the issue type, as for Zendesk tickets. */
+function issueOf(value: unknown): string | undefined {
+  if (Array.isArray(value)) return issueOf(value.find((v) => typeof v === 'string' && v.trim()));
+  if (typeof value === 'number') return String(value);
+  if (typeof value !== 'string') return undefined;
+  return value.split(/[,;|]/)[0].trim() || undefined;
+}
+
+// ----- reading the text -----
+
+interface Line {
+  /** 1-based line of the transcript (after `<br>` became a line break). */
+  n: number;
+  text: string;
+  /** What follows the time prefix (the whole line without one). */
+  body: string;
+  /** A bracketed or relative time prefix: the line is an entry of its own. */
+  stamped: boolean;
+  time?: LineTime;
+  speaker?: { name: string; key: string; text: string };
+  event?: TranscriptEvent;
+}
+
+type LineTime = { offsetSeconds: number } | { clock: number; date?: string; zoneMinutes?: number };
+type TranscriptEvent =
+  | { kind: 'start'; ms?: number; zoneMinutes?: number }
+  | { kind: 'agent'; name: string }
+  | { kind: 'joined'; name: string }
+  | { kind: 'other' };
+
+type Read = { turns: RawTurn[] } | { reason: string; detail: string };
+
+const LINE_BREAK_TAGS = /<br\s*\/?>/gi;
+
+/**
+ * HTML first (`<br>` is a line break), then one entry per non-blank line. Salesforce's `Agent Jane D`
+ * line is an event only in a run of header lines (at the start, or after another event such as a
+ * transfer); elsewhere a line of those words is text.
+ */
+function linesOf(text: string): Line[] {
+  const plain = /<\/?[a-zA-Z!]/.test(text) ? decodeEntities(stripHtml(text.replace(LINE_BREAK_TAGS, '\n'))) : decodeEntities(text);
+  const lines: Line[] = [];
+  let afterEvent = true;
+  plain.split(/\r\n|\r|\n/).forEach((raw, i) => {
+    const text = raw.trim();
+    if (!text) return;
+    let prefix = timePrefixOf(text);
+    // A bare clock ("10:30 works for me") is a prefix only before a speaker.
+    if (prefix && !prefix.stamped && !speakerOf(text.slice(prefix.length))) prefix = undefined;
+    const body = prefix ? text.slice(prefix.length) : text;
+    const line: Line = { n: i + 1, text, body, stamped: Boolean(prefix?.stamped) };
+    if (prefix?.time) line.time = prefix.time;
+    const event = eventOf(body, afterEvent);
+    if (event) line.event = event;
+    else {
+      const speaker = speakerOf(body);
+      if (speaker) line.speaker = speaker;
+    }
+    afterEvent = event !== undefined;
+    lines.push(line);
+  });
+  return lines;
+}
+
+/** `( 1m 2s )`, Salesforce's time since the chat started. */
+const RELATIVE = /^\(\s*(?=\d)(?:(\d+)h\s*)?(?:(\d+)m\s*)?(?:(\d+)s)?\s*\)\s*/;
+const CLOCK = String.raw`(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?`;
+const DATE = String.raw`(\d{4}-\d{2}-\d{2})`;
+const ZONE = String.raw`(?:\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2}))?`;
+/** `[10:02]`, `(2026-03-02 09:14:05)`, `[10:02:03 AM]`, optionally followed by a dash. */
+const BRACKETED = new RegExp(String.raw`^[\[(]\s*(?:${DATE}[ T,]+)?${CLOCK}${ZONE}\s*[\])]\s*(?:[-–—|]\s+)?`);
+/** `10:02:03 AM Maria: ...`, `2026-03-02 09:14:05 - Maria: ...`. */
+const BARE = new RegExp(String.raw`^(?:${DATE}[ T])?${CLOCK}${ZONE}\s+(?:[-–—|]\s+)?`);
+
+function timePrefixOf(text: string): { length: number; stamped: boolean; time?: LineTime } | undefined {
+  const relative = RELATIVE.exec(text);
+  if (relative && (relative[1] || relative[2] || relative[3])) {
+    const [h, m, s] = [1, 2, 3].map((i) => Number(group(relative, i) ?? 0));
+    return { length: relative[0].length, stamped: true, time: { offsetSeconds: h * 3600 + m * 60 + s } };
+  }
+  const bracketed = BRACKETED.exec(text);
+  if (bracketed) return { length: bracketed[0].length, stamped: true, time: clockOf(bracketed) };
+  const bare = BARE.exec(text);
+  if (bare) return { length: bare[0].length, stamped: false, time: clockOf(bare) };
+  return undefined;
+}
+
+/** An optional capture group (the regex types call every group a string). */
+function group(m: RegExpExecArray, i: number): string | undefined {
+  const value: string | undefined = m[i];
+  return value;
+}
+
+function clockOf(m: RegExpExecArray): LineTime | undefined {
+  let hours = Number(m[2]);
+  const minutes = Number(m[3]);
+  const seconds = Number(group(m, 4) ?? 0);
+  const half = group(m, 5)?.toLowerCase();
+  if (half) {
+    if (hours < 1 || hours > 12) return undefined;
+    hours = (hours % 12) + (half === 'p' ? 12 : 0);
+  }
+  if (hours > 23 || minutes > 59 || seconds > 59) return undefined;
+  const time: LineTime = { clock: (hours * 3600 + minutes * 60 + seconds) * 1000 };
+  const date = group(m, 1);
+  if (date) time.date = date;
+  const zone = zoneMinutes(group(m, 6));
+  if (zone !== undefined) time.zoneMinutes = zone;
+  return time;
+}
+
+function zoneMinutes(zone: string | undefined): number | undefined {
+  if (!zone) return undefined;
+  if (/^(?:Z|UTC|GMT)$/i.test(zone)) return 0;
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : undefined;
+}
+
+/** A speaker name: up to six words of letters, digits and name punctuation, then a colon and a space (or the line's end). */
+const SPEAKER = /^([\p{L}\p{N}][\p{L}\p{M}\p{N}._'’&@()#-]*(?: [\p{L}\p{M}\p{N}._'’&@()#-]+){0,5}?)\s?:(?:\s+|$)/u;
+
+function speakerOf(body: string): Line['speaker'] {
+  const m = SPEAKER.exec(body);
+  if (!m) return undefined;
+  const name = m[1].trim();
+  return { name, key: name.toLowerCase(), text: body.slice(m[0].length) };
+}
+
+// Events: whole lines of the shapes chat tools write, and nothing looser (a customer's own line
+// "I left the chat open" is not one, since it is not the whole line of that shape).
+const CHAT_STARTED = /^Chat Started:\s*(.+)$/i;
+const CHAT_HEADER = /^Chat (?:Origin|Duration|Button|Key|Ended|Status|Transcript|Rating|Topic):/i;
+const CHAT_STATE = /^Chat (?:ended|closed|transferred|was transferred|has ended)(?: (?:by|from|to) [^:]{1,60}?)*\.?$/i;
+/** Salesforce's header line naming the agent who took the chat (`Agent Jane D`). */
+const AGENT_HEADER = /^Agent ([\p{Lu}][\p{L}\p{M}.'’-]*(?: [\p{L}\p{M}.'’-]+){0,3})$/u;
+const NAME = String.raw`([\p{Lu}][\p{L}\p{M}\p{N}.'’-]*(?: [\p{L}\p{M}\p{N}.'’-]+){0,4}?)`;
+const PRESENCE = new RegExp(
+  String.raw`^${NAME} (?:has |have )?(accepted|joined|left|ended|closed|rejoined|declined|transferred) the (?:chat|conversation)(?: session)?(?: (?:to|at) [^:]{1,60}?)?\.?$`,
+  'u',
+);
+const PRONOUNS = new Set(['i', 'we', 'you', 'he', 'she', 'they', 'it', 'someone', 'nobody']);
+
+function eventOf(body: string, inHeader: boolean): TranscriptEvent | undefined {
+  const started = CHAT_STARTED.exec(body);
+  if (started) return { kind: 'start', ...chatStartedTime(started[1]) };
+  if (CHAT_HEADER.test(body) || CHAT_STATE.test(body)) return { kind: 'other' };
+  const agent = inHeader ? AGENT_HEADER.exec(body) : null;
+  if (agent) return { kind: 'agent', name: agent[1] };
+  const presence = PRESENCE.exec(body);
+  if (presence && !PRONOUNS.has(presence[1].toLowerCase())) {
+    // Only the support side accepts or takes over a chat; joining or leaving says nothing of the side.
+    return presence[2] === 'accepted' ? { kind: 'agent', name: presence[1] } : { kind: 'joined', name: presence[1] };
+  }
+  return undefined;
+}
+
+/** `Monday, March 02, 2026, 09:14:05 (+0000)`, Salesforce's header (a missing zone is UTC, as zone-less times are everywhere). */
+function chatStartedTime(value: string): { ms?: number; zoneMinutes?: number } {
+  const zoneMatch = /\(?\s*(?:GMT|UTC)?\s*([+-]\d{2}:?\d{2})\s*\)?\s*$/.exec(value);
+  const zone = zoneMinutes(zoneMatch?.[1]) ?? 0;
+  const when = (zoneMatch ? value.slice(0, zoneMatch.index) : value)
+    .replace(/^\s*[A-Za-z]+day,\s*/i, '')
+    .replace(/,\s*(\d{1,2}:\d{2})/, ' $1')
+    .trim();
+  const sign = zone < 0 ? '-' : '+';
+  const abs = Math.abs(zone);
+  const iso = parseTimestamp(when);
+  // parseTimestamp reads zone-less ISO and numeric dates as UTC; month names are left to Date.parse with the zone.
+  const ms =
+    iso && /^\d/.test(when)
+      ? Date.parse(iso) - zone * 60_000
+      : Date.parse(`${when} ${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}${String(abs % 60).padStart(2, '0')}`);
+  return Number.isFinite(ms) ? { ms, zoneMinutes: zone } : {};
+}
+
+/** Shape check for keys that are not a transcript by name: the first entry names a speaker and at least two lines do. */
+export function looksLikeTranscript(text: string): boolean {
+  if (!text.includes(':')) return false;
+  const lines = linesOf(text.length > 4096 ? text.slice(0, 4096) : text).filter((l) => !l.event);
+  return lines.length > 0 && lines[0].speaker !== undefined && lines.filter((l) => l.speaker).length >= 2;
+}
+
+/** Salesforce's Body: starts with `Chat Started:`, or its entries carry `( 5s )` offsets. */
+function looksLikeSalesforceBody(text: string): boolean {
+  const head = text.trimStart().slice(0, 4096);
+  return /^Chat Started:/i.test(head) || /(?:^|<br\s*\/?>|\n)\s*\(\s*(?:\d+h\s*)?(?:\d+m\s*)?\d+s\s*\)\s*[^:<\n]{1,60}:/i.test(head);
+}
+
+interface Participant {
+  name: string;
+  role?: ChatRole;
+  line: number;
+}
+
+/**
+ * Which `Name:` prefixes are speakers. A participant is a name that
+ * - the role words or TUNELOOP_SPEAKER_ROLES resolve ("Agent Tom", "Visitor"), or
+ * - an event introduces (Salesforce's `Agent Jane D` header, `Tom accepted the chat`, `Kim joined the chat`), or
+ * - speaks the transcript's first entry, or
+ * - stands on a line with a time prefix, when the transcript's entries carry them (a continuation line has none), or
+ * - starts lines in two different turns (another participant spoke in between);
+ * and when that leaves one side (customer or support) without anyone, the first other name is
+ * that side (the two-party rule of message CSV). Any other `Word:` line continues the message
+ * before it: "Note: my order number is 123" inside a customer's message is text, not a speaker.
+ */
+function participantsOf(lines: readonly Line[], roles: RoleMapper, stampedEntries: boolean): Map<string, Participant> {
+  const participants = new Map<string, Participant>();
+  const add = (name: string, line: number, role?: ChatRole) => {
+    const key = name.toLowerCase();
+    const known = participants.get(key);
+    if (known) known.role ??= role;
+    else participants.set(key, { name, line, role });
+  };
+  // Names an event introduces count only when they speak ("Visitor left the chat" while the
+  // visitor wrote as "Maria Keller" adds no third party).
+  const speaking = new Set(lines.flatMap((l) => (l.speaker ? [l.speaker.key] : [])));
+  let first = true;
+  for (const line of lines) {
+    const event = line.event;
+    if (event) {
+      if ((event.kind === 'agent' || event.kind === 'joined') && speaking.has(event.name.toLowerCase()))
+        add(event.name, line.n, event.kind === 'agent' ? 'assistant' : roles.roleOf(event.name));
+      continue;
+    }
+    const speaker = line.speaker;
+    if (speaker) {
+      const role = roles.roleOf(speaker.name);
+      if (role || first || (stampedEntries && line.stamped)) add(speaker.name, line.n, role);
+    }
+    first = false;
+  }
+  // Recurring names, counted once per turn of their own.
+  const turns = new Map<string, { count: number; line: number; name: string }>();
+  let owner: string | undefined;
+  for (const line of lines) {
+    const speaker = line.speaker;
+    if (!speaker || (stampedEntries && !line.stamped)) continue;
+    if (participants.has(speaker.key)) {
+      owner = speaker.key;
+      continue;
+    }
+    if (owner === speaker.key) continue;
+    owner = speaker.key;
+    const seen = turns.get(speaker.key);
+    if (seen) seen.count++;
+    else turns.set(speaker.key, { count: 1, line: line.n, name: speaker.name });
+  }
+  for (const [, seen] of turns) if (seen.count >= 2) add(seen.name, seen.line, roles.roleOf(seen.name));
+  const unresolved = [...participants.values()].filter((p) => !p.role);
+  const sides = new Set([...participants.values()].map((p) => p.role).filter((r) => r === 'user' || r === 'assistant'));
+  if (unresolved.length === 0 && sides.size === 1) {
+    const other = [...turns.values()].sort((a, b) => a.line - b.line).at(0);
+    if (other) add(other.name, other.line);
+  }
+  return participants;
+}
+
+function readTranscript(text: string, roles: RoleMapper, recordStart: string | undefined): Read {
+  const lines = linesOf(text);
+  const firstEntry = lines.find((l) => !l.event);
+  if (!firstEntry) return { reason: 'empty-conversation', detail: 'the transcript has no message' };
+  if (!firstEntry.speaker)
+    return {
+      reason: 'unknown-speaker',
+      detail: `line ${firstEntry.n} of the transcript (${show(firstEntry.text)}) names no speaker ("Name: text"), so it cannot be attributed`,
+    };
+  const stampedEntries = firstEntry.stamped;
+  const participants = participantsOf(lines, roles, stampedEntries);
+  const names = [...participants.values()];
+  const known = new Map(names.filter((p) => p.role).map((p) => [p.name, p.role as ChatRole]));
+  const resolved = inferMissingRoles(
+    names.map((p) => p.name),
+    { roleOf: (name) => known.get(name) ?? roles.roleOf(name) },
+  );
+  if ('unknown' in resolved) {
+    // Every name left, so a "Note:" taken for a speaker is seen next to the customer's name.
+    const named = resolved.unknown
+      .slice(0, 3)
+      .map((name) => `${show(name)} (line ${participants.get(name.toLowerCase())?.line ?? '?'} of the transcript)`);
+    const who =
+      named.length === 1
+        ? `speaker ${named[0]} is not a known role`
+        : `speakers ${named.join(', ')} are not known roles (at most one name can be inferred as the other side)`;
+    return {
+      reason: 'unknown-speaker',
+      detail: `${who}; use customer/user, agent/assistant/bot or system, or map the name with speakerRoles`,
+    };
+  }
+
+  const clock = new TranscriptClock(recordStart);
+  const turns: RawTurn[] = [];
+  let current: RawTurn | undefined;
+  for (const line of lines) {
+    if (line.event) {
+      if (line.event.kind === 'start') clock.started(line.event.ms, line.event.zoneMinutes);
+      continue;
+    }
+    const speaker = line.speaker && (!stampedEntries || line.stamped) ? participants.get(line.speaker.key) : undefined;
+    if (line.speaker && speaker) {
+      current = { role: resolved.get(speaker.name) as ChatRole, text: line.speaker.text };
+      const timestamp = clock.at(line.time);
+      if (timestamp) current.timestamp = timestamp;
+      turns.push(current);
+      continue;
+    }
+    if (stampedEntries && line.stamped)
+      return {
+        reason: 'unknown-speaker',
+        detail: `line ${line.n} of the transcript (${show(line.text)}) starts a message (it has a time) but names no speaker, so it cannot be attributed`,
+      };
+    // Checked above: the first entry has a speaker, so a message is open here.
+    if (current) current.text = current.text ? `${current.text}\n${line.text}` : line.text;
+  }
+  return { turns };
+}
+
+/**
+ * Timestamps of entries: relative offsets count from the `Chat Started` time (else the record's
+ * start time); clock times need a date (their own, the `Chat Started` line's, the record's), else
+ * they are left out. A clock that goes backwards has passed midnight.
+ */
+class TranscriptClock {
+  private startMs: number | undefined;
+  private zoneMinutes = 0;
+  private date: string | undefined;
+  private lastClockMs: number | undefined;
+
+  constructor(recordStart: string | undefined) {
+    if (recordStart) {
+      this.startMs = Date.parse(recordStart);
+      this.date = recordStart.slice(0, 10);
+    }
+  }
+
+  started(ms: number | undefined, zoneMinutes: number | undefined): void {
+    if (ms === undefined) return;
+    this.startMs = ms;
+    this.zoneMinutes = zoneMinutes ?? 0;
+    this.date = new Date(ms + this.zoneMinutes * 60_000).toISOString().slice(0, 10);
+  }
+
+  at(time: LineTime | undefined): string | undefined {
+    if (!time) return undefined;
+    if ('offsetSeconds' in time) return this.startMs === undefined ? undefined : iso(this.startMs + time.offsetSeconds * 1000);
+    const date = time.date ?? this.date;
+    if (!date) return undefined;
+    const zone = time.zoneMinutes ?? this.zoneMinutes;
+    let ms = Date.parse(`${date}T00:00:00Z`) + time.clock - zone * 60_000;
+    if (!Number.isFinite(ms)) return undefined;
+    if (time.date) this.date = time.date;
+    // Entries a few seconds out of order stay on their day; half a day back is the next day.
+    else if (this.lastClockMs !== undefined && ms < this.lastClockMs - 43_200_000) ms += 86_400_000;
+    this.lastClockMs = ms;
+    return iso(ms);
+  }
+}
+
+function iso(ms: number): string | undefined {
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+}
