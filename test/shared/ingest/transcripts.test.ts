@@ -170,6 +170,24 @@ describe('chat transcripts kept as one text field', () => {
     expect(reasons(await parseAll('id,body\n1,"Customer: hi\nAgent: hello"\n'))).toEqual(['unknown-format']);
   });
 
+  test('a timed line naming no speaker, and a transcript-file record whose "conversation" lacks the shape, are quarantined saying which line', async () => {
+    const timed = '[09:02] Customer: is my refund through?\n[09:04] checking...\n[09:05] Agent Sam: Yes, it was sent today.';
+    const [stamped] = rejections(await parseAll(jsonl({ id: 't-1', transcript: timed })));
+    expect(stamped).toMatchObject({ reason: 'unknown-speaker', line: 1 });
+    expect(stamped.detail).toMatch(
+      /^line 2 of the transcript \("\[09:04\] checking\.\.\."\) starts a message \(it has a time\) but names no speaker/,
+    );
+
+    const file = jsonl(
+      { id: 'f-1', conversation: 'Visitor: is shipping free?\nOperator: Yes, over 50 euros.' },
+      { id: 'f-2', conversation: 'thanks for the help earlier\nVisitor: one more thing' },
+    );
+    const items = await parseAll(file);
+    expect(reasons(items)).toEqual(['conversation', 'unknown-speaker']);
+    expect(rejections(items)[0]).toMatchObject({ line: 2 });
+    expect(rejections(items)[0].detail).toMatch(/^line 1 of the transcript \("thanks for the help earlier"\) names no speaker/);
+  });
+
   test('records in = used + quarantined, also for rows cut short or of the wrong width', async () => {
     const csv = 'conversation_id,transcript\nw-1,"Customer: hi\nAgent: hello"\nw-2,"Customer: hi",extra\nw-3,""\n';
     const items = await parseAll(csv);
