@@ -139,6 +139,15 @@ describe('chat transcripts kept as one text field', () => {
     ]);
   });
 
+  test('a long line that nearly has an event shape is read in linear time', async () => {
+    const nearEvent = `Chat ended${' by x'.repeat(40)}:`;
+    const nearStart = `Chat Started: Monday, March 02, 2026, 09:14:05${' '.repeat(200_000)}x`;
+    const started = Date.now();
+    const items = await parseAll(jsonl({ id: 'l-1', transcript: `Customer: hi\n${nearEvent}\n${nearStart}\nAgent: hello` }), {}, 65536);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(said(conversations(items)[0])[0]).toBe(`user: hi\n${nearEvent}`);
+  });
+
   test('clock times: kept only with a date, across midnight, and left out without one', async () => {
     const late = '[23:58] Customer: is the sale still on?\n[00:01] Agent Sam: It ended at midnight, sorry.';
     const items = await parseAll(

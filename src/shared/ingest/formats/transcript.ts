@@ -255,7 +255,9 @@ function speakerOf(body: string): Line['speaker'] {
 // "I left the chat open" is not one, since it is not the whole line of that shape).
 const CHAT_STARTED = /^Chat Started:\s*(.+)$/i;
 const CHAT_HEADER = /^Chat (?:Origin|Duration|Button|Key|Ended|Status|Transcript|Rating|Topic):/i;
-const CHAT_STATE = /^Chat (?:ended|closed|transferred|was transferred|has ended)(?: (?:by|from|to) [^:]{1,60}?)*\.?$/i;
+// One optional tail ("by visitor", "from Tom to Lisa"): a repeated group here backtracked
+// exponentially on a long "by ... by ..." line.
+const CHAT_STATE = /^Chat (?:ended|closed|transferred|was transferred|has ended)(?: (?:by|from|to) [^:]{1,60})?\.?$/i;
 /** Salesforce's header line naming the agent who took the chat (`Agent Jane D`). */
 const AGENT_HEADER = /^Agent ([\p{Lu}][\p{L}\p{M}.'’-]*(?: [\p{L}\p{M}.'’-]+){0,3})$/u;
 const NAME = String.raw`([\p{Lu}][\p{L}\p{M}\p{N}.'’-]*(?: [\p{L}\p{M}\p{N}.'’-]+){0,4}?)`;
@@ -281,9 +283,11 @@ function eventOf(body: string, inHeader: boolean): TranscriptEvent | undefined {
 
 /** `Monday, March 02, 2026, 09:14:05 (+0000)`, Salesforce's header (a missing zone is UTC, as zone-less times are everywhere). */
 function chatStartedTime(value: string): { ms?: number; zoneMinutes?: number } {
-  const zoneMatch = /\(?\s*(?:GMT|UTC)?\s*([+-]\d{2}:?\d{2})\s*\)?\s*$/.exec(value);
+  // The zone ends the value; only its tail is searched, so a long run of spaces costs nothing.
+  const tail = value.slice(-40);
+  const zoneMatch = /\(?\s*(?:GMT|UTC)?\s*([+-]\d{2}:?\d{2})\s*\)?\s*$/.exec(tail);
   const zone = zoneMinutes(zoneMatch?.[1]) ?? 0;
-  const when = (zoneMatch ? value.slice(0, zoneMatch.index) : value)
+  const when = (zoneMatch ? value.slice(0, value.length - tail.length + zoneMatch.index) : value)
     .replace(/^\s*[A-Za-z]+day,\s*/i, '')
     .replace(/,\s*(\d{1,2}:\d{2})/, ' $1')
     .trim();
