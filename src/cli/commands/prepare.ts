@@ -4,13 +4,15 @@ import { assertKnownModel, parseArgs, UsageError, type CliCommand } from '../com
 import { cliEnv } from '../localEnv';
 import { prepareDataset, PrepareInputError, type PrepareProgress } from '../../shared/dataset/prepare';
 import { offlineSettings, preprocessConfig } from '../../shared/composition/config';
+import { EncodingLabelError, resolveEncodingLabel, type DeclaredEncoding } from '../../shared/ingest/encoding';
 
 export const prepareCommand: CliCommand = {
   name: 'prepare',
-  usage: 'tuneloop prepare <file|dir>... --out <dir> [--model <base model>] [--system-prompt-file <file>] [--epochs <n>] [--workers <n>]',
+  usage:
+    'tuneloop prepare <file|dir>... --out <dir> [--model <base model>] [--system-prompt-file <file>] [--epochs <n>] [--workers <n>] [--encoding <label>]',
   summary: 'turn local log files into train/validation/holdout fine-tuning files, quarantine.jsonl and report.json',
   async run(args, io) {
-    const { positional, flags } = parseArgs(args, { strings: ['out', 'model', 'system-prompt-file', 'epochs', 'workers'] });
+    const { positional, flags } = parseArgs(args, { strings: ['out', 'model', 'system-prompt-file', 'epochs', 'workers', 'encoding'] });
     if (!positional.length) throw new UsageError('give at least one input file or folder');
     const out = flags.out as string | undefined;
     if (!out) throw new UsageError('--out <dir> is required');
@@ -27,6 +29,15 @@ export const prepareCommand: CliCommand = {
       workers = Number(flags.workers);
       if (!Number.isInteger(workers) || workers < 1)
         throw new UsageError(`--workers must be a positive integer, got ${JSON.stringify(flags.workers)}`);
+    }
+    let encoding: DeclaredEncoding | undefined;
+    if (flags.encoding !== undefined) {
+      try {
+        encoding = resolveEncodingLabel(flags.encoding as string, '--encoding');
+      } catch (err) {
+        if (err instanceof EncodingLabelError) throw new UsageError(err.message);
+        throw err;
+      }
     }
     let systemPrompt: string | undefined;
     const promptFile = flags['system-prompt-file'] as string | undefined;
@@ -52,6 +63,7 @@ export const prepareCommand: CliCommand = {
         systemPrompt,
         epochs,
         workers,
+        encoding,
         onProgress: io.isTty
           ? (progress) => {
               const now = Date.now();

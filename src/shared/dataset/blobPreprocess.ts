@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import type { BlockBlobClient } from '@azure/storage-blob';
 import type { Runtime } from '../composition/runtime';
 import { IngestError, isAbortError } from '../ingest/errors';
+import { declaredEncodingOfBlob, EncodingLabelError, type DeclaredEncoding } from '../ingest/encoding';
 import { MAPPING_BLOB_NAME, parseMappingText, type Mapping } from '../ingest/mapping';
 import { CONTAINERS, TABLES } from '../storage/names';
 import { trackQualityMetrics } from '../quality/stages';
@@ -256,6 +257,18 @@ async function processVersion(
   const download = await raw.download(0, undefined, { conditions: { ifMatch: etag }, abortSignal: signal });
   const body = download.readableStreamBody;
   if (!body) throw new Error(`raw-logs/${blobName}: the download returned no body`);
+  // Declared on the blob (Content-Type charset, metadata `encoding`): read from the download's own
+  // headers, so the declaration is that of the version read, at no extra request.
+  let encoding: DeclaredEncoding | undefined;
+  try {
+    encoding = declaredEncodingOfBlob({ contentType: download.contentType, metadata: download.metadata });
+  } catch (err) {
+    // Not read at all: the download is cancelled rather than drained.
+    (body as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+    // The same bytes and headers fail again: quarantined at once, saying which label is wrong.
+    if (err instanceof EncodingLabelError) throw new IngestError('unknown-encoding', blobName, err.message, { retriable: false });
+    throw err;
+  }
 
   const curated = new StreamingUpload(out.curatedBlob, 'application/x-ndjson', signal);
   const quarantine = new StreamingUpload(out.quarantineBlob, 'application/x-ndjson', signal);
@@ -291,6 +304,7 @@ async function processVersion(
         systemPrompt: config.systemPrompt,
         speakerRoles: config.speakerRoles,
         mappings,
+        encoding,
         shares: config.shares,
         stages,
         feedback: new TableFeedbackStore(runtime.storage.table(TABLES.feedback), {

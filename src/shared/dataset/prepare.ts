@@ -13,6 +13,7 @@ import {
   type ParseOptions,
 } from '../ingest/parse';
 import { createRoleMapper } from '../ingest/roles';
+import { isLegacyEncoding, type DeclaredEncoding } from '../ingest/encoding';
 import { MAPPING_FILE_NAME, MappingError, parseMappingText, type Mapping } from '../ingest/mapping';
 import { createConversationExecutor, preprocessWorkers } from './conversationPool';
 import { preprocessStages } from './pipelineStages';
@@ -48,6 +49,11 @@ export interface PrepareOptions {
    * core. Outputs are byte-identical for any number.
    */
   workers?: number;
+  /**
+   * The encoding every input file is in (`--encoding`; `resolveEncodingLabel`); absent: UTF-8
+   * (with UTF-16 and Windows-1252 lines read as described in docs/input-formats.md).
+   */
+  encoding?: DeclaredEncoding;
   /** Progress (the CLI shows it on a terminal only), every few hundred records and at the end of each file. */
   onProgress?: (progress: PrepareProgress) => void;
   signal?: AbortSignal;
@@ -141,7 +147,7 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
       if (
         await storeFeedback(
           file,
-          { fileName: display(file), speakerRoles: config.speakerRoles, mappings: mappingOf(file), signal },
+          { fileName: display(file), speakerRoles: config.speakerRoles, mappings: mappingOf(file), signal, encoding: options.encoding },
           feedback,
         )
       )
@@ -166,6 +172,7 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
           systemPrompt: builder.systemPrompt,
           speakerRoles: config.speakerRoles,
           mappings: mappingOf(file),
+          encoding: options.encoding,
           shares: config.shares,
           stages,
           executor,
@@ -245,9 +252,10 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
  * parsed whole, as the main pass parses them.
  */
 async function storeFeedback(file: string, options: ParseOptions, store: FeedbackStore): Promise<boolean> {
-  const scan = { fileName: options.fileName, signal: options.signal };
-  const may =
-    mayHoldFeedbackRecordsInFile(file) ?? (await mayHoldFeedbackRecords(createReadStream(file, { highWaterMark: 256 * 1024 }), scan));
+  const scan = { fileName: options.fileName, signal: options.signal, encoding: options.encoding };
+  // The file version reads bytes as UTF-8; the stream version transcodes a declared encoding.
+  const inFile = options.encoding && isLegacyEncoding(options.encoding.name) ? undefined : mayHoldFeedbackRecordsInFile(file);
+  const may = inFile ?? (await mayHoldFeedbackRecords(createReadStream(file, { highWaterMark: 256 * 1024 }), scan));
   if (!may) return false;
   const roles = createRoleMapper(options.speakerRoles);
   for await (const item of parseInputDeferring(createReadStream(file, { highWaterMark: 256 * 1024 }), options)) {

@@ -21,6 +21,7 @@ import { splitFor, type Split, type SplitShares } from './split';
 import { timedStages, type StepTimings } from './timings';
 import { required } from '../lookup';
 import { READ_AS_WINDOWS_1252 } from './preprocessReport';
+import { describeEncoding, type DeclaredEncoding, type EncodingUsed } from '../ingest/encoding';
 
 /** Where the pipeline's results go: a curated shard and a quarantine file (blobs or local files). */
 export interface PreprocessSink {
@@ -47,6 +48,8 @@ export interface PreprocessOptions {
   speakerRoles?: Record<string, ChatRole>;
   /** Declarative mappings for layouts tuneloop does not know (see ingest/mapping). */
   mappings?: readonly Mapping[];
+  /** The input's declared encoding (`--encoding`, the blob's Content-Type charset); absent: UTF-8. */
+  encoding?: DeclaredEncoding;
   tempDir?: string;
   /** Skip the intent-labelling examples (default: added). */
   intentExamples?: boolean;
@@ -92,6 +95,10 @@ export interface PreprocessStats {
   set_aside: Record<string, number>;
   /** Counters of the quality stages that ran on a worker pool, merged (see `runQualitySummary`). */
   stage_summaries: Record<string, unknown>;
+  /** How each input file was decoded, by file name (`describeEncoding`). */
+  encodings: Record<string, string>;
+  /** Declarations a file's byte-order mark overrode, as warnings. */
+  encoding_warnings: string[];
 }
 
 export function emptyStats(): PreprocessStats {
@@ -112,6 +119,8 @@ export function emptyStats(): PreprocessStats {
     notes: {},
     set_aside: {},
     stage_summaries: {},
+    encodings: {},
+    encoding_warnings: [],
   };
 }
 
@@ -162,6 +171,14 @@ export async function preprocessStream(
     signal: options.signal,
     onWindows1252: () => {
       stats.notes[READ_AS_WINDOWS_1252] = (stats.notes[READ_AS_WINDOWS_1252] ?? 0) + 1;
+    },
+    encoding: options.encoding,
+    onEncoding: (used: EncodingUsed) => {
+      stats.encodings[options.fileName] = describeEncoding(used);
+      if (used.how === 'byte-order mark' && used.ignored)
+        stats.encoding_warnings.push(
+          `${options.fileName}: read as ${used.name} as its byte-order mark says; ${used.ignored.name} declared by ${used.ignored.by} was not used`,
+        );
     },
   };
   const items = (defer ? parseInputDeferring(input, parseOptions) : parseInput(input, parseOptions))[Symbol.asyncIterator]();

@@ -25,6 +25,11 @@ export interface PreprocessReport {
   estimated_cost_usd: number | null;
   price_source: string;
   warnings: string[];
+  /**
+   * How each input file was decoded, by file name: "utf-8", "shift_jis (declared by --encoding)",
+   * "utf-16le (byte-order mark)" (docs/input-formats.md, Encodings).
+   */
+  encodings: Record<string, string>;
   /** Counters of the quality stages (redactions, duplicates, rule hits), by stage name. */
   quality?: Record<string, unknown>;
   /** Wall time per step, with TUNELOOP_DEBUG_TIMINGS=true. */
@@ -101,6 +106,7 @@ export function buildReport(stats: PreprocessStats, options: ReportOptions): Pre
       warnings.push(`${count} conversation(s) had system turns; they were replaced by the configured system prompt`);
     else warnings.push(`${note}: ${count}`);
   }
+  warnings.push(...stats.encoding_warnings);
   if (cost.estimated_cost_usd === null) warnings.push(`${options.model} is not billed per training token; no cost estimate`);
   return {
     model: options.model,
@@ -126,6 +132,7 @@ export function buildReport(stats: PreprocessStats, options: ReportOptions): Pre
     estimated_cost_usd: cost.estimated_cost_usd,
     price_source: cost.price_source,
     warnings,
+    encodings: { ...stats.encodings },
     ...(options.quality && Object.keys(options.quality).length ? { quality: options.quality } : {}),
     ...(options.timings ? { timings_ms: options.timings } : {}),
   };

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ContainerClient } from '@azure/storage-blob';
 import type { Runtime } from '../composition/runtime';
-import { decodeFileText } from '../ingest/encoding';
+import {
+  contentTypeWithCharset,
+  declaredEncodingOfBlobOrNone,
+  decodeDeclaredFileText,
+  decodeFileText,
+  encodingToUse,
+  isLegacyEncoding,
+} from '../ingest/encoding';
 import { parseInput } from '../ingest/parse';
 import { isGzip } from '../ingest/source';
 import { CONTAINERS, TABLES } from '../storage/names';
@@ -243,10 +250,13 @@ async function scanRaw(runtime: Runtime, target: ErasureTarget, found: Found, si
     records.push(kept);
   };
   const scan = async (blobName: string, feedbackOnly: boolean) => {
-    const body = (await container.getBlobClient(blobName).download(0, undefined, { abortSignal: signal })).readableStreamBody;
+    const download = await container.getBlobClient(blobName).download(0, undefined, { abortSignal: signal });
+    const body = download.readableStreamBody;
     if (!body) return;
+    // Read in the encoding the blob declares, as preprocessing read it, or its records would not be found.
+    const encoding = declaredEncodingOfBlobOrNone(download);
     let hasFeedback = false;
-    for await (const item of parseInput(body, { fileName: blobName, signal })) {
+    for await (const item of parseInput(body, { fileName: blobName, signal, encoding })) {
       if (item.type === 'conversation' && !feedbackOnly) {
         const c = item.conversation;
         const hit =
@@ -316,8 +326,13 @@ async function rewriteRaw(
     bytes = gunzipSync(bytes);
     layers++;
   }
-  // Decoded as the parsers decoded it (UTF-16, Windows-1252 lines), or the records found would not match.
-  const file = decodeFileText(bytes);
+  // Decoded as the parsers decoded it (UTF-16, Windows-1252 lines, a declared encoding), or the
+  // records found would not match.
+  const used = encodingToUse(bytes.subarray(0, 3), declaredEncodingOfBlobOrNone(props));
+  const file =
+    'how' in used && used.how === 'declared' && isLegacyEncoding(used.name)
+      ? decodeDeclaredFileText(bytes, used.name)
+      : decodeFileText(bytes);
   const all = file.text.split('\n');
   let removed = 0;
   const records = [...lineRecords];
@@ -341,7 +356,17 @@ async function rewriteRaw(
     await blob.delete({ conditions: { ifMatch: etag }, abortSignal: signal }).catch((err: unknown) => conflict(err, blobName));
     return { finding: { location: 'raw-logs', name: blobName, records: removed, action: 'deleted' }, etag };
   }
-  let out: Buffer = file.encode(text);
+  let contentType = props.contentType;
+  let metadata = { ...props.metadata };
+  let encoded = file.encode(text);
+  if (!encoded) {
+    // A changed line the declared multi-byte encoding cannot be written in without an encoder:
+    // the file becomes UTF-8, and says so, so that it is read right from now on.
+    encoded = Buffer.from(text, 'utf8');
+    contentType = contentTypeWithCharset(contentType, 'utf-8');
+    metadata = Object.fromEntries(Object.entries(metadata).filter(([key]) => key.toLowerCase() !== 'encoding'));
+  }
+  let out: Buffer = encoded;
   for (let i = 0; i < layers; i++) out = gzipSync(out);
   // The rest of this version was preprocessed already; the marker tells preprocessing not to do it twice.
   const receipt = await runtime.storage
@@ -353,8 +378,8 @@ async function rewriteRaw(
     .upload(out, out.length, {
       conditions: { ifMatch: etag },
       abortSignal: signal,
-      blobHTTPHeaders: { blobContentType: props.contentType, blobContentEncoding: props.contentEncoding },
-      metadata: { ...props.metadata, ...(done ? { [ERASURE_REWRITE_METADATA]: requestId } : {}) },
+      blobHTTPHeaders: { blobContentType: contentType, blobContentEncoding: props.contentEncoding },
+      metadata: { ...metadata, ...(done ? { [ERASURE_REWRITE_METADATA]: requestId } : {}) },
     })
     .catch((err: unknown) => conflict(err, blobName));
   return { finding: { location: 'raw-logs', name: blobName, records: removed, action: 'removed' }, etag };

@@ -3,7 +3,7 @@ import { isReplyThreadHeader, parseReplyThreads } from './formats/threads';
 import { mayHoldShapedTranscript, parseTranscriptRecord, transcriptColumnOf } from './formats/transcript';
 import { parseFaq, parseFeedback } from './jsonl';
 import { mappedRating, type Mapping } from './mapping';
-import { INVALID_ENCODING_OF_LINE, legacyLinesAsUtf8, type LegacyLines } from './encoding';
+import { invalidEncodingDetail, legacyLinesAsUtf8, rowOf, type DeclaredEncoding, type LegacyLines } from './encoding';
 import { groupMessageRows, type MessageRow } from './messageCsv';
 import { reject } from './records';
 import { createRoleMapper, type RoleMapper } from './roles';
@@ -22,6 +22,8 @@ export interface CsvContext {
   mappings?: readonly Mapping[];
   /** Called with the number of each line that was not UTF-8 and was read as Windows-1252. */
   onWindows1252?: (line: number) => void;
+  /** The encoding the file was declared in and transcoded from (`declaredAsUtf8`). */
+  encoding?: DeclaredEncoding;
 }
 
 export type CsvFormat = 'message-csv' | 'faq' | 'feedback' | 'reply-thread' | 'transcript';
@@ -124,7 +126,7 @@ export interface CsvBatch {
 
 export async function* readCsvRows(
   bytes: AsyncIterable<Buffer>,
-  options: { delimiter: string; maxRecordBytes: number; onWindows1252?: (line: number) => void },
+  options: { delimiter: string; maxRecordBytes: number; onWindows1252?: (line: number) => void; encoding?: DeclaredEncoding },
 ): AsyncIterable<CsvBatch> {
   // Records are taken from on_record (synchronously, in order) rather than from the stream side:
   // a stream that errors drops the records it still buffers, and the rows before a broken quote
@@ -158,7 +160,7 @@ export async function* readCsvRows(
       act(done);
     });
 
-  const encoding: LegacyLines = { decoded: 0, invalid: new Set(), onDecoded: options.onWindows1252 };
+  const encoding: LegacyLines = { decoded: 0, invalid: new Set(), onDecoded: options.onWindows1252, declared: !!options.encoding };
   const spansInvalidLine = (first: number, last: number) => {
     for (let n = first; n <= last; n++) if (encoding.invalid.has(n)) return true;
     return false;
@@ -302,7 +304,7 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
       for (const [name, column] of named) if (column !== undefined) index.set(name, columns.indexOf(canonicalColumn(column)));
       const all = fittedRows(withFirst({ rows: firstRows, unreadable: first.value.unreadable }, batches), columns.length);
       const roles = mappedRoleMapper(mapping, context.speakerRoles);
-      yield* groupMessageRows(mappedRows(toMessageRows(all, index, columns.length, file), mapping, roles), {
+      yield* groupMessageRows(mappedRows(toMessageRows(all, index, columns.length, file, context.encoding), mapping, roles), {
         file,
         roles,
         tempDir: context.tempDir,
@@ -341,7 +343,7 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
     const all = fittedRows(withFirst({ rows: firstRows, unreadable: first.value.unreadable }, batches, buffered), columns.length);
 
     if (format === 'reply-thread') {
-      yield* parseReplyThreads(all, { file, roles: context.roles, columns, tempDir: context.tempDir, signal });
+      yield* parseReplyThreads(all, { file, roles: context.roles, columns, tempDir: context.tempDir, signal, encoding: context.encoding });
       return;
     }
 
@@ -351,7 +353,7 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
     }
 
     if (format === 'message-csv') {
-      yield* groupMessageRows(toMessageRows(all, index, columns.length, file), {
+      yield* groupMessageRows(toMessageRows(all, index, columns.length, file, context.encoding), {
         file,
         roles: context.roles,
         tempDir: context.tempDir,
@@ -365,7 +367,7 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
         signal?.throwIfAborted();
         const source: SourceRef = { file, line: row.line, record: row.raw };
         if (row.invalidEncoding) {
-          yield reject(source, 'invalid-encoding', INVALID_ENCODING);
+          yield reject(source, 'invalid-encoding', invalidEncodingDetail(rowOf(row.line, file, context.encoding), context.encoding));
           continue;
         }
         if (row.fields.length !== columns.length) {
@@ -500,6 +502,7 @@ async function* toMessageRows(
   index: Map<string, number>,
   width: number,
   file: string,
+  declared: DeclaredEncoding | undefined,
 ): AsyncIterable<(MessageRow | IngestItem)[]> {
   const column = (name: string) => index.get(name) ?? -1;
   const [idAt, speakerAt, textAt, timestampAt, issueAt, channelAt, csatAt] = [
@@ -540,7 +543,11 @@ async function* toMessageRows(
       };
       const model = at(row.fields, modelAt);
       if (model !== undefined && model.trim() !== '') messageRow.model = model;
-      if (row.invalidEncoding) messageRow.error = { reason: 'invalid-encoding', detail: `line ${row.line} ${INVALID_ENCODING_OF_LINE}` };
+      if (row.invalidEncoding)
+        messageRow.error = {
+          reason: 'invalid-encoding',
+          detail: invalidEncodingDetail(declared ? `line ${row.line} of ${file}` : `line ${row.line}`, declared),
+        };
       else if (row.fields.length !== width) {
         messageRow.error = {
           reason: 'invalid-row',
@@ -553,8 +560,6 @@ async function* toMessageRows(
     yield out;
   }
 }
-
-const INVALID_ENCODING = `the row ${INVALID_ENCODING_OF_LINE}`;
 
 /** What csv-parse threw, for an error message: its message, or the thrown value itself. */
 function describeThrown(thrown: unknown): string {

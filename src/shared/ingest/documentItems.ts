@@ -1,3 +1,4 @@
+import { invalidEncodingDetail, type DeclaredEncoding } from './encoding';
 import { isJsonObject, jsonFamily, parseJsonRecord, unrecognisedRecord, type JsonFamily } from './jsonl';
 import { MAX_RECORD_DEPTH, nestsDeeperThan, splitJsonDocument, type DocumentPart } from './jsonDocument';
 import { jsonMappingFor, parseMapped, type Mapping } from './mapping';
@@ -15,6 +16,8 @@ export interface DocumentContext {
   /** Elements to look at before deciding that none is a known record. */
   sniffRecords: number;
   mappings?: readonly Mapping[];
+  /** The file's declared encoding: an invalid element's rejection names it. */
+  encoding?: DeclaredEncoding;
 }
 
 const PREVIEW = 2048;
@@ -130,7 +133,11 @@ function itemOf(parsed: Parsed, fileFamily: JsonFamily, context: DocumentContext
         `${context.file} is not valid JSON from line ${part.line} on: ${part.detail}`,
       );
     case 'bad-encoding':
-      return reject(source, 'invalid-encoding', `${at} is not valid UTF-8 text`);
+      return reject(
+        source,
+        'invalid-encoding',
+        context.encoding ? invalidEncodingDetail(`${at} of ${context.file}`, context.encoding) : `${at} is not valid UTF-8 text`,
+      );
     case 'too-long':
       return reject(
         source,

@@ -1,3 +1,4 @@
+import { invalidEncodingDetail, type DeclaredEncoding } from './encoding';
 import { nestsDeeperThan, MAX_RECORD_DEPTH } from './jsonDocument';
 import { isJsonObject, jsonFamily, parseJsonRecord, unrecognisedRecord, type JsonFamily } from './jsonl';
 import type { Line } from './lines';
@@ -39,6 +40,8 @@ export interface LineItemContext {
   maxRecordBytes: number;
   /** Set once the file's first record fits a mapping: every record is then read with it. */
   mapping?: Mapping;
+  /** The file's declared encoding: an invalid line's rejection names it. */
+  encoding?: DeclaredEncoding;
 }
 
 /**
@@ -93,7 +96,11 @@ export function lineItem(parsed: ParsedLine, fileFamily: JsonFamily, context: Li
   const source: SourceRef = { file: context.file, line: line.lineNo, record: line.text };
   switch (line.kind) {
     case 'bad-encoding':
-      return reject(source, 'invalid-encoding', 'the line is not valid UTF-8 text');
+      return reject(
+        source,
+        'invalid-encoding',
+        invalidEncodingDetail(context.encoding ? `line ${line.lineNo} of ${context.file}` : 'the line', context.encoding),
+      );
     case 'too-long':
       return reject(
         source,

@@ -13,6 +13,11 @@ export interface SplitLinesOptions {
   maxLineBytes: number;
   /** Called with the number of each line that was not UTF-8 and was read as Windows-1252 (see `windows1252Line`). */
   onWindows1252?: (line: number) => void;
+  /**
+   * The file was transcoded from a declared encoding (`declaredAsUtf8`): a line that is not UTF-8
+   * is one that was invalid in it, never read as Windows-1252.
+   */
+  declared?: boolean;
 }
 
 const NEWLINE = 0x0a;
@@ -80,7 +85,7 @@ export async function* splitLines(chunks: AsyncIterable<Buffer>, options: SplitL
 }
 
 function legacyLine(bytes: Buffer, lineNo: number, options: SplitLinesOptions): Line {
-  const text = windows1252Line(bytes);
+  const text = options.declared ? undefined : windows1252Line(bytes);
   if (text === undefined) return { kind: 'bad-encoding', lineNo, text: bytes.toString('utf8') };
   options.onWindows1252?.(lineNo);
   return { kind: 'text', lineNo, text };

@@ -1,7 +1,15 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parseCsv } from './csv';
 import { detectContainer } from './detect';
-import { utf16AsUtf8, utf16ByteOrder } from './encoding';
+import {
+  declaredAsUtf8,
+  encodingToUse,
+  isLegacyEncoding,
+  utf16AsUtf8,
+  utf16ByteOrder,
+  type DeclaredEncoding,
+  type EncodingUsed,
+} from './encoding';
 import { isCompactWrapper, parseJsonDocument } from './documentItems';
 import { isJsonObject, jsonFamily, type JsonFamily } from './jsonl';
 import { isBlankLine, lineItem, parseLine, RECORD_PREVIEW, type JsonLineContext, type LineItemContext, type ParsedLine } from './jsonLine';
@@ -31,6 +39,14 @@ export interface ParseOptions {
    * as Windows-1252 (see ingest/encoding), so the run can report it.
    */
   onWindows1252?: (line: number) => void;
+  /**
+   * The file's encoding as its owner declared it (`tuneloop prepare --encoding`, a blob's
+   * Content-Type charset): lines are decoded with it, and one not valid in it is quarantined. A
+   * byte-order mark at the start of the file decides over it.
+   */
+  encoding?: DeclaredEncoding;
+  /** Called once with the encoding the file is read in (for the report). */
+  onEncoding?: (used: EncodingUsed) => void;
 }
 
 /**
@@ -92,7 +108,15 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
       bytes = new PeekableBytes(gunzip(bytes, file, signal), file);
       layers.push(bytes);
     }
-    bytes = asUtf8(bytes, await bytes.peek(2), file, layers);
+    const decoding = asUtf8(bytes, await bytes.peek(3), file, layers, options.encoding);
+    if ('refused' in decoding) {
+      yield wholeFileRejection(file, await bytes.peek(RECORD_PREVIEW), decoding.refused);
+      return;
+    }
+    options.onEncoding?.(decoding.used);
+    bytes = decoding.bytes;
+    // Only a transcoded file's invalid lines are invalid in its declared encoding.
+    const encoding = decoding.used.how === 'declared' && isLegacyEncoding(decoding.used.name) ? options.encoding : undefined;
 
     const head = await bytes.peek(SNIFF_BYTES);
     let container = detectContainer(head);
@@ -111,11 +135,20 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
           signal,
           mappings: options.mappings,
           onWindows1252: options.onWindows1252,
+          encoding,
           ...(deferLines ? { defer: { speakerRoles: options.speakerRoles } } : {}),
         });
         return;
       case 'json-document':
-        yield* parseJsonDocument(bytes, { file, roles, maxRecordBytes, signal, sniffRecords: SNIFF_LINES, mappings: options.mappings });
+        yield* parseJsonDocument(bytes, {
+          file,
+          roles,
+          maxRecordBytes,
+          signal,
+          sniffRecords: SNIFF_LINES,
+          mappings: options.mappings,
+          encoding,
+        });
         return;
       case 'csv':
         yield* parseCsv(bytes, {
@@ -128,6 +161,7 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
           mappings: options.mappings,
           speakerRoles: options.speakerRoles,
           onWindows1252: options.onWindows1252,
+          encoding,
         });
         return;
     }
@@ -146,7 +180,10 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
  * 64 KiB are checked for the word, in any case. True may be wrong (text mentioning "rating",
  * a nested key); the caller then parses the candidates.
  */
-export async function mayHoldFeedbackRecords(input: ByteSource, options: { fileName: string; signal?: AbortSignal }): Promise<boolean> {
+export async function mayHoldFeedbackRecords(
+  input: ByteSource,
+  options: { fileName: string; signal?: AbortSignal; encoding?: DeclaredEncoding },
+): Promise<boolean> {
   const file = options.fileName;
   const layers = [new PeekableBytes(toAsyncIterable(input), file)];
   try {
@@ -157,7 +194,10 @@ export async function mayHoldFeedbackRecords(input: ByteSource, options: { fileN
       bytes = new PeekableBytes(gunzip(bytes, file, options.signal), file);
       layers.push(bytes);
     }
-    bytes = asUtf8(bytes, await bytes.peek(2), file, layers);
+    const decoding = asUtf8(bytes, await bytes.peek(3), file, layers, options.encoding);
+    // Rejected whole by the parser.
+    if ('refused' in decoding) return false;
+    bytes = decoding.bytes;
     const byHead = feedbackByHead(await bytes.peek(SNIFF_BYTES));
     if (byHead !== 'search') return byHead;
     // Each chunk is searched with the end of the one before it, so a key split between chunks is found.
@@ -238,13 +278,26 @@ function wholeFileRejection(file: string, head: Buffer, detail: string): IngestI
   return reject({ file, line: 1, record: preview(head) }, 'unknown-format', `cannot tell the format of ${file}: ${detail}`);
 }
 
-/** The bytes as UTF-8: a UTF-16 file (byte-order mark) gets a transcoding layer on top. */
-function asUtf8(bytes: PeekableBytes, head: Buffer, file: string, layers: PeekableBytes[]): PeekableBytes {
-  const order = utf16ByteOrder(head);
-  if (!order) return bytes;
-  const utf8 = new PeekableBytes(utf16AsUtf8(bytes, order), file);
+/**
+ * The bytes as UTF-8: a UTF-16 file (byte-order mark) or one in a declared legacy encoding gets a
+ * transcoding layer on top; a UTF-8 file none (it costs nothing more).
+ */
+function asUtf8(
+  bytes: PeekableBytes,
+  head: Buffer,
+  file: string,
+  layers: PeekableBytes[],
+  declared: DeclaredEncoding | undefined,
+): { bytes: PeekableBytes; used: EncodingUsed } | { refused: string } {
+  const used = encodingToUse(head, declared);
+  if ('refused' in used) return used;
+  let transcoded: AsyncIterable<Buffer> | undefined;
+  if (used.name === 'utf-16le' || used.name === 'utf-16be') transcoded = utf16AsUtf8(bytes, used.name);
+  else if (isLegacyEncoding(used.name)) transcoded = declaredAsUtf8(bytes, used.name);
+  if (!transcoded) return { bytes, used };
+  const utf8 = new PeekableBytes(transcoded, file);
   layers.push(utf8);
-  return utf8;
+  return { bytes: utf8, used };
 }
 
 function preview(head: Buffer): string {
@@ -262,7 +315,11 @@ interface JsonLinesContext extends LineItemContext {
 async function* parseJsonLines(bytes: AsyncIterable<Buffer>, lineContext: JsonLinesContext): AsyncIterable<IngestItem | DeferredLine> {
   let context = lineContext;
   const { file, signal } = context;
-  const lines = splitLines(bytes, { maxLineBytes: context.maxRecordBytes, onWindows1252: context.onWindows1252 })[Symbol.asyncIterator]();
+  const lines = splitLines(bytes, {
+    maxLineBytes: context.maxRecordBytes,
+    onWindows1252: context.onWindows1252,
+    declared: !!context.encoding,
+  })[Symbol.asyncIterator]();
   try {
     // Look ahead until a line says which format the file is (its first lines may be broken).
     const window: ParsedLine[] = [];

@@ -62,7 +62,11 @@ describe('input encodings other than UTF-8', () => {
       ['c3', ['Déjà payé, merci', 'Très bien, c’est noté.']],
     ]);
     expect(rejections(items).map((r) => [r.line, r.reason, r.detail])).toEqual([
-      [4, 'invalid-encoding', 'line 4 is neither UTF-8 nor Windows-1252 text; save the file as UTF-8'],
+      [
+        4,
+        'invalid-encoding',
+        'line 4 is neither UTF-8 nor Windows-1252 text; save the file as UTF-8, or declare its encoding (`tuneloop prepare --encoding shift_jis`, or a blob uploaded with Content-Type `text/csv; charset=shift_jis`)',
+      ],
     ]);
   });
 

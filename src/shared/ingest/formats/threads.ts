@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { CsvBatch } from '../csv';
-import { INVALID_ENCODING_OF_LINE } from '../encoding';
+import { invalidEncodingDetail, rowOf, type DeclaredEncoding } from '../encoding';
 import { IngestError } from '../errors';
 import { getOrThrow, required } from '../../lookup';
 import { groupMessageRows, type MessageRow } from '../messageCsv';
@@ -39,6 +39,8 @@ export function isReplyThreadHeader(columns: readonly string[]): boolean {
 }
 
 export interface ThreadOptions {
+  /** The encoding the file was declared in: an invalid row's rejection names it. */
+  encoding?: DeclaredEncoding;
   file: string;
   roles: RoleMapper;
   columns: readonly string[];
@@ -93,7 +95,7 @@ export async function* parseReplyThreads(batches: AsyncIterable<CsvBatch>, optio
         for (const row of batch.rows) {
           const source = { file, line: row.line, record: row.raw };
           if (row.invalidEncoding) {
-            yield reject(source, 'invalid-encoding', `the row ${INVALID_ENCODING_OF_LINE}`);
+            yield reject(source, 'invalid-encoding', invalidEncodingDetail(rowOf(row.line, file, options.encoding), options.encoding));
             continue;
           }
           if (row.fields.length !== columns.length) {
