@@ -400,7 +400,7 @@ async function* transcriptRows(
       signal?.throwIfAborted();
       const source: SourceRef = { file, line: row.line, record: row.raw };
       if (row.invalidEncoding) {
-        yield reject(source, 'invalid-encoding', INVALID_ENCODING);
+        yield reject(source, 'invalid-encoding', invalidEncodingDetail(rowOf(row.line, file, context.encoding), context.encoding));
         continue;
       }
       if (row.fields.length !== columns.length) {

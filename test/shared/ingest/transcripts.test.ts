@@ -197,6 +197,21 @@ describe('chat transcripts kept as one text field', () => {
     expect(rejections(items)[0].detail).toMatch(/^line 1 of the transcript \("thanks for the help earlier"\) names no speaker/);
   });
 
+  test('a transcript row in an undeclared legacy encoding is quarantined invalid-encoding, saying how to declare one', async () => {
+    // "Клиент: Привет" in Windows-1251: a run of bytes above 0x7F that is neither UTF-8 nor plausible Windows-1252.
+    const cyrillic = Buffer.from([0xca, 0xeb, 0xe8, 0xe5, 0xed, 0xf2, 0x3a, 0x20, 0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2]);
+    const csv = Buffer.concat([
+      Buffer.from('conversation_id,transcript\ne-1,"Customer: hi\nAgent: hello"\ne-2,"'),
+      cyrillic,
+      Buffer.from('\nAgent: hello"\n'),
+    ]);
+    const items = await parseAll(csv);
+    expect(reasons(items)).toEqual(['conversation', 'invalid-encoding']);
+    const [rejection] = rejections(items);
+    expect(rejection.line).toBe(4);
+    expect(rejection.detail).toMatch(/neither UTF-8 nor Windows-1252.*--encoding/);
+  });
+
   test('records in = used + quarantined, also for rows cut short or of the wrong width', async () => {
     const csv = 'conversation_id,transcript\nw-1,"Customer: hi\nAgent: hello"\nw-2,"Customer: hi",extra\nw-3,""\n';
     const items = await parseAll(csv);
