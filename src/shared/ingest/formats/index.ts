@@ -1,6 +1,7 @@
 import type { RoleMapper } from '../roles';
 import type { IngestItem, SourceRef } from '../types';
 import { isDialogueTurns, parseDialogueTurns } from './dialogueTurns';
+import { isFreshdeskConversation, isFreshdeskTicket, parseFreshdeskConversation, parseFreshdeskTicket } from './freshdesk';
 import { isInstructionPair, parseInstructionPair } from './instruction';
 import { isIntercomConversation, parseIntercomConversation } from './intercom';
 import { isShareGpt, parseShareGpt } from './sharegpt';
@@ -8,19 +9,26 @@ import { isZendeskTicket, parseZendeskTicket } from './zendesk';
 import type { JsonObject } from './common';
 
 /** JSON record layouts of other tools and public datasets, detected by their keys. */
-export type ForeignFamily = 'zendesk' | 'intercom' | 'sharegpt' | 'dialogue-turns' | 'instruction';
+export type ForeignFamily = 'zendesk' | 'freshdesk' | 'freshdesk-conversation' | 'intercom' | 'sharegpt' | 'dialogue-turns' | 'instruction';
 
 export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
   zendesk: 'Zendesk ticket ("requester_id", "comments")',
+  freshdesk: 'Freshdesk ticket ("requester_id", "conversations")',
+  'freshdesk-conversation': 'Freshdesk conversation without its ticket ("ticket_id", "incoming", "private")',
   intercom: 'Intercom conversation ("source", "conversation_parts")',
   sharegpt: 'ShareGPT ("conversations" of "from"/"value")',
   'dialogue-turns': 'dialogue ("turns"/"utterances" of "speaker"+"utterance")',
   instruction: 'instruction/response ("instruction", "output"/"response"...)',
 };
 
-/** Order matters: a ticket or Intercom conversation is recognised before looser pair keys. */
+/**
+ * Order matters: a ticket or Intercom conversation is recognised before looser pair keys, and a
+ * Freshdesk ticket (its `conversations` hold replies) before ShareGPT (its `conversations` hold turns).
+ */
 export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
   if (isZendeskTicket(record)) return 'zendesk';
+  if (isFreshdeskTicket(record)) return 'freshdesk';
+  if (isFreshdeskConversation(record)) return 'freshdesk-conversation';
   if (isIntercomConversation(record)) return 'intercom';
   if (isShareGpt(record)) return 'sharegpt';
   if (isDialogueTurns(record)) return 'dialogue-turns';
@@ -49,6 +57,10 @@ export function parseForeign(source: SourceRef, record: JsonObject, family: Fore
   switch (family) {
     case 'zendesk':
       return parseZendeskTicket(source, record);
+    case 'freshdesk':
+      return parseFreshdeskTicket(source, record);
+    case 'freshdesk-conversation':
+      return parseFreshdeskConversation(source, record);
     case 'intercom':
       return parseIntercomConversation(source, record);
     case 'sharegpt':

@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { jsonFamily } from '../../../src/shared/ingest/jsonl';
+import type { IngestItem } from '../../../src/shared/ingest/types';
+import { conversations, jsonl, parseAll, rejections } from './helpers';
+
+const fixture = (...parts: string[]) => readFileSync(join(__dirname, '..', '..', 'fixtures', ...parts));
+const reasons = (items: IngestItem[]) => items.map((i) => (i.type === 'rejected' ? i.rejection.reason : i.type));
+const said = (items: IngestItem[]) => conversations(items).map((c) => c.turns.map((t) => `${t.role}: ${t.content}`));
+
+/** The records of a fixture: JSON lines, a JSON array, or the first array member of a wrapper object. */
+function records(...parts: string[]): Record<string, unknown>[] {
+  const text = fixture(...parts).toString('utf8');
+  if (parts[parts.length - 1].endsWith('.jsonl'))
+    return text
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const value = JSON.parse(text) as unknown;
+  if (Array.isArray(value)) return value as Record<string, unknown>[];
+  const array = Object.values(value as Record<string, unknown>).find(Array.isArray);
+  return (array as Record<string, unknown>[] | undefined) ?? [value as Record<string, unknown>];
+}
+
+describe('help desk exports (hand-written, API shapes)', () => {
+  test('every JSON fixture is detected as the format it stands for: the help desk readers take no record of another format', () => {
+    const expected: [string[], string | undefined][] = [
+      [['formats', 'zendesk_tickets.json'], 'zendesk'],
+      [['formats', 'intercom_conversations.json'], 'intercom'],
+      [['formats', 'sharegpt.jsonl'], 'sharegpt'],
+      [['formats', 'sharegpt_toolcall.json'], 'sharegpt'],
+      [['formats', 'alpaca.json'], 'instruction'],
+      [['formats', 'openai_tool_log.jsonl'], 'messages'],
+      [['formats', 'mapped', 'helpdesk-export.json'], undefined],
+      [['corpora', 'sgd_banks', 'dialogues_039_first3.json'], 'dialogue-turns'],
+      [['corpora', 'taskmaster4', 'data_07_first5.json'], 'dialogue-turns'],
+      [['formats', 'freshdesk_tickets.json'], 'freshdesk'],
+    ];
+    for (const [path, family] of expected) {
+      const found = records(...path).map((r) => jsonFamily(r));
+      expect({ path: path.join('/'), found }).toEqual({ path: path.join('/'), found: found.map(() => family) });
+    }
+  });
+
+  test('Freshdesk: the description is the first customer message, incoming/requester → user, private notes never used', async () => {
+    const items = await parseAll(fixture('formats', 'freshdesk_tickets.json'), {}, 64);
+    expect(reasons(items)).toEqual(['conversation', 'conversation', 'one-sided-conversation']);
+    const [refund, warranty] = conversations(items);
+    expect(refund).toMatchObject({ conversationId: '4811', channel: 'email', issueType: 'Refund', setAside: { 'private-note': 1 } });
+    expect(said(items)[0]).toEqual([
+      'user: Hello,\nmy blender (order 77120) arrived with a cracked jar. Can I get a refund?',
+      'assistant: I am sorry the jar arrived cracked!\nCould you send us a photo of the damage?',
+      'user: Here is the photo. The crack runs along the handle.',
+      'assistant: Thank you! I have refunded the full amount & you will see it in 3–5 days.',
+    ]);
+    // An outbound email: the agent wrote the description; HTML bodies are cleaned; the requester's
+    // reply counts as the customer's though the API did not flag it incoming.
+    expect(warranty).toMatchObject({ conversationId: '4812', channel: 'outbound-email', issueType: 'warranty' });
+    expect(said(items)[1]).toEqual([
+      "assistant: Hi Sam, your coffee grinder's warranty ends on 30 April. Would you like to extend it?",
+      'user: Yes please. How much does a two-year extension cost?',
+      'assistant: It is 19 euros; I have added it to your account, no payment needed today.',
+    ]);
+    expect(JSON.stringify(conversations(items).map((c) => c.turns))).not.toMatch(/Kowalczyk|4417|7946|okafor/);
+    expect(rejections(items)[0].detail).toMatch(/element 2 \(line \d+\): ticket 4813 has no reply from the support side/);
+  });
+
+  test('Freshdesk: a "private" rewritten by a converter keeps the note out; only a clear "not private" is public', async () => {
+    const ticket = (id: number, flag: Record<string, unknown>) => ({
+      id,
+      requester_id: 9,
+      description_text: 'How do I reset my password?',
+      conversations: [
+        { user_id: 7, incoming: false, ...flag, body_text: 'Internal: she asked twice already.' },
+        { user_id: 7, incoming: false, private: false, body_text: 'Use the Forgot password link on the login page.' },
+      ],
+    });
+    const notes = [{ private: 'true' }, { private: 1 }, { private: 'yes' }, { private: null }, { private: 'internal' }];
+    const items = await parseAll(jsonl(...notes.map((note, i) => ticket(i + 1, note))));
+    expect(reasons(items)).toEqual(Array(notes.length).fill('conversation'));
+    for (const c of conversations(items)) {
+      expect(c.setAside).toEqual({ 'private-note': 1 });
+      expect(c.turns.map((t) => t.content).join('\n')).not.toContain('asked twice');
+    }
+    const shown = await parseAll(jsonl(ticket(9, { private: 'false' }), ticket(10, {})));
+    expect(conversations(shown).map((c) => [c.setAside, c.turns.length])).toEqual([
+      [undefined, 2],
+      [undefined, 2],
+    ]);
+  });
+
+  test('Freshdesk: a bare conversations list is rejected per element, naming the export to use; a ticket without conversations too', async () => {
+    const replies = [
+      { id: 1, ticket_id: 4811, user_id: 7, incoming: false, private: false, body_text: 'Could you send a photo?' },
+      { id: 2, ticket_id: 4811, user_id: 9, incoming: true, private: false, body_text: 'Here it is.' },
+    ];
+    const items = await parseAll(JSON.stringify(replies, null, 2));
+    expect(reasons(items)).toEqual(['conversation-without-ticket', 'conversation-without-ticket']);
+    expect(rejections(items)[0].detail).toMatch(
+      /of ticket 4811\) without its ticket.*GET \/api\/v2\/tickets\/\{id\}\?include=conversations/,
+    );
+    const listed = await parseAll(jsonl({ id: 5, requester_id: 9, description_text: 'Where is my parcel?', subject: 'Parcel' }));
+    expect(rejections(listed)).toMatchObject([
+      { reason: 'missing-field:conversations', detail: expect.stringContaining('include=conversations') },
+    ]);
+  });
+});
