@@ -22,6 +22,14 @@ const cases: { file: string; records: number; used: number; setAside: Record<str
     setAside: { 'private-note': 1 },
     notes: /Kowalczyk|4417|7946|Second damaged order|half-price|okafor/i,
   },
+  {
+    file: 'helpscout_conversations.json',
+    records: 3,
+    used: 2,
+    // The third conversation's note goes with it into quarantine.
+    setAside: { 'internal-note': 1, forwarded: 1, 'unpublished-thread': 1 },
+    notes: /Raman|1987|Elm Grove|Warehouse|tom\.baker|Half-written|GB 123/i,
+  },
 ];
 
 describe('tuneloop prepare with help desk exports', () => {

@@ -35,6 +35,7 @@ describe('help desk exports (hand-written, API shapes)', () => {
       [['corpora', 'sgd_banks', 'dialogues_039_first3.json'], 'dialogue-turns'],
       [['corpora', 'taskmaster4', 'data_07_first5.json'], 'dialogue-turns'],
       [['formats', 'freshdesk_tickets.json'], 'freshdesk'],
+      [['formats', 'helpscout_conversations.json'], 'helpscout'],
     ];
     for (const [path, family] of expected) {
       const found = records(...path).map((r) => jsonFamily(r));
@@ -103,5 +104,53 @@ describe('help desk exports (hand-written, API shapes)', () => {
     expect(rejections(listed)).toMatchObject([
       { reason: 'missing-field:conversations', detail: expect.stringContaining('include=conversations') },
     ]);
+  });
+
+  test('Help Scout: threads put oldest first, customer/message/chat roles, notes, forwards and drafts left out, the rating', async () => {
+    const items = await parseAll(fixture('formats', 'helpscout_conversations.json'), {}, 64);
+    expect(reasons(items)).toEqual(['conversation', 'conversation', 'one-sided-conversation']);
+    const [refund, chat] = conversations(items);
+    expect(refund).toMatchObject({
+      conversationId: '2391938111',
+      channel: 'email',
+      issueType: 'refund',
+      csat: 5,
+      setAside: { 'internal-note': 1 },
+    });
+    expect(said(items)[0]).toEqual([
+      'user: Hi,\nmy order is a week late. I would like a refund please.',
+      'assistant: Sorry about the delay! Which order number is it?',
+      'user: It is order 55190. It was due last Friday.',
+      'assistant: Done: the refund of €24.90 is on its way & should arrive within 5 days.',
+    ]);
+    expect(chat).toMatchObject({ channel: 'chat', issueType: 'sizing', setAside: { forwarded: 1, 'unpublished-thread': 1 } });
+    expect(said(items)[1]).toEqual([
+      'user: Does the blue jacket run small? I am usually an M.',
+      'assistant: The jacket runs small: if you are between sizes, take the larger one.',
+    ]);
+    expect(JSON.stringify(conversations(items).map((c) => c.turns))).not.toMatch(
+      /Raman|1987|Elm Grove|Warehouse|tom\.baker|Half-written|GB 123/,
+    );
+    expect(rejections(items)[0].detail).toMatch(/conversation 2391938113 has no reply from the support side/);
+  });
+
+  test('Help Scout: without createdAt the API order (newest first) is reversed; an unknown thread type is quarantined; a saved page names how to unwrap it', async () => {
+    const conversation = (id: number, threads: Record<string, unknown>[]) => ({ id, _embedded: { threads } });
+    const items = await parseAll(
+      jsonl(
+        conversation(1, [
+          { type: 'message', body: 'It ships tomorrow.' },
+          { type: 'customer', body: 'When does my order ship?' },
+        ]),
+        conversation(2, [
+          { type: 'survey', body: '?' },
+          { type: 'customer', body: 'Hello' },
+        ]),
+        { _embedded: { conversations: [conversation(3, [])] }, page: { size: 25, totalElements: 1 } },
+      ),
+    );
+    expect(reasons(items)).toEqual(['conversation', 'unknown-speaker', 'unknown-record']);
+    expect(said(items)[0]).toEqual(['user: When does my order ship?', 'assistant: It ships tomorrow.']);
+    expect(rejections(items)[1].detail).toMatch(/page of 1 conversation\(s\).*jq -c '\._embedded\.conversations\[\]'/);
   });
 });

@@ -3,18 +3,30 @@ import type { IngestItem, SourceRef } from '../types';
 import { isDialogueTurns, parseDialogueTurns } from './dialogueTurns';
 import { isFreshdeskConversation, isFreshdeskTicket, parseFreshdeskConversation, parseFreshdeskTicket } from './freshdesk';
 import { isInstructionPair, parseInstructionPair } from './instruction';
+import { isHelpScoutConversation, isHelpScoutPage, parseHelpScoutConversation, parseHelpScoutPage } from './helpscout';
 import { isIntercomConversation, parseIntercomConversation } from './intercom';
 import { isShareGpt, parseShareGpt } from './sharegpt';
 import { isZendeskTicket, parseZendeskTicket } from './zendesk';
 import type { JsonObject } from './common';
 
 /** JSON record layouts of other tools and public datasets, detected by their keys. */
-export type ForeignFamily = 'zendesk' | 'freshdesk' | 'freshdesk-conversation' | 'intercom' | 'sharegpt' | 'dialogue-turns' | 'instruction';
+export type ForeignFamily =
+  | 'zendesk'
+  | 'freshdesk'
+  | 'freshdesk-conversation'
+  | 'helpscout'
+  | 'helpscout-page'
+  | 'intercom'
+  | 'sharegpt'
+  | 'dialogue-turns'
+  | 'instruction';
 
 export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
   zendesk: 'Zendesk ticket ("requester_id", "comments")',
   freshdesk: 'Freshdesk ticket ("requester_id", "conversations")',
   'freshdesk-conversation': 'Freshdesk conversation without its ticket ("ticket_id", "incoming", "private")',
+  helpscout: 'Help Scout conversation ("_embedded.threads")',
+  'helpscout-page': 'Help Scout page of conversations ("_embedded.conversations")',
   intercom: 'Intercom conversation ("source", "conversation_parts")',
   sharegpt: 'ShareGPT ("conversations" of "from"/"value")',
   'dialogue-turns': 'dialogue ("turns"/"utterances" of "speaker"+"utterance")',
@@ -29,6 +41,8 @@ export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
   if (isZendeskTicket(record)) return 'zendesk';
   if (isFreshdeskTicket(record)) return 'freshdesk';
   if (isFreshdeskConversation(record)) return 'freshdesk-conversation';
+  if (isHelpScoutConversation(record)) return 'helpscout';
+  if (isHelpScoutPage(record)) return 'helpscout-page';
   if (isIntercomConversation(record)) return 'intercom';
   if (isShareGpt(record)) return 'sharegpt';
   if (isDialogueTurns(record)) return 'dialogue-turns';
@@ -61,6 +75,10 @@ export function parseForeign(source: SourceRef, record: JsonObject, family: Fore
       return parseFreshdeskTicket(source, record);
     case 'freshdesk-conversation':
       return parseFreshdeskConversation(source, record);
+    case 'helpscout':
+      return parseHelpScoutConversation(source, record);
+    case 'helpscout-page':
+      return parseHelpScoutPage(source, record);
     case 'intercom':
       return parseIntercomConversation(source, record);
     case 'sharegpt':
