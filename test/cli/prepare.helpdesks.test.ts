@@ -30,6 +30,13 @@ const cases: { file: string; records: number; used: number; setAside: Record<str
     setAside: { 'internal-note': 1, forwarded: 1, 'unpublished-thread': 1 },
     notes: /Raman|1987|Elm Grove|Warehouse|tom\.baker|Half-written|GB 123/i,
   },
+  {
+    file: 'gorgias_tickets.json',
+    records: 3,
+    used: 2,
+    setAside: { 'internal-note': 1 },
+    notes: /Lilas|06 12 34|mixed up bins|marek|credit limit/i,
+  },
 ];
 
 describe('tuneloop prepare with help desk exports', () => {

@@ -1,4 +1,4 @@
-import { FOREIGN_FAMILY_NAMES, foreignFamily, parseForeign, turnListFamily, type ForeignFamily } from './formats';
+import { FOREIGN_FAMILY_NAMES, foreignFamily, isGorgiasTicket, parseForeign, turnListFamily, type ForeignFamily } from './formats';
 import { cleanedContentId, contentId } from './ids';
 import { conversationItem, feedbackItem, reject, show } from './records';
 import { inferMissingRoles, type RoleMapper } from './roles';
@@ -18,7 +18,7 @@ export function isJsonObject(value: unknown): value is JsonObject {
 }
 
 export function jsonFamily(record: JsonObject): JsonFamily | undefined {
-  if ('messages' in record) return 'messages';
+  if ('messages' in record) return isGorgiasTicket(record) ? 'gorgias' : 'messages';
   if (has(record, 'question') && has(record, 'answer')) return 'faq';
   if (isFeedbackRecord(record)) return 'feedback';
   return foreignFamily(record);

@@ -36,6 +36,7 @@ describe('help desk exports (hand-written, API shapes)', () => {
       [['corpora', 'taskmaster4', 'data_07_first5.json'], 'dialogue-turns'],
       [['formats', 'freshdesk_tickets.json'], 'freshdesk'],
       [['formats', 'helpscout_conversations.json'], 'helpscout'],
+      [['formats', 'gorgias_tickets.json'], 'gorgias'],
     ];
     for (const [path, family] of expected) {
       const found = records(...path).map((r) => jsonFamily(r));
@@ -152,5 +153,66 @@ describe('help desk exports (hand-written, API shapes)', () => {
     expect(reasons(items)).toEqual(['conversation', 'unknown-speaker', 'unknown-record']);
     expect(said(items)[0]).toEqual(['user: When does my order ship?', 'assistant: It ships tomorrow.']);
     expect(rejections(items)[1].detail).toMatch(/page of 1 conversation\(s\).*jq -c '\._embedded\.conversations\[\]'/);
+  });
+
+  test('Gorgias: from_agent roles, stripped text without quoted replies, HTML, internal notes never used, survey score', async () => {
+    const items = await parseAll(fixture('formats', 'gorgias_tickets.json'), {}, 64);
+    expect(reasons(items)).toEqual(['conversation', 'conversation', 'one-sided-conversation']);
+    const [shirt, code] = conversations(items);
+    expect(shirt).toMatchObject({
+      conversationId: '9812',
+      channel: 'email',
+      issueType: 'exchange',
+      csat: 4,
+      setAside: { 'internal-note': 1 },
+    });
+    expect(said(items)[0]).toEqual([
+      'user: Hello, I ordered the linen shirt in M but received an XL.',
+      'assistant: I am sorry about that! A shirt in M is on its way today; keep the XL or give it away.',
+      'user: Wonderful, thank you!',
+    ]);
+    expect(code).toMatchObject({ channel: 'chat' });
+    expect(code.issueType).toBeUndefined();
+    expect(said(items)[1]).toEqual([
+      'user: My code SUMMER10 says it has expired?',
+      'assistant: It ended on Sunday, but I have applied 10% to your cart anyway.',
+    ]);
+    expect(JSON.stringify(conversations(items).map((c) => c.turns))).not.toMatch(/Lilas|06 12 34|bins|marek/i);
+    expect(rejections(items)[0].detail).toMatch(/ticket 9814 has no reply from the support side/);
+  });
+
+  test('Gorgias: a converter-written "public" keeps notes out; a missing from_agent is quarantined; conversation lines stay conversation lines', async () => {
+    const ticket = (id: number, note: Record<string, unknown>, reply: Record<string, unknown> = { from_agent: true }) => ({
+      id,
+      messages: [
+        { from_agent: false, public: true, body_text: 'Can I pay by invoice?' },
+        { from_agent: true, ...note, body_text: 'Internal: check his credit limit first.' },
+        { ...reply, public: true, body_text: 'Yes, choose Invoice at checkout.' },
+      ],
+    });
+    const notes = [{ public: 'false' }, { public: 0 }, { public: null }, { public: 'no' }, { channel: 'internal-note', public: true }];
+    const items = await parseAll(jsonl(...notes.map((note, i) => ticket(i + 1, note)), ticket(9, {}, {})));
+    expect(reasons(items)).toEqual([...Array(notes.length).fill('conversation'), 'missing-field:from_agent']);
+    for (const c of conversations(items)) {
+      expect(c.setAside).toEqual({ 'internal-note': 1 });
+      expect(c.turns.map((t) => t.content).join('\n')).not.toContain('credit limit');
+    }
+    // tuneloop's own lines (also "messages") are not taken for Gorgias tickets.
+    const line = {
+      conversation_id: 'c1',
+      messages: [
+        { role: 'customer', text: 'hi' },
+        { role: 'agent', text: 'hello' },
+      ],
+    };
+    expect(jsonFamily(line)).toBe('messages');
+    expect(
+      jsonFamily({
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', content: 'hello' },
+        ],
+      }),
+    ).toBe('messages');
   });
 });

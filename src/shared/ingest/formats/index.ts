@@ -3,6 +3,7 @@ import type { IngestItem, SourceRef } from '../types';
 import { isDialogueTurns, parseDialogueTurns } from './dialogueTurns';
 import { isFreshdeskConversation, isFreshdeskTicket, parseFreshdeskConversation, parseFreshdeskTicket } from './freshdesk';
 import { isInstructionPair, parseInstructionPair } from './instruction';
+import { isGorgiasTicket, parseGorgiasTicket } from './gorgias';
 import { isHelpScoutConversation, isHelpScoutPage, parseHelpScoutConversation, parseHelpScoutPage } from './helpscout';
 import { isIntercomConversation, parseIntercomConversation } from './intercom';
 import { isShareGpt, parseShareGpt } from './sharegpt';
@@ -16,6 +17,7 @@ export type ForeignFamily =
   | 'freshdesk-conversation'
   | 'helpscout'
   | 'helpscout-page'
+  | 'gorgias'
   | 'intercom'
   | 'sharegpt'
   | 'dialogue-turns'
@@ -27,6 +29,7 @@ export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
   'freshdesk-conversation': 'Freshdesk conversation without its ticket ("ticket_id", "incoming", "private")',
   helpscout: 'Help Scout conversation ("_embedded.threads")',
   'helpscout-page': 'Help Scout page of conversations ("_embedded.conversations")',
+  gorgias: 'Gorgias ticket ("messages" with "from_agent")',
   intercom: 'Intercom conversation ("source", "conversation_parts")',
   sharegpt: 'ShareGPT ("conversations" of "from"/"value")',
   'dialogue-turns': 'dialogue ("turns"/"utterances" of "speaker"+"utterance")',
@@ -49,6 +52,9 @@ export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
   if (isInstructionPair(record)) return 'instruction';
   return undefined;
 }
+
+// Gorgias tickets hold `messages`, the key of tuneloop's own lines, so jsonFamily tells them apart first.
+export { isGorgiasTicket };
 
 /** The keys holding the turn list, for the families whose records are told apart by their first turn. */
 const TURN_LISTS: ReadonlyArray<[ForeignFamily, readonly string[]]> = [
@@ -79,6 +85,8 @@ export function parseForeign(source: SourceRef, record: JsonObject, family: Fore
       return parseHelpScoutConversation(source, record);
     case 'helpscout-page':
       return parseHelpScoutPage(source, record);
+    case 'gorgias':
+      return parseGorgiasTicket(source, record);
     case 'intercom':
       return parseIntercomConversation(source, record);
     case 'sharegpt':
