@@ -37,6 +37,13 @@ const cases: { file: string; records: number; used: number; setAside: Record<str
     setAside: { 'internal-note': 1 },
     notes: /Lilas|06 12 34|mixed up bins|marek|credit limit/i,
   },
+  {
+    file: 'livechat_archives.json',
+    records: 3,
+    used: 2,
+    setAside: { 'internal-note': 2 },
+    notes: /Haddad|Harbour|07700|fraud|Supervisor|88-1402/i,
+  },
 ];
 
 describe('tuneloop prepare with help desk exports', () => {

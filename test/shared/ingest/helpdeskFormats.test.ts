@@ -37,6 +37,7 @@ describe('help desk exports (hand-written, API shapes)', () => {
       [['formats', 'freshdesk_tickets.json'], 'freshdesk'],
       [['formats', 'helpscout_conversations.json'], 'helpscout'],
       [['formats', 'gorgias_tickets.json'], 'gorgias'],
+      [['formats', 'livechat_archives.json'], 'livechat'],
     ];
     for (const [path, family] of expected) {
       const found = records(...path).map((r) => jsonFamily(r));
@@ -214,5 +215,84 @@ describe('help desk exports (hand-written, API shapes)', () => {
         ],
       }),
     ).toBe('messages');
+  });
+
+  test('LiveChat: message events by user type, whispers to agents never used (visibility and v3.3 recipients), forms/files/rich messages left out, rating', async () => {
+    const items = await parseAll(fixture('formats', 'livechat_archives.json'), {}, 64);
+    expect(reasons(items)).toEqual(['conversation', 'conversation', 'one-sided-conversation']);
+    const [address, fee] = conversations(items);
+    expect(address).toMatchObject({
+      conversationId: 'PJ0MRSHTDG:K600PKZON8',
+      channel: 'chat',
+      issueType: 'delivery',
+      csat: 5,
+      setAside: { 'internal-note': 1 },
+    });
+    expect(said(items)[0]).toEqual([
+      'user: Hi, can I change the delivery address of order 31877?',
+      'assistant: Yes, as long as it has not shipped. What is the new address?',
+      'user: It is in the screenshot.',
+      'assistant: Done! The parcel will go to the new address.',
+    ]);
+    expect(fee).toMatchObject({ csat: 1, issueType: 'returns', setAside: { 'internal-note': 1 } });
+    expect(said(items)[1]).toEqual([
+      'user: Why was I charged a restocking fee?',
+      'assistant: Opened items carry a 10% restocking fee, as our return policy says.',
+    ]);
+    expect(JSON.stringify(conversations(items).map((c) => c.turns))).not.toMatch(
+      /Haddad|Harbour|07700|fraud|Supervisor|88-1402|Anything else/,
+    );
+    expect(rejections(items)[0].detail).toMatch(/chat PJ0MRSHTDJ:K600PKZONA has no reply from the support side/);
+  });
+
+  test('LiveChat: a message by someone not among the users is quarantined; several threads are one chat in time order', async () => {
+    const users = [
+      { id: 'c', type: 'customer' },
+      { id: 'a', type: 'agent' },
+    ];
+    const event = (author: string, at: string, text: string) => ({
+      type: 'message',
+      author_id: author,
+      visibility: 'all',
+      created_at: at,
+      text,
+    });
+    const items = await parseAll(
+      jsonl(
+        {
+          id: 'X1',
+          users,
+          thread: { id: 'T1', events: [event('c', '2026-07-01T10:00:00Z', 'Hi'), event('z', '2026-07-01T10:01:00Z', 'Who?')] },
+        },
+        {
+          id: 'X2',
+          users,
+          threads: [
+            {
+              id: 'T3',
+              events: [
+                event('c', '2026-07-02T10:00:00Z', 'Back again: it arrived broken.'),
+                event('a', '2026-07-02T10:01:00Z', 'A new one ships today.'),
+              ],
+            },
+            {
+              id: 'T2',
+              events: [
+                event('c', '2026-07-01T10:00:00Z', 'Where is my order?'),
+                event('a', '2026-07-01T10:01:00Z', 'It arrives tomorrow.'),
+              ],
+            },
+          ],
+        },
+      ),
+    );
+    expect(reasons(items)).toEqual(['unknown-speaker', 'conversation']);
+    expect(conversations(items)[0].conversationId).toBe('X2');
+    expect(said(items)[0]).toEqual([
+      'user: Where is my order?',
+      'assistant: It arrives tomorrow.',
+      'user: Back again: it arrived broken.',
+      'assistant: A new one ships today.',
+    ]);
   });
 });

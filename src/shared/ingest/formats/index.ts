@@ -5,6 +5,7 @@ import { isFreshdeskConversation, isFreshdeskTicket, parseFreshdeskConversation,
 import { isInstructionPair, parseInstructionPair } from './instruction';
 import { isGorgiasTicket, parseGorgiasTicket } from './gorgias';
 import { isHelpScoutConversation, isHelpScoutPage, parseHelpScoutConversation, parseHelpScoutPage } from './helpscout';
+import { isLiveChatChat, parseLiveChatChat } from './livechat';
 import { isIntercomConversation, parseIntercomConversation } from './intercom';
 import { isShareGpt, parseShareGpt } from './sharegpt';
 import { isZendeskTicket, parseZendeskTicket } from './zendesk';
@@ -18,6 +19,7 @@ export type ForeignFamily =
   | 'helpscout'
   | 'helpscout-page'
   | 'gorgias'
+  | 'livechat'
   | 'intercom'
   | 'sharegpt'
   | 'dialogue-turns'
@@ -30,6 +32,7 @@ export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
   helpscout: 'Help Scout conversation ("_embedded.threads")',
   'helpscout-page': 'Help Scout page of conversations ("_embedded.conversations")',
   gorgias: 'Gorgias ticket ("messages" with "from_agent")',
+  livechat: 'LiveChat chat ("users", "thread" of "events")',
   intercom: 'Intercom conversation ("source", "conversation_parts")',
   sharegpt: 'ShareGPT ("conversations" of "from"/"value")',
   'dialogue-turns': 'dialogue ("turns"/"utterances" of "speaker"+"utterance")',
@@ -46,6 +49,7 @@ export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
   if (isFreshdeskConversation(record)) return 'freshdesk-conversation';
   if (isHelpScoutConversation(record)) return 'helpscout';
   if (isHelpScoutPage(record)) return 'helpscout-page';
+  if (isLiveChatChat(record)) return 'livechat';
   if (isIntercomConversation(record)) return 'intercom';
   if (isShareGpt(record)) return 'sharegpt';
   if (isDialogueTurns(record)) return 'dialogue-turns';
@@ -87,6 +91,8 @@ export function parseForeign(source: SourceRef, record: JsonObject, family: Fore
       return parseHelpScoutPage(source, record);
     case 'gorgias':
       return parseGorgiasTicket(source, record);
+    case 'livechat':
+      return parseLiveChatChat(source, record);
     case 'intercom':
       return parseIntercomConversation(source, record);
     case 'sharegpt':
