@@ -1,4 +1,4 @@
-import { FOREIGN_FAMILY_NAMES, foreignFamily, parseForeign, turnListFamily, type ForeignFamily } from './formats';
+import { FOREIGN_FAMILY_NAMES, foreignFamily, isGorgiasTicket, parseForeign, turnListFamily, type ForeignFamily } from './formats';
 import { hasTranscriptKey } from './formats/transcript';
 import { cleanedContentId, contentId } from './ids';
 import { conversationItem, feedbackItem, reject, show } from './records';
@@ -19,7 +19,7 @@ export function isJsonObject(value: unknown): value is JsonObject {
 }
 
 export function jsonFamily(record: JsonObject): JsonFamily | undefined {
-  if ('messages' in record) return 'messages';
+  if ('messages' in record) return isGorgiasTicket(record) ? 'gorgias' : 'messages';
   if (has(record, 'question') && has(record, 'answer')) return 'faq';
   // A rated chat export (`conversation_id`, `transcript`, `rating`) is the chat, not a rating of one.
   if (isFeedbackRecord(record)) return hasTranscriptKey(record) ? 'transcript' : 'feedback';

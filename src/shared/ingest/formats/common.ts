@@ -87,3 +87,52 @@ export function textOf(value: unknown): string | undefined {
 }
 
 export type RoleOrSkip = ChatRole | 'skip';
+
+const TRUE_WORDS = new Set(['true', '1', 'yes', 'y']);
+const FALSE_WORDS = new Set(['false', '0', 'no', 'n']);
+
+/**
+ * A yes/no field as an API writes it (a boolean) or as a spreadsheet or CSV converter rewrites it
+ * ("false", 0, "no"); undefined when it says neither. Readers decide what undefined means: where it
+ * flags an internal note, anything but a clear "not internal" keeps the text out of training.
+ */
+export function flagOf(value: unknown): boolean | undefined {
+  if (value === true || value === 1) return true;
+  if (value === false || value === 0) return false;
+  if (typeof value !== 'string') return undefined;
+  const word = value.trim().toLowerCase();
+  return TRUE_WORDS.has(word) ? true : FALSE_WORDS.has(word) ? false : undefined;
+}
+
+/** A turn with the time it was written and its place in the record, for ordering by time. */
+export interface TimedTurn {
+  turn: RawTurn;
+  order: number;
+}
+
+/**
+ * The turns oldest first when every one has a timestamp (stable: equal times keep the record's
+ * order); otherwise in the record's order, or reversed when the API lists newest first, since a
+ * partial sort would interleave the two orders.
+ */
+export function inTimeOrder(turns: TimedTurn[], listedNewestFirst = false): RawTurn[] {
+  const at = turns.map((t) => (t.turn.timestamp ? Date.parse(t.turn.timestamp) : Number.NaN));
+  if (at.every((ms) => !Number.isNaN(ms))) {
+    const indexed = turns.map((t, i) => ({ t, ms: at[i] }));
+    indexed.sort((a, b) => a.ms - b.ms || a.t.order - b.t.order);
+    return indexed.map((x) => x.t.turn);
+  }
+  const listed = turns.map((t) => t.turn);
+  return listedNewestFirst ? listed.reverse() : listed;
+}
+
+/** Tag names from a list of strings or of tag objects (`{"name": ...}`, Help Scout's `{"tag": ...}`). */
+export function tagNames(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  const names: string[] = [];
+  for (const tag of value) {
+    const name = typeof tag === 'string' ? tag : isObject(tag) ? (textOf(tag.name) ?? textOf(tag.tag)) : undefined;
+    if (name !== undefined && name.trim() !== '') names.push(name);
+  }
+  return names;
+}

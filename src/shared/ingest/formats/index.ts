@@ -1,7 +1,11 @@
 import type { RoleMapper } from '../roles';
 import type { IngestItem, SourceRef } from '../types';
 import { isDialogueTurns, parseDialogueTurns } from './dialogueTurns';
+import { isFreshdeskConversation, isFreshdeskTicket, parseFreshdeskConversation, parseFreshdeskTicket } from './freshdesk';
 import { isInstructionPair, parseInstructionPair } from './instruction';
+import { isGorgiasTicket, parseGorgiasTicket } from './gorgias';
+import { isHelpScoutConversation, isHelpScoutPage, parseHelpScoutConversation, parseHelpScoutPage } from './helpscout';
+import { isLiveChatChat, parseLiveChatChat } from './livechat';
 import { isIntercomConversation, parseIntercomConversation } from './intercom';
 import { isShareGpt, parseShareGpt } from './sharegpt';
 import { mayHoldTranscript, parseTranscriptRecord, transcriptKeyOf } from './transcript';
@@ -9,10 +13,28 @@ import { isZendeskTicket, parseZendeskTicket } from './zendesk';
 import type { JsonObject } from './common';
 
 /** JSON record layouts of other tools and public datasets, detected by their keys. */
-export type ForeignFamily = 'zendesk' | 'intercom' | 'sharegpt' | 'dialogue-turns' | 'instruction' | 'transcript';
+export type ForeignFamily =
+  | 'zendesk'
+  | 'freshdesk'
+  | 'freshdesk-conversation'
+  | 'helpscout'
+  | 'helpscout-page'
+  | 'gorgias'
+  | 'livechat'
+  | 'intercom'
+  | 'sharegpt'
+  | 'dialogue-turns'
+  | 'instruction'
+  | 'transcript';
 
 export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
   zendesk: 'Zendesk ticket ("requester_id", "comments")',
+  freshdesk: 'Freshdesk ticket ("requester_id", "conversations")',
+  'freshdesk-conversation': 'Freshdesk conversation without its ticket ("ticket_id", "incoming", "private")',
+  helpscout: 'Help Scout conversation ("_embedded.threads")',
+  'helpscout-page': 'Help Scout page of conversations ("_embedded.conversations")',
+  gorgias: 'Gorgias ticket ("messages" with "from_agent")',
+  livechat: 'LiveChat chat ("users", "thread" of "events")',
   intercom: 'Intercom conversation ("source", "conversation_parts")',
   sharegpt: 'ShareGPT ("conversations" of "from"/"value")',
   'dialogue-turns': 'dialogue ("turns"/"utterances" of "speaker"+"utterance")',
@@ -23,10 +45,16 @@ export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
 
 /**
  * Order matters: a ticket or Intercom conversation is recognised before looser pair keys, and a
- * transcript (whose check reads the keys, and for some the text) only when nothing else matched.
+ * Freshdesk ticket (its `conversations` hold replies) before ShareGPT (its `conversations` hold turns),
+ * and a transcript (whose check reads the keys, and for some the text) only when nothing else matched.
  */
 export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
   if (isZendeskTicket(record)) return 'zendesk';
+  if (isFreshdeskTicket(record)) return 'freshdesk';
+  if (isFreshdeskConversation(record)) return 'freshdesk-conversation';
+  if (isHelpScoutConversation(record)) return 'helpscout';
+  if (isHelpScoutPage(record)) return 'helpscout-page';
+  if (isLiveChatChat(record)) return 'livechat';
   if (isIntercomConversation(record)) return 'intercom';
   if (isShareGpt(record)) return 'sharegpt';
   if (isDialogueTurns(record)) return 'dialogue-turns';
@@ -34,6 +62,9 @@ export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
   if (transcriptKeyOf(record) !== undefined) return 'transcript';
   return undefined;
 }
+
+// Gorgias tickets hold `messages`, the key of tuneloop's own lines, so jsonFamily tells them apart first.
+export { isGorgiasTicket };
 
 /** The keys holding the turn list, for the families whose records are told apart by their first turn. */
 const TURN_LISTS: ReadonlyArray<[ForeignFamily, readonly string[]]> = [
@@ -58,6 +89,18 @@ export function parseForeign(source: SourceRef, record: JsonObject, family: Fore
   switch (family) {
     case 'zendesk':
       return parseZendeskTicket(source, record);
+    case 'freshdesk':
+      return parseFreshdeskTicket(source, record);
+    case 'freshdesk-conversation':
+      return parseFreshdeskConversation(source, record);
+    case 'helpscout':
+      return parseHelpScoutConversation(source, record);
+    case 'helpscout-page':
+      return parseHelpScoutPage(source, record);
+    case 'gorgias':
+      return parseGorgiasTicket(source, record);
+    case 'livechat':
+      return parseLiveChatChat(source, record);
     case 'intercom':
       return parseIntercomConversation(source, record);
     case 'sharegpt':

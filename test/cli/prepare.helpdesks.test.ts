@@ -1,0 +1,71 @@
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli/main';
+import { captureIo } from '../setup/cli';
+
+const fixtures = join(__dirname, '..', 'fixtures', 'formats');
+const OUTPUTS = ['train.jsonl', 'validation.jsonl', 'holdout.jsonl'];
+
+/**
+ * Each help desk fixture through `tuneloop prepare`: every record yields one item (records in =
+ * used + quarantined, and records in = the export's records), the internal notes are counted as set
+ * aside, and no word of them (names, card digits, phone numbers, e-mail addresses, the notes' own
+ * wording) reaches any split.
+ */
+const cases: { file: string; records: number; used: number; setAside: Record<string, number>; notes: RegExp }[] = [
+  {
+    file: 'freshdesk_tickets.json',
+    records: 3,
+    used: 2,
+    // The third ticket (its only other message a private note) is quarantined whole, so only the first ticket's note counts.
+    setAside: { 'private-note': 1 },
+    notes: /Kowalczyk|4417|7946|Second damaged order|half-price|okafor/i,
+  },
+  {
+    file: 'helpscout_conversations.json',
+    records: 3,
+    used: 2,
+    // The third conversation's note goes with it into quarantine.
+    setAside: { 'internal-note': 1, forwarded: 1, 'unpublished-thread': 1 },
+    notes: /Raman|1987|Elm Grove|Warehouse|tom\.baker|Half-written|GB 123/i,
+  },
+  {
+    file: 'gorgias_tickets.json',
+    records: 3,
+    used: 2,
+    setAside: { 'internal-note': 1 },
+    notes: /Lilas|06 12 34|mixed up bins|marek|credit limit/i,
+  },
+  {
+    file: 'livechat_archives.json',
+    records: 3,
+    used: 2,
+    setAside: { 'internal-note': 2 },
+    notes: /Haddad|Harbour|07700|fraud|Supervisor|88-1402/i,
+  },
+];
+
+describe('tuneloop prepare with help desk exports', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tuneloop-prepare-helpdesks-'));
+    for (const { file } of cases) await cp(join(fixtures, file), join(dir, file));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each(cases)('$file: one item per record, notes set aside and never in any split', async ({ file, records, used, setAside, notes }) => {
+    const out = `out-${file}`;
+    const cli = captureIo(dir);
+    expect(await runCli(['prepare', file, '--out', out], cli)).toBe(0);
+    const report = JSON.parse(await readFile(join(dir, out, 'report.json'), 'utf8'));
+    expect(report).toMatchObject({ records_in: records, records_used: used, records_quarantined: records - used });
+    expect(report.set_aside).toEqual(setAside);
+    const written = await Promise.all(OUTPUTS.map((name) => readFile(join(dir, out, name), 'utf8')));
+    expect(written.join('').split('\n').filter(Boolean).length).toBeGreaterThanOrEqual(used);
+    for (const [i, text] of written.entries())
+      expect({ file: OUTPUTS[i], leaked: text.match(notes)?.[0] }).toEqual({ file: OUTPUTS[i], leaked: undefined });
+  });
+});

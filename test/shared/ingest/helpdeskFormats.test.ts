@@ -1,0 +1,298 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { jsonFamily } from '../../../src/shared/ingest/jsonl';
+import type { IngestItem } from '../../../src/shared/ingest/types';
+import { conversations, jsonl, parseAll, rejections } from './helpers';
+
+const fixture = (...parts: string[]) => readFileSync(join(__dirname, '..', '..', 'fixtures', ...parts));
+const reasons = (items: IngestItem[]) => items.map((i) => (i.type === 'rejected' ? i.rejection.reason : i.type));
+const said = (items: IngestItem[]) => conversations(items).map((c) => c.turns.map((t) => `${t.role}: ${t.content}`));
+
+/** The records of a fixture: JSON lines, a JSON array, or the first array member of a wrapper object. */
+function records(...parts: string[]): Record<string, unknown>[] {
+  const text = fixture(...parts).toString('utf8');
+  if (parts[parts.length - 1].endsWith('.jsonl'))
+    return text
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const value = JSON.parse(text) as unknown;
+  if (Array.isArray(value)) return value as Record<string, unknown>[];
+  const array = Object.values(value as Record<string, unknown>).find(Array.isArray);
+  return (array as Record<string, unknown>[] | undefined) ?? [value as Record<string, unknown>];
+}
+
+describe('help desk exports (hand-written, API shapes)', () => {
+  test('every JSON fixture is detected as the format it stands for: the help desk readers take no record of another format', () => {
+    const expected: [string[], string | undefined][] = [
+      [['formats', 'zendesk_tickets.json'], 'zendesk'],
+      [['formats', 'intercom_conversations.json'], 'intercom'],
+      [['formats', 'sharegpt.jsonl'], 'sharegpt'],
+      [['formats', 'sharegpt_toolcall.json'], 'sharegpt'],
+      [['formats', 'alpaca.json'], 'instruction'],
+      [['formats', 'openai_tool_log.jsonl'], 'messages'],
+      [['formats', 'mapped', 'helpdesk-export.json'], undefined],
+      [['corpora', 'sgd_banks', 'dialogues_039_first3.json'], 'dialogue-turns'],
+      [['corpora', 'taskmaster4', 'data_07_first5.json'], 'dialogue-turns'],
+      [['formats', 'freshdesk_tickets.json'], 'freshdesk'],
+      [['formats', 'helpscout_conversations.json'], 'helpscout'],
+      [['formats', 'gorgias_tickets.json'], 'gorgias'],
+      [['formats', 'livechat_archives.json'], 'livechat'],
+    ];
+    for (const [path, family] of expected) {
+      const found = records(...path).map((r) => jsonFamily(r));
+      expect({ path: path.join('/'), found }).toEqual({ path: path.join('/'), found: found.map(() => family) });
+    }
+  });
+
+  test('Freshdesk: the description is the first customer message, incoming/requester → user, private notes never used', async () => {
+    const items = await parseAll(fixture('formats', 'freshdesk_tickets.json'), {}, 64);
+    expect(reasons(items)).toEqual(['conversation', 'conversation', 'one-sided-conversation']);
+    const [refund, warranty] = conversations(items);
+    expect(refund).toMatchObject({ conversationId: '4811', channel: 'email', issueType: 'Refund', setAside: { 'private-note': 1 } });
+    expect(said(items)[0]).toEqual([
+      'user: Hello,\nmy blender (order 77120) arrived with a cracked jar. Can I get a refund?',
+      'assistant: I am sorry the jar arrived cracked!\nCould you send us a photo of the damage?',
+      'user: Here is the photo. The crack runs along the handle.',
+      'assistant: Thank you! I have refunded the full amount & you will see it in 3–5 days.',
+    ]);
+    // An outbound email: the agent wrote the description; HTML bodies are cleaned; the requester's
+    // reply counts as the customer's though the API did not flag it incoming.
+    expect(warranty).toMatchObject({ conversationId: '4812', channel: 'outbound-email', issueType: 'warranty' });
+    expect(said(items)[1]).toEqual([
+      "assistant: Hi Sam, your coffee grinder's warranty ends on 30 April. Would you like to extend it?",
+      'user: Yes please. How much does a two-year extension cost?',
+      'assistant: It is 19 euros; I have added it to your account, no payment needed today.',
+    ]);
+    expect(JSON.stringify(conversations(items).map((c) => c.turns))).not.toMatch(/Kowalczyk|4417|7946|okafor/);
+    expect(rejections(items)[0].detail).toMatch(/element 2 \(line \d+\): ticket 4813 has no reply from the support side/);
+  });
+
+  test('Freshdesk: a "private" rewritten by a converter keeps the note out; only a clear "not private" is public', async () => {
+    const ticket = (id: number, flag: Record<string, unknown>) => ({
+      id,
+      requester_id: 9,
+      description_text: 'How do I reset my password?',
+      conversations: [
+        { user_id: 7, incoming: false, ...flag, body_text: 'Internal: she asked twice already.' },
+        { user_id: 7, incoming: false, private: false, body_text: 'Use the Forgot password link on the login page.' },
+      ],
+    });
+    const notes = [{ private: 'true' }, { private: 1 }, { private: 'yes' }, { private: null }, { private: 'internal' }];
+    const items = await parseAll(jsonl(...notes.map((note, i) => ticket(i + 1, note))));
+    expect(reasons(items)).toEqual(Array(notes.length).fill('conversation'));
+    for (const c of conversations(items)) {
+      expect(c.setAside).toEqual({ 'private-note': 1 });
+      expect(c.turns.map((t) => t.content).join('\n')).not.toContain('asked twice');
+    }
+    const shown = await parseAll(jsonl(ticket(9, { private: 'false' }), ticket(10, {})));
+    expect(conversations(shown).map((c) => [c.setAside, c.turns.length])).toEqual([
+      [undefined, 2],
+      [undefined, 2],
+    ]);
+  });
+
+  test('Freshdesk: a bare conversations list is rejected per element, naming the export to use; a ticket without conversations too', async () => {
+    const replies = [
+      { id: 1, ticket_id: 4811, user_id: 7, incoming: false, private: false, body_text: 'Could you send a photo?' },
+      { id: 2, ticket_id: 4811, user_id: 9, incoming: true, private: false, body_text: 'Here it is.' },
+    ];
+    const items = await parseAll(JSON.stringify(replies, null, 2));
+    expect(reasons(items)).toEqual(['conversation-without-ticket', 'conversation-without-ticket']);
+    expect(rejections(items)[0].detail).toMatch(
+      /of ticket 4811\) without its ticket.*GET \/api\/v2\/tickets\/\{id\}\?include=conversations/,
+    );
+    const listed = await parseAll(jsonl({ id: 5, requester_id: 9, description_text: 'Where is my parcel?', subject: 'Parcel' }));
+    expect(rejections(listed)).toMatchObject([
+      { reason: 'missing-field:conversations', detail: expect.stringContaining('include=conversations') },
+    ]);
+  });
+
+  test('Help Scout: threads put oldest first, customer/message/chat roles, notes, forwards and drafts left out, the rating', async () => {
+    const items = await parseAll(fixture('formats', 'helpscout_conversations.json'), {}, 64);
+    expect(reasons(items)).toEqual(['conversation', 'conversation', 'one-sided-conversation']);
+    const [refund, chat] = conversations(items);
+    expect(refund).toMatchObject({
+      conversationId: '2391938111',
+      channel: 'email',
+      issueType: 'refund',
+      csat: 5,
+      setAside: { 'internal-note': 1 },
+    });
+    expect(said(items)[0]).toEqual([
+      'user: Hi,\nmy order is a week late. I would like a refund please.',
+      'assistant: Sorry about the delay! Which order number is it?',
+      'user: It is order 55190. It was due last Friday.',
+      'assistant: Done: the refund of €24.90 is on its way & should arrive within 5 days.',
+    ]);
+    expect(chat).toMatchObject({ channel: 'chat', issueType: 'sizing', setAside: { forwarded: 1, 'unpublished-thread': 1 } });
+    expect(said(items)[1]).toEqual([
+      'user: Does the blue jacket run small? I am usually an M.',
+      'assistant: The jacket runs small: if you are between sizes, take the larger one.',
+    ]);
+    expect(JSON.stringify(conversations(items).map((c) => c.turns))).not.toMatch(
+      /Raman|1987|Elm Grove|Warehouse|tom\.baker|Half-written|GB 123/,
+    );
+    expect(rejections(items)[0].detail).toMatch(/conversation 2391938113 has no reply from the support side/);
+  });
+
+  test('Help Scout: without createdAt the API order (newest first) is reversed; an unknown thread type is quarantined; a saved page names how to unwrap it', async () => {
+    const conversation = (id: number, threads: Record<string, unknown>[]) => ({ id, _embedded: { threads } });
+    const items = await parseAll(
+      jsonl(
+        conversation(1, [
+          { type: 'message', body: 'It ships tomorrow.' },
+          { type: 'customer', body: 'When does my order ship?' },
+        ]),
+        conversation(2, [
+          { type: 'survey', body: '?' },
+          { type: 'customer', body: 'Hello' },
+        ]),
+        { _embedded: { conversations: [conversation(3, [])] }, page: { size: 25, totalElements: 1 } },
+      ),
+    );
+    expect(reasons(items)).toEqual(['conversation', 'unknown-speaker', 'unknown-record']);
+    expect(said(items)[0]).toEqual(['user: When does my order ship?', 'assistant: It ships tomorrow.']);
+    expect(rejections(items)[1].detail).toMatch(/page of 1 conversation\(s\).*jq -c '\._embedded\.conversations\[\]'/);
+  });
+
+  test('Gorgias: from_agent roles, stripped text without quoted replies, HTML, internal notes never used, survey score', async () => {
+    const items = await parseAll(fixture('formats', 'gorgias_tickets.json'), {}, 64);
+    expect(reasons(items)).toEqual(['conversation', 'conversation', 'one-sided-conversation']);
+    const [shirt, code] = conversations(items);
+    expect(shirt).toMatchObject({
+      conversationId: '9812',
+      channel: 'email',
+      issueType: 'exchange',
+      csat: 4,
+      setAside: { 'internal-note': 1 },
+    });
+    expect(said(items)[0]).toEqual([
+      'user: Hello, I ordered the linen shirt in M but received an XL.',
+      'assistant: I am sorry about that! A shirt in M is on its way today; keep the XL or give it away.',
+      'user: Wonderful, thank you!',
+    ]);
+    expect(code).toMatchObject({ channel: 'chat' });
+    expect(code.issueType).toBeUndefined();
+    expect(said(items)[1]).toEqual([
+      'user: My code SUMMER10 says it has expired?',
+      'assistant: It ended on Sunday, but I have applied 10% to your cart anyway.',
+    ]);
+    expect(JSON.stringify(conversations(items).map((c) => c.turns))).not.toMatch(/Lilas|06 12 34|bins|marek/i);
+    expect(rejections(items)[0].detail).toMatch(/ticket 9814 has no reply from the support side/);
+  });
+
+  test('Gorgias: a converter-written "public" keeps notes out; a missing from_agent is quarantined; conversation lines stay conversation lines', async () => {
+    const ticket = (id: number, note: Record<string, unknown>, reply: Record<string, unknown> = { from_agent: true }) => ({
+      id,
+      messages: [
+        { from_agent: false, public: true, body_text: 'Can I pay by invoice?' },
+        { from_agent: true, ...note, body_text: 'Internal: check his credit limit first.' },
+        { ...reply, public: true, body_text: 'Yes, choose Invoice at checkout.' },
+      ],
+    });
+    const notes = [{ public: 'false' }, { public: 0 }, { public: null }, { public: 'no' }, { channel: 'internal-note', public: true }];
+    const items = await parseAll(jsonl(...notes.map((note, i) => ticket(i + 1, note)), ticket(9, {}, {})));
+    expect(reasons(items)).toEqual([...Array(notes.length).fill('conversation'), 'missing-field:from_agent']);
+    for (const c of conversations(items)) {
+      expect(c.setAside).toEqual({ 'internal-note': 1 });
+      expect(c.turns.map((t) => t.content).join('\n')).not.toContain('credit limit');
+    }
+    // tuneloop's own lines (also "messages") are not taken for Gorgias tickets.
+    const line = {
+      conversation_id: 'c1',
+      messages: [
+        { role: 'customer', text: 'hi' },
+        { role: 'agent', text: 'hello' },
+      ],
+    };
+    expect(jsonFamily(line)).toBe('messages');
+    expect(
+      jsonFamily({
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', content: 'hello' },
+        ],
+      }),
+    ).toBe('messages');
+  });
+
+  test('LiveChat: message events by user type, whispers to agents never used (visibility and v3.3 recipients), forms/files/rich messages left out, rating', async () => {
+    const items = await parseAll(fixture('formats', 'livechat_archives.json'), {}, 64);
+    expect(reasons(items)).toEqual(['conversation', 'conversation', 'one-sided-conversation']);
+    const [address, fee] = conversations(items);
+    expect(address).toMatchObject({
+      conversationId: 'PJ0MRSHTDG:K600PKZON8',
+      channel: 'chat',
+      issueType: 'delivery',
+      csat: 5,
+      setAside: { 'internal-note': 1 },
+    });
+    expect(said(items)[0]).toEqual([
+      'user: Hi, can I change the delivery address of order 31877?',
+      'assistant: Yes, as long as it has not shipped. What is the new address?',
+      'user: It is in the screenshot.',
+      'assistant: Done! The parcel will go to the new address.',
+    ]);
+    expect(fee).toMatchObject({ csat: 1, issueType: 'returns', setAside: { 'internal-note': 1 } });
+    expect(said(items)[1]).toEqual([
+      'user: Why was I charged a restocking fee?',
+      'assistant: Opened items carry a 10% restocking fee, as our return policy says.',
+    ]);
+    expect(JSON.stringify(conversations(items).map((c) => c.turns))).not.toMatch(
+      /Haddad|Harbour|07700|fraud|Supervisor|88-1402|Anything else/,
+    );
+    expect(rejections(items)[0].detail).toMatch(/chat PJ0MRSHTDJ:K600PKZONA has no reply from the support side/);
+  });
+
+  test('LiveChat: a message by someone not among the users is quarantined; several threads are one chat in time order', async () => {
+    const users = [
+      { id: 'c', type: 'customer' },
+      { id: 'a', type: 'agent' },
+    ];
+    const event = (author: string, at: string, text: string) => ({
+      type: 'message',
+      author_id: author,
+      visibility: 'all',
+      created_at: at,
+      text,
+    });
+    const items = await parseAll(
+      jsonl(
+        {
+          id: 'X1',
+          users,
+          thread: { id: 'T1', events: [event('c', '2026-07-01T10:00:00Z', 'Hi'), event('z', '2026-07-01T10:01:00Z', 'Who?')] },
+        },
+        {
+          id: 'X2',
+          users,
+          threads: [
+            {
+              id: 'T3',
+              events: [
+                event('c', '2026-07-02T10:00:00Z', 'Back again: it arrived broken.'),
+                event('a', '2026-07-02T10:01:00Z', 'A new one ships today.'),
+              ],
+            },
+            {
+              id: 'T2',
+              events: [
+                event('c', '2026-07-01T10:00:00Z', 'Where is my order?'),
+                event('a', '2026-07-01T10:01:00Z', 'It arrives tomorrow.'),
+              ],
+            },
+          ],
+        },
+      ),
+    );
+    expect(reasons(items)).toEqual(['unknown-speaker', 'conversation']);
+    expect(conversations(items)[0].conversationId).toBe('X2');
+    expect(said(items)[0]).toEqual([
+      'user: Where is my order?',
+      'assistant: It arrives tomorrow.',
+      'user: Back again: it arrived broken.',
+      'assistant: A new one ships today.',
+    ]);
+  });
+});
