@@ -20,7 +20,7 @@ import type { OutgoingCuratedRecord, QuarantineRecord } from './records';
 import { splitFor, type Split, type SplitShares } from './split';
 import { timedStages, type StepTimings } from './timings';
 import { required } from '../lookup';
-import { READ_AS_WINDOWS_1252 } from './preprocessReport';
+import { READ_AS_WINDOWS_1252, FILE_NOTICE } from './preprocessReport';
 
 /** Where the pipeline's results go: a curated shard and a quarantine file (blobs or local files). */
 export interface PreprocessSink {
@@ -162,6 +162,10 @@ export async function preprocessStream(
     signal: options.signal,
     onWindows1252: () => {
       stats.notes[READ_AS_WINDOWS_1252] = (stats.notes[READ_AS_WINDOWS_1252] ?? 0) + 1;
+    },
+    onNotice: (message: string) => {
+      const key = `${FILE_NOTICE}${message}`;
+      stats.notes[key] = (stats.notes[key] ?? 0) + 1;
     },
   };
   const items = (defer ? parseInputDeferring(input, parseOptions) : parseInput(input, parseOptions))[Symbol.asyncIterator]();
