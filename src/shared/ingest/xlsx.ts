@@ -259,6 +259,8 @@ class SharedStrings {
   private readonly fd: number;
   private readonly cache = new Array<{ index: number; text: string } | undefined>(CACHE_SLOTS);
   private buffer = Buffer.allocUnsafe(64 * 1024);
+  private windowStart = 0;
+  private windowEnd = 0;
 
   constructor(path: string) {
     this.fd = openSync(path, 'w+');
@@ -300,15 +302,28 @@ class SharedStrings {
     if (cached?.index === index) return cached.text;
     const start = this.offsets[index];
     const length = this.offsets[index + 1] - start;
-    if (length > this.buffer.length) this.buffer = Buffer.allocUnsafe(length);
-    for (let at = 0; at < length;) {
-      const read = readSync(this.fd, this.buffer, at, length - at, start + at);
-      if (read === 0) throw new Error('the shared strings spill file is shorter than written');
-      at += read;
-    }
-    const text = this.buffer.toString('utf8', 0, length);
+    if (start < this.windowStart || start + length > this.windowEnd) this.readWindow(start, length);
+    const text = this.buffer.toString('utf8', start - this.windowStart, start - this.windowStart + length);
     if (length <= MAX_CACHED_BYTES) this.cache[slot] = { index, text };
     return text;
+  }
+
+  /**
+   * Reads the file from `start` on, a window at a time: Excel numbers shared strings in the order
+   * it meets them, so the rows mostly ask for the next few, and one read serves hundreds of cells.
+   */
+  private readWindow(start: number, length: number): void {
+    if (length > this.buffer.length) this.buffer = Buffer.allocUnsafe(length);
+    const want = Math.min(this.buffer.length, this.written - start);
+    let at = 0;
+    while (at < want) {
+      const read = readSync(this.fd, this.buffer, at, want - at, start + at);
+      if (read === 0) break;
+      at += read;
+    }
+    if (at < length) throw new Error('the shared strings spill file is shorter than written');
+    this.windowStart = start;
+    this.windowEnd = start + at;
   }
 
   close(): void {
