@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import * as yauzl from 'yauzl';
@@ -444,7 +445,7 @@ export class Workbook {
   }
 
   private async loadSharedStrings(): Promise<void> {
-    const strings = new SharedStrings(`${this.options.dir}/shared-strings`);
+    const strings = new SharedStrings(join(this.options.dir, 'shared-strings'));
     this.strings = strings;
     const entry = this.sharedStringsPart ? this.entries.get(this.sharedStringsPart) : undefined;
     if (!entry) return;
