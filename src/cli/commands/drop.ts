@@ -17,6 +17,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json',
   '.csv': 'text/csv',
   '.gz': 'application/gzip',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
 export const dropCommand: CliCommand = {

@@ -20,7 +20,7 @@ import type { OutgoingCuratedRecord, QuarantineRecord } from './records';
 import { splitFor, type Split, type SplitShares } from './split';
 import { timedStages, type StepTimings } from './timings';
 import { required } from '../lookup';
-import { READ_AS_WINDOWS_1252 } from './preprocessReport';
+import { READ_AS_WINDOWS_1252, FILE_NOTICE } from './preprocessReport';
 import { describeEncoding, type DeclaredEncoding, type EncodingUsed } from '../ingest/encoding';
 
 /** Where the pipeline's results go: a curated shard and a quarantine file (blobs or local files). */
@@ -179,6 +179,10 @@ export async function preprocessStream(
         stats.encoding_warnings.push(
           `${options.fileName}: read as ${used.name} as its byte-order mark says; ${used.ignored.name} declared by ${used.ignored.by} was not used`,
         );
+    },
+    onNotice: (message: string) => {
+      const key = `${FILE_NOTICE}${message}`;
+      stats.notes[key] = (stats.notes[key] ?? 0) + 1;
     },
   };
   const items = (defer ? parseInputDeferring(input, parseOptions) : parseInput(input, parseOptions))[Symbol.asyncIterator]();

@@ -66,6 +66,11 @@ export interface ReportOptions {
 
 /** The note counting lines that were not UTF-8 and were read as Windows-1252 (ingest/encoding). */
 export const READ_AS_WINDOWS_1252 = 'read-as-windows-1252';
+/**
+ * Notes whose key, after this prefix, is a whole warning about one input file (a workbook's
+ * sheets not read, its error cells): shown as written, once, whatever the count.
+ */
+export const FILE_NOTICE = 'file-notice:';
 
 export function buildReport(stats: PreprocessStats, options: ReportOptions): PreprocessReport {
   const cost = estimateTrainingCost({ model: options.model, fileTokens: stats.train_tokens, epochs: options.epochs });
@@ -102,6 +107,7 @@ export function buildReport(stats: PreprocessStats, options: ReportOptions): Pre
       warnings.push(
         `${count} line(s) were not UTF-8 and were read as Windows-1252 (Excel's CSV on Western Windows); check their accents, or save the file as UTF-8`,
       );
+    else if (note.startsWith(FILE_NOTICE)) warnings.push(note.slice(FILE_NOTICE.length));
     else if (note === 'system-turns-replaced')
       warnings.push(`${count} conversation(s) had system turns; they were replaced by the configured system prompt`);
     else warnings.push(`${note}: ${count}`);

@@ -141,7 +141,7 @@ export async function forget(runtime: Runtime, target: ErasureTarget, options: F
   await scanRaw(runtime, target, found, signal);
   for (const blobName of new Set([...found.rawLines.keys(), ...found.rawRanges.keys()])) {
     const lines = found.rawLines.get(blobName) ?? [];
-    const { finding, etag } = await rewriteRaw(runtime, blobName, lines, found.rawRanges.get(blobName) ?? [], requestId, signal);
+    const { finding, etag } = await rewriteRaw(runtime, blobName, lines, found.rawRanges.get(blobName) ?? [], requestId, signal, found);
     findings.push(finding);
     reports.feedback(blobOutputNames(blobName, etag).report, found.rawFeedback.get(blobName) ?? 0);
   }
@@ -304,6 +304,31 @@ async function scanRaw(runtime: Runtime, target: ErasureTarget, found: Found, si
   if (target.kind !== 'conversation' && found.ids.size > 0) for (const name of feedbackBlobs) await scan(name, true);
 }
 
+function isZipArchive(bytes: Buffer): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+}
+
+/**
+ * An Excel workbook is not rewritten: writing back only the sheet that was read would lose the
+ * other sheets, formulas and formatting, and a workbook writer is more than erasure should carry.
+ * The finding fails (the command exits 1) and says which sheet rows hold the erased records, so a
+ * person deletes the blob or uploads the workbook without them; every derived copy is erased as usual.
+ */
+function workbookLeftAsIs(blobName: string, found: Found): ErasureFinding {
+  const prefix = `${blobName}#`;
+  const rows = [...found.rawRecords]
+    .filter((key) => key.startsWith(prefix))
+    .map((key) => Number(key.slice(prefix.length)))
+    .sort((a, b) => a - b);
+  return {
+    location: 'raw-logs',
+    name: blobName,
+    records: rows.length,
+    action: 'failed',
+    note: `an Excel workbook is not rewritten; delete raw-logs/${blobName}, or remove the rows of the erased conversation(s) (starting at sheet row${rows.length === 1 ? '' : 's'} ${rows.join(', ')} of its first visible worksheet) and upload it again; its copies in curated, quarantine and datasets are erased as usual`,
+  };
+}
+
 /**
  * Rewrites a raw blob without the found records: those of a pretty-printed JSON document by their
  * place, the others by their lines' texts. The finding counts records, not lines: a ticket of a
@@ -315,7 +340,8 @@ async function rewriteRaw(
   lineRecords: string[][],
   ranges: { line: number; lines: string[] }[],
   requestId: string,
-  signal?: AbortSignal,
+  signal: AbortSignal | undefined,
+  found: Found,
 ): Promise<{ finding: ErasureFinding; etag: string }> {
   const blob = runtime.storage.container(CONTAINERS.raw).getBlockBlobClient(blobName);
   const props = await blob.getProperties({ abortSignal: signal });
@@ -326,6 +352,7 @@ async function rewriteRaw(
     bytes = gunzipSync(bytes);
     layers++;
   }
+  if (isZipArchive(bytes)) return { finding: workbookLeftAsIs(blobName, found), etag };
   // Decoded as the parsers decoded it (UTF-16, Windows-1252 lines, a declared encoding), or the
   // records found would not match.
   const used = encodingToUse(bytes.subarray(0, 3), declaredEncodingOfBlobOrNone(props));

@@ -5,7 +5,7 @@ import { parseFaq, parseFeedback } from './jsonl';
 import { mappedRating, type Mapping } from './mapping';
 import { invalidEncodingDetail, legacyLinesAsUtf8, rowOf, type DeclaredEncoding, type LegacyLines } from './encoding';
 import { groupMessageRows, type MessageRow } from './messageCsv';
-import { reject } from './records';
+import { linePlace, reject } from './records';
 import { createRoleMapper, type RoleMapper } from './roles';
 import type { ChatRole, IngestItem, SourceRef } from './types';
 import { ownValue, required } from '../lookup';
@@ -24,6 +24,13 @@ export interface CsvContext {
   onWindows1252?: (line: number) => void;
   /** The encoding the file was declared in and transcoded from (`declaredAsUtf8`). */
   encoding?: DeclaredEncoding;
+  /**
+   * The number a user finds a row by, from the CSV line it starts on: a workbook's sheet row
+   * (ingest/xlsx), where a cell's line breaks and skipped empty rows shift the CSV lines.
+   */
+  rowOfLine?: (line: number) => number;
+  /** How a rejection names a row by that number ("line 17", "row 17 of sheet 'Chats'"). */
+  place?: (line: number) => string;
 }
 
 export type CsvFormat = 'message-csv' | 'faq' | 'feedback' | 'reply-thread' | 'transcript';
@@ -126,8 +133,17 @@ export interface CsvBatch {
 
 export async function* readCsvRows(
   bytes: AsyncIterable<Buffer>,
-  options: { delimiter: string; maxRecordBytes: number; onWindows1252?: (line: number) => void; encoding?: DeclaredEncoding },
+  options: {
+    delimiter: string;
+    maxRecordBytes: number;
+    onWindows1252?: (line: number) => void;
+    rowOfLine?: (line: number) => number;
+    place?: (line: number) => string;
+    encoding?: DeclaredEncoding;
+  },
 ): AsyncIterable<CsvBatch> {
+  const rowOfLine = options.rowOfLine ?? ((line: number) => line);
+  const place = options.place ?? linePlace;
   // Records are taken from on_record (synchronously, in order) rather than from the stream side:
   // a stream that errors drops the records it still buffers, and the rows before a broken quote
   // must not be lost. Each written chunk is fully parsed before the next one, so the queue holds
@@ -181,6 +197,7 @@ export async function* readCsvRows(
       const row: CsvRow = { line: line + leading, raw: raw.slice(leading, Math.max(leading, end)), fields: record };
       const next = line + countNewlines(raw);
       if (encoding.invalid.size && spansInvalidLine(row.line, Math.max(row.line, next - 1))) row.invalidEncoding = true;
+      if (options.rowOfLine) row.line = options.rowOfLine(row.line);
       rows.push(row);
       line = next;
     }
@@ -212,16 +229,17 @@ export async function* readCsvRows(
   }
   if (failure) {
     const code = (failure as { code?: string }).code;
+    const at = place(rowOfLine(line));
     const detail =
       code === 'CSV_QUOTE_NOT_CLOSED'
-        ? `a quoted field opened at line ${line} is never closed, so the rest of the file cannot be read as CSV (conversations with rows there may be incomplete)`
+        ? `a quoted field opened at ${at} is never closed, so the rest of the file cannot be read as CSV (conversations with rows there may be incomplete)`
         : code === 'CSV_MAX_RECORD_SIZE'
-          ? `a row starting at line ${line} is over ${options.maxRecordBytes} bytes (usually an unclosed quote); the rest of the file cannot be read as CSV`
-          : `the CSV cannot be read from line ${line} on: ${describeThrown(failure)}`;
+          ? `a row starting at ${at} is over ${options.maxRecordBytes} bytes (usually an unclosed quote); the rest of the file cannot be read as CSV`
+          : `the CSV cannot be read from ${at} on: ${describeThrown(failure)}`;
     const rest = Buffer.concat(unread).subarray(consumed - unreadStart);
     const raw = rest.subarray(0, UNREADABLE_PREVIEW_BYTES).toString('utf8').replace(/^\n+/, '');
     // Rows completed before the failure still count; they come first.
-    yield { rows: beforeFailure, unreadable: { line, raw, detail } };
+    yield { rows: beforeFailure, unreadable: { line: rowOfLine(line), raw, detail } };
   }
 }
 
@@ -267,6 +285,7 @@ export async function* normalizeLineBreaks(chunks: AsyncIterable<Buffer>): Async
 /** A CSV file of one of the three CSV formats → items (message rows are grouped into conversations). */
 export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContext): AsyncIterable<IngestItem> {
   const { file, signal } = context;
+  const place = context.place ?? linePlace;
   const batches = readCsvRows(bytes, context)[Symbol.asyncIterator]();
   try {
     let first = await batches.next();
@@ -304,11 +323,12 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
       for (const [name, column] of named) if (column !== undefined) index.set(name, columns.indexOf(canonicalColumn(column)));
       const all = fittedRows(withFirst({ rows: firstRows, unreadable: first.value.unreadable }, batches), columns.length);
       const roles = mappedRoleMapper(mapping, context.speakerRoles);
-      yield* groupMessageRows(mappedRows(toMessageRows(all, index, columns.length, file, context.encoding), mapping, roles), {
+      yield* groupMessageRows(mappedRows(toMessageRows(all, index, columns.length, file, context.encoding, place), mapping, roles), {
         file,
         roles,
         tempDir: context.tempDir,
         signal,
+        place,
       });
       return;
     }
@@ -343,7 +363,15 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
     const all = fittedRows(withFirst({ rows: firstRows, unreadable: first.value.unreadable }, batches, buffered), columns.length);
 
     if (format === 'reply-thread') {
-      yield* parseReplyThreads(all, { file, roles: context.roles, columns, tempDir: context.tempDir, signal, encoding: context.encoding });
+      yield* parseReplyThreads(all, {
+        file,
+        roles: context.roles,
+        columns,
+        tempDir: context.tempDir,
+        signal,
+        encoding: context.encoding,
+        place,
+      });
       return;
     }
 
@@ -353,11 +381,12 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
     }
 
     if (format === 'message-csv') {
-      yield* groupMessageRows(toMessageRows(all, index, columns.length, file, context.encoding), {
+      yield* groupMessageRows(toMessageRows(all, index, columns.length, file, context.encoding, place), {
         file,
         roles: context.roles,
         tempDir: context.tempDir,
         signal,
+        place,
       });
       return;
     }
@@ -503,6 +532,7 @@ async function* toMessageRows(
   width: number,
   file: string,
   declared: DeclaredEncoding | undefined,
+  place: (line: number) => string,
 ): AsyncIterable<(MessageRow | IngestItem)[]> {
   const column = (name: string) => index.get(name) ?? -1;
   const [idAt, speakerAt, textAt, timestampAt, issueAt, channelAt, csatAt] = [
@@ -546,12 +576,12 @@ async function* toMessageRows(
       if (row.invalidEncoding)
         messageRow.error = {
           reason: 'invalid-encoding',
-          detail: invalidEncodingDetail(declared ? `line ${row.line} of ${file}` : `line ${row.line}`, declared),
+          detail: invalidEncodingDetail(declared ? `${place(row.line)} of ${file}` : place(row.line), declared),
         };
       else if (row.fields.length !== width) {
         messageRow.error = {
           reason: 'invalid-row',
-          detail: `line ${row.line} has ${row.fields.length} fields but the header has ${width}`,
+          detail: `${place(row.line)} has ${row.fields.length} fields but the header has ${width}`,
         };
       }
       out.push(messageRow);

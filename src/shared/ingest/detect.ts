@@ -1,3 +1,5 @@
+import { OLE_MAGIC, oleDetail } from './xlsx';
+
 /**
  * Format detection by content (never by file name): the first bytes say JSON lines or CSV; the
  * keys of the first recognisable JSON line, or the CSV header, then say which of the five formats.
@@ -23,6 +25,8 @@ const MAGIC: ReadonlyArray<[number[], string]> = [
 ];
 
 export function detectContainer(head: Buffer): Container {
+  if (head.length >= OLE_MAGIC.length && OLE_MAGIC.every((b, i) => head[i] === b))
+    return { kind: 'unknown', detail: `the file is ${oleDetail(head)}` };
   for (const [magic, what] of MAGIC) {
     if (head.length >= magic.length && magic.every((b, i) => head[i] === b)) return { kind: 'unknown', detail: `the file is ${what}` };
   }

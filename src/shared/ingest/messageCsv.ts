@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { IngestError } from './errors';
 import { required } from '../lookup';
-import { conversationItem, reject, show } from './records';
+import { conversationItem, linePlace, reject, show } from './records';
 import { inferMissingRoles, type RoleMapper } from './roles';
 import { answeringModel } from './answeringModel';
 import { buildTurns, dateOrderOf, isBlank, parseRating, parseTimestamp, type DateOrder, type RawTurn } from './turns';
@@ -42,6 +42,8 @@ export interface GroupOptions {
    * the file's own dates that allow one reading only (13/12/2026 says day first).
    */
   dateOrder?: DateOrder;
+  /** How a rejection names a row ("line 17" in CSV, "row 17 of sheet 'Chats'" in a workbook). */
+  place?: (line: number) => string;
 }
 
 const DEFAULT_BUCKETS = 64;
@@ -137,12 +139,16 @@ async function* drainBuckets(
 }
 
 /** Rows of one conversation (in file order) → one conversation or one rejection. */
-export function conversationFromRows(rows: MessageRow[], options: Pick<GroupOptions, 'file' | 'roles' | 'dateOrder'>): IngestItem {
+export function conversationFromRows(
+  rows: MessageRow[],
+  options: Pick<GroupOptions, 'file' | 'roles' | 'dateOrder' | 'place'>,
+): IngestItem {
+  const place = options.place ?? linePlace;
   const source: SourceRef = { file: options.file, line: rows[0].line, record: rows.map((r) => r.raw).join('\n') };
   const bad = rows.find((r) => r.error);
   if (bad?.error) return reject(source, bad.error.reason, bad.error.detail);
   const blank = rows.find((r) => isBlank(r.speaker));
-  if (blank) return reject(source, 'missing-field:speaker', `line ${blank.line} has no speaker`);
+  if (blank) return reject(source, 'missing-field:speaker', `${place(blank.line)} has no speaker`);
 
   const speakers = [...new Set(rows.map((r) => r.speaker.trim()))];
   const roles = inferMissingRoles(speakers, options.roles);
@@ -155,7 +161,7 @@ export function conversationFromRows(rows: MessageRow[], options: Pick<GroupOpti
     return reject(
       source,
       'unknown-speaker',
-      `speaker ${show(speaker)} (line ${row.line}) is not a known role; use customer/user, agent/assistant/bot or system, or map the name with speakerRoles`,
+      `speaker ${show(speaker)} (${place(row.line)}) is not a known role; use customer/user, agent/assistant/bot or system, or map the name with speakerRoles`,
     );
   }
 
@@ -172,7 +178,7 @@ export function conversationFromRows(rows: MessageRow[], options: Pick<GroupOpti
       return reject(
         source,
         'invalid-field:timestamp',
-        `line ${row.line} has timestamp ${show(row.timestamp)}, which is not a date/time (use ISO 8601)`,
+        `${place(row.line)} has timestamp ${show(row.timestamp)}, which is not a date/time (use ISO 8601)`,
       );
     previous = Date.parse(iso);
     keyed.push({ row, key: previous, iso });

@@ -1,4 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseCsv } from './csv';
 import { detectContainer } from './detect';
 import {
@@ -16,7 +19,9 @@ import { isBlankLine, lineItem, parseLine, RECORD_PREVIEW, type JsonLineContext,
 import { splitLines } from './lines';
 import { jsonMappingFor, type Mapping } from './mapping';
 import { reject } from './records';
-import { createRoleMapper } from './roles';
+import { createRoleMapper, type RoleMapper } from './roles';
+import { IngestError } from './errors';
+import { openZip, quoteSheet } from './xlsx';
 import { gunzip, isGzip, PeekableBytes, toAsyncIterable, type ByteSource } from './source';
 import type { ChatRole, IngestItem } from './types';
 
@@ -47,6 +52,11 @@ export interface ParseOptions {
   encoding?: DeclaredEncoding;
   /** Called once with the encoding the file is read in (for the report). */
   onEncoding?: (used: EncodingUsed) => void;
+  /**
+   * Called with what the run's report should warn about the file as a whole (a workbook's sheets
+   * that were not read, its error cells read as empty), each message naming the file.
+   */
+  onNotice?: (message: string) => void;
 }
 
 /**
@@ -107,6 +117,13 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
       }
       bytes = new PeekableBytes(gunzip(bytes, file, signal), file);
       layers.push(bytes);
+    }
+    // A workbook is a ZIP of XML parts (UTF-8 by the standard): read before any text decoding, which
+    // a declared encoding would apply to its bytes.
+    const zipHead = await bytes.peek(SNIFF_BYTES);
+    if (isZip(zipHead)) {
+      yield* parseZip(bytes, zipHead, options, roles, maxRecordBytes);
+      return;
     }
     const decoding = asUtf8(bytes, await bytes.peek(3), file, layers, options.encoding);
     if ('refused' in decoding) {
@@ -194,6 +211,8 @@ export async function mayHoldFeedbackRecords(
       bytes = new PeekableBytes(gunzip(bytes, file, options.signal), file);
       layers.push(bytes);
     }
+    // A workbook (a ZIP) is not text to decode; its sheet is searched by the parser (see feedbackByHead).
+    if (isZip(await bytes.peek(4))) return true;
     const decoding = asUtf8(bytes, await bytes.peek(3), file, layers, options.encoding);
     // Rejected whole by the parser.
     if ('refused' in decoding) return false;
@@ -249,6 +268,8 @@ export function mayHoldFeedbackRecordsInFile(path: string): boolean | undefined 
 
 /** What the head of a (decompressed) file says: a CSV answered by its header, JSON to be searched, or anything else no feedback. */
 function feedbackByHead(head: Buffer): boolean | 'search' {
+  // A workbook's sheet is only known once unzipped: it is parsed as the main pass parses it.
+  if (isZip(head)) return true;
   const container = detectContainer(head);
   if (container.kind === 'csv') {
     const text = head.toString('utf8').normalize('NFKC').toLowerCase();
@@ -272,6 +293,108 @@ function holdsRatingKey(bytes: Buffer): boolean {
     if (RATING_LETTER_CODES.has(bytes.toString('latin1', at + 4, at + 6).toLowerCase())) return true;
   }
   return false;
+}
+
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+
+function isZip(head: Buffer): boolean {
+  return ZIP_MAGIC.every((b, i) => head[i] === b);
+}
+
+/**
+ * A ZIP file: an Excel workbook's first visible worksheet is read as the CSV Excel would save of
+ * it (ingest/xlsx), rows named by their sheet row; any other ZIP is rejected whole as before. A
+ * ZIP cannot be read from a stream (its directory is at the end), so the (gunzipped) bytes are
+ * spooled to a temp file first.
+ */
+async function* parseZip(
+  bytes: PeekableBytes,
+  head: Buffer,
+  options: ParseOptions,
+  roles: RoleMapper,
+  maxRecordBytes: number,
+): AsyncIterable<IngestItem> {
+  const file = options.fileName;
+  const signal = options.signal;
+  let dir: string;
+  try {
+    dir = await mkdtemp(join(options.tempDir ?? tmpdir(), 'tuneloop-xlsx-'));
+  } catch (err) {
+    throw tempError(file, err);
+  }
+  try {
+    const path = join(dir, 'input.zip');
+    await spool(bytes, path, file, signal);
+    const content = await openZip(path, { dir, maxCellChars: maxRecordBytes, signal });
+    if (content.kind === 'other') {
+      yield wholeFileRejection(file, head, `the file is ${content.detail}`);
+      return;
+    }
+    const workbook = content.workbook;
+    try {
+      const sheet = quoteSheet(workbook.sheet.name);
+      const place = (row: number) => `row ${row} of sheet ${sheet}`;
+      for (const note of workbook.sheetsNotRead()) options.onNotice?.(`${file}: ${note}`);
+      yield* parseCsv(workbook.csv(), {
+        file,
+        roles,
+        maxRecordBytes,
+        signal,
+        delimiter: ',',
+        tempDir: options.tempDir,
+        mappings: options.mappings,
+        speakerRoles: options.speakerRoles,
+        rowOfLine: (line) => workbook.rowOf(line),
+        place,
+      });
+      if (workbook.failure) {
+        const { row, detail } = workbook.failure;
+        yield reject(
+          { file, line: row || 1, record: '' },
+          'invalid-workbook',
+          `the workbook cannot be read from ${place(row || 1)} on (${detail}); the rows before it were read, conversations with rows after it may be incomplete`,
+        );
+      }
+      if (workbook.errorCells.size) {
+        const counts = [...workbook.errorCells].map(([value, n]) => `${value} ×${n}`).join(', ');
+        const total = [...workbook.errorCells.values()].reduce((a, b) => a + b, 0);
+        options.onNotice?.(`${file}: ${total} cell(s) of sheet ${sheet} held an error value (${counts}) and were read as empty`);
+      }
+    } finally {
+      workbook.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function spool(bytes: AsyncIterable<Buffer>, path: string, file: string, signal: AbortSignal | undefined): Promise<void> {
+  let handle;
+  try {
+    handle = await open(path, 'w');
+  } catch (err) {
+    throw tempError(file, err);
+  }
+  try {
+    for await (const chunk of bytes) {
+      signal?.throwIfAborted();
+      try {
+        await handle.write(chunk);
+      } catch (err) {
+        throw tempError(file, err);
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+function tempError(file: string, err: unknown): IngestError {
+  const message = err instanceof Error ? err.message : String(err);
+  return new IngestError('temp-storage-failed', file, `cannot spool the workbook to a temp file: ${message}`, {
+    cause: err,
+    retriable: true,
+  });
 }
 
 function wholeFileRejection(file: string, head: Buffer, detail: string): IngestItem {

@@ -6,6 +6,11 @@ export function reject(source: SourceRef, reason: string, detail?: string): Inge
   return { type: 'rejected', rejection };
 }
 
+/** How a rejection names a line of a text file (a workbook's rows are named by sheet row instead). */
+export function linePlace(line: number): string {
+  return `line ${line}`;
+}
+
 export function conversationItem(conversation: Conversation): IngestItem {
   return { type: 'conversation', conversation };
 }

@@ -39,9 +39,9 @@ export interface Turn {
 /** Where a record came from, so every rejection can name file, line and the original text. */
 export interface SourceRef {
   file: string;
-  /** 1-based line of the record's first line in the (decompressed) file. */
+  /** 1-based line of the record's first line in the (decompressed) file; in an Excel workbook, its sheet row. */
   line: number;
-  /** The original text of the record (a JSONL line, or the CSV rows of the conversation). */
+  /** The original text of the record (a JSONL line, or the CSV rows of the conversation; a workbook's rows as CSV). */
   record: string;
 }
 

@@ -8,7 +8,7 @@ import { invalidEncodingDetail, rowOf, type DeclaredEncoding } from '../encoding
 import { IngestError } from '../errors';
 import { getOrThrow, required } from '../../lookup';
 import { groupMessageRows, type MessageRow } from '../messageCsv';
-import { reject } from '../records';
+import { linePlace, reject } from '../records';
 import type { RoleMapper } from '../roles';
 import type { IngestItem } from '../types';
 
@@ -46,6 +46,8 @@ export interface ThreadOptions {
   columns: readonly string[];
   tempDir?: string;
   signal?: AbortSignal;
+  /** How a rejection names a row (see CsvContext.place). */
+  place?: (line: number) => string;
 }
 
 const LEADING_HANDLES = /^(?:\s*@[\p{L}\p{N}_]+[:,]?)+\s*/u;
@@ -122,7 +124,7 @@ export async function* parseReplyThreads(batches: AsyncIterable<CsvBatch>, optio
           if (speaker === undefined)
             messageRow.error = {
               reason: 'invalid-field:inbound',
-              detail: `line ${row.line} has inbound ${JSON.stringify(row.fields[inboundAt])}; expected True or False (or 1/0, yes/no, y/n)`,
+              detail: `${(options.place ?? linePlace)(row.line)} has inbound ${JSON.stringify(row.fields[inboundAt])}; expected True or False (or 1/0, yes/no, y/n)`,
             };
           lines.push(JSON.stringify(messageRow));
         }
@@ -173,7 +175,7 @@ export async function* parseReplyThreads(batches: AsyncIterable<CsvBatch>, optio
         lines.close();
       }
     }
-    for await (const item of groupMessageRows(rows(), { file, roles: options.roles, tempDir: dir, signal })) {
+    for await (const item of groupMessageRows(rows(), { file, roles: options.roles, tempDir: dir, signal, place: options.place })) {
       if (item.type !== 'conversation') {
         yield item;
         continue;
