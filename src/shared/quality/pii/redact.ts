@@ -6,7 +6,7 @@ import { isClearlyEnglish } from './englishCheck';
 import { textProfile } from './profile';
 import { NAME_DETECTOR_LANGUAGES } from './names';
 import { participantName } from './participantName';
-import { followsUnsureGuess, languageOrEnglish } from './nameLanguage';
+import { followsUnsureGuess, languageOrEnglish, nameRulesCode } from './nameLanguage';
 import { detectStructuredIn, foldDigits, type StructuredOptions } from './structured';
 import { foldFullWidth } from '../../language/fullWidth';
 import { PII_TYPES, type DetectHint, type PiiDetector, type PiiSpan, type PiiType } from './types';
@@ -30,9 +30,9 @@ export interface LocalDetectorOptions extends StructuredOptions {
  * answer is always followed.
  */
 export function nameLanguage(text: string, hint?: string): string {
-  if (hint && hint.length === 2 && hint === hint.toLowerCase()) return hint;
+  if (hint && hint.length === 2 && hint === hint.toLowerCase()) return nameRulesCode(hint);
   const code = (hint ?? '').toLowerCase().split(/[-_]/)[0];
-  if (code && code !== 'und') return code;
+  if (code && code !== 'und') return nameRulesCode(code);
   if (isClearlyEnglish(text)) return 'en';
   const detected = detectLanguage(text);
   return detected.code === 'und' ? 'en' : languageOrEnglish(detected, text);
