@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { STRUCTURED_TYPES, loadLabelledText, scoreCorpus } from '../../../src/shared/quality/pii/corpus';
 import {
+  PlaceholderMap,
   conversationLanguage,
   createLocalDetector,
   createRedactionStage,
@@ -15,12 +16,15 @@ import { conversation } from './helpers';
 
 /**
  * Person names in Swedish, Danish, Norwegian, Finnish, Czech, Romanian, Hungarian and Indonesian
- * (capitalised-word rules, `gazetteer/casedLanguages.ts`). Before these rules such text kept every
- * name ("Hej, jag heter Anna Lindqvist" went to training as it was). Hand-written sentences.
+ * (capitalised-word rules, `gazetteer/casedLanguages.ts`) and in Korean, Chinese and Arabic (no
+ * letter case: cues and forms of address, `uncasedNames.ts`). Before these rules such text kept
+ * every name ("Hej, jag heter Anna Lindqvist", "제 이름은 김민수입니다", "我叫王伟", "اسمي محمد أحمد"
+ * went to training as it was). Hand-written sentences.
  */
 
 const MULTILINGUAL = join(__dirname, '../../fixtures/corpora/pii_multilingual');
 const CASED = ['sv', 'da', 'no', 'fi', 'cs', 'ro', 'hu', 'id'];
+const UNCASED = ['ko', 'zh', 'ar'];
 
 const persons = (text: string, language: string) =>
   detectLocal(text, { language })
@@ -131,6 +135,93 @@ const CASES: Record<string, { names: [string, string[]][]; none: string[] }> = {
   },
 };
 
+const UNCASED_CASES: Record<string, { names: [string, string[]][]; none: string[] }> = {
+  ko: {
+    names: [
+      ['안녕하세요, 제 이름은 김민수입니다. 주문이 아직 안 왔어요.', ['김민수']],
+      ['저는 박지영이에요.', ['박지영']],
+      ['정우성이라고 합니다.', ['정우성']],
+      // Before 님/씨 and before a title, which stays.
+      ['이서연님께서 문의하셨습니다.', ['이서연']],
+      ['민수 씨가 전화했어요.', ['민수']],
+      ['김민수 고객님, 상품이 발송되었습니다.', ['김민수']],
+      ['박 과장님이 처리해 주실 거예요.', ['박']],
+    ],
+    none: [
+      '고객님, 주문하신 상품이 발송되었습니다.',
+      '저는 학생입니다.',
+      '오늘 날씨가 좋네요. 아저씨가 택배를 놓고 갔어요.',
+      '선생님께 여쭤볼게요. 기사님이 오후에 오십니다.',
+      '성함이 어떻게 되세요?',
+      '배송 기사님께 연락드렸습니다.',
+    ],
+  },
+  zh: {
+    names: [
+      ['你好，我叫王伟，我的订单还没到。', ['王伟']],
+      ['我的名字是李娜。', ['李娜']],
+      ['王先生，您好！', ['王']],
+      ['谢谢张晓明先生的耐心等待。', ['张晓明']],
+      ['欧阳娜娜小姐，您的订单已经发货。', ['欧阳娜娜']],
+      ['包裹是邻居周杰先生帮我签收的。', ['周杰']],
+      ['我姓黄，订单号是 88123。', ['黄']],
+      ['我是陈明，想问一下退款。', ['陈明']],
+    ],
+    none: [
+      '先生，您好。',
+      '这位女士的订单已经发货。',
+      '女士们，先生们，欢迎光临。',
+      '我是新用户。',
+      '我叫什么名字不重要。',
+      '各位女士请注意。',
+    ],
+  },
+  ar: {
+    names: [
+      ['مرحبا، اسمي محمد أحمد وطلبي لم يصل بعد.', ['محمد أحمد']],
+      ['معك خالد من خدمة العملاء، كيف أساعدك؟', ['خالد']],
+      ['السيد عبدالله الشمري، تم شحن طلبك.', ['عبدالله الشمري']],
+      ['أنا سارة وعندي مشكلة في الطلب.', ['سارة']],
+      ['مع تحياتي، سمير قاسم', ['سمير قاسم']],
+      ['شكرا للسيد يوسف على المساعدة.', ['يوسف']],
+      ['اسمي الكامل ليلى بنت سعيد الحربي.', ['ليلى بنت سعيد الحربي']],
+    ],
+    none: ['عزيزي العميل، تم شحن طلبك.', 'أنا سعيد جدا بالخدمة.', 'السيدات والسادة، نرحب بكم.', 'أمل كبير أن يصل الطلب قبل العيد.'],
+  },
+};
+
+describe('person names in ko, zh, ar (cues and forms of address)', () => {
+  for (const language of UNCASED) {
+    it(`finds the names ${language} cues and forms of address introduce, and no role or word that looks like one`, () => {
+      for (const [text, expected] of UNCASED_CASES[language].names)
+        expect({ text, names: persons(text, language) }).toEqual({ text, names: expected });
+      for (const text of UNCASED_CASES[language].none) expect({ text, names: persons(text, language) }).toEqual({ text, names: [] });
+    });
+  }
+
+  it('does not find a name without a cue or a form of address (known limit)', () => {
+    expect(persons('민수가 어제 전화했어요.', 'ko')).toEqual([]);
+    expect(persons('王伟昨天打过电话。', 'zh')).toEqual([]);
+    expect(persons('اتصل سمير أمس.', 'ar')).toEqual([]);
+  });
+
+  it('gives a person named again by family name, given name or another spelling the same placeholder', () => {
+    const same = (first: string, again: string) => {
+      const map = new PlaceholderMap();
+      return map.placeholder('PERSON', first) === map.placeholder('PERSON', again);
+    };
+    expect(same('王伟', '王')).toBe(true);
+    expect(same('김민수', '민수')).toBe(true);
+    expect(same('김민수', '김')).toBe(true);
+    expect(same('محمد أحمد', 'محمد')).toBe(true);
+    expect(same('أحمد', 'احمد')).toBe(true);
+    // Other people stay apart.
+    expect(same('王伟', '李')).toBe(false);
+    expect(same('김민수', '박지영')).toBe(false);
+    expect(same('محمد أحمد', 'خالد')).toBe(false);
+  });
+});
+
 describe('person names in sv, da, no, fi, cs, ro, hu, id (capitalised-word rules)', () => {
   for (const language of CASED) {
     it(`finds the names of ${language} customer-service sentences and leaves pronouns, words and places`, () => {
@@ -147,10 +238,10 @@ describe('person names in sv, da, no, fi, cs, ro, hu, id (capitalised-word rules
   });
 });
 
-describe('hand-labelled text of sv, da, no, fi, cs, ro, hu, id (test/fixtures/corpora/pii_multilingual)', () => {
+describe('hand-labelled text of sv, da, no, fi, cs, ro, hu, id, ko, zh, ar (test/fixtures/corpora/pii_multilingual)', () => {
   it('meets PERSON recall ≥ 0.85 and precision ≥ 0.9, finds every structured value and puts no placeholder into name-free text', async () => {
     const report: Record<string, unknown> = {};
-    for (const language of CASED) {
+    for (const language of [...CASED, ...UNCASED]) {
       expect(NAME_DETECTOR_LANGUAGES).toContain(language);
       const path = join(MULTILINGUAL, `${language}.txt`);
       if (!existsSync(path)) throw new Error(`${path} not found`);
@@ -184,6 +275,9 @@ describe('the language of these conversations reaches their name rules', () => {
     ro: ['Bună ziua, mă numesc Andrei Popescu și comanda mea nu a sosit încă.', 'Andrei Popescu'],
     hu: ['Jó napot, a nevem Nagy János, és a rendelésem még nem érkezett meg.', 'Nagy János'],
     id: ['Halo, nama saya Budi Santoso dan pesanan saya belum sampai.', 'Budi Santoso'],
+    ko: ['안녕하세요, 제 이름은 김민수입니다. 주문한 상품이 아직 안 왔어요.', '김민수'],
+    zh: ['你好，我叫王伟，我的订单还没到，请帮我查一下。', '王伟'],
+    ar: ['مرحبا، اسمي محمد أحمد وطلبي لم يصل بعد.', 'محمد أحمد'],
   };
 
   it('follows the language stage to the rules and redacts the name', async () => {
