@@ -22,8 +22,27 @@ function mostlyLatin(text: string): boolean {
 const OWN_LETTERS: Record<string, RegExp> = {
   pl: /[ąćęłńśźżĄĆĘŁŃŚŹŻ]/u,
   tr: /[ğışİĞŞ]/u,
+  // Swedish å/ä/ö, Danish and Norwegian æ/ø/å: English never writes them, German and Finnish only ä/ö.
+  sv: /[åäöÅÄÖ]/u,
+  da: /[æøåÆØÅ]/u,
+  no: /[æøåÆØÅ]/u,
+  cs: /[ěřůĚŘŮ]/u,
+  ro: /[ășțţĂȘȚŢ]/u,
+  hu: /[őűŐŰ]/u,
   vi: /[ăđơưĂĐƠƯĩũỹĨŨỸạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷ]/u,
 };
+
+/**
+ * Codes a hint may carry for a language the name rules know under another code: Norwegian Bokmål
+ * and Nynorsk (tinyld answers `no`), Malay (tinyld answers `id`; the Indonesian lists hold the
+ * Malay names too).
+ */
+const NAME_LANGUAGE_ALIASES: Record<string, string> = { nb: 'no', nn: 'no', ms: 'id' };
+
+/** The code whose name rules apply to a text in `code`. */
+export function nameRulesCode(code: string): string {
+  return Object.hasOwn(NAME_LANGUAGE_ALIASES, code) ? NAME_LANGUAGE_ALIASES[code] : code;
+}
 
 /** Whether an unsure guess of `code` is followed as it is (`conversationLanguage` asks too). */
 export function followsUnsureGuess(code: string): boolean {
@@ -42,6 +61,9 @@ export function followsUnsureGuess(code: string): boolean {
  * same rule when it detects the language itself.
  */
 export function languageOrEnglish(detected: Pick<DetectedLanguage, 'code' | 'reliable'>, sample: string): string {
+  // tinyld's Klingon model wins on some Swedish sentences ("Hej, jag heter Anna Lindqvist och min
+  // beställning …"); Klingon is written without å, ä and ö.
+  if (detected.code === 'tlh' && OWN_LETTERS.sv.test(sample)) return 'sv';
   if (detected.reliable || detected.code === 'und' || followsUnsureGuess(detected.code)) return detected.code;
   if (!mostlyLatin(sample)) return detected.code;
   const own = Object.hasOwn(OWN_LETTERS, detected.code) ? OWN_LETTERS[detected.code] : undefined;

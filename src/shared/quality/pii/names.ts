@@ -63,6 +63,8 @@ interface Gazetteer {
   suffixAfterApostrophe?: boolean;
   /** Vietnamese: family name first, every syllable capitalised; one syllable alone needs a cue. */
   familyNameFirst?: boolean;
+  /** Lower-case words after a run that make it a street or company ("Kossuth Lajos utca", "Karl Johans gate"). */
+  streetsAfter?: Set<string>;
 }
 
 const words = (list: string) => list.split('|').filter(Boolean);
@@ -205,9 +207,19 @@ export function nameGazetteer(language: string): Gazetteer {
     oneLetterWords: undefined,
     suffixAfterApostrophe: false,
     familyNameFirst: false,
+    streetsAfter: undefined,
   };
   gazetteers.set(language, g);
   return g;
+}
+
+function withoutDiacritics(w: string): string {
+  return w
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .normalize('NFC')
+    .replace(/[’ʼ]/g, "'");
 }
 
 /** Lower case for lookups, per language (see `Gazetteer.fold`); apostrophes straightened. */
@@ -232,6 +244,11 @@ const FOLDS: Record<string, (word: string) => string> = {
   ru: (w) => w.toLowerCase().replace(/ё/g, 'е').replace(/[’ʼ]/g, "'"),
   // Ukrainian writes its apostrophe three ways ("ім'я", "ім’я", "імʼя").
   uk: (w) => w.toLowerCase().replace(/[’ʼ`]/g, "'"),
+  // Czech, Romanian and Hungarian are often typed without diacritics ("Jan Novak", "Stefan",
+  // "Janos"), and Romanian writes ș/ț with a comma or a cedilla: compared without them.
+  cs: withoutDiacritics,
+  ro: withoutDiacritics,
+  hu: withoutDiacritics,
 };
 const plainFold = (w: string) => w.toLowerCase().replace(/[’ʼ]/g, "'");
 
@@ -327,6 +344,7 @@ function casedGazetteer(language: string, own: CasedLexicon): Gazetteer {
     oneLetterWords,
     suffixAfterApostrophe: language === 'tr',
     familyNameFirst: language === 'vi',
+    streetsAfter: own.streetsAfter ? set(own.streetsAfter) : undefined,
   };
 }
 
@@ -350,7 +368,9 @@ interface Token {
 const CAPITAL_START = /(?=\p{Lu})(?<![\p{L}\p{M}\p{N}_@'’/.\\:#=&?])\p{Lu}/gu;
 /** The capitalised word, matched where `CAPITAL_START` found its capital letter. */
 const CAPITALISED_AT = /\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*(?![\p{N}_@])\.?/uy;
-const PARTICLES = new Set(words('van|van der|van den|van de|von|von der|de|de la|del|della|di|da|das|dos|du|le|la|ten|ter|bin|ibn|al|el'));
+const PARTICLES = new Set(
+  words('van|van der|van den|van de|von|von der|de|de la|del|della|di|da|das|dos|du|le|la|ten|ter|bin|binti|ibn|al|el'),
+);
 const SENTENCE_END = /[.!?:;…\n]/;
 
 function classify(key: string, raw: string, g: Gazetteer): Kind {
@@ -549,10 +569,22 @@ function acceptRun(text: string, run: Run, g: Gazetteer, spans: PiiSpan[]): void
     tokens[k] = { start: run.starts[k], end: run.ends[k] - c.cut, key: c.key, bare: c.bare, kind: c.kind };
   }
   if (tokens.length > 1) markMultiWordPlaces(tokens, g);
+  if (g.streetsAfter && streetAfter(text, tokens[tokens.length - 1].end, g.streetsAfter, g)) return;
   acceptTokens(text, tokens, g, spans);
 }
 
+/** A name word the lists know only in another case form ("Annan", "Erikával", "Ивану"). */
+function inflectedName(t: Token, g: Gazetteer): boolean {
+  return (t.kind === 'given' || t.kind === 'surname' || t.kind === 'ambiguous') && !g.given.has(t.key) && !g.surnames.has(t.key);
+}
+
 const lowerCase = (word: string, g: Gazetteer) => (g.fold ? g.fold(word) : word.toLowerCase());
+
+/** Whether the lower-case word right after `end` is one of `streets` ("Kossuth Lajos utca"). */
+function streetAfter(text: string, end: number, streets: Set<string>, g: Gazetteer): boolean {
+  const next = /^[ \t]+(\p{Ll}+)/u.exec(text.slice(end, end + 24))?.[1];
+  return next !== undefined && streets.has(lowerCase(next, g));
+}
 
 /**
  * A form of address after the name ("Ahmet Bey", "Ayşe Hanım'a", "Mehmet bey"): the name words
@@ -586,6 +618,17 @@ function acceptTokens(text: string, tokens: Token[], g: Gazetteer, spans: PiiSpa
     acceptTokens(text, tokens.slice(0, h), g, spans);
     acceptTokens(text, tokens.slice(h), g, spans);
     return;
+  }
+  // "Hilsen Thorkild Aagesen", "Terveisin Ossi Rautiainen", "Фамилия Гончаренко", "Hej Per": a cue
+  // or greeting written with a capital inside the run; what follows it is read as after the cue. (Languages of
+  // `casedLanguages.ts` only, the ones with a `fold`: English and western runs are judged as before.)
+  if (g.fold) {
+    const c = tokens.findIndex((t, k) => k < tokens.length - 1 && (g.nameCues.has(t.key) || g.weakCues.has(t.key)));
+    if (c >= 0) {
+      if (c > 0) acceptTokens(text, tokens.slice(0, c), g, spans);
+      acceptTokens(text, tokens.slice(c + 1), g, spans);
+      return;
+    }
   }
 
   // Forms of address open the run ("Dr Cettina Fanucci", "Herr Müller"); the name follows them.
@@ -628,7 +671,12 @@ function acceptTokens(text: string, tokens: Token[], g: Gazetteer, spans: PiiSpa
     if (!nameLike && segmentStart >= 0) {
       // Context belongs to the words right after it, not to a later part of the run.
       const first = segmentStart === i && !strong;
-      const segment = tokens.slice(segmentStart, j);
+      let segment = tokens.slice(segmentStart, j);
+      // "Puhuin Annan", "Beszéltem Erikával", "Позвоните Ивану": a sentence's first word that no
+      // list knows, before a name in a case form, is a verb (these languages drop the pronoun and
+      // mark the person by the ending), not a first name.
+      if (g.lemmaKind && first && sentenceStart && segment.length >= 2 && segment[0].kind === 'unknown' && inflectedName(segment[1], g))
+        segment = segment.slice(1);
       const next = tokens.at(j);
       const last = segment[segment.length - 1];
       // "Kevin Brown", "Jane Roe", "Mark Price": an ordinary word ending the run right after a
@@ -649,7 +697,8 @@ function acceptTokens(text: string, tokens: Token[], g: Gazetteer, spans: PiiSpa
           // "Exversion Orchestra", "Martinez Mall", "Shelly Park": a place or organisation word after it.
           followedByOther: next !== undefined && !surname && (next.kind !== 'stop' || g.notPersonAfter.has(next.key)),
           placeBefore: placeBefore && first,
-          placeCue: placeCue && first,
+          // "Jalan Sudirman", "Улица Пушкина": the place cue capitalised inside the run.
+          placeCue: (placeCue && first) || (segmentStart > 0 && g.placeCues?.has(tokens[segmentStart - 1].key) === true),
           speaker: sentenceStart && first && text[last.end] === ':',
           aloneOnLine: tokens.length === 1 && aloneOnLine(text, segment[0].start, last.end),
           nextWord: next ? undefined : /^[ \t]+(\p{Ll}+)/u.exec(text.slice(last.end, last.end + 24))?.[1],

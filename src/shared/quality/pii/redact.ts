@@ -6,7 +6,7 @@ import { isClearlyEnglish } from './englishCheck';
 import { textProfile } from './profile';
 import { NAME_DETECTOR_LANGUAGES } from './names';
 import { participantName } from './participantName';
-import { followsUnsureGuess, languageOrEnglish } from './nameLanguage';
+import { followsUnsureGuess, languageOrEnglish, nameRulesCode } from './nameLanguage';
 import { detectStructuredIn, foldDigits, type StructuredOptions } from './structured';
 import { foldFullWidth } from '../../language/fullWidth';
 import { PII_TYPES, type DetectHint, type PiiDetector, type PiiSpan, type PiiType } from './types';
@@ -30,9 +30,9 @@ export interface LocalDetectorOptions extends StructuredOptions {
  * answer is always followed.
  */
 export function nameLanguage(text: string, hint?: string): string {
-  if (hint && hint.length === 2 && hint === hint.toLowerCase()) return hint;
+  if (hint && hint.length === 2 && hint === hint.toLowerCase()) return nameRulesCode(hint);
   const code = (hint ?? '').toLowerCase().split(/[-_]/)[0];
-  if (code && code !== 'und') return code;
+  if (code && code !== 'und') return nameRulesCode(code);
   if (isClearlyEnglish(text)) return 'en';
   const detected = detectLanguage(text);
   return detected.code === 'und' ? 'en' : languageOrEnglish(detected, text);
@@ -201,20 +201,38 @@ export class PlaceholderMap {
  * two letters; a Japanese family name of two kanji is a word ("山田").
  */
 function nameWords(name: string): string[] {
-  return name.split(/[\s,]+/).filter((w) => {
+  return name.split(/[\s,]+/).flatMap((w) => {
     const bare = w.replace(/\.$/, '');
-    return bare.length > 2 || (bare.length === 2 && JAPANESE_NAME.test(bare));
+    if (ARABIC_LETTER.test(bare)) return bare.length > 2 ? [foldArabicName(bare)] : [];
+    // A Chinese or Korean family name alone ("王先生", "김씨") is a word of the name.
+    return bare.length > 2 || (bare.length === 2 && JAPANESE_NAME.test(bare)) || (bare.length >= 1 && HAN_OR_HANGUL.test(bare))
+      ? [bare]
+      : [];
   });
+}
+
+const ARABIC_LETTER = /[\u0621-\u064A]/u;
+const HAN_OR_HANGUL = /^[\p{Script=Han}\p{Script=Hangul}]+$/u;
+
+/** Arabic name words as typed every way ("أحمد"/"احمد", "فاطمة"/"فاطمه") compare equal. */
+function foldArabicName(word: string): string {
+  return word
+    .replace(/[\u064B-\u065F\u0670\u0640]/g, '')
+    .replace(/[أإآ]/g, 'ا')
+    .replace(/ة/g, 'ه')
+    .replace(/ى/g, 'ي');
 }
 
 const JAPANESE_NAME = /^[\p{Script=Han}\p{Script=Katakana}々ー・]+$/u;
 const CYRILLIC_OR_GREEK = /[\p{Script=Cyrillic}\p{Script=Greek}]/u;
+const HANGUL_NAME = /^\p{Script=Hangul}+$/u;
 
 /**
  * Whether two name words (lower case) name the same person's name: the same word, or in Cyrillic
  * and Greek another case form of it ("олена" and "олено", "ивана" and "иван": the same first four
- * letters or more, at most two letters apart), or in Japanese a family name alone and the full
- * name it opens ("山田" and "山田太郎"). Latin-script words must be equal (Jean and Jeanne are two
+ * letters or more, at most two letters apart), or in Japanese and Chinese a family name alone and
+ * the full name it opens ("山田" and "山田太郎", "王" and "王伟"), or in Korean the family name or
+ * the given name alone ("김", "민수" and "김민수"). Latin-script words must be equal (Jean and Jeanne are two
  * people).
  */
 function sameNameWord(a: string, b: string): boolean {
@@ -225,6 +243,11 @@ function sameNameWord(a: string, b: string): boolean {
     return common >= 4 && Math.max(a.length, b.length) - common <= 2;
   }
   if (JAPANESE_NAME.test(a) && JAPANESE_NAME.test(b)) return a.startsWith(b) || b.startsWith(a);
+  // Korean: the family name alone ("김씨") or the given name alone ("민수 씨") of "김민수".
+  if (HANGUL_NAME.test(a) && HANGUL_NAME.test(b)) {
+    const [short, long] = a.length < b.length ? [a, b] : [b, a];
+    return long.startsWith(short) || (short.length >= 2 && long.endsWith(short));
+  }
   return false;
 }
 

@@ -1,4 +1,4 @@
-import { HINDI, JAPANESE } from './gazetteer/uncasedLanguages';
+import { ARABIC, CHINESE, HINDI, JAPANESE, KOREAN } from './gazetteer/uncasedLanguages';
 import { detectNamesFast } from './names';
 import type { PiiSpan } from './types';
 
@@ -16,6 +16,18 @@ import type { PiiSpan } from './types';
  *   such as 本日 or 弊社 dropped) or a run of katakana. Roles addressed the same way are not
  *   names: お客様, 皆様, 担当者様, 奥様, 同様, 仕様, 兄さん, ドライバーさん, ヤマト運輸様.
  *
+ * - Korean: "이름은/성함은 X입니다", "저는 X입니다/이에요/예요" (X opening with a listed family
+ *   name), "X라고 합니다", X before 님/씨 (glued: X a family name and one to three syllables; with a
+ *   space: any name of two to four syllables) and before a title ("김민수 고객님", "박 과장님"); the
+ *   roles addressed the same way stay (고객님, 선생님, 기사님, 어머님, 날씨, 아저씨).
+ * - Chinese: "我叫X", "我的名字是/叫X", "叫我X", "我是X" and "姓名：X" (X opening with a listed
+ *   family name there), "我姓X" (the family name), and X before 先生/女士/小姐 (a listed family name
+ *   and up to two characters; 先生/女士 alone, 这位先生, 各位女士 stay).
+ * - Arabic: "اسمي X", "معك X" (an agent's introduction), "أنا X" (X a listed given name that is no
+ *   everyday word), forms of address (السيد/السيدة/الأستاذ/الدكتور/عزيزي … X) and sign-offs
+ *   ("مع تحياتي، X"); up to four name words (given, father's, family, "بن"/"بنت"), stopping at
+ *   words such as العميل (the customer addressed), المحترم, prepositions and "و…".
+ *
  * Names in Latin letters inside such text ("Contact: Taro Yamada") follow the English rules.
  * Not found: a name with no cue and no form of address ("राहुल ने कॉल किया", "鈴木が対応します"),
  * Japanese given names in hiragana ("さくらさん"), and names in romanised Hindi.
@@ -26,12 +38,21 @@ export function detectUncasedNames(text: string, language: string): PiiSpan[] {
     if (DEVANAGARI.test(text)) hindiNames(text, found);
   } else if (language === 'ja') {
     if (JAPANESE_SCRIPT.test(text)) japaneseNames(text, found);
+  } else if (language === 'ko') {
+    if (HANGUL.test(text)) koreanNames(text, found);
+  } else if (language === 'zh') {
+    if (HAN.test(text)) chineseNames(text, found);
+  } else if (language === 'ar') {
+    if (ARABIC_SCRIPT.test(text)) arabicNames(text, found);
   }
   if (LATIN_CAPITAL.test(text)) for (const span of detectNamesFast(text, 'en')) found.push(span);
   return withoutOverlaps(found);
 }
 
 const DEVANAGARI = /[\u0900-\u097F]/;
+const HANGUL = /[\uAC00-\uD7A3]/;
+const HAN = /[\u3400-\u4DBF\u4E00-\u9FFF]/;
+const ARABIC_SCRIPT = /[\u0600-\u06FF]/;
 const JAPANESE_SCRIPT = /[\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF]/;
 const LATIN_CAPITAL = /[A-Z\u00C0-\u00DE]/;
 
@@ -351,5 +372,317 @@ function japaneseNames(text: string, found: PiiSpan[]): void {
     if (end > start && AFTER_OPENING_NAME.test(text.slice(end, end + 6)) && startsWithSurname(text.slice(start, end), l))
       push(text, start, end, found);
     if (OPENING.lastIndex === m.index) OPENING.lastIndex++;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Korean
+
+interface KoreanLists {
+  surnames: Set<string>;
+  roles: Set<string>;
+  titles: Set<string>;
+  notNames: string[];
+}
+
+let koreanLists: KoreanLists | undefined;
+function korean(): KoreanLists {
+  koreanLists ??= {
+    surnames: toSet(KOREAN.surnames),
+    roles: toSet(KOREAN.roles),
+    titles: toSet(KOREAN.titles),
+    notNames: [...toSet(KOREAN.notNames)],
+  };
+  return koreanLists;
+}
+
+const HANGUL_WORD = /[\uAC00-\uD7A3]+/gu;
+/** Particles after a name or an honorific ("님께서", "씨가", "김민수는"). */
+const KOREAN_PARTICLE = '(?:께서는|께서|에게서|에게|한테|이랑|이나|께|이|가|은|는|을|를|의|도|만|과|와|랑|요)?';
+const HONORIFIC_WORD = new RegExp(`^(.*?)(님|씨)${KOREAN_PARTICLE}$`, 'u');
+/** The copula after a name: "김민수입니다", "민수예요", "김민수이고", "김민수라고". */
+const COPULA = /^(.+?)(?:입니다만|입니다|이에요|이예요|예요|이고요|이고|이며|인데요|인데|이야|이라고|라고|이요)$/u;
+const SELF_WORDS = new Set(['저는', '전', '나는', '난', '제가']);
+const NAME_WORDS = new Set(['이름은', '이름이', '성함은', '성함이', '이름', '성함']);
+const SAY_AFTER = /^(?:합니다|해요|하고|합니다만|하는|불러|부르)/u;
+
+function startsWithKoreanSurname(name: string, l: KoreanLists): boolean {
+  return l.surnames.has(name[0]) || (name.length >= 3 && l.surnames.has(name.slice(0, 2)));
+}
+
+function koreanNames(text: string, found: PiiSpan[]): void {
+  const l = korean();
+  const ws: Word[] = [];
+  let last = 0;
+  HANGUL_WORD.lastIndex = 0;
+  for (let m = HANGUL_WORD.exec(text); m; m = HANGUL_WORD.exec(text)) {
+    ws.push({ start: m.index, end: m.index + m[0].length, text: m[0], gap: text.slice(last, m.index) });
+    last = m.index + m[0].length;
+  }
+  const role = (name: string) => l.roles.has(name) || l.notNames.some((w) => name.startsWith(w));
+  const isName = (name: string) => name.length >= 2 && name.length <= 4 && !role(name);
+  for (let k = 0; k < ws.length; k++) {
+    const w = ws[k];
+    const next = ws.at(k + 1);
+    const joined = (a: Word | undefined) => a !== undefined && /^[ \t]+$/.test(a.gap);
+    // 제 이름은 김민수입니다, 성함: 김민수
+    if (NAME_WORDS.has(w.text) && next && (joined(next) || /^\s*[:：]\s*$/.test(next.gap))) {
+      const copula = COPULA.exec(next.text);
+      const name = copula ? copula[1] : next.text;
+      const after = text.slice(next.end, next.end + 2);
+      if (isName(name) && (copula || /^(?:[\s.,!?。]|$)/u.test(after) || ws.at(k + 2)?.text === '입니다'))
+        push(text, next.start, next.start + name.length, found);
+      continue;
+    }
+    // 저는 김민수입니다, 저는 민수라고 합니다
+    if (SELF_WORDS.has(w.text) && next && joined(next)) {
+      const copula = COPULA.exec(next.text);
+      if (copula) {
+        const name = copula[1];
+        const saying = /라고$/u.test(next.text) && ws.at(k + 2) !== undefined && SAY_AFTER.test(ws[k + 2].text);
+        if (isName(name) && (saying || (name.length >= 3 && startsWithKoreanSurname(name, l))))
+          push(text, next.start, next.start + name.length, found);
+      }
+      continue;
+    }
+    // 김민수라고 합니다 (no 저는 before)
+    if (/라고$/u.test(w.text) && next && joined(next) && SAY_AFTER.test(next.text)) {
+      const name = COPULA.exec(w.text)?.[1];
+      if (name && isName(name) && startsWithKoreanSurname(name, l)) push(text, w.start, w.start + name.length, found);
+      continue;
+    }
+    // 김민수 고객님, 박 과장님: the title stays, the name before it goes
+    const title = /^(.+?님)(?:께서는|께서|께|이|은|을|의|도|과)?$/u.exec(w.text)?.[1];
+    if (title && l.titles.has(title)) {
+      const before = ws.at(k - 1);
+      if (
+        before &&
+        joined(w) &&
+        (isName(before.text) || (before.text.length === 1 && l.surnames.has(before.text))) &&
+        startsWithKoreanSurname(before.text, l)
+      )
+        push(text, before.start, before.end, found);
+      continue;
+    }
+    // 김민수님, 민수 씨, 김씨
+    const honorific = HONORIFIC_WORD.exec(w.text);
+    if (!honorific) continue;
+    const stem = honorific[1];
+    if (stem) {
+      const surnameOnly = honorific[2] === '씨' && stem.length === 1 && l.surnames.has(stem);
+      if (surnameOnly || (isName(stem) && stem.length >= 3 && startsWithKoreanSurname(stem, l)))
+        push(text, w.start, w.start + stem.length, found);
+    } else {
+      const before = ws.at(k - 1);
+      if (before && joined(w) && (isName(before.text) || (before.text.length === 1 && l.surnames.has(before.text))))
+        push(text, before.start, before.end, found);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chinese
+
+interface ChineseLists {
+  surnames: Set<string>;
+  /** The hundred most frequent family names (the list's first entries). */
+  frequent: Set<string>;
+  stops: Set<string>;
+  leadingWords: string[];
+  notNames: string[];
+}
+
+let chineseLists: ChineseLists | undefined;
+function chinese(): ChineseLists {
+  chineseLists ??= {
+    surnames: toSet(CHINESE.surnames),
+    frequent: new Set([...toSet(CHINESE.surnames)].slice(0, 100)),
+    stops: toSet(CHINESE.stops),
+    leadingWords: [...toSet(CHINESE.leadingWords)].sort((a, b) => b.length - a.length),
+    notNames: [...toSet(CHINESE.notNames)],
+  };
+  return chineseLists;
+}
+
+const isHan = (c: string | undefined) => c !== undefined && HAN.test(c);
+const CHINESE_TITLE = /先生|女士|小姐/gu;
+const CHINESE_TITLE_AT = /^(?:先生|女士|小姐)/u;
+const CHINESE_CUE =
+  /我叫|我的名字是|我的名字叫|我名字叫|我名叫|叫我|本人是|我是|姓名[:：]\s*|名字[:：]\s*|联系人[:：]\s*|聯繫人[:：]\s*|联系人是|收件人[:：]\s*|收货人[:：]\s*|收貨人[:：]\s*/gu;
+
+/** The length of the family name `name` opens with (two for 欧阳, 司马 …), 0 if none. */
+function chineseSurnameLength(name: string, l: ChineseLists): number {
+  if (name.length >= 2 && l.surnames.has(name.slice(0, 2))) return 2;
+  return l.surnames.has(name[0]) ? 1 : 0;
+}
+
+/** The name right after `start`: up to three characters (four after a two-character family name), cut at a stop character or a title. */
+function chineseNameAfter(text: string, start: number, l: ChineseLists): number {
+  const max = chineseSurnameLength(text.slice(start, start + 2), l) === 2 ? 4 : 3;
+  let end = start;
+  while (end < text.length && end - start < max + 1 && isHan(text[end])) {
+    if (end > start && (l.stops.has(text[end]) || CHINESE_TITLE_AT.test(text.slice(end, end + 2)))) break;
+    end++;
+  }
+  // A run longer than a name without a stop in it ("我是新来的客服人员"): not a name.
+  if (end - start > max) return start;
+  return end;
+}
+
+function chineseNames(text: string, found: PiiSpan[]): void {
+  const l = chinese();
+  // 王先生, 王伟女士, 谢谢李小姐
+  CHINESE_TITLE.lastIndex = 0;
+  for (let m = CHINESE_TITLE.exec(text); m; m = CHINESE_TITLE.exec(text)) {
+    if (text[m.index + 2] === '们' || text[m.index + 2] === '們') continue;
+    let start = m.index;
+    while (start > 0 && m.index - start < 4 && isHan(text[start - 1])) start--;
+    // Drop what stands before the name in the same run (谢谢, 请问, 这位 …).
+    for (let again = true; again && start < m.index;) {
+      again = false;
+      for (const w of l.leadingWords)
+        if (m.index - start > w.length && text.startsWith(w, start)) {
+          start += w.length;
+          again = true;
+          break;
+        }
+    }
+    // A family name and at most two characters (a two-character family name and two); a longer
+    // run keeps its last three.
+    if (m.index - start > 3 && !(m.index - start === 4 && chineseSurnameLength(text.slice(start, m.index), l) === 2)) start = m.index - 3;
+    while (start < m.index - 1 && !chineseSurnameLength(text.slice(start, m.index), l)) start++;
+    // "邻居周杰先生": a rare family name (居) before a frequent one (周) is the end of another word.
+    if (m.index - start === 3 && !l.frequent.has(text[start]) && l.frequent.has(text[start + 1])) start++;
+    if (start < m.index && chineseSurnameLength(text.slice(start, m.index), l)) push(text, start, m.index, found);
+  }
+  // 我叫王伟, 我的名字是李娜, 姓名：张三, 我是陈明
+  CHINESE_CUE.lastIndex = 0;
+  for (let m = CHINESE_CUE.exec(text); m; m = CHINESE_CUE.exec(text)) {
+    const start = m.index + m[0].length;
+    const end = chineseNameAfter(text, start, l);
+    const name = text.slice(start, end);
+    if (name.length < 2 && !(name.length === 1 && /[:：]/.test(m[0]))) continue;
+    if (l.notNames.some((w) => name.startsWith(w))) continue;
+    const needsSurname = !/^(?:我叫|我的名字是|我的名字叫|我名字叫|我名叫|叫我)$/u.test(m[0]);
+    if (needsSurname && !chineseSurnameLength(name, l)) continue;
+    push(text, start, end, found);
+  }
+  // 我姓王: the family name alone
+  for (const m of text.matchAll(/我姓/gu)) {
+    const start = m.index + 2;
+    const n = chineseSurnameLength(text.slice(start, start + 2), l);
+    if (n) push(text, start, start + n, found);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arabic
+
+interface ArabicLists {
+  given: Set<string>;
+  ambiguous: Set<string>;
+  surnames: Set<string>;
+  honorifics: Set<string>;
+  stop: Set<string>;
+  cues: Set<string>;
+}
+
+/** Alef and hamza forms, ta marbuta, alef maqsura and the short vowels folded: names are typed every way. */
+function foldArabic(word: string): string {
+  return word
+    .replace(/[\u064B-\u065F\u0670\u0640]/g, '')
+    .replace(/[أإآ]/g, 'ا')
+    .replace(/ة/g, 'ه')
+    .replace(/ى/g, 'ي');
+}
+
+let arabicLists: ArabicLists | undefined;
+function arabic(): ArabicLists {
+  if (arabicLists) return arabicLists;
+  const set = (list: string) => new Set([...toSet(list)].map(foldArabic));
+  const honorifics = set(ARABIC.honorifics);
+  // "للسيد", "والسيدة", "بالأستاذ": a preposition or "and" written onto the form of address.
+  for (const h of [...honorifics])
+    if (h.startsWith('ال'))
+      for (const p of ['ل', 'و', 'ول', 'ب', 'وب']) honorifics.add(p === 'ل' || p === 'ول' ? `${p}ل${h.slice(2)}` : p + h);
+  arabicLists = {
+    given: set(ARABIC.given),
+    ambiguous: set(ARABIC.ambiguousGiven),
+    surnames: set(ARABIC.surnames),
+    honorifics,
+    stop: set(ARABIC.stop),
+    cues: set(ARABIC.nameCues),
+  };
+  return arabicLists;
+}
+
+const ARABIC_WORD = /[\u0621-\u064A\u0660-\u0669\u066E-\u06D3\u064B-\u065F\u0670\u0640]+/gu;
+const NAME_LINKS = new Set(['بن', 'بنت', 'ابن', 'ابو', 'ام', 'عبد']);
+
+function arabicNames(text: string, found: PiiSpan[]): void {
+  const l = arabic();
+  const ws: (Word & { key: string })[] = [];
+  let last = 0;
+  ARABIC_WORD.lastIndex = 0;
+  for (let m = ARABIC_WORD.exec(text); m; m = ARABIC_WORD.exec(text)) {
+    ws.push({ start: m.index, end: m.index + m[0].length, text: m[0], gap: text.slice(last, m.index), key: foldArabic(m[0]) });
+    last = m.index + m[0].length;
+  }
+  const listed = (key: string) => l.given.has(key) || l.surnames.has(key);
+  /** The name words from `k`: the first any word but a stop word, the next ones listed, family ("ال…") or linked ("بن"). */
+  const nameFrom = (k: number, firstMustBeListed: boolean): number => {
+    let j = k;
+    while (j < ws.length && j - k < 4) {
+      const w = ws[j];
+      if (l.stop.has(w.key) || l.honorifics.has(w.key)) break;
+      if (j > k && broken(w)) break;
+      if (j === k) {
+        if (firstMustBeListed && (!l.given.has(w.key) || l.ambiguous.has(w.key))) break;
+      } else {
+        const linked = NAME_LINKS.has(ws[j - 1].key);
+        const endsSentence = /^[\s]*(?:[.,،!؟?:؛]|$)/u.test(text.slice(w.end, w.end + 2)) && j === k + 1;
+        if (!listed(w.key) && !linked && !NAME_LINKS.has(w.key) && !(w.key.startsWith('ال') && w.key.length > 3) && !endsSentence) break;
+        // "و…" glued to the next word: "وطلبي", "ولدي" are not names (وليد is listed).
+        if (w.key.startsWith('و') && !listed(w.key)) break;
+      }
+      j++;
+    }
+    // A link word cannot end a name.
+    while (j > k && NAME_LINKS.has(ws[j - 1].key)) j--;
+    return j;
+  };
+  const name = (from: number, to: number) => {
+    if (to > from) push(text, ws[from].start, ws[to - 1].end, found);
+  };
+  for (let k = 0; k < ws.length; k++) {
+    const w = ws[k];
+    const two = k + 1 < ws.length ? `${w.key} ${ws[k + 1].key}` : '';
+    const three = k + 2 < ws.length ? `${two} ${ws[k + 2].key}` : '';
+    const cueWords = l.cues.has(three) ? 3 : l.cues.has(two) ? 2 : l.cues.has(w.key) ? 1 : 0;
+    if (cueWords) {
+      const j = nameFrom(k + cueWords, false);
+      name(k + cueWords, j);
+      k = Math.max(k, j - 1);
+      continue;
+    }
+    if (l.honorifics.has(w.key) && k + 1 < ws.length && !broken(ws[k + 1])) {
+      const j = nameFrom(k + 1, false);
+      name(k + 1, j);
+      k = Math.max(k, j - 1);
+      continue;
+    }
+    // "أنا محمد من خدمة العملاء": a listed given name that is no everyday word ("أنا سعيد" is "I am happy")
+    if ((w.key === 'انا' || w.key === 'وانا') && k + 1 < ws.length && !broken(ws[k + 1])) {
+      const j = nameFrom(k + 1, true);
+      name(k + 1, j);
+      k = Math.max(k, j - 1);
+      continue;
+    }
+    // A listed given name followed by a listed family name anywhere: "محمد الشمري"
+    if (l.given.has(w.key) && !l.ambiguous.has(w.key) && k + 1 < ws.length && !broken(ws[k + 1]) && l.surnames.has(ws[k + 1].key)) {
+      const j = nameFrom(k, true);
+      name(k, j);
+      k = Math.max(k, j - 1);
+    }
   }
 }
