@@ -1,5 +1,4 @@
-import { SIGNATURE_BANDING } from '../quality/dedup';
-import { contentText } from '../quality/safety';
+import { SIGNATURE_BANDING, messageText } from '../quality/dedup';
 import { OnePermutationHasher, bandKeys, exactHash, normaliseText } from '../quality/minhash';
 import { identityLabel } from './conversationIdentity';
 import type { AssemblyStage, StageDecision } from './assemblyStages';
@@ -236,7 +235,7 @@ export function assemblyText(conversation: { records: { kind: string; example: {
   const record = conversation.records.find((r) => r.kind === 'conversation') ?? conversation.records[0];
   return record.example.messages
     .filter((m) => m.role !== 'system')
-    .map((m) => contentText(m.content))
+    .map(messageText)
     .join('\n');
 }
 

@@ -273,6 +273,13 @@ export interface ModelAnswers {
   intents: { conversationId: string; gold: string; predicted: string }[];
   probes: { question: string; reply: string }[];
   latenciesMs: number[];
+  /**
+   * What each latency was measured on, parallel to `latenciesMs`: the holdout conversation of a
+   * reply or intent request, a probe's own key for an out-of-scope probe. A conversation's requests
+   * share its prompt length and the service's load of that moment, so latency intervals resample
+   * conversations, as BLEU's do.
+   */
+  latencyGroups: string[];
   /** Content filter per answered request (undefined: no results reported). */
   filters: (ContentFilterFinding | undefined)[];
   errors: ModelEvaluation['errors'];
@@ -289,15 +296,24 @@ async function askAll(models: { model: ChatModel }[], tasks: Tasks, signal?: Abo
     intents: [],
     probes: [],
     latenciesMs: [],
+    latencyGroups: [],
     filters: [],
     errors: [],
   }));
-  const ask = async (i: number, task: string, conversationId: string | undefined, prompt: ChatMessage[], maxTokens?: number) => {
+  const ask = async (
+    i: number,
+    task: string,
+    conversationId: string | undefined,
+    prompt: ChatMessage[],
+    maxTokens?: number,
+    latencyGroup = `conversation:${conversationId ?? ''}`,
+  ) => {
     signal?.throwIfAborted();
     answers[i].requests++;
     try {
       const reply = await models[i].model.complete(prompt, { signal, maxTokens });
       answers[i].latenciesMs.push(reply.latencyMs);
+      answers[i].latencyGroups.push(latencyGroup);
       answers[i].filters.push(reply.contentFilter);
       return reply.text;
     } catch (err) {
@@ -327,9 +343,10 @@ async function askAll(models: { model: ChatModel }[], tasks: Tasks, signal?: Abo
       answers[i].intents.push({ conversationId: t.conversationId, gold: t.gold, predicted });
     }
   }
-  for (const t of tasks.probes) {
+  for (const [p, t] of tasks.probes.entries()) {
     for (let i = 0; i < models.length; i++) {
-      const text = await ask(i, 'oos', undefined, t.prompt, OOS_PROBE_MAX_TOKENS);
+      // Probes are independent questions: each is a group of its own.
+      const text = await ask(i, 'oos', undefined, t.prompt, OOS_PROBE_MAX_TOKENS, `probe:${p}`);
       answers[i].probes.push({ question: t.question, reply: text ?? '' });
     }
   }
@@ -364,6 +381,8 @@ export interface ItemStatistics {
   intentF1?: (idx: Int32Array) => number;
   oosHandled?: (idx: Int32Array) => number;
   latencies: number[];
+  /** Latency indices by what they were measured on (`ModelAnswers.latencyGroups`): resampled as wholes. */
+  latencyClusters: Int32Array[];
   replies: number;
   intents: number;
   probes: number;
@@ -377,11 +396,13 @@ export interface ItemStatistics {
 export const GATE_F1 = { average: 'gold' } as const;
 
 export function itemStatistics(
-  a: Pick<ModelAnswers, 'replies' | 'intents' | 'probes' | 'latenciesMs'>,
+  a: Pick<ModelAnswers, 'replies' | 'intents' | 'probes' | 'latenciesMs'> & Partial<Pick<ModelAnswers, 'latencyGroups'>>,
   table: SegmentStatisticsTable | undefined,
 ): ItemStatistics {
   const out: ItemStatistics = {
     latencies: a.latenciesMs,
+    // Without groups (answers recorded before they were kept) every request stands alone.
+    latencyClusters: clustersOf(a.latencyGroups ?? a.latenciesMs.map((_, i) => String(i))),
     replies: a.replies.length,
     replyConversations: clustersOf(a.replies.map((r) => r.conversationId)),
     intents: a.intents.length,
@@ -428,7 +449,7 @@ export function valueIntervals(items: ItemStatistics, resamples: number): Partia
   if (items.bleu) out.bleu = clusterBootstrapInterval(items.replyConversations, items.bleu, o);
   if (items.intentF1) out.intentF1 = bootstrapInterval(items.intents, items.intentF1, o);
   if (items.oosHandled) out.oosHandled = bootstrapInterval(items.probes, items.oosHandled, o);
-  if (items.latencies.length) out.latencyP95Ms = sampleInterval(items.latencies, p95, o);
+  if (items.latencies.length) out.latencyP95Ms = sampleInterval(items.latencies, p95, { ...o, clusters: items.latencyClusters });
   return out;
 }
 
@@ -441,7 +462,10 @@ export function differenceIntervals(c: ItemStatistics, p: ItemStatistics, resamp
   if (c.intentF1 && p.intentF1 && c.intents === p.intents) out.intentF1 = pairedDifferenceInterval(c.intents, c.intentF1, p.intentF1, o);
   if (c.oosHandled && p.oosHandled && c.probes === p.probes)
     out.oosHandled = pairedDifferenceInterval(c.probes, c.oosHandled, p.oosHandled, o);
-  if (c.latencies.length && p.latencies.length) out.latencyP95Ms = independentRatioInterval(c.latencies, p.latencies, p95, o);
+  if (c.latencies.length && p.latencies.length) {
+    const clusters = { a: c.latencyClusters, b: p.latencyClusters };
+    out.latencyP95Ms = independentRatioInterval(c.latencies, p.latencies, p95, { ...o, clusters });
+  }
   return out;
 }
 

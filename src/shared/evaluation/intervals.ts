@@ -119,45 +119,78 @@ export function pairedDifferenceInterval(n: number, a: IndexedStatistic, b: Inde
   return bootstrapInterval(n, (idx) => a(idx) - b(idx), options);
 }
 
+/** Groups of correlated values (their indices): `clustersOf` of each value's conversation, say. */
+export interface RatioClusters {
+  a: readonly Int32Array[];
+  b: readonly Int32Array[];
+}
+
 /**
  * Interval of `stat(a) / stat(b)` for two independent samples (latencies of two deployments are not
- * paired item by item): each resample draws from each sample on its own.
+ * paired item by item): each resample draws from each sample on its own. With `clusters`, each
+ * resample draws whole clusters of each sample, as many as it has, with replacement (cluster
+ * bootstrap, as `clusterBootstrapInterval`): the requests of one holdout conversation share its
+ * prompt length and its moment of load, and drawing them independently makes the interval too
+ * narrow. One value per cluster, in value order, draws exactly what no clusters draw. `n` stays the
+ * number of values (the smaller sample's).
  */
 export function independentRatioInterval(
   a: readonly number[],
   b: readonly number[],
   statistic: (values: readonly number[]) => number,
-  options: BootstrapOptions = {},
+  options: BootstrapOptions & { clusters?: RatioClusters } = {},
 ): Interval {
   if (!a.length || !b.length) throw new RangeError('a ratio interval needs samples from both models');
   const { resamples, seed } = { ...DEFAULTS, ...options };
   const rng = new SeededRandom(seed);
   const values = new Float64Array(resamples);
-  const ra = new Array<number>(a.length);
-  const rb = new Array<number>(b.length);
-  for (let r = 0; r < resamples; r++) {
-    for (let i = 0; i < a.length; i++) ra[i] = a[rng.below(a.length)];
-    for (let i = 0; i < b.length; i++) rb[i] = b[rng.below(b.length)];
-    values[r] = statistic(ra) / statistic(rb);
+  if (!options.clusters) {
+    const ra = new Array<number>(a.length);
+    const rb = new Array<number>(b.length);
+    for (let r = 0; r < resamples; r++) {
+      for (let i = 0; i < a.length; i++) ra[i] = a[rng.below(a.length)];
+      for (let i = 0; i < b.length; i++) rb[i] = b[rng.below(b.length)];
+      values[r] = statistic(ra) / statistic(rb);
+    }
+  } else {
+    const { a: ca, b: cb } = options.clusters;
+    if (!ca.length || !cb.length) throw new RangeError('a ratio interval needs clusters from both models');
+    const ra: number[] = [];
+    const rb: number[] = [];
+    const draw = (sample: readonly number[], clusters: readonly Int32Array[], out: number[]) => {
+      out.length = 0;
+      for (let j = 0; j < clusters.length; j++) {
+        const cluster = clusters[rng.below(clusters.length)];
+        for (let k = 0; k < cluster.length; k++) out.push(sample[cluster[k]]);
+      }
+    };
+    for (let r = 0; r < resamples; r++) {
+      draw(a, ca, ra);
+      draw(b, cb, rb);
+      values[r] = statistic(ra) / statistic(rb);
+    }
   }
   return { estimate: statistic(a) / statistic(b), ...percentileBounds(values), n: Math.min(a.length, b.length), level: 0.95 };
 }
 
-/** Interval of a statistic of one sample of values (e.g. p95 latency, mean CSAT). */
+/**
+ * Interval of a statistic of one sample of values (e.g. p95 latency, mean CSAT). With `clusters`
+ * (indices of correlated values), whole clusters are drawn (`clusterBootstrapInterval`); `n` stays
+ * the number of values.
+ */
 export function sampleInterval(
   values: readonly number[],
   statistic: (values: readonly number[]) => number,
-  options: BootstrapOptions = {},
+  options: BootstrapOptions & { clusters?: readonly Int32Array[] } = {},
 ): Interval {
-  const picked = new Array<number>(values.length);
-  return bootstrapInterval(
-    values.length,
-    (idx) => {
-      for (let i = 0; i < idx.length; i++) picked[i] = values[idx[i]];
-      return statistic(picked);
-    },
-    options,
-  );
+  const picked: number[] = [];
+  const ofPicked = (idx: Int32Array) => {
+    picked.length = idx.length;
+    for (let i = 0; i < idx.length; i++) picked[i] = values[idx[i]];
+    return statistic(picked);
+  };
+  if (options.clusters) return { ...clusterBootstrapInterval(options.clusters, ofPicked, options), n: values.length };
+  return bootstrapInterval(values.length, ofPicked, options);
 }
 
 export interface McNemarResult {

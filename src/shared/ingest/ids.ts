@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { foldFullWidth } from '../language/fullWidth';
+import { asNfkcMadeIt } from './text';
 
 /**
  * A conversation id derived from content, for inputs without one (FAQ rows, ready-made lines):
@@ -12,12 +13,13 @@ export function contentId(prefix: string, ...parts: string[]): string {
 }
 
 /**
- * `contentId` of cleaned turn texts. Cleaning keeps full-width punctuation as written since it
- * stopped taking it to ASCII with NFKC; the id is taken of the text with it folded as NFKC did, so a
+ * `contentId` of cleaned turn texts. Cleaning keeps full-width punctuation and compatibility
+ * characters (m², ½, ℃, ①…) as written since it stopped spelling them out with NFKC; the id is taken
+ * of the text with them folded as NFKC did, so a
  * conversation without an id of its own keeps the id (and so its split: a holdout conversation
  * does not move into training) that earlier runs gave it. (Not quite for ￣, the full-width macron
  * of kaomoji, which NFKC made a space and a combining mark and the fold makes one macron.)
  */
 export function cleanedContentId(prefix: string, ...cleaned: string[]): string {
-  return contentId(prefix, ...cleaned.map(foldFullWidth));
+  return contentId(prefix, ...cleaned.map((text) => foldFullWidth(asNfkcMadeIt(text))));
 }

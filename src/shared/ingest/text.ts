@@ -1,13 +1,14 @@
 import { decode as decodeHtml } from 'he';
-import { NFKC_STABLE_CJK } from '../language/fullWidth';
+import { KEPT_COMPATIBILITY_COARSE, NFKC_STABLE_CJK, hasKeptCompatibility, keptCompatibilityAt } from '../language/fullWidth';
 
 /**
  * Text clean-up shared by every format: HTML stripped and entities decoded (chat exports from
  * help-desk tools carry markup), Unicode NFKC (full-width letters, ligatures and non-breaking
  * spaces become their plain forms, so duplicates and tokens are counted on one spelling; what a
  * language is written with, Thai SARA AM and the full-width punctuation of Chinese and Japanese,
- * stays as written), whitespace trimmed and collapsed while single line breaks survive (agents use
- * them for lists).
+ * stays as written, and so do the compatibility characters a writer chooses: m², ①, ½, ℃, ™, ㎡,
+ * "……"; see `KEPT_COMPATIBILITY_RANGES` in language/fullWidth.ts), whitespace trimmed and
+ * collapsed while single line breaks survive (agents use them for lists).
  */
 
 const NAMED_ENTITIES: Record<string, string> = {
@@ -156,6 +157,11 @@ const NEEDS_WORK = /[^\x20-\x7e\n]|[<&]|  | \n|\n | ?\n\n|^[ \n]|[ \n]$/;
 //   makes them ASCII ("您好，请问？" → "您好,请问?"), and a model trained on that text answers with
 //   ASCII commas and question marks. In a text without those scripts ("order ＃123") they are an
 //   input method left in full-width mode, and NFKC folds them as before.
+// - anywhere, the compatibility characters a writer chooses (language/fullWidth.ts,
+//   `KEPT_COMPATIBILITY_RANGES`: superscripts, ellipsis, ℃, ™, ½, ①, ㎡, Hangul compatibility
+//   jamo…), which NFKC spelt out ("m²" → "m2", "……" → "......", "℃" → "°C", "①" → "1"). Matching reads them
+//   folded (`foldForMatching`, one unit for one where NFKC makes one unit), content ids and language
+//   detection read them as NFKC made them (`asNfkcMadeIt`), so ids and detection are unchanged.
 // Full-width letters and digits are still folded (ＡＢＣ１２３ → ABC123: mostly that input-method
 // accident, and one spelling keeps tokens and duplicates together), and with them the punctuation
 // between two of them: typed in the same full-width run ("０９０－１２３４－５６７８",
@@ -166,7 +172,16 @@ const NEEDS_WORK = /[^\x20-\x7e\n]|[<&]|  | \n|\n | ?\n\n|^[ \n]|[ \n]$/;
 // Each kept character is a starter that composes with nothing before it, so normalising the text
 // between them part by part gives what NFKC gives, with them kept. (＜＝＞ compose with a combining
 // long solidus after them, "＜\u0338" is ≮: there they are left to NFKC.)
+//
+// Thai AM and the full-width forms. The kept compatibility characters are not looked for here: every
+// one of them is one NFKC changes, so only a text NFKC changes is searched for them (a class of their
+// ranges costs a Latin or Cyrillic text twice the scan of this one).
 const NFKC_KEEP_CANDIDATE = /[\u0e33\u0eb3\u3000\uff01-\uff60\uffe0-\uffe6]/;
+/** The length of the character cleaning may keep at `index` (Thai AM, full-width, kept compatibility), 0 for none. */
+function keepCandidateAt(text: string, index: number): number {
+  const code = text.charCodeAt(index);
+  return code === 0x0e33 || code === 0x0eb3 || code === 0x3000 || code >= 0xff01 ? 1 : keptCompatibilityAt(text, index);
+}
 const FULL_WIDTH_CANDIDATE = /[\u3000\uff01-\uff60\uffe0-\uffe6]/;
 // Han (with the astral extensions, by their high surrogates), kana and Bopomofo, by block: a class
 // of Unicode script properties costs several times more to scan for, and this runs on every text
@@ -177,6 +192,13 @@ const THAI_AM = String.raw`\u0e33\u0eb3`;
 const FULL_WIDTH_KEPT = String.raw`\u3000\uff01-\uff0f\uff1a\uff1b\uff1f\uff20\uff3b-\uff40\uff5b-\uff60\uffe0-\uffe6`;
 const KEEP_FULL_WIDTH = new RegExp(String.raw`[${THAI_AM}${FULL_WIDTH_KEPT}]|[\uff1c-\uff1e](?!\u0338)`, 'g');
 const KEEP_THAI_AM = new RegExp(`[${THAI_AM}]`, 'g');
+// What cleaning keeps (the coarse class's finds checked by `keepCandidateAt`); the two above are what
+// it kept before the compatibility characters (`asNfkcMadeIt`).
+const KEEP_FULL_WIDTH_AND_COMPATIBILITY = new RegExp(
+  String.raw`[${THAI_AM}${FULL_WIDTH_KEPT}${KEPT_COMPATIBILITY_COARSE}]|[\uff1c-\uff1e](?!\u0338)`,
+  'g',
+);
+const KEEP_THAI_AM_AND_COMPATIBILITY = new RegExp(`[${THAI_AM}${KEPT_COMPATIBILITY_COARSE}]`, 'g');
 // Most Chinese and Japanese text is NFKC already but for its full-width punctuation: such a text is
 // its own result, without a normalisation.
 const NOT_NFKC_STABLE_CJK = new RegExp(String.raw`[^${NFKC_STABLE_CJK}${FULL_WIDTH_KEPT}\uff1c-\uff1e]`);
@@ -187,11 +209,11 @@ function keepsFullWidth(text: string): boolean {
   return WRITTEN_WITH_FULL_WIDTH_PUNCTUATION.test(text) && FULL_WIDTH_CANDIDATE.test(text);
 }
 
-/** NFKC of a Chinese or Japanese text, its full-width punctuation kept (and Thai AM, should it hold any). */
-function nfkcKeepingFullWidth(text: string): string {
+/** NFKC of a Chinese or Japanese text, its full-width punctuation kept (and Thai AM, should it hold any, and `keep`'s others). */
+function nfkcKeepingFullWidth(text: string, keep = KEEP_FULL_WIDTH_AND_COMPATIBILITY): string {
   if (!NOT_NFKC_STABLE_CJK.test(text)) return text;
   const runsFolded = foldFullWidthRuns(text);
-  return runsFolded !== text && !NOT_NFKC_STABLE_CJK.test(runsFolded) ? runsFolded : nfkcKeeping(runsFolded, KEEP_FULL_WIDTH);
+  return runsFolded !== text && !NOT_NFKC_STABLE_CJK.test(runsFolded) ? runsFolded : nfkcKeeping(runsFolded, keep, keepCandidateAt);
 }
 
 const isFullWidthAlnum = (code: number) =>
@@ -229,14 +251,20 @@ function foldFullWidthRuns(text: string): string {
   return out + text.slice(from);
 }
 
-/** NFKC of the text but for the characters `keep` matches (one unit each), which stay as they are. */
-function nfkcKeeping(text: string, keep: RegExp): string {
+/**
+ * NFKC of the text but for the characters `keep` matches that `kept` confirms (its length: 1, 2
+ * for a surrogate pair, 0 for not kept), which stay as they are.
+ */
+function nfkcKeeping(text: string, keep: RegExp, kept: (text: string, index: number) => number = () => 1): string {
   let out = '';
   let at = 0;
   keep.lastIndex = 0;
   for (let m = keep.exec(text); m; m = keep.exec(text)) {
-    out += text.slice(at, m.index).normalize('NFKC') + m[0];
-    at = m.index + 1;
+    const length = kept(text, m.index);
+    if (!length) continue;
+    out += text.slice(at, m.index).normalize('NFKC') + text.slice(m.index, m.index + length);
+    at = m.index + length;
+    keep.lastIndex = at;
   }
   return out + text.slice(at).normalize('NFKC');
 }
@@ -262,12 +290,33 @@ export function normalizeText(raw: string): string {
   const candidate = NFKC_KEEP_CANDIDATE.test(text);
   const fullWidth = candidate && keepsFullWidth(text);
   let nfkc: string;
-  if (!candidate) nfkc = text.normalize('NFKC');
-  else nfkc = fullWidth ? nfkcKeepingFullWidth(text) : nfkcKeeping(text, KEEP_THAI_AM);
+  if (!candidate) {
+    nfkc = text.normalize('NFKC');
+    if (nfkc !== text && hasKeptCompatibility(text)) nfkc = nfkcKeeping(text, KEEP_THAI_AM_AND_COMPATIBILITY, keepCandidateAt);
+  } else nfkc = fullWidth ? nfkcKeepingFullWidth(text) : nfkcKeeping(text, KEEP_THAI_AM_AND_COMPATIBILITY, keepCandidateAt);
   text = keepJoiners(nfkc.replace(INVISIBLE, ''));
+  return collapseLines(text, fullWidth);
+}
+
+function collapseLines(text: string, keepingIdeographicSpace: boolean): string {
   return text
     .split('\n')
-    .map(fullWidth ? collapseSpacesKeepingIdeographic : collapseSpaces)
+    .map(keepingIdeographicSpace ? collapseSpacesKeepingIdeographic : collapseSpaces)
     .filter((line) => line.length > 0)
     .join('\n');
+}
+
+/**
+ * A cleaned text with the compatibility characters cleaning keeps (² … ½ ℃ ™ ① ㎡…) as NFKC made
+ * them, i.e. the text cleaning gave before it kept them: content ids are taken of it (a record
+ * without an id keeps the id, and so the split, earlier runs gave it) and language detection reads
+ * it. Full-width punctuation stays (fold it with `foldFullWidth`). The text itself when it holds
+ * none of them (one scan).
+ */
+export function asNfkcMadeIt(cleaned: string): string {
+  if (!hasKeptCompatibility(cleaned)) return cleaned;
+  const fullWidth = keepsFullWidth(cleaned);
+  const nfkc = fullWidth ? nfkcKeepingFullWidth(cleaned, KEEP_FULL_WIDTH) : nfkcKeeping(cleaned, KEEP_THAI_AM);
+  // NFKC makes a space of a spacing accent (´ → space + combining acute): collapsed as cleaning collapses.
+  return collapseLines(nfkc, fullWidth);
 }

@@ -1,5 +1,6 @@
 import { detectAll } from './detector';
 import { languageModel } from './model';
+import { asNfkcMadeIt } from '../ingest/text';
 import { foldFullWidth } from './fullWidth';
 
 /**
@@ -42,8 +43,9 @@ export function detectLanguage(text: string, options: DetectLanguageOptions = {}
   const letters = lettersUpTo(text, Math.max(minLetters, 1));
   if (letters === 0) return { code: 'und', confidence: 0, reliable: false };
   // tinyld's chunking and cleaning know ASCII punctuation and spaces (and only some full-width
-  // marks): full-width punctuation, which cleaning keeps, is read as NFKC made it before.
-  const best = detectAll(languageModel(), foldFullWidth(text)).at(0);
+  // marks): full-width punctuation and the compatibility characters (……, ①, ㎡) cleaning keeps are
+  // read as NFKC made them before.
+  const best = detectAll(languageModel(), foldFullWidth(asNfkcMadeIt(text))).at(0);
   if (!best) return { code: 'und', confidence: 0, reliable: false };
   const reliable = best.accuracy >= (options.minConfidence ?? 0.5) && letters >= minLetters;
   return { code: best.lang, confidence: best.accuracy, reliable };

@@ -1,4 +1,4 @@
-import type { Conversation } from '../ingest/types';
+import type { Conversation, Turn } from '../ingest/types';
 import type { ConversationStage, StageResult } from '../dataset/stages';
 import { contentText } from './safety';
 import {
@@ -169,10 +169,48 @@ export type DedupSummary = {
   duplicates: DuplicateFinding[];
 };
 
-/** The text a conversation is compared on: every turn, in order (ready examples: their messages). */
+/**
+ * The text a conversation is compared on: every turn, in order (ready examples: their messages),
+ * with what a tool-calling turn passed and got back: two conversations that differ only in the
+ * order number a tool was called with are not copies of each other. A turn without tool calls adds
+ * its text alone, so a conversation without tools has the text (and exact hash and signature) it
+ * always had.
+ */
 export function conversationText(conversation: Conversation): string {
-  if (conversation.turns.length) return conversation.turns.map((t) => t.content).join('\n');
-  return (conversation.ready?.messages ?? []).map((m) => contentText((m as { content?: unknown }).content)).join('\n');
+  if (conversation.turns.length)
+    return conversation.turns.map((t) => (t.toolCalls || t.toolResults ? turnWithTools(t) : t.content)).join('\n');
+  return (conversation.ready?.messages ?? []).map(messageText).join('\n');
+}
+
+/** A turn's text, then each call's function name and arguments, then each result, in the order a fine-tuning line holds them. */
+function turnWithTools(turn: Turn): string {
+  const parts = [turn.content];
+  for (const call of turn.toolCalls ?? []) parts.push(`${call.function.name} ${call.function.arguments}`);
+  for (const result of turn.toolResults ?? []) parts.push(result.content);
+  return parts.join('\n');
+}
+
+type ToolCallMessage = { content?: unknown; tool_calls?: unknown; function_call?: unknown };
+
+/**
+ * The text of a chat message as duplicates are compared on it: its content, then the function name
+ * and arguments of each tool call it makes (`tool_calls`, or a legacy `function_call`). A `tool`
+ * message's result is its content. A message without calls is its content alone.
+ */
+export function messageText(message: unknown): string {
+  const m = message as ToolCallMessage;
+  const content = contentText(m.content);
+  if (m.tool_calls === undefined && m.function_call === undefined) return content;
+  const calls: unknown[] = Array.isArray(m.tool_calls)
+    ? m.tool_calls.map((c) => (c as { function?: unknown } | null)?.function)
+    : [m.function_call];
+  const parts = [content];
+  for (const call of calls) {
+    if (!call || typeof call !== 'object') continue;
+    const { name, arguments: args } = call as { name?: unknown; arguments?: unknown };
+    parts.push(`${typeof name === 'string' ? name : ''} ${typeof args === 'string' ? args : JSON.stringify(args ?? '')}`);
+  }
+  return parts.join('\n');
 }
 
 export function createDedupStage(options: DedupOptions): ConversationStage {

@@ -3,7 +3,7 @@ import type { ConversationStage, StageResult } from '../dataset/stages';
 import { englishRules, languageRules, ruleText, testRule, wordsPattern, type LanguageRules } from './languages';
 import { conversationLanguage } from './language';
 import { en } from './languages/en';
-import { foldFullWidth } from '../language/fullWidth';
+import { foldForMatching } from '../language/fullWidth';
 
 /**
  * Safety screen. Azure runs its own safety evaluation on training data after the upload, and a
@@ -93,12 +93,12 @@ export function screenConversation(conversation: Conversation, options: SafetyOp
     // The patterns are ASCII: "password：hunter22" and "＜|im_start|＞" (full-width punctuation,
     // which cleaning keeps in Chinese and Japanese text) meet them folded, as NFKC made them before.
     if (categories.has('injection') && turn.role !== 'user' && MAY_BE_INJECTION.test(lower)) {
-      const folded = foldFullWidth(text);
+      const folded = foldForMatching(text);
       const hit = INJECTION.find((p) => p.test(folded));
       if (hit) return { category: 'injection', kind: 'prompt-injection', turn: index + 1 };
     }
     if (categories.has('secret') && MAY_BE_SECRET.test(lower)) {
-      const folded = foldFullWidth(text);
+      const folded = foldForMatching(text);
       const hit = SECRETS.find((s) => s.pattern.test(folded));
       if (hit) return { category: 'secret', kind: hit.kind, turn: index + 1 };
     }

@@ -131,6 +131,34 @@ describe('the assembly duplicate search (scratch files)', () => {
   });
 });
 
+describe('the assembly duplicate search: tool calls', () => {
+  // The same 60-word exchange around a tool call; the copies differ only in the order number passed.
+  const withTool = (id: string, line: number, orderId: string): ScannedConversation => {
+    const record = curated(id, 'crm/tools.jsonl', line, turns(4242));
+    const [system, user, assistant] = record.example.messages;
+    const call = {
+      id: 'call_1',
+      type: 'function',
+      function: { name: 'get_order_status', arguments: JSON.stringify({ order_id: orderId }) },
+    };
+    record.example.messages = [
+      system,
+      user,
+      { role: 'assistant', content: null, tool_calls: [call] },
+      { role: 'tool', tool_call_id: 'call_1', content: '{"status":"in transit"}' },
+      assistant,
+    ];
+    return scanned(record, 0);
+  };
+
+  it('compares the arguments of tool calls: a copy with another order number is no exact duplicate', async () => {
+    const found = await verdicts([withTool('t-1', 1, 'A-1001'), withTool('t-2', 2, 'B-2002'), withTool('t-3', 3, 'A-1001')]);
+    expect(found.get('t-3')).toMatch(/^duplicate-exact: exact duplicate of conversation crm\/t-1 /);
+    // One order number in 60 words: still a near copy, but no longer the same text.
+    expect(found.get('t-2')).toMatch(/^duplicate-near: near duplicate \(estimated Jaccard 0\.\d\d\) of conversation crm\/t-1 /);
+  });
+});
+
 describe('duplicates across files and days are removed before training (blob path + assembly, private Azurite)', () => {
   let azurite: Awaited<ReturnType<typeof startPrivateAzurite>>;
   let localDir: string;

@@ -67,6 +67,33 @@ describe('conversation JSONL', () => {
     expect(b.conversationId).toBe(a.conversationId);
   });
 
+  test('a derived id is the one the NFKC copy gets, as when cleaning spelt out m², ……, ①, ℃', async () => {
+    const kept = ['The room is 25 m² at 4 ℃…… step ① please', 'Add ½ cup ™ ㎡ ㅋㅋ don´t 🅰'];
+    const nfkc = kept.map((t) => t.normalize('NFKC'));
+    const items = await parseAll(
+      jsonl(
+        {
+          messages: [
+            { role: 'customer', text: kept[0] },
+            { role: 'agent', text: kept[1] },
+          ],
+        },
+        {
+          messages: [
+            { role: 'customer', text: nfkc[0] },
+            { role: 'agent', text: nfkc[1] },
+          ],
+        },
+        { question: kept[0], answer: kept[1] },
+        { question: nfkc[0], answer: nfkc[1] },
+      ),
+    );
+    const [conv, convNfkc, faq, faqNfkc] = conversations(items);
+    expect(conv.turns[0].content).toBe(kept[0]);
+    expect(conv.conversationId).toBe(convNfkc.conversationId);
+    expect(faq.conversationId).toBe(faqNfkc.conversationId);
+  });
+
   test('a derived id is the one the ASCII-punctuated copy gets, as when cleaning made full-width punctuation ASCII', async () => {
     // Cleaning keeps "，？（）：" as written now; earlier runs hashed the text with them made ASCII,
     // and a conversation without an id must keep its id (its split) from run to run.

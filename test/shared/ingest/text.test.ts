@@ -1,11 +1,11 @@
-import { decodeEntities, normalizeText, stripHtml } from '../../../src/shared/ingest/text';
+import { asNfkcMadeIt, decodeEntities, normalizeText, stripHtml } from '../../../src/shared/ingest/text';
 import { createRoleMapper, inferMissingRoles } from '../../../src/shared/ingest/roles';
 import { buildTurns, parseRating, parseTimestamp } from '../../../src/shared/ingest/turns';
 import { applyFeedback } from '../../../src/shared/ingest/feedback';
 import type { Conversation } from '../../../src/shared/ingest/types';
 import { wordTokens } from '../../../src/shared/language/tokens';
 import { normaliseText } from '../../../src/shared/quality/minhash';
-import { foldFullWidth } from '../../../src/shared/language/fullWidth';
+import { foldForMatching, foldFullWidth } from '../../../src/shared/language/fullWidth';
 import { detectLocal } from '../../../src/shared/quality/pii/redact';
 
 describe('normalizeText', () => {
@@ -84,9 +84,47 @@ describe('normalizeText', () => {
   });
 
   test('applies NFKC: full-width letters, ligatures and non-breaking spaces become plain', () => {
-    expect(normalizeText('Ｈｅｌｌｏ\u00a0ﬁne ①')).toBe('Hello fine 1');
+    expect(normalizeText('Ｈｅｌｌｏ\u00a0ﬁne ①')).toBe('Hello fine ①');
     // composed and decomposed é are the same text afterwards
     expect(normalizeText('cafe\u0301')).toBe(normalizeText('caf\u00e9'));
+  });
+
+  // NFKC spelt these out ("m²" → "m2", "……" → "......", "℃" → "°C"), and a model trained on the text
+  // wrote them so; an agent's reply reaches training as written but for what must be one spelling.
+  test.each([
+    ['Please wait a moment……', 'Please wait a moment……'],
+    ['The room is 25 m² and holds H₂O at 4 ℃; 2ª planta, 1º piso.', 'The room is 25 m² and holds H₂O at 4 ℃; 2ª planta, 1º piso.'],
+    ['Steps: ① log in ② open ⑴ Settings ⒈ Billing', 'Steps: ① log in ② open ⑴ Settings ⒈ Billing'],
+    ['Add ½ cup, ⅓ of it; chapter Ⅻ', 'Add ½ cup, ⅓ of it; chapter Ⅻ'],
+    ['Acme™ Pro℠ © 2024, № 5, c℅ Smith, 1.5 ℓ', 'Acme™ Pro℠ © 2024, № 5, c℅ Smith, 1.5 ℓ'],
+    ['面积１０㎡，重量５㎏，㈱ニコ（㍻３年）', '面积10㎡，重量5㎏，㈱ニコ（㍻3年）'],
+    ['ㅋㅋㅋ 감사합니다 ㅠㅠ', 'ㅋㅋㅋ 감사합니다 ㅠㅠ'],
+    ['I don´t know', 'I don´t know'],
+    ['Parking 🅿️ at gate 🅰', 'Parking 🅿️ at gate 🅰'],
+    // What must be one spelling still is: full-width Latin, ligatures, odd spaces, half-width kana, styled letters.
+    ['ＯＲＤＥＲ １２３ ﬁnal\u00a0oﬀer 𝐁𝐨𝐥𝐝 ｶﾀｶﾅ', 'ORDER 123 final offer Bold カタカナ'],
+  ])('keeps the compatibility characters a writer chooses: %s', (raw, cleaned) => {
+    expect(normalizeText(raw)).toBe(cleaned);
+    // Content ids and language detection read them as NFKC made them, matching one unit for one.
+    expect(foldFullWidth(asNfkcMadeIt(normalizeText(raw)))).toBe(foldFullWidth(normalizeText(raw.normalize('NFKC'))));
+    expect(foldForMatching(normalizeText(raw))).toHaveLength(normalizeText(raw).length);
+  });
+
+  test('PII detection finds in text with kept characters what it found in the NFKC text', () => {
+    const raw = 'Reach me at taro@example.com… or ① 555-867-5309 (Mr. John Smith™), ２０㎡ flat';
+    const spans = (text: string) => detectLocal(text).map((s) => [s.type, s.value]);
+    expect(spans(normalizeText(raw))).toEqual([
+      ['EMAIL', 'taro@example.com'],
+      // ① is read as the 1 NFKC made of it: a country code, as before.
+      ['PHONE', '① 555-867-5309'],
+      // NFKC made the name "John SmithTM".
+      ['PERSON', 'John Smith'],
+    ]);
+    expect(spans(normalizeText(raw.normalize('NFKC')))).toEqual([
+      ['EMAIL', 'taro@example.com'],
+      ['PHONE', '1 555-867-5309'],
+      ['PERSON', 'John SmithTM'],
+    ]);
   });
 
   test('trims and collapses whitespace but keeps single line breaks', () => {
@@ -179,6 +217,18 @@ describe('normalizeText', () => {
       '＜\u0338',
       'ﾃﾞ',
       'ทำ',
+      '…',
+      '²',
+      '①',
+      '⑩',
+      '℃',
+      '½',
+      '™',
+      '㎡',
+      'ㄱ',
+      'ㅏ',
+      '´',
+      '🅰',
     ];
     for (let i = 0; i < 2000; i++) {
       let text = '';
@@ -190,7 +240,7 @@ describe('normalizeText', () => {
     }
   });
 
-  test('folded back, its output is what NFKC cleaning gave (content ids and matching rely on it)', () => {
+  test('folded back, its output is what NFKC cleaning gave (content ids and language detection rely on it)', () => {
     let seed = 7;
     const alphabet = [
       'a',
@@ -216,12 +266,33 @@ describe('normalizeText', () => {
       'ﾃﾞ',
       '、',
       '好',
+      '…',
+      '²',
+      'ª',
+      '①',
+      '⑩',
+      '℃',
+      '½',
+      '™',
+      '㎡',
+      '㍻',
+      'ㄱ',
+      'ㅏ',
+      '가',
+      '´',
+      '¨',
+      '\u0301',
+      '🅰',
+      'Ⅷ',
     ];
     for (let i = 0; i < 2000; i++) {
       let text = '';
       const length = (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 24;
       for (let j = 0; j < length; j++) text += alphabet[(seed = (seed * 1103515245 + 12345) % 2 ** 31) % alphabet.length];
-      expect({ text, cleaned: foldFullWidth(normalizeText(text)) }).toEqual({ text, cleaned: normalizeText(text.normalize('NFKC')) });
+      const cleaned = normalizeText(text);
+      expect({ text, cleaned: foldFullWidth(asNfkcMadeIt(cleaned)) }).toEqual({ text, cleaned: normalizeText(text.normalize('NFKC')) });
+      // Matching reads a copy of the same length (spans found in it apply to the text).
+      expect(foldForMatching(cleaned)).toHaveLength(cleaned.length);
     }
   });
 

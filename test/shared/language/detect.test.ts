@@ -1,3 +1,4 @@
+import { normalizeText } from '../../../src/shared/ingest/text';
 import { detectConversationLanguage, detectLanguage } from '../../../src/shared/language/detect';
 
 describe('detectLanguage', () => {
@@ -31,6 +32,19 @@ describe('detectLanguage', () => {
       code: 'de',
       reliable: true,
     });
+  });
+
+  it('reads the compatibility characters cleaning keeps as their NFKC forms', () => {
+    for (const raw of [
+      'Bitte warten Sie einen Moment…… die Wohnung hat 25 m² und ① zwei Zimmer',
+      '面积１０㎡，重量５㎏，请问㈱什么时候发货？',
+      'ㅋㅋㅋ 감사합니다 ㅠㅠ 주문은 언제 도착하나요',
+    ]) {
+      expect({ raw, detected: detectLanguage(normalizeText(raw)) }).toEqual({
+        raw,
+        detected: detectLanguage(normalizeText(raw.normalize('NFKC'))),
+      });
+    }
   });
 
   it('has no answer for text without letters, and short text is not reliable', () => {

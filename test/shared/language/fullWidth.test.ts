@@ -1,4 +1,12 @@
-import { foldFullWidth, foldFullWidthChar, isFullWidthFoldable, NFKC_STABLE_CJK } from '../../../src/shared/language/fullWidth';
+import {
+  foldForMatching,
+  foldFullWidth,
+  foldFullWidthChar,
+  hasKeptCompatibility,
+  isFullWidthFoldable,
+  KEPT_COMPATIBILITY,
+  NFKC_STABLE_CJK,
+} from '../../../src/shared/language/fullWidth';
 
 describe('foldFullWidth', () => {
   it('folds the Halfwidth and Fullwidth Forms and the ideographic space as NFKC does, one unit for one', () => {
@@ -72,5 +80,34 @@ describe('foldFullWidth', () => {
         if ((b + a).normalize('NFKC') !== b.normalize('NFKC') + a) throw new Error(`${b}${a} changes`);
       }
     }
+  });
+});
+
+describe('foldForMatching', () => {
+  it('folds full-width forms and the kept compatibility characters NFKC makes one unit, one unit for one', () => {
+    expect(foldForMatching('① ｔａｒｏ＠ｅｘａｍｐｌｅ．ｃｏｍ，x⁵ H₂O Ⓐ ㅋ')).toBe('1 taro@example.com,x5 H2O A ᄏ');
+    // Latin-1's are read as written (a scan for them would cost every Latin text).
+    expect(foldForMatching('m² 2ª 5µg')).toBe('m² 2ª 5µg');
+    // Several units under NFKC: read as written (a symbol, no letter or digit).
+    expect(foldForMatching('wait… ½ ℃ ™ ㎡ ⑩ don´t')).toBe('wait… ½ ℃ ™ ㎡ ⑩ don´t');
+    for (const text of ['plain ASCII', '您好，请问？', 'ทำ']) expect(foldForMatching(text)).toBe(foldFullWidth(text));
+  });
+
+  it('covers every kept BMP character NFKC changes, each to its NFKC form when that is one unit, else to itself', () => {
+    const kept = new RegExp(`^[${KEPT_COMPATIBILITY}]$`);
+    let folded = 0;
+    for (let code = 0xa0; code < 0x10000; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const char = String.fromCharCode(code);
+      if (!kept.test(char)) continue;
+      expect(hasKeptCompatibility(char)).toBe(true);
+      const nfkc = char.normalize('NFKC');
+      const expected = nfkc.length === 1 && code >= 0x100 ? nfkc : char;
+      if (foldForMatching(char) !== expected) throw new Error(`U+${code.toString(16)} folds to ${foldForMatching(char)}, not ${expected}`);
+      if (expected !== char) folded++;
+    }
+    expect(folded).toBeGreaterThan(400);
+    expect(hasKeptCompatibility('🅰')).toBe(true);
+    expect(hasKeptCompatibility('ﬁ Ａ 𝐁')).toBe(false);
   });
 });

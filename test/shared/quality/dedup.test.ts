@@ -1,5 +1,14 @@
-import { MemorySignatureStore, SIGNATURE_BANDING, UNDATED, createDedupStage } from '../../../src/shared/quality/dedup';
-import { MinHasher, estimateJaccard, exactJaccard, normaliseText, shingles } from '../../../src/shared/quality/minhash';
+import { MemorySignatureStore, SIGNATURE_BANDING, UNDATED, conversationText, createDedupStage } from '../../../src/shared/quality/dedup';
+import type { Conversation } from '../../../src/shared/ingest/types';
+import {
+  MinHasher,
+  OnePermutationHasher,
+  estimateJaccard,
+  exactHash,
+  exactJaccard,
+  normaliseText,
+  shingles,
+} from '../../../src/shared/quality/minhash';
 import { conversation } from './helpers';
 
 const base = [
@@ -98,5 +107,84 @@ describe('dedup stage (memory store)', () => {
     const again = createDedupStage({ store, threshold: 0.8 });
     expect((await first.apply(convo('a', base, 'export.jsonl', 1))).action).toBe('keep');
     expect((await again.apply(convo('a', base, 'export.jsonl', 1))).action).toBe('keep');
+  });
+});
+
+describe('tool calls in the duplicate fingerprint', () => {
+  // A customer asks after an order; the agent looks it up with a tool and answers.
+  const withTool = (id: string, orderId: string, line: number): Conversation => ({
+    ...conversation(id, [], { source: { file: 'tools.jsonl', line, record: id } }),
+    turns: [
+      { role: 'user', content: 'Where is my order? I placed it last week and it still has not arrived.' },
+      {
+        role: 'assistant',
+        content: '',
+        toolCalls: [
+          { id: 'call_1', type: 'function', function: { name: 'get_order_status', arguments: JSON.stringify({ order_id: orderId }) } },
+        ],
+        toolResults: [{ toolCallId: 'call_1', content: JSON.stringify({ order_id: orderId, status: 'in transit' }) }],
+      },
+      { role: 'assistant', content: 'Your order is on its way and should arrive within two business days.' },
+    ],
+  });
+  type Fingerprint = { hash: string; signature?: Uint32Array };
+  const fingerprint = (c: Conversation) => createDedupStage({ store: new MemorySignatureStore() }).prepare!(c) as Fingerprint;
+
+  it('tells apart conversations that differ only in what a tool was called with and returned', async () => {
+    const a = fingerprint(withTool('a', 'A-1001', 1));
+    const b = fingerprint(withTool('b', 'B-2002', 2));
+    expect(b.hash).not.toBe(a.hash);
+    expect(estimateJaccard(a.signature!, b.signature!)).toBeLessThan(1);
+    // A strict threshold keeps the second; a true copy is still an exact duplicate.
+    const stage = createDedupStage({ store: new MemorySignatureStore(), threshold: 1 });
+    expect((await stage.apply(withTool('a', 'A-1001', 1))).action).toBe('keep');
+    expect((await stage.apply(withTool('b', 'B-2002', 2))).action).toBe('keep');
+    expect(await stage.apply(withTool('c', 'A-1001', 3))).toMatchObject({ action: 'drop', reason: 'duplicate-exact' });
+  });
+
+  it('reads the calls of ready-made lines too (tool_calls and the legacy function_call)', () => {
+    const ready = (args: string, legacy = false): Conversation => ({
+      ...conversation('r', []),
+      kind: 'ready',
+      ready: {
+        messages: [
+          { role: 'user', content: 'Where is my order?' },
+          legacy
+            ? { role: 'assistant', content: null, function_call: { name: 'get_order_status', arguments: args } }
+            : {
+                role: 'assistant',
+                content: null,
+                tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_order_status', arguments: args } }],
+              },
+          { role: 'tool', tool_call_id: 'c1', content: '{"status":"in transit"}' },
+        ],
+      },
+    });
+    for (const legacy of [false, true]) {
+      const one = normaliseText(conversationText(ready('{"order_id":"A-1001"}', legacy)));
+      expect(one).toContain('getorderstatus');
+      expect(exactHash(one)).not.toBe(exactHash(normaliseText(conversationText(ready('{"order_id":"B-2002"}', legacy)))));
+    }
+  });
+
+  it('leaves the fingerprint of a conversation without tools as it was (stored signatures stay comparable)', () => {
+    const plain = convo('p', base);
+    const before = normaliseText(plain.turns.map((t) => t.content).join('\n'));
+    const now = fingerprint(plain);
+    expect(now.hash).toBe(exactHash(before));
+    expect([...now.signature!]).toEqual([
+      ...new OnePermutationHasher(SIGNATURE_BANDING.bands * SIGNATURE_BANDING.rows).signatureOfText(before, 3)!,
+    ]);
+    const readyPlain: Conversation = {
+      ...conversation('q', []),
+      kind: 'ready',
+      ready: {
+        messages: [
+          { role: 'user', content: base[0] },
+          { role: 'assistant', content: base[1], tool_calls: null },
+        ],
+      },
+    };
+    expect(conversationText(readyPlain)).toBe(base.join('\n'));
   });
 });

@@ -47,6 +47,36 @@ describe('reply rules', () => {
     expect(replyRuleFor(text, { language })).toBe(rule);
   });
 
+  // Likewise a thanks or an acknowledgement ("I understand", "I see", "got it") may run on only with
+  // words of the thanks itself: the rest of the clause is an answer, and an apology beside it is not
+  // all the reply says.
+  it.each([
+    ['en', 'Sorry for the wait. Thanks your order ships today.', undefined],
+    ['en', 'Sorry for the wait. I understand your refund was issued on Monday.', undefined],
+    ['en', 'Sorry for the wait. I understand, your refund was issued on Monday.', undefined],
+    ['en', 'Sorry about that. I see the parcel left the depot on Monday.', undefined],
+    ['en', 'Sorry! Got it your new address is saved now.', undefined],
+    ['en', 'Hmm, it depends. Thank you the store opens at nine tomorrow.', undefined],
+    ['en', 'Sorry for the wait. Thank you so much for your patience!', 'apology-only'],
+    ['en', 'Sorry for the delay. I completely understand your frustration.', 'apology-only'],
+    ['en', 'Sorry about that. Thanks for reaching out to us.', 'apology-only'],
+    ['en', 'Sorry! Got it, thanks for letting me know.', 'apology-only'],
+    ['de', 'Entschuldigung. Danke Ihr Paket kommt am Freitag an.', undefined],
+    ['de', 'Entschuldigung. Vielen Dank für Ihre Geduld.', 'apology-only'],
+    ['fr', "Désolée. Merci votre colis part aujourd'hui et arrive vendredi.", undefined],
+    ['fr', 'Désolée. Je comprends votre frustration.', 'apology-only'],
+    ['es', 'Lo siento. Gracias su paquete sale hoy y llega el viernes.', undefined],
+    ['es', 'Lo siento. Muchas gracias por su paciencia.', 'apology-only'],
+    ['it', 'Mi dispiace. Grazie il pacco parte oggi e arriva venerdì.', undefined],
+    ['it', 'Mi dispiace. Grazie mille per la pazienza.', 'apology-only'],
+    ['pt', 'Desculpe. Obrigado o seu pacote sai hoje e chega na sexta-feira.', undefined],
+    ['pt', 'Desculpe. Obrigada pela sua paciência.', 'apology-only'],
+    ['nl', 'Sorry. Bedankt uw pakket wordt vandaag verzonden en komt vrijdag aan.', undefined],
+    ['nl', 'Sorry. Ik begrijp uw frustratie.', 'apology-only'],
+  ])('%s thanks or acknowledgement "%s": %s', (language, text, rule) => {
+    expect(replyRuleFor(text, { language })).toBe(rule);
+  });
+
   it('knows a customer question or request when it sees one', () => {
     expect(isCustomerQuestion('Where is my order?')).toBe(true);
     expect(isCustomerQuestion('I need to change my delivery address')).toBe(true);

@@ -175,13 +175,24 @@ export const de: LanguagePhrases = {
     ärger fehler probleme?n? störung(?:en)? mühe
     hören entstandenen? verursachten? verursacht hat haben ist sind war waren wurde
     antwort rückmeldung und dank danke geduld verständnis`,
+  acknowledgementSentence: [
+    '(?:vielen |herzlichen |besten )?dank\\b.*',
+    'danke\\b.*',
+    '(?:ich|wir) (?:verstehe|verstehen)\\b.*',
+    '(?:verstanden|notiert|alles klar)\\b.*',
+  ],
+  acknowledgementTail: `
+    für ihre ihren ihr ihnen sie dich dir euch uns mir mich ich wir es das die der den dem des dies diese
+    dieser dieses und so sehr vielmals schön herzlich nochmals noch einmal im voraus auch vollkommen
+    völlig gut absolut
+    geduld verständnis mithilfe mitarbeit hilfe unterstützung zeit nachricht anfrage rückmeldung
+    feedback hinweis information informationen bestellung einkauf vertrauen interesse anruf e-mail mail
+    kontaktaufnahme warten ihr? ärger frust frustration unmut sorge sorgen bedenken anliegen situation
+    wie was warum dass ist sind sein muss`,
   filler: [
     // "Es tut mir leid zu hören, …" repeats the customer's problem back.
     '(?:es |das )?tut (?:mir|uns) (?:sehr |wirklich |aufrichtig )?leid(?: das| dies)? zu hören\\b.*',
-    '(?:vielen |herzlichen )?dank\\b.*',
-    'danke\\b.*',
     '(?:bitte )?haben sie (?:noch )?(?:etwas |einen moment )?geduld\\b.*',
-    'ich verstehe\\b.*',
     '(?:leider )?kann ich (?:ihnen )?(?:da(?:bei|mit)? )?nicht helfen\\.?',
   ],
   outOfScope: [

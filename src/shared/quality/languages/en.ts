@@ -180,13 +180,30 @@ export const en: LanguagePhrases = {
     having keep keeping kept
     getting get back respond(?:ing)? repl(?:y|ying) response answer(?:ing)? questions? will i'll we'll
     help check look into now shortly thanks? patience understanding`,
+  acknowledgementSentence: [
+    '(?:many |big )?thanks?\\b.*',
+    '(?:i|we) (?:really |truly )?(?:appreciate|thank you)\\b.*',
+    '(?:i|we) (?:completely |totally |fully |perfectly )?(?:understand|see)\\b.*',
+    'understood\\b.*',
+    '(?:ok(?:ay)?,? )?(?:got it|noted)\\b.*',
+  ],
+  // What the thanks is for and how much, what is understood and how well.
+  acknowledgementTail: `
+    for about with to of the a an all any this that these those it it's that's your you you're you've me
+    my us our i i'm we we're and so very much lot again in advance once more too as always
+    patience understanding cooperation help support assistance time feedback message messages note info
+    information details reply response answer question questions update confirmation order purchase
+    payment inquiry enquiry request email call chat visit interest trust business kind words attention
+    reaching reach out contacting contact getting get touch writing waiting holding calling chatting
+    being bringing letting let know confirming sharing providing sending asking choosing
+    completely totally fully perfectly how what why where frustrat(?:ed|ing|ion) concerns? upset
+    annoy(?:ed|ing|ance) disappoint(?:ed|ing|ment) inconvenien(?:t|ce) situation feel feeling must be
+    is are mean point now`,
   filler: [
     // "Sorry to hear …" repeats the customer's problem back: no answer, whatever it runs on with.
     "(?:(?:i(?:'m| am)|we(?:'re| are)) (?:so |very |really |truly |terribly |deeply )?)?sorry to hear\\b.*",
     "(?:unfortunately,? )?i (?:can(?:no|')t|am unable to) help(?: you)?(?: with (?:that|this))?\\.?",
-    'thanks?\\b.*',
     '(?:please )?bear with (?:me|us)\\b.*',
-    'i (?:completely |totally )?understand\\b.*',
     'is there anything else (?:that )?(?:i|we) (?:can|could) (?:do|help)\\b.*',
     '(?:can|may) (?:i|we) help (?:you )?with anything else\\b.*',
   ],

@@ -150,13 +150,26 @@ export const es: LanguagePhrases = {
     molestias? inconvenientes? retrasos? demoras? espera confusión malentendidos? errore?s? problemas?
     causados? causadas? ocasionados? ocasionadas? haber hayamos haya pueda podido ha hemos sido
     escuchar oír saber esperar respuesta responder gracias paciencia comprensión`,
+  acknowledgementSentence: [
+    '(?:muchas |muchísimas |mil )?gracias\\b.*',
+    '(?:le |te |les )?(?:agradezco|agradecemos)\\b.*',
+    '(?:lo )?(?:entiendo|entendemos|comprendo|comprendemos)\\b.*',
+    '(?:ya )?veo\\b.*',
+    '(?:entendido|anotado|de acuerdo)\\b.*',
+  ],
+  acknowledgementTail: `
+    por de del al a en con el la los las lo este esta esto ese esa eso todo toda todos todas su sus tu
+    tus le te les nos nuestro nuestra usted ustedes y que mucho muchísimo muy de verdad nuevo otra vez
+    adelantado antemano también perfectamente completamente totalmente
+    paciencia comprensión ayuda colaboración cooperación tiempo mensaje respuesta pregunta información
+    detalles pedido compra confianza interés llamada correo espera contactarnos contactar escribirnos
+    escribir esperar haber habernos contactado escrito esperado
+    frustración molestia malestar preocupación enfado situación
+    cómo qué por qué es sea`,
   filler: [
     // "Lamento escuchar que …" repeats the customer's problem back.
     '(?:lo )?(?:siento|sentimos|lamento|lamentamos)(?: mucho| muchísimo)? (?:escuchar|oír|saber)\\b.*',
-    '(?:muchas )?gracias\\b.*',
-    '(?:le |te )?agradezco\\b.*',
     '(?:por favor,? )?(?:tenga|ten) paciencia\\b.*',
-    '(?:lo )?entiendo\\b.*',
     '(?:lamentablemente,? )?no (?:le |te )?puedo ayudar(?: con (?:eso|esto))?\\.?',
   ],
   outOfScope: [

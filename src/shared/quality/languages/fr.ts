@@ -163,13 +163,25 @@ export const fr: LanguagePhrases = {
     erreurs? problèmes? soucis? incidents?
     occasionnée?s? causée?s? entraînée?s? avoir ai avons a été est apprendre
     réponse merci patience compréhension`,
+  acknowledgementSentence: [
+    'merci\\b.*',
+    '(?:je vous remercie|nous vous remercions)\\b.*',
+    '(?:je|nous) (?:comprends|comprenons|vois)\\b.*',
+    '(?:bien )?(?:compris|noté)\\b.*',
+  ],
+  acknowledgementTail: `
+    pour de du des d la le les l ce cet cette ces ça cela tout toute tous toutes à au aux votre vos vous
+    nous notre nos je moi et beaucoup mille infiniment bien encore fois avance aussi tout à fait
+    parfaitement très
+    patience compréhension aide collaboration coopération temps message retour réponse question
+    information informations précisions commande achat confiance intérêt appel courriel e-mail attente
+    contact avoir contacté contactés écrit attendu patienté
+    frustration agacement déception inquiétude préoccupation situation mécontentement
+    que qu comment pourquoi est soit`,
   filler: [
     // "Désolée d'apprendre que …" repeats the customer's problem back.
     "(?:(?:je suis|nous sommes) (?:vraiment |sincèrement |très )?)?(?:désolée?s?|navrée?s?) d'apprendre\\b.*",
-    'merci\\b.*',
-    '(?:je vous remercie|nous vous remercions)\\b.*',
     '(?:merci de |veuillez )?(?:patienter|être patient)\\b.*',
-    'je comprends\\b.*',
     '(?:malheureusement,? )?je ne peux pas vous aider(?: avec (?:cela|ça))?\\.?',
   ],
   outOfScope: [

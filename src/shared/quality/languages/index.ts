@@ -47,7 +47,7 @@ const TAIL_WORDS = 10;
 const ANY_WORD = '\\S+';
 
 /**
- * One word of an apology's tail: a listed word (with a French or Italian elision before it,
+ * One word of an apology's or a thanks' tail: a listed word (with a French or Italian elision before it,
  * "l'attente", "dell'attesa") and the punctuation around it.
  */
 function tailWord(list: string): string {
@@ -84,10 +84,11 @@ function wholeSentence(parts: readonly string[]): RegExp {
   return new RegExp(`^(?:${source(parts)})$`, 'iu');
 }
 
-// Apologies and other filler in one pattern: a clause is filler when either kind matches it whole.
+// Apologies, thanks and other filler in one pattern: a clause is filler when any kind matches it whole.
 function fillerSentence(phrases: LanguagePhrases): RegExp {
   const apologies = source(phrases.apologySentence, tailWord(phrases.apologyTail));
-  return new RegExp(`^(?:${apologies}|${source(phrases.filler)})$`, 'iu');
+  const acknowledgements = source(phrases.acknowledgementSentence, tailWord(phrases.acknowledgementTail));
+  return new RegExp(`^(?:${apologies}|${acknowledgements}|${source(phrases.filler)})$`, 'iu');
 }
 
 export function compileLanguage(phrases: LanguagePhrases): LanguageRules {

@@ -146,13 +146,25 @@ export const it: LanguagePhrases = {
     disagi[o]? inconvenient[ei] ritard[oi] attesa confusione errori? errore problemi? problema malintesi?
     malinteso disturbo fastidio causat[oaie] arrecat[oaie] creat[oaie] avere aver averle averla averti
     abbia abbiamo ha è stato stata sentire sapere risposta grazie pazienza comprensione`,
+  acknowledgementSentence: [
+    '(?:molte |mille |tante )?grazie\\b.*',
+    '(?:la|ti|vi|ci) (?:ringrazio|ringraziamo)\\b.*',
+    '(?:capisco|comprendo|capiamo|comprendiamo)\\b.*',
+    '(?:ho |abbiamo )?(?:capito|inteso|preso nota)\\b.*',
+  ],
+  acknowledgementTail: `
+    per di del della dello dei degli delle da a al alla con in il lo la i gli le l questo questa ciò
+    tutto tutti tutte molto tanto tantissimo mille davvero ancora nuovo anticipo anche perfettamente
+    completamente bene ci mi ti vi suo sua suoi sue tuo tua vostro vostra nostro nostra e che
+    pazienza comprensione aiuto collaborazione tempo messaggio risposta domanda informazioni
+    informazione dettagli ordine acquisto fiducia interesse chiamata email attesa
+    averci contattato contattati scritto atteso aver avere
+    frustrazione disagio fastidio preoccupazione situazione delusione
+    come cosa perché è sia`,
   filler: [
     // "Mi dispiace sentire che …" repeats the customer's problem back.
     '(?:mi|ci) dispiace(?: molto| tanto)? (?:sentire|sapere)\\b.*',
-    '(?:molte |mille )?grazie\\b.*',
-    '(?:la|ti) ringrazio\\b.*',
     '(?:la prego di )?(?:attendere|pazientare)\\b.*',
-    '(?:capisco|comprendo)\\b.*',
     '(?:purtroppo,? )?non (?:la |ti )?posso aiutare(?: con (?:questo|ciò))?\\.?',
   ],
   outOfScope: [

@@ -147,13 +147,23 @@ export const nl: LanguagePhrases = {
     misverstand ongerief
     veroorzaakt ontstane heeft hebben is zijn was te horen
     antwoord reactie bedankt dank geduld begrip`,
+  acknowledgementSentence: [
+    '(?:heel )?(?:erg )?bedankt\\b.*',
+    'dank (?:u|je|jullie)\\b.*',
+    '(?:ik|we|wij) (?:begrijp|begrijpen|snap)\\b.*',
+    '(?:begrepen|genoteerd|duidelijk|helder)\\b.*',
+  ],
+  acknowledgementTail: `
+    voor over van om met in het de een dit deze dat die alle heel erg zeer echt hartelijk wel nogmaals
+    opnieuw alvast ook helemaal volkomen goed me ons u je uw jouw jullie onze mijn ik we wij en
+    geduld begrip hulp medewerking tijd bericht reactie antwoord vraag informatie gegevens bestelling
+    aankoop vertrouwen interesse telefoontje e-mail mail wachten contact opnemen opgenomen
+    frustratie ergernis teleurstelling zorg zorgen situatie
+    hoe wat waarom is zijn`,
   filler: [
     // "Het spijt me te horen dat …" repeats the customer's problem back.
     '(?:het )?spijt (?:me|ons)(?: heel| erg| zeer)* (?:dat )?te horen\\b.*',
-    '(?:heel )?(?:erg )?bedankt\\b.*',
-    'dank (?:u|je)\\b.*',
     '(?:een )?moment(?:je)? geduld\\b.*',
-    'ik begrijp\\b.*',
     '(?:helaas )?kan ik (?:u |je )?(?:daar |hier )?niet (?:mee )?helpen\\.?',
   ],
   outOfScope: [

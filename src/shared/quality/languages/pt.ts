@@ -164,13 +164,25 @@ export const pt: LanguagePhrases = {
     incómodos? incômodos? inconvenientes? transtornos? atrasos? demora espera confusão mal-entendidos?
     erros? problemas? causados? causadas? ter tenha termos ha tenhamos sido ouvir saber
     resposta obrigad[oa] paciência compreensão`,
+  acknowledgementSentence: [
+    '(?:muito )?obrigad[oa]s?\\b.*',
+    '(?:eu |nós )?(?:agradeço|agradecemos)\\b.*',
+    '(?:eu |nós )?(?:entendo|compreendo|entendemos|compreendemos)\\b.*',
+    '(?:entendido|anotado|certo)\\b.*',
+  ],
+  acknowledgementTail: `
+    pelo pela pelos pelas por de do da dos das o a os as ao à em no na com este esta isto esse essa isso
+    todo toda todos todas lhe te vos seu sua seus suas nosso nossa e que muito mesmo novamente mais uma
+    vez antecipadamente também perfeitamente completamente totalmente
+    paciência compreensão ajuda colaboração cooperação tempo mensagem resposta pergunta informação
+    informações detalhes pedido compra confiança interesse ligação e-mail espera
+    contato contacto ter termos nos contatado contactado escrito esperado
+    frustração incômodo incómodo preocupação chateação situação
+    como porquê é seja`,
   filler: [
     // "Lamento saber que …" repeats the customer's problem back.
     '(?:eu )?(?:lamento|lamentamos|sinto muito|sentimos muito)(?: muito)? (?:saber|ouvir)\\b.*',
-    '(?:muito )?obrigad[oa]\\b.*',
-    '(?:agradeço|agradecemos)\\b.*',
     '(?:por favor,? )?(?:aguarde|tenha paciência)\\b.*',
-    '(?:eu )?(?:entendo|compreendo)\\b.*',
     '(?:infelizmente,? )?não (?:te |lhe )?posso ajudar(?: com (?:isso|isto))?\\.?',
   ],
   outOfScope: [

@@ -2,10 +2,11 @@
  * Phrase lists of one language for the reply rules and the safety screen. Each entry is a regular
  * expression source (case-insensitive, Unicode), matched on text whose apostrophes were unified
  * (’ → ') and whose whitespace was collapsed; entries of `questionStart` must open a sentence,
- * entries of `apologySentence`, `filler` and `hedge` must be a whole sentence (a clause), every
- * other entry may occur anywhere but only as whole words (no letter or digit on either side).
- * `\b.*` at the end of a whole-sentence entry lets the sentence run on for at most ten more words:
- * words of `apologyTail` only in `apologySentence`, any words in `filler` and `hedge`.
+ * entries of `apologySentence`, `acknowledgementSentence`, `filler` and `hedge` must be a whole
+ * sentence (a clause), every other entry may occur anywhere but only as whole words (no letter or
+ * digit on either side). `\b.*` at the end of a whole-sentence entry lets the sentence run on for at
+ * most ten more words: words of `apologyTail` only in `apologySentence`, of `acknowledgementTail`
+ * only in `acknowledgementSentence`, any words in `filler` and `hedge`.
  *
  * To add a language: write a file like `en.ts`, list it in `index.ts`, and add labelled turns of
  * that language to test/fixtures/corpora/rule_labels (the tests measure every rule per language).
@@ -32,9 +33,19 @@ export interface LanguagePhrases {
    * answer ("So sorry your parcel ships today and arrives Friday").
    */
   apologyTail: string;
+  /** Whole sentences that only thank or acknowledge ("Thank you for your patience", "I understand", "Got it"). */
+  acknowledgementSentence: string[];
   /**
-   * Whole sentences that only thank, acknowledge or fill time, and apologies that repeat the
-   * customer's problem back ("Sorry to hear your parcel was damaged"): their tail is any words.
+   * The words a thanks or acknowledgement may run on with, as `apologyTail`: what the thanks is for
+   * and how much, what is understood ("for reaching out", "so much", "your frustration"). Any other
+   * word carries an answer ("Thanks your order ships today", "I understand your refund was issued
+   * on Monday").
+   */
+  acknowledgementTail: string;
+  /**
+   * Whole sentences that only fill time ("bear with me", "anything else I can do?"), and apologies
+   * that repeat the customer's problem back ("Sorry to hear your parcel was damaged"): their tail is
+   * any words.
    */
   filler: string[];
   /** An agent declining because the question is outside what it may or can help with. */

@@ -8,7 +8,7 @@ import { NAME_DETECTOR_LANGUAGES } from './names';
 import { participantName } from './participantName';
 import { followsUnsureGuess, languageOrEnglish, nameRulesCode } from './nameLanguage';
 import { detectStructuredIn, foldDigits, type StructuredOptions } from './structured';
-import { foldFullWidth } from '../../language/fullWidth';
+import { foldForMatching } from '../../language/fullWidth';
 import { PII_TYPES, type DetectHint, type PiiDetector, type PiiSpan, type PiiType } from './types';
 
 export interface LocalDetectorOptions extends StructuredOptions {
@@ -253,7 +253,7 @@ function sameNameWord(a: string, b: string): boolean {
 
 function canonical(type: PiiType, written: string): string {
   // "taro＠example．com" and "taro@example.com" are one address (cleaning keeps full-width punctuation).
-  const value = foldFullWidth(written);
+  const value = foldForMatching(written);
   switch (type) {
     case 'PHONE':
     case 'CARD':

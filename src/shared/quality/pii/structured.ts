@@ -2,7 +2,7 @@ import { ipVersion, isCardNumber, isIban, isSsn } from './validators';
 import { execAll } from './regex';
 import { textProfile, type TextProfile } from './profile';
 import type { PiiSpan } from './types';
-import { foldFullWidth } from '../../language/fullWidth';
+import { foldForMatching } from '../../language/fullWidth';
 
 /**
  * Pattern + validation detectors for the structured types. Patterns find candidates generously;
@@ -81,8 +81,9 @@ export interface StructuredOptions {
 /**
  * Digits of other scripts (Arabic-Indic ٠١٢, Persian ۰۱۲, Devanagari ०१२, Thai ๐๑๒, …; NFKC leaves
  * them as they are), the dashes written between digit groups ("03‐1234‐5678", Japanese
- * "090ー1234ー5678", "–", "−"), and the full-width forms cleaning keeps as written
- * ("taro＠example．com", "（03）1234-5678", "090－1234－5678"; language/fullWidth.ts): a phone
+ * "090ー1234ー5678", "–", "−"), and the full-width forms and compatibility characters cleaning
+ * keeps as written ("taro＠example．com", "（03）1234-5678", "090－1234－5678", "²", "①";
+ * language/fullWidth.ts, `foldForMatching`): a phone
  * number, card number or e-mail address written with them is as personal as one in ASCII. The
  * patterns and validators read ASCII digits and separators, so they run over a copy of the text
  * with these folded, character for character (every folded character is one UTF-16 unit and becomes
@@ -110,7 +111,7 @@ function digitValues(): Uint8Array {
 export function foldDigits(text: string): string {
   // Everything folded is outside ASCII: most chat text is ASCII, and this test is far cheaper than FOLD_CANDIDATE's.
   if (!NON_ASCII.test(text)) return text;
-  const folded = foldFullWidth(text);
+  const folded = foldForMatching(text);
   if (!FOLD_CANDIDATE.test(folded)) return folded;
   return folded.replace(FOLD, (c) => {
     if (c.length !== 1) return c; // a digit outside the BMP: two units, left as written
