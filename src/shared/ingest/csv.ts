@@ -3,9 +3,9 @@ import { isReplyThreadHeader, parseReplyThreads } from './formats/threads';
 import { mayHoldShapedTranscript, parseTranscriptRecord, transcriptColumnOf } from './formats/transcript';
 import { parseFaq, parseFeedback } from './jsonl';
 import { mappedRating, type Mapping } from './mapping';
-import { invalidEncodingDetail, legacyLinesAsUtf8, rowOf, type DeclaredEncoding, type LegacyLines } from './encoding';
+import { invalidEncodingDetail, legacyLinesAsUtf8, type DeclaredEncoding, type LegacyLines } from './encoding';
 import { groupMessageRows, type MessageRow } from './messageCsv';
-import { linePlace, reject } from './records';
+import { linePlace, reject, unusableRow } from './records';
 import { createRoleMapper, type RoleMapper } from './roles';
 import type { ChatRole, IngestItem, SourceRef } from './types';
 import { ownValue, required } from '../lookup';
@@ -394,15 +394,12 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
     for await (const batch of all) {
       for (const row of batch.rows) {
         signal?.throwIfAborted();
+        const unusable = unusableRow(row, columns.length, file, context.encoding);
+        if (unusable) {
+          yield unusable;
+          continue;
+        }
         const source: SourceRef = { file, line: row.line, record: row.raw };
-        if (row.invalidEncoding) {
-          yield reject(source, 'invalid-encoding', invalidEncodingDetail(rowOf(row.line, file, context.encoding), context.encoding));
-          continue;
-        }
-        if (row.fields.length !== columns.length) {
-          yield reject(source, 'invalid-row', `the row has ${row.fields.length} fields but the header has ${columns.length}`);
-          continue;
-        }
         const record: Record<string, string> = {};
         for (const [name, i] of index) record[name] = row.fields[i];
         // Alpaca's optional input belongs to the instruction.
@@ -427,15 +424,12 @@ async function* transcriptRows(
   for await (const batch of batches) {
     for (const row of batch.rows) {
       signal?.throwIfAborted();
+      const unusable = unusableRow(row, columns.length, file, context.encoding);
+      if (unusable) {
+        yield unusable;
+        continue;
+      }
       const source: SourceRef = { file, line: row.line, record: row.raw };
-      if (row.invalidEncoding) {
-        yield reject(source, 'invalid-encoding', invalidEncodingDetail(rowOf(row.line, file, context.encoding), context.encoding));
-        continue;
-      }
-      if (row.fields.length !== columns.length) {
-        yield reject(source, 'invalid-row', `the row has ${row.fields.length} fields but the header has ${columns.length}`);
-        continue;
-      }
       const record: Record<string, string> = {};
       columns.forEach((name, i) => {
         if (!Object.prototype.hasOwnProperty.call(record, name)) record[name] = row.fields[i];

@@ -1,3 +1,5 @@
+import type { CsvRow } from './csv';
+import { invalidEncodingDetail, rowOf, type DeclaredEncoding } from './encoding';
 import type { Conversation, Feedback, IngestItem, Rejection, SourceRef } from './types';
 
 export function reject(source: SourceRef, reason: string, detail?: string): IngestItem {
@@ -32,4 +34,16 @@ export function show(value: unknown): string {
     text = Array.isArray(value) ? '[...]' : '{...}';
   }
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/**
+ * The rejection of a row that cannot be read as a record of `width` columns: not valid text in
+ * the file's encoding, or more or fewer fields than the header. Undefined for a usable row.
+ */
+export function unusableRow(row: CsvRow, width: number, file: string, encoding: DeclaredEncoding | undefined): IngestItem | undefined {
+  const source: SourceRef = { file, line: row.line, record: row.raw };
+  if (row.invalidEncoding) return reject(source, 'invalid-encoding', invalidEncodingDetail(rowOf(row.line, file, encoding), encoding));
+  if (row.fields.length !== width)
+    return reject(source, 'invalid-row', `the row has ${row.fields.length} fields but the header has ${width}`);
+  return undefined;
 }

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { CsvBatch } from '../csv';
-import { invalidEncodingDetail, rowOf, type DeclaredEncoding } from '../encoding';
+import type { DeclaredEncoding } from '../encoding';
 import { IngestError } from '../errors';
 import { getOrThrow, required } from '../../lookup';
 import { groupMessageRows, type MessageRow } from '../messageCsv';
-import { linePlace, reject } from '../records';
+import { linePlace, reject, unusableRow } from '../records';
 import type { RoleMapper } from '../roles';
 import type { IngestItem } from '../types';
 
@@ -95,15 +95,12 @@ export async function* parseReplyThreads(batches: AsyncIterable<CsvBatch>, optio
         signal?.throwIfAborted();
         const lines: string[] = [];
         for (const row of batch.rows) {
+          const unusable = unusableRow(row, columns.length, file, options.encoding);
+          if (unusable) {
+            yield unusable;
+            continue;
+          }
           const source = { file, line: row.line, record: row.raw };
-          if (row.invalidEncoding) {
-            yield reject(source, 'invalid-encoding', invalidEncodingDetail(rowOf(row.line, file, options.encoding), options.encoding));
-            continue;
-          }
-          if (row.fields.length !== columns.length) {
-            yield reject(source, 'invalid-row', `the row has ${row.fields.length} fields but the header has ${columns.length}`);
-            continue;
-          }
           const id = row.fields[idAt].trim();
           if (!id) {
             yield reject(source, `missing-field:${columns[idAt]}`, 'the row has no message id, so it cannot be placed in a thread');
