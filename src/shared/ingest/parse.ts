@@ -211,8 +211,9 @@ export async function mayHoldFeedbackRecords(
       bytes = new PeekableBytes(gunzip(bytes, file, options.signal), file);
       layers.push(bytes);
     }
-    // A workbook (a ZIP) is not text to decode; its sheet is searched by the parser (see feedbackByHead).
-    if (isZip(await bytes.peek(4))) return true;
+    // A workbook (a ZIP) is not text to decode: its sheet's header decides, as a CSV header does.
+    const zipHead = await bytes.peek(SNIFF_BYTES);
+    if (isZip(zipHead)) return await workbookMayHoldFeedback(bytes, file, options.signal);
     const decoding = asUtf8(bytes, await bytes.peek(3), file, layers, options.encoding);
     // Rejected whole by the parser.
     if ('refused' in decoding) return false;
@@ -246,7 +247,7 @@ export function mayHoldFeedbackRecordsInFile(path: string): boolean | undefined 
     const headBytes = readSync(fd, buffer, 0, SNIFF_BYTES, 0);
     const head = buffer.subarray(0, headBytes);
     // The stream version decompresses a gzip file and transcodes a UTF-16 one.
-    if (isGzip(head) || utf16ByteOrder(head)) return undefined;
+    if (isGzip(head) || utf16ByteOrder(head) || isZip(head)) return undefined;
     const byHead = feedbackByHead(head);
     if (byHead !== 'search') return byHead;
     // From the start again (the head is one read more), each read searched with the end of the one
@@ -268,7 +269,7 @@ export function mayHoldFeedbackRecordsInFile(path: string): boolean | undefined 
 
 /** What the head of a (decompressed) file says: a CSV answered by its header, JSON to be searched, or anything else no feedback. */
 function feedbackByHead(head: Buffer): boolean | 'search' {
-  // A workbook's sheet is only known once unzipped: it is parsed as the main pass parses it.
+  // A workbook's sheet is only known once unzipped: the stream version reads its header.
   if (isZip(head)) return true;
   const container = detectContainer(head);
   if (container.kind === 'csv') {
@@ -360,6 +361,40 @@ async function* parseZip(
         const total = [...workbook.errorCells.values()].reduce((a, b) => a + b, 0);
         options.onNotice?.(`${file}: ${total} cell(s) of sheet ${sheet} held an error value (${counts}) and were read as empty`);
       }
+    } finally {
+      workbook.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Whether a workbook may hold feedback, from the first record of its sheet's CSV (the header, as
+ * `feedbackByHead` judges a CSV file): reading that far costs the spool and the shared strings,
+ * not a second full parse of the sheet, which `prepare`'s rating pass otherwise did for every
+ * workbook. A ZIP that is not a workbook is rejected whole by the parser, so it holds none.
+ */
+async function workbookMayHoldFeedback(bytes: AsyncIterable<Buffer>, file: string, signal: AbortSignal | undefined): Promise<boolean> {
+  let dir: string;
+  try {
+    dir = await mkdtemp(join(tmpdir(), 'tuneloop-xlsx-'));
+  } catch (err) {
+    throw tempError(file, err);
+  }
+  try {
+    const path = join(dir, 'input.zip');
+    await spool(bytes, path, file, signal);
+    const content = await openZip(path, { dir, maxCellChars: DEFAULT_MAX_RECORD_BYTES, signal });
+    if (content.kind === 'other') return false;
+    const workbook = content.workbook;
+    try {
+      let head = Buffer.alloc(0);
+      for await (const chunk of workbook.csv()) {
+        head = Buffer.concat([head, chunk]);
+        if (head.includes(0x0a) || head.length >= SNIFF_BYTES) break;
+      }
+      return feedbackByHead(head.subarray(0, SNIFF_BYTES)) !== false;
     } finally {
       workbook.close();
     }

@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { resolveEncodingLabel } from '../../../src/shared/ingest/encoding';
+import { mayHoldFeedbackRecords, mayHoldFeedbackRecordsInFile } from '../../../src/shared/ingest/parse';
 import { dateKindOfFormat, serialToIso } from '../../../src/shared/ingest/xlsx';
-import { conversations, feedbacks, parseAll, rejections } from './helpers';
+import { chunked, conversations, feedbacks, parseAll, rejections } from './helpers';
 import { DATETIME_STYLE, TEXT_QUOTE_STYLE, workbook, zip } from './xlsxFiles';
 
 async function read(file: Buffer, chunk = 4096) {
@@ -152,6 +156,58 @@ describe('Excel workbooks (.xlsx)', () => {
     // 0.30000000000000004 is shown as 0.3, which is no rating; the #N/A comment is empty.
     expect(rejections(items).map((r) => [r.line, r.record])).toEqual([[3, 'c1002,,0.3']]);
     expect(notices).toEqual(["export.xlsx: 1 cell(s) of sheet 'Ratings' held an error value (#N/A ×1) and were read as empty"]);
+  });
+
+  test("prepare's rating pass reads a workbook's header only: a sheet without a rating or score column holds no feedback", async () => {
+    const faq = workbook({
+      sheets: [
+        {
+          name: 'FAQ',
+          rows: [
+            ['question', 'answer'],
+            ['Can I pay by invoice?', 'Yes, over 100 EUR.'],
+          ],
+        },
+      ],
+    });
+    const ratings = workbook({
+      sheets: [
+        {
+          name: 'Ratings',
+          rows: [
+            ['conversation_id', 'Rating'],
+            ['c-1', '5'],
+          ],
+        },
+      ],
+    });
+    const scores = workbook({
+      sheets: [
+        {
+          name: 'CSAT',
+          rows: [
+            ['Ticket ID', 'Score'],
+            ['35436', 'good'],
+          ],
+        },
+      ],
+    });
+    const notWorkbook = zip([['chats.csv', 'conversation_id,rating\nc-1,5\n']]);
+    const scan = (file: Buffer) => mayHoldFeedbackRecords(chunked(file, 4096), { fileName: 'export.xlsx' });
+    expect(await scan(faq)).toBe(false);
+    expect(await scan(gzipSync(faq))).toBe(false);
+    expect(await scan(ratings)).toBe(true);
+    expect(await scan(scores)).toBe(true);
+    // A ZIP of CSV files is rejected whole by the parser: no feedback in it.
+    expect(await scan(notWorkbook)).toBe(false);
+    // The file version leaves a workbook to the stream version, which unzips it.
+    const dir = mkdtempSync(join(tmpdir(), 'tuneloop-xlsx-scan-'));
+    try {
+      writeFileSync(join(dir, 'faq.xlsx'), faq);
+      expect(mayHoldFeedbackRecordsInFile(join(dir, 'faq.xlsx'))).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a gzipped workbook and a 1904-date workbook are read', async () => {
