@@ -45,14 +45,19 @@ describe('job lease renewal during a long step (Azurite)', () => {
     let evaluations = 0;
     const slowEvaluator: CandidateEvaluator = async () => {
       evaluations++;
-      await new Promise((resolve) => setTimeout(resolve, 3500));
+      await new Promise((resolve) => setTimeout(resolve, 9000));
       return { decision: 'reject', reportBlob: `reports/${jobKey}.json`, metrics: {} };
     };
     const message = { kind: 'evaluate', jobKey, token: 'evaluate-1' };
-    const options = { leaseMs: 1000, evaluate: slowEvaluator };
+    // A lease of 4 s, renewed every second (a quarter of it; renewals are never more often than
+    // once a second): the duplicate at 6 s comes after an unrenewed lease would have run out, and
+    // a renewal would have to be 3 s late for the lease to lapse. With a 1 s lease the renewals
+    // came only as often as the lease ran out, so the duplicate raced them and once took over on
+    // a loaded machine.
+    const options = { leaseMs: 4000, evaluate: slowEvaluator };
 
     const first = handleJobMessage(runtime, message, { ...options, invocationId: 'first' });
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await new Promise((resolve) => setTimeout(resolve, 6000));
     const duplicate = await handleJobMessage(runtime, message, { ...options, invocationId: 'duplicate' });
     expect(duplicate).toMatchObject({ action: 'rescheduled', reason: 'leased by another invocation' });
     expect(await first).toMatchObject({ action: 'advanced', state: 'evaluated' });
@@ -60,5 +65,5 @@ describe('job lease renewal during a long step (Azurite)', () => {
     const after = (await new JobStore(runtime.storage).get(jobKey))!.record;
     expect(after.state).toBe('evaluated');
     expect(after.leaseOwner).toBeUndefined();
-  }, 30_000);
+  }, 60_000);
 });
