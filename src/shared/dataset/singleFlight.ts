@@ -32,6 +32,9 @@ interface LockEntity extends LockHolder {
 
 export const LOCK_PARTITION = 'single-flight';
 
+/** Waits between attempts to release a lock whose delete failed with anything but 412/404 (about 30 s in all). */
+const RELEASE_RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 15000];
+
 export interface AcquireOptions {
   /** How long the lock lasts without renewal; a crashed holder's lock expires after this. */
   ttlMs: number;
@@ -70,16 +73,23 @@ export async function tryAcquireLock(table: TableClient, key: string, options: A
       if (statusOf(e) === 404) return tryAcquireLock(table, key, options);
       throw e;
     }
-    if (Date.parse(current.expiresAt) > now().getTime()) return { acquired: false, holder: holderOf(current) };
-    try {
-      etag = required((await table.updateEntity(entity(), 'Replace', { etag: current.etag })).etag, 'the ETag of the taken-over lock');
-    } catch (e) {
-      if (statusOf(e) !== 412 && statusOf(e) !== 404) throw e;
-      const winner = await table.getEntity<LockEntity>(LOCK_PARTITION, rowKey).catch(() => undefined);
-      return {
-        acquired: false,
-        holder: winner ? holderOf(winner) : { owner: '?', purpose: 'taken over concurrently', acquiredAt: '', expiresAt: '' },
-      };
+    if (current.owner === owner) {
+      // Our own create, whose reply was lost (a storage outage; the SDK retried it into a 409):
+      // the lock is ours, not another run's to wait 30 minutes for.
+      etag = current.etag;
+    } else if (Date.parse(current.expiresAt) > now().getTime()) {
+      return { acquired: false, holder: holderOf(current) };
+    } else {
+      try {
+        etag = required((await table.updateEntity(entity(), 'Replace', { etag: current.etag })).etag, 'the ETag of the taken-over lock');
+      } catch (e) {
+        if (statusOf(e) !== 412 && statusOf(e) !== 404) throw e;
+        const winner = await table.getEntity<LockEntity>(LOCK_PARTITION, rowKey).catch(() => undefined);
+        return {
+          acquired: false,
+          holder: winner ? holderOf(winner) : { owner: '?', purpose: 'taken over concurrently', acquiredAt: '', expiresAt: '' },
+        };
+      }
     }
   }
 
@@ -109,11 +119,19 @@ export async function tryAcquireLock(table: TableClient, key: string, options: A
         released = true;
         clearInterval(timer);
         await renewal;
-        try {
-          await table.deleteEntity(LOCK_PARTITION, rowKey, { etag });
-        } catch (err) {
-          // 412/404: it expired and was taken over (or removed) already; nothing of ours to release.
-          if (statusOf(err) !== 412 && statusOf(err) !== 404) throw err;
+        // A release that fails for a moment (storage restarting) is tried again for about half a
+        // minute: a lock left behind would make every run skip as busy until it expires.
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await table.deleteEntity(LOCK_PARTITION, rowKey, { etag });
+            return;
+          } catch (err) {
+            // 412/404: it expired and was taken over (or removed) already; nothing of ours to release.
+            if (statusOf(err) === 412 || statusOf(err) === 404) return;
+            const delay = RELEASE_RETRY_DELAYS_MS.at(attempt);
+            if (delay === undefined) throw err;
+            await new Promise((resolve) => setTimeout(resolve, delay));
+          }
         }
       },
     },
