@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { STRUCTURED_TYPES, loadLabelledText, scoreCorpus } from '../../../src/shared/quality/pii/corpus';
+import { loadLabelledText } from '../../../src/shared/quality/pii/corpus';
 import {
   PlaceholderMap,
   conversationLanguage,
@@ -10,13 +9,13 @@ import {
   createRedactionStage,
   detectLocal,
 } from '../../../src/shared/quality/pii/redact';
-import { NAME_DETECTOR_LANGUAGES } from '../../../src/shared/quality/pii/names';
 import { languageOrEnglish } from '../../../src/shared/quality/pii/nameLanguage';
 import { createLanguageStage } from '../../../src/shared/quality/language';
 import { detectLanguage } from '../../../src/shared/language/detect';
 import { prepareDataset } from '../../../src/shared/dataset/prepare';
 import { offlineSettings, preprocessConfig } from '../../../src/shared/composition/config';
 import { conversation } from './helpers';
+import { expectLanguageCorpusBar } from './languageCorpusBar';
 
 /**
  * Person names in Russian, Ukrainian, Polish, Turkish, Greek and Vietnamese (capitalised words,
@@ -275,28 +274,7 @@ describe('placeholders of a person named again in another form', () => {
 
 describe('hand-labelled text of the new languages (test/fixtures/corpora/pii_multilingual)', () => {
   it('meets PERSON recall ≥ 0.85 and precision ≥ 0.9, finds every structured value and puts no placeholder into name-free text', async () => {
-    const report: Record<string, unknown> = {};
-    for (const language of NEW_LANGUAGES) {
-      expect(NAME_DETECTOR_LANGUAGES).toContain(language);
-      const path = join(MULTILINGUAL, `${language}.txt`);
-      if (!existsSync(path)) throw new Error(`${path} not found`);
-      const text = await loadLabelledText(path);
-      expect(text.labelled.length).toBeGreaterThanOrEqual(12);
-      expect(text.nameFree.length).toBeGreaterThanOrEqual(15);
-      const score = scoreCorpus(
-        text.labelled,
-        text.labelled.map((item) => detectLocal(item.full_text, { language })),
-      );
-      const falsePlaceholders = text.nameFree.flatMap((t) => detectLocal(t, { language }).map((s) => `${s.type}:${s.value}`));
-      report[language] = { PERSON: score.PERSON, falsePlaceholders };
-      expect({ language, recall: score.PERSON.recall >= 0.85 }).toEqual({ language, recall: true });
-      expect({ language, precision: score.PERSON.precision >= 0.9 }).toEqual({ language, precision: true });
-      for (const type of STRUCTURED_TYPES.filter((t) => score[t].gold)) {
-        expect({ language, type, recall: score[type].recall }).toEqual({ language, type, recall: 1 });
-      }
-      expect({ language, falsePlaceholders }).toEqual({ language, falsePlaceholders: [] });
-    }
-    console.log(JSON.stringify(report));
+    await expectLanguageCorpusBar(NEW_LANGUAGES, 12);
   });
 });
 
