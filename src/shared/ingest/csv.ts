@@ -1,4 +1,4 @@
-import { parse } from 'csv-parse';
+import { CsvScanner, type CsvScanFailure, type CsvScannedRecord } from './csvScanner';
 import { isReplyThreadHeader, parseReplyThreads } from './formats/threads';
 import { mayHoldShapedTranscript, parseTranscriptRecord, transcriptColumnOf } from './formats/transcript';
 import { parseFaq, parseFeedback } from './jsonl';
@@ -114,10 +114,10 @@ export interface CsvRow {
 }
 
 /**
- * CSV rows with the lines they start on. csv-parse does the quoting; line numbers are counted
- * here from each row's raw text (csv-parse's own count is off for CRLF files), after CRLF and
- * lone CR are turned into LF. A row csv-parse cannot finish (an unclosed quote runs to the end of
- * the file, or past the size limit) ends the file with one `unreadable` item.
+ * CSV rows with the lines they start on. `CsvScanner` does the quoting; line numbers are counted
+ * from each record's line breaks, after CRLF and lone CR are turned into LF. A row the scanner
+ * cannot finish (an unclosed quote runs to the end of the file, or past the size limit) ends the
+ * file with one `unreadable` item.
  */
 export interface Unreadable {
   line: number;
@@ -144,37 +144,9 @@ export async function* readCsvRows(
 ): AsyncIterable<CsvBatch> {
   const rowOfLine = options.rowOfLine ?? ((line: number) => line);
   const place = options.place ?? linePlace;
-  // Records are taken from on_record (synchronously, in order) rather than from the stream side:
-  // a stream that errors drops the records it still buffers, and the rows before a broken quote
-  // must not be lost. Each written chunk is fully parsed before the next one, so the queue holds
-  // at most one chunk's rows.
-  const queue: { record: string[]; raw: string }[] = [];
-  let failure: unknown;
-  const parser = parse({
-    delimiter: options.delimiter,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    raw: true,
-    max_record_size: options.maxRecordBytes,
-    on_record: (record: unknown) => {
-      queue.push(record as { record: string[]; raw: string });
-      return null;
-    },
-  });
-  parser.on('error', (err) => {
-    failure ??= err;
-  });
-  parser.resume();
-  const settle = (act: (done: () => void) => void) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        parser.off('error', done);
-        resolve();
-      };
-      parser.once('error', done);
-      act(done);
-    });
+  const scanner = new CsvScanner({ delimiter: options.delimiter, maxRecordBytes: options.maxRecordBytes });
+  const scanned: CsvScannedRecord[] = [];
+  let failure: CsvScanFailure | undefined;
 
   const encoding: LegacyLines = { decoded: 0, invalid: new Set(), onDecoded: options.onWindows1252, declared: !!options.encoding };
   const spansInvalidLine = (first: number, last: number) => {
@@ -182,60 +154,50 @@ export async function* readCsvRows(
     return false;
   };
   let line = 1;
-  let beforeFailure: CsvRow[] = [];
-  // The bytes not yet returned as rows, so that a row csv-parse cannot finish can still be shown.
+  // The bytes not yet returned as rows, so that a row the scanner cannot finish can still be shown.
   const unread: Buffer[] = [];
   let unreadStart = 0;
   let consumed = 0;
   function drain(): CsvRow[] {
     const rows: CsvRow[] = [];
-    for (const { record, raw } of queue) {
-      consumed += Buffer.byteLength(raw);
-      let leading = 0;
-      while (raw.charCodeAt(leading) === 10) leading++;
-      const end = raw.charCodeAt(raw.length - 1) === 10 ? raw.length - 1 : raw.length;
-      const row: CsvRow = { line: line + leading, raw: raw.slice(leading, Math.max(leading, end)), fields: record };
-      const next = line + countNewlines(raw);
+    for (const record of scanned) {
+      consumed += record.bytes;
+      const row: CsvRow = { line: line + record.emptyLinesBefore, raw: record.raw, fields: record.fields };
+      const next = line + record.lineBreaks;
       if (encoding.invalid.size && spansInvalidLine(row.line, Math.max(row.line, next - 1))) row.invalidEncoding = true;
       if (options.rowOfLine) row.line = options.rowOfLine(row.line);
       rows.push(row);
       line = next;
     }
-    queue.length = 0;
+    scanned.length = 0;
     for (const n of encoding.invalid) if (n < line) encoding.invalid.delete(n);
     while (unread.length && unreadStart + unread[0].length <= consumed) unreadStart += unread.shift()?.length ?? 0;
     return rows;
   }
 
-  try {
-    for await (const chunk of legacyLinesAsUtf8(normalizeLineBreaks(bytes), encoding)) {
-      unread.push(chunk);
-      await settle((done) => parser.write(chunk, () => done()));
-      const rows = drain();
-      if (failure) {
-        beforeFailure = rows;
-        break;
-      }
-      if (rows.length) yield { rows };
+  let beforeFailure: CsvRow[] = [];
+  for await (const chunk of legacyLinesAsUtf8(normalizeLineBreaks(bytes), encoding)) {
+    unread.push(chunk);
+    failure = scanner.write(chunk, scanned);
+    const rows = drain();
+    if (failure) {
+      beforeFailure = rows;
+      break;
     }
-    if (!failure) {
-      await settle((done) => parser.end(() => done()));
-      const rows = drain();
-      if (failure) beforeFailure = rows;
-      else if (rows.length) yield { rows };
-    }
-  } finally {
-    parser.destroy();
+    if (rows.length) yield { rows };
+  }
+  if (!failure) {
+    failure = scanner.end(scanned);
+    const rows = drain();
+    if (failure) beforeFailure = rows;
+    else if (rows.length) yield { rows };
   }
   if (failure) {
-    const code = (failure as { code?: string }).code;
     const at = place(rowOfLine(line));
     const detail =
-      code === 'CSV_QUOTE_NOT_CLOSED'
+      failure.code === 'CSV_QUOTE_NOT_CLOSED'
         ? `a quoted field opened at ${at} is never closed, so the rest of the file cannot be read as CSV (conversations with rows there may be incomplete)`
-        : code === 'CSV_MAX_RECORD_SIZE'
-          ? `a row starting at ${at} is over ${options.maxRecordBytes} bytes (usually an unclosed quote); the rest of the file cannot be read as CSV`
-          : `the CSV cannot be read from ${at} on: ${describeThrown(failure)}`;
+        : `a row starting at ${at} is over ${options.maxRecordBytes} bytes (usually an unclosed quote); the rest of the file cannot be read as CSV`;
     const rest = Buffer.concat(unread).subarray(consumed - unreadStart);
     const raw = rest.subarray(0, UNREADABLE_PREVIEW_BYTES).toString('utf8').replace(/^\n+/, '');
     // Rows completed before the failure still count; they come first.
@@ -244,12 +206,6 @@ export async function* readCsvRows(
 }
 
 const UNREADABLE_PREVIEW_BYTES = 2048;
-
-function countNewlines(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
 
 /** CRLF and lone CR → LF, and a leading UTF-8 BOM dropped, across chunk boundaries. */
 export async function* normalizeLineBreaks(chunks: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
@@ -583,9 +539,4 @@ async function* toMessageRows(
     if (batch.unreadable) out.push(unreadableItem(file, batch.unreadable));
     yield out;
   }
-}
-
-/** What csv-parse threw, for an error message: its message, or the thrown value itself. */
-function describeThrown(thrown: unknown): string {
-  return thrown instanceof Error ? thrown.message : String(thrown);
 }
