@@ -343,13 +343,37 @@ describe('grouping with bounded memory', () => {
       }
     }
     const items: IngestItem[] = [];
-    for await (const item of groupMessageRows(rows(), { file: 'f', roles: createRoleMapper(), tempDir, buckets: 4, maxBucketBytes: 4096 }))
-      items.push(item);
+    const options = { file: 'f', roles: createRoleMapper(), tempDir, buckets: 4, maxBucketBytes: 4096, memoryBudgetChars: 0 };
+    for await (const item of groupMessageRows(rows(), options)) items.push(item);
     expect(items).toHaveLength(400);
     for (const c of conversations(items)) {
       const n = c.conversationId.slice(1);
       expect(c.turns.map((t) => t.content)).toEqual([0, 1, 2, 3].map((r) => `c${n} round ${r}`));
     }
+    expect(await leftovers()).toEqual([]);
+  });
+
+  test('rows held in memory, spilled from the first row, or spilled half-way give the same conversations in the same order', async () => {
+    let seed = 11;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const rows: MessageRow[] = [];
+    for (let line = 2; line < 1500; line++) {
+      const c = Math.floor(rand() * 200);
+      rows.push({ conversationId: `c${c}`, line, raw: `row ${line}`, speaker: rand() < 0.5 ? 'customer' : 'agent', text: `text ${line}` });
+    }
+    async function* source(): AsyncIterable<MessageRow[]> {
+      for (let i = 0; i < rows.length; i += 100) yield rows.slice(i, i + 100);
+    }
+    const read = async (memoryBudgetChars: number | undefined) => {
+      const items: IngestItem[] = [];
+      const options = { file: 'f', roles: createRoleMapper(), tempDir, ...(memoryBudgetChars === undefined ? {} : { memoryBudgetChars }) };
+      for await (const item of groupMessageRows(source(), options)) items.push(item);
+      return items;
+    };
+    const inMemory = await read(undefined);
+    expect(conversations(inMemory)).toHaveLength(200);
+    expect(await read(0)).toEqual(inMemory);
+    expect(await read(60_000)).toEqual(inMemory);
     expect(await leftovers()).toEqual([]);
   });
 });
