@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { mkdtemp, open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { required } from '../lookup';
 import { conversationItem, linePlace, reject, show } from './records';
 import { inferMissingRoles, type RoleMapper } from './roles';
 import { answeringModel } from './answeringModel';
+import { conversationIdOf, decodeRow, readRecords, RowBlock } from './spilledRows';
 import { buildTurns, dateOrderOf, isBlank, parseRating, parseTimestamp, type DateOrder, type RawTurn } from './turns';
 import type { ChatRole, Conversation, IngestItem, SourceRef } from './types';
 
@@ -54,10 +54,10 @@ export interface GroupOptions {
 const DEFAULT_BUCKETS = 64;
 const DEFAULT_MAX_BUCKET_BYTES = 32 * 1024 * 1024;
 /**
- * A CSV file of up to about 8 MB is grouped in memory: about 15 MB more peak RSS (measured on
+ * A CSV file of up to about 4 MB is grouped in memory: a few MB more peak RSS (measured on
  * STAR message rows), so a run with two workers stays under the 256 MB a run may use.
  */
-const DEFAULT_MEMORY_BUDGET_CHARS = 12 * 1024 * 1024;
+const DEFAULT_MEMORY_BUDGET_CHARS = 6 * 1024 * 1024;
 const MAX_LEVELS = 4;
 
 /**
@@ -104,12 +104,11 @@ export async function* groupMessageRows(
             inMemory[bucketOf(row.conversationId, 0, buckets)].push(row);
             memoryChars += rowChars(row);
             if (memoryChars <= budget) continue;
-            for (const held of inMemory)
-              for (const heldRow of held) if (spill.add(heldRow.conversationId, JSON.stringify(heldRow))) await spill.flushFull();
+            for (const held of inMemory) for (const heldRow of held) if (spill.add(heldRow)) await spill.flushFull();
             inMemory = undefined;
             continue;
           }
-          if (spill.add(row.conversationId, JSON.stringify(row))) await spill.flushFull();
+          if (spill.add(row)) await spill.flushFull();
         }
       }
     } finally {
@@ -142,9 +141,7 @@ async function* drainBuckets(
     if (size > options.maxBucketBytes && level + 1 < MAX_LEVELS) {
       const split = new BucketWriter(`${path}.`, options.buckets, level + 1, options.file);
       try {
-        for await (const line of readLines(path, options.file)) {
-          if (split.add((JSON.parse(line) as MessageRow).conversationId, line)) await split.flushFull();
-        }
+        for await (const record of readBucket(path, options.file)) if (split.addEncoded(record)) await split.flushFull();
       } finally {
         await split.close();
       }
@@ -153,7 +150,7 @@ async function* drainBuckets(
       continue;
     }
     const rows: MessageRow[] = [];
-    for await (const line of readLines(path, options.file)) rows.push(JSON.parse(line) as MessageRow);
+    for await (const record of readBucket(path, options.file)) rows.push(decodeRow(record));
     await rm(path, { force: true });
     yield* conversationsOfBucket(rows, options);
   }
@@ -266,13 +263,12 @@ function firstText(values: (string | undefined)[]): string | undefined {
 }
 
 /** Rows are buffered per bucket and written in blocks: one write per row would cost a syscall each. */
-const BUCKET_BLOCK_CHARS = 128 * 1024;
+const BUCKET_BLOCK_BYTES = 64 * 1024;
 
 class BucketWriter {
   private readonly handles: (FileHandle | undefined)[];
   private readonly files: (string | undefined)[];
-  private readonly pending: string[][];
-  private readonly pendingChars: number[];
+  private readonly pending: RowBlock[];
 
   constructor(
     private readonly prefix: string,
@@ -282,27 +278,30 @@ class BucketWriter {
   ) {
     this.handles = Array.from({ length: count }, () => undefined);
     this.files = Array.from({ length: count }, () => undefined);
-    this.pending = Array.from({ length: count }, () => []);
-    this.pendingChars = new Array<number>(count).fill(0);
+    this.pending = Array.from({ length: count }, () => new RowBlock());
   }
 
   /** Buffers a row; true when a bucket's block is full and `flushFull()` should be awaited. */
-  add(conversationId: string, line: string): boolean {
-    const b = bucketOf(conversationId, this.level, this.count);
-    this.pending[b].push(line);
-    this.pendingChars[b] += line.length + 1;
-    return this.pendingChars[b] >= BUCKET_BLOCK_CHARS;
+  add(row: MessageRow): boolean {
+    const block = this.pending[bucketOf(row.conversationId, this.level, this.count)];
+    block.add(row);
+    return block.length >= BUCKET_BLOCK_BYTES;
+  }
+
+  /** Buffers a row as read back from a bucket file, without decoding it. */
+  addEncoded(record: Buffer): boolean {
+    const block = this.pending[bucketOf(conversationIdOf(record), this.level, this.count)];
+    block.addEncoded(record);
+    return block.length >= BUCKET_BLOCK_BYTES;
   }
 
   async flushFull(): Promise<void> {
-    for (let b = 0; b < this.count; b++) if (this.pendingChars[b] >= BUCKET_BLOCK_CHARS) await this.flush(b);
+    for (let b = 0; b < this.count; b++) if (this.pending[b].length >= BUCKET_BLOCK_BYTES) await this.flush(b);
   }
 
   private async flush(b: number): Promise<void> {
     if (!this.pending[b].length) return;
-    const block = this.pending[b].join('\n') + '\n';
-    this.pending[b] = [];
-    this.pendingChars[b] = 0;
+    const block = this.pending[b].take();
     try {
       let handle = this.handles[b];
       if (!handle) {
@@ -356,23 +355,13 @@ function bucketOf(conversationId: string, level: number, count: number): number 
   return (hash >>> 0) % count;
 }
 
-/** The non-empty lines of a bucket file (its rows as JSON, one per line: no line break inside). */
-async function* readLines(path: string, file: string): AsyncIterable<string> {
-  let carry = '';
+/** The rows of a bucket file, as encoded records (`spilledRows`). */
+async function* readBucket(path: string, file: string): AsyncIterable<Buffer> {
   try {
-    for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1024 * 1024 })) {
-      const text = carry + (chunk as string);
-      let start = 0;
-      for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-        if (end > start) yield text.slice(start, end);
-        start = end + 1;
-      }
-      carry = text.slice(start);
-    }
+    yield* readRecords(path);
   } catch (err) {
     throw tempError(file, err);
   }
-  if (carry) yield carry;
 }
 
 function tempError(file: string, err: unknown): IngestError {

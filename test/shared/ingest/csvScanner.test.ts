@@ -72,16 +72,7 @@ describe('CsvScanner reads CSV as csv-parse did', () => {
   });
 
   test('cases named on their own: relaxed quotes, escaped quotes, empty lines, a last record without a line break', async () => {
-    const cases = [
-      'a,b\n"c,d",e\n',
-      '"a"b,c\n',
-      'a"b",c\n',
-      '"a""b",c\n',
-      '"",x\n\n\n,\n',
-      '"multi\nline",z',
-      '"""",""\n',
-      'x,"y"\n"open',
-    ];
+    const cases = ['a,b\n"c,d",e\n', '"a"b,c\n', 'a"b",c\n', '"a""b",c\n', '"",x\n\n\n,\n', '"multi\nline",z', '"""",""\n', 'x,"y"\n"open'];
     for (const text of cases) {
       const input = Buffer.from(text);
       const expected = await csvParse(input, ',', 100_000);

@@ -359,7 +359,21 @@ describe('grouping with bounded memory', () => {
     const rows: MessageRow[] = [];
     for (let line = 2; line < 1500; line++) {
       const c = Math.floor(rand() * 200);
-      rows.push({ conversationId: `c${c}`, line, raw: `row ${line}`, speaker: rand() < 0.5 ? 'customer' : 'agent', text: `text ${line}` });
+      const row: MessageRow = {
+        conversationId: `c${c}`,
+        line,
+        raw: `row ${line}`,
+        speaker: rand() < 0.5 ? 'customer' : 'agent',
+        text: `text ${line} é 😀 ✓`,
+      };
+      // Every optional field, so spilled rows (written as bytes, read back) are compared whole.
+      if (rand() < 0.5) row.timestamp = new Date(Date.UTC(2026, 0, 1, 0, 0, line)).toISOString();
+      if (rand() < 0.2) row.issueType = 'billing';
+      if (rand() < 0.1) row.channel = 'chat';
+      if (rand() < 0.1) row.csat = String(1 + (line % 5));
+      if (rand() < 0.1) row.model = 'gpt-4o-mini';
+      if (c === 7) row.error = { reason: 'invalid-row', detail: `line ${line} has 2 fields but the header has 3` };
+      rows.push(row);
     }
     async function* source(): AsyncIterable<MessageRow[]> {
       for (let i = 0; i < rows.length; i += 100) yield rows.slice(i, i + 100);
@@ -371,7 +385,8 @@ describe('grouping with bounded memory', () => {
       return items;
     };
     const inMemory = await read(undefined);
-    expect(conversations(inMemory)).toHaveLength(200);
+    expect(conversations(inMemory)).toHaveLength(199);
+    expect(inMemory.filter((item) => item.type === 'rejected')).toHaveLength(1);
     expect(await read(0)).toEqual(inMemory);
     expect(await read(60_000)).toEqual(inMemory);
     expect(await leftovers()).toEqual([]);

@@ -1,0 +1,142 @@
+import { createReadStream } from 'node:fs';
+import type { MessageRow } from './messageCsv';
+
+/**
+ * Message rows as bytes in the bucket files `groupMessageRows` spills: each string as its UTF-8
+ * length and bytes, no JSON. Writing is one native UTF-8 copy per string and reading one slice,
+ * where JSON had to escape every row on the way out and parse it on the way back (most of the
+ * cost of spilling, and half the CPU of reading a large message CSV; issue #10).
+ *
+ * A record: u32 record length (bytes after this field), u32 line, u16 which optional strings
+ * follow, then the strings (u32 byte length, bytes) in `FIELDS` order, present ones only.
+ */
+const FIELDS = [
+  'conversationId',
+  'raw',
+  'speaker',
+  'text',
+  'timestamp',
+  'issueType',
+  'channel',
+  'csat',
+  'model',
+  'errorReason',
+  'errorDetail',
+] as const;
+type Field = (typeof FIELDS)[number];
+const HEADER_BYTES = 4 + 4 + 2;
+
+function fieldValue(row: MessageRow, field: Field): string | undefined {
+  switch (field) {
+    case 'errorReason':
+      return row.error?.reason;
+    case 'errorDetail':
+      return row.error?.detail;
+    default:
+      return row[field];
+  }
+}
+
+const INITIAL_BLOCK_BYTES = 16 * 1024;
+
+/** A growing byte block of encoded rows. */
+export class RowBlock {
+  private bytes = Buffer.allocUnsafe(INITIAL_BLOCK_BYTES);
+  length = 0;
+
+  add(row: MessageRow): void {
+    let bound = HEADER_BYTES;
+    for (const field of FIELDS) {
+      const value = fieldValue(row, field);
+      // At most 3 UTF-8 bytes per UTF-16 unit: a bound that needs no byteLength pass.
+      if (value !== undefined) bound += 4 + value.length * 3;
+    }
+    this.reserve(bound);
+    const start = this.length;
+    let at = start + HEADER_BYTES;
+    let present = 0;
+    for (let i = 0; i < FIELDS.length; i++) {
+      const value = fieldValue(row, FIELDS[i]);
+      if (value === undefined) continue;
+      present |= 1 << i;
+      const written = this.bytes.write(value, at + 4, 'utf8');
+      this.bytes.writeUInt32LE(written, at);
+      at += 4 + written;
+    }
+    this.bytes.writeUInt32LE(at - start - 4, start);
+    this.bytes.writeUInt32LE(row.line, start + 4);
+    this.bytes.writeUInt16LE(present, start + 8);
+    this.length = at;
+  }
+
+  /** Appends one record as read back (re-bucketing copies bytes, it does not decode them). */
+  addEncoded(record: Buffer): void {
+    this.reserve(record.length);
+    record.copy(this.bytes, this.length);
+    this.length += record.length;
+  }
+
+  /** The bytes so far, then an empty block. The view is valid until the next `add`. */
+  take(): Buffer {
+    const view = this.bytes.subarray(0, this.length);
+    // A fresh small block: 64 buckets keeping their largest block each would hold megabytes.
+    this.bytes = Buffer.allocUnsafe(INITIAL_BLOCK_BYTES);
+    this.length = 0;
+    return view;
+  }
+
+  private reserve(extra: number): void {
+    if (this.length + extra <= this.bytes.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.length + extra, this.bytes.length * 2));
+    this.bytes.copy(grown, 0, 0, this.length);
+    this.bytes = grown;
+  }
+}
+
+/** The conversation id of an encoded record (for re-bucketing without decoding the rest). */
+export function conversationIdOf(record: Buffer): string {
+  const length = record.readUInt32LE(HEADER_BYTES);
+  return record.toString('utf8', HEADER_BYTES + 4, HEADER_BYTES + 4 + length);
+}
+
+export function decodeRow(record: Buffer): MessageRow {
+  const present = record.readUInt16LE(8);
+  const values: (string | undefined)[] = [];
+  let at = HEADER_BYTES;
+  for (let i = 0; i < FIELDS.length; i++) {
+    if (!(present & (1 << i))) {
+      values.push(undefined);
+      continue;
+    }
+    const length = record.readUInt32LE(at);
+    values.push(record.toString('utf8', at + 4, at + 4 + length));
+    at += 4 + length;
+  }
+  const [conversationId = '', raw = '', speaker = '', text = '', timestamp, issueType, channel, csat, model, errorReason, errorDetail] =
+    values;
+  const row: MessageRow = { conversationId, line: record.readUInt32LE(4), raw, speaker, text };
+  if (timestamp !== undefined) row.timestamp = timestamp;
+  if (issueType !== undefined) row.issueType = issueType;
+  if (channel !== undefined) row.channel = channel;
+  if (csat !== undefined) row.csat = csat;
+  if (model !== undefined) row.model = model;
+  if (errorReason !== undefined) row.error = { reason: errorReason, detail: errorDetail ?? '' };
+  return row;
+}
+
+/** The records of a bucket file, each a view of its bytes (valid until the next one is asked for). */
+export async function* readRecords(path: string): AsyncIterable<Buffer> {
+  let carry: Buffer | undefined;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
+    const bytes: Buffer = carry?.length ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
+    let at = 0;
+    while (at + 4 <= bytes.length) {
+      const end = at + 4 + bytes.readUInt32LE(at);
+      if (end > bytes.length) break;
+      yield bytes.subarray(at, end);
+      at = end;
+    }
+    carry = bytes.subarray(at);
+  }
+  if (carry?.length) throw new Error(`the spilled rows in ${path} end inside a record (${carry.length} bytes left)`);
+}
