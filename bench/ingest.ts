@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse';
 import { generateDemoData } from '../tools/demo/generateDemoData';
 import { parseInput } from '../src/shared/ingest/parse';
+import { CsvScanner, type CsvScannedRecord } from '../src/shared/ingest/csvScanner';
 import { getOrThrow } from '../src/shared/lookup';
 import { timeMedian, type Benchmark } from './harness';
 import { jsonParseOnly, writeGenerated } from './inputFiles';
@@ -13,7 +14,7 @@ import { jsonParseOnly, writeGenerated } from './inputFiles';
 /**
  * Ingest throughput per input format on files of a few tens of MB (built from the demo data with
  * fresh ids), against a JSON.parse-only line splitter over the conversation JSONL measured in
- * the same run (the floor any JSONL reader pays), and csv-parse alone for the CSV files. Then
+ * the same run (the floor any JSONL reader pays), and the CSV scanner and csv-parse alone for the CSV files. Then
  * memory: peak RSS growth of a fresh process parsing a file 10× larger than the base file.
  */
 const TARGET_BYTES = 24 * 1024 * 1024;
@@ -78,6 +79,20 @@ async function csvParseOnly(path: string): Promise<number> {
   return records;
 }
 
+/** tuneloop's own CSV scanner alone (what `parseInput` uses since issue #10's seventeenth round). */
+async function scannerOnly(path: string): Promise<number> {
+  const scanner = new CsvScanner({ delimiter: ',', maxRecordBytes: 16 * 1024 * 1024 });
+  const out: CsvScannedRecord[] = [];
+  let records = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
+    scanner.write(chunk as Buffer, out);
+    records += out.length;
+    out.length = 0;
+  }
+  scanner.end(out);
+  return records + out.length;
+}
+
 const mbps = (bytes: number, ms: number) => bytes / 1024 / 1024 / (ms / 1000);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
@@ -113,18 +128,21 @@ export const ingestBenchmark: Benchmark = {
       );
       lines.push(`baseline: JSON.parse-only line splitting over the conversation JSONL: ${baseline.toFixed(1)} MB/s`);
       lines.push('');
-      lines.push('| format | file | items | parseInput MB/s | vs JSON.parse baseline | csv-parse alone MB/s |');
-      lines.push('|---|---:|---:|---:|---:|---:|');
+      lines.push('| format | file | items | parseInput MB/s | vs JSON.parse baseline | CsvScanner alone MB/s | csv-parse alone MB/s |');
+      lines.push('|---|---:|---:|---:|---:|---:|---:|');
       for (const file of files) {
         const items = await parseFile(file.path);
         const ms = await timeMedian(() => parseFile(file.path), REPEATS);
         const rate = mbps(file.bytes, ms);
         const csvAlone = file.csv ? mbps(file.bytes, await timeMedian(() => csvParseOnly(file.path), REPEATS)).toFixed(1) : '–';
-        lines.push(`| ${file.name} | ${mb(file.bytes)} | ${items} | ${rate.toFixed(1)} | ${(rate / baseline).toFixed(2)}× | ${csvAlone} |`);
+        const scanner = file.csv ? mbps(file.bytes, await timeMedian(() => scannerOnly(file.path), REPEATS)).toFixed(1) : '–';
+        lines.push(
+          `| ${file.name} | ${mb(file.bytes)} | ${items} | ${rate.toFixed(1)} | ${(rate / baseline).toFixed(2)}× | ${scanner} | ${csvAlone} |`,
+        );
       }
       const gzMs = await timeMedian(() => parseFile(gzPath), REPEATS);
       lines.push(
-        `| conversation JSONL, gzip | ${mb(statSync(gzPath).size)} (.gz) | – | ${mbps(conversationFile.bytes, gzMs).toFixed(1)} | ${(mbps(conversationFile.bytes, gzMs) / baseline).toFixed(2)}× | – |`,
+        `| conversation JSONL, gzip | ${mb(statSync(gzPath).size)} (.gz) | – | ${mbps(conversationFile.bytes, gzMs).toFixed(1)} | ${(mbps(conversationFile.bytes, gzMs) / baseline).toFixed(2)}× | – | – |`,
       );
 
       lines.push('');
