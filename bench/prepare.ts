@@ -4,7 +4,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launcherEnv, launcherFlags, median, type Benchmark } from './harness';
 import { jsonParseOnly } from './inputFiles';
-import { writeStarJsonl } from './starCorpus';
+import { writeStarJsonl, writeStarMessageCsv } from './starCorpus';
 
 /**
  * `tuneloop prepare` end to end (parse, feedback, rules, safety, PII, dedup, examples, tokens,
@@ -99,6 +99,19 @@ export const prepareBenchmark: Benchmark = {
           );
         }
       }
+      // The same conversations as message-per-row CSV: rows are grouped into conversations on the
+      // coordinating thread (spilled by conversation id past a small in-memory budget).
+      const csv = join(dir, 'star.csv');
+      const csvWritten = await writeStarMessageCsv(input, csv);
+      for (const workers of workerCounts) {
+        const runs = Array.from({ length: repeats }, () => probe(csv, join(dir, 'out'), workers, {}));
+        const ms = median(runs.map((r) => r.ms));
+        const jsonlSame = rate(bytes, ms);
+        lines.push(
+          `| message-per-row CSV of the same conversations (${(csvWritten.bytes / MB).toFixed(1)} MB, ${csvWritten.rows} rows) | ${workers} | ${fixed(rate(csvWritten.bytes, ms))} (${fixed(jsonlSame)} in JSONL MB) | ${fixed(rate(csvWritten.bytes, ms) / rate(bytes, base))} | – | ${fixed(rate(csvWritten.bytes, ms) / workers)} | ${fixed(rate(csvWritten.bytes, median(runs.map((r) => r.cpuMs))))} | ${(Math.max(...runs.map((r) => r.maxRss)) / MB).toFixed(0)} MB |`,
+        );
+      }
+      rmSync(csv, { force: true });
       rmSync(input, { force: true });
 
       const sizes = env('TUNELOOP_BENCH_PREPARE_MEMORY_MB', '10,100').split(',').map(Number);

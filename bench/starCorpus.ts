@@ -1,4 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { seededRandom } from '../src/shared/random/seeded';
 import { writeGenerated } from './inputFiles';
@@ -68,4 +70,36 @@ export async function writeStarJsonl(
     { gzip: options.gzip },
   );
   return { lines: written.pieces, bytes: written.bytes };
+}
+
+/**
+ * The same conversations as message-per-row CSV (conversation_id, timestamp, speaker, text,
+ * issue_type; one row per turn, rows of a conversation together, timestamps 7 s apart), the
+ * layout of Zendesk- or Intercom-style message exports; returns rows and bytes written.
+ */
+export async function writeStarMessageCsv(jsonlPath: string, csvPath: string): Promise<{ rows: number; bytes: number }> {
+  const quote = (text: string) => (/[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+  const out = createWriteStream(csvPath);
+  let rows = 0;
+  let bytes = 0;
+  let at = Date.UTC(2026, 0, 1);
+  const write = async (text: string) => {
+    bytes += Buffer.byteLength(text);
+    if (!out.write(text)) await once(out, 'drain');
+  };
+  await write('conversation_id,timestamp,speaker,text,issue_type\n');
+  for await (const line of createInterface({ input: createReadStream(jsonlPath), crlfDelay: Infinity })) {
+    if (!line) continue;
+    const c = JSON.parse(line) as { conversation_id: string; issue_type: string; messages: { role: string; text: string }[] };
+    let block = '';
+    for (const m of c.messages) {
+      at += 7000;
+      block += `${c.conversation_id},${new Date(at).toISOString()},${m.role},${quote(m.text)},${quote(c.issue_type)}\n`;
+      rows++;
+    }
+    await write(block);
+  }
+  out.end();
+  await once(out, 'finish');
+  return { rows, bytes };
 }
