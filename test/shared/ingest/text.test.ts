@@ -402,7 +402,7 @@ describe('turns', () => {
     ['13/13/2026', undefined, undefined],
     ['12/4/2026 13:05 PM', undefined, undefined],
   ] as const)('parses the spreadsheet date %s (order %s) as %s', (value, order, iso) => {
-    expect(parseTimestamp(value, order)).toBe(iso);
+    expect(parseTimestamp(value, { order })).toBe(iso);
   });
 
   test('ratings are 1–5, from numbers or numeric strings', () => {
