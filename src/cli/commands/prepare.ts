@@ -5,14 +5,17 @@ import { cliEnv } from '../localEnv';
 import { prepareDataset, PrepareInputError, type PrepareProgress } from '../../shared/dataset/prepare';
 import { offlineSettings, preprocessConfig } from '../../shared/composition/config';
 import { EncodingLabelError, resolveEncodingLabel, type DeclaredEncoding } from '../../shared/ingest/encoding';
+import { resolveTimeZone, TimeZoneError, type DeclaredTimeZone } from '../../shared/ingest/timeZone';
 
 export const prepareCommand: CliCommand = {
   name: 'prepare',
   usage:
-    'tuneloop prepare <file|dir>... --out <dir> [--model <base model>] [--system-prompt-file <file>] [--epochs <n>] [--workers <n>] [--encoding <label>]',
+    'tuneloop prepare <file|dir>... --out <dir> [--model <base model>] [--system-prompt-file <file>] [--epochs <n>] [--workers <n>] [--encoding <label>] [--timezone <IANA zone>]',
   summary: 'turn local log files into train/validation/holdout fine-tuning files, quarantine.jsonl and report.json',
   async run(args, io) {
-    const { positional, flags } = parseArgs(args, { strings: ['out', 'model', 'system-prompt-file', 'epochs', 'workers', 'encoding'] });
+    const { positional, flags } = parseArgs(args, {
+      strings: ['out', 'model', 'system-prompt-file', 'epochs', 'workers', 'encoding', 'timezone'],
+    });
     if (!positional.length) throw new UsageError('give at least one input file or folder');
     const out = flags.out as string | undefined;
     if (!out) throw new UsageError('--out <dir> is required');
@@ -36,6 +39,15 @@ export const prepareCommand: CliCommand = {
         encoding = resolveEncodingLabel(flags.encoding as string, '--encoding');
       } catch (err) {
         if (err instanceof EncodingLabelError) throw new UsageError(err.message);
+        throw err;
+      }
+    }
+    let timeZone: DeclaredTimeZone | undefined;
+    if (flags.timezone !== undefined) {
+      try {
+        timeZone = resolveTimeZone(flags.timezone as string, '--timezone');
+      } catch (err) {
+        if (err instanceof TimeZoneError) throw new UsageError(err.message);
         throw err;
       }
     }
@@ -64,6 +76,7 @@ export const prepareCommand: CliCommand = {
         epochs,
         workers,
         encoding,
+        timeZone,
         onProgress: io.isTty
           ? (progress) => {
               const now = Date.now();

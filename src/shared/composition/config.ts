@@ -240,6 +240,7 @@ export function preprocessConfig(settings: Settings): PreprocessConfig {
     systemPrompt: settings.TUNELOOP_SYSTEM_PROMPT,
     speakerRoles: settings.TUNELOOP_SPEAKER_ROLES,
     shares: { validation: settings.TUNELOOP_SPLIT_VALIDATION, holdout: settings.TUNELOOP_SPLIT_HOLDOUT },
+    inputTimeZone: { name: settings.TUNELOOP_INPUT_TIMEZONE, by: 'TUNELOOP_INPUT_TIMEZONE' },
     balance: { maxShare: settings.TUNELOOP_BALANCE_MAX_SHARE, minShare: settings.TUNELOOP_BALANCE_MIN_SHARE },
     epochs: settings.TUNELOOP_FINETUNE_EPOCHS,
     workers: settings.TUNELOOP_PREPROCESS_WORKERS,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TuneloopError } from '../errors';
 import { ownValue } from '../lookup';
+import { canonicalTimeZone } from '../ingest/timeZone';
 import { BLOB_TRIGGER_SOURCES, JOB_TRANSPORTS, REGISTRATION_DEFAULTS } from './registrationSettings';
 
 /**
@@ -401,6 +402,27 @@ export const settingsSchema = z
           'Extra speaker-name-to-role mapping for chat logs whose speakers are named, as JSON, e.g. {"Maria (Shoply)":"assistant","Visitor":"user"}; checked before the built-in names.',
         where: 'optional',
         sample: '',
+      },
+    ),
+    TUNELOOP_INPUT_TIMEZONE: setting(
+      'TUNELOOP_INPUT_TIMEZONE',
+      z
+        .string()
+        .default('UTC')
+        .transform((name, ctx) => {
+          const canonical = canonicalTimeZone(name);
+          if (canonical) return canonical;
+          ctx.addIssue({
+            code: 'custom',
+            message: `unknown time zone ${JSON.stringify(name)}; give an IANA time zone name such as Europe/Berlin, America/New_York or UTC`,
+          });
+          return z.NEVER;
+        }),
+      {
+        description:
+          'IANA time zone (e.g. Europe/Berlin) in which zone-less input timestamps and Excel workbook dates are read, daylight saving included, when a file declares none (tuneloop prepare --timezone, blob metadata timezone). Values with a zone or offset are unaffected.',
+        where: 'optional',
+        sample: 'UTC',
       },
     ),
     TUNELOOP_BLOB_TRIGGER_SOURCE: setting(

@@ -4,6 +4,7 @@ import type { BlockBlobClient } from '@azure/storage-blob';
 import type { Runtime } from '../composition/runtime';
 import { IngestError, isAbortError } from '../ingest/errors';
 import { declaredEncodingOfBlob, EncodingLabelError, type DeclaredEncoding } from '../ingest/encoding';
+import { declaredTimeZoneOfBlob, TimeZoneError, type DeclaredTimeZone } from '../ingest/timeZone';
 import { MAPPING_BLOB_NAME, parseMappingText, type Mapping } from '../ingest/mapping';
 import { CONTAINERS, TABLES } from '../storage/names';
 import { trackQualityMetrics } from '../quality/stages';
@@ -259,14 +260,18 @@ async function processVersion(
   if (!body) throw new Error(`raw-logs/${blobName}: the download returned no body`);
   // Declared on the blob (Content-Type charset, metadata `encoding`): read from the download's own
   // headers, so the declaration is that of the version read, at no extra request.
+  // The zone of its zone-less timestamps likewise (metadata `timezone`), else TUNELOOP_INPUT_TIMEZONE.
   let encoding: DeclaredEncoding | undefined;
+  let timeZone: DeclaredTimeZone | undefined;
   try {
     encoding = declaredEncodingOfBlob({ contentType: download.contentType, metadata: download.metadata });
+    timeZone = declaredTimeZoneOfBlob(download.metadata) ?? config.inputTimeZone;
   } catch (err) {
     // Not read at all: the download is cancelled rather than drained.
     (body as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
     // The same bytes and headers fail again: quarantined at once, saying which label is wrong.
     if (err instanceof EncodingLabelError) throw new IngestError('unknown-encoding', blobName, err.message, { retriable: false });
+    if (err instanceof TimeZoneError) throw new IngestError('unknown-timezone', blobName, err.message, { retriable: false });
     throw err;
   }
 
@@ -305,6 +310,7 @@ async function processVersion(
         speakerRoles: config.speakerRoles,
         mappings,
         encoding,
+        timeZone,
         shares: config.shares,
         stages,
         feedback: new TableFeedbackStore(runtime.storage.table(TABLES.feedback), {

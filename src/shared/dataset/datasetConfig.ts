@@ -1,4 +1,5 @@
 import type { ChatRole } from '../ingest/types';
+import type { DeclaredTimeZone } from '../ingest/timeZone';
 import type { QualityConfig } from '../quality/stages';
 import type { TrainingPrices } from './trainingPrices';
 
@@ -16,6 +17,11 @@ export interface PreprocessConfig {
   speakerRoles?: Record<string, ChatRole>;
   /** TUNELOOP_SPLIT_VALIDATION / TUNELOOP_SPLIT_HOLDOUT: shares of the deterministic split. */
   shares: { validation: number; holdout: number };
+  /**
+   * TUNELOOP_INPUT_TIMEZONE: the zone zone-less input timestamps and workbook dates are read in
+   * when a file declares none (`--timezone`, blob metadata `timezone`); UTC by default.
+   */
+  inputTimeZone?: DeclaredTimeZone;
   /** TUNELOOP_BALANCE_MAX_SHARE / TUNELOOP_BALANCE_MIN_SHARE: the issue-type balance of `prepare`. */
   balance: BalanceConfig;
   /** TUNELOOP_FINETUNE_EPOCHS: epochs of the cost estimate (else the service default). */

@@ -14,6 +14,7 @@ import {
 } from '../ingest/parse';
 import { createRoleMapper } from '../ingest/roles';
 import { isLegacyEncoding, type DeclaredEncoding } from '../ingest/encoding';
+import type { DeclaredTimeZone } from '../ingest/timeZone';
 import { MAPPING_FILE_NAME, MappingError, parseMappingText, type Mapping } from '../ingest/mapping';
 import { createConversationExecutor, preprocessWorkers } from './conversationPool';
 import { preprocessStages } from './pipelineStages';
@@ -54,6 +55,11 @@ export interface PrepareOptions {
    * (with UTF-16 and Windows-1252 lines read as described in docs/input-formats.md).
    */
   encoding?: DeclaredEncoding;
+  /**
+   * The zone every input file's zone-less timestamps were written in (`--timezone`;
+   * `resolveTimeZone`); absent: the config's (TUNELOOP_INPUT_TIMEZONE, default UTC).
+   */
+  timeZone?: DeclaredTimeZone;
   /** Progress (the CLI shows it on a terminal only), every few hundred records and at the end of each file. */
   onProgress?: (progress: PrepareProgress) => void;
   signal?: AbortSignal;
@@ -136,6 +142,7 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
     quarantine: new LineWriter(paths['quarantine.jsonl'] + tmpSuffix),
   };
   const stats = emptyStats();
+  const timeZone = options.timeZone ?? config.inputTimeZone;
   let balanceReport: Record<string, unknown> | undefined;
   try {
     // A rating may come after the conversation it rates (later in its file, or in a later file);
@@ -147,7 +154,14 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
       if (
         await storeFeedback(
           file,
-          { fileName: display(file), speakerRoles: config.speakerRoles, mappings: mappingOf(file), signal, encoding: options.encoding },
+          {
+            fileName: display(file),
+            speakerRoles: config.speakerRoles,
+            mappings: mappingOf(file),
+            signal,
+            encoding: options.encoding,
+            timeZone,
+          },
           feedback,
         )
       )
@@ -173,6 +187,7 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
           speakerRoles: config.speakerRoles,
           mappings: mappingOf(file),
           encoding: options.encoding,
+          timeZone,
           shares: config.shares,
           stages,
           executor,

@@ -22,6 +22,7 @@ import { timedStages, type StepTimings } from './timings';
 import { required } from '../lookup';
 import { READ_AS_WINDOWS_1252, FILE_NOTICE } from './preprocessReport';
 import { describeEncoding, type DeclaredEncoding, type EncodingUsed } from '../ingest/encoding';
+import { describeTimeZone, type DeclaredTimeZone } from '../ingest/timeZone';
 
 /** Where the pipeline's results go: a curated shard and a quarantine file (blobs or local files). */
 export interface PreprocessSink {
@@ -50,6 +51,11 @@ export interface PreprocessOptions {
   mappings?: readonly Mapping[];
   /** The input's declared encoding (`--encoding`, the blob's Content-Type charset); absent: UTF-8. */
   encoding?: DeclaredEncoding;
+  /**
+   * The zone the input's zone-less timestamps were written in (`--timezone`, the blob's metadata
+   * `timezone`, TUNELOOP_INPUT_TIMEZONE); absent: UTC.
+   */
+  timeZone?: DeclaredTimeZone;
   tempDir?: string;
   /** Skip the intent-labelling examples (default: added). */
   intentExamples?: boolean;
@@ -99,6 +105,8 @@ export interface PreprocessStats {
   encodings: Record<string, string>;
   /** Declarations a file's byte-order mark overrode, as warnings. */
   encoding_warnings: string[];
+  /** The zone each input file's zone-less timestamps were read in, by file name, for files not read as UTC (`describeTimeZone`). */
+  time_zones: Record<string, string>;
 }
 
 export function emptyStats(): PreprocessStats {
@@ -121,6 +129,7 @@ export function emptyStats(): PreprocessStats {
     stage_summaries: {},
     encodings: {},
     encoding_warnings: [],
+    time_zones: {},
   };
 }
 
@@ -163,6 +172,7 @@ export async function preprocessStream(
   const store = options.feedback;
   const defer = executor.pooled && store.isEmpty?.() === true;
   const roles = createRoleMapper(options.speakerRoles);
+  if (options.timeZone && options.timeZone.name !== 'UTC') stats.time_zones[options.fileName] = describeTimeZone(options.timeZone);
   const parseOptions = {
     fileName: options.fileName,
     speakerRoles: options.speakerRoles,
@@ -173,6 +183,7 @@ export async function preprocessStream(
       stats.notes[READ_AS_WINDOWS_1252] = (stats.notes[READ_AS_WINDOWS_1252] ?? 0) + 1;
     },
     encoding: options.encoding,
+    timeZone: options.timeZone,
     onEncoding: (used: EncodingUsed) => {
       stats.encodings[options.fileName] = describeEncoding(used);
       if (used.how === 'byte-order mark' && used.ignored)

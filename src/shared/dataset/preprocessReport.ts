@@ -30,6 +30,12 @@ export interface PreprocessReport {
    * "utf-16le (byte-order mark)" (docs/input-formats.md, Encodings).
    */
   encodings: Record<string, string>;
+  /**
+   * The zone each file's zone-less timestamps were read in, by file name: "Europe/Berlin (declared
+   * by --timezone)". Only files not read as UTC are listed, and the field is left out when none is
+   * (docs/input-formats.md, Time zones).
+   */
+  time_zones?: Record<string, string>;
   /** Counters of the quality stages (redactions, duplicates, rule hits), by stage name. */
   quality?: Record<string, unknown>;
   /** Wall time per step, with TUNELOOP_DEBUG_TIMINGS=true. */
@@ -139,6 +145,7 @@ export function buildReport(stats: PreprocessStats, options: ReportOptions): Pre
     price_source: cost.price_source,
     warnings,
     encodings: { ...stats.encodings },
+    ...(Object.keys(stats.time_zones).length ? { time_zones: { ...stats.time_zones } } : {}),
     ...(options.quality && Object.keys(options.quality).length ? { quality: options.quality } : {}),
     ...(options.timings ? { timings_ms: options.timings } : {}),
   };

@@ -24,6 +24,8 @@ export interface CsvContext {
   onWindows1252?: (line: number) => void;
   /** The encoding the file was declared in and transcoded from (`declaredAsUtf8`). */
   encoding?: DeclaredEncoding;
+  /** The IANA zone the file's zone-less timestamps were written in (a declared time zone); absent: UTC. */
+  timeZone?: string;
   /**
    * The number a user finds a row by, from the CSV line it starts on: a workbook's sheet row
    * (ingest/xlsx), where a cell's line breaks and skipped empty rows shift the CSV lines.
@@ -285,6 +287,7 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
         tempDir: context.tempDir,
         signal,
         place,
+        timeZone: context.timeZone,
       });
       return;
     }
@@ -327,6 +330,7 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
         signal,
         encoding: context.encoding,
         place,
+        timeZone: context.timeZone,
       });
       return;
     }
@@ -343,6 +347,7 @@ export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContex
         tempDir: context.tempDir,
         signal,
         place,
+        timeZone: context.timeZone,
       });
       return;
     }

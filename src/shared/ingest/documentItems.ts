@@ -18,6 +18,8 @@ export interface DocumentContext {
   mappings?: readonly Mapping[];
   /** The file's declared encoding: an invalid element's rejection names it. */
   encoding?: DeclaredEncoding;
+  /** The IANA zone the file's zone-less timestamps were written in; absent: UTC. */
+  timeZone?: string;
 }
 
 const PREVIEW = 2048;
@@ -158,9 +160,9 @@ function itemOf(parsed: Parsed, fileFamily: JsonFamily, context: DocumentContext
     return reject(source, 'invalid-record', `${at} is valid JSON but not an object; every record must be a JSON object`);
   const family = jsonFamily(parsed.value);
   const item = context.mapping
-    ? parseMapped(source, parsed.value, context.mapping, context.roles)
+    ? parseMapped(source, parsed.value, context.mapping, context.roles, context.timeZone)
     : family
-      ? parseJsonRecord(source, parsed.value, family, { roles: context.roles })
+      ? parseJsonRecord(source, parsed.value, family, { roles: context.roles, timeZone: context.timeZone })
       : unrecognisedRecord(source, parsed.value, fileFamily, context.roles);
   if (item.type === 'rejected' && part.kind === 'element') {
     const detail = item.rejection.detail;

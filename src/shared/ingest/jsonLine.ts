@@ -28,6 +28,8 @@ export interface JsonLineContext {
   /** The mapping the file's first record fitted, when any. */
   mapping?: Mapping;
   speakerRoles?: Record<string, ChatRole>;
+  /** The IANA zone the file's zone-less timestamps were written in (a declared time zone); absent: UTC. */
+  timeZone?: string;
 }
 
 export type ParsedLine = { line: Line; value?: unknown; error?: string; deep?: boolean };
@@ -42,6 +44,8 @@ export interface LineItemContext {
   mapping?: Mapping;
   /** The file's declared encoding: an invalid line's rejection names it. */
   encoding?: DeclaredEncoding;
+  /** The IANA zone the file's zone-less timestamps were written in; absent: UTC. */
+  timeZone?: string;
 }
 
 /**
@@ -55,6 +59,7 @@ export function parseJsonLine(line: number, text: string, context: JsonLineConte
     roles,
     maxRecordBytes: 0,
     ...(context.mapping ? { mapping: context.mapping } : {}),
+    ...(context.timeZone ? { timeZone: context.timeZone } : {}),
   });
 }
 
@@ -120,10 +125,10 @@ export function lineItem(parsed: ParsedLine, fileFamily: JsonFamily, context: Li
   if (parsed.error !== undefined) return reject(source, 'invalid-json', `the line is not valid JSON: ${parsed.error}`);
   if (!isJsonObject(parsed.value))
     return reject(source, 'invalid-record', 'the line is valid JSON but not an object; every line must be one JSON object');
-  if (context.mapping) return mappingModule().parseMapped(source, parsed.value, context.mapping, context.roles);
+  if (context.mapping) return mappingModule().parseMapped(source, parsed.value, context.mapping, context.roles, context.timeZone);
   const family = jsonFamily(parsed.value);
   if (!family) return unrecognisedRecord(source, parsed.value, fileFamily, context.roles);
-  return parseJsonRecord(source, parsed.value, family, { roles: context.roles });
+  return parseJsonRecord(source, parsed.value, family, { roles: context.roles, timeZone: context.timeZone });
 }
 
 let mappingCode: typeof import('./mapping') | undefined;

@@ -79,6 +79,8 @@ export function unrecognisedRecord(source: SourceRef, record: JsonObject, fileFa
 
 export interface JsonParseContext {
   roles: RoleMapper;
+  /** The IANA zone zone-less message timestamps were written in (a declared time zone); absent: UTC. */
+  timeZone?: string;
 }
 
 /** One JSON line of a known family → exactly one item. */
@@ -222,7 +224,7 @@ function parseConversation(source: SourceRef, record: JsonObject, context: JsonP
     if (text === undefined) return reject(source, 'invalid-field:text', `message ${n} has a "text" that is not a string: ${show(rawText)}`);
     speakers.push(speaker);
     texts.push(text);
-    timestamps.push(parseTimestamp(message.timestamp ?? message.time));
+    timestamps.push(parseTimestamp(message.timestamp ?? message.time, { timeZone: context.timeZone }));
     models.push(namedModel(message));
     weights.push(message.weight);
     toolCalls.push(calls);

@@ -135,7 +135,7 @@ export function mappedRating(value: unknown, mapping: Mapping): number | undefin
 }
 
 /** One JSON record read with a mapping → one item; a field the mapping names but the record lacks rejects it, naming the field. */
-export function parseMapped(source: SourceRef, record: JsonObject, mapping: Mapping, roles: RoleMapper): IngestItem {
+export function parseMapped(source: SourceRef, record: JsonObject, mapping: Mapping, roles: RoleMapper, timeZone?: string): IngestItem {
   const label = mapping.name ? `mapping "${mapping.name}"` : 'the mapping';
   const turns = resolvePointer(record, mapping.turns ?? '');
   if (!Array.isArray(turns))
@@ -173,7 +173,7 @@ export function parseMapped(source: SourceRef, record: JsonObject, mapping: Mapp
     }
     const text = textOf(resolvePointer(turn, mapping.text));
     if (text === undefined) return reject(source, `missing-field:${mapping.text}`, `${label}: turn ${n} has no text at ${mapping.text}`);
-    const timestamp = mapping.timestamp !== undefined ? parseTimestamp(resolvePointer(turn, mapping.timestamp)) : undefined;
+    const timestamp = mapping.timestamp !== undefined ? parseTimestamp(resolvePointer(turn, mapping.timestamp), { timeZone }) : undefined;
     raw.push({ role, text, timestamp });
   }
   const issueType = mapping.issueType !== undefined ? textOf(resolvePointer(record, mapping.issueType)) : undefined;

@@ -47,6 +47,8 @@ export interface GroupOptions {
    * the file's own dates that allow one reading only (13/12/2026 says day first).
    */
   dateOrder?: DateOrder;
+  /** The IANA zone zone-less timestamps were written in (a declared time zone); absent: UTC. */
+  timeZone?: string;
   /** How a rejection names a row ("line 17" in CSV, "row 17 of sheet 'Chats'" in a workbook). */
   place?: (line: number) => string;
 }
@@ -184,7 +186,7 @@ function rowChars(row: MessageRow): number {
 /** Rows of one conversation (in file order) → one conversation or one rejection. */
 export function conversationFromRows(
   rows: MessageRow[],
-  options: Pick<GroupOptions, 'file' | 'roles' | 'dateOrder' | 'place'>,
+  options: Pick<GroupOptions, 'file' | 'roles' | 'dateOrder' | 'timeZone' | 'place'>,
 ): IngestItem {
   const place = options.place ?? linePlace;
   const source: SourceRef = { file: options.file, line: rows[0].line, record: rows.map((r) => r.raw).join('\n') };
@@ -216,7 +218,7 @@ export function conversationFromRows(
       keyed.push({ row, key: previous });
       continue;
     }
-    const iso = parseTimestamp(row.timestamp, options.dateOrder);
+    const iso = parseTimestamp(row.timestamp, { order: options.dateOrder, timeZone: options.timeZone });
     if (!iso)
       return reject(
         source,

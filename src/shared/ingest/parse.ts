@@ -21,6 +21,7 @@ import { jsonMappingFor, type Mapping } from './mapping';
 import { reject } from './records';
 import { createRoleMapper, type RoleMapper } from './roles';
 import { IngestError } from './errors';
+import type { DeclaredTimeZone } from './timeZone';
 import { openZip, quoteSheet } from './xlsx';
 import { gunzip, isGzip, PeekableBytes, toAsyncIterable, type ByteSource } from './source';
 import type { ChatRole, IngestItem } from './types';
@@ -52,6 +53,11 @@ export interface ParseOptions {
   encoding?: DeclaredEncoding;
   /** Called once with the encoding the file is read in (for the report). */
   onEncoding?: (used: EncodingUsed) => void;
+  /**
+   * The zone the file's zone-less timestamps (and a workbook's dates) were written in (`tuneloop
+   * prepare --timezone`, a blob's metadata `timezone`, TUNELOOP_INPUT_TIMEZONE); absent: UTC.
+   */
+  timeZone?: DeclaredTimeZone;
   /**
    * Called with what the run's report should warn about the file as a whole (a workbook's sheets
    * that were not read, its error cells read as empty), each message naming the file.
@@ -106,6 +112,7 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
   signal?.throwIfAborted();
   const roles = createRoleMapper(options.speakerRoles);
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  const timeZone = zoneName(options.timeZone);
 
   const layers = [new PeekableBytes(toAsyncIterable(input), file)];
   try {
@@ -153,6 +160,7 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
           mappings: options.mappings,
           onWindows1252: options.onWindows1252,
           encoding,
+          ...(timeZone ? { timeZone } : {}),
           ...(deferLines ? { defer: { speakerRoles: options.speakerRoles } } : {}),
         });
         return;
@@ -165,6 +173,7 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
           sniffRecords: SNIFF_LINES,
           mappings: options.mappings,
           encoding,
+          timeZone,
         });
         return;
       case 'csv':
@@ -179,6 +188,7 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
           speakerRoles: options.speakerRoles,
           onWindows1252: options.onWindows1252,
           encoding,
+          timeZone,
         });
         return;
     }
@@ -298,6 +308,11 @@ function holdsRatingKey(bytes: Buffer): boolean {
 
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 
+/** The zone to convert zone-less times from, or undefined for UTC (read as before, at no cost). */
+function zoneName(zone: DeclaredTimeZone | undefined): string | undefined {
+  return zone && zone.name !== 'UTC' ? zone.name : undefined;
+}
+
 function isZip(head: Buffer): boolean {
   return ZIP_MAGIC.every((b, i) => head[i] === b);
 }
@@ -326,7 +341,8 @@ async function* parseZip(
   try {
     const path = join(dir, 'input.zip');
     await spool(bytes, path, file, signal);
-    const content = await openZip(path, { dir, maxCellChars: maxRecordBytes, signal });
+    const timeZone = zoneName(options.timeZone);
+    const content = await openZip(path, { dir, maxCellChars: maxRecordBytes, signal, timeZone });
     if (content.kind === 'other') {
       yield wholeFileRejection(file, head, `the file is ${content.detail}`);
       return;
@@ -347,6 +363,7 @@ async function* parseZip(
         speakerRoles: options.speakerRoles,
         rowOfLine: (line) => workbook.rowOf(line),
         place,
+        timeZone,
       });
       if (workbook.failure) {
         const { row, detail } = workbook.failure;
@@ -528,6 +545,7 @@ async function* parseJsonLines(bytes: AsyncIterable<Buffer>, lineContext: JsonLi
         family,
         ...(context.mapping ? { mapping: context.mapping } : {}),
         ...(context.defer.speakerRoles ? { speakerRoles: context.defer.speakerRoles } : {}),
+        ...(context.timeZone ? { timeZone: context.timeZone } : {}),
       };
       for (;;) {
         signal?.throwIfAborted();

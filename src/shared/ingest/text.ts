@@ -287,6 +287,25 @@ export function normalizeText(raw: string): string {
   let text = raw.replace(LINE_BREAKS, '\n');
   text = stripHtml(text);
   text = decodeEntities(text);
+  const { nfkc, fullWidth: firstFullWidth } = cleaningNfkc(text);
+  let fullWidth = firstFullWidth;
+  text = keepJoiners(nfkc.replace(INVISIBLE, ''));
+  if (text !== nfkc) {
+    // A zero-width character removed from between a letter and a combining mark ("e", ZWSP, U+0301)
+    // or two conjoining jamo left them side by side, which NFKC composes ("é"): normalized again
+    // here, or the next cleaning of this output would compose them and give another text (and
+    // content id). Text without such a sequence comes out of it unchanged.
+    const again = cleaningNfkc(text);
+    if (again.nfkc !== text) {
+      text = keepJoiners(again.nfkc);
+      fullWidth = again.fullWidth;
+    }
+  }
+  return collapseLines(text, fullWidth);
+}
+
+/** NFKC as cleaning applies it: the compatibility characters, Thai AM and full-width forms it keeps stay. */
+function cleaningNfkc(text: string): { nfkc: string; fullWidth: boolean } {
   const candidate = NFKC_KEEP_CANDIDATE.test(text);
   const fullWidth = candidate && keepsFullWidth(text);
   let nfkc: string;
@@ -294,8 +313,7 @@ export function normalizeText(raw: string): string {
     nfkc = text.normalize('NFKC');
     if (nfkc !== text && hasKeptCompatibility(text)) nfkc = nfkcKeeping(text, KEEP_THAI_AM_AND_COMPATIBILITY, keepCandidateAt);
   } else nfkc = fullWidth ? nfkcKeepingFullWidth(text) : nfkcKeeping(text, KEEP_THAI_AM_AND_COMPATIBILITY, keepCandidateAt);
-  text = keepJoiners(nfkc.replace(INVISIBLE, ''));
-  return collapseLines(text, fullWidth);
+  return { nfkc, fullWidth };
 }
 
 function collapseLines(text: string, keepingIdeographicSpace: boolean): string {

@@ -1,4 +1,5 @@
 import { normalizeText } from './text';
+import { zonedWallClockToEpoch } from './timeZone';
 import type { ChatRole, ToolCall, ToolResult, Turn } from './types';
 
 export interface RawTurn {
@@ -68,13 +69,25 @@ export function turnWeight(value: unknown, role: ChatRole): 0 | 1 | undefined | 
  */
 export type DateOrder = 'dmy' | 'mdy';
 
+/** How to read a file's timestamps: what its values themselves do not say. */
+export interface TimestampReading {
+  /** Day or month first in numeric dates both readings allow (`DateOrder`). */
+  order?: DateOrder;
+  /**
+   * The IANA zone zone-less date-times were written in (`DeclaredTimeZone.name`); absent: UTC.
+   * Values with a zone or offset, and epoch numbers, are instants and do not use it.
+   */
+  timeZone?: string;
+}
+
 /**
- * An ISO 8601 string for a timestamp value, or undefined when it is not one. Date-times without
- * a zone are read as UTC (not the machine's zone, so results do not depend on where it runs);
- * numbers are Unix epoch seconds, or milliseconds when large. Spreadsheet dates are read too
- * (`numericDate`): 13/12/2026 09:15, 12/13/2026 9:15 PM, 13.12.2026 09:15, 2026/12/13 09:15.
+ * An ISO 8601 UTC string for a timestamp value, or undefined when it is not one. Date-times
+ * without a zone are read in `reading.timeZone`, UTC unless one was declared (never the machine's
+ * zone, so results do not depend on where it runs); numbers are Unix epoch seconds, or
+ * milliseconds when large. Spreadsheet dates are read too (`numericDate`): 13/12/2026 09:15,
+ * 12/13/2026 9:15 PM, 13.12.2026 09:15, 2026/12/13 09:15.
  */
-export function parseTimestamp(value: unknown, order?: DateOrder): string | undefined {
+export function parseTimestamp(value: unknown, reading: TimestampReading = {}): string | undefined {
   if (typeof value === 'number') {
     if (!Number.isFinite(value) || value < 0) return undefined;
     return safeIso(value > 1e11 ? value : value * 1000);
@@ -84,9 +97,12 @@ export function parseTimestamp(value: unknown, order?: DateOrder): string | unde
   if (!text) return undefined;
   if (/^\d{9,13}(\.\d+)?$/.test(text)) return parseTimestamp(Number(text));
   const zoneless = /^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?$/.test(text);
-  if (zoneless) return safeIso(Date.parse(`${text.replace(' ', 'T').replace(',', '.')}${text.length > 10 ? 'Z' : 'T00:00:00Z'}`));
+  if (zoneless) {
+    const wall = Date.parse(`${text.replace(' ', 'T').replace(',', '.')}${text.length > 10 ? 'Z' : 'T00:00:00Z'}`);
+    return safeIso(inZone(wall, reading.timeZone));
+  }
   const numeric = NUMERIC_DATE.exec(text);
-  if (numeric) return numericDate(numeric, order);
+  if (numeric) return numericDate(numeric, reading);
   // Anything else (ISO with a zone, RFC 2822 "Fri, 04 Dec 2026 09:15:00 GMT"): as JavaScript reads it.
   return safeIso(Date.parse(text));
 }
@@ -110,7 +126,13 @@ export function dateOrderOf(value: string | undefined): DateOrder | undefined {
   return undefined;
 }
 
-function numericDate(m: RegExpExecArray, order: DateOrder | undefined): string | undefined {
+/** A wall-clock time counted as if UTC, as the instant it was in `timeZone` (UTC when absent). */
+function inZone(wallMs: number, timeZone: string | undefined): number {
+  return timeZone === undefined || timeZone === 'UTC' || !Number.isFinite(wallMs) ? wallMs : zonedWallClockToEpoch(wallMs, timeZone);
+}
+
+function numericDate(m: RegExpExecArray, reading: TimestampReading): string | undefined {
+  const order = reading.order;
   // Optional groups that did not take part are undefined (RegExpExecArray's type says string).
   const groups: (string | undefined)[] = m;
   const [, first = '', separator = '', second = '', third = '', hh, mm, ss, fraction, meridiem, zone] = groups;
@@ -143,7 +165,8 @@ function numericDate(m: RegExpExecArray, order: DateOrder | undefined): string |
   if (hour > 23 || minute > 59 || second_ > 59) return undefined;
   const ms = fraction === undefined ? 0 : Math.round(Number(`0.${fraction}`) * 1000);
   let at = Date.UTC(year, month - 1, day, hour, minute, second_, ms);
-  if (zone && zone !== 'Z' && zone !== 'UTC' && zone !== 'GMT') {
+  if (!zone) at = inZone(at, reading.timeZone);
+  else if (zone !== 'Z' && zone !== 'UTC' && zone !== 'GMT') {
     const sign = zone[0] === '-' ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
     at -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;

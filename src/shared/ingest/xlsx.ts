@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import * as yauzl from 'yauzl';
+import { zonedWallClockToEpoch } from './timeZone';
 
 /**
  * Excel workbooks (.xlsx: a ZIP of XML parts) read as the CSV Excel would save of their first
@@ -44,6 +45,8 @@ export interface WorkbookOptions {
   /** Cell text longer than this is cut (the CSV reader refuses a row over its size limit anyway). */
   maxCellChars: number;
   signal?: AbortSignal;
+  /** The IANA zone the workbook's dates were written in (a declared time zone); absent: UTC. */
+  timeZone?: string;
 }
 
 /** What is inside a ZIP file: an Excel workbook opened for reading, or why it is not one. */
@@ -198,19 +201,22 @@ const DAY_MS = 86_400_000;
 const MAX_SERIAL = 2_958_465;
 
 /**
- * A date serial as ISO 8601 (UTC: a workbook stores wall-clock dates without a zone). The 1900
- * system counts 29 February 1900, which never was (Lotus 1-2-3's leap-year bug): serials before
- * 61 are a day later than the epoch says, and 60 itself reads as 1 March 1900. A date-only
- * format with a time of day in the value keeps the time; a time-only value below one day is a
- * time of day. A serial outside Excel's range stays a number.
+ * A date serial as ISO 8601 UTC. A workbook stores wall-clock dates without a zone: they are read
+ * in `timeZone` (a declared zone; ingest/timeZone says how daylight-saving gaps and overlaps are
+ * read), UTC when absent. A whole day under a date-only format and a time of day stay as written
+ * (no instant to convert). The 1900 system counts 29 February 1900, which never was (Lotus
+ * 1-2-3's leap-year bug): serials before 61 are a day later than the epoch says, and 60 itself
+ * reads as 1 March 1900. A date-only format with a time of day in the value keeps the time; a
+ * time-only value below one day is a time of day. A serial outside Excel's range stays a number.
  */
-export function serialToIso(serial: number, kind: DateKind, date1904: boolean): string | undefined {
+export function serialToIso(serial: number, kind: DateKind, date1904: boolean, timeZone?: string): string | undefined {
   if (!Number.isFinite(serial) || serial < 0 || serial > MAX_SERIAL) return undefined;
   const ms = Math.round(serial * DAY_MS);
   if (kind === 'time' && serial < 1) return new Date(ms).toISOString().slice(11, ms % 1000 ? 23 : 19);
   const epoch = date1904 ? Date.UTC(1904, 0, 1) : serial < 61 ? Date.UTC(1899, 11, 31) : Date.UTC(1899, 11, 30);
-  const iso = new Date(epoch + ms).toISOString();
-  if (ms % DAY_MS === 0 && kind === 'date') return iso.slice(0, 10);
+  if (ms % DAY_MS === 0 && kind === 'date') return new Date(epoch + ms).toISOString().slice(0, 10);
+  const wall = epoch + ms;
+  const iso = new Date(timeZone && timeZone !== 'UTC' ? zonedWallClockToEpoch(wall, timeZone) : wall).toISOString();
   return ms % 1000 ? iso : `${iso.slice(0, 19)}Z`;
 }
 
@@ -612,7 +618,10 @@ export class Workbook {
           default: {
             const trimmed = raw.trim();
             const kind = trimmed === '' ? undefined : this.dateStyles[style];
-            text = trimmed === '' ? '' : ((kind && serialToIso(Number(trimmed), kind, this.date1904)) ?? numberText(trimmed));
+            text =
+              trimmed === ''
+                ? ''
+                : ((kind && serialToIso(Number(trimmed), kind, this.date1904, this.options.timeZone)) ?? numberText(trimmed));
           }
         }
         if (col > 0 && text !== '') {

@@ -7,6 +7,7 @@ import { wordTokens } from '../../../src/shared/language/tokens';
 import { normaliseText } from '../../../src/shared/quality/minhash';
 import { foldForMatching, foldFullWidth } from '../../../src/shared/language/fullWidth';
 import { detectLocal } from '../../../src/shared/quality/pii/redact';
+import { seededRandom } from '../../../src/shared/random/seeded';
 
 describe('normalizeText', () => {
   test('keeps Thai SARA AM and Lao AM, which NFKC would take apart (QA, multilingual pass)', () => {
@@ -240,6 +241,127 @@ describe('normalizeText', () => {
     }
   });
 
+  test('a zero-width character between a letter and its combining mark: cleaned once, the text is final', () => {
+    // Removing the ZWSP left "e" + U+0301, which the next cleaning composed to "é" (another content id).
+    for (const text of [
+      'e\u200b\u0301',
+      'cafe\ufeff\u0301 au lait',
+      'n\u2060\u0303',
+      'a\u200c\u0308',
+      '=\u200b\u0338',
+      '\u1100\u200b\u1161',
+    ]) {
+      const once = normalizeText(text);
+      expect(normalizeText(once)).toBe(once);
+      expect(once).toBe(once.normalize('NFC'));
+    }
+    expect(normalizeText('cafe\u200b\u0301')).toBe('café');
+    expect(normalizeText('\u1100\u200b\u1161')).toBe('가');
+  });
+
+  test('is idempotent over generated text of zero-width characters, combining marks and compatibility characters (property, seeded)', () => {
+    const random = seededRandom(20261204);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+    const invisible = ['\u200b', '\u200c', '\u200d', '\ufeff', '\u2060', '\u00ad'];
+    const marks = [
+      '\u0301',
+      '\u0308',
+      '\u0303',
+      '\u0327',
+      '\u0338',
+      '\u0331',
+      '\u093c',
+      '\u094d',
+      '\u05b4',
+      '\u064e',
+      '\u3099',
+      '\u309a',
+      '\u0e48',
+      '\u20e3',
+    ];
+    // Letters of several scripts, Hangul conjoining jamo, emoji parts, digits and punctuation.
+    const bases = [
+      'a',
+      'e',
+      'n',
+      'o',
+      'A',
+      'C',
+      '=',
+      '1',
+      '.',
+      'क',
+      'ष',
+      'ب',
+      'م',
+      'א',
+      'か',
+      'は',
+      'カ',
+      '中',
+      'ก',
+      'Ω',
+      'д',
+      '\u1100',
+      '\u1161',
+      '\u11a8',
+      '👨',
+      '🏳',
+      '\ufe0f',
+      '\u{1f3fd}',
+    ];
+    // NFKC compatibility characters (some cleaning keeps, some it folds). Full-width or small
+    // forms of < > & are left out: NFKC makes markup of them, which a second cleaning strips or
+    // decodes (a separate, known limit of stripping HTML before NFKC).
+    const compatibility = [
+      'ﬁ',
+      '²',
+      '½',
+      '①',
+      '™',
+      '℃',
+      '㎡',
+      'Ａ',
+      '１',
+      '，',
+      '？',
+      'ﾃ',
+      'ﾞ',
+      'ﾟ',
+      'ㄱ',
+      'ㅏ',
+      '´',
+      '\u212b',
+      '\u2126',
+      'ǅ',
+      '\u00a0',
+      '\u3000',
+      'ｶ',
+      '…',
+      'ำ',
+      'ໍາ',
+      'ℌ',
+      '㍿',
+      '\u0f77',
+    ];
+    const spacing = [' ', ' ', '\n', '\t'];
+    const pools = [invisible, marks, bases, bases, compatibility, spacing];
+    let invisibleBeforeMark = 0;
+    for (let i = 0; i < 6000; i++) {
+      let text = '';
+      const length = 1 + Math.floor(random() * 14);
+      for (let j = 0; j < length; j++) text += pick(pick(pools));
+      if (/[\u200b-\u200d\ufeff\u2060\u00ad]\p{M}/u.test(text)) invisibleBeforeMark++;
+      const once = normalizeText(text);
+      const twice = normalizeText(once);
+      if (twice !== once)
+        throw new Error(`not idempotent for ${JSON.stringify(text)}: ${JSON.stringify(once)} then ${JSON.stringify(twice)}`);
+      expect(once).not.toMatch(/[\u200b\ufeff\u2060\u00ad]/);
+    }
+    // The generator does produce the sequences this is about.
+    expect(invisibleBeforeMark).toBeGreaterThan(500);
+  });
+
   test('folded back, its output is what NFKC cleaning gave (content ids and language detection rely on it)', () => {
     let seed = 7;
     const alphabet = [
@@ -402,7 +524,7 @@ describe('turns', () => {
     ['13/13/2026', undefined, undefined],
     ['12/4/2026 13:05 PM', undefined, undefined],
   ] as const)('parses the spreadsheet date %s (order %s) as %s', (value, order, iso) => {
-    expect(parseTimestamp(value, order)).toBe(iso);
+    expect(parseTimestamp(value, { order })).toBe(iso);
   });
 
   test('ratings are 1–5, from numbers or numeric strings', () => {

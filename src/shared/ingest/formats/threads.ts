@@ -48,6 +48,8 @@ export interface ThreadOptions {
   signal?: AbortSignal;
   /** How a rejection names a row (see CsvContext.place). */
   place?: (line: number) => string;
+  /** The IANA zone zone-less timestamps were written in (a declared time zone); absent: UTC. */
+  timeZone?: string;
 }
 
 const LEADING_HANDLES = /^(?:\s*@[\p{L}\p{N}_]+[:,]?)+\s*/u;
@@ -172,7 +174,14 @@ export async function* parseReplyThreads(batches: AsyncIterable<CsvBatch>, optio
         lines.close();
       }
     }
-    for await (const item of groupMessageRows(rows(), { file, roles: options.roles, tempDir: dir, signal, place: options.place })) {
+    for await (const item of groupMessageRows(rows(), {
+      file,
+      roles: options.roles,
+      tempDir: dir,
+      signal,
+      place: options.place,
+      timeZone: options.timeZone,
+    })) {
       if (item.type !== 'conversation') {
         yield item;
         continue;
