@@ -95,6 +95,12 @@ export function parseTimestamp(value: unknown, reading: TimestampReading = {}): 
   if (typeof value !== 'string') return undefined;
   const text = value.trim();
   if (!text) return undefined;
+  // Most exports write UTC as ISO 8601 already (2026-01-01T09:15:07.000Z): returned as it is when
+  // it reads back the same, without the regular expressions below (a message CSV has one per row).
+  if (CANONICAL_UTC.test(text)) {
+    const iso = safeIso(Date.parse(text));
+    if (iso !== undefined && (iso === text || (text.length === 20 && iso === `${text.slice(0, 19)}.000Z`))) return iso;
+  }
   if (/^\d{9,13}(\.\d+)?$/.test(text)) return parseTimestamp(Number(text));
   const zoneless = /^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?$/.test(text);
   if (zoneless) {
@@ -116,8 +122,12 @@ export function parseTimestamp(value: unknown, reading: TimestampReading = {}): 
 const NUMERIC_DATE =
   /^(\d{1,4})([/.-])(\d{1,2})\2(\d{2,4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(?:\s*([AaPp])\.?[Mm]\.?)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?$/;
 
+const CANONICAL_UTC = /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{3})?Z$/;
+
 /** The first two numbers of a numeric date: which reading the value itself allows, if only one. */
 export function dateOrderOf(value: string | undefined): DateOrder | undefined {
+  // Year first (ISO 8601, 2026/12/13) says nothing about day and month order: no need to match.
+  if (value !== undefined && value.length > 4 && isYearFirst(value)) return undefined;
   const m = value === undefined ? null : NUMERIC_DATE.exec(value.trim());
   if (!m || m[1].length > 2 || m[2] === '.') return undefined;
   const [a, b] = [Number(m[1]), Number(m[3])];
@@ -172,6 +182,15 @@ function numericDate(m: RegExpExecArray, reading: TimestampReading): string | un
     at -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
   }
   return safeIso(at);
+}
+
+function isYearFirst(value: string): boolean {
+  for (let i = 0; i < 4; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  const separator = value[4];
+  return separator === '-' || separator === '/' || separator === '.';
 }
 
 function daysIn(year: number, month: number): number {

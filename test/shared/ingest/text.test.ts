@@ -504,6 +504,23 @@ describe('turns', () => {
     expect(parseTimestamp('')).toBeUndefined();
   });
 
+  test('ISO 8601 UTC as most exports write it is read directly, and anything it does not read back as is takes the long way', () => {
+    expect(parseTimestamp('2026-01-01T09:15:07.123Z')).toBe('2026-01-01T09:15:07.123Z');
+    expect(parseTimestamp(' 2026-01-01T09:15:07Z ')).toBe('2026-01-01T09:15:07.000Z');
+    expect(parseTimestamp('2024-02-29T23:59:59Z')).toBe('2024-02-29T23:59:59.000Z');
+    // Dates and times that do not exist are not rolled over into the next day or month.
+    for (const bad of [
+      '2026-02-29T00:00:00Z',
+      '2026-02-30T00:00:00.000Z',
+      '2026-01-01T24:00:00Z',
+      '2026-01-01T23:60:00Z',
+      '2026-13-01T00:00:00Z',
+    ])
+      expect([bad, parseTimestamp(bad)]).toEqual([bad, undefined]);
+    // Two-digit years keep their reading (1900s), as a numeric date.
+    expect(parseTimestamp('0072-02-17T06:52:28Z')).toBe('1972-02-17T06:52:28.000Z');
+  });
+
   test.each([
     // A number over 12 decides the order itself; the machine's time zone never matters (UTC unless the value says).
     ['13/12/2026 09:15', undefined, '2026-12-13T09:15:00.000Z'],
