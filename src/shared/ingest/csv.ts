@@ -405,6 +405,26 @@ async function* transcriptRows(
  * Excel writes a delimiter for every column a sheet ever used ("ghost" columns, once filled and
  * cleared): empty cells after the last named column are not data, in the header or in a row.
  */
+/**
+ * Whether a CSV file whose first bytes are `head` can hold feedback records: only when its header
+ * has the columns of the feedback layout (`conversation_id` + `rating`, or their aliases such as
+ * Zendesk's `ticket_id` + `score`). A message, transcript or FAQ file with a rating column, or a
+ * message that mentions a "rating", is not feedback; such files used to be parsed twice by
+ * `prepare` (once for ratings that were never there). True when the header is longer than the head.
+ */
+export function csvHeadMayHoldFeedback(head: Buffer, delimiter: string): boolean {
+  let text = head.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const scanner = new CsvScanner({ delimiter, maxRecordBytes: head.length + 1 });
+  const records: CsvScannedRecord[] = [];
+  scanner.write(Buffer.from(text.replace(/\r\n?/g, '\n')), records);
+  let header = records.at(0);
+  if (header && isSeparatorHint({ line: 1 + header.emptyLinesBefore, raw: header.raw, fields: header.fields }, delimiter))
+    header = records.at(1);
+  if (!header) return true;
+  return csvFormatOf(withoutEmptyTail(header.fields).map(canonicalColumn)) === 'feedback';
+}
+
 function withoutEmptyTail(fields: string[], keep = 0): string[] {
   let end = fields.length;
   while (end > keep && fields[end - 1].trim() === '') end--;

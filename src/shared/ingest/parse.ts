@@ -2,7 +2,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCsv } from './csv';
+import { csvHeadMayHoldFeedback, parseCsv } from './csv';
 import { detectContainer } from './detect';
 import {
   declaredAsUtf8,
@@ -282,11 +282,7 @@ function feedbackByHead(head: Buffer): boolean | 'search' {
   // A workbook's sheet is only known once unzipped: the stream version reads its header.
   if (isZip(head)) return true;
   const container = detectContainer(head);
-  if (container.kind === 'csv') {
-    const text = head.toString('utf8').normalize('NFKC').toLowerCase();
-    // A header longer than the head (no line break in it) is not ruled out.
-    return text.includes('rating') || text.includes('score') || (head.length >= SNIFF_BYTES && !text.includes('\n'));
-  }
+  if (container.kind === 'csv') return csvHeadMayHoldFeedback(head, container.delimiter);
   return container.kind === 'jsonl' || container.kind === 'json-document' ? 'search' : false;
 }
 

@@ -187,6 +187,26 @@ describe('mayHoldFeedbackRecords', () => {
     expect(await scan('conversation_id,speaker,text\nc-1,customer,hello\n')).toBe(false);
     expect(await scan('')).toBe(false);
   });
+
+  test('a CSV is feedback only by its header: rated chats and messages that mention a rating are parsed once', async () => {
+    // Feedback layouts, also behind Excel's sep= line, with CRLF, a BOM, quotes or Zendesk's names.
+    for (const csv of [
+      'conversation_id,rating,comment\nc-1,5,ok\n',
+      'sep=;\r\nconversation_id;rating\r\nc-1;5\r\n',
+      '\ufeff"Ticket ID","Score"\nc-1,good\n',
+    ])
+      expect([csv, await scan(csv)]).toEqual([csv, true]);
+    // Chats with a rating column carry their own rating; a message's words are not a header.
+    for (const csv of [
+      'conversation_id,speaker,text,rating\nc-1,customer,hello,5\n',
+      'conversation_id,transcript,rating\nc-1,"Customer: hi",4\n',
+      'conversation_id,speaker,text\nc-1,customer,what is my credit score and rating?\n',
+      'question,answer\nHow is the rating computed?,By score\n',
+    ])
+      expect([csv, await scan(csv)]).toEqual([csv, false]);
+    // A header longer than the first 64 KiB is not ruled out.
+    expect(await scan(`conversation_id,${'x'.repeat(70 * 1024)}\n`, 4096)).toBe(true);
+  });
 });
 
 describe('mayHoldFeedbackRecordsInFile (one reused buffer)', () => {
