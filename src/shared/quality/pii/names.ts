@@ -65,6 +65,8 @@ interface Gazetteer {
   familyNameFirst?: boolean;
   /** Lower-case words after a run that make it a street or company ("Kossuth Lajos utca", "Karl Johans gate"). */
   streetsAfter?: Set<string>;
+  /** Whether two name words are one name in two grammatical cases (`sameNameInCase`). */
+  sameInCase?: (a: string, b: string) => boolean;
 }
 
 const words = (list: string) => list.split('|').filter(Boolean);
@@ -208,6 +210,7 @@ export function nameGazetteer(language: string): Gazetteer {
     suffixAfterApostrophe: false,
     familyNameFirst: false,
     streetsAfter: undefined,
+    sameInCase: undefined,
   };
   gazetteers.set(language, g);
   return g;
@@ -345,7 +348,78 @@ function casedGazetteer(language: string, own: CasedLexicon): Gazetteer {
     suffixAfterApostrophe: language === 'tr',
     familyNameFirst: language === 'vi',
     streetsAfter: own.streetsAfter ? set(own.streetsAfter) : undefined,
+    sameInCase: inflections.length ? caseFormComparison(inflections, own, fold, given, foreignGiven, surnames) : undefined,
   };
+}
+
+/** Distinct words whose case lemmas are remembered per language (bounds memory on odd input). */
+const CASE_LEMMA_ENTRIES = 20000;
+
+/**
+ * The comparison behind `sameNameInCase` for a language with case endings. Two words (folded as
+ * the language folds them) are one name when they are equal, when one is the other with a case
+ * ending of the language put on ("Mikko"/"Mikolle", "Novák"/"Nováku", "Anna"/"Annas"), or when
+ * both are case forms of one name the lists know ("Nováku"/"Novákovi"). A word that is itself a
+ * given name is never read as a case form: "Jana", "Petra", "Maria" and "Hans" are people of
+ * their own, though "Jana" is also Czech for "of Jan" (the price: that genitive gets a number of
+ * its own). Endings that make another person's name (`notCaseEndings`, Hungarian "-né") are left out.
+ */
+function caseFormComparison(
+  inflections: { ending: string; bases: string[] }[],
+  own: CasedLexicon,
+  fold: (word: string) => string,
+  given: Set<string>,
+  foreignGiven: Set<string>,
+  surnames: Set<string>,
+): (a: string, b: string) => boolean {
+  const notCase = new Set((own.notCaseEndings ?? []).map(fold));
+  const endings = inflections.filter((rule) => !notCase.has(rule.ending));
+  const memo = new Map<string, string[]>();
+  /** The base forms `key` is a case form of (three letters or more; none for a given name). */
+  const lemmas = (key: string): string[] => {
+    let out = memo.get(key);
+    if (out) return out;
+    out = [];
+    if (!given.has(key) && !foreignGiven.has(key)) {
+      for (const { ending, bases } of endings) {
+        if (key.length - ending.length < 2 || !key.endsWith(ending)) continue;
+        const stem = key.slice(0, -ending.length);
+        for (const base of bases) {
+          const lemma = stem + base;
+          if (lemma.length >= 3 && lemma !== key && !out.includes(lemma)) out.push(lemma);
+        }
+      }
+    }
+    if (memo.size >= CASE_LEMMA_ENTRIES) memo.clear();
+    memo.set(key, out);
+    return out;
+  };
+  return (a, b) => {
+    const x = fold(a);
+    const y = fold(b);
+    if (x === y) return true;
+    const fromX = lemmas(x);
+    const fromY = lemmas(y);
+    if (fromX.includes(y) || fromY.includes(x)) return true;
+    return fromX.some((lemma) => fromY.includes(lemma) && (given.has(lemma) || surnames.has(lemma)));
+  };
+}
+
+const LATIN_ENDING = /^\p{Script=Latin}/u;
+
+/**
+ * For the placeholder map: whether two words of a person's name (lower case, Latin letters) are
+ * one name in two grammatical cases of `language` (see `caseFormComparison`); undefined for a
+ * language without case endings in these rules (English, the western languages, Turkish, whose
+ * suffix after the apostrophe is never part of the span, Vietnamese, Indonesian; Russian, Ukrainian
+ * and Greek, whose names the placeholder map compares by their script). The tables are built on
+ * the first call that needs them.
+ */
+export function sameNameInCase(language: string): ((a: string, b: string) => boolean) | undefined {
+  const own = ownValue(CASED_LANGUAGES, language);
+  // Cyrillic and Greek case forms have their own rule in the placeholder map.
+  if (!own?.inflections.length || !LATIN_ENDING.test(own.inflections[0])) return undefined;
+  return (a, b) => a === b || (nameGazetteer(language).sameInCase?.(a, b) ?? false);
 }
 
 type Kind = 'stop' | 'given' | 'foreignGiven' | 'surname' | 'ambiguous' | 'place' | 'organisation' | 'common' | 'initial' | 'unknown';
