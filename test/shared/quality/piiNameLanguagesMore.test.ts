@@ -320,6 +320,50 @@ describe('placeholders of a person named again in another case form (Latin lette
   });
 });
 
+describe('a greeting or thanks cues a name only in its own sentence', () => {
+  // "hans" is "his", "per" "by", "liv" "life", "satu" "fairy tale", "věra" "faith", "virág"
+  // "flower", "indah" "beautiful", "victoria" "victory", "roman" "novel", "deniz" "sea".
+  const AFTER_SENTENCE_END: [string, string][] = [
+    ['sv', 'Hej! Hans order är klar.'],
+    ['sv', 'Tack. Per telefon går det snabbare.'],
+    ['da', 'Hej! Per telefon er det nemmere.'],
+    ['no', 'Hei! Liv og helse er viktigst.'],
+    ['fi', 'Hei! Satu kertoo tarinan.'],
+    ['cs', 'Dobrý den! Věra v rychlé doručení se nenaplnila.'],
+    ['hu', 'Szia! Virág nyílik a kertben.'],
+    ['id', 'Halo! Indah sekali pelayanannya.'],
+    ['ro', 'Bună ziua! Victoria echipei noastre a fost rapidă.'],
+    ['pl', 'Cześć! Roman jest dobry.'],
+    ['tr', 'Merhaba! Deniz çok güzel.'],
+    ['ru', 'Здравствуйте! Вера в лучшее помогает.'],
+    ['en', 'Hi! Grace period ends today.'],
+  ];
+  const SAME_SENTENCE: [string, string, string[]][] = [
+    ['sv', 'Hej Hans!', ['Hans']],
+    ['sv', 'Hej, Hans! Din order är klar.', ['Hans']],
+    ['da', 'Hej Per, tak for din besked.', ['Per']],
+    ['fi', 'Hei Satu, kiitos viestistä.', ['Satu']],
+    ['hu', 'Szia Virág!', ['Virág']],
+    ['id', 'Halo Indah, pesanan sudah dikirim.', ['Indah']],
+    ['tr', 'Merhaba Deniz!', ['Deniz']],
+    // The dot of an abbreviation ("Yth.", "Dear") ends no sentence.
+    ['id', 'Yth. Indah, pesanan sudah dikirim.', ['Indah']],
+    // A name alone on the line after the greeting or thanks signs off.
+    ['sv', 'Tack!\nPer', ['Per']],
+    ['en', 'Thanks!\nGrace', ['Grace']],
+  ];
+
+  it('does not take the word that opens the next sentence for a name', () => {
+    for (const [language, text] of AFTER_SENTENCE_END)
+      expect({ language, text, names: persons(text, language) }).toEqual({ language, text, names: [] });
+  });
+
+  it('still takes the word after the greeting in the same sentence, and a name alone on the next line', () => {
+    for (const [language, text, names] of SAME_SENTENCE)
+      expect({ language, text, names: persons(text, language) }).toEqual({ language, text, names });
+  });
+});
+
 describe('hand-labelled text of sv, da, no, fi, cs, ro, hu, id, ko, zh, ar (test/fixtures/corpora/pii_multilingual)', () => {
   it('meets PERSON recall ≥ 0.85 and precision ≥ 0.9, finds every structured value and puts no placeholder into name-free text', async () => {
     await expectLanguageCorpusBar([...CASED, ...UNCASED], 15);

@@ -719,7 +719,12 @@ function acceptTokens(text: string, tokens: Token[], g: Gazetteer, spans: PiiSpa
     const last = before[before.length - 1];
     if (g.honorifics.has(last) || phrases.some((p) => g.nameCues.has(p))) strong = true;
   }
-  const weak = !strong && phrases.some((p) => g.weakCues.has(p));
+  // A greeting, thanks or "and" cues the words of its own sentence only: "Hej Hans!" but not
+  // "Hej! Hans order är klar." ("his order"), unless the run stands alone on its line, as a name
+  // signs off after "Thanks!" or "Tack!".
+  const cue = strong ? -1 : phrases.findIndex((p) => g.weakCues.has(p));
+  const weak =
+    cue >= 0 && (cue < wordsInSentenceBefore(text, tokens[0].start) || aloneOnLine(text, tokens[0].start, tokens[tokens.length - 1].end));
   const sentenceStart = i === 0 && isSentenceStart(text.slice(Math.max(0, tokens[0].start - 8), tokens[0].start));
   // "улица Пушкина", "tiếng Anh", "ul. Kościuszki": a street, language or company, not a person.
   const placeCue = !strong && i === 0 && g.placeCues !== undefined && phrases.some((p) => g.placeCues?.has(p));
@@ -912,6 +917,29 @@ function wordsBefore(text: string, start: number, fold?: (word: string) => strin
   }
   return out.reverse();
 }
+
+/**
+ * How many words stand between the last sentence end (".", "!", "?", "…") and `start`, in the
+ * window `wordsBefore` reads; a line break alone ends no sentence ("Thanks,\nJohn"), nor the dot
+ * of an abbreviation without a vowel ("Yth. Indah", Indonesian "Dear").
+ */
+function wordsInSentenceBefore(text: string, start: number): number {
+  const from = Math.max(0, start - 48);
+  let count = 0;
+  let inWord = false;
+  for (let k = start - 1; k >= from; k--) {
+    const code = text.charCodeAt(k);
+    if (code === 33 || code === 63 || code === 0x2026) break;
+    if (code === 46 && !ABBREVIATION_BEFORE.test(text.slice(Math.max(0, k - 6), k))) break;
+    const phraseBreak = isPhraseBreak(code);
+    if (!phraseBreak && !inWord) count++;
+    inWord = !phraseBreak;
+  }
+  return count;
+}
+
+/** A word of ASCII consonants ending where the dot follows ("Yth", "Sdr", "Bpk"). */
+const ABBREVIATION_BEFORE = /(?<![\p{L}\p{M}])[b-df-hj-np-tv-z]+$/iu;
 
 const PHRASE_BREAK = /[\s,:;.!?]/;
 /** White space (as `\s` has it) or the punctuation `normalisePhrase` turns into a space. */
