@@ -65,6 +65,8 @@ interface Gazetteer {
   familyNameFirst?: boolean;
   /** Lower-case words after a run that make it a street or company ("Kossuth Lajos utca", "Karl Johans gate"). */
   streetsAfter?: Set<string>;
+  /** Whether two name words are one name in two grammatical cases (`sameNameInCase`). */
+  sameInCase?: (a: string, b: string) => boolean;
 }
 
 const words = (list: string) => list.split('|').filter(Boolean);
@@ -208,6 +210,7 @@ export function nameGazetteer(language: string): Gazetteer {
     suffixAfterApostrophe: false,
     familyNameFirst: false,
     streetsAfter: undefined,
+    sameInCase: undefined,
   };
   gazetteers.set(language, g);
   return g;
@@ -345,7 +348,78 @@ function casedGazetteer(language: string, own: CasedLexicon): Gazetteer {
     suffixAfterApostrophe: language === 'tr',
     familyNameFirst: language === 'vi',
     streetsAfter: own.streetsAfter ? set(own.streetsAfter) : undefined,
+    sameInCase: inflections.length ? caseFormComparison(inflections, own, fold, given, foreignGiven, surnames) : undefined,
   };
+}
+
+/** Distinct words whose case lemmas are remembered per language (bounds memory on odd input). */
+const CASE_LEMMA_ENTRIES = 20000;
+
+/**
+ * The comparison behind `sameNameInCase` for a language with case endings. Two words (folded as
+ * the language folds them) are one name when they are equal, when one is the other with a case
+ * ending of the language put on ("Mikko"/"Mikolle", "Novák"/"Nováku", "Anna"/"Annas"), or when
+ * both are case forms of one name the lists know ("Nováku"/"Novákovi"). A word that is itself a
+ * given name is never read as a case form: "Jana", "Petra", "Maria" and "Hans" are people of
+ * their own, though "Jana" is also Czech for "of Jan" (the price: that genitive gets a number of
+ * its own). Endings that make another person's name (`notCaseEndings`, Hungarian "-né") are left out.
+ */
+function caseFormComparison(
+  inflections: { ending: string; bases: string[] }[],
+  own: CasedLexicon,
+  fold: (word: string) => string,
+  given: Set<string>,
+  foreignGiven: Set<string>,
+  surnames: Set<string>,
+): (a: string, b: string) => boolean {
+  const notCase = new Set((own.notCaseEndings ?? []).map(fold));
+  const endings = inflections.filter((rule) => !notCase.has(rule.ending));
+  const memo = new Map<string, string[]>();
+  /** The base forms `key` is a case form of (three letters or more; none for a given name). */
+  const lemmas = (key: string): string[] => {
+    let out = memo.get(key);
+    if (out) return out;
+    out = [];
+    if (!given.has(key) && !foreignGiven.has(key)) {
+      for (const { ending, bases } of endings) {
+        if (key.length - ending.length < 2 || !key.endsWith(ending)) continue;
+        const stem = key.slice(0, -ending.length);
+        for (const base of bases) {
+          const lemma = stem + base;
+          if (lemma.length >= 3 && lemma !== key && !out.includes(lemma)) out.push(lemma);
+        }
+      }
+    }
+    if (memo.size >= CASE_LEMMA_ENTRIES) memo.clear();
+    memo.set(key, out);
+    return out;
+  };
+  return (a, b) => {
+    const x = fold(a);
+    const y = fold(b);
+    if (x === y) return true;
+    const fromX = lemmas(x);
+    const fromY = lemmas(y);
+    if (fromX.includes(y) || fromY.includes(x)) return true;
+    return fromX.some((lemma) => fromY.includes(lemma) && (given.has(lemma) || surnames.has(lemma)));
+  };
+}
+
+const LATIN_ENDING = /^\p{Script=Latin}/u;
+
+/**
+ * For the placeholder map: whether two words of a person's name (lower case, Latin letters) are
+ * one name in two grammatical cases of `language` (see `caseFormComparison`); undefined for a
+ * language without case endings in these rules (English, the western languages, Turkish, whose
+ * suffix after the apostrophe is never part of the span, Vietnamese, Indonesian; Russian, Ukrainian
+ * and Greek, whose names the placeholder map compares by their script). The tables are built on
+ * the first call that needs them.
+ */
+export function sameNameInCase(language: string): ((a: string, b: string) => boolean) | undefined {
+  const own = ownValue(CASED_LANGUAGES, language);
+  // Cyrillic and Greek case forms have their own rule in the placeholder map.
+  if (!own?.inflections.length || !LATIN_ENDING.test(own.inflections[0])) return undefined;
+  return (a, b) => a === b || (nameGazetteer(language).sameInCase?.(a, b) ?? false);
 }
 
 type Kind = 'stop' | 'given' | 'foreignGiven' | 'surname' | 'ambiguous' | 'place' | 'organisation' | 'common' | 'initial' | 'unknown';
@@ -645,7 +719,12 @@ function acceptTokens(text: string, tokens: Token[], g: Gazetteer, spans: PiiSpa
     const last = before[before.length - 1];
     if (g.honorifics.has(last) || phrases.some((p) => g.nameCues.has(p))) strong = true;
   }
-  const weak = !strong && phrases.some((p) => g.weakCues.has(p));
+  // A greeting, thanks or "and" cues the words of its own sentence only: "Hej Hans!" but not
+  // "Hej! Hans order är klar." ("his order"), unless the run stands alone on its line, as a name
+  // signs off after "Thanks!" or "Tack!".
+  const cue = strong ? -1 : phrases.findIndex((p) => g.weakCues.has(p));
+  const weak =
+    cue >= 0 && (cue < wordsInSentenceBefore(text, tokens[0].start) || aloneOnLine(text, tokens[0].start, tokens[tokens.length - 1].end));
   const sentenceStart = i === 0 && isSentenceStart(text.slice(Math.max(0, tokens[0].start - 8), tokens[0].start));
   // "улица Пушкина", "tiếng Anh", "ul. Kościuszki": a street, language or company, not a person.
   const placeCue = !strong && i === 0 && g.placeCues !== undefined && phrases.some((p) => g.placeCues?.has(p));
@@ -838,6 +917,29 @@ function wordsBefore(text: string, start: number, fold?: (word: string) => strin
   }
   return out.reverse();
 }
+
+/**
+ * How many words stand between the last sentence end (".", "!", "?", "…") and `start`, in the
+ * window `wordsBefore` reads; a line break alone ends no sentence ("Thanks,\nJohn"), nor the dot
+ * of an abbreviation without a vowel ("Yth. Indah", Indonesian "Dear").
+ */
+function wordsInSentenceBefore(text: string, start: number): number {
+  const from = Math.max(0, start - 48);
+  let count = 0;
+  let inWord = false;
+  for (let k = start - 1; k >= from; k--) {
+    const code = text.charCodeAt(k);
+    if (code === 33 || code === 63 || code === 0x2026) break;
+    if (code === 46 && !ABBREVIATION_BEFORE.test(text.slice(Math.max(0, k - 6), k))) break;
+    const phraseBreak = isPhraseBreak(code);
+    if (!phraseBreak && !inWord) count++;
+    inWord = !phraseBreak;
+  }
+  return count;
+}
+
+/** A word of ASCII consonants ending where the dot follows ("Yth", "Sdr", "Bpk"). */
+const ABBREVIATION_BEFORE = /(?<![\p{L}\p{M}])[b-df-hj-np-tv-z]+$/iu;
 
 const PHRASE_BREAK = /[\s,:;.!?]/;
 /** White space (as `\s` has it) or the punctuation `normalisePhrase` turns into a space. */

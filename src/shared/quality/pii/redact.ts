@@ -4,7 +4,7 @@ import { detectConversationLanguage, detectLanguage } from '../../language/detec
 import { detectAddresses, detectNames, type NameRecognizer } from './entities';
 import { isClearlyEnglish } from './englishCheck';
 import { textProfile } from './profile';
-import { NAME_DETECTOR_LANGUAGES } from './names';
+import { NAME_DETECTOR_LANGUAGES, sameNameInCase } from './names';
 import { participantName } from './participantName';
 import { followsUnsureGuess, languageOrEnglish, nameRulesCode } from './nameLanguage';
 import { detectStructuredIn, foldDigits, type StructuredOptions } from './structured';
@@ -151,12 +151,20 @@ export function resolveOverlaps(spans: PiiSpan[]): PiiSpan[] {
  * Meyer") gets the number of the one person named before whose words hold the shorter form's, so
  * the model does not learn to greet a "[PERSON_2]" nobody introduced; when two people named before
  * would fit ("John Smith" and "John Doe", then "John"), the part gets a number of its own.
+ * Given the conversation's language, a name word in another grammatical case of that language
+ * counts as the same word ("Jan Novák", then "pane Nováku"; see `sameNameInCase`).
  */
 export class PlaceholderMap {
   private readonly byValue = new Map<string, string>();
   private readonly counters = new Map<PiiType, number>();
   /** The words of each person's names so far, by placeholder. */
   private readonly personWords = new Map<string, Set<string>>();
+  private readonly inCase: ((a: string, b: string) => boolean) | undefined;
+
+  /** `language`: ISO 639-1 code of the conversation, for its case endings (absent: none). */
+  constructor(language?: string) {
+    this.inCase = language ? sameNameInCase(language) : undefined;
+  }
 
   placeholder(type: PiiType, value: string): string {
     const canonicalValue = canonical(type, value);
@@ -184,7 +192,7 @@ export class PlaceholderMap {
     let match: string | undefined;
     for (const [placeholder, known] of this.personWords) {
       const holds = (names: Iterable<string>, word: string) => {
-        for (const name of names) if (sameNameWord(name, word)) return true;
+        for (const name of names) if (sameNameWord(name, word, this.inCase)) return true;
         return false;
       };
       const fits = words.every((w) => holds(known, w)) || [...known].every((w) => holds(words, w));
@@ -233,9 +241,9 @@ const HANGUL_NAME = /^\p{Script=Hangul}+$/u;
  * letters or more, at most two letters apart), or in Japanese and Chinese a family name alone and
  * the full name it opens ("山田" and "山田太郎", "王" and "王伟"), or in Korean the family name or
  * the given name alone ("김", "민수" and "김민수"). Latin-script words must be equal (Jean and Jeanne are two
- * people).
+ * people), or, in a language with case endings (`inCase`), one name in two of its cases.
  */
-function sameNameWord(a: string, b: string): boolean {
+function sameNameWord(a: string, b: string, inCase?: (a: string, b: string) => boolean): boolean {
   if (a === b) return true;
   if (CYRILLIC_OR_GREEK.test(a)) {
     let common = 0;
@@ -248,8 +256,10 @@ function sameNameWord(a: string, b: string): boolean {
     const [short, long] = a.length < b.length ? [a, b] : [b, a];
     return long.startsWith(short) || (short.length >= 2 && long.endsWith(short));
   }
-  return false;
+  return inCase !== undefined && LATIN_NAME.test(a) && LATIN_NAME.test(b) && inCase(a, b);
 }
+
+const LATIN_NAME = /^[\p{Script=Latin}'’-]+$/u;
 
 function canonical(type: PiiType, written: string): string {
   // "taro＠example．com" and "taro@example.com" are one address (cleaning keeps full-width punctuation).
@@ -351,13 +361,13 @@ export function createRedactionStage(options: RedactionOptions): ConversationSta
     name: 'pii-redaction',
     async apply(conversation: Conversation, signal?: AbortSignal): Promise<StageResult> {
       summary.conversations++;
-      const placeholders = new PlaceholderMap();
       const readyMessages = (conversation.ready?.messages ?? []) as { content?: unknown }[];
       const readyTexts = readyMessages.map((m) => (typeof m.content === 'string' ? m.content : ''));
       // What tools returned (an order lookup's e-mail and address) goes with the text, after it.
       const resultTexts = conversation.turns.flatMap((t) => t.toolResults?.map((r) => r.content) ?? []);
       const texts = [...conversation.turns.map((t) => t.content), ...readyTexts, ...resultTexts];
       const language = conversationLanguage(conversation, options.language);
+      const placeholders = new PlaceholderMap(language);
       const found = await options.detector.detect(texts, signal, { language });
       let total = 0;
       const redacted = texts.map((text, i) => {

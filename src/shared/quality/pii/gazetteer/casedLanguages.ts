@@ -37,6 +37,12 @@ export interface CasedLexicon extends LanguageLexicon {
    * lists do not know stays unknown, so rules only ever widen what a list already holds.
    */
   inflections: readonly string[];
+  /**
+   * Endings of `inflections` that make another person's name rather than a case of the same one
+   * (Hungarian "-né", "wife of": Kovácsné is not Kovács). The detector reads them as names; the
+   * placeholder map does not give them the number of the name they are made from.
+   */
+  notCaseEndings?: readonly string[];
   /** Feminine surnames made from the masculine ones ("ов ова": Петров → Петрова). */
   feminineSurnames: readonly string[];
   /** Languages whose given names and surnames are this language's own too (ru ↔ uk). */
@@ -617,6 +623,7 @@ export const CASED_LANGUAGES: Record<string, CasedLexicon> = {
       't -',
       'e -',
     ],
+    notCaseEndings: ['ne'],
     feminineSurnames: [],
     related: [],
     streetsAfter: 'utca|út|útja|tér|tere|körút|köz|sor|sétány|rakpart|fasor|kft|zrt|bt|nyrt',
