@@ -56,10 +56,10 @@ export interface GroupOptions {
 const DEFAULT_BUCKETS = 64;
 const DEFAULT_MAX_BUCKET_BYTES = 32 * 1024 * 1024;
 /**
- * A CSV file of up to about 4 MB is grouped in memory: a few MB more peak RSS (measured on
+ * A CSV file of up to about 3 MB is grouped in memory: a few MB more peak RSS (measured on
  * STAR message rows), so a run with two workers stays under the 256 MB a run may use.
  */
-const DEFAULT_MEMORY_BUDGET_CHARS = 6 * 1024 * 1024;
+const DEFAULT_MEMORY_BUDGET_CHARS = 4 * 1024 * 1024;
 const MAX_LEVELS = 4;
 
 /**

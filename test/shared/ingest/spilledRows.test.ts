@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { conversationIdOf, decodeRow, readRecords, RowBlock } from '../../../src/shared/ingest/spilledRows';
+import type { MessageRow } from '../../../src/shared/ingest/messageCsv';
+
+describe('spilled message rows (length-prefixed UTF-8)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'tuneloop-spilled-rows-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('rows come back whole, in order, with every optional field, long texts and any script', async () => {
+    const rows: MessageRow[] = [
+      { conversationId: 'c-1', line: 2, raw: 'c-1,user,hi', speaker: 'user', text: 'hi' },
+      {
+        conversationId: 'c-ü',
+        line: 3,
+        raw: 'raw "quoted"\nsecond line',
+        speaker: 'Agent Smith',
+        text: `${'long text, '.repeat(60_000)}😀 日本語 ✓`,
+        timestamp: '2026-01-01T09:15:07.000Z',
+        issueType: 'billing',
+        channel: 'chat',
+        csat: '4',
+        model: 'gpt-4o-mini',
+      },
+      {
+        conversationId: 'c-3',
+        line: 70_000,
+        raw: '',
+        speaker: '',
+        text: '',
+        error: { reason: 'invalid-row', detail: 'line 70000 has 2 fields' },
+      },
+    ];
+    const block = new RowBlock();
+    for (const row of rows) block.add(row);
+    const path = join(dir, 'bucket');
+    writeFileSync(path, block.take());
+    const read: MessageRow[] = [];
+    const ids: string[] = [];
+    for await (const record of readRecords(path)) {
+      ids.push(conversationIdOf(record));
+      read.push(decodeRow(record));
+    }
+    expect(ids).toEqual(['c-1', 'c-ü', 'c-3']);
+    expect(read).toEqual(rows);
+    expect(block.length).toBe(0);
+  });
+
+  test('a file cut inside a record is an error, not a silently shorter bucket', async () => {
+    const block = new RowBlock();
+    block.add({ conversationId: 'c-1', line: 2, raw: 'x', speaker: 'user', text: 'hello there' });
+    const path = join(dir, 'cut');
+    writeFileSync(path, block.take().subarray(0, 20));
+    await expect(async () => {
+      for await (const _ of readRecords(path));
+    }).rejects.toThrow(/end inside a record/);
+  });
+});
