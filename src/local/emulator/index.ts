@@ -47,6 +47,11 @@ export interface EmulatorOptions {
   jobQuota?: { running: number; queued: number };
   /** Fine-tuned deployments allowed per resource (default 5). */
   maxFineTunedDeployments?: number;
+  /**
+   * The region's Tokens Per Minute quota (thousands) that deployments' `sku.capacity` draws from,
+   * summed over the resource's deployments (default 1000: no deployment of the defaults hits it).
+   */
+  tokensPerMinuteQuota?: number;
   /** Retrieval similarity under which a question is declined as out of scope (default 0.2). */
   outOfScopeThreshold?: number;
   /** Continued fine-tuning: share of an ancestor's training a continuation still remembers, per continuation (default 0.5). */
@@ -100,6 +105,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     speed,
     quota: options.jobQuota ?? { running: 1, queued: 20 },
     maxFineTunedDeployments: options.maxFineTunedDeployments ?? 5,
+    tokensPerMinuteQuota: options.tokensPerMinuteQuota ?? 1000,
     outOfScopeThreshold: options.outOfScopeThreshold,
     continuedTrainingRetention: options.continuedTrainingRetention,
     dataDir: options.dataDir,

@@ -127,6 +127,46 @@ const ADVICE: Record<FineTuneErrorKind, string> = {
 const DEPLOYMENT_QUOTA_ADVICE =
   'the account is at its deployment quota (at most 5 fine-tuned deployments); the deploy step retries with backoff and succeeds once old deployments are retired (deployment lifecycle) or deleted';
 
+/** What a deployment's capacity asked of a Tokens Per Minute quota that could not give it. */
+interface CapacityShortfall {
+  requested: number;
+  available: number;
+  /** The quota's limit in the region, when ARM says it. */
+  limit?: number;
+  quota: string;
+}
+
+/**
+ * ARM's two wordings of a capacity refusal (`InsufficientQuota`): "This operation require 10 new
+ * capacity in quota Tokens Per Minute (thousands) - gpt-4o-mini FineTune, which is bigger than the
+ * current available capacity 8. The current quota usage is 0 and the quota limit is 8 for quota
+ * ..." and "The specified capacity '10' of account deployment is bigger than available capacity
+ * '8' for UsageName 'Tokens Per Minute (thousands) - ...'".
+ */
+function capacityShortfall(message: string): CapacityShortfall | undefined {
+  const operation =
+    /require (\d+) new capacity in quota (.+?), which is bigger than the current available capacity (\d+)(?:\. The current quota usage is \d+ and the quota limit is (\d+))?/i.exec(
+      message,
+    );
+  if (operation) {
+    // The optional group is undefined when absent (RegExpExecArray's type says string).
+    const groups: (string | undefined)[] = operation;
+    const [, requested, quota = '', available, limit] = groups;
+    return { requested: Number(requested), available: Number(available), quota, ...(limit !== undefined ? { limit: Number(limit) } : {}) };
+  }
+  const specified =
+    /specified capacity '(\d+)' of account deployment is bigger than available capacity '(\d+)' for UsageName '([^']+)'/i.exec(message);
+  if (specified) return { requested: Number(specified[1]), available: Number(specified[2]), quota: specified[3] };
+  return undefined;
+}
+
+function capacityAdvice(shortfall: CapacityShortfall): string {
+  const { requested, available, limit, quota } = shortfall;
+  if (limit !== undefined && requested > limit)
+    return `the deployment asks for ${requested} capacity units (TUNELOOP_DEPLOYMENT_CAPACITY) but the region's quota ${quota} is ${limit} in all; set TUNELOOP_DEPLOYMENT_CAPACITY to at most ${limit}, or request more quota, then run the deployment again (retrying cannot help)`;
+  return `the deployment asks for ${requested} capacity units (TUNELOOP_DEPLOYMENT_CAPACITY) and only ${available} of the quota ${quota} is free; the deploy step retries with backoff and succeeds once other deployments free capacity (old ones are retired by the deployment lifecycle), or lower TUNELOOP_DEPLOYMENT_CAPACITY`;
+}
+
 /**
  * Turns what the openai client or the ARM SDK threw into a classified FineTuneServiceError.
  * Anything else (a bug, a storage failure) is rethrown unchanged.
@@ -161,9 +201,14 @@ export function toFineTuneError(err: unknown, operation: string): FineTuneServic
     const inner = innerError(parseMaybeJson(err.response?.bodyAsText ?? undefined));
     const code = err.code ?? inner.code;
     const message = inner.message ?? err.message;
-    const kind = classifyStatus(err.statusCode, code, message);
-    // ARM is only used for deployments here, whose quota is the number of fine-tuned deployments.
-    const advice = kind === 'quota' ? DEPLOYMENT_QUOTA_ADVICE : ADVICE[kind];
+    // ARM is only used for deployments here. Its quotas: the number of fine-tuned deployments,
+    // and the Tokens Per Minute capacity the deployments draw from.
+    const capacity = capacityShortfall(message);
+    const kind =
+      capacity && capacity.limit !== undefined && capacity.requested > capacity.limit
+        ? 'invalid-request'
+        : classifyStatus(err.statusCode, code, message);
+    const advice = capacity ? capacityAdvice(capacity) : kind === 'quota' ? DEPLOYMENT_QUOTA_ADVICE : ADVICE[kind];
     return new FineTuneServiceError(
       `${operation} failed (${err.statusCode ?? 'no status'}${code ? ` ${code}` : ''}): ${message}; ${advice}`,
       {

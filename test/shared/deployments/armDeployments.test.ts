@@ -72,6 +72,28 @@ describe('DeploymentsClient against the emulator', () => {
     }
   });
 
+  it("refuses a capacity over the region's Tokens Per Minute quota as ARM does, and the error says which setting to lower", async () => {
+    const small = await startTestEmulator({ tokensPerMinuteQuota: 8 });
+    try {
+      const settings = emulatorSettings(small, testStorageConnectionString());
+      const client = new DeploymentsClient(armDeploymentTarget(settings));
+      const err = await client
+        .deployModel({ deploymentName: deploymentNameFor('deploy-quota'), model: 'gpt-4o-mini-2024-07-18' })
+        .catch((e: unknown) => e);
+      expect(err).toMatchObject({ name: 'FineTuneServiceError', kind: 'invalid-request', status: 400, code: 'InsufficientQuota' });
+      expect((err as Error).message).toMatch(/asks for 10 capacity units \(TUNELOOP_DEPLOYMENT_CAPACITY\).*at most 8/);
+      const fits = await client.deployModel({
+        deploymentName: deploymentNameFor('deploy-quota'),
+        model: 'gpt-4o-mini-2024-07-18',
+        capacity: 8,
+        backoff: { startSeconds: 0.02, factor: 1.5, capSeconds: 0.2 },
+      });
+      expect(fits).toMatchObject({ provisioningState: 'Succeeded', capacity: 8 });
+    } finally {
+      await small.close();
+    }
+  });
+
   it('names the missing account settings', async () => {
     const settings = loadSettings({ TUNELOOP_STORAGE: 'UseDevelopmentStorage=true', TUNELOOP_OPENAI_AUTH: 'local' });
     await expect(new DeploymentsClient(armDeploymentTarget(settings)).getDeployment('x')).rejects.toThrow(FineTuneConfigurationError);

@@ -55,6 +55,37 @@ describe('toFineTuneError', () => {
     expect(toFineTuneError(new RestError('nope', { statusCode: 403, code: 'AuthorizationFailed' }), 'deploy').kind).toBe('auth');
   });
 
+  it("a deployment's capacity over the region's Tokens Per Minute quota names TUNELOOP_DEPLOYMENT_CAPACITY; over the whole quota it is not retried", () => {
+    const refusal = (message: string) => new RestError(message, { statusCode: 400, code: 'InsufficientQuota' });
+    // The quota is smaller than the capacity asked: no retry can help (ARM's wording, as seen in the field).
+    const never = toFineTuneError(
+      refusal(
+        'This operation require 10 new capacity in quota Tokens Per Minute (thousands) - gpt-4o, which is bigger than the current available capacity 8. The current quota usage is 0 and the quota limit is 8 for quota Tokens Per Minute (thousands) - gpt-4o.',
+      ),
+      'deploy',
+    );
+    expect(never).toMatchObject({ kind: 'invalid-request', retryable: false });
+    expect(never.message).toMatch(/set TUNELOOP_DEPLOYMENT_CAPACITY to at most 8/);
+    // Other deployments hold the capacity: retried, and the advice says what frees it.
+    const later = toFineTuneError(
+      refusal(
+        'This operation require 10 new capacity in quota Tokens Per Minute (thousands) - gpt-4o-mini FineTune, which is bigger than the current available capacity 4. The current quota usage is 26 and the quota limit is 30 for quota Tokens Per Minute (thousands) - gpt-4o-mini FineTune.',
+      ),
+      'deploy',
+    );
+    expect(later).toMatchObject({ kind: 'quota', retryable: true });
+    expect(later.message).toMatch(/only 4 of the quota .* is free.*TUNELOOP_DEPLOYMENT_CAPACITY/);
+    // The older wording, without the limit.
+    const specified = toFineTuneError(
+      refusal(
+        "The specified capacity '120' of account deployment is bigger than available capacity '99' for UsageName 'Tokens Per Minute (thousands) - GPT-35-Turbo'.",
+      ),
+      'deploy',
+    );
+    expect(specified).toMatchObject({ kind: 'quota' });
+    expect(specified.message).toMatch(/asks for 120 capacity units \(TUNELOOP_DEPLOYMENT_CAPACITY\) and only 99/);
+  });
+
   it('rethrows what is not a service error (bugs must not be swallowed)', () => {
     const bug = new TypeError('x is undefined');
     expect(() => toFineTuneError(bug, 'x')).toThrow(bug);

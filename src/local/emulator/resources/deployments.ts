@@ -65,6 +65,21 @@ export class DeploymentsResource {
         `This operation requires 1 new fine-tuned model deployment, which is more than the available 0: the resource already has ${fineTunedCount} fine-tuned model deployments and the quota limit is ${this.options.maxFineTunedDeployments}. Delete a deployment first.`,
       );
     }
+    // Capacity draws on the region's Tokens Per Minute quota; ARM refuses what does not fit, in
+    // the words it uses (see docs/emulator.md).
+    const capacity = typeof sku.capacity === 'number' ? sku.capacity : 1;
+    const used = [...this.store.deployments.entries()]
+      .filter(([k]) => k !== key)
+      .reduce((n, [, d]) => n + (d.resource.sku.capacity ?? 1), 0);
+    const limit = this.options.tokensPerMinuteQuota;
+    if (used + capacity > limit) {
+      const quota = `Tokens Per Minute (thousands) - ${fineTuned ? `${fineTuned.job.model} FineTune` : required(baseName, 'base model name')}`;
+      throw armError(
+        400,
+        'InsufficientQuota',
+        `This operation require ${capacity} new capacity in quota ${quota}, which is bigger than the current available capacity ${Math.max(0, limit - used)}. The current quota usage is ${used} and the quota limit is ${limit} for quota ${quota}.`,
+      );
+    }
     const underlying = fineTuned ? model.name : required(baseName, 'base model name');
     const sameModel = existing && existing.model === underlying;
     const resource: ArmDeployment = {

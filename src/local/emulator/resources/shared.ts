@@ -26,6 +26,8 @@ export interface ServiceOptions {
   speed: number;
   quota: { running: number; queued: number };
   maxFineTunedDeployments: number;
+  /** Tokens Per Minute quota (thousands) shared by the deployments' capacity. */
+  tokensPerMinuteQuota: number;
   outOfScopeThreshold?: number;
   /**
    * Forgetting in continued fine-tuning: each continuation multiplies how strongly the model
