@@ -179,6 +179,32 @@ describe('chat transcripts kept as one text field', () => {
     expect(reasons(await parseAll('id,body\n1,"Customer: hi\nAgent: hello"\n'))).toEqual(['unknown-format']);
   });
 
+  test('a rating in words counts as feedback records count it: good/satisfied 5, bad/unsatisfied 1, in JSON lines and CSV', async () => {
+    const chatText = 'Customer: hi\nAgent: hello';
+    const items = await parseAll(
+      jsonl(
+        { conversation_id: 'w-1', rating: 'good', transcript: chatText },
+        { conversation_id: 'w-2', rating: 'Unsatisfied', transcript: chatText },
+        { id: 'w-3', rating: ' satisfied ', transcript: chatText },
+        { id: 'w-4', csat: 'bad', transcript: chatText },
+        { id: 'w-5', rating: 'offered', transcript: chatText },
+        { id: 'w-6', rating: 'n/a', transcript: chatText },
+      ),
+    );
+    // A word that is no rating (an unanswered survey, "n/a") leaves the chat unrated, as a csat out of 1–5 does.
+    expect(conversations(items).map((c) => [c.conversationId, c.csat])).toEqual([
+      ['w-1', 5],
+      ['w-2', 1],
+      ['w-3', 5],
+      ['w-4', 1],
+      ['w-5', undefined],
+      ['w-6', undefined],
+    ]);
+    expect(feedbacks(items)).toEqual([]);
+    const csv = await parseAll(`conversation_id,transcript,rating\nw-7,"${chatText}",bad\nw-8,"${chatText}",Satisfied\n`);
+    expect(conversations(csv).map((c) => c.csat)).toEqual([1, 5]);
+  });
+
   test('a timed line naming no speaker, and a transcript-file record whose "conversation" lacks the shape, are quarantined saying which line', async () => {
     const timed = '[09:02] Customer: is my refund through?\n[09:04] checking...\n[09:05] Agent Sam: Yes, it was sent today.';
     const [stamped] = rejections(await parseAll(jsonl({ id: 't-1', transcript: timed })));

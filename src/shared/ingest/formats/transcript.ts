@@ -1,7 +1,7 @@
 import { reject, show } from '../records';
 import { inferMissingRoles, type RoleMapper } from '../roles';
 import { decodeEntities, stripHtml } from '../text';
-import { parseRating, parseTimestamp, type RawTurn } from '../turns';
+import { parseRatingOrWord, parseTimestamp, type RawTurn } from '../turns';
 import type { ChatRole, IngestItem, SourceRef } from '../types';
 import { finish, idOf, type JsonObject } from './common';
 
@@ -115,7 +115,8 @@ export function parseTranscriptRecord(source: SourceRef, record: JsonObject, rol
     raw: read.turns,
     issueType: issueOf(ISSUE_KEYS.map((k) => byName.get(k)).find((v) => v !== undefined && v !== null && v !== '')),
     channel: textValue(byName.get('channel')),
-    csat: CSAT_KEYS.map((k) => parseRating(byName.get(k))).find((v) => v !== undefined),
+    // Chat widgets' end-of-chat surveys write words ("good", "unsatisfied"): read as feedback records read them.
+    csat: CSAT_KEYS.map((k) => parseRatingOrWord(byName.get(k))).find((v) => v !== undefined),
   });
 }
 
