@@ -77,6 +77,12 @@ export interface Conversation {
   model?: string;
   /** Parts of the record left out on purpose, counted by reason (e.g. `private-comment`: internal notes are never training data). */
   setAside?: Record<string, number>;
+  /**
+   * What the run's report should warn about how the record was read, each naming its file (a
+   * transcript whose dates were read month first by assumption). Counted once per distinct text,
+   * so one warning stands for every record of a file that needed it; never part of an example.
+   */
+  notices?: string[];
   source: SourceRef;
 }
 
