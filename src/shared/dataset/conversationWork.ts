@@ -75,6 +75,7 @@ export type LineOutcome =
       conversationId: string;
       model?: string;
       setAside?: Record<string, number>;
+      notices?: string[];
       outcome: WorkOutcome;
     };
 
@@ -155,7 +156,7 @@ export class ConversationWork {
     // Conversations are worked on together once the batch is parsed (`many`); their outcomes
     // then go to their lines.
     const conversations: Conversation[] = [];
-    const waiting: { conversationId: string; model?: string; setAside?: Record<string, number> }[] = [];
+    const waiting: { conversationId: string; model?: string; setAside?: Record<string, number>; notices?: string[] }[] = [];
     const at: number[] = [];
     for (const { line, text } of batch.lines) {
       signal?.throwIfAborted();
@@ -185,10 +186,15 @@ export class ConversationWork {
         }
         case 'conversation': {
           const parsed = item.conversation;
-          const { conversationId, model, setAside } = parsed;
+          const { conversationId, model, setAside, notices } = parsed;
           // The text stays with the coordinating thread (it is the quarantine record); none of the work reads it.
           conversations.push({ ...parsed, source: { file: parsed.source.file, line, record: '' } });
-          waiting.push({ conversationId, ...(model !== undefined ? { model } : {}), ...(setAside !== undefined ? { setAside } : {}) });
+          waiting.push({
+            conversationId,
+            ...(model !== undefined ? { model } : {}),
+            ...(setAside !== undefined ? { setAside } : {}),
+            ...(notices !== undefined ? { notices } : {}),
+          });
           at.push(lines.length);
           lines.push(undefined);
           break;

@@ -395,7 +395,7 @@ async function handleLine({ line: deferred }: LineEntry, outcome: LineOutcome | 
         const row = { conversationId: outcome.conversationId, answeringModel: outcome.model, file: source.file, line: source.line };
         await run.time('feedback', () => store.answeredBy?.(row, run.options.signal));
       }
-      return handleConversation(source, outcome.setAside, false, outcome.outcome, run);
+      return handleConversation(source, outcome, false, outcome.outcome, run);
     }
   }
 }
@@ -419,12 +419,12 @@ async function handleEntry({ item, joined, answered }: ItemEntry, outcome: WorkO
     stats.records_used++;
     return;
   }
-  return handleConversation(item.conversation.source, item.conversation.setAside, joined, outcome, run);
+  return handleConversation(item.conversation.source, item.conversation, joined, outcome, run);
 }
 
 async function handleConversation(
   source: SourceRef,
-  setAside: Record<string, number> | undefined,
+  { setAside, notices }: Pick<Conversation, 'setAside' | 'notices'>,
   joined: boolean | undefined,
   outcome: WorkOutcome | undefined,
   run: RunContext,
@@ -432,6 +432,7 @@ async function handleConversation(
   const { options, stats, time, write } = run;
   const quarantine = (record: QuarantineRecord) => quarantineRecord(record, run);
   for (const [reason, n] of Object.entries(setAside ?? {})) stats.set_aside[reason] = (stats.set_aside[reason] ?? 0) + n;
+  for (const notice of notices ?? []) stats.notes[`${FILE_NOTICE}${notice}`] = (stats.notes[`${FILE_NOTICE}${notice}`] ?? 0) + 1;
   if (joined) stats.feedback_joined++;
   if (!outcome) throw new Error(`preprocessing lost the result of ${source.file} line ${source.line}`);
   if (outcome.action === 'drop') {

@@ -33,6 +33,8 @@ export interface CsvContext {
   rowOfLine?: (line: number) => number;
   /** How a rejection names a row by that number ("line 17", "row 17 of sheet 'Chats'"). */
   place?: (line: number) => string;
+  /** What the conversations' `source.line` counts (`SourceRef.unit`); absent: CSV rows. */
+  unit?: SourceRef['unit'];
 }
 
 export type CsvFormat = 'message-csv' | 'faq' | 'feedback' | 'reply-thread' | 'transcript';
@@ -242,6 +244,15 @@ export async function* normalizeLineBreaks(chunks: AsyncIterable<Buffer>): Async
 
 /** A CSV file of one of the three CSV formats → items (message rows are grouped into conversations). */
 export async function* parseCsv(bytes: AsyncIterable<Buffer>, context: CsvContext): AsyncIterable<IngestItem> {
+  // Every reader of a CSV layout builds its own sources; the unit is the file's, so it is set here once.
+  const unit = context.unit ?? 'csv-row';
+  for await (const item of csvItems(bytes, context)) {
+    if (item.type === 'conversation') item.conversation.source.unit = unit;
+    yield item;
+  }
+}
+
+async function* csvItems(bytes: AsyncIterable<Buffer>, context: CsvContext): AsyncIterable<IngestItem> {
   const { file, signal } = context;
   const place = context.place ?? linePlace;
   const batches = readCsvRows(bytes, context)[Symbol.asyncIterator]();

@@ -6,7 +6,7 @@ import { inferMissingRoles, type RoleMapper } from './roles';
 import { answeringModel, namedModel } from './answeringModel';
 import { normalizeText } from './text';
 import { addToolResult, INVALID_TOOL_TURN, ToolCallReader, toolDefinitions, unansweredToolCall } from './toolTurns';
-import { buildTurns, isBlank, parseRating, parseTimestamp, turnWeight, type RawTurn } from './turns';
+import { buildTurns, isBlank, parseRating, parseRatingOrWord, parseTimestamp, turnWeight, type RawTurn } from './turns';
 import type { ChatRole, Conversation, Feedback, IngestItem, SourceRef, ToolCall, Turn } from './types';
 
 /** What a JSON line is, by its keys. `messages` covers both conversation and ready-made lines. */
@@ -97,16 +97,6 @@ export function parseJsonRecord(source: SourceRef, record: JsonObject, family: J
   }
 }
 
-/**
- * Zendesk's two-point satisfaction scores, on the 1–5 scale the CSAT rules use: "bad" falls below
- * the default threshold (3), so the ticket's replies become context only, as a 1 would.
- */
-const RATING_WORDS = new Map<string, number>([
-  ['good', 5],
-  ['good_with_comment', 5],
-  ['bad', 1],
-  ['bad_with_comment', 1],
-]);
 /** Zendesk's scores of a survey sent (or not) but never answered. */
 const UNANSWERED_SURVEY = new Set(['offered', 'unoffered']);
 
@@ -349,7 +339,7 @@ export function parseFeedback(source: SourceRef, record: Record<string, unknown>
   const word = typeof given === 'string' ? given.trim().toLowerCase() : undefined;
   if (word !== undefined && UNANSWERED_SURVEY.has(word))
     return reject(source, 'unrated-survey', `"${ratingKey}" is ${show(given)}: the survey was not answered, so there is no rating to use`);
-  const rating = (word !== undefined ? RATING_WORDS.get(word) : undefined) ?? parseRating(given);
+  const rating = parseRatingOrWord(given);
   if (rating === undefined)
     return reject(source, `invalid-field:${ratingKey}`, `"${ratingKey}" must be a number from 1 to 5 or good/bad, got ${show(given)}`);
   const feedback: Feedback = { conversationId: id, rating, source };

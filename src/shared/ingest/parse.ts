@@ -359,6 +359,7 @@ async function* parseZip(
         speakerRoles: options.speakerRoles,
         rowOfLine: (line) => workbook.rowOf(line),
         place,
+        unit: { sheet },
         timeZone,
       });
       if (workbook.failure) {

@@ -13,6 +13,16 @@ export function linePlace(line: number): string {
   return `line ${line}`;
 }
 
+/**
+ * Where a record is, for details that name another record (a duplicate's earlier copy):
+ * `chats.jsonl line 12`, `chats.csv, the row at line 12`, `chats.xlsx, row 26 of sheet 'Chats'`.
+ */
+export function recordPlace({ file, line, unit }: Pick<SourceRef, 'file' | 'line' | 'unit'>): string {
+  if (unit === undefined) return `${file} line ${line}`;
+  if (unit === 'csv-row') return `${file}, the row at line ${line}`;
+  return `${file}, row ${line} of sheet ${unit.sheet}`;
+}
+
 export function conversationItem(conversation: Conversation): IngestItem {
   return { type: 'conversation', conversation };
 }

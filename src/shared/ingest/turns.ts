@@ -209,6 +209,34 @@ export function parseRating(value: unknown): number | undefined {
   return Number.isFinite(n) && n >= 1 && n <= 5 ? n : undefined;
 }
 
+/**
+ * Survey answers written as words, on the 1–5 scale the CSAT rules use: Zendesk's two-point scores
+ * (`good`, `bad`, `*_with_comment`) and the satisfied/unsatisfied of chat widgets' end-of-chat
+ * surveys. A low word falls below the default threshold (3), so the replies become context only,
+ * as a 1 would.
+ */
+const RATING_WORDS = new Map<string, number>([
+  ['good', 5],
+  ['good_with_comment', 5],
+  ['satisfied', 5],
+  ['bad', 1],
+  ['bad_with_comment', 1],
+  ['unsatisfied', 1],
+  ['dissatisfied', 1],
+]);
+
+/**
+ * A rating as feedback records and chat exports give it: a number 1–5 (`parseRating`) or one of
+ * the survey words above, in any case. Undefined otherwise, including for an unanswered survey.
+ */
+export function parseRatingOrWord(value: unknown): number | undefined {
+  if (typeof value === 'string') {
+    const word = RATING_WORDS.get(value.trim().toLowerCase());
+    if (word !== undefined) return word;
+  }
+  return parseRating(value);
+}
+
 export function isBlank(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }

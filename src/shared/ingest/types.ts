@@ -43,6 +43,14 @@ export interface SourceRef {
   line: number;
   /** The original text of the record (a JSONL line, or the CSV rows of the conversation; a workbook's rows as CSV). */
   record: string;
+  /**
+   * What `line` counts when it is not a line of a JSON file: `csv-row`, a CSV row named by the
+   * line it starts on (a quoted cell's line breaks make rows and lines differ); a workbook's sheet
+   * (`sheet` quoted as details write it), whose rows `line` numbers. Absent: a line. Set on
+   * conversations, so a detail written later (a duplicate of it) names the place as the rejections
+   * of its file do (`recordPlace`).
+   */
+  unit?: 'csv-row' | { sheet: string };
 }
 
 export type ConversationKind = 'conversation' | 'faq' | 'ready';
@@ -77,6 +85,12 @@ export interface Conversation {
   model?: string;
   /** Parts of the record left out on purpose, counted by reason (e.g. `private-comment`: internal notes are never training data). */
   setAside?: Record<string, number>;
+  /**
+   * What the run's report should warn about how the record was read, each naming its file (a
+   * transcript whose dates were read month first by assumption). Counted once per distinct text,
+   * so one warning stands for every record of a file that needed it; never part of an example.
+   */
+  notices?: string[];
   source: SourceRef;
 }
 

@@ -1,4 +1,5 @@
-import type { Conversation, Turn } from '../ingest/types';
+import { recordPlace } from '../ingest/records';
+import type { Conversation, SourceRef, Turn } from '../ingest/types';
 import type { ConversationStage, StageResult } from '../dataset/stages';
 import { contentText } from './safety';
 import {
@@ -221,8 +222,15 @@ export function createDedupStage(options: DedupOptions): ConversationStage {
   const minShingles = options.minShingles ?? 3;
   const now = options.now ?? (() => new Date());
   const summary: DedupSummary = { checked: 0, exact: 0, near: 0, threshold, banding, duplicates: [] };
+  // What each file's lines count (CSV rows, sheet rows), for naming an earlier copy. Kept per file,
+  // not in the signature records: every record a store holds was kept by this stage in this run,
+  // and a file's unit is the same for all its records.
+  const units = new Map<string, SourceRef['unit']>();
 
   const found = (conversation: Conversation, kind: 'exact' | 'near', similarity: number, of: SignatureRecord): StageResult => {
+    // A store shared with another stage (a retried file) holds records this one did not keep: a
+    // copy in the same file is still named as that file names its records.
+    const unit = of.file === conversation.source.file ? conversation.source.unit : units.get(of.file);
     summary[kind]++;
     if (summary.duplicates.length < 200) {
       summary.duplicates.push({
@@ -238,7 +246,7 @@ export function createDedupStage(options: DedupOptions): ConversationStage {
     return {
       action: 'drop',
       reason: kind === 'exact' ? 'duplicate-exact' : 'duplicate-near',
-      detail: `${what} of conversation ${of.conversationId} (${of.file} line ${of.line}${of.seenAt === UNDATED_ISO ? '' : `, seen ${of.seenAt}`})`,
+      detail: `${what} of conversation ${of.conversationId} (${recordPlace({ ...of, unit })}${of.seenAt === UNDATED_ISO ? '' : `, seen ${of.seenAt}`})`,
     };
   };
 
@@ -287,6 +295,8 @@ export function createDedupStage(options: DedupOptions): ConversationStage {
         if (best) return found(conversation, 'near', best.similarity, best.record);
       }
 
+      const { file, unit } = conversation.source;
+      if (unit !== undefined && !units.has(file)) units.set(file, unit);
       const record = signatureRecord(conversation, { hash, signature }, now());
       const raced = await options.store.add(record, keys, signal);
       if (raced) return found(conversation, 'exact', 1, raced);

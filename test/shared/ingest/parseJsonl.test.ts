@@ -379,6 +379,12 @@ describe('FAQ and feedback JSONL', () => {
     ]);
     expect(rejections(items)[0].detail).toBe('"rating" must be a number from 1 to 5 or good/bad, got 7');
   });
+
+  test('feedback in survey words: good/satisfied count 5, bad/unsatisfied/dissatisfied 1, in any case', async () => {
+    const words = ['good', 'Satisfied', 'bad', 'UNSATISFIED', 'dissatisfied', 'bad_with_comment'];
+    const items = await parseAll(jsonl(...words.map((rating, i) => ({ conversation_id: `s-${i}`, rating }))));
+    expect(feedbacks(items).map((f) => f.rating)).toEqual([5, 5, 1, 1, 1, 1]);
+  });
 });
 
 describe('detection, encodings and compression', () => {

@@ -179,6 +179,102 @@ describe('chat transcripts kept as one text field', () => {
     expect(reasons(await parseAll('id,body\n1,"Customer: hi\nAgent: hello"\n'))).toEqual(['unknown-format']);
   });
 
+  describe('numeric dates in time prefixes: day and month order decided by the whole transcript', () => {
+    const times = async (transcript: string) => {
+      const items = await parseAll(jsonl({ id: 'd-1', transcript }));
+      expect(reasons(items)).toEqual(['conversation']);
+      return conversations(items)[0].turns.map((t) => t.timestamp);
+    };
+
+    test('a first number over 12 is day first, and dots are day first', async () => {
+      expect(await times('[14/03/2026 09:14] Anna: hello\n[14/03/2026 09:15] Agent Tom: Hi Anna, how can I help?')).toEqual([
+        '2026-03-14T09:14:00.000Z',
+        '2026-03-14T09:15:00.000Z',
+      ]);
+      expect(await times('[02.03.2026 09:14] Anna: hello\n[02.03.2026 09:15:30] Agent Tom: Hi Anna')).toEqual([
+        '2026-03-02T09:14:00.000Z',
+        '2026-03-02T09:15:30.000Z',
+      ]);
+      // WhatsApp's shapes: a comma after the date, bracketed, or bare with a dash.
+      expect(await times('[02.03.26, 09:14:05] Anna: hello\n[02.03.26, 09:15:00] Agent Tom: Hi')).toEqual([
+        '2026-03-02T09:14:05.000Z',
+        '2026-03-02T09:15:00.000Z',
+      ]);
+      expect(await times('02/03/2026, 09:14 - Anna: hello\n14/03/2026, 09:15 - Agent Tom: Hi')).toEqual([
+        '2026-03-02T09:14:00.000Z',
+        '2026-03-14T09:15:00.000Z',
+      ]);
+    });
+
+    test('one unambiguous line settles the others: 12/03 before 13/03 is 12 March, not 3 December', async () => {
+      // Read line by line, the first date would be December 3rd and the reply 100 days later.
+      expect(
+        await times('[12/03/2026 23:58] Customer: is the sale still on?\n[13/03/2026 00:01] Agent Sam: It ended at midnight.'),
+      ).toEqual(['2026-03-12T23:58:00.000Z', '2026-03-13T00:01:00.000Z']);
+    });
+
+    test('month first (US) stays readable, and settles ambiguous lines the other way', async () => {
+      expect(await times('[03/12/2026 11:58 PM] Customer: is the sale still on?\n[03/13/2026 12:01 AM] Agent Sam: It ended.')).toEqual([
+        '2026-03-12T23:58:00.000Z',
+        '2026-03-13T00:01:00.000Z',
+      ]);
+    });
+
+    test('every date reads either way: month first, as parseTimestamp reads such a file, with a warning naming the file', async () => {
+      expect(await times('[02/03/2026 09:14] Anna: hello\n[02/03/2026 09:15] Agent Tom: Hi')).toEqual([
+        '2026-02-03T09:14:00.000Z',
+        '2026-02-03T09:15:00.000Z',
+      ]);
+      const items = await parseAll(
+        jsonl(
+          { id: 'a-1', transcript: '[02/03/2026 09:14] Anna: hello\n[02/03/2026 09:15] Agent Tom: Hi' },
+          { id: 'a-2', transcript: '[02/03/2026 09:14] Anna: hello\n[14/03/2026 09:15] Agent Tom: Hi' },
+          { id: 'a-3', transcript: '[2026-03-02 09:14] Anna: hello\n[09:15] Agent Tom: Hi' },
+        ),
+      );
+      const [assumed, settled, iso] = conversations(items);
+      expect(assumed.notices).toEqual([
+        expect.stringMatching(/^input\.file: chat transcripts whose every date reads either way .* month first/),
+      ]);
+      expect([settled.notices, iso.notices]).toEqual([undefined, undefined]);
+    });
+
+    test('a transcript writing dates in both orders is quarantined, naming both lines', async () => {
+      const transcript = '[13/03/2026 09:14] Anna: hello\n[03/13/2026 09:15] Agent Tom: Hi\n[13/03/2026 09:16] Anna: thanks';
+      const items = await parseAll(jsonl({ id: 'd-2', transcript }));
+      expect(rejections(items)).toMatchObject([{ reason: 'invalid-field:transcript', line: 1 }]);
+      expect(rejections(items)[0].detail).toMatch(
+        /^line 1 of the transcript \("\[13\/03\/2026 09:14\] Anna: hello"\) writes its date with the day first, line 2 \("\[03\/13\/2026 09:15\] Agent Tom: Hi"\) with the month first/,
+      );
+    });
+  });
+
+  test('a rating in words counts as feedback records count it: good/satisfied 5, bad/unsatisfied 1, in JSON lines and CSV', async () => {
+    const chatText = 'Customer: hi\nAgent: hello';
+    const items = await parseAll(
+      jsonl(
+        { conversation_id: 'w-1', rating: 'good', transcript: chatText },
+        { conversation_id: 'w-2', rating: 'Unsatisfied', transcript: chatText },
+        { id: 'w-3', rating: ' satisfied ', transcript: chatText },
+        { id: 'w-4', csat: 'bad', transcript: chatText },
+        { id: 'w-5', rating: 'offered', transcript: chatText },
+        { id: 'w-6', rating: 'n/a', transcript: chatText },
+      ),
+    );
+    // A word that is no rating (an unanswered survey, "n/a") leaves the chat unrated, as a csat out of 1–5 does.
+    expect(conversations(items).map((c) => [c.conversationId, c.csat])).toEqual([
+      ['w-1', 5],
+      ['w-2', 1],
+      ['w-3', 5],
+      ['w-4', 1],
+      ['w-5', undefined],
+      ['w-6', undefined],
+    ]);
+    expect(feedbacks(items)).toEqual([]);
+    const csv = await parseAll(`conversation_id,transcript,rating\nw-7,"${chatText}",bad\nw-8,"${chatText}",Satisfied\n`);
+    expect(conversations(csv).map((c) => c.csat)).toEqual([1, 5]);
+  });
+
   test('a timed line naming no speaker, and a transcript-file record whose "conversation" lacks the shape, are quarantined saying which line', async () => {
     const timed = '[09:02] Customer: is my refund through?\n[09:04] checking...\n[09:05] Agent Sam: Yes, it was sent today.';
     const [stamped] = rejections(await parseAll(jsonl({ id: 't-1', transcript: timed })));

@@ -85,6 +85,32 @@ describe('dedup stage (memory store)', () => {
     ]);
   });
 
+  it('names the earlier copy as its file names records: a JSON line, a CSV row, a workbook sheet row', async () => {
+    const stage = createDedupStage({ store: new MemorySignatureStore(), threshold: 0.7, now: UNDATED });
+    const from = (id: string, texts: string[], file: string, line: number, unit?: Conversation['source']['unit']) => {
+      const c = convo(id, texts, file, line);
+      return unit === undefined ? c : { ...c, source: { ...c.source, unit } };
+    };
+    const detail = async (c: Conversation) => {
+      const result = await stage.apply(c);
+      return result.action === 'drop' ? result.detail : result.action;
+    };
+    expect(await detail(from('a', base, 'chats.csv', 7, 'csv-row'))).toBe('keep');
+    expect(await detail(from('b', different, 'chats.xlsx', 26, { sheet: "'Chats'" }))).toBe('keep');
+    // Copies in the same file and in other files (JSON lines, a workbook) name the CSV row the same way.
+    expect(await detail(from('c', near, 'chats.csv', 12, 'csv-row'))).toMatch(
+      /^near duplicate .* of conversation a \(chats\.csv, the row at line 7\)$/,
+    );
+    expect(await detail(from('d', base, 'more.jsonl', 3))).toBe('exact duplicate of conversation a (chats.csv, the row at line 7)');
+    expect(await detail(from('e', different, 'more.jsonl', 4))).toBe(
+      "exact duplicate of conversation b (chats.xlsx, row 26 of sheet 'Chats')",
+    );
+    expect(await detail(from('f', [base[0], 'Something else entirely, with no words in common.'], 'more.jsonl', 5))).toBe('keep');
+    expect(await detail(from('g', [base[0], 'Something else entirely, with no words in common.'], 'chats.csv', 30, 'csv-row'))).toBe(
+      'exact duplicate of conversation f (more.jsonl line 5)',
+    );
+  });
+
   it('respects the threshold: a strict threshold keeps the near duplicate', async () => {
     const stage = createDedupStage({ store: new MemorySignatureStore(), threshold: 0.99 });
     await stage.apply(convo('a', base));

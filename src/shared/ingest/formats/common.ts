@@ -41,6 +41,8 @@ export interface Built {
   model?: string;
   /** Parts of the record left out on purpose (internal notes), by reason. */
   setAside?: Record<string, number>;
+  /** Warnings for the run's report (`Conversation.notices`). */
+  notices?: string[];
   /** Reject the conversation unless it has a user and an assistant turn (reply threads, tickets). */
   needBothSides?: string;
   /** Tool definitions the record carries (see ../toolTurns.ts). */
@@ -73,6 +75,7 @@ export function finish(built: Built): IngestItem {
   if (built.model) conversation.model = built.model;
   if (built.tools) conversation.tools = built.tools;
   if (built.setAside && Object.keys(built.setAside).length) conversation.setAside = built.setAside;
+  if (built.notices?.length) conversation.notices = built.notices;
   return conversationItem(conversation);
 }
 

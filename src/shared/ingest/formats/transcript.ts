@@ -1,7 +1,7 @@
 import { reject, show } from '../records';
 import { inferMissingRoles, type RoleMapper } from '../roles';
 import { decodeEntities, stripHtml } from '../text';
-import { parseRating, parseTimestamp, type RawTurn } from '../turns';
+import { parseRatingOrWord, parseTimestamp, type RawTurn } from '../turns';
 import type { ChatRole, IngestItem, SourceRef } from '../types';
 import { finish, idOf, type JsonObject } from './common';
 
@@ -105,7 +105,7 @@ export function parseTranscriptRecord(source: SourceRef, record: JsonObject, rol
     );
 
   const startValue = START_KEYS.map((k) => byName.get(k)).find((v) => v !== undefined && v !== null && v !== '');
-  const read = readTranscript(text, roles, startValue === undefined ? undefined : parseTimestamp(startValue));
+  const read = readTranscript(text, name, roles, startValue === undefined ? undefined : parseTimestamp(startValue));
   if ('reason' in read) return reject(source, read.reason, read.detail);
 
   return finish({
@@ -115,7 +115,14 @@ export function parseTranscriptRecord(source: SourceRef, record: JsonObject, rol
     raw: read.turns,
     issueType: issueOf(ISSUE_KEYS.map((k) => byName.get(k)).find((v) => v !== undefined && v !== null && v !== '')),
     channel: textValue(byName.get('channel')),
-    csat: CSAT_KEYS.map((k) => parseRating(byName.get(k))).find((v) => v !== undefined),
+    // Chat widgets' end-of-chat surveys write words ("good", "unsatisfied"): read as feedback records read them.
+    csat: CSAT_KEYS.map((k) => parseRatingOrWord(byName.get(k))).find((v) => v !== undefined),
+    // One text per file (the report counts distinct texts), so a file of such chats is one warning.
+    notices: read.datesAssumed
+      ? [
+          `${source.file}: chat transcripts whose every date reads either way (02/03/2026: 3 February or 2 March) were read month first (MM/DD/YYYY); if the export writes the day first, put one date with a day over 12 in each chat, or export ISO dates (2026-03-02)`,
+        ]
+      : undefined,
   });
 }
 
@@ -146,14 +153,30 @@ interface Line {
   event?: TranscriptEvent;
 }
 
-type LineTime = { offsetSeconds: number } | { clock: number; date?: string; zoneMinutes?: number };
+type LineTime = { offsetSeconds: number } | { clock: number; date?: string; numericDate?: NumericDate; zoneMinutes?: number };
+
+/**
+ * A date of three numbers before a clock (`02/03/2026`, `13.03.2026`), read once the whole
+ * transcript is known: whether `02/03` is 2 March or 3 February depends on its other lines.
+ */
+interface NumericDate {
+  /** The first and second numbers as written, and the year (two digits: 20xx). */
+  first: number;
+  second: number;
+  year: number;
+  /** Written with dots: day first wherever dots are used. */
+  dots: boolean;
+}
+
+type DateOrder = 'dmy' | 'mdy';
 type TranscriptEvent =
   | { kind: 'start'; ms?: number; zoneMinutes?: number }
   | { kind: 'agent'; name: string }
   | { kind: 'joined'; name: string }
   | { kind: 'other' };
 
-type Read = { turns: RawTurn[] } | { reason: string; detail: string };
+/** `datesAssumed`: the transcript's numeric dates all read either way, and were read month first. */
+type Read = { turns: RawTurn[]; datesAssumed: boolean } | { reason: string; detail: string };
 
 const LINE_BREAK_TAGS = /<br\s*\/?>/gi;
 
@@ -189,13 +212,14 @@ function linesOf(text: string): Line[] {
 
 /** `( 1m 2s )`, Salesforce's time since the chat started. */
 const RELATIVE = /^\(\s*(?=\d)(?:(\d+)h\s*)?(?:(\d+)m\s*)?(?:(\d+)s)?\s*\)\s*/;
-const CLOCK = String.raw`(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])\.?[Mm]\.?)?`;
-const DATE = String.raw`(\d{4}-\d{2}-\d{2})`;
-const ZONE = String.raw`(?:\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2}))?`;
-/** `[10:02]`, `(2026-03-02 09:14:05)`, `[10:02:03 AM]`, optionally followed by a dash. */
+const CLOCK = String.raw`(?<hh>\d{1,2}):(?<mm>\d{2})(?::(?<ss>\d{2}))?(?:\s*(?<half>[AaPp])\.?[Mm]\.?)?`;
+// ISO (2026-03-02), or day and month in either order with the year last (02/03/2026, 13.03.2026, 02/03/26).
+const DATE = String.raw`(?:(?<iso>\d{4}-\d{2}-\d{2})|(?<n1>\d{1,2})(?<sep>[/.])(?<n2>\d{1,2})\k<sep>(?<year>\d{4}|\d{2}))`;
+const ZONE = String.raw`(?:\s*(?<zone>Z|UTC|GMT|[+-]\d{2}:?\d{2}))?`;
+/** `[10:02]`, `(2026-03-02 09:14:05)`, `[02/03/2026, 09:14]`, `[10:02:03 AM]`, optionally followed by a dash. */
 const BRACKETED = new RegExp(String.raw`^[\[(]\s*(?:${DATE}[ T,]+)?${CLOCK}${ZONE}\s*[\])]\s*(?:[-–—|]\s+)?`);
-/** `10:02:03 AM Maria: ...`, `2026-03-02 09:14:05 - Maria: ...`. */
-const BARE = new RegExp(String.raw`^(?:${DATE}[ T])?${CLOCK}${ZONE}\s+(?:[-–—|]\s+)?`);
+/** `10:02:03 AM Maria: ...`, `2026-03-02 09:14:05 - Maria: ...`, `02/03/2026, 09:14 - Maria: ...`. */
+const BARE = new RegExp(String.raw`^(?:${DATE}(?:[ T]|, ))?${CLOCK}${ZONE}\s+(?:[-–—|]\s+)?`);
 
 function timePrefixOf(text: string): { length: number; stamped: boolean; time?: LineTime } | undefined {
   const relative = RELATIVE.exec(text);
@@ -217,21 +241,72 @@ function group(m: RegExpExecArray, i: number): string | undefined {
 }
 
 function clockOf(m: RegExpExecArray): LineTime | undefined {
-  let hours = Number(m[2]);
-  const minutes = Number(m[3]);
-  const seconds = Number(group(m, 4) ?? 0);
-  const half = group(m, 5)?.toLowerCase();
+  // Named groups that did not take part are undefined (the regex types say string).
+  const g: Record<string, string | undefined> = m.groups ?? {};
+  let hours = Number(g.hh);
+  const minutes = Number(g.mm);
+  const seconds = Number(g.ss ?? 0);
+  const half = g.half?.toLowerCase();
   if (half) {
     if (hours < 1 || hours > 12) return undefined;
     hours = (hours % 12) + (half === 'p' ? 12 : 0);
   }
   if (hours > 23 || minutes > 59 || seconds > 59) return undefined;
-  const time: LineTime = { clock: (hours * 3600 + minutes * 60 + seconds) * 1000 };
-  const date = group(m, 1);
-  if (date) time.date = date;
-  const zone = zoneMinutes(group(m, 6));
+  const time: { clock: number; date?: string; numericDate?: NumericDate; zoneMinutes?: number } = {
+    clock: (hours * 3600 + minutes * 60 + seconds) * 1000,
+  };
+  if (g.iso) time.date = g.iso;
+  else if (g.n1 && g.n2 && g.year)
+    time.numericDate = {
+      first: Number(g.n1),
+      second: Number(g.n2),
+      year: g.year.length === 2 ? 2000 + Number(g.year) : Number(g.year),
+      dots: g.sep === '.',
+    };
+  const zone = zoneMinutes(g.zone);
   if (zone !== undefined) time.zoneMinutes = zone;
   return time;
+}
+
+/** The order a numeric date's own numbers allow, if only one: dots and a first number over 12 are day first, a second over 12 month first. */
+function orderOf(date: NumericDate): DateOrder | undefined {
+  if (date.dots || (date.first > 12 && date.second <= 12)) return 'dmy';
+  if (date.second > 12 && date.first <= 12) return 'mdy';
+  return undefined;
+}
+
+/** The ISO day of a numeric date in `order`, or undefined when it is no date (month 13, 31 February). */
+function isoDay(date: NumericDate, order: DateOrder): string | undefined {
+  const [day, month] = order === 'dmy' || date.dots ? [date.first, date.second] : [date.second, date.first];
+  if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(date.year, month, 0)).getUTCDate()) return undefined;
+  return `${String(date.year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/**
+ * The day/month order of a transcript's numeric dates, decided by the transcript as a whole: a
+ * line that can be read one way only (13/03/2026, 03/13/2026, any date with dots) settles it for
+ * every line, so 12/03/2026 before 13/03/2026 is 12 March, not 3 December. Lines that settle it
+ * both ways are an error naming both; when no line settles it, month first (as `parseTimestamp`
+ * reads a file whose dates all read either way), and `assumed` says so.
+ */
+function dateOrderOf(lines: readonly Line[]): { order: DateOrder; assumed: boolean } | { conflict: string } {
+  let first: { order: DateOrder; line: Line } | undefined;
+  let any = false;
+  for (const line of lines) {
+    const date = line.time && 'numericDate' in line.time ? line.time.numericDate : undefined;
+    if (!date) continue;
+    any = true;
+    const order = orderOf(date);
+    if (!order) continue;
+    if (!first) first = { order, line };
+    else if (order !== first.order) {
+      const name = (o: DateOrder) => (o === 'dmy' ? 'the day first' : 'the month first');
+      return {
+        conflict: `line ${first.line.n} of the transcript (${show(first.line.text)}) writes its date with ${name(first.order)}, line ${line.n} (${show(line.text)}) with ${name(order)}; the dates cannot all be read, so correct the export (ISO dates such as 2026-03-02 read one way only)`,
+      };
+    }
+  }
+  return first ? { order: first.order, assumed: false } : { order: 'mdy', assumed: any };
 }
 
 function zoneMinutes(zone: string | undefined): number | undefined {
@@ -384,7 +459,7 @@ function participantsOf(lines: readonly Line[], roles: RoleMapper, stampedEntrie
   return participants;
 }
 
-function readTranscript(text: string, roles: RoleMapper, recordStart: string | undefined): Read {
+function readTranscript(text: string, field: string, roles: RoleMapper, recordStart: string | undefined): Read {
   const lines = linesOf(text);
   const firstEntry = lines.find((l) => !l.event);
   if (!firstEntry) return { reason: 'empty-conversation', detail: 'the transcript has no message' };
@@ -416,7 +491,9 @@ function readTranscript(text: string, roles: RoleMapper, recordStart: string | u
     };
   }
 
-  const clock = new TranscriptClock(recordStart);
+  const dates = dateOrderOf(lines);
+  if ('conflict' in dates) return { reason: `invalid-field:${field}`, detail: dates.conflict };
+  const clock = new TranscriptClock(recordStart, dates.order);
   const turns: RawTurn[] = [];
   let current: RawTurn | undefined;
   for (const line of lines) {
@@ -440,7 +517,7 @@ function readTranscript(text: string, roles: RoleMapper, recordStart: string | u
     // Checked above: the first entry has a speaker, so a message is open here.
     if (current) current.text = current.text ? `${current.text}\n${line.text}` : line.text;
   }
-  return { turns };
+  return { turns, datesAssumed: dates.assumed };
 }
 
 /**
@@ -454,7 +531,10 @@ class TranscriptClock {
   private date: string | undefined;
   private lastClockMs: number | undefined;
 
-  constructor(recordStart: string | undefined) {
+  constructor(
+    recordStart: string | undefined,
+    private readonly order: DateOrder,
+  ) {
     if (recordStart) {
       this.startMs = Date.parse(recordStart);
       this.date = recordStart.slice(0, 10);
@@ -471,12 +551,13 @@ class TranscriptClock {
   at(time: LineTime | undefined): string | undefined {
     if (!time) return undefined;
     if ('offsetSeconds' in time) return this.startMs === undefined ? undefined : iso(this.startMs + time.offsetSeconds * 1000);
-    const date = time.date ?? this.date;
+    const own = time.date ?? (time.numericDate && isoDay(time.numericDate, this.order));
+    const date = own ?? this.date;
     if (!date) return undefined;
     const zone = time.zoneMinutes ?? this.zoneMinutes;
     let ms = Date.parse(`${date}T00:00:00Z`) + time.clock - zone * 60_000;
     if (!Number.isFinite(ms)) return undefined;
-    if (time.date) this.date = time.date;
+    if (own) this.date = own;
     // Entries a few seconds out of order stay on their day; half a day back is the next day.
     else if (this.lastClockMs !== undefined && ms < this.lastClockMs - 43_200_000) ms += 86_400_000;
     this.lastClockMs = ms;
