@@ -1,4 +1,10 @@
-import { PlaceholderMap, conversationLanguage, createLocalDetector, createRedactionStage, detectLocal } from '../../../src/shared/quality/pii/redact';
+import {
+  PlaceholderMap,
+  conversationLanguage,
+  createLocalDetector,
+  createRedactionStage,
+  detectLocal,
+} from '../../../src/shared/quality/pii/redact';
 import { createLanguageStage } from '../../../src/shared/quality/language';
 import { conversation } from './helpers';
 import { expectLanguageCorpusBar } from './languageCorpusBar';

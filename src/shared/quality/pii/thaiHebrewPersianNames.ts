@@ -79,7 +79,12 @@ const MIN_THAI_NAME = 2;
 function thaiNameEnd(text: string, start: number, l: ThaiLists): number {
   let end = start;
   while (end < text.length && isThai(text[end]) && end - start <= MAX_THAI_NAME) {
-    if (end - start >= MIN_THAI_NAME + 1 && !LEADING_VOWEL.test(text[end - 1]) && !THAI_MARK.test(text[end]) && l.follow.some((w) => text.startsWith(w, end)))
+    if (
+      end - start >= MIN_THAI_NAME + 1 &&
+      !LEADING_VOWEL.test(text[end - 1]) &&
+      !THAI_MARK.test(text[end]) &&
+      l.follow.some((w) => text.startsWith(w, end))
+    )
       break;
     end++;
   }
@@ -102,15 +107,19 @@ function thaiNames(text: string, found: PiiSpan[]): void {
     // "นาย สมชาย ใจดี": one space, then a surname that ends where a name ends.
     if (withSurname && text[end] === ' ' && isThai(text[end + 1])) {
       const surnameEnd = thaiNameEnd(text, end + 1, l);
-      const after = text[surnameEnd];
-      if (surnameEnd > end + 1 && !l.titles.some((t) => text.startsWith(t, end + 1)) && (after === undefined || !isThai(after) || l.follow.some((w) => text.startsWith(w, surnameEnd))))
+      const after = text.at(surnameEnd);
+      if (
+        surnameEnd > end + 1 &&
+        !l.titles.some((t) => text.startsWith(t, end + 1)) &&
+        (after === undefined || !isThai(after) || l.follow.some((w) => text.startsWith(w, surnameEnd)))
+      )
         end = surnameEnd;
     }
     push(text, start, end, found);
     return end;
   };
   for (let i = 0; i < text.length; i++) {
-    if (!isThai(text[i]) && text[i] !== 'น' && text[i] !== 'ด') continue;
+    if (!isThai(text[i])) continue;
     // ผมชื่อสมชาย, ดิฉันชื่อ สมหญิง ใจดี ค่ะ, ชื่อ: สมศรี
     const cue = /^(?:(?:ผม|ดิฉัน|ฉัน|หนู|กระผม|เรา)ชื่อ(?:ว่า)? ?|ชื่อ(?:-นามสกุล| นามสกุล|และนามสกุล)? ?[:：] ?)/u.exec(text.slice(i, i + 24));
     if (cue && (i === 0 || !isThai(text[i - 1]) || /^(?:ผม|ดิฉัน|ฉัน|หนู|กระผม|เรา)/u.test(cue[0]))) {
@@ -374,8 +383,7 @@ function persianNames(text: string, found: PiiSpan[]): void {
     const w = ws[k];
     const next = ws.at(k + 1);
     const two = next && !broken(next) ? `${w.key} ${next.key}` : '';
-    const four =
-      two && k + 3 < ws.length && !broken(ws[k + 2]) && !broken(ws[k + 3]) ? `${two} ${ws[k + 2].key} ${ws[k + 3].key}` : '';
+    const four = two && k + 3 < ws.length && !broken(ws[k + 2]) && !broken(ws[k + 3]) ? `${two} ${ws[k + 2].key} ${ws[k + 3].key}` : '';
     const cueWords = l.cues.has(four) ? 4 : l.cues.has(two) ? 2 : l.cues.has(w.key) ? 1 : 0;
     if (cueWords && k + cueWords < ws.length) {
       const first = ws[k + cueWords];
