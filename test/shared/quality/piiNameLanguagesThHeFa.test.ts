@@ -119,6 +119,13 @@ describe('person names in th, he, fa (titles, cues, greetings and short lists)',
     expect(persons('ธีรวัฒน์โทรมาเมื่อวาน', 'th')).toEqual([]);
     expect(persons('צביקה התקשר אתמול.', 'he')).toEqual([]);
     expect(persons('کیوان دیروز زنگ زد.', 'fa')).toEqual([]);
+    // A listed Persian given name alone is no name: "یا علی" is a farewell.
+    expect(persons('علی زنگ زد.', 'fa')).toEqual([]);
+  });
+
+  it('takes an unlisted Thai word glued to the name into it, and an unlisted Hebrew surname only before a break (known limits)', () => {
+    expect(persons('คุณวรรณาเช็คให้แล้ว', 'th')).toEqual(['วรรณาเช็ค']);
+    expect(persons('שמי אבנר שטיינברג ורציתי לשאול', 'he')).toEqual(['אבנר']);
   });
 
   it('gives a person named again, or typed another way, the same placeholder', () => {

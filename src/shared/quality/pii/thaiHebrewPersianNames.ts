@@ -7,7 +7,7 @@ import type { PiiSpan } from './types';
  *
  * - Thai (no spaces between words): a name after คุณ, นาย, นาง, นางสาว, น.ส., ด.ช., ด.ญ. or
  *   "ผม/ดิฉัน…ชื่อ"; it runs to a space, punctuation or a word that follows names (ครับ, ค่ะ, จะ,
- *   ได้, ที่, ว่า …), and a surname after one space is taken when a title or "ชื่อ" stood before.
+ *   ได้, ที่, ว่า …), and a surname after one space that ends the same way and is no stop word.
  *   "คุณ" is also "you" ("คุณสามารถ…") and part of words ("ขอบคุณ", "คุณภาพ"): a run that opens
  *   with a verb or such a word is not a name. A listed given name needs no title.
  * - Hebrew: after מר / גב' / גברת / ד"ר (also "למר", "ולגב'"), "שמי", "קוראים לי", "מדברת",
@@ -103,9 +103,9 @@ function thaiWordStart(text: string, at: number, l: ThaiLists): boolean {
 
 function thaiNames(text: string, found: PiiSpan[]): void {
   const l = thai();
-  const taken = (start: number, end: number, withSurname: boolean) => {
+  const taken = (start: number, end: number) => {
     // "นาย สมชาย ใจดี": one space, then a surname that ends where a name ends.
-    if (withSurname && text[end] === ' ' && isThai(text[end + 1])) {
+    if (text[end] === ' ' && isThai(text[end + 1])) {
       const surnameEnd = thaiNameEnd(text, end + 1, l);
       const after = text.at(surnameEnd);
       if (
@@ -126,13 +126,12 @@ function thaiNames(text: string, found: PiiSpan[]): void {
       const start = i + cue[0].length;
       const end = thaiNameEnd(text, start, l);
       if (end > start) {
-        i = taken(start, end, true) - 1;
+        i = taken(start, end) - 1;
         continue;
       }
     }
     const title = l.titles.find((t) => text.startsWith(t, i));
     if (title) {
-      const isKhun = title === 'คุณ';
       // "ขอบคุณ" thanks, "บุญคุณ" gratitude, "ทนาย" lawyer: a title glued to a word before it.
       // "ของคุณ" (your) and "ให้คุณทราบ": "คุณ" glued to a word before it is "you" unless that word leads into a name.
       const okBefore = thaiWordStart(text, i, l);
@@ -141,7 +140,7 @@ function thaiNames(text: string, found: PiiSpan[]): void {
       if (okBefore && !l.notNames.some((w) => text.startsWith(w, start))) {
         const end = thaiNameEnd(text, start, l);
         if (end > start) {
-          i = taken(start, end, !isKhun || text[end] === ' ') - 1;
+          i = taken(start, end) - 1;
           continue;
         }
       }
@@ -152,7 +151,7 @@ function thaiNames(text: string, found: PiiSpan[]): void {
     if (thaiWordStart(text, i, l)) {
       const end = thaiNameEnd(text, i, l);
       if (end > i && l.given.has(text.slice(i, end))) {
-        i = taken(i, end, true) - 1;
+        i = taken(i, end) - 1;
       }
     }
   }
