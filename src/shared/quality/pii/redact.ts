@@ -222,10 +222,16 @@ function nameWords(name: string): string[] {
 const ARABIC_LETTER = /[\u0621-\u064A]/u;
 const HAN_OR_HANGUL = /^[\p{Script=Han}\p{Script=Hangul}]+$/u;
 
-/** Arabic name words as typed every way ("أحمد"/"احمد", "فاطمة"/"فاطمه") compare equal. */
+/**
+ * Arabic name words as typed every way ("أحمد"/"احمد", "فاطمة"/"فاطمه") compare equal, and so do
+ * Persian ones typed with Arabic yeh or kaf or without the zero-width non-joiner ("علی"/"علي",
+ * "علی‌رضا"/"علیرضا"); Arabic text holds none of ی, ک or the non-joiner, so its keys are unchanged.
+ */
 function foldArabicName(word: string): string {
   return word
-    .replace(/[\u064B-\u065F\u0670\u0640]/g, '')
+    .replace(/[\u064B-\u065F\u0670\u0640\u200C]/g, '')
+    .replace(/ی/g, 'ي')
+    .replace(/ک/g, 'ك')
     .replace(/[أإآ]/g, 'ا')
     .replace(/ة/g, 'ه')
     .replace(/ى/g, 'ي');

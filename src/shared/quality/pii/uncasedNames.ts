@@ -1,5 +1,6 @@
 import { ARABIC, CHINESE, HINDI, JAPANESE, KOREAN } from './gazetteer/uncasedLanguages';
 import { detectNamesFast } from './names';
+import { detectThaiHebrewPersianNames } from './thaiHebrewPersianNames';
 import type { PiiSpan } from './types';
 
 /**
@@ -28,6 +29,8 @@ import type { PiiSpan } from './types';
  *   ("مع تحياتي، X"); up to four name words (given, father's, family, "بن"/"بنت"), stopping at
  *   words such as العميل (the customer addressed), المحترم, prepositions and "و…".
  *
+ * Thai, Hebrew and Persian: `thaiHebrewPersianNames.ts`.
+ *
  * Names in Latin letters inside such text ("Contact: Taro Yamada") follow the English rules.
  * Not found: a name with no cue and no form of address ("राहुल ने कॉल किया", "鈴木が対応します"),
  * Japanese given names in hiragana ("さくらさん"), and names in romanised Hindi.
@@ -44,6 +47,8 @@ export function detectUncasedNames(text: string, language: string): PiiSpan[] {
     if (HAN.test(text)) chineseNames(text, found);
   } else if (language === 'ar') {
     if (ARABIC_SCRIPT.test(text)) arabicNames(text, found);
+  } else {
+    detectThaiHebrewPersianNames(text, language, found);
   }
   if (LATIN_CAPITAL.test(text)) for (const span of detectNamesFast(text, 'en')) found.push(span);
   return withoutOverlaps(found);
