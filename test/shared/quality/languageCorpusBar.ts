@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { STRUCTURED_TYPES, loadLabelledText, scoreCorpus } from '../../../src/shared/quality/pii/corpus';
 import { NAME_DETECTOR_LANGUAGES } from '../../../src/shared/quality/pii/names';
-import { detectLocal } from '../../../src/shared/quality/pii/redact';
+import { conversationLanguage, createLocalDetector, createRedactionStage, detectLocal } from '../../../src/shared/quality/pii/redact';
+import { createLanguageStage } from '../../../src/shared/quality/language';
+import { conversation } from './helpers';
 
 export const MULTILINGUAL = join(__dirname, '../../fixtures/corpora/pii_multilingual');
 
@@ -34,4 +36,23 @@ export async function expectLanguageCorpusBar(languages: readonly string[], minL
     expect({ language, falsePlaceholders }).toEqual({ language, falsePlaceholders: [] });
   }
   console.log(JSON.stringify(report));
+}
+
+/**
+ * A conversation of `turns` through the language stage, then local redaction, as the pipeline
+ * runs them: the language the stage stored, the language redaction reads, and the redacted texts.
+ */
+export async function stagedAndRedacted(
+  id: string,
+  turns: [role: 'user' | 'assistant', text: string][],
+): Promise<{ stored: string | undefined; read: string | undefined; texts: string[] }> {
+  const staged = await createLanguageStage().apply(conversation(id, turns));
+  if (staged.action !== 'keep') throw new Error(`${id} was dropped by the language stage`);
+  const redacted = await createRedactionStage({ detector: createLocalDetector() }).apply(staged.conversation);
+  if (redacted.action !== 'keep') throw new Error(`${id} was dropped by redaction`);
+  return {
+    stored: staged.conversation.language,
+    read: conversationLanguage(staged.conversation),
+    texts: redacted.conversation.turns.map((t) => t.content),
+  };
 }

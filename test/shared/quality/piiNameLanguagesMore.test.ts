@@ -1,15 +1,13 @@
 import {
   PlaceholderMap,
-  conversationLanguage,
   createLocalDetector,
   createRedactionStage,
   detectLocal,
   nameLanguage,
 } from '../../../src/shared/quality/pii/redact';
 import { languageOrEnglish } from '../../../src/shared/quality/pii/nameLanguage';
-import { createLanguageStage } from '../../../src/shared/quality/language';
 import { conversation } from './helpers';
-import { expectLanguageCorpusBar } from './languageCorpusBar';
+import { expectLanguageCorpusBar, stagedAndRedacted } from './languageCorpusBar';
 
 /**
  * Person names in Swedish, Danish, Norwegian, Finnish, Czech, Romanian, Hungarian and Indonesian
@@ -387,14 +385,9 @@ describe('the language of these conversations reaches their name rules', () => {
 
   it('follows the language stage to the rules and redacts the name', async () => {
     for (const [language, [user, name]] of Object.entries(CHATS)) {
-      const chat = conversation(`c-${language}`, [['user', user]]);
-      const staged = await createLanguageStage().apply(chat);
-      if (staged.action !== 'keep') throw new Error('dropped');
-      expect({ language, stored: staged.conversation.language }).toEqual({ language, stored: language });
-      expect(conversationLanguage(staged.conversation)).toBe(language);
-      const redacted = await createRedactionStage({ detector: createLocalDetector() }).apply(staged.conversation);
-      if (redacted.action !== 'keep') throw new Error('dropped');
-      const text = redacted.conversation.turns[0].content;
+      const result = await stagedAndRedacted(`c-${language}`, [['user', user]]);
+      expect({ language, stored: result.stored, read: result.read }).toEqual({ language, stored: language, read: language });
+      const [text] = result.texts;
       expect({ language, redacted: text.includes('[PERSON_1]') && !text.includes(name) }).toEqual({ language, redacted: true });
     }
   });

@@ -1,13 +1,5 @@
-import {
-  PlaceholderMap,
-  conversationLanguage,
-  createLocalDetector,
-  createRedactionStage,
-  detectLocal,
-} from '../../../src/shared/quality/pii/redact';
-import { createLanguageStage } from '../../../src/shared/quality/language';
-import { conversation } from './helpers';
-import { expectLanguageCorpusBar } from './languageCorpusBar';
+import { PlaceholderMap, detectLocal } from '../../../src/shared/quality/pii/redact';
+import { expectLanguageCorpusBar, stagedAndRedacted } from './languageCorpusBar';
 
 /**
  * Person names in Thai, Hebrew and Persian (no letter case: titles, cues, greetings and short
@@ -161,17 +153,12 @@ describe('the language of Thai, Hebrew and Persian conversations reaches their n
 
   it('follows the language stage to the rules and gives the customer and the agent the same number', async () => {
     for (const [language, [user, agent, name]] of Object.entries(CHATS)) {
-      const chat = conversation(`c-${language}`, [
+      const result = await stagedAndRedacted(`c-${language}`, [
         ['user', user],
         ['assistant', agent],
       ]);
-      const staged = await createLanguageStage().apply(chat);
-      if (staged.action !== 'keep') throw new Error('dropped');
-      expect({ language, stored: staged.conversation.language }).toEqual({ language, stored: language });
-      expect(conversationLanguage(staged.conversation)).toBe(language);
-      const redacted = await createRedactionStage({ detector: createLocalDetector() }).apply(staged.conversation);
-      if (redacted.action !== 'keep') throw new Error('dropped');
-      const [customer, reply] = redacted.conversation.turns.map((t) => t.content);
+      expect({ language, stored: result.stored, read: result.read }).toEqual({ language, stored: language, read: language });
+      const [customer, reply] = result.texts;
       expect({ language, customer: customer.includes('[PERSON_1]') && !customer.includes(name) }).toEqual({ language, customer: true });
       expect({ language, reply: reply.includes('[PERSON_1]') && !reply.includes(name) && !reply.includes('[PERSON_2]') }).toEqual({
         language,
