@@ -1,3 +1,5 @@
+import { withCapacity } from './growBuffer';
+
 /**
  * A CSV tokenizer over UTF-8 bytes whose line breaks are already LF (`normalizeLineBreaks`), with
  * the reading tuneloop has always used (csv-parse with `relax_quotes`, `relax_column_count`,
@@ -261,11 +263,7 @@ export class CsvScanner {
 
   private append(chunk: Buffer): void {
     const needed = this.pendingLength + chunk.length;
-    if (needed > this.pending.length) {
-      const grown = Buffer.allocUnsafe(Math.max(needed, this.pending.length * 2));
-      this.pending.copy(grown, 0, 0, this.pendingLength);
-      this.pending = grown;
-    }
+    this.pending = withCapacity(this.pending, this.pendingLength, needed);
     chunk.copy(this.pending, this.pendingLength);
     this.pendingLength = needed;
   }

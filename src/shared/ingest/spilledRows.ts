@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { withCapacity } from './growBuffer';
 import type { MessageRow } from './messageCsv';
 
 /**
@@ -86,10 +87,7 @@ export class RowBlock {
   }
 
   private reserve(extra: number): void {
-    if (this.length + extra <= this.bytes.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.length + extra, this.bytes.length * 2));
-    this.bytes.copy(grown, 0, 0, this.length);
-    this.bytes = grown;
+    this.bytes = withCapacity(this.bytes, this.length, this.length + extra);
   }
 }
 
@@ -134,11 +132,7 @@ export async function* readRecords(path: string): AsyncIterable<Buffer> {
   let length = 0;
   for await (const chunk of createReadStream(path, { highWaterMark: READ_BYTES })) {
     const bytes = chunk as Buffer;
-    if (length + bytes.length > buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(length + bytes.length, buffer.length * 2));
-      buffer.copy(grown, 0, 0, length);
-      buffer = grown;
-    }
+    buffer = withCapacity(buffer, length, length + bytes.length);
     bytes.copy(buffer, length);
     length += bytes.length;
     let at = 0;
