@@ -35,6 +35,8 @@ export interface CsvContext {
   place?: (line: number) => string;
   /** What the conversations' `source.line` counts (`SourceRef.unit`); absent: CSV rows. */
   unit?: SourceRef['unit'];
+  /** Called with what the run's report should say about the file as a whole (each message names it). */
+  onNotice?: (message: string) => void;
 }
 
 export type CsvFormat = 'message-csv' | 'faq' | 'feedback' | 'reply-thread' | 'transcript';
@@ -290,7 +292,7 @@ async function* csvItems(bytes: AsyncIterable<Buffer>, context: CsvContext): Asy
         ['csat', mapping.rating],
       ];
       for (const [name, column] of named) if (column !== undefined) index.set(name, columns.indexOf(canonicalColumn(column)));
-      const all = fittedRows(withFirst({ rows: firstRows, unreadable: first.value.unreadable }, batches), columns.length);
+      const all = fittedRows(withFirst({ rows: firstRows, unreadable: first.value.unreadable }, batches), header, context);
       const roles = mappedRoleMapper(mapping, context.speakerRoles);
       yield* groupMessageRows(mappedRows(toMessageRows(all, index, columns.length, file, context.encoding, place), mapping, roles), {
         file,
@@ -299,6 +301,7 @@ async function* csvItems(bytes: AsyncIterable<Buffer>, context: CsvContext): Asy
         signal,
         place,
         timeZone: context.timeZone,
+        onNotice: context.onNotice,
       });
       return;
     }
@@ -330,7 +333,7 @@ async function* csvItems(bytes: AsyncIterable<Buffer>, context: CsvContext): Asy
     columns.forEach((name, i) => {
       if (!index.has(name)) index.set(name, i);
     });
-    const all = fittedRows(withFirst({ rows: firstRows, unreadable: first.value.unreadable }, batches, buffered), columns.length);
+    const all = fittedRows(withFirst({ rows: firstRows, unreadable: first.value.unreadable }, batches, buffered), header, context);
 
     if (format === 'reply-thread') {
       yield* parseReplyThreads(all, {
@@ -342,6 +345,7 @@ async function* csvItems(bytes: AsyncIterable<Buffer>, context: CsvContext): Asy
         encoding: context.encoding,
         place,
         timeZone: context.timeZone,
+        onNotice: context.onNotice,
       });
       return;
     }
@@ -359,6 +363,7 @@ async function* csvItems(bytes: AsyncIterable<Buffer>, context: CsvContext): Asy
         signal,
         place,
         timeZone: context.timeZone,
+        onNotice: context.onNotice,
       });
       return;
     }
@@ -442,12 +447,61 @@ function withoutEmptyTail(fields: string[], keep = 0): string[] {
   return end === fields.length ? fields : fields.slice(0, end);
 }
 
-/** Rows with empty cells beyond the header's width, cut to it (a row with text there keeps it, and is rejected as before). */
-async function* fittedRows(batches: AsyncIterable<CsvBatch>, width: number): AsyncIterable<CsvBatch> {
+/**
+ * Rows with empty cells beyond the header's width, cut to it (a row with text there keeps it, and
+ * is rejected as before), without the header rows of files joined into this one
+ * (`repeatedHeaderRows`).
+ */
+async function* fittedRows(batches: AsyncIterable<CsvBatch>, header: CsvRow, context: CsvContext): AsyncIterable<CsvBatch> {
+  const headerFields = withoutEmptyTail(header.fields);
+  const width = headerFields.length;
+  const repeats = repeatedHeaderRows(headerFields, context.delimiter);
   for await (const batch of batches) {
-    for (const row of batch.rows) if (row.fields.length > width) row.fields = withoutEmptyTail(row.fields, width);
+    let kept = 0;
+    for (const row of batch.rows) {
+      if (repeats.test(row)) continue;
+      if (row.fields.length > width) row.fields = withoutEmptyTail(row.fields, width);
+      batch.rows[kept++] = row;
+    }
+    batch.rows.length = kept;
     yield batch;
   }
+  repeats.report(context);
+}
+
+/**
+ * Files joined into one (`cat day1.csv day2.csv`, a spreadsheet's appended exports) repeat their
+ * header, and their Excel `sep=` line, where each file starts, maybe after a byte-order mark. Such a
+ * row is not a record: read as one it became a bogus conversation (speaker "speaker") or FAQ pair
+ * ("question" → "answer"). It is skipped, and the report says where.
+ */
+function repeatedHeaderRows(headerFields: readonly string[], delimiter: string) {
+  const names = headerFields.map(plainColumn);
+  const firstLength = headerFields[0]?.length ?? 0;
+  const hint = `sep=${delimiter}`;
+  const lines: number[] = [];
+  const isHeader = (row: CsvRow): boolean => {
+    // Most rows differ from the header in length of their first field: no normalising for them.
+    if (!row.fields.length || row.fields[0].length > firstLength + 8) return false;
+    if (row.fields.length === 2 && row.raw.replace(/^\uFEFF/, '').toLowerCase() === hint) return true;
+    const fields = withoutEmptyTail(row.fields);
+    return fields.length === names.length && fields.every((field, i) => plainColumn(field) === names[i]);
+  };
+  return {
+    test(row: CsvRow): boolean {
+      if (!isHeader(row)) return false;
+      lines.push(row.line);
+      return true;
+    },
+    report(context: CsvContext): void {
+      if (!lines.length) return;
+      const place = context.place ?? linePlace;
+      const shown = lines.slice(0, 5).map(place).join(', ');
+      context.onNotice?.(
+        `${context.file}: ${lines.length} row(s) repeat the header (${shown}${lines.length > 5 ? ', …' : ''}): files joined into one; skipped as headers, not read as records`,
+      );
+    },
+  };
 }
 
 function isSeparatorHint(row: CsvRow | undefined, delimiter: string): boolean {

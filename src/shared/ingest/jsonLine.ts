@@ -122,13 +122,25 @@ export function lineItem(parsed: ParsedLine, fileFamily: JsonFamily, context: Li
       'record-too-deep',
       `the line nests more than ${MAX_RECORD_DEPTH} levels deep (record shows its start only)`,
     );
-  if (parsed.error !== undefined) return reject(source, 'invalid-json', `the line is not valid JSON: ${parsed.error}`);
+  if (parsed.error !== undefined)
+    return reject(source, 'invalid-json', `the line is not valid JSON: ${parsed.error}${joinedHint(line.text, parsed.error)}`);
   if (!isJsonObject(parsed.value))
     return reject(source, 'invalid-record', 'the line is valid JSON but not an object; every line must be one JSON object');
   if (context.mapping) return mappingModule().parseMapped(source, parsed.value, context.mapping, context.roles, context.timeZone);
   const family = jsonFamily(parsed.value);
   if (!family) return unrecognisedRecord(source, parsed.value, fileFamily, context.roles);
   return parseJsonRecord(source, parsed.value, family, { roles: context.roles, timeZone: context.timeZone });
+}
+
+/**
+ * Files joined without a line break after the last line of the first (`cat a.jsonl b.jsonl`) put
+ * two records on one line: said so, with where the second starts, so the line can be split and
+ * dropped again rather than read as one broken record.
+ */
+function joinedHint(text: string, error: string): string {
+  const at = /after JSON at position (\d+)/.exec(error);
+  if (!at || text.charCodeAt(Number(at[1])) !== 0x7b) return '';
+  return `; it holds a second JSON record from character ${Number(at[1]) + 1} on (files joined without a line break between them?): put a line break there and upload it again`;
 }
 
 let mappingCode: typeof import('./mapping') | undefined;

@@ -51,6 +51,8 @@ export interface GroupOptions {
   timeZone?: string;
   /** How a rejection names a row ("line 17" in CSV, "row 17 of sheet 'Chats'" in a workbook). */
   place?: (line: number) => string;
+  /** Called once, after the last conversation, with what the report should say about the file (repeated rows). */
+  onNotice?: (message: string) => void;
 }
 
 const DEFAULT_BUCKETS = 64;
@@ -117,7 +119,8 @@ export async function* groupMessageRows(
       await spill.close();
     }
     const dateOrder = options.dateOrder ?? (evidence.dmy && !evidence.mdy ? 'dmy' : evidence.mdy && !evidence.dmy ? 'mdy' : undefined);
-    const drainOptions = { ...options, buckets, maxBucketBytes, dir, ...(dateOrder ? { dateOrder } : {}) };
+    const repeats = { rows: 0, conversations: 0 };
+    const drainOptions = { ...options, buckets, maxBucketBytes, dir, repeats, ...(dateOrder ? { dateOrder } : {}) };
     if (inMemory) {
       for (let b = 0; b < inMemory.length; b++) {
         const held = inMemory[b];
@@ -125,6 +128,10 @@ export async function* groupMessageRows(
         yield* conversationsOfBucket(held, drainOptions);
       }
     } else yield* drainBuckets(spill.paths(), 0, drainOptions);
+    if (repeats.rows)
+      options.onNotice?.(
+        `${file}: ${repeats.rows} message row(s) of ${repeats.conversations} conversation(s) repeated an earlier row of the same conversation (same speaker, time and text: overlapping or joined exports) and were read once`,
+      );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -133,7 +140,7 @@ export async function* groupMessageRows(
 async function* drainBuckets(
   paths: readonly (string | undefined)[],
   level: number,
-  options: GroupOptions & { buckets: number; maxBucketBytes: number; dir: string },
+  options: GroupOptions & { buckets: number; maxBucketBytes: number; dir: string; repeats: RepeatedRows },
 ): AsyncIterable<IngestItem> {
   for (let b = 0; b < paths.length; b++) {
     const path = paths[b];
@@ -159,7 +166,7 @@ async function* drainBuckets(
 }
 
 /** The rows of one bucket (in file order) → its conversations, ordered by their first row. */
-function* conversationsOfBucket(rows: readonly MessageRow[], options: GroupOptions): Iterable<IngestItem> {
+function* conversationsOfBucket(rows: readonly MessageRow[], options: GroupOptions & { repeats: RepeatedRows }): Iterable<IngestItem> {
   const groups = new Map<string, MessageRow[]>();
   for (const row of rows) {
     const group = groups.get(row.conversationId);
@@ -170,7 +177,7 @@ function* conversationsOfBucket(rows: readonly MessageRow[], options: GroupOptio
   groups.clear();
   for (const group of ordered) {
     options.signal?.throwIfAborted();
-    yield conversationFromRows(group, options);
+    yield conversationFromRows(group, options, options.repeats);
   }
 }
 
@@ -183,13 +190,65 @@ function rowChars(row: MessageRow): number {
   return row.raw.length + 96;
 }
 
+/** Rows read once because they repeated an earlier row of their conversation, and how many conversations had any. */
+export interface RepeatedRows {
+  rows: number;
+  conversations: number;
+}
+
+/**
+ * The rows of a conversation without the ones that repeat an earlier row of it. Overlapping
+ * exports (Zendesk's and Intercom's incremental exports overlap by design) and files joined into
+ * one repeat whole rows; read twice, every message of the conversation was written twice in its
+ * turn ("Hi\nHi"), which teaches a model to repeat itself. A repeat is the same speaker, text and
+ * timestamp with a time of day (a customer may well send the same text twice in a day). Without
+ * any timestamp, only a conversation whose rows are its first rows over again, as a whole, is
+ * read once: two "ok"s in a row may be what was typed.
+ */
+export function withoutRepeatedRows(rows: readonly MessageRow[]): MessageRow[] {
+  if (rows.length < 2) return [...rows];
+  const timed = rows.filter((r) => !isBlank(r.timestamp));
+  if (!timed.length) return [...rows.slice(0, periodOf(rows))];
+  const seen = new Set<string>();
+  return rows.filter((row) => {
+    const timestamp = row.timestamp?.trim();
+    if (!timestamp || !TIME_OF_DAY.test(timestamp)) return true;
+    const key = `${row.speaker.trim()}\u0000${timestamp}\u0000${row.text}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** A clock time (`10:15`, `T10:15:20Z`) or an epoch number: a timestamp precise enough to tell two messages apart. */
+const TIME_OF_DAY = /\d:\d\d|^\d{9,}(?:\.\d+)?$/;
+
+/** The shortest p such that the rows are their first p rows repeated (speaker and text); the length if none. */
+function periodOf(rows: readonly MessageRow[]): number {
+  const same = (a: MessageRow, b: MessageRow) => a.text === b.text && a.speaker.trim() === b.speaker.trim();
+  for (let p = 1; p <= rows.length / 2; p++) {
+    if (rows.length % p !== 0) continue;
+    let repeats = true;
+    for (let i = p; i < rows.length && repeats; i++) repeats = same(rows[i], rows[i - p]);
+    if (repeats) return p;
+  }
+  return rows.length;
+}
+
 /** Rows of one conversation (in file order) → one conversation or one rejection. */
 export function conversationFromRows(
-  rows: MessageRow[],
+  allRows: MessageRow[],
   options: Pick<GroupOptions, 'file' | 'roles' | 'dateOrder' | 'timeZone' | 'place'>,
+  repeats?: RepeatedRows,
 ): IngestItem {
   const place = options.place ?? linePlace;
-  const source: SourceRef = { file: options.file, line: rows[0].line, record: rows.map((r) => r.raw).join('\n') };
+  // The record keeps every row, repeats too: it is what the erasure finds and removes in the raw file.
+  const source: SourceRef = { file: options.file, line: allRows[0].line, record: allRows.map((r) => r.raw).join('\n') };
+  const rows = withoutRepeatedRows(allRows);
+  if (repeats && rows.length < allRows.length) {
+    repeats.rows += allRows.length - rows.length;
+    repeats.conversations++;
+  }
   const bad = rows.find((r) => r.error);
   if (bad?.error) return reject(source, bad.error.reason, bad.error.detail);
   const blank = rows.find((r) => isBlank(r.speaker));
@@ -235,9 +294,10 @@ export function conversationFromRows(
   if (turns.length === 0) return reject(source, 'empty-conversation', 'no row has any text after clean-up');
 
   const conversation: Conversation = { kind: 'conversation', conversationId: rows[0].conversationId, turns, source };
-  const issueType = firstText(rows.map((r) => r.issueType));
+  // A repeated row may carry what its first copy lacked (a later export has the rating).
+  const issueType = firstText(allRows.map((r) => r.issueType));
   if (issueType) conversation.issueType = issueType;
-  const channel = firstText(rows.map((r) => r.channel));
+  const channel = firstText(allRows.map((r) => r.channel));
   if (channel) conversation.channel = channel;
   // The column names the model of each assistant row; on other rows it names the conversation's.
   const rowModel = (row: MessageRow) => row.model?.normalize('NFKC').replace(/\s+/g, ' ').trim() || undefined;
@@ -246,7 +306,7 @@ export function conversationFromRows(
     keyed.filter(({ row }) => roles.get(row.speaker.trim()) === 'assistant').map(({ row }) => rowModel(row)),
   );
   if (model) conversation.model = model;
-  for (const row of rows) {
+  for (const row of allRows) {
     const csat = parseRating(row.csat);
     if (csat !== undefined) {
       conversation.csat = csat;

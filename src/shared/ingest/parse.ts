@@ -189,6 +189,7 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
           onWindows1252: options.onWindows1252,
           encoding,
           timeZone,
+          onNotice: options.onNotice,
         });
         return;
     }
@@ -361,6 +362,7 @@ async function* parseZip(
         place,
         unit: { sheet },
         timeZone,
+        onNotice: options.onNotice,
       });
       if (workbook.failure) {
         const { row, detail } = workbook.failure;

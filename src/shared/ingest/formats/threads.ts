@@ -50,6 +50,8 @@ export interface ThreadOptions {
   place?: (line: number) => string;
   /** The IANA zone zone-less timestamps were written in (a declared time zone); absent: UTC. */
   timeZone?: string;
+  /** Called with what the report should say about the file as a whole (repeated rows). */
+  onNotice?: (message: string) => void;
 }
 
 const LEADING_HANDLES = /^(?:\s*@[\p{L}\p{N}_]+[:,]?)+\s*/u;
@@ -181,6 +183,7 @@ export async function* parseReplyThreads(batches: AsyncIterable<CsvBatch>, optio
       signal,
       place: options.place,
       timeZone: options.timeZone,
+      onNotice: options.onNotice,
     })) {
       if (item.type !== 'conversation') {
         yield item;
