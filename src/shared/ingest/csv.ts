@@ -453,9 +453,8 @@ function withoutEmptyTail(fields: string[], keep = 0): string[] {
  * (`repeatedHeaderRows`).
  */
 async function* fittedRows(batches: AsyncIterable<CsvBatch>, header: CsvRow, context: CsvContext): AsyncIterable<CsvBatch> {
-  const headerFields = withoutEmptyTail(header.fields);
-  const width = headerFields.length;
-  const repeats = repeatedHeaderRows(headerFields, context.delimiter);
+  const width = withoutEmptyTail(header.fields).length;
+  const repeats = repeatedHeaderRows(header, context.delimiter);
   for await (const batch of batches) {
     let kept = 0;
     for (const row of batch.rows) {
@@ -475,17 +474,16 @@ async function* fittedRows(batches: AsyncIterable<CsvBatch>, header: CsvRow, con
  * row is not a record: read as one it became a bogus conversation (speaker "speaker") or FAQ pair
  * ("question" → "answer"). It is skipped, and the report says where.
  */
-function repeatedHeaderRows(headerFields: readonly string[], delimiter: string) {
-  const names = headerFields.map(plainColumn);
-  const firstLength = headerFields[0]?.length ?? 0;
+function repeatedHeaderRows(header: CsvRow, delimiter: string) {
+  const headerRaw = withoutByteOrderMark(header.raw);
   const hint = `sep=${delimiter}`;
   const lines: number[] = [];
+  // The header as written, again: joined files of one export tool repeat it byte for byte. Rows of
+  // another length (nearly all) are told apart without looking at their text.
   const isHeader = (row: CsvRow): boolean => {
-    // Most rows differ from the header in length of their first field: no normalising for them.
-    if (!row.fields.length || row.fields[0].length > firstLength + 8) return false;
-    if (row.fields.length === 2 && row.raw.replace(/^\uFEFF/, '').toLowerCase() === hint) return true;
-    const fields = withoutEmptyTail(row.fields);
-    return fields.length === names.length && fields.every((field, i) => plainColumn(field) === names[i]);
+    const length = row.raw.length;
+    if (length === headerRaw.length || length === headerRaw.length + 1) return withoutByteOrderMark(row.raw) === headerRaw;
+    return (length === hint.length || length === hint.length + 1) && withoutByteOrderMark(row.raw).toLowerCase() === hint;
   };
   return {
     test(row: CsvRow): boolean {
@@ -502,6 +500,10 @@ function repeatedHeaderRows(headerFields: readonly string[], delimiter: string) 
       );
     },
   };
+}
+
+function withoutByteOrderMark(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 function isSeparatorHint(row: CsvRow | undefined, delimiter: string): boolean {
