@@ -296,3 +296,30 @@ describe('help desk exports (hand-written, API shapes)', () => {
     ]);
   });
 });
+
+describe('Zendesk tickets without their comments (Tickets API, incremental ticket export)', () => {
+  const ticket = (id: number) => ({
+    url: `https://acme.zendesk.com/api/v2/tickets/${id}.json`,
+    id,
+    via: { channel: 'email' },
+    subject: 'Refund',
+    raw_subject: 'Refund',
+    description: 'I want a refund for order 55',
+    requester_id: 7,
+    submitter_id: 7,
+    status: 'solved',
+  });
+
+  test('each ticket is rejected saying the comments are missing and how to add them, in a page or one per line', async () => {
+    const page = JSON.stringify({ tickets: [ticket(101), ticket(102)], next_page: null, end_of_stream: true }, null, 2);
+    for (const items of [await parseAll(page, { fileName: 'tickets.json' }), await parseAll(jsonl(ticket(101), ticket(102)))]) {
+      expect(reasons(items)).toEqual(['missing-field:comments', 'missing-field:comments']);
+      expect(rejections(items)[1].detail).toContain('ticket 102 has no "comments": the Tickets API and the incremental ticket export');
+      expect(rejections(items)[1].detail).toContain('GET /api/v2/tickets/{id}/comments');
+    }
+  });
+
+  test('a Freshdesk ticket (also requester_id) is still read as Freshdesk', () => {
+    expect(jsonFamily({ id: 1, requester_id: 2, subject: 'x', description_text: 'Where is it?' })).toBe('freshdesk');
+  });
+});

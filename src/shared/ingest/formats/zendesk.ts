@@ -13,7 +13,22 @@ import { finish, idOf, isObject, textOf, type JsonObject } from './common';
  * issue type.
  */
 export function isZendeskTicket(record: JsonObject): boolean {
-  return Array.isArray(record.comments) && 'requester_id' in record;
+  if (!('requester_id' in record)) return false;
+  return Array.isArray(record.comments) || isTicketWithoutComments(record);
+}
+
+/**
+ * A ticket as the Tickets API and the incremental ticket export return it: without its comments
+ * (only the first message, `description`). It is read as a ticket, so that each is rejected saying
+ * what to export, rather than the file being none of the formats. Told apart from a Freshdesk
+ * ticket (also `requester_id`) by fields only Zendesk writes.
+ */
+function isTicketWithoutComments(record: JsonObject): boolean {
+  return (
+    !('comments' in record) &&
+    !('description_text' in record) &&
+    (isObject(record.via) || 'submitter_id' in record || 'raw_subject' in record)
+  );
 }
 
 /**
@@ -39,6 +54,12 @@ export function parseZendeskTicket(source: SourceRef, record: JsonObject): Inges
       source,
       'missing-field:requester_id',
       'the ticket has no "requester_id", so the customer\'s comments cannot be told apart',
+    );
+  if (!Array.isArray(record.comments))
+    return reject(
+      source,
+      'missing-field:comments',
+      `ticket ${id ?? '(no id)'} has no "comments": the Tickets API and the incremental ticket export return tickets without their conversation (only the first message, "description"), so there is no reply to learn from; add each ticket's comments (GET /api/v2/tickets/{id}/comments) to it as "comments" and upload it again`,
     );
   const comments = record.comments as unknown[];
   const keyed: { turn: RawTurn; at: number; order: number }[] = [];
