@@ -323,3 +323,23 @@ describe('Zendesk tickets without their comments (Tickets API, incremental ticke
     expect(jsonFamily({ id: 1, requester_id: 2, subject: 'x', description_text: 'Where is it?' })).toBe('freshdesk');
   });
 });
+
+describe('Intercom conversations from List or Search conversations (no conversation_parts)', () => {
+  const listed = (id: string) => ({
+    type: 'conversation',
+    id,
+    created_at: 1739000000,
+    source: { type: 'conversation', body: '<p>Hi, where is my parcel?</p>', author: { type: 'user', id: 'u1' } },
+    state: 'closed',
+  });
+
+  test('each is rejected saying the replies were not exported and how to get them; an empty parts list is still one-sided', async () => {
+    const page = JSON.stringify({ type: 'conversation.list', conversations: [listed('147'), listed('148')] }, null, 2);
+    const items = await parseAll(page, { fileName: 'conversations.json' });
+    expect(reasons(items)).toEqual(['missing-field:conversation_parts', 'missing-field:conversation_parts']);
+    expect(rejections(items)[0].detail).toContain('conversation 147 has no "conversation_parts"');
+    expect(rejections(items)[0].detail).toContain('GET /conversations/{id}');
+    const fetched = { ...listed('149'), conversation_parts: { type: 'conversation_part.list', conversation_parts: [] } };
+    expect(reasons(await parseAll(jsonl(fetched)))).toEqual(['one-sided-conversation']);
+  });
+});

@@ -28,6 +28,14 @@ export function isIntercomConversation(record: JsonObject): boolean {
 export function parseIntercomConversation(source: SourceRef, record: JsonObject): IngestItem {
   const id = idOf(record.id);
   if (id === null) return reject(source, 'invalid-field:id', `the conversation "id" must be a string or number, got ${show(record.id)}`);
+  // The single-conversation endpoint always writes the key (an empty list when nobody replied);
+  // List and Search conversations leave it out, so without it the replies were never exported.
+  if (!('conversation_parts' in record))
+    return reject(
+      source,
+      'missing-field:conversation_parts',
+      `conversation ${id ?? '(no id)'} has no "conversation_parts": Intercom's List and Search conversations endpoints return conversations without their replies (only the opening message, "source"); export each with GET /conversations/{id}, which includes them, and upload that`,
+    );
   const partsHolder = record.conversation_parts;
   const parts: unknown[] = Array.isArray(partsHolder)
     ? partsHolder
