@@ -343,3 +343,22 @@ describe('Intercom conversations from List or Search conversations (no conversat
     expect(reasons(await parseAll(jsonl(fetched)))).toEqual(['one-sided-conversation']);
   });
 });
+
+describe('Help Scout conversations fetched without embed=threads', () => {
+  test('each is rejected saying to fetch it with ?embed=threads', async () => {
+    const bare = (id: number) => ({
+      id,
+      number: id,
+      threads: 2,
+      type: 'email',
+      mailboxId: 1,
+      status: 'closed',
+      subject: 'Parcel',
+      primaryCustomer: { id: 3 },
+    });
+    const items = await parseAll(jsonl(bare(10), bare(11)));
+    expect(reasons(items)).toEqual(['missing-field:_embedded.threads', 'missing-field:_embedded.threads']);
+    expect(rejections(items)[1].detail).toContain('conversation 11 has no threads, only their number');
+    expect(rejections(items)[1].detail).toContain('?embed=threads');
+  });
+});

@@ -16,7 +16,10 @@ import { finish, idOf, inTimeOrder, isObject, tagNames, textOf, type JsonObject,
  * one held by collision detection, one hidden from the customer) was never sent: counted too.
  */
 export function isHelpScoutConversation(record: JsonObject): boolean {
-  return isObject(record._embedded) && Array.isArray(record._embedded.threads);
+  if (isObject(record._embedded)) return Array.isArray(record._embedded.threads);
+  // Fetched without `embed=threads`: `threads` is only their number. Read as a conversation so that
+  // each is rejected saying how to fetch its threads, not the file called none of the formats.
+  return typeof record.threads === 'number' && 'mailboxId' in record && 'primaryCustomer' in record;
 }
 
 /**
@@ -49,7 +52,13 @@ const RATINGS: Record<string, number> = { great: 5, okay: 3, ok: 3, bad: 1, 'not
 export function parseHelpScoutConversation(source: SourceRef, record: JsonObject): IngestItem {
   const id = idOf(record.id);
   if (id === null) return reject(source, 'invalid-field:id', `the conversation "id" must be a number or string, got ${show(record.id)}`);
-  const threads = (record._embedded as JsonObject).threads as unknown[];
+  if (!isObject(record._embedded) || !Array.isArray(record._embedded.threads))
+    return reject(
+      source,
+      'missing-field:_embedded.threads',
+      `conversation ${id ?? '(no id)'} has no threads, only their number: Help Scout returns them with ?embed=threads (GET /v2/conversations/{id}?embed=threads); fetch each so and upload that`,
+    );
+  const threads = record._embedded.threads as unknown[];
   const timed: TimedTurn[] = [];
   const setAside: Record<string, number> = {};
   let rating: { csat: number; at: number } | undefined;
