@@ -51,7 +51,8 @@ describe('tuneloop prepare with Excel workbooks', () => {
     chats.push(['t99', 'customer', 'Where is my order?', 'yesterday-ish']);
     chats.push(['t99', 'agent', 'It ships today.', null]);
     await writeFile(join(dir, 'in', 'chats.xlsx'), workbook({ sheets: [{ name: 'Chats', rows: chats }] }));
-    await writeFile(join(dir, 'in', 'bundle.zip'), zip([['chats.csv', 'conversation_id,speaker,text\n']]));
+    // An archive of exports: its files are read as inputs of their own (test/shared/ingest/archive.test.ts).
+    await writeFile(join(dir, 'in', 'bundle.zip'), zip([['chats.csv', 'conversation_id,speaker,text\nz1,,Hello?\n']]));
     await writeFile(
       join(dir, 'in', 'old.xls'),
       Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(600), Buffer.from('Workbook', 'utf16le')]),
@@ -84,8 +85,8 @@ describe('tuneloop prepare with Excel workbooks', () => {
         detail: expect.stringMatching(/^row 26 of sheet 'Chats' has timestamp "yesterday-ish"/),
       }),
     ]);
-    expect(byFile('in/bundle.zip')).toEqual([
-      expect.objectContaining({ reason: 'unknown-format', detail: expect.stringContaining('a ZIP archive; upload the files inside it') }),
+    expect(byFile('in/bundle.zip/chats.csv')).toEqual([
+      expect.objectContaining({ line: 2, reason: 'missing-field:speaker', detail: 'line 2 has no speaker' }),
     ]);
     expect(byFile('in/old.xls')).toEqual([
       expect.objectContaining({ reason: 'unknown-format', detail: expect.stringContaining('save it as .xlsx or CSV UTF-8') }),

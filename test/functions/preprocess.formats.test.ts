@@ -12,6 +12,7 @@ import { LocalJsonlTelemetry } from '../../src/shared/telemetry/localSink';
 import { isolatedStorage } from '../shared/dataset/isolatedStorage';
 import { testStorageConnectionString } from '../setup/storage';
 import { conversationLine } from '../shared/ingest/helpers';
+import { zip } from '../shared/ingest/xlsxFiles';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'formats');
 
@@ -147,5 +148,65 @@ describe('preprocess blob function: other layouts', () => {
       reason: 'blob-failed',
       detail: expect.stringContaining('config/mapping.json: invalid mapping at role'),
     });
+  });
+
+  it('a ZIP archive of exports: each file is stored as raw-logs/<archive>/<path> and preprocessed as its own blob; the archive goes', async () => {
+    const storage = await setup();
+    const chats = [
+      conversationLine(
+        'z-1',
+        'My discount code SAVE10 does not work at checkout.',
+        'I have applied the discount manually to your order now.',
+      ),
+      conversationLine('z-2', 'Where is my parcel? It was due on Monday.', 'It left the warehouse yesterday and arrives tomorrow.'),
+    ].join('\n');
+    const name = 'exports/week-49.zip';
+    const uploaded = await upload(
+      storage,
+      CONTAINERS.raw,
+      name,
+      zip([
+        ['__MACOSX/tickets/._chats.jsonl', 'resource fork'],
+        ['tickets/chats.jsonl', chats],
+        ['inner.zip', zip([['more.jsonl', chats]])],
+      ]),
+    );
+    const archive = await handle(null, context(name));
+    expect(archive).toMatchObject({ status: 'processed', records_in: 0 });
+    const report = JSON.parse(
+      (await storage.container(CONTAINERS.curated).getBlobClient(blobOutputNames(name, uploaded.etag!).report).downloadToBuffer()).toString(
+        'utf8',
+      ),
+    );
+    expect(report.warnings).toEqual([
+      'exports/week-49.zip: ZIP entries that are no export were passed over (system file ×1)',
+      'exports/week-49.zip: a ZIP archive of 2 file(s), each stored as raw-logs/exports/week-49.zip/<its path> and preprocessed as a blob of its own; the archive is deleted once they are stored',
+    ]);
+    const raw = storage.container(CONTAINERS.raw);
+    const stored: string[] = [];
+    for await (const blob of raw.listBlobsFlat({ prefix: 'exports/', includeMetadata: true })) {
+      stored.push(`${blob.name} ${blob.metadata?.tuneloop_archive ?? ''}`);
+    }
+    // The archive is gone; its files carry the archive's name (URI-encoded) in their metadata.
+    expect(stored.sort()).toEqual([
+      'exports/week-49.zip/inner.zip exports%2Fweek-49.zip',
+      'exports/week-49.zip/tickets/chats.jsonl exports%2Fweek-49.zip',
+    ]);
+    expect(await handle(null, context(name))).toEqual({ status: 'gone' });
+
+    const file = 'exports/week-49.zip/tickets/chats.jsonl';
+    expect(await handle(null, context(file))).toMatchObject({ status: 'processed', records_in: 2, records_used: 2 });
+    const inner = 'exports/week-49.zip/inner.zip';
+    const props = await raw.getBlobClient(inner).getProperties();
+    expect(await handle(null, context(inner))).toMatchObject({ status: 'processed', records_in: 1, records_quarantined: 1 });
+    const [refused] = (
+      await storage.container(CONTAINERS.quarantine).getBlobClient(blobOutputNames(inner, props.etag!).quarantine).downloadToBuffer()
+    )
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(refused).toMatchObject({ file: inner, reason: 'unknown-format' });
+    expect(refused.detail).toContain('a ZIP archive inside the archive exports/week-49.zip');
   });
 });

@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { once } from 'node:events';
 import type { BlockBlobClient } from '@azure/storage-blob';
 import type { Runtime } from '../composition/runtime';
@@ -6,13 +6,14 @@ import { IngestError, isAbortError } from '../ingest/errors';
 import { declaredEncodingOfBlob, EncodingLabelError, type DeclaredEncoding } from '../ingest/encoding';
 import { declaredTimeZoneOfBlob, TimeZoneError, type DeclaredTimeZone } from '../ingest/timeZone';
 import { MAPPING_BLOB_NAME, parseMappingText, type Mapping } from '../ingest/mapping';
+import type { ArchiveEntry } from '../ingest/archive';
 import { CONTAINERS, TABLES } from '../storage/names';
 import { trackQualityMetrics } from '../quality/stages';
 import type { SignatureStore } from '../quality/dedup';
 import { WindowedSignatureStore } from '../quality/windowedSignatureStore';
 import { TableFeedbackStore } from './feedbackStore';
 import { sha256Hex, tableKey } from './keys';
-import { buildReport, type PreprocessReport } from './preprocessReport';
+import { buildReport, FILE_NOTICE, type PreprocessReport } from './preprocessReport';
 import { emptyStats, preprocessStream, runQualitySummary } from './preprocess';
 import { inlineExecutor, preprocessWorkers, sharedConversationExecutor } from './conversationPool';
 import { curatedLine, quarantineLine, type QuarantineRecord } from './records';
@@ -162,7 +163,13 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
   const reportBlob = runtime.storage.container(CONTAINERS.curated).getBlockBlobClient(outputs.report);
   const quarantineBlob = runtime.storage.container(CONTAINERS.quarantine).getBlockBlobClient(outputs.quarantine);
   try {
-    const report = await processVersion(runtime, blobName, etag, { curatedBlob, reportBlob, quarantineBlob }, { ...options, signal: work });
+    const { report, archiveFiles } = await processVersion(
+      runtime,
+      blobName,
+      etag,
+      { curatedBlob, reportBlob, quarantineBlob },
+      { ...options, signal: work },
+    );
     await renewal.stop();
     await receipts.upsertEntity(
       {
@@ -176,6 +183,11 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
       'Replace',
       { abortSignal: signal },
     );
+    // An archive's files are raw blobs of their own now (each with its own lineage, erasure and
+    // shard): the archive goes, so no second copy of the same personal data stays behind in
+    // raw-logs where an erasure would not find it. Only this version: a newer upload is its own.
+    if (archiveFiles > 0)
+      await raw.deleteIfExists({ conditions: { ifMatch: etag }, abortSignal: signal }).catch(logDeleteFailure(blobName, options.log));
     emitMetrics(runtime, report);
     await runtime.telemetry.flush();
     return { status: 'processed', blob: blobName, etag, outputs, report };
@@ -250,7 +262,7 @@ async function processVersion(
   etag: string,
   out: OutputBlobs,
   { signal, log, progress, progressSeconds = 10, signatures = new WindowedSignatureStore() }: PreprocessBlobOptions,
-): Promise<PreprocessReport> {
+): Promise<{ report: PreprocessReport; archiveFiles: number }> {
   const config = runtime.config.preprocess;
   const timings = config.debugTimings ? new StepTimings() : undefined;
   const raw = runtime.storage.container(CONTAINERS.raw).getBlobClient(blobName);
@@ -275,6 +287,8 @@ async function processVersion(
     throw err;
   }
 
+  const archivedIn = archiveOfBlob(download.metadata);
+  const archive = { files: 0 };
   const curated = new StreamingUpload(out.curatedBlob, 'application/x-ndjson', signal);
   const quarantine = new StreamingUpload(out.quarantineBlob, 'application/x-ndjson', signal);
   const stages = preprocessStages({ quality: config.quality, signatures });
@@ -311,6 +325,8 @@ async function processVersion(
         mappings,
         encoding,
         timeZone,
+        archiveEntry: (entry, bytes) => storeArchiveFile(runtime, blobName, entry, bytes, archive, signal),
+        ...(archivedIn !== undefined ? { archivedIn } : {}),
         shares: config.shares,
         stages,
         feedback: new TableFeedbackStore(runtime.storage.table(TABLES.feedback), {
@@ -329,6 +345,10 @@ async function processVersion(
       },
       emptyStats(),
     );
+    if (archive.files) {
+      const notice = `${FILE_NOTICE}${blobName}: a ZIP archive of ${archive.files} file(s), each stored as raw-logs/${blobName}/<its path> and preprocessed as a blob of its own; the archive is deleted once they are stored`;
+      stats.notes[notice] = (stats.notes[notice] ?? 0) + 1;
+    }
     // A store that buffers its writes has them stored before the receipt says processed.
     const flush = async () => signatures.flush?.(signal);
     await (timings ? timings.time('stage:dedup', flush) : flush());
@@ -347,7 +367,7 @@ async function processVersion(
       blobHTTPHeaders: { blobContentType: 'application/json' },
       abortSignal: signal,
     });
-    return report;
+    return { report, archiveFiles: archive.files };
   } catch (err) {
     // Abandon the uploads: uncommitted blocks never become visible, so a failed attempt leaves no shard.
     curated.abort(err);
@@ -355,6 +375,58 @@ async function processVersion(
     await Promise.allSettled([curated.done, quarantine.done]);
     throw err;
   }
+}
+
+/** Blob metadata on a file stored out of an archive: the archive's name (URI-encoded: metadata is ASCII). */
+export const ARCHIVE_METADATA = 'tuneloop_archive';
+
+function archiveOfBlob(metadata: Record<string, string> | undefined): string | undefined {
+  const value = metadata?.[ARCHIVE_METADATA];
+  if (value === undefined) return undefined;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/**
+ * A file of an archive, stored as the raw blob `<archive>/<path>`, whose own trigger preprocesses
+ * it like any upload. Written over an earlier copy (a retried or re-uploaded archive): the newer
+ * shard's conversations supersede the older ones in the nightly assembly. Returns why not, for a
+ * name that cannot be a safe blob name.
+ */
+async function storeArchiveFile(
+  runtime: Runtime,
+  archiveName: string,
+  entry: ArchiveEntry,
+  bytes: AsyncIterable<Buffer>,
+  archive: { files: number },
+  signal: AbortSignal | undefined,
+): Promise<string | undefined> {
+  const name = `${archiveName}/${entry.name}`;
+  const problem = blobNameProblem(name);
+  if (problem) {
+    // The stream is not read: release it.
+    await bytes[Symbol.asyncIterator]().return?.();
+    return `not stored as raw-logs/${printableBlobName(name)}: ${describeBlobNameProblem(problem)}`;
+  }
+  await runtime.storage
+    .container(CONTAINERS.raw)
+    .getBlockBlobClient(name)
+    .uploadStream(Readable.from(bytes), 4 * 1024 * 1024, 2, {
+      metadata: { [ARCHIVE_METADATA]: encodeURIComponent(archiveName) },
+      abortSignal: signal,
+    });
+  archive.files++;
+  return undefined;
+}
+
+function logDeleteFailure(blobName: string, log: ((message: string) => void) | undefined) {
+  return (err: unknown) => {
+    // The files are stored and preprocessed; a left-over archive is reported, not a failure.
+    log?.(`raw-logs/${printableBlobName(blobName)}: its files are stored, but the archive could not be deleted: ${(err as Error).message}`);
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mayHoldFeedback, parseInput, parseInputDeferring, parseJsonLine, type DeferredLine } from '../ingest/parse';
+import { mayHoldFeedback, parseInput, parseInputDeferring, parseJsonLine, type DeferredLine, type ParseOptions } from '../ingest/parse';
 import { createRoleMapper } from '../ingest/roles';
 import { applyFeedback } from '../ingest/feedback';
 import type { Mapping } from '../ingest/mapping';
@@ -57,6 +57,10 @@ export interface PreprocessOptions {
    */
   timeZone?: DeclaredTimeZone;
   tempDir?: string;
+  /** What becomes of each file of a ZIP archive instead of being read in place (`ParseOptions.archiveEntry`). */
+  archiveEntry?: ParseOptions['archiveEntry'];
+  /** The input came out of this archive (`ParseOptions.archivedIn`). */
+  archivedIn?: string;
   /** Skip the intent-labelling examples (default: added). */
   intentExamples?: boolean;
   /** Called every `progressEvery` records with the count so far. */
@@ -184,11 +188,14 @@ export async function preprocessStream(
     },
     encoding: options.encoding,
     timeZone: options.timeZone,
-    onEncoding: (used: EncodingUsed) => {
-      stats.encodings[options.fileName] = describeEncoding(used);
+    ...(options.archiveEntry ? { archiveEntry: options.archiveEntry } : {}),
+    ...(options.archivedIn !== undefined ? { archivedIn: options.archivedIn } : {}),
+    // Named by the file read: a file of an archive is `<archive>/<entry>`.
+    onEncoding: (used: EncodingUsed, fileName: string) => {
+      stats.encodings[fileName] = describeEncoding(used);
       if (used.how === 'byte-order mark' && used.ignored)
         stats.encoding_warnings.push(
-          `${options.fileName}: read as ${used.name} as its byte-order mark says; ${used.ignored.name} declared by ${used.ignored.by} was not used`,
+          `${fileName}: read as ${used.name} as its byte-order mark says; ${used.ignored.name} declared by ${used.ignored.by} was not used`,
         );
     },
     onNotice: (message: string) => {

@@ -4,7 +4,8 @@ import { TuneloopError } from '../errors';
  * parsing goes on). The pipeline decides whether to retry: a read error is usually transient,
  * a corrupt gzip stream is not.
  */
-export type IngestErrorCode = 'read-failed' | 'gzip-corrupt' | 'temp-storage-failed' | 'unknown-encoding' | 'unknown-timezone';
+export type IngestErrorCode =
+  'read-failed' | 'gzip-corrupt' | 'archive-corrupt' | 'temp-storage-failed' | 'unknown-encoding' | 'unknown-timezone';
 
 export class IngestError extends TuneloopError {
   override readonly name = 'IngestError';

@@ -2,6 +2,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { csvHeadMayHoldFeedback, parseCsv } from './csv';
 import { detectContainer } from './detect';
 import {
@@ -20,7 +21,8 @@ import { splitLines } from './lines';
 import { jsonMappingFor, type Mapping } from './mapping';
 import { reject } from './records';
 import { createRoleMapper, type RoleMapper } from './roles';
-import { IngestError } from './errors';
+import { IngestError, isAbortError } from './errors';
+import { entryVerdict, type ArchiveEntry, type ZipArchive } from './archive';
 import type { DeclaredTimeZone } from './timeZone';
 import { openZip, quoteSheet } from './xlsx';
 import { gunzip, isGzip, PeekableBytes, toAsyncIterable, type ByteSource } from './source';
@@ -52,7 +54,7 @@ export interface ParseOptions {
    */
   encoding?: DeclaredEncoding;
   /** Called once with the encoding the file is read in (for the report). */
-  onEncoding?: (used: EncodingUsed) => void;
+  onEncoding?: (used: EncodingUsed, fileName: string) => void;
   /**
    * The zone the file's zone-less timestamps (and a workbook's dates) were written in (`tuneloop
    * prepare --timezone`, a blob's metadata `timezone`, TUNELOOP_INPUT_TIMEZONE); absent: UTC.
@@ -63,6 +65,14 @@ export interface ParseOptions {
    * that were not read, its error cells read as empty), each message naming the file.
    */
   onNotice?: (message: string) => void;
+  /**
+   * What becomes of each file of a ZIP archive (ingest/archive) instead of being read here: the
+   * blob path stores each as a blob of its own, which its own trigger preprocesses. Absent: each
+   * is read in place, as the input `<archive>/<entry>`.
+   */
+  archiveEntry?: (entry: ArchiveEntry, bytes: AsyncIterable<Buffer>) => Promise<string | undefined>;
+  /** The input is a file that came out of this archive: an archive in it is not opened again. */
+  archivedIn?: string;
 }
 
 /**
@@ -129,7 +139,7 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
     // a declared encoding would apply to its bytes.
     const zipHead = await bytes.peek(SNIFF_BYTES);
     if (isZip(zipHead)) {
-      yield* parseZip(bytes, zipHead, options, roles, maxRecordBytes);
+      yield* parseZip(bytes, zipHead, options, roles, maxRecordBytes, deferLines);
       return;
     }
     const decoding = asUtf8(bytes, await bytes.peek(3), file, layers, options.encoding);
@@ -137,7 +147,7 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
       yield wholeFileRejection(file, await bytes.peek(RECORD_PREVIEW), decoding.refused);
       return;
     }
-    options.onEncoding?.(decoding.used);
+    options.onEncoding?.(decoding.used, file);
     bytes = decoding.bytes;
     // Only a transcoded file's invalid lines are invalid in its declared encoding.
     const encoding = decoding.used.how === 'declared' && isLegacyEncoding(decoding.used.name) ? options.encoding : undefined;
@@ -326,7 +336,8 @@ async function* parseZip(
   options: ParseOptions,
   roles: RoleMapper,
   maxRecordBytes: number,
-): AsyncIterable<IngestItem> {
+  deferLines: boolean,
+): AsyncIterable<IngestItem | DeferredLine> {
   const file = options.fileName;
   const signal = options.signal;
   let dir: string;
@@ -342,6 +353,14 @@ async function* parseZip(
     const content = await openZip(path, { dir, maxCellChars: maxRecordBytes, signal, timeZone });
     if (content.kind === 'other') {
       yield wholeFileRejection(file, head, `the file is ${content.detail}`);
+      return;
+    }
+    if (content.kind === 'archive') {
+      try {
+        yield* archiveEntries(content.archive, head, options, deferLines);
+      } finally {
+        content.archive.close();
+      }
       return;
     }
     const workbook = content.workbook;
@@ -386,6 +405,76 @@ async function* parseZip(
 }
 
 /**
+ * The files of a ZIP archive, each read as an input of its own (named `<archive>/<entry>`, so a
+ * rejection names the file inside) or handed to `options.archiveEntry`. Folders and system files
+ * are skipped and counted; an encrypted or oversized entry is one `archive-entry-refused` record;
+ * an archive inside an archive is not opened (a ZIP can hold itself), but rejected.
+ */
+async function* archiveEntries(
+  archive: ZipArchive,
+  head: Buffer,
+  options: ParseOptions,
+  deferLines: boolean,
+): AsyncIterable<IngestItem | DeferredLine> {
+  const file = options.fileName;
+  if (options.archivedIn !== undefined) {
+    yield wholeFileRejection(
+      file,
+      head,
+      `the file is a ZIP archive inside the archive ${options.archivedIn}; archives are opened one level deep: upload the files of this one themselves`,
+    );
+    return;
+  }
+  const skipped = new Map<string, number>();
+  for (const entry of archive.entries) {
+    options.signal?.throwIfAborted();
+    const verdict = entryVerdict(entry);
+    if ('skipped' in verdict) {
+      skipped.set(verdict.skipped, (skipped.get(verdict.skipped) ?? 0) + 1);
+      continue;
+    }
+    const name = `${file}/${entry.name}`;
+    if ('refused' in verdict) {
+      yield reject({ file: name, line: 1, record: '' }, 'archive-entry-refused', `${file}: ${verdict.refused}`);
+      continue;
+    }
+    const bytes = entryBytes(await archive.open(entry), file, entry.name);
+    if (!options.archiveEntry) {
+      yield* parseAny(bytes, { ...options, fileName: name, archivedIn: file }, deferLines);
+      continue;
+    }
+    // Handed on whole (the blob path stores it as a blob of its own); refused with a reason, it is a record.
+    const refused = await options.archiveEntry(entry, bytes);
+    if (refused !== undefined) yield reject({ file: name, line: 1, record: '' }, 'archive-entry-refused', `${file}: ${refused}`);
+  }
+  if (skipped.size) {
+    const counts = [...skipped].map(([what, n]) => `${what} ×${n}`).join(', ');
+    options.onNotice?.(`${file}: ZIP entries that are no export were passed over (${counts})`);
+  }
+}
+
+/** An entry's inflated bytes; a corrupt entry (bad deflate data, a size other than claimed) stops the archive, naming the entry. */
+async function* entryBytes(stream: Readable, file: string, entry: string): AsyncIterable<Buffer> {
+  try {
+    for await (const chunk of stream) yield chunk as Buffer;
+  } catch (err) {
+    if (isAbortError(err)) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    throw new IngestError(
+      'archive-corrupt',
+      file,
+      `entry ${entry} of the ZIP archive cannot be read (${message}); upload a complete archive`,
+      {
+        cause: err,
+        retriable: false,
+      },
+    );
+  } finally {
+    stream.destroy();
+  }
+}
+
+/**
  * Whether a workbook may hold feedback, from the first record of its sheet's CSV (the header, as
  * `feedbackByHead` judges a CSV file): reading that far costs the spool and the shared strings,
  * not a second full parse of the sheet, which `prepare`'s rating pass otherwise did for every
@@ -403,6 +492,11 @@ async function workbookMayHoldFeedback(bytes: AsyncIterable<Buffer>, file: strin
     await spool(bytes, path, file, signal);
     const content = await openZip(path, { dir, maxCellChars: DEFAULT_MAX_RECORD_BYTES, signal });
     if (content.kind === 'other') return false;
+    // Any file of an archive may be ratings: the caller parses it to find them.
+    if (content.kind === 'archive') {
+      content.archive.close();
+      return true;
+    }
     const workbook = content.workbook;
     try {
       let head = Buffer.alloc(0);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import * as yauzl from 'yauzl';
+import { ZipArchive } from './archive';
 import { zonedWallClockToEpoch } from './timeZone';
 
 /**
@@ -36,6 +37,8 @@ export interface WorkbookSheet {
 
 export type ZipContent =
   | { kind: 'workbook'; workbook: Workbook }
+  /** A ZIP of files (an export's archive): each entry is an input of its own (ingest/archive). */
+  | { kind: 'archive'; archive: ZipArchive }
   /** Not a workbook this reader can read: the reason, worded after "the file is". */
   | { kind: 'other'; detail: string };
 
@@ -58,18 +61,17 @@ export async function openZip(path: string, options: WorkbookOptions): Promise<Z
     return { kind: 'other', detail: `a ZIP archive that cannot be read (${describe(err)})` };
   }
   try {
-    const entries = await readEntries(zip);
-    if (!entries)
-      return close(zip, { kind: 'other', detail: `a ZIP archive with more than ${MAX_ENTRIES} entries, not an Excel workbook` });
+    const listed = await readEntries(zip);
+    if (!listed) return close(zip, { kind: 'other', detail: `a ZIP archive with more than ${MAX_ENTRIES} entries` });
+    const { entries, inOrder } = listed;
     const mimetype = entries.get('mimetype');
     if (mimetype && mimetype.uncompressedSize < 256) {
       const type = (await readSmallPart(zip, mimetype)).trim();
       if (type.startsWith('application/vnd.oasis.opendocument.spreadsheet'))
         return close(zip, { kind: 'other', detail: 'an OpenDocument spreadsheet (.ods); save it as .xlsx or CSV UTF-8' });
     }
-    if (!entries.has('[content_types].xml') || !entries.has('xl/workbook.xml')) {
-      return close(zip, { kind: 'other', detail: 'a ZIP archive; upload the files inside it (or gzip them) instead' });
-    }
+    if (!entries.has('[content_types].xml') || !entries.has('xl/workbook.xml'))
+      return { kind: 'archive', archive: new ZipArchive(zip, inOrder) };
     const workbook = new Workbook(zip, entries, options);
     const problem = await workbook.load();
     if (problem) return close(zip, { kind: 'other', detail: problem });
@@ -86,19 +88,22 @@ function close(zip: yauzl.ZipFile, content: ZipContent): ZipContent {
   return content;
 }
 
-async function readEntries(zip: yauzl.ZipFile): Promise<Map<string, yauzl.Entry> | undefined> {
+/** The entries by lower-case name (OPC part names are case-insensitive), and all of them in the directory's order. */
+async function readEntries(zip: yauzl.ZipFile): Promise<{ entries: Map<string, yauzl.Entry>; inOrder: yauzl.Entry[] } | undefined> {
   if (zip.entryCount > MAX_ENTRIES) return undefined;
   const entries = new Map<string, yauzl.Entry>();
+  const inOrder: yauzl.Entry[] = [];
   await new Promise<void>((resolve, reject) => {
     zip.on('entry', (entry: yauzl.Entry) => {
       entries.set(entry.fileName.replace(/^\/+/, '').toLowerCase(), entry);
+      inOrder.push(entry);
       zip.readEntry();
     });
     zip.once('end', () => resolve());
     zip.once('error', reject);
     zip.readEntry();
   });
-  return entries;
+  return { entries, inOrder };
 }
 
 async function openPart(zip: yauzl.ZipFile, entry: yauzl.Entry, limit: number): Promise<Readable> {

@@ -22,12 +22,16 @@ function crc32(data: Buffer): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-/** A ZIP archive of `files` (name → content), deflated, in the order given. */
-export function zip(files: [string, string | Buffer][]): Buffer {
+/**
+ * A ZIP archive of `files` (name → content), deflated, in the order given. An entry marked
+ * `encrypted` only has the flag set (its data is not encrypted): enough for a reader to refuse it.
+ */
+export function zip(files: [string, string | Buffer, { encrypted?: boolean }?][]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
-  for (const [name, content] of files) {
+  for (const [name, content, options] of files) {
+    const flags = 0x0800 | (options?.encrypted ? 1 : 0); // UTF-8 names (+ encrypted)
     const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
     const packed = deflateRawSync(data);
     const nameBytes = Buffer.from(name, 'utf8');
@@ -35,7 +39,7 @@ export function zip(files: [string, string | Buffer][]): Buffer {
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
+    local.writeUInt16LE(flags, 6);
     local.writeUInt16LE(8, 8); // deflate
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(packed.length, 18);
@@ -45,7 +49,7 @@ export function zip(files: [string, string | Buffer][]): Buffer {
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(flags, 8);
     central.writeUInt16LE(8, 10);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(packed.length, 20);
