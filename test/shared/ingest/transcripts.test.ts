@@ -247,6 +247,58 @@ describe('chat transcripts kept as one text field', () => {
         /^line 1 of the transcript \("\[13\/03\/2026 09:14\] Anna: hello"\) writes its date with the day first, line 2 \("\[03\/13\/2026 09:15\] Agent Tom: Hi"\) with the month first/,
       );
     });
+
+    describe('dashed dates (02-03-2026) are read as slashed ones, ISO (2026-03-02) stays year first', () => {
+      test('the order is decided per transcript: day first, month first, unpadded, two-digit years', async () => {
+        expect(await times('02-03-2026 10:15 Anna: hello\n14-03-2026 10:16 Agent Tom: Hi Anna')).toEqual([
+          '2026-03-02T10:15:00.000Z',
+          '2026-03-14T10:16:00.000Z',
+        ]);
+        expect(await times('[2-3-2026 09:14] Anna: hello\n[3-14-2026 09:15 PM] Agent Tom: Hi')).toEqual([
+          '2026-02-03T09:14:00.000Z',
+          '2026-03-14T21:15:00.000Z',
+        ]);
+        expect(await times('12-03-26, 23:58 - Customer: is the sale still on?\n13-03-26, 00:01 - Agent Sam: It ended.')).toEqual([
+          '2026-03-12T23:58:00.000Z',
+          '2026-03-13T00:01:00.000Z',
+        ]);
+        // Dashes and slashes in one chat are one decision: the slashed line settles the dashed one.
+        expect(await times('[02-03-2026 09:14] Anna: hello\n[14/03/2026 09:15] Agent Tom: Hi')).toEqual([
+          '2026-03-02T09:14:00.000Z',
+          '2026-03-14T09:15:00.000Z',
+        ]);
+      });
+
+      test('ISO dates are still year first and settle nothing; all-ambiguous dashed dates are month first with the warning', async () => {
+        expect(await times('2026-03-02 09:14 Anna: hello\n[2026-03-13 09:15] Agent Tom: Hi')).toEqual([
+          '2026-03-02T09:14:00.000Z',
+          '2026-03-13T09:15:00.000Z',
+        ]);
+        const items = await parseAll(
+          jsonl(
+            { id: 'e-1', transcript: '[02-03-2026 09:14] Anna: hello\n[2026-03-02 09:15] Agent Tom: Hi' },
+            { id: 'e-2', transcript: '[2026-03-02 09:14] Anna: hello\n[2026-03-02 09:15] Agent Tom: Hi' },
+          ),
+        );
+        expect(reasons(items)).toEqual(['conversation', 'conversation']);
+        const [assumed, iso] = conversations(items);
+        expect(assumed.turns.map((t) => t.timestamp)).toEqual(['2026-02-03T09:14:00.000Z', '2026-03-02T09:15:00.000Z']);
+        expect(assumed.notices).toEqual([expect.stringMatching(/^input\.file: chat transcripts whose every date reads either way/)]);
+        expect(iso.notices).toBeUndefined();
+      });
+
+      test('a chat writing dashed dates in both orders is quarantined, naming both lines', async () => {
+        const transcript = '13-03-2026 09:14 Anna: hello\n03-13-2026 09:15 Agent Tom: Hi';
+        const items = await parseAll(jsonl({ id: 'e-3', transcript }));
+        expect(rejections(items)).toMatchObject([{ reason: 'invalid-field:transcript' }]);
+        expect(rejections(items)[0].detail).toMatch(
+          /^line 1 of the transcript \("13-03-2026 09:14 Anna: hello"\) writes its date with the day first, line 2 \("03-13-2026 09:15 Agent Tom: Hi"\) with the month first/,
+        );
+        // Dots are day first, so a dotted line and a month-first dashed line conflict too.
+        const dotted = await parseAll(jsonl({ id: 'e-4', transcript: '[02.03.2026 09:14] Anna: hello\n[03-13-2026 09:15] Agent Tom: Hi' }));
+        expect(rejections(dotted)).toMatchObject([{ reason: 'invalid-field:transcript' }]);
+      });
+    });
   });
 
   test('a rating in words counts as feedback records count it: good/satisfied 5, bad/unsatisfied 1, in JSON lines and CSV', async () => {

@@ -156,7 +156,7 @@ interface Line {
 type LineTime = { offsetSeconds: number } | { clock: number; date?: string; numericDate?: NumericDate; zoneMinutes?: number };
 
 /**
- * A date of three numbers before a clock (`02/03/2026`, `13.03.2026`), read once the whole
+ * A date of three numbers before a clock (`02/03/2026`, `02-03-2026`, `13.03.2026`), read once the whole
  * transcript is known: whether `02/03` is 2 March or 3 February depends on its other lines.
  */
 interface NumericDate {
@@ -164,7 +164,7 @@ interface NumericDate {
   first: number;
   second: number;
   year: number;
-  /** Written with dots: day first wherever dots are used. */
+  /** Written with dots: day first wherever dots are used. Slashes and dashes are used both ways. */
   dots: boolean;
 }
 
@@ -213,12 +213,14 @@ function linesOf(text: string): Line[] {
 /** `( 1m 2s )`, Salesforce's time since the chat started. */
 const RELATIVE = /^\(\s*(?=\d)(?:(\d+)h\s*)?(?:(\d+)m\s*)?(?:(\d+)s)?\s*\)\s*/;
 const CLOCK = String.raw`(?<hh>\d{1,2}):(?<mm>\d{2})(?::(?<ss>\d{2}))?(?:\s*(?<half>[AaPp])\.?[Mm]\.?)?`;
-// ISO (2026-03-02), or day and month in either order with the year last (02/03/2026, 13.03.2026, 02/03/26).
-const DATE = String.raw`(?:(?<iso>\d{4}-\d{2}-\d{2})|(?<n1>\d{1,2})(?<sep>[/.])(?<n2>\d{1,2})\k<sep>(?<year>\d{4}|\d{2}))`;
+// ISO (2026-03-02), or day and month in either order with the year last (02/03/2026, 02-03-2026,
+// 13.03.2026, 02/03/26). ISO is tried first and the others take at most two digits before the first
+// separator, so a year-first date is never read as a day or month.
+const DATE = String.raw`(?:(?<iso>\d{4}-\d{2}-\d{2})|(?<n1>\d{1,2})(?<sep>[/.-])(?<n2>\d{1,2})\k<sep>(?<year>\d{4}|\d{2}))`;
 const ZONE = String.raw`(?:\s*(?<zone>Z|UTC|GMT|[+-]\d{2}:?\d{2}))?`;
-/** `[10:02]`, `(2026-03-02 09:14:05)`, `[02/03/2026, 09:14]`, `[10:02:03 AM]`, optionally followed by a dash. */
+/** `[10:02]`, `(2026-03-02 09:14:05)`, `[02/03/2026, 09:14]`, `[02-03-2026 09:14]`, `[10:02:03 AM]`, optionally followed by a dash. */
 const BRACKETED = new RegExp(String.raw`^[\[(]\s*(?:${DATE}[ T,]+)?${CLOCK}${ZONE}\s*[\])]\s*(?:[-–—|]\s+)?`);
-/** `10:02:03 AM Maria: ...`, `2026-03-02 09:14:05 - Maria: ...`, `02/03/2026, 09:14 - Maria: ...`. */
+/** `10:02:03 AM Maria: ...`, `2026-03-02 09:14:05 - Maria: ...`, `02/03/2026, 09:14 - Maria: ...`, `02-03-2026 10:15 Maria: ...`. */
 const BARE = new RegExp(String.raw`^(?:${DATE}(?:[ T]|, ))?${CLOCK}${ZONE}\s+(?:[-–—|]\s+)?`);
 
 function timePrefixOf(text: string): { length: number; stamped: boolean; time?: LineTime } | undefined {
@@ -284,7 +286,7 @@ function isoDay(date: NumericDate, order: DateOrder): string | undefined {
 
 /**
  * The day/month order of a transcript's numeric dates, decided by the transcript as a whole: a
- * line that can be read one way only (13/03/2026, 03/13/2026, any date with dots) settles it for
+ * line that can be read one way only (13/03/2026, 03-13-2026, any date with dots) settles it for
  * every line, so 12/03/2026 before 13/03/2026 is 12 March, not 3 December. Lines that settle it
  * both ways are an error naming both; when no line settles it, month first (as `parseTimestamp`
  * reads a file whose dates all read either way), and `assumed` says so.
