@@ -211,27 +211,42 @@ export function parseRating(value: unknown): number | undefined {
 
 /**
  * Survey answers written as words, on the 1–5 scale the CSAT rules use: Zendesk's two-point scores
- * (`good`, `bad`, `*_with_comment`) and the satisfied/unsatisfied of chat widgets' end-of-chat
- * surveys. A low word falls below the default threshold (3), so the replies become context only,
- * as a 1 would.
+ * (`good`, `bad`, `*_with_comment`), Help Scout's three levels (`Great`, `Okay`, `Not Good`; "Okay"
+ * the middle) and the satisfied/unsatisfied of chat widgets' end-of-chat surveys. A low word falls
+ * below the default threshold (3), so the replies become context only, as a 1 would. Keys are
+ * written as `ratingWord` leaves them (lower case, one space between words).
  */
 const RATING_WORDS = new Map<string, number>([
   ['good', 5],
-  ['good_with_comment', 5],
+  ['good with comment', 5],
+  ['great', 5],
   ['satisfied', 5],
+  ['okay', 3],
+  ['ok', 3],
   ['bad', 1],
-  ['bad_with_comment', 1],
+  ['bad with comment', 1],
+  ['not good', 1],
+  ['notgood', 1],
   ['unsatisfied', 1],
   ['dissatisfied', 1],
 ]);
 
+/** A survey word as `RATING_WORDS` keys it: exports differ in case and in `_`, `-` or spaces between words. */
+function ratingWord(value: string): string {
+  return value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ');
+}
+
 /**
- * A rating as feedback records and chat exports give it: a number 1–5 (`parseRating`) or one of
- * the survey words above, in any case. Undefined otherwise, including for an unanswered survey.
+ * A rating as feedback records, chat exports and helpdesk tickets (Zendesk, Help Scout) give it: a
+ * number 1–5 (`parseRating`) or one of the survey words above, in any case. Undefined otherwise,
+ * including for an unanswered survey (Zendesk's `offered`/`unoffered`).
  */
 export function parseRatingOrWord(value: unknown): number | undefined {
   if (typeof value === 'string') {
-    const word = RATING_WORDS.get(value.trim().toLowerCase());
+    const word = RATING_WORDS.get(ratingWord(value));
     if (word !== undefined) return word;
   }
   return parseRating(value);

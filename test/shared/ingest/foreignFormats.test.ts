@@ -70,6 +70,23 @@ describe('exports of support tools (hand-written, API shapes)', () => {
     }
   });
 
+  test('Zendesk ticket ratings are read by the shared rating parser: any case, *_with_comment; offered/unoffered are no rating', async () => {
+    const ticket = (id: number, score: unknown) => ({
+      id,
+      requester_id: 1,
+      satisfaction_rating: { score },
+      comments: [
+        { author_id: 1, public: true, plain_body: 'Where is my parcel?' },
+        { author_id: 2, public: true, plain_body: 'It is out for delivery today.' },
+      ],
+    });
+    const scores = ['good', 'bad', 'Good', ' BAD ', 'good_with_comment', 'bad_with_comment', 'offered', 'unoffered', 'meh'];
+    const items = await parseAll(jsonl(...scores.map((score, i) => ticket(i + 1, score))), {}, 64);
+    expect(reasons(items)).toEqual(scores.map(() => 'conversation'));
+    // Before, only the exact lower-case good/bad counted: a converter writing "Good" lost the rating.
+    expect(conversations(items).map((c) => c.csat)).toEqual([5, 1, 5, 1, 5, 1, undefined, undefined, undefined]);
+  });
+
   test('Zendesk: a "public" written as text or a number by a converter keeps internal notes out; no field is public', async () => {
     const comment = (author: number, visibility: Record<string, unknown>, text: string) => ({
       author_id: author,

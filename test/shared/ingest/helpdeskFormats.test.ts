@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonFamily } from '../../../src/shared/ingest/jsonl';
 import type { IngestItem } from '../../../src/shared/ingest/types';
-import { conversations, jsonl, parseAll, rejections } from './helpers';
+import { conversations, feedbacks, jsonl, parseAll, rejections } from './helpers';
 
 const fixture = (...parts: string[]) => readFileSync(join(__dirname, '..', '..', 'fixtures', ...parts));
 const reasons = (items: IngestItem[]) => items.map((i) => (i.type === 'rejected' ? i.rejection.reason : i.type));
@@ -134,6 +134,26 @@ describe('help desk exports (hand-written, API shapes)', () => {
       /Raman|1987|Elm Grove|Warehouse|tom\.baker|Half-written|GB 123/,
     );
     expect(rejections(items)[0].detail).toMatch(/conversation 2391938113 has no reply from the support side/);
+  });
+
+  test('Help Scout ratings are read by the shared rating parser: Great 5, Okay 3, Not Good 1 in any case or spelling', async () => {
+    const rated = (id: number, rating: unknown) => ({
+      id,
+      _embedded: {
+        threads: [
+          { type: 'reply', body: 'It ships tomorrow.', createdAt: '2026-05-04T10:00:00Z', rating: { rating } },
+          { type: 'customer', body: 'When does my order ship?', createdAt: '2026-05-04T09:00:00Z' },
+        ],
+      },
+    });
+    const ratings = ['Great', 'Okay', 'Not Good', ' great ', 'ok', 'notgood', 'bad', 'Not-Good', 'not_good', 'Good', 'so-so'];
+    const items = await parseAll(jsonl(...ratings.map((rating, i) => rated(i + 1, rating))), {}, 64);
+    expect(reasons(items)).toEqual(ratings.map(() => 'conversation'));
+    // The first seven read as before; "Not-Good", "not_good" and "Good" were no rating in Help Scout's own list.
+    expect(conversations(items).map((c) => c.csat)).toEqual([5, 3, 1, 5, 3, 1, 1, 1, 1, 5, undefined]);
+    // One list: a feedback file rating with Help Scout's words counts them the same.
+    const feedback = await parseAll(jsonl(...['Great', 'Okay', 'Not Good'].map((rating, i) => ({ conversation_id: `f-${i}`, rating }))));
+    expect(feedbacks(feedback).map((f) => f.rating)).toEqual([5, 3, 1]);
   });
 
   test('Help Scout: without createdAt the API order (newest first) is reversed; an unknown thread type is quarantined; a saved page names how to unwrap it', async () => {

@@ -1,7 +1,7 @@
 import { ownValue } from '../../lookup';
 import { namedModel } from '../answeringModel';
 import { reject, show } from '../records';
-import { parseTimestamp } from '../turns';
+import { parseRatingOrWord, parseTimestamp } from '../turns';
 import type { ChatRole, IngestItem, SourceRef } from '../types';
 import { finish, idOf, inTimeOrder, isObject, tagNames, textOf, type JsonObject, type TimedTurn } from './common';
 
@@ -45,9 +45,6 @@ const THREAD_TYPES: Record<string, ThreadKind> = {
   forwardchild: { setAside: 'forwarded' },
   lineitem: 'event',
 };
-
-/** Help Scout's three-level satisfaction ratings on the 1–5 CSAT scale ("Okay" is the middle). */
-const RATINGS: Record<string, number> = { great: 5, okay: 3, ok: 3, bad: 1, 'not good': 1, notgood: 1 };
 
 export function parseHelpScoutConversation(source: SourceRef, record: JsonObject): IngestItem {
   const id = idOf(record.id);
@@ -96,8 +93,8 @@ export function parseHelpScoutConversation(source: SourceRef, record: JsonObject
     if (body === undefined || body.trim() === '') continue;
     const timestamp = parseTimestamp(thread.createdAt);
     timed.push({ turn: { role, text: body, timestamp }, order: -i });
-    const score =
-      isObject(thread.rating) && typeof thread.rating.rating === 'string' ? RATINGS[thread.rating.rating.trim().toLowerCase()] : undefined;
+    // Great/Okay/Not Good are 5/3/1 in the one list of rating words, which feedback files and transcripts share.
+    const score = isObject(thread.rating) ? parseRatingOrWord(thread.rating.rating) : undefined;
     // The rating of the latest rated reply is the conversation's, as the customer's last word on it.
     const at = timestamp ? Date.parse(timestamp) : -i;
     if (score !== undefined && (!rating || at > rating.at)) rating = { csat: score, at };

@@ -1,6 +1,6 @@
 import { namedModel } from '../answeringModel';
 import { reject, show } from '../records';
-import { parseTimestamp, type RawTurn } from '../turns';
+import { parseRatingOrWord, parseTimestamp, type RawTurn } from '../turns';
 import type { IngestItem, SourceRef } from '../types';
 import { finish, idOf, isObject, textOf, type JsonObject } from './common';
 
@@ -86,8 +86,8 @@ export function parseZendeskTicket(source: SourceRef, record: JsonObject): Inges
   // The API lists comments oldest first; sort anyway (stable) for exports that do not.
   if (keyed.every((k) => !Number.isNaN(k.at))) keyed.sort((a, b) => a.at - b.at || a.order - b.order);
   const via = isObject(record.via) ? textOf(record.via.channel) : undefined;
-  const rating = isObject(record.satisfaction_rating) ? record.satisfaction_rating.score : undefined;
-  const csat = rating === 'good' ? 5 : rating === 'bad' ? 1 : undefined;
+  // Read as the satisfaction ratings export is (good 5, bad 1, any case); offered/unoffered are no rating.
+  const csat = isObject(record.satisfaction_rating) ? parseRatingOrWord(record.satisfaction_rating.score) : undefined;
   // Zendesk has no topic field of its own; teams tag tickets by topic (triggers do it), so the first tag is the issue type.
   const tags = Array.isArray(record.tags) ? record.tags.filter((t): t is string => typeof t === 'string' && t.trim() !== '') : [];
   const issueType = textOf(record.issue_type) ?? tags[0];
