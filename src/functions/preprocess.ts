@@ -30,12 +30,19 @@ export function preprocessHandler(runtimeSource: RuntimeSource) {
     switch (outcome.status) {
       case 'processed': {
         const r = outcome.report;
-        context.log(
-          `raw-logs/${shown}: ${r.records_in} records, ${r.records_used} used, ${r.records_quarantined} quarantined; ` +
-            `examples ${r.examples.train}/${r.examples.validation}/${r.examples.holdout} (train/validation/holdout) → curated/${outcome.outputs.curated}`,
-        );
+        if (outcome.archiveFiles)
+          context.log(
+            `raw-logs/${shown}: a ZIP archive; its ${outcome.archiveFiles} file(s) are stored as raw-logs/${shown}/<path>, each preprocessed as a blob of its own, and the archive is deleted` +
+              (r.records_quarantined ? `; ${r.records_quarantined} of its files refused → quarantine/${outcome.outputs.quarantine}` : ''),
+          );
+        else
+          context.log(
+            `raw-logs/${shown}: ${r.records_in} records, ${r.records_used} used, ${r.records_quarantined} quarantined; ` +
+              `examples ${r.examples.train}/${r.examples.validation}/${r.examples.holdout} (train/validation/holdout) → curated/${outcome.outputs.curated}`,
+          );
         return {
           status: outcome.status,
+          ...(outcome.archiveFiles ? { archive_files: outcome.archiveFiles } : {}),
           records_in: r.records_in,
           records_used: r.records_used,
           records_quarantined: r.records_quarantined,

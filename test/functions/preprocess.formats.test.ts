@@ -172,7 +172,7 @@ describe('preprocess blob function: other layouts', () => {
       ]),
     );
     const archive = await handle(null, context(name));
-    expect(archive).toMatchObject({ status: 'processed', records_in: 0 });
+    expect(archive).toMatchObject({ status: 'processed', archive_files: 2, records_in: 0 });
     const report = JSON.parse(
       (await storage.container(CONTAINERS.curated).getBlobClient(blobOutputNames(name, uploaded.etag!).report).downloadToBuffer()).toString(
         'utf8',

@@ -45,7 +45,15 @@ export function blobOutputNames(blobName: string, etag: string): BlobOutputNames
 }
 
 export type BlobOutcome =
-  | { status: 'processed'; blob: string; etag: string; outputs: BlobOutputNames; report: PreprocessReport }
+  | {
+      status: 'processed';
+      blob: string;
+      etag: string;
+      outputs: BlobOutputNames;
+      report: PreprocessReport;
+      /** A ZIP archive: how many of its files were stored as blobs of their own (the archive is then deleted). */
+      archiveFiles?: number;
+    }
   /** This blob version was already processed (or quarantined): nothing written. */
   | { status: 'duplicate'; blob: string; etag: string; previous: string }
   /** The blob failed TUNELOOP_MAX_BLOB_ATTEMPTS times (or cannot ever succeed): quarantined whole and acknowledged. */
@@ -190,7 +198,7 @@ export async function preprocessBlob(runtime: Runtime, blobName: string, options
       await raw.deleteIfExists({ conditions: { ifMatch: etag }, abortSignal: signal }).catch(logDeleteFailure(blobName, options.log));
     emitMetrics(runtime, report);
     await runtime.telemetry.flush();
-    return { status: 'processed', blob: blobName, etag, outputs, report };
+    return { status: 'processed', blob: blobName, etag, outputs, report, ...(archiveFiles ? { archiveFiles } : {}) };
   } catch (err) {
     const claimEtag = await renewal.stop();
     // The row belongs to the delivery that took over: leave it, and let the platform's retry find that one's outcome.
