@@ -326,9 +326,10 @@ function isZip(head: Buffer): boolean {
 
 /**
  * A ZIP file: an Excel workbook's first visible worksheet is read as the CSV Excel would save of
- * it (ingest/xlsx), rows named by their sheet row; any other ZIP is rejected whole as before. A
- * ZIP cannot be read from a stream (its directory is at the end), so the (gunzipped) bytes are
- * spooled to a temp file first.
+ * it (ingest/xlsx), rows named by their sheet row; any other ZIP is an archive of exports whose
+ * files are inputs of their own (`archiveEntries`); one that cannot be read (ODS, a broken
+ * directory) is rejected whole. A ZIP cannot be read from a stream (its directory is at the end),
+ * so the (gunzipped) bytes are spooled to a temp file first.
  */
 async function* parseZip(
   bytes: PeekableBytes,
@@ -536,7 +537,7 @@ async function spool(bytes: AsyncIterable<Buffer>, path: string, file: string, s
 
 function tempError(file: string, err: unknown): IngestError {
   const message = err instanceof Error ? err.message : String(err);
-  return new IngestError('temp-storage-failed', file, `cannot spool the workbook to a temp file: ${message}`, {
+  return new IngestError('temp-storage-failed', file, `cannot spool the ZIP (workbook or archive) to a temp file: ${message}`, {
     cause: err,
     retriable: true,
   });
