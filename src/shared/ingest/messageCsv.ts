@@ -6,7 +6,7 @@ import { required } from '../lookup';
 import { conversationItem, linePlace, reject, show } from './records';
 import { inferMissingRoles, type RoleMapper } from './roles';
 import { answeringModel } from './answeringModel';
-import { conversationIdOf, decodeRow, readRecords, RowBlock } from './spilledRows';
+import { conversationIdAt, conversationIdOf, decodeRowAt, lineAt, readRecords, recordStarts, RowBlock } from './spilledRows';
 import { buildTurns, dateOrderOf, isBlank, parseRating, parseTimestamp, type DateOrder, type RawTurn } from './turns';
 import type { ChatRole, Conversation, IngestItem, SourceRef } from './types';
 
@@ -53,6 +53,8 @@ export interface GroupOptions {
   place?: (line: number) => string;
   /** Called once, after the last conversation, with what the report should say about the file (repeated rows). */
   onNotice?: (message: string) => void;
+  /** Observer (tests): called with the number of spilled rows decoded, each time some are. */
+  onDecode?: (rows: number) => void;
 }
 
 const DEFAULT_BUCKETS = 64;
@@ -137,17 +139,37 @@ export async function* groupMessageRows(
   }
 }
 
+/**
+ * The buffer every bucket is read into, one for the whole drain, sized once to the largest bucket
+ * read whole. A fresh one per bucket (about 3.7 MB each on a 100 MB file) was 64 large
+ * allocations and frees, and glibc raises its mmap threshold to the size of a freed block: the
+ * later blocks below it then come from the heap arena, which keeps freed memory resident (with the
+ * threshold pinned by MALLOC_MMAP_THRESHOLD_ the run peaked about 10 MB lower; docs/benchmarks.md).
+ */
+interface BucketBuffer {
+  bytes?: Buffer<ArrayBuffer>;
+}
+
 async function* drainBuckets(
   paths: readonly (string | undefined)[],
   level: number,
   options: GroupOptions & { buckets: number; maxBucketBytes: number; dir: string; repeats: RepeatedRows },
+  reused: BucketBuffer = {},
 ): AsyncIterable<IngestItem> {
+  const sizes = await Promise.all(paths.map(async (path) => (path ? (await stat(path)).size : 0)));
+  const splits = (size: number) => size > options.maxBucketBytes && level + 1 < MAX_LEVELS;
+  const largest = Math.max(0, ...sizes.filter((size) => !splits(size)));
+  if (largest > (reused.bytes?.length ?? 0)) {
+    // Dropped before the larger one is allocated; nothing refers to its contents any more.
+    reused.bytes = undefined;
+    reused.bytes = Buffer.allocUnsafe(largest);
+  }
   for (let b = 0; b < paths.length; b++) {
     const path = paths[b];
     if (!path) continue;
     options.signal?.throwIfAborted();
-    const size = (await stat(path)).size;
-    if (size > options.maxBucketBytes && level + 1 < MAX_LEVELS) {
+    const size = sizes[b];
+    if (splits(size)) {
       const split = new BucketWriter(`${path}.`, options.buckets, level + 1, options.file);
       try {
         for await (const record of readBucket(path, options.file)) if (split.addEncoded(record)) await split.flushFull();
@@ -155,13 +177,65 @@ async function* drainBuckets(
         await split.close();
       }
       await rm(path, { force: true });
-      yield* drainBuckets(split.paths(), level + 1, options);
+      yield* drainBuckets(split.paths(), level + 1, options, reused);
       continue;
     }
-    const rows: MessageRow[] = [];
-    for await (const record of readBucket(path, options.file)) rows.push(decodeRow(record));
+    const bytes = required(reused.bytes, 'the buffer buckets are read into').subarray(0, size);
+    try {
+      await readWhole(path, bytes);
+    } catch (err) {
+      throw tempError(options.file, err);
+    }
     await rm(path, { force: true });
-    yield* conversationsOfBucket(rows, options);
+    yield* conversationsOfSpilledBucket(bytes, path, options);
+  }
+}
+
+/** Fills `into` with the file's first `into.length` bytes (its size, as `stat` said). */
+async function readWhole(path: string, into: Buffer): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    for (let at = 0; at < into.length;) {
+      const { bytesRead } = await handle.read(into, at, into.length - at, at);
+      if (!bytesRead) throw new Error(`${path} ended after ${at} of ${into.length} bytes`);
+      at += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The conversations of a bucket file read whole, ordered by their first row. Only the
+ * conversation ids are decoded to group the records; a conversation's rows are decoded when it
+ * is built, so what stays in memory for the bucket is its bytes (one block outside the JS heap)
+ * and their offsets. Decoding the whole bucket first held about 12k rows (some 70k strings) per
+ * bucket of a 100 MB file for as long as its conversations took, long enough to be promoted: the
+ * coordinating thread's heap peaked at 48 MB against 32 MB for the same conversations as JSONL
+ * (38-44 MB decoded per conversation; issue #10 item 3).
+ */
+function* conversationsOfSpilledBucket(
+  bytes: Buffer,
+  path: string,
+  options: GroupOptions & { repeats: RepeatedRows },
+): Iterable<IngestItem> {
+  const groups = new Map<string, number[]>();
+  for (const start of recordStarts(bytes, path)) {
+    const id = conversationIdAt(bytes, start);
+    const group = groups.get(id);
+    if (group) group.push(start);
+    else groups.set(id, [start]);
+  }
+  const ordered = [...groups.values()].sort((a, b) => lineAt(bytes, a[0]) - lineAt(bytes, b[0]));
+  groups.clear();
+  for (const starts of ordered) {
+    options.signal?.throwIfAborted();
+    options.onDecode?.(starts.length);
+    yield conversationFromRows(
+      starts.map((start) => decodeRowAt(bytes, start)),
+      options,
+      options.repeats,
+    );
   }
 }
 

@@ -93,26 +93,58 @@ export class RowBlock {
 
 /** The conversation id of an encoded record (for re-bucketing without decoding the rest). */
 export function conversationIdOf(record: Buffer): string {
-  const length = record.readUInt32LE(HEADER_BYTES);
-  return record.toString('utf8', HEADER_BYTES + 4, HEADER_BYTES + 4 + length);
+  return conversationIdAt(record, 0);
+}
+
+/** The conversation id of the record that starts at byte `start` of `bytes`. */
+export function conversationIdAt(bytes: Buffer, start: number): string {
+  const length = bytes.readUInt32LE(start + HEADER_BYTES);
+  return bytes.toString('utf8', start + HEADER_BYTES + 4, start + HEADER_BYTES + 4 + length);
+}
+
+/** The file line of the record that starts at byte `start` of `bytes`. */
+export function lineAt(bytes: Buffer, start: number): number {
+  return bytes.readUInt32LE(start + 4);
+}
+
+/**
+ * Where each record of a whole bucket file starts (`bytes` as read from it), in file order. A
+ * file cut inside a record is an error, as in `readRecords`.
+ */
+export function recordStarts(bytes: Buffer, path: string): number[] {
+  const starts: number[] = [];
+  let at = 0;
+  while (at + 4 <= bytes.length) {
+    const end = at + 4 + bytes.readUInt32LE(at);
+    if (end > bytes.length) break;
+    starts.push(at);
+    at = end;
+  }
+  if (at !== bytes.length) throw new Error(`the spilled rows in ${path} end inside a record (${bytes.length - at} bytes left)`);
+  return starts;
 }
 
 export function decodeRow(record: Buffer): MessageRow {
-  const present = record.readUInt16LE(8);
+  return decodeRowAt(record, 0);
+}
+
+/** The row of the record that starts at byte `start` of `bytes`. */
+export function decodeRowAt(bytes: Buffer, start: number): MessageRow {
+  const present = bytes.readUInt16LE(start + 8);
   const values: (string | undefined)[] = [];
-  let at = HEADER_BYTES;
+  let at = start + HEADER_BYTES;
   for (let i = 0; i < FIELDS.length; i++) {
     if (!(present & (1 << i))) {
       values.push(undefined);
       continue;
     }
-    const length = record.readUInt32LE(at);
-    values.push(record.toString('utf8', at + 4, at + 4 + length));
+    const length = bytes.readUInt32LE(at);
+    values.push(bytes.toString('utf8', at + 4, at + 4 + length));
     at += 4 + length;
   }
   const [conversationId = '', raw = '', speaker = '', text = '', timestamp, issueType, channel, csat, model, errorReason, errorDetail] =
     values;
-  const row: MessageRow = { conversationId, line: record.readUInt32LE(4), raw, speaker, text };
+  const row: MessageRow = { conversationId, line: lineAt(bytes, start), raw, speaker, text };
   if (timestamp !== undefined) row.timestamp = timestamp;
   if (issueType !== undefined) row.issueType = issueType;
   if (channel !== undefined) row.channel = channel;

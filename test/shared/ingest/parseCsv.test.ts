@@ -353,6 +353,42 @@ describe('grouping with bounded memory', () => {
     expect(await leftovers()).toEqual([]);
   });
 
+  test('a spilled bucket is decoded one conversation at a time, not whole before its first conversation', async () => {
+    // Rows of 300 conversations interleaved, all in one bucket: decoding the bucket whole would
+    // hold all 900 rows while the first conversation is used.
+    async function* rows(): AsyncIterable<MessageRow> {
+      let line = 2;
+      for (let round = 0; round < 3; round++)
+        for (let c = 0; c < 300; c++)
+          yield {
+            conversationId: `c${c}`,
+            line: line++,
+            raw: `row ${line}`,
+            speaker: round === 1 ? 'agent' : 'customer',
+            text: `c${c} r${round}`,
+          };
+    }
+    let decoded = 0;
+    const options = {
+      file: 'f',
+      roles: createRoleMapper(),
+      tempDir,
+      buckets: 1,
+      memoryBudgetChars: 0,
+      onDecode: (n: number) => (decoded += n),
+    };
+    const decodedWhenOut: number[] = [];
+    const ids: string[] = [];
+    for await (const item of groupMessageRows(rows(), options)) {
+      decodedWhenOut.push(decoded);
+      if (item.type === 'conversation') ids.push(item.conversation.conversationId);
+    }
+    expect(ids).toEqual(Array.from({ length: 300 }, (_, c) => `c${c}`));
+    // When the k-th conversation comes out, the rows of the first k conversations (3 each) have been decoded, no more.
+    expect(decodedWhenOut).toEqual(Array.from({ length: 300 }, (_, k) => 3 * (k + 1)));
+    expect(await leftovers()).toEqual([]);
+  });
+
   test('rows held in memory, spilled from the first row, or spilled half-way give the same conversations in the same order', async () => {
     let seed = 11;
     const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;

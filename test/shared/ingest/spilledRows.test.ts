@@ -1,7 +1,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { conversationIdOf, decodeRow, readRecords, RowBlock } from '../../../src/shared/ingest/spilledRows';
+import {
+  conversationIdAt,
+  conversationIdOf,
+  decodeRow,
+  decodeRowAt,
+  lineAt,
+  readRecords,
+  recordStarts,
+  RowBlock,
+} from '../../../src/shared/ingest/spilledRows';
 import type { MessageRow } from '../../../src/shared/ingest/messageCsv';
 
 describe('spilled message rows (length-prefixed UTF-8)', () => {
@@ -48,6 +57,21 @@ describe('spilled message rows (length-prefixed UTF-8)', () => {
     expect(ids).toEqual(['c-1', 'c-ü', 'c-3']);
     expect(read).toEqual(rows);
     expect(block.length).toBe(0);
+  });
+
+  test('a bucket read whole gives the same rows by offset, and one cut inside a record is an error', () => {
+    const rows: MessageRow[] = [
+      { conversationId: 'c-1', line: 2, raw: 'c-1,user,hi', speaker: 'user', text: 'hi' },
+      { conversationId: 'c-ü', line: 9, raw: 'r', speaker: 'agent', text: '日本語 ✓', timestamp: '2026-01-01T09:15:07.000Z', csat: '4' },
+    ];
+    const block = new RowBlock();
+    for (const row of rows) block.add(row);
+    const bytes = Buffer.from(block.take());
+    const starts = recordStarts(bytes, 'bucket');
+    expect(starts.map((at) => conversationIdAt(bytes, at))).toEqual(['c-1', 'c-ü']);
+    expect(starts.map((at) => lineAt(bytes, at))).toEqual([2, 9]);
+    expect(starts.map((at) => decodeRowAt(bytes, at))).toEqual(rows);
+    expect(() => recordStarts(bytes.subarray(0, bytes.length - 3), 'bucket')).toThrow(/bucket end inside a record \(\d+ bytes left\)/);
   });
 
   test('a file cut inside a record is an error, not a silently shorter bucket', async () => {
