@@ -1,4 +1,4 @@
-#!/usr/bin/env -S MALLOC_ARENA_MAX=2 node --max-semi-space-size=2 --heap-growing-percent=20 --no-parallel-scavenge
+#!/usr/bin/env -S MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=262144 node --max-semi-space-size=2 --heap-growing-percent=20 --no-parallel-scavenge
 'use strict';
 // The V8 flags above keep a long `prepare` within its memory budget (docs/preprocessing.md, "Memory"):
 // a 2 MB young generation and old-generation growth of 20 % per collection instead of V8's
@@ -12,7 +12,8 @@
 // MALLOC_ARENA_MAX=2 caps glibc's malloc arenas (by default up to 8 per core, one per busy thread:
 // main, workers, libuv pool), whose freed but unreturned memory showed as RSS: 244 -> 221 MB for
 // the blob function with 2 workers on a 10 MB gzip blob, same speed. Also set for the Function App
-// (infra/main.bicep) and `npm start` (src/local/mallocArenas.ts).
+// (infra/main.bicep) and `npm start` (src/local/mallocArenas.ts), with glibc's mmap and trim
+// thresholds pinned (GLIBC_MALLOC_ENV there says why).
 // Thin launcher: the CLI is compiled to dist/ by `npm run build` (run by npm install's prepare step).
 const path = require('path');
 const fs = require('fs');

@@ -284,6 +284,9 @@ var appSettings = {
   // unreturned memory counts as RSS: 244 -> 221 MB for the blob function with 2 preprocessing
   // workers on a 10 MB gzip blob; glibc reads it at process start, so it is an app setting.
   MALLOC_ARENA_MAX: '2'
+  // Big buffers mapped and returned on free, not kept in the heap (src/local/mallocArenas.ts, GLIBC_MALLOC_ENV).
+  MALLOC_MMAP_THRESHOLD_: '131072'
+  MALLOC_TRIM_THRESHOLD_: '262144'
 }
 
 module functionApp 'modules/functionApp.bicep' = {

@@ -11,6 +11,21 @@ import { STOP_SIGNALS, whenScriptShellExits } from './stopSignals';
 export const MALLOC_ARENA_MAX = '2';
 
 /**
+ * glibc's malloc tuning every tuneloop process starts with (the CLI launcher's shebang, `npm
+ * start`, the Function App's app settings; test/cli/memoryFlags.test.ts keeps them equal). Besides
+ * the arena cap, the mmap threshold is pinned at 128 KiB (glibc otherwise raises it after each big
+ * free, and then serves later big buffers from the heap, where freed blocks stay resident) and the
+ * trim threshold at 256 KiB: peak RSS of `prepare` with 2 workers on 119 MB of message CSV 250 and
+ * 257 → 247 and 245 MB, on 105 MB of JSONL 239 and 244 → 233 and 233 MB, CPU within run-to-run
+ * noise (docs/benchmarks.md).
+ */
+export const GLIBC_MALLOC_ENV: Readonly<Record<string, string>> = {
+  MALLOC_ARENA_MAX,
+  MALLOC_MMAP_THRESHOLD_: '131072',
+  MALLOC_TRIM_THRESHOLD_: '262144',
+};
+
+/**
  * glibc reads MALLOC_ARENA_MAX only when the process starts, so `npm start` (whose script cannot
  * set a variable on every platform) starts the host again as a child with it set, and waits.
  * Returns true when this process is that waiting parent: the caller must do nothing else.
@@ -21,7 +36,7 @@ export function relaunchWithMallocArenaLimit(): boolean {
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     // The IPC channel closes when this parent dies, even of SIGKILL: the host stops then (start.ts).
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-    env: { ...process.env, MALLOC_ARENA_MAX },
+    env: { ...process.env, ...GLIBC_MALLOC_ENV },
   });
   // The channel must not keep this parent alive: it lives exactly as long as the child.
   child.channel?.unref();

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MALLOC_ARENA_MAX } from '../../src/local/mallocArenas';
+import { GLIBC_MALLOC_ENV, MALLOC_ARENA_MAX } from '../../src/local/mallocArenas';
 
 /**
  * The V8 flags that keep preprocessing within its memory budget and off V8's helper threads (docs/preprocessing.md) are
@@ -22,10 +22,10 @@ describe('V8 memory flags', () => {
   const shebang = readFileSync(join(ROOT, 'bin', 'tuneloop.js'), 'utf8').split('\n')[0];
   const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
   const bicep = /languageWorkers__node__arguments:\s*'([^']*)'/.exec(readFileSync(join(ROOT, 'infra', 'main.bicep'), 'utf8'));
-  const launcher = flagsOf(shebang.replace(/^#!\/usr\/bin\/env -S (MALLOC_ARENA_MAX=\d+ )?node/, ''));
+  const launcher = flagsOf(shebang.replace(/^#!\/usr\/bin\/env -S (\w+=\S+ )*node/, ''));
 
   it('are the same for the CLI, npm start, npm run demo and the Function App', () => {
-    expect(shebang.startsWith(`#!/usr/bin/env -S MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX} node `)).toBe(true);
+    expect(shebang.startsWith(`#!/usr/bin/env -S MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX} `)).toBe(true);
     expect(launcher).toContain('--max-semi-space-size=');
     expect(launcher).toContain('--heap-growing-percent=');
     expect(launcher).toContain('--no-parallel-scavenge');
@@ -34,10 +34,14 @@ describe('V8 memory flags', () => {
     expect(bicep?.[1]).toBe(launcher);
   });
 
-  it('come with the same glibc arena limit for the CLI, npm start and the Function App', () => {
-    const appSetting = /MALLOC_ARENA_MAX:\s*'([^']*)'/.exec(readFileSync(join(ROOT, 'infra', 'main.bicep'), 'utf8'));
-    expect(appSetting?.[1]).toBe(MALLOC_ARENA_MAX);
-    expect(/MALLOC_ARENA_MAX=(\d+)/.exec(shebang)?.[1]).toBe(MALLOC_ARENA_MAX);
+  it('come with the same glibc malloc settings for the CLI, npm start and the Function App', () => {
+    const bicepText = readFileSync(join(ROOT, 'infra', 'main.bicep'), 'utf8');
+    const shebangEnv = Object.fromEntries([...shebang.matchAll(/ (\w+)=(\S+)/g)].map((m) => [m[1], m[2]]));
+    expect(shebangEnv).toEqual(GLIBC_MALLOC_ENV);
+    for (const [name, value] of Object.entries(GLIBC_MALLOC_ENV)) {
+      expect([name, new RegExp(`\\b${name}:\\s*'([^']*)'`).exec(bicepText)?.[1]]).toEqual([name, value]);
+    }
+    expect(GLIBC_MALLOC_ENV.MALLOC_ARENA_MAX).toBe(MALLOC_ARENA_MAX);
   });
 
   it('are accepted by node', () => {

@@ -15,8 +15,10 @@ const HOST_SETTINGS = new Set([
   'AzureWebJobsStorage__clientId',
   // Arguments of the Node worker process (V8 memory flags; test/cli/memoryFlags.test.ts).
   'languageWorkers__node__arguments',
-  // glibc's malloc arenas of the host and worker processes (test/cli/memoryFlags.test.ts).
+  // glibc's malloc arenas and thresholds of the host and worker processes (test/cli/memoryFlags.test.ts).
   'MALLOC_ARENA_MAX',
+  'MALLOC_MMAP_THRESHOLD_',
+  'MALLOC_TRIM_THRESHOLD_',
 ]);
 
 describe('Function App settings in infra/main.bicep', () => {
