@@ -1,3 +1,5 @@
+import { recordPlace } from '../ingest/records';
+import type { SourceRef } from '../ingest/types';
 import { SIGNATURE_BANDING, messageText } from '../quality/dedup';
 import { OnePermutationHasher, bandKeys, exactHash, normaliseText } from '../quality/minhash';
 import { identityLabel } from './conversationIdentity';
@@ -91,6 +93,7 @@ export function nearDuplicateAssemblyStage(options: AssemblyDedupOptions): Assem
             oneField(first.source.file),
             first.source.line,
             signature ? compactSignature(signature) : '',
+            unitField((first.source as { unit?: unknown }).unit),
           ].join('\t'),
         );
         const keys = [`e-${exact}`, ...(signature ? bandKeys(signature, SIGNATURE_BANDING) : [])];
@@ -165,7 +168,10 @@ export function nearDuplicateAssemblyStage(options: AssemblyDedupOptions): Assem
           if (!sig) continue;
           const similarity = exact === sig.exact ? 1 : sig.signature && signature ? compactSimilarity(sig.signature, signature) : 0;
           if (similarity < threshold) continue;
-          await verdicts.write(later, [later, sig.firstSeen, sig.hash, similarity.toFixed(2), sig.label, sig.file, sig.line].join('\t'));
+          await verdicts.write(
+            later,
+            [later, sig.firstSeen, sig.hash, similarity.toFixed(2), sig.label, sig.file, sig.line, sig.unit].join('\t'),
+          );
         }
         await joined.remove(q);
       }
@@ -241,10 +247,13 @@ export function assemblyText(conversation: { records: { kind: string; example: {
 
 /** The verdicts of one partition: per later conversation, the earliest-seen similar one (ties: higher similarity, lower hash). */
 async function loadVerdicts(verdicts: HashPartitions, p: number): Promise<Map<string, StageDecision>> {
-  const best = new Map<string, { firstSeen: string; hash: string; similarity: number; label: string; file: string; line: string }>();
+  const best = new Map<
+    string,
+    { firstSeen: string; hash: string; similarity: number; label: string; file: string; line: string; unit: string }
+  >();
   for await (const line of verdicts.read(p)) {
-    const [later, firstSeen, hash, similarity, label, file, at] = line.split('\t');
-    const candidate = { firstSeen, hash, similarity: Number(similarity), label, file, line: at };
+    const [later, firstSeen, hash, similarity, label, file, at, unit] = line.split('\t');
+    const candidate = { firstSeen, hash, similarity: Number(similarity), label, file, line: at, unit };
     const seen = best.get(later);
     const better =
       !seen ||
@@ -258,7 +267,7 @@ async function loadVerdicts(verdicts: HashPartitions, p: number): Promise<Map<st
     const exact = of.similarity >= 1;
     out.set(later, {
       reason: exact ? 'duplicate-exact' : 'duplicate-near',
-      detail: `${exact ? 'exact duplicate' : `near duplicate (estimated Jaccard ${of.similarity.toFixed(2)})`} of conversation ${of.label} (${of.file} line ${of.line}), seen earlier`,
+      detail: `${exact ? 'exact duplicate' : `near duplicate (estimated Jaccard ${of.similarity.toFixed(2)})`} of conversation ${of.label} (${recordPlace({ file: of.file, line: Number(of.line), unit: unitOfField(of.unit) })}), seen earlier`,
     });
   }
   return out;
@@ -272,6 +281,25 @@ interface SignatureLine {
   file: string;
   line: string;
   signature: string;
+  /** What `line` counts (`unitField`): a CSV row, a sheet row, or a line. */
+  unit: string;
+}
+
+/**
+ * `SourceRef.unit` as one field of a scratch line: empty for a line, `csv-row`, or `sheet:<name>`.
+ * Curated records carry it since preprocessing writes it; older shards have none and say "line".
+ */
+function unitField(unit: unknown): string {
+  if (unit === 'csv-row') return unit;
+  if (typeof unit === 'object' && unit !== null && typeof (unit as { sheet?: unknown }).sheet === 'string')
+    return `sheet:${oneField((unit as { sheet: string }).sheet)}`;
+  return '';
+}
+
+function unitOfField(field: string | undefined): SourceRef['unit'] {
+  if (field === 'csv-row') return 'csv-row';
+  if (field?.startsWith('sheet:')) return { sheet: field.slice('sheet:'.length) };
+  return undefined;
 }
 
 /**
@@ -300,8 +328,8 @@ class SignatureReader {
           this.done = true;
           return;
         }
-        const [hash, firstSeen, exact, label, file, line, signature] = next.value.split('\t');
-        this.pending = { hash, firstSeen, exact, label, file, line, signature };
+        const [hash, firstSeen, exact, label, file, line, signature, unit] = next.value.split('\t');
+        this.pending = { hash, firstSeen, exact, label, file, line, signature, unit };
       }
       const at = this.partitions.partitionOf(this.pending.hash);
       if (at < p) {

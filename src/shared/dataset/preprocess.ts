@@ -501,7 +501,8 @@ async function handleConversation(
       ...(conversation.model !== undefined ? { model: conversation.model } : {}),
       split,
       tokens: ex.tokens,
-      source: { file: source.file, line: source.line },
+      // The unit goes along, so the nightly assembly's duplicate details name a CSV or sheet row as such.
+      source: { file: source.file, line: source.line, ...(source.unit !== undefined ? { unit: source.unit } : {}) },
       ...('json' in ex ? { exampleJson: ex.json } : { example: ex.example }),
     };
     const written = write(() => options.sink.curated(record));

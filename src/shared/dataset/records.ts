@@ -1,4 +1,5 @@
 import type { ExampleKind, FineTuneExample } from './examples';
+import type { SourceRef } from '../ingest/types';
 import type { Split } from './split';
 
 /**
@@ -16,7 +17,8 @@ export interface CuratedRecord {
   model?: string;
   split: Split;
   tokens: number;
-  source: { file: string; line: number };
+  /** `unit`: what `line` counts when not a line of the file (a CSV row, a workbook's sheet row). */
+  source: { file: string; line: number; unit?: SourceRef['unit'] };
   example: FineTuneExample;
 }
 
@@ -60,7 +62,7 @@ export function curatedLine(r: OutgoingCuratedRecord): string {
     ...(r.model !== undefined ? { model: r.model } : {}),
     split: r.split,
     tokens: r.tokens,
-    source: { file: r.source.file, line: r.source.line },
+    source: { file: r.source.file, line: r.source.line, ...(r.source.unit !== undefined ? { unit: r.source.unit } : {}) },
   };
   // `example` comes last, so the line is the rest's JSON with the example's text spliced in (as
   // JSON.stringify of the whole record would write it).

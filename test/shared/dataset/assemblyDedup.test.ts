@@ -112,6 +112,28 @@ describe('the assembly duplicate search (scratch files)', () => {
     expect(found.get('copy-2')).toMatch(/^duplicate-exact: exact duplicate of conversation crm\/a-22 /);
   });
 
+  it('names the first seen as its file names records: a CSV row, a sheet row (what preprocessing writes in source.unit)', async () => {
+    const fromCsv = scanned(
+      { ...curated('c-1', 'crm/chats.csv', 5, turns(7000)), source: { file: 'crm/chats.csv', line: 5, unit: 'csv-row' } },
+      0,
+    );
+    const fromSheet = scanned(
+      { ...curated('s-1', 'crm/chats.xlsx', 26, turns(7100)), source: { file: 'crm/chats.xlsx', line: 26, unit: { sheet: "'Chats'" } } },
+      0,
+    );
+    const copies = [
+      scanned(curated('x-1', 'shop/day2.jsonl', 1, turns(7000)), 1),
+      scanned(curated('x-2', 'shop/day2.jsonl', 2, turns(7100)), 1),
+    ];
+    const found = await verdicts([fromCsv, fromSheet, ...copies]);
+    expect(found.get('x-1')).toBe(
+      'duplicate-exact: exact duplicate of conversation crm/c-1 (crm/chats.csv, the row at line 5), seen earlier',
+    );
+    expect(found.get('x-2')).toBe(
+      "duplicate-exact: exact duplicate of conversation crm/s-1 (crm/chats.xlsx, row 26 of sheet 'Chats'), seen earlier",
+    );
+  });
+
   it('keeps the earliest whichever way the identity hashes sort, and is the same for any partitioning', async () => {
     // The same copies, but seen first: now the day-1 originals are the duplicates.
     const swapped = [...day1.map((c) => ({ ...c, firstSeen: `0000009:${c.firstSeen.slice(8)}` })), ...day2];

@@ -6,7 +6,7 @@ import { MemoryFeedbackStore, TableFeedbackStore, type FeedbackStore } from '../
 import { testStorage, uniqueName } from '../../setup/storage';
 import { preprocessStream, emptyStats, type PreprocessOptions } from '../../../src/shared/dataset/preprocess';
 import { preprocessStages } from '../../../src/shared/dataset/pipelineStages';
-import { curatedRecordOf, type CuratedRecord, type QuarantineRecord } from '../../../src/shared/dataset/records';
+import { curatedLine, curatedRecordOf, type CuratedRecord, type QuarantineRecord } from '../../../src/shared/dataset/records';
 import { buildReport } from '../../../src/shared/dataset/preprocessReport';
 import { splitFor } from '../../../src/shared/dataset/split';
 import { validateExample } from '../../../src/shared/dataset/validate';
@@ -43,6 +43,18 @@ function harness(feedback: FeedbackStore = new MemoryFeedbackStore()) {
 const bytes = (text: string) => Readable.from([Buffer.from(text)]);
 
 describe('preprocessStream', () => {
+  it("writes what a CSV's line numbers count into curated records (the nightly assembly names a CSV row so)", async () => {
+    const { curated, options } = harness();
+    const csv = [
+      'conversation_id,speaker,text',
+      'k1,customer,Can I return the shoes I bought last week?',
+      'k1,agent,"Yes, within 30 days; I have e-mailed you a label."',
+    ].join('\n');
+    await preprocessStream(bytes(csv), options('chats.csv'));
+    expect(curated.map((r) => r.source)).toEqual([{ file: 'chats.csv', line: 2, unit: 'csv-row' }]);
+    expect(curatedLine(curated[0])).toContain('"source":{"file":"chats.csv","line":2,"unit":"csv-row"}');
+  });
+
   it('turns conversations into curated examples and accounts for every record', async () => {
     const { curated, quarantined, options } = harness();
     const text =
