@@ -18,6 +18,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.csv': 'text/csv',
   '.gz': 'application/gzip',
   '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.zip': 'application/zip',
 };
 
 export const dropCommand: CliCommand = {
