@@ -414,11 +414,7 @@ async function storeArchiveFile(
 ): Promise<string | undefined> {
   const name = `${archiveName}/${entry.name}`;
   const problem = blobNameProblem(name);
-  if (problem) {
-    // The stream is not read: release it.
-    await bytes[Symbol.asyncIterator]().return?.();
-    return `not stored as raw-logs/${printableBlobName(name)}: ${describeBlobNameProblem(problem)}`;
-  }
+  if (problem) return `not stored as raw-logs/${printableBlobName(name)}: ${describeBlobNameProblem(problem)}`;
   await runtime.storage
     .container(CONTAINERS.raw)
     .getBlockBlobClient(name)

@@ -219,15 +219,11 @@ function* conversationsOfSpilledBucket(
   path: string,
   options: GroupOptions & { repeats: RepeatedRows },
 ): Iterable<IngestItem> {
-  const groups = new Map<string, number[]>();
-  for (const start of recordStarts(bytes, path)) {
-    const id = conversationIdAt(bytes, start);
-    const group = groups.get(id);
-    if (group) group.push(start);
-    else groups.set(id, [start]);
-  }
-  const ordered = [...groups.values()].sort((a, b) => lineAt(bytes, a[0]) - lineAt(bytes, b[0]));
-  groups.clear();
+  const ordered = byConversation(
+    recordStarts(bytes, path),
+    (start) => conversationIdAt(bytes, start),
+    (start) => lineAt(bytes, start),
+  );
   for (const starts of ordered) {
     options.signal?.throwIfAborted();
     options.onDecode?.(starts.length);
@@ -241,18 +237,26 @@ function* conversationsOfSpilledBucket(
 
 /** The rows of one bucket (in file order) → its conversations, ordered by their first row. */
 function* conversationsOfBucket(rows: readonly MessageRow[], options: GroupOptions & { repeats: RepeatedRows }): Iterable<IngestItem> {
-  const groups = new Map<string, MessageRow[]>();
-  for (const row of rows) {
-    const group = groups.get(row.conversationId);
-    if (group) group.push(row);
-    else groups.set(row.conversationId, [row]);
-  }
-  const ordered = [...groups.values()].sort((a, b) => a[0].line - b[0].line);
-  groups.clear();
-  for (const group of ordered) {
+  for (const group of byConversation(
+    rows,
+    (row) => row.conversationId,
+    (row) => row.line,
+  )) {
     options.signal?.throwIfAborted();
     yield conversationFromRows(group, options, options.repeats);
   }
+}
+
+/** A bucket's rows (or their offsets) grouped by conversation id, the groups ordered by their first row's line. */
+function byConversation<T>(rows: Iterable<T>, idOf: (row: T) => string, lineOf: (row: T) => number): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const id = idOf(row);
+    const group = groups.get(id);
+    if (group) group.push(row);
+    else groups.set(id, [row]);
+  }
+  return [...groups.values()].sort((a, b) => lineOf(a[0]) - lineOf(b[0]));
 }
 
 /**
@@ -281,8 +285,7 @@ export interface RepeatedRows {
  */
 export function withoutRepeatedRows(rows: readonly MessageRow[]): MessageRow[] {
   if (rows.length < 2) return [...rows];
-  const timed = rows.filter((r) => !isBlank(r.timestamp));
-  if (!timed.length) return [...rows.slice(0, periodOf(rows))];
+  if (rows.every((r) => isBlank(r.timestamp))) return rows.slice(0, periodOf(rows));
   const seen = new Set<string>();
   return rows.filter((row) => {
     const timestamp = row.timestamp?.trim();

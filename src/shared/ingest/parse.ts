@@ -439,14 +439,20 @@ async function* archiveEntries(
       yield reject({ file: name, line: 1, record: '' }, 'archive-entry-refused', `${file}: ${verdict.refused}`);
       continue;
     }
-    const bytes = entryBytes(await archive.open(entry), file, entry.name);
-    if (!options.archiveEntry) {
-      yield* parseAny(bytes, { ...options, fileName: name, archivedIn: file }, deferLines);
-      continue;
+    const stream = await archive.open(entry);
+    try {
+      const bytes = entryBytes(stream, file, entry.name);
+      if (!options.archiveEntry) {
+        yield* parseAny(bytes, { ...options, fileName: name, archivedIn: file }, deferLines);
+        continue;
+      }
+      // Handed on whole (the blob path stores it as a blob of its own); refused with a reason, it is a record.
+      const refused = await options.archiveEntry(entry, bytes);
+      if (refused !== undefined) yield reject({ file: name, line: 1, record: '' }, 'archive-entry-refused', `${file}: ${refused}`);
+    } finally {
+      // Read or not (a refused file, a stop), the entry's stream is released here.
+      stream.destroy();
     }
-    // Handed on whole (the blob path stores it as a blob of its own); refused with a reason, it is a record.
-    const refused = await options.archiveEntry(entry, bytes);
-    if (refused !== undefined) yield reject({ file: name, line: 1, record: '' }, 'archive-entry-refused', `${file}: ${refused}`);
   }
   if (skipped.size) {
     const counts = [...skipped].map(([what, n]) => `${what} ×${n}`).join(', ');
@@ -470,8 +476,6 @@ async function* entryBytes(stream: Readable, file: string, entry: string): Async
         retriable: false,
       },
     );
-  } finally {
-    stream.destroy();
   }
 }
 
