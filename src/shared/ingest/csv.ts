@@ -1,5 +1,6 @@
 import { CsvScanner, type CsvScanFailure, type CsvScannedRecord } from './csvScanner';
 import { isReplyThreadHeader, parseReplyThreads } from './formats/threads';
+import { preferenceLabel } from './formats/llmDatasets';
 import { mayHoldShapedTranscript, parseTranscriptRecord, transcriptColumnOf } from './formats/transcript';
 import { parseFaq, parseFeedback } from './jsonl';
 import { mappedRating, type Mapping } from './mapping';
@@ -102,6 +103,8 @@ export function csvFormatOf(columns: readonly string[]): CsvFormat | undefined {
   const set = new Set(columns);
   if (isReplyThreadHeader(columns)) return 'reply-thread';
   if (set.has('question') && set.has('answer')) return 'faq';
+  // TRL preference rows exported to CSV: the chosen reply answers the prompt (csvPair).
+  if (set.has('question') && set.has('chosen') && set.has('rejected')) return 'faq';
   if (set.has('conversation_id') && set.has('speaker') && set.has('text')) return 'message-csv';
   // A rated chat export (`conversation_id,transcript,rating`) is the chats, not ratings of them.
   if (set.has('transcript') || set.has('chat_transcript')) return 'transcript';
@@ -382,13 +385,33 @@ async function* csvItems(bytes: AsyncIterable<Buffer>, context: CsvContext): Asy
         // Alpaca's optional input belongs to the instruction.
         if (format === 'faq' && ownValue(record, 'input')?.trim() && ownValue(record, 'question')?.trim())
           record.question = `${record.question}\n\n${record.input}`;
-        yield format === 'faq' ? parseFaq(source, record) : parseFeedback(source, record);
+        yield format === 'faq' ? csvPair(source, record) : parseFeedback(source, record);
       }
       if (batch.unreadable) yield unreadableItem(file, batch.unreadable);
     }
   } finally {
     await batches.return?.();
   }
+}
+
+/**
+ * A question-and-answer row. Two layouts of preference data (llmDatasets.ts) are read here too:
+ * TRL preference rows (`prompt`, `chosen`, `rejected`) train the chosen reply and set the other
+ * aside; unpaired-preference (KTO) rows (`prompt`, `completion`, `label`) with the label `false`
+ * mark a reply not to give, and are quarantined instead of trained on. A `label` that is not
+ * true/false (a class name) is not read as such a mark.
+ */
+function csvPair(source: SourceRef, record: Record<string, string>): IngestItem {
+  if (preferenceLabel(ownValue(record, 'label')) === false)
+    return reject(
+      source,
+      'undesirable-completion',
+      '"label" is false: the row marks its completion as a reply not to give, so it is not training data',
+    );
+  if (ownValue(record, 'answer') !== undefined || ownValue(record, 'chosen') === undefined) return parseFaq(source, record);
+  const item = parseFaq(source, { ...record, answer: record.chosen });
+  if (item.type === 'conversation') item.conversation.setAside = { 'rejected-reply': 1 };
+  return item;
 }
 
 /** One chat per row: the row as a record keyed by its plain column names (the first of a repeated name wins). */

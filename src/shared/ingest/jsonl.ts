@@ -1,5 +1,7 @@
 import { FOREIGN_FAMILY_NAMES, foreignFamily, isGorgiasTicket, parseForeign, turnListFamily, type ForeignFamily } from './formats';
 import { hasTranscriptKey } from './formats/transcript';
+import { finish, firstOf, idOf, textOf } from './formats/common';
+import { LLM_DATASET_FAMILY_NAMES, llmDatasetFamily, readLlmDataset, type LlmDatasetFamily } from './formats/llmDatasets';
 import { cleanedContentId, contentId } from './ids';
 import { conversationItem, feedbackItem, reject, show } from './records';
 import { inferMissingRoles, type RoleMapper } from './roles';
@@ -10,7 +12,7 @@ import { buildTurns, isBlank, parseRating, parseRatingOrWord, parseTimestamp, tu
 import type { ChatRole, Conversation, Feedback, IngestItem, SourceRef, ToolCall, Turn } from './types';
 
 /** What a JSON line is, by its keys. `messages` covers both conversation and ready-made lines. */
-export type JsonFamily = 'messages' | 'faq' | 'feedback' | ForeignFamily;
+export type JsonFamily = 'messages' | 'faq' | 'feedback' | LlmDatasetFamily | ForeignFamily;
 
 type JsonObject = Record<string, unknown>;
 
@@ -23,7 +25,7 @@ export function jsonFamily(record: JsonObject): JsonFamily | undefined {
   if (has(record, 'question') && has(record, 'answer')) return 'faq';
   // A rated chat export (`conversation_id`, `transcript`, `rating`) is the chat, not a rating of one.
   if (isFeedbackRecord(record)) return hasTranscriptKey(record) ? 'transcript' : 'feedback';
-  return foreignFamily(record);
+  return llmDatasetFamily(record) ?? foreignFamily(record);
 }
 
 /**
@@ -42,6 +44,7 @@ const FAMILY_NAMES: Record<JsonFamily, string> = {
   messages: 'conversation JSONL ("messages")',
   faq: 'FAQ ("question", "answer")',
   feedback: 'feedback ("conversation_id", "rating")',
+  ...LLM_DATASET_FAMILY_NAMES,
   ...FOREIGN_FAMILY_NAMES,
 };
 
@@ -92,9 +95,51 @@ export function parseJsonRecord(source: SourceRef, record: JsonObject, family: J
       return parseFaq(source, record);
     case 'feedback':
       return parseFeedback(source, record);
+    case 'openai-preference':
+    case 'trl-preference':
+    case 'unpaired-preference':
+    case 'prompt-completion':
+    case 'gemini':
+      return parseLlmDataset(source, record, family, context);
     default:
       return parseForeign(source, record, family, context.roles);
   }
+}
+
+/**
+ * A line of another service's or trainer's training set (./formats/llmDatasets.ts): its messages
+ * are read as tuneloop's own lines are (as written when they are in OpenAI's format, else as a
+ * conversation log), a question and answer as an FAQ pair; the reply not to give is counted as set aside.
+ */
+function parseLlmDataset(source: SourceRef, record: JsonObject, family: LlmDatasetFamily, context: JsonParseContext): IngestItem {
+  const read = readLlmDataset(record, family);
+  if ('reason' in read) return reject(source, read.reason, read.detail);
+  let item: IngestItem;
+  if ('pair' in read) {
+    const id = idOf(firstOf(record, ['conversation_id', 'id']));
+    if (id === null) return reject(source, 'invalid-field:id', `"id" must be a string or number, got ${show(record.id)}`);
+    item = finish({
+      source,
+      kind: 'faq',
+      id,
+      idPrefix: 'faq',
+      raw: [
+        { role: 'user', text: read.pair.prompt },
+        { role: 'assistant', text: read.pair.reply },
+      ],
+      issueType: textOf(firstOf(record, ['issue_type', 'category', 'intent'])),
+    });
+  } else {
+    const lines: JsonObject = { messages: read.messages, ...read.extra };
+    if (isReadyMade(lines)) item = parseReadyMade(source, lines);
+    else {
+      for (const key of ['conversation_id', 'id', 'issue_type', 'category', 'channel', 'csat'])
+        if (record[key] !== undefined) lines[key] = record[key];
+      item = parseConversation(source, lines, context);
+    }
+  }
+  if (read.setAside && item.type === 'conversation') item.conversation.setAside = { ...item.conversation.setAside, ...read.setAside };
+  return item;
 }
 
 /** Zendesk's scores of a survey sent (or not) but never answered. */
@@ -125,7 +170,7 @@ function isReadyMade(record: JsonObject): boolean {
 }
 
 function parseReadyMade(source: SourceRef, record: JsonObject): IngestItem {
-  const messages = record.messages as JsonObject[];
+  const messages = (record.messages as JsonObject[]).map(withTextContent);
   // Turns mirror the messages as written (no merging or clean-up), so what the quality stages
   // look at is exactly what would be trained on.
   const turns: Turn[] = [];
@@ -148,6 +193,18 @@ function parseReadyMade(source: SourceRef, record: JsonObject): IngestItem {
     ready,
     source,
   });
+}
+
+/**
+ * Azure takes content parts from the user only (text and images); a system, assistant or tool
+ * message whose content is text parts alone (OpenAI's API and converters write them) is the same
+ * text as one string, which is how it is trained on. Other parts stay, and validation names them.
+ */
+function withTextContent(message: JsonObject): JsonObject {
+  const content = message.content;
+  if (message.role === 'user' || !Array.isArray(content) || !content.length) return message;
+  if (!content.every((p) => isJsonObject(p) && p.type === 'text' && typeof p.text === 'string')) return message;
+  return { ...message, content: contentText(content) };
 }
 
 /** Text of a message content: a string, or the text parts of an OpenAI content array. */
