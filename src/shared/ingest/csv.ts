@@ -1,3 +1,4 @@
+import { canonicalColumn, plainColumn } from './columns';
 import { CsvScanner, type CsvScanFailure, type CsvScannedRecord } from './csvScanner';
 import { isReplyThreadHeader, parseReplyThreads } from './formats/threads';
 import { preferenceLabel } from './formats/llmDatasets';
@@ -41,63 +42,6 @@ export interface CsvContext {
 }
 
 export type CsvFormat = 'message-csv' | 'faq' | 'feedback' | 'reply-thread' | 'transcript';
-
-/** Header spellings seen in exports, reduced to the names the formats are defined with. */
-const ALIASES: Record<string, string> = {
-  conversationid: 'conversation_id',
-  conversation: 'conversation_id',
-  conv_id: 'conversation_id',
-  chat_id: 'conversation_id',
-  dialogue_id: 'conversation_id',
-  dialog_id: 'conversation_id',
-  session_id: 'conversation_id',
-  ticket_id: 'conversation_id',
-  role: 'speaker',
-  sender: 'speaker',
-  author: 'speaker',
-  participant: 'speaker',
-  content: 'text',
-  message: 'text',
-  body: 'text',
-  utterance: 'text',
-  time: 'timestamp',
-  ts: 'timestamp',
-  created_at: 'timestamp',
-  datetime: 'timestamp',
-  sent_at: 'timestamp',
-  // Zendesk's satisfaction export: "Ticket ID" (above), "Score" (good/bad).
-  score: 'rating',
-  category: 'issue_type',
-  intent: 'issue_type',
-  // Single-turn pairs under other names: FAQ exports (plural), prompt/completion, query/response,
-  // Alpaca (instruction/input/output), Bitext's customer-support layout (instruction/response).
-  questions: 'question',
-  answers: 'answer',
-  prompt: 'question',
-  completion: 'answer',
-  query: 'question',
-  response: 'answer',
-  instruction: 'question',
-  output: 'answer',
-  // ShareGPT-style speaker/text columns.
-  from: 'speaker',
-  value: 'text',
-};
-
-export function canonicalColumn(header: string): string {
-  const name = plainColumn(header);
-  return ALIASES[name] ?? name;
-}
-
-/** A header as snake_case, before aliases (a transcript export's `conversation` is its text, not its id). */
-function plainColumn(header: string): string {
-  return header
-    .normalize('NFKC')
-    .trim()
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '');
-}
 
 export function csvFormatOf(columns: readonly string[]): CsvFormat | undefined {
   const set = new Set(columns);

@@ -89,6 +89,17 @@ export async function* parseJsonDocument(bytes: AsyncIterable<Buffer>, context: 
       yield reject({ file, line: first.line, record }, 'unknown-format', `cannot tell the format of ${file}: ${detail}`);
       return;
     }
+    if (family === 'message-rows' && !mapping) {
+      // Grouping needs every element's place for the erasure to find a conversation's rows again,
+      // which a document's lines (often the whole array on one) do not give.
+      const first = window[window.length - 1].part;
+      yield reject(
+        { file, line: first.line, record: first.text.slice(0, PREVIEW) },
+        'unknown-format',
+        `cannot tell the format of ${file}: the JSON document holds message rows (conversation id, speaker, text: one message per element); write them as JSON lines, one row per line (pandas: to_json(orient="records", lines=True)), and they are grouped into conversations`,
+      );
+      return;
+    }
     for (const parsed of window) yield itemOf(parsed, family, reading);
     for (;;) {
       signal?.throwIfAborted();

@@ -1,6 +1,8 @@
 import { FOREIGN_FAMILY_NAMES, foreignFamily, isGorgiasTicket, parseForeign, turnListFamily, type ForeignFamily } from './formats';
 import { hasTranscriptKey } from './formats/transcript';
 import { finish, firstOf, idOf, textOf } from './formats/common';
+import { canonicalColumn } from './columns';
+import { isMessageRowRecord } from './jsonMessageRows';
 import { LLM_DATASET_FAMILY_NAMES, llmDatasetFamily, readLlmDataset, type LlmDatasetFamily } from './formats/llmDatasets';
 import { cleanedContentId, contentId } from './ids';
 import { conversationItem, feedbackItem, reject, show } from './records';
@@ -12,7 +14,7 @@ import { buildTurns, isBlank, parseRating, parseRatingOrWord, parseTimestamp, tu
 import type { ChatRole, Conversation, Feedback, IngestItem, SourceRef, ToolCall, Turn } from './types';
 
 /** What a JSON line is, by its keys. `messages` covers both conversation and ready-made lines. */
-export type JsonFamily = 'messages' | 'faq' | 'feedback' | LlmDatasetFamily | ForeignFamily;
+export type JsonFamily = 'messages' | 'faq' | 'feedback' | 'message-rows' | LlmDatasetFamily | ForeignFamily;
 
 type JsonObject = Record<string, unknown>;
 
@@ -23,6 +25,8 @@ export function isJsonObject(value: unknown): value is JsonObject {
 export function jsonFamily(record: JsonObject): JsonFamily | undefined {
   if ('messages' in record) return isGorgiasTicket(record) ? 'gorgias' : 'messages';
   if (has(record, 'question') && has(record, 'answer')) return 'faq';
+  // Before feedback: a message row may carry the conversation's rating.
+  if (isMessageRowRecord(record)) return 'message-rows';
   // A rated chat export (`conversation_id`, `transcript`, `rating`) is the chat, not a rating of one.
   if (isFeedbackRecord(record)) return hasTranscriptKey(record) ? 'transcript' : 'feedback';
   return llmDatasetFamily(record) ?? foreignFamily(record);
@@ -44,6 +48,7 @@ const FAMILY_NAMES: Record<JsonFamily, string> = {
   messages: 'conversation JSONL ("messages")',
   faq: 'FAQ ("question", "answer")',
   feedback: 'feedback ("conversation_id", "rating")',
+  'message-rows': 'message row ("conversation_id", "speaker", "text": one message per line)',
   ...LLM_DATASET_FAMILY_NAMES,
   ...FOREIGN_FAMILY_NAMES,
 };
@@ -65,7 +70,9 @@ export function unrecognisedRecord(source: SourceRef, record: JsonObject, fileFa
         ? ['question', 'answer'].filter((k) => !has(record, k))
         : fileFamily === 'feedback'
           ? ['conversation_id', 'rating'].filter((k) => !has(record, k))
-          : [];
+          : fileFamily === 'message-rows'
+            ? ['conversation_id', 'speaker', 'text'].filter((k) => !Object.keys(record).some((key) => canonicalColumn(key) === k))
+            : [];
   if (!missing.length) {
     return reject(
       source,
@@ -95,6 +102,13 @@ export function parseJsonRecord(source: SourceRef, record: JsonObject, family: J
       return parseFaq(source, record);
     case 'feedback':
       return parseFeedback(source, record);
+    case 'message-rows':
+      // Rows are grouped per file (parseInput); one alone among other records belongs to no conversation read here.
+      return reject(
+        source,
+        'unknown-record',
+        'a single message row (conversation id, speaker, text) among records of another format; message rows are read from a file of them',
+      );
     case 'openai-preference':
     case 'trl-preference':
     case 'unpaired-preference':

@@ -19,6 +19,8 @@ import { isJsonObject, jsonFamily, type JsonFamily } from './jsonl';
 import { isBlankLine, lineItem, parseLine, RECORD_PREVIEW, type JsonLineContext, type LineItemContext, type ParsedLine } from './jsonLine';
 import { splitLines } from './lines';
 import { jsonMappingFor, type Mapping } from './mapping';
+import { groupMessageRows } from './messageCsv';
+import { jsonMessageRows } from './jsonMessageRows';
 import { reject } from './records';
 import { createRoleMapper, type RoleMapper } from './roles';
 import { IngestError, isAbortError } from './errors';
@@ -172,6 +174,8 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
           encoding,
           ...(timeZone ? { timeZone } : {}),
           ...(deferLines ? { defer: { speakerRoles: options.speakerRoles } } : {}),
+          ...(options.tempDir ? { tempDir: options.tempDir } : {}),
+          ...(options.onNotice ? { onNotice: options.onNotice } : {}),
         });
         return;
       case 'json-document':
@@ -583,6 +587,9 @@ interface JsonLinesContext extends LineItemContext {
   /** Hand the lines after the format sniff on unparsed (`parseInputDeferring`). */
   defer?: { speakerRoles?: Record<string, ChatRole> };
   onWindows1252?: (line: number) => void;
+  /** Where a file of message rows spills while its rows are grouped. */
+  tempDir?: string;
+  onNotice?: (message: string) => void;
 }
 
 async function* parseJsonLines(bytes: AsyncIterable<Buffer>, lineContext: JsonLinesContext): AsyncIterable<IngestItem | DeferredLine> {
@@ -630,6 +637,31 @@ async function* parseJsonLines(bytes: AsyncIterable<Buffer>, lineContext: JsonLi
         },
         'unknown-format',
         `cannot tell the format of ${file}: ${detail}`,
+      );
+      return;
+    }
+    if (family === 'message-rows' && !context.mapping) {
+      // Rows of a conversation may be anywhere in the file: grouped as message CSV rows are, never deferred.
+      const rowContext = context;
+      const parsedLines = async function* (): AsyncIterable<ParsedLine> {
+        yield* window;
+        for (;;) {
+          signal?.throwIfAborted();
+          const next = await lines.next();
+          if (next.done) return;
+          yield parseLine(next.value);
+        }
+      };
+      yield* groupMessageRows(
+        jsonMessageRows(parsedLines(), file, (parsed) => lineItem(parsed, 'message-rows', rowContext)),
+        {
+          file,
+          roles: context.roles,
+          signal,
+          ...(context.tempDir ? { tempDir: context.tempDir } : {}),
+          ...(context.timeZone ? { timeZone: context.timeZone } : {}),
+          ...(context.onNotice ? { onNotice: context.onNotice } : {}),
+        },
       );
       return;
     }
