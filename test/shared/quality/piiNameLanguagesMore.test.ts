@@ -140,6 +140,9 @@ const UNCASED_CASES: Record<string, { names: [string, string[]][]; none: string[
       ['민수 씨가 전화했어요.', ['민수']],
       ['김민수 고객님, 상품이 발송되었습니다.', ['김민수']],
       ['박 과장님이 처리해 주실 거예요.', ['박']],
+      // An agent's introduction after the greeting, with or without the role before the name.
+      ['안녕하세요 박지영입니다. 배송이 늦어요.', ['박지영']],
+      ['안녕하세요 상담사 김민지입니다.', ['김민지']],
     ],
     none: [
       '고객님, 주문하신 상품이 발송되었습니다.',
@@ -148,6 +151,11 @@ const UNCASED_CASES: Record<string, { names: [string, string[]][]; none: string[
       '선생님께 여쭤볼게요. 기사님이 오후에 오십니다.',
       '성함이 어떻게 되세요?',
       '배송 기사님께 연락드렸습니다.',
+      // Companies and departments introduce themselves the same way.
+      '안녕하세요 이마트입니다.',
+      '안녕하세요 우체국입니다.',
+      '안녕하세요 배송팀입니다.',
+      '안녕하세요 고객센터입니다.',
     ],
   },
   zh: {
@@ -160,6 +168,8 @@ const UNCASED_CASES: Record<string, { names: [string, string[]][]; none: string[
       ['包裹是邻居周杰先生帮我签收的。', ['周杰']],
       ['我姓黄，订单号是 88123。', ['黄']],
       ['我是陈明，想问一下退款。', ['陈明']],
+      // A name greeted at the start of the sentence.
+      ['张伟你好，请问有什么可以帮您？', ['张伟']],
     ],
     none: [
       '先生，您好。',
@@ -168,6 +178,8 @@ const UNCASED_CASES: Record<string, { names: [string, string[]][]; none: string[
       '我是新用户。',
       '我叫什么名字不重要。',
       '各位女士请注意。',
+      '大家好，周末你好！',
+      '客服您好，我的快递丢了。',
     ],
   },
   ar: {
@@ -179,8 +191,22 @@ const UNCASED_CASES: Record<string, { names: [string, string[]][]; none: string[
       ['مع تحياتي، سمير قاسم', ['سمير قاسم']],
       ['شكرا للسيد يوسف على المساعدة.', ['يوسف']],
       ['اسمي الكامل ليلى بنت سعيد الحربي.', ['ليلى بنت سعيد الحربي']],
+      // After a greeting or thanks, or the vocative "يا": a listed given name.
+      ['مرحبا أحمد، تم شحن طلبك.', ['أحمد']],
+      ['مساء الخير محمد، كيف أساعدك؟', ['محمد']],
+      ['شكرا يا سارة', ['سارة']],
     ],
-    none: ['عزيزي العميل، تم شحن طلبك.', 'أنا سعيد جدا بالخدمة.', 'السيدات والسادة، نرحب بكم.', 'أمل كبير أن يصل الطلب قبل العيد.'],
+    none: [
+      'عزيزي العميل، تم شحن طلبك.',
+      'أنا سعيد جدا بالخدمة.',
+      'السيدات والسادة، نرحب بكم.',
+      'أمل كبير أن يصل الطلب قبل العيد.',
+      // A greeting before a word that is no name, or a name that is also a word ("سعيد" glad).
+      'مرحبا بك في خدمة العملاء.',
+      'شكرا على المساعدة.',
+      'يا رب يصل الطلب اليوم',
+      'مرحبا سعيد بخدمتك',
+    ],
   },
 };
 

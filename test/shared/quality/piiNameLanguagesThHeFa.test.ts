@@ -28,6 +28,9 @@ const CASES: Record<string, { names: [string, string[]][]; none: string[] }> = {
       ['ส่งถึงคุณอนันต์ ทองดี ที่บ้านเลขที่ 5', ['อนันต์ ทองดี']],
       // A listed given name without a title.
       ['สมหญิงโทรมาเมื่อเช้าค่ะ', ['สมหญิง']],
+      // The phrase after the name and a space is no surname ("คำสั่งซื้อ" the order, "รายการ" the item).
+      ['สวัสดีค่ะคุณสมชาย คำสั่งซื้อของคุณถูกจัดส่งแล้ว', ['สมชาย']],
+      ['สวัสดีค่ะคุณสมศรี รายการของคุณถูกยกเลิกแล้ว', ['สมศรี']],
     ],
     none: [
       // "คุณ" as "you", in "ขอบคุณ" (thanks), "คุณภาพ" (quality), "ของคุณ" (your); "นายจ้าง", "ทนาย", "นางแบบ".

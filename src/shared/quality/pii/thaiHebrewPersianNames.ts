@@ -51,6 +51,7 @@ interface ThaiLists {
   stop: string[];
   follow: string[];
   before: string[];
+  notSurnames: string[];
 }
 
 let thaiLists: ThaiLists | undefined;
@@ -62,6 +63,7 @@ function thai(): ThaiLists {
     stop: byLength(THAI.stop),
     follow: byLength(THAI.follow),
     before: byLength(THAI.before),
+    notSurnames: byLength(THAI.notSurnames),
   };
   return thaiLists;
 }
@@ -111,6 +113,7 @@ function thaiNames(text: string, found: PiiSpan[]): void {
       if (
         surnameEnd > end + 1 &&
         !l.titles.some((t) => text.startsWith(t, end + 1)) &&
+        !l.notSurnames.some((w) => text.startsWith(w, end + 1)) &&
         (after === undefined || !isThai(after) || l.follow.some((w) => text.startsWith(w, surnameEnd)))
       )
         end = surnameEnd;

@@ -20,13 +20,17 @@ import type { PiiSpan } from './types';
  * - Korean: "이름은/성함은 X입니다", "저는 X입니다/이에요/예요" (X opening with a listed family
  *   name), "X라고 합니다", X before 님/씨 (glued: X a family name and one to three syllables; with a
  *   space: any name of two to four syllables) and before a title ("김민수 고객님", "박 과장님"); the
- *   roles addressed the same way stay (고객님, 선생님, 기사님, 어머님, 날씨, 아저씨).
+ *   roles addressed the same way stay (고객님, 선생님, 기사님, 어머님, 날씨, 아저씨); "안녕하세요
+ *   (상담사) X입니다" (X of three or four syllables opening with a listed family name, not a company
+ *   or department: 이마트, 우체국, 배송팀).
  * - Chinese: "我叫X", "我的名字是/叫X", "叫我X", "我是X" and "姓名：X" (X opening with a listed
  *   family name there), "我姓X" (the family name), and X before 先生/女士/小姐 (a listed family name
- *   and up to two characters; 先生/女士 alone, 这位先生, 各位女士 stay).
+ *   and up to two characters; 先生/女士 alone, 这位先生, 各位女士 stay), and "X你好/X您好" at the
+ *   start of a sentence (the same X).
  * - Arabic: "اسمي X", "معك X" (an agent's introduction), "أنا X" (X a listed given name that is no
  *   everyday word), forms of address (السيد/السيدة/الأستاذ/الدكتور/عزيزي … X) and sign-offs
- *   ("مع تحياتي، X"); up to four name words (given, father's, family, "بن"/"بنت"), stopping at
+ *   ("مع تحياتي، X"), a greeting, thanks or "يا" before a listed given name that is no everyday
+ *   word ("مرحبا أحمد", "شكرا يا سارة"); up to four name words (given, father's, family, "بن"/"بنت"), stopping at
  *   words such as العميل (the customer addressed), المحترم, prepositions and "و…".
  *
  * Thai, Hebrew and Persian: `thaiHebrewPersianNames.ts`.
@@ -410,6 +414,9 @@ const COPULA = /^(.+?)(?:입니다만|입니다|이에요|이예요|예요|이�
 const SELF_WORDS = new Set(['저는', '전', '나는', '난', '제가']);
 const NAME_WORDS = new Set(['이름은', '이름이', '성함은', '성함이', '이름', '성함']);
 const SAY_AFTER = /^(?:합니다|해요|하고|합니다만|하는|불러|부르)/u;
+const GREETING_WORDS = new Set(['안녕하세요', '안녕하십니까', '반갑습니다']);
+/** What ends a company or a department introduced the same way ("안녕하세요 이마트입니다", "우체국", "신세계", "배송팀"). */
+const KOREAN_ORGANISATION_END = /(?:마트|카드|은행|센터|전자|통신|택배|몰|샵|팀|점|계|국|청|부|실|처|단|회|사|과)$/u;
 
 function startsWithKoreanSurname(name: string, l: KoreanLists): boolean {
   return l.surnames.has(name[0]) || (name.length >= 3 && l.surnames.has(name.slice(0, 2)));
@@ -426,6 +433,7 @@ function koreanNames(text: string, found: PiiSpan[]): void {
   }
   const role = (name: string) => l.roles.has(name) || l.notNames.some((w) => name.startsWith(w));
   const isName = (name: string) => name.length >= 2 && name.length <= 4 && !role(name);
+  const opensWithRole = (name: string) => [...l.roles].some((r) => r.length >= 2 && name.startsWith(r));
   for (let k = 0; k < ws.length; k++) {
     const w = ws[k];
     const next = ws.at(k + 1);
@@ -449,6 +457,24 @@ function koreanNames(text: string, found: PiiSpan[]): void {
           push(text, next.start, next.start + name.length, found);
       }
       continue;
+    }
+    // 안녕하세요 김민지입니다, 안녕하세요 상담사 김민지입니다: an agent's introduction after the
+    // greeting (X opening with a listed family name, three or four syllables, no role).
+    if (GREETING_WORDS.has(w.text) && next) {
+      const introduced = l.roles.has(next.text) && ws.at(k + 2) && joined(ws.at(k + 2)) ? ws[k + 2] : next;
+      const copula = /^(.+?)(?:입니다|이에요|예요)$/u.exec(introduced.text);
+      const name = copula?.[1];
+      if (
+        name &&
+        isName(name) &&
+        name.length >= 3 &&
+        startsWithKoreanSurname(name, l) &&
+        !KOREAN_ORGANISATION_END.test(name) &&
+        !opensWithRole(name)
+      ) {
+        push(text, introduced.start, introduced.start + name.length, found);
+        continue;
+      }
     }
     // 김민수라고 합니다 (no 저는 before)
     if (/라고$/u.test(w.text) && next && joined(next) && SAY_AFTER.test(next.text)) {
@@ -572,6 +598,15 @@ function chineseNames(text: string, found: PiiSpan[]): void {
     if (needsSurname && !chineseSurnameLength(name, l)) continue;
     push(text, start, end, found);
   }
+  // 张伟你好, 李娜您好: a name greeted at the start of a sentence or clause (a listed family name
+  // and one or two characters; 大家好, 各位您好 open with no family name).
+  for (const m of text.matchAll(/(?<![\u3400-\u4DBF\u4E00-\u9FFF])([\u3400-\u4DBF\u4E00-\u9FFF]{2,4}?)(?:你好|您好)/gu)) {
+    const name = m[1];
+    const n = chineseSurnameLength(name, l);
+    if (!n || name.length - n < 1 || name.length - n > 2) continue;
+    if (Array.from(name.slice(n)).some((c) => l.stops.has(c)) || l.notNames.some((w) => name.startsWith(w))) continue;
+    push(text, m.index, m.index + name.length, found);
+  }
   // 我姓王: the family name alone
   for (const m of text.matchAll(/我姓/gu)) {
     const start = m.index + 2;
@@ -623,6 +658,8 @@ function arabic(): ArabicLists {
 
 const ARABIC_WORD = /[\u0621-\u064A\u0660-\u0669\u066E-\u06D3\u064B-\u065F\u0670\u0640]+/gu;
 const NAME_LINKS = new Set(['بن', 'بنت', 'ابن', 'ابو', 'ام', 'عبد']);
+/** Greetings and thanks that address the reader by name (folded as `foldArabic` folds): "مرحبا", "أهلا", "صباح الخير", "السلام عليكم", "شكرا". */
+const ARABIC_GREETINGS = new Set(['مرحبا', 'اهلا', 'اهلين', 'هلا', 'الخير', 'النور', 'عليكم', 'شكرا', 'تسلم', 'تسلمي']);
 
 function arabicNames(text: string, found: PiiSpan[]): void {
   const l = arabic();
@@ -682,6 +719,18 @@ function arabicNames(text: string, found: PiiSpan[]): void {
       name(k + 1, j);
       k = Math.max(k, j - 1);
       continue;
+    }
+    // "مرحبا أحمد", "شكرا يا سارة", "صباح الخير محمد": after a greeting or thanks, or the vocative
+    // "يا", a listed given name that is no everyday word ("مرحبا سعيد" stays).
+    if ((ARABIC_GREETINGS.has(w.key) || w.key === 'يا') && k + 1 < ws.length && /^[ \t\u00a0,،]*$/u.test(ws[k + 1].gap)) {
+      let from = k + 1;
+      if (ws[from].key === 'يا' && from + 1 < ws.length && !broken(ws[from + 1])) from++;
+      const j = nameFrom(from, true);
+      if (j > from) {
+        name(from, j);
+        k = j - 1;
+        continue;
+      }
     }
     // A listed given name followed by a listed family name anywhere: "محمد الشمري"
     if (l.given.has(w.key) && !l.ambiguous.has(w.key) && k + 1 < ws.length && !broken(ws[k + 1]) && l.surnames.has(ws[k + 1].key)) {
