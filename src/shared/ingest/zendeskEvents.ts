@@ -1,0 +1,46 @@
+import { isJsonObject, jsonFamily } from './jsonl';
+import { groupMessageRows, type MessageRow } from './messageCsv';
+import { parseZendeskTicketEvents, ticketOfEvent } from './formats/zendesk';
+import { linePlace } from './records';
+import type { RoleMapper } from './roles';
+import type { IngestItem } from './types';
+
+/**
+ * A file of Zendesk ticket events (`GET /api/v2/incremental/ticket_events.json?include=comment_events`,
+ * as JSON lines or its `{"ticket_events": [...]}` pages) → one item per ticket. A ticket's events
+ * are spread over the file in time order, interleaved with other tickets', so they are grouped by
+ * `ticket_id` with the message-per-row CSV's grouping (ingest/messageCsv): held in memory up to its
+ * budget, then spilled to temp files by a hash of the ticket id, so memory stays flat. Each event is
+ * one row whose `raw` is its JSON text; the ticket is read from its events' texts when its group is
+ * complete. Events of one ticket in two files are not merged: each file gives its own item (the
+ * nightly assembly lets the newer file's ticket supersede the older one's).
+ */
+export interface TicketEventOptions {
+  file: string;
+  roles: RoleMapper;
+  tempDir?: string;
+  signal?: AbortSignal;
+}
+
+/** The row an event is grouped as, or undefined when the value is no ticket event with a usable ticket id. */
+export function ticketEventRow(value: unknown, line: number, raw: string): MessageRow | undefined {
+  if (!isJsonObject(value) || jsonFamily(value) !== 'zendesk-events') return undefined;
+  const ticket = ticketOfEvent(value);
+  return ticket === undefined ? undefined : { conversationId: ticket, line, raw, speaker: '', text: '' };
+}
+
+/** Events (and the items of records that are no groupable event, passed through) → one item per ticket. */
+export function groupTicketEvents(entries: AsyncIterable<MessageRow | IngestItem>, options: TicketEventOptions): AsyncIterable<IngestItem> {
+  return groupMessageRows(entries, {
+    file: options.file,
+    roles: options.roles,
+    tempDir: options.tempDir,
+    signal: options.signal,
+    conversationOf: (rows) =>
+      parseZendeskTicketEvents(
+        options.file,
+        rows.map((row) => ({ line: row.line, raw: row.raw })),
+        linePlace,
+      ),
+  });
+}
