@@ -62,7 +62,9 @@ export function unrecognisedRecord(source: SourceRef, record: JsonObject, fileFa
         ? ['question', 'answer'].filter((k) => !has(record, k))
         : fileFamily === 'feedback'
           ? ['conversation_id', 'rating'].filter((k) => !has(record, k))
-          : [];
+          : fileFamily === 'zendesk-events'
+            ? ['ticket_id', 'child_events'].filter((k) => !has(record, k))
+            : [];
   if (!missing.length) {
     return reject(
       source,

@@ -20,6 +20,8 @@ export interface TicketEventOptions {
   roles: RoleMapper;
   tempDir?: string;
   signal?: AbortSignal;
+  /** Characters of events held in memory before they are spilled (default: the message CSV's budget; 0 spills at once). */
+  memoryBudgetChars?: number;
 }
 
 /** The row an event is grouped as, or undefined when the value is no ticket event with a usable ticket id. */
@@ -36,6 +38,7 @@ export function groupTicketEvents(entries: AsyncIterable<MessageRow | IngestItem
     roles: options.roles,
     tempDir: options.tempDir,
     signal: options.signal,
+    ...(options.memoryBudgetChars !== undefined ? { memoryBudgetChars: options.memoryBudgetChars } : {}),
     conversationOf: (rows) =>
       parseZendeskTicketEvents(
         options.file,

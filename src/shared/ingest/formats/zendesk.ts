@@ -273,7 +273,7 @@ export function parseZendeskTicketEvents(file: string, events: readonly TicketEv
     return reject(
       source,
       'missing-field:comment_events',
-      `${name}: ${where} say a comment was made ("comment_present") but hold no comment: the export was made without the comment_events sideload; export GET /api/v2/incremental/ticket_events.json?start_time=…&include=comment_events`,
+      `${name}: a comment is only flagged ("comment_present"), not included, in ${where}: the export was made without the comment_events sideload; export GET /api/v2/incremental/ticket_events.json?start_time=…&include=comment_events`,
     );
   if (!comments.length) {
     const fields = [...changed].slice(0, 6);
