@@ -340,6 +340,7 @@ describe('Zendesk tickets without their comments (Tickets API, incremental ticke
       expect(reasons(items)).toEqual(['missing-field:comments', 'missing-field:comments']);
       expect(rejections(items)[1].detail).toContain('ticket 102 has no "comments": the Tickets API and the incremental ticket export');
       expect(rejections(items)[1].detail).toContain('GET /api/v2/tickets/{id}/comments');
+      expect(rejections(items)[1].detail).toContain('or upload the ticket events instead');
     }
   });
 

@@ -78,7 +78,7 @@ export function parseZendeskTicket(source: SourceRef, record: JsonObject): Inges
     return reject(
       source,
       'missing-field:comments',
-      `ticket ${id ?? '(no id)'} has no "comments": the Tickets API and the incremental ticket export return tickets without their conversation (only the first message, "description"), so there is no reply to learn from; add each ticket's comments (GET /api/v2/tickets/{id}/comments) to it as "comments" and upload it again`,
+      `ticket ${id ?? '(no id)'} has no "comments": the Tickets API and the incremental ticket export return tickets without their conversation (only the first message, "description"), so there is no reply to learn from; add each ticket's comments (GET /api/v2/tickets/{id}/comments) to it as "comments" and upload it again, or upload the ticket events instead (GET /api/v2/incremental/ticket_events.json?start_time=…&include=comment_events)`,
     );
   const comments = record.comments as unknown[];
   const keyed: { turn: RawTurn; at: number; order: number }[] = [];
