@@ -5,16 +5,6 @@ import { linePlace } from './records';
 import type { RoleMapper } from './roles';
 import type { IngestItem } from './types';
 
-/**
- * A file of Zendesk ticket events (`GET /api/v2/incremental/ticket_events.json?include=comment_events`,
- * as JSON lines or its `{"ticket_events": [...]}` pages) → one item per ticket. A ticket's events
- * are spread over the file in time order, interleaved with other tickets', so they are grouped by
- * `ticket_id` with the message-per-row CSV's grouping (ingest/messageCsv): held in memory up to its
- * budget, then spilled to temp files by a hash of the ticket id, so memory stays flat. Each event is
- * one row whose `raw` is its JSON text; the ticket is read from its events' texts when its group is
- * complete. Events of one ticket in two files are not merged: each file gives its own item (the
- * nightly assembly lets the newer file's ticket supersede the older one's).
- */
 export interface TicketEventOptions {
   file: string;
   roles: RoleMapper;
@@ -31,7 +21,17 @@ export function ticketEventRow(value: unknown, line: number, raw: string): Messa
   return ticket === undefined ? undefined : { conversationId: ticket, line, raw, speaker: '', text: '' };
 }
 
-/** Events (and the items of records that are no groupable event, passed through) → one item per ticket. */
+/**
+ * A file of Zendesk ticket events (`GET /api/v2/incremental/ticket_events.json?include=comment_events`,
+ * as JSON lines or its `{"ticket_events": [...]}` pages) → one item per ticket. A ticket's events
+ * are spread over the file in time order, interleaved with other tickets', so they are grouped by
+ * `ticket_id` with the message-per-row CSV's grouping (ingest/messageCsv): held in memory up to its
+ * budget, then spilled to temp files by a hash of the ticket id, so memory stays flat. Each event is
+ * one row whose `raw` is its JSON text; the ticket is read from its events' texts when its group is
+ * complete. Events of one ticket in two files are not merged: each file gives its own item (the
+ * nightly assembly lets the newer file's ticket supersede the older one's).
+ * Items of records that are no groupable event are passed through.
+ */
 export function groupTicketEvents(entries: AsyncIterable<MessageRow | IngestItem>, options: TicketEventOptions): AsyncIterable<IngestItem> {
   return groupMessageRows(entries, {
     file: options.file,
