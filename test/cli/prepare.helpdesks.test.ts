@@ -37,6 +37,14 @@ const cases: { file: string; records: number; used: number; setAside: Record<str
     setAside: { 'internal-note': 1 },
     notes: /Lilas|06 12 34|mixed up bins|marek|credit limit/i,
   },
+  // Zendesk's incremental ticket event export: 8 events of 3 tickets, each ticket one record (7103 has field changes only).
+  ...['zendesk_ticket_events.jsonl', 'zendesk_ticket_events.json'].map((file) => ({
+    file,
+    records: 3,
+    used: 2,
+    setAside: { 'private-comment': 1 },
+    notes: /Priya|Raman|7700|4417|fraud/i,
+  })),
   {
     file: 'livechat_archives.json',
     records: 3,

@@ -5,6 +5,8 @@ import { jsonMappingFor, parseMapped, type Mapping } from './mapping';
 import { reject } from './records';
 import type { RoleMapper } from './roles';
 import type { IngestItem, SourceRef } from './types';
+import type { MessageRow } from './messageCsv';
+import { groupTicketEvents, ticketEventRow } from './zendeskEvents';
 
 export { MAX_RECORD_DEPTH } from './jsonDocument';
 
@@ -20,6 +22,8 @@ export interface DocumentContext {
   encoding?: DeclaredEncoding;
   /** The IANA zone the file's zone-less timestamps were written in; absent: UTC. */
   timeZone?: string;
+  /** Where a document of Zendesk ticket events spills its events while grouping them by ticket. */
+  tempDir?: string;
 }
 
 const PREVIEW = 2048;
@@ -98,6 +102,16 @@ export async function* parseJsonDocument(bytes: AsyncIterable<Buffer>, context: 
         'unknown-format',
         `cannot tell the format of ${file}: the JSON document holds message rows (conversation id, speaker, text: one message per element); write them as JSON lines, one row per line (pandas: to_json(orient="records", lines=True)), and they are grouped into conversations`,
       );
+      return;
+    }
+    if (family === 'zendesk-events' && !mapping) {
+      // A ticket's events are spread over the document: grouped by ticket.
+      yield* groupTicketEvents(ticketEventElements(window, parts, reading), {
+        file,
+        roles: context.roles,
+        tempDir: context.tempDir,
+        signal,
+      });
       return;
     }
     for (const parsed of window) yield itemOf(parsed, family, reading);
@@ -180,4 +194,22 @@ function itemOf(parsed: Parsed, fileFamily: JsonFamily, context: DocumentContext
     item.rejection.detail = `${at}: ${detail ?? item.rejection.reason}`.replace(/this line/g, 'this record');
   }
   return item;
+}
+
+/** The elements of a document of ticket events: each event as its row; any other element as its own item. */
+async function* ticketEventElements(
+  window: readonly Parsed[],
+  parts: AsyncIterator<DocumentPart>,
+  context: DocumentContext & { mapping?: Mapping },
+): AsyncIterable<MessageRow | IngestItem> {
+  const entry = (parsed: Parsed) =>
+    (parsed.part.kind === 'element' ? ticketEventRow(parsed.value, parsed.part.line, parsed.part.text) : undefined) ??
+    itemOf(parsed, 'zendesk-events', context);
+  for (const parsed of window) yield entry(parsed);
+  for (;;) {
+    context.signal?.throwIfAborted();
+    const next = await parts.next();
+    if (next.done) break;
+    yield entry(parsePart(next.value));
+  }
 }

@@ -72,7 +72,9 @@ export function unrecognisedRecord(source: SourceRef, record: JsonObject, fileFa
           ? ['conversation_id', 'rating'].filter((k) => !has(record, k))
           : fileFamily === 'message-rows'
             ? ['conversation_id', 'speaker', 'text'].filter((k) => !Object.keys(record).some((key) => canonicalColumn(key) === k))
-            : [];
+            : fileFamily === 'zendesk-events'
+              ? ['ticket_id', 'child_events'].filter((k) => !has(record, k))
+              : [];
   if (!missing.length) {
     return reject(
       source,

@@ -55,6 +55,12 @@ export interface GroupOptions {
   onNotice?: (message: string) => void;
   /** Observer (tests): called with the number of spilled rows decoded, each time some are. */
   onDecode?: (rows: number) => void;
+  /**
+   * Builds the item of one group's rows (in file order) instead of `conversationFromRows`: other
+   * layouts whose records of one conversation are spread over a file (Zendesk's ticket events,
+   * ingest/zendeskEvents) group with the same buckets and spill and read their rows' `raw` themselves.
+   */
+  conversationOf?: (rows: MessageRow[]) => IngestItem;
 }
 
 const DEFAULT_BUCKETS = 64;
@@ -227,11 +233,8 @@ function* conversationsOfSpilledBucket(
   for (const starts of ordered) {
     options.signal?.throwIfAborted();
     options.onDecode?.(starts.length);
-    yield conversationFromRows(
-      starts.map((start) => decodeRowAt(bytes, start)),
-      options,
-      options.repeats,
-    );
+    const rows = starts.map((start) => decodeRowAt(bytes, start));
+    yield options.conversationOf ? options.conversationOf(rows) : conversationFromRows(rows, options, options.repeats);
   }
 }
 
@@ -243,7 +246,7 @@ function* conversationsOfBucket(rows: readonly MessageRow[], options: GroupOptio
     (row) => row.line,
   )) {
     options.signal?.throwIfAborted();
-    yield conversationFromRows(group, options, options.repeats);
+    yield options.conversationOf ? options.conversationOf(group) : conversationFromRows(group, options, options.repeats);
   }
 }
 
@@ -508,7 +511,7 @@ function tempError(file: string, err: unknown): IngestError {
   return new IngestError(
     'temp-storage-failed',
     file,
-    `grouping CSV rows needs temp disk space and it failed: ${message}; free space or set tempDir`,
+    `grouping CSV rows (or Zendesk ticket events) needs temp disk space and it failed: ${message}; free space or set tempDir`,
     {
       cause: err,
       retriable: true,

@@ -17,7 +17,7 @@ import {
 import { isCompactWrapper, parseJsonDocument } from './documentItems';
 import { isJsonObject, jsonFamily, type JsonFamily } from './jsonl';
 import { isBlankLine, lineItem, parseLine, RECORD_PREVIEW, type JsonLineContext, type LineItemContext, type ParsedLine } from './jsonLine';
-import { splitLines } from './lines';
+import { splitLines, type Line } from './lines';
 import { jsonMappingFor, type Mapping } from './mapping';
 import { groupMessageRows } from './messageCsv';
 import { jsonMessageRows } from './jsonMessageRows';
@@ -29,6 +29,8 @@ import type { DeclaredTimeZone } from './timeZone';
 import { openZip, quoteSheet } from './xlsx';
 import { gunzip, isGzip, PeekableBytes, toAsyncIterable, type ByteSource } from './source';
 import type { ChatRole, IngestItem } from './types';
+import { groupTicketEvents, ticketEventRow } from './zendeskEvents';
+import type { MessageRow } from './messageCsv';
 
 export { mayHoldFeedback, parseJsonLine, type JsonLineContext } from './jsonLine';
 
@@ -172,9 +174,9 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
           mappings: options.mappings,
           onWindows1252: options.onWindows1252,
           encoding,
+          tempDir: options.tempDir,
           ...(timeZone ? { timeZone } : {}),
           ...(deferLines ? { defer: { speakerRoles: options.speakerRoles } } : {}),
-          ...(options.tempDir ? { tempDir: options.tempDir } : {}),
           ...(options.onNotice ? { onNotice: options.onNotice } : {}),
         });
         return;
@@ -188,6 +190,7 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
           mappings: options.mappings,
           encoding,
           timeZone,
+          tempDir: options.tempDir,
         });
         return;
       case 'csv':
@@ -587,7 +590,7 @@ interface JsonLinesContext extends LineItemContext {
   /** Hand the lines after the format sniff on unparsed (`parseInputDeferring`). */
   defer?: { speakerRoles?: Record<string, ChatRole> };
   onWindows1252?: (line: number) => void;
-  /** Where a file of message rows spills while its rows are grouped. */
+  /** Where a file of message rows or Zendesk ticket events spills while it is grouped. */
   tempDir?: string;
   onNotice?: (message: string) => void;
 }
@@ -665,6 +668,16 @@ async function* parseJsonLines(bytes: AsyncIterable<Buffer>, lineContext: JsonLi
       );
       return;
     }
+    if (family === 'zendesk-events' && !context.mapping) {
+      // A ticket's events are spread over the file: grouped by ticket here, never handed on line by line.
+      yield* groupTicketEvents(ticketEventLines(window, lines, context), {
+        file,
+        roles: context.roles,
+        tempDir: context.tempDir,
+        signal,
+      });
+      return;
+    }
     for (const parsed of window) {
       const item = lineItem(parsed, family, context);
       if (item) yield item;
@@ -698,5 +711,30 @@ async function* parseJsonLines(bytes: AsyncIterable<Buffer>, lineContext: JsonLi
     }
   } finally {
     await lines.return?.();
+  }
+}
+
+/**
+ * The lines of a file of Zendesk ticket events: each event as the row it is grouped by ticket as;
+ * any other line (broken JSON, too long, no usable ticket_id, another format) as its own item.
+ */
+async function* ticketEventLines(
+  window: readonly ParsedLine[],
+  lines: AsyncIterator<Line>,
+  context: JsonLinesContext,
+): AsyncIterable<MessageRow | IngestItem> {
+  const entry = (parsed: ParsedLine) =>
+    (parsed.line.kind === 'text' ? ticketEventRow(parsed.value, parsed.line.lineNo, parsed.line.text) : undefined) ??
+    lineItem(parsed, 'zendesk-events', context);
+  for (const parsed of window) {
+    const item = entry(parsed);
+    if (item) yield item;
+  }
+  for (;;) {
+    context.signal?.throwIfAborted();
+    const next = await lines.next();
+    if (next.done) break;
+    const item = entry(parseLine(next.value));
+    if (item) yield item;
   }
 }

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonFamily } from '../../../src/shared/ingest/jsonl';
 import type { IngestItem } from '../../../src/shared/ingest/types';
+import { createRoleMapper } from '../../../src/shared/ingest/roles';
+import { groupTicketEvents, ticketEventRow } from '../../../src/shared/ingest/zendeskEvents';
 import { conversations, feedbacks, jsonl, parseAll, rejections } from './helpers';
 
 const fixture = (...parts: string[]) => readFileSync(join(__dirname, '..', '..', 'fixtures', ...parts));
@@ -26,6 +28,8 @@ describe('help desk exports (hand-written, API shapes)', () => {
   test('every JSON fixture is detected as the format it stands for: the help desk readers take no record of another format', () => {
     const expected: [string[], string | undefined][] = [
       [['formats', 'zendesk_tickets.json'], 'zendesk'],
+      [['formats', 'zendesk_ticket_events.json'], 'zendesk-events'],
+      [['formats', 'zendesk_ticket_events.jsonl'], 'zendesk-events'],
       [['formats', 'intercom_conversations.json'], 'intercom'],
       [['formats', 'sharegpt.jsonl'], 'sharegpt'],
       [['formats', 'sharegpt_toolcall.json'], 'sharegpt'],
@@ -336,6 +340,7 @@ describe('Zendesk tickets without their comments (Tickets API, incremental ticke
       expect(reasons(items)).toEqual(['missing-field:comments', 'missing-field:comments']);
       expect(rejections(items)[1].detail).toContain('ticket 102 has no "comments": the Tickets API and the incremental ticket export');
       expect(rejections(items)[1].detail).toContain('GET /api/v2/tickets/{id}/comments');
+      expect(rejections(items)[1].detail).toContain('or upload the ticket events instead');
     }
   });
 
@@ -380,5 +385,168 @@ describe('Help Scout conversations fetched without embed=threads', () => {
     expect(reasons(items)).toEqual(['missing-field:_embedded.threads', 'missing-field:_embedded.threads']);
     expect(rejections(items)[1].detail).toContain('conversation 11 has no threads, only their number');
     expect(rejections(items)[1].detail).toContain('?embed=threads');
+  });
+});
+
+describe('Zendesk incremental ticket event export (ticket_events with include=comment_events)', () => {
+  /** The events of the fixture (a page of the export): 8 events of 3 tickets, interleaved in time order. */
+  const page = () => fixture('formats', 'zendesk_ticket_events.json');
+  const eventLines = () => fixture('formats', 'zendesk_ticket_events.jsonl');
+  const notes = /Priya|Raman|7700|4417|fraud/i;
+
+  /** Every event line of the input is in exactly one item's record: none dropped, none read twice. */
+  function eventsAccountedFor(items: IngestItem[], events: number): void {
+    const records = items.map((i) =>
+      i.type === 'conversation' ? i.conversation.source.record : i.type === 'rejected' ? i.rejection.record : '',
+    );
+    const ids = records.flatMap((r) => [...r.matchAll(/"id": ?(6\d{4}), ?"ticket_id"/g)].map((m) => m[1]));
+    expect(ids.length).toBe(events);
+    expect(new Set(ids).size).toBe(events);
+  }
+
+  test('each ticket is one conversation (requester → user, agents → assistant, time order), JSON lines and the page alike', async () => {
+    for (const [name, data] of [
+      ['events.jsonl', eventLines()],
+      ['events.json', page()],
+    ] as const) {
+      const items = await parseAll(data, { fileName: name }, 64);
+      // records in = used + quarantined: one item per ticket (3), from 8 events.
+      expect(reasons(items).sort()).toEqual(['conversation', 'conversation', 'missing-field:comments']);
+      eventsAccountedFor(items, 8);
+      const byId = new Map(conversations(items).map((c) => [c.conversationId, c]));
+      expect(byId.get('7101')).toMatchObject({ channel: 'email', issueType: 'billing', setAside: { 'private-comment': 1 } });
+      expect(byId.get('7101')?.turns.map((t) => `${t.role}: ${t.content}`)).toEqual([
+        'user: Hello, I was charged twice for order 3318. Can you refund one of the charges?',
+        'assistant: Sorry about that! I have refunded the second charge & you will see it within 3 days.',
+        'user: Thank you, that was quick!',
+      ]);
+      expect(byId.get('7102')).toMatchObject({ channel: 'web', issueType: 'shipping' });
+      expect(byId.get('7102')?.setAside).toBeUndefined();
+      // body, not the HTML with its <b>, as the ticket reader reads a comment.
+      expect(byId.get('7102')?.turns.map((t) => `${t.role}: ${t.content}`)).toEqual([
+        'user: My parcel from order 5120 has not arrived yet.',
+        'assistant: It is out for delivery today.',
+      ]);
+      // The internal note is in no turn.
+      expect(JSON.stringify(conversations(items).map((c) => c.turns))).not.toMatch(notes);
+      const [fieldChanges] = rejections(items);
+      expect(fieldChanges.detail).toMatch(
+        /^ticket 7103 has no comment in this file, only field changes \(status, priority\) in its 2 events/,
+      );
+      expect(fieldChanges.line).toBe(name.endsWith('.jsonl') ? 4 : 40);
+    }
+  });
+
+  test('grouped in memory or spilled to temp files, the same items', async () => {
+    const roles = createRoleMapper();
+    async function* rows() {
+      const lines = eventLines().toString('utf8').split('\n');
+      for (let i = 0; i < lines.length; i++) {
+        if (!lines[i]) continue;
+        const row = ticketEventRow(JSON.parse(lines[i]), i + 1, lines[i]);
+        if (row) yield row;
+      }
+    }
+    const collect = async (memoryBudgetChars: number) => {
+      const items: IngestItem[] = [];
+      for await (const item of groupTicketEvents(rows(), { file: 'events.jsonl', roles, memoryBudgetChars })) items.push(item);
+      return items;
+    };
+    const spilled = await collect(0);
+    expect(spilled).toEqual(await collect(Number.MAX_SAFE_INTEGER));
+    expect(reasons(spilled).sort()).toEqual(['conversation', 'conversation', 'missing-field:comments']);
+  });
+
+  const comment = (id: number, author: number, at: string, body: string, extra: Record<string, unknown> = {}) => ({
+    id,
+    type: 'Comment',
+    author_id: author,
+    public: true,
+    created_at: at,
+    body,
+    event_type: 'Comment',
+    ...extra,
+  });
+  const event = (id: number, ticket: number, at: string, children: unknown[], extra: Record<string, unknown> = {}) => ({
+    id,
+    ticket_id: ticket,
+    timestamp: Date.parse(at) / 1000,
+    created_at: at,
+    updater_id: 1,
+    via: 'Web form',
+    event_type: 'Audit',
+    child_events: children,
+    ...extra,
+  });
+
+  test("the requester: a Create child event as the export writes it or as the audits API does (field_name/value); else the first comment's author", async () => {
+    const items = await parseAll(
+      jsonl(
+        // The agent opens the ticket on the customer's behalf: only requester_id says who the customer is.
+        event(1, 11, '2026-03-01T09:00:00Z', [
+          comment(2, 50, '2026-03-01T09:00:00Z', 'Calling back about your invoice: is the address still right?'),
+          { id: 3, field_name: 'requester_id', value: '70', type: 'Create', event_type: 'Create' },
+        ]),
+        event(4, 11, '2026-03-01T09:05:00Z', [comment(5, 70, '2026-03-01T09:05:00Z', 'Yes, it is.')]),
+        // No requester in the Create event: the author of its opening comment is the customer.
+        event(6, 12, '2026-03-01T10:00:00Z', [
+          comment(7, 71, '2026-03-01T10:00:00Z', 'How do I reset my password?'),
+          { id: 8, status: 'new', event_type: 'Create' },
+        ]),
+        event(9, 12, '2026-03-01T10:05:00Z', [comment(10, 50, '2026-03-01T10:05:00Z', 'Use the link on the login page.')]),
+      ),
+    );
+    const said = new Map(conversations(items).map((c) => [c.conversationId, c.turns.map((t) => `${t.role}: ${t.content}`)]));
+    expect(said.get('11')).toEqual(['assistant: Calling back about your invoice: is the address still right?', 'user: Yes, it is.']);
+    expect(said.get('12')).toEqual(['user: How do I reset my password?', 'assistant: Use the link on the login page.']);
+  });
+
+  test('each ticket that cannot be read is rejected naming it and why; every event is in exactly one item', async () => {
+    const create = (id: number, requester: number) => ({ id, requester_id: requester, event_type: 'Create' });
+    const input = jsonl(
+      // Created before start_time: only a later reply is in the file.
+      event(1, 21, '2026-03-01T09:00:00Z', [comment(2, 50, '2026-03-01T09:00:00Z', 'We have shipped the replacement.')]),
+      // Exported without include=comment_events: comments are only flagged.
+      event(3, 22, '2026-03-01T09:00:00Z', [{ id: 4, comment_present: true, comment_public: true, event_type: 'Comment' }, create(5, 70)]),
+      // A good ticket, its second event repeated (two overlapping pages joined), rated good.
+      event(6, 23, '2026-03-01T09:00:00Z', [comment(7, 70, '2026-03-01T09:00:00Z', 'Where is my parcel?'), create(8, 70)]),
+      event(9, 23, '2026-03-01T09:10:00Z', [comment(10, 50, '2026-03-01T09:10:00Z', 'It arrives tomorrow.')]),
+      event(9, 23, '2026-03-01T09:10:00Z', [comment(10, 50, '2026-03-01T09:10:00Z', 'It arrives tomorrow.')]),
+      event(11, 23, '2026-03-01T12:00:00Z', [{ id: 12, score: 'Good', event_type: 'SatisfactionRating' }]),
+      '{"id": 13, "ticket_id": 24, "child_events": [',
+      { id: 14, child_events: [], event_type: 'Audit' },
+      // Only the customer and an internal note: one-sided once the note is left out.
+      event(15, 25, '2026-03-01T09:00:00Z', [comment(16, 70, '2026-03-01T09:00:00Z', 'Cancel my plan.'), create(17, 70)]),
+      event(18, 25, '2026-03-01T09:05:00Z', [comment(19, 50, '2026-03-01T09:05:00Z', 'Internal: retention offer?', { public: false })]),
+    );
+    const items = await parseAll(input, { fileName: 'events.jsonl' });
+    // records in = used + quarantined: one item per ticket (21, 22, 23, 25) and per line that is no event of a ticket (7, 8).
+    expect(items).toHaveLength(6);
+    const recorded = items.flatMap((i) =>
+      (i.type === 'conversation' ? i.conversation.source.record : i.type === 'rejected' ? i.rejection.record : '').split('\n'),
+    );
+    expect(recorded.sort()).toEqual(input.trim().split('\n').sort());
+    const rejected = new Map(rejections(items).map((r) => [r.detail?.match(/ticket (\d+)/)?.[1] ?? `line ${r.line}`, r]));
+    expect(rejected.get('21')).toMatchObject({ reason: 'incomplete-ticket', line: 1 });
+    expect(rejected.get('21')?.detail).toContain('its Create event (the requester, the first message) is not in this file');
+    expect(rejected.get('22')).toMatchObject({ reason: 'missing-field:comment_events' });
+    expect(rejected.get('22')?.detail).toContain('include=comment_events');
+    expect(rejected.get('25')).toMatchObject({ reason: 'one-sided-conversation', line: 9 });
+    expect(rejected.get('line 7')).toMatchObject({ reason: 'invalid-json' });
+    expect(rejected.get('line 8')).toMatchObject({ reason: 'missing-field:ticket_id' });
+    const [rated] = conversations(items);
+    expect(rated).toMatchObject({ conversationId: '23', csat: 5 });
+    expect(rated.turns.map((t) => t.content)).toEqual(['Where is my parcel?', 'It arrives tomorrow.']);
+  });
+
+  test('an event in a file of tickets is rejected on its own, saying to upload the events as a file of their own', async () => {
+    const ticket = {
+      id: 1,
+      requester_id: 7,
+      comments: [comment(1, 7, '2026-03-01T09:00:00Z', 'Hi'), comment(2, 8, '2026-03-01T09:01:00Z', 'Hello')],
+    };
+    const items = await parseAll(jsonl(ticket, event(3, 1, '2026-03-01T09:02:00Z', [])));
+    expect(reasons(items)).toEqual(['conversation', 'unknown-record']);
+    expect(rejections(items)[0].detail).toContain('ticket events are read from a file of them only');
   });
 });

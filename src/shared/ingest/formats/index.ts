@@ -9,12 +9,13 @@ import { isLiveChatChat, parseLiveChatChat } from './livechat';
 import { isIntercomConversation, parseIntercomConversation } from './intercom';
 import { isShareGpt, parseShareGpt } from './sharegpt';
 import { mayHoldTranscript, parseTranscriptRecord, transcriptKeyOf } from './transcript';
-import { isZendeskTicket, parseZendeskTicket } from './zendesk';
+import { isZendeskTicket, isZendeskTicketEvent, parseZendeskTicket, parseZendeskTicketEvent } from './zendesk';
 import type { JsonObject } from './common';
 
 /** JSON record layouts of other tools and public datasets, detected by their keys. */
 export type ForeignFamily =
   | 'zendesk'
+  | 'zendesk-events'
   | 'freshdesk'
   | 'freshdesk-conversation'
   | 'helpscout'
@@ -29,6 +30,7 @@ export type ForeignFamily =
 
 export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
   zendesk: 'Zendesk ticket ("requester_id", "comments")',
+  'zendesk-events': 'Zendesk ticket event ("ticket_id", "child_events")',
   freshdesk: 'Freshdesk ticket ("requester_id", "conversations")',
   'freshdesk-conversation': 'Freshdesk conversation without its ticket ("ticket_id", "incoming", "private")',
   helpscout: 'Help Scout conversation ("_embedded.threads")',
@@ -50,6 +52,7 @@ export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
  */
 export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
   if (isZendeskTicket(record)) return 'zendesk';
+  if (isZendeskTicketEvent(record)) return 'zendesk-events';
   if (isFreshdeskTicket(record)) return 'freshdesk';
   if (isFreshdeskConversation(record)) return 'freshdesk-conversation';
   if (isHelpScoutConversation(record)) return 'helpscout';
@@ -89,6 +92,9 @@ export function parseForeign(source: SourceRef, record: JsonObject, family: Fore
   switch (family) {
     case 'zendesk':
       return parseZendeskTicket(source, record);
+    case 'zendesk-events':
+      // A file of events is grouped by ticket (ingest/zendeskEvents); an event read alone is rejected.
+      return parseZendeskTicketEvent(source, record);
     case 'freshdesk':
       return parseFreshdeskTicket(source, record);
     case 'freshdesk-conversation':
