@@ -51,6 +51,34 @@ function samples(): Record<string, Sample> {
     'message-per-row CSV': { header: chatHeader, lines: chatRows.map((r) => r.replace(/^([^,]+),/, '$1-{n},')) },
     'FAQ CSV': { header: faqHeader, lines: faqRows.map((r) => r.replace(/,([a-z_]+)$/, ',$1 {n}')) },
     'feedback JSONL': { lines: jsonLines('data/feedback.jsonl', 'conversation_id') },
+    // One message per JSON line (warehouse exports), from the conversation lines: grouped like message CSV rows.
+    'message-row JSONL': {
+      lines: jsonLines('data/chat-logs.jsonl', 'conversation_id').flatMap((line) => {
+        const record = JSON.parse(line) as { conversation_id: string; messages: Record<string, unknown>[] };
+        return record.messages.map((m) => JSON.stringify({ conversation_id: record.conversation_id, ...m }));
+      }),
+    },
+    // Azure OpenAI preference (DPO) lines, from the ready-made lines: the last reply preferred.
+    'preference (DPO) JSONL': {
+      lines: getOrThrow(demo, 'data/ready-made.jsonl', 'demo file')
+        .trimEnd()
+        .split('\n')
+        .map((l) => {
+          const { messages } = JSON.parse(l.replace('"content":"', '"content":"[{n}] ')) as { messages: unknown[] };
+          return JSON.stringify({
+            input: { messages: messages.slice(0, -1) },
+            preferred_output: messages.slice(-1),
+            non_preferred_output: [{ role: 'assistant', content: 'No.' }],
+          });
+        }),
+    },
+    // Zendesk incremental ticket events (the test fixture's events, ticket ids made unique per copy).
+    'Zendesk ticket events JSONL': {
+      lines: readFileSync(join(__dirname, '..', '..', 'test', 'fixtures', 'formats', 'zendesk_ticket_events.jsonl'), 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.replace(/"ticket_id":(\d+)/g, '"ticket_id":"$1-{n}"')),
+    },
     'ready-made JSONL': {
       lines: getOrThrow(demo, 'data/ready-made.jsonl', 'demo file')
         .trimEnd()

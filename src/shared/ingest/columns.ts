@@ -46,9 +46,20 @@ const ALIASES: Record<string, string> = {
 };
 
 export function canonicalColumn(header: string): string {
-  const name = plainColumn(header);
-  return ALIASES[name] ?? name;
+  // JSON records ask for every key of every line (is it a message row?): the same few keys each time.
+  let name = canonicalNames.get(header);
+  if (name === undefined) {
+    const plain = plainColumn(header);
+    name = ALIASES[plain] ?? plain;
+    if (canonicalNames.size >= CANONICAL_NAMES) canonicalNames.clear();
+    canonicalNames.set(header, name);
+  }
+  return name;
 }
+
+/** Distinct keys remembered (bounds memory on records with generated keys). */
+const CANONICAL_NAMES = 4096;
+const canonicalNames = new Map<string, string>();
 
 /** A header as snake_case, before aliases (a transcript export's `conversation` is its text, not its id). */
 export function plainColumn(header: string): string {
