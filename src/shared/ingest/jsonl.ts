@@ -116,6 +116,8 @@ export function parseJsonRecord(source: SourceRef, record: JsonObject, family: J
     case 'unpaired-preference':
     case 'prompt-completion':
     case 'gemini':
+    case 'chat-log':
+    case 'input-output':
       return parseLlmDataset(source, record, family, context);
     default:
       return parseForeign(source, record, family, context.roles);
@@ -155,6 +157,7 @@ function parseLlmDataset(source: SourceRef, record: JsonObject, family: LlmDatas
     }
   }
   if (read.setAside && item.type === 'conversation') item.conversation.setAside = { ...item.conversation.setAside, ...read.setAside };
+  if ('model' in read && read.model && item.type === 'conversation') item.conversation.model ??= read.model;
   return item;
 }
 

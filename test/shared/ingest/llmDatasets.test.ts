@@ -205,3 +205,63 @@ test('a ready-made line whose assistant content is text parts is trained on as t
   // The user's parts are kept as written (Azure accepts them); the assistant's become one string.
   expect(c.ready?.messages).toEqual([line.messages[0], { role: 'assistant', content: 'Yes.\nOpen the order and choose Change address.' }]);
 });
+
+describe('logged chat completion calls (LLM gateway and observability exports)', () => {
+  const call = (choice: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    id: 'chatcmpl-1',
+    request: {
+      model: 'support-bot',
+      messages: [
+        { role: 'system', content: 'You are a support agent.' },
+        { role: 'user', content: question },
+      ],
+    },
+    response: {
+      model: 'gpt-4o-mini-2024-07-18',
+      choices: [
+        { index: 0, message: { role: 'assistant', content: answer, refusal: null, annotations: [] }, finish_reason: 'stop', ...choice },
+      ],
+    },
+    ...extra,
+  });
+
+  test('the prompt and the answer given are a ready-made example, with the model that answered', async () => {
+    const [c] = conversations(await parseAll(jsonl(call({}))));
+    expect(c.kind).toBe('ready');
+    expect(c.ready?.messages.at(-1)).toEqual({ role: 'assistant', content: answer });
+    expect(c.model).toBe('gpt-4o-mini-2024-07-18');
+  });
+
+  test('an answer cut off at the token limit or withheld by the filter is quarantined; a call without an answer names it', async () => {
+    const items = await parseAll(
+      jsonl(call({ finish_reason: 'length' }), call({ finish_reason: 'content_filter' }), {
+        request: call({}).request,
+        response: { error: 'timeout' },
+      }),
+    );
+    expect(reasons(items)).toEqual(['truncated-reply', 'filtered-reply', 'missing-field:response.choices']);
+  });
+});
+
+test('message lists in input and output (Responses API logs): text parts read as text, reasoning items set aside', async () => {
+  const items = await parseAll(
+    jsonl(
+      {
+        input: [{ role: 'user', content: [{ type: 'input_text', text: question }] }],
+        output: [
+          { type: 'reasoning', summary: [] },
+          { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: answer }] },
+        ],
+      },
+      { input: [{ role: 'user', content: question }], output: [{ type: 'function_call', name: 'track', arguments: '{}' }] },
+    ),
+  );
+  expect(reasons(items)).toEqual(['conversation', 'invalid-field:output']);
+  const [c] = conversations(items);
+  expect(c.turns).toEqual([
+    { role: 'user', content: question },
+    { role: 'assistant', content: answer },
+  ]);
+  expect(c.setAside).toEqual({ reasoning: 1 });
+  expect(rejections(items)[0].detail).toMatch(/a "function_call" item is not read/);
+});

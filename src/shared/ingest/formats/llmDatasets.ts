@@ -14,11 +14,18 @@ import { has, isObject, type JsonObject } from './common';
  *   boolean `label`: a completion labelled false is an example of what not to answer, so it is
  *   quarantined rather than read as an instruction pair (which would train on it);
  * - `gemini`: Vertex AI / Gemini tuning lines, `contents` of `role` + `parts` with
- *   `systemInstruction`.
+ *   `systemInstruction`;
+ * - `chat-log`: logged chat completion calls (`request.messages` + `response.choices`), what LLM
+ *   gateways and observability tools export of a deployed assistant: the prompt and the answer
+ *   given, with the model that gave it; a reply cut short (`finish_reason` `length`) or
+ *   filtered is quarantined, never trained on;
+ * - `input-output`: message lists in `input` and `output` (Responses API logs, eval sets), text
+ *   parts (`input_text`, `output_text`) read as text.
  * tuneloop's jobs are supervised: a preference row trains its preferred reply, and the other
  * reply is set aside (counted in the report, never trained on).
  */
-export type LlmDatasetFamily = 'openai-preference' | 'trl-preference' | 'unpaired-preference' | 'prompt-completion' | 'gemini';
+export type LlmDatasetFamily =
+  'openai-preference' | 'trl-preference' | 'unpaired-preference' | 'prompt-completion' | 'gemini' | 'chat-log' | 'input-output';
 
 export const LLM_DATASET_FAMILY_NAMES: Record<LlmDatasetFamily, string> = {
   'openai-preference': 'preference/DPO line ("input", "preferred_output")',
@@ -26,11 +33,15 @@ export const LLM_DATASET_FAMILY_NAMES: Record<LlmDatasetFamily, string> = {
   'unpaired-preference': 'TRL unpaired preference (KTO) row ("prompt", "completion", "label")',
   'prompt-completion': 'TRL prompt-completion row with message lists ("prompt", "completion")',
   gemini: 'Vertex AI / Gemini tuning line ("contents" of "role"+"parts")',
+  'chat-log': 'logged chat completion ("request.messages", "response.choices")',
+  'input-output': 'message lists in "input" and "output"',
 };
 
 export function llmDatasetFamily(record: JsonObject): LlmDatasetFamily | undefined {
   if (has(record, 'preferred_output') && has(record, 'input')) return 'openai-preference';
   if (has(record, 'chosen') && has(record, 'rejected')) return 'trl-preference';
+  if (isObject(record.request) && Array.isArray(record.request.messages) && has(record, 'response')) return 'chat-log';
+  if (Array.isArray(record.input) && Array.isArray(record.output)) return 'input-output';
   if (has(record, 'prompt') && has(record, 'completion') && preferenceLabel(record.label) !== undefined) return 'unpaired-preference';
   if (Array.isArray(record.prompt) && has(record, 'completion')) return 'prompt-completion';
   const contents = record.contents;
@@ -40,8 +51,8 @@ export function llmDatasetFamily(record: JsonObject): LlmDatasetFamily | undefin
 
 /** What a record of these families holds, in the shapes tuneloop's own lines have. */
 export type LlmDatasetRecord =
-  /** OpenAI chat messages (plus `tools` / `parallel_tool_calls` where the line had them). */
-  | { messages: JsonObject[]; extra: JsonObject; setAside?: Record<string, number> }
+  /** OpenAI chat messages (plus `tools` / `parallel_tool_calls` where the line had them, and the model that answered). */
+  | { messages: JsonObject[]; extra: JsonObject; setAside?: Record<string, number>; model?: string }
   /** One question and its answer (a preference row of texts). */
   | { pair: { prompt: string; reply: string }; setAside?: Record<string, number> }
   | { reason: string; detail: string };
@@ -58,7 +69,96 @@ export function readLlmDataset(record: JsonObject, family: LlmDatasetFamily): Ll
       return promptCompletion(record);
     case 'gemini':
       return gemini(record);
+    case 'chat-log':
+      return chatLog(record);
+    case 'input-output':
+      return inputOutput(record);
   }
+}
+
+/** Keys of a logged reply that are part of the example; the rest (`annotations`, `audio`, nulls) is the API's bookkeeping. */
+const REPLY_KEYS = ['role', 'content', 'tool_calls', 'function_call'] as const;
+
+function chatLog(record: JsonObject): LlmDatasetRecord {
+  const request = record.request as JsonObject;
+  const prompt = messageList(request.messages, 'request.messages');
+  if ('reason' in prompt) return prompt;
+  const response = record.response;
+  const choices = isObject(response) ? response.choices : undefined;
+  if (!Array.isArray(choices) || choices.length === 0)
+    return {
+      reason: 'missing-field:response.choices',
+      detail: `the logged call has no answer in "response.choices" (a failed or streamed call?), got ${show(response)}`,
+    };
+  const choice: unknown = choices[0];
+  const message = isObject(choice) ? choice.message : undefined;
+  if (!isObject(message) || message.role !== 'assistant')
+    return {
+      reason: 'invalid-field:response.choices',
+      detail: `response.choices[0].message must be the assistant's message, got ${show(message)}`,
+    };
+  const finish = isObject(choice) ? choice.finish_reason : undefined;
+  if (finish === 'length')
+    return {
+      reason: 'truncated-reply',
+      detail: 'the answer was cut off at the token limit (finish_reason "length"): an unfinished reply is not one to learn',
+    };
+  if (finish === 'content_filter')
+    return { reason: 'filtered-reply', detail: 'the answer was withheld by the content filter (finish_reason "content_filter")' };
+  const reply: JsonObject = {};
+  for (const key of REPLY_KEYS) if (message[key] !== undefined && message[key] !== null) reply[key] = message[key];
+  if (reply.content === undefined && reply.tool_calls === undefined && reply.function_call === undefined) reply.content = null;
+  const extra: JsonObject = {};
+  if (Array.isArray(request.tools) && request.tools.length) extra.tools = request.tools;
+  const model = [isObject(response) ? response.model : undefined, request.model].find(
+    (m): m is string => typeof m === 'string' && !!m.trim(),
+  );
+  return {
+    messages: [...prompt, reply],
+    extra,
+    ...(choices.length > 1 ? { setAside: setAsideOne('other-choices') } : {}),
+    ...(model ? { model } : {}),
+  };
+}
+
+/** Text-only content parts (`text`, and the Responses API's `input_text` / `output_text`) as one string. */
+function textParts(content: unknown): unknown {
+  if (!Array.isArray(content) || content.length === 0) return content;
+  const texts: string[] = [];
+  for (const part of content) {
+    if (!isObject(part) || typeof part.text !== 'string' || !['text', 'input_text', 'output_text'].includes(String(part.type)))
+      return content;
+    texts.push(part.text);
+  }
+  return texts.join('\n');
+}
+
+function inputOutput(record: JsonObject): LlmDatasetRecord {
+  const messages: JsonObject[] = [];
+  let reasoning = 0;
+  for (const at of ['input', 'output'] as const) {
+    const list = record[at] as unknown[];
+    for (let i = 0; i < list.length; i++) {
+      const item: unknown = list[i];
+      // Responses API output items: a reasoning summary is no message; a tool call is not read yet.
+      if (isObject(item) && item.type === 'reasoning') {
+        reasoning++;
+        continue;
+      }
+      if (!isObject(item) || typeof item.role !== 'string')
+        return {
+          reason: `invalid-field:${at}`,
+          detail: `${at}[${i}] must be a message with a "role", got ${show(item)}${isObject(item) && typeof item.type === 'string' ? ` (a "${item.type}" item is not read)` : ''}`,
+        };
+      const message: JsonObject = { role: item.role, content: textParts(item.content) };
+      for (const key of ['tool_calls', 'tool_call_id', 'name', 'weight'])
+        if (item[key] !== undefined && item[key] !== null) message[key] = item[key];
+      messages.push(message);
+    }
+  }
+  if (!messages.some((m) => m.role === 'assistant'))
+    return { reason: 'one-sided-conversation', detail: '"output" holds no assistant message, so there is no reply to learn' };
+  return { messages, extra: {}, ...(reasoning ? { setAside: setAsideOne('reasoning') } : {}) };
 }
 
 const setAsideOne = (reason: string): Record<string, number> => ({ [reason]: 1 });
