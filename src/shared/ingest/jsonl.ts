@@ -226,15 +226,24 @@ function withTextContent(message: JsonObject): JsonObject {
   return { ...message, content: contentText(content) };
 }
 
-/** Text of a message content: a string, or the text parts of an OpenAI content array. */
+/**
+ * Text of a message content: a string, or the text parts of a content array — OpenAI's and
+ * Anthropic's `{type: "text", text}`, the Responses API's `input_text`/`output_text`, and Amazon
+ * Bedrock's conversation format, whose parts are `{text}` without a type.
+ */
 function contentText(content: unknown): string | undefined {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) {
-    const parts = content.filter((p): p is JsonObject => isJsonObject(p) && p.type === 'text' && typeof p.text === 'string');
+    const parts = content.filter(
+      (p): p is JsonObject =>
+        isJsonObject(p) && typeof p.text === 'string' && (p.type === undefined || TEXT_PART_TYPES.has(String(p.type))),
+    );
     return parts.length ? parts.map((p) => p.text as string).join('\n') : undefined;
   }
   return undefined;
 }
+
+const TEXT_PART_TYPES = new Set(['text', 'input_text', 'output_text']);
 
 // ----- conversation lines -----
 

@@ -265,3 +265,16 @@ test('message lists in input and output (Responses API logs): text parts read as
   expect(c.setAside).toEqual({ reasoning: 1 });
   expect(rejections(items)[0].detail).toMatch(/a "function_call" item is not read/);
 });
+
+test("Amazon Bedrock's conversation format (Claude and Nova fine-tuning): content parts of text without a type", async () => {
+  const line = {
+    schemaVersion: 'bedrock-conversation-2024',
+    system: [{ text: 'You are a support agent.' }],
+    messages: [
+      { role: 'user', content: [{ text: question }] },
+      { role: 'assistant', content: [{ text: answer }] },
+    ],
+  };
+  const [c] = conversations(await parseAll(jsonl(line)));
+  expect(c.turns.map((t) => t.content)).toEqual([question, answer]);
+});
