@@ -1,3 +1,4 @@
+import { withoutQuotedReply } from './emailQuotes';
 import { normalizeText } from './text';
 import { zonedWallClockToEpoch } from './timeZone';
 import type { ChatRole, ToolCall, ToolResult, Turn } from './types';
@@ -25,7 +26,8 @@ export interface RawTurn {
 export function buildTurns(raw: Iterable<RawTurn>): Turn[] {
   const turns: Turn[] = [];
   for (const item of raw) {
-    const content = normalizeText(item.text);
+    // The quoted thread of an e-mail reply is the turns before it again (emailQuotes.ts).
+    const content = withoutQuotedReply(normalizeText(item.text));
     if (!content && !item.toolCalls) continue;
     const last = turns.at(-1);
     if (last && !last.toolCalls && !item.toolCalls && last.role === item.role && trained(last.weight) === trained(item.weight)) {
