@@ -993,3 +993,29 @@ function markMultiWordPlaces(tokens: Token[], g: Gazetteer): void {
     for (let k = i; k < i + n; k++) tokens[k].kind = kind;
   }
 }
+
+/**
+ * Whether a word of a detected name is also something else the lists know in `language`: an
+ * ordinary word ("Will", "Mark", "Rose"), a stop word or form of address, a place or an
+ * organisation ("Paris", "Apple"). Such a word found again elsewhere is not taken for the person.
+ */
+export function isAlsoAnotherWord(word: string, language: string): boolean {
+  if (!NAME_DETECTOR_LANGUAGES.includes(language)) return true;
+  const g = nameGazetteer(language);
+  const key = lowerCase(word, g);
+  return g.common.has(key) || g.stop.has(key) || g.honorifics.has(key) || g.places.has(key) || g.organisations.has(key);
+}
+
+/** Whether `language`'s lists hold `word` as a given name of its own ("Alexis", not "Hyatt"). */
+export function isListedGivenName(word: string, language: string): boolean {
+  if (!NAME_DETECTOR_LANGUAGES.includes(language)) return false;
+  const g = nameGazetteer(language);
+  return g.given.has(lowerCase(word, g));
+}
+
+/** Whether a word makes the capitalised words before it a street or an organisation ("Avenue", "Hotel"). */
+export function makesPlaceBefore(word: string, language: string): boolean {
+  if (!NAME_DETECTOR_LANGUAGES.includes(language)) return false;
+  const g = nameGazetteer(language);
+  return g.notPersonAfter.has(lowerCase(word, g));
+}

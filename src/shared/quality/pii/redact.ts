@@ -1,3 +1,4 @@
+import { withRepeatedNames } from './repeatedNames';
 import type { Conversation, ToolCall } from '../../ingest/types';
 import type { ConversationStage, StageResult } from '../../dataset/stages';
 import { detectConversationLanguage, detectLanguage } from '../../language/detect';
@@ -374,10 +375,16 @@ export function createRedactionStage(options: RedactionOptions): ConversationSta
       const texts = [...conversation.turns.map((t) => t.content), ...readyTexts, ...resultTexts];
       const language = conversationLanguage(conversation, options.language);
       const placeholders = new PlaceholderMap(language);
-      const found = await options.detector.detect(texts, signal, { language });
+      const detected = await options.detector.detect(texts, signal, { language });
+      // A name found in one turn is the same person where a turn names them again without a cue.
+      const found = withRepeatedNames(
+        texts,
+        texts.map((_, i) => keep(resolveOverlaps(detected[i] ?? []))),
+        language,
+      );
       let total = 0;
       const redacted = texts.map((text, i) => {
-        const spans = keep(resolveOverlaps(found[i] ?? []));
+        const spans = resolveOverlaps(found[i]);
         for (const span of spans) summary.redactions[span.type] = (summary.redactions[span.type] ?? 0) + 1;
         total += spans.length;
         return spans.length ? applyRedaction(text, spans, placeholders) : text;
