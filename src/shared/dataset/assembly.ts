@@ -748,7 +748,8 @@ async function resolvePartition(lines: AsyncIterable<string>, ctx: ResolveContex
     const records: CuratedRecord[] = [];
     for (const r of group.records) {
       const record = normalise(JSON.parse(r.raw) as StoredCuratedRecord);
-      const inputKey = `${r.shard}:${record.source.line}`;
+      // Records joined on one raw line (`source.part`) are input records of their own.
+      const inputKey = `${r.shard}:${record.source.line}${partSuffix(record.source)}`;
       inputRecords.add(inputKey);
       const seen = firstSeenKey(r.shard, record.source.line);
       if (!firstSeen || seen < firstSeen) firstSeen = seen;
@@ -791,6 +792,17 @@ async function resolvePartition(lines: AsyncIterable<string>, ctx: ResolveContex
     }
     await writeResolved(ctx.resolved, { identity, hash, records, firstSeen }, newestInputs, resolution.trainByType);
   }
+}
+
+/** `.2` for the 2nd of the records joined on a raw line (`SourceRef.part`), else empty. */
+function partSuffix(source: object): string {
+  const part = (source as { part?: { index?: unknown } }).part;
+  return typeof part?.index === 'number' ? `.${part.index}` : '';
+}
+
+function isPart(value: unknown): value is { index: number; of: number } {
+  const part = value as { index?: unknown; of?: unknown } | undefined;
+  return typeof part?.index === 'number' && typeof part.of === 'number';
 }
 
 /** Sorts by shard (oldest first), then line. */
@@ -1097,7 +1109,13 @@ function sourceLine(split: 'train' | 'validation', line: string, r: CuratedRecor
     split,
     example_sha256: createHash('sha256').update(line).digest('hex'),
     conversation_id: r.conversation_id,
-    source: { file: r.source.file, line: r.source.line, ...(r.source.system ? { system: r.source.system } : {}) },
+    source: {
+      file: r.source.file,
+      line: r.source.line,
+      // Which of the records joined on that raw line (`SourceRef.part`), so lineage names the right one.
+      ...(isPart(r.source.part) ? { part: r.source.part } : {}),
+      ...(r.source.system ? { system: r.source.system } : {}),
+    },
   });
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { StorageClients } from '../storage/clients';
 import { CONTAINERS } from '../storage/names';
 import { derivedBlobBase } from '../storage/blobNames';
+import { recordPlace } from '../ingest/records';
 import { TuneloopError } from '../errors';
 import { readLines } from './blobLines';
 import { DatasetNotFoundError, readManifest } from './lineage';
@@ -11,7 +12,7 @@ export interface SourceLine {
   split: 'train' | 'validation';
   example_sha256: string;
   conversation_id: string;
-  source: { file: string; line: number; system?: string };
+  source: { file: string; line: number; part?: { index: number; of: number }; system?: string };
 }
 
 /** Where one train or validation example of a dataset version came from. */
@@ -104,7 +105,7 @@ export function formatExampleSource(e: ExampleSource): string {
   if (e.sources.length === 0) out.push('  no sources.jsonl line has this example (its conversation may have been erased)');
   for (const s of e.sources) {
     out.push(`  conversation ${s.conversation_id}${s.source.system ? ` (source ${s.source.system})` : ''}`);
-    out.push(`    raw-logs: ${CONTAINERS.raw}/${s.source.file} line ${s.source.line}`);
+    out.push(`    raw-logs: ${recordPlace({ file: `${CONTAINERS.raw}/${s.source.file}`, line: s.source.line, part: s.source.part })}`);
     out.push(
       s.shards.length
         ? `    curated shard${s.shards.length > 1 ? 's' : ''}: ${s.shards.map((n) => `${CONTAINERS.curated}/${n}`).join(', ')}`

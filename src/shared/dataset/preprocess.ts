@@ -501,8 +501,14 @@ async function handleConversation(
       ...(conversation.model !== undefined ? { model: conversation.model } : {}),
       split,
       tokens: ex.tokens,
-      // The unit goes along, so the nightly assembly's duplicate details name a CSV or sheet row as such.
-      source: { file: source.file, line: source.line, ...(source.unit !== undefined ? { unit: source.unit } : {}) },
+      // The unit goes along, so the nightly assembly's duplicate details name a CSV or sheet row as such;
+      // the part, so two records joined on one line stay two records of it.
+      source: {
+        file: source.file,
+        line: source.line,
+        ...(source.unit !== undefined ? { unit: source.unit } : {}),
+        ...(source.part !== undefined ? { part: source.part } : {}),
+      },
       ...('json' in ex ? { exampleJson: ex.json } : { example: ex.example }),
     };
     const written = write(() => options.sink.curated(record));

@@ -18,7 +18,7 @@ export interface CuratedRecord {
   split: Split;
   tokens: number;
   /** `unit`: what `line` counts when not a line of the file (a CSV row, a workbook's sheet row). */
-  source: { file: string; line: number; unit?: SourceRef['unit'] };
+  source: { file: string; line: number; unit?: SourceRef['unit']; part?: SourceRef['part'] };
   example: FineTuneExample;
 }
 
@@ -62,7 +62,12 @@ export function curatedLine(r: OutgoingCuratedRecord): string {
     ...(r.model !== undefined ? { model: r.model } : {}),
     split: r.split,
     tokens: r.tokens,
-    source: { file: r.source.file, line: r.source.line, ...(r.source.unit !== undefined ? { unit: r.source.unit } : {}) },
+    source: {
+      file: r.source.file,
+      line: r.source.line,
+      ...(r.source.unit !== undefined ? { unit: r.source.unit } : {}),
+      ...(r.source.part !== undefined ? { part: r.source.part } : {}),
+    },
   };
   // `example` comes last, so the line is the rest's JSON with the example's text spliced in (as
   // JSON.stringify of the whole record would write it).

@@ -12,6 +12,8 @@ import {
 } from '../ingest/encoding';
 import { parseInput } from '../ingest/parse';
 import { isGzip } from '../ingest/source';
+import { joinedRecords, mayBeJoined } from '../ingest/jsonLine';
+import type { SourceRef } from '../ingest/types';
 import { CONTAINERS, TABLES } from '../storage/names';
 import { blobOutputNames } from '../dataset/blobPreprocess';
 import { tableKey } from '../dataset/keys';
@@ -98,7 +100,10 @@ interface Found {
   /** `<identity source>\u0000<conversation id>`: the same conversations as the assembly names them (source field, else top folder). */
   identities: Set<string>;
   ids: Set<string>;
-  /** `<file>#<line>` of every raw record removed (quarantine entries carry the same). */
+  /**
+   * `rawRecordKey` of every raw record removed (quarantine entries carry the same): `<file>#<line>`,
+   * and for one of several records joined on a line, its text after it, as the line holds others.
+   */
   rawRecords: Set<string>;
   /** Raw blob name → records to remove by their exact line texts (JSON lines, CSV rows, rejected lines). */
   rawLines: Map<string, string[][]>;
@@ -213,6 +218,11 @@ function conversationKey(source: string, conversationId: string): string {
   return `${source}\u0000${conversationId}`;
 }
 
+/** `<file>#<line>`; for one of several records joined on a line (`SourceRef.part`), its text after that. */
+function rawRecordKey(file: string, line: number | string, joinedRecord?: string): string {
+  return joinedRecord !== undefined ? `${file}#${String(line)}\u0000${joinedRecord}` : `${file}#${String(line)}`;
+}
+
 function splitRecordLines(record: string): string[] {
   return record.split('\n').map((l) => l.replace(/\r$/, ''));
 }
@@ -235,8 +245,8 @@ async function scanRaw(runtime: Runtime, target: ErasureTarget, found: Found, si
   const container = runtime.storage.container(CONTAINERS.raw);
   const matches = textMatcher(target);
   const feedbackBlobs: string[] = [];
-  const remove = (file: string, line: number, lines: string[], whole = false) => {
-    found.rawRecords.add(`${file}#${line}`);
+  const remove = (file: string, line: number, lines: string[], whole = false, part?: SourceRef['part']) => {
+    found.rawRecords.add(rawRecordKey(file, line, part ? lines.join('\n') : undefined));
     if (whole && lines.length > 1 && /^\s*[[{]/.test(lines[0] ?? '')) {
       let ranges = found.rawRanges.get(file);
       if (!ranges) found.rawRanges.set(file, (ranges = []));
@@ -267,16 +277,16 @@ async function scanRaw(runtime: Runtime, target: ErasureTarget, found: Found, si
           found.conversations.add(conversationKey(c.source.file, c.conversationId));
           found.identities.add(conversationKey(sourceOfFile(c.source.file), c.conversationId));
           found.ids.add(c.conversationId);
-          remove(c.source.file, c.source.line, splitRecordLines(c.source.record), true);
+          remove(c.source.file, c.source.line, splitRecordLines(c.source.record), true, c.source.part);
         }
       } else if (item.type === 'feedback') {
         hasFeedback = true;
         const f = item.feedback;
         // Feedback names the conversation by id only; it arrives in a file of its own.
         if (found.ids.has(f.conversationId) || (target.kind !== 'conversation' && matches(f.source.record))) {
-          if (!found.rawRecords.has(`${f.source.file}#${f.source.line}`))
+          if (!found.rawRecords.has(rawRecordKey(f.source.file, f.source.line, f.source.part ? f.source.record : undefined)))
             found.rawFeedback.set(f.source.file, (found.rawFeedback.get(f.source.file) ?? 0) + 1);
-          remove(f.source.file, f.source.line, splitRecordLines(f.source.record), true);
+          remove(f.source.file, f.source.line, splitRecordLines(f.source.record), true, f.source.part);
         }
       } else if (item.type === 'rejected' && !feedbackOnly) {
         const r = item.rejection;
@@ -370,12 +380,17 @@ async function rewriteRaw(
     else records.push(range.lines.filter((l) => l.trim()));
   }
   const lines = new Set(records.flat());
+  // Records read from a line that held several (files joined without a line break): cut out of it.
+  const objects = [...lines].filter((l) => l.startsWith('{'));
   const cut = new Set<string>();
   const kept: string[] = [];
   for (const line of all) {
     const text = line.replace(/\r$/, '');
     if (lines.has(text)) cut.add(text);
-    else kept.push(line);
+    else if (objects.length && mayBeJoined(text) && objects.some((o) => text.includes(o))) {
+      const rest = withoutJoinedRecords(text, lines, cut);
+      if (rest !== '') kept.push(rest === text ? line : `${rest}${line.endsWith('\r') ? '\r' : ''}`);
+    } else kept.push(line);
   }
   removed += records.filter((record) => record.some((l) => cut.has(l))).length;
   const text = kept.join('\n');
@@ -410,6 +425,29 @@ async function rewriteRaw(
     })
     .catch((err: unknown) => conflict(err, blobName));
   return { finding: { location: 'raw-logs', name: blobName, records: removed, action: 'removed' }, etag };
+}
+
+/**
+ * A line of records joined without a line break (`{...}{...}`, read record by record as
+ * ingest/jsonLine's `joinedRecords` reads it) without those in `erased` (added to `cut`): the
+ * others stay on the line, as they were written. The line as it was when it is no such line.
+ */
+function withoutJoinedRecords(text: string, erased: ReadonlySet<string>, cut: Set<string>): string {
+  let error: string;
+  try {
+    JSON.parse(text);
+    return text;
+  } catch (err) {
+    error = err instanceof Error ? err.message : String(err);
+  }
+  const records = joinedRecords(text, error);
+  if (!records?.some((r) => erased.has(r.text))) return text;
+  const left: string[] = [];
+  for (const r of records) {
+    if (erased.has(r.text)) cut.add(r.text);
+    else left.push(r.text);
+  }
+  return left.join('');
 }
 
 /**
@@ -575,7 +613,9 @@ async function eraseQuarantine(
       // Quarantine rows carry the file name and the raw record as strings.
       const file = typeof q.file === 'string' ? q.file : '';
       const record = typeof q.record === 'string' ? q.record : '';
-      if (found.rawRecords.has(`${file}#${String(q.line)}`)) return true;
+      if (found.rawRecords.has(rawRecordKey(file, String(q.line)))) return true;
+      // One of several records joined on a line: the line holds others that stay.
+      if (found.rawRecords.has(rawRecordKey(file, String(q.line), record))) return true;
       if (target.kind !== 'conversation') return matches(record);
       if (!sourceMatches(target.source, file)) return false;
       return recordIds(record).some((id) => found.ids.has(id));

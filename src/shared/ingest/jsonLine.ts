@@ -32,7 +32,21 @@ export interface JsonLineContext {
   timeZone?: string;
 }
 
-export type ParsedLine = { line: Line; value?: unknown; error?: string; deep?: boolean };
+export type ParsedLine = {
+  line: Line;
+  value?: unknown;
+  error?: string;
+  deep?: boolean;
+  /**
+   * A line that is two or more whole JSON objects (`{...}{...}`: files joined without a line break
+   * between them): each object as a line of its own text, numbered by the line it stands on and
+   * `part`. Set only with `error` (the line as a whole is not JSON), so a caller that does not look
+   * rejects the line as before.
+   */
+  joined?: ParsedLine[];
+  /** Which of the records of a joined line this is. */
+  part?: { index: number; of: number };
+};
 
 /** What `lineItem` needs of the file. */
 export interface LineItemContext {
@@ -92,13 +106,80 @@ export function parseLine(line: Line): ParsedLine {
     // Measured without recursion: a line nested 100,000 deep would overflow the stack of every later step.
     return nestsDeeperThan(value, MAX_RECORD_DEPTH) ? { line, deep: true } : { line, value };
   } catch (err) {
-    return { line, error: err instanceof Error ? err.message : String(err) };
+    const error = err instanceof Error ? err.message : String(err);
+    // Only a line that failed as a whole is looked at again: the one-parse path of every other line stays as it was.
+    const records = joinedRecords(line.text, error);
+    if (!records) return { line, error };
+    const of = records.length;
+    const joined = records.map((record, i): ParsedLine => ({
+      line: { kind: 'text', lineNo: line.lineNo, text: record.text },
+      ...(nestsDeeperThan(record.value, MAX_RECORD_DEPTH) ? { deep: true } : { value: record.value }),
+      part: { index: i + 1, of },
+    }));
+    return { line, error, joined };
   }
 }
 
+/**
+ * The JSON objects of a line that is nothing but two or more of them, whitespace between them
+ * allowed (`cat a.jsonl b.jsonl` when a.jsonl lacks its last line break): each with its own text,
+ * trimmed. Undefined for anything else (a trailing `[1]`, garbage, a broken second object).
+ * `error` is JSON.parse's message for the whole line: it says where the first value ended.
+ */
+export function joinedRecords(text: string, error: string): { text: string; value: object }[] | undefined {
+  let at = afterJsonAt(error);
+  if (at === undefined || !text.trimStart().startsWith('{')) return undefined;
+  const records: { text: string; value: object }[] = [];
+  let record = wholeObject(text.slice(0, at).trim());
+  for (;;) {
+    // Not where the message said the value ended (another engine's wording): the line stays rejected.
+    if (!record) return undefined;
+    records.push(record);
+    // `at` is the next non-whitespace character: the next record must be an object.
+    if (text.charCodeAt(at) !== 0x7b) return undefined;
+    const rest = text.slice(at);
+    try {
+      records.push({ text: rest.trim(), value: JSON.parse(rest) as object });
+      return records;
+    } catch (err) {
+      const end = afterJsonAt(err instanceof Error ? err.message : String(err));
+      if (end === undefined) return undefined;
+      record = wholeObject(rest.slice(0, end).trim());
+      at += end;
+    }
+  }
+}
+
+/** The text as one JSON object, or undefined. */
+function wholeObject(text: string): { text: string; value: object } | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? { text, value } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where JSON.parse found more than whitespace after a complete value, from its message (V8's wording). */
+function afterJsonAt(error: string): number | undefined {
+  const at = /after JSON at position (\d+)/.exec(error);
+  return at ? Number(at[1]) : undefined;
+}
+
+/**
+ * A JSON line that may be records joined on one line (`joinedRecords`): a "}" then "{" with only
+ * whitespace between. False is certain; true is checked by parsing. Used where a line is handed to
+ * a worker unparsed, which answers for one record only.
+ */
+export function mayBeJoined(text: string): boolean {
+  return JOINED.test(text);
+}
+
+const JOINED = /\}[ \t\r\n]*\{/;
+
 export function lineItem(parsed: ParsedLine, fileFamily: JsonFamily, context: LineItemContext): IngestItem | undefined {
   const { line } = parsed;
-  const source: SourceRef = { file: context.file, line: line.lineNo, record: line.text };
+  const source: SourceRef = { file: context.file, line: line.lineNo, record: line.text, ...(parsed.part ? { part: parsed.part } : {}) };
   switch (line.kind) {
     case 'bad-encoding':
       return reject(
@@ -134,13 +215,14 @@ export function lineItem(parsed: ParsedLine, fileFamily: JsonFamily, context: Li
 
 /**
  * Files joined without a line break after the last line of the first (`cat a.jsonl b.jsonl`) put
- * two records on one line: said so, with where the second starts, so the line can be split and
- * dropped again rather than read as one broken record.
+ * two records on one line. A line that is nothing but whole objects is read record by record
+ * (`joinedRecords`); one that is not (a broken second record, text after it) is rejected, said so
+ * with where the second starts, so the line can be fixed rather than read as one broken record.
  */
 function joinedHint(text: string, error: string): string {
-  const at = /after JSON at position (\d+)/.exec(error);
-  if (!at || text.charCodeAt(Number(at[1])) !== 0x7b) return '';
-  return `; it holds a second JSON record from character ${Number(at[1]) + 1} on (files joined without a line break between them?): put a line break there and upload it again`;
+  const at = afterJsonAt(error);
+  if (at === undefined || text.charCodeAt(at) !== 0x7b) return '';
+  return `; it holds a second JSON record from character ${at + 1} on (files joined without a line break between them?): put a line break there and upload it again`;
 }
 
 let mappingCode: typeof import('./mapping') | undefined;

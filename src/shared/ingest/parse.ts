@@ -16,12 +16,21 @@ import {
 } from './encoding';
 import { isCompactWrapper, parseJsonDocument } from './documentItems';
 import { isJsonObject, jsonFamily, type JsonFamily } from './jsonl';
-import { isBlankLine, lineItem, parseLine, RECORD_PREVIEW, type JsonLineContext, type LineItemContext, type ParsedLine } from './jsonLine';
+import {
+  isBlankLine,
+  lineItem,
+  mayBeJoined,
+  parseLine,
+  RECORD_PREVIEW,
+  type JsonLineContext,
+  type LineItemContext,
+  type ParsedLine,
+} from './jsonLine';
 import { splitLines, type Line } from './lines';
 import { jsonMappingFor, type Mapping } from './mapping';
 import { groupMessageRows } from './messageCsv';
 import { jsonMessageRows } from './jsonMessageRows';
-import { reject } from './records';
+import { linePlace, reject } from './records';
 import { createRoleMapper, type RoleMapper } from './roles';
 import { IngestError, isAbortError } from './errors';
 import { entryVerdict, type ArchiveEntry, type ZipArchive } from './archive';
@@ -603,6 +612,8 @@ async function* parseJsonLines(bytes: AsyncIterable<Buffer>, lineContext: JsonLi
     onWindows1252: context.onWindows1252,
     declared: !!context.encoding,
   })[Symbol.asyncIterator]();
+  // Lines that held several records (files joined without a line break), each record read on its own.
+  const joined: number[] = [];
   try {
     // Look ahead until a line says which format the file is (its first lines may be broken).
     const window: ParsedLine[] = [];
@@ -614,10 +625,12 @@ async function* parseJsonLines(bytes: AsyncIterable<Buffer>, lineContext: JsonLi
       const parsed = parseLine(next.value);
       window.push(parsed);
       windowBytes += next.value.text.length;
-      if (isJsonObject(parsed.value)) {
-        const mapping = jsonMappingFor(parsed.value, context.mappings);
+      // Records joined on one line: the first one says the format, as it would on a line of its own.
+      const first = parsed.joined?.[0] ?? parsed;
+      if (isJsonObject(first.value)) {
+        const mapping = jsonMappingFor(first.value, context.mappings);
         if (mapping) context = { ...context, mapping };
-        family = mapping ? 'messages' : jsonFamily(parsed.value);
+        family = mapping ? 'messages' : jsonFamily(first.value);
       }
       if (family) break;
     }
@@ -647,12 +660,14 @@ async function* parseJsonLines(bytes: AsyncIterable<Buffer>, lineContext: JsonLi
       // Rows of a conversation may be anywhere in the file: grouped as message CSV rows are, never deferred.
       const rowContext = context;
       const parsedLines = async function* (): AsyncIterable<ParsedLine> {
-        yield* window;
+        for (const parsed of window) yield* recordsOf(parsed, joined);
         for (;;) {
           signal?.throwIfAborted();
           const next = await lines.next();
           if (next.done) return;
-          yield parseLine(next.value);
+          const parsed = parseLine(next.value);
+          if (parsed.joined) yield* recordsOf(parsed, joined);
+          else yield parsed;
         }
       };
       yield* groupMessageRows(
@@ -666,21 +681,25 @@ async function* parseJsonLines(bytes: AsyncIterable<Buffer>, lineContext: JsonLi
           ...(context.onNotice ? { onNotice: context.onNotice } : {}),
         },
       );
+      noteJoined(joined, context);
       return;
     }
     if (family === 'zendesk-events' && !context.mapping) {
       // A ticket's events are spread over the file: grouped by ticket here, never handed on line by line.
-      yield* groupTicketEvents(ticketEventLines(window, lines, context), {
+      yield* groupTicketEvents(ticketEventLines(window, lines, context, joined), {
         file,
         roles: context.roles,
         tempDir: context.tempDir,
         signal,
       });
+      noteJoined(joined, context);
       return;
     }
     for (const parsed of window) {
-      const item = lineItem(parsed, family, context);
-      if (item) yield item;
+      for (const record of recordsOf(parsed, joined)) {
+        const item = lineItem(record, family, context);
+        if (item) yield item;
+      }
     }
     if (context.defer) {
       const deferred: JsonLineContext = {
@@ -698,20 +717,55 @@ async function* parseJsonLines(bytes: AsyncIterable<Buffer>, lineContext: JsonLi
         if (line.kind !== 'text') {
           const item = lineItem({ line }, family, context);
           if (item) yield item;
-        } else if (!isBlankLine(line.text)) yield { type: 'line', line: line.lineNo, text: line.text, context: deferred };
+        } else if (!isBlankLine(line.text)) {
+          // A worker answers a line with one item: records joined on a line are read here, one by one.
+          const parsed = mayBeJoined(line.text) ? parseLine(line) : undefined;
+          if (parsed?.joined) {
+            for (const record of recordsOf(parsed, joined)) {
+              const item = lineItem(record, family, context);
+              if (item) yield item;
+            }
+          } else yield { type: 'line', line: line.lineNo, text: line.text, context: deferred };
+        }
       }
+      noteJoined(joined, context);
       return;
     }
     for (;;) {
       signal?.throwIfAborted();
       const next = await lines.next();
       if (next.done) break;
-      const item = lineItem(parseLine(next.value), family, context);
-      if (item) yield item;
+      const parsed = parseLine(next.value);
+      if (parsed.joined) {
+        for (const record of recordsOf(parsed, joined)) {
+          const item = lineItem(record, family, context);
+          if (item) yield item;
+        }
+      } else {
+        const item = lineItem(parsed, family, context);
+        if (item) yield item;
+      }
     }
+    noteJoined(joined, context);
   } finally {
     await lines.return?.();
   }
+}
+
+/** The records of a parsed line: each of several joined on it (the line counted in `joined`), else the line itself. */
+function recordsOf(parsed: ParsedLine, joined: number[]): readonly ParsedLine[] {
+  if (!parsed.joined) return [parsed];
+  joined.push(parsed.line.lineNo);
+  return parsed.joined;
+}
+
+/** The report's notice of lines that held several records, as a repeated CSV header is noticed. */
+function noteJoined(joined: readonly number[], context: JsonLinesContext): void {
+  if (!joined.length) return;
+  const shown = joined.slice(0, 5).map(linePlace).join(', ');
+  context.onNotice?.(
+    `${context.file}: ${joined.length} line(s) held more than one JSON record (${shown}${joined.length > 5 ? ', …' : ''}): files joined without a line break between them; each record was read on its own`,
+  );
 }
 
 /**
@@ -722,19 +776,30 @@ async function* ticketEventLines(
   window: readonly ParsedLine[],
   lines: AsyncIterator<Line>,
   context: JsonLinesContext,
+  joined: number[],
 ): AsyncIterable<MessageRow | IngestItem> {
   const entry = (parsed: ParsedLine) =>
     (parsed.line.kind === 'text' ? ticketEventRow(parsed.value, parsed.line.lineNo, parsed.line.text) : undefined) ??
     lineItem(parsed, 'zendesk-events', context);
   for (const parsed of window) {
-    const item = entry(parsed);
-    if (item) yield item;
+    for (const record of recordsOf(parsed, joined)) {
+      const item = entry(record);
+      if (item) yield item;
+    }
   }
   for (;;) {
     context.signal?.throwIfAborted();
     const next = await lines.next();
     if (next.done) break;
-    const item = entry(parseLine(next.value));
-    if (item) yield item;
+    const parsed = parseLine(next.value);
+    if (parsed.joined) {
+      for (const record of recordsOf(parsed, joined)) {
+        const item = entry(record);
+        if (item) yield item;
+      }
+    } else {
+      const item = entry(parsed);
+      if (item) yield item;
+    }
   }
 }

@@ -4,7 +4,9 @@ import type { Conversation, Feedback, IngestItem, Rejection, SourceRef } from '.
 
 export function reject(source: SourceRef, reason: string, detail?: string): IngestItem {
   const rejection: Rejection = { file: source.file, line: source.line, reason, record: source.record };
-  if (detail) rejection.detail = detail;
+  // A rejection names a line; one of several records on it is named as such, by the same words as recordPlace.
+  if (source.part) rejection.detail = `${partPlace(source.line, source.part)}: ${detail ?? reason}`;
+  else if (detail) rejection.detail = detail;
   return { type: 'rejected', rejection };
 }
 
@@ -13,11 +15,17 @@ export function linePlace(line: number): string {
   return `line ${line}`;
 }
 
+/** One of several JSON records joined on a line: `line 12, record 2 of 2`. */
+export function partPlace(line: number, part: NonNullable<SourceRef['part']>): string {
+  return `${linePlace(line)}, record ${part.index} of ${part.of}`;
+}
+
 /**
  * Where a record is, for details that name another record (a duplicate's earlier copy):
- * `chats.jsonl line 12`, `chats.csv, the row at line 12`, `chats.xlsx, row 26 of sheet 'Chats'`.
+ * `chats.jsonl line 12`, `chats.jsonl line 12, record 2 of 2`, `chats.csv, the row at line 12`, `chats.xlsx, row 26 of sheet 'Chats'`.
  */
-export function recordPlace({ file, line, unit }: Pick<SourceRef, 'file' | 'line' | 'unit'>): string {
+export function recordPlace({ file, line, unit, part }: Pick<SourceRef, 'file' | 'line' | 'unit' | 'part'>): string {
+  if (part) return `${file} ${partPlace(line, part)}`;
   if (unit === undefined) return `${file} line ${line}`;
   if (unit === 'csv-row') return `${file}, the row at line ${line}`;
   return `${file}, row ${line} of sheet ${unit.sheet}`;

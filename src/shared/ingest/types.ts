@@ -51,6 +51,12 @@ export interface SourceRef {
    * of its file do (`recordPlace`).
    */
   unit?: 'csv-row' | { sheet: string };
+  /**
+   * The record is one of several whole JSON objects on its line (files joined without a line
+   * break between them, `{...}{...}`): the `index`-th of `of`. `record` is then its own text, not
+   * the line's, so its content id and its erasure from the raw file are its own.
+   */
+  part?: { index: number; of: number };
 }
 
 export type ConversationKind = 'conversation' | 'faq' | 'ready';

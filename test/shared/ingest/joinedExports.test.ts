@@ -2,7 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withoutRepeatedRows, type MessageRow } from '../../../src/shared/ingest/messageCsv';
-import { conversations, parseAll, rejections } from './helpers';
+import { parseInputDeferring, parseJsonLine, type DeferredLine } from '../../../src/shared/ingest/parse';
+import { recordPlace } from '../../../src/shared/ingest/records';
+import { createRoleMapper } from '../../../src/shared/ingest/roles';
+import type { IngestItem } from '../../../src/shared/ingest/types';
+import { chunked, conversations, feedbacks, parseAll, rejections } from './helpers';
 
 // Exports as support teams join them: `cat day1.csv day2.csv`, a spreadsheet's appended sheets,
 // and incremental exports whose windows overlap (the same rows twice).
@@ -127,30 +131,135 @@ describe('withoutRepeatedRows', () => {
 });
 
 describe('JSON lines files joined without a line break', () => {
-  test('a line holding two records is quarantined saying where the second starts', async () => {
-    const a = JSON.stringify({
-      conversation_id: 'a1',
+  const record = (id: string, question: string, reply: string) =>
+    JSON.stringify({
+      conversation_id: id,
       messages: [
-        { role: 'customer', text: 'Hi' },
-        { role: 'agent', text: 'Hello there, how can I help?' },
+        { role: 'customer', text: question },
+        { role: 'agent', text: reply },
       ],
     });
-    const b = JSON.stringify({
-      conversation_id: 'b1',
-      messages: [
-        { role: 'customer', text: 'Hey' },
-        { role: 'agent', text: 'Good morning, what can I do?' },
-      ],
-    });
-    const items = await parseAll(`${a}\n${a}${b}\n${b}\n`, { fileName: 'joined.jsonl' });
+  const a = record('a1', 'Hi', 'Hello there, how can I help?');
+  const b = record('b1', 'Hey', 'Good morning, what can I do?');
+  const c = record('c1', 'My parcel is late', 'I have asked the carrier where it is.');
+  // Records in: one per line, as many as a joined line holds.
+  const accounted = (items: IngestItem[]) => conversations(items).length + feedbacks(items).length + rejections(items).length;
+
+  test('a line holding two records gives two conversations, each with its own text, place and id; the report is told', async () => {
+    const notices: string[] = [];
+    const items = await parseAll(`${a}\n${a}${b}\n${b}\n`, { fileName: 'joined.jsonl', onNotice: (m) => notices.push(m) });
+    expect(rejections(items)).toEqual([]);
+    const read = conversations(items);
+    expect(read.map((r) => `${r.conversationId} ${recordPlace(r.source)}`)).toEqual([
+      'a1 joined.jsonl line 1',
+      'a1 joined.jsonl line 2, record 1 of 2',
+      'b1 joined.jsonl line 2, record 2 of 2',
+      'b1 joined.jsonl line 3',
+    ]);
+    // Each record's own text: what its content id is taken of and what the erasure cuts out of the line.
+    expect(read[1].source.record).toBe(a);
+    expect(read[2].source.record).toBe(b);
+    expect(accounted(items)).toBe(4);
+    expect(notices).toEqual([
+      'joined.jsonl: 1 line(s) held more than one JSON record (line 2): files joined without a line break between them; each record was read on its own',
+    ]);
+  });
+
+  test('three records with whitespace between them, of a format without ids, get three distinct content ids', async () => {
+    const ready = (question: string) =>
+      JSON.stringify({
+        messages: [
+          { role: 'user', content: question },
+          { role: 'assistant', content: 'Our shop opens at nine.' },
+        ],
+      });
+    const line = `${ready('When do you open?')} ${ready('Are you open on Sunday?')}\t${ready('Do you open early?')}`;
+    const items = await parseAll(`${ready('Hours?')}\n${line}\n`, { fileName: 'ready.jsonl' });
+    expect(rejections(items)).toEqual([]);
+    const read = conversations(items);
+    expect(read.map((r) => r.source.part)).toEqual([undefined, { index: 1, of: 3 }, { index: 2, of: 3 }, { index: 3, of: 3 }]);
+    expect(new Set(read.map((r) => r.conversationId)).size).toBe(4);
+    expect(read.every((r) => r.source.line === (r.source.part ? 2 : 1))).toBe(true);
+  });
+
+  test('the first line of a file may be the joined one: its first record tells the format', async () => {
+    const items = await parseAll(`${a}${b}\n${c}\n`, { fileName: 'first.jsonl' });
+    expect(conversations(items).map((r) => r.conversationId)).toEqual(['a1', 'b1', 'c1']);
+  });
+
+  test('a joined record that is not usable is quarantined alone, its detail naming which record of the line it is', async () => {
+    const empty = JSON.stringify({ conversation_id: 'x1', messages: [] });
+    const items = await parseAll(`${a}\n${b}${empty}\n`, { fileName: 'half.jsonl' });
+    expect(conversations(items).map((r) => r.conversationId)).toEqual(['a1', 'b1']);
     const [rejected] = rejections(items);
-    expect(rejected.line).toBe(2);
-    expect(rejected.reason).toBe('invalid-json');
+    expect(rejected).toMatchObject({ line: 2, record: empty });
+    expect(rejected.detail).toMatch(/^line 2, record 2 of 2: /);
+    expect(accounted(items)).toBe(3);
+  });
+
+  test.each([
+    ['text after the record', `${a}${b} trailing garbage`],
+    ['an array after the record', `${a}${b}[1]`],
+    ['a broken second record', `${a}${b.slice(0, -1)}`],
+    ['a comma between them', `${a}${b},${c}`],
+  ])('a line with %s stays invalid-json, with the hint where the second record starts', async (_what, line) => {
+    const items = await parseAll(`${a}\n${line}\n${c}\n`, { fileName: 'broken.jsonl' });
+    expect(conversations(items).map((r) => r.conversationId)).toEqual(['a1', 'c1']);
+    const [rejected] = rejections(items);
+    expect(rejected).toMatchObject({ line: 2, reason: 'invalid-json', record: line });
     expect(rejected.detail).toContain(
       `it holds a second JSON record from character ${a.length + 1} on (files joined without a line break between them?)`,
     );
-    // A line that is broken otherwise gets no such advice.
-    const broken = rejections(await parseAll(`${a}\n${a.slice(0, -1)}x\n`, { fileName: 'broken.jsonl' }))[0];
+    expect(accounted(items)).toBe(3);
+  });
+
+  test.each([
+    ['broken', `${a.slice(0, -1)}x`],
+    ['one record and text after it', `${a} trailing garbage`],
+    ['one record and an array after it', `${a}[1]`],
+  ])('a line that is %s stays invalid-json, with no advice about a second record', async (_what, line) => {
+    const items = await parseAll(`${a}\n${line}\n`, { fileName: 'broken.jsonl' });
+    const [broken] = rejections(items);
+    expect(broken).toMatchObject({ line: 2, reason: 'invalid-json', record: line });
     expect(broken.detail).not.toContain('second JSON record');
+    expect(accounted(items)).toBe(2);
+  });
+
+  test('lines handed to preprocessing workers: a joined line is read on the reading thread, into the same items', async () => {
+    const text = `${a}\n${b}${c}\n${c}\n`;
+    const direct = await parseAll(text, { fileName: 'chats.jsonl' });
+    const deferred: (IngestItem | DeferredLine)[] = [];
+    for await (const item of parseInputDeferring(chunked(text), { fileName: 'chats.jsonl' })) deferred.push(item);
+    // A worker answers one line with one item: no joined line may reach it.
+    expect(deferred.filter((i) => i.type === 'line').map((i) => (i).text)).toEqual([c]);
+    const viaWorkers = deferred.flatMap((item) => {
+      if (item.type !== 'line') return [item];
+      const parsed = parseJsonLine(item.line, item.text, item.context, createRoleMapper());
+      return parsed ? [parsed] : [];
+    });
+    expect(viaWorkers).toEqual(direct);
+    expect(conversations(direct).map((r) => recordPlace(r.source))).toEqual([
+      'chats.jsonl line 1',
+      'chats.jsonl line 2, record 1 of 2',
+      'chats.jsonl line 2, record 2 of 2',
+      'chats.jsonl line 3',
+    ]);
+  });
+
+  test('message rows as JSON lines: rows joined on a line are grouped as rows of their own', async () => {
+    const row = (id: string, speaker: string, text: string) => JSON.stringify({ chat_id: id, role: speaker, body: text });
+    const items = await parseAll(
+      [
+        row('m1', 'customer', 'Is the blue one in stock?'),
+        row('m1', 'agent', 'Yes, two are left.') + row('m2', 'customer', 'Hello?'),
+        row('m2', 'agent', 'Hi, how can I help?'),
+      ].join('\n'),
+      { fileName: 'rows.jsonl', tempDir },
+    );
+    expect(rejections(items)).toEqual([]);
+    expect(conversations(items).map((r) => `${r.conversationId}: ${r.turns.map((t) => t.content).join(' / ')}`)).toEqual([
+      'm1: Is the blue one in stock? / Yes, two are left.',
+      'm2: Hello? / Hi, how can I help?',
+    ]);
   });
 });
