@@ -236,7 +236,9 @@ function contentText(content: unknown): string | undefined {
   if (Array.isArray(content)) {
     const parts = content.filter(
       (p): p is JsonObject =>
-        isJsonObject(p) && typeof p.text === 'string' && (p.type === undefined || TEXT_PART_TYPES.has(String(p.type))),
+        isJsonObject(p) &&
+        typeof p.text === 'string' &&
+        (p.type === undefined || (typeof p.type === 'string' && TEXT_PART_TYPES.has(p.type))),
     );
     return parts.length ? parts.map((p) => p.text as string).join('\n') : undefined;
   }

@@ -231,7 +231,7 @@ describe('JSON lines files joined without a line break', () => {
     const deferred: (IngestItem | DeferredLine)[] = [];
     for await (const item of parseInputDeferring(chunked(text), { fileName: 'chats.jsonl' })) deferred.push(item);
     // A worker answers one line with one item: no joined line may reach it.
-    expect(deferred.filter((i) => i.type === 'line').map((i) => (i).text)).toEqual([c]);
+    expect(deferred.filter((i) => i.type === 'line').map((i) => i.text)).toEqual([c]);
     const viaWorkers = deferred.flatMap((item) => {
       if (item.type !== 'line') return [item];
       const parsed = parseJsonLine(item.line, item.text, item.context, createRoleMapper());
