@@ -154,4 +154,31 @@ describe('chat template texts', () => {
     expect(reasons(items)).toEqual(['conversation', 'conversation']);
     expect(turnsOf(items)[0]).toEqual(expected);
   });
+
+  test('a CSV text column of template chats is read per row, when its first row is one; records in = used + quarantined', async () => {
+    const csvField = (text: string) => `"${text.replace(/"/g, '""')}"`;
+    const rows = [
+      ['id', 'text'],
+      ['c-1', csvField(chatml(dialogue))],
+      ['c-2', csvField(`<s>[INST] ${q1} [/INST] ${a1}</s>`)],
+      ['c-3', csvField('just a note about an invoice')],
+      [
+        'c-4',
+        csvField(
+          gemma([
+            ['user', q1],
+            ['critic', a1],
+          ]),
+        ),
+      ],
+    ];
+    const items = await parseAll(rows.map((r) => r.join(',')).join('\r\n') + '\r\n');
+    expect(items).toHaveLength(rows.length - 1);
+    expect(reasons(items)).toEqual(['conversation', 'conversation', 'invalid-field:text', 'unknown-speaker']);
+    expect(conversations(items).map((c) => c.conversationId)).toEqual(['c-1', 'c-2']);
+    expect(turnsOf(items)[0]).toEqual(expected);
+    // A text column of anything else is still no format of its own.
+    const plain = await parseAll('id,text\n1,My invoice shows the plan twice.\n');
+    expect(reasons(plain)).toEqual(['unknown-format']);
+  });
 });
