@@ -181,4 +181,32 @@ describe('chat template texts', () => {
     const plain = await parseAll('id,text\n1,My invoice shows the plan twice.\n');
     expect(reasons(plain)).toEqual(['unknown-format']);
   });
+
+  test('plain-text prompts: Alpaca sections, Guanaco and Vicuna turns, their preamble the system prompt', async () => {
+    const preamble = 'Below is an instruction that describes a task. Write a response that appropriately completes the request.';
+    const steps = 'Open Billing.\n\n### Steps\n1. Pick the invoice.';
+    const vicunaSystem =
+      "A chat between a curious user and an artificial intelligence assistant. The assistant gives helpful, detailed, and polite answers to the user's questions.";
+    const items = await parseAll(
+      jsonl(
+        { text: `${preamble}\n\n### Instruction:\n${q1}\n\n### Input:\nOrder 1234\n\n### Response:\n${steps}` },
+        { text: `### Human: ${q1}### Assistant: ${a1}### Human: ${q2}### Assistant: ${a2}` },
+        { text: `${vicunaSystem} USER: ${q1} ASSISTANT: ${a1}</s>USER: ${q2} ASSISTANT: ${a2}</s>` },
+        // Neither marker pair complete: not a template.
+        { text: 'Note for the USER: your invoice is attached. ### Response: none' },
+      ),
+    );
+    expect(reasons(items)).toEqual(['conversation', 'conversation', 'conversation', 'invalid-field:text']);
+    const [alpaca, guanaco, vicuna] = turnsOf(items);
+    // A Markdown heading of the reply is no section marker (clean-up folds blank lines, as for every format).
+    expect(alpaca).toEqual([`system: ${preamble}`, `user: ${q1}\nOrder 1234`, `assistant: ${steps.replace(/\n\n/g, '\n')}`]);
+    expect(conversations(items)[0].kind).toBe('faq');
+    expect(guanaco).toEqual(expected.slice(1));
+    expect(vicuna).toEqual([`system: ${vicunaSystem}`, ...expected.slice(1)]);
+    expect(
+      conversations(items)
+        .slice(1)
+        .map((c) => c.kind),
+    ).toEqual(['conversation', 'conversation']);
+  });
 });

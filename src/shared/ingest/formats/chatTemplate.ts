@@ -18,13 +18,40 @@ import { finish, firstOf, has, idOf, textOf, type JsonObject } from './common';
  * template's own tokens (BOS/EOS) may stand; any other text there is a rejection naming it, since
  * it belongs to no speaker.
  */
-export type ChatTemplate = 'chatml' | 'llama3' | 'gemma' | 'llama2';
+export type ChatTemplate = 'chatml' | 'llama3' | 'gemma' | 'llama2' | PlainTemplate;
+
+/**
+ * Prompt formats of plain text, read only after the token templates: Alpaca's `### Instruction:` /
+ * `### Input:` / `### Response:` sections, OpenAssistant Guanaco's `### Human:` / `### Assistant:`
+ * and Vicuna's `USER:` / `ASSISTANT:`. Their text before the first marker is the template's system
+ * prompt ("Below is an instruction that describes a task…", "A chat between a curious user…").
+ */
+type PlainTemplate = 'alpaca' | 'guanaco' | 'vicuna';
 
 const TEMPLATE_NAMES: Record<ChatTemplate, string> = {
   chatml: 'ChatML',
   llama3: 'Llama 3',
   gemma: 'Gemma',
   llama2: 'Llama 2 / Mistral',
+  alpaca: 'Alpaca',
+  guanaco: 'Guanaco',
+  vicuna: 'Vicuna',
+};
+
+interface PlainMarkers {
+  /** A turn's marker; group 1 is its name (a key of `roles`). Global. */
+  marker: RegExp;
+  roles: Record<string, 'system' | 'user' | 'assistant'>;
+}
+
+const PLAIN_TEMPLATES: Record<PlainTemplate, PlainMarkers> = {
+  // Headings at a line start only: a reply may use Markdown headings of its own.
+  alpaca: {
+    marker: /^### (Instruction|Input|Response|System):[ \t]*\n?/gm,
+    roles: { Instruction: 'user', Input: 'user', Response: 'assistant', System: 'system' },
+  },
+  guanaco: { marker: /### (Human|Assistant):[ \t]*/g, roles: { Human: 'user', Assistant: 'assistant' } },
+  vicuna: { marker: /(?<=^|\s|<\/s>)(USER|ASSISTANT):[ \t]*/g, roles: { USER: 'user', ASSISTANT: 'assistant' } },
 };
 
 /** Templates whose turns open with a header naming the role. */
@@ -37,7 +64,7 @@ interface HeaderTemplate {
   filler: readonly string[];
 }
 
-const HEADER_TEMPLATES: Record<Exclude<ChatTemplate, 'llama2'>, HeaderTemplate> = {
+const HEADER_TEMPLATES: Record<'chatml' | 'llama3' | 'gemma', HeaderTemplate> = {
   chatml: {
     header: /<\|im_start\|>([^\s<]*)[ \t]*\n?/g,
     ends: ['<|im_end|>', '<|endoftext|>'],
@@ -84,6 +111,9 @@ export function templateOf(text: string): ChatTemplate | undefined {
   if (text.includes('<start_of_turn>') && /<start_of_turn>[^\s<]*[ \t]*\n/.test(text)) return 'gemma';
   const inst = text.indexOf(INST);
   if (inst >= 0 && text.indexOf(END_INST, inst) > inst) return 'llama2';
+  if (/^### Instruction:[^]*^### Response:/m.test(text)) return 'alpaca';
+  if (/### Human:[^]*### Assistant:/.test(text)) return 'guanaco';
+  if (/(?:^|\s|<\/s>)USER:[^]*\sASSISTANT:/.test(text)) return 'vicuna';
   return undefined;
 }
 
@@ -122,11 +152,11 @@ export function parseChatTemplateRecord(source: SourceRef, record: JsonObject, r
     return reject(
       source,
       `invalid-field:${key}`,
-      `"${key}" is not a chat rendered with a known template (ChatML, Llama 3, Llama 2 / Mistral, Gemma): ${show(text)}`,
+      `"${key}" is not a chat rendered with a known template (ChatML, Llama 3, Llama 2 / Mistral, Gemma, or Alpaca, Guanaco, Vicuna prompts): ${show(text)}`,
     );
   const id = idOf(firstOf(record, ID_KEYS));
   if (id === null) return reject(source, 'invalid-field:id', `"id" must be a string or number, got ${show(firstOf(record, ID_KEYS))}`);
-  const read = template === 'llama2' ? llama2Turns(text) : headerTurns(text, HEADER_TEMPLATES[template]);
+  const read = turnsOf(text, template);
   const name = TEMPLATE_NAMES[template];
   if ('stray' in read)
     return reject(
@@ -147,7 +177,29 @@ export function parseChatTemplateRecord(source: SourceRef, record: JsonObject, r
       );
     raw.push({ role, text: turn.text });
   }
-  return finish({ source, id, idPrefix: 'template', raw, issueType: textOf(firstOf(record, ['issue_type', 'category', 'intent'])) });
+  // An Alpaca text of one instruction and its response is the pair the Alpaca keys hold: an FAQ, as they are.
+  const kind = template === 'alpaca' && raw.filter((t) => t.role !== 'system').length === 2 ? 'faq' : 'conversation';
+  return finish({
+    source,
+    kind,
+    id,
+    idPrefix: 'template',
+    raw,
+    issueType: textOf(firstOf(record, ['issue_type', 'category', 'intent'])),
+  });
+}
+
+function turnsOf(text: string, template: ChatTemplate): TemplateRead {
+  switch (template) {
+    case 'llama2':
+      return llama2Turns(text);
+    case 'alpaca':
+    case 'guanaco':
+    case 'vicuna':
+      return plainTurns(text, PLAIN_TEMPLATES[template]);
+    default:
+      return headerTurns(text, HEADER_TEMPLATES[template]);
+  }
 }
 
 interface TemplateTurn {
@@ -213,4 +265,22 @@ function llama2Turns(text: string): TemplateRead {
     turns.push({ role: 'assistant', text: text.slice(replyStart, replyEnd) });
     at = replyEnd;
   }
+}
+
+/** Plain-text sections; Alpaca's input joins its instruction, as for the Alpaca keys. */
+function plainTurns(text: string, template: PlainMarkers): TemplateRead {
+  const markers = [...text.matchAll(template.marker)];
+  const turns: TemplateTurn[] = [];
+  const preamble = strayIn(text.slice(0, markers[0].index), LLAMA2_FILLER);
+  if (preamble) turns.push({ role: 'system', text: preamble });
+  for (let i = 0; i < markers.length; i++) {
+    const start = markers[i].index + markers[i][0].length;
+    const body = text.slice(start, i + 1 < markers.length ? markers[i + 1].index : text.length);
+    const content = body.replace(/^(\s*<\/?s>)+|(<\/?s>\s*)+$/g, '');
+    const role = template.roles[markers[i][1]];
+    const last = turns.at(-1);
+    if (markers[i][1] === 'Input' && last?.role === 'user') last.text = content.trim() ? `${last.text.trimEnd()}\n\n${content}` : last.text;
+    else turns.push({ role, text: content });
+  }
+  return { turns };
 }

@@ -44,7 +44,7 @@ export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
   'dialogue-turns': 'dialogue ("turns"/"utterances" of "speaker"+"utterance")',
   instruction: 'instruction/response ("instruction", "output"/"response"...)',
   'chat-template':
-    'chat rendered with a chat template (a "text", or a "prompt" + "completion", in ChatML, Llama 3, Llama 2 / Mistral or Gemma markup)',
+    'chat rendered with a chat template (a "text", or a "prompt" + "completion", in ChatML, Llama 3, Llama 2 / Mistral or Gemma markup, or an Alpaca, Guanaco or Vicuna prompt)',
   transcript:
     'chat transcript (the whole chat as one text: "transcript"/"chat_transcript", a "conversation"/"chat" text, or Salesforce\'s LiveChatTranscript "Body")',
 };
