@@ -2,6 +2,7 @@ import { canonicalColumn, plainColumn } from './columns';
 import { CsvScanner, type CsvScanFailure, type CsvScannedRecord } from './csvScanner';
 import { isReplyThreadHeader, parseReplyThreads } from './formats/threads';
 import { preferenceLabel } from './formats/llmDatasets';
+import { parseChatTemplateRecord, templateOf } from './formats/chatTemplate';
 import { mayHoldShapedTranscript, parseTranscriptRecord, transcriptColumnOf } from './formats/transcript';
 import { parseFaq, parseFeedback } from './jsonl';
 import { mappedRating, type Mapping } from './mapping';
@@ -41,7 +42,7 @@ export interface CsvContext {
   onNotice?: (message: string) => void;
 }
 
-export type CsvFormat = 'message-csv' | 'faq' | 'feedback' | 'reply-thread' | 'transcript';
+export type CsvFormat = 'message-csv' | 'faq' | 'feedback' | 'reply-thread' | 'transcript' | 'chat-template';
 
 export function csvFormatOf(columns: readonly string[]): CsvFormat | undefined {
   const set = new Set(columns);
@@ -256,8 +257,10 @@ async function* csvItems(bytes: AsyncIterable<Buffer>, context: CsvContext): Asy
     let format = csvFormatOf(columns);
     // Columns that hold a transcript only in a transcript's shape (`body`, `conversation`, `chat`)
     // are judged by the first data row, which may come in a later chunk than the header.
+    // So is a `text` column holding chats rendered with a chat template (./formats/chatTemplate.ts).
     const buffered: CsvBatch[] = [];
-    if (!format && mayHoldShapedTranscript(plainColumns)) {
+    const textColumn = plainColumns.indexOf('text');
+    if (!format && (mayHoldShapedTranscript(plainColumns) || textColumn >= 0)) {
       let sample = firstRows.at(0);
       for (let last = first.value; !sample && !last.unreadable;) {
         const next = await batches.next();
@@ -267,12 +270,13 @@ async function* csvItems(bytes: AsyncIterable<Buffer>, context: CsvContext): Asy
         sample = last.rows.at(0);
       }
       if (transcriptColumnOf(plainColumns, sample?.fields) >= 0) format = 'transcript';
+      else if (textColumn >= 0 && templateOf(sample?.fields[textColumn] ?? '') !== undefined) format = 'chat-template';
     }
     if (!format) {
       yield reject(
         { file, line: header.line, record: header.raw },
         'unknown-format',
-        `cannot tell the format of ${file}: the CSV header (${header.fields.join(', ')}) has neither conversation_id+speaker+text (messages), question+answer (FAQ), conversation_id+rating (feedback), tweet_id+in_response_to_tweet_id+inbound+text (reply threads) nor a chat transcript column (transcript, chat_transcript, or a Salesforce Body); describe the layout with a mapping (see docs/input-formats.md)`,
+        `cannot tell the format of ${file}: the CSV header (${header.fields.join(', ')}) has neither conversation_id+speaker+text (messages), question+answer (FAQ), conversation_id+rating (feedback), tweet_id+in_response_to_tweet_id+inbound+text (reply threads) nor a chat transcript column (transcript, chat_transcript, or a Salesforce Body), nor a text column of chats in a chat template; describe the layout with a mapping (see docs/input-formats.md)`,
       );
       return;
     }
@@ -297,8 +301,8 @@ async function* csvItems(bytes: AsyncIterable<Buffer>, context: CsvContext): Asy
       return;
     }
 
-    if (format === 'transcript') {
-      yield* transcriptRows(all, plainColumns, context);
+    if (format === 'transcript' || format === 'chat-template') {
+      yield* textRows(all, plainColumns, context, format === 'transcript' ? parseTranscriptRecord : parseChatTemplateRecord);
       return;
     }
 
@@ -358,11 +362,15 @@ function csvPair(source: SourceRef, record: Record<string, string>): IngestItem 
   return item;
 }
 
-/** One chat per row: the row as a record keyed by its plain column names (the first of a repeated name wins). */
-async function* transcriptRows(
+/**
+ * One chat per row, kept in one text column (a transcript, a chat template text): the row as a
+ * record keyed by its plain column names (the first of a repeated name wins), read as a JSON record.
+ */
+async function* textRows(
   batches: AsyncIterable<CsvBatch>,
   columns: readonly string[],
   context: CsvContext,
+  parseRecord: (source: SourceRef, record: Record<string, string>, roles: RoleMapper) => IngestItem,
 ): AsyncIterable<IngestItem> {
   const { file, signal } = context;
   for await (const batch of batches) {
@@ -378,7 +386,7 @@ async function* transcriptRows(
       columns.forEach((name, i) => {
         if (!Object.prototype.hasOwnProperty.call(record, name)) record[name] = row.fields[i];
       });
-      yield parseTranscriptRecord(source, record, context.roles);
+      yield parseRecord(source, record, context.roles);
     }
     if (batch.unreadable) yield unreadableItem(file, batch.unreadable);
   }

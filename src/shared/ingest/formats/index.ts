@@ -1,5 +1,6 @@
 import type { RoleMapper } from '../roles';
 import type { IngestItem, SourceRef } from '../types';
+import { isChatTemplatePair, isChatTemplateText, mayHoldChatTemplate, parseChatTemplateRecord } from './chatTemplate';
 import { isDialogueTurns, parseDialogueTurns } from './dialogueTurns';
 import { isFreshdeskConversation, isFreshdeskTicket, parseFreshdeskConversation, parseFreshdeskTicket } from './freshdesk';
 import { isInstructionPair, parseInstructionPair } from './instruction';
@@ -26,6 +27,7 @@ export type ForeignFamily =
   | 'sharegpt'
   | 'dialogue-turns'
   | 'instruction'
+  | 'chat-template'
   | 'transcript';
 
 export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
@@ -41,6 +43,8 @@ export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
   sharegpt: 'ShareGPT ("conversations" of "from"/"value")',
   'dialogue-turns': 'dialogue ("turns"/"utterances" of "speaker"+"utterance")',
   instruction: 'instruction/response ("instruction", "output"/"response"...)',
+  'chat-template':
+    'chat rendered with a chat template (a "text", or a "prompt" + "completion", in ChatML, Llama 3, Llama 2 / Mistral or Gemma markup, or an Alpaca, Guanaco or Vicuna prompt)',
   transcript:
     'chat transcript (the whole chat as one text: "transcript"/"chat_transcript", a "conversation"/"chat" text, or Salesforce\'s LiveChatTranscript "Body")',
 };
@@ -61,7 +65,11 @@ export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
   if (isIntercomConversation(record)) return 'intercom';
   if (isShareGpt(record)) return 'sharegpt';
   if (isDialogueTurns(record)) return 'dialogue-turns';
+  // A template prompt with its completion is one chat, not an instruction pair of template tokens; a
+  // template `text` beside an instruction pair (Alpaca's own dataset) is the pair rendered, read as the pair.
+  if (isChatTemplatePair(record)) return 'chat-template';
   if (isInstructionPair(record)) return 'instruction';
+  if (isChatTemplateText(record)) return 'chat-template';
   if (transcriptKeyOf(record) !== undefined) return 'transcript';
   return undefined;
 }
@@ -84,6 +92,7 @@ const TURN_LISTS: ReadonlyArray<[ForeignFamily, readonly string[]]> = [
  */
 export function turnListFamily(record: JsonObject, fileFamily: string): ForeignFamily | undefined {
   if (fileFamily === 'transcript') return mayHoldTranscript(record) ? 'transcript' : undefined;
+  if (fileFamily === 'chat-template') return mayHoldChatTemplate(record) ? 'chat-template' : undefined;
   const entry = TURN_LISTS.find(([family]) => family === fileFamily);
   return entry?.[1].some((key) => Array.isArray(record[key])) ? entry[0] : undefined;
 }
@@ -115,6 +124,8 @@ export function parseForeign(source: SourceRef, record: JsonObject, family: Fore
       return parseDialogueTurns(source, record, roles);
     case 'instruction':
       return parseInstructionPair(source, record);
+    case 'chat-template':
+      return parseChatTemplateRecord(source, record, roles);
     case 'transcript':
       return parseTranscriptRecord(source, record, roles);
   }
