@@ -72,6 +72,22 @@ function samples(): Record<string, Sample> {
           });
         }),
     },
+    // Hugging Face SFT rows rendered with the ChatML template, from the ready-made lines.
+    'chat-template (ChatML) JSONL': {
+      lines: getOrThrow(demo, 'data/ready-made.jsonl', 'demo file')
+        .trimEnd()
+        .split('\n')
+        .map((l) => {
+          const { messages } = JSON.parse(l.replace('"content":"', '"content":"[{n}] ')) as {
+            messages: { role: string; content: unknown }[];
+          };
+          const text = messages
+            .filter((m) => typeof m.content === 'string' && ['system', 'user', 'assistant'].includes(m.role))
+            .map((m) => `<|im_start|>${m.role}\n${String(m.content)}<|im_end|>\n`)
+            .join('');
+          return JSON.stringify({ text });
+        }),
+    },
     // Zendesk incremental ticket events (the test fixture's events, ticket ids made unique per copy).
     'Zendesk ticket events JSONL': {
       lines: readFileSync(join(__dirname, '..', '..', 'test', 'fixtures', 'formats', 'zendesk_ticket_events.jsonl'), 'utf8')

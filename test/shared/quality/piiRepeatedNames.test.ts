@@ -63,3 +63,15 @@ test('in a language other than English only capitalised occurrences are taken (i
   );
   expect(spans[1].map((s) => later.slice(s.start, s.end))).toEqual(['Weber']);
 });
+
+test('a language without letter case has no gazetteer to look in: names stay as its own rules found them', async () => {
+  // Found by the pipeline property test: a Thai conversation with a Latin name threw "no name gazetteer".
+  const turns = await redacted(
+    [
+      ['user', 'สวัสดีครับ ผมชื่อสมชาย ใจดี, Contact: Taro Yamada'],
+      ['assistant', 'Taro Yamada ครับ'],
+    ],
+    'th',
+  );
+  expect(turns[0]).toContain('[PERSON_');
+});

@@ -1000,7 +1000,7 @@ function markMultiWordPlaces(tokens: Token[], g: Gazetteer): void {
  * organisation ("Paris", "Apple"). Such a word found again elsewhere is not taken for the person.
  */
 export function isAlsoAnotherWord(word: string, language: string): boolean {
-  if (!NAME_DETECTOR_LANGUAGES.includes(language)) return true;
+  if (!hasGazetteer(language)) return true;
   const g = nameGazetteer(language);
   const key = lowerCase(word, g);
   return g.common.has(key) || g.stop.has(key) || g.honorifics.has(key) || g.places.has(key) || g.organisations.has(key);
@@ -1008,14 +1008,19 @@ export function isAlsoAnotherWord(word: string, language: string): boolean {
 
 /** Whether `language`'s lists hold `word` as a given name of its own ("Alexis", not "Hyatt"). */
 export function isListedGivenName(word: string, language: string): boolean {
-  if (!NAME_DETECTOR_LANGUAGES.includes(language)) return false;
+  if (!hasGazetteer(language)) return false;
   const g = nameGazetteer(language);
   return g.given.has(lowerCase(word, g));
 }
 
 /** Whether a word makes the capitalised words before it a street or an organisation ("Avenue", "Hotel"). */
 export function makesPlaceBefore(word: string, language: string): boolean {
-  if (!NAME_DETECTOR_LANGUAGES.includes(language)) return false;
+  if (!hasGazetteer(language)) return false;
   const g = nameGazetteer(language);
   return g.notPersonAfter.has(lowerCase(word, g));
+}
+
+/** Languages read by capitalised-word rules have a gazetteer; those without letter case have their own rules (uncasedNames.ts). */
+function hasGazetteer(language: string): boolean {
+  return NAME_DETECTOR_LANGUAGES.includes(language) && !UNCASED_NAME_LANGUAGES.includes(language);
 }
