@@ -179,7 +179,8 @@ const JOINED = /\}[ \t\r\n]*\{/;
 
 export function lineItem(parsed: ParsedLine, fileFamily: JsonFamily, context: LineItemContext): IngestItem | undefined {
   const { line } = parsed;
-  const source: SourceRef = { file: context.file, line: line.lineNo, record: line.text, ...(parsed.part ? { part: parsed.part } : {}) };
+  const source: SourceRef = { file: context.file, line: line.lineNo, record: line.text };
+  if (parsed.part) source.part = parsed.part;
   switch (line.kind) {
     case 'bad-encoding':
       return reject(

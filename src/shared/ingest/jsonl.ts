@@ -189,7 +189,9 @@ function isReadyMade(record: JsonObject): boolean {
 }
 
 function parseReadyMade(source: SourceRef, record: JsonObject): IngestItem {
-  const messages = (record.messages as JsonObject[]).map(withTextContent);
+  const written = record.messages as JsonObject[];
+  // Nearly every line has string contents: no copy of its messages then.
+  const messages = written.some((m) => Array.isArray(m.content) && m.role !== 'user') ? written.map(withTextContent) : written;
   // Turns mirror the messages as written (no merging or clean-up), so what the quality stages
   // look at is exactly what would be trained on.
   const turns: Turn[] = [];
