@@ -994,30 +994,32 @@ function markMultiWordPlaces(tokens: Token[], g: Gazetteer): void {
   }
 }
 
-/**
- * Whether a word of a detected name is also something else the lists know in `language`: an
- * ordinary word ("Will", "Mark", "Rose"), a stop word or form of address, a place or an
- * organisation ("Paris", "Apple"). Such a word found again elsewhere is not taken for the person.
- */
-export function isAlsoAnotherWord(word: string, language: string): boolean {
-  if (!hasGazetteer(language)) return true;
-  const g = nameGazetteer(language);
-  const key = lowerCase(word, g);
-  return g.common.has(key) || g.stop.has(key) || g.honorifics.has(key) || g.places.has(key) || g.organisations.has(key);
+/** What `language`'s lists say about the words of a detected name, for finding the name again (repeatedNames.ts). */
+export interface NameWordLookup {
+  /**
+   * Whether the word is also something else the lists know: an ordinary word ("Will", "Mark",
+   * "Rose"), a stop word or form of address, a place or an organisation ("Paris", "Apple").
+   */
+  isAlsoAnotherWord(word: string): boolean;
+  /** Whether the lists hold the word as a given name of its own ("Alexis", not "Hyatt"). */
+  isListedGivenName(word: string): boolean;
+  /** Whether the word makes the capitalised words before it a street or an organisation ("Avenue", "Hotel"). */
+  makesPlaceBefore(word: string): boolean;
 }
 
-/** Whether `language`'s lists hold `word` as a given name of its own ("Alexis", not "Hyatt"). */
-export function isListedGivenName(word: string, language: string): boolean {
-  if (!hasGazetteer(language)) return false;
+/** The lookup for `language`; undefined for a language without a gazetteer (no letter case, or none at all). */
+export function nameWordLookup(language: string): NameWordLookup | undefined {
+  if (!hasGazetteer(language)) return undefined;
   const g = nameGazetteer(language);
-  return g.given.has(lowerCase(word, g));
-}
-
-/** Whether a word makes the capitalised words before it a street or an organisation ("Avenue", "Hotel"). */
-export function makesPlaceBefore(word: string, language: string): boolean {
-  if (!hasGazetteer(language)) return false;
-  const g = nameGazetteer(language);
-  return g.notPersonAfter.has(lowerCase(word, g));
+  const key = (word: string) => lowerCase(word, g);
+  return {
+    isAlsoAnotherWord: (word) => {
+      const k = key(word);
+      return g.common.has(k) || g.stop.has(k) || g.honorifics.has(k) || g.places.has(k) || g.organisations.has(k);
+    },
+    isListedGivenName: (word) => g.given.has(key(word)),
+    makesPlaceBefore: (word) => g.notPersonAfter.has(key(word)),
+  };
 }
 
 /** Languages read by capitalised-word rules have a gazetteer; those without letter case have their own rules (uncasedNames.ts). */
