@@ -3,6 +3,11 @@
  * keys of JSON message rows (one message per JSON line, ./jsonMessageRows.ts).
  */
 
+/** The columns a message row is read from, in message CSV and as JSON lines. */
+export const MESSAGE_ROW_COLUMNS = ['conversation_id', 'speaker', 'text', 'timestamp', 'issue_type', 'channel', 'csat'] as const;
+/** The columns that name a row's answering model, the first present winning. */
+export const ANSWERING_MODEL_COLUMNS = ['model', 'deployment', 'deployment_name'] as const;
+
 /** Header spellings seen in exports, reduced to the names the formats are defined with. */
 const ALIASES: Record<string, string> = {
   conversationid: 'conversation_id',

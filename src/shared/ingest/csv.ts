@@ -1,4 +1,4 @@
-import { canonicalColumn, plainColumn } from './columns';
+import { canonicalColumn, MESSAGE_ROW_COLUMNS, plainColumn } from './columns';
 import { CsvScanner, type CsvScanFailure, type CsvScannedRecord } from './csvScanner';
 import { isReplyThreadHeader, parseReplyThreads } from './formats/threads';
 import { preferenceLabel } from './formats/llmDatasets';
@@ -552,15 +552,7 @@ async function* toMessageRows(
   place: (line: number) => string,
 ): AsyncIterable<(MessageRow | IngestItem)[]> {
   const column = (name: string) => index.get(name) ?? -1;
-  const [idAt, speakerAt, textAt, timestampAt, issueAt, channelAt, csatAt] = [
-    'conversation_id',
-    'speaker',
-    'text',
-    'timestamp',
-    'issue_type',
-    'channel',
-    'csat',
-  ].map(column);
+  const [idAt, speakerAt, textAt, timestampAt, issueAt, channelAt, csatAt] = MESSAGE_ROW_COLUMNS.map(column);
   const at = (fields: string[], i: number): string | undefined => (i < 0 ? undefined : fields[i]);
   const modelAt = index.has('model') ? column('model') : index.has('deployment') ? column('deployment') : column('deployment_name');
   for await (const batch of batches) {

@@ -1,4 +1,4 @@
-import { canonicalColumn } from './columns';
+import { ANSWERING_MODEL_COLUMNS, canonicalColumn, MESSAGE_ROW_COLUMNS } from './columns';
 import type { ParsedLine } from './jsonLine';
 import type { MessageRow } from './messageCsv';
 import { reject, show } from './records';
@@ -36,18 +36,7 @@ export function isMessageRowRecord(record: Record<string, unknown>): boolean {
 }
 
 /** The fields a message row is read from (the message CSV's columns), keyed by the record's first key of each. */
-const FIELDS = [
-  'conversation_id',
-  'speaker',
-  'text',
-  'timestamp',
-  'issue_type',
-  'channel',
-  'csat',
-  'model',
-  'deployment',
-  'deployment_name',
-];
+const FIELDS: readonly string[] = [...MESSAGE_ROW_COLUMNS, ...ANSWERING_MODEL_COLUMNS];
 
 /** A JSON message row → the row `groupMessageRows` groups, or the rejection of a row that belongs to no conversation. */
 export function jsonMessageRow(record: Record<string, unknown>, line: number, raw: string, file: string): MessageRow | IngestItem {
