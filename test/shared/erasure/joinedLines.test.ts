@@ -1,3 +1,4 @@
+import { conversationLine } from '../ingest/helpers';
 import type { Runtime } from '../../../src/shared/composition/runtime';
 import { preprocessBlob } from '../../../src/shared/dataset/blobPreprocess';
 import { forget, matchTarget } from '../../../src/shared/erasure';
@@ -32,14 +33,7 @@ describe('forget a record joined on a line with others (private Azurite)', () =>
   }
 
   it('the erased record goes from its line; the records beside it, and the quarantine entry of one, stay', async () => {
-    const record = (id: string, question: string, reply: string) =>
-      JSON.stringify({
-        conversation_id: id,
-        messages: [
-          { role: 'customer', text: question },
-          { role: 'agent', text: reply },
-        ],
-      });
+    const record = conversationLine;
     const first = record('j1', 'Can I pay by invoice?', 'Yes, invoices are due within 30 days.');
     const erased = record('j2', `Please write to ${EMAIL} about my refund.`, 'I have sent the refund confirmation there.');
     const kept = record('j3', 'Do you deliver to Norway?', 'Yes, in four to six working days.');

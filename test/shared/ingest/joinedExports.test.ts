@@ -6,7 +6,7 @@ import { parseInputDeferring, parseJsonLine, type DeferredLine } from '../../../
 import { recordPlace } from '../../../src/shared/ingest/records';
 import { createRoleMapper } from '../../../src/shared/ingest/roles';
 import type { IngestItem } from '../../../src/shared/ingest/types';
-import { chunked, conversations, feedbacks, parseAll, rejections } from './helpers';
+import { chunked, conversations, feedbacks, parseAll, rejections, conversationLine } from './helpers';
 
 // Exports as support teams join them: `cat day1.csv day2.csv`, a spreadsheet's appended sheets,
 // and incremental exports whose windows overlap (the same rows twice).
@@ -131,14 +131,7 @@ describe('withoutRepeatedRows', () => {
 });
 
 describe('JSON lines files joined without a line break', () => {
-  const record = (id: string, question: string, reply: string) =>
-    JSON.stringify({
-      conversation_id: id,
-      messages: [
-        { role: 'customer', text: question },
-        { role: 'agent', text: reply },
-      ],
-    });
+  const record = conversationLine;
   const a = record('a1', 'Hi', 'Hello there, how can I help?');
   const b = record('b1', 'Hey', 'Good morning, what can I do?');
   const c = record('c1', 'My parcel is late', 'I have asked the carrier where it is.');
