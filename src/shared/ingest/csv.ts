@@ -333,7 +333,7 @@ async function* csvItems(bytes: AsyncIterable<Buffer>, context: CsvContext): Asy
         // Alpaca's optional input belongs to the instruction.
         if (format === 'faq' && ownValue(record, 'input')?.trim() && ownValue(record, 'question')?.trim())
           record.question = `${record.question}\n\n${record.input}`;
-        yield format === 'faq' ? csvPair(source, record) : parseFeedback(source, record);
+        yield format === 'faq' ? csvPair(source, record, context.roles) : parseFeedback(source, record);
       }
       if (batch.unreadable) yield unreadableItem(file, batch.unreadable);
     }
@@ -349,7 +349,15 @@ async function* csvItems(bytes: AsyncIterable<Buffer>, context: CsvContext): Asy
  * mark a reply not to give, and are quarantined instead of trained on. A `label` that is not
  * true/false (a class name) is not read as such a mark.
  */
-function csvPair(source: SourceRef, record: Record<string, string>): IngestItem {
+function csvPair(source: SourceRef, record: Record<string, string>, roles: RoleMapper): IngestItem {
+  // A prompt rendered with a chat template: its turns, not a question full of template tokens.
+  const question = ownValue(record, 'question');
+  if (question !== undefined && templateOf(question)) {
+    const completion = ownValue(record, 'answer') ?? ownValue(record, 'chosen') ?? '';
+    const item = parseChatTemplateRecord(source, { prompt: question, completion }, roles);
+    if (item.type === 'conversation' && ownValue(record, 'rejected') !== undefined) item.conversation.setAside = { 'rejected-reply': 1 };
+    if (preferenceLabel(ownValue(record, 'label')) !== false) return item;
+  }
   if (preferenceLabel(ownValue(record, 'label')) === false)
     return reject(
       source,

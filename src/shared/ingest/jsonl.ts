@@ -1,6 +1,7 @@
 import { FOREIGN_FAMILY_NAMES, foreignFamily, isGorgiasTicket, parseForeign, turnListFamily, type ForeignFamily } from './formats';
 import { hasTranscriptKey } from './formats/transcript';
 import { finish, firstOf, idOf, textOf } from './formats/common';
+import { parseChatTemplateRecord, templateOf } from './formats/chatTemplate';
 import { canonicalColumn } from './columns';
 import { isMessageRowRecord } from './jsonMessageRows';
 import { LLM_DATASET_FAMILY_NAMES, llmDatasetFamily, readLlmDataset, type LlmDatasetFamily } from './formats/llmDatasets';
@@ -133,7 +134,10 @@ function parseLlmDataset(source: SourceRef, record: JsonObject, family: LlmDatas
   const read = readLlmDataset(record, family);
   if ('reason' in read) return reject(source, read.reason, read.detail);
   let item: IngestItem;
-  if ('pair' in read) {
+  if ('pair' in read && templateOf(read.pair.prompt)) {
+    // A prompt rendered with a chat template: read as its turns, not as a question of template tokens.
+    item = parseChatTemplateRecord(source, { prompt: read.pair.prompt, completion: read.pair.reply, id: record.id }, context.roles);
+  } else if ('pair' in read) {
     const id = idOf(firstOf(record, ['conversation_id', 'id']));
     if (id === null) return reject(source, 'invalid-field:id', `"id" must be a string or number, got ${show(record.id)}`);
     item = finish({

@@ -278,3 +278,15 @@ test("Amazon Bedrock's conversation format (Claude and Nova fine-tuning): conten
   const [c] = conversations(await parseAll(jsonl(line)));
   expect(c.turns.map((t) => t.content)).toEqual([question, answer]);
 });
+
+test('a prompt rendered with a chat template is read as its turns in CSV rows and preference rows, never as a question of template tokens', async () => {
+  const prompt = `<|im_start|>user\n${question}<|im_end|>\n<|im_start|>assistant\n`;
+  const csv = await parseAll(`prompt,completion\n"${prompt}","${answer}<|im_end|>"\n`);
+  const kto = await parseAll(jsonl({ prompt, completion: answer, label: true }, { prompt, chosen: answer, rejected: 'No.' }));
+  for (const c of [...conversations(csv), ...conversations(kto)]) {
+    expect(c.turns.map((t) => `${t.role}: ${t.content}`)).toEqual([`user: ${question}`, `assistant: ${answer}`]);
+  }
+  expect(conversations(csv)).toHaveLength(1);
+  expect(conversations(kto)).toHaveLength(2);
+  expect(conversations(kto)[1].setAside).toEqual({ 'rejected-reply': 1 });
+});
