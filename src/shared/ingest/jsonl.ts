@@ -1,4 +1,12 @@
-import { FOREIGN_FAMILY_NAMES, foreignFamily, isGorgiasTicket, parseForeign, turnListFamily, type ForeignFamily } from './formats';
+import {
+  FOREIGN_FAMILY_NAMES,
+  foreignFamily,
+  isFreshchatMessages,
+  isGorgiasTicket,
+  parseForeign,
+  turnListFamily,
+  type ForeignFamily,
+} from './formats';
 import { hasTranscriptKey } from './formats/transcript';
 import { finish, firstOf, idOf, textOf } from './formats/common';
 import { parseChatTemplateRecord, templateOf } from './formats/chatTemplate';
@@ -24,7 +32,7 @@ export function isJsonObject(value: unknown): value is JsonObject {
 }
 
 export function jsonFamily(record: JsonObject): JsonFamily | undefined {
-  if ('messages' in record) return isGorgiasTicket(record) ? 'gorgias' : 'messages';
+  if ('messages' in record) return isGorgiasTicket(record) ? 'gorgias' : isFreshchatMessages(record) ? 'freshchat' : 'messages';
   if (has(record, 'question') && has(record, 'answer')) return 'faq';
   // Before feedback: a message row may carry the conversation's rating.
   if (isMessageRowRecord(record)) return 'message-rows';

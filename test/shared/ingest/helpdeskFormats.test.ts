@@ -42,11 +42,31 @@ describe('help desk exports (hand-written, API shapes)', () => {
       [['formats', 'helpscout_conversations.json'], 'helpscout'],
       [['formats', 'gorgias_tickets.json'], 'gorgias'],
       [['formats', 'livechat_archives.json'], 'livechat'],
+      [['formats', 'freshchat_messages.jsonl'], 'freshchat'],
     ];
     for (const [path, family] of expected) {
       const found = records(...path).map((r) => jsonFamily(r));
       expect({ path: path.join('/'), found }).toEqual({ path: path.join('/'), found: found.map(() => family) });
     }
+  });
+
+  test('Freshchat: messages in time order (the API lists the newest first), agent and bot → assistant, private notes and system messages never used', async () => {
+    const items = await parseAll(fixture('formats', 'freshchat_messages.jsonl'), {}, 64);
+    expect(reasons(items)).toEqual(['conversation', 'one-sided-conversation']);
+    const [c] = conversations(items);
+    expect(c).toMatchObject({ conversationId: 'fc-1001', setAside: { 'private-message': 1 } });
+    expect(said(items)).toEqual([
+      [
+        'user: I was charged twice for order 5521.',
+        'assistant: Your refund of 24.90 EUR is on its way and reaches your card in 3 to 5 days.',
+      ],
+    ]);
+    expect(JSON.stringify(c.turns)).not.toMatch(/repeat complainer|assigned to Billing/);
+    expect(rejections(items)[0].detail).toMatch(/conversation fc-1002 has no message from the customer/);
+    const unknown = await parseAll(
+      jsonl({ messages: [{ actor_type: 'visitor', message_parts: [{ text: { content: 'hi' } }], conversation_id: 'x' }] }),
+    );
+    expect(rejections(unknown)[0]).toMatchObject({ reason: 'unknown-speaker' });
   });
 
   test('Freshdesk: the description is the first customer message, incoming/requester → user, private notes never used', async () => {

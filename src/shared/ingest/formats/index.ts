@@ -5,6 +5,7 @@ import { isDialogueTurns, parseDialogueTurns } from './dialogueTurns';
 import { isFreshdeskConversation, isFreshdeskTicket, parseFreshdeskConversation, parseFreshdeskTicket } from './freshdesk';
 import { isInstructionPair, parseInstructionPair } from './instruction';
 import { isGorgiasTicket, parseGorgiasTicket } from './gorgias';
+import { isFreshchatMessages, parseFreshchatMessages } from './freshchat';
 import { isHelpScoutConversation, isHelpScoutPage, parseHelpScoutConversation, parseHelpScoutPage } from './helpscout';
 import { isLiveChatChat, parseLiveChatChat } from './livechat';
 import { isIntercomConversation, parseIntercomConversation } from './intercom';
@@ -22,6 +23,7 @@ export type ForeignFamily =
   | 'helpscout'
   | 'helpscout-page'
   | 'gorgias'
+  | 'freshchat'
   | 'livechat'
   | 'intercom'
   | 'sharegpt'
@@ -38,6 +40,7 @@ export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
   helpscout: 'Help Scout conversation ("_embedded.threads")',
   'helpscout-page': 'Help Scout page of conversations ("_embedded.conversations")',
   gorgias: 'Gorgias ticket ("messages" with "from_agent")',
+  freshchat: 'Freshchat conversation messages ("messages" with "actor_type", "message_parts")',
   livechat: 'LiveChat chat ("users", "thread" of "events")',
   intercom: 'Intercom conversation ("source", "conversation_parts")',
   sharegpt: 'ShareGPT ("conversations" of "from"/"value")',
@@ -75,7 +78,7 @@ export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
 }
 
 // Gorgias tickets hold `messages`, the key of tuneloop's own lines, so jsonFamily tells them apart first.
-export { isGorgiasTicket };
+export { isGorgiasTicket, isFreshchatMessages };
 
 /** The keys holding the turn list, for the families whose records are told apart by their first turn. */
 const TURN_LISTS: ReadonlyArray<[ForeignFamily, readonly string[]]> = [
@@ -112,6 +115,8 @@ export function parseForeign(source: SourceRef, record: JsonObject, family: Fore
       return parseHelpScoutConversation(source, record);
     case 'helpscout-page':
       return parseHelpScoutPage(source, record);
+    case 'freshchat':
+      return parseFreshchatMessages(source, record);
     case 'gorgias':
       return parseGorgiasTicket(source, record);
     case 'livechat':
