@@ -20,6 +20,8 @@ function records(...parts: string[]): Record<string, unknown>[] {
       .map((l) => JSON.parse(l) as Record<string, unknown>);
   const value = JSON.parse(text) as unknown;
   if (Array.isArray(value)) return value as Record<string, unknown>[];
+  // A page that is one record (a HubSpot thread's messages), not a wrapper of records.
+  if (jsonFamily(value as Record<string, unknown>) !== undefined) return [value as Record<string, unknown>];
   const array = Object.values(value as Record<string, unknown>).find(Array.isArray);
   return (array as Record<string, unknown>[] | undefined) ?? [value as Record<string, unknown>];
 }
@@ -43,6 +45,7 @@ describe('help desk exports (hand-written, API shapes)', () => {
       [['formats', 'gorgias_tickets.json'], 'gorgias'],
       [['formats', 'livechat_archives.json'], 'livechat'],
       [['formats', 'freshchat_messages.jsonl'], 'freshchat'],
+      [['formats', 'hubspot_thread_messages.json'], 'hubspot'],
     ];
     for (const [path, family] of expected) {
       const found = records(...path).map((r) => jsonFamily(r));
@@ -67,6 +70,26 @@ describe('help desk exports (hand-written, API shapes)', () => {
       jsonl({ messages: [{ actor_type: 'visitor', message_parts: [{ text: { content: 'hi' } }], conversation_id: 'x' }] }),
     );
     expect(rejections(unknown)[0]).toMatchObject({ reason: 'unknown-speaker' });
+  });
+
+  test('HubSpot: INCOMING → user, OUTGOING → assistant, internal comments never used, welcome and status messages no turns; a reply the API cut short rejects the thread', async () => {
+    const page = fixture('formats', 'hubspot_thread_messages.json');
+    const items = await parseAll(page, {}, 64);
+    expect(reasons(items)).toEqual(['conversation']);
+    const [c] = conversations(items);
+    expect(c).toMatchObject({ conversationId: '8801', setAside: { 'internal-comment': 1 } });
+    expect(said(items)).toEqual([
+      [
+        'user: My order 4471 arrived with a broken lid.',
+        'assistant: Sorry about that! A replacement is on its way, no need to send the old one back.',
+      ],
+    ]);
+    expect(JSON.stringify(c.turns)).not.toMatch(/Jonas|How can we help/);
+    const cut = JSON.parse(page.toString('utf8')) as { results: Record<string, unknown>[] };
+    cut.results[3].truncationStatus = 'TRUNCATED_TO_MOST_RECENT_REPLY';
+    const truncated = await parseAll(jsonl(cut));
+    expect(rejections(truncated)[0]).toMatchObject({ reason: 'truncated-reply' });
+    expect(rejections(truncated)[0].detail).toMatch(/original-content/);
   });
 
   test('Freshdesk: the description is the first customer message, incoming/requester → user, private notes never used', async () => {

@@ -55,7 +55,7 @@ export function parseFreshchatMessages(source: SourceRef, record: JsonObject): I
     source,
     id,
     idPrefix: 'freshchat',
-    raw: inTimeOrder(timed),
+    raw: inTimeOrder(timed, true),
     setAside: privateMessages ? { 'private-message': privateMessages } : undefined,
     needBothSides: id ? `conversation ${id}` : 'the conversation',
   });

@@ -6,6 +6,7 @@ import { isFreshdeskConversation, isFreshdeskTicket, parseFreshdeskConversation,
 import { isInstructionPair, parseInstructionPair } from './instruction';
 import { isGorgiasTicket, parseGorgiasTicket } from './gorgias';
 import { isFreshchatMessages, parseFreshchatMessages } from './freshchat';
+import { isHubSpotMessages, parseHubSpotMessages } from './hubspot';
 import { isHelpScoutConversation, isHelpScoutPage, parseHelpScoutConversation, parseHelpScoutPage } from './helpscout';
 import { isLiveChatChat, parseLiveChatChat } from './livechat';
 import { isIntercomConversation, parseIntercomConversation } from './intercom';
@@ -24,6 +25,7 @@ export type ForeignFamily =
   | 'helpscout-page'
   | 'gorgias'
   | 'freshchat'
+  | 'hubspot'
   | 'livechat'
   | 'intercom'
   | 'sharegpt'
@@ -41,6 +43,7 @@ export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
   'helpscout-page': 'Help Scout page of conversations ("_embedded.conversations")',
   gorgias: 'Gorgias ticket ("messages" with "from_agent")',
   freshchat: 'Freshchat conversation messages ("messages" with "actor_type", "message_parts")',
+  hubspot: 'HubSpot thread messages ("results" with "conversationsThreadId", "direction")',
   livechat: 'LiveChat chat ("users", "thread" of "events")',
   intercom: 'Intercom conversation ("source", "conversation_parts")',
   sharegpt: 'ShareGPT ("conversations" of "from"/"value")',
@@ -64,6 +67,7 @@ export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
   if (isFreshdeskConversation(record)) return 'freshdesk-conversation';
   if (isHelpScoutConversation(record)) return 'helpscout';
   if (isHelpScoutPage(record)) return 'helpscout-page';
+  if (isHubSpotMessages(record)) return 'hubspot';
   if (isLiveChatChat(record)) return 'livechat';
   if (isIntercomConversation(record)) return 'intercom';
   if (isShareGpt(record)) return 'sharegpt';
@@ -115,6 +119,8 @@ export function parseForeign(source: SourceRef, record: JsonObject, family: Fore
       return parseHelpScoutConversation(source, record);
     case 'helpscout-page':
       return parseHelpScoutPage(source, record);
+    case 'hubspot':
+      return parseHubSpotMessages(source, record);
     case 'freshchat':
       return parseFreshchatMessages(source, record);
     case 'gorgias':
