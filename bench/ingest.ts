@@ -88,6 +88,36 @@ function samples(): Record<string, Sample> {
           return JSON.stringify({ text });
         }),
     },
+    // Freshchat and HubSpot message pages, from the conversation lines (customer → user side).
+    'Freshchat messages JSONL': {
+      lines: jsonLines('data/chat-logs.jsonl', 'conversation_id').map((line) => {
+        const record = JSON.parse(line) as { conversation_id: string; messages: { role: string; text?: string; timestamp?: string }[] };
+        return JSON.stringify({
+          messages: record.messages.map((m, i) => ({
+            message_parts: [{ text: { content: m.text ?? '' } }],
+            conversation_id: record.conversation_id,
+            message_type: 'normal',
+            actor_type: m.role === 'customer' ? 'user' : 'agent',
+            created_time: m.timestamp ?? new Date(Date.UTC(2026, 2, 2, 9, 0, i)).toISOString(),
+          })),
+        });
+      }),
+    },
+    'HubSpot thread messages JSONL': {
+      lines: jsonLines('data/chat-logs.jsonl', 'conversation_id').map((line) => {
+        const record = JSON.parse(line) as { conversation_id: string; messages: { role: string; text?: string; timestamp?: string }[] };
+        return JSON.stringify({
+          results: record.messages.map((m, i) => ({
+            type: 'MESSAGE',
+            conversationsThreadId: record.conversation_id,
+            createdAt: m.timestamp ?? new Date(Date.UTC(2026, 2, 2, 9, 0, i)).toISOString(),
+            text: m.text ?? '',
+            truncationStatus: 'NOT_TRUNCATED',
+            direction: m.role === 'customer' ? 'INCOMING' : 'OUTGOING',
+          })),
+        });
+      }),
+    },
     // Zendesk incremental ticket events (the test fixture's events, ticket ids made unique per copy).
     'Zendesk ticket events JSONL': {
       lines: readFileSync(join(__dirname, '..', '..', 'test', 'fixtures', 'formats', 'zendesk_ticket_events.jsonl'), 'utf8')
