@@ -659,19 +659,8 @@ async function* parseJsonLines(bytes: AsyncIterable<Buffer>, lineContext: JsonLi
     if (family === 'message-rows' && !context.mapping) {
       // Rows of a conversation may be anywhere in the file: grouped as message CSV rows are, never deferred.
       const rowContext = context;
-      const parsedLines = async function* (): AsyncIterable<ParsedLine> {
-        for (const parsed of window) yield* recordsOf(parsed, joined);
-        for (;;) {
-          signal?.throwIfAborted();
-          const next = await lines.next();
-          if (next.done) return;
-          const parsed = parseLine(next.value);
-          if (parsed.joined) yield* recordsOf(parsed, joined);
-          else yield parsed;
-        }
-      };
       yield* groupMessageRows(
-        jsonMessageRows(parsedLines(), file, (parsed) => lineItem(parsed, 'message-rows', rowContext)),
+        jsonMessageRows(fileRecords(window, lines, joined, signal), file, (parsed) => lineItem(parsed, 'message-rows', rowContext)),
         {
           file,
           roles: context.roles,
@@ -686,7 +675,7 @@ async function* parseJsonLines(bytes: AsyncIterable<Buffer>, lineContext: JsonLi
     }
     if (family === 'zendesk-events' && !context.mapping) {
       // A ticket's events are spread over the file: grouped by ticket here, never handed on line by line.
-      yield* groupTicketEvents(ticketEventLines(window, lines, context, joined), {
+      yield* groupTicketEvents(ticketEventLines(fileRecords(window, lines, joined, signal), context), {
         file,
         roles: context.roles,
         tempDir: context.tempDir,
@@ -772,34 +761,30 @@ function noteJoined(joined: readonly number[], context: JsonLinesContext): void 
  * The lines of a file of Zendesk ticket events: each event as the row it is grouped by ticket as;
  * any other line (broken JSON, too long, no usable ticket_id, another format) as its own item.
  */
-async function* ticketEventLines(
+async function* ticketEventLines(records: AsyncIterable<ParsedLine>, context: JsonLinesContext): AsyncIterable<MessageRow | IngestItem> {
+  for await (const parsed of records) {
+    const item =
+      (parsed.line.kind === 'text' ? ticketEventRow(parsed.value, parsed.line.lineNo, parsed.line.text) : undefined) ??
+      lineItem(parsed, 'zendesk-events', context);
+    if (item) yield item;
+  }
+}
+
+/**
+ * The records of a file whose rows are grouped (message rows, ticket events): the sniff window's,
+ * then every later line's, a line holding several records giving each (and noted in `joined`).
+ */
+async function* fileRecords(
   window: readonly ParsedLine[],
   lines: AsyncIterator<Line>,
-  context: JsonLinesContext,
   joined: number[],
-): AsyncIterable<MessageRow | IngestItem> {
-  const entry = (parsed: ParsedLine) =>
-    (parsed.line.kind === 'text' ? ticketEventRow(parsed.value, parsed.line.lineNo, parsed.line.text) : undefined) ??
-    lineItem(parsed, 'zendesk-events', context);
-  for (const parsed of window) {
-    for (const record of recordsOf(parsed, joined)) {
-      const item = entry(record);
-      if (item) yield item;
-    }
-  }
+  signal: AbortSignal | undefined,
+): AsyncIterable<ParsedLine> {
+  for (const parsed of window) yield* recordsOf(parsed, joined);
   for (;;) {
-    context.signal?.throwIfAborted();
+    signal?.throwIfAborted();
     const next = await lines.next();
-    if (next.done) break;
-    const parsed = parseLine(next.value);
-    if (parsed.joined) {
-      for (const record of recordsOf(parsed, joined)) {
-        const item = entry(record);
-        if (item) yield item;
-      }
-    } else {
-      const item = entry(parsed);
-      if (item) yield item;
-    }
+    if (next.done) return;
+    yield* recordsOf(parseLine(next.value), joined);
   }
 }
