@@ -360,6 +360,9 @@ const WEAK_PERSIAN_TITLES = new Set(['آقا', 'سید', 'دکتر', 'مهندس
 /** Persian and Arabic letters and the zero-width non-joiner inside a word ("علی‌رضا", "می‌خواهم"); not digits or punctuation. */
 const PERSIAN_WORD = /[\u0621-\u065F\u0670-\u06D3](?:[\u0621-\u065F\u0670-\u06D3\u200C\u200D]*[\u0621-\u065F\u0670-\u06D3])?/gu;
 
+/** What one does "with" a person (با X …): contact, talk, arrange, coordinate. */
+const PERSIAN_CONTACT = new Set(['تماس', 'صحبت', 'هماهنگ', 'هماهنگی', 'مکاتبه', 'ارتباط'].map(foldPersian));
+
 function persianNames(text: string, found: PiiSpan[]): void {
   const l = persian();
   const ws = wordsOf(text, PERSIAN_WORD, foldPersian);
@@ -415,6 +418,16 @@ function persianNames(text: string, found: PiiSpan[]): void {
       const dear = ws.at(k + 2) !== undefined && !broken(ws[k + 2]) && l.postHonorifics.has(ws[k + 2].key);
       if (givenAny(next.key) || dear || (!broken(next) && endsAfter(text, next))) {
         k = name(k + 1, nameFrom(k + 1));
+        continue;
+      }
+    }
+    // "با مریم تماس بگیرید", "با آقای… " is above: "with" and a listed given name that is no
+    // everyday word, then the name's words up to تماس/صحبت/هماهنگ ("contact", "talk", "arrange").
+    if (w.key === 'با' && next && !broken(next) && l.given.has(next.key) && !l.ambiguous.has(next.key)) {
+      const j = nameFrom(k + 1);
+      const verb = ws.at(j)?.key ?? '';
+      if (PERSIAN_CONTACT.has(verb)) {
+        k = name(k + 1, j);
         continue;
       }
     }

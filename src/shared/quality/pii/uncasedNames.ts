@@ -36,7 +36,11 @@ import type { PiiSpan } from './types';
  * Thai, Hebrew and Persian: `thaiHebrewPersianNames.ts`.
  *
  * Names in Latin letters inside such text ("Contact: Taro Yamada") follow the English rules.
- * Not found: a name with no cue and no form of address ("राहुल ने कॉल किया", "鈴木が対応します"),
+ * Names a sentence refers to (the person contacted, the colleague who handles the case, the one
+ * who acted) are taken in zh, ja, ar and hi too; see `CHINESE_REFERENCE`, `COLLEAGUE_ACTS`,
+ * `ARABIC_CONTACT` and the ने rule, and docs/data-quality.md ("Names a sentence refers to").
+ *
+ * Not found: a name with no cue and no form of address ("刘洋会给您回电话", "林が対応します"),
  * Japanese given names in hiragana ("さくらさん"), and names in romanised Hindi.
  */
 export function detectUncasedNames(text: string, language: string): PiiSpan[] {
@@ -191,6 +195,12 @@ function hindiNames(text: string, found: PiiSpan[]): void {
       if (listed || opening) name(s, k);
       continue;
     }
+    // "राहुल ने कॉल किया": a listed given name as the doer (ने follows the one who acted, almost
+    // always a person here; an unlisted word before it may be a company: "बैंक ने").
+    if (word === 'ने' && k > 0 && !broken(ws[k]) && isName(ws[k - 1]) && l.given.has(ws[k - 1].text)) {
+      name(k - 1, k);
+      continue;
+    }
     // "राहुल शर्मा", "अमित कुमार गुप्ता"
     if (l.given.has(word) && k + 1 < ws.length && l.surnames.has(ws[k + 1].text) && !broken(ws[k + 1])) {
       let j = k + 2;
@@ -331,6 +341,11 @@ const OPENING = /(?:^|[\n。！!])[ \u3000]*(?=[\u3400-\u4DBF\u4E00-\u9FFF々])/
 /** What may follow a name given after a cue. */
 const AFTER_NAME = /^(?:です|でございます|と申|といい|と言い|が|より|から|に|へ|[。、！!？?）)」\s]|$)/u;
 const AFTER_OPENING_NAME = /^(?:です|でございます)/u;
+/** Places named like families (山口県, 石川県から発送): prefecture, city, ward, town, station, port; not 村, which ends 中村 and 木村. */
+const PLACE_END = /[県市区町都府道港駅]$/u;
+/** が/から/より and what a colleague then does: handles, calls, writes, explains, delivers. */
+const COLLEAGUE_ACTS =
+  /(?:が|から|より)(?=(?:ご|お)?(?:対応|担当|連絡|電話|案内|説明|確認|折り返|伺|承|発送|手配|返信|回答|届け|訪問|調査))/gu;
 const POLITE_PREFIX = /[おご御]/u;
 
 function japaneseNames(text: string, found: PiiSpan[]): void {
@@ -372,6 +387,18 @@ function japaneseNames(text: string, found: PiiSpan[]): void {
     const end = runAfter(text, start);
     if (end > start && isKanji(text[start]) && startsWithSurname(text.slice(start, end), l) && AFTER_NAME.test(text.slice(end, end + 6)))
       push(text, start, end, found);
+  }
+  // 中村が対応いたしました, 鈴木からご連絡します: a colleague named as the one who handles or
+  // calls back. The run must open with a listed family name of two or more kanji and be no role
+  // (担当者が対応, 弊社から連絡 stay); a one-kanji family name (林, 森) is an everyday word too.
+  COLLEAGUE_ACTS.lastIndex = 0;
+  for (let m = COLLEAGUE_ACTS.exec(text); m; m = COLLEAGUE_ACTS.exec(text)) {
+    const run = runBefore(text, m.index);
+    if (!run || run.kind !== 'kanji') continue;
+    const start = skipLeadingWords(text, run.start, m.index, l);
+    const name = text.slice(start, m.index);
+    if (name.length >= 2 && name.length <= 4 && startsWithSurname(name, l) && !isRole(name, l) && !PLACE_END.test(name))
+      push(text, start, m.index, found);
   }
   // "山田です。" opening a message or a sentence
   OPENING.lastIndex = 0;
@@ -613,7 +640,70 @@ function chineseNames(text: string, found: PiiSpan[]): void {
     const n = chineseSurnameLength(text.slice(start, start + 2), l);
     if (n) push(text, start, start + n, found);
   }
+  // 请联系刘洋, 我已经转给李娜, 客服陈静已经处理了, 我是客服小王: the person a customer is sent
+  // to or an agent refers to. A listed family name and one or two characters that end at a stop
+  // character, punctuation or the end ("联系方式", "联系商家" open with a family name too: left
+  // by the list of words that are no names); after a role word, also 小/老 and a family name.
+  CHINESE_REFERENCE.lastIndex = 0;
+  for (let m = CHINESE_REFERENCE.exec(text); m; m = CHINESE_REFERENCE.exec(text)) {
+    let start = m.index + m[0].length;
+    const role = CHINESE_ROLE_AT.test(m[0]);
+    if (role && /[小老]/u.test(text[start]) && chineseSurnameLength(text.slice(start + 1, start + 3), l) === 1) {
+      const after = text[start + 2];
+      if (!isHan(after) || l.stops.has(after) || CHINESE_FOLLOWS_NAME.test(text.slice(start + 2, start + 4)))
+        push(text, start, start + 2, found);
+      continue;
+    }
+    const n = chineseSurnameLength(text.slice(start, start + 2), l);
+    if (!n) continue;
+    let end = start + n;
+    while (
+      end < text.length &&
+      end - start < n + 2 &&
+      isHan(text[end]) &&
+      !l.stops.has(text[end]) &&
+      !CHINESE_FOLLOWS_NAME.test(text.slice(end, end + 2))
+    )
+      end++;
+    const name = text.slice(start, end);
+    const next = text.slice(end, end + 2);
+    const closed = end >= text.length || !isHan(text[end]) || l.stops.has(text[end]) || CHINESE_FOLLOWS_NAME.test(next);
+    if (!closed || name.length === n || CHINESE_NOT_PERSON.test(name)) continue;
+    // 王经理, 李老师: the title after a family name alone (经理 is no given name)
+    if (CHINESE_PERSON_TITLE.test(text.slice(start + n, start + n + 2))) end = start + n;
+    push(text, start, end, found);
+    start = end;
+  }
+  // 王经理, 找李老师: a family name alone before a title, opening its run or after a word that
+  // leads to a person (值班经理 and 项目经理 have none).
+  CHINESE_PERSON_TITLE_ANY.lastIndex = 0;
+  for (let m = CHINESE_PERSON_TITLE_ANY.exec(text); m; m = CHINESE_PERSON_TITLE_ANY.exec(text)) {
+    for (const n of [2, 1]) {
+      const start = m.index - n;
+      if (start < 0 || chineseSurnameLength(text.slice(start, m.index), l) !== n) continue;
+      const before = text.slice(Math.max(0, start - 2), start);
+      if (!isHan(text[start - 1]) || l.leadingWords.some((w) => before.endsWith(w)) || CHINESE_LEADS_TO_PERSON.test(before)) {
+        push(text, start, m.index, found);
+        break;
+      }
+    }
+  }
 }
+
+/** Words after which a person is named: contact, find, hand over to, tell, thank; and the roles agents name each other by. */
+const CHINESE_REFERENCE =
+  /(?:联系|聯繫|聯絡|联络|找|转给|轉給|转接给|轉接給|交给|交給|告诉|告訴|通知|请教|請教|麻烦|麻煩|客服|专员|專員|顾问|顧問|同事|工程师|工程師|师傅|師傅|快递员|快遞員|主管|店长|店長|组长|組長|客服专员|客服專員)(?:人员|人員)?/gu;
+const CHINESE_ROLE_AT = /^(?:客服|专员|專員|顾问|顧問|同事|工程师|工程師|师傅|師傅|快递员|快遞員|主管|店长|店長|组长|組長)/u;
+/** Two-character words that follow a name and are no part of it (处理, 负责, 回复 …). */
+const CHINESE_FOLLOWS_NAME =
+  /^(?:处理|處理|负责|負責|回复|回覆|回电|回電|跟进|跟進|稍后|稍後|马上|馬上|联系|聯繫|核实|核實|确认|確認|帮忙|幫忙|协助|協助|解决|解決|安排|办理|辦理|退款|发货|發貨|那里|那裡|这边|這邊|经理|經理|主管|老师|老師|师傅|師傅|总监|總監|医生|醫生|律师|律師|先生|女士|小姐)/u;
+/** Runs that open with a family name and are things, companies or groups, not people. */
+const CHINESE_NOT_PERSON =
+  /^(?:方式|方法|方面|商家|商城|商店|管理|包裹|包装|包裝|华为|華為|苏宁|蘇寧|申通|万达|萬達|万科|萬科|金额|金額|高级|高級|任何|文件|付款|付费|付費|石油|邮局|郵局|江苏|江蘇|黄金|黃金|龙湖|龍湖|时间|時間|钱包|錢包|关于|關於|关注|關注|单位|單位|单号|單號|单据|單據|平台|安全|程序|段时|白天|明天|车辆|車輛|车主|車主|项目|項目|路上|向您|连接|連接|席位|米饭|费用|費用|宁可)/u;
+const CHINESE_PERSON_TITLE = /^(?:经理|經理|主管|老师|老師|师傅|師傅|总监|總監|医生|醫生|律师|律師)/u;
+const CHINESE_PERSON_TITLE_ANY = /经理|經理|主管|老师|老師|师傅|師傅|总监|總監|医生|醫生|律师|律師/gu;
+const CHINESE_LEADS_TO_PERSON =
+  /(?:联系|聯繫|找|转给|轉給|交给|交給|告诉|告訴|通知|谢谢|謝謝|感谢|感謝|请问|請問|我是|这是|這是|和|跟|与|與|问|問|给|給|让|讓|是)$/u;
 
 // ---------------------------------------------------------------------------------------------
 // Arabic
@@ -659,6 +749,32 @@ function arabic(): ArabicLists {
 const ARABIC_WORD = /[\u0621-\u064A\u0660-\u0669\u066E-\u06D3\u064B-\u065F\u0670\u0640]+/gu;
 const NAME_LINKS = new Set(['بن', 'بنت', 'ابن', 'ابو', 'ام', 'عبد']);
 /** Greetings and thanks that address the reader by name (folded as `foldArabic` folds): "مرحبا", "أهلا", "صباح الخير", "السلام عليكم", "شكرا". */
+/** Contact verbs (folded) whose person follows glued to ب or ل: call, contact, speak, refer. */
+const ARABIC_CONTACT = new Set([
+  'الاتصال',
+  'اتصل',
+  'اتصلت',
+  'اتصلي',
+  'اتصلوا',
+  'سأتصل',
+  'ساتصل',
+  'سنتصل',
+  'يتصل',
+  'تتصل',
+  'التواصل',
+  'تواصل',
+  'تواصلت',
+  'تواصلي',
+  'تواصلوا',
+  'سأتواصل',
+  'ساتواصل',
+  'يتواصل',
+  'اتصالك',
+  'الاستعانه',
+  'استعن',
+]);
+/** Listed given names that with ب/ل in front are everyday words: بعمر "at the age of", لعلي "perhaps I", بحسن "with good". */
+const ARABIC_PREFIXED_WORDS = new Set(['عمر', 'علي', 'حسن', 'حسين', 'سلمي', 'امل']);
 const ARABIC_GREETINGS = new Set(['مرحبا', 'اهلا', 'اهلين', 'هلا', 'الخير', 'النور', 'عليكم', 'شكرا', 'تسلم', 'تسلمي']);
 
 function arabicNames(text: string, found: PiiSpan[]): void {
@@ -719,6 +835,32 @@ function arabicNames(text: string, found: PiiSpan[]): void {
       name(k + 1, j);
       k = Math.max(k, j - 1);
       continue;
+    }
+    // "تحدثت مع سارة", "تواصل مع أحمد": "with" and a listed given name that is no everyday word.
+    if (w.key === 'مع' && k + 1 < ws.length && !broken(ws[k + 1])) {
+      const j = nameFrom(k + 1, true);
+      if (j > k + 1) {
+        name(k + 1, j);
+        k = j - 1;
+        continue;
+      }
+    }
+    // "يرجى الاتصال بأحمد", "تواصل بسارة": a contact verb, then the name glued to ب ("with") or
+    // ل ("to"); the letter is kept out of the span. Only listed given names that are no everyday
+    // word ("بعمر" is also "at the age of").
+    if (ARABIC_CONTACT.has(w.key) && k + 1 < ws.length && !broken(ws[k + 1])) {
+      const next = ws[k + 1];
+      const bare = next.key.slice(1);
+      if (
+        (next.key.startsWith('ب') || next.key.startsWith('ل')) &&
+        l.given.has(bare) &&
+        !l.ambiguous.has(bare) &&
+        !ARABIC_PREFIXED_WORDS.has(bare)
+      ) {
+        push(text, next.start + 1, next.end, found);
+        k++;
+        continue;
+      }
     }
     // "مرحبا أحمد", "شكرا يا سارة", "صباح الخير محمد": after a greeting or thanks, or the vocative
     // "يا", a listed given name that is no everyday word ("مرحبا سعيد" stays).
