@@ -3,7 +3,7 @@ import { detectLocal } from '../../../src/shared/quality/pii/redact';
 /**
  * Names in languages without letter case that no introduction or form of address marks, but the
  * sentence does: the person a customer is sent to ("请联系刘洋"), the colleague who handles the case
- * ("中村が対応いたしました"), the one who acted ("राहुल ने कॉल किया"), the one talked with ("تحدثت مع
+ * ("中村が対応いたしました", "김민수가 연락드릴 거예요"), the one who acted ("राहुल ने कॉल किया"), the one talked with ("تحدثت مع
  * سارة", "با مریم تماس بگیرید"). Each case below was left in clear before; each name-free
  * sentence opens with the same cue and must stay as it is.
  */
@@ -87,6 +87,26 @@ const CASES: Record<string, { names: [string, string[]][]; none: string[] }> = {
       'الاتصال بعمر الحساب',
     ],
   },
+  ko: {
+    names: [
+      ['김민수가 연락드릴 거예요', ['김민수']],
+      ['박지영이 처리했습니다', ['박지영']],
+      ['남궁민수가 전화드릴게요', ['남궁민수']],
+      ['정민호께서 답변드립니다', ['정민호']],
+    ],
+    none: [
+      '여동생이 연락했어요',
+      '배송팀이 처리합니다',
+      '고객님이 연락하셨어요',
+      '상담원이 안내해 드립니다',
+      '택배사가 처리',
+      '담당자가 연락드립니다',
+      '주문서가 확인되었습니다',
+      '고객센터가 안내',
+      '우체국이 처리',
+      '서비스가 연락드립니다',
+    ],
+  },
   hi: {
     names: [
       ['राहुल ने कॉल किया', ['राहुल']],
@@ -104,7 +124,7 @@ const CASES: Record<string, { names: [string, string[]][]; none: string[] }> = {
   },
 };
 
-describe('names a sentence refers to without introducing them (zh, ja, ar, hi, fa)', () => {
+describe('names a sentence refers to without introducing them (zh, ja, ko, ar, hi, fa)', () => {
   for (const [language, { names, none }] of Object.entries(CASES)) {
     it(`${language}: finds the person referred to, and leaves the same cue before a thing, a company, a place or a role`, () => {
       for (const [text, expected] of names) expect({ text, names: persons(text, language) }).toEqual({ text, names: expected });

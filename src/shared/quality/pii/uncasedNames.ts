@@ -437,6 +437,13 @@ const HANGUL_WORD = /[\uAC00-\uD7A3]+/gu;
 const KOREAN_PARTICLE = '(?:께서는|께서|에게서|에게|한테|이랑|이나|께|이|가|은|는|을|를|의|도|만|과|와|랑|요)?';
 const HONORIFIC_WORD = new RegExp(`^(.*?)(님|씨)${KOREAN_PARTICLE}$`, 'u');
 /** The copula after a name: "김민수입니다", "민수예요", "김민수이고", "김민수라고". */
+/** A word and the particle of who does something: 가/이, 께서, and the same after 님. */
+const KOREAN_ACTOR = /^(.+?)(?:께서|가|이)$/u;
+/** What a colleague then does: contact, call, explain, handle, help, take charge, answer, visit. */
+const KOREAN_ACTS = /^(?:연락|전화|안내|처리|도와|도움|담당|상담|답변|회신|방문|접수|환불|교환)/u;
+/** Kin and other words that take the same place: a younger sibling, a spouse, a friend, staff; loanwords and brands that open with a family name. */
+const KOREAN_NOT_ACTOR =
+  /(?:동생|남편|아내|친구|가족|엄마|아빠|부모|언니|오빠|누나|형님|직원|기사|님|자|원)$|^(?:이메일|서비스|마케팅|모바일|노트북|유튜브|오프라인|현대차|기아차|신세계|시스템|배송비|주문서|안내문|안내서|문의글|고객사)$/u;
 const COPULA = /^(.+?)(?:입니다만|입니다|이에요|이예요|예요|이고요|이고|이며|인데요|인데|이야|이라고|라고|이요)$/u;
 const SELF_WORDS = new Set(['저는', '전', '나는', '난', '제가']);
 const NAME_WORDS = new Set(['이름은', '이름이', '성함은', '성함이', '이름', '성함']);
@@ -500,6 +507,25 @@ function koreanNames(text: string, found: PiiSpan[]): void {
         !opensWithRole(name)
       ) {
         push(text, introduced.start, introduced.start + name.length, found);
+        continue;
+      }
+    }
+    // 김민수가 연락드릴 거예요, 박지영 님이 처리했습니다 is above: a full name (a listed family name
+    // and two syllables) as the one who calls, handles or helps; words that are kin, roles or
+    // organisations ("여동생이 연락", "배송팀이 처리", "고객님이") are not.
+    const actor = KOREAN_ACTOR.exec(w.text);
+    if (actor && next && joined(next) && KOREAN_ACTS.test(next.text)) {
+      const name = actor[1];
+      const family = startsWithKoreanSurname(name, l);
+      if (
+        family &&
+        name.length === (l.surnames.has(name.slice(0, 2)) ? 4 : 3) &&
+        isName(name) &&
+        !opensWithRole(name) &&
+        !KOREAN_ORGANISATION_END.test(name) &&
+        !KOREAN_NOT_ACTOR.test(name)
+      ) {
+        push(text, w.start, w.start + name.length, found);
         continue;
       }
     }
