@@ -107,6 +107,13 @@ const CASES: Record<string, { names: [string, string[]][]; none: string[] }> = {
       '서비스가 연락드립니다',
     ],
   },
+  th: {
+    names: [
+      ['กรุณาติดต่อสมชาย', ['สมชาย']],
+      ['ติดต่อกับสมหญิงได้เลย', ['สมหญิง']],
+    ],
+    none: ['กรุณาติดต่อเจ้าหน้าที่', 'ติดต่อเราได้ตลอด', 'กรุณาติดต่อฝ่ายบริการลูกค้า', 'ติดต่อกลับภายใน 24 ชั่วโมง'],
+  },
   hi: {
     names: [
       ['राहुल ने कॉल किया', ['राहुल']],
@@ -124,7 +131,7 @@ const CASES: Record<string, { names: [string, string[]][]; none: string[] }> = {
   },
 };
 
-describe('names a sentence refers to without introducing them (zh, ja, ko, ar, hi, fa)', () => {
+describe('names a sentence refers to without introducing them (zh, ja, ko, th, ar, hi, fa)', () => {
   for (const [language, { names, none }] of Object.entries(CASES)) {
     it(`${language}: finds the person referred to, and leaves the same cue before a thing, a company, a place or a role`, () => {
       for (const [text, expected] of names) expect({ text, names: persons(text, language) }).toEqual({ text, names: expected });
