@@ -64,7 +64,7 @@ test('in a language other than English only capitalised occurrences are taken (i
   expect(spans[1].map((s) => later.slice(s.start, s.end))).toEqual(['Weber']);
 });
 
-test('a language without letter case has no gazetteer to look in: names stay as its own rules found them', async () => {
+test('a Thai conversation with a name in Latin letters is redacted (it threw "no name gazetteer" once)', async () => {
   // Found by the pipeline property test: a Thai conversation with a Latin name threw "no name gazetteer".
   const turns = await redacted(
     [
@@ -74,4 +74,49 @@ test('a language without letter case has no gazetteer to look in: names stay as 
     'th',
   );
   expect(turns[0]).toContain('[PERSON_');
+});
+
+describe('Chinese, Japanese, Korean and Thai: a name found once is found again inside any run of the script', () => {
+  test('the whole name, glued to particles or the next word, takes the same placeholder', async () => {
+    expect(
+      await redacted(
+        [
+          ['user', '我的快递还没到，请问我可以联系谁？'],
+          ['assistant', '请联系刘洋，他负责您的区域。'],
+          ['user', '刘洋的电话是多少？刘洋一直不接。'],
+        ],
+        'zh',
+      ),
+    ).toEqual(['我的快递还没到，请问我可以联系谁？', '请联系[PERSON_1]，他负责您的区域。', '[PERSON_1]的电话是多少？[PERSON_1]一直不接。']);
+    expect(
+      await redacted(
+        [
+          ['assistant', '昨日、中村が対応いたしました。'],
+          ['user', '中村さんにもう一度聞きたいです。中村区の店舗です。'],
+        ],
+        'ja',
+      ),
+    ).toEqual(['昨日、[PERSON_1]が対応いたしました。', '[PERSON_1]さんにもう一度聞きたいです。中村区の店舗です。']);
+    expect(
+      await redacted(
+        [
+          ['assistant', '김민수가 연락드릴 거예요.'],
+          ['user', '김민수는 언제 전화해요?'],
+        ],
+        'ko',
+      ),
+    ).toEqual(['[PERSON_1]가 연락드릴 거예요.', '[PERSON_1]는 언제 전화해요?']);
+  });
+
+  test('a family name alone, a two-syllable Korean given name and a short Thai name are not looked for elsewhere', () => {
+    const person = (text: string, value: string): PiiSpan => {
+      const start = text.indexOf(value);
+      return { type: 'PERSON', start, end: start + value.length, value, source: 'local-ner' };
+    };
+    expect(withRepeatedNames(['王先生您好', '王府井店已经发货'], [[person('王先生您好', '王')], []], 'zh')[1]).toEqual([]);
+    expect(
+      withRepeatedNames(['지원 씨 안녕하세요', '고객 지원 센터입니다'], [[person('지원 씨 안녕하세요', '지원')], []], 'ko')[1],
+    ).toEqual([]);
+    expect(withRepeatedNames(['คุณต้น', 'ต้นไม้'], [[person('คุณต้น', 'ต้น')], []], 'th')[1]).toEqual([]);
+  });
 });

@@ -12,10 +12,12 @@ import type { PiiSpan } from './types';
  * misread, and which would then be misread everywhere. A word that is also an ordinary word, a
  * place or an organisation ("Will", "Paris") is not looked for, nor one of fewer than three
  * letters, nor an occurrence followed by a word that makes it a street or a business ("Moreau
- * Street", "Alexis Hotel"). Languages without letter case have no word boundaries to look for
- * them by, and are left to their own rules.
+ * Street", "Alexis Hotel"). Chinese, Japanese, Korean and Thai: see `withRepeatedUnspacedNames`;
+ * the other languages without letter case are left to their own rules.
  */
 export function withRepeatedNames(texts: readonly string[], spans: readonly PiiSpan[][], language: string): PiiSpan[][] {
+  const unspaced = UNSPACED_NAMES[language];
+  if (unspaced) return withRepeatedUnspacedNames(texts, spans, unspaced);
   const lookup = nameWordLookup(language);
   if (!lookup) return spans.map((list) => [...list]);
   const anyCase = language === 'en';
@@ -50,6 +52,49 @@ export function withRepeatedNames(texts: readonly string[], spans: readonly PiiS
         const next = NEXT_WORD.exec(text.slice(end, end + 24))?.[1];
         if (next && lookup.makesPlaceBefore(next)) continue;
         (added ??= []).push({ type: 'PERSON', start: at, end, value: form, source: 'local-ner' });
+      }
+    }
+    return added ? [...own, ...added] : [...own];
+  });
+}
+
+/**
+ * How a name found in Chinese, Japanese, Korean or Thai text is found again: these scripts write
+ * words without spaces (Korean glues its particles on: "김민수가"), so the whole name is looked for
+ * as written, inside any run. Only names long enough to be no ordinary word: two characters in
+ * Chinese and Japanese (a family name alone, "王", is every third word's character), three
+ * syllables in Korean (a given name alone, "지원", is also "support"), four letters in Thai. A
+ * Japanese name before 区/市/町/駅 names a place there ("中村区").
+ */
+interface UnspacedNames {
+  minLength: number;
+  /** Characters after which the occurrence is a place, not the person. */
+  placeAfter?: RegExp;
+}
+
+const UNSPACED_NAMES: Record<string, UnspacedNames | undefined> = {
+  zh: { minLength: 2, placeAfter: /^[区市县镇村路街省]/u },
+  ja: { minLength: 2, placeAfter: /^[区市町村駅県郡]/u },
+  ko: { minLength: 3 },
+  th: { minLength: 4 },
+};
+
+function withRepeatedUnspacedNames(texts: readonly string[], spans: readonly PiiSpan[][], rules: UnspacedNames): PiiSpan[][] {
+  const names = new Set<string>();
+  for (const list of spans)
+    for (const span of list)
+      if (span.type === 'PERSON' && span.value.length >= rules.minLength && !/\s/u.test(span.value)) names.add(span.value);
+  if (!names.size) return spans.map((list) => [...list]);
+  return texts.map((text, i) => {
+    const own = spans[i] ?? [];
+    let added: PiiSpan[] | undefined;
+    const taken = (start: number, end: number) =>
+      own.some((s) => s.start < end && start < s.end) || (added?.some((s) => s.start < end && start < s.end) ?? false);
+    for (const name of names) {
+      for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) {
+        const end = at + name.length;
+        if (taken(at, end) || rules.placeAfter?.test(text.slice(end, end + 1))) continue;
+        (added ??= []).push({ type: 'PERSON', start: at, end, value: name, source: 'local-ner' });
       }
     }
     return added ? [...own, ...added] : [...own];
