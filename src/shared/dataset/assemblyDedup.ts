@@ -93,7 +93,7 @@ export function nearDuplicateAssemblyStage(options: AssemblyDedupOptions): Assem
             oneField(first.source.file),
             first.source.line,
             signature ? compactSignature(signature) : '',
-            unitField((first.source as { unit?: unknown }).unit),
+            placeField(first.source as { unit?: unknown; part?: unknown }),
           ].join('\t'),
         );
         const keys = [`e-${exact}`, ...(signature ? bandKeys(signature, SIGNATURE_BANDING) : [])];
@@ -267,7 +267,7 @@ async function loadVerdicts(verdicts: HashPartitions, p: number): Promise<Map<st
     const exact = of.similarity >= 1;
     out.set(later, {
       reason: exact ? 'duplicate-exact' : 'duplicate-near',
-      detail: `${exact ? 'exact duplicate' : `near duplicate (estimated Jaccard ${of.similarity.toFixed(2)})`} of conversation ${of.label} (${recordPlace({ file: of.file, line: Number(of.line), unit: unitOfField(of.unit) })}), seen earlier`,
+      detail: `${exact ? 'exact duplicate' : `near duplicate (estimated Jaccard ${of.similarity.toFixed(2)})`} of conversation ${of.label} (${recordPlace({ file: of.file, line: Number(of.line), ...placeOfField(of.unit) })}), seen earlier`,
     });
   }
   return out;
@@ -281,8 +281,28 @@ interface SignatureLine {
   file: string;
   line: string;
   signature: string;
-  /** What `line` counts (`unitField`): a CSV row, a sheet row, or a line. */
+  /** What `line` counts and which record of the line it is (`placeField`). */
   unit: string;
+}
+
+/**
+ * Where a curated record came from besides file and line, as one field of a scratch line: what
+ * `line` counts (`unitField`), then `#<index>/<of>` when the record was one of several on its line
+ * (`SourceRef.part`), so a duplicate's detail names "line 2, record 2 of 2" as the rejections do.
+ */
+function placeField(source: { unit?: unknown; part?: unknown }): string {
+  const part = source.part as { index?: unknown; of?: unknown } | undefined;
+  const suffix = part && Number.isInteger(part.index) && Number.isInteger(part.of) ? `#${String(part.index)}/${String(part.of)}` : '';
+  return unitField(source.unit) + suffix;
+}
+
+function placeOfField(field: string | undefined): Pick<SourceRef, 'unit' | 'part'> {
+  const part = field ? /#(\d+)\/(\d+)$/.exec(field) : null;
+  const unit = unitOfField(part ? field?.slice(0, part.index) : field);
+  return {
+    ...(unit === undefined ? {} : { unit }),
+    ...(part ? { part: { index: Number(part[1]), of: Number(part[2]) } } : {}),
+  };
 }
 
 /**

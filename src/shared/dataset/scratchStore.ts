@@ -351,14 +351,14 @@ export class ScratchSignatureStore implements SignatureStore {
     // smaller and cheaper to search than ones of hex strings. `signature` is NULL when the
     // signature is in the signature file.
     db.exec(`
-      CREATE TABLE signatures (seq INTEGER PRIMARY KEY, hash_key INTEGER, hash TEXT, conversation_id TEXT, file TEXT, line INTEGER, signature TEXT, seen_at TEXT);
+      CREATE TABLE signatures (seq INTEGER PRIMARY KEY, hash_key INTEGER, hash TEXT, conversation_id TEXT, file TEXT, line INTEGER, part_index INTEGER, part_of INTEGER, signature TEXT, seen_at TEXT);
       CREATE INDEX signatures_hash ON signatures (hash_key);
       CREATE TABLE bands (band_high INTEGER, band_low INTEGER, seq INTEGER, PRIMARY KEY (band_high, band_low, seq)) WITHOUT ROWID;
     `);
     this.getExact = db.prepare('SELECT * FROM signatures WHERE hash_key = ? AND hash = ?');
     this.getBySeq = db.prepare('SELECT * FROM signatures WHERE seq = ?');
     this.insertExact = db.prepare(
-      'INSERT INTO signatures (seq, hash_key, hash, conversation_id, file, line, signature, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO signatures (seq, hash_key, hash, conversation_id, file, line, part_index, part_of, signature, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.insertBand = db.prepare('INSERT OR IGNORE INTO bands VALUES (?, ?, ?)');
     this.stored = new StringBloomFilter(options.bloomLog2Bits);
@@ -430,6 +430,8 @@ export class ScratchSignatureStore implements SignatureStore {
         record.conversationId,
         record.file,
         record.line,
+        record.part?.index ?? null,
+        record.part?.of ?? null,
         inFile ? null : record.signature,
         record.seenAt,
       );
@@ -497,6 +499,7 @@ export class ScratchSignatureStore implements SignatureStore {
       conversationId: String(row.conversation_id),
       file: String(row.file),
       line: Number(row.line),
+      ...(row.part_index === null ? {} : { part: { index: Number(row.part_index), of: Number(row.part_of) } }),
       exactHash: String(row.hash),
       signature,
       seenAt: String(row.seen_at),

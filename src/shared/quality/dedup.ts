@@ -18,6 +18,8 @@ export interface SignatureRecord {
   conversationId: string;
   file: string;
   line: number;
+  /** Which record of its line it is, when the line held several (`SourceRef.part`). */
+  part?: SourceRef['part'];
   exactHash: string;
   /**
    * MinHash signature as `encodeStoredSignature` writes it (`oph1:<base64>`; bare base64 in rows
@@ -154,6 +156,7 @@ function signatureRecord(
     conversationId: conversation.conversationId,
     file: conversation.source.file,
     line: conversation.source.line,
+    ...(conversation.source.part ? { part: conversation.source.part } : {}),
     exactHash: hash,
     signature: signature ? encodeStoredSignature(signature) : '',
     seenAt: seenAt.toISOString(),

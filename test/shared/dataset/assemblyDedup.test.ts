@@ -132,6 +132,15 @@ describe('the assembly duplicate search (scratch files)', () => {
     expect(found.get('x-2')).toBe(
       "duplicate-exact: exact duplicate of conversation crm/s-1 (crm/chats.xlsx, row 26 of sheet 'Chats'), seen earlier",
     );
+    // One of two records on a line (files joined without a line break): named as the rejections name it.
+    const fromJoined = scanned(
+      { ...curated('j-1', 'crm/joined.jsonl', 2, turns(7200)), source: { file: 'crm/joined.jsonl', line: 2, part: { index: 2, of: 2 } } },
+      0,
+    );
+    const joinedCopy = await verdicts([fromJoined, scanned(curated('x-3', 'shop/day2.jsonl', 3, turns(7200)), 1)]);
+    expect(joinedCopy.get('x-3')).toBe(
+      'duplicate-exact: exact duplicate of conversation crm/j-1 (crm/joined.jsonl line 2, record 2 of 2), seen earlier',
+    );
   });
 
   it('keeps the earliest whichever way the identity hashes sort, and is the same for any partitioning', async () => {

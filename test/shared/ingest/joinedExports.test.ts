@@ -1,6 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { offlineSettings, preprocessConfig } from '../../../src/shared/composition/config';
+import { prepareDataset } from '../../../src/shared/dataset/prepare';
 import { withoutRepeatedRows, type MessageRow } from '../../../src/shared/ingest/messageCsv';
 import { parseInputDeferring, parseJsonLine, type DeferredLine } from '../../../src/shared/ingest/parse';
 import { recordPlace } from '../../../src/shared/ingest/records';
@@ -236,6 +238,35 @@ describe('JSON lines files joined without a line break', () => {
       'chats.jsonl line 2, record 1 of 2',
       'chats.jsonl line 2, record 2 of 2',
       'chats.jsonl line 3',
+    ]);
+  });
+
+  test('a later copy of the second record of a joined line is a duplicate whose detail names that record', async () => {
+    const dir = await mkdtemp(join(tempDir, 'prepare-'));
+    const first = record('x1', 'Can I change the delivery address of my order?', 'Yes: open the order and choose Change address.');
+    const second = record('y1', 'My parcel is three days late, where is it?', 'I have asked the carrier; it arrives tomorrow morning.');
+    const copy = record('y2', 'My parcel is three days late, where is it?', 'I have asked the carrier; it arrives tomorrow morning.');
+    await writeFile(join(dir, 'chats.jsonl'), `${first}${second}\n${copy}\n`);
+    const { files } = await prepareDataset({
+      inputs: ['chats.jsonl'],
+      outDir: 'out',
+      cwd: dir,
+      config: preprocessConfig(
+        offlineSettings({ TUNELOOP_SPLIT_VALIDATION: '0', TUNELOOP_SPLIT_HOLDOUT: '0', TUNELOOP_BALANCE_MAX_SHARE: '1' }),
+      ),
+      workers: 1,
+    });
+    const quarantined = (await readFile(files['quarantine.jsonl'], 'utf8'))
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { line: number; reason: string; detail: string });
+    expect(quarantined).toEqual([
+      expect.objectContaining({
+        line: 2,
+        reason: 'duplicate-exact',
+        detail: expect.stringMatching(/of conversation y1 \(.*chats\.jsonl line 1, record 2 of 2/),
+      }),
     ]);
   });
 
