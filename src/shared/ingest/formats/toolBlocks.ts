@@ -114,7 +114,7 @@ function resultText(content: unknown): string | undefined | { problem: string } 
     else if (isObject(block) && block.json !== undefined) texts.push(JSON.stringify(block.json));
     else
       return {
-        problem: `has a ${show(isObject(block) ? (block.type ?? Object.keys(block)[0]) : block)} block in its content; only text and JSON results are read (the fine-tuning format's tool messages are text)`,
+        problem: `has a block of type ${show(isObject(block) ? (block.type ?? Object.keys(block)[0]) : block)} in its content; only text and JSON results are read (the fine-tuning format's tool messages are text)`,
       };
   }
   return texts.join('\n');
