@@ -18,7 +18,10 @@ describe('tuneloop prepare: tool calls of other services’ lines', () => {
       contents: [
         { role: 'user', parts: [{ text: 'Where is my order 7730? My invoice never came either.' }] },
         { role: 'model', parts: [{ functionCall: { name: 'get_order', args: { order_id: '7730' } } }] },
-        { role: 'user', parts: [{ functionResponse: { name: 'get_order', response: { status: 'shipped', email: 'jane.doe@example.com' } } }] },
+        {
+          role: 'user',
+          parts: [{ functionResponse: { name: 'get_order', response: { status: 'shipped', email: 'jane.doe@example.com' } } }],
+        },
         { role: 'model', parts: [{ text: 'Order 7730 left our warehouse and arrives tomorrow; I have mailed the invoice again.' }] },
       ],
     },
@@ -28,7 +31,11 @@ describe('tuneloop prepare: tool calls of other services’ lines', () => {
       output: [
         { type: 'function_call', call_id: 'call_r1', name: 'get_order', arguments: '{"order_id":"5512","notify":"bob.smith@example.org"}' },
         { type: 'function_call_output', call_id: 'call_r1', output: '{"status":"packed"}' },
-        { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'The desk is packed and goes out with the afternoon courier.' }] },
+        {
+          type: 'message',
+          role: 'assistant',
+          content: [{ type: 'output_text', text: 'The desk is packed and goes out with the afternoon courier.' }],
+        },
       ],
     },
     'bedrock.jsonl': {

@@ -375,7 +375,10 @@ describe('tool calls of Gemini, Responses API, Bedrock and Anthropic lines', () 
       ],
     });
     expect(c.turns[4].toolCalls![0].id).toBe('g-7');
-    expect(c.tools).toEqual([getOrderTool, { type: 'function', function: { name: 'resend_receipt', description: 'Mail the receipt again' } }]);
+    expect(c.tools).toEqual([
+      getOrderTool,
+      { type: 'function', function: { name: 'resend_receipt', description: 'Mail the receipt again' } },
+    ]);
     const example = exampleOf(c);
     expect(roles(example.messages)).toEqual(['system', 'user', 'calls', 'tool', 'tool', 'tool', 'user', 'calls', 'tool', 'assistant']);
     expect(example.messages[2]).toEqual({ role: 'assistant', content: 'Let me check both.', tool_calls: c.turns[2].toolCalls });
@@ -474,7 +477,9 @@ describe('tool calls of Gemini, Responses API, Bedrock and Anthropic lines', () 
     const bedrock = {
       schemaVersion: 'bedrock-conversation-2024',
       system: [{ text: 'You are a support agent.' }],
-      toolConfig: { tools: [{ toolSpec: { name: 'get_order', description: getOrder.description, inputSchema: { json: getOrder.parameters } } }] },
+      toolConfig: {
+        tools: [{ toolSpec: { name: 'get_order', description: getOrder.description, inputSchema: { json: getOrder.parameters } } }],
+      },
       messages: [
         { role: 'user', content: [{ text: where }] },
         {
@@ -548,7 +553,11 @@ describe('tool calls of Gemini, Responses API, Bedrock and Anthropic lines', () 
         { messages: [user, use, result({ tool_use_id: 'toolu_1', content: [{ type: 'image', source: {} }] }), answer] },
         { messages: [user, use, { role: 'assistant', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'ok' }] }] },
         { messages: [user, use, answer] },
-        { schemaVersion: 'bedrock-conversation-2024', toolConfig: { tools: [{ toolSpec: { description: 'x' } }] }, messages: [user, answer] },
+        {
+          schemaVersion: 'bedrock-conversation-2024',
+          toolConfig: { tools: [{ toolSpec: { description: 'x' } }] },
+          messages: [user, answer],
+        },
       ),
     );
     expect(reasons(items)).toEqual([

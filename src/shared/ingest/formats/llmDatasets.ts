@@ -174,7 +174,10 @@ function inputOutput(record: JsonObject): LlmDatasetRecord {
       if (isObject(item) && item.type === 'function_call_output') {
         const output = typeof item.output === 'string' ? item.output : textParts(item.output);
         if (item.output !== undefined && item.output !== null && typeof output !== 'string')
-          return { reason: INVALID_TOOL_TURN, detail: `${where} (function_call_output) has an "output" that is not text: ${show(item.output)}` };
+          return {
+            reason: INVALID_TOOL_TURN,
+            detail: `${where} (function_call_output) has an "output" that is not text: ${show(item.output)}`,
+          };
         const problem = out.result(`${where} (function_call_output)`, output, { id: item.call_id });
         if (problem) return { reason: INVALID_TOOL_TURN, detail: problem };
         continue;
@@ -417,7 +420,8 @@ function geminiContent(out: ToolMessages, role: string, written: string, at: str
     return `${parts.results[0].at} is a functionResponse in a ${show(written)} content; results come in the "user" content after the call`;
   for (const result of parts.results) {
     const response = result.response;
-    const text = typeof response === 'string' ? response : response === undefined || response === null ? undefined : JSON.stringify(response);
+    const text =
+      typeof response === 'string' ? response : response === undefined || response === null ? undefined : JSON.stringify(response);
     const problem = out.result(result.at, text, { id: result.id, name: result.name });
     if (problem) return problem;
   }
