@@ -162,8 +162,11 @@ export class ToolMessages {
     this.open = [];
   }
 
-  /** One assistant message making `items` (parallel when several), with `content` (text, or null). Returns why not, or undefined. */
-  calls(items: readonly ForeignCall[], content: unknown): string | undefined {
+  /**
+   * One assistant message making `items` (parallel when several), with `content` (text, or null)
+   * and the message's `weight`, if it had one. Returns why not, or undefined.
+   */
+  calls(items: readonly ForeignCall[], content: unknown, weight?: unknown): string | undefined {
     const calls: ToolCall[] = [];
     for (const item of items) {
       // Formats without call ids (Gemini) get call_1, call_2… in the record, as ShareGPT's calls do.
@@ -172,7 +175,7 @@ export class ToolMessages {
       if (typeof read === 'string') return `${item.at} ${read}`;
       if (read) calls.push(...read);
     }
-    this.messages.push({ role: 'assistant', content, tool_calls: calls });
+    this.messages.push({ role: 'assistant', content, tool_calls: calls, ...(weight !== undefined ? { weight } : {}) });
     this.open = calls;
     this.hasToolTurns = true;
     return undefined;

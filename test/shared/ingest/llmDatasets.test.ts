@@ -577,4 +577,20 @@ describe('tool calls of Gemini, Responses API, Bedrock and Anthropic lines', () 
       expect.stringMatching(/^toolConfig\.tools\[0\] is no tool specification with a "name"/),
     ]);
   });
+
+  test('a weight on an Anthropic message that calls tools stays on the call turn', async () => {
+    const items = await parseAll(
+      jsonl({
+        messages: [
+          { role: 'user', content: where },
+          { role: 'assistant', weight: 0, content: [{ type: 'tool_use', id: 'toolu_1', name: 'get_order', input: { order_id: '1' } }] },
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_1', content: 'shipped' }] },
+          { role: 'assistant', content: reply },
+        ],
+      }),
+    );
+    const [c] = conversations(items);
+    expect(c.turns[1]).toMatchObject({ weight: 0, toolCalls: [{ id: 'toolu_1' }] });
+    expect(exampleOf(c).messages[2]).toMatchObject({ weight: 0, tool_calls: [{ id: 'toolu_1' }] });
+  });
 });

@@ -99,7 +99,7 @@ function toolMessage(out: ToolMessages, message: JsonObject, content: unknown[],
     if (problem) return problem;
   }
   const hasText = rest.some((b) => isObject(b) && typeof b.text === 'string' && b.text.trim());
-  if (calls.length) return out.calls(calls, hasText ? rest : null);
+  if (calls.length) return out.calls(calls, hasText ? rest : null, message.weight);
   if (rest.length) out.text({ ...message, content: rest });
   return undefined;
 }
