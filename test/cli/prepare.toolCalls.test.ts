@@ -5,7 +5,7 @@ import { runCli } from '../../src/cli/main';
 import { captureIo } from '../setup/cli';
 
 /**
- * Tool calls of Gemini, Responses API, Bedrock and Anthropic lines, end to end: what `tuneloop
+ * Tool calls of Gemini, Responses API, Bedrock and Anthropic lines and of ChatML text (Hermes), end to end: what `tuneloop
  * prepare` writes is the fine-tuning format's assistant `tool_calls`, `tool` messages and `tools`,
  * with personal data in arguments and results redacted.
  */
@@ -57,6 +57,15 @@ describe('tuneloop prepare: tool calls of other services’ lines', () => {
         { role: 'assistant', content: 'Yes, the order is still open, so gift wrapping can be added at checkout review.' },
       ],
     },
+    // ChatML text with Hermes-style function calling.
+    'hermes.jsonl': {
+      text:
+        `<|im_start|>system\nYou are a function calling AI model.\n<tools>\n${JSON.stringify(tool)}\n</tools><|im_end|>\n` +
+        '<|im_start|>user\nIs the blender from order 4410 still under warranty? Reach me at carol.lee@example.net<|im_end|>\n' +
+        '<|im_start|>assistant\n<tool_call>\n{"name": "get_order", "arguments": {"order_id": "4410"}}\n</tool_call><|im_end|>\n' +
+        '<|im_start|>tool\n<tool_response>\n{"status": "delivered", "warranty_until": "2028-03-01"}\n</tool_response><|im_end|>\n' +
+        '<|im_start|>assistant\nYes, the blender is covered by the warranty until March 2028.<|im_end|>\n',
+    },
   };
 
   let dir: string;
@@ -72,13 +81,13 @@ describe('tuneloop prepare: tool calls of other services’ lines', () => {
     const cli = captureIo(dir);
     const code = await runCli(['prepare', ...Object.keys(lines), '--out', 'out', '--workers', '1'], cli);
     const report = JSON.parse(await readFile(join(dir, 'out', 'report.json'), 'utf8')) as Record<string, unknown>;
-    expect(report).toMatchObject({ records_in: 4, records_used: 4, records_quarantined: 0 });
+    expect(report).toMatchObject({ records_in: 5, records_used: 5, records_quarantined: 0 });
     expect(code).toBe(0);
     const examples: { messages: Record<string, unknown>[]; tools?: unknown }[] = [];
     for (const split of ['train', 'validation', 'holdout'])
       for (const line of (await readFile(join(dir, 'out', `${split}.jsonl`), 'utf8')).split('\n').filter(Boolean))
         examples.push(JSON.parse(line) as (typeof examples)[number]);
-    expect(examples).toHaveLength(4);
+    expect(examples).toHaveLength(5);
     for (const example of examples) {
       expect(example.messages.map((m) => (m.tool_calls ? 'calls' : m.role))).toEqual(['system', 'user', 'calls', 'tool', 'assistant']);
       const [call] = example.messages[2].tool_calls as { id: string; function: { name: string } }[];
@@ -90,5 +99,6 @@ describe('tuneloop prepare: tool calls of other services’ lines', () => {
     const written = JSON.stringify(examples);
     expect(written).not.toContain('jane.doe@example.com');
     expect(written).not.toContain('bob.smith@example.org');
+    expect(written).not.toContain('carol.lee@example.net');
   });
 });
