@@ -10,6 +10,7 @@ import {
 import { hasTranscriptKey } from './formats/transcript';
 import { finish, firstOf, idOf, textOf } from './formats/common';
 import { parseChatTemplateRecord, templateOf } from './formats/chatTemplate';
+import { hasToolBlocks, readToolBlocks } from './formats/toolBlocks';
 import { canonicalColumn } from './columns';
 import { isMessageRowRecord } from './jsonMessageRows';
 import { LLM_DATASET_FAMILY_NAMES, llmDatasetFamily, readLlmDataset, type LlmDatasetFamily } from './formats/llmDatasets';
@@ -108,6 +109,7 @@ export interface JsonParseContext {
 export function parseJsonRecord(source: SourceRef, record: JsonObject, family: JsonFamily, context: JsonParseContext): IngestItem {
   switch (family) {
     case 'messages':
+      if (hasToolBlocks(record)) return parseToolBlocks(source, record, context);
       return isReadyMade(record) ? parseReadyMade(source, record) : parseConversation(source, record, context);
     case 'faq':
       return parseFaq(source, record);
@@ -161,7 +163,8 @@ function parseLlmDataset(source: SourceRef, record: JsonObject, family: LlmDatas
     });
   } else {
     const lines: JsonObject = { messages: read.messages, ...read.extra };
-    if (isReadyMade(lines)) item = parseReadyMade(source, lines);
+    // Calls read from the format's own items are checked as a log's tool turns are, not kept as written.
+    if (!read.toolTurns && isReadyMade(lines)) item = parseReadyMade(source, lines);
     else {
       for (const key of ['conversation_id', 'id', 'issue_type', 'category', 'channel', 'csat'])
         if (record[key] !== undefined) lines[key] = record[key];
@@ -170,6 +173,19 @@ function parseLlmDataset(source: SourceRef, record: JsonObject, family: LlmDatas
   }
   if (read.setAside && item.type === 'conversation') item.conversation.setAside = { ...item.conversation.setAside, ...read.setAside };
   if ('model' in read && read.model && item.type === 'conversation') item.conversation.model ??= read.model;
+  return item;
+}
+
+/**
+ * A conversation line with Bedrock's or Anthropic's tool blocks (./formats/toolBlocks.ts): its
+ * calls and results rewritten as OpenAI-style messages, then read as a conversation log, so the
+ * tool turns get the log's checks (never kept as written: Azure takes no such blocks).
+ */
+function parseToolBlocks(source: SourceRef, record: JsonObject, context: JsonParseContext): IngestItem {
+  const read = readToolBlocks(record);
+  if ('reason' in read) return reject(source, read.reason, read.detail);
+  const item = parseConversation(source, read.record, context);
+  if (read.setAside && item.type === 'conversation') item.conversation.setAside = { ...item.conversation.setAside, ...read.setAside };
   return item;
 }
 

@@ -130,3 +130,87 @@ export function toolDefinitions(value: unknown): unknown[] | undefined | string 
   }
   return tools.length ? tools : undefined;
 }
+
+/** A call as another format writes it: where it is (for problems), its function name, arguments (object or JSON text) and id, if any. */
+export interface ForeignCall {
+  at: string;
+  name: unknown;
+  arguments: unknown;
+  id?: unknown;
+}
+
+/**
+ * OpenAI-style messages (`tool_calls`, `tool` messages) built from a format whose calls and
+ * results are items of their own: Gemini's functionCall / functionResponse parts, the Responses
+ * API's function_call / function_call_output items, Bedrock's toolUse / toolResult and
+ * Anthropic's tool_use / tool_result blocks. Each item is checked as it comes, so a problem names
+ * the item where the input has it; the messages then take the conversation-log path, which reads
+ * them into tool turns with the same checks as an OpenAI-style log's.
+ */
+export class ToolMessages {
+  readonly messages: JsonObject[] = [];
+  /** Whether any call or result was written (the record then needs the conversation-log path). */
+  hasToolTurns = false;
+  private readonly reader = new ToolCallReader();
+  private generated = 0;
+  /** The calls of the last call message still without a result. */
+  private open: ToolCall[] = [];
+
+  /** A message that is no tool turn: calls before it can no longer get results. */
+  text(message: JsonObject): void {
+    this.messages.push(message);
+    this.open = [];
+  }
+
+  /**
+   * One assistant message making `items` (parallel when several), with `content` (text, or null)
+   * and the message's `weight`, if it had one. Returns why not, or undefined.
+   */
+  calls(items: readonly ForeignCall[], content: unknown, weight?: unknown): string | undefined {
+    const calls: ToolCall[] = [];
+    for (const item of items) {
+      // Formats without call ids (Gemini) get call_1, call_2… in the record, as ShareGPT's calls do.
+      const id = typeof item.id === 'string' && item.id.trim() ? item.id : `call_${++this.generated}`;
+      const read = this.reader.fromMessage({ tool_calls: [{ id, function: { name: item.name, arguments: item.arguments } }] });
+      if (typeof read === 'string') return `${item.at} ${read}`;
+      if (read) calls.push(...read);
+    }
+    this.messages.push({ role: 'assistant', content, tool_calls: calls, ...(weight !== undefined ? { weight } : {}) });
+    this.open = calls;
+    this.hasToolTurns = true;
+    return undefined;
+  }
+
+  /**
+   * A result as a `tool` message: for the call its id names, else the first open call of its
+   * function name (Gemini files results by name), else the first open call. Returns why not, or undefined.
+   */
+  result(at: string, content: unknown, match: { id?: unknown; name?: unknown }): string | undefined {
+    if (typeof content !== 'string' || !content.trim()) return `${at} is a tool result without text`;
+    if (!this.messages.at(-1)?.tool_calls && !this.messages.at(-1)?.tool_call_id) return `${at} is a tool result that follows no tool call`;
+    const id = typeof match.id === 'string' && match.id.trim() ? match.id : undefined;
+    const name = typeof match.name === 'string' && match.name.trim() ? match.name.trim() : undefined;
+    const call =
+      id !== undefined
+        ? this.open.find((c) => c.id === id)
+        : name !== undefined
+          ? this.open.find((c) => c.function.name === name)
+          : this.open[0];
+    if (!call) {
+      const waiting = this.open.map((c) => `${c.id} "${c.function.name}"`).join(', ') || 'none';
+      return `${at} is a tool result for ${id !== undefined ? `"${id}"` : `"${name ?? ''}"`}, which is none of the calls before it still without a result (${waiting})`;
+    }
+    this.open = this.open.filter((c) => c !== call);
+    this.messages.push({ role: 'tool', tool_call_id: call.id, content });
+    this.hasToolTurns = true;
+    return undefined;
+  }
+}
+
+/** A function definition in the fine-tuning format's `tools` shape. */
+export function functionTool(name: string, description: unknown, parameters: unknown): JsonObject {
+  const fn: JsonObject = { name };
+  if (typeof description === 'string') fn.description = description;
+  if (parameters !== undefined && parameters !== null) fn.parameters = parameters;
+  return { type: 'function', function: fn };
+}

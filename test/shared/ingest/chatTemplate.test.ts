@@ -1,3 +1,5 @@
+import { ExampleBuilder, type ExampleMessage } from '../../../src/shared/dataset/examples';
+import { validateExample } from '../../../src/shared/dataset/validate';
 import { conversations, jsonl, parseAll, rejections } from './helpers';
 import type { IngestItem } from '../../../src/shared/ingest/types';
 
@@ -81,12 +83,12 @@ describe('chat template texts', () => {
   test('an unknown role is rejected naming it, unless speakerRoles maps it', async () => {
     const text = chatml([
       ['user', q1],
-      ['tool', '{"refund": "ok"}'],
+      ['ipython', '{"refund": "ok"}'],
       ['assistant', a1],
     ]);
     const items = await parseAll(jsonl({ text }));
     expect(reasons(items)).toEqual(['unknown-speaker']);
-    expect(rejections(items)[0].detail).toContain('role "tool" (turn 2)');
+    expect(rejections(items)[0].detail).toContain('role "ipython" (turn 2)');
     const gemmaItems = await parseAll(
       jsonl({
         text: gemma([
@@ -208,5 +210,113 @@ describe('chat template texts', () => {
         .slice(1)
         .map((c) => c.kind),
     ).toEqual(['conversation', 'conversation']);
+  });
+});
+
+describe('function calling in ChatML text (Hermes, Qwen)', () => {
+  const getOrder = {
+    type: 'function',
+    function: {
+      name: 'get_order',
+      description: 'Look up an order',
+      parameters: { type: 'object', properties: { order_id: { type: 'string' } }, required: ['order_id'] },
+    },
+  };
+  const resend = { name: 'resend_receipt', description: 'Mail the receipt again', parameters: { type: 'object', properties: {} } };
+  // Hermes 2 Pro's system prompt names the tags in its prose before the block itself.
+  const hermesSystem =
+    'You are a function calling AI model. You are provided with function signatures within <tools></tools> XML tags. ' +
+    `Here are the available tools: <tools>\n${JSON.stringify(getOrder)}\n${JSON.stringify(resend)}\n</tools>`;
+  const where = 'Where is order 7730, and can you resend the receipt?';
+  const reply = 'Order 7730 has shipped, and the receipt is on its way to your inbox.';
+
+  test('<tool_call> blocks of an assistant turn are its calls, <tool_response> blocks their results, <tools> the definitions', async () => {
+    const hermes = chatml([
+      ['system', hermesSystem],
+      ['user', where],
+      [
+        'assistant',
+        'Let me look.\n<tool_call>\n{"name": "get_order", "arguments": {"order_id": "7730"}}\n</tool_call>\n<tool_call>\n{"name": "resend_receipt", "arguments": {}}\n</tool_call>',
+      ],
+      [
+        'tool',
+        '<tool_response>\n{"name": "get_order", "content": {"status": "shipped"}}\n</tool_response>\n<tool_response>\n{"sent": true}\n</tool_response>',
+      ],
+      ['assistant', reply],
+    ]);
+    // Qwen renders results in a user turn; the user's own words after them stay a user turn.
+    const qwen = chatml([
+      ['system', `# Tools\n\n<tools>\n${JSON.stringify(getOrder)}\n</tools>`],
+      ['user', where],
+      ['assistant', '<tool_call>\n{"name": "get_order", "arguments": {"order_id": "7730"}}\n</tool_call>'],
+      ['user', '<tool_response>\n{"status": "shipped"}\n</tool_response>\nAnd the receipt?'],
+      ['assistant', reply],
+    ]);
+    const items = await parseAll(jsonl({ text: hermes }, { text: qwen }));
+    expect(reasons(items)).toEqual(['conversation', 'conversation']);
+    const [h, q] = conversations(items);
+    expect(h.turns[2]).toEqual({
+      role: 'assistant',
+      content: 'Let me look.',
+      toolCalls: [
+        { id: 'call_1', type: 'function', function: { name: 'get_order', arguments: '{"order_id":"7730"}' } },
+        { id: 'call_2', type: 'function', function: { name: 'resend_receipt', arguments: '{}' } },
+      ],
+      toolResults: [
+        { toolCallId: 'call_1', content: '{"name": "get_order", "content": {"status": "shipped"}}' },
+        { toolCallId: 'call_2', content: '{"sent": true}' },
+      ],
+    });
+    expect(h.tools).toEqual([getOrder, { type: 'function', function: resend }]);
+    expect(q.tools).toEqual([getOrder]);
+    const MODEL = 'gpt-4o-mini-2024-07-18';
+    const examples = [h, q].map((c) => {
+      const built = new ExampleBuilder({ model: MODEL, systemPrompt: 'You are Shoply support.', intentExamples: false }).build(c);
+      if (!built.ok) throw new Error(built.detail);
+      const [{ example }] = built.examples;
+      expect(validateExample(example, { model: MODEL }).issues).toEqual([]);
+      return { ...example, messages: example.messages as ExampleMessage[] };
+    });
+    const shape = (messages: ExampleMessage[]) => messages.map((m) => (m.tool_calls ? 'calls' : m.role));
+    expect(shape(examples[0].messages)).toEqual(['system', 'user', 'calls', 'tool', 'tool', 'assistant']);
+    expect(shape(examples[1].messages)).toEqual(['system', 'user', 'calls', 'tool', 'user', 'assistant']);
+    expect(examples[1].messages[4]).toEqual({ role: 'user', content: 'And the receipt?' });
+    expect(examples[0].tools).toEqual(h.tools);
+  });
+
+  test('tool blocks that cannot be written as the format wants are rejected, naming the turn', async () => {
+    const call = ['assistant', '<tool_call>\n{"name": "get_order", "arguments": {"order_id": "1"}}\n</tool_call>'] as [string, string];
+    const result = ['tool', '<tool_response>{"status": "shipped"}</tool_response>'] as [string, string];
+    const items = await parseAll(
+      jsonl(
+        {
+          text: chatml([['user', where], ['assistant', '<tool_call>\n{"name": "get_order", "arguments": {order 1}\n</tool_call>'], result]),
+        },
+        { text: chatml([['user', where], ['assistant', '<tool_call>{"name": "get_order"}'], result]) },
+        { text: chatml([['user', where], result, ['assistant', reply]]) },
+        { text: chatml([['user', where], call, ['assistant', reply]]) },
+        {
+          text: chatml([
+            ['system', '<tools>\nget_order(order_id)\n</tools>'],
+            ['user', where],
+            ['assistant', reply],
+          ]),
+        },
+      ),
+    );
+    expect(reasons(items)).toEqual([
+      'invalid-tool-turn',
+      'invalid-tool-turn',
+      'invalid-tool-turn',
+      'invalid-tool-turn',
+      'invalid-field:text',
+    ]);
+    expect(rejections(items).map((r) => r.detail)).toEqual([
+      expect.stringMatching(/^the ChatML text's turn 2 \("assistant"\) has a <tool_call> that is not JSON/),
+      `the ChatML text's turn 2 ("assistant") has a <tool_call> that is never closed by </tool_call>`,
+      `the ChatML text's turn 2 ("tool") is a tool result that follows no tool call`,
+      'the call to "get_order" (call_1) has no result, but the conversation goes on after it',
+      expect.stringMatching(/^the ChatML text's system turn has a <tools> block that is not JSON/),
+    ]);
   });
 });

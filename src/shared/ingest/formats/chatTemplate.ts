@@ -1,8 +1,9 @@
 import { ownValue } from '../../lookup';
 import { reject, show } from '../records';
 import type { RoleMapper } from '../roles';
+import { addToolResult, INVALID_TOOL_TURN, ToolCallReader, toolDefinitions } from '../toolTurns';
 import type { RawTurn } from '../turns';
-import type { ChatRole, IngestItem, SourceRef } from '../types';
+import type { ChatRole, IngestItem, SourceRef, ToolCall } from '../types';
 import { finish, firstOf, has, idOf, textOf, type JsonObject } from './common';
 
 /**
@@ -166,14 +167,27 @@ export function parseChatTemplateRecord(source: SourceRef, record: JsonObject, r
     );
   if ('problem' in read) return reject(source, `invalid-field:${key}`, `the ${name} text ${read.problem}`);
   const raw: RawTurn[] = [];
+  const calls = new ToolCallReader();
+  let tools: unknown[] | undefined;
   for (let i = 0; i < read.turns.length; i++) {
     const turn = read.turns[i];
+    if (template === 'chatml') {
+      const hermes = hermesTurn(turn, raw, calls);
+      if (hermes && 'problem' in hermes)
+        return reject(source, INVALID_TOOL_TURN, `the ${name} text's turn ${i + 1} (${show(turn.role)}) ${hermes.problem}`);
+      if (hermes && 'read' in hermes) continue;
+      if (hermes) {
+        if (typeof hermes.tools === 'string')
+          return reject(source, `invalid-field:${key}`, `the ${name} text's system turn has a <tools> block that ${hermes.tools}`);
+        tools = hermes.tools;
+      }
+    }
     const role = ownValue(ROLES, turn.role.toLowerCase()) ?? (turn.role ? roles.roleOf(turn.role) : undefined);
     if (!role)
       return reject(
         source,
         'unknown-speaker',
-        `the ${name} role ${show(turn.role)} (turn ${i + 1}) is not a known role; use system, user or assistant (model, gpt), or map the name with speakerRoles (tool turns in a template text are not read)`,
+        `the ${name} role ${show(turn.role)} (turn ${i + 1}) is not a known role; use system, user or assistant (model, gpt), or map the name with speakerRoles (tool turns are read in ChatML text only, Hermes style)`,
       );
     raw.push({ role, text: turn.text });
   }
@@ -186,7 +200,96 @@ export function parseChatTemplateRecord(source: SourceRef, record: JsonObject, r
     idPrefix: 'template',
     raw,
     issueType: textOf(firstOf(record, ['issue_type', 'category', 'intent'])),
+    ...(tools ? { tools } : {}),
   });
+}
+
+/**
+ * Function calling in ChatML as Hermes (NousResearch) and Qwen render it: an assistant turn's
+ * `<tool_call>{"name", "arguments"}</tool_call>` blocks are its calls (parallel when several);
+ * `<tool_response>…</tool_response>` blocks in a `tool` turn (Qwen: in a `user` turn) are their
+ * results, in the order of the calls (the template writes no ids); a `tool` turn without such tags
+ * is one result. The definitions are the JSON in the system turn's `<tools>…</tools>`.
+ * Returns `read` when the turn is read into `raw`, `tools` for a system turn (still read as the
+ * system turn), undefined for any other turn, or the problem why it cannot be read.
+ */
+function hermesTurn(
+  turn: TemplateTurn,
+  raw: RawTurn[],
+  calls: ToolCallReader,
+): { read: true } | { problem: string } | { tools: unknown[] | undefined | string } | undefined {
+  const role = turn.role.toLowerCase();
+  if (role === 'system' && turn.text.includes('<tools>')) return { tools: hermesTools(turn.text) };
+  if (role === 'assistant' && turn.text.includes('<tool_call>')) {
+    const blocks = tagged(turn.text, 'tool_call');
+    if (typeof blocks === 'string') return { problem: blocks };
+    const found: ToolCall[] = [];
+    for (const body of blocks.bodies) {
+      const read = calls.fromText(body.trim());
+      if (typeof read === 'string') return { problem: `has a <tool_call> that ${read}` };
+      found.push(...read);
+    }
+    raw.push({ role: 'assistant', text: blocks.rest, toolCalls: found });
+    return { read: true };
+  }
+  const tool = role === 'tool';
+  if (!tool && !(role === 'user' && turn.text.includes('<tool_response>'))) return undefined;
+  const blocks = turn.text.includes('<tool_response>') ? tagged(turn.text, 'tool_response') : { bodies: [turn.text], rest: '' };
+  if (typeof blocks === 'string') return { problem: blocks };
+  if (tool && blocks.rest.trim()) return { problem: `has text outside its <tool_response> blocks: ${show(blocks.rest.trim())}` };
+  for (const body of blocks.bodies) {
+    if (!body.trim()) return { problem: 'is a tool result without text' };
+    const problem = addToolResult(raw, body.trim());
+    if (problem) return { problem };
+  }
+  // The user's own words after the results (Qwen puts results in a user turn) stay a user turn.
+  if (blocks.rest.trim()) raw.push({ role: 'user', text: blocks.rest });
+  return { read: true };
+}
+
+/** The bodies of `<tag>…</tag>` blocks in `text`, and the text outside them; or why not (a block never closed). */
+function tagged(text: string, tag: string): { bodies: string[]; rest: string } | string {
+  const open = `<${tag}>`;
+  const close = `</${tag}>`;
+  const bodies: string[] = [];
+  let rest = '';
+  let at = 0;
+  for (let start = text.indexOf(open); start >= 0; start = text.indexOf(open, at)) {
+    const end = text.indexOf(close, start + open.length);
+    if (end < 0) return `has a ${open} that is never closed by ${close}`;
+    rest += text.slice(at, start);
+    bodies.push(text.slice(start + open.length, end));
+    at = end + close.length;
+  }
+  return { bodies, rest: rest + text.slice(at) };
+}
+
+/**
+ * The definitions in a Hermes / Qwen system turn: the `<tools>` block's JSON, one list or one
+ * definition per line. Empty `<tools></tools>` (the prompt's prose names the tags so) is no block.
+ */
+function hermesTools(text: string): unknown[] | undefined | string {
+  const blocks = tagged(text, 'tools');
+  if (typeof blocks === 'string') return blocks.replace(/^has a <tools> that /, '');
+  const list: unknown[] = [];
+  for (const body of blocks.bodies) {
+    if (!body.trim()) continue;
+    try {
+      const parsed: unknown = JSON.parse(body);
+      if (Array.isArray(parsed)) list.push(...(parsed as unknown[]));
+      else list.push(parsed);
+    } catch {
+      for (const line of body.split('\n')) {
+        if (!line.trim()) continue;
+        try {
+          list.push(JSON.parse(line));
+        } catch {
+          return `is not JSON (a list of function definitions, or one per line): ${show(line.trim())}`;
+        }
+      }
+    }
+  }
+  return list.length ? toolDefinitions(list) : undefined;
 }
 
 function turnsOf(text: string, template: ChatTemplate): TemplateRead {

@@ -1,4 +1,6 @@
+import { ownValue } from '../../lookup';
 import { show } from '../records';
+import { functionTool, INVALID_TOOL_TURN, ToolMessages, type ForeignCall } from '../toolTurns';
 import { has, isObject, type JsonObject } from './common';
 
 /**
@@ -52,7 +54,14 @@ export function llmDatasetFamily(record: JsonObject): LlmDatasetFamily | undefin
 /** What a record of these families holds, in the shapes tuneloop's own lines have. */
 export type LlmDatasetRecord =
   /** OpenAI chat messages (plus `tools` / `parallel_tool_calls` where the line had them, and the model that answered). */
-  | { messages: JsonObject[]; extra: JsonObject; setAside?: Record<string, number>; model?: string }
+  | {
+      messages: JsonObject[];
+      extra: JsonObject;
+      setAside?: Record<string, number>;
+      model?: string;
+      /** The messages hold tool calls read from the format's own call items: read as a conversation log's tool turns, with their checks. */
+      toolTurns?: true;
+    }
   /** One question and its answer (a preference row of texts). */
   | { pair: { prompt: string; reply: string }; setAside?: Record<string, number> }
   | { reason: string; detail: string };
@@ -134,31 +143,94 @@ function textParts(content: unknown): unknown {
 }
 
 function inputOutput(record: JsonObject): LlmDatasetRecord {
-  const messages: JsonObject[] = [];
+  const out = new ToolMessages();
+  const tools = responsesTools(record.tools);
+  if ('reason' in tools) return tools;
   let reasoning = 0;
+  // Consecutive function_call items are the parallel calls of one assistant turn.
+  let calls: ForeignCall[] = [];
+  const flush = (): string | undefined => {
+    if (!calls.length) return undefined;
+    const problem = out.calls(calls, null);
+    calls = [];
+    return problem;
+  };
   for (const at of ['input', 'output'] as const) {
     const list = record[at] as unknown[];
     for (let i = 0; i < list.length; i++) {
       const item: unknown = list[i];
-      // Responses API output items: a reasoning summary is no message; a tool call is not read yet.
+      const where = `${at}[${i}]`;
+      // Responses API output items: a reasoning summary is no message.
       if (isObject(item) && item.type === 'reasoning') {
         reasoning++;
+        continue;
+      }
+      if (isObject(item) && item.type === 'function_call') {
+        calls.push({ at: `${where} (function_call)`, name: item.name, arguments: item.arguments, id: item.call_id });
+        continue;
+      }
+      const unanswered = flush();
+      if (unanswered) return { reason: INVALID_TOOL_TURN, detail: unanswered };
+      if (isObject(item) && item.type === 'function_call_output') {
+        const output = typeof item.output === 'string' ? item.output : textParts(item.output);
+        if (item.output !== undefined && item.output !== null && typeof output !== 'string')
+          return {
+            reason: INVALID_TOOL_TURN,
+            detail: `${where} (function_call_output) has an "output" that is not text: ${show(item.output)}`,
+          };
+        const problem = out.result(`${where} (function_call_output)`, output, { id: item.call_id });
+        if (problem) return { reason: INVALID_TOOL_TURN, detail: problem };
         continue;
       }
       if (!isObject(item) || typeof item.role !== 'string')
         return {
           reason: `invalid-field:${at}`,
-          detail: `${at}[${i}] must be a message with a "role", got ${show(item)}${isObject(item) && typeof item.type === 'string' ? ` (a "${item.type}" item is not read)` : ''}`,
+          detail: `${where} must be a message with a "role", got ${show(item)}${isObject(item) && typeof item.type === 'string' ? ` (a "${item.type}" item is not read)` : ''}`,
         };
       const message: JsonObject = { role: item.role, content: textParts(item.content) };
       for (const key of ['tool_calls', 'tool_call_id', 'name', 'weight'])
         if (item[key] !== undefined && item[key] !== null) message[key] = item[key];
-      messages.push(message);
+      out.text(message);
     }
   }
+  const unanswered = flush();
+  if (unanswered) return { reason: INVALID_TOOL_TURN, detail: unanswered };
+  const messages = out.messages;
   if (!messages.some((m) => m.role === 'assistant'))
     return { reason: 'one-sided-conversation', detail: '"output" holds no assistant message, so there is no reply to learn' };
-  return { messages, extra: {}, ...(reasoning ? { setAside: setAsideOne('reasoning') } : {}) };
+  const setAside: Record<string, number> = {};
+  if (reasoning) setAside.reasoning = 1;
+  if (tools.other) setAside['non-function-tool'] = tools.other;
+  return {
+    messages,
+    extra: tools.tools.length ? { tools: tools.tools } : {},
+    ...(out.hasToolTurns ? { toolTurns: true } : {}),
+    ...(Object.keys(setAside).length ? { setAside } : {}),
+  };
+}
+
+/**
+ * The Responses API's `tools`: function definitions written flat (`{type: "function", name,
+ * description, parameters}`) → the fine-tuning format's `{type, function: {…}}`. Tools the
+ * service runs itself (web and file search, MCP, …) have no form there: counted, to be set aside.
+ */
+function responsesTools(value: unknown): { tools: JsonObject[]; other: number } | { reason: string; detail: string } {
+  const read = { tools: [] as JsonObject[], other: 0 };
+  if (value === undefined || value === null) return read;
+  const wrong = (what: string) => ({
+    reason: 'invalid-field:tools',
+    detail: `${what}; Responses API logs write "tools": [{"type": "function", "name", "description", "parameters"}]`,
+  });
+  if (!Array.isArray(value)) return wrong(`"tools" must be a list, got ${show(value)}`);
+  for (let i = 0; i < value.length; i++) {
+    const tool: unknown = value[i];
+    if (!isObject(tool)) return wrong(`tools[${i}] is ${show(tool)}`);
+    if (tool.type !== undefined && tool.type !== 'function') read.other++;
+    else if (isObject(tool.function)) read.tools.push(tool);
+    else if (typeof tool.name === 'string' && tool.name.trim()) read.tools.push(functionTool(tool.name, tool.description, tool.parameters));
+    else return wrong(`tools[${i}] is a function without a "name"`);
+  }
+  return read;
 }
 
 const setAsideOne = (reason: string): Record<string, number> => ({ [reason]: 1 });
@@ -258,53 +330,161 @@ function messageList(value: unknown, at: string): JsonObject[] | { reason: strin
   return value as JsonObject[];
 }
 
-/** Gemini's roles: the model speaks as `model`. */
-const GEMINI_ROLES: Record<string, string> = { user: 'user', model: 'assistant', assistant: 'assistant', system: 'system' };
+/** Gemini's roles: the model speaks as `model`; results of function calls come in `user` (or `function`/`tool`) contents. */
+const GEMINI_ROLES: Record<string, string> = {
+  user: 'user',
+  model: 'assistant',
+  assistant: 'assistant',
+  system: 'system',
+  function: 'function',
+  tool: 'function',
+};
 
 function gemini(record: JsonObject): LlmDatasetRecord {
-  const messages: JsonObject[] = [];
+  const out = new ToolMessages();
   const system = record.systemInstruction ?? record.system_instruction;
   if (system !== undefined && system !== null) {
     const text = geminiText(system, 'systemInstruction');
     if (typeof text !== 'string') return text;
-    if (text.trim()) messages.push({ role: 'system', content: text });
+    if (text.trim()) out.text({ role: 'system', content: text });
   }
+  const tools = geminiTools(record.tools);
+  if ('reason' in tools) return tools;
   const contents = record.contents as unknown[];
   for (let i = 0; i < contents.length; i++) {
     const content: unknown = contents[i];
     const at = `contents[${i}]`;
     if (!isObject(content))
       return { reason: 'invalid-field:contents', detail: `${at} must be an object with "role" and "parts", got ${show(content)}` };
-    const role = typeof content.role === 'string' ? GEMINI_ROLES[content.role.toLowerCase()] : undefined;
+    const role = typeof content.role === 'string' ? ownValue(GEMINI_ROLES, content.role.toLowerCase()) : undefined;
     if (!role)
       return {
         reason: 'unknown-speaker',
         detail: `${at} has role ${show(content.role)}; Gemini tuning lines use "user" and "model"`,
       };
-    const text = geminiText(content, at);
-    if (typeof text !== 'string') return text;
-    messages.push({ role, content: text });
+    const parts = geminiParts(content, at);
+    if ('reason' in parts) return parts;
+    const problem = geminiContent(out, role, content.role as string, at, parts);
+    if (problem) return { reason: INVALID_TOOL_TURN, detail: problem };
   }
-  return { messages, extra: {} };
+  return {
+    messages: out.messages,
+    extra: tools.tools.length ? { tools: tools.tools } : {},
+    ...(out.hasToolTurns ? { toolTurns: true } : {}),
+    ...(tools.other ? { setAside: { 'non-function-tool': tools.other } } : {}),
+  };
 }
 
-/** The text of a Gemini content: its text parts in order (the API reads them as one text). */
-function geminiText(content: unknown, at: string): string | { reason: string; detail: string } {
-  const parts = isObject(content) ? content.parts : undefined;
+interface GeminiParts {
+  text: string;
+  calls: ForeignCall[];
+  results: { at: string; response: unknown; id: unknown; name: unknown }[];
+}
+
+/** A content's parts: its text parts as one text (the API reads them so), its function calls and function responses. */
+function geminiParts(content: JsonObject, at: string): GeminiParts | { reason: string; detail: string } {
+  const parts = content.parts;
   if (!Array.isArray(parts) || parts.length === 0)
     return { reason: 'invalid-field:contents', detail: `${at} must have a non-empty "parts" list, got ${show(parts)}` };
-  let text = '';
+  const read: GeminiParts = { text: '', calls: [], results: [] };
   for (let j = 0; j < parts.length; j++) {
     const part: unknown = parts[j];
-    if (isObject(part) && typeof part.text === 'string') {
-      text += part.text;
-      continue;
+    const where = `${at}.parts[${j}]`;
+    if (isObject(part) && typeof part.text === 'string') read.text += part.text;
+    else if (isObject(part) && isObject(part.functionCall)) {
+      const call = part.functionCall;
+      read.calls.push({ at: where, name: call.name, arguments: call.args, id: call.id });
+    } else if (isObject(part) && isObject(part.functionResponse)) {
+      const result = part.functionResponse;
+      read.results.push({ at: where, response: result.response, id: result.id, name: result.name });
+    } else {
+      const kind = isObject(part) ? Object.keys(part).find((k) => k !== 'thought' && k !== 'thoughtSignature') : undefined;
+      return {
+        reason: 'invalid-field:contents',
+        detail: `${where} is ${kind ? `a "${kind}" part` : show(part)}; only text, functionCall and functionResponse parts are read (files and inline data of Gemini lines are not)`,
+      };
     }
-    const kind = isObject(part) ? Object.keys(part).find((k) => k !== 'thought') : undefined;
-    return {
-      reason: 'invalid-field:contents',
-      detail: `${at}.parts[${j}] is ${kind ? `a "${kind}" part` : show(part)}; only text parts are read (function calls, files and inline data of Gemini lines are not)`,
-    };
   }
-  return text;
+  return read;
+}
+
+/**
+ * One content as messages: a model's text and function calls as one assistant message with
+ * `tool_calls`; function responses as `tool` messages, then the user's text, if any, as a user
+ * message after them. Returns why not, or undefined.
+ */
+function geminiContent(out: ToolMessages, role: string, written: string, at: string, parts: GeminiParts): string | undefined {
+  if (parts.calls.length && role !== 'assistant')
+    return `${parts.calls[0].at} is a functionCall in a ${show(written)} content; only the model's contents call functions`;
+  if (parts.results.length && role !== 'user' && role !== 'function')
+    return `${parts.results[0].at} is a functionResponse in a ${show(written)} content; results come in the "user" content after the call`;
+  for (const result of parts.results) {
+    const response = result.response;
+    const text =
+      typeof response === 'string' ? response : response === undefined || response === null ? undefined : JSON.stringify(response);
+    const problem = out.result(result.at, text, { id: result.id, name: result.name });
+    if (problem) return problem;
+  }
+  if (role === 'function') {
+    if (parts.text.trim()) return `${at} is a ${show(written)} content with text; it holds the functionResponse parts of calls only`;
+    return undefined;
+  }
+  if (parts.calls.length) return out.calls(parts.calls, parts.text.trim() ? parts.text : null);
+  if (!parts.results.length || parts.text.trim()) out.text({ role, content: parts.text });
+  return undefined;
+}
+
+/** The type names of Gemini's schemas (OpenAPI's, upper case) in JSON Schema's spelling, which the fine-tuning format's `parameters` use. */
+const GEMINI_TYPES = new Set(['STRING', 'NUMBER', 'INTEGER', 'BOOLEAN', 'ARRAY', 'OBJECT', 'NULL']);
+
+function jsonSchema(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(jsonSchema);
+  if (!isObject(schema)) return schema;
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(schema))
+    out[key] = key === 'type' && typeof value === 'string' && GEMINI_TYPES.has(value) ? value.toLowerCase() : jsonSchema(value);
+  return out;
+}
+
+/**
+ * Gemini's `tools`: `[{"functionDeclarations": [{name, description, parameters}]}]` → the
+ * fine-tuning format's function definitions. Tools the service runs itself (Google Search, code
+ * execution) have no form there: counted, to be set aside.
+ */
+function geminiTools(value: unknown): { tools: JsonObject[]; other: number } | { reason: string; detail: string } {
+  const read = { tools: [] as JsonObject[], other: 0 };
+  if (value === undefined || value === null) return read;
+  const wrong = (what: string) => ({
+    reason: 'invalid-field:tools',
+    detail: `${what}; Gemini lines write "tools": [{"functionDeclarations": [{"name", "description", "parameters"}]}]`,
+  });
+  if (!Array.isArray(value)) return wrong(`"tools" must be a list, got ${show(value)}`);
+  for (let i = 0; i < value.length; i++) {
+    const tool: unknown = value[i];
+    if (!isObject(tool)) return wrong(`tools[${i}] is ${show(tool)}`);
+    for (const [key, declarations] of Object.entries(tool)) {
+      if (key !== 'functionDeclarations' && key !== 'function_declarations') {
+        read.other++;
+        continue;
+      }
+      if (!Array.isArray(declarations)) return wrong(`tools[${i}].${key} must be a list, got ${show(declarations)}`);
+      for (let j = 0; j < declarations.length; j++) {
+        const declaration: unknown = declarations[j];
+        if (!isObject(declaration) || typeof declaration.name !== 'string' || !declaration.name.trim())
+          return wrong(`tools[${i}].${key}[${j}] is no function declaration with a "name": ${show(declaration)}`);
+        const parameters = declaration.parameters ?? declaration.parametersJsonSchema ?? declaration.parameters_json_schema;
+        read.tools.push(functionTool(declaration.name, declaration.description, jsonSchema(parameters)));
+      }
+    }
+  }
+  return read;
+}
+
+/** The text of the system instruction: its text parts in order (it calls no functions). */
+function geminiText(content: unknown, at: string): string | { reason: string; detail: string } {
+  const parts = geminiParts(isObject(content) ? content : {}, at);
+  if ('reason' in parts) return parts;
+  const tool = parts.calls[0]?.at ?? parts.results[0]?.at;
+  if (tool) return { reason: 'invalid-field:contents', detail: `${tool} is a function call or response in the system instruction` };
+  return parts.text;
 }
