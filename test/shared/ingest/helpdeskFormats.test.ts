@@ -700,6 +700,12 @@ describe('Front, Crisp and Zoho Desk API pages', () => {
     const unknown = await parseAll(jsonl({ ...page, data: [listOf(page)[0], { ...listOf(page)[1], from: 'visitor' }] }));
     expect(rejections(unknown)[0]).toMatchObject({ reason: 'unknown-speaker' });
     expect(rejections(unknown)[0].detail).toMatch(/message 2 \(fingerprint \d+\) has "from" "visitor"/);
+    // Only `text` messages are turns: another type is counted even when a converter flattened its content to a string.
+    const flattened = await parseAll(
+      jsonl({ ...page, data: [...listOf(page), { ...listOf(page)[1], type: 'audio', content: 'voice.webm' }] }),
+    );
+    expect(conversations(flattened)[0]).toMatchObject({ setAside: { 'non-text-message': 1 } });
+    expect(said(flattened)[0].join('\n')).not.toContain('voice.webm');
     // `jq -c '.data[]'`: read as message rows, the note would be an operator turn.
     const lines = await parseAll(jsonl(...listOf(fixtureLine('crisp_messages.jsonl', 0))));
     expect(conversations(lines)).toEqual([]);
