@@ -661,6 +661,12 @@ describe('Front, Crisp and Zoho Desk API pages', () => {
     const unknown = await parseAll(jsonl(withReply({ is_inbound: 'maybe' })));
     expect(rejections(unknown)[0]).toMatchObject({ reason: 'unknown-speaker' });
     expect(rejections(unknown)[0].detail).toMatch(/message 1 \("msg_1b9e40"\) has "is_inbound" "maybe"/);
+    const empty = await parseAll(
+      jsonl(withReply({ is_draft: false, draft_mode: null, text: '', body: '<p>See <b>the STOP guide</b>.</p>' })),
+    );
+    expect(said(empty)[0]).toContain(
+      'assistant: Yes: reply STOP to the number on your receipt and we remove it within a day.\nSee the STOP guide.',
+    );
     const tweet = await parseAll(jsonl(withReply({ type: 'tweet', is_inbound: true, text: '[REDACTED]', body: '[REDACTED]' })));
     expect(conversations(tweet)[0]).toMatchObject({ setAside: { 'redacted-message': 1 } });
     expect(conversations(tweet)[0].turns).toHaveLength(2);

@@ -64,7 +64,9 @@ export function parseFrontMessages(source: SourceRef, record: JsonObject): Inges
         'unknown-speaker',
         `message ${n} (${show(message.id)}) has "is_inbound" ${show(message.is_inbound)}; expected true (the customer) or false (the support side)`,
       );
-    const text = textOf(message.text) ?? textOf(message.body);
+    // An empty `text` beside an HTML body (a message of images and links) is no reason to drop the body.
+    const plain = textOf(message.text);
+    const text = plain !== undefined && plain.trim() !== '' ? plain : textOf(message.body);
     if (text === undefined) continue;
     if (text.trim() === REDACTED) {
       count('redacted-message');
