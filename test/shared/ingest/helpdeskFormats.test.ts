@@ -754,6 +754,31 @@ describe('Front, Crisp and Zoho Desk API pages', () => {
       });
       expect(JSON.stringify(item)).not.toMatch(/"content":"Internal/);
     }
+    // The list writes an empty content beside the summary; a single thread may flag its content cut short.
+    const listed = await parseAll(jsonl({ data: [{ ...reply, content: '', summary: 'Hi Rui, yes: orders placed before' }, question] }));
+    expect(rejections(listed)[0]).toMatchObject({ reason: 'truncated-reply' });
+    const cut = { ...reply, isContentTruncated: true, fullContentURL: 'https://desk.zoho.com/api/v1/tickets/1/threads/2/originalContent' };
+    const truncated = await parseAll(jsonl({ data: [cut, question] }));
+    expect(rejections(truncated)[0]).toMatchObject({ reason: 'truncated-reply' });
+    expect(rejections(truncated)[0].detail).toMatch(/"isContentTruncated" true.*fullContentURL/);
+    expect(conversations(await parseAll(jsonl({ data: [{ ...reply, isContentTruncated: false }, question] })))).toHaveLength(1);
+    // Comments among the threads (GET /tickets/{id}/conversations), first or later, public or not: never used.
+    const comment = {
+      id: '9',
+      type: 'comment',
+      isPublic: true,
+      commentedTime: '2026-03-03T14:10:00.000Z',
+      commenter: { type: 'AGENT', name: 'Ben Okoro' },
+      content: '<div>Rui is on the wholesale list, card 4417.</div>',
+    };
+    for (const data of [
+      [comment, reply, question],
+      [reply, comment, question],
+    ]) {
+      const [item] = await parseAll(jsonl({ ticketId: 1, data }));
+      expect(item.type === 'conversation' ? item.conversation.setAside : item).toEqual({ comment: 1 });
+      expect(JSON.stringify(item)).not.toMatch(/"content":"[^"]*wholesale/);
+    }
     const { ticketId: _dropped, ...bareReply } = reply;
     const { ticketId: _alsoDropped, ...bareQuestion } = question;
     const bare = [bareReply, bareQuestion];
