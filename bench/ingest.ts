@@ -118,6 +118,67 @@ function samples(): Record<string, Sample> {
         });
       }),
     },
+    // Front, Crisp and Zoho Desk message pages, from the conversation lines (customer → user side).
+    'Front messages JSONL': {
+      lines: jsonLines('data/chat-logs.jsonl', 'conversation_id').map((line) => {
+        const record = JSON.parse(line) as { conversation_id: string; messages: { role: string; text?: string; timestamp?: string }[] };
+        return JSON.stringify({
+          _pagination: { next: null },
+          _results: record.messages
+            .map((m, i) => ({
+              _links: { related: { conversation: `https://api2.frontapp.com/conversations/cnv_${record.conversation_id}` } },
+              id: `msg_${i}`,
+              type: 'email',
+              is_inbound: m.role === 'customer',
+              is_draft: false,
+              created_at: Date.parse(m.timestamp ?? new Date(Date.UTC(2026, 2, 2, 9, 0, i)).toISOString()) / 1000,
+              body: `<p>${m.text ?? ''}</p>`,
+              text: m.text ?? '',
+            }))
+            .reverse(),
+        });
+      }),
+    },
+    'Crisp messages JSONL': {
+      lines: jsonLines('data/chat-logs.jsonl', 'conversation_id').map((line) => {
+        const record = JSON.parse(line) as { conversation_id: string; messages: { role: string; text?: string; timestamp?: string }[] };
+        return JSON.stringify({
+          error: false,
+          reason: 'resolved',
+          data: record.messages.map((m, i) => ({
+            session_id: `session_${record.conversation_id}`,
+            website_id: 'w',
+            type: 'text',
+            from: m.role === 'customer' ? 'user' : 'operator',
+            origin: 'chat',
+            content: m.text ?? '',
+            fingerprint: i,
+            timestamp: Date.parse(m.timestamp ?? new Date(Date.UTC(2026, 2, 2, 9, 0, i)).toISOString()),
+          })),
+        });
+      }),
+    },
+    'Zoho Desk threads JSONL': {
+      lines: jsonLines('data/chat-logs.jsonl', 'conversation_id').map((line) => {
+        const record = JSON.parse(line) as { conversation_id: string; messages: { role: string; text?: string; timestamp?: string }[] };
+        return JSON.stringify({
+          ticketId: record.conversation_id,
+          data: record.messages
+            .map((m, i) => ({
+              id: String(i),
+              channel: 'EMAIL',
+              direction: m.role === 'customer' ? 'in' : 'out',
+              isDescriptionThread: i === 0,
+              visibility: 'public',
+              author: { type: m.role === 'customer' ? 'END_USER' : 'AGENT' },
+              createdTime: m.timestamp ?? new Date(Date.UTC(2026, 2, 2, 9, 0, i)).toISOString(),
+              contentType: 'text/html',
+              content: `<div>${m.text ?? ''}</div>`,
+            }))
+            .reverse(),
+        });
+      }),
+    },
     // Zendesk incremental ticket events (the test fixture's events, ticket ids made unique per copy).
     'Zendesk ticket events JSONL': {
       lines: readFileSync(join(__dirname, '..', '..', 'test', 'fixtures', 'formats', 'zendesk_ticket_events.jsonl'), 'utf8')

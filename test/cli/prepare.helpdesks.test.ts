@@ -52,6 +52,29 @@ const cases: { file: string; records: number; used: number; setAside: Record<str
     setAside: { 'internal-note': 2 },
     notes: /Haddad|Harbour|07700|fraud|Supervisor|88-1402/i,
   },
+  {
+    file: 'front_messages.jsonl',
+    records: 3,
+    used: 2,
+    // The third record is a comments page, quarantined whole (internal-comments).
+    setAside: { draft: 1 },
+    notes: /Oskar|5521|voucher|0171|third late parcel/i,
+  },
+  {
+    file: 'crisp_messages.jsonl',
+    records: 3,
+    used: 2,
+    // The third conversation's note goes with it into quarantine (one-sided once the note is left out).
+    setAside: { 'private-note': 1, 'non-text-message': 2 },
+    notes: /lena\.vogt|88213|marketing knows|203\.0\.113|Spam check|What is it about/i,
+  },
+  {
+    file: 'zoho_desk_threads.jsonl',
+    records: 3,
+    used: 2,
+    setAside: { 'private-thread': 1 },
+    notes: /IBAN|DE89|3704|55190|Internal/i,
+  },
 ];
 
 describe('tuneloop prepare with help desk exports', () => {

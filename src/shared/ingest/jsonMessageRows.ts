@@ -1,4 +1,5 @@
 import { ANSWERING_MODEL_COLUMNS, canonicalColumn, MESSAGE_ROW_COLUMNS } from './columns';
+import { isCrispMessage } from './formats/crisp';
 import type { ParsedLine } from './jsonLine';
 import type { MessageRow } from './messageCsv';
 import { reject, show } from './records';
@@ -14,6 +15,8 @@ import type { IngestItem } from './types';
  */
 export function isMessageRowRecord(record: Record<string, unknown>): boolean {
   if ('messages' in record) return false;
+  // An element of a Crisp messages response spells a row's keys, but its notes and pickers are no turns (formats/crisp.ts).
+  if (isCrispMessage(record)) return false;
   let id = false;
   let speaker = false;
   let text = false;

@@ -46,6 +46,8 @@ describe('help desk exports (hand-written, API shapes)', () => {
       [['formats', 'livechat_archives.json'], 'livechat'],
       [['formats', 'freshchat_messages.jsonl'], 'freshchat'],
       [['formats', 'hubspot_thread_messages.json'], 'hubspot'],
+      [['formats', 'crisp_messages.jsonl'], 'crisp'],
+      [['formats', 'zoho_desk_threads.jsonl'], 'zohodesk'],
     ];
     for (const [path, family] of expected) {
       const found = records(...path).map((r) => jsonFamily(r));
@@ -591,5 +593,203 @@ describe('Zendesk incremental ticket event export (ticket_events with include=co
     const items = await parseAll(jsonl(ticket, event(3, 1, '2026-03-01T09:02:00Z', [])));
     expect(reasons(items)).toEqual(['conversation', 'unknown-record']);
     expect(rejections(items)[0].detail).toContain('ticket events are read from a file of them only');
+  });
+});
+
+/** A line of a fixture, parsed, for tests that change one field. */
+const fixtureLine = (name: string, n: number) =>
+  JSON.parse(fixture('formats', name).toString('utf8').split('\n')[n]) as Record<string, unknown> & {
+    _results?: Record<string, unknown>[];
+    data?: Record<string, unknown>[];
+  };
+
+/** The message list of a page: Front's `_results`, Crisp's and Zoho Desk's `data`. */
+const listOf = (page: ReturnType<typeof fixtureLine>): Record<string, unknown>[] => page._results ?? page.data ?? [];
+
+describe('Front, Crisp and Zoho Desk API pages', () => {
+  test('each page is detected as its desk, and the messages in it as no record of their own (a page saved as a document stays one record)', async () => {
+    expect(records('formats', 'front_messages.jsonl').map((r) => jsonFamily(r))).toEqual(['front', 'front', 'front-comments']);
+    for (const name of ['front_messages.jsonl', 'crisp_messages.jsonl', 'zoho_desk_threads.jsonl']) {
+      const page = fixtureLine(name, 0);
+      const elements = listOf(page);
+      // A Crisp message spells a message row's keys (session_id, from, content): read as rows, its notes would be turns.
+      expect({ name, families: elements.map((e) => jsonFamily(e)) }).toEqual({ name, families: elements.map(() => undefined) });
+      const items = await parseAll(JSON.stringify(page, null, 2), {}, 64);
+      expect({ name, reasons: reasons(items) }).toEqual({ name, reasons: ['conversation'] });
+    }
+  });
+
+  test('Front: is_inbound → user, else assistant, in time order (the API lists the newest first), HTML cleaned, quotes cut; drafts never used; a comments page is quarantined whole', async () => {
+    const items = await parseAll(fixture('formats', 'front_messages.jsonl'), {}, 64);
+    expect(reasons(items)).toEqual(['conversation', 'conversation', 'internal-comments']);
+    const [email, sms] = conversations(items);
+    expect(email).toMatchObject({ conversationId: 'cnv_7tq2k9', channel: 'email', setAside: { draft: 1 } });
+    expect(sms).toMatchObject({ conversationId: 'cnv_7tq3a0', channel: 'sms' });
+    expect(sms.setAside).toBeUndefined();
+    expect(said(items)).toEqual([
+      [
+        'user: Hello, my order 30417 was due last Friday and has not arrived. Can you check where it is?',
+        'assistant: Sorry for the wait! Your parcel left our warehouse on Monday.\nTracking: https://track.example/TR9917',
+        'user: Thanks, the tracking link works now. I will wait until Thursday.',
+      ],
+      [
+        'user: Can I stop the marketing texts but keep the delivery ones?',
+        'assistant: Yes: reply STOP to the number on your receipt and we remove it within a day.',
+      ],
+    ]);
+    expect(JSON.stringify(conversations(items).map((c) => c.turns))).not.toMatch(/Oskar|5521|voucher|0171|third late/);
+    expect(rejections(items)[0].detail).toMatch(/comments are teammates' internal discussion.*GET \/conversations\/\{id\}\/messages/);
+  });
+
+  test('Front: a draft flag a converter rewrote, or a draft_mode alone, keeps the draft out; an unknown is_inbound and a redacted tweet are named', async () => {
+    const page = fixtureLine('front_messages.jsonl', 1);
+    const withReply = (fields: Record<string, unknown>) => ({
+      ...page,
+      _results: [
+        { ...listOf(page)[0], text: 'Draft: ask Dana about the 0171 number.', created_at: 1772618500, ...fields },
+        ...listOf(page),
+      ],
+    });
+    for (const fields of [{ is_draft: 'true' }, { is_draft: 1 }, { is_draft: null }, { is_draft: undefined, draft_mode: 'private' }]) {
+      const [item] = await parseAll(jsonl(withReply(fields)));
+      expect({ fields, setAside: item.type === 'conversation' ? item.conversation.setAside : item }).toEqual({
+        fields,
+        setAside: { draft: 1 },
+      });
+      expect(JSON.stringify(item)).not.toMatch(/"content":"Draft/);
+    }
+    const unknown = await parseAll(jsonl(withReply({ is_inbound: 'maybe' })));
+    expect(rejections(unknown)[0]).toMatchObject({ reason: 'unknown-speaker' });
+    expect(rejections(unknown)[0].detail).toMatch(/message 1 \("msg_1b9e40"\) has "is_inbound" "maybe"/);
+    const empty = await parseAll(
+      jsonl(withReply({ is_draft: false, draft_mode: null, text: '', body: '<p>See <b>the STOP guide</b>.</p>' })),
+    );
+    expect(said(empty)[0]).toContain(
+      'assistant: Yes: reply STOP to the number on your receipt and we remove it within a day.\nSee the STOP guide.',
+    );
+    const tweet = await parseAll(jsonl(withReply({ type: 'tweet', is_inbound: true, text: '[REDACTED]', body: '[REDACTED]' })));
+    expect(conversations(tweet)[0]).toMatchObject({ setAside: { 'redacted-message': 1 } });
+    expect(conversations(tweet)[0].turns).toHaveLength(2);
+  });
+
+  test('Crisp: user → user, operator (and its bots) → assistant; notes never used, events no turns, files and pickers passed over and counted', async () => {
+    const items = await parseAll(fixture('formats', 'crisp_messages.jsonl'), {}, 64);
+    expect(reasons(items)).toEqual(['conversation', 'conversation', 'one-sided-conversation']);
+    const [chat, email] = conversations(items);
+    expect(chat).toMatchObject({
+      conversationId: 'session_700c65e1-85e2-465a-b9ac-ecb5ec2c9881',
+      channel: 'chat',
+      setAside: { 'private-note': 1, 'non-text-message': 2 },
+    });
+    expect(email).toMatchObject({ conversationId: 'session_2b1d9a47-c0f3-4e61-9d5b-8a7e3f61c204', channel: 'email' });
+    expect(said(items)).toEqual([
+      [
+        'user: Hi, the discount code SPRING10 says it has expired but the banner says it runs until Sunday.',
+        'assistant: Thanks! An agent will look at your code in a moment.\nSorry about that! The code was limited to one use per customer. I have added a new code, SPRING10-LV, to your account.',
+        'user: It works now, thank you!',
+      ],
+      [
+        'user: Hello,\nmy invoice 2026-0412 shows the wrong company name. Could you correct it?\nIvo',
+        'assistant: Hello Ivo,\nI have corrected the company name and sent you the new invoice.',
+      ],
+    ]);
+    expect(JSON.stringify(conversations(items).map((c) => c.turns))).not.toMatch(
+      /lena\.vogt|88213|What is it about|screenshot|state:resolved/,
+    );
+    expect(rejections(items)[0].detail).toMatch(/session_5e0c7a11.* has no reply from the support side/);
+  });
+
+  test('Crisp: messages in time order whatever the listed order; an unknown "from" is named; messages one per line are no message rows', async () => {
+    const page = fixtureLine('crisp_messages.jsonl', 1);
+    const reversed = await parseAll(jsonl({ ...page, data: [...listOf(page)].reverse() }));
+    expect(said(reversed)[0][0]).toMatch(/^user: Hello,/);
+    const unknown = await parseAll(jsonl({ ...page, data: [listOf(page)[0], { ...listOf(page)[1], from: 'visitor' }] }));
+    expect(rejections(unknown)[0]).toMatchObject({ reason: 'unknown-speaker' });
+    expect(rejections(unknown)[0].detail).toMatch(/message 2 \(fingerprint \d+\) has "from" "visitor"/);
+    // Only `text` messages are turns: another type is counted even when a converter flattened its content to a string.
+    const flattened = await parseAll(
+      jsonl({ ...page, data: [...listOf(page), { ...listOf(page)[1], type: 'audio', content: 'voice.webm' }] }),
+    );
+    expect(conversations(flattened)[0]).toMatchObject({ setAside: { 'non-text-message': 1 } });
+    expect(said(flattened)[0].join('\n')).not.toContain('voice.webm');
+    // `jq -c '.data[]'`: read as message rows, the note would be an operator turn.
+    const lines = await parseAll(jsonl(...listOf(fixtureLine('crisp_messages.jsonl', 0))));
+    expect(conversations(lines)).toEqual([]);
+    expect(reasons(lines)).toEqual(['unknown-format']);
+  });
+
+  test('Zoho Desk: END_USER → user, AGENT → assistant in time order, HTML cleaned, quotes cut; private threads never used; a threads list of summaries is rejected naming the endpoint', async () => {
+    const items = await parseAll(fixture('formats', 'zoho_desk_threads.jsonl'), {}, 64);
+    expect(reasons(items)).toEqual(['conversation', 'conversation', 'truncated-reply']);
+    const [email, web] = conversations(items);
+    expect(email).toMatchObject({ conversationId: '1892000000093197', channel: 'email', setAside: { 'private-thread': 1 } });
+    // The ticket id from the threads' own `ticketId` when the record has none.
+    expect(web).toMatchObject({ conversationId: '1892000000094101', channel: 'web' });
+    expect(said(items)).toEqual([
+      [
+        'user: Hello,\nthe charger of my e-reader (order 60233) stopped working after two weeks. Can you replace it?\nAnja',
+        'assistant: Hello Anja,\nI am sorry the charger stopped working. I have sent a replacement charger today; you do not need to return the old one.\nBest regards,\nPriya',
+        'user: Perfect, thank you for the quick help!',
+      ],
+      [
+        'user: Do orders placed in the afternoon still ship the same day?',
+        'assistant: Hi Rui, yes: orders placed before 15:00 on a weekday ship the same day.',
+      ],
+    ]);
+    expect(JSON.stringify(conversations(items).map((c) => c.turns))).not.toMatch(/IBAN|DE89|55190|Internal/);
+    expect(rejections(items)[0].detail).toMatch(
+      /thread 1 \("1892000000095360"\) has only its "summary".*GET \/api\/v1\/tickets\/\{ticketId\}\/threads\/\{threadId\}/,
+    );
+  });
+
+  test('Zoho Desk: only a "public" visibility is public; the ticket id from the record, else a rejection saying how to add it; the speaker by author type, else direction', async () => {
+    const page = fixtureLine('zoho_desk_threads.jsonl', 1);
+    const [reply, question] = listOf(page);
+    const note = (visibility: unknown) => ({ ...reply, id: '7', visibility, content: '<p>Internal: card 4417 on file.</p>' });
+    for (const visibility of ['PRIVATE', null, 1, 'internal']) {
+      const [item] = await parseAll(jsonl({ data: [note(visibility), reply, question] }));
+      expect({ visibility, item: item.type === 'conversation' ? item.conversation.setAside : item }).toEqual({
+        visibility,
+        item: { 'private-thread': 1 },
+      });
+      expect(JSON.stringify(item)).not.toMatch(/"content":"Internal/);
+    }
+    // The list writes an empty content beside the summary; a single thread may flag its content cut short.
+    const listed = await parseAll(jsonl({ data: [{ ...reply, content: '', summary: 'Hi Rui, yes: orders placed before' }, question] }));
+    expect(rejections(listed)[0]).toMatchObject({ reason: 'truncated-reply' });
+    const cut = { ...reply, isContentTruncated: true, fullContentURL: 'https://desk.zoho.com/api/v1/tickets/1/threads/2/originalContent' };
+    const truncated = await parseAll(jsonl({ data: [cut, question] }));
+    expect(rejections(truncated)[0]).toMatchObject({ reason: 'truncated-reply' });
+    expect(rejections(truncated)[0].detail).toMatch(/"isContentTruncated" true.*fullContentURL/);
+    expect(conversations(await parseAll(jsonl({ data: [{ ...reply, isContentTruncated: false }, question] })))).toHaveLength(1);
+    // Comments among the threads (GET /tickets/{id}/conversations), first or later, public or not: never used.
+    const comment = {
+      id: '9',
+      type: 'comment',
+      isPublic: true,
+      commentedTime: '2026-03-03T14:10:00.000Z',
+      commenter: { type: 'AGENT', name: 'Ben Okoro' },
+      content: '<div>Rui is on the wholesale list, card 4417.</div>',
+    };
+    for (const data of [
+      [comment, reply, question],
+      [reply, comment, question],
+    ]) {
+      const [item] = await parseAll(jsonl({ ticketId: 1, data }));
+      expect(item.type === 'conversation' ? item.conversation.setAside : item).toEqual({ comment: 1 });
+      expect(JSON.stringify(item)).not.toMatch(/"content":"[^"]*wholesale/);
+    }
+    const { ticketId: _dropped, ...bareReply } = reply;
+    const { ticketId: _alsoDropped, ...bareQuestion } = question;
+    const bare = [bareReply, bareQuestion];
+    expect(conversations(await parseAll(jsonl({ ticket_id: 5501, data: bare })))[0].conversationId).toBe('5501');
+    const missing = await parseAll(jsonl({ data: bare }));
+    expect(rejections(missing)[0]).toMatchObject({ reason: 'missing-field:ticketId' });
+    expect(rejections(missing)[0].detail).toMatch(/jq -c/);
+    const byDirection = await parseAll(jsonl({ ticketId: 1, data: bare.map(({ author: _author, ...rest }) => rest) }));
+    expect(said(byDirection)[0].map((t) => t.split(':')[0])).toEqual(['user', 'assistant']);
+    const unknown = await parseAll(jsonl({ ticketId: 1, data: [{ ...bareReply, author: { type: 'ZIA_BOT' } }, bareQuestion] }));
+    expect(rejections(unknown)[0]).toMatchObject({ reason: 'unknown-speaker' });
+    expect(rejections(unknown)[0].detail).toMatch(/thread 1 \("1892000000094115"\) has "author.type" "ZIA_BOT"/);
   });
 });

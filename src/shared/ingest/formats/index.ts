@@ -7,6 +7,9 @@ import { isInstructionPair, parseInstructionPair } from './instruction';
 import { isGorgiasTicket, parseGorgiasTicket } from './gorgias';
 import { isFreshchatMessages, parseFreshchatMessages } from './freshchat';
 import { isHubSpotMessages, parseHubSpotMessages } from './hubspot';
+import { isFrontComments, isFrontMessages, parseFrontComments, parseFrontMessages } from './front';
+import { isCrispMessages, parseCrispMessages } from './crisp';
+import { isZohoDeskThreads, parseZohoDeskThreads } from './zohodesk';
 import { isHelpScoutConversation, isHelpScoutPage, parseHelpScoutConversation, parseHelpScoutPage } from './helpscout';
 import { isLiveChatChat, parseLiveChatChat } from './livechat';
 import { isIntercomConversation, parseIntercomConversation } from './intercom';
@@ -26,6 +29,10 @@ export type ForeignFamily =
   | 'gorgias'
   | 'freshchat'
   | 'hubspot'
+  | 'front'
+  | 'front-comments'
+  | 'crisp'
+  | 'zohodesk'
   | 'livechat'
   | 'intercom'
   | 'sharegpt'
@@ -44,6 +51,10 @@ export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
   gorgias: 'Gorgias ticket ("messages" with "from_agent")',
   freshchat: 'Freshchat conversation messages ("messages" with "actor_type", "message_parts")',
   hubspot: 'HubSpot thread messages ("results" with "conversationsThreadId", "direction")',
+  front: 'Front conversation messages ("_results" with "is_inbound")',
+  'front-comments': 'Front conversation comments ("_results" with "posted_at")',
+  crisp: 'Crisp conversation messages ("data" with "session_id", "from")',
+  zohodesk: 'Zoho Desk ticket threads ("data" with "direction", "visibility")',
   livechat: 'LiveChat chat ("users", "thread" of "events")',
   intercom: 'Intercom conversation ("source", "conversation_parts")',
   sharegpt: 'ShareGPT ("conversations" of "from"/"value")',
@@ -68,6 +79,10 @@ export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
   if (isHelpScoutConversation(record)) return 'helpscout';
   if (isHelpScoutPage(record)) return 'helpscout-page';
   if (isHubSpotMessages(record)) return 'hubspot';
+  if (isFrontMessages(record)) return 'front';
+  if (isFrontComments(record)) return 'front-comments';
+  if (isCrispMessages(record)) return 'crisp';
+  if (isZohoDeskThreads(record)) return 'zohodesk';
   if (isLiveChatChat(record)) return 'livechat';
   if (isIntercomConversation(record)) return 'intercom';
   if (isShareGpt(record)) return 'sharegpt';
@@ -123,6 +138,14 @@ export function parseForeign(source: SourceRef, record: JsonObject, family: Fore
       return parseHubSpotMessages(source, record);
     case 'freshchat':
       return parseFreshchatMessages(source, record);
+    case 'front':
+      return parseFrontMessages(source, record);
+    case 'front-comments':
+      return parseFrontComments(source, record);
+    case 'crisp':
+      return parseCrispMessages(source, record);
+    case 'zohodesk':
+      return parseZohoDeskThreads(source, record);
     case 'gorgias':
       return parseGorgiasTicket(source, record);
     case 'livechat':
