@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main';
@@ -98,5 +98,32 @@ describe('tuneloop prepare with help desk exports', () => {
     expect(written.join('').split('\n').filter(Boolean).length).toBeGreaterThanOrEqual(used);
     for (const [i, text] of written.entries())
       expect({ file: OUTPUTS[i], leaked: text.match(notes)?.[0] }).toEqual({ file: OUTPUTS[i], leaked: undefined });
+  });
+
+  it('Freshchat pages of one conversation on two lines: one record, one conversation, the same outputs with 1 and 2 workers', async () => {
+    const [first, second] = (await readFile(join(fixtures, 'freshchat_messages.jsonl'), 'utf8')).trim().split('\n');
+    const page = JSON.parse(first) as { messages: unknown[] };
+    // The older messages' page saved after the newer one's, the other conversation between them.
+    const pages = [{ ...page, messages: page.messages.slice(0, 2) }, JSON.parse(second), { ...page, messages: page.messages.slice(2) }];
+    await writeFile(join(dir, 'freshchat_pages.jsonl'), pages.map((p) => JSON.stringify(p)).join('\n') + '\n');
+    const outputs = [...OUTPUTS, 'quarantine.jsonl', 'report.json'];
+    for (const workers of ['1', '2']) {
+      const cli = captureIo(dir);
+      expect(await runCli(['prepare', 'freshchat_pages.jsonl', '--out', `out-pages-${workers}`, '--workers', workers], cli)).toBe(0);
+    }
+    const read = (out: string) => Promise.all(outputs.map((name) => readFile(join(dir, out, name), 'utf8')));
+    expect(await read('out-pages-2')).toEqual(await read('out-pages-1'));
+    const report = JSON.parse(await readFile(join(dir, 'out-pages-1', 'report.json'), 'utf8'));
+    expect(report).toMatchObject({ records_in: 2, records_used: 1, records_quarantined: 1 });
+    expect(report.set_aside).toEqual({ 'private-message': 1 });
+    const quarantined = (await readFile(join(dir, 'out-pages-1', 'quarantine.jsonl'), 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { line: number; reason: string });
+    // Only the other conversation (no reply in it), named by its own line.
+    expect(quarantined.map((q) => [q.line, q.reason])).toEqual([[2, 'one-sided-conversation']]);
+    const train = (await Promise.all(OUTPUTS.map((name) => readFile(join(dir, 'out-pages-1', name), 'utf8')))).join('');
+    expect(train).toContain('I was charged twice for order 5521.');
+    expect(train).toContain('Your refund of 24.90 EUR');
   });
 });

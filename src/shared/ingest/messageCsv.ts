@@ -61,6 +61,13 @@ export interface GroupOptions {
    * ingest/zendeskEvents) group with the same buckets and spill and read their rows' `raw` themselves.
    */
   conversationOf?: (rows: MessageRow[]) => IngestItem;
+  /**
+   * A file grouped in memory (under `memoryBudgetChars`) gives its conversations in the order of
+   * their first row, not bucket by bucket: a file of message pages (ingest/messagePages), most of
+   * them whole conversations on one line, then comes out in the order it was read before pages
+   * were grouped. A spilled file still comes out bucket by bucket.
+   */
+  inFileOrder?: boolean;
 }
 
 const DEFAULT_BUCKETS = 64;
@@ -129,7 +136,11 @@ export async function* groupMessageRows(
     const dateOrder = options.dateOrder ?? (evidence.dmy && !evidence.mdy ? 'dmy' : evidence.mdy && !evidence.dmy ? 'mdy' : undefined);
     const repeats = { rows: 0, conversations: 0 };
     const drainOptions = { ...options, buckets, maxBucketBytes, dir, repeats, ...(dateOrder ? { dateOrder } : {}) };
-    if (inMemory) {
+    if (inMemory && options.inFileOrder) {
+      const held = inMemory.flat();
+      inMemory = undefined;
+      yield* conversationsOfBucket(held, drainOptions);
+    } else if (inMemory) {
       for (let b = 0; b < inMemory.length; b++) {
         const held = inMemory[b];
         inMemory[b] = [];

@@ -39,6 +39,7 @@ import { openZip, quoteSheet } from './xlsx';
 import { gunzip, isGzip, PeekableBytes, toAsyncIterable, type ByteSource } from './source';
 import type { ChatRole, IngestItem } from './types';
 import { groupTicketEvents, ticketEventRow } from './zendeskEvents';
+import { groupMessagePages, isPagedFamily, messagePageRow, type PagedFamily } from './messagePages';
 import type { MessageRow } from './messageCsv';
 
 export { mayHoldFeedback, parseJsonLine, type JsonLineContext } from './jsonLine';
@@ -599,7 +600,7 @@ interface JsonLinesContext extends LineItemContext {
   /** Hand the lines after the format sniff on unparsed (`parseInputDeferring`). */
   defer?: { speakerRoles?: Record<string, ChatRole> };
   onWindows1252?: (line: number) => void;
-  /** Where a file of message rows or Zendesk ticket events spills while it is grouped. */
+  /** Where a file of message rows, Zendesk ticket events or message pages spills while it is grouped. */
   tempDir?: string;
   onNotice?: (message: string) => void;
 }
@@ -677,6 +678,18 @@ async function* parseJsonLines(bytes: AsyncIterable<Buffer>, lineContext: JsonLi
       // A ticket's events are spread over the file: grouped by ticket here, never handed on line by line.
       yield* groupTicketEvents(ticketEventLines(fileRecords(window, lines, joined, signal), context), {
         file,
+        roles: context.roles,
+        tempDir: context.tempDir,
+        signal,
+      });
+      noteJoined(joined, context);
+      return;
+    }
+    if (isPagedFamily(family) && !context.mapping) {
+      // A long conversation's message pages may be on several lines: grouped by conversation, never handed on line by line.
+      yield* groupMessagePages(messagePageLines(fileRecords(window, lines, joined, signal), family, context), {
+        file,
+        family,
         roles: context.roles,
         tempDir: context.tempDir,
         signal,
@@ -766,6 +779,24 @@ async function* ticketEventLines(records: AsyncIterable<ParsedLine>, context: Js
     const item =
       (parsed.line.kind === 'text' ? ticketEventRow(parsed.value, parsed.line.lineNo, parsed.line.text) : undefined) ??
       lineItem(parsed, 'zendesk-events', context);
+    if (item) yield item;
+  }
+}
+
+/**
+ * The lines of a file of message pages (Freshchat, HubSpot): each page as the row it is grouped by
+ * conversation as; any other line (broken JSON, too long, no usable conversation id, another
+ * format) as its own item.
+ */
+async function* messagePageLines(
+  records: AsyncIterable<ParsedLine>,
+  family: PagedFamily,
+  context: JsonLinesContext,
+): AsyncIterable<MessageRow | IngestItem> {
+  for await (const parsed of records) {
+    const item =
+      (parsed.line.kind === 'text' ? messagePageRow(parsed.value, parsed.line.lineNo, parsed.line.text, family) : undefined) ??
+      lineItem(parsed, family, context);
     if (item) yield item;
   }
 }

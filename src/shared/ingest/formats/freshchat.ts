@@ -2,6 +2,7 @@ import { reject, show } from '../records';
 import { parseTimestamp } from '../turns';
 import type { IngestItem, SourceRef } from '../types';
 import { finish, idOf, inTimeOrder, isObject, textOf, type JsonObject, type TimedTurn } from './common';
+import { pageMessages, pagesNamed, unorderedPages, type MessagePage } from './pages';
 
 /**
  * A Freshchat conversation's messages as its API v2 returns them (`GET
@@ -11,6 +12,7 @@ import { finish, idOf, inTimeOrder, isObject, textOf, type JsonObject, type Time
  * agents) are never training data: left out and counted. Text: the `text.content` of each of
  * `message_parts` (and `reply_parts`), in order; other parts (images, files, buttons) are passed
  * over. The API lists the newest message first: turns are put in time order by `created_time`.
+ * The pages of one conversation in a JSON lines file are one conversation (./pages.ts).
  */
 export function isFreshchatMessages(record: JsonObject): boolean {
   // Only the first message is looked at: conversation JSONL lines also hold `messages`.
@@ -20,17 +22,40 @@ export function isFreshchatMessages(record: JsonObject): boolean {
   return isObject(first) && 'actor_type' in first && 'message_parts' in first;
 }
 
+/**
+ * The conversation a page belongs to, as `parseFreshchatMessages` reads it: the first message's
+ * `conversation_id` that is set, else the page's own; undefined when none is usable (the page is
+ * then read alone, as before pages were grouped).
+ */
+export function freshchatConversationOf(record: JsonObject): string | undefined {
+  let conversationId: unknown;
+  if (Array.isArray(record.messages))
+    for (const message of record.messages as unknown[]) {
+      if (!isObject(message)) break;
+      conversationId ??= message.conversation_id;
+      if (conversationId !== undefined && conversationId !== null) break;
+    }
+  const id = idOf(conversationId ?? record.conversation_id);
+  return typeof id === 'string' ? id : undefined;
+}
+
 const ROLES: Record<string, 'user' | 'assistant' | 'skip'> = { user: 'user', agent: 'assistant', bot: 'assistant', system: 'skip' };
 
 export function parseFreshchatMessages(source: SourceRef, record: JsonObject): IngestItem {
-  const messages = record.messages as unknown[];
+  return parseFreshchatPages(source, [{ record, line: source.line }]);
+}
+
+/**
+ * The pages of one conversation (in file order) → one conversation. A message whose `id` an
+ * earlier page already held (overlapping page dumps) is read once.
+ */
+export function parseFreshchatPages(source: SourceRef, pages: readonly MessagePage[]): IngestItem {
   const timed: TimedTurn[] = [];
   let privateMessages = 0;
   let conversationId: unknown;
-  for (let i = 0; i < messages.length; i++) {
-    const message = messages[i];
-    const n = i + 1;
-    if (!isObject(message)) return reject(source, 'invalid-field:messages', `message ${n} must be an object, got ${show(message)}`);
+  const first = pages[0].record;
+  for (const { message, n, order } of pageMessages(pages, 'messages')) {
+    if (!isObject(message)) return reject(source, 'invalid-field:messages', `${n} must be an object, got ${show(message)}`);
     conversationId ??= message.conversation_id;
     if (message.message_type === 'private') {
       privateMessages++;
@@ -41,23 +66,25 @@ export function parseFreshchatMessages(source: SourceRef, record: JsonObject): I
       return reject(
         source,
         'unknown-speaker',
-        `message ${n} has "actor_type" ${show(message.actor_type)}; Freshchat's are user, agent, bot and system`,
+        `${n} has "actor_type" ${show(message.actor_type)}; Freshchat's are user, agent, bot and system`,
       );
     if (actor === 'skip' || message.message_type === 'system') continue;
     const text = partsText(message.message_parts) ?? partsText(message.reply_parts);
     if (text === undefined) continue;
-    timed.push({ turn: { role: actor, text, timestamp: parseTimestamp(message.created_time) }, order: i });
+    timed.push({ turn: { role: actor, text, timestamp: parseTimestamp(message.created_time) }, order });
   }
-  const id = idOf(conversationId ?? record.conversation_id);
+  const id = idOf(conversationId ?? first.conversation_id);
   if (id === null)
     return reject(source, 'invalid-field:conversation_id', `"conversation_id" must be a string or number, got ${show(conversationId)}`);
+  const unordered = unorderedPages(pages, timed, 'created_time');
+  if (unordered) return reject(source, 'invalid-field:created_time', `conversation ${id ?? '(no id)'}: ${unordered}`);
   return finish({
     source,
     id,
     idPrefix: 'freshchat',
     raw: inTimeOrder(timed, true),
     setAside: privateMessages ? { 'private-message': privateMessages } : undefined,
-    needBothSides: id ? `conversation ${id}` : 'the conversation',
+    needBothSides: `${id ? `conversation ${id}` : 'the conversation'}${pagesNamed(pages)}`,
   });
 }
 

@@ -1,0 +1,65 @@
+import { freshchatConversationOf, parseFreshchatPages } from './formats/freshchat';
+import { hubSpotThreadOf, parseHubSpotPages } from './formats/hubspot';
+import type { MessagePage } from './formats/pages';
+import { isJsonObject, jsonFamily, type JsonFamily } from './jsonl';
+import { groupMessageRows, type MessageRow } from './messageCsv';
+import type { RoleMapper } from './roles';
+import type { IngestItem, SourceRef } from './types';
+
+/** The families whose records are pages of one conversation's messages, grouped by conversation in a file. */
+export type PagedFamily = 'freshchat' | 'hubspot';
+
+export function isPagedFamily(family: JsonFamily): family is PagedFamily {
+  return family === 'freshchat' || family === 'hubspot';
+}
+
+/**
+ * The row a page is grouped as, or undefined when the value is no page of `family` or names no
+ * usable conversation (it is then read alone, as before pages were grouped).
+ */
+export function messagePageRow(value: unknown, line: number, raw: string, family: PagedFamily): MessageRow | undefined {
+  if (!isJsonObject(value) || jsonFamily(value) !== family) return undefined;
+  const conversationId = family === 'freshchat' ? freshchatConversationOf(value) : hubSpotThreadOf(value);
+  return conversationId === undefined ? undefined : { conversationId, line, raw, speaker: '', text: '' };
+}
+
+export interface MessagePageOptions {
+  file: string;
+  family: PagedFamily;
+  roles: RoleMapper;
+  tempDir?: string;
+  signal?: AbortSignal;
+  /** Characters of pages held in memory before they are spilled (default: the message CSV's budget; 0 spills at once). */
+  memoryBudgetChars?: number;
+}
+
+/**
+ * A JSON lines file of message pages (Freshchat `GET /v2/conversations/{id}/messages`, at most 50
+ * messages a page; HubSpot thread messages) → one item per conversation. Teams save a long
+ * conversation's pages one per line, so a page alone is often half a conversation (one side only,
+ * or no context before a reply). The pages are grouped by their conversation with the
+ * message-per-row CSV's grouping (ingest/messageCsv), as Zendesk ticket events are: held in memory
+ * up to its budget, then spilled to temp files by a hash of the conversation id, so memory stays
+ * flat. A file grouped in memory gives its conversations in the order of their first page (as
+ * before pages were grouped), a spilled one bucket by bucket. Each page is one row whose `raw` is its line; the conversation is read from its pages'
+ * texts when its group is complete, its record every page's line (the erasure removes them all).
+ * Pages of one conversation in two files are not merged. Items of lines that are no groupable page
+ * are passed through.
+ */
+export function groupMessagePages(entries: AsyncIterable<MessageRow | IngestItem>, options: MessagePageOptions): AsyncIterable<IngestItem> {
+  const { file, family } = options;
+  return groupMessageRows(entries, {
+    file,
+    roles: options.roles,
+    tempDir: options.tempDir,
+    signal: options.signal,
+    ...(options.memoryBudgetChars !== undefined ? { memoryBudgetChars: options.memoryBudgetChars } : {}),
+    inFileOrder: true,
+    conversationOf: (rows) => {
+      const source: SourceRef = { file, line: rows[0].line, record: rows.map((row) => row.raw).join('\n') };
+      // Parsed once already (it was grouped by its conversation), so it is a JSON object.
+      const pages: MessagePage[] = rows.map((row) => ({ record: JSON.parse(row.raw) as MessagePage['record'], line: row.line }));
+      return family === 'freshchat' ? parseFreshchatPages(source, pages) : parseHubSpotPages(source, pages);
+    },
+  });
+}
