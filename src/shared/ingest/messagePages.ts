@@ -1,5 +1,8 @@
+import { crispConversationOf, parseCrispPages } from './formats/crisp';
 import { freshchatConversationOf, parseFreshchatPages } from './formats/freshchat';
+import { frontConversationOf, parseFrontPages } from './formats/front';
 import { hubSpotThreadOf, parseHubSpotPages } from './formats/hubspot';
+import type { JsonObject } from './formats/common';
 import type { MessagePage } from './formats/pages';
 import { isJsonObject, jsonFamily, type JsonFamily } from './jsonl';
 import { groupMessageRows, type MessageRow } from './messageCsv';
@@ -7,10 +10,21 @@ import type { RoleMapper } from './roles';
 import type { IngestItem, SourceRef } from './types';
 
 /** The families whose records are pages of one conversation's messages, grouped by conversation in a file. */
-export type PagedFamily = 'freshchat' | 'hubspot';
+export type PagedFamily = 'freshchat' | 'hubspot' | 'front' | 'crisp';
+
+/** Per family: the conversation a page belongs to, and how the pages of one are read. */
+const PAGED: Record<
+  PagedFamily,
+  { conversationOf: (record: JsonObject) => string | undefined; read: (source: SourceRef, pages: MessagePage[]) => IngestItem }
+> = {
+  freshchat: { conversationOf: freshchatConversationOf, read: parseFreshchatPages },
+  hubspot: { conversationOf: hubSpotThreadOf, read: parseHubSpotPages },
+  front: { conversationOf: frontConversationOf, read: parseFrontPages },
+  crisp: { conversationOf: crispConversationOf, read: parseCrispPages },
+};
 
 export function isPagedFamily(family: JsonFamily): family is PagedFamily {
-  return family === 'freshchat' || family === 'hubspot';
+  return Object.hasOwn(PAGED, family);
 }
 
 /**
@@ -19,7 +33,7 @@ export function isPagedFamily(family: JsonFamily): family is PagedFamily {
  */
 export function messagePageRow(value: unknown, line: number, raw: string, family: PagedFamily): MessageRow | undefined {
   if (!isJsonObject(value) || jsonFamily(value) !== family) return undefined;
-  const conversationId = family === 'freshchat' ? freshchatConversationOf(value) : hubSpotThreadOf(value);
+  const conversationId = PAGED[family].conversationOf(value);
   return conversationId === undefined ? undefined : { conversationId, line, raw, speaker: '', text: '' };
 }
 
@@ -35,7 +49,7 @@ export interface MessagePageOptions {
 
 /**
  * A JSON lines file of message pages (Freshchat `GET /v2/conversations/{id}/messages`, at most 50
- * messages a page; HubSpot thread messages) → one item per conversation. Teams save a long
+ * messages a page; HubSpot thread messages; Front conversation messages; Crisp conversation messages) → one item per conversation. Teams save a long
  * conversation's pages one per line, so a page alone is often half a conversation (one side only,
  * or no context before a reply). The pages are grouped by their conversation with the
  * message-per-row CSV's grouping (ingest/messageCsv), as Zendesk ticket events are: held in memory
@@ -59,7 +73,7 @@ export function groupMessagePages(entries: AsyncIterable<MessageRow | IngestItem
       const source: SourceRef = { file, line: rows[0].line, record: rows.map((row) => row.raw).join('\n') };
       // Parsed once already (it was grouped by its conversation), so it is a JSON object.
       const pages: MessagePage[] = rows.map((row) => ({ record: JSON.parse(row.raw) as MessagePage['record'], line: row.line }));
-      return family === 'freshchat' ? parseFreshchatPages(source, pages) : parseHubSpotPages(source, pages);
+      return PAGED[family].read(source, pages);
     },
   });
 }

@@ -621,7 +621,9 @@ describe('Front, Crisp and Zoho Desk API pages', () => {
 
   test('Front: is_inbound → user, else assistant, in time order (the API lists the newest first), HTML cleaned, quotes cut; drafts never used; a comments page is quarantined whole', async () => {
     const items = await parseAll(fixture('formats', 'front_messages.jsonl'), {}, 64);
-    expect(reasons(items)).toEqual(['conversation', 'conversation', 'internal-comments']);
+    // Message pages are grouped by conversation (a long thread spans pages); a line that is no
+    // message page, such as the comments page, is read alone and comes out before them.
+    expect(reasons(items)).toEqual(['internal-comments', 'conversation', 'conversation']);
     const [email, sms] = conversations(items);
     expect(email).toMatchObject({ conversationId: 'cnv_7tq2k9', channel: 'email', setAside: { draft: 1 } });
     expect(sms).toMatchObject({ conversationId: 'cnv_7tq3a0', channel: 'sms' });

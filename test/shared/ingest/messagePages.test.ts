@@ -156,6 +156,26 @@ describe('message pages of one conversation on several lines', () => {
     expect(said(items)[0]).toEqual(['user: My order arrived with a broken lid.', 'assistant: A replacement is on its way.']);
   });
 
+  test('Front and Crisp: the fixture conversation split over two pages saved in any order, with a repeated message, is one conversation', async () => {
+    for (const [file, key] of [
+      ['front_messages.jsonl', '_results'],
+      ['crisp_messages.jsonl', 'data'],
+    ] as const) {
+      const line = readFileSync(join(__dirname, '..', '..', 'fixtures', 'formats', file), 'utf8').split('\n')[0];
+      const page = JSON.parse(line) as Record<string, unknown[]>;
+      const messages = page[key];
+      const half = Math.ceil(messages.length / 2);
+      // The second page repeats the first page's last message (an overlapping dump), and is saved first.
+      const split = jsonl({ ...page, [key]: messages.slice(half - 1) }, { ...page, [key]: messages.slice(0, half) });
+      const whole = await parseAll(`${line}\n`, { fileName: file });
+      const paged = await parseAll(split, { fileName: file });
+      expect({ file, reasons: reasons(paged) }).toEqual({ file, reasons: ['conversation'] });
+      expect({ file, said: said(paged) }).toEqual({ file, said: said(whole) });
+      expect(conversations(paged)[0].setAside).toEqual(conversations(whole)[0].setAside);
+      expect(conversations(paged)[0].source.record.split('\n')).toHaveLength(2);
+    }
+  });
+
   test('a page that names no conversation, a broken line: each read alone as it is read, the grouped conversations after them', async () => {
     const noId = fcPage(
       fc('a-2', '', 'agent', '2026-03-02T09:01:00Z', 'Happy to help.', { conversation_id: undefined }),

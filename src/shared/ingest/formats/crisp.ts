@@ -3,6 +3,7 @@ import { reject, show } from '../records';
 import { parseTimestamp } from '../turns';
 import type { IngestItem, SourceRef } from '../types';
 import { finish, idOf, inTimeOrder, isObject, textOf, type JsonObject, type TimedTurn } from './common';
+import { pageMessages, pagesNamed, unorderedPages, type MessagePage } from './pages';
 
 /**
  * A Crisp conversation's messages as its REST API v1 returns them (`GET
@@ -30,17 +31,33 @@ export function isCrispMessage(value: unknown): boolean {
 
 const ROLES: Record<string, 'user' | 'assistant'> = { user: 'user', operator: 'assistant' };
 
+/**
+ * The conversation a response belongs to: its first message's `session_id`; undefined when it has
+ * none usable (the response is then read alone).
+ */
+export function crispConversationOf(record: JsonObject): string | undefined {
+  const first: unknown = Array.isArray(record.data) ? (record.data as unknown[])[0] : undefined;
+  const id = isObject(first) ? idOf(first.session_id) : undefined;
+  return typeof id === 'string' ? id : undefined;
+}
+
 export function parseCrispMessages(source: SourceRef, record: JsonObject): IngestItem {
-  const data = record.data as unknown[];
+  return parseCrispPages(source, [{ record, line: source.line }]);
+}
+
+/**
+ * The responses of one conversation (in file order, ./pages.ts) → one conversation: Crisp pages a
+ * conversation's messages (`/messages?timestamp_before=…`), so a long chat is saved as several
+ * responses. A message whose `fingerprint` an earlier response held is read once.
+ */
+export function parseCrispPages(source: SourceRef, pages: readonly MessagePage[]): IngestItem {
   const timed: TimedTurn[] = [];
   const setAside: Record<string, number> = {};
   let sessionId: unknown;
   let channel: string | undefined;
   const count = (reason: string) => (setAside[reason] = (setAside[reason] ?? 0) + 1);
-  for (let i = 0; i < data.length; i++) {
-    const message = data[i];
-    const n = i + 1;
-    if (!isObject(message)) return reject(source, 'invalid-field:data', `message ${n} must be an object, got ${show(message)}`);
+  for (const { message, n, order } of pageMessages(pages, 'data', 'fingerprint')) {
+    if (!isObject(message)) return reject(source, 'invalid-field:data', `${n} must be an object, got ${show(message)}`);
     sessionId ??= message.session_id;
     const type = typeof message.type === 'string' ? message.type.toLowerCase() : undefined;
     if (type === 'note') {
@@ -53,7 +70,7 @@ export function parseCrispMessages(source: SourceRef, record: JsonObject): Inges
       return reject(
         source,
         'unknown-speaker',
-        `message ${n} (fingerprint ${show(message.fingerprint)}) has "from" ${show(message.from)}; Crisp's are user and operator`,
+        `${n} (fingerprint ${show(message.fingerprint)}) has "from" ${show(message.from)}; Crisp's are user and operator`,
       );
     const text = type === 'text' ? textOf(message.content) : undefined;
     if (text === undefined) {
@@ -61,10 +78,12 @@ export function parseCrispMessages(source: SourceRef, record: JsonObject): Inges
       continue;
     }
     if (channel === undefined && typeof message.origin === 'string' && !message.origin.startsWith('urn:')) channel = message.origin;
-    timed.push({ turn: { role, text, timestamp: parseTimestamp(message.timestamp) }, order: i });
+    timed.push({ turn: { role, text, timestamp: parseTimestamp(message.timestamp) }, order });
   }
   const id = idOf(sessionId);
   if (id === null) return reject(source, 'invalid-field:session_id', `"session_id" must be a string, got ${show(sessionId)}`);
+  const unordered = unorderedPages(pages, timed, 'timestamp');
+  if (unordered) return reject(source, 'invalid-field:timestamp', `conversation ${id ?? '(no id)'}: ${unordered}`);
   return finish({
     source,
     id,
@@ -72,6 +91,6 @@ export function parseCrispMessages(source: SourceRef, record: JsonObject): Inges
     raw: inTimeOrder(timed),
     channel,
     setAside: Object.keys(setAside).length ? setAside : undefined,
-    needBothSides: id ? `conversation ${id}` : 'the conversation',
+    needBothSides: `${id ? `conversation ${id}` : 'the conversation'}${pagesNamed(pages)}`,
   });
 }

@@ -2,6 +2,7 @@ import { reject, show } from '../records';
 import { parseTimestamp } from '../turns';
 import type { IngestItem, SourceRef } from '../types';
 import { finish, flagOf, idOf, inTimeOrder, isObject, textOf, type JsonObject, type TimedTurn } from './common';
+import { pageMessages, pagesNamed, unorderedPages, type MessagePage } from './pages';
 
 /**
  * A Front conversation's messages as its Core API returns them (`GET
@@ -40,16 +41,33 @@ function firstResult(record: JsonObject): JsonObject | undefined {
 const REDACTED = '[REDACTED]';
 
 export function parseFrontMessages(source: SourceRef, record: JsonObject): IngestItem {
-  const results = record._results as unknown[];
+  return parseFrontPages(source, [{ record, line: source.line }]);
+}
+
+/**
+ * The conversation a page belongs to: the last segment of its first message's
+ * `_links.related.conversation`; undefined when it has none usable (the page is then read alone).
+ */
+export function frontConversationOf(record: JsonObject): string | undefined {
+  const first = firstResult(record);
+  return first && isObject(first._links) && isObject(first._links.related)
+    ? conversationIdOf(first._links.related.conversation)
+    : undefined;
+}
+
+/**
+ * The pages of one conversation (in file order, ./pages.ts) → one conversation: Front pages a
+ * conversation's messages (`_pagination.next`), so a long thread is saved as several pages. A
+ * message whose `id` an earlier page held is read once.
+ */
+export function parseFrontPages(source: SourceRef, pages: readonly MessagePage[]): IngestItem {
   const timed: TimedTurn[] = [];
   const setAside: Record<string, number> = {};
   let conversationLink: unknown;
   let earliest: { at: number; type: string } | undefined;
   const count = (reason: string) => (setAside[reason] = (setAside[reason] ?? 0) + 1);
-  for (let i = 0; i < results.length; i++) {
-    const message = results[i];
-    const n = i + 1;
-    if (!isObject(message)) return reject(source, 'invalid-field:_results', `message ${n} must be an object, got ${show(message)}`);
+  for (const { message, n, order } of pageMessages(pages, '_results')) {
+    if (!isObject(message)) return reject(source, 'invalid-field:_results', `${n} must be an object, got ${show(message)}`);
     conversationLink ??= isObject(message._links) && isObject(message._links.related) ? message._links.related.conversation : undefined;
     // Anything but a clear "not a draft" keeps the text out: a draft may hold what a teammate would never send.
     const draft = (message.is_draft !== undefined && flagOf(message.is_draft) !== false) || typeof message.draft_mode === 'string';
@@ -62,7 +80,7 @@ export function parseFrontMessages(source: SourceRef, record: JsonObject): Inges
       return reject(
         source,
         'unknown-speaker',
-        `message ${n} (${show(message.id)}) has "is_inbound" ${show(message.is_inbound)}; expected true (the customer) or false (the support side)`,
+        `${n} (${show(message.id)}) has "is_inbound" ${show(message.is_inbound)}; expected true (the customer) or false (the support side)`,
       );
     // An empty `text` beside an HTML body (a message of images and links) is no reason to drop the body.
     const plain = textOf(message.text);
@@ -75,9 +93,11 @@ export function parseFrontMessages(source: SourceRef, record: JsonObject): Inges
     const timestamp = parseTimestamp(message.created_at);
     const at = timestamp ? Date.parse(timestamp) : Number.POSITIVE_INFINITY;
     if (typeof message.type === 'string' && (!earliest || at < earliest.at)) earliest = { at, type: message.type };
-    timed.push({ turn: { role: inbound ? 'user' : 'assistant', text, timestamp }, order: -i });
+    timed.push({ turn: { role: inbound ? 'user' : 'assistant', text, timestamp }, order: -order });
   }
   const id = conversationIdOf(conversationLink);
+  const unordered = unorderedPages(pages, timed, 'created_at');
+  if (unordered) return reject(source, 'invalid-field:created_at', `conversation ${id ?? '(no id)'}: ${unordered}`);
   return finish({
     source,
     id,
@@ -86,7 +106,7 @@ export function parseFrontMessages(source: SourceRef, record: JsonObject): Inges
     raw: inTimeOrder(timed, true),
     channel: earliest?.type,
     setAside: Object.keys(setAside).length ? setAside : undefined,
-    needBothSides: id ? `conversation ${id}` : 'the conversation',
+    needBothSides: `${id ? `conversation ${id}` : 'the conversation'}${pagesNamed(pages)}`,
   });
 }
 

@@ -14,12 +14,16 @@ export interface MessagePage {
 /**
  * The messages of a conversation's pages (in file order), each with how a rejection names it
  * ("message 3", or "message 3 of line 7" when there are several pages) and its place across the
- * pages. A message whose `id` an earlier page already held is passed over: overlapping page dumps
+ * pages. A message whose id (`idField`: `id`, Crisp's `fingerprint`) an earlier page already held is passed over: overlapping page dumps
  * (a page saved twice, pages fetched again after new messages) repeat whole messages, and read
  * twice every repeated message would be said twice. Within one page nothing is passed over, as
  * before pages were grouped.
  */
-export function* pageMessages(pages: readonly MessagePage[], key: string): Iterable<{ message: unknown; n: string; order: number }> {
+export function* pageMessages(
+  pages: readonly MessagePage[],
+  key: string,
+  idField = 'id',
+): Iterable<{ message: unknown; n: string; order: number }> {
   const several = pages.length > 1;
   const earlier = new Set<string>();
   let order = 0;
@@ -28,7 +32,7 @@ export function* pageMessages(pages: readonly MessagePage[], key: string): Itera
     const here: string[] = [];
     for (let i = 0; i < messages.length; i++) {
       const message = messages[i];
-      const id = several ? messageId(message) : undefined;
+      const id = several ? messageId(message, idField) : undefined;
       if (id !== undefined) {
         if (earlier.has(id)) continue;
         here.push(id);
@@ -39,9 +43,9 @@ export function* pageMessages(pages: readonly MessagePage[], key: string): Itera
   }
 }
 
-function messageId(message: unknown): string | undefined {
+function messageId(message: unknown, idField: string): string | undefined {
   if (typeof message !== 'object' || message === null || Array.isArray(message)) return undefined;
-  const id = (message as JsonObject).id;
+  const id = (message as JsonObject)[idField];
   return typeof id === 'string' && id.trim() !== '' ? id : typeof id === 'number' && Number.isFinite(id) ? String(id) : undefined;
 }
 
