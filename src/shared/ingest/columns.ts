@@ -26,6 +26,11 @@ const ALIASES: Record<string, string> = {
   message: 'text',
   body: 'text',
   utterance: 'text',
+  // A message's own id: with it, an edited message repeated by an overlapping export is known.
+  msg_id: 'message_id',
+  messageid: 'message_id',
+  comment_id: 'message_id',
+  part_id: 'message_id',
   time: 'timestamp',
   ts: 'timestamp',
   created_at: 'timestamp',

@@ -563,6 +563,7 @@ async function* toMessageRows(
   const [idAt, speakerAt, textAt, timestampAt, issueAt, channelAt, csatAt] = MESSAGE_ROW_COLUMNS.map(column);
   const at = (fields: string[], i: number): string | undefined => (i < 0 ? undefined : fields[i]);
   const modelAt = index.has('model') ? column('model') : index.has('deployment') ? column('deployment') : column('deployment_name');
+  const messageIdAt = column('message_id');
   for await (const batch of batches) {
     const out: (MessageRow | IngestItem)[] = [];
     for (const row of batch.rows) {
@@ -590,6 +591,8 @@ async function* toMessageRows(
       };
       const model = at(row.fields, modelAt);
       if (model !== undefined && model.trim() !== '') messageRow.model = model;
+      const messageId = at(row.fields, messageIdAt);
+      if (messageId !== undefined && messageId.trim() !== '') messageRow.messageId = messageId;
       if (row.invalidEncoding)
         messageRow.error = {
           reason: 'invalid-encoding',

@@ -23,6 +23,8 @@ export interface MessageRow {
   csat?: string;
   /** `model` (or `deployment`) column: the model that wrote this row's reply. */
   model?: string;
+  /** `message_id` column (`msg_id`, `comment_id`, `part_id`): the message's own id, when the export has one. */
+  messageId?: string;
   /** Set when the row itself is malformed; the whole conversation is rejected with it. */
   error?: { reason: string; detail: string };
 }
@@ -299,6 +301,20 @@ export interface RepeatedRows {
  */
 export function withoutRepeatedRows(rows: readonly MessageRow[]): MessageRow[] {
   if (rows.length < 2) return [...rows];
+  // With message ids, a message is its id: an overlapping export that repeats it, edited or not
+  // (an agent fixed a typo, redacted a card number), is the same message, and the later row (the
+  // later export, in file order) is what it says now. Rows without an id are judged as below.
+  if (rows.some((r) => r.messageId?.trim())) {
+    const latest = new Map<string, MessageRow>();
+    for (const row of rows) {
+      const id = row.messageId?.trim();
+      if (id) latest.set(id, row);
+    }
+    rows = rows.filter((row) => {
+      const id = row.messageId?.trim();
+      return !id || latest.get(id) === row;
+    });
+  }
   if (rows.every((r) => isBlank(r.timestamp))) return rows.slice(0, periodOf(rows));
   const seen = new Set<string>();
   return rows.filter((row) => {

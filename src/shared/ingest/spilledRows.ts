@@ -21,6 +21,7 @@ const FIELDS = [
   'channel',
   'csat',
   'model',
+  'messageId',
   'errorReason',
   'errorDetail',
 ] as const;
@@ -142,14 +143,27 @@ export function decodeRowAt(bytes: Buffer, start: number): MessageRow {
     values.push(bytes.toString('utf8', at + 4, at + 4 + length));
     at += 4 + length;
   }
-  const [conversationId = '', raw = '', speaker = '', text = '', timestamp, issueType, channel, csat, model, errorReason, errorDetail] =
-    values;
+  const [
+    conversationId = '',
+    raw = '',
+    speaker = '',
+    text = '',
+    timestamp,
+    issueType,
+    channel,
+    csat,
+    model,
+    messageId,
+    errorReason,
+    errorDetail,
+  ] = values;
   const row: MessageRow = { conversationId, line: lineAt(bytes, start), raw, speaker, text };
   if (timestamp !== undefined) row.timestamp = timestamp;
   if (issueType !== undefined) row.issueType = issueType;
   if (channel !== undefined) row.channel = channel;
   if (csat !== undefined) row.csat = csat;
   if (model !== undefined) row.model = model;
+  if (messageId !== undefined) row.messageId = messageId;
   if (errorReason !== undefined) row.error = { reason: errorReason, detail: errorDetail ?? '' };
   return row;
 }

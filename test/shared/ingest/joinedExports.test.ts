@@ -122,6 +122,42 @@ describe('withoutRepeatedRows', () => {
     ]);
   });
 
+  test('with message ids, an edited message repeated by an overlapping export is read once, as the later export has it', async () => {
+    const header = 'conversation_id,message_id,timestamp,speaker,text';
+    const monday = [
+      header,
+      'c7,m1,2026-01-05T09:00:00Z,customer,My card 4111 1111 1111 1111 was charged twice',
+      'c7,m2,2026-01-05T09:00:30Z,agent,I have refnded the second charge.',
+    ];
+    // Tuesday's export repeats c7: the agent fixed the typo, someone redacted the card number, and a new message came.
+    const tuesday = [
+      header,
+      'c7,m1,2026-01-05T09:00:00Z,customer,My card ▇▇▇▇ was charged twice',
+      'c7,m2,2026-01-05T09:00:30Z,agent,I have refunded the second charge.',
+      'c7,m3,2026-01-05T09:05:00Z,customer,Thanks!',
+    ];
+    const said = (items: IngestItem[]) => conversations(items).map((c) => c.turns.map((t) => `${t.role}: ${t.content}`));
+    const expected = [['user: My card ▇▇▇▇ was charged twice', 'assistant: I have refunded the second charge.', 'user: Thanks!']];
+    const csv = [...monday, ...tuesday.slice(1)].join('\n');
+    const read = await parseAll(csv, { tempDir, fileName: 'edits.csv' });
+    expect(said(read)).toEqual(expected);
+    // The record keeps every row: the erasure finds the old copies too.
+    expect(conversations(read)[0].source.record.split('\n')).toHaveLength(5);
+    // The same rows as JSON lines, keyed as a warehouse writes them.
+    const rows = [...monday.slice(1), ...tuesday.slice(1)].map((line) => {
+      const [chat_id, msg_id, sent_at, role, ...text] = line.split(',');
+      return JSON.stringify({ chat_id, msg_id, sent_at, role, body: text.join(',') });
+    });
+    expect(said(await parseAll(rows.join('\n'), { tempDir, fileName: 'edits.jsonl' }))).toEqual(expected);
+    // Without message ids the edit cannot be told from a second message: both stay, as one turn (not handled).
+    const withoutIds = [...monday, ...tuesday.slice(1)]
+      .map((line) => line.replace(/^(c7|conversation_id),(m\d|message_id),/, '$1,'))
+      .join('\n');
+    expect(said(await parseAll(withoutIds, { tempDir, fileName: 'no-ids.csv' }))[0][0]).toBe(
+      'user: My card 4111 1111 1111 1111 was charged twice\nMy card ▇▇▇▇ was charged twice',
+    );
+  });
+
   test('without timestamps, only a conversation that is its first rows over again is cut', () => {
     const once = [row('customer', 'Where is my parcel?'), row('agent', 'It arrives tomorrow.')];
     expect(withoutRepeatedRows([...once, ...once, ...once])).toEqual(once);

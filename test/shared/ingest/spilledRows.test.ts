@@ -34,6 +34,7 @@ describe('spilled message rows (length-prefixed UTF-8)', () => {
         channel: 'chat',
         csat: '4',
         model: 'gpt-4o-mini',
+        messageId: 'msg-17',
       },
       {
         conversationId: 'c-3',
