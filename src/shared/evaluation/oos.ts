@@ -13,7 +13,7 @@
  * any reply that the out-of-scope reply rule of data quality recognises, in any of its languages
  * (src/shared/quality/languages). A friendly but made-up answer has neither and counts as not handled.
  */
-import { PHRASE_LANGUAGES, languageRules, ruleText } from '../quality/languages';
+import { PHRASE_LANGUAGES, languageRules, ownText, ruleText } from '../quality/languages';
 import { required } from '../lookup';
 
 const REFUSAL =
@@ -44,7 +44,7 @@ export function isDeclineOrRedirect(reply: string): boolean {
   if (STANDALONE.some((re) => re.test(text))) return true;
   if (REFUSAL.test(text) && SCOPE.test(text)) return true;
   const normalised = ruleText(text);
-  return OUT_OF_SCOPE_RULES.some((rules) => rules.outOfScope.test(normalised));
+  return OUT_OF_SCOPE_RULES.some((rules) => rules.outOfScope.test(ownText(rules, normalised)));
 }
 
 export interface OosResult {

@@ -1,7 +1,7 @@
 import type { Conversation, Turn } from '../ingest/types';
 import type { ConversationStage, StageResult } from '../dataset/stages';
 import { wordTokens } from '../language/tokens';
-import { englishRules, languageRules, ruleText, testRule } from './languages';
+import { englishRules, languageRules, ownText, ruleText, testRule } from './languages';
 import { conversationLanguage } from './language';
 
 /**
@@ -81,9 +81,9 @@ function sentences(text: string): string[] {
 }
 
 // Clauses: an apology and an answer often share a sentence ("Sorry for the wait, your refund is on
-// its way"); the answer after the comma or the "but" must count.
+// its way"); the answer after the comma or the "but" (of any screened language) must count.
 const CLAUSE_BREAK =
-  /[,;:\u3001\uff0c]\s*|\s+(?:-|–|—)\s+|\s+(?=(?:but|however|mais|aber|jedoch|pero|sin embargo|però|ma|mas|porém|maar)\s)/iu;
+  /[,;:\u3001\uff0c]\s*|\s+(?:-|–|—)\s+|\s+(?=(?:but|however|mais|aber|jedoch|pero|sin embargo|però|ma|mas|porém|maar|но|однако|ale|lecz|jednak|ama|fakat|ancak)\s)/iu;
 
 // A reply opening with "No," or "Ok," is judged on what follows ("No sorry for the inconvenience").
 const INTERJECTION = /^(?:no|ok(?:ay)?|oh|ah|well|so|alright)[,!.]?\s+/iu;
@@ -141,10 +141,11 @@ export interface ReplyRuleOptions {
  * depends." with nothing of 4+ words besides).
  */
 export function replyRuleFor(content: string, options: ReplyRuleOptions = {}): ReplyRuleName | undefined {
-  const text = ruleText(content);
-  if (wordCount(text) <= (options.maxShortReplyWords ?? 1)) return 'short-reply';
+  const plain = ruleText(content);
+  if (wordCount(plain) <= (options.maxShortReplyWords ?? 1)) return 'short-reply';
   const rules = languageRules(options.language ?? 'en');
   if (!rules) return undefined;
+  const text = ownText(rules, plain);
   if (testRule(rules.handoff, text)) return 'handoff';
   if (testRule(rules.outOfScope, text)) return 'out-of-scope';
   // Clauses only when a hedge or an apology is in the text at all (most replies have neither): a
@@ -176,7 +177,8 @@ export function isCustomerQuestion(content: string, language = 'en'): boolean {
   if (/[?？¿؟]/u.test(text)) return true;
   const own = languageRules(language);
   const lists = own && own !== english ? [own, english] : [english];
-  let rest = text;
+  // Folded for the own lists (Turkish "SİPARİŞİMİ İPTAL EDİN"); the English lists read it as well.
+  let rest = own ? ownText(own, text) : text;
   for (const rules of lists) rest = rest.replace(rules.phatic, ' ');
   rest = rest.replace(/^[\s,.!;:]+/u, '');
   for (const rules of lists) {

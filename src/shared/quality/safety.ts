@@ -1,6 +1,6 @@
 import type { Conversation } from '../ingest/types';
 import type { ConversationStage, StageResult } from '../dataset/stages';
-import { englishRules, languageRules, ruleText, testRule, wordsPattern, type LanguageRules } from './languages';
+import { englishRules, languageRules, ownText, ruleText, testRule, wordsPattern, type LanguageRules } from './languages';
 import { conversationLanguage } from './language';
 import { en } from './languages/en';
 import { foldForMatching } from '../language/fullWidth';
@@ -105,7 +105,9 @@ export function screenConversation(conversation: Conversation, options: SafetyOp
     if (
       abusive &&
       turn.role !== 'user' &&
-      (abusive === rules?.abusive ? testRule(abusive, ruleText(text)) : abusive.test(ruleText(text)))
+      (abusive === rules?.abusive
+        ? testRule(abusive, ownText(rules, ruleText(text)))
+        : abusive.test(rules ? ownText(rules, ruleText(text)) : ruleText(text)))
     ) {
       return { category: 'abuse', kind: 'abusive-word', turn: index + 1 };
     }
@@ -122,13 +124,18 @@ export function screenConversation(conversation: Conversation, options: SafetyOp
 /** An unsafe request in the conversation's language or in English. */
 export function isUnsafeRequest(text: string, rules: LanguageRules | undefined, english = englishRules()): boolean {
   const t = ruleText(text);
-  return testRule(english.unsafeRequest, t) || (rules !== undefined && rules !== english && testRule(rules.unsafeRequest, t));
+  return (
+    testRule(english.unsafeRequest, t) || (rules !== undefined && rules !== english && testRule(rules.unsafeRequest, ownText(rules, t)))
+  );
 }
 
 /** A reply that refuses, or declines as out of scope, in the conversation's language or in English. */
 function declines(text: string, rules: LanguageRules | undefined, english: LanguageRules): boolean {
   const t = ruleText(text);
-  return [english, ...(rules && rules !== english ? [rules] : [])].some((r) => testRule(r.refusal, t) || testRule(r.outOfScope, t));
+  return [english, ...(rules && rules !== english ? [rules] : [])].some((r) => {
+    const own = ownText(r, t);
+    return testRule(r.refusal, own) || testRule(r.outOfScope, own);
+  });
 }
 
 function readyTurns(messages: unknown[]): { role: string; content: string }[] {
@@ -150,7 +157,8 @@ export function contentText(content: unknown): string {
 }
 
 function abusiveMatcher(rules: LanguageRules | undefined, extra: readonly string[]): RegExp | undefined {
-  const escaped = extra.map((w) => w.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  // Folded as the text will be, for a language that folds ("şerefsiz" meets "SEREFSIZ").
+  const escaped = extra.map((w) => (rules ? ownText(rules, w.toLowerCase()) : w.toLowerCase()).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   if (!rules) return escaped.length ? wordsPattern(escaped) : undefined;
   return escaped.length ? new RegExp(`${rules.abusive.source}|${wordsPattern(escaped).source}`, 'iu') : rules.abusive;
 }

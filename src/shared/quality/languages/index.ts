@@ -5,13 +5,16 @@ import { es } from './es';
 import { fr } from './fr';
 import { it } from './it';
 import { nl } from './nl';
+import { pl } from './pl';
 import { pt } from './pt';
+import { ru } from './ru';
+import { tr } from './tr';
 import type { LanguagePhrases } from './types';
 
 export type { LanguagePhrases } from './types';
 
 /** Languages with phrase lists; any other language is "not screened" by the phrase rules. */
-export const PHRASE_LANGUAGES: readonly LanguagePhrases[] = [en, de, fr, es, it, pt, nl];
+export const PHRASE_LANGUAGES: readonly LanguagePhrases[] = [en, de, fr, es, it, pt, nl, ru, pl, tr];
 
 /** The phrase lists of one language, compiled. */
 export interface LanguageRules {
@@ -34,6 +37,11 @@ export interface LanguageRules {
   refusal: RegExp;
   unsafeRequest: RegExp;
   abusive: RegExp;
+  /**
+   * The text as this language's patterns read it (lower-cased the language's way, letters folded;
+   * see `LanguagePhrases.fold`), for a language that folds; undefined: the rule text as it is.
+   */
+  fold?: (text: string) => string;
 }
 
 // JavaScript's \b only knows ASCII letters ("désolée\b" never matches before a space); entries
@@ -91,8 +99,26 @@ function fillerSentence(phrases: LanguagePhrases): RegExp {
   return new RegExp(`^(?:${apologies}|${acknowledgements}|${source(phrases.filler)})$`, 'iu');
 }
 
-export function compileLanguage(phrases: LanguagePhrases): LanguageRules {
+/** The rule text the patterns of `rules` read: folded for a language that folds (see `LanguagePhrases.fold`). */
+export function ownText(rules: LanguageRules, text: string): string {
+  return rules.fold ? rules.fold(text) : text;
+}
+
+/** The letter folding of a language, for its texts and (without the lower-casing) for its entries. */
+function folding(phrases: LanguagePhrases): { text: (t: string) => string; entry: (e: string) => string } | undefined {
+  const map = phrases.fold;
+  if (!map) return undefined;
+  const letters = new RegExp(`[${Object.keys(map).join('')}]`, 'gu');
+  const entry = (e: string) => e.replace(letters, (c) => map[c]);
+  // Lower-cased first, the language's way: Turkish "İPTAL" → "iptal", "KAPALI" → "kapalı".
+  return { text: (t) => entry(t.toLocaleLowerCase(phrases.code)), entry };
+}
+
+export function compileLanguage(original: LanguagePhrases): LanguageRules {
+  const fold = folding(original);
+  const phrases = fold ? foldEntries(original, fold.entry) : original;
   return {
+    ...(fold ? { fold: fold.text } : {}),
     code: phrases.code,
     questionStart: sentenceStart(phrases.questionStart),
     request: wordsPattern(phrases.request),
@@ -107,6 +133,15 @@ export function compileLanguage(phrases: LanguagePhrases): LanguageRules {
     unsafeRequest: wordsPattern(phrases.unsafeRequest),
     abusive: wordsPattern(phrases.abusive),
   };
+}
+
+function foldEntries(phrases: LanguagePhrases, entry: (e: string) => string): LanguagePhrases {
+  const out = { ...phrases };
+  for (const [key, value] of Object.entries(phrases) as [keyof LanguagePhrases, unknown][]) {
+    if (key === 'code' || key === 'fold') continue;
+    (out as Record<string, unknown>)[key] = Array.isArray(value) ? value.map((v: string) => entry(v)) : entry(value as string);
+  }
+  return out;
 }
 
 const compiled = new Map<string, LanguageRules>(PHRASE_LANGUAGES.map((p) => [p.code, compileLanguage(p)]));

@@ -8,8 +8,9 @@
  * most ten more words: words of `apologyTail` only in `apologySentence`, of `acknowledgementTail`
  * only in `acknowledgementSentence`, any words in `filler` and `hedge`.
  *
- * To add a language: write a file like `en.ts`, list it in `index.ts`, and add labelled turns of
- * that language to test/fixtures/corpora/rule_labels (the tests measure every rule per language).
+ * To add a language: write a file like `en.ts` (like `tr.ts` for a language that needs `fold`), list
+ * it in `index.ts`, add its "but" to `CLAUSE_BREAK` in rules.ts, and add labelled turns of that
+ * language to test/fixtures/corpora/rule_labels (the tests measure every rule per language).
  */
 export interface LanguagePhrases {
   /** ISO 639-1 code, as the language detector reports it. */
@@ -58,4 +59,12 @@ export interface LanguagePhrases {
   unsafeRequest: string[];
   /** Slurs and strong profanity in this language, matched as whole words in assistant turns. */
   abusive: string[];
+  /**
+   * Letters matched as other letters: the text is lower-cased the language's own way
+   * (`toLocaleLowerCase(code)`) and each key letter replaced by its value, in the text and in every
+   * entry (entries keep the proper spelling). For what the `i` flag cannot fold (Turkish İ → i and
+   * I → ı: JavaScript folds I to i and İ to nothing) and for the diacritics customers leave out when
+   * they type ("zamowienie", "siparis", е for ё).
+   */
+  fold?: Record<string, string>;
 }
