@@ -2,6 +2,7 @@ import type { Runtime } from '../../../src/shared/composition/runtime';
 import { preprocessBlob } from '../../../src/shared/dataset/blobPreprocess';
 import { forget, matchTarget } from '../../../src/shared/erasure';
 import { CONTAINERS } from '../../../src/shared/storage/names';
+import { freshchatMessage } from '../ingest/helpers';
 import { startErasureRuntime, type ErasureRuntime } from './erasureRuntime';
 
 /**
@@ -26,14 +27,7 @@ describe('forget in a file of Freshchat message pages (private Azurite)', () => 
   });
 
   it('every page of the erased conversation goes, the pages of the others between them stay', async () => {
-    const message = (id: string, conversation: string, actor: string, at: string, text: string) => ({
-      message_parts: [{ text: { content: text } }],
-      id,
-      conversation_id: conversation,
-      message_type: 'normal',
-      actor_type: actor,
-      created_time: at,
-    });
+    const message = freshchatMessage;
     const page = (...messages: object[]) => JSON.stringify({ messages });
     const pages = [
       page(

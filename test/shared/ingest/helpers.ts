@@ -52,3 +52,21 @@ export function jsonl(...records: unknown[]): string {
 export function gzip(text: string): Buffer {
   return gzipSync(Buffer.from(text, 'utf8'));
 }
+
+/** A Freshchat message as `GET /v2/conversations/{id}/messages` lists it (message pages and their erasure). */
+export const freshchatMessage = (
+  id: string,
+  conversation: string,
+  actor: string,
+  at: string,
+  text: string,
+  extra: Record<string, unknown> = {},
+) => ({
+  message_parts: [{ text: { content: text } }],
+  id,
+  conversation_id: conversation,
+  message_type: 'normal',
+  actor_type: actor,
+  created_time: at,
+  ...extra,
+});

@@ -3,21 +3,12 @@ import { join } from 'node:path';
 import { createRoleMapper } from '../../../src/shared/ingest/roles';
 import { groupMessagePages, messagePageRow } from '../../../src/shared/ingest/messagePages';
 import type { IngestItem } from '../../../src/shared/ingest/types';
-import { conversations, jsonl, parseAll, rejections } from './helpers';
+import { conversations, freshchatMessage, jsonl, parseAll, rejections } from './helpers';
 
 const reasons = (items: IngestItem[]) => items.map((i) => (i.type === 'rejected' ? i.rejection.reason : i.type));
 const said = (items: IngestItem[]) => conversations(items).map((c) => c.turns.map((t) => `${t.role}: ${t.content}`));
 
-/** A Freshchat message as `GET /v2/conversations/{id}/messages` lists it. */
-const fc = (id: string, conversation: string, actor: string, at: string, text: string, extra: Record<string, unknown> = {}) => ({
-  message_parts: [{ text: { content: text } }],
-  id,
-  conversation_id: conversation,
-  message_type: 'normal',
-  actor_type: actor,
-  created_time: at,
-  ...extra,
-});
+const fc = freshchatMessage;
 /** A page: the messages newest first, as the API lists them. */
 const fcPage = (...messages: object[]) => ({ messages, link: { first_page: '/v2/conversations/x/messages?page=1' } });
 
