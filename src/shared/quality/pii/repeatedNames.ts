@@ -39,22 +39,10 @@ export function withRepeatedNames(texts: readonly string[], spans: readonly PiiS
         if (anyCase) forms.add(lower).add(upper);
       }
     }
-  if (!forms.size) return spans.map((list) => [...list]);
-  return texts.map((text, i) => {
-    const own = spans[i] ?? [];
-    let added: PiiSpan[] | undefined;
-    const taken = (start: number, end: number) =>
-      own.some((s) => s.start < end && start < s.end) || (added?.some((s) => s.start < end && start < s.end) ?? false);
-    for (const form of forms) {
-      for (let at = text.indexOf(form); at !== -1; at = text.indexOf(form, at + 1)) {
-        const end = at + form.length;
-        if (isWordChar(text, at - 1) || isWordChar(text, end) || taken(at, end)) continue;
-        const next = NEXT_WORD.exec(text.slice(end, end + 24))?.[1];
-        if (next && lookup.makesPlaceBefore(next)) continue;
-        (added ??= []).push({ type: 'PERSON', start: at, end, value: form, source: 'local-ner' });
-      }
-    }
-    return added ? [...own, ...added] : [...own];
+  return withOccurrences(texts, spans, forms, (text, at, end) => {
+    if (isWordChar(text, at - 1) || isWordChar(text, end)) return false;
+    const next = NEXT_WORD.exec(text.slice(end, end + 24))?.[1];
+    return !(next && lookup.makesPlaceBefore(next));
   });
 }
 
@@ -84,17 +72,30 @@ function withRepeatedUnspacedNames(texts: readonly string[], spans: readonly Pii
   for (const list of spans)
     for (const span of list)
       if (span.type === 'PERSON' && span.value.length >= rules.minLength && !/\s/u.test(span.value)) names.add(span.value);
-  if (!names.size) return spans.map((list) => [...list]);
+  return withOccurrences(texts, spans, names, (text, _at, end) => !rules.placeAfter?.test(text.slice(end, end + 1)));
+}
+
+/**
+ * Each text's spans and a person span for every occurrence of one of `forms` that `accept` takes
+ * and no span of the text covers yet.
+ */
+function withOccurrences(
+  texts: readonly string[],
+  spans: readonly PiiSpan[][],
+  forms: ReadonlySet<string>,
+  accept: (text: string, at: number, end: number) => boolean,
+): PiiSpan[][] {
+  if (!forms.size) return spans.map((list) => [...list]);
   return texts.map((text, i) => {
     const own = spans[i] ?? [];
     let added: PiiSpan[] | undefined;
     const taken = (start: number, end: number) =>
       own.some((s) => s.start < end && start < s.end) || (added?.some((s) => s.start < end && start < s.end) ?? false);
-    for (const name of names) {
-      for (let at = text.indexOf(name); at !== -1; at = text.indexOf(name, at + 1)) {
-        const end = at + name.length;
-        if (taken(at, end) || rules.placeAfter?.test(text.slice(end, end + 1))) continue;
-        (added ??= []).push({ type: 'PERSON', start: at, end, value: name, source: 'local-ner' });
+    for (const form of forms) {
+      for (let at = text.indexOf(form); at !== -1; at = text.indexOf(form, at + 1)) {
+        const end = at + form.length;
+        if (taken(at, end) || !accept(text, at, end)) continue;
+        (added ??= []).push({ type: 'PERSON', start: at, end, value: form, source: 'local-ner' });
       }
     }
     return added ? [...own, ...added] : [...own];
