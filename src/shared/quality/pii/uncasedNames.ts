@@ -40,7 +40,7 @@ import type { PiiSpan } from './types';
  * who acted) are taken in zh, ja, ar and hi too; see `CHINESE_REFERENCE`, `COLLEAGUE_ACTS`,
  * `ARABIC_CONTACT` and the ने rule, and docs/data-quality.md ("Names a sentence refers to").
  *
- * Not found: a name with no cue and no form of address ("刘洋会给您回电话", "林が対応します"),
+ * Not found: a name with no cue and no form of address ("刘洋说明天到", "林が対応します"),
  * Japanese given names in hiragana ("さくらさん"), and names in romanised Hindi.
  */
 export function detectUncasedNames(text: string, language: string): PiiSpan[] {
@@ -700,6 +700,25 @@ function chineseNames(text: string, found: PiiSpan[]): void {
     push(text, start, end, found);
     start = end;
   }
+  // 刘洋会给您回电话, 李娜已经为您办理了: a name opening a clause, right before what a person
+  // does for the customer. No cue word stands before it, so both ends are checked: the clause
+  // opens (or opens after a word of time: 今天, 稍后) with a listed family name and one or two characters that are no stop character, and
+  // what follows is such an act; words that open with a family name and act the same way
+  // (余额已经为您退回, 马上为您处理, 何时会给您, 商家会联系您) are left by the list of things.
+  for (let at = 0; at < text.length; at++) {
+    if (!isHan(text[at])) continue;
+    const n = chineseSurnameLength(text.slice(at, at + 2), l);
+    if (!n || (isHan(text[at - 1]) && !CHINESE_TIME_BEFORE.test(text.slice(Math.max(0, at - 4), at)))) continue;
+    for (let given = 2; given >= 1; given--) {
+      const end = at + n + given;
+      const name = text.slice(at, end);
+      if (end > text.length || !Array.from(name.slice(n)).every((c) => isHan(c) && !l.stops.has(c))) continue;
+      if (!CHINESE_ACTS.test(text.slice(end, end + 6)) || CHINESE_NOT_PERSON.test(name) || CHINESE_PLACE_END.test(name)) continue;
+      // 江经理会联系您: the family name before a title
+      push(text, at, CHINESE_PERSON_TITLE.test(name.slice(n)) ? at + n : end, found);
+      break;
+    }
+  }
   // 王经理, 找李老师: a family name alone before a title, opening its run or after a word that
   // leads to a person (值班经理 and 项目经理 have none).
   CHINESE_PERSON_TITLE_ANY.lastIndex = 0;
@@ -725,7 +744,15 @@ const CHINESE_FOLLOWS_NAME =
   /^(?:处理|處理|负责|負責|回复|回覆|回电|回電|跟进|跟進|稍后|稍後|马上|馬上|联系|聯繫|核实|核實|确认|確認|帮忙|幫忙|协助|協助|解决|解決|安排|办理|辦理|退款|发货|發貨|那里|那裡|这边|這邊|经理|經理|主管|老师|老師|师傅|師傅|总监|總監|医生|醫生|律师|律師|先生|女士|小姐)/u;
 /** Runs that open with a family name and are things, companies or groups, not people. */
 const CHINESE_NOT_PERSON =
-  /^(?:方式|方法|方面|商家|商城|商店|管理|包裹|包装|包裝|华为|華為|苏宁|蘇寧|申通|万达|萬達|万科|萬科|金额|金額|高级|高級|任何|文件|付款|付费|付費|石油|邮局|郵局|江苏|江蘇|黄金|黃金|龙湖|龍湖|时间|時間|钱包|錢包|关于|關於|关注|關注|单位|單位|单号|單號|单据|單據|平台|安全|程序|段时|白天|明天|车辆|車輛|车主|車主|项目|項目|路上|向您|连接|連接|席位|米饭|费用|費用|宁可)/u;
+  /^(?:方式|方法|方面|商家|商城|商店|管理|包裹|包装|包裝|华为|華為|苏宁|蘇寧|申通|万达|萬達|万科|萬科|金额|金額|高级|高級|任何|文件|付款|付费|付費|石油|邮局|郵局|江苏|江蘇|黄金|黃金|龙湖|龍湖|时间|時間|钱包|錢包|关于|關於|关注|關注|单位|單位|单号|單號|单据|單據|平台|安全|程序|段时|白天|明天|车辆|車輛|车主|車主|项目|項目|路上|向您|连接|連接|席位|米饭|费用|費用|宁可|余额|餘額|高兴|高興|马上|馬上|何时|何時|曾经|曾經|方便|支付|师傅|師傅|房东|房東|解决|解決|简单|簡單|商户|商戶|方案)/u;
+/** What a person does for the customer, right after the name that opens a clause (会给您回电话, 已经为您办理, 负责您的订单). */
+const CHINESE_ACTS =
+  /^(?:会|會|将|將|已经|已經|已|正在|稍后|稍後|随后|隨後|今天|明天)?(?:会|會)?(?:给您|給您|为您|為您|帮您|幫您|联系您|聯繫您|回复您|回覆您|致电|致電|回电|回電|跟进|跟進|负责|負責|核实|核實|对接|對接)/u;
+/** Last characters of a place, a branch or a team, not of a given name (华东仓, 宁波店, 售后部). */
+const CHINESE_PLACE_END = /[仓倉店部司局厂廠站处處所院馆館省市区區县縣镇鎮村路街队隊组組室栏欄]$/u;
+/** When, opening the clause before such a name (今天刘洋会给您回电话). */
+const CHINESE_TIME_BEFORE =
+  /(?:^|[^\u3400-\u4DBF\u4E00-\u9FFF])(?:今天|明天|稍后|稍後|随后|隨後|然后|然後|之后|之後|下午|上午|晚上|待会|待會)$/u;
 const CHINESE_PERSON_TITLE = /^(?:经理|經理|主管|老师|老師|师傅|師傅|总监|總監|医生|醫生|律师|律師)/u;
 const CHINESE_PERSON_TITLE_ANY = /经理|經理|主管|老师|老師|师傅|師傅|总监|總監|医生|醫生|律师|律師/gu;
 const CHINESE_LEADS_TO_PERSON =
