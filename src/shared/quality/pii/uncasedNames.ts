@@ -40,7 +40,7 @@ import type { PiiSpan } from './types';
  * who acted) are taken in zh, ja, ar and hi too; see `CHINESE_REFERENCE`, `COLLEAGUE_ACTS`,
  * `ARABIC_CONTACT` and the ने rule, and docs/data-quality.md ("Names a sentence refers to").
  *
- * Not found: a name with no cue and no form of address ("刘洋说明天到", "林が対応します"),
+ * Not found: a name with no cue and no form of address ("刘洋说明天到", "林さくら来ました"),
  * Japanese given names in hiragana ("さくらさん"), and names in romanised Hindi.
  */
 export function detectUncasedNames(text: string, language: string): PiiSpan[] {
@@ -389,16 +389,16 @@ function japaneseNames(text: string, found: PiiSpan[]): void {
       push(text, start, end, found);
   }
   // 中村が対応いたしました, 鈴木からご連絡します: a colleague named as the one who handles or
-  // calls back. The run must open with a listed family name of two or more kanji and be no role
-  // (担当者が対応, 弊社から連絡 stay); a one-kanji family name (林, 森) is an everyday word too.
+  // calls back. The run must open with a listed family name and be no role (担当者が対応, 弊社から
+  // 連絡 stay); a one-kanji family name (林, 森, 原) only as the whole run: before が and such a
+  // verb it is no everyday word ("林が対応します"), inside a longer run it may be ("原因").
   COLLEAGUE_ACTS.lastIndex = 0;
   for (let m = COLLEAGUE_ACTS.exec(text); m; m = COLLEAGUE_ACTS.exec(text)) {
     const run = runBefore(text, m.index);
     if (!run || run.kind !== 'kanji') continue;
     const start = skipLeadingWords(text, run.start, m.index, l);
     const name = text.slice(start, m.index);
-    if (name.length >= 2 && name.length <= 4 && startsWithSurname(name, l) && !isRole(name, l) && !PLACE_END.test(name))
-      push(text, start, m.index, found);
+    if (name.length <= 4 && startsWithSurname(name, l) && !isRole(name, l) && !PLACE_END.test(name)) push(text, start, m.index, found);
   }
   // "山田です。" opening a message or a sentence
   OPENING.lastIndex = 0;
