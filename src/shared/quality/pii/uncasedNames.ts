@@ -40,7 +40,7 @@ import type { PiiSpan } from './types';
  * who acted) are taken in zh, ja, ar and hi too; see `CHINESE_REFERENCE`, `COLLEAGUE_ACTS`,
  * `ARABIC_CONTACT` and the ने rule, and docs/data-quality.md ("Names a sentence refers to").
  *
- * Not found: a name with no cue and no form of address ("刘洋说明天到", "林さくら来ました"),
+ * Not found: a name with no cue and no form of address ("刘洋说明天到", "田中は休みです"),
  * Japanese given names in hiragana ("さくらさん"), and names in romanised Hindi.
  */
 export function detectUncasedNames(text: string, language: string): PiiSpan[] {
