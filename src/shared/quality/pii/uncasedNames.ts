@@ -706,9 +706,11 @@ function chineseNames(text: string, found: PiiSpan[]): void {
   // what follows is such an act; words that open with a family name and act the same way
   // (余额已经为您退回, 马上为您处理, 何时会给您, 商家会联系您) are left by the list of things.
   for (let at = 0; at < text.length; at++) {
+    // Most characters of Chinese text follow another: only a clause start is looked at further.
+    if (isHan(text[at - 1]) && !(CHINESE_TIME_WORDS.has(text.slice(at - 2, at)) && !isHan(text[at - 3]))) continue;
     if (!isHan(text[at])) continue;
     const n = chineseSurnameLength(text.slice(at, at + 2), l);
-    if (!n || (isHan(text[at - 1]) && !CHINESE_TIME_BEFORE.test(text.slice(Math.max(0, at - 4), at)))) continue;
+    if (!n) continue;
     for (let given = 2; given >= 1; given--) {
       const end = at + n + given;
       const name = text.slice(at, end);
@@ -750,9 +752,8 @@ const CHINESE_ACTS =
   /^(?:会|會|将|將|已经|已經|已|正在|稍后|稍後|随后|隨後|今天|明天)?(?:会|會)?(?:给您|給您|为您|為您|帮您|幫您|联系您|聯繫您|回复您|回覆您|致电|致電|回电|回電|跟进|跟進|负责|負責|核实|核實|对接|對接)/u;
 /** Last characters of a place, a branch or a team, not of a given name (华东仓, 宁波店, 售后部). */
 const CHINESE_PLACE_END = /[仓倉店部司局厂廠站处處所院馆館省市区區县縣镇鎮村路街队隊组組室栏欄]$/u;
-/** When, opening the clause before such a name (今天刘洋会给您回电话). */
-const CHINESE_TIME_BEFORE =
-  /(?:^|[^\u3400-\u4DBF\u4E00-\u9FFF])(?:今天|明天|稍后|稍後|随后|隨後|然后|然後|之后|之後|下午|上午|晚上|待会|待會)$/u;
+/** Words of time that may open the clause before such a name (今天刘洋会给您回电话). */
+const CHINESE_TIME_WORDS = new Set('今天|明天|稍后|稍後|随后|隨後|然后|然後|之后|之後|下午|上午|晚上|待会|待會'.split('|'));
 const CHINESE_PERSON_TITLE = /^(?:经理|經理|主管|老师|老師|师傅|師傅|总监|總監|医生|醫生|律师|律師)/u;
 const CHINESE_PERSON_TITLE_ANY = /经理|經理|主管|老师|老師|师傅|師傅|总监|總監|医生|醫生|律师|律師/gu;
 const CHINESE_LEADS_TO_PERSON =
