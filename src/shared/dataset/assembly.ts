@@ -23,6 +23,7 @@ import { planTraining, writeContinuationFile, type TrainingPlan } from './contin
 import { trainingPriceFor } from './trainingPrices';
 import type { BalanceConfig } from './datasetConfig';
 import { getOrThrow, required } from '../lookup';
+import { joinConversationParts, partsOfConversation, type ConversationExport } from './joinedExports';
 import { WRITTEN_AT_METADATA } from '../erasure/markers';
 import { JobStore } from '../finetune/jobStore';
 import { describeEnd, resubmissionPlanFor } from './resubmission';
@@ -56,10 +57,25 @@ export interface FeedbackSnapshot {
 /**
  * Where every curated record went. Records are shard lines; conversations are input records
  * (a shard's distinct source lines), the unit preprocessing counts in `records_used`.
- * `in = used + superseded + balanceDropped + dropped (+ invalid, for records)`.
+ * `in = used + superseded + balanceDropped + dropped` for conversations, and for records
+ * `in + madeByJoining = used + superseded + joined + balanceDropped + dropped + invalid`: the
+ * records of a conversation's parts joined into one (`joined`) are replaced by the records built
+ * from the whole conversation (`madeByJoining`), which are then used, capped or dropped.
  */
 export interface AssemblyAccounting {
-  records: { in: number; used: number; superseded: number; balanceDropped: number; dropped: number; invalid: number; upsampled: number };
+  records: {
+    in: number;
+    used: number;
+    superseded: number;
+    /** Records of parts of a conversation exported in several files, joined into one conversation. */
+    joined: number;
+    /** Records built from such joined conversations. */
+    madeByJoining: number;
+    balanceDropped: number;
+    dropped: number;
+    invalid: number;
+    upsampled: number;
+  };
   conversations: { in: number; used: number; superseded: number; balanceDropped: number; dropped: number };
   droppedByReason: Record<string, number>;
 }
@@ -184,7 +200,7 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
     const partitionCount = Math.max(1, Math.min(4096, Math.ceil(totalBytes / (options.partitionBytes ?? DEFAULT_PARTITION_BYTES))));
     const partitions = new HashPartitions(scratch, partitionCount);
     const accounting: AssemblyAccounting = {
-      records: { in: 0, used: 0, superseded: 0, balanceDropped: 0, dropped: 0, invalid: 0, upsampled: 0 },
+      records: { in: 0, used: 0, superseded: 0, joined: 0, madeByJoining: 0, balanceDropped: 0, dropped: 0, invalid: 0, upsampled: 0 },
       conversations: { in: 0, used: 0, superseded: 0, balanceDropped: 0, dropped: 0 },
       droppedByReason: {},
     };
@@ -208,6 +224,7 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
       ratingsJoined: 0,
       downWeighted: 0,
       newestReceivedAt: '',
+      joinedConversations: 0,
       trainByType: new Map<string, number>(),
     };
     for (let p = 0; p < partitionCount; p++) {
@@ -415,6 +432,7 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
     runtime.telemetry.trackMetric('tuneloop.dataset.training_tokens', cost.training_tokens, dims);
     runtime.telemetry.trackMetric('tuneloop.dataset.changed_examples', change.changedExamples, dims);
     runtime.telemetry.trackMetric('tuneloop.dataset.superseded_records', accounting.records.superseded, dims);
+    runtime.telemetry.trackMetric('tuneloop.dataset.joined_records', accounting.records.joined, dims);
     runtime.telemetry.trackMetric('tuneloop.dataset.estimated_cost_usd', cost.estimated_cost_usd, dims);
     if (training.replay) {
       runtime.telemetry.trackMetric('tuneloop.dataset.replay_examples', training.replay.examples, {
@@ -685,6 +703,8 @@ interface ResolveContext {
     ratingsJoined: number;
     downWeighted: number;
     newestReceivedAt: string;
+    /** Conversations made of parts exported in several files. */
+    joinedConversations: number;
     trainByType: Map<string, number>;
   };
   resolved: LineWriter;
@@ -741,22 +761,43 @@ async function resolvePartition(lines: AsyncIterable<string>, ctx: ResolveContex
       );
     }
     if (!group.records.length) continue;
-    const newest = Math.max(...group.records.map((r) => r.shard));
     let firstSeen = '';
     const inputRecords = new Set<string>();
     const supersededRecords = new Set<string>();
-    const records: CuratedRecord[] = [];
+    const exports = new Map<number, ConversationExport>();
+    // Records joined on one raw line (`source.part`) are input records of their own.
+    const inputKey = (shard: number, record: CuratedRecord) => `${shard}:${record.source.line}${partSuffix(record.source)}`;
     for (const r of group.records) {
       const record = normalise(JSON.parse(r.raw) as StoredCuratedRecord);
-      // Records joined on one raw line (`source.part`) are input records of their own.
-      const inputKey = `${r.shard}:${record.source.line}${partSuffix(record.source)}`;
-      inputRecords.add(inputKey);
+      inputRecords.add(inputKey(r.shard, record));
       const seen = firstSeenKey(r.shard, record.source.line);
       if (!firstSeen || seen < firstSeen) firstSeen = seen;
-      if (r.shard === newest) records.push(record);
-      else {
+      let exported = exports.get(r.shard);
+      if (!exported) exports.set(r.shard, (exported = { shard: r.shard, records: [] }));
+      exported.records.push(record);
+    }
+    // The newest export supersedes older ones, unless they are earlier or later parts of the
+    // conversation (a daily export of a chat that ran past midnight): those are joined.
+    let { parts, superseded } = partsOfConversation([...exports.values()]);
+    let records: CuratedRecord[];
+    const joined = parts.length > 1 ? joinConversationParts(parts, { model: runtime.config.assembly.baseModel }) : undefined;
+    if (joined) {
+      records = joined;
+      for (const part of parts) accounting.records.joined += part.records.length;
+      accounting.records.madeByJoining += joined.length;
+      resolution.joinedConversations++;
+    } else {
+      if (parts.length > 1) {
+        const newest = parts.reduce((a, b) => (b.shard > a.shard ? b : a));
+        superseded = [...exports.values()].filter((e) => e !== newest);
+        parts = [newest];
+      }
+      records = parts[0].records;
+    }
+    for (const part of superseded) {
+      for (const record of part.records) {
         accounting.records.superseded++;
-        supersededRecords.add(inputKey);
+        supersededRecords.add(inputKey(part.shard, record));
       }
     }
     accounting.conversations.in += inputRecords.size;

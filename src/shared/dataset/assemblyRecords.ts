@@ -16,6 +16,8 @@ export const curatedRecordSchema = z.object({
   tokens: z.number().int().nonnegative(),
   /** `system`: the source the input record named itself (its `source` field), if any. */
   source: z.object({ file: z.string(), line: z.number(), system: z.string().optional() }).loose(),
+  /** When the conversation's turns were written (first and last turn time), when they had timestamps. */
+  span: z.object({ first: z.string(), last: z.string() }).optional(),
   example: z.object({ messages: z.array(z.record(z.string(), z.unknown())).min(1) }).loose(),
 });
 export type CuratedRecord = z.infer<typeof curatedRecordSchema>;

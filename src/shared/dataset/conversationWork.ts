@@ -1,4 +1,4 @@
-import type { Conversation } from '../ingest/types';
+import { turnSpanOf, type Conversation } from '../ingest/types';
 import { parseJsonLine, type JsonLineContext } from '../ingest/jsonLine';
 import { createRoleMapper, type RoleMapper } from '../ingest/roles';
 import { ExampleBuilder, type BuildResult, type ExampleBuilderOptions, type ExampleKind } from './examples';
@@ -59,7 +59,8 @@ export function serializeBuild(built: BuildResult): SerializedBuild {
 /** A conversation's identity and metadata without its text: what a `textless` outcome carries. */
 export function withoutText(conversation: Conversation): Conversation {
   const { ready: _ready, turns: _turns, tools: _tools, ...rest } = conversation;
-  return { ...rest, turns: [] };
+  const turnSpan = turnSpanOf(conversation);
+  return { ...rest, turns: [], ...(turnSpan ? { turnSpan } : {}) };
 }
 
 /**

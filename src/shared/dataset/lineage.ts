@@ -97,7 +97,10 @@ export function formatLineage(l: DatasetLineage): string {
     const r = m.accounting.records;
     const c = m.accounting.conversations;
     out.push(
-      `  records: ${r.in} in = ${r.used} used + ${r.superseded} superseded + ${r.balanceDropped} balance-capped + ${r.dropped} dropped + ${r.invalid} invalid (${r.upsampled} up-sampled copies)`,
+      // Versions assembled before conversations were joined have no joined counts.
+      r.joined
+        ? `  records: ${r.in} in + ${r.madeByJoining} made by joining = ${r.used} used + ${r.superseded} superseded + ${r.joined} joined + ${r.balanceDropped} balance-capped + ${r.dropped} dropped + ${r.invalid} invalid (${r.upsampled} up-sampled copies)`
+        : `  records: ${r.in} in = ${r.used} used + ${r.superseded} superseded + ${r.balanceDropped} balance-capped + ${r.dropped} dropped + ${r.invalid} invalid (${r.upsampled} up-sampled copies)`,
     );
     out.push(
       `  input records: ${c.in} in = ${c.used} used + ${c.superseded} superseded + ${c.balanceDropped} balance-capped + ${c.dropped} dropped`,

@@ -2,7 +2,7 @@ import { mayHoldFeedback, parseInput, parseInputDeferring, parseJsonLine, type D
 import { createRoleMapper } from '../ingest/roles';
 import { applyFeedback } from '../ingest/feedback';
 import type { Mapping } from '../ingest/mapping';
-import type { ChatRole, Conversation, IngestItem, SourceRef } from '../ingest/types';
+import { turnSpanOf, type ChatRole, type Conversation, type IngestItem, type SourceRef } from '../ingest/types';
 import type { ConversationStage } from './stages';
 import { ExampleBuilder, type BuildResult, type ExampleBuilderOptions, type ExampleKind } from './examples';
 import {
@@ -491,6 +491,7 @@ async function handleConversation(
     if (key === 'split') stats.conversations_split++;
     else stats.notes[key] = (stats.notes[key] ?? 0) + 1;
   }
+  const span = turnSpanOf(conversation);
   for (const ex of built.examples) {
     const record: OutgoingCuratedRecord = {
       conversation_id: conversation.conversationId,
@@ -509,6 +510,7 @@ async function handleConversation(
         ...(source.unit !== undefined ? { unit: source.unit } : {}),
         ...(source.part !== undefined ? { part: source.part } : {}),
       },
+      ...(span ? { span } : {}),
       ...('json' in ex ? { exampleJson: ex.json } : { example: ex.example }),
     };
     const written = write(() => options.sink.curated(record));

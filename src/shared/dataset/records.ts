@@ -1,5 +1,5 @@
 import type { ExampleKind, FineTuneExample } from './examples';
-import type { SourceRef } from '../ingest/types';
+import type { SourceRef, TurnSpan } from '../ingest/types';
 import type { Split } from './split';
 
 /**
@@ -19,6 +19,8 @@ export interface CuratedRecord {
   tokens: number;
   /** `unit`: what `line` counts when not a line of the file (a CSV row, a workbook's sheet row). */
   source: { file: string; line: number; unit?: SourceRef['unit']; part?: SourceRef['part'] };
+  /** When the conversation's turns were written, when they had timestamps (`turnSpanOf`). */
+  span?: TurnSpan;
   example: FineTuneExample;
 }
 
@@ -68,6 +70,7 @@ export function curatedLine(r: OutgoingCuratedRecord): string {
       ...(r.source.unit !== undefined ? { unit: r.source.unit } : {}),
       ...(r.source.part !== undefined ? { part: r.source.part } : {}),
     },
+    ...(r.span !== undefined ? { span: { first: r.span.first, last: r.span.last } } : {}),
   };
   // `example` comes last, so the line is the rest's JSON with the example's text spliced in (as
   // JSON.stringify of the whole record would write it).

@@ -97,7 +97,39 @@ export interface Conversation {
    * so one warning stands for every record of a file that needed it; never part of an example.
    */
   notices?: string[];
+  /**
+   * First and last turn time, kept when the turns stay on a preprocessing worker (`withoutText`),
+   * so the curated records can still carry it (see `turnSpanOf`).
+   */
+  turnSpan?: TurnSpan;
   source: SourceRef;
+}
+
+/** When a conversation's turns were written: the earliest and the latest turn timestamp (ISO 8601). */
+export interface TurnSpan {
+  first: string;
+  last: string;
+}
+
+/**
+ * The span of the turns that have a timestamp, undefined when none has (or when the turns left on
+ * a worker and took none along). The nightly assembly joins parts of one conversation exported in
+ * different files when their spans do not overlap (a chat running past midnight in a daily export).
+ */
+export function turnSpanOf(conversation: Pick<Conversation, 'turns' | 'turnSpan'>): TurnSpan | undefined {
+  if (!conversation.turns.length) return conversation.turnSpan;
+  let first: string | undefined;
+  let last: string | undefined;
+  let firstMs = Infinity;
+  let lastMs = -Infinity;
+  for (const turn of conversation.turns) {
+    if (!turn.timestamp) continue;
+    const ms = Date.parse(turn.timestamp);
+    if (!Number.isFinite(ms)) continue;
+    if (ms < firstMs) [firstMs, first] = [ms, turn.timestamp];
+    if (ms > lastMs) [lastMs, last] = [ms, turn.timestamp];
+  }
+  return first !== undefined && last !== undefined ? { first, last } : undefined;
 }
 
 export interface Feedback {

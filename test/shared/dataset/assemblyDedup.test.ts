@@ -269,7 +269,7 @@ describe('duplicates across files and days are removed before training (blob pat
     expect(c).toMatchObject({ dropped: 5, superseded: 0 });
     expect(recordsIn).toBe(c.used + quarantined + c.superseded + c.balanceDropped + c.dropped);
     const r = m.accounting.records;
-    expect(r.in).toBe(r.used + r.superseded + r.balanceDropped + r.dropped + r.invalid);
+    expect(r.in + r.madeByJoining).toBe(r.used + r.superseded + r.joined + r.balanceDropped + r.dropped + r.invalid);
     const dropped = (await azurite.storage.container(CONTAINERS.datasets).getBlobClient(`${m.version}/dropped.jsonl`).downloadToBuffer())
       .toString('utf8')
       .trim()

@@ -57,7 +57,7 @@ async function readBlob(storage: StorageClients, container: string, name: string
 
 function expectBalanced(m: DatasetManifest): void {
   const r = m.accounting.records;
-  expect(r.in).toBe(r.used + r.superseded + r.balanceDropped + r.dropped + r.invalid);
+  expect(r.in + r.madeByJoining).toBe(r.used + r.superseded + r.joined + r.balanceDropped + r.dropped + r.invalid);
   const c = m.accounting.conversations;
   expect(c.in).toBe(c.used + c.superseded + c.balanceDropped + c.dropped);
 }
