@@ -66,8 +66,6 @@ export function parseRuleSpec(spec: string): Pick<ReplyRulesOptions, 'actions' |
   return { actions, ...(noCustomerQuestion ? { noCustomerQuestion } : {}) };
 }
 
-/** A reply must keep at least this many words once apologies, thanks and hedges are removed. */
-const MIN_ANSWER_WORDS = 4;
 /** A customer turn with this many words left once greetings and thanks are removed states a problem. */
 const MIN_STATEMENT_WORDS = 4;
 
@@ -136,7 +134,7 @@ export interface ReplyRuleOptions {
  * Which reply rule a single assistant turn breaks, if any (first match in this order):
  * `short-reply` (any language: words of any script), then, for languages with phrase lists only,
  * `handoff`, `out-of-scope` (declines as outside what the agent can help with, including redirects
- * such as "I am not able to give investment advice"), `apology-only` (nothing of 4+ words left once
+ * such as "I am not able to give investment advice"), `apology-only` (nothing of 4+ words, the language's `minAnswerWords`, left once
  * apology, thanks and "bear with me" clauses are removed) and `ambiguous` (a hedge such as "Hmm, it
  * depends." with nothing of 4+ words besides).
  */
@@ -155,11 +153,11 @@ export function replyRuleFor(content: string, options: ReplyRuleOptions = {}): R
   if (
     testRule(rules.hedgeAnywhere, text) &&
     (parts ??= clauses(text)).some((c) => rules.hedge.test(c)) &&
-    remaining((c) => rules.hedge.test(c) || rules.filler.test(c)) < MIN_ANSWER_WORDS
+    remaining((c) => rules.hedge.test(c) || rules.filler.test(c)) < rules.minAnswerWords
   ) {
     return 'ambiguous';
   }
-  if (testRule(rules.apology, text) && remaining((c) => rules.filler.test(c)) < MIN_ANSWER_WORDS) return 'apology-only';
+  if (testRule(rules.apology, text) && remaining((c) => rules.filler.test(c)) < rules.minAnswerWords) return 'apology-only';
   return undefined;
 }
 

@@ -33,6 +33,16 @@ describe('phrase rules in Russian, Polish and Turkish', () => {
     ['tr', 'Bu benim yetki alanımın dışında.', 'out-of-scope'],
     ['tr', 'Hmm, duruma göre değişir.', 'ambiguous'],
     ['tr', 'Bedeninizden emin değilseniz ürün sayfasındaki beden tablosuna bakabilirsiniz.', undefined],
+    // Three Turkish words say what five English ones do: after an apology they are an answer
+    // (minAnswerWords 3); a stall or the apology's object in three words is not.
+    ['tr', 'Özür dileriz, iadeniz bugün yapıldı.', undefined],
+    ['tr', 'Kusura bakmayın, kargonuz yarın geliyor.', undefined],
+    ['tr', 'Özür dilerim, siparişiniz iptal edildi.', undefined],
+    ['tr', 'Özür dilerim, bir saniye lütfen.', 'apology-only'],
+    ['tr', 'Özür dileriz, yaşadığınız sorun için.', 'apology-only'],
+    ['tr', 'Çok üzgünüm, hemen bakıyorum.', 'apology-only'],
+    // Other languages keep four words: "Sorry, refund done today." is still only an apology.
+    ['en', 'Sorry, refund done today.', 'apology-only'],
   ])('%s reply "%s" breaks %s', (language, text, rule) => {
     expect(replyRuleFor(text, { language })).toBe(rule);
   });

@@ -42,6 +42,8 @@ export interface LanguageRules {
    * see `LanguagePhrases.fold`), for a language that folds; undefined: the rule text as it is.
    */
   fold?: (text: string) => string;
+  /** See `LanguagePhrases.minAnswerWords`. */
+  minAnswerWords: number;
 }
 
 // JavaScript's \b only knows ASCII letters ("désolée\b" never matches before a space); entries
@@ -132,13 +134,17 @@ export function compileLanguage(original: LanguagePhrases): LanguageRules {
     refusal: wordsPattern(phrases.refusal),
     unsafeRequest: wordsPattern(phrases.unsafeRequest),
     abusive: wordsPattern(phrases.abusive),
+    minAnswerWords: phrases.minAnswerWords ?? MIN_ANSWER_WORDS,
   };
 }
+
+/** A reply must keep at least this many words once apologies, thanks and hedges are removed (see `LanguagePhrases.minAnswerWords`). */
+const MIN_ANSWER_WORDS = 4;
 
 function foldEntries(phrases: LanguagePhrases, entry: (e: string) => string): LanguagePhrases {
   const out = { ...phrases };
   for (const [key, value] of Object.entries(phrases) as [keyof LanguagePhrases, unknown][]) {
-    if (key === 'code' || key === 'fold') continue;
+    if (key === 'code' || key === 'fold' || key === 'minAnswerWords') continue;
     (out as Record<string, unknown>)[key] = Array.isArray(value) ? value.map((v: string) => entry(v)) : entry(value as string);
   }
   return out;

@@ -128,6 +128,11 @@ export const tr: LanguagePhrases = {
     // "Bunu duyduğuma üzüldüm" repeats the customer's problem back, with any words before it.
     '(?:\\S+ ){0,10}(?:duyduğuma|duyduğumuza|öğrendiğime|öğrendiğimize) (?:çok |gerçekten )?(?:üzgünüm|üzgünüz|üzüldüm|üzüldük)\\.?',
     '(?:lütfen )?(?:biraz |bir dakika |bir saniye |kısa bir süre )?(?:bekleyin|bekleyiniz|bekler misiniz|hatta kalın)\\b.*',
+    // Stalls and what an apology is for, on their own after a comma: with three words counting as an
+    // answer (minAnswerWords), "bir saniye lütfen" and "yaşadığınız sorun için" must not.
+    '(?:lütfen )?bir (?:saniye|dakika)(?: lütfen)?\\.?',
+    '(?:hemen |şimdi )?(?:bakıyorum|kontrol ediyorum|inceliyorum|ilgileniyorum)\\.?',
+    '(?:\\p{L}+ ){0,3}(?:için|dolayı|ötürü)\\.?',
     '(?:size |sana )?(?:yardımcı olabileceğim|yardım edebileceğim) (?:başka )?bir (?:şey|konu) var mı\\b.*',
     '(?:maalesef )?(?:size |sana )?(?:bu konuda )?yardımcı olamıyorum\\.?',
   ],
@@ -196,4 +201,7 @@ export const tr: LanguagePhrases = {
   // Turkish chat is often typed without its letters ("hesabima giris yapamiyorum"). The text is
   // lower-cased the Turkish way, then every Turkish letter matches its plain one.
   fold: { ç: 'c', ğ: 'g', ı: 'i', ö: 'o', ş: 's', ü: 'u', â: 'a', î: 'i', û: 'u' },
+  // Suffixes carry what English says in separate words: "İadeniz bugün yapıldı" (3 words) is "your
+  // refund was made today" (5). Three words after an apology are an answer.
+  minAnswerWords: 3,
 };

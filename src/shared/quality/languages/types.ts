@@ -67,4 +67,10 @@ export interface LanguagePhrases {
    * they type ("zamowienie", "siparis", е for ё).
    */
   fold?: Record<string, string>;
+  /**
+   * Words a reply must keep, once its apology, thanks and hedge clauses are removed, to count as an
+   * answer (default 4). Fewer for a language that says in three words what English says in five
+   * (Turkish "İadeniz bugün yapıldı": "your refund was made today").
+   */
+  minAnswerWords?: number;
 }
