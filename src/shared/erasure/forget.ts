@@ -111,7 +111,8 @@ interface Found {
    * Raw blob name → records of a JSON document (pretty-printed over several lines) to remove by
    * their place: their lines' texts (`},`, `"type": "Comment",`) also stand in other records.
    */
-  rawRanges: Map<string, { line: number; lines: string[] }[]>;
+  /** `group`: the line of the record a range is one element of (pages grouped from a JSON document); a record is counted once. */
+  rawRanges: Map<string, { line: number; lines: string[]; group?: number }[]>;
   /** Examples (weights left out) of erased curated records, to find them in dataset files. */
   examples: Set<string>;
   /** Raw blob name → feedback records found in it (its shard report counted them as used). */
@@ -245,12 +246,12 @@ async function scanRaw(runtime: Runtime, target: ErasureTarget, found: Found, si
   const container = runtime.storage.container(CONTAINERS.raw);
   const matches = textMatcher(target);
   const feedbackBlobs: string[] = [];
-  const remove = (file: string, line: number, lines: string[], whole = false, part?: SourceRef['part']) => {
+  const remove = (file: string, line: number, lines: string[], whole = false, part?: SourceRef['part'], group?: number) => {
     found.rawRecords.add(rawRecordKey(file, line, part ? lines.join('\n') : undefined));
     if (whole && lines.length > 1 && /^\s*[[{]/.test(lines[0] ?? '')) {
       let ranges = found.rawRanges.get(file);
       if (!ranges) found.rawRanges.set(file, (ranges = []));
-      if (!ranges.some((r) => r.line === line)) ranges.push({ line, lines });
+      if (!ranges.some((r) => r.line === line)) ranges.push({ line, lines, ...(group !== undefined ? { group } : {}) });
       return;
     }
     const kept = lines.filter((l) => l.trim());
@@ -277,7 +278,11 @@ async function scanRaw(runtime: Runtime, target: ErasureTarget, found: Found, si
           found.conversations.add(conversationKey(c.source.file, c.conversationId));
           found.identities.add(conversationKey(sourceOfFile(c.source.file), c.conversationId));
           found.ids.add(c.conversationId);
-          remove(c.source.file, c.source.line, splitRecordLines(c.source.record), true, c.source.part);
+          // Pages grouped from a JSON document: each page where it stands in the array.
+          if (c.source.elements)
+            for (const element of c.source.elements)
+              remove(c.source.file, element.line, splitRecordLines(element.text), true, undefined, c.source.line);
+          else remove(c.source.file, c.source.line, splitRecordLines(c.source.record), true, c.source.part);
         }
       } else if (item.type === 'feedback') {
         hasFeedback = true;
@@ -348,7 +353,7 @@ async function rewriteRaw(
   runtime: Runtime,
   blobName: string,
   lineRecords: string[][],
-  ranges: { line: number; lines: string[] }[],
+  ranges: { line: number; lines: string[]; group?: number }[],
   requestId: string,
   signal: AbortSignal | undefined,
   found: Found,
@@ -374,11 +379,13 @@ async function rewriteRaw(
   let removed = 0;
   const records = [...lineRecords];
   // From the last record up, so the lines of the ones before stay where they were read.
+  const removedGroups = new Set<number>();
   for (const range of [...ranges].sort((a, b) => b.line - a.line)) {
-    if (removeRange(all, range)) removed++;
+    if (removeRange(all, range)) removedGroups.add(range.group ?? range.line);
     // Not where it was read (cannot happen for an unchanged blob): remove its lines wherever they stand.
     else records.push(range.lines.filter((l) => l.trim()));
   }
+  removed += removedGroups.size;
   const lines = new Set(records.flat());
   // Records read from a line that held several (files joined without a line break): cut out of it.
   const objects = [...lines].filter((l) => l.startsWith('{'));

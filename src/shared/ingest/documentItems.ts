@@ -7,6 +7,7 @@ import type { RoleMapper } from './roles';
 import type { IngestItem, SourceRef } from './types';
 import type { MessageRow } from './messageCsv';
 import { groupTicketEvents, ticketEventRow } from './zendeskEvents';
+import { groupMessagePages, isPagedFamily, messagePageRow } from './messagePages';
 
 export { MAX_RECORD_DEPTH } from './jsonDocument';
 
@@ -114,6 +115,23 @@ export async function* parseJsonDocument(bytes: AsyncIterable<Buffer>, context: 
       });
       return;
     }
+    if (isPagedFamily(family) && !mapping) {
+      // Pages of one conversation may be anywhere in the array (a script saving every page of the
+      // API in one file): grouped by conversation as pages on JSON lines are.
+      const paged = family;
+      const entry = (parsed: Parsed) =>
+        (parsed.part.kind === 'element' ? messagePageRow(parsed.value, parsed.part.line, parsed.part.text, paged) : undefined) ??
+        itemOf(parsed, paged, reading);
+      yield* groupMessagePages(elementEntries(window, parts, entry, signal), {
+        file,
+        family: paged,
+        roles: context.roles,
+        tempDir: context.tempDir,
+        signal,
+        elements: true,
+      });
+      return;
+    }
     for (const parsed of window) yield itemOf(parsed, family, reading);
     for (;;) {
       signal?.throwIfAborted();
@@ -194,6 +212,22 @@ function itemOf(parsed: Parsed, fileFamily: JsonFamily, context: DocumentContext
     item.rejection.detail = `${at}: ${detail ?? item.rejection.reason}`.replace(/this line/g, 'this record');
   }
   return item;
+}
+
+/** Every element of a document (the sniffed window's first) as what `entry` makes of it. */
+async function* elementEntries(
+  window: readonly Parsed[],
+  parts: AsyncIterator<DocumentPart>,
+  entry: (parsed: Parsed) => MessageRow | IngestItem,
+  signal: AbortSignal | undefined,
+): AsyncIterable<MessageRow | IngestItem> {
+  for (const parsed of window) yield entry(parsed);
+  for (;;) {
+    signal?.throwIfAborted();
+    const next = await parts.next();
+    if (next.done) break;
+    yield entry(parsePart(next.value));
+  }
 }
 
 /** The elements of a document of ticket events: each event as its row; any other element as its own item. */

@@ -45,6 +45,8 @@ export interface MessagePageOptions {
   signal?: AbortSignal;
   /** Characters of pages held in memory before they are spilled (default: the message CSV's budget; 0 spills at once). */
   memoryBudgetChars?: number;
+  /** The pages are elements of a JSON document, not lines: each conversation names where its pages start (`SourceRef.elements`). */
+  elements?: boolean;
 }
 
 /**
@@ -58,7 +60,8 @@ export interface MessagePageOptions {
  * before pages were grouped), a spilled one bucket by bucket. Each page is one row whose `raw` is its line; the conversation is read from its pages'
  * texts when its group is complete, its record every page's line (the erasure removes them all).
  * Pages of one conversation in two files are not merged. Items of lines that are no groupable page
- * are passed through.
+ * are passed through. The pages may also be the elements of a JSON document (`elements`): a script
+ * that saves every page of the API in one array.
  */
 export function groupMessagePages(entries: AsyncIterable<MessageRow | IngestItem>, options: MessagePageOptions): AsyncIterable<IngestItem> {
   const { file, family } = options;
@@ -70,7 +73,12 @@ export function groupMessagePages(entries: AsyncIterable<MessageRow | IngestItem
     ...(options.memoryBudgetChars !== undefined ? { memoryBudgetChars: options.memoryBudgetChars } : {}),
     inFileOrder: true,
     conversationOf: (rows) => {
-      const source: SourceRef = { file, line: rows[0].line, record: rows.map((row) => row.raw).join('\n') };
+      const source: SourceRef = {
+        file,
+        line: rows[0].line,
+        record: rows.map((row) => row.raw).join('\n'),
+        ...(options.elements ? { elements: rows.map((row) => ({ line: row.line, text: row.raw })) } : {}),
+      };
       // Parsed once already (it was grouped by its conversation), so it is a JSON object.
       const pages: MessagePage[] = rows.map((row) => ({ record: JSON.parse(row.raw) as MessagePage['record'], line: row.line }));
       return PAGED[family].read(source, pages);

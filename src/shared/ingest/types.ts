@@ -57,6 +57,13 @@ export interface SourceRef {
    * the line's, so its content id and its erasure from the raw file are its own.
    */
   part?: { index: number; of: number };
+  /**
+   * A record grouped from several elements of a JSON document (the message pages of one
+   * conversation, anywhere in the array): where each element starts and its text. `record` is
+   * their texts joined; the erasure removes each element where it stands, as it removes one
+   * pretty-printed record.
+   */
+  elements?: { line: number; text: string }[];
 }
 
 export type ConversationKind = 'conversation' | 'faq' | 'ready';

@@ -53,4 +53,38 @@ describe('forget in a file of Freshchat message pages (private Azurite)', () => 
     const left = await azurite.storage.container(CONTAINERS.raw).getBlobClient(name).downloadToBuffer();
     expect(left.toString('utf8')).toBe(pages[1] + '\n');
   }, 60_000);
+
+  it('in a pretty-printed JSON document of pages: each page of the erased conversation goes where it stands, the document stays valid', async () => {
+    const message = freshchatMessage;
+    const pages = [
+      {
+        messages: [
+          message('e-4', 'e2', 'agent', '2026-03-02T09:04:00Z', 'The trace is open.'),
+          message('e-3', 'e2', 'user', '2026-03-02T09:03:00Z', 'It is order 5521.'),
+        ],
+      },
+      {
+        messages: [
+          message('k-2', 'k2', 'agent', '2026-03-02T10:01:00Z', 'Yes, moved to Friday.'),
+          message('k-1', 'k2', 'user', '2026-03-02T10:00:00Z', 'Can I change the date of order 7730?'),
+        ],
+      },
+      {
+        messages: [
+          message('e-2', 'e2', 'agent', '2026-03-02T09:01:00Z', 'Which order is it?'),
+          message('e-1', 'e2', 'user', '2026-03-02T09:00:00Z', `Hi, I am ${EMAIL} and my parcel is late.`),
+        ],
+      },
+    ];
+    const name = 'freshchat/pages.json';
+    const body = Buffer.from(JSON.stringify(pages, null, 2) + '\n');
+    await azurite.storage.container(CONTAINERS.raw).getBlockBlobClient(name).upload(body, body.length);
+    expect((await preprocessBlob(runtime, name)).status).toBe('processed');
+
+    const report = await forget(runtime, matchTarget(EMAIL));
+    // One conversation of two pages: one record.
+    expect(report.found.find((f) => f.location === 'raw-logs' && f.name === name)).toMatchObject({ action: 'removed', records: 1 });
+    const left = (await azurite.storage.container(CONTAINERS.raw).getBlobClient(name).downloadToBuffer()).toString('utf8');
+    expect(JSON.parse(left)).toEqual([pages[1]]);
+  }, 60_000);
 });
