@@ -131,7 +131,7 @@ export function dateOrderOf(value: string | undefined): DateOrder | undefined {
   // Year first (ISO 8601, 2026/12/13) says nothing about day and month order: no need to match.
   if (value !== undefined && value.length > 4 && isYearFirst(value)) return undefined;
   const m = value === undefined ? null : NUMERIC_DATE.exec(value.trim());
-  if (!m || m[1].length > 2 || m[2] === '.') return undefined;
+  if (!m || m[1].length > 2 || m[2] === '.' || isTwoDigitYearFirst(m[1], m[2], m[3], m[4])) return undefined;
   const [a, b] = [Number(m[1]), Number(m[3])];
   if (a > 12 && b <= 12) return 'dmy';
   if (b > 12 && a <= 12) return 'mdy';
@@ -154,6 +154,8 @@ function numericDate(m: RegExpExecArray, reading: TimestampReading): string | un
   if (first.length === 4) {
     // 2026/12/13: year, month, day (East Asian exports).
     [year, month, day] = [Number(first), Number(second), Number(third)];
+  } else if (isTwoDigitYearFirst(first, separator, second, third)) {
+    [year, month, day] = [2000 + Number(first), Number(second), Number(third)];
   } else {
     if (first.length > 2 || third.length === 3) return undefined;
     const [a, b] = [Number(first), Number(second)];
@@ -184,6 +186,21 @@ function numericDate(m: RegExpExecArray, reading: TimestampReading): string | un
     at -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
   }
   return safeIso(at);
+}
+
+/**
+ * A date of three two-digit numbers written year first (`26-03-02`, YY-MM-DD: 2 March 2026), as
+ * some systems and East Asian exports write it. Read the usual way it would be 26 March 2002.
+ * It is taken as year first only where the usual reading is implausible for a chat log and the
+ * year-first one is not: the last number as a year is before 2010 (`02`), the first as a year from
+ * 2010 on (`26`), and the year-first reading is a real date. Dates such as `24-03-25` read both ways
+ * plausibly and keep the usual reading (day or month first: 24 March 2025). Dots are day first
+ * wherever they are used, so `26.03.02` is never year first.
+ */
+export function isTwoDigitYearFirst(first: string, separator: string, second: string, third: string): boolean {
+  if (first.length !== 2 || third.length !== 2 || separator === '.') return false;
+  const [a, b, c] = [Number(first), Number(second), Number(third)];
+  return a >= 10 && c < 10 && b >= 1 && b <= 12 && c >= 1 && c <= daysIn(2000 + a, b);
 }
 
 function isYearFirst(value: string): boolean {

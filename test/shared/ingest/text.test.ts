@@ -534,6 +534,12 @@ describe('turns', () => {
     ['04.12.2026 09:15', 'mdy', '2026-12-04T09:15:00.000Z'],
     ['2026/12/04 09:15', undefined, '2026-12-04T09:15:00.000Z'],
     ['13-12-26 09:15:07.5', undefined, '2026-12-13T09:15:07.500Z'],
+    // Three two-digit numbers, 2002 read the usual way and 2026 year first: year first (26-03-02 is 2 March 2026),
+    // whatever the file's order; plausible both ways (24-03-25) or dotted: the usual reading.
+    ['26-03-02 10:15', 'dmy', '2026-03-02T10:15:00.000Z'],
+    ['26/03/02 10:15', undefined, '2026-03-02T10:15:00.000Z'],
+    ['24-03-25 10:15', undefined, '2025-03-24T10:15:00.000Z'],
+    ['26.03.02 10:15', undefined, '2002-03-26T10:15:00.000Z'],
     ['13/12/2026 09:15 +01:00', undefined, '2026-12-13T08:15:00.000Z'],
     ['13/12/2026', undefined, '2026-12-13T00:00:00.000Z'],
     // Not dates.

@@ -287,6 +287,27 @@ describe('chat transcripts kept as one text field', () => {
         expect(iso.notices).toBeUndefined();
       });
 
+      test('three two-digit numbers read as a date before 2010 the usual way and from 2010 on year first are year first (26-03-02)', async () => {
+        expect(await times('26-03-02 10:15 Anna: hello\n26-03-02 10:16 Agent Tom: Hi Anna')).toEqual([
+          '2026-03-02T10:15:00.000Z',
+          '2026-03-02T10:16:00.000Z',
+        ]);
+        // Like an ISO date it settles nothing: the slashed line decides the other line's order by itself.
+        expect(await times('[26-03-02 23:59] Anna: hello\n[03/13/2026 00:01] Agent Tom: Hi')).toEqual([
+          '2026-03-02T23:59:00.000Z',
+          '2026-03-13T00:01:00.000Z',
+        ]);
+        // Plausible both ways (24 March 2025 or 25 March 2024): the usual reading; dots are never year first.
+        expect(await times('24-03-25 10:15 Anna: hello\n24-03-25 10:16 Agent Tom: Hi')).toEqual([
+          '2025-03-24T10:15:00.000Z',
+          '2025-03-24T10:16:00.000Z',
+        ]);
+        expect(await times('26.03.02 10:15 Anna: hello\n26.03.02 10:16 Agent Tom: Hi')).toEqual([
+          '2002-03-26T10:15:00.000Z',
+          '2002-03-26T10:16:00.000Z',
+        ]);
+      });
+
       test('a chat writing dashed dates in both orders is quarantined, naming both lines', async () => {
         const transcript = '13-03-2026 09:14 Anna: hello\n03-13-2026 09:15 Agent Tom: Hi';
         const items = await parseAll(jsonl({ id: 'e-3', transcript }));

@@ -1,7 +1,7 @@
 import { reject, show } from '../records';
 import { inferMissingRoles, type RoleMapper } from '../roles';
 import { decodeEntities, stripHtml } from '../text';
-import { parseRatingOrWord, parseTimestamp, type RawTurn } from '../turns';
+import { isTwoDigitYearFirst, parseRatingOrWord, parseTimestamp, type RawTurn } from '../turns';
 import type { ChatRole, IngestItem, SourceRef } from '../types';
 import { finish, idOf, type JsonObject } from './common';
 
@@ -258,6 +258,9 @@ function clockOf(m: RegExpExecArray): LineTime | undefined {
     clock: (hours * 3600 + minutes * 60 + seconds) * 1000,
   };
   if (g.iso) time.date = g.iso;
+  else if (g.n1 && g.n2 && g.year && g.sep && isTwoDigitYearFirst(g.n1, g.sep, g.n2, g.year))
+    // 26-03-02: year first (see isTwoDigitYearFirst); like an ISO date it settles no day/month order.
+    time.date = `20${g.n1}-${g.n2.padStart(2, '0')}-${g.year}`;
   else if (g.n1 && g.n2 && g.year)
     time.numericDate = {
       first: Number(g.n1),
