@@ -66,9 +66,6 @@ export function parseRuleSpec(spec: string): Pick<ReplyRulesOptions, 'actions' |
   return { actions, ...(noCustomerQuestion ? { noCustomerQuestion } : {}) };
 }
 
-/** A customer turn with this many words left once greetings and thanks are removed states a problem. */
-const MIN_STATEMENT_WORDS = 4;
-
 const english = englishRules();
 
 function sentences(text: string): string[] {
@@ -183,7 +180,7 @@ export function isCustomerQuestion(content: string, language = 'en'): boolean {
     if (sentences(rest).some((s) => rules.questionStart.test(s.replace(/^[\s,.!;:-]+/u, '')))) return true;
     if (rules.request.test(rest)) return true;
   }
-  return wordCount(rest) >= MIN_STATEMENT_WORDS;
+  return wordCount(rest) >= (own ?? english).minStatementWords;
 }
 
 export type RulesSummary = {

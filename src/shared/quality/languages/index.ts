@@ -9,12 +9,14 @@ import { pl } from './pl';
 import { pt } from './pt';
 import { ru } from './ru';
 import { tr } from './tr';
+import { ja } from './ja';
+import { zh } from './zh';
 import type { LanguagePhrases } from './types';
 
 export type { LanguagePhrases } from './types';
 
 /** Languages with phrase lists; any other language is "not screened" by the phrase rules. */
-export const PHRASE_LANGUAGES: readonly LanguagePhrases[] = [en, de, fr, es, it, pt, nl, ru, pl, tr];
+export const PHRASE_LANGUAGES: readonly LanguagePhrases[] = [en, de, fr, es, it, pt, nl, ru, pl, tr, zh, ja];
 
 /** The phrase lists of one language, compiled. */
 export interface LanguageRules {
@@ -44,6 +46,8 @@ export interface LanguageRules {
   fold?: (text: string) => string;
   /** See `LanguagePhrases.minAnswerWords`. */
   minAnswerWords: number;
+  /** See `LanguagePhrases.minStatementWords`. */
+  minStatementWords: number;
 }
 
 // JavaScript's \b only knows ASCII letters ("désolée\b" never matches before a space); entries
@@ -117,6 +121,7 @@ function folding(phrases: LanguagePhrases): { text: (t: string) => string; entry
 }
 
 export function compileLanguage(original: LanguagePhrases): LanguageRules {
+  if (original.unspaced) return compileUnspaced(original);
   const fold = folding(original);
   const phrases = fold ? foldEntries(original, fold.entry) : original;
   return {
@@ -135,16 +140,43 @@ export function compileLanguage(original: LanguagePhrases): LanguageRules {
     unsafeRequest: wordsPattern(phrases.unsafeRequest),
     abusive: wordsPattern(phrases.abusive),
     minAnswerWords: phrases.minAnswerWords ?? MIN_ANSWER_WORDS,
+    minStatementWords: phrases.minStatementWords ?? MIN_STATEMENT_WORDS,
+  };
+}
+
+/** A language written without spaces: entries anywhere, sentence starts and whole clauses, no word boundaries. */
+function compileUnspaced(phrases: LanguagePhrases): LanguageRules {
+  const never = /(?!)/u;
+  const anywhere = (parts: readonly string[], flags = 'iu') => (parts.length ? new RegExp(`(?:${parts.join('|')})`, flags) : never);
+  const whole = (parts: readonly string[]) => (parts.length ? new RegExp(`^(?:${parts.join('|')})$`, 'iu') : never);
+  return {
+    code: phrases.code,
+    questionStart: phrases.questionStart.length ? new RegExp(`^(?:${phrases.questionStart.join('|')})`, 'iu') : never,
+    request: anywhere(phrases.request),
+    phatic: anywhere(phrases.phatic, 'giu'),
+    handoff: anywhere(phrases.handoff),
+    apology: anywhere(phrases.apology),
+    filler: whole([...phrases.apologySentence, ...phrases.acknowledgementSentence, ...phrases.filler]),
+    outOfScope: anywhere(phrases.outOfScope),
+    hedge: whole(phrases.hedge),
+    hedgeAnywhere: anywhere(phrases.hedge),
+    refusal: anywhere(phrases.refusal),
+    unsafeRequest: anywhere(phrases.unsafeRequest),
+    abusive: anywhere(phrases.abusive),
+    minAnswerWords: phrases.minAnswerWords ?? MIN_ANSWER_WORDS,
+    minStatementWords: phrases.minStatementWords ?? MIN_STATEMENT_WORDS,
   };
 }
 
 /** A reply must keep at least this many words once apologies, thanks and hedges are removed (see `LanguagePhrases.minAnswerWords`). */
 const MIN_ANSWER_WORDS = 4;
+/** A customer turn with this many words left once greetings and thanks are removed states a problem (see `LanguagePhrases.minStatementWords`). */
+const MIN_STATEMENT_WORDS = 4;
 
 function foldEntries(phrases: LanguagePhrases, entry: (e: string) => string): LanguagePhrases {
   const out = { ...phrases };
   for (const [key, value] of Object.entries(phrases) as [keyof LanguagePhrases, unknown][]) {
-    if (key === 'code' || key === 'fold' || key === 'minAnswerWords') continue;
+    if (key === 'code' || key === 'fold' || key === 'minAnswerWords' || key === 'minStatementWords' || key === 'unspaced') continue;
     (out as Record<string, unknown>)[key] = Array.isArray(value) ? value.map((v: string) => entry(v)) : entry(value as string);
   }
   return out;

@@ -73,4 +73,18 @@ export interface LanguagePhrases {
    * (Turkish "İadeniz bugün yapıldı": "your refund was made today").
    */
   minAnswerWords?: number;
+  /**
+   * Written without spaces between words (Chinese, Japanese): entries match anywhere, with no word
+   * boundary around them (every neighbour is a letter), so each entry must be specific enough not
+   * to occur inside a longer word ("滚蛋", never "滚", which is in "滚动" scroll). The tails of
+   * apology and thanks sentences (`\b.*`, `apologyTail`) do not apply: entries are whole clauses.
+   * Words are counted as characters (`minAnswerWords` is then characters).
+   */
+  unspaced?: boolean;
+  /**
+   * Words a customer turn must keep, once greetings and thanks are removed, to count as stating a
+   * problem (default 4). More for a language whose words are counted as characters: "订单号是
+   * 20260311889" (the order number is …) is five, and answers the agent's question.
+   */
+  minStatementWords?: number;
 }

@@ -1,0 +1,62 @@
+import { SCREENED_LANGUAGES } from '../../../src/shared/quality/languages';
+import { isCustomerQuestion, replyRuleFor } from '../../../src/shared/quality/rules';
+import { screenConversation } from '../../../src/shared/quality/safety';
+import type { Conversation } from '../../../src/shared/ingest/types';
+
+/**
+ * Chinese and Japanese are written without spaces: their phrase entries match anywhere in the text,
+ * words are counted as characters, and no entry may be a piece of an everyday word.
+ */
+const agent = (language: string, text: string): Conversation => ({
+  kind: 'conversation',
+  conversationId: 'c',
+  language,
+  turns: [{ role: 'assistant', content: text }],
+  source: { file: 'f', line: 1, record: '' },
+});
+const abusive = (language: string, text: string) =>
+  screenConversation(agent(language, text), { categories: ['abuse'] })?.category === 'abuse';
+
+describe('phrase rules in Chinese and Japanese', () => {
+  it('screens zh and ja', () => {
+    expect(SCREENED_LANGUAGES).toEqual(expect.arrayContaining(['zh', 'ja']));
+  });
+
+  it.each([
+    ['zh', '我帮您转接到售后专员，请稍等。', 'handoff'],
+    ['zh', '钱已经转给您了，请查收。', undefined],
+    ['zh', '非常抱歉给您带来不便。', 'apology-only'],
+    ['zh', '对不起让您久等了，您的退款已经原路退回。', undefined],
+    // Five characters after the apology are an answer; a stall is not.
+    ['zh', '抱歉，退款已到账。', undefined],
+    ['zh', '不好意思，请您稍等一下。', 'apology-only'],
+    ['zh', '抱歉，我只能处理订单和物流相关的问题。', 'out-of-scope'],
+    ['zh', '嗯，这个要看情况。', 'ambiguous'],
+    ['zh', '如果您不确定尺码，可以参考商品页面的尺码表。', undefined],
+    ['ja', '担当部署におつなぎしますので、少々お待ちください。', 'handoff'],
+    ['ja', 'ご迷惑をおかけして大変申し訳ございませんでした。', 'apology-only'],
+    ['ja', '申し訳ございません、返金済みです。', undefined],
+    ['ja', '恐れ入りますが、投資に関するアドバイスはいたしかねます。', 'out-of-scope'],
+    ['ja', 'うーん、場合によりますね。', 'ambiguous'],
+    ['ja', 'サイズにご不安がある場合は、商品ページのサイズ表をご確認ください。', undefined],
+  ])('%s reply "%s" breaks %s', (language, text, rule) => {
+    expect(replyRuleFor(text, { language })).toBe(rule);
+  });
+
+  it('takes no everyday word that holds a swear word for abuse', () => {
+    expect(abusive('zh', '滚蛋，别再来烦我。')).toBe(true);
+    expect(abusive('zh', '页面可以向下滚动查看全部订单。')).toBe(false);
+    expect(abusive('zh', '我妈的生日礼物也是在你们这买的。')).toBe(false);
+    expect(abusive('ja', 'うるせえな、死ね。')).toBe(true);
+    expect(abusive('ja', 'バカンスシーズンは配送が遅れることがあります。')).toBe(false);
+    expect(abusive('ja', '死角になる場所には置き配できません。')).toBe(false);
+  });
+
+  it('counts characters: a short answer to the agent is no statement of a problem, a longer turn is', () => {
+    expect(isCustomerQuestion('订单号是20260311889', 'zh')).toBe(false);
+    expect(isCustomerQuestion('快递三天了还没动静', 'zh')).toBe(true);
+    expect(isCustomerQuestion('发票怎么开', 'zh')).toBe(true);
+    expect(isCustomerQuestion('注文番号は1234-5678です', 'ja')).toBe(false);
+    expect(isCustomerQuestion('領収書はどうやって発行できますか', 'ja')).toBe(true);
+  });
+});
