@@ -70,3 +70,25 @@ export const freshchatMessage = (
   created_time: at,
   ...extra,
 });
+
+/** A Freshchat page: the messages newest first, as the API lists them. */
+export const freshchatPage = (...messages: object[]) => ({ messages, link: { first_page: '/v2/conversations/x/messages?page=1' } });
+
+/**
+ * Pages of two Freshchat conversations: fc-1's four messages over two pages (`newer`, `older`),
+ * fc-2's two on one (`other`).
+ */
+export const FRESHCHAT_PAGES = {
+  newer: freshchatPage(
+    freshchatMessage('m-4', 'fc-1', 'agent', '2026-03-02T09:04:00Z', 'Done: the duplicate charge is voided.'),
+    freshchatMessage('m-3', 'fc-1', 'user', '2026-03-02T09:03:00Z', 'It is order 5521.'),
+  ),
+  older: freshchatPage(
+    freshchatMessage('m-2', 'fc-1', 'agent', '2026-03-02T09:01:00Z', 'Sorry to hear that! Which order?'),
+    freshchatMessage('m-1', 'fc-1', 'user', '2026-03-02T09:00:00Z', 'I was charged twice.'),
+  ),
+  other: freshchatPage(
+    freshchatMessage('n-2', 'fc-2', 'agent', '2026-03-03T10:01:00Z', 'It ships tomorrow.'),
+    freshchatMessage('n-1', 'fc-2', 'user', '2026-03-03T10:00:00Z', 'When does my parcel ship?'),
+  ),
+};

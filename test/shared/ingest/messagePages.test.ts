@@ -3,14 +3,13 @@ import { join } from 'node:path';
 import { createRoleMapper } from '../../../src/shared/ingest/roles';
 import { groupMessagePages, messagePageRow } from '../../../src/shared/ingest/messagePages';
 import type { IngestItem } from '../../../src/shared/ingest/types';
-import { conversations, freshchatMessage, jsonl, parseAll, rejections } from './helpers';
+import { conversations, freshchatMessage, freshchatPage, FRESHCHAT_PAGES, jsonl, parseAll, rejections } from './helpers';
 
 const reasons = (items: IngestItem[]) => items.map((i) => (i.type === 'rejected' ? i.rejection.reason : i.type));
 const said = (items: IngestItem[]) => conversations(items).map((c) => c.turns.map((t) => `${t.role}: ${t.content}`));
 
 const fc = freshchatMessage;
-/** A page: the messages newest first, as the API lists them. */
-const fcPage = (...messages: object[]) => ({ messages, link: { first_page: '/v2/conversations/x/messages?page=1' } });
+const fcPage = freshchatPage;
 
 /** A HubSpot thread message as the Conversations API v3 lists it. */
 const hs = (id: string, thread: string, direction: string, at: string, text: string, type = 'MESSAGE') => ({
@@ -30,18 +29,7 @@ const hsPage = (...results: object[]) => ({ results, paging: { next: { after: 'M
  */
 describe('message pages of one conversation on several lines', () => {
   // fc-1: four messages over two pages; the newer page saved first (the API lists the newest first).
-  const newer = fcPage(
-    fc('m-4', 'fc-1', 'agent', '2026-03-02T09:04:00Z', 'Done: the duplicate charge is voided.'),
-    fc('m-3', 'fc-1', 'user', '2026-03-02T09:03:00Z', 'It is order 5521.'),
-  );
-  const older = fcPage(
-    fc('m-2', 'fc-1', 'agent', '2026-03-02T09:01:00Z', 'Sorry to hear that! Which order?'),
-    fc('m-1', 'fc-1', 'user', '2026-03-02T09:00:00Z', 'I was charged twice.'),
-  );
-  const other = fcPage(
-    fc('n-2', 'fc-2', 'agent', '2026-03-03T10:01:00Z', 'It ships tomorrow.'),
-    fc('n-1', 'fc-2', 'user', '2026-03-03T10:00:00Z', 'When does my parcel ship?'),
-  );
+  const { newer, older, other } = FRESHCHAT_PAGES;
 
   test('Freshchat: pages in any order, other conversations between them, become one conversation in time order; its record is every page', async () => {
     const text = jsonl(newer, other, older);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IngestItem } from '../../../src/shared/ingest/types';
-import { conversations, freshchatMessage as fc, jsonl, parseAll, rejections } from './helpers';
+import { conversations, freshchatMessage as fc, freshchatPage, FRESHCHAT_PAGES, jsonl, parseAll, rejections } from './helpers';
 
 /**
  * A script that pages through a help desk's API often saves every page in one JSON document (an
@@ -13,19 +13,8 @@ const reasons = (items: IngestItem[]) => items.map((i) => (i.type === 'rejected'
 const said = (items: IngestItem[]) =>
   conversations(items).map((c) => [c.conversationId, c.setAside, ...c.turns.map((t) => `${t.role}: ${t.content}`)]);
 
-const fcPage = (...messages: object[]) => ({ messages, link: { first_page: '/v2/conversations/x/messages?page=1' } });
-const newer = fcPage(
-  fc('m-4', 'fc-1', 'agent', '2026-03-02T09:04:00Z', 'Done: the duplicate charge is voided.'),
-  fc('m-3', 'fc-1', 'user', '2026-03-02T09:03:00Z', 'It is order 5521.'),
-);
-const older = fcPage(
-  fc('m-2', 'fc-1', 'agent', '2026-03-02T09:01:00Z', 'Sorry to hear that! Which order?'),
-  fc('m-1', 'fc-1', 'user', '2026-03-02T09:00:00Z', 'I was charged twice.'),
-);
-const other = fcPage(
-  fc('n-2', 'fc-2', 'agent', '2026-03-03T10:01:00Z', 'It ships tomorrow.'),
-  fc('n-1', 'fc-2', 'user', '2026-03-03T10:00:00Z', 'When does my parcel ship?'),
-);
+const fcPage = freshchatPage;
+const { newer, older, other } = FRESHCHAT_PAGES;
 
 describe('message pages in a JSON document', () => {
   const pages = [newer, other, older];
