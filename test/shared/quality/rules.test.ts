@@ -130,16 +130,16 @@ describe('reply rules', () => {
 
   it('applies no phrase rule to a language without phrase lists, and counts it as not screened', async () => {
     const stage = createReplyRulesStage();
-    // Korean: a refund request without a question mark, and a reply that apologises only.
+    // Thai: a refund request without a question mark, and a reply that apologises only.
     const result = await stage.apply(
-      conversation('ko1', [
-        ['user', '주문한 상품을 환불해 주세요'],
-        ['assistant', '불편을 드려 정말 죄송합니다.'],
+      conversation('th1', [
+        ['user', 'ฉันต้องการคืนเงินสำหรับคำสั่งซื้อนี้'],
+        ['assistant', 'ขออภัยในความไม่สะดวกเป็นอย่างยิ่งค่ะ'],
       ]),
     );
     expect(result.action).toBe('keep');
     if (result.action !== 'keep') return;
-    expect(result.conversation.language).toBe('ko');
+    expect(result.conversation.language).toBe('th');
     expect(result.conversation.turns[1].weight).toBeUndefined();
     const arabic = await stage.apply(
       conversation('ar1', [
@@ -148,7 +148,7 @@ describe('reply rules', () => {
       ]),
     );
     expect(arabic.action).toBe('keep');
-    expect(stage.summary!()).toMatchObject({ dropped: {}, notScreened: { ko: 1, ar: 1 } });
+    expect(stage.summary!()).toMatchObject({ dropped: {}, notScreened: { th: 1, ar: 1 } });
   });
 
   it('down-weights rule-breaking assistant turns, keeps them as context and counts them by reason', async () => {

@@ -17,9 +17,9 @@ const agent = (language: string, text: string): Conversation => ({
 const abusive = (language: string, text: string) =>
   screenConversation(agent(language, text), { categories: ['abuse'] })?.category === 'abuse';
 
-describe('phrase rules in Chinese and Japanese', () => {
-  it('screens zh and ja', () => {
-    expect(SCREENED_LANGUAGES).toEqual(expect.arrayContaining(['zh', 'ja']));
+describe('phrase rules in Chinese, Japanese and Korean', () => {
+  it('screens zh, ja and ko', () => {
+    expect(SCREENED_LANGUAGES).toEqual(expect.arrayContaining(['zh', 'ja', 'ko']));
   });
 
   it.each([
@@ -43,7 +43,21 @@ describe('phrase rules in Chinese and Japanese', () => {
     expect(replyRuleFor(text, { language })).toBe(rule);
   });
 
+  // Korean writes spaces between phrases, with endings glued on; an answer of three phrases counts.
+  it.each([
+    ['담당 부서로 연결해 드리겠습니다. 잠시만 기다려 주세요.', 'handoff'],
+    ['불편을 드려 정말 죄송합니다.', 'apology-only'],
+    ['죄송합니다, 환불은 오늘 처리되었습니다.', undefined],
+    ['투자 관련 조언은 드릴 수 없습니다.', 'out-of-scope'],
+    ['음, 상황에 따라 다릅니다.', 'ambiguous'],
+    ['사이즈가 확실하지 않으시면 상품 페이지의 사이즈표를 참고해 주세요.', undefined],
+  ])('ko reply "%s" breaks %s', (text, rule) => {
+    expect(replyRuleFor(text, { language: 'ko' })).toBe(rule);
+  });
+
   it('takes no everyday word that holds a swear word for abuse', () => {
+    expect(abusive('ko', '씨발, 몇 번을 말해야 알아들어요?')).toBe(true);
+    expect(abusive('ko', '시발점은 서울 물류센터입니다.')).toBe(false);
     expect(abusive('zh', '滚蛋，别再来烦我。')).toBe(true);
     expect(abusive('zh', '页面可以向下滚动查看全部订单。')).toBe(false);
     expect(abusive('zh', '我妈的生日礼物也是在你们这买的。')).toBe(false);

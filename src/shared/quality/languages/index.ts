@@ -10,13 +10,14 @@ import { pt } from './pt';
 import { ru } from './ru';
 import { tr } from './tr';
 import { ja } from './ja';
+import { ko } from './ko';
 import { zh } from './zh';
 import type { LanguagePhrases } from './types';
 
 export type { LanguagePhrases } from './types';
 
 /** Languages with phrase lists; any other language is "not screened" by the phrase rules. */
-export const PHRASE_LANGUAGES: readonly LanguagePhrases[] = [en, de, fr, es, it, pt, nl, ru, pl, tr, zh, ja];
+export const PHRASE_LANGUAGES: readonly LanguagePhrases[] = [en, de, fr, es, it, pt, nl, ru, pl, tr, zh, ja, ko];
 
 /** The phrase lists of one language, compiled. */
 export interface LanguageRules {
