@@ -224,7 +224,6 @@ async function assembleHoldingLock(runtime: Runtime, options: AssembleOptions): 
       ratingsJoined: 0,
       downWeighted: 0,
       newestReceivedAt: '',
-      joinedConversations: 0,
       trainByType: new Map<string, number>(),
     };
     for (let p = 0; p < partitionCount; p++) {
@@ -703,8 +702,6 @@ interface ResolveContext {
     ratingsJoined: number;
     downWeighted: number;
     newestReceivedAt: string;
-    /** Conversations made of parts exported in several files. */
-    joinedConversations: number;
     trainByType: Map<string, number>;
   };
   resolved: LineWriter;
@@ -785,7 +782,6 @@ async function resolvePartition(lines: AsyncIterable<string>, ctx: ResolveContex
       records = joined;
       for (const part of parts) accounting.records.joined += part.records.length;
       accounting.records.madeByJoining += joined.length;
-      resolution.joinedConversations++;
     } else {
       if (parts.length > 1) {
         const newest = parts.reduce((a, b) => (b.shard > a.shard ? b : a));
