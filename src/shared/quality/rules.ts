@@ -77,8 +77,10 @@ function sentences(text: string): string[] {
 
 // Clauses: an apology and an answer often share a sentence ("Sorry for the wait, your refund is on
 // its way"); the answer after the comma or the "but" (of any screened language) must count.
+// Thai marks phrases and sentences with a space, not with punctuation: a space between two Thai
+// letters ends a clause ("ขออภัยค่ะ ส่งของแล้ว").
 const CLAUSE_BREAK =
-  /[,;:\u3001\uff0c]\s*|\s+(?:-|–|—)\s+|\s+(?=(?:but|however|mais|aber|jedoch|pero|sin embargo|però|ma|mas|porém|maar|но|однако|ale|lecz|jednak|ama|fakat|ancak)\s)/iu;
+  /[,;:\u3001\uff0c]\s*|(?<=\p{Script=Thai})\s+(?=\p{Script=Thai})|\s+(?:-|–|—)\s+|\s+(?=(?:but|however|mais|aber|jedoch|pero|sin embargo|però|ma|mas|porém|maar|но|однако|ale|lecz|jednak|ama|fakat|ancak)\s)/iu;
 
 // A reply opening with "No," or "Ok," is judged on what follows ("No sorry for the inconvenience").
 const INTERJECTION = /^(?:no|ok(?:ay)?|oh|ah|well|so|alright)[,!.]?\s+/iu;
@@ -141,6 +143,8 @@ export function replyRuleFor(content: string, options: ReplyRuleOptions = {}): R
   const rules = languageRules(options.language ?? 'en');
   if (!rules) return undefined;
   const text = ownText(rules, plain);
+  // Words counted as characters: a polite one-word reply ("ได้ค่ะ") has several.
+  if ((options.maxShortReplyWords ?? 1) >= 1 && rules.shortReply.test(text.replace(/[\s.!?。！？]+$/u, ''))) return 'short-reply';
   if (testRule(rules.handoff, text)) return 'handoff';
   if (testRule(rules.outOfScope, text)) return 'out-of-scope';
   // Clauses only when a hedge or an apology is in the text at all (most replies have neither): a

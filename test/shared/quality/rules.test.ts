@@ -130,16 +130,16 @@ describe('reply rules', () => {
 
   it('applies no phrase rule to a language without phrase lists, and counts it as not screened', async () => {
     const stage = createReplyRulesStage();
-    // Thai: a refund request without a question mark, and a reply that apologises only.
+    // Hebrew: a refund request without a question mark, and a reply that apologises only.
     const result = await stage.apply(
-      conversation('th1', [
-        ['user', 'ฉันต้องการคืนเงินสำหรับคำสั่งซื้อนี้'],
-        ['assistant', 'ขออภัยในความไม่สะดวกเป็นอย่างยิ่งค่ะ'],
+      conversation('he1', [
+        ['user', 'אני רוצה לקבל החזר כספי על ההזמנה הזאת'],
+        ['assistant', 'אני מאוד מצטער על אי הנוחות'],
       ]),
     );
     expect(result.action).toBe('keep');
     if (result.action !== 'keep') return;
-    expect(result.conversation.language).toBe('th');
+    expect(result.conversation.language).toBe('he');
     expect(result.conversation.turns[1].weight).toBeUndefined();
     const arabic = await stage.apply(
       conversation('ar1', [
@@ -148,7 +148,19 @@ describe('reply rules', () => {
       ]),
     );
     expect(arabic.action).toBe('keep');
-    expect(stage.summary!()).toMatchObject({ dropped: {}, notScreened: { th: 1, ar: 1 } });
+    expect(stage.summary!()).toMatchObject({ dropped: {}, notScreened: { he: 1, ar: 1 } });
+  });
+
+  it('screens Thai: a conversation whose only reply apologises is dropped', async () => {
+    const stage = createReplyRulesStage();
+    const result = await stage.apply(
+      conversation('th1', [
+        ['user', 'ฉันต้องการคืนเงินสำหรับคำสั่งซื้อนี้'],
+        ['assistant', 'ขออภัยในความไม่สะดวกเป็นอย่างยิ่งค่ะ'],
+      ]),
+    );
+    expect(result).toMatchObject({ action: 'drop', reason: 'apology-only' });
+    expect(stage.summary!().notScreened).toEqual({});
   });
 
   it('down-weights rule-breaking assistant turns, keeps them as context and counts them by reason', async () => {

@@ -11,13 +11,14 @@ import { ru } from './ru';
 import { tr } from './tr';
 import { ja } from './ja';
 import { ko } from './ko';
+import { th } from './th';
 import { zh } from './zh';
 import type { LanguagePhrases } from './types';
 
 export type { LanguagePhrases } from './types';
 
 /** Languages with phrase lists; any other language is "not screened" by the phrase rules. */
-export const PHRASE_LANGUAGES: readonly LanguagePhrases[] = [en, de, fr, es, it, pt, nl, ru, pl, tr, zh, ja, ko];
+export const PHRASE_LANGUAGES: readonly LanguagePhrases[] = [en, de, fr, es, it, pt, nl, ru, pl, tr, zh, ja, ko, th];
 
 /** The phrase lists of one language, compiled. */
 export interface LanguageRules {
@@ -49,6 +50,8 @@ export interface LanguageRules {
   minAnswerWords: number;
   /** See `LanguagePhrases.minStatementWords`. */
   minStatementWords: number;
+  /** A whole reply that is one word said politely (see `LanguagePhrases.shortReply`); never matches for most languages. */
+  shortReply: RegExp;
 }
 
 // JavaScript's \b only knows ASCII letters ("désolée\b" never matches before a space); entries
@@ -142,11 +145,15 @@ export function compileLanguage(original: LanguagePhrases): LanguageRules {
     abusive: wordsPattern(phrases.abusive),
     minAnswerWords: phrases.minAnswerWords ?? MIN_ANSWER_WORDS,
     minStatementWords: phrases.minStatementWords ?? MIN_STATEMENT_WORDS,
+    shortReply: phrases.shortReply?.length ? wholeSentence(phrases.shortReply) : /(?!)/u,
   };
 }
 
 /** A language written without spaces: entries anywhere, sentence starts and whole clauses, no word boundaries. */
-function compileUnspaced(phrases: LanguagePhrases): LanguageRules {
+function compileUnspaced(original: LanguagePhrases): LanguageRules {
+  // The rule text is NFKC, and NFKC rewrites letters of some scripts (Thai ำ becomes ํา): the
+  // entries are read the same way, or an entry holding such a letter would never match.
+  const phrases = foldEntries(original, (e) => e.normalize('NFKC'));
   const never = /(?!)/u;
   const anywhere = (parts: readonly string[], flags = 'iu') => (parts.length ? new RegExp(`(?:${parts.join('|')})`, flags) : never);
   const whole = (parts: readonly string[]) => (parts.length ? new RegExp(`^(?:${parts.join('|')})$`, 'iu') : never);
@@ -166,6 +173,7 @@ function compileUnspaced(phrases: LanguagePhrases): LanguageRules {
     abusive: anywhere(phrases.abusive),
     minAnswerWords: phrases.minAnswerWords ?? MIN_ANSWER_WORDS,
     minStatementWords: phrases.minStatementWords ?? MIN_STATEMENT_WORDS,
+    shortReply: whole(phrases.shortReply ?? []),
   };
 }
 
@@ -178,6 +186,7 @@ function foldEntries(phrases: LanguagePhrases, entry: (e: string) => string): La
   const out = { ...phrases };
   for (const [key, value] of Object.entries(phrases) as [keyof LanguagePhrases, unknown][]) {
     if (key === 'code' || key === 'fold' || key === 'minAnswerWords' || key === 'minStatementWords' || key === 'unspaced') continue;
+    if (value === undefined) continue;
     (out as Record<string, unknown>)[key] = Array.isArray(value) ? value.map((v: string) => entry(v)) : entry(value as string);
   }
   return out;

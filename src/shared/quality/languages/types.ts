@@ -74,7 +74,7 @@ export interface LanguagePhrases {
    */
   minAnswerWords?: number;
   /**
-   * Written without spaces between words (Chinese, Japanese): entries match anywhere, with no word
+   * Written without spaces between words (Chinese, Japanese, Thai): entries match anywhere, with no word
    * boundary around them (every neighbour is a letter), so each entry must be specific enough not
    * to occur inside a longer word ("滚蛋", never "滚", which is in "滚动" scroll). The tails of
    * apology and thanks sentences (`\b.*`, `apologyTail`) do not apply: entries are whole clauses.
@@ -87,4 +87,10 @@ export interface LanguagePhrases {
    * 20260311889" (the order number is …) is five, and answers the agent's question.
    */
   minStatementWords?: number;
+  /**
+   * Whole replies that are one word said politely, for a language whose words are counted as
+   * characters: a Thai "ครับ" or "ได้ค่ะ" is two to six characters, as many as a short answer
+   * ("ส่งแล้ว", sent), so only these count as a one-word reply (`short-reply`).
+   */
+  shortReply?: string[];
 }
