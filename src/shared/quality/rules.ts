@@ -144,7 +144,9 @@ export function replyRuleFor(content: string, options: ReplyRuleOptions = {}): R
   if (!rules) return undefined;
   const text = ownText(rules, plain);
   // Words counted as characters: a polite one-word reply ("ได้ค่ะ") has several.
-  if ((options.maxShortReplyWords ?? 1) >= 1 && rules.shortReply.test(text.replace(/[\s.!?。！？]+$/u, ''))) return 'short-reply';
+  // (Only languages with such a list: no extra pass over every other reply.)
+  if (rules.shortReply && (options.maxShortReplyWords ?? 1) >= 1 && rules.shortReply.test(text.replace(/[\s.!?。！？]+$/u, '')))
+    return 'short-reply';
   if (testRule(rules.handoff, text)) return 'handoff';
   if (testRule(rules.outOfScope, text)) return 'out-of-scope';
   // Clauses only when a hedge or an apology is in the text at all (most replies have neither): a

@@ -50,8 +50,8 @@ export interface LanguageRules {
   minAnswerWords: number;
   /** See `LanguagePhrases.minStatementWords`. */
   minStatementWords: number;
-  /** A whole reply that is one word said politely (see `LanguagePhrases.shortReply`); never matches for most languages. */
-  shortReply: RegExp;
+  /** A whole reply that is one word said politely (see `LanguagePhrases.shortReply`); absent for most languages. */
+  shortReply?: RegExp;
 }
 
 // JavaScript's \b only knows ASCII letters ("désolée\b" never matches before a space); entries
@@ -145,7 +145,7 @@ export function compileLanguage(original: LanguagePhrases): LanguageRules {
     abusive: wordsPattern(phrases.abusive),
     minAnswerWords: phrases.minAnswerWords ?? MIN_ANSWER_WORDS,
     minStatementWords: phrases.minStatementWords ?? MIN_STATEMENT_WORDS,
-    shortReply: phrases.shortReply?.length ? wholeSentence(phrases.shortReply) : /(?!)/u,
+    ...(phrases.shortReply?.length ? { shortReply: wholeSentence(phrases.shortReply) } : {}),
   };
 }
 
@@ -173,7 +173,7 @@ function compileUnspaced(original: LanguagePhrases): LanguageRules {
     abusive: anywhere(phrases.abusive),
     minAnswerWords: phrases.minAnswerWords ?? MIN_ANSWER_WORDS,
     minStatementWords: phrases.minStatementWords ?? MIN_STATEMENT_WORDS,
-    shortReply: whole(phrases.shortReply ?? []),
+    ...(phrases.shortReply?.length ? { shortReply: whole(phrases.shortReply) } : {}),
   };
 }
 
