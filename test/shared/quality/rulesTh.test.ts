@@ -63,4 +63,14 @@ describe('phrase rules in Thai', () => {
     expect(isCustomerQuestion('ขอเปลี่ยนที่อยู่จัดส่งได้ไหมครับ', 'th')).toBe(true);
     expect(isCustomerQuestion('ยังไม่ได้รับของ', 'th')).toBe(true);
   });
+
+  it('reads ขอ (please) as a request, not the ขอ inside ของ (thing, of) or ขอบ (thanks, scope)', () => {
+    expect(isCustomerQuestion('ของถึงแล้วค่ะ', 'th')).toBe(false);
+    expect(isCustomerQuestion('ของครบค่ะ', 'th')).toBe(false);
+    expect(isCustomerQuestion('ของดีมาก', 'th')).toBe(false);
+    expect(isCustomerQuestion('ขอบเขตค่ะ', 'th')).toBe(false);
+    expect(isCustomerQuestion('ขอเปลี่ยน', 'th')).toBe(true);
+    expect(isCustomerQuestion('ของดส่งค่ะ', 'th')).toBe(true);
+    expect(isCustomerQuestion('ขอใบกำกับ', 'th')).toBe(true);
+  });
 });

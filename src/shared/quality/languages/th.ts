@@ -56,7 +56,9 @@ export const th: LanguagePhrases = {
     'แก้ไข',
     'อยาก',
     'ต้องการ',
-    'ขอ(?!บคุณ|บใจ|อภัย|โทษ)',
+    // ขอ (may I, please) but not ของ (thing, of: "ของถึงแล้วค่ะ" the parcel came) or ขอบ (ขอบคุณ thanks,
+    // ขอบเขต scope); ขอ + งด (please stop) is a request, ของดี (good stuff) is not.
+    'ขอ(?!บ|อภัย|โทษ|ง(?!ด(?!ี)))',
     'ช่วย',
     'รบกวน',
   ],
