@@ -73,4 +73,30 @@ describe('phrase rules in Chinese, Japanese and Korean', () => {
     expect(isCustomerQuestion('注文番号は1234-5678です', 'ja')).toBe(false);
     expect(isCustomerQuestion('領収書はどうやって発行できますか', 'ja')).toBe(true);
   });
+
+  // Words are characters here, so an acknowledgement of two to eight characters is no one-word reply
+  // by its count; the shortReply lists say which whole replies are one.
+  it.each([
+    ['zh', '好的', 'short-reply'],
+    ['zh', '好的呢~', 'short-reply'],
+    ['zh', '收到！', 'short-reply'],
+    ['zh', '可以的', 'short-reply'],
+    ['zh', '嗯嗯', 'short-reply'],
+    ['zh', '已发货', undefined],
+    ['zh', '明天到', undefined],
+    ['zh', '好的，已经为您退款了', undefined],
+    ['ja', 'はい', 'short-reply'],
+    ['ja', 'かしこまりました。', 'short-reply'],
+    ['ja', '承知いたしました', 'short-reply'],
+    ['ja', '分かりました！', 'short-reply'],
+    ['ja', '発送済みです', undefined],
+    ['ja', 'はい、返金しました', undefined],
+  ])('%s reply "%s" breaks %s', (language, text, rule) => {
+    expect(replyRuleFor(text, { language })).toBe(rule);
+  });
+
+  it('takes no acknowledgement for a one-word reply when one-word replies are off', () => {
+    expect(replyRuleFor('好的', { language: 'zh', maxShortReplyWords: 0 })).toBeUndefined();
+    expect(replyRuleFor('かしこまりました', { language: 'ja', maxShortReplyWords: 0 })).toBeUndefined();
+  });
 });

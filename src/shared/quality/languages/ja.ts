@@ -9,6 +9,11 @@ export const ja: LanguagePhrases = {
   minAnswerWords: 6,
   // A customer turn states a problem in 10 characters or more; fewer is an answer ("订单号是…", "注文番号は…です").
   minStatementWords: 10,
+  // A reply that is only an acknowledgement, in any politeness, is a one-word reply ("はい",
+  // "かしこまりました"), though it has two to eight characters (a short answer, "発送済みです", has six).
+  shortReply: [
+    '(?:はい|ええ|うん|了解(?:です|しました|いたしました)?|承知(?:です|しました|いたしました)|かしこまりました|(?:わ|分)かりました|大丈夫です|ok(?:です)?)(?:[ねよ]|ー)?',
+  ],
   questionStart: ['どう(?:すれば|したら|やって)', 'なぜ', 'なんで', 'いつ', 'どこ', 'どの', 'いくら'],
   request: [
     'どうやって',

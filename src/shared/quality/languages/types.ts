@@ -89,8 +89,9 @@ export interface LanguagePhrases {
   minStatementWords?: number;
   /**
    * Whole replies that are one word said politely, for a language whose words are counted as
-   * characters: a Thai "ครับ" or "ได้ค่ะ" is two to six characters, as many as a short answer
-   * ("ส่งแล้ว", sent), so only these count as a one-word reply (`short-reply`).
+   * characters: a Thai "ครับ" or "ได้ค่ะ" is two to six characters, a Chinese "好的" two, a Japanese
+   * "かしこまりました" eight, as many as a short answer ("ส่งแล้ว", "已发货", sent), so only these count
+   * as a one-word reply (`short-reply`).
    */
   shortReply?: string[];
 }

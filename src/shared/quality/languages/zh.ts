@@ -10,6 +10,9 @@ export const zh: LanguagePhrases = {
   minAnswerWords: 5,
   // A customer turn states a problem in 8 characters or more; fewer is an answer ("订单号是…", "注文番号は…です").
   minStatementWords: 8,
+  // A reply that is only an acknowledgement is a one-word reply, though it is two to four characters
+  // (as many as a short answer: "已发货", shipped); a sentence-final particle may follow.
+  shortReply: ['(?:好的?|好吧|嗯+|行|可以|是的?|对的?|收到|明白(?:了)?|了解(?:了)?|知道了|没问题|ok|okay)的?[啊呀哦呢吧滴哈]?~*'],
   questionStart: [
     '请问',
     '怎么',
