@@ -8,6 +8,7 @@ import { nl } from './nl';
 import { pl } from './pl';
 import { pt } from './pt';
 import { ru } from './ru';
+import { ar } from './ar';
 import { tr } from './tr';
 import { ja } from './ja';
 import { ko } from './ko';
@@ -18,7 +19,7 @@ import type { LanguagePhrases } from './types';
 export type { LanguagePhrases } from './types';
 
 /** Languages with phrase lists; any other language is "not screened" by the phrase rules. */
-export const PHRASE_LANGUAGES: readonly LanguagePhrases[] = [en, de, fr, es, it, pt, nl, ru, pl, tr, zh, ja, ko, th];
+export const PHRASE_LANGUAGES: readonly LanguagePhrases[] = [en, de, fr, es, it, pt, nl, ru, pl, tr, ar, zh, ja, ko, th];
 
 /** The phrase lists of one language, compiled. */
 export interface LanguageRules {
