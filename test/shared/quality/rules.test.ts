@@ -141,15 +141,15 @@ describe('reply rules', () => {
     if (result.action !== 'keep') return;
     expect(result.conversation.language).toBe('he');
     expect(result.conversation.turns[1].weight).toBeUndefined();
-    // Hindi (Arabic has lists since December 2026).
-    const hindi = await stage.apply(
-      conversation('hi1', [
-        ['user', 'मुझे अपने ऑर्डर का रिफंड चाहिए'],
-        ['assistant', 'मुझे असुविधा के लिए बहुत खेद है'],
+    // Greek (Arabic and Hindi, the examples before, have lists since December 2026).
+    const greek = await stage.apply(
+      conversation('el1', [
+        ['user', 'Θέλω επιστροφή χρημάτων για την παραγγελία μου'],
+        ['assistant', 'Λυπάμαι πολύ για την ταλαιπωρία'],
       ]),
     );
-    expect(hindi.action).toBe('keep');
-    expect(stage.summary!()).toMatchObject({ dropped: {}, notScreened: { he: 1, hi: 1 } });
+    expect(greek.action).toBe('keep');
+    expect(stage.summary!()).toMatchObject({ dropped: {}, notScreened: { he: 1, el: 1 } });
   });
 
   it('screens Thai: a conversation whose only reply apologises is dropped', async () => {

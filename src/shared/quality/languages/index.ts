@@ -9,6 +9,7 @@ import { pl } from './pl';
 import { pt } from './pt';
 import { ru } from './ru';
 import { ar } from './ar';
+import { hi } from './hi';
 import { tr } from './tr';
 import { ja } from './ja';
 import { ko } from './ko';
@@ -19,7 +20,7 @@ import type { LanguagePhrases } from './types';
 export type { LanguagePhrases } from './types';
 
 /** Languages with phrase lists; any other language is "not screened" by the phrase rules. */
-export const PHRASE_LANGUAGES: readonly LanguagePhrases[] = [en, de, fr, es, it, pt, nl, ru, pl, tr, ar, zh, ja, ko, th];
+export const PHRASE_LANGUAGES: readonly LanguagePhrases[] = [en, de, fr, es, it, pt, nl, ru, pl, tr, ar, hi, zh, ja, ko, th];
 
 /** The phrase lists of one language, compiled. */
 export interface LanguageRules {
@@ -56,9 +57,10 @@ export interface LanguageRules {
 }
 
 // JavaScript's \b only knows ASCII letters ("désolée\b" never matches before a space); entries
-// use \b only after a word, which is this.
-const WORD_END = '(?![\\p{L}\\p{N}])';
-const WORD_START = '(?<![\\p{L}\\p{N}])';
+// use \b only after a word, which is this. A combining mark belongs to the word: a Devanagari
+// vowel sign is one ("मना", refuse, is not a word inside "सामना").
+const WORD_END = '(?![\\p{L}\\p{M}\\p{N}])';
+const WORD_START = '(?<![\\p{L}\\p{M}\\p{N}])';
 
 // "…\\b.*" in a whole-sentence entry ends the sentence with at most this many more words: an
 // apology that runs on for longer carries an answer (text without punctuation is one "sentence").
