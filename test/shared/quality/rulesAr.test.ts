@@ -1,21 +1,13 @@
 import { SCREENED_LANGUAGES } from '../../../src/shared/quality/languages';
 import { isCustomerQuestion, replyRuleFor } from '../../../src/shared/quality/rules';
-import { screenConversation } from '../../../src/shared/quality/safety';
-import type { Conversation } from '../../../src/shared/ingest/types';
+import { isAbusiveReply } from './helpers';
 
 /**
  * Arabic glues articles and prepositions to the word and is typed with and without hamza, ta
  * marbuta and short vowels: the text and the entries are read folded (أ/إ/آ → ا, ة → ه, ى → ي,
  * no harakat), and the Arabic comma ends a clause.
  */
-const agent = (text: string): Conversation => ({
-  kind: 'conversation',
-  conversationId: 'c',
-  language: 'ar',
-  turns: [{ role: 'assistant', content: text }],
-  source: { file: 'f', line: 1, record: '' },
-});
-const abusive = (text: string) => screenConversation(agent(text), { categories: ['abuse'] })?.category === 'abuse';
+const abusive = (text: string) => isAbusiveReply('ar', text);
 
 describe('phrase rules in Arabic', () => {
   it('screens ar', () => {

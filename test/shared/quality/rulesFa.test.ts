@@ -1,20 +1,12 @@
 import { SCREENED_LANGUAGES } from '../../../src/shared/quality/languages';
 import { isCustomerQuestion, replyRuleFor } from '../../../src/shared/quality/rules';
-import { screenConversation } from '../../../src/shared/quality/safety';
-import type { Conversation } from '../../../src/shared/ingest/types';
+import { isAbusiveReply } from './helpers';
 
 /**
  * Persian is typed with Arabic or Persian ی and ک and with the zero-width non-joiner, a space or
  * nothing inside words ("می‌خواهم", "می خواهم", "میخواهم"): all read the same.
  */
-const agent = (text: string): Conversation => ({
-  kind: 'conversation',
-  conversationId: 'c',
-  language: 'fa',
-  turns: [{ role: 'assistant', content: text }],
-  source: { file: 'f', line: 1, record: '' },
-});
-const abusive = (text: string) => screenConversation(agent(text), { categories: ['abuse'] })?.category === 'abuse';
+const abusive = (text: string) => isAbusiveReply('fa', text);
 
 describe('phrase rules in Persian', () => {
   it('screens fa', () => {

@@ -1,20 +1,12 @@
 import { SCREENED_LANGUAGES } from '../../../src/shared/quality/languages';
 import { isCustomerQuestion, replyRuleFor } from '../../../src/shared/quality/rules';
-import { screenConversation } from '../../../src/shared/quality/safety';
-import type { Conversation } from '../../../src/shared/ingest/types';
+import { isAbusiveReply } from './helpers';
 
 /**
  * Hindi in Devanagari: a vowel sign is part of its word (no entry matches inside a longer word),
  * the danda ends a sentence, and the nukta and chandrabindu are read whether written or not.
  */
-const agent = (text: string): Conversation => ({
-  kind: 'conversation',
-  conversationId: 'c',
-  language: 'hi',
-  turns: [{ role: 'assistant', content: text }],
-  source: { file: 'f', line: 1, record: '' },
-});
-const abusive = (text: string) => screenConversation(agent(text), { categories: ['abuse'] })?.category === 'abuse';
+const abusive = (text: string) => isAbusiveReply('hi', text);
 
 describe('phrase rules in Hindi', () => {
   it('screens hi', () => {

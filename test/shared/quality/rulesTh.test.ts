@@ -1,21 +1,13 @@
 import { SCREENED_LANGUAGES } from '../../../src/shared/quality/languages';
 import { isCustomerQuestion, replyRuleFor } from '../../../src/shared/quality/rules';
-import { screenConversation } from '../../../src/shared/quality/safety';
-import type { Conversation } from '../../../src/shared/ingest/types';
+import { isAbusiveReply } from './helpers';
 
 /**
  * Thai writes no spaces between words, only between phrases: entries match anywhere, a space between
  * Thai letters ends a clause, words are counted as characters, and entries are read NFKC like the
  * text (ำ is ํา there).
  */
-const agent = (text: string): Conversation => ({
-  kind: 'conversation',
-  conversationId: 'c',
-  language: 'th',
-  turns: [{ role: 'assistant', content: text }],
-  source: { file: 'f', line: 1, record: '' },
-});
-const abusive = (text: string) => screenConversation(agent(text), { categories: ['abuse'] })?.category === 'abuse';
+const abusive = (text: string) => isAbusiveReply('th', text);
 
 describe('phrase rules in Thai', () => {
   it('screens th', () => {

@@ -1,21 +1,12 @@
 import { SCREENED_LANGUAGES } from '../../../src/shared/quality/languages';
 import { isCustomerQuestion, replyRuleFor } from '../../../src/shared/quality/rules';
-import { screenConversation } from '../../../src/shared/quality/safety';
-import type { Conversation } from '../../../src/shared/ingest/types';
+import { isAbusiveReply } from './helpers';
 
 /**
  * Chinese and Japanese are written without spaces: their phrase entries match anywhere in the text,
  * words are counted as characters, and no entry may be a piece of an everyday word.
  */
-const agent = (language: string, text: string): Conversation => ({
-  kind: 'conversation',
-  conversationId: 'c',
-  language,
-  turns: [{ role: 'assistant', content: text }],
-  source: { file: 'f', line: 1, record: '' },
-});
-const abusive = (language: string, text: string) =>
-  screenConversation(agent(language, text), { categories: ['abuse'] })?.category === 'abuse';
+const abusive = isAbusiveReply;
 
 describe('phrase rules in Chinese, Japanese and Korean', () => {
   it('screens zh, ja and ko', () => {

@@ -1,4 +1,5 @@
 import type { LanguagePhrases } from './types';
+import { ARABIC_SCRIPT_MARKS_DROPPED } from './arabicScript';
 
 // Arabic glues "and", "so", "with", "for" and "the" to the word (و، ف، ب، ل، ال): "وسأقوم",
 // "للإزعاج", "بالتأخير". Entries that may take them open with one of these prefixes. Chat is typed
@@ -138,6 +139,7 @@ export const ar: LanguagePhrases = {
   // Hamza seats, ta marbuta and alef maqsura are written either way in chat, and short vowels,
   // shadda and the tatweel seldom: both sides read without them.
   fold: {
+    ...ARABIC_SCRIPT_MARKS_DROPPED,
     أ: 'ا',
     إ: 'ا',
     آ: 'ا',
@@ -146,16 +148,6 @@ export const ar: LanguagePhrases = {
     ى: 'ي',
     ؤ: 'و',
     ئ: 'ي',
-    ـ: '',
-    '\u064B': '',
-    '\u064C': '',
-    '\u064D': '',
-    '\u064E': '',
-    '\u064F': '',
-    '\u0650': '',
-    '\u0651': '',
-    '\u0652': '',
-    '\u0670': '',
   },
   // Arabic glues pronouns and articles to the word: "تم إرسال طلبك اليوم" (4 words) is "your order
   // was sent today" (5). Three words after an apology are an answer.

@@ -1,4 +1,5 @@
 import type { LanguagePhrases } from './types';
+import { ARABIC_SCRIPT_MARKS_DROPPED } from './arabicScript';
 
 // Persian in Arabic script. Chat types Arabic ي and ك for Persian ی and ک, hamza seats or not, and
 // the zero-width non-joiner of "می‌خواهم" as nothing or as a space ("میخواهم", "می خواهم"): the
@@ -142,6 +143,7 @@ export const fa: LanguagePhrases = {
     'پدرسوخته',
   ],
   fold: {
+    ...ARABIC_SCRIPT_MARKS_DROPPED,
     ي: 'ی',
     ى: 'ی',
     ك: 'ک',
@@ -151,17 +153,6 @@ export const fa: LanguagePhrases = {
     آ: 'ا',
     ؤ: 'و',
     ئ: 'ی',
-    ـ: '',
     '\u200C': '',
-    '\u064B': '',
-    '\u064C': '',
-    '\u064D': '',
-    '\u064E': '',
-    '\u064F': '',
-    '\u0650': '',
-    '\u0651': '',
-    '\u0652': '',
-    '\u0654': '',
-    '\u0670': '',
   },
 };
