@@ -68,9 +68,15 @@ export function parseRuleSpec(spec: string): Pick<ReplyRulesOptions, 'actions' |
 
 const english = englishRules();
 
+// What ends a sentence: also the ideographic full stop, the Arabic question mark and the danda.
+const SENTENCE_END = '.!?。！？؟।॥';
+const SENTENCE_SPLIT = new RegExp(`(?<=[${SENTENCE_END}])\\s*|\\n+`, 'u');
+const CLAUSE_EDGES = new RegExp(`^[\\s"'(]+|[\\s${SENTENCE_END}"')]+$`, 'gu');
+const TRAILING_SENTENCE_END = new RegExp(`[\\s${SENTENCE_END}]+$`, 'u');
+
 function sentences(text: string): string[] {
   return text
-    .split(/(?<=[.!?。！？؟।॥])\s*|\n+/u)
+    .split(SENTENCE_SPLIT)
     .map((s) => s.trim())
     .filter(Boolean);
 }
@@ -88,12 +94,7 @@ const INTERJECTION = /^(?:no|ok(?:ay)?|oh|ah|well|so|alright)[,!.]?\s+/iu;
 function clauses(text: string): string[] {
   return sentences(text)
     .flatMap((s) => s.split(CLAUSE_BREAK))
-    .map((s) =>
-      s
-        .replace(/^[\s"'(]+|[\s.!?。！？؟।॥"')]+$/gu, '')
-        .replace(INTERJECTION, '')
-        .trim(),
-    )
+    .map((s) => s.replace(CLAUSE_EDGES, '').replace(INTERJECTION, '').trim())
     .filter(Boolean);
 }
 
@@ -145,7 +146,7 @@ export function replyRuleFor(content: string, options: ReplyRuleOptions = {}): R
   const text = ownText(rules, plain);
   // Words counted as characters: a polite one-word reply ("ได้ค่ะ") has several.
   // (Only languages with such a list: no extra pass over every other reply.)
-  if (rules.shortReply && (options.maxShortReplyWords ?? 1) >= 1 && rules.shortReply.test(text.replace(/[\s.!?。！？]+$/u, '')))
+  if (rules.shortReply && (options.maxShortReplyWords ?? 1) >= 1 && rules.shortReply.test(text.replace(TRAILING_SENTENCE_END, '')))
     return 'short-reply';
   if (testRule(rules.handoff, text)) return 'handoff';
   if (testRule(rules.outOfScope, text)) return 'out-of-scope';
