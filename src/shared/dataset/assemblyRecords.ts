@@ -18,6 +18,8 @@ export const curatedRecordSchema = z.object({
   source: z.object({ file: z.string(), line: z.number(), system: z.string().optional() }).loose(),
   /** When the conversation's turns were written (first and last turn time), when they had timestamps. */
   span: z.object({ first: z.string(), last: z.string() }).optional(),
+  /** The customer's turns after the last reply, which the example leaves out (see joinedExports.ts). */
+  unanswered: z.array(z.string()).optional(),
   example: z.object({ messages: z.array(z.record(z.string(), z.unknown())).min(1) }).loose(),
 });
 export type CuratedRecord = z.infer<typeof curatedRecordSchema>;

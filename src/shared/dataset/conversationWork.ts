@@ -1,7 +1,7 @@
 import { turnSpanOf, type Conversation } from '../ingest/types';
 import { parseJsonLine, type JsonLineContext } from '../ingest/jsonLine';
 import { createRoleMapper, type RoleMapper } from '../ingest/roles';
-import { ExampleBuilder, type BuildResult, type ExampleBuilderOptions, type ExampleKind } from './examples';
+import { ExampleBuilder, unansweredTurns, type BuildResult, type ExampleBuilderOptions, type ExampleKind } from './examples';
 import type { ConversationStage } from './stages';
 import { StepTimings, timedStages } from './timings';
 
@@ -60,7 +60,9 @@ export function serializeBuild(built: BuildResult): SerializedBuild {
 export function withoutText(conversation: Conversation): Conversation {
   const { ready: _ready, turns: _turns, tools: _tools, ...rest } = conversation;
   const turnSpan = turnSpanOf(conversation);
-  return { ...rest, turns: [], ...(turnSpan ? { turnSpan } : {}) };
+  // Only a conversation with a span can be joined with another export, which is what they are for.
+  const unanswered = turnSpan ? unansweredTurns(conversation.turns) : [];
+  return { ...rest, turns: [], ...(turnSpan ? { turnSpan } : {}), ...(unanswered.length ? { unanswered } : {}) };
 }
 
 /**

@@ -306,6 +306,20 @@ export class ExampleBuilder {
   }
 }
 
+/**
+ * The customer's turns after the last reply, which no example holds (an example ends at a reply).
+ * A curated record carries them (`CuratedRecord.unanswered`) so the nightly assembly can put them
+ * back when it joins the conversation with its next export, where the reply to them is
+ * (`joinedExports.ts`); system turns are left out as the examples leave them out.
+ */
+export function unansweredTurns(turns: readonly Turn[]): string[] {
+  const unanswered: string[] = [];
+  for (let i = turns.length - 1; i >= 0 && turns[i].role !== 'assistant'; i--) {
+    if (turns[i].role === 'user' && turns[i].content.trim() !== '') unanswered.push(turns[i].content);
+  }
+  return unanswered.reverse();
+}
+
 function toMessage(turn: Turn): ExampleMessage {
   const message: ExampleMessage = { role: turn.role, content: turn.content };
   if (turn.role === 'assistant' && (turn.weight === 0 || turn.weight === 1)) message.weight = turn.weight;

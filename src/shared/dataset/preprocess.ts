@@ -4,7 +4,7 @@ import { applyFeedback } from '../ingest/feedback';
 import type { Mapping } from '../ingest/mapping';
 import { turnSpanOf, type ChatRole, type Conversation, type IngestItem, type SourceRef } from '../ingest/types';
 import type { ConversationStage } from './stages';
-import { ExampleBuilder, type BuildResult, type ExampleBuilderOptions, type ExampleKind } from './examples';
+import { ExampleBuilder, unansweredTurns, type BuildResult, type ExampleBuilderOptions, type ExampleKind } from './examples';
 import {
   mergeSummary,
   splitStages,
@@ -492,6 +492,8 @@ async function handleConversation(
     else stats.notes[key] = (stats.notes[key] ?? 0) + 1;
   }
   const span = turnSpanOf(conversation);
+  // Carried only where a join can use them: with a span, on the one conversation example.
+  const unanswered = span && built.examples.filter((e) => e.kind === 'conversation').length === 1 ? unansweredOf(conversation) : [];
   for (const ex of built.examples) {
     const record: OutgoingCuratedRecord = {
       conversation_id: conversation.conversationId,
@@ -511,6 +513,7 @@ async function handleConversation(
         ...(source.part !== undefined ? { part: source.part } : {}),
       },
       ...(span ? { span } : {}),
+      ...(unanswered.length && ex.kind === 'conversation' ? { unanswered } : {}),
       ...('json' in ex ? { exampleJson: ex.json } : { example: ex.example }),
     };
     const written = write(() => options.sink.curated(record));
@@ -547,4 +550,9 @@ function withSortedKeys(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value).sort()) out[key] = withSortedKeys((value as Record<string, unknown>)[key]);
   return out;
+}
+
+/** The customer's turns after the last reply, from the turns or, when they stayed on a worker, as it sent them. */
+function unansweredOf(conversation: Conversation): string[] {
+  return conversation.turns.length ? unansweredTurns(conversation.turns) : (conversation.unanswered ?? []);
 }

@@ -21,6 +21,12 @@ export interface CuratedRecord {
   source: { file: string; line: number; unit?: SourceRef['unit']; part?: SourceRef['part'] };
   /** When the conversation's turns were written, when they had timestamps (`turnSpanOf`). */
   span?: TurnSpan;
+  /**
+   * The customer's turns after the last reply, which the example leaves out (an example ends at a
+   * reply): on the conversation example of a conversation with a span, so the nightly assembly can
+   * put them back when it joins the conversation with its next export (`joinedExports.ts`).
+   */
+  unanswered?: string[];
   example: FineTuneExample;
 }
 
@@ -71,6 +77,7 @@ export function curatedLine(r: OutgoingCuratedRecord): string {
       ...(r.source.part !== undefined ? { part: r.source.part } : {}),
     },
     ...(r.span !== undefined ? { span: { first: r.span.first, last: r.span.last } } : {}),
+    ...(r.unanswered !== undefined ? { unanswered: r.unanswered } : {}),
   };
   // `example` comes last, so the line is the rest's JSON with the example's text spliced in (as
   // JSON.stringify of the whole record would write it).

@@ -579,7 +579,7 @@ async function eraseCurated(
     runtime.storage.container(CONTAINERS.curated),
     'curated',
     (line) => {
-      let record: { conversation_id?: unknown; source?: { file?: unknown; system?: unknown }; example?: unknown };
+      let record: { conversation_id?: unknown; source?: { file?: unknown; system?: unknown }; example?: unknown; unanswered?: unknown };
       try {
         record = JSON.parse(line) as typeof record;
       } catch {
@@ -587,7 +587,9 @@ async function eraseCurated(
       }
       if (typeof record.conversation_id !== 'string') return false;
       const file = typeof record.source?.file === 'string' ? record.source.file : undefined;
-      if (!isErased(record.conversation_id, file, JSON.stringify(record.example ?? ''))) return false;
+      // The customer's unanswered turns are curated text too (a customer id may be in them alone).
+      const text = JSON.stringify(record.example ?? '') + (record.unanswered === undefined ? '' : JSON.stringify(record.unanswered));
+      if (!isErased(record.conversation_id, file, text)) return false;
       found.conversations.add(conversationKey(file ?? '*', record.conversation_id));
       if (file !== undefined)
         found.identities.add(conversationKey(conversationSource({ file, system: record.source?.system }), record.conversation_id));

@@ -109,6 +109,11 @@ export interface Conversation {
    * so the curated records can still carry it (see `turnSpanOf`).
    */
   turnSpan?: TurnSpan;
+  /**
+   * The customer's turns after the last reply (`unansweredTurns`), carried like `turnSpan` when
+   * the turns stay on a worker.
+   */
+  unanswered?: string[];
   source: SourceRef;
 }
 

@@ -6,6 +6,8 @@ import { loadSettings } from '../../../src/shared/config/settings';
 import { assembleDataset, type CuratedRecord, type DatasetManifest } from '../../../src/shared/dataset/assembly';
 import { preprocessBlob } from '../../../src/shared/dataset/blobPreprocess';
 import { joinConversationParts, partsOfConversation, type ConversationExport } from '../../../src/shared/dataset/joinedExports';
+import { unansweredTurns } from '../../../src/shared/dataset/examples';
+import { withoutText } from '../../../src/shared/dataset/conversationWork';
 import { CONTAINERS, QUEUES, TABLES } from '../../../src/shared/storage/names';
 import { startPrivateAzurite } from '../../setup/storage';
 
@@ -99,6 +101,144 @@ describe('parts of a conversation exported in several files', () => {
   });
 });
 
+describe('exports that overlap in time, read message by message', () => {
+  const MODEL = 'gpt-4o-mini-2024-07-18';
+  const part = (shard: number, span: { first: string; last: string }, messages: Record<string, unknown>[], unanswered?: string[]) => ({
+    shard,
+    records: [{ ...conversationRecord('c-1', `export${shard}`, span, messages), ...(unanswered ? { unanswered } : {}) }],
+  });
+  const u = (content: string) => ({ role: 'user', content });
+  const a = (content: string, weight?: 0 | 1) => ({ role: 'assistant', content, ...(weight === undefined ? {} : { weight }) });
+  const bodyOf = (records: CuratedRecord[] | undefined) =>
+    records!
+      .find((r) => r.kind === 'conversation')!
+      .example.messages.slice(1)
+      .map((m) => `${String(m.role)}: ${String(m.content)}`);
+
+  it('joins an incremental export that repeats the last messages of the one before, each message once', () => {
+    const older = part(0, { first: '2026-03-01T10:00:00Z', last: '2026-03-01T10:20:00Z' }, [
+      u('My parcel has not arrived, I wrote to [EMAIL_1] already'),
+      a('Sorry about that, let me look it up.'),
+      u('It is order 5531.'),
+      a('Thanks, I have sent the tracking link to [EMAIL_1].'),
+    ]);
+    const newer = part(1, { first: '2026-03-01T10:20:00Z', last: '2026-03-01T10:40:00Z' }, [
+      a('Thanks, I have sent the tracking link to [EMAIL_1].'),
+      u('Got it, but it says returned to sender.'),
+      a('Then I will send a new parcel today.'),
+    ]);
+    const { parts, superseded } = partsOfConversation([newer, older]);
+    expect(parts.map((p) => p.shard)).toEqual([0, 1]);
+    expect(superseded).toEqual([]);
+    expect(bodyOf(joinConversationParts(parts, { model: MODEL }))).toEqual([
+      'user: My parcel has not arrived, I wrote to [EMAIL_1] already',
+      'assistant: Sorry about that, let me look it up.',
+      'user: It is order 5531.',
+      // The repeated message is read once, from the later export (its placeholders numbered on).
+      'assistant: Thanks, I have sent the tracking link to [EMAIL_2].',
+      'user: Got it, but it says returned to sender.',
+      'assistant: Then I will send a new parcel today.',
+    ]);
+  });
+
+  it("puts back the customer's unanswered messages, also where an export begins inside a run of them", () => {
+    const older = part(
+      0,
+      { first: '2026-03-01T23:40:00Z', last: '2026-03-01T23:50:00Z' },
+      [u('My parcel 8812 has not arrived yet.'), a('Sorry to hear that, I am asking the courier.')],
+      ['It was due on Friday.'],
+    );
+    const newer = part(1, { first: '2026-03-01T23:50:00Z', last: '2026-03-02T00:10:00Z' }, [
+      u('It was due on Friday.\nCan you send a new one?'),
+      a('The courier lost parcel 8812, so a new one leaves today.'),
+    ]);
+    const { parts } = partsOfConversation([older, newer]);
+    expect(parts.map((p) => p.shard)).toEqual([0, 1]);
+    expect(bodyOf(joinConversationParts(parts, { model: MODEL }))).toEqual([
+      'user: My parcel 8812 has not arrived yet.',
+      'assistant: Sorry to hear that, I am asking the courier.',
+      'user: It was due on Friday.\nCan you send a new one?',
+      'assistant: The courier lost parcel 8812, so a new one leaves today.',
+    ]);
+    // Parts that do not overlap get them back too: the reply to them is in the next day's file.
+    const nextDay = part(1, { first: '2026-03-02T08:00:00Z', last: '2026-03-02T08:05:00Z' }, [
+      a('Good morning, a new parcel leaves today.'),
+      u('Thank you!'),
+      a('You are welcome.'),
+    ]);
+    expect(bodyOf(joinConversationParts(partsOfConversation([older, nextDay]).parts, { model: MODEL }))).toEqual([
+      'user: My parcel 8812 has not arrived yet.',
+      'assistant: Sorry to hear that, I am asking the courier.',
+      'user: It was due on Friday.',
+      'assistant: Good morning, a new parcel leaves today.',
+      'user: Thank you!',
+      'assistant: You are welcome.',
+    ]);
+  });
+
+  it('joins an older export of the whole conversation with a newer export of a stretch of it', () => {
+    const whole = part(0, { first: '2026-03-01T10:00:00Z', last: '2026-03-01T10:50:00Z' }, [
+      u('Can I change my address?'),
+      a('Yes, what is the new one?'),
+      u('[ADDRESS_1]'),
+      a('Done, the next parcel goes there.'),
+      u('And the one on its way?'),
+      a('That one cannot be redirected, sorry.', 0),
+    ]);
+    const stretch = part(1, { first: '2026-03-01T10:20:00Z', last: '2026-03-01T10:30:00Z' }, [
+      u('[ADDRESS_1]'),
+      a('Done, the next parcel goes there.'),
+    ]);
+    const { parts, superseded } = partsOfConversation([whole, stretch]);
+    expect(parts.map((p) => p.shard)).toEqual([0, 1]);
+    expect(superseded).toEqual([]);
+    const body = bodyOf(joinConversationParts(parts, { model: MODEL }));
+    expect(body).toHaveLength(6);
+    expect(body[2]).toBe('user: [ADDRESS_2]');
+    expect(body[5]).toBe('assistant: That one cannot be redirected, sorry.');
+  });
+
+  it('lets the newer export supersede an overlapping one that adds nothing, or whose messages differ (an edit)', () => {
+    const older = part(0, { first: '2026-03-01T10:00:00Z', last: '2026-03-01T10:10:00Z' }, [
+      u('Where is order 5531?'),
+      a('It left today.'),
+    ]);
+    const more = part(1, { first: '2026-03-01T10:00:00Z', last: '2026-03-01T10:30:00Z' }, [
+      u('Where is order 5531?'),
+      a('It left today.'),
+      u('Thanks'),
+      a('You are welcome.'),
+    ]);
+    expect(partsOfConversation([older, more])).toEqual({ parts: [more], superseded: [older] });
+    const edited = part(1, { first: '2026-03-01T10:00:00Z', last: '2026-03-01T10:30:00Z' }, [
+      u('Where is order 5531?'),
+      a('It left the warehouse today and arrives on Monday.'),
+      u('Thanks'),
+      a('You are welcome.'),
+    ]);
+    expect(partsOfConversation([older, edited])).toEqual({ parts: [edited], superseded: [older] });
+  });
+});
+
+describe("the customer's unanswered turns a curated record carries", () => {
+  const turns = [
+    { role: 'user' as const, content: 'Hi, my parcel is late', timestamp: '2026-03-01T23:40:00Z' },
+    { role: 'assistant' as const, content: 'Let me check.', timestamp: '2026-03-01T23:41:00Z' },
+    { role: 'system' as const, content: 'Agent left the chat', timestamp: '2026-03-01T23:42:00Z' },
+    { role: 'user' as const, content: 'Hello?', timestamp: '2026-03-01T23:50:00Z' },
+    { role: 'user' as const, content: 'Anyone there?', timestamp: '2026-03-01T23:51:00Z' },
+  ];
+  it('are the user turns after the last reply, and cross from a worker with the span', () => {
+    expect(unansweredTurns(turns)).toEqual(['Hello?', 'Anyone there?']);
+    expect(unansweredTurns(turns.slice(0, 2))).toEqual([]);
+    const conversation = { kind: 'conversation' as const, conversationId: 'c-1', turns, source: { file: 'a.csv', line: 2, record: '' } };
+    expect(withoutText(conversation)).toMatchObject({ turns: [], unanswered: ['Hello?', 'Anyone there?'] });
+    // Without timestamps no export is ever joined: nothing to carry.
+    const untimed = { ...conversation, turns: turns.map(({ timestamp: _t, ...t }) => t) };
+    expect(withoutText(untimed)).not.toHaveProperty('unanswered');
+  });
+});
+
 describe('tool calls in a joined conversation', () => {
   it('keep each call with its results', () => {
     const call = { id: 'call_1', type: 'function', function: { name: 'get_order', arguments: '{"id":"5531"}' } };
@@ -177,7 +317,7 @@ describe('the nightly assembly joins a chat that ran past midnight in a daily me
     await new Promise((r) => setTimeout(r, 1100));
   }
 
-  it('joins the two days into one example, lets an overlapping or untimed re-export supersede, and accounts every record', async () => {
+  it('joins the two days into one example, and an incremental export message by message, lets an edited or untimed re-export supersede, and accounts every record', async () => {
     const runtime = makeRuntime();
     const filler = FILLER_TOPICS.flatMap((topic, i) => [
       [
@@ -203,6 +343,10 @@ describe('the nightly assembly joins a chat that ran past midnight in a daily me
       ['c-2', '2026-03-01T09:02:00Z', 'agent', 'Yes, the first version of this answer said to call us.', 'shipping'],
       ['c-3', '', 'customer', 'How do I reset my password for the app?', 'account'],
       ['c-3', '', 'agent', 'Use the first link we sent, the old one.', 'account'],
+      // c-4 goes on in the next export, which starts ten minutes before this one ends (an incremental export).
+      ['c-4', '2026-03-01T23:30:00Z', 'customer', 'My parcel 8812 has not arrived yet.', 'shipping'],
+      ['c-4', '2026-03-01T23:32:00Z', 'agent', 'Sorry to hear that. I am checking parcel 8812 with the courier now.', 'shipping'],
+      ['c-4', '2026-03-01T23:40:00Z', 'customer', 'It was due on Friday.', 'shipping'],
     ]);
     await drop(runtime, 'chats/2026-03-02.csv', [
       ['c-1', '2026-03-02T00:05:00Z', 'customer', 'Could you also send the receipt to billing@example.org please?', 'billing'],
@@ -213,6 +357,9 @@ describe('the nightly assembly joins a chat that ran past midnight in a daily me
       // Without timestamps nothing says the files hold two parts: the newer supersedes.
       ['c-3', '', 'customer', 'How do I reset my password for the app?', 'account'],
       ['c-3', '', 'agent', 'Use the reset link on the sign-in page; it is valid for one hour.', 'account'],
+      ['c-4', '2026-03-01T23:40:00Z', 'customer', 'It was due on Friday.', 'shipping'],
+      ['c-4', '2026-03-01T23:41:00Z', 'customer', 'Can you send a new one?', 'shipping'],
+      ['c-4', '2026-03-02T00:10:00Z', 'agent', 'The courier lost parcel 8812, so a new one leaves today.', 'shipping'],
     ]);
 
     const outcome = await assembleDataset(runtime, { submit: false });
@@ -237,6 +384,15 @@ describe('the nightly assembly joins a chat that ran past midnight in a daily me
     expect(intent.messages[1].content).toContain('charged twice');
     expect(intent.messages[1].content).toContain('send the receipt');
 
+    // c-4: the first export's unanswered message and the second export's repeat of it are one message.
+    const c4 = lines.find((l) => l.messages.length > 3 && l.messages.some((m) => m.content.includes('parcel 8812')))!;
+    expect(c4.messages.slice(1).map((m) => `${m.role}: ${m.content}`)).toEqual([
+      'user: My parcel 8812 has not arrived yet.',
+      'assistant: Sorry to hear that. I am checking parcel 8812 with the courier now.',
+      'user: It was due on Friday.\nCan you send a new one?',
+      'assistant: The courier lost parcel 8812, so a new one leaves today.',
+    ]);
+
     expect(train).toContain('until the parcel ships');
     expect(train).not.toContain('said to call us');
     expect(train).toContain('valid for one hour');
@@ -244,10 +400,10 @@ describe('the nightly assembly joins a chat that ran past midnight in a daily me
 
     const r = manifest.accounting.records;
     const c = manifest.accounting.conversations;
-    // c-1: two records (conversation + intent) in each file, joined into two; c-2 and c-3: one older export superseded each.
-    expect(r).toMatchObject({ joined: 4, madeByJoining: 2, superseded: 4 });
+    // c-1 and c-4: two records (conversation + intent) in each file, joined into two; c-2 and c-3: one older export superseded each.
+    expect(r).toMatchObject({ joined: 8, madeByJoining: 4, superseded: 4 });
     expect(r.in + r.madeByJoining).toBe(r.used + r.superseded + r.joined + r.balanceDropped + r.dropped + r.invalid);
-    expect(c).toMatchObject({ in: 12 + 6, superseded: 2 });
+    expect(c).toMatchObject({ in: 12 + 8, superseded: 2 });
     expect(c.in).toBe(c.used + c.superseded + c.balanceDropped + c.dropped);
   });
 });
