@@ -130,18 +130,18 @@ describe('reply rules', () => {
 
   it('applies no phrase rule to a language without phrase lists, and counts it as not screened', async () => {
     const stage = createReplyRulesStage();
-    // Hebrew: a refund request without a question mark, and a reply that apologises only.
+    // Armenian: a refund request without a question mark, and a reply that apologises only.
     const result = await stage.apply(
-      conversation('he1', [
-        ['user', 'אני רוצה לקבל החזר כספי על ההזמנה הזאת'],
-        ['assistant', 'אני מאוד מצטער על אי הנוחות'],
+      conversation('hy1', [
+        ['user', 'Ես ուզում եմ գումարի վերադարձ իմ պատվերի համար'],
+        ['assistant', 'Ներողություն անհարմարության համար'],
       ]),
     );
     expect(result.action).toBe('keep');
     if (result.action !== 'keep') return;
-    expect(result.conversation.language).toBe('he');
+    expect(result.conversation.language).toBe('hy');
     expect(result.conversation.turns[1].weight).toBeUndefined();
-    // Greek (Arabic and Hindi, the examples before, have lists since December 2026).
+    // Greek (Arabic, Hindi and Hebrew, the examples before, have lists since December 2026).
     const greek = await stage.apply(
       conversation('el1', [
         ['user', 'Θέλω επιστροφή χρημάτων για την παραγγελία μου'],
@@ -149,7 +149,7 @@ describe('reply rules', () => {
       ]),
     );
     expect(greek.action).toBe('keep');
-    expect(stage.summary!()).toMatchObject({ dropped: {}, notScreened: { he: 1, el: 1 } });
+    expect(stage.summary!()).toMatchObject({ dropped: {}, notScreened: { hy: 1, el: 1 } });
   });
 
   it('screens Thai: a conversation whose only reply apologises is dropped', async () => {
