@@ -107,6 +107,17 @@ describe('Azure AI Language PII mode', () => {
     }
   });
 
+  it('sends Hindi in Latin letters as English (the service has no code for it and reads Hindi in Devanagari)', async () => {
+    const { url, seen, server } = await startLanguageServer();
+    try {
+      await createAzurePiiDetector({ endpoint: url, credential }).detect(['mera naam Ana Souza hai'], undefined, { language: 'hi-Latn' });
+      await createAzurePiiDetector({ endpoint: url, credential }).detect(['मेरा नाम अना है'], undefined, { language: 'hi' });
+      expect(seen.map((s) => s.documents[0].language)).toEqual(['en', 'hi']);
+    } finally {
+      server.close();
+    }
+  });
+
   it('fails with an error that says which role is missing', async () => {
     const { url, server } = await startLanguageServer({ status: 403 });
     try {

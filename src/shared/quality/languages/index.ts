@@ -10,6 +10,7 @@ import { pt } from './pt';
 import { ru } from './ru';
 import { ar } from './ar';
 import { hi } from './hi';
+import { hiLatn } from './hiLatn';
 import { fa } from './fa';
 import { he } from './he';
 import { tr } from './tr';
@@ -22,7 +23,7 @@ import type { LanguagePhrases } from './types';
 export type { LanguagePhrases } from './types';
 
 /** Languages with phrase lists; any other language is "not screened" by the phrase rules. */
-export const PHRASE_LANGUAGES: readonly LanguagePhrases[] = [en, de, fr, es, it, pt, nl, ru, pl, tr, ar, fa, he, hi, zh, ja, ko, th];
+export const PHRASE_LANGUAGES: readonly LanguagePhrases[] = [en, de, fr, es, it, pt, nl, ru, pl, tr, ar, fa, he, hi, hiLatn, zh, ja, ko, th];
 
 /** The phrase lists of one language, compiled. */
 export interface LanguageRules {

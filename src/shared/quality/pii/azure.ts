@@ -1,3 +1,4 @@
+import { ROMANIZED_HINDI } from '../../language/romanized';
 import type { TokenCredential } from '@azure/identity';
 import { detectStructured, type StructuredOptions } from './structured';
 import { resolveOverlaps } from './redact';
@@ -118,7 +119,10 @@ export function createAzurePiiDetector(options: AzurePiiOptions): PiiDetector {
   return {
     name: 'azure',
     async detect(texts, signal, hint) {
-      const language = options.language ?? hint?.language ?? 'en';
+      // Hindi in Latin letters goes as English: Azure's Hindi model reads Devanagari, and its
+      // language codes have no script.
+      const asked = options.language ?? hint?.language ?? 'en';
+      const language = asked === ROMANIZED_HINDI ? 'en' : asked;
       const chunks: { id: string; text: string; index: number; offset: number }[] = [];
       texts.forEach((text, index) => {
         // Cut at a line or sentence end (else at a space) so a name or address is not split

@@ -7,6 +7,8 @@ import { isClearlyEnglish } from './englishCheck';
 import { textProfile } from './profile';
 import { NAME_DETECTOR_LANGUAGES, sameNameInCase } from './names';
 import { participantName } from './participantName';
+import { isRomanizedHindi, ROMANIZED_HINDI } from '../../language/romanized';
+import { detectRomanizedHindiNames } from './romanizedHindiNames';
 import { followsUnsureGuess, languageOrEnglish, nameRulesCode } from './nameLanguage';
 import { detectStructuredIn, foldDigits, type StructuredOptions } from './structured';
 import { foldForMatching } from '../../language/fullWidth';
@@ -32,9 +34,12 @@ export interface LocalDetectorOptions extends StructuredOptions {
  */
 export function nameLanguage(text: string, hint?: string): string {
   if (hint && hint.length === 2 && hint === hint.toLowerCase()) return nameRulesCode(hint);
+  // Hindi in Latin letters: English rules plus its own cues (see detectFolded), not Devanagari's.
+  if (hint === ROMANIZED_HINDI) return ROMANIZED_HINDI;
   const code = (hint ?? '').toLowerCase().split(/[-_]/)[0];
   if (code && code !== 'und') return nameRulesCode(code);
   if (isClearlyEnglish(text)) return 'en';
+  if (isRomanizedHindi([text])) return ROMANIZED_HINDI;
   const detected = detectLanguage(text);
   return detected.code === 'und' ? 'en' : languageOrEnglish(detected, text);
 }
@@ -104,7 +109,8 @@ function detectFolded(text: string, options: LocalDetectorOptions): PiiSpan[] {
     if (recognizer !== 'gazetteer') spans.push(...detectNames(text, recognizer));
     else {
       const language = nameLanguage(text, options.language);
-      if (NAME_DETECTOR_LANGUAGES.includes(language)) spans.push(...detectNames(text, recognizer, language));
+      if (language === ROMANIZED_HINDI) spans.push(...detectNames(text, recognizer, 'en'), ...detectRomanizedHindiNames(text));
+      else if (NAME_DETECTOR_LANGUAGES.includes(language)) spans.push(...detectNames(text, recognizer, language));
     }
   }
   if (spans.length <= 1) return spans;
@@ -380,7 +386,8 @@ export function createRedactionStage(options: RedactionOptions): ConversationSta
       const found = withRepeatedNames(
         texts,
         texts.map((_, i) => keep(resolveOverlaps(detected[i] ?? []))),
-        language,
+        // Hindi in Latin letters is typed in lower case like English chat: its names are looked for as English ones are.
+        language === ROMANIZED_HINDI ? 'en' : language,
       );
       let total = 0;
       const redacted = texts.map((text, i) => {
