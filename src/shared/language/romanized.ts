@@ -30,9 +30,43 @@ const MARKERS = new Set(
   ).split(' '),
 );
 
-/** Letters a–z, as the words are read (a word is a run of them). */
-function isAsciiLetter(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+/**
+ * Arabic typed in Latin letters ("Arabizi", "franco": "ana 3ayez a2ghi el talab"), with digits for
+ * the letters Latin has none for (3 ع, 7 ح, 2 ء, 5 خ, 8/9 غ/ق). tinyld answered Spanish or Finnish.
+ * Stored as `ar-Latn`; `src/shared/quality/languages/arLatn.ts` holds its reply rules.
+ */
+export const ROMANIZED_ARABIC = 'ar-Latn';
+
+/**
+ * Words of Arabizi (Egyptian, Levantine and Gulf chat) that English and the Latin-script languages
+ * of the detector do not write; a word with one of the digit letters between or before letters
+ * ("sa7", "3ayez", "a2dar") counts too. Left out: "el", "fi", "ya", "law", "bas", "tab", "ana",
+ * "tamam" — Spanish, Italian, Hindi, Turkish or English words as well.
+ */
+const ARABIZI_MARKERS = new Set(
+  (
+    'enta enti ehna e7na howa heya keda kda leh lesh ezay ezzay izzay fein feen wein emta imta mesh msh mish mush lessa lsa ' +
+    'khalas shukran shokran habibi inshallah inshalla yalla tayeb tayyeb aywa aiwa mafeesh mafish wallah ahlan marhaba momken ' +
+    'mumkin kaman kteer ktir shwaya shwya dilwa2ti delwa2ty bardo ba2a'
+  ).split(' '),
+);
+/**
+ * One digit letter (2 3 5 7 8 9) among two or more letters, a vowel among them, the digit standing
+ * for an Arabic letter ("sa7", "3ayez", "la2"); not a time, a quantity with its unit or a technical
+ * word shaped so ("2am", "5kg", "mp3", "b2b", "f8bc" of an id: no vowel).
+ */
+const ARABIZI_WORD = /^(?=(?:[^a-z]*[a-z]){2})(?=[^aeiouy]*[aeiouy])[a-z]*[235789][a-z]*$/;
+const NUMBER_WITH_UNIT =
+  /^[235789](?:am|pm|st|nd|rd|th|min|mins|hrs?|secs?|days?|yrs?|years?|kg|km|cm|mm|ml|gb|mb|kb|tb|in|ft|oz|lbs?|pcs|x)$/;
+const NOT_ARABIZI = new Set('2fa h2o a2z g2a sha2 md5 ec2'.split(' '));
+
+/** Whether texts are Arabic in Latin letters: as `isRomanizedHindi`, with words holding a digit letter counted. */
+export function isArabizi(texts: readonly string[]): boolean {
+  return countMarkers(
+    texts,
+    (word) => ARABIZI_MARKERS.has(word) || (ARABIZI_WORD.test(word) && !NUMBER_WITH_UNIT.test(word) && !NOT_ARABIZI.has(word)),
+    /[a-z0-9]/i,
+  );
 }
 
 /**
@@ -42,6 +76,14 @@ function isAsciiLetter(c: number): boolean {
  * Latin letters belong to other languages).
  */
 export function isRomanizedHindi(texts: readonly string[]): boolean {
+  return countMarkers(texts, (word) => MARKERS.has(word), /[a-z]/i);
+}
+
+/**
+ * At least two different marker words, making up at least a fifth of the words; `false` at once
+ * on a letter outside ASCII. A word is a run of what `wordChar` matches, lower-cased.
+ */
+function countMarkers(texts: readonly string[], isMarker: (word: string) => boolean, wordChar: RegExp): boolean {
   let words = 0;
   let hits = 0;
   const seen = new Set<string>();
@@ -49,18 +91,16 @@ export function isRomanizedHindi(texts: readonly string[]): boolean {
     let start = -1;
     for (let i = 0; i <= text.length; i++) {
       const c = i < text.length ? text.charCodeAt(i) : 32;
-      if (c >= 0x80) {
-        // A letter of another script or an accented letter: not this.
-        if (/\p{L}/u.test(text[i])) return false;
-      }
-      if (isAsciiLetter(c)) {
+      // A letter of another script or an accented letter: not this.
+      if (c >= 0x80 && /\p{L}/u.test(text[i])) return false;
+      if (c < 0x80 && wordChar.test(text[i] ?? ' ')) {
         if (start < 0) start = i;
         continue;
       }
       if (start >= 0) {
         words++;
         const word = text.slice(start, i).toLowerCase();
-        if (MARKERS.has(word)) {
+        if (isMarker(word)) {
           hits++;
           seen.add(word);
         }
@@ -69,4 +109,16 @@ export function isRomanizedHindi(texts: readonly string[]): boolean {
     }
   }
   return seen.size >= 2 && hits * 5 >= words;
+}
+
+/** `hi-Latn` or `ar-Latn` when texts are Hindi or Arabic in Latin letters, else undefined. */
+export function romanizedLanguage(texts: readonly string[]): string | undefined {
+  if (isRomanizedHindi(texts)) return ROMANIZED_HINDI;
+  if (isArabizi(texts)) return ROMANIZED_ARABIC;
+  return undefined;
+}
+
+/** Whether a language code is one of the romanized ones above: text in Latin letters whose names follow the English rules. */
+export function isRomanizedLanguage(code: string | undefined): boolean {
+  return code === ROMANIZED_HINDI || code === ROMANIZED_ARABIC;
 }

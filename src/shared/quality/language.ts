@@ -1,7 +1,7 @@
 import type { Conversation } from '../ingest/types';
 import type { ConversationStage, StageResult } from '../dataset/stages';
 import { detectConversationLanguage } from '../language/detect';
-import { isRomanizedHindi, ROMANIZED_HINDI } from '../language/romanized';
+import { romanizedLanguage } from '../language/romanized';
 import { isClearlyEnglish } from './pii/englishCheck';
 import { languageOrEnglish } from './pii/nameLanguage';
 
@@ -68,12 +68,13 @@ function readyMessages(conversation: Conversation): { role?: unknown; content?: 
 export function conversationLanguage(conversation: Conversation): string {
   if (conversation.language) return conversation.language;
   const { user, all } = languageTexts(conversation);
-  if (isRomanizedHindi(user) || isRomanizedHindi(all)) return ROMANIZED_HINDI;
+  const romanized = romanizedLanguage(user) ?? romanizedLanguage(all);
+  if (romanized) return romanized;
   return languageOrEnglish(detectConversationLanguage(user, all), all.join('\n'));
 }
 
 export type LanguageSummary = {
-  /** Conversations per detected language (ISO 639-1; `hi-Latn` for Hindi in Latin letters; `und` when undetermined). */
+  /** Conversations per detected language (ISO 639-1; `hi-Latn` and `ar-Latn` for Hindi and Arabic in Latin letters; `und` when undetermined). */
   conversations: Record<string, number>;
   /** Of those, how many the detector was unsure about (too short, or a low score). */
   unsure: number;
@@ -99,10 +100,11 @@ export function createLanguageStage(): ConversationStage {
       let language = 'en';
       if (!isClearlyEnglish(user.join('\n'))) {
         const all = allTexts(conversation);
-        if (isRomanizedHindi(user) || isRomanizedHindi(all)) {
-          // Hindi in Latin letters, which tinyld has no model for (see language/romanized.ts).
-          detected = { code: ROMANIZED_HINDI, reliable: true };
-          language = ROMANIZED_HINDI;
+        const romanized = romanizedLanguage(user) ?? romanizedLanguage(all);
+        if (romanized) {
+          // Hindi or Arabic in Latin letters, which tinyld has no model for (see language/romanized.ts).
+          detected = { code: romanized, reliable: true };
+          language = romanized;
         } else {
           detected = detectConversationLanguage(user, all);
           // Unsure, in Latin letters, and a guess without name rules: English (see languageOrEnglish).

@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { isRomanizedHindi } from '../../../src/shared/language/romanized';
+import { isArabizi, isRomanizedHindi, romanizedLanguage } from '../../../src/shared/language/romanized';
 
 /**
  * Hindi/Urdu in Latin letters is told by its function words. Real text of other languages must not
  * be taken for it: every line of the test corpora (STAR, ABCD, Taskmaster, SGD, banking77,
  * CLINC150, the multilingual PII texts in 30-odd languages, the format fixtures) is checked.
  */
-describe('romanized Hindi', () => {
+describe('Hindi and Arabic in Latin letters', () => {
   it.each([
     'mera order abhi tak nahi aaya',
     'mujhe refund chahiye, product toota hua aaya hai',
@@ -33,6 +33,28 @@ describe('romanized Hindi', () => {
     expect(isRomanizedHindi([text])).toBe(false);
   });
 
+  it.each([
+    'ana 3ayez a2ghi el talab',
+    'el order bta3i lessa ma wesilsh',
+    'mar7aba, badde a3mel refund 3al order',
+    'keefak? ana mesh fahem leh el app mesh shaghal',
+  ])('tells Arabizi in "%s"', (text) => {
+    expect(isArabizi([text])).toBe(true);
+    expect(romanizedLanguage([text])).toBe('ar-Latn');
+  });
+
+  it.each([
+    // Times, quantities, technical words and ids with the digit letters.
+    'see you at 2am or 3pm ok',
+    'my 5g and b2b plans',
+    'Order A7B9 and X5Z shipped, id f8bc-06b2',
+    // Spanish and Italian "el", "fi", "ya", "law".
+    'el pedido ya llegó ayer',
+    'Hinglish is not Arabizi: mera order nahi aaya',
+  ])('does not take "%s" for Arabizi', (text) => {
+    expect(isArabizi([text])).toBe(false);
+  });
+
   it('finds nothing in any line of the real-text corpora of other languages', () => {
     const detected: string[] = [];
     let lines = 0;
@@ -43,7 +65,7 @@ describe('romanized Hindi', () => {
         else if (/\.(jsonl|json|csv|txt|tsv)$/.test(name) && !path.includes('rule_labels')) {
           for (const line of readFileSync(path, 'utf8').split('\n')) {
             lines++;
-            if (line.length < 2000 && isRomanizedHindi([line])) detected.push(`${path}: ${line.slice(0, 120)}`);
+            if (line.length < 2000 && romanizedLanguage([line])) detected.push(`${path}: ${line.slice(0, 120)}`);
           }
         }
       }

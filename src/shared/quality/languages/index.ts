@@ -11,6 +11,7 @@ import { ru } from './ru';
 import { ar } from './ar';
 import { hi } from './hi';
 import { hiLatn } from './hiLatn';
+import { arLatn } from './arLatn';
 import { fa } from './fa';
 import { he } from './he';
 import { tr } from './tr';
@@ -23,7 +24,28 @@ import type { LanguagePhrases } from './types';
 export type { LanguagePhrases } from './types';
 
 /** Languages with phrase lists; any other language is "not screened" by the phrase rules. */
-export const PHRASE_LANGUAGES: readonly LanguagePhrases[] = [en, de, fr, es, it, pt, nl, ru, pl, tr, ar, fa, he, hi, hiLatn, zh, ja, ko, th];
+export const PHRASE_LANGUAGES: readonly LanguagePhrases[] = [
+  en,
+  de,
+  fr,
+  es,
+  it,
+  pt,
+  nl,
+  ru,
+  pl,
+  tr,
+  ar,
+  arLatn,
+  fa,
+  he,
+  hi,
+  hiLatn,
+  zh,
+  ja,
+  ko,
+  th,
+];
 
 /** The phrase lists of one language, compiled. */
 export interface LanguageRules {

@@ -1,4 +1,4 @@
-import { ROMANIZED_HINDI } from '../../language/romanized';
+import { isRomanizedLanguage } from '../../language/romanized';
 import type { TokenCredential } from '@azure/identity';
 import { detectStructured, type StructuredOptions } from './structured';
 import { resolveOverlaps } from './redact';
@@ -119,10 +119,10 @@ export function createAzurePiiDetector(options: AzurePiiOptions): PiiDetector {
   return {
     name: 'azure',
     async detect(texts, signal, hint) {
-      // Hindi in Latin letters goes as English: Azure's Hindi model reads Devanagari, and its
-      // language codes have no script.
+      // Hindi or Arabic in Latin letters goes as English: Azure's Hindi and Arabic models read
+      // their own scripts, and its language codes have no script.
       const asked = options.language ?? hint?.language ?? 'en';
-      const language = asked === ROMANIZED_HINDI ? 'en' : asked;
+      const language = isRomanizedLanguage(asked) ? 'en' : asked;
       const chunks: { id: string; text: string; index: number; offset: number }[] = [];
       texts.forEach((text, index) => {
         // Cut at a line or sentence end (else at a space) so a name or address is not split

@@ -7,8 +7,8 @@ import { isClearlyEnglish } from './englishCheck';
 import { textProfile } from './profile';
 import { NAME_DETECTOR_LANGUAGES, sameNameInCase } from './names';
 import { participantName } from './participantName';
-import { isRomanizedHindi, ROMANIZED_HINDI } from '../../language/romanized';
-import { detectRomanizedHindiNames } from './romanizedHindiNames';
+import { isRomanizedLanguage, romanizedLanguage, ROMANIZED_ARABIC, ROMANIZED_HINDI } from '../../language/romanized';
+import { detectArabiziNames, detectRomanizedHindiNames } from './romanizedNames';
 import { followsUnsureGuess, languageOrEnglish, nameRulesCode } from './nameLanguage';
 import { detectStructuredIn, foldDigits, type StructuredOptions } from './structured';
 import { foldForMatching } from '../../language/fullWidth';
@@ -34,12 +34,14 @@ export interface LocalDetectorOptions extends StructuredOptions {
  */
 export function nameLanguage(text: string, hint?: string): string {
   if (hint && hint.length === 2 && hint === hint.toLowerCase()) return nameRulesCode(hint);
-  // Hindi in Latin letters: English rules plus its own cues (see detectFolded), not Devanagari's.
-  if (hint === ROMANIZED_HINDI) return ROMANIZED_HINDI;
+  // Hindi or Arabic in Latin letters: English rules plus their own cues (see detectFolded), not
+  // the rules of their script.
+  if (hint !== undefined && isRomanizedLanguage(hint)) return hint;
   const code = (hint ?? '').toLowerCase().split(/[-_]/)[0];
   if (code && code !== 'und') return nameRulesCode(code);
   if (isClearlyEnglish(text)) return 'en';
-  if (isRomanizedHindi([text])) return ROMANIZED_HINDI;
+  const romanized = romanizedLanguage([text]);
+  if (romanized) return romanized;
   const detected = detectLanguage(text);
   return detected.code === 'und' ? 'en' : languageOrEnglish(detected, text);
 }
@@ -110,6 +112,7 @@ function detectFolded(text: string, options: LocalDetectorOptions): PiiSpan[] {
     else {
       const language = nameLanguage(text, options.language);
       if (language === ROMANIZED_HINDI) spans.push(...detectNames(text, recognizer, 'en'), ...detectRomanizedHindiNames(text));
+      else if (language === ROMANIZED_ARABIC) spans.push(...detectNames(text, recognizer, 'en'), ...detectArabiziNames(text));
       else if (NAME_DETECTOR_LANGUAGES.includes(language)) spans.push(...detectNames(text, recognizer, language));
     }
   }
@@ -386,8 +389,8 @@ export function createRedactionStage(options: RedactionOptions): ConversationSta
       const found = withRepeatedNames(
         texts,
         texts.map((_, i) => keep(resolveOverlaps(detected[i] ?? []))),
-        // Hindi in Latin letters is typed in lower case like English chat: its names are looked for as English ones are.
-        language === ROMANIZED_HINDI ? 'en' : language,
+        // Hindi and Arabic in Latin letters are typed in lower case like English chat: their names are looked for as English ones are.
+        isRomanizedLanguage(language) ? 'en' : language,
       );
       let total = 0;
       const redacted = texts.map((text, i) => {

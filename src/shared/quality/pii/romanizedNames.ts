@@ -60,3 +60,49 @@ export function detectRomanizedHindiNames(text: string): PiiSpan[] {
   }
   return spans;
 }
+
+/**
+ * Names in Arabic typed in Latin letters (`ar-Latn`), on top of the English rules, after its own
+ * cues whatever their case: "esmi/ismi X" (my name is X), "ma3ak X" (X speaking, as an agent
+ * opens: "ma3ak ahmed men khedmet el 3omala2"), and a capitalised word after the vocative "ya"
+ * ("ya Mona") that is no title or word of address ("ya Fandem", "ya Basha").
+ */
+// Arabizi names hold digit letters too: "mo7amed", "3ali".
+const ARABIZI_WORD = '(?:[A-Za-z]|[235789](?=[A-Za-z]))[A-Za-z0-9]*';
+const ARABIZI_NAME_WORDS = `(${ARABIZI_WORD}(?: ${ARABIZI_WORD}){0,2})`;
+const ARABIZI_CUES: readonly RegExp[] = [
+  new RegExp(`\\b(?:ana )?(?:esmi|esmy|ismi|ismy|esmee|esm[iy] howa) ${ARABIZI_NAME_WORDS}`, 'gi'),
+  new RegExp(`\\b(?:ma3ak|m3ak|ma3aki|m3aki|ma3ako|ma3akom) ${ARABIZI_NAME_WORDS}`, 'gi'),
+];
+const AFTER_YA = /\bya ([A-Z][a-z]+)\b/g;
+const ENDS_ARABIZI_NAME = new Set(
+  (
+    'men mn min from w wa we ana enta enti el al fi f 3ala 3an ya w7ayatak law ma3ak m3ak howa heya ' +
+    'mesh msh 3ayez 3ayza 3awez and is the my order talab account email rakam number' +
+    ' khedmet el3omala2 support team'
+  ).split(' '),
+);
+const NOT_AFTER_YA = new Set(
+  'fandem afandem basha bey habibi habibti rab rabb allah sidi sety sitti gama3a shabab ostaz ostaza madam sir doctor hanem'.split(' '),
+);
+
+export function detectArabiziNames(text: string): PiiSpan[] {
+  const spans: PiiSpan[] = [];
+  const push = (start: number, value: string) =>
+    spans.push({ type: 'PERSON', start, end: start + value.length, value, source: 'local-ner' });
+  for (const cue of ARABIZI_CUES) {
+    for (const m of text.matchAll(cue)) {
+      const kept: string[] = [];
+      for (const word of m[1].split(' ')) {
+        if (ENDS_ARABIZI_NAME.has(word.toLowerCase())) break;
+        kept.push(word);
+      }
+      if (kept.length) push(m.index + m[0].lastIndexOf(m[1]), kept.join(' '));
+    }
+  }
+  for (const m of text.matchAll(AFTER_YA)) {
+    if (NOT_AFTER_YA.has(m[1].toLowerCase())) continue;
+    push(m.index + 3, m[1]);
+  }
+  return spans;
+}
