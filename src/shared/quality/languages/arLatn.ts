@@ -1,5 +1,5 @@
-import { en } from './en';
 import type { LanguagePhrases } from './types';
+import { withEnglish, type AddedPhrases } from './withEnglish';
 
 // Arabic typed in Latin letters ("Arabizi", "franco", `ar-Latn`: language/romanized.ts), with digits
 // for the letters Latin has none for (3 ع, 7 ح, 2 ء, 5 خ) and English mixed in, mostly Egyptian
@@ -7,7 +7,7 @@ import type { LanguagePhrases } from './types';
 // added; spellings vary (mesh/msh/mish, 3ayez/3awez), so entries allow the usual ones.
 const FILL = '(?:(?:emm+|hmm+|bos|boss|shoof|bu2|wallahi),? )?';
 
-const arabic = {
+const arabic: AddedPhrases = {
   questionStart: [
     'ezay',
     'ezzay',
@@ -156,22 +156,4 @@ const arabic = {
 };
 
 /** The English lists with the Arabic added (see above). */
-export const arLatn: LanguagePhrases = {
-  ...en,
-  code: 'ar-Latn',
-  questionStart: [...en.questionStart, ...arabic.questionStart],
-  request: [...en.request, ...arabic.request],
-  phatic: [...en.phatic, ...arabic.phatic],
-  handoff: [...en.handoff, ...arabic.handoff],
-  apology: [...en.apology, ...arabic.apology],
-  apologySentence: [...en.apologySentence, ...arabic.apologySentence],
-  apologyTail: `${en.apologyTail} ${arabic.apologyTail}`,
-  acknowledgementSentence: [...en.acknowledgementSentence, ...arabic.acknowledgementSentence],
-  acknowledgementTail: `${en.acknowledgementTail} ${arabic.acknowledgementTail}`,
-  filler: [...en.filler, ...arabic.filler],
-  outOfScope: [...en.outOfScope, ...arabic.outOfScope],
-  hedge: [...en.hedge, ...arabic.hedge],
-  refusal: [...en.refusal, ...arabic.refusal],
-  unsafeRequest: [...en.unsafeRequest, ...arabic.unsafeRequest],
-  abusive: [...en.abusive, ...arabic.abusive],
-};
+export const arLatn: LanguagePhrases = withEnglish('ar-Latn', arabic);
