@@ -1,4 +1,4 @@
-import { ARABIC, CHINESE, HINDI, JAPANESE, KOREAN } from './gazetteer/uncasedLanguages';
+import { ARABIC, CHINESE, HINDI, JAPANESE, KOREAN, URDU } from './gazetteer/uncasedLanguages';
 import { detectNamesFast } from './names';
 import { detectThaiHebrewPersianNames } from './thaiHebrewPersianNames';
 import type { PiiSpan } from './types';
@@ -45,8 +45,9 @@ import type { PiiSpan } from './types';
  */
 export function detectUncasedNames(text: string, language: string): PiiSpan[] {
   const found: PiiSpan[] = [];
-  if (language === 'hi') {
-    if (DEVANAGARI.test(text)) hindiNames(text, found);
+  if (language === 'hi' || language === 'ur') {
+    const v = hindustaniOf(language);
+    if (v.letters.test(text)) hindustaniNames(text, found, v);
   } else if (language === 'ja') {
     if (JAPANESE_SCRIPT.test(text)) japaneseNames(text, found);
   } else if (language === 'ko') {
@@ -102,16 +103,86 @@ interface HindiLists {
   stop: Set<string>;
 }
 
-let hindiLists: HindiLists | undefined;
-function hindi(): HindiLists {
-  hindiLists ??= {
-    given: toSet(HINDI.given),
-    surnames: toSet(HINDI.surnames),
-    honorifics: toSet(HINDI.honorifics),
-    postHonorifics: toSet(HINDI.postHonorifics),
-    stop: toSet(HINDI.stop),
+/**
+ * Hindi and Urdu are one spoken language in two scripts: the same cues ("मेरा नाम X है" / "میرا
+ * نام X ہے", "मैं X बोल रहा हूँ" / "میں X بول رہا ہوں", "X जी" / "X صاحب"), written with these words.
+ */
+interface Hindustani {
+  lists: HindiLists;
+  letters: RegExp;
+  /** "name", "my", "is/are", "I", "speak", "-ing", "am", the doer's postposition, greetings. */
+  name: string;
+  my: ReadonlySet<string>;
+  is: ReadonlySet<string>;
+  i: string;
+  speak: string;
+  speaking: ReadonlySet<string>;
+  am: ReadonlySet<string>;
+  doer: string;
+  greetings: ReadonlySet<string>;
+  /** How a word is compared (Urdu typed with Arabic ي, ك and ه). */
+  key: (word: string) => string;
+}
+
+const hindustani = new Map<string, Hindustani>();
+function hindustaniOf(language: 'hi' | 'ur'): Hindustani {
+  let v = hindustani.get(language);
+  if (v) return v;
+  const source = language === 'hi' ? HINDI : URDU;
+  const lists: HindiLists = {
+    given: toSet(source.given),
+    surnames: toSet(source.surnames),
+    honorifics: toSet(source.honorifics),
+    postHonorifics: toSet(source.postHonorifics),
+    stop: toSet(source.stop),
   };
-  return hindiLists;
+  v =
+    language === 'hi'
+      ? {
+          lists,
+          letters: DEVANAGARI,
+          name: 'नाम',
+          my: new Set(['मेरा']),
+          is: new Set(['है', 'हैं']),
+          i: 'मैं',
+          speak: 'बोल',
+          speaking: new Set(['रहा', 'रही']),
+          am: new Set(['हूँ', 'हूं', 'हूँ']),
+          doer: 'ने',
+          greetings: new Set(['नमस्ते', 'नमस्कार', 'धन्यवाद', 'शुक्रिया', 'प्रिय', 'आदरणीय', 'हेलो', 'हैलो']),
+          key: (word) => word,
+        }
+      : {
+          lists: {
+            given: keyed(lists.given),
+            surnames: keyed(lists.surnames),
+            honorifics: keyed(lists.honorifics),
+            postHonorifics: keyed(lists.postHonorifics),
+            stop: keyed(lists.stop),
+          },
+          letters: ARABIC_SCRIPT,
+          name: 'نام',
+          my: new Set(['میرا', 'ہمارا']),
+          is: new Set(['ہے', 'ہیں']),
+          i: 'میں',
+          speak: 'بول',
+          speaking: new Set(['رہا', 'رہی']),
+          am: new Set(['ہوں']),
+          doer: 'نے',
+          greetings: new Set(['السلام', 'سلام', 'شکریہ', 'آداب', 'ہیلو', 'محترم', 'عزیز']),
+          key: urduKey,
+        };
+  hindustani.set(language, v);
+  return v;
+}
+
+/** Urdu as typed on an Arabic keyboard: ي, ى → ی, ك → ک, ه → ہ (heh), compared alike. */
+function urduKey(word: string): string {
+  return word.replace(/[يى]/g, 'ی').replace(/ك/g, 'ک').replace(/ه/g, 'ہ');
+}
+
+function keyed(words: ReadonlySet<string>): Set<string> {
+  return new Set([...words].map(urduKey));
 }
 
 interface Word {
@@ -137,14 +208,11 @@ function wordsOf(text: string): Word[] {
 
 /** Punctuation or a line break between two words: they do not belong to one name. */
 const broken = (w: Word) => /[^ \t\u00a0]/.test(w.gap);
-const GREETINGS = new Set(['नमस्ते', 'नमस्कार', 'धन्यवाद', 'शुक्रिया', 'प्रिय', 'आदरणीय', 'हेलो', 'हैलो']);
-const AM = new Set(['हूँ', 'हूं', 'हूँ']);
-
-function hindiNames(text: string, found: PiiSpan[]): void {
-  const l = hindi();
-  const ws = wordsOf(text);
+function hindustaniNames(text: string, found: PiiSpan[], v: Hindustani): void {
+  const l = v.lists;
+  const ws = wordsOf(text).map((w) => ({ ...w, text: v.key(w.text) }));
   const isName = (w: Word | undefined) =>
-    w !== undefined && DEVANAGARI.test(w.text) && !l.stop.has(w.text) && !l.honorifics.has(w.text) && !l.postHonorifics.has(w.text);
+    w !== undefined && v.letters.test(w.text) && !l.stop.has(w.text) && !l.honorifics.has(w.text) && !l.postHonorifics.has(w.text);
   /** The end (exclusive) of up to `max` name words in a row from `k`. */
   const collect = (k: number, max: number) => {
     let j = k;
@@ -157,24 +225,24 @@ function hindiNames(text: string, found: PiiSpan[]): void {
     const word = ws[k].text;
     // "मेरा नाम राहुल शर्मा है", and "नाम: राहुल शर्मा" opening a line (a form's field; "उत्पाद का
     // नाम: …" names a product)
-    if (word === 'नाम') {
-      const mine = ws.at(k - 1)?.text === 'मेरा';
+    if (word === v.name) {
+      const mine = v.my.has(ws.at(k - 1)?.text ?? '');
       const field = (k === 0 || /\n/.test(ws[k].gap)) && /^\s*[:：]\s*$/.test(ws.at(k + 1)?.gap ?? '');
       if ((mine && k + 1 < ws.length && !broken(ws[k + 1])) || field) {
         const j = collect(k + 1, 3);
         const after = ws.at(j);
-        if (j > k + 1 && (!after || after.text === 'है' || after.text === 'हैं' || broken(after))) name(k + 1, j);
+        if (j > k + 1 && (!after || v.is.has(after.text) || broken(after))) name(k + 1, j);
       }
       continue;
     }
     // "मैं राहुल बोल रहा हूँ", "मैं प्रिया शर्मा हूँ"
-    if (word === 'मैं') {
+    if (word === v.i) {
       const j = collect(k + 1, 3);
       const after = ws.at(j);
       if (j > k + 1 && after && !broken(after)) {
-        const speaking = after.text === 'बोल' && (ws.at(j + 1)?.text === 'रहा' || ws.at(j + 1)?.text === 'रही');
+        const speaking = after.text === v.speak && v.speaking.has(ws.at(j + 1)?.text ?? '');
         const listed = l.given.has(ws[k + 1].text) || l.surnames.has(ws[j - 1].text);
-        if (speaking || (AM.has(after.text) && listed)) name(k + 1, j);
+        if (speaking || (v.am.has(after.text) && listed)) name(k + 1, j);
       }
       continue;
     }
@@ -191,13 +259,13 @@ function hindiNames(text: string, found: PiiSpan[]): void {
       let s = k - 1;
       if (s > 0 && isName(ws[s - 1]) && !broken(ws[s]) && (l.given.has(ws[s - 1].text) || l.surnames.has(ws[s].text))) s--;
       const listed = l.given.has(ws[s].text) || l.surnames.has(ws[s].text) || l.surnames.has(ws[k - 1].text);
-      const opening = s === 0 || broken(ws[s]) || GREETINGS.has(ws[s - 1].text);
+      const opening = s === 0 || broken(ws[s]) || v.greetings.has(ws[s - 1].text);
       if (listed || opening) name(s, k);
       continue;
     }
     // "राहुल ने कॉल किया": a listed given name as the doer (ने follows the one who acted, almost
     // always a person here; an unlisted word before it may be a company: "बैंक ने").
-    if (word === 'ने' && k > 0 && !broken(ws[k]) && isName(ws[k - 1]) && l.given.has(ws[k - 1].text)) {
+    if (word === v.doer && k > 0 && !broken(ws[k]) && isName(ws[k - 1]) && l.given.has(ws[k - 1].text)) {
       name(k - 1, k);
       continue;
     }
