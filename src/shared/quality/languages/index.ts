@@ -13,6 +13,7 @@ import { hi } from './hi';
 import { hiLatn } from './hiLatn';
 import { arLatn } from './arLatn';
 import { fa } from './fa';
+import { ur } from './ur';
 import { he } from './he';
 import { tr } from './tr';
 import { ja } from './ja';
@@ -41,6 +42,7 @@ export const PHRASE_LANGUAGES: readonly LanguagePhrases[] = [
   he,
   hi,
   hiLatn,
+  ur,
   zh,
   ja,
   ko,
