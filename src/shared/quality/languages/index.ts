@@ -15,6 +15,7 @@ import { arLatn } from './arLatn';
 import { fa } from './fa';
 import { ur } from './ur';
 import { he } from './he';
+import { id } from './id';
 import { tr } from './tr';
 import { ja } from './ja';
 import { ko } from './ko';
@@ -43,6 +44,7 @@ export const PHRASE_LANGUAGES: readonly LanguagePhrases[] = [
   hi,
   hiLatn,
   ur,
+  id,
   zh,
   ja,
   ko,
