@@ -86,7 +86,7 @@ function sentences(text: string): string[] {
 // Thai marks phrases and sentences with a space, not with punctuation: a space between two Thai
 // letters ends a clause ("ขออภัยค่ะ ส่งของแล้ว").
 const CLAUSE_BREAK =
-  /[,;:\u060c\u061b\u3001\uff0c]\s*|(?<=\p{Script=Thai})\s+(?=\p{Script=Thai})|\s+(?:-|–|—)\s+|\s+(?=(?:but|however|mais|aber|jedoch|pero|sin embargo|però|ma|mas|porém|maar|но|однако|ale|lecz|jednak|ama|fakat|ancak|لكن|ولكن|اما|ولی|लेकिन|मगर|परंतु|किंतु|لیکن|مگر|lekin|magar|tapi|tetapi|namun|אבל)\s)/iu;
+  /[,;:\u060c\u061b\u3001\uff0c]\s*|(?<=\p{Script=Thai})\s+(?=\p{Script=Thai})|\s+(?:-|–|—)\s+|\s+(?=(?:but|however|mais|aber|jedoch|pero|sin embargo|però|ma|mas|porém|maar|но|однако|ale|lecz|jednak|ama|fakat|ancak|لكن|ولكن|اما|ولی|लेकिन|मगर|परंतु|किंतु|لیکن|مگر|lekin|magar|tapi|tetapi|namun|nhưng|nhung|אבל)\s)/iu;
 
 // A reply opening with "No," or "Ok," is judged on what follows ("No sorry for the inconvenience").
 const INTERJECTION = /^(?:no|ok(?:ay)?|oh|ah|well|so|alright)[,!.]?\s+/iu;

@@ -11,7 +11,7 @@ const CORPORA = resolve(__dirname, '../../fixtures/corpora');
 
 /**
  * Floors for every rule on the labelled turns (public STAR / ABCD / CLINC150 turns and hand-written
- * turns in twenty languages and Hindi and Arabic in Latin letters; see test/fixtures/corpora/rule_labels/SOURCE.md). The measured values
+ * turns in twenty-one languages and Hindi and Arabic in Latin letters; see test/fixtures/corpora/rule_labels/SOURCE.md). The measured values
  * are in docs/data-quality.md (`npm run bench -- rules`); the floors sit a little below them so a
  * change to a phrase list that loses recall or precision fails here.
  */

@@ -14,6 +14,7 @@ import { hiLatn } from './hiLatn';
 import { arLatn } from './arLatn';
 import { fa } from './fa';
 import { ur } from './ur';
+import { vi } from './vi';
 import { he } from './he';
 import { id } from './id';
 import { tr } from './tr';
@@ -45,6 +46,7 @@ export const PHRASE_LANGUAGES: readonly LanguagePhrases[] = [
   hiLatn,
   ur,
   id,
+  vi,
   zh,
   ja,
   ko,
