@@ -65,7 +65,7 @@ export function isArabizi(texts: readonly string[]): boolean {
   return countMarkers(
     texts,
     (word) => ARABIZI_MARKERS.has(word) || (ARABIZI_WORD.test(word) && !NUMBER_WITH_UNIT.test(word) && !NOT_ARABIZI.has(word)),
-    /[a-z0-9]/i,
+    true,
   );
 }
 
@@ -76,14 +76,16 @@ export function isArabizi(texts: readonly string[]): boolean {
  * Latin letters belong to other languages).
  */
 export function isRomanizedHindi(texts: readonly string[]): boolean {
-  return countMarkers(texts, (word) => MARKERS.has(word), /[a-z]/i);
+  return countMarkers(texts, (word) => MARKERS.has(word), false);
 }
 
 /**
  * At least two different marker words, making up at least a fifth of the words; `false` at once
- * on a letter outside ASCII. A word is a run of what `wordChar` matches, lower-cased.
+ * on a letter outside ASCII. A word is a run of ASCII letters (and digits, with `digits`),
+ * lower-cased. Runs on every conversation the language stage cannot take for English at a glance:
+ * one pass over character codes, a substring only per word.
  */
-function countMarkers(texts: readonly string[], isMarker: (word: string) => boolean, wordChar: RegExp): boolean {
+function countMarkers(texts: readonly string[], isMarker: (word: string) => boolean, digits: boolean): boolean {
   let words = 0;
   let hits = 0;
   const seen = new Set<string>();
@@ -92,8 +94,8 @@ function countMarkers(texts: readonly string[], isMarker: (word: string) => bool
     for (let i = 0; i <= text.length; i++) {
       const c = i < text.length ? text.charCodeAt(i) : 32;
       // A letter of another script or an accented letter: not this.
-      if (c >= 0x80 && /\p{L}/u.test(text[i])) return false;
-      if (c < 0x80 && wordChar.test(text[i] ?? ' ')) {
+      if (c >= 0x80 && LETTER.test(text[i])) return false;
+      if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (digits && c >= 48 && c <= 57)) {
         if (start < 0) start = i;
         continue;
       }
@@ -110,6 +112,8 @@ function countMarkers(texts: readonly string[], isMarker: (word: string) => bool
   }
   return seen.size >= 2 && hits * 5 >= words;
 }
+
+const LETTER = /\p{L}/u;
 
 /** `hi-Latn` or `ar-Latn` when texts are Hindi or Arabic in Latin letters, else undefined. */
 export function romanizedLanguage(texts: readonly string[]): string | undefined {
