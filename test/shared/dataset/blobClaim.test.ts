@@ -125,16 +125,26 @@ describe('claiming a blob version (table blobreceipts on Azurite)', () => {
     const first = preprocessBlob(runtime, name, { signatures: new SlowSignatureStore(100) }).catch((err: unknown) => err);
     await wait(500);
     // Another delivery's takeover, as after renewals that did not reach storage for a whole lease.
-    const row = await receiptOf(name, etag);
-    const takeover = {
-      ...row,
-      partitionKey: tableKey(name),
-      rowKey: blobOutputNames(name, etag).etagHash,
-      attempts: 2,
-      leaseUntil: new Date(Date.now() + 60_000).toISOString(),
-      updatedAt: new Date().toISOString(),
-    };
-    await table.updateEntity(takeover, 'Replace', { etag: row.etag });
+    // A takeover is a conditional write: when the first delivery's own renewal lands between the
+    // read and the write (a loaded machine), the row is read again, as the real takeover would.
+    let takeover: Record<string, unknown> = {};
+    for (let attempt = 0; ; attempt++) {
+      const row = await receiptOf(name, etag);
+      takeover = {
+        ...row,
+        partitionKey: tableKey(name),
+        rowKey: blobOutputNames(name, etag).etagHash,
+        attempts: 2,
+        leaseUntil: new Date(Date.now() + 60_000).toISOString(),
+        updatedAt: new Date().toISOString(),
+      };
+      try {
+        await table.updateEntity(takeover as Parameters<typeof table.updateEntity>[0], 'Replace', { etag: row.etag });
+        break;
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode !== 412 || attempt >= 4) throw err;
+      }
+    }
     expect(await first).toBeInstanceOf(BlobClaimLostError);
     expect(await receiptOf(name, etag)).toMatchObject({ status: 'processing', attempts: 2, leaseUntil: takeover.leaseUntil });
   }, 60_000);
