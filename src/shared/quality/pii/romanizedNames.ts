@@ -37,28 +37,7 @@ const NOT_BEFORE_JI = new Set(
 );
 
 export function detectRomanizedHindiNames(text: string): PiiSpan[] {
-  const spans: PiiSpan[] = [];
-  const push = (start: number, value: string) =>
-    spans.push({ type: 'PERSON', start, end: start + value.length, value, source: 'local-ner' });
-  for (const cue of CUES) {
-    for (const m of text.matchAll(cue)) {
-      const words = m[1].split(' ');
-      const kept: string[] = [];
-      for (const word of words) {
-        if (ENDS_NAME.has(word.toLowerCase())) break;
-        kept.push(word);
-      }
-      if (!kept.length) continue;
-      const start = m.index + m[0].lastIndexOf(m[1]);
-      push(start, kept.join(' '));
-    }
-  }
-  for (const m of text.matchAll(BEFORE_JI)) {
-    const words = m[1].split(' ');
-    if (words.some((w) => NOT_BEFORE_JI.has(w.toLowerCase()))) continue;
-    push(m.index, m[1]);
-  }
-  return spans;
+  return namesAfterCues(text, { cues: CUES, endsName: ENDS_NAME, addressed: BEFORE_JI, notAddressed: NOT_BEFORE_JI });
 }
 
 /**
@@ -87,22 +66,36 @@ const NOT_AFTER_YA = new Set(
 );
 
 export function detectArabiziNames(text: string): PiiSpan[] {
+  return namesAfterCues(text, { cues: ARABIZI_CUES, endsName: ENDS_ARABIZI_NAME, addressed: AFTER_YA, notAddressed: NOT_AFTER_YA });
+}
+
+interface CueRules {
+  /** Patterns whose group 1 is one to three words after a cue, the name up to the first word of `endsName`. */
+  cues: readonly RegExp[];
+  endsName: ReadonlySet<string>;
+  /** A pattern whose group 1 is a capitalised name beside a form of address ("Priya ji", "ya Mona"). */
+  addressed: RegExp;
+  /** Words that group is not, as a name (titles, relations, answers). */
+  notAddressed: ReadonlySet<string>;
+}
+
+function namesAfterCues(text: string, rules: CueRules): PiiSpan[] {
   const spans: PiiSpan[] = [];
   const push = (start: number, value: string) =>
     spans.push({ type: 'PERSON', start, end: start + value.length, value, source: 'local-ner' });
-  for (const cue of ARABIZI_CUES) {
+  for (const cue of rules.cues) {
     for (const m of text.matchAll(cue)) {
       const kept: string[] = [];
       for (const word of m[1].split(' ')) {
-        if (ENDS_ARABIZI_NAME.has(word.toLowerCase())) break;
+        if (rules.endsName.has(word.toLowerCase())) break;
         kept.push(word);
       }
       if (kept.length) push(m.index + m[0].lastIndexOf(m[1]), kept.join(' '));
     }
   }
-  for (const m of text.matchAll(AFTER_YA)) {
-    if (NOT_AFTER_YA.has(m[1].toLowerCase())) continue;
-    push(m.index + 3, m[1]);
+  for (const m of text.matchAll(rules.addressed)) {
+    if (m[1].split(' ').some((w) => rules.notAddressed.has(w.toLowerCase()))) continue;
+    push(m.index + m[0].indexOf(m[1]), m[1]);
   }
   return spans;
 }
