@@ -7,8 +7,9 @@ import { screenConversation } from './safety';
 /**
  * Precision and recall of the reply rules and the abuse screen on labelled turns
  * (test/fixtures/corpora/rule_labels/turns.jsonl: public STAR, ABCD and CLINC150 turns labelled
- * for tuneloop, and hand-written turns in twenty-one languages and Hindi and Arabic in Latin letters). The test asserts floors on these
- * numbers; `npm run bench -- rules` prints them for docs/data-quality.md.
+ * for tuneloop, and hand-written turns in twenty-two languages, Malay read with the Indonesian
+ * lists, and Hindi and Arabic in Latin letters). The test asserts floors on these numbers;
+ * `npm run bench -- rules` prints them for docs/data-quality.md.
  */
 export interface LabelledTurn {
   id: string;

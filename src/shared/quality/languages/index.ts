@@ -232,8 +232,18 @@ const compiled = new Map<string, LanguageRules>(PHRASE_LANGUAGES.map((p) => [p.c
 export function languageRules(code: string | undefined): LanguageRules | undefined {
   if (!code) return undefined;
   // Called for every turn with the stored code ("en"): found as it is, without rewriting it.
-  return compiled.get(code) ?? compiled.get(code.toLowerCase().split(/[-_]/)[0]);
+  const found = compiled.get(code);
+  if (found) return found;
+  const base = code.toLowerCase().split(/[-_]/)[0];
+  return compiled.get(SHARED_RULES[base] ?? base);
 }
+
+/**
+ * Languages read with another's lists. Malay and Indonesian are two standards of one language: the
+ * detector answers `id` for Malay chat text, and the Indonesian lists hold Malay's own words too
+ * (languages/id.ts), so a conversation marked `ms` (or `zsm`, standard Malay) is screened the same way.
+ */
+const SHARED_RULES: Readonly<Record<string, string>> = { ms: 'id', zsm: 'id' };
 
 /** The English rules: always compiled (the fallback every screen applies besides the conversation's language). */
 export function englishRules(): LanguageRules {

@@ -443,8 +443,15 @@ const CAPITAL_START = /(?=\p{Lu})(?<![\p{L}\p{M}\p{N}_@'’/.\\:#=&?])\p{Lu}/gu;
 /** The capitalised word, matched where `CAPITAL_START` found its capital letter. */
 const CAPITALISED_AT = /\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*(?![\p{N}_@])\.?/uy;
 const PARTICLES = new Set(
-  words('van|van der|van den|van de|von|von der|de|de la|del|della|di|da|das|dos|du|le|la|ten|ter|bin|binti|ibn|al|el'),
+  words('van|van der|van den|van de|von|von der|de|de la|del|della|di|da|das|dos|du|le|la|ten|ter|bin|binti|ibn|al|el|a/l|a/p|s/o|d/o'),
 );
+/**
+ * Particles that only stand inside a person's name: Malaysian and Singaporean Indian names (a/l,
+ * anak lelaki, "son of"; a/p, anak perempuan; s/o, d/o) and the Malay "binti" ("daughter of"). A run
+ * holding one is a name however unknown its words ("Saya Kumar a/l Subramaniam"), and the father's
+ * name after it is part of the span.
+ */
+const PATRONYMICS = new Set(['a/l', 'a/p', 's/o', 'd/o', 'binti']);
 const SENTENCE_END = /[.!?:;…\n]/;
 
 function classify(key: string, raw: string, g: Gazetteer): Kind {
@@ -779,6 +786,7 @@ function acceptTokens(text: string, tokens: Token[], g: Gazetteer, spans: PiiSpa
           // "Jalan Sudirman", "Улица Пушкина": the place cue capitalised inside the run.
           placeCue: (placeCue && first) || (segmentStart > 0 && g.placeCues?.has(tokens[segmentStart - 1].key) === true),
           speaker: sentenceStart && first && text[last.end] === ':',
+          patronymic: segment.some((t, k) => k > 0 && PATRONYMICS.has(text.slice(segment[k - 1].end, t.start).trim())),
           aloneOnLine: tokens.length === 1 && aloneOnLine(text, segment[0].start, last.end),
           nextWord: next ? undefined : /^[ \t]+(\p{Ll}+)/u.exec(text.slice(last.end, last.end + 24))?.[1],
         })
@@ -836,6 +844,8 @@ function acceptSegment(
     /** A place cue of the language before it (`Gazetteer.placeCues`). */
     placeCue: boolean;
     speaker: boolean;
+    /** Two words joined by a particle of `PATRONYMICS`. */
+    patronymic: boolean;
     aloneOnLine: boolean;
     /** The lower-case word right after the segment, if any. */
     nextWord?: string;
@@ -845,6 +855,7 @@ function acceptSegment(
   const count = (k: Kind) => kinds.filter((x) => x === k).length;
   const letters = segment.filter((t) => t.kind !== 'initial');
   if (!letters.length) return false;
+  if (context.patronymic) return true;
   const anchored = count('given') + count('surname');
   if (context.followedByOther && !(anchored && letters.length >= 2)) return false;
   if (g.unknownRuns) {
