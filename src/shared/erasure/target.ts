@@ -81,7 +81,9 @@ export function textMatcher(target: ErasureTarget): (text: string) => boolean {
       const digits = phoneDigits(target.value);
       const tail = digits.slice(-Math.min(9, digits.length));
       return (text) => {
-        for (const run of foldDigits(text).match(/\+?\d[\d\s().-]{5,}\d/g) ?? []) {
+        // A number stays on its line: across a line break the next line's date would be read as
+        // its last digits (a chat export's lines start with one).
+        for (const run of foldDigits(text).match(/\+?\d[\d \t\u00a0().-]{5,}\d/g) ?? []) {
           const d = phoneDigits(run);
           if (d.endsWith(tail) || d === digits) return true;
         }

@@ -1,3 +1,4 @@
+import { looksLikeChatExport } from './formats/transcript';
 import { OLE_MAGIC, oleDetail } from './xlsx';
 
 /**
@@ -12,6 +13,8 @@ export type Container =
   /** One JSON document (an array of records, or an object holding them), read record by record. */
   | { kind: 'json-document' }
   | { kind: 'csv'; delimiter: string }
+  /** A chat a messenger exported as text (WhatsApp), the whole file one conversation. */
+  | { kind: 'chat-export' }
   | { kind: 'unknown'; detail: string };
 
 const MAGIC: ReadonlyArray<[number[], string]> = [
@@ -44,9 +47,11 @@ export function detectContainer(head: Buffer): Container {
   if (first === -1) return { kind: 'empty' };
   const c = text[first];
   if (c === '{') return isPrettyPrintedObject(text.slice(first)) ? { kind: 'json-document' } : { kind: 'jsonl' };
-  if (c === '[') return { kind: 'json-document' };
+  // WhatsApp on iOS opens every line with "[date, time]".
+  if (c === '[') return looksLikeChatExport(text.slice(first)) ? { kind: 'chat-export' } : { kind: 'json-document' };
   if (c === '<') return { kind: 'unknown', detail: 'the file looks like HTML/XML; export the chats as JSON lines or CSV' };
   if (jsonLinesFollowFirstLine(text.slice(first))) return { kind: 'jsonl' };
+  if (looksLikeChatExport(text.slice(first))) return { kind: 'chat-export' };
   return { kind: 'csv', delimiter: guessDelimiter(text.slice(first)) };
 }
 

@@ -3,6 +3,7 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { isUtf8 } from 'node:buffer';
 import { csvHeadMayHoldFeedback, parseCsv } from './csv';
 import { detectContainer } from './detect';
 import {
@@ -32,6 +33,7 @@ import { groupMessageRows } from './messageCsv';
 import { jsonMessageRows } from './jsonMessageRows';
 import { linePlace, reject } from './records';
 import { createRoleMapper, type RoleMapper } from './roles';
+import { parseChatExport } from './formats/transcript';
 import { IngestError, isAbortError } from './errors';
 import { entryVerdict, type ArchiveEntry, type ZipArchive } from './archive';
 import type { DeclaredTimeZone } from './timeZone';
@@ -202,6 +204,9 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
           timeZone,
           tempDir: options.tempDir,
         });
+        return;
+      case 'chat-export':
+        yield await readChatExport(bytes, head, { file, roles, maxRecordBytes, archivedIn: options.archivedIn, signal });
         return;
       case 'csv':
         yield* parseCsv(bytes, {
@@ -561,6 +566,38 @@ function tempError(file: string, err: unknown): IngestError {
   return new IngestError('temp-storage-failed', file, `cannot spool the ZIP (workbook or archive) to a temp file: ${message}`, {
     cause: err,
     retriable: true,
+  });
+}
+
+/**
+ * A chat exported as text (WhatsApp) is one record: read whole, up to the record size limit, as one
+ * conversation (`parseChatExport`).
+ */
+async function readChatExport(
+  bytes: PeekableBytes,
+  head: Buffer,
+  options: { file: string; roles: RoleMapper; maxRecordBytes: number; archivedIn?: string; signal?: AbortSignal },
+): Promise<IngestItem> {
+  const { file } = options;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of bytes) {
+    options.signal?.throwIfAborted();
+    size += chunk.length;
+    if (size > options.maxRecordBytes)
+      return reject(
+        { file, line: 1, record: preview(head) },
+        'record-too-long',
+        `the exported chat is over the ${options.maxRecordBytes}-byte limit of one record (the whole file is one conversation; record shows its start only); export a shorter period of the chat`,
+      );
+    chunks.push(chunk);
+  }
+  const raw = Buffer.concat(chunks);
+  const source = { file, line: 1, record: raw.toString('utf8') };
+  if (!isUtf8(raw)) return reject({ ...source, record: preview(head) }, 'invalid-encoding', `${file} is not valid UTF-8 text`);
+  return parseChatExport(source, source.record.replace(/^\uFEFF/, ''), options.roles, {
+    file,
+    ...(options.archivedIn ? { archive: options.archivedIn } : {}),
   });
 }
 

@@ -410,4 +410,11 @@ describe('tuneloop forget (private Azurite)', () => {
     expect(textMatcher(matchTarget('CUST-99812'))('顧客番号 ＣＵＳＴ－９９８１２')).toBe(true);
     expect(textMatcher(matchTarget('taro@example.com'))('メールは ｈａｎａ＠ｅｘａｍｐｌｅ．ｃｏｍ です')).toBe(false);
   });
+
+  it('reads a phone number on its own line: the next line of a chat export starts with a date, which is not more of its digits', () => {
+    const chat = '01/12/2026, 10:02 - Aminah: call me on +60 12-345 6789\n01/12/2026, 10:05 - Shop: Will do.';
+    expect(textMatcher(matchTarget('+60 12-345 6789'))(chat)).toBe(true);
+    expect(textMatcher(matchTarget('012-345 6789'))(chat)).toBe(true);
+    expect(textMatcher(matchTarget('+60 12-345 6780'))(chat)).toBe(false);
+  });
 });

@@ -3,6 +3,7 @@ import { inferMissingRoles, type RoleMapper } from '../roles';
 import { decodeEntities, stripHtml } from '../text';
 import { isTwoDigitYearFirst, parseRatingOrWord, parseTimestamp, type RawTurn } from '../turns';
 import type { ChatRole, IngestItem, SourceRef } from '../types';
+import { cleanedContentId } from '../ids';
 import { finish, idOf, type JsonObject } from './common';
 
 /**
@@ -113,6 +114,7 @@ export function parseTranscriptRecord(source: SourceRef, record: JsonObject, rol
     id,
     idPrefix: 'transcript',
     raw: read.turns,
+    ...(read.setAside ? { setAside: read.setAside } : {}),
     issueType: issueOf(ISSUE_KEYS.map((k) => byName.get(k)).find((v) => v !== undefined && v !== null && v !== '')),
     channel: textValue(byName.get('channel')),
     // Chat widgets' end-of-chat surveys write words ("good", "unsatisfied"): read as feedback records read them.
@@ -176,7 +178,9 @@ type TranscriptEvent =
   | { kind: 'other' };
 
 /** `datesAssumed`: the transcript's numeric dates all read either way, and were read month first. */
-type Read = { turns: RawTurn[]; datesAssumed: boolean } | { reason: string; detail: string };
+type Read =
+  | { turns: RawTurn[]; datesAssumed: boolean; setAside?: Record<string, number>; firstEntry: string; participants: string[] }
+  | { reason: string; detail: string };
 
 const LINE_BREAK_TAGS = /<br\s*\/?>/gi;
 
@@ -185,16 +189,23 @@ const LINE_BREAK_TAGS = /<br\s*\/?>/gi;
  * line is an event only in a run of header lines (at the start, or after another event such as a
  * transfer); elsewhere a line of those words is text.
  */
-function linesOf(text: string): Line[] {
-  const plain = /<\/?[a-zA-Z!]/.test(text) ? decodeEntities(stripHtml(text.replace(LINE_BREAK_TAGS, '\n'))) : decodeEntities(text);
+function linesOf(text: string, options: { plainText?: boolean } = {}): Line[] {
+  // A messenger's text export is plain text: "<Media omitted>" is its placeholder, not a tag.
+  const plain = options.plainText
+    ? text
+    : /<\/?[a-zA-Z!]/.test(text)
+      ? decodeEntities(stripHtml(text.replace(LINE_BREAK_TAGS, '\n')))
+      : decodeEntities(text);
   const lines: Line[] = [];
   let afterEvent = true;
   plain.split(/\r\n|\r|\n/).forEach((raw, i) => {
-    const text = raw.trim();
+    // WhatsApp (iOS) opens some lines, and the text of attachments, with a left-to-right mark.
+    const text = raw.replace(LEADING_MARKS, '').trim();
     if (!text) return;
     let prefix = timePrefixOf(text);
     // A bare clock ("10:30 works for me") is a prefix only before a speaker.
-    if (prefix && !prefix.stamped && !speakerOf(text.slice(prefix.length))) prefix = undefined;
+    if (prefix && !prefix.stamped && !speakerOf(text.slice(prefix.length)) && !isMessengerNotice(text.slice(prefix.length)))
+      prefix = undefined;
     const body = prefix ? text.slice(prefix.length) : text;
     const line: Line = { n: i + 1, text, body, stamped: Boolean(prefix?.stamped) };
     if (prefix?.time) line.time = prefix.time;
@@ -202,12 +213,66 @@ function linesOf(text: string): Line[] {
     if (event) line.event = event;
     else {
       const speaker = speakerOf(body);
-      if (speaker) line.speaker = speaker;
+      // A messenger's own notice is no message, with a speaker (WhatsApp on iOS writes it as the
+      // chat's) or without (on Android).
+      if (prefix && isMessengerNotice(speaker ? speaker.text : body)) line.event = { kind: 'other' };
+      else if (speaker) line.speaker = speaker;
     }
     afterEvent = event !== undefined;
     lines.push(line);
   });
   return lines;
+}
+
+const LEADING_MARKS = /^[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]+/;
+
+/**
+ * Notices WhatsApp writes into an exported chat (English, Spanish, Portuguese, French, German,
+ * Italian, Indonesian and Malay, as the phone's language writes them): end-to-end encryption,
+ * a business account or a service managing the chat, changed security codes and numbers, missed
+ * calls, disappearing messages, blocking. Whole lines of these shapes only.
+ */
+const MESSENGER_NOTICES = new RegExp(
+  [
+    String.raw`Messages (?:and calls|to this (?:chat|group)(?: and calls)?) are (?:now secured with )?end-to-end encrypt`,
+    String.raw`Los mensajes y las llamadas están cifrados de extremo a extremo`,
+    String.raw`As mensagens e as chamadas são protegidas com a criptografia de ponta a ponta`,
+    String.raw`Les messages et les appels sont chiffrés de bout en bout`,
+    String.raw`Nachrichten und Anrufe sind Ende-zu-Ende-verschlüsselt`,
+    String.raw`I messaggi e le chiamate sono crittografati end-to-end`,
+    String.raw`Pesan dan panggilan terenkripsi secara end-to-end`,
+    String.raw`Mesej dan panggilan disulitkan hujung ke hujung`,
+    String.raw`This (?:business|chat) (?:uses|is with|works with) (?:a secure service|a business account|other companies)`,
+    String.raw`(?:Your security code with|.{1,60} changed (?:their|to) (?:phone number|a new number))`,
+    String.raw`Missed (?:voice|video) call`,
+    String.raw`(?:You|.{1,60}) (?:turned (?:on|off)|updated) disappearing messages`,
+    String.raw`You (?:blocked|unblocked) this (?:contact|business)`,
+  ].join('|'),
+);
+const MESSENGER_NOTICE = new RegExp(String.raw`^(?:${MESSENGER_NOTICES.source})[^\n]{0,200}$`, 'u');
+
+function isMessengerNotice(text: string): boolean {
+  return MESSENGER_NOTICE.test(text.replace(LEADING_MARKS, ''));
+}
+
+/**
+ * A message that is only what a messenger writes in place of something not exported: a photo or
+ * file left out of the export ("<Media omitted>", "image omitted", "<attached: …>") or a deleted
+ * message. Set aside and counted; a caption on the lines after it is kept.
+ */
+const MEDIA_PLACEHOLDER =
+  /^(?:<Media omitted>|<Medien ausgeschlossen>|<Multimedia omitido>|<Mídia oculta>|<Médias omis>|<Media tidak disertakan>|(?:image|video|audio|sticker|GIF|document|Contact card|photo) omitted|<attached: [^>]{1,200}>|[^\n]{1,120}\.(?:jpe?g|png|webp|mp4|opus|pdf|vcf) \(file attached\))$/i;
+const DELETED_MESSAGE =
+  /^(?:This message was deleted|You deleted this message|Se eliminó este mensaje|Eliminaste este mensaje|Mensagem apagada|Você apagou esta mensagem|Ce message a été supprimé|Diese Nachricht wurde gelöscht|Pesan ini telah dihapus|Mesej ini telah dipadam)\.?$/i;
+/** WhatsApp's mark of an edited message, after its text. */
+const EDITED_MARK =
+  /\s*<(?:This message was edited|Diese Nachricht wurde bearbeitet|Se editó este mensaje|Mensagem editada|Pesan ini telah diedit)>$/i;
+
+function placeholderOf(text: string): 'media-omitted' | 'deleted-message' | undefined {
+  const plain = text.replace(LEADING_MARKS, '').trim();
+  if (MEDIA_PLACEHOLDER.test(plain)) return 'media-omitted';
+  if (DELETED_MESSAGE.test(plain)) return 'deleted-message';
+  return undefined;
 }
 
 /** `( 1m 2s )`, Salesforce's time since the chat started. */
@@ -464,8 +529,14 @@ function participantsOf(lines: readonly Line[], roles: RoleMapper, stampedEntrie
   return participants;
 }
 
-function readTranscript(text: string, field: string, roles: RoleMapper, recordStart: string | undefined): Read {
-  const lines = linesOf(text);
+function readTranscript(
+  text: string,
+  field: string,
+  roles: RoleMapper,
+  recordStart: string | undefined,
+  hints: { customer?: string; unknownSpeakerHelp?: string; plainText?: boolean } = {},
+): Read {
+  const lines = linesOf(text, { plainText: hints.plainText });
   const firstEntry = lines.find((l) => !l.event);
   if (!firstEntry) return { reason: 'empty-conversation', detail: 'the transcript has no message' };
   if (!firstEntry.speaker)
@@ -475,6 +546,12 @@ function readTranscript(text: string, field: string, roles: RoleMapper, recordSt
     };
   const stampedEntries = firstEntry.stamped;
   const participants = participantsOf(lines, roles, stampedEntries);
+  // The other party a messenger's export names (its file name, see chatExportCustomer).
+  const customer = hints.customer?.toLowerCase();
+  if (customer) {
+    const named = participants.get(customer);
+    if (named && !named.role) named.role = 'user';
+  }
   const names = [...participants.values()];
   const known = new Map(names.filter((p) => p.role).map((p) => [p.name, p.role as ChatRole]));
   const resolved = inferMissingRoles(
@@ -492,13 +569,14 @@ function readTranscript(text: string, field: string, roles: RoleMapper, recordSt
         : `speakers ${named.join(', ')} are not known roles (at most one name can be inferred as the other side)`;
     return {
       reason: 'unknown-speaker',
-      detail: `${who}; use customer/user, agent/assistant/bot or system, or map the name with speakerRoles`,
+      detail: `${who}; use customer/user, agent/assistant/bot or system, or map the name with speakerRoles${hints.unknownSpeakerHelp ?? ''}`,
     };
   }
 
   const dates = dateOrderOf(lines);
   if ('conflict' in dates) return { reason: `invalid-field:${field}`, detail: dates.conflict };
   const clock = new TranscriptClock(recordStart, dates.order);
+  const setAside: Record<string, number> = {};
   const turns: RawTurn[] = [];
   let current: RawTurn | undefined;
   for (const line of lines) {
@@ -508,7 +586,9 @@ function readTranscript(text: string, field: string, roles: RoleMapper, recordSt
     }
     const speaker = line.speaker && (!stampedEntries || line.stamped) ? participants.get(line.speaker.key) : undefined;
     if (line.speaker && speaker) {
-      current = { role: resolved.get(speaker.name) as ChatRole, text: line.speaker.text };
+      const placeholder = placeholderOf(line.speaker.text);
+      if (placeholder) setAside[placeholder] = (setAside[placeholder] ?? 0) + 1;
+      current = { role: resolved.get(speaker.name) as ChatRole, text: placeholder ? '' : line.speaker.text.replace(EDITED_MARK, '') };
       const timestamp = clock.at(line.time);
       if (timestamp) current.timestamp = timestamp;
       turns.push(current);
@@ -520,9 +600,16 @@ function readTranscript(text: string, field: string, roles: RoleMapper, recordSt
         detail: `line ${line.n} of the transcript (${show(line.text)}) starts a message (it has a time) but names no speaker, so it cannot be attributed`,
       };
     // Checked above: the first entry has a speaker, so a message is open here.
-    if (current) current.text = current.text ? `${current.text}\n${line.text}` : line.text;
+    const more = line.text.replace(EDITED_MARK, '');
+    if (current) current.text = current.text ? `${current.text}\n${more}` : more;
   }
-  return { turns, datesAssumed: dates.assumed };
+  return {
+    turns,
+    datesAssumed: dates.assumed,
+    ...(Object.keys(setAside).length ? { setAside } : {}),
+    firstEntry: firstEntry.text,
+    participants: names.map((p) => p.name),
+  };
 }
 
 /**
@@ -572,4 +659,72 @@ class TranscriptClock {
 
 function iso(ms: number): string | undefined {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+}
+
+// ----- a chat exported as a text file -----
+
+/**
+ * Whether a file's head is a chat a messenger exported as text, one entry a line with its date
+ * and time: WhatsApp's "Export chat" (`01/12/2026, 10:02 - Aminah: …` on Android,
+ * `[01/12/2026, 10:02:11] Aminah: …` on iOS, `12/1/26, 10:02 AM - …` in US English). Its first line
+ * is a dated entry (a speaker's message or the messenger's notice), and so are the next ones.
+ * Asked only of files that are neither JSON nor markup (ingest/detect).
+ */
+export function looksLikeChatExport(head: string): boolean {
+  const cut = head.length > 8192 ? head.slice(0, Math.max(head.lastIndexOf('\n', 8192), 1)) : head;
+  const lines = linesOf(cut, { plainText: true });
+  const dated = (l: Line) =>
+    l.time !== undefined && 'clock' in l.time && (l.time.date !== undefined || l.time.numericDate !== undefined) && (l.speaker || l.event);
+  if (!lines.length || !dated(lines[0])) return false;
+  return lines.filter(dated).length >= Math.min(2, lines.length) && lines.some((l) => l.speaker);
+}
+
+/**
+ * The customer's name in the file name WhatsApp gives an exported chat, in the phone's language:
+ * "WhatsApp Chat with Aminah Yusof.txt" (Android), "WhatsApp Chat - Aminah Yusof.zip" (iOS, whose
+ * archive holds `_chat.txt`), "Chat de WhatsApp con …", "Conversa do WhatsApp com …",
+ * "Discussion WhatsApp avec …", "WhatsApp-Chat mit …", "Chat WhatsApp dengan …". A chat exported
+ * from the business's phone names the other party: the customer.
+ */
+export function chatExportCustomer(fileName: string | undefined): string | undefined {
+  if (!fileName) return undefined;
+  const base = fileName.split(/[\\/]/).pop() ?? fileName;
+  const m =
+    /^(?:WhatsApp Chat (?:with|-)|Chat de WhatsApp con|Conversa do WhatsApp com|Discussion WhatsApp avec|WhatsApp-Chat mit|Chat WhatsApp (?:dengan|con)|Chat di WhatsApp con)\s+(.+?)(?:\s*\(\d+\))?\.(?:txt|zip)(?:\.gz)?$/iu.exec(
+      base,
+    );
+  return m?.[1].trim() || undefined;
+}
+
+/**
+ * A chat exported by a messenger as a text file (`looksLikeChatExport`): the whole file is one
+ * conversation and one record. Its speakers are resolved as in any transcript, and the customer
+ * the file name gives (`chatExportCustomer`, of the file or of the archive it came in) is the user,
+ * which makes the other party the support side. The messenger's notices are no messages; photos
+ * and files left out of the export and deleted messages are set aside and counted. The id comes
+ * from the first entry and the speakers, so a later export of the same chat (more messages, the
+ * same start) is the same conversation, and the nightly assembly keeps the newer one.
+ */
+export function parseChatExport(source: SourceRef, text: string, roles: RoleMapper, names: { file: string; archive?: string }): IngestItem {
+  const customer = chatExportCustomer(names.file) ?? chatExportCustomer(names.archive);
+  const read = readTranscript(text, 'chat', roles, undefined, {
+    plainText: true,
+    ...(customer ? { customer } : {}),
+    unknownSpeakerHelp:
+      '; a WhatsApp export names the customer in its file name ("WhatsApp Chat with <customer>.txt"), so keep that name, or map the business\'s own name (TUNELOOP_SPEAKER_ROLES={"<business name>":"assistant"})',
+  });
+  if ('reason' in read) return reject(source, read.reason, read.detail);
+  return finish({
+    source,
+    id: cleanedContentId('chat-export', read.firstEntry, ...[...read.participants].map((p) => p.toLowerCase()).sort()),
+    idPrefix: 'chat-export',
+    raw: read.turns,
+    channel: 'chat',
+    ...(read.setAside ? { setAside: read.setAside } : {}),
+    notices: read.datesAssumed
+      ? [
+          `${source.file}: every date of the exported chat reads either way (02/03/2026: 3 February or 2 March) and was read month first (MM/DD/YYYY); if the phone writes the day first, the times of this chat are off`,
+        ]
+      : undefined,
+  });
 }

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Runtime } from '../../../src/shared/composition/runtime';
+import { preprocessBlob } from '../../../src/shared/dataset/blobPreprocess';
+import { forget, matchTarget } from '../../../src/shared/erasure';
+import { CONTAINERS } from '../../../src/shared/storage/names';
+import { startErasureRuntime, type ErasureRuntime } from './erasureRuntime';
+
+/**
+ * A chat exported from WhatsApp (the whole file one conversation, ingest/formats/transcript.ts)
+ * dropped as a blob: the blob function reads it as one conversation, and `forget` of a phone
+ * number said in it takes out the whole export, which is that one record.
+ */
+describe('a WhatsApp chat export on the blob path and in forget (private Azurite)', () => {
+  let stack: ErasureRuntime;
+  let azurite: ErasureRuntime['azurite'];
+  let runtime: Runtime;
+  const PHONE = '+60 12-345 6789';
+
+  beforeAll(async () => {
+    stack = await startErasureRuntime('tuneloop-forget-whatsapp-');
+    ({ azurite, runtime } = stack);
+  }, 60_000);
+
+  afterAll(async () => {
+    await stack.stop();
+  });
+
+  it('is processed as one conversation, and forgetting a number said in it deletes the export', async () => {
+    const fixture = readFileSync(
+      join(__dirname, '..', '..', 'fixtures', 'formats', 'whatsapp', 'WhatsApp Chat with Aminah Yusof.txt'),
+      'utf8',
+    );
+    const text = fixture.replace('It was due on Friday', `It was due on Friday, call me on ${PHONE}`);
+    const name = 'whatsapp/WhatsApp Chat with Aminah Yusof.txt';
+    const other = 'whatsapp/WhatsApp Chat with Carla Diaz.txt';
+    const otherText = readFileSync(join(__dirname, '..', '..', 'fixtures', 'formats', 'whatsapp', 'WhatsApp Chat with Carla Diaz.txt'));
+    const raw = azurite.storage.container(CONTAINERS.raw);
+    await raw.getBlockBlobClient(name).upload(Buffer.from(text), Buffer.byteLength(text));
+    await raw.getBlockBlobClient(other).upload(otherText, otherText.length);
+    const result = await preprocessBlob(runtime, name);
+    expect(result.status).toBe('processed');
+    expect(result).toMatchObject({ report: { records_in: 1, records_used: 1, set_aside: { 'media-omitted': 1, 'deleted-message': 1 } } });
+    expect((await preprocessBlob(runtime, other)).status).toBe('processed');
+
+    const report = await forget(runtime, matchTarget(PHONE));
+    // Nothing of the export is left, so the blob itself goes.
+    expect(report.found.find((f) => f.location === 'raw-logs' && f.name === name)).toMatchObject({ action: 'deleted', records: 1 });
+    expect(await raw.getBlobClient(name).exists()).toBe(false);
+    expect((await raw.getBlobClient(other).downloadToBuffer()).equals(otherText)).toBe(true);
+  }, 60_000);
+});

@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { detectContainer } from '../../../src/shared/ingest/detect';
+import { chatExportCustomer } from '../../../src/shared/ingest/formats/transcript';
+import type { Conversation, IngestItem } from '../../../src/shared/ingest/types';
+import { conversations, parseAll, rejections } from './helpers';
+import { zip } from './xlsxFiles';
+
+/**
+ * Chats exported from WhatsApp as text (hand-written fixtures in the three shapes WhatsApp writes,
+ * test/fixtures/formats/whatsapp/SOURCE.md): the whole file is one conversation. Before, such a
+ * file was taken for CSV (Android) or a JSON document (iOS, "[" first) and rejected whole.
+ */
+const DIR = join(__dirname, '..', '..', 'fixtures', 'formats', 'whatsapp');
+const fixture = (name: string) => readFileSync(join(DIR, name));
+const said = (c: Conversation) => c.turns.map((t) => `${t.role}: ${t.content}`);
+const reasons = (items: IngestItem[]) => items.map((i) => (i.type === 'rejected' ? i.rejection.reason : i.type));
+const ANDROID = 'WhatsApp Chat with Aminah Yusof.txt';
+
+describe('chats exported from WhatsApp as text', () => {
+  test('an Android export is one conversation: the customer from the file name, notices and placeholders left out, dates day first', async () => {
+    const items = await parseAll(fixture(ANDROID), { fileName: `exports/${ANDROID}` });
+    expect(reasons(items)).toEqual(['conversation']);
+    const [chat] = conversations(items);
+    // "Kedai Harmoni" has no role word: the file names Aminah Yusof, so the shop is the support side.
+    expect(said(chat)).toEqual([
+      "user: Hi, my order #4521 still hasn't arrived\nIt was due on Friday",
+      'assistant: Sorry about that! Let me check.\nThe courier says it is at the depot and will arrive tomorrow.\nThanks for the photo. I have asked for a priority delivery.',
+      'user: Got it, thank you!',
+      "assistant: You're welcome, enjoy the dress!",
+    ]);
+    // 13/12/2026 settles the order for every line: 01/12 is 1 December.
+    expect(chat.turns.map((t) => t.timestamp)).toEqual([
+      '2026-12-01T10:02:00.000Z',
+      '2026-12-01T10:05:00.000Z',
+      '2026-12-13T18:31:00.000Z',
+      '2026-12-13T18:33:00.000Z',
+    ]);
+    expect(chat.setAside).toEqual({ 'media-omitted': 1, 'deleted-message': 1 });
+    expect(chat.channel).toBe('chat');
+    expect(JSON.stringify(chat.turns)).not.toMatch(/end-to-end|Media omitted|was deleted|was edited/);
+    // The record is the whole file, so nothing of it is lost and `forget` can find it.
+    expect(chat.source).toMatchObject({ file: `exports/${ANDROID}`, line: 1, record: fixture(ANDROID).toString('utf8') });
+  });
+
+  test('a later export of the same chat (more messages, the same start) keeps its conversation id', async () => {
+    const first = conversations(await parseAll(fixture(ANDROID), { fileName: ANDROID }))[0];
+    const later = Buffer.concat([
+      fixture(ANDROID),
+      Buffer.from('14/12/2026, 09:00 - Aminah Yusof: One more question: do you ship to Ipoh?\n'),
+    ]);
+    const again = conversations(await parseAll(later, { fileName: 'WhatsApp Chat with Aminah Yusof (1).txt' }))[0];
+    expect(again.conversationId).toBe(first.conversationId);
+    expect(again.turns).toHaveLength(5);
+  });
+
+  test('an iOS export in its ZIP: "_chat.txt", the customer from the archive name, marks and the notice of the chat title left out', async () => {
+    const archive = zip([['_chat.txt', fixture('ios_chat.txt')]]);
+    const items = await parseAll(archive, { fileName: 'WhatsApp Chat - Budi Santoso.zip' });
+    expect(reasons(items)).toEqual(['conversation']);
+    const [chat] = conversations(items);
+    expect(said(chat)).toEqual([
+      'user: Halo, paket saya belum sampai',
+      'assistant: Mohon maaf kak, paket kakak dikirim ulang hari ini.\nNomor resi baru: JNE123456',
+      'user: Sudah sampai, terima kasih',
+      'assistant: Sama-sama kak, semoga suka!',
+    ]);
+    expect(chat.turns[0].timestamp).toBe('2026-12-02T14:10:05.000Z');
+    expect(chat.setAside).toEqual({ 'media-omitted': 1 });
+    expect(chat.source.file).toBe('WhatsApp Chat - Budi Santoso.zip/_chat.txt');
+  });
+
+  test('US English: AM/PM after a narrow no-break space; a chat whose dates all read either way is read month first, with a notice', async () => {
+    const items = await parseAll(fixture('WhatsApp Chat with Carla Diaz.txt'), { fileName: 'WhatsApp Chat with Carla Diaz.txt' });
+    const [chat] = conversations(items);
+    expect(said(chat)[1]).toBe('assistant: Sorry about that! I have refunded the second charge.');
+    expect(chat.turns.map((t) => t.timestamp)).toEqual([
+      '2026-12-01T10:02:00.000Z',
+      '2026-12-01T10:05:00.000Z',
+      '2026-12-01T10:06:00.000Z',
+      '2026-12-01T13:15:00.000Z',
+    ]);
+    expect(chat.notices?.[0]).toMatch(/read month first/);
+  });
+
+  test('without the file name, two unknown names are rejected with what to do; the speaker roles setting resolves them', async () => {
+    const items = await parseAll(fixture(ANDROID), { fileName: 'chat.txt' });
+    expect(reasons(items)).toEqual(['unknown-speaker']);
+    const [rejection] = rejections(items);
+    expect(rejection.detail).toMatch(/"Aminah Yusof".*"Kedai Harmoni"|"Kedai Harmoni".*"Aminah Yusof"/);
+    expect(rejection.detail).toMatch(/WhatsApp Chat with <customer>\.txt.*TUNELOOP_SPEAKER_ROLES/);
+    // The whole file is in the quarantine record.
+    expect(rejection.record).toBe(fixture(ANDROID).toString('utf8'));
+
+    const mapped = await parseAll(fixture(ANDROID), { fileName: 'chat.txt', speakerRoles: { 'Kedai Harmoni': 'assistant' } });
+    expect(said(conversations(mapped)[0])[0]).toMatch(/^user: Hi, my order/);
+  });
+
+  test('over the record size limit: one rejection naming the limit, with the start of the file', async () => {
+    const items = await parseAll(fixture(ANDROID), { fileName: ANDROID, maxRecordBytes: 200 });
+    expect(reasons(items)).toEqual(['record-too-long']);
+    expect(rejections(items)[0].detail).toMatch(/over the 200-byte limit of one record/);
+    expect(rejections(items)[0].record).toMatch(/^01\/12\/2026, 09:58 - Messages/);
+  });
+
+  test('the file name WhatsApp gives an export names the customer, in the phone language', () => {
+    expect(chatExportCustomer('WhatsApp Chat with Aminah Yusof.txt')).toBe('Aminah Yusof');
+    expect(chatExportCustomer('uploads/2026-12/WhatsApp Chat - Budi Santoso.zip')).toBe('Budi Santoso');
+    expect(chatExportCustomer('WhatsApp Chat with +60 12-345 6789 (2).txt')).toBe('+60 12-345 6789');
+    expect(chatExportCustomer('Conversa do WhatsApp com Ana Souza.txt.gz')).toBe('Ana Souza');
+    expect(chatExportCustomer('Chat de WhatsApp con Lucía.txt')).toBe('Lucía');
+    expect(chatExportCustomer('chat.txt')).toBeUndefined();
+    expect(chatExportCustomer(undefined)).toBeUndefined();
+  });
+
+  test('detection: both shapes are chat exports; a CSV, a JSON array and a message CSV with times are not', () => {
+    expect(detectContainer(fixture(ANDROID))).toEqual({ kind: 'chat-export' });
+    expect(detectContainer(fixture('ios_chat.txt'))).toEqual({ kind: 'chat-export' });
+    expect(detectContainer(Buffer.from('conversation_id,timestamp,speaker,text\nc1,2026-12-01 10:02,customer,Hi\n'))).toMatchObject({
+      kind: 'csv',
+    });
+    expect(detectContainer(Buffer.from('[{"conversation_id":"c1","messages":[]}]'))).toEqual({ kind: 'json-document' });
+    expect(detectContainer(Buffer.from('01/12/2026 10:02,Aminah,Hi\n01/12/2026 10:05,Shop,Hello\n'))).toMatchObject({ kind: 'csv' });
+  });
+
+  test('a WhatsApp text inside a transcript field is read too: the notice on its first line no longer rejects the chat', async () => {
+    const text = fixture(ANDROID).toString('utf8');
+    const line = JSON.stringify({ conversation_id: 'wa-1', transcript: text });
+    const items = await parseAll(line, { fileName: 'chats.jsonl', speakerRoles: { 'Kedai Harmoni': 'assistant' } });
+    expect(reasons(items)).toEqual(['conversation']);
+    const [chat] = conversations(items);
+    expect(chat.conversationId).toBe('wa-1');
+    expect(said(chat)[0]).toBe("user: Hi, my order #4521 still hasn't arrived\nIt was due on Friday");
+    expect(JSON.stringify(chat.turns)).not.toMatch(/end-to-end|was deleted/);
+  });
+});
