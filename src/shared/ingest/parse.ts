@@ -206,7 +206,7 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
         });
         return;
       case 'chat-export':
-        yield await readChatExport(bytes, head, { file, roles, maxRecordBytes, archivedIn: options.archivedIn, signal });
+        yield await readChatExport(bytes, head, { file, roles, maxRecordBytes, archivedIn: options.archivedIn, signal, timeZone });
         return;
       case 'csv':
         yield* parseCsv(bytes, {
@@ -576,7 +576,7 @@ function tempError(file: string, err: unknown): IngestError {
 async function readChatExport(
   bytes: PeekableBytes,
   head: Buffer,
-  options: { file: string; roles: RoleMapper; maxRecordBytes: number; archivedIn?: string; signal?: AbortSignal },
+  options: { file: string; roles: RoleMapper; maxRecordBytes: number; archivedIn?: string; signal?: AbortSignal; timeZone?: string },
 ): Promise<IngestItem> {
   const { file } = options;
   const chunks: Buffer[] = [];
@@ -595,10 +595,14 @@ async function readChatExport(
   const raw = Buffer.concat(chunks);
   const source = { file, line: 1, record: raw.toString('utf8') };
   if (!isUtf8(raw)) return reject({ ...source, record: preview(head) }, 'invalid-encoding', `${file} is not valid UTF-8 text`);
-  return parseChatExport(source, source.record.replace(/^\uFEFF/, ''), options.roles, {
-    file,
-    ...(options.archivedIn ? { archive: options.archivedIn } : {}),
-  });
+  return parseChatExport(
+    source,
+    source.record.replace(/^\uFEFF/, ''),
+    options.roles,
+    { file, ...(options.archivedIn ? { archive: options.archivedIn } : {}) },
+    // The phone's wall clock: the declared time zone of the file, if any (UTC otherwise).
+    options.timeZone ? { timeZone: options.timeZone } : {},
+  );
 }
 
 function wholeFileRejection(file: string, head: Buffer, detail: string): IngestItem {

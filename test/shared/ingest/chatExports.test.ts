@@ -43,6 +43,17 @@ describe('chats exported from WhatsApp as text', () => {
     expect(chat.source).toMatchObject({ file: `exports/${ANDROID}`, line: 1, record: fixture(ANDROID).toString('utf8') });
   });
 
+  test("the phone's clock is the file's declared time zone, when one is declared (else UTC)", async () => {
+    const timeZone = { name: 'Asia/Kuala_Lumpur', by: 'the test' };
+    const [chat] = conversations(await parseAll(fixture(ANDROID), { fileName: ANDROID, timeZone }));
+    expect(chat.turns[0].timestamp).toBe('2026-12-01T02:02:00.000Z');
+    const archive = zip([['_chat.txt', fixture('ios_chat.txt')]]);
+    const [ios] = conversations(
+      await parseAll(archive, { fileName: 'WhatsApp Chat - Budi Santoso.zip', timeZone: { name: 'Asia/Jakarta', by: 'the test' } }),
+    );
+    expect(ios.turns[0].timestamp).toBe('2026-12-02T07:10:05.000Z');
+  });
+
   test('a later export of the same chat (more messages, the same start) keeps its conversation id', async () => {
     const first = conversations(await parseAll(fixture(ANDROID), { fileName: ANDROID }))[0];
     const later = Buffer.concat([

@@ -4,6 +4,7 @@ import { decodeEntities, stripHtml } from '../text';
 import { isTwoDigitYearFirst, parseRatingOrWord, parseTimestamp, type RawTurn } from '../turns';
 import type { ChatRole, IngestItem, SourceRef } from '../types';
 import { cleanedContentId } from '../ids';
+import { zonedWallClockToEpoch } from '../timeZone';
 import { finish, idOf, type JsonObject } from './common';
 
 /**
@@ -534,7 +535,7 @@ function readTranscript(
   field: string,
   roles: RoleMapper,
   recordStart: string | undefined,
-  hints: { customer?: string; unknownSpeakerHelp?: string; plainText?: boolean } = {},
+  hints: { customer?: string; unknownSpeakerHelp?: string; plainText?: boolean; timeZone?: string } = {},
 ): Read {
   const lines = linesOf(text, { plainText: hints.plainText });
   const firstEntry = lines.find((l) => !l.event);
@@ -575,7 +576,7 @@ function readTranscript(
 
   const dates = dateOrderOf(lines);
   if ('conflict' in dates) return { reason: `invalid-field:${field}`, detail: dates.conflict };
-  const clock = new TranscriptClock(recordStart, dates.order);
+  const clock = new TranscriptClock(recordStart, dates.order, hints.timeZone);
   const setAside: Record<string, number> = {};
   const turns: RawTurn[] = [];
   let current: RawTurn | undefined;
@@ -623,9 +624,14 @@ class TranscriptClock {
   private date: string | undefined;
   private lastClockMs: number | undefined;
 
+  /** A zone a `Chat Started` line gave, which its clock times are in. */
+  private zoneKnown = false;
+
   constructor(
     recordStart: string | undefined,
     private readonly order: DateOrder,
+    /** The declared time zone (IANA) of clock times that carry none. */
+    private readonly timeZone?: string,
   ) {
     if (recordStart) {
       this.startMs = Date.parse(recordStart);
@@ -637,6 +643,7 @@ class TranscriptClock {
     if (ms === undefined) return;
     this.startMs = ms;
     this.zoneMinutes = zoneMinutes ?? 0;
+    this.zoneKnown = zoneMinutes !== undefined;
     this.date = new Date(ms + this.zoneMinutes * 60_000).toISOString().slice(0, 10);
   }
 
@@ -646,8 +653,11 @@ class TranscriptClock {
     const own = time.date ?? (time.numericDate && isoDay(time.numericDate, this.order));
     const date = own ?? this.date;
     if (!date) return undefined;
-    const zone = time.zoneMinutes ?? this.zoneMinutes;
-    let ms = Date.parse(`${date}T00:00:00Z`) + time.clock - zone * 60_000;
+    const wall = Date.parse(`${date}T00:00:00Z`) + time.clock;
+    let ms =
+      time.zoneMinutes === undefined && !this.zoneKnown && this.timeZone
+        ? zonedWallClockToEpoch(wall, this.timeZone)
+        : wall - (time.zoneMinutes ?? this.zoneMinutes) * 60_000;
     if (!Number.isFinite(ms)) return undefined;
     if (own) this.date = own;
     // Entries a few seconds out of order stay on their day; half a day back is the next day.
@@ -705,10 +715,17 @@ export function chatExportCustomer(fileName: string | undefined): string | undef
  * from the first entry and the speakers, so a later export of the same chat (more messages, the
  * same start) is the same conversation, and the nightly assembly keeps the newer one.
  */
-export function parseChatExport(source: SourceRef, text: string, roles: RoleMapper, names: { file: string; archive?: string }): IngestItem {
+export function parseChatExport(
+  source: SourceRef,
+  text: string,
+  roles: RoleMapper,
+  names: { file: string; archive?: string },
+  options: { timeZone?: string } = {},
+): IngestItem {
   const customer = chatExportCustomer(names.file) ?? chatExportCustomer(names.archive);
   const read = readTranscript(text, 'chat', roles, undefined, {
     plainText: true,
+    ...(options.timeZone ? { timeZone: options.timeZone } : {}),
     ...(customer ? { customer } : {}),
     unknownSpeakerHelp:
       '; a WhatsApp export names the customer in its file name ("WhatsApp Chat with <customer>.txt"), so keep that name, or map the business\'s own name (TUNELOOP_SPEAKER_ROLES={"<business name>":"assistant"})',
