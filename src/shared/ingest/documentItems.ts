@@ -81,11 +81,17 @@ export async function* parseJsonDocument(bytes: AsyncIterable<Buffer>, context: 
       if (window.length === 0) return;
       const objects = window.filter((p) => isJsonObject(p.value));
       const keys = objects.length ? [...new Set(objects.flatMap((p) => Object.keys(p.value as object)))].slice(0, 12).join(', ') : '';
-      const detail = objects.length
-        ? `no record among the first ${window.length} of the JSON document is a known format (their keys: ${keys}); describe the layout with a mapping (see docs/input-formats.md)`
-        : window[0].part.kind === 'broken'
-          ? window[0].part.detail
-          : `the JSON document holds no objects among its first ${window.length} elements`;
+      const telegramAccount = objects.some((p) => {
+        const value = p.value as Record<string, unknown>;
+        return 'chats' in value && ('personal_information' in value || 'left_chats' in value);
+      });
+      const detail = telegramAccount
+        ? `the JSON document is a whole Telegram account export (its keys: ${keys}), whose chats tuneloop does not read from inside it; export each customer's chat on its own (Telegram Desktop: the chat's menu, Export chat history, JSON), whose result.json is read`
+        : objects.length
+          ? `no record among the first ${window.length} of the JSON document is a known format (their keys: ${keys}); describe the layout with a mapping (see docs/input-formats.md)`
+          : window[0].part.kind === 'broken'
+            ? window[0].part.detail
+            : `the JSON document holds no objects among its first ${window.length} elements`;
       const first = window[0].part;
       const record = window
         .map((p) => p.part.text)

@@ -2,6 +2,7 @@ import {
   FOREIGN_FAMILY_NAMES,
   foreignFamily,
   isFreshchatMessages,
+  isTelegramChat,
   isGorgiasTicket,
   parseForeign,
   turnListFamily,
@@ -33,7 +34,14 @@ export function isJsonObject(value: unknown): value is JsonObject {
 }
 
 export function jsonFamily(record: JsonObject): JsonFamily | undefined {
-  if ('messages' in record) return isGorgiasTicket(record) ? 'gorgias' : isFreshchatMessages(record) ? 'freshchat' : 'messages';
+  if ('messages' in record)
+    return isGorgiasTicket(record)
+      ? 'gorgias'
+      : isFreshchatMessages(record)
+        ? 'freshchat'
+        : isTelegramChat(record)
+          ? 'telegram'
+          : 'messages';
   if (has(record, 'question') && has(record, 'answer')) return 'faq';
   // Before feedback: a message row may carry the conversation's rating.
   if (isMessageRowRecord(record)) return 'message-rows';

@@ -14,6 +14,7 @@ import { isHelpScoutConversation, isHelpScoutPage, parseHelpScoutConversation, p
 import { isLiveChatChat, parseLiveChatChat } from './livechat';
 import { isIntercomConversation, parseIntercomConversation } from './intercom';
 import { isShareGpt, parseShareGpt } from './sharegpt';
+import { isTelegramChat, parseTelegramChat } from './telegram';
 import { mayHoldTranscript, parseTranscriptRecord, transcriptKeyOf } from './transcript';
 import { isZendeskTicket, isZendeskTicketEvent, parseZendeskTicket, parseZendeskTicketEvent } from './zendesk';
 import type { JsonObject } from './common';
@@ -34,6 +35,7 @@ export type ForeignFamily =
   | 'crisp'
   | 'zohodesk'
   | 'livechat'
+  | 'telegram'
   | 'intercom'
   | 'sharegpt'
   | 'dialogue-turns'
@@ -56,6 +58,7 @@ export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
   crisp: 'Crisp conversation messages ("data" with "session_id", "from")',
   zohodesk: 'Zoho Desk ticket threads ("data" with "direction", "visibility")',
   livechat: 'LiveChat chat ("users", "thread" of "events")',
+  telegram: 'Telegram chat export ("type": "personal_chat", "messages" with "from_id")',
   intercom: 'Intercom conversation ("source", "conversation_parts")',
   sharegpt: 'ShareGPT ("conversations" of "from"/"value")',
   'dialogue-turns': 'dialogue ("turns"/"utterances" of "speaker"+"utterance")',
@@ -84,6 +87,7 @@ export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
   if (isCrispMessages(record)) return 'crisp';
   if (isZohoDeskThreads(record)) return 'zohodesk';
   if (isLiveChatChat(record)) return 'livechat';
+  if (isTelegramChat(record)) return 'telegram';
   if (isIntercomConversation(record)) return 'intercom';
   if (isShareGpt(record)) return 'sharegpt';
   if (isDialogueTurns(record)) return 'dialogue-turns';
@@ -97,7 +101,7 @@ export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
 }
 
 // Gorgias tickets hold `messages`, the key of tuneloop's own lines, so jsonFamily tells them apart first.
-export { isGorgiasTicket, isFreshchatMessages };
+export { isGorgiasTicket, isFreshchatMessages, isTelegramChat };
 
 /** The keys holding the turn list, for the families whose records are told apart by their first turn. */
 const TURN_LISTS: ReadonlyArray<[ForeignFamily, readonly string[]]> = [
@@ -150,6 +154,8 @@ export function parseForeign(source: SourceRef, record: JsonObject, family: Fore
       return parseGorgiasTicket(source, record);
     case 'livechat':
       return parseLiveChatChat(source, record);
+    case 'telegram':
+      return parseTelegramChat(source, record);
     case 'intercom':
       return parseIntercomConversation(source, record);
     case 'sharegpt':

@@ -1,0 +1,83 @@
+import { reject, show } from '../records';
+import type { RawTurn } from '../turns';
+import type { ChatRole, IngestItem, SourceRef } from '../types';
+import { finish, idOf, isObject, type JsonObject } from './common';
+
+/**
+ * A chat as Telegram Desktop exports it ("Export chat history", machine-readable JSON: the
+ * `result.json` of one chat): `name` (the other party), `type` ("personal_chat"), `id` (the other
+ * party's user id) and `messages`, each with `type` ("message", or "service" for calls, pins and
+ * the like), `from`, `from_id` ("user<id>"), `date` (the exporting computer's wall clock) and
+ * `date_unixtime` (seconds, UTC), and `text`: a string, or a list of strings and entities
+ * (`{"type": "link", "text": …}`). A business answering customers on its Telegram account exports
+ * each customer's chat: messages from the chat's own user id are the customer's, the others the
+ * business's.
+ *
+ * Service messages are not messages. A photo, file, voice message or sticker without a caption is
+ * set aside and counted (`media-omitted`); a caption is kept as the message's text.
+ */
+const CHAT_TYPES = new Set(['personal_chat']);
+
+export function isTelegramChat(record: JsonObject): boolean {
+  if (typeof record.type !== 'string' || !CHAT_TYPES.has(record.type) || !Array.isArray(record.messages)) return false;
+  const first = (record.messages as unknown[]).find(isObject);
+  // An empty chat is still one (read as empty); a message says so by its own keys.
+  return first === undefined || 'from_id' in first || 'actor_id' in first || 'date_unixtime' in first;
+}
+
+const MEDIA_KEYS = ['photo', 'file', 'media_type', 'sticker_emoji', 'location_information', 'contact_information', 'poll'] as const;
+
+/** The text of a Telegram `text`: a string, or its pieces (strings and entities with a `text`) joined. */
+function telegramText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (!Array.isArray(value)) return undefined;
+  let text = '';
+  for (const piece of value) {
+    if (typeof piece === 'string') text += piece;
+    else if (isObject(piece) && typeof piece.text === 'string') text += piece.text;
+  }
+  return text;
+}
+
+function timestampOf(message: JsonObject): string | undefined {
+  const seconds = typeof message.date_unixtime === 'string' ? Number(message.date_unixtime) : message.date_unixtime;
+  if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0) return new Date(seconds * 1000).toISOString();
+  return undefined;
+}
+
+export function parseTelegramChat(source: SourceRef, record: JsonObject): IngestItem {
+  const chatId = idOf(record.id);
+  if (chatId === null || chatId === undefined)
+    return reject(source, 'invalid-field:id', `the chat "id" (the other party's user id) must be a number, got ${show(record.id)}`);
+  const customer = `user${chatId}`;
+  const raw: RawTurn[] = [];
+  let media = 0;
+  const messages = record.messages as unknown[];
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i];
+    const n = `message ${i + 1}`;
+    if (!isObject(message)) return reject(source, 'invalid-field:messages', `${n} must be an object, got ${show(message)}`);
+    if (message.type !== 'message') continue;
+    const from = idOf(message.from_id);
+    if (!from) return reject(source, 'missing-field:from_id', `${n} has no "from_id", so it cannot be told whose it is`);
+    const role: ChatRole = from === customer ? 'user' : 'assistant';
+    const text = telegramText(message.text);
+    if (text === undefined)
+      return reject(source, 'invalid-field:text', `${n} "text" must be a string or a list of pieces, got ${show(message.text)}`);
+    if (!text.trim() && MEDIA_KEYS.some((key) => key in message)) {
+      media++;
+      continue;
+    }
+    const timestamp = timestampOf(message);
+    raw.push(timestamp ? { role, text, timestamp } : { role, text });
+  }
+  return finish({
+    source,
+    id: `telegram-${chatId}`,
+    idPrefix: 'telegram',
+    raw,
+    channel: 'chat',
+    setAside: media ? { 'media-omitted': media } : undefined,
+    needBothSides: `the Telegram chat with ${show(record.name ?? chatId)}`,
+  });
+}
