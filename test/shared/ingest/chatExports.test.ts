@@ -37,7 +37,7 @@ describe('chats exported from WhatsApp as text', () => {
       '2026-12-13T18:33:00.000Z',
     ]);
     expect(chat.setAside).toEqual({ 'media-omitted': 1, 'deleted-message': 1 });
-    expect(chat.channel).toBe('chat');
+    expect(chat.channel).toBe('whatsapp');
     expect(JSON.stringify(chat.turns)).not.toMatch(/end-to-end|Media omitted|was deleted|was edited/);
     // The record is the whole file, so nothing of it is lost and `forget` can find it.
     expect(chat.source).toMatchObject({ file: `exports/${ANDROID}`, line: 1, record: fixture(ANDROID).toString('utf8') });

@@ -27,7 +27,7 @@ describe('chats exported from Telegram Desktop', () => {
     // date_unixtime is UTC; "date" is the exporting computer's wall clock (18:02 in UTC+8).
     expect(chat.turns[0].timestamp).toBe('2026-12-01T10:02:11.000Z');
     expect(chat.setAside).toEqual({ 'media-omitted': 2 });
-    expect(chat.channel).toBe('chat');
+    expect(chat.channel).toBe('telegram');
   });
 
   test('a chat per JSON line reads the same', async () => {

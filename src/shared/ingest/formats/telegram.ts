@@ -76,7 +76,7 @@ export function parseTelegramChat(source: SourceRef, record: JsonObject): Ingest
     id: `telegram-${chatId}`,
     idPrefix: 'telegram',
     raw,
-    channel: 'chat',
+    channel: 'telegram',
     setAside: media ? { 'media-omitted': media } : undefined,
     needBothSides: `the Telegram chat with ${show(record.name ?? chatId)}`,
   });

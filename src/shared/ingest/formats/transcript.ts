@@ -736,7 +736,7 @@ export function parseChatExport(
     id: cleanedContentId('chat-export', read.firstEntry, ...[...read.participants].map((p) => p.toLowerCase()).sort()),
     idPrefix: 'chat-export',
     raw: read.turns,
-    channel: 'chat',
+    channel: 'whatsapp',
     ...(read.setAside ? { setAside: read.setAside } : {}),
     notices: read.datesAssumed
       ? [
