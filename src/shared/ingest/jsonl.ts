@@ -3,6 +3,7 @@ import {
   foreignFamily,
   isFreshchatMessages,
   isTelegramChat,
+  isMessengerThread,
   isGorgiasTicket,
   parseForeign,
   turnListFamily,
@@ -41,7 +42,9 @@ export function jsonFamily(record: JsonObject): JsonFamily | undefined {
         ? 'freshchat'
         : isTelegramChat(record)
           ? 'telegram'
-          : 'messages';
+          : isMessengerThread(record)
+            ? 'messenger'
+            : 'messages';
   if (has(record, 'question') && has(record, 'answer')) return 'faq';
   // Before feedback: a message row may carry the conversation's rating.
   if (isMessageRowRecord(record)) return 'message-rows';

@@ -15,6 +15,7 @@ import { isLiveChatChat, parseLiveChatChat } from './livechat';
 import { isIntercomConversation, parseIntercomConversation } from './intercom';
 import { isShareGpt, parseShareGpt } from './sharegpt';
 import { isTelegramChat, parseTelegramChat } from './telegram';
+import { isMessengerThread, parseMessengerThread } from './messenger';
 import { mayHoldTranscript, parseTranscriptRecord, transcriptKeyOf } from './transcript';
 import { isZendeskTicket, isZendeskTicketEvent, parseZendeskTicket, parseZendeskTicketEvent } from './zendesk';
 import type { JsonObject } from './common';
@@ -36,6 +37,7 @@ export type ForeignFamily =
   | 'zohodesk'
   | 'livechat'
   | 'telegram'
+  | 'messenger'
   | 'intercom'
   | 'sharegpt'
   | 'dialogue-turns'
@@ -59,6 +61,7 @@ export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
   zohodesk: 'Zoho Desk ticket threads ("data" with "direction", "visibility")',
   livechat: 'LiveChat chat ("users", "thread" of "events")',
   telegram: 'Telegram chat export ("type": "personal_chat", "messages" with "from_id")',
+  messenger: 'Messenger thread export ("participants", "messages" with "sender_name", "timestamp_ms")',
   intercom: 'Intercom conversation ("source", "conversation_parts")',
   sharegpt: 'ShareGPT ("conversations" of "from"/"value")',
   'dialogue-turns': 'dialogue ("turns"/"utterances" of "speaker"+"utterance")',
@@ -88,6 +91,7 @@ export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
   if (isZohoDeskThreads(record)) return 'zohodesk';
   if (isLiveChatChat(record)) return 'livechat';
   if (isTelegramChat(record)) return 'telegram';
+  if (isMessengerThread(record)) return 'messenger';
   if (isIntercomConversation(record)) return 'intercom';
   if (isShareGpt(record)) return 'sharegpt';
   if (isDialogueTurns(record)) return 'dialogue-turns';
@@ -101,7 +105,7 @@ export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
 }
 
 // Gorgias tickets hold `messages`, the key of tuneloop's own lines, so jsonFamily tells them apart first.
-export { isGorgiasTicket, isFreshchatMessages, isTelegramChat };
+export { isGorgiasTicket, isFreshchatMessages, isTelegramChat, isMessengerThread };
 
 /** The keys holding the turn list, for the families whose records are told apart by their first turn. */
 const TURN_LISTS: ReadonlyArray<[ForeignFamily, readonly string[]]> = [
@@ -156,6 +160,8 @@ export function parseForeign(source: SourceRef, record: JsonObject, family: Fore
       return parseLiveChatChat(source, record);
     case 'telegram':
       return parseTelegramChat(source, record);
+    case 'messenger':
+      return parseMessengerThread(source, record, roles);
     case 'intercom':
       return parseIntercomConversation(source, record);
     case 'sharegpt':
