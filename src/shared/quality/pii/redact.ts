@@ -88,9 +88,49 @@ export function createLocalDetector(options: LocalDetectorOptions = {}): PiiDete
       // One language for the batch (a conversation): short turns ("Danke!") cannot be judged alone.
       const language = options.language ?? hint?.language ?? nameLanguage(texts.join('\n').slice(0, LANGUAGE_SAMPLE_CHARS));
       const textOptions = language ? { ...options, language } : options;
-      return texts.map((text) => detect(text, language, textOptions));
+      return texts.map((text) => {
+        const spans = detect(text, language, textOptions);
+        // A turn of an English conversation written in another language: English rules take its
+        // capitalised nouns for names ("Das Paket kam mit einer kaputten Schachtel an"), so a turn
+        // they found a name in is read with its own language's rules when it reliably is one.
+        if (language === 'en' && options.language === undefined && spans.some((s) => s.type === 'PERSON')) {
+          const own = otherTurnLanguage(text);
+          if (own) return detect(text, own, { ...options, language: own });
+        }
+        return spans;
+      });
     },
   };
+}
+
+/** Shorter turns ("Danke!", "Danke Anne") are left to the conversation's language. */
+const MIN_TURN_LANGUAGE_CHARS = 40;
+
+/**
+ * German function words no English sentence uses ("die", "an", "was", "will" are left out: English
+ * words too). Three different ones, and a sixth of the words, make a turn German.
+ */
+const GERMAN_MARKERS = new Set(
+  (
+    'der das und ist nicht ich wir mit ein eine einer einem einen auf für mein meine meinen meiner bitte habe haben ' +
+    'wurde wurden noch auch schon kann können danke sehr ihre ihnen dem des zum zur beim aber oder wenn weil dass ' +
+    'leider heute gestern bei nach über nur sind sollte möchte würde hätte keine kein'
+  ).split(' '),
+);
+
+/**
+ * The turn's own language, when an English conversation's turn that English rules found a name in
+ * is German. German writes every noun with a capital, which English rules take for names ("Das
+ * Paket kam mit einer kaputten Schachtel an" gave Paket and Schachtel); other languages capitalise
+ * as English does, so English rules read them well enough. A word scan, not the language detector:
+ * it runs for many English turns with names (about 3 % of the bench's turns) and must cost little,
+ * and the detector takes short English turns for Dutch or Irish.
+ */
+function otherTurnLanguage(text: string): string | undefined {
+  if (text.length < MIN_TURN_LANGUAGE_CHARS || isClearlyEnglish(text)) return undefined;
+  const words = text.toLowerCase().match(/[a-zäöüß]+/g) ?? [];
+  const markers = new Set(words.filter((w) => GERMAN_MARKERS.has(w)));
+  return markers.size >= 3 && words.filter((w) => GERMAN_MARKERS.has(w)).length * 6 >= words.length ? 'de' : undefined;
 }
 
 export function detectLocal(written: string, options: LocalDetectorOptions = {}): PiiSpan[] {
