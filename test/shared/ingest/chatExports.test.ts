@@ -114,6 +114,40 @@ describe('chats exported from WhatsApp as text', () => {
     expect(rejections(items)[0].record).toMatch(/^01\/12\/2026, 09:58 - Messages/);
   });
 
+  // How WhatsApp on a phone set to each language writes an entry (Android unless said), the
+  // customer's message at 14:05 on 13 December 2026 and the shop's answer a minute later (a day over
+  // 12 settles the order of day and month).
+  test.each([
+    ['English (UK)', '13/12/2026, 14:05 - ', '13/12/2026, 14:06 - '],
+    ['English (US), iOS', '[12/13/26, 2:05:00\u202fPM] ', '[12/13/26, 2:06:00\u202fPM] '],
+    ['German', '13.12.26, 14:05 - ', '13.12.26, 14:06 - '],
+    ['French', '13/12/2026 à 14:05 - ', '13/12/2026 à 14:06 - '],
+    ['Spanish, "p. m."', '13/12/26, 2:05 p. m. - ', '13/12/26, 2:06 p. m. - '],
+    ['Portuguese (Brazil)', '13/12/2026 14:05 - ', '13/12/2026 14:06 - '],
+    ['Dutch', '13-12-2026 14:05 - ', '13-12-2026 14:06 - '],
+    ['Indonesian, a dot in the time', '13/12/26 14.05 - ', '13/12/26 14.06 - '],
+    ['Finnish', '13.12.2026 klo 14.05 - ', '13.12.2026 klo 14.06 - '],
+    ['Japanese', '2026/12/13 14:05 - ', '2026/12/13 14:06 - '],
+    ['Chinese', '2026/12/13 下午2:05 - ', '2026/12/13 下午2:06 - '],
+    ['Korean', '2026. 12. 13. 오후 2:05 - ', '2026. 12. 13. 오후 2:06 - '],
+  ])('%s: "%s"', async (_language, customerAt, shopAt) => {
+    const text = `${customerAt}Aminah Yusof: Hello, is my order on its way?\n${shopAt}Kedai Harmoni: Yes, it arrives tomorrow morning.\n`;
+    const items = await parseAll(text, { fileName: ANDROID });
+    expect(reasons(items)).toEqual(['conversation']);
+    const [chat] = conversations(items);
+    expect(chat.turns.map((t) => `${t.role} ${t.timestamp ?? 'none'}`)).toEqual([
+      'user 2026-12-13T14:05:00.000Z',
+      'assistant 2026-12-13T14:06:00.000Z',
+    ]);
+  });
+
+  test('a dot between two numbers is a time only after a date: "10.50 Maria: …" inside a message stays text', async () => {
+    const text =
+      '13/12/2026, 14:05 - Aminah Yusof: The price is\n10.50 Maria: said my sister\n01/12/2026, 14:06 - Kedai Harmoni: Thanks, I will check it.\n';
+    const [chat] = conversations(await parseAll(text, { fileName: ANDROID }));
+    expect(chat.turns[0].content).toBe('The price is\n10.50 Maria: said my sister');
+  });
+
   test('the file name WhatsApp gives an export names the customer, in the phone language', () => {
     expect(chatExportCustomer('WhatsApp Chat with Aminah Yusof.txt')).toBe('Aminah Yusof');
     expect(chatExportCustomer('uploads/2026-12/WhatsApp Chat - Budi Santoso.zip')).toBe('Budi Santoso');

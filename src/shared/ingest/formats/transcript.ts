@@ -278,16 +278,23 @@ function placeholderOf(text: string): 'media-omitted' | 'deleted-message' | unde
 
 /** `( 1m 2s )`, Salesforce's time since the chat started. */
 const RELATIVE = /^\(\s*(?=\d)(?:(\d+)h\s*)?(?:(\d+)m\s*)?(?:(\d+)s)?\s*\)\s*/;
-const CLOCK = String.raw`(?<hh>\d{1,2}):(?<mm>\d{2})(?::(?<ss>\d{2}))?(?:\s*(?<half>[AaPp])\.?[Mm]\.?)?`;
+// Morning and afternoon written before the time by WhatsApp in Chinese, Japanese and Korean
+// (上午10:02, 午後3:15, 오전 10:02); "a. m." with a space in Spanish. A dot between hours and minutes
+// (Indonesian and Finnish WhatsApp: 10.02) counts only after a date (see timePrefixOf).
+const CLOCK = String.raw`(?:(?<pre>上午|下午|午前|午後|오전|오후)\s?)?(?<hh>\d{1,2})(?<csep>[:.])(?<mm>\d{2})(?:\k<csep>(?<ss>\d{2}))?(?:\s*(?<half>[AaPp])\.?\s?[Mm]\.?)?`;
 // ISO (2026-03-02), or day and month in either order with the year last (02/03/2026, 02-03-2026,
 // 13.03.2026, 02/03/26). ISO is tried first and the others take at most two digits before the first
 // separator, so a year-first date is never read as a day or month.
-const DATE = String.raw`(?:(?<iso>\d{4}-\d{2}-\d{2})|(?<n1>\d{1,2})(?<sep>[/.-])(?<n2>\d{1,2})\k<sep>(?<year>\d{4}|\d{2}))`;
+// Year first with slashes or dots (WhatsApp in Japanese and Chinese: 2026/12/01; Korean and
+// Hungarian: 2026. 12. 1.) reads one way only, as ISO does.
+const DATE = String.raw`(?:(?<iso>\d{4}-\d{2}-\d{2})|(?<ymd>(?<yy>\d{4})(?<ysep>[/.])\s?(?<ym>\d{1,2})\k<ysep>\s?(?<yd>\d{1,2})\.?)|(?<n1>\d{1,2})(?<sep>[/.-])(?<n2>\d{1,2})\k<sep>(?<year>\d{4}|\d{2}))`;
+/** Between a date and its time: a space, "T", ", ", or a word for "at" (French "à", Finnish "klo"). */
+const DATE_TIME = String.raw`(?:,?\s+(?:à|a las|às|klo|alle)\s+|[ T]|, )`;
 const ZONE = String.raw`(?:\s*(?<zone>Z|UTC|GMT|[+-]\d{2}:?\d{2}))?`;
 /** `[10:02]`, `(2026-03-02 09:14:05)`, `[02/03/2026, 09:14]`, `[02-03-2026 09:14]`, `[10:02:03 AM]`, optionally followed by a dash. */
-const BRACKETED = new RegExp(String.raw`^[\[(]\s*(?:${DATE}[ T,]+)?${CLOCK}${ZONE}\s*[\])]\s*(?:[-–—|]\s+)?`);
+const BRACKETED = new RegExp(String.raw`^[\[(]\s*(?:${DATE}(?:${DATE_TIME}|[ T,]+))?${CLOCK}${ZONE}\s*[\])]\s*(?:[-–—|]\s+)?`);
 /** `10:02:03 AM Maria: ...`, `2026-03-02 09:14:05 - Maria: ...`, `02/03/2026, 09:14 - Maria: ...`, `02-03-2026 10:15 Maria: ...`. */
-const BARE = new RegExp(String.raw`^(?:${DATE}(?:[ T]|, ))?${CLOCK}${ZONE}\s+(?:[-–—|]\s+)?`);
+const BARE = new RegExp(String.raw`^(?:${DATE}${DATE_TIME})?${CLOCK}${ZONE}\s+(?:[-–—|]\s+)?`);
 
 function timePrefixOf(text: string): { length: number; stamped: boolean; time?: LineTime } | undefined {
   const relative = RELATIVE.exec(text);
@@ -296,10 +303,21 @@ function timePrefixOf(text: string): { length: number; stamped: boolean; time?: 
     return { length: relative[0].length, stamped: true, time: { offsetSeconds: h * 3600 + m * 60 + s } };
   }
   const bracketed = BRACKETED.exec(text);
-  if (bracketed) return { length: bracketed[0].length, stamped: true, time: clockOf(bracketed) };
+  if (bracketed && datedOrColon(bracketed)) return { length: bracketed[0].length, stamped: true, time: clockOf(bracketed) };
   const bare = BARE.exec(text);
-  if (bare) return { length: bare[0].length, stamped: false, time: clockOf(bare) };
+  // A date and a time opening a line make an entry as surely as brackets do (WhatsApp on Android).
+  if (bare && datedOrColon(bare)) return { length: bare[0].length, stamped: hasDate(bare), time: clockOf(bare) };
   return undefined;
+}
+
+function hasDate(m: RegExpExecArray): boolean {
+  const g: Record<string, string | undefined> = m.groups ?? {};
+  return g.iso !== undefined || g.ymd !== undefined || g.n1 !== undefined;
+}
+
+/** "10.02" is a time only after a date: alone it is as likely a price or a version. */
+function datedOrColon(m: RegExpExecArray): boolean {
+  return m.groups?.csep === ':' || hasDate(m);
 }
 
 /** An optional capture group (the regex types call every group a string). */
@@ -314,7 +332,7 @@ function clockOf(m: RegExpExecArray): LineTime | undefined {
   let hours = Number(g.hh);
   const minutes = Number(g.mm);
   const seconds = Number(g.ss ?? 0);
-  const half = g.half?.toLowerCase();
+  const half = g.half?.toLowerCase() ?? (g.pre ? (/^(?:上午|午前|오전)$/.test(g.pre) ? 'a' : 'p') : undefined);
   if (half) {
     if (hours < 1 || hours > 12) return undefined;
     hours = (hours % 12) + (half === 'p' ? 12 : 0);
@@ -324,6 +342,7 @@ function clockOf(m: RegExpExecArray): LineTime | undefined {
     clock: (hours * 3600 + minutes * 60 + seconds) * 1000,
   };
   if (g.iso) time.date = g.iso;
+  else if (g.ymd && g.yy && g.ym && g.yd) time.date = `${g.yy}-${g.ym.padStart(2, '0')}-${g.yd.padStart(2, '0')}`;
   else if (g.n1 && g.n2 && g.year && g.sep && isTwoDigitYearFirst(g.n1, g.sep, g.n2, g.year))
     // 26-03-02: year first (see isTwoDigitYearFirst); like an ISO date it settles no day/month order.
     time.date = `20${g.n1}-${g.n2.padStart(2, '0')}-${g.year}`;
@@ -595,6 +614,9 @@ function readTranscript(
       turns.push(current);
       continue;
     }
+    // In a messenger's export a dated line without a speaker is the messenger's own (a notice in a
+    // language not listed, "Aminah left"), never part of a message.
+    if (hints.plainText && line.stamped) continue;
     if (stampedEntries && line.stamped)
       return {
         reason: 'unknown-speaker',
