@@ -1,4 +1,5 @@
 import { looksLikeChatExport } from './formats/transcript';
+import { looksLikeLineChat } from './formats/lineChat';
 import { OLE_MAGIC, oleDetail } from './xlsx';
 
 /**
@@ -15,6 +16,8 @@ export type Container =
   | { kind: 'csv'; delimiter: string }
   /** A chat a messenger exported as text (WhatsApp), the whole file one conversation. */
   | { kind: 'chat-export' }
+  /** A chat exported from LINE as text (a header, day lines, tab-separated messages). */
+  | { kind: 'line-chat' }
   | { kind: 'unknown'; detail: string };
 
 const MAGIC: ReadonlyArray<[number[], string]> = [
@@ -47,6 +50,7 @@ export function detectContainer(head: Buffer): Container {
   if (first === -1) return { kind: 'empty' };
   const c = text[first];
   if (c === '{') return isPrettyPrintedObject(text.slice(first)) ? { kind: 'json-document' } : { kind: 'jsonl' };
+  if (looksLikeLineChat(text.slice(first))) return { kind: 'line-chat' };
   // WhatsApp on iOS opens every line with "[date, time]".
   if (c === '[') return looksLikeChatExport(text.slice(first)) ? { kind: 'chat-export' } : { kind: 'json-document' };
   if (c === '<') return { kind: 'unknown', detail: 'the file looks like HTML/XML; export the chats as JSON lines or CSV' };

@@ -34,6 +34,7 @@ import { jsonMessageRows } from './jsonMessageRows';
 import { linePlace, reject } from './records';
 import { createRoleMapper, type RoleMapper } from './roles';
 import { parseChatExport } from './formats/transcript';
+import { parseLineChat } from './formats/lineChat';
 import { IngestError, isAbortError } from './errors';
 import { entryVerdict, type ArchiveEntry, type ZipArchive } from './archive';
 import type { DeclaredTimeZone } from './timeZone';
@@ -206,7 +207,16 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
         });
         return;
       case 'chat-export':
-        yield await readChatExport(bytes, head, { file, roles, maxRecordBytes, archivedIn: options.archivedIn, signal, timeZone });
+      case 'line-chat':
+        yield await readChatExport(bytes, head, {
+          file,
+          roles,
+          maxRecordBytes,
+          archivedIn: options.archivedIn,
+          signal,
+          timeZone,
+          line: container.kind === 'line-chat',
+        });
         return;
       case 'csv':
         yield* parseCsv(bytes, {
@@ -576,7 +586,16 @@ function tempError(file: string, err: unknown): IngestError {
 async function readChatExport(
   bytes: PeekableBytes,
   head: Buffer,
-  options: { file: string; roles: RoleMapper; maxRecordBytes: number; archivedIn?: string; signal?: AbortSignal; timeZone?: string },
+  options: {
+    file: string;
+    roles: RoleMapper;
+    maxRecordBytes: number;
+    archivedIn?: string;
+    signal?: AbortSignal;
+    timeZone?: string;
+    /** A LINE export (`parseLineChat`) rather than WhatsApp's shape. */
+    line?: boolean;
+  },
 ): Promise<IngestItem> {
   const { file } = options;
   const chunks: Buffer[] = [];
@@ -595,6 +614,7 @@ async function readChatExport(
   const raw = Buffer.concat(chunks);
   const source = { file, line: 1, record: raw.toString('utf8') };
   if (!isUtf8(raw)) return reject({ ...source, record: preview(head) }, 'invalid-encoding', `${file} is not valid UTF-8 text`);
+  if (options.line) return parseLineChat(source, source.record, options.roles, options.timeZone ? { timeZone: options.timeZone } : {});
   return parseChatExport(
     source,
     source.record.replace(/^\uFEFF/, ''),
