@@ -130,6 +130,11 @@ describe('chats exported from WhatsApp as text', () => {
     ['Japanese', '2026/12/13 14:05 - ', '2026/12/13 14:06 - '],
     ['Chinese', '2026/12/13 下午2:05 - ', '2026/12/13 下午2:06 - '],
     ['Korean', '2026. 12. 13. 오후 2:05 - ', '2026. 12. 13. 오후 2:06 - '],
+    [
+      'Arabic: Arabic-Indic digits, right-to-left marks, "م" for the evening',
+      '١٣\u200f/١٢\u200f/٢٠٢٦، ٢:٠٥ م - ',
+      '١٣\u200f/١٢\u200f/٢٠٢٦، ٢:٠٦ م - ',
+    ],
   ])('%s: "%s"', async (_language, customerAt, shopAt) => {
     const text = `${customerAt}Aminah Yusof: Hello, is my order on its way?\n${shopAt}Kedai Harmoni: Yes, it arrives tomorrow morning.\n`;
     const items = await parseAll(text, { fileName: ANDROID });
@@ -139,6 +144,13 @@ describe('chats exported from WhatsApp as text', () => {
       'user 2026-12-13T14:05:00.000Z',
       'assistant 2026-12-13T14:06:00.000Z',
     ]);
+  });
+
+  test('a Hijri date (year 1448) is read for its order but gives no time, not a wrong one', async () => {
+    const text = '1448/06/12 14:05 - Aminah Yusof: Hello?\n1448/06/12 14:06 - Kedai Harmoni: Hello, how can I help?\n';
+    const [chat] = conversations(await parseAll(text, { fileName: ANDROID }));
+    expect(chat.turns.map((t) => t.timestamp)).toEqual([undefined, undefined]);
+    expect(chat.turns.map((t) => t.role)).toEqual(['user', 'assistant']);
   });
 
   test('a dot between two numbers is a time only after a date: "10.50 Maria: …" inside a message stays text', async () => {

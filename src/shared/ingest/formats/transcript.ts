@@ -156,7 +156,10 @@ interface Line {
   event?: TranscriptEvent;
 }
 
-type LineTime = { offsetSeconds: number } | { clock: number; date?: string; numericDate?: NumericDate; zoneMinutes?: number };
+type LineTime =
+  | { offsetSeconds: number }
+  /** `dated`: the stamp holds a date, even one of another calendar that gives no `date`. */
+  | { clock: number; date?: string; numericDate?: NumericDate; zoneMinutes?: number; dated?: boolean };
 
 /**
  * A date of three numbers before a clock (`02/03/2026`, `02-03-2026`, `13.03.2026`), read once the whole
@@ -201,7 +204,7 @@ function linesOf(text: string, options: { plainText?: boolean } = {}): Line[] {
   let afterEvent = true;
   plain.split(/\r\n|\r|\n/).forEach((raw, i) => {
     // WhatsApp (iOS) opens some lines, and the text of attachments, with a left-to-right mark.
-    const text = raw.replace(LEADING_MARKS, '').trim();
+    const text = westernStamp(raw.replace(LEADING_MARKS, '').trim());
     if (!text) return;
     let prefix = timePrefixOf(text);
     // A bare clock ("10:30 works for me") is a prefix only before a speaker.
@@ -226,6 +229,28 @@ function linesOf(text: string, options: { plainText?: boolean } = {}): Line[] {
 }
 
 const LEADING_MARKS = /^[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]+/;
+
+/**
+ * WhatsApp set to Arabic or Persian writes an entry's date and time in Arabic-Indic digits, with
+ * right-to-left marks, the Arabic comma and ص/م (morning/evening) or ق.ظ/ب.ظ:
+ * "١‏/١٢‏/٢٠٢٦، ١٠:٠٢ م - Name: …". Such a stamp (up to its " - " or "] ") is read as the Western
+ * one it stands for; the message after it is left as written.
+ */
+const EASTERN_STAMP =
+  /^\[?[\u0660-\u0669\u06f0-\u06f9][\u0660-\u0669\u06f0-\u06f9\u200e\u200f\u061c/.,،:\s\u0635\u0645\u0642\u0628\u0638]{6,40}?(?: - |\] )/u;
+
+function westernStamp(line: string): string {
+  const stamp = EASTERN_STAMP.exec(line);
+  if (!stamp) return line;
+  const western = stamp[0]
+    .replace(/[\u200e\u200f\u061c]/g, '')
+    .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
+    .replace(/[\u06f0-\u06f9]/g, (d) => String(d.charCodeAt(0) - 0x06f0))
+    .replace(/،/g, ',')
+    .replace(/\s*(?:ص|ق\.ظ)(?=\s*(?: - |\] )$)/u, ' AM')
+    .replace(/\s*(?:م|ب\.ظ)(?=\s*(?: - |\] )$)/u, ' PM');
+  return western + line.slice(stamp[0].length);
+}
 
 /**
  * Notices WhatsApp writes into an exported chat (English, Spanish, Portuguese, French, German,
@@ -338,12 +363,15 @@ function clockOf(m: RegExpExecArray): LineTime | undefined {
     hours = (hours % 12) + (half === 'p' ? 12 : 0);
   }
   if (hours > 23 || minutes > 59 || seconds > 59) return undefined;
-  const time: { clock: number; date?: string; numericDate?: NumericDate; zoneMinutes?: number } = {
+  const time: { clock: number; date?: string; numericDate?: NumericDate; zoneMinutes?: number; dated?: boolean } = {
     clock: (hours * 3600 + minutes * 60 + seconds) * 1000,
   };
+  if (hasDate(m)) time.dated = true;
   if (g.iso) time.date = g.iso;
-  else if (g.ymd && g.yy && g.ym && g.yd) time.date = `${g.yy}-${g.ym.padStart(2, '0')}-${g.yd.padStart(2, '0')}`;
-  else if (g.n1 && g.n2 && g.year && g.sep && isTwoDigitYearFirst(g.n1, g.sep, g.n2, g.year))
+  // A year before 1970 is another calendar's (Hijri 1448, Solar Hijri 1405), not converted here.
+  else if (g.ymd && g.yy && g.ym && g.yd) {
+    if (Number(g.yy) >= 1970) time.date = `${g.yy}-${g.ym.padStart(2, '0')}-${g.yd.padStart(2, '0')}`;
+  } else if (g.n1 && g.n2 && g.year && g.sep && isTwoDigitYearFirst(g.n1, g.sep, g.n2, g.year))
     // 26-03-02: year first (see isTwoDigitYearFirst); like an ISO date it settles no day/month order.
     time.date = `20${g.n1}-${g.n2.padStart(2, '0')}-${g.year}`;
   else if (g.n1 && g.n2 && g.year)
@@ -705,8 +733,7 @@ function iso(ms: number): string | undefined {
 export function looksLikeChatExport(head: string): boolean {
   const cut = head.length > 8192 ? head.slice(0, Math.max(head.lastIndexOf('\n', 8192), 1)) : head;
   const lines = linesOf(cut, { plainText: true });
-  const dated = (l: Line) =>
-    l.time !== undefined && 'clock' in l.time && (l.time.date !== undefined || l.time.numericDate !== undefined) && (l.speaker || l.event);
+  const dated = (l: Line) => l.time !== undefined && 'clock' in l.time && l.time.dated === true && (l.speaker || l.event);
   if (!lines.length || !dated(lines[0])) return false;
   return lines.filter(dated).length >= Math.min(2, lines.length) && lines.some((l) => l.speaker);
 }
