@@ -5,6 +5,7 @@ import { zonedWallClockToEpoch } from '../timeZone';
 import type { RawTurn } from '../turns';
 import type { ChatRole, IngestItem, SourceRef } from '../types';
 import { finish } from './common';
+import { halfOfDay, MERIDIEM_WORDS } from './transcript';
 
 /**
  * A chat exported from LINE as text ("Export chat history", one chat per file): a header naming
@@ -29,10 +30,11 @@ const DAY_LINE: readonly RegExp[] = [
   /^(?<y>\d{4})[/.](?<m>\d{1,2})[/.](?<d>\d{1,2})(?:\s*\([^)]{1,12}\)|\s+\p{L}{1,12})?\s*$/u,
   /^\p{L}{2,12},?\s+(?<m>\d{1,2})\/(?<d>\d{1,2})\/(?<y>\d{4})\s*$/u,
 ];
-const MESSAGE =
-  /^(?<pre>午前|午後|上午|下午|오전|오후)?\s?(?<h>\d{1,2}):(?<min>\d{2})(?:\s?(?<half>[AaPp])[Mm])?\t(?<sender>[^\t]*)\t(?<text>.*)$/;
+const MESSAGE = new RegExp(
+  String.raw`^(?<pre>${MERIDIEM_WORDS})?\s?(?<h>\d{1,2}):(?<min>\d{2})(?:\s?(?<half>[AaPp])[Mm])?\t(?<sender>[^\t]*)\t(?<text>.*)$`,
+);
 /** A line of the app's own: a time and one text, no sender ("10:02\tAminah joined the chat."). */
-const APP_LINE = /^(?:午前|午後|上午|下午|오전|오후)?\s?\d{1,2}:\d{2}(?:\s?[AaPp][Mm])?\t[^\t]*$/;
+const APP_LINE = new RegExp(String.raw`^(?:${MERIDIEM_WORDS})?\s?\d{1,2}:\d{2}(?:\s?[AaPp][Mm])?\t[^\t]*$`);
 const MEDIA =
   /^\[(?:Photo|Photos|Sticker|Video|File|Voice message|Album|Location|Contact|写真|スタンプ|動画|ファイル|ボイスメッセージ|アルバム|位置情報|ภาพ|รูป|สติกเกอร์|วิดีโอ|ไฟล์|ข้อความเสียง|照片|圖片|图片|貼圖|贴图|影片|视频|檔案|文件|사진|스티커|동영상|파일)\]$/;
 const UNSENT = /(?:unsent a message\.?|メッセージの送信を取り消しました|ยกเลิกข้อความ|已收回訊息|已撤回消息|메시지를 취소했습니다)$/;
@@ -101,7 +103,7 @@ export function parseLineChat(source: SourceRef, text: string, roles: RoleMapper
       let hours = Number(g.h);
       // Groups that did not take part are undefined (the regex types say string).
       const optional: Record<string, string | undefined> = g;
-      const half = optional.half?.toLowerCase() ?? (optional.pre ? (/^(?:午前|上午|오전)$/.test(optional.pre) ? 'a' : 'p') : undefined);
+      const half = halfOfDay(optional.half, optional.pre);
       if (half) hours = (hours % 12) + (half === 'p' ? 12 : 0);
       const wall = day ? Date.parse(`${day}T00:00:00Z`) + (hours * 60 + Number(g.min)) * 60_000 : Number.NaN;
       const ms = Number.isFinite(wall) && options.timeZone ? zonedWallClockToEpoch(wall, options.timeZone) : wall;

@@ -306,7 +306,17 @@ const RELATIVE = /^\(\s*(?=\d)(?:(\d+)h\s*)?(?:(\d+)m\s*)?(?:(\d+)s)?\s*\)\s*/;
 // Morning and afternoon written before the time by WhatsApp in Chinese, Japanese and Korean
 // (上午10:02, 午後3:15, 오전 10:02); "a. m." with a space in Spanish. A dot between hours and minutes
 // (Indonesian and Finnish WhatsApp: 10.02) counts only after a date (see timePrefixOf).
-const CLOCK = String.raw`(?:(?<pre>上午|下午|午前|午後|오전|오후)\s?)?(?<hh>\d{1,2})(?<csep>[:.])(?<mm>\d{2})(?:\k<csep>(?<ss>\d{2}))?(?:\s*(?<half>[AaPp])\.?\s?[Mm]\.?)?`;
+/** Morning or afternoon written before a time (Chinese, Japanese, Korean); LINE's exports use them too. */
+export const MERIDIEM_WORDS = '上午|下午|午前|午後|오전|오후';
+const MORNING_WORD = /^(?:上午|午前|오전)$/;
+
+/** "a" or "p" from an AM/PM after the time or a morning/afternoon word before it, if either is there. */
+export function halfOfDay(after: string | undefined, before: string | undefined): 'a' | 'p' | undefined {
+  if (after) return after.toLowerCase() === 'a' ? 'a' : 'p';
+  return before ? (MORNING_WORD.test(before) ? 'a' : 'p') : undefined;
+}
+
+const CLOCK = String.raw`(?:(?<pre>${MERIDIEM_WORDS})\s?)?(?<hh>\d{1,2})(?<csep>[:.])(?<mm>\d{2})(?:\k<csep>(?<ss>\d{2}))?(?:\s*(?<half>[AaPp])\.?\s?[Mm]\.?)?`;
 // ISO (2026-03-02), or day and month in either order with the year last (02/03/2026, 02-03-2026,
 // 13.03.2026, 02/03/26). ISO is tried first and the others take at most two digits before the first
 // separator, so a year-first date is never read as a day or month.
@@ -357,7 +367,7 @@ function clockOf(m: RegExpExecArray): LineTime | undefined {
   let hours = Number(g.hh);
   const minutes = Number(g.mm);
   const seconds = Number(g.ss ?? 0);
-  const half = g.half?.toLowerCase() ?? (g.pre ? (/^(?:上午|午前|오전)$/.test(g.pre) ? 'a' : 'p') : undefined);
+  const half = halfOfDay(g.half, g.pre);
   if (half) {
     if (hours < 1 || hours > 12) return undefined;
     hours = (hours % 12) + (half === 'p' ? 12 : 0);
