@@ -25,9 +25,18 @@ export interface ArchiveEntry {
 export type EntryVerdict = { read: true } | { read: false; skipped: string } | { read: false; refused: string };
 
 /**
+ * What a messenger's chat export holds beside the chat (WhatsApp's "with media" ZIP, a zipped
+ * Telegram Desktop export folder): the photos, voice notes, videos, stickers and contact cards sent
+ * in the chat, and the export's own page styles and scripts. The chat says where each attachment
+ * was (set aside as media there); the files themselves are no conversation.
+ */
+const ATTACHMENT =
+  /\.(?:jpe?g|png|gif|webp|heic|heif|bmp|tiff?|svg|mp4|mov|m4v|3gp|webm|avi|mkv|opus|ogg|oga|m4a|aac|mp3|wav|amr|tgs|vcf|css|js)$/i;
+
+/**
  * Folders and the files archivers and operating systems add on their own (macOS's `__MACOSX/`
  * resource forks and `.DS_Store`, `._` AppleDouble files, Windows' `Thumbs.db` and `desktop.ini`)
- * are no one's export: skipped, and counted in the report.
+ * are no one's export, nor are a chat export's attachments: skipped, and counted in the report.
  */
 export function entryVerdict(entry: ArchiveEntry): EntryVerdict {
   const segments = entry.name.split('/');
@@ -35,6 +44,7 @@ export function entryVerdict(entry: ArchiveEntry): EntryVerdict {
   if (entry.name.endsWith('/') || base === '') return { read: false, skipped: 'folder' };
   if (segments.includes('__MACOSX') || base.startsWith('.') || /^(?:thumbs\.db|desktop\.ini)$/i.test(base))
     return { read: false, skipped: 'system file' };
+  if (ATTACHMENT.test(base)) return { read: false, skipped: 'attachment or page asset' };
   if (entry.encrypted)
     return { read: false, refused: `${entry.name} is encrypted; export the archive without a password, or upload the files themselves` };
   if (entry.uncompressedSize > MAX_ARCHIVE_ENTRY_BYTES)

@@ -1,5 +1,6 @@
 import { looksLikeChatExport } from './formats/transcript';
 import { looksLikeLineChat } from './formats/lineChat';
+import { looksLikeTelegramHtml } from './formats/telegramHtml';
 import { OLE_MAGIC, oleDetail } from './xlsx';
 
 /**
@@ -18,6 +19,8 @@ export type Container =
   | { kind: 'chat-export' }
   /** A chat exported from LINE as text (a header, day lines, tab-separated messages). */
   | { kind: 'line-chat' }
+  /** A page of a chat Telegram Desktop exported as HTML (`messages.html`, `messages2.html`, …). */
+  | { kind: 'telegram-html' }
   | { kind: 'unknown'; detail: string };
 
 const MAGIC: ReadonlyArray<[number[], string]> = [
@@ -53,7 +56,17 @@ export function detectContainer(head: Buffer): Container {
   if (looksLikeLineChat(text.slice(first))) return { kind: 'line-chat' };
   // WhatsApp on iOS opens every line with "[date, time]".
   if (c === '[') return looksLikeChatExport(text.slice(first)) ? { kind: 'chat-export' } : { kind: 'json-document' };
-  if (c === '<') return { kind: 'unknown', detail: 'the file looks like HTML/XML; export the chats as JSON lines or CSV' };
+  if (c === '<') {
+    const markup = text.slice(first);
+    if (looksLikeTelegramHtml(markup)) return { kind: 'telegram-html' };
+    if (markup.includes('<title>Exported Data</title>'))
+      return {
+        kind: 'unknown',
+        detail:
+          "the file is a page of a Telegram export that holds no chat (the account's summary or a list); drop each chat's messages.html (and messages2.html, …) instead",
+      };
+    return { kind: 'unknown', detail: 'the file looks like HTML/XML; export the chats as JSON lines or CSV' };
+  }
   if (jsonLinesFollowFirstLine(text.slice(first))) return { kind: 'jsonl' };
   if (looksLikeChatExport(text.slice(first))) return { kind: 'chat-export' };
   return { kind: 'csv', delimiter: guessDelimiter(text.slice(first)) };

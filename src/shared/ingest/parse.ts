@@ -35,6 +35,7 @@ import { linePlace, reject } from './records';
 import { createRoleMapper, type RoleMapper } from './roles';
 import { parseChatExport } from './formats/transcript';
 import { parseLineChat } from './formats/lineChat';
+import { parseTelegramHtml } from './formats/telegramHtml';
 import { IngestError, isAbortError } from './errors';
 import { entryVerdict, type ArchiveEntry, type ZipArchive } from './archive';
 import type { DeclaredTimeZone } from './timeZone';
@@ -208,6 +209,7 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
         return;
       case 'chat-export':
       case 'line-chat':
+      case 'telegram-html':
         yield await readChatExport(bytes, head, {
           file,
           roles,
@@ -215,7 +217,7 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
           archivedIn: options.archivedIn,
           signal,
           timeZone,
-          line: container.kind === 'line-chat',
+          shape: container.kind,
         });
         return;
       case 'csv':
@@ -580,8 +582,8 @@ function tempError(file: string, err: unknown): IngestError {
 }
 
 /**
- * A chat exported as text (WhatsApp) is one record: read whole, up to the record size limit, as one
- * conversation (`parseChatExport`).
+ * A chat exported by a messenger (WhatsApp or LINE as text, a page of Telegram's HTML) is one
+ * record: read whole, up to the record size limit, as one conversation.
  */
 async function readChatExport(
   bytes: PeekableBytes,
@@ -593,8 +595,8 @@ async function readChatExport(
     archivedIn?: string;
     signal?: AbortSignal;
     timeZone?: string;
-    /** A LINE export (`parseLineChat`) rather than WhatsApp's shape. */
-    line?: boolean;
+    /** Whose export: WhatsApp's text (`parseChatExport`), LINE's (`parseLineChat`) or a Telegram HTML page (`parseTelegramHtml`). */
+    shape: 'chat-export' | 'line-chat' | 'telegram-html';
   },
 ): Promise<IngestItem> {
   const { file } = options;
@@ -614,14 +616,16 @@ async function readChatExport(
   const raw = Buffer.concat(chunks);
   const source = { file, line: 1, record: raw.toString('utf8') };
   if (!isUtf8(raw)) return reject({ ...source, record: preview(head) }, 'invalid-encoding', `${file} is not valid UTF-8 text`);
-  if (options.line) return parseLineChat(source, source.record, options.roles, options.timeZone ? { timeZone: options.timeZone } : {});
+  const zone = options.timeZone ? { timeZone: options.timeZone } : {};
+  if (options.shape === 'line-chat') return parseLineChat(source, source.record, options.roles, zone);
+  if (options.shape === 'telegram-html') return parseTelegramHtml(source, source.record.replace(/^\uFEFF/, ''), options.roles, zone);
   return parseChatExport(
     source,
     source.record.replace(/^\uFEFF/, ''),
     options.roles,
     { file, ...(options.archivedIn ? { archive: options.archivedIn } : {}) },
     // The phone's wall clock: the declared time zone of the file, if any (UTC otherwise).
-    options.timeZone ? { timeZone: options.timeZone } : {},
+    zone,
   );
 }
 

@@ -49,4 +49,20 @@ describe('a WhatsApp chat export on the blob path and in forget (private Azurite
     expect(await raw.getBlobClient(name).exists()).toBe(false);
     expect((await raw.getBlobClient(other).downloadToBuffer()).equals(otherText)).toBe(true);
   }, 60_000);
+
+  it('a Telegram HTML page is processed as one conversation, and a number Telegram wrote as a link is found and the page deleted', async () => {
+    const page = readFileSync(join(__dirname, '..', '..', 'fixtures', 'formats', 'telegram', 'messages.html'), 'utf8');
+    const digits = '+60123456789';
+    const text = page.replace('It came with a torn box', `It came with a torn box, call me on <a href="tel:${digits}">${PHONE}</a>`);
+    expect(text).not.toBe(page);
+    const name = 'telegram/ChatExport_2026-12-02/messages.html';
+    const raw = azurite.storage.container(CONTAINERS.raw);
+    await raw.getBlockBlobClient(name).upload(Buffer.from(text), Buffer.byteLength(text));
+    const result = await preprocessBlob(runtime, name);
+    expect(result).toMatchObject({ status: 'processed', report: { records_in: 1, records_used: 1, set_aside: { 'media-omitted': 2 } } });
+
+    const report = await forget(runtime, matchTarget(PHONE));
+    expect(report.found.find((f) => f.location === 'raw-logs' && f.name === name)).toMatchObject({ action: 'deleted', records: 1 });
+    expect(await raw.getBlobClient(name).exists()).toBe(false);
+  }, 60_000);
 });

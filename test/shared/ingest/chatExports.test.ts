@@ -81,6 +81,22 @@ describe('chats exported from WhatsApp as text', () => {
     expect(chat.source.file).toBe('WhatsApp Chat - Budi Santoso.zip/_chat.txt');
   });
 
+  test('an export "with media": the photos, voice notes and contact cards beside _chat.txt are passed over and counted, not rejected', async () => {
+    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00]);
+    const archive = zip([
+      ['_chat.txt', fixture('ios_chat.txt')],
+      ['00000012-PHOTO-2026-12-02-21-10-40.jpg', jpeg],
+      ['00000013-AUDIO-2026-12-02-21-11-02.opus', Buffer.from('OggS\0\x02binary')],
+      ['00000014-Budi.vcf', 'BEGIN:VCARD\nVERSION:3.0\nFN:Budi\nEND:VCARD\n'],
+    ]);
+    const notices: string[] = [];
+    const items = await parseAll(archive, { fileName: 'WhatsApp Chat - Budi Santoso.zip', onNotice: (m) => notices.push(m) });
+    expect(reasons(items)).toEqual(['conversation']);
+    expect(notices).toEqual([
+      'WhatsApp Chat - Budi Santoso.zip: ZIP entries that are no export were passed over (attachment or page asset ×3)',
+    ]);
+  });
+
   test('US English: AM/PM after a narrow no-break space; a chat whose dates all read either way is read month first, with a notice', async () => {
     const items = await parseAll(fixture('WhatsApp Chat with Carla Diaz.txt'), { fileName: 'WhatsApp Chat with Carla Diaz.txt' });
     const [chat] = conversations(items);
