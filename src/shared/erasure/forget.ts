@@ -13,6 +13,7 @@ import {
 import { parseInput } from '../ingest/parse';
 import { isGzip } from '../ingest/source';
 import { joinedRecords, mayBeJoined } from '../ingest/jsonLine';
+import { isMboxFromLine } from '../ingest/formats/mailbox';
 import type { SourceRef } from '../ingest/types';
 import { CONTAINERS, TABLES } from '../storage/names';
 import { blobOutputNames } from '../dataset/blobPreprocess';
@@ -94,6 +95,59 @@ export class ErasureConflictError extends TuneloopError {
   }
 }
 
+/**
+ * A record to take out of a raw blob where it stands: a JSON record over several lines (`line`,
+ * its lines), or an e-mail of an mbox (`mbox`: its header lines, from its "From " line; `line` a
+ * hint, 0 when unknown), which runs to the next message.
+ */
+interface RawRange {
+  line: number;
+  lines: string[];
+  /** The line of the record the range is one element of (pages of a JSON document, messages of a thread): a record is counted once. */
+  group?: number;
+  mbox?: boolean;
+}
+
+/** The header lines of each e-mail in an mbox record (messages joined by line breaks, each from its "From " line to its first blank line). */
+function mboxRecordHeaders(lines: readonly string[]): string[][] {
+  const messages: string[][] = [];
+  let current: string[] | undefined;
+  let inHeaders = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (isMboxFromLine(line) && (i === 0 || lines[i - 1].trim() === '')) {
+      current = [line];
+      messages.push(current);
+      inHeaders = true;
+    } else if (current && inHeaders) {
+      if (line.trim() === '') inHeaders = false;
+      else current.push(line);
+    }
+  }
+  return messages;
+}
+
+/**
+ * Takes an e-mail out of an mbox's lines: from its "From " line (at the hint, else wherever its
+ * header lines stand; the last of them may be cut short, as a rejection's preview is) up to the
+ * next message's "From " line after a blank line. Returns whether it was found.
+ */
+function removeMboxMessage(all: string[], range: RawRange): boolean {
+  const n = range.lines.length;
+  const at = (i: number) =>
+    range.lines.every((want, k) => {
+      const have = (all[i + k] ?? '').replace(/\r$/, '');
+      return k === n - 1 ? have.startsWith(want) : have === want;
+    });
+  let start = range.line > 0 && at(range.line - 1) ? range.line - 1 : -1;
+  for (let i = 0; start < 0 && i < all.length; i++) if (isMboxFromLine(all[i]) && at(i)) start = i;
+  if (start < 0) return false;
+  let end = start + 1;
+  while (end < all.length && !(isMboxFromLine(all[end]) && (all[end - 1] ?? '').trim() === '')) end++;
+  all.splice(start, end - start);
+  return true;
+}
+
 interface Found {
   /** `<source>\u0000<conversation id>` of every erased conversation. */
   conversations: Set<string>;
@@ -112,7 +166,7 @@ interface Found {
    * their place: their lines' texts (`},`, `"type": "Comment",`) also stand in other records.
    */
   /** `group`: the line of the record a range is one element of (pages grouped from a JSON document); a record is counted once. */
-  rawRanges: Map<string, { line: number; lines: string[]; group?: number }[]>;
+  rawRanges: Map<string, RawRange[]>;
   /** Examples (weights left out) of erased curated records, to find them in dataset files. */
   examples: Set<string>;
   /** Raw blob name → feedback records found in it (its shard report counted them as used). */
@@ -248,6 +302,18 @@ async function scanRaw(runtime: Runtime, target: ErasureTarget, found: Found, si
   const feedbackBlobs: string[] = [];
   const remove = (file: string, line: number, lines: string[], whole = false, part?: SourceRef['part'], group?: number) => {
     found.rawRecords.add(rawRecordKey(file, line, part ? lines.join('\n') : undefined));
+    // The e-mails of an mbox (a thread's, or one rejected on its own): each taken out whole, found by its headers.
+    if (isMboxFromLine(lines[0] ?? '')) {
+      let ranges = found.rawRanges.get(file);
+      if (!ranges) found.rawRanges.set(file, (ranges = []));
+      for (const [k, headers] of mboxRecordHeaders(lines).entries()) {
+        const key = headers.join('\n');
+        if (!ranges.some((r) => r.mbox && r.lines.join('\n') === key))
+          ranges.push({ line: k === 0 ? line : 0, lines: headers, mbox: true, group: group ?? line });
+      }
+      return;
+    }
+    // A JSON record over several lines: taken out where it stands, not line by line.
     if (whole && lines.length > 1 && /^\s*[[{]/.test(lines[0] ?? '')) {
       let ranges = found.rawRanges.get(file);
       if (!ranges) found.rawRanges.set(file, (ranges = []));
@@ -300,7 +366,9 @@ async function scanRaw(runtime: Runtime, target: ErasureTarget, found: Found, si
             ? sourceMatches(target.source, r.file) && recordIds(r.record).includes(target.conversationId)
             : matches(r.record);
         // Only the lines that hold the data: a whole-file rejection previews many unrelated lines.
-        if (hit)
+        // A rejected e-mail thread of an mbox goes whole, message by message.
+        if (hit && isMboxFromLine(r.record.split('\n', 1)[0])) remove(r.file, r.line, splitRecordLines(r.record), true);
+        else if (hit)
           remove(
             r.file,
             r.line,
@@ -353,7 +421,7 @@ async function rewriteRaw(
   runtime: Runtime,
   blobName: string,
   lineRecords: string[][],
-  ranges: { line: number; lines: string[]; group?: number }[],
+  ranges: RawRange[],
   requestId: string,
   signal: AbortSignal | undefined,
   found: Found,
@@ -381,6 +449,11 @@ async function rewriteRaw(
   // From the last record up, so the lines of the ones before stay where they were read.
   const removedGroups = new Set<number>();
   for (const range of [...ranges].sort((a, b) => b.line - a.line)) {
+    if (range.mbox) {
+      // Never line by line: its header lines (MIME-Version, boundaries) stand in other messages too.
+      if (removeMboxMessage(all, range)) removedGroups.add(range.group ?? range.line);
+      continue;
+    }
     if (removeRange(all, range)) removedGroups.add(range.group ?? range.line);
     // Not where it was read (cannot happen for an unchanged blob): remove its lines wherever they stand.
     else records.push(range.lines.filter((l) => l.trim()));

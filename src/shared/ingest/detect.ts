@@ -1,6 +1,7 @@
 import { looksLikeChatExport } from './formats/transcript';
 import { looksLikeLineChat } from './formats/lineChat';
 import { looksLikeTelegramHtml } from './formats/telegramHtml';
+import { looksLikeEmailMessage, looksLikeMbox } from './formats/mailbox';
 import { OLE_MAGIC, oleDetail } from './xlsx';
 
 /**
@@ -21,6 +22,8 @@ export type Container =
   | { kind: 'line-chat' }
   /** A page of a chat Telegram Desktop exported as HTML (`messages.html`, `messages2.html`, …). */
   | { kind: 'telegram-html' }
+  /** A mailbox exported as mbox (Google Takeout, Thunderbird, Apple Mail): a conversation per thread. */
+  | { kind: 'mbox' }
   | { kind: 'unknown'; detail: string };
 
 const MAGIC: ReadonlyArray<[number[], string]> = [
@@ -67,6 +70,13 @@ export function detectContainer(head: Buffer): Container {
       };
     return { kind: 'unknown', detail: 'the file looks like HTML/XML; export the chats as JSON lines or CSV' };
   }
+  if (looksLikeMbox(text.slice(first))) return { kind: 'mbox' };
+  if (looksLikeEmailMessage(text.slice(first)))
+    return {
+      kind: 'unknown',
+      detail:
+        'the file is one e-mail message (.eml); a thread needs all of its messages: export the mailbox or folder as mbox (Google Takeout, Thunderbird, Apple Mail) and drop that',
+    };
   if (jsonLinesFollowFirstLine(text.slice(first))) return { kind: 'jsonl' };
   if (looksLikeChatExport(text.slice(first))) return { kind: 'chat-export' };
   return { kind: 'csv', delimiter: guessDelimiter(text.slice(first)) };

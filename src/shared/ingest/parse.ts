@@ -36,6 +36,7 @@ import { createRoleMapper, type RoleMapper } from './roles';
 import { parseChatExport } from './formats/transcript';
 import { parseLineChat } from './formats/lineChat';
 import { parseTelegramHtml } from './formats/telegramHtml';
+import { parseMbox } from './formats/mailbox';
 import { IngestError, isAbortError } from './errors';
 import { entryVerdict, type ArchiveEntry, type ZipArchive } from './archive';
 import type { DeclaredTimeZone } from './timeZone';
@@ -218,6 +219,16 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
           signal,
           timeZone,
           shape: container.kind,
+        });
+        return;
+      case 'mbox':
+        yield* parseMbox(splitLines(bytes, { maxLineBytes: maxRecordBytes, onWindows1252: options.onWindows1252, declared: !!encoding }), {
+          file,
+          maxRecordBytes,
+          ...(options.speakerRoles ? { speakerRoles: options.speakerRoles } : {}),
+          ...(options.tempDir ? { tempDir: options.tempDir } : {}),
+          ...(signal ? { signal } : {}),
+          ...(options.onNotice ? { onNotice: options.onNotice } : {}),
         });
         return;
       case 'csv':

@@ -65,4 +65,29 @@ describe('a WhatsApp chat export on the blob path and in forget (private Azurite
     expect(report.found.find((f) => f.location === 'raw-logs' && f.name === name)).toMatchObject({ action: 'deleted', records: 1 });
     expect(await raw.getBlobClient(name).exists()).toBe(false);
   }, 60_000);
+
+  it("an mbox: a customer's threads are processed per thread, and forgetting her address takes her messages out of the mailbox, leaving the others' byte for byte", async () => {
+    const mbox = readFileSync(join(__dirname, '..', '..', 'fixtures', 'formats', 'mbox', 'support.mbox'), 'utf8');
+    const name = 'mail/Support.mbox';
+    const raw = azurite.storage.container(CONTAINERS.raw);
+    await raw.getBlockBlobClient(name).upload(Buffer.from(mbox), Buffer.byteLength(mbox));
+    const result = await preprocessBlob(runtime, name);
+    // Two threads used; the unanswered question, the newsletter, the spam and the automatic reply quarantined.
+    expect(result).toMatchObject({ status: 'processed', report: { records_in: 6, records_used: 2 } });
+
+    const report = await forget(runtime, matchTarget('aminah.yusof@gmail.com'));
+    expect(report.found.find((f) => f.location === 'raw-logs' && f.name === name)).toMatchObject({ action: 'removed', records: 1 });
+    const left = (await raw.getBlobClient(name).downloadToBuffer()).toString('utf8');
+    expect(left).not.toContain('aminah.yusof@gmail.com');
+    // The other messages stay as they were, the line before each removed message included.
+    const messages = (text: string) => text.split(/\n(?=From \S+ (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )/);
+    expect(messages(left)).toEqual(messages(mbox).filter((m) => !m.includes('aminah.yusof@gmail.com')));
+
+    // A customer whose thread was used and whose automatic reply was quarantined; one whose question was rejected.
+    await forget(runtime, matchTarget('carla.diaz@outlook.example'));
+    await forget(runtime, matchTarget('budi@yahoo.example'));
+    const rest = (await raw.getBlobClient(name).downloadToBuffer()).toString('utf8');
+    expect(messages(rest)).toEqual(messages(mbox).filter((m) => !/aminah\.yusof@gmail|carla\.diaz@outlook|budi@yahoo/.test(m)));
+    expect(messages(rest)).toHaveLength(2);
+  }, 60_000);
 });

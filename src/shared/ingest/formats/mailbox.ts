@@ -1,0 +1,310 @@
+import type PostalMime from 'postal-mime';
+import { contentId } from '../ids';
+import type { Line } from '../lines';
+import { conversationFromRows, groupMessageRows, type MessageRow } from '../messageCsv';
+import { reject, show } from '../records';
+import type { RoleMapper } from '../roles';
+import { decodeEntities, stripHtml } from '../text';
+import type { ChatRole, IngestItem } from '../types';
+
+/**
+ * A support mailbox exported as mbox: Google Takeout's `.mbox` of a Gmail or Workspace mailbox
+ * (support@…), Thunderbird's and Apple Mail's folders. Every message starts with a "From " line
+ * ("From 1786… Thu Dec 03 10:00:00 +0000 2026", "From - Thu Dec 03 …") and is an RFC 5322
+ * message (MIME parts, encoded words, quoted-printable or base64, any charset: parsed with
+ * postal-mime).
+ *
+ * A thread is a conversation: Gmail's thread id (`X-GM-THRID`), else the first message id of
+ * `References` (the thread's root), else `In-Reply-To`, else the message's own id. Messages of a
+ * thread may be anywhere in the file; they are grouped like message rows (spilled to disk by
+ * thread, so memory does not grow with the mailbox) and put in time order. A message's text is its
+ * plain-text part (else its HTML, cleaned); the quoted thread below a reply is cut by the turn
+ * clean-up (ingest/emailQuotes). The first message's subject opens its text when the body does not
+ * already say it ("Order 4521 not arrived" above "see subject").
+ *
+ * Who is who: the mailbox's own side is the support side. `TUNELOOP_SPEAKER_ROLES` decides first
+ * (an address, or "@domain" for every address of a domain); then the export says it: Gmail labels
+ * what the mailbox sent (`X-Gmail-Labels: Sent`), and `Delivered-To` names the mailbox on what it
+ * received. An address the mailbox sent from, or the mailbox's address, is the support side, and
+ * so is every address of its domain unless that is a webmail domain (agents reply from their own
+ * addresses at the company's domain). Every other sender is a customer. Without any of that, a
+ * thread is `unknown-speaker`, saying what to map.
+ *
+ * Quarantined on their own, each with its reason (`not-support-mail`), out of their threads: spam,
+ * trash, drafts and Gmail's chat logs (by Gmail's labels), automatic replies and bounces
+ * (`Auto-Submitted`, `X-Autoreply`, delivery reports, mailer daemons), bulk and list mail
+ * (`Precedence: bulk|list|junk`, `List-Id`, `List-Unsubscribe`): none is a support conversation,
+ * and in quarantine an erasure still finds them. A message over the record size limit is rejected
+ * on its own (`record-too-long`); its thread is read without it.
+ */
+const FROM_LINE = /^From \S+ +(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[ ,]/;
+const HEADER_LINE = /^[!-9;-~]+:/;
+
+/** Whether an mbox "From " line starts a message (the erasure finds a message's lines by it too). */
+export function isMboxFromLine(line: string): boolean {
+  return FROM_LINE.test(line);
+}
+
+export function looksLikeMbox(head: string): boolean {
+  const lines = head.split(/\r?\n/, 40);
+  if (!FROM_LINE.test(lines[0] ?? '')) return false;
+  const headers = lines.slice(1).filter((l) => HEADER_LINE.test(l));
+  return headers.length >= 2 && headers.some((l) => /^(?:from|date|message-id|subject|received):/i.test(l));
+}
+
+/** One e-mail message on its own (an .eml file): a block of header fields naming a sender, then a blank line. */
+export function looksLikeEmailMessage(head: string): boolean {
+  const lines = head.split(/\r?\n/, 200);
+  const end = lines.indexOf('');
+  if (end < 3) return false;
+  const fields = lines.slice(0, end).filter((l) => !/^[ \t]/.test(l));
+  return (
+    fields.every((l) => HEADER_LINE.test(l)) &&
+    fields.some((l) => /^from:/i.test(l)) &&
+    fields.some((l) => /^(?:date|message-id|received|mime-version):/i.test(l))
+  );
+}
+
+/** Webmail domains: two customers at gmail.com are not one company, so only the address itself is the mailbox's. */
+const WEBMAIL =
+  /^(?:gmail\.com|googlemail\.com|outlook\.com|hotmail\.[a-z.]+|live\.[a-z.]+|msn\.com|yahoo\.[a-z.]+|ymail\.com|icloud\.com|me\.com|mac\.com|aol\.com|proton\.me|protonmail\.com|pm\.me|gmx\.[a-z.]+|web\.de|mail\.ru|yandex\.[a-z.]+|qq\.com|163\.com|126\.com|naver\.com|daum\.net|zoho\.com|fastmail\.com)$/;
+
+const LABELS_PASSED_OVER: ReadonlyArray<[RegExp, string]> = [
+  [/^(?:spam|junk)$/i, 'spam (Gmail labels it so)'],
+  [/^(?:trash|bin|deleted items)$/i, 'in the trash (Gmail labels it so)'],
+  [/^drafts?$/i, 'a draft (Gmail labels it so)'],
+  [/^chats?$/i, "a chat log of Gmail's"],
+];
+
+/** What the mailbox says about its own side, gathered while reading (roles are decided after the last message). */
+interface MailboxEvidence {
+  /** Senders of messages Gmail labels Sent: the mailbox itself. */
+  sentFrom: Set<string>;
+  /** `Delivered-To` addresses, counted: the mailbox's own address is the commonest. */
+  deliveredTo: Map<string, number>;
+}
+
+function domainOf(address: string): string {
+  return address.slice(address.lastIndexOf('@') + 1);
+}
+
+/** The roles of a mailbox's senders: explicit mappings, then the mailbox's own addresses and domains. */
+function mailboxRoles(evidence: MailboxEvidence, speakerRoles: Readonly<Record<string, ChatRole>>): RoleMapper & { known: boolean } {
+  const explicit = new Map(Object.entries(speakerRoles).map(([name, role]) => [name.trim().toLowerCase(), role]));
+  const own = new Set(evidence.sentFrom);
+  let top: [string, number] | undefined;
+  for (const entry of evidence.deliveredTo) if (!top || entry[1] > top[1]) top = entry;
+  if (top) own.add(top[0]);
+  for (const [name, role] of explicit) if (role === 'assistant' && name.includes('@') && !name.startsWith('@')) own.add(name);
+  const ownDomains = new Set([...own].map(domainOf).filter((d) => d && !WEBMAIL.test(d)));
+  for (const [name, role] of explicit) if (role === 'assistant' && name.startsWith('@')) ownDomains.add(name.slice(1));
+  const known = own.size > 0 || ownDomains.size > 0;
+  return {
+    known,
+    roleOf(address: string): ChatRole | undefined {
+      const key = address.trim().toLowerCase();
+      const mapped = explicit.get(key) ?? explicit.get(`@${domainOf(key)}`);
+      if (mapped) return mapped;
+      if (own.has(key) || ownDomains.has(domainOf(key))) return 'assistant';
+      return known ? 'user' : undefined;
+    },
+  };
+}
+
+function header(email: PostalMime.Email, key: string): string | undefined {
+  return email.headers.find((h) => h.key === key)?.value;
+}
+
+/** Why a message is no support conversation, if it is none. */
+function passedOver(email: PostalMime.Email, from: string): string | undefined {
+  const labels = (header(email, 'x-gmail-labels') ?? '').split(',').map((l) => l.trim().replace(/^"|"$/g, ''));
+  for (const [pattern, why] of LABELS_PASSED_OVER) if (labels.some((l) => pattern.test(l))) return why;
+  const auto = header(email, 'auto-submitted');
+  if ((auto && !/^no\b/i.test(auto)) || header(email, 'x-autoreply') || header(email, 'x-autorespond'))
+    return 'an automatic reply (Auto-Submitted)';
+  if (/^(?:mailer-daemon|postmaster)@/i.test(from) || /multipart\/report/i.test(header(email, 'content-type') ?? ''))
+    return 'a bounce (a delivery report)';
+  if (
+    /^(?:bulk|list|junk)$/i.test((header(email, 'precedence') ?? '').trim()) ||
+    header(email, 'list-id') ||
+    header(email, 'list-unsubscribe')
+  )
+    return 'bulk or list mail (a newsletter: List-Id, List-Unsubscribe or Precedence)';
+  return undefined;
+}
+
+const MESSAGE_ID = /<[^<>\s]+>/g;
+
+/** The thread a message belongs to: Gmail's thread id, else the root of its references, else what it answers, else itself. */
+function threadKey(email: PostalMime.Email, line: number): string {
+  const gmail = header(email, 'x-gm-thrid')?.trim();
+  if (gmail) return `gmail:${gmail}`;
+  const root = (email.references ?? '').match(MESSAGE_ID)?.[0] ?? (email.inReplyTo ?? '').match(MESSAGE_ID)?.[0];
+  if (root) return root.toLowerCase();
+  const own = (email.messageId ?? '').match(MESSAGE_ID)?.[0];
+  return own ? own.toLowerCase() : `line:${line}`;
+}
+
+/** The text of a message: its plain-text part, else its HTML made text. */
+function bodyOf(email: PostalMime.Email): string {
+  if (email.text?.trim()) return email.text;
+  if (email.html) return decodeEntities(stripHtml(email.html.replace(/<(?:br|\/p|\/div|\/li|\/tr|\/h\d)\b[^>]*>/gi, '\n')));
+  return '';
+}
+
+const REPLY_PREFIX = /^(?:\s*(?:re|fwd?|aw|wg|sv|vs|antw|rif|tr|r|enc|res|odp|před|ynt)\s*(?:\[\d+\])?\s*:\s*)+/i;
+
+/** The first message's subject opens its text, unless the text already says it. */
+function withSubject(subject: string | undefined, body: string): string {
+  const clean = (subject ?? '').replace(REPLY_PREFIX, '').trim();
+  if (!clean || body.toLowerCase().includes(clean.toLowerCase())) return body;
+  return `${clean}\n\n${body}`;
+}
+
+export interface MailboxOptions {
+  file: string;
+  /** `TUNELOOP_SPEAKER_ROLES`: an address or "@domain" → role. */
+  speakerRoles?: Readonly<Record<string, ChatRole>>;
+  maxRecordBytes: number;
+  tempDir?: string;
+  signal?: AbortSignal;
+  onNotice?: (message: string) => void;
+}
+
+interface MailMessage {
+  line: number;
+  lines: string[];
+  bytes: number;
+  tooLong: boolean;
+}
+
+async function* mboxMessages(lines: AsyncIterable<Line>, maxRecordBytes: number): AsyncIterable<MailMessage> {
+  let current: MailMessage | undefined;
+  let previousBlank = true;
+  for await (const line of lines) {
+    const text = line.text;
+    if (previousBlank && FROM_LINE.test(text)) {
+      if (current) yield current;
+      current = { line: line.lineNo, lines: [text], bytes: text.length + 1, tooLong: false };
+    } else if (current) {
+      if (line.kind === 'too-long') current.tooLong = true;
+      else if (!current.tooLong) {
+        current.bytes += Buffer.byteLength(text) + 1;
+        if (current.bytes > maxRecordBytes) current.tooLong = true;
+        // Only the headers are kept of a message over the limit, for its rejection.
+        else current.lines.push(text);
+      }
+    }
+    previousBlank = text === '';
+  }
+  if (current) yield current;
+}
+
+let postalMime: typeof PostalMime | undefined;
+
+/** A mailbox's messages → one conversation per thread (see above). */
+export async function* parseMbox(lines: AsyncIterable<Line>, options: MailboxOptions): AsyncIterable<IngestItem> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  postalMime ??= require('postal-mime') as typeof PostalMime;
+  const parser = postalMime;
+  const { file } = options;
+  const evidence: MailboxEvidence = { sentFrom: new Set(), deliveredTo: new Map() };
+  const firstSubject = new Map<string, string>();
+
+  async function* rows(): AsyncIterable<MessageRow | IngestItem> {
+    for await (const message of mboxMessages(lines, options.maxRecordBytes)) {
+      options.signal?.throwIfAborted();
+      const raw = message.lines.join('\n');
+      if (message.tooLong) {
+        yield reject(
+          { file, line: message.line, record: raw.slice(0, 2048) },
+          'record-too-long',
+          `the e-mail at line ${message.line} is over the ${options.maxRecordBytes}-byte limit of one record (its attachments, most likely); its thread is read without it`,
+        );
+        continue;
+      }
+      // mboxrd escapes a body line starting "From " as ">From ": one ">" comes off again.
+      const body = message.lines
+        .slice(1)
+        .map((l) => (/^>+From /.test(l) ? l.slice(1) : l))
+        .join('\n');
+      const email = await parser.parse(body, { attachmentEncoding: 'arraybuffer' });
+      const from = (email.from?.address ?? email.sender?.address ?? '').trim().toLowerCase();
+      const why = passedOver(email, from);
+      if (why) {
+        yield reject(
+          { file, line: message.line, record: raw },
+          'not-support-mail',
+          `the e-mail at line ${message.line} is ${why}, no support conversation`,
+        );
+        continue;
+      }
+      const labels = header(email, 'x-gmail-labels') ?? '';
+      if (from && /(?:^|,)\s*"?sent"?\s*(?:,|$)/i.test(labels)) evidence.sentFrom.add(from);
+      const delivered = email.deliveredTo?.trim().toLowerCase();
+      if (delivered && delivered !== from) evidence.deliveredTo.set(delivered, (evidence.deliveredTo.get(delivered) ?? 0) + 1);
+      const thread = contentId('email', threadKey(email, message.line));
+      const timestamp = email.date ?? undefined;
+      const text = bodyOf(email);
+      if (!firstSubject.has(thread) && email.subject) firstSubject.set(thread, email.subject);
+      const row: MessageRow = { conversationId: thread, line: message.line, raw, speaker: from, text, channel: 'email' };
+      if (timestamp) row.timestamp = timestamp;
+      const id = (email.messageId ?? '').match(MESSAGE_ID)?.[0];
+      if (id) row.messageId = id.toLowerCase();
+      if (!from) row.error = { reason: 'missing-field:from', detail: `the e-mail at line ${message.line} has no sender address ("From:")` };
+      yield row;
+    }
+  }
+
+  let roles: ReturnType<typeof mailboxRoles> | undefined;
+  yield* groupMessageRows(rows(), {
+    file,
+    roles: { roleOf: () => undefined },
+    ...(options.tempDir ? { tempDir: options.tempDir } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onNotice ? { onNotice: options.onNotice } : {}),
+    // A mailbox small enough to group in memory gives its threads in the order they start.
+    inFileOrder: true,
+    conversationOf(threadRows) {
+      // Every message is read before the first thread is built, so the whole mailbox's evidence counts.
+      roles ??= mailboxRoles(evidence, options.speakerRoles ?? {});
+      return conversationOfThread(threadRows, roles, firstSubject, file);
+    },
+  });
+}
+
+function conversationOfThread(
+  threadRows: MessageRow[],
+  roles: ReturnType<typeof mailboxRoles>,
+  firstSubject: ReadonlyMap<string, string>,
+  file: string,
+): IngestItem {
+  const record = {
+    file,
+    line: threadRows[0].line,
+    record: threadRows.map((r) => r.raw).join('\n'),
+    elements: threadRows.map((r) => ({ line: r.line, text: r.raw })),
+  };
+  const unknown = threadRows.find((r) => r.speaker && !roles.roleOf(r.speaker));
+  if (unknown)
+    return reject(
+      record,
+      'unknown-speaker',
+      `the e-mail thread's sender ${show(unknown.speaker)} (line ${unknown.line}) cannot be told customer or support: the mailbox names none of its own addresses (no "Delivered-To", no Gmail "Sent" label); map the support side, TUNELOOP_SPEAKER_ROLES={"support@yourcompany.example":"assistant"} (or "@yourcompany.example" for every address of the domain)`,
+    );
+  // The earliest message opens the thread: its subject goes above its text.
+  const earliest = [...threadRows].sort((a, b) => Date.parse(a.timestamp ?? '') - Date.parse(b.timestamp ?? ''))[0];
+  const rows = threadRows.map((r) => (r === earliest ? { ...r, text: withSubject(firstSubject.get(r.conversationId), r.text) } : r));
+  const item = conversationFromRows(rows, { file, roles, place: (line) => `the e-mail at line ${line}` });
+  if (item.type !== 'conversation') return item;
+  const conversation = item.conversation;
+  conversation.source = { ...conversation.source, elements: record.elements };
+  const sides = new Set(conversation.turns.map((t) => t.role));
+  if (!sides.has('user') || !sides.has('assistant'))
+    return reject(
+      record,
+      'one-sided-conversation',
+      `the e-mail thread at line ${record.line} has ${sides.has('user') ? 'no reply from the support side' : 'no message from a customer'}, so there is nothing to learn from it`,
+    );
+  return item;
+}

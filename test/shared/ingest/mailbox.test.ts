@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Conversation, IngestItem } from '../../../src/shared/ingest/types';
+import { conversations, parseAll, rejections } from './helpers';
+
+/**
+ * A support mailbox exported as mbox (hand-written in the shape of Google Takeout's Gmail export,
+ * test/fixtures/formats/mbox/SOURCE.md). Before, an mbox was taken for CSV and every line of it
+ * rejected.
+ */
+const MBOX = readFileSync(join(__dirname, '..', '..', 'fixtures', 'formats', 'mbox', 'support.mbox'), 'utf8');
+const said = (c: Conversation) => c.turns.map((t) => `${t.role}: ${t.content}`);
+const reasons = (items: IngestItem[]) => items.map((i) => (i.type === 'rejected' ? i.rejection.reason : i.type));
+
+/** The mailbox without Gmail's headers, as Thunderbird or Apple Mail writes it. */
+function withoutGmailHeaders(text: string): string {
+  return text.replace(/^X-G(?:M-THRID|mail-Labels): .*\n/gm, '');
+}
+
+describe('a support mailbox exported as mbox', () => {
+  test("Google Takeout's mbox: a conversation per thread, the mailbox's side the support side, newsletters, spam and automatic replies quarantined on their own", async () => {
+    const notices: string[] = [];
+    const items = await parseAll(MBOX, { fileName: 'Takeout/Mail/Support.mbox', onNotice: (m) => notices.push(m) }, 64);
+    const [aminah, carla] = conversations(items);
+    expect(said(aminah)).toEqual([
+      // The first message's subject above its text; the signature-less body as written.
+      "user: Order 4521 not arrived\nHi, my order still hasn't arrived. It was due on Friday.\nAminah",
+      // Quoted-printable soft break joined; the quoted thread below the reply cut.
+      'assistant: Sorry about that! The courier says it is at the depot and will arrive tomorrow.',
+      // ISO-8859-1 decoded; ">From" unescaped; "Sent from my iPhone" cut.
+      'user: It came, but the box was torn and the café mugs are broken.\nFrom the photos you can see the damage.',
+      // An agent at the shop's domain is the support side too; Outlook's quoted header cut.
+      'assistant: I am sorry about the mugs. I have sent a replacement set with free shipping.',
+    ]);
+    expect(aminah.turns[0].timestamp).toBe('2026-12-01T02:02:11.000Z');
+    expect(aminah.channel).toBe('email');
+    // Base64 HTML with encoded-word headers; the automatic reply left out of the thread.
+    expect(said(carla)).toEqual([
+      'user: Doble cobro 😞\nHola, me cobraron dos veces el pedido 7788.\n¿Pueden devolverme uno?',
+      'assistant: Hola Carla, ya devolvimos el segundo cobro. Lo verás en 3 a 5 días hábiles.',
+    ]);
+    // The question nobody answered teaches nothing; it is rejected, not lost.
+    const unanswered = rejections(items).find((r) => r.reason === 'one-sided-conversation')!;
+    expect(unanswered).toMatchObject({
+      reason: 'one-sided-conversation',
+      line: MBOX.split('\n').indexOf('From 1817263545100000001@xxx Fri Dec 04 05:00:00 +0000 2026') + 1,
+    });
+    expect(unanswered.detail).toMatch(/no reply from the support side/);
+    // The newsletter, the spam and the automatic reply: quarantined on their own, each saying why.
+    expect(
+      rejections(items)
+        .filter((r) => r.reason === 'not-support-mail')
+        .map((r) => r.detail),
+    ).toEqual([
+      'the e-mail at line 95 is bulk or list mail (a newsletter: List-Id, List-Unsubscribe or Precedence), no support conversation',
+      'the e-mail at line 110 is spam (Gmail labels it so), no support conversation',
+      'the e-mail at line 140 is an automatic reply (Auto-Submitted), no support conversation',
+    ]);
+    expect(reasons(items)).toHaveLength(6);
+    expect(notices).toEqual([]);
+  });
+
+  test('a message exported twice (two exports joined, or two labels) is read once, by its Message-ID', async () => {
+    const messages = MBOX.split(/\n(?=From \S+ (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )/);
+    const twice = [...messages, messages[1]].join('\n');
+    const [once] = conversations(await parseAll(MBOX, { fileName: 'a.mbox' }, 4096));
+    const [again] = conversations(await parseAll(twice, { fileName: 'b.mbox' }, 4096));
+    expect(twice.split('Message-ID: <reply-1@kedaiharmoni.example>')).toHaveLength(3);
+    expect(said(again)).toEqual(said(once));
+  });
+
+  test('each thread keeps its messages where they stand in the file, for the erasure', async () => {
+    const [aminah] = conversations(await parseAll(MBOX, { fileName: 'support.mbox' }, 4096));
+    const lines = MBOX.split('\n');
+    expect(aminah.source.elements?.map((e) => e.line)).toEqual(
+      lines.flatMap((l, i) => (l.startsWith('From 18172635441234567') ? [i + 1] : [])),
+    );
+    for (const element of aminah.source.elements ?? []) expect(MBOX).toContain(element.text);
+  });
+
+  test('without Gmail headers: threads from References and In-Reply-To, the mailbox from Delivered-To; CRLF line ends read the same', async () => {
+    const plain = withoutGmailHeaders(MBOX);
+    const items = await parseAll(plain.replace(/\n/g, '\r\n'), { fileName: 'Inbox' }, 4096);
+    const [aminah, carla] = conversations(items);
+    expect(aminah.turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    expect(carla.turns.map((t) => t.role)).toEqual(['user', 'assistant']);
+    // The spam is no longer labelled: a message of its own that nobody answered.
+    expect(reasons(items).filter((r) => r === 'one-sided-conversation')).toHaveLength(2);
+    expect(reasons(items).filter((r) => r === 'not-support-mail')).toHaveLength(2);
+  });
+
+  test('a mailbox that names none of its own addresses is unknown-speaker, saying what to map; the mapping decides it', async () => {
+    const bare = withoutGmailHeaders(MBOX).replace(/^Delivered-To: .*\n/gm, '');
+    const rejected = rejections(await parseAll(bare, { fileName: 'Inbox' }, 4096)).filter((r) => r.reason !== 'not-support-mail');
+    expect(rejected[0].reason).toBe('unknown-speaker');
+    expect(rejected[0].detail).toMatch(/TUNELOOP_SPEAKER_ROLES=\{"support@yourcompany\.example":"assistant"\}/);
+    const mapped = await parseAll(bare, { fileName: 'Inbox', speakerRoles: { '@kedaiharmoni.example': 'assistant' } }, 4096);
+    expect(conversations(mapped).map((c) => c.turns.map((t) => t.role))).toEqual([
+      ['user', 'assistant', 'user', 'assistant'],
+      ['user', 'assistant'],
+    ]);
+  });
+
+  test('a message over the record size limit is rejected on its own, naming its line; its thread is read without it', async () => {
+    // The third message grows to 1,324 bytes; the largest other is 1,049.
+    const big = MBOX.replace('It came, but the box', `${'x'.repeat(600)}\nIt came, but the box`);
+    const items = await parseAll(big, { fileName: 'support.mbox', maxRecordBytes: 1200 }, 4096);
+    const tooLong = rejections(items).find((r) => r.reason === 'record-too-long');
+    expect(tooLong?.detail).toMatch(/^the e-mail at line 53 is over the 1200-byte limit/);
+    expect(tooLong?.record).toContain('Message-ID: <CAJ4521b@mail.gmail.com>');
+    expect(conversations(items)[0].turns).toHaveLength(2);
+  });
+
+  test('one e-mail on its own (.eml) is rejected with what to export instead', async () => {
+    const eml = MBOX.split('\n').slice(1, 17).join('\n');
+    const [rejected] = rejections(await parseAll(eml, { fileName: 'Order 4521.eml' }));
+    expect(rejected.reason).toBe('unknown-format');
+    expect(rejected.detail).toMatch(/one e-mail message \(\.eml\).*export the mailbox or folder as mbox/);
+  });
+});
