@@ -186,6 +186,17 @@ function samples(): Record<string, Sample> {
         .split('\n')
         .map((l) => l.replace(/"ticket_id":(\d+)/g, '"ticket_id":"$1-{n}"')),
     },
+    // A support mailbox (the test fixture: 10 e-mails, 3 threads; thread and message ids made unique per copy).
+    'support mbox': {
+      lines: [
+        ...readFileSync(join(__dirname, '..', '..', 'test', 'fixtures', 'formats', 'mbox', 'support.mbox'), 'utf8')
+          .trimEnd()
+          .split('\n')
+          .map((l) => l.replace(/^(X-GM-THRID: \d+)/, '$1-{n}').replace(/<([^<>@\s]+)@/g, '<$1-{n}@')),
+        // A blank line before the next copy's "From " line, as mbox wants.
+        '',
+      ],
+    },
     'ready-made JSONL': {
       lines: getOrThrow(demo, 'data/ready-made.jsonl', 'demo file')
         .trimEnd()
@@ -286,7 +297,7 @@ export const ingestBenchmark: Benchmark = {
       );
       lines.push('| format | base file growth | 10× file growth | ratio (1.0 = flat) |');
       lines.push('|---|---:|---:|---:|');
-      for (const name of ['conversation JSONL', 'message-per-row CSV']) {
+      for (const name of ['conversation JSONL', 'message-per-row CSV', 'support mbox']) {
         const small = join(dir, 'mem-small');
         const large = join(dir, 'mem-large');
         await writeFile(small, sets[name], MEMORY_BASE_BYTES);

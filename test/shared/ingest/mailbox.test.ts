@@ -69,6 +69,37 @@ describe('a support mailbox exported as mbox', () => {
     expect(said(again)).toEqual(said(once));
   });
 
+  test("support@ as a Google Group: the group's list headers on a customer's e-mail do not make it list mail (a newsletter's do: first test)", async () => {
+    const budi = MBOX.slice(MBOX.indexOf('From 1817263545100000001@xxx'));
+    const viaGroup = budi.replace(
+      'Delivered-To: support@kedaiharmoni.example\n',
+      'Delivered-To: jane.tan@kedaiharmoni.example\nMailing-list: list support@kedaiharmoni.example; contact support+owners@kedaiharmoni.example\nList-ID: <support.kedaiharmoni.example>\nList-Unsubscribe: <mailto:googlegroups-manage+1+unsubscribe@googlegroups.com>\nPrecedence: list\n',
+    );
+    expect(viaGroup).not.toBe(budi);
+    const reply = [
+      'From 1817263545100000002@xxx Fri Dec 04 05:10:00 +0000 2026',
+      'X-GM-THRID: 1817263545100000001',
+      'X-Gmail-Labels: Sent',
+      'From: Jane Tan <jane.tan@kedaiharmoni.example>',
+      'To: Budi Santoso <budi@yahoo.example>',
+      'Subject: Re: Do you ship to Ipoh?',
+      'Date: Fri, 4 Dec 2026 13:10:00 +0800',
+      'Message-ID: <jane-2@kedaiharmoni.example>',
+      'In-Reply-To: <budi-1@yahoo.example>',
+      'References: <budi-1@yahoo.example>',
+      '',
+      'Yes, we ship to Ipoh in 2 working days.',
+      '',
+    ].join('\n');
+    const items = await parseAll(`${viaGroup}\n${reply}`, { fileName: 'group.mbox' }, 4096);
+    expect(reasons(items)).toEqual(['conversation']);
+    expect(said(conversations(items)[0])).toEqual([
+      // The subject is in the text already, so it is not put above it.
+      'user: Hello, do you ship to Ipoh?',
+      'assistant: Yes, we ship to Ipoh in 2 working days.',
+    ]);
+  });
+
   test('each thread keeps its messages where they stand in the file, for the erasure', async () => {
     const [aminah] = conversations(await parseAll(MBOX, { fileName: 'support.mbox' }, 4096));
     const lines = MBOX.split('\n');

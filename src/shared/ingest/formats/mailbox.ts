@@ -124,13 +124,29 @@ function passedOver(email: PostalMime.Email, from: string): string | undefined {
     return 'an automatic reply (Auto-Submitted)';
   if (/^(?:mailer-daemon|postmaster)@/i.test(from) || /multipart\/report/i.test(header(email, 'content-type') ?? ''))
     return 'a bounce (a delivery report)';
-  if (
+  const listed =
     /^(?:bulk|list|junk)$/i.test((header(email, 'precedence') ?? '').trim()) ||
     header(email, 'list-id') ||
-    header(email, 'list-unsubscribe')
-  )
-    return 'bulk or list mail (a newsletter: List-Id, List-Unsubscribe or Precedence)';
+    header(email, 'list-unsubscribe');
+  if (listed && !isOwnGroup(email)) return 'bulk or list mail (a newsletter: List-Id, List-Unsubscribe or Precedence)';
   return undefined;
+}
+
+/**
+ * Whether list headers are the mailbox's own group's: support@ is often a Google Group (or another
+ * list) that adds `List-Id`, `List-Unsubscribe` and `Precedence: list` to every customer's e-mail it
+ * hands on. Its `List-Id` is at a domain the message was sent to ("<support.shop.example>" for mail
+ * to support@shop.example); a newsletter's is at its sender's.
+ */
+function isOwnGroup(email: PostalMime.Email): boolean {
+  const host = /<([^<>\s]+)>/.exec(header(email, 'list-id') ?? '')?.[1]?.toLowerCase();
+  if (!host) return false;
+  const recipients = [...(email.to ?? []), ...(email.cc ?? [])].flatMap((a) => ('address' in a && a.address ? [a.address] : []));
+  if (email.deliveredTo) recipients.push(email.deliveredTo);
+  return recipients.some((address) => {
+    const domain = domainOf(address.trim().toLowerCase());
+    return domain !== '' && !WEBMAIL.test(domain) && (host === domain || host.endsWith(`.${domain}`));
+  });
 }
 
 const MESSAGE_ID = /<[^<>\s]+>/g;
