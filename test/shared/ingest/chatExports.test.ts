@@ -162,11 +162,26 @@ describe('chats exported from WhatsApp as text', () => {
     ]);
   });
 
-  test('a Hijri date (year 1448) is read for its order but gives no time, not a wrong one', async () => {
-    const text = '1448/06/12 14:05 - Aminah Yusof: Hello?\n1448/06/12 14:06 - Kedai Harmoni: Hello, how can I help?\n';
+  test.each([
+    ['Hijri, year first', '1448/06/25 14:05 - ', '1448/06/25 14:06 - '],
+    ['Hijri, Arabic-Indic digits, day first', '٢٥\u200f/٠٦\u200f/١٤٤٨، ٢:٠٥ م - ', '٢٥\u200f/٠٦\u200f/١٤٤٨، ٢:٠٦ م - '],
+    ['Solar Hijri, Persian digits', '۱۴۰۵/۰۹/۱۴، ۱۴:۰۵ - ', '۱۴۰۵/۰۹/۱۴، ۱۴:۰۶ - '],
+    ['Solar Hijri, day first', '14/09/1405, 14:05 - ', '14/09/1405, 14:06 - '],
+    ['Thai Buddhist era', '5/12/2569 14:05 - ', '13/12/2569 14:06 - '],
+  ])('a phone set to another calendar (%s): "%s" is read as its Gregorian day', async (_calendar, customerAt, shopAt) => {
+    const text = `${customerAt}Aminah Yusof: Hello?\n${shopAt}Kedai Harmoni: Hello, how can I help?\n`;
     const [chat] = conversations(await parseAll(text, { fileName: ANDROID }));
-    expect(chat.turns.map((t) => t.timestamp)).toEqual([undefined, undefined]);
     expect(chat.turns.map((t) => t.role)).toEqual(['user', 'assistant']);
+    expect(chat.turns[0].timestamp).toBe('2026-12-05T14:05:00.000Z');
+  });
+
+  test('a year of no calendar we can tell (1300), or a day its calendar does not have (1448/13/01), gives no time, not a wrong one', async () => {
+    for (const stamp of ['1300/06/12 14:05 - ', '1448/13/01 14:05 - ']) {
+      const text = `${stamp}Aminah Yusof: Hello?\n${stamp}Kedai Harmoni: Hello, how can I help?\n`;
+      const [chat] = conversations(await parseAll(text, { fileName: ANDROID }));
+      expect(chat.turns.map((t) => t.timestamp)).toEqual([undefined, undefined]);
+      expect(chat.turns.map((t) => t.role)).toEqual(['user', 'assistant']);
+    }
   });
 
   test('a dot between two numbers is a time only after a date: "10.50 Maria: …" inside a message stays text', async () => {

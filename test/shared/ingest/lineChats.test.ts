@@ -64,4 +64,14 @@ describe('chats exported from LINE', () => {
       kind: 'chat-export',
     });
   });
+
+  test('a Thai phone dates its days in the Buddhist era (2569 is 2026)', async () => {
+    const text =
+      '[LINE] ประวัติการแชทกับ Aminah\nบันทึกเมื่อ: 2569/12/05 15:00\n\n2569/12/05(ศ.)\n14:05\tAminah\tสวัสดีค่ะ ของยังไม่มาถึงเลยค่ะ\n14:06\tKedai Harmoni\tขออภัยครับ จะส่งให้ใหม่พรุ่งนี้ครับ\n';
+    const [chat] = conversations(await parseAll(text, { fileName: 'line/th.txt', timeZone: { name: 'Asia/Bangkok', by: 'the test' } }));
+    expect(chat.turns.map((t) => `${t.role} ${t.timestamp ?? 'none'}`)).toEqual([
+      'user 2026-12-05T07:05:00.000Z',
+      'assistant 2026-12-05T07:06:00.000Z',
+    ]);
+  });
 });

@@ -1,3 +1,4 @@
+import { withoutBuddhistEra } from '../calendars';
 import { cleanedContentId } from '../ids';
 import { reject, show } from '../records';
 import { inferMissingRoles, type RoleMapper } from '../roles';
@@ -53,9 +54,10 @@ function dayOf(line: string): string | undefined {
   for (const pattern of DAY_LINE) {
     const g = pattern.exec(line.trim())?.groups;
     if (!g) continue;
-    const [y, m, d] = [Number(g.y), Number(g.m), Number(g.d)];
+    // A phone set to the Thai calendar writes the Buddhist era (2569 for 2026).
+    const [y, m, d] = [withoutBuddhistEra(Number(g.y)), Number(g.m), Number(g.d)];
     if (m < 1 || m > 12 || d < 1 || d > new Date(Date.UTC(y, m, 0)).getUTCDate()) return undefined;
-    return `${g.y}-${g.m.padStart(2, '0')}-${g.d.padStart(2, '0')}`;
+    return `${y}-${g.m.padStart(2, '0')}-${g.d.padStart(2, '0')}`;
   }
   return undefined;
 }

@@ -19,8 +19,9 @@ import type { ChatRole, IngestItem } from '../types';
  * thread may be anywhere in the file; they are grouped like message rows (spilled to disk by
  * thread, so memory does not grow with the mailbox) and put in time order. A message's text is its
  * plain-text part (else its HTML, cleaned); the quoted thread below a reply is cut by the turn
- * clean-up (ingest/emailQuotes). The first message's subject opens its text when the body does not
- * already say it ("Order 4521 not arrived" above "see subject").
+ * clean-up (ingest/emailQuotes). The subject of a message that answers none (the thread's first)
+ * opens its text when the body does not already say it ("Order 4521 not arrived" above "see
+ * subject").
  *
  * Who is who: the mailbox's own side is the support side. `TUNELOOP_SPEAKER_ROLES` decides first
  * (an address, or "@domain" for every address of a domain); then the export says it: Gmail labels
@@ -150,6 +151,7 @@ function isOwnGroup(email: PostalMime.Email): boolean {
 }
 
 const MESSAGE_ID = /<[^<>\s]+>/g;
+const HAS_MESSAGE_ID = /<[^<>\s]+>/;
 
 /** The thread a message belongs to: Gmail's thread id, else the root of its references, else what it answers, else itself. */
 function threadKey(email: PostalMime.Email, line: number): string {
@@ -225,7 +227,6 @@ export async function* parseMbox(lines: AsyncIterable<Line>, options: MailboxOpt
   const parser = postalMime;
   const { file } = options;
   const evidence: MailboxEvidence = { sentFrom: new Set(), deliveredTo: new Map() };
-  const firstSubject = new Map<string, string>();
 
   async function* rows(): AsyncIterable<MessageRow | IngestItem> {
     for await (const message of mboxMessages(lines, options.maxRecordBytes)) {
@@ -261,8 +262,9 @@ export async function* parseMbox(lines: AsyncIterable<Line>, options: MailboxOpt
       if (delivered && delivered !== from) evidence.deliveredTo.set(delivered, (evidence.deliveredTo.get(delivered) ?? 0) + 1);
       const thread = contentId('email', threadKey(email, message.line));
       const timestamp = email.date ?? undefined;
-      const text = bodyOf(email);
-      if (!firstSubject.has(thread) && email.subject) firstSubject.set(thread, email.subject);
+      // A message that answers none opens its thread: its subject goes above its text.
+      const opens = !HAS_MESSAGE_ID.test(email.inReplyTo ?? '') && !HAS_MESSAGE_ID.test(email.references ?? '');
+      const text = opens ? withSubject(email.subject, bodyOf(email)) : bodyOf(email);
       const row: MessageRow = { conversationId: thread, line: message.line, raw, speaker: from, text, channel: 'email' };
       if (timestamp) row.timestamp = timestamp;
       const id = (email.messageId ?? '').match(MESSAGE_ID)?.[0];
@@ -284,17 +286,12 @@ export async function* parseMbox(lines: AsyncIterable<Line>, options: MailboxOpt
     conversationOf(threadRows) {
       // Every message is read before the first thread is built, so the whole mailbox's evidence counts.
       roles ??= mailboxRoles(evidence, options.speakerRoles ?? {});
-      return conversationOfThread(threadRows, roles, firstSubject, file);
+      return conversationOfThread(threadRows, roles, file);
     },
   });
 }
 
-function conversationOfThread(
-  threadRows: MessageRow[],
-  roles: ReturnType<typeof mailboxRoles>,
-  firstSubject: ReadonlyMap<string, string>,
-  file: string,
-): IngestItem {
+function conversationOfThread(threadRows: MessageRow[], roles: ReturnType<typeof mailboxRoles>, file: string): IngestItem {
   const record = {
     file,
     line: threadRows[0].line,
@@ -308,10 +305,7 @@ function conversationOfThread(
       'unknown-speaker',
       `the e-mail thread's sender ${show(unknown.speaker)} (line ${unknown.line}) cannot be told customer or support: the mailbox names none of its own addresses (no "Delivered-To", no Gmail "Sent" label); map the support side, TUNELOOP_SPEAKER_ROLES={"support@yourcompany.example":"assistant"} (or "@yourcompany.example" for every address of the domain)`,
     );
-  // The earliest message opens the thread: its subject goes above its text.
-  const earliest = [...threadRows].sort((a, b) => Date.parse(a.timestamp ?? '') - Date.parse(b.timestamp ?? ''))[0];
-  const rows = threadRows.map((r) => (r === earliest ? { ...r, text: withSubject(firstSubject.get(r.conversationId), r.text) } : r));
-  const item = conversationFromRows(rows, { file, roles, place: (line) => `the e-mail at line ${line}` });
+  const item = conversationFromRows(threadRows, { file, roles, place: (line) => `the e-mail at line ${line}` });
   if (item.type !== 'conversation') return item;
   const conversation = item.conversation;
   conversation.source = { ...conversation.source, elements: record.elements };

@@ -1,5 +1,6 @@
 import { reject, show } from '../records';
 import { inferMissingRoles, type RoleMapper } from '../roles';
+import { calendarOfYear, gregorianDay, withoutBuddhistEra } from '../calendars';
 import { decodeEntities, stripHtml } from '../text';
 import { isTwoDigitYearFirst, parseRatingOrWord, parseTimestamp, type RawTurn } from '../turns';
 import type { ChatRole, IngestItem, SourceRef } from '../types';
@@ -378,9 +379,15 @@ function clockOf(m: RegExpExecArray): LineTime | undefined {
   };
   if (hasDate(m)) time.dated = true;
   if (g.iso) time.date = g.iso;
-  // A year before 1970 is another calendar's (Hijri 1448, Solar Hijri 1405), not converted here.
+  // A year before 1970 is another calendar's (Hijri 1448, Solar Hijri 1405): converted when the year says which.
   else if (g.ymd && g.yy && g.ym && g.yd) {
-    if (Number(g.yy) >= 1970) time.date = `${g.yy}-${g.ym.padStart(2, '0')}-${g.yd.padStart(2, '0')}`;
+    const [year, month, day] = [withoutBuddhistEra(Number(g.yy)), Number(g.ym), Number(g.yd)];
+    const calendar = calendarOfYear(year);
+    if (year >= 1970) time.date = `${year}-${g.ym.padStart(2, '0')}-${g.yd.padStart(2, '0')}`;
+    else if (calendar) {
+      const date = gregorianDay(calendar, year, month, day);
+      if (date) time.date = date;
+    }
   } else if (g.n1 && g.n2 && g.year && g.sep && isTwoDigitYearFirst(g.n1, g.sep, g.n2, g.year))
     // 26-03-02: year first (see isTwoDigitYearFirst); like an ISO date it settles no day/month order.
     time.date = `20${g.n1}-${g.n2.padStart(2, '0')}-${g.year}`;
@@ -388,7 +395,7 @@ function clockOf(m: RegExpExecArray): LineTime | undefined {
     time.numericDate = {
       first: Number(g.n1),
       second: Number(g.n2),
-      year: g.year.length === 2 ? 2000 + Number(g.year) : Number(g.year),
+      year: g.year.length === 2 ? 2000 + Number(g.year) : withoutBuddhistEra(Number(g.year)),
       dots: g.sep === '.',
     };
   const zone = zoneMinutes(g.zone);
@@ -406,6 +413,11 @@ function orderOf(date: NumericDate): DateOrder | undefined {
 /** The ISO day of a numeric date in `order`, or undefined when it is no date (month 13, 31 February). */
 function isoDay(date: NumericDate, order: DateOrder): string | undefined {
   const [day, month] = order === 'dmy' || date.dots ? [date.first, date.second] : [date.second, date.first];
+  if (date.year < 1970) {
+    // Another calendar's year (see ../calendars): its own month lengths, or no date at all.
+    const calendar = calendarOfYear(date.year);
+    return calendar ? gregorianDay(calendar, date.year, month, day) : undefined;
+  }
   if (month < 1 || month > 12 || day < 1 || day > new Date(Date.UTC(date.year, month, 0)).getUTCDate()) return undefined;
   return `${String(date.year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
