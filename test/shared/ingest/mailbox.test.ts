@@ -132,6 +132,22 @@ describe('a support mailbox exported as mbox', () => {
     ]);
   });
 
+  test('an Inbox exported without its Sent folder: every thread one-sided, and a notice saying to join the folders; joined, they read', async () => {
+    const messages = MBOX.split(/\n(?=From \S+ (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )/).map((m) => withoutGmailHeaders(m));
+    const sent = messages.filter((m) => /^From: .*@kedaiharmoni\.example>?$/m.test(m));
+    const inbox = messages.filter((m) => !sent.includes(m));
+    const notices: string[] = [];
+    const items = await parseAll(inbox.join('\n'), { fileName: 'Inbox', onNotice: (m) => notices.push(m) }, 4096);
+    expect(conversations(items)).toEqual([]);
+    expect(notices).toEqual([
+      expect.stringMatching(
+        /^Inbox: none of its \d+ e-mail thread\(s\) has a message from the mailbox's own side.*cat Inbox Sent > mailbox\.mbox/,
+      ),
+    ]);
+    const joined = await parseAll(`${inbox.join('\n')}\n${sent.join('\n')}`, { fileName: 'mailbox.mbox' }, 4096);
+    expect(conversations(joined)).toHaveLength(2);
+  });
+
   test('a message over the record size limit is rejected on its own, naming its line; its thread is read without it', async () => {
     // The third message grows to 1,324 bytes; the largest other is 1,049.
     const big = MBOX.replace('It came, but the box', `${'x'.repeat(600)}\nIt came, but the box`);

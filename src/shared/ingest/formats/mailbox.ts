@@ -275,6 +275,7 @@ export async function* parseMbox(lines: AsyncIterable<Line>, options: MailboxOpt
   }
 
   let roles: ReturnType<typeof mailboxRoles> | undefined;
+  const threads = { all: 0, answered: 0 };
   yield* groupMessageRows(rows(), {
     file,
     roles: { roleOf: () => undefined },
@@ -285,10 +286,17 @@ export async function* parseMbox(lines: AsyncIterable<Line>, options: MailboxOpt
     inFileOrder: true,
     conversationOf(threadRows) {
       // Every message is read before the first thread is built, so the whole mailbox's evidence counts.
-      roles ??= mailboxRoles(evidence, options.speakerRoles ?? {});
-      return conversationOfThread(threadRows, roles, file);
+      const resolved = (roles ??= mailboxRoles(evidence, options.speakerRoles ?? {}));
+      threads.all++;
+      if (threadRows.some((r) => r.speaker && resolved.roleOf(r.speaker) === 'assistant')) threads.answered++;
+      return conversationOfThread(threadRows, resolved, file);
     },
   });
+  // Thunderbird and Apple Mail keep what was sent in a folder of its own, exported as another file.
+  if (threads.all > 0 && threads.answered === 0 && roles?.known)
+    options.onNotice?.(
+      `${file}: none of its ${threads.all} e-mail thread(s) has a message from the mailbox's own side, so none can be used: its sent mail is likely in another folder (Thunderbird's and Apple Mail's "Sent"); join the folders into one mbox (cat Inbox Sent > mailbox.mbox: an mbox is its messages one after another) and drop that, or export Gmail's "All mail"`,
+    );
 }
 
 function conversationOfThread(threadRows: MessageRow[], roles: ReturnType<typeof mailboxRoles>, file: string): IngestItem {
