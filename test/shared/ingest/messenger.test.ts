@@ -55,4 +55,34 @@ describe('Messenger threads exported by Meta', () => {
     expect(metaText('Zoë already decoded 😊')).toBe('Zoë already decoded 😊');
     expect(metaText('plain')).toBe('plain');
   });
+
+  test("Instagram's direct messages: the same shape; reactions, calls and posts shared without words are no turns, an unsent message set aside", async () => {
+    const instagram = readFileSync(join(__dirname, '..', '..', 'fixtures', 'formats', 'messenger', 'instagram_message_1.json'));
+    const items = await parseAll(
+      instagram,
+      { fileName: 'your_instagram_activity/messages/inbox/aminahyusof_17845012345678901/message_1.json' },
+      64,
+    );
+    expect(reasons(items)).toEqual(['conversation']);
+    const [chat] = conversations(items);
+    expect(chat.turns.map((t) => `${t.role}: ${t.content}`)).toEqual([
+      'user: Hai, my mugs from order 4521 arrived broken 😢',
+      'assistant: So sorry! Could you send a photo of the mugs?\nThank you! Your replacement ships today 🚚',
+    ]);
+    // The photo and the shared post; the unsent message.
+    expect(chat.setAside).toEqual({ 'media-omitted': 2, 'deleted-message': 1 });
+  });
+
+  test('a Messenger call ("… called you.") is no message of the customer\'s', async () => {
+    const withCall = thread();
+    withCall.messages.splice(1, 0, {
+      sender_name: 'Zo\u00c3\u00ab M\u00c3\u00bcller',
+      timestamp_ms: 1796202100000,
+      content: 'Zo\u00c3\u00ab M\u00c3\u00bcller called you.',
+      call_duration: 35,
+    });
+    const [chat] = conversations(await parseAll(JSON.stringify(withCall), { fileName: 'message_1.json' }));
+    expect(chat.turns.map((t) => t.content).join(' ')).not.toContain('called you');
+    expect(chat.turns).toHaveLength(4);
+  });
 });

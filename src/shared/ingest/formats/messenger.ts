@@ -14,8 +14,10 @@ import { finish, inTimeOrder, isObject, type JsonObject, type TimedTurn } from '
  * them).
  *
  * Meta writes every text as UTF-8 bytes each escaped as a character ("Ã©" for "é"): texts are
- * decoded back when they are such bytes. A message that is only a photo, file, sticker or call is
- * set aside and counted (`media-omitted`); a shared link with its text keeps the text.
+ * decoded back when they are such bytes. A message that is only a photo, file or sticker is set
+ * aside and counted (`media-omitted`), an unsent one too (`deleted-message`); a shared link with
+ * its text keeps the text; calls and reactions are no messages. Instagram's direct messages in the
+ * same download are the same shape (`your_instagram_activity/messages/inbox/…`) and read the same.
  */
 export function isMessengerThread(record: JsonObject): boolean {
   if (!Array.isArray(record.participants) || !Array.isArray(record.messages)) return false;
@@ -23,7 +25,16 @@ export function isMessengerThread(record: JsonObject): boolean {
   return first === undefined ? 'thread_path' in record : 'sender_name' in first && 'timestamp_ms' in first;
 }
 
-const MEDIA_KEYS = ['photos', 'videos', 'audio_files', 'files', 'gifs', 'sticker', 'call_duration'] as const;
+const MEDIA_KEYS = ['photos', 'videos', 'audio_files', 'files', 'gifs', 'sticker'] as const;
+
+/**
+ * What Meta writes as a message's `content` that nobody wrote: a reaction or a like (Instagram
+ * lists them as messages: "Liked a message", "Reacted ❤️ to your message", "Aminah reacted 😢 to
+ * your message") and a post or reel shared without words ("Aminah sent an attachment.", "You sent
+ * an attachment.").
+ */
+const REACTION = /^(?:Liked a message|Reacted .{1,16} to (?:your|a) message|.{1,80} reacted .{1,16} to (?:your|a) message)\.?$/su;
+const ATTACHMENT_NOTICE = /^.{1,80} sent an attachment\.$/su;
 
 /** Meta's export text: UTF-8 bytes written as one character each, decoded when that is what it holds. */
 export function metaText(value: string): string {
@@ -56,6 +67,7 @@ export function parseMessengerThread(source: SourceRef, record: JsonObject, role
   const messages = record.messages as unknown[];
   const timed: TimedTurn[] = [];
   let media = 0;
+  let deleted = 0;
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i];
     const n = `message ${i + 1}`;
@@ -71,8 +83,15 @@ export function parseMessengerThread(source: SourceRef, record: JsonObject, role
         `${n} is by ${show(sender)}, and the thread's "title" (${show(title)}) does not tell the two sides apart among its participants (${names.map((p) => show(p)).join(', ')}); map the Page's name with speakerRoles (TUNELOOP_SPEAKER_ROLES={"<Page name>":"assistant"})`,
       );
     const content = typeof message.content === 'string' ? metaText(message.content) : undefined;
-    if (!content?.trim()) {
-      if (MEDIA_KEYS.some((key) => key in message)) media++;
+    // A call ("Aminah called you.", "You missed a call from …") is no message.
+    if ('call_duration' in message) continue;
+    if (message.is_unsent === true) {
+      deleted++;
+      continue;
+    }
+    if (content !== undefined && REACTION.test(content.trim())) continue;
+    if (!content?.trim() || (ATTACHMENT_NOTICE.test(content.trim()) && ('share' in message || MEDIA_KEYS.some((key) => key in message)))) {
+      if (MEDIA_KEYS.some((key) => key in message) || 'share' in message) media++;
       continue;
     }
     const ms = typeof message.timestamp_ms === 'number' ? message.timestamp_ms : Number.NaN;
@@ -90,7 +109,8 @@ export function parseMessengerThread(source: SourceRef, record: JsonObject, role
     // Newest first as listed; by time when every message has one.
     raw: inTimeOrder(timed, true),
     channel: 'messenger',
-    setAside: media ? { 'media-omitted': media } : undefined,
+    setAside:
+      media || deleted ? { ...(media ? { 'media-omitted': media } : {}), ...(deleted ? { 'deleted-message': deleted } : {}) } : undefined,
     needBothSides: 'the Messenger thread',
   });
 }
