@@ -5,7 +5,7 @@
  * written, each turn repeats the turns before it, which teaches a model to answer with a quoted
  * thread, and a name inside the quote is no longer where the redaction's per-conversation
  * numbering expects it. So a turn is cut where the quoted thread starts, when text stands before
- * it; and a closing "Sent from my iPhone" goes too. Nothing is lost: the raw file keeps the text,
+ * it; and a closing "Sent from my iPhone" goes too, and a signature below the separator "-- ". Nothing is lost: the raw file keeps the text,
  * and a turn that is all quote is kept whole.
  */
 export function withoutQuotedReply(text: string): string {
@@ -20,6 +20,14 @@ export function withoutQuotedReply(text: string): string {
     else if (OUTLOOK_FROM.test(line) && lines.slice(i + 1, i + 4).some((l) => OUTLOOK_SENT.test(l.trim()))) {
       // The rule Outlook draws above its header goes with it.
       cut = i > 1 && /^[_\-=]{8,}$/.test(lines[i - 1].trim()) ? i - 1 : i;
+    }
+  }
+  // The signature separator ("-- ", RFC 3676; a clean-up may have taken its space): the lines after
+  // it, a dozen at most, are the sender's signature (name, title, phone), no part of the reply.
+  for (let i = Math.max(1, cut - 13); i < cut; i++) {
+    if (SIGNATURE_SEPARATOR.test(lines[i]) && lines.slice(0, i).some((l) => l.trim())) {
+      cut = i;
+      break;
     }
   }
   // A trailing block of "> " lines without a header (two or more: one could be an arrow, "> Account").
@@ -37,11 +45,13 @@ export function withoutQuotedReply(text: string): string {
 
 /** Any of the words the patterns below need: most multi-line texts are decided by this alone. */
 const MAY_QUOTE =
-  /\n\s*>|wrote|writes|schrieb|écrit|escribió|scritto|escreveu|schreef|geschreven|-----|From:|Von:|De :|De:|Da:|Van:|Sent from|Outlook|gesendet|Envoyé de|Enviado desde|Inviato da/i;
+  /\n\s*>|\n--[ \t]*(?:\n|$)|wrote|writes|schrieb|écrit|escribió|scritto|escreveu|schreef|geschreven|-----|From:|Von:|De :|De:|Da:|Van:|Sent from|Outlook|gesendet|Envoyé de|Enviado desde|Inviato da/i;
 
 /** The line a mail client writes above the message it quotes, in the languages tuneloop screens. */
 const REPLY_HEADER =
   /^(?:On\s.{1,200}\s(?:wrote|writes)|Am\s.{1,200}\sschrieb(?:\s.{0,200})?|Le\s.{1,200}\sa\sécrit|El\s.{1,200}\sescribió|Il\s.{1,200}\sha\sscritto|Em\s.{1,200}\sescreveu|Op\s.{1,200}\s(?:schreef|heeft\s.{0,200}geschreven)(?:\s.{0,200})?)\s?:\s*$/i;
+
+const SIGNATURE_SEPARATOR = /^--[ \t]*$/;
 
 const ORIGINAL_MESSAGE =
   /^-{2,}\s*(?:Original Message|Forwarded message|Ursprüngliche Nachricht|Weitergeleitete Nachricht|Message d'origine|Message transféré|Mensaje original|Mensaje reenviado|Messaggio originale|Messaggio inoltrato|Mensagem original|Mensagem encaminhada|Oorspronkelijk bericht|Doorgestuurd bericht)\s*-{2,}$/i;

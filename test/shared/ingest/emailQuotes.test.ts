@@ -34,8 +34,20 @@ describe('withoutQuotedReply', () => {
       'a mobile footer under the quote',
       `${reply}\nSent from my iPhone\n\nOn 2 Mar 2026, at 10:00, Acme Support <support@acme.example> wrote:\n\n> Hi`,
     ],
+    ['a signature below "-- "', `${reply}\n\n-- \nJane Tan\nCustomer Care | Acme\n+60 3-1234 5678`],
+    [
+      'a signature below "--" (its space cleaned away), above the quote',
+      `${reply}\n--\nJane Tan | Acme\n\nOn Mon, Mar 2, 2026 at 10:00 AM Tom <tom@example.com> wrote:\n> Hi`,
+    ],
   ])('%s: the reply stays, the quoted thread goes', (_, text) => {
     expect(withoutQuotedReply(text)).toBe(reply);
+  });
+
+  test('a separator with nothing above it, or more than a dozen lines above the end, is no signature', () => {
+    const alone = '--\nJane Tan\nAcme';
+    expect(withoutQuotedReply(alone)).toBe(alone);
+    const long = `${reply}\n--\n${Array.from({ length: 13 }, (_, i) => `line ${i + 1}`).join('\n')}`;
+    expect(withoutQuotedReply(long)).toBe(long);
   });
 
   test.each([

@@ -1,5 +1,6 @@
 import { cleanedContentId } from '../ids';
 import { conversationItem, reject, show } from '../records';
+import { inferMissingRoles, type RoleMapper } from '../roles';
 import { INVALID_TOOL_TURN, unansweredToolCall } from '../toolTurns';
 import { buildTurns, type RawTurn } from '../turns';
 import type { ChatRole, Conversation, IngestItem, SourceRef } from '../types';
@@ -138,4 +139,55 @@ export function tagNames(value: unknown): string[] {
     if (name !== undefined && name.trim() !== '') names.push(name);
   }
   return names;
+}
+
+/** A message of a messenger's chat export: its sender's name as written, its text and its instant. */
+export interface NamedEntry {
+  sender: string;
+  text: string;
+  at?: string;
+}
+
+/**
+ * A chat a messenger exported whose header names the other party (LINE's text export, a page of
+ * Telegram's HTML export): that sender is the customer, the others are resolved by
+ * `TUNELOOP_SPEAKER_ROLES` and role words, one remaining sender being the other side. The id is a
+ * hash of the first entry and the senders, so a later export of the chat keeps it (no name in it).
+ * `unknownSpeaker` says, for the senders left unresolved, what to do.
+ */
+export function namedChat(options: {
+  source: SourceRef;
+  entries: readonly NamedEntry[];
+  customer: string | undefined;
+  roles: RoleMapper;
+  idPrefix: string;
+  channel: string;
+  setAside?: Record<string, number>;
+  unknownSpeaker: (unresolved: readonly string[], senders: readonly string[]) => string;
+}): IngestItem {
+  const { entries, customer } = options;
+  const senders = [...new Set(entries.map((e) => e.sender))];
+  const known = new Map<string, ChatRole>();
+  if (customer && senders.includes(customer)) known.set(customer, 'user');
+  const resolved = inferMissingRoles(senders, { roleOf: (name) => known.get(name) ?? options.roles.roleOf(name) });
+  if ('unknown' in resolved)
+    return reject(options.source, 'unknown-speaker', options.unknownSpeaker(resolved.unknown.slice(0, 3), senders));
+  const raw: RawTurn[] = entries.map((e) => ({
+    role: resolved.get(e.sender) as ChatRole,
+    text: e.text,
+    ...(e.at ? { timestamp: e.at } : {}),
+  }));
+  const first = entries[0];
+  return finish({
+    source: options.source,
+    id: cleanedContentId(
+      options.idPrefix,
+      `${first.at ?? ''} ${first.sender}: ${first.text}`,
+      ...senders.map((s) => s.toLowerCase()).sort(),
+    ),
+    idPrefix: options.idPrefix,
+    raw,
+    channel: options.channel,
+    ...(options.setAside && Object.keys(options.setAside).length ? { setAside: options.setAside } : {}),
+  });
 }

@@ -1,11 +1,9 @@
 import { withoutBuddhistEra } from '../calendars';
-import { cleanedContentId } from '../ids';
 import { reject, show } from '../records';
-import { inferMissingRoles, type RoleMapper } from '../roles';
+import type { RoleMapper } from '../roles';
 import { zonedWallClockToEpoch } from '../timeZone';
-import type { RawTurn } from '../turns';
-import type { ChatRole, IngestItem, SourceRef } from '../types';
-import { finish } from './common';
+import type { IngestItem, SourceRef } from '../types';
+import { namedChat, type NamedEntry } from './common';
 import { halfOfDay, MERIDIEM_WORDS } from './transcript';
 
 /**
@@ -62,10 +60,7 @@ function dayOf(line: string): string | undefined {
   return undefined;
 }
 
-interface Entry {
-  sender: string;
-  text: string;
-  at?: string;
+interface Entry extends NamedEntry {
   line: number;
 }
 
@@ -135,30 +130,15 @@ export function parseLineChat(source: SourceRef, text: string, roles: RoleMapper
   }
   if (!entries.length) return reject(source, 'empty-conversation', 'the LINE chat export has no message');
 
-  const senders = [...new Set(entries.map((e) => e.sender))];
-  const known = new Map<string, ChatRole>();
-  if (customer && senders.includes(customer)) known.set(customer, 'user');
-  const resolved = inferMissingRoles(senders, { roleOf: (name) => known.get(name) ?? roles.roleOf(name) });
-  if ('unknown' in resolved) {
-    const named = resolved.unknown.slice(0, 3).map((name) => show(name));
-    return reject(
-      source,
-      'unknown-speaker',
-      `the LINE chat's senders ${named.join(', ')} cannot be told apart as customer and support: its header names ${customer === undefined ? 'no one' : show(customer)}; keep the header ("[LINE] Chat history with <customer>") or map the business's name (TUNELOOP_SPEAKER_ROLES={"<business name>":"assistant"})`,
-    );
-  }
-  const raw: RawTurn[] = entries.map((e) => ({
-    role: resolved.get(e.sender) as ChatRole,
-    text: e.text,
-    ...(e.at ? { timestamp: e.at } : {}),
-  }));
-  const first = entries[0];
-  return finish({
+  return namedChat({
     source,
-    id: cleanedContentId('line-chat', `${first.at ?? ''} ${first.sender}: ${first.text}`, ...senders.map((s) => s.toLowerCase()).sort()),
+    entries,
+    customer,
+    roles,
     idPrefix: 'line-chat',
-    raw,
     channel: 'line',
-    ...(Object.keys(setAside).length ? { setAside } : {}),
+    setAside,
+    unknownSpeaker: (unresolved) =>
+      `the LINE chat's senders ${unresolved.map((name) => show(name)).join(', ')} cannot be told apart as customer and support: its header names ${customer === undefined ? 'no one' : show(customer)}; keep the header ("[LINE] Chat history with <customer>") or map the business's name (TUNELOOP_SPEAKER_ROLES={"<business name>":"assistant"})`,
   });
 }

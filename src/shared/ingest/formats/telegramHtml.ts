@@ -1,10 +1,8 @@
-import { cleanedContentId } from '../ids';
 import { reject, show } from '../records';
-import { inferMissingRoles, type RoleMapper } from '../roles';
+import type { RoleMapper } from '../roles';
 import { zonedWallClockToEpoch } from '../timeZone';
-import type { RawTurn } from '../turns';
-import type { ChatRole, IngestItem, SourceRef } from '../types';
-import { finish } from './common';
+import type { IngestItem, SourceRef } from '../types';
+import { namedChat, type NamedEntry } from './common';
 
 /**
  * A chat as Telegram Desktop exports it by default ("Export chat history", format HTML): a
@@ -168,7 +166,7 @@ export function parseTelegramHtml(source: SourceRef, html: string, roles: RoleMa
 
   const customer = tidy(header);
   const setAside: Record<string, number> = {};
-  const entries: { sender: string; text: string; at?: string }[] = [];
+  const entries: NamedEntry[] = [];
   let previous: string | undefined;
   for (const m of messages) {
     // "Name via @bot": the bot wrote it on the sender's behalf.
@@ -196,35 +194,16 @@ export function parseTelegramHtml(source: SourceRef, html: string, roles: RoleMa
   }
   if (!entries.length) return reject(source, 'empty-conversation', 'the Telegram chat export has no message with text');
 
-  const senders = [...new Set(entries.map((e) => e.sender))];
-  const known = new Map<string, ChatRole>();
-  if (customer && senders.includes(customer)) known.set(customer, 'user');
-  const resolved = inferMissingRoles(senders, { roleOf: (name) => known.get(name) ?? roles.roleOf(name) });
-  if ('unknown' in resolved) {
-    const named = resolved.unknown.slice(0, 3).map((name) => show(name));
-    return reject(
-      source,
-      'unknown-speaker',
-      `the Telegram chat's senders ${named.join(', ')} cannot be told apart as customer and support: its header names ${customer ? show(customer) : 'no one'}, ${customer && !senders.includes(customer) ? 'who wrote none of the messages (a group chat?)' : 'and more than one other sender wrote'}; export each customer's personal chat, or map the business's names (TUNELOOP_SPEAKER_ROLES={"<business name>":"assistant"})`,
-    );
-  }
-  const raw: RawTurn[] = entries.map((e) => ({
-    role: resolved.get(e.sender) as ChatRole,
-    text: e.text,
-    ...(e.at ? { timestamp: e.at } : {}),
-  }));
-  const first = entries[0];
-  return finish({
+  // Like WhatsApp's and LINE's: a later export of the chat (or of the page) keeps the id.
+  return namedChat({
     source,
-    // Like WhatsApp's and LINE's: a later export of the chat (or of the page) keeps the id.
-    id: cleanedContentId(
-      'telegram-html',
-      `${first.at ?? ''} ${first.sender}: ${first.text}`,
-      ...senders.map((s) => s.toLowerCase()).sort(),
-    ),
+    entries,
+    customer: customer || undefined,
+    roles,
     idPrefix: 'telegram-html',
-    raw,
     channel: 'telegram',
-    ...(Object.keys(setAside).length ? { setAside } : {}),
+    setAside,
+    unknownSpeaker: (unresolved, senders) =>
+      `the Telegram chat's senders ${unresolved.map((name) => show(name)).join(', ')} cannot be told apart as customer and support: its header names ${customer ? show(customer) : 'no one'}, ${customer && !senders.includes(customer) ? 'who wrote none of the messages (a group chat?)' : 'and more than one other sender wrote'}; export each customer's personal chat, or map the business's names (TUNELOOP_SPEAKER_ROLES={"<business name>":"assistant"})`,
   });
 }
