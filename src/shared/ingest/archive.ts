@@ -34,6 +34,14 @@ const ATTACHMENT =
   /\.(?:jpe?g|png|gif|webp|heic|heif|bmp|tiff?|svg|mp4|mov|m4v|3gp|webm|avi|mkv|opus|ogg|oga|m4a|aac|mp3|wav|amr|tgs|vcf|css|js)$/i;
 
 /**
+ * The pages and lists an export tool adds beside the data: Google Takeout's `archive_browser.html`,
+ * and in an Apple Mail mailbox bundle (`Inbox.mbox/`) the `Info.plist` and `table_of_contents`
+ * beside its `mbox` file.
+ */
+const EXPORT_INDEX = /^archive_browser\.html$/i;
+const MAILBOX_BUNDLE_PART = /^(?:Info\.plist|table_of_contents)$/;
+
+/**
  * Folders and the files archivers and operating systems add on their own (macOS's `__MACOSX/`
  * resource forks and `.DS_Store`, `._` AppleDouble files, Windows' `Thumbs.db` and `desktop.ini`)
  * are no one's export, nor are a chat export's attachments: skipped, and counted in the report.
@@ -45,6 +53,8 @@ export function entryVerdict(entry: ArchiveEntry): EntryVerdict {
   if (segments.includes('__MACOSX') || base.startsWith('.') || /^(?:thumbs\.db|desktop\.ini)$/i.test(base))
     return { read: false, skipped: 'system file' };
   if (ATTACHMENT.test(base)) return { read: false, skipped: 'attachment or page asset' };
+  if (EXPORT_INDEX.test(base) || (segments.some((s) => /\.mbox$/i.test(s)) && MAILBOX_BUNDLE_PART.test(base)))
+    return { read: false, skipped: "an export's own index" };
   if (entry.encrypted)
     return { read: false, refused: `${entry.name} is encrypted; export the archive without a password, or upload the files themselves` };
   if (entry.uncompressedSize > MAX_ARCHIVE_ENTRY_BYTES)

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Conversation, IngestItem } from '../../../src/shared/ingest/types';
 import { conversations, parseAll, rejections } from './helpers';
+import { zip } from './xlsxFiles';
 
 /**
  * A support mailbox exported as mbox (hand-written in the shape of Google Takeout's Gmail export,
@@ -156,6 +157,28 @@ describe('a support mailbox exported as mbox', () => {
     expect(tooLong?.detail).toMatch(/^the e-mail at line 53 is over the 1200-byte limit/);
     expect(tooLong?.record).toContain('Message-ID: <CAJ4521b@mail.gmail.com>');
     expect(conversations(items)[0].turns).toHaveLength(2);
+  });
+
+  test("Google Takeout's ZIP and an Apple Mail bundle zipped: the mbox inside read, the export's index and the bundle's parts passed over", async () => {
+    const notices: string[] = [];
+    const takeout = zip([
+      ['Takeout/archive_browser.html', '<!DOCTYPE html><html><head><title>Archive Overview</title></head><body></body></html>'],
+      ['Takeout/Mail/All mail Including Spam and Trash.mbox', MBOX],
+    ]);
+    const items = await parseAll(takeout, { fileName: 'takeout-20261205T101010Z-001.zip', onNotice: (m) => notices.push(m) }, 4096);
+    expect(conversations(items)).toHaveLength(2);
+    const apple = zip([
+      ['Support.mbox/Info.plist', '<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0"><dict></dict></plist>\n'],
+      ['Support.mbox/table_of_contents', Buffer.from([0x00, 0x01, 0x02, 0x03])],
+      ['Support.mbox/mbox', withoutGmailHeaders(MBOX)],
+    ]);
+    const fromApple = await parseAll(apple, { fileName: 'Support.mbox.zip', onNotice: (m) => notices.push(m) }, 4096);
+    expect(conversations(fromApple)).toHaveLength(2);
+    expect(rejections(fromApple).map((r) => r.reason)).not.toContain('unknown-format');
+    expect(notices).toEqual([
+      "takeout-20261205T101010Z-001.zip: ZIP entries that are no export were passed over (an export's own index ×1)",
+      "Support.mbox.zip: ZIP entries that are no export were passed over (an export's own index ×2)",
+    ]);
   });
 
   test('one e-mail on its own (.eml) is rejected with what to export instead', async () => {
