@@ -181,6 +181,14 @@ describe('a support mailbox exported as mbox', () => {
     ]);
   });
 
+  test('a Date header that is no date leaves the message where the file has it, not the thread rejected', async () => {
+    const broken = MBOX.replace('Date: Wed, 2 Dec 2026 09:00:00 +0800', 'Date: sometime on Wednesday');
+    expect(broken).not.toBe(MBOX);
+    const [aminah] = conversations(await parseAll(broken, { fileName: 'support.mbox' }, 4096));
+    expect(aminah.turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    expect(aminah.turns[2].timestamp).toBeUndefined();
+  });
+
   test('one e-mail on its own (.eml) is rejected with what to export instead', async () => {
     const eml = MBOX.split('\n').slice(1, 17).join('\n');
     const [rejected] = rejections(await parseAll(eml, { fileName: 'Order 4521.eml' }));

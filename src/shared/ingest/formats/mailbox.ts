@@ -245,7 +245,17 @@ export async function* parseMbox(lines: AsyncIterable<Line>, options: MailboxOpt
         .slice(1)
         .map((l) => (/^>+From /.test(l) ? l.slice(1) : l))
         .join('\n');
-      const email = await parser.parse(body, { attachmentEncoding: 'arraybuffer' });
+      let email: PostalMime.Email;
+      try {
+        email = await parser.parse(body, { attachmentEncoding: 'arraybuffer' });
+      } catch (err) {
+        yield reject(
+          { file, line: message.line, record: raw },
+          'invalid-email',
+          `the e-mail at line ${message.line} cannot be read as a MIME message (${err instanceof Error ? err.message : String(err)})`,
+        );
+        continue;
+      }
       const from = (email.from?.address ?? email.sender?.address ?? '').trim().toLowerCase();
       const why = passedOver(email, from);
       if (why) {
@@ -261,7 +271,8 @@ export async function* parseMbox(lines: AsyncIterable<Line>, options: MailboxOpt
       const delivered = email.deliveredTo?.trim().toLowerCase();
       if (delivered && delivered !== from) evidence.deliveredTo.set(delivered, (evidence.deliveredTo.get(delivered) ?? 0) + 1);
       const thread = contentId('email', threadKey(email, message.line));
-      const timestamp = email.date ?? undefined;
+      // postal-mime gives a Date header it cannot read as written: such a message keeps its place in the file instead.
+      const timestamp = email.date && Number.isFinite(Date.parse(email.date)) ? new Date(email.date).toISOString() : undefined;
       // A message that answers none opens its thread: its subject goes above its text.
       const opens = !HAS_MESSAGE_ID.test(email.inReplyTo ?? '') && !HAS_MESSAGE_ID.test(email.references ?? '');
       const text = opens ? withSubject(email.subject, bodyOf(email)) : bodyOf(email);
