@@ -70,6 +70,20 @@ describe('tuneloop drop', () => {
     expect(names).toEqual(expect.arrayContaining(['a.jsonl', 'sub/b.csv']));
   });
 
+  it("leaves out what a chat export's folder holds beside the chat (photos, styles), and says so", async () => {
+    const folder = join(dir, `${prefix}-chat`);
+    await mkdir(join(folder, 'photos'), { recursive: true });
+    await writeFile(join(folder, `${prefix}-messages.html`), '<!DOCTYPE html>\n<html></html>\n');
+    await writeFile(join(folder, 'photos', `${prefix}-photo_1.jpg`), Buffer.from([0xff, 0xd8, 0xff, 0xe0]));
+    const cli = captureIo(dir);
+    expect(await runCli(['drop', `${prefix}-chat`, '--connection-string', testStorageConnectionString()], cli)).toBe(0);
+    expect(cli.out).toContain(`${prefix}-chat: 1 file(s) that are no export (attachments, page assets, system files) not uploaded`);
+    const names: string[] = [];
+    for await (const b of testStorage().container(CONTAINERS.raw).listBlobsFlat()) names.push(b.name);
+    expect(names).toContain(`${prefix}-messages.html`);
+    expect(names).not.toContain(`photos/${prefix}-photo_1.jpg`);
+  });
+
   it('keeps a blob of the same name with other content: that file is refused, the others upload, exit 1 (QA: two exports named tickets.json)', async () => {
     const tickets = `${prefix}-tickets.json`;
     await writeFile(join(dir, `${prefix}-other.csv`), 'question,answer\nq,a\n');

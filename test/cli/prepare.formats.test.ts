@@ -35,6 +35,25 @@ describe('tuneloop prepare with other layouts', () => {
     expect(report.set_aside).toEqual({ 'mapped-skip': 1 });
   });
 
+  it("reads a chat export's folder: the chat read, its photos, styles and scripts passed over and said (as in a ZIP)", async () => {
+    const folder = join(dir, 'ChatExport_2026-12-05');
+    await mkdir(join(folder, 'css'), { recursive: true });
+    await mkdir(join(folder, 'js'));
+    await mkdir(join(folder, 'photos'));
+    await cp(join(fixtures, 'telegram', 'messages.html'), join(folder, 'messages.html'));
+    await writeFile(join(folder, 'css', 'style.css'), '.page_wrap { background-color: #ffffff; }\n');
+    await writeFile(join(folder, 'js', 'script.js'), 'function CheckLocation() { return true; }\n');
+    await writeFile(join(folder, 'photos', 'photo_1@01-12-2026_18-02-30.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0]));
+    const cli = captureIo(dir);
+    const code = await runCli(['prepare', 'ChatExport_2026-12-05', '--out', 'out-telegram'], cli);
+    expect(cli.err).toBe('');
+    expect(code).toBe(0);
+    const report = JSON.parse(await readFile(join(dir, 'out-telegram', 'report.json'), 'utf8'));
+    expect(report.inputs).toEqual(['ChatExport_2026-12-05/messages.html']);
+    expect(report).toMatchObject({ records_in: 1, records_used: 1, records_quarantined: 0 });
+    expect(report.warnings).toContain('ChatExport_2026-12-05: files that are no export were passed over (attachment or page asset ×3)');
+  });
+
   it('shows an absolute path outside the working folder as given, and counts private comments as set aside', async () => {
     const cli = captureIo(dir);
     const input = join(elsewhere, 'tickets.json');

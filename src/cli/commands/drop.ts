@@ -5,6 +5,7 @@ import { basename, relative, resolve, sep } from 'node:path';
 import { BlobServiceClient, type BlockBlobClient } from '@azure/storage-blob';
 import { parseArgs, UsageError, type CliCommand } from '../command';
 import { cliStorageEnv } from '../localEnv';
+import { noExport } from '../../shared/ingest/archive';
 import { listLogFiles } from '../../shared/ingest/files';
 import { isStatus } from '../../shared/errors';
 import { expandConnectionString } from '../../shared/storage/clients';
@@ -44,7 +45,15 @@ export const dropCommand: CliCommand = {
         throw new UsageError(`${input}: no such file or folder`);
       }
       if (info.isDirectory()) {
-        for (const file of await listLogFiles(path)) uploads.push({ path: file, blobName: relative(path, file).split(sep).join('/') });
+        // A chat export's folder holds its photos, styles and scripts beside the chat: not uploaded, and said.
+        let passedOver = 0;
+        for (const file of await listLogFiles(path)) {
+          const blobName = relative(path, file).split(sep).join('/');
+          if (noExport(blobName)) passedOver++;
+          else uploads.push({ path: file, blobName });
+        }
+        if (passedOver)
+          io.stdout(`${input}: ${passedOver} file(s) that are no export (attachments, page assets, system files) not uploaded\n`);
       } else uploads.push({ path, blobName: basename(path) });
     }
     if (!uploads.length) throw new UsageError('no files to upload');

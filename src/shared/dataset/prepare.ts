@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, readFile, rename, rm, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { PreprocessConfig } from './datasetConfig';
+import { noExport } from '../ingest/archive';
 import { listLogFiles } from '../ingest/files';
 import {
   mayHoldFeedback,
@@ -21,7 +22,7 @@ import { preprocessStages } from './pipelineStages';
 import { emptyStats, preprocessStream, runQualitySummary } from './preprocess';
 import type { FeedbackStore } from './feedbackStore';
 import { exampleText, quarantineLine } from './records';
-import { buildReport, type PreprocessReport } from './preprocessReport';
+import { buildReport, FILE_NOTICE, type PreprocessReport } from './preprocessReport';
 import { openScratchDatabase, ScratchFeedbackStore, ScratchSignatureStore, WriteBatcher } from './scratchStore';
 import { SpilledTrainingSplit } from './spilledBalance';
 import type { Split } from './split';
@@ -96,7 +97,8 @@ export class PrepareInputError extends TuneloopError {}
 export async function prepareDataset(options: PrepareOptions): Promise<PrepareResult> {
   const { config, signal } = options;
   const model = options.model ?? config.model;
-  const inputs = await expandInputs(options.inputs, options.cwd);
+  const folderNotices: string[] = [];
+  const inputs = await expandInputs(options.inputs, options.cwd, folderNotices);
   const files = inputs.map((i) => i.path);
   const shown = new Map(inputs.map((i) => [i.path, i.display]));
   const display = (file: string) => shown.get(file) ?? file;
@@ -142,6 +144,7 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
     quarantine: new LineWriter(paths['quarantine.jsonl'] + tmpSuffix),
   };
   const stats = emptyStats();
+  for (const notice of folderNotices) stats.notes[`${FILE_NOTICE}${notice}`] = 1;
   const timeZone = options.timeZone ?? config.inputTimeZone;
   let balanceReport: Record<string, unknown> | undefined;
   try {
@@ -326,7 +329,7 @@ interface InputFile {
   display: string;
 }
 
-async function expandInputs(inputs: string[], cwd: string): Promise<InputFile[]> {
+async function expandInputs(inputs: string[], cwd: string, notices: string[]): Promise<InputFile[]> {
   if (!inputs.length) throw new PrepareInputError('no input files given');
   const out: InputFile[] = [];
   const seen = new Set<string>();
@@ -348,7 +351,16 @@ async function expandInputs(inputs: string[], cwd: string): Promise<InputFile[]>
       const found = (await listLogFiles(path)).filter((f) => !isMappingFile(f));
       if (!found.length) throw new PrepareInputError(`${input}: the folder holds no files`);
       const base = input.replace(/[\\/]+$/, '') || input;
-      for (const file of found) add(file, `${base}/${relative(path, file).split(sep).join('/')}`);
+      // A chat export's folder holds its photos, styles and scripts beside the chat: passed over, and said.
+      const skipped = new Map<string, number>();
+      for (const file of found) {
+        const inside = relative(path, file).split(sep).join('/');
+        const why = noExport(inside);
+        if (why) skipped.set(why, (skipped.get(why) ?? 0) + 1);
+        else add(file, `${base}/${inside}`);
+      }
+      if (skipped.size)
+        notices.push(`${base}: files that are no export were passed over (${[...skipped].map(([why, n]) => `${why} ×${n}`).join(', ')})`);
     } else if (isMappingFile(path)) {
       throw new PrepareInputError(
         `${input}: this is a mapping, not data; it applies to the data files next to it, give those (or the folder)`,

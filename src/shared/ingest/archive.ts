@@ -47,14 +47,9 @@ const MAILBOX_BUNDLE_PART = /^(?:Info\.plist|table_of_contents)$/;
  * are no one's export, nor are a chat export's attachments: skipped, and counted in the report.
  */
 export function entryVerdict(entry: ArchiveEntry): EntryVerdict {
-  const segments = entry.name.split('/');
-  const base = segments[segments.length - 1];
-  if (entry.name.endsWith('/') || base === '') return { read: false, skipped: 'folder' };
-  if (segments.includes('__MACOSX') || base.startsWith('.') || /^(?:thumbs\.db|desktop\.ini)$/i.test(base))
-    return { read: false, skipped: 'system file' };
-  if (ATTACHMENT.test(base)) return { read: false, skipped: 'attachment or page asset' };
-  if (EXPORT_INDEX.test(base) || (segments.some((s) => /\.mbox$/i.test(s)) && MAILBOX_BUNDLE_PART.test(base)))
-    return { read: false, skipped: "an export's own index" };
+  if (entry.name.endsWith('/') || entry.name.split('/').pop() === '') return { read: false, skipped: 'folder' };
+  const skipped = noExport(entry.name);
+  if (skipped) return { read: false, skipped };
   if (entry.encrypted)
     return { read: false, refused: `${entry.name} is encrypted; export the archive without a password, or upload the files themselves` };
   if (entry.uncompressedSize > MAX_ARCHIVE_ENTRY_BYTES)
@@ -63,6 +58,21 @@ export function entryVerdict(entry: ArchiveEntry): EntryVerdict {
       refused: `${entry.name} claims ${entry.uncompressedSize} bytes uncompressed, over the ${MAX_ARCHIVE_ENTRY_BYTES}-byte limit of an archive entry; upload it by itself (gzip it)`,
     };
   return { read: true };
+}
+
+/**
+ * Why a file at `path` (`/`-separated, inside an archive or a folder given to `tuneloop prepare`)
+ * is no one's export, if it is none: a system file, a chat export's attachment or page asset, an
+ * export's own index. The same files are passed over in a ZIP and in a folder.
+ */
+export function noExport(path: string): string | undefined {
+  const segments = path.split('/');
+  const base = segments[segments.length - 1];
+  if (segments.includes('__MACOSX') || base.startsWith('.') || /^(?:thumbs\.db|desktop\.ini)$/i.test(base)) return 'system file';
+  if (ATTACHMENT.test(base)) return 'attachment or page asset';
+  if (EXPORT_INDEX.test(base) || (segments.some((s) => /\.mbox$/i.test(s)) && MAILBOX_BUNDLE_PART.test(base)))
+    return "an export's own index";
+  return undefined;
 }
 
 /** An open ZIP archive: its entries in the order of its directory, each opened as a stream. */
