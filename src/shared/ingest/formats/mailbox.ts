@@ -166,7 +166,8 @@ function threadKey(email: PostalMime.Email, line: number): string {
 /** The text of a message: its plain-text part, else its HTML made text. */
 function bodyOf(email: PostalMime.Email): string {
   if (email.text?.trim()) return email.text;
-  if (email.html) return decodeEntities(stripHtml(email.html.replace(/<(?:br|\/p|\/div|\/li|\/tr|\/h\d)\b[^>]*>/gi, '\n')));
+  // The project's clean-up: block tags become line breaks, entities decoded.
+  if (email.html) return decodeEntities(stripHtml(email.html));
   return '';
 }
 

@@ -90,8 +90,9 @@ export function parseMessengerThread(source: SourceRef, record: JsonObject, role
       continue;
     }
     if (content !== undefined && REACTION.test(content.trim())) continue;
-    if (!content?.trim() || (ATTACHMENT_NOTICE.test(content.trim()) && ('share' in message || MEDIA_KEYS.some((key) => key in message)))) {
-      if (MEDIA_KEYS.some((key) => key in message) || 'share' in message) media++;
+    const attached = 'share' in message || MEDIA_KEYS.some((key) => key in message);
+    if (!content?.trim() || (attached && ATTACHMENT_NOTICE.test(content.trim()))) {
+      if (attached) media++;
       continue;
     }
     const ms = typeof message.timestamp_ms === 'number' ? message.timestamp_ms : Number.NaN;
