@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BlobClient } from '@azure/storage-blob';
@@ -82,6 +82,27 @@ describe('tuneloop drop', () => {
     for await (const b of testStorage().container(CONTAINERS.raw).listBlobsFlat()) names.push(b.name);
     expect(names).toContain(`${prefix}-messages.html`);
     expect(names).not.toContain(`photos/${prefix}-photo_1.jpg`);
+  });
+
+  it('uploads a folder of e-mail files (.eml) as one mbox blob, so its threads are read across the files', async () => {
+    const folder = join(dir, `${prefix}-mail`);
+    await cp(join(__dirname, '..', 'fixtures', 'formats', 'eml'), folder, { recursive: true });
+    await rm(join(folder, 'SOURCE.md'));
+    const cli = captureIo(dir);
+    expect(await runCli(['drop', `${prefix}-mail`, '--connection-string', testStorageConnectionString()], cli)).toBe(0);
+    const blobName = `${prefix}-mail/email-files.mbox`;
+    expect(cli.out).toContain(`${prefix}-mail: 5 e-mail file(s) (.eml, Maildir) joined into one mailbox, ${blobName}\n`);
+    const names: string[] = [];
+    for await (const b of testStorage()
+      .container(CONTAINERS.raw)
+      .listBlobsFlat({ prefix: `${prefix}-mail` }))
+      names.push(b.name);
+    expect(names).toEqual([blobName]);
+    const mbox = (await testStorage().container(CONTAINERS.raw).getBlobClient(blobName).downloadToBuffer()).toString('utf8');
+    expect(mbox.match(/^From eml:\S+ Thu Jan {2}1 00:00:00 1970$/gm)).toHaveLength(5);
+    // Escaped for the mbox, unescaped by its reader.
+    expect(mbox).toContain('\r\n>From what I can see');
+    await testStorage().container(CONTAINERS.raw).deleteBlob(blobName);
   });
 
   it('keeps a blob of the same name with other content: that file is refused, the others upload, exit 1 (QA: two exports named tickets.json)', async () => {

@@ -54,6 +54,35 @@ describe('tuneloop prepare with other layouts', () => {
     expect(report.warnings).toContain('ChatExport_2026-12-05: files that are no export were passed over (attachment or page asset ×3)');
   });
 
+  it('reads a folder of e-mail files (.eml from Inbox and Sent Items) as one mailbox: the thread across files used, the automatic reply quarantined naming its file', async () => {
+    await cp(join(fixtures, 'eml'), join(dir, 'lantern-mail'), { recursive: true });
+    await rm(join(dir, 'lantern-mail', 'SOURCE.md'));
+    const cli = captureIo(dir);
+    const code = await runCli(['prepare', 'lantern-mail', '--out', 'out-eml'], cli);
+    expect(cli.err).toBe('');
+    expect(code).toBe(0);
+    const report = JSON.parse(await readFile(join(dir, 'out-eml', 'report.json'), 'utf8'));
+    expect(report.inputs).toEqual(['lantern-mail/email-files.mbox']);
+    expect(report).toMatchObject({ records_in: 2, records_used: 1, records_quarantined: 1 });
+    expect(report.warnings).toContain(
+      'lantern-mail: 5 e-mail file(s) (.eml, Maildir) read together as one mailbox, lantern-mail/email-files.mbox',
+    );
+    const quarantined = JSON.parse(await readFile(join(dir, 'out-eml', 'quarantine.jsonl'), 'utf8'));
+    expect(quarantined).toMatchObject({ file: 'lantern-mail/email-files.mbox', reason: 'not-support-mail' });
+    expect(quarantined.detail).toMatch(/^the e-mail in Inbox\/Automatic reply Order 3310\.eml is an automatic reply/);
+
+    // The same files given one by one are the same mailbox.
+    const one = captureIo(join(dir, 'lantern-mail'));
+    expect(
+      await runCli(
+        ['prepare', 'Inbox/Order 3310 - wrong size.eml', 'Sent Items/RE Order 3310 - wrong size.eml', '--out', '../out-eml-2'],
+        one,
+      ),
+    ).toBe(0);
+    const two = JSON.parse(await readFile(join(dir, 'out-eml-2', 'report.json'), 'utf8'));
+    expect(two).toMatchObject({ inputs: ['email-files.mbox'], records_in: 1, records_used: 1 });
+  });
+
   it('shows an absolute path outside the working folder as given, and counts private comments as set aside', async () => {
     const cli = captureIo(dir);
     const input = join(elsewhere, 'tickets.json');

@@ -209,4 +209,20 @@ describe('preprocess blob function: other layouts', () => {
     expect(refused).toMatchObject({ file: inner, reason: 'unknown-format' });
     expect(refused.detail).toContain('a ZIP archive inside the archive exports/week-49.zip');
   });
+
+  it('a ZIP of e-mail files (.eml): stored as one mbox blob, raw-logs/<archive>/email-files.mbox, whose thread runs across the files', async () => {
+    const storage = await setup();
+    const emlDir = join(fixtures, 'eml');
+    const files: [string, Buffer][] = ['Inbox/Order 3310 - wrong size.eml', 'Sent Items/RE Order 3310 - wrong size.eml'].map((f) => [
+      f,
+      readFileSync(join(emlDir, f)),
+    ]);
+    const name = 'mail/lantern-help.zip';
+    await upload(storage, CONTAINERS.raw, name, zip(files));
+    expect(await handle(null, context(name))).toMatchObject({ status: 'processed', archive_files: 1 });
+    const stored: string[] = [];
+    for await (const blob of storage.container(CONTAINERS.raw).listBlobsFlat({ prefix: 'mail/' })) stored.push(blob.name);
+    expect(stored).toEqual(['mail/lantern-help.zip/email-files.mbox']);
+    expect(await handle(null, context(stored[0]))).toMatchObject({ status: 'processed', records_in: 1, records_used: 1 });
+  });
 });

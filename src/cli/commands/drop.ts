@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { basename, relative, resolve, sep } from 'node:path';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, relative, resolve, sep } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { BlobServiceClient, type BlockBlobClient } from '@azure/storage-blob';
-import { parseArgs, UsageError, type CliCommand } from '../command';
+import { parseArgs, UsageError, type CliCommand, type CliIo } from '../command';
 import { cliStorageEnv } from '../localEnv';
 import { noExport } from '../../shared/ingest/archive';
+import { emailFilesAsMbox, isEmailFile, JOINED_MAILBOX, type EmailFile } from '../../shared/ingest/emailFiles';
 import { listLogFiles } from '../../shared/ingest/files';
 import { isStatus } from '../../shared/errors';
 import { expandConnectionString } from '../../shared/storage/clients';
@@ -35,7 +39,10 @@ export const dropCommand: CliCommand = {
     const connectionString = expandConnectionString(
       cliStorageEnv(io, flags['connection-string'] as string | undefined).TUNELOOP_STORAGE ?? '',
     );
-    const uploads: { path: string; blobName: string }[] = [];
+    const uploads: Upload[] = [];
+    // A mailbox saved one e-mail a file is uploaded as one mbox (ingest/emailFiles): a thread needs all its messages.
+    const mailboxes: { blobName: string; shown: string; emails: EmailFile[] }[] = [];
+    const looseEmails: EmailFile[] = [];
     for (const input of positional) {
       const path = resolve(io.cwd, input);
       let info;
@@ -47,58 +54,86 @@ export const dropCommand: CliCommand = {
       if (info.isDirectory()) {
         // A chat export's folder holds its photos, styles and scripts beside the chat: not uploaded, and said.
         let passedOver = 0;
+        const emails: EmailFile[] = [];
         for (const file of await listLogFiles(path)) {
           const blobName = relative(path, file).split(sep).join('/');
           if (noExport(blobName)) passedOver++;
+          else if (isEmailFile(blobName)) emails.push(emailFile(file, blobName));
           else uploads.push({ path: file, blobName });
         }
         if (passedOver)
           io.stdout(`${input}: ${passedOver} file(s) that are no export (attachments, page assets, system files) not uploaded\n`);
-      } else uploads.push({ path, blobName: basename(path) });
+        if (emails.length) mailboxes.push({ blobName: `${basename(path)}/${JOINED_MAILBOX}`, shown: input, emails });
+      } else if (isEmailFile(input.split(sep).join('/'))) looseEmails.push(emailFile(path, input.split(sep).join('/')));
+      else uploads.push({ path, blobName: basename(path) });
     }
-    if (!uploads.length) throw new UsageError('no files to upload');
-    for (const u of uploads) {
-      const problem = blobNameProblem(u.blobName);
-      if (problem)
-        throw new UsageError(
-          `${u.path}: cannot be uploaded as "${printableBlobName(u.blobName)}": ${describeBlobNameProblem(problem)}; rename the file`,
-        );
-    }
-    assertDistinctBlobNames(uploads);
-    // Few retries: when nothing listens on the port, say so now rather than after a minute of back-off.
-    const service = BlobServiceClient.fromConnectionString(connectionString, { retryOptions: { maxTries: 2, retryDelayInMs: 200 } });
-    const container = service.getContainerClient(CONTAINERS.raw);
+    if (looseEmails.length) mailboxes.push({ blobName: JOINED_MAILBOX, shown: 'the e-mail files given', emails: looseEmails });
+    const scratch = mailboxes.length ? await mkdtemp(join(tmpdir(), 'tuneloop-drop-')) : undefined;
     try {
-      await container.createIfNotExists();
-    } catch (err) {
-      io.stderr(
-        `tuneloop drop: cannot reach blob storage at ${service.url} (${(err as Error).message}); ` +
-          'start the local stack with `npm start`, or pass --connection-string\n',
-      );
-      return 1;
-    }
-    let refused = 0;
-    for (const u of uploads) {
-      const shown = relative(io.cwd, u.path) || u.path;
-      const target = `${CONTAINERS.raw}/${u.blobName}`;
-      const outcome = await dropFile(container.getBlockBlobClient(u.blobName), u, flags.overwrite === true);
-      if (outcome.kind === 'uploaded') io.stdout(`${shown} → ${target} (${outcome.size} bytes, ETag ${outcome.etag})\n`);
-      else if (outcome.kind === 'same') io.stdout(`${shown} → ${target}: already uploaded (same content), skipped\n`);
-      else {
-        refused++;
-        io.stderr(
-          `tuneloop drop: ${shown}: ${describeConflict(target, outcome.existing)}; not replaced. Rename the file, or pass --overwrite to replace the blob\n`,
+      for (const [i, mailbox] of mailboxes.entries()) {
+        const joined = join(scratch ?? tmpdir(), `${i}.mbox`);
+        await pipeline(Readable.from(emailFilesAsMbox(mailbox.emails)), createWriteStream(joined));
+        uploads.push({ path: joined, blobName: mailbox.blobName, shown: mailbox.blobName });
+        io.stdout(
+          `${mailbox.shown}: ${mailbox.emails.length} e-mail file(s) (.eml, Maildir) joined into one mailbox, ${mailbox.blobName}\n`,
         );
       }
+      return await upload(uploads, connectionString, flags.overwrite === true, io);
+    } finally {
+      if (scratch) await rm(scratch, { recursive: true, force: true });
     }
-    if (refused) io.stderr(`tuneloop drop: ${refused} of ${uploads.length} file(s) not uploaded\n`);
-    return refused ? 1 : 0;
   },
 };
+
+function emailFile(path: string, name: string): EmailFile {
+  return { name, bytes: () => createReadStream(path) };
+}
+
+async function upload(uploads: Upload[], connectionString: string, overwrite: boolean, io: CliIo): Promise<number> {
+  if (!uploads.length) throw new UsageError('no files to upload');
+  for (const u of uploads) {
+    const problem = blobNameProblem(u.blobName);
+    if (problem)
+      throw new UsageError(
+        `${u.path}: cannot be uploaded as "${printableBlobName(u.blobName)}": ${describeBlobNameProblem(problem)}; rename the file`,
+      );
+  }
+  assertDistinctBlobNames(uploads);
+  // Few retries: when nothing listens on the port, say so now rather than after a minute of back-off.
+  const service = BlobServiceClient.fromConnectionString(connectionString, { retryOptions: { maxTries: 2, retryDelayInMs: 200 } });
+  const container = service.getContainerClient(CONTAINERS.raw);
+  try {
+    await container.createIfNotExists();
+  } catch (err) {
+    io.stderr(
+      `tuneloop drop: cannot reach blob storage at ${service.url} (${(err as Error).message}); ` +
+        'start the local stack with `npm start`, or pass --connection-string\n',
+    );
+    return 1;
+  }
+  let refused = 0;
+  for (const u of uploads) {
+    const shown = u.shown ?? (relative(io.cwd, u.path) || u.path);
+    const target = `${CONTAINERS.raw}/${u.blobName}`;
+    const outcome = await dropFile(container.getBlockBlobClient(u.blobName), u, overwrite);
+    if (outcome.kind === 'uploaded') io.stdout(`${shown} → ${target} (${outcome.size} bytes, ETag ${outcome.etag})\n`);
+    else if (outcome.kind === 'same') io.stdout(`${shown} → ${target}: already uploaded (same content), skipped\n`);
+    else {
+      refused++;
+      io.stderr(
+        `tuneloop drop: ${shown}: ${describeConflict(target, outcome.existing)}; not replaced. Rename the file, or pass --overwrite to replace the blob\n`,
+      );
+    }
+  }
+  if (refused) io.stderr(`tuneloop drop: ${refused} of ${uploads.length} file(s) not uploaded\n`);
+  return refused ? 1 : 0;
+}
 
 interface Upload {
   path: string;
   blobName: string;
+  /** How the upload is named in what is printed (default: its path). */
+  shown?: string;
 }
 
 interface ExistingBlob {

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { PreprocessConfig } from './datasetConfig';
 import { noExport } from '../ingest/archive';
+import { emailFilesAsMbox, isEmailFile, JOINED_MAILBOX } from '../ingest/emailFiles';
 import { listLogFiles } from '../ingest/files';
 import {
   mayHoldFeedback,
@@ -101,13 +102,29 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
   const inputs = await expandInputs(options.inputs, options.cwd, folderNotices);
   const files = inputs.map((i) => i.path);
   const shown = new Map(inputs.map((i) => [i.path, i.display]));
+  // E-mail files joined into one mailbox: read from their own files (see `expandInputs`).
+  const joinedEmails = new Map(inputs.flatMap((i) => (i.emails ? [[i.path, i.emails] as const] : [])));
+  const open = (file: string) => {
+    const emails = joinedEmails.get(file);
+    return emails
+      ? emailFilesAsMbox(
+          emails.map((e) => ({ name: e.name, bytes: () => createReadStream(e.path, { highWaterMark: 256 * 1024 }) })),
+          signal,
+        )
+      : createReadStream(file, { highWaterMark: 256 * 1024 });
+  };
   const display = (file: string) => shown.get(file) ?? file;
   const mappingOf = await mappingsNextTo(inputs);
   const outDir = resolve(options.cwd, options.outDir);
   await mkdir(outDir, { recursive: true });
 
   const started = performance.now();
-  const sizes = await Promise.all(files.map(async (file) => (await stat(file)).size));
+  const sizeOf = async (path: string) => (await stat(path)).size;
+  const sizes = await Promise.all(
+    inputs.map(async (i) =>
+      i.emails ? (await Promise.all(i.emails.map((e) => sizeOf(e.path)))).reduce((a, b) => a + b, 0) : sizeOf(i.path),
+    ),
+  );
   const totalBytes = sizes.reduce((a, b) => a + b, 0);
   const read = { bytes: 0 };
   // Split counts, duplicate signatures, feedback and the held-back training split live in a
@@ -154,6 +171,8 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
     // storing them again. A file without any is ruled out by a byte search (no parse).
     const feedbackFirst = new Set<string>();
     for (const file of files) {
+      // A mailbox holds no ratings.
+      if (joinedEmails.has(file)) continue;
       if (
         await storeFeedback(
           file,
@@ -182,7 +201,7 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
           done,
         });
       await preprocessStream(
-        countBytes(createReadStream(file, { highWaterMark: 256 * 1024 }), read),
+        countBytes(open(file), read),
         {
           fileName: name,
           model,
@@ -327,12 +346,15 @@ interface InputFile {
   path: string;
   /** The path as the user gave it (a folder's files: the folder as given, then the path inside it). */
   display: string;
+  /** E-mail files read together as one mailbox (`path` is then `<folder>/email-files.mbox`, no file). */
+  emails?: { path: string; name: string }[];
 }
 
 async function expandInputs(inputs: string[], cwd: string, notices: string[]): Promise<InputFile[]> {
   if (!inputs.length) throw new PrepareInputError('no input files given');
   const out: InputFile[] = [];
   const seen = new Set<string>();
+  const looseEmails: { path: string; name: string }[] = [];
   const add = (file: string, display: string) => {
     if (!seen.has(file)) {
       seen.add(file);
@@ -353,21 +375,36 @@ async function expandInputs(inputs: string[], cwd: string, notices: string[]): P
       const base = input.replace(/[\\/]+$/, '') || input;
       // A chat export's folder holds its photos, styles and scripts beside the chat: passed over, and said.
       const skipped = new Map<string, number>();
+      const emails: { path: string; name: string }[] = [];
       for (const file of found) {
         const inside = relative(path, file).split(sep).join('/');
         const why = noExport(inside);
         if (why) skipped.set(why, (skipped.get(why) ?? 0) + 1);
+        else if (isEmailFile(inside)) emails.push({ path: file, name: inside });
         else add(file, `${base}/${inside}`);
       }
       if (skipped.size)
         notices.push(`${base}: files that are no export were passed over (${[...skipped].map(([why, n]) => `${why} ×${n}`).join(', ')})`);
+      if (emails.length) addEmails(join(path, JOINED_MAILBOX), `${base}/${JOINED_MAILBOX}`, emails, base);
     } else if (isMappingFile(path)) {
       throw new PrepareInputError(
         `${input}: this is a mapping, not data; it applies to the data files next to it, give those (or the folder)`,
       );
-    } else add(path, input);
+    } else if (isEmailFile(input.split(sep).join('/'))) looseEmails.push({ path, name: input.split(sep).join('/') });
+    else add(path, input);
   }
+  // E-mail files given one by one are one mailbox too (`tuneloop prepare mail/*.eml`).
+  if (looseEmails.length) addEmails(resolve(cwd, JOINED_MAILBOX), JOINED_MAILBOX, looseEmails, 'the e-mail files given');
   return out;
+
+  // One message a file: a thread needs all of them, so a folder's e-mail files are one mailbox (ingest/emailFiles).
+  function addEmails(path: string, display: string, emails: { path: string; name: string }[], what: string) {
+    const fresh = emails.filter((e) => !seen.has(e.path));
+    if (!fresh.length) return;
+    for (const e of fresh) seen.add(e.path);
+    out.push({ path, display, emails: fresh });
+    notices.push(`${what}: ${fresh.length} e-mail file(s) (.eml, Maildir) read together as one mailbox, ${display}`);
+  }
 }
 
 /** Counts the bytes that pass (for progress and throughput). */

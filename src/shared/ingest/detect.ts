@@ -75,7 +75,7 @@ export function detectContainer(head: Buffer): Container {
     return {
       kind: 'unknown',
       detail:
-        'the file is one e-mail message (.eml); a thread needs all of its messages: export the mailbox or folder as mbox (Google Takeout, Thunderbird, Apple Mail) and drop that',
+        "the file is one e-mail message (.eml); a thread needs all of its messages: drop the mailbox's .eml files together in one ZIP (or give their folder to tuneloop prepare or drop), or export the mailbox as mbox (Google Takeout, Thunderbird, Apple Mail)",
     };
   if (jsonLinesFollowFirstLine(text.slice(first))) return { kind: 'jsonl' };
   if (looksLikeChatExport(text.slice(first))) return { kind: 'chat-export' };

@@ -37,6 +37,7 @@ import { parseChatExport } from './formats/transcript';
 import { parseLineChat } from './formats/lineChat';
 import { parseTelegramHtml } from './formats/telegramHtml';
 import { parseMbox } from './formats/mailbox';
+import { emailFilesAsMbox, isEmailFile, JOINED_MAILBOX } from './emailFiles';
 import { IngestError, isAbortError } from './errors';
 import { entryVerdict, type ArchiveEntry, type ZipArchive } from './archive';
 import type { DeclaredTimeZone } from './timeZone';
@@ -472,6 +473,7 @@ async function* archiveEntries(
     return;
   }
   const skipped = new Map<string, number>();
+  const emailFiles: ArchiveEntry[] = [];
   for (const entry of archive.entries) {
     options.signal?.throwIfAborted();
     const verdict = entryVerdict(entry);
@@ -482,6 +484,11 @@ async function* archiveEntries(
     const name = `${file}/${entry.name}`;
     if ('refused' in verdict) {
       yield reject({ file: name, line: 1, record: '' }, 'archive-entry-refused', `${file}: ${verdict.refused}`);
+      continue;
+    }
+    // One message a file: read together after the rest, as one mailbox (ingest/emailFiles).
+    if (isEmailFile(entry.name)) {
+      emailFiles.push(entry);
       continue;
     }
     const stream = await archive.open(entry);
@@ -499,9 +506,58 @@ async function* archiveEntries(
       stream.destroy();
     }
   }
+  if (emailFiles.length) yield* archivedEmailFiles(archive, emailFiles, options, deferLines);
   if (skipped.size) {
     const counts = [...skipped].map(([what, n]) => `${what} ×${n}`).join(', ');
     options.onNotice?.(`${file}: ZIP entries that are no export were passed over (${counts})`);
+  }
+}
+
+/**
+ * A ZIP's e-mail files (.eml, a Maildir's messages) as one mailbox named
+ * `<archive>/email-files.mbox`: read in place, or handed on as that one file (the blob path stores
+ * it as a blob of its own, an mbox like any other).
+ */
+async function* archivedEmailFiles(
+  archive: ZipArchive,
+  entries: readonly ArchiveEntry[],
+  options: ParseOptions,
+  deferLines: boolean,
+): AsyncIterable<IngestItem | DeferredLine> {
+  const file = options.fileName;
+  const taken = new Set(archive.entries.map((e) => e.name));
+  let joinedName = JOINED_MAILBOX;
+  while (taken.has(joinedName)) joinedName = `_${joinedName}`;
+  const opened: Readable[] = [];
+  const bytes = emailFilesAsMbox(
+    entries.map((entry) => ({
+      name: entry.name,
+      bytes: async () => {
+        const stream = await archive.open(entry);
+        opened.push(stream);
+        return entryBytes(stream, file, entry.name);
+      },
+    })),
+    options.signal,
+  );
+  const joined: ArchiveEntry = {
+    index: -1,
+    name: joinedName,
+    compressedSize: entries.reduce((sum, e) => sum + e.compressedSize, 0),
+    uncompressedSize: entries.reduce((sum, e) => sum + e.uncompressedSize, 0),
+    encrypted: false,
+  };
+  const name = `${file}/${joinedName}`;
+  options.onNotice?.(`${file}: its ${entries.length} e-mail file(s) (.eml, Maildir) are one mailbox, joined as ${name}`);
+  try {
+    if (!options.archiveEntry) {
+      yield* parseAny(bytes, { ...options, fileName: name, archivedIn: file }, deferLines);
+      return;
+    }
+    const refused = await options.archiveEntry(joined, bytes);
+    if (refused !== undefined) yield reject({ file: name, line: 1, record: '' }, 'archive-entry-refused', `${file}: ${refused}`);
+  } finally {
+    for (const stream of opened) stream.destroy();
   }
 }
 

@@ -193,6 +193,6 @@ describe('a support mailbox exported as mbox', () => {
     const eml = MBOX.split('\n').slice(1, 17).join('\n');
     const [rejected] = rejections(await parseAll(eml, { fileName: 'Order 4521.eml' }));
     expect(rejected.reason).toBe('unknown-format');
-    expect(rejected.detail).toMatch(/one e-mail message \(\.eml\).*export the mailbox or folder as mbox/);
+    expect(rejected.detail).toMatch(/one e-mail message \(\.eml\).*\.eml files together in one ZIP .*or export the mailbox as mbox/);
   });
 });

@@ -46,6 +46,36 @@ export function isMboxFromLine(line: string): boolean {
   return FROM_LINE.test(line);
 }
 
+// Any date will do for the reader, which dates messages by their Date header; 1 January 1970 was a Thursday.
+const JOINED_ENVELOPE = { sender: 'eml:', date: 'Thu Jan  1 00:00:00 1970' };
+
+/** The "From " line of a message joined from a file of its own (ingest/emailFiles): it names the file, so a rejection can say which. */
+export function joinedFromLine(fileName: string): string {
+  return `From ${JOINED_ENVELOPE.sender}${encodeURIComponent(fileName)} ${JOINED_ENVELOPE.date}`;
+}
+
+/** Where a message is, for the user: its line in the mbox, or its own file when joined from one. */
+function messagePlace(line: number, fromLine: string): string {
+  const name = emailFileOf(fromLine);
+  return name === undefined ? `the e-mail at line ${line}` : `the e-mail in ${name}`;
+}
+
+function threadPlace(line: number, fromLine: string): string {
+  const name = emailFileOf(fromLine);
+  return name === undefined ? `at line ${line}` : `of ${name}`;
+}
+
+/** The file a joined message came from, read back from its "From " line; undefined for a message of an mbox. */
+export function emailFileOf(fromLine: string): string | undefined {
+  const start = `From ${JOINED_ENVELOPE.sender}`;
+  if (!fromLine.startsWith(start)) return undefined;
+  try {
+    return decodeURIComponent(fromLine.slice(start.length).split(' ', 1)[0]);
+  } catch {
+    return undefined;
+  }
+}
+
 export function looksLikeMbox(head: string): boolean {
   const lines = head.split(/\r?\n/, 40);
   if (!FROM_LINE.test(lines[0] ?? '')) return false;
@@ -233,11 +263,12 @@ export async function* parseMbox(lines: AsyncIterable<Line>, options: MailboxOpt
     for await (const message of mboxMessages(lines, options.maxRecordBytes)) {
       options.signal?.throwIfAborted();
       const raw = message.lines.join('\n');
+      const place = messagePlace(message.line, message.lines[0]);
       if (message.tooLong) {
         yield reject(
           { file, line: message.line, record: raw.slice(0, 2048) },
           'record-too-long',
-          `the e-mail at line ${message.line} is over the ${options.maxRecordBytes}-byte limit of one record (its attachments, most likely); its thread is read without it`,
+          `${place} is over the ${options.maxRecordBytes}-byte limit of one record (its attachments, most likely); its thread is read without it`,
         );
         continue;
       }
@@ -253,18 +284,14 @@ export async function* parseMbox(lines: AsyncIterable<Line>, options: MailboxOpt
         yield reject(
           { file, line: message.line, record: raw },
           'invalid-email',
-          `the e-mail at line ${message.line} cannot be read as a MIME message (${err instanceof Error ? err.message : String(err)})`,
+          `${place} cannot be read as a MIME message (${err instanceof Error ? err.message : String(err)})`,
         );
         continue;
       }
       const from = (email.from?.address ?? email.sender?.address ?? '').trim().toLowerCase();
       const why = passedOver(email, from);
       if (why) {
-        yield reject(
-          { file, line: message.line, record: raw },
-          'not-support-mail',
-          `the e-mail at line ${message.line} is ${why}, no support conversation`,
-        );
+        yield reject({ file, line: message.line, record: raw }, 'not-support-mail', `${place} is ${why}, no support conversation`);
         continue;
       }
       const labels = header(email, 'x-gmail-labels') ?? '';
@@ -281,7 +308,7 @@ export async function* parseMbox(lines: AsyncIterable<Line>, options: MailboxOpt
       if (timestamp) row.timestamp = timestamp;
       const id = (email.messageId ?? '').match(MESSAGE_ID)?.[0];
       if (id) row.messageId = id.toLowerCase();
-      if (!from) row.error = { reason: 'missing-field:from', detail: `the e-mail at line ${message.line} has no sender address ("From:")` };
+      if (!from) row.error = { reason: 'missing-field:from', detail: `${place} has no sender address ("From:")` };
       yield row;
     }
   }
@@ -323,9 +350,11 @@ function conversationOfThread(threadRows: MessageRow[], roles: ReturnType<typeof
     return reject(
       record,
       'unknown-speaker',
-      `the e-mail thread's sender ${show(unknown.speaker)} (line ${unknown.line}) cannot be told customer or support: the mailbox names none of its own addresses (no "Delivered-To", no Gmail "Sent" label); map the support side, TUNELOOP_SPEAKER_ROLES={"support@yourcompany.example":"assistant"} (or "@yourcompany.example" for every address of the domain)`,
+      `the e-mail thread's sender ${show(unknown.speaker)} (${messagePlace(unknown.line, unknown.raw.slice(0, unknown.raw.indexOf('\n')))}) cannot be told customer or support: the mailbox names none of its own addresses (no "Delivered-To", no Gmail "Sent" label); map the support side, TUNELOOP_SPEAKER_ROLES={"support@yourcompany.example":"assistant"} (or "@yourcompany.example" for every address of the domain)`,
     );
-  const item = conversationFromRows(threadRows, { file, roles, place: (line) => `the e-mail at line ${line}` });
+  const fromLines = new Map(threadRows.map((r) => [r.line, r.raw.slice(0, r.raw.indexOf('\n'))]));
+  const place = (line: number) => messagePlace(line, fromLines.get(line) ?? '');
+  const item = conversationFromRows(threadRows, { file, roles, place });
   if (item.type !== 'conversation') return item;
   const conversation = item.conversation;
   conversation.source = { ...conversation.source, elements: record.elements };
@@ -334,7 +363,7 @@ function conversationOfThread(threadRows: MessageRow[], roles: ReturnType<typeof
     return reject(
       record,
       'one-sided-conversation',
-      `the e-mail thread at line ${record.line} has ${sides.has('user') ? 'no reply from the support side' : 'no message from a customer'}, so there is nothing to learn from it`,
+      `the e-mail thread ${threadPlace(record.line, fromLines.get(record.line) ?? '')} has ${sides.has('user') ? 'no reply from the support side' : 'no message from a customer'}, so there is nothing to learn from it`,
     );
   return item;
 }

@@ -1,0 +1,122 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { emailFilesAsMbox, FromLineEscaper, isEmailFile } from '../../../src/shared/ingest/emailFiles';
+import type { Conversation, IngestItem } from '../../../src/shared/ingest/types';
+import { chunked, conversations, parseAll, rejections } from './helpers';
+import { zip } from './xlsxFiles';
+
+/**
+ * E-mails saved one file each (.eml, a Maildir's messages): hand-written in Outlook's shape,
+ * test/fixtures/formats/eml/SOURCE.md. Before, each file was rejected on its own as
+ * `unknown-format` ("one e-mail message"), so a mailbox saved this way gave nothing.
+ */
+const EML_DIR = join(__dirname, '..', '..', 'fixtures', 'formats', 'eml');
+const emlFiles: [string, Buffer][] = readdirSync(EML_DIR, { recursive: true, withFileTypes: true })
+  .filter((e) => e.isFile() && e.name.endsWith('.eml'))
+  .map((e) => {
+    const path = join(e.parentPath, e.name);
+    return [path.slice(EML_DIR.length + 1), readFileSync(path)] as [string, Buffer];
+  })
+  .sort(([a], [b]) => a.localeCompare(b));
+const said = (c: Conversation) => c.turns.map((t) => `${t.role}: ${t.content}`);
+const reasons = (items: IngestItem[]) => items.map((i) => (i.type === 'rejected' ? i.rejection.reason : i.type));
+
+const THREAD = [
+  // The subject above the first message; the body line starting "From " comes back as written.
+  'user: Order 3310 - wrong size\nHello,\nThe hiking boots from order 3310 arrived in size 42 but I ordered 41.\nFrom what I can see on the box label, the size was picked wrong at the warehouse.\nCan I swap them?\nPriya',
+  // From Sent Items: the quoted message and the "-- " signature cut.
+  'assistant: Hi Priya, sorry for the mix-up! I have booked a free courier pickup for tomorrow between 9 and 1; size 41 goes out as soon as the pair is scanned.',
+  'user: The courier took them this morning. Thank you!',
+  'assistant: Great, the size 41 pair is on its way: tracking LX 5531 0921.',
+];
+
+async function collect(source: AsyncIterable<Buffer>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of source) parts.push(part);
+  return Buffer.concat(parts);
+}
+
+describe('e-mail files read together as one mailbox', () => {
+  test('a ZIP of .eml files from Inbox and Sent Items: one thread across the files, in time order; the automatic reply quarantined naming its file', async () => {
+    const notices: string[] = [];
+    const archive = zip(emlFiles);
+    const items = await parseAll(archive, { fileName: 'lantern-help.zip', onNotice: (m) => notices.push(m) }, 4096);
+    expect(reasons(items)).toEqual(['not-support-mail', 'conversation']);
+    const [thread] = conversations(items);
+    expect(said(thread)).toEqual(THREAD);
+    expect(thread.source.file).toBe('lantern-help.zip/email-files.mbox');
+    expect(thread.turns[0].timestamp).toBe('2026-11-30T09:13:58.000Z');
+    expect(rejections(items)[0]).toMatchObject({
+      file: 'lantern-help.zip/email-files.mbox',
+      detail: 'the e-mail in Inbox/Automatic reply Order 3310.eml is an automatic reply (Auto-Submitted), no support conversation',
+    });
+    expect(rejections(items)[0].record).toContain('I am away until Monday');
+    expect(notices).toEqual([
+      'lantern-help.zip: its 5 e-mail file(s) (.eml, Maildir) are one mailbox, joined as lantern-help.zip/email-files.mbox',
+    ]);
+  });
+
+  test('a zipped Maildir (cur/ and new/, files named by the server): the same thread', async () => {
+    const maildir = zip(
+      emlFiles.map(([, bytes], i) => [`Maildir/${i % 2 ? 'new' : 'cur'}/${1764493000 + i}.M${i}P4242.mx1${i % 2 ? '' : ':2,S'}`, bytes]),
+    );
+    const items = await parseAll(maildir, { fileName: 'maildir.zip' }, 4096);
+    expect(said(conversations(items)[0])).toEqual(THREAD);
+    expect(rejections(items).map((r) => r.reason)).toEqual(['not-support-mail']);
+  });
+
+  test('one .eml file alone in a ZIP is a thread of one message: rejected as such, not as an unknown format', async () => {
+    const items = await parseAll(zip([emlFiles[1]]), { fileName: 'one.zip' }, 4096);
+    expect(reasons(items)).toEqual(['one-sided-conversation']);
+    expect(rejections(items)[0].detail).toBe(
+      'the e-mail thread of Inbox/Order 3310 - wrong size.eml has no reply from the support side, so there is nothing to learn from it',
+    );
+  });
+
+  test('which files are e-mails of a mailbox: .eml, and Maildir messages in cur/ or new/', () => {
+    expect(isEmailFile('Inbox/Order 3310.EML')).toBe(true);
+    expect(isEmailFile('Maildir/cur/1764493000.M1P4242.mx1:2,S')).toBe(true);
+    expect(isEmailFile('Maildir/new/1764493000.M1P4242.mx1')).toBe(true);
+    expect(isEmailFile('Maildir/tmp/1764493000.M1P4242.mx1')).toBe(false);
+    expect(isEmailFile('exports/cur/tickets.csv')).toBe(false);
+    expect(isEmailFile('mail.mbox')).toBe(false);
+  });
+});
+
+describe('the mbox the files are joined into', () => {
+  const body = Buffer.from('Subject: x\r\n\r\nFrom here on\r\n>From there\r\n>>From afar\r\nFromage\r\n From the start\r\nFrom', 'latin1');
+  const escaped = 'Subject: x\r\n\r\n>From here on\r\n>>From there\r\n>>>From afar\r\nFromage\r\n From the start\r\nFrom';
+
+  test('a line starting "From " after any ">" gets one more ">", wherever the chunks split; other bytes pass untouched', () => {
+    for (let size = 1; size <= body.length; size++) {
+      const escaper = new FromLineEscaper();
+      const parts: Buffer[] = [];
+      for (let at = 0; at < body.length; at += size) parts.push(...escaper.push(body.subarray(at, at + size)));
+      const rest = escaper.end();
+      if (rest) parts.push(rest);
+      expect(Buffer.concat(parts).toString('latin1')).toBe(escaped);
+    }
+  });
+
+  test('each file after a "From " line naming it, a blank line between; bytes of any charset kept; an empty file is no message', async () => {
+    const latin1 = Buffer.from('Subject: caf\xe9\n\nFrom Lisboa\n', 'latin1');
+    const joined = await collect(
+      emailFilesAsMbox([
+        { name: 'a b/é.eml', bytes: () => chunked(latin1, 3) },
+        { name: 'empty.eml', bytes: () => chunked(Buffer.alloc(0)) },
+        { name: 'c.eml', bytes: () => chunked('Subject: no newline at the end', 5) },
+      ]),
+    );
+    expect(joined.toString('latin1')).toBe(
+      'From eml:a%20b%2F%C3%A9.eml Thu Jan  1 00:00:00 1970\nSubject: caf\xe9\n\n>From Lisboa\n\n' +
+        'From eml:c.eml Thu Jan  1 00:00:00 1970\nSubject: no newline at the end\n\n',
+    );
+  });
+
+  test('a file that already starts with an mbox "From " line keeps its own; the reader unescapes every body line', async () => {
+    const ownEnvelope = Buffer.concat([Buffer.from('From - Mon Nov 30 09:14:02 2026\r\n'), emlFiles[1][1]]);
+    const joined = await collect(emailFilesAsMbox([{ name: 'saved.eml', bytes: () => chunked(ownEnvelope, 64) }]));
+    expect(joined.toString('utf8').startsWith('From - Mon Nov 30 09:14:02 2026\r\nReturn-Path:')).toBe(true);
+    expect(joined.toString('utf8')).toContain('\r\n>From what I can see');
+  });
+});
