@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import { isMboxFromLine, joinedFromLine } from './formats/mailbox';
+import { MAX_OUTLOOK_MESSAGE_BYTES, outlookMessageParts } from './formats/outlookMessage';
 
 /**
  * E-mails saved one file each: Thunderbird's, Apple Mail's and Outlook for Mac's "Save as" and
- * Gmail's "Download message" (`.eml`), and a Maildir's messages (its `cur/` and `new/` folders,
+ * Gmail's "Download message" (`.eml`), Outlook for Windows' (`.msg`, made RFC 5322 by
+ * formats/outlookMessage), and a Maildir's messages (its `cur/` and `new/` folders,
  * what Dovecot servers, offlineimap and mbsync keep). One file is one message, and a thread needs
  * all of its messages, so the e-mail files of a ZIP archive or of a folder are read together as
  * one mailbox: joined into an mbox (each file after a "From " line naming it), which the mailbox
@@ -10,14 +13,15 @@ import { isMboxFromLine, joinedFromLine } from './formats/mailbox';
  * stores that mbox as the archive's file `email-files.mbox`, so the erasure finds its messages
  * there as in any mbox.
  */
-const EML = /\.eml$/i;
+const EML = /\.(?:eml|msg)$/i;
+const OUTLOOK = /\.msg$/i;
 /** Maildir's file names: "<seconds>.<unique part>", with ":2,<flags>" once the message was seen. */
 const MAILDIR_MESSAGE = /(?:^|\/)(?:cur|new)\/\d{9,}\.[^/]+$/;
 
 /** The name the joined mailbox goes by: `<archive or folder>/email-files.mbox`. */
 export const JOINED_MAILBOX = 'email-files.mbox';
 
-/** Whether a file (its `/`-separated path inside an archive or a folder) holds one e-mail of a mailbox. */
+/** Whether a file (its `/`-separated path inside an archive or a folder) holds one e-mail of a mailbox (.eml, .msg, Maildir). */
 export function isEmailFile(path: string): boolean {
   return EML.test(path) || MAILDIR_MESSAGE.test(path);
 }
@@ -96,6 +100,15 @@ export async function* emailFilesAsMbox(
 ): AsyncIterable<Buffer> {
   for await (const file of files) {
     signal?.throwIfAborted();
+    if (OUTLOOK.test(file.name)) {
+      yield Buffer.from(`${joinedFromLine(file.name)}\n`);
+      const escaper = new FromLineEscaper();
+      for await (const part of outlookAsRfc822(file, signal)) yield* escaper.push(part);
+      const rest = escaper.end();
+      if (rest) yield rest;
+      yield Buffer.from('\n');
+      continue;
+    }
     const escaper = new FromLineEscaper();
     let first = true;
     let last = NEWLINE;
@@ -128,4 +141,65 @@ export async function* emailFilesAsMbox(
     // A blank line before the next "From " line: the reader starts a message only after one.
     yield Buffer.from(last === NEWLINE ? '\n' : '\n\n');
   }
+}
+
+/**
+ * An Outlook .msg file as an RFC 5322 message (LF line ends, ending in one): its headers and text
+ * (formats/outlookMessage), then the original file as a base64 attachment, so nothing of it is
+ * lost where the joined mailbox is what is kept. A file too large to read, or no Outlook message,
+ * is a message saying so (`X-Tuneloop-Unreadable`, which the mailbox reader rejects with the
+ * reason), the original attached all the same.
+ */
+async function* outlookAsRfc822(file: EmailFile, signal: AbortSignal | undefined): AsyncIterable<Buffer> {
+  const held: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of await file.bytes()) {
+    signal?.throwIfAborted();
+    size += chunk.length;
+    if (size > MAX_OUTLOOK_MESSAGE_BYTES) break;
+    held.push(chunk);
+  }
+  const whole = size > MAX_OUTLOOK_MESSAGE_BYTES ? undefined : Buffer.concat(held);
+  held.length = 0;
+  const parts = whole
+    ? outlookMessageParts(whole)
+    : { unreadable: `it is over ${MAX_OUTLOOK_MESSAGE_BYTES / 1024 / 1024} MiB, too large to read (its attachments, most likely)` };
+  const base = file.name.slice(file.name.lastIndexOf('/') + 1).replace(/["\\\r\n]/g, '_');
+  const boundary = `tuneloop-outlook-${createHash('sha256')
+    .update(file.name)
+    .update(whole ?? String(size))
+    .digest('hex')
+    .slice(0, 24)}`;
+  const head =
+    'unreadable' in parts ? [`X-Tuneloop-Unreadable: ${parts.unreadable.replace(/[\r\n]+/g, ' ')}`, `Subject: ${base}`] : parts.headers;
+  const body =
+    'unreadable' in parts
+      ? ''
+      : `--${boundary}\nContent-Type: ${parts.body.type}; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n${parts.body.text.replace(/\r\n?/g, '\n').replace(/\n?$/, '\n')}`;
+  yield Buffer.from(
+    `${head.join('\n')}\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary="${boundary}"\n\n${body}` +
+      `--${boundary}\nContent-Type: application/vnd.ms-outlook; name="${base}"\nContent-Disposition: attachment; filename="${base}"\nContent-Transfer-Encoding: base64\n\n`,
+    'utf8',
+  );
+  yield* base64Lines(whole ? [whole] : await file.bytes(), signal);
+  yield Buffer.from(`--${boundary}--\n`);
+}
+
+/** Base64 in lines of 76 characters (57 bytes), as MIME writes it, streamed. */
+async function* base64Lines(source: Iterable<Buffer> | AsyncIterable<Buffer>, signal: AbortSignal | undefined): AsyncIterable<Buffer> {
+  const LINE_BYTES = 57;
+  let carry = Buffer.alloc(0);
+  const encode = (bytes: Buffer) => {
+    const lines: string[] = [];
+    for (let at = 0; at < bytes.length; at += LINE_BYTES) lines.push(bytes.subarray(at, at + LINE_BYTES).toString('base64'));
+    return Buffer.from(lines.join('\n') + '\n');
+  };
+  for await (const chunk of source) {
+    signal?.throwIfAborted();
+    const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+    const whole = data.length - (data.length % LINE_BYTES);
+    if (whole) yield encode(data.subarray(0, whole));
+    carry = Buffer.from(data.subarray(whole));
+  }
+  if (carry.length) yield encode(carry);
 }

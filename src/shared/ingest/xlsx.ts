@@ -705,5 +705,7 @@ export function oleDetail(head: Buffer): string {
   if (has('EncryptedPackage'))
     return 'a password-protected (encrypted) Office document; remove the password in Excel (File › Info › Protect Workbook) and save it as .xlsx or CSV UTF-8';
   if (has('Workbook') || has('Book')) return 'an Excel 97–2003 workbook (.xls); save it as .xlsx or CSV UTF-8';
+  if (has('__substg1.0_') || has('__properties_version1.0'))
+    return "one Outlook message (.msg); a thread needs all of its messages: drop the mailbox's .msg (or .eml) files together in one ZIP (or give their folder to tuneloop prepare or drop), or export the mailbox as mbox";
   return 'an old Office binary document (OLE compound file, such as .xls or .doc); save it as .xlsx or CSV UTF-8';
 }

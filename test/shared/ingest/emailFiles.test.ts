@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import PostalMime from 'postal-mime';
 import { emailFilesAsMbox, FromLineEscaper, isEmailFile } from '../../../src/shared/ingest/emailFiles';
 import type { Conversation, IngestItem } from '../../../src/shared/ingest/types';
 import { chunked, conversations, parseAll, rejections } from './helpers';
@@ -118,5 +119,89 @@ describe('the mbox the files are joined into', () => {
     const joined = await collect(emailFilesAsMbox([{ name: 'saved.eml', bytes: () => chunked(ownEnvelope, 64) }]));
     expect(joined.toString('utf8').startsWith('From - Mon Nov 30 09:14:02 2026\r\nReturn-Path:')).toBe(true);
     expect(joined.toString('utf8')).toContain('\r\n>From what I can see');
+  });
+});
+
+/** Outlook's .msg files: real ones, from msgreader's test data (test/fixtures/formats/msg/SOURCE.md). */
+describe('Outlook message files (.msg) in a mailbox of files', () => {
+  const MSG_DIR = join(__dirname, '..', '..', 'fixtures', 'formats', 'msg');
+  const msg = (name: string): [string, Buffer] => [name, readFileSync(join(MSG_DIR, name))];
+  const received = msg('newOutlook Microsoft Outlook test.msg');
+  // The support side's answer, saved by another mail program, answers the Outlook message by its Message-ID.
+  const reply: [string, string] = [
+    'Sent/RE test.eml',
+    [
+      'From: Lantern Outdoor Help <help@lanternoutdoor.example>',
+      'To: <ku@digitaldolphins.jp>',
+      'Subject: RE: Microsoft Outlook test',
+      'Date: Fri, 26 Sep 2025 11:05:00 +0900',
+      'Message-ID: <reply-ku-1@lanternoutdoor.example>',
+      'In-Reply-To: <202509260143.58Q1hBM7074242@www3707.sakura.ne.jp>',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Your Outlook account is set up correctly; mail from it reaches us.',
+      '',
+    ].join('\r\n'),
+  ];
+
+  test('a received .msg (its internet headers, HTML body) threads with an .eml reply; a draft and a note quarantined, each naming its file', async () => {
+    const items = await parseAll(
+      zip([received, reply, msg('Hello +CJK.msg'), msg('A memo.msg')]),
+      { fileName: 'outlook.zip', speakerRoles: { 'help@lanternoutdoor.example': 'assistant' } },
+      4096,
+    );
+    expect(said(conversations(items)[0])).toEqual([
+      'user: Microsoft Outlook テスト メッセージ\nこの電子メール メッセージは、アカウントの設定のテスト中に、Microsoft Outlook から自動送信されたものです。',
+      'assistant: Your Outlook account is set up correctly; mail from it reaches us.',
+    ]);
+    expect(conversations(items)[0].turns[0].timestamp).toBe('2025-09-26T01:43:11.000Z');
+    expect(rejections(items).map((r) => r.detail)).toEqual([
+      'the e-mail in Hello +CJK.msg is a draft (Outlook marks it unsent), no support conversation',
+      'the e-mail in A memo.msg is an Outlook item of class IPM.StickyNote, no e-mail, no support conversation',
+    ]);
+  });
+
+  test("a sent .msg (no internet headers, an Exchange X.500 sender): headers from its properties, the sender's SMTP address, the mailbox's own side; the original file kept as an attachment", async () => {
+    const [name, bytes] = msg('sent2.msg');
+    const joined = (await collect(emailFilesAsMbox([{ name, bytes: () => chunked(bytes, 4096) }]))).toString('utf8');
+    const lines = joined.split('\n');
+    expect(lines[0]).toBe('From eml:sent2.msg Thu Jan  1 00:00:00 1970');
+    expect(lines.slice(1, 6)).toEqual([
+      '"UnoKenji" <ku@digitaldolphins.onmicrosoft.com>'.replace(/^/, 'From: '),
+      'To: <ku@digitaldolphins.jp>',
+      'Date: Tue, 31 Aug 2021 01:56:16 GMT',
+      'Subject: Sending test',
+      'Message-ID: <OS3P286MB0565639EF64566509A9EE31281CC9@OS3P286MB0565.JPNP286.PROD.OUTLOOK.COM>',
+    ]);
+    expect(joined).toContain('\nX-Tuneloop-Outlook: sent\n');
+    const email = await PostalMime.parse(joined.slice(joined.indexOf('\n') + 1), { attachmentEncoding: 'arraybuffer' });
+    expect(email.text?.trim()).toBe('Hello.');
+    expect(email.attachments.map((a) => [a.filename, a.mimeType])).toEqual([['sent2.msg', 'application/vnd.ms-outlook']]);
+    expect(Buffer.from(email.attachments[0].content as ArrayBuffer).equals(bytes)).toBe(true);
+    // The mailbox's own side: a thread of it alone has no customer.
+    const items = await parseAll(zip([msg('sent2.msg')]), { fileName: 'sent.zip' }, 4096);
+    expect(rejections(items)[0].detail).toBe(
+      'the e-mail thread of sent2.msg has no message from a customer, so there is nothing to learn from it',
+    );
+  });
+
+  test('one .msg on its own is rejected saying to drop the files together', async () => {
+    const [rejected] = rejections(await parseAll(msg('sent2.msg')[1], { fileName: 'sent2.msg' }, 4096));
+    expect(rejected.reason).toBe('unknown-format');
+    expect(rejected.detail).toMatch(
+      /one Outlook message \(\.msg\); a thread needs all of its messages: drop the mailbox's \.msg \(or \.eml\) files together in one ZIP/,
+    );
+  });
+
+  test("no Outlook message, or a sender's own X-Tuneloop field: read as no message, and never as the mailbox's side", async () => {
+    const items = await parseAll(zip([['broken.msg', 'this is not a compound file']]), { fileName: 'broken.zip' }, 4096);
+    expect(rejections(items)[0]).toMatchObject({ reason: 'invalid-email' });
+    expect(rejections(items)[0].detail).toMatch(/^the e-mail in broken\.msg cannot be read: it is no Outlook message file/);
+    // The original bytes stay in the record (base64), so quarantine holds them.
+    expect(rejections(items)[0].record).toContain(Buffer.from('this is not a compound file').toString('base64'));
+    // In an .eml the field is the sender's: a customer claiming to be the mailbox stays a customer.
+    const forged = emlFiles[1][1].toString('utf8').replace('MIME-Version: 1.0', 'X-Tuneloop-Outlook: sent\r\nMIME-Version: 1.0');
+    const withForged = await parseAll(zip([['Inbox/forged.eml', forged], emlFiles[3]]), { fileName: 'forged.zip' }, 4096);
+    expect(conversations(withForged)[0].turns.map((t) => t.role)).toEqual(['user', 'assistant']);
   });
 });

@@ -146,6 +146,15 @@ function header(email: PostalMime.Email, key: string): string | undefined {
   return email.headers.find((h) => h.key === key)?.value;
 }
 
+const OUTLOOK_FILE = /\.msg$/i;
+
+/** Why an Outlook item is no support conversation: a draft, or no e-mail at all (an appointment, a contact, a task). */
+function outlookPassedOver(outlook: string | undefined): string | undefined {
+  if (!outlook || outlook === 'sent') return undefined;
+  if (outlook === 'draft') return 'a draft (Outlook marks it unsent)';
+  return `an Outlook item of class ${outlook}, no e-mail`;
+}
+
 /** Why a message is no support conversation, if it is none. */
 function passedOver(email: PostalMime.Email, from: string): string | undefined {
   const labels = (header(email, 'x-gmail-labels') ?? '').split(',').map((l) => l.trim().replace(/^"|"$/g, ''));
@@ -288,14 +297,21 @@ export async function* parseMbox(lines: AsyncIterable<Line>, options: MailboxOpt
         );
         continue;
       }
+      // What an Outlook .msg said of itself (formats/outlookMessage); read of converted files only, never of mail as it came.
+      const outlook = OUTLOOK_FILE.test(emailFileOf(message.lines[0]) ?? '') ? header(email, 'x-tuneloop-outlook')?.trim() : undefined;
+      const unreadable = OUTLOOK_FILE.test(emailFileOf(message.lines[0]) ?? '') ? header(email, 'x-tuneloop-unreadable') : undefined;
+      if (unreadable) {
+        yield reject({ file, line: message.line, record: raw }, 'invalid-email', `${place} cannot be read: ${unreadable.trim()}`);
+        continue;
+      }
       const from = (email.from?.address ?? email.sender?.address ?? '').trim().toLowerCase();
-      const why = passedOver(email, from);
+      const why = outlookPassedOver(outlook) ?? passedOver(email, from);
       if (why) {
         yield reject({ file, line: message.line, record: raw }, 'not-support-mail', `${place} is ${why}, no support conversation`);
         continue;
       }
       const labels = header(email, 'x-gmail-labels') ?? '';
-      if (from && /(?:^|,)\s*"?sent"?\s*(?:,|$)/i.test(labels)) evidence.sentFrom.add(from);
+      if (from && (/(?:^|,)\s*"?sent"?\s*(?:,|$)/i.test(labels) || outlook === 'sent')) evidence.sentFrom.add(from);
       const delivered = email.deliveredTo?.trim().toLowerCase();
       if (delivered && delivered !== from) evidence.deliveredTo.set(delivered, (evidence.deliveredTo.get(delivered) ?? 0) + 1);
       const thread = contentId('email', threadKey(email, message.line));
