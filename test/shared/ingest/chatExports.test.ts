@@ -43,6 +43,29 @@ describe('chats exported from WhatsApp as text', () => {
     expect(chat.source).toMatchObject({ file: `exports/${ANDROID}`, line: 1, record: fixture(ANDROID).toString('utf8') });
   });
 
+  test('an iOS export from a phone in a language whose notices are not listed: what WhatsApp marks as its own is no message', async () => {
+    const dutch = Buffer.from(
+      [
+        '[02/12/2026, 09:58:01] Budi Santoso: \u200eBerichten en oproepen worden end-to-end versleuteld. Niemand buiten deze chat kan ze lezen.',
+        '[02/12/2026, 14:10:05] Budi Santoso: Hallo, mijn pakket is nog niet aangekomen',
+        '\u200e[02/12/2026, 14:10:40] Budi Santoso: \u200eafbeelding weggelaten',
+        '[02/12/2026, 14:12:00] Toko Sinar: Sorry! We sturen het vandaag opnieuw.',
+        '\u200e[02/12/2026, 14:12:30] Toko Sinar: \u200eJe beveiligingscode met Budi Santoso is gewijzigd.',
+        '[02/12/2026, 14:13:00] Budi Santoso: Dank je',
+      ].join('\n'),
+    );
+    const [chat] = conversations(await parseAll(zip([['_chat.txt', dutch]]), { fileName: 'WhatsApp Chat - Budi Santoso.zip' }));
+    expect(said(chat)).toEqual([
+      'user: Hallo, mijn pakket is nog niet aangekomen',
+      'assistant: Sorry! We sturen het vandaag opnieuw.',
+      'user: Dank je',
+    ]);
+    // A person's text with a mark inside it, or one in another export's shape, stays text.
+    const android = Buffer.from('02/12/2026, 14:10 - Budi Santoso: \u200eHallo\n02/12/2026, 14:12 - Toko Sinar: Sorry!\n');
+    const [plain] = conversations(await parseAll(android, { fileName: 'WhatsApp Chat with Budi Santoso.txt' }));
+    expect(plain.turns.map((t) => t.content)).toEqual(['Hallo', 'Sorry!']);
+  });
+
   test("the phone's clock is the file's declared time zone, when one is declared (else UTC)", async () => {
     const timeZone = { name: 'Asia/Kuala_Lumpur', by: 'the test' };
     const [chat] = conversations(await parseAll(fixture(ANDROID), { fileName: ANDROID, timeZone }));

@@ -221,6 +221,7 @@ function linesOf(text: string, options: { plainText?: boolean } = {}): Line[] {
       // A messenger's own notice is no message, with a speaker (WhatsApp on iOS writes it as the
       // chat's) or without (on Android).
       if (prefix && isMessengerNotice(speaker ? speaker.text : body)) line.event = { kind: 'other' };
+      else if (options.plainText && speaker && text.startsWith('[') && isIosOwnText(speaker.text)) line.event = { kind: 'other' };
       else if (speaker) line.speaker = speaker;
     }
     afterEvent = event !== undefined;
@@ -230,6 +231,17 @@ function linesOf(text: string, options: { plainText?: boolean } = {}): Line[] {
 }
 
 const LEADING_MARKS = /^[\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]+/;
+
+/**
+ * WhatsApp on iOS opens what it writes itself, in the chat's name, with a left-to-right mark: the
+ * encryption notice, "image omitted", "This message was deleted", in the phone's language. Known
+ * placeholders are set aside and counted as such (`placeholderOf`); any other text so marked is a
+ * notice in a language not listed above ("‎Berichten en oproepen worden end-to-end versleuteld."),
+ * no message. A person's typed text does not start with the mark.
+ */
+function isIosOwnText(text: string): boolean {
+  return text.startsWith('\u200e') && placeholderOf(text) === undefined;
+}
 
 /**
  * WhatsApp set to Arabic or Persian writes an entry's date and time in Arabic-Indic digits, with
