@@ -32,7 +32,7 @@ export function preprocessHandler(runtimeSource: RuntimeSource) {
         const r = outcome.report;
         if (outcome.archiveFiles)
           context.log(
-            `raw-logs/${shown}: a ZIP archive; its ${outcome.archiveFiles} file(s) are stored as raw-logs/${shown}/<path>, each preprocessed as a blob of its own, and the archive is deleted` +
+            `raw-logs/${shown}: an archive; its ${outcome.archiveFiles} file(s) are stored as raw-logs/${shown}/<path>, each preprocessed as a blob of its own, and the archive is deleted` +
               (r.records_quarantined ? `; ${r.records_quarantined} of its files refused → quarantine/${outcome.outputs.quarantine}` : ''),
           );
         else

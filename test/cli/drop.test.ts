@@ -91,7 +91,7 @@ describe('tuneloop drop', () => {
     const cli = captureIo(dir);
     expect(await runCli(['drop', `${prefix}-mail`, '--connection-string', testStorageConnectionString()], cli)).toBe(0);
     const blobName = `${prefix}-mail/email-files.mbox`;
-    expect(cli.out).toContain(`${prefix}-mail: 5 e-mail file(s) (.eml, Maildir) joined into one mailbox, ${blobName}\n`);
+    expect(cli.out).toContain(`${prefix}-mail: 5 e-mail file(s) (.eml, .msg, Maildir) joined into one mailbox, ${blobName}\n`);
     const names: string[] = [];
     for await (const b of testStorage()
       .container(CONTAINERS.raw)

@@ -65,7 +65,7 @@ describe('tuneloop prepare with other layouts', () => {
     expect(report.inputs).toEqual(['lantern-mail/email-files.mbox']);
     expect(report).toMatchObject({ records_in: 2, records_used: 1, records_quarantined: 1 });
     expect(report.warnings).toContain(
-      'lantern-mail: 5 e-mail file(s) (.eml, Maildir) read together as one mailbox, lantern-mail/email-files.mbox',
+      'lantern-mail: 5 e-mail file(s) (.eml, .msg, Maildir) read together as one mailbox, lantern-mail/email-files.mbox',
     );
     const quarantined = JSON.parse(await readFile(join(dir, 'out-eml', 'quarantine.jsonl'), 'utf8'));
     expect(quarantined).toMatchObject({ file: 'lantern-mail/email-files.mbox', reason: 'not-support-mail' });

@@ -180,7 +180,7 @@ describe('preprocess blob function: other layouts', () => {
     );
     expect(report.warnings).toEqual([
       'exports/week-49.zip: ZIP entries that are no export were passed over (system file ×1)',
-      'exports/week-49.zip: a ZIP archive of 2 file(s), each stored as raw-logs/exports/week-49.zip/<its path> and preprocessed as a blob of its own; the archive is deleted once they are stored',
+      'exports/week-49.zip: an archive of 2 file(s), each stored as raw-logs/exports/week-49.zip/<its path> and preprocessed as a blob of its own; the archive is deleted once they are stored',
     ]);
     const raw = storage.container(CONTAINERS.raw);
     const stored: string[] = [];
@@ -224,5 +224,20 @@ describe('preprocess blob function: other layouts', () => {
     for await (const blob of storage.container(CONTAINERS.raw).listBlobsFlat({ prefix: 'mail/' })) stored.push(blob.name);
     expect(stored).toEqual(['mail/lantern-help.zip/email-files.mbox']);
     expect(await handle(null, context(stored[0]))).toMatchObject({ status: 'processed', records_in: 1, records_used: 1 });
+  });
+
+  it("Google Takeout's .tgz: its files stored as raw-logs/<archive>/<path> (the export's index passed over), the archive deleted, the mbox preprocessed", async () => {
+    const storage = await setup();
+    const name = 'takeout/takeout-20261205T101010Z-001.tgz';
+    await upload(storage, CONTAINERS.raw, name, readFileSync(join(fixtures, 'tar', 'takeout-20261205T101010Z-001.tgz')));
+    expect(await handle(null, context(name))).toMatchObject({ status: 'processed', archive_files: 2 });
+    const stored: string[] = [];
+    for await (const blob of storage.container(CONTAINERS.raw).listBlobsFlat({ prefix: 'takeout/' })) stored.push(blob.name);
+    const mbox = `${name}/Takeout/Mail/All mail Including Spam and Trash.mbox`;
+    expect(stored.sort()).toEqual([
+      mbox,
+      `${name}/Takeout/Support exports from the help desk for the whole of the year two thousand and twenty six/chats-exported-from-the-help-desk.jsonl`,
+    ]);
+    expect(await handle(null, context(mbox))).toMatchObject({ status: 'processed', records_used: 2 });
   });
 });

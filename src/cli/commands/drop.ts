@@ -75,7 +75,7 @@ export const dropCommand: CliCommand = {
         await pipeline(Readable.from(emailFilesAsMbox(mailbox.emails)), createWriteStream(joined));
         uploads.push({ path: joined, blobName: mailbox.blobName, shown: mailbox.blobName });
         io.stdout(
-          `${mailbox.shown}: ${mailbox.emails.length} e-mail file(s) (.eml, Maildir) joined into one mailbox, ${mailbox.blobName}\n`,
+          `${mailbox.shown}: ${mailbox.emails.length} e-mail file(s) (.eml, .msg, Maildir) joined into one mailbox, ${mailbox.blobName}\n`,
         );
       }
       return await upload(uploads, connectionString, flags.overwrite === true, io);

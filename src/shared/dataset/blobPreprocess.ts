@@ -354,7 +354,7 @@ async function processVersion(
       emptyStats(),
     );
     if (archive.files) {
-      const notice = `${FILE_NOTICE}${blobName}: a ZIP archive of ${archive.files} file(s), each stored as raw-logs/${blobName}/<its path> and preprocessed as a blob of its own; the archive is deleted once they are stored`;
+      const notice = `${FILE_NOTICE}${blobName}: an archive of ${archive.files} file(s), each stored as raw-logs/${blobName}/<its path> and preprocessed as a blob of its own; the archive is deleted once they are stored`;
       stats.notes[notice] = (stats.notes[notice] ?? 0) + 1;
     }
     // A store that buffers its writes has them stored before the receipt says processed.

@@ -403,7 +403,7 @@ async function expandInputs(inputs: string[], cwd: string, notices: string[]): P
     if (!fresh.length) return;
     for (const e of fresh) seen.add(e.path);
     out.push({ path, display, emails: fresh });
-    notices.push(`${what}: ${fresh.length} e-mail file(s) (.eml, Maildir) read together as one mailbox, ${display}`);
+    notices.push(`${what}: ${fresh.length} e-mail file(s) (.eml, .msg, Maildir) read together as one mailbox, ${display}`);
   }
 }
 

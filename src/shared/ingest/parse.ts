@@ -1,4 +1,5 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, openSync, readSync, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +39,8 @@ import { parseLineChat } from './formats/lineChat';
 import { parseTelegramHtml } from './formats/telegramHtml';
 import { parseMbox } from './formats/mailbox';
 import { emailFilesAsMbox, isEmailFile, JOINED_MAILBOX } from './emailFiles';
+import { MAX_OUTLOOK_MESSAGE_BYTES } from './formats/outlookMessage';
+import { isTar, tarEntries } from './tar';
 import { IngestError, isAbortError } from './errors';
 import { entryVerdict, type ArchiveEntry, type ZipArchive } from './archive';
 import type { DeclaredTimeZone } from './timeZone';
@@ -162,6 +165,10 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
       yield* parseZip(bytes, zipHead, options, roles, maxRecordBytes, deferLines);
       return;
     }
+    if (isTar(zipHead)) {
+      yield* tarArchiveEntries(bytes, zipHead, options, deferLines);
+      return;
+    }
     const decoding = asUtf8(bytes, await bytes.peek(3), file, layers, options.encoding);
     if ('refused' in decoding) {
       yield wholeFileRejection(file, await bytes.peek(RECORD_PREVIEW), decoding.refused);
@@ -281,6 +288,8 @@ export async function mayHoldFeedbackRecords(
     // A workbook (a ZIP) is not text to decode: its sheet's header decides, as a CSV header does.
     const zipHead = await bytes.peek(SNIFF_BYTES);
     if (isZip(zipHead)) return await workbookMayHoldFeedback(bytes, file, options.signal);
+    // Any file of an archive may be ratings: the caller parses it to find them.
+    if (isTar(zipHead)) return true;
     const decoding = asUtf8(bytes, await bytes.peek(3), file, layers, options.encoding);
     // Rejected whole by the parser.
     if ('refused' in decoding) return false;
@@ -336,8 +345,8 @@ export function mayHoldFeedbackRecordsInFile(path: string): boolean | undefined 
 
 /** What the head of a (decompressed) file says: a CSV answered by its header, JSON to be searched, or anything else no feedback. */
 function feedbackByHead(head: Buffer): boolean | 'search' {
-  // A workbook's sheet is only known once unzipped: the stream version reads its header.
-  if (isZip(head)) return true;
+  // A workbook's sheet is only known once unzipped: the stream version reads its header (a tar's files too).
+  if (isZip(head) || isTar(head)) return true;
   const container = detectContainer(head);
   if (container.kind === 'csv') return csvHeadMayHoldFeedback(head, container.delimiter);
   return container.kind === 'jsonl' || container.kind === 'json-document' ? 'search' : false;
@@ -548,7 +557,7 @@ async function* archivedEmailFiles(
     encrypted: false,
   };
   const name = `${file}/${joinedName}`;
-  options.onNotice?.(`${file}: its ${entries.length} e-mail file(s) (.eml, Maildir) are one mailbox, joined as ${name}`);
+  options.onNotice?.(`${file}: its ${entries.length} e-mail file(s) (.eml, .msg, Maildir) are one mailbox, joined as ${name}`);
   try {
     if (!options.archiveEntry) {
       yield* parseAny(bytes, { ...options, fileName: name, archivedIn: file }, deferLines);
@@ -558,6 +567,111 @@ async function* archivedEmailFiles(
     if (refused !== undefined) yield reject({ file: name, line: 1, record: '' }, 'archive-entry-refused', `${file}: ${refused}`);
   } finally {
     for (const stream of opened) stream.destroy();
+  }
+}
+
+/**
+ * The files of a tar archive (Google Takeout's `.tgz`, anything packed with `tar czf`), read as
+ * the files of a ZIP are (`archiveEntries`): each an input of its own named `<archive>/<path>`, or
+ * handed to `options.archiveEntry`; the same files passed over; its e-mail files one mailbox. A tar
+ * is read in order, once: the e-mail files are joined into a temporary mbox as they come, read
+ * after the rest.
+ */
+async function* tarArchiveEntries(
+  bytes: AsyncIterable<Buffer>,
+  head: Buffer,
+  options: ParseOptions,
+  deferLines: boolean,
+): AsyncIterable<IngestItem | DeferredLine> {
+  const file = options.fileName;
+  if (options.archivedIn !== undefined) {
+    yield wholeFileRejection(
+      file,
+      head,
+      `the file is a tar archive inside the archive ${options.archivedIn}; archives are opened one level deep: upload the files of this one themselves`,
+    );
+    return;
+  }
+  const skipped = new Map<string, number>();
+  let mailbox: { dir: string; path: string; writer: WriteStream; files: number; names: Set<string>; bytes: number } | undefined;
+  try {
+    let index = 0;
+    for await (const { entry, bytes: entryBytes } of tarEntries(bytes, file)) {
+      options.signal?.throwIfAborted();
+      const archived: ArchiveEntry = {
+        index: index++,
+        name: entry.name + (entry.kind === 'folder' && !entry.name.endsWith('/') ? '/' : ''),
+        compressedSize: entry.size,
+        uncompressedSize: entry.size,
+        encrypted: false,
+      };
+      const verdict = entry.kind === 'other' ? { read: false as const, skipped: 'link or special file' } : entryVerdict(archived);
+      if ('skipped' in verdict) {
+        skipped.set(verdict.skipped, (skipped.get(verdict.skipped) ?? 0) + 1);
+        continue;
+      }
+      const name = `${file}/${archived.name}`;
+      if ('refused' in verdict) {
+        yield reject({ file: name, line: 1, record: '' }, 'archive-entry-refused', `${file}: ${verdict.refused}`);
+        continue;
+      }
+      // A large .msg is read twice (formats/outlookMessage), which a tar's single pass cannot: read alone, it says what to do.
+      if (isEmailFile(archived.name) && !(/\.msg$/i.test(archived.name) && entry.size > MAX_OUTLOOK_MESSAGE_BYTES)) {
+        if (!mailbox) {
+          const dir = await mkdtemp(join(options.tempDir ?? tmpdir(), 'tuneloop-tar-mail-')).catch((err: unknown) => {
+            throw tempError(file, err);
+          });
+          const path = join(dir, JOINED_MAILBOX);
+          mailbox = { dir, path, writer: createWriteStream(path), files: 0, names: new Set(), bytes: 0 };
+        }
+        const target = mailbox;
+        for await (const chunk of emailFilesAsMbox([{ name: archived.name, bytes: () => entryBytes }], options.signal)) {
+          target.bytes += chunk.length;
+          if (!target.writer.write(chunk)) await once(target.writer, 'drain');
+        }
+        target.files++;
+        continue;
+      }
+      if (!options.archiveEntry) {
+        yield* parseAny(entryBytes, { ...options, fileName: name, archivedIn: file }, deferLines);
+        continue;
+      }
+      const refused = await options.archiveEntry(archived, entryBytes);
+      if (refused !== undefined) yield reject({ file: name, line: 1, record: '' }, 'archive-entry-refused', `${file}: ${refused}`);
+    }
+    if (mailbox) {
+      const { writer, path, files } = mailbox;
+      writer.end();
+      await once(writer, 'close');
+      const name = `${file}/${JOINED_MAILBOX}`;
+      options.onNotice?.(`${file}: its ${files} e-mail file(s) (.eml, .msg, Maildir) are one mailbox, joined as ${name}`);
+      const joined: ArchiveEntry = {
+        index: -1,
+        name: JOINED_MAILBOX,
+        compressedSize: mailbox.bytes,
+        uncompressedSize: mailbox.bytes,
+        encrypted: false,
+      };
+      const stream = createReadStream(path);
+      try {
+        if (!options.archiveEntry) yield* parseAny(stream, { ...options, fileName: name, archivedIn: file }, deferLines);
+        else {
+          const refused = await options.archiveEntry(joined, stream);
+          if (refused !== undefined) yield reject({ file: name, line: 1, record: '' }, 'archive-entry-refused', `${file}: ${refused}`);
+        }
+      } finally {
+        stream.destroy();
+      }
+    }
+  } finally {
+    if (mailbox) {
+      mailbox.writer.destroy();
+      await rm(mailbox.dir, { recursive: true, force: true });
+    }
+  }
+  if (skipped.size) {
+    const counts = [...skipped].map(([what, n]) => `${what} ×${n}`).join(', ');
+    options.onNotice?.(`${file}: tar entries that are no export were passed over (${counts})`);
   }
 }
 

@@ -53,7 +53,7 @@ describe('e-mail files read together as one mailbox', () => {
     });
     expect(rejections(items)[0].record).toContain('I am away until Monday');
     expect(notices).toEqual([
-      'lantern-help.zip: its 5 e-mail file(s) (.eml, Maildir) are one mailbox, joined as lantern-help.zip/email-files.mbox',
+      'lantern-help.zip: its 5 e-mail file(s) (.eml, .msg, Maildir) are one mailbox, joined as lantern-help.zip/email-files.mbox',
     ]);
   });
 
