@@ -230,7 +230,7 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
         });
         return;
       case 'mbox':
-        yield* parseMbox(splitLines(bytes, { maxLineBytes: maxRecordBytes, onWindows1252: options.onWindows1252, declared: !!encoding }), {
+        yield* parseMbox(bytes, {
           file,
           maxRecordBytes,
           ...(options.speakerRoles ? { speakerRoles: options.speakerRoles } : {}),

@@ -189,6 +189,44 @@ describe('a support mailbox exported as mbox', () => {
     expect(aminah.turns[2].timestamp).toBeUndefined();
   });
 
+  test('8-bit bodies in the charset each message declares (KOI8-R, Shift_JIS, ISO-8859-1), as old mailboxes hold them, are read in it', async () => {
+    const message = (n: number, from: string, charset: string, body: Buffer, extra = '') =>
+      Buffer.concat([
+        Buffer.from(
+          `From ${n}@xxx Tue Dec 01 02:0${n}:00 +0000 2026\n` +
+            `Delivered-To: support@shop.example\nFrom: ${from}\nTo: support@shop.example\nSubject: Order ${n}\n` +
+            `Date: Tue, 1 Dec 2026 10:0${n}:00 +0800\nMessage-ID: <m${n}@example>\n${extra}` +
+            `MIME-Version: 1.0\nContent-Type: text/plain; charset=${charset}\nContent-Transfer-Encoding: 8bit\n\n`,
+        ),
+        body,
+        Buffer.from('\n\n'),
+      ]);
+    const reply = (n: number) =>
+      Buffer.from(
+        `From r${n}@xxx Tue Dec 01 03:00:00 +0000 2026\nFrom: support@shop.example\nTo: c${n}@mail.example\nSubject: Re: Order ${n}\n` +
+          `Date: Tue, 1 Dec 2026 11:00:00 +0800\nMessage-ID: <r${n}@shop.example>\nIn-Reply-To: <m${n}@example>\nX-Gmail-Labels: Sent\n\nThank you, we are on it.\n\n`,
+      );
+    const koi8r = Buffer.from([0xe7, 0xc4, 0xc5, 0x20, 0xcd, 0xcf, 0xca, 0x20, 0xda, 0xc1, 0xcb, 0xc1, 0xda, 0x3f]); // "Где мой заказ?"
+    const shiftJis = Buffer.from([
+      0x92, 0x8d, 0x95, 0xb6, 0x82, 0xcd, 0x82, 0xc7, 0x82, 0xb1, 0x82, 0xc5, 0x82, 0xb7, 0x82, 0xa9, 0x81, 0x48,
+    ]); // "注文はどこですか？"
+    const latin1 = Buffer.from('Ol\xe1, onde est\xe1 a minha encomenda?', 'latin1');
+    const mbox = Buffer.concat([
+      message(1, 'c1@mail.example', 'koi8-r', koi8r),
+      reply(1),
+      message(2, 'c2@mail.example', 'shift_jis', shiftJis),
+      reply(2),
+      message(3, 'c3@mail.example', 'iso-8859-1', latin1),
+      reply(3),
+    ]);
+    const items = await parseAll(mbox, { fileName: 'old.mbox' }, 5);
+    expect(conversations(items).map((c) => c.turns[0].content)).toEqual([
+      'Order 1\nГде мой заказ?',
+      'Order 2\n注文はどこですか？',
+      'Order 3\nOlá, onde está a minha encomenda?',
+    ]);
+  });
+
   test('one e-mail on its own (.eml) is rejected with what to export instead', async () => {
     const eml = MBOX.split('\n').slice(1, 17).join('\n');
     const [rejected] = rejections(await parseAll(eml, { fileName: 'Order 4521.eml' }));

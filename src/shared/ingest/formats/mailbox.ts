@@ -1,6 +1,5 @@
 import type PostalMime from 'postal-mime';
 import { contentId } from '../ids';
-import type { Line } from '../lines';
 import { conversationFromRows, groupMessageRows, type MessageRow } from '../messageCsv';
 import { reject, show } from '../records';
 import type { RoleMapper } from '../roles';
@@ -231,37 +230,100 @@ export interface MailboxOptions {
 
 interface MailMessage {
   line: number;
-  lines: string[];
+  /** Its lines as bytes, the "From " line first: a message's charset is its own, declared in its MIME headers. */
+  lines: Buffer[];
   bytes: number;
   tooLong: boolean;
 }
 
-async function* mboxMessages(lines: AsyncIterable<Line>, maxRecordBytes: number): AsyncIterable<MailMessage> {
-  let current: MailMessage | undefined;
-  let previousBlank = true;
-  for await (const line of lines) {
-    const text = line.text;
-    if (previousBlank && FROM_LINE.test(text)) {
-      if (current) yield current;
-      current = { line: line.lineNo, lines: [text], bytes: text.length + 1, tooLong: false };
-    } else if (current) {
-      if (line.kind === 'too-long') current.tooLong = true;
-      else if (!current.tooLong) {
-        current.bytes += Buffer.byteLength(text) + 1;
-        if (current.bytes > maxRecordBytes) current.tooLong = true;
-        // Only the headers are kept of a message over the limit, for its rejection.
-        else current.lines.push(text);
+const LF = 0x0a;
+const CR = 0x0d;
+
+/**
+ * The mbox's lines as bytes, LF or CRLF: not decoded here, since each message declares its own
+ * charset (an 8-bit KOI8-R or Shift_JIS body in an old mailbox) and only the MIME parser reads it
+ * right. A line longer than `maxLineBytes` is not held (`bytes` undefined).
+ */
+async function* mboxLines(chunks: AsyncIterable<Buffer>, maxLineBytes: number): AsyncIterable<{ lineNo: number; bytes?: Buffer }> {
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let over = false;
+  let lineNo = 0;
+  const line = (last: Buffer) => {
+    lineNo++;
+    if (over || pendingBytes + last.length > maxLineBytes) return { lineNo };
+    const whole = pending.length ? Buffer.concat([...pending, last]) : Buffer.from(last);
+    return { lineNo, bytes: whole.length && whole[whole.length - 1] === CR ? whole.subarray(0, whole.length - 1) : whole };
+  };
+  for await (const chunk of chunks) {
+    let start = 0;
+    for (let nl = chunk.indexOf(LF); nl !== -1; nl = chunk.indexOf(LF, start)) {
+      yield line(chunk.subarray(start, nl));
+      pending = [];
+      pendingBytes = 0;
+      over = false;
+      start = nl + 1;
+    }
+    if (start < chunk.length && !over) {
+      const rest = chunk.subarray(start);
+      if (pendingBytes + rest.length > maxLineBytes) {
+        over = true;
+        pending = [];
+        pendingBytes = 0;
+      } else {
+        // Copied: the producer may reuse its chunk buffers.
+        pending.push(Buffer.from(rest));
+        pendingBytes += rest.length;
       }
     }
-    previousBlank = text === '';
+  }
+  if (pendingBytes > 0 || over) yield line(Buffer.alloc(0));
+}
+
+const FROM_START = Buffer.from('From ');
+
+async function* mboxMessages(chunks: AsyncIterable<Buffer>, maxRecordBytes: number): AsyncIterable<MailMessage> {
+  let current: MailMessage | undefined;
+  let previousBlank = true;
+  for await (const { lineNo, bytes } of mboxLines(chunks, maxRecordBytes)) {
+    if (previousBlank && bytes?.subarray(0, 5).equals(FROM_START) && FROM_LINE.test(bytes.toString('latin1', 0, 200))) {
+      if (current) yield current;
+      current = { line: lineNo, lines: [bytes], bytes: bytes.length + 1, tooLong: false };
+    } else if (current) {
+      if (!bytes) current.tooLong = true;
+      else if (!current.tooLong) {
+        current.bytes += bytes.length + 1;
+        if (current.bytes > maxRecordBytes) current.tooLong = true;
+        // Only the headers are kept of a message over the limit, for its rejection.
+        else current.lines.push(bytes);
+      }
+    }
+    previousBlank = bytes?.length === 0;
   }
   if (current) yield current;
+}
+
+const NEWLINE_BYTES = Buffer.from('\n');
+
+function joinLines(lines: readonly Buffer[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const [i, line] of lines.entries()) {
+    if (i) parts.push(NEWLINE_BYTES);
+    parts.push(line);
+  }
+  return Buffer.concat(parts);
+}
+
+/** mboxrd escapes a body line starting "From " as ">From ": one ">" comes off again. */
+function unescaped(line: Buffer): Buffer {
+  if (line[0] !== 0x3e) return line;
+  return /^>+From /.test(line.toString('latin1', 0, Math.min(line.length, 64))) ? line.subarray(1) : line;
 }
 
 let postalMime: typeof PostalMime | undefined;
 
 /** A mailbox's messages → one conversation per thread (see above). */
-export async function* parseMbox(lines: AsyncIterable<Line>, options: MailboxOptions): AsyncIterable<IngestItem> {
+export async function* parseMbox(bytes: AsyncIterable<Buffer>, options: MailboxOptions): AsyncIterable<IngestItem> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   postalMime ??= require('postal-mime') as typeof PostalMime;
   const parser = postalMime;
@@ -269,10 +331,12 @@ export async function* parseMbox(lines: AsyncIterable<Line>, options: MailboxOpt
   const evidence: MailboxEvidence = { sentFrom: new Set(), deliveredTo: new Map() };
 
   async function* rows(): AsyncIterable<MessageRow | IngestItem> {
-    for await (const message of mboxMessages(lines, options.maxRecordBytes)) {
+    for await (const message of mboxMessages(bytes, options.maxRecordBytes)) {
       options.signal?.throwIfAborted();
-      const raw = message.lines.join('\n');
-      const place = messagePlace(message.line, message.lines[0]);
+      // The record as text (what quarantine shows and erasure matches by its header lines); the raw mbox keeps the bytes.
+      const raw = joinLines(message.lines).toString('utf8');
+      const fromLine = message.lines[0].toString('utf8');
+      const place = messagePlace(message.line, fromLine);
       if (message.tooLong) {
         yield reject(
           { file, line: message.line, record: raw.slice(0, 2048) },
@@ -281,11 +345,7 @@ export async function* parseMbox(lines: AsyncIterable<Line>, options: MailboxOpt
         );
         continue;
       }
-      // mboxrd escapes a body line starting "From " as ">From ": one ">" comes off again.
-      const body = message.lines
-        .slice(1)
-        .map((l) => (/^>+From /.test(l) ? l.slice(1) : l))
-        .join('\n');
+      const body = joinLines(message.lines.slice(1).map(unescaped));
       let email: PostalMime.Email;
       try {
         email = await parser.parse(body, { attachmentEncoding: 'arraybuffer' });
@@ -298,8 +358,9 @@ export async function* parseMbox(lines: AsyncIterable<Line>, options: MailboxOpt
         continue;
       }
       // What an Outlook .msg said of itself (formats/outlookMessage); read of converted files only, never of mail as it came.
-      const outlook = OUTLOOK_FILE.test(emailFileOf(message.lines[0]) ?? '') ? header(email, 'x-tuneloop-outlook')?.trim() : undefined;
-      const unreadable = OUTLOOK_FILE.test(emailFileOf(message.lines[0]) ?? '') ? header(email, 'x-tuneloop-unreadable') : undefined;
+      const converted = OUTLOOK_FILE.test(emailFileOf(fromLine) ?? '');
+      const outlook = converted ? header(email, 'x-tuneloop-outlook')?.trim() : undefined;
+      const unreadable = converted ? header(email, 'x-tuneloop-unreadable') : undefined;
       if (unreadable) {
         yield reject({ file, line: message.line, record: raw }, 'invalid-email', `${place} cannot be read: ${unreadable.trim()}`);
         continue;
