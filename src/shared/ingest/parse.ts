@@ -474,11 +474,7 @@ async function* archiveEntries(
 ): AsyncIterable<IngestItem | DeferredLine> {
   const file = options.fileName;
   if (options.archivedIn !== undefined) {
-    yield wholeFileRejection(
-      file,
-      head,
-      `the file is a ZIP archive inside the archive ${options.archivedIn}; archives are opened one level deep: upload the files of this one themselves`,
-    );
+    yield nestedArchive('ZIP', head, options.archivedIn, file);
     return;
   }
   const skipped = new Map<string, number>();
@@ -502,24 +498,57 @@ async function* archiveEntries(
     }
     const stream = await archive.open(entry);
     try {
-      const bytes = entryBytes(stream, file, entry.name);
-      if (!options.archiveEntry) {
-        yield* parseAny(bytes, { ...options, fileName: name, archivedIn: file }, deferLines);
-        continue;
-      }
-      // Handed on whole (the blob path stores it as a blob of its own); refused with a reason, it is a record.
-      const refused = await options.archiveEntry(entry, bytes);
-      if (refused !== undefined) yield reject({ file: name, line: 1, record: '' }, 'archive-entry-refused', `${file}: ${refused}`);
+      yield* readOrHandOn(entry, entryBytes(stream, file, entry.name), options, deferLines);
     } finally {
       // Read or not (a refused file, a stop), the entry's stream is released here.
       stream.destroy();
     }
   }
   if (emailFiles.length) yield* archivedEmailFiles(archive, emailFiles, options, deferLines);
-  if (skipped.size) {
-    const counts = [...skipped].map(([what, n]) => `${what} ×${n}`).join(', ');
-    options.onNotice?.(`${file}: ZIP entries that are no export were passed over (${counts})`);
+  noticePassedOver('ZIP', skipped, options);
+}
+
+/** An archive's file, read as an input of its own (`<archive>/<path>`), or handed on whole (the blob path stores it as a blob of its own); refused with a reason, it is a record. */
+async function* readOrHandOn(
+  entry: ArchiveEntry,
+  bytes: AsyncIterable<Buffer>,
+  options: ParseOptions,
+  deferLines: boolean,
+): AsyncIterable<IngestItem | DeferredLine> {
+  const file = options.fileName;
+  const name = `${file}/${entry.name}`;
+  if (!options.archiveEntry) {
+    yield* parseAny(bytes, { ...options, fileName: name, archivedIn: file }, deferLines);
+    return;
   }
+  const refused = await options.archiveEntry(entry, bytes);
+  if (refused !== undefined) yield reject({ file: name, line: 1, record: '' }, 'archive-entry-refused', `${file}: ${refused}`);
+}
+
+/** Archives are opened one level deep (a ZIP can hold itself): one inside another is one rejection. */
+function nestedArchive(kind: 'ZIP' | 'tar', head: Buffer, outer: string, file: string): IngestItem {
+  return wholeFileRejection(
+    file,
+    head,
+    `the file is a ${kind} archive inside the archive ${outer}; archives are opened one level deep: upload the files of this one themselves`,
+  );
+}
+
+function noticePassedOver(kind: 'ZIP' | 'tar', skipped: ReadonlyMap<string, number>, options: ParseOptions): void {
+  if (!skipped.size) return;
+  const counts = [...skipped].map(([what, n]) => `${what} ×${n}`).join(', ');
+  options.onNotice?.(`${options.fileName}: ${kind} entries that are no export were passed over (${counts})`);
+}
+
+/** The joined mailbox's name in an archive: `email-files.mbox`, unless a file of the archive has it. */
+function joinedMailboxName(taken: ReadonlySet<string>): string {
+  let name = JOINED_MAILBOX;
+  while (taken.has(name)) name = `_${name}`;
+  return name;
+}
+
+function joinedMailboxNotice(files: number, name: string, options: ParseOptions): void {
+  options.onNotice?.(`${options.fileName}: its ${files} e-mail file(s) (.eml, .msg, Maildir) are one mailbox, joined as ${name}`);
 }
 
 /**
@@ -534,9 +563,7 @@ async function* archivedEmailFiles(
   deferLines: boolean,
 ): AsyncIterable<IngestItem | DeferredLine> {
   const file = options.fileName;
-  const taken = new Set(archive.entries.map((e) => e.name));
-  let joinedName = JOINED_MAILBOX;
-  while (taken.has(joinedName)) joinedName = `_${joinedName}`;
+  const joinedName = joinedMailboxName(new Set(archive.entries.map((e) => e.name)));
   const opened: Readable[] = [];
   const bytes = emailFilesAsMbox(
     entries.map((entry) => ({
@@ -556,15 +583,9 @@ async function* archivedEmailFiles(
     uncompressedSize: entries.reduce((sum, e) => sum + e.uncompressedSize, 0),
     encrypted: false,
   };
-  const name = `${file}/${joinedName}`;
-  options.onNotice?.(`${file}: its ${entries.length} e-mail file(s) (.eml, .msg, Maildir) are one mailbox, joined as ${name}`);
+  joinedMailboxNotice(entries.length, `${file}/${joinedName}`, options);
   try {
-    if (!options.archiveEntry) {
-      yield* parseAny(bytes, { ...options, fileName: name, archivedIn: file }, deferLines);
-      return;
-    }
-    const refused = await options.archiveEntry(joined, bytes);
-    if (refused !== undefined) yield reject({ file: name, line: 1, record: '' }, 'archive-entry-refused', `${file}: ${refused}`);
+    yield* readOrHandOn(joined, bytes, options, deferLines);
   } finally {
     for (const stream of opened) stream.destroy();
   }
@@ -585,15 +606,13 @@ async function* tarArchiveEntries(
 ): AsyncIterable<IngestItem | DeferredLine> {
   const file = options.fileName;
   if (options.archivedIn !== undefined) {
-    yield wholeFileRejection(
-      file,
-      head,
-      `the file is a tar archive inside the archive ${options.archivedIn}; archives are opened one level deep: upload the files of this one themselves`,
-    );
+    yield nestedArchive('tar', head, options.archivedIn, file);
     return;
   }
   const skipped = new Map<string, number>();
-  let mailbox: { dir: string; path: string; writer: WriteStream; files: number; names: Set<string>; bytes: number } | undefined;
+  let mailbox: { dir: string; path: string; writer: WriteStream; files: number; bytes: number } | undefined;
+  // Only a file at the top named like the joined mailbox can take its name.
+  const joinedLike = new Set<string>();
   try {
     let index = 0;
     for await (const { entry, bytes: entryBytes } of tarEntries(bytes, file)) {
@@ -610,9 +629,9 @@ async function* tarArchiveEntries(
         skipped.set(verdict.skipped, (skipped.get(verdict.skipped) ?? 0) + 1);
         continue;
       }
-      const name = `${file}/${archived.name}`;
+      if (/^_*email-files\.mbox$/.test(archived.name)) joinedLike.add(archived.name);
       if ('refused' in verdict) {
-        yield reject({ file: name, line: 1, record: '' }, 'archive-entry-refused', `${file}: ${verdict.refused}`);
+        yield reject({ file: `${file}/${archived.name}`, line: 1, record: '' }, 'archive-entry-refused', `${file}: ${verdict.refused}`);
         continue;
       }
       // A large .msg is read twice (formats/outlookMessage), which a tar's single pass cannot: read alone, it says what to do.
@@ -622,7 +641,7 @@ async function* tarArchiveEntries(
             throw tempError(file, err);
           });
           const path = join(dir, JOINED_MAILBOX);
-          mailbox = { dir, path, writer: createWriteStream(path), files: 0, names: new Set(), bytes: 0 };
+          mailbox = { dir, path, writer: createWriteStream(path), files: 0, bytes: 0 };
         }
         const target = mailbox;
         for await (const chunk of emailFilesAsMbox([{ name: archived.name, bytes: () => entryBytes }], options.signal)) {
@@ -632,33 +651,24 @@ async function* tarArchiveEntries(
         target.files++;
         continue;
       }
-      if (!options.archiveEntry) {
-        yield* parseAny(entryBytes, { ...options, fileName: name, archivedIn: file }, deferLines);
-        continue;
-      }
-      const refused = await options.archiveEntry(archived, entryBytes);
-      if (refused !== undefined) yield reject({ file: name, line: 1, record: '' }, 'archive-entry-refused', `${file}: ${refused}`);
+      yield* readOrHandOn(archived, entryBytes, options, deferLines);
     }
     if (mailbox) {
       const { writer, path, files } = mailbox;
       writer.end();
       await once(writer, 'close');
-      const name = `${file}/${JOINED_MAILBOX}`;
-      options.onNotice?.(`${file}: its ${files} e-mail file(s) (.eml, .msg, Maildir) are one mailbox, joined as ${name}`);
+      const joinedName = joinedMailboxName(joinedLike);
+      joinedMailboxNotice(files, `${file}/${joinedName}`, options);
       const joined: ArchiveEntry = {
         index: -1,
-        name: JOINED_MAILBOX,
+        name: joinedName,
         compressedSize: mailbox.bytes,
         uncompressedSize: mailbox.bytes,
         encrypted: false,
       };
       const stream = createReadStream(path);
       try {
-        if (!options.archiveEntry) yield* parseAny(stream, { ...options, fileName: name, archivedIn: file }, deferLines);
-        else {
-          const refused = await options.archiveEntry(joined, stream);
-          if (refused !== undefined) yield reject({ file: name, line: 1, record: '' }, 'archive-entry-refused', `${file}: ${refused}`);
-        }
+        yield* readOrHandOn(joined, stream, options, deferLines);
       } finally {
         stream.destroy();
       }
@@ -669,10 +679,7 @@ async function* tarArchiveEntries(
       await rm(mailbox.dir, { recursive: true, force: true });
     }
   }
-  if (skipped.size) {
-    const counts = [...skipped].map(([what, n]) => `${what} ×${n}`).join(', ');
-    options.onNotice?.(`${file}: tar entries that are no export were passed over (${counts})`);
-  }
+  noticePassedOver('tar', skipped, options);
 }
 
 /** An entry's inflated bytes; a corrupt entry (bad deflate data, a size other than claimed) stops the archive, naming the entry. */
