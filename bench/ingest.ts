@@ -239,6 +239,29 @@ async function scannerOnly(path: string): Promise<number> {
   return records + out.length;
 }
 
+/** A ustar archive of the files (names under 100 bytes), as `tar` writes it. */
+function tarOf(files: readonly (readonly [string, Buffer])[]): Buffer {
+  const blocks: Buffer[] = [];
+  for (const [name, body] of files) {
+    const header = Buffer.alloc(512);
+    header.write(name, 0, 100, 'utf8');
+    header.write('0000644\0', 100);
+    header.write('0000000\0', 108);
+    header.write('0000000\0', 116);
+    header.write(body.length.toString(8).padStart(11, '0') + '\0', 124);
+    header.write('15115400000\0', 136);
+    header.write('        ', 148);
+    header.write('0', 156);
+    header.write('ustar\u000000', 257, 'latin1');
+    let sum = 0;
+    for (const b of header) sum += b;
+    header.write(sum.toString(8).padStart(6, '0') + '\0 ', 148, 'latin1');
+    blocks.push(header, body, Buffer.alloc((512 - (body.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return Buffer.concat(blocks);
+}
+
 const mbps = (bytes: number, ms: number) => bytes / 1024 / 1024 / (ms / 1000);
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
@@ -290,6 +313,22 @@ export const ingestBenchmark: Benchmark = {
       lines.push(
         `| conversation JSONL, gzip | ${mb(statSync(gzPath).size)} (.gz) | – | ${mbps(conversationFile.bytes, gzMs).toFixed(1)} | ${(mbps(conversationFile.bytes, gzMs) / baseline).toFixed(2)}× | – | – |`,
       );
+      // The mailbox as Google Takeout's .tgz gives it, and as one .eml file a message in a tar (joined into one mailbox again).
+      const mboxFile = getOrThrow(new Map(files.map((f) => [f.name, f])), 'support mbox', 'bench file');
+      const mboxBytes = readFileSync(mboxFile.path);
+      const tgzPath = join(dir, 'takeout.tgz');
+      writeFileSync(tgzPath, gzipSync(tarOf([['Takeout/Mail/All mail Including Spam and Trash.mbox', mboxBytes]]), { level: 6 }));
+      const emlPath = join(dir, 'mail.tar');
+      const messages = mboxBytes.toString('utf8').split(/\n(?=From \S+ +(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )/);
+      writeFileSync(emlPath, tarOf(messages.map((m, i) => [`mail/${i}.eml`, Buffer.from(m.slice(m.indexOf('\n') + 1))])));
+      for (const [name, path, shown] of [
+        ['support mbox in a .tgz', tgzPath, `${mb(statSync(tgzPath).size)} (.tgz)`],
+        [`support mbox as ${messages.length} .eml files in a tar`, emlPath, `${mb(statSync(emlPath).size)} (.tar)`],
+      ] as const) {
+        const items = await parseFile(path);
+        const rate = mbps(mboxFile.bytes, await timeMedian(() => parseFile(path), REPEATS));
+        lines.push(`| ${name} | ${shown} | ${items} | ${rate.toFixed(1)} | ${(rate / baseline).toFixed(2)}× | – | – |`);
+      }
 
       lines.push('');
       lines.push(

@@ -24,6 +24,9 @@ const CONTENT_TYPES: Record<string, string> = {
   '.gz': 'application/gzip',
   '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   '.zip': 'application/zip',
+  '.tgz': 'application/gzip',
+  '.tar': 'application/x-tar',
+  '.mbox': 'application/mbox',
 };
 
 export const dropCommand: CliCommand = {

@@ -91,8 +91,9 @@ export class FromLineEscaper {
 /**
  * The e-mail files as one mbox, in the order given: for each, a "From " line naming it, its bytes
  * escaped (see `FromLineEscaper`), and a blank line. A file that already starts with an mbox
- * "From " line (a one-message mbox saved as .eml) keeps its own. Nothing is cut: a message over the
- * record size limit is rejected by the reader, naming its file, and kept whole where it is stored.
+ * "From " line is an mbox itself (a message saved with its envelope, or a folder saved as .eml)
+ * and is passed through as it is. Nothing is cut: a message over the record size limit is rejected
+ * by the reader, naming its file, and kept whole where it is stored.
  */
 export async function* emailFilesAsMbox(
   files: Iterable<EmailFile> | AsyncIterable<EmailFile>,
@@ -109,31 +110,30 @@ export async function* emailFilesAsMbox(
       yield Buffer.from('\n');
       continue;
     }
-    const escaper = new FromLineEscaper();
-    let first = true;
+    // undefined until the first bytes say whether the file is an mbox already (then passed through as it is).
+    let escaper: FromLineEscaper | null | undefined;
     let last = NEWLINE;
     for await (const chunk of await file.bytes()) {
       signal?.throwIfAborted();
       if (!chunk.length) continue;
-      let rest = chunk;
-      if (first) {
-        first = false;
+      if (escaper === undefined) {
         const lineEnd = chunk.indexOf(NEWLINE);
         const firstLine = chunk.subarray(0, lineEnd === -1 ? Math.min(chunk.length, 200) : lineEnd).toString('latin1');
-        if (isMboxFromLine(firstLine.replace(/\r$/, ''))) {
-          // Its own envelope stays the message's start; the rest of it is escaped as any message.
-          const cut = lineEnd === -1 ? chunk.length : lineEnd + 1;
-          yield chunk.subarray(0, cut);
-          rest = chunk.subarray(cut);
-        } else yield Buffer.from(`${joinedFromLine(file.name)}\n`);
+        // A file that opens with an mbox "From " line is an mbox (a message saved with its envelope,
+        // or several): its own writer escaped it, and its "From " lines start its messages.
+        if (isMboxFromLine(firstLine.replace(/\r$/, ''))) escaper = null;
+        else {
+          escaper = new FromLineEscaper();
+          yield Buffer.from(`${joinedFromLine(file.name)}\n`);
+        }
       }
-      for (const piece of escaper.push(rest)) {
+      for (const piece of escaper ? escaper.push(chunk) : [chunk]) {
         last = piece[piece.length - 1];
         yield piece;
       }
     }
-    if (first) continue; // an empty file is no message
-    const rest = escaper.end();
+    if (escaper === undefined) continue; // an empty file is no message
+    const rest = escaper?.end();
     if (rest?.length) {
       last = rest[rest.length - 1];
       yield rest;

@@ -114,11 +114,17 @@ describe('the mbox the files are joined into', () => {
     );
   });
 
-  test('a file that already starts with an mbox "From " line keeps its own; the reader unescapes every body line', async () => {
-    const ownEnvelope = Buffer.concat([Buffer.from('From - Mon Nov 30 09:14:02 2026\r\n'), emlFiles[1][1]]);
+  test('a file that already starts with an mbox "From " line is an mbox: passed through as it is, its messages its own', async () => {
+    const escapedBody = emlFiles[1][1].toString('utf8').replace('\r\nFrom what', '\r\n>From what');
+    const ownEnvelope = Buffer.from(
+      `From - Mon Nov 30 09:14:02 2026\r\n${escapedBody}\r\nFrom - Tue Dec 01 16:05:00 2026\r\n${emlFiles[4][1].toString('utf8')}`,
+    );
     const joined = await collect(emailFilesAsMbox([{ name: 'saved.eml', bytes: () => chunked(ownEnvelope, 64) }]));
-    expect(joined.toString('utf8').startsWith('From - Mon Nov 30 09:14:02 2026\r\nReturn-Path:')).toBe(true);
-    expect(joined.toString('utf8')).toContain('\r\n>From what I can see');
+    expect(joined.toString('utf8')).toBe(`${ownEnvelope.toString('utf8')}\n`);
+    // Read as the two messages it holds, the body line unescaped once.
+    const items = await parseAll(zip([['saved.eml', ownEnvelope]]), { fileName: 'saved.zip' }, 4096);
+    expect(conversations(items)[0].turns.map((t) => t.role)).toEqual(['user', 'assistant']);
+    expect(conversations(items)[0].turns[0].content).toContain('\nFrom what I can see');
   });
 });
 
