@@ -27,11 +27,12 @@ export type EntryVerdict = { read: true } | { read: false; skipped: string } | {
 /**
  * What a messenger's chat export holds beside the chat (WhatsApp's "with media" ZIP, a zipped
  * Telegram Desktop export folder): the photos, voice notes, videos, stickers and contact cards sent
- * in the chat, and the export's own page styles and scripts. The chat says where each attachment
- * was (set aside as media there); the files themselves are no conversation.
+ * in the chat, and the export's own page styles and scripts; and the documents a mail export saves
+ * beside its messages (invoices as PDF, Word files, calendar invites, S/MIME signatures). The chat
+ * or the mail says where each attachment was; the files themselves are no conversation.
  */
 const ATTACHMENT =
-  /\.(?:jpe?g|png|gif|webp|heic|heif|bmp|tiff?|svg|mp4|mov|m4v|3gp|webm|avi|mkv|opus|ogg|oga|m4a|aac|mp3|wav|amr|tgs|vcf|css|js)$/i;
+  /\.(?:jpe?g|png|gif|webp|heic|heif|bmp|tiff?|svg|mp4|mov|m4v|3gp|webm|avi|mkv|opus|ogg|oga|m4a|aac|mp3|wav|amr|tgs|vcf|css|js|pdf|docx?|pptx?|odt|rtf|ics|p7s)$/i;
 
 /**
  * The pages and lists an export tool adds beside the data: Google Takeout's `archive_browser.html`,

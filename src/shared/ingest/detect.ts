@@ -32,6 +32,11 @@ const MAGIC: ReadonlyArray<[number[], string]> = [
   [[0x28, 0xb5, 0x2f, 0xfd], 'a zstd file; only gzip compression is supported'],
   [[0xfd, 0x37, 0x7a, 0x58, 0x5a], 'an xz file; only gzip compression is supported'],
   [[0x25, 0x50, 0x44, 0x46], 'a PDF document, not a chat log'],
+  // "!BDN": Outlook's data file, a whole mailbox in a database format of its own.
+  [
+    [0x21, 0x42, 0x44, 0x4e],
+    "an Outlook data file (.pst or .ost), which is not read: select the support mailbox's messages in Outlook and drag them into a folder (one .msg file each), then drop that folder (tuneloop drop) or a ZIP of it; or export the mailbox as mbox with a mail client",
+  ],
   [[0xff, 0xfe], 'UTF-16 text; save the file as UTF-8'],
   [[0xfe, 0xff], 'UTF-16 text; save the file as UTF-8'],
 ];

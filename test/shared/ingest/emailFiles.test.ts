@@ -66,6 +66,24 @@ describe('e-mail files read together as one mailbox', () => {
     expect(rejections(items).map((r) => r.reason)).toEqual(['not-support-mail']);
   });
 
+  test("the documents a mail export saves beside its messages (a PDF invoice, a calendar invite) are passed over; Outlook's .pst says what to drop instead", async () => {
+    const notices: string[] = [];
+    const items = await parseAll(
+      zip([...emlFiles, ['Inbox/attachments/invoice-3310.pdf', '%PDF-1.7\n'], ['Inbox/attachments/pickup.ics', 'BEGIN:VCALENDAR\n']]),
+      { fileName: 'mail.zip', onNotice: (m) => notices.push(m) },
+      4096,
+    );
+    expect(reasons(items)).toEqual(['not-support-mail', 'conversation']);
+    expect(notices).toContain('mail.zip: ZIP entries that are no export were passed over (attachment or page asset ×2)');
+    // "!BDN" and the rest of an Outlook data file's header.
+    const pst = Buffer.concat([Buffer.from('!BDN'), Buffer.alloc(508, 1)]);
+    const [rejected] = rejections(await parseAll(pst, { fileName: 'support.pst' }, 4096));
+    expect(rejected.reason).toBe('unknown-format');
+    expect(rejected.detail).toMatch(
+      /an Outlook data file \(\.pst or \.ost\), which is not read: .*drag them into a folder \(one \.msg file each\)/,
+    );
+  });
+
   test('one .eml file alone in a ZIP is a thread of one message: rejected as such, not as an unknown format', async () => {
     const items = await parseAll(zip([emlFiles[1]]), { fileName: 'one.zip' }, 4096);
     expect(reasons(items)).toEqual(['one-sided-conversation']);
