@@ -105,6 +105,24 @@ describe('tuneloop drop', () => {
     await testStorage().container(CONTAINERS.raw).deleteBlob(blobName);
   });
 
+  it("uploads a mailbox's folders (Inbox and Sent as mbox) as one mbox blob; one mbox alone as it is", async () => {
+    const folder = join(dir, `${prefix}-tb`);
+    await mkdir(folder, { recursive: true });
+    const message = (n: number) =>
+      `From ${n}@xxx Tue Dec 01 02:02:11 +0000 2026\nFrom: a${n}@mail.example\nSubject: s${n}\nDate: Tue, 1 Dec 2026 10:02:11 +0800\n\nHello ${n}\n`;
+    await writeFile(join(folder, 'Inbox'), message(1));
+    await writeFile(join(folder, 'Sent'), message(2));
+    const cli = captureIo(dir);
+    expect(await runCli(['drop', `${prefix}-tb`, '--connection-string', testStorageConnectionString()], cli)).toBe(0);
+    expect(cli.out).toContain(`${prefix}-tb: 2 mailbox file(s) (mbox) joined into one mailbox, ${prefix}-tb/email-files.mbox\n`);
+    const blob = testStorage().container(CONTAINERS.raw).getBlobClient(`${prefix}-tb/email-files.mbox`);
+    expect((await blob.downloadToBuffer()).toString('utf8')).toBe(`${message(1)}\n${message(2)}\n`);
+    await blob.delete();
+    const alone = captureIo(dir);
+    expect(await runCli(['drop', `${prefix}-tb/Inbox`, '--connection-string', testStorageConnectionString()], alone)).toBe(0);
+    await testStorage().container(CONTAINERS.raw).deleteBlob('Inbox');
+  });
+
   it('keeps a blob of the same name with other content: that file is refused, the others upload, exit 1 (QA: two exports named tickets.json)', async () => {
     const tickets = `${prefix}-tickets.json`;
     await writeFile(join(dir, `${prefix}-other.csv`), 'question,answer\nq,a\n');

@@ -83,6 +83,30 @@ describe('tuneloop prepare with other layouts', () => {
     expect(two).toMatchObject({ inputs: ['email-files.mbox'], records_in: 1, records_used: 1 });
   });
 
+  it("reads a mailbox's folders given together (Thunderbird's Inbox and Sent, no extension) as one mailbox; one mbox alone as it is", async () => {
+    const mbox = (await readFile(join(fixtures, 'mbox', 'support.mbox'), 'utf8')).replace(/^X-G(?:M-THRID|mail-Labels): .*\n/gm, '');
+    const messages = mbox.split(/\n(?=From \S+ (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )/);
+    const sent = messages.filter((m) => /^From: .*@kedaiharmoni\.example>?$/m.test(m));
+    await mkdir(join(dir, 'Local Folders'), { recursive: true });
+    await writeFile(join(dir, 'Local Folders', 'Inbox'), messages.filter((m) => !sent.includes(m)).join('\n'));
+    await writeFile(join(dir, 'Local Folders', 'Sent'), sent.join('\n'));
+    const cli = captureIo(dir);
+    expect(await runCli(['prepare', 'Local Folders/Inbox', 'Local Folders/Sent', '--out', 'out-folders'], cli)).toBe(0);
+    const report = JSON.parse(await readFile(join(dir, 'out-folders', 'report.json'), 'utf8'));
+    expect(report).toMatchObject({ inputs: ['email-files.mbox'], records_used: 2 });
+    expect(report.warnings).toContain('the mail files given: 2 mailbox file(s) (mbox) read together as one mailbox, email-files.mbox');
+    // The folder given: the same; one mbox alone keeps its own name.
+    const folder = captureIo(dir);
+    expect(await runCli(['prepare', 'Local Folders', '--out', 'out-folders-2'], folder)).toBe(0);
+    expect(JSON.parse(await readFile(join(dir, 'out-folders-2', 'report.json'), 'utf8'))).toMatchObject({
+      inputs: ['Local Folders/email-files.mbox'],
+      records_used: 2,
+    });
+    const alone = captureIo(dir);
+    await runCli(['prepare', 'Local Folders/Inbox', '--out', 'out-folders-3'], alone);
+    expect(JSON.parse(await readFile(join(dir, 'out-folders-3', 'report.json'), 'utf8')).inputs).toEqual(['Local Folders/Inbox']);
+  });
+
   it('shows an absolute path outside the working folder as given, and counts private comments as set aside', async () => {
     const cli = captureIo(dir);
     const input = join(elsewhere, 'tickets.json');

@@ -9,7 +9,14 @@ import { BlobServiceClient, type BlockBlobClient } from '@azure/storage-blob';
 import { parseArgs, UsageError, type CliCommand, type CliIo } from '../command';
 import { cliStorageEnv } from '../localEnv';
 import { noExport } from '../../shared/ingest/archive';
-import { emailFilesAsMbox, isEmailFile, JOINED_MAILBOX, type EmailFile } from '../../shared/ingest/emailFiles';
+import {
+  emailFilesAsMbox,
+  isEmailFile,
+  isMailboxFile,
+  joinedFilesText,
+  JOINED_MAILBOX,
+  type EmailFile,
+} from '../../shared/ingest/emailFiles';
 import { listLogFiles } from '../../shared/ingest/files';
 import { isStatus } from '../../shared/errors';
 import { expandConnectionString } from '../../shared/storage/clients';
@@ -44,8 +51,8 @@ export const dropCommand: CliCommand = {
     );
     const uploads: Upload[] = [];
     // A mailbox saved one e-mail a file is uploaded as one mbox (ingest/emailFiles): a thread needs all its messages.
-    const mailboxes: { blobName: string; shown: string; emails: EmailFile[] }[] = [];
-    const looseEmails: EmailFile[] = [];
+    const mailboxes: { blobName: string; shown: string; emails: MailFile[] }[] = [];
+    const looseEmails: MailFile[] = [];
     for (const input of positional) {
       const path = resolve(io.cwd, input);
       let info;
@@ -57,28 +64,35 @@ export const dropCommand: CliCommand = {
       if (info.isDirectory()) {
         // A chat export's folder holds its photos, styles and scripts beside the chat: not uploaded, and said.
         let passedOver = 0;
-        const emails: EmailFile[] = [];
+        const emails: MailFile[] = [];
         for (const file of await listLogFiles(path)) {
           const blobName = relative(path, file).split(sep).join('/');
           if (noExport(blobName)) passedOver++;
-          else if (isEmailFile(blobName)) emails.push(emailFile(file, blobName));
+          // E-mail files and the folders of a mailbox (Inbox and Sent as mbox) are uploaded as one mailbox.
+          else if (isEmailFile(blobName) || isMailboxFile(file)) emails.push(mailFile(file, blobName, !isEmailFile(blobName)));
           else uploads.push({ path: file, blobName });
         }
         if (passedOver)
           io.stdout(`${input}: ${passedOver} file(s) that are no export (attachments, page assets, system files) not uploaded\n`);
-        if (emails.length) mailboxes.push({ blobName: `${basename(path)}/${JOINED_MAILBOX}`, shown: input, emails });
-      } else if (isEmailFile(input.split(sep).join('/'))) looseEmails.push(emailFile(path, input.split(sep).join('/')));
+        // One mbox alone is uploaded as it is.
+        if (emails.length === 1 && emails[0].mailbox) uploads.push({ path: emails[0].path, blobName: emails[0].name });
+        else if (emails.length) mailboxes.push({ blobName: `${basename(path)}/${JOINED_MAILBOX}`, shown: input, emails });
+      } else if (isEmailFile(input.split(sep).join('/')) || isMailboxFile(path))
+        looseEmails.push(mailFile(path, input.split(sep).join('/'), !isEmailFile(input.split(sep).join('/'))));
       else uploads.push({ path, blobName: basename(path) });
     }
-    if (looseEmails.length) mailboxes.push({ blobName: JOINED_MAILBOX, shown: 'the e-mail files given', emails: looseEmails });
+    if (looseEmails.length === 1 && looseEmails[0].mailbox)
+      uploads.push({ path: looseEmails[0].path, blobName: basename(looseEmails[0].path) });
+    else if (looseEmails.length) mailboxes.push({ blobName: JOINED_MAILBOX, shown: 'the mail files given', emails: looseEmails });
     const scratch = mailboxes.length ? await mkdtemp(join(tmpdir(), 'tuneloop-drop-')) : undefined;
     try {
       for (const [i, mailbox] of mailboxes.entries()) {
         const joined = join(scratch ?? tmpdir(), `${i}.mbox`);
         await pipeline(Readable.from(emailFilesAsMbox(mailbox.emails)), createWriteStream(joined));
         uploads.push({ path: joined, blobName: mailbox.blobName, shown: mailbox.blobName });
+        const folders = mailbox.emails.filter((e) => e.mailbox).length;
         io.stdout(
-          `${mailbox.shown}: ${mailbox.emails.length} e-mail file(s) (.eml, .msg, Maildir) joined into one mailbox, ${mailbox.blobName}\n`,
+          `${mailbox.shown}: ${joinedFilesText(folders, mailbox.emails.length - folders)} joined into one mailbox, ${mailbox.blobName}\n`,
         );
       }
       return await upload(uploads, connectionString, flags.overwrite === true, io);
@@ -88,8 +102,14 @@ export const dropCommand: CliCommand = {
   },
 };
 
-function emailFile(path: string, name: string): EmailFile {
-  return { name, bytes: () => createReadStream(path) };
+/** A mail file to join: an mbox folder, or one e-mail. */
+interface MailFile extends EmailFile {
+  path: string;
+  mailbox: boolean;
+}
+
+function mailFile(path: string, name: string, mailbox: boolean): MailFile {
+  return { name, path, mailbox, bytes: () => createReadStream(path) };
 }
 
 async function upload(uploads: Upload[], connectionString: string, overwrite: boolean, io: CliIo): Promise<number> {

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { PreprocessConfig } from './datasetConfig';
 import { noExport } from '../ingest/archive';
-import { emailFilesAsMbox, isEmailFile, JOINED_MAILBOX } from '../ingest/emailFiles';
+import { emailFilesAsMbox, isEmailFile, isMailboxFile, joinedFilesText, JOINED_MAILBOX } from '../ingest/emailFiles';
 import { listLogFiles } from '../ingest/files';
 import {
   mayHoldFeedback,
@@ -342,19 +342,29 @@ function mappingDisplay(input: InputFile): string {
   return slash === -1 ? MAPPING_FILE_NAME : `${input.display.slice(0, slash)}/${MAPPING_FILE_NAME}`;
 }
 
+/** A file of a mailbox: an mbox folder, or one e-mail (.eml, .msg, a Maildir message). */
+interface MailFile {
+  path: string;
+  /** Its path in the folder (what the joined mailbox names it by). */
+  name: string;
+  /** How it is shown when read alone (one mbox folder is read as it is). */
+  display: string;
+  mailbox: boolean;
+}
+
 interface InputFile {
   path: string;
   /** The path as the user gave it (a folder's files: the folder as given, then the path inside it). */
   display: string;
   /** E-mail files read together as one mailbox (`path` is then `<folder>/email-files.mbox`, no file). */
-  emails?: { path: string; name: string }[];
+  emails?: MailFile[];
 }
 
 async function expandInputs(inputs: string[], cwd: string, notices: string[]): Promise<InputFile[]> {
   if (!inputs.length) throw new PrepareInputError('no input files given');
   const out: InputFile[] = [];
   const seen = new Set<string>();
-  const looseEmails: { path: string; name: string }[] = [];
+  const looseEmails: MailFile[] = [];
   const add = (file: string, display: string) => {
     if (!seen.has(file)) {
       seen.add(file);
@@ -375,12 +385,14 @@ async function expandInputs(inputs: string[], cwd: string, notices: string[]): P
       const base = input.replace(/[\\/]+$/, '') || input;
       // A chat export's folder holds its photos, styles and scripts beside the chat: passed over, and said.
       const skipped = new Map<string, number>();
-      const emails: { path: string; name: string }[] = [];
+      const emails: MailFile[] = [];
       for (const file of found) {
         const inside = relative(path, file).split(sep).join('/');
         const why = noExport(inside);
         if (why) skipped.set(why, (skipped.get(why) ?? 0) + 1);
-        else if (isEmailFile(inside)) emails.push({ path: file, name: inside });
+        else if (isEmailFile(inside)) emails.push({ path: file, name: inside, display: `${base}/${inside}`, mailbox: false });
+        // The folders of a mailbox (Thunderbird's Inbox and Sent, Apple Mail's Inbox.mbox and Sent.mbox) are one mailbox too.
+        else if (isMailboxFile(file)) emails.push({ path: file, name: inside, display: `${base}/${inside}`, mailbox: true });
         else add(file, `${base}/${inside}`);
       }
       if (skipped.size)
@@ -390,20 +402,26 @@ async function expandInputs(inputs: string[], cwd: string, notices: string[]): P
       throw new PrepareInputError(
         `${input}: this is a mapping, not data; it applies to the data files next to it, give those (or the folder)`,
       );
-    } else if (isEmailFile(input.split(sep).join('/'))) looseEmails.push({ path, name: input.split(sep).join('/') });
+    } else if (isEmailFile(input.split(sep).join('/')) || isMailboxFile(path))
+      looseEmails.push({ path, name: input.split(sep).join('/'), display: input, mailbox: !isEmailFile(input.split(sep).join('/')) });
     else add(path, input);
   }
-  // E-mail files given one by one are one mailbox too (`tuneloop prepare mail/*.eml`).
-  if (looseEmails.length) addEmails(resolve(cwd, JOINED_MAILBOX), JOINED_MAILBOX, looseEmails, 'the e-mail files given');
+  // Mail files given one by one are one mailbox too (`tuneloop prepare mail/*.eml`, `tuneloop prepare Inbox Sent`).
+  if (looseEmails.length) addEmails(resolve(cwd, JOINED_MAILBOX), JOINED_MAILBOX, looseEmails, 'the mail files given');
   return out;
 
-  // One message a file: a thread needs all of them, so a folder's e-mail files are one mailbox (ingest/emailFiles).
-  function addEmails(path: string, display: string, emails: { path: string; name: string }[], what: string) {
+  // A thread needs all its messages, so a folder's mail files are one mailbox (ingest/emailFiles); one mbox alone is read as it is.
+  function addEmails(path: string, display: string, emails: MailFile[], what: string) {
     const fresh = emails.filter((e) => !seen.has(e.path));
+    if (fresh.length === 1 && fresh[0].mailbox) {
+      add(fresh[0].path, fresh[0].display);
+      return;
+    }
     if (!fresh.length) return;
     for (const e of fresh) seen.add(e.path);
     out.push({ path, display, emails: fresh });
-    notices.push(`${what}: ${fresh.length} e-mail file(s) (.eml, .msg, Maildir) read together as one mailbox, ${display}`);
+    const mailboxes = fresh.filter((e) => e.mailbox).length;
+    notices.push(`${what}: ${joinedFilesText(mailboxes, fresh.length - mailboxes)} read together as one mailbox, ${display}`);
   }
 }
 

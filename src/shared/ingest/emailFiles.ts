@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { isMboxFromLine, joinedFromLine } from './formats/mailbox';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { isMboxFromLine, joinedFromLine, looksLikeMbox } from './formats/mailbox';
 import { MAX_OUTLOOK_MESSAGE_BYTES, outlookMessageParts } from './formats/outlookMessage';
 
 /**
@@ -18,6 +19,61 @@ const OUTLOOK = /\.msg$/i;
 /** Maildir's file names: "<seconds>.<unique part>", with ":2,<flags>" once the message was seen. */
 const MAILDIR_MESSAGE = /(?:^|\/)(?:cur|new)\/\d{9,}\.[^/]+$/;
 
+/** How much of a file's start tells whether it is an mbox. */
+export const MAILBOX_SNIFF_BYTES = 4096;
+
+/**
+ * Whether a file is a mailbox folder (an mbox: Thunderbird's "Inbox" and "Sent", Apple Mail's
+ * `Inbox.mbox/mbox`, Gmail's `.mbox`), from its first bytes. The folders of one mailbox are read
+ * together as one, so a thread runs from the customer's mail in Inbox to the answers in Sent.
+ */
+export function isMailboxHead(head: Buffer): boolean {
+  return looksLikeMbox(head.toString('latin1', 0, Math.min(head.length, MAILBOX_SNIFF_BYTES)));
+}
+
+/** `isMailboxHead` of a file on disk (its first bytes read). */
+export function isMailboxFile(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(MAILBOX_SNIFF_BYTES);
+    return isMailboxHead(head.subarray(0, readSync(fd, head, 0, head.length, 0)));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The first `bytes` of a stream, and the whole stream again (those bytes first). */
+export async function peekStream(source: AsyncIterable<Buffer>, bytes: number): Promise<{ head: Buffer; all: AsyncIterable<Buffer> }> {
+  const iterator = source[Symbol.asyncIterator]();
+  const held: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  while (size < bytes) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    held.push(next.value);
+    size += next.value.length;
+  }
+  async function* all(): AsyncIterable<Buffer> {
+    yield* held;
+    if (done) return;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  return { head: Buffer.concat(held), all: all() };
+}
+
+/** What a notice says of the files joined: "2 mailbox file(s) (mbox) and 3 e-mail file(s) (.eml, .msg, Maildir)". */
+export function joinedFilesText(mailboxes: number, emails: number): string {
+  const parts = [
+    ...(mailboxes ? [`${mailboxes} mailbox file(s) (mbox)`] : []),
+    ...(emails ? [`${emails} e-mail file(s) (.eml, .msg, Maildir)`] : []),
+  ];
+  return parts.join(' and ');
+}
+
 /** The name the joined mailbox goes by: `<archive or folder>/email-files.mbox`. */
 export const JOINED_MAILBOX = 'email-files.mbox';
 
@@ -34,6 +90,8 @@ export interface EmailFile {
 }
 
 const NEWLINE = 0x0a;
+/** Enough of a file's start to hold an mbox "From " line. */
+const FIRST_LINE_BYTES = 512;
 const FROM = Buffer.from('From ');
 
 /**
@@ -110,29 +168,23 @@ export async function* emailFilesAsMbox(
       yield Buffer.from('\n');
       continue;
     }
-    // undefined until the first bytes say whether the file is an mbox already (then passed through as it is).
-    let escaper: FromLineEscaper | null | undefined;
+    const { head, all } = await peekStream(await file.bytes(), FIRST_LINE_BYTES);
+    if (!head.length) continue; // an empty file is no message
+    const lineEnd = head.indexOf(NEWLINE);
+    const firstLine = head.toString('latin1', 0, lineEnd === -1 ? Math.min(head.length, FIRST_LINE_BYTES) : lineEnd).replace(/\r$/, '');
+    // A file that opens with an mbox "From " line is an mbox (a mailbox folder, a message saved with
+    // its envelope): its own writer escaped it, and its "From " lines start its messages.
+    const escaper = isMboxFromLine(firstLine) ? undefined : new FromLineEscaper();
+    if (escaper) yield Buffer.from(`${joinedFromLine(file.name)}\n`);
     let last = NEWLINE;
-    for await (const chunk of await file.bytes()) {
+    for await (const chunk of all) {
       signal?.throwIfAborted();
       if (!chunk.length) continue;
-      if (escaper === undefined) {
-        const lineEnd = chunk.indexOf(NEWLINE);
-        const firstLine = chunk.subarray(0, lineEnd === -1 ? Math.min(chunk.length, 200) : lineEnd).toString('latin1');
-        // A file that opens with an mbox "From " line is an mbox (a message saved with its envelope,
-        // or several): its own writer escaped it, and its "From " lines start its messages.
-        if (isMboxFromLine(firstLine.replace(/\r$/, ''))) escaper = null;
-        else {
-          escaper = new FromLineEscaper();
-          yield Buffer.from(`${joinedFromLine(file.name)}\n`);
-        }
-      }
       for (const piece of escaper ? escaper.push(chunk) : [chunk]) {
         last = piece[piece.length - 1];
         yield piece;
       }
     }
-    if (escaper === undefined) continue; // an empty file is no message
     const rest = escaper?.end();
     if (rest?.length) {
       last = rest[rest.length - 1];

@@ -38,7 +38,15 @@ import { parseChatExport } from './formats/transcript';
 import { parseLineChat } from './formats/lineChat';
 import { parseTelegramHtml } from './formats/telegramHtml';
 import { parseMbox } from './formats/mailbox';
-import { emailFilesAsMbox, isEmailFile, JOINED_MAILBOX } from './emailFiles';
+import {
+  emailFilesAsMbox,
+  isEmailFile,
+  isMailboxHead,
+  joinedFilesText,
+  JOINED_MAILBOX,
+  MAILBOX_SNIFF_BYTES,
+  peekStream,
+} from './emailFiles';
 import { MAX_OUTLOOK_MESSAGE_BYTES } from './formats/outlookMessage';
 import { isTar, tarEntries } from './tar';
 import { IngestError, isAbortError } from './errors';
@@ -479,6 +487,7 @@ async function* archiveEntries(
   }
   const skipped = new Map<string, number>();
   const emailFiles: ArchiveEntry[] = [];
+  const mailboxFiles = new Set<number>();
   for (const entry of archive.entries) {
     options.signal?.throwIfAborted();
     const verdict = entryVerdict(entry);
@@ -498,13 +507,29 @@ async function* archiveEntries(
     }
     const stream = await archive.open(entry);
     try {
-      yield* readOrHandOn(entry, entryBytes(stream, file, entry.name), options, deferLines);
+      const { head, all } = await peekStream(entryBytes(stream, file, entry.name), MAILBOX_SNIFF_BYTES);
+      // A mailbox folder (mbox): read with the archive's other folders and e-mail files, after the rest.
+      if (isMailboxHead(head)) {
+        mailboxFiles.add(entry.index);
+        emailFiles.push(entry);
+        continue;
+      }
+      yield* readOrHandOn(entry, all, options, deferLines);
     } finally {
       // Read or not (a refused file, a stop), the entry's stream is released here.
       stream.destroy();
     }
   }
-  if (emailFiles.length) yield* archivedEmailFiles(archive, emailFiles, options, deferLines);
+  emailFiles.sort((a, b) => a.index - b.index);
+  if (emailFiles.length === 1 && mailboxFiles.size === 1) {
+    // One mailbox folder alone is read as it is, under its own name.
+    const stream = await archive.open(emailFiles[0]);
+    try {
+      yield* readOrHandOn(emailFiles[0], entryBytes(stream, file, emailFiles[0].name), options, deferLines);
+    } finally {
+      stream.destroy();
+    }
+  } else if (emailFiles.length) yield* archivedEmailFiles(archive, emailFiles, mailboxFiles.size, options, deferLines);
   noticePassedOver('ZIP', skipped, options);
 }
 
@@ -547,18 +572,19 @@ function joinedMailboxName(taken: ReadonlySet<string>): string {
   return name;
 }
 
-function joinedMailboxNotice(files: number, name: string, options: ParseOptions): void {
-  options.onNotice?.(`${options.fileName}: its ${files} e-mail file(s) (.eml, .msg, Maildir) are one mailbox, joined as ${name}`);
+function joinedMailboxNotice(mailboxes: number, emails: number, name: string, options: ParseOptions): void {
+  options.onNotice?.(`${options.fileName}: its ${joinedFilesText(mailboxes, emails)} are one mailbox, joined as ${name}`);
 }
 
 /**
- * A ZIP's e-mail files (.eml, a Maildir's messages) as one mailbox named
- * `<archive>/email-files.mbox`: read in place, or handed on as that one file (the blob path stores
- * it as a blob of its own, an mbox like any other).
+ * A ZIP's mail files (mbox folders, .eml and .msg files, a Maildir's messages) as one mailbox
+ * named `<archive>/email-files.mbox`: read in place, or handed on as that one file (the blob path
+ * stores it as a blob of its own, an mbox like any other).
  */
 async function* archivedEmailFiles(
   archive: ZipArchive,
   entries: readonly ArchiveEntry[],
+  mailboxes: number,
   options: ParseOptions,
   deferLines: boolean,
 ): AsyncIterable<IngestItem | DeferredLine> {
@@ -583,7 +609,7 @@ async function* archivedEmailFiles(
     uncompressedSize: entries.reduce((sum, e) => sum + e.uncompressedSize, 0),
     encrypted: false,
   };
-  joinedMailboxNotice(entries.length, `${file}/${joinedName}`, options);
+  joinedMailboxNotice(mailboxes, entries.length - mailboxes, `${file}/${joinedName}`, options);
   try {
     yield* readOrHandOn(joined, bytes, options, deferLines);
   } finally {
@@ -610,7 +636,25 @@ async function* tarArchiveEntries(
     return;
   }
   const skipped = new Map<string, number>();
-  let mailbox: { dir: string; path: string; writer: WriteStream; files: number; bytes: number } | undefined;
+  let mailbox:
+    { dir: string; path: string; writer: WriteStream; mailboxes: number; emails: number; bytes: number; first: ArchiveEntry } | undefined;
+  // Mail files are written to one temporary mbox as they come (mbox folders as they are, e-mail files each after a "From " line).
+  const addToMailbox = async (archived: ArchiveEntry, contents: AsyncIterable<Buffer>, isMailbox: boolean) => {
+    if (!mailbox) {
+      const dir = await mkdtemp(join(options.tempDir ?? tmpdir(), 'tuneloop-tar-mail-')).catch((err: unknown) => {
+        throw tempError(file, err);
+      });
+      const path = join(dir, JOINED_MAILBOX);
+      mailbox = { dir, path, writer: createWriteStream(path), mailboxes: 0, emails: 0, bytes: 0, first: archived };
+    }
+    const target = mailbox;
+    for await (const chunk of emailFilesAsMbox([{ name: archived.name, bytes: () => contents }], options.signal)) {
+      target.bytes += chunk.length;
+      if (!target.writer.write(chunk)) await once(target.writer, 'drain');
+    }
+    if (isMailbox) target.mailboxes++;
+    else target.emails++;
+  };
   // Only a file at the top named like the joined mailbox can take its name.
   const joinedLike = new Set<string>();
   try {
@@ -636,36 +680,27 @@ async function* tarArchiveEntries(
       }
       // A large .msg is read twice (formats/outlookMessage), which a tar's single pass cannot: read alone, it says what to do.
       if (isEmailFile(archived.name) && !(/\.msg$/i.test(archived.name) && entry.size > MAX_OUTLOOK_MESSAGE_BYTES)) {
-        if (!mailbox) {
-          const dir = await mkdtemp(join(options.tempDir ?? tmpdir(), 'tuneloop-tar-mail-')).catch((err: unknown) => {
-            throw tempError(file, err);
-          });
-          const path = join(dir, JOINED_MAILBOX);
-          mailbox = { dir, path, writer: createWriteStream(path), files: 0, bytes: 0 };
-        }
-        const target = mailbox;
-        for await (const chunk of emailFilesAsMbox([{ name: archived.name, bytes: () => entryBytes }], options.signal)) {
-          target.bytes += chunk.length;
-          if (!target.writer.write(chunk)) await once(target.writer, 'drain');
-        }
-        target.files++;
+        await addToMailbox(archived, entryBytes, false);
         continue;
       }
-      yield* readOrHandOn(archived, entryBytes, options, deferLines);
+      const { head, all } = await peekStream(entryBytes, MAILBOX_SNIFF_BYTES);
+      if (isMailboxHead(head)) {
+        await addToMailbox(archived, all, true);
+        continue;
+      }
+      yield* readOrHandOn(archived, all, options, deferLines);
     }
     if (mailbox) {
-      const { writer, path, files } = mailbox;
+      const { writer, path, mailboxes, emails, first } = mailbox;
       writer.end();
       await once(writer, 'close');
+      // One mailbox folder alone is read as it is, under its own name.
+      const alone = mailboxes === 1 && emails === 0;
       const joinedName = joinedMailboxName(joinedLike);
-      joinedMailboxNotice(files, `${file}/${joinedName}`, options);
-      const joined: ArchiveEntry = {
-        index: -1,
-        name: joinedName,
-        compressedSize: mailbox.bytes,
-        uncompressedSize: mailbox.bytes,
-        encrypted: false,
-      };
+      if (!alone) joinedMailboxNotice(mailboxes, emails, `${file}/${joinedName}`, options);
+      const joined: ArchiveEntry = alone
+        ? first
+        : { index: -1, name: joinedName, compressedSize: mailbox.bytes, uncompressedSize: mailbox.bytes, encrypted: false };
       const stream = createReadStream(path);
       try {
         yield* readOrHandOn(joined, stream, options, deferLines);

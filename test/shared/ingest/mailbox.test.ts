@@ -142,11 +142,38 @@ describe('a support mailbox exported as mbox', () => {
     expect(conversations(items)).toEqual([]);
     expect(notices).toEqual([
       expect.stringMatching(
-        /^Inbox: none of its \d+ e-mail thread\(s\) has a message from the mailbox's own side.*cat Inbox Sent > mailbox\.mbox/,
+        /^Inbox: none of its \d+ e-mail thread\(s\) has a message from the mailbox's own side.*give the folders together \(in one ZIP, tar or folder, or to one tuneloop prepare\)/,
       ),
     ]);
     const joined = await parseAll(`${inbox.join('\n')}\n${sent.join('\n')}`, { fileName: 'mailbox.mbox' }, 4096);
     expect(conversations(joined)).toHaveLength(2);
+    // Thunderbird's folders zipped (files without extension) and Apple Mail's bundles: the folders are read as one mailbox.
+    const zipNotices: string[] = [];
+    const thunderbird = await parseAll(
+      zip([
+        ['Local Folders/Inbox', inbox.join('\n')],
+        ['Local Folders/Sent', sent.join('\n')],
+      ]),
+      { fileName: 'Local Folders.zip', onNotice: (m) => zipNotices.push(m) },
+      4096,
+    );
+    expect(conversations(thunderbird).map((c) => [c.source.file, c.turns.map((t) => t.role).join(' ')])).toEqual([
+      ['Local Folders.zip/email-files.mbox', 'user assistant user assistant'],
+      ['Local Folders.zip/email-files.mbox', 'user assistant'],
+    ]);
+    expect(zipNotices).toEqual([
+      'Local Folders.zip: its 2 mailbox file(s) (mbox) are one mailbox, joined as Local Folders.zip/email-files.mbox',
+    ]);
+    const apple = await parseAll(
+      zip([
+        ['Inbox.mbox/mbox', inbox.join('\n')],
+        ['Inbox.mbox/Info.plist', '<plist version="1.0"><dict></dict></plist>\n'],
+        ['Sent Messages.mbox/mbox', sent.join('\n')],
+      ]),
+      { fileName: 'Mail.zip' },
+      4096,
+    );
+    expect(conversations(apple)).toHaveLength(2);
   });
 
   test('a message over the record size limit is rejected on its own, naming its line; its thread is read without it', async () => {

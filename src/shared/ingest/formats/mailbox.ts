@@ -411,7 +411,7 @@ export async function* parseMbox(bytes: AsyncIterable<Buffer>, options: MailboxO
   // Thunderbird and Apple Mail keep what was sent in a folder of its own, exported as another file.
   if (threads.all > 0 && threads.answered === 0 && roles?.known)
     options.onNotice?.(
-      `${file}: none of its ${threads.all} e-mail thread(s) has a message from the mailbox's own side, so none can be used: its sent mail is likely in another folder (Thunderbird's and Apple Mail's "Sent"); join the folders into one mbox (cat Inbox Sent > mailbox.mbox: an mbox is its messages one after another) and drop that, or export Gmail's "All mail"`,
+      `${file}: none of its ${threads.all} e-mail thread(s) has a message from the mailbox's own side, so none can be used: its sent mail is likely in another folder (Thunderbird's and Apple Mail's "Sent"); give the folders together (in one ZIP, tar or folder, or to one tuneloop prepare), which are then read as one mailbox, or export Gmail's "All mail"`,
     );
 }
 
