@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { IngestError } from '../../../src/shared/ingest/errors';
 import { parseInput } from '../../../src/shared/ingest/parse';
 import type { IngestItem } from '../../../src/shared/ingest/types';
-import { chunked, conversationLine, conversations, parseAll, rejections } from './helpers';
+import { chunked, conversationLine, conversations, outline, parseAll, rejections } from './helpers';
 import { workbook, zip } from './xlsxFiles';
 
 let tempDir: string;
@@ -34,16 +34,6 @@ const faqSheet = workbook({
     },
   ],
 });
-
-/** What each record became, named by its file: the same for an archive's files as for the files themselves. */
-const outline = (items: IngestItem[]) =>
-  items.map((i) =>
-    i.type === 'conversation'
-      ? `${i.conversation.source.file}: ${i.conversation.conversationId}`
-      : i.type === 'rejected'
-        ? `${i.rejection.file}: ${i.rejection.reason}`
-        : i.type,
-  );
 
 describe('ZIP archives of exports', () => {
   test('every file is read as an input of its own, by content (JSON lines, CSV, gzip, a workbook), named <archive>/<path>', async () => {

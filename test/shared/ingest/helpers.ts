@@ -24,6 +24,16 @@ export function rejections(items: IngestItem[]): Rejection[] {
   return items.flatMap((i) => (i.type === 'rejected' ? [i.rejection] : []));
 }
 
+/** What each record became, named by its file: the same for an archive's files as for the files themselves. */
+export const outline = (items: IngestItem[]) =>
+  items.map((i) =>
+    i.type === 'conversation'
+      ? `${i.conversation.source.file}: ${i.conversation.conversationId}`
+      : i.type === 'rejected'
+        ? `${i.rejection.file}: ${i.rejection.reason}`
+        : i.type,
+  );
+
 /** A short customer/agent conversation record with `extra` fields. */
 export const chat = (id: string, extra: Record<string, unknown> = {}) => ({
   conversation_id: id,

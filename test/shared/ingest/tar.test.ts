@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { isTar, tarEntries } from '../../../src/shared/ingest/tar';
 import { IngestError } from '../../../src/shared/ingest/errors';
 import { gunzipSync } from 'node:zlib';
-import type { IngestItem } from '../../../src/shared/ingest/types';
-import { chunked, conversations, parseAll, rejections } from './helpers';
+import { chunked, conversations, outline, parseAll, rejections } from './helpers';
 
 /**
  * tar archives (Google Takeout's .tgz; anything packed with `tar czf`), written by GNU tar in its
@@ -13,14 +12,6 @@ import { chunked, conversations, parseAll, rejections } from './helpers';
  */
 const TAR_DIR = join(__dirname, '..', '..', 'fixtures', 'formats', 'tar');
 const fixture = (name: string) => readFileSync(join(TAR_DIR, name));
-const outline = (items: IngestItem[]) =>
-  items.map((i) =>
-    i.type === 'conversation'
-      ? `${i.conversation.source.file}: ${i.conversation.conversationId}`
-      : i.type === 'rejected'
-        ? `${i.rejection.file}: ${i.rejection.reason}`
-        : i.type,
-  );
 
 async function names(tar: Buffer, chunk: number): Promise<string[]> {
   const out: string[] = [];
