@@ -9,14 +9,7 @@ import { BlobServiceClient, type BlockBlobClient } from '@azure/storage-blob';
 import { parseArgs, UsageError, type CliCommand, type CliIo } from '../command';
 import { cliStorageEnv } from '../localEnv';
 import { noExport } from '../../shared/ingest/archive';
-import {
-  emailFilesAsMbox,
-  isEmailFile,
-  isMailboxFile,
-  joinedFilesText,
-  JOINED_MAILBOX,
-  type EmailFile,
-} from '../../shared/ingest/emailFiles';
+import { emailFilesAsMbox, joinedFilesText, JOINED_MAILBOX, mailKindOf, type EmailFile } from '../../shared/ingest/emailFiles';
 import { listLogFiles } from '../../shared/ingest/files';
 import { isStatus } from '../../shared/errors';
 import { expandConnectionString } from '../../shared/storage/clients';
@@ -69,17 +62,22 @@ export const dropCommand: CliCommand = {
           const blobName = relative(path, file).split(sep).join('/');
           if (noExport(blobName)) passedOver++;
           // E-mail files and the folders of a mailbox (Inbox and Sent as mbox) are uploaded as one mailbox.
-          else if (isEmailFile(blobName) || isMailboxFile(file)) emails.push(mailFile(file, blobName, !isEmailFile(blobName)));
-          else uploads.push({ path: file, blobName });
+          else {
+            const kind = mailKindOf(blobName, file);
+            if (kind) emails.push(mailFile(file, blobName, kind === 'mailbox'));
+            else uploads.push({ path: file, blobName });
+          }
         }
         if (passedOver)
           io.stdout(`${input}: ${passedOver} file(s) that are no export (attachments, page assets, system files) not uploaded\n`);
         // One mbox alone is uploaded as it is.
         if (emails.length === 1 && emails[0].mailbox) uploads.push({ path: emails[0].path, blobName: emails[0].name });
         else if (emails.length) mailboxes.push({ blobName: `${basename(path)}/${JOINED_MAILBOX}`, shown: input, emails });
-      } else if (isEmailFile(input.split(sep).join('/')) || isMailboxFile(path))
-        looseEmails.push(mailFile(path, input.split(sep).join('/'), !isEmailFile(input.split(sep).join('/'))));
-      else uploads.push({ path, blobName: basename(path) });
+      } else {
+        const kind = mailKindOf(input.split(sep).join('/'), path);
+        if (kind) looseEmails.push(mailFile(path, input.split(sep).join('/'), kind === 'mailbox'));
+        else uploads.push({ path, blobName: basename(path) });
+      }
     }
     if (looseEmails.length === 1 && looseEmails[0].mailbox)
       uploads.push({ path: looseEmails[0].path, blobName: basename(looseEmails[0].path) });

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { PreprocessConfig } from './datasetConfig';
 import { noExport } from '../ingest/archive';
-import { emailFilesAsMbox, isEmailFile, isMailboxFile, joinedFilesText, JOINED_MAILBOX } from '../ingest/emailFiles';
+import { emailFilesAsMbox, joinedFilesText, JOINED_MAILBOX, mailKindOf } from '../ingest/emailFiles';
 import { listLogFiles } from '../ingest/files';
 import {
   mayHoldFeedback,
@@ -389,10 +389,10 @@ async function expandInputs(inputs: string[], cwd: string, notices: string[]): P
       for (const file of found) {
         const inside = relative(path, file).split(sep).join('/');
         const why = noExport(inside);
+        // E-mail files and the folders of a mailbox (Thunderbird's Inbox and Sent, Apple Mail's Inbox.mbox and Sent.mbox).
+        const kind = why ? undefined : mailKindOf(inside, file);
         if (why) skipped.set(why, (skipped.get(why) ?? 0) + 1);
-        else if (isEmailFile(inside)) emails.push({ path: file, name: inside, display: `${base}/${inside}`, mailbox: false });
-        // The folders of a mailbox (Thunderbird's Inbox and Sent, Apple Mail's Inbox.mbox and Sent.mbox) are one mailbox too.
-        else if (isMailboxFile(file)) emails.push({ path: file, name: inside, display: `${base}/${inside}`, mailbox: true });
+        else if (kind) emails.push({ path: file, name: inside, display: `${base}/${inside}`, mailbox: kind === 'mailbox' });
         else add(file, `${base}/${inside}`);
       }
       if (skipped.size)
@@ -402,9 +402,12 @@ async function expandInputs(inputs: string[], cwd: string, notices: string[]): P
       throw new PrepareInputError(
         `${input}: this is a mapping, not data; it applies to the data files next to it, give those (or the folder)`,
       );
-    } else if (isEmailFile(input.split(sep).join('/')) || isMailboxFile(path))
-      looseEmails.push({ path, name: input.split(sep).join('/'), display: input, mailbox: !isEmailFile(input.split(sep).join('/')) });
-    else add(path, input);
+    } else {
+      const name = input.split(sep).join('/');
+      const kind = mailKindOf(name, path);
+      if (kind) looseEmails.push({ path, name, display: input, mailbox: kind === 'mailbox' });
+      else add(path, input);
+    }
   }
   // Mail files given one by one are one mailbox too (`tuneloop prepare mail/*.eml`, `tuneloop prepare Inbox Sent`).
   if (looseEmails.length) addEmails(resolve(cwd, JOINED_MAILBOX), JOINED_MAILBOX, looseEmails, 'the mail files given');

@@ -42,6 +42,16 @@ export function isMailboxFile(path: string): boolean {
   }
 }
 
+/**
+ * What a file on disk is to a mailbox, if anything: an e-mail of it (by its name, `name` being its
+ * `/`-separated path as given or inside a folder) or one of its folders (an mbox, by its content).
+ * `prepare` and `drop` join the mail files of a folder or a command; one mbox alone is read as it is.
+ */
+export function mailKindOf(name: string, path: string): 'email' | 'mailbox' | undefined {
+  if (isEmailFile(name)) return 'email';
+  return isMailboxFile(path) ? 'mailbox' : undefined;
+}
+
 /** The first `bytes` of a stream, and the whole stream again (those bytes first). */
 export async function peekStream(source: AsyncIterable<Buffer>, bytes: number): Promise<{ head: Buffer; all: AsyncIterable<Buffer> }> {
   const iterator = source[Symbol.asyncIterator]();
