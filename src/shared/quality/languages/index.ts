@@ -226,16 +226,29 @@ function foldEntries(phrases: LanguagePhrases, entry: (e: string) => string): La
   return out;
 }
 
-const compiled = new Map<string, LanguageRules>(PHRASE_LANGUAGES.map((p) => [p.code, compileLanguage(p)]));
+const PHRASES_BY_CODE = new Map<string, LanguagePhrases>(PHRASE_LANGUAGES.map((p) => [p.code, p]));
+// Compiled on first use: constructing every language's patterns costs about 190 ms per thread
+// (the unicode, case-insensitive filler patterns most), and a file in one language needs one or two.
+const compiled = new Map<string, LanguageRules>();
+
+function compiledRules(code: string): LanguageRules | undefined {
+  const found = compiled.get(code);
+  if (found) return found;
+  const phrases = PHRASES_BY_CODE.get(code);
+  if (!phrases) return undefined;
+  const rules = compileLanguage(phrases);
+  compiled.set(code, rules);
+  return rules;
+}
 
 /** The rules of a language (ISO 639-1 code), or undefined when tuneloop has no phrase lists for it. */
 export function languageRules(code: string | undefined): LanguageRules | undefined {
   if (!code) return undefined;
   // Called for every turn with the stored code ("en"): found as it is, without rewriting it.
-  const found = compiled.get(code);
+  const found = compiledRules(code);
   if (found) return found;
   const base = code.toLowerCase().split(/[-_]/)[0];
-  return compiled.get(SHARED_RULES[base] ?? base);
+  return compiledRules(SHARED_RULES[base] ?? base);
 }
 
 /**
