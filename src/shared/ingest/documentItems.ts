@@ -30,6 +30,13 @@ export interface DocumentContext {
 const PREVIEW = 2048;
 
 /**
+ * Telegram's account export (`result.json` of Settings, Advanced, Export Telegram data) holds every
+ * chat in `chats.list` and the chats the account left in `left_chats.list`, beside the account's
+ * own data (personal information, contacts, profile pictures), which are no records.
+ */
+const SECTIONS: ReadonlySet<string> = new Set(['chats', 'left_chats']);
+
+/**
  * A file that starts like JSON lines may be one compact document instead (`curl .../tickets.json`
  * writes `{"tickets":[...],"count":2}` on one line). It is, when the first array member of its first
  * object holds a record of a known format (or one a mapping fits) among its first `elementsToDecide`
@@ -44,7 +51,7 @@ export async function isCompactWrapper(head: Buffer, elementsToDecide: number, m
   }
   const isRecord = (value: unknown) =>
     isJsonObject(value) && (jsonMappingFor(value, mappings) !== undefined || jsonFamily(value) !== undefined);
-  for await (const part of splitJsonDocument(once(), { maxRecordBytes: head.length + 1, isRecord, elementsToDecide })) {
+  for await (const part of splitJsonDocument(once(), { maxRecordBytes: head.length + 1, isRecord, elementsToDecide, sections: SECTIONS })) {
     return part.kind === 'element' && part.array !== undefined;
   }
   return false;
@@ -60,6 +67,7 @@ export async function* parseJsonDocument(bytes: AsyncIterable<Buffer>, context: 
   const parts = splitJsonDocument(bytes, {
     maxRecordBytes: context.maxRecordBytes,
     elementsToDecide: context.sniffRecords,
+    sections: SECTIONS,
     isRecord: (value) => isJsonObject(value) && (jsonMappingFor(value, context.mappings) !== undefined || jsonFamily(value) !== undefined),
   })[Symbol.asyncIterator]();
   try {
@@ -81,12 +89,10 @@ export async function* parseJsonDocument(bytes: AsyncIterable<Buffer>, context: 
       if (window.length === 0) return;
       const objects = window.filter((p) => isJsonObject(p.value));
       const keys = objects.length ? [...new Set(objects.flatMap((p) => Object.keys(p.value as object)))].slice(0, 12).join(', ') : '';
-      const telegramAccount = objects.some((p) => {
-        const value = p.value as Record<string, unknown>;
-        return 'chats' in value && ('personal_information' in value || 'left_chats' in value);
-      });
+      // Its chats are read from `chats.list` (SECTIONS): an account export that comes here holds none.
+      const telegramAccount = objects.some((p) => 'personal_information' in (p.value as Record<string, unknown>));
       const detail = telegramAccount
-        ? `the JSON document is a whole Telegram account export (its keys: ${keys}), whose chats tuneloop does not read from inside it; export each customer's chat on its own (Telegram Desktop: the chat's menu, Export chat history, JSON), whose result.json is read`
+        ? `the JSON document is a Telegram account export without chats (its keys: ${keys}); export again with "Personal chats" ticked (Telegram Desktop: Settings, Advanced, Export Telegram data, format JSON), or export each customer's chat on its own (the chat's menu, Export chat history)`
         : objects.length
           ? `no record among the first ${window.length} of the JSON document is a known format (their keys: ${keys}); describe the layout with a mapping (see docs/input-formats.md)`
           : window[0].part.kind === 'broken'

@@ -35,6 +35,13 @@ export interface SplitDocumentOptions {
    * to be one record: an export whose first ticket is odd (deleted, no comments) is still a wrapper.
    */
   elementsToDecide: number;
+  /**
+   * Members of a top-level object that hold a section, `{"about": …, "list": [records]}` (Telegram's
+   * account export: `chats`, `left_chats`): the elements of a section's `list` are records, whatever
+   * came before, and from the first such list on only sections' lists hold records (the account's
+   * `profile_pictures` and `contacts` are no records).
+   */
+  sections?: ReadonlySet<string>;
 }
 
 const KEEP = 2048;
@@ -105,7 +112,12 @@ class Scanner {
   private inKey = false;
   private lastKey: string | undefined;
   private expectKey = true;
-  /** Depth at which the current records array's elements live (1 for a top-level array, 2 for a wrapper's member). */
+  /** The top-level member whose section object the scanner is in (see `SplitDocumentOptions.sections`). */
+  private section: string | undefined;
+  private sectionExpectKey = true;
+  /** Records come from sections' lists only (the document was found to be one of sections). */
+  private sectionsOnly = false;
+  /** Depth at which the current records array's elements live (1 for a top-level array, 2 for a wrapper's member, 3 for a section's list). */
   private elementDepth = 1;
   private inRecordsArray = false;
   // The top-level object kept while undecided / as a whole record.
@@ -166,8 +178,8 @@ class Scanner {
       }
       if (b === QUOTE) {
         this.inString = true;
-        if (this.depth === 1 && (this.mode === 'object' || this.mode === 'wrapper') && this.expectKey && !this.capturing) {
-          // A member key of the top-level object: its bytes are collected to name the records' array.
+        if (!this.capturing && this.atKey()) {
+          // A member key of the top-level object (or of a section): its bytes are collected to name the records' array.
           this.inKey = true;
           this.keyBytes = [];
           segmentStart = i + 1;
@@ -183,7 +195,22 @@ class Scanner {
           } else {
             this.keepWhole(chunk.subarray(i));
           }
-        } else if (this.depth === 1 && b === OPEN_ARRAY && (this.mode === 'object' || this.mode === 'wrapper')) {
+        } else if (
+          this.depth === 1 &&
+          b === OPEN_OBJECT &&
+          this.inTopObject() &&
+          this.lastKey !== undefined &&
+          this.options.sections?.has(this.lastKey)
+        ) {
+          this.section = this.lastKey;
+          this.sectionExpectKey = true;
+        } else if (this.depth === 2 && b === OPEN_ARRAY && this.section !== undefined && this.lastKey === 'list' && !this.inRecordsArray) {
+          this.decideSections();
+          this.inRecordsArray = true;
+          this.elementDepth = 3;
+          this.index = 0;
+          this.arrayName = `${this.section}.list`;
+        } else if (this.depth === 1 && b === OPEN_ARRAY && (this.mode === 'object' || this.mode === 'wrapper') && !this.sectionsOnly) {
           // A member array of the top-level object: its elements may be records.
           this.inRecordsArray = true;
           this.elementDepth = 2;
@@ -213,12 +240,16 @@ class Scanner {
           this.arrayName = undefined;
           if (this.mode === 'object' && this.undecidedParts.length) this.decideWhole();
         }
+        if (this.depth === 1 && this.section !== undefined) this.section = undefined;
         if (this.depth === 0) this.endDocument(chunk.subarray(i + 1));
         continue;
       }
       if (this.depth === 1) {
         if (b === COLON) this.expectKey = false;
         else if (b === COMMA) this.expectKey = true;
+      } else if (this.depth === 2 && this.section !== undefined) {
+        if (b === COLON) this.sectionExpectKey = false;
+        else if (b === COMMA) this.sectionExpectKey = true;
       }
       if (this.mode === 'start' || this.mode === 'after') {
         this.fail(
@@ -249,6 +280,35 @@ class Scanner {
       detail: `the document ends ${where} (a truncated file?)`,
     });
     this.mode = 'failed';
+  }
+
+  private inTopObject(): boolean {
+    return this.mode === 'object' || this.mode === 'wrapper' || this.mode === 'whole';
+  }
+
+  /** Whether a string starting here is a member key the scanner names arrays by. */
+  private atKey(): boolean {
+    if (this.depth === 1)
+      return (
+        this.expectKey &&
+        (this.mode === 'object' || this.mode === 'wrapper' || (this.mode === 'whole' && this.options.sections !== undefined))
+      );
+    return this.depth === 2 && this.section !== undefined && this.sectionExpectKey;
+  }
+
+  /**
+   * A section's list: the document is a wrapper of sections. What was kept of it as a possible
+   * whole record, and elements held while undecided (a `profile_pictures` array), are no records.
+   */
+  private decideSections(): void {
+    this.decided = true;
+    this.mode = 'wrapper';
+    this.sectionsOnly = true;
+    this.whole = [];
+    this.wholeBytes = 0;
+    this.wholeOversize = false;
+    this.undecidedParts = [];
+    this.undecidedBytes = 0;
   }
 
   private startCapture(b: number): void {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Runtime } from '../../../src/shared/composition/runtime';
 import { preprocessBlob } from '../../../src/shared/dataset/blobPreprocess';
 import { conversationTarget, forget, matchTarget } from '../../../src/shared/erasure';
@@ -90,6 +92,22 @@ describe('forget in a pretty-printed JSON document and in multi-row records (pri
     },
     60_000,
   );
+
+  it("a Telegram account export: the customer's chat goes from chats.list, the document stays valid", async () => {
+    const name = 'telegram/DataExport/result.json';
+    const fixture = join(__dirname, '..', '..', 'fixtures', 'formats', 'telegram', 'account-result.json');
+    const body = readFileSync(fixture, 'utf8');
+    await azurite.storage.container(CONTAINERS.raw).getBlockBlobClient(name).upload(body, Buffer.byteLength(body));
+    expect((await preprocessBlob(runtime, name)).status).toBe('processed');
+    const report = await forget(runtime, conversationTarget(`${name}/telegram-5234567890`));
+    expect(report.found.find((f) => f.location === 'raw-logs' && f.name === name)).toMatchObject({ records: 1, action: 'removed' });
+    const left = JSON.parse((await azurite.storage.container(CONTAINERS.raw).getBlobClient(name).downloadToBuffer()).toString('utf8')) as {
+      chats: { list: { id: number }[] };
+    };
+    const before = JSON.parse(body) as typeof left;
+    expect(left.chats.list).toEqual(before.chats.list.filter((c) => c.id !== 5234567890));
+    expect({ ...left, chats: undefined }).toEqual({ ...before, chats: undefined });
+  }, 60_000);
 
   it('message-per-row CSV: a conversation of several rows is one record', async () => {
     const name = 'helpdesk/messages.csv';

@@ -9,6 +9,7 @@ import { conversations, parseAll, rejections } from './helpers';
  * and rejected: "message 1 has no role".
  */
 const RESULT = readFileSync(join(__dirname, '..', '..', 'fixtures', 'formats', 'telegram', 'result.json'));
+const ACCOUNT = readFileSync(join(__dirname, '..', '..', 'fixtures', 'formats', 'telegram', 'account-result.json'));
 const reasons = (items: IngestItem[]) => items.map((i) => (i.type === 'rejected' ? i.rejection.reason : i.type));
 
 describe('chats exported from Telegram Desktop', () => {
@@ -47,10 +48,51 @@ describe('chats exported from Telegram Desktop', () => {
     expect(rejected[0].detail).toMatch(/^message 1 has no "from_id"/);
   });
 
-  test('a whole account export is rejected with what to export instead', async () => {
-    const account = { about: 'Here is the data you requested.', personal_information: { user_id: 6000000001 }, chats: { list: [] } };
+  test("an account export: each personal chat of chats.list read, groups, channels and saved messages not-support-chat, the account's own data no records", async () => {
+    // Telegram Desktop's Settings, Advanced, Export Telegram data (hand-written, SOURCE.md). Before,
+    // the whole file was one rejection saying to export every customer's chat on its own.
+    for (const chunk of [7, 4096]) {
+      const items = await parseAll(ACCOUNT, { fileName: 'DataExport/result.json' }, chunk);
+      expect(reasons(items)).toEqual(['conversation', 'not-support-chat', 'not-support-chat', 'conversation', 'not-support-chat']);
+      const chats = conversations(items);
+      expect(chats.map((c) => c.conversationId)).toEqual(['telegram-5123456789', 'telegram-5234567890']);
+      expect(chats[1].turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+      const rejected = rejections(items);
+      expect(rejected.map((r) => r.detail?.replace(/ \(line \d+\)/, ''))).toEqual([
+        'element 1 of "chats.list": the Telegram chat "Kedai Harmoni resellers" is a group (private_supergroup), no support conversation; only personal chats between a customer and the business are read',
+        'element 2 of "chats.list": the Telegram chat 6000000001 is the account\'s saved messages (saved_messages), no support conversation; only personal chats between a customer and the business are read',
+        'element 0 of "left_chats.list": the Telegram chat "Kedai Harmoni news" is a public channel (public_channel), no support conversation; only personal chats between a customer and the business are read',
+      ]);
+      // Each rejection names the line its chat starts on, and keeps the chat's text.
+      const lines = ACCOUNT.toString('utf8').split('\n');
+      for (const r of rejected) {
+        expect(lines[r.line - 1]).toBe('   {');
+        expect(r.record).toMatch(/^\{\n {4}"name"/);
+      }
+      // Contacts, profile pictures and personal information are no records: no item holds them.
+      expect(JSON.stringify(items)).not.toContain('+60 13 222 3344');
+      expect(JSON.stringify(items)).not.toContain('profile_pictures/photo_1');
+    }
+  });
+
+  test('an account export on one line, and with its chats before its other sections, reads the same', async () => {
+    const account = JSON.parse(ACCOUNT.toString('utf8')) as Record<string, unknown>;
+    const compact = await parseAll(JSON.stringify(account) + '\n', { fileName: 'result.json' });
+    expect(reasons(compact)).toEqual(['conversation', 'not-support-chat', 'not-support-chat', 'conversation', 'not-support-chat']);
+    // Sections' lists hold the records: the profile pictures and contacts after them are no records.
+    const { chats, left_chats, ...rest } = account;
+    const reordered = await parseAll(JSON.stringify({ chats, ...rest, left_chats }, null, 1), { fileName: 'result.json' });
+    expect(reasons(reordered)).toEqual(reasons(compact));
+  });
+
+  test('an account export without chats is rejected with what to export instead', async () => {
+    const account = {
+      about: 'Here is the data you requested.',
+      personal_information: { user_id: 6000000001 },
+      contacts: { about: '', list: [] },
+    };
     const rejected = rejections(await parseAll(JSON.stringify(account, null, 1), { fileName: 'result.json' }));
     expect(rejected[0].reason).toBe('unknown-format');
-    expect(rejected[0].detail).toMatch(/whole Telegram account export.*Export chat history/);
+    expect(rejected[0].detail).toMatch(/Telegram account export without chats.*Personal chats/);
   });
 });

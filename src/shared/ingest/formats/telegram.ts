@@ -13,13 +13,29 @@ import { finish, idOf, isObject, type JsonObject } from './common';
  * each customer's chat: messages from the chat's own user id are the customer's, the others the
  * business's.
  *
- * Service messages are not messages. A photo, file, voice message or sticker without a caption is
+ * Groups, channels, bots and saved messages (in an account export beside the personal chats) are
+ * `not-support-chat`. Service messages are not messages. A photo, file, voice message or sticker without a caption is
  * set aside and counted (`media-omitted`); a caption is kept as the message's text.
  */
-const CHAT_TYPES = new Set(['personal_chat']);
+const PERSONAL_CHAT = 'personal_chat';
+/** What Telegram calls a chat's kind; only a personal chat is a customer talking to the business. */
+const OTHER_CHAT_TYPES: Readonly<Record<string, string>> = {
+  bot_chat: 'a chat with a bot',
+  saved_messages: "the account's saved messages",
+  private_group: 'a group',
+  private_supergroup: 'a group',
+  public_supergroup: 'a public group',
+  private_channel: 'a channel',
+  public_channel: 'a public channel',
+};
 
 export function isTelegramChat(record: JsonObject): boolean {
-  if (typeof record.type !== 'string' || !CHAT_TYPES.has(record.type) || !Array.isArray(record.messages)) return false;
+  if (
+    typeof record.type !== 'string' ||
+    !(record.type === PERSONAL_CHAT || record.type in OTHER_CHAT_TYPES) ||
+    !Array.isArray(record.messages)
+  )
+    return false;
   const first = (record.messages as unknown[]).find(isObject);
   // An empty chat is still one (read as empty); a message says so by its own keys.
   return first === undefined || 'from_id' in first || 'actor_id' in first || 'date_unixtime' in first;
@@ -46,6 +62,13 @@ function timestampOf(message: JsonObject): string | undefined {
 }
 
 export function parseTelegramChat(source: SourceRef, record: JsonObject): IngestItem {
+  const kind = OTHER_CHAT_TYPES[record.type as string];
+  if (kind)
+    return reject(
+      source,
+      'not-support-chat',
+      `the Telegram chat ${show(record.name ?? record.id)} is ${kind} (${String(record.type)}), no support conversation; only personal chats between a customer and the business are read`,
+    );
   const chatId = idOf(record.id);
   if (chatId === null || chatId === undefined)
     return reject(source, 'invalid-field:id', `the chat "id" (the other party's user id) must be a number, got ${show(record.id)}`);
