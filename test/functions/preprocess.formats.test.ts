@@ -226,6 +226,32 @@ describe('preprocess blob function: other layouts', () => {
     expect(await handle(null, context(stored[0]))).toMatchObject({ status: 'processed', records_in: 1, records_used: 1 });
   });
 
+  it('a Slack export ZIP: stored as one blob of message rows, raw-logs/<archive>/slack-messages.jsonl, whose thread runs across day files', async () => {
+    const storage = await setup();
+    const root = join(fixtures, 'slack', 'export');
+    const files: [string, Buffer][] = [
+      'users.json',
+      'channels.json',
+      'integration_logs.json',
+      'acme-support/2026-11-30.json',
+      'acme-support/2026-12-01.json',
+      'help/2026-12-01.json',
+    ].map((f) => [f, readFileSync(join(root, f))]);
+    const name = 'slack/kedai-export.zip';
+    await upload(storage, CONTAINERS.raw, name, zip(files));
+    expect(await handle(null, context(name))).toMatchObject({ status: 'processed', archive_files: 1 });
+    const stored: string[] = [];
+    for await (const blob of storage.container(CONTAINERS.raw).listBlobsFlat({ prefix: 'slack/' })) stored.push(blob.name);
+    expect(stored).toEqual(['slack/kedai-export.zip/slack-messages.jsonl']);
+    // The thread and the channel's day are used; the app's post and the internal channel are quarantined.
+    expect(await handle(null, context(stored[0]))).toMatchObject({
+      status: 'processed',
+      records_in: 4,
+      records_used: 2,
+      records_quarantined: 2,
+    });
+  });
+
   it("Google Takeout's .tgz: its files stored as raw-logs/<archive>/<path> (the export's index passed over), the archive deleted, the mbox preprocessed", async () => {
     const storage = await setup();
     const name = 'takeout/takeout-20261205T101010Z-001.tgz';

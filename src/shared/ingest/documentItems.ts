@@ -3,6 +3,7 @@ import { isJsonObject, jsonFamily, parseJsonRecord, unrecognisedRecord, type Jso
 import { MAX_RECORD_DEPTH, nestsDeeperThan, splitJsonDocument, type DocumentPart } from './jsonDocument';
 import { jsonMappingFor, parseMapped, type Mapping } from './mapping';
 import { reject } from './records';
+import { isSlackMessage } from './slackExport';
 import type { RoleMapper } from './roles';
 import type { IngestItem, SourceRef } from './types';
 import type { MessageRow } from './messageCsv';
@@ -91,13 +92,16 @@ export async function* parseJsonDocument(bytes: AsyncIterable<Buffer>, context: 
       const keys = objects.length ? [...new Set(objects.flatMap((p) => Object.keys(p.value as object)))].slice(0, 12).join(', ') : '';
       // Its chats are read from `chats.list` (SECTIONS): an account export that comes here holds none.
       const telegramAccount = objects.some((p) => 'personal_information' in (p.value as Record<string, unknown>));
-      const detail = telegramAccount
-        ? `the JSON document is a Telegram account export without chats (its keys: ${keys}); export again with "Personal chats" ticked (Telegram Desktop: Settings, Advanced, Export Telegram data, format JSON), or export each customer's chat on its own (the chat's menu, Export chat history)`
-        : objects.length
-          ? `no record among the first ${window.length} of the JSON document is a known format (their keys: ${keys}); describe the layout with a mapping (see docs/input-formats.md)`
-          : window[0].part.kind === 'broken'
-            ? window[0].part.detail
-            : `the JSON document holds no objects among its first ${window.length} elements`;
+      const slackDay = objects.some((p) => isSlackMessage(p.value));
+      const detail = slackDay
+        ? `the JSON document is a day file of a Slack export (a JSON array of one day's messages of a channel), which holds no whole conversation (a thread's replies stand in the files of the days they were written); give the export's ZIP as Slack delivers it (Export data), whose day files are read together with its users.json`
+        : telegramAccount
+          ? `the JSON document is a Telegram account export without chats (its keys: ${keys}); export again with "Personal chats" ticked (Telegram Desktop: Settings, Advanced, Export Telegram data, format JSON), or export each customer's chat on its own (the chat's menu, Export chat history)`
+          : objects.length
+            ? `no record among the first ${window.length} of the JSON document is a known format (their keys: ${keys}); describe the layout with a mapping (see docs/input-formats.md)`
+            : window[0].part.kind === 'broken'
+              ? window[0].part.detail
+              : `the JSON document holds no objects among its first ${window.length} elements`;
       const first = window[0].part;
       const record = window
         .map((p) => p.part.text)

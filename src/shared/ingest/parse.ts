@@ -49,6 +49,7 @@ import {
 } from './emailFiles';
 import { MAX_OUTLOOK_MESSAGE_BYTES } from './formats/outlookMessage';
 import { isTar, tarEntries } from './tar';
+import { JOINED_SLACK, slackExportOf, slackExportRows, slackJoinNotice, type SlackExportLayout } from './slackExport';
 import { IngestError, isAbortError } from './errors';
 import { entryVerdict, type ArchiveEntry, type ZipArchive } from './archive';
 import type { DeclaredTimeZone } from './timeZone';
@@ -488,6 +489,9 @@ async function* archiveEntries(
   const skipped = new Map<string, number>();
   const emailFiles: ArchiveEntry[] = [];
   const mailboxFiles = new Set<number>();
+  // A Slack export's day files are one file of message rows (ingest/slackExport), read after the rest.
+  const slack = slackExportOf(archive.entries.map((e) => e.name));
+  const slackFiles = new Set([...(slack?.meta ?? []), ...(slack?.days.map((d) => d.name) ?? [])]);
   for (const entry of archive.entries) {
     options.signal?.throwIfAborted();
     const verdict = entryVerdict(entry);
@@ -495,6 +499,7 @@ async function* archiveEntries(
       skipped.set(verdict.skipped, (skipped.get(verdict.skipped) ?? 0) + 1);
       continue;
     }
+    if (slackFiles.has(entry.name)) continue;
     const name = `${file}/${entry.name}`;
     if ('refused' in verdict) {
       yield reject({ file: name, line: 1, record: '' }, 'archive-entry-refused', `${file}: ${verdict.refused}`);
@@ -530,7 +535,59 @@ async function* archiveEntries(
       stream.destroy();
     }
   } else if (emailFiles.length) yield* archivedEmailFiles(archive, emailFiles, mailboxFiles.size, options, deferLines);
+  if (slack) yield* archivedSlackExport(archive, slack, options, deferLines);
   noticePassedOver('ZIP', skipped, options);
+}
+
+/**
+ * A ZIP's Slack export as one file of message rows named `<archive>/<root>slack-messages.jsonl`:
+ * read in place, or handed on as that one file (the blob path stores it as a blob of its own). A
+ * day file that is not a JSON array of messages is a rejection naming it, after the rows.
+ */
+async function* archivedSlackExport(
+  archive: ZipArchive,
+  layout: SlackExportLayout,
+  options: ParseOptions,
+  deferLines: boolean,
+): AsyncIterable<IngestItem | DeferredLine> {
+  const file = options.fileName;
+  const byName = new Map(archive.entries.map((e) => [e.name, e]));
+  const readWhole = async (name: string, limit: number): Promise<Buffer | undefined> => {
+    const entry = byName.get(name);
+    if (!entry || entry.uncompressedSize > limit) return undefined;
+    const stream = await archive.open(entry);
+    try {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of entryBytes(stream, file, entry.name)) {
+        size += chunk.length;
+        if (size > limit) return undefined;
+        chunks.push(chunk);
+      }
+      return Buffer.concat(chunks);
+    } finally {
+      stream.destroy();
+    }
+  };
+  const taken = new Set(archive.entries.map((e) => e.name));
+  let joinedName = `${layout.root}${JOINED_SLACK}`;
+  while (taken.has(joinedName)) joinedName = `${layout.root}_${joinedName.slice(layout.root.length)}`;
+  const rows = await slackExportRows(layout, readWhole, {
+    place: (name) => `${file}/${name}`,
+    roles: createRoleMapper(options.speakerRoles),
+    maxDayBytes: options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
+    signal: options.signal,
+  });
+  const joined: ArchiveEntry = {
+    index: -1,
+    name: joinedName,
+    compressedSize: layout.days.reduce((sum, d) => sum + (byName.get(d.name)?.compressedSize ?? 0), 0),
+    uncompressedSize: layout.days.reduce((sum, d) => sum + (byName.get(d.name)?.uncompressedSize ?? 0), 0),
+    encrypted: false,
+  };
+  options.onNotice?.(`${file}: ${slackJoinNotice(layout, `${file}/${joinedName}`)}`);
+  yield* readOrHandOn(joined, rows.lines, options, deferLines);
+  yield* rows.problems;
 }
 
 /** An archive's file, read as an input of its own (`<archive>/<path>`), or handed on whole (the blob path stores it as a blob of its own); refused with a reason, it is a record. */

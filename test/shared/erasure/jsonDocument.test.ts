@@ -4,6 +4,7 @@ import type { Runtime } from '../../../src/shared/composition/runtime';
 import { preprocessBlob } from '../../../src/shared/dataset/blobPreprocess';
 import { conversationTarget, forget, matchTarget } from '../../../src/shared/erasure';
 import { CONTAINERS } from '../../../src/shared/storage/names';
+import { zip } from '../ingest/xlsxFiles';
 import { startErasureRuntime, type ErasureRuntime } from './erasureRuntime';
 
 /**
@@ -107,6 +108,23 @@ describe('forget in a pretty-printed JSON document and in multi-row records (pri
     const before = JSON.parse(body) as typeof left;
     expect(left.chats.list).toEqual(before.chats.list.filter((c) => c.id !== 5234567890));
     expect({ ...left, chats: undefined }).toEqual({ ...before, chats: undefined });
+  }, 60_000);
+
+  it('a Slack export: a thread across day files is one record, its rows taken out of the joined blob', async () => {
+    const root = join(__dirname, '..', '..', 'fixtures', 'formats', 'slack', 'export');
+    const paths = ['users.json', 'channels.json', 'acme-support/2026-11-30.json', 'acme-support/2026-12-01.json', 'help/2026-12-01.json'];
+    const archive = zip(paths.map((p): [string, Buffer] => [p, readFileSync(join(root, p))]));
+    await azurite.storage.container(CONTAINERS.raw).getBlockBlobClient('slack/export.zip').upload(archive, archive.length);
+    expect((await preprocessBlob(runtime, 'slack/export.zip')).status).toBe('processed');
+    const name = 'slack/export.zip/slack-messages.jsonl';
+    const before = (await azurite.storage.container(CONTAINERS.raw).getBlobClient(name).downloadToBuffer()).toString('utf8');
+    expect((await preprocessBlob(runtime, name)).status).toBe('processed');
+    const report = await forget(runtime, matchTarget('billing@acme.example'));
+    expect(report.found.find((f) => f.location === 'raw-logs' && f.name === name)).toMatchObject({ records: 1, action: 'removed' });
+    const left = (await azurite.storage.container(CONTAINERS.raw).getBlobClient(name).downloadToBuffer()).toString('utf8');
+    const thread = (line: string) => line.includes('"conversation_id":"slack-acme-support-1796027400.000100"');
+    expect(before.split('\n').filter(thread)).toHaveLength(4);
+    expect(left.split('\n')).toEqual(before.split('\n').filter((l) => !thread(l)));
   }, 60_000);
 
   it('message-per-row CSV: a conversation of several rows is one record', async () => {
