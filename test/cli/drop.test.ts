@@ -105,6 +105,29 @@ describe('tuneloop drop', () => {
     await testStorage().container(CONTAINERS.raw).deleteBlob(blobName);
   });
 
+  it('uploads an unzipped Slack export as one blob of message rows, its people mapped with TUNELOOP_SPEAKER_ROLES', async () => {
+    const folder = join(dir, `${prefix}-slack`);
+    await cp(join(__dirname, '..', 'fixtures', 'formats', 'slack', 'export'), folder, { recursive: true });
+    const cli = captureIo(dir, { env: { TUNELOOP_SPEAKER_ROLES: JSON.stringify({ 'Priya Nair': 'user' }) } });
+    expect(await runCli(['drop', `${prefix}-slack`, '--connection-string', testStorageConnectionString()], cli)).toBe(0);
+    const blobName = `${prefix}-slack/slack-messages.jsonl`;
+    expect(cli.out).toContain(`${prefix}-slack: a Slack export, its 3 day file(s) of 2 channel(s) joined as ${blobName}`);
+    const names: string[] = [];
+    for await (const b of testStorage()
+      .container(CONTAINERS.raw)
+      .listBlobsFlat({ prefix: `${prefix}-slack` }))
+      names.push(b.name);
+    expect(names).toEqual([blobName]);
+    const rows = (await testStorage().container(CONTAINERS.raw).getBlobClient(blobName).downloadToBuffer())
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { speaker: string; slack_user: string });
+    expect(rows).toHaveLength(10);
+    expect(rows.filter((r) => r.slack_user === 'Priya Nair').map((r) => r.speaker)).toEqual(['customer']);
+    await testStorage().container(CONTAINERS.raw).deleteBlob(blobName);
+  });
+
   it("uploads a mailbox's folders (Inbox and Sent as mbox) as one mbox blob; one mbox alone as it is", async () => {
     const folder = join(dir, `${prefix}-tb`);
     await mkdir(folder, { recursive: true });

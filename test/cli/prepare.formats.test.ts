@@ -107,6 +107,21 @@ describe('tuneloop prepare with other layouts', () => {
     expect(JSON.parse(await readFile(join(dir, 'out-folders-3', 'report.json'), 'utf8')).inputs).toEqual(['Local Folders/Inbox']);
   });
 
+  it("reads an unzipped Slack export (the folder a Mac's browser leaves) as its ZIP is read: one file of message rows", async () => {
+    await cp(join(fixtures, 'slack', 'export'), join(dir, 'Kedai Slack export'), { recursive: true });
+    const cli = captureIo(dir);
+    expect(await runCli(['prepare', 'Kedai Slack export', '--out', 'out-slack'], cli)).toBe(0);
+    const report = JSON.parse(await readFile(join(dir, 'out-slack', 'report.json'), 'utf8'));
+    expect(report).toMatchObject({ inputs: ['Kedai Slack export/slack-messages.jsonl'], records_in: 4, records_used: 2 });
+    expect(report.warnings).toContainEqual(
+      expect.stringMatching(
+        /^Kedai Slack export: a Slack export, its 3 day file\(s\) of 2 channel\(s\) joined as Kedai Slack export\/slack-messages\.jsonl/,
+      ),
+    );
+    const train = (await readFile(join(dir, 'out-slack', 'train.jsonl'), 'utf8')).trim().split('\n');
+    expect(train.join('\n')).toContain('Will the December invoice be right too?');
+  });
+
   it('shows an absolute path outside the working folder as given, and counts private comments as set aside', async () => {
     const cli = captureIo(dir);
     const input = join(elsewhere, 'tickets.json');

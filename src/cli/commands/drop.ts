@@ -10,7 +10,10 @@ import { parseArgs, UsageError, type CliCommand, type CliIo } from '../command';
 import { cliStorageEnv } from '../localEnv';
 import { noExport } from '../../shared/ingest/archive';
 import { emailFilesAsMbox, joinedFilesText, JOINED_MAILBOX, mailKindOf, type EmailFile } from '../../shared/ingest/emailFiles';
-import { listLogFiles } from '../../shared/ingest/files';
+import { listLogFiles, readFileUpTo } from '../../shared/ingest/files';
+import { createRoleMapper } from '../../shared/ingest/roles';
+import { JOINED_SLACK, slackExportOf, slackExportRows, slackJoinNotice, type SlackExportLayout } from '../../shared/ingest/slackExport';
+import type { ChatRole } from '../../shared/ingest/types';
 import { isStatus } from '../../shared/errors';
 import { expandConnectionString } from '../../shared/storage/clients';
 import { CONTAINERS } from '../../shared/storage/names';
@@ -46,6 +49,8 @@ export const dropCommand: CliCommand = {
     // A mailbox saved one e-mail a file is uploaded as one mbox (ingest/emailFiles): a thread needs all its messages.
     const mailboxes: { blobName: string; shown: string; emails: MailFile[] }[] = [];
     const looseEmails: MailFile[] = [];
+    // An unzipped Slack export is uploaded as one file of message rows (ingest/slackExport): a thread runs across day files.
+    const slackExports: { blobName: string; shown: string; dir: string; layout: SlackExportLayout }[] = [];
     for (const input of positional) {
       const path = resolve(io.cwd, input);
       let info;
@@ -58,8 +63,14 @@ export const dropCommand: CliCommand = {
         // A chat export's folder holds its photos, styles and scripts beside the chat: not uploaded, and said.
         let passedOver = 0;
         const emails: MailFile[] = [];
-        for (const file of await listLogFiles(path)) {
+        const files = await listLogFiles(path);
+        const slack = slackExportOf(files.map((file) => relative(path, file).split(sep).join('/')));
+        const slackFiles = new Set([...(slack?.meta ?? []), ...(slack?.days.map((d) => d.name) ?? [])]);
+        if (slack)
+          slackExports.push({ blobName: `${basename(path)}/${slack.root}${JOINED_SLACK}`, shown: input, dir: path, layout: slack });
+        for (const file of files) {
           const blobName = relative(path, file).split(sep).join('/');
+          if (slackFiles.has(blobName)) continue;
           if (noExport(blobName)) passedOver++;
           // E-mail files and the folders of a mailbox (Inbox and Sent as mbox) are uploaded as one mailbox.
           else {
@@ -82,8 +93,16 @@ export const dropCommand: CliCommand = {
     if (looseEmails.length === 1 && looseEmails[0].mailbox)
       uploads.push({ path: looseEmails[0].path, blobName: basename(looseEmails[0].path) });
     else if (looseEmails.length) mailboxes.push({ blobName: JOINED_MAILBOX, shown: 'the mail files given', emails: looseEmails });
-    const scratch = mailboxes.length ? await mkdtemp(join(tmpdir(), 'tuneloop-drop-')) : undefined;
+    const scratch = mailboxes.length || slackExports.length ? await mkdtemp(join(tmpdir(), 'tuneloop-drop-')) : undefined;
     try {
+      for (const [i, slack] of slackExports.entries()) {
+        const joined = join(scratch ?? tmpdir(), `${i}.jsonl`);
+        const roles = createRoleMapper(await speakerRolesOf(io.env));
+        const rows = slackExportRows(slack.layout, (name, limit) => readFileUpTo(join(slack.dir, name), limit), { roles });
+        await pipeline(Readable.from(rows), createWriteStream(joined));
+        uploads.push({ path: joined, blobName: slack.blobName, shown: slack.blobName });
+        io.stdout(`${slack.shown}: ${slackJoinNotice(slack.layout, slack.blobName)}\n`);
+      }
       for (const [i, mailbox] of mailboxes.entries()) {
         const joined = join(scratch ?? tmpdir(), `${i}.mbox`);
         await pipeline(Readable.from(emailFilesAsMbox(mailbox.emails)), createWriteStream(joined));
@@ -99,6 +118,14 @@ export const dropCommand: CliCommand = {
     }
   },
 };
+
+/** TUNELOOP_SPEAKER_ROLES of this shell: who is who in a Slack export is decided as it is joined, here. */
+async function speakerRolesOf(env: Record<string, string | undefined>): Promise<Record<string, ChatRole>> {
+  if (!env.TUNELOOP_SPEAKER_ROLES) return {};
+  // Only then: the settings module brings zod, which most drops do not need.
+  const { offlineSettings } = await import('../../shared/composition/config');
+  return offlineSettings({ TUNELOOP_SPEAKER_ROLES: env.TUNELOOP_SPEAKER_ROLES }).TUNELOOP_SPEAKER_ROLES ?? {};
+}
 
 /** A mail file to join: an mbox folder, or one e-mail. */
 interface MailFile extends EmailFile {

@@ -5,7 +5,8 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { PreprocessConfig } from './datasetConfig';
 import { noExport } from '../ingest/archive';
 import { emailFilesAsMbox, joinedFilesText, JOINED_MAILBOX, mailKindOf } from '../ingest/emailFiles';
-import { listLogFiles } from '../ingest/files';
+import { JOINED_SLACK, slackExportOf, slackExportRows, slackJoinNotice, type SlackExportLayout } from '../ingest/slackExport';
+import { listLogFiles, readFileUpTo } from '../ingest/files';
 import {
   mayHoldFeedback,
   mayHoldFeedbackRecords,
@@ -104,8 +105,16 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
   const shown = new Map(inputs.map((i) => [i.path, i.display]));
   // E-mail files joined into one mailbox: read from their own files (see `expandInputs`).
   const joinedEmails = new Map(inputs.flatMap((i) => (i.emails ? [[i.path, i.emails] as const] : [])));
+  // A Slack export's day files joined into message rows: read from their own files (see `expandInputs`).
+  const joinedSlack = new Map(inputs.flatMap((i) => (i.slack ? [[i.path, i.slack] as const] : [])));
   const open = (file: string) => {
     const emails = joinedEmails.get(file);
+    const slack = joinedSlack.get(file);
+    if (slack)
+      return slackExportRows(slack.layout, (name, limit) => readFileUpTo(join(slack.dir, name), limit), {
+        roles: createRoleMapper(config.speakerRoles),
+        signal,
+      });
     return emails
       ? emailFilesAsMbox(
           emails.map((e) => ({ name: e.name, bytes: () => createReadStream(e.path, { highWaterMark: 256 * 1024 }) })),
@@ -121,9 +130,11 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
   const started = performance.now();
   const sizeOf = async (path: string) => (await stat(path)).size;
   const sizes = await Promise.all(
-    inputs.map(async (i) =>
-      i.emails ? (await Promise.all(i.emails.map((e) => sizeOf(e.path)))).reduce((a, b) => a + b, 0) : sizeOf(i.path),
-    ),
+    inputs.map(async ({ path, emails, slack }) => {
+      if (emails) return (await Promise.all(emails.map((e) => sizeOf(e.path)))).reduce((a, b) => a + b, 0);
+      if (slack) return (await Promise.all(slack.layout.days.map((d) => sizeOf(join(slack.dir, d.name))))).reduce((a, b) => a + b, 0);
+      return sizeOf(path);
+    }),
   );
   const totalBytes = sizes.reduce((a, b) => a + b, 0);
   const read = { bytes: 0 };
@@ -171,8 +182,8 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
     // storing them again. A file without any is ruled out by a byte search (no parse).
     const feedbackFirst = new Set<string>();
     for (const file of files) {
-      // A mailbox holds no ratings.
-      if (joinedEmails.has(file)) continue;
+      // A mailbox and a Slack export hold no ratings.
+      if (joinedEmails.has(file) || joinedSlack.has(file)) continue;
       if (
         await storeFeedback(
           file,
@@ -358,6 +369,8 @@ interface InputFile {
   display: string;
   /** E-mail files read together as one mailbox (`path` is then `<folder>/email-files.mbox`, no file). */
   emails?: MailFile[];
+  /** A Slack export's day files read as one file of message rows (`path` is then `<folder>/slack-messages.jsonl`, no file). */
+  slack?: { dir: string; layout: SlackExportLayout };
 }
 
 async function expandInputs(inputs: string[], cwd: string, notices: string[]): Promise<InputFile[]> {
@@ -386,8 +399,17 @@ async function expandInputs(inputs: string[], cwd: string, notices: string[]): P
       // A chat export's folder holds its photos, styles and scripts beside the chat: passed over, and said.
       const skipped = new Map<string, number>();
       const emails: MailFile[] = [];
+      // An unzipped Slack export: its day files are one file of message rows (ingest/slackExport).
+      const slack = slackExportOf(found.map((file) => relative(path, file).split(sep).join('/')));
+      const slackFiles = new Set([...(slack?.meta ?? []), ...(slack?.days.map((d) => d.name) ?? [])]);
+      if (slack) {
+        const joined = `${base}/${slack.root}${JOINED_SLACK}`;
+        out.push({ path: join(path, slack.root, JOINED_SLACK), display: joined, slack: { dir: path, layout: slack } });
+        notices.push(`${base}: ${slackJoinNotice(slack, joined)}`);
+      }
       for (const file of found) {
         const inside = relative(path, file).split(sep).join('/');
+        if (slackFiles.has(inside)) continue;
         const why = noExport(inside);
         // E-mail files and the folders of a mailbox (Thunderbird's Inbox and Sent, Apple Mail's Inbox.mbox and Sent.mbox).
         const kind = why ? undefined : mailKindOf(inside, file);

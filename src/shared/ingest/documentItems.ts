@@ -94,7 +94,7 @@ export async function* parseJsonDocument(bytes: AsyncIterable<Buffer>, context: 
       const telegramAccount = objects.some((p) => 'personal_information' in (p.value as Record<string, unknown>));
       const slackDay = objects.some((p) => isSlackMessage(p.value));
       const detail = slackDay
-        ? `the JSON document is a day file of a Slack export (a JSON array of one day's messages of a channel), which holds no whole conversation (a thread's replies stand in the files of the days they were written); give the export's ZIP as Slack delivers it (Export data), whose day files are read together with its users.json`
+        ? `the JSON document is a day file of a Slack export (a JSON array of one day's messages of a channel), which holds no whole conversation (a thread's replies stand in the files of the days they were written); give the export's ZIP as Slack delivers it (Export data), or the whole folder it unzips to, whose day files are read together with its users.json`
         : telegramAccount
           ? `the JSON document is a Telegram account export without chats (its keys: ${keys}); export again with "Personal chats" ticked (Telegram Desktop: Settings, Advanced, Export Telegram data, format JSON), or export each customer's chat on its own (the chat's menu, Export chat history)`
           : objects.length

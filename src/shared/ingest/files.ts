@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -16,4 +16,15 @@ export async function listLogFiles(dir: string): Promise<string[]> {
     else if (e.isFile()) files.push(full);
   }
   return files;
+}
+
+/** A file's bytes, or undefined when it is missing or over `limit` bytes (a folder's Slack export, ingest/slackExport). */
+export async function readFileUpTo(path: string, limit: number): Promise<Buffer | undefined> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    return undefined;
+  }
+  return info.size > limit ? undefined : readFile(path);
 }

@@ -15,6 +15,7 @@ import { parseChatTemplateRecord, templateOf } from './formats/chatTemplate';
 import { hasToolBlocks, readToolBlocks } from './formats/toolBlocks';
 import { canonicalColumn } from './columns';
 import { isMessageRowRecord } from './jsonMessageRows';
+import { slackProblemOf } from './slackExport';
 import { LLM_DATASET_FAMILY_NAMES, llmDatasetFamily, readLlmDataset, type LlmDatasetFamily } from './formats/llmDatasets';
 import { cleanedContentId, contentId } from './ids';
 import { conversationItem, feedbackItem, reject, show } from './records';
@@ -80,6 +81,9 @@ const FAMILY_NAMES: Record<JsonFamily, string> = {
  * worded for the file's format.
  */
 export function unrecognisedRecord(source: SourceRef, record: JsonObject, fileFamily: JsonFamily, roles: RoleMapper): IngestItem {
+  // A day file of a Slack export that could not be joined (ingest/slackExport): its own reason.
+  const slackProblem = fileFamily === 'message-rows' ? slackProblemOf(record) : undefined;
+  if (slackProblem) return reject(source, slackProblem.reason, slackProblem.detail);
   const family = turnListFamily(record, fileFamily);
   if (family) return parseForeign(source, record, family, roles);
   const keys = Object.keys(record);

@@ -541,8 +541,7 @@ async function* archiveEntries(
 
 /**
  * A ZIP's Slack export as one file of message rows named `<archive>/<root>slack-messages.jsonl`:
- * read in place, or handed on as that one file (the blob path stores it as a blob of its own). A
- * day file that is not a JSON array of messages is a rejection naming it, after the rows.
+ * read in place, or handed on as that one file (the blob path stores it as a blob of its own).
  */
 async function* archivedSlackExport(
   archive: ZipArchive,
@@ -572,8 +571,7 @@ async function* archivedSlackExport(
   const taken = new Set(archive.entries.map((e) => e.name));
   let joinedName = `${layout.root}${JOINED_SLACK}`;
   while (taken.has(joinedName)) joinedName = `${layout.root}_${joinedName.slice(layout.root.length)}`;
-  const rows = await slackExportRows(layout, readWhole, {
-    place: (name) => `${file}/${name}`,
+  const rows = slackExportRows(layout, readWhole, {
     roles: createRoleMapper(options.speakerRoles),
     maxDayBytes: options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
     signal: options.signal,
@@ -586,8 +584,7 @@ async function* archivedSlackExport(
     encrypted: false,
   };
   options.onNotice?.(`${file}: ${slackJoinNotice(layout, `${file}/${joinedName}`)}`);
-  yield* readOrHandOn(joined, rows.lines, options, deferLines);
-  yield* rows.problems;
+  yield* readOrHandOn(joined, rows, options, deferLines);
 }
 
 /** An archive's file, read as an input of its own (`<archive>/<path>`), or handed on whole (the blob path stores it as a blob of its own); refused with a reason, it is a record. */

@@ -1,7 +1,9 @@
-import { isJsonObject } from './jsonl';
-import { reject } from './records';
 import type { RoleMapper } from './roles';
-import type { IngestItem } from './types';
+
+// Not jsonl's isJsonObject: jsonl reads this module's problem lines (a cycle otherwise).
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
 
 /**
  * Slack's workspace export ("Export data": a ZIP holding `users.json`, `channels.json` (and for
@@ -24,6 +26,9 @@ import type { IngestItem } from './types';
  *   rows of the system speaker, which training replaces with the system prompt.
  * - Text: Slack's markup as the reader saw it (`<@U1>` as `@name`, `<url|label>` as `label (url)`,
  *   `&lt;` as `<`).
+ * - A day file that cannot be read is one line of its own in the joined file (`slack_problem`, and
+ *   its text when within the size limit), rejected when the rows are read: the joined file holds
+ *   everything, wherever it is read (a ZIP, a folder given to `prepare`, a folder `drop` uploads).
  */
 
 export const JOINED_SLACK = 'slack-messages.jsonl';
@@ -218,27 +223,24 @@ export function slackRowLine(message: Record<string, unknown>, context: SlackRow
 
 /** Bigger `users.json` files are not read (names and teams then come from the messages alone). */
 const MAX_USERS_BYTES = 64 * 1024 * 1024;
-const PREVIEW = 2048;
+const MAX_DAY_BYTES = 16 * 1024 * 1024;
 
 export interface SlackRowsOptions {
-  /** How a rejection names a file of the export (`<archive>/<path>`). */
-  place: (name: string) => string;
   roles: RoleMapper;
-  /** A day file over this size is a rejection (`record-too-long`). */
-  maxDayBytes: number;
+  /** A day file over this size is a problem line without its text (`record-too-long`); default 16 MiB, the record limit. */
+  maxDayBytes?: number;
   signal?: AbortSignal;
 }
 
 /**
- * The export's messages as message rows, one JSON line each, channel by channel and day by day;
- * `problems` (day files that are not a JSON array of messages, each naming its file) is complete
- * once `lines` is read. `read` gives a file's bytes, or undefined when it is over `limit`.
+ * The export's messages as message rows, one JSON line each, channel by channel and day by day.
+ * `read` gives a file's bytes (its path in the export), or undefined when it is over `limit`.
  */
-export async function slackExportRows(
+export async function* slackExportRows(
   layout: SlackExportLayout,
   read: (name: string, limit: number) => Promise<Buffer | undefined>,
   options: SlackRowsOptions,
-): Promise<{ lines: AsyncIterable<Buffer>; problems: IngestItem[] }> {
+): AsyncIterable<Buffer> {
   const usersBytes = await read(`${layout.root}users.json`, MAX_USERS_BYTES);
   let usersJson: unknown;
   try {
@@ -247,57 +249,61 @@ export async function slackExportRows(
     usersJson = undefined;
   }
   const people = slackPeople(usersJson);
-  const problems: IngestItem[] = [];
-  async function* lines(): AsyncIterable<Buffer> {
-    for (const day of layout.days) {
-      options.signal?.throwIfAborted();
-      const file = options.place(day.name);
-      const bytes = await read(day.name, options.maxDayBytes);
-      if (!bytes) {
-        problems.push(
-          reject(
-            { file, line: 1, record: '' },
-            'record-too-long',
-            `the Slack day file is over the ${options.maxDayBytes}-byte limit of a record`,
-          ),
-        );
-        continue;
-      }
-      const preview = () => bytes.subarray(0, PREVIEW).toString('utf8');
-      let messages: unknown;
-      try {
-        messages = JSON.parse(bytes.toString('utf8'));
-      } catch (err) {
-        problems.push(
-          reject(
-            { file, line: 1, record: preview() },
-            'invalid-json',
-            `the Slack day file is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
-          ),
-        );
-        continue;
-      }
-      if (!Array.isArray(messages)) {
-        problems.push(reject({ file, line: 1, record: preview() }, 'invalid-record', 'a Slack day file holds a JSON array of messages'));
-        continue;
-      }
-      const context = { people, roles: options.roles, file: day.name.slice(layout.root.length), channel: day.channel, day: day.day };
-      let block = '';
-      for (const [index, message] of messages.entries()) {
-        if (isJsonObject(message)) block += slackRowLine(message, context) + '\n';
-        else
-          problems.push(
-            reject(
-              { file, line: 1, record: JSON.stringify(message) },
-              'invalid-record',
-              `element ${index} of the Slack day file is not a message object`,
-            ),
-          );
-      }
-      if (block) yield Buffer.from(block, 'utf8');
+  const maxDayBytes = options.maxDayBytes ?? MAX_DAY_BYTES;
+  for (const day of layout.days) {
+    options.signal?.throwIfAborted();
+    const file = day.name.slice(layout.root.length);
+    const bytes = await read(day.name, maxDayBytes);
+    if (!bytes) {
+      yield problemLine(file, 'record-too-long', `the Slack day file is over the ${maxDayBytes}-byte limit of a record`);
+      continue;
     }
+    const text = bytes.toString('utf8');
+    let messages: unknown;
+    try {
+      messages = JSON.parse(text);
+    } catch (err) {
+      yield problemLine(
+        file,
+        'invalid-json',
+        `the Slack day file is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+        text,
+      );
+      continue;
+    }
+    if (!Array.isArray(messages)) {
+      yield problemLine(file, 'invalid-record', 'a Slack day file holds a JSON array of messages', text);
+      continue;
+    }
+    const context = { people, roles: options.roles, file, channel: day.channel, day: day.day };
+    let block = '';
+    for (const [index, message] of messages.entries()) {
+      block += isJsonObject(message)
+        ? slackRowLine(message, context) + '\n'
+        : problemLine(
+            file,
+            'invalid-record',
+            `element ${index} of the Slack day file is not a message object`,
+            JSON.stringify(message),
+          ).toString('utf8');
+    }
+    if (block) yield Buffer.from(block, 'utf8');
   }
-  return { lines: lines(), problems };
+}
+
+function problemLine(file: string, reason: string, detail: string, text?: string): Buffer {
+  return Buffer.from(
+    JSON.stringify({ slack_file: file, slack_problem: reason, slack_detail: detail, ...(text !== undefined ? { slack_text: text } : {}) }) +
+      '\n',
+    'utf8',
+  );
+}
+
+/** A joined export's line for a day file that could not be read: its reason and what to say, naming the file. */
+export function slackProblemOf(record: Record<string, unknown>): { reason: string; detail: string } | undefined {
+  const { slack_file: file, slack_problem: reason, slack_detail: detail } = record;
+  if (typeof file !== 'string' || typeof reason !== 'string' || typeof detail !== 'string') return undefined;
+  return { reason, detail: `${file}: ${detail}` };
 }
 
 /** What the report says of a joined export. */

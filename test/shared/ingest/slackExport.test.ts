@@ -71,7 +71,11 @@ describe("Slack's workspace export", () => {
       name === 'help/2026-12-01.json' ? Buffer.from('[{"type": "message",') : bytes,
     ]);
     const items = await parseAll(zip(broken), { fileName: 'export.zip' }, 4096);
-    expect(outline(items)).toContain('export.zip/help/2026-12-01.json: invalid-json');
+    // Its text is a line of the joined file (the blob path keeps it there), rejected naming the day file.
+    const [rejected] = rejections(items);
+    expect(rejected).toMatchObject({ file: 'export.zip/slack-messages.jsonl', reason: 'invalid-json' });
+    expect(rejected.detail).toMatch(/^help\/2026-12-01\.json: the Slack day file is not valid JSON: /);
+    expect(JSON.parse(rejected.record)).toMatchObject({ slack_text: '[{"type": "message",' });
     expect(
       conversations(items)
         .map((c) => c.conversationId)
