@@ -7,7 +7,7 @@ import { seededRandom } from '../../../src/shared/random/seeded';
  * Name detection finds capitalised words in two steps without match objects (issue #10, eleventh
  * round). They must find exactly what the single pattern they replace finds, in the same order.
  */
-const CAPITALISED = /(?=\p{Lu})(?<![\p{L}\p{M}\p{N}_@'’/.\\:#=&?])\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*(?![\p{N}_@])\.?/gu;
+const CAPITALISED = /(?=\p{Lu})(?<![\p{L}\p{M}\p{N}_'’/.\\:#=&?])(?<![\p{L}\p{M}\p{N}_.+\-@]@)\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*(?![\p{N}_@])\.?/gu;
 
 function byPattern(text: string): [number, number][] {
   return [...text.matchAll(CAPITALISED)].map((m) => [m.index, m.index + m[0].length]);
@@ -52,6 +52,8 @@ describe('capitalised words for name detection', () => {
   it('finds what the single pattern finds where the pattern has to back off or skip', () => {
     const cases = [
       'Abc1 Abc_ A@b X1 Ab-Cd O’Brien Jean-Pierre J. Smith. U.S. e.g. A.',
+      // A mention's @ after a space or at the start is no glue; an e-mail's is.
+      '@Dana Lee, cc @Ana and jane@Example.com, a.b@Host x+y@Z @@Ab',
       "Mc2Donald McDonald's L'Oréal 'Tis ?Who #Tag =Eq &Amp /Path \\Back :Colon .Dot",
       'Šárka Ὀδυσσεύς Łukasz Ǆemal 𝐀lpha (U+1D400 is a capital) 𝐀1 a𝐀 É́cole Ü-',
       'A',

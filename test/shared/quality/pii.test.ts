@@ -81,6 +81,23 @@ describe('local redaction', () => {
     expect(await detector.detect([texts[0]])).toEqual([fresh[0]]);
   });
 
+  it('takes a capitalised name mentioned with "@" for a person, not an e-mail\'s domain, a camel-case handle or an ordinary word', () => {
+    const people = (text: string) => detectLocal(text, { language: 'en' }).map((s) => `${s.type}:${s.value}`);
+    // Chat apps (Slack, Discord, Teams) write a mention as "@" and the person's name; before, the
+    // "@" hid it from the name rules ("@Dana Lee's account" kept the name).
+    expect(people("Yes, the fix applies to every future invoice of @Dana Lee's account.")).toEqual(['PERSON:Dana Lee']);
+    expect(people('Sorry about that @Ana! The update moved saves.')).toEqual(['PERSON:Ana']);
+    expect(people('Hi @Xiuying, can you try again?')).toEqual(['PERSON:Xiuying']);
+    expect(people('mail jane@Example.com now')).toEqual(['EMAIL:jane@Example.com']);
+    for (const kept of [
+      '@AppleSupport my iphone is broken',
+      'cc @Support Team',
+      'use the @Override annotation',
+      'Hey @here, the release is out',
+    ])
+      expect(people(kept)).toEqual([]);
+  });
+
   it('leaves ordinary text, plain links, dates, amounts and order quantities alone', () => {
     const text =
       'Your order of 3 items shipped on 2026-01-15 for $1,249.99; track it at https://example.com/track. ' +

@@ -433,13 +433,14 @@ interface Token {
   kind: Kind;
 }
 
-// A capitalised word (O'Brien, Jean-Pierre, Šárka), not glued to a letter, digit or @ before it:
+// A capitalised word (O'Brien, Jean-Pierre, Šárka), not glued to a letter, digit or an e-mail's @
+// before it (a mention's @, after a space, is no glue: "@Dana Lee"):
 // `CAPITAL_START` then `CAPITALISED_AT` (`nextCapitalised`), which together match as
-//   /(?=\p{Lu})(?<![\p{L}\p{M}\p{N}_@'’/.\\:#=&?])\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*(?![\p{N}_@])\.?/gu
+//   /(?=\p{Lu})(?<![\p{L}\p{M}\p{N}_'’/.\\:#=&?])(?<![\p{L}\p{M}\p{N}_.+\-@]@)\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*(?![\p{N}_@])\.?/gu
 // would (test/shared/quality/capitalisedWords.test.ts holds them to it).
 // (The lookahead comes first so the engine tests the lookbehind only at capital letters: 8× faster.)
 /** Where a capitalised word may start: a capital letter not glued to what is before it. */
-const CAPITAL_START = /(?=\p{Lu})(?<![\p{L}\p{M}\p{N}_@'’/.\\:#=&?])\p{Lu}/gu;
+const CAPITAL_START = /(?=\p{Lu})(?<![\p{L}\p{M}\p{N}_'’/.\\:#=&?])(?<![\p{L}\p{M}\p{N}_.+\-@]@)\p{Lu}/gu;
 /** The capitalised word, matched where `CAPITAL_START` found its capital letter. */
 const CAPITALISED_AT = /\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*(?![\p{N}_@])\.?/uy;
 const PARTICLES = new Set(
@@ -690,6 +691,18 @@ function acceptBeforePostHonorific(text: string, tokens: Token[], post: Set<stri
   return true;
 }
 
+/**
+ * A capitalised run right after an "@" that starts a word: a mention in a chat (Slack, Discord,
+ * Teams, WhatsApp write "@Dana Lee"). Not an e-mail's domain ("jane@Example.com": a word before
+ * the "@"), nor a handle written in camel case ("@AppleSupport", "@AmazonHelp": a brand's account
+ * on social media more often than a person's).
+ */
+function isMention(text: string, start: number, end: number): boolean {
+  if (start < 1 || text.charCodeAt(start - 1) !== 0x40) return false;
+  if (start >= 2 && /[\p{L}\p{M}\p{N}_.+\-@]/u.test(text[start - 2])) return false;
+  return !/\p{Ll}\p{Lu}/u.test(text.slice(start, end));
+}
+
 function acceptTokens(text: string, tokens: Token[], g: Gazetteer, spans: PiiSpan[]): void {
   if (g.postHonorifics && acceptBeforePostHonorific(text, tokens, g.postHonorifics, g, spans)) return;
   // A form of address inside the run ("O Sr. Anselmo Rebelo", "Thanks Dr Smith") starts a run of
@@ -713,7 +726,8 @@ function acceptTokens(text: string, tokens: Token[], g: Gazetteer, spans: PiiSpa
   }
 
   // Forms of address open the run ("Dr Cettina Fanucci", "Herr Müller"); the name follows them.
-  let strong = false;
+  // So does a mention ("@Dana Lee", "@Ana": chat apps write the person's name after "@").
+  let strong = isMention(text, tokens[0].start, tokens[0].end);
   let i = 0;
   while (i < tokens.length && g.honorifics.has(tokens[i].bare)) {
     strong = true;
