@@ -3,6 +3,7 @@ import {
   foreignFamily,
   isFreshchatMessages,
   isTelegramChat,
+  isDiscordExport,
   isMessengerThread,
   isGorgiasTicket,
   parseForeign,
@@ -45,7 +46,9 @@ export function jsonFamily(record: JsonObject): JsonFamily | undefined {
           ? 'telegram'
           : isMessengerThread(record)
             ? 'messenger'
-            : 'messages';
+            : isDiscordExport(record)
+              ? 'discord'
+              : 'messages';
   if (has(record, 'question') && has(record, 'answer')) return 'faq';
   // Before feedback: a message row may carry the conversation's rating.
   if (isMessageRowRecord(record)) return 'message-rows';

@@ -16,6 +16,7 @@ import { isIntercomConversation, parseIntercomConversation } from './intercom';
 import { isShareGpt, parseShareGpt } from './sharegpt';
 import { isTelegramChat, parseTelegramChat } from './telegram';
 import { isMessengerThread, parseMessengerThread } from './messenger';
+import { isDiscordExport, parseDiscordExport } from './discord';
 import { mayHoldTranscript, parseTranscriptRecord, transcriptKeyOf } from './transcript';
 import { isZendeskTicket, isZendeskTicketEvent, parseZendeskTicket, parseZendeskTicketEvent } from './zendesk';
 import type { JsonObject } from './common';
@@ -38,6 +39,7 @@ export type ForeignFamily =
   | 'livechat'
   | 'telegram'
   | 'messenger'
+  | 'discord'
   | 'intercom'
   | 'sharegpt'
   | 'dialogue-turns'
@@ -62,6 +64,7 @@ export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
   livechat: 'LiveChat chat ("users", "thread" of "events")',
   telegram: 'Telegram chat export ("type": "personal_chat", "messages" with "from_id")',
   messenger: 'Messenger thread export ("participants", "messages" with "sender_name", "timestamp_ms")',
+  discord: 'Discord channel exported by DiscordChatExporter ("guild", "channel", "messages" with "author")',
   intercom: 'Intercom conversation ("source", "conversation_parts")',
   sharegpt: 'ShareGPT ("conversations" of "from"/"value")',
   'dialogue-turns': 'dialogue ("turns"/"utterances" of "speaker"+"utterance")',
@@ -92,6 +95,7 @@ export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
   if (isLiveChatChat(record)) return 'livechat';
   if (isTelegramChat(record)) return 'telegram';
   if (isMessengerThread(record)) return 'messenger';
+  if (isDiscordExport(record)) return 'discord';
   if (isIntercomConversation(record)) return 'intercom';
   if (isShareGpt(record)) return 'sharegpt';
   if (isDialogueTurns(record)) return 'dialogue-turns';
@@ -105,7 +109,7 @@ export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
 }
 
 // Gorgias tickets hold `messages`, the key of tuneloop's own lines, so jsonFamily tells them apart first.
-export { isGorgiasTicket, isFreshchatMessages, isTelegramChat, isMessengerThread };
+export { isGorgiasTicket, isFreshchatMessages, isTelegramChat, isMessengerThread, isDiscordExport };
 
 /** The keys holding the turn list, for the families whose records are told apart by their first turn. */
 const TURN_LISTS: ReadonlyArray<[ForeignFamily, readonly string[]]> = [
@@ -162,6 +166,8 @@ export function parseForeign(source: SourceRef, record: JsonObject, family: Fore
       return parseTelegramChat(source, record);
     case 'messenger':
       return parseMessengerThread(source, record, roles);
+    case 'discord':
+      return parseDiscordExport(source, record, roles);
     case 'intercom':
       return parseIntercomConversation(source, record);
     case 'sharegpt':
