@@ -7,7 +7,8 @@ import { seededRandom } from '../../../src/shared/random/seeded';
  * Name detection finds capitalised words in two steps without match objects (issue #10, eleventh
  * round). They must find exactly what the single pattern they replace finds, in the same order.
  */
-const CAPITALISED = /(?=\p{Lu})(?<![\p{L}\p{M}\p{N}_'’/.\\:#=&?])(?<![\p{L}\p{M}\p{N}_.+\-@]@)\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*(?![\p{N}_@])\.?/gu;
+const CAPITALISED =
+  /(?=\p{Lu})(?<![\p{L}\p{M}\p{N}_'’/.\\:#=&?])(?<![\p{L}\p{M}\p{N}_.+\-@]@)\p{Lu}[\p{L}\p{M}]*(?:['’-]\p{L}[\p{L}\p{M}]*)*(?![\p{N}_@])\.?/gu;
 
 function byPattern(text: string): [number, number][] {
   return [...text.matchAll(CAPITALISED)].map((m) => [m.index, m.index + m[0].length]);
