@@ -4,6 +4,7 @@ import { isReplyThreadHeader, parseReplyThreads } from './formats/threads';
 import { preferenceLabel } from './formats/llmDatasets';
 import { parseChatTemplateRecord, templateOf } from './formats/chatTemplate';
 import { mayHoldShapedTranscript, parseTranscriptRecord, transcriptColumnOf } from './formats/transcript';
+import { isServiceNowColumns, parseServiceNowRecord } from './formats/serviceNow';
 import { parseFaq, parseFeedback } from './jsonl';
 import { mappedRating, type Mapping } from './mapping';
 import { invalidEncodingDetail, legacyLinesAsUtf8, type DeclaredEncoding, type LegacyLines } from './encoding';
@@ -42,7 +43,7 @@ export interface CsvContext {
   onNotice?: (message: string) => void;
 }
 
-export type CsvFormat = 'message-csv' | 'faq' | 'feedback' | 'reply-thread' | 'transcript' | 'chat-template';
+export type CsvFormat = 'message-csv' | 'faq' | 'feedback' | 'reply-thread' | 'transcript' | 'chat-template' | 'servicenow';
 
 export function csvFormatOf(columns: readonly string[]): CsvFormat | undefined {
   const set = new Set(columns);
@@ -254,7 +255,7 @@ async function* csvItems(bytes: AsyncIterable<Buffer>, context: CsvContext): Asy
       return;
     }
     const plainColumns = withoutEmptyTail(header.fields).map(plainColumn);
-    let format = csvFormatOf(columns);
+    let format = csvFormatOf(columns) ?? (isServiceNowColumns(plainColumns) ? 'servicenow' : undefined);
     // Columns that hold a transcript only in a transcript's shape (`body`, `conversation`, `chat`)
     // are judged by the first data row, which may come in a later chunk than the header.
     // So is a `text` column holding chats rendered with a chat template (./formats/chatTemplate.ts).
@@ -276,7 +277,7 @@ async function* csvItems(bytes: AsyncIterable<Buffer>, context: CsvContext): Asy
       yield reject(
         { file, line: header.line, record: header.raw },
         'unknown-format',
-        `cannot tell the format of ${file}: the CSV header (${header.fields.join(', ')}) has neither conversation_id+speaker+text (messages), question+answer (FAQ), conversation_id+rating (feedback), tweet_id+in_response_to_tweet_id+inbound+text (reply threads) nor a chat transcript column (transcript, chat_transcript, or a Salesforce Body), nor a text column of chats in a chat template; describe the layout with a mapping (see docs/input-formats.md)`,
+        `cannot tell the format of ${file}: the CSV header (${header.fields.join(', ')}) has neither conversation_id+speaker+text (messages), question+answer (FAQ), conversation_id+rating (feedback), tweet_id+in_response_to_tweet_id+inbound+text (reply threads) nor a chat transcript column (transcript, chat_transcript, or a Salesforce Body), nor a ServiceNow list export (number, a caller, comments_and_work_notes), nor a text column of chats in a chat template; describe the layout with a mapping (see docs/input-formats.md)`,
       );
       return;
     }
@@ -298,6 +299,12 @@ async function* csvItems(bytes: AsyncIterable<Buffer>, context: CsvContext): Asy
         timeZone: context.timeZone,
         onNotice: context.onNotice,
       });
+      return;
+    }
+
+    if (format === 'servicenow') {
+      const { timeZone } = context;
+      yield* textRows(all, plainColumns, context, (source, record, roles) => parseServiceNowRecord(source, record, roles, timeZone));
       return;
     }
 

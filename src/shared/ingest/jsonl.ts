@@ -149,7 +149,7 @@ export function parseJsonRecord(source: SourceRef, record: JsonObject, family: J
     case 'input-output':
       return parseLlmDataset(source, record, family, context);
     default:
-      return parseForeign(source, record, family, context.roles);
+      return parseForeign(source, record, family, context.roles, context.timeZone);
   }
 }
 

@@ -17,6 +17,7 @@ import { isShareGpt, parseShareGpt } from './sharegpt';
 import { isTelegramChat, parseTelegramChat } from './telegram';
 import { isMessengerThread, parseMessengerThread } from './messenger';
 import { isDiscordExport, parseDiscordExport } from './discord';
+import { isServiceNowRecord, parseServiceNowRecord } from './serviceNow';
 import { mayHoldTranscript, parseTranscriptRecord, transcriptKeyOf } from './transcript';
 import { isZendeskTicket, isZendeskTicketEvent, parseZendeskTicket, parseZendeskTicketEvent } from './zendesk';
 import type { JsonObject } from './common';
@@ -36,6 +37,7 @@ export type ForeignFamily =
   | 'front-comments'
   | 'crisp'
   | 'zohodesk'
+  | 'servicenow'
   | 'livechat'
   | 'telegram'
   | 'messenger'
@@ -61,6 +63,7 @@ export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
   'front-comments': 'Front conversation comments ("_results" with "posted_at")',
   crisp: 'Crisp conversation messages ("data" with "session_id", "from")',
   zohodesk: 'Zoho Desk ticket threads ("data" with "direction", "visibility")',
+  servicenow: 'ServiceNow incident or case ("number", a caller, "comments_and_work_notes")',
   livechat: 'LiveChat chat ("users", "thread" of "events")',
   telegram: 'Telegram chat export ("type": "personal_chat", "messages" with "from_id")',
   messenger: 'Messenger thread export ("participants", "messages" with "sender_name", "timestamp_ms")',
@@ -92,6 +95,7 @@ export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
   if (isFrontComments(record)) return 'front-comments';
   if (isCrispMessages(record)) return 'crisp';
   if (isZohoDeskThreads(record)) return 'zohodesk';
+  if (isServiceNowRecord(record)) return 'servicenow';
   if (isLiveChatChat(record)) return 'livechat';
   if (isTelegramChat(record)) return 'telegram';
   if (isMessengerThread(record)) return 'messenger';
@@ -131,7 +135,13 @@ export function turnListFamily(record: JsonObject, fileFamily: string): ForeignF
   return entry?.[1].some((key) => Array.isArray(record[key])) ? entry[0] : undefined;
 }
 
-export function parseForeign(source: SourceRef, record: JsonObject, family: ForeignFamily, roles: RoleMapper): IngestItem {
+export function parseForeign(
+  source: SourceRef,
+  record: JsonObject,
+  family: ForeignFamily,
+  roles: RoleMapper,
+  timeZone?: string,
+): IngestItem {
   switch (family) {
     case 'zendesk':
       return parseZendeskTicket(source, record);
@@ -158,6 +168,8 @@ export function parseForeign(source: SourceRef, record: JsonObject, family: Fore
       return parseCrispMessages(source, record);
     case 'zohodesk':
       return parseZohoDeskThreads(source, record);
+    case 'servicenow':
+      return parseServiceNowRecord(source, record, roles, timeZone);
     case 'gorgias':
       return parseGorgiasTicket(source, record);
     case 'livechat':
