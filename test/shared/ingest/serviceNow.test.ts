@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { journalEntries } from '../../../src/shared/ingest/formats/serviceNow';
 import type { IngestItem } from '../../../src/shared/ingest/types';
 import { conversations, parseAll, rejections } from './helpers';
+import { workbook } from './xlsxFiles';
 
 /**
  * ServiceNow incidents (hand-written, test/fixtures/formats/servicenow/SOURCE.md): a list export to
@@ -62,6 +63,25 @@ describe('ServiceNow incidents', () => {
       'assistant@2026-12-01T10:15:32.000Z',
       'user@2026-12-01T10:40:12.000Z',
     ]);
+  });
+
+  test('an export to Excel (labels as the header) reads the same', async () => {
+    const journal =
+      '2026-12-01 10:40:12 - Joe Employee (Additional comments)\nThat fixed it, thanks!\n\n' +
+      '2026-12-01 10:15:32 - Beth Anglin (Additional comments)\nPlease restart the laptop and try the VPN again.\n\n';
+    const file = workbook({
+      sheets: [
+        {
+          name: 'Page 1',
+          rows: [
+            ['Number', 'Opened', 'Short description', 'Caller', 'Description', 'Comments and Work notes'],
+            ['INC0010041', '2026-12-01 09:58:01', 'VPN does not connect', 'Joe Employee', 'The VPN says authentication failed.', journal],
+          ],
+        },
+      ],
+    });
+    const [vpn] = conversations(await parseAll(file, { fileName: 'incident.xlsx' }, 4096));
+    expect(vpn.turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user']);
   });
 
   test('without a caller column the comments cannot be told apart: one rejection saying what to export', async () => {
