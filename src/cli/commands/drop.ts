@@ -12,7 +12,14 @@ import { noExport } from '../../shared/ingest/archive';
 import { emailFilesAsMbox, joinedFilesText, JOINED_MAILBOX, mailKindOf, type EmailFile } from '../../shared/ingest/emailFiles';
 import { listLogFiles, readFileUpTo } from '../../shared/ingest/files';
 import { createRoleMapper } from '../../shared/ingest/roles';
-import { JOINED_SLACK, slackExportOf, slackExportRows, slackJoinNotice, type SlackExportLayout } from '../../shared/ingest/slackExport';
+import {
+  JOINED_SLACK,
+  slackExportFiles,
+  slackExportOf,
+  slackExportRows,
+  slackJoinNotice,
+  type SlackExportLayout,
+} from '../../shared/ingest/slackExport';
 import type { ChatRole } from '../../shared/ingest/types';
 import { isStatus } from '../../shared/errors';
 import { expandConnectionString } from '../../shared/storage/clients';
@@ -65,7 +72,7 @@ export const dropCommand: CliCommand = {
         const emails: MailFile[] = [];
         const files = await listLogFiles(path);
         const slack = slackExportOf(files.map((file) => relative(path, file).split(sep).join('/')));
-        const slackFiles = new Set([...(slack?.meta ?? []), ...(slack?.days.map((d) => d.name) ?? [])]);
+        const slackFiles = slackExportFiles(slack);
         if (slack)
           slackExports.push({ blobName: `${basename(path)}/${slack.root}${JOINED_SLACK}`, shown: input, dir: path, layout: slack });
         for (const file of files) {

@@ -5,7 +5,14 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { PreprocessConfig } from './datasetConfig';
 import { noExport } from '../ingest/archive';
 import { emailFilesAsMbox, joinedFilesText, JOINED_MAILBOX, mailKindOf } from '../ingest/emailFiles';
-import { JOINED_SLACK, slackExportOf, slackExportRows, slackJoinNotice, type SlackExportLayout } from '../ingest/slackExport';
+import {
+  JOINED_SLACK,
+  slackExportFiles,
+  slackExportOf,
+  slackExportRows,
+  slackJoinNotice,
+  type SlackExportLayout,
+} from '../ingest/slackExport';
 import { listLogFiles, readFileUpTo } from '../ingest/files';
 import {
   mayHoldFeedback,
@@ -401,7 +408,7 @@ async function expandInputs(inputs: string[], cwd: string, notices: string[]): P
       const emails: MailFile[] = [];
       // An unzipped Slack export: its day files are one file of message rows (ingest/slackExport).
       const slack = slackExportOf(found.map((file) => relative(path, file).split(sep).join('/')));
-      const slackFiles = new Set([...(slack?.meta ?? []), ...(slack?.days.map((d) => d.name) ?? [])]);
+      const slackFiles = slackExportFiles(slack);
       if (slack) {
         const joined = `${base}/${slack.root}${JOINED_SLACK}`;
         out.push({ path: join(path, slack.root, JOINED_SLACK), display: joined, slack: { dir: path, layout: slack } });

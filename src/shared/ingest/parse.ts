@@ -49,7 +49,7 @@ import {
 } from './emailFiles';
 import { MAX_OUTLOOK_MESSAGE_BYTES } from './formats/outlookMessage';
 import { isTar, tarEntries } from './tar';
-import { JOINED_SLACK, slackExportOf, slackExportRows, slackJoinNotice, type SlackExportLayout } from './slackExport';
+import { JOINED_SLACK, slackExportFiles, slackExportOf, slackExportRows, slackJoinNotice, type SlackExportLayout } from './slackExport';
 import { IngestError, isAbortError } from './errors';
 import { entryVerdict, type ArchiveEntry, type ZipArchive } from './archive';
 import type { DeclaredTimeZone } from './timeZone';
@@ -491,7 +491,7 @@ async function* archiveEntries(
   const mailboxFiles = new Set<number>();
   // A Slack export's day files are one file of message rows (ingest/slackExport), read after the rest.
   const slack = slackExportOf(archive.entries.map((e) => e.name));
-  const slackFiles = new Set([...(slack?.meta ?? []), ...(slack?.days.map((d) => d.name) ?? [])]);
+  const slackFiles = slackExportFiles(slack);
   for (const entry of archive.entries) {
     options.signal?.throwIfAborted();
     const verdict = entryVerdict(entry);

@@ -86,6 +86,11 @@ export function slackExportOf(paths: readonly string[]): SlackExportLayout | und
   return undefined;
 }
 
+/** The export's own files (read together, not each on its own): none when there is no export. */
+export function slackExportFiles(layout: SlackExportLayout | undefined): Set<string> {
+  return new Set(layout ? [...layout.meta, ...layout.days.map((d) => d.name)] : []);
+}
+
 interface SlackUser {
   name: string;
   team?: string;
