@@ -186,6 +186,36 @@ function samples(): Record<string, Sample> {
         .split('\n')
         .map((l) => l.replace(/"ticket_id":(\d+)/g, '"ticket_id":"$1-{n}"')),
     },
+    // ServiceNow incidents as a list export to CSV writes them: the caller's description, then the
+    // journal of the other turns newest first (formats/serviceNow.ts), one row per conversation.
+    'ServiceNow incident CSV': {
+      header: 'number,opened_at,short_description,caller_id,category,description,comments_and_work_notes',
+      lines: jsonLines('data/chat-logs.jsonl', 'conversation_id').flatMap((line) => {
+        const record = JSON.parse(line) as { conversation_id: string; messages: { role: string; text?: string }[] };
+        const [first, ...rest] = record.messages;
+        if (first.role !== 'customer' || !rest.length) return [];
+        const quote = (text: string) => `"${text.replace(/"/g, '""')}"`;
+        const journal = rest
+          .map((m, i) => {
+            const at = new Date(Date.UTC(2026, 2, 2, 9, 1 + i)).toISOString().replace('T', ' ').slice(0, 19);
+            return `${at} - ${m.role === 'customer' ? 'Joe Employee' : 'Beth Anglin'} (Additional comments)\n${m.text ?? ''}\n\n`;
+          })
+          .reverse()
+          .join('');
+        const id = record.conversation_id.replace(/-\{n\}$/, '');
+        return [
+          [
+            `INC-${id}-{n}`,
+            '2026-03-02 09:00:00',
+            'Support request',
+            'Joe Employee',
+            'general',
+            quote(first.text ?? ''),
+            quote(journal),
+          ].join(','),
+        ];
+      }),
+    },
     // A support mailbox (the test fixture: 10 e-mails, 3 threads; thread and message ids made unique per copy).
     'support mbox': {
       lines: [
