@@ -1,5 +1,7 @@
 import { cp, mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { offlineSettings, preprocessConfig } from '../../src/shared/composition/config';
+import { prepareDataset } from '../../src/shared/dataset/prepare';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main';
 import { captureIo } from '../setup/cli';
@@ -120,6 +122,19 @@ describe('tuneloop prepare with other layouts', () => {
     );
     const train = (await readFile(join(dir, 'out-slack', 'train.jsonl'), 'utf8')).trim().split('\n');
     expect(train.join('\n')).toContain('Will the December invoice be right too?');
+    // Progress counts the day files read, whose sizes are the input's (the rows made of them are longer).
+    const progress: { bytesRead: number; totalBytes: number }[] = [];
+    await prepareDataset({
+      inputs: ['Kedai Slack export'],
+      outDir: 'out-slack-progress',
+      cwd: dir,
+      config: preprocessConfig(offlineSettings({})),
+      workers: 1,
+      onProgress: (p) => progress.push(p),
+    });
+    const days = ['acme-support/2026-11-30.json', 'acme-support/2026-12-01.json', 'help/2026-12-01.json'];
+    const daysBytes = (await Promise.all(days.map((d) => readFile(join(dir, 'Kedai Slack export', d))))).reduce((n, b) => n + b.length, 0);
+    expect(progress.at(-1)).toMatchObject({ bytesRead: daysBytes, totalBytes: daysBytes });
   });
 
   it('shows an absolute path outside the working folder as given, and counts private comments as set aside', async () => {

@@ -117,11 +117,16 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
   const open = (file: string) => {
     const emails = joinedEmails.get(file);
     const slack = joinedSlack.get(file);
-    if (slack)
-      return slackExportRows(slack.layout, (name, limit) => readFileUpTo(join(slack.dir, name), limit), {
-        roles: createRoleMapper(config.speakerRoles),
-        signal,
-      });
+    if (slack) {
+      // Progress counts the day files read (their sizes are the input's), not the longer rows made of them.
+      const users = `${slack.layout.root}users.json`;
+      const readDay = async (name: string, limit: number) => {
+        const bytes = await readFileUpTo(join(slack.dir, name), limit);
+        if (bytes && name !== users) read.bytes += bytes.length;
+        return bytes;
+      };
+      return slackExportRows(slack.layout, readDay, { roles: createRoleMapper(config.speakerRoles), signal });
+    }
     return emails
       ? emailFilesAsMbox(
           emails.map((e) => ({ name: e.name, bytes: () => createReadStream(e.path, { highWaterMark: 256 * 1024 }) })),
@@ -219,7 +224,7 @@ export async function prepareDataset(options: PrepareOptions): Promise<PrepareRe
           done,
         });
       await preprocessStream(
-        countBytes(open(file), read),
+        joinedSlack.has(file) ? open(file) : countBytes(open(file), read),
         {
           fileName: name,
           model,
