@@ -28,7 +28,7 @@ import { buildTurns, isBlank, parseRating, parseRatingOrWord, parseTimestamp, tu
 import type { ChatRole, Conversation, Feedback, IngestItem, SourceRef, ToolCall, Turn } from './types';
 
 /** What a JSON line is, by its keys. `messages` covers both conversation and ready-made lines. */
-export type JsonFamily = 'messages' | 'faq' | 'feedback' | 'message-rows' | LlmDatasetFamily | ForeignFamily;
+export type JsonFamily = 'messages' | 'faq' | 'feedback' | 'message-rows' | 'envelope' | LlmDatasetFamily | ForeignFamily;
 
 type JsonObject = Record<string, unknown>;
 
@@ -37,6 +37,25 @@ export function isJsonObject(value: unknown): value is JsonObject {
 }
 
 export function jsonFamily(record: JsonObject): JsonFamily | undefined {
+  return ownFamily(record) ?? (envelopedRecord(record) ? 'envelope' : undefined);
+}
+
+/**
+ * Members an API wraps its one record in: Zendesk's and Freshservice's `{"ticket": {...}}` (a
+ * ticket with its conversations), `{"conversation": {...}}`, `{"data": {...}}`, `{"result": {...}}`.
+ */
+const ENVELOPE_KEYS = ['ticket', 'conversation', 'chat', 'thread', 'data', 'result', 'record', 'item'];
+
+/** The record an API response holds as one member (see `ENVELOPE_KEYS`), when it is of a known family. */
+export function envelopedRecord(record: JsonObject): JsonObject | undefined {
+  for (const key of ENVELOPE_KEYS) {
+    const inner = record[key];
+    if (isJsonObject(inner) && ownFamily(inner) !== undefined) return inner;
+  }
+  return undefined;
+}
+
+function ownFamily(record: JsonObject): Exclude<JsonFamily, 'envelope'> | undefined {
   if ('messages' in record)
     return isGorgiasTicket(record)
       ? 'gorgias'
@@ -74,6 +93,7 @@ const FAMILY_NAMES: Record<JsonFamily, string> = {
   faq: 'FAQ ("question", "answer")',
   feedback: 'feedback ("conversation_id", "rating")',
   'message-rows': 'message row ("conversation_id", "speaker", "text": one message per line)',
+  envelope: 'API response holding one record ("ticket", "conversation", "data", "result": {...})',
   ...LLM_DATASET_FAMILY_NAMES,
   ...FOREIGN_FAMILY_NAMES,
 };
@@ -126,6 +146,13 @@ export interface JsonParseContext {
 /** One JSON line of a known family → exactly one item. */
 export function parseJsonRecord(source: SourceRef, record: JsonObject, family: JsonFamily, context: JsonParseContext): IngestItem {
   switch (family) {
+    case 'envelope': {
+      // The response's other members (links, metadata) are no part of the record.
+      const inner = envelopedRecord(record);
+      const innerFamily = inner && jsonFamily(inner);
+      if (!inner || !innerFamily) return reject(source, 'unknown-record', 'the API response holds no record of a known format');
+      return parseJsonRecord(source, inner, innerFamily, context);
+    }
     case 'messages':
       if (hasToolBlocks(record)) return parseToolBlocks(source, record, context);
       return isReadyMade(record) ? parseReadyMade(source, record) : parseConversation(source, record, context);

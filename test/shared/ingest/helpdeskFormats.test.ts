@@ -94,6 +94,21 @@ describe('help desk exports (hand-written, API shapes)', () => {
     expect(rejections(truncated)[0].detail).toMatch(/original-content/);
   });
 
+  test('an API response wrapping its one record ({"ticket": {...}}, as Freshservice and Zendesk answer for one ticket) reads as the record', async () => {
+    // Before, such a line was `unknown-format`: no known key at its top.
+    const tickets = JSON.parse(fixture('formats', 'freshdesk_tickets.json').toString('utf8')) as Record<string, unknown>[];
+    const lines = jsonl({ ticket: tickets[0] }, { data: tickets[1], meta: { request_id: 'r-1' } });
+    const items = await parseAll(lines, { fileName: 'freshservice-tickets.jsonl' });
+    expect(conversations(items).map((c) => c.conversationId)).toEqual(['4811', '4812']);
+    expect(said(items)[0]).toEqual(said(await parseAll(jsonl(tickets[0]), { fileName: 'tickets.jsonl' }))[0]);
+    // The response saved as it came, pretty-printed: one JSON document that is one record.
+    const saved = await parseAll(JSON.stringify({ ticket: tickets[0] }, null, 2), { fileName: 'ticket-4811.json' });
+    expect(conversations(saved).map((c) => c.conversationId)).toEqual(['4811']);
+    // A member that holds no known record is no envelope: the line stays unknown.
+    const [rejected] = rejections(await parseAll(jsonl({ ticket: { id: 1, subject: 'x' } }), { fileName: 'other.jsonl' }));
+    expect(rejected.reason).toBe('unknown-format');
+  });
+
   test('Freshdesk: the description is the first customer message, incoming/requester → user, private notes never used', async () => {
     const items = await parseAll(fixture('formats', 'freshdesk_tickets.json'), {}, 64);
     expect(reasons(items)).toEqual(['conversation', 'conversation', 'one-sided-conversation']);
