@@ -260,7 +260,7 @@ export async function* slackExportRows(
     const file = day.name.slice(layout.root.length);
     const bytes = await read(day.name, maxDayBytes);
     if (!bytes) {
-      yield problemLine(file, 'record-too-long', `the Slack day file is over the ${maxDayBytes}-byte limit of a record`);
+      yield Buffer.from(problemLine(file, 'record-too-long', `the Slack day file is over the ${maxDayBytes}-byte limit of a record`));
       continue;
     }
     const text = bytes.toString('utf8');
@@ -268,16 +268,18 @@ export async function* slackExportRows(
     try {
       messages = JSON.parse(text);
     } catch (err) {
-      yield problemLine(
-        file,
-        'invalid-json',
-        `the Slack day file is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
-        text,
+      yield Buffer.from(
+        problemLine(
+          file,
+          'invalid-json',
+          `the Slack day file is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+          text,
+        ),
       );
       continue;
     }
     if (!Array.isArray(messages)) {
-      yield problemLine(file, 'invalid-record', 'a Slack day file holds a JSON array of messages', text);
+      yield Buffer.from(problemLine(file, 'invalid-record', 'a Slack day file holds a JSON array of messages', text));
       continue;
     }
     const context = { people, roles: options.roles, file, channel: day.channel, day: day.day };
@@ -285,22 +287,17 @@ export async function* slackExportRows(
     for (const [index, message] of messages.entries()) {
       block += isJsonObject(message)
         ? slackRowLine(message, context) + '\n'
-        : problemLine(
-            file,
-            'invalid-record',
-            `element ${index} of the Slack day file is not a message object`,
-            JSON.stringify(message),
-          ).toString('utf8');
+        : problemLine(file, 'invalid-record', `element ${index} of the Slack day file is not a message object`, JSON.stringify(message));
     }
     if (block) yield Buffer.from(block, 'utf8');
   }
 }
 
-function problemLine(file: string, reason: string, detail: string, text?: string): Buffer {
-  return Buffer.from(
+/** The joined file's line (with its line break) for a day file, or an element of one, that is no message. */
+function problemLine(file: string, reason: string, detail: string, text?: string): string {
+  return (
     JSON.stringify({ slack_file: file, slack_problem: reason, slack_detail: detail, ...(text !== undefined ? { slack_text: text } : {}) }) +
-      '\n',
-    'utf8',
+    '\n'
   );
 }
 

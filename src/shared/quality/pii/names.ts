@@ -692,15 +692,13 @@ function acceptBeforePostHonorific(text: string, tokens: Token[], post: Set<stri
 }
 
 /**
- * A capitalised run right after an "@" that starts a word: a mention in a chat (Slack, Discord,
- * Teams, WhatsApp write "@Dana Lee"). Not an e-mail's domain ("jane@Example.com": a word before
- * the "@"), nor a handle written in camel case ("@AppleSupport", "@AmazonHelp": a brand's account
- * on social media more often than a person's).
+ * A capitalised run right after an "@": a mention in a chat (Slack, Discord, Teams, WhatsApp write
+ * "@Dana Lee"). An e-mail's "@" ("jane@Example.com") never gets here: `CAPITAL_START` starts no
+ * word after an "@" glued to a word. Not a handle written in camel case ("@AppleSupport",
+ * "@AmazonHelp": a brand's account on social media more often than a person's).
  */
 function isMention(text: string, start: number, end: number): boolean {
-  if (start < 1 || text.charCodeAt(start - 1) !== 0x40) return false;
-  if (start >= 2 && /[\p{L}\p{M}\p{N}_.+\-@]/u.test(text[start - 2])) return false;
-  return !/\p{Ll}\p{Lu}/u.test(text.slice(start, end));
+  return start >= 1 && text.charCodeAt(start - 1) === 0x40 && !/\p{Ll}\p{Lu}/u.test(text.slice(start, end));
 }
 
 function acceptTokens(text: string, tokens: Token[], g: Gazetteer, spans: PiiSpan[]): void {
