@@ -98,6 +98,35 @@ describe('local redaction', () => {
       expect(people(kept)).toEqual([]);
   });
 
+  it('takes a lower-case handle after "@" for a person, in any language, but not a group mention, a brand account, a word, a time or a domain', () => {
+    const people = (text: string, language = 'en') => detectLocal(text, { language }).map((s) => `${s.type}:${s.value}`);
+    // Discord's user names and many Slack display names are lower case; before, "@ana_plays" was kept.
+    expect(people('Thanks @ana_plays, the save is back.')).toEqual(['PERSON:ana_plays']);
+    expect(people('@dana.lee can you check the invoice?')).toEqual(['PERSON:dana.lee']);
+    expect(people('ping @jsmith42 about it.')).toEqual(['PERSON:jsmith42']);
+    expect(people('@mark will call you back')).toEqual(['PERSON:mark']);
+    expect(people('@ana_plays 你的存档已经恢复了', 'zh')).toEqual(['PERSON:ana_plays']);
+    expect(people('@ana_plays ขอบคุณครับ', 'th')).toEqual(['PERSON:ana_plays']);
+    // The "@" is kept: "@[PERSON_1]", as for a capitalised mention.
+    const [span] = detectLocal('hi @ana_plays!');
+    expect([span.start, span.end]).toEqual([4, 13]);
+    for (const kept of [
+      '@here the release is out',
+      '@everyone maintenance tonight',
+      '@support can you look at this',
+      '@sprintcare my phone has no signal',
+      '@amazonhelp where is my parcel',
+      '@ask_spectrum outage again',
+      '@acme_bot help',
+      "I'm @home now",
+      'see you @10am',
+      'write to me @gmail.com',
+      'mail dana.lee@example.com',
+      'open https://x.com/@dana.lee',
+    ])
+      expect(people(kept).filter((p) => p.startsWith('PERSON'))).toEqual([]);
+  });
+
   it('leaves ordinary text, plain links, dates, amounts and order quantities alone', () => {
     const text =
       'Your order of 3 items shipped on 2026-01-15 for $1,249.99; track it at https://example.com/track. ' +

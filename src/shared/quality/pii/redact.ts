@@ -7,6 +7,7 @@ import { isClearlyEnglish } from './englishCheck';
 import { textProfile } from './profile';
 import { NAME_DETECTOR_LANGUAGES, sameNameInCase } from './names';
 import { participantName } from './participantName';
+import { detectHandles } from './handles';
 import { isRomanizedLanguage, romanizedLanguage, ROMANIZED_ARABIC, ROMANIZED_HINDI } from '../../language/romanized';
 import { detectArabiziNames, detectRomanizedHindiNames } from './romanizedNames';
 import { followsUnsureGuess, languageOrEnglish, nameRulesCode } from './nameLanguage';
@@ -155,6 +156,7 @@ function detectFolded(text: string, options: LocalDetectorOptions): PiiSpan[] {
       else if (language === ROMANIZED_ARABIC) spans.push(...detectNames(text, recognizer, 'en'), ...detectArabiziNames(text));
       else if (NAME_DETECTOR_LANGUAGES.includes(language)) spans.push(...detectNames(text, recognizer, language));
     }
+    for (const span of detectHandles(text)) spans.push(span);
   }
   if (spans.length <= 1) return spans;
   const addresses = spans.filter((s) => s.type === 'ADDRESS');
