@@ -273,6 +273,10 @@ async function* csvItems(bytes: AsyncIterable<Buffer>, context: CsvContext): Asy
       if (transcriptColumnOf(plainColumns, sample?.fields) >= 0) format = 'transcript';
       else if (textColumn >= 0 && templateOf(sample?.fields[textColumn] ?? '') !== undefined) format = 'chat-template';
     }
+    // A chat exported on its own (DiscordChatExporter's CSV, a messenger's "export chat"): who said
+    // what, with no column saying which conversation; the file is the conversation.
+    const wholeFile = !format && columns.includes('speaker') && columns.includes('text') && !columns.includes('conversation_id');
+    if (wholeFile) format = 'message-csv';
     if (!format) {
       yield reject(
         { file, line: header.line, record: header.raw },
@@ -285,6 +289,8 @@ async function* csvItems(bytes: AsyncIterable<Buffer>, context: CsvContext): Asy
     columns.forEach((name, i) => {
       if (!index.has(name)) index.set(name, i);
     });
+    // A chat's own export dates each message in a "date" column (DiscordChatExporter: the time with its offset).
+    if (wholeFile && !index.has('timestamp') && index.has('date')) index.set('timestamp', required(index.get('date'), 'the date column'));
     const all = fittedRows(withFirst({ rows: firstRows, unreadable: first.value.unreadable }, batches, buffered), header, context);
 
     if (format === 'reply-thread') {
@@ -314,9 +320,11 @@ async function* csvItems(bytes: AsyncIterable<Buffer>, context: CsvContext): Asy
     }
 
     if (format === 'message-csv') {
-      yield* groupMessageRows(toMessageRows(all, index, columns.length, file, context.encoding, place), {
+      const oneConversation = wholeFile ? wholeFileConversation(file, plainColumns, context) : undefined;
+      yield* groupMessageRows(toMessageRows(all, index, columns.length, file, context.encoding, place, oneConversation?.id), {
         file,
         roles: context.roles,
+        ...(oneConversation ? { speakerHint: oneConversation.speakerHint } : {}),
         tempDir: context.tempDir,
         signal,
         place,
@@ -565,6 +573,8 @@ async function* toMessageRows(
   file: string,
   declared: DeclaredEncoding | undefined,
   place: (line: number) => string,
+  /** The id of every row: the file holds one conversation and no id column. */
+  wholeFileId?: string,
 ): AsyncIterable<(MessageRow | IngestItem)[]> {
   const column = (name: string) => index.get(name) ?? -1;
   const [idAt, speakerAt, textAt, timestampAt, issueAt, channelAt, csatAt] = MESSAGE_ROW_COLUMNS.map(column);
@@ -574,7 +584,7 @@ async function* toMessageRows(
   for await (const batch of batches) {
     const out: (MessageRow | IngestItem)[] = [];
     for (const row of batch.rows) {
-      const conversationId = (at(row.fields, idAt) ?? '').trim();
+      const conversationId = wholeFileId ?? (at(row.fields, idAt) ?? '').trim();
       if (!conversationId) {
         out.push(
           reject(
@@ -616,4 +626,29 @@ async function* toMessageRows(
     if (batch.unreadable) out.push(unreadableItem(file, batch.unreadable));
     yield out;
   }
+}
+
+/** DiscordChatExporter's CSV header: it names neither the conversation nor the authors' server roles. */
+const DISCORD_CSV_COLUMNS = ['authorid', 'author', 'date', 'content'];
+
+/**
+ * The conversation of a message file without an id column: its id is the file's name without the
+ * extension (unique among the files of a container or folder, and the same when the file is given
+ * again), and the report says the file was read as one conversation.
+ */
+function wholeFileConversation(file: string, plainColumns: readonly string[], context: CsvContext): { id: string; speakerHint?: string } {
+  const id = file.replace(/\.csv$/i, '');
+  const discord = DISCORD_CSV_COLUMNS.every((c) => plainColumns.includes(c));
+  context.onNotice?.(
+    `${file} has message columns but no conversation id column (conversation_id, ticket_id, chat_id, session_id…): its rows are read as one conversation${discord ? ' (a DiscordChatExporter CSV: one channel or thread)' : ''}`,
+  );
+  return {
+    id,
+    ...(discord
+      ? {
+          speakerHint:
+            "DiscordChatExporter's CSV does not hold the authors' server roles: map the support team's names with speakerRoles (TUNELOOP_SPEAKER_ROLES), or export the channel as JSON, whose roles tell staff from customers",
+        }
+      : {}),
+  };
 }

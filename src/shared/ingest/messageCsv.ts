@@ -32,6 +32,8 @@ export interface MessageRow {
 export interface GroupOptions {
   file: string;
   roles: RoleMapper;
+  /** What to add when a speaker's role is unknown, for a format that says how to tell (DiscordChatExporter's CSV). */
+  speakerHint?: string;
   tempDir?: string;
   signal?: AbortSignal;
   /** Buckets per level; rows of one conversation always land in the same bucket. */
@@ -345,7 +347,7 @@ function periodOf(rows: readonly MessageRow[]): number {
 /** Rows of one conversation (in file order) → one conversation or one rejection. */
 export function conversationFromRows(
   allRows: MessageRow[],
-  options: Pick<GroupOptions, 'file' | 'roles' | 'dateOrder' | 'timeZone' | 'place'>,
+  options: Pick<GroupOptions, 'file' | 'roles' | 'dateOrder' | 'timeZone' | 'place' | 'speakerHint'>,
   repeats?: RepeatedRows,
 ): IngestItem {
   const place = options.place ?? linePlace;
@@ -372,7 +374,7 @@ export function conversationFromRows(
     return reject(
       source,
       'unknown-speaker',
-      `speaker ${show(speaker)} (${place(row.line)}) is not a known role; use customer/user, agent/assistant/bot or system, or map the name with speakerRoles`,
+      `speaker ${show(speaker)} (${place(row.line)}) is not a known role; ${options.speakerHint ?? 'use customer/user, agent/assistant/bot or system, or map the name with speakerRoles'}`,
     );
   }
 

@@ -42,3 +42,58 @@ describe('Discord channels exported by DiscordChatExporter', () => {
     expect(conversations(mapped)[0].turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
   });
 });
+
+/** The same forum post as DiscordChatExporter's CSV (hand-written, SOURCE.md there): no channel id, no server roles. */
+const THREAD_CSV = readFileSync(join(__dirname, '..', '..', 'fixtures', 'formats', 'discord', 'thread.csv'), 'utf8');
+
+describe('a chat exported alone as CSV (DiscordChatExporter, a messenger): speaker and text columns, no conversation id', () => {
+  test('the file is one conversation, named by the file, and the report says so', async () => {
+    // Before: unknown-format ("has neither conversation_id+speaker+text …").
+    const notices: string[] = [];
+    const items = await parseAll(
+      THREAD_CSV,
+      { fileName: 'discord/Lantern Isles - help-forum - Save file lost.csv', onNotice: (n) => notices.push(n) },
+      64,
+    );
+    expect(reasons(items)).toEqual(['conversation']);
+    const [chat] = conversations(items);
+    expect(chat.conversationId).toBe('discord/Lantern Isles - help-forum - Save file lost');
+    // "marco_support" is the support side by its words; the other speaker is then the customer.
+    expect(chat.turns.map((t) => `${t.role}: ${t.content.slice(0, 24)}`)).toEqual([
+      'user: After the 1.4 update my ',
+      'assistant: Sorry about that @ana_pl',
+      'user: That worked, my island i',
+      'assistant: Glad to hear it! I am ma',
+    ]);
+    // The "Date" column is the message's time (en-US short pattern, no zone: read as UTC without a declared zone).
+    expect(chat.turns[1].timestamp).toBe('2026-12-01T18:09:00.000Z');
+    expect(notices).toEqual([
+      expect.stringContaining(
+        'has message columns but no conversation id column (conversation_id, ticket_id, chat_id, session_id…): its rows are read as one conversation (a DiscordChatExporter CSV: one channel or thread)',
+      ),
+    ]);
+  });
+
+  test('authors whose names do not tell the sides apart: the rejection says to map them or export JSON', async () => {
+    const anonymous = THREAD_CSV.replaceAll('marco_support', 'marco');
+    const [rejected] = rejections(await parseAll(anonymous, { fileName: 'thread.csv' }));
+    expect(rejected.reason).toBe('unknown-speaker');
+    expect(rejected.detail).toContain("DiscordChatExporter's CSV does not hold the authors' server roles");
+    expect(rejected.detail).toContain('TUNELOOP_SPEAKER_ROLES');
+    const mapped = await parseAll(anonymous, { fileName: 'thread.csv', speakerRoles: { marco: 'assistant' } });
+    expect(conversations(mapped)[0].turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+  });
+
+  test('any message file without an id column: sender, message and time', async () => {
+    const csv = [
+      'time,sender,message',
+      '2026-11-02 09:00,customer,Where is my parcel?',
+      '2026-11-02 09:05,agent,It arrives tomorrow.',
+    ].join('\n');
+    const notices: string[] = [];
+    const [chat] = conversations(await parseAll(csv, { fileName: 'exports/chat-4411.csv', onNotice: (n) => notices.push(n) }));
+    expect(chat.conversationId).toBe('exports/chat-4411');
+    expect(chat.turns.map((t) => t.role)).toEqual(['user', 'assistant']);
+    expect(notices[0]).not.toContain('DiscordChatExporter');
+  });
+});
