@@ -1,6 +1,7 @@
 import { looksLikeChatExport } from './formats/transcript';
 import { looksLikeLineChat } from './formats/lineChat';
 import { looksLikeTelegramHtml } from './formats/telegramHtml';
+import { looksLikeDiscordText } from './formats/discordText';
 import { looksLikeEmailMessage, looksLikeMbox } from './formats/mailbox';
 import { OLE_MAGIC, oleDetail } from './xlsx';
 
@@ -20,6 +21,8 @@ export type Container =
   | { kind: 'chat-export' }
   /** A chat exported from LINE as text (a header, day lines, tab-separated messages). */
   | { kind: 'line-chat' }
+  /** A Discord channel DiscordChatExporter exported as plain text, the whole file one conversation. */
+  | { kind: 'discord-text' }
   /** A page of a chat Telegram Desktop exported as HTML (`messages.html`, `messages2.html`, …). */
   | { kind: 'telegram-html' }
   /** A mailbox exported as mbox (Google Takeout, Thunderbird, Apple Mail): a conversation per thread. */
@@ -62,6 +65,7 @@ export function detectContainer(head: Buffer): Container {
   const c = text[first];
   if (c === '{') return isPrettyPrintedObject(text.slice(first)) ? { kind: 'json-document' } : { kind: 'jsonl' };
   if (looksLikeLineChat(text.slice(first))) return { kind: 'line-chat' };
+  if (looksLikeDiscordText(text.slice(first))) return { kind: 'discord-text' };
   // WhatsApp on iOS opens every line with "[date, time]".
   if (c === '[') return looksLikeChatExport(text.slice(first)) ? { kind: 'chat-export' } : { kind: 'json-document' };
   if (c === '<') {

@@ -37,6 +37,7 @@ import { createRoleMapper, type RoleMapper } from './roles';
 import { parseChatExport } from './formats/transcript';
 import { parseLineChat } from './formats/lineChat';
 import { parseTelegramHtml } from './formats/telegramHtml';
+import { parseDiscordText } from './formats/discordText';
 import { parseMbox } from './formats/mailbox';
 import {
   emailFilesAsMbox,
@@ -228,6 +229,7 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
       case 'chat-export':
       case 'line-chat':
       case 'telegram-html':
+      case 'discord-text':
         yield await readChatExport(bytes, head, {
           file,
           roles,
@@ -859,7 +861,8 @@ function tempError(file: string, err: unknown): IngestError {
 }
 
 /**
- * A chat exported by a messenger (WhatsApp or LINE as text, a page of Telegram's HTML) is one
+ * A chat exported by a messenger (WhatsApp or LINE as text, a page of Telegram's HTML, a Discord
+ * channel as DiscordChatExporter's text) is one
  * record: read whole, up to the record size limit, as one conversation.
  */
 async function readChatExport(
@@ -873,7 +876,7 @@ async function readChatExport(
     signal?: AbortSignal;
     timeZone?: string;
     /** Whose export: WhatsApp's text (`parseChatExport`), LINE's (`parseLineChat`) or a Telegram HTML page (`parseTelegramHtml`). */
-    shape: 'chat-export' | 'line-chat' | 'telegram-html';
+    shape: 'chat-export' | 'line-chat' | 'telegram-html' | 'discord-text';
   },
 ): Promise<IngestItem> {
   const { file } = options;
@@ -895,6 +898,7 @@ async function readChatExport(
   if (!isUtf8(raw)) return reject({ ...source, record: preview(head) }, 'invalid-encoding', `${file} is not valid UTF-8 text`);
   const zone = options.timeZone ? { timeZone: options.timeZone } : {};
   if (options.shape === 'line-chat') return parseLineChat(source, source.record, options.roles, zone);
+  if (options.shape === 'discord-text') return parseDiscordText(source, source.record, options.roles, zone);
   if (options.shape === 'telegram-html') return parseTelegramHtml(source, source.record.replace(/^\uFEFF/, ''), options.roles, zone);
   return parseChatExport(
     source,

@@ -90,4 +90,20 @@ describe('a WhatsApp chat export on the blob path and in forget (private Azurite
     expect(messages(rest)).toEqual(messages(mbox).filter((m) => !/aminah\.yusof@gmail|carla\.diaz@outlook|budi@yahoo/.test(m)));
     expect(messages(rest)).toHaveLength(2);
   }, 60_000);
+
+  it("a Discord channel in DiscordChatExporter's text is one conversation, and forgetting an e-mail said in it deletes the export", async () => {
+    const fixture = readFileSync(join(__dirname, '..', '..', 'fixtures', 'formats', 'discord', 'thread.txt'), 'utf8');
+    const email = 'ana.plays@example.net';
+    const text = fixture.replace('I play on Steam Deck.', `I play on Steam Deck, my account is ${email}.`);
+    expect(text).not.toBe(fixture);
+    const name = 'discord/help-forum - Save file lost.txt';
+    const raw = azurite.storage.container(CONTAINERS.raw);
+    await raw.getBlockBlobClient(name).upload(Buffer.from(text), Buffer.byteLength(text));
+    const result = await preprocessBlob(runtime, name);
+    expect(result).toMatchObject({ status: 'processed', report: { records_in: 1, records_used: 1, set_aside: { 'media-omitted': 1 } } });
+
+    const report = await forget(runtime, matchTarget(email));
+    expect(report.found.find((f) => f.location === 'raw-logs' && f.name === name)).toMatchObject({ action: 'deleted', records: 1 });
+    expect(await raw.getBlobClient(name).exists()).toBe(false);
+  }, 60_000);
 });

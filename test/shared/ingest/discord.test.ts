@@ -97,3 +97,39 @@ describe('a chat exported alone as CSV (DiscordChatExporter, a messenger): speak
     expect(notices[0]).not.toContain('DiscordChatExporter');
   });
 });
+
+/** The same forum post as DiscordChatExporter's plain text (hand-written, SOURCE.md there). */
+const THREAD_TXT = readFileSync(join(__dirname, '..', '..', 'fixtures', 'formats', 'discord', 'thread.txt'), 'utf8');
+
+describe("DiscordChatExporter's plain-text export", () => {
+  test('the file is one conversation: blocks, notices and the preamble are no text, an attachment alone is set aside', async () => {
+    // Before: read as CSV, unknown-format ("the CSV header (=====…) has neither …").
+    const items = await parseAll(THREAD_TXT, { fileName: 'discord/Lantern Isles - help-forum - Save file lost.txt' }, 64);
+    expect(reasons(items)).toEqual(['conversation']);
+    const [chat] = conversations(items);
+    expect(chat.conversationId).toBe('discord/Lantern Isles - help-forum - Save file lost');
+    expect(chat.channel).toBe('discord');
+    expect(chat.turns.map((t) => `${t.role}: ${t.content}`)).toEqual([
+      'user: After the 1.4 update my save file is gone and the game starts a new island.\nI play on Steam Deck.',
+      'assistant: Sorry about that @ana_plays! The update moved saves to a new folder. Open Settings, then Saves, then Import old save, and pick the file from before 1.4.',
+      'user: That worked, my island is back. Thank you!',
+      'assistant: Glad to hear it! I am marking this thread as solved.',
+    ]);
+    expect(chat.turns[0].timestamp).toBe('2026-12-01T18:02:00.000Z');
+    expect(chat.setAside).toEqual({ 'media-omitted': 1 });
+    // The exporting machine's clock, in the declared zone.
+    const [inZone] = conversations(
+      await parseAll(THREAD_TXT, { fileName: 'thread.txt', timeZone: { name: 'Asia/Singapore', by: 'the test' } }, 64),
+    );
+    expect(inZone.turns[0].timestamp).toBe('2026-12-01T10:02:00.000Z');
+  });
+
+  test('authors the names do not tell apart: mapped, or rejected naming the author and saying what to do', async () => {
+    const anonymous = THREAD_TXT.replaceAll('marco_support', 'marco');
+    const [rejected] = rejections(await parseAll(anonymous, { fileName: 'thread.txt' }));
+    expect(rejected.reason).toBe('unknown-speaker');
+    expect(rejected.detail).toMatch(/^author "ana_plays" \(line 12\) is not a known role; DiscordChatExporter's text export does not hold/);
+    const mapped = await parseAll(anonymous, { fileName: 'thread.txt', speakerRoles: { marco: 'assistant' } });
+    expect(conversations(mapped)[0].turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+  });
+});

@@ -1,0 +1,112 @@
+import { reject, show } from '../records';
+import { inferMissingRoles, type RoleMapper } from '../roles';
+import { parseTimestamp, type RawTurn } from '../turns';
+import type { IngestItem, SourceRef } from '../types';
+import { finish } from './common';
+
+/**
+ * A Discord channel as DiscordChatExporter writes it in plain text: a preamble between two rules
+ * of 62 "=" ("Guild: …", "Channel: …", optional "Topic:", "After:", "Before:"), then each message
+ * as "[date] author" (" (pinned)" after it), its text on the lines below, and blocks of
+ * "{Attachments}", "{Embed}", "{Stickers}", "{Reactions}" each up to a blank line; a closing rule
+ * and "Exported N message(s)". The whole file is one conversation, named by the file (the text
+ * names no channel id).
+ *
+ * The text holds no server roles: who answers is decided by `TUNELOOP_SPEAKER_ROLES`, a role word in
+ * the name ("marco_support"), or, with one author left, as the other side (`inferMissingRoles`).
+ * Discord's notices (a pin, a thread started, a join) are written as their author's message with a
+ * fixed text; those texts are no messages. A message of only attachments, an embed or stickers is
+ * set aside (`media-omitted`).
+ */
+export function looksLikeDiscordText(head: string): boolean {
+  const lines = head.replace(/^\uFEFF/, '').split(/\r?\n/, 4);
+  return RULE.test(lines[0] ?? '') && /^Guild: /.test(lines[1] ?? '') && /^Channel: /.test(lines[2] ?? '');
+}
+
+const RULE = /^={62}$/;
+const HEADER = /^\[([^\]\n]{6,40})\] (.+?)(?: \(pinned\))?$/;
+const BLOCK = /^\{(?:Attachments|Embed|Stickers|Reactions)\}$/;
+
+/** The fallback texts DiscordChatExporter writes for Discord's notices (`GetFallbackContent`). */
+const NOTICE =
+  /^(?:Pinned a message\.|Started a thread\.|Joined the server\.|Started a call(?: that lasted [\d,.]+ minutes?)?\.|Added .+ to the group\.|Removed .+ from the group\.|Left the group\.|Changed the channel name: .*|Changed the channel icon\.|Changed the post title: .*)$/;
+
+const HINT =
+  "DiscordChatExporter's text export does not hold the authors' server roles: map the support team's names with speakerRoles (TUNELOOP_SPEAKER_ROLES), or export the channel as JSON, whose roles tell staff from customers";
+
+export function parseDiscordText(source: SourceRef, text: string, roles: RoleMapper, options: { timeZone?: string } = {}): IngestItem {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+  let i = 0;
+  // The preamble: its first rule, the channel's lines, the second rule.
+  let channel = '';
+  if (RULE.test(lines[0] ?? '')) {
+    for (i = 1; i < lines.length && !RULE.test(lines[i]); i++) if (lines[i].startsWith('Channel: ')) channel = lines[i].slice(9).trim();
+    i++;
+  }
+  interface Message {
+    line: number;
+    when: string;
+    author: string;
+    text: string[];
+  }
+  const messages: Message[] = [];
+  let open: Message | undefined;
+  let inBlock = false;
+  let media = 0;
+  for (; i < lines.length; i++) {
+    const line = lines[i];
+    // The postamble.
+    if (RULE.test(line) && /^Exported [\d,.\s]+ message/.test(lines[i + 1] ?? '')) break;
+    const header = HEADER.exec(line);
+    if (header && (i === 0 || lines[i - 1].trim() === '')) {
+      open = { line: i + 1, when: header[1], author: header[2].trim(), text: [] };
+      messages.push(open);
+      inBlock = false;
+      continue;
+    }
+    if (!open) continue;
+    if (BLOCK.test(line)) {
+      inBlock = true;
+      if (line !== '{Reactions}' && !open.text.some((t) => t.trim())) media++;
+      continue;
+    }
+    if (inBlock) {
+      if (line.trim() === '') inBlock = false;
+      continue;
+    }
+    open.text.push(line);
+  }
+  if (!messages.length)
+    return reject(source, 'empty-conversation', `the Discord export${channel ? ` of ${show(channel)}` : ''} holds no message`);
+
+  // Notices and messages of only attachments say nothing: their authors (a ticket bot that opens
+  // the thread) need no role.
+  const said = messages.flatMap((m) => {
+    const content = m.text.join('\n').trim();
+    return content && !NOTICE.test(content) ? [{ ...m, content }] : [];
+  });
+  const speakers = [...new Set(said.map((m) => m.author))];
+  const sides = inferMissingRoles(speakers, roles);
+  if ('unknown' in sides) {
+    const author = sides.unknown[0];
+    const first = said.find((m) => m.author === author);
+    return reject(source, 'unknown-speaker', `author ${show(author)} (line ${first?.line ?? 1}) is not a known role; ${HINT}`);
+  }
+  const raw: RawTurn[] = [];
+  for (const { author, when, content } of said) {
+    const role = sides.get(author);
+    if (!role || role === 'system') continue;
+    const timestamp = parseTimestamp(when, options.timeZone ? { timeZone: options.timeZone } : {});
+    raw.push(timestamp ? { role, text: content, timestamp } : { role, text: content });
+  }
+  return finish({
+    source,
+    id: source.file.replace(/\.txt$/i, ''),
+    idPrefix: 'discord',
+    // Messages stay in the file's order: it is the channel's, and the dates have minutes only.
+    raw,
+    channel: 'discord',
+    setAside: media ? { 'media-omitted': media } : undefined,
+    needBothSides: `the Discord channel ${show(channel || source.file)}`,
+  });
+}
