@@ -17,6 +17,7 @@ import { isShareGpt, parseShareGpt } from './sharegpt';
 import { isTelegramChat, parseTelegramChat } from './telegram';
 import { isMessengerThread, parseMessengerThread } from './messenger';
 import { isDiscordExport, parseDiscordExport } from './discord';
+import { isAmazonConnectContact, parseAmazonConnectContact } from './amazonConnect';
 import { isServiceNowRecord, parseServiceNowRecord } from './serviceNow';
 import { mayHoldTranscript, parseTranscriptRecord, transcriptKeyOf } from './transcript';
 import { isZendeskTicket, isZendeskTicketEvent, parseZendeskTicket, parseZendeskTicketEvent } from './zendesk';
@@ -42,6 +43,7 @@ export type ForeignFamily =
   | 'telegram'
   | 'messenger'
   | 'discord'
+  | 'amazon-connect'
   | 'intercom'
   | 'sharegpt'
   | 'dialogue-turns'
@@ -68,6 +70,7 @@ export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
   telegram: 'Telegram chat export ("type": "personal_chat", "messages" with "from_id")',
   messenger: 'Messenger thread export ("participants", "messages" with "sender_name", "timestamp_ms")',
   discord: 'Discord channel exported by DiscordChatExporter ("guild", "channel", "messages" with "author")',
+  'amazon-connect': 'Amazon Connect chat transcript or Contact Lens output ("Participants", "Transcript" with "ParticipantId")',
   intercom: 'Intercom conversation ("source", "conversation_parts")',
   sharegpt: 'ShareGPT ("conversations" of "from"/"value")',
   'dialogue-turns': 'dialogue ("turns"/"utterances" of "speaker"+"utterance")',
@@ -100,6 +103,7 @@ export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
   if (isTelegramChat(record)) return 'telegram';
   if (isMessengerThread(record)) return 'messenger';
   if (isDiscordExport(record)) return 'discord';
+  if (isAmazonConnectContact(record)) return 'amazon-connect';
   if (isIntercomConversation(record)) return 'intercom';
   if (isShareGpt(record)) return 'sharegpt';
   if (isDialogueTurns(record)) return 'dialogue-turns';
@@ -180,6 +184,8 @@ export function parseForeign(
       return parseMessengerThread(source, record, roles);
     case 'discord':
       return parseDiscordExport(source, record, roles);
+    case 'amazon-connect':
+      return parseAmazonConnectContact(source, record);
     case 'intercom':
       return parseIntercomConversation(source, record);
     case 'sharegpt':
