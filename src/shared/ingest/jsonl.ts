@@ -4,6 +4,7 @@ import {
   isFreshchatMessages,
   isTelegramChat,
   isDiscordExport,
+  isSunshineMessages,
   isMessengerThread,
   isGorgiasTicket,
   parseForeign,
@@ -67,7 +68,9 @@ function ownFamily(record: JsonObject): Exclude<JsonFamily, 'envelope'> | undefi
             ? 'messenger'
             : isDiscordExport(record)
               ? 'discord'
-              : 'messages';
+              : isSunshineMessages(record)
+                ? 'sunshine'
+                : 'messages';
   if (has(record, 'question') && has(record, 'answer')) return 'faq';
   // Before feedback: a message row may carry the conversation's rating.
   if (isMessageRowRecord(record)) return 'message-rows';

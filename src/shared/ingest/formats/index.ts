@@ -18,6 +18,7 @@ import { isTelegramChat, parseTelegramChat } from './telegram';
 import { isMessengerThread, parseMessengerThread } from './messenger';
 import { isDiscordExport, parseDiscordExport } from './discord';
 import { isAmazonConnectContact, parseAmazonConnectContact } from './amazonConnect';
+import { isSunshineMessages, parseSunshineMessages } from './sunshine';
 import { isServiceNowRecord, parseServiceNowRecord } from './serviceNow';
 import { mayHoldTranscript, parseTranscriptRecord, transcriptKeyOf } from './transcript';
 import { isZendeskTicket, isZendeskTicketEvent, parseZendeskTicket, parseZendeskTicketEvent } from './zendesk';
@@ -44,6 +45,7 @@ export type ForeignFamily =
   | 'messenger'
   | 'discord'
   | 'amazon-connect'
+  | 'sunshine'
   | 'intercom'
   | 'sharegpt'
   | 'dialogue-turns'
@@ -71,6 +73,7 @@ export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
   messenger: 'Messenger thread export ("participants", "messages" with "sender_name", "timestamp_ms")',
   discord: 'Discord channel exported by DiscordChatExporter ("guild", "channel", "messages" with "author")',
   'amazon-connect': 'Amazon Connect chat transcript or Contact Lens output ("Participants", "Transcript" with "ParticipantId")',
+  sunshine: 'Zendesk messaging (Sunshine Conversations) messages ("messages" with "author.type", "content")',
   intercom: 'Intercom conversation ("source", "conversation_parts")',
   sharegpt: 'ShareGPT ("conversations" of "from"/"value")',
   'dialogue-turns': 'dialogue ("turns"/"utterances" of "speaker"+"utterance")',
@@ -104,6 +107,7 @@ export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
   if (isMessengerThread(record)) return 'messenger';
   if (isDiscordExport(record)) return 'discord';
   if (isAmazonConnectContact(record)) return 'amazon-connect';
+  if (isSunshineMessages(record)) return 'sunshine';
   if (isIntercomConversation(record)) return 'intercom';
   if (isShareGpt(record)) return 'sharegpt';
   if (isDialogueTurns(record)) return 'dialogue-turns';
@@ -117,7 +121,7 @@ export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
 }
 
 // Gorgias tickets hold `messages`, the key of tuneloop's own lines, so jsonFamily tells them apart first.
-export { isGorgiasTicket, isFreshchatMessages, isTelegramChat, isMessengerThread, isDiscordExport };
+export { isGorgiasTicket, isFreshchatMessages, isTelegramChat, isMessengerThread, isDiscordExport, isSunshineMessages };
 
 /** The keys holding the turn list, for the families whose records are told apart by their first turn. */
 const TURN_LISTS: ReadonlyArray<[ForeignFamily, readonly string[]]> = [
@@ -186,6 +190,8 @@ export function parseForeign(
       return parseDiscordExport(source, record, roles);
     case 'amazon-connect':
       return parseAmazonConnectContact(source, record);
+    case 'sunshine':
+      return parseSunshineMessages(source, record);
     case 'intercom':
       return parseIntercomConversation(source, record);
     case 'sharegpt':

@@ -1,0 +1,73 @@
+import { reject, show } from '../records';
+import { parseTimestamp } from '../turns';
+import type { IngestItem, SourceRef } from '../types';
+import { finish, idOf, inTimeOrder, isObject, type JsonObject, type TimedTurn } from './common';
+
+/**
+ * A Zendesk messaging conversation as Sunshine Conversations' API v2 lists its messages (`GET
+ * /v2/apps/{app}/conversations/{id}/messages`: `{"messages": [...], "meta": …, "links": …}`), the
+ * export teams on Zendesk's messaging (web widget, WhatsApp, Messenger through Zendesk) have. Each
+ * message has `author` (`type` "user" or "business", `subtypes`, `displayName`), `content` (`type`
+ * "text" with `text`, or image, file, carousel, list, location, form, formResponse, template),
+ * `received` and `source` (`type`: "web", "whatsapp", "zd:agentWorkspace", …).
+ *
+ * The end user is the user; the business answers (agents, flows). A business message marked as made
+ * by AI (`author.subtypes` holding "AI": Zendesk's AI agents) is set aside (`bot-message`): a model
+ * is not to learn from another model's replies. Content other than text is set aside
+ * (`media-omitted`), an image's or file's caption being its text. The response names no
+ * conversation: the id is `conversation.id` when the file holds it, else one made from the content.
+ */
+export function isSunshineMessages(record: JsonObject): boolean {
+  const messages = record.messages;
+  if (!Array.isArray(messages) || messages.length === 0) return false;
+  const first: unknown = messages[0];
+  return isObject(first) && isObject(first.author) && isObject(first.content) && typeof first.author.type === 'string';
+}
+
+const ROLES: Record<string, 'user' | 'assistant'> = { user: 'user', business: 'assistant' };
+
+export function parseSunshineMessages(source: SourceRef, record: JsonObject): IngestItem {
+  const messages = record.messages as unknown[];
+  const timed: TimedTurn[] = [];
+  let bots = 0;
+  let media = 0;
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i];
+    const n = `message ${i + 1}`;
+    if (!isObject(message)) return reject(source, 'invalid-field:messages', `${n} must be an object, got ${show(message)}`);
+    if (message.deleted === true) continue;
+    const author = isObject(message.author) ? message.author : undefined;
+    const role = typeof author?.type === 'string' ? ROLES[author.type.toLowerCase()] : undefined;
+    if (!role)
+      return reject(
+        source,
+        'unknown-speaker',
+        `${n} has "author.type" ${show(author?.type)}; Sunshine Conversations' are user and business`,
+      );
+    if (role === 'assistant' && Array.isArray(author?.subtypes) && author.subtypes.includes('AI')) {
+      bots++;
+      continue;
+    }
+    const content = isObject(message.content) ? message.content : {};
+    const text = typeof content.text === 'string' && content.text.trim() ? content.text : undefined;
+    if (content.type !== 'text' && !(text && (content.type === 'image' || content.type === 'file'))) {
+      media++;
+      continue;
+    }
+    if (!text) continue;
+    timed.push({ turn: { role, text, timestamp: parseTimestamp(message.received) }, order: i });
+  }
+  const conversation = isObject(record.conversation) ? record.conversation : undefined;
+  const id = idOf(conversation?.id);
+  if (id === null)
+    return reject(source, 'invalid-field:conversation.id', `"conversation.id" must be a string, got ${show(conversation?.id)}`);
+  return finish({
+    source,
+    id: id === undefined ? undefined : `sunshine-${id}`,
+    idPrefix: 'sunshine',
+    raw: inTimeOrder(timed),
+    channel: 'messaging',
+    setAside: bots || media ? { ...(bots ? { 'bot-message': bots } : {}), ...(media ? { 'media-omitted': media } : {}) } : undefined,
+    needBothSides: id === undefined ? 'the messaging conversation' : `the messaging conversation ${show(id)}`,
+  });
+}
