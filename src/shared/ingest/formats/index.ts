@@ -19,6 +19,7 @@ import { isMessengerThread, parseMessengerThread } from './messenger';
 import { isDiscordExport, parseDiscordExport } from './discord';
 import { isAmazonConnectContact, parseAmazonConnectContact } from './amazonConnect';
 import { isSunshineMessages, parseSunshineMessages } from './sunshine';
+import { isCcaiConversation, parseCcaiConversation } from './ccaiInsights';
 import { isServiceNowRecord, parseServiceNowRecord } from './serviceNow';
 import { mayHoldTranscript, parseTranscriptRecord, transcriptKeyOf } from './transcript';
 import { isZendeskTicket, isZendeskTicketEvent, parseZendeskTicket, parseZendeskTicketEvent } from './zendesk';
@@ -46,6 +47,7 @@ export type ForeignFamily =
   | 'discord'
   | 'amazon-connect'
   | 'sunshine'
+  | 'ccai'
   | 'intercom'
   | 'sharegpt'
   | 'dialogue-turns'
@@ -74,6 +76,7 @@ export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
   discord: 'Discord channel exported by DiscordChatExporter ("guild", "channel", "messages" with "author")',
   'amazon-connect': 'Amazon Connect chat transcript or Contact Lens output ("Participants", "Transcript" with "ParticipantId")',
   sunshine: 'Zendesk messaging (Sunshine Conversations) messages ("messages" with "author.type", "content")',
+  ccai: 'Google Contact Center AI Insights conversation ("entries" of "role"/"text"/"user_id", or "transcript.transcriptSegments")',
   intercom: 'Intercom conversation ("source", "conversation_parts")',
   sharegpt: 'ShareGPT ("conversations" of "from"/"value")',
   'dialogue-turns': 'dialogue ("turns"/"utterances" of "speaker"+"utterance")',
@@ -108,6 +111,7 @@ export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
   if (isDiscordExport(record)) return 'discord';
   if (isAmazonConnectContact(record)) return 'amazon-connect';
   if (isSunshineMessages(record)) return 'sunshine';
+  if (isCcaiConversation(record)) return 'ccai';
   if (isIntercomConversation(record)) return 'intercom';
   if (isShareGpt(record)) return 'sharegpt';
   if (isDialogueTurns(record)) return 'dialogue-turns';
@@ -192,6 +196,8 @@ export function parseForeign(
       return parseAmazonConnectContact(source, record);
     case 'sunshine':
       return parseSunshineMessages(source, record);
+    case 'ccai':
+      return parseCcaiConversation(source, record);
     case 'intercom':
       return parseIntercomConversation(source, record);
     case 'sharegpt':
