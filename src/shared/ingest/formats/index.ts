@@ -20,6 +20,7 @@ import { isDiscordExport, parseDiscordExport } from './discord';
 import { isAmazonConnectContact, parseAmazonConnectContact } from './amazonConnect';
 import { isSunshineMessages, parseSunshineMessages } from './sunshine';
 import { isCcaiConversation, parseCcaiConversation } from './ccaiInsights';
+import { isGenesysTranscript, parseGenesysTranscript } from './genesys';
 import { isServiceNowRecord, parseServiceNowRecord } from './serviceNow';
 import { mayHoldTranscript, parseTranscriptRecord, transcriptKeyOf } from './transcript';
 import { isZendeskTicket, isZendeskTicketEvent, parseZendeskTicket, parseZendeskTicketEvent } from './zendesk';
@@ -48,6 +49,7 @@ export type ForeignFamily =
   | 'amazon-connect'
   | 'sunshine'
   | 'ccai'
+  | 'genesys'
   | 'intercom'
   | 'sharegpt'
   | 'dialogue-turns'
@@ -77,6 +79,7 @@ export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
   'amazon-connect': 'Amazon Connect chat transcript or Contact Lens output ("Participants", "Transcript" with "ParticipantId")',
   sunshine: 'Zendesk messaging (Sunshine Conversations) messages ("messages" with "author.type", "content")',
   ccai: 'Google Contact Center AI Insights conversation ("entries" of "role"/"text"/"user_id", or "transcript.transcriptSegments")',
+  genesys: 'Genesys Cloud transcript ("conversationId", "transcripts" of "phrases" with "participantPurpose")',
   intercom: 'Intercom conversation ("source", "conversation_parts")',
   sharegpt: 'ShareGPT ("conversations" of "from"/"value")',
   'dialogue-turns': 'dialogue ("turns"/"utterances" of "speaker"+"utterance")',
@@ -112,6 +115,7 @@ export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
   if (isAmazonConnectContact(record)) return 'amazon-connect';
   if (isSunshineMessages(record)) return 'sunshine';
   if (isCcaiConversation(record)) return 'ccai';
+  if (isGenesysTranscript(record)) return 'genesys';
   if (isIntercomConversation(record)) return 'intercom';
   if (isShareGpt(record)) return 'sharegpt';
   if (isDialogueTurns(record)) return 'dialogue-turns';
@@ -198,6 +202,8 @@ export function parseForeign(
       return parseSunshineMessages(source, record);
     case 'ccai':
       return parseCcaiConversation(source, record);
+    case 'genesys':
+      return parseGenesysTranscript(source, record);
     case 'intercom':
       return parseIntercomConversation(source, record);
     case 'sharegpt':
