@@ -92,6 +92,27 @@ describe('preprocess blob function: other layouts', () => {
     expect(report.set_aside).toEqual({ 'private-comment': 1 });
   });
 
+  it('contact-centre exports (Amazon Connect, Contact Lens, CCAI Insights, Genesys Cloud, Zendesk messaging, DiscordChatExporter text and CSV): each blob read with no setting', async () => {
+    const storage = await setup();
+    const files: [string, string][] = [
+      ['connect/ChatTranscripts/2026/11/28/5d3f9a2b.json', join(fixtures, 'amazon-connect', 'chat-transcript.json')],
+      ['connect/ContactLens/0b7e4c2a.json', join(fixtures, 'amazon-connect', 'contact-lens-call.json')],
+      ['ccai/upload-chat.json', join(fixtures, 'ccai', 'upload-chat.json')],
+      ['ccai/8841207733.json', join(fixtures, 'ccai', 'api-conversation.json')],
+      ['genesys/a7c3e9f1.json', join(fixtures, 'genesys', 'chat-transcript.json')],
+      ['sunshine/6740a1.json', join(fixtures, 'sunshine', 'messages.json')],
+      ['discord/help-forum.txt', join(fixtures, 'discord', 'thread.txt')],
+      ['discord/help-forum.csv', join(fixtures, 'discord', 'thread.csv')],
+    ];
+    for (const [name, path] of files) {
+      await upload(storage, CONTAINERS.raw, name, readFileSync(path));
+      expect({ name, result: await handle(null, context(name)) }).toMatchObject({
+        name,
+        result: { status: 'processed', records_in: 1, records_used: 1, records_quarantined: 0 },
+      });
+    }
+  });
+
   it('a blob whose first line or first ticket is odd quarantines only that record', async () => {
     const storage = await setup();
     // Two conversations far enough apart that the duplicate stages keep both.
