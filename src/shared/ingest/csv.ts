@@ -9,6 +9,7 @@ import { parseFaq, parseFeedback } from './jsonl';
 import { mappedRating, type Mapping } from './mapping';
 import { invalidEncodingDetail, legacyLinesAsUtf8, type DeclaredEncoding, type LegacyLines } from './encoding';
 import { groupMessageRows, type MessageRow } from './messageCsv';
+import { wholeFileId } from './ids';
 import { linePlace, reject, unusableRow } from './records';
 import { createRoleMapper, type RoleMapper } from './roles';
 import type { ChatRole, IngestItem, SourceRef } from './types';
@@ -574,8 +575,9 @@ async function* toMessageRows(
   declared: DeclaredEncoding | undefined,
   place: (line: number) => string,
   /** The id of every row: the file holds one conversation and no id column. */
-  wholeFileId?: string,
+  wholeFileId?: (first: { speaker: string; text: string }) => string,
 ): AsyncIterable<(MessageRow | IngestItem)[]> {
+  let oneId: string | undefined;
   const column = (name: string) => index.get(name) ?? -1;
   const [idAt, speakerAt, textAt, timestampAt, issueAt, channelAt, csatAt] = MESSAGE_ROW_COLUMNS.map(column);
   const at = (fields: string[], i: number): string | undefined => (i < 0 ? undefined : fields[i]);
@@ -584,7 +586,9 @@ async function* toMessageRows(
   for await (const batch of batches) {
     const out: (MessageRow | IngestItem)[] = [];
     for (const row of batch.rows) {
-      const conversationId = wholeFileId ?? (at(row.fields, idAt) ?? '').trim();
+      const conversationId = wholeFileId
+        ? (oneId ??= wholeFileId({ speaker: at(row.fields, speakerAt) ?? '', text: at(row.fields, textAt) ?? '' }))
+        : (at(row.fields, idAt) ?? '').trim();
       if (!conversationId) {
         out.push(
           reject(
@@ -632,18 +636,20 @@ async function* toMessageRows(
 const DISCORD_CSV_COLUMNS = ['authorid', 'author', 'date', 'content'];
 
 /**
- * The conversation of a message file without an id column: its id is the file's name without the
- * extension (unique among the files of a container or folder, and the same when the file is given
- * again), and the report says the file was read as one conversation.
+ * The conversation of a message file without an id column (`wholeFileId`), and the report saying
+ * the file was read as one conversation.
  */
-function wholeFileConversation(file: string, plainColumns: readonly string[], context: CsvContext): { id: string; speakerHint?: string } {
-  const id = file.replace(/\.csv$/i, '');
+function wholeFileConversation(
+  file: string,
+  plainColumns: readonly string[],
+  context: CsvContext,
+): { id: (first: { speaker: string; text: string }) => string; speakerHint?: string } {
   const discord = DISCORD_CSV_COLUMNS.every((c) => plainColumns.includes(c));
   context.onNotice?.(
     `${file} has message columns but no conversation id column (conversation_id, ticket_id, chat_id, session_id…): its rows are read as one conversation${discord ? ' (a DiscordChatExporter CSV: one channel or thread)' : ''}`,
   );
   return {
-    id,
+    id: (first) => wholeFileId(discord ? 'discord' : 'chat', file, first.speaker, first.text),
     ...(discord
       ? {
           speakerHint:

@@ -57,7 +57,8 @@ describe('a chat exported alone as CSV (DiscordChatExporter, a messenger): speak
     );
     expect(reasons(items)).toEqual(['conversation']);
     const [chat] = conversations(items);
-    expect(chat.conversationId).toBe('discord/Lantern Isles - help-forum - Save file lost');
+    // The file's name (not its folders) and a hash of the first message.
+    expect(chat.conversationId).toMatch(/^discord-Lantern Isles - help-forum - Save file lost-[0-9a-f]{16}$/);
     // "marco_support" is the support side by its words; the other speaker is then the customer.
     expect(chat.turns.map((t) => `${t.role}: ${t.content.slice(0, 24)}`)).toEqual([
       'user: After the 1.4 update my ',
@@ -92,7 +93,15 @@ describe('a chat exported alone as CSV (DiscordChatExporter, a messenger): speak
     ].join('\n');
     const notices: string[] = [];
     const [chat] = conversations(await parseAll(csv, { fileName: 'exports/chat-4411.csv', onNotice: (n) => notices.push(n) }));
-    expect(chat.conversationId).toBe('exports/chat-4411');
+    expect(chat.conversationId).toMatch(/^chat-chat-4411-[0-9a-f]{16}$/);
+    // A later export of the chat, with more messages and from another folder, is the same conversation;
+    // another chat saved under the same name is another.
+    const later = `${csv}\n2026-11-02 09:07,customer,Thanks!`;
+    const [again] = conversations(await parseAll(later, { fileName: 'Downloads/chat-4411.csv' }));
+    expect(again.conversationId).toBe(chat.conversationId);
+    const other = csv.replace('Where is my parcel?', 'Can I change my address?');
+    const [another] = conversations(await parseAll(other, { fileName: 'exports/chat-4411.csv' }));
+    expect(another.conversationId).not.toBe(chat.conversationId);
     expect(chat.turns.map((t) => t.role)).toEqual(['user', 'assistant']);
     expect(notices[0]).not.toContain('DiscordChatExporter');
   });
@@ -107,7 +116,7 @@ describe("DiscordChatExporter's plain-text export", () => {
     const items = await parseAll(THREAD_TXT, { fileName: 'discord/Lantern Isles - help-forum - Save file lost.txt' }, 64);
     expect(reasons(items)).toEqual(['conversation']);
     const [chat] = conversations(items);
-    expect(chat.conversationId).toBe('discord/Lantern Isles - help-forum - Save file lost');
+    expect(chat.conversationId).toMatch(/^discord-Lantern Isles - help-forum - Save file lost-[0-9a-f]{16}$/);
     expect(chat.channel).toBe('discord');
     expect(chat.turns.map((t) => `${t.role}: ${t.content}`)).toEqual([
       'user: After the 1.4 update my save file is gone and the game starts a new island.\nI play on Steam Deck.',

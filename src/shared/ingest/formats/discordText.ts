@@ -1,3 +1,4 @@
+import { wholeFileId } from '../ids';
 import { reject, show } from '../records';
 import { inferMissingRoles, type RoleMapper } from '../roles';
 import { parseTimestamp, type RawTurn } from '../turns';
@@ -9,8 +10,8 @@ import { finish } from './common';
  * of 62 "=" ("Guild: …", "Channel: …", optional "Topic:", "After:", "Before:"), then each message
  * as "[date] author" (" (pinned)" after it), its text on the lines below, and blocks of
  * "{Attachments}", "{Embed}", "{Stickers}", "{Reactions}" each up to a blank line; a closing rule
- * and "Exported N message(s)". The whole file is one conversation, named by the file (the text
- * names no channel id).
+ * and "Exported N message(s)". The whole file is one conversation, named by the file and its first
+ * message (`wholeFileId`: the text names no channel id).
  *
  * The text holds no server roles: who answers is decided by `TUNELOOP_SPEAKER_ROLES`, a role word in
  * the name ("marco_support"), or, with one author left, as the other side (`inferMissingRoles`).
@@ -85,6 +86,8 @@ export function parseDiscordText(source: SourceRef, text: string, roles: RoleMap
     const content = m.text.join('\n').trim();
     return content && !NOTICE.test(content) ? [{ ...m, content }] : [];
   });
+  if (!said.length)
+    return reject(source, 'empty-conversation', `the Discord export${channel ? ` of ${show(channel)}` : ''} holds no message with text`);
   const speakers = [...new Set(said.map((m) => m.author))];
   const sides = inferMissingRoles(speakers, roles);
   if ('unknown' in sides) {
@@ -101,7 +104,7 @@ export function parseDiscordText(source: SourceRef, text: string, roles: RoleMap
   }
   return finish({
     source,
-    id: source.file.replace(/\.txt$/i, ''),
+    id: wholeFileId('discord', source.file, said[0].author, said[0].content),
     idPrefix: 'discord',
     // Messages stay in the file's order: it is the channel's, and the dates have minutes only.
     raw,
