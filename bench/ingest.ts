@@ -179,6 +179,44 @@ function samples(): Record<string, Sample> {
         });
       }),
     },
+    // Amazon Connect chat transcripts (one contact per line) and Zendesk messaging (Sunshine
+    // Conversations) message lists, from the conversation lines.
+    'Amazon Connect chat transcripts JSONL': {
+      lines: jsonLines('data/chat-logs.jsonl', 'conversation_id').map((line) => {
+        const record = JSON.parse(line) as { conversation_id: string; messages: { role: string; text?: string; timestamp?: string }[] };
+        return JSON.stringify({
+          Version: '2019-08-26',
+          ContactId: record.conversation_id,
+          Participants: [{ ParticipantId: 'c' }, { ParticipantId: 'a' }],
+          Transcript: record.messages.map((m, i) => ({
+            AbsoluteTime: m.timestamp ?? new Date(Date.UTC(2026, 2, 2, 9, 0, i)).toISOString(),
+            Content: m.text ?? '',
+            ContentType: 'text/plain',
+            Id: `m-${i}`,
+            Type: 'MESSAGE',
+            ParticipantId: m.role === 'customer' ? 'c' : 'a',
+            DisplayName: m.role === 'customer' ? 'Customer' : 'Agent',
+            ParticipantRole: m.role === 'customer' ? 'CUSTOMER' : 'AGENT',
+          })),
+        });
+      }),
+    },
+    'Zendesk messaging messages JSONL': {
+      lines: jsonLines('data/chat-logs.jsonl', 'conversation_id').map((line) => {
+        const record = JSON.parse(line) as { conversation_id: string; messages: { role: string; text?: string; timestamp?: string }[] };
+        return JSON.stringify({
+          conversation: { id: record.conversation_id },
+          messages: record.messages.map((m, i) => ({
+            id: `m-${i}`,
+            received: m.timestamp ?? new Date(Date.UTC(2026, 2, 2, 9, 0, i)).toISOString(),
+            author: { type: m.role === 'customer' ? 'user' : 'business', displayName: m.role === 'customer' ? 'Customer' : 'Agent' },
+            content: { type: 'text', text: m.text ?? '' },
+            source: { type: m.role === 'customer' ? 'web' : 'zd:agentWorkspace' },
+          })),
+          meta: { hasMore: false },
+        });
+      }),
+    },
     // Zendesk incremental ticket events (the test fixture's events, ticket ids made unique per copy).
     'Zendesk ticket events JSONL': {
       lines: readFileSync(join(__dirname, '..', '..', 'test', 'fixtures', 'formats', 'zendesk_ticket_events.jsonl'), 'utf8')

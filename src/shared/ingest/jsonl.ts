@@ -5,6 +5,7 @@ import {
   isTelegramChat,
   isDiscordExport,
   isSunshineMessages,
+  isTwilioMessages,
   isMessengerThread,
   isGorgiasTicket,
   parseForeign,
@@ -70,7 +71,9 @@ function ownFamily(record: JsonObject): Exclude<JsonFamily, 'envelope'> | undefi
               ? 'discord'
               : isSunshineMessages(record)
                 ? 'sunshine'
-                : 'messages';
+                : isTwilioMessages(record)
+                  ? 'twilio'
+                  : 'messages';
   if (has(record, 'question') && has(record, 'answer')) return 'faq';
   // Before feedback: a message row may carry the conversation's rating.
   if (isMessageRowRecord(record)) return 'message-rows';

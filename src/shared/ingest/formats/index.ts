@@ -21,6 +21,7 @@ import { isAmazonConnectContact, parseAmazonConnectContact } from './amazonConne
 import { isSunshineMessages, parseSunshineMessages } from './sunshine';
 import { isCcaiConversation, parseCcaiConversation } from './ccaiInsights';
 import { isGenesysTranscript, parseGenesysTranscript } from './genesys';
+import { isTwilioMessages, parseTwilioMessages } from './twilio';
 import { isServiceNowRecord, parseServiceNowRecord } from './serviceNow';
 import { mayHoldTranscript, parseTranscriptRecord, transcriptKeyOf } from './transcript';
 import { isZendeskTicket, isZendeskTicketEvent, parseZendeskTicket, parseZendeskTicketEvent } from './zendesk';
@@ -50,6 +51,7 @@ export type ForeignFamily =
   | 'sunshine'
   | 'ccai'
   | 'genesys'
+  | 'twilio'
   | 'intercom'
   | 'sharegpt'
   | 'dialogue-turns'
@@ -80,6 +82,7 @@ export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
   sunshine: 'Zendesk messaging (Sunshine Conversations) messages ("messages" with "author.type", "content")',
   ccai: 'Google Contact Center AI Insights conversation ("entries" of "role"/"text"/"user_id", or "transcript.transcriptSegments")',
   genesys: 'Genesys Cloud transcript ("conversationId", "transcripts" of "phrases" with "participantPurpose")',
+  twilio: 'Twilio Conversations messages ("messages" with "conversation_sid", "author", "body")',
   intercom: 'Intercom conversation ("source", "conversation_parts")',
   sharegpt: 'ShareGPT ("conversations" of "from"/"value")',
   'dialogue-turns': 'dialogue ("turns"/"utterances" of "speaker"+"utterance")',
@@ -116,6 +119,7 @@ export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
   if (isSunshineMessages(record)) return 'sunshine';
   if (isCcaiConversation(record)) return 'ccai';
   if (isGenesysTranscript(record)) return 'genesys';
+  if (isTwilioMessages(record)) return 'twilio';
   if (isIntercomConversation(record)) return 'intercom';
   if (isShareGpt(record)) return 'sharegpt';
   if (isDialogueTurns(record)) return 'dialogue-turns';
@@ -129,7 +133,7 @@ export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
 }
 
 // Gorgias tickets hold `messages`, the key of tuneloop's own lines, so jsonFamily tells them apart first.
-export { isGorgiasTicket, isFreshchatMessages, isTelegramChat, isMessengerThread, isDiscordExport, isSunshineMessages };
+export { isGorgiasTicket, isFreshchatMessages, isTelegramChat, isMessengerThread, isDiscordExport, isSunshineMessages, isTwilioMessages };
 
 /** The keys holding the turn list, for the families whose records are told apart by their first turn. */
 const TURN_LISTS: ReadonlyArray<[ForeignFamily, readonly string[]]> = [
@@ -204,6 +208,8 @@ export function parseForeign(
       return parseCcaiConversation(source, record);
     case 'genesys':
       return parseGenesysTranscript(source, record);
+    case 'twilio':
+      return parseTwilioMessages(source, record, roles);
     case 'intercom':
       return parseIntercomConversation(source, record);
     case 'sharegpt':
