@@ -10,6 +10,7 @@ import { mappedRating, type Mapping } from './mapping';
 import { invalidEncodingDetail, legacyLinesAsUtf8, type DeclaredEncoding, type LegacyLines } from './encoding';
 import { groupMessageRows, type MessageRow } from './messageCsv';
 import { wholeFileId } from './ids';
+import { isDiscordNotice } from './formats/discordText';
 import { linePlace, reject, unusableRow } from './records';
 import { createRoleMapper, type RoleMapper } from './roles';
 import type { ChatRole, IngestItem, SourceRef } from './types';
@@ -276,8 +277,22 @@ async function* csvItems(bytes: AsyncIterable<Buffer>, context: CsvContext): Asy
     }
     // A chat exported on its own (DiscordChatExporter's CSV, a messenger's "export chat"): who said
     // what, with no column saying which conversation; the file is the conversation.
-    const wholeFile = !format && columns.includes('speaker') && columns.includes('text') && !columns.includes('conversation_id');
+    // A column that may say which conversation a row is of ("case_number", "thread_id", "Room")
+    // makes the file many conversations, which only the user can say how to group.
+    const messageColumns = !format && columns.includes('speaker') && columns.includes('text') && !columns.includes('conversation_id');
+    const groupingColumn = messageColumns
+      ? header.fields.find((h, i) => GROUPING_COLUMN.test(plainColumns[i] ?? '') && !PERSON_COLUMN.test(plainColumns[i] ?? ''))
+      : undefined;
+    const wholeFile = messageColumns && groupingColumn === undefined;
     if (wholeFile) format = 'message-csv';
+    if (groupingColumn !== undefined) {
+      yield reject(
+        { file, line: header.line, record: header.raw },
+        'unknown-format',
+        `cannot tell the conversations of ${file}: it has speaker and text columns but no conversation_id; the column ${JSON.stringify(groupingColumn)} may be what groups the rows into conversations: rename it conversation_id, or describe the layout with a mapping whose "id" is that column (see docs/input-formats.md)`,
+      );
+      return;
+    }
     if (!format) {
       yield reject(
         { file, line: header.line, record: header.raw },
@@ -322,16 +337,19 @@ async function* csvItems(bytes: AsyncIterable<Buffer>, context: CsvContext): Asy
 
     if (format === 'message-csv') {
       const oneConversation = wholeFile ? wholeFileConversation(file, plainColumns, context) : undefined;
-      yield* groupMessageRows(toMessageRows(all, index, columns.length, file, context.encoding, place, oneConversation?.id), {
-        file,
-        roles: context.roles,
-        ...(oneConversation ? { speakerHint: oneConversation.speakerHint } : {}),
-        tempDir: context.tempDir,
-        signal,
-        place,
-        timeZone: context.timeZone,
-        onNotice: context.onNotice,
-      });
+      yield* groupMessageRows(
+        toMessageRows(all, index, columns.length, file, context.encoding, place, oneConversation?.id, oneConversation?.notMessage),
+        {
+          file,
+          roles: context.roles,
+          ...(oneConversation ? { speakerHint: oneConversation.speakerHint } : {}),
+          tempDir: context.tempDir,
+          signal,
+          place,
+          timeZone: context.timeZone,
+          onNotice: context.onNotice,
+        },
+      );
       return;
     }
 
@@ -576,6 +594,8 @@ async function* toMessageRows(
   place: (line: number) => string,
   /** The id of every row: the file holds one conversation and no id column. */
   wholeFileId?: (first: { speaker: string; text: string }) => string,
+  /** Rows that are no message (DiscordChatExporter's notices), left out. */
+  notMessage?: (text: string) => boolean,
 ): AsyncIterable<(MessageRow | IngestItem)[]> {
   let oneId: string | undefined;
   const column = (name: string) => index.get(name) ?? -1;
@@ -586,6 +606,7 @@ async function* toMessageRows(
   for await (const batch of batches) {
     const out: (MessageRow | IngestItem)[] = [];
     for (const row of batch.rows) {
+      if (notMessage?.(at(row.fields, textAt) ?? '')) continue;
       const conversationId = wholeFileId
         ? (oneId ??= wholeFileId({ speaker: at(row.fields, speakerAt) ?? '', text: at(row.fields, textAt) ?? '' }))
         : (at(row.fields, idAt) ?? '').trim();
@@ -632,6 +653,12 @@ async function* toMessageRows(
   }
 }
 
+/** Column names that may group message rows into conversations (a case, thread, room, ticket, call…). */
+const GROUPING_COLUMN =
+  /(?:^|_)(?:case|thread|room|chat|contact|interaction|session|ticket|conversation|conv|dialog|dialogue|incident|call)(?:_?(?:id|sid|number|no|nr|key|ref))?(?:$|_)/;
+/** …except those naming a person or a message ("author_id", "sender_id", "message_id"). */
+const PERSON_COLUMN = /(?:^|_)(?:author|sender|user|participant|speaker|agent|customer|message|msg|from|to)(?:$|_)|^authorid$/;
+
 /** DiscordChatExporter's CSV header: it names neither the conversation nor the authors' server roles. */
 const DISCORD_CSV_COLUMNS = ['authorid', 'author', 'date', 'content'];
 
@@ -643,7 +670,7 @@ function wholeFileConversation(
   file: string,
   plainColumns: readonly string[],
   context: CsvContext,
-): { id: (first: { speaker: string; text: string }) => string; speakerHint?: string } {
+): { id: (first: { speaker: string; text: string }) => string; speakerHint?: string; notMessage?: (text: string) => boolean } {
   const discord = DISCORD_CSV_COLUMNS.every((c) => plainColumns.includes(c));
   context.onNotice?.(
     `${file} has message columns but no conversation id column (conversation_id, ticket_id, chat_id, session_id…): its rows are read as one conversation${discord ? ' (a DiscordChatExporter CSV: one channel or thread)' : ''}`,
@@ -652,6 +679,7 @@ function wholeFileConversation(
     id: (first) => wholeFileId(discord ? 'discord' : 'chat', file, first.speaker, first.text),
     ...(discord
       ? {
+          notMessage: isDiscordNotice,
           speakerHint:
             "DiscordChatExporter's CSV does not hold the authors' server roles: map the support team's names with speakerRoles (TUNELOOP_SPEAKER_ROLES), or export the channel as JSON, whose roles tell staff from customers",
         }

@@ -26,12 +26,14 @@ export function cleanedContentId(prefix: string, ...cleaned: string[]): string {
 
 /**
  * The id of a conversation that is a whole file and names none (a chat exported alone as CSV or
- * text): the file's own name, without its folders and extension, and a hash of the first message.
- * A later export of the same chat (more messages, another folder or machine) keeps the id, so it
- * replaces the earlier one; two chats exported under one file name ("chat.csv") keep theirs apart.
- * The folders are left out: a local path names the person whose machine it is.
+ * text): a hash of the file's own name (without its folders and extension) and of the first
+ * message. A later export of the same chat (more messages, another folder or machine) keeps the id,
+ * so it replaces the earlier one; two chats exported under one file name ("chat.csv") keep theirs
+ * apart. Hashed, as the name often names the customer ("Chat with Dana Lee.csv", a Discord direct
+ * message's export) and the id is written with every curated record; folders are left out, as a
+ * local path names whose machine it is.
  */
 export function wholeFileId(prefix: string, file: string, firstSpeaker: string, firstText: string): string {
   const name = (file.split(/[\\/]/).pop() ?? file).replace(/\.[A-Za-z0-9]{1,5}$/, '');
-  return contentId(`${prefix}-${name}`, firstSpeaker.trim(), firstText.trim());
+  return contentId(prefix, name, firstSpeaker.trim(), firstText.trim());
 }

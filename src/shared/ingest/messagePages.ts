@@ -2,6 +2,8 @@ import { crispConversationOf, parseCrispPages } from './formats/crisp';
 import { freshchatConversationOf, parseFreshchatPages } from './formats/freshchat';
 import { frontConversationOf, parseFrontPages } from './formats/front';
 import { hubSpotThreadOf, parseHubSpotPages } from './formats/hubspot';
+import { parseSunshinePages, sunshineConversationOf } from './formats/sunshine';
+import { parseTwilioPages, twilioConversationOf } from './formats/twilio';
 import type { JsonObject } from './formats/common';
 import type { MessagePage } from './formats/pages';
 import { isJsonObject, jsonFamily, type JsonFamily } from './jsonl';
@@ -10,17 +12,22 @@ import type { RoleMapper } from './roles';
 import type { IngestItem, SourceRef } from './types';
 
 /** The families whose records are pages of one conversation's messages, grouped by conversation in a file. */
-export type PagedFamily = 'freshchat' | 'hubspot' | 'front' | 'crisp';
+export type PagedFamily = 'freshchat' | 'hubspot' | 'front' | 'crisp' | 'sunshine' | 'twilio';
 
 /** Per family: the conversation a page belongs to, and how the pages of one are read. */
 const PAGED: Record<
   PagedFamily,
-  { conversationOf: (record: JsonObject) => string | undefined; read: (source: SourceRef, pages: MessagePage[]) => IngestItem }
+  {
+    conversationOf: (record: JsonObject) => string | undefined;
+    read: (source: SourceRef, pages: MessagePage[], roles: RoleMapper) => IngestItem;
+  }
 > = {
   freshchat: { conversationOf: freshchatConversationOf, read: parseFreshchatPages },
   hubspot: { conversationOf: hubSpotThreadOf, read: parseHubSpotPages },
   front: { conversationOf: frontConversationOf, read: parseFrontPages },
   crisp: { conversationOf: crispConversationOf, read: parseCrispPages },
+  sunshine: { conversationOf: sunshineConversationOf, read: parseSunshinePages },
+  twilio: { conversationOf: twilioConversationOf, read: parseTwilioPages },
 };
 
 export function isPagedFamily(family: JsonFamily): family is PagedFamily {
@@ -81,7 +88,7 @@ export function groupMessagePages(entries: AsyncIterable<MessageRow | IngestItem
       };
       // Parsed once already (it was grouped by its conversation), so it is a JSON object.
       const pages: MessagePage[] = rows.map((row) => ({ record: JSON.parse(row.raw) as MessagePage['record'], line: row.line }));
-      return PAGED[family].read(source, pages);
+      return PAGED[family].read(source, pages, options.roles);
     },
   });
 }

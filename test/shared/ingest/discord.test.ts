@@ -57,8 +57,8 @@ describe('a chat exported alone as CSV (DiscordChatExporter, a messenger): speak
     );
     expect(reasons(items)).toEqual(['conversation']);
     const [chat] = conversations(items);
-    // The file's name (not its folders) and a hash of the first message.
-    expect(chat.conversationId).toMatch(/^discord-Lantern Isles - help-forum - Save file lost-[0-9a-f]{16}$/);
+    // A hash of the file's name (not its folders) and of the first message: the name may name the customer.
+    expect(chat.conversationId).toMatch(/^discord-[0-9a-f]{16}$/);
     // "marco_support" is the support side by its words; the other speaker is then the customer.
     expect(chat.turns.map((t) => `${t.role}: ${t.content.slice(0, 24)}`)).toEqual([
       'user: After the 1.4 update my ',
@@ -66,6 +66,8 @@ describe('a chat exported alone as CSV (DiscordChatExporter, a messenger): speak
       'user: That worked, my island i',
       'assistant: Glad to hear it! I am ma',
     ]);
+    // Notices (the ticket bot's "Started a thread.", a pin) are no messages, and their authors need no role.
+    expect(chat.turns.some((t) => t.content.includes('Pinned a message') || t.content.includes('Started a thread'))).toBe(false);
     // The "Date" column is the message's time (en-US short pattern, no zone: read as UTC without a declared zone).
     expect(chat.turns[1].timestamp).toBe('2026-12-01T18:09:00.000Z');
     expect(notices).toEqual([
@@ -93,7 +95,7 @@ describe('a chat exported alone as CSV (DiscordChatExporter, a messenger): speak
     ].join('\n');
     const notices: string[] = [];
     const [chat] = conversations(await parseAll(csv, { fileName: 'exports/chat-4411.csv', onNotice: (n) => notices.push(n) }));
-    expect(chat.conversationId).toMatch(/^chat-chat-4411-[0-9a-f]{16}$/);
+    expect(chat.conversationId).toMatch(/^chat-[0-9a-f]{16}$/);
     // A later export of the chat, with more messages and from another folder, is the same conversation;
     // another chat saved under the same name is another.
     const later = `${csv}\n2026-11-02 09:07,customer,Thanks!`;
@@ -116,7 +118,7 @@ describe("DiscordChatExporter's plain-text export", () => {
     const items = await parseAll(THREAD_TXT, { fileName: 'discord/Lantern Isles - help-forum - Save file lost.txt' }, 64);
     expect(reasons(items)).toEqual(['conversation']);
     const [chat] = conversations(items);
-    expect(chat.conversationId).toMatch(/^discord-Lantern Isles - help-forum - Save file lost-[0-9a-f]{16}$/);
+    expect(chat.conversationId).toMatch(/^discord-[0-9a-f]{16}$/);
     expect(chat.channel).toBe('discord');
     expect(chat.turns.map((t) => `${t.role}: ${t.content}`)).toEqual([
       'user: After the 1.4 update my save file is gone and the game starts a new island.\nI play on Steam Deck.',
@@ -133,6 +135,18 @@ describe("DiscordChatExporter's plain-text export", () => {
     expect(inZone.turns[0].timestamp).toBe('2026-12-01T10:02:00.000Z');
   });
 
+  test("a pasted log line in brackets is text, and an embed's blank lines do not end it", async () => {
+    const pasted = THREAD_TXT.replace(
+      'I play on Steam Deck.',
+      'I play on Steam Deck. The log says:\n\n[2026-12-01 18:01:55] ERROR save.cpp\nstack frame 1',
+    ).replace('Moving saves after 1.4', 'Moving saves after 1.4\n\nSecond paragraph of the embed.');
+    const [chat] = conversations(await parseAll(pasted, { fileName: 'thread.txt' }, 64));
+    expect(chat.turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    expect(chat.turns[0].content).toContain('[2026-12-01 18:01:55] ERROR save.cpp\nstack frame 1');
+    expect(chat.turns.some((t) => t.content.includes('Second paragraph of the embed'))).toBe(false);
+    expect(chat.setAside).toEqual({ 'media-omitted': 1 });
+  });
+
   test('authors the names do not tell apart: mapped, or rejected naming the author and saying what to do', async () => {
     const anonymous = THREAD_TXT.replaceAll('marco_support', 'marco');
     const [rejected] = rejections(await parseAll(anonymous, { fileName: 'thread.txt' }));
@@ -141,4 +155,24 @@ describe("DiscordChatExporter's plain-text export", () => {
     const mapped = await parseAll(anonymous, { fileName: 'thread.txt', speakerRoles: { marco: 'assistant' } });
     expect(conversations(mapped)[0].turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
   });
+});
+
+describe('a CSV of message rows with a column that may group them, but no conversation_id', () => {
+  test.each(['case_number', 'Case Number', 'thread_id', 'Room', 'interaction_id', 'chat'])(
+    '%s: rejected naming the column, not read as one conversation',
+    async (column) => {
+      const csv = [
+        `${column},speaker,text`,
+        '1,customer,Where is my order?',
+        '1,agent,It ships today.',
+        '2,customer,Can I return shoes?',
+        '2,agent,Yes, within 30 days.',
+      ].join('\n');
+      const items = await parseAll(csv, { fileName: 'cases.csv' });
+      expect(reasons(items)).toEqual(['unknown-format']);
+      expect(rejections(items)[0].detail).toContain(
+        `the column ${JSON.stringify(column)} may be what groups the rows into conversations: rename it conversation_id`,
+      );
+    },
+  );
 });

@@ -34,6 +34,19 @@ describe('Zendesk messaging (Sunshine Conversations) messages', () => {
     expect(conversations(items).map((c) => c.conversationId)).toEqual(['sunshine-c-1', 'sunshine-c-2']);
   });
 
+  test('the pages of one conversation in a file of JSON lines are one conversation, a message repeated by an overlapping page read once', async () => {
+    const record = JSON.parse(MESSAGES) as { messages: unknown[] };
+    const page = (messages: unknown[], hasMore: boolean) => JSON.stringify({ conversation: { id: 'c-9' }, messages, meta: { hasMore } });
+    // Pages may come in any order: the messages' times order them.
+    const lines = [page(record.messages.slice(3), false), page(record.messages.slice(0, 4), true)];
+    const items = await parseAll(lines.join('\n') + '\n', { fileName: 'sunshine.jsonl' });
+    expect(reasons(items)).toEqual(['conversation']);
+    const [chat] = conversations(items);
+    expect(chat.conversationId).toBe('sunshine-c-9');
+    expect(chat.turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user']);
+    expect(chat.setAside).toEqual({ 'bot-message': 1, 'media-omitted': 2 });
+  });
+
   test('an author type of neither side is rejected naming the message', async () => {
     const odd = MESSAGES.replace(
       '"type": "business",\n        "displayName": "Sofia",\n        "avatarUrl"',

@@ -39,4 +39,15 @@ describe('Twilio Conversations messages', () => {
     const mapped = await parseAll(web, { fileName: 'c.json', speakerRoles: { maya: 'assistant' } }, 64);
     expect(conversations(mapped)[0].turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user']);
   });
+
+  test('the pages of one conversation in a file of JSON lines are one conversation', async () => {
+    const record = JSON.parse(MESSAGES) as { messages: unknown[]; meta: unknown };
+    const lines = [
+      JSON.stringify({ ...record, messages: record.messages.slice(0, 2) }),
+      JSON.stringify({ ...record, messages: record.messages.slice(2) }),
+    ];
+    const items = await parseAll(lines.join('\n') + '\n', { fileName: 'twilio.jsonl' });
+    expect(reasons(items)).toEqual(['conversation']);
+    expect(conversations(items)[0].turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user']);
+  });
 });

@@ -105,6 +105,9 @@ describe('local redaction', () => {
     expect(people('@dana.lee can you check the invoice?')).toEqual(['PERSON:dana.lee']);
     expect(people('ping @jsmith42 about it.')).toEqual(['PERSON:jsmith42']);
     expect(people('@mark will call you back')).toEqual(['PERSON:mark']);
+    // People whose names hold an account word ("care", "bot", "shop", "ask") are people.
+    for (const name of ['carey', 'jcarey92', 'talbot', 'knapp', 'askari', 'macarena'])
+      expect(people(`thanks @${name} for the quick fix`)).toEqual([`PERSON:${name}`]);
     expect(people('@ana_plays 你的存档已经恢复了', 'zh')).toEqual(['PERSON:ana_plays']);
     expect(people('@ana_plays ขอบคุณครับ', 'th')).toEqual(['PERSON:ana_plays']);
     // The "@" is kept: "@[PERSON_1]", as for a capitalised mention.
@@ -123,6 +126,14 @@ describe('local redaction', () => {
       'write to me @gmail.com',
       'mail dana.lee@example.com',
       'open https://x.com/@dana.lee',
+      // Code pasted into the chat: decorators, annotations, style rules, package scopes.
+      'my class has @staticmethod on it',
+      'it fails in @app.route("/orders")',
+      'see @param orderId in the docs',
+      'I use @pytest.fixture for the client',
+      'install @vue/cli first',
+      'the `@dana` placeholder in the template',
+      '@keyframes spin is broken',
     ])
       expect(people(kept).filter((p) => p.startsWith('PERSON'))).toEqual([]);
   });

@@ -32,6 +32,11 @@ const BLOCK = /^\{(?:Attachments|Embed|Stickers|Reactions)\}$/;
 const NOTICE =
   /^(?:Pinned a message\.|Started a thread\.|Joined the server\.|Started a call(?: that lasted [\d,.]+ minutes?)?\.|Added .+ to the group\.|Removed .+ from the group\.|Left the group\.|Changed the channel name: .*|Changed the channel icon\.|Changed the post title: .*)$/;
 
+/** Whether a message's text is the fallback text of one of Discord's notices (also in DiscordChatExporter's CSV). */
+export function isDiscordNotice(text: string): boolean {
+  return NOTICE.test(text.trim());
+}
+
 const HINT =
   "DiscordChatExporter's text export does not hold the authors' server roles: map the support team's names with speakerRoles (TUNELOOP_SPEAKER_ROLES), or export the channel as JSON, whose roles tell staff from customers";
 
@@ -49,17 +54,28 @@ export function parseDiscordText(source: SourceRef, text: string, roles: RoleMap
     when: string;
     author: string;
     text: string[];
+    /** A block other than reactions (an attachment, embed, stickers) came before any text. */
+    mediaOnly?: boolean;
   }
   const messages: Message[] = [];
   let open: Message | undefined;
+  // Blocks follow the message's text: from the first one to the next header, nothing is text (an
+  // embed's description may hold blank lines).
   let inBlock = false;
-  let media = 0;
+  // The exporter writes every date alike: a bracketed line of another shape ("[2026-12-01 18:01:55]
+  // ERROR" in a pasted log) is text.
+  let dateShape: string | undefined;
+  const shapeOf = (when: string) => when.replace(/\d+/g, '0');
+  const preambleEnd = i;
   for (; i < lines.length; i++) {
     const line = lines[i];
     // The postamble.
     if (RULE.test(line) && /^Exported [\d,.\s]+ message/.test(lines[i + 1] ?? '')) break;
     const header = HEADER.exec(line);
-    if (header && (i === 0 || lines[i - 1].trim() === '')) {
+    // A header follows a blank line, itself after another blank line, a block, or the preamble.
+    const afterGap = i === 0 || (lines[i - 1].trim() === '' && (i - 2 < preambleEnd || lines[i - 2].trim() === '' || inBlock));
+    if (header && afterGap && (dateShape === undefined || shapeOf(header[1]) === dateShape)) {
+      dateShape ??= shapeOf(header[1]);
       open = { line: i + 1, when: header[1], author: header[2].trim(), text: [] };
       messages.push(open);
       inBlock = false;
@@ -67,16 +83,13 @@ export function parseDiscordText(source: SourceRef, text: string, roles: RoleMap
     }
     if (!open) continue;
     if (BLOCK.test(line)) {
+      if (line !== '{Reactions}' && !inBlock && !open.text.some((t) => t.trim())) open.mediaOnly = true;
       inBlock = true;
-      if (line !== '{Reactions}' && !open.text.some((t) => t.trim())) media++;
       continue;
     }
-    if (inBlock) {
-      if (line.trim() === '') inBlock = false;
-      continue;
-    }
-    open.text.push(line);
+    if (!inBlock) open.text.push(line);
   }
+  const media = messages.filter((m) => m.mediaOnly).length;
   if (!messages.length)
     return reject(source, 'empty-conversation', `the Discord export${channel ? ` of ${show(channel)}` : ''} holds no message`);
 

@@ -46,7 +46,8 @@ export function parseGenesysTranscript(source: SourceRef, record: JsonObject): I
   let bots = 0;
   let order = 0;
   for (const [t, transcript] of (record.transcripts as unknown[]).entries()) {
-    if (!isObject(transcript) || !Array.isArray(transcript.phrases)) continue;
+    if (!isObject(transcript) || !Array.isArray(transcript.phrases))
+      return reject(source, 'invalid-field:transcripts', `transcript ${t + 1} must be an object with "phrases", got ${show(transcript)}`);
     for (const [p, phrase] of (transcript.phrases as unknown[]).entries()) {
       const n = `transcript ${t + 1}, phrase ${p + 1}`;
       if (!isObject(phrase)) return reject(source, 'invalid-field:phrases', `${n} must be an object, got ${show(phrase)}`);

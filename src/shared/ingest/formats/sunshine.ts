@@ -2,6 +2,7 @@ import { reject, show } from '../records';
 import { parseTimestamp } from '../turns';
 import type { IngestItem, SourceRef } from '../types';
 import { finish, idOf, inTimeOrder, isObject, type JsonObject, type TimedTurn } from './common';
+import { pageMessages, pagesNamed, unorderedPages, type MessagePage } from './pages';
 
 /**
  * A Zendesk messaging conversation as Sunshine Conversations' API v2 lists its messages (`GET
@@ -16,6 +17,8 @@ import { finish, idOf, inTimeOrder, isObject, type JsonObject, type TimedTurn } 
  * is not to learn from another model's replies. Content other than text is set aside
  * (`media-omitted`), an image's or file's caption being its text. The response names no
  * conversation: the id is `conversation.id` when the file holds it, else one made from the content.
+ * Pages of one conversation (same `conversation.id`) in a file of JSON lines are one conversation
+ * (../messagePages.ts).
  */
 export function isSunshineMessages(record: JsonObject): boolean {
   const messages = record.messages;
@@ -26,14 +29,25 @@ export function isSunshineMessages(record: JsonObject): boolean {
 
 const ROLES: Record<string, 'user' | 'assistant'> = { user: 'user', business: 'assistant' };
 
+/** The conversation a page belongs to: `conversation.id` when the file holds it (else the page is read alone). */
+export function sunshineConversationOf(record: JsonObject): string | undefined {
+  const id = isObject(record.conversation) ? idOf(record.conversation.id) : undefined;
+  return typeof id === 'string' ? id : undefined;
+}
+
 export function parseSunshineMessages(source: SourceRef, record: JsonObject): IngestItem {
-  const messages = record.messages as unknown[];
+  return parseSunshinePages(source, [{ record, line: source.line }]);
+}
+
+/**
+ * The pages of one conversation (the API gives at most 100 messages a page, `meta.hasMore` saying
+ * there are more), in file order, as one conversation; a message an earlier page held is read once.
+ */
+export function parseSunshinePages(source: SourceRef, pages: readonly MessagePage[]): IngestItem {
   const timed: TimedTurn[] = [];
   let bots = 0;
   let media = 0;
-  for (let i = 0; i < messages.length; i++) {
-    const message = messages[i];
-    const n = `message ${i + 1}`;
+  for (const { message, n, order } of pageMessages(pages, 'messages')) {
     if (!isObject(message)) return reject(source, 'invalid-field:messages', `${n} must be an object, got ${show(message)}`);
     if (message.deleted === true) continue;
     const author = isObject(message.author) ? message.author : undefined;
@@ -55,12 +69,15 @@ export function parseSunshineMessages(source: SourceRef, record: JsonObject): In
       continue;
     }
     if (!text) continue;
-    timed.push({ turn: { role, text, timestamp: parseTimestamp(message.received) }, order: i });
+    timed.push({ turn: { role, text, timestamp: parseTimestamp(message.received) }, order });
   }
-  const conversation = isObject(record.conversation) ? record.conversation : undefined;
+  const first = pages[0].record;
+  const conversation = isObject(first.conversation) ? first.conversation : undefined;
   const id = idOf(conversation?.id);
   if (id === null)
     return reject(source, 'invalid-field:conversation.id', `"conversation.id" must be a string, got ${show(conversation?.id)}`);
+  const unordered = unorderedPages(pages, timed, 'received');
+  if (unordered) return reject(source, 'invalid-field:received', `conversation ${id ?? '(no id)'}: ${unordered}`);
   return finish({
     source,
     id: id === undefined ? undefined : `sunshine-${id}`,
@@ -68,6 +85,6 @@ export function parseSunshineMessages(source: SourceRef, record: JsonObject): In
     raw: inTimeOrder(timed),
     channel: 'messaging',
     setAside: bots || media ? { ...(bots ? { 'bot-message': bots } : {}), ...(media ? { 'media-omitted': media } : {}) } : undefined,
-    needBothSides: id === undefined ? 'the messaging conversation' : `the messaging conversation ${show(id)}`,
+    needBothSides: `${id === undefined ? 'the messaging conversation' : `the messaging conversation ${show(id)}`}${pagesNamed(pages)}`,
   });
 }

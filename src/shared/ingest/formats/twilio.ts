@@ -3,6 +3,7 @@ import { inferMissingRoles, type RoleMapper } from '../roles';
 import { parseTimestamp } from '../turns';
 import type { ChatRole, IngestItem, SourceRef } from '../types';
 import { finish, idOf, inTimeOrder, isObject, type JsonObject, type TimedTurn } from './common';
+import { pageMessages, pagesNamed, unorderedPages, type MessagePage } from './pages';
 
 /**
  * A Twilio conversation's messages as the Conversations API lists them (`GET
@@ -15,6 +16,7 @@ import { finish, idOf, inTimeOrder, isObject, type JsonObject, type TimedTurn } 
  * the identity ("support_jane", "agent-7") decide the others, and with one author left undecided it
  * is the other side. Otherwise the conversation is rejected (`unknown-speaker`) naming the author and
  * saying to map the agents' identities. A message of media only is set aside (`media-omitted`).
+ * Pages of one conversation in a file of JSON lines are one conversation (../messagePages.ts).
  */
 export function isTwilioMessages(record: JsonObject): boolean {
   const messages = record.messages;
@@ -26,8 +28,19 @@ export function isTwilioMessages(record: JsonObject): boolean {
 /** A customer's address on a messaging channel: E.164, or a channel prefix Twilio writes before it. */
 const CUSTOMER_ADDRESS = /^(?:(?:whatsapp|messenger|sms|mms|rcs|gbm):)?\+?[\d\s()-]{6,}$|^(?:whatsapp|messenger|sms|mms|rcs|gbm):/i;
 
+/** The conversation a page belongs to: its first message's `conversation_sid`. */
+export function twilioConversationOf(record: JsonObject): string | undefined {
+  const first: unknown = Array.isArray(record.messages) ? record.messages[0] : undefined;
+  const id = isObject(first) ? idOf(first.conversation_sid) : undefined;
+  return typeof id === 'string' ? id : undefined;
+}
+
 export function parseTwilioMessages(source: SourceRef, record: JsonObject, roles: RoleMapper): IngestItem {
-  const messages = record.messages as unknown[];
+  return parseTwilioPages(source, [{ record, line: source.line }], roles);
+}
+
+/** The pages of one conversation (at most 1,000 messages a page) in file order, as one conversation; a message an earlier page held (`sid`) is read once. */
+export function parseTwilioPages(source: SourceRef, pages: readonly MessagePage[], roles: RoleMapper): IngestItem {
   interface Said {
     author: string;
     text: string;
@@ -37,9 +50,7 @@ export function parseTwilioMessages(source: SourceRef, record: JsonObject, roles
   const said: Said[] = [];
   let media = 0;
   let conversationSid: unknown;
-  for (let i = 0; i < messages.length; i++) {
-    const message = messages[i];
-    const n = `message ${i + 1}`;
+  for (const { message, n, order: place } of pageMessages(pages, 'messages', 'sid')) {
     if (!isObject(message)) return reject(source, 'invalid-field:messages', `${n} must be an object, got ${show(message)}`);
     conversationSid ??= message.conversation_sid;
     if (typeof message.author !== 'string' || !message.author.trim())
@@ -50,7 +61,7 @@ export function parseTwilioMessages(source: SourceRef, record: JsonObject, roles
       continue;
     }
     const at = typeof message.date_created === 'string' ? parseTimestamp(message.date_created) : undefined;
-    said.push({ author: message.author.trim(), text, ...(at ? { at } : {}), order: typeof message.index === 'number' ? message.index : i });
+    said.push({ author: message.author.trim(), text, ...(at ? { at } : {}), order: place });
   }
   const id = idOf(conversationSid);
   if (id === null)
@@ -70,6 +81,8 @@ export function parseTwilioMessages(source: SourceRef, record: JsonObject, roles
     if (role === 'system') continue;
     timed.push({ turn: at ? { role, text, timestamp: at } : { role, text }, order });
   }
+  const unordered = unorderedPages(pages, timed, 'date_created');
+  if (unordered) return reject(source, 'invalid-field:date_created', `conversation ${id ?? '(no sid)'}: ${unordered}`);
   return finish({
     source,
     id: id === undefined ? undefined : `twilio-${id}`,
@@ -77,6 +90,6 @@ export function parseTwilioMessages(source: SourceRef, record: JsonObject, roles
     raw: inTimeOrder(timed),
     channel: 'messaging',
     setAside: media ? { 'media-omitted': media } : undefined,
-    needBothSides: `the Twilio conversation ${show(id ?? '(no sid)')}`,
+    needBothSides: `the Twilio conversation ${show(id ?? '(no sid)')}${pagesNamed(pages)}`,
   });
 }
