@@ -22,6 +22,7 @@ import { isSunshineMessages, parseSunshineMessages } from './sunshine';
 import { isCcaiConversation, parseCcaiConversation } from './ccaiInsights';
 import { isGenesysTranscript, parseGenesysTranscript } from './genesys';
 import { isTwilioMessages, parseTwilioMessages } from './twilio';
+import { isLivePersonConversation, parseLivePersonConversation } from './liveperson';
 import { isServiceNowRecord, parseServiceNowRecord } from './serviceNow';
 import { mayHoldTranscript, parseTranscriptRecord, transcriptKeyOf } from './transcript';
 import { isZendeskTicket, isZendeskTicketEvent, parseZendeskTicket, parseZendeskTicketEvent } from './zendesk';
@@ -52,6 +53,7 @@ export type ForeignFamily =
   | 'ccai'
   | 'genesys'
   | 'twilio'
+  | 'liveperson'
   | 'intercom'
   | 'sharegpt'
   | 'dialogue-turns'
@@ -83,6 +85,7 @@ export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
   ccai: 'Google Contact Center AI Insights conversation ("entries" of "role"/"text"/"user_id", or "transcript.transcriptSegments")',
   genesys: 'Genesys Cloud transcript ("conversationId", "transcripts" of "phrases" with "participantPurpose")',
   twilio: 'Twilio Conversations messages ("messages" with "conversation_sid", "author", "body")',
+  liveperson: 'LivePerson conversation ("info", "messageRecords" with "sentBy")',
   intercom: 'Intercom conversation ("source", "conversation_parts")',
   sharegpt: 'ShareGPT ("conversations" of "from"/"value")',
   'dialogue-turns': 'dialogue ("turns"/"utterances" of "speaker"+"utterance")',
@@ -120,6 +123,7 @@ export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
   if (isCcaiConversation(record)) return 'ccai';
   if (isGenesysTranscript(record)) return 'genesys';
   if (isTwilioMessages(record)) return 'twilio';
+  if (isLivePersonConversation(record)) return 'liveperson';
   if (isIntercomConversation(record)) return 'intercom';
   if (isShareGpt(record)) return 'sharegpt';
   if (isDialogueTurns(record)) return 'dialogue-turns';
@@ -210,6 +214,8 @@ export function parseForeign(
       return parseGenesysTranscript(source, record);
     case 'twilio':
       return parseTwilioMessages(source, record, roles);
+    case 'liveperson':
+      return parseLivePersonConversation(source, record);
     case 'intercom':
       return parseIntercomConversation(source, record);
     case 'sharegpt':
