@@ -1,6 +1,6 @@
 import { reject, show } from '../records';
 import type { ChatRole, IngestItem, SourceRef } from '../types';
-import { finish, idOf, inTimeOrder, isObject, type JsonObject, type TimedTurn } from './common';
+import { finish, idOf, inTimeOrder, isObject, setAsideCounts, type JsonObject, type TimedTurn } from './common';
 
 /**
  * Amazon Connect's contacts, in the two JSON files a contact centre on AWS has of each:
@@ -95,7 +95,7 @@ export function parseAmazonConnectContact(source: SourceRef, record: JsonObject)
     idPrefix: 'connect',
     raw: inTimeOrder(timed),
     channel,
-    setAside: bots || media ? { ...(bots ? { 'bot-message': bots } : {}), ...(media ? { 'media-omitted': media } : {}) } : undefined,
+    setAside: setAsideCounts({ 'bot-message': bots, 'media-omitted': media }),
     needBothSides: `the Amazon Connect contact ${show(contactId)}`,
   });
 }

@@ -1,7 +1,7 @@
 import { reject, show } from '../records';
 import { parseTimestamp } from '../turns';
 import type { IngestItem, SourceRef } from '../types';
-import { finish, inTimeOrder, isObject, type JsonObject, type TimedTurn } from './common';
+import { finish, inTimeOrder, isObject, setAsideCounts, type JsonObject, type TimedTurn } from './common';
 
 /**
  * Conversations of Google's contact-centre analytics (Contact Center AI Insights, now Customer
@@ -77,7 +77,7 @@ export function parseCcaiConversation(source: SourceRef, record: JsonObject): In
     raw: inTimeOrder(timed),
     channel: medium === 'PHONE_CALL' ? 'voice' : 'chat',
     ...(issueType ? { issueType } : {}),
-    setAside: bots ? { 'bot-message': bots } : undefined,
+    setAside: setAsideCounts({ 'bot-message': bots }),
     needBothSides: id ? `the conversation ${show(id)}` : 'the conversation',
   });
 }

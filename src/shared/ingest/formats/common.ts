@@ -80,6 +80,12 @@ export function finish(built: Built): IngestItem {
   return conversationItem(conversation);
 }
 
+/** Counts of what a record set aside, by reason, without the reasons that counted nothing (`Built.setAside`). */
+export function setAsideCounts(counts: Record<string, number>): Record<string, number> | undefined {
+  const kept = Object.entries(counts).filter(([, n]) => n > 0);
+  return kept.length ? Object.fromEntries(kept) : undefined;
+}
+
 export function unknownRole(source: SourceRef, what: string, value: unknown, n: number, known: string): IngestItem {
   return reject(source, 'unknown-speaker', `${what} ${show(value)} (message ${n}) is not a known role; ${known}`);
 }

@@ -3,7 +3,7 @@ import { reject, show } from '../records';
 import { inferMissingRoles, type RoleMapper } from '../roles';
 import { parseTimestamp, type RawTurn } from '../turns';
 import type { IngestItem, SourceRef } from '../types';
-import { finish } from './common';
+import { finish, setAsideCounts } from './common';
 
 /**
  * A Discord channel as DiscordChatExporter writes it in plain text: a preamble between two rules
@@ -122,7 +122,7 @@ export function parseDiscordText(source: SourceRef, text: string, roles: RoleMap
     // Messages stay in the file's order: it is the channel's, and the dates have minutes only.
     raw,
     channel: 'discord',
-    setAside: media ? { 'media-omitted': media } : undefined,
+    setAside: setAsideCounts({ 'media-omitted': media }),
     needBothSides: `the Discord channel ${show(channel || source.file)}`,
   });
 }

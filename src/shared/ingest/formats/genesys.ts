@@ -1,6 +1,6 @@
 import { reject, show } from '../records';
 import type { IngestItem, SourceRef } from '../types';
-import { finish, idOf, inTimeOrder, isObject, type JsonObject, type TimedTurn } from './common';
+import { finish, idOf, inTimeOrder, isObject, setAsideCounts, type JsonObject, type TimedTurn } from './common';
 
 /**
  * A Genesys Cloud transcript as Speech and Text Analytics serves it (the JSON behind
@@ -83,7 +83,7 @@ export function parseGenesysTranscript(source: SourceRef, record: JsonObject): I
     idPrefix: 'genesys',
     raw: inTimeOrder(timed),
     channel: media === 'call' || media === 'voice' ? 'voice' : (media ?? 'chat'),
-    setAside: bots ? { 'bot-message': bots } : undefined,
+    setAside: setAsideCounts({ 'bot-message': bots }),
     needBothSides: `the Genesys Cloud conversation ${show(conversationId)}`,
   });
 }

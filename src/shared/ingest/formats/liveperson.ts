@@ -1,6 +1,6 @@
 import { reject, show } from '../records';
 import type { IngestItem, SourceRef } from '../types';
-import { finish, idOf, inTimeOrder, isObject, type JsonObject, type TimedTurn } from './common';
+import { finish, idOf, inTimeOrder, isObject, setAsideCounts, type JsonObject, type TimedTurn } from './common';
 
 /**
  * A LivePerson conversation as its Messaging Interactions API returns it (`POST
@@ -78,11 +78,6 @@ export function parseLivePersonConversation(source: SourceRef, record: JsonObjec
       ? info.latestSkillName
       : undefined;
   const csat = typeof info.csatRate === 'number' && info.csatRate >= 1 && info.csatRate <= 5 ? info.csatRate : undefined;
-  const setAside = {
-    ...(botMessages ? { 'bot-message': botMessages } : {}),
-    ...(media ? { 'media-omitted': media } : {}),
-    ...(privateMessages ? { 'private-comment': privateMessages } : {}),
-  };
   return finish({
     source,
     id: `liveperson-${conversationId}`,
@@ -91,7 +86,7 @@ export function parseLivePersonConversation(source: SourceRef, record: JsonObjec
     channel: 'messaging',
     ...(skill ? { issueType: skill } : {}),
     ...(csat !== undefined ? { csat } : {}),
-    setAside: Object.keys(setAside).length ? setAside : undefined,
+    setAside: setAsideCounts({ 'bot-message': botMessages, 'media-omitted': media, 'private-comment': privateMessages }),
     needBothSides: `the LivePerson conversation ${show(conversationId)}`,
   });
 }

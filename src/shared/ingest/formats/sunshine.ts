@@ -1,7 +1,7 @@
 import { reject, show } from '../records';
 import { parseTimestamp } from '../turns';
 import type { IngestItem, SourceRef } from '../types';
-import { finish, idOf, inTimeOrder, isObject, type JsonObject, type TimedTurn } from './common';
+import { finish, idOf, inTimeOrder, isObject, setAsideCounts, type JsonObject, type TimedTurn } from './common';
 import { pageMessages, pagesNamed, unorderedPages, type MessagePage } from './pages';
 
 /**
@@ -84,7 +84,7 @@ export function parseSunshinePages(source: SourceRef, pages: readonly MessagePag
     idPrefix: 'sunshine',
     raw: inTimeOrder(timed),
     channel: 'messaging',
-    setAside: bots || media ? { ...(bots ? { 'bot-message': bots } : {}), ...(media ? { 'media-omitted': media } : {}) } : undefined,
+    setAside: setAsideCounts({ 'bot-message': bots, 'media-omitted': media }),
     needBothSides: `${id === undefined ? 'the messaging conversation' : `the messaging conversation ${show(id)}`}${pagesNamed(pages)}`,
   });
 }

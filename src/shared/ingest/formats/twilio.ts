@@ -2,7 +2,7 @@ import { reject, show } from '../records';
 import { inferMissingRoles, type RoleMapper } from '../roles';
 import { parseTimestamp } from '../turns';
 import type { ChatRole, IngestItem, SourceRef } from '../types';
-import { finish, idOf, inTimeOrder, isObject, type JsonObject, type TimedTurn } from './common';
+import { finish, idOf, inTimeOrder, isObject, setAsideCounts, type JsonObject, type TimedTurn } from './common';
 import { pageMessages, pagesNamed, unorderedPages, type MessagePage } from './pages';
 
 /**
@@ -89,7 +89,7 @@ export function parseTwilioPages(source: SourceRef, pages: readonly MessagePage[
     idPrefix: 'twilio',
     raw: inTimeOrder(timed),
     channel: 'messaging',
-    setAside: media ? { 'media-omitted': media } : undefined,
+    setAside: setAsideCounts({ 'media-omitted': media }),
     needBothSides: `the Twilio conversation ${show(id ?? '(no sid)')}${pagesNamed(pages)}`,
   });
 }
