@@ -276,9 +276,9 @@ async function* csvItems(bytes: AsyncIterable<Buffer>, context: CsvContext): Asy
       else if (textColumn >= 0 && templateOf(sample?.fields[textColumn] ?? '') !== undefined) format = 'chat-template';
     }
     // A chat exported on its own (DiscordChatExporter's CSV, a messenger's "export chat"): who said
-    // what, with no column saying which conversation; the file is the conversation.
-    // A column that may say which conversation a row is of ("case_number", "thread_id", "Room")
-    // makes the file many conversations, which only the user can say how to group.
+    // what, with no column saying which conversation; the file is the conversation. Unless a column
+    // may say which conversation a row is of ("case_number", "thread_id", "Room"): then the file is
+    // many conversations, which only the user can say how to group.
     const messageColumns = !format && columns.includes('speaker') && columns.includes('text') && !columns.includes('conversation_id');
     const groupingColumn = messageColumns
       ? header.fields.find((h, i) => GROUPING_COLUMN.test(plainColumns[i] ?? '') && !PERSON_COLUMN.test(plainColumns[i] ?? ''))
@@ -594,7 +594,7 @@ async function* toMessageRows(
   place: (line: number) => string,
   /** The id of every row: the file holds one conversation and no id column. */
   wholeFileId?: (first: { speaker: string; text: string }) => string,
-  /** Rows that are no message (DiscordChatExporter's notices), left out. */
+  /** Rows that are no message (DiscordChatExporter's notices): kept in the record, no turn. */
   notMessage?: (text: string) => boolean,
 ): AsyncIterable<(MessageRow | IngestItem)[]> {
   let oneId: string | undefined;
@@ -606,7 +606,6 @@ async function* toMessageRows(
   for await (const batch of batches) {
     const out: (MessageRow | IngestItem)[] = [];
     for (const row of batch.rows) {
-      if (notMessage?.(at(row.fields, textAt) ?? '')) continue;
       const conversationId = wholeFileId
         ? (oneId ??= wholeFileId({ speaker: at(row.fields, speakerAt) ?? '', text: at(row.fields, textAt) ?? '' }))
         : (at(row.fields, idAt) ?? '').trim();
@@ -631,6 +630,7 @@ async function* toMessageRows(
         channel: at(row.fields, channelAt),
         csat: at(row.fields, csatAt),
       };
+      if (notMessage?.(messageRow.text)) messageRow.notice = true;
       const model = at(row.fields, modelAt);
       if (model !== undefined && model.trim() !== '') messageRow.model = model;
       const messageId = at(row.fields, messageIdAt);

@@ -25,6 +25,8 @@ export interface MessageRow {
   model?: string;
   /** `message_id` column (`msg_id`, `comment_id`, `part_id`): the message's own id, when the export has one. */
   messageId?: string;
+  /** A row that is no message (DiscordChatExporter's notices): part of the conversation's record (the erasure removes it with the rest), never a turn. */
+  notice?: boolean;
   /** Set when the row itself is malformed; the whole conversation is rejected with it. */
   error?: { reason: string; detail: string };
 }
@@ -353,11 +355,13 @@ export function conversationFromRows(
   const place = options.place ?? linePlace;
   // The record keeps every row, repeats too: it is what the erasure finds and removes in the raw file.
   const source: SourceRef = { file: options.file, line: allRows[0].line, record: allRows.map((r) => r.raw).join('\n') };
-  const rows = withoutRepeatedRows(allRows);
-  if (repeats && rows.length < allRows.length) {
-    repeats.rows += allRows.length - rows.length;
+  const distinct = withoutRepeatedRows(allRows);
+  if (repeats && distinct.length < allRows.length) {
+    repeats.rows += allRows.length - distinct.length;
     repeats.conversations++;
   }
+  const rows = distinct.some((r) => r.notice) ? distinct.filter((r) => !r.notice) : distinct;
+  if (!rows.length) return reject(source, 'empty-conversation', 'no row is a message (only notices)');
   const bad = rows.find((r) => r.error);
   if (bad?.error) return reject(source, bad.error.reason, bad.error.detail);
   const blank = rows.find((r) => isBlank(r.speaker));

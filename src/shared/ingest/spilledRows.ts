@@ -24,6 +24,7 @@ const FIELDS = [
   'messageId',
   'errorReason',
   'errorDetail',
+  'notice',
 ] as const;
 type Field = (typeof FIELDS)[number];
 const HEADER_BYTES = 4 + 4 + 2;
@@ -34,6 +35,8 @@ function fieldValue(row: MessageRow, field: Field): string | undefined {
       return row.error?.reason;
     case 'errorDetail':
       return row.error?.detail;
+    case 'notice':
+      return row.notice ? '1' : undefined;
     default:
       return row[field];
   }
@@ -156,6 +159,7 @@ export function decodeRowAt(bytes: Buffer, start: number): MessageRow {
     messageId,
     errorReason,
     errorDetail,
+    notice,
   ] = values;
   const row: MessageRow = { conversationId, line: lineAt(bytes, start), raw, speaker, text };
   if (timestamp !== undefined) row.timestamp = timestamp;
@@ -165,6 +169,7 @@ export function decodeRowAt(bytes: Buffer, start: number): MessageRow {
   if (model !== undefined) row.model = model;
   if (messageId !== undefined) row.messageId = messageId;
   if (errorReason !== undefined) row.error = { reason: errorReason, detail: errorDetail ?? '' };
+  if (notice !== undefined) row.notice = true;
   return row;
 }
 

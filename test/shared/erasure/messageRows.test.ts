@@ -43,12 +43,14 @@ describe('forget in a file of JSON message rows (private Azurite)', () => {
     expect(left.toString('utf8')).toBe([rows[1], rows[3]].join('\n') + '\n');
   }, 60_000);
 
-  it('a chat exported alone as CSV (no id column) is one conversation: its rows go, the header stays', async () => {
+  it('a chat exported alone as CSV (no id column) is one conversation: its rows go, notices too, the header stays', async () => {
     const name = 'discord/help - refund.csv';
     const header = 'AuthorID,Author,Date,Content,Attachments,Reactions';
     const rows = [
       `"11","lena_k","12/1/2026 6:02 PM","Please refund order 7781, my e-mail is ${EMAIL}","",""`,
       '"22","kai_support","12/1/2026 6:09 PM","Done, the refund is on its way.","",""',
+      // A notice by the customer is no message, but it names her: it goes with the rest.
+      '"11","lena_k","12/1/2026 6:10 PM","Pinned a message.","",""',
     ];
     const body = Buffer.from([header, ...rows].join('\n') + '\n');
     await azurite.storage.container(CONTAINERS.raw).getBlockBlobClient(name).upload(body, body.length);

@@ -35,6 +35,7 @@ describe('spilled message rows (length-prefixed UTF-8)', () => {
         csat: '4',
         model: 'gpt-4o-mini',
         messageId: 'msg-17',
+        notice: true,
       },
       {
         conversationId: 'c-3',
