@@ -10,7 +10,7 @@ import { mappedRating, type Mapping } from './mapping';
 import { invalidEncodingDetail, legacyLinesAsUtf8, type DeclaredEncoding, type LegacyLines } from './encoding';
 import { groupMessageRows, type MessageRow } from './messageCsv';
 import { wholeFileId } from './ids';
-import { isDiscordNotice } from './formats/discordText';
+import { discordRolesHint, isDiscordNotice } from './formats/discordText';
 import { linePlace, reject, unusableRow } from './records';
 import { createRoleMapper, type RoleMapper } from './roles';
 import type { ChatRole, IngestItem, SourceRef } from './types';
@@ -680,8 +680,7 @@ function wholeFileConversation(
     ...(discord
       ? {
           notMessage: isDiscordNotice,
-          speakerHint:
-            "DiscordChatExporter's CSV does not hold the authors' server roles: map the support team's names with speakerRoles (TUNELOOP_SPEAKER_ROLES), or export the channel as JSON, whose roles tell staff from customers",
+          speakerHint: discordRolesHint('CSV'),
         }
       : {}),
   };

@@ -37,8 +37,10 @@ export function isDiscordNotice(text: string): boolean {
   return NOTICE.test(text.trim());
 }
 
-const HINT =
-  "DiscordChatExporter's text export does not hold the authors' server roles: map the support team's names with speakerRoles (TUNELOOP_SPEAKER_ROLES), or export the channel as JSON, whose roles tell staff from customers";
+/** What to do when an author's side is unknown: DiscordChatExporter's CSV and text hold no server roles. */
+export function discordRolesHint(layout: 'CSV' | 'text export'): string {
+  return `DiscordChatExporter's ${layout} does not hold the authors' server roles: map the support team's names with speakerRoles (TUNELOOP_SPEAKER_ROLES), or export the channel as JSON, whose roles tell staff from customers`;
+}
 
 export function parseDiscordText(source: SourceRef, text: string, roles: RoleMapper, options: { timeZone?: string } = {}): IngestItem {
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
@@ -106,7 +108,11 @@ export function parseDiscordText(source: SourceRef, text: string, roles: RoleMap
   if ('unknown' in sides) {
     const author = sides.unknown[0];
     const first = said.find((m) => m.author === author);
-    return reject(source, 'unknown-speaker', `author ${show(author)} (line ${first?.line ?? 1}) is not a known role; ${HINT}`);
+    return reject(
+      source,
+      'unknown-speaker',
+      `author ${show(author)} (line ${first?.line ?? 1}) is not a known role; ${discordRolesHint('text export')}`,
+    );
   }
   const raw: RawTurn[] = [];
   for (const { author, when, content } of said) {
