@@ -2,6 +2,7 @@ import { crispConversationOf, parseCrispPages } from './formats/crisp';
 import { freshchatConversationOf, parseFreshchatPages } from './formats/freshchat';
 import { frontConversationOf, parseFrontPages } from './formats/front';
 import { hubSpotThreadOf, parseHubSpotPages } from './formats/hubspot';
+import { parseSalesforcePages, salesforceConversationOf } from './formats/salesforceMessaging';
 import { parseSunshinePages, sunshineConversationOf } from './formats/sunshine';
 import { parseTwilioPages, twilioConversationOf } from './formats/twilio';
 import type { JsonObject } from './formats/common';
@@ -12,7 +13,7 @@ import type { RoleMapper } from './roles';
 import type { IngestItem, SourceRef } from './types';
 
 /** The families whose records are pages of one conversation's messages, grouped by conversation in a file. */
-export type PagedFamily = 'freshchat' | 'hubspot' | 'front' | 'crisp' | 'sunshine' | 'twilio';
+export type PagedFamily = 'freshchat' | 'hubspot' | 'front' | 'crisp' | 'sunshine' | 'twilio' | 'salesforce-messaging';
 
 /** Per family: the conversation a page belongs to, and how the pages of one are read. */
 const PAGED: Record<
@@ -28,6 +29,7 @@ const PAGED: Record<
   crisp: { conversationOf: crispConversationOf, read: parseCrispPages },
   sunshine: { conversationOf: sunshineConversationOf, read: parseSunshinePages },
   twilio: { conversationOf: twilioConversationOf, read: parseTwilioPages },
+  'salesforce-messaging': { conversationOf: salesforceConversationOf, read: parseSalesforcePages },
 };
 
 export function isPagedFamily(family: JsonFamily): family is PagedFamily {

@@ -23,6 +23,7 @@ import { isCcaiConversation, parseCcaiConversation } from './ccaiInsights';
 import { isGenesysTranscript, parseGenesysTranscript } from './genesys';
 import { isTwilioMessages, parseTwilioMessages } from './twilio';
 import { isLivePersonConversation, parseLivePersonConversation } from './liveperson';
+import { isSalesforceConversationEntries, parseSalesforceConversationEntries } from './salesforceMessaging';
 import { isServiceNowRecord, parseServiceNowRecord } from './serviceNow';
 import { mayHoldTranscript, parseTranscriptRecord, transcriptKeyOf } from './transcript';
 import { isZendeskTicket, isZendeskTicketEvent, parseZendeskTicket, parseZendeskTicketEvent } from './zendesk';
@@ -54,6 +55,7 @@ export type ForeignFamily =
   | 'genesys'
   | 'twilio'
   | 'liveperson'
+  | 'salesforce-messaging'
   | 'intercom'
   | 'sharegpt'
   | 'dialogue-turns'
@@ -86,6 +88,7 @@ export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
   genesys: 'Genesys Cloud transcript ("conversationId", "transcripts" of "phrases" with "participantPurpose")',
   twilio: 'Twilio Conversations messages ("messages" with "conversation_sid", "author", "body")',
   liveperson: 'LivePerson conversation ("info", "messageRecords" with "sentBy")',
+  'salesforce-messaging': 'Salesforce messaging session\'s conversation entries ("conversationEntries" with "sender.role", "messageText")',
   intercom: 'Intercom conversation ("source", "conversation_parts")',
   sharegpt: 'ShareGPT ("conversations" of "from"/"value")',
   'dialogue-turns': 'dialogue ("turns"/"utterances" of "speaker"+"utterance")',
@@ -124,6 +127,7 @@ export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
   if (isGenesysTranscript(record)) return 'genesys';
   if (isTwilioMessages(record)) return 'twilio';
   if (isLivePersonConversation(record)) return 'liveperson';
+  if (isSalesforceConversationEntries(record)) return 'salesforce-messaging';
   if (isIntercomConversation(record)) return 'intercom';
   if (isShareGpt(record)) return 'sharegpt';
   if (isDialogueTurns(record)) return 'dialogue-turns';
@@ -216,6 +220,8 @@ export function parseForeign(
       return parseTwilioMessages(source, record, roles);
     case 'liveperson':
       return parseLivePersonConversation(source, record);
+    case 'salesforce-messaging':
+      return parseSalesforceConversationEntries(source, record);
     case 'intercom':
       return parseIntercomConversation(source, record);
     case 'sharegpt':
