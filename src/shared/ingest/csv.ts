@@ -1,4 +1,5 @@
 import { canonicalColumn, MESSAGE_ROW_COLUMNS, plainColumn } from './columns';
+import { isBlank } from './turns';
 import { CsvScanner, type CsvScanFailure, type CsvScannedRecord } from './csvScanner';
 import { isReplyThreadHeader, parseReplyThreads } from './formats/threads';
 import { preferenceLabel } from './formats/llmDatasets';
@@ -603,6 +604,7 @@ async function* toMessageRows(
   const at = (fields: string[], i: number): string | undefined => (i < 0 ? undefined : fields[i]);
   const modelAt = index.has('model') ? column('model') : index.has('deployment') ? column('deployment') : column('deployment_name');
   const messageIdAt = column('message_id');
+  const attachmentAt = ATTACHMENT_COLUMNS.map(column).find((i) => i >= 0) ?? -1;
   for await (const batch of batches) {
     const out: (MessageRow | IngestItem)[] = [];
     for (const row of batch.rows) {
@@ -631,6 +633,7 @@ async function* toMessageRows(
         csat: at(row.fields, csatAt),
       };
       if (notMessage?.(messageRow.text)) messageRow.notice = true;
+      else if (attachmentAt >= 0 && isBlank(messageRow.text) && !isBlank(row.fields[attachmentAt])) messageRow.media = true;
       const model = at(row.fields, modelAt);
       if (model !== undefined && model.trim() !== '') messageRow.model = model;
       const messageId = at(row.fields, messageIdAt);
@@ -652,6 +655,9 @@ async function* toMessageRows(
     yield out;
   }
 }
+
+/** Columns that list a message's attachments (DiscordChatExporter's `Attachments`, chat exports' `media_url`): a row with one and no text is no turn, but is counted. */
+const ATTACHMENT_COLUMNS = ['attachments', 'attachment', 'attachment_url', 'attachment_urls', 'media', 'media_url', 'media_urls'];
 
 /** Column names that may group message rows into conversations (a case, thread, room, ticket, call…). */
 const GROUPING_COLUMN =

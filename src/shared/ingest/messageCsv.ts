@@ -27,6 +27,8 @@ export interface MessageRow {
   messageId?: string;
   /** A row that is no message (DiscordChatExporter's notices): part of the conversation's record (the erasure removes it with the rest), never a turn. */
   notice?: boolean;
+  /** A row with no text but an attachment (an `attachments` or `media` column): set aside as `media-omitted`, counted. */
+  media?: boolean;
   /** Set when the row itself is malformed; the whole conversation is rejected with it. */
   error?: { reason: string; detail: string };
 }
@@ -407,6 +409,8 @@ export function conversationFromRows(
   if (turns.length === 0) return reject(source, 'empty-conversation', 'no row has any text after clean-up');
 
   const conversation: Conversation = { kind: 'conversation', conversationId: rows[0].conversationId, turns, source };
+  const media = rows.filter((r) => r.media && isBlank(r.text)).length;
+  if (media) conversation.setAside = { 'media-omitted': media };
   // A repeated row may carry what its first copy lacked (a later export has the rating).
   const issueType = firstText(allRows.map((r) => r.issueType));
   if (issueType) conversation.issueType = issueType;

@@ -25,6 +25,7 @@ const FIELDS = [
   'errorReason',
   'errorDetail',
   'notice',
+  'media',
 ] as const;
 type Field = (typeof FIELDS)[number];
 const HEADER_BYTES = 4 + 4 + 2;
@@ -37,6 +38,8 @@ function fieldValue(row: MessageRow, field: Field): string | undefined {
       return row.error?.detail;
     case 'notice':
       return row.notice ? '1' : undefined;
+    case 'media':
+      return row.media ? '1' : undefined;
     default:
       return row[field];
   }
@@ -160,6 +163,7 @@ export function decodeRowAt(bytes: Buffer, start: number): MessageRow {
     errorReason,
     errorDetail,
     notice,
+    media,
   ] = values;
   const row: MessageRow = { conversationId, line: lineAt(bytes, start), raw, speaker, text };
   if (timestamp !== undefined) row.timestamp = timestamp;
@@ -170,6 +174,7 @@ export function decodeRowAt(bytes: Buffer, start: number): MessageRow {
   if (messageId !== undefined) row.messageId = messageId;
   if (errorReason !== undefined) row.error = { reason: errorReason, detail: errorDetail ?? '' };
   if (notice !== undefined) row.notice = true;
+  if (media !== undefined) row.media = true;
   return row;
 }
 

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IngestItem } from '../../../src/shared/ingest/types';
+import { groupMessageRows, type MessageRow } from '../../../src/shared/ingest/messageCsv';
+import { createRoleMapper } from '../../../src/shared/ingest/roles';
 import { conversations, parseAll, rejections } from './helpers';
 
 /**
@@ -70,6 +72,8 @@ describe('a chat exported alone as CSV (DiscordChatExporter, a messenger): speak
     expect(chat.turns.some((t) => t.content.includes('Pinned a message') || t.content.includes('Started a thread'))).toBe(false);
     // The "Date" column is the message's time (en-US short pattern, no zone: read as UTC without a declared zone).
     expect(chat.turns[1].timestamp).toBe('2026-12-01T18:09:00.000Z');
+    // The screenshot posted without text is no turn but is counted, as the JSON and text readers count it.
+    expect(chat.setAside).toEqual({ 'media-omitted': 1 });
     expect(notices).toEqual([
       expect.stringContaining(
         'has message columns but no conversation id column (conversation_id, ticket_id, chat_id, session_id…): its rows are read as one conversation (a DiscordChatExporter CSV: one channel or thread)',
@@ -85,6 +89,30 @@ describe('a chat exported alone as CSV (DiscordChatExporter, a messenger): speak
     expect(rejected.detail).toContain('TUNELOOP_SPEAKER_ROLES');
     const mapped = await parseAll(anonymous, { fileName: 'thread.csv', speakerRoles: { marco: 'assistant' } });
     expect(conversations(mapped)[0].turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+  });
+
+  test('a row of only an attachment is counted as media-omitted in any message CSV, also when its rows were spilled to disk', async () => {
+    const csv = [
+      'conversation_id,speaker,text,media_url',
+      'c-1,customer,My parcel arrived broken.,',
+      'c-1,customer,,https://files.example/c-1/photo.jpg',
+      'c-1,agent,Sorry! A replacement is on its way.,',
+      'c-1,agent,,',
+    ].join('\n');
+    const [chat] = conversations(await parseAll(csv, { fileName: 'm.csv' }));
+    expect(chat.turns.map((t) => t.role)).toEqual(['user', 'assistant']);
+    // A blank row without an attachment says nothing and is not counted.
+    expect(chat.setAside).toEqual({ 'media-omitted': 1 });
+
+    async function* rows(): AsyncIterable<MessageRow> {
+      yield { conversationId: 'c-1', line: 2, raw: 'r2', speaker: 'customer', text: 'My parcel arrived broken.' };
+      yield { conversationId: 'c-1', line: 3, raw: 'r3', speaker: 'customer', text: '', media: true };
+      yield { conversationId: 'c-1', line: 4, raw: 'r4', speaker: 'agent', text: 'Sorry! A replacement is on its way.' };
+    }
+    const spilled: IngestItem[] = [];
+    for await (const item of groupMessageRows(rows(), { file: 'm.csv', roles: createRoleMapper(), memoryBudgetChars: 0 }))
+      spilled.push(item);
+    expect(conversations(spilled)[0].setAside).toEqual({ 'media-omitted': 1 });
   });
 
   test('any message file without an id column: sender, message and time', async () => {

@@ -37,6 +37,7 @@ describe('spilled message rows (length-prefixed UTF-8)', () => {
         messageId: 'msg-17',
         notice: true,
       },
+      { conversationId: 'c-1', line: 4, raw: 'c-1,user,,photo.png', speaker: 'user', text: '', media: true },
       {
         conversationId: 'c-3',
         line: 70_000,
@@ -56,7 +57,7 @@ describe('spilled message rows (length-prefixed UTF-8)', () => {
       ids.push(conversationIdOf(record));
       read.push(decodeRow(record));
     }
-    expect(ids).toEqual(['c-1', 'c-ü', 'c-3']);
+    expect(ids).toEqual(['c-1', 'c-ü', 'c-1', 'c-3']);
     expect(read).toEqual(rows);
     expect(block.length).toBe(0);
   });
