@@ -47,6 +47,28 @@ describe('Zendesk messaging (Sunshine Conversations) messages', () => {
     expect(chat.setAside).toEqual({ 'bot-message': 1, 'media-omitted': 2 });
   });
 
+  test('pages saved as the API returns them (no conversation.id) are joined by the conversation their links name', async () => {
+    const record = JSON.parse(MESSAGES) as { messages: unknown[] };
+    const base = 'https://api.smooch.io/v2/apps/5f6e1a2b3c4d5e6f7a8b9c0d/conversations/0c7e3f9a1b2d4e6f8a0b1c2d/messages';
+    // The newest page links to the older one, the older one to the newer; both name the conversation.
+    const newest = JSON.stringify({
+      messages: record.messages.slice(3),
+      meta: { hasMore: true },
+      links: { prev: `${base}?page%5Bbefore%5D=6740a1` },
+    });
+    const oldest = JSON.stringify({
+      messages: record.messages.slice(0, 3),
+      meta: { hasMore: false },
+      links: { next: `${base}?page%5Bafter%5D=6740a4` },
+    });
+    const items = await parseAll(`${newest}\n${oldest}\n`, { fileName: 'sunshine.jsonl' });
+    expect(reasons(items)).toEqual(['conversation']);
+    const [chat] = conversations(items);
+    expect(chat.conversationId).toBe('sunshine-0c7e3f9a1b2d4e6f8a0b1c2d');
+    expect(chat.turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user']);
+    // Before, each page was a conversation of its own (the older one without the agent's reply: one-sided).
+  });
+
   test('an author type of neither side is rejected naming the message', async () => {
     const odd = MESSAGES.replace(
       '"type": "business",\n        "displayName": "Sofia",\n        "avatarUrl"',

@@ -16,9 +16,9 @@ import { pageMessages, pagesNamed, unorderedPages, type MessagePage } from './pa
  * by AI (`author.subtypes` holding "AI": Zendesk's AI agents) is set aside (`bot-message`): a model
  * is not to learn from another model's replies. Content other than text is set aside
  * (`media-omitted`), an image's or file's caption being its text. The response names no
- * conversation: the id is `conversation.id` when the file holds it, else one made from the content.
- * Pages of one conversation (same `conversation.id`) in a file of JSON lines are one conversation
- * (../messagePages.ts).
+ * conversation: the id is `conversation.id` when the file holds it, else the one the page links
+ * name, else one made from the content. Pages of one conversation (by that id) in a file of JSON
+ * lines are one conversation (../messagePages.ts).
  */
 export function isSunshineMessages(record: JsonObject): boolean {
   const messages = record.messages;
@@ -29,11 +29,23 @@ export function isSunshineMessages(record: JsonObject): boolean {
 
 const ROLES: Record<string, 'user' | 'assistant'> = { user: 'user', business: 'assistant' };
 
-/** The conversation a page belongs to: `conversation.id` when the file holds it (else the page is read alone). */
+/**
+ * The conversation a page belongs to: `conversation.id` when the file holds it, else the one its
+ * page links name (`links.prev`/`links.next`: `…/conversations/{id}/messages?page[before]=…`, on
+ * every page of a conversation that has several); else the page is read alone.
+ */
 export function sunshineConversationOf(record: JsonObject): string | undefined {
   const id = isObject(record.conversation) ? idOf(record.conversation.id) : undefined;
-  return typeof id === 'string' ? id : undefined;
+  if (typeof id === 'string') return id;
+  if (id === null || !isObject(record.links)) return undefined;
+  for (const link of [record.links.prev, record.links.next]) {
+    const linked = typeof link === 'string' ? PAGE_LINK.exec(link)?.[1] : undefined;
+    if (linked) return decodeURIComponent(linked);
+  }
+  return undefined;
 }
+
+const PAGE_LINK = /\/conversations\/([^/?#]+)\/messages(?:[?#]|$)/;
 
 export function parseSunshineMessages(source: SourceRef, record: JsonObject): IngestItem {
   return parseSunshinePages(source, [{ record, line: source.line }]);
@@ -73,9 +85,9 @@ export function parseSunshinePages(source: SourceRef, pages: readonly MessagePag
   }
   const first = pages[0].record;
   const conversation = isObject(first.conversation) ? first.conversation : undefined;
-  const id = idOf(conversation?.id);
-  if (id === null)
+  if (idOf(conversation?.id) === null)
     return reject(source, 'invalid-field:conversation.id', `"conversation.id" must be a string, got ${show(conversation?.id)}`);
+  const id = sunshineConversationOf(first);
   const unordered = unorderedPages(pages, timed, 'received');
   if (unordered) return reject(source, 'invalid-field:received', `conversation ${id ?? '(no id)'}: ${unordered}`);
   return finish({
