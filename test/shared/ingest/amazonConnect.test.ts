@@ -49,6 +49,28 @@ describe('Amazon Connect contacts', () => {
     expect(call.turns[1].content).toContain('My name is [PII]');
   });
 
+  test('Transcribe Call Analytics output (a call recorded outside Connect) is one conversation named by its job', async () => {
+    // The same layout as Contact Lens's; items name their ParticipantRole, the file its JobName, no contact.
+    const contactLens = JSON.parse(CALL) as { Transcript: { ParticipantId?: string; ParticipantRole?: string }[] } & Record<
+      string,
+      unknown
+    >;
+    const { CustomerMetadata: _contact, Version: _version, ...rest } = contactLens;
+    const analytics = {
+      JobName: 'support-line-2026-11-28-0412',
+      ...rest,
+      Participants: [{ ParticipantRole: 'AGENT' }, { ParticipantRole: 'CUSTOMER' }],
+      Transcript: contactLens.Transcript.map(({ ParticipantId, ...item }) => ({ ...item, ParticipantRole: ParticipantId })),
+    };
+    const items = await parseAll(JSON.stringify(analytics), { fileName: 'transcribe/support-line-2026-11-28-0412.json' }, 64);
+    expect(reasons(items)).toEqual(['conversation']);
+    const [call] = conversations(items);
+    expect(call.conversationId).toBe('transcribe-support-line-2026-11-28-0412');
+    expect(call.channel).toBe('voice');
+    expect(call.turns.map((t) => t.role)).toEqual(['assistant', 'user', 'assistant', 'user']);
+    // Before: rejected, "the contact has no ContactId".
+  });
+
   test('a participant of no known role, or a contact without its id, is rejected saying which', async () => {
     const unknown = CALL.replace('"ParticipantRole": "CUSTOMER"', '"ParticipantRole": "OBSERVER"');
     const [rejected] = rejections(await parseAll(unknown, { fileName: 'call.json' }, 64));

@@ -10,7 +10,10 @@ import { finish, idOf, inTimeOrder, isObject, setAsideCounts, type JsonObject, t
  * - **Contact Lens** conversational analytics output (`Version` "1.1.0", `Channel` VOICE or CHAT,
  *   `Participants` with their `ParticipantRole`, `CustomerMetadata.ContactId`, `Transcript` of
  *   items with `ParticipantId`, `Content` and offsets from the contact's start): a call's
- *   transcript as well as a chat's, and the input format of Amazon Lex's chatbot designer.
+ *   transcript as well as a chat's, and the input format of Amazon Lex's chatbot designer;
+ * - **Amazon Transcribe Call Analytics** output, the same layout for a call recorded outside
+ *   Connect (`JobName` instead of a contact id, items with their `ParticipantRole`): one
+ *   conversation `transcribe-<JobName>`.
  *
  * One file is one contact and one conversation (`connect-<ContactId>`). The customer (CUSTOMER) is
  * the user; agents and supervisors (AGENT, SUPERVISOR) answer. The contact flow's and bots' messages
@@ -36,11 +39,13 @@ const ROLES: Record<string, ChatRole | 'bot'> = {
 export function parseAmazonConnectContact(source: SourceRef, record: JsonObject): IngestItem {
   const metadata = isObject(record.CustomerMetadata) ? record.CustomerMetadata : {};
   const contactId = idOf(record.ContactId ?? metadata.ContactId);
-  if (!contactId)
+  // Transcribe Call Analytics (recordings transcribed outside Connect) names its job, not a contact.
+  const key = contactId || idOf(record.JobName);
+  if (!key)
     return reject(
       source,
       'missing-field:ContactId',
-      `the contact has no "ContactId" (nor "CustomerMetadata.ContactId"), got ${show(record.ContactId ?? metadata.ContactId)}`,
+      `the contact has no "ContactId" (nor "CustomerMetadata.ContactId", nor a Call Analytics "JobName"), got ${show(record.ContactId ?? metadata.ContactId)}`,
     );
   // Contact Lens names each item's participant only by id; the chat transcript also by role.
   const roleOfParticipant = new Map<string, string>();
@@ -91,11 +96,11 @@ export function parseAmazonConnectContact(source: SourceRef, record: JsonObject)
   const channel = typeof record.Channel === 'string' ? record.Channel.toLowerCase() : 'chat';
   return finish({
     source,
-    id: `connect-${contactId}`,
-    idPrefix: 'connect',
+    id: contactId ? `connect-${key}` : `transcribe-${key}`,
+    idPrefix: contactId ? 'connect' : 'transcribe',
     raw: inTimeOrder(timed),
     channel,
     setAside: setAsideCounts({ 'bot-message': bots, 'media-omitted': media }),
-    needBothSides: `the Amazon Connect contact ${show(contactId)}`,
+    needBothSides: contactId ? `the Amazon Connect contact ${show(key)}` : `the Call Analytics job ${show(key)}`,
   });
 }
