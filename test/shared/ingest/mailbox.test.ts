@@ -176,6 +176,44 @@ describe('a support mailbox exported as mbox', () => {
     expect(conversations(apple)).toHaveLength(2);
   });
 
+  test("a reply whose mail client dropped In-Reply-To and References joins the thread its subject answers, from the same correspondent, even when the thread's first message comes later", async () => {
+    const messages = MBOX.split(/\n(?=From \S+ (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )/).map((m) => withoutGmailHeaders(m));
+    // Aminah's second message ("Re: Order 4521 not arrived", from her phone) without the thread headers.
+    const broken = messages.map((m) =>
+      m.startsWith('From 1817263544123456791@') ? m.replace(/^(?:In-Reply-To|References): .*\n/gm, '') : m,
+    );
+    const roles = (items: IngestItem[]) => conversations(items).map((c) => c.turns.map((t) => t.role).join(' '));
+    const notices: string[] = [];
+    const items = await parseAll(broken.join('\n'), { fileName: 'Inbox', onNotice: (m) => notices.push(m) }, 4096);
+    expect(roles(items)).toEqual(['user assistant user assistant', 'user assistant']);
+    // A reply: no subject put above its text, as for a message opening a thread.
+    expect(conversations(items)[0].turns[2].content).toMatch(/^It came, but the box was torn/);
+    expect(notices).toContainEqual(
+      'Inbox: 1 reply without "In-Reply-To" or "References" (a mail client that drops them) joined to the thread whose subject they answer, by the same correspondent within 30 days',
+    );
+    // Read before the message it answers (a Sent folder joined after the Inbox, a file not in time order): held, then joined.
+    const reordered = [broken[2], ...broken.filter((_, i) => i !== 2)];
+    expect(roles(await parseAll(reordered.join('\n'), { fileName: 'Inbox' }, 4096))).toEqual([
+      'user assistant user assistant',
+      'user assistant',
+    ]);
+
+    // Another customer answering the same subject took no part in that thread: a thread of her own (one-sided), its subject above its text.
+    const stranger = broken.map((m) =>
+      m.startsWith('From 1817263544123456791@') ? m.replaceAll('aminah.yusof@gmail.com', 'ina@yahoo.example') : m,
+    );
+    const strangerItems = await parseAll(stranger.join('\n'), { fileName: 'Inbox' }, 4096);
+    // (Without her message the two replies of the support side are one turn.)
+    expect(roles(strangerItems)).toEqual(['user assistant', 'user assistant']);
+    const alone = rejections(strangerItems).find((r) => r.reason === 'one-sided-conversation' && r.record.includes('ina@yahoo.example'));
+    expect(alone).toBeDefined();
+    // Nor is a reply sent more than 30 days after the thread's first message.
+    const late = broken.map((m) =>
+      m.startsWith('From 1817263544123456791@') ? m.replace('Date: Wed, 2 Dec 2026', 'Date: Sat, 9 Jan 2027') : m,
+    );
+    expect(roles(await parseAll(late.join('\n'), { fileName: 'Inbox' }, 4096))).toEqual(['user assistant', 'user assistant']);
+  });
+
   test('a message over the record size limit is rejected on its own, naming its line; its thread is read without it', async () => {
     // The third message grows to 1,324 bytes; the largest other is 1,049.
     const big = MBOX.replace('It came, but the box', `${'x'.repeat(600)}\nIt came, but the box`);

@@ -210,6 +210,124 @@ function bodyOf(email: PostalMime.Email): string {
 }
 
 const REPLY_PREFIX = /^(?:\s*(?:re|fwd?|aw|wg|sv|vs|antw|rif|tr|r|enc|res|odp|před|ynt)\s*(?:\[\d+\])?\s*:\s*)+/i;
+/** Reply prefixes only (not forwards): a forward without headers starts a conversation of its own. */
+const ANSWER_PREFIX = /^\s*(?:re|aw|sv|vs|antw|rif|r|res|odp|ynt)\s*(?:\[\d+\])?\s*:/i;
+
+/** How long after a thread's first message a reply without thread headers is still joined to it by subject. */
+export const BROKEN_THREAD_DAYS = 30;
+const BROKEN_THREAD_MS = BROKEN_THREAD_DAYS * 86_400_000;
+/** Thread openings remembered for such replies (subject × correspondent); older ones are forgotten past it. */
+const OPENINGS_REMEMBERED = 50_000;
+/** Such replies held until the end of the file, waiting for an opening read later; past it, each is a thread of its own. */
+const HELD_REPLIES = 1_000;
+const HELD_REPLY_CHARS = 16 * 1024 * 1024;
+
+interface HeldReply {
+  row: MessageRow;
+  subject: string | undefined;
+  ownKey: string;
+  lookup: { keys: string[]; at: number | undefined };
+}
+
+/**
+ * Replies a mail client sent without `In-Reply-To` and `References` ("Re: Order 4521 not
+ * arrived" from a phone's mail app): without them each was a thread of its own, a reply with no
+ * question before it. Such a reply (a "Re:" subject in any of the usual languages) joins the
+ * latest thread opened up to 30 days before it with the same subject in which its sender took
+ * part (as sender or recipient); a thread another customer opened with the same subject, or one the
+ * support side sent to someone else, is not joined. Openings are remembered up to a bound, replies
+ * whose opening comes later in the file are held up to a bound (both memory stays flat).
+ */
+class BrokenThreads {
+  private readonly openings = new Map<string, { key: string; at: number | undefined }[]>();
+  private remembered = 0;
+  private readonly held: HeldReply[] = [];
+  private heldChars = 0;
+  joined = 0;
+
+  /** 'opens' for a message that opens a thread; else where a reply's thread is, if known yet. */
+  lookFor(
+    email: PostalMime.Email,
+    from: string,
+    timestamp: string | undefined,
+  ): 'opens' | { thread?: string; lookup: HeldReply['lookup'] } {
+    if (!ANSWER_PREFIX.test(email.subject ?? '')) return 'opens';
+    const subject = normalisedSubject(email.subject);
+    const lookup = { keys: subject && from ? [`${subject}\n${from}`] : [], at: timestamp ? Date.parse(timestamp) : undefined };
+    const thread = this.find(lookup);
+    if (thread !== undefined) this.joined++;
+    return { ...(thread !== undefined ? { thread } : {}), lookup };
+  }
+
+  addRoot(email: PostalMime.Email, from: string, timestamp: string | undefined, key: string): void {
+    const subject = normalisedSubject(email.subject);
+    if (!subject) return;
+    const at = timestamp ? Date.parse(timestamp) : undefined;
+    for (const address of new Set([from, ...addresses(email)])) {
+      if (!address) continue;
+      if (this.remembered >= OPENINGS_REMEMBERED) {
+        this.openings.clear();
+        this.remembered = 0;
+      }
+      const lookupKey = `${subject}\n${address}`;
+      const list = this.openings.get(lookupKey);
+      if (list) list.push({ key, at });
+      else this.openings.set(lookupKey, [{ key, at }]);
+      this.remembered++;
+    }
+  }
+
+  /** Holds a reply whose opening is not known yet; returns what no longer fits, each a thread of its own. */
+  hold(reply: HeldReply): MessageRow[] {
+    if (!reply.lookup.keys.length) return [this.alone(reply)];
+    this.held.push(reply);
+    this.heldChars += reply.row.raw.length;
+    const out: MessageRow[] = [];
+    while (this.held.length > HELD_REPLIES || this.heldChars > HELD_REPLY_CHARS) {
+      const oldest = this.held.shift() as HeldReply;
+      this.heldChars -= oldest.row.raw.length;
+      out.push(this.alone(oldest));
+    }
+    return out;
+  }
+
+  /** The held replies at the end of the file: joined to an opening read since, else each a thread of its own. */
+  release(): MessageRow[] {
+    const out = this.held.map((reply) => {
+      const thread = this.find(reply.lookup);
+      if (thread === undefined) return this.alone(reply);
+      this.joined++;
+      return { ...reply.row, conversationId: contentId('email', thread) };
+    });
+    this.held.length = 0;
+    this.heldChars = 0;
+    return out;
+  }
+
+  private alone(reply: HeldReply): MessageRow {
+    return { ...reply.row, conversationId: contentId('email', reply.ownKey), text: withSubject(reply.subject, reply.row.text) };
+  }
+
+  /** The latest opening at or before the reply's time (and no more than 30 days before it); any, for an undated one. */
+  private find(lookup: HeldReply['lookup']): string | undefined {
+    let best: { key: string; at: number | undefined } | undefined;
+    for (const lookupKey of lookup.keys)
+      for (const opening of this.openings.get(lookupKey) ?? []) {
+        if (lookup.at !== undefined && opening.at !== undefined && (opening.at > lookup.at || lookup.at - opening.at > BROKEN_THREAD_MS))
+          continue;
+        if (!best || (opening.at ?? 0) >= (best.at ?? 0)) best = opening;
+      }
+    return best?.key;
+  }
+}
+
+function normalisedSubject(subject: string | undefined): string {
+  return (subject ?? '').replace(REPLY_PREFIX, '').normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+function addresses(email: PostalMime.Email): string[] {
+  return [...(email.to ?? []), ...(email.cc ?? [])].flatMap((a) => ('address' in a && a.address ? [a.address.trim().toLowerCase()] : []));
+}
 
 /** The first message's subject opens its text, unless the text already says it. */
 function withSubject(subject: string | undefined, body: string): string {
@@ -375,20 +493,44 @@ export async function* parseMbox(bytes: AsyncIterable<Buffer>, options: MailboxO
       if (from && (/(?:^|,)\s*"?sent"?\s*(?:,|$)/i.test(labels) || outlook === 'sent')) evidence.sentFrom.add(from);
       const delivered = email.deliveredTo?.trim().toLowerCase();
       if (delivered && delivered !== from) evidence.deliveredTo.set(delivered, (evidence.deliveredTo.get(delivered) ?? 0) + 1);
-      const thread = contentId('email', threadKey(email, message.line));
+      const key = threadKey(email, message.line);
       // postal-mime gives a Date header it cannot read as written: such a message keeps its place in the file instead.
       const timestamp = email.date && Number.isFinite(Date.parse(email.date)) ? new Date(email.date).toISOString() : undefined;
-      // A message that answers none opens its thread: its subject goes above its text.
-      const opens = !HAS_MESSAGE_ID.test(email.inReplyTo ?? '') && !HAS_MESSAGE_ID.test(email.references ?? '');
-      const text = opens ? withSubject(email.subject, bodyOf(email)) : bodyOf(email);
-      const row: MessageRow = { conversationId: thread, line: message.line, raw, speaker: from, text, channel: 'email' };
+      const row: MessageRow = { conversationId: '', line: message.line, raw, speaker: from, text: '', channel: 'email' };
       if (timestamp) row.timestamp = timestamp;
       const id = (email.messageId ?? '').match(MESSAGE_ID)?.[0];
       if (id) row.messageId = id.toLowerCase();
       if (!from) row.error = { reason: 'missing-field:from', detail: `${place} has no sender address ("From:")` };
-      yield row;
+      // A message that answers none opens its thread (its subject goes above its text), unless it is a
+      // reply whose client dropped the headers that say so: then the thread it answers is found by subject.
+      const answers = HAS_MESSAGE_ID.test(email.inReplyTo ?? '') || HAS_MESSAGE_ID.test(email.references ?? '');
+      const text = bodyOf(email);
+      // Gmail threads by its own id, which no client can drop.
+      if (answers || key.startsWith('gmail:')) {
+        yield { ...row, conversationId: contentId('email', key), text: answers ? text : withSubject(email.subject, text) };
+        continue;
+      }
+      const broken = brokenThreads.lookFor(email, from, timestamp);
+      if (broken === 'opens') {
+        brokenThreads.addRoot(email, from, timestamp, key);
+        yield { ...row, conversationId: contentId('email', key), text: withSubject(email.subject, text) };
+        continue;
+      }
+      if (broken.thread !== undefined) {
+        yield { ...row, conversationId: contentId('email', broken.thread), text };
+        continue;
+      }
+      // Its thread's first message may come later in the file (a Sent folder joined after the Inbox).
+      const held = brokenThreads.hold({ row: { ...row, text }, subject: email.subject, ownKey: key, lookup: broken.lookup });
+      for (const released of held) yield released;
     }
+    for (const released of brokenThreads.release()) yield released;
+    if (brokenThreads.joined)
+      options.onNotice?.(
+        `${file}: ${brokenThreads.joined} repl${brokenThreads.joined === 1 ? 'y' : 'ies'} without "In-Reply-To" or "References" (a mail client that drops them) joined to the thread whose subject they answer, by the same correspondent within ${BROKEN_THREAD_DAYS} days`,
+      );
   }
+  const brokenThreads = new BrokenThreads();
 
   let roles: ReturnType<typeof mailboxRoles> | undefined;
   const threads = { all: 0, answered: 0 };
