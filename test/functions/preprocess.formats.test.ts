@@ -92,7 +92,7 @@ describe('preprocess blob function: other layouts', () => {
     expect(report.set_aside).toEqual({ 'private-comment': 1 });
   });
 
-  it('contact-centre exports (Amazon Connect, Contact Lens, CCAI Insights, Genesys Cloud, Zendesk messaging, Twilio, LivePerson, Salesforce messaging, DiscordChatExporter text and CSV): each blob read with no setting', async () => {
+  it('contact-centre exports (Amazon Connect, Contact Lens, CCAI Insights, Genesys Cloud, Zendesk messaging, Twilio, LivePerson, Salesforce messaging, DiscordChatExporter HTML, text and CSV): each blob read with no setting', async () => {
     const storage = await setup();
     const files: [string, string][] = [
       ['connect/ChatTranscripts/2026/11/28/5d3f9a2b.json', join(fixtures, 'amazon-connect', 'chat-transcript.json')],
@@ -104,6 +104,7 @@ describe('preprocess blob function: other layouts', () => {
       ['twilio/CH6b1f.json', join(fixtures, 'twilio', 'messages.json')],
       ['liveperson/search.json', join(fixtures, 'liveperson', 'conversations.json')],
       ['salesforce/0MwHs000000Q7rL.json', join(fixtures, 'salesforce-messaging', 'entries.json')],
+      ['discord/help-forum.html', join(fixtures, 'discord', 'thread.html')],
       ['discord/help-forum.txt', join(fixtures, 'discord', 'thread.txt')],
       ['discord/help-forum.csv', join(fixtures, 'discord', 'thread.csv')],
     ];

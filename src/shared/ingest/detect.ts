@@ -2,6 +2,7 @@ import { looksLikeChatExport } from './formats/transcript';
 import { looksLikeLineChat } from './formats/lineChat';
 import { looksLikeTelegramHtml } from './formats/telegramHtml';
 import { looksLikeDiscordText } from './formats/discordText';
+import { looksLikeDiscordHtml } from './formats/discordHtml';
 import { looksLikeEmailMessage, looksLikeMbox } from './formats/mailbox';
 import { OLE_MAGIC, oleDetail } from './xlsx';
 
@@ -23,6 +24,8 @@ export type Container =
   | { kind: 'line-chat' }
   /** A Discord channel DiscordChatExporter exported as plain text, the whole file one conversation. */
   | { kind: 'discord-text' }
+  /** A Discord channel exported by DiscordChatExporter as HTML (its default format). */
+  | { kind: 'discord-html' }
   /** A page of a chat Telegram Desktop exported as HTML (`messages.html`, `messages2.html`, …). */
   | { kind: 'telegram-html' }
   /** A mailbox exported as mbox (Google Takeout, Thunderbird, Apple Mail): a conversation per thread. */
@@ -71,6 +74,7 @@ export function detectContainer(head: Buffer): Container {
   if (c === '<') {
     const markup = text.slice(first);
     if (looksLikeTelegramHtml(markup)) return { kind: 'telegram-html' };
+    if (looksLikeDiscordHtml(markup)) return { kind: 'discord-html' };
     if (markup.includes('<title>Exported Data</title>'))
       return {
         kind: 'unknown',

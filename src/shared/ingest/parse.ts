@@ -37,6 +37,7 @@ import { createRoleMapper, type RoleMapper } from './roles';
 import { parseChatExport } from './formats/transcript';
 import { parseLineChat } from './formats/lineChat';
 import { parseTelegramHtml } from './formats/telegramHtml';
+import { parseDiscordHtml } from './formats/discordHtml';
 import { parseDiscordText } from './formats/discordText';
 import { parseMbox } from './formats/mailbox';
 import {
@@ -230,6 +231,7 @@ async function* parseAny(input: ByteSource, options: ParseOptions, deferLines: b
       case 'line-chat':
       case 'telegram-html':
       case 'discord-text':
+      case 'discord-html':
         yield await readChatExport(bytes, head, {
           file,
           roles,
@@ -876,7 +878,7 @@ async function readChatExport(
     signal?: AbortSignal;
     timeZone?: string;
     /** Whose export: WhatsApp's text (`parseChatExport`), LINE's (`parseLineChat`) or a Telegram HTML page (`parseTelegramHtml`). */
-    shape: 'chat-export' | 'line-chat' | 'telegram-html' | 'discord-text';
+    shape: 'chat-export' | 'line-chat' | 'telegram-html' | 'discord-text' | 'discord-html';
   },
 ): Promise<IngestItem> {
   const { file } = options;
@@ -899,6 +901,7 @@ async function readChatExport(
   const zone = options.timeZone ? { timeZone: options.timeZone } : {};
   if (options.shape === 'line-chat') return parseLineChat(source, source.record, options.roles, zone);
   if (options.shape === 'discord-text') return parseDiscordText(source, source.record, options.roles, zone);
+  if (options.shape === 'discord-html') return parseDiscordHtml(source, source.record.replace(/^\uFEFF/, ''), options.roles, zone);
   if (options.shape === 'telegram-html') return parseTelegramHtml(source, source.record.replace(/^\uFEFF/, ''), options.roles, zone);
   return parseChatExport(
     source,

@@ -185,6 +185,41 @@ describe("DiscordChatExporter's plain-text export", () => {
   });
 });
 
+/** The same forum post as DiscordChatExporter's HTML, its default format (hand-written in its templates' layout, SOURCE.md there). */
+const THREAD_HTML = readFileSync(join(__dirname, '..', '..', 'fixtures', 'formats', 'discord', 'thread.html'), 'utf8');
+
+describe("DiscordChatExporter's HTML export", () => {
+  test('the file is one conversation: notices, the reply preview, embeds and reactions are no text; the bot set aside, an attachment alone counted', async () => {
+    // Before: one unknown-format rejection ("the file looks like HTML/XML").
+    const items = await parseAll(THREAD_HTML, { fileName: 'discord/Lantern Isles - help-forum [1100000000000000002].html' }, 512);
+    expect(reasons(items)).toEqual(['conversation']);
+    const [chat] = conversations(items);
+    expect(chat.conversationId).toMatch(/^discord-[0-9a-f]{16}$/);
+    expect(chat.channel).toBe('discord');
+    // "Marco | Support" answers by the role word of his nickname; the other author is then the customer.
+    expect(chat.turns.map((t) => `${t.role}: ${t.content}`)).toEqual([
+      'user: After the 1.4 update my save file is gone and the game starts a new island.\nI play on Steam Deck 😢',
+      'assistant: Sorry about that @Ana! The update moved saves to a new folder. Open Settings, then Saves, then Import old save, and pick the file from before 1.4.',
+      // A group's second message (dated by its short timestamp) is the same author's.
+      'user: That worked, my island is back.\nThank you!',
+      'assistant: Glad to hear it! I am marking this thread as solved.',
+    ]);
+    expect(chat.turns[1].timestamp).toBe('2026-12-01T18:20:00.000Z');
+    expect(chat.setAside).toEqual({ 'bot-message': 1, 'media-omitted': 1 });
+  });
+
+  test('authors whose names and nicknames do not tell the sides apart: mapped by either, or rejected saying what to do', async () => {
+    const anonymous = THREAD_HTML.replaceAll('Marco | Support', 'Marco');
+    const [rejected] = rejections(await parseAll(anonymous, { fileName: 'thread.html' }));
+    expect(rejected.reason).toBe('unknown-speaker');
+    expect(rejected.detail).toContain("DiscordChatExporter's HTML export does not hold the authors' server roles");
+    for (const speakerRoles of [{ 'marco.kh': 'assistant' }, { Marco: 'assistant' }] as Record<string, 'assistant'>[]) {
+      const mapped = await parseAll(anonymous, { fileName: 'thread.html', speakerRoles });
+      expect(conversations(mapped)[0].turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    }
+  });
+});
+
 describe('a CSV of message rows with a column that may group them, but no conversation_id', () => {
   test.each(['case_number', 'Case Number', 'thread_id', 'Room', 'interaction_id', 'chat'])(
     '%s: rejected naming the column, not read as one conversation',

@@ -38,7 +38,7 @@ export function isDiscordNotice(text: string): boolean {
 }
 
 /** What to do when an author's side is unknown: DiscordChatExporter's CSV and text hold no server roles. */
-export function discordRolesHint(layout: 'CSV' | 'text export'): string {
+export function discordRolesHint(layout: 'CSV' | 'text export' | 'HTML export'): string {
   return `DiscordChatExporter's ${layout} does not hold the authors' server roles: map the support team's names with speakerRoles (TUNELOOP_SPEAKER_ROLES), or export the channel as JSON, whose roles tell staff from customers`;
 }
 
