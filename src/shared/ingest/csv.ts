@@ -656,8 +656,12 @@ async function* toMessageRows(
   }
 }
 
-/** Columns that list a message's attachments (DiscordChatExporter's `Attachments`, chat exports' `media_url`): a row with one and no text is no turn, but is counted. */
-const ATTACHMENT_COLUMNS = ['attachments', 'attachment', 'attachment_url', 'attachment_urls', 'media', 'media_url', 'media_urls'];
+/**
+ * Columns that list a message's attachments (DiscordChatExporter's `Attachments`, chat exports'
+ * `media_url`): a row with one and no text is no turn, but is counted. Not a bare `media`, which
+ * some exports use for the channel (voice, chat).
+ */
+const ATTACHMENT_COLUMNS = ['attachments', 'attachment', 'attachment_url', 'attachment_urls', 'media_url', 'media_urls'];
 
 /** Column names that may group message rows into conversations (a case, thread, room, ticket, call…). */
 const GROUPING_COLUMN =

@@ -202,10 +202,24 @@ describe("DiscordChatExporter's HTML export", () => {
       'assistant: Sorry about that @Ana! The update moved saves to a new folder. Open Settings, then Saves, then Import old save, and pick the file from before 1.4.',
       // A group's second message (dated by its short timestamp) is the same author's.
       'user: That worked, my island is back.\nThank you!',
-      'assistant: Glad to hear it! I am marking this thread as solved.',
+      // A newline of the text itself (the exporter's pre-wrap span) as well as a <br>.
+      'assistant: Glad to hear it!\nI am marking this thread as solved.',
     ]);
     expect(chat.turns[1].timestamp).toBe('2026-12-01T18:20:00.000Z');
     expect(chat.setAside).toEqual({ 'bot-message': 1, 'media-omitted': 1 });
+  });
+
+  test("an older version's page: the bot label and the reply preview by their old names; a layout without message containers rejected saying what to do", async () => {
+    const older = THREAD_HTML.replaceAll('chatlog__author-tag', 'chatlog__bot-label').replaceAll('chatlog__reply"', 'chatlog__reference"');
+    const [chat] = conversations(await parseAll(older, { fileName: 'thread.html' }, 512));
+    expect(chat.turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    expect(chat.setAside).toEqual({ 'bot-message': 1, 'media-omitted': 1 });
+    const oldest = THREAD_HTML.replaceAll('chatlog__message-container', 'chatlog__message-old');
+    const [rejected] = rejections(await parseAll(oldest, { fileName: 'thread.html' }));
+    expect(rejected.reason).toBe('unknown-format');
+    expect(rejected.detail).toMatch(
+      /layout older than its message containers.*export the channel again with a current DiscordChatExporter, or as JSON/,
+    );
   });
 
   test('authors whose names and nicknames do not tell the sides apart: mapped by either, or rejected saying what to do', async () => {

@@ -176,11 +176,15 @@ describe('a support mailbox exported as mbox', () => {
     expect(conversations(apple)).toHaveLength(2);
   });
 
-  test("a reply whose mail client dropped In-Reply-To and References joins the thread its subject answers, from the same correspondent, even when the thread's first message comes later", async () => {
+  test("a reply whose mail client dropped In-Reply-To and References joins the thread its subject answers between the same two addresses, even when the thread's first message comes later", async () => {
     const messages = MBOX.split(/\n(?=From \S+ (?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) )/).map((m) => withoutGmailHeaders(m));
-    // Aminah's second message ("Re: Order 4521 not arrived", from her phone) without the thread headers.
-    const broken = messages.map((m) =>
+    // Aminah's second message ("Re: Order 4521 not arrived", from her phone) without the thread headers;
+    // the answer to it names only it, as the answering client found no earlier ones to copy.
+    const dropped = messages.map((m) =>
       m.startsWith('From 1817263544123456791@') ? m.replace(/^(?:In-Reply-To|References): .*\n/gm, '') : m,
+    );
+    const broken = dropped.map((m) =>
+      m.startsWith('From 1817263544123456792@') ? m.replace(/^References: .*$/m, 'References: <CAJ4521b@mail.gmail.com>') : m,
     );
     const roles = (items: IngestItem[]) => conversations(items).map((c) => c.turns.map((t) => t.role).join(' '));
     const notices: string[] = [];
@@ -189,17 +193,27 @@ describe('a support mailbox exported as mbox', () => {
     // A reply: no subject put above its text, as for a message opening a thread.
     expect(conversations(items)[0].turns[2].content).toMatch(/^It came, but the box was torn/);
     expect(notices).toContainEqual(
-      'Inbox: 1 reply without "In-Reply-To" or "References" (a mail client that drops them) joined to the thread whose subject they answer, by the same correspondent within 30 days',
+      'Inbox: 1 reply without "In-Reply-To" or "References" (a mail client that drops them) joined to the thread whose subject they answer, between the same two addresses within 30 days',
     );
-    // Read before the message it answers (a Sent folder joined after the Inbox, a file not in time order): held, then joined.
-    const reordered = [broken[2], ...broken.filter((_, i) => i !== 2)];
+    // Read before the message it answers (a Sent folder joined after the Inbox, a file not in time order): held, then joined
+    // (here the answer to it names the thread's first message, as a client threading by subject writes it).
+    const reordered = [broken[2], ...broken.filter((_, i) => i !== 2)].map((m) =>
+      m.replace('References: <CAJ4521b@mail.gmail.com>', 'References: <CAJ4521a@mail.gmail.com> <CAJ4521b@mail.gmail.com>'),
+    );
     expect(roles(await parseAll(reordered.join('\n'), { fileName: 'Inbox' }, 4096))).toEqual([
       'user assistant user assistant',
       'user assistant',
     ]);
+    // Held, but answered before the end of the file by a message naming only it: it keeps its answer, a thread of its own.
+    const answeredFirst = [broken[2], ...broken.filter((_, i) => i !== 2)];
+    expect(roles(await parseAll(answeredFirst.join('\n'), { fileName: 'Inbox' }, 4096))).toEqual([
+      'user assistant',
+      'user assistant',
+      'user assistant',
+    ]);
 
     // Another customer answering the same subject took no part in that thread: a thread of her own (one-sided), its subject above its text.
-    const stranger = broken.map((m) =>
+    const stranger = dropped.map((m) =>
       m.startsWith('From 1817263544123456791@') ? m.replaceAll('aminah.yusof@gmail.com', 'ina@yahoo.example') : m,
     );
     const strangerItems = await parseAll(stranger.join('\n'), { fileName: 'Inbox' }, 4096);
@@ -208,10 +222,40 @@ describe('a support mailbox exported as mbox', () => {
     const alone = rejections(strangerItems).find((r) => r.reason === 'one-sided-conversation' && r.record.includes('ina@yahoo.example'));
     expect(alone).toBeDefined();
     // Nor is a reply sent more than 30 days after the thread's first message.
-    const late = broken.map((m) =>
+    const late = dropped.map((m) =>
       m.startsWith('From 1817263544123456791@') ? m.replace('Date: Wed, 2 Dec 2026', 'Date: Sat, 9 Jan 2027') : m,
     );
     expect(roles(await parseAll(late.join('\n'), { fileName: 'Inbox' }, 4096))).toEqual(['user assistant', 'user assistant']);
+  });
+
+  test("the support side's reply without thread headers joins the thread of the customer it went to, not another's with the same subject", async () => {
+    const mail = (n: number, from: string, to: string, subject: string, hour: number, body: string) =>
+      [
+        `From m${n}@x Tue Dec 01 0${hour}:00:00 +0000 2026`,
+        'Delivered-To: support@shop.example',
+        `From: ${from}`,
+        `To: ${to}`,
+        `Subject: ${subject}`,
+        `Date: Tue, 1 Dec 2026 ${hour}:00:00 +0000`,
+        `Message-ID: <m${n}@x>`,
+        '',
+        body,
+        '',
+      ].join('\n');
+    const mbox = [
+      mail(1, 'ana@mail.example', 'support@shop.example', 'Refund request', 8, 'Please refund order 111, it arrived broken.'),
+      mail(2, 'bo@mail.example', 'support@shop.example', 'Refund request', 9, 'I would like a refund for order 222.'),
+      mail(3, 'support@shop.example', 'ana@mail.example', 'Re: Refund request', 10, 'Hi Ana, the refund for order 111 is issued.'),
+    ].join('\n');
+    const items = await parseAll(mbox, { fileName: 'Inbox' }, 4096);
+    const [ana] = conversations(items);
+    expect(said(ana)).toEqual([
+      'user: Refund request\nPlease refund order 111, it arrived broken.',
+      'assistant: Hi Ana, the refund for order 111 is issued.',
+    ]);
+    // Bo's thread is untouched: one-sided, as before.
+    expect(rejections(items).map((r) => r.reason)).toEqual(['one-sided-conversation']);
+    expect(rejections(items)[0].record).toContain('bo@mail.example');
   });
 
   test('a message over the record size limit is rejected on its own, naming its line; its thread is read without it', async () => {

@@ -45,6 +45,20 @@ describe('Salesforce messaging conversation entries', () => {
     );
   });
 
+  test('a conversation reopened in a later session, listed newest first, is named by its first session', async () => {
+    const reopened = record();
+    const later = reopened.conversationEntries.slice(1, 4).map((entry, i) => ({
+      ...entry,
+      identifier: `later-${i}`,
+      clientTimestamp: entry.clientTimestamp + 7 * 86_400_000,
+      relatedRecords: ['0MwHs000000Q9xYKAS'],
+    }));
+    reopened.conversationEntries = [...later.reverse(), ...reopened.conversationEntries.reverse()];
+    const [chat] = conversations(await parseAll(JSON.stringify(reopened), { fileName: 's.json' }, 64));
+    expect(chat.conversationId).toBe('salesforce-0MwHs000000Q7rLKAS');
+    expect(chat.turns.at(-1)?.timestamp).toBe(new Date(1764925290000 + 7 * 86_400_000).toISOString());
+  });
+
   test('a session the bot alone answered is one-sided; an unknown role names the entry', async () => {
     const botOnly = record();
     botOnly.conversationEntries = botOnly.conversationEntries.filter((e) => e.sender.role !== 'Agent');

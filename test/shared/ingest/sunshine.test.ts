@@ -67,6 +67,12 @@ describe('Zendesk messaging (Sunshine Conversations) messages', () => {
     expect(chat.conversationId).toBe('sunshine-0c7e3f9a1b2d4e6f8a0b1c2d');
     expect(chat.turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user']);
     // Before, each page was a conversation of its own (the older one without the agent's reply: one-sided).
+
+    // A link with a broken escape still names its conversation, as written.
+    const odd = JSON.stringify({ messages: record.messages, links: { prev: `${base.replace('0c7e3f9a', 'ab%zz')}?page%5Bbefore%5D=1` } });
+    expect(conversations(await parseAll(`${odd}\n`, { fileName: 'sunshine.jsonl' }))[0].conversationId).toBe(
+      'sunshine-ab%zz1b2d4e6f8a0b1c2d',
+    );
   });
 
   test('an author type of neither side is rejected naming the message', async () => {

@@ -14,7 +14,8 @@ import { discordRolesHint } from './discordText';
  * `chatlog__timestamp`; the others only a `chatlog__short-timestamp` whose `title` is the date.
  * The text is `chatlog__content` (markdown rendered as HTML: `<br>` line breaks, emoji as images
  * whose `alt` is the emoji, mentions as "@name"); a reply's preview of the message it answers
- * (`chatlog__reply`), attachments, embeds, stickers and reactions are no text. Notices (a pin, a
+ * (`chatlog__reply`; `chatlog__reference` in older versions, whose bot tag is `chatlog__bot-label`),
+ * attachments, embeds, stickers and reactions are no text. Notices (a pin, a
  * thread started, a join) are `chatlog__system-notification-*` and no messages.
  *
  * As for the exporter's CSV and text, the whole file is one conversation, named by the file and its
@@ -58,6 +59,7 @@ export function parseDiscordHtml(source: SourceRef, html: string, roles: RoleMap
   let skipDepth = -1;
   let collecting: Collecting;
   let depth = 0;
+  let containers = 0;
   const lines = { index: 0, line: 1 };
 
   const parser = new htmlparser2.Parser(
@@ -81,17 +83,23 @@ export function parseDiscordHtml(source: SourceRef, html: string, roles: RoleMap
           collecting = { into: 'preamble', depth: here };
         } else if (classes.has('chatlog__message-group')) group = undefined;
         else if (classes.has('chatlog__message-container')) {
+          containers++;
           message = { line: lineAt(html, parser.startIndex, lines), bot: false, text: '', media: false, notice: false, ...group };
           messageDepth = here;
         } else if (!message) return;
-        else if (classes.has('chatlog__reply') || classes.has('chatlog__reactions') || classes.has('chatlog__edited-timestamp'))
+        else if (
+          classes.has('chatlog__reply') ||
+          classes.has('chatlog__reference') ||
+          classes.has('chatlog__reactions') ||
+          classes.has('chatlog__edited-timestamp')
+        )
           skipDepth = here;
         else if (classes.has('chatlog__system-notification-author')) message.notice = true;
         else if (classes.has('chatlog__author')) {
           message.author = attributes.title?.trim() || undefined;
           message.nickname = '';
           collecting = { into: 'author', depth: here };
-        } else if (classes.has('chatlog__author-tag')) collecting = { into: 'tag', depth: here };
+        } else if (classes.has('chatlog__author-tag') || classes.has('chatlog__bot-label')) collecting = { into: 'tag', depth: here };
         else if (classes.has('chatlog__timestamp')) collecting = { into: 'timestamp', depth: here };
         else if (classes.has('chatlog__short-timestamp')) message.when = attributes.title?.trim();
         else if (classes.has('chatlog__content')) collecting = { into: 'content', depth: here };
@@ -129,6 +137,12 @@ export function parseDiscordHtml(source: SourceRef, html: string, roles: RoleMap
   parser.end(html);
 
   const channel = preamble.map((p) => p.replace(/\s+/g, ' ').trim()).filter(Boolean)[1] ?? '';
+  if (!containers)
+    return reject(
+      source,
+      'unknown-format',
+      `the page is DiscordChatExporter's HTML in a layout older than its message containers (no "chatlog__message-container"), which tuneloop does not read; export the channel again with a current DiscordChatExporter, or as JSON`,
+    );
   let bots = 0;
   let media = 0;
   const said: { line: number; author: string; nickname?: string; when?: string; content: string }[] = [];

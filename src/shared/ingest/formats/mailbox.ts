@@ -216,7 +216,7 @@ const ANSWER_PREFIX = /^\s*(?:re|aw|sv|vs|antw|rif|r|res|odp|ynt)\s*(?:\[\d+\])?
 /** How long after a thread's first message a reply without thread headers is still joined to it by subject. */
 export const BROKEN_THREAD_DAYS = 30;
 const BROKEN_THREAD_MS = BROKEN_THREAD_DAYS * 86_400_000;
-/** Thread openings remembered for such replies (subject × correspondent); older ones are forgotten past it. */
+/** Thread openings remembered for such replies (subject × pair of addresses); past it, all are forgotten and remembering starts afresh. */
 const OPENINGS_REMEMBERED = 50_000;
 /** Such replies held until the end of the file, waiting for an opening read later; past it, each is a thread of its own. */
 const HELD_REPLIES = 1_000;
@@ -233,15 +233,22 @@ interface HeldReply {
  * Replies a mail client sent without `In-Reply-To` and `References` ("Re: Order 4521 not
  * arrived" from a phone's mail app): without them each was a thread of its own, a reply with no
  * question before it. Such a reply (a "Re:" subject in any of the usual languages) joins the
- * latest thread opened up to 30 days before it with the same subject in which its sender took
- * part (as sender or recipient); a thread another customer opened with the same subject, or one the
- * support side sent to someone else, is not joined. Openings are remembered up to a bound, replies
- * whose opening comes later in the file are held up to a bound (both memory stays flat).
+ * latest thread opened up to 30 days before it with the same subject between the same two
+ * addresses (the reply's sender and one of its recipients were the opening's sender and one of its
+ * recipients): a thread another customer opened with the same subject, which also went to the
+ * support address, is not joined. A later message answering the joined reply (its `References`
+ * name only the reply) follows it into that thread. Openings are remembered up to a bound, then
+ * forgotten and remembered afresh; replies whose opening comes later in the file are held up to
+ * a bound (memory stays flat).
  */
 class BrokenThreads {
   private readonly openings = new Map<string, { key: string; at: number | undefined }[]>();
   private remembered = 0;
-  private readonly held: HeldReply[] = [];
+  /** A joined reply's own thread key → the thread it joined, for the messages answering it. */
+  private readonly aliases = new Map<string, string>();
+  private readonly held = new Map<string, HeldReply>();
+  /** Held replies a later message answered before the end of the file: they keep their own thread (and its answers). */
+  private readonly answered = new Set<string>();
   private heldChars = 0;
   joined = 0;
 
@@ -253,23 +260,35 @@ class BrokenThreads {
   ): 'opens' | { thread?: string; lookup: HeldReply['lookup'] } {
     if (!ANSWER_PREFIX.test(email.subject ?? '')) return 'opens';
     const subject = normalisedSubject(email.subject);
-    const lookup = { keys: subject && from ? [`${subject}\n${from}`] : [], at: timestamp ? Date.parse(timestamp) : undefined };
+    const keys = subject && from ? addresses(email).flatMap((to) => (to === from ? [] : [`${subject}\n${pair(from, to)}`])) : [];
+    const lookup = { keys, at: timestamp ? Date.parse(timestamp) : undefined };
     const thread = this.find(lookup);
-    if (thread !== undefined) this.joined++;
     return { ...(thread !== undefined ? { thread } : {}), lookup };
+  }
+
+  /** The thread a message answering `key` is in: the thread a joined reply went to, else `key`; marks a held reply answered. */
+  threadOf(key: string): string {
+    if (this.held.has(key)) this.answered.add(key);
+    return this.aliases.get(key) ?? key;
+  }
+
+  /** A reply joined to `thread` at once. */
+  joinedTo(ownKey: string, thread: string): void {
+    this.joined++;
+    this.alias(ownKey, thread);
   }
 
   addRoot(email: PostalMime.Email, from: string, timestamp: string | undefined, key: string): void {
     const subject = normalisedSubject(email.subject);
-    if (!subject) return;
+    if (!subject || !from) return;
     const at = timestamp ? Date.parse(timestamp) : undefined;
-    for (const address of new Set([from, ...addresses(email)])) {
-      if (!address) continue;
+    for (const to of new Set(addresses(email))) {
+      if (to === from) continue;
       if (this.remembered >= OPENINGS_REMEMBERED) {
         this.openings.clear();
         this.remembered = 0;
       }
-      const lookupKey = `${subject}\n${address}`;
+      const lookupKey = `${subject}\n${pair(from, to)}`;
       const list = this.openings.get(lookupKey);
       if (list) list.push({ key, at });
       else this.openings.set(lookupKey, [{ key, at }]);
@@ -279,29 +298,40 @@ class BrokenThreads {
 
   /** Holds a reply whose opening is not known yet; returns what no longer fits, each a thread of its own. */
   hold(reply: HeldReply): MessageRow[] {
-    if (!reply.lookup.keys.length) return [this.alone(reply)];
-    this.held.push(reply);
+    if (!reply.lookup.keys.length || this.held.has(reply.ownKey)) return [this.alone(reply)];
+    this.held.set(reply.ownKey, reply);
     this.heldChars += reply.row.raw.length;
     const out: MessageRow[] = [];
-    while (this.held.length > HELD_REPLIES || this.heldChars > HELD_REPLY_CHARS) {
-      const oldest = this.held.shift() as HeldReply;
+    for (const [key, oldest] of this.held) {
+      if (this.held.size <= HELD_REPLIES && this.heldChars <= HELD_REPLY_CHARS) break;
+      this.held.delete(key);
+      this.answered.delete(key);
       this.heldChars -= oldest.row.raw.length;
       out.push(this.alone(oldest));
     }
     return out;
   }
 
-  /** The held replies at the end of the file: joined to an opening read since, else each a thread of its own. */
+  /** The held replies at the end of the file: joined to an opening read since (unless answered meanwhile), else each a thread of its own. */
   release(): MessageRow[] {
-    const out = this.held.map((reply) => {
-      const thread = this.find(reply.lookup);
-      if (thread === undefined) return this.alone(reply);
-      this.joined++;
-      return { ...reply.row, conversationId: contentId('email', thread) };
-    });
-    this.held.length = 0;
+    const out: MessageRow[] = [];
+    for (const reply of this.held.values()) {
+      const thread = this.answered.has(reply.ownKey) ? undefined : this.find(reply.lookup);
+      if (thread === undefined) out.push(this.alone(reply));
+      else {
+        this.joined++;
+        out.push({ ...reply.row, conversationId: contentId('email', thread) });
+      }
+    }
+    this.held.clear();
+    this.answered.clear();
     this.heldChars = 0;
     return out;
+  }
+
+  private alias(ownKey: string, thread: string): void {
+    if (this.aliases.size >= OPENINGS_REMEMBERED) this.aliases.clear();
+    this.aliases.set(ownKey, thread);
   }
 
   private alone(reply: HeldReply): MessageRow {
@@ -319,6 +349,11 @@ class BrokenThreads {
       }
     return best?.key;
   }
+}
+
+/** Two addresses in either order. */
+function pair(a: string, b: string): string {
+  return a < b ? `${a}\n${b}` : `${b}\n${a}`;
 }
 
 function normalisedSubject(subject: string | undefined): string {
@@ -507,7 +542,8 @@ export async function* parseMbox(bytes: AsyncIterable<Buffer>, options: MailboxO
       const text = bodyOf(email);
       // Gmail threads by its own id, which no client can drop.
       if (answers || key.startsWith('gmail:')) {
-        yield { ...row, conversationId: contentId('email', key), text: answers ? text : withSubject(email.subject, text) };
+        const thread = answers ? brokenThreads.threadOf(key) : key;
+        yield { ...row, conversationId: contentId('email', thread), text: answers ? text : withSubject(email.subject, text) };
         continue;
       }
       const broken = brokenThreads.lookFor(email, from, timestamp);
@@ -517,6 +553,7 @@ export async function* parseMbox(bytes: AsyncIterable<Buffer>, options: MailboxO
         continue;
       }
       if (broken.thread !== undefined) {
+        brokenThreads.joinedTo(key, broken.thread);
         yield { ...row, conversationId: contentId('email', broken.thread), text };
         continue;
       }
@@ -527,7 +564,7 @@ export async function* parseMbox(bytes: AsyncIterable<Buffer>, options: MailboxO
     for (const released of brokenThreads.release()) yield released;
     if (brokenThreads.joined)
       options.onNotice?.(
-        `${file}: ${brokenThreads.joined} repl${brokenThreads.joined === 1 ? 'y' : 'ies'} without "In-Reply-To" or "References" (a mail client that drops them) joined to the thread whose subject they answer, by the same correspondent within ${BROKEN_THREAD_DAYS} days`,
+        `${file}: ${brokenThreads.joined} repl${brokenThreads.joined === 1 ? 'y' : 'ies'} without "In-Reply-To" or "References" (a mail client that drops them) joined to the thread whose subject they answer, between the same two addresses within ${BROKEN_THREAD_DAYS} days`,
       );
   }
   const brokenThreads = new BrokenThreads();

@@ -20,9 +20,11 @@ import { pageMessages, pagesNamed, unorderedPages, type MessagePage } from './pa
  * Any other role is `unknown-speaker`, naming the entry.
  *
  * The response names no conversation: the id is the `conversationIdentifier` a saving script adds
- * beside the entries, else the messaging session (`0Mw…`) or voice call (`0LQ…`) the entries'
- * `relatedRecords` name, else one made from the content. Pages of one conversation (at most 1,000
- * entries a page) saved as JSON lines are one conversation (../messagePages.ts).
+ * beside the entries, else the messaging session (`0Mw…`) or voice call (`0LQ…`) its earliest
+ * entry's `relatedRecords` name (a conversation reopened later lists every session's entries: one
+ * response is one conversation, named by its first session, so a later export keeps the id), else
+ * one made from the content. Pages saved as JSON lines whose earliest entries are of one session
+ * are one conversation (../messagePages.ts).
  */
 export function isSalesforceConversationEntries(record: JsonObject): boolean {
   const entries = record.conversationEntries;
@@ -51,13 +53,18 @@ export function salesforceConversationOf(record: JsonObject): string | undefined
   const own = idOf(record.conversationIdentifier ?? record.conversationId);
   if (typeof own === 'string') return own;
   if (own === null) return undefined;
+  // The earliest entry's session: the API lists from the end by default, and a conversation reopened
+  // later (persistent messaging) lists every session's entries, so the first listed is the newest.
   const entries = Array.isArray(record.conversationEntries) ? (record.conversationEntries as unknown[]) : [];
+  let earliest: { session: string; at: number } | undefined;
   for (const entry of entries) {
     if (!isObject(entry) || !Array.isArray(entry.relatedRecords)) continue;
     const session = (entry.relatedRecords as unknown[]).find((id): id is string => typeof id === 'string' && SESSION_RECORD.test(id));
-    if (session) return session;
+    if (!session) continue;
+    const at = epochMs(entry.clientTimestamp) ?? epochMs(entry.serverReceivedTimestamp) ?? Number.POSITIVE_INFINITY;
+    if (!earliest || at < earliest.at) earliest = { session, at };
   }
-  return undefined;
+  return earliest?.session;
 }
 
 export function parseSalesforceConversationEntries(source: SourceRef, record: JsonObject): IngestItem {
@@ -114,8 +121,13 @@ export function parseSalesforcePages(source: SourceRef, pages: readonly MessageP
   });
 }
 
-/** Epoch milliseconds (as the API writes them, a number or its digits) → ISO time; undefined for none or 0. */
-function timeOf(value: unknown): string | undefined {
+/** Epoch milliseconds as the API writes them (a number or its digits); undefined for none or 0. */
+function epochMs(value: unknown): number | undefined {
   const ms = typeof value === 'number' ? value : typeof value === 'string' && /^\d{10,16}$/.test(value) ? Number(value) : Number.NaN;
-  return Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString() : undefined;
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+
+function timeOf(value: unknown): string | undefined {
+  const ms = epochMs(value);
+  return ms === undefined ? undefined : new Date(ms).toISOString();
 }

@@ -40,12 +40,21 @@ export function sunshineConversationOf(record: JsonObject): string | undefined {
   if (id === null || !isObject(record.links)) return undefined;
   for (const link of [record.links.prev, record.links.next]) {
     const linked = typeof link === 'string' ? PAGE_LINK.exec(link)?.[1] : undefined;
-    if (linked) return decodeURIComponent(linked);
+    if (linked) return decodedSegment(linked);
   }
   return undefined;
 }
 
 const PAGE_LINK = /\/conversations\/([^/?#]+)\/messages(?:[?#]|$)/;
+
+/** A URL path segment decoded; as written when its escapes are broken (the link is still the conversation's). */
+function decodedSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
 
 export function parseSunshineMessages(source: SourceRef, record: JsonObject): IngestItem {
   return parseSunshinePages(source, [{ record, line: source.line }]);
