@@ -1,10 +1,8 @@
-import { wholeFileId } from '../ids';
-import { reject, show } from '../records';
-import { inferMissingRoles, type RoleMapper } from '../roles';
-import { parseTimestamp, type RawTurn } from '../turns';
+import { reject } from '../records';
+import type { RoleMapper } from '../roles';
 import type { IngestItem, SourceRef } from '../types';
-import { finish, setAsideCounts } from './common';
-import { discordRolesHint } from './discordText';
+import { discordChannelConversation, type DiscordSaid } from './discordText';
+import { lineAt } from './telegramHtml';
 
 /**
  * A Discord channel as DiscordChatExporter writes it in HTML, its default format: a preamble
@@ -145,7 +143,7 @@ export function parseDiscordHtml(source: SourceRef, html: string, roles: RoleMap
     );
   let bots = 0;
   let media = 0;
-  const said: { line: number; author: string; nickname?: string; when?: string; content: string }[] = [];
+  const said: DiscordSaid[] = [];
   for (const m of messages) {
     const content = m.text
       .split('\n')
@@ -174,47 +172,13 @@ export function parseDiscordHtml(source: SourceRef, html: string, roles: RoleMap
       content,
     });
   }
-  if (!said.length)
-    return reject(source, 'empty-conversation', `the Discord export${channel ? ` of ${show(channel)}` : ''} holds no message with text`);
-
-  // A user name or the nickname the server shows may be mapped, or say the side by a role word.
-  const nicknames = new Map(said.flatMap((m) => (m.nickname ? [[m.author, m.nickname] as const] : [])));
-  const byNameOrNickname: RoleMapper = {
-    roleOf: (author) => {
-      const nickname = nicknames.get(author);
-      return roles.roleOf(author) ?? (nickname === undefined ? undefined : roles.roleOf(nickname));
-    },
-  };
-  const sides = inferMissingRoles([...new Set(said.map((m) => m.author))], byNameOrNickname);
-  if ('unknown' in sides) {
-    const first = said.find((m) => m.author === sides.unknown[0]);
-    return reject(
-      source,
-      'unknown-speaker',
-      `author ${show(sides.unknown[0])}${first?.nickname ? ` (${show(first.nickname)})` : ''} (line ${first?.line ?? 1}) is not a known role; ${discordRolesHint('HTML export')}`,
-    );
-  }
-  const raw: RawTurn[] = [];
-  for (const { author, when, content } of said) {
-    const role = sides.get(author);
-    if (!role || role === 'system') continue;
-    const timestamp = when ? parseTimestamp(when.trim(), options.timeZone ? { timeZone: options.timeZone } : {}) : undefined;
-    raw.push(timestamp ? { role, text: content, timestamp } : { role, text: content });
-  }
-  return finish({
+  return discordChannelConversation({
     source,
-    id: wholeFileId('discord', source.file, said[0].author, said[0].content),
-    idPrefix: 'discord',
-    // The file's order is the channel's, and the dates have minutes only.
-    raw,
-    channel: 'discord',
-    setAside: setAsideCounts({ 'bot-message': bots, 'media-omitted': media }),
-    needBothSides: `the Discord channel ${show(channel || source.file)}`,
+    said,
+    roles,
+    channel,
+    layout: 'HTML export',
+    timeZone: options.timeZone,
+    setAside: { 'bot-message': bots, 'media-omitted': media },
   });
-}
-
-function lineAt(text: string, index: number, cache: { index: number; line: number }): number {
-  for (let i = cache.index; i < index; i++) if (text.charCodeAt(i) === 10) cache.line++;
-  cache.index = Math.max(cache.index, index);
-  return cache.line;
 }

@@ -101,24 +101,65 @@ export function parseDiscordText(source: SourceRef, text: string, roles: RoleMap
     const content = m.text.join('\n').trim();
     return content && !NOTICE.test(content) ? [{ ...m, content }] : [];
   });
+  return discordChannelConversation({
+    source,
+    said,
+    roles,
+    channel,
+    layout: 'text export',
+    timeZone: options.timeZone,
+    setAside: { 'media-omitted': media },
+  });
+}
+
+/** A message of one of DiscordChatExporter's single-file layouts (text, HTML) with text to train on. */
+export interface DiscordSaid {
+  line: number;
+  author: string;
+  /** The nickname the server showed, where the layout has it (HTML). */
+  nickname?: string;
+  when?: string;
+  content: string;
+}
+
+/**
+ * The whole file as one conversation, named by the file and its first message (the layouts name no
+ * channel id). Sides by `roles` (a user name, or the nickname the server showed), role words, or
+ * the one author left; otherwise `unknown-speaker` naming the author's line and saying what to do.
+ */
+export function discordChannelConversation(options: {
+  source: SourceRef;
+  said: readonly DiscordSaid[];
+  roles: RoleMapper;
+  channel: string;
+  layout: 'text export' | 'HTML export';
+  timeZone?: string;
+  setAside: Record<string, number>;
+}): IngestItem {
+  const { source, said, channel } = options;
   if (!said.length)
     return reject(source, 'empty-conversation', `the Discord export${channel ? ` of ${show(channel)}` : ''} holds no message with text`);
-  const speakers = [...new Set(said.map((m) => m.author))];
-  const sides = inferMissingRoles(speakers, roles);
+  const nicknames = new Map(said.flatMap((m) => (m.nickname ? [[m.author, m.nickname] as const] : [])));
+  const byNameOrNickname: RoleMapper = {
+    roleOf: (author) => {
+      const nickname = nicknames.get(author);
+      return options.roles.roleOf(author) ?? (nickname === undefined ? undefined : options.roles.roleOf(nickname));
+    },
+  };
+  const sides = inferMissingRoles([...new Set(said.map((m) => m.author))], byNameOrNickname);
   if ('unknown' in sides) {
-    const author = sides.unknown[0];
-    const first = said.find((m) => m.author === author);
+    const first = said.find((m) => m.author === sides.unknown[0]);
     return reject(
       source,
       'unknown-speaker',
-      `author ${show(author)} (line ${first?.line ?? 1}) is not a known role; ${discordRolesHint('text export')}`,
+      `author ${show(sides.unknown[0])}${first?.nickname ? ` (${show(first.nickname)})` : ''} (line ${first?.line ?? 1}) is not a known role; ${discordRolesHint(options.layout)}`,
     );
   }
   const raw: RawTurn[] = [];
   for (const { author, when, content } of said) {
     const role = sides.get(author);
     if (!role || role === 'system') continue;
-    const timestamp = parseTimestamp(when, options.timeZone ? { timeZone: options.timeZone } : {});
+    const timestamp = when ? parseTimestamp(when.trim(), options.timeZone ? { timeZone: options.timeZone } : {}) : undefined;
     raw.push(timestamp ? { role, text: content, timestamp } : { role, text: content });
   }
   return finish({
@@ -128,7 +169,7 @@ export function parseDiscordText(source: SourceRef, text: string, roles: RoleMap
     // Messages stay in the file's order: it is the channel's, and the dates have minutes only.
     raw,
     channel: 'discord',
-    setAside: setAsideCounts({ 'media-omitted': media }),
+    setAside: setAsideCounts(options.setAside),
     needBothSides: `the Discord channel ${show(channel || source.file)}`,
   });
 }

@@ -74,8 +74,8 @@ function classesOf(attributes: Readonly<Record<string, string | undefined>>): Se
   return new Set((attributes.class ?? '').split(/\s+/).filter(Boolean));
 }
 
-function lineAt(text: string, index: number, cache: { index: number; line: number }): number {
-  // Tags come in document order: count only the newlines since the last one asked for.
+/** The 1-based line of `index`, counting on from the last call's (`cache`): tags come in document order. */
+export function lineAt(text: string, index: number, cache: { index: number; line: number }): number {
   for (let i = cache.index; i < index; i++) if (text.charCodeAt(i) === 10) cache.line++;
   cache.index = Math.max(cache.index, index);
   return cache.line;
