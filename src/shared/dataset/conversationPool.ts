@@ -98,8 +98,9 @@ export function sharedConversationExecutor(recipe: WorkerRecipe, workers: number
  * Heap limits of a preprocessing worker: a small young generation, so each thread's short-lived
  * garbage (a batch's texts, spans and examples) is collected before it piles up on top of the
  * thread's tokenizer and PII tables; measured 407 → 377 MB peak RSS for 2 workers on 5 MB
- * (docs/preprocessing.md). The old generation keeps V8's default: a cap there would turn one huge
- * conversation into a crashed worker.
+ * (docs/preprocessing.md). Under the launchers' `--max-semi-space-size=2` V8 caps the workers'
+ * semi-space at 2 MB too (measured: larger values here change nothing there). The old generation
+ * keeps V8's default: a cap there would turn one huge conversation into a crashed worker.
  */
 const WORKER_HEAP = { maxYoungGenerationSizeMb: 6 };
 
