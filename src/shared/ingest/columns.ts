@@ -5,6 +5,25 @@
 
 /** The columns a message row is read from, in message CSV and as JSON lines. */
 export const MESSAGE_ROW_COLUMNS = ['conversation_id', 'speaker', 'text', 'timestamp', 'issue_type', 'channel', 'csat'] as const;
+/**
+ * Columns (and JSON keys) that list a message's attachments (DiscordChatExporter's `Attachments`,
+ * chat exports' `media_url`): a message row with one and no text is no turn, but is counted
+ * (`media-omitted`). Not a bare `media`, which some exports use for the channel (voice, chat).
+ */
+export const ATTACHMENT_COLUMNS: readonly string[] = [
+  'attachments',
+  'attachment',
+  'attachment_url',
+  'attachment_urls',
+  'media_url',
+  'media_urls',
+];
+
+/** Whether an attachment column's value names something: a non-blank text, or a non-empty list. */
+export function namesAttachment(value: unknown): boolean {
+  return typeof value === 'string' ? value.trim() !== '' : Array.isArray(value) && value.length > 0;
+}
+
 /** The columns that name a row's answering model, the first present winning. */
 export const ANSWERING_MODEL_COLUMNS = ['model', 'deployment', 'deployment_name'] as const;
 

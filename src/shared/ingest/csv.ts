@@ -1,4 +1,4 @@
-import { canonicalColumn, MESSAGE_ROW_COLUMNS, plainColumn } from './columns';
+import { ATTACHMENT_COLUMNS, canonicalColumn, MESSAGE_ROW_COLUMNS, namesAttachment, plainColumn } from './columns';
 import { isBlank } from './turns';
 import { CsvScanner, type CsvScanFailure, type CsvScannedRecord } from './csvScanner';
 import { isReplyThreadHeader, parseReplyThreads } from './formats/threads';
@@ -633,7 +633,7 @@ async function* toMessageRows(
         csat: at(row.fields, csatAt),
       };
       if (notMessage?.(messageRow.text)) messageRow.notice = true;
-      else if (attachmentAt >= 0 && isBlank(messageRow.text) && !isBlank(row.fields[attachmentAt])) messageRow.media = true;
+      else if (attachmentAt >= 0 && isBlank(messageRow.text) && namesAttachment(row.fields[attachmentAt])) messageRow.media = true;
       const model = at(row.fields, modelAt);
       if (model !== undefined && model.trim() !== '') messageRow.model = model;
       const messageId = at(row.fields, messageIdAt);
@@ -655,13 +655,6 @@ async function* toMessageRows(
     yield out;
   }
 }
-
-/**
- * Columns that list a message's attachments (DiscordChatExporter's `Attachments`, chat exports'
- * `media_url`): a row with one and no text is no turn, but is counted. Not a bare `media`, which
- * some exports use for the channel (voice, chat).
- */
-const ATTACHMENT_COLUMNS = ['attachments', 'attachment', 'attachment_url', 'attachment_urls', 'media_url', 'media_urls'];
 
 /** Column names that may group message rows into conversations (a case, thread, room, ticket, call…). */
 const GROUPING_COLUMN =

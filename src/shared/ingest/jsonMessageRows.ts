@@ -1,4 +1,4 @@
-import { ANSWERING_MODEL_COLUMNS, canonicalColumn, MESSAGE_ROW_COLUMNS } from './columns';
+import { ANSWERING_MODEL_COLUMNS, ATTACHMENT_COLUMNS, canonicalColumn, MESSAGE_ROW_COLUMNS, namesAttachment } from './columns';
 import { isCrispMessage } from './formats/crisp';
 import type { ParsedLine } from './jsonLine';
 import type { MessageRow } from './messageCsv';
@@ -39,7 +39,7 @@ export function isMessageRowRecord(record: Record<string, unknown>): boolean {
 }
 
 /** The fields a message row is read from (the message CSV's columns), keyed by the record's first key of each. */
-const FIELDS: readonly string[] = [...MESSAGE_ROW_COLUMNS, ...ANSWERING_MODEL_COLUMNS, 'message_id'];
+const FIELDS: readonly string[] = [...MESSAGE_ROW_COLUMNS, ...ANSWERING_MODEL_COLUMNS, 'message_id', ...ATTACHMENT_COLUMNS];
 
 /** A JSON message row → the row `groupMessageRows` groups, or the rejection of a row that belongs to no conversation. */
 export function jsonMessageRow(record: Record<string, unknown>, line: number, raw: string, file: string): MessageRow | IngestItem {
@@ -74,6 +74,7 @@ export function jsonMessageRow(record: Record<string, unknown>, line: number, ra
   if (model !== undefined && model.trim() !== '') row.model = model;
   const messageId = text('message_id');
   if (messageId !== undefined && messageId.trim() !== '') row.messageId = messageId;
+  if (row.text.trim() === '' && ATTACHMENT_COLUMNS.some((name) => namesAttachment(fields.get(name)?.value))) row.media = true;
   // A text that is a list or an object is the wrong type, not something to stringify (as in conversation lines).
   for (const name of ['speaker', 'text'] as const) {
     const field = fields.get(name);

@@ -91,7 +91,7 @@ describe('a chat exported alone as CSV (DiscordChatExporter, a messenger): speak
     expect(conversations(mapped)[0].turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
   });
 
-  test('a row of only an attachment is counted as media-omitted in any message CSV, also when its rows were spilled to disk', async () => {
+  test('a row of only an attachment is counted as media-omitted in any message CSV or JSON message rows, also when its rows were spilled to disk', async () => {
     const csv = [
       'conversation_id,speaker,text,media_url',
       'c-1,customer,My parcel arrived broken.,',
@@ -109,6 +109,17 @@ describe('a chat exported alone as CSV (DiscordChatExporter, a messenger): speak
       yield { conversationId: 'c-1', line: 3, raw: 'r3', speaker: 'customer', text: '', media: true };
       yield { conversationId: 'c-1', line: 4, raw: 'r4', speaker: 'agent', text: 'Sorry! A replacement is on its way.' };
     }
+    // One message per JSON line: a list of attachments, or a URL, counts as in the CSV.
+    const jsonLines = [
+      { conversation_id: 'c-2', speaker: 'customer', text: 'My parcel arrived broken.' },
+      { conversation_id: 'c-2', speaker: 'customer', text: '', attachments: [{ url: 'https://files.example/c-2/photo.jpg' }] },
+      { conversation_id: 'c-2', speaker: 'customer', text: '', media_url: 'https://files.example/c-2/video.mp4' },
+      { conversation_id: 'c-2', speaker: 'agent', text: 'Sorry! A replacement is on its way.', attachments: [] },
+    ];
+    const [jsonChat] = conversations(await parseAll(jsonLines.map((l) => JSON.stringify(l)).join('\n') + '\n', { fileName: 'm.jsonl' }));
+    expect(jsonChat.turns.map((t) => t.role)).toEqual(['user', 'assistant']);
+    expect(jsonChat.setAside).toEqual({ 'media-omitted': 2 });
+
     const spilled: IngestItem[] = [];
     for await (const item of groupMessageRows(rows(), { file: 'm.csv', roles: createRoleMapper(), memoryBudgetChars: 0 }))
       spilled.push(item);
