@@ -24,6 +24,7 @@ import { isGenesysTranscript, parseGenesysTranscript } from './genesys';
 import { isTwilioMessages, parseTwilioMessages } from './twilio';
 import { isLivePersonConversation, parseLivePersonConversation } from './liveperson';
 import { isSalesforceConversationEntries, parseSalesforceConversationEntries } from './salesforceMessaging';
+import { isTranscribeOutput, parseTranscribeOutput } from './transcribe';
 import { isServiceNowRecord, parseServiceNowRecord } from './serviceNow';
 import { mayHoldTranscript, parseTranscriptRecord, transcriptKeyOf } from './transcript';
 import { isZendeskTicket, isZendeskTicketEvent, parseZendeskTicket, parseZendeskTicketEvent } from './zendesk';
@@ -56,6 +57,7 @@ export type ForeignFamily =
   | 'twilio'
   | 'liveperson'
   | 'salesforce-messaging'
+  | 'transcribe'
   | 'intercom'
   | 'sharegpt'
   | 'dialogue-turns'
@@ -88,6 +90,7 @@ export const FOREIGN_FAMILY_NAMES: Record<ForeignFamily, string> = {
   genesys: 'Genesys Cloud transcript ("conversationId", "transcripts" of "phrases" with "participantPurpose")',
   twilio: 'Twilio Conversations messages ("messages" with "conversation_sid", "author", "body")',
   liveperson: 'LivePerson conversation ("info", "messageRecords" with "sentBy")',
+  transcribe: 'Amazon Transcribe output ("jobName", "results" with "transcripts" and "items")',
   'salesforce-messaging': 'Salesforce messaging session\'s conversation entries ("conversationEntries" with "sender.role", "messageText")',
   intercom: 'Intercom conversation ("source", "conversation_parts")',
   sharegpt: 'ShareGPT ("conversations" of "from"/"value")',
@@ -128,6 +131,7 @@ export function foreignFamily(record: JsonObject): ForeignFamily | undefined {
   if (isTwilioMessages(record)) return 'twilio';
   if (isLivePersonConversation(record)) return 'liveperson';
   if (isSalesforceConversationEntries(record)) return 'salesforce-messaging';
+  if (isTranscribeOutput(record)) return 'transcribe';
   if (isIntercomConversation(record)) return 'intercom';
   if (isShareGpt(record)) return 'sharegpt';
   if (isDialogueTurns(record)) return 'dialogue-turns';
@@ -222,6 +226,8 @@ export function parseForeign(
       return parseLivePersonConversation(source, record);
     case 'salesforce-messaging':
       return parseSalesforceConversationEntries(source, record);
+    case 'transcribe':
+      return parseTranscribeOutput(source, record, roles);
     case 'intercom':
       return parseIntercomConversation(source, record);
     case 'sharegpt':
