@@ -2,7 +2,7 @@ import { reject } from '../records';
 import type { RoleMapper } from '../roles';
 import type { IngestItem, SourceRef } from '../types';
 import { discordChannelConversation, type DiscordSaid } from './discordText';
-import { lineAt } from './telegramHtml';
+import { classesOf, lineAt } from './telegramHtml';
 
 /**
  * A Discord channel as DiscordChatExporter writes it in HTML, its default format: a preamble
@@ -65,7 +65,7 @@ export function parseDiscordHtml(source: SourceRef, html: string, roles: RoleMap
       onopentag(name, tagAttributes) {
         // As htmlparser2 gives them: an absent attribute is undefined, whatever its type says.
         const attributes: Readonly<Record<string, string | undefined>> = tagAttributes;
-        const classes = new Set((attributes.class ?? '').split(/\s+/).filter(Boolean));
+        const classes = classesOf(attributes);
         const here = depth++;
         if (skipDepth >= 0) return;
         if (name === 'br') {

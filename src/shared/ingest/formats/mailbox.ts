@@ -180,7 +180,7 @@ function passedOver(email: PostalMime.Email, from: string): string | undefined {
 function isOwnGroup(email: PostalMime.Email): boolean {
   const host = /<([^<>\s]+)>/.exec(header(email, 'list-id') ?? '')?.[1]?.toLowerCase();
   if (!host) return false;
-  const recipients = [...(email.to ?? []), ...(email.cc ?? [])].flatMap((a) => ('address' in a && a.address ? [a.address] : []));
+  const recipients = addresses(email);
   if (email.deliveredTo) recipients.push(email.deliveredTo);
   return recipients.some((address) => {
     const domain = domainOf(address.trim().toLowerCase());
@@ -360,6 +360,7 @@ function normalisedSubject(subject: string | undefined): string {
   return (subject ?? '').replace(REPLY_PREFIX, '').normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
+/** The addresses a message went to (To and Cc), lower case. */
 function addresses(email: PostalMime.Email): string[] {
   return [...(email.to ?? []), ...(email.cc ?? [])].flatMap((a) => ('address' in a && a.address ? [a.address.trim().toLowerCase()] : []));
 }

@@ -70,7 +70,7 @@ function tidy(text: string): string {
 }
 
 /** Attributes as htmlparser2 gives them: an absent one is undefined, whatever its type says. */
-function classesOf(attributes: Readonly<Record<string, string | undefined>>): Set<string> {
+export function classesOf(attributes: Readonly<Record<string, string | undefined>>): Set<string> {
   return new Set((attributes.class ?? '').split(/\s+/).filter(Boolean));
 }
 
