@@ -42,6 +42,7 @@ export interface SerializedExample {
   kind: ExampleKind;
   tokens: number;
   json: string;
+  session?: number;
 }
 
 export type SerializedBuild = { ok: true; examples: SerializedExample[]; notes: string[] } | { ok: false; reason: string; detail: string };
@@ -52,7 +53,12 @@ export function serializeBuild(built: BuildResult): SerializedBuild {
   return {
     ok: true,
     notes: built.notes,
-    examples: built.examples.map(({ kind, tokens, example }) => ({ kind, tokens, json: JSON.stringify(example) })),
+    examples: built.examples.map(({ kind, tokens, example, session }) => ({
+      kind,
+      tokens,
+      json: JSON.stringify(example),
+      ...(session !== undefined ? { session } : {}),
+    })),
   };
 }
 

@@ -34,6 +34,8 @@ export interface BuiltExample {
   kind: ExampleKind;
   example: FineTuneExample;
   tokens: number;
+  /** Which session of a whole chat cut into sessions the example is of (1, 2, …; `chatSessions`). */
+  session?: number;
 }
 
 export type BuildResult = { ok: true; examples: BuiltExample[]; notes: string[] } | { ok: false; reason: string; detail: string };
@@ -138,6 +140,37 @@ export class ExampleBuilder {
     const turns = conversation.turns.filter((t) => t.role !== 'system' && (t.content.trim() !== '' || t.toolCalls));
     const droppedSystem = conversation.turns.filter((t) => t.role === 'system').length;
     if (droppedSystem) notes.push(`system-turns-replaced:${droppedSystem}`);
+    const sessions = chatSessions(turns);
+    if (sessions.length === 1) return this.buildSession(kind, turns, notes, conversation, counted);
+    // A whole chat of several sessions: each session's examples on their own, so none carries an
+    // earlier, unrelated question as its context. Every session but the last ends at a reply.
+    const examples: BuiltExample[] = [];
+    let everyWeight0 = true;
+    let anySplit = false;
+    let answered = 0;
+    for (const session of sessions) {
+      if (!session.some((t) => t.role === 'assistant')) continue;
+      const built = this.buildSession(kind, session, [], conversation, counted);
+      if (!built.ok) return built;
+      answered++;
+      for (const example of built.examples) examples.push({ ...example, session: answered });
+      everyWeight0 &&= built.notes.includes('all-replies-weight0');
+      anySplit ||= built.notes.some((n) => n.startsWith('split:'));
+    }
+    if (everyWeight0) notes.push('all-replies-weight0');
+    if (anySplit) notes.push(`split:${examples.length}`);
+    notes.push(`${CHAT_SESSIONS_NOTE}:${answered}`);
+    return { ok: true, examples, notes };
+  }
+
+  /** The examples of a run of turns (a conversation, or one session of a whole chat). */
+  private buildSession(
+    kind: ExampleKind,
+    turns: Turn[],
+    notes: string[],
+    conversation: Conversation,
+    counted: Map<Turn, number> | undefined,
+  ): BuildResult {
     let lastAssistant = -1;
     for (let i = turns.length - 1; i >= 0; i--) {
       if (turns[i].role === 'assistant') {
@@ -304,6 +337,26 @@ export class ExampleBuilder {
   private messageTokens(m: ExampleMessage): number {
     return TOKENS_PER_MESSAGE + this.counter.text(m.role) + this.counter.text(m.content ?? '');
   }
+}
+
+/** The note (`<note>:<sessions>`) of a whole chat whose examples were built session by session. */
+export const CHAT_SESSIONS_NOTE = 'chat-sessions';
+
+/**
+ * A whole chat's turns cut where its reader saw a session open (`Turn.opensSession`: the
+ * customer writing again after a quiet gap following a reply, ../ingest/turns.ts).
+ */
+export function chatSessions(turns: Turn[]): Turn[][] {
+  const sessions: Turn[][] = [];
+  let start = 0;
+  for (let i = 1; i < turns.length; i++) {
+    if (turns[i].opensSession) {
+      sessions.push(turns.slice(start, i));
+      start = i;
+    }
+  }
+  sessions.push(start === 0 ? turns : turns.slice(start));
+  return sessions;
 }
 
 /**

@@ -514,6 +514,7 @@ async function handleConversation(
       },
       ...(span ? { span } : {}),
       ...(unanswered.length && ex.kind === 'conversation' ? { unanswered } : {}),
+      ...(ex.session !== undefined ? { session: ex.session } : {}),
       ...('json' in ex ? { exampleJson: ex.json } : { example: ex.example }),
     };
     const written = write(() => options.sink.curated(record));

@@ -1,6 +1,8 @@
 import { estimateTrainingCost } from './cost';
 import { MAX_FILE_BYTES, MIN_TRAINING_EXAMPLES } from './modelLimits';
 import type { PreprocessStats } from './preprocess';
+import { CHAT_SESSIONS_NOTE } from './examples';
+import { CHAT_SESSION_GAP_HOURS } from '../ingest/turns';
 
 /** The report of a preprocessing run (per blob next to its shard, or `report.json` of `tuneloop prepare`). */
 export interface PreprocessReport {
@@ -114,6 +116,10 @@ export function buildReport(stats: PreprocessStats, options: ReportOptions): Pre
         `${count} line(s) were not UTF-8 and were read as Windows-1252 (Excel's CSV on Western Windows); check their accents, or save the file as UTF-8`,
       );
     else if (note.startsWith(FILE_NOTICE)) warnings.push(note.slice(FILE_NOTICE.length));
+    else if (note === CHAT_SESSIONS_NOTE)
+      warnings.push(
+        `${count} whole chat(s) (a messenger's or a channel's export) were cut into sessions where the customer wrote again ${CHAT_SESSION_GAP_HOURS} hours or more after a reply; each session's examples stand alone`,
+      );
     else if (note === 'system-turns-replaced')
       warnings.push(`${count} conversation(s) had system turns; they were replaced by the configured system prompt`);
     else warnings.push(`${note}: ${count}`);

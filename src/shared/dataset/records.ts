@@ -27,6 +27,8 @@ export interface CuratedRecord {
    * put them back when it joins the conversation with its next export (`joinedExports.ts`).
    */
   unanswered?: string[];
+  /** Which session of a whole chat cut into sessions the example is of (1, 2, …): each stands alone. */
+  session?: number;
   example: FineTuneExample;
 }
 
@@ -78,6 +80,7 @@ export function curatedLine(r: OutgoingCuratedRecord): string {
     },
     ...(r.span !== undefined ? { span: { first: r.span.first, last: r.span.last } } : {}),
     ...(r.unanswered !== undefined ? { unanswered: r.unanswered } : {}),
+    ...(r.session !== undefined ? { session: r.session } : {}),
   };
   // `example` comes last, so the line is the rest's JSON with the example's text spliced in (as
   // JSON.stringify of the whole record would write it).

@@ -11,6 +11,7 @@ interface CuratedFields {
   tokens?: unknown;
   issue_type?: unknown;
   language?: unknown;
+  session?: unknown;
   source?: { line?: unknown };
 }
 
@@ -112,7 +113,10 @@ function amend(report: PreprocessReport, amendment: Amendment, request: Pick<Rep
     const [first] = lines;
     if (typeof first.issue_type === 'string') decrement(report.issue_types, first.issue_type);
     if (typeof first.language === 'string') decrement(report.languages, first.language);
-    if (lines.filter((l) => l.kind !== 'intent').length > 1) report.conversations_split = down(report.conversations_split, 1);
+    // A chat cut into sessions has an example per session: split only when one session has more.
+    const perSession = new Map<unknown, number>();
+    for (const l of lines) if (l.kind !== 'intent') perSession.set(l.session, (perSession.get(l.session) ?? 0) + 1);
+    if ([...perSession.values()].some((n) => n > 1)) report.conversations_split = down(report.conversations_split, 1);
   }
   if (amendment.keptLines) {
     const tokens = amendment.keptLines.map((l) => (typeof l.tokens === 'number' ? l.tokens : 0));

@@ -343,7 +343,7 @@ async function* csvItems(bytes: AsyncIterable<Buffer>, context: CsvContext): Asy
         {
           file,
           roles: context.roles,
-          ...(oneConversation ? { speakerHint: oneConversation.speakerHint } : {}),
+          ...(oneConversation ? { speakerHint: oneConversation.speakerHint, wholeChat: true } : {}),
           tempDir: context.tempDir,
           signal,
           place,

@@ -7,7 +7,7 @@ import { conversationItem, linePlace, reject, show } from './records';
 import { inferMissingRoles, type RoleMapper } from './roles';
 import { answeringModel } from './answeringModel';
 import { conversationIdAt, conversationIdOf, decodeRowAt, lineAt, readRecords, recordStarts, RowBlock } from './spilledRows';
-import { buildTurns, dateOrderOf, isBlank, parseRating, parseTimestamp, type DateOrder, type RawTurn } from './turns';
+import { buildTurns, sessionTurns, dateOrderOf, isBlank, parseRating, parseTimestamp, type DateOrder, type RawTurn } from './turns';
 import type { ChatRole, Conversation, IngestItem, SourceRef } from './types';
 
 /** One row of a message-per-row CSV, as spilled to disk while conversations are grouped. */
@@ -38,6 +38,8 @@ export interface GroupOptions {
   roles: RoleMapper;
   /** What to add when a speaker's role is unknown, for a format that says how to tell (DiscordChatExporter's CSV). */
   speakerHint?: string;
+  /** The rows are one whole chat (a file without an id column): cut into sessions (`chatSessionsOf`). */
+  wholeChat?: boolean;
   tempDir?: string;
   signal?: AbortSignal;
   /** Buckets per level; rows of one conversation always land in the same bucket. */
@@ -351,7 +353,7 @@ function periodOf(rows: readonly MessageRow[]): number {
 /** Rows of one conversation (in file order) → one conversation or one rejection. */
 export function conversationFromRows(
   allRows: MessageRow[],
-  options: Pick<GroupOptions, 'file' | 'roles' | 'dateOrder' | 'timeZone' | 'place' | 'speakerHint'>,
+  options: Pick<GroupOptions, 'file' | 'roles' | 'dateOrder' | 'timeZone' | 'place' | 'speakerHint' | 'wholeChat'>,
   repeats?: RepeatedRows,
 ): IngestItem {
   const place = options.place ?? linePlace;
@@ -405,7 +407,7 @@ export function conversationFromRows(
   keyed.sort((a, b) => a.key - b.key);
 
   const raw: RawTurn[] = keyed.map(({ row, iso }) => ({ role: roles.get(row.speaker.trim()) as ChatRole, text: row.text, timestamp: iso }));
-  const turns = buildTurns(raw);
+  const turns = options.wholeChat ? sessionTurns(raw) : buildTurns(raw);
   if (turns.length === 0) return reject(source, 'empty-conversation', 'no row has any text after clean-up');
 
   const conversation: Conversation = { kind: 'conversation', conversationId: rows[0].conversationId, turns, source };

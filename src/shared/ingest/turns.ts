@@ -47,6 +47,55 @@ export function buildTurns(raw: Iterable<RawTurn>): Turn[] {
   return turns;
 }
 
+/**
+ * Hours of quiet after which a whole chat's customer, once answered, opens a new session: longer
+ * than a support conversation's own pauses (a customer trying a fix over lunch), shorter than the
+ * night between two working days, after which someone writing again mostly asks something new.
+ */
+export const CHAT_SESSION_GAP_HOURS = 12;
+const CHAT_SESSION_GAP_MS = CHAT_SESSION_GAP_HOURS * 3_600_000;
+
+/**
+ * A whole chat's messages cut into sessions: a customer's message written at least
+ * `CHAT_SESSION_GAP_HOURS` after the message before it opens one, once the session so far has a
+ * reply (a question answered the next day stays one session, as does a customer asking twice
+ * before any answer). The quiet is measured between messages, not merged turns, so a "thanks"
+ * after the answer does not hide the next day's new question. Messages without a readable time
+ * neither open a session nor end the quiet.
+ */
+export function chatSessionsOf(raw: readonly RawTurn[]): RawTurn[][] {
+  const sessions: RawTurn[][] = [];
+  let current: RawTurn[] = [];
+  let answered = false;
+  let lastAt = Number.NaN;
+  for (const turn of raw) {
+    const at = turn.timestamp ? Date.parse(turn.timestamp) : Number.NaN;
+    if (turn.role === 'user' && answered && at - lastAt >= CHAT_SESSION_GAP_MS) {
+      sessions.push(current);
+      current = [];
+      answered = false;
+    }
+    current.push(turn);
+    if (turn.role === 'assistant' && (turn.text.trim() !== '' || turn.toolCalls)) answered = true;
+    if (!Number.isNaN(at)) lastAt = at;
+  }
+  sessions.push(current);
+  return sessions;
+}
+
+/** `buildTurns` of each session, the first turn of every session after the first marked as opening one. */
+export function sessionTurns(raw: readonly RawTurn[]): Turn[] {
+  const sessions = chatSessionsOf(raw);
+  if (sessions.length === 1) return buildTurns(raw);
+  const turns: Turn[] = [];
+  for (const session of sessions) {
+    const built = buildTurns(session);
+    if (turns.length && built.length) built[0].opensSession = true;
+    turns.push(...built);
+  }
+  return turns;
+}
+
 /** No weight means trained, as in the fine-tuning format. */
 function trained(weight: 0 | 1 | undefined): boolean {
   return weight !== 0;

@@ -34,6 +34,12 @@ export interface Turn {
    */
   toolCalls?: ToolCall[];
   toolResults?: ToolResult[];
+  /**
+   * On the customer's first turn of a whole chat's session after the first (a messenger's or a
+   * channel's export, `chatSessionsOf` in ./turns.ts): examples start anew here and
+   * carry nothing of the sessions before.
+   */
+  opensSession?: true;
 }
 
 /** Where a record came from, so every rejection can name file, line and the original text. */

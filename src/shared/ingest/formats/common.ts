@@ -2,7 +2,7 @@ import { cleanedContentId } from '../ids';
 import { conversationItem, reject, show } from '../records';
 import { inferMissingRoles, type RoleMapper } from '../roles';
 import { INVALID_TOOL_TURN, unansweredToolCall } from '../toolTurns';
-import { buildTurns, type RawTurn } from '../turns';
+import { buildTurns, sessionTurns, type RawTurn } from '../turns';
 import type { ChatRole, Conversation, IngestItem, SourceRef } from '../types';
 
 export type JsonObject = Record<string, unknown>;
@@ -48,13 +48,18 @@ export interface Built {
   needBothSides?: string;
   /** Tool definitions the record carries (see ../toolTurns.ts). */
   tools?: unknown[];
+  /**
+   * The record is a whole chat (a messenger's or a channel's export, months of one customer or of
+   * many): cut into sessions (`chatSessionsOf`), each giving its own examples.
+   */
+  wholeChat?: boolean;
 }
 
 /** Turns cleaned and merged → one conversation, or the rejection saying why not. */
 export function finish(built: Built): IngestItem {
   const unanswered = unansweredToolCall(built.raw);
   if (unanswered) return reject(built.source, INVALID_TOOL_TURN, unanswered);
-  const turns = buildTurns(built.raw);
+  const turns = built.wholeChat ? sessionTurns(built.raw) : buildTurns(built.raw);
   if (turns.length === 0) return reject(built.source, 'empty-conversation', 'no message has any text after clean-up');
   if (built.needBothSides) {
     const roles = new Set(turns.map((t) => t.role));
@@ -194,6 +199,7 @@ export function namedChat(options: {
     idPrefix: options.idPrefix,
     raw,
     channel: options.channel,
+    wholeChat: true,
     ...(options.setAside && Object.keys(options.setAside).length ? { setAside: options.setAside } : {}),
   });
 }

@@ -119,6 +119,7 @@ export function parseDiscordExport(source: SourceRef, record: JsonObject, roles:
     idPrefix: 'discord',
     raw: inTimeOrder(timed),
     channel: 'discord',
+    wholeChat: true,
     setAside: media || bots ? { ...(media ? { 'media-omitted': media } : {}), ...(bots ? { 'bot-message': bots } : {}) } : undefined,
     needBothSides: `the Discord channel ${show(channelName)}${typeof guild.name === 'string' ? ` of ${show(guild.name)}` : ''}`,
   });

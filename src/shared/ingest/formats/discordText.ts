@@ -169,6 +169,7 @@ export function discordChannelConversation(options: {
     // Messages stay in the file's order: it is the channel's, and the dates have minutes only.
     raw,
     channel: 'discord',
+    wholeChat: true,
     setAside: setAsideCounts(options.setAside),
     needBothSides: `the Discord channel ${show(channel || source.file)}`,
   });

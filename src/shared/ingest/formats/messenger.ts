@@ -110,6 +110,7 @@ export function parseMessengerThread(source: SourceRef, record: JsonObject, role
     // Newest first as listed; by time when every message has one.
     raw: inTimeOrder(timed, true),
     channel: 'messenger',
+    wholeChat: true,
     setAside:
       media || deleted ? { ...(media ? { 'media-omitted': media } : {}), ...(deleted ? { 'deleted-message': deleted } : {}) } : undefined,
     needBothSides: 'the Messenger thread',

@@ -100,6 +100,7 @@ export function parseTelegramChat(source: SourceRef, record: JsonObject): Ingest
     idPrefix: 'telegram',
     raw,
     channel: 'telegram',
+    wholeChat: true,
     setAside: media ? { 'media-omitted': media } : undefined,
     needBothSides: `the Telegram chat with ${show(record.name ?? chatId)}`,
   });

@@ -820,6 +820,7 @@ export function parseChatExport(
     idPrefix: 'chat-export',
     raw: read.turns,
     channel: 'whatsapp',
+    wholeChat: true,
     ...(read.setAside ? { setAside: read.setAside } : {}),
     notices: read.datesAssumed
       ? [

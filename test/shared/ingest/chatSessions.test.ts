@@ -1,0 +1,167 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chatSessionsOf, CHAT_SESSION_GAP_HOURS, type RawTurn } from '../../../src/shared/ingest/turns';
+import type { Conversation } from '../../../src/shared/ingest/types';
+import { conversations, parseAll } from './helpers';
+
+/**
+ * A whole chat (a messenger's or a channel's export: months of one customer, or a help channel) is
+ * cut into sessions where the customer, once answered, writes again after a quiet gap: each
+ * session's examples stand alone (test/shared/dataset/chatSessions.test.ts). Before, a year of a
+ * customer's WhatsApp chat was one conversation whose examples carried every earlier question as
+ * context of the next.
+ */
+const FORMATS = join(__dirname, '..', '..', 'fixtures', 'formats');
+const at = (day: number, time: string) => `2026-03-${String(day).padStart(2, '0')}T${time}:00.000Z`;
+const turn = (role: RawTurn['role'], text: string, timestamp?: string): RawTurn => ({ role, text, ...(timestamp ? { timestamp } : {}) });
+/** Each session as its texts. */
+const cut = (raw: RawTurn[]) => chatSessionsOf(raw).map((s) => s.map((t) => t.text));
+/** The conversation's turns, "|" before each turn that opens a session. */
+const sessionsOf = (c: Conversation) => c.turns.map((t) => `${t.opensSession ? '| ' : ''}${t.role}: ${t.content}`);
+
+describe('a whole chat cut into sessions', () => {
+  test(`a customer writing again ${CHAT_SESSION_GAP_HOURS} hours or more after a reply opens a session; less does not`, () => {
+    expect(CHAT_SESSION_GAP_HOURS).toBe(12);
+    const raw = [
+      turn('user', 'my order is late', at(2, '09:00')),
+      turn('assistant', 'it ships today', at(2, '09:05')),
+      // 11 h 55 min after the reply: the same session.
+      turn('user', 'still nothing?', at(2, '21:00')),
+      turn('assistant', 'it left the depot', at(2, '21:01')),
+      // Exactly 12 h: a new one.
+      turn('user', 'how do I return a jacket?', at(3, '09:01')),
+      turn('assistant', 'use the returns form', at(3, '09:02')),
+    ];
+    expect(cut(raw)).toEqual([
+      ['my order is late', 'it ships today', 'still nothing?', 'it left the depot'],
+      ['how do I return a jacket?', 'use the returns form'],
+    ]);
+  });
+
+  test('a question answered the next day, or asked twice before an answer, stays one session', () => {
+    expect(
+      cut([
+        turn('user', 'is the shop open on Sunday?', at(2, '20:00')),
+        turn('user', 'hello?', at(3, '19:00')),
+        turn('assistant', 'yes, 10 to 4', at(4, '09:00')),
+      ]),
+    ).toEqual([['is the shop open on Sunday?', 'hello?', 'yes, 10 to 4']]);
+  });
+
+  test('the quiet is measured between messages: a "thanks" after the answer does not hide the next question', () => {
+    expect(
+      cut([
+        turn('user', 'where is my parcel?', at(2, '09:00')),
+        turn('assistant', 'at the depot', at(2, '09:02')),
+        turn('user', 'thanks!', at(2, '09:03')),
+        turn('user', 'can I change my address?', at(5, '14:00')),
+        turn('assistant', 'yes, in your account', at(5, '14:10')),
+      ]),
+    ).toEqual([
+      ['where is my parcel?', 'at the depot', 'thanks!'],
+      ['can I change my address?', 'yes, in your account'],
+    ]);
+  });
+
+  test('messages without a readable time neither open a session nor end the quiet; a reply without text does not answer', () => {
+    expect(
+      cut([
+        turn('user', 'q1', at(2, '09:00')),
+        turn('assistant', 'a1', at(2, '09:01')),
+        turn('user', 'no time'),
+        turn('user', 'q2', at(4, '09:00')),
+        turn('assistant', '   ', at(4, '09:05')),
+        turn('user', 'q3', at(6, '09:00')),
+      ]),
+    ).toEqual([
+      ['q1', 'a1', 'no time'],
+      ['q2', '   ', 'q3'],
+    ]);
+    expect(cut([turn('user', 'q1'), turn('assistant', 'a1'), turn('user', 'q2')])).toHaveLength(1);
+  });
+
+  test("WhatsApp's export: the first turn of each later session is marked", async () => {
+    const text = [
+      '02/03/2026, 09:00 - Dana Reyes: Hi, my order #4521 is late',
+      '02/03/2026, 09:04 - Kedai Harmoni: Sorry! It ships today.',
+      '02/03/2026, 09:05 - Dana Reyes: Thanks',
+      '20/03/2026, 16:40 - Dana Reyes: Can I return the blue jacket?',
+      '20/03/2026, 16:45 - Kedai Harmoni: Yes, within 30 days, with the returns form.',
+    ].join('\n');
+    const [chat] = conversations(await parseAll(text, { fileName: 'WhatsApp Chat with Dana Reyes.txt' }));
+    expect(sessionsOf(chat)).toEqual([
+      'user: Hi, my order #4521 is late',
+      'assistant: Sorry! It ships today.',
+      'user: Thanks',
+      '| user: Can I return the blue jacket?',
+      'assistant: Yes, within 30 days, with the returns form.',
+    ]);
+  });
+
+  test("Telegram's and DiscordChatExporter's JSON, and a chat exported alone as CSV, are cut the same way", async () => {
+    const telegram = JSON.parse(readFileSync(join(FORMATS, 'telegram', 'result.json'), 'utf8')) as {
+      messages: { date_unixtime?: string; date?: string }[];
+    };
+    // The chat's last exchange (a photo's caption and the reply) a week later.
+    const week = 7 * 24 * 3600;
+    const later = telegram.messages.map((m, i) =>
+      i >= telegram.messages.length - 3 && m.date_unixtime ? { ...m, date_unixtime: String(Number(m.date_unixtime) + week) } : m,
+    );
+    const [fromTelegram] = conversations(await parseAll(JSON.stringify({ ...telegram, messages: later }), { fileName: 'result.json' }));
+    expect(fromTelegram.turns.map((t) => t.opensSession === true)).toEqual([false, false, true, false]);
+
+    const discord = JSON.parse(readFileSync(join(FORMATS, 'discord', 'thread.json'), 'utf8')) as {
+      messages: { timestamp: string; type: string; author: { nickname: string } }[];
+    };
+    const [fromDiscord] = conversations(await parseAll(readFileSync(join(FORMATS, 'discord', 'thread.json')), { fileName: 'thread.json' }));
+    const customer = fromDiscord.turns.findLastIndex((t) => t.role === 'user');
+    expect(customer).toBeGreaterThan(1);
+    // The customer's last message and everything after it two days later.
+    const lastCustomer = discord.messages.findLastIndex((m) => m.author.nickname === 'Ana' && m.type === 'Default');
+    const moved = discord.messages.map((m, i) =>
+      i >= lastCustomer ? { ...m, timestamp: new Date(Date.parse(m.timestamp) + 2 * 86_400_000).toISOString() } : m,
+    );
+    const [cutDiscord] = conversations(await parseAll(JSON.stringify({ ...discord, messages: moved }), { fileName: 'thread.json' }));
+    expect(cutDiscord.turns.map((t) => t.content)).toEqual(fromDiscord.turns.map((t) => t.content));
+    expect(cutDiscord.turns.filter((t) => t.opensSession)).toHaveLength(1);
+    expect(fromDiscord.turns.some((t) => t.opensSession)).toBe(false);
+
+    const csv = [
+      'author,message,timestamp',
+      'customer,My card was charged twice,2026-03-02T09:00:00Z',
+      'agent,I have refunded the second charge,2026-03-02T09:03:00Z',
+      'customer,How do I close my account?,2026-03-09T11:00:00Z',
+      'agent,Under Settings > Account,2026-03-09T11:02:00Z',
+    ].join('\n');
+    const [fromCsv] = conversations(await parseAll(csv, { fileName: 'chat.csv' }));
+    expect(sessionsOf(fromCsv)).toEqual([
+      'user: My card was charged twice',
+      'assistant: I have refunded the second charge',
+      '| user: How do I close my account?',
+      'assistant: Under Settings > Account',
+    ]);
+  });
+
+  test('a conversation that is a ticket or a chat of its own is never cut, however long its pauses', async () => {
+    const line = JSON.stringify({
+      conversation_id: 'T-1',
+      messages: [
+        { role: 'user', content: 'My card was charged twice', timestamp: '2026-03-02T09:00:00Z' },
+        { role: 'assistant', content: 'I have refunded the second charge', timestamp: '2026-03-02T09:03:00Z' },
+        { role: 'user', content: 'The refund has not arrived', timestamp: '2026-03-09T11:00:00Z' },
+        { role: 'assistant', content: 'It takes up to 10 days', timestamp: '2026-03-09T11:02:00Z' },
+      ],
+    });
+    const [ticket] = conversations(await parseAll(line + '\n', { fileName: 'tickets.jsonl' }));
+    expect(ticket.turns.some((t) => t.opensSession)).toBe(false);
+    const rows = [
+      'conversation_id,author,message,timestamp',
+      'T-2,customer,My card was charged twice,2026-03-02T09:00:00Z',
+      'T-2,agent,Refunded,2026-03-02T09:03:00Z',
+      'T-2,customer,Not arrived yet,2026-03-09T11:00:00Z',
+      'T-2,agent,Up to 10 days,2026-03-09T11:02:00Z',
+    ].join('\n');
+    const [grouped] = conversations(await parseAll(rows, { fileName: 'messages.csv' }));
+    expect(grouped.turns.some((t) => t.opensSession)).toBe(false);
+  });
+});
