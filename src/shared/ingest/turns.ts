@@ -83,10 +83,14 @@ export function chatSessionsOf(raw: readonly RawTurn[]): RawTurn[][] {
   return sessions;
 }
 
-/** `buildTurns` of each session, the first turn of every session after the first marked as opening one. */
-export function sessionTurns(raw: readonly RawTurn[]): Turn[] {
-  const sessions = chatSessionsOf(raw);
-  if (sessions.length === 1) return buildTurns(raw);
+/**
+ * `buildTurns` of each session, the first turn of every session after the first marked as opening
+ * one. `threads`: the chat already divided by whom it answers (a channel where several customers
+ * ask at once), each thread cut into its own sessions and the threads one after another.
+ */
+export function sessionTurns(raw: readonly RawTurn[], threads?: readonly (readonly RawTurn[])[]): Turn[] {
+  const sessions = threads && threads.length > 1 ? threads.flatMap((thread) => chatSessionsOf(thread)) : chatSessionsOf(raw);
+  if (sessions.length === 1) return buildTurns(sessions[0]);
   const turns: Turn[] = [];
   for (const session of sessions) {
     const built = buildTurns(session);

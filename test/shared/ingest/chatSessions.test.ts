@@ -165,3 +165,82 @@ describe('a whole chat cut into sessions', () => {
     expect(grouped.turns.some((t) => t.opensSession)).toBe(false);
   });
 });
+
+/**
+ * A Discord help channel (not a forum post) where several customers ask at once: each customer's
+ * messages and the support messages answering them are a thread of their own, cut into sessions
+ * as any whole chat; a support message goes with the message it replies to, else the one customer
+ * it mentions, else the customer who wrote last.
+ */
+describe('a busy Discord channel divided by whom it answers', () => {
+  const STAFF = { id: '21', name: 'marco.kh', nickname: 'Marco', isBot: false, roles: [{ id: '1', name: 'Support Team' }] };
+  const person = (id: string, nickname: string) => ({ id, name: nickname.toLowerCase(), nickname, isBot: false, roles: [] });
+  const ANA = person('11', 'Ana');
+  const BEN = person('12', 'Ben');
+  let n = 0;
+  const message = (
+    author: typeof STAFF | typeof ANA,
+    time: string,
+    content: string,
+    extra: { replyTo?: string; mentions?: (typeof ANA)[] } = {},
+  ) => ({
+    id: `m${++n}`,
+    type: extra.replyTo ? 'Reply' : 'Default',
+    timestamp: `2026-03-02T${time}:00.000+00:00`,
+    content,
+    author,
+    attachments: [],
+    embeds: [],
+    stickers: [],
+    mentions: extra.mentions ?? [],
+    ...(extra.replyTo ? { reference: { messageId: extra.replyTo } } : {}),
+  });
+  const channel = (messages: unknown[]) =>
+    JSON.stringify({
+      guild: { id: '1', name: 'Lantern Isles' },
+      channel: { id: '77', type: 'GuildTextChat', name: 'help' },
+      messages,
+    });
+
+  test("replies, mentions and the last customer place each support message in its customer's thread", async () => {
+    n = 0;
+    const messages = [
+      message(STAFF, '08:55', 'Morning all, the help desk is open.'),
+      message(ANA, '09:00', 'My save file is gone after the update'),
+      message(BEN, '09:01', 'Is there a Linux build?'),
+      // Replies to Ana's message (m2).
+      message(STAFF, '09:03', 'Open Settings, then Saves, then Import old save.', { replyTo: 'm2' }),
+      // Mentions Ben only.
+      message(STAFF, '09:04', '<@12> not yet, it is planned for the summer.', { mentions: [BEN] }),
+      message(ANA, '09:06', 'That worked, thanks!'),
+      // Neither: goes with Ana, who wrote last.
+      message(STAFF, '09:07', 'Glad to hear it.'),
+      // A reply to the support message in Ben's thread (m5) is Ben's.
+      message(STAFF, '09:08', 'Follow the news channel for the date.', { replyTo: 'm5' }),
+    ];
+    const [chat] = conversations(await parseAll(channel(messages), { fileName: 'help.json' }));
+    expect(chat.conversationId).toBe('discord-77');
+    expect(sessionsOf(chat)).toEqual([
+      'assistant: Morning all, the help desk is open.',
+      'user: My save file is gone after the update',
+      'assistant: Open Settings, then Saves, then Import old save.',
+      'user: That worked, thanks!',
+      'assistant: Glad to hear it.',
+      '| user: Is there a Linux build?',
+      'assistant: @Ben not yet, it is planned for the summer.\nFollow the news channel for the date.',
+    ]);
+  });
+
+  test('one customer: the channel is one thread, cut only by its quiet gaps', async () => {
+    n = 0;
+    const messages = [
+      message(ANA, '09:00', 'My save file is gone after the update'),
+      message(STAFF, '09:03', 'Open Settings, then Saves, then Import old save.'),
+      message(ANA, '09:06', 'And is there a Linux build?'),
+      message(STAFF, '09:08', 'Not yet.'),
+    ];
+    const [chat] = conversations(await parseAll(channel(messages), { fileName: 'help.json' }));
+    expect(chat.turns.some((t) => t.opensSession)).toBe(false);
+    expect(chat.turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+  });
+});

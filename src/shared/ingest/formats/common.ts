@@ -53,13 +53,18 @@ export interface Built {
    * many): cut into sessions (`chatSessionsOf`), each giving its own examples.
    */
   wholeChat?: boolean;
+  /**
+   * A whole chat divided by whom it answers (`raw` is then every thread's turns, in time order): each
+   * thread is cut into sessions of its own (see ./discord.ts).
+   */
+  threads?: RawTurn[][];
 }
 
 /** Turns cleaned and merged → one conversation, or the rejection saying why not. */
 export function finish(built: Built): IngestItem {
   const unanswered = unansweredToolCall(built.raw);
   if (unanswered) return reject(built.source, INVALID_TOOL_TURN, unanswered);
-  const turns = built.wholeChat ? sessionTurns(built.raw) : buildTurns(built.raw);
+  const turns = built.wholeChat ? sessionTurns(built.raw, built.threads) : buildTurns(built.raw);
   if (turns.length === 0) return reject(built.source, 'empty-conversation', 'no message has any text after clean-up');
   if (built.needBothSides) {
     const roles = new Set(turns.map((t) => t.role));

@@ -1,6 +1,7 @@
 import { reject, show } from '../records';
 import type { RoleMapper } from '../roles';
 import type { ChatRole, IngestItem, SourceRef } from '../types';
+import type { RawTurn } from '../turns';
 import { finish, inTimeOrder, isObject, type JsonObject, type TimedTurn } from './common';
 
 /**
@@ -76,6 +77,64 @@ function discordText(content: string, mentions: unknown): string {
   });
 }
 
+/** A message kept as a turn, with what tells whom it answers. */
+interface KeptMessage {
+  turn: RawTurn;
+  /** The author's id (else name). */
+  author: string;
+  id?: string;
+  /** The message it replies to (Discord's reply, `reference.messageId`). */
+  answers?: string;
+  /** Ids of the people it mentions. */
+  mentions: string[];
+}
+
+/**
+ * A channel where several customers ask (a help channel, not a forum post) divided into one thread
+ * per customer: their messages, and each support message in the thread of whom it answers: the
+ * message it replies to (Discord's reply), else the one customer it mentions, else the customer
+ * who wrote last (a support message before any customer goes with the first). Undefined when at
+ * most one customer wrote: the chat stays as it is. Threads come in the order they open, each in
+ * time order; `sessionTurns` then cuts each into its sessions.
+ */
+function customerThreads(raw: readonly RawTurn[], kept: readonly KeptMessage[]): RawTurn[][] | undefined {
+  const byTurn = new Map(kept.map((m) => [m.turn, m]));
+  const customers = new Set(kept.filter((m) => m.turn.role === 'user').map((m) => m.author));
+  if (customers.size < 2) return undefined;
+  const threadOfMessage = new Map<string, string>();
+  const threads = new Map<string, RawTurn[]>();
+  const leading: RawTurn[] = [];
+  let lastCustomer: string | undefined;
+  for (const turn of raw) {
+    const message = byTurn.get(turn);
+    if (!message) continue;
+    let thread: string | undefined;
+    if (turn.role === 'user') {
+      thread = message.author;
+      lastCustomer = thread;
+    } else {
+      const mentioned = message.mentions.filter((id) => customers.has(id));
+      thread =
+        (message.answers !== undefined ? threadOfMessage.get(message.answers) : undefined) ??
+        (mentioned.length === 1 ? mentioned[0] : undefined) ??
+        lastCustomer;
+    }
+    if (message.id !== undefined && thread !== undefined) threadOfMessage.set(message.id, thread);
+    if (thread === undefined) {
+      leading.push(turn);
+      continue;
+    }
+    let turns = threads.get(thread);
+    if (!turns) {
+      // Support messages before any customer wrote open the first customer's thread.
+      turns = threads.size === 0 ? leading : [];
+      threads.set(thread, turns);
+    }
+    turns.push(turn);
+  }
+  return [...threads.values()];
+}
+
 export function parseDiscordExport(source: SourceRef, record: JsonObject, roles: RoleMapper): IngestItem {
   const channel = record.channel as JsonObject;
   const channelId = typeof channel.id === 'string' || typeof channel.id === 'number' ? String(channel.id) : undefined;
@@ -83,6 +142,7 @@ export function parseDiscordExport(source: SourceRef, record: JsonObject, roles:
   const channelName = typeof channel.name === 'string' ? channel.name : channelId;
   const messages = record.messages as unknown[];
   const timed: TimedTurn[] = [];
+  const kept: KeptMessage[] = [];
   let media = 0;
   let bots = 0;
   for (let i = 0; i < messages.length; i++) {
@@ -107,19 +167,29 @@ export function parseDiscordExport(source: SourceRef, record: JsonObject, roles:
       continue;
     }
     const at = typeof message.timestamp === 'string' ? Date.parse(message.timestamp) : Number.NaN;
-    timed.push({
-      turn: Number.isFinite(at) ? { role, text: content, timestamp: new Date(at).toISOString() } : { role, text: content },
-      order: i,
+    const turn: RawTurn = Number.isFinite(at) ? { role, text: content, timestamp: new Date(at).toISOString() } : { role, text: content };
+    timed.push({ turn, order: i });
+    kept.push({
+      turn,
+      author: typeof author.id === 'string' || typeof author.id === 'number' ? String(author.id) : name,
+      ...(typeof message.id === 'string' ? { id: message.id } : {}),
+      ...(isObject(message.reference) && typeof message.reference.messageId === 'string' ? { answers: message.reference.messageId } : {}),
+      mentions: Array.isArray(message.mentions)
+        ? message.mentions.flatMap((m) => (isObject(m) && (typeof m.id === 'string' || typeof m.id === 'number') ? [String(m.id)] : []))
+        : [],
     });
   }
+  const raw = inTimeOrder(timed);
+  const threads = customerThreads(raw, kept);
   const guild = record.guild as JsonObject;
   return finish({
     source,
     id: `discord-${channelId}`,
     idPrefix: 'discord',
-    raw: inTimeOrder(timed),
+    raw,
     channel: 'discord',
     wholeChat: true,
+    ...(threads ? { threads } : {}),
     setAside: media || bots ? { ...(media ? { 'media-omitted': media } : {}), ...(bots ? { 'bot-message': bots } : {}) } : undefined,
     needBothSides: `the Discord channel ${show(channelName)}${typeof guild.name === 'string' ? ` of ${show(guild.name)}` : ''}`,
   });
