@@ -59,7 +59,7 @@ describe('chats exported from Telegram Desktop', () => {
       expect(chats[1].turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
       const rejected = rejections(items);
       expect(rejected.map((r) => r.detail?.replace(/ \(line \d+\)/, ''))).toEqual([
-        'element 1 of "chats.list": the Telegram chat "Kedai Harmoni resellers" is a group (private_supergroup), no support conversation; only personal chats between a customer and the business are read',
+        'element 1 of "chats.list": the Telegram chat "Kedai Harmoni resellers" is a group (private_supergroup) where no member is known as the support side; a support group is read when TUNELOOP_SPEAKER_ROLES names the support side\'s members ({"<name>":"assistant"}), otherwise only personal chats between a customer and the business are',
         'element 2 of "chats.list": the Telegram chat 6000000001 is the account\'s saved messages (saved_messages), no support conversation; only personal chats between a customer and the business are read',
         'element 0 of "left_chats.list": the Telegram chat "Kedai Harmoni news" is a public channel (public_channel), no support conversation; only personal chats between a customer and the business are read',
       ]);
@@ -94,5 +94,75 @@ describe('chats exported from Telegram Desktop', () => {
     const rejected = rejections(await parseAll(JSON.stringify(account, null, 1), { fileName: 'result.json' }));
     expect(rejected[0].reason).toBe('unknown-format');
     expect(rejected[0].detail).toMatch(/Telegram account export without chats.*Personal chats/);
+  });
+});
+
+/**
+ * A Telegram support group (a product's or community's help group): read once the support side is
+ * known (TUNELOOP_SPEAKER_ROLES, or a role word in a member's name), every other member a customer,
+ * several customers asking at once divided into a thread each. Before, every group was
+ * `not-support-chat`.
+ */
+describe('a Telegram support group', () => {
+  const member = (id: number, name: string) => ({ from: name, from_id: `user${id}` });
+  const TEAM = member(6000000001, 'Kedai Harmoni');
+  const LINA = member(5345678901, 'Lina Park');
+  const OMAR = member(5456789012, 'Omar Haddad');
+  let next = 300;
+  const message = (who: typeof TEAM, minute: number, text: unknown, extra: Record<string, unknown> = {}) => ({
+    id: ++next,
+    type: 'message',
+    date: '2026-12-02T16:00:00',
+    date_unixtime: String(1796198400 + minute * 60),
+    ...who,
+    text,
+    ...extra,
+  });
+  const group = () => {
+    next = 300;
+    return JSON.stringify({
+      name: 'Kedai Harmoni help',
+      type: 'private_supergroup',
+      id: 1700000002,
+      messages: [
+        message(LINA, 0, 'Are the new mugs in stock this week?'),
+        message(OMAR, 1, 'Do you ship to Brunei?'),
+        { id: 399, type: 'service', action: 'pin_message', date_unixtime: String(1796198400 + 90), actor_id: 'user6000000001' },
+        // Replies to Omar's message (302).
+        message(TEAM, 2, 'We do, in 5 days.', { reply_to_message_id: 302 }),
+        // Mentions Lina by id.
+        message(TEAM, 3, [{ type: 'mention_name', text: 'Lina', user_id: 5345678901 }, ', yes, from Thursday.'], {
+          text_entities: [
+            { type: 'mention_name', text: 'Lina', user_id: 5345678901 },
+            { type: 'plain', text: ', yes, from Thursday.' },
+          ],
+        }),
+        message(OMAR, 4, 'Great, thanks'),
+      ],
+    });
+  };
+
+  test('with the team named, each customer is a thread of its own; without, the group is not-support-chat saying what to do', async () => {
+    const items = await parseAll(group(), { fileName: 'result.json', speakerRoles: { 'Kedai Harmoni': 'assistant' } });
+    expect(reasons(items)).toEqual(['conversation']);
+    const [chat] = conversations(items);
+    expect(chat.conversationId).toBe('telegram-1700000002');
+    expect(chat.turns.map((t) => `${t.opensSession ? '| ' : ''}${t.role}: ${t.content}`)).toEqual([
+      'user: Are the new mugs in stock this week?',
+      'assistant: Lina, yes, from Thursday.',
+      '| user: Do you ship to Brunei?',
+      'assistant: We do, in 5 days.',
+      'user: Great, thanks',
+    ]);
+    const unnamed = rejections(await parseAll(group(), { fileName: 'result.json' }));
+    expect(unnamed).toHaveLength(1);
+    expect(unnamed[0].reason).toBe('not-support-chat');
+    expect(unnamed[0].detail).toContain('TUNELOOP_SPEAKER_ROLES');
+  });
+
+  test('a member whose name says support is the support side without a mapping', async () => {
+    const named = group().replaceAll('"Kedai Harmoni"', '"Kedai Harmoni Support"');
+    const [chat] = conversations(await parseAll(named, { fileName: 'result.json' }));
+    expect(chat.turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
   });
 });

@@ -146,6 +146,64 @@ export function inTimeOrder(turns: TimedTurn[], listedNewestFirst = false): RawT
   return listedNewestFirst ? listed.reverse() : listed;
 }
 
+/** A message kept as a turn, with what tells whom it answers. */
+export interface KeptMessage {
+  turn: RawTurn;
+  /** The author's id (else name). */
+  author: string;
+  id?: string;
+  /** The message it replies to (Discord's `reference.messageId`, Telegram's `reply_to_message_id`). */
+  answers?: string;
+  /** Ids of the people it mentions. */
+  mentions: string[];
+}
+
+/**
+ * A channel or group where several customers ask (a Discord help channel, a Telegram support group)
+ * divided into one thread per customer: their messages, and each support message in the thread of
+ * whom it answers: the message it replies to, else the one customer it mentions, else the customer
+ * who wrote last (a support message before any customer goes with the first). Undefined when at
+ * most one customer wrote: the chat stays as it is. Threads come in the order they open, each in
+ * time order; `sessionTurns` then cuts each into its sessions.
+ */
+export function customerThreads(raw: readonly RawTurn[], kept: readonly KeptMessage[]): RawTurn[][] | undefined {
+  const byTurn = new Map(kept.map((m) => [m.turn, m]));
+  const customers = new Set(kept.filter((m) => m.turn.role === 'user').map((m) => m.author));
+  if (customers.size < 2) return undefined;
+  const threadOfMessage = new Map<string, string>();
+  const threads = new Map<string, RawTurn[]>();
+  const leading: RawTurn[] = [];
+  let lastCustomer: string | undefined;
+  for (const turn of raw) {
+    const message = byTurn.get(turn);
+    if (!message) continue;
+    let thread: string | undefined;
+    if (turn.role === 'user') {
+      thread = message.author;
+      lastCustomer = thread;
+    } else {
+      const mentioned = message.mentions.filter((id) => customers.has(id));
+      thread =
+        (message.answers !== undefined ? threadOfMessage.get(message.answers) : undefined) ??
+        (mentioned.length === 1 ? mentioned[0] : undefined) ??
+        lastCustomer;
+    }
+    if (message.id !== undefined && thread !== undefined) threadOfMessage.set(message.id, thread);
+    if (thread === undefined) {
+      leading.push(turn);
+      continue;
+    }
+    let turns = threads.get(thread);
+    if (!turns) {
+      // Support messages before any customer wrote open the first customer's thread.
+      turns = threads.size === 0 ? leading : [];
+      threads.set(thread, turns);
+    }
+    turns.push(turn);
+  }
+  return [...threads.values()];
+}
+
 /** Tag names from a list of strings or of tag objects (`{"name": ...}`, Help Scout's `{"tag": ...}`). */
 export function tagNames(value: unknown): string[] {
   if (!Array.isArray(value)) return [];

@@ -207,7 +207,7 @@ export function parseForeign(
     case 'livechat':
       return parseLiveChatChat(source, record);
     case 'telegram':
-      return parseTelegramChat(source, record);
+      return parseTelegramChat(source, record, roles);
     case 'messenger':
       return parseMessengerThread(source, record, roles);
     case 'discord':

@@ -1,7 +1,8 @@
 import { reject, show } from '../records';
 import type { RawTurn } from '../turns';
+import type { RoleMapper } from '../roles';
 import type { ChatRole, IngestItem, SourceRef } from '../types';
-import { finish, idOf, isObject, type JsonObject } from './common';
+import { customerThreads, finish, idOf, isObject, type JsonObject, type KeptMessage } from './common';
 
 /**
  * A chat as Telegram Desktop exports it ("Export chat history", machine-readable JSON: the
@@ -28,6 +29,8 @@ const OTHER_CHAT_TYPES: Readonly<Record<string, string>> = {
   private_channel: 'a channel',
   public_channel: 'a public channel',
 };
+/** Groups, which are a support group once the support side is known (`parseTelegramGroup`). */
+const GROUP_TYPES: ReadonlySet<string> = new Set(['private_group', 'private_supergroup', 'public_supergroup']);
 
 export function isTelegramChat(record: JsonObject): boolean {
   if (
@@ -61,8 +64,17 @@ function timestampOf(message: JsonObject): string | undefined {
   return undefined;
 }
 
-export function parseTelegramChat(source: SourceRef, record: JsonObject): IngestItem {
+export function parseTelegramChat(source: SourceRef, record: JsonObject, roles: RoleMapper): IngestItem {
   const kind = OTHER_CHAT_TYPES[record.type as string];
+  if (GROUP_TYPES.has(record.type as string)) {
+    const group = parseTelegramGroup(source, record, roles);
+    if (group) return group;
+    return reject(
+      source,
+      'not-support-chat',
+      `the Telegram chat ${show(record.name ?? record.id)} is ${kind} (${String(record.type)}) where no member is known as the support side; a support group is read when TUNELOOP_SPEAKER_ROLES names the support side's members ({"<name>":"assistant"}), otherwise only personal chats between a customer and the business are`,
+    );
+  }
   if (kind)
     return reject(
       source,
@@ -103,5 +115,75 @@ export function parseTelegramChat(source: SourceRef, record: JsonObject): Ingest
     wholeChat: true,
     setAside: media ? { 'media-omitted': media } : undefined,
     needBothSides: `the Telegram chat with ${show(record.name ?? chatId)}`,
+  });
+}
+
+/**
+ * A support group (a community's or a product's help group: customers ask, the team answers), read
+ * once `roles` (TUNELOOP_SPEAKER_ROLES, or a role word in a member's name) names at least one member
+ * as the support side; every other member is a customer. Undefined when none is named: a group is
+ * otherwise no support conversation. Several customers asking at once are divided into a thread
+ * each (`customerThreads`: a team member's message goes with the message it replies to,
+ * `reply_to_message_id`, else the one customer it mentions by id, else the customer who wrote
+ * last), then cut into sessions as any whole chat.
+ */
+function parseTelegramGroup(source: SourceRef, record: JsonObject, roles: RoleMapper): IngestItem | undefined {
+  const groupId = idOf(record.id);
+  const messages = (record.messages as unknown[]).filter(isObject).filter((m) => m.type === 'message');
+  const roleOf = (message: JsonObject): ChatRole | undefined => (typeof message.from === 'string' ? roles.roleOf(message.from) : undefined);
+  if (groupId === null || groupId === undefined || !messages.some((m) => roleOf(m) === 'assistant')) return undefined;
+  const kept: KeptMessage[] = [];
+  const raw: RawTurn[] = [];
+  let media = 0;
+  const all = record.messages as unknown[];
+  for (let i = 0; i < all.length; i++) {
+    const message = all[i];
+    const n = `message ${i + 1}`;
+    if (!isObject(message)) return reject(source, 'invalid-field:messages', `${n} must be an object, got ${show(message)}`);
+    if (message.type !== 'message') continue;
+    const from = idOf(message.from_id);
+    if (!from) return reject(source, 'missing-field:from_id', `${n} has no "from_id", so it cannot be told whose it is`);
+    const role: ChatRole = roleOf(message) ?? 'user';
+    if (role === 'system') continue;
+    const text = telegramText(message.text);
+    if (text === undefined)
+      return reject(source, 'invalid-field:text', `${n} "text" must be a string or a list of pieces, got ${show(message.text)}`);
+    if (!text.trim() && MEDIA_KEYS.some((key) => key in message)) {
+      media++;
+      continue;
+    }
+    const timestamp = timestampOf(message);
+    const turn: RawTurn = timestamp ? { role, text, timestamp } : { role, text };
+    raw.push(turn);
+    const id = idOf(message.id);
+    const answers = idOf(message.reply_to_message_id);
+    kept.push({
+      turn,
+      author: from,
+      ...(id ? { id } : {}),
+      ...(answers ? { answers } : {}),
+      mentions: mentionedUsers(message.text_entities ?? message.text),
+    });
+  }
+  const threads = customerThreads(raw, kept);
+  return finish({
+    source,
+    id: `telegram-${groupId}`,
+    idPrefix: 'telegram',
+    raw,
+    channel: 'telegram',
+    wholeChat: true,
+    ...(threads ? { threads } : {}),
+    setAside: media ? { 'media-omitted': media } : undefined,
+    needBothSides: `the Telegram group ${show(record.name ?? groupId)}`,
+  });
+}
+
+/** The users a message mentions by id (`mention_name` entities, `user_id`), as `from_id` names them ("user<id>"). */
+function mentionedUsers(entities: unknown): string[] {
+  if (!Array.isArray(entities)) return [];
+  return entities.flatMap((e) => {
+    const id = isObject(e) && e.type === 'mention_name' ? idOf(e.user_id) : undefined;
+    return id ? [`user${id}`] : [];
   });
 }
