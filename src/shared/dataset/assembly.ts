@@ -775,10 +775,15 @@ async function resolvePartition(lines: AsyncIterable<string>, ctx: ResolveContex
     }
     // The newest export supersedes older ones, unless they are earlier or later parts of the
     // conversation (a daily export of a chat that ran past midnight): those are joined.
-    let { parts, superseded } = partsOfConversation([...exports.values()]);
+    const resolved = partsOfConversation([...exports.values()]);
+    let { parts, superseded } = resolved;
     let records: CuratedRecord[];
-    const joined = parts.length > 1 ? joinConversationParts(parts, { model: runtime.config.assembly.baseModel }) : undefined;
-    if (joined) {
+    const joined =
+      parts.length > 1 && !resolved.asTheyAre ? joinConversationParts(parts, { model: runtime.config.assembly.baseModel }) : undefined;
+    if (resolved.asTheyAre) {
+      // A whole chat: each export's sessions that no newer export says again, as they are.
+      records = parts.flatMap((part) => part.records);
+    } else if (joined) {
       records = joined;
       for (const part of parts) accounting.records.joined += part.records.length;
       accounting.records.madeByJoining += joined.length;
@@ -796,6 +801,9 @@ async function resolvePartition(lines: AsyncIterable<string>, ctx: ResolveContex
         supersededRecords.add(inputKey(part.shard, record));
       }
     }
+    // An input some of whose sessions still count is not superseded.
+    if (resolved.asTheyAre)
+      for (const part of parts) for (const record of part.records) supersededRecords.delete(inputKey(part.shard, record));
     accounting.conversations.in += inputRecords.size;
     accounting.conversations.superseded += supersededRecords.size;
     records.sort((a, b) => a.kind.localeCompare(b.kind) || a.source.line - b.source.line);

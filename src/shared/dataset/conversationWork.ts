@@ -1,4 +1,4 @@
-import { turnSpanOf, type Conversation } from '../ingest/types';
+import { turnSpanOf, type Conversation, type TurnSpan } from '../ingest/types';
 import { parseJsonLine, type JsonLineContext } from '../ingest/jsonLine';
 import { createRoleMapper, type RoleMapper } from '../ingest/roles';
 import { ExampleBuilder, unansweredTurns, type BuildResult, type ExampleBuilderOptions, type ExampleKind } from './examples';
@@ -43,6 +43,7 @@ export interface SerializedExample {
   tokens: number;
   json: string;
   session?: number;
+  sessionSpan?: TurnSpan;
 }
 
 export type SerializedBuild = { ok: true; examples: SerializedExample[]; notes: string[] } | { ok: false; reason: string; detail: string };
@@ -53,11 +54,12 @@ export function serializeBuild(built: BuildResult): SerializedBuild {
   return {
     ok: true,
     notes: built.notes,
-    examples: built.examples.map(({ kind, tokens, example, session }) => ({
+    examples: built.examples.map(({ kind, tokens, example, session, sessionSpan }) => ({
       kind,
       tokens,
       json: JSON.stringify(example),
       ...(session !== undefined ? { session } : {}),
+      ...(sessionSpan !== undefined ? { sessionSpan } : {}),
     })),
   };
 }

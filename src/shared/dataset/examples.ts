@@ -1,4 +1,4 @@
-import type { Conversation, ToolCall, Turn } from '../ingest/types';
+import { turnSpanOf, type Conversation, type ToolCall, type Turn, type TurnSpan } from '../ingest/types';
 import {
   INTENT_TASK_TRANSCRIPT_HEADER,
   intentTaskExample,
@@ -34,8 +34,10 @@ export interface BuiltExample {
   kind: ExampleKind;
   example: FineTuneExample;
   tokens: number;
-  /** Which session of a whole chat cut into sessions the example is of (1, 2, …; `chatSessions`). */
+  /** Which session of a whole chat the example is of (1, 2, …; `chatSessions`). */
   session?: number;
+  /** When that session's turns were written, when they had times. */
+  sessionSpan?: TurnSpan;
 }
 
 export type BuildResult = { ok: true; examples: BuiltExample[]; notes: string[] } | { ok: false; reason: string; detail: string };
@@ -140,26 +142,33 @@ export class ExampleBuilder {
     const turns = conversation.turns.filter((t) => t.role !== 'system' && (t.content.trim() !== '' || t.toolCalls));
     const droppedSystem = conversation.turns.filter((t) => t.role === 'system').length;
     if (droppedSystem) notes.push(`system-turns-replaced:${droppedSystem}`);
+    if (!conversation.wholeChat) return this.buildSession(kind, turns, notes, conversation, counted);
+    // A whole chat: each session's examples on their own, so none carries an earlier, unrelated
+    // question as its context; each names its session and when it was written, which the nightly
+    // assembly needs to keep the sessions of several exports of the chat (joinedExports.ts).
     const sessions = chatSessions(turns);
-    if (sessions.length === 1) return this.buildSession(kind, turns, notes, conversation, counted);
-    // A whole chat of several sessions: each session's examples on their own, so none carries an
-    // earlier, unrelated question as its context. Every session but the last ends at a reply.
-    const examples: BuiltExample[] = [];
-    let everyWeight0 = true;
-    let anySplit = false;
-    let answered = 0;
+    const built: { examples: BuiltExample[]; notes: string[]; span?: TurnSpan }[] = [];
     for (const session of sessions) {
-      if (!session.some((t) => t.role === 'assistant')) continue;
-      const built = this.buildSession(kind, session, [], conversation, counted);
-      if (!built.ok) return built;
-      answered++;
-      for (const example of built.examples) examples.push({ ...example, session: answered });
-      everyWeight0 &&= built.notes.includes('all-replies-weight0');
-      anySplit ||= built.notes.some((n) => n.startsWith('split:'));
+      // Only the last session may end without a reply (its customer is still waiting); a thread of
+      // replies to what has no text (a screenshot alone) has no question and would teach posting unasked.
+      if (!session.some((t) => t.role === 'assistant') || !session.some((t) => t.role === 'user')) continue;
+      const one = this.buildSession(kind, session, [], conversation, counted);
+      if (!one.ok) return one;
+      const span = turnSpanOf({ turns: session });
+      built.push({ examples: one.examples, notes: one.notes, ...(span ? { span } : {}) });
     }
-    if (everyWeight0) notes.push('all-replies-weight0');
-    if (anySplit) notes.push(`split:${examples.length}`);
-    notes.push(`${CHAT_SESSIONS_NOTE}:${answered}`);
+    if (!built.length)
+      return { ok: false, reason: 'no-assistant-turn', detail: 'the conversation has no agent/assistant turn to learn from' };
+    // As within a split conversation, a session that trains nothing is left out when another trains.
+    const training = built.filter((b) => !b.notes.includes('all-replies-weight0'));
+    if (!training.length) notes.push('all-replies-weight0');
+    const used = training.length ? training : built;
+    const examples: BuiltExample[] = [];
+    used.forEach((b, i) => {
+      for (const example of b.examples) examples.push({ ...example, session: i + 1, ...(b.span ? { sessionSpan: b.span } : {}) });
+    });
+    if (used.some((b) => b.notes.some((n) => n.startsWith('split:')))) notes.push(`split:${examples.length}`);
+    if (sessions.length > 1) notes.push(`${CHAT_SESSIONS_NOTE}:${used.length}`);
     return { ok: true, examples, notes };
   }
 

@@ -29,9 +29,12 @@ export interface ConversationExport {
 export function partsOfConversation(exports: readonly ConversationExport[]): {
   parts: ConversationExport[];
   superseded: ConversationExport[];
+  /** The parts' records are kept as they are, not joined (a whole chat's sessions: `sessionsOfChat`). */
+  asTheyAre?: true;
 } {
   const byAge = [...exports].sort((a, b) => a.shard - b.shard);
   const newest = byAge[byAge.length - 1];
+  if (newest.records.some((r) => r.kind === 'conversation' && r.session !== undefined)) return sessionsOfChat(byAge);
   const newestSpan = joinableSpan(newest);
   if (!newestSpan) return { parts: [newest], superseded: byAge.slice(0, -1) };
   let parts: TimedPart[] = [{ part: newest, ...newestSpan }];
@@ -44,6 +47,68 @@ export function partsOfConversation(exports: readonly ConversationExport[]): {
     } else superseded.unshift(byAge[i]);
   }
   return { parts: inTimeOrder(parts).map((p) => p.part), superseded };
+}
+
+/**
+ * The exports of a whole chat (a messenger's or a channel's export, whose examples are built
+ * session by session and need no joining: see ../ingest/turns.ts `chatSessionsOf`): every session
+ * of the newest export counts; going back in time, an older export's session (or, from before
+ * sessions, its whole conversation) counts too when it was written wholly before or after every
+ * session counted so far (a daily export of a help channel, an export limited to a period), and is
+ * superseded when it overlaps one (a re-export says it again). A session without a span, or any
+ * when the newest has one without, cannot be placed and is superseded. Older exports' intent
+ * examples are superseded by the newest's. `byAge`: oldest first.
+ */
+function sessionsOfChat(byAge: readonly ConversationExport[]): {
+  parts: ConversationExport[];
+  superseded: ConversationExport[];
+  asTheyAre: true;
+} {
+  const parts: ConversationExport[] = [];
+  const superseded: ConversationExport[] = [];
+  const counted: { from: number; to: number }[] = [];
+  let placeable = true;
+  for (let i = byAge.length - 1; i >= 0; i--) {
+    const exported = byAge[i];
+    const newest = i === byAge.length - 1;
+    const keep: CuratedRecord[] = [];
+    const drop: CuratedRecord[] = [];
+    const sessions = new Map<number | undefined, CuratedRecord[]>();
+    for (const record of exported.records) {
+      if (record.kind !== 'conversation') (newest ? keep : drop).push(record);
+      else sessions.set(record.session, [...(sessions.get(record.session) ?? []), record]);
+    }
+    const added: { from: number; to: number }[] = [];
+    for (const records of sessions.values()) {
+      const span = spanOfRecords(records);
+      if (newest) {
+        keep.push(...records);
+        if (span) added.push(span);
+        else placeable = false;
+      } else if (placeable && span && counted.every((c) => span.to < c.from || span.from > c.to)) {
+        keep.push(...records);
+        added.push(span);
+      } else drop.push(...records);
+    }
+    counted.push(...added);
+    if (keep.length) parts.unshift({ shard: exported.shard, records: keep });
+    if (drop.length) superseded.unshift({ shard: exported.shard, records: drop });
+  }
+  return { parts, superseded, asTheyAre: true };
+}
+
+/** The time the records' spans cover, in milliseconds; undefined when one has none. */
+function spanOfRecords(records: readonly CuratedRecord[]): { from: number; to: number } | undefined {
+  let from = Infinity;
+  let to = -Infinity;
+  for (const record of records) {
+    const first = Date.parse(record.span?.first ?? '');
+    const last = Date.parse(record.span?.last ?? '');
+    if (!Number.isFinite(first) || !Number.isFinite(last)) return undefined;
+    from = Math.min(from, first);
+    to = Math.max(to, last);
+  }
+  return { from, to };
 }
 
 interface TimedPart {

@@ -512,7 +512,8 @@ async function handleConversation(
         ...(source.unit !== undefined ? { unit: source.unit } : {}),
         ...(source.part !== undefined ? { part: source.part } : {}),
       },
-      ...(span ? { span } : {}),
+      // A whole chat's session record: when its session was written (the assembly keeps sessions apart by it).
+      ...(ex.sessionSpan ? { span: ex.sessionSpan } : span ? { span } : {}),
       ...(unanswered.length && ex.kind === 'conversation' ? { unanswered } : {}),
       ...(ex.session !== undefined ? { session: ex.session } : {}),
       ...('json' in ex ? { exampleJson: ex.json } : { example: ex.example }),

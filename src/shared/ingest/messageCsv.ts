@@ -411,6 +411,7 @@ export function conversationFromRows(
   if (turns.length === 0) return reject(source, 'empty-conversation', 'no row has any text after clean-up');
 
   const conversation: Conversation = { kind: 'conversation', conversationId: rows[0].conversationId, turns, source };
+  if (options.wholeChat) conversation.wholeChat = true;
   const media = rows.filter((r) => r.media && isBlank(r.text)).length;
   if (media) conversation.setAside = { 'media-omitted': media };
   // A repeated row may carry what its first copy lacked (a later export has the rating).

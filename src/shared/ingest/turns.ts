@@ -66,6 +66,7 @@ const CHAT_SESSION_GAP_MS = CHAT_SESSION_GAP_HOURS * 3_600_000;
 export function chatSessionsOf(raw: readonly RawTurn[]): RawTurn[][] {
   const sessions: RawTurn[][] = [];
   let current: RawTurn[] = [];
+  let asked = false;
   let answered = false;
   let lastAt = Number.NaN;
   for (const turn of raw) {
@@ -73,10 +74,14 @@ export function chatSessionsOf(raw: readonly RawTurn[]): RawTurn[][] {
     if (turn.role === 'user' && answered && at - lastAt >= CHAT_SESSION_GAP_MS) {
       sessions.push(current);
       current = [];
-      answered = false;
+      asked = answered = false;
     }
     current.push(turn);
-    if (turn.role === 'assistant' && (turn.text.trim() !== '' || turn.toolCalls)) answered = true;
+    // What cleaning leaves, as the turns will have it: a reply of a zero-width space answers nothing,
+    // and a team's message before anyone asked (a greeting, an order confirmation) is no answer.
+    const said = () => turn.toolCalls !== undefined || normalizeText(turn.text).trim() !== '';
+    if (turn.role === 'user' && !asked) asked = said();
+    else if (turn.role === 'assistant' && asked && !answered) answered = said();
     if (!Number.isNaN(at)) lastAt = at;
   }
   sessions.push(current);

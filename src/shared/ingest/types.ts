@@ -89,6 +89,11 @@ export interface Conversation {
   /** Normalised turns (roles mapped, consecutive same-role turns merged, whitespace/Unicode/HTML cleaned). */
   turns: Turn[];
   /**
+   * A whole chat (a messenger's or a channel's export, ../ingest/turns.ts `chatSessionsOf`): its
+   * examples are built session by session (`Turn.opensSession`), each carrying its session.
+   */
+  wholeChat?: true;
+  /**
    * Tool definitions (`tools` of the fine-tuning format, `{type: "function", function: {name,
    * description, parameters}}`) the conversation's tool calls were made against; written on each
    * of its examples.

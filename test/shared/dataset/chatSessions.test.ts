@@ -21,8 +21,14 @@ import { MemorySignatureStore } from '../../../src/shared/quality/dedup';
 const MODEL = 'gpt-4o-mini-2024-07-18';
 const SYSTEM = 'You are a helpful customer service assistant.';
 
-function chat(turns: Turn[]): Conversation {
-  return { kind: 'conversation', conversationId: 'chat-1', turns, source: { file: 'chat.txt', line: 1, record: '' } };
+function chat(turns: Turn[], wholeChat = true): Conversation {
+  return {
+    kind: 'conversation',
+    conversationId: 'chat-1',
+    turns,
+    source: { file: 'chat.txt', line: 1, record: '' },
+    ...(wholeChat ? { wholeChat: true as const } : {}),
+  };
 }
 const said = (messages: unknown[]) =>
   (messages as ExampleMessage[])
@@ -51,12 +57,44 @@ describe('examples of a whole chat cut into sessions', () => {
     ]);
     expect(built.notes).toEqual([`${CHAT_SESSIONS_NOTE}:3`]);
     for (const e of built.examples) expect(e.tokens).toBe(builder.counter.example(e.example));
-    // Without the marks: one example of the whole chat, as before.
-    const whole = builder.build(chat(THREE_SESSIONS.map(({ opensSession: _, ...t }) => t)));
-    if (!whole.ok) throw new Error(whole.detail);
-    expect(whole.examples).toHaveLength(1);
-    expect(whole.examples[0].session).toBeUndefined();
-    expect(whole.notes).toEqual([]);
+    // A whole chat of one session: one example, session 1.
+    const one = builder.build(chat(THREE_SESSIONS.map(({ opensSession: _, ...t }) => t)));
+    if (!one.ok) throw new Error(one.detail);
+    expect(one.examples.map((e) => e.session)).toEqual([1]);
+    expect(one.notes).toEqual([]);
+    // Not a whole chat (a ticket): built as before, one example without a session.
+    const ticket = builder.build(chat(THREE_SESSIONS, false));
+    if (!ticket.ok) throw new Error(ticket.detail);
+    expect(ticket.examples).toHaveLength(1);
+    expect(ticket.examples[0].session).toBeUndefined();
+  });
+
+  test("each session's examples carry when it was written; a session without the customer's words or a reply gives none", () => {
+    const at = (day: number) => `2026-03-0${day}T09:00:00.000Z`;
+    const builder = new ExampleBuilder({ model: MODEL, systemPrompt: SYSTEM });
+    const built = builder.build(
+      chat([
+        { role: 'user', content: 'Where is my parcel?', timestamp: at(1) },
+        { role: 'assistant', content: 'At the depot.', timestamp: at(2) },
+        // Replies to a screenshot alone (ingest put them in a thread of their own): no question.
+        { role: 'assistant', content: 'That error means your licence expired.', timestamp: at(3), opensSession: true },
+        { role: 'user', content: 'Do you ship to Norway?', timestamp: at(5), opensSession: true },
+        { role: 'assistant', content: 'We do.', timestamp: at(6) },
+      ]),
+    );
+    if (!built.ok) throw new Error(built.detail);
+    expect(built.examples.map((e) => [e.session, e.sessionSpan])).toEqual([
+      [1, { first: at(1), last: at(2) }],
+      [2, { first: at(5), last: at(6) }],
+    ]);
+    // Nothing answered at all: quarantined as before, not a used record without examples.
+    const unanswered = builder.build(
+      chat([
+        { role: 'user', content: 'Where is my parcel?' },
+        { role: 'assistant', content: 'Hello from the team!', opensSession: true },
+      ]),
+    );
+    expect(unanswered).toMatchObject({ ok: false, reason: 'no-assistant-turn' });
   });
 
   test('a long session is split within itself (counted once as split), never taking context from the session before', () => {
@@ -78,7 +116,7 @@ describe('examples of a whole chat cut into sessions', () => {
     expect(built.notes).toEqual(['split:3', `${CHAT_SESSIONS_NOTE}:2`]);
   });
 
-  test('every reply at weight 0 is noted only when it is so in every session', () => {
+  test('a session that trains nothing is left out when another trains; all at weight 0 is noted', () => {
     const builder = new ExampleBuilder({ model: MODEL, systemPrompt: SYSTEM });
     const weights = (first: 0 | 1, second: 0 | 1) =>
       builder.build(
@@ -91,8 +129,11 @@ describe('examples of a whole chat cut into sessions', () => {
       );
     const some = weights(0, 1);
     const all = weights(0, 0);
-    expect(some.ok && some.notes).toEqual([`${CHAT_SESSIONS_NOTE}:2`]);
-    expect(all.ok && all.notes).toEqual(['all-replies-weight0', `${CHAT_SESSIONS_NOTE}:2`]);
+    if (!some.ok || !all.ok) throw new Error('not built');
+    expect(some.notes).toEqual([`${CHAT_SESSIONS_NOTE}:1`]);
+    expect(some.examples.map((e) => said(e.example.messages))).toEqual([['user: q2', 'assistant: a2']]);
+    expect(all.notes).toEqual(['all-replies-weight0', `${CHAT_SESSIONS_NOTE}:2`]);
+    expect(all.examples).toHaveLength(2);
   });
 });
 
@@ -164,5 +205,11 @@ describe('a WhatsApp chat of three sessions through preprocessing', () => {
       ['conversation', 3],
     ]);
     expect(new Set(curated.map((r) => r.conversation_id)).size).toBe(1);
+    // Each record's span is its own session's (WhatsApp's times read day first, in UTC).
+    expect(curated.map((r) => r.span)).toEqual([
+      { first: '2026-03-02T09:00:00.000Z', last: '2026-03-02T09:05:00.000Z' },
+      { first: '2026-03-20T16:40:00.000Z', last: '2026-03-20T16:45:00.000Z' },
+      { first: '2026-04-02T11:00:00.000Z', last: '2026-04-02T11:20:00.000Z' },
+    ]);
   });
 });

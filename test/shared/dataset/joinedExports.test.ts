@@ -101,6 +101,73 @@ describe('parts of a conversation exported in several files', () => {
   });
 });
 
+/**
+ * A whole chat's exports (a help channel exported every day, a WhatsApp chat exported again):
+ * built session by session, they need no joining. The newest export's sessions count, an older
+ * export's sessions too where no newer one covers their time; before, a newer export of several
+ * sessions could not be joined and so superseded the older days.
+ */
+describe('exports of a whole chat cut into sessions', () => {
+  const session = (shard: number, n: number | undefined, first: string, last: string, text: string): CuratedRecord => ({
+    ...conversationRecord('discord-77', `day${shard + 1}`, { first, last }, [
+      { role: 'user', content: text },
+      { role: 'assistant', content: `answer to ${text}` },
+    ]),
+    ...(n !== undefined ? { session: n } : {}),
+  });
+  const texts = (result: { parts: ConversationExport[] }) =>
+    result.parts.flatMap((p) => p.records.map((r) => r.example.messages[1].content));
+
+  it("keeps every export's sessions that no newer export covers, as they are", () => {
+    const day1: ConversationExport = { shard: 0, records: [session(0, 1, '2026-03-01T09:00:00Z', '2026-03-01T09:10:00Z', 'q1')] };
+    const day2: ConversationExport = {
+      shard: 1,
+      records: [
+        session(1, 1, '2026-03-02T09:00:00Z', '2026-03-02T09:10:00Z', 'q2'),
+        session(1, 2, '2026-03-02T20:00:00Z', '2026-03-02T20:10:00Z', 'q3'),
+      ],
+    };
+    const result = partsOfConversation([day2, day1]);
+    expect(result.asTheyAre).toBe(true);
+    expect(texts(result)).toEqual(['q1', 'q2', 'q3']);
+    expect(result.superseded).toEqual([]);
+    // An export of before sessions (no `session`, the conversation's span) counts the same way.
+    const { session: _, ...before } = day1.records[0];
+    expect(texts(partsOfConversation([{ shard: 0, records: [before] }, day2]))).toEqual(['q1', 'q2', 'q3']);
+  });
+
+  it("supersedes an older export's sessions that a newer one covers: a re-export, or an export that starts a little earlier", () => {
+    const all: ConversationExport = {
+      shard: 0,
+      records: [
+        session(0, 1, '2026-03-01T09:00:00Z', '2026-03-01T09:10:00Z', 'q1'),
+        session(0, 2, '2026-03-02T09:00:00Z', '2026-03-02T09:10:00Z', 'q2 (old wording)'),
+      ],
+    };
+    const again: ConversationExport = {
+      shard: 1,
+      records: [
+        session(1, 1, '2026-03-02T09:00:00Z', '2026-03-02T09:12:00Z', 'q2'),
+        session(1, 2, '2026-03-03T09:00:00Z', '2026-03-03T09:10:00Z', 'q3'),
+      ],
+    };
+    const result = partsOfConversation([all, again]);
+    expect(texts(result)).toEqual(['q1', 'q2', 'q3']);
+    expect(result.superseded.flatMap((p) => p.records.map((r) => r.example.messages[1].content))).toEqual(['q2 (old wording)']);
+  });
+
+  it('supersedes what cannot be placed in time: an older session without a span, or any when the newest has one without', () => {
+    const day1: ConversationExport = { shard: 0, records: [session(0, 1, '2026-03-01T09:00:00Z', '2026-03-01T09:10:00Z', 'q1')] };
+    const { span: _, ...timeless } = session(1, 1, '', '', 'q2');
+    const result = partsOfConversation([
+      day1,
+      { shard: 1, records: [timeless, session(1, 2, '2026-03-03T09:00:00Z', '2026-03-03T09:05:00Z', 'q3')] },
+    ]);
+    expect(texts(result)).toEqual(['q2', 'q3']);
+    expect(result.superseded.map((p) => p.shard)).toEqual([0]);
+  });
+});
+
 describe('exports that overlap in time, read message by message', () => {
   const MODEL = 'gpt-4o-mini-2024-07-18';
   const part = (shard: number, span: { first: string; last: string }, messages: Record<string, unknown>[], unanswered?: string[]) => ({
@@ -405,5 +472,97 @@ describe('the nightly assembly joins a chat that ran past midnight in a daily me
     expect(r.in + r.madeByJoining).toBe(r.used + r.superseded + r.joined + r.balanceDropped + r.dropped + r.invalid);
     expect(c).toMatchObject({ in: 12 + 8, superseded: 2 });
     expect(c.in).toBe(c.used + c.superseded + c.balanceDropped + c.dropped);
+  });
+
+  it("keeps every session of a help channel exported day by day, and lets a re-export's sessions supersede the older copies", async () => {
+    const runtime = makeRuntime();
+    const STAFF = { id: '21', name: 'marco.kh', nickname: 'Marco', isBot: false, roles: [{ id: '1', name: 'Support Team' }] };
+    const ANA: typeof STAFF = { id: '11', name: 'ana', nickname: 'Ana', isBot: false, roles: [] };
+    const say = (id: string, author: typeof ANA, at: string, content: string) => ({
+      id,
+      type: 'Default',
+      timestamp: at,
+      content,
+      author,
+      attachments: [],
+      embeds: [],
+      stickers: [],
+      mentions: [],
+    });
+    const channel = (messages: unknown[]) =>
+      JSON.stringify({ guild: { id: '1', name: 'Lantern Isles' }, channel: { id: '77', type: 'GuildTextChat', name: 'help' }, messages });
+    const upload = async (name: string, body: string) => {
+      await azurite.storage.container(CONTAINERS.raw).getBlockBlobClient(name).upload(body, Buffer.byteLength(body));
+      const outcome = await preprocessBlob(runtime, name);
+      if (outcome.status !== 'processed') throw new Error(`${name}: ${outcome.status}`);
+      await new Promise((r) => setTimeout(r, 1100));
+    };
+    // Enough other conversations for a dataset (this test may run alone).
+    await drop(
+      runtime,
+      'chats/filler-2026-04-01.csv',
+      FILLER_TOPICS.flatMap((topic, i) => [
+        [
+          `g-${i}`,
+          `2026-04-01T10:${String(i).padStart(2, '0')}:00Z`,
+          'customer',
+          `Is my ${topic} voucher ${200 + i} still valid?`,
+          'billing',
+        ],
+        [
+          `g-${i}`,
+          `2026-04-01T10:${String(i).padStart(2, '0')}:30Z`,
+          'agent',
+          `Your ${topic} voucher ${200 + i} is valid until May.`,
+          'billing',
+        ],
+      ]),
+    );
+    // Day 1 (one session), then day 2 (two sessions, the second with an answer that a re-export edits).
+    await upload(
+      'discord/help-2026-04-01.json',
+      channel([
+        say('1', ANA, '2026-04-01T09:00:00Z', 'My lantern save is gone after the update'),
+        say('2', STAFF, '2026-04-01T09:05:00Z', 'Import it again from Settings, then Saves.'),
+      ]),
+    );
+    await upload(
+      'discord/help-2026-04-02.json',
+      channel([
+        say('3', ANA, '2026-04-02T09:00:00Z', 'Is there a harbour map for the violin quest?'),
+        say('4', STAFF, '2026-04-02T09:05:00Z', 'Yes, it is in the quest log.'),
+        say('5', ANA, '2026-04-02T22:00:00Z', 'Can I move my meadow to another island?'),
+        say('6', STAFF, '2026-04-02T22:05:00Z', 'Not yet, first draft of this answer.'),
+      ]),
+    );
+    // A re-export of the evening only (it overlaps day 2's second session): its answer counts.
+    await upload(
+      'discord/help-2026-04-02-evening.json',
+      channel([
+        say('5', ANA, '2026-04-02T22:00:00Z', 'Can I move my meadow to another island?'),
+        say('6', STAFF, '2026-04-02T22:05:00Z', 'Not yet; moving meadows comes with the summer update.'),
+      ]),
+    );
+
+    const outcome = await assembleDataset(runtime, { submit: false });
+    if (outcome.outcome !== 'submitted') throw new Error(`expected a dataset, got ${outcome.outcome}`);
+    const train = (
+      await azurite.storage.container(CONTAINERS.datasets).getBlobClient(outcome.manifest.files.train).downloadToBuffer()
+    ).toString('utf8');
+    const chats = train
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { messages: { role: string; content: string }[] })
+      .filter((l) => l.messages.some((m) => /lantern save|harbour map for|move my meadow/.test(m.content)))
+      .map((l) => l.messages.filter((m) => m.role !== 'system').map((m) => `${m.role}: ${m.content}`));
+    expect(chats).toHaveLength(3);
+    expect(chats).toEqual(
+      expect.arrayContaining([
+        ['user: My lantern save is gone after the update', 'assistant: Import it again from Settings, then Saves.'],
+        ['user: Is there a harbour map for the violin quest?', 'assistant: Yes, it is in the quest log.'],
+        ['user: Can I move my meadow to another island?', 'assistant: Not yet; moving meadows comes with the summer update.'],
+      ]),
+    );
+    expect(train).not.toContain('first draft');
   });
 });

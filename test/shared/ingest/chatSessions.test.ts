@@ -80,6 +80,19 @@ describe('a whole chat cut into sessions', () => {
     expect(cut([turn('user', 'q1'), turn('assistant', 'a1'), turn('user', 'q2')])).toHaveLength(1);
   });
 
+  test("the team's message before anyone asked, or one cleaning leaves empty, is no answer", () => {
+    expect(
+      cut([
+        turn('assistant', 'Your order 4521 is confirmed.', at(1, '09:00')),
+        turn('user', 'When does it ship?', at(3, '09:00')),
+        // A zero-width space: nothing after cleaning.
+        turn('assistant', '\u200b', at(3, '09:01')),
+        turn('user', 'Hello??', at(4, '09:00')),
+        turn('assistant', 'Tomorrow.', at(4, '09:05')),
+      ]),
+    ).toEqual([['Your order 4521 is confirmed.', 'When does it ship?', '\u200b', 'Hello??', 'Tomorrow.']]);
+  });
+
   test("WhatsApp's export: the first turn of each later session is marked", async () => {
     const text = [
       '02/03/2026, 09:00 - Dana Reyes: Hi, my order #4521 is late',
@@ -228,6 +241,23 @@ describe('a busy Discord channel divided by whom it answers', () => {
       'assistant: Glad to hear it.',
       '| user: Is there a Linux build?',
       'assistant: @Ben not yet, it is planned for the summer.\nFollow the news channel for the date.',
+    ]);
+  });
+
+  test("a reply to a customer's screenshot goes to that customer's thread, not to whoever wrote last", async () => {
+    n = 0;
+    const screenshot = { ...message(ANA, '09:00', ''), attachments: [{ id: 'a1', fileName: 'error.png' }] };
+    const messages = [
+      screenshot,
+      message(BEN, '09:01', 'How do I reset my password?'),
+      message(STAFF, '09:02', 'That error means your licence expired.', { replyTo: 'm1' }),
+      message(STAFF, '09:03', 'Use the link on the login page.', { replyTo: 'm2' }),
+    ];
+    const [chat] = conversations(await parseAll(channel(messages), { fileName: 'help.json' }));
+    expect(sessionsOf(chat)).toEqual([
+      'user: How do I reset my password?',
+      'assistant: Use the link on the login page.',
+      '| assistant: That error means your licence expired.',
     ]);
   });
 

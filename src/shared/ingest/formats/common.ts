@@ -87,6 +87,7 @@ export function finish(built: Built): IngestItem {
   if (built.tools) conversation.tools = built.tools;
   if (built.setAside && Object.keys(built.setAside).length) conversation.setAside = built.setAside;
   if (built.notices?.length) conversation.notices = built.notices;
+  if (built.wholeChat) conversation.wholeChat = true;
   return conversationItem(conversation);
 }
 
@@ -164,11 +165,17 @@ export interface KeptMessage {
  * whom it answers: the message it replies to, else the one customer it mentions, else the customer
  * who wrote last (a support message before any customer goes with the first). Undefined when at
  * most one customer wrote: the chat stays as it is. Threads come in the order they open, each in
- * time order; `sessionTurns` then cuts each into its sessions.
+ * time order; `sessionTurns` then cuts each into its sessions. `untold`: the customers' messages
+ * that are no turn (a screenshot alone), by id, so a reply to one goes to its customer's thread
+ * (where, without the question, it is no example) rather than to whoever wrote last.
  */
-export function customerThreads(raw: readonly RawTurn[], kept: readonly KeptMessage[]): RawTurn[][] | undefined {
+export function customerThreads(
+  raw: readonly RawTurn[],
+  kept: readonly KeptMessage[],
+  untold: ReadonlyMap<string, string> = new Map(),
+): RawTurn[][] | undefined {
   const byTurn = new Map(kept.map((m) => [m.turn, m]));
-  const customers = new Set(kept.filter((m) => m.turn.role === 'user').map((m) => m.author));
+  const customers = new Set([...kept.filter((m) => m.turn.role === 'user').map((m) => m.author), ...untold.values()]);
   if (customers.size < 2) return undefined;
   const threadOfMessage = new Map<string, string>();
   const threads = new Map<string, RawTurn[]>();
@@ -182,9 +189,9 @@ export function customerThreads(raw: readonly RawTurn[], kept: readonly KeptMess
       thread = message.author;
       lastCustomer = thread;
     } else {
-      const mentioned = message.mentions.filter((id) => customers.has(id));
+      const mentioned = [...new Set(message.mentions.filter((id) => customers.has(id)))];
       thread =
-        (message.answers !== undefined ? threadOfMessage.get(message.answers) : undefined) ??
+        (message.answers !== undefined ? (threadOfMessage.get(message.answers) ?? untold.get(message.answers)) : undefined) ??
         (mentioned.length === 1 ? mentioned[0] : undefined) ??
         lastCustomer;
     }

@@ -58,6 +58,11 @@ function isStaffRole(name: string): boolean {
   return lower.split(/[^\p{L}\p{N}]+/u).some((word) => STAFF_ROLE_WORDS.has(word));
 }
 
+/** Who wrote a message: the author's id, else the name shown. */
+function authorKey(author: JsonObject, name: string): string {
+  return typeof author.id === 'string' || typeof author.id === 'number' ? String(author.id) : name;
+}
+
 function authorName(author: JsonObject): string {
   for (const key of ['nickname', 'name'] as const) {
     const value = author[key];
@@ -85,6 +90,7 @@ export function parseDiscordExport(source: SourceRef, record: JsonObject, roles:
   const messages = record.messages as unknown[];
   const timed: TimedTurn[] = [];
   const kept: KeptMessage[] = [];
+  const untold = new Map<string, string>();
   let media = 0;
   let bots = 0;
   for (let i = 0; i < messages.length; i++) {
@@ -106,6 +112,7 @@ export function parseDiscordExport(source: SourceRef, record: JsonObject, roles:
     const content = typeof message.content === 'string' ? discordText(message.content, message.mentions) : '';
     if (!content.trim()) {
       if (MEDIA_KEYS.some((key) => Array.isArray(message[key]) && (message[key] as unknown[]).length > 0)) media++;
+      if (role === 'user' && typeof message.id === 'string') untold.set(message.id, authorKey(author, name));
       continue;
     }
     const at = typeof message.timestamp === 'string' ? Date.parse(message.timestamp) : Number.NaN;
@@ -113,7 +120,7 @@ export function parseDiscordExport(source: SourceRef, record: JsonObject, roles:
     timed.push({ turn, order: i });
     kept.push({
       turn,
-      author: typeof author.id === 'string' || typeof author.id === 'number' ? String(author.id) : name,
+      author: authorKey(author, name),
       ...(typeof message.id === 'string' ? { id: message.id } : {}),
       ...(isObject(message.reference) && typeof message.reference.messageId === 'string' ? { answers: message.reference.messageId } : {}),
       mentions: Array.isArray(message.mentions)
@@ -122,7 +129,7 @@ export function parseDiscordExport(source: SourceRef, record: JsonObject, roles:
     });
   }
   const raw = inTimeOrder(timed);
-  const threads = customerThreads(raw, kept);
+  const threads = customerThreads(raw, kept, untold);
   const guild = record.guild as JsonObject;
   return finish({
     source,

@@ -133,6 +133,7 @@ function parseTelegramGroup(source: SourceRef, record: JsonObject, roles: RoleMa
   const roleOf = (message: JsonObject): ChatRole | undefined => (typeof message.from === 'string' ? roles.roleOf(message.from) : undefined);
   if (groupId === null || groupId === undefined || !messages.some((m) => roleOf(m) === 'assistant')) return undefined;
   const kept: KeptMessage[] = [];
+  const untold = new Map<string, string>();
   const raw: RawTurn[] = [];
   let media = 0;
   const all = record.messages as unknown[];
@@ -150,6 +151,8 @@ function parseTelegramGroup(source: SourceRef, record: JsonObject, roles: RoleMa
       return reject(source, 'invalid-field:text', `${n} "text" must be a string or a list of pieces, got ${show(message.text)}`);
     if (!text.trim() && MEDIA_KEYS.some((key) => key in message)) {
       media++;
+      const id = idOf(message.id);
+      if (role === 'user' && id) untold.set(id, from);
       continue;
     }
     const timestamp = timestampOf(message);
@@ -165,7 +168,7 @@ function parseTelegramGroup(source: SourceRef, record: JsonObject, roles: RoleMa
       mentions: mentionedUsers(message.text_entities ?? message.text),
     });
   }
-  const threads = customerThreads(raw, kept);
+  const threads = customerThreads(raw, kept, untold);
   return finish({
     source,
     id: `telegram-${groupId}`,
