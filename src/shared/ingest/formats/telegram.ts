@@ -85,27 +85,9 @@ export function parseTelegramChat(source: SourceRef, record: JsonObject, roles: 
   if (chatId === null || chatId === undefined)
     return reject(source, 'invalid-field:id', `the chat "id" (the other party's user id) must be a number, got ${show(record.id)}`);
   const customer = `user${chatId}`;
-  const raw: RawTurn[] = [];
-  let media = 0;
-  const messages = record.messages as unknown[];
-  for (let i = 0; i < messages.length; i++) {
-    const message = messages[i];
-    const n = `message ${i + 1}`;
-    if (!isObject(message)) return reject(source, 'invalid-field:messages', `${n} must be an object, got ${show(message)}`);
-    if (message.type !== 'message') continue;
-    const from = idOf(message.from_id);
-    if (!from) return reject(source, 'missing-field:from_id', `${n} has no "from_id", so it cannot be told whose it is`);
-    const role: ChatRole = from === customer ? 'user' : 'assistant';
-    const text = telegramText(message.text);
-    if (text === undefined)
-      return reject(source, 'invalid-field:text', `${n} "text" must be a string or a list of pieces, got ${show(message.text)}`);
-    if (!text.trim() && MEDIA_KEYS.some((key) => key in message)) {
-      media++;
-      continue;
-    }
-    const timestamp = timestampOf(message);
-    raw.push(timestamp ? { role, text, timestamp } : { role, text });
-  }
+  const read = readMessages(source, record, (_message, from) => (from === customer ? 'user' : 'assistant'));
+  if ('type' in read) return read;
+  const { raw, media } = read;
   return finish({
     source,
     id: `telegram-${chatId}`,
@@ -132,42 +114,9 @@ function parseTelegramGroup(source: SourceRef, record: JsonObject, roles: RoleMa
   const messages = (record.messages as unknown[]).filter(isObject).filter((m) => m.type === 'message');
   const roleOf = (message: JsonObject): ChatRole | undefined => (typeof message.from === 'string' ? roles.roleOf(message.from) : undefined);
   if (groupId === null || groupId === undefined || !messages.some((m) => roleOf(m) === 'assistant')) return undefined;
-  const kept: KeptMessage[] = [];
-  const untold = new Map<string, string>();
-  const raw: RawTurn[] = [];
-  let media = 0;
-  const all = record.messages as unknown[];
-  for (let i = 0; i < all.length; i++) {
-    const message = all[i];
-    const n = `message ${i + 1}`;
-    if (!isObject(message)) return reject(source, 'invalid-field:messages', `${n} must be an object, got ${show(message)}`);
-    if (message.type !== 'message') continue;
-    const from = idOf(message.from_id);
-    if (!from) return reject(source, 'missing-field:from_id', `${n} has no "from_id", so it cannot be told whose it is`);
-    const role: ChatRole = roleOf(message) ?? 'user';
-    if (role === 'system') continue;
-    const text = telegramText(message.text);
-    if (text === undefined)
-      return reject(source, 'invalid-field:text', `${n} "text" must be a string or a list of pieces, got ${show(message.text)}`);
-    if (!text.trim() && MEDIA_KEYS.some((key) => key in message)) {
-      media++;
-      const id = idOf(message.id);
-      if (role === 'user' && id) untold.set(id, from);
-      continue;
-    }
-    const timestamp = timestampOf(message);
-    const turn: RawTurn = timestamp ? { role, text, timestamp } : { role, text };
-    raw.push(turn);
-    const id = idOf(message.id);
-    const answers = idOf(message.reply_to_message_id);
-    kept.push({
-      turn,
-      author: from,
-      ...(id ? { id } : {}),
-      ...(answers ? { answers } : {}),
-      mentions: mentionedUsers(message.text_entities ?? message.text),
-    });
-  }
+  const read = readMessages(source, record, (message) => roleOf(message) ?? 'user');
+  if ('type' in read) return read;
+  const { raw, kept, untold, media } = read;
   const threads = customerThreads(raw, kept, untold);
   return finish({
     source,
@@ -189,4 +138,52 @@ function mentionedUsers(entities: unknown): string[] {
     const id = isObject(e) && e.type === 'mention_name' ? idOf(e.user_id) : undefined;
     return id ? [`user${id}`] : [];
   });
+}
+
+/**
+ * A chat's messages as turns (service messages left out, a photo or file without a caption counted
+ * as media), with what tells whom each answers (`customerThreads`), or the rejection naming the
+ * message that cannot be read. `roleOf` says each sender's side; `system` leaves the message out.
+ */
+function readMessages(
+  source: SourceRef,
+  record: JsonObject,
+  roleOf: (message: JsonObject, from: string) => ChatRole,
+): IngestItem | { raw: RawTurn[]; kept: KeptMessage[]; untold: Map<string, string>; media: number } {
+  const raw: RawTurn[] = [];
+  const kept: KeptMessage[] = [];
+  const untold = new Map<string, string>();
+  let media = 0;
+  const messages = record.messages as unknown[];
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i];
+    const n = `message ${i + 1}`;
+    if (!isObject(message)) return reject(source, 'invalid-field:messages', `${n} must be an object, got ${show(message)}`);
+    if (message.type !== 'message') continue;
+    const from = idOf(message.from_id);
+    if (!from) return reject(source, 'missing-field:from_id', `${n} has no "from_id", so it cannot be told whose it is`);
+    const role = roleOf(message, from);
+    if (role === 'system') continue;
+    const text = telegramText(message.text);
+    if (text === undefined)
+      return reject(source, 'invalid-field:text', `${n} "text" must be a string or a list of pieces, got ${show(message.text)}`);
+    const id = idOf(message.id);
+    if (!text.trim() && MEDIA_KEYS.some((key) => key in message)) {
+      media++;
+      if (role === 'user' && id) untold.set(id, from);
+      continue;
+    }
+    const timestamp = timestampOf(message);
+    const turn: RawTurn = timestamp ? { role, text, timestamp } : { role, text };
+    raw.push(turn);
+    const answers = idOf(message.reply_to_message_id);
+    kept.push({
+      turn,
+      author: from,
+      ...(id ? { id } : {}),
+      ...(answers ? { answers } : {}),
+      mentions: mentionedUsers(message.text_entities ?? message.text),
+    });
+  }
+  return { raw, kept, untold, media };
 }
