@@ -130,19 +130,9 @@ function addsMessages(parts: readonly TimedPart[], candidate: TimedPart): boolea
 
 /** The export's turn span in milliseconds when it may be joined (see partsOfConversation). */
 function joinableSpan(part: ConversationExport): { from: number; to: number } | undefined {
-  let conversations = 0;
-  let from = Infinity;
-  let to = -Infinity;
-  for (const record of part.records) {
-    if (record.kind === 'conversation') conversations++;
-    else if (record.kind !== 'intent') return undefined;
-    const first = Date.parse(record.span?.first ?? '');
-    const last = Date.parse(record.span?.last ?? '');
-    if (!Number.isFinite(first) || !Number.isFinite(last)) return undefined;
-    from = Math.min(from, first);
-    to = Math.max(to, last);
-  }
-  return conversations === 1 ? { from, to } : undefined;
+  if (part.records.some((r) => r.kind !== 'conversation' && r.kind !== 'intent')) return undefined;
+  if (part.records.filter((r) => r.kind === 'conversation').length !== 1) return undefined;
+  return spanOfRecords(part.records);
 }
 
 export interface JoinOptions {
