@@ -55,7 +55,7 @@ export interface Built {
   wholeChat?: boolean;
   /**
    * A whole chat divided by whom it answers (`raw` is then every thread's turns, in time order): each
-   * thread is cut into sessions of its own (see ./discord.ts).
+   * thread is cut into sessions of its own (`customerThreads`).
    */
   threads?: RawTurn[][];
 }
