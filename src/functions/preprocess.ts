@@ -37,7 +37,9 @@ export function preprocessHandler(runtimeSource: RuntimeSource) {
           );
         else
           context.log(
-            `raw-logs/${shown}: ${r.records_in} records, ${r.records_used} used, ${r.records_quarantined} quarantined; ` +
+            `raw-logs/${shown}: ${r.records_in} records, ${r.records_used} used, ${r.records_quarantined} quarantined` +
+              (r.sessions_quarantined ? ` (and ${r.sessions_quarantined} chat session(s) of used chats)` : '') +
+              '; ' +
               `examples ${r.examples.train}/${r.examples.validation}/${r.examples.holdout} (train/validation/holdout) → curated/${outcome.outputs.curated}`,
           );
         return {

@@ -492,6 +492,10 @@ function emitMetrics(runtime: Runtime, report: PreprocessReport): void {
     // A separate name, so sums of records_quarantined are never counted twice.
     t.trackMetric('tuneloop.preprocess.quarantined_by_reason', count, { model, reason });
   }
+  // Sessions left out of used chats: not records, so a name of their own.
+  for (const [reason, count] of Object.entries(report.session_quarantine_reasons ?? {})) {
+    t.trackMetric('tuneloop.preprocess.sessions_quarantined', count, { model, reason });
+  }
   t.trackMetric('tuneloop.preprocess.examples', report.examples.train + report.examples.validation + report.examples.holdout, { model });
   t.trackMetric('tuneloop.preprocess.tokens', report.tokens.total, { model });
   for (const [language, count] of Object.entries(report.languages)) {

@@ -2,7 +2,7 @@ import { turnSpanOf, type Conversation, type TurnSpan } from '../ingest/types';
 import { parseJsonLine, type JsonLineContext } from '../ingest/jsonLine';
 import { createRoleMapper, type RoleMapper } from '../ingest/roles';
 import { ExampleBuilder, unansweredTurns, type BuildResult, type ExampleBuilderOptions, type ExampleKind } from './examples';
-import type { ConversationStage } from './stages';
+import { applyStage, type ConversationStage } from './stages';
 import { StepTimings, timedStages } from './timings';
 
 /**
@@ -253,7 +253,7 @@ export class ConversationWork {
       const kept: typeof live = [];
       for (const entry of live) {
         signal?.throwIfAborted();
-        const result = await stage.apply(entry.conversation, signal);
+        const result = await applyStage(stage, entry.conversation, signal);
         if (result.action === 'drop') outcomes[entry.index] = result;
         else kept.push({ index: entry.index, conversation: result.conversation });
       }

@@ -1,4 +1,4 @@
-import { turnSpanOf, type Conversation, type ToolCall, type Turn, type TurnSpan } from '../ingest/types';
+import { chatSessions, turnSpanOf, type Conversation, type ToolCall, type Turn, type TurnSpan } from '../ingest/types';
 import {
   INTENT_TASK_TRANSCRIPT_HEADER,
   intentTaskExample,
@@ -350,23 +350,6 @@ export class ExampleBuilder {
 
 /** The note (`<note>:<sessions>`) of a whole chat whose examples were built session by session. */
 export const CHAT_SESSIONS_NOTE = 'chat-sessions';
-
-/**
- * A whole chat's turns cut where its reader saw a session open (`Turn.opensSession`: the
- * customer writing again after a quiet gap following a reply, ../ingest/turns.ts).
- */
-export function chatSessions(turns: Turn[]): Turn[][] {
-  const sessions: Turn[][] = [];
-  let start = 0;
-  for (let i = 1; i < turns.length; i++) {
-    if (turns[i].opensSession) {
-      sessions.push(turns.slice(start, i));
-      start = i;
-    }
-  }
-  sessions.push(start === 0 ? turns : turns.slice(start));
-  return sessions;
-}
 
 /**
  * The customer's turns after the last reply, which no example holds (an example ends at a reply).

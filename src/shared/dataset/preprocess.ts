@@ -2,7 +2,7 @@ import { mayHoldFeedback, parseInput, parseInputDeferring, parseJsonLine, type D
 import { createRoleMapper } from '../ingest/roles';
 import { applyFeedback } from '../ingest/feedback';
 import type { Mapping } from '../ingest/mapping';
-import { turnSpanOf, type ChatRole, type Conversation, type IngestItem, type SourceRef } from '../ingest/types';
+import { turnSpanOf, type ChatRole, type Conversation, type DroppedSession, type IngestItem, type SourceRef } from '../ingest/types';
 import type { ConversationStage } from './stages';
 import { ExampleBuilder, unansweredTurns, type BuildResult, type ExampleBuilderOptions, type ExampleKind } from './examples';
 import {
@@ -82,6 +82,12 @@ export interface PreprocessStats {
   records_used: number;
   records_quarantined: number;
   quarantine_reasons: Record<string, number>;
+  /**
+   * Sessions of used whole chats that a quality stage dropped (`Conversation.droppedSessions`),
+   * each a quarantine line of its own; not records: records_in = used + quarantined still holds.
+   */
+  sessions_quarantined: number;
+  session_quarantine_reasons: Record<string, number>;
   feedback_stored: number;
   /** Conversations whose stored feedback was joined on arrival. */
   feedback_joined: number;
@@ -119,6 +125,8 @@ export function emptyStats(): PreprocessStats {
     records_used: 0,
     records_quarantined: 0,
     quarantine_reasons: {},
+    sessions_quarantined: 0,
+    session_quarantine_reasons: {},
     feedback_stored: 0,
     feedback_joined: 0,
     conversations_split: 0,
@@ -528,6 +536,35 @@ async function handleConversation(
   if (conversation.issueType) stats.issue_types[conversation.issueType] = (stats.issue_types[conversation.issueType] ?? 0) + 1;
   if (conversation.language) stats.languages[conversation.language] = (stats.languages[conversation.language] ?? 0) + 1;
   stats.records_used++;
+  // The chat is used, so what its stages left out of it goes to quarantine now, session by session
+  // (a chat quarantined whole already holds them in its record).
+  for (const dropped of conversation.droppedSessions ?? []) {
+    stats.sessions_quarantined++;
+    stats.session_quarantine_reasons[dropped.reason] = (stats.session_quarantine_reasons[dropped.reason] ?? 0) + 1;
+    const written = write(() => options.sink.quarantine(droppedSessionRecord(source, conversation.conversationId, dropped)));
+    if (written) await written;
+  }
+}
+
+/**
+ * The quarantine line of a session left out of a used chat: file and line of the chat's record,
+ * the session's number, and as `record` the session's turns as read (JSON, with the chat's id,
+ * so an erasure of the conversation finds it as it finds the chat's other lines).
+ */
+export function droppedSessionRecord(source: SourceRef, conversationId: string, dropped: DroppedSession): QuarantineRecord {
+  const turns = dropped.turns.map((t) => ({
+    role: t.role,
+    content: t.content,
+    ...(t.timestamp !== undefined ? { timestamp: t.timestamp } : {}),
+  }));
+  return {
+    file: source.file,
+    line: source.line,
+    reason: dropped.reason,
+    ...(dropped.detail !== undefined ? { detail: dropped.detail } : {}),
+    session: dropped.session,
+    record: JSON.stringify({ conversation_id: conversationId, session: dropped.session, turns }),
+  };
 }
 
 /**

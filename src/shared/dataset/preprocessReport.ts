@@ -11,6 +11,12 @@ export interface PreprocessReport {
   records_used: number;
   records_quarantined: number;
   quarantine_reasons: Record<string, number>;
+  /**
+   * Sessions of used whole chats a quality stage left out, each quarantined on its own line (not
+   * records: records_in = records_used + records_quarantined); absent when none.
+   */
+  sessions_quarantined?: number;
+  session_quarantine_reasons?: Record<string, number>;
   examples: { train: number; validation: number; holdout: number };
   examples_by_kind: Record<string, number>;
   tokens: { total: number; p50: number; p95: number; max: number };
@@ -58,6 +64,8 @@ export interface ReportErasure {
     /** Curated lines (examples) taken out of the shard. */
     examples: number;
     feedback: number;
+    /** Quarantine lines of sessions left out of used chats (not records). */
+    sessions_quarantined?: number;
   };
 }
 
@@ -101,6 +109,11 @@ export function buildReport(stats: PreprocessStats, options: ReportOptions): Pre
   if (stats.records_in > 0 && stats.records_quarantined / stats.records_in > 0.5) {
     warnings.push(`${stats.records_quarantined} of ${stats.records_in} records were quarantined; see quarantine for reasons`);
   }
+  if (stats.sessions_quarantined) {
+    warnings.push(
+      `${stats.sessions_quarantined} session(s) of whole chats were left out by the quality stages (${reasonList(stats.session_quarantine_reasons)}) and quarantined on their own; the other sessions of those chats were used`,
+    );
+  }
   if (stats.conversations_split) {
     warnings.push(`${stats.conversations_split} conversation(s) exceeded the per-example token limit and were split at turn boundaries`);
   }
@@ -132,6 +145,9 @@ export function buildReport(stats: PreprocessStats, options: ReportOptions): Pre
     records_used: stats.records_used,
     records_quarantined: stats.records_quarantined,
     quarantine_reasons: sortKeys(stats.quarantine_reasons),
+    ...(stats.sessions_quarantined
+      ? { sessions_quarantined: stats.sessions_quarantined, session_quarantine_reasons: sortKeys(stats.session_quarantine_reasons) }
+      : {}),
     examples: { ...stats.examples },
     examples_by_kind: { ...stats.examples_by_kind },
     tokens: {
@@ -168,6 +184,12 @@ export function percentile(histogram: readonly (readonly [number, number])[], q:
     if (seen >= rank) return value;
   }
   return histogram[histogram.length - 1][0];
+}
+
+function reasonList(reasons: Record<string, number>): string {
+  return Object.entries(sortKeys(reasons))
+    .map(([reason, n]) => `${reason} ${n}`)
+    .join(', ');
 }
 
 function sortKeys(record: Record<string, number>): Record<string, number> {

@@ -58,6 +58,12 @@ export interface QuarantineRecord {
   line: number;
   reason: string;
   detail?: string;
+  /**
+   * A session of a whole chat left out while the chat was used (`Conversation.droppedSessions`):
+   * its number among the chat's sessions; `record` is then the session's turns as JSON, not the
+   * whole record. Such a line counts as a session, not as a quarantined record.
+   */
+  session?: number;
   /** The original text of the record. */
   record: string;
 }
@@ -94,6 +100,7 @@ export function quarantineLine(r: QuarantineRecord): string {
     line: r.line,
     reason: r.reason,
     ...(r.detail !== undefined ? { detail: r.detail } : {}),
+    ...(r.session !== undefined ? { session: r.session } : {}),
     record: r.record,
   };
   return JSON.stringify(ordered) + '\n';

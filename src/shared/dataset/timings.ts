@@ -51,6 +51,7 @@ export function timedStages(stages: readonly ConversationStage[], timings: StepT
       name: stage.name,
       ...(stage.ordered !== undefined ? { ordered: stage.ordered } : {}),
       ...(stage.preparedSuffices !== undefined ? { preparedSuffices: stage.preparedSuffices } : {}),
+      ...(stage.perSession !== undefined ? { perSession: stage.perSession } : {}),
       ...(stage.prepare ? { prepare: stage.prepare.bind(stage) } : {}),
       apply: (conversation, signal, prepared) => timings.time(step, () => stage.apply(conversation, signal, prepared)),
       ...(stage.summary ? { summary: stage.summary.bind(stage) } : {}),

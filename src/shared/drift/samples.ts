@@ -169,8 +169,23 @@ export async function readDriftSample(storage: StorageClients, options: ReadSamp
   const quarantine = storage.container(CONTAINERS.quarantine);
   for (const blob of await listShards(quarantine, options, options.signal)) {
     for await (const line of readLines(quarantine.getBlobClient(blob.name), options.signal)) {
-      if (line.trim()) recordsQuarantined++;
+      if (line.trim() && !isSessionLine(line)) recordsQuarantined++;
     }
   }
   return { conversations: [...byConversation.values()], recordsUsed, recordsQuarantined, shards: shards.map((s) => s.name), problems };
+}
+
+/**
+ * A quarantine line of a session left out of a used chat (`QuarantineRecord.session`): the chat
+ * itself counts as used, so the line is no record of the quarantine share.
+ */
+function isSessionLine(line: string): boolean {
+  // `session` is written before `record`, so only the head needs a look, not the record's text.
+  const head = line.slice(0, Math.max(0, line.indexOf('"record":')));
+  if (!head.includes('"session":')) return false;
+  try {
+    return typeof (JSON.parse(line) as { session?: unknown }).session === 'number';
+  } catch {
+    return false;
+  }
 }

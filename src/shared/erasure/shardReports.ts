@@ -21,6 +21,9 @@ interface Amendment {
   keptLines?: CuratedFields[];
   quarantined: number;
   quarantineReasons: Record<string, number>;
+  /** Quarantine lines of sessions left out of used chats (`session` set): not records. */
+  sessions: number;
+  sessionReasons: Record<string, number>;
   feedback: number;
 }
 
@@ -49,7 +52,12 @@ export class ShardReportAmendments {
     const amendment = this.of(fileName);
     for (const line of removed) {
       const [fields] = parse(line);
-      const reason = (fields as { reason?: unknown } | undefined)?.reason;
+      const { reason, session } = (fields as { reason?: unknown; session?: unknown } | undefined) ?? {};
+      if (typeof session === 'number') {
+        amendment.sessions++;
+        if (typeof reason === 'string') amendment.sessionReasons[reason] = (amendment.sessionReasons[reason] ?? 0) + 1;
+        continue;
+      }
       amendment.quarantined++;
       if (typeof reason === 'string') amendment.quarantineReasons[reason] = (amendment.quarantineReasons[reason] ?? 0) + 1;
     }
@@ -81,7 +89,11 @@ export class ShardReportAmendments {
   private of(name: string): Amendment {
     const base = name.replace(/\.jsonl$/, '');
     let amendment = this.byBase.get(base);
-    if (!amendment) this.byBase.set(base, (amendment = { removedLines: [], quarantined: 0, quarantineReasons: {}, feedback: 0 }));
+    if (!amendment)
+      this.byBase.set(
+        base,
+        (amendment = { removedLines: [], quarantined: 0, quarantineReasons: {}, sessions: 0, sessionReasons: {}, feedback: 0 }),
+      );
     return amendment;
   }
 }
@@ -142,6 +154,10 @@ function amend(report: PreprocessReport, amendment: Amendment, request: Pick<Rep
   report.feedback.stored = down(report.feedback.stored, amendment.feedback);
   report.records_quarantined = down(report.records_quarantined, amendment.quarantined);
   for (const [reason, n] of Object.entries(amendment.quarantineReasons)) decrement(report.quarantine_reasons, reason, n);
+  if (amendment.sessions && report.sessions_quarantined !== undefined) {
+    report.sessions_quarantined = down(report.sessions_quarantined, amendment.sessions);
+    for (const [reason, n] of Object.entries(amendment.sessionReasons)) decrement(report.session_quarantine_reasons ?? {}, reason, n);
+  }
   // Records in = used + quarantined held before; it still does.
   report.records_in = down(report.records_in, used + amendment.quarantined);
   report.erasures = [
@@ -154,6 +170,7 @@ function amend(report: PreprocessReport, amendment: Amendment, request: Pick<Rep
         records_quarantined: amendment.quarantined,
         examples: amendment.removedLines.length,
         feedback: amendment.feedback,
+        ...(amendment.sessions ? { sessions_quarantined: amendment.sessions } : {}),
       },
     },
   ];

@@ -116,6 +116,12 @@ export interface Conversation {
    */
   notices?: string[];
   /**
+   * Sessions of a whole chat that a quality stage dropped while it kept others (`applyStage` in
+   * src/shared/dataset/stages.ts): their turns are no longer in `turns`; each goes to quarantine
+   * on its own line once the chat is used.
+   */
+  droppedSessions?: DroppedSession[];
+  /**
    * First and last turn time, kept when the turns stay on a preprocessing worker (`withoutText`),
    * so the curated records can still carry it (see `turnSpanOf`).
    */
@@ -126,6 +132,16 @@ export interface Conversation {
    */
   unanswered?: string[];
   source: SourceRef;
+}
+
+/** A session of a whole chat left out by a quality stage, with why (`Conversation.droppedSessions`). */
+export interface DroppedSession {
+  /** Its place among the chat's sessions as read (1-based). */
+  session: number;
+  reason: string;
+  detail?: string;
+  /** Its turns as the stage saw them: before redaction, like a quarantined record's text. */
+  turns: Turn[];
 }
 
 /** When a conversation's turns were written: the earliest and the latest turn timestamp (ISO 8601). */
@@ -153,6 +169,23 @@ export function turnSpanOf(conversation: Pick<Conversation, 'turns' | 'turnSpan'
     if (ms > lastMs) [lastMs, last] = [ms, turn.timestamp];
   }
   return first !== undefined && last !== undefined ? { first, last } : undefined;
+}
+
+/**
+ * A whole chat's turns cut where its reader saw a session open (`Turn.opensSession`: the
+ * customer writing again after a quiet gap following a reply, ./turns.ts).
+ */
+export function chatSessions(turns: Turn[]): Turn[][] {
+  const sessions: Turn[][] = [];
+  let start = 0;
+  for (let i = 1; i < turns.length; i++) {
+    if (turns[i].opensSession) {
+      sessions.push(turns.slice(start, i));
+      start = i;
+    }
+  }
+  sessions.push(start === 0 ? turns : turns.slice(start));
+  return sessions;
 }
 
 export interface Feedback {

@@ -219,6 +219,7 @@ export function createReplyRulesStage(options: ReplyRulesOptions = {}): Conversa
 
   return {
     name: 'reply-rules',
+    perSession: true,
     async apply(conversation: Conversation): Promise<StageResult> {
       if (conversation.kind === 'ready') return { action: 'keep', conversation };
       const language = conversationLanguage(conversation);

@@ -170,6 +170,7 @@ export function createSafetyStage(options: SafetyOptions = {}): ConversationStag
   const wordLists = (options.categories ?? ['abuse']).includes('abuse');
   return {
     name: 'safety-screen',
+    perSession: true,
     async apply(conversation: Conversation): Promise<StageResult> {
       if (wordLists) {
         const language = conversationLanguage(conversation);

@@ -65,11 +65,24 @@ export async function writeShard(
   await storage.container(CONTAINERS.curated).getBlockBlobClient(name).upload(text, Buffer.byteLength(text));
 }
 
-export async function writeQuarantine(storage: StorageClients, name: string, count: number): Promise<void> {
+/** `count` quarantined records, and `sessions` lines of sessions left out of used chats (not records). */
+export async function writeQuarantine(storage: StorageClients, name: string, count: number, sessions = 0): Promise<void> {
   const text =
-    Array.from({ length: count }, (_, i) =>
-      JSON.stringify({ file: 'raw.jsonl', line: i + 1, reason: 'empty-conversation', record: '{}' }),
-    ).join('\n') + '\n';
+    [
+      ...Array.from({ length: count }, (_, i) =>
+        JSON.stringify({ file: 'raw.jsonl', line: i + 1, reason: 'empty-conversation', record: '{}' }),
+      ),
+      ...Array.from({ length: sessions }, (_, i) =>
+        JSON.stringify({
+          file: 'chat.txt',
+          line: 1,
+          reason: 'safety-secret',
+          detail: `session ${i + 2}: password in turn 1`,
+          session: i + 2,
+          record: JSON.stringify({ conversation_id: 'chat', session: i + 2, turns: [{ role: 'user', content: '"session": 1' }] }),
+        }),
+      ),
+    ].join('\n') + '\n';
   await storage.container(CONTAINERS.quarantine).getBlockBlobClient(name).upload(text, Buffer.byteLength(text));
 }
 

@@ -42,7 +42,8 @@ describe('runDriftWatch (Azurite)', () => {
 
   it('without reference data computes only the quarantine share and mean CSAT and records why the rest was skipped', async () => {
     await writeShard(runtime.storage, 'a.jsonl/1.jsonl', coffeeConversations(30, 'a'));
-    await writeQuarantine(runtime.storage, 'a.jsonl/1.jsonl', 10);
+    // And 3 sessions left out of used chats: lines of quarantine, but not records.
+    await writeQuarantine(runtime.storage, 'a.jsonl/1.jsonl', 10, 3);
     const run = await runDriftWatch(runtime);
     expect(run.reference.kind).toBe('none');
     expect(run.decision).toEqual({ kind: 'insufficient-data', reason: expect.stringContaining('no reference data') });

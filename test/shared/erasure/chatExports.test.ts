@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Runtime } from '../../../src/shared/composition/runtime';
-import { preprocessBlob } from '../../../src/shared/dataset/blobPreprocess';
+import { blobOutputNames, preprocessBlob } from '../../../src/shared/dataset/blobPreprocess';
+import type { PreprocessReport } from '../../../src/shared/dataset/preprocessReport';
 import { forget, matchTarget } from '../../../src/shared/erasure';
 import { CONTAINERS } from '../../../src/shared/storage/names';
 import { startErasureRuntime, type ErasureRuntime } from './erasureRuntime';
@@ -89,6 +90,46 @@ describe('a WhatsApp chat export on the blob path and in forget (private Azurite
     const rest = (await raw.getBlobClient(name).downloadToBuffer()).toString('utf8');
     expect(messages(rest)).toEqual(messages(mbox).filter((m) => !/aminah\.yusof@gmail|carla\.diaz@outlook|budi@yahoo/.test(m)));
     expect(messages(rest)).toHaveLength(2);
+  }, 60_000);
+
+  it('a session left out of a chat is quarantined on its own; forgetting the chat takes it out too and the report counts it as a session, not a record', async () => {
+    const PHONE_2 = '+60 19-876 5432';
+    const text = [
+      `02/03/2026, 09:00 - Dana Reyes: Hi, my order 4521 is late, call me on ${PHONE_2}`,
+      '02/03/2026, 09:04 - Kedai Harmoni: It ships today, the tracking link follows by e-mail.',
+      '20/03/2026, 16:40 - Dana Reyes: I cannot log in, my password: Tulip7734 does not work',
+      '20/03/2026, 16:45 - Kedai Harmoni: Please reset it with the link on the login page.',
+      '02/04/2026, 11:00 - Dana Reyes: Do you have the jacket in green?',
+      '02/04/2026, 11:20 - Kedai Harmoni: Not yet, it comes back in May.',
+    ].join('\n');
+    const name = 'whatsapp/WhatsApp Chat with Dana Reyes.txt';
+    const raw = azurite.storage.container(CONTAINERS.raw);
+    const { etag } = await raw.getBlockBlobClient(name).upload(Buffer.from(text), Buffer.byteLength(text));
+    const outputs = blobOutputNames(name, etag!);
+    expect(await preprocessBlob(runtime, name)).toMatchObject({
+      status: 'processed',
+      report: { records_in: 1, records_used: 1, records_quarantined: 0, sessions_quarantined: 1 },
+    });
+    const quarantine = azurite.storage.container(CONTAINERS.quarantine).getBlobClient(outputs.quarantine);
+    const lines = (await quarantine.downloadToBuffer()).toString('utf8').split('\n').filter(Boolean);
+    expect(lines.map((l) => (JSON.parse(l) as { session?: number; reason: string }).session)).toEqual([2]);
+
+    // The number is in session 1, which was used: the whole export is the one record, and goes.
+    await forget(runtime, matchTarget(PHONE_2), { requestId: 'req-session', now: new Date('2026-12-06T10:00:00Z') });
+    expect(await raw.getBlobClient(name).exists()).toBe(false);
+    const left = (await quarantine.exists()) ? (await quarantine.downloadToBuffer()).toString('utf8') : '';
+    expect(left).not.toContain('Tulip7734');
+    const report = JSON.parse(
+      (await azurite.storage.container(CONTAINERS.curated).getBlobClient(outputs.report).downloadToBuffer()).toString('utf8'),
+    ) as PreprocessReport;
+    expect(report).toMatchObject({ records_in: 0, records_used: 0, records_quarantined: 0, sessions_quarantined: 0 });
+    expect(report.erasures).toEqual([
+      {
+        request_id: 'req-session',
+        at: '2026-12-06T10:00:00.000Z',
+        removed: { records: 1, records_used: 1, records_quarantined: 0, examples: 2, feedback: 0, sessions_quarantined: 1 },
+      },
+    ]);
   }, 60_000);
 
   it("a Discord channel in DiscordChatExporter's text is one conversation, and forgetting an e-mail said in it deletes the export", async () => {
