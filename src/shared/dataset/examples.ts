@@ -9,6 +9,7 @@ import {
 import { modelInfo } from './modelLimits';
 import { spacedLineTokens, tokenCounter, REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE, type TokenCounter } from './tokens';
 import { validateExample } from './validate';
+import { sessionNumbers } from './stages';
 
 /** One message of a chat fine-tuning example as tuneloop writes it. */
 export interface ExampleMessage {
@@ -34,7 +35,7 @@ export interface BuiltExample {
   kind: ExampleKind;
   example: FineTuneExample;
   tokens: number;
-  /** Which session of a whole chat the example is of (1, 2, …; `chatSessions`). */
+  /** Which session of a whole chat the example is of: its number among the chat's sessions as read (1, 2, …; `chatSessions`). */
   session?: number;
   /** When that session's turns were written, when they had times. */
   sessionSpan?: TurnSpan;
@@ -147,15 +148,17 @@ export class ExampleBuilder {
     // question as its context; each names its session and when it was written, which the nightly
     // assembly needs to keep the sessions of several exports of the chat (joinedExports.ts).
     const sessions = chatSessions(turns);
-    const built: { examples: BuiltExample[]; notes: string[]; span?: TurnSpan }[] = [];
-    for (const session of sessions) {
+    // Numbered as read, as the quarantine lines of sessions the quality stages left out are.
+    const numbers = sessionNumbers(sessions.length, conversation.droppedSessions ?? []);
+    const built: { number: number; examples: BuiltExample[]; notes: string[]; span?: TurnSpan }[] = [];
+    for (const [index, session] of sessions.entries()) {
       // Only the last session may end without a reply (its customer is still waiting); a thread of
       // replies to what has no text (a screenshot alone) has no question and would teach posting unasked.
       if (!session.some((t) => t.role === 'assistant') || !session.some((t) => t.role === 'user')) continue;
       const one = this.buildSession(kind, session, [], conversation, counted);
       if (!one.ok) return one;
       const span = turnSpanOf({ turns: session });
-      built.push({ examples: one.examples, notes: one.notes, ...(span ? { span } : {}) });
+      built.push({ number: numbers[index], examples: one.examples, notes: one.notes, ...(span ? { span } : {}) });
     }
     if (!built.length)
       return { ok: false, reason: 'no-assistant-turn', detail: 'the conversation has no agent/assistant turn to learn from' };
@@ -164,9 +167,9 @@ export class ExampleBuilder {
     if (!training.length) notes.push('all-replies-weight0');
     const used = training.length ? training : built;
     const examples: BuiltExample[] = [];
-    used.forEach((b, i) => {
-      for (const example of b.examples) examples.push({ ...example, session: i + 1, ...(b.span ? { sessionSpan: b.span } : {}) });
-    });
+    for (const b of used) {
+      for (const example of b.examples) examples.push({ ...example, session: b.number, ...(b.span ? { sessionSpan: b.span } : {}) });
+    }
     if (used.some((b) => b.notes.some((n) => n.startsWith('split:')))) notes.push(`split:${examples.length}`);
     if (sessions.length > 1) notes.push(`${CHAT_SESSIONS_NOTE}:${used.length}`);
     return { ok: true, examples, notes };

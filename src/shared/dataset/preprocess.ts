@@ -491,6 +491,19 @@ async function handleConversation(
     }
   }
   if (!built.ok) {
+    // What the stages left of a chat teaches nothing: the chat goes whole, for what they took out first.
+    const taken = conversation.droppedSessions ?? [];
+    if (taken.length) {
+      const [first] = taken;
+      const dropped = taken.map((d) => d.detail ?? `session ${d.session}: ${d.reason}`).join('; ');
+      return quarantine({
+        file: source.file,
+        line: source.line,
+        reason: first.reason,
+        detail: `no session left to learn from: ${dropped}; the other sessions: ${built.detail}`,
+        record: source.record,
+      });
+    }
     return quarantine({ file: source.file, line: source.line, reason: built.reason, detail: built.detail, record: source.record });
   }
   const split = splitFor(conversation.conversationId, options.shares);

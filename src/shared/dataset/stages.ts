@@ -66,9 +66,10 @@ export async function runStages(
 export async function applyStage(stage: ConversationStage, conversation: Conversation, signal?: AbortSignal): Promise<StageResult> {
   if (!stage.perSession || !conversation.wholeChat) return stage.apply(conversation, signal);
   const sessions = chatSessions(conversation.turns);
-  if (sessions.length < 2) return stage.apply(conversation, signal);
   // Sessions dropped by an earlier stage keep their places: numbers are those of the chat as read.
   const earlier = conversation.droppedSessions ?? [];
+  // The last session left after earlier drops is still judged as a session, so a drop names it and them.
+  if (sessions.length < 2 && !earlier.length) return stage.apply(conversation, signal);
   const numbers = sessionNumbers(sessions.length, earlier);
   const dropped: DroppedSession[] = [];
   const turns: Turn[] = [];
@@ -85,6 +86,8 @@ export async function applyStage(stage: ConversationStage, conversation: Convers
       });
       continue;
     }
+    // The per-session stages change only turns (the language is the chat's, set before), so the
+    // other fields of any kept session are the chat's.
     kept = result.conversation;
     turns.push(...result.conversation.turns);
   }
@@ -102,7 +105,7 @@ export async function applyStage(stage: ConversationStage, conversation: Convers
 }
 
 /** The numbers (as read) of the sessions still in a chat, given those dropped before. */
-function sessionNumbers(remaining: number, dropped: readonly DroppedSession[]): number[] {
+export function sessionNumbers(remaining: number, dropped: readonly DroppedSession[]): number[] {
   const gone = new Set(dropped.map((d) => d.session));
   const numbers: number[] = [];
   for (let n = 1; numbers.length < remaining; n++) if (!gone.has(n)) numbers.push(n);

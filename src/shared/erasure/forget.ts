@@ -686,7 +686,7 @@ async function eraseQuarantine(
     runtime.storage.container(CONTAINERS.quarantine),
     'quarantine',
     (line) => {
-      let q: { file?: unknown; line?: unknown; record?: unknown };
+      let q: { file?: unknown; line?: unknown; session?: unknown; record?: unknown };
       try {
         q = JSON.parse(line) as typeof q;
       } catch {
@@ -698,6 +698,9 @@ async function eraseQuarantine(
       if (found.rawRecords.has(rawRecordKey(file, String(q.line)))) return true;
       // One of several records joined on a line: the line holds others that stay.
       if (found.rawRecords.has(rawRecordKey(file, String(q.line), record))) return true;
+      // A session left out of a used chat goes with its chat, however the chat was found: its
+      // record is the session's turns, not the chat's raw text (which the keys above name).
+      if (typeof q.session === 'number' && recordIds(record).some((id) => found.conversations.has(conversationKey(file, id)))) return true;
       if (target.kind !== 'conversation') return matches(record);
       if (!sourceMatches(target.source, file)) return false;
       return recordIds(record).some((id) => found.ids.has(id));

@@ -85,7 +85,8 @@ describe('examples of a whole chat cut into sessions', () => {
     if (!built.ok) throw new Error(built.detail);
     expect(built.examples.map((e) => [e.session, e.sessionSpan])).toEqual([
       [1, { first: at(1), last: at(2) }],
-      [2, { first: at(5), last: at(6) }],
+      // Numbered as read: the thread of replies without a question was session 2.
+      [3, { first: at(5), last: at(6) }],
     ]);
     // Nothing answered at all: quarantined as before, not a used record without examples.
     const unanswered = builder.build(

@@ -1,7 +1,13 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { offlineSettings, preprocessConfig } from '../../../src/shared/composition/config';
+import { Readable } from 'node:stream';
+import { offlineSettings, preprocessConfig, qualityConfig } from '../../../src/shared/composition/config';
+import { MemoryFeedbackStore } from '../../../src/shared/dataset/feedbackStore';
+import { preprocessStream } from '../../../src/shared/dataset/preprocess';
+import { preprocessStages } from '../../../src/shared/dataset/pipelineStages';
+import { curatedRecordOf, type CuratedRecord, type QuarantineRecord } from '../../../src/shared/dataset/records';
+import { MemorySignatureStore } from '../../../src/shared/quality/dedup';
 import { prepareDataset } from '../../../src/shared/dataset/prepare';
 import { applyStage, runStages } from '../../../src/shared/dataset/stages';
 import type { ExampleMessage } from '../../../src/shared/dataset/examples';
@@ -79,6 +85,25 @@ describe('quality stages on a whole chat, session by session', () => {
       reason: 'safety-secret',
       detail:
         'every session of the chat was dropped: session 1: password in turn 1; session 2: password in turn 1; session 3: password in turn 1',
+    });
+  });
+
+  test('the one session left after an earlier drop is still judged as a session: a drop names it and the earlier one', async () => {
+    const turns: Turn[] = [
+      { role: 'user', content: 'Where is my order 4521?' },
+      { role: 'assistant', content: 'ok' },
+      { role: 'user', content: 'I cannot log in, my password: Tulip7734 is refused', opensSession: true },
+      { role: 'assistant', content: 'Please reset it with the link on the login page.' },
+    ];
+    const result = await runStages(
+      [createLanguageStage(), createReplyRulesStage({ actions: { 'short-reply': 'drop' } }), createSafetyStage()],
+      chat(turns),
+    );
+    expect(result).toEqual({
+      action: 'drop',
+      reason: 'short-reply',
+      detail:
+        'every session of the chat was dropped: session 1: assistant turn 2 breaks the short-reply rule; session 2: password in turn 1',
     });
   });
 
@@ -167,5 +192,60 @@ describe('a WhatsApp chat with one unsafe session through prepare', () => {
       });
     }
     expect(outputs[1]).toBe(outputs[0]);
+  });
+
+  test("the blob path's curated records number sessions as read, as the quarantine line does", async () => {
+    const curated: CuratedRecord[] = [];
+    const quarantined: QuarantineRecord[] = [];
+    await preprocessStream(Readable.from([Buffer.from(text)]), {
+      fileName: 'raw-logs/WhatsApp Chat with Dana Reyes.txt',
+      model: 'gpt-4o-mini-2024-07-18',
+      systemPrompt: '',
+      shares: { validation: 0, holdout: 0 },
+      stages: preprocessStages({ quality: qualityConfig(offlineSettings({})), signatures: new MemorySignatureStore() }),
+      feedback: new MemoryFeedbackStore(),
+      sink: { curated: (r) => void curated.push(curatedRecordOf(r)), quarantine: (q) => void quarantined.push(q) },
+    });
+    expect(curated.filter((r) => r.kind === 'conversation').map((r) => r.session)).toEqual([1, 3]);
+    expect(quarantined.map((q) => q.session)).toEqual([2]);
+  });
+});
+
+describe('a WhatsApp chat whose sessions left by the stages teach nothing', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tuneloop-session-quality-'));
+    await writeFile(
+      join(dir, 'WhatsApp Chat with Dana Reyes.txt'),
+      [
+        '20/03/2026, 16:40 - Dana Reyes: I cannot log in, my password: Tulip7734 does not work',
+        '20/03/2026, 16:45 - Kedai Harmoni: Please reset it with the link on the login page.',
+        '06/04/2026, 11:00 - Dana Reyes: Do you have the jacket in green?',
+      ].join('\n'),
+    );
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('is quarantined whole for what the stages took out, not as a chat without replies', async () => {
+    const settings = offlineSettings({ TUNELOOP_SPLIT_VALIDATION: '0', TUNELOOP_SPLIT_HOLDOUT: '0' });
+    const { report, files } = await prepareDataset({
+      inputs: ['WhatsApp Chat with Dana Reyes.txt'],
+      outDir: 'out',
+      cwd: dir,
+      config: preprocessConfig(settings),
+      workers: 1,
+    });
+    expect(report).toMatchObject({ records_used: 0, records_quarantined: 1, quarantine_reasons: { 'safety-secret': 1 } });
+    expect(report.sessions_quarantined).toBeUndefined();
+    const lines = (await readFile(files['quarantine.jsonl'], 'utf8')).split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0])).toMatchObject({
+      reason: 'safety-secret',
+      detail:
+        'no session left to learn from: session 1: password in turn 1; the other sessions: the conversation has no agent/assistant turn to learn from',
+    });
+    expect((JSON.parse(lines[0]) as { session?: number }).session).toBeUndefined();
   });
 });

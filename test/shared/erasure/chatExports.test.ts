@@ -132,6 +132,46 @@ describe('a WhatsApp chat export on the blob path and in forget (private Azurite
     ]);
   }, 60_000);
 
+  it('a session line of a chat joined on one line with another chat goes when a number said in the chat is forgotten', async () => {
+    // Two Telegram chats written on one line ({...}{...}): the raw key of such a record is its
+    // text, which a session line does not hold; it goes with its chat by the chat's id.
+    const PHONE_3 = '+60 17-222 3344';
+    const telegram = (id: number, name: string, messages: [string, 'u' | 'a', string][]) => ({
+      name,
+      type: 'personal_chat',
+      id,
+      messages: messages.map(([at, from, text], i) => ({
+        id: i + 1,
+        type: 'message',
+        date: at,
+        date_unixtime: String(Date.parse(`${at}Z`) / 1000),
+        from: from === 'u' ? name : 'Shop',
+        from_id: from === 'u' ? `user${id}` : 'user999',
+        text,
+      })),
+    });
+    const dana = telegram(111, 'Dana Reyes', [
+      ['2026-03-02T09:00:00', 'u', `Hi, my order 4521 is late, call me on ${PHONE_3}`],
+      ['2026-03-02T09:04:00', 'a', 'It ships today, the tracking link follows by e-mail.'],
+      ['2026-03-20T16:40:00', 'u', 'I cannot log in, my password: Tulip7734 does not work'],
+      ['2026-03-20T16:45:00', 'a', 'Please reset it with the link on the login page.'],
+    ]);
+    const carla = telegram(222, 'Carla Diaz', [
+      ['2026-03-03T09:00:00', 'u', 'Do you have the jacket in green?'],
+      ['2026-03-03T09:04:00', 'a', 'Not yet, it comes back in May.'],
+    ]);
+    const text = JSON.stringify(dana) + JSON.stringify(carla) + '\n';
+    const name = 'telegram/joined.jsonl';
+    const { etag } = await azurite.storage.container(CONTAINERS.raw).getBlockBlobClient(name).upload(text, Buffer.byteLength(text));
+    expect(await preprocessBlob(runtime, name)).toMatchObject({ report: { records_in: 2, records_used: 2, sessions_quarantined: 1 } });
+    const quarantine = azurite.storage.container(CONTAINERS.quarantine).getBlobClient(blobOutputNames(name, etag!).quarantine);
+    expect((await quarantine.downloadToBuffer()).toString('utf8')).toContain('Tulip7734');
+
+    await forget(runtime, matchTarget(PHONE_3));
+    const left = (await quarantine.exists()) ? (await quarantine.downloadToBuffer()).toString('utf8') : '';
+    expect(left).not.toContain('Tulip7734');
+  }, 60_000);
+
   it("a Discord channel in DiscordChatExporter's text is one conversation, and forgetting an e-mail said in it deletes the export", async () => {
     const fixture = readFileSync(join(__dirname, '..', '..', 'fixtures', 'formats', 'discord', 'thread.txt'), 'utf8');
     const email = 'ana.plays@example.net';
