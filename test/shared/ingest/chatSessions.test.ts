@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chatSessionsOf, CHAT_SESSION_GAP_HOURS, type RawTurn } from '../../../src/shared/ingest/turns';
 import type { Conversation } from '../../../src/shared/ingest/types';
-import { conversations, parseAll } from './helpers';
+import { conversations, parseAll, rejections } from './helpers';
 
 /**
  * A whole chat (a messenger's or a channel's export: months of one customer, or a help channel) is
@@ -272,5 +272,126 @@ describe('a busy Discord channel divided by whom it answers', () => {
     const [chat] = conversations(await parseAll(channel(messages), { fileName: 'help.json' }));
     expect(chat.turns.some((t) => t.opensSession)).toBe(false);
     expect(chat.turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+  });
+});
+
+/**
+ * The same busy channel as DiscordChatExporter's HTML, its default format (in its templates'
+ * layout, as test/fixtures/formats/discord/thread.html): replies name the message they answer
+ * (`scrollToMessage(event, '<id>')` in the reply preview) and mentions the user (`title`), so it
+ * is divided per customer as the JSON is. Before, the channel was one thread cut only by its quiet.
+ */
+describe("a busy Discord channel in DiscordChatExporter's HTML", () => {
+  let n = 0;
+  const STAFF = { user: 'marco.kh', nickname: 'Marco | Support' };
+  const ANA = { user: 'ana_plays', nickname: 'Ana' };
+  const BEN = { user: 'ben.k', nickname: 'Ben' };
+  const html = (messages: string[]) =>
+    [
+      '<!DOCTYPE html>',
+      '<html lang="en"><head><title>Lantern Isles - help</title></head><body>',
+      '<div class="preamble"><div class="preamble__entries-container">',
+      '<div class="preamble__entry">Lantern Isles</div><div class="preamble__entry">Text Channels / help</div>',
+      '</div></div>',
+      '<div class="chatlog">',
+      ...messages,
+      '</div></body></html>',
+    ].join('\n');
+  const message = (
+    author: typeof ANA,
+    time: string,
+    content: string,
+    extra: { replyTo?: string; mention?: typeof ANA; screenshot?: boolean } = {},
+  ) => {
+    const id = `44000${++n}`;
+    const reply = extra.replyTo
+      ? `<div class="chatlog__reply"><div class="chatlog__reply-author" title="someone">Someone</div><div class="chatlog__reply-content"><span class="chatlog__reply-link" onclick="scrollToMessage(event, '${extra.replyTo}')">the message replied to</span></div></div>`
+      : '';
+    const mention = extra.mention
+      ? `<span class="chatlog__markdown-mention" title="${extra.mention.user}">@${extra.mention.nickname}</span> `
+      : '';
+    const body = content
+      ? `<div class="chatlog__content chatlog__markdown"><span class="chatlog__markdown-preserve">${mention}${content}</span></div>`
+      : '';
+    const attachment = extra.screenshot ? '<div class="chatlog__attachment"><img src="error.png" alt="Image attachment"></div>' : '';
+    return [
+      `<div class="chatlog__message-group"><div id="chatlog__message-container-${id}" class="chatlog__message-container " data-message-id="${id}">`,
+      '<div class="chatlog__message"><div class="chatlog__message-primary">',
+      reply,
+      `<div class="chatlog__header"><span class="chatlog__author" title="${author.user}">${author.nickname}</span>`,
+      `<span class="chatlog__timestamp"><a href="#chatlog__message-container-${id}">3/2/2026 ${time} AM</a></span></div>`,
+      body,
+      attachment,
+      '</div></div></div></div>',
+    ].join('');
+  };
+
+  test("replies, mentions and the last customer place each support message in its customer's thread", async () => {
+    n = 0;
+    const page = html([
+      message(STAFF, '8:55', 'Morning all, the help desk is open.'),
+      message(ANA, '9:00', 'My save file is gone after the update'),
+      message(BEN, '9:01', 'Is there a Linux build?'),
+      message(STAFF, '9:03', 'Open Settings, then Saves, then Import old save.', { replyTo: '440002' }),
+      message(STAFF, '9:04', 'not yet, it is planned for the summer.', { mention: BEN }),
+      message(ANA, '9:06', 'That worked, thanks!'),
+      message(STAFF, '9:07', 'Glad to hear it.'),
+      message(STAFF, '9:08', 'Follow the news channel for the date.', { replyTo: '440005' }),
+    ]);
+    const [chat] = conversations(await parseAll(page, { fileName: 'Lantern Isles - help.html' }, 512));
+    expect(sessionsOf(chat)).toEqual([
+      'assistant: Morning all, the help desk is open.',
+      'user: My save file is gone after the update',
+      'assistant: Open Settings, then Saves, then Import old save.',
+      'user: That worked, thanks!',
+      'assistant: Glad to hear it.',
+      '| user: Is there a Linux build?',
+      'assistant: @Ben not yet, it is planned for the summer.\nFollow the news channel for the date.',
+    ]);
+  });
+
+  test("a reply to a customer's screenshot goes to that customer's thread; one customer is not divided", async () => {
+    n = 0;
+    const page = html([
+      message(ANA, '9:00', '', { screenshot: true }),
+      message(BEN, '9:01', 'How do I reset my password?'),
+      message(STAFF, '9:02', 'That error means your licence expired.', { replyTo: '440001' }),
+      message(STAFF, '9:03', 'Use the link on the login page.', { replyTo: '440002' }),
+    ]);
+    const [chat] = conversations(await parseAll(page, { fileName: 'help.html' }, 512));
+    expect(sessionsOf(chat)).toEqual([
+      'user: How do I reset my password?',
+      'assistant: Use the link on the login page.',
+      '| assistant: That error means your licence expired.',
+    ]);
+    n = 0;
+    const alone = html([
+      message(ANA, '9:00', 'My save file is gone after the update'),
+      message(STAFF, '9:03', 'Open Settings, then Saves, then Import old save.'),
+      message(ANA, '9:06', 'And is there a Linux build?'),
+      message(STAFF, '9:08', 'Not yet.'),
+    ]);
+    const [one] = conversations(await parseAll(alone, { fileName: 'help.html' }, 512));
+    expect(one.turns.some((t) => t.opensSession)).toBe(false);
+  });
+
+  test('the support side must be named (a role word or TUNELOOP_SPEAKER_ROLES); else two customers are unknown speakers, as before', async () => {
+    n = 0;
+    const LENA = { user: 'lena.k', nickname: 'Lena' };
+    const page = html([
+      message(ANA, '9:00', 'My save file is gone after the update'),
+      message(BEN, '9:01', 'Is there a Linux build?'),
+      message(LENA, '9:03', 'Open Settings, then Saves, then Import old save.', { replyTo: '440001' }),
+      message(LENA, '9:04', 'not yet, it is planned for the summer.', { mention: BEN }),
+    ]);
+    const [rejected] = rejections(await parseAll(page, { fileName: 'help.html' }, 512));
+    expect(rejected.reason).toBe('unknown-speaker');
+    const [chat] = conversations(await parseAll(page, { fileName: 'help.html', speakerRoles: { 'lena.k': 'assistant' } }, 512));
+    expect(sessionsOf(chat)).toEqual([
+      'user: My save file is gone after the update',
+      'assistant: Open Settings, then Saves, then Import old save.',
+      '| user: Is there a Linux build?',
+      'assistant: @Ben not yet, it is planned for the summer.',
+    ]);
   });
 });

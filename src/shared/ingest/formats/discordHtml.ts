@@ -28,6 +28,12 @@ export function looksLikeDiscordHtml(head: string): boolean {
 
 interface Message {
   line: number;
+  /** `data-message-id` of its container. */
+  id?: string;
+  /** The message its reply preview names (`scrollToMessage(event, '<id>')`). */
+  answers?: string;
+  /** User names (`title`) of the people its text mentions. */
+  mentions: string[];
   /** The user name (`title`), else the nickname shown. */
   author?: string;
   nickname?: string;
@@ -42,6 +48,7 @@ interface Message {
 type Collecting = { into: 'preamble' | 'author' | 'tag' | 'timestamp' | 'content'; depth: number } | undefined;
 
 const MEDIA_CLASSES = ['chatlog__attachment', 'chatlog__embed', 'chatlog__sticker'];
+const REPLY_TARGET = /scrollToMessage\(\s*event\s*,\s*['"]([^'"]+)['"]\s*\)/;
 
 let htmlparser2: typeof import('htmlparser2') | undefined;
 
@@ -67,10 +74,19 @@ export function parseDiscordHtml(source: SourceRef, html: string, roles: RoleMap
         const attributes: Readonly<Record<string, string | undefined>> = tagAttributes;
         const classes = classesOf(attributes);
         const here = depth++;
+        // Inside the reply preview, which is no text: only the id of the message it answers.
+        if (message && classes.has('chatlog__reply-link')) {
+          const answers = REPLY_TARGET.exec(attributes.onclick ?? '')?.[1];
+          if (answers) message.answers = answers;
+        }
         if (skipDepth >= 0) return;
         if (name === 'br') {
           if (collecting?.into === 'content' && message) message.text += '\n';
           return;
+        }
+        if (collecting?.into === 'content' && message && classes.has('chatlog__markdown-mention')) {
+          const mentioned = attributes.title?.trim();
+          if (mentioned) message.mentions.push(mentioned);
         }
         if (name === 'img' && collecting?.into === 'content' && message && classes.has('chatlog__emoji')) {
           message.text += attributes.alt ?? '';
@@ -82,7 +98,17 @@ export function parseDiscordHtml(source: SourceRef, html: string, roles: RoleMap
         } else if (classes.has('chatlog__message-group')) group = undefined;
         else if (classes.has('chatlog__message-container')) {
           containers++;
-          message = { line: lineAt(html, parser.startIndex, lines), bot: false, text: '', media: false, notice: false, ...group };
+          const id = attributes['data-message-id']?.trim();
+          message = {
+            line: lineAt(html, parser.startIndex, lines),
+            ...(id ? { id } : {}),
+            mentions: [],
+            bot: false,
+            text: '',
+            media: false,
+            notice: false,
+            ...group,
+          };
           messageDepth = here;
         } else if (!message) return;
         else if (
@@ -144,6 +170,8 @@ export function parseDiscordHtml(source: SourceRef, html: string, roles: RoleMap
   let bots = 0;
   let media = 0;
   const said: DiscordSaid[] = [];
+  // Messages without text (a screenshot alone), by id: a reply to one answers its author.
+  const silent: { id: string; author: string }[] = [];
   for (const m of messages) {
     const content = m.text
       .split('\n')
@@ -156,6 +184,7 @@ export function parseDiscordHtml(source: SourceRef, html: string, roles: RoleMap
     }
     if (!content) {
       if (m.media) media++;
+      if (m.id && m.author) silent.push({ id: m.id, author: m.author });
       continue;
     }
     if (!m.author)
@@ -170,6 +199,9 @@ export function parseDiscordHtml(source: SourceRef, html: string, roles: RoleMap
       ...(m.nickname ? { nickname: m.nickname } : {}),
       ...(m.when ? { when: m.when } : {}),
       content,
+      ...(m.id ? { id: m.id } : {}),
+      ...(m.answers ? { answers: m.answers } : {}),
+      mentions: m.mentions,
     });
   }
   return discordChannelConversation({
@@ -179,6 +211,8 @@ export function parseDiscordHtml(source: SourceRef, html: string, roles: RoleMap
     channel,
     layout: 'HTML export',
     timeZone: options.timeZone,
+    dividable: true,
+    silent,
     setAside: { 'bot-message': bots, 'media-omitted': media },
   });
 }

@@ -3,7 +3,7 @@ import { reject, show } from '../records';
 import { inferMissingRoles, type RoleMapper } from '../roles';
 import { parseTimestamp, type RawTurn } from '../turns';
 import type { IngestItem, SourceRef } from '../types';
-import { finish, setAsideCounts } from './common';
+import { customerThreads, finish, setAsideCounts, type KeptMessage } from './common';
 
 /**
  * A Discord channel as DiscordChatExporter writes it in plain text: a preamble between two rules
@@ -120,6 +120,10 @@ export interface DiscordSaid {
   nickname?: string;
   when?: string;
   content: string;
+  /** Where the layout has them (HTML): the message's id, the id of the message it replies to, the user names it mentions. */
+  id?: string;
+  answers?: string;
+  mentions?: string[];
 }
 
 /**
@@ -135,6 +139,13 @@ export function discordChannelConversation(options: {
   layout: 'text export' | 'HTML export';
   timeZone?: string;
   setAside: Record<string, number>;
+  /**
+   * The layout says whom each reply answers (HTML): with the support side named, the other authors
+   * are customers and the channel is divided per customer (`customerThreads`).
+   */
+  dividable?: boolean;
+  /** Messages without text, by id and author (HTML): a reply to a customer's screenshot is in her thread. */
+  silent?: readonly { id: string; author: string }[];
 }): IngestItem {
   const { source, said, channel } = options;
   if (!said.length)
@@ -146,7 +157,14 @@ export function discordChannelConversation(options: {
       return options.roles.roleOf(author) ?? (nickname === undefined ? undefined : options.roles.roleOf(nickname));
     },
   };
-  const sides = inferMissingRoles([...new Set(said.map((m) => m.author))], byNameOrNickname);
+  const authors = [...new Set(said.map((m) => m.author))];
+  let sides = inferMissingRoles(authors, byNameOrNickname);
+  // A help channel whose replies can be told apart (the HTML): once the support side is named,
+  // everyone else is a customer, as in a Telegram support group, and the channel is divided per customer.
+  if ('unknown' in sides && options.dividable) {
+    const named = new Map(authors.flatMap((a) => (byNameOrNickname.roleOf(a) ? [[a, byNameOrNickname.roleOf(a)] as const] : [])));
+    if ([...named.values()].includes('assistant')) sides = new Map(authors.map((a) => [a, named.get(a) ?? 'user']));
+  }
   if ('unknown' in sides) {
     const first = said.find((m) => m.author === sides.unknown[0]);
     return reject(
@@ -156,12 +174,29 @@ export function discordChannelConversation(options: {
     );
   }
   const raw: RawTurn[] = [];
-  for (const { author, when, content } of said) {
+  const kept: KeptMessage[] = [];
+  for (const { author, when, content, id, answers, mentions } of said) {
     const role = sides.get(author);
     if (!role || role === 'system') continue;
     const timestamp = when ? parseTimestamp(when.trim(), options.timeZone ? { timeZone: options.timeZone } : {}) : undefined;
-    raw.push(timestamp ? { role, text: content, timestamp } : { role, text: content });
+    const turn: RawTurn = timestamp ? { role, text: content, timestamp } : { role, text: content };
+    raw.push(turn);
+    kept.push({
+      turn,
+      author,
+      ...(id !== undefined ? { id } : {}),
+      ...(answers !== undefined ? { answers } : {}),
+      mentions: mentions ?? [],
+    });
   }
+  // Only the HTML names replies and mentions: a busy channel there is divided per customer as the JSON is.
+  // Someone who only posted a screenshot is not among the sides: a customer unless mapped otherwise.
+  const untold = new Map(
+    (options.silent ?? [])
+      .filter((m) => (sides.get(m.author) ?? byNameOrNickname.roleOf(m.author) ?? 'user') === 'user')
+      .map((m) => [m.id, m.author] as const),
+  );
+  const threads = options.dividable ? customerThreads(raw, kept, untold) : undefined;
   return finish({
     source,
     id: wholeFileId('discord', source.file, said[0].author, said[0].content),
@@ -170,6 +205,7 @@ export function discordChannelConversation(options: {
     raw,
     channel: 'discord',
     wholeChat: true,
+    ...(threads ? { threads } : {}),
     setAside: setAsideCounts(options.setAside),
     needBothSides: `the Discord channel ${show(channel || source.file)}`,
   });
