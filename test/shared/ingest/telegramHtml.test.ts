@@ -111,6 +111,47 @@ describe('chats exported from Telegram Desktop as HTML', () => {
     expect(missing.detail).toMatch(/^the message at line 13 has no sender/);
   });
 
+  test('a support group with several customers: once the team is named, each customer is a thread, by "In reply to", a mention or who wrote last', async () => {
+    // Before: unknown-speaker (two customers and the team cannot be told apart by the header).
+    let id = 0;
+    const say = (from: string, time: string, html: string, replyTo?: number) =>
+      `<div class="message default clearfix" id="message${++id}"><div class="body"><div class="pull_right date details" title="02.03.2026 ${time}:00 UTC+00:00">${time}</div><div class="from_name">${from}</div>` +
+      (replyTo
+        ? `<div class="reply_to details">In reply to <a href="#go_to_message${replyTo}" onclick="return GoToMessage(${replyTo})">this message</a></div>`
+        : '') +
+      `<div class="text">${html}</div></div></div>`;
+    const photo = (from: string, time: string) =>
+      `<div class="message default clearfix" id="message${++id}"><div class="body"><div class="pull_right date details" title="02.03.2026 ${time}:00 UTC+00:00">${time}</div><div class="from_name">${from}</div><div class="media_wrap clearfix"><a class="media clearfix pull_left block_link media_photo" href="photos/1.jpg"></a></div></div></div>`;
+    const group = page(
+      'Kedai Harmoni Help',
+      [
+        say('Aminah Yusof', '09:00', 'My order 4521 has not arrived'),
+        say('Budi Santoso', '09:01', 'Do you ship to Medan?'),
+        say('Kedai Harmoni Support', '09:03', 'It arrives tomorrow, the courier was delayed.', 1),
+        say('Kedai Harmoni Support', '09:04', '<a href="" onclick="return ShowMentionName()">Budi Santoso</a> yes, in 3 to 5 days.'),
+        say('Aminah Yusof', '09:06', 'Thanks!'),
+        say('Kedai Harmoni Support', '09:07', 'You are welcome.'),
+        photo('Citra Dewi', '09:08'),
+        say('Kedai Harmoni Support', '09:09', 'That is a customs form, sign it and send it back.', 7),
+      ].join('\n'),
+    );
+    const [chat] = conversations(await parseAll(group, { fileName: 'ChatExport_2026-03-02/messages.html' }));
+    expect(chat.turns.map((t) => `${t.opensSession ? '| ' : ''}${t.role}: ${t.content}`)).toEqual([
+      'user: My order 4521 has not arrived',
+      'assistant: It arrives tomorrow, the courier was delayed.',
+      'user: Thanks!',
+      'assistant: You are welcome.',
+      '| user: Do you ship to Medan?',
+      'assistant: Budi Santoso yes, in 3 to 5 days.',
+      // The reply to Citra's photo is in her thread, which has no question (so no example).
+      '| assistant: That is a customs form, sign it and send it back.',
+    ]);
+    expect(chat.setAside).toEqual({ 'media-omitted': 1 });
+    // The team not named: as before, what to do.
+    const unnamed = group.replaceAll('Kedai Harmoni Support', 'Kedai Harmoni');
+    expect(rejections(await parseAll(unnamed, { fileName: 'messages.html' }))[0].reason).toBe('unknown-speaker');
+  });
+
   test("the account's summary page is rejected with which files to drop; other HTML as before", async () => {
     const summary =
       '<!DOCTYPE html>\n<html>\n<head>\n<title>Exported Data</title>\n</head>\n<body>\n<div class="page_wrap"><div class="page_header"><div class="content"><div class="text bold">Exported Data</div></div></div><div class="page_body"><div class="sections"></div></div></div></body></html>';

@@ -227,6 +227,10 @@ export interface NamedEntry {
   sender: string;
   text: string;
   at?: string;
+  /** Where the export has them (Telegram's HTML): the message's id, the id it replies to, the names it mentions. */
+  id?: string;
+  answers?: string;
+  mentions?: string[];
 }
 
 /**
@@ -245,19 +249,48 @@ export function namedChat(options: {
   channel: string;
   setAside?: Record<string, number>;
   unknownSpeaker: (unresolved: readonly string[], senders: readonly string[]) => string;
+  /**
+   * A group (the header names none of the senders) whose replies can be told apart (Telegram's
+   * HTML): once a sender is named as the support side, the others are customers and the chat is
+   * divided per customer (`customerThreads`); `untold` as there, by message id.
+   */
+  supportGroup?: { untold: ReadonlyMap<string, string> };
 }): IngestItem {
   const { entries, customer } = options;
   const senders = [...new Set(entries.map((e) => e.sender))];
   const known = new Map<string, ChatRole>();
   if (customer && senders.includes(customer)) known.set(customer, 'user');
-  const resolved = inferMissingRoles(senders, { roleOf: (name) => known.get(name) ?? options.roles.roleOf(name) });
+  let resolved = inferMissingRoles(senders, { roleOf: (name) => known.get(name) ?? options.roles.roleOf(name) });
+  const group = 'unknown' in resolved && options.supportGroup !== undefined && !known.size;
+  if (group) {
+    const named = new Map(senders.flatMap((s) => (options.roles.roleOf(s) ? [[s, options.roles.roleOf(s)] as const] : [])));
+    if ([...named.values()].includes('assistant')) resolved = new Map(senders.map((s) => [s, named.get(s) ?? 'user']));
+  }
   if ('unknown' in resolved)
     return reject(options.source, 'unknown-speaker', options.unknownSpeaker(resolved.unknown.slice(0, 3), senders));
-  const raw: RawTurn[] = entries.map((e) => ({
-    role: resolved.get(e.sender) as ChatRole,
-    text: e.text,
-    ...(e.at ? { timestamp: e.at } : {}),
-  }));
+  const roleOf = resolved;
+  const raw: RawTurn[] = [];
+  const kept: KeptMessage[] = [];
+  for (const e of entries) {
+    const role = roleOf.get(e.sender) as ChatRole;
+    // A group's member named as the system side (a bot) is left out, as in the JSON export's groups.
+    if (group && role === 'system') continue;
+    const turn: RawTurn = { role, text: e.text, ...(e.at ? { timestamp: e.at } : {}) };
+    raw.push(turn);
+    kept.push({
+      turn,
+      author: e.sender,
+      ...(e.id !== undefined ? { id: e.id } : {}),
+      ...(e.answers !== undefined ? { answers: e.answers } : {}),
+      mentions: e.mentions ?? [],
+    });
+  }
+  const untold = new Map(
+    [...(options.supportGroup?.untold ?? [])].filter(
+      ([, sender]) => (roleOf.get(sender) ?? options.roles.roleOf(sender) ?? 'user') === 'user',
+    ),
+  );
+  const threads = group ? customerThreads(raw, kept, untold) : undefined;
   const first = entries[0];
   return finish({
     source: options.source,
@@ -270,6 +303,7 @@ export function namedChat(options: {
     raw,
     channel: options.channel,
     wholeChat: true,
+    ...(threads ? { threads } : {}),
     ...(options.setAside && Object.keys(options.setAside).length ? { setAside: options.setAside } : {}),
   });
 }

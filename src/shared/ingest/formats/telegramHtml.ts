@@ -35,6 +35,12 @@ export function looksLikeTelegramHtml(head: string): boolean {
 interface Message {
   /** 1-based line of the message's opening tag, for errors that name it. */
   line: number;
+  /** From the block's `id` ("message123"). */
+  id?: string;
+  /** The message "In reply to" links to (`#go_to_message<id>`, also on another page). */
+  answers?: string;
+  /** Names the text mentions by link (`ShowMentionName()`). */
+  mentions: string[];
   joined: boolean;
   sender?: string;
   title?: string;
@@ -44,7 +50,10 @@ interface Message {
 }
 
 /** Which part of the page text goes to, while inside it (the depth of the element that opened it). */
-type Collecting = { into: 'header' | 'sender' | 'text'; depth: number } | undefined;
+type Collecting = { into: 'header' | 'sender' | 'text' | 'mention'; depth: number } | undefined;
+
+const MESSAGE_ID = /^message(\d+)$/;
+const REPLY_TARGET = /#go_to_message(\d+)$/;
 
 const STAMP =
   /^(?<d>\d{2})\.(?<m>\d{2})\.(?<y>\d{4}) (?<h>\d{2}):(?<min>\d{2}):(?<s>\d{2})(?: UTC(?:(?<sign>[+-])(?<oh>\d{2}):(?<om>\d{2}))?)?$/;
@@ -97,12 +106,18 @@ export function parseTelegramHtml(source: SourceRef, html: string, roles: RoleMa
   let forwarded = -1;
   let replyTo = -1;
   let collecting: Collecting;
+  // The text block a mention link is in, to go back to when the link closes.
+  let textDepth = -1;
+  let mentionIn = -1;
+  let mentionOf = -1;
   const messages: Message[] = [];
   const lines = { index: 0, line: 1 };
 
   const parser = new Parser(
     {
-      onopentag(name, attributes) {
+      onopentag(name, tagAttributes) {
+        // As htmlparser2 gives them: an absent attribute is undefined, whatever its type says.
+        const attributes: Readonly<Record<string, string | undefined>> = tagAttributes;
         const classes = classesOf(attributes);
         const depth = stack.length;
         stack.push(classes);
@@ -111,6 +126,18 @@ export function parseTelegramHtml(source: SourceRef, html: string, roles: RoleMa
           return;
         }
         // A media block is a link when its file was saved, a div when not.
+        if (message && replyTo >= 0 && name === 'a') {
+          const answers = REPLY_TARGET.exec(attributes.href ?? '')?.[1];
+          if (answers) message.answers = answers;
+        }
+        // A mention of a member by name (no user name): its text is the text's, and names whom it answers.
+        if (message && collecting?.into === 'text' && name === 'a' && (attributes.onclick ?? '').includes('ShowMentionName')) {
+          message.mentions.push('');
+          collecting = { into: 'mention', depth };
+          mentionOf = message.mentions.length - 1;
+          mentionIn = textDepth;
+          return;
+        }
         if (message && (classes.has('media_call') || classes.has('media_wrap'))) {
           if (classes.has('media_call')) message.call = true;
           else message.media = true;
@@ -122,8 +149,11 @@ export function parseTelegramHtml(source: SourceRef, html: string, roles: RoleMa
           collecting = { into: 'header', depth };
         else if (classes.has('message') && classes.has('service') && message === undefined) service = depth;
         else if (classes.has('message') && classes.has('default') && message === undefined && service < 0) {
+          const id = MESSAGE_ID.exec(attributes.id ?? '')?.[1];
           message = {
             line: lineAt(html, parser.startIndex, lines),
+            ...(id ? { id } : {}),
+            mentions: [],
             joined: classes.has('joined'),
             text: '',
             media: false,
@@ -136,19 +166,26 @@ export function parseTelegramHtml(source: SourceRef, html: string, roles: RoleMa
           else if (classes.has('date') && classes.has('details') && forwarded < 0 && message.title === undefined && attributes.title)
             message.title = attributes.title;
           else if (classes.has('from_name') && forwarded < 0 && collecting === undefined) collecting = { into: 'sender', depth };
-          else if (classes.has('text') && replyTo < 0 && collecting === undefined) collecting = { into: 'text', depth };
+          else if (classes.has('text') && replyTo < 0 && collecting === undefined) {
+            collecting = { into: 'text', depth };
+            textDepth = depth;
+          }
         }
       },
       ontext(text) {
         if (!collecting) return;
         if (collecting.into === 'header') header += text;
         else if (message && collecting.into === 'sender') message.sender = (message.sender ?? '') + text;
-        else if (message) message.text += text;
+        else if (message) {
+          if (collecting.into === 'mention') message.mentions[mentionOf] += text;
+          message.text += text;
+        }
       },
       onclosetag() {
         const depth = stack.length - 1;
         stack.pop();
-        if (collecting && depth === collecting.depth) collecting = undefined;
+        if (collecting?.into === 'mention' && depth === collecting.depth) collecting = { into: 'text', depth: mentionIn };
+        else if (collecting && depth === collecting.depth) collecting = undefined;
         if (depth === inHeader) inHeader = -1;
         if (depth === forwarded) forwarded = -1;
         if (depth === replyTo) replyTo = -1;
@@ -167,6 +204,8 @@ export function parseTelegramHtml(source: SourceRef, html: string, roles: RoleMa
   const customer = tidy(header);
   const setAside: Record<string, number> = {};
   const entries: NamedEntry[] = [];
+  // Messages without text (a photo alone), by id: a reply to one answers its sender.
+  const untold = new Map<string, string>();
   let previous: string | undefined;
   for (const m of messages) {
     // "Name via @bot": the bot wrote it on the sender's behalf.
@@ -187,10 +226,19 @@ export function parseTelegramHtml(source: SourceRef, html: string, roles: RoleMa
     if (!text) {
       if (m.call) continue;
       if (m.media) setAside['media-omitted'] = (setAside['media-omitted'] ?? 0) + 1;
+      if (m.id) untold.set(m.id, sender);
       continue;
     }
     const at = instantOf(m.title, options.timeZone);
-    entries.push(at ? { sender, text, at } : { sender, text });
+    const mentions = m.mentions.map((name) => tidy(name)).filter(Boolean);
+    entries.push({
+      sender,
+      text,
+      ...(at ? { at } : {}),
+      ...(m.id ? { id: m.id } : {}),
+      ...(m.answers ? { answers: m.answers } : {}),
+      ...(mentions.length ? { mentions } : {}),
+    });
   }
   if (!entries.length) return reject(source, 'empty-conversation', 'the Telegram chat export has no message with text');
 
@@ -203,6 +251,7 @@ export function parseTelegramHtml(source: SourceRef, html: string, roles: RoleMa
     idPrefix: 'telegram-html',
     channel: 'telegram',
     setAside,
+    supportGroup: { untold },
     unknownSpeaker: (unresolved, senders) =>
       `the Telegram chat's senders ${unresolved.map((name) => show(name)).join(', ')} cannot be told apart as customer and support: its header names ${customer ? show(customer) : 'no one'}, ${customer && !senders.includes(customer) ? 'who wrote none of the messages (a group chat?)' : 'and more than one other sender wrote'}; export each customer's personal chat, or map the business's names (TUNELOOP_SPEAKER_ROLES={"<business name>":"assistant"})`,
   });
