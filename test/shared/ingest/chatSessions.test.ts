@@ -339,6 +339,10 @@ describe("a busy Discord channel in DiscordChatExporter's HTML", () => {
       message(STAFF, '9:08', 'Follow the news channel for the date.', { replyTo: '440005' }),
     ]);
     const [chat] = conversations(await parseAll(page, { fileName: 'Lantern Isles - help.html' }, 512));
+    // Whoever is not named is taken for a customer; the report says so, as a second agent is not one.
+    expect(chat.notices).toEqual([
+      'Lantern Isles - help.html: a Discord channel read with 2 authors as customers ("ana_plays", "ben.k") because only the support side was named; name any other team member in TUNELOOP_SPEAKER_ROLES',
+    ]);
     expect(sessionsOf(chat)).toEqual([
       'assistant: Morning all, the help desk is open.',
       'user: My save file is gone after the update',

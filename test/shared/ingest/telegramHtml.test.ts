@@ -150,6 +150,46 @@ describe('chats exported from Telegram Desktop as HTML', () => {
     // The team not named: as before, what to do.
     const unnamed = group.replaceAll('Kedai Harmoni Support', 'Kedai Harmoni');
     expect(rejections(await parseAll(unnamed, { fileName: 'messages.html' }))[0].reason).toBe('unknown-speaker');
+
+    // A mention by first name (Telegram writes a member without a user name so), an agent's follow-up
+    // without a link, and a customer who only sent a photo beside one who wrote (found by a review).
+    id = 0;
+    const second = page(
+      'Kedai Harmoni Help',
+      [
+        say('Aminah Yusof', '09:00', 'My order 4521 has not arrived'),
+        say('Budi Santoso', '09:01', 'Do you ship to Medan?'),
+        say('Kedai Harmoni Support', '09:03', 'It arrives tomorrow.', 1),
+        say('Kedai Harmoni Support', '09:03', 'The courier was<br>delayed.'),
+        say('Aminah Yusof', '09:04', 'Any news on the tracking?'),
+        say('Kedai Harmoni Support', '09:05', '<a href="" onclick="return ShowMentionName()">Budi</a> yes, we ship to Medan.'),
+      ].join('\n'),
+    );
+    const [divided] = conversations(await parseAll(second, { fileName: 'messages.html' }));
+    expect(divided.turns.map((t) => `${t.opensSession ? '| ' : ''}${t.role}: ${t.content}`)).toEqual([
+      'user: My order 4521 has not arrived',
+      'assistant: It arrives tomorrow.\nThe courier was\ndelayed.',
+      'user: Any news on the tracking?',
+      '| user: Do you ship to Medan?',
+      'assistant: Budi yes, we ship to Medan.',
+    ]);
+    expect(divided.notices).toEqual([
+      'messages.html: a group chat read with 2 members as customers ("Aminah Yusof", "Budi Santoso") because only the support side was named; name any other team member in TUNELOOP_SPEAKER_ROLES',
+    ]);
+    id = 0;
+    const photoOnly = page(
+      'Kedai Harmoni Help',
+      [
+        say('Aminah Yusof', '09:00', 'My order 4521 has not arrived'),
+        photo('Citra Dewi', '09:01'),
+        say('Kedai Harmoni Support', '09:03', 'That is a customs form, sign it and send it back.', 2),
+      ].join('\n'),
+    );
+    const [withPhoto] = conversations(await parseAll(photoOnly, { fileName: 'messages.html' }));
+    expect(withPhoto.turns.map((t) => `${t.opensSession ? '| ' : ''}${t.role}: ${t.content}`)).toEqual([
+      'user: My order 4521 has not arrived',
+      '| assistant: That is a customs form, sign it and send it back.',
+    ]);
   });
 
   test("the account's summary page is rejected with which files to drop; other HTML as before", async () => {

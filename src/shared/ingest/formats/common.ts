@@ -181,6 +181,8 @@ export function customerThreads(
   const threads = new Map<string, RawTurn[]>();
   const leading: RawTurn[] = [];
   let lastCustomer: string | undefined;
+  // The thread of the message before, when it was a support message by the same author.
+  let lastSupport: { author: string; thread: string | undefined } | undefined;
   for (const turn of raw) {
     const message = byTurn.get(turn);
     if (!message) continue;
@@ -188,12 +190,16 @@ export function customerThreads(
     if (turn.role === 'user') {
       thread = message.author;
       lastCustomer = thread;
+      lastSupport = undefined;
     } else {
       const mentioned = [...new Set(message.mentions.filter((id) => customers.has(id)))];
       thread =
         (message.answers !== undefined ? (threadOfMessage.get(message.answers) ?? untold.get(message.answers)) : undefined) ??
         (mentioned.length === 1 ? mentioned[0] : undefined) ??
+        // "…the courier was delayed" right after the same agent's reply to Aminah goes on with Aminah.
+        (lastSupport?.author === message.author ? lastSupport.thread : undefined) ??
         lastCustomer;
+      lastSupport = { author: message.author, thread };
     }
     if (message.id !== undefined && thread !== undefined) threadOfMessage.set(message.id, thread);
     if (thread === undefined) {
@@ -261,14 +267,16 @@ export function namedChat(options: {
   const known = new Map<string, ChatRole>();
   if (customer && senders.includes(customer)) known.set(customer, 'user');
   let resolved = inferMissingRoles(senders, { roleOf: (name) => known.get(name) ?? options.roles.roleOf(name) });
-  const group = 'unknown' in resolved && options.supportGroup !== undefined && !known.size;
-  if (group) {
-    const named = new Map(senders.flatMap((s) => (options.roles.roleOf(s) ? [[s, options.roles.roleOf(s)] as const] : [])));
-    if ([...named.values()].includes('assistant')) resolved = new Map(senders.map((s) => [s, named.get(s) ?? 'user']));
-  }
+  const named = new Map(senders.flatMap((s) => (options.roles.roleOf(s) ? [[s, options.roles.roleOf(s)] as const] : [])));
+  // A group (no sender is the header's) whose team is named: everyone else is a customer, and it is
+  // divided per customer however many of them the names or the one-left rule already resolved.
+  const group = options.supportGroup !== undefined && !known.size && [...named.values()].includes('assistant');
+  const assumed = group ? senders.filter((s) => !named.has(s)) : [];
+  if (group) resolved = new Map(senders.map((s) => [s, named.get(s) ?? 'user']));
   if ('unknown' in resolved)
     return reject(options.source, 'unknown-speaker', options.unknownSpeaker(resolved.unknown.slice(0, 3), senders));
   const roleOf = resolved;
+  const customers = senders.filter((s) => roleOf.get(s) === 'user');
   const raw: RawTurn[] = [];
   const kept: KeptMessage[] = [];
   for (const e of entries) {
@@ -282,7 +290,7 @@ export function namedChat(options: {
       author: e.sender,
       ...(e.id !== undefined ? { id: e.id } : {}),
       ...(e.answers !== undefined ? { answers: e.answers } : {}),
-      mentions: e.mentions ?? [],
+      mentions: (e.mentions ?? []).flatMap((m) => mentionedCustomer(m, customers)),
     });
   }
   const untold = new Map(
@@ -305,5 +313,29 @@ export function namedChat(options: {
     wholeChat: true,
     ...(threads ? { threads } : {}),
     ...(options.setAside && Object.keys(options.setAside).length ? { setAside: options.setAside } : {}),
+    // Said once per file: whoever is not named is taken for a customer, which a second agent is not.
+    ...(assumed.length > 1
+      ? {
+          notices: [
+            `${options.source.file}: a group chat read with ${assumed.length} members as customers (${assumed
+              .slice(0, 5)
+              .map((s) => show(s))
+              .join(
+                ', ',
+              )}${assumed.length > 5 ? ', …' : ''}) because only the support side was named; name any other team member in TUNELOOP_SPEAKER_ROLES`,
+          ],
+        }
+      : {}),
   });
+}
+
+/**
+ * The customer a mention by name means: the sender of that name, else the one customer whose
+ * first name it is (Telegram writes a mention of a member without a user name as the first name).
+ */
+function mentionedCustomer(mention: string, customers: readonly string[]): string[] {
+  if (customers.includes(mention)) return [mention];
+  const lower = mention.toLowerCase();
+  const byFirstName = customers.filter((c) => c.toLowerCase().split(/\s+/)[0] === lower);
+  return byFirstName.length === 1 ? byFirstName : [];
 }

@@ -161,9 +161,13 @@ export function discordChannelConversation(options: {
   let sides = inferMissingRoles(authors, byNameOrNickname);
   // A help channel whose replies can be told apart (the HTML): once the support side is named,
   // everyone else is a customer, as in a Telegram support group, and the channel is divided per customer.
+  let assumed: string[] = [];
   if ('unknown' in sides && options.dividable) {
     const named = new Map(authors.flatMap((a) => (byNameOrNickname.roleOf(a) ? [[a, byNameOrNickname.roleOf(a)] as const] : [])));
-    if ([...named.values()].includes('assistant')) sides = new Map(authors.map((a) => [a, named.get(a) ?? 'user']));
+    if ([...named.values()].includes('assistant')) {
+      sides = new Map(authors.map((a) => [a, named.get(a) ?? 'user']));
+      assumed = authors.filter((a) => !named.has(a));
+    }
   }
   if ('unknown' in sides) {
     const first = said.find((m) => m.author === sides.unknown[0]);
@@ -206,6 +210,19 @@ export function discordChannelConversation(options: {
     channel: 'discord',
     wholeChat: true,
     ...(threads ? { threads } : {}),
+    // Said once per file: whoever is not named is taken for a customer, which a second agent is not.
+    ...(assumed.length > 1
+      ? {
+          notices: [
+            `${source.file}: a Discord channel read with ${assumed.length} authors as customers (${assumed
+              .slice(0, 5)
+              .map((a) => show(a))
+              .join(
+                ', ',
+              )}${assumed.length > 5 ? ', …' : ''}) because only the support side was named; name any other team member in TUNELOOP_SPEAKER_ROLES`,
+          ],
+        }
+      : {}),
     setAside: setAsideCounts(options.setAside),
     needBothSides: `the Discord channel ${show(channel || source.file)}`,
   });

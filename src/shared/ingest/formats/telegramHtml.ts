@@ -122,7 +122,7 @@ export function parseTelegramHtml(source: SourceRef, html: string, roles: RoleMa
         const depth = stack.length;
         stack.push(classes);
         if (name === 'br') {
-          if (collecting?.into === 'text' && message) message.text += '\n';
+          if ((collecting?.into === 'text' || collecting?.into === 'mention') && message) message.text += '\n';
           return;
         }
         // A media block is a link when its file was saved, a div when not.
