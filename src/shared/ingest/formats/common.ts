@@ -313,20 +313,25 @@ export function namedChat(options: {
     wholeChat: true,
     ...(threads ? { threads } : {}),
     ...(options.setAside && Object.keys(options.setAside).length ? { setAside: options.setAside } : {}),
-    // Said once per file: whoever is not named is taken for a customer, which a second agent is not.
-    ...(assumed.length > 1
-      ? {
-          notices: [
-            `${options.source.file}: a group chat read with ${assumed.length} members as customers (${assumed
-              .slice(0, 5)
-              .map((s) => show(s))
-              .join(
-                ', ',
-              )}${assumed.length > 5 ? ', …' : ''}) because only the support side was named; name any other team member in TUNELOOP_SPEAKER_ROLES`,
-          ],
-        }
-      : {}),
+    ...assumedCustomersNotice(options.source.file, 'a group chat', 'members', assumed),
   });
+}
+
+/**
+ * The report's warning, once per file, when a group or channel was read with every unnamed member
+ * as a customer because only the support side was named (a second agent left unnamed would be one).
+ */
+export function assumedCustomersNotice(file: string, what: string, who: string, assumed: readonly string[]): { notices?: string[] } {
+  if (assumed.length < 2) return {};
+  const names = `${assumed
+    .slice(0, 5)
+    .map((s) => show(s))
+    .join(', ')}${assumed.length > 5 ? ', …' : ''}`;
+  return {
+    notices: [
+      `${file}: ${what} read with ${assumed.length} ${who} as customers (${names}) because only the support side was named; name any other team member in TUNELOOP_SPEAKER_ROLES`,
+    ],
+  };
 }
 
 /**

@@ -3,7 +3,7 @@ import { reject, show } from '../records';
 import { inferMissingRoles, type RoleMapper } from '../roles';
 import { parseTimestamp, type RawTurn } from '../turns';
 import type { IngestItem, SourceRef } from '../types';
-import { customerThreads, finish, setAsideCounts, type KeptMessage } from './common';
+import { assumedCustomersNotice, customerThreads, finish, setAsideCounts, type KeptMessage } from './common';
 
 /**
  * A Discord channel as DiscordChatExporter writes it in plain text: a preamble between two rules
@@ -210,19 +210,7 @@ export function discordChannelConversation(options: {
     channel: 'discord',
     wholeChat: true,
     ...(threads ? { threads } : {}),
-    // Said once per file: whoever is not named is taken for a customer, which a second agent is not.
-    ...(assumed.length > 1
-      ? {
-          notices: [
-            `${source.file}: a Discord channel read with ${assumed.length} authors as customers (${assumed
-              .slice(0, 5)
-              .map((a) => show(a))
-              .join(
-                ', ',
-              )}${assumed.length > 5 ? ', …' : ''}) because only the support side was named; name any other team member in TUNELOOP_SPEAKER_ROLES`,
-          ],
-        }
-      : {}),
+    ...assumedCustomersNotice(source.file, 'a Discord channel', 'authors', assumed),
     setAside: setAsideCounts(options.setAside),
     needBothSides: `the Discord channel ${show(channel || source.file)}`,
   });
