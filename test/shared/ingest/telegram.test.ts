@@ -154,6 +154,10 @@ describe('a Telegram support group', () => {
       'assistant: We do, in 5 days.',
       'user: Great, thanks',
     ]);
+    // Every member not named is taken for a customer: the report says whom, in case one is the team's.
+    expect(chat.notices).toEqual([
+      'result.json: the Telegram group "Kedai Harmoni help" read with 2 members as customers ("Lina Park", "Omar Haddad") because only the support side was named; name any other team member in TUNELOOP_SPEAKER_ROLES',
+    ]);
     const unnamed = rejections(await parseAll(group(), { fileName: 'result.json' }));
     expect(unnamed).toHaveLength(1);
     expect(unnamed[0].reason).toBe('not-support-chat');

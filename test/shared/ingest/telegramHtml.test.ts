@@ -192,6 +192,50 @@ describe('chats exported from Telegram Desktop as HTML', () => {
     ]);
   });
 
+  test("the team posting under the group's own name (Telegram's anonymous admins) is the support side once mapped; a chat whose header names the business too", async () => {
+    // Before: the header's name was always read as the customer, so the team's own posts were a
+    // customer's and the group was not divided.
+    let id = 0;
+    const say = (from: string, time: string, html: string, replyTo?: number) =>
+      `<div class="message default clearfix" id="message${++id}"><div class="body"><div class="pull_right date details" title="02.03.2026 ${time}:00 UTC+00:00">${time}</div><div class="from_name">${from}</div>` +
+      (replyTo
+        ? `<div class="reply_to details">In reply to <a href="#go_to_message${replyTo}" onclick="return GoToMessage(${replyTo})">this message</a></div>`
+        : '') +
+      `<div class="text">${html}</div></div></div>`;
+    const group = page(
+      'Kedai Harmoni Help',
+      [
+        say('Aminah Yusof', '09:00', 'My order 4521 has not arrived'),
+        say('Budi Santoso', '09:01', 'Do you ship to Medan?'),
+        say('Kedai Harmoni Help', '09:03', 'It arrives tomorrow, the courier was delayed.', 1),
+        say('Kedai Harmoni Help', '09:04', 'Yes, in 3 to 5 days.', 2),
+      ].join('\n'),
+    );
+    const [chat] = conversations(await parseAll(group, { fileName: 'messages.html', speakerRoles: { 'Kedai Harmoni Help': 'assistant' } }));
+    expect(chat.turns.map((t) => `${t.opensSession ? '| ' : ''}${t.role}: ${t.content}`)).toEqual([
+      'user: My order 4521 has not arrived',
+      'assistant: It arrives tomorrow, the courier was delayed.',
+      '| user: Do you ship to Medan?',
+      'assistant: Yes, in 3 to 5 days.',
+    ]);
+    expect(chat.notices?.[0]).toMatch(/read with 2 members as customers \("Aminah Yusof", "Budi Santoso"\)/);
+    // Not mapped: the header's name is a customer, as before (two customers, no support side).
+    expect(rejections(await parseAll(group, { fileName: 'messages.html' }))[0].reason).toBe('unknown-speaker');
+
+    // A customer's own export of the chat with the business: the header names the business, whose
+    // name says support, so the one other sender is the customer.
+    const customersExport = page(
+      'Kedai Harmoni Support',
+      block({ from: 'Budi Santoso', html: 'Hello, is the shop open on Sunday?' }) +
+        block({ from: 'Kedai Harmoni Support', title: '01.12.2026 10:05:00 UTC+00:00', html: 'Yes, from 10 to 4.' }),
+    );
+    const [own] = conversations(await parseAll(customersExport, { fileName: 'messages.html' }));
+    expect(own.turns.map((t) => `${t.role}: ${t.content}`)).toEqual([
+      'user: Hello, is the shop open on Sunday?',
+      'assistant: Yes, from 10 to 4.',
+    ]);
+  });
+
   test("the account's summary page is rejected with which files to drop; other HTML as before", async () => {
     const summary =
       '<!DOCTYPE html>\n<html>\n<head>\n<title>Exported Data</title>\n</head>\n<body>\n<div class="page_wrap"><div class="page_header"><div class="content"><div class="text bold">Exported Data</div></div></div><div class="page_body"><div class="sections"></div></div></div></body></html>';

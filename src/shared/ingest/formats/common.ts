@@ -265,7 +265,11 @@ export function namedChat(options: {
   const { entries, customer } = options;
   const senders = [...new Set(entries.map((e) => e.sender))];
   const known = new Map<string, ChatRole>();
-  if (customer && senders.includes(customer)) known.set(customer, 'user');
+  // The header's name is the customer unless it is the support side's: a team posting in its group
+  // under the group's own name (Telegram's anonymous admins), or a customer's export of a chat with
+  // the business, whose header names the business.
+  const headerSide = customer ? options.roles.roleOf(customer) : undefined;
+  if (customer && senders.includes(customer) && headerSide !== 'assistant' && headerSide !== 'system') known.set(customer, 'user');
   let resolved = inferMissingRoles(senders, { roleOf: (name) => known.get(name) ?? options.roles.roleOf(name) });
   const named = new Map(senders.flatMap((s) => (options.roles.roleOf(s) ? [[s, options.roles.roleOf(s)] as const] : [])));
   // A group (no sender is the header's) whose team is named: everyone else is a customer, and it is

@@ -2,7 +2,7 @@ import { reject, show } from '../records';
 import type { RawTurn } from '../turns';
 import type { RoleMapper } from '../roles';
 import type { ChatRole, IngestItem, SourceRef } from '../types';
-import { customerThreads, finish, idOf, isObject, type JsonObject, type KeptMessage } from './common';
+import { assumedCustomersNotice, customerThreads, finish, idOf, isObject, type JsonObject, type KeptMessage } from './common';
 
 /**
  * A chat as Telegram Desktop exports it ("Export chat history", machine-readable JSON: the
@@ -114,7 +114,13 @@ function parseTelegramGroup(source: SourceRef, record: JsonObject, roles: RoleMa
   const messages = (record.messages as unknown[]).filter(isObject).filter((m) => m.type === 'message');
   const roleOf = (message: JsonObject): ChatRole | undefined => (typeof message.from === 'string' ? roles.roleOf(message.from) : undefined);
   if (groupId === null || groupId === undefined || !messages.some((m) => roleOf(m) === 'assistant')) return undefined;
-  const read = readMessages(source, record, (message) => roleOf(message) ?? 'user');
+  const assumed = new Set<string>();
+  const read = readMessages(source, record, (message, from) => {
+    const role = roleOf(message);
+    if (role) return role;
+    assumed.add(typeof message.from === 'string' && message.from.trim() ? message.from : from);
+    return 'user';
+  });
   if ('type' in read) return read;
   const { raw, kept, untold, media } = read;
   const threads = customerThreads(raw, kept, untold);
@@ -128,6 +134,7 @@ function parseTelegramGroup(source: SourceRef, record: JsonObject, roles: RoleMa
     ...(threads ? { threads } : {}),
     setAside: media ? { 'media-omitted': media } : undefined,
     needBothSides: `the Telegram group ${show(record.name ?? groupId)}`,
+    ...assumedCustomersNotice(source.file, `the Telegram group ${show(record.name ?? groupId)}`, 'members', [...assumed]),
   });
 }
 
