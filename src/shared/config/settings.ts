@@ -613,7 +613,7 @@ export const settingsSchema = z
         ),
       {
         description:
-          'Reply-rule actions, e.g. "handoff=drop,short-reply=weight0,apology-only=off,out-of-scope=off,ambiguous=weight0,no-customer-question=off". Defaults: reply rules weight0, no-customer-question drop. Phrase rules apply to en, de, fr, es, it, pt, nl, ru, pl, tr, zh, ja, ko, th; other languages are counted as not screened.',
+          'Reply-rule actions, e.g. "handoff=drop,short-reply=weight0,apology-only=off,out-of-scope=off,ambiguous=weight0,no-customer-question=off". Defaults: reply rules weight0, no-customer-question drop, unprompted-reply weight0 (assistant turns before the first customer turn are context, not learned; off learns them). Phrase rules apply to en, de, fr, es, it, pt, nl, ru, pl, tr, zh, ja, ko, th; other languages are counted as not screened.',
         where: 'optional',
         sample: '',
       },

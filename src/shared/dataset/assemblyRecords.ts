@@ -20,6 +20,8 @@ export const curatedRecordSchema = z.object({
   span: z.object({ first: z.string(), last: z.string() }).optional(),
   /** The customer's turns after the last reply, which the example leaves out (see joinedExports.ts). */
   unanswered: z.array(z.string()).optional(),
+  /** Which replies (0 = the first) are at weight 0 for want of a customer turn before them (see joinedExports.ts). */
+  unprompted: z.array(z.number().int().nonnegative()).optional(),
   /** Which session of a whole chat cut into sessions the example is of (see examples.ts `chatSessions`). */
   session: z.number().int().positive().optional(),
   example: z.object({ messages: z.array(z.record(z.string(), z.unknown())).min(1) }).loose(),

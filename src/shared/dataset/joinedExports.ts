@@ -165,6 +165,7 @@ export function joinConversationParts(parts: readonly ConversationExport[], opti
   const timed = parts.map((part, i): TimedPart => ({ part, ...((spans.every(Boolean) ? spans[i] : undefined) ?? { from: i, to: i }) }));
   const merged = mergeParts(timed, { renumber: true });
   if (!merged) return undefined;
+  learnAnswered(merged.messages);
   const conversation: Conversation = {
     kind: 'conversation',
     conversationId: newestConversation.conversation_id,
@@ -199,6 +200,8 @@ interface PartMessage {
   /** Role and text with placeholder numbers left out (they are numbered per part): equal for the same message. */
   key: string;
   weight?: 0 | 1;
+  /** A reply at weight 0 only because its part held no customer turn before it (`CuratedRecord.unprompted`). */
+  unprompted?: true;
   toolCalls?: ToolCall[];
   toolResults?: ToolResult[];
   /** The turn it came from: lines of one turn stay one turn. */
@@ -274,12 +277,15 @@ function readPart(
     i = 1;
   }
   const turns: Turn[] = [];
+  const unprompted = new Set<Turn>();
+  let reply = -1;
   for (; i < example.length; i++) {
     const message = example[i];
     const content = typeof message.content === 'string' ? renumber(message.content) : '';
     if (message.role === 'user') turns.push({ role: 'user', content });
     else if (message.role === 'assistant') {
       const turn: Turn = { role: 'assistant', content };
+      if (record.unprompted?.includes(++reply) && message.weight === 0) unprompted.add(turn);
       if (message.weight === 0 || message.weight === 1) turn.weight = message.weight;
       if (Array.isArray(message.tool_calls)) turn.toolCalls = message.tool_calls as ToolCall[];
       turns.push(turn);
@@ -294,7 +300,10 @@ function readPart(
   const messages: PartMessage[] = [];
   for (const turn of turns) {
     const role = turn.role === 'assistant' ? 'assistant' : 'user';
-    const weight = turn.weight !== undefined ? { weight: turn.weight } : {};
+    const weight = {
+      ...(turn.weight !== undefined ? { weight: turn.weight } : {}),
+      ...(unprompted.has(turn) ? { unprompted: true as const } : {}),
+    };
     if (turn.toolCalls) {
       const key = `${role}\u0000${withoutNumbers(turn.content)}\u0000${withoutNumbers(JSON.stringify([turn.toolCalls, turn.toolResults ?? []]))}`;
       messages.push({ role, text: turn.content, key, ...weight, toolCalls: turn.toolCalls, toolResults: turn.toolResults, turn, part });
@@ -304,6 +313,22 @@ function readPart(
       messages.push({ role, text, key: `${role}\u0000${withoutNumbers(text)}`, ...weight, turn, part });
   }
   return { systemPrompt, messages, ...(Array.isArray(record.example.tools) ? { tools: record.example.tools as unknown[] } : {}) };
+}
+
+/**
+ * A part's replies that were at weight 0 only for want of a customer turn before them (the answer
+ * of a chat an export by day cut after the customer's question) are learned once an earlier
+ * part's customer turn comes before them.
+ */
+function learnAnswered(messages: PartMessage[]): void {
+  let customerWrote = false;
+  for (const message of messages) {
+    if (message.role === 'user') customerWrote = true;
+    else if (message.unprompted && customerWrote) {
+      delete message.weight;
+      delete message.unprompted;
+    }
+  }
 }
 
 /**
@@ -345,7 +370,7 @@ function withoutNumbers(text: string): string {
 }
 
 function withoutUnanswered(record: CuratedRecord): CuratedRecord {
-  const { unanswered: _unanswered, ...rest } = record;
+  const { unanswered: _unanswered, unprompted: _unprompted, ...rest } = record;
   return rest;
 }
 

@@ -514,7 +514,9 @@ async function handleConversation(
   }
   const span = turnSpanOf(conversation);
   // Carried only where a join can use them: with a span, on the one conversation example.
-  const unanswered = span && built.examples.filter((e) => e.kind === 'conversation').length === 1 ? unansweredOf(conversation) : [];
+  const joinable = span !== undefined && built.examples.filter((e) => e.kind === 'conversation').length === 1;
+  const unanswered = joinable ? unansweredOf(conversation) : [];
+  const unprompted = joinable && !conversation.wholeChat ? (conversation.unprompted ?? []) : [];
   for (const ex of built.examples) {
     const record: OutgoingCuratedRecord = {
       conversation_id: conversation.conversationId,
@@ -536,6 +538,7 @@ async function handleConversation(
       // A whole chat's session record: when its session was written (the assembly keeps sessions apart by it).
       ...(ex.sessionSpan ? { span: ex.sessionSpan } : span ? { span } : {}),
       ...(unanswered.length && ex.kind === 'conversation' ? { unanswered } : {}),
+      ...(unprompted.length && ex.kind === 'conversation' ? { unprompted } : {}),
       ...(ex.session !== undefined ? { session: ex.session } : {}),
       ...('json' in ex ? { exampleJson: ex.json } : { example: ex.example }),
     };

@@ -27,6 +27,11 @@ export interface CuratedRecord {
    * put them back when it joins the conversation with its next export (`joinedExports.ts`).
    */
   unanswered?: string[];
+  /**
+   * Which of the example's assistant turns (0 = the first) are at weight 0 only because no customer
+   * turn came before them (`Conversation.unprompted`), carried like `unanswered`.
+   */
+  unprompted?: number[];
   /** Which session of a whole chat cut into sessions the example is of (1, 2, …): each stands alone. */
   session?: number;
   example: FineTuneExample;
@@ -86,6 +91,7 @@ export function curatedLine(r: OutgoingCuratedRecord): string {
     },
     ...(r.span !== undefined ? { span: { first: r.span.first, last: r.span.last } } : {}),
     ...(r.unanswered !== undefined ? { unanswered: r.unanswered } : {}),
+    ...(r.unprompted !== undefined ? { unprompted: r.unprompted } : {}),
     ...(r.session !== undefined ? { session: r.session } : {}),
   };
   // `example` comes last, so the line is the rest's JSON with the example's text spliced in (as

@@ -131,6 +131,13 @@ export interface Conversation {
    * the turns stay on a worker.
    */
   unanswered?: string[];
+  /**
+   * The assistant turns before the first customer turn that the reply rules set to weight 0
+   * (`unprompted-reply`), as positions among the assistant turns an example holds (0 = the first;
+   * turns without text or tool calls not counted): a join that puts an earlier export's customer
+   * turn before them learns them again (`joinedExports.ts`). Not on whole chats, never joined so.
+   */
+  unprompted?: number[];
   source: SourceRef;
 }
 

@@ -18,6 +18,12 @@ export interface ReplyRulesOptions {
   /** Conversations without any customer question or request: `drop` (default) or `off`. */
   noCustomerQuestion?: 'drop' | 'off';
   /**
+   * Assistant turns before the first customer turn (a greeting, a follow-up after a pause, an
+   * answer whose question is in an earlier export): `weight0` (default), context that is not
+   * learned, since the deployed model always answers a customer; `off` learns them as before.
+   */
+  unpromptedReply?: 'weight0' | 'off';
+  /**
    * Assistant turns of conversations rated (csat) below this get weight 0. Default 3, so ratings
    * 1 and 2 are context only. 0 turns the rule off.
    */
@@ -38,9 +44,10 @@ export const DEFAULT_RULE_ACTIONS: Record<ReplyRuleName, RuleAction> = {
  * Parses the TUNELOOP_QUALITY_RULES setting, e.g. `handoff=drop,short-reply=off,no-customer-question=off`.
  * Throws an error naming the bad part.
  */
-export function parseRuleSpec(spec: string): Pick<ReplyRulesOptions, 'actions' | 'noCustomerQuestion'> {
+export function parseRuleSpec(spec: string): Pick<ReplyRulesOptions, 'actions' | 'noCustomerQuestion' | 'unpromptedReply'> {
   const actions: Partial<Record<ReplyRuleName, RuleAction>> = {};
   let noCustomerQuestion: 'drop' | 'off' | undefined;
+  let unpromptedReply: 'weight0' | 'off' | undefined;
   for (const part of spec
     .split(',')
     .map((p) => p.trim())
@@ -53,9 +60,17 @@ export function parseRuleSpec(spec: string): Pick<ReplyRulesOptions, 'actions' |
       noCustomerQuestion = action;
       continue;
     }
+    if (name === 'unprompted-reply') {
+      // A greeting is no reason to lose a conversation: no `drop`.
+      if (action !== 'weight0' && action !== 'off') {
+        throw new Error(`TUNELOOP_QUALITY_RULES: unprompted-reply=${action} is not valid: use weight0 or off`);
+      }
+      unpromptedReply = action;
+      continue;
+    }
     if (!(name in DEFAULT_RULE_ACTIONS)) {
       throw new Error(
-        `TUNELOOP_QUALITY_RULES: unknown rule "${name}" in "${spec}": use ${Object.keys(DEFAULT_RULE_ACTIONS).join(', ')} or no-customer-question`,
+        `TUNELOOP_QUALITY_RULES: unknown rule "${name}" in "${spec}": use ${Object.keys(DEFAULT_RULE_ACTIONS).join(', ')}, no-customer-question or unprompted-reply`,
       );
     }
     if (action !== 'weight0' && action !== 'drop' && action !== 'off') {
@@ -63,7 +78,7 @@ export function parseRuleSpec(spec: string): Pick<ReplyRulesOptions, 'actions' |
     }
     actions[name as ReplyRuleName] = action;
   }
-  return { actions, ...(noCustomerQuestion ? { noCustomerQuestion } : {}) };
+  return { actions, ...(noCustomerQuestion ? { noCustomerQuestion } : {}), ...(unpromptedReply ? { unpromptedReply } : {}) };
 }
 
 const english = englishRules();
@@ -204,6 +219,7 @@ export type RulesSummary = {
 export function createReplyRulesStage(options: ReplyRulesOptions = {}): ConversationStage {
   const actions = { ...DEFAULT_RULE_ACTIONS, ...options.actions };
   const noQuestion = options.noCustomerQuestion ?? 'drop';
+  const unprompted = options.unpromptedReply ?? 'weight0';
   const csatThreshold = options.csatThreshold ?? 3;
   const maxShort = options.maxShortReplyWords ?? 1;
   const dropped: Record<string, number> = {};
@@ -239,11 +255,17 @@ export function createReplyRulesStage(options: ReplyRulesOptions = {}): Conversa
       const turns: Turn[] = [];
       let learnable = 0;
       let firstBroken: { rule: ReplyRuleName; index: number } | undefined;
+      let customerWrote = false;
+      const unpromptedTurns: number[] = [];
+      // Position among the assistant turns an example holds (ExampleBuilder leaves out those without text or tool calls).
+      let reply = -1;
       for (const [index, turn] of conversation.turns.entries()) {
         if (turn.role !== 'assistant') {
+          if (turn.role === 'user') customerWrote = true;
           turns.push(turn);
           continue;
         }
+        if (turn.content.trim() !== '' || turn.toolCalls) reply++;
         // A turn that calls tools acts rather than replies ("Let me check." before a lookup): no reply rule judges it.
         const rule = turn.toolCalls ? undefined : replyRuleFor(turn.content, { language, maxShortReplyWords: maxShort });
         const action = rule ? actions[rule] : 'off';
@@ -262,6 +284,14 @@ export function createReplyRulesStage(options: ReplyRulesOptions = {}): Conversa
           turns.push({ ...turn, weight: 0 });
           continue;
         }
+        // Last, so it counts only replies that would be learned otherwise (a join may learn them
+        // again); not a broken rule, so a conversation is never quarantined for it.
+        if (!customerWrote && unprompted === 'weight0' && conversation.kind === 'conversation' && turn.weight !== 0) {
+          count(pending, 'unprompted-reply');
+          unpromptedTurns.push(reply);
+          turns.push({ ...turn, weight: 0 });
+          continue;
+        }
         if (turn.weight !== 0) learnable++;
         turns.push(turn);
       }
@@ -269,10 +299,13 @@ export function createReplyRulesStage(options: ReplyRulesOptions = {}): Conversa
       // low-rated one is kept as context on purpose (the rating, not the replies, decided).
       if (learnable === 0 && firstBroken && !lowRated) {
         const { rule, index } = firstBroken;
-        return drop(rule, `every assistant turn breaks a reply rule; first: turn ${index + 1} (${rule})`);
+        const which = unpromptedTurns.length ? 'assistant turn after the first customer turn' : 'assistant turn';
+        return drop(rule, `every ${which} breaks a reply rule; first: turn ${index + 1} (${rule})`);
       }
       for (const [reason, n] of Object.entries(pending)) count(downWeightedTurns, reason, n);
-      return { action: 'keep', conversation: { ...conversation, language, turns } };
+      // Whole chats are judged session by session and never joined with another export's turns.
+      const unpromptedField = unpromptedTurns.length && !conversation.wholeChat ? { unprompted: unpromptedTurns } : {};
+      return { action: 'keep', conversation: { ...conversation, language, turns, ...unpromptedField } };
     },
     summary(): RulesSummary {
       return { dropped: { ...dropped }, downWeightedTurns: { ...downWeightedTurns }, notScreened: { ...notScreened } };

@@ -414,6 +414,10 @@ describe('the nightly assembly joins a chat that ran past midnight in a daily me
       ['c-4', '2026-03-01T23:30:00Z', 'customer', 'My parcel 8812 has not arrived yet.', 'shipping'],
       ['c-4', '2026-03-01T23:32:00Z', 'agent', 'Sorry to hear that. I am checking parcel 8812 with the courier now.', 'shipping'],
       ['c-4', '2026-03-01T23:40:00Z', 'customer', 'It was due on Friday.', 'shipping'],
+      // c-5's last question is answered in the next day's file, which opens with the answer.
+      ['c-5', '2026-03-01T23:20:00Z', 'customer', 'Do you have the blue kettle model 3310 in stock?', 'shipping'],
+      ['c-5', '2026-03-01T23:22:00Z', 'agent', 'Yes, the blue kettle model 3310 is in stock in our main warehouse.', 'shipping'],
+      ['c-5', '2026-03-01T23:58:00Z', 'customer', 'Can it be delivered on Saturday?', 'shipping'],
     ]);
     await drop(runtime, 'chats/2026-03-02.csv', [
       ['c-1', '2026-03-02T00:05:00Z', 'customer', 'Could you also send the receipt to billing@example.org please?', 'billing'],
@@ -427,6 +431,9 @@ describe('the nightly assembly joins a chat that ran past midnight in a daily me
       ['c-4', '2026-03-01T23:40:00Z', 'customer', 'It was due on Friday.', 'shipping'],
       ['c-4', '2026-03-01T23:41:00Z', 'customer', 'Can you send a new one?', 'shipping'],
       ['c-4', '2026-03-02T00:10:00Z', 'agent', 'The courier lost parcel 8812, so a new one leaves today.', 'shipping'],
+      ['c-5', '2026-03-02T00:03:00Z', 'agent', 'Saturday delivery of the kettle model 3310 costs 4 pounds extra.', 'shipping'],
+      ['c-5', '2026-03-02T00:05:00Z', 'customer', 'Fine, please book it for Saturday.', 'shipping'],
+      ['c-5', '2026-03-02T00:06:00Z', 'agent', 'Booked: your kettle model 3310 arrives on Saturday.', 'shipping'],
     ]);
 
     const outcome = await assembleDataset(runtime, { submit: false });
@@ -460,6 +467,18 @@ describe('the nightly assembly joins a chat that ran past midnight in a daily me
       'assistant: The courier lost parcel 8812, so a new one leaves today.',
     ]);
 
+    // c-5: the reply that opened the second file was at weight 0 there (it answered nothing in that
+    // file); joined after the question it answers, it is learned.
+    const c5 = lines.find((l) => l.messages.length > 3 && l.messages.some((m) => m.content.includes('model 3310')))!;
+    expect(c5.messages.slice(1).map((m) => `${m.role}: ${m.content}${'weight' in m ? ` (weight ${String(m.weight)})` : ''}`)).toEqual([
+      'user: Do you have the blue kettle model 3310 in stock?',
+      'assistant: Yes, the blue kettle model 3310 is in stock in our main warehouse.',
+      'user: Can it be delivered on Saturday?',
+      'assistant: Saturday delivery of the kettle model 3310 costs 4 pounds extra.',
+      'user: Fine, please book it for Saturday.',
+      'assistant: Booked: your kettle model 3310 arrives on Saturday.',
+    ]);
+
     expect(train).toContain('until the parcel ships');
     expect(train).not.toContain('said to call us');
     expect(train).toContain('valid for one hour');
@@ -467,10 +486,10 @@ describe('the nightly assembly joins a chat that ran past midnight in a daily me
 
     const r = manifest.accounting.records;
     const c = manifest.accounting.conversations;
-    // c-1 and c-4: two records (conversation + intent) in each file, joined into two; c-2 and c-3: one older export superseded each.
-    expect(r).toMatchObject({ joined: 8, madeByJoining: 4, superseded: 4 });
+    // c-1, c-4 and c-5: two records (conversation + intent) in each file, joined into two; c-2 and c-3: one older export superseded each.
+    expect(r).toMatchObject({ joined: 12, madeByJoining: 6, superseded: 4 });
     expect(r.in + r.madeByJoining).toBe(r.used + r.superseded + r.joined + r.balanceDropped + r.dropped + r.invalid);
-    expect(c).toMatchObject({ in: 12 + 8, superseded: 2 });
+    expect(c).toMatchObject({ in: 12 + 8 + 2, superseded: 2 });
     expect(c.in).toBe(c.used + c.superseded + c.balanceDropped + c.dropped);
   });
 

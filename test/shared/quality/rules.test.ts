@@ -1,6 +1,7 @@
 import { createReplyRulesStage, isCustomerQuestion, parseRuleSpec, replyRuleFor } from '../../../src/shared/quality/rules';
 import { englishRules, testRule } from '../../../src/shared/quality/languages';
 import { conversation } from './helpers';
+import type { Turn } from '../../../src/shared/ingest/types';
 
 describe('reply rules', () => {
   it('recognises hand-offs, one-word replies and apologies without an answer', () => {
@@ -239,6 +240,47 @@ describe('reply rules', () => {
   it('rejects a bad rule spec with a message naming the rule', () => {
     expect(() => parseRuleSpec('handof=drop')).toThrow(/unknown rule "handof"/);
     expect(() => parseRuleSpec('handoff=remove')).toThrow(/use weight0, drop or off/);
+    expect(() => parseRuleSpec('unprompted-reply=drop')).toThrow(/unprompted-reply=drop is not valid: use weight0 or off/);
+  });
+
+  it('gives weight 0 to assistant turns before the first customer turn (unprompted-reply), unless turned off', async () => {
+    // Before: a greeting, or a session opening with the answer to an earlier export's question, was learned
+    // as if the model should speak unasked.
+    const turns: [Turn['role'], string][] = [
+      ['assistant', 'Hi! Welcome to Shoply, how can we help you today?'],
+      ['assistant', 'Your parcel 4521 was handed to the courier this morning.'],
+      ['user', 'Thanks, when will it arrive?'],
+      ['assistant', 'It arrives tomorrow between 9 and 12.'],
+    ];
+    const stage = createReplyRulesStage();
+    const kept = await stage.apply(conversation('u1', turns));
+    expect(kept.action === 'keep' && kept.conversation.turns.map((t) => t.weight)).toEqual([0, 0, undefined, undefined]);
+    expect(stage.summary!().downWeightedTurns).toEqual({ 'unprompted-reply': 2 });
+    // Only unprompted replies and a customer who never asks: quarantined for the missing question, not for the rule.
+    const onlyGreeting = await stage.apply(
+      conversation('u2', [
+        ['assistant', 'Hi! Welcome to Shoply, how can we help you today?'],
+        ['user', 'thanks'],
+      ]),
+    );
+    expect(onlyGreeting).toMatchObject({ action: 'drop', reason: 'no-customer-question' });
+    // A language without phrase lists: kept as context, not quarantined.
+    const greek = await stage.apply(
+      conversation('u3', [['assistant', 'Γεια σας, πώς μπορούμε να βοηθήσουμε σήμερα;']], { language: 'el' }),
+    );
+    expect(greek.action === 'keep' && greek.conversation.turns[0].weight).toBe(0);
+    const off = createReplyRulesStage(parseRuleSpec('unprompted-reply=off'));
+    const learned = await off.apply(conversation('u4', turns));
+    expect(learned.action === 'keep' && learned.conversation.turns.map((t) => t.weight)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(off.summary!().downWeightedTurns).toEqual({});
+    // FAQ pairs and ready-made lines are not conversations with a customer side to wait for.
+    const faq = await stage.apply(conversation('f1', [['assistant', 'Returns are free within 30 days.']], { kind: 'faq' }));
+    expect(faq.action === 'keep' && faq.conversation.turns[0].weight).toBeUndefined();
   });
 
   it('leaves ready-made examples alone', async () => {
