@@ -514,7 +514,12 @@ async function handleConversation(
   }
   const span = turnSpanOf(conversation);
   // Carried only where a join can use them: with a span, on the one conversation example.
-  const joinable = span !== undefined && built.examples.filter((e) => e.kind === 'conversation').length === 1;
+  // One conversation example that holds the whole conversation: a split one may be a single example
+  // too (parts that train nothing are left out) but begins inside the conversation.
+  const joinable =
+    span !== undefined &&
+    built.examples.filter((e) => e.kind === 'conversation').length === 1 &&
+    !built.notes.some((n) => n.startsWith('split:'));
   const unanswered = joinable ? unansweredOf(conversation) : [];
   const unprompted = joinable && !conversation.wholeChat ? (conversation.unprompted ?? []) : [];
   for (const ex of built.examples) {

@@ -35,6 +35,11 @@ const ROLE_WORDS: ReadonlyArray<[ChatRole, ReadonlySet<string>]> = [
 export interface RoleMapper {
   /** The role of a speaker name, or undefined when neither `speakerRoles` nor the words decide it. */
   roleOf(speaker: string): ChatRole | undefined;
+  /**
+   * The role `speakerRoles` (TUNELOOP_SPEAKER_ROLES) gives the name itself, without reading role
+   * words: what overrides what a format says of a speaker (a customer may be called "IT Support Kimura").
+   */
+  mappedRoleOf?(speaker: string): ChatRole | undefined;
 }
 
 /**
@@ -56,6 +61,7 @@ export function createRoleMapper(speakerRoles: Record<string, ChatRole> = {}): R
       if (cache.size < 10_000) cache.set(key, role);
       return role;
     },
+    mappedRoleOf: (speaker) => explicit.get(speaker.trim().toLowerCase()),
   };
 }
 

@@ -265,7 +265,9 @@ export function createReplyRulesStage(options: ReplyRulesOptions = {}): Conversa
           turns.push(turn);
           continue;
         }
-        if (turn.content.trim() !== '' || turn.toolCalls) reply++;
+        // Positions matter only before the customer's first turn (an example holds no reply without text or tool calls).
+        const unpromptedCandidate = !customerWrote && (turn.content.trim() !== '' || turn.toolCalls !== undefined);
+        if (unpromptedCandidate) reply++;
         // A turn that calls tools acts rather than replies ("Let me check." before a lookup): no reply rule judges it.
         const rule = turn.toolCalls ? undefined : replyRuleFor(turn.content, { language, maxShortReplyWords: maxShort });
         const action = rule ? actions[rule] : 'off';
@@ -274,7 +276,8 @@ export function createReplyRulesStage(options: ReplyRulesOptions = {}): Conversa
           return drop(rule, `assistant turn ${index + 1} breaks the ${rule} rule`);
         }
         if (rule && action === 'weight0') {
-          firstBroken ??= { rule, index };
+          // Only a reply to the customer decides that the conversation teaches nothing but bad habits.
+          if (customerWrote || unprompted === 'off') firstBroken ??= { rule, index };
           count(pending, rule);
           turns.push({ ...turn, weight: 0 });
           continue;
@@ -286,7 +289,7 @@ export function createReplyRulesStage(options: ReplyRulesOptions = {}): Conversa
         }
         // Last, so it counts only replies that would be learned otherwise (a join may learn them
         // again); not a broken rule, so a conversation is never quarantined for it.
-        if (!customerWrote && unprompted === 'weight0' && conversation.kind === 'conversation' && turn.weight !== 0) {
+        if (unpromptedCandidate && unprompted === 'weight0' && conversation.kind === 'conversation' && turn.weight !== 0) {
           count(pending, 'unprompted-reply');
           unpromptedTurns.push(reply);
           turns.push({ ...turn, weight: 0 });

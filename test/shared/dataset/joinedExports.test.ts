@@ -10,6 +10,12 @@ import { unansweredTurns } from '../../../src/shared/dataset/examples';
 import { withoutText } from '../../../src/shared/dataset/conversationWork';
 import { CONTAINERS, QUEUES, TABLES } from '../../../src/shared/storage/names';
 import { startPrivateAzurite } from '../../setup/storage';
+import { Readable } from 'node:stream';
+import { inlineExecutor } from '../../../src/shared/dataset/conversationPool';
+import { MemoryFeedbackStore } from '../../../src/shared/dataset/feedbackStore';
+import { emptyStats, preprocessStream } from '../../../src/shared/dataset/preprocess';
+import type { OutgoingCuratedRecord } from '../../../src/shared/dataset/records';
+import { createReplyRulesStage } from '../../../src/shared/quality/rules';
 
 /**
  * A conversation split across two files — a message export by day, and a chat that ran past
@@ -303,6 +309,64 @@ describe("the customer's unanswered turns a curated record carries", () => {
     // Without timestamps no export is ever joined: nothing to carry.
     const untimed = { ...conversation, turns: turns.map(({ timestamp: _t, ...t }) => t) };
     expect(withoutText(untimed)).not.toHaveProperty('unanswered');
+  });
+});
+
+describe('the replies before the first customer turn a curated record names (unprompted)', () => {
+  const at = (minute: number) => `2026-03-02T00:${String(minute).padStart(2, '0')}:00Z`;
+  const line = JSON.stringify({
+    conversation_id: 'c-9',
+    messages: [
+      { role: 'agent', text: 'Saturday delivery of the kettle costs 4 pounds extra.', timestamp: at(1) },
+      { role: 'customer', text: 'Can I still change the delivery address of order 3310?', timestamp: at(2) },
+      { role: 'agent', text: 'Let me transfer you to a colleague who can help with that.', timestamp: at(3) },
+      { role: 'customer', text: 'Please book the Saturday delivery then.', timestamp: at(4) },
+      { role: 'agent', text: 'Booked: your kettle arrives on Saturday between 9 and 12.', timestamp: at(5) },
+    ],
+  });
+  const records = async (maxExampleTokens?: number) => {
+    const stages = [createReplyRulesStage()];
+    const written: OutgoingCuratedRecord[] = [];
+    await preprocessStream(
+      Readable.from([Buffer.from(line + '\n')]),
+      {
+        fileName: 'day2.jsonl',
+        model: 'gpt-4o-mini-2024-07-18',
+        systemPrompt: 'You are a support agent.',
+        shares: { validation: 0, holdout: 0 },
+        stages,
+        executor: inlineExecutor({
+          stages,
+          builder: {
+            model: 'gpt-4o-mini-2024-07-18',
+            systemPrompt: 'You are a support agent.',
+            ...(maxExampleTokens ? { maxExampleTokens } : {}),
+          },
+        }),
+        feedback: new MemoryFeedbackStore(),
+        sink: { curated: (r) => void written.push(r), quarantine: () => undefined },
+      },
+      emptyStats(),
+    );
+    return written.filter((r) => r.kind === 'conversation');
+  };
+
+  it('are carried on the one example that holds the whole conversation, not on one a split left alone', async () => {
+    const [whole] = await records();
+    expect(whole.unprompted).toEqual([0]);
+    const messagesOf = (r: OutgoingCuratedRecord) =>
+      ('example' in r ? r.example : (JSON.parse(r.exampleJson) as CuratedRecord['example'])).messages as {
+        content?: unknown;
+        weight?: unknown;
+      }[];
+    expect(messagesOf(whole).map((m) => m.weight)).toEqual([undefined, 0, undefined, 0, undefined, undefined]);
+    // Split at a small limit, the part that trains nothing (the greeting, the question, the handoff) is
+    // left out: the one example left begins inside the conversation, so its first reply is the
+    // handoff, not the unprompted one (found by a review), and a join could not read it back.
+    const split = await records(80);
+    expect(split).toHaveLength(1);
+    expect(messagesOf(split[0])[1].content).not.toBe('Saturday delivery of the kettle costs 4 pounds extra.');
+    expect(split[0]).not.toHaveProperty('unprompted');
   });
 });
 

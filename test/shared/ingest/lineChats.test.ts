@@ -56,6 +56,18 @@ describe('chats exported from LINE', () => {
     expect(mapped[0].turns[0]).toMatchObject({ role: 'user' });
   });
 
+  test("a customer whose name holds a role word is still the header's customer; only the speaker roles setting names the header the support side", async () => {
+    // Found by a review: reading role words in the header's name made "IT Support Kimura" the support side.
+    const text = fixture('en.txt').toString('utf8').replaceAll('Aminah Yusof', 'IT Support Kimura');
+    const [chat] = conversations(await parseAll(text, { fileName: 'line/en.txt' }));
+    expect(chat.turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    // A customer's own export of the chat with the business: the header names the business, mapped.
+    const mapped = conversations(
+      await parseAll(text, { fileName: 'line/en.txt', speakerRoles: { 'IT Support Kimura': 'assistant', 'Kedai Harmoni': 'user' } }),
+    );
+    expect(mapped[0].turns.map((t) => t.role)).toEqual(['assistant', 'user', 'assistant', 'user']);
+  });
+
   test('detection: a LINE export by its header or its day and message lines; CSV and WhatsApp stay what they are', () => {
     expect(detectContainer(fixture('en.txt'))).toEqual({ kind: 'line-chat' });
     expect(detectContainer(fixture('ja.txt'))).toEqual({ kind: 'line-chat' });

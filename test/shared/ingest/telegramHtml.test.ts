@@ -222,14 +222,17 @@ describe('chats exported from Telegram Desktop as HTML', () => {
     // Not mapped: the header's name is a customer, as before (two customers, no support side).
     expect(rejections(await parseAll(group, { fileName: 'messages.html' }))[0].reason).toBe('unknown-speaker');
 
-    // A customer's own export of the chat with the business: the header names the business, whose
-    // name says support, so the one other sender is the customer.
+    // A customer's own export of the chat with the business: the header names the business, mapped
+    // (a role word alone does not do: a customer may be called so), so the one other sender is the customer.
     const customersExport = page(
-      'Kedai Harmoni Support',
+      'Kedai Harmoni',
       block({ from: 'Budi Santoso', html: 'Hello, is the shop open on Sunday?' }) +
-        block({ from: 'Kedai Harmoni Support', title: '01.12.2026 10:05:00 UTC+00:00', html: 'Yes, from 10 to 4.' }),
+        block({ from: 'Kedai Harmoni', title: '01.12.2026 10:05:00 UTC+00:00', html: 'Yes, from 10 to 4.' }),
     );
-    const [own] = conversations(await parseAll(customersExport, { fileName: 'messages.html' }));
+    expect(conversations(await parseAll(customersExport, { fileName: 'messages.html' }))[0].turns[0].role).toBe('assistant');
+    const [own] = conversations(
+      await parseAll(customersExport, { fileName: 'messages.html', speakerRoles: { 'Kedai Harmoni': 'assistant' } }),
+    );
     expect(own.turns.map((t) => `${t.role}: ${t.content}`)).toEqual([
       'user: Hello, is the shop open on Sunday?',
       'assistant: Yes, from 10 to 4.',

@@ -256,14 +256,52 @@ describe('reply rules', () => {
     const kept = await stage.apply(conversation('u1', turns));
     expect(kept.action === 'keep' && kept.conversation.turns.map((t) => t.weight)).toEqual([0, 0, undefined, undefined]);
     expect(stage.summary!().downWeightedTurns).toEqual({ 'unprompted-reply': 2 });
-    // Only unprompted replies and a customer who never asks: quarantined for the missing question, not for the rule.
-    const onlyGreeting = await stage.apply(
-      conversation('u2', [
+    // Positions among the replies an example holds: system and empty turns are not in it, a tool call is.
+    const call = { id: 'call_1', type: 'function' as const, function: { name: 'get_order', arguments: '{}' } };
+    const positioned = await stage.apply({
+      ...conversation('u5', [
+        ['assistant', ''],
+        ['system', 'Agent joined'],
         ['assistant', 'Hi! Welcome to Shoply, how can we help you today?'],
-        ['user', 'thanks'],
+        ['assistant', ''],
+        ['user', 'Where is order 5531?'],
+        ['assistant', 'It ships today.'],
+      ]),
+    });
+    if (positioned.action !== 'keep') throw new Error('kept expected');
+    expect(positioned.conversation.unprompted).toEqual([0]);
+    const withCall = await stage.apply({
+      ...conversation('u6', [
+        ['assistant', 'Hi! Welcome to Shoply, how can we help you today?'],
+        ['user', 'Where is order 5531?'],
+        ['assistant', 'It ships today.'],
+      ]),
+      turns: [
+        { role: 'assistant', content: '', toolCalls: [call] },
+        { role: 'assistant', content: 'Hi! Welcome to Shoply, how can we help you today?' },
+        { role: 'user', content: 'Where is order 5531?' },
+        { role: 'assistant', content: 'It ships today.' },
+      ],
+    });
+    expect(withCall.action === 'keep' && withCall.conversation.unprompted).toEqual([0, 1]);
+    // A broken reply before the customer's first turn does not make the conversation "every reply
+    // breaks a rule" (found by a review: the answer at the top of a day's export was quarantined).
+    const topOfExport = await createReplyRulesStage().apply(
+      conversation('u7', [
+        ['assistant', 'Sorry!'],
+        ['assistant', 'The courier lost parcel 8812, a new one leaves today.'],
+        ['user', 'Can you send it to my office instead?'],
       ]),
     );
-    expect(onlyGreeting).toMatchObject({ action: 'drop', reason: 'no-customer-question' });
+    expect(topOfExport.action === 'keep' && topOfExport.conversation.turns.map((t) => t.weight)).toEqual([0, 0, undefined]);
+    // With the rule off, as before: a conversation whose only reply broke a rule is quarantined for it.
+    const offTop = await createReplyRulesStage(parseRuleSpec('unprompted-reply=off')).apply(
+      conversation('u8', [
+        ['assistant', 'Sorry!'],
+        ['user', 'Can you send it to my office instead?'],
+      ]),
+    );
+    expect(offTop).toMatchObject({ action: 'drop', reason: 'short-reply' });
     // A language without phrase lists: kept as context, not quarantined.
     const greek = await stage.apply(
       conversation('u3', [['assistant', 'Γεια σας, πώς μπορούμε να βοηθήσουμε σήμερα;']], { language: 'el' }),

@@ -265,10 +265,11 @@ export function namedChat(options: {
   const { entries, customer } = options;
   const senders = [...new Set(entries.map((e) => e.sender))];
   const known = new Map<string, ChatRole>();
-  // The header's name is the customer unless it is the support side's: a team posting in its group
-  // under the group's own name (Telegram's anonymous admins), or a customer's export of a chat with
-  // the business, whose header names the business.
-  const headerSide = customer ? options.roles.roleOf(customer) : undefined;
+  // The header's name is the customer unless TUNELOOP_SPEAKER_ROLES maps it to the support side: a
+  // team posting in its group under the group's own name (Telegram's anonymous admins), or a
+  // customer's export of a chat with the business. Only the mapping, not role words: a customer may
+  // be called "IT Support Kimura".
+  const headerSide = customer ? options.roles.mappedRoleOf?.(customer) : undefined;
   if (customer && senders.includes(customer) && headerSide !== 'assistant' && headerSide !== 'system') known.set(customer, 'user');
   let resolved = inferMissingRoles(senders, { roleOf: (name) => known.get(name) ?? options.roles.roleOf(name) });
   const named = new Map(senders.flatMap((s) => (options.roles.roleOf(s) ? [[s, options.roles.roleOf(s)] as const] : [])));
