@@ -21,6 +21,27 @@ function block(options: { from?: string; joined?: boolean; title?: string; html:
   return `<div class="${head}" id="message1"><div class="body"><div class="pull_right date details" title="${options.title ?? '01.12.2026 10:00:00 UTC+00:00'}">10:00</div>${options.from === undefined ? '' : `<div class="from_name">${options.from}</div>`}<div class="text">${options.html}</div></div></div>`;
 }
 
+/** Message blocks of a group's page, numbered from 1 (`restart` numbers the next page's from 1 again). */
+function groupMessages() {
+  let id = 0;
+  const head = (from: string, time: string) =>
+    `<div class="message default clearfix" id="message${++id}"><div class="body"><div class="pull_right date details" title="02.03.2026 ${time}:00 UTC+00:00">${time}</div><div class="from_name">${from}</div>`;
+  return {
+    say: (from: string, time: string, html: string, replyTo?: number) =>
+      head(from, time) +
+      (replyTo
+        ? `<div class="reply_to details">In reply to <a href="#go_to_message${replyTo}" onclick="return GoToMessage(${replyTo})">this message</a></div>`
+        : '') +
+      `<div class="text">${html}</div></div></div>`,
+    photo: (from: string, time: string) =>
+      head(from, time) +
+      '<div class="media_wrap clearfix"><a class="media clearfix pull_left block_link media_photo" href="photos/1.jpg"></a></div></div></div>',
+    restart: () => {
+      id = 0;
+    },
+  };
+}
+
 describe('chats exported from Telegram Desktop as HTML', () => {
   test('a messages.html page: the header names the customer, joined messages keep their sender, calls and media without a caption left out', async () => {
     const items = await parseAll(PAGE, { fileName: 'ChatExport_2026-12-02/messages.html' }, 64);
@@ -113,15 +134,7 @@ describe('chats exported from Telegram Desktop as HTML', () => {
 
   test('a support group with several customers: once the team is named, each customer is a thread, by "In reply to", a mention or who wrote last', async () => {
     // Before: unknown-speaker (two customers and the team cannot be told apart by the header).
-    let id = 0;
-    const say = (from: string, time: string, html: string, replyTo?: number) =>
-      `<div class="message default clearfix" id="message${++id}"><div class="body"><div class="pull_right date details" title="02.03.2026 ${time}:00 UTC+00:00">${time}</div><div class="from_name">${from}</div>` +
-      (replyTo
-        ? `<div class="reply_to details">In reply to <a href="#go_to_message${replyTo}" onclick="return GoToMessage(${replyTo})">this message</a></div>`
-        : '') +
-      `<div class="text">${html}</div></div></div>`;
-    const photo = (from: string, time: string) =>
-      `<div class="message default clearfix" id="message${++id}"><div class="body"><div class="pull_right date details" title="02.03.2026 ${time}:00 UTC+00:00">${time}</div><div class="from_name">${from}</div><div class="media_wrap clearfix"><a class="media clearfix pull_left block_link media_photo" href="photos/1.jpg"></a></div></div></div>`;
+    const { say, photo, restart } = groupMessages();
     const group = page(
       'Kedai Harmoni Help',
       [
@@ -153,7 +166,7 @@ describe('chats exported from Telegram Desktop as HTML', () => {
 
     // A mention by first name (Telegram writes a member without a user name so), an agent's follow-up
     // without a link, and a customer who only sent a photo beside one who wrote (found by a review).
-    id = 0;
+    restart();
     const second = page(
       'Kedai Harmoni Help',
       [
@@ -176,7 +189,7 @@ describe('chats exported from Telegram Desktop as HTML', () => {
     expect(divided.notices).toEqual([
       'messages.html: a group chat read with 2 members as customers ("Aminah Yusof", "Budi Santoso") because only the support side was named; name any other team member in TUNELOOP_SPEAKER_ROLES',
     ]);
-    id = 0;
+    restart();
     const photoOnly = page(
       'Kedai Harmoni Help',
       [
@@ -195,13 +208,7 @@ describe('chats exported from Telegram Desktop as HTML', () => {
   test("the team posting under the group's own name (Telegram's anonymous admins) is the support side once mapped; a chat whose header names the business too", async () => {
     // Before: the header's name was always read as the customer, so the team's own posts were a
     // customer's and the group was not divided.
-    let id = 0;
-    const say = (from: string, time: string, html: string, replyTo?: number) =>
-      `<div class="message default clearfix" id="message${++id}"><div class="body"><div class="pull_right date details" title="02.03.2026 ${time}:00 UTC+00:00">${time}</div><div class="from_name">${from}</div>` +
-      (replyTo
-        ? `<div class="reply_to details">In reply to <a href="#go_to_message${replyTo}" onclick="return GoToMessage(${replyTo})">this message</a></div>`
-        : '') +
-      `<div class="text">${html}</div></div></div>`;
+    const { say } = groupMessages();
     const group = page(
       'Kedai Harmoni Help',
       [
