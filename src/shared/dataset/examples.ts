@@ -1,4 +1,4 @@
-import { chatSessions, turnSpanOf, type Conversation, type ToolCall, type Turn, type TurnSpan } from '../ingest/types';
+import { chatSessions, heldByExample, turnSpanOf, type Conversation, type ToolCall, type Turn, type TurnSpan } from '../ingest/types';
 import {
   INTENT_TASK_TRANSCRIPT_HEADER,
   intentTaskExample,
@@ -140,7 +140,7 @@ export class ExampleBuilder {
     const notes: string[] = [];
     // The configured system prompt stands in for any system turns of the log (join notices and
     // the like are not something to train on); the count goes to the report.
-    const turns = conversation.turns.filter((t) => t.role !== 'system' && (t.content.trim() !== '' || t.toolCalls));
+    const turns = conversation.turns.filter(heldByExample);
     const droppedSystem = conversation.turns.filter((t) => t.role === 'system').length;
     if (droppedSystem) notes.push(`system-turns-replaced:${droppedSystem}`);
     if (!conversation.wholeChat) return this.buildSession(kind, turns, notes, conversation, counted);

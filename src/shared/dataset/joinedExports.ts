@@ -300,17 +300,17 @@ function readPart(
   const messages: PartMessage[] = [];
   for (const turn of turns) {
     const role = turn.role === 'assistant' ? 'assistant' : 'user';
-    const weight = {
+    const marks = {
       ...(turn.weight !== undefined ? { weight: turn.weight } : {}),
       ...(unprompted.has(turn) ? { unprompted: true as const } : {}),
     };
     if (turn.toolCalls) {
       const key = `${role}\u0000${withoutNumbers(turn.content)}\u0000${withoutNumbers(JSON.stringify([turn.toolCalls, turn.toolResults ?? []]))}`;
-      messages.push({ role, text: turn.content, key, ...weight, toolCalls: turn.toolCalls, toolResults: turn.toolResults, turn, part });
+      messages.push({ role, text: turn.content, key, ...marks, toolCalls: turn.toolCalls, toolResults: turn.toolResults, turn, part });
       continue;
     }
     for (const text of turn.content.split('\n'))
-      messages.push({ role, text, key: `${role}\u0000${withoutNumbers(text)}`, ...weight, turn, part });
+      messages.push({ role, text, key: `${role}\u0000${withoutNumbers(text)}`, ...marks, turn, part });
   }
   return { systemPrompt, messages, ...(Array.isArray(record.example.tools) ? { tools: record.example.tools as unknown[] } : {}) };
 }

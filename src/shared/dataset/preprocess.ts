@@ -521,7 +521,7 @@ async function handleConversation(
     built.examples.filter((e) => e.kind === 'conversation').length === 1 &&
     !built.notes.some((n) => n.startsWith('split:'));
   const unanswered = joinable ? unansweredOf(conversation) : [];
-  const unprompted = joinable && !conversation.wholeChat ? (conversation.unprompted ?? []) : [];
+  const unprompted = joinable ? (conversation.unprompted ?? []) : [];
   for (const ex of built.examples) {
     const record: OutgoingCuratedRecord = {
       conversation_id: conversation.conversationId,

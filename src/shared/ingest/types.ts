@@ -179,6 +179,14 @@ export function turnSpanOf(conversation: Pick<Conversation, 'turns' | 'turnSpan'
 }
 
 /**
+ * Whether an example holds the turn: system turns are replaced by the system prompt, and a turn
+ * with neither text nor tool calls says nothing (ExampleBuilder; the reply rules count replies so).
+ */
+export function heldByExample(turn: Turn): boolean {
+  return turn.role !== 'system' && (turn.content.trim() !== '' || !!turn.toolCalls);
+}
+
+/**
  * A whole chat's turns cut where its reader saw a session open (`Turn.opensSession`: the
  * customer writing again after a quiet gap following a reply, ./turns.ts).
  */

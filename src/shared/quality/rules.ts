@@ -1,4 +1,4 @@
-import type { Conversation, Turn } from '../ingest/types';
+import { heldByExample, type Conversation, type Turn } from '../ingest/types';
 import type { ConversationStage, StageResult } from '../dataset/stages';
 import { wordTokens } from '../language/tokens';
 import { englishRules, languageRules, ownText, ruleText, testRule } from './languages';
@@ -257,7 +257,7 @@ export function createReplyRulesStage(options: ReplyRulesOptions = {}): Conversa
       let firstBroken: { rule: ReplyRuleName; index: number } | undefined;
       let customerWrote = false;
       const unpromptedTurns: number[] = [];
-      // Position among the assistant turns an example holds (ExampleBuilder leaves out those without text or tool calls).
+      // Position among the replies an example holds, counted only before the customer's first turn (where it is used).
       let reply = -1;
       for (const [index, turn] of conversation.turns.entries()) {
         if (turn.role !== 'assistant') {
@@ -265,8 +265,7 @@ export function createReplyRulesStage(options: ReplyRulesOptions = {}): Conversa
           turns.push(turn);
           continue;
         }
-        // Positions matter only before the customer's first turn (an example holds no reply without text or tool calls).
-        const unpromptedCandidate = !customerWrote && (turn.content.trim() !== '' || turn.toolCalls !== undefined);
+        const unpromptedCandidate = !customerWrote && heldByExample(turn);
         if (unpromptedCandidate) reply++;
         // A turn that calls tools acts rather than replies ("Let me check." before a lookup): no reply rule judges it.
         const rule = turn.toolCalls ? undefined : replyRuleFor(turn.content, { language, maxShortReplyWords: maxShort });

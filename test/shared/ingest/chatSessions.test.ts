@@ -185,6 +185,17 @@ describe('a whole chat cut into sessions', () => {
  * as any whole chat; a support message goes with the message it replies to, else the one customer
  * it mentions, else the customer who wrote last.
  */
+/** The busy help channel's threads, one per customer, as the JSON and the HTML export both give them. */
+const BUSY_CHANNEL_THREADS = [
+  'assistant: Morning all, the help desk is open.',
+  'user: My save file is gone after the update',
+  'assistant: Open Settings, then Saves, then Import old save.',
+  'user: That worked, thanks!',
+  'assistant: Glad to hear it.',
+  '| user: Is there a Linux build?',
+  'assistant: @Ben not yet, it is planned for the summer.\nFollow the news channel for the date.',
+];
+
 describe('a busy Discord channel divided by whom it answers', () => {
   const STAFF = { id: '21', name: 'marco.kh', nickname: 'Marco', isBot: false, roles: [{ id: '1', name: 'Support Team' }] };
   const person = (id: string, nickname: string) => ({ id, name: nickname.toLowerCase(), nickname, isBot: false, roles: [] });
@@ -233,15 +244,7 @@ describe('a busy Discord channel divided by whom it answers', () => {
     ];
     const [chat] = conversations(await parseAll(channel(messages), { fileName: 'help.json' }));
     expect(chat.conversationId).toBe('discord-77');
-    expect(sessionsOf(chat)).toEqual([
-      'assistant: Morning all, the help desk is open.',
-      'user: My save file is gone after the update',
-      'assistant: Open Settings, then Saves, then Import old save.',
-      'user: That worked, thanks!',
-      'assistant: Glad to hear it.',
-      '| user: Is there a Linux build?',
-      'assistant: @Ben not yet, it is planned for the summer.\nFollow the news channel for the date.',
-    ]);
+    expect(sessionsOf(chat)).toEqual(BUSY_CHANNEL_THREADS);
   });
 
   test("a reply to a customer's screenshot goes to that customer's thread, not to whoever wrote last", async () => {
@@ -343,15 +346,7 @@ describe("a busy Discord channel in DiscordChatExporter's HTML", () => {
     expect(chat.notices).toEqual([
       'Lantern Isles - help.html: a Discord channel read with 2 authors as customers ("ana_plays", "ben.k") because only the support side was named; name any other team member in TUNELOOP_SPEAKER_ROLES',
     ]);
-    expect(sessionsOf(chat)).toEqual([
-      'assistant: Morning all, the help desk is open.',
-      'user: My save file is gone after the update',
-      'assistant: Open Settings, then Saves, then Import old save.',
-      'user: That worked, thanks!',
-      'assistant: Glad to hear it.',
-      '| user: Is there a Linux build?',
-      'assistant: @Ben not yet, it is planned for the summer.\nFollow the news channel for the date.',
-    ]);
+    expect(sessionsOf(chat)).toEqual(BUSY_CHANNEL_THREADS);
   });
 
   test("a reply to a customer's screenshot goes to that customer's thread; one customer is not divided", async () => {
