@@ -23,7 +23,7 @@ describe('tuneloop prepare: duplicate places, transcript dates and word ratings'
     dir = await mkdtemp(join(tmpdir(), 'tuneloop-prepare-transcript-rows-'));
     await mkdir(join(dir, 'in'));
     // The first conversation's cell holds a line break: c2 starts on line 5, the 4th row. (Message
-    // rows are grouped in hash buckets, so c2 comes out first and c1 is the copy.)
+    // rows are grouped in hash buckets; with 256 of them c1 comes out first and c2 is the copy.)
     await writeFile(
       join(dir, 'in', 'a-chats.csv'),
       [
@@ -101,8 +101,8 @@ describe('tuneloop prepare: duplicate places, transcript dates and word ratings'
       .filter(Boolean)
       .map((l) => JSON.parse(l) as { file: string; line: number; reason: string; detail?: string });
     expect(quarantine.map((q) => [q.file, q.line, q.reason, q.detail])).toEqual([
-      ['in/a-chats.csv', 2, 'duplicate-exact', 'exact duplicate of conversation c2 (in/a-chats.csv, the row at line 5)'],
-      ['in/b-chats.xlsx', 4, 'duplicate-exact', "exact duplicate of conversation x1 (in/b-chats.xlsx, row 2 of sheet 'Chats')"],
+      ['in/a-chats.csv', 5, 'duplicate-exact', 'exact duplicate of conversation c1 (in/a-chats.csv, the row at line 2)'],
+      ['in/b-chats.xlsx', 2, 'duplicate-exact', "exact duplicate of conversation x2 (in/b-chats.xlsx, row 4 of sheet 'Chats')"],
       // Anna: and "Hello, my parcel…" as in the CSV, but the dates cannot be read: quarantined before duplicate search.
       [
         'in/c-transcripts.jsonl',
@@ -113,13 +113,13 @@ describe('tuneloop prepare: duplicate places, transcript dates and word ratings'
       // t-4 and t-5 have the same text, dates aside (month first, dots): a copy named by its line.
       ['in/c-transcripts.jsonl', 5, 'duplicate-exact', 'exact duplicate of conversation t-4 (in/c-transcripts.jsonl line 4)'],
       // A copy in another file names the workbook's sheet row.
-      ['in/c-transcripts.jsonl', 6, 'duplicate-exact', "exact duplicate of conversation x1 (in/b-chats.xlsx, row 2 of sheet 'Chats')"],
+      ['in/c-transcripts.jsonl', 6, 'duplicate-exact', "exact duplicate of conversation x2 (in/b-chats.xlsx, row 4 of sheet 'Chats')"],
       // …and the CSV's row (the CSV copy has a "Thanks." more).
       [
         'in/c-transcripts.jsonl',
         8,
         'duplicate-near',
-        expect.stringMatching(/^near duplicate \(estimated Jaccard 0\.\d+\) of conversation c2 \(in\/a-chats\.csv, the row at line 5\)$/),
+        expect.stringMatching(/^near duplicate \(estimated Jaccard 0\.\d+\) of conversation c1 \(in\/a-chats\.csv, the row at line 2\)$/),
       ],
     ]);
 

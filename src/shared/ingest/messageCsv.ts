@@ -80,8 +80,17 @@ export interface GroupOptions {
   inFileOrder?: boolean;
 }
 
-const DEFAULT_BUCKETS = 64;
-const DEFAULT_MAX_BUCKET_BYTES = 32 * 1024 * 1024;
+/**
+ * The drain reads one bucket whole into a buffer (`drainBuckets`), so the buckets' size is what
+ * the coordinating thread holds on top of its work. Spilled rows take about twice the CSV's bytes
+ * (each row's line kept for quarantine beside its fields): with 64 buckets a 342 MB file gave
+ * buckets of 12 MB; with 256 they are about 3 MB, and a bucket over 8 MB (a CSV over about
+ * 700 MB) is split again before it is read. 342 MB of STAR message rows with 2 workers peaked at
+ * 256-262 MB with 64 buckets of up to 32 MB and 249-255 MB with these (docs/preprocessing.md,
+ * thirty-first round).
+ */
+const DEFAULT_BUCKETS = 256;
+const DEFAULT_MAX_BUCKET_BYTES = 8 * 1024 * 1024;
 /**
  * A CSV file of up to about 3 MB is grouped in memory: a few MB more peak RSS (measured on
  * STAR message rows), so a run with two workers stays under the 256 MB a run may use.
@@ -197,7 +206,7 @@ async function* drainBuckets(
     options.signal?.throwIfAborted();
     const size = sizes[b];
     if (splits(size)) {
-      const split = new BucketWriter(`${path}.`, options.buckets, level + 1, options.file);
+      const split = new BucketWriter(`${path}.`, splitCount(size, options), level + 1, options.file);
       try {
         for await (const record of readBucket(path, options.file)) if (split.addEncoded(record)) await split.flushFull();
       } finally {
@@ -216,6 +225,17 @@ async function* drainBuckets(
     await rm(path, { force: true });
     yield* conversationsOfSpilledBucket(bytes, path, options);
   }
+}
+
+/**
+ * Into how many buckets a bucket of `size` bytes is split: enough for pieces of about half the
+ * limit, at most the first level's count (a bucket just over the limit becomes a few files, not
+ * hundreds of tiny ones).
+ */
+function splitCount(size: number, options: { buckets: number; maxBucketBytes: number }): number {
+  let count = 2;
+  while (count < options.buckets && size / count > options.maxBucketBytes / 2) count *= 2;
+  return Math.min(count, options.buckets);
 }
 
 /** Fills `into` with the file's first `into.length` bytes (its size, as `stat` said). */
@@ -444,13 +464,16 @@ function firstText(values: (string | undefined)[]): string | undefined {
   return undefined;
 }
 
-/** Rows are buffered per bucket and written in blocks: one write per row would cost a syscall each. */
-const BUCKET_BLOCK_BYTES = 64 * 1024;
+/**
+ * Rows are buffered per bucket and written in blocks: one write per row would cost a syscall each.
+ * 256 buckets of up to 32 KB: at most 8 MB buffered while the file is read.
+ */
+const BUCKET_BLOCK_BYTES = 32 * 1024;
 
 class BucketWriter {
   private readonly handles: (FileHandle | undefined)[];
   private readonly files: (string | undefined)[];
-  private readonly pending: RowBlock[];
+  private pending: RowBlock[];
 
   constructor(
     private readonly prefix: string,
@@ -515,6 +538,9 @@ class BucketWriter {
       }
       this.handles[b] = undefined;
     }
+    // The drain reads the buckets back while this writer is still in scope: its blocks (a fresh
+    // one per bucket after the last flush) would stay allocated the whole time.
+    this.pending = [];
     if (failure) throw failure.thrown;
   }
 

@@ -87,7 +87,7 @@ export class RowBlock {
   /** The bytes so far, then an empty block. The view is valid until the next `add`. */
   take(): Buffer {
     const view = this.bytes.subarray(0, this.length);
-    // A fresh small block: 64 buckets keeping their largest block each would hold megabytes.
+    // A fresh small block: 256 buckets keeping their largest block each would hold megabytes.
     this.bytes = Buffer.allocUnsafe(INITIAL_BLOCK_BYTES);
     this.length = 0;
     return view;

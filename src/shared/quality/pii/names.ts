@@ -4,6 +4,7 @@ import { CUSTOMER_SERVICE_BRANDS } from './gazetteer/brands';
 import { LANGUAGES } from './gazetteer/languages';
 import { CASED_LANGUAGES, type CasedLexicon } from './gazetteer/casedLanguages';
 import { UNCASED_NAME_LANGUAGES } from './gazetteer/uncasedLanguages';
+import { PackedWordSet, type WordLookup } from './packedWords';
 import { ownValue } from '../../lookup';
 import type { PiiSpan } from './types';
 
@@ -34,7 +35,7 @@ interface Gazetteer {
   places: Set<string>;
   organisations: Set<string>;
   /** Ordinary words (a capitalised one at a sentence start or in a title is not a name). */
-  common: Set<string>;
+  common: WordLookup;
   stop: Set<string>;
   honorifics: Set<string>;
   /** Normalised phrases (see `normalisePhrase`) after which capitalised words are a name. */
@@ -106,15 +107,15 @@ function normalisePhrase(phrase: string): string {
     .trim();
 }
 
-let english: Set<string> | undefined;
+let english: PackedWordSet | undefined;
 /**
  * wink's English lexicon (wink-eng-lite-web-model, MIT licence): 87k word forms, read from the
- * installed model on first use and kept as a set (the rest of the model is dropped).
+ * installed model on first use and kept packed (the rest of the model is dropped).
  */
-function englishWords(): Set<string> {
+function englishWords(): PackedWordSet {
   if (english) return english;
   const path = require.resolve('wink-eng-lite-web-model/dist/languages/cur/models/eng-core-web-model.json');
-  english = new Set(lexemeList(readFileSync(path)).filter(startsLowerCase));
+  english = new PackedWordSet(lexemeList(readFileSync(path)).filter(startsLowerCase));
   return english;
 }
 
