@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -350,6 +351,51 @@ describe('grouping with bounded memory', () => {
       const n = c.conversationId.slice(1);
       expect(c.turns.map((t) => t.content)).toEqual([0, 1, 2, 3].map((r) => `c${n} round ${r}`));
     }
+    expect(await leftovers()).toEqual([]);
+  });
+
+  test('with more buckets than files it may keep open, bucket files are closed and appended to again, and nothing is lost', async () => {
+    // 40 buckets, blocks written every 64 bytes, at most 3 files open: every bucket's file is
+    // opened, closed for another and opened again to append, many times over.
+    const openDescriptors = () => (process.platform === 'linux' ? readdirSync('/proc/self/fd').length : 0);
+    const before = openDescriptors();
+    let most = before;
+    async function* rows(): AsyncIterable<MessageRow> {
+      let line = 2;
+      for (let round = 0; round < 6; round++)
+        for (let c = 0; c < 120; c++) {
+          most = Math.max(most, openDescriptors());
+          yield {
+            conversationId: `c${c}`,
+            line: line++,
+            raw: `row ${line}`,
+            speaker: round % 2 ? 'agent' : 'customer',
+            text: `c${c} round ${round} ${'x'.repeat(40)}`,
+            timestamp: String(1_700_000_000 + round),
+          };
+        }
+    }
+    const options = {
+      file: 'f',
+      roles: createRoleMapper(),
+      tempDir,
+      buckets: 40,
+      blockBytes: 64,
+      maxOpenFiles: 3,
+      memoryBudgetChars: 0,
+      onDecode: () => {
+        most = Math.max(most, openDescriptors());
+      },
+    };
+    const items: IngestItem[] = [];
+    for await (const item of groupMessageRows(rows(), options)) items.push(item);
+    expect(items).toHaveLength(120);
+    for (const c of conversations(items)) {
+      const n = c.conversationId.slice(1);
+      expect(c.turns.map((t) => t.content)).toEqual([0, 1, 2, 3, 4, 5].map((r) => `c${n} round ${r} ${'x'.repeat(40)}`));
+    }
+    // While spilling and reading back: at most the 3 bucket files open (and the one being read), not 40.
+    expect(most - before).toBeLessThanOrEqual(5);
     expect(await leftovers()).toEqual([]);
   });
 

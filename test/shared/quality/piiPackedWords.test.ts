@@ -9,7 +9,13 @@ test('answers as a Set of the same words, for words it holds, their prefixes and
     fc.property(fc.uniqueArray(fc.string({ maxLength: 8 }), { maxLength: 200 }), fc.array(fc.string({ maxLength: 9 })), (words, probes) => {
       const packed = new PackedWordSet(words);
       const set = new Set(words);
-      const asked = [...probes, ...words, ...words.map((w) => w.slice(0, -1)), ...words.map((w) => `${w}s`)];
+      const asked = [
+        ...probes,
+        ...words,
+        ...words.map((w) => w.slice(0, -1)),
+        ...words.map((w) => `${w}s`),
+        ...words.slice(1).map((w, i) => `${words[i]}\n${w}`),
+      ];
       for (const word of asked) expect(packed.has(word)).toBe(set.has(word));
       expect(packed.size).toBe(set.size);
     }),
@@ -22,6 +28,10 @@ test('finds words whose slots collide and words outside Latin-1, and leaves out 
   for (let i = 0; i < 5000; i++) expect(packed.has(`w${i}`)).toBe(true);
   for (const word of ['straße', 'café', 'naïve', 'ﬁnance', 'dup']) expect(packed.has(word)).toBe(true);
   expect(packed.has('a\nb')).toBe(false);
+  // Words packed next to each other, asked for as one string with their separators.
+  const neighbours = new PackedWordSet(['cat', 'dog', 'sun', 'car']);
+  for (const joined of ['cat\ndog', 'cat\ndog\nsun', 'dog\nsun\ncar', 'sun\ncar', 'cat\n', '\ncat'])
+    expect(neighbours.has(joined)).toBe(false);
   expect(packed.has('a')).toBe(false);
   expect(packed.has('w5000')).toBe(false);
   expect(packed.has('')).toBe(false);

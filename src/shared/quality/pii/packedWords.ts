@@ -39,6 +39,8 @@ export class PackedWordSet implements WordLookup {
   }
 
   has(word: string): boolean {
+    // A line feed would let a word match several packed words in a row ("cat\ndog").
+    if (word.includes('\n')) return false;
     let slot = hashOf(word) & this.mask;
     for (let held = this.slots[slot]; held; held = this.slots[slot]) {
       if (this.matches(held - 1, word)) return true;
