@@ -337,7 +337,8 @@ export class MinHasher {
   }
 }
 
-function fnv1a(text: string): number {
+/** FNV-1a over UTF-16 code units (also the packed word lists' hash, pii/packedWords.ts). */
+export function fnv1a(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);

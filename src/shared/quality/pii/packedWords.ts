@@ -1,3 +1,5 @@
+import { fnv1a } from '../minhash';
+
 /** What the name detector asks of a word list: whether it holds a (lower-case) word. */
 export interface WordLookup {
   has(word: string): boolean;
@@ -31,7 +33,7 @@ export class PackedWordSet implements WordLookup {
     this.size = unique.length;
     let at = 0;
     for (const word of unique) {
-      let slot = hashOf(word) & this.mask;
+      let slot = fnv1a(word) & this.mask;
       while (this.slots[slot]) slot = (slot + 1) & this.mask;
       this.slots[slot] = at + 1;
       at += word.length + 1;
@@ -41,7 +43,7 @@ export class PackedWordSet implements WordLookup {
   has(word: string): boolean {
     // A line feed would let a word match several packed words in a row ("cat\ndog").
     if (word.includes('\n')) return false;
-    let slot = hashOf(word) & this.mask;
+    let slot = fnv1a(word) & this.mask;
     for (let held = this.slots[slot]; held; held = this.slots[slot]) {
       if (this.matches(held - 1, word)) return true;
       slot = (slot + 1) & this.mask;
@@ -56,11 +58,4 @@ export class PackedWordSet implements WordLookup {
     for (let i = 0; i < length; i++) if (text.charCodeAt(start + i) !== word.charCodeAt(i)) return false;
     return true;
   }
-}
-
-/** FNV-1a over UTF-16 code units. */
-function hashOf(word: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 0x01000193);
-  return h >>> 0;
 }
